@@ -1,0 +1,59 @@
+# The two commands: `make demo` and `make test`. Both build the virtualenv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(sys.stdin.buffer.read()).hexdigest()[:12])")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: venv demo serve test test-postgres test-redis lint format messages clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# --no-deps: see the note in pyproject.toml (it would pull in GUI opencv).
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps rapidocr-onnxruntime==1.4.4
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+demo: venv
+	$(BIN)/groupbuy demo --host $(HOST) --port $(PORT)
+
+serve: venv
+	$(BIN)/groupbuy serve --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite. Browser tests run when /usr/bin/chromium exists and
+# are skipped with a message otherwise (.ci/run installs Chromium and forbids skips).
+test: venv
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The PostgreSQL and Redis suites (.ci/run starts the servers if they are down).
+test-postgres: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/groupbuy} \
+		$(BIN)/python -m pytest -q -m "postgres" $(PYTEST_ARGS)
+
+test-redis: venv
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/groupbuy} \
+		$(BIN)/python -m pytest -q -m "redis" $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract and compile the zh-Hans and en message catalogs (needs GNU gettext).
+messages: venv
+	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --ignore 'tests/*'
+	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -d djangojs -l zh_Hans -l en
+	cd groupbuy && ../$(BIN)/python ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,5 @@
+from groupbuy.core.errors import DomainError
+
+
+class AccountError(DomainError):
+    pass

@@ -1,0 +1,121 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.accounts.phones import normalize_phone
+from groupbuy.core.ids import PublicIdField
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, phone, password, **extra_fields):
+        user = self.model(phone=normalize_phone(phone), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, phone, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(phone, password, **extra_fields)
+
+    def create_superuser(self, phone, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(phone, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Shopper by default; operator when ``is_staff``; merchant staff
+    through ``MerchantMembership``."""
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    class ContactChannel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+        IN_APP = "in_app", _("In-app only")
+
+    public_id = PublicIdField(prefix="usr")
+    phone = models.CharField(_("phone number"), max_length=20, unique=True)
+    email = models.EmailField(_("email"), blank=True)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    preferred_language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+    contact_channel = models.CharField(
+        _("notify me by"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.SMS,
+        help_text=_("Besides the in-app inbox, how important news reaches you."),
+    )
+    is_staff = models.BooleanField(_("operator"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.phone
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_staff
+
+
+class MerchantMembership(models.Model):
+    """A person working for a merchant, optionally at one branch."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        CASHIER = "cashier", _("Cashier")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    merchant = models.ForeignKey(
+        "catalog.Merchant", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CASHIER)
+    branch = models.ForeignKey(
+        "catalog.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "merchant"], name="one_membership_per_merchant"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.merchant} ({self.role})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"token {self.name or self.pk} for {self.user}"

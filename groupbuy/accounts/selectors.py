@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from groupbuy.accounts.models import MerchantMembership, User
+
+
+def user_memberships(*, user: User) -> list[MerchantMembership]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        MerchantMembership.objects.filter(user=user, merchant__is_active=True)
+        .select_related("merchant", "branch")
+        .order_by("merchant__name")
+    )
+
+
+def user_membership_for(*, user: User, merchant_id: int) -> MerchantMembership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        MerchantMembership.objects.filter(user=user, merchant_id=merchant_id)
+        .select_related("merchant", "branch")
+        .first()
+    )
+
+
+def user_is_merchant_staff(*, user: User) -> bool:
+    return user.is_authenticated and user.memberships.exists()

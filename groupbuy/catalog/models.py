@@ -1,0 +1,201 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.catalog.gtin import gtin14, validate_gtin
+from groupbuy.core.ids import PublicIdField
+
+
+class Merchant(models.Model):
+    public_id = PublicIdField(prefix="mer")
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Branch(models.Model):
+    public_id = PublicIdField(prefix="br")
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="branches"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=255)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["merchant_id", "name"]
+        verbose_name_plural = "branches"
+
+    def __str__(self):
+        return f"{self.merchant.name} · {self.name}"
+
+
+class Category(models.Model):
+    public_id = PublicIdField(prefix="cat")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    slug = models.SlugField(unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    # Snap to deal: distinct requesters before operators are prompted; empty means
+    # the parent's threshold, then settings.GROUPBUY_DEMAND_THRESHOLD.
+    demand_threshold = models.PositiveIntegerField(
+        _("demand threshold"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+class Product(models.Model):
+    public_id = PublicIdField(prefix="prd")
+    gtin = models.CharField(
+        _("GTIN"),
+        max_length=14,
+        blank=True,
+        validators=[validate_gtin],
+        help_text=_("EAN-8, UPC-A, EAN-13 or GTIN-14, with check digit."),
+    )
+    # 14-digit form of ``gtin`` for lookups; empty when the product has no barcode.
+    gtin14 = models.CharField(max_length=14, blank=True, db_index=True, editable=False)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    brand = models.CharField(_("brand"), max_length=120, blank=True)
+    spec = models.CharField(
+        _("specification"),
+        max_length=120,
+        blank=True,
+        help_text=_("Size or variant, e.g. 500 ml × 12"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
+    )
+    source = models.CharField(
+        _("data source"),
+        max_length=120,
+        blank=True,
+        help_text=_("Attribution, e.g. Open Food Facts contributors (ODbL)"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name_zh"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gtin14"],
+                condition=~models.Q(gtin14=""),
+                name="unique_product_gtin14",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.gtin14 = gtin14(self.gtin) if self.gtin else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "gtin" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"gtin14"}
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh or self.name_en
+
+
+class ProductAlias(models.Model):
+    """Another name people or labels use for a product (matched by snap OCR)."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="aliases"
+    )
+    text = models.CharField(max_length=200)
+    language = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "text"], name="unique_product_alias"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+def product_image_path(instance, filename):
+    return f"products/{instance.product.public_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(upload_to=product_image_path)
+    # Reference images are what snap's appearance stage matches photos against.
+    is_reference = models.BooleanField(_("reference for recognition"), default=False)
+    is_primary = models.BooleanField(_("shown as thumbnail"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self):
+        return f"image {self.pk} of {self.product}"
+
+
+class Listing(models.Model):
+    """A merchant offering a product at its everyday price."""
+
+    public_id = PublicIdField(prefix="lst")
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="listings"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="listings"
+    )
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "product"], name="one_listing_per_product"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.product} @ {self.merchant}: {self.price_fen} fen"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from groupbuy.core.models import AuditEntry
+
+
+def audit_log(
+    *, actor, action: str, obj: models.Model, data: dict[str, Any] | None = None
+) -> AuditEntry:
+    """Record a state change; call inside the service's transaction."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "public_id", None) or obj.pk),
+        data=data or {},
+    )

@@ -1,0 +1,43 @@
+"""One exception type for every business rule a service enforces.
+
+Each app subclasses DomainError (``DealError``, ``EscrowError``…) so callers can
+tell where a refusal came from; the API turns any of them into
+``{"code", "message", "fields"}`` with ``status`` as the HTTP status, and pages
+show ``message`` as a form error.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        fields: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.fields = fields or {}
+        if status is not None:
+            self.status = status
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "fields": self.fields}
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409

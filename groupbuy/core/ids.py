@@ -1,0 +1,48 @@
+"""Opaque identifiers for everything a client sees.
+
+Primary keys stay internal; clients get ``public_id`` values such as
+``deal_4k9x2m7q8r3t5w6y``: a short type prefix (readable in logs and support
+tickets) and 80 random bits in Crockford-style base32 (no guessable sequence).
+"""
+
+import secrets
+
+from django.db import models
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def new_public_id(prefix: str) -> str:
+    return f"{prefix}_" + "".join(secrets.choice(_ALPHABET) for _ in range(16))
+
+
+class PublicIdField(models.CharField):
+    """A unique opaque id filled in when the row is first saved."""
+
+    def __init__(self, *args, prefix: str = "", **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("unique", True)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["prefix"] = self.prefix
+        for key, default in (
+            ("max_length", 40),
+            ("unique", True),
+            ("editable", False),
+            ("blank", True),
+        ):
+            if kwargs.get(key) == default:
+                kwargs.pop(key)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if not value:
+            value = new_public_id(self.prefix)
+            setattr(model_instance, self.attname, value)
+        return value
