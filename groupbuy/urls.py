@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("escrow/", include("groupbuy.escrow.urls")),
+    path("inbox/", include("groupbuy.notify.urls")),
     path("", include("groupbuy.web.urls")),
     # Media (product and snap photos). In the many-machines mode media live on
     # S3-compatible storage and this route is unused.
