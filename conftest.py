@@ -12,6 +12,9 @@ import shutil
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+# .ci/run sets this: there a skipped browser test is a failure, not a shrug.
+REQUIRE_BROWSER = os.environ.get("GROUPBUY_REQUIRE_BROWSER") == "1"
+_skipped_browser_tests: list[str] = []
 
 
 def pytest_collection_modifyitems(config, items):
@@ -35,3 +38,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
         if "browser" in item.keywords and not has_chromium:
             item.add_marker(skip_browser)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if REQUIRE_BROWSER and _skipped_browser_tests:
+        print(
+            "\nGROUPBUY_REQUIRE_BROWSER=1 but these browser tests were skipped:\n  "
+            + "\n  ".join(_skipped_browser_tests)
+        )
+        session.exitstatus = 1

@@ -84,6 +84,12 @@ def on_http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, "error", str(exc))
 
 
+@api.get("/health", auth=None, tags=["platform"])
+def health(request):
+    """Answer at once: for load balancers, and the baseline of the join benchmark."""
+    return {"ok": True}
+
+
 def _mount_routers() -> None:
     from groupbuy.accounts.api import router as accounts_router
     from groupbuy.catalog.api import router as catalog_router
