@@ -145,6 +145,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Many machines: media on S3-compatible storage (pip install 'groupbuy[s3]').
+if os.environ.get("GROUPBUY_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["GROUPBUY_S3_BUCKET"],
+            "endpoint_url": os.environ.get("GROUPBUY_S3_ENDPOINT_URL") or None,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Refuse big uploads before they are read into memory (photos are resized client-side).
