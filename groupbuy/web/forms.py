@@ -1,0 +1,85 @@
+"""Forms for the pages. They check shape only; services enforce the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.accounts.models import User
+from groupbuy.accounts.phones import normalize_phone
+from groupbuy.core.errors import DomainError
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the form: field messages on their fields, the
+    message on top unless a field already says it."""
+    placed: set[str] = set()
+    for name, messages in (error.fields or {}).items():
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, str(message))
+                placed.add(str(message))
+    if error.message not in placed:
+        form.add_error(None, error.message)
+
+
+class SignUpForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=User.Language.choices
+    )
+
+
+class LoginForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages[0]) from None
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=60, required=False
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=User.Language.choices
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("How to notify me"),
+        choices=User.ContactChannel.choices,
+        help_text=_("Besides the in-app inbox, how important news reaches you."),
+    )

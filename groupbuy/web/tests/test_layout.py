@@ -1,0 +1,50 @@
+import json
+
+from django.test import Client
+from django.urls import reverse
+
+
+def test_home_renders_for_visitor_with_login_links_and_no_console_links(db):
+    response = Client().get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="nav-login"' in html
+    assert 'id="inbox-badge"' in html
+    assert 'name="csrf-token"' in html
+    assert "web/vendor/htmx.min.js" in html
+    assert 'id="nav-merchant"' not in html
+    assert 'id="nav-operator"' not in html
+
+
+def test_operator_sees_operator_link(operator_client):
+    html = operator_client.get("/").content.decode()
+    assert 'id="nav-operator"' in html
+    assert 'id="nav-logout"' in html
+
+
+def test_language_switch_changes_page_language(db):
+    # given
+    client = Client()
+    assert 'lang="en"' in client.get("/login/").content.decode()
+    # when
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/login/"})
+    # then
+    assert response.status_code == 302
+    html = client.get("/login/").content.decode()
+    assert 'lang="zh-hans"' in html
+    assert "登录" in html
+
+
+def test_manifest_describes_installable_app(db):
+    response = Client().get(reverse("web:manifest"))
+    data = json.loads(response.content)
+    assert response["Content-Type"] == "application/manifest+json"
+    assert data["display"] == "standalone"
+    assert data["start_url"] == "/"
+    assert {icon["sizes"] for icon in data["icons"]} >= {"192x192", "512x512"}
+
+
+def test_unknown_page_uses_friendly_404(db):
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert 'id="error-404"' in response.content.decode()

@@ -1,0 +1,46 @@
+"""The web app manifest, so the site installs as an app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+
+def _icons() -> list[dict]:
+    icons = [
+        {
+            "src": static(f"web/icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "any maskable",
+        }
+        for size in (192, 512)
+    ]
+    svg = {"src": static("web/icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"}
+    return [*icons, svg]
+
+
+@cache_control(max_age=3600)
+def manifest(request: HttpRequest) -> JsonResponse:
+    data = {
+        "name": _("%(site)s group buys") % {"site": settings.GROUPBUY_SITE_NAME},
+        "short_name": settings.GROUPBUY_SITE_NAME,
+        "description": _("Buy together, pay less."),
+        "lang": translation.get_language(),
+        "start_url": reverse("web:deal_list"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f5f5f5",
+        "theme_color": "#e4393c",
+        "icons": _icons(),
+    }
+    return JsonResponse(
+        data,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
