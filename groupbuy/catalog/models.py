@@ -105,6 +105,16 @@ class Product(models.Model):
         blank=True,
         help_text=_("Attribution, e.g. Open Food Facts contributors (ODbL)"),
     )
+    # The merchant whose owners added the product and may edit it; empty for the
+    # platform's own catalog, which only operators edit.
+    added_by_merchant = models.ForeignKey(
+        Merchant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="added_products",
+        verbose_name=_("added by merchant"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -160,6 +170,7 @@ def product_image_path(instance, filename):
 
 
 class ProductImage(models.Model):
+    public_id = PublicIdField(prefix="img")
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="images"
     )

@@ -1,0 +1,171 @@
+"""Merchants, branches and listings (everyday prices)."""
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from groupbuy.catalog import selectors, services
+from groupbuy.catalog.api.auth import caller, optional_auth
+from groupbuy.catalog.api.schemas import (
+    BranchIn,
+    BranchOut,
+    BranchPatch,
+    ListingIn,
+    ListingOut,
+    ListingPage,
+    ListingPatch,
+    MerchantIn,
+    MerchantOut,
+    MerchantPage,
+    MerchantPatch,
+    branch_out,
+    listing_out,
+    merchant_out,
+    page_out,
+    patch_changes,
+)
+from groupbuy.catalog.permissions import forbidden, is_merchant_staff, is_operator
+from groupbuy.core.pagination import paginate
+
+router = Router(tags=["catalog"])
+
+
+class MerchantFilter(Schema):
+    q: str = Field("", max_length=120)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class NearestQuery(Schema):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    merchant_id: str = ""
+    within_m: float | None = Field(None, gt=0)
+    limit: int = Field(20, ge=1, le=100)
+
+
+class ListingFilter(Schema):
+    q: str = Field("", max_length=200)
+    include_inactive: bool = Field(False, description="Staff only")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+@router.get("/merchants", response=MerchantPage, auth=None)
+def merchant_list(request, filters: Query[MerchantFilter]):
+    merchants = selectors.merchants_active(query=filters.q).prefetch_related("branches")
+    result = paginate(merchants, page=filters.page, page_size=filters.page_size)
+    return page_out(result, merchant_out)
+
+
+@router.get("/merchants/{merchant_id}", response=MerchantOut, auth=None)
+def merchant_detail(request, merchant_id: str):
+    return merchant_out(selectors.merchant_get(public_id=merchant_id))
+
+
+@router.post("/merchants", response={201: MerchantOut})
+def merchant_create(request, payload: MerchantIn):
+    """Register a merchant (operators)."""
+    merchant = services.merchant_create(actor=request.auth, **payload.dict())
+    return Status(201, merchant_out(merchant))
+
+
+@router.patch("/merchants/{merchant_id}", response=MerchantOut)
+def merchant_update(request, merchant_id: str, payload: MerchantPatch):
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    changes = patch_changes(payload, clearable=frozenset({"name_en", "description"}))
+    merchant = services.merchant_update(
+        actor=request.auth, merchant=merchant, **changes
+    )
+    return merchant_out(merchant)
+
+
+@router.get("/branches/nearest", response=list[BranchOut], auth=None)
+def branch_nearest(request, query: Query[NearestQuery]):
+    """Active branches nearest to a point, with their distance in metres."""
+    merchant = (
+        selectors.merchant_get(public_id=query.merchant_id)
+        if query.merchant_id
+        else None
+    )
+    found = selectors.branches_nearest(
+        latitude=query.latitude,
+        longitude=query.longitude,
+        merchant=merchant,
+        within_m=query.within_m,
+        limit=query.limit,
+    )
+    return [branch_out(item.branch, item.distance_m) for item in found]
+
+
+@router.post("/merchants/{merchant_id}/branches", response={201: BranchOut})
+def branch_create(request, merchant_id: str, payload: BranchIn):
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    branch = services.branch_create(
+        actor=request.auth, merchant=merchant, **payload.dict()
+    )
+    return Status(201, branch_out(branch))
+
+
+@router.patch("/branches/{branch_id}", response=BranchOut)
+def branch_update(request, branch_id: str, payload: BranchPatch):
+    branch = selectors.branch_get_for_owner(user=request.auth, public_id=branch_id)
+    changes = patch_changes(
+        payload, clearable=frozenset({"latitude", "longitude", "phone"})
+    )
+    branch = services.branch_update(actor=request.auth, branch=branch, **changes)
+    return branch_out(branch)
+
+
+@router.get(
+    "/merchants/{merchant_id}/listings", response=ListingPage, auth=optional_auth
+)
+def listing_list(request, merchant_id: str, filters: Query[ListingFilter]):
+    """A merchant's everyday prices; its staff may include deactivated listings."""
+    user = caller(request)
+    merchant = selectors.merchant_get(
+        public_id=merchant_id, include_inactive=is_operator(user)
+    )
+    if filters.include_inactive and not is_merchant_staff(user, merchant):
+        raise forbidden(_("Only the merchant's staff see deactivated listings."))
+    listings = selectors.merchant_listings(
+        merchant=merchant, include_inactive=filters.include_inactive, query=filters.q
+    ).prefetch_related("product__aliases", "product__images")
+    result = paginate(listings, page=filters.page, page_size=filters.page_size)
+    return page_out(result, listing_out)
+
+
+@router.post("/merchants/{merchant_id}/listings", response={201: ListingOut})
+def listing_create(request, merchant_id: str, payload: ListingIn):
+    """List a product at an everyday price (the merchant's staff)."""
+    merchant = selectors.merchant_get_for_staff(
+        user=request.auth, public_id=merchant_id
+    )
+    product = selectors.product_get(public_id=payload.product_id)
+    listing = services.listing_create(
+        actor=request.auth,
+        merchant=merchant,
+        product=product,
+        price_fen=payload.price_fen,
+    )
+    return Status(201, listing_out(listing))
+
+
+@router.patch("/listings/{listing_id}", response=ListingOut)
+def listing_update(request, listing_id: str, payload: ListingPatch):
+    listing = selectors.listing_get_for_staff(user=request.auth, public_id=listing_id)
+    changes = patch_changes(payload, clearable=frozenset())
+    listing = services.listing_update(actor=request.auth, listing=listing, **changes)
+    return listing_out(listing)
+
+
+@router.delete("/listings/{listing_id}", response=ListingOut)
+def listing_deactivate(request, listing_id: str):
+    """Stop selling: the listing stays, deactivated, for history."""
+    listing = selectors.listing_get_for_staff(user=request.auth, public_id=listing_id)
+    listing = services.listing_deactivate(actor=request.auth, listing=listing)
+    return listing_out(listing)

@@ -1,0 +1,176 @@
+"""Product photos: thumbnails for shoppers, reference images for snap."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from groupbuy.catalog.models import Product, ProductImage
+from groupbuy.catalog.permissions import require_product_editor
+from groupbuy.catalog.services._common import UNSET, invalid, is_set
+from groupbuy.catalog.signals import reference_images_changed
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _read_image(upload) -> tuple[bytes, str]:
+    """Return the bytes and file extension of a valid photo, or raise."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_IMAGE_BYTES:
+        raise _too_big()
+    upload.seek(0)
+    data = upload.read(MAX_IMAGE_BYTES + 1)
+    if len(data) > MAX_IMAGE_BYTES:
+        raise _too_big()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise invalid(
+            "image", _("This file is not a JPEG, PNG or WebP photo."), code="bad_image"
+        ) from None
+    if image_format not in ALLOWED_FORMATS:
+        raise invalid(
+            "image", _("This file is not a JPEG, PNG or WebP photo."), code="bad_image"
+        )
+    if width * height > settings.GROUPBUY_SNAP_MAX_PIXELS:
+        raise invalid(
+            "image",
+            _("The photo has too many pixels; send one of at most %(mp)d megapixels.")
+            % {"mp": settings.GROUPBUY_SNAP_MAX_PIXELS // 1_000_000},
+            code="image_too_big",
+        )
+    return data, ALLOWED_FORMATS[image_format]
+
+
+def _too_big():
+    return invalid(
+        "image",
+        _("The photo is larger than %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // 2**20},
+        code="image_too_big",
+    )
+
+
+def _notify_reference_change(product: Product) -> None:
+    after_commit(
+        reference_images_changed.send,
+        sender=ProductImage,
+        product_public_id=product.public_id,
+    )
+
+
+def _make_only_primary(image: ProductImage) -> None:
+    ProductImage.objects.filter(product_id=image.product_id, is_primary=True).exclude(
+        pk=image.pk
+    ).update(is_primary=False)
+
+
+def product_image_add(
+    *,
+    actor,
+    product: Product,
+    upload,
+    is_reference: bool = False,
+    is_primary: bool = False,
+) -> ProductImage:
+    """Store a photo of ``product``; the product's first photo becomes primary."""
+    require_product_editor(actor, product)
+    data, extension = _read_image(upload)
+    with transaction.atomic():
+        is_first = not product.images.exists()
+        image = ProductImage(
+            product=product,
+            is_reference=bool(is_reference),
+            is_primary=bool(is_primary) or is_first,
+        )
+        image.image.save(
+            f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False
+        )
+        image.save()
+        if image.is_primary:
+            _make_only_primary(image)
+        audit_log(
+            actor=actor,
+            action="catalog.product.image_added",
+            obj=product,
+            data={
+                "image": image.public_id,
+                "is_reference": image.is_reference,
+                "is_primary": image.is_primary,
+            },
+        )
+        if image.is_reference:
+            _notify_reference_change(product)
+    return image
+
+
+def product_image_update(
+    *,
+    actor,
+    image: ProductImage,
+    is_reference: bool = UNSET,
+    is_primary: bool = UNSET,
+) -> ProductImage:
+    """Mark a photo as a recognition reference, or as the thumbnail."""
+    product = image.product
+    require_product_editor(actor, product)
+    changed = []
+    with transaction.atomic():
+        if is_set(is_reference) and image.is_reference != bool(is_reference):
+            image.is_reference = bool(is_reference)
+            changed.append("is_reference")
+        # Only switching a photo on as primary makes sense: the thumbnail moves to
+        # another photo by marking that one.
+        if is_set(is_primary) and is_primary and not image.is_primary:
+            image.is_primary = True
+            changed.append("is_primary")
+        if changed:
+            image.save(update_fields=changed)
+            if image.is_primary:
+                _make_only_primary(image)
+            audit_log(
+                actor=actor,
+                action="catalog.product.image_updated",
+                obj=product,
+                data={"image": image.public_id, "changed": changed},
+            )
+            if "is_reference" in changed:
+                _notify_reference_change(product)
+    return image
+
+
+def product_image_delete(*, actor, image: ProductImage) -> None:
+    """Delete a photo; its file goes once the deletion is committed."""
+    product = image.product
+    require_product_editor(actor, product)
+    with transaction.atomic():
+        was_primary, was_reference = image.is_primary, image.is_reference
+        storage, name = image.image.storage, image.image.name
+        public_id = image.public_id
+        image.delete()
+        if was_primary:
+            successor = product.images.order_by("id").first()
+            if successor is not None:
+                successor.is_primary = True
+                successor.save(update_fields=["is_primary"])
+        audit_log(
+            actor=actor,
+            action="catalog.product.image_deleted",
+            obj=product,
+            data={"image": public_id},
+        )
+        if name:
+            after_commit(storage.delete, name)
+        if was_reference:
+            _notify_reference_change(product)

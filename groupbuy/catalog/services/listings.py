@@ -1,0 +1,120 @@
+"""Listings: a merchant's everyday price for a product."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.errors import CatalogError
+from groupbuy.catalog.models import Listing, Merchant, Product
+from groupbuy.catalog.permissions import require_merchant_staff
+from groupbuy.catalog.services._common import UNSET, invalid, is_set
+from groupbuy.core.audit import audit_log
+
+# 999,999.99 yuan: far above any shop price, far below the column's limit.
+MAX_PRICE_FEN = 99_999_999
+
+
+def format_yuan(fen: int) -> str:
+    return f"¥{fen // 100}.{fen % 100:02d}"
+
+
+def clean_price_fen(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid("price_fen", _("The price is a whole number of fen (分)."))
+    if value <= 0:
+        raise invalid("price_fen", _("The price must be more than 0."))
+    if value > MAX_PRICE_FEN:
+        raise invalid(
+            "price_fen",
+            _("The price may be at most %(max)s.")
+            % {"max": format_yuan(MAX_PRICE_FEN)},
+        )
+    return value
+
+
+def _already_listed(listing: Listing) -> CatalogError:
+    return CatalogError(
+        "already_listed",
+        _("%(merchant)s already lists “%(product)s” at %(price)s (%(id)s).")
+        % {
+            "merchant": listing.merchant.name,
+            "product": listing.product.name,
+            "price": format_yuan(listing.price_fen),
+            "id": listing.public_id,
+        },
+        status=409,
+    )
+
+
+def listing_create(
+    *, actor, merchant: Merchant, product: Product, price_fen: int
+) -> Listing:
+    """List ``product`` at ``merchant``; a deactivated listing comes back."""
+    require_merchant_staff(actor, merchant)
+    price_fen = clean_price_fen(price_fen)
+    if not product.is_active:
+        raise invalid(
+            "product_id",
+            _("“%(product)s” is no longer sold.") % {"product": product.name},
+            code="product_inactive",
+        )
+    existing = Listing.objects.filter(merchant=merchant, product=product).first()
+    if existing is not None and existing.is_active:
+        raise _already_listed(existing)
+    try:
+        with transaction.atomic():
+            if existing is None:
+                listing = Listing.objects.create(
+                    merchant=merchant, product=product, price_fen=price_fen
+                )
+            else:
+                listing = existing
+                listing.price_fen, listing.is_active = price_fen, True
+                listing.save(update_fields=["price_fen", "is_active"])
+            audit_log(
+                actor=actor,
+                action="catalog.listing.created",
+                obj=listing,
+                data={"price_fen": price_fen, "reactivated": existing is not None},
+            )
+    except IntegrityError:
+        raise _already_listed(
+            Listing.objects.get(merchant=merchant, product=product)
+        ) from None
+    return listing
+
+
+def listing_update(
+    *, actor, listing: Listing, price_fen: int = UNSET, is_active: bool = UNSET
+) -> Listing:
+    require_merchant_staff(actor, listing.merchant)
+    changed, data = [], {}
+    if is_set(price_fen):
+        price_fen = clean_price_fen(price_fen)
+        if price_fen != listing.price_fen:
+            data["price_fen"] = {"from": listing.price_fen, "to": price_fen}
+            listing.price_fen = price_fen
+            changed.append("price_fen")
+    if is_set(is_active) and bool(is_active) != listing.is_active:
+        listing.is_active = bool(is_active)
+        data["is_active"] = listing.is_active
+        changed.append("is_active")
+    if changed:
+        with transaction.atomic():
+            listing.save(update_fields=changed)
+            audit_log(
+                actor=actor, action="catalog.listing.updated", obj=listing, data=data
+            )
+    return listing
+
+
+def listing_deactivate(*, actor, listing: Listing) -> Listing:
+    """Stop selling; the row stays because deals and orders may refer to it."""
+    require_merchant_staff(actor, listing.merchant)
+    if listing.is_active:
+        with transaction.atomic():
+            listing.is_active = False
+            listing.save(update_fields=["is_active"])
+            audit_log(actor=actor, action="catalog.listing.deactivated", obj=listing)
+    return listing

@@ -1,0 +1,204 @@
+"""Merchants and their branches."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.phones import normalize_phone
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog.geo import is_valid_coordinate
+from groupbuy.catalog.models import Branch, Merchant
+from groupbuy.catalog.permissions import require_merchant_owner, require_operator
+from groupbuy.catalog.services._common import (
+    UNSET,
+    apply_changes,
+    clean_text,
+    invalid,
+    is_set,
+)
+from groupbuy.core.audit import audit_log
+
+_MICRODEGREE = Decimal("0.000001")
+
+
+def _merchant_fields(*, name=UNSET, name_en=UNSET, description=UNSET) -> dict:
+    fields = {}
+    if is_set(name):
+        fields["name"] = clean_text(
+            name, field="name", label=_("name"), max_length=120, required=True
+        )
+    if is_set(name_en):
+        fields["name_en"] = clean_text(
+            name_en,
+            field="name_en",
+            label=_("English name"),
+            max_length=120,
+            required=False,
+        )
+    if is_set(description):
+        fields["description"] = (description or "").strip()
+    return fields
+
+
+def merchant_create(
+    *, actor, name: str, name_en: str = "", description: str = "", owner=None
+) -> Merchant:
+    """Create a merchant (operators only), optionally with its first owner."""
+    require_operator(actor)
+    fields = _merchant_fields(name=name, name_en=name_en, description=description)
+    with transaction.atomic():
+        merchant = Merchant.objects.create(**fields)
+        audit_log(actor=actor, action="catalog.merchant.created", obj=merchant)
+        if owner is not None:
+            merchant_membership_add(
+                actor=actor,
+                user=owner,
+                merchant=merchant,
+                role=MerchantMembership.Role.OWNER,
+            )
+    return merchant
+
+
+def merchant_update(
+    *,
+    actor,
+    merchant: Merchant,
+    name: str = UNSET,
+    name_en: str = UNSET,
+    description: str = UNSET,
+    is_active: bool = UNSET,
+) -> Merchant:
+    """Change a merchant's details (its owners) or switch it off (operators)."""
+    if is_set(is_active):
+        require_operator(actor)
+    else:
+        require_merchant_owner(actor, merchant)
+    fields = _merchant_fields(name=name, name_en=name_en, description=description)
+    if is_set(is_active):
+        fields["is_active"] = bool(is_active)
+    with transaction.atomic():
+        changed = apply_changes(merchant, fields)
+        if changed:
+            merchant.save(update_fields=changed)
+            audit_log(
+                actor=actor,
+                action="catalog.merchant.updated",
+                obj=merchant,
+                data={"changed": changed},
+            )
+    return merchant
+
+
+def _clean_coordinate(value, *, field: str, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value)).quantize(_MICRODEGREE, rounding=ROUND_HALF_EVEN)
+    except (InvalidOperation, ValueError):
+        raise invalid(
+            field, _("The %(label)s must be a number.") % {"label": label}
+        ) from None
+    if not number.is_finite():
+        raise invalid(field, _("The %(label)s must be a number.") % {"label": label})
+    return number
+
+
+def _clean_location(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    lat = _clean_coordinate(latitude, field="latitude", label=_("latitude"))
+    lng = _clean_coordinate(longitude, field="longitude", label=_("longitude"))
+    if (lat is None) != (lng is None):
+        field = "longitude" if lng is None else "latitude"
+        raise invalid(field, _("Give both latitude and longitude, or neither."))
+    if lat is not None and not is_valid_coordinate(float(lat), float(lng)):
+        raise invalid(
+            "latitude",
+            _("Latitude must be within ±90 and longitude within ±180 degrees."),
+        )
+    return lat, lng
+
+
+def _clean_branch_phone(phone: str) -> str:
+    if not (phone or "").strip():
+        return ""
+    try:
+        return normalize_phone(phone)
+    except ValidationError as error:
+        raise invalid("phone", error.messages[0]) from None
+
+
+def _branch_fields(*, name=UNSET, address=UNSET, phone=UNSET) -> dict:
+    fields = {}
+    if is_set(name):
+        fields["name"] = clean_text(
+            name, field="name", label=_("branch name"), max_length=120, required=True
+        )
+    if is_set(address):
+        fields["address"] = clean_text(
+            address, field="address", label=_("address"), max_length=255, required=True
+        )
+    if is_set(phone):
+        fields["phone"] = _clean_branch_phone(phone)
+    return fields
+
+
+def branch_create(
+    *,
+    actor,
+    merchant: Merchant,
+    name: str,
+    address: str,
+    latitude: float | Decimal | None = None,
+    longitude: float | Decimal | None = None,
+    phone: str = "",
+) -> Branch:
+    """Open a branch of ``merchant`` (its owners or operators)."""
+    require_merchant_owner(actor, merchant)
+    fields = _branch_fields(name=name, address=address, phone=phone)
+    fields["latitude"], fields["longitude"] = _clean_location(latitude, longitude)
+    with transaction.atomic():
+        branch = Branch.objects.create(merchant=merchant, **fields)
+        audit_log(
+            actor=actor,
+            action="catalog.branch.created",
+            obj=branch,
+            data={"merchant": merchant.public_id},
+        )
+    return branch
+
+
+def branch_update(
+    *,
+    actor,
+    branch: Branch,
+    name: str = UNSET,
+    address: str = UNSET,
+    latitude: float | Decimal | None = UNSET,
+    longitude: float | Decimal | None = UNSET,
+    phone: str = UNSET,
+    is_active: bool = UNSET,
+) -> Branch:
+    require_merchant_owner(actor, branch.merchant)
+    fields = _branch_fields(name=name, address=address, phone=phone)
+    if is_set(latitude) or is_set(longitude):
+        fields["latitude"], fields["longitude"] = _clean_location(
+            latitude if is_set(latitude) else branch.latitude,
+            longitude if is_set(longitude) else branch.longitude,
+        )
+    if is_set(is_active):
+        fields["is_active"] = bool(is_active)
+    with transaction.atomic():
+        changed = apply_changes(branch, fields)
+        if changed:
+            branch.save(update_fields=changed)
+            audit_log(
+                actor=actor,
+                action="catalog.branch.updated",
+                obj=branch,
+                data={"changed": changed},
+            )
+    return branch

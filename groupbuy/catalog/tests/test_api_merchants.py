@@ -1,0 +1,180 @@
+import pytest
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog.models import Listing
+from groupbuy.catalog.tests.factories import (
+    make_branch,
+    make_listing,
+    make_merchant,
+    make_merchant_member,
+    make_operator,
+    make_product,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_merchants_are_public_with_their_active_branches(client):
+    merchant = make_merchant(name="鲜邻超市")
+    branch = make_branch(merchant=merchant)
+    make_branch(merchant=merchant, is_active=False)
+    make_merchant(is_active=False)
+    body = client.get("/api/catalog/merchants").json()
+    assert body["total"] == 1
+    assert [b["id"] for b in body["items"][0]["branches"]] == [branch.public_id]
+    detail = client.get(f"/api/catalog/merchants/{merchant.public_id}").json()
+    assert detail["name"] == "鲜邻超市"
+
+
+def test_nearest_branches_come_with_distances(client):
+    near = make_branch(latitude="31.231000", longitude="121.474000")
+    far = make_branch(latitude="31.300000", longitude="121.500000")
+    response = client.get(
+        "/api/catalog/branches/nearest", {"latitude": 31.2304, "longitude": 121.4737}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert [b["id"] for b in body] == [near.public_id, far.public_id]
+    assert body[0]["distance_m"] < body[1]["distance_m"]
+
+
+def test_nearest_with_impossible_latitude_is_422(client):
+    response = client.get(
+        "/api/catalog/branches/nearest", {"latitude": 123, "longitude": 121}
+    )
+    assert response.status_code == 422
+    assert any(name.endswith("latitude") for name in response.json()["fields"])
+
+
+def test_operator_creates_merchant_and_owner_adds_a_branch(client):
+    client.force_login(make_operator())
+    created = client.post(
+        "/api/catalog/merchants",
+        {"name": "鲜邻超市", "name_en": "FreshNeighbour Market"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    merchant_id = created.json()["id"]
+    branch = client.post(
+        f"/api/catalog/merchants/{merchant_id}/branches",
+        {
+            "name": "静安店",
+            "address": "南京西路1601号",
+            "latitude": 31.22,
+            "longitude": 121.45,
+        },
+        content_type="application/json",
+    )
+    assert branch.status_code == 201
+    assert branch.json()["latitude"] == 31.22
+
+
+def test_shopper_cannot_patch_a_merchant(client):
+    merchant = make_merchant(name="原名")
+    client.force_login(make_user())
+    response = client.patch(
+        f"/api/catalog/merchants/{merchant.public_id}",
+        {"name": "改名"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    merchant.refresh_from_db()
+    assert merchant.name == "原名"
+
+
+def test_staff_manage_listings(client):
+    # given
+    membership = make_merchant_member(role=MerchantMembership.Role.CASHIER)
+    merchant = membership.merchant
+    product = make_product()
+    client.force_login(membership.user)
+    # when
+    created = client.post(
+        f"/api/catalog/merchants/{merchant.public_id}/listings",
+        {"product_id": product.public_id, "price_fen": 1290},
+        content_type="application/json",
+    )
+    listing_id = created.json()["id"]
+    patched = client.patch(
+        f"/api/catalog/listings/{listing_id}",
+        {"price_fen": 990},
+        content_type="application/json",
+    )
+    deleted = client.delete(f"/api/catalog/listings/{listing_id}")
+    # then
+    assert (created.status_code, patched.status_code, deleted.status_code) == (
+        201,
+        200,
+        200,
+    )
+    assert patched.json()["price_fen"] == 990
+    assert deleted.json()["is_active"] is False
+    public = client.get(f"/api/catalog/merchants/{merchant.public_id}/listings")
+    assert public.json()["total"] == 0
+    staff_view = client.get(
+        f"/api/catalog/merchants/{merchant.public_id}/listings?include_inactive=true"
+    )
+    assert staff_view.json()["total"] == 1
+
+
+def test_listing_with_zero_or_text_price_is_refused(client):
+    membership = make_merchant_member()
+    client.force_login(membership.user)
+    url = f"/api/catalog/merchants/{membership.merchant.public_id}/listings"
+    product = make_product()
+    zero = client.post(
+        url,
+        {"product_id": product.public_id, "price_fen": 0},
+        content_type="application/json",
+    )
+    text = client.post(
+        url,
+        {"product_id": product.public_id, "price_fen": "cheap"},
+        content_type="application/json",
+    )
+    assert zero.status_code == 400
+    assert zero.json()["message"] == "The price must be more than 0."
+    assert text.status_code == 422
+    assert "price_fen" in text.json()["fields"]
+    assert Listing.objects.count() == 0
+
+
+def test_outsiders_cannot_list_or_see_inactive_listings(client):
+    listing = make_listing(is_active=False)
+    merchant = listing.merchant
+    client.force_login(make_merchant_member().user)
+    created = client.post(
+        f"/api/catalog/merchants/{merchant.public_id}/listings",
+        {"product_id": make_product().public_id, "price_fen": 100},
+        content_type="application/json",
+    )
+    hidden = client.get(
+        f"/api/catalog/merchants/{merchant.public_id}/listings?include_inactive=1"
+    )
+    patched = client.patch(
+        f"/api/catalog/listings/{listing.public_id}",
+        {"price_fen": 1},
+        content_type="application/json",
+    )
+    assert (created.status_code, hidden.status_code, patched.status_code) == (
+        403,
+        403,
+        404,
+    )
+    assert Listing.objects.count() == 1
+
+
+def test_bearer_token_is_recognised_on_public_listing_reads(client):
+    from groupbuy.accounts.services import api_token_create
+
+    membership = make_merchant_member()
+    make_listing(merchant=membership.merchant, is_active=False)
+    _token, secret = api_token_create(actor=membership.user)
+    response = client.get(
+        f"/api/catalog/merchants/{membership.merchant.public_id}/listings"
+        "?include_inactive=true",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 200
+    assert response.json()["total"] == 1

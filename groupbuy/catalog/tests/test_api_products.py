@@ -1,0 +1,260 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from groupbuy.catalog.models import Product, ProductAlias, ProductImage
+from groupbuy.catalog.tests.factories import (
+    make_category,
+    make_merchant_member,
+    make_operator,
+    make_product,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_returns_a_page_of_products(client):
+    # given
+    category = make_category(slug="drinks", name_en="Drinks")
+    make_product(name_zh="可口可乐", name_en="Coca-Cola", category=category)
+    make_product(name_zh="百事可乐", name_en="Pepsi")
+    # when
+    response = client.get("/api/catalog/products", {"q": "可乐", "page_size": 1})
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["total"], body["pages"], body["page"]) == (2, 2, 1)
+    item = body["items"][0]
+    assert item["name"] == "Coca-Cola"
+    assert item["category"] == {
+        "id": category.public_id,
+        "slug": "drinks",
+        "name": "Drinks",
+    }
+
+
+def test_search_by_category_slug_and_unknown_slug(client):
+    make_product(category=make_category(slug="drinks"))
+    assert client.get("/api/catalog/products?category=drinks").json()["total"] == 1
+    response = client.get("/api/catalog/products?category=nope")
+    assert response.status_code == 404
+    assert response.json()["message"] == "No such category."
+
+
+def test_page_size_above_the_limit_is_a_clear_422(client):
+    response = client.get("/api/catalog/products?page_size=1000")
+    assert response.status_code == 422
+    assert any(name.endswith("page_size") for name in response.json()["fields"])
+
+
+def test_detail_hides_inactive_products(client):
+    product = make_product(is_active=False)
+    response = client.get(f"/api/catalog/products/{product.public_id}")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "No such product.",
+        "fields": {},
+    }
+
+
+def test_gtin_lookup_accepts_upc_as_ean13(client):
+    product = make_product(gtin="036000291452")
+    response = client.get("/api/catalog/products/gtin/0036000291452")
+    assert response.status_code == 200
+    assert response.json()["id"] == product.public_id
+
+
+def test_gtin_lookup_with_bad_check_digit_is_400_naming_the_digit(client):
+    response = client.get("/api/catalog/products/gtin/6901939691609")
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "“6901939691609” has a wrong check digit (expected 1)."
+    )
+
+
+def test_operator_creates_a_product(client):
+    # given
+    client.force_login(make_operator())
+    category = make_category()
+    # when
+    response = client.post(
+        "/api/catalog/products",
+        {
+            "name_zh": "可口可乐汽水",
+            "gtin": "6901939691601",
+            "category_id": category.public_id,
+            "aliases": ["可乐"],
+        },
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["gtin"], body["aliases"]) == ("6901939691601", ["可乐"])
+    assert Product.objects.get(public_id=body["id"]).category == category
+
+
+def test_duplicate_gtin_over_the_api_is_409(client):
+    existing = make_product(gtin="6901939691601")
+    client.force_login(make_operator())
+    response = client.post(
+        "/api/catalog/products",
+        {"name_zh": "重复", "gtin": "6901939691601"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert existing.public_id in response.json()["message"]
+    assert Product.objects.count() == 1
+
+
+def test_anonymous_and_shoppers_cannot_create_products(client):
+    payload = {"name_zh": "可乐"}
+    anonymous = client.post(
+        "/api/catalog/products", payload, content_type="application/json"
+    )
+    client.force_login(make_user())
+    shopper = client.post(
+        "/api/catalog/products", payload, content_type="application/json"
+    )
+    assert (anonymous.status_code, shopper.status_code) == (401, 403)
+    assert Product.objects.count() == 0
+
+
+def test_owner_creates_and_patches_a_product_for_their_merchant(client):
+    # given
+    membership = make_merchant_member()
+    client.force_login(membership.user)
+    created = client.post(
+        "/api/catalog/products",
+        {"name_zh": "自制辣酱", "merchant_id": membership.merchant.public_id},
+        content_type="application/json",
+    ).json()
+    # when
+    response = client.patch(
+        f"/api/catalog/products/{created['id']}",
+        {"spec": "250 g", "category_id": None, "is_active": None},
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["spec"], body["is_active"]) == ("250 g", True)
+    assert body["added_by_merchant_id"] == membership.merchant.public_id
+
+
+def test_patching_a_platform_product_as_owner_is_403(client):
+    product = make_product(name_zh="原名")
+    client.force_login(make_merchant_member().user)
+    response = client.patch(
+        f"/api/catalog/products/{product.public_id}",
+        {"name_zh": "改名"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    product.refresh_from_db()
+    assert product.name_zh == "原名"
+
+
+def test_aliases_are_added_and_removed(client):
+    product = make_product()
+    client.force_login(make_operator())
+    added = client.post(
+        f"/api/catalog/products/{product.public_id}/aliases",
+        {"text": "快乐水", "language": "zh"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201
+    assert added.json() == {
+        "product_id": product.public_id,
+        "text": "快乐水",
+        "language": "zh",
+    }
+    removed = client.delete(
+        f"/api/catalog/products/{product.public_id}/aliases?text=快乐水"
+    )
+    assert removed.status_code == 204
+    assert not ProductAlias.objects.exists()
+
+
+def test_photo_upload_and_reference_flag(client, settings, tmp_path):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    product = make_product()
+    client.force_login(make_operator())
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="JPEG")
+    photo = SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
+    # when
+    uploaded = client.post(
+        f"/api/catalog/products/{product.public_id}/images",
+        {"image": photo, "is_reference": "true"},
+    )
+    # then
+    assert uploaded.status_code == 201
+    body = uploaded.json()
+    assert (body["is_reference"], body["is_primary"]) == (True, True)
+    assert body["url"].startswith(f"/media/products/{product.public_id}/")
+    patched = client.patch(
+        f"/api/catalog/images/{body['id']}",
+        {"is_reference": False},
+        content_type="application/json",
+    )
+    assert patched.json()["is_reference"] is False
+    detail = client.get(f"/api/catalog/products/{product.public_id}").json()
+    assert detail["thumbnail_url"] == body["url"]
+    deleted = client.delete(f"/api/catalog/images/{body['id']}")
+    assert deleted.status_code == 204
+    assert not ProductImage.objects.exists()
+
+
+def test_upload_of_a_text_file_is_400(client):
+    product = make_product()
+    client.force_login(make_operator())
+    response = client.post(
+        f"/api/catalog/products/{product.public_id}/images",
+        {"image": SimpleUploadedFile("a.jpg", b"hello", content_type="image/jpeg")},
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "image": ["This file is not a JPEG, PNG or WebP photo."]
+    }
+
+
+def test_category_tree_shows_effective_thresholds(client, settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 5
+    food = make_category(slug="food", name_en="Food", demand_threshold=8)
+    make_category(slug="snacks", name_en="Snacks", parent=food)
+    make_category(slug="home", name_en="Home")
+    # when
+    body = client.get("/api/catalog/categories").json()
+    # then
+    assert [(n["slug"], n["effective_demand_threshold"]) for n in body] == [
+        ("food", 8),
+        ("home", 5),
+    ]
+    child = body[0]["children"][0]
+    assert (child["slug"], child["demand_threshold"]) == ("snacks", None)
+    assert child["effective_demand_threshold"] == 8
+
+
+def test_operator_creates_and_moves_a_category(client):
+    client.force_login(make_operator())
+    root = make_category()
+    created = client.post(
+        "/api/catalog/categories",
+        {"slug": "tea", "name_zh": "茶", "name_en": "Tea"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    moved = client.patch(
+        f"/api/catalog/categories/{created.json()['id']}",
+        {"parent_id": root.public_id, "demand_threshold": 2},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200
+    assert moved.json()["effective_demand_threshold"] == 2

@@ -1,0 +1,213 @@
+from decimal import Decimal
+
+import pytest
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog import services
+from groupbuy.catalog.errors import CatalogError
+from groupbuy.catalog.models import Branch, Category, Merchant
+from groupbuy.catalog.tests.factories import (
+    make_branch,
+    make_category,
+    make_merchant_member,
+    make_operator,
+    make_user,
+)
+from groupbuy.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_operator_creates_a_merchant_with_its_owner():
+    # given
+    operator, owner = make_operator(), make_user()
+    # when
+    merchant = services.merchant_create(
+        actor=operator, name=" 鲜邻超市 ", name_en="FreshNeighbour", owner=owner
+    )
+    # then
+    assert merchant.name == "鲜邻超市"
+    membership = MerchantMembership.objects.get(merchant=merchant)
+    assert (membership.user, membership.role) == (owner, "owner")
+    assert AuditEntry.objects.filter(
+        action="catalog.merchant.created", object_id=merchant.public_id
+    ).exists()
+
+
+def test_only_operators_create_merchants():
+    with pytest.raises(CatalogError) as caught:
+        services.merchant_create(actor=make_user(), name="黑店")
+    assert (caught.value.status, caught.value.code) == (403, "forbidden")
+    assert Merchant.objects.count() == 0
+
+
+def test_owner_renames_merchant_but_may_not_switch_it_off():
+    # given
+    membership = make_merchant_member()
+    merchant = membership.merchant
+    # when
+    services.merchant_update(actor=membership.user, merchant=merchant, name="新名")
+    with pytest.raises(CatalogError) as caught:
+        services.merchant_update(
+            actor=membership.user, merchant=merchant, is_active=False
+        )
+    # then
+    merchant.refresh_from_db()
+    assert merchant.name == "新名"
+    assert merchant.is_active is True
+    assert caught.value.status == 403
+
+
+def test_cashier_may_not_change_the_merchant():
+    membership = make_merchant_member(role=MerchantMembership.Role.CASHIER)
+    with pytest.raises(CatalogError):
+        services.merchant_update(
+            actor=membership.user, merchant=membership.merchant, name="x"
+        )
+
+
+def test_owner_opens_a_branch_with_location_and_phone():
+    # given
+    membership = make_merchant_member()
+    # when
+    branch = services.branch_create(
+        actor=membership.user,
+        merchant=membership.merchant,
+        name="静安店",
+        address="上海市静安区南京西路1601号",
+        latitude=31.2243571,
+        longitude="121.4469",
+        phone="021 6288 1234",
+    )
+    # then
+    branch.refresh_from_db()
+    assert branch.latitude == Decimal("31.224357")
+    assert branch.longitude == Decimal("121.446900")
+    assert branch.phone == "+862162881234"
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "field", "message"),
+    [
+        (31.2, None, "longitude", "Give both latitude and longitude, or neither."),
+        (
+            91,
+            121,
+            "latitude",
+            "Latitude must be within ±90 and longitude within ±180 degrees.",
+        ),
+        ("north", 121, "latitude", "The latitude must be a number."),
+    ],
+)
+def test_bad_locations_are_refused(latitude, longitude, field, message):
+    membership = make_merchant_member()
+    with pytest.raises(CatalogError) as caught:
+        services.branch_create(
+            actor=membership.user,
+            merchant=membership.merchant,
+            name="店",
+            address="地址",
+            latitude=latitude,
+            longitude=longitude,
+        )
+    assert caught.value.fields == {field: [message]}
+    assert Branch.objects.count() == 0
+
+
+def test_branch_of_another_merchant_is_out_of_reach():
+    membership = make_merchant_member()
+    branch = make_branch()
+    with pytest.raises(CatalogError) as caught:
+        services.branch_update(actor=membership.user, branch=branch, name="占领")
+    assert caught.value.status == 403
+    branch.refresh_from_db()
+    assert branch.name != "占领"
+
+
+def test_branch_update_moves_one_coordinate_and_can_clear_both():
+    # given
+    membership = make_merchant_member()
+    branch = make_branch(merchant=membership.merchant)
+    # when
+    services.branch_update(actor=membership.user, branch=branch, latitude=31.1)
+    # then
+    branch.refresh_from_db()
+    assert (branch.latitude, branch.longitude) == (
+        Decimal("31.100000"),
+        Decimal("121.480000"),
+    )
+    services.branch_update(
+        actor=membership.user, branch=branch, latitude=None, longitude=None
+    )
+    branch.refresh_from_db()
+    assert (branch.latitude, branch.longitude) == (None, None)
+
+
+def test_operator_creates_categories_and_duplicate_slug_conflicts():
+    # given
+    operator = make_operator()
+    food = services.category_create(
+        actor=operator, slug="Food", name_zh="食品", name_en="Food"
+    )
+    # when
+    snacks = services.category_create(
+        actor=operator,
+        slug="snacks",
+        name_zh="零食",
+        name_en="Snacks",
+        parent=food,
+        demand_threshold=3,
+    )
+    with pytest.raises(CatalogError) as caught:
+        services.category_create(
+            actor=operator, slug="snacks", name_zh="重复", name_en="Dup"
+        )
+    # then
+    assert food.slug == "food"
+    assert (snacks.parent, snacks.demand_threshold) == (food, 3)
+    assert caught.value.status == 409
+    assert Category.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"slug": "零食"}, "slug"),
+        ({"demand_threshold": 0}, "demand_threshold"),
+        ({"name_en": ""}, "name_en"),
+    ],
+)
+def test_bad_category_input_is_refused(overrides, field):
+    arguments = {"slug": "snacks", "name_zh": "零食", "name_en": "Snacks", **overrides}
+    with pytest.raises(CatalogError) as caught:
+        services.category_create(actor=make_operator(), **arguments)
+    assert list(caught.value.fields) == [field]
+    assert Category.objects.count() == 0
+
+
+def test_category_cannot_move_under_its_own_child():
+    # given
+    operator = make_operator()
+    parent = make_category()
+    child = make_category(parent=parent)
+    # when
+    with pytest.raises(CatalogError) as caught:
+        services.category_update(actor=operator, category=parent, parent=child)
+    # then
+    assert caught.value.fields == {
+        "parent": ["A category cannot be placed under itself or its own child."]
+    }
+    parent.refresh_from_db()
+    assert parent.parent is None
+
+
+def test_only_operators_manage_categories():
+    with pytest.raises(CatalogError):
+        services.category_create(
+            actor=make_merchant_member().user, slug="x", name_zh="x", name_en="x"
+        )
+    category = make_category(demand_threshold=4)
+    with pytest.raises(CatalogError):
+        services.category_update(actor=make_user(), category=category, name_en="y")
+    category.refresh_from_db()
+    assert category.name_en != "y"
