@@ -1,0 +1,5 @@
+from groupbuy.core.errors import DomainError
+
+
+class SnapError(DomainError):
+    """Snap refused a request: an unusable photo, a label it cannot apply…"""

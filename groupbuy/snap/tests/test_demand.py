@@ -1,0 +1,382 @@
+"""The patent's counter, the operator prompt and the launch notice."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.utils import timezone
+
+from groupbuy.catalog.tests.factories import (
+    make_category,
+    make_operator,
+    make_product,
+    make_user,
+)
+from groupbuy.core.models import AuditEntry
+from groupbuy.notify.models import Notification
+from groupbuy.snap import deal_lookup
+from groupbuy.snap.models import DemandRequest, DemandSignal
+from groupbuy.snap.services import demand_fulfil, demand_record
+from groupbuy.snap.tests.helpers import (
+    FakeDeal,
+    open_deals_for,
+    skip_without_concurrent_database,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _threshold_notifications():
+    return Notification.objects.filter(kind="snap.demand.threshold_passed")
+
+
+# --- The counter ----------------------------------------------------------------
+
+
+def test_first_request_creates_the_counter_at_zero():
+    # given
+    product = make_product()
+    shopper = make_user()
+    # when
+    outcome = demand_record(actor=shopper, product=product)
+    # then
+    signal = DemandSignal.objects.get()
+    assert signal.product == product
+    assert signal.count == 0
+    assert signal.requester_count == 1
+    assert outcome.signal == signal
+    assert outcome.is_new_requester is True
+    request = DemandRequest.objects.get()
+    assert (request.signal, request.user, request.snap_count) == (signal, shopper, 1)
+    assert request.first_snapped_at == request.last_snapped_at
+    assert request.notified_at is None
+    assert AuditEntry.objects.filter(action="snap.demand.requested").count() == 1
+
+
+def test_each_further_distinct_requester_adds_one():
+    # given
+    product = make_product()
+    demand_record(actor=make_user(), product=product)
+    # when
+    demand_record(actor=make_user(), product=product)
+    outcome = demand_record(actor=make_user(), product=product)
+    # then
+    assert outcome.count == 2
+    assert DemandSignal.objects.get().count == 2
+    assert DemandRequest.objects.count() == 3
+
+
+def test_repeated_snaps_by_one_person_count_once():
+    # given
+    product = make_product()
+    shopper = make_user()
+    first_at = timezone.now() - timedelta(hours=3)
+    demand_record(actor=shopper, product=product, snapped_at=first_at)
+    demand_record(actor=make_user(), product=product)
+    # when
+    later = timezone.now()
+    outcome = demand_record(actor=shopper, product=product, snapped_at=later)
+    demand_record(actor=shopper, product=product, snapped_at=later)
+    # then
+    assert outcome.is_new_requester is False
+    assert DemandSignal.objects.get().count == 1
+    request = DemandRequest.objects.get(user=shopper)
+    assert request.snap_count == 3
+    assert request.first_snapped_at == first_at
+    assert request.last_snapped_at == later
+    assert AuditEntry.objects.filter(action="snap.demand.requested").count() == 2
+
+
+def test_anonymous_snaps_are_not_counted():
+    # given
+    product = make_product()
+    # when
+    outcome = demand_record(actor=AnonymousUser(), product=product)
+    none_outcome = demand_record(actor=None, product=product)
+    # then
+    assert outcome is None and none_outcome is None
+    assert not DemandSignal.objects.exists()
+    assert not DemandRequest.objects.exists()
+
+
+def test_a_product_with_an_open_deal_is_not_counted(monkeypatch):
+    # given
+    product = make_product()
+    open_deals_for(monkeypatch, product)
+    # when
+    outcome = demand_record(actor=make_user(), product=product)
+    # then
+    assert outcome is None
+    assert not DemandSignal.objects.exists()
+    assert not DemandRequest.objects.exists()
+
+
+def test_counters_are_per_product():
+    # given
+    kettle, lamp = make_product(), make_product()
+    shopper = make_user()
+    # when
+    demand_record(actor=shopper, product=kettle)
+    demand_record(actor=shopper, product=lamp)
+    demand_record(actor=make_user(), product=lamp)
+    # then
+    assert DemandSignal.objects.get(product=kettle).count == 0
+    assert DemandSignal.objects.get(product=lamp).count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_snaps_by_different_people_all_count():
+    skip_without_concurrent_database()
+    # given: several people snap a product nobody asked for yet, at once
+    product = make_product()
+    shoppers = [make_user() for _ in range(4)]
+    barrier = threading.Barrier(len(shoppers))
+    errors = []
+
+    def snap(person):
+        try:
+            barrier.wait()
+            demand_record(actor=person, product=product)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=snap, args=(s,)) for s in shoppers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert errors == []
+    signal = DemandSignal.objects.get()
+    assert signal.count == 3
+    assert DemandRequest.objects.filter(signal=signal).count() == 4
+
+
+# --- The threshold ----------------------------------------------------------------
+
+
+def test_the_default_threshold_prompts_operators_once(settings):
+    # given: threshold 2, so the third distinct person (counter 2) passes it
+    settings.GROUPBUY_DEMAND_THRESHOLD = 2
+    product = make_product()
+    operator = make_operator()
+    make_operator(is_active=False)
+    demand_record(actor=make_user(), product=product)
+    demand_record(actor=make_user(), product=product)
+    assert not _threshold_notifications().exists()
+    assert DemandSignal.objects.get().threshold_passed_at is None
+    # when
+    demand_record(actor=make_user(), product=product)
+    demand_record(actor=make_user(), product=product)
+    # then
+    signal = DemandSignal.objects.get()
+    assert signal.count == 3
+    assert signal.threshold_passed_at is not None
+    assert signal.operators_alerted_at == signal.threshold_passed_at
+    notification = _threshold_notifications().get()
+    assert notification.recipient == operator
+    assert notification.data == {
+        "signal": signal.public_id,
+        "product": product.public_id,
+    }
+    assert notification.url == deal_lookup.launch_url(product=product)
+    assert AuditEntry.objects.filter(action="snap.demand.threshold_passed").count() == 1
+
+
+def test_shoppers_are_not_prompted(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 0
+    shopper = make_user()
+    # when
+    demand_record(actor=shopper, product=make_product())
+    # then
+    assert not Notification.objects.filter(recipient=shopper).exists()
+
+
+def test_every_operator_is_prompted(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 0
+    operators = [make_operator(), make_operator()]
+    # when
+    demand_record(actor=make_user(), product=make_product())
+    # then
+    assert sorted(n.recipient_id for n in _threshold_notifications()) == sorted(
+        o.pk for o in operators
+    )
+
+
+def test_a_category_threshold_overrides_the_default(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 50
+    make_operator()
+    category = make_category(demand_threshold=1)
+    product = make_product(category=category)
+    demand_record(actor=make_user(), product=product)
+    assert not _threshold_notifications().exists()
+    # when
+    outcome = demand_record(actor=make_user(), product=product)
+    # then
+    assert outcome.threshold == 1
+    assert _threshold_notifications().count() == 1
+
+
+def test_a_subcategory_inherits_its_parents_threshold(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 50
+    make_operator()
+    parent = make_category(demand_threshold=1)
+    child = make_category(parent=parent)
+    product = make_product(category=child)
+    # when
+    demand_record(actor=make_user(), product=product)
+    outcome = demand_record(actor=make_user(), product=product)
+    # then
+    assert outcome.threshold == 1
+    assert _threshold_notifications().count() == 1
+
+
+def test_a_subcategorys_own_threshold_wins(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 1
+    make_operator()
+    parent = make_category(demand_threshold=1)
+    child = make_category(parent=parent, demand_threshold=3)
+    product = make_product(category=child)
+    # when
+    for _ in range(3):
+        outcome = demand_record(actor=make_user(), product=product)
+    # then
+    assert (outcome.count, outcome.threshold) == (2, 3)
+    assert not _threshold_notifications().exists()
+
+
+# --- The launch ------------------------------------------------------------------
+
+
+def test_launching_a_deal_notifies_each_requester_once_and_fulfils_the_signal():
+    # given
+    product = make_product(name_en="Desk lamp")
+    alice, bob = make_user(), make_user()
+    demand_record(actor=alice, product=product)
+    demand_record(actor=bob, product=product)
+    demand_record(actor=alice, product=product)
+    deal = FakeDeal(product=product)
+    # when
+    signal = demand_fulfil(actor=make_operator(), deal=deal)
+    # then
+    launched = Notification.objects.filter(kind="snap.demand.deal_launched")
+    assert sorted(n.recipient_id for n in launched) == sorted([alice.pk, bob.pk])
+    assert {n.url for n in launched} == {f"/deals/{deal.public_id}/"}
+    assert signal.fulfilled_at is not None
+    assert signal.fulfilled_deal_public_id == deal.public_id
+    assert not DemandRequest.objects.filter(notified_at__isnull=True).exists()
+    entry = AuditEntry.objects.get(action="snap.demand.fulfilled")
+    assert entry.data == {
+        "product": product.public_id,
+        "deal": deal.public_id,
+        "notified": 2,
+    }
+
+
+def test_the_launch_notice_is_in_the_requesters_language():
+    # given
+    product = make_product(name_zh="台灯", name_en="Desk lamp")
+    english = make_user(preferred_language="en")
+    chinese = make_user(preferred_language="zh-hans")
+    demand_record(actor=english, product=product)
+    demand_record(actor=chinese, product=product)
+    # when
+    demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    # then
+    assert Notification.objects.get(recipient=english).title == (
+        "A group buy for Desk lamp has launched"
+    )
+    assert "台灯" in Notification.objects.get(recipient=chinese).title
+
+
+def test_the_launch_signal_sent_twice_notifies_once():
+    # given
+    product = make_product()
+    shopper = make_user()
+    demand_record(actor=shopper, product=product)
+    deal = FakeDeal(product=product)
+    demand_fulfil(actor=None, deal=deal)
+    # when
+    again = demand_fulfil(actor=None, deal=deal)
+    # then
+    assert again is None
+    assert Notification.objects.filter(recipient=shopper).count() == 1
+    assert AuditEntry.objects.filter(action="snap.demand.fulfilled").count() == 1
+
+
+def test_a_second_deal_for_the_product_notifies_nobody_again():
+    # given
+    product = make_product()
+    shopper = make_user()
+    demand_record(actor=shopper, product=product)
+    demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    # when
+    second = demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    # then
+    assert second is None
+    assert Notification.objects.filter(recipient=shopper).count() == 1
+
+
+def test_launching_a_deal_nobody_asked_for_changes_nothing():
+    # given
+    product = make_product()
+    # when
+    result = demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    # then
+    assert result is None
+    assert not Notification.objects.exists()
+    assert not AuditEntry.objects.filter(action="snap.demand.fulfilled").exists()
+
+
+def test_snaps_while_a_deal_is_open_are_not_counted_or_notified(monkeypatch):
+    # given
+    product = make_product()
+    early = make_user()
+    demand_record(actor=early, product=product)
+    deal = FakeDeal(product=product)
+    demand_fulfil(actor=None, deal=deal)
+    restore = open_deals_for(monkeypatch, product)
+    # when: someone snaps while the deal is open
+    late = make_user()
+    outcome = demand_record(actor=late, product=product)
+    restore()
+    demand_fulfil(actor=None, deal=deal)
+    # then
+    assert outcome is None
+    assert not DemandRequest.objects.filter(user=late).exists()
+    assert not Notification.objects.filter(recipient=late).exists()
+    assert Notification.objects.filter(recipient=early).count() == 1
+
+
+def test_after_a_deal_ends_a_new_counter_starts():
+    # given
+    product = make_product()
+    shopper = make_user()
+    demand_record(actor=shopper, product=product)
+    demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    # when: the deal is over, and the same person snaps the product again
+    outcome = demand_record(actor=shopper, product=product)
+    # then
+    assert DemandSignal.objects.filter(product=product).count() == 2
+    assert outcome.signal.fulfilled_at is None
+    assert outcome.count == 0
+    assert outcome.is_new_requester is True
+
+
+def test_the_deal_lookup_is_what_the_counter_consults(monkeypatch):
+    # given: the real lookup, with no deal for the product
+    product = make_product()
+    # then
+    assert deal_lookup.product_has_open_deal(product) is False
