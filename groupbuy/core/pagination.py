@@ -48,3 +48,14 @@ def paginate(queryset, *, page=1, page_size=DEFAULT_PAGE_SIZE) -> PageResult:
         page_size=page_size,
         total=paginator.count,
     )
+
+
+def page_payload(result: PageResult, items: list | None = None) -> dict:
+    """Return the API's list shape: items plus where this page sits in the list."""
+    return {
+        "items": result.items if items is None else items,
+        "page": result.page,
+        "page_size": result.page_size,
+        "total": result.total,
+        "pages": result.pages,
+    }
