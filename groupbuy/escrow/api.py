@@ -1,3 +1,160 @@
-from ninja import Router
+"""Escrow API: payment status, my money, and the providers' callbacks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from groupbuy.catalog.models import Merchant
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from groupbuy.escrow import selectors, services
+from groupbuy.escrow.callbacks import payment_callback_receive
 
 router = Router(tags=["escrow"])
+
+
+class IntentOut(Schema):
+    id: str
+    status: str
+    amount_fen: int
+    refunded_fen: int
+    currency: str
+    purpose: str
+    reference: str
+    description: str
+    is_submitted: bool
+    pay_url: str
+    return_url: str
+    created_at: datetime
+    succeeded_at: datetime | None
+
+
+class SandboxPayIn(Schema):
+    outcome: Literal["succeeded", "failed"] = "succeeded"
+
+
+class MoneyOut(Schema):
+    held_fen: int
+    spent_fen: int
+    refunded_fen: int
+    paid_in_fen: int
+
+
+class LedgerLineOut(Schema):
+    transaction_id: str
+    kind: str
+    label: str
+    amount_fen: int
+    reference_type: str
+    reference_id: str
+    memo: str
+    created_at: datetime
+
+
+class LedgerPageOut(Schema):
+    items: list[LedgerLineOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class MerchantMoneyOut(Schema):
+    payable_fen: int
+    lines: LedgerPageOut
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class CallbackOut(Schema):
+    status: str
+
+
+def intent_out(request, intent) -> dict:
+    return {
+        "id": intent.public_id,
+        "status": intent.status,
+        "amount_fen": intent.amount_fen,
+        "refunded_fen": intent.refunded_fen,
+        "currency": intent.currency,
+        "purpose": intent.purpose,
+        "reference": intent.reference,
+        "description": intent.description,
+        "is_submitted": intent.submitted_at is not None,
+        "pay_url": request.build_absolute_uri(services.intent_pay_url(intent)),
+        "return_url": intent.return_url,
+        "created_at": intent.created_at,
+        "succeeded_at": intent.succeeded_at,
+    }
+
+
+def page_out(result) -> dict:
+    return {
+        "items": [line.__dict__ for line in result.items],
+        "page": result.page,
+        "page_size": result.page_size,
+        "total": result.total,
+        "pages": result.pages,
+    }
+
+
+@router.get("/intents/{intent_id}", response=IntentOut)
+def intent_detail(request, intent_id: str):
+    """Return a payment's status (its payer only); pages poll this after paying."""
+    intent = selectors.intent_get_for_user(user=request.auth, intent_id=intent_id)
+    return intent_out(request, intent)
+
+
+@router.post("/intents/{intent_id}/sandbox-pay", response={202: IntentOut})
+def intent_sandbox_pay(request, intent_id: str, payload: SandboxPayIn):
+    """Pay or decline on the sandbox gateway; the outcome arrives by callback."""
+    intent = selectors.intent_get_for_user(user=request.auth, intent_id=intent_id)
+    intent = services.sandbox_payment_submit(
+        actor=request.auth, intent=intent, outcome=payload.outcome
+    )
+    return Status(202, intent_out(request, intent))
+
+
+@router.get("/me/money", response=MoneyOut)
+def my_money(request):
+    """Return my held, spent, refunded and paid-in totals in fen."""
+    return selectors.shopper_money_summary(user=request.auth).__dict__
+
+
+@router.get("/me/ledger", response=LedgerPageOut)
+def my_ledger(request, paging: Query[PageIn]):
+    """Return every movement of my held money, newest first."""
+    result = selectors.shopper_ledger_lines(
+        user=request.auth, page=paging.page, page_size=paging.page_size
+    )
+    return page_out(result)
+
+
+@router.get("/merchants/{merchant_id}/money", response=MerchantMoneyOut)
+def merchant_money(request, merchant_id: str, paging: Query[PageIn]):
+    """Return what the platform owes a merchant and the lines behind it."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    payable_fen = selectors.merchant_payable_fen(user=request.auth, merchant=merchant)
+    lines = selectors.merchant_ledger_lines(
+        user=request.auth,
+        merchant=merchant,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return {"payable_fen": payable_fen, "lines": page_out(lines)}
+
+
+@router.post("/callbacks/{provider_name}", response=CallbackOut, auth=None)
+def provider_callback(request, provider_name: str):
+    """Receive a payment provider's signed callback (sandbox: X-Sandbox-Signature)."""
+    outcome = payment_callback_receive(
+        provider_name=provider_name, body=request.body, headers=request.headers
+    )
+    return {"status": outcome}

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from groupbuy.escrow import views
 
 app_name = "escrow"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("sandbox/pay/<str:intent_id>/", views.sandbox_pay, name="sandbox_pay"),
+]

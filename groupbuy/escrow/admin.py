@@ -1,0 +1,125 @@
+"""Operators read the ledger here; money moves only through escrow services."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.errors import DomainError
+from groupbuy.escrow.models import (
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    PaymentIntent,
+    ProviderEvent,
+    Refund,
+)
+from groupbuy.escrow.services import payment_refund
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EntryInline(admin.TabularInline):
+    model = LedgerEntry
+    fields = ("account", "amount_fen")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerAccount)
+class LedgerAccountAdmin(ReadOnlyAdmin):
+    list_display = ("public_id", "kind", "user", "merchant", "balance_fen")
+    list_filter = ("kind",)
+    search_fields = ("public_id", "user__phone", "merchant__name")
+
+
+@admin.register(LedgerTransaction)
+class LedgerTransactionAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "reference_id", "memo", "public_id")
+    list_filter = ("kind",)
+    search_fields = ("public_id", "reference_id", "idempotency_key")
+    date_hierarchy = "created_at"
+    inlines = [EntryInline]
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    fields = ("public_id", "amount_fen", "reason", "actor", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentIntent)
+class PaymentIntentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "payer",
+        "amount_fen",
+        "refunded_fen",
+        "released_fen",
+        "status",
+        "purpose",
+        "reference",
+        "created_at",
+    )
+    list_filter = ("status", "provider", "purpose")
+    search_fields = ("public_id", "reference", "payer__phone", "provider_reference")
+    date_hierarchy = "created_at"
+    inlines = [RefundInline]
+    actions = ["refund_what_is_held"]
+
+    @admin.action(description=_("Refund what is still held"))
+    def refund_what_is_held(self, request, queryset):
+        for intent in queryset:
+            remaining = intent.remaining_held_fen
+            if remaining <= 0:
+                continue
+            try:
+                payment_refund(
+                    actor=request.user,
+                    intent=intent,
+                    amount_fen=remaining,
+                    idempotency_key=(
+                        f"admin:{intent.public_id}:{intent.refunded_fen}:{remaining}"
+                    ),
+                    reason="operator",
+                )
+            except DomainError as refusal:
+                self.message_user(
+                    request, f"{intent.public_id}: {refusal.message}", messages.ERROR
+                )
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "intent",
+        "amount_fen",
+        "reason",
+        "actor",
+        "created_at",
+    )
+    search_fields = ("public_id", "intent__public_id", "idempotency_key")
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "provider", "event_id", "type", "outcome", "intent")
+    list_filter = ("provider", "type", "outcome")
+    search_fields = ("event_id", "intent__public_id")

@@ -1,0 +1,48 @@
+"""The extension point through which escrow tells a purpose's owner about money.
+
+A payment intent carries a ``purpose`` (``"deals.order"``, later
+``"demands.deposit"``…) and a ``reference`` the owner understands. The owning app
+registers, from its ``AppConfig.ready()``:
+
+``register_capture_handler(purpose, func)``
+    ``func(intent) -> bool`` runs inside the capture transaction, after the
+    intent is marked succeeded and before the money is posted to the payer's
+    held account. Return True to keep the money in escrow for the purpose, or
+    False when the purpose can no longer take it (e.g. the order was cancelled
+    while the payer was paying): escrow then refunds the payment in full, in the
+    same transaction. Raising rolls the whole capture back (the provider retries
+    its callback). It must not lock rows escrow locks later; see the lock order
+    in ``groupbuy.deals.services``.
+
+``register_payment_failed_handler(purpose, func)``
+    ``func(intent) -> None`` runs inside the transaction that marks an intent
+    failed (the payer declined or the provider refused).
+
+An intent whose purpose has no capture handler keeps its money held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+CaptureHandler = Callable[..., bool]
+FailureHandler = Callable[..., None]
+
+_capture_handlers: dict[str, CaptureHandler] = {}
+_failure_handlers: dict[str, FailureHandler] = {}
+
+
+def register_capture_handler(purpose: str, func: CaptureHandler) -> None:
+    _capture_handlers[purpose] = func
+
+
+def register_payment_failed_handler(purpose: str, func: FailureHandler) -> None:
+    _failure_handlers[purpose] = func
+
+
+def capture_handler_for(purpose: str) -> CaptureHandler | None:
+    return _capture_handlers.get(purpose)
+
+
+def failure_handler_for(purpose: str) -> FailureHandler | None:
+    return _failure_handlers.get(purpose)

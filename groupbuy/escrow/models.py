@@ -1,0 +1,269 @@
+"""Escrow tables: a double-entry ledger in integer fen, and payment intents.
+
+Sign convention
+---------------
+Every entry is a signed ``amount_fen``; an account's ``balance_fen`` is the sum of
+its entries, and a positive balance means "this much money sits in this bucket".
+Each ledger transaction's entries sum to zero, so the balances of all accounts
+also sum to zero: the one ``external`` account mirrors the money outside the
+platform and is the only one that goes negative (minus everything shoppers have
+paid in). Every other balance is kept at zero or above, by a conditional update
+in ``escrow.ledger.ledger_post`` and by a CHECK constraint.
+
+How money moves (transaction kinds, each a pair of postings):
+
+- ``escrow.payment.received``  external → gateway clearing (the provider has it)
+- ``escrow.payment.captured``  gateway clearing → the payer's held account
+- ``escrow.refund.sent``       held → gateway clearing (handed to the provider)
+- ``escrow.refund.paid``       gateway clearing → refunds paid out (cumulative)
+- ``escrow.hold.released``     held → merchant payable + platform revenue (fee)
+
+Gateway clearing is money in flight at the provider; with the sandbox (which
+settles at once) it is back to zero after every movement.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
+
+
+class LedgerAccount(models.Model):
+    class Kind(models.TextChoices):
+        SHOPPER_HELD = "shopper_held", _("Shopper funds held")
+        MERCHANT_PAYABLE = "merchant_payable", _("Merchant payable")
+        PLATFORM_REVENUE = "platform_revenue", _("Platform revenue")
+        GATEWAY_CLEARING = "gateway_clearing", _("Gateway clearing")
+        REFUNDS_PAID = "refunds_paid", _("Refunds paid out")
+        EXTERNAL = "external", _("External (outside the platform)")
+
+    SYSTEM_KINDS = (
+        Kind.PLATFORM_REVENUE,
+        Kind.GATEWAY_CLEARING,
+        Kind.REFUNDS_PAID,
+        Kind.EXTERNAL,
+    )
+
+    public_id = PublicIdField(prefix="acct")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+    )
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+    )
+    balance_fen = models.BigIntegerField(_("balance (fen)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user"],
+                condition=Q(user__isnull=False),
+                name="escrow_one_account_per_user_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "merchant"],
+                condition=Q(merchant__isnull=False),
+                name="escrow_one_account_per_merchant_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(user__isnull=True, merchant__isnull=True),
+                name="escrow_one_system_account_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="external") | Q(balance_fen__gte=0),
+                name="escrow_balance_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        owner = self.user or self.merchant
+        label = self.get_kind_display()
+        return f"{label} · {owner}" if owner else str(label)
+
+
+class LedgerTransaction(models.Model):
+    public_id = PublicIdField(prefix="ltx")
+    # Dotted, e.g. escrow.payment.captured; see the module docstring.
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    # A retried caller passes the same key and gets the first posting back.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    # What caused the movement, e.g. ("escrow.paymentintent", "pi_…").
+    reference_type = models.CharField(max_length=60, blank=True)
+    reference_id = models.CharField(max_length=60, blank=True, db_index=True)
+    memo = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.reference_id}"
+
+
+class LedgerEntry(models.Model):
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="entries"
+    )
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+
+    class Meta:
+        ordering = ["-transaction__created_at", "-id"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount_fen=0), name="escrow_entry_not_zero"
+            ),
+            models.UniqueConstraint(
+                fields=["transaction", "account"],
+                name="escrow_one_entry_per_account_per_transaction",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount_fen:+d} fen on {self.account}"
+
+
+class PaymentIntent(models.Model):
+    """One attempt to collect ``amount_fen`` from ``payer`` for a purpose."""
+
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT = "requires_payment", _("Awaiting payment")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Payment failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    public_id = PublicIdField(prefix="pi")
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+    currency = models.CharField(max_length=3, default="CNY")
+    # Who owns the money once captured: ("deals.order", "ord_…").
+    purpose = models.CharField(_("purpose"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=60, db_index=True)
+    description = models.CharField(_("what for"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REQUIRES_PAYMENT,
+        db_index=True,
+    )
+    refunded_fen = models.PositiveBigIntegerField(_("refunded (fen)"), default=0)
+    released_fen = models.PositiveBigIntegerField(_("released (fen)"), default=0)
+    provider = models.CharField(_("provider"), max_length=20, default="sandbox")
+    provider_reference = models.CharField(max_length=100, blank=True)
+    # Where the browser goes after the hosted pay page (set by the caller).
+    return_url = models.CharField(max_length=500, blank=True)
+    # When the payer confirmed on the provider's page; the outcome follows by
+    # callback. Paying twice is refused from this moment on.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_fen__gt=0), name="escrow_intent_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    refunded_fen__lte=F("amount_fen") - F("released_fen"),
+                ),
+                name="escrow_intent_refund_release_within_amount",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_id} {self.amount_fen} fen ({self.status})"
+
+    @property
+    def remaining_held_fen(self) -> int:
+        """Return what is still in escrow for this intent."""
+        if self.status != self.Status.SUCCEEDED:
+            return 0
+        return self.amount_fen - self.refunded_fen - self.released_fen
+
+
+class ProviderEvent(models.Model):
+    """A provider callback we accepted; its id makes callbacks idempotent."""
+
+    class Outcome(models.TextChoices):
+        CAPTURED = "captured", _("Captured")
+        CAPTURED_AND_REFUNDED = "captured_refunded", _("Captured, then refunded")
+        FAILED = "failed", _("Marked failed")
+        IGNORED = "ignored", _("Ignored (out of order)")
+
+    provider = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=100)
+    intent = models.ForeignKey(
+        PaymentIntent, on_delete=models.PROTECT, related_name="provider_events"
+    )
+    type = models.CharField(max_length=40)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="escrow_provider_event_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.event_id} {self.type} → {self.outcome}"
+
+
+class Refund(models.Model):
+    public_id = PublicIdField(prefix="rf")
+    intent = models.ForeignKey(
+        PaymentIntent, on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    provider_reference = models.CharField(max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_fen__gt=0), name="escrow_refund_amount_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.public_id} {self.amount_fen} fen of {self.intent.public_id}"

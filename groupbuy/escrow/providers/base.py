@@ -1,0 +1,45 @@
+"""What every payment provider offers escrow.
+
+create intent (ours) → ``pay_page_url`` (the provider's hosted page) → the
+provider calls back; ``parse_callback`` verifies the signature and turns the
+request into a ``PaymentEvent`` → escrow captures or fails the intent; later
+``refund`` returns money to the payer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+PAYMENT_SUCCEEDED = "payment.succeeded"
+PAYMENT_FAILED = "payment.failed"
+EVENT_TYPES = (PAYMENT_SUCCEEDED, PAYMENT_FAILED)
+
+
+@dataclass(frozen=True)
+class PaymentEvent:
+    """One verified provider notification about one of our intents."""
+
+    event_id: str
+    intent_id: str
+    type: str
+    amount_fen: int
+    currency: str
+    provider_reference: str = ""
+    payload: dict = field(default_factory=dict)
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def pay_page_url(self, intent) -> str:
+        """Return where the payer's browser goes to pay ``intent``."""
+
+    def parse_callback(
+        self, *, body: bytes, headers: Mapping[str, str]
+    ) -> PaymentEvent:
+        """Verify and decode a callback; raise EscrowError (400) if it is bad."""
+
+    def refund(self, *, intent, amount_fen: int, idempotency_key: str) -> str:
+        """Return the provider's reference for refunding ``amount_fen``."""

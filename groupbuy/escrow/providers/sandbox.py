@@ -1,0 +1,95 @@
+"""The built-in sandbox gateway: behaves like a real one, moves no real money.
+
+It has its own hosted pay page (``escrow.views``); paying there makes it send a
+callback signed with HMAC-SHA256 over the raw body, keyed by
+``settings.GROUPBUY_SANDBOX_PAYMENT_SECRET``, in the ``X-Sandbox-Signature``
+header as ``sha256=<hex>``. Callbacks travel through a Huey task, so they arrive
+asynchronously, and tests can make them late or send them twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.escrow.errors import EscrowError
+from groupbuy.escrow.providers.base import EVENT_TYPES, PaymentEvent
+
+SIGNATURE_HEADER = "X-Sandbox-Signature"
+
+
+def sign(body: bytes) -> str:
+    secret = settings.GROUPBUY_SANDBOX_PAYMENT_SECRET.encode()
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def encode_event(payload: dict) -> tuple[bytes, dict[str, str]]:
+    """Return the body and headers the sandbox sends for ``payload``."""
+    body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return body, {SIGNATURE_HEADER: sign(body), "Content-Type": "application/json"}
+
+
+def build_event(intent, *, event_type: str, event_id: str | None = None) -> dict:
+    """Return the payload the sandbox reports for ``intent``."""
+    return {
+        "id": event_id or "evt_" + secrets.token_hex(12),
+        "type": event_type,
+        "intent_id": intent.public_id,
+        "amount_fen": intent.amount_fen,
+        "currency": intent.currency,
+        "provider_reference": "sbx_" + intent.public_id.removeprefix("pi_"),
+        "created": timezone.now().isoformat(),
+    }
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return value
+    return ""
+
+
+def _malformed(message: str) -> EscrowError:
+    return EscrowError("malformed_callback", message, status=400)
+
+
+class SandboxProvider:
+    name = "sandbox"
+
+    def pay_page_url(self, intent) -> str:
+        return reverse("escrow:sandbox_pay", kwargs={"intent_id": intent.public_id})
+
+    def parse_callback(
+        self, *, body: bytes, headers: Mapping[str, str]
+    ) -> PaymentEvent:
+        received = _header(headers, SIGNATURE_HEADER)
+        if not received or not hmac.compare_digest(received, sign(body)):
+            raise EscrowError("invalid_signature", _("invalid signature"), status=400)
+        try:
+            payload = json.loads(body)
+            event = PaymentEvent(
+                event_id=str(payload["id"]),
+                intent_id=str(payload["intent_id"]),
+                type=str(payload["type"]),
+                amount_fen=int(payload["amount_fen"]),
+                currency=str(payload["currency"]),
+                provider_reference=str(payload.get("provider_reference", "")),
+                payload=payload,
+            )
+        except (ValueError, KeyError, TypeError):
+            raise _malformed(_("The callback body is not a payment event.")) from None
+        if event.type not in EVENT_TYPES:
+            raise _malformed(_("Unknown event type “%(type)s”.") % {"type": event.type})
+        return event
+
+    def refund(self, *, intent, amount_fen: int, idempotency_key: str) -> str:
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:16]
+        return f"sbx_rf_{digest}"

@@ -1,0 +1,164 @@
+"""Reads of payment intents and money, with the permission checks pages need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groupbuy.accounts.selectors import user_membership_for
+from groupbuy.core.errors import Forbidden, NotFound
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.escrow.models import LedgerAccount, LedgerEntry, PaymentIntent
+
+Kind = LedgerAccount.Kind
+
+LEDGER_KIND_LABELS = {
+    "escrow.payment.received": gettext_lazy("Payment received"),
+    "escrow.payment.captured": gettext_lazy("Paid into escrow"),
+    "escrow.refund.sent": gettext_lazy("Refunded"),
+    "escrow.refund.paid": gettext_lazy("Refund paid out"),
+    "escrow.hold.released": gettext_lazy("Paid to merchant"),
+}
+
+
+def ledger_kind_label(kind: str) -> str:
+    return str(LEDGER_KIND_LABELS.get(kind, kind))
+
+
+@dataclass(frozen=True)
+class ShopperMoney:
+    """A shopper's escrow at a glance; paid_in == held + spent + refunded."""
+
+    held_fen: int
+    spent_fen: int
+    refunded_fen: int
+    paid_in_fen: int
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    transaction_id: str
+    kind: str
+    label: str
+    amount_fen: int
+    reference_type: str
+    reference_id: str
+    memo: str
+    created_at: datetime
+
+
+def intent_get_for_user(*, user, intent_id: str) -> PaymentIntent:
+    """Return the intent if ``user`` paid it (or is an operator), else 404."""
+    intent = (
+        PaymentIntent.objects.select_related("payer")
+        .filter(public_id=intent_id)
+        .first()
+    )
+    is_allowed = intent is not None and (
+        intent.payer_id == user.pk or getattr(user, "is_staff", False)
+    )
+    if not user.is_authenticated or not is_allowed:
+        raise NotFound("not_found", _("There is no such payment."))
+    return intent
+
+
+def _held_account(user) -> LedgerAccount | None:
+    return LedgerAccount.objects.filter(kind=Kind.SHOPPER_HELD, user=user).first()
+
+
+def shopper_money_summary(*, user) -> ShopperMoney:
+    account = _held_account(user) if user.is_authenticated else None
+    if account is None:
+        return ShopperMoney(held_fen=0, spent_fen=0, refunded_fen=0, paid_in_fen=0)
+    totals = dict(
+        LedgerEntry.objects.filter(account=account)
+        .values("transaction__kind")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("transaction__kind", "total")
+    )
+    return ShopperMoney(
+        held_fen=account.balance_fen,
+        spent_fen=-totals.get("escrow.hold.released", 0),
+        refunded_fen=-totals.get("escrow.refund.sent", 0),
+        paid_in_fen=totals.get("escrow.payment.captured", 0),
+    )
+
+
+def _ledger_lines(account, *, page, page_size) -> PageResult:
+    if account is None:
+        return PageResult(items=[], page=1, page_size=page_size, total=0)
+    entries = (
+        LedgerEntry.objects.filter(account=account)
+        .select_related("transaction")
+        .order_by("-transaction__created_at", "-id")
+    )
+    result = paginate(entries, page=page, page_size=page_size)
+    result.items = [
+        LedgerLine(
+            transaction_id=entry.transaction.public_id,
+            kind=entry.transaction.kind,
+            label=ledger_kind_label(entry.transaction.kind),
+            amount_fen=entry.amount_fen,
+            reference_type=entry.transaction.reference_type,
+            reference_id=entry.transaction.reference_id,
+            memo=entry.transaction.memo,
+            created_at=entry.transaction.created_at,
+        )
+        for entry in result.items
+    ]
+    return result
+
+
+def shopper_ledger_lines(
+    *, user, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """Return every movement of the shopper's held money, newest first."""
+    account = _held_account(user) if user.is_authenticated else None
+    return _ledger_lines(account, page=page, page_size=page_size)
+
+
+def _check_merchant_staff(*, user, merchant) -> None:
+    if not user.is_authenticated:
+        raise Forbidden("forbidden", _("Please sign in first."))
+    if user.is_staff or user_membership_for(user=user, merchant_id=merchant.pk):
+        return
+    raise Forbidden("forbidden", _("Only this merchant's staff can see its money."))
+
+
+def merchant_payable_fen(*, user, merchant) -> int:
+    """Return what the platform owes ``merchant`` (its staff and operators only)."""
+    _check_merchant_staff(user=user, merchant=merchant)
+    account = LedgerAccount.objects.filter(
+        kind=Kind.MERCHANT_PAYABLE, merchant=merchant
+    ).first()
+    return account.balance_fen if account else 0
+
+
+def merchant_ledger_lines(
+    *, user, merchant, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> PageResult:
+    _check_merchant_staff(user=user, merchant=merchant)
+    account = LedgerAccount.objects.filter(
+        kind=Kind.MERCHANT_PAYABLE, merchant=merchant
+    ).first()
+    return _ledger_lines(account, page=page, page_size=page_size)
+
+
+def platform_money_overview(*, user) -> dict[str, int]:
+    """Return the platform-wide balances by account kind (operators only)."""
+    if not getattr(user, "is_staff", False):
+        raise Forbidden("forbidden", _("Only operators can see platform money."))
+    totals = dict(
+        LedgerAccount.objects.values("kind")
+        .annotate(total=Sum("balance_fen"))
+        .values_list("kind", "total")
+    )
+    overview = {f"{kind}_fen": totals.get(kind, 0) for kind in Kind.values}
+    overview["intents_awaiting_payment"] = PaymentIntent.objects.filter(
+        status=PaymentIntent.Status.REQUIRES_PAYMENT
+    ).count()
+    return overview
