@@ -1,11 +1,54 @@
 """Notifications: written in the business transaction, delivered after commit.
 
-This is the contract other apps call; the notify app fills in delivery.
+``notification_enqueue`` is what every other app calls. It writes the inbox row
+and one delivery row per channel in the caller's transaction (the transactional
+outbox) and hands the deliveries to workers only once that transaction commits, so
+a rolled-back business change notifies nobody. Should the hand-over itself be lost
+(the process dies right after commit), the periodic sweep in ``tasks`` finds the
+pending rows and delivers them.
+
+Notifications are not audited one by one: the rows themselves record who was told
+what, when and over which channel; a delivery that finally fails is audited.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+from groupbuy.notify.delivery import delivery_attempt
+from groupbuy.notify.models import Channel, Delivery, Notification
+from groupbuy.notify.selectors import (
+    notification_get_for_user,
+    notification_unread_count,
+)
+from groupbuy.notify.senders import recipient_language
+from groupbuy.notify.tasks import delivery_queue
+from groupbuy.realtime.publish import publish_to_user
+
+TITLE_MAX_CHARS = Notification._meta.get_field("title").max_length
+URL_MAX_CHARS = Notification._meta.get_field("url").max_length
+
+
+def default_channels(recipient) -> list[str]:
+    """The in-app inbox always, plus the channel the person chose in their profile."""
+    channels = [Channel.IN_APP.value]
+    preferred = getattr(recipient, "contact_channel", "") or ""
+    if preferred in Channel.values and preferred not in channels:
+        channels.append(preferred)
+    return channels
+
+
+def _checked_channels(channels: Sequence[str]) -> list[str]:
+    unknown = sorted(set(channels) - set(Channel.values))
+    if unknown:
+        raise ValueError(f"unknown notification channels: {', '.join(unknown)}")
+    return list(dict.fromkeys(channels))
 
 
 def notification_enqueue(
@@ -22,8 +65,122 @@ def notification_enqueue(
     """Queue a notification for ``recipient`` inside the caller's transaction.
 
     ``kind`` is dotted (``deals.deal.succeeded``); ``channels`` defaults to the
-    in-app inbox plus the recipient's preferred channel (SMS or email). With an
-    ``idempotency_key`` a second call with the same key adds nothing and returns
-    None, so retried jobs notify exactly once.
+    in-app inbox plus the recipient's preferred channel (SMS or email). The inbox
+    row is written whatever the channels; ``in_app`` adds the live WebSocket push.
+    With an ``idempotency_key`` a second call with the same key adds nothing and
+    returns None, so retried jobs notify exactly once.
+
+    Pass ``title`` and ``body`` as lazy translations (``gettext_lazy``,
+    ``format_lazy``) to have them written in the recipient's language.
     """
-    raise NotImplementedError("filled in by the notify app")
+    channel_list = _checked_channels(
+        default_channels(recipient) if channels is None else channels
+    )
+    if idempotency_key and _key_used(idempotency_key):
+        return None
+    with translation.override(recipient_language(recipient)):
+        title_text = Truncator(str(title)).chars(TITLE_MAX_CHARS)
+        body_text = str(body)
+    try:
+        # A savepoint, so a duplicate key raced in by another transaction leaves
+        # the caller's transaction usable.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                title=title_text,
+                body=body_text,
+                url=url[:URL_MAX_CHARS],
+                data=data or {},
+                idempotency_key=idempotency_key or None,
+            )
+            deliveries = Delivery.objects.bulk_create(
+                Delivery(notification=notification, channel=channel)
+                for channel in channel_list
+            )
+    except IntegrityError:
+        if idempotency_key and _key_used(idempotency_key):
+            return None
+        raise
+    for delivery in deliveries:
+        after_commit(_hand_over, delivery.pk, delivery.channel)
+    return notification
+
+
+def _key_used(idempotency_key: str) -> bool:
+    return Notification.objects.filter(idempotency_key=idempotency_key).exists()
+
+
+def _hand_over(delivery_id: int, channel: str) -> None:
+    # The in-app push is cheap and should feel instant, so it happens right here
+    # rather than waiting for a worker to poll the queue; email and SMS talk to
+    # slow providers and go to the workers. Either way the delivery row decides,
+    # so nothing is sent twice.
+    if channel != Channel.IN_APP:
+        delivery_queue(delivery_id)
+        return
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    if delivery is not None and delivery.status == Delivery.Status.PENDING:
+        delivery_queue(delivery_id, not_before=delivery.next_attempt_at)
+
+
+def _push_unread_count(user) -> None:
+    publish_to_user(
+        user.public_id,
+        {"type": "notify.unread", "unread_count": notification_unread_count(user=user)},
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification_id: str) -> Notification:
+    """Mark one of the actor's notifications read; marking it again changes nothing."""
+    notification = notification_get_for_user(
+        user=actor, notification_id=notification_id
+    )
+    if notification.read_at is not None:
+        return notification
+    now = timezone.now()
+    marked = Notification.objects.filter(
+        pk=notification.pk, read_at__isnull=True
+    ).update(read_at=now)
+    if marked:
+        notification.read_at = now
+        # Other open tabs and devices update their badge.
+        after_commit(_push_unread_count, actor)
+    else:
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor) -> int:
+    """Mark all of the actor's notifications read; return how many were unread."""
+    marked = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if marked:
+        after_commit(_push_unread_count, actor)
+    return marked
+
+
+@transaction.atomic
+def delivery_retry_failed(*, actor, delivery_ids: Sequence[int]) -> int:
+    """Give failed deliveries a fresh set of attempts (after fixing the cause);
+    return how many were failed. Deliveries in any other state are left alone."""
+    failed = list(
+        Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.FAILED)
+        .select_related("notification")
+        .order_by("pk")
+    )
+    Delivery.objects.filter(
+        pk__in=[delivery.pk for delivery in failed], status=Delivery.Status.FAILED
+    ).update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    for delivery in failed:
+        audit_log(
+            actor=actor,
+            action="notify.delivery.retried",
+            obj=delivery.notification,
+            data={"channel": delivery.channel, "previous_error": delivery.last_error},
+        )
+        after_commit(delivery_queue, delivery.pk)
+    return len(failed)

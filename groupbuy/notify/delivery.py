@@ -1,0 +1,187 @@
+"""Move deliveries through pending → sending → sent | failed | skipped.
+
+A worker first *claims* a delivery with one conditional UPDATE (only a pending
+delivery that is due, or one whose previous worker's lease ran out), so two runs
+of the same task, or a task and the sweep, never both send it. A failure puts the
+delivery back to pending with an exponential backoff until the attempts run out;
+then it is failed and the last error is kept.
+
+The lease covers a worker that dies mid-send: after it, the sweep hands the
+delivery to another worker. That one send may then be repeated, which is why every
+provider gets the delivery's idempotency key (the SMS file outbox dedupes on it
+and the email carries a stable Message-ID).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from groupbuy.core.audit import audit_log
+from groupbuy.notify.models import Delivery
+from groupbuy.notify.senders import SENDERS, DeliveryRejected, DeliverySkipped
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+# A delivery queued right after commit normally runs within seconds; the sweep
+# only takes over pending rows that have been due for longer than this.
+SWEEP_GRACE = timedelta(minutes=1)
+SWEEP_BATCH_SIZE = 500
+ERROR_MAX_CHARS = 2000
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "GROUPBUY_NOTIFY_MAX_ATTEMPTS", 6))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait 30 s after the first failure, then twice as long each time (≤ 1 h)."""
+    base = int(getattr(settings, "GROUPBUY_NOTIFY_RETRY_BASE_SECONDS", 30))
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    due = Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.SENDING)
+    claimed = (
+        Delivery.objects.filter(due, pk=delivery_id, next_attempt_at__lte=now)
+        .exclude(attempts__gte=max_attempts())
+        .update(
+            status=Delivery.Status.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + LEASE,
+        )
+    )
+    return claimed == 1
+
+
+def _finish(
+    delivery: Delivery, *, expected_status=Delivery.Status.SENDING, **changes
+) -> bool:
+    """Record the outcome unless another worker took the delivery over meanwhile."""
+    updated = Delivery.objects.filter(
+        pk=delivery.pk, status=expected_status, attempts=delivery.attempts
+    ).update(**changes)
+    if not updated:
+        logger.warning("delivery %s was taken over before it finished", delivery.pk)
+        return False
+    for field, value in changes.items():
+        setattr(delivery, field, value)
+    return True
+
+
+@transaction.atomic
+def _fail(
+    delivery: Delivery, error: str, *, expected_status=Delivery.Status.SENDING
+) -> None:
+    if _finish(
+        delivery,
+        expected_status=expected_status,
+        status=Delivery.Status.FAILED,
+        last_error=error[:ERROR_MAX_CHARS],
+        next_attempt_at=None,
+    ):
+        audit_log(
+            actor=None,
+            action="notify.delivery.failed",
+            obj=delivery.notification,
+            data={
+                "channel": delivery.channel,
+                "attempts": delivery.attempts,
+                "error": error[:200],
+            },
+        )
+
+
+def _retry_or_fail(delivery: Delivery, error: str, now: datetime) -> None:
+    if delivery.attempts >= max_attempts():
+        _fail(delivery, error)
+        return
+    _finish(
+        delivery,
+        status=Delivery.Status.PENDING,
+        last_error=error[:ERROR_MAX_CHARS],
+        next_attempt_at=now + retry_delay(delivery.attempts),
+    )
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime | None = None):
+    """Claim the delivery and send it once; return it, or None if it was not due
+    (already sent, failed, claimed by another worker, or waiting for a retry)."""
+    now = now or timezone.now()
+    if not _claim(delivery_id, now):
+        return None
+    delivery = Delivery.objects.select_related("notification__recipient").get(
+        pk=delivery_id
+    )
+    try:
+        provider_message_id = SENDERS[delivery.channel](delivery)
+    except DeliverySkipped as reason:
+        _finish(
+            delivery,
+            status=Delivery.Status.SKIPPED,
+            last_error=str(reason),
+            next_attempt_at=None,
+        )
+    except DeliveryRejected as error:
+        _fail(delivery, f"rejected: {error}")
+    except Exception as error:
+        logger.warning(
+            "delivery %s (%s) attempt %s failed",
+            delivery.pk,
+            delivery.channel,
+            delivery.attempts,
+            exc_info=True,
+        )
+        _retry_or_fail(delivery, f"{type(error).__name__}: {error}", now)
+    else:
+        _finish(
+            delivery,
+            status=Delivery.Status.SENT,
+            sent_at=timezone.now(),
+            next_attempt_at=None,
+            last_error="",
+            provider_message_id=(provider_message_id or "")[:200],
+        )
+    return delivery
+
+
+def deliveries_due_for_requeue(*, now: datetime | None = None) -> list[int]:
+    """Return deliveries nobody is working on although they should be: pending
+    ones whose queued job was lost, and claimed ones whose worker's lease ran out."""
+    now = now or timezone.now()
+    forgotten = Q(
+        status=Delivery.Status.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+    )
+    abandoned = Q(status=Delivery.Status.SENDING, next_attempt_at__lte=now)
+    return list(
+        Delivery.objects.filter(forgotten | abandoned)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
+    )
+
+
+def deliveries_fail_exhausted(*, now: datetime | None = None) -> int:
+    """Fail deliveries that may not be tried again but are not finished: their
+    worker died during the last allowed attempt (or the limit was lowered)."""
+    now = now or timezone.now()
+    unfinished = Q(status=Delivery.Status.PENDING) | Q(
+        status=Delivery.Status.SENDING, next_attempt_at__lte=now
+    )
+    stuck = Delivery.objects.filter(
+        unfinished, attempts__gte=max_attempts()
+    ).select_related("notification")
+    failed = 0
+    for delivery in stuck:
+        _fail(
+            delivery,
+            delivery.last_error or "worker stopped during the last attempt",
+            expected_status=delivery.status,
+        )
+        failed += 1
+    return failed

@@ -1,0 +1,124 @@
+"""The notification outbox: one inbox row per message, one delivery row per channel.
+
+Both are written inside the business transaction that caused them, so a message
+exists exactly when its cause was committed. Workers then move each delivery from
+pending to sent (or failed, keeping the error); the rows are the durable record of
+what was sent, when and after how many attempts.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In-app")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class Notification(models.Model):
+    public_id = PublicIdField(prefix="ntf")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    # Dotted, like audit actions: deals.deal.succeeded, snap.demand.threshold_reached
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    data = models.JSONField(
+        _("data"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    # Unique so that a retried job notifies exactly once; NULLs never collide.
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, unique=True, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="notify_inbox_idx"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notify_unread_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        # Claimed by a worker; next_attempt_at is then the end of its lease, after
+        # which the sweep assumes the worker died and hands the row to another.
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        # Nothing to send to (no email address, account closed); not retried.
+        SKIPPED = "skipped", _("Skipped")
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), null=True, blank=True, default=timezone.now
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the provider called it (SMS message id, email Message-ID), for support.
+    provider_message_id = models.CharField(
+        _("provider message id"), max_length=200, blank=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"],
+                name="notify_one_delivery_per_channel",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="notify_due_delivery_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.status} ({self.notification_id})"
+
+    @property
+    def idempotency_key(self) -> str:
+        """Name this delivery to providers, so a resend can be recognised."""
+        return f"{self.notification.public_id}-{self.channel}"

@@ -1,0 +1,46 @@
+"""Reading the inbox. Nobody sees another person's notifications: 404, not 403,
+so the existence of someone else's notification is not revealed."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import NotFound
+from groupbuy.notify.models import Notification
+
+
+def notification_list_for_user(*, user) -> QuerySet[Notification]:
+    """Return the person's inbox, newest first."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get_for_user(*, user, notification_id: str) -> Notification:
+    notification = (
+        notification_list_for_user(user=user).filter(public_id=notification_id).first()
+    )
+    if notification is None:
+        raise NotFound("not_found", _("This notification does not exist."))
+    return notification
+
+
+def notification_as_event(notification: Notification) -> dict:
+    """Describe a notification the way the API and WebSocket pushes do."""
+    return {
+        "id": notification.public_id,
+        "kind": notification.kind,
+        "title": notification.title,
+        "body": notification.body,
+        "url": notification.url,
+        "data": notification.data,
+        "created_at": notification.created_at.isoformat(),
+        "read_at": notification.read_at.isoformat() if notification.read_at else None,
+    }

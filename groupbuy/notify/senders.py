@@ -1,0 +1,144 @@
+"""Send one delivery over its channel. Each sender returns the provider's message
+id, raises ``DeliverySkipped`` when there is nobody to send to, ``DeliveryRejected``
+when retrying cannot help, and any other exception for a failure worth retrying.
+
+Messages are rendered in the recipient's preferred language.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from groupbuy.notify.models import Channel, Delivery, Notification
+from groupbuy.notify.selectors import notification_as_event, notification_unread_count
+from groupbuy.notify.sms import SmsRejected, get_sms_backend
+from groupbuy.realtime.publish import publish_to_user
+
+SMS_BODY_MAX_CHARS = 120
+
+
+class DeliverySkipped(Exception):
+    """There is nothing to deliver to; the reason is kept on the delivery."""
+
+
+class DeliveryRejected(Exception):
+    """The provider refused the message for good; retrying cannot help."""
+
+
+def recipient_language(recipient) -> str:
+    return getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def absolute_url(path_or_url: str) -> str:
+    if not path_or_url:
+        return ""
+    return urljoin(settings.GROUPBUY_PUBLIC_URL.rstrip("/") + "/", path_or_url)
+
+
+def send_in_app(delivery: Delivery) -> str:
+    notification = delivery.notification
+    recipient = notification.recipient
+    publish_to_user(
+        recipient.public_id,
+        {
+            "type": "notify.new",
+            "notification": notification_as_event(notification),
+            "unread_count": notification_unread_count(user=recipient),
+        },
+    )
+    return ""
+
+
+def _profile_url() -> str:
+    try:
+        return absolute_url(reverse("web:profile"))
+    except NoReverseMatch:
+        return ""
+
+
+def _email_message(notification: Notification) -> EmailMultiAlternatives:
+    recipient = notification.recipient
+    language = recipient_language(recipient)
+    context = {
+        "notification": notification,
+        "recipient_name": recipient.display_name or recipient.phone,
+        "link": absolute_url(notification.url),
+        "site_name": settings.GROUPBUY_SITE_NAME,
+        "settings_link": _profile_url(),
+        "language_code": language,
+    }
+    with translation.override(language):
+        subject = f"[{settings.GROUPBUY_SITE_NAME}] {notification.title}"
+        text = render_to_string("notify/email/notification.txt", context)
+        html = render_to_string("notify/email/notification.html", context)
+    domain = urlsplit(settings.GROUPBUY_PUBLIC_URL).hostname or "groupbuy.localhost"
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[recipient.email],
+        # Stable, so a resent copy is recognisably the same message.
+        headers={"Message-ID": f"<{notification.public_id}@{domain}>"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_email(delivery: Delivery) -> str:
+    notification = delivery.notification
+    recipient = notification.recipient
+    if not recipient.is_active:
+        raise DeliverySkipped("recipient account is deactivated")
+    if not recipient.email:
+        raise DeliverySkipped("recipient has no email address")
+    message = _email_message(notification)
+    try:
+        message.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryRejected(f"recipient refused: {error.recipients}") from error
+    return message.extra_headers["Message-ID"]
+
+
+def sms_text(notification: Notification) -> str:
+    recipient = notification.recipient
+    with translation.override(recipient_language(recipient)):
+        body = Truncator(" ".join(notification.body.split())).chars(SMS_BODY_MAX_CHARS)
+        text = _("【%(site)s】%(title)s: %(body)s") % {
+            "site": settings.GROUPBUY_SITE_NAME,
+            "title": notification.title,
+            "body": body,
+        }
+    link = absolute_url(notification.url)
+    return f"{text} {link}" if link else text
+
+
+def send_sms(delivery: Delivery) -> str:
+    recipient = delivery.notification.recipient
+    if not recipient.is_active:
+        raise DeliverySkipped("recipient account is deactivated")
+    if not recipient.phone:
+        raise DeliverySkipped("recipient has no phone number")
+    try:
+        return get_sms_backend().send(
+            phone=recipient.phone,
+            text=sms_text(delivery.notification),
+            idempotency_key=delivery.idempotency_key,
+        )
+    except SmsRejected as error:
+        raise DeliveryRejected(str(error)) from error
+
+
+SENDERS: dict[str, Callable[[Delivery], str]] = {
+    Channel.IN_APP: send_in_app,
+    Channel.EMAIL: send_email,
+    Channel.SMS: send_sms,
+}

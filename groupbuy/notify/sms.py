@@ -1,0 +1,156 @@
+"""SMS backends: one small interface, chosen by settings.GROUPBUY_SMS_BACKEND.
+
+Every backend takes an ``idempotency_key`` (one per delivery) so that a retried
+delivery can be recognised: the file outbox keeps one file per key, and a real
+gateway would pass the key as its client reference.
+
+Built in:
+- ``ConsoleSmsBackend`` writes messages to the log (development).
+- ``FileOutboxSmsBackend`` writes one JSON file per message to
+  settings.GROUPBUY_SMS_OUTBOX_DIR, named after the key; another process (or a
+  person) sends them on. This is the default of the one-machine install.
+- ``MemorySmsBackend`` keeps messages in a class-level list (tests).
+
+Why there is no GSM modem backend (the patents' 短信猫) yet: driving a modem means
+AT commands over a serial port, PDU encoding for Chinese text (UCS-2, split into
+concatenated parts), SIM PIN and network-registration handling and one sender at a
+time per port; it deserves its own module tested against a simulated modem on a
+pseudo-terminal, and no deployment needs it today. An HTTP gateway backend and the
+modem backend both fit this interface unchanged: ``send`` returns the provider's
+message id, raises ``SmsError`` for a failure worth retrying and ``SmsRejected``
+for one that is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+_SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+
+
+class SmsError(Exception):
+    """The message was not sent, but trying again later may work."""
+
+
+class SmsRejected(SmsError):
+    """The message can never be sent as it is (bad number, text refused)."""
+
+
+class BaseSmsBackend:
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> str:
+        """Send ``text`` to ``phone`` (E.164); return the provider's message id."""
+        raise NotImplementedError
+
+
+class ConsoleSmsBackend(BaseSmsBackend):
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> str:
+        message_id = f"console-{uuid.uuid4().hex}"
+        logger.info("SMS to %s [%s]: %s", phone, idempotency_key, text)
+        return message_id
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    phone: str
+    text: str
+    idempotency_key: str
+    message_id: str
+
+
+class MemorySmsBackend(BaseSmsBackend):
+    """Record every send, duplicates included, so tests can count them."""
+
+    outbox: list[SmsMessage] = []
+    _lock = threading.Lock()
+
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> str:
+        message = SmsMessage(phone, text, idempotency_key, f"mem-{uuid.uuid4().hex}")
+        with self._lock:
+            MemorySmsBackend.outbox.append(message)
+        return message.message_id
+
+
+class FileOutboxSmsBackend(BaseSmsBackend):
+    """Write each message to ``<outbox dir>/<idempotency key>.json``.
+
+    The file appears complete or not at all (written to a temporary name, then
+    hard-linked into place, which fails instead of overwriting), and a second send
+    with the same key returns the first message's id without writing anything.
+    """
+
+    def __init__(self, directory: str | os.PathLike | None = None) -> None:
+        self.directory = Path(directory or settings.GROUPBUY_SMS_OUTBOX_DIR)
+
+    def path_for(self, idempotency_key: str) -> Path:
+        name = idempotency_key
+        if not _SAFE_FILE_NAME.match(name):
+            # Keys are ours and normally safe; anything else must not reach the
+            # file system as a path, so it is hashed into a name.
+            name = hashlib.sha256(idempotency_key.encode()).hexdigest()
+        return self.directory / f"{name}.json"
+
+    def send(self, *, phone: str, text: str, idempotency_key: str) -> str:
+        if not idempotency_key:
+            raise SmsRejected("an idempotency key is required")
+        path = self.path_for(idempotency_key)
+        existing = self._read_message_id(path)
+        if existing:
+            return existing
+        message_id = f"file-{uuid.uuid4().hex}"
+        record = {
+            "message_id": message_id,
+            "phone": phone,
+            "text": text,
+            "idempotency_key": idempotency_key,
+            "created_at": timezone.now().isoformat(),
+        }
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._write_once(path, record)
+        except FileExistsError:
+            # Another worker wrote the same message in the meantime.
+            return self._read_message_id(path) or message_id
+        except OSError as error:
+            raise SmsError(f"cannot write SMS outbox file: {error}") from error
+        return message_id
+
+    def _write_once(self, path: Path, record: dict) -> None:
+        handle, temporary = tempfile.mkstemp(
+            dir=self.directory, prefix=".tmp-", suffix=".json"
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(record, stream, ensure_ascii=False, indent=2)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+
+    @staticmethod
+    def _read_message_id(path: Path) -> str:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))["message_id"]
+        except FileNotFoundError:
+            return ""
+        except (OSError, ValueError, KeyError) as error:
+            raise SmsError(f"unreadable SMS outbox file {path.name}: {error}") from None
+
+
+def get_sms_backend() -> BaseSmsBackend:
+    return import_string(settings.GROUPBUY_SMS_BACKEND)()

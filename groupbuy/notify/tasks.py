@@ -1,0 +1,45 @@
+"""Workers that deliver notifications, and the sweep that makes the outbox whole.
+
+Tasks only pass ids around; the delivery row, claimed with a conditional update,
+decides whether anything is sent, so running a task twice is harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from groupbuy.notify.delivery import (
+    deliveries_due_for_requeue,
+    deliveries_fail_exhausted,
+    delivery_attempt,
+)
+from groupbuy.notify.models import Delivery
+
+
+def delivery_queue(delivery_id: int, *, not_before: datetime | None = None) -> None:
+    """Hand a delivery to a worker, now or at ``not_before``."""
+    delay = (not_before - timezone.now()).total_seconds() if not_before else 0
+    if delay > 0:
+        delivery_send.schedule((delivery_id,), delay=delay)
+    else:
+        delivery_send(delivery_id)
+
+
+@db_task()
+def delivery_send(delivery_id: int) -> None:
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    if delivery is not None and delivery.status == Delivery.Status.PENDING:
+        delivery_queue(delivery_id, not_before=delivery.next_attempt_at)
+
+
+@db_periodic_task(crontab(minute="*"))
+def deliveries_sweep() -> None:
+    """Re-queue deliveries whose hand-over after commit was lost (a crash between
+    commit and enqueue) or whose worker died, and fail those out of attempts."""
+    deliveries_fail_exhausted()
+    for delivery_id in deliveries_due_for_requeue():
+        delivery_send(delivery_id)
