@@ -1,8 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.catalog.gtin import gtin14, validate_gtin
+from groupbuy.catalog.gtin import clean_gtin, gtin14, is_valid_gtin, validate_gtin
 from groupbuy.core.ids import PublicIdField
 
 
@@ -137,6 +138,24 @@ class Product(models.Model):
         if update_fields is not None and "gtin" in update_fields:
             kwargs["update_fields"] = set(update_fields) | {"gtin14"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """Normalise the GTIN and name the product that already has it (forms and
+        the admin; services check the same before saving)."""
+        super().clean()
+        code = "".join((self.gtin or "").split()).replace("-", "")
+        if not is_valid_gtin(code):
+            return  # the field validator reports the problem
+        self.gtin = clean_gtin(code)
+        self.gtin14 = gtin14(self.gtin)
+        clash = Product.objects.filter(gtin14=self.gtin14).exclude(pk=self.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "gtin": _("GTIN %(gtin)s already belongs to “%(name)s” (%(id)s).")
+                    % {"gtin": clash.gtin, "name": clash.name, "id": clash.public_id}
+                }
+            )
 
     @property
     def name(self) -> str:
