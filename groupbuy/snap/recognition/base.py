@@ -36,9 +36,15 @@ class Candidate:
 
 @dataclass
 class SnapImage:
-    """A decoded photo: RGB uint8 (H, W, 3), orientation already applied."""
+    """A decoded photo: RGB uint8 (H, W, 3), orientation already applied.
+
+    ``rgb`` is the working copy (long side at most 1600 px, see image.py);
+    ``detail_gray`` is a larger greyscale copy kept only when the upload was
+    bigger than that, for barcodes too small to read at working size.
+    """
 
     rgb: np.ndarray
+    detail_gray: np.ndarray | None = None
 
     @cached_property
     def gray(self) -> np.ndarray:

@@ -1,0 +1,239 @@
+import time
+
+import numpy as np
+import pytest
+import zxingcpp
+
+from groupbuy.snap.recognition.barcode import (
+    CONFIDENCE_DIRECT,
+    CONFIDENCE_RETRIED,
+    PRODUCT_FORMATS,
+    BarcodeReader,
+    BarcodeReading,
+    BarcodeStage,
+    deal_from_text,
+    expand_upce,
+    gtin_from_reading,
+    gtin_from_text,
+)
+from groupbuy.snap.recognition.base import Candidate, RecognitionContext, SnapImage
+from groupbuy.snap.recognition.image import load_snap_image
+from groupbuy.snap.tests import imaging
+
+FORMAT = zxingcpp.BarcodeFormat
+DEAL_ID = "deal_4k9x2m7q8r3t5w6y"
+
+
+def snap_candidates(rgb: np.ndarray) -> list[Candidate]:
+    return BarcodeStage().run(SnapImage(rgb=rgb), RecognitionContext())
+
+
+@pytest.mark.parametrize(
+    ("text", "barcode_format", "gtin"),
+    [
+        ("4006381333931", FORMAT.EAN13, "04006381333931"),
+        ("6901939621257", FORMAT.EAN13, "06901939621257"),
+        ("036000291452", FORMAT.UPCA, "00036000291452"),
+        ("96385074", FORMAT.EAN8, "00000096385074"),
+        ("01234565", FORMAT.UPCE, "00012345000065"),
+    ],
+)
+def test_reads_retail_codes_on_a_photo_as_gtin14(text, barcode_format, gtin):
+    # given a slightly blurred, noisy photo of the code on a cluttered shelf
+    photo = imaging.barcode_photo(text, barcode_format)
+
+    # when
+    candidates = snap_candidates(photo)
+
+    # then
+    assert len(candidates) == 1
+    candidate = candidates[0]
+    assert (candidate.kind, candidate.value, candidate.method) == (
+        "gtin",
+        gtin,
+        "barcode",
+    )
+    assert candidate.confidence == CONFIDENCE_DIRECT
+    assert candidate.detail["attempt"] == "plain"
+
+
+@pytest.mark.parametrize("angle", [7, 90, 180, 263])
+def test_reads_turned_codes(angle):
+    # given
+    photo = imaging.barcode_photo("4006381333931", FORMAT.EAN13, angle=angle, seed=3)
+
+    # when
+    candidates = snap_candidates(photo)
+
+    # then
+    assert [(c.kind, c.value) for c in candidates] == [("gtin", "04006381333931")]
+
+
+def test_retries_find_a_tilted_code_the_plain_call_misses():
+    # given a code tilted 45°, which zxing-cpp's linear readers do not straighten
+    photo = imaging.barcode_photo("4006381333931", FORMAT.EAN13, angle=45)
+    gray = SnapImage(rgb=photo).gray
+    assert zxingcpp.read_barcodes(gray, formats=PRODUCT_FORMATS) == []
+
+    # when
+    candidates = snap_candidates(photo)
+
+    # then
+    assert [(c.kind, c.value) for c in candidates] == [("gtin", "04006381333931")]
+    assert candidates[0].confidence == CONFIDENCE_RETRIED
+    assert candidates[0].detail["attempt"] != "plain"
+
+
+def test_reads_a_small_code_in_a_big_photo_from_the_detail_copy():
+    # given a 2400×1800 photo (downscaled to 1600 for work) with a code whose
+    # bars are one pixel wide: unreadable at working size
+    scene = np.full((1800, 2400, 3), 200, dtype=np.uint8)
+    photo = imaging.place(
+        scene, imaging.barcode_image("4006381333931", FORMAT.EAN13, scale=1), (900, 700)
+    )
+    snap = load_snap_image(imaging.encode(photo, "PNG"))
+    assert snap.size == (1600, 1200)
+
+    # when
+    candidates = BarcodeStage().run(snap, RecognitionContext())
+
+    # then
+    assert [(c.value, c.detail["attempt"]) for c in candidates] == [
+        ("04006381333931", "detail")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "gtin"),
+    [
+        ("06901939621257", "06901939621257"),
+        ("https://id.gs1.org/01/09506000134352", "09506000134352"),
+        ("https://brand.example.cn/01/09506000134352/10/LOT7?s=1", "09506000134352"),
+    ],
+)
+def test_reads_a_gtin_from_a_qr_code(payload, gtin):
+    # given
+    photo = imaging.barcode_photo(payload, FORMAT.QRCode, angle=7, seed=5)
+
+    # when
+    candidates = snap_candidates(photo)
+
+    # then
+    assert [(c.kind, c.value, c.method) for c in candidates] == [
+        ("gtin", gtin, "barcode")
+    ]
+    assert candidates[0].detail["text"] == payload
+
+
+def test_reads_a_gs1_qr_code():
+    # given a QR code in GS1 mode: (01) GTIN, (17) expiry
+    symbol = zxingcpp.create_barcode(
+        "(01)09506000134352(17)271225", FORMAT.QRCode, gs1=True
+    )
+    patch = np.array(zxingcpp.write_barcode_to_image(symbol, scale=4))
+    photo = imaging.place(imaging.photo_background(320, 320), patch, (160, 160))
+
+    # when
+    candidates = snap_candidates(photo)
+
+    # then
+    assert [(c.kind, c.value) for c in candidates] == [("gtin", "09506000134352")]
+
+
+def test_reads_a_deal_link_from_a_qr_code():
+    # given
+    link = f"https://tuan.example.com/deals/{DEAL_ID}/"
+    photo = imaging.barcode_photo(link, FORMAT.QRCode, angle=180, scale=3)
+
+    # when
+    candidates = snap_candidates(photo)
+
+    # then
+    assert [(c.kind, c.value, c.method) for c in candidates] == [
+        ("deal", DEAL_ID, "barcode")
+    ]
+    assert candidates[0].confidence == CONFIDENCE_DIRECT
+
+
+def test_ignores_a_qr_code_pointing_elsewhere():
+    photo = imaging.barcode_photo("https://example.com/about", FORMAT.QRCode)
+
+    assert snap_candidates(photo) == []
+
+
+def test_ignores_symbologies_that_are_not_product_codes():
+    photo = imaging.barcode_photo("GB1-COUPON-42", FORMAT.Code128)
+
+    assert snap_candidates(photo) == []
+
+
+def test_gives_up_on_a_photo_without_codes_within_the_budget():
+    # given
+    reader = BarcodeReader(time_budget_ms=150)
+    photo = SnapImage(rgb=imaging.photo_background(640, 480))
+
+    # when
+    started = time.perf_counter()
+    readings = reader.read(photo)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+
+    # then it stopped after the attempt that crossed the budget
+    assert readings == []
+    assert elapsed_ms < 150 + 150
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4006381333931", "04006381333931"),
+        (" 96385074 ", "00000096385074"),
+        ("4006381333932", None),  # wrong check digit
+        ("400638133393", None),  # eleven digits + check: not a GTIN length
+        ("(01)09506000134352(17)271225", "09506000134352"),
+        ("http://id.gs1.org/01/9506000134352", "09506000134352"),
+        ("https://id.gs1.org/01/09506000134353", None),
+        ("https://example.com/product/4006381333931", None),
+        ("hello", None),
+    ],
+)
+def test_gtin_from_text(text, expected):
+    assert gtin_from_text(text) == expected
+
+
+def test_gtin_from_gs1_element_string():
+    assert gtin_from_text("010950600013435217271225", is_gs1=True) == ("09506000134352")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"https://tuan.example.com/deals/{DEAL_ID}/", DEAL_ID),
+        (f"http://127.0.0.1:8000/deals/{DEAL_ID}", DEAL_ID),
+        (f"https://tuan.example.com/en/deals/{DEAL_ID}/?ref=qr#top", DEAL_ID),
+        ("https://tuan.example.com/deals/deal_4k9x2m7q8r3t5w6/", None),  # 15 chars
+        ("https://tuan.example.com/deals/deal_4K9X2M7Q8R3T5W6Y/", None),
+        (f"https://tuan.example.com/deals/{DEAL_ID}/join/", None),
+        (f"/deals/{DEAL_ID}/", None),  # not a link
+    ],
+)
+def test_deal_from_text(text, expected):
+    assert deal_from_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("upce", "upca"),
+    [
+        ("01234565", "012345000065"),
+        ("04252614", "042100005264"),
+        ("01234133", "012300000413"),
+        ("01234146", "012340000016"),
+    ],
+)
+def test_expand_upce(upce, upca):
+    assert expand_upce(upce) == upca
+
+
+def test_an_eight_digit_upce_reading_becomes_its_upca_gtin():
+    reading = BarcodeReading("UPCE", "01234565", is_gs1=False, attempt="plain")
+
+    assert gtin_from_reading(reading) == "00012345000065"
