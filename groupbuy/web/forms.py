@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +85,68 @@ class ProfileForm(forms.Form):
         choices=User.ContactChannel.choices,
         help_text=_("Besides the in-app inbox, how important news reaches you."),
     )
+
+
+class YuanField(forms.Field):
+    """A price typed in yuan ("12.5", "¥12.50") cleaned to integer fen (1250)."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in yuan, such as 12.50."),
+        "too_precise": _("Use at most two decimals (fen)."),
+        "not_positive": _("The amount must be more than 0."),
+    }
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "16"})
+        return attrs
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            sign = "-" if value < 0 else ""
+            whole, cents = divmod(abs(value), 100)
+            return f"{sign}{whole}.{cents:02d}"
+        return value
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > 16:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        text = text.replace("¥", "").replace("￥", "").replace(",", "").strip()
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+        if not amount.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(
+                self.error_messages["too_precise"], code="too_precise"
+            )
+        if amount <= 0:
+            raise forms.ValidationError(
+                self.error_messages["not_positive"], code="not_positive"
+            )
+        return int(amount * 100)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+
+
+class ListingCreateForm(forms.Form):
+    price_fen = YuanField(
+        label=_("Everyday price (¥)"),
+        help_text=_("What the product costs in your shop without a group buy."),
+    )
+
+
+class ListingEditForm(forms.Form):
+    price_fen = YuanField(label=_("Everyday price (¥)"))
+    is_active = forms.BooleanField(label=_("On sale"), required=False)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
-from django.shortcuts import resolve_url
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from groupbuy.core.errors import DomainError
 
 
 def safe_next_url(request: HttpRequest, default: str | None = None) -> str:
@@ -38,3 +44,24 @@ def remember_language(response, language: str) -> None:
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
     )
+
+
+def domain_errors_as_http(view: Callable) -> Callable:
+    """Turn a getter's refusal that escapes a view into the right error page:
+    404 and 403 errors become the friendly 404/403 pages, others a 400 page
+    with the service's message (never a 500)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            if error.status == 404:
+                raise Http404(error.message) from error
+            if error.status == 403:
+                raise PermissionDenied(error.message) from error
+            return render(
+                request, "web/error.html", {"error": error}, status=error.status
+            )
+
+    return wrapper

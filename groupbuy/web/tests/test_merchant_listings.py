@@ -1,0 +1,157 @@
+from django.test import Client
+from django.urls import reverse
+
+from groupbuy.catalog.models import Listing
+from groupbuy.catalog.tests.factories import (
+    make_listing,
+    make_merchant,
+    make_merchant_member,
+    make_product,
+    make_user,
+)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_console_home_forbidden_for_shopper(shopper_client):
+    response = shopper_client.get(reverse("web:merchant_home"))
+    assert response.status_code == 403
+    assert 'id="error-403"' in response.content.decode()
+
+
+def test_console_home_redirects_visitor_to_login(db):
+    response = Client().get(reverse("web:merchant_home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_console_home_goes_straight_to_the_only_merchant(db):
+    membership = make_merchant_member()
+    response = _client_for(membership.user).get(reverse("web:merchant_home"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/merchant/{membership.merchant.public_id}/"
+
+
+def test_console_home_lists_merchants_when_several(db):
+    membership = make_merchant_member()
+    make_merchant_member(user=membership.user)
+    response = _client_for(membership.user).get(reverse("web:merchant_home"))
+    assert response.status_code == 200
+    assert len(response.context["memberships"]) == 2
+
+
+def test_dashboard_shows_listings_to_staff(db):
+    membership = make_merchant_member()
+    listing = make_listing(merchant=membership.merchant, price_fen=1234)
+    response = _client_for(membership.user).get(
+        reverse("web:merchant_dashboard", args=[membership.merchant.public_id])
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="listing-{listing.public_id}"' in html
+    assert "¥12.34" in html
+
+
+def test_dashboard_forbidden_for_other_merchants_staff(db):
+    other = make_merchant_member()
+    merchant = make_merchant()
+    response = _client_for(other.user).get(
+        reverse("web:merchant_dashboard", args=[merchant.public_id])
+    )
+    assert response.status_code == 403
+
+
+def test_listing_create_lists_product_at_price(db):
+    # given
+    membership = make_merchant_member()
+    product = make_product()
+    url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
+    client = _client_for(membership.user)
+    assert client.get(url, {"product": product.public_id}).status_code == 200
+    # when
+    response = client.post(url, {"product": product.public_id, "price_fen": "¥19.90"})
+    # then
+    assert response.status_code == 302
+    listing = Listing.objects.get()
+    assert (listing.merchant, listing.product, listing.price_fen) == (
+        membership.merchant,
+        product,
+        1990,
+    )
+
+
+def test_listing_create_rejects_bad_price_and_lists_nothing(db):
+    membership = make_merchant_member()
+    product = make_product()
+    url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
+    response = _client_for(membership.user).post(
+        url, {"product": product.public_id, "price_fen": "12.345"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["price_fen"] == [
+        "Use at most two decimals (fen)."
+    ]
+    assert Listing.objects.count() == 0
+
+
+def test_listing_create_shows_service_error_for_duplicate(db):
+    membership = make_merchant_member()
+    listing = make_listing(merchant=membership.merchant, price_fen=1000)
+    url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
+    response = _client_for(membership.user).post(
+        url, {"product": listing.product.public_id, "price_fen": "9.90"}
+    )
+    assert response.status_code == 200
+    assert "already lists" in response.context["form"].non_field_errors()[0]
+    listing.refresh_from_db()
+    assert listing.price_fen == 1000
+
+
+def test_product_picker_searches_catalog(db):
+    membership = make_merchant_member()
+    product = make_product(name_en="Oolong tea", name_zh="乌龙茶")
+    make_product(name_en="Coffee beans", name_zh="咖啡豆")
+    url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
+    response = _client_for(membership.user).get(url, {"q": "oolong"})
+    assert [p.public_id for p in response.context["products"].items] == [
+        product.public_id
+    ]
+
+
+def test_listing_edit_changes_price(db):
+    membership = make_merchant_member()
+    listing = make_listing(merchant=membership.merchant, price_fen=1000)
+    url = reverse(
+        "web:merchant_listing_edit",
+        args=[membership.merchant.public_id, listing.public_id],
+    )
+    response = _client_for(membership.user).post(
+        url, {"price_fen": "8.80", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert (listing.price_fen, listing.is_active) == (880, True)
+
+
+def test_listing_edit_of_other_merchant_is_not_found(db):
+    listing = make_listing()
+    outsider = make_merchant_member()
+    url = reverse(
+        "web:merchant_listing_edit",
+        args=[outsider.merchant.public_id, listing.public_id],
+    )
+    response = _client_for(outsider.user).post(url, {"price_fen": "1.00"})
+    assert response.status_code == 404
+    listing.refresh_from_db()
+    assert listing.price_fen == 1990
+
+
+def test_listing_pages_forbidden_for_plain_user(db):
+    user = make_user()
+    merchant = make_merchant()
+    url = reverse("web:merchant_listings", args=[merchant.public_id])
+    assert _client_for(user).get(url).status_code == 403
