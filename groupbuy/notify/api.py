@@ -6,7 +6,12 @@ from datetime import datetime
 
 from ninja import Field, Query, Router, Schema
 
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
+from groupbuy.core.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    page_payload,
+    paginate,
+)
 from groupbuy.notify import services
 from groupbuy.notify.selectors import (
     notification_as_event,
@@ -62,11 +67,7 @@ def notification_list(request, query: Query[PageQuery]):
         page_size=query.page_size,
     )
     return {
-        "items": [notification_as_event(item) for item in result.items],
-        "page": result.page,
-        "page_size": result.page_size,
-        "total": result.total,
-        "pages": result.pages,
+        **page_payload(result, [notification_as_event(item) for item in result.items]),
         "has_next": result.has_next,
         "unread_count": notification_unread_count(user=user),
     }
