@@ -102,7 +102,7 @@ class Product(models.Model):
     )
     source = models.CharField(
         _("data source"),
-        max_length=120,
+        max_length=255,
         blank=True,
         help_text=_("Attribution, e.g. Open Food Facts contributors (ODbL)"),
     )

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from groupbuy.catalog.models import Branch, Listing, Merchant, Product, ProductImage
 from groupbuy.catalog.selectors import CategoryNode, category_demand_threshold
+from groupbuy.core.pagination import PageResult, page_payload
 
 # --- Out ------------------------------------------------------------------------
 
@@ -130,7 +131,7 @@ class ProductIn(Schema):
     spec: str = Field("", max_length=120)
     description: str = Field("", max_length=5000)
     category_id: str | None = None
-    source: str = Field("", max_length=120)
+    source: str = Field("", max_length=255)
     aliases: list[str] = Field(default_factory=list, max_length=50)
     merchant_id: str | None = Field(
         None, description="Required unless you are an operator: who adds it."
@@ -145,7 +146,7 @@ class ProductPatch(Schema):
     spec: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
     category_id: str | None = None
-    source: str | None = Field(None, max_length=120)
+    source: str | None = Field(None, max_length=255)
     is_active: bool | None = None
 
 
@@ -317,14 +318,9 @@ def listing_out(listing: Listing) -> dict:
     }
 
 
-def page_out(result, fill) -> dict:
-    return {
-        "items": [fill(item) for item in result.items],
-        "page": result.page,
-        "page_size": result.page_size,
-        "total": result.total,
-        "pages": result.pages,
-    }
+def page_out(result: PageResult, fill) -> dict:
+    """Return the API's list shape with each item filled in by ``fill``."""
+    return page_payload(result, [fill(item) for item in result.items])
 
 
 def patch_changes(payload: Schema, *, clearable: frozenset[str]) -> dict:

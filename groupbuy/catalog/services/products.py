@@ -87,7 +87,7 @@ def _product_fields(
         "name_en": (name_en, _("English name"), 200, False),
         "brand": (brand, _("brand"), 120, False),
         "spec": (spec, _("specification"), 120, False),
-        "source": (source, _("data source"), 120, False),
+        "source": (source, _("data source"), 255, False),
     }
     for field, (value, label, max_length, required) in labels.items():
         if is_set(value):
