@@ -1,3 +1,195 @@
-from ninja import Router
+"""Deals API: browse and join group buys, my orders, the merchant's console."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from groupbuy.accounts.auth import api_auth
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.core.errors import NotFound
+from groupbuy.core.pagination import page_payload
+from groupbuy.deals import selectors, services
+from groupbuy.deals.schemas import (
+    DealCreateIn,
+    DealDetailOut,
+    DealPageOut,
+    DealSearchIn,
+    DealUpdateIn,
+    JoinIn,
+    JoinOut,
+    MerchantOrderPageOut,
+    OrderOut,
+    OrderPageOut,
+    StatusFilterIn,
+    deal_detail_out,
+    deal_out,
+    merchant_order_out,
+    order_out,
+    payment_out,
+)
 
 router = Router(tags=["deals"])
+
+
+def _anonymous(request):
+    return AnonymousUser()
+
+
+# Signed-in people see their own order on a deal; everyone else sees the deal.
+optional_auth = [*api_auth, _anonymous]
+
+
+def _detail(request, deal_id: str) -> dict:
+    detail = selectors.deal_detail_for_user(user=request.auth, deal_id=deal_id)
+    return deal_detail_out(request, detail)
+
+
+@router.get("", response=DealPageOut, auth=None)
+def deal_list(request, filters: Query[DealSearchIn]):
+    """List open group buys: search, category, nearest branch first (lat/lng)."""
+    result = selectors.deal_list_open(
+        search=filters.q,
+        category=filters.category,
+        latitude=filters.lat,
+        longitude=filters.lng,
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    return page_payload(result, [deal_out(deal) for deal in result.items])
+
+
+@router.get("/orders", response=OrderPageOut)
+def my_orders(request, filters: Query[StatusFilterIn]):
+    """List my orders, newest first."""
+    result = selectors.order_list_for_shopper(
+        user=request.auth,
+        status=filters.status,
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    return page_payload(result, [order_out(request, o) for o in result.items])
+
+
+@router.get("/orders/{order_id}", response=OrderOut)
+def order_detail(request, order_id: str):
+    order = selectors.order_get_for_user(user=request.auth, order_id=order_id)
+    return order_out(request, order)
+
+
+@router.post("/orders/{order_id}/cancel", response=OrderOut)
+def order_cancel(request, order_id: str):
+    """Cancel my order before the deadline; a paid one is refunded in full."""
+    order = selectors.order_get_for_user(user=request.auth, order_id=order_id)
+    order = services.deal_order_cancel(actor=request.auth, order=order)
+    return order_out(request, order)
+
+
+@router.get("/merchants/{merchant_id}/deals", response=DealPageOut)
+def merchant_deals(request, merchant_id: str, filters: Query[StatusFilterIn]):
+    """List a merchant's group buys in every state (its staff only)."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    result = selectors.deal_list_for_merchant(
+        user=request.auth,
+        merchant=merchant,
+        state=filters.status,
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    return page_payload(result, [deal_out(deal) for deal in result.items])
+
+
+@router.post("/merchants/{merchant_id}/deals", response={201: DealDetailOut})
+def deal_create(request, merchant_id: str, payload: DealCreateIn):
+    """Create a draft group buy (the merchant's owners, or operators)."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    product = get_object_or_404(Product, public_id=payload.product_id)
+    fields = payload.dict(exclude={"product_id", "tiers"})
+    tiers = [(tier.min_participants, tier.price_fen) for tier in payload.tiers]
+    deal = services.deal_create(
+        actor=request.auth, merchant=merchant, product=product, tiers=tiers, **fields
+    )
+    return Status(201, _detail(request, deal.public_id))
+
+
+@router.get("/{deal_id}", response=DealDetailOut, auth=optional_auth)
+def deal_detail(request, deal_id: str):
+    """Show a group buy, with my order on it when I am signed in."""
+    return _detail(request, deal_id)
+
+
+@router.get("/{deal_id}/progress", auth=None)
+def deal_progress(request, deal_id: str):
+    """Return the live snapshot (the same one pushed over the deal's WebSocket)."""
+    snapshot = selectors.deal_progress(deal_public_id=deal_id)
+    if snapshot is None:
+        raise NotFound("not_found", _("There is no such group buy."))
+    return snapshot
+
+
+@router.patch("/{deal_id}", response=DealDetailOut)
+def deal_update(request, deal_id: str, payload: DealUpdateIn):
+    """Edit a draft group buy."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    changes = payload.dict(exclude_unset=True, exclude={"product_id"})
+    if payload.tiers is not None:
+        changes["tiers"] = [(t.min_participants, t.price_fen) for t in payload.tiers]
+    if payload.product_id is not None:
+        changes["product"] = get_object_or_404(Product, public_id=payload.product_id)
+    services.deal_update(actor=request.auth, deal=deal, **changes)
+    return _detail(request, deal_id)
+
+
+@router.post("/{deal_id}/open", response=DealDetailOut)
+def deal_open(request, deal_id: str):
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    services.deal_open(actor=request.auth, deal=deal)
+    return _detail(request, deal_id)
+
+
+@router.post("/{deal_id}/close", response=DealDetailOut)
+def deal_close_now(request, deal_id: str):
+    """Operators: close now as if the deadline had passed."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    services.deal_close_now(actor=request.auth, deal=deal)
+    return _detail(request, deal_id)
+
+
+@router.post("/{deal_id}/stop", response=DealDetailOut)
+def deal_stop(request, deal_id: str):
+    """Operators: stop the group buy as failed; everyone is refunded in full."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    services.deal_stop(actor=request.auth, deal=deal)
+    return _detail(request, deal_id)
+
+
+@router.post("/{deal_id}/join", response={201: JoinOut})
+def deal_join(request, deal_id: str, payload: JoinIn):
+    """Join with a quantity: reserves the units and returns the payment to make."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    order = services.deal_join(actor=request.auth, deal=deal, quantity=payload.quantity)
+    order = selectors.order_get_for_user(user=request.auth, order_id=order.public_id)
+    return Status(
+        201,
+        {
+            "order": order_out(request, order),
+            "payment": payment_out(request, order.payment_intent),
+        },
+    )
+
+
+@router.get("/{deal_id}/orders", response=MerchantOrderPageOut)
+def deal_orders(request, deal_id: str, filters: Query[StatusFilterIn]):
+    """List a group buy's orders (its merchant's staff only)."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    result = selectors.order_list_for_deal(
+        user=request.auth,
+        deal=deal,
+        status=filters.status,
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    items = [merchant_order_out(request, order) for order in result.items]
+    return page_payload(result, items)

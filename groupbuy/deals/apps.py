@@ -5,3 +5,17 @@ class DealsConfig(AppConfig):
     name = "groupbuy.deals"
     label = "deals"
     verbose_name = "Deals"
+
+    def ready(self):
+        from groupbuy.deals.services import (
+            order_payment_captured,
+            order_payment_failed,
+        )
+        from groupbuy.deals.services.common import ORDER_PURPOSE
+        from groupbuy.escrow.handlers import (
+            register_capture_handler,
+            register_payment_failed_handler,
+        )
+
+        register_capture_handler(ORDER_PURPOSE, order_payment_captured)
+        register_payment_failed_handler(ORDER_PURPOSE, order_payment_failed)

@@ -1,0 +1,115 @@
+"""Operators watch deals and orders here; changes go through the deals services."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals import services
+from groupbuy.deals.models import Deal, DealOrder, DealTier
+
+
+class DealTierInline(admin.TabularInline):
+    model = DealTier
+    extra = 0
+    fields = ("min_participants", "price_fen")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Deal)
+class DealAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "merchant",
+        "state",
+        "sold",
+        "stock",
+        "final_price_fen",
+        "starts_at",
+        "deadline_at",
+    )
+    list_filter = ("state", "merchant")
+    search_fields = ("title", "public_id", "product__name_zh", "product__name_en")
+    date_hierarchy = "deadline_at"
+    readonly_fields = (
+        "public_id",
+        "state",
+        "sold",
+        "final_price_fen",
+        "closed_at",
+        "settled_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [DealTierInline]
+    actions = ["open_deals", "close_now", "stop_and_refund"]
+
+    # Deals are created and edited by merchants in their console (or the API),
+    # where the deals services validate them; here operators watch and act.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _run(self, request, queryset, service, done_message):
+        changed = 0
+        for deal in queryset:
+            try:
+                service(actor=request.user, deal=deal)
+                changed += 1
+            except DomainError as refusal:
+                self.message_user(request, f"{deal}: {refusal.message}", messages.ERROR)
+        if changed:
+            self.message_user(request, done_message % {"n": changed})
+
+    @admin.action(description=_("Open the selected draft deals"))
+    def open_deals(self, request, queryset):
+        self._run(request, queryset, services.deal_open, _("%(n)s deal(s) opened."))
+
+    @admin.action(description=_("Close now (as if the deadline had passed)"))
+    def close_now(self, request, queryset):
+        self._run(
+            request, queryset, services.deal_close_now, _("%(n)s deal(s) closed.")
+        )
+
+    @admin.action(description=_("Stop as failed and refund everyone"))
+    def stop_and_refund(self, request, queryset):
+        self._run(request, queryset, services.deal_stop, _("%(n)s deal(s) stopped."))
+
+
+@admin.register(DealOrder)
+class DealOrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "public_id",
+        "deal",
+        "shopper",
+        "quantity",
+        "amount_fen",
+        "status",
+        "charged_fen",
+        "refunded_fen",
+        "joined_at",
+    )
+    list_filter = ("status", "cancel_reason")
+    search_fields = ("public_id", "deal__title", "shopper__phone")
+    date_hierarchy = "joined_at"
+    readonly_fields = [field.name for field in DealOrder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

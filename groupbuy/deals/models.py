@@ -1,0 +1,201 @@
+"""Group-buy deals, their price tiers, and shoppers' orders.
+
+A deal moves draft → open → succeeded | failed, and a succeeded deal → settled
+once every paid order is charged the final tier price and the money released.
+``sold`` counts the units reserved by live orders (awaiting payment, paid or
+confirmed); "participants" are paid (or confirmed) orders, which is what the
+tiers count.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
+
+
+class Deal(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        SETTLED = "settled", _("Settled")
+
+    public_id = PublicIdField(prefix="deal")
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.PROTECT,
+        related_name="deals",
+        verbose_name=_("merchant"),
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.PROTECT,
+        related_name="deals",
+        verbose_name=_("product"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    list_price_fen = models.PositiveIntegerField(_("list price (fen)"))
+    stock = models.PositiveIntegerField(_("stock (units)"))
+    sold = models.PositiveIntegerField(_("units reserved"), default=0)
+    max_quantity_per_order = models.PositiveIntegerField(
+        _("most units per order"), default=5
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    deadline_at = models.DateTimeField(_("deadline"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=State.choices,
+        default=State.DRAFT,
+        db_index=True,
+    )
+    final_price_fen = models.PositiveIntegerField(
+        _("final price (fen)"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["deadline_at", "id"]
+        indexes = [models.Index(fields=["state", "deadline_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sold__lte=F("stock")), name="deals_never_oversold"
+            ),
+            models.CheckConstraint(
+                condition=Q(stock__gte=1), name="deals_stock_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_at__gt=F("starts_at")),
+                name="deals_deadline_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_quantity_per_order__gte=1),
+                name="deals_order_limit_at_least_one",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def units_left(self) -> int:
+        return max(0, self.stock - self.sold)
+
+
+class DealTier(models.Model):
+    """With at least ``min_participants`` paid orders, everyone pays ``price_fen``."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="tiers")
+    min_participants = models.PositiveIntegerField(_("at least this many buyers"))
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+
+    class Meta:
+        ordering = ["min_participants"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "min_participants"], name="deals_one_tier_per_size"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_participants__gte=1) & Q(price_fen__gte=1),
+                name="deals_tier_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"≥{self.min_participants}: {self.price_fen} fen"
+
+    def as_dict(self) -> dict:
+        return {"min_participants": self.min_participants, "price_fen": self.price_fen}
+
+
+class DealOrder(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    class CancelReason(models.TextChoices):
+        SHOPPER = "shopper", _("Cancelled by the shopper")
+        PAYMENT_EXPIRED = "payment_expired", _("Not paid in time")
+        PAYMENT_FAILED = "payment_failed", _("Payment declined")
+        DEAL_CLOSED = "deal_closed", _("Not paid before the deal closed")
+        DEAL_FAILED = "deal_failed", _("The group buy did not reach its target")
+        OPERATOR = "operator", _("Cancelled by the platform")
+
+    ACTIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.CONFIRMED)
+    PARTICIPATING_STATUSES = (Status.PAID, Status.CONFIRMED)
+
+    public_id = PublicIdField(prefix="ord")
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="orders")
+    shopper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deal_orders"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    # The most a unit can cost (the first tier's price); what is paid up front.
+    unit_price_cap_fen = models.PositiveIntegerField(_("unit price paid (fen)"))
+    amount_fen = models.PositiveIntegerField(_("amount paid (fen)"))
+    payment_intent = models.OneToOneField(
+        "escrow.PaymentIntent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deal_order",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING_PAYMENT,
+        db_index=True,
+    )
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    final_unit_price_fen = models.PositiveIntegerField(null=True, blank=True)
+    charged_fen = models.PositiveIntegerField(_("charged (fen)"), null=True, blank=True)
+    refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)
+    # The server's clock at the join; what settles "was I in time?" disputes.
+    joined_at = models.DateTimeField(_("joined at"), db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-joined_at", "-id"]
+        indexes = [models.Index(fields=["deal", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "shopper"],
+                condition=Q(status__in=["pending_payment", "paid", "confirmed"]),
+                name="deals_one_active_order_per_shopper",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="deals_order_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_id}: {self.quantity} × {self.deal}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

@@ -1,0 +1,81 @@
+"""What shoppers are told about their orders, in their own language."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from groupbuy.deals.links import order_page_url
+from groupbuy.deals.models import DealOrder
+from groupbuy.notify.services import notification_enqueue
+
+
+def _yuan(amount_fen: int) -> str:
+    return f"¥{amount_fen // 100}.{amount_fen % 100:02d}"
+
+
+def _send(order: DealOrder, *, kind: str, title: str, body: str, data: dict) -> None:
+    notification_enqueue(
+        recipient=order.shopper,
+        kind=kind,
+        title=title,
+        body=body,
+        url=order_page_url(order),
+        data={"order_id": order.public_id, "deal_id": order.deal.public_id, **data},
+        idempotency_key=f"{kind}:{order.public_id}",
+    )
+
+
+def notify_order_paid(order: DealOrder) -> None:
+    with translation.override(order.shopper.preferred_language):
+        _send(
+            order,
+            kind="deals.order.paid",
+            title=_("Payment received: %(title)s") % {"title": order.deal.title},
+            body=_(
+                "%(amount)s is held safely until the group buy closes. If more "
+                "people join, you pay less and the difference comes back to you."
+            )
+            % {"amount": _yuan(order.amount_fen)},
+            data={"amount_fen": order.amount_fen},
+        )
+
+
+def notify_deal_succeeded(order: DealOrder) -> None:
+    with translation.override(order.shopper.preferred_language):
+        if order.refunded_fen:
+            body = _(
+                "The final price is %(price)s each, so you pay %(charged)s and "
+                "%(refund)s is refunded to you."
+            )
+        else:
+            body = _("The final price is %(price)s each; you pay %(charged)s.")
+        _send(
+            order,
+            kind="deals.deal.succeeded",
+            title=_("Group buy succeeded: %(title)s") % {"title": order.deal.title},
+            body=body
+            % {
+                "price": _yuan(order.final_unit_price_fen or 0),
+                "charged": _yuan(order.charged_fen or 0),
+                "refund": _yuan(order.refunded_fen),
+            },
+            data={
+                "final_unit_price_fen": order.final_unit_price_fen,
+                "charged_fen": order.charged_fen,
+                "refunded_fen": order.refunded_fen,
+            },
+        )
+
+
+def notify_deal_failed(order: DealOrder) -> None:
+    with translation.override(order.shopper.preferred_language):
+        _send(
+            order,
+            kind="deals.deal.failed",
+            title=_("Group buy did not go ahead: %(title)s")
+            % {"title": order.deal.title},
+            body=_("Not enough people joined. %(amount)s is refunded to you in full.")
+            % {"amount": _yuan(order.refunded_fen)},
+            data={"refunded_fen": order.refunded_fen},
+        )

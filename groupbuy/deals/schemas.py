@@ -1,0 +1,247 @@
+"""The deals API's shapes, and turning models into them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from groupbuy.deals.selectors import deal_prices
+from groupbuy.escrow.services import intent_pay_url
+
+
+class TierIO(Schema):
+    min_participants: int = Field(ge=1, le=1_000_000)
+    price_fen: int = Field(ge=1, le=100_000_000)
+
+
+class MerchantOut(Schema):
+    id: str
+    name: str
+
+
+class ProductOut(Schema):
+    id: str
+    name: str
+    name_zh: str
+    name_en: str
+    category_id: str | None
+
+
+class DealOut(Schema):
+    id: str
+    title: str
+    state: str
+    merchant: MerchantOut
+    product: ProductOut
+    list_price_fen: int
+    current_price_fen: int
+    highest_price_fen: int
+    lowest_price_fen: int
+    final_price_fen: int | None
+    tiers: list[TierIO]
+    stock: int
+    units_sold: int
+    participants: int
+    max_quantity_per_order: int
+    starts_at: datetime
+    deadline_at: datetime
+    closed_at: datetime | None
+    distance_m: float | None = None
+
+
+class PaymentOut(Schema):
+    intent_id: str
+    amount_fen: int
+    status: str
+    is_submitted: bool
+    pay_url: str
+
+
+class OrderOut(Schema):
+    id: str
+    deal_id: str
+    deal_title: str
+    status: str
+    cancel_reason: str
+    quantity: int
+    unit_price_cap_fen: int
+    amount_fen: int
+    final_unit_price_fen: int | None
+    charged_fen: int | None
+    refunded_fen: int
+    joined_at: datetime
+    paid_at: datetime | None
+    confirmed_at: datetime | None
+    cancelled_at: datetime | None
+    payment: PaymentOut | None
+
+
+class MerchantOrderOut(OrderOut):
+    shopper_name: str
+    shopper_phone: str
+
+
+class DealDetailOut(DealOut):
+    description: str
+    progress: dict
+    my_order: OrderOut | None
+    can_join: bool
+    join_blocked_code: str | None
+    join_blocked_message: str | None
+    can_manage: bool
+
+
+class JoinIn(Schema):
+    quantity: int = 1
+
+
+class JoinOut(Schema):
+    order: OrderOut
+    payment: PaymentOut
+
+
+class DealCreateIn(Schema):
+    product_id: str
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=5_000)
+    list_price_fen: int
+    tiers: list[TierIO] = Field(min_length=1, max_length=10)
+    stock: int
+    starts_at: datetime
+    deadline_at: datetime
+    max_quantity_per_order: int = 5
+
+
+class DealUpdateIn(Schema):
+    product_id: str | None = None
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5_000)
+    list_price_fen: int | None = None
+    tiers: list[TierIO] | None = Field(None, min_length=1, max_length=10)
+    stock: int | None = None
+    starts_at: datetime | None = None
+    deadline_at: datetime | None = None
+    max_quantity_per_order: int | None = None
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class DealSearchIn(PageIn):
+    q: str = Field("", max_length=100)
+    category: str | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+
+
+class StatusFilterIn(PageIn):
+    status: str | None = None
+
+
+class _PageOut(Schema):
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class DealPageOut(_PageOut):
+    items: list[DealOut]
+
+
+class OrderPageOut(_PageOut):
+    items: list[OrderOut]
+
+
+class MerchantOrderPageOut(_PageOut):
+    items: list[MerchantOrderOut]
+
+
+def deal_out(deal) -> dict:
+    product = deal.product
+    return {
+        "id": deal.public_id,
+        "title": deal.title,
+        "state": deal.state,
+        "merchant": {"id": deal.merchant.public_id, "name": deal.merchant.name},
+        "product": {
+            "id": product.public_id,
+            "name": product.name,
+            "name_zh": product.name_zh,
+            "name_en": product.name_en,
+            "category_id": product.category.public_id if product.category else None,
+        },
+        "list_price_fen": deal.list_price_fen,
+        **deal_prices(deal),
+        "final_price_fen": deal.final_price_fen,
+        "tiers": [tier.as_dict() for tier in deal.tiers.all()],
+        "stock": deal.stock,
+        "units_sold": deal.sold,
+        "participants": deal.participants,
+        "max_quantity_per_order": deal.max_quantity_per_order,
+        "starts_at": deal.starts_at,
+        "deadline_at": deal.deadline_at,
+        "closed_at": deal.closed_at,
+        "distance_m": getattr(deal, "distance_m", None),
+    }
+
+
+def payment_out(request, intent) -> dict | None:
+    if intent is None:
+        return None
+    return {
+        "intent_id": intent.public_id,
+        "amount_fen": intent.amount_fen,
+        "status": intent.status,
+        "is_submitted": intent.submitted_at is not None,
+        "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
+    }
+
+
+def order_out(request, order) -> dict:
+    return {
+        "id": order.public_id,
+        "deal_id": order.deal.public_id,
+        "deal_title": order.deal.title,
+        "status": order.status,
+        "cancel_reason": order.cancel_reason,
+        "quantity": order.quantity,
+        "unit_price_cap_fen": order.unit_price_cap_fen,
+        "amount_fen": order.amount_fen,
+        "final_unit_price_fen": order.final_unit_price_fen,
+        "charged_fen": order.charged_fen,
+        "refunded_fen": order.refunded_fen,
+        "joined_at": order.joined_at,
+        "paid_at": order.paid_at,
+        "confirmed_at": order.confirmed_at,
+        "cancelled_at": order.cancelled_at,
+        "payment": payment_out(request, order.payment_intent),
+    }
+
+
+def merchant_order_out(request, order) -> dict:
+    return {
+        **order_out(request, order),
+        "shopper_name": order.shopper.display_name,
+        "shopper_phone": mask_phone(order.shopper.phone),
+    }
+
+
+def deal_detail_out(request, detail) -> dict:
+    refusal = detail.join_refusal
+    return {
+        **deal_out(detail.deal),
+        "description": detail.deal.description,
+        "progress": detail.progress,
+        "my_order": order_out(request, detail.my_order) if detail.my_order else None,
+        "can_join": detail.can_join,
+        "join_blocked_code": refusal.code if refusal else None,
+        "join_blocked_message": refusal.message if refusal else None,
+        "can_manage": detail.can_manage,
+    }

@@ -1,0 +1,44 @@
+"""Every change to deals and their orders (see each module for the rules).
+
+Import from here: ``from groupbuy.deals.services import deal_join``.
+"""
+
+from groupbuy.deals.services.closing import (
+    deal_close,
+    deal_close_now,
+    deal_is_due,
+    deal_settle,
+    deal_stop,
+    deals_close_due,
+    issue_coupons_for_confirmed_order,
+)
+from groupbuy.deals.services.orders import (
+    deal_join,
+    deal_order_cancel,
+    deal_order_cancel_unpaid,
+    deal_orders_expire_unpaid,
+    join_refusal,
+    order_payment_captured,
+    order_payment_failed,
+)
+from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
+
+__all__ = [
+    "deal_close",
+    "deal_close_now",
+    "deal_create",
+    "deal_is_due",
+    "deal_join",
+    "deal_open",
+    "deal_order_cancel",
+    "deal_order_cancel_unpaid",
+    "deal_orders_expire_unpaid",
+    "deal_settle",
+    "deal_stop",
+    "deal_update",
+    "deals_close_due",
+    "issue_coupons_for_confirmed_order",
+    "join_refusal",
+    "order_payment_captured",
+    "order_payment_failed",
+]

@@ -1,0 +1,66 @@
+"""Helpers every deals service shares: permissions, locks, stock, pushes, links.
+
+Lock order (PostgreSQL waits on row locks; a shared order means no deadlock):
+the deal row, then payment intents (``escrow.services.payment_intents_lock``, pk
+order), then orders (pk order), then ledger accounts (taken by escrow last).
+A capture callback enters at the intent, so it never waits on a deal row.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.selectors import user_membership_for
+from groupbuy.core.errors import Forbidden
+from groupbuy.core.transactions import after_commit
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.realtime.publish import publish_to_deal
+
+State = Deal.State
+Status = DealOrder.Status
+Reason = DealOrder.CancelReason
+ORDER_PURPOSE = "deals.order"
+
+
+def check_can_manage(*, actor, merchant) -> None:
+    """Allow operators and the merchant's owners; ``None`` is the system itself."""
+    if actor is None or getattr(actor, "is_staff", False):
+        return
+    membership = user_membership_for(user=actor, merchant_id=merchant.pk)
+    if membership is not None and membership.role == MerchantMembership.Role.OWNER:
+        return
+    raise Forbidden(
+        "forbidden", _("Only this merchant's owners can manage its group buys.")
+    )
+
+
+def check_is_operator(*, actor) -> None:
+    if actor is None or getattr(actor, "is_staff", False):
+        return
+    raise Forbidden("forbidden", _("Only platform operators can do this."))
+
+
+def lock_deal(deal: Deal) -> Deal:
+    """Return a fresh copy of ``deal``, locked until the transaction ends."""
+    return Deal.objects.select_for_update().select_related("merchant").get(pk=deal.pk)
+
+
+def release_stock(*, deal: Deal, quantity: int) -> None:
+    Deal.objects.filter(pk=deal.pk, sold__gte=quantity).update(
+        sold=F("sold") - quantity
+    )
+
+
+def _publish_progress(deal_public_id: str) -> None:
+    from groupbuy.deals.selectors import deal_progress
+
+    snapshot = deal_progress(deal_public_id=deal_public_id)
+    if snapshot is not None:
+        publish_to_deal(deal_public_id, {"type": "deal.progress", **snapshot})
+
+
+def push_progress_on_commit(deal: Deal) -> None:
+    """Send every watcher the deal's progress as committed (read after commit)."""
+    after_commit(_publish_progress, deal.public_id)

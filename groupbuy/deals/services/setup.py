@@ -1,0 +1,259 @@
+"""Creating, editing and opening deals (merchant owners for their merchant;
+operators for any)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict
+from groupbuy.core.transactions import after_commit
+from groupbuy.deals.errors import DealError
+from groupbuy.deals.models import Deal, DealTier
+from groupbuy.deals.services.common import (
+    State,
+    check_can_manage,
+    lock_deal,
+    push_progress_on_commit,
+)
+from groupbuy.deals.signals import deal_opened
+
+MAX_TIERS = 10
+EDITABLE_FIELDS = (
+    "product",
+    "title",
+    "description",
+    "list_price_fen",
+    "tiers",
+    "stock",
+    "starts_at",
+    "deadline_at",
+    "max_quantity_per_order",
+)
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _tier_errors(tiers, *, list_price_fen) -> list[str]:
+    if not tiers:
+        return [_("Add at least one price tier.")]
+    if len(tiers) > MAX_TIERS:
+        return [_("A deal has at most %(n)s price tiers.") % {"n": MAX_TIERS}]
+    pairs = [tuple(tier) for tier in tiers]
+    if any(len(pair) != 2 or not all(map(_is_whole, pair)) for pair in pairs):
+        return [_("Each tier is a number of buyers and a price in fen.")]
+    if any(buyers < 1 for buyers, _price in pairs):
+        return [_("A tier needs at least one buyer.")]
+    if any(price < 1 for _buyers, price in pairs):
+        return [_("Every tier price must be more than zero.")]
+    ordered = sorted(pairs)
+    if len({buyers for buyers, _price in ordered}) != len(ordered):
+        return [_("Two tiers have the same number of buyers.")]
+    if any(later[1] >= earlier[1] for earlier, later in pairwise(ordered)):
+        return [_("Each tier with more buyers must be cheaper than the one before.")]
+    if _is_whole(list_price_fen) and ordered[0][1] > list_price_fen:
+        return [_("Group prices cannot be above the list price.")]
+    return []
+
+
+def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not fields["title"].strip():
+        add("title", _("Give the deal a title."))
+    elif len(fields["title"].strip()) > 200:
+        add("title", _("Keep the title under 200 characters."))
+    if not _is_whole(fields["list_price_fen"]) or fields["list_price_fen"] < 1:
+        add("list_price_fen", _("The list price must be more than zero."))
+    for message in _tier_errors(
+        fields["tiers"], list_price_fen=fields["list_price_fen"]
+    ):
+        add("tiers", message)
+    stock = fields["stock"]
+    if not _is_whole(stock) or stock < 1:
+        add("stock", _("Stock must be at least one unit."))
+    elif "tiers" not in errors and stock < min(b for b, _p in fields["tiers"]):
+        add(
+            "stock",
+            _("A stock of %(stock)s units can never reach the first tier.")
+            % {"stock": stock},
+        )
+    limit = fields["max_quantity_per_order"]
+    if not _is_whole(limit) or limit < 1:
+        add("max_quantity_per_order", _("Allow at least one unit per order."))
+    starts_at, deadline_at = fields["starts_at"], fields["deadline_at"]
+    for name, moment in (("starts_at", starts_at), ("deadline_at", deadline_at)):
+        if not isinstance(moment, datetime) or timezone.is_naive(moment):
+            add(name, _("Give a date and time with its time zone."))
+    if "starts_at" not in errors and "deadline_at" not in errors:
+        if deadline_at <= starts_at:
+            add("deadline_at", _("The deadline must be after the start."))
+        elif deadline_at <= now:
+            add("deadline_at", _("The deadline must be in the future."))
+    if not fields["product"].is_active:
+        add("product", _("This product is no longer sold."))
+    return errors
+
+
+def _raise_if_invalid(fields: dict) -> None:
+    errors = _validation_errors(fields, now=timezone.now())
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DealError("invalid", first, fields=errors)
+
+
+def _replace_tiers(deal: Deal, tiers) -> None:
+    deal.tiers.all().delete()
+    DealTier.objects.bulk_create(
+        DealTier(deal=deal, min_participants=buyers, price_fen=price)
+        for buyers, price in sorted(tuple(tier) for tier in tiers)
+    )
+
+
+def deal_create(
+    *,
+    actor,
+    merchant,
+    product,
+    title: str,
+    list_price_fen: int,
+    tiers: list[tuple[int, int]],
+    stock: int,
+    starts_at: datetime,
+    deadline_at: datetime,
+    description: str = "",
+    max_quantity_per_order: int = 5,
+) -> Deal:
+    """Create a draft deal with its price tiers [(min buyers, price fen), …]."""
+    check_can_manage(actor=actor, merchant=merchant)
+    if not merchant.is_active:
+        raise DealError("invalid", _("This merchant is not active."))
+    fields = {
+        "product": product,
+        "title": title,
+        "list_price_fen": list_price_fen,
+        "tiers": list(tiers),
+        "stock": stock,
+        "starts_at": starts_at,
+        "deadline_at": deadline_at,
+        "max_quantity_per_order": max_quantity_per_order,
+    }
+    _raise_if_invalid(fields)
+    with transaction.atomic():
+        deal = Deal.objects.create(
+            merchant=merchant,
+            product=product,
+            title=title.strip(),
+            description=description.strip(),
+            list_price_fen=list_price_fen,
+            stock=stock,
+            starts_at=starts_at,
+            deadline_at=deadline_at,
+            max_quantity_per_order=max_quantity_per_order,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        _replace_tiers(deal, tiers)
+        audit_log(
+            actor=actor,
+            action="deals.deal.created",
+            obj=deal,
+            data={"tiers": sorted(list(tier) for tier in tiers), "stock": stock},
+        )
+    return deal
+
+
+def deal_update(*, actor, deal: Deal, **changes) -> Deal:
+    """Change a draft deal; ``changes`` are any of ``EDITABLE_FIELDS``."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"deal_update() cannot change {sorted(unknown)}")
+    check_can_manage(actor=actor, merchant=deal.merchant)
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        if deal.state != State.DRAFT:
+            raise Conflict("not_draft", _("Only a draft deal can be edited."))
+        fields = {
+            "product": deal.product,
+            "title": deal.title,
+            "list_price_fen": deal.list_price_fen,
+            "tiers": [(t.min_participants, t.price_fen) for t in deal.tiers.all()],
+            "stock": deal.stock,
+            "starts_at": deal.starts_at,
+            "deadline_at": deal.deadline_at,
+            "max_quantity_per_order": deal.max_quantity_per_order,
+            **changes,
+        }
+        _raise_if_invalid(fields)
+        for name, value in changes.items():
+            if name != "tiers":
+                setattr(deal, name, value.strip() if isinstance(value, str) else value)
+        deal.save(update_fields=[*(set(changes) - {"tiers"}), "updated_at"])
+        if "tiers" in changes:
+            _replace_tiers(deal, changes["tiers"])
+        audit_log(
+            actor=actor, action="deals.deal.updated", obj=deal, data=_loggable(changes)
+        )
+    return deal
+
+
+def _loggable(changes: dict) -> dict:
+    return {
+        name: (
+            value.public_id
+            if hasattr(value, "public_id")
+            else value.isoformat()
+            if isinstance(value, datetime)
+            else value
+        )
+        for name, value in changes.items()
+    }
+
+
+def deal_open(*, actor, deal: Deal) -> Deal:
+    """Open a draft deal for joining (from ``starts_at``) until its deadline.
+
+    Schedules the close at the exact deadline; opening twice changes nothing.
+    """
+    check_can_manage(actor=actor, merchant=deal.merchant)
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        if deal.state == State.OPEN:
+            return deal
+        if deal.state != State.DRAFT:
+            raise Conflict("deal_closed", _("This group buy has already closed."))
+        tiers = [(t.min_participants, t.price_fen) for t in deal.tiers.all()]
+        _raise_if_invalid(
+            {
+                "product": deal.product,
+                "title": deal.title,
+                "list_price_fen": deal.list_price_fen,
+                "tiers": tiers,
+                "stock": deal.stock,
+                "starts_at": deal.starts_at,
+                "deadline_at": deal.deadline_at,
+                "max_quantity_per_order": deal.max_quantity_per_order,
+            }
+        )
+        deal.state = State.OPEN
+        deal.save(update_fields=["state", "updated_at"])
+        audit_log(actor=actor, action="deals.deal.opened", obj=deal)
+        deal_opened.send(sender=Deal, deal=deal, actor=actor)
+        after_commit(_schedule_close_at_deadline, deal.public_id, deal.deadline_at)
+        push_progress_on_commit(deal)
+    return deal
+
+
+def _schedule_close_at_deadline(deal_public_id: str, deadline_at: datetime) -> None:
+    from groupbuy.deals.tasks import deal_close_task
+
+    deal_close_task.schedule(args=(deal_public_id,), eta=deadline_at)

@@ -1,0 +1,50 @@
+"""Jobs of the deals app: each loads what it needs and calls a service."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from groupbuy.deals import services
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.escrow.models import PaymentIntent
+
+
+@db_task()
+def deal_close_task(deal_public_id: str) -> str | None:
+    """Close a deal if it is due: scheduled at its exact deadline when it opens,
+    and queued when its last unit is paid for."""
+    deal = Deal.objects.filter(public_id=deal_public_id).first()
+    return services.deal_close(deal=deal).state if deal else None
+
+
+@db_task()
+def deal_settle_task(deal_public_id: str) -> str | None:
+    deal = Deal.objects.filter(public_id=deal_public_id).first()
+    return services.deal_settle(deal=deal).state if deal else None
+
+
+@db_task()
+def deal_order_payment_failed_task(order_public_id: str) -> str | None:
+    """Release the units of an order whose payment was declined."""
+    order = (
+        DealOrder.objects.select_related("deal", "payment_intent")
+        .filter(public_id=order_public_id)
+        .first()
+    )
+    if order is None or order.payment_intent.status != PaymentIntent.Status.FAILED:
+        return None
+    reason = DealOrder.CancelReason.PAYMENT_FAILED
+    return services.deal_order_cancel_unpaid(order=order, reason=reason).status
+
+
+@db_periodic_task(crontab(minute="*"))
+def deals_close_due_task() -> list[str]:
+    """Every minute: close due deals, settle succeeded ones (the safety net)."""
+    return services.deals_close_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def deal_orders_expire_task() -> int:
+    """Every minute: cancel orders not paid within the payment window."""
+    return services.deal_orders_expire_unpaid()
