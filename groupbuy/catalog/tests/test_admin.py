@@ -78,7 +78,8 @@ def test_admin_names_the_expected_check_digit(admin_client):
     response = admin_client.post(
         "/admin/catalog/product/add/", _add_product_form("6901939691609")
     )
-    assert "wrong check digit (expected 1)" in response.content.decode()
+    # The operator's language is Chinese by default.
+    assert "“6901939691609”的校验位不对（应为 1）。" in response.content.decode()
     assert Product.objects.count() == 0
 
 

@@ -119,7 +119,7 @@ def test_staff_manage_listings(client):
 
 
 def test_listing_with_zero_or_text_price_is_refused(client):
-    membership = make_merchant_member()
+    membership = make_merchant_member(user=make_user(preferred_language="en"))
     client.force_login(membership.user)
     url = f"/api/catalog/merchants/{membership.merchant.public_id}/listings"
     product = make_product()

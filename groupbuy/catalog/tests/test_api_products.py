@@ -213,14 +213,14 @@ def test_photo_upload_and_reference_flag(client, settings, tmp_path):
 
 def test_upload_of_a_text_file_is_400(client):
     product = make_product()
-    client.force_login(make_operator())
+    client.force_login(make_operator(preferred_language="zh-hans"))
     response = client.post(
         f"/api/catalog/products/{product.public_id}/images",
         {"image": SimpleUploadedFile("a.jpg", b"hello", content_type="image/jpeg")},
     )
     assert response.status_code == 400
     assert response.json()["fields"] == {
-        "image": ["This file is not a JPEG, PNG or WebP photo."]
+        "image": ["这个文件不是 JPEG、PNG 或 WebP 图片。"]
     }
 
 
