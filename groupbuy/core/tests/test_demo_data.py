@@ -1,6 +1,8 @@
 import csv
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.catalog.gtin import is_valid_gtin
@@ -13,7 +15,8 @@ from groupbuy.catalog.models import (
     ProductAlias,
 )
 from groupbuy.core.models import AuditEntry
-from groupbuy.demo_data import ATTRIBUTION, FIXTURE, load_demo
+from groupbuy.deals.models import Deal
+from groupbuy.demo_data import ATTRIBUTION, FIXTURE, demo_deal_price_fen, load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,59 @@ def test_category_tree_has_food_and_drinks_at_the_root():
         "condiments",
         "dairy",
     }
+
+
+def test_twelve_open_deals_with_falling_tiers_and_spread_deadlines():
+    # when
+    load_demo()
+    # then
+    now = timezone.now()
+    deals = list(Deal.objects.filter(state=Deal.State.OPEN).order_by("deadline_at"))
+    assert len(deals) == 12
+    assert len({deal.title for deal in deals}) == 12
+    for deal in deals:
+        prices = [tier.price_fen for tier in deal.tiers.order_by("min_participants")]
+        assert 2 <= len(prices) <= 3
+        assert prices == sorted(prices, reverse=True)
+        assert len(set(prices)) == len(prices)
+        assert prices[0] <= deal.list_price_fen
+        assert deal.list_price_fen == deal.product.listings.get().price_fen
+        assert deal.stock >= deal.tiers.order_by("min_participants")[0].min_participants
+        assert deal.deadline_at > now
+    assert deals[0].deadline_at < now + timedelta(hours=1)
+    assert deals[-1].deadline_at > now + timedelta(hours=12)
+    assert len([deal for deal in deals if deal.starts_at > now]) == 1
+
+
+def test_rerun_keeps_live_deals_and_replaces_expired_ones():
+    # given
+    load_demo()
+    first_ids = set(Deal.objects.values_list("public_id", flat=True))
+    soonest = Deal.objects.order_by("deadline_at").first()
+    # when: a second run keeps the same deals
+    load_demo()
+    # then
+    assert set(Deal.objects.values_list("public_id", flat=True)) == first_ids
+    # given: the next day, the soonest demo deal has expired without buyers
+    past = timezone.now() - timedelta(days=1)
+    Deal.objects.filter(pk=soonest.pk).update(
+        starts_at=past - timedelta(hours=1), deadline_at=past
+    )
+    # when
+    load_demo()
+    # then
+    soonest.refresh_from_db()
+    assert soonest.state == Deal.State.FAILED
+    open_deals = Deal.objects.filter(state=Deal.State.OPEN)
+    assert open_deals.count() == 12
+    replacement = open_deals.get(title=soonest.title)
+    assert replacement.pk != soonest.pk
+    assert replacement.deadline_at > timezone.now()
+    assert Deal.objects.count() == 13
+
+
+def test_demo_deal_prices_are_rounded_shelf_prices():
+    assert demo_deal_price_fen(350, 90) == 320
+    assert demo_deal_price_fen(350, 70) == 240
+    assert demo_deal_price_fen(6990, 85) == 5940
+    assert demo_deal_price_fen(5, 50) == 10
