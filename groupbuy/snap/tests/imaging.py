@@ -18,6 +18,26 @@ from PIL import Image, ImageDraw, ImageFont
 
 FONT_PATH = Path(__file__).parent / "fonts" / "NotoSansSC-TestSubset.otf"
 
+# Products with deliberately similar names, as (public id, names and aliases).
+CATALOG = [
+    (
+        "prod_nongfu550",
+        [
+            "农夫山泉 饮用天然水 550ml",
+            "农夫山泉天然水550毫升",
+            "Nongfu Spring Natural Water 550ml",
+        ],
+    ),
+    ("prod_nongfu1500", ["农夫山泉 饮用天然水 1.5L"]),
+    ("prod_nongfutea", ["农夫山泉 东方树叶 茉莉花茶 500ml"]),
+    ("prod_yibao", ["怡宝 纯净水 555ml", "C'estbon Purified Water 555ml"]),
+    ("prod_kangshifu", ["康师傅 矿物质水 550ml"]),
+    ("prod_baisuishan", ["百岁山 天然矿泉水 570ml"]),
+    ("prod_cokezero", ["Coca-Cola Zero Sugar 330ml", "可口可乐 零度 330ml"]),
+    ("prod_coke", ["Coca-Cola Classic 330ml", "可口可乐 330ml"]),
+    ("prod_sprite", ["Sprite Lemon-Lime 330ml", "雪碧 330ml"]),
+]
+
 
 # --- Encoded files ------------------------------------------------------------
 
@@ -182,17 +202,15 @@ def label_photo(
 ) -> np.ndarray:
     """Return an RGB photo of a printed product label with ``lines`` of text."""
     font = ImageFont.truetype(str(FONT_PATH), font_size)
-    scene = Image.fromarray(photo_background(*size, seed=seed))
+    line_height = font_size + 16
     label = Image.new(
-        "RGB", (size[0] - 60, (font_size + 16) * len(lines) + 24), "white"
+        "RGBA", (size[0] - 60, line_height * len(lines) + 24), (250, 250, 245, 255)
     )
     draw = ImageDraw.Draw(label)
     for index, line in enumerate(lines):
-        draw.text(
-            (20, 12 + index * (font_size + 16)), line, fill=(20, 20, 30), font=font
-        )
-    label = label.rotate(angle, expand=True, fillcolor=(0, 0, 0, 0))
-    mask = Image.new("L", label.size, 0)
-    ImageDraw.Draw(mask).rectangle((0, 0, *label.size), fill=255)
-    scene.paste(label, ((size[0] - label.width) // 2, (size[1] - label.height) // 2))
+        draw.text((20, 12 + index * line_height), line, fill=(20, 20, 30), font=font)
+    label = label.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
+    scene = Image.fromarray(photo_background(*size, seed=seed))
+    corner = ((size[0] - label.width) // 2, (size[1] - label.height) // 2)
+    scene.paste(label, corner, mask=label)
     return degrade(np.asarray(scene), blur=0.6, noise=4.0, seed=seed)

@@ -1,0 +1,131 @@
+import time
+
+import pytest
+
+from groupbuy.snap.recognition.text_match import (
+    NameMatch,
+    ProductNameIndex,
+    normalise,
+    tokens,
+)
+from groupbuy.snap.tests.imaging import CATALOG
+
+
+@pytest.fixture(scope="module")
+def index() -> ProductNameIndex:
+    return ProductNameIndex.build(CATALOG, version="2026-11-21T10:00:00Z")
+
+
+def best(matches: list[NameMatch]) -> str | None:
+    return matches[0].product_public_id if matches else None
+
+
+def test_matches_a_chinese_name_split_across_label_lines(index):
+    # when
+    matches = index.match(["农夫山泉", "饮用天然水", "净含量：550ml"])
+
+    # then the 550 ml bottle wins over the 1.5 L one with the same name
+    assert [match.product_public_id for match in matches] == [
+        "prod_nongfu550",
+        "prod_nongfu1500",
+    ]
+    assert matches[0].matched_text == "农夫山泉 饮用天然水 550ml"
+    assert matches[0].score > matches[1].score + 0.05
+
+
+def test_matches_an_english_label(index):
+    matches = index.match(["Coca-Cola", "Zero Sugar", "330ml can"])
+
+    assert best(matches) == "prod_cokezero"
+    assert matches[0].matched_text == "Coca-Cola Zero Sugar 330ml"
+
+
+def test_prefers_the_name_that_says_exactly_what_the_label_says(index):
+    matches = index.match(["可口可乐 330ml"])
+
+    assert [match.product_public_id for match in matches[:2]] == [
+        "prod_coke",
+        "prod_cokezero",
+    ]
+    assert matches[0].score == 1.0
+
+
+def test_folds_full_width_characters_and_case(index):
+    matches = index.match(["ＣＯＣＡ－ＣＯＬＡ ＣＬＡＳＳＩＣ"])
+
+    assert best(matches) == "prod_coke"
+
+
+def test_tolerates_an_ocr_slip(index):
+    # given "泉" read as "采" and "l" as "1"
+    matches = index.match(["农夫山采", "饮用天然水 550m1"])
+
+    assert best(matches) == "prod_nongfu550"
+
+
+def test_matches_an_alias_and_reports_it(index):
+    matches = index.match(["C'estbon", "Purified Water"])
+
+    assert best(matches) == "prod_yibao"
+    assert matches[0].matched_text == "C'estbon Purified Water 555ml"
+
+
+def test_returns_one_entry_per_product(index):
+    matches = index.match(["农夫山泉天然水 550毫升 Nongfu Spring"])
+
+    ids = [match.product_public_id for match in matches]
+    assert ids.count("prod_nongfu550") == 1
+
+
+@pytest.mark.parametrize("lines", [["hello world"], ["550ml"], [], ["  "]])
+def test_unrelated_or_empty_text_matches_nothing(index, lines):
+    assert index.match(lines) == []
+
+
+def test_keeps_the_version_stamp(index):
+    assert index.version == "2026-11-21T10:00:00Z"
+    assert len(index) == 15  # names and aliases
+
+
+def test_normalise_folds_width_case_and_units():
+    assert normalise("５５０ ｍｌ") == "550ml"
+    assert normalise("农夫山泉  550毫升") == "农夫山泉 550ml"
+    assert normalise("1.5 升 Coca-COLA") == "1.5l coca-cola"
+    assert normalise("净含量：500克") == "净含量:500g"
+
+
+def test_tokens_cut_chinese_with_jieba_and_bigrams():
+    assert tokens("农夫山泉 550ml") == [
+        "农夫",
+        "山泉",
+        "农夫山泉",
+        "夫山",
+        "550ml",
+    ]
+    assert tokens("coca-cola zero") == ["coca", "cola", "zero"]
+
+
+def test_stays_fast_for_thousands_of_products():
+    # given 3000 products with overlapping names
+    brands = ["农夫山泉", "怡宝", "康师傅", "统一", "娃哈哈", "可口可乐"]
+    kinds = ["饮用水", "绿茶", "冰红茶", "果汁", "方便面", "饼干"]
+    entries = [
+        (
+            f"prod_{number:05d}",
+            [f"{brands[number % 6]} {kinds[number // 6 % 6]} {number}ml"],
+        )
+        for number in range(3000)
+    ]
+
+    # when
+    started = time.perf_counter()
+    big_index = ProductNameIndex.build(entries, version="v1")
+    build_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    matches = big_index.match(["康师傅", "冰红茶 1238ml"])
+    match_seconds = time.perf_counter() - started
+
+    # then
+    assert best(matches) == "prod_01238"
+    assert build_seconds < 5
+    assert match_seconds < 0.2
