@@ -117,7 +117,9 @@ def products_matching(
     (any length). Exact GTIN matches come first, then names starting with the
     query, then the rest by name.
     """
-    products = Product.objects.filter(is_active=True).select_related("category")
+    products = Product.objects.filter(is_active=True).select_related(
+        "category", "added_by_merchant"
+    )
     if category is not None:
         products = products.filter(category_id__in=category_descendant_ids(category))
     text = " ".join((query or "").split())
@@ -354,7 +356,7 @@ def merchant_listings(
     *, merchant: Merchant, include_inactive: bool = False, query: str = ""
 ) -> QuerySet[Listing]:
     listings = Listing.objects.filter(merchant=merchant).select_related(
-        "product", "product__category", "merchant"
+        "product", "product__category", "product__added_by_merchant", "merchant"
     )
     if not include_inactive:
         listings = listings.filter(is_active=True, product__is_active=True)

@@ -157,3 +157,30 @@ def test_outsider_cannot_change_a_listing():
         )
     listing.refresh_from_db()
     assert listing.price_fen == 500
+
+
+def test_a_concurrent_listing_of_the_same_product_becomes_a_409(monkeypatch):
+    # given: our lookup ran before another request's insert committed
+    listing = make_listing(price_fen=800)
+    real_filter = Listing.objects.filter
+    calls = []
+
+    def stale_first_lookup(*args, **kwargs):
+        calls.append(kwargs)
+        queryset = real_filter(*args, **kwargs)
+        return queryset.none() if len(calls) == 1 else queryset
+
+    monkeypatch.setattr(Listing.objects, "filter", stale_first_lookup)
+    # when
+    with pytest.raises(CatalogError) as caught:
+        services.listing_create(
+            actor=make_operator(),
+            merchant=listing.merchant,
+            product=listing.product,
+            price_fen=700,
+        )
+    # then
+    assert caught.value.status == 409
+    listing.refresh_from_db()
+    assert listing.price_fen == 800
+    assert Listing.objects.count() == 1

@@ -212,3 +212,22 @@ def test_empty_alias_is_refused():
             actor=make_operator(), product=make_product(), text=" "
         )
     assert caught.value.fields == {"text": ["Enter the alias."]}
+
+
+def test_a_duplicate_that_slips_past_the_check_still_becomes_a_409(monkeypatch):
+    # given: another request inserted the GTIN between our check and our insert
+    from groupbuy.catalog.services import products as product_services
+
+    existing = make_product(gtin="6901939691601")
+    monkeypatch.setattr(product_services, "_check_gtin_free", lambda *a, **k: None)
+    # when
+    with pytest.raises(CatalogError) as caught:
+        services.product_create(
+            actor=make_operator(), name_zh="并发", gtin="6901939691601", aliases=["x"]
+        )
+    # then
+    assert (caught.value.status, caught.value.code) == (409, "gtin_taken")
+    assert existing.public_id in caught.value.message
+    assert Product.objects.count() == 1
+    assert not ProductAlias.objects.exists()
+    assert not AuditEntry.objects.exists()
