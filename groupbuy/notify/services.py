@@ -13,6 +13,8 @@ what, when and over which channel; a delivery that finally fails is audited.
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -30,6 +32,8 @@ from groupbuy.notify.selectors import (
 from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.tasks import delivery_queue
 from groupbuy.realtime.publish import publish_to_user
+
+logger = logging.getLogger(__name__)
 
 TITLE_MAX_CHARS = Notification._meta.get_field("title").max_length
 URL_MAX_CHARS = Notification._meta.get_field("url").max_length
@@ -111,6 +115,22 @@ def _key_used(idempotency_key: str) -> bool:
     return Notification.objects.filter(idempotency_key=idempotency_key).exists()
 
 
+def _never_raises(callback):
+    """Log instead of raising: these run after the caller's commit, when the
+    change they report has happened already; a lost hand-over is picked up by the
+    sweep and a lost badge update by the next page load."""
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs) -> None:
+        try:
+            callback(*args, **kwargs)
+        except Exception:
+            logger.exception("notify: %s failed after commit", callback.__name__)
+
+    return run
+
+
+@_never_raises
 def _hand_over(delivery_id: int, channel: str) -> None:
     # The in-app push is cheap and should feel instant, so it happens right here
     # rather than waiting for a worker to poll the queue; email and SMS talk to
@@ -124,6 +144,7 @@ def _hand_over(delivery_id: int, channel: str) -> None:
         delivery_queue(delivery_id, not_before=delivery.next_attempt_at)
 
 
+@_never_raises
 def _push_unread_count(user) -> None:
     publish_to_user(
         user.public_id,

@@ -208,3 +208,24 @@ def test_key_raced_in_by_another_transaction_returns_none_and_keeps_caller_usabl
     assert (
         Delivery.objects.filter(notification__idempotency_key="raced-key").count() == 1
     )
+
+
+def test_failed_hand_over_after_commit_does_not_break_the_caller(
+    django_capture_on_commit_callbacks, monkeypatch, pushed
+):
+    # given the job queue is down when the transaction commits
+    from groupbuy.notify import services
+
+    def queue_down(*args, **kwargs):
+        raise ConnectionError("job queue unreachable")
+
+    monkeypatch.setattr(services, "delivery_queue", queue_down)
+    shopper = make_user(contact_channel=User.ContactChannel.SMS)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = enqueue(shopper)
+    # then the in-app push went out and the SMS waits for the sweep
+    statuses = dict(notification.deliveries.values_list("channel", "status"))
+    assert statuses == {"in_app": "sent", "sms": "pending"}
+    assert len(pushed) == 1
+    assert MemorySmsBackend.outbox == []
