@@ -38,6 +38,10 @@ def on_domain_error(request, exc: DomainError):
     return error_response(request, exc.status, exc.code, exc.message, exc.fields)
 
 
+# Where a bad value came from is not part of its name for the person reading it.
+_LOCATIONS = ("body", "payload", "query", "path", "form", "file")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}

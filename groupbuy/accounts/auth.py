@@ -29,3 +29,22 @@ class BrowserSessionAuth(SessionAuth):
 
 
 api_auth = [BearerTokenAuth(), BrowserSessionAuth()]
+
+
+def _anonymous(request):
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+# For endpoints anyone may call but signed-in people see more of: callers with a
+# token or session are recognised, everyone else passes as AnonymousUser instead of
+# getting a 401.
+optional_auth = [*api_auth, _anonymous]
+
+
+def caller(request):
+    """Return the signed-in user or AnonymousUser, for handlers with optional_auth."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return request.auth if request.auth is not None else AnonymousUser()

@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from groupbuy.accounts.auth import caller, optional_auth
 from groupbuy.catalog import selectors, services
-from groupbuy.catalog.api.auth import caller, optional_auth
 from groupbuy.catalog.api.schemas import (
     BranchIn,
     BranchOut,
