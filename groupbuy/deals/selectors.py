@@ -40,7 +40,9 @@ def _with_details(deals: QuerySet) -> QuerySet:
     return (
         deals.select_related("merchant", "product", "product__category")
         .annotate(participants=_participants_count())
-        .prefetch_related(Prefetch("tiers", queryset=DealTier.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("tiers", queryset=DealTier.objects.order_by("min_participants"))
+        )
     )
 
 
@@ -190,7 +192,8 @@ def deal_list_open(
     if category:
         deals = deals.filter(product__category_id__in=_category_ids(category))
     if latitude is None:
-        result = paginate(_with_details(deals), page=page, page_size=page_size)
+        ordered = _with_details(deals).order_by("deadline_at", "id")
+        result = paginate(ordered, page=page, page_size=page_size)
         for deal in result.items:
             deal.distance_m = None
         return result

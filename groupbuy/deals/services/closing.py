@@ -93,6 +93,7 @@ def deal_close(
                 _refund_in_full(actor, deal, order, intents, now=now)
         deal.closed_at = now
         deal.save(update_fields=["state", "final_price_fen", "closed_at", "updated_at"])
+        deal.refresh_from_db(fields=["sold"])
         audit_log(
             actor=actor,
             action=f"deals.deal.{deal.state}",

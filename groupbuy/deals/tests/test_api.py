@@ -1,0 +1,314 @@
+"""The deals API: JSON shapes, auth, and every refusal as a clear 4xx."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_merchant,
+    make_product,
+    make_user,
+    pass_deadline,
+)
+from groupbuy.escrow.models import PaymentIntent
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _join(client, deal, user, quantity=1):
+    return client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": quantity},
+        content_type="application/json",
+        headers=_auth(user),
+    )
+
+
+def test_list_is_public_and_paginated(client):
+    for index in range(3):
+        make_deal(title=f"Deal {index}", deadline_in=timedelta(days=index + 1))
+    response = client.get("/api/deals?page_size=2")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["total"], body["pages"], body["page"], body["page_size"]) == (
+        3,
+        2,
+        1,
+        2,
+    )
+    first = body["items"][0]
+    assert first["title"] == "Deal 0"
+    assert first["tiers"] == [
+        {"min_participants": 2, "price_fen": 9_900},
+        {"min_participants": 4, "price_fen": 8_900},
+    ]
+    assert (first["current_price_fen"], first["lowest_price_fen"]) == (9_900, 8_900)
+    assert (first["participants"], first["units_sold"], first["stock"]) == (0, 0, 10)
+
+
+def test_list_rejects_an_impossible_location(client):
+    response = client.get("/api/deals?lat=95&lng=10")
+    assert response.status_code == 422
+    fields = response.json()["fields"]
+    assert [name.split(".")[-1] for name in fields] == ["lat"]
+
+
+def test_join_returns_the_order_and_the_payment_to_make(client):
+    deal = make_deal()
+    shopper = make_user()
+    response = _join(client, deal, shopper, quantity=2)
+    assert response.status_code == 201
+    body = response.json()
+    order = DealOrder.objects.get()
+    assert body["order"]["id"] == order.public_id
+    assert body["order"]["status"] == "pending_payment"
+    assert body["order"]["amount_fen"] == 19_800
+    payment = body["payment"]
+    assert payment["intent_id"] == order.payment_intent.public_id
+    assert payment["amount_fen"] == 19_800
+    assert payment["pay_url"] == (
+        f"http://testserver/escrow/sandbox/pay/{payment['intent_id']}/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("quantity", "status", "code"),
+    [
+        (0, 400, "invalid_quantity"),
+        (-3, 400, "invalid_quantity"),
+        (99, 400, "invalid_quantity"),
+        ("many", 422, "invalid"),
+    ],
+)
+def test_bad_quantity_is_a_clear_4xx_and_writes_nothing(client, quantity, status, code):
+    deal = make_deal()
+    response = _join(client, deal, make_user(), quantity=quantity)
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert response.json()["message"]
+    deal.refresh_from_db()
+    assert (deal.sold, DealOrder.objects.count(), PaymentIntent.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_joining_refusals_carry_code_and_message(client):
+    sold_out = make_deal(stock=1, tiers=[(1, 9_900)])
+    _join(client, sold_out, make_user())
+    late = pass_deadline(make_deal())
+    early = make_deal(starts_in=timedelta(hours=3))
+    cases = [
+        (sold_out, "sold_out", "Sold out."),
+        (late, "deadline_passed", "The deadline for this group buy has passed."),
+        (early, "not_started", None),
+    ]
+    for deal, code, message in cases:
+        response = _join(client, deal, make_user())
+        assert response.status_code == 409
+        assert response.json()["code"] == code
+        if message:
+            assert response.json()["message"] == message
+    assert DealOrder.objects.count() == 1
+
+
+def test_joining_requires_sign_in(client):
+    deal = make_deal()
+    response = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert DealOrder.objects.count() == 0
+
+
+def test_detail_shows_my_order_when_signed_in(client):
+    deal = make_deal()
+    shopper = make_user()
+    _join(client, deal, shopper)
+    anonymous = client.get(f"/api/deals/{deal.public_id}").json()
+    mine = client.get(f"/api/deals/{deal.public_id}", headers=_auth(shopper)).json()
+    assert anonymous["my_order"] is None
+    assert anonymous["can_join"] is True
+    assert mine["my_order"]["status"] == "pending_payment"
+    assert (mine["can_join"], mine["join_blocked_code"]) == (False, "already_joined")
+    assert mine["progress"]["units_sold"] == 1
+    assert client.get("/api/deals/deal_unknown").status_code == 404
+
+
+def test_progress_endpoint_matches_the_websocket_snapshot(client):
+    deal = make_deal()
+    body = client.get(f"/api/deals/{deal.public_id}/progress").json()
+    assert body["deal_id"] == deal.public_id
+    assert body["deadline_ms"] == int(deal.deadline_at.timestamp() * 1000)
+    draft = make_deal(is_open=False)
+    assert client.get(f"/api/deals/{draft.public_id}/progress").status_code == 404
+
+
+def test_my_orders_and_cancel(client):
+    deal = make_deal()
+    shopper = make_user()
+    order = join_and_pay(deal, shopper=shopper, quantity=2)
+    listed = client.get("/api/deals/orders", headers=_auth(shopper)).json()
+    assert [item["id"] for item in listed["items"]] == [order.public_id]
+    assert listed["items"][0]["payment"]["status"] == "succeeded"
+    response = client.post(
+        f"/api/deals/orders/{order.public_id}/cancel", headers=_auth(shopper)
+    )
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["refunded_fen"]) == (
+        "refunded",
+        19_800,
+    )
+    stranger = client.get(
+        f"/api/deals/orders/{order.public_id}", headers=_auth(make_user())
+    )
+    assert stranger.status_code == 404
+
+
+def test_cancel_after_the_deadline_is_409(client):
+    deal = make_deal()
+    shopper = make_user()
+    order = join_and_pay(deal, shopper=shopper)
+    pass_deadline(deal)
+    response = client.post(
+        f"/api/deals/orders/{order.public_id}/cancel", headers=_auth(shopper)
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "deadline_passed"
+    order.refresh_from_db()
+    assert order.status == "paid"
+
+
+def _deal_payload(product, **overrides):
+    now = timezone.now()
+    return {
+        "product_id": product.public_id,
+        "title": "Tea for the street",
+        "list_price_fen": 12_900,
+        "tiers": [
+            {"min_participants": 10, "price_fen": 9_900},
+            {"min_participants": 50, "price_fen": 8_900},
+        ],
+        "stock": 100,
+        "starts_at": now.isoformat(),
+        "deadline_at": (now + timedelta(days=1)).isoformat(),
+        **overrides,
+    }
+
+
+def test_merchant_owner_creates_edits_and_opens_a_deal(client):
+    owner = make_user()
+    merchant = make_merchant(owner=owner)
+    product = make_product()
+    created = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        _deal_payload(product),
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    assert created.status_code == 201
+    deal_id = created.json()["id"]
+    assert (created.json()["state"], created.json()["can_manage"]) == ("draft", True)
+    edited = client.patch(
+        f"/api/deals/{deal_id}",
+        {"stock": 60, "tiers": [{"min_participants": 5, "price_fen": 9_500}]},
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    assert edited.status_code == 200
+    assert edited.json()["stock"] == 60
+    assert edited.json()["tiers"] == [{"min_participants": 5, "price_fen": 9_500}]
+    opened = client.post(f"/api/deals/{deal_id}/open", headers=_auth(owner))
+    assert opened.json()["state"] == "open"
+    listed = client.get(
+        f"/api/deals/merchants/{merchant.public_id}/deals", headers=_auth(owner)
+    )
+    assert [item["id"] for item in listed.json()["items"]] == [deal_id]
+
+
+def test_invalid_deal_is_400_with_fields_and_nothing_is_created(client):
+    owner = make_user()
+    merchant = make_merchant(owner=owner)
+    response = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        _deal_payload(
+            make_product(),
+            tiers=[
+                {"min_participants": 10, "price_fen": 8_000},
+                {"min_participants": 50, "price_fen": 9_000},
+            ],
+        ),
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"]["tiers"] == [
+        "Each tier with more buyers must be cheaper than the one before."
+    ]
+    assert Deal.objects.count() == 0
+
+
+def test_strangers_cannot_create_or_see_a_merchants_deals(client):
+    merchant = make_merchant()
+    stranger = make_user()
+    created = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        _deal_payload(make_product()),
+        content_type="application/json",
+        headers=_auth(stranger),
+    )
+    assert created.status_code == 403
+    listed = client.get(
+        f"/api/deals/merchants/{merchant.public_id}/deals", headers=_auth(stranger)
+    )
+    assert listed.status_code == 403
+    assert Deal.objects.count() == 0
+
+
+def test_merchant_sees_its_deals_orders_with_masked_phones(client):
+    owner = make_user()
+    deal = make_deal(merchant=make_merchant(owner=owner))
+    shopper = make_user(display_name="Wei")
+    join_and_pay(deal, shopper=shopper)
+    response = client.get(f"/api/deals/{deal.public_id}/orders", headers=_auth(owner))
+    item = response.json()["items"][0]
+    assert item["shopper_name"] == "Wei"
+    assert "****" in item["shopper_phone"]
+    assert shopper.phone not in item["shopper_phone"]
+    stranger = client.get(
+        f"/api/deals/{deal.public_id}/orders", headers=_auth(make_user())
+    )
+    assert stranger.status_code == 403
+
+
+def test_operators_close_and_stop_deals(client):
+    operator = make_user(is_staff=True)
+    closing, stopping = make_deal(), make_deal()
+    for _ in range(2):
+        join_and_pay(closing)
+    response = client.post(
+        f"/api/deals/{closing.public_id}/close", headers=_auth(operator)
+    )
+    assert response.json()["state"] in ("succeeded", "settled")
+    response = client.post(
+        f"/api/deals/{stopping.public_id}/stop", headers=_auth(operator)
+    )
+    assert response.json()["state"] == "failed"
+    refused = client.post(
+        f"/api/deals/{make_deal().public_id}/stop", headers=_auth(make_user())
+    )
+    assert refused.status_code == 403

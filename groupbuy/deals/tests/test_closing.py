@@ -1,0 +1,213 @@
+"""Closing deals: success at a tier, failure, early close, sweeps, settlement."""
+
+import pytest
+from django.test import override_settings
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.selectors import deal_progress
+from groupbuy.deals.services import (
+    deal_close,
+    deal_close_now,
+    deal_join,
+    deal_settle,
+    deal_stop,
+    deals_close_due,
+)
+from groupbuy.deals.signals import order_confirmed
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_user,
+    pass_deadline,
+    pay,
+)
+from groupbuy.escrow.models import LedgerAccount, LedgerTransaction
+from groupbuy.notify.models import Notification
+
+pytestmark = pytest.mark.django_db
+State, Status = Deal.State, DealOrder.Status
+
+
+def _balance(kind, **owner) -> int:
+    account = LedgerAccount.objects.filter(kind=kind, **owner).first()
+    return account.balance_fen if account else 0
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_success_charges_the_tier_reached_refunds_the_rest_and_pays_the_merchant(
+    django_capture_on_commit_callbacks,
+):
+    # given ≥2 buyers 99.00, ≥4 buyers 89.00; four paid orders, one unpaid
+    deal = make_deal(stock=20)
+    paid = [join_and_pay(deal, quantity=q) for q in (1, 1, 2, 3)]
+    unpaid = deal_join(actor=make_user(), deal=deal, quantity=1)
+    confirmed = []
+    order_confirmed.connect(
+        receiver := lambda sender, order, actor, **kw: confirmed.append(order.pk)
+    )
+    # when the deadline passes and the closing job runs (then settles on commit)
+    pass_deadline(deal)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deal = deal_close(deal=deal)
+    finally:
+        order_confirmed.disconnect(receiver)
+    # then
+    deal.refresh_from_db()
+    assert (deal.state, deal.final_price_fen) == (State.SETTLED, 8_900)
+    assert deal.closed_at is not None and deal.settled_at is not None
+    for order in paid:
+        order.refresh_from_db()
+        assert order.status == Status.CONFIRMED
+        assert order.charged_fen == order.quantity * 8_900
+        assert order.refunded_fen == order.quantity * 1_000
+        assert _balance("shopper_held", user=order.shopper) == 0
+    unpaid.refresh_from_db()
+    assert (unpaid.status, unpaid.cancel_reason) == (Status.CANCELLED, "deal_closed")
+    assert sorted(confirmed) == sorted(order.pk for order in paid)
+    charged = 7 * 8_900  # 62 300 fen, fee 3% = 1 869
+    assert _balance("merchant_payable", merchant=deal.merchant) == charged - 1_869
+    assert _balance("platform_revenue") == 1_869
+    assert _balance("refunds_paid") == 7 * 1_000
+    assert deal.sold == 7
+    notes = Notification.objects.filter(kind="deals.deal.succeeded")
+    assert notes.count() == 4
+    three = notes.get(recipient=paid[3].shopper)
+    assert three.body == (
+        "The final price is ¥89.00 each, so you pay ¥267.00 and ¥30.00 is "
+        "refunded to you."
+    )
+
+
+def test_too_few_buyers_fails_the_deal_and_refunds_everyone(
+    django_capture_on_commit_callbacks,
+):
+    # given one paid buyer where two are needed, and one unpaid order
+    deal = make_deal()
+    only = join_and_pay(deal, quantity=2)
+    unpaid = deal_join(actor=make_user(), deal=deal, quantity=1)
+    pass_deadline(deal)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = deal_close(deal=deal)
+    # then
+    assert (deal.state, deal.final_price_fen) == (State.FAILED, None)
+    only.refresh_from_db()
+    unpaid.refresh_from_db()
+    assert (only.status, only.refunded_fen) == (Status.REFUNDED, 19_800)
+    assert unpaid.status == Status.CANCELLED
+    assert unpaid.payment_intent.status == "cancelled"
+    assert _balance("shopper_held", user=only.shopper) == 0
+    assert _balance("merchant_payable", merchant=deal.merchant) == 0
+    note = Notification.objects.get(kind="deals.deal.failed")
+    assert note.recipient == only.shopper
+    assert note.body == "Not enough people joined. ¥198.00 is refunded to you in full."
+    assert deal.sold == 0
+
+
+def test_a_deal_that_is_not_due_stays_open():
+    deal = make_deal()
+    join_and_pay(deal)
+    assert deal_close(deal=deal).state == State.OPEN
+    assert LedgerTransaction.objects.filter(kind="escrow.refund.sent").count() == 0
+
+
+def test_closing_and_settling_again_changes_nothing(django_capture_on_commit_callbacks):
+    deal = make_deal()
+    for _ in range(2):
+        join_and_pay(deal)
+    pass_deadline(deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=deal)
+    postings = LedgerTransaction.objects.count()
+    assert deal_close(deal=deal).state == State.SETTLED
+    assert deal_settle(deal=deal).state == State.SETTLED
+    assert deals_close_due() == []
+    assert LedgerTransaction.objects.count() == postings
+
+
+def test_selling_out_closes_the_deal_as_soon_as_the_last_unit_is_paid(
+    django_capture_on_commit_callbacks,
+):
+    deal = make_deal(stock=3, tiers=[(2, 9_900)])
+    first = deal_join(actor=make_user(), deal=deal, quantity=1)
+    second = deal_join(actor=make_user(), deal=deal, quantity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(first)
+    deal.refresh_from_db()
+    assert deal.state == State.OPEN  # sold out, but one order still unpaid
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(second)
+    deal.refresh_from_db()
+    assert deal.state == State.SETTLED
+    assert deal.closed_at < deal.deadline_at
+
+
+def test_the_sweep_closes_due_deals_and_settles_succeeded_ones():
+    due, later = make_deal(), make_deal()
+    for _ in range(2):
+        join_and_pay(due)
+    pass_deadline(due)
+    changed = deals_close_due()
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.state == State.SETTLED
+    assert later.state == State.OPEN
+    assert changed == [due.public_id, due.public_id]
+
+
+def test_operators_can_stop_a_deal_and_everyone_is_refunded():
+    deal = make_deal()
+    orders = [join_and_pay(deal) for _ in range(3)]
+    with pytest.raises(DomainError) as caught:
+        deal_stop(actor=make_user(), deal=deal)
+    assert caught.value.status == 403
+    deal = deal_stop(actor=make_user(is_staff=True), deal=deal)
+    assert deal.state == State.FAILED
+    for order in orders:
+        order.refresh_from_db()
+        assert order.status == Status.REFUNDED
+
+
+def test_operators_can_close_a_deal_early_at_its_current_tier(
+    django_capture_on_commit_callbacks,
+):
+    deal = make_deal()
+    for _ in range(2):
+        join_and_pay(deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = deal_close_now(actor=make_user(is_staff=True), deal=deal)
+    deal.refresh_from_db()
+    assert (deal.state, deal.final_price_fen) == (State.SETTLED, 9_900)
+
+
+def test_progress_snapshot_shows_the_tiers_and_the_servers_clock():
+    # given ≥2 → 99.00, ≥4 → 89.00 and three paid buyers
+    deal = make_deal(stock=10)
+    for _ in range(3):
+        join_and_pay(deal)
+    deal_join(actor=make_user(), deal=deal, quantity=2)
+    # when
+    snapshot = deal_progress(deal_public_id=deal.public_id)
+    # then
+    server_now_ms = snapshot.pop("server_now_ms")
+    assert abs(server_now_ms - __import__("time").time() * 1000) < 5_000
+    assert snapshot == {
+        "deal_id": deal.public_id,
+        "state": "open",
+        "participants": 3,
+        "units_sold": 5,
+        "stock": 10,
+        "current_tier": {"min_participants": 2, "price_fen": 9_900},
+        "next_tier": {"min_participants": 4, "price_fen": 8_900},
+        "participants_to_next_tier": 1,
+        "final_price_fen": None,
+        "starts_ms": int(deal.starts_at.timestamp() * 1000),
+        "deadline_ms": int(deal.deadline_at.timestamp() * 1000),
+    }
+
+
+def test_no_progress_for_drafts_or_unknown_deals():
+    assert deal_progress(deal_public_id=make_deal(is_open=False).public_id) is None
+    assert deal_progress(deal_public_id="deal_nope") is None

@@ -1,0 +1,173 @@
+"""Paying, declining, expiring and cancelling orders."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services import (
+    deal_join,
+    deal_order_cancel,
+    deal_orders_expire_unpaid,
+)
+from groupbuy.deals.tests.factories import (
+    decline,
+    make_deal,
+    make_user,
+    pass_deadline,
+    pay,
+)
+from groupbuy.escrow.models import LedgerAccount, LedgerTransaction
+from groupbuy.notify.models import Notification
+
+pytestmark = pytest.mark.django_db
+Status = DealOrder.Status
+
+
+def _held(user) -> int:
+    account = LedgerAccount.objects.filter(kind="shopper_held", user=user).first()
+    return account.balance_fen if account else 0
+
+
+def test_captured_payment_marks_the_order_paid_and_tells_the_shopper(
+    django_capture_on_commit_callbacks, pushes
+):
+    # given
+    deal = make_deal()
+    shopper = make_user(preferred_language="en")
+    order = deal_join(actor=shopper, deal=deal, quantity=2)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = pay(order)
+    # then
+    assert outcome == "captured"
+    assert order.status == Status.PAID
+    assert order.paid_at is not None
+    assert _held(shopper) == 19_800
+    notification = Notification.objects.get(recipient=shopper)
+    assert notification.kind == "deals.order.paid"
+    assert notification.title == "Payment received: Jasmine tea 500 g"
+    assert notification.url == f"/orders/{order.public_id}/"
+    assert notification.data["amount_fen"] == 19_800
+    progress = [event for _id, event in pushes if event["type"] == "deal.progress"]
+    assert progress[-1]["participants"] == 1
+
+
+def test_declined_payment_cancels_the_order_and_releases_its_units(
+    django_capture_on_commit_callbacks,
+):
+    deal = make_deal()
+    order = deal_join(actor=make_user(), deal=deal, quantity=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decline(order) == "failed"
+    order.refresh_from_db()
+    deal.refresh_from_db()
+    assert (order.status, order.cancel_reason) == (Status.CANCELLED, "payment_failed")
+    assert deal.sold == 0
+    assert LedgerTransaction.objects.count() == 0
+
+
+def test_unpaid_orders_expire_after_the_payment_window(settings):
+    # given one order past the 15-minute window, one fresh, one paid long ago
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 15
+    deal = make_deal()
+    stale = deal_join(actor=make_user(), deal=deal, quantity=2)
+    fresh = deal_join(actor=make_user(), deal=deal, quantity=1)
+    paid = deal_join(actor=make_user(), deal=deal, quantity=1)
+    pay(paid)
+    long_ago = timezone.now() - timedelta(minutes=16)
+    DealOrder.objects.filter(pk__in=[stale.pk, paid.pk]).update(joined_at=long_ago)
+    # when
+    expired = deal_orders_expire_unpaid()
+    # then
+    assert expired == 1
+    statuses = dict(DealOrder.objects.values_list("public_id", "status"))
+    assert statuses == {
+        stale.public_id: Status.CANCELLED,
+        fresh.public_id: Status.PENDING_PAYMENT,
+        paid.public_id: Status.PAID,
+    }
+    stale.refresh_from_db()
+    assert stale.cancel_reason == "payment_expired"
+    assert stale.payment_intent.status == "cancelled"
+    deal.refresh_from_db()
+    assert deal.sold == 2
+    assert deal_orders_expire_unpaid() == 0
+
+
+def test_payment_arriving_after_expiry_is_refunded_in_full():
+    # given an order cancelled by the payment window while its payer was paying
+    deal = make_deal()
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=deal, quantity=1)
+    DealOrder.objects.filter(pk=order.pk).update(
+        joined_at=timezone.now() - timedelta(hours=1)
+    )
+    deal_orders_expire_unpaid()
+    # when the money lands anyway
+    outcome = pay(order)
+    # then it goes straight back
+    assert outcome == "captured_refunded"
+    assert order.status == Status.CANCELLED
+    intent = order.payment_intent
+    intent.refresh_from_db()
+    assert (intent.status, intent.refunded_fen) == ("succeeded", 9_900)
+    assert _held(shopper) == 0
+    assert not Notification.objects.filter(kind="deals.order.paid").exists()
+
+
+def test_cancelling_an_unpaid_order_releases_its_units():
+    deal = make_deal()
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=deal, quantity=2)
+    order = deal_order_cancel(actor=shopper, order=order)
+    assert (order.status, order.cancel_reason) == (Status.CANCELLED, "shopper")
+    assert order.payment_intent.status == "cancelled"
+    deal.refresh_from_db()
+    assert deal.sold == 0
+
+
+def test_cancelling_a_paid_order_refunds_it_in_full():
+    deal = make_deal()
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=deal, quantity=2)
+    pay(order)
+    order = deal_order_cancel(actor=shopper, order=order)
+    assert (order.status, order.refunded_fen) == (Status.REFUNDED, 19_800)
+    assert _held(shopper) == 0
+    assert LedgerAccount.objects.get(kind="refunds_paid").balance_fen == 19_800
+    deal.refresh_from_db()
+    assert deal.sold == 0
+    # and cancelling again changes nothing
+    again = deal_order_cancel(actor=shopper, order=order)
+    assert again.refunded_fen == 19_800
+    assert LedgerAccount.objects.get(kind="refunds_paid").balance_fen == 19_800
+
+
+def test_cancelling_after_the_deadline_is_refused_and_changes_nothing():
+    deal = make_deal()
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=deal, quantity=1)
+    pay(order)
+    pass_deadline(deal)
+    with pytest.raises(DomainError) as caught:
+        deal_order_cancel(actor=shopper, order=order)
+    assert (caught.value.code, caught.value.status) == ("deadline_passed", 409)
+    assert caught.value.message == (
+        "The deadline has passed; orders can no longer be cancelled."
+    )
+    order.refresh_from_db()
+    assert order.status == Status.PAID
+    assert _held(shopper) == 9_900
+
+
+def test_nobody_else_can_cancel_my_order():
+    deal = make_deal()
+    order = deal_join(actor=make_user(), deal=deal, quantity=1)
+    with pytest.raises(DomainError) as caught:
+        deal_order_cancel(actor=make_user(), order=order)
+    assert caught.value.status == 404
+    order.refresh_from_db()
+    assert order.status == Status.PENDING_PAYMENT

@@ -1,0 +1,197 @@
+"""Creating, editing and opening deals."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from groupbuy.core.errors import DomainError
+from groupbuy.core.models import AuditEntry
+from groupbuy.deals.models import Deal, DealTier
+from groupbuy.deals.services import deal_create, deal_open, deal_update
+from groupbuy.deals.signals import deal_opened
+from groupbuy.deals.tests.factories import (
+    make_deal,
+    make_merchant,
+    make_product,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(**overrides):
+    now = timezone.now()
+    fields = {
+        "actor": None,
+        "merchant": make_merchant(),
+        "product": make_product(),
+        "title": "Jasmine tea 500 g",
+        "list_price_fen": 12_900,
+        "tiers": [(50, 8_900), (10, 9_900)],
+        "stock": 100,
+        "starts_at": now,
+        "deadline_at": now + timedelta(days=2),
+        **overrides,
+    }
+    return deal_create(**fields)
+
+
+def test_create_makes_a_draft_with_tiers_in_order():
+    # when
+    deal = _create(description="  Fragrant  ")
+    # then
+    assert deal.state == Deal.State.DRAFT
+    assert deal.description == "Fragrant"
+    assert deal.public_id.startswith("deal_")
+    assert list(deal.tiers.values_list("min_participants", "price_fen")) == [
+        (10, 9_900),
+        (50, 8_900),
+    ]
+    assert AuditEntry.objects.filter(action="deals.deal.created").count() == 1
+
+
+NOW = timezone.now()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": "  "}, "title", "Give the deal a title."),
+        (
+            {"list_price_fen": 0},
+            "list_price_fen",
+            "The list price must be more than zero.",
+        ),
+        ({"tiers": []}, "tiers", "Add at least one price tier."),
+        (
+            {"tiers": [(10, 9_900), (50, 9_900)]},
+            "tiers",
+            "Each tier with more buyers must be cheaper than the one before.",
+        ),
+        ({"tiers": [(10, 0)]}, "tiers", "Every tier price must be more than zero."),
+        ({"tiers": [(0, 100)]}, "tiers", "A tier needs at least one buyer."),
+        (
+            {"tiers": [(10, 900), (10, 800)]},
+            "tiers",
+            "Two tiers have the same number of buyers.",
+        ),
+        (
+            {"tiers": [(10, 13_000)]},
+            "tiers",
+            "Group prices cannot be above the list price.",
+        ),
+        ({"stock": 0}, "stock", "Stock must be at least one unit."),
+        (
+            {"stock": 9},
+            "stock",
+            "A stock of 9 units can never reach the first tier.",
+        ),
+        (
+            {"max_quantity_per_order": 0},
+            "max_quantity_per_order",
+            "Allow at least one unit per order.",
+        ),
+        (
+            {"deadline_at": NOW - timedelta(days=1), "starts_at": NOW},
+            "deadline_at",
+            "The deadline must be after the start.",
+        ),
+        (
+            {
+                "starts_at": NOW - timedelta(days=2),
+                "deadline_at": NOW - timedelta(days=1),
+            },
+            "deadline_at",
+            "The deadline must be in the future.",
+        ),
+        (
+            {"starts_at": datetime(2030, 1, 1)},
+            "starts_at",
+            "Give a date and time with its time zone.",
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_invalid_deal_is_refused_with_a_clear_message(overrides, field, message):
+    with pytest.raises(DomainError) as caught:
+        _create(**overrides)
+    assert caught.value.code == "invalid"
+    assert caught.value.status == 400
+    assert caught.value.fields[field] == [message]
+    assert Deal.objects.count() == 0
+    assert DealTier.objects.count() == 0
+
+
+def test_only_owners_and_operators_create_deals():
+    merchant, cashier, stranger = make_merchant(), make_user(), make_user()
+    from groupbuy.accounts.services import merchant_membership_add
+
+    merchant_membership_add(actor=None, user=cashier, merchant=merchant, role="cashier")
+    for actor in (cashier, stranger):
+        with pytest.raises(DomainError) as caught:
+            _create(actor=actor, merchant=merchant)
+        assert caught.value.status == 403
+    operator = make_user(is_staff=True)
+    assert _create(actor=operator, merchant=merchant).created_by == operator
+    owner = make_user()
+    make_merchant(owner=owner)
+    owned = owner.memberships.get().merchant
+    assert _create(actor=owner, merchant=owned).merchant == owned
+
+
+def test_draft_can_be_edited_and_open_one_cannot():
+    deal = make_deal(is_open=False)
+    deal = deal_update(actor=None, deal=deal, stock=30, tiers=[(3, 9_000)])
+    assert deal.stock == 30
+    assert list(deal.tiers.values_list("min_participants", "price_fen")) == [(3, 9_000)]
+    deal_open(actor=None, deal=deal)
+    with pytest.raises(DomainError) as caught:
+        deal_update(actor=None, deal=deal, stock=40)
+    assert (caught.value.code, caught.value.status) == ("not_draft", 409)
+    deal.refresh_from_db()
+    assert deal.stock == 30
+
+
+def test_invalid_edit_changes_nothing():
+    deal = make_deal(is_open=False, stock=10)
+    with pytest.raises(DomainError):
+        deal_update(actor=None, deal=deal, stock=1)
+    deal.refresh_from_db()
+    assert deal.stock == 10
+
+
+def test_open_schedules_the_close_at_the_deadline_and_tells_listeners(
+    django_capture_on_commit_callbacks, pushes
+):
+    # given
+    deal = make_deal(is_open=False)
+    heard = []
+
+    def listener(sender, deal, actor, **kwargs):
+        heard.append(deal.public_id)
+
+    deal_opened.connect(listener)
+    HUEY.flush()
+    # when
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deal = deal_open(actor=None, deal=deal)
+    finally:
+        deal_opened.disconnect(listener)
+    # then
+    assert deal.state == Deal.State.OPEN
+    assert heard == [deal.public_id]
+    scheduled = [task for task in HUEY.scheduled() if task.args == (deal.public_id,)]
+    assert len(scheduled) == 1
+    assert scheduled[0].name.endswith("deal_close_task")
+    # Huey keeps naive UTC times.
+    assert scheduled[0].eta == deal.deadline_at.replace(tzinfo=None)
+    assert [event["type"] for _id, event in pushes] == ["deal.progress"]
+
+
+def test_opening_twice_changes_nothing():
+    deal = make_deal()
+    assert deal_open(actor=None, deal=deal).state == Deal.State.OPEN
+    assert AuditEntry.objects.filter(action="deals.deal.opened").count() == 1
