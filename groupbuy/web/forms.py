@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.models import User
@@ -14,15 +16,16 @@ from groupbuy.core.errors import DomainError
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal on the form: field messages on their fields, the
-    message on top unless a field already says it."""
-    placed: set[str] = set()
+    """Show a service's refusal on the form: field messages on their fields (on
+    top for fields the form lacks), the message on top unless already shown."""
+    placed: set[tuple[str | None, str]] = set()
     for name, messages in (error.fields or {}).items():
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, str(message))
-                placed.add(str(message))
-    if error.message not in placed:
+        target = name if name in form.fields else None
+        for message in map(str, messages):
+            if (target, message) not in placed:
+                form.add_error(target, message)
+                placed.add((target, message))
+    if error.message not in {message for _target, message in placed}:
         form.add_error(None, error.message)
 
 
@@ -150,3 +153,149 @@ class ListingCreateForm(forms.Form):
 class ListingEditForm(forms.Form):
     price_fen = YuanField(label=_("Everyday price (¥)"))
     is_active = forms.BooleanField(label=_("On sale"), required=False)
+
+
+class DealFilterForm(forms.Form):
+    """The deal list's search box, category filter and shared location."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("lat") is None) != (cleaned.get("lng") is None):
+            cleaned["lat"] = cleaned["lng"] = None
+        return cleaned
+
+
+class JoinForm(forms.Form):
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"id": "join-quantity", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, max_quantity: int = 99, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"].max_value = max_quantity
+        self.fields["quantity"].widget.attrs["max"] = max_quantity
+        self.fields["quantity"].validators.append(MaxValueValidator(max_quantity))
+
+
+TIER_ROWS = 5
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_field(label) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=DATETIME_INPUT
+        ),
+    )
+
+
+class DealForm(forms.Form):
+    """A merchant's group buy: product, prices by tier, stock and timing.
+
+    Tiers are up to TIER_ROWS rows of (buyers, price); empty rows are ignored.
+    """
+
+    product = forms.ChoiceField(label=_("Product"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    list_price_fen = YuanField(label=_("List price (¥)"))
+    stock = forms.IntegerField(label=_("Stock (units)"), min_value=1)
+    max_quantity_per_order = forms.IntegerField(
+        label=_("Most units per order"), min_value=1, initial=5
+    )
+    starts_at = _datetime_field(_("Starts at"))
+    deadline_at = _datetime_field(_("Deadline"))
+
+    def __init__(self, *args, products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", _("Choose a product")), *products]
+        zone = timezone.get_current_timezone_name()
+        for name in ("starts_at", "deadline_at"):
+            self.fields[name].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+        for row in range(1, TIER_ROWS + 1):
+            required = row == 1
+            self.fields[f"tier_{row}_buyers"] = forms.IntegerField(
+                label=_("Tier %(n)s: at least this many buyers") % {"n": row},
+                min_value=1,
+                required=required,
+            )
+            self.fields[f"tier_{row}_price"] = YuanField(
+                label=_("Tier %(n)s: price (¥)") % {"n": row}, required=required
+            )
+
+    def tier_rows(self) -> list[tuple]:
+        """Return the (buyers field, price field) pairs, for the template."""
+        return [
+            (self[f"tier_{row}_buyers"], self[f"tier_{row}_price"])
+            for row in range(1, TIER_ROWS + 1)
+        ]
+
+    def main_fields(self) -> list:
+        return [self[name] for name in self.fields if not name.startswith("tier_")]
+
+    def clean(self):
+        cleaned = super().clean()
+        tiers = []
+        for row in range(1, TIER_ROWS + 1):
+            buyers = cleaned.get(f"tier_{row}_buyers")
+            price = cleaned.get(f"tier_{row}_price")
+            if buyers is None and price is None:
+                continue
+            if buyers is None or price is None:
+                self.add_error(
+                    f"tier_{row}_price" if price is None else f"tier_{row}_buyers",
+                    _("Give both the number of buyers and the price."),
+                )
+                continue
+            tiers.append((buyers, price))
+        cleaned["tiers"] = tiers
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        """Return the deal_create / deal_update keyword arguments (no product)."""
+        data = self.cleaned_data
+        names = (
+            "title",
+            "description",
+            "list_price_fen",
+            "stock",
+            "max_quantity_per_order",
+            "starts_at",
+            "deadline_at",
+            "tiers",
+        )
+        return {name: data[name] for name in names}
+
+    @classmethod
+    def initial_for(cls, deal) -> dict:
+        initial = {
+            "product": deal.product.public_id,
+            "title": deal.title,
+            "description": deal.description,
+            "list_price_fen": deal.list_price_fen,
+            "stock": deal.stock,
+            "max_quantity_per_order": deal.max_quantity_per_order,
+            "starts_at": timezone.localtime(deal.starts_at),
+            "deadline_at": timezone.localtime(deal.deadline_at),
+        }
+        tiers = sorted(deal.tiers.all(), key=lambda tier: tier.min_participants)
+        for row, tier in enumerate(tiers[:TIER_ROWS], start=1):
+            initial[f"tier_{row}_buyers"] = tier.min_participants
+            initial[f"tier_{row}_price"] = tier.price_fen
+        return initial

@@ -12,7 +12,12 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("me/", auth.profile, name="profile"),
+    path("deals/<str:deal_id>/", deals.deal_detail, name="deal_detail"),
+    path("deals/<str:deal_id>/join/", deals.deal_join_view, name="deal_join"),
     path("orders/", orders.order_list, name="order_list"),
+    path("orders/<str:order_id>/", orders.order_detail, name="order_detail"),
+    path("orders/<str:order_id>/status/", orders.order_status, name="order_status"),
+    path("orders/<str:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("money/", money.money, name="money"),
     path("merchant/", merchant.merchant_home, name="merchant_home"),
     path(
@@ -34,6 +39,31 @@ urlpatterns = [
         "merchant/<str:merchant_id>/listings/<str:listing_id>/",
         merchant.merchant_listing_edit,
         name="merchant_listing_edit",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/",
+        merchant.merchant_deals,
+        name="merchant_deals",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/new/",
+        merchant.merchant_deal_create,
+        name="merchant_deal_create",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/",
+        merchant.merchant_deal_detail,
+        name="merchant_deal_detail",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/edit/",
+        merchant.merchant_deal_edit,
+        name="merchant_deal_edit",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/open/",
+        merchant.merchant_deal_open,
+        name="merchant_deal_open",
     ),
     path("operator/", operator.operator_home, name="operator_home"),
     # The URL carries ?lang=…, so a cached catalog never outlives a language switch.

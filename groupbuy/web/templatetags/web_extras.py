@@ -7,6 +7,8 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
+from groupbuy.accounts.phones import mask_phone
+
 register = template.Library()
 
 
@@ -34,3 +36,21 @@ def percent_of(part, whole) -> int:
     if whole <= 0:
         return 100 if part > 0 else 0
     return max(0, min(100, int(part * 100 // whole)))
+
+
+@register.filter
+def distance(metres) -> str:
+    """Render a distance in metres as "350 m" or "1.2 km"."""
+    try:
+        metres = float(metres)
+    except (TypeError, ValueError):
+        return ""
+    if metres < 1000:
+        return f"{int(round(metres, -1)) or 10} m"
+    return f"{metres / 1000:.1f} km"
+
+
+@register.filter
+def masked_phone(e164: str) -> str:
+    """Show enough of a phone number to recognise it, not enough to dial it."""
+    return mask_phone(e164 or "")

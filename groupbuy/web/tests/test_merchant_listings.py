@@ -11,6 +11,11 @@ from groupbuy.catalog.tests.factories import (
 )
 
 
+def make_member(**overrides):
+    overrides.setdefault("user", make_user(preferred_language="en"))
+    return make_merchant_member(**overrides)
+
+
 def _client_for(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -30,22 +35,22 @@ def test_console_home_redirects_visitor_to_login(db):
 
 
 def test_console_home_goes_straight_to_the_only_merchant(db):
-    membership = make_merchant_member()
+    membership = make_member()
     response = _client_for(membership.user).get(reverse("web:merchant_home"))
     assert response.status_code == 302
     assert response["Location"] == f"/merchant/{membership.merchant.public_id}/"
 
 
 def test_console_home_lists_merchants_when_several(db):
-    membership = make_merchant_member()
-    make_merchant_member(user=membership.user)
+    membership = make_member()
+    make_member(user=membership.user)
     response = _client_for(membership.user).get(reverse("web:merchant_home"))
     assert response.status_code == 200
     assert len(response.context["memberships"]) == 2
 
 
 def test_dashboard_shows_listings_to_staff(db):
-    membership = make_merchant_member()
+    membership = make_member()
     listing = make_listing(merchant=membership.merchant, price_fen=1234)
     response = _client_for(membership.user).get(
         reverse("web:merchant_dashboard", args=[membership.merchant.public_id])
@@ -57,7 +62,7 @@ def test_dashboard_shows_listings_to_staff(db):
 
 
 def test_dashboard_forbidden_for_other_merchants_staff(db):
-    other = make_merchant_member()
+    other = make_member()
     merchant = make_merchant()
     response = _client_for(other.user).get(
         reverse("web:merchant_dashboard", args=[merchant.public_id])
@@ -67,7 +72,7 @@ def test_dashboard_forbidden_for_other_merchants_staff(db):
 
 def test_listing_create_lists_product_at_price(db):
     # given
-    membership = make_merchant_member()
+    membership = make_member()
     product = make_product()
     url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
     client = _client_for(membership.user)
@@ -85,7 +90,7 @@ def test_listing_create_lists_product_at_price(db):
 
 
 def test_listing_create_rejects_bad_price_and_lists_nothing(db):
-    membership = make_merchant_member()
+    membership = make_member()
     product = make_product()
     url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
     response = _client_for(membership.user).post(
@@ -99,7 +104,7 @@ def test_listing_create_rejects_bad_price_and_lists_nothing(db):
 
 
 def test_listing_create_shows_service_error_for_duplicate(db):
-    membership = make_merchant_member()
+    membership = make_member()
     listing = make_listing(merchant=membership.merchant, price_fen=1000)
     url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
     response = _client_for(membership.user).post(
@@ -112,7 +117,7 @@ def test_listing_create_shows_service_error_for_duplicate(db):
 
 
 def test_product_picker_searches_catalog(db):
-    membership = make_merchant_member()
+    membership = make_member()
     product = make_product(name_en="Oolong tea", name_zh="乌龙茶")
     make_product(name_en="Coffee beans", name_zh="咖啡豆")
     url = reverse("web:merchant_listing_create", args=[membership.merchant.public_id])
@@ -123,7 +128,7 @@ def test_product_picker_searches_catalog(db):
 
 
 def test_listing_edit_changes_price(db):
-    membership = make_merchant_member()
+    membership = make_member()
     listing = make_listing(merchant=membership.merchant, price_fen=1000)
     url = reverse(
         "web:merchant_listing_edit",
@@ -139,7 +144,7 @@ def test_listing_edit_changes_price(db):
 
 def test_listing_edit_of_other_merchant_is_not_found(db):
     listing = make_listing()
-    outsider = make_merchant_member()
+    outsider = make_member()
     url = reverse(
         "web:merchant_listing_edit",
         args=[outsider.merchant.public_id, listing.public_id],
@@ -151,7 +156,7 @@ def test_listing_edit_of_other_merchant_is_not_found(db):
 
 
 def test_listing_pages_forbidden_for_plain_user(db):
-    user = make_user()
+    user = make_user(preferred_language="en")
     merchant = make_merchant()
     url = reverse("web:merchant_listings", args=[merchant.public_id])
     assert _client_for(user).get(url).status_code == 403

@@ -6,24 +6,39 @@ operators, who support them); others get the 403 page.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.services import listing_create, listing_update
+from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.selectors import (
+    deal_get_for_user,
+    deal_list_for_merchant,
+    order_list_for_deal,
+)
+from groupbuy.deals.services import deal_create, deal_open, deal_update
 from groupbuy.web.forms import (
+    DealForm,
     ListingCreateForm,
     ListingEditForm,
     SearchForm,
     add_domain_error,
 )
+from groupbuy.web.presenters import deal_card, order_view
+from groupbuy.web.templatetags.money import fen
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
@@ -43,13 +58,9 @@ def merchant_dashboard(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
     listings = paginate(catalog.merchant_listings(merchant=merchant), page_size=5)
     context = {"merchant": merchant, "listings": listings, "section": "overview"}
-    context.update(_deal_summary(merchant))
+    recent = deal_list_for_merchant(user=request.user, merchant=merchant, page_size=5)
+    context["recent_deals"] = [deal_card(deal) for deal in recent.items]
     return render(request, "web/merchant/dashboard.html", context)
-
-
-def _deal_summary(merchant) -> dict:
-    """Deals appear once the deals app provides them (see merchant_deals)."""
-    return {}
 
 
 @login_required
@@ -141,3 +152,163 @@ def merchant_listing_edit(
         "section": "listings",
     }
     return render(request, "web/merchant/listing_edit.html", context)
+
+
+# --- Deals ----------------------------------------------------------------------
+
+
+def _product_choices(merchant, *, also=None) -> list[tuple[str, str]]:
+    choices = [
+        (listing.product.public_id, f"{listing.product.name} · {_yuan(listing)}")
+        for listing in catalog.merchant_listings(merchant=merchant)
+    ]
+    if also is not None and also.public_id not in {value for value, _l in choices}:
+        choices.insert(0, (also.public_id, also.name))
+    return choices
+
+
+def _yuan(listing) -> str:
+    return fen(listing.price_fen)
+
+
+def _merchant_deal(request: HttpRequest, merchant_id: str, deal_id: str):
+    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    deal = deal_get_for_user(user=request.user, deal_id=deal_id)
+    if deal.merchant_id != merchant.pk:
+        raise Http404(_("There is no such group buy."))
+    return merchant, deal
+
+
+@login_required
+@domain_errors_as_http
+def merchant_deals(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    state = request.GET.get("state", "")
+    if state not in Deal.State.values:
+        state = ""
+    deals = deal_list_for_merchant(
+        user=request.user,
+        merchant=merchant,
+        state=state or None,
+        page=page_number(request),
+    )
+    context = {
+        "merchant": merchant,
+        "deals": deals,
+        "cards": [deal_card(deal) for deal in deals.items],
+        "state": state,
+        "states": Deal.State.choices,
+        "section": "deals",
+    }
+    return render(request, "web/merchant/deals.html", context)
+
+
+@login_required
+@domain_errors_as_http
+def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    form = DealForm(
+        request.POST or None,
+        products=_product_choices(merchant),
+        initial=_new_deal_initial(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = catalog.product_get(public_id=form.cleaned_data["product"])
+            deal = deal_create(
+                actor=request.user,
+                merchant=merchant,
+                product=product,
+                **form.service_arguments(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("The group buy is saved as a draft. Open it when ready.")
+            )
+            return redirect("web:merchant_deal_detail", merchant_id, deal.public_id)
+    context = {"merchant": merchant, "form": form, "section": "deals"}
+    return render(request, "web/merchant/deal_form.html", context)
+
+
+def _new_deal_initial(request: HttpRequest) -> dict:
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return {
+        "starts_at": now,
+        "deadline_at": now + timedelta(days=3),
+        "product": request.GET.get("product", ""),
+    }
+
+
+@login_required
+@domain_errors_as_http
+def merchant_deal_edit(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    merchant, deal = _merchant_deal(request, merchant_id, deal_id)
+    if deal.state != Deal.State.DRAFT:
+        messages.warning(request, _("Only a draft group buy can be edited."))
+        return redirect("web:merchant_deal_detail", merchant_id, deal_id)
+    form = DealForm(
+        request.POST or None,
+        products=_product_choices(merchant, also=deal.product),
+        initial=DealForm.initial_for(deal),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = catalog.product_get(public_id=form.cleaned_data["product"])
+            deal_update(
+                actor=request.user,
+                deal=deal,
+                product=product,
+                **form.service_arguments(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("web:merchant_deal_detail", merchant_id, deal_id)
+    context = {"merchant": merchant, "deal": deal, "form": form, "section": "deals"}
+    return render(request, "web/merchant/deal_form.html", context)
+
+
+@login_required
+@domain_errors_as_http
+def merchant_deal_detail(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    merchant, deal = _merchant_deal(request, merchant_id, deal_id)
+    status = request.GET.get("status", "")
+    if status not in DealOrder.Status.values:
+        status = ""
+    orders = order_list_for_deal(
+        user=request.user, deal=deal, status=status or None, page=page_number(request)
+    )
+    context = {
+        "merchant": merchant,
+        "deal": deal,
+        "card": deal_card(deal),
+        "orders": orders,
+        "views": [order_view(order) for order in orders.items],
+        "status": status,
+        "statuses": DealOrder.Status.choices,
+        "section": "deals",
+    }
+    return render(request, "web/merchant/deal_detail.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_deal_open(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    _merchant, deal = _merchant_deal(request, merchant_id, deal_id)
+    try:
+        deal_open(actor=request.user, deal=deal)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The group buy is open."))
+    return redirect("web:merchant_deal_detail", merchant_id, deal_id)

@@ -1,12 +1,80 @@
-"""My orders and the order page."""
+"""My orders, the order page (with payment confirmation polling) and cancelling."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.selectors import order_get_for_user, order_list_for_shopper
+from groupbuy.deals.services import deal_order_cancel
+from groupbuy.escrow.services import intent_pay_url
+from groupbuy.web.presenters import order_view
+from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/orders/list.html", {})
+    status = request.GET.get("status", "")
+    if status not in DealOrder.Status.values:
+        status = ""
+    orders = order_list_for_shopper(
+        user=request.user, status=status or None, page=page_number(request)
+    )
+    context = {
+        "orders": orders,
+        "views": [order_view(order) for order in orders.items],
+        "status": status,
+        "statuses": DealOrder.Status.choices,
+    }
+    return render(request, "web/orders/list.html", context)
+
+
+def _order_context(request: HttpRequest, order_id: str) -> dict:
+    view = order_view(order_get_for_user(user=request.user, order_id=order_id))
+    intent = view.order.payment_intent
+    return {
+        "view": view,
+        "order": view.order,
+        "pay_url": intent_pay_url(intent) if view.needs_payment else "",
+        "is_mine": view.order.shopper_id == request.user.pk,
+    }
+
+
+@login_required
+@domain_errors_as_http
+def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
+    return render(request, "web/orders/detail.html", _order_context(request, order_id))
+
+
+@login_required
+@domain_errors_as_http
+def order_status(request: HttpRequest, order_id: str) -> HttpResponse:
+    """The order's state as an htmx fragment; it keeps polling while the payment
+    confirmation is on its way, and stops once it arrives."""
+    return render(request, "web/orders/_status.html", _order_context(request, order_id))
+
+
+@login_required
+@domain_errors_as_http
+def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = order_get_for_user(user=request.user, order_id=order_id)
+    if order.shopper_id != request.user.pk:
+        raise Http404(_("There is no such order."))
+    error = None
+    if request.method == "POST" and order.is_active:
+        try:
+            deal_order_cancel(actor=request.user, order=order)
+        except DomainError as refusal:
+            error = refusal
+        else:
+            messages.success(request, _("Your order is cancelled."))
+            return redirect("web:order_detail", order.public_id)
+    context = {"order": order, "view": order_view(order), "error": error}
+    return render(
+        request, "web/orders/cancel.html", context, status=409 if error else 200
+    )

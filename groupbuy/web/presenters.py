@@ -1,0 +1,156 @@
+"""Shape what selectors return into what templates show, so templates only print.
+
+Nothing here decides a business rule: prices and tiers come from the deals app's
+own pricing functions; this only arranges them for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from groupbuy.catalog.models import ProductImage
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
+
+Status = DealOrder.Status
+
+
+def _percent(part: int, whole: int) -> int:
+    if whole <= 0:
+        return 100
+    return max(0, min(100, part * 100 // whole))
+
+
+@dataclass
+class TierStep:
+    min_participants: int
+    price_fen: int
+    is_reached: bool
+    is_current: bool
+    is_next: bool
+    buyers_short: int
+
+
+@dataclass
+class DealCard:
+    deal: Deal
+    participants: int
+    current_price_fen: int
+    lowest_price_fen: int
+    next_tier_participants: int | None
+    next_tier_price_fen: int | None
+    participants_to_next_tier: int | None
+    progress_percent: int
+    deadline_ms: int
+    distance_m: float | None = None
+    thumbnail_url: str = ""
+    tiers: list[TierStep] = field(default_factory=list)
+
+
+def _tiers(deal: Deal) -> list:
+    return sorted(deal.tiers.all(), key=lambda tier: tier.min_participants)
+
+
+def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
+    """Return what a deal card or the deal page header shows for ``deal``."""
+    tiers = _tiers(deal)
+    if participants is None:
+        participants = getattr(deal, "participants", 0) or 0
+    reached = tier_reached(tiers, participants)
+    upcoming = next_tier(tiers, participants)
+    current_price = deal.final_price_fen or (
+        reached.price_fen if reached else highest_price_fen(tiers)
+    )
+    goal = upcoming.min_participants if upcoming else participants
+    steps = [
+        TierStep(
+            min_participants=tier.min_participants,
+            price_fen=tier.price_fen,
+            is_reached=participants >= tier.min_participants,
+            is_current=reached is not None and tier.pk == reached.pk,
+            is_next=upcoming is not None and tier.pk == upcoming.pk,
+            buyers_short=max(0, tier.min_participants - participants),
+        )
+        for tier in tiers
+    ]
+    return DealCard(
+        deal=deal,
+        participants=participants,
+        current_price_fen=current_price,
+        lowest_price_fen=tiers[-1].price_fen,
+        next_tier_participants=upcoming.min_participants if upcoming else None,
+        next_tier_price_fen=upcoming.price_fen if upcoming else None,
+        participants_to_next_tier=(
+            upcoming.min_participants - participants if upcoming else None
+        ),
+        progress_percent=_percent(participants, goal),
+        deadline_ms=int(deal.deadline_at.timestamp() * 1000),
+        distance_m=getattr(deal, "distance_m", None),
+        tiers=steps,
+    )
+
+
+def thumbnails_for(product_ids: set[int]) -> dict[int, str]:
+    """Return {product id: thumbnail URL} for the products that have a photo."""
+    images = ProductImage.objects.filter(product_id__in=product_ids).order_by(
+        "product_id", "-is_primary", "id"
+    )
+    found: dict[int, str] = {}
+    for image in images:
+        if image.product_id not in found and image.image:
+            found[image.product_id] = image.image.url
+    return found
+
+
+def deal_cards(deals: list[Deal]) -> list[DealCard]:
+    cards = [deal_card(deal) for deal in deals]
+    thumbnails = thumbnails_for({deal.product_id for deal in deals})
+    for card in cards:
+        card.thumbnail_url = thumbnails.get(card.deal.product_id, "")
+    return cards
+
+
+@dataclass
+class OrderView:
+    """An order with what its page says about it."""
+
+    order: DealOrder
+    is_waiting_for_payment_confirmation: bool
+    needs_payment: bool
+    can_cancel: bool
+    state_tone: str  # "ok", "warn", "bad" or "info": the pill's colour
+
+    @property
+    def status_label(self) -> str:
+        return self.order.get_status_display()
+
+
+_TONES = {
+    Status.PENDING_PAYMENT: "warn",
+    Status.PAID: "info",
+    Status.CONFIRMED: "ok",
+    Status.CANCELLED: "bad",
+    Status.REFUNDED: "bad",
+}
+
+
+def order_view(order: DealOrder) -> OrderView:
+    intent = order.payment_intent
+    is_pending = order.status == Status.PENDING_PAYMENT
+    submitted = intent is not None and intent.submitted_at is not None
+    return OrderView(
+        order=order,
+        is_waiting_for_payment_confirmation=is_pending and submitted,
+        needs_payment=is_pending
+        and intent is not None
+        and not submitted
+        and intent.status == intent.Status.REQUIRES_PAYMENT,
+        # Mirrors deal_order_cancel's rule only to hide a button that would be
+        # refused; the service still decides.
+        can_cancel=order.is_active
+        and order.deal.state == Deal.State.OPEN
+        and timezone.now() < order.deal.deadline_at,
+        state_tone=_TONES.get(order.status, "info"),
+    )

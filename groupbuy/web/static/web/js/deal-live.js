@@ -1,0 +1,84 @@
+// Live progress on the deal page: listens on ws/deals/<id>/ (through the realtime
+// app's reconnecting socket) and updates the [data-live] elements in place.
+//
+// <div data-module="deal-live" data-deal-id="deal_…" data-state="open"
+//      data-highest-price-fen="9900"></div>
+import { openSocket } from "../../realtime/socket.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
+
+export function formatFen(fen) {
+  const sign = fen < 0 ? "-" : "";
+  const absolute = Math.abs(Math.trunc(fen));
+  const yuan = Math.floor(absolute / 100).toLocaleString("en-US");
+  return `${sign}¥${yuan}.${String(absolute % 100).padStart(2, "0")}`;
+}
+
+function setText(selector, text) {
+  for (const element of document.querySelectorAll(selector)) {
+    element.textContent = text;
+  }
+}
+
+function nextTierText(progress) {
+  const missing = progress.participants_to_next_tier;
+  if (!progress.next_tier || !missing) return gettext("The best price is reached!");
+  const format = ngettext(
+    "%(count)s more buyer brings the price to %(price)s.",
+    "%(count)s more buyers bring the price to %(price)s.",
+    missing,
+  );
+  return interpolate(format, { count: missing, price: formatFen(progress.next_tier.price_fen) });
+}
+
+function progressPercent(progress) {
+  const goal = progress.next_tier ? progress.next_tier.min_participants : progress.participants;
+  if (!goal) return 100;
+  return Math.max(0, Math.min(100, Math.floor((progress.participants * 100) / goal)));
+}
+
+function render(root, progress) {
+  setText('[data-live="participants"]', String(progress.participants));
+  setText('[data-live="units-left"]', String(Math.max(0, progress.stock - progress.units_sold)));
+  setText('[data-live="next-tier"]', nextTierText(progress));
+  const highest = Number(root.dataset.highestPriceFen);
+  const current =
+    progress.final_price_fen ||
+    (progress.current_tier ? progress.current_tier.price_fen : highest);
+  if (Number.isFinite(current)) setText('[data-live="current-price"]', formatFen(current));
+  const percent = progressPercent(progress);
+  for (const bar of document.querySelectorAll('[data-live="progress-bar"]')) {
+    bar.style.width = `${percent}%`;
+    bar.parentElement.setAttribute("aria-valuenow", String(percent));
+  }
+  for (const tier of document.querySelectorAll("[data-tier-min]")) {
+    const minimum = Number(tier.dataset.tierMin);
+    tier.classList.toggle("reached", progress.participants >= minimum);
+    tier.classList.toggle(
+      "next",
+      Boolean(progress.next_tier) && progress.next_tier.min_participants === minimum,
+    );
+  }
+  for (const countdown of document.querySelectorAll('[data-live="countdown"]')) {
+    if (String(progress.deadline_ms) !== countdown.dataset.deadlineMs) {
+      countdown.dataset.deadlineMs = String(progress.deadline_ms);
+      countdown.dispatchEvent(new CustomEvent("countdown:restart"));
+    }
+  }
+  // The deal closed (or opened) while the page was open: reload to show the
+  // right actions (join form, order state) rendered by the server.
+  if (progress.state && progress.state !== root.dataset.state) {
+    root.dataset.state = progress.state;
+    window.location.reload();
+  }
+}
+
+export function init(root) {
+  const dealId = root.dataset.dealId;
+  if (!dealId || !("WebSocket" in window)) return;
+  openSocket(`/ws/deals/${encodeURIComponent(dealId)}/`, {
+    onEvent(event) {
+      if (event.type === "deal.snapshot" && event.deal) render(root, event.deal);
+      else if (event.type === "deal.progress") render(root, event);
+    },
+  });
+}

@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+from django.test import Client
+from django.urls import reverse
+
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import (
+    make_branch,
+    make_category,
+    make_deal,
+    make_merchant,
+    make_product,
+    pass_deadline,
+)
+
+
+def _join_url(deal) -> str:
+    return reverse("web:deal_join", args=[deal.public_id])
+
+
+def test_deal_list_shows_open_deals_to_visitor_but_not_drafts(db):
+    # given
+    deal = make_deal(title="Jasmine tea 500 g")
+    draft = make_deal(title="Secret draft", is_open=False)
+    # when
+    response = Client().get("/")
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="deal-card-{deal.public_id}"' in html
+    assert f'id="deal-card-{draft.public_id}"' not in html
+    assert "¥99.00" in html  # price before any tier is reached: the first tier
+    assert "¥129.00" in html  # list price
+
+
+def test_deal_list_search_and_category_filter(db):
+    tea = make_category(slug="tea")
+    tea_deal = make_deal(title="Oolong", product=make_product(category=tea))
+    make_deal(title="Coffee beans", product=make_product(name_en="Coffee"))
+    by_search = Client().get("/", {"q": "oolong"}).context["cards"]
+    by_category = Client().get("/", {"category": "tea"}).context["cards"]
+    assert [card.deal.pk for card in by_search] == [tea_deal.pk]
+    assert [card.deal.pk for card in by_category] == [tea_deal.pk]
+
+
+def test_deal_list_unknown_category_or_bad_location_is_ignored_not_500(db):
+    deal = make_deal()
+    response = Client().get("/", {"category": "nope", "lat": "999", "lng": "x"})
+    assert response.status_code == 200
+    assert [card.deal.pk for card in response.context["cards"]] == [deal.pk]
+    assert response.context["is_nearest_first"] is False
+
+
+def test_deal_list_nearest_branch_first_with_location(db):
+    # given: the far deal closes first, so it leads without a location
+    far_merchant, near_merchant = make_merchant(name="Far"), make_merchant(name="Near")
+    make_branch(merchant=far_merchant, latitude=39.9, longitude=116.4)  # Beijing
+    make_branch(merchant=near_merchant, latitude=31.23, longitude=121.47)  # Shanghai
+    far = make_deal(merchant=far_merchant, deadline_in=timedelta(hours=5))
+    near = make_deal(merchant=near_merchant, deadline_in=timedelta(days=2))
+    # when
+    plain = Client().get("/").context["cards"]
+    located = Client().get("/", {"lat": "31.2304", "lng": "121.4737"})
+    # then
+    assert [card.deal.pk for card in plain] == [far.pk, near.pk]
+    cards = located.context["cards"]
+    assert [card.deal.pk for card in cards] == [near.pk, far.pk]
+    assert cards[0].distance_m < 1000
+    assert located.context["is_nearest_first"] is True
+
+
+def test_deal_list_paginates(db):
+    merchant, product = make_merchant(), make_product()
+    for _number in range(21):
+        make_deal(merchant=merchant, product=product)
+    first = Client().get("/")
+    second = Client().get("/", {"page": "2"})
+    assert len(first.context["cards"]) == 20
+    assert 'id="page-next"' in first.content.decode()
+    assert len(second.context["cards"]) == 1
+    assert Client().get("/", {"page": "abc"}).status_code == 200
+
+
+def test_deal_page_renders_for_visitor_with_tiers_progress_and_join_form(db):
+    deal = make_deal()
+    response = Client().get(reverse("web:deal_detail", args=[deal.public_id]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for element_id in ("deal-progress", "deal-tiers", "join-form", "join-quantity"):
+        assert f'id="{element_id}"' in html
+    assert 'id="join-submit"' in html
+    assert 'data-module="deal-live"' in html
+    assert [tier.min_participants for tier in response.context["card"].tiers] == [
+        2,
+        4,
+    ]
+
+
+def test_draft_deal_page_is_404_for_visitor(db):
+    deal = make_deal(is_open=False)
+    response = Client().get(reverse("web:deal_detail", args=[deal.public_id]))
+    assert response.status_code == 404
+
+
+def test_unknown_deal_is_404(db):
+    assert Client().get("/deals/deal_nope/").status_code == 404
+
+
+def test_join_as_visitor_redirects_to_login_and_creates_nothing(db):
+    deal = make_deal()
+    response = Client().post(_join_url(deal), {"quantity": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next=/deals/{deal.public_id}/"
+    assert DealOrder.objects.count() == 0
+
+
+def test_join_creates_order_and_redirects_to_sandbox_pay_page(shopper_client, shopper):
+    # given
+    deal = make_deal()
+    # when
+    response = shopper_client.post(_join_url(deal), {"quantity": "2"})
+    # then
+    order = DealOrder.objects.get()
+    assert (order.shopper, order.quantity, order.amount_fen) == (shopper, 2, 19_800)
+    assert response.status_code == 302
+    intent_id = order.payment_intent.public_id
+    assert response["Location"] == f"/escrow/sandbox/pay/{intent_id}/"
+    assert order.payment_intent.return_url == f"/orders/{order.public_id}/"
+
+
+def test_join_with_too_many_units_shows_error_and_creates_nothing(shopper_client):
+    deal = make_deal(max_quantity_per_order=3)
+    response = shopper_client.post(_join_url(deal), {"quantity": "4"})
+    assert response.status_code == 200
+    assert response.context["join_form"].errors["quantity"] == [
+        "Ensure this value is less than or equal to 3."
+    ]
+    assert DealOrder.objects.count() == 0
+
+
+def test_join_with_non_number_shows_error(shopper_client):
+    deal = make_deal()
+    response = shopper_client.post(_join_url(deal), {"quantity": "lots"})
+    assert response.context["join_form"].errors["quantity"] == ["Enter a whole number."]
+    assert DealOrder.objects.count() == 0
+
+
+def test_join_more_than_stock_shows_service_message(shopper_client):
+    deal = make_deal(stock=3, max_quantity_per_order=5)
+    response = shopper_client.post(_join_url(deal), {"quantity": "4"})
+    assert response.status_code == 200
+    assert response.context["join_form"].errors["quantity"] == [
+        "Only 3 left; choose a smaller quantity."
+    ]
+    assert DealOrder.objects.count() == 0
+
+
+def test_join_after_deadline_is_refused_with_message(shopper_client):
+    deal = pass_deadline(make_deal())
+    response = shopper_client.post(_join_url(deal), {"quantity": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The deadline for this group buy has passed." in html
+    assert DealOrder.objects.count() == 0
+
+
+def test_deal_page_shows_my_order_with_state_and_cancel(shopper_client, shopper):
+    deal = make_deal()
+    order = deal_join(actor=shopper, deal=deal, quantity=1)
+    response = shopper_client.get(reverse("web:deal_detail", args=[deal.public_id]))
+    html = response.content.decode()
+    assert 'id="order-state"' in html
+    assert 'data-status="pending_payment"' in html
+    assert f'href="/orders/{order.public_id}/cancel/" id="order-cancel"' in html
+    assert 'id="join-form"' not in html
+
+
+def test_joining_twice_shows_already_joined(shopper_client, shopper):
+    deal = make_deal()
+    deal_join(actor=shopper, deal=deal, quantity=1)
+    response = shopper_client.post(_join_url(deal), {"quantity": "1"})
+    assert response.status_code == 200
+    assert "You have already joined this group buy." in response.content.decode()
+    assert DealOrder.objects.count() == 1

@@ -1,0 +1,176 @@
+from datetime import timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog.tests.factories import (
+    make_listing,
+    make_merchant,
+    make_merchant_member,
+    make_user,
+)
+from groupbuy.deals.models import Deal
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import make_deal
+
+
+def _owner(role=MerchantMembership.Role.OWNER):
+    membership = make_merchant_member(
+        user=make_user(preferred_language="en"), role=role
+    )
+    client = Client()
+    client.force_login(membership.user)
+    return membership.merchant, client
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _deal_post(product, **overrides) -> dict:
+    now = timezone.now()
+    data = {
+        "product": product.public_id,
+        "title": "Jasmine tea for the neighbourhood",
+        "description": "Fresh from Fujian.",
+        "list_price_fen": "129",
+        "stock": "50",
+        "max_quantity_per_order": "5",
+        "starts_at": _local(now),
+        "deadline_at": _local(now + timedelta(days=2)),
+        "tier_1_buyers": "2",
+        "tier_1_price": "99",
+        "tier_2_buyers": "10",
+        "tier_2_price": "89.50",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_deal_saves_draft_with_tiers(db):
+    # given
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    assert client.get(url).status_code == 200
+    # when
+    response = client.post(url, _deal_post(listing.product))
+    # then
+    deal = Deal.objects.get()
+    assert response.status_code == 302
+    assert (
+        response["Location"]
+        == f"/merchant/{merchant.public_id}/deals/{deal.public_id}/"
+    )
+    assert (deal.state, deal.list_price_fen, deal.stock) == ("draft", 12_900, 50)
+    assert [(t.min_participants, t.price_fen) for t in deal.tiers.all()] == [
+        (2, 9_900),
+        (10, 8_950),
+    ]
+
+
+def test_create_deal_with_rising_tier_prices_shows_service_error(db):
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    response = client.post(url, _deal_post(listing.product, tier_2_price="100"))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Each tier with more buyers must be cheaper than the one before."
+    ]
+    assert Deal.objects.count() == 0
+
+
+def test_create_deal_with_half_tier_row_and_past_deadline_shows_errors(db):
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    past = _local(timezone.now() - timedelta(days=1))
+    response = client.post(
+        url,
+        _deal_post(listing.product, tier_2_price="", deadline_at=past),
+    )
+    errors = response.context["form"].errors
+    assert errors["tier_2_price"] == ["Give both the number of buyers and the price."]
+    assert Deal.objects.count() == 0
+
+
+def test_cashier_cannot_create_deal_and_is_told_why(db):
+    merchant, client = _owner(role=MerchantMembership.Role.CASHIER)
+    listing = make_listing(merchant=merchant)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    response = client.post(url, _deal_post(listing.product))
+    assert response.context["form"].non_field_errors() == [
+        "Only this merchant's owners can manage its group buys."
+    ]
+    assert Deal.objects.count() == 0
+
+
+def test_edit_draft_then_open_it(db):
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant)
+    deal = make_deal(merchant=merchant, product=listing.product, is_open=False)
+    edit_url = reverse(
+        "web:merchant_deal_edit", args=[merchant.public_id, deal.public_id]
+    )
+    form = client.get(edit_url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {
+        name: (
+            value.strftime("%Y-%m-%dT%H:%M")
+            if hasattr(value, "strftime")
+            else ("" if value is None else value)
+        )
+        for name, value in data.items()
+    }
+    data["list_price_fen"] = "120.00"
+    data["tier_1_price"], data["tier_2_price"] = "99.00", "89.00"
+    response = client.post(edit_url, {**data, "title": "Renamed"})
+    assert response.status_code == 302
+    deal.refresh_from_db()
+    assert (deal.title, deal.list_price_fen) == ("Renamed", 12_000)
+    open_url = reverse(
+        "web:merchant_deal_open", args=[merchant.public_id, deal.public_id]
+    )
+    assert client.post(open_url).status_code == 302
+    deal.refresh_from_db()
+    assert deal.state == "open"
+    # an open deal can no longer be edited
+    response = client.get(edit_url)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/deals/{deal.public_id}/")
+
+
+def test_deal_detail_lists_orders_for_staff_only(db):
+    merchant, client = _owner()
+    deal = make_deal(merchant=merchant)
+    order = deal_join(actor=make_user(), deal=deal, quantity=2)
+    url = reverse("web:merchant_deal_detail", args=[merchant.public_id, deal.public_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [view.order.pk for view in response.context["views"]] == [order.pk]
+    outsider = Client()
+    outsider.force_login(make_user())
+    assert outsider.get(url).status_code == 403
+
+
+def test_deal_of_another_merchant_is_404_in_my_console(db):
+    merchant, client = _owner()
+    other_deal = make_deal(merchant=make_merchant())
+    url = reverse(
+        "web:merchant_deal_detail", args=[merchant.public_id, other_deal.public_id]
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_merchant_deal_list_paginates_and_filters(db):
+    merchant, client = _owner()
+    open_deal = make_deal(merchant=merchant)
+    make_deal(merchant=merchant, is_open=False)
+    url = reverse("web:merchant_deals", args=[merchant.public_id])
+    everything = client.get(url)
+    only_open = client.get(url, {"state": "open"})
+    assert len(everything.context["cards"]) == 2
+    assert [card.deal.pk for card in only_open.context["cards"]] == [open_deal.pk]

@@ -1,0 +1,42 @@
+from django.test import Client
+from django.urls import reverse
+
+from groupbuy.escrow.services import payment_refund
+from groupbuy.escrow.tests.factories import make_captured_intent
+
+
+def test_money_requires_login(db):
+    response = Client().get(reverse("web:money"))
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/money/"
+
+
+def test_money_for_newcomer_is_zero_with_empty_ledger(shopper_client):
+    response = shopper_client.get(reverse("web:money"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="money-held">¥0.00<' in html
+    assert response.context["lines"].items == []
+
+
+def test_money_shows_held_refunded_and_every_line(shopper_client, shopper):
+    # given: 99.00 paid into escrow, 10.00 of it refunded
+    intent = make_captured_intent(payer=shopper, amount_fen=9900)
+    payment_refund(
+        actor=None,
+        intent=intent,
+        amount_fen=1000,
+        idempotency_key="web-test-refund",
+        reason="test",
+    )
+    # when
+    response = shopper_client.get(reverse("web:money"))
+    # then
+    html = response.content.decode()
+    assert 'id="money-held">¥89.00<' in html
+    assert 'id="money-refunded">¥10.00<' in html
+    assert 'id="money-paid-in">¥99.00<' in html
+    assert [line.amount_fen for line in response.context["lines"].items] == [
+        -1000,
+        9900,
+    ]

@@ -1,0 +1,29 @@
+from django.test import Client
+from django.urls import reverse
+
+from groupbuy.deals.tests.factories import join_and_pay, make_deal
+
+
+def test_operator_dashboard_redirects_visitor(db):
+    response = Client().get(reverse("web:operator_home"))
+    assert response.status_code == 302
+
+
+def test_operator_dashboard_forbidden_for_shopper(shopper_client):
+    assert shopper_client.get(reverse("web:operator_home")).status_code == 403
+
+
+def test_operator_dashboard_shows_counts_money_and_demand_alerts(operator_client):
+    # given
+    deal = make_deal()
+    join_and_pay(deal)
+    # when
+    response = operator_client.get(reverse("web:operator_home"))
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="operator-open-deals">1<' in html
+    assert 'id="operator-orders-today">1<' in html
+    assert 'id="operator-money-held">¥99.00<' in html
+    assert 'id="demand-alerts"' in html
+    assert [card.deal.pk for card in response.context["closing_soon"]] == [deal.pk]

@@ -1,0 +1,159 @@
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services import deal_close, deal_join, deal_settle
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_user,
+    pass_deadline,
+    pay,
+)
+from groupbuy.escrow.models import PaymentIntent
+
+
+def _order_url(order, name="web:order_detail") -> str:
+    return reverse(name, args=[order.public_id])
+
+
+def test_order_pages_require_login(db):
+    order = deal_join(actor=make_user(), deal=make_deal(), quantity=1)
+    for url in (reverse("web:order_list"), _order_url(order)):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+
+
+def test_order_list_shows_only_my_orders(shopper_client, shopper):
+    mine = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    deal_join(actor=make_user(), deal=make_deal(), quantity=1)
+    response = shopper_client.get(reverse("web:order_list"))
+    assert response.status_code == 200
+    assert [view.order.pk for view in response.context["views"]] == [mine.pk]
+
+
+def test_order_list_filters_by_status_and_ignores_unknown(shopper_client, shopper):
+    paid = join_and_pay(make_deal(), shopper=shopper)
+    deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    by_status = shopper_client.get(reverse("web:order_list"), {"status": "paid"})
+    unknown = shopper_client.get(reverse("web:order_list"), {"status": "weird"})
+    assert [view.order.pk for view in by_status.context["views"]] == [paid.pk]
+    assert len(unknown.context["views"]) == 2
+
+
+def test_someone_elses_order_is_404(shopper_client):
+    order = deal_join(actor=make_user(), deal=make_deal(), quantity=1)
+    assert shopper_client.get(_order_url(order)).status_code == 404
+    assert shopper_client.get(_order_url(order, "web:order_status")).status_code == 404
+
+
+def test_unpaid_order_offers_the_pay_page(shopper_client, shopper):
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    html = shopper_client.get(_order_url(order)).content.decode()
+    assert f'href="/escrow/sandbox/pay/{order.payment_intent.public_id}/"' in html
+    assert 'id="order-waiting"' not in html
+
+
+def test_back_from_pay_page_waits_then_shows_paid(shopper_client, shopper):
+    # given: the shopper confirmed on the pay page; the callback is on its way
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    PaymentIntent.objects.filter(pk=order.payment_intent_id).update(
+        submitted_at=timezone.now()
+    )
+    # when
+    waiting = shopper_client.get(_order_url(order)).content.decode()
+    # then: the status section polls itself
+    assert 'id="order-waiting"' in waiting
+    assert f'hx-get="/orders/{order.public_id}/status/"' in waiting
+    assert 'hx-trigger="every 2s"' in waiting
+    # when the callback arrives
+    pay(order)
+    fragment = shopper_client.get(
+        _order_url(order, "web:order_status"), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    # then: the fragment shows paid and stops polling
+    assert 'data-status="paid"' in fragment
+    assert 'id="order-paid"' in fragment
+    assert "hx-trigger" not in fragment
+    assert "<html" not in fragment
+
+
+def test_confirmed_and_refunded_states_after_close(db):
+    # given: two buyers reach the first tier and the deal closes and settles
+    deal = make_deal()
+    first = join_and_pay(deal)
+    join_and_pay(deal)
+    deal_settle(deal=deal_close(deal=pass_deadline(deal)))
+    # when
+    client = Client()
+    client.force_login(first.shopper)
+    html = client.get(_order_url(first)).content.decode()
+    # then
+    assert 'data-status="confirmed"' in html
+    assert 'id="order-confirmed"' in html
+    assert 'id="order-cancel"' not in html
+    assert 'id="order-charged">¥99.00<' in html
+
+
+def test_closed_deal_hides_cancel_while_settling(db):
+    deal = make_deal()
+    order = join_and_pay(deal)
+    join_and_pay(deal)
+    deal_close(deal=pass_deadline(deal))
+    client = Client()
+    client.force_login(order.shopper)
+    html = client.get(_order_url(order)).content.decode()
+    assert 'data-status="paid"' in html
+    assert 'id="order-cancel"' not in html
+
+
+def test_failed_deal_shows_refund(db):
+    deal = make_deal()
+    order = join_and_pay(deal)
+    deal_close(deal=pass_deadline(deal))
+    client = Client()
+    client.force_login(order.shopper)
+    html = client.get(_order_url(order)).content.decode()
+    assert 'data-status="refunded"' in html
+    assert 'id="order-refunded"' in html
+    assert "¥99.00" in html
+
+
+def test_cancel_asks_for_confirmation_first(shopper_client, shopper):
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    response = shopper_client.get(_order_url(order, "web:order_cancel"))
+    assert response.status_code == 200
+    assert 'id="order-cancel-confirm"' in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == DealOrder.Status.PENDING_PAYMENT
+
+
+def test_cancel_paid_order_refunds_it(shopper_client, shopper):
+    order = join_and_pay(make_deal(), shopper=shopper)
+    response = shopper_client.post(_order_url(order, "web:order_cancel"))
+    assert response.status_code == 302
+    assert response["Location"] == _order_url(order)
+    order.refresh_from_db()
+    assert (order.status, order.refunded_fen) == (DealOrder.Status.REFUNDED, 9_900)
+
+
+def test_cancel_after_close_is_refused_and_changes_nothing(shopper_client, shopper):
+    deal = make_deal()
+    order = join_and_pay(deal, shopper=shopper)
+    join_and_pay(deal)
+    pass_deadline(deal)
+    response = shopper_client.post(_order_url(order, "web:order_cancel"))
+    assert response.status_code == 409
+    assert "orders can no longer be cancelled" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == DealOrder.Status.PAID
+
+
+def test_cancel_someone_elses_order_is_404(shopper_client):
+    order = deal_join(actor=make_user(), deal=make_deal(), quantity=1)
+    response = shopper_client.post(_order_url(order, "web:order_cancel"))
+    assert response.status_code == 404
+    order.refresh_from_db()
+    assert order.status == DealOrder.Status.PENDING_PAYMENT
