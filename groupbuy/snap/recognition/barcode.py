@@ -42,6 +42,7 @@ DEFAULT_TIME_BUDGET_MS = 350.0
 # Below this long side a picture is upscaled for the retries; above it, crops
 # give the decoder more pixels per bar at a fraction of the cost.
 _SMALL_LONG_SIDE = 1000
+_RETRY_LONG_SIDE = 1024
 
 _DEAL_PATH = re.compile(r"(?:^|/)deals/(deal_[0-9a-z]{16})/?$")
 _DIGITAL_LINK_GTIN = re.compile(r"/01/(\d{8,14})(?:/|$)")
@@ -120,15 +121,19 @@ class BarcodeReader:
         yield gray, Attempt("plain", _same, {})
         if detail_gray is not None:
             yield detail_gray, Attempt("detail", _same, {})
-        for attempt in retry_attempts(max(gray.shape)):
-            yield gray, attempt
+        # Whole-picture retries on at most ~1000 px: a code the user aimed at
+        # keeps enough pixels per bar, and each retry costs a third as much.
+        base = _scale(gray, min(1.0, _RETRY_LONG_SIDE / max(gray.shape)))
+        for attempt in retry_attempts(max(base.shape)):
+            yield base, attempt
         # Crops give a small code more pixels per bar: cut them from the
-        # detail copy when there is one, else upscale the working picture's.
+        # detail copy when there is one, else from the working picture.
         if detail_gray is not None:
             for attempt in crop_attempts(scale=1.0, prefix="detail-"):
                 yield detail_gray, attempt
         else:
-            for attempt in crop_attempts(scale=2.0):
+            scale = 2.0 if max(gray.shape) < _SMALL_LONG_SIDE else 1.0
+            for attempt in crop_attempts(scale=scale):
                 yield gray, attempt
 
 

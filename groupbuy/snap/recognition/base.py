@@ -40,7 +40,8 @@ class SnapImage:
 
     ``rgb`` is the working copy (long side at most 1600 px, see image.py);
     ``detail_gray`` is a larger greyscale copy kept only when the upload was
-    bigger than that, for barcodes too small to read at working size.
+    bigger than that, for barcodes too small to read at working size. Both
+    are read-only: every stage sees the same pixels.
     """
 
     rgb: np.ndarray

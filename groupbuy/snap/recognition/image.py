@@ -39,6 +39,7 @@ _FORMAT_BY_MAGIC = (
     (b"GIF87a", "GIF"),
     (b"GIF89a", "GIF"),
 )
+_EXIF_ORIENTATION = 0x0112
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
 
 
@@ -155,7 +156,8 @@ def _decode(picture: Image.Image) -> SnapImage:
             )
     try:
         picture.load()
-        picture = ImageOps.exif_transpose(picture)
+        if picture.getexif().get(_EXIF_ORIENTATION, 1) != 1:
+            picture = ImageOps.exif_transpose(picture)
         rgb = _to_rgb_array(picture)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _error("too_many_pixels") from None
@@ -178,23 +180,39 @@ def _to_rgb_array(picture: Image.Image) -> np.ndarray:
         rgba = picture.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         picture = Image.alpha_composite(white, rgba)
-    return np.asarray(picture.convert("RGB"))
+    if picture.mode != "RGB":
+        picture = picture.convert("RGB")
+    return np.asarray(picture)
 
 
 def _fit_to_working_size(rgb: np.ndarray) -> SnapImage:
     long_side = max(rgb.shape[:2])
     if long_side <= WORKING_LONG_SIDE:
-        return SnapImage(rgb=np.ascontiguousarray(rgb))
-    detail_rgb = _shrink(rgb, DETAIL_LONG_SIDE)
-    working = _shrink(rgb, WORKING_LONG_SIDE)
-    detail_gray = cv2.cvtColor(detail_rgb, cv2.COLOR_RGB2GRAY)
-    return SnapImage(rgb=working, detail_gray=detail_gray)
+        return SnapImage(rgb=_read_only(np.ascontiguousarray(rgb)))
+    detail_gray = _shrink(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), DETAIL_LONG_SIDE)
+    return SnapImage(
+        rgb=_read_only(_shrink(rgb, WORKING_LONG_SIDE)),
+        detail_gray=_read_only(detail_gray),
+    )
 
 
-def _shrink(rgb: np.ndarray, long_side: int) -> np.ndarray:
-    height, width = rgb.shape[:2]
+def _read_only(pixels: np.ndarray) -> np.ndarray:
+    # Every stage reads the same arrays; none may change them under another.
+    pixels.flags.writeable = False
+    return pixels
+
+
+def _shrink(pixels: np.ndarray, long_side: int) -> np.ndarray:
+    """Return ``pixels`` scaled down to ``long_side``, without aliasing."""
+    height, width = pixels.shape[:2]
+    # Halve with INTER_AREA while far too big (OpenCV's fast integer path),
+    # then finish with INTER_LINEAR, which does not alias above half scale
+    # and is five times faster than INTER_AREA at fractional factors.
+    while max(height, width) >= 2 * long_side:
+        height, width = height // 2, width // 2
+        pixels = cv2.resize(pixels, (width, height), interpolation=cv2.INTER_AREA)
     scale = long_side / max(height, width)
     if scale >= 1:
-        return rgb
+        return np.ascontiguousarray(pixels)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_LINEAR)
