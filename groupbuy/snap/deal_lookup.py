@@ -1,81 +1,98 @@
 """What snap needs to know about deals, in one place.
 
-Reads go through the deals app's selectors; this module only adapts them to
-what a snap answer shows, so the rest of snap never touches deals' models.
+A deal is "open" for snap when shoppers can still join it: state open and the
+deadline not yet passed (the closing job may be a moment late). Only this
+module reads the deals app, so the rest of snap never touches its models.
 """
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from groupbuy.catalog.models import Category, Product
+from groupbuy.deals.links import deal_page_url
+from groupbuy.deals.models import Deal, DealTier
+from groupbuy.deals.selectors import deal_prices
 
 MAX_DEALS_SHOWN = 5
 
 
-def _deal_model():
-    from django.apps import apps
-
-    try:
-        return apps.get_model("deals", "Deal")
-    except LookupError:  # the deals app has no Deal model yet
-        return None
+def _open_deals() -> QuerySet[Deal]:
+    return Deal.objects.filter(state=Deal.State.OPEN, deadline_at__gt=timezone.now())
 
 
-def _open_deals():
-    Deal = _deal_model()
-    if Deal is None:
-        return None
-    return Deal.objects.filter(state="open")
+def _for_display(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    return deals.select_related("product", "merchant").prefetch_related(
+        Prefetch("tiers", queryset=DealTier.objects.order_by("min_participants"))
+    )
 
 
 def product_has_open_deal(product: Product) -> bool:
-    deals = _open_deals()
-    return deals is not None and deals.filter(product=product).exists()
+    return _open_deals().filter(product=product).exists()
 
 
 def open_deals_for_product(product: Product, *, limit: int = MAX_DEALS_SHOWN) -> list:
-    deals = _open_deals()
-    if deals is None:
-        return []
-    return list(deals.filter(product=product).order_by("deadline_at", "pk")[:limit])
+    """Return the product's joinable deals, the soonest deadline first."""
+    deals = _open_deals().filter(product=product).order_by("deadline_at", "pk")
+    return list(_for_display(deals)[:limit])
 
 
 def open_deals_for_category(
     category: Category, *, limit: int = MAX_DEALS_SHOWN
 ) -> list:
+    """Return joinable deals for products of ``category`` or its subcategories."""
     from groupbuy.catalog.selectors import category_descendant_ids
 
-    deals = _open_deals()
-    if deals is None:
-        return []
-    return list(
-        deals.filter(product__category_id__in=category_descendant_ids(category))
-        .select_related("product")
-        .order_by("deadline_at", "pk")[:limit]
+    deals = _open_deals().filter(
+        product__category_id__in=category_descendant_ids(category)
     )
+    return list(_for_display(deals.order_by("deadline_at", "pk"))[:limit])
 
 
-def deal_find(public_id: str):
-    Deal = _deal_model()
-    if Deal is None:
-        return None
+def deal_find(public_id: str) -> Deal | None:
     return Deal.objects.select_related("product").filter(public_id=public_id).first()
 
 
-def deal_product(deal) -> Product:
+def deal_product(deal: Deal) -> Product:
     return deal.product
 
 
-def deal_url(deal) -> str:
-    try:
-        return reverse("web:deal_detail", args=[deal.public_id])
-    except NoReverseMatch:
-        return f"/deals/{deal.public_id}/"
+def deal_url(deal: Deal) -> str:
+    return deal_page_url(deal)
+
+
+def deal_join_url(deal: Deal) -> str:
+    """Return the deal page with its join form in view."""
+    return deal_url(deal) + "#join"
 
 
 def launch_url(*, product: Product, signal=None) -> str:
+    """Return the operator's prefilled "launch deal" page for ``product``."""
     try:
         return reverse("snap:operator_launch", args=[product.public_id])
     except NoReverseMatch:
         return "/snap/operator/"
+
+
+def deal_payload(deal: Deal) -> dict:
+    """Return what a snap answer shows of a deal."""
+    tiers = list(deal.tiers.all())
+    prices = deal_prices(deal) if tiers else {}
+    return {
+        "id": deal.public_id,
+        "title": deal.title,
+        "product_id": deal.product.public_id,
+        "merchant_name": deal.merchant.name,
+        "list_price_fen": deal.list_price_fen,
+        "current_price_fen": prices.get("current_price_fen", deal.list_price_fen),
+        "lowest_price_fen": prices.get("lowest_price_fen", deal.list_price_fen),
+        "tiers": [tier.as_dict() for tier in tiers],
+        "units_left": deal.units_left,
+        "starts_at": deal.starts_at,
+        "deadline_at": deal.deadline_at,
+        "deadline_ms": int(deal.deadline_at.timestamp() * 1000),
+        "url": deal_url(deal),
+        "join_url": deal_join_url(deal),
+    }

@@ -145,9 +145,13 @@ class DemandSignal(models.Model):
         _("operators alerted at"), null=True, blank=True
     )
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
-    # TODO(deals): becomes a ForeignKey to deals.Deal once that model lands.
-    fulfilled_deal_public_id = models.CharField(
-        _("launched deal"), max_length=40, blank=True
+    fulfilled_deal = models.ForeignKey(
+        "deals.Deal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("launched deal"),
     )
 
     class Meta:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from groupbuy.catalog.signals import reference_images_changed
 from groupbuy.deals.signals import deal_opened
+from groupbuy.snap import engine
 from groupbuy.snap.services.demand import demand_fulfil
 
 
@@ -12,3 +14,9 @@ from groupbuy.snap.services.demand import demand_fulfil
 def on_deal_opened(sender, *, deal, actor=None, **kwargs) -> None:
     """Tell everyone who snapped the product while no deal existed (once each)."""
     demand_fulfil(actor=actor, deal=deal)
+
+
+@receiver(reference_images_changed, dispatch_uid="snap.reference_index")
+def on_reference_images_changed(sender, *, product_public_id, **kwargs) -> None:
+    """Re-index the product's reference images (sent after the change commits)."""
+    engine.reference_images_changed(product_public_id)

@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from groupbuy.snap import operator_views, views
 
 app_name = "snap"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.snap_page, name="snap"),
+    path("<str:snap_id>/choose/", views.snap_choose, name="choose"),
+    path("operator/", operator_views.demand_page, name="operator_demand"),
+    path(
+        "operator/demand/fragment/",
+        operator_views.demand_fragment,
+        name="operator_demand_fragment",
+    ),
+    path(
+        "operator/launch/<str:product_id>/",
+        operator_views.launch_page,
+        name="operator_launch",
+    ),
+    path("operator/queue/", operator_views.queue_page, name="operator_queue"),
+    path(
+        "operator/queue/<str:snap_id>/label/",
+        operator_views.label_snap,
+        name="operator_label",
+    ),
+    path(
+        "operator/products/",
+        operator_views.product_search,
+        name="operator_product_search",
+    ),
+]

@@ -222,8 +222,8 @@ def demand_fulfil(*, actor, deal) -> DemandSignal | None:
         for request in pending:
             _notify_requester(request, deal, product)
         signal.fulfilled_at = now
-        signal.fulfilled_deal_public_id = deal.public_id
-        signal.save(update_fields=["fulfilled_at", "fulfilled_deal_public_id"])
+        signal.fulfilled_deal = deal
+        signal.save(update_fields=["fulfilled_at", "fulfilled_deal"])
         audit_log(
             actor=actor,
             action="snap.demand.fulfilled",

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
-from groupbuy.core.ids import new_public_id
-from groupbuy.snap import deal_lookup
+def make_open_deal(product, **overrides):
+    """Return an open deal for ``product`` (through the deals services)."""
+    from groupbuy.deals.tests.factories import make_deal, make_merchant
 
-
-@dataclass
-class FakeDeal:
-    """Stands in for a deal where only its product and id matter."""
-
-    product: object
-    public_id: str = field(default_factory=lambda: new_public_id("deal"))
-
-
-def open_deals_for(monkeypatch, *products):
-    """Make the deal lookup report an open deal for ``products``; return undo."""
-    original = deal_lookup.product_has_open_deal
-    open_ids = {product.pk for product in products}
-
-    def has_open_deal(product):
-        return product.pk in open_ids or original(product)
-
-    monkeypatch.setattr(deal_lookup, "product_has_open_deal", has_open_deal)
-    return lambda: monkeypatch.setattr(deal_lookup, "product_has_open_deal", original)
+    overrides.setdefault("merchant", make_merchant())
+    overrides.setdefault("title", f"Group buy: {product.name_en or product.name_zh}")
+    return make_deal(product=product, **overrides)
 
 
 def skip_without_concurrent_database() -> None:
@@ -43,3 +27,71 @@ def skip_without_concurrent_database() -> None:
         connection.settings_dict["NAME"]
     ):
         pytest.skip("needs a file or PostgreSQL test database for real concurrency")
+
+
+# --- Photos -------------------------------------------------------------------
+
+
+def barcode_jpeg(gtin: str, *, size=(640, 480), seed: int = 0) -> bytes:
+    """Return a JPEG photo of an EAN-13/EAN-8 label carrying ``gtin``."""
+    import zxingcpp
+
+    from groupbuy.snap.tests import imaging
+
+    barcode_format = (
+        zxingcpp.BarcodeFormat.EAN8 if len(gtin) == 8 else zxingcpp.BarcodeFormat.EAN13
+    )
+    photo = imaging.barcode_photo(gtin, barcode_format, size=size, seed=seed)
+    return imaging.encode(photo, "JPEG", quality=92)
+
+
+def blank_jpeg(*, size=(480, 360), seed: int = 7) -> bytes:
+    """Return a JPEG of a cluttered background with nothing to recognise."""
+    from groupbuy.snap.tests import imaging
+
+    return imaging.encode(
+        imaging.photo_background(*size, seed=seed), "JPEG", quality=90
+    )
+
+
+def stored_snap_files(media_root) -> list:
+    return sorted(path for path in (media_root / "snaps").rglob("*") if path.is_file())
+
+
+def textured_jpeg(
+    *, seed: int = 0, angle: float = 0.0, scale: float = 1.0, size=(640, 480)
+) -> bytes:
+    """Return a JPEG of a patterned "package" (shapes of seed ``seed``) standing
+    in a scene, turned by ``angle`` degrees and scaled by ``scale``: another
+    photo of the same package when only those change."""
+    import cv2
+    import numpy as np
+
+    from groupbuy.snap.tests import imaging
+
+    generator = np.random.default_rng(seed)
+    package = np.full((320, 240, 3), 240, np.uint8)
+    for _ in range(45):
+        colour = [int(value) for value in generator.integers(0, 256, size=3)]
+        x, y = int(generator.integers(0, 240)), int(generator.integers(0, 320))
+        shape = generator.integers(3)
+        if shape == 0:
+            w, h = (int(v) for v in generator.integers(8, 60, size=2))
+            cv2.rectangle(package, (x, y), (x + w, y + h), colour, -1)
+        elif shape == 1:
+            cv2.circle(package, (x, y), int(generator.integers(5, 30)), colour, -1)
+        else:
+            points = generator.integers(-40, 40, size=(3, 2)) + np.array([x, y])
+            cv2.fillPoly(package, [points.astype(np.int32)], colour)
+    width, height = size
+    scene = imaging.photo_background(width, height, seed=99)
+    centre = (package.shape[1] / 2, package.shape[0] / 2)
+    rotation = cv2.getRotationMatrix2D(centre, angle, scale)
+    rotation[0, 2] += width / 2 - centre[0]
+    rotation[1, 2] += height / 2 - centre[1]
+    turned = cv2.warpAffine(package, rotation, (width, height))
+    mask = cv2.warpAffine(np.full(package.shape[:2], 255, np.uint8), rotation, size)
+    scene[mask > 127] = turned[mask > 127]
+    return imaging.encode(
+        imaging.degrade(scene, blur=0.5, noise=3.0), "JPEG", quality=90
+    )

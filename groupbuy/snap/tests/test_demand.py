@@ -17,13 +17,16 @@ from groupbuy.catalog.tests.factories import (
     make_user,
 )
 from groupbuy.core.models import AuditEntry
+from groupbuy.deals.models import Deal
+from groupbuy.deals.services import deal_open
+from groupbuy.deals.signals import deal_opened
+from groupbuy.deals.tests.factories import pass_deadline
 from groupbuy.notify.models import Notification
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.models import DemandRequest, DemandSignal
 from groupbuy.snap.services import demand_fulfil, demand_record
 from groupbuy.snap.tests.helpers import (
-    FakeDeal,
-    open_deals_for,
+    make_open_deal,
     skip_without_concurrent_database,
 )
 
@@ -103,10 +106,10 @@ def test_anonymous_snaps_are_not_counted():
     assert not DemandRequest.objects.exists()
 
 
-def test_a_product_with_an_open_deal_is_not_counted(monkeypatch):
+def test_a_product_with_an_open_deal_is_not_counted():
     # given
     product = make_product()
-    open_deals_for(monkeypatch, product)
+    make_open_deal(product)
     # when
     outcome = demand_record(actor=make_user(), product=product)
     # then
@@ -267,15 +270,16 @@ def test_launching_a_deal_notifies_each_requester_once_and_fulfils_the_signal():
     demand_record(actor=alice, product=product)
     demand_record(actor=bob, product=product)
     demand_record(actor=alice, product=product)
-    deal = FakeDeal(product=product)
-    # when
-    signal = demand_fulfil(actor=make_operator(), deal=deal)
+    # when: deal_open sends deal_opened, which snap listens to
+    deal = make_open_deal(product)
     # then
     launched = Notification.objects.filter(kind="snap.demand.deal_launched")
     assert sorted(n.recipient_id for n in launched) == sorted([alice.pk, bob.pk])
     assert {n.url for n in launched} == {f"/deals/{deal.public_id}/"}
+    assert {n.data["deal"] for n in launched} == {deal.public_id}
+    signal = DemandSignal.objects.get()
     assert signal.fulfilled_at is not None
-    assert signal.fulfilled_deal_public_id == deal.public_id
+    assert signal.fulfilled_deal == deal
     assert not DemandRequest.objects.filter(notified_at__isnull=True).exists()
     entry = AuditEntry.objects.get(action="snap.demand.fulfilled")
     assert entry.data == {
@@ -283,6 +287,25 @@ def test_launching_a_deal_notifies_each_requester_once_and_fulfils_the_signal():
         "deal": deal.public_id,
         "notified": 2,
     }
+
+
+def test_the_launch_notice_goes_in_app_and_by_the_preferred_channel():
+    # given
+    product = make_product()
+    by_sms = make_user(contact_channel="sms")
+    by_email = make_user(contact_channel="email", email="a@example.com")
+    demand_record(actor=by_sms, product=product)
+    demand_record(actor=by_email, product=product)
+    # when
+    make_open_deal(product)
+
+    # then
+    def channels(user):
+        notification = Notification.objects.get(recipient=user)
+        return sorted(notification.deliveries.values_list("channel", flat=True))
+
+    assert channels(by_sms) == ["in_app", "sms"]
+    assert channels(by_email) == ["email", "in_app"]
 
 
 def test_the_launch_notice_is_in_the_requesters_language():
@@ -293,7 +316,7 @@ def test_the_launch_notice_is_in_the_requesters_language():
     demand_record(actor=english, product=product)
     demand_record(actor=chinese, product=product)
     # when
-    demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    make_open_deal(product)
     # then
     assert Notification.objects.get(recipient=english).title == (
         "A group buy for Desk lamp has launched"
@@ -306,9 +329,9 @@ def test_the_launch_signal_sent_twice_notifies_once():
     product = make_product()
     shopper = make_user()
     demand_record(actor=shopper, product=product)
-    deal = FakeDeal(product=product)
-    demand_fulfil(actor=None, deal=deal)
+    deal = make_open_deal(product)
     # when
+    deal_opened.send(sender=Deal, deal=deal, actor=None)
     again = demand_fulfil(actor=None, deal=deal)
     # then
     assert again is None
@@ -316,43 +339,62 @@ def test_the_launch_signal_sent_twice_notifies_once():
     assert AuditEntry.objects.filter(action="snap.demand.fulfilled").count() == 1
 
 
+def test_opening_the_same_deal_twice_notifies_once():
+    # given
+    product = make_product()
+    shopper = make_user()
+    demand_record(actor=shopper, product=product)
+    deal = make_open_deal(product)
+    # when
+    deal_open(actor=None, deal=deal)
+    # then
+    assert Notification.objects.filter(recipient=shopper).count() == 1
+
+
 def test_a_second_deal_for_the_product_notifies_nobody_again():
     # given
     product = make_product()
     shopper = make_user()
     demand_record(actor=shopper, product=product)
-    demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    make_open_deal(product)
     # when
-    second = demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    make_open_deal(product)
     # then
-    assert second is None
     assert Notification.objects.filter(recipient=shopper).count() == 1
+    assert DemandSignal.objects.count() == 1
 
 
 def test_launching_a_deal_nobody_asked_for_changes_nothing():
-    # given
-    product = make_product()
     # when
-    result = demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    make_open_deal(make_product())
     # then
-    assert result is None
+    assert not DemandSignal.objects.exists()
     assert not Notification.objects.exists()
     assert not AuditEntry.objects.filter(action="snap.demand.fulfilled").exists()
 
 
-def test_snaps_while_a_deal_is_open_are_not_counted_or_notified(monkeypatch):
+def test_a_draft_deal_tells_nobody_yet():
+    # given
+    product = make_product()
+    shopper = make_user()
+    demand_record(actor=shopper, product=product)
+    # when
+    make_open_deal(product, is_open=False)
+    # then
+    assert not Notification.objects.exists()
+    assert DemandSignal.objects.get().fulfilled_at is None
+
+
+def test_snaps_while_a_deal_is_open_are_not_counted_or_notified():
     # given
     product = make_product()
     early = make_user()
     demand_record(actor=early, product=product)
-    deal = FakeDeal(product=product)
-    demand_fulfil(actor=None, deal=deal)
-    restore = open_deals_for(monkeypatch, product)
-    # when: someone snaps while the deal is open
+    deal = make_open_deal(product)
+    # when: someone snaps while the deal is open, and the signal comes again
     late = make_user()
     outcome = demand_record(actor=late, product=product)
-    restore()
-    demand_fulfil(actor=None, deal=deal)
+    deal_opened.send(sender=Deal, deal=deal, actor=None)
     # then
     assert outcome is None
     assert not DemandRequest.objects.filter(user=late).exists()
@@ -365,7 +407,7 @@ def test_after_a_deal_ends_a_new_counter_starts():
     product = make_product()
     shopper = make_user()
     demand_record(actor=shopper, product=product)
-    demand_fulfil(actor=None, deal=FakeDeal(product=product))
+    pass_deadline(make_open_deal(product))
     # when: the deal is over, and the same person snaps the product again
     outcome = demand_record(actor=shopper, product=product)
     # then
@@ -373,10 +415,3 @@ def test_after_a_deal_ends_a_new_counter_starts():
     assert outcome.signal.fulfilled_at is None
     assert outcome.count == 0
     assert outcome.is_new_requester is True
-
-
-def test_the_deal_lookup_is_what_the_counter_consults(monkeypatch):
-    # given: the real lookup, with no deal for the product
-    product = make_product()
-    # then
-    assert deal_lookup.product_has_open_deal(product) is False

@@ -1,0 +1,199 @@
+"""What a snap answers: the same dict for the API and the page.
+
+The answer names the product with its confidence and method, up to five
+alternatives, the product's open deals with deadlines (or, when only the kind
+of product is known, that category's deals), and a hint for the shopper.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groupbuy.catalog.models import Category, Product
+from groupbuy.snap import deal_lookup
+from groupbuy.snap.models import Snap
+from groupbuy.snap.resolve import (
+    ProductMatch,
+    Resolution,
+    candidates_from_result,
+    resolve_candidates,
+)
+from groupbuy.snap.selectors import demand_request_of
+from groupbuy.snap.services.snaps import SnapOutcome
+
+METHOD_LABELS = {
+    "barcode": gettext_lazy("barcode"),
+    "name": gettext_lazy("name on the label"),
+    "appearance": gettext_lazy("appearance"),
+}
+
+
+def product_payload(product: Product) -> dict:
+    image = next(iter(product.images.all()), None)
+    return {
+        "id": product.public_id,
+        "name": product.name,
+        "name_zh": product.name_zh,
+        "name_en": product.name_en,
+        "brand": product.brand,
+        "spec": product.spec,
+        "gtin": product.gtin,
+        "category": category_payload(product.category) if product.category else None,
+        "image_url": image.image.url if image else "",
+    }
+
+
+def category_payload(category: Category) -> dict:
+    return {"id": category.public_id, "slug": category.slug, "name": category.name}
+
+
+def match_payload(match: ProductMatch) -> dict:
+    return {
+        "product": product_payload(match.product),
+        "confidence": round(match.confidence, 3),
+        "method": match.method,
+        "method_label": str(METHOD_LABELS.get(match.method, match.method)),
+    }
+
+
+def answer_for_outcome(outcome: SnapOutcome, *, user) -> dict:
+    """Return the answer to the snap just taken."""
+    demand = outcome.demand
+    return _answer(
+        outcome.snap,
+        outcome.resolution,
+        outcome.deals,
+        outcome.category_deals,
+        user=user,
+        is_counted=demand is not None,
+        requesters=demand.signal.requester_count if demand else 0,
+    )
+
+
+def snap_resolution(snap: Snap) -> Resolution:
+    """Return what an earlier snap's stored candidates name today."""
+    resolution = resolve_candidates(candidates_from_result(snap.result))
+    if snap.product is not None and (
+        snap.status == Snap.Status.LABELLED or snap.result.get("chosen")
+    ):
+        match = resolution.match_for(snap.product)
+        resolution.confirmed = ProductMatch(
+            snap.product,
+            match.confidence if match else 1.0,
+            snap.method or (match.method if match else ""),
+        )
+    return resolution
+
+
+def answer_for_snap(snap: Snap, *, user) -> dict:
+    """Return the answer to an earlier snap, with the deals open now."""
+    resolution = snap_resolution(snap)
+    best = resolution.best
+    deals = deal_lookup.open_deals_for_product(best.product) if best else []
+    category_deals = []
+    if best is None and resolution.category is not None:
+        category_deals = deal_lookup.open_deals_for_category(resolution.category)
+    request = None
+    if best is not None and not deals:
+        request = demand_request_of(user=user, product=best.product)
+    return _answer(
+        snap,
+        resolution,
+        deals,
+        category_deals,
+        user=user,
+        is_counted=request is not None,
+        requesters=request.signal.requester_count if request else 0,
+    )
+
+
+def _answer(
+    snap: Snap,
+    resolution: Resolution,
+    deals: list,
+    category_deals: list,
+    *,
+    user,
+    is_counted: bool = False,
+    requesters: int = 0,
+) -> dict:
+    best = resolution.best
+    is_signed_in = bool(getattr(user, "is_authenticated", False))
+    return {
+        "id": snap.public_id,
+        "status": snap.status,
+        "recognised": best is not None,
+        "product": product_payload(best.product) if best else None,
+        "confidence": round(best.confidence, 3) if best else 0.0,
+        "confidence_percent": round(best.confidence * 100) if best else 0,
+        "method": best.method if best else "",
+        "method_label": str(METHOD_LABELS.get(best.method, "")) if best else "",
+        "alternatives": [match_payload(m) for m in resolution.alternatives],
+        "deals": [deal_lookup.deal_payload(deal) for deal in deals],
+        "looks_like": (
+            category_payload(resolution.category)
+            if best is None and resolution.category
+            else None
+        ),
+        "category_deals": [deal_lookup.deal_payload(deal) for deal in category_deals],
+        "unknown_barcodes": list(resolution.unknown_gtins),
+        "hint": _hint(best, deals, resolution, is_signed_in=is_signed_in),
+        "demand": {
+            "counted": is_counted,
+            "requesters": requesters,
+            "will_notify": is_counted and is_signed_in,
+            "sign_in_to_be_notified": best is not None
+            and not deals
+            and not is_signed_in,
+        },
+        "ocr_text": snap.ocr_text,
+        "created_at": snap.created_at,
+        "total_ms": snap.total_ms,
+    }
+
+
+def _hint(best, deals, resolution: Resolution, *, is_signed_in: bool) -> str:
+    if best is not None:
+        if deals:
+            return ""
+        if is_signed_in:
+            return _(
+                "No group buy for this yet. We have noted that you want one and "
+                "will tell you when it launches."
+            )
+        return _(
+            "No group buy for this yet. Sign in and snap it again, and we will "
+            "tell you when one launches."
+        )
+    if resolution.category is not None:
+        return _("It looks like %(category)s. Here are deals of that kind.") % {
+            "category": resolution.category.name
+        }
+    if resolution.unknown_gtins:
+        return _(
+            "We read the barcode %(gtin)s but do not carry this product yet. "
+            "Our team will look at your photo."
+        ) % {"gtin": printed_gtin(resolution.unknown_gtins[0])}
+    return _(
+        "We could not recognise this. Move closer so the name fills the photo, "
+        "or show us the barcode."
+    )
+
+
+def printed_gtin(code: str) -> str:
+    """Return a GTIN-14 as printed under the bars (EAN-13 drops the padding)."""
+    return code[1:] if len(code) == 14 and code.startswith("0") else code
+
+
+def snap_summary(snap: Snap) -> dict:
+    """Return one line of a person's snap history."""
+    return {
+        "id": snap.public_id,
+        "status": snap.status,
+        "product": product_payload(snap.product) if snap.product else None,
+        "method": snap.method,
+        "confidence": round(snap.confidence, 3),
+        "photo_url": snap.photo.url if snap.photo else "",
+        "created_at": snap.created_at,
+    }

@@ -1,0 +1,185 @@
+"""Forms of the operator pages: launch a deal from demand, label a snap.
+
+They only parse input; the deals and snap services enforce the rules and
+their DomainErrors come back as form errors (``add_domain_error``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.catalog.models import Category, Merchant
+
+MAX_TIER_ROWS = 3
+
+
+def yuan_to_fen(value: Decimal) -> int:
+    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+class YuanField(forms.DecimalField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("step", "0.01")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        super().__init__(**kwargs)
+
+
+class DomainErrorsMixin:
+    def add_domain_error(self, error) -> None:
+        """Show a service's DomainError on the fields it names, else on top."""
+        placed = False
+        for name, messages in (error.fields or {}).items():
+            target = name if name in self.fields else self.field_for_service.get(name)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
+
+    field_for_service: dict = {}
+
+
+class LaunchDealForm(DomainErrorsMixin, forms.Form):
+    merchant = forms.ModelChoiceField(
+        label=_("Merchant"),
+        queryset=Merchant.objects.filter(is_active=True).order_by("name"),
+        to_field_name="public_id",
+        empty_label=None,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    list_price = YuanField(label=_("List price (¥)"))
+    tier1_buyers = forms.IntegerField(
+        label=_("First tier: at least this many buyers"), min_value=1
+    )
+    tier1_price = YuanField(label=_("First tier: price (¥)"))
+    tier2_buyers = forms.IntegerField(
+        label=_("Second tier: buyers"), min_value=1, required=False
+    )
+    tier2_price = YuanField(label=_("Second tier: price (¥)"), required=False)
+    tier3_buyers = forms.IntegerField(
+        label=_("Third tier: buyers"), min_value=1, required=False
+    )
+    tier3_price = YuanField(label=_("Third tier: price (¥)"), required=False)
+    stock = forms.IntegerField(label=_("Stock (units)"), min_value=1)
+    max_quantity_per_order = forms.IntegerField(
+        label=_("Most units per order"), min_value=1, initial=5
+    )
+    starts_at = LocalDateTimeField(label=_("Starts"))
+    deadline_at = LocalDateTimeField(label=_("Deadline"))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    field_for_service = {
+        "list_price_fen": "list_price",
+        "tiers": "tier1_price",
+        "product": None,
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        tiers = []
+        for row in range(1, MAX_TIER_ROWS + 1):
+            buyers = cleaned.get(f"tier{row}_buyers")
+            price = cleaned.get(f"tier{row}_price")
+            if buyers is None and price is None:
+                continue
+            if buyers is None or price is None:
+                self.add_error(
+                    f"tier{row}_price",
+                    _("Give both the number of buyers and the price, or neither."),
+                )
+                continue
+            tiers.append((buyers, yuan_to_fen(price)))
+        cleaned["tiers"] = tiers
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "merchant": data["merchant"],
+            "title": data["title"],
+            "list_price_fen": yuan_to_fen(data["list_price"]),
+            "tiers": data["tiers"],
+            "stock": data["stock"],
+            "max_quantity_per_order": data["max_quantity_per_order"],
+            "starts_at": data["starts_at"],
+            "deadline_at": data["deadline_at"],
+            "description": data["description"],
+        }
+
+
+def launch_initial(prefill: dict) -> dict:
+    """Return the launch form's starting values from snap's launch prefill."""
+    listings = prefill["listings"]
+    everyday = prefill["everyday_price_fen"]
+    buyers = max(2, prefill["suggested_min_participants"])
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    initial = {
+        "title": prefill["title"],
+        "tier1_buyers": buyers,
+        "stock": max(buyers * 5, 20),
+        "max_quantity_per_order": 5,
+        "starts_at": now,
+        "deadline_at": timezone.localtime(prefill["deadline_at"]),
+    }
+    if listings:
+        initial["merchant"] = listings[0]["merchant_id"]
+    if everyday:
+        initial["list_price"] = fen_to_yuan(everyday)
+        # A first tier 10% under the everyday price is a sensible start.
+        initial["tier1_price"] = fen_to_yuan(max(1, everyday * 9 // 10))
+    return initial
+
+
+def default_deadline():
+    return timezone.localtime() + timedelta(days=7)
+
+
+class LabelExistingForm(forms.Form):
+    product = forms.CharField(label=_("Product"), max_length=40)
+
+
+class LabelNewProductForm(DomainErrorsMixin, forms.Form):
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    brand = forms.CharField(label=_("Brand"), max_length=120, required=False)
+    spec = forms.CharField(label=_("Specification"), max_length=120, required=False)
+    gtin = forms.CharField(label=_("Barcode (GTIN)"), max_length=20, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.order_by("name_en"),
+        to_field_name="public_id",
+        required=False,
+    )
+
+    def product_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            key: data[key] for key in ("name_zh", "name_en", "brand", "spec", "gtin")
+        }
+        if data.get("category") is not None:
+            fields["category"] = data["category"]
+        return fields

@@ -1,0 +1,37 @@
+"""Who may see and change what in snap.
+
+Anyone may snap. A snap is visible to the person who took it and to operators;
+the demand dashboard, the unrecognised queue and labelling are for operators.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.permissions import is_operator
+from groupbuy.snap.errors import SnapError
+
+
+def forbidden(message: str) -> SnapError:
+    return SnapError("forbidden", message, status=403)
+
+
+def require_operator(user) -> None:
+    if not is_operator(user):
+        raise forbidden(_("Only operators may do this."))
+
+
+def can_see_snap(user, snap) -> bool:
+    if is_operator(user):
+        return True
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and snap.user_id is not None
+        and snap.user_id == user.pk
+    )
+
+
+def require_snap_owner_or_operator(user, snap) -> None:
+    if not can_see_snap(user, snap):
+        raise forbidden(_("Only the person who took this photo may change it."))

@@ -1,0 +1,185 @@
+"""Shapes of the snap API's answers and inputs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class CategoryOut(Schema):
+    id: str = Field(examples=["cat_4k9x2m7q8r3t5w6y"])
+    slug: str
+    name: str
+
+
+class ProductOut(Schema):
+    id: str = Field(examples=["prd_4k9x2m7q8r3t5w6y"])
+    name: str
+    name_zh: str
+    name_en: str
+    brand: str
+    spec: str
+    gtin: str
+    category: CategoryOut | None
+    image_url: str
+
+
+class MatchOut(Schema):
+    product: ProductOut
+    confidence: float = Field(ge=0, le=1)
+    method: str = Field(examples=["barcode", "name", "appearance"])
+    method_label: str
+
+
+class TierOut(Schema):
+    min_participants: int
+    price_fen: int
+
+
+class DealOut(Schema):
+    id: str = Field(examples=["deal_4k9x2m7q8r3t5w6y"])
+    title: str
+    product_id: str
+    merchant_name: str
+    list_price_fen: int
+    current_price_fen: int = Field(description="What a unit costs at today's tier.")
+    lowest_price_fen: int = Field(description="The best tier's price.")
+    tiers: list[TierOut]
+    units_left: int
+    starts_at: datetime
+    deadline_at: datetime
+    deadline_ms: int = Field(description="The deadline in epoch milliseconds.")
+    url: str
+    join_url: str
+
+
+class DemandNoteOut(Schema):
+    counted: bool = Field(description="This snap counted as asking for a deal.")
+    requesters: int = Field(description="People asking for the product so far.")
+    will_notify: bool = Field(description="You will be told when a deal launches.")
+    sign_in_to_be_notified: bool
+
+
+class SnapAnswerOut(Schema):
+    id: str = Field(examples=["snp_4k9x2m7q8r3t5w6y"])
+    status: str = Field(examples=["recognised", "not_recognised", "labelled"])
+    recognised: bool
+    product: ProductOut | None
+    confidence: float = Field(ge=0, le=1)
+    confidence_percent: int
+    method: str = Field(description="barcode, name or appearance; empty if none.")
+    method_label: str
+    alternatives: list[MatchOut] = Field(max_length=5)
+    deals: list[DealOut]
+    looks_like: CategoryOut | None = Field(
+        description="The kind of product, when only that could be told."
+    )
+    category_deals: list[DealOut]
+    unknown_barcodes: list[str]
+    hint: str
+    demand: DemandNoteOut
+    ocr_text: str
+    created_at: datetime
+    total_ms: float
+
+
+class SnapSummaryOut(Schema):
+    id: str
+    status: str
+    product: ProductOut | None
+    method: str
+    confidence: float
+    photo_url: str
+    created_at: datetime
+
+
+class SnapPageOut(Schema):
+    items: list[SnapSummaryOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class DailyOut(Schema):
+    date: date
+    requesters: int
+
+
+class DemandRowOut(Schema):
+    signal_id: str
+    product: ProductOut
+    count: int = Field(description="The patent's counter: requesters minus one.")
+    requesters: int
+    threshold: int
+    over_threshold: bool
+    threshold_passed_at: datetime | None
+    first_requested_at: datetime
+    last_requested_at: datetime
+    daily: list[DailyOut]
+    launch_url: str
+
+
+class DemandPageOut(Schema):
+    items: list[DemandRowOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class QueueItemOut(Schema):
+    id: str
+    photo_url: str
+    ocr_text: str
+    looks_like: CategoryOut | None
+    unknown_barcodes: list[str]
+    guesses: list[dict]
+    created_at: datetime
+    signed_in: bool
+
+
+class QueuePageOut(Schema):
+    items: list[QueueItemOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class ListingOut(Schema):
+    merchant_id: str
+    merchant_name: str
+    price_fen: int
+
+
+class LaunchPrefillOut(Schema):
+    product: ProductOut
+    demand: DemandRowOut | None
+    title: str
+    deadline_at: datetime
+    suggested_min_participants: int
+    listings: list[ListingOut]
+    everyday_price_fen: int | None
+
+
+class NewProductIn(Schema):
+    name_zh: str = Field(min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    gtin: str | None = Field(None, max_length=20)
+    brand: str | None = Field(None, max_length=120)
+    spec: str | None = Field(None, max_length=120)
+    category: str | None = Field(None, description="Category id (cat_…).")
+
+
+class LabelIn(Schema):
+    product: str | None = Field(None, description="An existing product's id.")
+    new_product: NewProductIn | None = None

@@ -1,0 +1,232 @@
+"""Taking a snap: check the photo, recognise it, keep it, count the demand."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.ids import new_public_id
+from groupbuy.core.transactions import after_commit
+from groupbuy.snap import deal_lookup
+from groupbuy.snap.errors import SnapError
+from groupbuy.snap.models import Snap
+from groupbuy.snap.permissions import require_snap_owner_or_operator
+from groupbuy.snap.recognition.base import RecognitionContext, SnapImage
+from groupbuy.snap.recognition.image import SnapImageError, load_snap_image
+from groupbuy.snap.resolve import (
+    Resolution,
+    candidates_from_result,
+    resolve_candidates,
+)
+from groupbuy.snap.services.demand import DemandOutcome, demand_record
+
+PHOTO_JPEG_QUALITY = 90
+# HTTP status of each refusal of load_snap_image.
+_IMAGE_ERROR_STATUS = {
+    "too_large": 413,
+    "too_many_pixels": 413,
+    "unsupported_format": 415,
+    "animated": 415,
+}
+
+
+@dataclass
+class SnapOutcome:
+    """A stored snap and everything its answer shows."""
+
+    snap: Snap
+    resolution: Resolution
+    deals: list = field(default_factory=list)
+    category_deals: list = field(default_factory=list)
+    demand: DemandOutcome | None = None
+
+
+def snap_image_load(upload) -> SnapImage:
+    """Return the decoded photo, or raise SnapError with a 4xx status."""
+    try:
+        return load_snap_image(
+            upload,
+            max_bytes=settings.GROUPBUY_SNAP_MAX_UPLOAD_BYTES,
+            max_pixels=settings.GROUPBUY_SNAP_MAX_PIXELS,
+        )
+    except SnapImageError as error:
+        status = _IMAGE_ERROR_STATUS.get(error.code, 422)
+        message = str(error.message)
+        raise SnapError(
+            error.code, message, status=status, fields={"photo": [message]}
+        ) from None
+
+
+def snap_submit(*, actor, upload, recogniser=None) -> SnapOutcome:
+    """Recognise an uploaded photo and answer with the product and its deals.
+
+    ``actor`` may be anonymous: anyone can look, but only a signed-in person
+    counts as asking for a product that has no open deal. Nothing is stored
+    for a photo that is refused.
+    """
+    started = time.perf_counter()
+    image = snap_image_load(upload)
+    decoded = time.perf_counter()
+    if recogniser is None:
+        from groupbuy.snap.engine import get_recogniser
+
+        recogniser = get_recogniser()
+    context = recogniser.recognise(image)
+    recognised = time.perf_counter()
+    resolution = resolve_candidates(context.candidates)
+    best = resolution.best
+    deals = deal_lookup.open_deals_for_product(best.product) if best else []
+    category_deals = []
+    if best is None and resolution.category is not None:
+        category_deals = deal_lookup.open_deals_for_category(resolution.category)
+    timings = {
+        "decode": _ms(started, decoded),
+        **{name: round(value, 1) for name, value in context.timings_ms.items()},
+        "recognise": _ms(decoded, recognised),
+        "resolve": _ms(recognised, time.perf_counter()),
+    }
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    snap = _snap_new(user, context, resolution, deals, timings)
+    photo = _encode_photo(image)
+    demand = None
+    with _file_removed_on_error(snap), transaction.atomic():
+        snap.photo.save(f"{snap.public_id}.jpg", ContentFile(photo), save=False)
+        snap.total_ms = _ms(started, time.perf_counter())
+        snap.save()
+        if best is not None and not deals:
+            demand = demand_record(actor=user, product=best.product, snap=snap)
+    return SnapOutcome(snap, resolution, deals, category_deals, demand)
+
+
+def _ms(start: float, end: float) -> float:
+    return round((end - start) * 1000, 1)
+
+
+def _snap_new(user, context: RecognitionContext, resolution, deals, timings) -> Snap:
+    best = resolution.best
+    return Snap(
+        public_id=new_public_id("snp"),
+        user=user,
+        status=Snap.Status.RECOGNISED if best else Snap.Status.NOT_RECOGNISED,
+        product=best.product if best else None,
+        category=resolution.category,
+        method=best.method if best else "",
+        confidence=round(best.confidence, 4) if best else 0.0,
+        result={
+            "candidates": [
+                {
+                    "kind": c.kind,
+                    "value": c.value,
+                    "confidence": round(float(c.confidence), 4),
+                    "method": c.method,
+                    "detail": _jsonable(c.detail),
+                }
+                for c in context.candidates
+            ],
+            "unknown_gtins": resolution.unknown_gtins,
+        },
+        ocr_text="\n".join(context.ocr_lines),
+        timings_ms=timings,
+        had_open_deal=bool(deals),
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    try:
+        return float(value)  # numpy scalars
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _encode_photo(image: SnapImage) -> bytes:
+    """Re-encode the working copy: no EXIF (so no location) and a bounded size."""
+    bgr = cv2.cvtColor(image.rgb, cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(
+        ".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, PHOTO_JPEG_QUALITY]
+    )
+    if not ok:  # pragma: no cover - OpenCV encodes any uint8 RGB array
+        raise SnapError("damaged", _("This photo could not be stored."), status=422)
+    return encoded.tobytes()
+
+
+class _file_removed_on_error:
+    """Delete the snap's stored photo if the transaction that records it fails."""
+
+    def __init__(self, snap: Snap) -> None:
+        self.snap = snap
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.snap.photo.name:
+            self.snap.photo.storage.delete(self.snap.photo.name)
+        return False
+
+
+def snap_photo_delete(*, actor, snap: Snap) -> Snap:
+    """Delete a snap's photo now (its owner or an operator); the record stays."""
+    require_snap_owner_or_operator(actor, snap)
+    with transaction.atomic():
+        snap = Snap.objects.select_for_update().get(pk=snap.pk)
+        if not snap.photo:
+            return snap
+        name, storage = snap.photo.name, snap.photo.storage
+        snap.photo = ""
+        snap.photo_deleted_at = timezone.now()
+        snap.save(update_fields=["photo", "photo_deleted_at"])
+        audit_log(actor=actor, action="snap.snap.photo_deleted", obj=snap)
+        after_commit(storage.delete, name)
+    return snap
+
+
+def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
+    """Record that the snap shows ``product``, one of its alternatives.
+
+    The shopper knows best what they photographed; a signed-in owner then
+    counts as asking for it when no deal is open. Only products the recogniser
+    proposed can be chosen, so nobody inflates another product's demand.
+    """
+    resolution = resolve_candidates(candidates_from_result(snap.result))
+    match = resolution.match_for(product)
+    if match is None:
+        raise SnapError(
+            "not_a_candidate",
+            _("That product was not one of the suggestions for this photo."),
+            fields={"product": [_("Choose one of the suggestions.")]},
+        )
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    is_owner = user is not None and snap.user_id == user.pk
+    with transaction.atomic():
+        snap = Snap.objects.select_for_update().get(pk=snap.pk)
+        if snap.status == Snap.Status.LABELLED:
+            return snap
+        snap.product = product
+        snap.status = Snap.Status.RECOGNISED
+        snap.method = match.method
+        snap.confidence = round(match.confidence, 4)
+        snap.result = {**snap.result, "chosen": product.public_id}
+        snap.save(update_fields=["product", "status", "method", "confidence", "result"])
+        audit_log(
+            actor=user,
+            action="snap.snap.alternative_chosen",
+            obj=snap,
+            data={"product": product.public_id},
+        )
+        if is_owner and not deal_lookup.product_has_open_deal(product):
+            demand_record(actor=user, product=product, snap=snap)
+    return snap

@@ -1,0 +1,436 @@
+"""POST /api/snap and the operator endpoints, through Django's test client."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from groupbuy.catalog.tests.factories import (
+    make_category,
+    make_operator,
+    make_product,
+    make_user,
+)
+from groupbuy.notify.models import Notification
+from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
+from groupbuy.snap.services import demand_record
+from groupbuy.snap.tests import imaging
+from groupbuy.snap.tests.helpers import (
+    barcode_jpeg,
+    blank_jpeg,
+    make_open_deal,
+    stored_snap_files,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_recogniser")]
+
+MB = 1024 * 1024
+
+
+def post_photo(client: Client, data: bytes, name="photo.jpg", content_type=None):
+    upload = SimpleUploadedFile(name, data, content_type or "image/jpeg")
+    return client.post("/api/snap", {"photo": upload})
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- Recognised -------------------------------------------------------------------
+
+
+def test_a_barcode_photo_answers_the_product(media_root):
+    # given
+    product = make_product(name_en="Oolong tea", brand="Tieguanyin")
+    # when
+    response = post_photo(Client(), barcode_jpeg(product.gtin))
+    # then
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["recognised"] is True
+    assert answer["status"] == "recognised"
+    assert answer["product"]["id"] == product.public_id
+    assert answer["product"]["gtin"] == product.gtin
+    assert answer["method"] == "barcode"
+    assert answer["confidence"] >= 0.95
+    assert answer["alternatives"] == []
+    assert answer["deals"] == []
+    assert answer["demand"] == {
+        "counted": False,
+        "requesters": 0,
+        "will_notify": False,
+        "sign_in_to_be_notified": True,
+    }
+    snap = Snap.objects.get(public_id=answer["id"])
+    assert (snap.user, snap.product, snap.method) == (None, product, "barcode")
+    assert snap.photo.name.endswith(f"{snap.public_id}.jpg")
+    assert len(stored_snap_files(media_root)) == 1
+
+
+def test_a_barcode_photo_of_a_product_with_deals_answers_them(media_root):
+    # given
+    product = make_product(name_en="Oolong tea")
+    later = make_open_deal(product, deadline_in=timedelta(days=3))
+    sooner = make_open_deal(product, deadline_in=timedelta(days=1))
+    make_open_deal(make_product())  # another product's deal is not shown
+    shopper = make_user()
+    # when
+    response = post_photo(signed_in(shopper), barcode_jpeg(product.gtin))
+    # then
+    answer = response.json()
+    assert answer["product"]["id"] == product.public_id
+    assert [deal["id"] for deal in answer["deals"]] == [
+        sooner.public_id,
+        later.public_id,
+    ]
+    deal = answer["deals"][0]
+    assert deal["deadline_ms"] == int(sooner.deadline_at.timestamp() * 1000)
+    assert deal["url"] == f"/deals/{sooner.public_id}/"
+    assert deal["join_url"].startswith(deal["url"])
+    assert (deal["list_price_fen"], deal["lowest_price_fen"]) == (12_900, 8_900)
+    assert deal["tiers"] == [
+        {"min_participants": 2, "price_fen": 9_900},
+        {"min_participants": 4, "price_fen": 8_900},
+    ]
+    assert answer["hint"] == ""
+    assert answer["demand"]["counted"] is False
+    assert not DemandSignal.objects.exists()
+    assert Snap.objects.get().had_open_deal is True
+
+
+def test_an_anonymous_snap_is_not_counted_as_demand():
+    # given
+    product = make_product()
+    # when
+    post_photo(Client(), barcode_jpeg(product.gtin))
+    # then
+    assert not DemandSignal.objects.exists()
+
+
+def test_a_signed_in_snap_of_a_product_without_a_deal_counts_as_demand():
+    # given
+    product = make_product()
+    shopper = make_user()
+    demand_record(actor=make_user(), product=product)
+    # when
+    response = post_photo(signed_in(shopper), barcode_jpeg(product.gtin))
+    # then
+    answer = response.json()
+    assert answer["demand"] == {
+        "counted": True,
+        "requesters": 2,
+        "will_notify": True,
+        "sign_in_to_be_notified": False,
+    }
+    assert "tell you when it launches" in answer["hint"]
+    request = DemandRequest.objects.get(user=shopper)
+    assert request.first_snap.public_id == answer["id"]
+    assert DemandSignal.objects.get().count == 1
+
+
+def test_a_bearer_token_caller_is_the_snaps_owner():
+    # given
+    product = make_product()
+    shopper = make_user(password="a long password 1")
+    token = Client().post(
+        "/api/auth/token",
+        {"phone": shopper.phone, "password": "a long password 1"},
+        content_type="application/json",
+    )
+    assert token.status_code == 200, token.content
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
+    # when
+    response = post_photo(client, barcode_jpeg(product.gtin))
+    # then
+    assert response.status_code == 200
+    assert Snap.objects.get().user == shopper
+    assert DemandRequest.objects.get().user == shopper
+
+
+def test_a_barcode_not_in_the_catalog_is_reported_and_queued():
+    # given
+    from groupbuy.catalog.tests.factories import make_gtin13
+
+    unknown = make_gtin13()
+    # when
+    response = post_photo(Client(), barcode_jpeg(unknown))
+    # then
+    answer = response.json()
+    assert response.status_code == 200
+    assert answer["recognised"] is False
+    assert answer["unknown_barcodes"] == ["0" + unknown]
+    assert unknown in answer["hint"]
+    assert Snap.objects.get().status == Snap.Status.NOT_RECOGNISED
+
+
+# --- Not recognised ---------------------------------------------------------------
+
+
+def test_a_photo_of_nothing_answers_200_with_a_hint(media_root):
+    # given
+    make_product()
+    # when
+    response = post_photo(signed_in(make_user()), blank_jpeg())
+    # then
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["recognised"] is False
+    assert answer["status"] == "not_recognised"
+    assert answer["product"] is None
+    assert answer["deals"] == []
+    assert "Move closer" in answer["hint"]
+    assert "barcode" in answer["hint"]
+    assert Snap.objects.get().status == Snap.Status.NOT_RECOGNISED
+    assert len(stored_snap_files(media_root)) == 1
+    assert not DemandSignal.objects.exists()
+
+
+# --- Refused ------------------------------------------------------------------------
+
+
+def _truncated_jpeg() -> bytes:
+    data = barcode_jpeg(make_product().gtin)
+    return data[: len(data) // 3]
+
+
+BAD_UPLOADS = {
+    "not an image": (
+        lambda: b"%PDF-1.7 not a photo at all" * 40,
+        415,
+        "unsupported_format",
+    ),
+    "truncated": (_truncated_jpeg, 422, "damaged"),
+    "50 megapixel bomb": (lambda: imaging.png_bomb(8000, 6250), 413, "too_many_pixels"),
+    "animated gif": (lambda: imaging.animated("GIF"), 415, "animated"),
+    "animated webp": (lambda: imaging.animated("WEBP"), 415, "animated"),
+    "empty": (lambda: b"", 422, "empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
+def test_bad_uploads_are_refused_fast_and_store_nothing(case, media_root):
+    # given
+    make_data, status, code = BAD_UPLOADS[case]
+    data = make_data()
+    client = signed_in(make_user())
+    # when
+    started = time.perf_counter()
+    response = post_photo(client, data)
+    elapsed = time.perf_counter() - started
+    # then
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert response.json()["message"]
+    assert elapsed < 1.0
+    assert not Snap.objects.exists()
+    assert stored_snap_files(media_root) == []
+
+
+def test_a_30_megabyte_upload_is_refused_before_it_is_parsed(media_root):
+    # given
+    data = b"\xff\xd8\xff" + bytes(30 * MB)
+    # when
+    started = time.perf_counter()
+    response = post_photo(Client(), data)
+    elapsed = time.perf_counter() - started
+    # then
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert "10 MB" in response.json()["message"]
+    assert elapsed < 1.0
+    assert not Snap.objects.exists()
+
+
+def test_an_upload_just_over_the_limit_is_refused_by_its_size(settings, media_root):
+    # given: small enough to pass the Content-Length guard, too big for intake
+    settings.GROUPBUY_SNAP_MAX_UPLOAD_BYTES = 4000
+    data = barcode_jpeg(make_product().gtin)
+    assert len(data) > 4000
+    # when
+    response = post_photo(Client(), data)
+    # then
+    assert (response.status_code, response.json()["code"]) == (413, "too_large")
+    assert not Snap.objects.exists()
+
+
+def test_a_request_without_a_photo_is_refused():
+    # when
+    response = Client().post("/api/snap", {"picture": "nope"})
+    # then
+    assert response.status_code == 422
+    assert response.json()["code"] == "missing_photo"
+    assert list(response.json()["fields"]) == ["photo"]
+    assert not Snap.objects.exists()
+
+
+# --- Reading snaps back -----------------------------------------------------------
+
+
+def test_the_owner_reads_their_snap_and_others_get_404():
+    # given
+    product = make_product()
+    owner = make_user()
+    snap_id = post_photo(signed_in(owner), barcode_jpeg(product.gtin)).json()["id"]
+    # when
+    mine = signed_in(owner).get(f"/api/snap/{snap_id}")
+    theirs = signed_in(make_user()).get(f"/api/snap/{snap_id}")
+    operator = signed_in(make_operator()).get(f"/api/snap/{snap_id}")
+    anonymous = Client().get(f"/api/snap/{snap_id}")
+    # then
+    assert mine.status_code == 200
+    assert mine.json()["product"]["id"] == product.public_id
+    assert theirs.status_code == 404
+    assert operator.status_code == 200
+    assert anonymous.status_code == 401
+
+
+def test_my_snaps_are_listed_newest_first():
+    # given
+    owner = make_user()
+    first = post_photo(signed_in(owner), blank_jpeg()).json()["id"]
+    second = post_photo(signed_in(owner), blank_jpeg()).json()["id"]
+    post_photo(signed_in(make_user()), blank_jpeg())
+    # when
+    response = signed_in(owner).get("/api/snap?page_size=1")
+    # then
+    body = response.json()
+    assert [item["id"] for item in body["items"]] == [second]
+    assert (body["total"], body["pages"]) == (2, 2)
+    assert first != second
+
+
+def test_the_owner_deletes_the_photo_and_keeps_the_record(
+    media_root, django_capture_on_commit_callbacks
+):
+    # given
+    owner = make_user()
+    snap_id = post_photo(signed_in(owner), blank_jpeg()).json()["id"]
+    # when
+    stranger = signed_in(make_user()).delete(f"/api/snap/{snap_id}/photo")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(owner).delete(f"/api/snap/{snap_id}/photo")
+    # then
+    assert stranger.status_code == 404
+    assert response.status_code == 204
+    snap = Snap.objects.get(public_id=snap_id)
+    assert snap.photo.name == ""
+    assert snap.photo_deleted_at is not None
+    assert stored_snap_files(media_root) == []
+
+
+# --- Operators ------------------------------------------------------------------------
+
+
+def test_the_demand_ranking_is_for_operators_and_ranks_by_requesters(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 1
+    popular, quiet = make_product(), make_product(category=make_category())
+    for _ in range(3):
+        demand_record(actor=make_user(), product=popular)
+    demand_record(actor=make_user(), product=quiet)
+    # when
+    shopper = signed_in(make_user()).get("/api/snap/demand")
+    response = signed_in(make_operator()).get("/api/snap/demand")
+    # then
+    assert shopper.status_code == 403
+    body = response.json()
+    assert [row["product"]["id"] for row in body["items"]] == [
+        popular.public_id,
+        quiet.public_id,
+    ]
+    top = body["items"][0]
+    assert (top["count"], top["requesters"], top["threshold"]) == (2, 3, 1)
+    assert top["over_threshold"] is True
+    assert len(top["daily"]) == 14
+    assert top["daily"][-1]["requesters"] == 3
+    assert sum(day["requesters"] for day in top["daily"]) == 3
+    assert body["items"][1]["over_threshold"] is False
+    assert top["launch_url"].endswith(f"{popular.public_id}/")
+
+
+def test_the_unrecognised_queue_lists_photos_and_text_for_operators():
+    # given
+    snap_id = post_photo(signed_in(make_user()), blank_jpeg()).json()["id"]
+    post_photo(Client(), barcode_jpeg(make_product().gtin))
+    # when
+    shopper = signed_in(make_user()).get("/api/snap/queue")
+    response = signed_in(make_operator()).get("/api/snap/queue")
+    # then
+    assert shopper.status_code == 403
+    items = response.json()["items"]
+    assert [item["id"] for item in items] == [snap_id]
+    assert items[0]["photo_url"].startswith("/media/snaps/")
+    assert items[0]["signed_in"] is True
+
+
+def test_labelling_needs_an_operator_and_a_choice():
+    # given
+    snap_id = post_photo(Client(), blank_jpeg()).json()["id"]
+    product = make_product()
+    operator = signed_in(make_operator())
+    # when
+    shopper = signed_in(make_user()).post(
+        f"/api/snap/{snap_id}/label",
+        {"product": product.public_id},
+        content_type="application/json",
+    )
+    empty = operator.post(
+        f"/api/snap/{snap_id}/label", {}, content_type="application/json"
+    )
+    # then
+    assert shopper.status_code == 403
+    assert empty.status_code == 422
+    assert Snap.objects.get().status == Snap.Status.NOT_RECOGNISED
+    assert not Notification.objects.exists()
+
+
+def test_labelling_with_a_new_product_creates_it_with_the_photo_as_reference():
+    # given
+    category = make_category()
+    snap_id = post_photo(signed_in(make_user()), blank_jpeg()).json()["id"]
+    # when
+    response = signed_in(make_operator()).post(
+        f"/api/snap/{snap_id}/label",
+        {
+            "new_product": {
+                "name_zh": "竹编篮",
+                "name_en": "Bamboo basket",
+                "category": category.public_id,
+            }
+        },
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert answer["status"] == "labelled"
+    assert answer["product"]["name_en"] == "Bamboo basket"
+    assert answer["product"]["category"]["id"] == category.public_id
+    snap = Snap.objects.get(public_id=snap_id)
+    assert snap.reference_image.is_reference is True
+    assert snap.reference_image.product == snap.product
+    # the person who snapped it now counts as asking for it
+    assert DemandSignal.objects.get().product == snap.product
+
+
+def test_launch_prefill_carries_the_demand():
+    # given
+    product = make_product()
+    demand_record(actor=make_user(), product=product)
+    demand_record(actor=make_user(), product=product)
+    # when
+    response = signed_in(make_operator(preferred_language="en")).get(
+        f"/api/snap/demand/{product.public_id}/launch"
+    )
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert body["product"]["id"] == product.public_id
+    assert body["demand"]["requesters"] == 2
+    assert body["suggested_min_participants"] == 2
+    assert body["title"] == f"Group buy: {product.name_en}"
