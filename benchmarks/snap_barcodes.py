@@ -22,7 +22,7 @@ import io
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,10 @@ if str(REPO_ROOT) not in sys.path:
 import zxingcpp  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from groupbuy.snap.recognition.barcode import BarcodeReader  # noqa: E402
+from groupbuy.snap.recognition.barcode import (  # noqa: E402
+    BarcodeReader,
+    BarcodeReading,
+)
 from groupbuy.snap.recognition.image import load_snap_image  # noqa: E402
 
 PRODUCT_FORMATS = ("EAN_13", "UPC_A", "EAN_8", "UPC_E", "QR_CODE")
@@ -58,6 +61,7 @@ class Tally:
     lost: list[str] = field(default_factory=list)
     plain_ms: list[float] = field(default_factory=list)
     pipeline_ms: list[float] = field(default_factory=list)
+    rescued_by: Counter = field(default_factory=Counter)
 
     def add(self, other: Tally) -> None:
         for name in ("total", "plain_hits", "pipeline_hits", "plain_wrong"):
@@ -66,6 +70,7 @@ class Tally:
         self.lost += other.lost
         self.plain_ms += other.plain_ms
         self.pipeline_ms += other.pipeline_ms
+        self.rescued_by += other.rescued_by
 
 
 def load_samples(directory: Path) -> list[Sample]:
@@ -103,8 +108,8 @@ def read_plain(data: bytes) -> list[str]:
     return [symbol.text for symbol in symbols]
 
 
-def read_pipeline(data: bytes, reader: BarcodeReader) -> list[str]:
-    return [reading.text for reading in reader.read(load_snap_image(data))]
+def read_pipeline(data: bytes, reader: BarcodeReader) -> list[BarcodeReading]:
+    return reader.read(load_snap_image(data))
 
 
 def timed(function, *args) -> tuple[list[str], float]:
@@ -124,7 +129,8 @@ def measure(samples: list[Sample]) -> dict[str, Tally]:
             product_reader if sample.format in PRODUCT_FORMATS else any_format_reader
         )
         plain_texts, plain_ms = timed(read_plain, data)
-        pipeline_texts, pipeline_ms = timed(read_pipeline, data, reader)
+        readings, pipeline_ms = timed(read_pipeline, data, reader)
+        pipeline_texts = [reading.text for reading in readings]
         plain, pipeline = judge(plain_texts, sample), judge(pipeline_texts, sample)
         tally = tallies[sample.format]
         tally.total += 1
@@ -134,6 +140,8 @@ def measure(samples: list[Sample]) -> dict[str, Tally]:
         tally.pipeline_wrong += pipeline == "wrong"
         if plain == "hit" and pipeline != "hit":
             tally.lost.append(str(sample.path))
+        if plain != "hit" and pipeline == "hit":
+            tally.rescued_by[readings[0].attempt] += 1
         tally.plain_ms.append(plain_ms)
         tally.pipeline_ms.append(pipeline_ms)
     return tallies
@@ -150,8 +158,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def report_line(label: str, tally: Tally) -> str:
     return (
         f"{label:<14} n={tally.total:<4}"
-        f" decode plain {tally.plain_hits / tally.total:.2f}"
-        f" pipeline {tally.pipeline_hits / tally.total:.2f}"
+        f" decode plain {tally.plain_hits / tally.total:.2f} ({tally.plain_hits})"
+        f" pipeline {tally.pipeline_hits / tally.total:.2f} ({tally.pipeline_hits})"
         f" | wrong plain {tally.plain_wrong} pipeline {tally.pipeline_wrong}"
         f" | p50 ms plain {percentile(tally.plain_ms, 0.5):.1f}"
         f" pipeline {percentile(tally.pipeline_ms, 0.5):.1f}"
@@ -189,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report_line("other total", other))
     for path in product.lost + other.lost:
         print(f"lost: {path}")
+    rescues = (product.rescued_by + other.rescued_by).most_common()
+    print("rescued by: " + ", ".join(f"{name} {count}" for name, count in rescues))
     print(
         f"headline: pipeline decode rate {product.pipeline_hits / product.total:.2f}"
         f" vs plain {product.plain_hits / product.total:.2f}"
