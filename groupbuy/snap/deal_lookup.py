@@ -64,8 +64,12 @@ def deal_url(deal: Deal) -> str:
 
 
 def deal_join_url(deal: Deal) -> str:
-    """Return the deal page with its join form in view."""
-    return deal_url(deal) + "#join"
+    """Return where the one-tap join form posts (``quantity``; answers with the
+    pay page, or the sign-in page first)."""
+    try:
+        return reverse("web:deal_join", args=[deal.public_id])
+    except NoReverseMatch:
+        return deal_url(deal) + "#join-form"
 
 
 def launch_url(*, product: Product, signal=None) -> str:

@@ -1,0 +1,408 @@
+"""The snap page and the operator pages, through Django's test client."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from groupbuy.catalog.models import ProductImage
+from groupbuy.catalog.tests.factories import (
+    make_listing,
+    make_operator,
+    make_product,
+    make_user,
+)
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.notify.models import Notification
+from groupbuy.snap.models import DemandSignal, Snap
+from groupbuy.snap.services import demand_record
+from groupbuy.snap.tests.helpers import barcode_jpeg, blank_jpeg, make_open_deal
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_recogniser")]
+
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+
+
+def signed_in(user, **defaults) -> Client:
+    client = Client(**defaults)
+    client.force_login(user)
+    return client
+
+
+def snap_page_post(client: Client, data: bytes, **headers):
+    upload = SimpleUploadedFile("photo.jpg", data, "image/jpeg")
+    return client.post("/snap/", {"photo": upload}, **headers)
+
+
+# --- The shopper's page ----------------------------------------------------------
+
+
+def test_the_snap_page_opens_the_camera_with_preview_and_progress():
+    # when
+    response = Client().get("/snap/")
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    camera = re.search(r"<input[^>]*id=\"snap-photo\"[^>]*>", html).group(0)
+    assert 'type="file"' in camera
+    assert 'accept="image/*"' in camera
+    assert 'capture="environment"' in camera
+    assert 'id="snap-preview"' in html
+    assert '<progress id="snap-progress"' in html
+    assert "snap/snap.js" in html
+    assert 'id="snap-signin-invite"' in html
+    assert 'data-max-bytes="10485760"' in html
+
+
+def test_the_nav_links_to_the_snap_page():
+    # when
+    html = Client().get("/").content.decode()
+    # then
+    assert 'id="nav-snap"' in html
+    assert 'href="/snap/"' in html
+
+
+def test_a_signed_in_shopper_is_not_invited_to_sign_in():
+    # when
+    html = signed_in(make_user()).get("/snap/").content.decode()
+    # then
+    assert 'id="snap-signin-invite"' not in html
+
+
+def test_a_snap_shows_the_product_its_deals_and_a_one_tap_join():
+    # given
+    product = make_product(name_en="Oolong tea")
+    deal = make_open_deal(product)
+    # when
+    response = snap_page_post(
+        signed_in(make_user(preferred_language="en")), barcode_jpeg(product.gtin), **XHR
+    )
+    # then: the fragment snap.js swaps in
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="snap-product-name">Oolong tea<' in html
+    assert 'data-method="barcode"' in html
+    assert f'id="snap-deal-{deal.public_id}"' in html
+    assert f'action="/deals/{deal.public_id}/join/"' in html
+    assert 'name="quantity" value="1"' in html
+    assert f'data-deadline-ms="{int(deal.deadline_at.timestamp() * 1000)}"' in html
+
+
+def test_the_one_tap_join_lands_on_the_pay_page():
+    # given
+    product = make_product()
+    deal = make_open_deal(product)
+    shopper = make_user()
+    client = signed_in(shopper)
+    snap_page_post(client, barcode_jpeg(product.gtin), **XHR)
+    # when
+    response = client.post(f"/deals/{deal.public_id}/join/", {"quantity": "1"})
+    # then
+    order = DealOrder.objects.get(deal=deal, shopper=shopper)
+    assert response.status_code == 302
+    assert order.payment_intent.public_id in response["Location"]
+
+
+def test_without_javascript_the_form_posts_and_shows_the_whole_page():
+    # given
+    product = make_product(name_en="Oolong tea")
+    # when
+    response = snap_page_post(
+        signed_in(make_user(preferred_language="en")), barcode_jpeg(product.gtin)
+    )
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    assert 'id="snap-product-name">Oolong tea<' in html
+
+
+def test_a_product_without_a_deal_promises_a_notice_to_the_signed_in():
+    # given
+    product = make_product()
+    # when
+    signed = snap_page_post(signed_in(make_user()), barcode_jpeg(product.gtin), **XHR)
+    anonymous = snap_page_post(Client(), barcode_jpeg(product.gtin), **XHR)
+    # then
+    assert 'id="snap-will-notify"' in signed.content.decode()
+    assert 'id="snap-sign-in"' in anonymous.content.decode()
+    assert "next=/snap/" in anonymous.content.decode()
+
+
+def test_nothing_recognisable_shows_the_hint():
+    # when
+    response = snap_page_post(
+        signed_in(make_user(preferred_language="en")), blank_jpeg(), **XHR
+    )
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="snap-not-recognised"' in html
+    assert "Move closer" in html
+
+
+def test_a_bad_file_shows_the_refusal_with_its_status():
+    # when
+    response = snap_page_post(Client(), b"not a photo at all, just text", **XHR)
+    # then
+    assert response.status_code == 415
+    html = response.content.decode()
+    assert 'id="snap-error"' in html
+    assert 'data-code="unsupported_format"' in html
+    assert not Snap.objects.exists()
+
+
+def test_a_too_large_upload_is_refused_before_parsing(settings):
+    # given
+    settings.GROUPBUY_SNAP_MAX_UPLOAD_BYTES = 1024
+    # when
+    response = snap_page_post(Client(), b"\xff\xd8\xff" + bytes(40_000), **XHR)
+    # then
+    assert response.status_code == 413
+    assert 'data-code="too_large"' in response.content.decode()
+    assert not Snap.objects.exists()
+
+
+def test_the_page_checks_csrf():
+    # given
+    client = Client(enforce_csrf_checks=True)
+    # when
+    response = snap_page_post(client, blank_jpeg(), **XHR)
+    # then
+    assert response.status_code == 403
+    assert not Snap.objects.exists()
+
+
+def test_choosing_an_alternative_shows_its_deals():
+    # given
+    owner = make_user()
+    lamp = make_product()
+    deal = make_open_deal(lamp)
+    client = signed_in(owner)
+    snap_id = re.search(
+        r'data-snap-id="([^"]+)"',
+        snap_page_post(client, blank_jpeg(), **XHR).content.decode(),
+    ).group(1)
+    snap = Snap.objects.get(public_id=snap_id)
+    snap.result = {
+        "candidates": [
+            {
+                "kind": "product",
+                "value": lamp.public_id,
+                "confidence": 0.3,
+                "method": "name",
+                "detail": {},
+            }
+        ]
+    }
+    snap.save(update_fields=["result"])
+    # when
+    response = client.post(
+        f"/snap/{snap_id}/choose/", {"product": lamp.public_id}, **XHR
+    )
+    # then
+    assert response.status_code == 200
+    assert f'id="snap-deal-{deal.public_id}"' in response.content.decode()
+    assert Snap.objects.get(pk=snap.pk).product == lamp
+
+
+# --- Operator pages --------------------------------------------------------------
+
+
+def test_operator_pages_are_for_operators():
+    # given
+    product = make_product()
+    urls = [
+        "/snap/operator/",
+        "/snap/operator/demand/fragment/",
+        f"/snap/operator/launch/{product.public_id}/",
+        "/snap/operator/queue/",
+        "/snap/operator/products/?q=x",
+    ]
+    shopper = signed_in(make_user())
+    # then
+    for url in urls:
+        assert Client().get(url).status_code == 302, url
+        assert shopper.get(url).status_code == 403, url
+
+
+def test_the_demand_page_ranks_products_with_sparklines(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 1
+    popular, quiet = make_product(), make_product()
+    for _ in range(3):
+        demand_record(actor=make_user(), product=popular)
+    demand_record(actor=make_user(), product=quiet)
+    # when
+    response = signed_in(make_operator()).get("/snap/operator/")
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index(f'id="demand-{popular.public_id}"') < html.index(
+        f'id="demand-{quiet.public_id}"'
+    )
+    assert html.count('<svg class="sparkline"') == 2
+    assert f'href="/snap/operator/launch/{popular.public_id}/"' in html
+
+
+def test_the_dashboard_loads_the_demand_alerts():
+    # given
+    settings_threshold_product = make_product()
+    # when
+    dashboard = signed_in(make_operator()).get("/operator/").content.decode()
+    # then
+    assert 'hx-get="/snap/operator/demand/fragment/"' in dashboard
+    assert settings_threshold_product.public_id not in dashboard
+
+
+def test_the_alerts_fragment_lists_products_past_their_threshold(settings):
+    # given
+    settings.GROUPBUY_DEMAND_THRESHOLD = 1
+    wanted, waiting = make_product(), make_product()
+    demand_record(actor=make_user(), product=wanted)
+    demand_record(actor=make_user(), product=wanted)
+    demand_record(actor=make_user(), product=waiting)
+    # when
+    response = signed_in(make_operator()).get("/snap/operator/demand/fragment/")
+    # then
+    html = response.content.decode()
+    assert f"/snap/operator/launch/{wanted.public_id}/" in html
+    assert f"/snap/operator/launch/{waiting.public_id}/" not in html
+    assert "<html" not in html
+
+
+def test_the_launch_form_is_prefilled_from_demand():
+    # given
+    product = make_product(name_en="Desk lamp")
+    listing = make_listing(product=product, price_fen=5000)
+    for _ in range(3):
+        demand_record(actor=make_user(), product=product)
+    operator = make_operator(preferred_language="en")
+    # when
+    response = signed_in(operator).get(f"/snap/operator/launch/{product.public_id}/")
+    # then
+    form = response.context["form"]
+    assert form.initial["title"] == "Group buy: Desk lamp"
+    assert form.initial["merchant"] == listing.merchant.public_id
+    assert form.initial["tier1_buyers"] == 3
+    assert str(form.initial["list_price"]) == "50.00"
+    assert str(form.initial["tier1_price"]) == "45.00"
+    assert 'id="launch-demand"' in response.content.decode()
+
+
+def _launch_data(merchant, **overrides):
+    now = timezone.localtime()
+    data = {
+        "merchant": merchant.public_id,
+        "title": "Desk lamp group buy",
+        "list_price": "50.00",
+        "tier1_buyers": "3",
+        "tier1_price": "45.00",
+        "tier2_buyers": "10",
+        "tier2_price": "39.90",
+        "stock": "50",
+        "max_quantity_per_order": "5",
+        "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "deadline_at": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        "description": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_launching_opens_the_deal_and_tells_the_requesters():
+    # given
+    product = make_product()
+    listing = make_listing(product=product, price_fen=5000)
+    requesters = [make_user(), make_user()]
+    for person in requesters:
+        demand_record(actor=person, product=product)
+    client = signed_in(make_operator())
+    # when
+    response = client.post(
+        f"/snap/operator/launch/{product.public_id}/", _launch_data(listing.merchant)
+    )
+    # then
+    assert response.status_code == 302
+    deal = Deal.objects.get(product=product)
+    assert deal.state == Deal.State.OPEN
+    assert [(t.min_participants, t.price_fen) for t in deal.tiers.all()] == [
+        (3, 4500),
+        (10, 3990),
+    ]
+    assert deal.list_price_fen == 5000
+    told = Notification.objects.filter(kind="snap.demand.deal_launched")
+    assert sorted(n.recipient_id for n in told) == sorted(p.pk for p in requesters)
+    assert DemandSignal.objects.get().fulfilled_deal == deal
+
+
+def test_a_refused_launch_shows_the_error_and_opens_nothing():
+    # given
+    product = make_product()
+    listing = make_listing(product=product)
+    demand_record(actor=make_user(), product=product)
+    # when: a group price above the list price
+    response = signed_in(make_operator()).post(
+        f"/snap/operator/launch/{product.public_id}/",
+        _launch_data(listing.merchant, tier1_price="60.00"),
+    )
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Deal.objects.exists()
+    assert not Notification.objects.filter(kind="snap.demand.deal_launched").exists()
+
+
+def test_the_queue_shows_photos_with_what_ocr_read():
+    # given
+    snap_page_post(signed_in(make_user()), blank_jpeg(), **XHR)
+    snap = Snap.objects.get()
+    Snap.objects.filter(pk=snap.pk).update(ocr_text="青花瓷\nBlue bowl")
+    # when
+    response = signed_in(make_operator()).get("/snap/operator/queue/")
+    # then
+    html = response.content.decode()
+    assert f'id="queue-{snap.public_id}"' in html
+    assert snap.photo.url in html
+    assert "青花瓷\nBlue bowl" in html
+
+
+def test_labelling_from_the_queue_with_an_existing_product():
+    # given
+    snap_page_post(signed_in(make_user()), blank_jpeg(), **XHR)
+    snap = Snap.objects.get()
+    product = make_product(name_en="Blue bowl")
+    client = signed_in(make_operator())
+    search = client.get(f"/snap/operator/products/?q=Blue&snap={snap.public_id}")
+    assert f'value="{product.public_id}"' in search.content.decode()
+    # when
+    response = client.post(
+        f"/snap/operator/queue/{snap.public_id}/label/", {"product": product.public_id}
+    )
+    # then
+    assert response.status_code == 302
+    snap.refresh_from_db()
+    assert (snap.status, snap.product) == (Snap.Status.LABELLED, product)
+    assert ProductImage.objects.get(product=product).is_reference is True
+
+
+def test_labelling_from_the_queue_with_a_new_product():
+    # given
+    snap_page_post(Client(), blank_jpeg(), **XHR)
+    snap = Snap.objects.get()
+    # when
+    response = signed_in(make_operator()).post(
+        f"/snap/operator/queue/{snap.public_id}/label/",
+        {"mode": "new", "name_zh": "竹编篮", "name_en": "Bamboo basket"},
+    )
+    # then
+    assert response.status_code == 302
+    snap.refresh_from_db()
+    assert snap.product.name_en == "Bamboo basket"
+    assert snap.status == Snap.Status.LABELLED
