@@ -13,6 +13,7 @@ from django.utils import timezone
 from groupbuy.catalog.models import ProductImage
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
+from groupbuy.escrow.services import intent_pay_url
 
 Status = DealOrder.Status
 
@@ -44,6 +45,8 @@ class DealCard:
     participants_to_next_tier: int | None
     progress_percent: int
     deadline_ms: int
+    # No tier reached yet: the group buy would fail if it closed now.
+    is_below_first_tier: bool
     distance_m: float | None = None
     thumbnail_url: str = ""
     tiers: list[TierStep] = field(default_factory=list)
@@ -86,6 +89,7 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
             upcoming.min_participants - participants if upcoming else None
         ),
         progress_percent=_percent(participants, goal),
+        is_below_first_tier=reached is None,
         deadline_ms=int(deal.deadline_at.timestamp() * 1000),
         distance_m=getattr(deal, "distance_m", None),
         tiers=steps,
@@ -119,6 +123,7 @@ class OrderView:
     order: DealOrder
     is_waiting_for_payment_confirmation: bool
     needs_payment: bool
+    pay_url: str
     can_cancel: bool
     state_tone: str  # "ok", "warn", "bad" or "info": the pill's colour
 
@@ -140,13 +145,17 @@ def order_view(order: DealOrder) -> OrderView:
     intent = order.payment_intent
     is_pending = order.status == Status.PENDING_PAYMENT
     submitted = intent is not None and intent.submitted_at is not None
+    needs_payment = (
+        is_pending
+        and intent is not None
+        and not submitted
+        and intent.status == intent.Status.REQUIRES_PAYMENT
+    )
     return OrderView(
         order=order,
         is_waiting_for_payment_confirmation=is_pending and submitted,
-        needs_payment=is_pending
-        and intent is not None
-        and not submitted
-        and intent.status == intent.Status.REQUIRES_PAYMENT,
+        needs_payment=needs_payment,
+        pay_url=intent_pay_url(intent) if needs_payment else "",
         # Mirrors deal_order_cancel's rule only to hide a button that would be
         # refused; the service still decides.
         can_cancel=order.is_active

@@ -14,7 +14,12 @@ from groupbuy.deals.selectors import deal_detail_for_user, deal_list_open
 from groupbuy.deals.services import deal_join
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.web.forms import DealFilterForm, JoinForm, add_domain_error
-from groupbuy.web.presenters import deal_card, deal_cards, order_view
+from groupbuy.web.presenters import (
+    deal_card,
+    deal_cards,
+    order_view,
+    thumbnails_for,
+)
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
@@ -61,6 +66,7 @@ def _deal_page(
         "detail": detail,
         "deal": deal,
         "card": deal_card(deal, participants=detail.progress.get("participants")),
+        "thumbnail_url": thumbnails_for({deal.product_id}).get(deal.product_id, ""),
         "my_order": order_view(detail.my_order) if detail.my_order else None,
         "join_form": join_form,
     }

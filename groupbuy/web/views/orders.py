@@ -12,7 +12,6 @@ from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_get_for_user, order_list_for_shopper
 from groupbuy.deals.services import deal_order_cancel
-from groupbuy.escrow.services import intent_pay_url
 from groupbuy.web.presenters import order_view
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -36,11 +35,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 def _order_context(request: HttpRequest, order_id: str) -> dict:
     view = order_view(order_get_for_user(user=request.user, order_id=order_id))
-    intent = view.order.payment_intent
     return {
         "view": view,
         "order": view.order,
-        "pay_url": intent_pay_url(intent) if view.needs_payment else "",
         "is_mine": view.order.shopper_id == request.user.pk,
     }
 

@@ -22,6 +22,14 @@ function setText(selector, text) {
 function nextTierText(progress) {
   const missing = progress.participants_to_next_tier;
   if (!progress.next_tier || !missing) return gettext("The best price is reached!");
+  if (!progress.current_tier) {
+    const needed = ngettext(
+      "%(count)s more buyer is needed for this group buy to go ahead.",
+      "%(count)s more buyers are needed for this group buy to go ahead.",
+      missing,
+    );
+    return interpolate(needed, { count: missing });
+  }
   const format = ngettext(
     "%(count)s more buyer brings the price to %(price)s.",
     "%(count)s more buyers bring the price to %(price)s.",
