@@ -10,13 +10,14 @@ the client scripts stop reconnecting on those codes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from groupbuy.notify.selectors import notification_unread_count
-from groupbuy.realtime.publish import deal_group, user_group
+from groupbuy.realtime.publish import deal_group, note_socket_loop, user_group
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_FOUND = 4404
@@ -33,6 +34,7 @@ class PushConsumer(AsyncJsonWebsocketConsumer):
     """Forward published events to the socket and answer keep-alive pings."""
 
     async def join(self, group: str) -> None:
+        note_socket_loop(asyncio.get_running_loop())
         if self.channel_layer is None:
             return
         await self.channel_layer.group_add(group, self.channel_name)

@@ -7,8 +7,16 @@ is channels-redis, so an event raised on one server reaches sockets on all.
 
 from __future__ import annotations
 
+import asyncio
+
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+SEND_TIMEOUT_SECONDS = 10
+
+# The event loop this process's WebSocket consumers run on (the server's), noted
+# by the consumers when a socket connects.
+_socket_loop: asyncio.AbstractEventLoop | None = None
 
 
 def deal_group(deal_public_id: str) -> str:
@@ -19,11 +27,42 @@ def user_group(user_public_id: str) -> str:
     return f"user.{user_public_id}"
 
 
+def note_socket_loop(loop: asyncio.AbstractEventLoop) -> None:
+    global _socket_loop
+    _socket_loop = loop
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group, {"type": "push.event", "event": event})
+    if _running_loop() is not None:
+        # Blocking here would stall the very loop that has to deliver the event.
+        raise RuntimeError(
+            "publish from async code with `await sync_to_async(publish_to_…)(…)`"
+        )
+    message = {"type": "push.event", "event": event}
+    loop = _socket_loop
+    if (
+        isinstance(layer, InMemoryChannelLayer)
+        and loop is not None
+        and loop.is_running()
+    ):
+        # The in-memory layer's queues belong to the loop the sockets wait on, and
+        # asyncio objects are not thread-safe: a job worker thread that sent on
+        # its own loop would not wake the waiting consumers. Send on their loop.
+        asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(
+            timeout=SEND_TIMEOUT_SECONDS
+        )
+        return
+    async_to_sync(layer.group_send)(group, message)
 
 
 def publish_to_deal(deal_public_id: str, event: dict) -> None:

@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
@@ -54,6 +56,26 @@ async def test_deal_socket_sends_the_snapshot_then_every_published_event(known_d
         "type": "deal.progress",
         "sold": 4,
     }
+    await communicator.disconnect()
+
+
+async def test_event_published_from_a_job_worker_thread_reaches_the_socket(known_deal):
+    # given
+    communicator = await connect("/ws/deals/deal_abc/")
+    await communicator.receive_json_from()
+    # when a thread with no event loop of its own publishes (a Huey worker)
+    await asyncio.to_thread(publish_to_deal, "deal_abc", {"type": "deal.closed"})
+    # then
+    assert await communicator.receive_json_from() == {"type": "deal.closed"}
+    await communicator.disconnect()
+
+
+async def test_publishing_straight_from_async_code_is_refused(known_deal):
+    communicator = await connect("/ws/deals/deal_abc/")
+    await communicator.receive_json_from()
+    with pytest.raises(RuntimeError, match="sync_to_async"):
+        publish_to_deal("deal_abc", {"type": "deal.closed"})
+    assert await communicator.receive_nothing(timeout=0.1)
     await communicator.disconnect()
 
 
