@@ -11,6 +11,8 @@ expected_encoding, …). Each photo is read twice, both times from its bytes:
 EAN/UPC are compared as GTIN-14 (readers report a UPC-A as a 13-digit EAN),
 everything else by text. PDF417 and Data Matrix are not product codes; they
 are read with the same retry strategy and reported apart from the headline.
+With --printed-digits, the EAN/UPC photos the barcode path misses are also
+OCR'd for the digits printed under the bars (what the name stage does).
 The last line printed is the headline figure.
 """
 
@@ -36,8 +38,10 @@ from PIL import Image  # noqa: E402
 from groupbuy.snap.recognition.barcode import (  # noqa: E402
     BarcodeReader,
     BarcodeReading,
+    printed_gtins,
 )
 from groupbuy.snap.recognition.image import load_snap_image  # noqa: E402
+from groupbuy.snap.recognition.ocr import shared_ocr_engine  # noqa: E402
 
 PRODUCT_FORMATS = ("EAN_13", "UPC_A", "EAN_8", "UPC_E", "QR_CODE")
 RETAIL_FORMATS = {"EAN_13", "UPC_A", "EAN_8", "UPC_E"}
@@ -62,6 +66,7 @@ class Tally:
     plain_ms: list[float] = field(default_factory=list)
     pipeline_ms: list[float] = field(default_factory=list)
     rescued_by: Counter = field(default_factory=Counter)
+    missed_but_printed: int = 0
 
     def add(self, other: Tally) -> None:
         for name in ("total", "plain_hits", "pipeline_hits", "plain_wrong"):
@@ -71,6 +76,7 @@ class Tally:
         self.plain_ms += other.plain_ms
         self.pipeline_ms += other.pipeline_ms
         self.rescued_by += other.rescued_by
+        self.missed_but_printed += other.missed_but_printed
 
 
 def load_samples(directory: Path) -> list[Sample]:
@@ -112,13 +118,20 @@ def read_pipeline(data: bytes, reader: BarcodeReader) -> list[BarcodeReading]:
     return reader.read(load_snap_image(data))
 
 
+def read_printed_digits(data: bytes, sample: Sample) -> bool:
+    """Return whether OCR of the digits under the bars finds the expected code."""
+    lines = shared_ocr_engine().read(load_snap_image(data))
+    expected = normalised(sample.expected, sample.format)
+    return any(expected in printed_gtins(line.text) for line in lines)
+
+
 def timed(function, *args) -> tuple[list[str], float]:
     started = time.perf_counter()
     result = function(*args)
     return result, (time.perf_counter() - started) * 1000
 
 
-def measure(samples: list[Sample]) -> dict[str, Tally]:
+def measure(samples: list[Sample], printed_digits: bool) -> dict[str, Tally]:
     product_reader = BarcodeReader()
     # Same strategy, every format: shows the retries on codes snap doesn't use.
     any_format_reader = BarcodeReader(formats=zxingcpp.BarcodeFormat.All)
@@ -142,6 +155,8 @@ def measure(samples: list[Sample]) -> dict[str, Tally]:
             tally.lost.append(str(sample.path))
         if plain != "hit" and pipeline == "hit":
             tally.rescued_by[readings[0].attempt] += 1
+        if printed_digits and pipeline != "hit" and sample.format in RETAIL_FORMATS:
+            tally.missed_but_printed += read_printed_digits(data, sample)
         tally.plain_ms.append(plain_ms)
         tally.pipeline_ms.append(pipeline_ms)
     return tallies
@@ -173,12 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="folder holding MANIFEST.tsv")
     parser.add_argument("--quick", action="store_true", help="every third photo")
+    parser.add_argument(
+        "--printed-digits",
+        action="store_true",
+        help="also OCR the digits under EAN/UPC codes the barcode path missed",
+    )
     arguments = parser.parse_args(argv)
 
     samples = load_samples(arguments.directory)
     if arguments.quick:
         samples = samples[::QUICK_EVERY]
-    tallies = measure(samples)
+    tallies = measure(samples, arguments.printed_digits)
 
     product, other = Tally(), Tally()
     print("snap barcodes: plain zxing-cpp call vs groupbuy's barcode path")
@@ -197,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         print(report_line("other total", other))
     for path in product.lost + other.lost:
         print(f"lost: {path}")
+    if arguments.printed_digits:
+        print(
+            "EAN/UPC photos the barcode path missed whose printed digits OCR reads:"
+            f" {product.missed_but_printed}"
+        )
     rescues = (product.rescued_by + other.rescued_by).most_common()
     print("rescued by: " + ", ".join(f"{name} {count}" for name, count in rescues))
     print(

@@ -47,6 +47,8 @@ _RETRY_LONG_SIDE = 1024
 _DEAL_PATH = re.compile(r"(?:^|/)deals/(deal_[0-9a-z]{16})/?$")
 _DIGITAL_LINK_GTIN = re.compile(r"/01/(\d{8,14})(?:/|$)")
 _GS1_HRI_GTIN = re.compile(r"^\(01\)(\d{14})")
+# Digits in groups as printed under a code: "9 780804 816632", "0 36602 30146 7".
+_PRINTED_NUMBER = re.compile(r"(?<![\d.])\d(?:[ ]?\d){11,12}(?![\d.])")
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,22 @@ def gtin_from_text(text: str, *, is_gs1: bool = False) -> str | None:
     else:
         code = text
     return gtin14(code) if is_valid_gtin(code) else None
+
+
+def printed_gtins(text: str) -> list[str]:
+    """Return the GTIN-14s of EAN-13/UPC-A numbers printed in OCR'd ``text``.
+
+    The digits under a barcode ("6 901939 621257") often stay legible when the
+    bars are too blurred to decode. Only 12 and 13 digits count: a shorter
+    number on a label (a date, a phone number) passes a check digit one time
+    in ten.
+    """
+    found = []
+    for run in _PRINTED_NUMBER.findall(text):
+        digits = run.replace(" ", "")
+        if len(digits) in (12, 13) and is_valid_gtin(digits):
+            found.append(gtin14(digits))
+    return list(dict.fromkeys(found))
 
 
 def deal_from_text(text: str) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .barcode import printed_gtins
 from .base import Candidate, RecognitionContext, SnapImage
 from .text_match import ProductNameIndex
 
@@ -29,6 +30,9 @@ MIN_LINE_SCORE = 0.5
 NAME_CONFIDENCE_SCALE = 0.9
 # Skip OCR when an earlier stage is already this sure (a valid barcode).
 SKIP_OCR_ABOVE = 0.95
+# Barcode digits read as text: the check digit holds, but OCR may have read
+# another number on the label that happens to pass it.
+PRINTED_GTIN_CONFIDENCE = 0.85
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ class OcrNameStage:
         texts = [line.text for line in lines]
         context.ocr_lines.extend(texts)
         index = self.name_index() if callable(self.name_index) else self.name_index
-        return [
+        candidates = [
             Candidate(
                 kind="product",
                 value=match.product_public_id,
@@ -146,3 +150,10 @@ class OcrNameStage:
             )
             for match in index.match(texts)
         ]
+        for text in texts:
+            for gtin in printed_gtins(text):
+                detail = {"printed_digits": text}
+                candidates.append(
+                    Candidate("gtin", gtin, PRINTED_GTIN_CONFIDENCE, "name", detail)
+                )
+        return candidates

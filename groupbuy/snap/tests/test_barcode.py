@@ -15,6 +15,7 @@ from groupbuy.snap.recognition.barcode import (
     expand_upce,
     gtin_from_reading,
     gtin_from_text,
+    printed_gtins,
 )
 from groupbuy.snap.recognition.base import Candidate, RecognitionContext, SnapImage
 from groupbuy.snap.recognition.image import load_snap_image
@@ -237,3 +238,20 @@ def test_an_eight_digit_upce_reading_becomes_its_upca_gtin():
     reading = BarcodeReading("UPCE", "01234565", is_gs1=False, attempt="plain")
 
     assert gtin_from_reading(reading) == "00012345000065"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9784872348880", ["09784872348880"]),
+        ("9 780804 816632", ["09780804816632"]),
+        ("0 36602 30146 7", ["00036602301467"]),
+        ("780804816632", []),  # leading digit lost: the check digit fails
+        ("20261121", []),  # eight digits: too likely to be a date or a phone
+        ("tel 13800138000", []),
+        ("ISBN0-8048-1663-8", []),
+        ("1.9784872348880", []),
+    ],
+)
+def test_printed_gtins(text, expected):
+    assert printed_gtins(text) == expected

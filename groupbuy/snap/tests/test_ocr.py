@@ -6,6 +6,7 @@ import pytest
 from groupbuy.snap.recognition.base import Candidate, RecognitionContext, SnapImage
 from groupbuy.snap.recognition.ocr import (
     NAME_CONFIDENCE_SCALE,
+    PRINTED_GTIN_CONFIDENCE,
     OcrEngine,
     OcrNameStage,
     shared_ocr_engine,
@@ -91,6 +92,21 @@ def test_matches_an_english_label(stage):
 
     assert candidates[0].value == "prod_cokezero"
     assert context.ocr_lines == ENGLISH_LABEL
+
+
+def test_reads_the_digits_printed_under_a_barcode(stage):
+    # given the human-readable line of an EAN-13 whose bars did not decode
+    context = RecognitionContext()
+    photo = snap(imaging.label_photo(["6 901939 621257"], size=(480, 160), seed=8))
+
+    # when
+    candidates = stage.run(photo, context)
+
+    # then
+    assert [(c.kind, c.value, c.method, c.confidence) for c in candidates] == [
+        ("gtin", "06901939621257", "name", PRINTED_GTIN_CONFIDENCE)
+    ]
+    assert candidates[0].detail == {"printed_digits": context.ocr_lines[0]}
 
 
 def test_a_blank_photo_gives_no_candidate(stage):
