@@ -1,0 +1,139 @@
+"""Many machines on one: two web servers and a worker, one PostgreSQL, one Redis.
+
+Shows what docs/deployment.md promises: a join made through server A reaches a
+WebSocket watching the deal on server B (channels-redis), and a payment whose
+callback job is queued on A is run by the separate worker (Huey on Redis) and
+reaches B too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import redis
+from websockets.sync.client import connect
+
+from tests.support.servers import Deployment, free_port
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+
+SEED = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.accounts.services import api_token_create, merchant_membership_add
+from groupbuy.catalog import services as catalog
+from groupbuy.deals.services import deal_create, deal_open
+
+operator = User.objects.create_superuser("+8613700000009", "operator-pw-1")
+owner = User.objects.create_user("+8613700000008", "owner-pw-1")
+merchant = catalog.merchant_create(actor=operator, name="多机超市")
+merchant_membership_add(actor=operator, user=owner, merchant=merchant, role="owner")
+product = catalog.product_create(
+    actor=operator, name_zh="测试矿泉水", gtin="6901234567892"
+)
+now = timezone.now()
+deal = deal_create(
+    actor=owner, merchant=merchant, product=product, title="矿泉水团购",
+    list_price_fen=2000, tiers=[(1, 1500), (3, 1200)], stock=10,
+    starts_at=now - timedelta(minutes=1), deadline_at=now + timedelta(hours=1),
+)
+deal_open(actor=owner, deal=deal)
+shopper = User.objects.create_user("+8613700000007", "shopper-pw-1")
+_token, secret = api_token_create(actor=shopper, name="multi")
+print(json.dumps({"deal": deal.public_id, "token": secret}))
+"""
+
+
+def _base_url(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def cluster():
+    database_url = os.environ["DATABASE_URL"]
+    redis_url = os.environ["REDIS_URL"]
+    name = f"groupbuy_multi_{uuid.uuid4().hex[:8]}"
+    admin_url = _base_url(database_url, "postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    redis.Redis.from_url(redis_url).flushdb()
+    with tempfile.TemporaryDirectory(prefix="groupbuy-multi-") as data_dir:
+        deployment = Deployment(
+            Path(data_dir),
+            database_url=_base_url(database_url, name),
+            redis_url=redis_url,
+            extra_env={"GROUPBUY_HUEY_NAME": name},
+        )
+        try:
+            deployment.groupbuy("migrate", "--noinput")
+            seed = json.loads(deployment.run_python(SEED).strip().splitlines()[-1])
+            server_a = deployment.serve(free_port(), with_worker=False)
+            server_b = deployment.serve(free_port(), with_worker=False)
+            deployment.worker()
+            yield deployment, server_a, server_b, seed
+        finally:
+            deployment.stop()
+            print(deployment.logs())  # shown by pytest when the test fails
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _next_progress(socket, *, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError("no deal progress arrived in time")
+        event = json.loads(socket.recv(timeout=remaining))
+        if event.get("type") == "deal.snapshot":  # sent once, on connect
+            return event["deal"]
+        if event.get("type") == "deal.progress":
+            return event
+
+
+def test_join_on_server_a_reaches_a_socket_on_server_b(cluster):
+    # given a shopper watching the deal through server B
+    _deployment, server_a, server_b, seed = cluster
+    ws_url = server_b.replace("http://", "ws://") + f"/ws/deals/{seed['deal']}/"
+    auth = {"Authorization": f"Bearer {seed['token']}"}
+    with connect(ws_url, origin=server_b, open_timeout=10) as socket:
+        snapshot = _next_progress(socket, timeout=10)
+        assert snapshot["units_sold"] == 0
+        assert snapshot["participants"] == 0
+
+        # when someone joins through server A
+        joined = httpx.post(
+            f"{server_a}/api/deals/{seed['deal']}/join",
+            json={"quantity": 2},
+            headers=auth,
+            timeout=10,
+        )
+        assert joined.status_code == 201, joined.text
+
+        # then server B's socket sees the reserved units
+        after_join = _next_progress(socket, timeout=10)
+        assert after_join["units_sold"] == 2
+        assert after_join["participants"] == 0
+
+        # and when they pay, the callback job queued on A runs on the worker
+        intent_id = joined.json()["payment"]["intent_id"]
+        paid = httpx.post(
+            f"{server_a}/api/escrow/intents/{intent_id}/sandbox-pay",
+            json={"outcome": "succeeded"},
+            headers=auth,
+            timeout=10,
+        )
+        assert paid.status_code == 202, paid.text
+        after_payment = _next_progress(socket, timeout=20)
+        assert after_payment["participants"] == 1
+        assert after_payment["current_tier"]["price_fen"] == 1500
