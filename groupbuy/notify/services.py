@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 TITLE_MAX_CHARS = Notification._meta.get_field("title").max_length
 URL_MAX_CHARS = Notification._meta.get_field("url").max_length
+KIND_MAX_CHARS = Notification._meta.get_field("kind").max_length
 
 
 def default_channels(recipient) -> list[str]:
@@ -77,6 +78,12 @@ def notification_enqueue(
     Pass ``title`` and ``body`` as lazy translations (``gettext_lazy``,
     ``format_lazy``) to have them written in the recipient's language.
     """
+    # Callers' programming errors, refused before anything is written (a cut
+    # link would be a broken link).
+    if not kind or len(kind) > KIND_MAX_CHARS:
+        raise ValueError(f"kind must be 1 to {KIND_MAX_CHARS} characters: {kind!r}")
+    if len(url) > URL_MAX_CHARS:
+        raise ValueError(f"url is longer than {URL_MAX_CHARS} characters")
     channel_list = _checked_channels(
         default_channels(recipient) if channels is None else channels
     )
@@ -94,7 +101,7 @@ def notification_enqueue(
                 kind=kind,
                 title=title_text,
                 body=body_text,
-                url=url[:URL_MAX_CHARS],
+                url=url,
                 data=data or {},
                 idempotency_key=idempotency_key or None,
             )

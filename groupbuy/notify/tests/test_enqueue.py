@@ -119,6 +119,20 @@ def test_unknown_channel_is_refused_and_nothing_is_written():
     assert Delivery.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"kind": ""}, "kind must be 1 to 80 characters"),
+        ({"kind": "x" * 81}, "kind must be 1 to 80 characters"),
+        ({"url": "/" + "x" * 500}, "url is longer than 500 characters"),
+    ],
+)
+def test_malformed_kind_or_url_is_refused_and_nothing_is_written(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        enqueue(make_user(), **overrides)
+    assert Notification.objects.count() == 0
+
+
 def test_rolled_back_transaction_sends_nothing(
     django_capture_on_commit_callbacks, pushed
 ):
