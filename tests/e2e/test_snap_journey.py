@@ -1,0 +1,89 @@
+"""Snap to deal in a real browser: photograph a barcode, see its deal, join it.
+
+A phone-sized Chromium signs in, opens /snap/, hands the file input a
+generated photo of a product's barcode (as the camera would), sees the open
+deal in the answer and taps join, landing on the sandbox pay page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from groupbuy.snap.tests.helpers import barcode_jpeg
+
+pytestmark = pytest.mark.browser
+
+SEED = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.catalog.gtin import gtin_check_digit
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.deals.services import deal_create, deal_open
+
+body = "200000099001"
+gtin = body + str(gtin_check_digit(body))
+User.objects.filter(phone="+8613900990011").delete()
+User.objects.create_user(
+    phone="+8613900990011", password="snap-journey-pass", preferred_language="en"
+)
+merchant = Merchant.objects.create(name="扫码超市", name_en="Snap Mart")
+product, _ = Product.objects.get_or_create(
+    gtin=gtin, defaults={"name_zh": "乌龙茶", "name_en": "Oolong tea"}
+)
+now = timezone.now()
+deal = deal_create(
+    actor=None, merchant=merchant, product=product, title="Oolong tea × 6",
+    list_price_fen=5900, tiers=[(2, 4900), (5, 3900)], stock=50,
+    starts_at=now - timedelta(minutes=5), deadline_at=now + timedelta(days=2),
+)
+deal = deal_open(actor=None, deal=deal)
+print(json.dumps({"gtin": gtin, "deal": deal.public_id}))
+"""
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper():
+    """Replace pytest-django's helper of the same name: seeing a fixture called
+    ``live_server`` it would set up a test database, which this journey (its
+    server has its own) does not use, from inside Playwright's event loop."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def seeded(live_server):
+    output = live_server.run_python(SEED)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def test_snap_a_barcode_and_join_its_deal(live_server, page, seeded, tmp_path):
+    # given: a shopper signed in, holding a photo of the product's barcode
+    photo = tmp_path / "barcode.jpg"
+    photo.write_bytes(barcode_jpeg(seeded["gtin"], size=(1280, 960)))
+    page.goto("/login/?next=/snap/")
+    page.fill("input[name=phone]", "13900990011")
+    page.fill("input[name=password]", "snap-journey-pass")
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"/snap/$"))
+
+    # when: they take the photo
+    page.set_input_files("#snap-photo", str(photo))
+
+    # then: the answer names the product and shows its deal with a join button
+    deal = page.locator(f"#snap-deal-{seeded['deal']}")
+    deal.wait_for(state="visible")
+    assert page.locator("#snap-method").get_attribute("data-method") == "barcode"
+    assert page.locator("#snap-preview-box").is_visible()
+    assert "Oolong tea" in page.locator("#snap-product-name").inner_text()
+    assert "Oolong tea × 6" in deal.inner_text()
+
+    # when: they tap join
+    page.click(f"#snap-join-{seeded['deal']}")
+
+    # then: they are on the pay page for their order
+    page.wait_for_url(re.compile(r"/escrow/sandbox/pay/"))
+    assert page.url.startswith(live_server.url)
