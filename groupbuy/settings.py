@@ -90,9 +90,16 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "groupbuy.sqlite3"
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)
-    }
+    # Under ASGI every request may run on another thread, so persistent
+    # per-thread connections pile up until PostgreSQL refuses more; a small
+    # psycopg pool per process keeps the count bounded instead.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("GROUPBUY_DB_POOL_SIZE", "8")),
+            "timeout": 20,
+        }
 else:
     DATABASES = {
         "default": {
