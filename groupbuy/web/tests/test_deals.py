@@ -183,3 +183,14 @@ def test_joining_twice_shows_already_joined(shopper_client, shopper):
     assert response.status_code == 200
     assert "You have already joined this group buy." in response.content.decode()
     assert DealOrder.objects.count() == 1
+
+
+def test_after_cancelling_the_shopper_can_join_again(shopper_client, shopper):
+    deal = make_deal()
+    order = deal_join(actor=shopper, deal=deal, quantity=1)
+    shopper_client.post(reverse("web:order_cancel", args=[order.public_id]))
+    html = shopper_client.get(
+        reverse("web:deal_detail", args=[deal.public_id])
+    ).content.decode()
+    assert 'id="join-form"' in html
+    assert 'id="my-previous-order"' in html
