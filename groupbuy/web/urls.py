@@ -65,6 +65,11 @@ urlpatterns = [
         merchant.merchant_deal_open,
         name="merchant_deal_open",
     ),
+    path(
+        "merchant/<str:merchant_id>/money/",
+        merchant.merchant_money,
+        name="merchant_money",
+    ),
     path("operator/", operator.operator_home, name="operator_home"),
     # The URL carries ?lang=…, so a cached catalog never outlives a language switch.
     path(

@@ -12,8 +12,8 @@ from groupbuy.catalog.tests.factories import (
     make_user,
 )
 from groupbuy.deals.models import Deal
-from groupbuy.deals.services import deal_join
-from groupbuy.deals.tests.factories import make_deal
+from groupbuy.deals.services import deal_close, deal_join, deal_settle
+from groupbuy.deals.tests.factories import join_and_pay, make_deal, pass_deadline
 
 
 def _owner(role=MerchantMembership.Role.OWNER):
@@ -174,3 +174,26 @@ def test_merchant_deal_list_paginates_and_filters(db):
     only_open = client.get(url, {"state": "open"})
     assert len(everything.context["cards"]) == 2
     assert [card.deal.pk for card in only_open.context["cards"]] == [open_deal.pk]
+
+
+def test_merchant_money_shows_what_is_owed_after_a_successful_deal(db):
+    # given: two buyers pay 99.00 each; the deal succeeds and settles
+    merchant, client = _owner()
+    deal = make_deal(merchant=merchant)
+    join_and_pay(deal)
+    join_and_pay(deal)
+    deal_settle(deal=deal_close(deal=pass_deadline(deal)))
+    # when
+    response = client.get(reverse("web:merchant_money", args=[merchant.public_id]))
+    # then: 198.00 less the 3% platform fee
+    assert response.status_code == 200
+    assert 'id="merchant-payable">¥192.06<' in response.content.decode()
+    assert len(response.context["lines"].items) == 2
+
+
+def test_merchant_money_forbidden_for_others(db):
+    merchant = make_merchant()
+    client = Client()
+    client.force_login(make_user())
+    response = client.get(reverse("web:merchant_money", args=[merchant.public_id]))
+    assert response.status_code == 403

@@ -30,6 +30,7 @@ from groupbuy.deals.selectors import (
     order_list_for_deal,
 )
 from groupbuy.deals.services import deal_create, deal_open, deal_update
+from groupbuy.escrow.selectors import merchant_ledger_lines, merchant_payable_fen
 from groupbuy.web.forms import (
     DealForm,
     ListingCreateForm,
@@ -60,6 +61,7 @@ def merchant_dashboard(request: HttpRequest, merchant_id: str) -> HttpResponse:
     context = {"merchant": merchant, "listings": listings, "section": "overview"}
     recent = deal_list_for_merchant(user=request.user, merchant=merchant, page_size=5)
     context["recent_deals"] = [deal_card(deal) for deal in recent.items]
+    context["payable_fen"] = merchant_payable_fen(user=request.user, merchant=merchant)
     return render(request, "web/merchant/dashboard.html", context)
 
 
@@ -312,3 +314,21 @@ def merchant_deal_open(
     else:
         messages.success(request, _("The group buy is open."))
     return redirect("web:merchant_deal_detail", merchant_id, deal_id)
+
+
+# --- Money ----------------------------------------------------------------------
+
+
+@login_required
+@domain_errors_as_http
+def merchant_money(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    context = {
+        "merchant": merchant,
+        "payable_fen": merchant_payable_fen(user=request.user, merchant=merchant),
+        "lines": merchant_ledger_lines(
+            user=request.user, merchant=merchant, page=page_number(request)
+        ),
+        "section": "money",
+    }
+    return render(request, "web/merchant/money.html", context)
