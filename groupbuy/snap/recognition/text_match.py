@@ -39,6 +39,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"\d+(?:\.\d+)?[a-z]*|[^\W\d_]+")
 _SHORTLIST_SIZE = 40
 _MAX_LINES_PER_WINDOW = 4
+_MAX_LINES_WHOLE = 12
 # A token counts as seen when its fuzzy score reaches this (OCR slips a
 # stroke or a letter); it then counts in proportion to that score.
 _FUZZY_TOKEN_CUTOFF = 75
@@ -66,6 +67,7 @@ class _Window:
     compact: str
     words: frozenset[str]
     tokens: tuple[str, ...]
+    token_set: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class _IndexedName:
     text: str
     compact: str
     tokens: tuple[str, ...]
+    token_set: frozenset[str]
 
 
 def normalise(text: str) -> str:
@@ -139,12 +142,14 @@ class ProductNameIndex:
                 normalised_text = normalise(text or "")
                 if not normalised_text:
                     continue
+                name_tokens = tokens(normalised_text)
                 names.append(
                     _IndexedName(
                         product_public_id=product_public_id,
                         text=text,
                         compact=normalised_text.replace(" ", ""),
-                        tokens=tuple(tokens(normalised_text)),
+                        tokens=tuple(name_tokens),
+                        token_set=frozenset(name_tokens),
                     )
                 )
         return cls(names, version)
@@ -163,7 +168,13 @@ class ProductNameIndex:
         best: dict[str, NameMatch] = {}
         for position in self._shortlist(" ".join(normalised_lines)):
             name = self._names[position]
-            score = max(self._score(name, window) for window in windows)
+            # Only windows sharing a token with the name can score well.
+            relevant = [
+                w for w in windows if not name.token_set.isdisjoint(w.token_set)
+            ]
+            if not relevant:
+                continue
+            score = max(self._score(name, window) for window in relevant)
             current = best.get(name.product_public_id)
             if score >= min_score and (current is None or score > current.score):
                 best[name.product_public_id] = NameMatch(
@@ -209,10 +220,12 @@ class ProductNameIndex:
 
 
 def _window(text: str) -> _Window:
+    window_tokens = tokens(text)
     return _Window(
         compact=text.replace(" ", ""),
         words=frozenset(_WORD.findall(_HAN_RUN.sub(" ", text))),
-        tokens=tuple(tokens(text)),
+        tokens=tuple(window_tokens),
+        token_set=frozenset(window_tokens),
     )
 
 
@@ -233,12 +246,14 @@ def _token_presence(token: str, window: _Window) -> float:
 
 
 def _windows(lines: list[str]) -> list[str]:
-    """Return runs of up to four consecutive lines, and last all lines together."""
+    """Return runs of up to four consecutive lines, and a short label whole."""
     windows = [
         " ".join(lines[start : start + size])
         for size in range(1, _MAX_LINES_PER_WINDOW + 1)
         for start in range(len(lines) - size + 1)
     ]
-    if len(lines) > _MAX_LINES_PER_WINDOW:
+    # A label's name is in a few lines; all the text of a photo full of it
+    # (an ingredient list, a shelf) would only join words of different things.
+    if _MAX_LINES_PER_WINDOW < len(lines) <= _MAX_LINES_WHOLE:
         windows.append(" ".join(lines))
     return windows

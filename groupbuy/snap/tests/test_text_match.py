@@ -129,3 +129,21 @@ def test_stays_fast_for_thousands_of_products():
     assert best(matches) == "prod_01238"
     assert build_seconds < 5
     assert match_seconds < 0.2
+
+
+def test_stays_fast_on_a_photo_full_of_text(index):
+    # given sixty lines of an ingredient list around the name
+    filler = [
+        f"配料 {number} 水 天然 矿物质 含量 Water content {number}"
+        for number in range(58)
+    ]
+    lines = [*filler[:30], "可口可乐 零度", "330ml", *filler[30:]]
+
+    # when
+    started = time.perf_counter()
+    matches = index.match(lines)
+    seconds = time.perf_counter() - started
+
+    # then
+    assert best(matches) == "prod_cokezero"
+    assert seconds < 0.5
