@@ -34,6 +34,7 @@ from groupbuy.snap.schemas import (
     SnapPageOut,
 )
 from groupbuy.snap.services import snap_label, snap_photo_delete, snap_submit
+from groupbuy.snap.services.training import classifier_retrain_request
 
 router = Router(tags=["snap"])
 
@@ -127,6 +128,16 @@ def queue_list(request, query: Query[PageQuery]):
         user=request.auth, page=query.page, page_size=query.page_size
     )
     return page_payload(result, [queue_item_payload(snap) for snap in result.items])
+
+
+@router.post("/classifier/retrain", response={202: dict})
+def classifier_retrain(request):
+    """Retrain the category classifier on the catalog's labelled photos (operators).
+
+    Runs in a worker; the operator is notified when the new model is in use.
+    """
+    classifier_retrain_request(actor=request.auth)
+    return Status(202, {"queued": True})
 
 
 # --- One snap -------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 The pipeline (barcode → name by OCR → appearance) is built once per process,
 lazily and under a lock, because two requests may arrive together. Its
-indexes follow the catalog by themselves (see ``groupbuy.snap.indexes``), so
-the pipeline is never rebuilt; requests share it.
+indexes follow the catalog by themselves (see ``groupbuy.snap.indexes``); the
+pipeline is rebuilt only when the category model file changes (an operator had
+it retrained). Requests share it.
 """
 
 from __future__ import annotations
@@ -11,54 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 
-from groupbuy.snap.indexes import NameIndexProvider, ReferenceIndexStore
-from groupbuy.snap.recognition.base import (
-    Candidate,
-    RecognitionContext,
-    SnapImage,
+from groupbuy.snap.indexes import (
+    ClassifierStore,
+    NameIndexProvider,
+    ReferenceIndexStore,
 )
+from groupbuy.snap.recognition.base import SnapImage
 
 logger = logging.getLogger(__name__)
-
-# An appearance match names a product; its category is worth offering on its
-# own only when the product match is this unsure.
-CATEGORY_FROM_PRODUCT_BELOW = 0.5
-
-
-class ReferenceStage:
-    """Appearance: match the photo's local features against reference images."""
-
-    name = "appearance"
-
-    def __init__(self, references: ReferenceIndexStore, *, skip_above: float = 0.9):
-        self.references = references
-        self.skip_above = skip_above
-
-    def run(self, image: SnapImage, context: RecognitionContext) -> list[Candidate]:
-        if context.best_confidence() >= self.skip_above:
-            return []
-        index = self.references()
-        if len(index) == 0:
-            return []
-        candidates = []
-        for found in index.match(image.rgb):
-            detail = {"inliers": found.inliers, "matches": found.matches}
-            candidates.append(
-                Candidate(
-                    "product", found.product_id, found.confidence, "appearance", detail
-                )
-            )
-            if found.category and found.confidence < CATEGORY_FROM_PRODUCT_BELOW:
-                candidates.append(
-                    Candidate(
-                        "category",
-                        found.category,
-                        found.confidence,
-                        "appearance",
-                        detail,
-                    )
-                )
-        return candidates
 
 
 class Recogniser:
@@ -67,31 +28,36 @@ class Recogniser:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pipeline = None
+        self._classifier_version = None
         self.names = NameIndexProvider()
         self.references = ReferenceIndexStore()
+        self.classifiers = ClassifierStore()
 
     def recognise(self, image: SnapImage):
         """Return the pipeline result: candidates, OCR lines and timings."""
         return self.pipeline().run(image)
 
     def pipeline(self):
-        if self._pipeline is None:
+        classifier, version = self.classifiers.current()
+        if self._pipeline is None or version != self._classifier_version:
             with self._lock:
-                if self._pipeline is None:
-                    self._pipeline = self._build()
+                if self._pipeline is None or version != self._classifier_version:
+                    self._pipeline = self._build(classifier)
+                    self._classifier_version = version
         return self._pipeline
 
-    def _build(self):
+    def _build(self, classifier):
+        from groupbuy.snap.recognition.appearance import AppearanceStage
         from groupbuy.snap.recognition.pipeline import build_pipeline
 
-        return build_pipeline(
-            self.names, appearance_stage=ReferenceStage(self.references)
-        )
+        appearance = AppearanceStage(self.references, classifier)
+        return build_pipeline(self.names, appearance_stage=appearance)
 
     def invalidate(self) -> None:
         """Make the next recognition check the catalog again."""
         self.names.invalidate()
         self.references.invalidate()
+        self.classifiers.invalidate()
 
     def warm_up(self) -> None:
         """Load models and indexes now rather than on the first photo."""

@@ -26,6 +26,7 @@ from groupbuy.snap.forms import (
 from groupbuy.snap.models import DemandSignal
 from groupbuy.snap.presenters import launch_prefill, queue_item_payload, sparkline
 from groupbuy.snap.services import snap_label
+from groupbuy.snap.services.training import classifier_retrain_request
 
 FRAGMENT_ROWS = 5
 PRODUCT_SEARCH_LIMIT = 8
@@ -205,3 +206,19 @@ def product_search(request: HttpRequest) -> HttpResponse:
         "snap/operator/_product_choices.html",
         {"products": products, "query": query, "snap_id": request.GET.get("snap", "")},
     )
+
+
+@operator_required
+@require_POST
+def classifier_retrain(request: HttpRequest) -> HttpResponse:
+    """Queue retraining of the category model from the catalog's photos."""
+    try:
+        classifier_retrain_request(actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Retraining has started; you will be notified when the model is in use."),
+        )
+    return redirect("snap:operator_queue")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from groupbuy.snap.services.retention import snap_photos_purge
 
@@ -19,3 +19,14 @@ def snap_photos_purge_daily() -> int:
     if purged:
         logger.info("snap: deleted %d photos past their retention period", purged)
     return purged
+
+
+@db_task()
+def snap_classifier_retrain(operator_id: int | None = None) -> dict:
+    """Retrain the category classifier from the catalog's labelled photos."""
+    from django.contrib.auth import get_user_model
+
+    from groupbuy.snap.services.training import classifier_retrain
+
+    operator = get_user_model().objects.filter(pk=operator_id).first()
+    return classifier_retrain(requested_by=operator)

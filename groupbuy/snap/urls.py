@@ -25,6 +25,11 @@ urlpatterns = [
         name="operator_label",
     ),
     path(
+        "operator/classifier/retrain/",
+        operator_views.classifier_retrain,
+        name="operator_classifier_retrain",
+    ),
+    path(
         "operator/products/",
         operator_views.product_search,
         name="operator_product_search",

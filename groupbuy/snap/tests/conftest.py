@@ -20,3 +20,35 @@ def fresh_recogniser():
     get_recogniser().invalidate()
     yield
     get_recogniser().invalidate()
+
+
+@pytest.fixture
+def snap_data_dir(settings, tmp_path):
+    """Keep this test's models and indexes out of the shared data directory."""
+    settings.DATA_DIR = tmp_path / "data"
+    return settings.DATA_DIR
+
+
+@pytest.fixture
+def small_encoder(monkeypatch):
+    """Stand in for the shipped model's encoder with one fitted on test photos,
+    so retraining works whether or not the shipped model is present."""
+    from types import SimpleNamespace
+
+    from groupbuy.snap.recognition import classifier
+    from groupbuy.snap.recognition.category_encoder import (
+        CategoryEncoder,
+        EncoderSettings,
+    )
+    from groupbuy.snap.recognition.image import load_snap_image
+    from groupbuy.snap.tests.helpers import blank_jpeg, textured_jpeg
+
+    photos = [load_snap_image(textured_jpeg(seed=seed)).rgb for seed in range(3)]
+    photos.append(load_snap_image(blank_jpeg()).rgb)
+    encoder = CategoryEncoder.fit(
+        photos, EncoderSettings(pca_components=16, vocabulary_size=8), seed=0
+    )
+    monkeypatch.setattr(
+        classifier, "load_default_classifier", lambda: SimpleNamespace(encoder=encoder)
+    )
+    return encoder

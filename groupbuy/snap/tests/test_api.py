@@ -116,7 +116,7 @@ def test_an_anonymous_snap_is_not_counted_as_demand():
 def test_a_signed_in_snap_of_a_product_without_a_deal_counts_as_demand():
     # given
     product = make_product()
-    shopper = make_user()
+    shopper = make_user(preferred_language="en")
     demand_record(actor=make_user(), product=product)
     # when
     response = post_photo(signed_in(shopper), barcode_jpeg(product.gtin))
@@ -176,7 +176,7 @@ def test_a_photo_of_nothing_answers_200_with_a_hint(media_root):
     # given
     make_product()
     # when
-    response = post_photo(signed_in(make_user()), blank_jpeg())
+    response = post_photo(signed_in(make_user(preferred_language="en")), blank_jpeg())
     # then
     assert response.status_code == 200
     answer = response.json()

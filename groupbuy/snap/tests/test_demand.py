@@ -415,3 +415,36 @@ def test_after_a_deal_ends_a_new_counter_starts():
     assert outcome.signal.fulfilled_at is None
     assert outcome.count == 0
     assert outcome.is_new_requester is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_snaps_passing_the_threshold_alert_operators_once(settings):
+    skip_without_concurrent_database()
+    # given: one more person will pass the threshold, and several snap at once
+    settings.GROUPBUY_DEMAND_THRESHOLD = 2
+    operator = make_operator()
+    product = make_product()
+    demand_record(actor=make_user(), product=product)
+    shoppers = [make_user() for _ in range(4)]
+    barrier = threading.Barrier(len(shoppers))
+    errors = []
+
+    def snap(person):
+        try:
+            barrier.wait()
+            demand_record(actor=person, product=product)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=snap, args=(s,)) for s in shoppers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert errors == []
+    assert DemandSignal.objects.get().count == 4
+    assert _threshold_notifications().filter(recipient=operator).count() == 1

@@ -406,3 +406,32 @@ def test_labelling_from_the_queue_with_a_new_product():
     snap.refresh_from_db()
     assert snap.product.name_en == "Bamboo basket"
     assert snap.status == Snap.Status.LABELLED
+
+
+def test_a_chinese_speaking_shopper_reads_the_answer_in_chinese():
+    # when
+    response = snap_page_post(
+        signed_in(make_user(preferred_language="zh-hans")), blank_jpeg(), **XHR
+    )
+    # then
+    assert "无法识别" in response.content.decode()
+
+
+def test_the_admin_shows_snaps_and_demand():
+    # given
+    product = make_product()
+    demand_record(actor=make_user(), product=product)
+    snap_page_post(signed_in(make_user()), blank_jpeg(), **XHR)
+    admin = signed_in(make_operator(is_superuser=True))
+    signal = DemandSignal.objects.get()
+    snap = Snap.objects.get()
+    # when
+    pages = [
+        admin.get("/admin/snap/snap/"),
+        admin.get(f"/admin/snap/snap/{snap.pk}/change/"),
+        admin.get("/admin/snap/demandsignal/"),
+        admin.get(f"/admin/snap/demandsignal/{signal.pk}/change/"),
+    ]
+    # then
+    assert [page.status_code for page in pages] == [200, 200, 200, 200]
+    assert snap.photo.url in pages[1].content.decode()
