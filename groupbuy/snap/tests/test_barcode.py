@@ -29,6 +29,14 @@ def snap_candidates(rgb: np.ndarray) -> list[Candidate]:
     return BarcodeStage().run(SnapImage(rgb=rgb), RecognitionContext())
 
 
+def small_code_in_big_photo() -> SnapImage:
+    """Return a 2400×1800 upload whose EAN-13 has bars one pixel wide."""
+    scene = np.full((1800, 2400, 3), 200, dtype=np.uint8)
+    code = imaging.barcode_image("4006381333931", FORMAT.EAN13, scale=1)
+    photo = imaging.place(scene, code, (900, 700))
+    return load_snap_image(imaging.encode(photo, "PNG"))
+
+
 @pytest.mark.parametrize(
     ("text", "barcode_format", "gtin"),
     [
@@ -88,11 +96,7 @@ def test_retries_find_a_tilted_code_the_plain_call_misses():
 def test_reads_a_small_code_in_a_big_photo_from_the_detail_copy():
     # given a 2400×1800 photo (downscaled to 1600 for work) with a code whose
     # bars are one pixel wide: unreadable at working size
-    scene = np.full((1800, 2400, 3), 200, dtype=np.uint8)
-    photo = imaging.place(
-        scene, imaging.barcode_image("4006381333931", FORMAT.EAN13, scale=1), (900, 700)
-    )
-    snap = load_snap_image(imaging.encode(photo, "PNG"))
+    snap = small_code_in_big_photo()
     assert snap.size == (1600, 1200)
 
     # when
@@ -102,6 +106,19 @@ def test_reads_a_small_code_in_a_big_photo_from_the_detail_copy():
     assert [(c.value, c.detail["attempt"]) for c in candidates] == [
         ("04006381333931", "detail")
     ]
+
+
+def test_the_plain_calls_run_even_when_the_budget_is_spent():
+    # given no time at all for retries
+    reader = BarcodeReader(time_budget_ms=0)
+    snap = small_code_in_big_photo()
+    tilted = SnapImage(
+        rgb=imaging.barcode_photo("4006381333931", FORMAT.EAN13, angle=45)
+    )
+
+    # when / then the detail copy is still read, the retries are not
+    assert [r.attempt for r in reader.read(snap)] == ["detail"]
+    assert reader.read(tilted) == []
 
 
 @pytest.mark.parametrize(
