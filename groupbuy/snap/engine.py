@@ -12,11 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from groupbuy.snap.indexes import (
-    ClassifierStore,
-    NameIndexProvider,
-    ReferenceIndexStore,
-)
+from groupbuy.snap.classifier_store import ClassifierStore
+from groupbuy.snap.indexes import NameIndexProvider, ReferenceIndexStore
 from groupbuy.snap.recognition.base import SnapImage
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,6 @@ from django.db.models import Count, Max
 from groupbuy.catalog.models import Product, ProductAlias, ProductImage
 from groupbuy.catalog.selectors import product_name_entries, reference_images
 from groupbuy.core.models import AuditEntry
-from groupbuy.snap.recognition import classifier as classifier_module
 from groupbuy.snap.recognition.image import SnapImageError, load_snap_image
 from groupbuy.snap.recognition.reference_index import ReferenceImageIndex
 from groupbuy.snap.recognition.text_match import ProductNameIndex
@@ -221,68 +220,3 @@ class ReferenceIndexStore(_Refreshing):
             self._index.save(self.path)
         except OSError as error:
             logger.warning("snap: could not save %s: %s", self.path, error)
-
-
-CATALOG_CLASSIFIER_FILE = "category_classifier.npz"
-
-
-def catalog_classifier_path() -> Path:
-    return Path(settings.DATA_DIR) / "snap" / CATALOG_CLASSIFIER_FILE
-
-
-class ClassifierStore:
-    """The category classifier: the one trained on this catalog's photos when an
-    operator has asked for it, else the shipped grocery model, else none.
-
-    ``version`` changes when the file in use changes, so the engine rebuilds
-    its pipeline after a retraining (in any process sharing the data dir).
-    """
-
-    def __init__(
-        self, path: Path | None = None, interval_s: float = CHECK_INTERVAL_S
-    ) -> None:
-        self._path = path
-        self.interval_s = interval_s
-        self._lock = threading.Lock()
-        self._checked_at = 0.0
-        self._loaded_version = None
-        self._classifier = None
-
-    @property
-    def path(self) -> Path:
-        return self._path or catalog_classifier_path()
-
-    def current(self):
-        """Return (classifier or None, version)."""
-        if time.monotonic() - self._checked_at < self.interval_s:
-            return self._classifier, self._loaded_version
-        with self._lock:
-            version = self._file_version()
-            if version != self._loaded_version:
-                self._classifier = self._load(version)
-                self._loaded_version = version
-            self._checked_at = time.monotonic()
-            return self._classifier, self._loaded_version
-
-    def invalidate(self) -> None:
-        self._checked_at = 0.0
-
-    def _file_version(self):
-        for path in (self.path, classifier_module.DEFAULT_MODEL_PATH):
-            try:
-                return (str(path), path.stat().st_mtime_ns)
-            except OSError:
-                continue
-        return None
-
-    def _load(self, version):
-        if version is None:
-            return None
-        path = Path(version[0])
-        try:
-            if path == classifier_module.DEFAULT_MODEL_PATH:
-                return classifier_module.load_default_classifier()
-            return classifier_module.CategoryClassifier.load(path)
-        except (OSError, ValueError, KeyError) as error:
-            logger.warning("snap: category model %s unusable: %s", path, error)
-            return None

@@ -3,8 +3,8 @@
 Reference images (operators' labels among them) are labelled with their
 product's category slug, and the category tree gives the parents, so a photo
 that is surely "fruit" but not surely which fruit still says "fruit". The model
-is saved under ``settings.DATA_DIR / "snap"``; every server process picks it up
-on its next snap (see ``groupbuy.snap.indexes.ClassifierStore``).
+is published to the file storage, where every server process finds it (see
+``groupbuy.snap.classifier_store``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from groupbuy.catalog.selectors import reference_images
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.services import notification_enqueue
+from groupbuy.snap.classifier_store import catalog_model_publish
 from groupbuy.snap.errors import SnapError
-from groupbuy.snap.indexes import catalog_classifier_path
 from groupbuy.snap.permissions import require_operator
 from groupbuy.snap.recognition.image import SnapImageError, load_snap_image
 
@@ -97,9 +97,7 @@ def classifier_retrain(*, requested_by=None) -> dict:
         logger.warning("snap: category model not retrained: %s", error)
         _tell(requested_by, is_done=False, detail=str(error))
         return {"trained": False, "error": str(error)}
-    path = catalog_classifier_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
+    catalog_model_publish(model)
     summary = {
         "trained": True,
         "photos": model.metadata.get("training_samples", len(images)),

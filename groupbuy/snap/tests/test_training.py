@@ -16,9 +16,9 @@ from groupbuy.catalog.tests.factories import (
 )
 from groupbuy.core.models import AuditEntry
 from groupbuy.notify.models import Notification
+from groupbuy.snap.classifier_store import STORAGE_NAME
 from groupbuy.snap.engine import Recogniser
 from groupbuy.snap.errors import SnapError
-from groupbuy.snap.indexes import catalog_classifier_path
 from groupbuy.snap.models import DemandSignal
 from groupbuy.snap.recognition.base import Candidate, RecognitionContext
 from groupbuy.snap.services import snap_submit
@@ -73,7 +73,7 @@ def test_retraining_saves_a_model_the_engine_then_uses(
     with django_capture_on_commit_callbacks(execute=True):
         classifier_retrain_request(actor=operator)
     # then
-    assert catalog_classifier_path().exists()
+    assert (media_root / STORAGE_NAME).exists()
     recogniser.classifiers.invalidate()
     model, version = recogniser.classifiers.current()
     assert version != version_before
