@@ -35,6 +35,7 @@ from groupbuy.snap.schemas import (
 )
 from groupbuy.snap.services import snap_label, snap_photo_delete, snap_submit
 from groupbuy.snap.services.training import classifier_retrain_request
+from groupbuy.snap.throttle import snap_rate_check
 
 router = Router(tags=["snap"])
 
@@ -75,7 +76,8 @@ def snap_create(request, photo: File[UploadedFile | None] = None):
 
     A photo with nothing recognisable still answers 200, with
     ``recognised: false`` and a hint. Refused photos answer 413 (too large),
-    415 (not a JPEG, PNG or WebP still photo) or 422 (damaged).
+    415 (not a JPEG, PNG or WebP still photo) or 422 (damaged); too many snaps
+    in a minute answer 429.
     """
     if photo is None:
         raise SnapError(
@@ -84,6 +86,7 @@ def snap_create(request, photo: File[UploadedFile | None] = None):
             status=422,
             fields={"photo": [_("This field is required.")]},
         )
+    snap_rate_check(request)
     user = caller(request)
     outcome = snap_submit(actor=user, upload=photo)
     return answers.answer_for_outcome(outcome, user=user)

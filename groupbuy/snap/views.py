@@ -20,6 +20,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.snap import answers, selectors
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.services import snap_alternative_choose, snap_submit
+from groupbuy.snap.throttle import snap_rate_check
 
 # Multipart framing around the photo: boundaries, part headers, the CSRF field.
 MULTIPART_OVERHEAD_BYTES = 16 * 1024
@@ -79,6 +80,10 @@ def snap_page(request: HttpRequest) -> HttpResponse:
     refused = _csrf_refusal(request)
     if refused is not None:
         return refused
+    try:
+        snap_rate_check(request)
+    except SnapError as error:
+        return _refusal(request, error)
     photo = request.FILES.get("photo")
     if photo is None:
         return _refusal(

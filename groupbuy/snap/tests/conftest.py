@@ -5,6 +5,15 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _snap_rate_limits_reset():
+    """Start every test with fresh snap rate-limit windows."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Store uploads in a directory of this test's own."""

@@ -434,3 +434,16 @@ def test_launch_prefill_carries_the_demand():
     assert body["demand"]["requesters"] == 2
     assert body["suggested_min_participants"] == 2
     assert body["title"] == f"Group buy: {product.name_en}"
+
+
+def test_too_many_snaps_in_a_minute_are_refused(settings):
+    # given
+    settings.GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE = 2
+    client = Client()
+    # when
+    statuses = [post_photo(client, blank_jpeg()).status_code for _ in range(3)]
+    signed = post_photo(signed_in(make_user()), blank_jpeg())
+    # then
+    assert statuses == [200, 200, 429]
+    assert signed.status_code == 200
+    assert Snap.objects.count() == 3
