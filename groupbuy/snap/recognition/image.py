@@ -29,7 +29,8 @@ WORKING_LONG_SIDE = 1600
 DETAIL_LONG_SIDE = 3200
 
 # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that; make the
-# warning an error so a bomb never gets as far as a decode.
+# warning an error so a bomb never gets as far as a decode. Both settings are
+# process-wide, so they guard every other Pillow decode in the server too.
 Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
 warnings.simplefilter("error", Image.DecompressionBombWarning)
 
@@ -88,6 +89,8 @@ def load_snap_image(
 
     ``upload`` is the raw bytes or any binary file-like object (a Django
     ``UploadedFile`` works); at most ``max_bytes + 1`` bytes are ever read.
+    A ``max_pixels`` above ``DEFAULT_MAX_PIXELS`` also needs
+    ``PIL.Image.MAX_IMAGE_PIXELS`` raised to match.
     """
     data = _read_bounded(upload, max_bytes)
     image_format = sniff_format(data)
@@ -115,17 +118,20 @@ def sniff_format(data: bytes) -> str | None:
 
 
 def _read_bounded(upload: bytes | BinaryIO, max_bytes: int) -> bytes:
+    too_large = _error("too_large", mb=max(1, max_bytes // (1024 * 1024)))
     if isinstance(upload, (bytes, bytearray, memoryview)):
+        if len(upload) > max_bytes:
+            raise too_large
         data = bytes(upload)
     else:
         declared_size = getattr(upload, "size", None)
         if isinstance(declared_size, int) and declared_size > max_bytes:
-            raise _error("too_large", mb=max(1, max_bytes // (1024 * 1024)))
+            raise too_large
         data = upload.read(max_bytes + 1)
     if not data:
         raise _error("empty")
     if len(data) > max_bytes:
-        raise _error("too_large", mb=max(1, max_bytes // (1024 * 1024)))
+        raise too_large
     return data
 
 

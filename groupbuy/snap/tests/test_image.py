@@ -224,3 +224,10 @@ def test_scales_sixteen_bit_greyscale():
 
     # then
     assert tuple(snap.rgb[0, 0]) == (128, 128, 128)
+
+
+def test_refuses_too_large_bytes():
+    error, seconds = refused(b"\xff\xd8\xff" + bytes(30 * MB))
+
+    assert error.code == "too_large"
+    assert seconds < 1
