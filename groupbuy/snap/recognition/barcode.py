@@ -63,7 +63,8 @@ class BarcodeReading:
 
     @property
     def is_retried(self) -> bool:
-        return self.attempt != "plain"
+        """Whether a retouched picture, not the library's plain call, gave it."""
+        return self.attempt not in _ALWAYS_TRIED
 
 
 @dataclass(frozen=True)

@@ -103,8 +103,8 @@ def test_reads_a_small_code_in_a_big_photo_from_the_detail_copy():
     candidates = BarcodeStage().run(snap, RecognitionContext())
 
     # then
-    assert [(c.value, c.detail["attempt"]) for c in candidates] == [
-        ("04006381333931", "detail")
+    assert [(c.value, c.detail["attempt"], c.confidence) for c in candidates] == [
+        ("04006381333931", "detail", CONFIDENCE_DIRECT)
     ]
 
 
