@@ -122,6 +122,9 @@ def test_refuses_too_large_stream_reading_only_one_byte_past_the_limit():
     assert upload.tell() == 2 * MB + 1
 
 
+# As in production, where image.py turns Pillow's warning into an error
+# (pytest resets warning filters around each test).
+@pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
 def test_refuses_a_decompression_bomb_quickly():
     # given a real 50-megapixel PNG of ~50 kB
     bomb = imaging.png_bomb(7100, 7100)
