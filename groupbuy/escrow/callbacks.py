@@ -47,7 +47,7 @@ def payment_event_apply(*, provider_name: str, event: PaymentEvent) -> str:
     """Apply one verified event; return an Outcome value or ``"duplicate"``."""
     with transaction.atomic():
         intent = (
-            PaymentIntent.objects.select_for_update()
+            PaymentIntent.objects.select_for_update(of=("self",))
             .select_related("payer")
             .filter(public_id=event.intent_id, provider=provider_name)
             .first()

@@ -135,7 +135,7 @@ def payment_intents_lock(*, intent_ids: Iterable[int]) -> dict[int, PaymentInten
     locking their own rows, keeping one lock order across apps.
     """
     locked = (
-        PaymentIntent.objects.select_for_update()
+        PaymentIntent.objects.select_for_update(of=("self",))
         .select_related("payer")
         .filter(pk__in=list(intent_ids))
         .order_by("pk")

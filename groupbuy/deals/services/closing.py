@@ -58,7 +58,9 @@ def _lock_live_orders(deal: Deal, statuses) -> tuple[dict, list[DealOrder]]:
         intent_ids=live.values_list("payment_intent_id", flat=True)
     )
     orders = list(
-        live.select_for_update().select_related("shopper", "deal").order_by("pk")
+        live.select_for_update(of=("self",))
+        .select_related("shopper", "deal")
+        .order_by("pk")
     )
     return intents, orders
 

@@ -44,7 +44,11 @@ def check_is_operator(*, actor) -> None:
 
 def lock_deal(deal: Deal) -> Deal:
     """Return a fresh copy of ``deal``, locked until the transaction ends."""
-    return Deal.objects.select_for_update().select_related("merchant").get(pk=deal.pk)
+    return (
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("merchant")
+        .get(pk=deal.pk)
+    )
 
 
 def release_stock(*, deal: Deal, quantity: int) -> None:

@@ -233,7 +233,9 @@ def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder
         order.payment_intent_id
     ]
     order = (
-        DealOrder.objects.select_for_update().select_related("shopper").get(pk=order.pk)
+        DealOrder.objects.select_for_update(of=("self",))
+        .select_related("shopper")
+        .get(pk=order.pk)
     )
     if not order.is_active:
         return order

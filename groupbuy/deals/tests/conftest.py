@@ -11,3 +11,38 @@ def pushes(monkeypatch):
         common, "publish_to_deal", lambda deal_id, event: sent.append((deal_id, event))
     )
     return sent
+
+
+@pytest.fixture
+def file_database(tmp_path):
+    """Run the test on a fresh SQLite *file*, as production does.
+
+    pytest-django's SQLite test database lives in shared-cache memory, where a
+    second writer is refused at once ("database table is locked") instead of
+    queueing on the busy timeout behind BEGIN IMMEDIATE. Races are only
+    meaningful on a file (WAL), so this copies the test schema into one and
+    points every thread's "default" connection at it. On PostgreSQL it does
+    nothing. Use with ``@pytest.mark.django_db(transaction=True)``.
+    """
+    import sqlite3
+
+    from django.db import connections
+
+    original = connections["default"]
+    if original.vendor != "sqlite":
+        yield
+        return
+    original_settings = connections.settings["default"]
+    file_settings = {**original_settings, "NAME": str(tmp_path / "race.sqlite3")}
+    original.ensure_connection()
+    target = sqlite3.connect(file_settings["NAME"])
+    original.connection.backup(target)
+    target.close()
+    connections.settings["default"] = file_settings
+    connections["default"] = original.__class__(file_settings, "default")
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = original
+        connections.settings["default"] = original_settings

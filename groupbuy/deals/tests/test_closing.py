@@ -40,7 +40,10 @@ def test_success_charges_the_tier_reached_refunds_the_rest_and_pays_the_merchant
 ):
     # given ≥2 buyers 99.00, ≥4 buyers 89.00; four paid orders, one unpaid
     deal = make_deal(stock=20)
-    paid = [join_and_pay(deal, quantity=q) for q in (1, 1, 2, 3)]
+    paid = [
+        join_and_pay(deal, quantity=q, shopper=make_user(preferred_language="en"))
+        for q in (1, 1, 2, 3)
+    ]
     unpaid = deal_join(actor=make_user(), deal=deal, quantity=1)
     confirmed = []
     order_confirmed.connect(
@@ -85,7 +88,7 @@ def test_too_few_buyers_fails_the_deal_and_refunds_everyone(
 ):
     # given one paid buyer where two are needed, and one unpaid order
     deal = make_deal()
-    only = join_and_pay(deal, quantity=2)
+    only = join_and_pay(deal, quantity=2, shopper=make_user(preferred_language="en"))
     unpaid = deal_join(actor=make_user(), deal=deal, quantity=1)
     pass_deadline(deal)
     # when

@@ -18,7 +18,7 @@ def _logged_in(user) -> Client:
 
 
 def test_pay_page_shows_the_amount_purpose_and_both_buttons():
-    payer = make_user()
+    payer = make_user(preferred_language="en")
     intent = make_intent(payer=payer, amount_fen=123_456, return_url="/orders/o/")
     response = _logged_in(payer).get(f"/escrow/sandbox/pay/{intent.public_id}/")
     html = response.content.decode()
@@ -46,7 +46,7 @@ def test_pay_click_redirects_to_the_return_url_and_the_callback_lands(
 
 
 def test_second_pay_click_shows_a_409_page_and_sends_nothing():
-    payer = make_user()
+    payer = make_user(preferred_language="en")
     intent = make_intent(payer=payer)
     client = _logged_in(payer)
     client.post(f"/escrow/sandbox/pay/{intent.public_id}/", {"action": "pay"})

@@ -1,0 +1,309 @@
+"""Money is never lost or created, whatever happens in whatever order.
+
+A hypothesis state machine drives random sequences of joins, payments through
+the sandbox gateway (sometimes sending its callback twice), declines, late and
+out-of-order callbacks, replays of old callbacks, cancellations, expiry of
+unpaid orders, closing (at the deadline, early, or by the sweep) and direct
+refunds of a standalone payment, and after every step checks:
+
+- every ledger transaction sums to zero, and the balances add up to zero;
+- no balance but the external account's is negative; gateway clearing is 0;
+- for each shopper, paid in == held + spent + refunded, and what the ledger
+  holds for them is exactly what their payments still have in escrow;
+- a deal's reserved units are its live orders' units, never above its stock;
+- a paid or confirmed order's payment succeeded.
+
+Each example runs in a savepoint that is rolled back, so examples start clean.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.db.models import Sum
+from django.test import TestCase
+from django.utils import timezone
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    multiple,
+    rule,
+    run_state_machine_as_test,
+)
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import (
+    deal_close,
+    deal_join,
+    deal_order_cancel,
+    deal_orders_expire_unpaid,
+    deals_close_due,
+)
+from groupbuy.deals.tests.factories import make_deal, make_merchant, make_user
+from groupbuy.escrow.models import (
+    LedgerAccount,
+    LedgerEntry,
+    PaymentIntent,
+    ProviderEvent,
+)
+from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
+from groupbuy.escrow.services import (
+    payment_intent_create,
+    payment_refund,
+    sandbox_payment_submit,
+)
+from groupbuy.escrow.tests.factories import apply_event, event_for
+
+Status = DealOrder.Status
+
+
+def on_commit_effects():
+    """Run what services queue after commit (jobs, settlement) at the step's end."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+class MoneyMachine(RuleBasedStateMachine):
+    orders = Bundle("orders")
+    deposits = Bundle("deposits")
+    delivered = Bundle("delivered")
+
+    def __init__(self):
+        super().__init__()
+        self.savepoint = transaction.atomic()
+        self.savepoint.__enter__()
+        self.shoppers = [make_user() for _ in range(3)]
+        merchant = make_merchant()
+        self.deals = [
+            make_deal(merchant=merchant, stock=4, tiers=[(1, 900), (2, 800)]),
+            make_deal(merchant=merchant, stock=5, tiers=[(2, 1_000), (3, 700)]),
+        ]
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.savepoint.__exit__(None, None, None)
+
+    # --- rules ---------------------------------------------------------------
+
+    @initialize(target=orders, quantity=st.integers(1, 2))
+    def a_first_buyer_pays(self, quantity):
+        # So that closing deal 0 can succeed even in short runs.
+        order = deal_join(actor=self.shoppers[0], deal=self.deals[0], quantity=quantity)
+        self._pay(order, copies=1, outcome="succeeded")
+        return order
+
+    @rule(
+        target=orders,
+        shopper=st.integers(0, 2),
+        deal=st.integers(0, 1),
+        quantity=st.integers(0, 3),
+        and_pay=st.booleans(),
+    )
+    def join(self, shopper, deal, quantity, and_pay):
+        try:
+            with on_commit_effects():
+                order = deal_join(
+                    actor=self.shoppers[shopper],
+                    deal=self.deals[deal],
+                    quantity=quantity,
+                )
+        except DomainError as refusal:
+            assert refusal.status in (400, 409), refusal.as_dict()
+            event(f"join: {refusal.code}")
+            return multiple()
+        event("join: ok")
+        if and_pay:
+            self._pay(order, copies=1, outcome="succeeded")
+        return order
+
+    @rule(target=delivered, order=orders, copies=st.integers(1, 2))
+    def pay_on_the_gateway(self, order, copies):
+        return self._pay(order, copies=copies, outcome="succeeded")
+
+    @rule(target=delivered, order=orders)
+    def decline_on_the_gateway(self, order):
+        return self._pay(order, copies=1, outcome="failed")
+
+    def _pay(self, order, *, copies, outcome):
+        intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
+        try:
+            with on_commit_effects():
+                sandbox_payment_submit(
+                    actor=order.shopper,
+                    intent=intent,
+                    outcome=outcome,
+                    callback_copies=copies,
+                )
+        except DomainError as refusal:
+            assert refusal.code in (
+                "already_paid",
+                "payment_cancelled",
+                "payment_failed",
+            )
+            event(f"{outcome}: {refusal.code}")
+            return multiple()
+        received = ProviderEvent.objects.filter(intent=intent).latest("id")
+        event(f"{outcome}: {received.outcome}")
+        return received.payload
+
+    @rule(target=delivered, order=orders, succeeded=st.booleans())
+    def late_callback(self, order, succeeded):
+        intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
+        payload = event_for(
+            intent, event_type=PAYMENT_SUCCEEDED if succeeded else PAYMENT_FAILED
+        )
+        with on_commit_effects():
+            event(f"late callback: {apply_event(payload)}")
+        return payload
+
+    @rule(payload=delivered)
+    def replay_a_callback(self, payload):
+        with on_commit_effects():
+            event(f"replayed callback: {apply_event(payload)}")
+
+    @rule(order=orders)
+    def cancel(self, order):
+        try:
+            with on_commit_effects():
+                deal_order_cancel(actor=order.shopper, order=order)
+        except DomainError as refusal:
+            assert refusal.code in ("deal_closed", "deadline_passed")
+
+    @rule()
+    def expire_unpaid_orders(self):
+        later = timezone.now() + timedelta(hours=1)
+        with on_commit_effects():
+            deal_orders_expire_unpaid(now=later)
+
+    @rule(deal=st.integers(0, 1), early=st.booleans())
+    def close(self, deal, early):
+        target = self.deals[deal]
+        if not early:
+            now = timezone.now()
+            Deal.objects.filter(pk=target.pk, state=Deal.State.OPEN).update(
+                starts_at=now - timedelta(days=2),
+                deadline_at=now - timedelta(seconds=1),
+            )
+        with on_commit_effects():
+            closed = deal_close(deal=target, force=early)
+        closed.refresh_from_db()
+        event(f"close: {closed.state}")
+
+    @rule()
+    def sweep(self):
+        with on_commit_effects():
+            deals_close_due()
+
+    @rule(target=deposits, shopper=st.integers(0, 2), amount=st.integers(1, 5_000))
+    def pay_a_deposit(self, shopper, amount):
+        payer = self.shoppers[shopper]
+        intent = payment_intent_create(
+            actor=payer,
+            payer=payer,
+            amount_fen=amount,
+            purpose="test.deposit",
+            reference=f"dep_{amount}",
+            description="deposit",
+        )
+        apply_event(event_for(intent))
+        return intent
+
+    @rule(deposit=deposits, amount=st.integers(-5, 6_000), key=st.integers(0, 3))
+    def refund_a_deposit(self, deposit, amount, key):
+        try:
+            payment_refund(
+                actor=None,
+                intent=deposit,
+                amount_fen=amount,
+                idempotency_key=f"{deposit.public_id}:{key}:{amount}",
+            )
+        except DomainError as refusal:
+            assert refusal.code in ("invalid_amount", "refund_too_large")
+
+    # --- invariants -----------------------------------------------------------
+
+    @invariant()
+    def ledger_transactions_balance(self):
+        unbalanced = (
+            LedgerEntry.objects.values("transaction_id")
+            .annotate(total=Sum("amount_fen"))
+            .exclude(total=0)
+        )
+        assert list(unbalanced) == []
+        drifted = LedgerAccount.objects.annotate(
+            entries_total=Sum("entries__amount_fen")
+        ).exclude(balance_fen=0, entries_total__isnull=True)
+        for account in drifted:
+            assert account.balance_fen == (account.entries_total or 0), account
+        total = LedgerAccount.objects.aggregate(total=Sum("balance_fen"))["total"]
+        assert (total or 0) == 0
+
+    @invariant()
+    def no_negative_balance_but_external(self):
+        negative = LedgerAccount.objects.exclude(kind="external").filter(
+            balance_fen__lt=0
+        )
+        assert list(negative) == []
+        clearing = LedgerAccount.objects.filter(kind="gateway_clearing").first()
+        assert clearing is None or clearing.balance_fen == 0
+
+    @invariant()
+    def shoppers_money_is_conserved(self):
+        for shopper in self.shoppers:
+            captured = PaymentIntent.objects.filter(
+                payer=shopper, status=PaymentIntent.Status.SUCCEEDED
+            )
+            sums = captured.aggregate(
+                paid_in=Sum("amount_fen"),
+                refunded=Sum("refunded_fen"),
+                spent=Sum("released_fen"),
+            )
+            paid_in, refunded, spent = (sums[k] or 0 for k in sums)
+            account = LedgerAccount.objects.filter(
+                kind="shopper_held", user=shopper
+            ).first()
+            held = account.balance_fen if account else 0
+            assert paid_in == held + spent + refunded, (paid_in, held, spent, refunded)
+            remaining = sum(intent.remaining_held_fen for intent in captured)
+            assert held == remaining
+
+    @invariant()
+    def stock_matches_live_orders(self):
+        for deal in Deal.objects.all():
+            live = DealOrder.objects.filter(
+                deal=deal, status__in=DealOrder.ACTIVE_STATUSES
+            ).aggregate(units=Sum("quantity"))["units"]
+            assert deal.sold == (live or 0) <= deal.stock, deal
+
+    @invariant()
+    def paid_orders_have_captured_payments(self):
+        paid = DealOrder.objects.filter(
+            status__in=DealOrder.PARTICIPATING_STATUSES
+        ).exclude(payment_intent__status=PaymentIntent.Status.SUCCEEDED)
+        assert list(paid) == []
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_money_is_never_lost_or_created(monkeypatch):
+    # WebSocket pushes are irrelevant here; keep the steps fast.
+    monkeypatch.setattr(
+        "groupbuy.deals.services.common.publish_to_deal", lambda *args: None
+    )
+    monkeypatch.setattr("groupbuy.escrow.services.publish_to_user", lambda *args: None)
+    run_state_machine_as_test(
+        MoneyMachine,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+            database=None,
+        ),
+    )
