@@ -32,8 +32,12 @@ def serve(*, host: str, port: int, with_worker: bool = True) -> None:
 
     _setup_django()
     from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
+    # Register every app's jobs (periodic ones included) before the consumer
+    # starts; otherwise a module would only be imported by a request touching it.
+    autodiscover_modules("tasks")
     consumer = None
     if with_worker and not HUEY.immediate:
         consumer_options = dict(settings.HUEY.get("consumer", {}))

@@ -203,6 +203,8 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = DATA_DIR / "outbox" / "email"
+# A hung SMTP server must not outlast a notification worker's claim on a delivery.
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "groupbuy <noreply@groupbuy.localhost>"
 )

@@ -13,4 +13,8 @@ from django.db import transaction
 
 
 def after_commit(func: Callable, *args, **kwargs) -> None:
-    transaction.on_commit(functools.partial(func, *args, **kwargs), robust=True)
+    callback = functools.partial(func, *args, **kwargs)
+    # robust=True logs a failing callback by its __qualname__, which a bare
+    # partial lacks; without this the logging itself would raise.
+    functools.update_wrapper(callback, func)
+    transaction.on_commit(callback, robust=True)
