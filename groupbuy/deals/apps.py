@@ -19,3 +19,5 @@ class DealsConfig(AppConfig):
 
         register_capture_handler(ORDER_PURPOSE, order_payment_captured)
         register_payment_failed_handler(ORDER_PURPOSE, order_payment_failed)
+        # Register the jobs (the every-minute sweeps) with Huey in every process.
+        from groupbuy.deals import tasks  # noqa: F401

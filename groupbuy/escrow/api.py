@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_payload
 from groupbuy.escrow import selectors, services
 from groupbuy.escrow.callbacks import payment_callback_receive
 
@@ -96,13 +96,7 @@ def intent_out(request, intent) -> dict:
 
 
 def page_out(result) -> dict:
-    return {
-        "items": [line.__dict__ for line in result.items],
-        "page": result.page,
-        "page_size": result.page_size,
-        "total": result.total,
-        "pages": result.pages,
-    }
+    return page_payload(result, [line.__dict__ for line in result.items])
 
 
 @router.get("/intents/{intent_id}", response=IntentOut)

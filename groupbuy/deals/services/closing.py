@@ -15,8 +15,10 @@ order is refunded in full and pending ones cancelled.
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
@@ -31,6 +33,7 @@ from groupbuy.deals.services.common import (
     check_is_operator,
     lock_deal,
     push_progress_on_commit,
+    refund_what_is_held,
     release_stock,
 )
 from groupbuy.deals.signals import order_confirmed
@@ -40,6 +43,8 @@ from groupbuy.escrow.services import (
     payment_intents_lock,
     payment_refund_locked,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def deal_is_due(deal: Deal, *, now) -> bool:
@@ -122,16 +127,14 @@ def _cancel_pending(actor, deal, order, intents, *, now) -> None:
 
 
 def _refund_in_full(actor, deal, order, intents, *, now) -> None:
-    payment_refund_locked(
+    order.refunded_fen = refund_what_is_held(
         actor=actor,
         intent=intents[order.payment_intent_id],
-        amount_fen=order.amount_fen,
         idempotency_key=f"deals.deal.failed:{order.public_id}",
         reason=Reason.DEAL_FAILED,
     )
     order.status = Status.REFUNDED
     order.cancel_reason = Reason.DEAL_FAILED
-    order.refunded_fen = order.amount_fen
     order.cancelled_at = now
     order.save(
         update_fields=[
@@ -177,6 +180,9 @@ def deal_settle(*, actor=None, deal: Deal) -> Deal:
 
 
 def _confirm(actor, deal, order, intent, *, now) -> None:
+    if intent.remaining_held_fen < order.amount_fen:
+        _leave_after_outside_refund(actor, deal, order, intent, now=now)
+        return
     charged_fen = order.quantity * deal.final_price_fen
     difference_fen = order.amount_fen - charged_fen
     if difference_fen > 0:
@@ -214,6 +220,31 @@ def _confirm(actor, deal, order, intent, *, now) -> None:
     notifications.notify_deal_succeeded(order)
 
 
+def _leave_after_outside_refund(actor, deal, order, intent, *, now) -> None:
+    # An operator refunded part of this payment straight from escrow, so the
+    # order can no longer be charged the final price: it leaves the group buy
+    # and gets back the rest of what it paid.
+    order.refunded_fen = refund_what_is_held(
+        actor=actor,
+        intent=intent,
+        idempotency_key=f"deals.deal.settle:{order.public_id}:refund-rest",
+        reason=Reason.OPERATOR,
+    )
+    order.status = Status.REFUNDED
+    order.cancel_reason = Reason.OPERATOR
+    order.cancelled_at = now
+    order.save(
+        update_fields=[
+            "status",
+            "cancel_reason",
+            "refunded_fen",
+            "cancelled_at",
+            "updated_at",
+        ]
+    )
+    release_stock(deal=deal, quantity=order.quantity)
+
+
 def issue_coupons_for_confirmed_order(*, order: DealOrder, actor) -> None:
     """The hook where coupons are issued for a confirmed order (a later issue).
 
@@ -239,20 +270,27 @@ def deals_close_due(*, now=None) -> list[str]:
     """Close every open deal that is due and settle every succeeded one.
 
     The every-minute sweep: catches deals whose scheduled close was lost and
-    settlements that failed. Returns the public ids it changed.
+    settlements that failed. One deal failing (logged) does not stop the rest.
+    Returns the public ids of the deals it changed.
     """
     now = now or timezone.now()
-    changed = []
-    for deal in Deal.objects.filter(state=State.OPEN, deadline_at__lte=now):
-        if deal_close(deal=deal, now=now).state != State.OPEN:
-            changed.append(deal.public_id)
-    sold_out = Deal.objects.filter(
-        state=State.OPEN, deadline_at__gt=now, sold__gte=F("stock")
+    due = Deal.objects.filter(state=State.OPEN).filter(
+        Q(deadline_at__lte=now) | Q(sold__gte=F("stock"))
     )
-    for deal in sold_out:
-        if deal_close(deal=deal, now=now).state != State.OPEN:
+    changed = []
+    for deal in list(due):
+        closed = _logging_failure(deal_close, deal=deal, now=now)
+        if closed is not None and closed.state != State.OPEN:
             changed.append(deal.public_id)
-    for deal in Deal.objects.filter(state=State.SUCCEEDED):
-        deal_settle(deal=deal)
-        changed.append(deal.public_id)
-    return changed
+    for deal in list(Deal.objects.filter(state=State.SUCCEEDED)):
+        if _logging_failure(deal_settle, deal=deal) is not None:
+            changed.append(deal.public_id)
+    return list(dict.fromkeys(changed))
+
+
+def _logging_failure(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except Exception:
+        logger.exception("%s failed for %s", service.__name__, kwargs["deal"])
+        return None

@@ -31,13 +31,13 @@ from groupbuy.deals.services.common import (
     Status,
     lock_deal,
     push_progress_on_commit,
+    refund_what_is_held,
     release_stock,
 )
 from groupbuy.escrow.services import (
     payment_intent_cancel,
     payment_intent_create,
     payment_intents_lock,
-    payment_refund_locked,
 )
 
 
@@ -243,15 +243,13 @@ def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder
         payment_intent_cancel(actor=actor, intent=intent)
         order.status = Status.CANCELLED
     elif refund and order.status == Status.PAID:
-        payment_refund_locked(
+        order.refunded_fen = refund_what_is_held(
             actor=actor,
             intent=intent,
-            amount_fen=order.amount_fen,
             idempotency_key=f"deals.order.cancel:{order.public_id}",
             reason=reason,
         )
         order.status = Status.REFUNDED
-        order.refunded_fen = order.amount_fen
     else:
         return order
     order.cancel_reason = reason
@@ -302,7 +300,7 @@ def deal_orders_expire_unpaid(*, now=None) -> int:
         status=Status.PENDING_PAYMENT, joined_at__lte=now - window
     ).select_related("deal")
     expired = 0
-    for order in overdue.iterator():
+    for order in list(overdue):
         order = deal_order_cancel_unpaid(order=order, reason=Reason.PAYMENT_EXPIRED)
         expired += order.cancel_reason == Reason.PAYMENT_EXPIRED
     return expired

@@ -157,7 +157,7 @@ def test_the_sweep_closes_due_deals_and_settles_succeeded_ones():
     later.refresh_from_db()
     assert due.state == State.SETTLED
     assert later.state == State.OPEN
-    assert changed == [due.public_id, due.public_id]
+    assert changed == [due.public_id]
 
 
 def test_operators_can_stop_a_deal_and_everyone_is_refunded():
@@ -214,3 +214,66 @@ def test_progress_snapshot_shows_the_tiers_and_the_servers_clock():
 def test_no_progress_for_drafts_or_unknown_deals():
     assert deal_progress(deal_public_id=make_deal(is_open=False).public_id) is None
     assert deal_progress(deal_public_id="deal_nope") is None
+
+
+def test_a_failing_settlement_rolls_back_and_does_not_stop_the_sweep():
+    # given two due deals, one of whose coupon receiver is broken
+    broken, fine = make_deal(title="Broken"), make_deal(title="Fine")
+    for deal in (broken, fine):
+        for _ in range(2):
+            join_and_pay(deal)
+        pass_deadline(deal)
+
+    def coupons_down(sender, order, actor, **kwargs):
+        if order.deal_id == broken.pk:
+            raise RuntimeError("coupon service down")
+
+    order_confirmed.connect(coupons_down)
+    try:
+        changed = deals_close_due()
+    finally:
+        order_confirmed.disconnect(coupons_down)
+    # then the broken deal stays succeeded with its money still held
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert (broken.state, fine.state) == (State.SUCCEEDED, State.SETTLED)
+    assert set(changed) == {broken.public_id, fine.public_id}
+    assert set(broken.orders.values_list("status", flat=True)) == {Status.PAID}
+    assert _balance("merchant_payable", merchant=broken.merchant) == 0
+    for order in broken.orders.all():
+        assert _balance("shopper_held", user=order.shopper) == 9_900
+    # and the next sweep, with coupons back, settles it
+    deals_close_due()
+    broken.refresh_from_db()
+    assert broken.state == State.SETTLED
+
+
+def test_an_order_partly_refunded_by_an_operator_leaves_the_group_buy_at_settle(
+    django_capture_on_commit_callbacks,
+):
+    # given three paid buyers, one of whom an operator refunded 10.00 from escrow
+    from groupbuy.escrow.services import payment_refund
+
+    deal = make_deal()
+    orders = [join_and_pay(deal) for _ in range(3)]
+    payment_refund(
+        actor=make_user(is_staff=True),
+        intent=orders[0].payment_intent,
+        amount_fen=1_000,
+        idempotency_key="operator-goodwill",
+    )
+    pass_deadline(deal)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=deal)
+    # then the deal settles; that order gets the rest back instead of a charge
+    deal.refresh_from_db()
+    assert deal.state == State.SETTLED
+    first = DealOrder.objects.get(pk=orders[0].pk)
+    assert (first.status, first.cancel_reason, first.refunded_fen) == (
+        Status.REFUNDED,
+        "operator",
+        9_900,
+    )
+    assert _balance("shopper_held", user=first.shopper) == 0
+    assert deal.sold == 2

@@ -4,7 +4,8 @@ A hypothesis state machine drives random sequences of joins, payments through
 the sandbox gateway (sometimes sending its callback twice), declines, late and
 out-of-order callbacks, replays of old callbacks, cancellations, expiry of
 unpaid orders, closing (at the deadline, early, or by the sweep) and direct
-refunds of a standalone payment, and after every step checks:
+refunds by an operator (of a standalone payment or part of an order's), and
+after every step checks:
 
 - every ledger transaction sums to zero, and the balances add up to zero;
 - no balance but the external account's is negative; gateway clearing is 0;
@@ -225,6 +226,19 @@ class MoneyMachine(RuleBasedStateMachine):
             )
         except DomainError as refusal:
             assert refusal.code in ("invalid_amount", "refund_too_large")
+
+    @rule(order=orders, amount=st.integers(1, 2_000))
+    def operator_refunds_part_of_an_order(self, order, amount):
+        intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
+        try:
+            payment_refund(
+                actor=None,
+                intent=intent,
+                amount_fen=amount,
+                idempotency_key=f"operator:{intent.public_id}:{amount}",
+            )
+        except DomainError as refusal:
+            assert refusal.code in ("not_captured", "refund_too_large")
 
     # --- invariants -----------------------------------------------------------
 
