@@ -83,3 +83,29 @@ def reference_images_changed(product_public_id: str) -> None:
     """Bring this process's appearance index up to date for one product."""
     if _recogniser is not None:
         _recogniser.references.product_changed(product_public_id)
+
+
+_models_warming = threading.Event()
+
+
+def warm_up_models_soon() -> None:
+    """Load the OCR and category models in the background, once per process.
+
+    The snap page calls this when it opens: by the time the shopper has taken
+    the photo, the first recognition no longer waits seconds for model loading.
+    Only models load here (no database work), so it is safe from any thread.
+    """
+    if _models_warming.is_set():
+        return
+    _models_warming.set()
+
+    def load() -> None:
+        from groupbuy.snap.recognition.ocr import shared_ocr_engine
+
+        try:
+            shared_ocr_engine().warm_up()
+            get_recogniser().classifiers.current()
+        except Exception:  # a failed warm-up only means a slower first snap
+            logger.exception("snap: model warm-up failed")
+
+    threading.Thread(target=load, name="snap-warm-up", daemon=True).start()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from groupbuy.catalog.selectors import product_get
 from groupbuy.core.errors import DomainError
 from groupbuy.snap import answers, selectors
+from groupbuy.snap.engine import warm_up_models_soon
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.services import snap_alternative_choose, snap_submit
 from groupbuy.snap.throttle import snap_rate_check
@@ -70,6 +71,7 @@ def _refusal(request, error: DomainError) -> HttpResponse:
 def snap_page(request: HttpRequest) -> HttpResponse:
     """Show the camera; on POST recognise the photo and show the answer."""
     if request.method == "GET":
+        warm_up_models_soon()
         return _render_page(request, {})
     if _declared_too_large(request):
         mb = settings.GROUPBUY_SNAP_MAX_UPLOAD_BYTES // (1024 * 1024)
