@@ -17,6 +17,16 @@ REQUIRE_BROWSER = os.environ.get("GROUPBUY_REQUIRE_BROWSER") == "1"
 _skipped_browser_tests: list[str] = []
 
 
+@pytest.fixture(autouse=True)
+def english_unless_a_test_says_otherwise():
+    """Start every test in English and never let one test's language leak."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     on_redis = bool(os.environ.get("REDIS_URL"))

@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def groupbuy_server():
     with tempfile.TemporaryDirectory(prefix="groupbuy-e2e-") as data_dir:
         port = free_port()
         deployment = Deployment(
@@ -56,9 +56,9 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium, groupbuy_server):
     context = chromium.new_context(
-        base_url=live_server.url,
+        base_url=groupbuy_server.url,
         viewport={"width": 390, "height": 844},  # a phone: the site is mobile-first
         locale="en-US",
     )

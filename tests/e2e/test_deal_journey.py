@@ -1,0 +1,112 @@
+"""The shopper's core journey in a real browser against `groupbuy serve`.
+
+sign up → join a deal → pay on the sandbox page → see the order → the deal
+closes at its deadline → the order shows confirmed; and, for a deal that does
+not reach its target, refunded.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Deadlines far enough out for the journey, near enough not to wait long.
+SECONDS_TO_DEADLINE = 35
+
+SEED = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog import services as catalog
+from groupbuy.deals.services import deal_create, deal_open
+
+operator, _ = User.objects.get_or_create(phone="+8613700000001",
+                                         defaults={"is_staff": True})
+owner, _ = User.objects.get_or_create(phone="+8613700000002")
+merchant = catalog.merchant_create(actor=operator, name="旅程超市")
+merchant_membership_add(actor=operator, user=owner, merchant=merchant, role="owner")
+now = timezone.now()
+deals = {}
+for key, gtin, tiers in (
+    ("succeeds", "6901234567892", [(1, 1500), (5, 1200)]),
+    ("fails", "6901234567908", [(2, 1500)]),
+):
+    product = catalog.product_create(actor=operator, name_zh=f"旅程商品 {key}",
+                                     name_en=f"Journey product {key}", gtin=gtin)
+    deal = deal_create(
+        actor=owner, merchant=merchant, product=product,
+        title=f"Journey deal that {key}", list_price_fen=2000, tiers=tiers,
+        stock=20, starts_at=now - timedelta(minutes=1),
+        deadline_at=now + timedelta(seconds=SECONDS),
+    )
+    deal_open(actor=owner, deal=deal)
+    deals[key] = deal.public_id
+print(json.dumps(deals))
+"""
+
+
+def _join_and_pay(page, deal_id: str, *, quantity: int) -> str:
+    page.goto(f"/deals/{deal_id}/")
+    page.fill("#join-quantity", str(quantity))
+    page.click("#join-submit")
+    page.wait_for_url("**/escrow/sandbox/pay/**")
+    page.click("#sandbox-pay")
+    page.wait_for_url("**/orders/**")
+    order_url = page.url
+    # The gateway's callback arrives asynchronously; the page polls until paid.
+    page.wait_for_selector("#order-paid", timeout=20_000)
+    return order_url
+
+
+def _wait_for(page, url: str, selector: str, *, until: float) -> None:
+    while True:
+        page.goto(url)
+        if page.locator(selector).count():
+            return
+        if time.monotonic() > until:
+            raise AssertionError(f"{selector} never appeared on {url}")
+        time.sleep(1.0)
+
+
+def test_sign_up_join_pay_and_see_the_deal_close(page, groupbuy_server):
+    # given two open deals closing in half a minute: one needs 1 buyer, one 2
+    deals = json.loads(
+        groupbuy_server.run_python(SEED.replace("SECONDS", str(SECONDS_TO_DEADLINE)))
+        .strip()
+        .splitlines()[-1]
+    )
+    deadline = time.monotonic() + SECONDS_TO_DEADLINE
+
+    # when a new shopper signs up
+    page.goto("/signup/")
+    page.fill("#id_phone", "139 0000 1234")
+    page.fill("#id_password", "journey-password-1")
+    page.fill("#id_display_name", "Journey")
+    page.click("#signup-submit")
+    page.wait_for_selector("#nav-logout")
+
+    # and joins and pays for both deals on the sandbox gateway
+    succeeding_order = _join_and_pay(page, deals["succeeds"], quantity=2)
+    failing_order = _join_and_pay(page, deals["fails"], quantity=1)
+
+    # then the orders are listed
+    page.goto("/orders/")
+    assert page.locator("#order-list a").count() >= 2
+
+    # and after the deadline the first is confirmed at the reached tier
+    until = deadline + 60
+    _wait_for(page, succeeding_order, "#order-confirmed", until=until)
+    assert "¥30.00" in page.inner_text("#order-amounts")  # 2 × ¥15.00
+    # and the deal that missed its target refunded everything
+    _wait_for(page, failing_order, "#order-refunded", until=until)
+    assert "¥15.00" in page.inner_text("#order-refunded-amount")
+
+    # and my money shows nothing held any more
+    page.goto("/money/")
+    assert page.locator("#money-held").inner_text().strip() == "¥0.00"
