@@ -50,9 +50,12 @@ format: venv
 	$(BIN)/ruff format .
 
 # Extract and compile the zh-Hans and en message catalogs (needs GNU gettext).
+# Apps with their own locale/ (catalog, notify, snap…) keep their own catalogs.
 messages: venv
-	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --ignore 'tests/*'
-	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -d djangojs -l zh_Hans -l en
+	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en \
+		--ignore 'tests/*' --ignore '*/tests/*'
+	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -d djangojs -l zh_Hans -l en \
+		--ignore '*/vendor/*' --ignore '*/tests/*'
 	cd groupbuy && ../$(BIN)/python ../manage.py compilemessages
 
 clean:
