@@ -78,17 +78,21 @@ class PathResult:
     right: int = 0
     wrong: int = 0
     missed: int = 0
+    misses: list[str] = field(default_factory=list)
 
-    def add(self, elapsed_ms: float, answer: dict, expected_gtin: str) -> None:
+    def add(self, elapsed_ms: float, answer: dict, entry: CatalogEntry) -> None:
         self.latencies_ms.append(elapsed_ms)
         self.server_ms.append(answer.get("total_ms", 0.0))
         product = answer.get("product")
+        if product is not None and product["gtin"] == entry.gtin:
+            self.right += 1
+            return
         if product is None:
             self.missed += 1
-        elif product["gtin"] == expected_gtin:
-            self.right += 1
         else:
             self.wrong += 1
+        read = " / ".join(answer.get("ocr_text", "").splitlines())
+        self.misses.append(f"{entry.name_zh!r} (read: {read!r})")
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -344,11 +348,11 @@ def run(entries, barcode_count, ocr_count, font, arguments) -> None:
     barcode = PathResult("barcode")
     for entry, photo in zip(barcode_entries, barcode_photos, strict=True):
         elapsed, answer = post_photo(client, photo)
-        barcode.add(elapsed, answer, entry.gtin)
+        barcode.add(elapsed, answer, entry)
     ocr = PathResult("OCR")
     for entry, photo in zip(ocr_entries, label_photos, strict=True):
         elapsed, answer = post_photo(client, photo)
-        ocr.add(elapsed, answer, entry.gtin)
+        ocr.add(elapsed, answer, entry)
 
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     machine = platform.processor() or platform.machine()
@@ -356,6 +360,9 @@ def run(entries, barcode_count, ocr_count, font, arguments) -> None:
     print(barcode.line())
     print(ocr.line())
     print_breakdown(barcode_count, ocr_count)
+    for result in (barcode, ocr):
+        for miss in result.misses:
+            print(f"{result.name} missed: {miss}")
     print(
         f"headline: barcode p50 {barcode.percentile(0.5):.0f} ms "
         f"(target < {TARGET_BARCODE_MS}), OCR p50 {ocr.percentile(0.5):.0f} ms "
