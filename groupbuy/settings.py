@@ -226,6 +226,14 @@ GROUPBUY_PLATFORM_FEE_BPS = int(os.environ.get("GROUPBUY_PLATFORM_FEE_BPS", "300
 GROUPBUY_SANDBOX_PAYMENT_SECRET = os.environ.get(
     "GROUPBUY_SANDBOX_PAYMENT_SECRET", "sandbox-secret-change-me"
 )
+# When set (e.g. the public …/api/escrow/callbacks/sandbox), the sandbox gateway
+# sends its signed callbacks as real HTTP POSTs; otherwise the same signed bytes go
+# straight to the handler in the worker, so the embedded server works on any port.
+GROUPBUY_SANDBOX_CALLBACK_URL = os.environ.get("GROUPBUY_SANDBOX_CALLBACK_URL", "")
+# Delay every sandbox callback by this many seconds (to try out late callbacks).
+GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS = float(
+    os.environ.get("GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS", "0")
+)
 # Snap to deal: distinct requesters before operators are prompted (per-category
 # overrides live on Category.demand_threshold).
 GROUPBUY_DEMAND_THRESHOLD = int(os.environ.get("GROUPBUY_DEMAND_THRESHOLD", "5"))
