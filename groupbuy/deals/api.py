@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from groupbuy.accounts.auth import api_auth
+from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound
 from groupbuy.core.pagination import page_payload
@@ -32,14 +31,6 @@ from groupbuy.deals.schemas import (
 )
 
 router = Router(tags=["deals"])
-
-
-def _anonymous(request):
-    return AnonymousUser()
-
-
-# Signed-in people see their own order on a deal; everyone else sees the deal.
-optional_auth = [*api_auth, _anonymous]
 
 
 def _detail(request, deal_id: str) -> dict:
