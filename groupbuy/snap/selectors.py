@@ -99,7 +99,7 @@ class DemandRow:
 
 def open_demand_signals() -> QuerySet[DemandSignal]:
     return (
-        DemandSignal.objects.filter(fulfilled_at__isnull=True)
+        DemandSignal.objects.filter(fulfilled_at__isnull=True, product__is_active=True)
         .select_related("product", "product__category")
         .order_by("-count", "-last_requested_at", "-id")
     )
