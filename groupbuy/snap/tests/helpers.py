@@ -12,21 +12,48 @@ def make_open_deal(product, **overrides):
     return make_deal(product=product, **overrides)
 
 
-def skip_without_concurrent_database() -> None:
-    """Skip a race test on the in-memory SQLite test database.
+def run_together(target, count: int) -> list:
+    """Run ``target(index)`` in ``count`` threads started at the same moment.
 
-    Its connections share one cache whose table locks fail at once ("database
-    table is locked") instead of waiting on the busy timeout, unlike the real
-    file database in WAL mode. Races run on a file test database
-    (DATABASES["default"]["TEST"]["NAME"]) and on PostgreSQL.
+    A thread that finds the in-memory SQLite test database locked retries, as
+    the busy timeout makes a real database file wait; errors fail the test.
     """
-    import pytest
-    from django.db import connection
+    import threading
+    import time
 
-    if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(
-        connection.settings_dict["NAME"]
-    ):
-        pytest.skip("needs a file or PostgreSQL test database for real concurrency")
+    from django.db import OperationalError, close_old_connections, connection
+
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+    errors: list = []
+
+    def waiting_for_locks(index: int):
+        for _attempt in range(300):
+            try:
+                return target(index)
+            except OperationalError as error:
+                if connection.vendor != "sqlite" or "locked" not in str(error):
+                    raise
+                time.sleep(0.01)
+        raise AssertionError("the database stayed locked")
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = waiting_for_locks(index)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [], errors
+    return results
 
 
 # --- Photos -------------------------------------------------------------------

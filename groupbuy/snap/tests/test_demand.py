@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.utils import timezone
 
 from groupbuy.catalog.tests.factories import (
@@ -25,10 +23,7 @@ from groupbuy.notify.models import Notification
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.models import DemandRequest, DemandSignal
 from groupbuy.snap.services import demand_fulfil, demand_record
-from groupbuy.snap.tests.helpers import (
-    make_open_deal,
-    skip_without_concurrent_database,
-)
+from groupbuy.snap.tests.helpers import make_open_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -129,37 +124,6 @@ def test_counters_are_per_product():
     # then
     assert DemandSignal.objects.get(product=kettle).count == 0
     assert DemandSignal.objects.get(product=lamp).count == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_snaps_by_different_people_all_count():
-    skip_without_concurrent_database()
-    # given: several people snap a product nobody asked for yet, at once
-    product = make_product()
-    shoppers = [make_user() for _ in range(4)]
-    barrier = threading.Barrier(len(shoppers))
-    errors = []
-
-    def snap(person):
-        try:
-            barrier.wait()
-            demand_record(actor=person, product=product)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    # when
-    threads = [threading.Thread(target=snap, args=(s,)) for s in shoppers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    # then
-    assert errors == []
-    signal = DemandSignal.objects.get()
-    assert signal.count == 3
-    assert DemandRequest.objects.filter(signal=signal).count() == 4
 
 
 # --- The threshold ----------------------------------------------------------------
@@ -415,36 +379,3 @@ def test_after_a_deal_ends_a_new_counter_starts():
     assert outcome.signal.fulfilled_at is None
     assert outcome.count == 0
     assert outcome.is_new_requester is True
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_snaps_passing_the_threshold_alert_operators_once(settings):
-    skip_without_concurrent_database()
-    # given: one more person will pass the threshold, and several snap at once
-    settings.GROUPBUY_DEMAND_THRESHOLD = 2
-    operator = make_operator()
-    product = make_product()
-    demand_record(actor=make_user(), product=product)
-    shoppers = [make_user() for _ in range(4)]
-    barrier = threading.Barrier(len(shoppers))
-    errors = []
-
-    def snap(person):
-        try:
-            barrier.wait()
-            demand_record(actor=person, product=product)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    # when
-    threads = [threading.Thread(target=snap, args=(s,)) for s in shoppers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    # then
-    assert errors == []
-    assert DemandSignal.objects.get().count == 4
-    assert _threshold_notifications().filter(recipient=operator).count() == 1
