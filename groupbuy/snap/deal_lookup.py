@@ -52,7 +52,9 @@ def open_deals_for_category(
 
 
 def deal_find(public_id: str) -> Deal | None:
-    return Deal.objects.select_related("product").filter(public_id=public_id).first()
+    """Return the published deal a scanned deal link names (drafts stay hidden)."""
+    deals = Deal.objects.select_related("product").exclude(state=Deal.State.DRAFT)
+    return deals.filter(public_id=public_id).first()
 
 
 def deal_product(deal: Deal) -> Product:

@@ -322,3 +322,49 @@ def test_a_failing_database_write_leaves_no_photo_file(media_root, monkeypatch):
         submit(blank_jpeg(), actor=make_user())
     # then
     assert stored_snap_files(media_root) == []
+
+
+def test_a_scanned_deal_link_answers_that_deals_product_and_deals():
+    # given: a QR code with a deal link, read by the barcode stage
+    from groupbuy.snap.recognition.base import Candidate, RecognitionContext
+
+    product = make_product()
+    deal = make_open_deal(product)
+
+    class DealLink:
+        def recognise(self, image):
+            context = RecognitionContext()
+            context.candidates.append(
+                Candidate("deal", deal.public_id, 0.99, "barcode", {})
+            )
+            return context
+
+    upload = SimpleUploadedFile("photo.jpg", blank_jpeg(), "image/jpeg")
+    # when
+    outcome = snap_submit(actor=make_user(), upload=upload, recogniser=DealLink())
+    # then
+    assert outcome.resolution.best.product == product
+    assert outcome.resolution.best.deal == deal
+    assert [d.public_id for d in outcome.deals] == [deal.public_id]
+
+
+def test_a_draft_deals_link_reveals_nothing():
+    # given
+    from groupbuy.snap.recognition.base import Candidate, RecognitionContext
+
+    draft = make_open_deal(make_product(), is_open=False)
+
+    class DealLink:
+        def recognise(self, image):
+            context = RecognitionContext()
+            context.candidates.append(
+                Candidate("deal", draft.public_id, 0.99, "barcode", {})
+            )
+            return context
+
+    upload = SimpleUploadedFile("photo.jpg", blank_jpeg(), "image/jpeg")
+    # when
+    outcome = snap_submit(actor=None, upload=upload, recogniser=DealLink())
+    # then
+    assert outcome.resolution.best is None
+    assert outcome.snap.status == Snap.Status.NOT_RECOGNISED
