@@ -46,21 +46,13 @@ print(json.dumps({"gtin": gtin, "deal": deal.public_id}))
 """
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper():
-    """Replace pytest-django's helper of the same name: seeing a fixture called
-    ``live_server`` it would set up a test database, which this journey (its
-    server has its own) does not use, from inside Playwright's event loop."""
-    yield
-
-
 @pytest.fixture(scope="module")
-def seeded(live_server):
-    output = live_server.run_python(SEED)
+def seeded(groupbuy_server):
+    output = groupbuy_server.run_python(SEED)
     return json.loads(output.strip().splitlines()[-1])
 
 
-def test_snap_a_barcode_and_join_its_deal(live_server, page, seeded, tmp_path):
+def test_snap_a_barcode_and_join_its_deal(groupbuy_server, page, seeded, tmp_path):
     # given: a shopper signed in, holding a photo of the product's barcode
     photo = tmp_path / "barcode.jpg"
     photo.write_bytes(barcode_jpeg(seeded["gtin"], size=(1280, 960)))
@@ -86,4 +78,4 @@ def test_snap_a_barcode_and_join_its_deal(live_server, page, seeded, tmp_path):
 
     # then: they are on the pay page for their order
     page.wait_for_url(re.compile(r"/escrow/sandbox/pay/"))
-    assert page.url.startswith(live_server.url)
+    assert page.url.startswith(groupbuy_server.url)
