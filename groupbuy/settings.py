@@ -180,6 +180,17 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache holds short-lived counters (snap rate limits); on several processes
+# they must be shared, so with REDIS_URL it lives in Redis.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "groupbuy",
+        }
+    }
+
 HUEY_IMMEDIATE = os.environ.get("GROUPBUY_HUEY_IMMEDIATE", "0") == "1"
 if REDIS_URL:
     HUEY = {
@@ -240,6 +251,13 @@ GROUPBUY_DEMAND_THRESHOLD = int(os.environ.get("GROUPBUY_DEMAND_THRESHOLD", "5")
 # Uploaded snap photos are deleted after this many days.
 GROUPBUY_SNAP_PHOTO_RETENTION_DAYS = int(
     os.environ.get("GROUPBUY_SNAP_PHOTO_RETENTION_DAYS", "30")
+)
+# Snaps a minute before 429: per signed-in person, and per anonymous address.
+GROUPBUY_SNAP_SNAPS_PER_MINUTE = int(
+    os.environ.get("GROUPBUY_SNAP_SNAPS_PER_MINUTE", "30")
+)
+GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE = int(
+    os.environ.get("GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE", "10")
 )
 GROUPBUY_SNAP_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 GROUPBUY_SNAP_MAX_PIXELS = 40_000_000
