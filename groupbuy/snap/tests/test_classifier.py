@@ -4,6 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
+from groupbuy.snap.recognition import grocery, train
 from groupbuy.snap.recognition.category_encoder import CategoryEncoder, EncoderSettings
 from groupbuy.snap.recognition.classifier import (
     CategoryClassifier,
@@ -155,3 +156,54 @@ def test_shipped_model_loads_once_and_names_grocery_categories():
     assert len(predictions) == 5
     assert all(p.label in classifier.labels for p in predictions)
     assert predictions[0].probability >= predictions[-1].probability
+
+
+def test_training_command_learns_from_a_folder_per_category(tmp_path):
+    # given photos filed as <category-slug>/<photo>.png
+    for image, kind in labelled(range(3)):
+        folder = tmp_path / "photos" / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        count = len(list(folder.iterdir()))
+        cv2.imwrite(
+            str(folder / f"{count}.png"), cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+        )
+    model_path = tmp_path / "model.npz"
+
+    # when
+    exit_code = train.main(
+        ["folder", str(tmp_path / "photos"), "--out", str(model_path)]
+    )
+
+    # then
+    classifier = CategoryClassifier.load(model_path)
+    assert exit_code == 0
+    assert classifier.labels == sorted(KINDS)
+    assert classifier.predict(draw_object("tomato", 500), top_k=1)[0].label == "tomato"
+
+
+def test_grocery_classes_become_a_category_tree(tmp_path):
+    # given the dataset's classes.csv
+    (tmp_path / "classes.csv").write_text(
+        "Class Name (str),Class ID (int),Coarse Class Name (str),"
+        "Coarse Class ID (int),Iconic Image Path (str),Product Description Path (str)\n"
+        "Granny-Smith,1,Apple,0,/iconic-images-and-descriptions/Fruit/Apple/"
+        "Granny-Smith/Granny-Smith_Iconic.jpg,/d.txt\n"
+        "Avocado,5,Avocado,1,/iconic-images-and-descriptions/Fruit/Avocado/"
+        "Avocado_Iconic.jpg,/d.txt\n"
+        "Oatly-Oat-Milk,47,Oat-Milk,12,/iconic-images-and-descriptions/Packages/"
+        "Oat-Milk/Oatly-Oat-Milk/Oatly-Oat-Milk_Iconic.jpg,/d.txt\n",
+        encoding="utf-8",
+    )
+
+    # when
+    classes = grocery.read_classes(tmp_path)
+
+    # then
+    assert [c.slug for c in classes] == ["granny-smith", "avocado", "oatly-oat-milk"]
+    assert grocery.category_parents(classes) == {
+        "granny-smith": "apple",
+        "apple": "fruit",
+        "avocado": "fruit",
+        "oatly-oat-milk": "oat-milk",
+        "oat-milk": "packages",
+    }
