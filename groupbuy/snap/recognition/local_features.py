@@ -10,6 +10,7 @@ plane seen in perspective, while coincidental matches scatter.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import cv2
@@ -60,18 +61,19 @@ class Verification:
     inliers: int  # matches consistent with one homography
 
 
-_sift = None
+_detectors = threading.local()
 
 
 def _detector():
-    # One SIFT object per process: detectAndCompute keeps no state between
-    # calls, so threads can share it.
-    global _sift
-    if _sift is None:
-        _sift = cv2.SIFT_create(
+    # One SIFT object per thread: creating one is cheap, and OpenCV does not
+    # promise that a Feature2D may be used by two threads at once.
+    detector = getattr(_detectors, "sift", None)
+    if detector is None:
+        detector = cv2.SIFT_create(
             nfeatures=MAX_KEYPOINTS, contrastThreshold=CONTRAST_THRESHOLD
         )
-    return _sift
+        _detectors.sift = detector
+    return detector
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

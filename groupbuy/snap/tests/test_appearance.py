@@ -5,6 +5,8 @@ of it is that label perspective-warped, rotated, scaled, dimmed, blurred and
 noised onto a cluttered background, the way a phone photo of a shelf looks.
 """
 
+import threading
+
 import cv2
 import numpy as np
 import pytest
@@ -282,3 +284,36 @@ def test_stage_falls_back_to_categories_when_no_product_matches(index):
     assert [c.value for c in ancestors] == classifier.ancestors_of(leaves[0].value)
     assert all(c.method == "appearance" for c in categories)
     assert {"appearance.products", "appearance.categories"} <= set(context.timings_ms)
+
+
+def test_snaps_match_while_references_are_added_from_other_threads(products):
+    # given an index serving snaps of prd_0..prd_3 while prd_4..prd_7 arrive
+    index = ReferenceImageIndex(shortlist_size=2)
+    for product_id in ("prd_0", "prd_1", "prd_2", "prd_3"):
+        index.add(product_id, "snacks", products[product_id])
+    snaps = {
+        product_id: photograph(products[product_id], angle=12, scale=0.7)
+        for product_id in ("prd_0", "prd_1", "prd_2", "prd_3")
+    }
+    recognised: list[str] = []
+
+    def snap(product_id):
+        best = index.match(snaps[product_id])[0]
+        if best.confidence >= 0.8:
+            recognised.append(best.product_id)
+
+    def add(product_id):
+        index.add(product_id, "snacks", products[product_id], key=product_id)
+
+    # when
+    threads = [threading.Thread(target=snap, args=(p,)) for p in snaps] + [
+        threading.Thread(target=add, args=(f"prd_{seed}",)) for seed in range(4, 8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then every snap was recognised and no reference was lost
+    assert sorted(recognised) == sorted(snaps)
+    assert index.product_ids == set(products)
