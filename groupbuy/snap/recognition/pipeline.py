@@ -49,7 +49,12 @@ class RecognitionResult:
 
     @property
     def best(self) -> MergedCandidate | None:
-        return self.candidates[0] if self.candidates else None
+        """Return the best product-naming candidate; a category only when none is.
+
+        A broad category ("fruit" at 0.98) says less than a product at 0.7.
+        """
+        naming = [c for c in self.candidates if c.kind != "category"]
+        return (naming or self.candidates or [None])[0]
 
     @property
     def is_near_certain(self) -> bool:
