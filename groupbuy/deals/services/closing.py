@@ -127,25 +127,15 @@ def _cancel_pending(actor, deal, order, intents, *, now) -> None:
 
 
 def _refund_in_full(actor, deal, order, intents, *, now) -> None:
-    order.refunded_fen = refund_what_is_held(
-        actor=actor,
-        intent=intents[order.payment_intent_id],
-        idempotency_key=f"deals.deal.failed:{order.public_id}",
+    _refund_rest_and_leave(
+        actor,
+        deal,
+        order,
+        intents[order.payment_intent_id],
+        now=now,
         reason=Reason.DEAL_FAILED,
+        idempotency_key=f"deals.deal.failed:{order.public_id}",
     )
-    order.status = Status.REFUNDED
-    order.cancel_reason = Reason.DEAL_FAILED
-    order.cancelled_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "cancel_reason",
-            "refunded_fen",
-            "cancelled_at",
-            "updated_at",
-        ]
-    )
-    release_stock(deal=deal, quantity=order.quantity)
     notifications.notify_deal_failed(order)
 
 
@@ -224,14 +214,26 @@ def _leave_after_outside_refund(actor, deal, order, intent, *, now) -> None:
     # An operator refunded part of this payment straight from escrow, so the
     # order can no longer be charged the final price: it leaves the group buy
     # and gets back the rest of what it paid.
-    order.refunded_fen = refund_what_is_held(
-        actor=actor,
-        intent=intent,
-        idempotency_key=f"deals.deal.settle:{order.public_id}:refund-rest",
+    _refund_rest_and_leave(
+        actor,
+        deal,
+        order,
+        intent,
+        now=now,
         reason=Reason.OPERATOR,
+        idempotency_key=f"deals.deal.settle:{order.public_id}:refund-rest",
+    )
+
+
+def _refund_rest_and_leave(
+    actor, deal, order, intent, *, now, reason, idempotency_key
+) -> None:
+    """Refund what escrow still holds for ``order`` and take it out of the deal."""
+    order.refunded_fen = refund_what_is_held(
+        actor=actor, intent=intent, idempotency_key=idempotency_key, reason=reason
     )
     order.status = Status.REFUNDED
-    order.cancel_reason = Reason.OPERATOR
+    order.cancel_reason = reason
     order.cancelled_at = now
     order.save(
         update_fields=[
