@@ -39,48 +39,6 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.servers import Deployment, free_port  # noqa: E402
 
-SEED = """
-import json
-from datetime import timedelta
-from django.utils import timezone
-from groupbuy.accounts.models import ApiToken, User
-from groupbuy.accounts.services import _hash_token, merchant_membership_add
-from groupbuy.catalog import services as catalog
-from groupbuy.deals.services import deal_create, deal_open
-import secrets
-
-operator = User.objects.create_superuser("+8613700000009", "operator-pw-1")
-owner = User.objects.create_user("+8613700000008", "owner-pw-1")
-merchant = catalog.merchant_create(actor=operator, name="压测超市")
-merchant_membership_add(actor=operator, user=owner, merchant=merchant, role="owner")
-product = catalog.product_create(
-    actor=operator, name_zh="热门商品", gtin="6901234567892"
-)
-now = timezone.now()
-deal = deal_create(
-    actor=owner, merchant=merchant, product=product, title="爆款团购",
-    list_price_fen=2000, tiers=[(1, 1500)], stock=STOCK,
-    starts_at=now - timedelta(minutes=1), deadline_at=now + timedelta(hours=2),
-    max_quantity_per_order=1,
-)
-deal_open(actor=owner, deal=deal)
-# Password hashing is deliberately slow; shoppers here only need tokens.
-users = [User(phone=f"+86139{index:08d}") for index in range(USERS)]
-for user in users:
-    user.set_unusable_password()
-User.objects.bulk_create(users, batch_size=500)
-users = list(User.objects.filter(phone__startswith="+86139").order_by("phone"))
-tokens = [secrets.token_urlsafe(24) for _ in users]
-ApiToken.objects.bulk_create(
-    [
-        ApiToken(user=user, key_hash=_hash_token(token), name="bench")
-        for user, token in zip(users, tokens)
-    ],
-    batch_size=500,
-)
-print(json.dumps({"deal": deal.public_id, "tokens": tokens}))
-"""
-
 CHECK = """
 import json
 from django.db.models import Sum
@@ -160,8 +118,11 @@ def main() -> None:
     try:
         print(f"database {name}: migrating and seeding {users} shoppers, stock {stock}")
         deployment.groupbuy("migrate", "--noinput")
-        seed_code = SEED.replace("STOCK", str(stock)).replace("USERS", str(users))
-        seed = json.loads(deployment.run_python(seed_code).strip().splitlines()[-1])
+        seed = deployment.seed(
+            f"seed_open_deal(gtin='6901234567892', tiers=[(1, 1500)], stock={stock},"
+            " max_quantity_per_order=1)"
+        )
+        tokens = deployment.seed(f"seed_shoppers_with_tokens({users})")
         port = free_port()
         deployment.spawn(
             "uvicorn",
@@ -198,7 +159,7 @@ def main() -> None:
                 {"Authorization": f"Bearer {token}"},
                 {"quantity": 1},
             )
-            for token in seed["tokens"]
+            for token in tokens
         ]
         join_results, join_started, join_elapsed = asyncio.run(
             run_clients(joins, clients=clients, base_url=base_url)

@@ -94,7 +94,7 @@ def user_update_profile(
     return actor
 
 
-def _hash_token(secret: str) -> str:
+def api_token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -102,7 +102,7 @@ def api_token_create(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
     """Return the token row and its secret; the secret is shown once, never stored."""
     secret = "gbt_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor, key_hash=_hash_token(secret), name=name[:60]
+        user=actor, key_hash=api_token_hash(secret), name=name[:60]
     )
     return token, secret
 
@@ -110,7 +110,7 @@ def api_token_create(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
 def api_token_authenticate(secret: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_token(secret), user__is_active=True)
+        .filter(key_hash=api_token_hash(secret), user__is_active=True)
         .first()
     )
     if token is None:
@@ -122,7 +122,7 @@ def api_token_authenticate(secret: str) -> User | None:
 
 
 def api_token_revoke(*, actor: User, secret: str) -> None:
-    ApiToken.objects.filter(user=actor, key_hash=_hash_token(secret)).delete()
+    ApiToken.objects.filter(user=actor, key_hash=api_token_hash(secret)).delete()
 
 
 def merchant_membership_add(

@@ -396,3 +396,15 @@ def listing_get_for_staff(*, user, public_id: str) -> Listing:
         # Other merchants' staff learn nothing about whether the listing exists.
         raise _not_found(_("listing"))
     return listing
+
+
+def product_thumbnail_urls(*, product_ids: set[int]) -> dict[int, str]:
+    """Return {product id: thumbnail URL} for those of the products with a photo."""
+    images = ProductImage.objects.filter(product_id__in=product_ids).order_by(
+        "product_id", "-is_primary", "id"
+    )
+    found: dict[int, str] = {}
+    for image in images:
+        if image.product_id not in found and image.image:
+            found[image.product_id] = image.image.url
+    return found

@@ -352,4 +352,10 @@ def operator_overview(*, user) -> dict:
         "deals_overdue": Deal.objects.filter(
             state=State.OPEN, deadline_at__lte=now
         ).count(),
+        # "Today" is the operator's calendar day, in the display zone.
+        "orders_joined_today": DealOrder.objects.filter(
+            joined_at__gte=timezone.localtime(now).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+        ).count(),
     }

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from groupbuy.catalog.models import ProductImage
+from groupbuy.catalog.selectors import product_thumbnail_urls
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 from groupbuy.escrow.services import intent_pay_url
@@ -96,21 +96,9 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
     )
 
 
-def thumbnails_for(product_ids: set[int]) -> dict[int, str]:
-    """Return {product id: thumbnail URL} for the products that have a photo."""
-    images = ProductImage.objects.filter(product_id__in=product_ids).order_by(
-        "product_id", "-is_primary", "id"
-    )
-    found: dict[int, str] = {}
-    for image in images:
-        if image.product_id not in found and image.image:
-            found[image.product_id] = image.image.url
-    return found
-
-
 def deal_cards(deals: list[Deal]) -> list[DealCard]:
     cards = [deal_card(deal) for deal in deals]
-    thumbnails = thumbnails_for({deal.product_id for deal in deals})
+    thumbnails = product_thumbnail_urls(product_ids={deal.product_id for deal in deals})
     for card in cards:
         card.thumbnail_url = thumbnails.get(card.deal.product_id, "")
     return cards

@@ -7,7 +7,6 @@ not reach its target, refunded.
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
@@ -16,39 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Deadlines far enough out for the journey, near enough not to wait long.
 SECONDS_TO_DEADLINE = 35
-
-SEED = """
-import json
-from datetime import timedelta
-from django.utils import timezone
-from groupbuy.accounts.models import User
-from groupbuy.accounts.services import merchant_membership_add
-from groupbuy.catalog import services as catalog
-from groupbuy.deals.services import deal_create, deal_open
-
-operator, _ = User.objects.get_or_create(phone="+8613700000001",
-                                         defaults={"is_staff": True})
-owner, _ = User.objects.get_or_create(phone="+8613700000002")
-merchant = catalog.merchant_create(actor=operator, name="旅程超市")
-merchant_membership_add(actor=operator, user=owner, merchant=merchant, role="owner")
-now = timezone.now()
-deals = {}
-for key, gtin, tiers in (
-    ("succeeds", "6901234567892", [(1, 1500), (5, 1200)]),
-    ("fails", "6901234567908", [(2, 1500)]),
-):
-    product = catalog.product_create(actor=operator, name_zh=f"旅程商品 {key}",
-                                     name_en=f"Journey product {key}", gtin=gtin)
-    deal = deal_create(
-        actor=owner, merchant=merchant, product=product,
-        title=f"Journey deal that {key}", list_price_fen=2000, tiers=tiers,
-        stock=20, starts_at=now - timedelta(minutes=1),
-        deadline_at=now + timedelta(seconds=SECONDS),
-    )
-    deal_open(actor=owner, deal=deal)
-    deals[key] = deal.public_id
-print(json.dumps(deals))
-"""
 
 
 def _join_and_pay(page, deal_id: str, *, quantity: int) -> str:
@@ -76,11 +42,16 @@ def _wait_for(page, url: str, selector: str, *, until: float) -> None:
 
 def test_sign_up_join_pay_and_see_the_deal_close(page, groupbuy_server):
     # given two open deals closing in half a minute: one needs 1 buyer, one 2
-    deals = json.loads(
-        groupbuy_server.run_python(SEED.replace("SECONDS", str(SECONDS_TO_DEADLINE)))
-        .strip()
-        .splitlines()[-1]
-    )
+    deals = {
+        key: groupbuy_server.seed(
+            f"seed_open_deal(gtin='{gtin}', tiers={tiers}, stock=20,"
+            f" seconds_to_deadline={SECONDS_TO_DEADLINE})"
+        )["deal"]
+        for key, gtin, tiers in (
+            ("succeeds", "6901234567892", [(1, 1500), (5, 1200)]),
+            ("fails", "6901234567908", [(2, 1500)]),
+        )
+    }
     deadline = time.monotonic() + SECONDS_TO_DEADLINE
 
     # when a new shopper signs up

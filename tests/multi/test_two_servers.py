@@ -25,34 +25,6 @@ from tests.support.servers import Deployment, free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-SEED = """
-import json
-from datetime import timedelta
-from django.utils import timezone
-from groupbuy.accounts.models import User
-from groupbuy.accounts.services import api_token_create, merchant_membership_add
-from groupbuy.catalog import services as catalog
-from groupbuy.deals.services import deal_create, deal_open
-
-operator = User.objects.create_superuser("+8613700000009", "operator-pw-1")
-owner = User.objects.create_user("+8613700000008", "owner-pw-1")
-merchant = catalog.merchant_create(actor=operator, name="多机超市")
-merchant_membership_add(actor=operator, user=owner, merchant=merchant, role="owner")
-product = catalog.product_create(
-    actor=operator, name_zh="测试矿泉水", gtin="6901234567892"
-)
-now = timezone.now()
-deal = deal_create(
-    actor=owner, merchant=merchant, product=product, title="矿泉水团购",
-    list_price_fen=2000, tiers=[(1, 1500), (3, 1200)], stock=10,
-    starts_at=now - timedelta(minutes=1), deadline_at=now + timedelta(hours=1),
-)
-deal_open(actor=owner, deal=deal)
-shopper = User.objects.create_user("+8613700000007", "shopper-pw-1")
-_token, secret = api_token_create(actor=shopper, name="multi")
-print(json.dumps({"deal": deal.public_id, "token": secret}))
-"""
-
 
 def _base_url(url: str, name: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
@@ -76,7 +48,11 @@ def cluster():
         )
         try:
             deployment.groupbuy("migrate", "--noinput")
-            seed = json.loads(deployment.run_python(SEED).strip().splitlines()[-1])
+            seed = deployment.seed(
+                "seed_open_deal(gtin='6901234567892', tiers=[(1, 1500), (3, 1200)],"
+                " stock=10)"
+            )
+            seed["token"] = deployment.seed("seed_shoppers_with_tokens(1)")[0]
             server_a = deployment.serve(free_port(), with_worker=False)
             server_b = deployment.serve(free_port(), with_worker=False)
             deployment.worker()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -82,6 +83,15 @@ class Deployment:
     def run_python(self, code: str) -> str:
         """Run Django code against this installation's database; return its stdout."""
         return self.groupbuy("shell", "-c", code)
+
+    def seed(self, call: str):
+        """Run ``call`` from tests.support.seeding here; return its JSON result."""
+        code = (
+            "import json\n"
+            "from tests.support.seeding import *\n"
+            f"print(json.dumps({call}))"
+        )
+        return json.loads(self.run_python(code).strip().splitlines()[-1])
 
     def spawn(
         self,

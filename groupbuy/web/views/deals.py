@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from groupbuy.catalog.selectors import category_tree
+from groupbuy.catalog.selectors import category_tree, product_thumbnail_urls
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.selectors import deal_detail_for_user, deal_list_open
 from groupbuy.deals.services import deal_join
@@ -18,7 +18,6 @@ from groupbuy.web.presenters import (
     deal_card,
     deal_cards,
     order_view,
-    thumbnails_for,
 )
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -66,7 +65,9 @@ def _deal_page(
         "detail": detail,
         "deal": deal,
         "card": deal_card(deal, participants=detail.progress.get("participants")),
-        "thumbnail_url": thumbnails_for({deal.product_id}).get(deal.product_id, ""),
+        "thumbnail_url": product_thumbnail_urls(product_ids={deal.product_id}).get(
+            deal.product_id, ""
+        ),
         "my_order": order_view(detail.my_order) if detail.my_order else None,
         "join_form": join_form,
     }

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from groupbuy.deals.selectors import deal_list_open, operator_overview
 from groupbuy.escrow.selectors import platform_money_overview
 from groupbuy.web.presenters import deal_cards
-from groupbuy.web.selectors import orders_joined_today_count
 
 CLOSING_SOON_COUNT = 10
 # The snap app provides the first when it has demand alerts to show.
@@ -31,7 +30,7 @@ def operator_home(request: HttpRequest) -> HttpResponse:
     context = {
         "overview": overview,
         "money": platform_money_overview(user=request.user),
-        "orders_today": orders_joined_today_count(),
+        "orders_today": overview["orders_joined_today"],
         "closing_soon": deal_cards(closing.items),
         "demand_alerts_template": select_template(DEMAND_ALERTS_TEMPLATES),
     }

@@ -1,0 +1,92 @@
+"""Seed a running installation through its own services (never raw rows).
+
+Runs inside the server's Django: ``Deployment.seed("seed_open_deal(...)")``
+imports this module in ``groupbuy shell`` and returns the call's JSON result.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+
+def _staff_and_merchant(merchant_name: str):
+    from groupbuy.accounts.models import MerchantMembership, User
+    from groupbuy.accounts.services import merchant_membership_add
+    from groupbuy.catalog import services as catalog
+
+    operator, _created = User.objects.get_or_create(
+        phone="+8613700000009", defaults={"is_staff": True, "is_superuser": True}
+    )
+    owner, _created = User.objects.get_or_create(phone="+8613700000008")
+    membership = MerchantMembership.objects.filter(
+        user=owner, merchant__name=merchant_name
+    ).first()
+    if membership is not None:
+        return operator, owner, membership.merchant
+    merchant = catalog.merchant_create(actor=operator, name=merchant_name)
+    merchant_membership_add(actor=operator, user=owner, merchant=merchant, role="owner")
+    return operator, owner, merchant
+
+
+def seed_open_deal(
+    *,
+    gtin: str,
+    tiers: list[tuple[int, int]],
+    stock: int,
+    seconds_to_deadline: int = 7200,
+    title: str = "",
+    list_price_fen: int = 2000,
+    max_quantity_per_order: int = 5,
+    merchant_name: str = "测试超市",
+) -> dict:
+    """Create and open a deal for a (new) product with barcode ``gtin``."""
+    from django.utils import timezone
+
+    from groupbuy.catalog import services as catalog
+    from groupbuy.deals.services import deal_create, deal_open
+
+    operator, owner, merchant = _staff_and_merchant(merchant_name)
+    product = catalog.product_create(
+        actor=operator,
+        name_zh=f"测试商品 {gtin}",
+        name_en=f"Test product {gtin}",
+        gtin=gtin,
+    )
+    now = timezone.now()
+    deal = deal_create(
+        actor=owner,
+        merchant=merchant,
+        product=product,
+        title=title or f"Deal {gtin}",
+        list_price_fen=list_price_fen,
+        tiers=[tuple(tier) for tier in tiers],
+        stock=stock,
+        starts_at=now - timedelta(minutes=1),
+        deadline_at=now + timedelta(seconds=seconds_to_deadline),
+        max_quantity_per_order=max_quantity_per_order,
+    )
+    deal_open(actor=owner, deal=deal)
+    return {"deal": deal.public_id, "gtin": gtin}
+
+
+def seed_shoppers_with_tokens(count: int, *, phone_prefix: str = "+86139") -> list[str]:
+    """Create ``count`` shoppers (no password: API tokens only); return the tokens."""
+    from groupbuy.accounts.models import ApiToken, User
+    from groupbuy.accounts.services import api_token_hash
+
+    users = [User(phone=f"{phone_prefix}{index:08d}") for index in range(count)]
+    for user in users:
+        # Password hashing is deliberately slow; these shoppers only need tokens.
+        user.set_unusable_password()
+    User.objects.bulk_create(users, batch_size=500)
+    users = User.objects.filter(phone__startswith=phone_prefix).order_by("phone")
+    tokens = [secrets.token_urlsafe(24) for _ in range(count)]
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(user=user, key_hash=api_token_hash(token), name="seeded")
+            for user, token in zip(users, tokens, strict=True)
+        ],
+        batch_size=500,
+    )
+    return tokens
