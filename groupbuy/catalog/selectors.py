@@ -50,15 +50,46 @@ def product_get(*, public_id: str, include_inactive: bool = False) -> Product:
     return product
 
 
+def _may_not_change(product: Product) -> CatalogError:
+    return CatalogError(
+        "forbidden",
+        _("You may not change “%(product)s”.") % {"product": product.name},
+        status=403,
+    )
+
+
 def product_get_for_editor(*, user, public_id: str) -> Product:
     """Return a product (active or not) that ``user`` may change."""
     product = product_get(public_id=public_id, include_inactive=True)
     if not can_edit_product(user, product):
-        raise CatalogError(
-            "forbidden",
-            _("You may not change “%(product)s”.") % {"product": product.name},
-            status=403,
-        )
+        raise _may_not_change(product)
+    return product
+
+
+def merchant_products(*, merchant: Merchant, query: str = "") -> QuerySet[Product]:
+    """Return the products ``merchant`` added, active or not, matching every word
+    of ``query`` (names, brand, aliases, GTIN), by Chinese name."""
+    products = Product.objects.filter(added_by_merchant=merchant).select_related(
+        "category", "added_by_merchant"
+    )
+    for token in (query or "").split():
+        products = products.filter(_token_filter(token))
+    return products.order_by("name_zh", "id")
+
+
+def merchant_product_get_for_editor(
+    *, user, merchant: Merchant, public_id: str
+) -> Product:
+    """Return a product ``merchant`` added that ``user`` may change.
+
+    Another merchant's product is not found here: a shop learns nothing of it.
+    """
+    product = merchant_products(merchant=merchant).filter(public_id=public_id)
+    product = product.first()
+    if product is None:
+        raise _not_found(_("product"))
+    if not can_edit_product(user, product):
+        raise _may_not_change(product)
     return product
 
 

@@ -2,7 +2,16 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
-from groupbuy.web.views import auth, deals, merchant, money, operator, orders, site
+from groupbuy.web.views import (
+    auth,
+    deals,
+    merchant,
+    merchant_products,
+    money,
+    operator,
+    orders,
+    site,
+)
 
 app_name = "web"
 
@@ -39,6 +48,21 @@ urlpatterns = [
         "merchant/<str:merchant_id>/listings/<str:listing_id>/",
         merchant.merchant_listing_edit,
         name="merchant_listing_edit",
+    ),
+    path(
+        "merchant/<str:merchant_id>/products/",
+        merchant_products.merchant_products,
+        name="merchant_products",
+    ),
+    path(
+        "merchant/<str:merchant_id>/products/new/",
+        merchant_products.merchant_product_create,
+        name="merchant_product_create",
+    ),
+    path(
+        "merchant/<str:merchant_id>/products/<str:product_id>/edit/",
+        merchant_products.merchant_product_edit,
+        name="merchant_product_edit",
     ),
     path(
         "merchant/<str:merchant_id>/deals/",
