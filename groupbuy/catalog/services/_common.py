@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.errors import CatalogError
+from groupbuy.core.audit import audit_log
 
 
 class _Unset:
@@ -53,4 +55,14 @@ def apply_changes(obj, changes: dict[str, Any]) -> list[str]:
         if getattr(obj, name) != value:
             setattr(obj, name, value)
             changed.append(name)
+    return changed
+
+
+def save_changes(obj, changes: dict[str, Any], *, actor, action: str) -> list[str]:
+    """Apply ``changes``, save and audit them as ``action`` if any; return them."""
+    with transaction.atomic():
+        changed = apply_changes(obj, changes)
+        if changed:
+            obj.save(update_fields=changed)
+            audit_log(actor=actor, action=action, obj=obj, data={"changed": changed})
     return changed

@@ -12,10 +12,10 @@ from groupbuy.catalog.models import Category
 from groupbuy.catalog.permissions import require_operator
 from groupbuy.catalog.services._common import (
     UNSET,
-    apply_changes,
     clean_text,
     invalid,
     is_set,
+    save_changes,
 )
 from groupbuy.core.audit import audit_log
 
@@ -142,14 +142,5 @@ def category_update(
     if is_set(parent):
         _check_parent(category, parent)
         fields["parent"] = parent
-    with transaction.atomic():
-        changed = apply_changes(category, fields)
-        if changed:
-            category.save(update_fields=changed)
-            audit_log(
-                actor=actor,
-                action="catalog.category.updated",
-                obj=category,
-                data={"changed": changed},
-            )
+    save_changes(category, fields, actor=actor, action="catalog.category.updated")
     return category

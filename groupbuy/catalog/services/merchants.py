@@ -16,10 +16,10 @@ from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_owner, require_operator
 from groupbuy.catalog.services._common import (
     UNSET,
-    apply_changes,
     clean_text,
     invalid,
     is_set,
+    save_changes,
 )
 from groupbuy.core.audit import audit_log
 
@@ -81,16 +81,7 @@ def merchant_update(
     fields = _merchant_fields(name=name, name_en=name_en, description=description)
     if is_set(is_active):
         fields["is_active"] = bool(is_active)
-    with transaction.atomic():
-        changed = apply_changes(merchant, fields)
-        if changed:
-            merchant.save(update_fields=changed)
-            audit_log(
-                actor=actor,
-                action="catalog.merchant.updated",
-                obj=merchant,
-                data={"changed": changed},
-            )
+    save_changes(merchant, fields, actor=actor, action="catalog.merchant.updated")
     return merchant
 
 
@@ -191,14 +182,5 @@ def branch_update(
         )
     if is_set(is_active):
         fields["is_active"] = bool(is_active)
-    with transaction.atomic():
-        changed = apply_changes(branch, fields)
-        if changed:
-            branch.save(update_fields=changed)
-            audit_log(
-                actor=actor,
-                action="catalog.branch.updated",
-                obj=branch,
-                data={"changed": changed},
-            )
+    save_changes(branch, fields, actor=actor, action="catalog.branch.updated")
     return branch
