@@ -166,5 +166,12 @@ def test_demo_generates_its_secrets_once_and_serves_friendly_errors():
             assert 'id="error-404"' in missing.text
             assert "URLconf" not in missing.text
             assert 'id="test-payments-banner"' in missing.text
+            # and under /api/ even a path nobody routes answers JSON, translated
+            api_missing = httpx.get(
+                f"{url}/api/no-such-thing", headers={"Accept-Language": "zh-hans"}
+            )
+            assert api_missing.status_code == 404
+            assert api_missing.json()["code"] == "not_found"
+            assert api_missing.json()["message"].startswith("这个地址")
         finally:
             deployment.stop()
