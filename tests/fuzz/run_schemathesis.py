@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.servers import REPO, Deployment, free_port
+from tests.support.servers import Deployment, free_port
 
 ROLES = {
     # role: (phone, password) of the demo accounts (groupbuy/demo_data.py)
@@ -92,7 +92,8 @@ def run(seconds_per_role: int, seed: int) -> int:
                         seed=seed,
                         report_dir=Path(data_dir) / f"report-{role}",
                     ),
-                    cwd=REPO,
+                    # Its example database goes to the throw-away data dir.
+                    cwd=data_dir,
                     timeout=seconds_per_role + 120,
                 )
                 took = time.monotonic() - started
