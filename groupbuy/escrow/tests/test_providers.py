@@ -132,3 +132,27 @@ def test_every_page_shows_the_test_payments_banner_while_the_sandbox_is_on(
     assert b'id="test-payments-banner"' in client.get("/no-such-page/").content
     settings.GROUPBUY_PAYMENT_PROVIDERS = []
     assert b'id="test-payments-banner"' not in client.get("/").content
+
+
+def test_joining_a_deal_without_payment_providers_is_503_and_reserves_nothing(
+    client, sandbox_disabled
+):
+    from groupbuy.deals.models import DealOrder
+    from groupbuy.deals.tests.factories import make_deal
+
+    # given an open deal and a signed-in shopper, with no provider enabled
+    deal = make_deal()
+    client.force_login(make_user())
+    # when
+    response = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1},
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 503
+    assert response.json()["code"] == "payments_unavailable"
+    deal.refresh_from_db()
+    assert deal.sold == 0
+    assert not DealOrder.objects.exists()
+    assert not PaymentIntent.objects.exists()
