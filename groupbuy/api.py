@@ -3,16 +3,42 @@
 Errors are always {"code", "message", "fields"} with a 4xx status.
 """
 
-from django.core.exceptions import PermissionDenied
+import json
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from groupbuy.accounts.auth import api_auth
 from groupbuy.core.errors import DomainError
+
+
+class MalformedJson(Exception):
+    """The body is not JSON; Ninja wraps this in an HttpError(400)."""
+
+
+class JsonParser(Parser):
+    """Parse bodies as JSON, saying where a malformed one goes wrong."""
+
+    def parse_body(self, request):
+        try:
+            return json.loads(request.body)
+        except UnicodeDecodeError:
+            raise MalformedJson(_("The request body is not UTF-8 text.")) from None
+        except json.JSONDecodeError as problem:
+            raise MalformedJson(
+                _(
+                    "The request body is not valid JSON (line %(line)s, "
+                    "column %(column)s)."
+                )
+                % {"line": problem.lineno, "column": problem.colno}
+            ) from None
+
 
 api = NinjaAPI(
     title="groupbuy API",
@@ -22,6 +48,10 @@ api = NinjaAPI(
     "or with the browser session.",
     auth=api_auth,
     urls_namespace="api",
+    parser=JsonParser(),
+    # Swagger UI from Ninja's own static files ("ninja" is an installed app),
+    # and no badge fetched from validator.swagger.io: the docs work offline.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -42,8 +72,25 @@ def on_domain_error(request, exc: DomainError):
 _LOCATIONS = ("body", "payload", "query", "path", "form", "file")
 
 
+def _is_missing_body(errors: list[dict]) -> bool:
+    return any(
+        error.get("type") == "missing" and tuple(error.get("loc", ())) in _BODY_LOCS
+        for error in errors
+    )
+
+
+_BODY_LOCS = {("body", "payload"), ("body",)}
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
+    if _is_missing_body(exc.errors):
+        return error_response(
+            request,
+            400,
+            "missing_body",
+            _("This request needs a JSON body; see /api/docs for its fields."),
+        )
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
         location = [
@@ -85,7 +132,16 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, MalformedJson):
+        return error_response(request, 400, "malformed_json", str(exc.__cause__))
     return error_response(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request, exc):
+    return error_response(
+        request, 413, "too_large", _("The request body is too large.")
+    )
 
 
 @api.get("/health", auth=None, tags=["platform"])

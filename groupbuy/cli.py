@@ -3,7 +3,8 @@
 groupbuy serve [--host H] [--port P] [--no-worker]
     the whole embedded system in one process: web, WebSockets and job worker
 groupbuy demo [--no-serve] [--host H] [--port P]
-    migrate, load the demo data (idempotent), print the logins, then serve
+    migrate, load the demo data (idempotent), print the logins, then serve, in
+    demo mode (GROUPBUY_DEMO_MODE: generated secrets, the sandbox payments)
 groupbuy worker
     a job worker alone (the many-machines mode, with REDIS_URL)
 groupbuy <anything else>
@@ -27,10 +28,37 @@ def _setup_django() -> None:
     django.setup()
 
 
+def refuse_unsafe_configuration() -> None:
+    """Exit with the system checks' errors (groupbuy.core.checks) if there are any.
+
+    Outside DEBUG and demo mode this stops a server or worker that would run on
+    built-in secrets, with no allowed hosts or with the sandbox taking payments.
+    """
+    from django.core import checks
+
+    errors = [
+        message
+        for message in checks.run_checks(include_deployment_checks=True)
+        if message.is_serious()
+    ]
+    if not errors:
+        return
+    print("groupbuy will not start until this is fixed:", file=sys.stderr)
+    for error in errors:
+        print(f"  {error}", file=sys.stderr)
+    print(
+        "For a local try-out run `groupbuy demo`; for production set the "
+        "environment described in docs/deployment.md.",
+        file=sys.stderr,
+    )
+    sys.exit(2)
+
+
 def serve(*, host: str, port: int, with_worker: bool = True) -> None:
     import uvicorn
 
     _setup_django()
+    refuse_unsafe_configuration()
     from django.conf import settings
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
@@ -68,6 +96,7 @@ def serve(*, host: str, port: int, with_worker: bool = True) -> None:
 
 def worker() -> None:
     _setup_django()
+    refuse_unsafe_configuration()
     from django.core.management import call_command
 
     call_command("run_huey")
@@ -93,6 +122,9 @@ def manage(argv: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "help"
+    if command == "demo":
+        # Before Django reads its settings: demo mode generates its secrets.
+        os.environ["GROUPBUY_DEMO_MODE"] = "1"
     if command in ("serve", "demo", "worker"):
         parser = argparse.ArgumentParser(prog=f"groupbuy {command}")
         parser.add_argument(

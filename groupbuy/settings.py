@@ -6,7 +6,13 @@ Everything a deployment changes comes from the environment:
   the data dir)
 - REDIS_URL: e.g. redis://127.0.0.1:6379/0; switches the channel layer and the job
   queue to Redis so several processes or machines share them
-- SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma separated)
+- SECRET_KEY, DEBUG (default off), ALLOWED_HOSTS (comma separated)
+- GROUPBUY_DEMO_MODE: the demo (``groupbuy demo`` sets it): generated secrets,
+  the sandbox payment provider, local hosts
+- GROUPBUY_PUBLIC_URL, GROUPBUY_HTTPS, GROUPBUY_HSTS_*: the production site
+- GROUPBUY_PAYMENT_PROVIDERS, GROUPBUY_PAYMENTS_TEST_MODE: who takes payments
+docs/deployment.md lists them all. Outside DEBUG and demo mode, the checks in
+groupbuy/core/checks.py refuse to serve on built-in secrets or without hosts.
 """
 
 import os
@@ -15,20 +21,91 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.demo_secrets import demo_secrets_load_or_create
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GROUPBUY_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "dev-only-insecure-key-change-me-in-production"
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in ("1", "true", "yes", "on")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    value = os.environ.get(name)
+    return [
+        item.strip()
+        for item in (default if value is None else value).split(",")
+        if item.strip()
+    ]
+
+
+# --- Mode, secrets and production safety ----------------------------------------
+# DEBUG shows Django's technical pages to anyone: never on by default, not even
+# in the demo, which runs in its own explicit mode instead.
+DEBUG = env_bool("DEBUG")
+GROUPBUY_DEMO_MODE = env_bool("GROUPBUY_DEMO_MODE")
+# Every secret with the value it has when nobody sets it. groupbuy.core.checks
+# refuses these values outside DEBUG and demo mode; demo mode replaces them with
+# values generated into the data dir on its first run. Add new secrets here and
+# read them with secret("NAME").
+GROUPBUY_BUILT_IN_SECRETS = {
+    "SECRET_KEY": "dev-only-insecure-key-change-me-in-production",
+    "GROUPBUY_SANDBOX_PAYMENT_SECRET": "sandbox-secret-change-me",
+}
+_DEMO_SECRETS = (
+    demo_secrets_load_or_create(DATA_DIR, GROUPBUY_BUILT_IN_SECRETS)
+    if GROUPBUY_DEMO_MODE
+    else {}
 )
-DEBUG = os.environ.get("DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
-    ","
+
+
+def secret(name: str) -> str:
+    return (
+        os.environ.get(name)
+        or _DEMO_SECRETS.get(name)
+        or GROUPBUY_BUILT_IN_SECRETS[name]
+    )
+
+
+SECRET_KEY = secret("SECRET_KEY")
+_IS_LOCAL = DEBUG or GROUPBUY_DEMO_MODE
+# Empty in production until set: the checks stop the server rather than guess.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if _IS_LOCAL else "")
+# The address people reach the site at: links in e-mails and SMS, CSRF origin.
+GROUPBUY_PUBLIC_URL_DEFAULT = "http://127.0.0.1:8000"
+GROUPBUY_PUBLIC_URL = os.environ.get("GROUPBUY_PUBLIC_URL", GROUPBUY_PUBLIC_URL_DEFAULT)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", "" if _IS_LOCAL else GROUPBUY_PUBLIC_URL.rstrip("/")
 )
-CSRF_TRUSTED_ORIGINS = [
-    origin for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin
-]
+# Behind a TLS-terminating proxy (docs/deployment.md): secure cookies, redirect
+# plain HTTP to HTTPS (but the load balancer's health check), trust the proxy's
+# X-Forwarded-Proto, and HSTS when its lifetime is set.
+GROUPBUY_HTTPS = env_bool("GROUPBUY_HTTPS", default=not _IS_LOCAL)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = GROUPBUY_HTTPS
+SECURE_SSL_REDIRECT = GROUPBUY_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if GROUPBUY_HTTPS else None
+)
+SECURE_HSTS_SECONDS = int(os.environ.get("GROUPBUY_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GROUPBUY_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("GROUPBUY_HSTS_PRELOAD")
+
+# --- Payment providers ----------------------------------------------------------
+# Which providers take payments (groupbuy.escrow.providers). The sandbox moves no
+# real money: it is on in DEBUG and demo mode, and refused in production unless
+# GROUPBUY_PAYMENTS_TEST_MODE is set, which puts a "test payments" banner on
+# every page.
+GROUPBUY_PAYMENTS_TEST_MODE = env_bool("GROUPBUY_PAYMENTS_TEST_MODE")
+GROUPBUY_PAYMENT_PROVIDERS = env_list(
+    "GROUPBUY_PAYMENT_PROVIDERS",
+    "sandbox" if _IS_LOCAL or GROUPBUY_PAYMENTS_TEST_MODE else "",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,6 +116,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Only for its Swagger UI files: /api/docs works with no internet.
+    "ninja",
     "channels",
     "django_htmx",
     "huey.contrib.djhuey",
@@ -55,6 +134,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but security: every error under /api/ leaves as JSON.
+    "groupbuy.core.middleware.ApiErrorJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "groupbuy.web.context_processors.site",
+                "groupbuy.escrow.context_processors.payments",
             ],
         },
     },
@@ -226,7 +308,6 @@ GROUPBUY_SMS_OUTBOX_DIR = DATA_DIR / "outbox" / "sms"
 
 # --- Business settings ----------------------------------------------------------
 GROUPBUY_SITE_NAME = "groupbuy"
-GROUPBUY_PUBLIC_URL = os.environ.get("GROUPBUY_PUBLIC_URL", "http://127.0.0.1:8000")
 # Unpaid orders release their stock after this many minutes.
 GROUPBUY_PAYMENT_WINDOW_MINUTES = int(
     os.environ.get("GROUPBUY_PAYMENT_WINDOW_MINUTES", "15")
@@ -234,9 +315,7 @@ GROUPBUY_PAYMENT_WINDOW_MINUTES = int(
 # Platform fee taken from a successful deal, in basis points (100 = 1%).
 GROUPBUY_PLATFORM_FEE_BPS = int(os.environ.get("GROUPBUY_PLATFORM_FEE_BPS", "300"))
 # Shared secret of the built-in sandbox payment provider's signed callbacks.
-GROUPBUY_SANDBOX_PAYMENT_SECRET = os.environ.get(
-    "GROUPBUY_SANDBOX_PAYMENT_SECRET", "sandbox-secret-change-me"
-)
+GROUPBUY_SANDBOX_PAYMENT_SECRET = secret("GROUPBUY_SANDBOX_PAYMENT_SECRET")
 # When set (e.g. the public …/api/escrow/callbacks/sandbox), the sandbox gateway
 # sends its signed callbacks as real HTTP POSTs; otherwise the same signed bytes go
 # straight to the handler in the worker, so the embedded server works on any port.

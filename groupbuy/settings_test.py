@@ -12,6 +12,14 @@ HUEY = {**HUEY, "immediate": True}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 GROUPBUY_SMS_BACKEND = "groupbuy.notify.sms.MemorySmsBackend"
+# Production-shaped (DEBUG off, so error pages are the friendly ones), but served
+# over plain HTTP by the test client and with the sandbox as payment provider.
 DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+CSRF_TRUSTED_ORIGINS = []
+GROUPBUY_HTTPS = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = False
+SECURE_PROXY_SSL_HEADER = None
+GROUPBUY_PAYMENT_PROVIDERS = ["sandbox"]
 WHITENOISE_AUTOREFRESH = True
 LANGUAGE_CODE = "en"

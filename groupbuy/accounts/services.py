@@ -5,6 +5,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,21 @@ def _validation_error(field: str, error: ValidationError) -> AccountError:
     return AccountError("invalid", messages[0], fields={field: messages})
 
 
+def _clean_email(email: str) -> str:
+    """Return ``email`` stripped; "" means none. Refuse a malformed address."""
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise AccountError(
+                "invalid_email",
+                _("“%(email)s” is not an e-mail address.") % {"email": email[:254]},
+                fields={"email": [_("Enter a valid e-mail address.")]},
+            ) from None
+    return email
+
+
 def user_sign_up(
     *,
     phone: str,
@@ -29,6 +45,7 @@ def user_sign_up(
     email: str = "",
 ) -> User:
     """Create a shopper account; the phone number is the login."""
+    email = _clean_email(email)
     try:
         e164 = normalize_phone(phone)
     except ValidationError as error:
@@ -82,7 +99,7 @@ def user_update_profile(
         actor.preferred_language = preferred_language
         changed.append("preferred_language")
     if email is not None:
-        actor.email = email.strip()
+        actor.email = _clean_email(email)
         changed.append("email")
     if contact_channel is not None:
         if contact_channel not in User.ContactChannel.values:

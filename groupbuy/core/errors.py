@@ -41,3 +41,28 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def api_error_response(
+    request,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+):
+    """Return the API's ``{"code", "message", "fields"}`` error as a response.
+
+    For code outside Django Ninja's exception handlers: middleware (body size
+    limits, rate limits) and Django's own error handlers.
+    """
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"code": code, "message": str(message), "fields": fields or {}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -18,12 +18,12 @@ class TierIO(Schema):
     price_fen: int = Field(ge=1, le=100_000_000)
 
 
-class MerchantOut(Schema):
+class DealMerchantOut(Schema):
     id: str
     name: str
 
 
-class ProductOut(Schema):
+class DealProductOut(Schema):
     id: str
     name: str
     name_zh: str
@@ -35,8 +35,8 @@ class DealOut(Schema):
     id: str
     title: str
     state: str
-    merchant: MerchantOut
-    product: ProductOut
+    merchant: DealMerchantOut
+    product: DealProductOut
     list_price_fen: int
     current_price_fen: int
     highest_price_fen: int

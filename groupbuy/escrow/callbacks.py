@@ -25,7 +25,7 @@ from groupbuy.escrow import ledger
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.handlers import capture_handler_for, failure_handler_for
 from groupbuy.escrow.models import LedgerAccount, PaymentIntent, ProviderEvent
-from groupbuy.escrow.providers import get_provider
+from groupbuy.escrow.providers import get_enabled_provider
 from groupbuy.escrow.providers.base import PAYMENT_SUCCEEDED, PaymentEvent
 from groupbuy.escrow.services import payment_refund_locked, push_intent_on_commit
 
@@ -38,7 +38,7 @@ def payment_callback_receive(
     *, provider_name: str, body: bytes, headers: Mapping[str, str]
 ) -> str:
     """Verify a provider's callback request and apply it; return the outcome."""
-    provider = get_provider(provider_name)
+    provider = get_enabled_provider(provider_name)
     event = provider.parse_callback(body=body, headers=headers)
     return payment_event_apply(provider_name=provider_name, event=event)
 

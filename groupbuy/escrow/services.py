@@ -28,7 +28,12 @@ from groupbuy.escrow.models import (
     PaymentIntent,
     Refund,
 )
-from groupbuy.escrow.providers import get_provider
+from groupbuy.escrow.providers import (
+    SANDBOX,
+    default_provider_name,
+    get_enabled_provider,
+    get_provider,
+)
 from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from groupbuy.realtime.publish import publish_to_user
 
@@ -84,11 +89,15 @@ def payment_intent_create(
     reference: str,
     description: str,
     return_url: str = "",
-    provider: str = "sandbox",
+    provider: str = "",
 ) -> PaymentIntent:
-    """Create an intent awaiting payment; send the payer to ``intent_pay_url``."""
+    """Create an intent awaiting payment; send the payer to ``intent_pay_url``.
+
+    ``provider`` defaults to the first enabled one; a disabled one is refused.
+    """
     _positive_fen(amount_fen)
-    get_provider(provider)
+    provider = provider or default_provider_name()
+    get_enabled_provider(provider)
     if not purpose or not reference:
         raise ValueError("a payment intent needs a purpose and a reference")
     with transaction.atomic():
@@ -172,7 +181,8 @@ def sandbox_payment_submit(
     """
     if intent.payer_id != getattr(actor, "pk", None):
         raise NotFound("not_found", _("There is no such payment."))
-    if intent.provider != "sandbox":
+    get_enabled_provider(SANDBOX)  # 404 where the sandbox is switched off
+    if intent.provider != SANDBOX:
         raise EscrowError("wrong_provider", _("This payment is not a sandbox one."))
     if outcome not in SANDBOX_OUTCOMES:
         raise EscrowError(

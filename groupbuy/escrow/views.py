@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.escrow.providers import is_sandbox_enabled
 from groupbuy.escrow.selectors import intent_get_for_user
 from groupbuy.escrow.services import sandbox_payment_submit
 
@@ -26,6 +29,19 @@ def _return_url(request: HttpRequest, intent) -> str:
     return intent.return_url if intent.return_url and is_safe else ""
 
 
+def sandbox_enabled_required(view):
+    """Answer 404, before anything else, where the sandbox is switched off."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_sandbox_enabled():
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@sandbox_enabled_required
 @login_required
 def sandbox_pay(request: HttpRequest, intent_id: str) -> HttpResponse:
     try:

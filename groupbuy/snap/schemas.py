@@ -20,7 +20,7 @@ class CategoryOut(Schema):
     name: str
 
 
-class ProductOut(Schema):
+class SnapProductOut(Schema):
     id: str = Field(examples=["prd_4k9x2m7q8r3t5w6y"])
     name: str
     name_zh: str
@@ -33,7 +33,7 @@ class ProductOut(Schema):
 
 
 class MatchOut(Schema):
-    product: ProductOut
+    product: SnapProductOut
     confidence: float = Field(ge=0, le=1)
     method: str = Field(examples=["barcode", "name", "appearance"])
     method_label: str
@@ -44,7 +44,7 @@ class TierOut(Schema):
     price_fen: int
 
 
-class DealOut(Schema):
+class SnapDealOut(Schema):
     id: str = Field(examples=["deal_4k9x2m7q8r3t5w6y"])
     title: str
     product_id: str
@@ -72,17 +72,17 @@ class SnapAnswerOut(Schema):
     id: str = Field(examples=["snp_4k9x2m7q8r3t5w6y"])
     status: str = Field(examples=["recognised", "not_recognised", "labelled"])
     recognised: bool
-    product: ProductOut | None
+    product: SnapProductOut | None
     confidence: float = Field(ge=0, le=1)
     confidence_percent: int
     method: str = Field(description="barcode, name or appearance; empty if none.")
     method_label: str
     alternatives: list[MatchOut] = Field(max_length=5)
-    deals: list[DealOut]
+    deals: list[SnapDealOut]
     looks_like: CategoryOut | None = Field(
         description="The kind of product, when only that could be told."
     )
-    category_deals: list[DealOut]
+    category_deals: list[SnapDealOut]
     unknown_barcodes: list[str]
     hint: str
     demand: DemandNoteOut
@@ -94,7 +94,7 @@ class SnapAnswerOut(Schema):
 class SnapSummaryOut(Schema):
     id: str
     status: str
-    product: ProductOut | None
+    product: SnapProductOut | None
     method: str
     confidence: float
     photo_url: str
@@ -116,7 +116,7 @@ class DailyOut(Schema):
 
 class DemandRowOut(Schema):
     signal_id: str
-    product: ProductOut
+    product: SnapProductOut
     count: int = Field(description="The patent's counter: requesters minus one.")
     requesters: int
     threshold: int
@@ -155,19 +155,19 @@ class QueuePageOut(Schema):
     pages: int
 
 
-class ListingOut(Schema):
+class SnapListingOut(Schema):
     merchant_id: str
     merchant_name: str
     price_fen: int
 
 
 class LaunchPrefillOut(Schema):
-    product: ProductOut
+    product: SnapProductOut
     demand: DemandRowOut | None
     title: str
     deadline_at: datetime
     suggested_min_participants: int
-    listings: list[ListingOut]
+    listings: list[SnapListingOut]
     everyday_price_fen: int | None
 
 

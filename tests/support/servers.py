@@ -53,6 +53,9 @@ class Deployment:
             "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
             "PYTHONPATH": str(REPO),
             "DEBUG": "0",
+            # Generated secrets and the sandbox payments; tests of the
+            # production checks set GROUPBUY_DEMO_MODE=0 in extra_env.
+            "GROUPBUY_DEMO_MODE": "1",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
         }

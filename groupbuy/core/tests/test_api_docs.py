@@ -25,3 +25,52 @@ def test_api_docs_page_renders(client):
 def test_unknown_api_path_is_a_404_not_a_500(client):
     response = client.get("/api/no-such-thing")
     assert response.status_code == 404
+
+
+def test_openapi_schema_names_do_not_clash(monkeypatch):
+    """Two schemas sharing a name overwrite each other in the document."""
+    import json
+    import re
+
+    from ninja.openapi.schema import OpenAPISchema
+
+    from groupbuy.api import api
+
+    # given: record every definition Ninja merges into components/schemas
+    definitions: dict[str, set[str]] = {}
+    merge = OpenAPISchema.add_schema_definitions
+
+    def recording(self, found: dict) -> None:
+        for name, schema in found.items():
+            definitions.setdefault(name, set()).add(json.dumps(schema, sort_keys=True))
+        merge(self, found)
+
+    monkeypatch.setattr(OpenAPISchema, "add_schema_definitions", recording)
+    # when
+    document = api.get_openapi_schema()
+    # then no name stands for two different schemas
+    clashes = sorted(name for name, shapes in definitions.items() if len(shapes) > 1)
+    assert clashes == []
+    # and every reference points at a schema that exists
+    references = set(
+        re.findall(r"#/components/schemas/([\w.-]+)", json.dumps(document))
+    )
+    assert references <= set(document["components"]["schemas"])
+
+
+def test_api_docs_page_references_no_external_host(client):
+    import re
+
+    # when
+    response = client.get("/api/docs")
+    html = response.content.decode()
+    # then every script, stylesheet and icon is the project's own
+    assert response.status_code == 200
+    links = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert links
+    assert all(link.startswith("/") and not link.startswith("//") for link in links)
+    assert "cdn" not in html.lower()
+    # and Swagger UI fetches no validator badge from validator.swagger.io
+    assert '"validatorUrl": null' in html
+    for link in links:
+        assert client.get(link).status_code == 200, link

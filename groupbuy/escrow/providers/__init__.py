@@ -1,24 +1,81 @@
-"""Payment providers by name. The sandbox is built in."""
+"""Payment providers by name, and which of them this installation enables.
+
+Every provider the code knows is registered here; the setting
+``GROUPBUY_PAYMENT_PROVIDERS`` lists the ones that take payments. New payments,
+callbacks and the sandbox's pay page go only to enabled providers
+(``get_enabled_provider``); payments already made keep their provider for
+status pages and refunds (``get_provider``). The sandbox is built in; real
+providers register here too.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.base import PaymentEvent, PaymentProvider
 from groupbuy.escrow.providers.sandbox import SandboxProvider
 
-__all__ = ["PaymentEvent", "PaymentProvider", "get_provider"]
+__all__ = [
+    "SANDBOX",
+    "PaymentEvent",
+    "PaymentProvider",
+    "default_provider_name",
+    "enabled_provider_names",
+    "get_enabled_provider",
+    "get_provider",
+    "is_sandbox_enabled",
+    "registered_provider_names",
+]
 
-_PROVIDERS: dict[str, PaymentProvider] = {SandboxProvider.name: SandboxProvider()}
+SANDBOX = SandboxProvider.name
+_PROVIDERS: dict[str, PaymentProvider] = {SANDBOX: SandboxProvider()}
+
+
+def registered_provider_names() -> list[str]:
+    return list(_PROVIDERS)
+
+
+def enabled_provider_names() -> list[str]:
+    """Return the enabled providers, in the order the setting lists them."""
+    return [name for name in settings.GROUPBUY_PAYMENT_PROVIDERS if name in _PROVIDERS]
+
+
+def is_sandbox_enabled() -> bool:
+    return SANDBOX in enabled_provider_names()
+
+
+def _unknown(name: str) -> EscrowError:
+    return EscrowError(
+        "unknown_provider",
+        _("There is no payment provider called “%(name)s”.") % {"name": name},
+        status=404,
+    )
 
 
 def get_provider(name: str) -> PaymentProvider:
+    """Return the provider ``name`` whether or not it is enabled (old payments)."""
     provider = _PROVIDERS.get(name)
     if provider is None:
-        raise EscrowError(
-            "unknown_provider",
-            _("There is no payment provider called “%(name)s”.") % {"name": name},
-            status=404,
-        )
+        raise _unknown(name)
     return provider
+
+
+def get_enabled_provider(name: str) -> PaymentProvider:
+    """Return the provider ``name``; 404 unless this installation enables it."""
+    if name not in enabled_provider_names():
+        raise _unknown(name)
+    return _PROVIDERS[name]
+
+
+def default_provider_name() -> str:
+    """Return the provider new payments use: the first enabled one."""
+    enabled = enabled_provider_names()
+    if not enabled:
+        raise EscrowError(
+            "payments_unavailable",
+            _("Payments are not available right now. Please try again later."),
+            status=503,
+        )
+    return enabled[0]

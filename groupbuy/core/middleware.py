@@ -1,0 +1,84 @@
+"""Every error under /api/ leaves as ``{"code", "message", "fields"}`` JSON.
+
+Django Ninja's exception handlers (``groupbuy.api``) shape the errors raised in
+API views. What happens around them (no route matched: 404, a method the path
+does not take: 405, a body refused before the view ran: 413, a crash: 500)
+comes back as Django's HTML pages; this middleware replaces those under /api/.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import api_error_response, is_api_path
+
+KEPT_HEADERS = ("Allow", "Retry-After")
+
+
+def _standard_error(status: int, method: str) -> tuple[str, str]:
+    if status == 404:
+        return "not_found", _(
+            "There is nothing at this address. The API documentation at "
+            "/api/docs lists every path."
+        )
+    if status == 405:
+        return "method_not_allowed", _(
+            "This address does not accept %(method)s requests."
+        ) % {"method": method}
+    if status == 413:
+        return "too_large", _("The request body is too large.")
+    if status == 401:
+        return "unauthenticated", _("Please sign in first.")
+    if status == 403:
+        return "forbidden", _("You may not do that.")
+    if status == 429:
+        return "rate_limited", _("Too many requests. Please wait and try again.")
+    if status >= 500:
+        return "server_error", _(
+            "Something went wrong on our side. Please try again in a moment."
+        )
+    return "bad_request", _("The request could not be understood.")
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+def api_error_as_json(request, response):
+    """Return ``response``, or its JSON equivalent if it is a non-JSON API error."""
+    if (
+        response.status_code < 400
+        or not is_api_path(request.path_info)
+        or _is_json(response)
+    ):
+        return response
+    # LocaleMiddleware has chosen the language; under ASGI its activation may
+    # not reach back out here, so say it in the request's language explicitly.
+    language = getattr(request, "LANGUAGE_CODE", None)
+    with translation.override(language or translation.get_language()):
+        code, message = _standard_error(response.status_code, request.method)
+    replacement = api_error_response(request, response.status_code, code, message)
+    for header in KEPT_HEADERS:
+        if header in response:
+            replacement[header] = response[header]
+    return replacement
+
+
+class ApiErrorJsonMiddleware:
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
+        return api_error_as_json(request, self.get_response(request))
+
+    async def __acall__(self, request):
+        return api_error_as_json(request, await self.get_response(request))

@@ -1,0 +1,143 @@
+"""Every error under /api/ is {"code", "message", "fields"} JSON, never HTML."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.http import HttpResponse, HttpResponseServerError
+from django.test import RequestFactory
+
+from groupbuy.accounts.models import User
+from groupbuy.core.errors import api_error_response
+from groupbuy.core.middleware import ApiErrorJsonMiddleware
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_api_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = json.loads(response.content)
+    assert set(body) == {"code", "message", "fields"}
+    assert body["code"] == code
+    assert body["message"]
+    return body
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    body = assert_api_error(client.get("/api/no-such-thing"), 404, "not_found")
+    assert "/api/docs" in body["message"]
+
+
+def test_unknown_api_path_speaks_the_request_language(client):
+    response = client.get("/api/no-such-thing", headers={"Accept-Language": "zh-hans"})
+    body = assert_api_error(response, 404, "not_found")
+    assert body["message"].startswith("这个地址")
+
+
+def test_wrong_method_is_a_json_405_that_lists_the_allowed_ones(client):
+    response = client.delete("/api/health")
+    body = assert_api_error(response, 405, "method_not_allowed")
+    assert body["message"] == "This address does not accept DELETE requests."
+    assert response["Allow"] == "GET"
+
+
+def test_malformed_json_is_a_400_saying_where(client):
+    # when
+    response = client.post(
+        "/api/auth/token", '{"phone": "138', content_type="application/json"
+    )
+    # then
+    body = assert_api_error(response, 400, "malformed_json")
+    assert body["message"] == (
+        "The request body is not valid JSON (line 1, column 11)."
+    )
+
+
+def test_malformed_json_is_explained_in_chinese(client):
+    response = client.post(
+        "/api/auth/token",
+        "{oops",
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+    body = assert_api_error(response, 400, "malformed_json")
+    assert body["message"] == "请求内容不是有效的 JSON（第 1 行第 2 列）。"
+
+
+def test_missing_body_is_a_400_missing_body(client):
+    response = client.post("/api/auth/token", "", content_type="application/json")
+    body = assert_api_error(response, 400, "missing_body")
+    assert body["message"] == (
+        "This request needs a JSON body; see /api/docs for its fields."
+    )
+
+
+def test_oversize_body_is_a_json_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post(
+        "/api/auth/token",
+        '{"phone": "' + "1" * 2048 + '"}',
+        content_type="application/json",
+    )
+    assert_api_error(response, 413, "too_large")
+
+
+def test_middleware_turns_html_errors_under_api_into_json():
+    # given a view that fails with Django's HTML 500 page
+    middleware = ApiErrorJsonMiddleware(
+        lambda request: HttpResponseServerError("<h1>Server Error (500)</h1>")
+    )
+    request = RequestFactory().get("/api/deals/")
+    # when
+    response = middleware(request)
+    # then
+    assert_api_error(response, 500, "server_error")
+
+
+def test_middleware_leaves_pages_and_json_errors_alone():
+    page = ApiErrorJsonMiddleware(lambda request: HttpResponse("no", status=404))
+    assert page(RequestFactory().get("/deals/x/")).content == b"no"
+    own = api_error_response(None, 409, "sold_out", "Only 2 left.")
+    api = ApiErrorJsonMiddleware(lambda request: own)
+    assert api(RequestFactory().get("/api/deals/")) is own
+
+
+def test_api_error_response_is_the_documented_shape():
+    response = api_error_response(None, 413, "too_large", "Too big.", {"photo": ["x"]})
+    assert response.status_code == 413
+    assert json.loads(response.content) == {
+        "code": "too_large",
+        "message": "Too big.",
+        "fields": {"photo": ["x"]},
+    }
+
+
+def test_signup_refuses_a_malformed_email_and_stores_nothing(client):
+    # when
+    response = client.post(
+        "/api/auth/signup",
+        {"phone": "13800138000", "password": "a long password", "email": "li@"},
+        content_type="application/json",
+    )
+    # then
+    body = assert_api_error(response, 400, "invalid_email")
+    assert body["fields"] == {"email": ["Enter a valid e-mail address."]}
+    assert not User.objects.exists()
+
+
+def test_profile_refuses_a_malformed_email_and_keeps_the_old_one(client):
+    # given
+    user = User.objects.create_user("+8613800138000", "long-enough-pw")
+    user.email = "li@example.com"
+    user.save(update_fields=["email"])
+    client.force_login(user)
+    # when
+    response = client.patch(
+        "/api/me", {"email": "not an address"}, content_type="application/json"
+    )
+    # then
+    assert_api_error(response, 400, "invalid_email")
+    user.refresh_from_db()
+    assert user.email == "li@example.com"
