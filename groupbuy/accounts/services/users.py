@@ -1,23 +1,34 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.errors import AccountError
-from groupbuy.accounts.models import ApiToken, MerchantMembership, User
+from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.audit import audit_log
 
 
-def _validation_error(field: str, error: ValidationError) -> AccountError:
+def validation_error(field: str, error: ValidationError) -> AccountError:
     messages = [str(m) for m in error.messages]
     return AccountError("invalid", messages[0], fields={field: messages})
+
+
+def phone_or_error(phone: str) -> str:
+    """Return ``phone`` in E.164 or raise AccountError on the phone field."""
+    try:
+        return normalize_phone(phone)
+    except ValidationError as error:
+        raise validation_error("phone", error) from None
+
+
+def password_or_error(password: str, *, user: User | None, field: str) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise validation_error(field, error) from None
 
 
 def user_sign_up(
@@ -28,16 +39,14 @@ def user_sign_up(
     preferred_language: str = User.Language.ZH_HANS,
     email: str = "",
 ) -> User:
-    """Create a shopper account; the phone number is the login."""
-    try:
-        e164 = normalize_phone(phone)
-    except ValidationError as error:
-        raise _validation_error("phone", error) from None
+    """Create a shopper account at once, without an SMS code.
+
+    For the demo data and operators' tools; people sign up through
+    ``sign_up_request`` / ``sign_up_complete``, which verify the number first.
+    """
+    e164 = phone_or_error(phone)
     candidate = User(phone=e164, display_name=display_name)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as error:
-        raise _validation_error("password", error) from None
+    password_or_error(password, user=candidate, field="password")
     if preferred_language not in User.Language.values:
         preferred_language = User.Language.ZH_HANS
     try:
@@ -92,37 +101,6 @@ def user_update_profile(
     if changed:
         actor.save(update_fields=changed)
     return actor
-
-
-def api_token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def api_token_create(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
-    """Return the token row and its secret; the secret is shown once, never stored."""
-    secret = "gbt_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=actor, key_hash=api_token_hash(secret), name=name[:60]
-    )
-    return token, secret
-
-
-def api_token_authenticate(secret: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=api_token_hash(secret), user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
-
-
-def api_token_revoke(*, actor: User, secret: str) -> None:
-    ApiToken.objects.filter(user=actor, key_hash=api_token_hash(secret)).delete()
 
 
 def merchant_membership_add(
