@@ -4,9 +4,9 @@ A code is six digits, sent through the notify SMS backend once the request's
 transaction commits; only an HMAC of it is stored. It expires after
 ``GROUPBUY_PHONE_CODE_TTL_MINUTES``, allows ``GROUPBUY_PHONE_CODE_MAX_ATTEMPTS``
 wrong guesses and is used once. New codes are limited per number (one per
-``GROUPBUY_PHONE_CODE_RESEND_SECONDS``, ``…_PER_NUMBER_PER_HOUR``) and per client
-address (``…_PER_ADDRESS_PER_HOUR``), counted from the stored codes so every
-process sees the same counts.
+``GROUPBUY_PHONE_CODE_RESEND_SECONDS`` for each purpose, ``…_PER_NUMBER_PER_HOUR``
+in all) and per client address (``…_PER_ADDRESS_PER_HOUR``), counted from the
+stored codes so every process sees the same counts.
 
 Sign-up and reset answer the same way whether or not the number has an account:
 a verification is always created, the password is always hashed (so timing does
@@ -76,20 +76,23 @@ def _too_many(seconds: float) -> AccountError:
     )
 
 
-def _throttle(*, phone: str, address: str) -> None:
+def _throttle(*, phone: str, purpose: str, address: str) -> None:
     now = timezone.now()
     recent = PhoneVerification.objects.filter(created_at__gt=now - HOUR)
     times = list(
         recent.filter(phone=phone)
         .order_by("-created_at")
-        .values_list("created_at", flat=True)
+        .values_list("created_at", "purpose")
     )
+    # The resend interval is per purpose (a reset right after signing up is fine);
+    # the hourly cap counts every code the number got.
     resend = timedelta(seconds=settings.GROUPBUY_PHONE_CODE_RESEND_SECONDS)
-    if times and now - times[0] < resend:
-        raise _too_many((times[0] + resend - now).total_seconds())
+    latest = next((at for at, kind in times if kind == purpose), None)
+    if latest is not None and now - latest < resend:
+        raise _too_many((latest + resend - now).total_seconds())
     per_number = settings.GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR
     if len(times) >= per_number:
-        raise _too_many((times[per_number - 1] + HOUR - now).total_seconds())
+        raise _too_many((times[per_number - 1][0] + HOUR - now).total_seconds())
     if not address:
         return
     per_address = settings.GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR
@@ -147,7 +150,7 @@ def _issue(
     send_code: bool = True,
 ) -> CodeSent:
     """Create a verification (in the caller's transaction) and queue its SMS."""
-    _throttle(phone=phone, address=address)
+    _throttle(phone=phone, purpose=purpose, address=address)
     now = timezone.now()
     verification_id = new_public_id("vrf")
     code = f"{secrets.randbelow(10**6):06d}"

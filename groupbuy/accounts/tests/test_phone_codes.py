@@ -304,3 +304,15 @@ def test_password_change_needs_the_code_sent_to_the_actor(committed):
     first.refresh_from_db()
     assert first.check_password("changed-password-3")
     assert ApiToken.objects.count() == 0
+
+
+def test_a_reset_code_right_after_signing_up_is_not_held_back(committed):
+    # given a sign-up code just sent and used
+    sent = _request_sign_up(committed)
+    services.sign_up_complete(
+        verification_id=sent.verification.public_id, code=code_sent_to(PHONE)
+    )
+    # when a reset code is asked for at once
+    committed(services.password_reset_request, phone=PHONE, address="203.0.113.7")
+    # then it is sent (the resend interval is per purpose)
+    assert len(sms_to(PHONE)) == 2
