@@ -269,3 +269,16 @@ def test_profile_with_bad_email_changes_nothing(shopper_client, shopper):
     assert "email" in response.context["form"].errors
     shopper.refresh_from_db()
     assert shopper.display_name == "Lin"
+
+
+def test_account_pages_speak_chinese(shopper_client):
+    # given a visitor and a signed-in person who switched to Chinese
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    shopper_client.cookies["django_language"] = "zh-hans"
+    # when
+    reset = visitor.get(reverse("web:password_reset")).content.decode()
+    tokens = shopper_client.get(reverse("web:api_tokens")).content.decode()
+    # then
+    assert "重置密码" in reset
+    assert "发送验证码" in reset
+    assert "API 令牌" in tokens
