@@ -33,7 +33,11 @@ from django.utils.translation import ngettext
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.services.tokens import api_tokens_revoke_all
-from groupbuy.accounts.services.users import password_or_error, phone_or_error
+from groupbuy.accounts.services.users import (
+    email_or_error,
+    password_or_error,
+    phone_or_error,
+)
 from groupbuy.accounts.signals import phone_verified
 from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import new_public_id
@@ -250,7 +254,8 @@ def sign_up_request(
 ) -> CodeSent:
     """Check the sign-up form and text a code to the number; create nobody yet."""
     e164 = phone_or_error(phone)
-    display_name = display_name.strip()[:60]
+    display_name = display_name.replace("\x00", "").strip()[:60]
+    email = email_or_error(email)
     password_or_error(
         password, user=User(phone=e164, display_name=display_name), field="password"
     )
@@ -260,7 +265,7 @@ def sign_up_request(
         "password_hash": make_password(password),
         "display_name": display_name,
         "preferred_language": preferred_language,
-        "email": email.strip(),
+        "email": email,
     }
     with transaction.atomic():
         exists = User.objects.filter(phone=e164).exists()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,17 @@ def phone_or_error(phone: str) -> str:
         return normalize_phone(phone)
     except ValidationError as error:
         raise validation_error("phone", error) from None
+
+
+def email_or_error(email: str) -> str:
+    """Return ``email`` trimmed ("" allowed) or raise AccountError on the field."""
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise validation_error("email", error) from None
+    return email
 
 
 def password_or_error(password: str, *, user: User | None, field: str) -> None:

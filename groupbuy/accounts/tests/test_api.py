@@ -207,3 +207,14 @@ def test_missing_field_is_422_with_field_name(client):
     response = post(client, "/api/auth/signup", {"password": "x"})
     assert response.status_code == 422
     assert "phone" in response.json()["fields"]
+
+
+def test_sign_up_with_a_malformed_email_is_refused_before_any_sms(client):
+    response = post(
+        client,
+        "/api/auth/signup",
+        {"phone": "13800138000", "password": "long-enough-pw", "email": "not-mail"},
+    )
+    assert response.status_code == 400
+    assert "email" in response.json()["fields"]
+    assert PhoneVerification.objects.count() == 0

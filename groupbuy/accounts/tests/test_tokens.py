@@ -180,3 +180,20 @@ def test_token_from_password_login_carries_its_name_and_lifetime(client, owner):
     token = ApiToken.objects.get()
     assert token.name == "cli"
     assert token.expires_at - timezone.now() <= timedelta(days=1)
+
+
+def test_operators_see_tokens_and_codes_in_the_admin(owner, committed):
+    # given
+    operator = make_user("+8613900139000", is_staff=True, is_superuser=True)
+    services.api_token_create(actor=owner, name="laptop")
+    committed(services.password_reset_request, phone=owner.phone)
+    client = Client()
+    client.force_login(operator)
+    # then
+    tokens = client.get("/admin/accounts/apitoken/")
+    codes = client.get("/admin/accounts/phoneverification/")
+    assert tokens.status_code == 200
+    assert b"laptop" in tokens.content
+    assert codes.status_code == 200
+    assert b"+8613800138000" in codes.content
+    assert client.get("/admin/accounts/phoneverification/add/").status_code == 403

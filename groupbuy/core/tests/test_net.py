@@ -90,3 +90,25 @@ def test_snap_rate_limit_behind_a_trusted_proxy_counts_each_client():
         request.user = AnonymousUser()
         snap_rate_check(request)  # one each: neither is over the limit
     cache.clear()
+
+
+def test_groupbuy_serve_leaves_forwarded_headers_to_groupbuy(monkeypatch):
+    # uvicorn by default rewrites the peer from X-Forwarded-For when the peer is
+    # 127.0.0.1, which would trust a header a local nginx merely passed through.
+    import uvicorn
+
+    from groupbuy import cli
+
+    class Stop(Exception):
+        pass
+
+    seen = {}
+
+    def fake_config(app, **options):
+        seen.update(options)
+        raise Stop
+
+    monkeypatch.setattr(uvicorn, "Config", fake_config)
+    with pytest.raises(Stop):
+        cli.serve(host="127.0.0.1", port=0, with_worker=False)
+    assert seen["proxy_headers"] is False
