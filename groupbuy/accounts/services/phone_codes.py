@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.services.code_limits import code_request_throttle
 from groupbuy.accounts.services.tokens import api_tokens_revoke_all
 from groupbuy.accounts.services.users import (
     email_or_error,
@@ -45,7 +46,6 @@ from groupbuy.core.transactions import after_commit
 
 logger = logging.getLogger(__name__)
 Purpose = PhoneVerification.Purpose
-HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -62,51 +62,6 @@ class CodeSent:
 def _code_hash(verification_id: str, code: str) -> str:
     message = f"{verification_id}:{code}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-def _too_many(seconds: float) -> AccountError:
-    seconds = max(1, int(seconds) + 1)
-    minutes = (seconds + 59) // 60
-    return AccountError(
-        "too_many_codes",
-        ngettext(
-            "Too many codes were asked for. Try again in %(count)d minute.",
-            "Too many codes were asked for. Try again in %(count)d minutes.",
-            minutes,
-        )
-        % {"count": minutes},
-        status=429,
-        retry_after=seconds,
-    )
-
-
-def _throttle(*, phone: str, purpose: str, address: str) -> None:
-    now = timezone.now()
-    recent = PhoneVerification.objects.filter(created_at__gt=now - HOUR)
-    times = list(
-        recent.filter(phone=phone)
-        .order_by("-created_at")
-        .values_list("created_at", "purpose")
-    )
-    # The resend interval is per purpose (a reset right after signing up is fine);
-    # the hourly cap counts every code the number got.
-    resend = timedelta(seconds=settings.GROUPBUY_PHONE_CODE_RESEND_SECONDS)
-    latest = next((at for at, kind in times if kind == purpose), None)
-    if latest is not None and now - latest < resend:
-        raise _too_many((latest + resend - now).total_seconds())
-    per_number = settings.GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR
-    if len(times) >= per_number:
-        raise _too_many((times[per_number - 1][0] + HOUR - now).total_seconds())
-    if not address:
-        return
-    per_address = settings.GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR
-    from_address = list(
-        recent.filter(requested_from=address)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:per_address]
-    )
-    if len(from_address) >= per_address:
-        raise _too_many((from_address[-1] + HOUR - now).total_seconds())
 
 
 def _send_sms(phone: str, text: str, key: str) -> None:
@@ -154,7 +109,7 @@ def _issue(
     send_code: bool = True,
 ) -> CodeSent:
     """Create a verification (in the caller's transaction) and queue its SMS."""
-    _throttle(phone=phone, purpose=purpose, address=address)
+    code_request_throttle(phone=phone, purpose=purpose, address=address)
     now = timezone.now()
     verification_id = new_public_id("vrf")
     code = f"{secrets.randbelow(10**6):06d}"
@@ -210,7 +165,7 @@ def _consume(
     """
     now = timezone.now()
     with transaction.atomic():
-        rows = PhoneVerification.objects.select_for_update().filter(
+        rows = PhoneVerification.objects.select_for_update(of=("self",)).filter(
             public_id=verification_id, purpose=purpose
         )
         if user is not None:

@@ -140,3 +140,17 @@ def test_a_success_clears_earlier_failures():
     assert api_login(client, PASSWORD).status_code == 200
     assert api_login(client, "wrong").status_code == 401
     assert api_login(client, PASSWORD).status_code == 200
+
+
+def test_the_django_admin_login_is_limited_too():
+    make_user(PHONE, is_staff=True)
+    client = Client()
+    for _ in range(10):
+        client.post("/admin/login/", {"username": PHONE, "password": "wrong"})
+    response = client.post("/admin/login/", {"username": PHONE, "password": PASSWORD})
+    assert response.status_code == 429
+    assert (
+        "Too many failed logins. Try again in 15 minutes" in response.content.decode()
+    )
+    assert 899 <= int(response["Retry-After"]) <= 900
+    assert "_auth_user_id" not in client.session
