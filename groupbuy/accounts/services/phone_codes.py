@@ -38,6 +38,7 @@ from groupbuy.accounts.services.users import (
     email_or_error,
     password_or_error,
     phone_or_error,
+    without_nul,
 )
 from groupbuy.accounts.signals import phone_verified
 from groupbuy.core.audit import audit_log
@@ -164,6 +165,7 @@ def _consume(
     caller's work is not done; a crash after it costs the person a new code.
     """
     now = timezone.now()
+    verification_id = without_nul(verification_id)
     with transaction.atomic():
         rows = PhoneVerification.objects.select_for_update(of=("self",)).filter(
             public_id=verification_id, purpose=purpose
@@ -209,7 +211,7 @@ def sign_up_request(
 ) -> CodeSent:
     """Check the sign-up form and text a code to the number; create nobody yet."""
     e164 = phone_or_error(phone)
-    display_name = display_name.replace("\x00", "").strip()[:60]
+    display_name = without_nul(display_name).strip()[:60]
     email = email_or_error(email)
     password_or_error(
         password, user=User(phone=e164, display_name=display_name), field="password"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import ApiToken, User
+from groupbuy.accounts.services.users import without_nul
 from groupbuy.core.audit import audit_log
 
 
@@ -43,7 +44,7 @@ def api_token_create(
         token = ApiToken.objects.create(
             user=actor,
             key_hash=api_token_hash(secret),
-            name=name.strip()[:60],
+            name=without_nul(name).strip()[:60],
             expires_at=timezone.now() + lifetime,
         )
         audit_log(
@@ -80,7 +81,7 @@ def api_token_revoke(*, actor: User, token_id: str) -> ApiToken:
     with transaction.atomic():
         token = (
             ApiToken.objects.select_for_update()
-            .filter(user=actor, public_id=token_id)
+            .filter(user=actor, public_id=without_nul(token_id))
             .first()
         )
         if token is None:

@@ -25,9 +25,14 @@ def phone_or_error(phone: str) -> str:
         raise validation_error("phone", error) from None
 
 
+def without_nul(text: str) -> str:
+    """Drop NUL characters, which JSON allows and PostgreSQL text refuses."""
+    return text.replace("\x00", "")
+
+
 def email_or_error(email: str) -> str:
     """Return ``email`` trimmed ("" allowed) or raise AccountError on the field."""
-    email = (email or "").strip()
+    email = without_nul(email or "").strip()
     if email:
         try:
             validate_email(email)
@@ -91,7 +96,7 @@ def user_update_profile(
 ) -> User:
     changed = []
     if display_name is not None:
-        actor.display_name = display_name.strip()[:60]
+        actor.display_name = without_nul(display_name).strip()[:60]
         changed.append("display_name")
     if preferred_language is not None:
         if preferred_language not in User.Language.values:
@@ -103,7 +108,7 @@ def user_update_profile(
         actor.preferred_language = preferred_language
         changed.append("preferred_language")
     if email is not None:
-        actor.email = email.strip()
+        actor.email = without_nul(email).strip()
         changed.append("email")
     if contact_channel is not None:
         if contact_channel not in User.ContactChannel.values:

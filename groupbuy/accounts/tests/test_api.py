@@ -218,3 +218,31 @@ def test_sign_up_with_a_malformed_email_is_refused_before_any_sms(client):
     assert response.status_code == 400
     assert "email" in response.json()["fields"]
     assert PhoneVerification.objects.count() == 0
+
+
+def test_nul_characters_in_names_are_dropped_not_a_server_error(client, committed):
+    # PostgreSQL refuses NUL in text; JSON may carry it ("\u0000").
+    user = make_user("+8613800138000")
+    client.force_login(user)
+    response = client.patch(
+        "/api/me", {"display_name": "Li\u0000Na"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["display_name"] == "LiNa"
+    signup = _sign_up(client, committed, phone="13800138009", display_name="A\u0000B")
+    assert signup.status_code == 202
+    assert PhoneVerification.objects.get().pending["display_name"] == "AB"
+
+
+def test_nul_characters_in_ids_and_token_names_are_4xx(client, committed):
+    user = make_user("+8613800138000")
+    client.force_login(user)
+    verify = post(
+        client,
+        "/api/auth/signup/verify",
+        {"verification_id": "vrf_\u0000", "code": "123456"},
+    )
+    created = post(client, "/api/me/tokens", {"name": "a\u0000b"})
+    assert verify.status_code == 400
+    assert created.status_code == 201
+    assert created.json()["info"]["name"] == "ab"
