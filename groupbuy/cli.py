@@ -80,6 +80,9 @@ def serve(*, host: str, port: int, with_worker: bool = True) -> None:
         lifespan="off",
         log_level="info",
         ws_ping_interval=20,
+        # X-Forwarded-For is believed only from GROUPBUY_TRUSTED_PROXIES, by
+        # groupbuy.core.net; uvicorn's own handling would trust any local peer.
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     print(

@@ -16,6 +16,7 @@ groupbuy/core/checks.py refuse to serve on built-in secrets or without hosts.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -340,6 +341,48 @@ GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE = int(
 )
 GROUPBUY_SNAP_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 GROUPBUY_SNAP_MAX_PIXELS = 40_000_000
+
+# --- Accounts: client addresses, phone codes, login limits, API tokens ----------
+# Owned by the accounts app (docs/deployment.md, "Client addresses behind a proxy";
+# docs/api.md, "Sign-up, passwords and tokens").
+# Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or
+# networks (e.g. "127.0.0.1,10.0.0.0/8"). Empty: the peer address is the client.
+GROUPBUY_TRUSTED_PROXIES = [
+    entry.strip()
+    for entry in os.environ.get("GROUPBUY_TRUSTED_PROXIES", "").split(",")
+    if entry.strip()
+]
+# One-time SMS codes (sign-up, password reset and change).
+GROUPBUY_PHONE_CODE_TTL_MINUTES = 10
+GROUPBUY_PHONE_CODE_MAX_ATTEMPTS = 5
+GROUPBUY_PHONE_CODE_RESEND_SECONDS = 60
+GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR = 5
+GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR = 20
+# API tokens expire after this many days unless their owner picks fewer.
+GROUPBUY_API_TOKEN_DAYS = int(os.environ.get("GROUPBUY_API_TOKEN_DAYS", "90"))
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one phone
+# number or from one client address, further logins are refused, right password
+# included, until the cool-off has passed.
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+AUTHENTICATION_BACKENDS = [
+    "groupbuy.accounts.lockout.LoginLimitBackend",
+    *AUTHENTICATION_BACKENDS,
+]
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]  # axes wants it last
+AXES_FAILURE_LIMIT = int(os.environ.get("GROUPBUY_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("GROUPBUY_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "groupbuy.accounts.lockout.axes_client_ip"
+AXES_USERNAME_CALLABLE = "groupbuy.accounts.lockout.axes_username"
+AXES_LOCKOUT_CALLABLE = "groupbuy.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during the cool-off does not extend it, so the time we tell
+# people to come back holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

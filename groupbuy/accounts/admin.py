@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from groupbuy.accounts.models import ApiToken, MerchantMembership, User
+from groupbuy.accounts.models import (
+    ApiToken,
+    MerchantMembership,
+    PhoneVerification,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -52,5 +57,38 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "created_at", "last_used_at")
-    readonly_fields = ("key_hash",)
+    list_display = (
+        "user",
+        "name",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at",)
+    search_fields = ("user__phone", "name", "public_id")
+    readonly_fields = ("public_id", "key_hash", "created_at", "last_used_at")
+
+
+@admin.register(PhoneVerification)
+class PhoneVerificationAdmin(admin.ModelAdmin):
+    """Read-only: codes are made and used only through the services."""
+
+    list_display = (
+        "phone",
+        "purpose",
+        "created_at",
+        "expires_at",
+        "failed_attempts",
+        "used_at",
+        "requested_from",
+    )
+    list_filter = ("purpose",)
+    search_fields = ("phone", "public_id", "requested_from")
+    exclude = ("code_hash", "pending")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,60 +1,32 @@
-from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
-from pydantic import Field
+from ninja import Router, Status
 
 from groupbuy.accounts import services
 from groupbuy.accounts.auth import api_auth
 from groupbuy.accounts.errors import AccountError
-from groupbuy.accounts.phones import normalize_phone
-from groupbuy.accounts.selectors import user_memberships
+from groupbuy.accounts.lockout import lockout_json
+from groupbuy.accounts.schemas import (
+    ApiTokenCreatedOut,
+    ApiTokenCreateIn,
+    ApiTokenOut,
+    PasswordCodeIn,
+    PasswordResetIn,
+    PasswordSetOut,
+    PhoneCodeSentOut,
+    ProfileIn,
+    SignUpIn,
+    SignUpVerifyIn,
+    TokenIn,
+    TokenOut,
+    UserOut,
+)
+from groupbuy.accounts.selectors import api_tokens_for_user, user_memberships
+from groupbuy.core.net import client_address
 
 router = Router(tags=["accounts"])
-
-
-class SignUpIn(Schema):
-    phone: str = Field(min_length=3, max_length=32, examples=["13800138000"])
-    password: str = Field(min_length=1, max_length=128)
-    display_name: str = Field("", max_length=60)
-    preferred_language: str = "zh-hans"
-    email: str = Field("", max_length=254)
-
-
-class TokenIn(Schema):
-    phone: str = Field(min_length=3, max_length=32)
-    password: str = Field(min_length=1, max_length=128)
-    name: str = Field("", max_length=60)
-
-
-class MembershipOut(Schema):
-    merchant_id: str
-    merchant_name: str
-    role: str
-    branch_id: str | None
-
-
-class UserOut(Schema):
-    id: str
-    phone: str
-    display_name: str
-    email: str
-    preferred_language: str
-    contact_channel: str
-    is_operator: bool
-    memberships: list[MembershipOut]
-
-
-class TokenOut(Schema):
-    token: str
-    user: UserOut
-
-
-class ProfileIn(Schema):
-    display_name: str | None = Field(None, max_length=60)
-    preferred_language: str | None = None
-    email: str | None = Field(None, max_length=254)
-    contact_channel: str | None = None
 
 
 def user_out(user) -> dict:
@@ -78,29 +50,104 @@ def user_out(user) -> dict:
     }
 
 
-@router.post("/auth/signup", response={201: TokenOut}, auth=None)
+def token_out(token) -> dict:
+    return {
+        "id": token.public_id,
+        "name": token.name,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+        "is_usable": token.is_usable,
+    }
+
+
+def _code_sent(sent) -> dict:
+    demo = getattr(settings, "GROUPBUY_DEMO_MODE", False)
+    return {
+        "verification_id": sent.verification.public_id,
+        "expires_at": sent.verification.expires_at,
+        "demo_sms": (sent.sms_text or None) if demo else None,
+    }
+
+
+def _rate_limited(error: AccountError) -> JsonResponse:
+    """A 429 with Retry-After: DomainError responses carry no headers."""
+    response = JsonResponse(error.as_dict(), status=error.status)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@router.post("/auth/signup", response={202: PhoneCodeSentOut}, auth=None)
 def sign_up(request, payload: SignUpIn):
-    """Create a shopper account and return an API token for it."""
-    user = services.user_sign_up(**payload.dict())
-    _token, secret = services.api_token_create(actor=user, name="signup")
+    """Text a code to the phone number; the account is made by /auth/signup/verify.
+
+    The answer is the same whether or not the number already has an account.
+    """
+    try:
+        sent = services.sign_up_request(
+            **payload.dict(), address=client_address(request)
+        )
+    except AccountError as error:
+        if error.retry_after:
+            return _rate_limited(error)
+        raise
+    return Status(202, _code_sent(sent))
+
+
+@router.post("/auth/signup/verify", response={201: TokenOut}, auth=None)
+def sign_up_verify(request, payload: SignUpVerifyIn):
+    """Create the account with the texted code and return an API token for it."""
+    user = services.sign_up_complete(
+        verification_id=payload.verification_id, code=payload.code
+    )
+    _token, secret = services.api_token_create(actor=user, name=payload.token_name)
     return Status(201, {"token": secret, "user": user_out(user)})
+
+
+@router.post("/auth/password/reset", response={202: PhoneCodeSentOut}, auth=None)
+def password_reset(request, payload: PasswordResetIn):
+    """Text a reset code if the number has an account (answered alike if not)."""
+    try:
+        sent = services.password_reset_request(
+            phone=payload.phone, address=client_address(request)
+        )
+    except AccountError as error:
+        if error.retry_after:
+            return _rate_limited(error)
+        raise
+    return Status(202, _code_sent(sent))
+
+
+@router.post("/auth/password/reset/verify", response=PasswordSetOut, auth=None)
+def password_reset_verify(request, payload: PasswordCodeIn):
+    """Set a new password with the texted code; all API tokens are revoked."""
+    services.password_reset_complete(**payload.dict())
+    return {"message": _("Your password is changed. Log in with the new one.")}
 
 
 @router.post("/auth/token", response=TokenOut, auth=None)
 def token_create(request, payload: TokenIn):
-    """Exchange a phone number and password for a bearer token."""
-    try:
-        phone = normalize_phone(payload.phone)
-    except ValidationError as error:
-        raise AccountError(
-            "invalid", error.messages[0], fields={"phone": error.messages}
-        ) from None
+    """Exchange a phone number and password for a bearer token.
+
+    After too many failures for the number or from the address: 429 with
+    Retry-After, even with the right password, until the cool-off has passed.
+    """
+    phone = services.users.phone_or_error(payload.phone)
     user = authenticate(request, phone=phone, password=payload.password)
     if user is None:
+        if getattr(request, "axes_locked_out", False):
+            return lockout_json(request, phone)
         raise AccountError(
             "bad_credentials", _("Wrong phone number or password."), status=401
         )
-    _token, secret = services.api_token_create(actor=user, name=payload.name)
+    # A token is a login without a session: tell the same listeners (last_login,
+    # and axes, which clears this number's failures).
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    _token, secret = services.api_token_create(
+        actor=user, name=payload.name, days=payload.days
+    )
     return {"token": secret, "user": user_out(user)}
 
 
@@ -113,3 +160,46 @@ def me(request):
 def me_update(request, payload: ProfileIn):
     user = services.user_update_profile(actor=request.auth, **payload.dict())
     return user_out(user)
+
+
+@router.post("/me/password/code", response={202: PhoneCodeSentOut}, auth=api_auth)
+def password_change_code(request):
+    """Text a code to my own number before changing my password."""
+    try:
+        sent = services.password_change_request(
+            actor=request.auth, address=client_address(request)
+        )
+    except AccountError as error:
+        if error.retry_after:
+            return _rate_limited(error)
+        raise
+    return Status(202, _code_sent(sent))
+
+
+@router.post("/me/password", response=PasswordSetOut, auth=api_auth)
+def password_change(request, payload: PasswordCodeIn):
+    """Change my password with the code from /me/password/code."""
+    services.password_change_complete(actor=request.auth, **payload.dict())
+    return {"message": _("Your password is changed.")}
+
+
+@router.get("/me/tokens", response=list[ApiTokenOut], auth=api_auth)
+def tokens_list(request):
+    """My API tokens, newest first (secrets are never shown again)."""
+    return [token_out(token) for token in api_tokens_for_user(user=request.auth)]
+
+
+@router.post("/me/tokens", response={201: ApiTokenCreatedOut}, auth=api_auth)
+def tokens_create(request, payload: ApiTokenCreateIn):
+    """Create a named token; its secret is in this answer only."""
+    token, secret = services.api_token_create(
+        actor=request.auth, name=payload.name, days=payload.days
+    )
+    return Status(201, {"token": secret, "info": token_out(token)})
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None}, auth=api_auth)
+def tokens_revoke(request, token_id: str):
+    """Revoke one of my tokens; it answers 401 from now on."""
+    services.api_token_revoke(actor=request.auth, token_id=token_id)
+    return HttpResponse(status=204)

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -58,6 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("operator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person proved the number is theirs with an SMS code; accounts
+    # made before codes existed (and the demo accounts) have none.
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -108,14 +114,70 @@ class MerchantMembership(models.Model):
         return f"{self.user} @ {self.merchant} ({self.role})"
 
 
-class ApiToken(models.Model):
-    """A bearer token for API clients. Only a SHA-256 of the secret is stored."""
+def default_token_expiry():
+    return timezone.now() + timedelta(days=settings.GROUPBUY_API_TOKEN_DAYS)
 
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a SHA-256 of the secret is stored.
+
+    A token works until ``expires_at`` or until its owner revokes it.
+    """
+
+    public_id = PublicIdField(prefix="tok")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=default_token_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"token {self.name or self.pk} for {self.user}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent by SMS to prove a phone number belongs to someone.
+
+    Only an HMAC of the code is stored. A sign-up keeps what the account will be
+    made of (the password already hashed) until the code is entered.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGN_UP = "sign_up", _("Sign-up")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        PASSWORD_CHANGE = "password_change", _("Password change")
+
+    public_id = PublicIdField(prefix="vrf")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    phone = models.CharField(max_length=20)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="phone_verifications",
+    )
+    code_hash = models.CharField(max_length=64)
+    pending = models.JSONField(default=dict, blank=True)
+    requested_from = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone", "created_at"], name="phone_code_by_number"),
+            models.Index(
+                fields=["requested_from", "created_at"], name="phone_code_by_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} code for {self.phone}"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from groupbuy.accounts.models import MerchantMembership, User
+from groupbuy.accounts.models import ApiToken, MerchantMembership, User
 
 
 def user_memberships(*, user: User) -> list[MerchantMembership]:
@@ -25,3 +25,10 @@ def user_membership_for(*, user: User, merchant_id: int) -> MerchantMembership |
 
 def user_is_merchant_staff(*, user: User) -> bool:
     return user.is_authenticated and user.memberships.exists()
+
+
+def api_tokens_for_user(*, user: User) -> list[ApiToken]:
+    """Return ``user``'s tokens, newest first, revoked and expired ones included."""
+    if not user.is_authenticated:
+        return []
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))

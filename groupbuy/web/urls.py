@@ -3,6 +3,7 @@ from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
 from groupbuy.web.views import (
+    account_security,
     auth,
     deals,
     merchant,
@@ -18,9 +19,32 @@ app_name = "web"
 urlpatterns = [
     path("", deals.deal_list, name="deal_list"),
     path("signup/", auth.signup, name="signup"),
+    path(
+        "signup/verify/<str:verification_id>/",
+        auth.signup_verify,
+        name="signup_verify",
+    ),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("password/reset/", auth.password_reset, name="password_reset"),
+    path(
+        "password/reset/<str:verification_id>/",
+        auth.password_reset_verify,
+        name="password_reset_verify",
+    ),
     path("me/", auth.profile, name="profile"),
+    path("me/password/", account_security.password_change, name="password_change"),
+    path(
+        "me/password/<str:verification_id>/",
+        account_security.password_change_verify,
+        name="password_change_verify",
+    ),
+    path("me/tokens/", account_security.api_tokens, name="api_tokens"),
+    path(
+        "me/tokens/<str:token_id>/revoke/",
+        account_security.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("deals/<str:deal_id>/", deals.deal_detail, name="deal_detail"),
     path("deals/<str:deal_id>/join/", deals.deal_join_view, name="deal_join"),
     path("orders/", orders.order_list, name="order_list"),

@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from tests.e2e.sms import sign_up
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Deadlines far enough out for the journey, near enough not to wait long.
@@ -54,13 +56,14 @@ def test_sign_up_join_pay_and_see_the_deal_close(page, groupbuy_server):
     }
     deadline = time.monotonic() + SECONDS_TO_DEADLINE
 
-    # when a new shopper signs up
-    page.goto("/signup/")
-    page.fill("#id_phone", "139 0000 1234")
-    page.fill("#id_password", "journey-password-1")
-    page.fill("#id_display_name", "Journey")
-    page.click("#signup-submit")
-    page.wait_for_selector("#nav-logout")
+    # when a new shopper signs up (with the SMS code from the file outbox)
+    sign_up(
+        page,
+        groupbuy_server,
+        phone="139 0000 1234",
+        password="journey-password-1",
+        name="Journey",
+    )
 
     # and joins and pays for both deals on the sandbox gateway
     succeeding_order = _join_and_pay(page, deals["succeeds"], quantity=2)

@@ -1,16 +1,38 @@
 import pytest
+from django.test import override_settings
 
-from groupbuy.accounts.models import User
+from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.tests.helpers import PASSWORD, code_sent_to, make_user, sms_to
 
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_normalises_phone_and_returns_a_working_token(client):
+def post(client, path, payload, **headers):
+    return client.post(path, payload, content_type="application/json", **headers)
+
+
+def _sign_up(client, committed, phone="138 0013 8000", **extra):
+    payload = {"phone": phone, "password": "long-enough-pw", "display_name": "Li"}
+    return committed(post, client, "/api/auth/signup", {**payload, **extra})
+
+
+def test_sign_up_texts_a_code_then_verify_returns_a_working_token(client, committed):
     # when
-    response = client.post(
-        "/api/auth/signup",
-        {"phone": "138 0013 8000", "password": "long-enough-pw", "display_name": "Li"},
-        content_type="application/json",
+    response = _sign_up(client, committed)
+    # then no account yet, a code was texted
+    assert response.status_code == 202
+    body = response.json()
+    assert body["verification_id"].startswith("vrf_")
+    assert body["demo_sms"] is None
+    assert User.objects.count() == 0
+    # when the code is entered
+    response = post(
+        client,
+        "/api/auth/signup/verify",
+        {
+            "verification_id": body["verification_id"],
+            "code": code_sent_to("+8613800138000"),
+        },
     )
     # then
     assert response.status_code == 201
@@ -21,39 +43,158 @@ def test_sign_up_normalises_phone_and_returns_a_working_token(client):
     assert me.json()["display_name"] == "Li"
 
 
-@pytest.mark.parametrize("phone", ["12345", "not a phone", "+86 100 0000 0000"])
-def test_sign_up_rejects_invalid_phone_without_creating_anyone(client, phone):
-    response = client.post(
-        "/api/auth/signup",
-        {"phone": phone, "password": "long-enough-pw"},
-        content_type="application/json",
+def test_sign_up_verify_with_a_wrong_code_is_400_and_creates_nobody(client, committed):
+    verification_id = _sign_up(client, committed).json()["verification_id"]
+    code = code_sent_to("+8613800138000")
+    response = post(
+        client,
+        "/api/auth/signup/verify",
+        {"verification_id": verification_id, "code": str((int(code) + 1) % 10**6)},
     )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "code_wrong",
+        "message": "This code is not right. 4 tries left.",
+        "fields": {"code": ["This code is not right. 4 tries left."]},
+    }
+    assert User.objects.count() == 0
+
+
+@override_settings(GROUPBUY_DEMO_MODE=True)
+def test_in_demo_mode_the_answer_carries_the_sms(client, committed):
+    body = _sign_up(client, committed).json()
+    assert code_sent_to("+8613800138000") in body["demo_sms"]
+
+
+def test_sign_up_answers_alike_for_a_taken_number(client, committed):
+    # given
+    make_user("+8613800138000")
+    # when
+    taken = _sign_up(client, committed).json()
+    fresh = _sign_up(client, committed, phone="13800138009").json()
+    # then the two answers differ only in their values
+    assert taken.keys() == fresh.keys()
+    assert taken["demo_sms"] is None
+    assert len(sms_to("+8613800138000")) == 1
+
+
+def test_second_sign_up_code_at_once_is_429_with_retry_after(client, committed):
+    _sign_up(client, committed)
+    response = _sign_up(client, committed)
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_codes"
+    assert 1 <= int(response["Retry-After"]) <= 61
+    assert PhoneVerification.objects.count() == 1
+
+
+@pytest.mark.parametrize("phone", ["12345", "not a phone", "+86 100 0000 0000"])
+def test_sign_up_rejects_invalid_phone_without_sending_anything(client, phone):
+    response = post(client, "/api/auth/signup", {"phone": phone, "password": "x"})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
     assert "phone" in body["fields"]
     assert "phone number" in body["message"]
-    assert User.objects.count() == 0
+    assert PhoneVerification.objects.count() == 0
 
 
-def test_sign_up_twice_with_same_phone_is_a_conflict(client):
-    payload = {"phone": "13800138000", "password": "long-enough-pw"}
-    client.post("/api/auth/signup", payload, content_type="application/json")
-    response = client.post("/api/auth/signup", payload, content_type="application/json")
-    assert response.status_code == 409
-    assert response.json()["code"] == "phone_taken"
-    assert User.objects.count() == 1
+def test_sign_up_with_weak_password_is_refused_before_any_sms(client):
+    response = post(
+        client, "/api/auth/signup", {"phone": "13800138000", "password": "12345678"}
+    )
+    assert response.status_code == 400
+    assert "password" in response.json()["fields"]
+    assert PhoneVerification.objects.count() == 0
+
+
+def test_password_reset_by_code_over_the_api(client, committed):
+    # given
+    make_user("+8613800138000")
+    # when
+    response = committed(
+        post, client, "/api/auth/password/reset", {"phone": "13800138000"}
+    )
+    assert response.status_code == 202
+    response = post(
+        client,
+        "/api/auth/password/reset/verify",
+        {
+            "verification_id": response.json()["verification_id"],
+            "code": code_sent_to("+8613800138000"),
+            "new_password": "a-new-password-5",
+        },
+    )
+    # then
+    assert response.status_code == 200
+    token = post(
+        client,
+        "/api/auth/token",
+        {"phone": "13800138000", "password": "a-new-password-5"},
+    )
+    assert token.status_code == 200
+
+
+def test_password_reset_for_unknown_number_is_202_like_any_other(client, committed):
+    response = committed(
+        post, client, "/api/auth/password/reset", {"phone": "13800138000"}
+    )
+    assert response.status_code == 202
+    assert set(response.json()) == {"verification_id", "expires_at", "demo_sms"}
+    assert sms_to("+8613800138000") == []
+
+
+def test_password_change_over_the_api_needs_the_code(client, committed):
+    # given
+    user = make_user("+8613800138000")
+    client.force_login(user)
+    # when
+    sent = committed(post, client, "/api/me/password/code", {})
+    assert sent.status_code == 202
+    wrong = post(
+        client,
+        "/api/me/password",
+        {
+            "verification_id": sent.json()["verification_id"],
+            "code": "abc",
+            "new_password": "a-new-password-5",
+        },
+    )
+    right = post(
+        client,
+        "/api/me/password",
+        {
+            "verification_id": sent.json()["verification_id"],
+            "code": code_sent_to("+8613800138000"),
+            "new_password": "a-new-password-5",
+        },
+    )
+    # then
+    assert wrong.status_code == 400
+    assert right.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password("a-new-password-5")
+
+
+def test_password_change_code_needs_sign_in(client):
+    assert post(client, "/api/me/password/code", {}).status_code == 401
 
 
 def test_token_with_wrong_password_is_401(client):
-    User.objects.create_user("13800138000", "right-password-1")
-    response = client.post(
-        "/api/auth/token",
-        {"phone": "13800138000", "password": "wrong"},
-        content_type="application/json",
+    make_user("+8613800138000")
+    response = post(
+        client, "/api/auth/token", {"phone": "13800138000", "password": "wrong"}
     )
     assert response.status_code == 401
     assert response.json()["message"] == "Wrong phone number or password."
+
+
+def test_demo_style_account_logs_in_with_password_and_no_code(client):
+    # Accounts made directly (the demo logins) need no SMS code.
+    make_user("+8613800000001")
+    response = post(
+        client, "/api/auth/token", {"phone": "13800000001", "password": PASSWORD}
+    )
+    assert response.status_code == 200
 
 
 def test_me_without_credentials_is_401(client):
@@ -63,8 +204,45 @@ def test_me_without_credentials_is_401(client):
 
 
 def test_missing_field_is_422_with_field_name(client):
-    response = client.post(
-        "/api/auth/signup", {"password": "x"}, content_type="application/json"
-    )
+    response = post(client, "/api/auth/signup", {"password": "x"})
     assert response.status_code == 422
     assert "phone" in response.json()["fields"]
+
+
+def test_sign_up_with_a_malformed_email_is_refused_before_any_sms(client):
+    response = post(
+        client,
+        "/api/auth/signup",
+        {"phone": "13800138000", "password": "long-enough-pw", "email": "not-mail"},
+    )
+    assert response.status_code == 400
+    assert "email" in response.json()["fields"]
+    assert PhoneVerification.objects.count() == 0
+
+
+def test_nul_characters_in_names_are_dropped_not_a_server_error(client, committed):
+    # PostgreSQL refuses NUL in text; JSON may carry it ("\u0000").
+    user = make_user("+8613800138000")
+    client.force_login(user)
+    response = client.patch(
+        "/api/me", {"display_name": "Li\u0000Na"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["display_name"] == "LiNa"
+    signup = _sign_up(client, committed, phone="13800138009", display_name="A\u0000B")
+    assert signup.status_code == 202
+    assert PhoneVerification.objects.get().pending["display_name"] == "AB"
+
+
+def test_nul_characters_in_ids_and_token_names_are_4xx(client, committed):
+    user = make_user("+8613800138000")
+    client.force_login(user)
+    verify = post(
+        client,
+        "/api/auth/signup/verify",
+        {"verification_id": "vrf_\u0000", "code": "123456"},
+    )
+    created = post(client, "/api/me/tokens", {"name": "a\u0000b"})
+    assert verify.status_code == 400
+    assert created.status_code == 201
+    assert created.json()["info"]["name"] == "ab"

@@ -1,23 +1,55 @@
-from django.test import Client
+import pytest
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from groupbuy.accounts.models import User
+from groupbuy.accounts.tests.helpers import code_sent_to, committed_runner, sms_to
+from groupbuy.notify.sms import MemorySmsBackend
 from groupbuy.web.tests.conftest import PASSWORD
 
 
-def test_signup_creates_account_signs_in_and_follows_next(db):
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    MemorySmsBackend.outbox.clear()
+    yield
+    MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    return committed_runner(django_capture_on_commit_callbacks)
+
+
+def _signup_post(client, **fields):
+    data = {
+        "phone": "138 0013 8001",
+        "password": PASSWORD,
+        "display_name": "Wang",
+        "preferred_language": "en",
+        **fields,
+    }
+    return client.post(reverse("web:signup"), data)
+
+
+def test_signup_texts_a_code_then_creates_account_signs_in_and_follows_next(
+    db, committed
+):
     # given
     client = Client()
-    # when
+    # when the form is sent
+    response = committed(_signup_post, client, next="/orders/")
+    # then nobody exists yet; the code page is next
+    assert response.status_code == 302
+    assert response["Location"].startswith("/signup/verify/vrf_")
+    assert response["Location"].endswith("?next=%2Forders%2F")
+    assert User.objects.count() == 0
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert b'id="demo-sms"' not in page.content
+    # when the texted code is entered
     response = client.post(
-        reverse("web:signup"),
-        {
-            "phone": "138 0013 8001",
-            "password": PASSWORD,
-            "display_name": "Wang",
-            "preferred_language": "en",
-            "next": "/orders/",
-        },
+        response["Location"],
+        {"code": code_sent_to("+8613800138001"), "next": "/orders/"},
     )
     # then
     assert response.status_code == 302
@@ -29,15 +61,32 @@ def test_signup_creates_account_signs_in_and_follows_next(db):
     assert client.get(reverse("web:profile")).status_code == 200
 
 
-def test_signup_ignores_next_pointing_off_site(db):
-    response = Client().post(
-        reverse("web:signup"),
-        {
-            "phone": "13800138001",
-            "password": PASSWORD,
-            "preferred_language": "en",
-            "next": "https://evil.example/",
-        },
+def test_signup_code_page_refuses_a_wrong_code(db, committed):
+    client = Client()
+    location = committed(_signup_post, client)["Location"]
+    response = client.post(location, {"code": "12"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"] == [
+        "This code is not right. 4 tries left."
+    ]
+    assert User.objects.count() == 0
+
+
+@override_settings(GROUPBUY_DEMO_MODE=True)
+def test_in_demo_mode_the_code_page_shows_the_sms(db, committed):
+    client = Client()
+    location = committed(_signup_post, client)["Location"]
+    page = client.get(location)
+    assert code_sent_to("+8613800138001") in page.content.decode()
+    assert b'id="demo-sms"' in page.content
+
+
+def test_signup_ignores_next_pointing_off_site(db, committed):
+    client = Client()
+    location = committed(_signup_post, client, next="https://evil.example/")["Location"]
+    response = client.post(
+        location,
+        {"code": code_sent_to("+8613800138001"), "next": "https://evil.example/"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -68,18 +117,78 @@ def test_signup_with_weak_password_shows_error_on_password(db):
     assert User.objects.count() == 0
 
 
-def test_signup_with_taken_phone_says_so(shopper):
-    response = Client().post(
-        reverse("web:signup"),
-        {"phone": "13800138000", "password": PASSWORD, "preferred_language": "en"},
-    )
-    form = response.context["form"]
-    assert form.errors["phone"] == ["Already registered."]
-    assert form.non_field_errors() == [
-        "An account with this phone number already exists."
-    ]
+def test_signup_with_taken_phone_answers_like_any_other(shopper, committed):
+    # No user enumeration: the page goes on to the code step either way.
+    client = Client()
+    response = committed(_signup_post, client, phone="13800138000")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/signup/verify/vrf_")
     assert User.objects.count() == 1
-    assert b'id="form-errors"' in response.content
+    assert "already has an account" in sms_to("+8613800138000")[0]
+
+
+def test_password_reset_pages_set_a_new_password(shopper, committed):
+    # given
+    client = Client()
+    # when
+    response = committed(
+        client.post, reverse("web:password_reset"), {"phone": "138 0013 8000"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        response["Location"],
+        {"code": code_sent_to("+8613800138000"), "new_password": "fresh-secret-42"},
+    )
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:login")
+    shopper.refresh_from_db()
+    assert shopper.check_password("fresh-secret-42")
+
+
+def test_password_reset_page_answers_alike_for_an_unknown_number(db, committed):
+    client = Client()
+    response = committed(
+        client.post, reverse("web:password_reset"), {"phone": "138 0013 8009"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/password/reset/vrf_")
+    page = client.get(response["Location"])
+    assert b"If this number has an account" in page.content
+    assert sms_to("+8613800138009") == []
+
+
+def test_password_change_by_code_keeps_me_signed_in(shopper_client, shopper, committed):
+    response = committed(shopper_client.post, reverse("web:password_change"))
+    assert response.status_code == 302
+    response = shopper_client.post(
+        response["Location"],
+        {"code": code_sent_to("+8613800138000"), "new_password": "fresh-secret-42"},
+    )
+    assert response.status_code == 302
+    shopper.refresh_from_db()
+    assert shopper.check_password("fresh-secret-42")
+    assert shopper_client.get(reverse("web:profile")).status_code == 200
+
+
+def test_password_change_code_of_another_person_is_refused(
+    shopper, operator, committed
+):
+    # given a change code texted to the shopper
+    owner = Client()
+    owner.force_login(shopper)
+    location = committed(owner.post, reverse("web:password_change"))["Location"]
+    code = code_sent_to("+8613800138000")
+    # when the operator tries it on their own account
+    intruder = Client()
+    intruder.force_login(operator)
+    response = intruder.post(
+        location, {"code": code, "new_password": "fresh-secret-42"}
+    )
+    # then
+    assert response.status_code == 200
+    operator.refresh_from_db()
+    assert operator.check_password(PASSWORD)
 
 
 def test_login_accepts_phone_in_any_format(shopper):
@@ -160,3 +269,16 @@ def test_profile_with_bad_email_changes_nothing(shopper_client, shopper):
     assert "email" in response.context["form"].errors
     shopper.refresh_from_db()
     assert shopper.display_name == "Lin"
+
+
+def test_account_pages_speak_chinese(shopper_client):
+    # given a visitor and a signed-in person who switched to Chinese
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    shopper_client.cookies["django_language"] = "zh-hans"
+    # when
+    reset = visitor.get(reverse("web:password_reset")).content.decode()
+    tokens = shopper_client.get(reverse("web:api_tokens")).content.decode()
+    # then
+    assert "重置密码" in reset
+    assert "发送验证码" in reset
+    assert "API 令牌" in tokens

@@ -1,32 +1,81 @@
-"""Sign-up, log-in, log-out and the profile page."""
+"""Sign-up (with an SMS code), log-in, log-out, password reset and the profile."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupbuy.accounts import services
 from groupbuy.accounts.errors import AccountError
-from groupbuy.accounts.services import user_sign_up, user_update_profile
+from groupbuy.accounts.lockout import (
+    locked_until,
+    lockout_message,
+    retry_after_seconds,
+)
+from groupbuy.core.net import client_address
 from groupbuy.web.forms import LoginForm, ProfileForm, SignUpForm, add_domain_error
+from groupbuy.web.forms_auth import CodeForm, PasswordCodeForm, PasswordResetForm
 from groupbuy.web.views.common import remember_language, safe_next_url
+
+DEMO_SMS_SESSION_KEY = "demo_sms"
 
 
 def _next(request: HttpRequest) -> str:
     return request.POST.get("next") or request.GET.get("next") or ""
 
 
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def remember_demo_sms(request: HttpRequest, sent) -> None:
+    """In demo mode, keep the SMS text for the code page's demo banner."""
+    if getattr(settings, "GROUPBUY_DEMO_MODE", False) and sent.sms_text:
+        texts = dict(request.session.get(DEMO_SMS_SESSION_KEY, {}))
+        texts[sent.verification.public_id] = sent.sms_text
+        request.session[DEMO_SMS_SESSION_KEY] = dict(list(texts.items())[-5:])
+
+
+def demo_sms(request: HttpRequest, verification_id: str) -> str:
+    if not getattr(settings, "GROUPBUY_DEMO_MODE", False):
+        return ""
+    return request.session.get(DEMO_SMS_SESSION_KEY, {}).get(verification_id, "")
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     initial = {"preferred_language": translation.get_language()}
     form = SignUpForm(request.POST or None, initial=initial)
+    next_url = _next(request)
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_sign_up(**form.cleaned_data)
+            sent = services.sign_up_request(
+                **form.cleaned_data, address=client_address(request)
+            )
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            remember_demo_sms(request, sent)
+            url = reverse("web:signup_verify", args=[sent.verification.public_id])
+            return redirect(_with_next(url, next_url))
+    return render(request, "web/auth/signup.html", {"form": form, "next_url": next_url})
+
+
+def signup_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_up_complete(
+                verification_id=verification_id, code=form.cleaned_data["code"]
+            )
         except AccountError as error:
             add_domain_error(form, error)
         else:
@@ -36,26 +85,48 @@ def signup(request: HttpRequest) -> HttpResponse:
             remember_language(response, user.preferred_language)
             return response
     return render(
-        request, "web/auth/signup.html", {"form": form, "next_url": _next(request)}
+        request,
+        "web/auth/code.html",
+        {
+            "form": form,
+            "next_url": _next(request),
+            "title": _("Enter your code"),
+            "intro": _(
+                "We sent a code by SMS to the number you gave. Enter it to create "
+                "your account."
+            ),
+            "submit": _("Create my account"),
+            "restart_url": reverse("web:signup"),
+            "demo_sms": demo_sms(request, verification_id),
+        },
     )
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
+    locked_out_until = None
     if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
         user = authenticate(
-            request,
-            phone=form.cleaned_data["phone"],
-            password=form.cleaned_data["password"],
+            request, phone=phone, password=form.cleaned_data["password"]
         )
-        if user is None:
-            form.add_error(None, _("The phone number or password is not right."))
-        else:
+        if user is not None:
             login(request, user)
             return redirect(safe_next_url(request))
-    return render(
-        request, "web/auth/login.html", {"form": form, "next_url": _next(request)}
+        if getattr(request, "axes_locked_out", False):
+            locked_out_until = locked_until(request, phone)
+            form.add_error(None, lockout_message(locked_out_until))
+        else:
+            form.add_error(None, _("The phone number or password is not right."))
+    response = render(
+        request,
+        "web/auth/login.html",
+        {"form": form, "next_url": _next(request)},
+        status=429 if locked_out_until else 200,
     )
+    if locked_out_until:
+        response["Retry-After"] = str(retry_after_seconds(locked_out_until))
+    return response
 
 
 @require_POST
@@ -63,6 +134,52 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You are logged out."))
     return redirect("web:deal_list")
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.password_reset_request(
+                phone=form.cleaned_data["phone"], address=client_address(request)
+            )
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            remember_demo_sms(request, sent)
+            return redirect("web:password_reset_verify", sent.verification.public_id)
+    return render(request, "web/auth/password_reset.html", {"form": form})
+
+
+def password_reset_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
+    form = PasswordCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_reset_complete(
+                verification_id=verification_id, **form.cleaned_data
+            )
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Your password is changed. Log in with the new one.")
+            )
+            return redirect("web:login")
+    return render(
+        request,
+        "web/auth/code.html",
+        {
+            "form": form,
+            "title": _("Reset your password"),
+            "intro": _(
+                "If this number has an account, we sent it a code by SMS. Enter it "
+                "with your new password."
+            ),
+            "submit": _("Set my new password"),
+            "restart_url": reverse("web:password_reset"),
+            "demo_sms": demo_sms(request, verification_id),
+        },
+    )
 
 
 @login_required
@@ -79,7 +196,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_update_profile(actor=user, **form.cleaned_data)
+            user = services.user_update_profile(actor=user, **form.cleaned_data)
         except AccountError as error:
             add_domain_error(form, error)
         else:

@@ -1,29 +1,38 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.errors import AccountError
-from groupbuy.accounts.models import ApiToken, MerchantMembership, User
+from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.audit import audit_log
 
 
-def _validation_error(field: str, error: ValidationError) -> AccountError:
+def validation_error(field: str, error: ValidationError) -> AccountError:
     messages = [str(m) for m in error.messages]
     return AccountError("invalid", messages[0], fields={field: messages})
 
 
-def _clean_email(email: str) -> str:
-    """Return ``email`` stripped; "" means none. Refuse a malformed address."""
-    email = email.strip()
+def phone_or_error(phone: str) -> str:
+    """Return ``phone`` in E.164 or raise AccountError on the phone field."""
+    try:
+        return normalize_phone(phone)
+    except ValidationError as error:
+        raise validation_error("phone", error) from None
+
+
+def without_nul(text: str) -> str:
+    """Drop NUL characters, which JSON allows and PostgreSQL text refuses."""
+    return text.replace("\x00", "")
+
+
+def email_or_error(email: str) -> str:
+    """Return ``email`` trimmed ("" allowed) or raise AccountError on the field."""
+    email = without_nul(email or "").strip()
     if email:
         try:
             validate_email(email)
@@ -36,6 +45,13 @@ def _clean_email(email: str) -> str:
     return email
 
 
+def password_or_error(password: str, *, user: User | None, field: str) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise validation_error(field, error) from None
+
+
 def user_sign_up(
     *,
     phone: str,
@@ -44,17 +60,15 @@ def user_sign_up(
     preferred_language: str = User.Language.ZH_HANS,
     email: str = "",
 ) -> User:
-    """Create a shopper account; the phone number is the login."""
-    email = _clean_email(email)
-    try:
-        e164 = normalize_phone(phone)
-    except ValidationError as error:
-        raise _validation_error("phone", error) from None
+    """Create a shopper account at once, without an SMS code.
+
+    For the demo data and operators' tools; people sign up through
+    ``sign_up_request`` / ``sign_up_complete``, which verify the number first.
+    """
+    email = email_or_error(email)
+    e164 = phone_or_error(phone)
     candidate = User(phone=e164, display_name=display_name)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as error:
-        raise _validation_error("password", error) from None
+    password_or_error(password, user=candidate, field="password")
     if preferred_language not in User.Language.values:
         preferred_language = User.Language.ZH_HANS
     try:
@@ -87,7 +101,7 @@ def user_update_profile(
 ) -> User:
     changed = []
     if display_name is not None:
-        actor.display_name = display_name.strip()[:60]
+        actor.display_name = without_nul(display_name).strip()[:60]
         changed.append("display_name")
     if preferred_language is not None:
         if preferred_language not in User.Language.values:
@@ -99,7 +113,7 @@ def user_update_profile(
         actor.preferred_language = preferred_language
         changed.append("preferred_language")
     if email is not None:
-        actor.email = _clean_email(email)
+        actor.email = email_or_error(email)
         changed.append("email")
     if contact_channel is not None:
         if contact_channel not in User.ContactChannel.values:
@@ -109,37 +123,6 @@ def user_update_profile(
     if changed:
         actor.save(update_fields=changed)
     return actor
-
-
-def api_token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def api_token_create(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
-    """Return the token row and its secret; the secret is shown once, never stored."""
-    secret = "gbt_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=actor, key_hash=api_token_hash(secret), name=name[:60]
-    )
-    return token, secret
-
-
-def api_token_authenticate(secret: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=api_token_hash(secret), user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
-
-
-def api_token_revoke(*, actor: User, secret: str) -> None:
-    ApiToken.objects.filter(user=actor, key_hash=api_token_hash(secret)).delete()
 
 
 def merchant_membership_add(

@@ -1,0 +1,98 @@
+"""Request and response shapes of the accounts API (names unique API-wide)."""
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class SignUpIn(Schema):
+    phone: str = Field(min_length=3, max_length=32, examples=["13800138000"])
+    password: str = Field(min_length=1, max_length=128)
+    display_name: str = Field("", max_length=60)
+    preferred_language: str = "zh-hans"
+    email: str = Field("", max_length=254)
+
+
+class PhoneCodeSentOut(Schema):
+    verification_id: str
+    expires_at: datetime
+    # Only in demo mode: the SMS that was "sent", so the demo needs no phone.
+    demo_sms: str | None = None
+
+
+class SignUpVerifyIn(Schema):
+    verification_id: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=12, examples=["123456"])
+    token_name: str = Field("signup", max_length=60)
+
+
+class PasswordResetIn(Schema):
+    phone: str = Field(min_length=3, max_length=32)
+
+
+class PasswordCodeIn(Schema):
+    verification_id: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=12)
+    new_password: str = Field(min_length=1, max_length=128)
+
+
+class PasswordSetOut(Schema):
+    message: str
+
+
+class TokenIn(Schema):
+    phone: str = Field(min_length=3, max_length=32)
+    password: str = Field(min_length=1, max_length=128)
+    name: str = Field("", max_length=60)
+    days: int | None = Field(None, ge=1, le=3650)
+
+
+class MembershipOut(Schema):
+    merchant_id: str
+    merchant_name: str
+    role: str
+    branch_id: str | None
+
+
+class UserOut(Schema):
+    id: str
+    phone: str
+    display_name: str
+    email: str
+    preferred_language: str
+    contact_channel: str
+    is_operator: bool
+    memberships: list[MembershipOut]
+
+
+class TokenOut(Schema):
+    token: str
+    user: UserOut
+
+
+class ProfileIn(Schema):
+    display_name: str | None = Field(None, max_length=60)
+    preferred_language: str | None = None
+    email: str | None = Field(None, max_length=254)
+    contact_channel: str | None = None
+
+
+class ApiTokenOut(Schema):
+    id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    is_usable: bool
+
+
+class ApiTokenCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=60, examples=["my script"])
+    days: int | None = Field(None, ge=1, le=3650)
+
+
+class ApiTokenCreatedOut(Schema):
+    token: str
+    info: ApiTokenOut

@@ -1,0 +1,41 @@
+"""The accounts app's one write path: users, API tokens and phone codes."""
+
+from groupbuy.accounts.services.phone_codes import (
+    password_change_complete,
+    password_change_request,
+    password_reset_complete,
+    password_reset_request,
+    sign_up_complete,
+    sign_up_request,
+)
+from groupbuy.accounts.services.tokens import (
+    api_token_authenticate,
+    api_token_create,
+    api_token_hash,
+    api_token_revoke,
+    api_tokens_revoke_all,
+)
+from groupbuy.accounts.services.users import (
+    merchant_membership_add,
+    user_sign_up,
+    user_update_profile,
+    validation_error,
+)
+
+__all__ = [
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_hash",
+    "api_token_revoke",
+    "api_tokens_revoke_all",
+    "merchant_membership_add",
+    "password_change_complete",
+    "password_change_request",
+    "password_reset_complete",
+    "password_reset_request",
+    "sign_up_complete",
+    "sign_up_request",
+    "user_sign_up",
+    "user_update_profile",
+    "validation_error",
+]

@@ -1,0 +1,365 @@
+"""One-time SMS codes: sign-up, password reset and password change.
+
+A code is six digits, sent through the notify SMS backend once the request's
+transaction commits; only an HMAC of it is stored. It expires after
+``GROUPBUY_PHONE_CODE_TTL_MINUTES``, allows ``GROUPBUY_PHONE_CODE_MAX_ATTEMPTS``
+wrong guesses and is used once. New codes are limited per number (one per
+``GROUPBUY_PHONE_CODE_RESEND_SECONDS`` for each purpose, ``…_PER_NUMBER_PER_HOUR``
+in all) and per client address (``…_PER_ADDRESS_PER_HOUR``), counted from the
+stored codes so every process sees the same counts.
+
+Sign-up and reset answer the same way whether or not the number has an account:
+a verification is always created, the password is always hashed (so timing does
+not tell either), and only the SMS differs, which only the number's owner reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.services.code_limits import code_request_throttle
+from groupbuy.accounts.services.tokens import api_tokens_revoke_all
+from groupbuy.accounts.services.users import (
+    email_or_error,
+    password_or_error,
+    phone_or_error,
+    without_nul,
+)
+from groupbuy.accounts.signals import phone_verified
+from groupbuy.core.audit import audit_log
+from groupbuy.core.ids import new_public_id
+from groupbuy.core.transactions import after_commit
+
+logger = logging.getLogger(__name__)
+Purpose = PhoneVerification.Purpose
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    """A verification and the SMS text sent for it ("" when none was sent).
+
+    The text is for the demo banner only; production pages never show it.
+    """
+
+    verification: PhoneVerification
+    sms_text: str
+
+
+def _code_hash(verification_id: str, code: str) -> str:
+    message = f"{verification_id}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _send_sms(phone: str, text: str, key: str) -> None:
+    from groupbuy.notify.sms import SmsError, get_sms_backend
+
+    try:
+        get_sms_backend().send(phone=phone, text=text, idempotency_key=key)
+    except SmsError:
+        # The person asks for a new code; nothing else depends on this one.
+        logger.warning("phone code SMS %s to %s not sent", key, phone, exc_info=True)
+
+
+def _code_text(purpose: str, code: str) -> str:
+    context = {
+        "site": settings.GROUPBUY_SITE_NAME,
+        "code": code,
+        "minutes": settings.GROUPBUY_PHONE_CODE_TTL_MINUTES,
+    }
+    if purpose == Purpose.SIGN_UP:
+        text = _(
+            "%(site)s: your sign-up code is %(code)s. It expires in %(minutes)d "
+            "minutes. Never tell it to anyone."
+        )
+    elif purpose == Purpose.PASSWORD_RESET:
+        text = _(
+            "%(site)s: your password reset code is %(code)s. It expires in "
+            "%(minutes)d minutes. Never tell it to anyone."
+        )
+    else:
+        text = _(
+            "%(site)s: your code to change your password is %(code)s. It expires "
+            "in %(minutes)d minutes. Never tell it to anyone."
+        )
+    return text % context
+
+
+def _issue(
+    *,
+    purpose: str,
+    phone: str,
+    user: User | None,
+    address: str,
+    pending: dict | None = None,
+    text_without_code: str = "",
+    send_code: bool = True,
+) -> CodeSent:
+    """Create a verification (in the caller's transaction) and queue its SMS."""
+    code_request_throttle(phone=phone, purpose=purpose, address=address)
+    now = timezone.now()
+    verification_id = new_public_id("vrf")
+    code = f"{secrets.randbelow(10**6):06d}"
+    # Without an SMS nobody knows a code: the stored hash matches no six digits.
+    secret = code if send_code else secrets.token_hex(16)
+    verification = PhoneVerification.objects.create(
+        public_id=verification_id,
+        purpose=purpose,
+        phone=phone,
+        user=user,
+        code_hash=_code_hash(verification_id, secret),
+        pending=pending or {},
+        requested_from=address[:45],
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.GROUPBUY_PHONE_CODE_TTL_MINUTES),
+    )
+    audit_log(
+        actor=user,
+        action="accounts.phone_code.requested",
+        obj=verification,
+        data={"purpose": purpose, "address": address},
+    )
+    text = _code_text(purpose, code) if send_code else text_without_code
+    if text:
+        after_commit(_send_sms, phone, text, f"phone-code-{verification_id}")
+    return CodeSent(verification, text)
+
+
+def _refusal(verification: PhoneVerification | None, now) -> AccountError | None:
+    def error(code: str, message: str) -> AccountError:
+        return AccountError(code, message, fields={"code": [message]})
+
+    if verification is None:
+        return error("code_wrong", _("This code is not right."))
+    if verification.used_at is not None:
+        return error("code_used", _("This code was already used. Ask for a new one."))
+    if verification.expires_at <= now:
+        return error("code_expired", _("This code has expired. Ask for a new one."))
+    if verification.failed_attempts >= settings.GROUPBUY_PHONE_CODE_MAX_ATTEMPTS:
+        return error(
+            "code_attempts", _("Too many wrong codes. Ask for a new one and retry.")
+        )
+    return None
+
+
+def _consume(
+    *, verification_id: str, code: str, purpose: str, user: User | None = None
+) -> PhoneVerification:
+    """Mark the verification used if ``code`` is right, else count the miss.
+
+    Runs in its own transaction so a wrong guess stays counted even though the
+    caller's work is not done; a crash after it costs the person a new code.
+    """
+    now = timezone.now()
+    verification_id = without_nul(verification_id)
+    with transaction.atomic():
+        rows = PhoneVerification.objects.select_for_update(of=("self",)).filter(
+            public_id=verification_id, purpose=purpose
+        )
+        if user is not None:
+            rows = rows.filter(user=user)
+        verification = rows.select_related("user").first()
+        refusal = _refusal(verification, now)
+        if refusal is None:
+            expected = verification.code_hash
+            if hmac.compare_digest(expected, _code_hash(verification_id, code.strip())):
+                verification.used_at = now
+                verification.save(update_fields=["used_at"])
+                return verification
+            PhoneVerification.objects.filter(pk=verification.pk).update(
+                failed_attempts=F("failed_attempts") + 1
+            )
+            left = (
+                settings.GROUPBUY_PHONE_CODE_MAX_ATTEMPTS
+                - verification.failed_attempts
+                - 1
+            )
+            message = ngettext(
+                "This code is not right. %(count)d try left.",
+                "This code is not right. %(count)d tries left.",
+                left,
+            ) % {"count": left}
+            refusal = AccountError("code_wrong", message, fields={"code": [message]})
+    raise refusal
+
+
+# --- Sign-up --------------------------------------------------------------------
+
+
+def sign_up_request(
+    *,
+    phone: str,
+    password: str,
+    display_name: str = "",
+    preferred_language: str = User.Language.ZH_HANS,
+    email: str = "",
+    address: str = "",
+) -> CodeSent:
+    """Check the sign-up form and text a code to the number; create nobody yet."""
+    e164 = phone_or_error(phone)
+    display_name = without_nul(display_name).strip()[:60]
+    email = email_or_error(email)
+    password_or_error(
+        password, user=User(phone=e164, display_name=display_name), field="password"
+    )
+    if preferred_language not in User.Language.values:
+        preferred_language = User.Language.ZH_HANS
+    pending = {
+        "password_hash": make_password(password),
+        "display_name": display_name,
+        "preferred_language": preferred_language,
+        "email": email,
+    }
+    with transaction.atomic():
+        exists = User.objects.filter(phone=e164).exists()
+        return _issue(
+            purpose=Purpose.SIGN_UP,
+            phone=e164,
+            user=None,
+            address=address,
+            pending={} if exists else pending,
+            send_code=not exists,
+            text_without_code=_(
+                "%(site)s: someone tried to sign up with this number, which already "
+                "has an account. Log in, or reset your password if you forgot it."
+            )
+            % {"site": settings.GROUPBUY_SITE_NAME},
+        )
+
+
+def _phone_taken() -> AccountError:
+    return AccountError(
+        "phone_taken",
+        _("An account with this phone number already exists."),
+        status=409,
+        fields={"phone": [_("Already registered.")]},
+    )
+
+
+def _announce_phone_verified(user: User, phone: str) -> None:
+    for receiver, result in phone_verified.send_robust(
+        sender=User, user=user, phone_e164=phone
+    ):
+        if isinstance(result, Exception):
+            logger.error("phone_verified receiver %r failed", receiver, exc_info=result)
+
+
+def sign_up_complete(*, verification_id: str, code: str) -> User:
+    """Create the account a sign-up request described, once its code is entered."""
+    verification = _consume(
+        verification_id=verification_id, code=code, purpose=Purpose.SIGN_UP
+    )
+    pending = verification.pending
+    if not pending.get("password_hash"):
+        raise _phone_taken()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            user = User(
+                phone=verification.phone,
+                display_name=pending.get("display_name", ""),
+                preferred_language=pending.get("preferred_language", "zh-hans"),
+                email=pending.get("email", ""),
+                phone_verified_at=now,
+            )
+            user.password = pending["password_hash"]
+            user.save()
+            PhoneVerification.objects.filter(pk=verification.pk).update(
+                pending={}, user=user
+            )
+            audit_log(actor=user, action="accounts.user.signed_up", obj=user)
+            audit_log(
+                actor=user,
+                action="accounts.phone.verified",
+                obj=user,
+                data={"verification": verification.public_id},
+            )
+            after_commit(_announce_phone_verified, user, verification.phone)
+    except IntegrityError:
+        raise _phone_taken() from None
+    return user
+
+
+# --- Passwords ------------------------------------------------------------------
+
+
+def password_reset_request(*, phone: str, address: str = "") -> CodeSent:
+    """Text a reset code if the number has an account; answer alike if not."""
+    e164 = phone_or_error(phone)
+    with transaction.atomic():
+        user = User.objects.filter(phone=e164, is_active=True).first()
+        return _issue(
+            purpose=Purpose.PASSWORD_RESET,
+            phone=e164,
+            user=user,
+            address=address,
+            send_code=user is not None,
+        )
+
+
+def password_change_request(*, actor: User, address: str = "") -> CodeSent:
+    """Text a code to a signed-in person's own number before a password change."""
+    with transaction.atomic():
+        return _issue(
+            purpose=Purpose.PASSWORD_CHANGE,
+            phone=actor.phone,
+            user=actor,
+            address=address,
+        )
+
+
+def _password_set(*, user: User, password: str, action: str) -> User:
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_log(actor=user, action=action, obj=user)
+    return user
+
+
+def password_reset_complete(
+    *, verification_id: str, code: str, new_password: str
+) -> User:
+    """Set a new password with a reset code; every API token is revoked."""
+    password_or_error(new_password, user=None, field="new_password")
+    verification = _consume(
+        verification_id=verification_id, code=code, purpose=Purpose.PASSWORD_RESET
+    )
+    user = verification.user
+    if user is None:  # unreachable: no code was sent, so none can match
+        raise AccountError("code_wrong", _("This code is not right."))
+    with transaction.atomic():
+        _password_set(
+            user=user, password=new_password, action="accounts.password.reset"
+        )
+        api_tokens_revoke_all(actor=user, user=user, reason="password_reset")
+    return user
+
+
+def password_change_complete(
+    *, actor: User, verification_id: str, code: str, new_password: str
+) -> User:
+    """Change a signed-in person's password with the code texted to them."""
+    password_or_error(new_password, user=actor, field="new_password")
+    _consume(
+        verification_id=verification_id,
+        code=code,
+        purpose=Purpose.PASSWORD_CHANGE,
+        user=actor,
+    )
+    return _password_set(
+        user=actor, password=new_password, action="accounts.password.changed"
+    )

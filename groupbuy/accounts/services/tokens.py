@@ -1,0 +1,108 @@
+"""API tokens: named, listed, expiring, revocable by their owner."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.models import ApiToken, User
+from groupbuy.accounts.services.users import without_nul
+from groupbuy.core.audit import audit_log
+
+
+def api_token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _lifetime(days: int | None) -> timedelta:
+    longest = settings.GROUPBUY_API_TOKEN_DAYS
+    if days is None:
+        return timedelta(days=longest)
+    if not 1 <= days <= longest:
+        raise AccountError(
+            "invalid",
+            _("A token lives between 1 and %(days)d days.") % {"days": longest},
+            fields={"days": [_("Choose 1 to %(days)d.") % {"days": longest}]},
+        )
+    return timedelta(days=days)
+
+
+def api_token_create(
+    *, actor: User, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Return the token row and its secret; the secret is shown once, never stored."""
+    lifetime = _lifetime(days)
+    secret = "gbt_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor,
+            key_hash=api_token_hash(secret),
+            name=without_nul(name).strip()[:60],
+            expires_at=timezone.now() + lifetime,
+        )
+        audit_log(
+            actor=actor,
+            action="accounts.token.created",
+            obj=token,
+            data={"name": token.name, "expires_at": token.expires_at.isoformat()},
+        )
+    return token, secret
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """Return the owner of a usable token (not revoked, not expired), else None."""
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(
+            key_hash=api_token_hash(secret),
+            user__is_active=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def api_token_revoke(*, actor: User, token_id: str) -> ApiToken:
+    """Revoke one of ``actor``'s tokens; revoking it again changes nothing."""
+    with transaction.atomic():
+        token = (
+            ApiToken.objects.select_for_update()
+            .filter(user=actor, public_id=without_nul(token_id))
+            .first()
+        )
+        if token is None:
+            # Someone else's token is as unknown as a made-up one.
+            raise AccountError("not_found", _("No such token."), status=404)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_log(actor=actor, action="accounts.token.revoked", obj=token)
+    return token
+
+
+def api_tokens_revoke_all(*, actor: User, user: User, reason: str) -> int:
+    """Revoke every live token of ``user`` (after a password reset); return how many."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    count = tokens.update(revoked_at=timezone.now())
+    if count:
+        audit_log(
+            actor=actor,
+            action="accounts.token.revoked_all",
+            obj=user,
+            data={"count": count, "reason": reason},
+        )
+    return count

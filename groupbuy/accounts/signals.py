@@ -1,0 +1,13 @@
+"""Signals the accounts app sends: documented extension points, not business flow.
+
+``phone_verified(sender=User, user, phone_e164)``
+    Sent after the transaction commits, once a person has proved with an SMS code
+    that ``phone_e164`` (E.164, e.g. ``+8613800138000``) is theirs and it is the
+    phone number of ``user``: today when a sign-up is completed. Receivers may, for
+    example, attach invitations that were sent to that number before the account
+    existed. A receiver that raises is logged and does not undo the sign-up.
+"""
+
+from django.dispatch import Signal
+
+phone_verified = Signal()

@@ -1,0 +1,39 @@
+"""Helpers the accounts and web tests share: SMS codes and on-commit effects."""
+
+from __future__ import annotations
+
+import re
+
+from groupbuy.accounts.models import User
+from groupbuy.notify.sms import MemorySmsBackend
+
+PASSWORD = "correct-horse-battery"
+CODE = re.compile(r"\b(\d{6})\b")
+
+
+def committed_runner(capture):
+    """Return run(func, ...) that runs ``func`` and then its on-commit callbacks,
+    as a real request would (tests run inside a transaction that never commits)."""
+
+    def run(func, *args, **kwargs):
+        with capture(execute=True):
+            return func(*args, **kwargs)
+
+    return run
+
+
+def sms_to(phone: str) -> list[str]:
+    return [m.text for m in MemorySmsBackend.outbox if m.phone == phone]
+
+
+def code_sent_to(phone: str) -> str:
+    texts = sms_to(phone)
+    assert texts, f"no SMS to {phone}"
+    match = CODE.search(texts[-1])
+    assert match, f"no code in {texts[-1]!r}"
+    return match.group(1)
+
+
+def make_user(phone: str = "+8613800138000", **extra) -> User:
+    extra.setdefault("preferred_language", "en")
+    return User.objects.create_user(phone, PASSWORD, **extra)

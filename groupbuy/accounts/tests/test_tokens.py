@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from groupbuy.accounts import services
+from groupbuy.accounts.models import ApiToken
+from groupbuy.accounts.tests.helpers import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(secret: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def owner():
+    return make_user("+8613800138000")
+
+
+@pytest.fixture
+def stranger():
+    return make_user("+8613800138001")
+
+
+@pytest.fixture
+def merchant_owner(stranger):
+    from groupbuy.catalog.models import Merchant
+
+    merchant = Merchant.objects.create(name="Shop")
+    user = make_user("+8613800138002")
+    services.merchant_membership_add(
+        actor=None, user=user, merchant=merchant, role="owner"
+    )
+    return user
+
+
+def test_tokens_are_named_listed_and_expire(client, owner):
+    # given
+    _token, secret = services.api_token_create(actor=owner, name="first")
+    # when
+    created = client.post(
+        "/api/me/tokens",
+        {"name": "my script", "days": 7},
+        content_type="application/json",
+        **bearer(secret),
+    )
+    listed = client.get("/api/me/tokens", **bearer(secret))
+    # then
+    assert created.status_code == 201
+    body = created.json()
+    assert body["token"].startswith("gbt_")
+    assert body["info"]["name"] == "my script"
+    assert body["info"]["id"].startswith("tok_")
+    expires_in = ApiToken.objects.get(name="my script").expires_at - timezone.now()
+    assert timedelta(days=6, hours=23) < expires_in <= timedelta(days=7)
+    assert listed.status_code == 200
+    assert [token["name"] for token in listed.json()] == ["my script", "first"]
+    assert all(token["is_usable"] for token in listed.json())
+    assert "key_hash" not in listed.json()[0]
+
+
+def test_a_token_cannot_outlive_the_configured_maximum(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        "/api/me/tokens", {"name": "x", "days": 3650}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "days" in response.json()["fields"]
+    assert ApiToken.objects.count() == 0
+
+
+def test_a_revoked_token_gets_401(client, owner):
+    # given
+    token, secret = services.api_token_create(actor=owner, name="laptop")
+    _other, other_secret = services.api_token_create(actor=owner, name="phone")
+    assert client.get("/api/me", **bearer(secret)).status_code == 200
+    # when
+    response = client.delete(
+        f"/api/me/tokens/{token.public_id}", **bearer(other_secret)
+    )
+    # then
+    assert response.status_code == 204
+    assert client.get("/api/me", **bearer(secret)).status_code == 401
+    assert client.get("/api/me", **bearer(other_secret)).status_code == 200
+    listed = client.get("/api/me/tokens", **bearer(other_secret)).json()
+    laptop = next(item for item in listed if item["name"] == "laptop")
+    assert laptop["revoked_at"] is not None
+    assert laptop["is_usable"] is False
+
+
+def test_revoking_twice_changes_nothing_the_second_time(client, owner):
+    token, _secret = services.api_token_create(actor=owner, name="laptop")
+    client.force_login(owner)
+    client.delete(f"/api/me/tokens/{token.public_id}")
+    token.refresh_from_db()
+    first_revoked_at = token.revoked_at
+    assert client.delete(f"/api/me/tokens/{token.public_id}").status_code == 204
+    token.refresh_from_db()
+    assert token.revoked_at == first_revoked_at
+
+
+def test_an_expired_token_gets_401(client, owner):
+    token, secret = services.api_token_create(actor=owner, name="old")
+    ApiToken.objects.filter(pk=token.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get("/api/me", **bearer(secret))
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("intruder", ["stranger", "merchant_owner"])
+def test_another_user_cannot_see_or_revoke_my_tokens(client, owner, intruder, request):
+    # given
+    mine, my_secret = services.api_token_create(actor=owner, name="mine")
+    other = request.getfixturevalue(intruder)
+    _theirs, their_secret = services.api_token_create(actor=other, name="theirs")
+    # when
+    listed = client.get("/api/me/tokens", **bearer(their_secret))
+    revoke = client.delete(f"/api/me/tokens/{mine.public_id}", **bearer(their_secret))
+    # then
+    assert [token["name"] for token in listed.json()] == ["theirs"]
+    assert revoke.status_code == 404
+    assert revoke.json()["code"] == "not_found"
+    assert client.get("/api/me", **bearer(my_secret)).status_code == 200
+
+
+def test_token_pages_need_sign_in(client):
+    assert client.get("/api/me/tokens").status_code == 401
+    response = Client().get(reverse("web:api_tokens"))
+    assert response.status_code == 302
+
+
+def test_token_settings_page_creates_shows_once_and_revokes(owner):
+    # given
+    client = Client()
+    client.force_login(owner)
+    # when a token is created on the page
+    response = client.post(
+        reverse("web:api_tokens"), {"name": "shop script", "days": 30}
+    )
+    # then its secret is shown once and it works
+    assert response.status_code == 200
+    secret = response.context["created"]["secret"]
+    assert secret in response.content.decode()
+    assert Client().get("/api/me", **bearer(secret)).status_code == 200
+    again = client.get(reverse("web:api_tokens"))
+    assert secret not in again.content.decode()
+    assert b"shop script" in again.content
+    # when it is revoked on the page
+    token = ApiToken.objects.get(name="shop script")
+    response = client.post(reverse("web:api_token_revoke", args=[token.public_id]))
+    # then
+    assert response.status_code == 302
+    assert Client().get("/api/me", **bearer(secret)).status_code == 401
+
+
+def test_token_settings_page_cannot_revoke_someone_elses_token(owner, stranger):
+    token, _secret = services.api_token_create(actor=owner, name="mine")
+    client = Client()
+    client.force_login(stranger)
+    response = client.post(reverse("web:api_token_revoke", args=[token.public_id]))
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert b"mine" not in client.get(reverse("web:api_tokens")).content
+
+
+def test_token_from_password_login_carries_its_name_and_lifetime(client, owner):
+    response = client.post(
+        "/api/auth/token",
+        {"phone": "13800138000", "password": PASSWORD, "name": "cli", "days": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    assert token.name == "cli"
+    assert token.expires_at - timezone.now() <= timedelta(days=1)
+
+
+def test_operators_see_tokens_and_codes_in_the_admin(owner, committed):
+    # given
+    operator = make_user("+8613900139000", is_staff=True, is_superuser=True)
+    services.api_token_create(actor=owner, name="laptop")
+    committed(services.password_reset_request, phone=owner.phone)
+    client = Client()
+    client.force_login(operator)
+    # then
+    tokens = client.get("/admin/accounts/apitoken/")
+    codes = client.get("/admin/accounts/phoneverification/")
+    assert tokens.status_code == 200
+    assert b"laptop" in tokens.content
+    assert codes.status_code == 200
+    assert b"+8613800138000" in codes.content
+    assert client.get("/admin/accounts/phoneverification/add/").status_code == 403

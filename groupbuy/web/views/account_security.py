@@ -1,0 +1,110 @@
+"""The signed-in person's password change (by SMS code) and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.accounts import services
+from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.accounts.selectors import api_tokens_for_user
+from groupbuy.core.net import client_address
+from groupbuy.web.forms import add_domain_error
+from groupbuy.web.forms_auth import ApiTokenForm, PasswordCodeForm
+from groupbuy.web.views.auth import demo_sms, remember_demo_sms
+from groupbuy.web.views.common import domain_errors_as_http
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            sent = services.password_change_request(
+                actor=request.user, address=client_address(request)
+            )
+        except AccountError as refusal:
+            error = refusal.message
+        else:
+            remember_demo_sms(request, sent)
+            return redirect("web:password_change_verify", sent.verification.public_id)
+    return render(
+        request,
+        "web/auth/password_change.html",
+        {"masked_phone": mask_phone(request.user.phone), "error": error},
+    )
+
+
+@login_required
+def password_change_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
+    form = PasswordCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.password_change_complete(
+                actor=request.user, verification_id=verification_id, **form.cleaned_data
+            )
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("web:profile")
+    return render(
+        request,
+        "web/auth/code.html",
+        {
+            "form": form,
+            "title": _("Change your password"),
+            "intro": _(
+                "We sent a code by SMS to %(phone)s. Enter it with your new password."
+            )
+            % {"phone": mask_phone(request.user.phone)},
+            "submit": _("Change my password"),
+            "restart_url": reverse("web:password_change"),
+            "demo_sms": demo_sms(request, verification_id),
+        },
+    )
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.api_token_create(
+                actor=request.user, **form.cleaned_data
+            )
+        except AccountError as error:
+            form.add_error(None, error.message)
+        else:
+            # Shown on this answer only: the secret is not stored anywhere.
+            created = {"token": token, "secret": secret}
+            form = ApiTokenForm()
+    return render(
+        request,
+        "web/auth/tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": api_tokens_for_user(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
+    token = services.api_token_revoke(actor=request.user, token_id=token_id)
+    messages.success(
+        request, _("The token “%(name)s” is revoked.") % {"name": token.name}
+    )
+    return redirect("web:api_tokens")
