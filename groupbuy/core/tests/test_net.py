@@ -109,6 +109,8 @@ def test_groupbuy_serve_leaves_forwarded_headers_to_groupbuy(monkeypatch):
         raise Stop
 
     monkeypatch.setattr(uvicorn, "Config", fake_config)
+    # The production-settings checks are tested in tests/deploy; not here.
+    monkeypatch.setattr(cli, "refuse_unsafe_configuration", lambda: None)
     with pytest.raises(Stop):
         cli.serve(host="127.0.0.1", port=0, with_worker=False)
     assert seen["proxy_headers"] is False
