@@ -226,6 +226,8 @@ GROUPBUY_SMS_OUTBOX_DIR = DATA_DIR / "outbox" / "sms"
 
 # --- Business settings ----------------------------------------------------------
 GROUPBUY_SITE_NAME = "groupbuy"
+# The API's default authentication (a Ninja auth callable or list of them).
+GROUPBUY_API_AUTH = "groupbuy.accounts.auth.api_auth"
 GROUPBUY_PUBLIC_URL = os.environ.get("GROUPBUY_PUBLIC_URL", "http://127.0.0.1:8000")
 # Unpaid orders release their stock after this many minutes.
 GROUPBUY_PAYMENT_WINDOW_MINUTES = int(

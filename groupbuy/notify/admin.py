@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from groupbuy.core.plugins import notification_kinds
 from groupbuy.notify.models import Delivery, Notification
 from groupbuy.notify.services import delivery_retry_failed
 
@@ -32,7 +33,7 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "recipient", "title", "read_at")
+    list_display = ("created_at", "kind", "kind_label", "recipient", "title", "read_at")
     list_filter = ("kind", "deliveries__status", "deliveries__channel")
     search_fields = ("public_id", "title", "recipient__phone", "idempotency_key")
     date_hierarchy = "created_at"
@@ -46,6 +47,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("what"))
+    def kind_label(self, notification: Notification) -> str:
+        return str(notification_kinds().get(notification.kind, ""))
 
 
 @admin.register(Delivery)

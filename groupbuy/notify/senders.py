@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from groupbuy.notify.models import Channel, Delivery, Notification
 from groupbuy.notify.selectors import notification_as_event, notification_unread_count
 from groupbuy.notify.sms import SmsRejected, get_sms_backend
-from groupbuy.realtime.publish import publish_to_user
+from groupbuy.realtime.publish import publish, user_group
 
 SMS_BODY_MAX_CHARS = 120
 
@@ -48,8 +48,8 @@ def absolute_url(path_or_url: str) -> str:
 def send_in_app(delivery: Delivery) -> str:
     notification = delivery.notification
     recipient = notification.recipient
-    publish_to_user(
-        recipient.public_id,
+    publish(
+        user_group(recipient.public_id),
         {
             "type": "notify.new",
             "notification": notification_as_event(notification),

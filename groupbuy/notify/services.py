@@ -31,7 +31,7 @@ from groupbuy.notify.selectors import (
 )
 from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.tasks import delivery_queue
-from groupbuy.realtime.publish import publish_to_user
+from groupbuy.realtime.publish import publish, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -153,8 +153,8 @@ def _hand_over(delivery_id: int, channel: str) -> None:
 
 @_never_raises
 def _push_unread_count(user) -> None:
-    publish_to_user(
-        user.public_id,
+    publish(
+        user_group(user.public_id),
         {"type": "notify.unread", "unread_count": notification_unread_count(user=user)},
     )
 
