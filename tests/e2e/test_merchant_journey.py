@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from string import Template
 
 import pytest
 
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.browser]
 OWNER_PHONE = "13900770001"
 OWNER_PASSWORD = "merchant-journey-pass"
 
-SEED_MERCHANT = """
+SEED_MERCHANT = Template("""
 import json
 from groupbuy.accounts.models import User
 from groupbuy.accounts.services import merchant_membership_add
@@ -24,10 +25,10 @@ from groupbuy.catalog import services as catalog
 from groupbuy.catalog.gtin import gtin_check_digit
 from groupbuy.catalog.models import Merchant, Product
 
-owner = User.objects.filter(phone="+86%(phone)s").first()
+owner = User.objects.filter(phone="+86$phone").first()
 if owner is None:
     owner = User.objects.create_user(
-        phone="+86%(phone)s", password="%(password)s", preferred_language="en"
+        phone="+86$phone", password="$password", preferred_language="en"
     )
 merchant = Merchant.objects.create(name="旅程超市", name_en="Journey Mart")
 merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
@@ -38,16 +39,16 @@ product, _ = Product.objects.get_or_create(
 )
 catalog.listing_create(actor=owner, merchant=merchant, product=product, price_fen=3900)
 print(json.dumps({"merchant": merchant.public_id, "product": product.public_id}))
-""" % {"phone": OWNER_PHONE, "password": OWNER_PASSWORD}
+""").substitute(phone=OWNER_PHONE, password=OWNER_PASSWORD)
 
-SEED_PAID_ORDERS = """
+SEED_PAID_ORDERS = Template("""
 import json
 from groupbuy.accounts.models import User
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import deal_join
 from groupbuy.deals.tests.factories import pay
 
-deal = Deal.objects.get(public_id="%(deal)s")
+deal = Deal.objects.get(public_id="$deal")
 orders = []
 for index, quantity in enumerate((2, 1)):
     shopper, _ = User.objects.get_or_create(phone=f"+861390077010{index}")
@@ -55,16 +56,16 @@ for index, quantity in enumerate((2, 1)):
     pay(order)
     orders.append(order.public_id)
 print(json.dumps(orders))
-"""
+""")
 
-ORDER_STATUSES = """
+ORDER_STATUSES = Template("""
 import json
 from groupbuy.deals.models import DealOrder
 print(json.dumps({
     order.public_id: [order.status, order.refunded_fen]
-    for order in DealOrder.objects.filter(deal__public_id="%(deal)s")
+    for order in DealOrder.objects.filter(deal__public_id="$deal")
 }))
-"""
+""")
 
 
 def _last_json(output: str):
@@ -105,7 +106,7 @@ def test_owner_creates_opens_sees_orders_and_refunds_one(page, groupbuy_server):
 
     # then the orders two shoppers paid for show on the deal's page
     refunded_id, kept_id = _last_json(
-        groupbuy_server.run_python(SEED_PAID_ORDERS % {"deal": deal_id})
+        groupbuy_server.run_python(SEED_PAID_ORDERS.substitute(deal=deal_id))
     )
     page.reload()
     for order_id in (refunded_id, kept_id):
@@ -123,6 +124,6 @@ def test_owner_creates_opens_sees_orders_and_refunds_one(page, groupbuy_server):
     assert "Paid" in page.inner_text(f"#merchant-order-{kept_id}")
     assert page.locator(f"#merchant-order-refund-{refunded_id}").count() == 0
     statuses = _last_json(
-        groupbuy_server.run_python(ORDER_STATUSES % {"deal": deal_id})
+        groupbuy_server.run_python(ORDER_STATUSES.substitute(deal=deal_id))
     )
     assert statuses == {refunded_id: ["refunded", 5800], kept_id: ["paid", 0]}

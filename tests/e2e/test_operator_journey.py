@@ -1,16 +1,17 @@
 """An operator's journey in a real browser against `groupbuy serve`.
 
 Four shoppers snapped a product nobody sells as a group buy yet, passing its
-category's demand threshold (3: the counter starts at the first requester). The operator sees the demand alert on the
-dashboard, launches a deal from it, and the shoppers who asked are told: one of
-them, with the site open, sees the inbox badge change live and finds the
-notification in the inbox.
+category's demand threshold (3; the counter starts after the first requester).
+The operator sees the demand alert on the dashboard, launches a deal from it,
+and the shoppers who asked are told: one of them, with the site open, sees the
+inbox badge change live and finds the notification in the inbox.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from string import Template
 
 import pytest
 
@@ -22,7 +23,7 @@ REQUESTER_PHONE = "13900660101"
 REQUESTER_PASSWORD = "requester-journey-pass"
 PRODUCT_NAME = "Biluochun tea"
 
-SEED_DEMAND = """
+SEED_DEMAND = Template("""
 import json
 from groupbuy.accounts.models import User
 from groupbuy.catalog import services as catalog
@@ -31,12 +32,12 @@ from groupbuy.catalog.models import Category, Merchant, Product
 from groupbuy.snap.services.demand import demand_record
 
 operator = User.objects.create_user(
-    phone="+86%(operator)s", password="%(operator_password)s",
+    phone="+86$operator", password="$operator_password",
     preferred_language="en", is_staff=True,
 )
 requesters = [
     User.objects.create_user(
-        phone=f"+861390066010{index + 1}", password="%(requester_password)s",
+        phone=f"+861390066010{index + 1}", password="$requester_password",
         preferred_language="en",
     )
     for index in range(4)
@@ -46,31 +47,33 @@ category = Category.objects.create(
 )
 body = "200000066001"
 product = Product.objects.create(
-    gtin=body + str(gtin_check_digit(body)), name_zh="碧螺春", name_en="%(product)s",
+    gtin=body + str(gtin_check_digit(body)), name_zh="碧螺春", name_en="$product",
     category=category,
 )
 merchant = Merchant.objects.create(name="运营旅程超市", name_en="Operator Journey Mart")
-catalog.listing_create(actor=operator, merchant=merchant, product=product, price_fen=4500)
+catalog.listing_create(
+    actor=operator, merchant=merchant, product=product, price_fen=4500
+)
 for requester in requesters:
     demand_record(actor=requester, product=product)
 print(json.dumps({"product": product.public_id}))
-""" % {
-    "operator": OPERATOR_PHONE,
-    "operator_password": OPERATOR_PASSWORD,
-    "requester_password": REQUESTER_PASSWORD,
-    "product": PRODUCT_NAME,
-}
+""").substitute(
+    operator=OPERATOR_PHONE,
+    operator_password=OPERATOR_PASSWORD,
+    requester_password=REQUESTER_PASSWORD,
+    product=PRODUCT_NAME,
+)
 
-LAUNCH_NOTIFICATIONS = """
+LAUNCH_NOTIFICATIONS = Template("""
 import json
 from groupbuy.notify.models import Notification
 print(json.dumps(sorted(
     [n.recipient.phone, n.data.get("deal")]
     for n in Notification.objects.filter(
-        kind="snap.demand.deal_launched", data__product="%(product)s"
+        kind="snap.demand.deal_launched", data__product="$product"
     )
 )))
-"""
+""")
 
 
 def _last_json(output: str):
@@ -126,7 +129,7 @@ def test_demand_alert_to_launched_deal_to_requesters_told(
 
     # and every requester was told about the same, now open, deal
     told = _last_json(
-        groupbuy_server.run_python(LAUNCH_NOTIFICATIONS % {"product": product_id})
+        groupbuy_server.run_python(LAUNCH_NOTIFICATIONS.substitute(product=product_id))
     )
     assert [phone for phone, _deal in told] == [
         "+8613900660101",
