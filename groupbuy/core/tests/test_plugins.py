@@ -169,3 +169,45 @@ def test_existing_apps_keep_their_urls_and_api_paths():
     assert reverse("web:deal_list") == "/"
     api_paths = {prefix for prefix, _router in plugins.api_routers()}
     assert api_paths == {"/", "/catalog", "/deals", "/escrow", "/notify", "/snap"}
+
+
+def test_every_kind_the_apps_send_is_declared():
+    # given every dotted kind literal on a `kind=` line of the code that notifies
+    sent = set()
+    for path in (REPO / "groupbuy").rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        source = path.read_text()
+        if "notification_enqueue(" not in source:
+            continue
+        for line in source.splitlines():
+            if "kind=" in line:
+                sent |= set(re.findall(r'"([a-z_]+\.[a-z_]+\.[a-z_]+)"', line))
+    # then each has a label
+    assert sent
+    assert sent - set(plugins.notification_kinds()) == set()
+
+
+def test_groupbuy_demo_runs_each_apps_loader_after_the_core_data(
+    with_plugin_app, monkeypatch
+):
+    from django.core.management import call_command
+
+    from groupbuy import demo_data
+
+    # given the core demo data (stubbed: it has its own tests)
+    monkeypatch.setattr(demo_data, "load_demo", lambda: [("shopper", "+86138", "pw")])
+    output = StringIO()
+    # when
+    call_command("load_demo", stdout=output)
+    # then
+    text = output.getvalue()
+    assert "Demo data: plugin_app\nplug-in demo data loaded" in text
+    assert text.index("plug-in demo data loaded") < text.index("Demo logins")
+
+
+def test_groupbuy_help_lists_the_apps_commands(with_plugin_app, capsys):
+    from groupbuy import cli
+
+    assert cli.main(["help"]) == 0
+    assert "App commands: plugin-hello" in capsys.readouterr().out

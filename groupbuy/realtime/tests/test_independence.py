@@ -29,3 +29,21 @@ def test_realtime_imports_no_app():
         )
         == []
     )
+
+
+def test_the_contracts_names_import_from_the_package():
+    from groupbuy.realtime import (
+        GroupConsumer,
+        SignedInConsumer,
+        consumers,
+        publish,
+        user_group,
+    )
+    from groupbuy.realtime import publish as publish_module_function
+    from groupbuy.realtime.publish import publish as publish_function
+
+    assert publish is publish_function is publish_module_function
+    assert callable(publish)
+    assert user_group("usr_1") == "user.usr_1"
+    assert GroupConsumer is consumers.GroupConsumer
+    assert issubclass(SignedInConsumer, GroupConsumer)
