@@ -1,21 +1,23 @@
-"""The JSON API: one NinjaAPI, a router per app.
+"""The JSON API: one NinjaAPI, a router per app (declared in its groupbuy_app.py).
 
 Errors are always {"code", "message", "fields"} with a 4xx status.
 """
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from groupbuy.accounts.auth import api_auth
 from groupbuy.core.errors import DomainError
+from groupbuy.core.plugins import api_routers
 
 
 class MalformedJson(Exception):
@@ -46,7 +48,8 @@ api = NinjaAPI(
     description="Group-buying platform: deals, escrow, snap to deal. "
     "Authenticate with `Authorization: Bearer <token>` from `POST /api/auth/token`, "
     "or with the browser session.",
-    auth=api_auth,
+    # Who may call the API is the accounts app's business, named in settings.
+    auth=import_string(settings.GROUPBUY_API_AUTH),
     urls_namespace="api",
     parser=JsonParser(),
     # Swagger UI from Ninja's own static files ("ninja" is an installed app),
@@ -151,19 +154,9 @@ def health(request):
 
 
 def _mount_routers() -> None:
-    from groupbuy.accounts.api import router as accounts_router
-    from groupbuy.catalog.api import router as catalog_router
-    from groupbuy.deals.api import router as deals_router
-    from groupbuy.escrow.api import router as escrow_router
-    from groupbuy.notify.api import router as notify_router
-    from groupbuy.snap.api import router as snap_router
-
-    api.add_router("/", accounts_router)
-    api.add_router("/catalog", catalog_router)
-    api.add_router("/deals", deals_router)
-    api.add_router("/escrow", escrow_router)
-    api.add_router("/notify", notify_router)
-    api.add_router("/snap", snap_router)
+    # Every app's router, as declared in its groupbuy_app.py.
+    for prefix, router in api_routers():
+        api.add_router(prefix, router)
 
 
 _mount_routers()

@@ -7,6 +7,8 @@ groupbuy demo [--no-serve] [--host H] [--port P]
     demo mode (GROUPBUY_DEMO_MODE: generated secrets, the sandbox payments)
 groupbuy worker
     a job worker alone (the many-machines mode, with REDIS_URL)
+groupbuy <app command> ...
+    a subcommand an installed app declares in its groupbuy_app.py
 groupbuy <anything else>
     passed to Django's manage.py (migrate, createsuperuser, shell…)
 """
@@ -115,6 +117,14 @@ def demo(*, serve_after: bool, host: str, port: int) -> None:
         serve(host=host, port=port)
 
 
+def app_commands() -> dict:
+    """Return the subcommands the installed apps declare, by name."""
+    _setup_django()
+    from groupbuy.core.plugins import cli_commands
+
+    return cli_commands()
+
+
 def manage(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groupbuy.settings")
     from django.core.management import execute_from_command_line
@@ -122,7 +132,7 @@ def manage(argv: list[str]) -> None:
     execute_from_command_line(["groupbuy", *argv])
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else "help"
     if command == "demo":
@@ -151,12 +161,19 @@ def main(argv: list[str] | None = None) -> None:
             demo(serve_after=not args.no_serve, host=args.host, port=args.port)
         else:
             worker()
-        return
+        return 0
     if command in ("help", "-h", "--help"):
         print(__doc__)
-        return
+        names = sorted(app_commands())
+        if names:
+            print("App commands: " + ", ".join(names))
+        return 0
+    commands = app_commands()
+    if command in commands:
+        return commands[command](argv[1:]) or 0
     manage(argv)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

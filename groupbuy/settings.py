@@ -309,6 +309,14 @@ GROUPBUY_SMS_OUTBOX_DIR = DATA_DIR / "outbox" / "sms"
 
 # --- Business settings ----------------------------------------------------------
 GROUPBUY_SITE_NAME = "groupbuy"
+# Keyed hashes of phone numbers and emails of people invited before they signed
+# up (default: SECRET_KEY); and how long an unclaimed invitation is kept.
+GROUPBUY_CONTACT_HASH_KEY = os.environ.get("GROUPBUY_CONTACT_HASH_KEY", "")
+GROUPBUY_INVITATION_RETENTION_DAYS = int(
+    os.environ.get("GROUPBUY_INVITATION_RETENTION_DAYS", "90")
+)
+# The API's default authentication (a Ninja auth callable or list of them).
+GROUPBUY_API_AUTH = "groupbuy.accounts.auth.api_auth"
 # Unpaid orders release their stock after this many minutes.
 GROUPBUY_PAYMENT_WINDOW_MINUTES = int(
     os.environ.get("GROUPBUY_PAYMENT_WINDOW_MINUTES", "15")

@@ -4,15 +4,15 @@ from django.urls import include, path
 from django.views.static import serve as serve_media
 
 from groupbuy.api import api
+from groupbuy.core.plugins import url_patterns
 
+# The apps' own pages come from their groupbuy_app.py declarations (see
+# groupbuy.core.plugins); only the project's infrastructure is named here.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("escrow/", include("groupbuy.escrow.urls")),
-    path("inbox/", include("groupbuy.notify.urls")),
-    path("snap/", include("groupbuy.snap.urls")),
-    path("", include("groupbuy.web.urls")),
+    *url_patterns(),
     # Media (product and snap photos). In the many-machines mode media live on
     # S3-compatible storage and this route is unused.
     path(

@@ -139,6 +139,7 @@ class DealOrder(models.Model):
         DEAL_CLOSED = "deal_closed", _("Not paid before the deal closed")
         DEAL_FAILED = "deal_failed", _("The group buy did not reach its target")
         OPERATOR = "operator", _("Cancelled by the platform")
+        MERCHANT = "merchant", _("Refunded by the merchant")
 
     ACTIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.CONFIRMED)
     PARTICIPATING_STATUSES = (Status.PAID, Status.CONFIRMED)

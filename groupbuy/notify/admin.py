@@ -7,7 +7,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from groupbuy.notify.models import Delivery, Notification
+from groupbuy.core.plugins import notification_kinds
+from groupbuy.notify.models import Delivery, Invitation, Notification
 from groupbuy.notify.services import delivery_retry_failed
 
 
@@ -30,14 +31,27 @@ class DeliveryInline(admin.TabularInline):
         return False
 
 
+class InvitationInline(admin.StackedInline):
+    """Never the address itself: operators see whether and when it was claimed."""
+
+    model = Invitation
+    extra = 0
+    can_delete = False
+    fields = ("address_kind", "language", "created_at", "expires_at", "attached_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "recipient", "title", "read_at")
+    list_display = ("created_at", "kind", "kind_label", "recipient", "title", "read_at")
     list_filter = ("kind", "deliveries__status", "deliveries__channel")
     search_fields = ("public_id", "title", "recipient__phone", "idempotency_key")
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)
-    inlines = [DeliveryInline]
+    inlines = [InvitationInline, DeliveryInline]
     readonly_fields = [field.name for field in Notification._meta.fields]
     raw_id_fields = ("recipient",)
 
@@ -46,6 +60,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("what"))
+    def kind_label(self, notification: Notification) -> str:
+        return str(notification_kinds().get(notification.kind, ""))
 
 
 @admin.register(Delivery)

@@ -10,4 +10,4 @@ class NotifyConfig(AppConfig):
         # Register the delivery task and the minute sweep with Huey in every
         # process, including `groupbuy serve`, whose in-process workers start
         # before any request would have imported them.
-        from groupbuy.notify import tasks  # noqa: F401
+        from groupbuy.notify import receivers, tasks  # noqa: F401

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
-from groupbuy.notify.models import Delivery
+from groupbuy.notify.models import Delivery, Invitation
 from groupbuy.notify.senders import SENDERS, DeliveryRejected, DeliverySkipped
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ LEASE = timedelta(minutes=5)
 SWEEP_GRACE = timedelta(minutes=1)
 SWEEP_BATCH_SIZE = 500
 ERROR_MAX_CHARS = 2000
+FINAL_STATUSES = (Delivery.Status.SENT, Delivery.Status.FAILED, Delivery.Status.SKIPPED)
 
 
 def max_attempts() -> int:
@@ -72,6 +73,11 @@ def _finish(
         return False
     for field, value in changes.items():
         setattr(delivery, field, value)
+    if delivery.status in FINAL_STATUSES:
+        # An invitation's raw address is only kept while delivery may need it.
+        Invitation.objects.filter(notification_id=delivery.notification_id).exclude(
+            address=""
+        ).update(address="")
     return True
 
 
@@ -116,9 +122,9 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None):
     now = now or timezone.now()
     if not _claim(delivery_id, now):
         return None
-    delivery = Delivery.objects.select_related("notification__recipient").get(
-        pk=delivery_id
-    )
+    delivery = Delivery.objects.select_related(
+        "notification__recipient", "notification__invitation"
+    ).get(pk=delivery_id)
     try:
         provider_message_id = SENDERS[delivery.channel](delivery)
     except DeliverySkipped as reason:

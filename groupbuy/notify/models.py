@@ -24,11 +24,15 @@ class Channel(models.TextChoices):
 
 class Notification(models.Model):
     public_id = PublicIdField(prefix="ntf")
+    # None for an invitation to someone without an account yet (see Invitation);
+    # set when that person signs up with the invited, verified number.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
     )
     # Dotted, like audit actions: deals.deal.succeeded, snap.demand.threshold_reached
     kind = models.CharField(_("kind"), max_length=80, db_index=True)
@@ -61,7 +65,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} → {self.recipient_id}: {self.title}"
+        to = self.recipient_id or "invitation"
+        return f"{self.kind} → {to}: {self.title}"
 
     @property
     def is_read(self) -> bool:
@@ -122,3 +127,47 @@ class Delivery(models.Model):
     def idempotency_key(self) -> str:
         """Name this delivery to providers, so a resend can be recognised."""
         return f"{self.notification.public_id}-{self.channel}"
+
+
+class Invitation(models.Model):
+    """Where a notification for someone who is not a member yet goes.
+
+    Privacy (DESIGN.md): the phone number or e-mail address is kept twice. The
+    keyed hash (``address_hash``, HMAC-SHA256, see ``notify.addresses``) stays,
+    to attach the notification to the account that later verifies that number;
+    the raw ``address`` is kept only while the delivery may still need it and is
+    erased when the delivery ends (sent, failed or skipped). An invitation that no
+    account claims is deleted after ``expires_at``.
+    """
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone number")
+        EMAIL = "email", _("Email address")
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="invitation"
+    )
+    address_kind = models.CharField(
+        _("address kind"), max_length=10, choices=Kind.choices
+    )
+    address_hash = models.CharField(_("address hash"), max_length=64)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attached_at = models.DateTimeField(_("attached at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [
+            models.Index(
+                fields=["address_kind", "address_hash"],
+                condition=Q(attached_at__isnull=True),
+                name="notify_invitation_match_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.address_kind} invitation ({self.notification_id})"

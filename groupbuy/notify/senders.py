@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from groupbuy.notify.models import Channel, Delivery, Notification
 from groupbuy.notify.selectors import notification_as_event, notification_unread_count
 from groupbuy.notify.sms import SmsRejected, get_sms_backend
-from groupbuy.realtime.publish import publish_to_user
+from groupbuy.realtime.publish import publish, user_group
 
 SMS_BODY_MAX_CHARS = 120
 
@@ -39,6 +39,25 @@ def recipient_language(recipient) -> str:
     return getattr(recipient, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
+def notification_language(notification: Notification) -> str:
+    """Write in the recipient's language, or the one the invitation was sent in."""
+    if notification.recipient_id is None:
+        invitation = getattr(notification, "invitation", None)
+        if invitation is not None and invitation.language:
+            return invitation.language
+    return recipient_language(notification.recipient)
+
+
+def invited_address(notification: Notification, kind: str) -> str:
+    """Return where an invitation goes; skip it once that address is erased."""
+    invitation = getattr(notification, "invitation", None)
+    if invitation is None or invitation.address_kind != kind:
+        raise DeliverySkipped("notification has neither recipient nor invitation")
+    if not invitation.address:
+        raise DeliverySkipped("invitation address was erased")
+    return invitation.address
+
+
 def absolute_url(path_or_url: str) -> str:
     if not path_or_url:
         return ""
@@ -48,8 +67,10 @@ def absolute_url(path_or_url: str) -> str:
 def send_in_app(delivery: Delivery) -> str:
     notification = delivery.notification
     recipient = notification.recipient
-    publish_to_user(
-        recipient.public_id,
+    if recipient is None:
+        raise DeliverySkipped("an invitation has no inbox until someone signs up")
+    publish(
+        user_group(recipient.public_id),
         {
             "type": "notify.new",
             "notification": notification_as_event(notification),
@@ -66,12 +87,15 @@ def _profile_url() -> str:
         return ""
 
 
-def _email_message(notification: Notification) -> EmailMultiAlternatives:
+def _email_message(notification: Notification, address: str) -> EmailMultiAlternatives:
     recipient = notification.recipient
-    language = recipient_language(recipient)
+    language = notification_language(notification)
     context = {
         "notification": notification,
-        "recipient_name": recipient.display_name or recipient.phone,
+        "is_invitation": recipient is None,
+        "recipient_name": (recipient.display_name or recipient.phone)
+        if recipient
+        else "",
         "link": absolute_url(notification.url),
         "site_name": settings.GROUPBUY_SITE_NAME,
         "settings_link": _profile_url(),
@@ -85,7 +109,7 @@ def _email_message(notification: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
-        to=[recipient.email],
+        to=[address],
         # Stable, so a resent copy is recognisably the same message.
         headers={"Message-ID": f"<{notification.public_id}@{domain}>"},
     )
@@ -96,11 +120,15 @@ def _email_message(notification: Notification) -> EmailMultiAlternatives:
 def send_email(delivery: Delivery) -> str:
     notification = delivery.notification
     recipient = notification.recipient
-    if not recipient.is_active:
+    if recipient is None:
+        address = invited_address(notification, "email")
+    elif not recipient.is_active:
         raise DeliverySkipped("recipient account is deactivated")
-    if not recipient.email:
+    elif not recipient.email:
         raise DeliverySkipped("recipient has no email address")
-    message = _email_message(notification)
+    else:
+        address = recipient.email
+    message = _email_message(notification, address)
     try:
         message.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as error:
@@ -109,8 +137,7 @@ def send_email(delivery: Delivery) -> str:
 
 
 def sms_text(notification: Notification) -> str:
-    recipient = notification.recipient
-    with translation.override(recipient_language(recipient)):
+    with translation.override(notification_language(notification)):
         body = Truncator(" ".join(notification.body.split())).chars(SMS_BODY_MAX_CHARS)
         text = _("【%(site)s】%(title)s: %(body)s") % {
             "site": settings.GROUPBUY_SITE_NAME,
@@ -123,13 +150,17 @@ def sms_text(notification: Notification) -> str:
 
 def send_sms(delivery: Delivery) -> str:
     recipient = delivery.notification.recipient
-    if not recipient.is_active:
+    if recipient is None:
+        phone = invited_address(delivery.notification, "phone")
+    elif not recipient.is_active:
         raise DeliverySkipped("recipient account is deactivated")
-    if not recipient.phone:
+    elif not recipient.phone:
         raise DeliverySkipped("recipient has no phone number")
+    else:
+        phone = recipient.phone
     try:
         return get_sms_backend().send(
-            phone=recipient.phone,
+            phone=phone,
             text=sms_text(delivery.notification),
             idempotency_key=delivery.idempotency_key,
         )

@@ -24,14 +24,14 @@ from django.utils.text import Truncator
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.delivery import delivery_attempt
-from groupbuy.notify.models import Channel, Delivery, Notification
+from groupbuy.notify.models import Channel, Delivery, Invitation, Notification
 from groupbuy.notify.selectors import (
     notification_get_for_user,
     notification_unread_count,
 )
 from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.tasks import delivery_queue
-from groupbuy.realtime.publish import publish_to_user
+from groupbuy.realtime.publish import publish, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -78,18 +78,53 @@ def notification_enqueue(
     Pass ``title`` and ``body`` as lazy translations (``gettext_lazy``,
     ``format_lazy``) to have them written in the recipient's language.
     """
-    # Callers' programming errors, refused before anything is written (a cut
-    # link would be a broken link).
+    check_notification_fields(kind=kind, url=url)
+    channel_list = _checked_channels(
+        default_channels(recipient) if channels is None else channels
+    )
+    return notification_write(
+        recipient=recipient,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        data=data,
+        channels=channel_list,
+        idempotency_key=idempotency_key,
+        language=recipient_language(recipient),
+    )
+
+
+def check_notification_fields(*, kind: str, url: str) -> None:
+    """Refuse callers' programming errors before anything is written (a cut link
+    would be a broken link)."""
     if not kind or len(kind) > KIND_MAX_CHARS:
         raise ValueError(f"kind must be 1 to {KIND_MAX_CHARS} characters: {kind!r}")
     if len(url) > URL_MAX_CHARS:
         raise ValueError(f"url is longer than {URL_MAX_CHARS} characters")
-    channel_list = _checked_channels(
-        default_channels(recipient) if channels is None else channels
-    )
+
+
+def notification_write(
+    *,
+    recipient,
+    kind: str,
+    title: str,
+    body: str,
+    url: str,
+    data: dict | None,
+    channels: list[str],
+    idempotency_key: str | None,
+    language: str,
+    invitation: dict | None = None,
+):
+    """Write the inbox row, its deliveries (and invitation), hand over on commit.
+
+    The one write path of ``notification_enqueue`` and ``notification_invite``.
+    """
+    check_notification_fields(kind=kind, url=url)
     if idempotency_key and _key_used(idempotency_key):
         return None
-    with translation.override(recipient_language(recipient)):
+    with translation.override(language):
         title_text = Truncator(str(title)).chars(TITLE_MAX_CHARS)
         body_text = str(body)
     try:
@@ -105,9 +140,11 @@ def notification_enqueue(
                 data=data or {},
                 idempotency_key=idempotency_key or None,
             )
+            if invitation is not None:
+                Invitation.objects.create(notification=notification, **invitation)
             deliveries = Delivery.objects.bulk_create(
                 Delivery(notification=notification, channel=channel)
-                for channel in channel_list
+                for channel in channels
             )
     except IntegrityError:
         if idempotency_key and _key_used(idempotency_key):
@@ -152,9 +189,9 @@ def _hand_over(delivery_id: int, channel: str) -> None:
 
 
 @_never_raises
-def _push_unread_count(user) -> None:
-    publish_to_user(
-        user.public_id,
+def push_unread_count(user) -> None:
+    publish(
+        user_group(user.public_id),
         {"type": "notify.unread", "unread_count": notification_unread_count(user=user)},
     )
 
@@ -174,7 +211,7 @@ def notification_mark_read(*, actor, notification_id: str) -> Notification:
     if marked:
         notification.read_at = now
         # Other open tabs and devices update their badge.
-        after_commit(_push_unread_count, actor)
+        after_commit(push_unread_count, actor)
     else:
         notification.refresh_from_db(fields=["read_at"])
     return notification
@@ -187,7 +224,7 @@ def notification_mark_all_read(*, actor) -> int:
         read_at=timezone.now()
     )
     if marked:
-        after_commit(_push_unread_count, actor)
+        after_commit(push_unread_count, actor)
     return marked
 
 

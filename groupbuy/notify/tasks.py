@@ -43,3 +43,11 @@ def deliveries_sweep() -> None:
     deliveries_fail_exhausted()
     for delivery_id in deliveries_due_for_requeue():
         delivery_send(delivery_id)
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def invitations_purge() -> None:
+    """Delete, once a day, the invitations nobody claimed within the retention."""
+    from groupbuy.notify.invitations import invitations_purge_expired
+
+    invitations_purge_expired()

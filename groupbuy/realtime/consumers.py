@@ -1,11 +1,12 @@
-"""WebSocket consumers: live deal progress for anyone, personal events for the
-signed-in person.
+"""The base of every app's WebSocket consumer.
 
-Both only forward what services publish (``groupbuy.realtime.publish``) as
-``{"type": "push.event", "event": {...}}`` group messages; they never write.
-Refusals close the socket after accepting it, because a browser only sees the
-close code (4404 unknown deal, 4401 not signed in) of an accepted socket, and
-the client scripts stop reconnecting on those codes.
+A consumer only forwards what services publish (``groupbuy.realtime.publish``)
+as ``{"type": "push.event", "event": {...}}`` group messages; it never writes.
+An app subclasses ``GroupConsumer`` and says who may connect (``may_join``),
+which groups the socket listens to (``groups_for_connection``) and what to send
+first (``on_joined``, a snapshot say). Refusals close the socket after accepting
+it, because a browser only sees the close code of an accepted socket, and the
+client scripts stop reconnecting on the 44xx codes.
 """
 
 from __future__ import annotations
@@ -13,25 +14,41 @@ from __future__ import annotations
 import asyncio
 import json
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from groupbuy.notify.selectors import notification_unread_count
-from groupbuy.realtime.publish import deal_group, note_socket_loop, user_group
+from groupbuy.realtime.publish import note_socket_loop
 
 CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
 
-def deal_snapshot(deal_public_id: str) -> dict | None:
-    """Return the deal's public progress, or None for a deal nobody may watch."""
-    from groupbuy.deals.selectors import deal_progress
+class GroupConsumer(AsyncJsonWebsocketConsumer):
+    """Accept, check ``may_join``, join the groups, then ``on_joined``."""
 
-    return deal_progress(deal_public_id=deal_public_id)
+    # The close code of a refused connection; 4401 and 4404 are the others used.
+    refused_close_code = CLOSE_FORBIDDEN
 
+    async def may_join(self) -> bool:
+        """Return whether this connection may listen; the default lets anyone."""
+        return True
 
-class PushConsumer(AsyncJsonWebsocketConsumer):
-    """Forward published events to the socket and answer keep-alive pings."""
+    def groups_for_connection(self) -> list[str]:
+        """Return the groups this socket listens to (from ``self.scope``)."""
+        return []
+
+    async def on_joined(self) -> None:
+        """Send what the client needs first. Called after the groups are joined,
+        so no event can fall between a snapshot sent here and the first push."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        if not await self.may_join():
+            await self.close(code=self.refused_close_code)
+            return
+        for group in self.groups_for_connection():
+            await self.join(group)
+        await self.on_joined()
 
     async def join(self, group: str) -> None:
         note_socket_loop(asyncio.get_running_loop())
@@ -58,30 +75,11 @@ class PushConsumer(AsyncJsonWebsocketConsumer):
             return None
 
 
-class DealConsumer(PushConsumer):
-    """``ws/deals/<deal_public_id>/``: a deal's progress is public."""
+class SignedInConsumer(GroupConsumer):
+    """A consumer only signed-in people may open (closed with 4401 otherwise)."""
 
-    async def connect(self) -> None:
-        deal_public_id = self.scope["url_route"]["kwargs"]["deal_public_id"]
-        await self.accept()
-        # Join before reading the snapshot, so no event can fall between the two.
-        await self.join(deal_group(deal_public_id))
-        snapshot = await database_sync_to_async(deal_snapshot)(deal_public_id)
-        if snapshot is None:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self.send_json({"type": "deal.snapshot", "deal": snapshot})
+    refused_close_code = CLOSE_NOT_SIGNED_IN
 
-
-class UserConsumer(PushConsumer):
-    """``ws/me/``: the signed-in person's own events (notifications and more)."""
-
-    async def connect(self) -> None:
+    async def may_join(self) -> bool:
         user = self.scope.get("user")
-        await self.accept()
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
-            return
-        await self.join(user_group(user.public_id))
-        unread = await database_sync_to_async(notification_unread_count)(user=user)
-        await self.send_json({"type": "notify.unread", "unread_count": unread})
+        return user is not None and user.is_authenticated

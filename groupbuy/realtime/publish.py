@@ -1,8 +1,14 @@
 """Push events to WebSocket groups from synchronous code (services, tasks).
 
-Call these through ``groupbuy.core.transactions.after_commit`` so nothing is
-pushed for a transaction that rolls back. With REDIS_URL set the channel layer
-is channels-redis, so an event raised on one server reaches sockets on all.
+``publish(group, event)`` is the one way apps push: it sends once the current
+transaction commits (at once outside one), so nothing is pushed for a
+transaction that rolls back. Groups are named by the app that owns them
+(``deal.<id>`` by deals); ``user_group`` is shared, because every app may tell a
+signed-in person something. With REDIS_URL set the channel layer is
+channels-redis, so an event raised on one server reaches sockets on all.
+
+realtime imports no app: apps import it, and own their consumers (built on
+``groupbuy.realtime.consumers.GroupConsumer``).
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import asyncio
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from groupbuy.core.transactions import after_commit
+
 SEND_TIMEOUT_SECONDS = 10
 
 # The event loop this process's WebSocket consumers run on (the server's), noted
@@ -19,11 +27,8 @@ SEND_TIMEOUT_SECONDS = 10
 _socket_loop: asyncio.AbstractEventLoop | None = None
 
 
-def deal_group(deal_public_id: str) -> str:
-    return f"deal.{deal_public_id}"
-
-
 def user_group(user_public_id: str) -> str:
+    """Name the group of every open socket of one signed-in person."""
     return f"user.{user_public_id}"
 
 
@@ -39,15 +44,19 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+def _refuse_in_async_code() -> None:
+    if _running_loop() is not None:
+        # Blocking here would stall the very loop that has to deliver the event.
+        raise RuntimeError(
+            "publish from async code with `await sync_to_async(publish)(…)`"
+        )
+
+
 def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    if _running_loop() is not None:
-        # Blocking here would stall the very loop that has to deliver the event.
-        raise RuntimeError(
-            "publish from async code with `await sync_to_async(publish_to_…)(…)`"
-        )
+    _refuse_in_async_code()
     message = {"type": "push.event", "event": event}
     loop = _socket_loop
     if (
@@ -65,11 +74,30 @@ def _send(group: str, event: dict) -> None:
     async_to_sync(layer.group_send)(group, message)
 
 
+def publish(group: str, event: dict) -> None:
+    """Send ``event`` (JSON-serialisable, with a "type" key) to every socket in
+    ``group`` once the current transaction commits.
+
+    Call it from synchronous code; from async code wrap it in ``sync_to_async``.
+    """
+    _refuse_in_async_code()
+    after_commit(_send, group, event)
+
+
+# --- Kept for callers written before publish() ----------------------------------
+# They send at once, so call them from an after-commit callback; new code uses
+# publish(). deal_group mirrors groupbuy.deals.consumers.deal_group, which owns it.
+
+
+def deal_group(deal_public_id: str) -> str:
+    return f"deal.{deal_public_id}"
+
+
 def publish_to_deal(deal_public_id: str, event: dict) -> None:
-    """Send ``event`` (JSON-serialisable, with a "type" key) to everyone watching."""
+    """Send ``event`` to everyone watching a deal, now."""
     _send(deal_group(deal_public_id), event)
 
 
 def publish_to_user(user_public_id: str, event: dict) -> None:
-    """Send ``event`` to every open socket of one signed-in person."""
+    """Send ``event`` to every open socket of one signed-in person, now."""
     _send(user_group(user_public_id), event)

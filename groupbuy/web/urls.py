@@ -114,6 +114,11 @@ urlpatterns = [
         name="merchant_deal_open",
     ),
     path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/orders/<str:order_id>/refund/",
+        merchant.merchant_order_refund,
+        name="merchant_order_refund",
+    ),
+    path(
         "merchant/<str:merchant_id>/money/",
         merchant.merchant_money,
         name="merchant_money",

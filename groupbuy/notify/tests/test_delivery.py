@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_websocket_pushes(monkeypatch):
-    monkeypatch.setattr(senders, "publish_to_user", lambda *args: None)
+    monkeypatch.setattr(senders, "publish", lambda *args: None)
 
 
 def pending_delivery(recipient, channel: str, **fields) -> Delivery:

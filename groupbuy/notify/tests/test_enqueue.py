@@ -18,8 +18,8 @@ def pushed(monkeypatch):
     events = []
     monkeypatch.setattr(
         senders,
-        "publish_to_user",
-        lambda user_public_id, event: events.append((user_public_id, event)),
+        "publish",
+        lambda group, event: events.append((group, event)),
     )
     return events
 
@@ -69,8 +69,8 @@ def test_after_commit_every_channel_is_delivered_once(
         "sent",
     ]
     assert len(pushed) == 1
-    user_public_id, event = pushed[0]
-    assert user_public_id == shopper.public_id
+    group, event = pushed[0]
+    assert group == f"user.{shopper.public_id}"
     assert event["type"] == "notify.new"
     assert event["unread_count"] == 1
     assert event["notification"]["id"] == notification.public_id

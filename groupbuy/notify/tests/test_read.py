@@ -12,8 +12,8 @@ def pushed(monkeypatch):
     events = []
     monkeypatch.setattr(
         services,
-        "publish_to_user",
-        lambda user_id, event: events.append((user_id, event)),
+        "publish",
+        lambda group, event: events.append((group, event)),
     )
     return events
 
@@ -29,7 +29,9 @@ def test_marking_read_tells_my_other_screens_the_new_count(
     with django_capture_on_commit_callbacks(execute=True):
         services.notification_mark_read(actor=shopper, notification_id=first.public_id)
     # then
-    assert pushed == [(shopper.public_id, {"type": "notify.unread", "unread_count": 1})]
+    assert pushed == [
+        (f"user.{shopper.public_id}", {"type": "notify.unread", "unread_count": 1})
+    ]
 
 
 def test_marking_read_again_pushes_nothing(django_capture_on_commit_callbacks, pushed):

@@ -1,174 +1,120 @@
+"""publish() and the GroupConsumer base, with a consumer of the test's own.
+
+realtime imports no app, so these tests use none either.
+"""
+
 import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
-from groupbuy.notify.services import notification_enqueue
-from groupbuy.notify.tests.factories import make_user
-from groupbuy.realtime import consumers
-from groupbuy.realtime.publish import publish_to_deal, publish_to_user
-from groupbuy.realtime.routing import websocket_urlpatterns
+from groupbuy.realtime.publish import publish
+from groupbuy.realtime.tests.rooms import application
 
-# Consumers reach the database through database_sync_to_async, in other threads,
-# so every test needs real transactions.
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-application = URLRouter(websocket_urlpatterns)
-
-DEAL_PROGRESS = {"id": "deal_abc", "sold": 3, "stock": 50, "state": "open"}
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
 
 
-@pytest.fixture
-def known_deal(monkeypatch):
-    monkeypatch.setattr(
-        consumers,
-        "deal_snapshot",
-        lambda deal_public_id: DEAL_PROGRESS if deal_public_id == "deal_abc" else None,
-    )
-
-
-async def connect(path: str, user=None) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(application, path)
-    if user is not None:
-        communicator.scope["user"] = user
+async def open_room(name: str) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, f"/ws/rooms/{name}/")
     connected, _subprotocol = await communicator.connect()
     assert connected
     return communicator
 
 
-async def test_deal_socket_sends_the_snapshot_then_every_published_event(known_deal):
+async def test_joined_socket_gets_the_greeting_then_every_published_event():
     # given
-    communicator = await connect("/ws/deals/deal_abc/")
+    communicator = await open_room("tea")
     assert await communicator.receive_json_from() == {
-        "type": "deal.snapshot",
-        "deal": DEAL_PROGRESS,
+        "type": "room.hello",
+        "room": "tea",
     }
-    # when a service publishes from synchronous code
-    await sync_to_async(publish_to_deal)(
-        "deal_abc", {"type": "deal.progress", "sold": 4}
-    )
+    # when a service publishes from synchronous code, outside a transaction
+    await sync_to_async(publish)("room.tea", {"type": "room.news", "n": 1})
     # then
-    assert await communicator.receive_json_from() == {
-        "type": "deal.progress",
-        "sold": 4,
-    }
+    assert await communicator.receive_json_from() == {"type": "room.news", "n": 1}
     await communicator.disconnect()
 
 
-async def test_event_published_from_a_job_worker_thread_reaches_the_socket(known_deal):
-    # given
-    communicator = await connect("/ws/deals/deal_abc/")
+async def test_socket_gets_nothing_from_other_groups():
+    communicator = await open_room("tea")
     await communicator.receive_json_from()
-    # when a thread with no event loop of its own publishes (a Huey worker)
-    await asyncio.to_thread(publish_to_deal, "deal_abc", {"type": "deal.closed"})
-    # then
-    assert await communicator.receive_json_from() == {"type": "deal.closed"}
+    await sync_to_async(publish)("room.coffee", {"type": "room.news"})
+    assert await communicator.receive_nothing(timeout=0.1)
     await communicator.disconnect()
 
 
-async def test_publishing_straight_from_async_code_is_refused(known_deal):
-    communicator = await connect("/ws/deals/deal_abc/")
+def publish_in_transaction(*, roll_back: bool) -> None:
+    with transaction.atomic():
+        publish("room.tea", {"type": "room.news", "committed": not roll_back})
+        if roll_back:
+            transaction.set_rollback(True)
+
+
+async def test_publish_waits_for_the_commit_and_a_rollback_sends_nothing():
+    # given
+    communicator = await open_room("tea")
+    await communicator.receive_json_from()
+    # when one transaction rolls back and the next commits
+    await sync_to_async(publish_in_transaction)(roll_back=True)
+    await sync_to_async(publish_in_transaction)(roll_back=False)
+    # then only the committed event arrives
+    assert await communicator.receive_json_from() == {
+        "type": "room.news",
+        "committed": True,
+    }
+    assert await communicator.receive_nothing(timeout=0.1)
+    await communicator.disconnect()
+
+
+async def test_event_published_from_a_job_worker_thread_reaches_the_socket():
+    communicator = await open_room("tea")
+    await communicator.receive_json_from()
+    # a thread with no event loop of its own publishes (a Huey worker)
+    await asyncio.to_thread(publish, "room.tea", {"type": "room.closed"})
+    assert await communicator.receive_json_from() == {"type": "room.closed"}
+    await communicator.disconnect()
+
+
+async def test_publishing_straight_from_async_code_is_refused():
+    communicator = await open_room("tea")
     await communicator.receive_json_from()
     with pytest.raises(RuntimeError, match="sync_to_async"):
-        publish_to_deal("deal_abc", {"type": "deal.closed"})
+        publish("room.tea", {"type": "room.closed"})
     assert await communicator.receive_nothing(timeout=0.1)
     await communicator.disconnect()
 
 
-async def test_deal_socket_gets_nothing_from_other_deals(known_deal):
-    communicator = await connect("/ws/deals/deal_abc/")
-    await communicator.receive_json_from()
-    await sync_to_async(publish_to_deal)("deal_other", {"type": "deal.progress"})
-    assert await communicator.receive_nothing(timeout=0.1)
-    await communicator.disconnect()
-
-
-async def test_unknown_deal_closes_with_4404(known_deal):
-    communicator = await connect("/ws/deals/deal_missing/")
+async def test_may_join_refusal_closes_with_the_consumers_code():
+    communicator = await open_room("secret")
     assert await communicator.receive_output() == {
         "type": "websocket.close",
-        "code": 4404,
+        "code": 4403,
     }
 
 
-async def test_socket_answers_ping_and_ignores_garbage(known_deal):
-    communicator = await connect("/ws/deals/deal_abc/")
-    await communicator.receive_json_from()
-    await communicator.send_to(text_data="not json")
-    await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from() == {"type": "pong"}
-    await communicator.disconnect()
-
-
-async def test_user_socket_rejects_anonymous_with_4401():
+async def test_signed_in_consumer_refuses_anonymous_with_4401():
     from django.contrib.auth.models import AnonymousUser
 
-    communicator = await connect("/ws/me/", user=AnonymousUser())
+    communicator = WebsocketCommunicator(application, "/ws/private/")
+    communicator.scope["user"] = AnonymousUser()
+    connected, _subprotocol = await communicator.connect()
+    assert connected
     assert await communicator.receive_output() == {
         "type": "websocket.close",
         "code": 4401,
     }
 
 
-async def test_user_socket_starts_with_the_unread_count_and_gets_only_own_events():
-    # given
-    shopper = await database_sync_to_async(make_user)()
-    stranger = await database_sync_to_async(make_user)()
-    communicator = await connect("/ws/me/", user=shopper)
-    assert await communicator.receive_json_from() == {
-        "type": "notify.unread",
-        "unread_count": 0,
-    }
-    # when
-    await sync_to_async(publish_to_user)(stranger.public_id, {"type": "x.for_stranger"})
-    await sync_to_async(publish_to_user)(shopper.public_id, {"type": "x.for_shopper"})
-    # then
-    assert await communicator.receive_json_from() == {"type": "x.for_shopper"}
-    assert await communicator.receive_nothing(timeout=0.1)
-    await communicator.disconnect()
-
-
-def enqueue_and_commit(recipient, *, roll_back: bool = False):
-    with transaction.atomic():
-        notification = notification_enqueue(
-            recipient=recipient,
-            kind="deals.deal.succeeded",
-            title="Your group-buy succeeded",
-            body="Pick up your coupon.",
-            url="/orders/",
-        )
-        if roll_back:
-            transaction.set_rollback(True)
-    return notification.public_id
-
-
-async def test_user_socket_receives_notify_new_after_commit():
-    # given
-    shopper = await database_sync_to_async(make_user)()
-    communicator = await connect("/ws/me/", user=shopper)
+async def test_socket_answers_ping_and_ignores_garbage():
+    communicator = await open_room("tea")
     await communicator.receive_json_from()
-    # when
-    notification_id = await database_sync_to_async(enqueue_and_commit)(shopper)
-    # then
-    event = await communicator.receive_json_from()
-    assert event["type"] == "notify.new"
-    assert event["unread_count"] == 1
-    assert event["notification"]["id"] == notification_id
-    assert event["notification"]["title"] == "Your group-buy succeeded"
-    assert event["notification"]["url"] == "/orders/"
-    assert event["notification"]["read_at"] is None
-    assert await communicator.receive_nothing(timeout=0.1)
-    await communicator.disconnect()
-
-
-async def test_user_socket_receives_nothing_when_the_transaction_rolls_back():
-    shopper = await database_sync_to_async(make_user)()
-    communicator = await connect("/ws/me/", user=shopper)
-    await communicator.receive_json_from()
-    await database_sync_to_async(enqueue_and_commit)(shopper, roll_back=True)
-    assert await communicator.receive_nothing(timeout=0.2)
+    await communicator.send_to(text_data="not json")
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from() == {"type": "pong"}
     await communicator.disconnect()

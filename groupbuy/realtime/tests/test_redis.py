@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 from channels.layers import channel_layers, get_channel_layer
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
-from groupbuy.realtime import consumers
-from groupbuy.realtime.publish import publish_to_deal
-from groupbuy.realtime.routing import websocket_urlpatterns
+from groupbuy.realtime.publish import publish
+from groupbuy.realtime.tests.rooms import application
 
 pytestmark = [
     pytest.mark.redis,
@@ -29,7 +27,7 @@ CHANNEL_PREFIX = f"groupbuy-test-{os.getpid()}"
 
 
 @pytest.fixture
-def redis_layer(settings, monkeypatch):
+def redis_layer(settings):
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -40,22 +38,17 @@ def redis_layer(settings, monkeypatch):
         }
     }
     channel_layers.backends.clear()
-    monkeypatch.setattr(
-        consumers, "deal_snapshot", lambda deal_public_id: {"id": deal_public_id}
-    )
     yield
     channel_layers.backends.clear()
 
 
-async def watch_deal(deal_public_id: str) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(
-        URLRouter(websocket_urlpatterns), f"/ws/deals/{deal_public_id}/"
-    )
+async def watch_room(name: str) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, f"/ws/rooms/{name}/")
     connected, _ = await communicator.connect()
     assert connected
     assert await communicator.receive_json_from() == {
-        "type": "deal.snapshot",
-        "deal": {"id": deal_public_id},
+        "type": "room.hello",
+        "room": name,
     }
     return communicator
 
@@ -63,10 +56,10 @@ async def watch_deal(deal_public_id: str) -> WebsocketCommunicator:
 async def test_event_published_from_a_worker_thread_reaches_the_socket(redis_layer):
     # given
     assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
-    communicator = await watch_deal("deal_redis1")
+    communicator = await watch_room("redis1")
     # when synchronous code with no event loop of its own publishes (a job worker)
     await asyncio.to_thread(
-        publish_to_deal, "deal_redis1", {"type": "deal.progress", "sold": 7}
+        publish, "room.redis1", {"type": "deal.progress", "sold": 7}
     )
     # then
     assert await communicator.receive_json_from(timeout=3) == {
@@ -78,14 +71,14 @@ async def test_event_published_from_a_worker_thread_reaches_the_socket(redis_lay
 
 async def test_event_published_by_another_process_reaches_the_socket(redis_layer):
     # given
-    communicator = await watch_deal("deal_redis2")
+    communicator = await watch_room("redis2")
     # when another process (another server or a job worker) publishes
     script = (
         "import django; django.setup();"
         "from django.conf import settings;"
         f"settings.CHANNEL_LAYERS['default']['CONFIG']['prefix'] = {CHANNEL_PREFIX!r};"
-        "from groupbuy.realtime.publish import publish_to_deal;"
-        "publish_to_deal('deal_redis2', {'type': 'deal.progress', 'sold': 8})"
+        "from groupbuy.realtime.publish import publish;"
+        "publish('room.redis2', {'type': 'deal.progress', 'sold': 8})"
     )
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "groupbuy.settings_test"}
     process = await asyncio.create_subprocess_exec(

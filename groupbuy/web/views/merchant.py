@@ -21,7 +21,7 @@ from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.services import listing_create, listing_update
-from groupbuy.core.errors import DomainError
+from groupbuy.core.errors import DomainError, Forbidden
 from groupbuy.core.pagination import paginate
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import (
@@ -30,6 +30,8 @@ from groupbuy.deals.selectors import (
     order_list_for_deal,
 )
 from groupbuy.deals.services import deal_create, deal_open, deal_update
+from groupbuy.deals.services.common import check_can_manage
+from groupbuy.deals.services.refunds import deal_order_refund
 from groupbuy.escrow.selectors import merchant_ledger_lines, merchant_payable_fen
 from groupbuy.web.forms import (
     DealForm,
@@ -296,8 +298,19 @@ def merchant_deal_detail(
         "status": status,
         "statuses": DealOrder.Status.choices,
         "section": "deals",
+        # Only hides buttons that would be refused; the service decides.
+        "can_refund": deal.state == Deal.State.OPEN
+        and _can_manage(request.user, deal.merchant),
     }
     return render(request, "web/merchant/deal_detail.html", context)
+
+
+def _can_manage(user, merchant) -> bool:
+    try:
+        check_can_manage(actor=user, merchant=merchant)
+    except Forbidden:
+        return False
+    return True
 
 
 @login_required
@@ -313,6 +326,28 @@ def merchant_deal_open(
         messages.error(request, error.message)
     else:
         messages.success(request, _("The group buy is open."))
+    return redirect("web:merchant_deal_detail", merchant_id, deal_id)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_order_refund(
+    request: HttpRequest, merchant_id: str, deal_id: str, order_id: str
+) -> HttpResponse:
+    _merchant, deal = _merchant_deal(request, merchant_id, deal_id)
+    try:
+        order = deal_order_refund(actor=request.user, deal=deal, order_id=order_id)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Order %(order)s was refunded: %(amount)s.")
+            % {"order": order.public_id, "amount": fen(order.refunded_fen)},
+        )
     return redirect("web:merchant_deal_detail", merchant_id, deal_id)
 
 

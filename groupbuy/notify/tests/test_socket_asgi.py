@@ -8,8 +8,13 @@ from django.test import Client
 
 from groupbuy.asgi import application
 from groupbuy.notify.tests.factories import make_user
+from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
 
 SAME_ORIGIN = (b"origin", b"http://testserver")
 

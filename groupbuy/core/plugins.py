@@ -1,0 +1,231 @@
+"""How apps plug into the project: each declares itself in ``groupbuy_app.py``.
+
+An app of ``INSTALLED_APPS`` that has a ``<app>.groupbuy_app`` module with an
+``app = GroupbuyApp(...)`` in it contributes API routers, URL patterns,
+navigation entries, WebSocket routes, ``groupbuy`` subcommands, a demo-data
+loader and notification kinds. The project's wiring (``groupbuy/urls.py``,
+``api.py``, ``asgi.py``, ``cli.py``, the base template) reads them from here and
+names no app, so adding an app is the app itself plus one line in
+``INSTALLED_APPS``. References to code are ``"module:attribute"`` strings,
+imported only when the project wires them, so declaring an app imports nothing
+heavy. See docs/architecture.md, "Extension points".
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.urls import NoReverseMatch, reverse
+
+MODULE_NAME = "groupbuy_app"
+NAV_ROLES = ("shopper", "merchant", "operator")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One link of a navigation: the shopper's tab bar, the merchant console's
+    menu or the operator dashboard's menu.
+
+    ``url_name`` is reversed; merchant console entries get the merchant's public
+    id as their one argument. ``key`` names the entry in the page (the element id
+    ``nav-<key>``, ``merchant-nav-<key>`` or ``operator-nav-<key>``, and the
+    console's current section); it defaults to the url name's last part.
+    ``badge`` is the id of an empty counter badge a script may fill.
+    """
+
+    role: str
+    label: Any
+    url_name: str
+    icon: str = ""
+    order: int = 100
+    key: str = ""
+    badge: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in NAV_ROLES:
+            raise ValueError(f"nav role must be one of {NAV_ROLES}: {self.role!r}")
+
+    @property
+    def name(self) -> str:
+        return self.key or self.url_name.rpartition(":")[2]
+
+
+@dataclass(frozen=True)
+class GroupbuyApp:
+    """What one app adds to the project; every field is optional."""
+
+    # API prefix ("" for the API root) -> "module:router"
+    api_routers: dict[str, str] = field(default_factory=dict)
+    # URL prefix ("pooling/", "" for the site root) -> URLconf module
+    urls: dict[str, str] = field(default_factory=dict)
+    nav: list[NavEntry] = field(default_factory=list)
+    # (Django path pattern, or a regex starting with "^"; "module:ConsumerClass")
+    websocket_routes: list[tuple[str, str]] = field(default_factory=list)
+    # `groupbuy <name> ...` -> "module:function" taking the argv list, returning int
+    cli_commands: dict[str, str] = field(default_factory=dict)
+    # "module:function" taking keyword `stdout`, idempotent
+    demo_data: str = ""
+    # dotted notification kind -> human label
+    notification_kinds: dict[str, Any] = field(default_factory=dict)
+    # static paths of module scripts every page loads for signed-in people
+    signed_in_scripts: list[str] = field(default_factory=list)
+    # Filled in by installed_apps(): the Django app this declaration belongs to.
+    label: str = ""
+
+
+def load(reference: str) -> Any:
+    """Import ``"package.module:attribute"`` and return the attribute."""
+    module_name, _, attribute = reference.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"expected 'module:attribute', got {reference!r}")
+    value = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _declaration(app_config) -> GroupbuyApp | None:
+    module_name = f"{app_config.name}.{MODULE_NAME}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        # Only the module's own absence means "no declaration"; a missing import
+        # inside it is a bug that must not pass silently.
+        if error.name == module_name:
+            return None
+        raise
+    declared = getattr(module, "app", None)
+    if not isinstance(declared, GroupbuyApp):
+        raise TypeError(f"{module_name}.app must be a GroupbuyApp")
+    return GroupbuyApp(**{**declared.__dict__, "label": app_config.label})
+
+
+def installed_apps() -> list[GroupbuyApp]:
+    """Return the GroupbuyApps of INSTALLED_APPS, in INSTALLED_APPS order."""
+    configs = tuple(django_apps.get_app_configs())
+    return list(_declarations(configs))
+
+
+@functools.lru_cache(maxsize=8)
+def _declarations(configs: tuple) -> tuple[GroupbuyApp, ...]:
+    # Keyed on the app configs, so a test that changes INSTALLED_APPS sees its
+    # own apps, while every page render of the navigation costs no import.
+    declarations = (_declaration(config) for config in configs)
+    return tuple(declaration for declaration in declarations if declaration)
+
+
+# --- What the project's wiring asks for ---------------------------------------
+
+
+def api_routers() -> list[tuple[str, Any]]:
+    """Return (mount prefix, Ninja router) pairs: "/catalog", "/" for the root."""
+    return [
+        (f"/{prefix.strip('/')}", load(reference))
+        for app in installed_apps()
+        for prefix, reference in app.api_routers.items()
+    ]
+
+
+def url_patterns() -> list:
+    """Return one ``include()`` per declared URLconf, in app order."""
+    from django.urls import include, path
+
+    return [
+        path(prefix, include(module))
+        for app in installed_apps()
+        for prefix, module in app.urls.items()
+    ]
+
+
+def websocket_urlpatterns() -> list:
+    """Return the Channels routes of every app, consumers instantiated."""
+    from django.urls import path, re_path
+
+    routes = []
+    for app in installed_apps():
+        for pattern, reference in app.websocket_routes:
+            route = re_path if pattern.startswith("^") else path
+            routes.append(route(pattern, load(reference).as_asgi()))
+    return routes
+
+
+def cli_commands() -> dict[str, Callable[[list[str]], int | None]]:
+    """Return ``groupbuy`` subcommands by name; two apps may not share one."""
+    commands: dict[str, str] = {}
+    for app in installed_apps():
+        for name, reference in app.cli_commands.items():
+            if name in commands:
+                raise ValueError(f"two apps declare the `groupbuy {name}` command")
+            commands[name] = reference
+    return {name: _lazy_command(reference) for name, reference in commands.items()}
+
+
+def _lazy_command(reference: str) -> Callable[[list[str]], int | None]:
+    def run(argv: list[str]) -> int | None:
+        return load(reference)(argv)
+
+    run.reference = reference  # type: ignore[attr-defined]
+    return run
+
+
+def nav_entries(role: str) -> list[NavEntry]:
+    """Return the navigation entries for ``role``, sorted by order then label."""
+    if role not in NAV_ROLES:
+        raise ValueError(f"nav role must be one of {NAV_ROLES}: {role!r}")
+    entries = [entry for app in installed_apps() for entry in app.nav]
+    return sorted(
+        (entry for entry in entries if entry.role == role),
+        key=lambda entry: (entry.order, str(entry.label)),
+    )
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A navigation entry resolved for one page."""
+
+    entry: NavEntry
+    url: str
+
+    label = property(lambda self: self.entry.label)
+    name = property(lambda self: self.entry.name)
+    icon = property(lambda self: self.entry.icon)
+    badge = property(lambda self: self.entry.badge)
+
+
+def nav_links(role: str, *, args: Iterable[Any] = ()) -> list[NavLink]:
+    """Return the role's entries with their URLs (reversed with ``args``)."""
+    links = []
+    for entry in nav_entries(role):
+        try:
+            url = reverse(entry.url_name, args=list(args))
+        except NoReverseMatch as error:
+            raise NoReverseMatch(
+                f"nav entry {entry.name!r} ({role}): {error}"
+            ) from error
+        links.append(NavLink(entry=entry, url=url))
+    return links
+
+
+def demo_loaders() -> list[tuple[str, Callable[..., None]]]:
+    """Return (app label, loader) for every app that ships demo data."""
+    return [
+        (app.label, load(app.demo_data)) for app in installed_apps() if app.demo_data
+    ]
+
+
+def signed_in_scripts() -> list[str]:
+    """Return the static module scripts of every app, in app order."""
+    return [script for app in installed_apps() for script in app.signed_in_scripts]
+
+
+def notification_kinds() -> dict[str, Any]:
+    """Return every declared notification kind with its human label."""
+    kinds: dict[str, Any] = {}
+    for app in installed_apps():
+        kinds.update(app.notification_kinds)
+    return kinds

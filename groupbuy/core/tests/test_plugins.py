@@ -1,0 +1,213 @@
+"""Apps register themselves: a throw-away app plugs in with one INSTALLED_APPS line.
+
+tests/plugin_app declares an API router, pages, navigation entries, a WebSocket
+route, a `groupbuy` subcommand, demo data and a notification kind in its
+groupbuy_app.py; nothing in the project names it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from groupbuy.core import plugins
+
+REPO = Path(__file__).resolve().parents[3]
+PLUGIN_APP = "tests.plugin_app"
+# The project's wiring: none of these may name an app.
+WIRING = ("groupbuy/urls.py", "groupbuy/api.py", "groupbuy/asgi.py", "groupbuy/cli.py")
+BASE_TEMPLATE = "groupbuy/web/templates/web/base.html"
+APPS = ("accounts", "catalog", "deals", "escrow", "notify", "realtime", "snap", "web")
+
+
+@pytest.fixture
+def with_plugin_app(settings):
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, PLUGIN_APP]
+    yield
+
+
+@pytest.fixture(scope="module")
+def probe():
+    """Run tests/plugin_app/probe.py in a process whose settings add the app."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.plugin_app.settings",
+        "PYTHONPATH": str(REPO),
+    }
+    result = subprocess.run(
+        [sys.executable, "tests/plugin_app/probe.py"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_plugin_app_api_router_is_mounted_under_its_prefix(probe):
+    assert probe["api"] == [200, {"pong": True}]
+
+
+def test_plugin_app_page_is_served_with_its_tab_in_the_shoppers_tab_bar(probe):
+    status, html = probe["page"]
+    assert status == 200
+    assert 'id="plugin-home"' in html
+    tab_bar = html[html.index('class="tabbar"') :]
+    tab_ids = re.findall(r'<a href="[^"]*" id="(nav-[^"]+)"', tab_bar)
+    # ordered by NavEntry.order: the plug-in's 40 falls between orders and money
+    assert tab_ids == [
+        "nav-deals",
+        "nav-snap",
+        "nav-orders",
+        "nav-plugged-in",
+        "nav-money",
+        "nav-inbox",
+    ]
+    assert '<a href="/plugin-app/" id="nav-plugged-in">' in html
+
+
+def test_plugin_app_websocket_route_is_served_by_the_asgi_application(probe):
+    assert probe["socket"] == {"type": "plugin.hello", "room": "lobby"}
+
+
+def test_plugin_app_cli_command_runs_with_its_arguments_and_exit_code(probe):
+    assert probe["cli"] == [3, "plugin-hello says: from the probe\n"]
+
+
+def test_plugin_app_notification_kind_is_listed(probe):
+    assert probe["kinds"]["plugin_app.hello"] == "Hello from a plug-in"
+    assert probe["kinds"]["deals.deal.succeeded"] == "Group buy succeeded"
+
+
+def test_installed_apps_follow_installed_apps_order(with_plugin_app):
+    labels = [app.label for app in plugins.installed_apps()]
+    assert labels == [
+        "accounts",
+        "catalog",
+        "escrow",
+        "deals",
+        "notify",
+        "snap",
+        "web",
+        "plugin_app",
+    ]
+
+
+def test_plugin_app_nav_entries_join_the_merchant_and_operator_menus(with_plugin_app):
+    merchant_menu = [entry.name for entry in plugins.nav_entries("merchant")]
+    operator_menu = [entry.name for entry in plugins.nav_entries("operator")]
+    assert merchant_menu == [
+        "overview",
+        "listings",
+        "products",
+        "deals",
+        "plug-in-report",
+        "money",
+    ]
+    assert operator_menu == ["dashboard", "demand", "queue", "plug-in-queue"]
+
+
+def test_plugin_app_demo_data_runs_after_the_core_demo_data(with_plugin_app):
+    from tests.plugin_app import demo
+
+    # when
+    loaders = plugins.demo_loaders()
+    output = StringIO()
+    for _label, loader in loaders:
+        loader(stdout=output)
+    # then
+    assert [label for label, _loader in loaders] == ["plugin_app"]
+    assert demo.LOADED == ["hello"]
+    assert output.getvalue() == "plug-in demo data loaded"
+
+
+def test_cli_commands_without_the_plugin_app_has_none():
+    assert plugins.cli_commands() == {}
+
+
+def test_two_apps_may_not_declare_the_same_command(monkeypatch):
+    same = plugins.GroupbuyApp(cli_commands={"hello": "a.module:main"})
+    monkeypatch.setattr(plugins, "installed_apps", lambda: [same, same])
+    with pytest.raises(ValueError, match="groupbuy hello"):
+        plugins.cli_commands()
+
+
+def test_a_nav_entry_needs_a_known_role():
+    with pytest.raises(ValueError, match="nav role"):
+        plugins.NavEntry(role="cashier", label="Till", url_name="web:deal_list")
+
+
+@pytest.mark.parametrize("path", WIRING)
+def test_the_projects_wiring_names_no_app(path):
+    source = (REPO / path).read_text()
+    named = [app for app in APPS if re.search(rf"groupbuy[./]{app}\b", source)]
+    assert named == []
+
+
+def test_the_base_template_names_no_app_but_its_own():
+    source = (REPO / BASE_TEMPLATE).read_text()
+    named = [
+        app for app in APPS if app != "web" and re.search(rf"['\"]{app}[:/]", source)
+    ]
+    assert named == []
+
+
+def test_existing_apps_keep_their_urls_and_api_paths():
+    assert reverse("notify:inbox") == "/inbox/"
+    assert reverse("snap:snap") == "/snap/"
+    assert reverse("escrow:sandbox_pay", args=["pi_1"]) == "/escrow/sandbox/pay/pi_1/"
+    assert reverse("web:deal_list") == "/"
+    api_paths = {prefix for prefix, _router in plugins.api_routers()}
+    assert api_paths == {"/", "/catalog", "/deals", "/escrow", "/notify", "/snap"}
+
+
+def test_every_kind_the_apps_send_is_declared():
+    # given every dotted kind literal on a `kind=` line of the code that notifies
+    sent = set()
+    for path in (REPO / "groupbuy").rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        source = path.read_text()
+        if "notification_enqueue(" not in source:
+            continue
+        for line in source.splitlines():
+            if "kind=" in line:
+                sent |= set(re.findall(r'"([a-z_]+\.[a-z_]+\.[a-z_]+)"', line))
+    # then each has a label
+    assert sent
+    assert sent - set(plugins.notification_kinds()) == set()
+
+
+def test_groupbuy_demo_runs_each_apps_loader_after_the_core_data(
+    with_plugin_app, monkeypatch
+):
+    from django.core.management import call_command
+
+    from groupbuy import demo_data
+
+    # given the core demo data (stubbed: it has its own tests)
+    monkeypatch.setattr(demo_data, "load_demo", lambda: [("shopper", "+86138", "pw")])
+    output = StringIO()
+    # when
+    call_command("load_demo", stdout=output)
+    # then
+    text = output.getvalue()
+    assert "Demo data: plugin_app\nplug-in demo data loaded" in text
+    assert text.index("plug-in demo data loaded") < text.index("Demo logins")
+
+
+def test_groupbuy_help_lists_the_apps_commands(with_plugin_app, capsys):
+    from groupbuy import cli
+
+    assert cli.main(["help"]) == 0
+    assert "App commands: plugin-hello" in capsys.readouterr().out

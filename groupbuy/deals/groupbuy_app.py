@@ -1,0 +1,20 @@
+"""Deals in the project: the API, the live progress socket and what it tells."""
+
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp
+
+app = GroupbuyApp(
+    api_routers={"deals": "groupbuy.deals.api:router"},
+    websocket_routes=[
+        (
+            r"^ws/deals/(?P<deal_public_id>[A-Za-z0-9_-]{1,40})/$",
+            "groupbuy.deals.consumers:DealConsumer",
+        )
+    ],
+    notification_kinds={
+        "deals.order.paid": _("Payment received"),
+        "deals.deal.succeeded": _("Group buy succeeded"),
+        "deals.deal.failed": _("Group buy failed"),
+    },
+)

@@ -1,0 +1,50 @@
+"""A merchant refunds one order of its open group buy.
+
+The order leaves the deal (its units go back to stock) and whatever of its
+payment is still in escrow goes back to the shopper, through the same path as a
+shopper's own cancellation (``orders._cancel_locked``).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import Conflict, NotFound
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services.common import (
+    Reason,
+    State,
+    Status,
+    check_can_manage,
+    lock_deal,
+)
+from groupbuy.deals.services.orders import _cancel_locked
+
+
+def deal_order_refund(*, actor, deal: Deal, order_id: str) -> DealOrder:
+    """Refund the paid order ``order_id`` of ``deal`` in full, for the merchant's
+    owners and operators, while the group buy is open. Refunding it again is
+    refused (the order is no longer paid)."""
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        check_can_manage(actor=actor, merchant=deal.merchant)
+        # Under the deal lock a paid order stays paid: closing, the shopper's
+        # cancellation and this service all take that lock first.
+        order = DealOrder.objects.filter(deal=deal, public_id=order_id).first()
+        if order is None:
+            raise NotFound("not_found", _("There is no such order."))
+        if deal.state != State.OPEN:
+            raise Conflict(
+                "deal_closed",
+                _("This group buy has closed; its orders can no longer be refunded."),
+            )
+        if order.status != Status.PAID:
+            raise Conflict("not_paid", _("Only a paid order can be refunded."))
+        reason = (
+            Reason.OPERATOR if getattr(actor, "is_staff", False) else Reason.MERCHANT
+        )
+        return _cancel_locked(
+            actor=actor, deal=deal, order=order, reason=reason, now=timezone.now()
+        )

@@ -1,0 +1,23 @@
+"""Notifications in the project: the inbox, its API, tab and personal socket."""
+
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={"notify": "groupbuy.notify.api:router"},
+    urls={"inbox/": "groupbuy.notify.urls"},
+    nav=[
+        NavEntry(
+            role="shopper",
+            label=_("Inbox"),
+            url_name="notify:inbox",
+            icon="bell",
+            order=90,
+            badge="inbox-badge",
+        ),
+    ],
+    websocket_routes=[("ws/me/", "groupbuy.notify.consumers:UserConsumer")],
+    # The live inbox badge and toasts on every page.
+    signed_in_scripts=["notify/live.js"],
+)

@@ -1,0 +1,152 @@
+"""Notifications to people who are not members yet (invitations).
+
+``notification_invite`` addresses a notification to a phone number or an email
+address. A member with that (verified) phone number simply gets a notification;
+anyone else gets an invitation: the notification has no recipient yet and one
+delivery, by SMS or email. When someone later signs up and verifies that number
+(``accounts.signals.phone_verified``), ``invitations_attach`` hands them every
+invitation sent to it, which then shows in their inbox.
+
+Privacy: see ``notify.models.Invitation`` (keyed hash kept for matching, the raw
+address only until the delivery ends, unclaimed invitations deleted after
+GROUPBUY_INVITATION_RETENTION_DAYS).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+from groupbuy.notify.addresses import contact_hash, parse_address
+from groupbuy.notify.models import Channel, Invitation, Notification
+from groupbuy.notify.services import (
+    notification_enqueue,
+    notification_write,
+    push_unread_count,
+)
+
+CHANNEL_FOR = {Invitation.Kind.PHONE: Channel.SMS, Invitation.Kind.EMAIL: Channel.EMAIL}
+
+
+def retention() -> timedelta:
+    return timedelta(
+        days=int(getattr(settings, "GROUPBUY_INVITATION_RETENTION_DAYS", 90))
+    )
+
+
+def notification_invite(
+    *,
+    actor,
+    address: str,
+    kind: str,
+    title: str,
+    body: str,
+    url: str = "",
+    data: dict | None = None,
+    language: str = "",
+    idempotency_key: str | None = None,
+) -> Notification | None:
+    """Notify whoever holds ``address`` (a phone number or email), member or not.
+
+    Raise ValidationError for an address that is neither. Returns None when the
+    ``idempotency_key`` was used before, as ``notification_enqueue`` does.
+    """
+    address_kind, normalized = parse_address(address)
+    if address_kind == Invitation.Kind.PHONE:
+        member = (
+            get_user_model().objects.filter(phone=normalized, is_active=True).first()
+        )
+        if member is not None:
+            return notification_enqueue(
+                recipient=member,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                data=data,
+                idempotency_key=idempotency_key,
+            )
+    language = language or settings.LANGUAGE_CODE
+    now = timezone.now()
+    notification = notification_write(
+        recipient=None,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        data=data,
+        channels=[CHANNEL_FOR[address_kind]],
+        idempotency_key=idempotency_key,
+        language=language,
+        invitation={
+            "address_kind": address_kind,
+            "address_hash": contact_hash(address_kind, normalized),
+            "address": normalized,
+            "language": language,
+            "created_at": now,
+            "expires_at": now + retention(),
+        },
+    )
+    if notification is not None:
+        audit_log(
+            actor=actor,
+            action="notify.invitation.created",
+            obj=notification,
+            data={"kind": kind, "address_kind": address_kind},
+        )
+    return notification
+
+
+@transaction.atomic
+def invitations_attach(*, user, phone_e164: str, now: datetime | None = None) -> int:
+    """Give ``user`` the unexpired invitations sent to the number they verified;
+    return how many. Attaching again finds none and changes nothing."""
+    now = now or timezone.now()
+    pending = list(
+        Invitation.objects.select_for_update()
+        .filter(
+            address_kind=Invitation.Kind.PHONE,
+            address_hash=contact_hash(Invitation.Kind.PHONE, phone_e164),
+            attached_at__isnull=True,
+            expires_at__gt=now,
+            notification__recipient__isnull=True,
+        )
+        .order_by("pk")
+    )
+    if not pending:
+        return 0
+    notification_ids = [invitation.notification_id for invitation in pending]
+    Notification.objects.filter(pk__in=notification_ids).update(recipient=user)
+    # The account holds the number now; the raw copy is no longer needed.
+    Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(
+        attached_at=now, address=""
+    )
+    audit_log(
+        actor=user,
+        action="notify.invitation.attached",
+        obj=user,
+        data={"count": len(pending)},
+    )
+    after_commit(push_unread_count, user)
+    return len(pending)
+
+
+@transaction.atomic
+def invitations_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the invitations nobody claimed in time, with their notifications."""
+    now = now or timezone.now()
+    expired = Notification.objects.filter(
+        recipient__isnull=True,
+        invitation__attached_at__isnull=True,
+        invitation__expires_at__lte=now,
+    )
+    count = expired.count()
+    if count:
+        expired.delete()
+    return count

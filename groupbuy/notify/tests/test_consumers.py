@@ -1,0 +1,107 @@
+"""ws/me/: a signed-in person's own events, starting with the unread count."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+
+from groupbuy.core.plugins import websocket_urlpatterns
+from groupbuy.notify.services import notification_enqueue
+from groupbuy.notify.tests.factories import make_user
+from groupbuy.realtime.publish import publish, user_group
+from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
+
+# Consumers reach the database through database_sync_to_async, in other threads,
+# so every test needs real transactions.
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
+
+application = URLRouter(websocket_urlpatterns())
+
+
+async def connect(path: str, user=None) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, path)
+    if user is not None:
+        communicator.scope["user"] = user
+    connected, _subprotocol = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def test_user_socket_rejects_anonymous_with_4401():
+    from django.contrib.auth.models import AnonymousUser
+
+    communicator = await connect("/ws/me/", user=AnonymousUser())
+    assert await communicator.receive_output() == {
+        "type": "websocket.close",
+        "code": 4401,
+    }
+
+
+async def test_user_socket_starts_with_the_unread_count_and_gets_only_own_events():
+    # given
+    shopper = await database_sync_to_async(make_user)()
+    stranger = await database_sync_to_async(make_user)()
+    communicator = await connect("/ws/me/", user=shopper)
+    assert await communicator.receive_json_from() == {
+        "type": "notify.unread",
+        "unread_count": 0,
+    }
+    # when
+    await sync_to_async(publish)(
+        user_group(stranger.public_id), {"type": "x.for_stranger"}
+    )
+    await sync_to_async(publish)(
+        user_group(shopper.public_id), {"type": "x.for_shopper"}
+    )
+    # then
+    assert await communicator.receive_json_from() == {"type": "x.for_shopper"}
+    assert await communicator.receive_nothing(timeout=0.1)
+    await communicator.disconnect()
+
+
+def enqueue_and_commit(recipient, *, roll_back: bool = False):
+    with transaction.atomic():
+        notification = notification_enqueue(
+            recipient=recipient,
+            kind="deals.deal.succeeded",
+            title="Your group-buy succeeded",
+            body="Pick up your coupon.",
+            url="/orders/",
+        )
+        if roll_back:
+            transaction.set_rollback(True)
+    return notification.public_id
+
+
+async def test_user_socket_receives_notify_new_after_commit():
+    # given
+    shopper = await database_sync_to_async(make_user)()
+    communicator = await connect("/ws/me/", user=shopper)
+    await communicator.receive_json_from()
+    # when
+    notification_id = await database_sync_to_async(enqueue_and_commit)(shopper)
+    # then
+    event = await communicator.receive_json_from()
+    assert event["type"] == "notify.new"
+    assert event["unread_count"] == 1
+    assert event["notification"]["id"] == notification_id
+    assert event["notification"]["title"] == "Your group-buy succeeded"
+    assert event["notification"]["url"] == "/orders/"
+    assert event["notification"]["read_at"] is None
+    assert await communicator.receive_nothing(timeout=0.1)
+    await communicator.disconnect()
+
+
+async def test_user_socket_receives_nothing_when_the_transaction_rolls_back():
+    shopper = await database_sync_to_async(make_user)()
+    communicator = await connect("/ws/me/", user=shopper)
+    await communicator.receive_json_from()
+    await database_sync_to_async(enqueue_and_commit)(shopper, roll_back=True)
+    assert await communicator.receive_nothing(timeout=0.2)
+    await communicator.disconnect()

@@ -1,0 +1,42 @@
+"""Snap to deal in the project: pages, API, the Snap tab and the operator's
+demand pages."""
+
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={"snap": "groupbuy.snap.api:router"},
+    urls={"snap/": "groupbuy.snap.urls"},
+    nav=[
+        NavEntry(
+            role="shopper",
+            label=_("Snap"),
+            url_name="snap:snap",
+            icon="camera",
+            order=20,
+        ),
+        NavEntry(
+            role="operator",
+            label=_("Demand"),
+            url_name="snap:operator_demand",
+            icon="chart",
+            order=20,
+            key="demand",
+        ),
+        NavEntry(
+            role="operator",
+            label=_("Unrecognised photos"),
+            url_name="snap:operator_queue",
+            icon="camera",
+            order=30,
+            key="queue",
+        ),
+    ],
+    notification_kinds={
+        "snap.demand.threshold_passed": _("Demand passed its threshold"),
+        "snap.demand.deal_launched": _("A group buy you asked for opened"),
+        "snap.classifier.retrained": _("Photo recogniser retrained"),
+        "snap.classifier.failed": _("Photo recogniser training failed"),
+    },
+)

@@ -1,0 +1,141 @@
+"""An operator's journey in a real browser against `groupbuy serve`.
+
+Four shoppers snapped a product nobody sells as a group buy yet, passing its
+category's demand threshold (3; the counter starts after the first requester).
+The operator sees the demand alert on the dashboard, launches a deal from it,
+and the shoppers who asked are told: one of them, with the site open, sees the
+inbox badge change live and finds the notification in the inbox.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from string import Template
+
+import pytest
+
+pytestmark = [pytest.mark.browser]
+
+OPERATOR_PHONE = "13900660001"
+OPERATOR_PASSWORD = "operator-journey-pass"
+REQUESTER_PHONE = "13900660101"
+REQUESTER_PASSWORD = "requester-journey-pass"
+PRODUCT_NAME = "Biluochun tea"
+
+SEED_DEMAND = Template("""
+import json
+from groupbuy.accounts.models import User
+from groupbuy.catalog import services as catalog
+from groupbuy.catalog.gtin import gtin_check_digit
+from groupbuy.catalog.models import Category, Merchant, Product
+from groupbuy.snap.services.demand import demand_record
+
+operator = User.objects.create_user(
+    phone="+86$operator", password="$operator_password",
+    preferred_language="en", is_staff=True,
+)
+requesters = [
+    User.objects.create_user(
+        phone=f"+861390066010{index + 1}", password="$requester_password",
+        preferred_language="en",
+    )
+    for index in range(4)
+]
+category = Category.objects.create(
+    slug="journey-green-tea", name_zh="绿茶", name_en="Green tea", demand_threshold=3
+)
+body = "200000066001"
+product = Product.objects.create(
+    gtin=body + str(gtin_check_digit(body)), name_zh="碧螺春", name_en="$product",
+    category=category,
+)
+merchant = Merchant.objects.create(name="运营旅程超市", name_en="Operator Journey Mart")
+catalog.listing_create(
+    actor=operator, merchant=merchant, product=product, price_fen=4500
+)
+for requester in requesters:
+    demand_record(actor=requester, product=product)
+print(json.dumps({"product": product.public_id}))
+""").substitute(
+    operator=OPERATOR_PHONE,
+    operator_password=OPERATOR_PASSWORD,
+    requester_password=REQUESTER_PASSWORD,
+    product=PRODUCT_NAME,
+)
+
+LAUNCH_NOTIFICATIONS = Template("""
+import json
+from groupbuy.notify.models import Notification
+print(json.dumps(sorted(
+    [n.recipient.phone, n.data.get("deal")]
+    for n in Notification.objects.filter(
+        kind="snap.demand.deal_launched", data__product="$product"
+    )
+)))
+""")
+
+
+def _last_json(output: str):
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _sign_in(page, phone: str, password: str, next_path: str) -> None:
+    page.goto(f"/login/?next={next_path}")
+    page.fill("input[name=phone]", phone)
+    page.fill("input[name=password]", password)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(rf"{re.escape(next_path)}$"))
+
+
+def test_demand_alert_to_launched_deal_to_requesters_told(
+    chromium, page, groupbuy_server
+):
+    # given four shoppers asked for a product past its threshold
+    product_id = _last_json(groupbuy_server.run_python(SEED_DEMAND))["product"]
+    # and one of them has the site open
+    requester_context = chromium.new_context(
+        base_url=groupbuy_server.url, viewport={"width": 390, "height": 844}
+    )
+    requester_context.set_default_timeout(15_000)
+    requester = requester_context.new_page()
+    _sign_in(requester, REQUESTER_PHONE, REQUESTER_PASSWORD, "/")
+    assert requester.locator("#inbox-badge").is_hidden()
+
+    # when the operator opens the dashboard, the demand alert is there
+    _sign_in(page, OPERATOR_PHONE, OPERATOR_PASSWORD, "/operator/")
+    alert = page.locator("#demand-alerts-list li", has_text=PRODUCT_NAME)
+    alert.wait_for()
+    assert "4 people asked" in alert.inner_text()
+
+    # and launches the deal from it, as prefilled from the demand
+    alert.get_by_role("link", name="Launch deal").click()
+    page.wait_for_url(re.compile(rf"/snap/operator/launch/{product_id}/$"))
+    assert "4 people asked for it" in page.inner_text("#launch-demand")
+    page.click("#launch-submit")
+
+    # then the operator is told the requesters were notified
+    page.wait_for_selector("#messages")
+    assert "4 people who asked were told." in page.inner_text("#messages")
+
+    # and the requester's open page shows the new notification at once
+    requester.wait_for_selector("#inbox-badge:not([hidden])")
+    assert requester.inner_text("#inbox-badge").strip() == "1"
+    requester.click("#nav-inbox")
+    requester.wait_for_url(re.compile(r"/inbox/$"))
+    assert f"A group buy for {PRODUCT_NAME} has launched" in requester.inner_text(
+        "#inbox-list"
+    )
+
+    # and every requester was told about the same, now open, deal
+    told = _last_json(
+        groupbuy_server.run_python(LAUNCH_NOTIFICATIONS.substitute(product=product_id))
+    )
+    assert [phone for phone, _deal in told] == [
+        "+8613900660101",
+        "+8613900660102",
+        "+8613900660103",
+        "+8613900660104",
+    ]
+    assert len({deal for _phone, deal in told}) == 1
+    requester_context.close()

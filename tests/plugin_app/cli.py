@@ -1,0 +1,3 @@
+def main(argv: list[str]) -> int:
+    print("plugin-hello says: " + " ".join(argv))
+    return 3
