@@ -1,0 +1,113 @@
+"""Exact matching of a small component: enumerate minimal groups, pack with CP-SAT.
+
+A group is *minimal* when dropping its smallest cart drops it below the tier it
+reaches. A non-minimal group never beats the same group without that cart (the
+tier and so the saving stay, the overspend shrinks), so an optimal packing uses
+minimal groups only, which keeps the enumeration small.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
+
+# Saving first, overspend second: one fen of saving outweighs any overspend.
+SAVING_WEIGHT = 10**7
+
+
+def candidate_groups(tiers: Tiers, carts: list[Cart]) -> list[Group]:
+    """Return every minimal feasible group with a positive gain."""
+    if not tiers:
+        return []
+    ordered = sorted(carts, key=lambda cart: -cart.amount_fen)
+    top = tiers[-1][0]
+    lowest = tiers[0][0]
+    cap_all = max((cart.max_group_size for cart in ordered), default=0)
+    groups: list[Group] = []
+    chosen: list[Cart] = []
+
+    def visit(start: int, amount: int, cap: int, window_start, window_end) -> None:
+        if len(chosen) >= 2:
+            threshold = _threshold(tiers, amount)
+            if threshold and amount - chosen[-1].amount_fen < threshold:
+                group = make_group(tiers, chosen)
+                if group is not None:
+                    groups.append(group)
+        if amount >= top or len(chosen) >= cap:
+            return
+        room = cap - len(chosen)
+        for index in range(start, len(ordered)):
+            cart = ordered[index]
+            # The largest carts still available bound what this branch can reach.
+            best_left = sum(c.amount_fen for c in ordered[index : index + room])
+            if amount + best_left < lowest:
+                return
+            new_start = max(window_start, cart.window_start)
+            new_end = min(window_end, cart.window_end)
+            if new_start > new_end or cart.max_group_size <= len(chosen):
+                continue
+            chosen.append(cart)
+            visit(
+                index + 1,
+                amount + cart.amount_fen,
+                min(cap, cart.max_group_size),
+                new_start,
+                new_end,
+            )
+            chosen.pop()
+
+    visit(0, 0, cap_all, float("-inf"), float("inf"))
+    return groups
+
+
+def _threshold(tiers: Tiers, amount: int) -> int:
+    reached = 0
+    for threshold, _off in tiers:
+        if amount >= threshold:
+            reached = threshold
+    return reached
+
+
+def pack(
+    groups: list[Group], *, time_limit_s: float = 5.0, hint: list[Group] = ()
+) -> list[Group]:
+    """Return a maximum-weight set of disjoint ``groups`` (CP-SAT)."""
+    if not groups:
+        return []
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"g{index}") for index in range(len(groups))]
+    by_key: dict[str, list] = {}
+    for variable, group in zip(chosen, groups, strict=True):
+        for key in group.keys:
+            by_key.setdefault(key, []).append(variable)
+    for variables in by_key.values():
+        if len(variables) > 1:
+            model.add_at_most_one(variables)
+    model.maximize(
+        sum(
+            variable * (group.gain_fen * SAVING_WEIGHT - group.overspend_fen)
+            for variable, group in zip(chosen, groups, strict=True)
+        )
+    )
+    hinted = {group.keys for group in hint}
+    if hinted:
+        for variable, group in zip(chosen, groups, strict=True):
+            model.add_hint(variable, group.keys in hinted)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.001, time_limit_s)
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(hint)
+    return [
+        group
+        for variable, group in zip(chosen, groups, strict=True)
+        if solver.value(variable)
+    ]
+
+
+def solve_exact(
+    tiers: Tiers, carts: list[Cart], *, time_limit_s: float = 5.0
+) -> Matching:
+    return Matching(pack(candidate_groups(tiers, carts), time_limit_s=time_limit_s))
