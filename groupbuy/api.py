@@ -100,6 +100,7 @@ def _mount_routers() -> None:
     from groupbuy.deals.api import router as deals_router
     from groupbuy.escrow.api import router as escrow_router
     from groupbuy.notify.api import router as notify_router
+    from groupbuy.pooling.api import router as pooling_router
     from groupbuy.snap.api import router as snap_router
 
     api.add_router("/", accounts_router)
@@ -108,6 +109,7 @@ def _mount_routers() -> None:
     api.add_router("/escrow", escrow_router)
     api.add_router("/notify", notify_router)
     api.add_router("/snap", snap_router)
+    api.add_router("/pooling", pooling_router)
 
 
 _mount_routers()
