@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ninja import Router
+from django.utils.translation import gettext as _
+from ninja import Router, Status
 
 from groupbuy.catalog.models import Merchant
 from groupbuy.pooling import savings, selectors, services
@@ -44,7 +45,7 @@ def promotion_publish(request, payload: PromotionIn):
     """Publish a promotion (merchant owners, or a branch's own staff)."""
     merchant = Merchant.objects.filter(public_id=payload.merchant_id).first()
     if merchant is None:
-        raise PoolingError("not_found", "No such merchant.", status=404)
+        raise PoolingError("not_found", _("No such merchant."), status=404)
     branch = (
         selectors.branch_get(branch_id=payload.branch_id) if payload.branch_id else None
     )
@@ -54,7 +55,7 @@ def promotion_publish(request, payload: PromotionIn):
         branch=branch,
         **payload.dict(exclude={"merchant_id", "branch_id"}),
     )
-    return 201, promotion_out(promotion)
+    return Status(201, promotion_out(promotion))
 
 
 @router.post("/promotions/{promotion_id}/saving", response=SavingOut, auth=None)
@@ -106,14 +107,17 @@ def cart_report(request, payload: CartIn):
         window_start_at=payload.window_start_at,
         window_end_at=payload.window_end_at,
     )
-    return 201, {
-        "id": report.public_id,
-        "branch_id": branch.public_id,
-        "kind": report.kind,
-        "amount_fen": report.amount_fen,
-        "window_start_at": report.window_start_at,
-        "window_end_at": report.window_end_at,
-    }
+    return Status(
+        201,
+        {
+            "id": report.public_id,
+            "branch_id": branch.public_id,
+            "kind": report.kind,
+            "amount_fen": report.amount_fen,
+            "window_start_at": report.window_start_at,
+            "window_end_at": report.window_end_at,
+        },
+    )
 
 
 @router.post("/requests", response={201: RequestOut})
@@ -125,7 +129,7 @@ def pool_request_create(request, payload: RequestIn):
         branch=selectors.branch_get(branch_id=payload.branch_id),
         **payload.dict(exclude={"promotion_id", "branch_id"}),
     )
-    return 201, request_out(pool_request)
+    return Status(201, request_out(pool_request))
 
 
 @router.get("/requests", response=list[RequestOut])
@@ -184,7 +188,9 @@ def pool_messages(request, pool_id: str):
     pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
     if pool.state != pool.State.CONFIRMED:
         raise PoolingError(
-            "not_confirmed", "The chat opens once every member accepted.", status=409
+            "not_confirmed",
+            _("The chat opens once every member has accepted."),
+            status=409,
         )
     return selectors.chat_history(pool=pool)
 
@@ -193,9 +199,12 @@ def pool_messages(request, pool_id: str):
 def pool_message_post(request, pool_id: str, payload: MessageIn):
     pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
     message = services.chat_post(actor=request.auth, pool=pool, body=payload.body)
-    return 201, {
-        "id": message.public_id,
-        "author": selectors.chat_label_for(pool=pool, user=request.auth),
-        "body": message.body,
-        "created_at": message.created_at.isoformat(),
-    }
+    return Status(
+        201,
+        {
+            "id": message.public_id,
+            "author": selectors.chat_label_for(pool=pool, user=request.auth),
+            "body": message.body,
+            "created_at": message.created_at.isoformat(),
+        },
+    )
