@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +24,11 @@ from groupbuy.pooling.forms import (
 )
 from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.services.shoppers import profile_get_or_create
+from groupbuy.web.views.common import domain_errors_as_http
 
 
 @login_required
+@domain_errors_as_http
 def home(request):
     """My suggestions and pools, my requests, and where promotions run."""
     return render(
@@ -40,6 +43,7 @@ def home(request):
 
 
 @login_required
+@domain_errors_as_http
 @require_http_methods(["GET", "POST"])
 def branch(request, branch_id: str):
     """A branch's promotions, and the form to report a cart and ask to pool."""
@@ -87,6 +91,7 @@ def branch(request, branch_id: str):
 
 
 @login_required
+@domain_errors_as_http
 def pool(request, pool_id: str):
     """A suggestion (accept / decline) or a confirmed pool with its chat."""
     pool = selectors.pool_get_for_member(user=request.user, pool_id=pool_id)
@@ -111,6 +116,7 @@ def _act(request, pool_id: str, action) -> None:
 
 
 @login_required
+@domain_errors_as_http
 @require_POST
 def pool_answer(request, pool_id: str):
     accept = request.POST.get("answer") == "accept"
@@ -123,6 +129,7 @@ def pool_answer(request, pool_id: str):
 
 
 @login_required
+@domain_errors_as_http
 @require_POST
 def pool_phone(request, pool_id: str):
     agree = request.POST.get("agree") == "1"
@@ -137,6 +144,7 @@ def pool_phone(request, pool_id: str):
 
 
 @login_required
+@domain_errors_as_http
 @require_POST
 def pool_chat(request, pool_id: str):
     """Post a chat message (the page without JavaScript; chat.js uses the API)."""
@@ -150,6 +158,7 @@ def pool_chat(request, pool_id: str):
 
 
 @login_required
+@domain_errors_as_http
 @require_http_methods(["GET", "POST"])
 def profile(request):
     current = profile_get_or_create(user=request.user)
@@ -177,12 +186,13 @@ def profile(request):
 
 
 @login_required
+@domain_errors_as_http
 @require_http_methods(["GET", "POST"])
 def merchant_promotions(request, merchant_id: str):
     """The merchant's promotions and the form to publish one."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     if not is_merchant_staff(request.user, merchant):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
     branches = list(merchant.branches.filter(is_active=True))
     form = PromotionForm(request.POST or None, branches=branches)
     if request.method == "POST" and form.is_valid():
