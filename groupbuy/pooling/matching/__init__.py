@@ -13,9 +13,18 @@ save alone), then least overspend (group amount above the tier reached).
   groups and re-solves them exactly, all within one time budget.
 """
 
-from groupbuy.pooling.matching.engine import match
+from groupbuy.pooling.matching.engine import match, match_many
 from groupbuy.pooling.matching.exact import solve_exact
 from groupbuy.pooling.matching.greedy import solve_greedy
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers
 
-__all__ = ["Cart", "Group", "Matching", "Tiers", "match", "solve_exact", "solve_greedy"]
+__all__ = [
+    "Cart",
+    "Group",
+    "Matching",
+    "Tiers",
+    "match",
+    "match_many",
+    "solve_exact",
+    "solve_greedy",
+]

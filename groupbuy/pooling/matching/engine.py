@@ -9,10 +9,13 @@ import bisect
 import random
 import time
 
-from groupbuy.pooling.matching.exact import candidate_groups, pack
+from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups, pack
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
 
 EXACT_LIMIT = 20  # carts a component may have to be solved exactly at once
+# Larger components are still packed exactly when their time windows and sizes
+# leave at most this many minimal groups.
+CANDIDATE_LIMIT = 4_000
 NEIGHBOURHOOD_CARTS = 14  # carts freed and re-solved exactly per local-search step
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
 
@@ -27,11 +30,29 @@ def match(
 ) -> Matching:
     """Return a near-optimal matching of ``carts`` under ``tiers``."""
     deadline = time.perf_counter() + budget_s
-    if len(carts) <= EXACT_LIMIT:
-        groups = pack(candidate_groups(tiers, carts), time_limit_s=budget_s, hint=hint)
-        return Matching(groups)
     groups = _best_of(_construct(tiers, carts), _valid_hint(hint, carts))
-    return Matching(_improve(tiers, carts, groups, deadline, random.Random(seed)))
+    groups = _pack_if_enumerable(tiers, carts, groups, deadline)
+    if len(carts) > EXACT_LIMIT:
+        groups = _improve(tiers, carts, groups, deadline, random.Random(seed))
+    return Matching(groups)
+
+
+def _pack_if_enumerable(tiers, carts, groups, deadline) -> list[Group]:
+    """Pack the component exactly (CP-SAT, warm-started from ``groups``) when its
+    minimal groups can be listed; otherwise return ``groups`` unchanged."""
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        return groups
+    try:
+        candidates = candidate_groups(
+            tiers, carts, limit=CANDIDATE_LIMIT, deadline=deadline
+        )
+    except TooManyGroups:
+        return groups
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        return groups
+    return _best_of(pack(candidates, time_limit_s=left, hint=groups), groups)
 
 
 def _valid_hint(hint, carts) -> list[Group]:
@@ -161,3 +182,37 @@ def _near(free, freed_groups, room, rng) -> list[Cart]:
     if len(free) <= room:
         return list(free)
     return rng.sample(free, room)
+
+
+def match_many(
+    components: list[tuple[Tiers, list[Cart]]], *, budget_s: float, seed: int = 0
+) -> list[Matching]:
+    """Match many components (shops × promotions) under ONE time budget.
+
+    Every component first gets the fast construction. The budget left is then
+    spent smallest component first, each getting its size's share of what is
+    left (so time a small one does not need carries over to the larger ones):
+    exact packing where its minimal groups can be listed, then local search.
+    """
+    deadline = time.perf_counter() + budget_s
+    rng = random.Random(seed)
+    results = [_construct(tiers, carts) for tiers, carts in components]
+    order = sorted(range(len(components)), key=lambda index: len(components[index][1]))
+    remaining = sum(len(carts) for _tiers, carts in components)
+    for index in order:
+        tiers, carts = components[index]
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        component_deadline = time.perf_counter() + left * len(carts) / remaining
+        remaining -= len(carts)
+        if len(carts) < 2:
+            continue
+        results[index] = _pack_if_enumerable(
+            tiers, carts, results[index], component_deadline
+        )
+        if len(carts) > EXACT_LIMIT:
+            results[index] = _improve(
+                tiers, carts, results[index], component_deadline, rng
+            )
+    return [Matching(groups) for groups in results]
