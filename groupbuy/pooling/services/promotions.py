@@ -16,8 +16,9 @@ from groupbuy.pooling.models import Promotion
 
 def require_promotion_publisher(*, actor, merchant: Merchant, branch: Branch | None):
     """Owners publish for the merchant or any branch; a cashier tied to a branch
-    publishes for that branch only."""
-    if is_merchant_owner(actor, merchant):
+    publishes for that branch only. ``actor=None`` is the platform itself
+    (demo data, seeding), as in the other apps' services."""
+    if actor is None or is_merchant_owner(actor, merchant):
         return
     membership = (
         user_membership_for(user=actor, merchant_id=merchant.pk)
