@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
-from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.models import Merchant, Product
 from groupbuy.pooling import savings, selectors, services
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
     AnswerIn,
+    BuyerOut,
+    BuyersIn,
     CartIn,
     CartOut,
     ConsentIn,
+    ContactIn,
+    ContactOut,
     MessageIn,
     MessageOut,
     PoolOut,
@@ -208,3 +212,41 @@ def pool_message_post(request, pool_id: str, payload: MessageIn):
             "created_at": message.created_at.isoformat(),
         },
     )
+
+
+@router.get("/buyers", response=list[BuyerOut])
+def buyers(request, filters: Query[BuyersIn]):
+    """Who plans to buy a product before a date (masked; only those who opted in)."""
+    return selectors.buyers_of_product(
+        user=request.auth, product_id=filters.product_id, before=filters.before
+    )
+
+
+def _contact_row(user, contact_id: str) -> dict:
+    return next(
+        row for row in selectors.contacts_for_user(user=user) if row["id"] == contact_id
+    )
+
+
+@router.post("/contacts", response={201: ContactOut})
+def contact_request(request, payload: ContactIn):
+    """Ask a shopper from the buyers list to exchange contacts."""
+    product = Product.objects.filter(public_id=payload.product_id).first()
+    if product is None:
+        raise PoolingError("not_found", _("No such product."), status=404)
+    cart = selectors.cart_get_discoverable(cart_id=payload.cart_id)
+    contact = services.contact_request(actor=request.auth, cart=cart, product=product)
+    return Status(201, _contact_row(request.auth, contact.public_id))
+
+
+@router.get("/contacts", response=list[ContactOut])
+def my_contacts(request):
+    """My contact requests, sent and received; numbers shown once accepted."""
+    return selectors.contacts_for_user(user=request.auth)
+
+
+@router.post("/contacts/{contact_id}/answer", response=ContactOut)
+def contact_answer(request, contact_id: str, payload: AnswerIn):
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
+    services.contact_answer(actor=request.auth, contact=contact, accept=payload.accept)
+    return _contact_row(request.auth, contact_id)

@@ -31,10 +31,17 @@ class PoolRequestForm(forms.Form):
         choices=[(n, str(n)) for n in range(2, 7)],
         initial=4,
     )
+    product = forms.ChoiceField(
+        label=_("A product I plan to buy (others looking for it may ask to connect)"),
+        required=False,
+    )
 
-    def __init__(self, *args, promotions: list[Promotion], **kwargs):
+    def __init__(self, *args, promotions: list[Promotion], products=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["promotion"].choices = [(p.public_id, p.title) for p in promotions]
+        self.fields["product"].choices = [("", "—")] + [
+            (p.public_id, p.name) for p in products
+        ]
 
 
 class ProfileForm(forms.Form):
@@ -88,3 +95,14 @@ class PromotionForm(forms.Form):
                 ) from None
             tiers.append((to_fen(spend), to_fen(save)))
         return tiers
+
+
+class BuyersForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"))
+    before = forms.DateField(
+        label=_("Buying before"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [(p.public_id, p.name) for p in products]

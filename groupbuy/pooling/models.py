@@ -223,3 +223,41 @@ class ChatMessage(models.Model):
 
     def __str__(self):
         return self.body[:40]
+
+
+class ContactRequest(models.Model):
+    """One shopper asking another, who plans to buy the same product, to
+    exchange contacts (the patent's 通讯清单 and 通信连接, with consent)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    public_id = PublicIdField(prefix="cont")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    cart = models.ForeignKey(CartReport, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "cart"], name="one_contact_request_per_cart"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.public_id} ({self.state})"

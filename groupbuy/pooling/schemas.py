@@ -195,3 +195,28 @@ class MessageOut(Schema):
     author: str
     body: str
     created_at: str
+
+
+class BuyersIn(Schema):
+    product_id: str = Field(min_length=1, max_length=40)
+    before: datetime
+
+
+class BuyerOut(Schema):
+    cart_id: str
+    branch: str
+    window_start_at: datetime
+    phone: str
+
+
+class ContactIn(Schema):
+    cart_id: str = Field(min_length=1, max_length=40)
+    product_id: str = Field(min_length=1, max_length=40)
+
+
+class ContactOut(Schema):
+    id: str
+    product: str
+    state: str
+    is_mine_to_answer: bool
+    phone: str

@@ -14,7 +14,9 @@ from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import (
     CartReport,
     ChatMessage,
+    ContactRequest,
     Pool,
+    PoolingProfile,
     PoolMember,
     PoolRequest,
     Promotion,
@@ -182,3 +184,82 @@ def shopping_profile(*, user) -> dict:
         "usual_hour": hours.most_common(1)[0][0] if hours else None,
         "median_amount_fen": amounts[len(amounts) // 2] if amounts else 0,
     }
+
+
+BUYER_SCAN_LIMIT = 500
+
+
+def buyers_of_product(*, user, product_id: str, before, now=None) -> list[dict]:
+    """Return shoppers (masked, only those who opted in) with an intended cart
+    holding ``product_id`` whose shopping window opens before ``before``."""
+    now = now or timezone.now()
+    discoverable = PoolingProfile.objects.filter(is_discoverable=True).values("user")
+    carts = (
+        CartReport.objects.filter(
+            kind=CartReport.Kind.INTENDED,
+            window_start_at__lte=before,
+            window_end_at__gte=now,
+            user__in=discoverable,
+        )
+        .exclude(user=user)
+        .select_related("branch", "user")
+        .order_by("window_start_at")[:BUYER_SCAN_LIMIT]
+    )
+    return [
+        {
+            "cart_id": cart.public_id,
+            "branch": cart.branch.name,
+            "window_start_at": cart.window_start_at,
+            "phone": mask_phone(cart.user.phone),
+        }
+        for cart in carts
+        if any(item.get("product_id") == product_id for item in cart.items)
+    ]
+
+
+def cart_get_discoverable(*, cart_id: str) -> CartReport:
+    cart = (
+        CartReport.objects.select_related("user")
+        .filter(public_id=cart_id, kind=CartReport.Kind.INTENDED)
+        .first()
+    )
+    if cart is None:
+        raise _not_found()
+    return cart
+
+
+def contacts_for_user(*, user) -> list[dict]:
+    """My contact requests, sent and received; numbers only once accepted."""
+    contacts = (
+        ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user))
+        .select_related("requester", "recipient", "product")
+        .order_by("-created_at")[:50]
+    )
+    rows = []
+    for contact in contacts:
+        other = (
+            contact.recipient if contact.requester_id == user.pk else contact.requester
+        )
+        accepted = contact.state == ContactRequest.State.ACCEPTED
+        rows.append(
+            {
+                "id": contact.public_id,
+                "product": contact.product.name,
+                "state": contact.state,
+                "is_mine_to_answer": contact.recipient_id == user.pk
+                and contact.state == ContactRequest.State.PENDING,
+                "phone": other.phone if accepted else mask_phone(other.phone),
+            }
+        )
+    return rows
+
+
+def contact_get_for_user(*, user, contact_id: str) -> ContactRequest:
+    contact = (
+        ContactRequest.objects.filter(public_id=contact_id)
+        .filter(Q(requester=user) | Q(recipient=user))
+        .first()
+    )
+    if contact is None:
+        raise _not_found()
+    return contact

@@ -7,6 +7,7 @@ app_name = "pooling"
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("buyers/", views.buyers, name="buyers"),
     path("branches/<str:branch_id>/", views.branch, name="branch"),
     path("pools/<str:pool_id>/", views.pool, name="pool"),
     path("pools/<str:pool_id>/answer/", views.pool_answer, name="pool_answer"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.models import Merchant, Product
 from groupbuy.catalog.permissions import is_merchant_staff
 from groupbuy.core.errors import DomainError
 from groupbuy.pooling import selectors, services
 from groupbuy.pooling.forms import (
+    BuyersForm,
     PoolRequestForm,
     ProfileForm,
     PromotionForm,
@@ -54,6 +55,7 @@ def branch(request, branch_id: str):
     form = PoolRequestForm(
         request.POST or None,
         promotions=poolable,
+        products=_products(),
         initial={"max_group_size": profile.max_group_size},
     )
     if request.method == "POST" and form.is_valid():
@@ -66,6 +68,11 @@ def branch(request, branch_id: str):
                 branch=branch,
                 kind=CartReport.Kind.INTENDED,
                 amount_fen=to_fen(data["amount"]),
+                items=[
+                    {"product_id": data["product"], "unit_price_fen": 0, "quantity": 1}
+                ]
+                if data.get("product")
+                else [],
                 window_start_at=now,
                 window_end_at=deadline,
             )
@@ -87,6 +94,60 @@ def branch(request, branch_id: str):
         request,
         "pooling/branch.html",
         {"branch": branch, "promotions": promotions, "form": form},
+    )
+
+
+def _products():
+    return Product.objects.filter(is_active=True).order_by("name_zh")[:200]
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def buyers(request):
+    """Who plans to buy a product before a date; contact requests both ways."""
+    form = BuyersForm(request.GET or None, products=_products())
+    found = None
+    if form.is_valid():
+        before = datetime.combine(
+            form.cleaned_data["before"],
+            time.max,
+            tzinfo=timezone.get_current_timezone(),
+        )
+        found = selectors.buyers_of_product(
+            user=request.user, product_id=form.cleaned_data["product"], before=before
+        )
+    if request.method == "POST":
+        try:
+            if request.POST.get("contact"):
+                contact = selectors.contact_get_for_user(
+                    user=request.user, contact_id=request.POST["contact"]
+                )
+                services.contact_answer(
+                    actor=request.user,
+                    contact=contact,
+                    accept=request.POST.get("answer") == "accept",
+                )
+            else:
+                services.contact_request(
+                    actor=request.user,
+                    cart=selectors.cart_get_discoverable(cart_id=request.POST["cart"]),
+                    product=get_object_or_404(
+                        Product, public_id=request.POST.get("product", "")
+                    ),
+                )
+                messages.success(request, _("Asked. We tell you when they answer."))
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "pooling/buyers.html",
+        {
+            "form": form,
+            "found": found,
+            "contacts": selectors.contacts_for_user(user=request.user),
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.services.chat import chat_post
+from groupbuy.pooling.services.contacts import contact_answer, contact_request
 from groupbuy.pooling.services.pools import (
     pool_answer,
     pool_phone_consent,
@@ -21,6 +22,8 @@ __all__ = [
     "PoolingError",
     "cart_report",
     "chat_post",
+    "contact_answer",
+    "contact_request",
     "pool_answer",
     "pool_phone_consent",
     "pool_request_create",

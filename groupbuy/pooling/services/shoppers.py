@@ -69,13 +69,14 @@ def cart_report(
     amount_fen: int | None = None,
     items: list[dict] = (),
 ) -> CartReport:
-    """Record a purchase or an intended cart: items, or just an amount."""
+    """Record a purchase or an intended cart: items, an amount, or both (an
+    amount given wins over the items' sum, which may list only some items)."""
     if kind not in CartReport.Kind.values:
         raise _invalid("kind", _("Report a purchase or an intended cart."))
     for item in items:
         if item["unit_price_fen"] < 0 or item["quantity"] < 1:
             raise _invalid("items", _("Prices cannot be negative."))
-    if items:
+    if items and amount_fen is None:
         amount_fen = sum(item["unit_price_fen"] * item["quantity"] for item in items)
     if amount_fen is None or amount_fen <= 0:
         raise _invalid("amount_fen", _("The amount must be more than zero."))
