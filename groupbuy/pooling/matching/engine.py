@@ -17,6 +17,7 @@ EXACT_LIMIT = 20  # carts a component may have to be solved exactly at once
 # leave at most this many minimal groups.
 CANDIDATE_LIMIT = 4_000
 NEIGHBOURHOOD_CARTS = 14  # carts freed and re-solved exactly per local-search step
+MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
 
 
@@ -204,7 +205,9 @@ def match_many(
         left = deadline - time.perf_counter()
         if left <= 0:
             break
-        component_deadline = time.perf_counter() + left * len(carts) / remaining
+        # A floor, because CP-SAT needs a few milliseconds even on tiny models.
+        component_time = max(left * len(carts) / remaining, min(left, MIN_SOLVE_S))
+        component_deadline = time.perf_counter() + component_time
         remaining -= len(carts)
         if len(carts) < 2:
             continue

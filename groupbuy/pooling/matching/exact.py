@@ -147,6 +147,9 @@ def _solver(deadline: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.001, deadline - time.perf_counter())
     solver.parameters.num_workers = 1
+    # On these small set-packing models presolve costs more than it saves
+    # (measured: tens of ms down to a few on 50–150 candidate groups).
+    solver.parameters.cp_model_presolve = False
     return solver
 
 
