@@ -21,5 +21,7 @@ app = GroupbuyApp(
         "pooling.suggestion": _("Pool suggestion"),
         "pooling.confirmed": _("Pool confirmed"),
         "pooling.dissolved": _("Pool did not form"),
+        "pooling.contact": _("Contact request from a shopper buying the same"),
     },
+    demo_data="groupbuy.pooling.demo:load_demo_data",
 )
