@@ -103,7 +103,7 @@ def shops(rng: random.Random, total: int) -> list[tuple[tuple, list[Cart]]]:
     return components
 
 
-CONFIG_LP_GROUP_LIMIT = 200_000
+CONFIG_LP_GROUP_LIMIT = 50_000
 
 
 def config_lp_bound(tiers, carts) -> float | None:
@@ -232,11 +232,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument(
+        "--max-carts", type=int, default=100_000, help="skip larger instances"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     sizes = (
         [(1_000, 1.0)] if args.quick else [(1_000, 1.0), (10_000, 2.0), (100_000, 10.0)]
     )
+    sizes = [(total, budget) for total, budget in sizes if total <= args.max_carts]
     small = small_run(rng, 30)
     print(json.dumps({"small": small}), file=sys.stderr)
     large = {}
