@@ -111,3 +111,10 @@ def test_home_and_profile_pages(client, shop):
     )
     assert response.status_code == 302
     assert client.get("/pooling/profile/").status_code == 200
+
+
+def test_pages_speak_chinese(client):
+    client.force_login(make_user())
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/pooling/", headers={"accept-language": "zh-hans"})
+    assert "拼单凑满减" in page.content.decode()
