@@ -1,0 +1,269 @@
+"""Pooled-order matching quality and time: the engine against a greedy baseline.
+
+    .venv/bin/python benchmarks/pooling.py [--quick] [--seed 20261202]
+
+Instances come from a generator (below) with a seed held out from the tests:
+shops of heavy-tailed size (Pareto), cart amounts log-normal with a median of
+¥60–150 per shop rounded to price points (whole yuan or .90), a tier menu per
+shop, largest group sizes from {2, 3, 4, 6}, Poisson arrivals each with a time
+window, and adversarial carts just under T/2 and T/3 of a shop's tiers.
+
+1. small: ≥ 30 instances of ≤ 20 carts (one shop each); the engine and the
+   greedy baseline as a fraction of the exact optimum (CP-SAT over all minimal
+   groups, no time limit to speak of): mean and worst, and engine milliseconds.
+2. large: 1k, 10k (and 100k without --quick) carts over many shops, matched under
+   one process-wide time budget (1 s, 2 s, 10 s); the saving as a fraction of an
+   upper bound per shop: the configuration LP (the set-packing LP over every
+   minimal feasible group, OR-Tools GLOP) where the groups can be listed, else a
+   weaker aggregated LP (carts split fractionally over tiers).
+
+Runs on one core (CP-SAT with one worker). The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ortools.linear_solver import pywraplp  # noqa: E402
+
+from groupbuy.pooling.matching import (  # noqa: E402
+    Cart,
+    match,
+    match_many,
+    solve_exact,
+    solve_greedy,
+)
+from groupbuy.pooling.matching.exact import (  # noqa: E402
+    TooManyGroups,
+    candidate_groups,
+)
+from groupbuy.pooling.matching.types import solo_saving  # noqa: E402
+
+TIER_MENUS = [
+    ((20_000, 2_000), (30_000, 5_000), (50_000, 10_000)),
+    ((10_000, 1_000), (20_000, 2_500)),
+    ((15_000, 2_000), (30_000, 4_500), (60_000, 10_000)),
+    ((30_000, 5_000),),
+    ((9_900, 1_000), (19_900, 3_000)),
+]
+SIZES = (2, 3, 4, 6)
+DAY_S = 12 * 3600
+
+
+def price_point(fen: float) -> int:
+    yuan = max(1, int(fen // 100))
+    return yuan * 100 + (90 if yuan % 3 == 0 else 0)
+
+
+def shop_carts(rng: random.Random, count: int, shop: int) -> tuple[tuple, list[Cart]]:
+    tiers = rng.choice(TIER_MENUS)
+    median = rng.uniform(6_000, 15_000)
+    carts = []
+    arrival = 0.0
+    for index in range(count):
+        arrival += rng.expovariate(count / DAY_S)
+        if rng.random() < 0.12:
+            threshold = rng.choice(tiers)[0]
+            amount = threshold // rng.choice((2, 3)) - rng.randint(1, 3) * 100
+        else:
+            amount = price_point(rng.lognormvariate(math.log(median), 0.55))
+        window = rng.uniform(1_800, 4 * 3600)
+        carts.append(
+            Cart(
+                key=f"{shop}:{index}",
+                amount_fen=max(100, amount),
+                max_group_size=rng.choice(SIZES),
+                window_start=arrival,
+                window_end=arrival + window,
+            )
+        )
+    return tiers, carts
+
+
+def shops(rng: random.Random, total: int) -> list[tuple[tuple, list[Cart]]]:
+    """Split ``total`` carts over shops of Pareto-distributed size."""
+    components = []
+    left = total
+    shop = 0
+    while left > 0:
+        size = min(left, max(2, int(rng.paretovariate(1.3) * 20)))
+        components.append(shop_carts(rng, size, shop))
+        left -= size
+        shop += 1
+    return components
+
+
+CONFIG_LP_GROUP_LIMIT = 50_000
+
+
+def config_lp_bound(tiers, carts) -> float | None:
+    """The configuration LP: the set-packing LP over every minimal group (GLOP);
+    None when the shop has too many groups to list."""
+    try:
+        groups = candidate_groups(tiers, carts, limit=CONFIG_LP_GROUP_LIMIT)
+    except TooManyGroups:
+        return None
+    if not groups:
+        return 0.0
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    chosen = [solver.NumVar(0, 1, "") for _ in groups]
+    by_key: dict[str, list] = {}
+    for variable, group in zip(chosen, groups, strict=True):
+        for key in group.keys:
+            by_key.setdefault(key, []).append(variable)
+    for variables in by_key.values():
+        solver.Add(sum(variables) <= 1)
+    solver.Maximize(sum(v * g.gain_fen for v, g in zip(chosen, groups, strict=True)))
+    solver.Solve()
+    return solver.Objective().Value()
+
+
+def bound(tiers, carts) -> tuple[float, bool]:
+    """Return (upper bound, whether it is the configuration LP)."""
+    value = config_lp_bound(tiers, carts)
+    if value is not None:
+        return value, True
+    return lp_bound(tiers, carts), False
+
+
+def lp_bound(tiers, carts) -> float:
+    """A weaker upper bound for shops too large to list groups: the aggregated
+    LP (GLOP) over fractional tier shares."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    share = {}
+    groups = [solver.NumVar(0, solver.infinity(), f"y{k}") for k in range(len(tiers))]
+    for index, _cart in enumerate(carts):
+        for k in range(len(tiers)):
+            share[index, k] = solver.NumVar(0, 1, "")
+        solver.Add(sum(share[index, k] for k in range(len(tiers))) <= 1)
+    for k, (threshold, _off) in enumerate(tiers):
+        members = [share[i, k] for i in range(len(carts))]
+        solver.Add(
+            sum(c.amount_fen * share[i, k] for i, c in enumerate(carts))
+            >= threshold * groups[k]
+        )
+        # A group of s members, each allowing at least s, uses 1/cap_i ≤ 1/s each.
+        solver.Add(
+            sum(share[i, k] * (1 / c.max_group_size) for i, c in enumerate(carts))
+            <= groups[k]
+        )
+        solver.Add(2 * groups[k] <= sum(members))
+    solver.Maximize(
+        sum(off * groups[k] for k, (_t, off) in enumerate(tiers))
+        - sum(
+            solo_saving(tiers, c) * share[i, k]
+            for i, c in enumerate(carts)
+            for k in range(len(tiers))
+        )
+    )
+    solver.Solve()
+    return max(0.0, solver.Objective().Value())
+
+
+def small_run(rng: random.Random, instances: int) -> dict:
+    engine_fracs, greedy_fracs, engine_ms = [], [], []
+    while len(engine_fracs) < instances:
+        tiers, carts = shop_carts(rng, rng.randint(6, 20), len(engine_fracs))
+        optimum = solve_exact(tiers, carts, time_limit_s=60).gain_fen
+        if optimum == 0:
+            continue  # nothing to pool: every method is trivially optimal
+        started = time.perf_counter()
+        engine = match(tiers, carts, budget_s=0.05).gain_fen
+        engine_ms.append((time.perf_counter() - started) * 1000)
+        engine_fracs.append(engine / optimum)
+        greedy_fracs.append(solve_greedy(tiers, carts).gain_fen / optimum)
+    return {
+        "instances": instances,
+        "engine": {
+            "small_mean": round(statistics.mean(engine_fracs), 4),
+            "small_worst": round(min(engine_fracs), 4),
+            "small_ms": round(statistics.mean(engine_ms), 1),
+            "small_ms_max": round(max(engine_ms), 1),
+        },
+        "greedy": {
+            "small_mean": round(statistics.mean(greedy_fracs), 4),
+            "small_worst": round(min(greedy_fracs), 4),
+        },
+    }
+
+
+def large_run(rng: random.Random, total: int, budget_s: float) -> dict:
+    components = shops(rng, total)
+    bounds = [bound(tiers, carts) for tiers, carts in components]
+    upper = sum(value for value, _exact in bounds)
+    config_carts = sum(
+        len(carts)
+        for (_tiers, carts), (_value, is_config) in zip(components, bounds, strict=True)
+        if is_config
+    )
+    started = time.perf_counter()
+    engine = sum(m.gain_fen for m in match_many(components, budget_s=budget_s))
+    engine_s = time.perf_counter() - started
+    started = time.perf_counter()
+    greedy = sum(solve_greedy(t, c).gain_fen for t, c in components)
+    greedy_s = time.perf_counter() - started
+    return {
+        "carts": total,
+        "shops": len(components),
+        "bound_fen": round(upper),
+        "config_lp_share_of_carts": round(config_carts / total, 3),
+        "engine": {
+            "frac_of_bound": round(engine / upper, 4),
+            "seconds": round(engine_s, 2),
+        },
+        "greedy": {
+            "frac_of_bound": round(greedy / upper, 4),
+            "seconds": round(greedy_s, 2),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument(
+        "--max-carts", type=int, default=100_000, help="skip larger instances"
+    )
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    sizes = (
+        [(1_000, 1.0)] if args.quick else [(1_000, 1.0), (10_000, 2.0), (100_000, 10.0)]
+    )
+    sizes = [(total, budget) for total, budget in sizes if total <= args.max_carts]
+    small = small_run(rng, 30)
+    print(json.dumps({"small": small}), file=sys.stderr)
+    large = {}
+    for total, budget in sizes:
+        large[f"{total // 1000}k"] = large_run(rng, total, budget)
+        print(json.dumps(large[f"{total // 1000}k"]), file=sys.stderr)
+    result = {
+        "benchmark": "pooling",
+        "quick": args.quick,
+        "seed": args.seed,
+        "engine": {
+            **small["engine"],
+            **{key: value["engine"] for key, value in large.items()},
+        },
+        "greedy": {
+            **small["greedy"],
+            **{key: value["greedy"] for key, value in large.items()},
+        },
+        "bound": "configuration LP per shop (GLOP over all minimal groups); "
+        "aggregated LP for shops with too many groups (see config_lp_share_of_carts)",
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

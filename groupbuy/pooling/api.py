@@ -1,0 +1,252 @@
+"""Pooled orders API: promotions, carts, pool requests, pools, chat."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.pooling import savings, selectors, services
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.schemas import (
+    AnswerIn,
+    BuyerOut,
+    BuyersIn,
+    CartIn,
+    CartOut,
+    ConsentIn,
+    ContactIn,
+    ContactOut,
+    MessageIn,
+    MessageOut,
+    PoolOut,
+    ProfileIn,
+    ProfileOut,
+    PromotionIn,
+    PromotionOut,
+    RequestIn,
+    RequestOut,
+    SavingIn,
+    SavingOut,
+    pool_out,
+    promotion_out,
+    request_out,
+)
+from groupbuy.pooling.services.shoppers import profile_get_or_create
+
+router = Router(tags=["pooling"])
+
+
+@router.get("/branches/{branch_id}/promotions", response=list[PromotionOut], auth=None)
+def branch_promotions(request, branch_id: str):
+    """List the promotions running at a branch now."""
+    branch = selectors.branch_get(branch_id=branch_id)
+    return [promotion_out(p) for p in selectors.promotions_at_branch(branch=branch)]
+
+
+@router.post("/promotions", response={201: PromotionOut})
+def promotion_publish(request, payload: PromotionIn):
+    """Publish a promotion (merchant owners, or a branch's own staff)."""
+    merchant = Merchant.objects.filter(public_id=payload.merchant_id).first()
+    if merchant is None:
+        raise PoolingError("not_found", _("No such merchant."), status=404)
+    branch = (
+        selectors.branch_get(branch_id=payload.branch_id) if payload.branch_id else None
+    )
+    promotion = services.promotion_publish(
+        actor=request.auth,
+        merchant=merchant,
+        branch=branch,
+        **payload.dict(exclude={"merchant_id", "branch_id"}),
+    )
+    return Status(201, promotion_out(promotion))
+
+
+@router.post("/promotions/{promotion_id}/saving", response=SavingOut, auth=None)
+def promotion_saving(request, promotion_id: str, payload: SavingIn):
+    """Compute what a basket saves under a promotion."""
+    rules = selectors.promotion_get(promotion_id=promotion_id).rules()
+    lines = [savings.Line(**line.dict()) for line in payload.lines]
+    return {
+        "eligible_fen": savings.eligible_fen(rules, lines),
+        "saving_fen": savings.basket_saving(rules, lines),
+    }
+
+
+def _profile(user) -> dict:
+    profile = profile_get_or_create(user=user)
+    summary = selectors.shopping_profile(user=user)
+    return {
+        "max_group_size": profile.max_group_size,
+        "max_walk_m": profile.max_walk_m,
+        "is_discoverable": profile.is_discoverable,
+        "reports": summary["reports"],
+        "median_amount_fen": summary["median_amount_fen"],
+        "usual_hour": summary["usual_hour"],
+    }
+
+
+@router.get("/profile", response=ProfileOut)
+def profile_show(request):
+    """My pooling preferences and shopping profile."""
+    return _profile(request.auth)
+
+
+@router.put("/profile", response=ProfileOut)
+def profile_update(request, payload: ProfileIn):
+    services.profile_update(actor=request.auth, **payload.dict())
+    return _profile(request.auth)
+
+
+@router.post("/carts", response={201: CartOut})
+def cart_report(request, payload: CartIn):
+    """Report a purchase or an intended cart (items, or just an amount)."""
+    branch = selectors.branch_get(branch_id=payload.branch_id)
+    report = services.cart_report(
+        actor=request.auth,
+        branch=branch,
+        kind=payload.kind,
+        amount_fen=payload.amount_fen,
+        items=[item.dict() for item in payload.items],
+        window_start_at=payload.window_start_at,
+        window_end_at=payload.window_end_at,
+    )
+    return Status(
+        201,
+        {
+            "id": report.public_id,
+            "branch_id": branch.public_id,
+            "kind": report.kind,
+            "amount_fen": report.amount_fen,
+            "window_start_at": report.window_start_at,
+            "window_end_at": report.window_end_at,
+        },
+    )
+
+
+@router.post("/requests", response={201: RequestOut})
+def pool_request_create(request, payload: RequestIn):
+    """Ask to pool a cart for a promotion at a branch before a deadline."""
+    pool_request = services.pool_request_create(
+        actor=request.auth,
+        promotion=selectors.promotion_get(promotion_id=payload.promotion_id),
+        branch=selectors.branch_get(branch_id=payload.branch_id),
+        **payload.dict(exclude={"promotion_id", "branch_id"}),
+    )
+    return Status(201, request_out(pool_request))
+
+
+@router.get("/requests", response=list[RequestOut])
+def my_requests(request):
+    return [request_out(r) for r in selectors.requests_for_user(user=request.auth)]
+
+
+@router.post("/requests/{request_id}/withdraw", response=RequestOut)
+def pool_request_withdraw(request, request_id: str):
+    pool_request = selectors.request_get_for_user(
+        user=request.auth, request_id=request_id
+    )
+    pool_request = services.pool_request_withdraw(
+        actor=request.auth, request=pool_request
+    )
+    return request_out(pool_request)
+
+
+def _pool_view(request, pool_id: str) -> dict:
+    pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
+    return selectors.pool_view(pool=pool, viewer=request.auth)
+
+
+@router.get("/pools", response=list[PoolOut])
+def my_pools(request):
+    """My suggestions and pools, newest first."""
+    return [
+        pool_out(selectors.pool_view(pool=pool, viewer=request.auth))
+        for pool in selectors.pools_for_user(user=request.auth)
+    ]
+
+
+@router.get("/pools/{pool_id}", response=PoolOut)
+def pool_detail(request, pool_id: str):
+    return pool_out(_pool_view(request, pool_id))
+
+
+@router.post("/pools/{pool_id}/answer", response=PoolOut)
+def pool_answer(request, pool_id: str, payload: AnswerIn):
+    """Accept or decline a suggested pool."""
+    pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
+    services.pool_answer(actor=request.auth, pool=pool, accept=payload.accept)
+    return pool_out(_pool_view(request, pool_id))
+
+
+@router.post("/pools/{pool_id}/phone", response=PoolOut)
+def pool_phone_consent(request, pool_id: str, payload: ConsentIn):
+    """Agree to show my phone number to the pool (shown once all agree)."""
+    pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
+    services.pool_phone_consent(actor=request.auth, pool=pool, agree=payload.agree)
+    return pool_out(_pool_view(request, pool_id))
+
+
+@router.get("/pools/{pool_id}/messages", response=list[MessageOut])
+def pool_messages(request, pool_id: str):
+    pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
+    if pool.state != pool.State.CONFIRMED:
+        raise PoolingError(
+            "not_confirmed",
+            _("The chat opens once every member has accepted."),
+            status=409,
+        )
+    return selectors.chat_history(pool=pool)
+
+
+@router.post("/pools/{pool_id}/messages", response={201: MessageOut})
+def pool_message_post(request, pool_id: str, payload: MessageIn):
+    pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
+    message = services.chat_post(actor=request.auth, pool=pool, body=payload.body)
+    return Status(
+        201,
+        {
+            "id": message.public_id,
+            "author": selectors.chat_label_for(pool=pool, user=request.auth),
+            "body": message.body,
+            "created_at": message.created_at.isoformat(),
+        },
+    )
+
+
+@router.get("/buyers", response=list[BuyerOut])
+def buyers(request, filters: Query[BuyersIn]):
+    """Who plans to buy a product before a date (masked; only those who opted in)."""
+    return selectors.buyers_of_product(
+        user=request.auth, product_id=filters.product_id, before=filters.before
+    )
+
+
+def _contact_row(user, contact_id: str) -> dict:
+    return next(
+        row for row in selectors.contacts_for_user(user=user) if row["id"] == contact_id
+    )
+
+
+@router.post("/contacts", response={201: ContactOut})
+def contact_request(request, payload: ContactIn):
+    """Ask a shopper from the buyers list to exchange contacts."""
+    product = Product.objects.filter(public_id=payload.product_id).first()
+    if product is None:
+        raise PoolingError("not_found", _("No such product."), status=404)
+    cart = selectors.cart_get_discoverable(cart_id=payload.cart_id)
+    contact = services.contact_request(actor=request.auth, cart=cart, product=product)
+    return Status(201, _contact_row(request.auth, contact.public_id))
+
+
+@router.get("/contacts", response=list[ContactOut])
+def my_contacts(request):
+    """My contact requests, sent and received; numbers shown once accepted."""
+    return selectors.contacts_for_user(user=request.auth)
+
+
+@router.post("/contacts/{contact_id}/answer", response=ContactOut)
+def contact_answer(request, contact_id: str, payload: AnswerIn):
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
+    services.contact_answer(actor=request.auth, contact=contact, accept=payload.accept)
+    return _contact_row(request.auth, contact_id)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.pooling.models import Promotion
+
+YUAN = Decimal(100)
+
+
+def to_fen(value: Decimal) -> int:
+    return int((value * YUAN).to_integral_value())
+
+
+class PoolRequestForm(forms.Form):
+    promotion = forms.ChoiceField(label=_("Promotion"))
+    amount = forms.DecimalField(
+        label=_("My cart (¥)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    minutes = forms.IntegerField(
+        label=_("I shop within (minutes)"), min_value=5, max_value=24 * 60, initial=60
+    )
+    max_group_size = forms.TypedChoiceField(
+        label=_("Largest group"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(2, 7)],
+        initial=4,
+    )
+    product = forms.ChoiceField(
+        label=_("A product I plan to buy (others looking for it may ask to connect)"),
+        required=False,
+    )
+
+    def __init__(self, *args, promotions: list[Promotion], products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promotion"].choices = [(p.public_id, p.title) for p in promotions]
+        self.fields["product"].choices = [("", "—")] + [
+            (p.public_id, p.name) for p in products
+        ]
+
+
+class ProfileForm(forms.Form):
+    max_group_size = forms.TypedChoiceField(
+        label=_("Largest group"), coerce=int, choices=[(n, str(n)) for n in range(2, 7)]
+    )
+    max_walk_m = forms.IntegerField(
+        label=_("How far I will walk (m)"), min_value=0, max_value=50_000
+    )
+    is_discoverable = forms.BooleanField(
+        label=_("Others planning the same purchase may find me"), required=False
+    )
+
+
+class PromotionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    branch = forms.ChoiceField(label=_("Branch"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Promotion.Kind.choices)
+    tiers = forms.CharField(
+        label=_("Tiers (spend-save in yuan)"),
+        required=False,
+        help_text=_("For example: 200-20, 300-50, 500-100"),
+    )
+    buy_n = forms.IntegerField(label=_("Buy n"), required=False, min_value=0)
+    pay_m = forms.IntegerField(label=_("Pay m"), required=False, min_value=0)
+    second_item_percent = forms.IntegerField(
+        label=_("Second item costs (%)"), required=False, min_value=0, max_value=100
+    )
+    days = forms.IntegerField(
+        label=_("Runs for (days)"), min_value=1, max_value=365, initial=7
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = [("", _("All branches"))] + [
+            (branch.public_id, branch.name) for branch in branches
+        ]
+
+    def clean_tiers(self) -> list[tuple[int, int]]:
+        tiers = []
+        for part in (
+            (self.cleaned_data.get("tiers") or "").replace("，", ",").split(",")
+        ):
+            if not part.strip():
+                continue
+            try:
+                spend, save = (Decimal(x.strip()) for x in part.split("-"))
+            except (ValueError, ArithmeticError):
+                raise forms.ValidationError(
+                    _("Write tiers as spend-save, e.g. 300-50.")
+                ) from None
+            tiers.append((to_fen(spend), to_fen(save)))
+        return tiers
+
+
+class BuyersForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"))
+    before = forms.DateField(
+        label=_("Buying before"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [(p.public_id, p.name) for p in products]

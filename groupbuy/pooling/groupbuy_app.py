@@ -1,0 +1,27 @@
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={"pooling": "groupbuy.pooling.api:router"},
+    urls={"pooling/": "groupbuy.pooling.urls"},
+    nav=[
+        NavEntry(
+            role="shopper",
+            label=_("Pools"),
+            url_name="pooling:home",
+            icon="users",
+            order=40,
+        )
+    ],
+    websocket_routes=[
+        ("ws/pools/<str:pool_id>/", "groupbuy.pooling.consumers:PoolConsumer")
+    ],
+    notification_kinds={
+        "pooling.suggestion": _("Pool suggestion"),
+        "pooling.confirmed": _("Pool confirmed"),
+        "pooling.dissolved": _("Pool did not form"),
+        "pooling.contact": _("Contact request from a shopper buying the same"),
+    },
+    demo_data="groupbuy.pooling.demo:load_demo_data",
+)

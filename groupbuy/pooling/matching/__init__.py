@@ -1,0 +1,30 @@
+"""The matching engine: pure Python over plain data, no Django.
+
+Carts of one component (same branch and promotion) are grouped so that each
+group's combined amount reaches a tier of the promotion. The objective, in this
+order: most total extra saving (the pool's saving minus what its members would
+save alone), then least overspend (group amount above the tier reached).
+
+- ``exact``: every *minimal* feasible group is enumerated and CP-SAT picks a
+  best set packing; exact for the small components it is used on.
+- ``greedy``: the baseline, largest cart plus smallest fill.
+- ``engine``: ``match`` uses the exact solver for small components and, for
+  larger ones, a best-fit construction improved by local search that frees a few
+  groups and re-solves them exactly, all within one time budget.
+"""
+
+from groupbuy.pooling.matching.engine import match, match_many
+from groupbuy.pooling.matching.exact import solve_exact
+from groupbuy.pooling.matching.greedy import solve_greedy
+from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers
+
+__all__ = [
+    "Cart",
+    "Group",
+    "Matching",
+    "Tiers",
+    "match",
+    "match_many",
+    "solve_exact",
+    "solve_greedy",
+]

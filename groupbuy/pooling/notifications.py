@@ -1,0 +1,66 @@
+"""What pool members are told, in their own language."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from groupbuy.notify.services import notification_enqueue
+from groupbuy.pooling.models import Pool, PoolMember
+
+
+def yuan(amount_fen: int) -> str:
+    return f"¥{amount_fen // 100}.{amount_fen % 100:02d}"
+
+
+def pool_url(pool: Pool) -> str:
+    return reverse("pooling:pool", args=[pool.public_id])
+
+
+def notify_suggestion(member: PoolMember) -> None:
+    pool = member.pool
+    with translation.override(member.user.preferred_language):
+        notification_enqueue(
+            recipient=member.user,
+            kind="pooling.suggestion",
+            title=_("Pool with %(count)d shoppers and save %(saving)s")
+            % {"count": pool.members.count(), "saving": yuan(member.share_fen)},
+            body=_(
+                "Together your carts reach %(threshold)s at %(promotion)s. "
+                "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
+            )
+            % {
+                "threshold": yuan(pool.threshold_fen),
+                "promotion": pool.promotion.title,
+                "amount": yuan(member.amount_fen),
+                "saving": yuan(member.share_fen),
+                "time": pool.answer_by.strftime("%H:%M UTC"),
+            },
+            url=pool_url(pool),
+            data={"pool_id": pool.public_id, "share_fen": member.share_fen},
+            idempotency_key=f"pooling.suggestion:{pool.public_id}:{member.user_id}",
+        )
+
+
+def notify_outcome(member: PoolMember, *, confirmed: bool) -> None:
+    pool = member.pool
+    kind = "pooling.confirmed" if confirmed else "pooling.dissolved"
+    with translation.override(member.user.preferred_language):
+        if confirmed:
+            title = _("Your pool is confirmed: chat to meet at the till")
+            body = _("Everyone accepted. You save %(saving)s.") % {
+                "saving": yuan(member.share_fen)
+            }
+        else:
+            title = _("Your pool did not form")
+            body = _("Someone declined or did not answer. We keep looking for you.")
+        notification_enqueue(
+            recipient=member.user,
+            kind=kind,
+            title=title,
+            body=body,
+            url=pool_url(pool),
+            data={"pool_id": pool.public_id},
+            idempotency_key=f"{kind}:{pool.public_id}:{member.user_id}",
+        )

@@ -1,0 +1,222 @@
+"""The pooling API's shapes, and turning models into them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from groupbuy.pooling.models import Pool, PoolRequest, Promotion
+
+MAX_FEN = 100_000_000
+
+
+class PromotionIn(Schema):
+    merchant_id: str
+    branch_id: str | None = None
+    title: str = Field(min_length=1, max_length=120)
+    kind: str
+    tiers: list[tuple[int, int]] = []
+    buy_n: int = Field(0, ge=0, le=100)
+    pay_m: int = Field(0, ge=0, le=100)
+    second_item_percent: int = Field(100, ge=0, le=100)
+    product_ids: list[str] = []
+    starts_at: datetime
+    ends_at: datetime
+
+
+class PromotionOut(Schema):
+    id: str
+    title: str
+    kind: str
+    merchant_id: str
+    branch_id: str | None
+    tiers: list[tuple[int, int]]
+    buy_n: int
+    pay_m: int
+    second_item_percent: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+def promotion_out(promotion: Promotion) -> dict:
+    return {
+        "id": promotion.public_id,
+        "title": promotion.title,
+        "kind": promotion.kind,
+        "merchant_id": promotion.merchant.public_id,
+        "branch_id": promotion.branch.public_id if promotion.branch else None,
+        "tiers": [tuple(tier) for tier in promotion.tiers],
+        "buy_n": promotion.buy_n,
+        "pay_m": promotion.pay_m,
+        "second_item_percent": promotion.second_item_percent,
+        "starts_at": promotion.starts_at,
+        "ends_at": promotion.ends_at,
+    }
+
+
+class LineIn(Schema):
+    product_id: str | None = None
+    unit_price_fen: int = Field(ge=0, le=MAX_FEN)
+    quantity: int = Field(1, ge=1, le=1000)
+
+
+class SavingIn(Schema):
+    lines: list[LineIn] = Field(min_length=1, max_length=200)
+
+
+class SavingOut(Schema):
+    eligible_fen: int
+    saving_fen: int
+
+
+class ProfileIn(Schema):
+    max_group_size: int = Field(ge=2, le=6)
+    max_walk_m: int = Field(ge=0, le=50_000)
+    is_discoverable: bool = False
+
+
+class ProfileOut(Schema):
+    max_group_size: int
+    max_walk_m: int
+    is_discoverable: bool
+    reports: int
+    median_amount_fen: int
+    usual_hour: int | None
+
+
+class CartIn(Schema):
+    branch_id: str
+    kind: str = "intended"
+    amount_fen: int | None = Field(None, ge=-MAX_FEN, le=MAX_FEN)
+    items: list[LineIn] = Field([], max_length=200)
+    window_start_at: datetime
+    window_end_at: datetime
+
+
+class CartOut(Schema):
+    id: str
+    branch_id: str
+    kind: str
+    amount_fen: int
+    window_start_at: datetime
+    window_end_at: datetime
+
+
+class RequestIn(Schema):
+    promotion_id: str
+    branch_id: str
+    amount_fen: int = Field(ge=-MAX_FEN, le=MAX_FEN)
+    deadline_at: datetime
+    window_start_at: datetime | None = None
+    window_end_at: datetime | None = None
+    max_group_size: int | None = Field(None, ge=2, le=6)
+
+
+class RequestOut(Schema):
+    id: str
+    promotion_id: str
+    branch_id: str
+    amount_fen: int
+    max_group_size: int
+    deadline_at: datetime
+    state: str
+
+
+def request_out(request: PoolRequest) -> dict:
+    return {
+        "id": request.public_id,
+        "promotion_id": request.promotion.public_id,
+        "branch_id": request.branch.public_id,
+        "amount_fen": request.amount_fen,
+        "max_group_size": request.max_group_size,
+        "deadline_at": request.deadline_at,
+        "state": request.state,
+    }
+
+
+class MemberOut(Schema):
+    label: str
+    is_me: bool
+    amount_fen: int
+    share_fen: int
+    answer: str
+    phone: str
+
+
+class PoolOut(Schema):
+    id: str
+    state: str
+    promotion_id: str
+    branch_id: str
+    amount_fen: int
+    threshold_fen: int
+    saving_fen: int
+    answer_by: datetime
+    my_share_fen: int
+    my_answer: str
+    phones_shown: bool
+    members: list[MemberOut]
+
+
+def pool_out(view: dict) -> dict:
+    pool: Pool = view["pool"]
+    return {
+        "id": pool.public_id,
+        "state": pool.state,
+        "promotion_id": pool.promotion.public_id,
+        "branch_id": pool.branch.public_id,
+        "amount_fen": pool.amount_fen,
+        "threshold_fen": pool.threshold_fen,
+        "saving_fen": pool.saving_fen,
+        "answer_by": pool.answer_by,
+        "my_share_fen": view["me"].share_fen,
+        "my_answer": view["me"].answer,
+        "phones_shown": view["phones_shown"],
+        "members": view["members"],
+    }
+
+
+class AnswerIn(Schema):
+    accept: bool
+
+
+class ConsentIn(Schema):
+    agree: bool
+
+
+class MessageIn(Schema):
+    body: str = Field(max_length=2000)
+
+
+class MessageOut(Schema):
+    id: str
+    author: str
+    body: str
+    created_at: str
+
+
+class BuyersIn(Schema):
+    product_id: str = Field(min_length=1, max_length=40)
+    before: datetime
+
+
+class BuyerOut(Schema):
+    cart_id: str
+    branch: str
+    window_start_at: datetime
+    phone: str
+
+
+class ContactIn(Schema):
+    cart_id: str = Field(min_length=1, max_length=40)
+    product_id: str = Field(min_length=1, max_length=40)
+
+
+class ContactOut(Schema):
+    id: str
+    product: str
+    state: str
+    is_mine_to_answer: bool
+    phone: str

@@ -1,0 +1,265 @@
+"""Reads of pooled orders, and getters that check who may see what."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.catalog.models import Branch
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.models import (
+    CartReport,
+    ChatMessage,
+    ContactRequest,
+    Pool,
+    PoolingProfile,
+    PoolMember,
+    PoolRequest,
+    Promotion,
+)
+
+
+def _not_found() -> PoolingError:
+    return PoolingError("not_found", _("Not found."), status=404)
+
+
+def branch_get(*, branch_id: str) -> Branch:
+    branch = (
+        Branch.objects.select_related("merchant")
+        .filter(public_id=branch_id, is_active=True)
+        .first()
+    )
+    if branch is None:
+        raise _not_found()
+    return branch
+
+
+def promotion_get(*, promotion_id: str) -> Promotion:
+    promotion = (
+        Promotion.objects.select_related("merchant", "branch")
+        .filter(public_id=promotion_id)
+        .first()
+    )
+    if promotion is None:
+        raise _not_found()
+    return promotion
+
+
+def promotions_at_branch(*, branch: Branch, now=None) -> list[Promotion]:
+    now = now or timezone.now()
+    return list(
+        Promotion.objects.filter(
+            Q(branch=branch) | Q(branch__isnull=True, merchant_id=branch.merchant_id),
+            starts_at__lte=now,
+            ends_at__gt=now,
+        ).select_related("merchant", "branch")
+    )
+
+
+def branches_with_promotions(*, now=None) -> list[Branch]:
+    now = now or timezone.now()
+    running = Promotion.objects.filter(starts_at__lte=now, ends_at__gt=now)
+    return list(
+        Branch.objects.filter(is_active=True)
+        .filter(
+            Q(promotions__in=running)
+            | Q(merchant__promotions__in=running.filter(branch__isnull=True))
+        )
+        .select_related("merchant")
+        .distinct()
+    )
+
+
+def requests_for_user(*, user) -> list[PoolRequest]:
+    return list(
+        PoolRequest.objects.filter(user=user).select_related("promotion", "branch")[:50]
+    )
+
+
+def request_get_for_user(*, user, request_id: str) -> PoolRequest:
+    request = PoolRequest.objects.filter(public_id=request_id, user=user).first()
+    if request is None:
+        raise _not_found()
+    return request
+
+
+def pools_for_user(*, user) -> list[Pool]:
+    return list(
+        Pool.objects.filter(members__user=user)
+        .select_related("promotion", "branch")
+        .distinct()[:50]
+    )
+
+
+def pool_get_for_member(*, user, pool_id: str) -> Pool:
+    """Return the pool if ``user`` is (or was proposed as) one of its members."""
+    pool = (
+        Pool.objects.select_related("promotion", "branch", "branch__merchant")
+        .filter(public_id=pool_id, members__user=user)
+        .first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if pool is None:
+        raise _not_found()
+    return pool
+
+
+def member_label(member: PoolMember) -> str:
+    # Members are named by their seat, never by their account.
+    return _("Shopper %(seat)s") % {"seat": chr(ord("A") + member.seat_index)}
+
+
+def _with_seats(pool: Pool) -> list[PoolMember]:
+    members = list(pool.members.select_related("user").order_by("id"))
+    for index, member in enumerate(members):
+        member.seat_index = index
+    return members
+
+
+def pool_view(*, pool: Pool, viewer) -> dict:
+    """What a member sees of a pool: members masked, phones only with consent."""
+    members = _with_seats(pool)
+    everyone_agreed = pool.state == Pool.State.CONFIRMED and all(
+        member.shares_phone for member in members
+    )
+    me = next(member for member in members if member.user_id == viewer.pk)
+    return {
+        "pool": pool,
+        "me": me,
+        "phones_shown": everyone_agreed,
+        "members": [
+            {
+                "label": member_label(member),
+                "is_me": member.user_id == viewer.pk,
+                "amount_fen": member.amount_fen,
+                "share_fen": member.share_fen,
+                "answer": member.answer,
+                "shares_phone": member.shares_phone,
+                "phone": member.user.phone
+                if everyone_agreed
+                else mask_phone(member.user.phone),
+            }
+            for member in members
+        ],
+    }
+
+
+def chat_history(*, pool: Pool, limit: int = 200) -> list[dict]:
+    labels = {member.user_id: member_label(member) for member in _with_seats(pool)}
+    messages = ChatMessage.objects.filter(pool=pool).order_by("-created_at", "-id")[
+        :limit
+    ]
+    return [
+        {
+            "id": message.public_id,
+            "author": labels.get(message.author_id, "?"),
+            "body": message.body,
+            "created_at": message.created_at.isoformat(),
+        }
+        for message in reversed(list(messages))
+    ]
+
+
+def chat_label_for(*, pool: Pool, user) -> str:
+    for member in _with_seats(pool):
+        if member.user_id == user.pk:
+            return member_label(member)
+    return "?"
+
+
+def shopping_profile(*, user) -> dict:
+    """Where, when and how much a shopper buys (the patent's 个人购物信息)."""
+    reports = list(CartReport.objects.filter(user=user).select_related("branch")[:200])
+    branches = Counter(report.branch.name for report in reports)
+    hours = Counter(report.window_start_at.hour for report in reports)
+    amounts = sorted(report.amount_fen for report in reports)
+    return {
+        "reports": len(reports),
+        "branches": branches.most_common(3),
+        "usual_hour": hours.most_common(1)[0][0] if hours else None,
+        "median_amount_fen": amounts[len(amounts) // 2] if amounts else 0,
+    }
+
+
+BUYER_SCAN_LIMIT = 500
+
+
+def buyers_of_product(*, user, product_id: str, before, now=None) -> list[dict]:
+    """Return shoppers (masked, only those who opted in) with an intended cart
+    holding ``product_id`` whose shopping window opens before ``before``."""
+    now = now or timezone.now()
+    discoverable = PoolingProfile.objects.filter(is_discoverable=True).values("user")
+    carts = (
+        CartReport.objects.filter(
+            kind=CartReport.Kind.INTENDED,
+            window_start_at__lte=before,
+            window_end_at__gte=now,
+            user__in=discoverable,
+        )
+        .exclude(user=user)
+        .select_related("branch", "user")
+        .order_by("window_start_at")[:BUYER_SCAN_LIMIT]
+    )
+    return [
+        {
+            "cart_id": cart.public_id,
+            "branch": cart.branch.name,
+            "window_start_at": cart.window_start_at,
+            "phone": mask_phone(cart.user.phone),
+        }
+        for cart in carts
+        if any(item.get("product_id") == product_id for item in cart.items)
+    ]
+
+
+def cart_get_discoverable(*, cart_id: str) -> CartReport:
+    cart = (
+        CartReport.objects.select_related("user")
+        .filter(public_id=cart_id, kind=CartReport.Kind.INTENDED)
+        .first()
+    )
+    if cart is None:
+        raise _not_found()
+    return cart
+
+
+def contacts_for_user(*, user) -> list[dict]:
+    """My contact requests, sent and received; numbers only once accepted."""
+    contacts = (
+        ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user))
+        .select_related("requester", "recipient", "product")
+        .order_by("-created_at")[:50]
+    )
+    rows = []
+    for contact in contacts:
+        other = (
+            contact.recipient if contact.requester_id == user.pk else contact.requester
+        )
+        accepted = contact.state == ContactRequest.State.ACCEPTED
+        rows.append(
+            {
+                "id": contact.public_id,
+                "product": contact.product.name,
+                "state": contact.state,
+                "is_mine_to_answer": contact.recipient_id == user.pk
+                and contact.state == ContactRequest.State.PENDING,
+                "phone": other.phone if accepted else mask_phone(other.phone),
+            }
+        )
+    return rows
+
+
+def contact_get_for_user(*, user, contact_id: str) -> ContactRequest:
+    contact = (
+        ContactRequest.objects.filter(public_id=contact_id)
+        .filter(Q(requester=user) | Q(recipient=user))
+        .first()
+    )
+    if contact is None:
+        raise _not_found()
+    return contact

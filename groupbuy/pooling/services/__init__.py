@@ -1,0 +1,36 @@
+"""Every state change of pooled orders (see the modules for each part)."""
+
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.services.chat import chat_post
+from groupbuy.pooling.services.contacts import contact_answer, contact_request
+from groupbuy.pooling.services.pools import (
+    pool_answer,
+    pool_phone_consent,
+    pools_expire_due,
+    pools_match,
+    pools_match_all,
+)
+from groupbuy.pooling.services.promotions import promotion_publish
+from groupbuy.pooling.services.shoppers import (
+    cart_report,
+    pool_request_create,
+    pool_request_withdraw,
+    profile_update,
+)
+
+__all__ = [
+    "PoolingError",
+    "cart_report",
+    "chat_post",
+    "contact_answer",
+    "contact_request",
+    "pool_answer",
+    "pool_phone_consent",
+    "pool_request_create",
+    "pool_request_withdraw",
+    "pools_expire_due",
+    "pools_match",
+    "pools_match_all",
+    "profile_update",
+    "promotion_publish",
+]

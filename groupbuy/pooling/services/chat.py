@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.live import publish_to_pool
+from groupbuy.pooling.models import ChatMessage, Pool
+
+MAX_MESSAGE_CHARS = ChatMessage._meta.get_field("body").max_length
+
+
+def message_payload(message: ChatMessage, *, author_name: str) -> dict:
+    return {
+        "id": message.public_id,
+        "author": author_name,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def chat_post(*, actor, pool: Pool, body: str) -> ChatMessage:
+    """Post to the chat of a confirmed pool I am in."""
+    from groupbuy.pooling.selectors import chat_label_for
+
+    text = (body or "").strip()
+    if not text or len(text) > MAX_MESSAGE_CHARS:
+        raise PoolingError(
+            "invalid",
+            _("A message has 1 to %(max)d characters.") % {"max": MAX_MESSAGE_CHARS},
+            status=422,
+            fields={"body": ["length"]},
+        )
+    with transaction.atomic():
+        member = pool.members.filter(user=actor).first()
+        if member is None:
+            raise PoolingError("not_found", _("No such pool."), status=404)
+        if pool.state != Pool.State.CONFIRMED:
+            raise PoolingError(
+                "not_confirmed",
+                _("The chat opens once every member has accepted."),
+                status=409,
+            )
+        message = ChatMessage.objects.create(pool=pool, author=actor, body=text)
+        audit_log(
+            actor=actor,
+            action="pooling.chat.posted",
+            obj=pool,
+            data={"message": message.public_id},
+        )
+        event = {
+            "type": "pooling.chat",
+            "message": message_payload(
+                message, author_name=chat_label_for(pool=pool, user=actor)
+            ),
+        }
+        after_commit(publish_to_pool, pool.public_id, event)
+    return message

@@ -1,0 +1,289 @@
+"""Forming pools from open requests, and the accept / decline / timeout machine.
+
+A matching run writes all its pools in one transaction, so a run that fails
+halfway leaves no half-formed pool; requests move from open to suggested with a
+conditional update, so a request taken by a concurrent run is never in two pools.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+from groupbuy.pooling import notifications
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.live import publish_to_member, publish_to_pool
+from groupbuy.pooling.matching import Cart, match
+from groupbuy.pooling.models import Pool, PoolMember, PoolRequest, Promotion
+from groupbuy.pooling.savings import shares
+
+Answer = PoolMember.Answer
+
+
+def answer_minutes() -> int:
+    return getattr(settings, "GROUPBUY_POOL_ANSWER_MINUTES", 15)
+
+
+def match_budget_s() -> float:
+    return getattr(settings, "GROUPBUY_POOL_MATCH_BUDGET_S", 0.5)
+
+
+def _cart(request: PoolRequest) -> Cart:
+    return Cart(
+        key=str(request.pk),
+        amount_fen=request.amount_fen,
+        max_group_size=request.max_group_size,
+        window_start=request.window_start_at.timestamp(),
+        window_end=request.window_end_at.timestamp(),
+    )
+
+
+def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
+    """Match the open requests of one branch and promotion; return new pools."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        promotion = Promotion.objects.get(pk=promotion_id)
+        requests = {
+            str(request.pk): request
+            for request in PoolRequest.objects.select_related("user").filter(
+                branch_id=branch_id,
+                promotion_id=promotion_id,
+                state=PoolRequest.State.OPEN,
+                deadline_at__gt=now,
+            )
+        }
+        if len(requests) < 2 or promotion.ends_at <= now:
+            return []
+        tiers = tuple((int(t), int(o)) for t, o in promotion.tiers)
+        matching = match(
+            tiers,
+            [_cart(request) for request in requests.values()],
+            budget_s=match_budget_s(),
+        )
+        return [
+            _pool_create(
+                promotion=promotion,
+                members=[requests[key] for key in group.keys],
+                threshold_fen=group.threshold_fen,
+                saving_fen=group.saving_fen,
+                now=now,
+            )
+            for group in matching.groups
+        ]
+
+
+def _pool_create(*, promotion, members, threshold_fen, saving_fen, now) -> Pool:
+    answer_by = min(
+        [now + timedelta(minutes=answer_minutes())]
+        + [member.deadline_at for member in members]
+    )
+    taken = PoolRequest.objects.filter(
+        pk__in=[member.pk for member in members], state=PoolRequest.State.OPEN
+    ).update(state=PoolRequest.State.SUGGESTED)
+    if taken != len(members):
+        # Another run took one of these requests first; give up this whole run.
+        raise PoolingError("conflict", _("Requests changed meanwhile."), status=409)
+    amounts = [member.amount_fen for member in members]
+    pool = Pool.objects.create(
+        promotion=promotion,
+        branch_id=members[0].branch_id,
+        amount_fen=sum(amounts),
+        threshold_fen=threshold_fen,
+        saving_fen=saving_fen,
+        answer_by=answer_by,
+    )
+    seats = PoolMember.objects.bulk_create(
+        PoolMember(
+            pool=pool,
+            request=request,
+            user=request.user,
+            amount_fen=request.amount_fen,
+            share_fen=share,
+        )
+        for request, share in zip(members, shares(saving_fen, amounts), strict=True)
+    )
+    audit_log(
+        actor=None,
+        action="pooling.pool.proposed",
+        obj=pool,
+        data={
+            "requests": [member.public_id for member in members],
+            "amount_fen": pool.amount_fen,
+            "saving_fen": saving_fen,
+        },
+    )
+    for seat in seats:
+        seat.pool = pool
+        notifications.notify_suggestion(seat)
+        after_commit(
+            publish_to_member,
+            seat.user.public_id,
+            {"type": "pooling.suggestion", "pool_id": pool.public_id},
+        )
+    return pool
+
+
+def pools_match_all(*, now=None) -> int:
+    """The periodic batch: re-match every branch and promotion with open requests."""
+    now = now or timezone.now()
+    components = (
+        PoolRequest.objects.filter(state=PoolRequest.State.OPEN, deadline_at__gt=now)
+        .values_list("branch_id", "promotion_id")
+        .distinct()
+    )
+    formed = 0
+    for branch_id, promotion_id in list(components):
+        try:
+            formed += len(
+                pools_match(branch_id=branch_id, promotion_id=promotion_id, now=now)
+            )
+        except PoolingError:
+            continue  # a concurrent run got there first; the next batch retries
+    return formed
+
+
+def _member_for(pool: Pool, actor) -> PoolMember:
+    member = pool.members.filter(user=actor).first()
+    if member is None:
+        raise PoolingError("not_found", _("No such pool."), status=404)
+    return member
+
+
+def pool_answer(*, actor, pool: Pool, accept: bool, now=None) -> Pool:
+    """Accept or decline a suggested pool before its answer deadline."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        member = _member_for(pool, actor)
+        pool.refresh_from_db()
+        if member.answer != Answer.PENDING:
+            raise PoolingError(
+                "already_answered", _("You already answered."), status=409
+            )
+        if pool.state != Pool.State.PROPOSED or now > pool.answer_by:
+            raise PoolingError(
+                "answer_closed", _("This suggestion is closed."), status=409
+            )
+        answer = Answer.ACCEPTED if accept else Answer.DECLINED
+        changed = PoolMember.objects.filter(pk=member.pk, answer=Answer.PENDING).update(
+            answer=answer, answered_at=now
+        )
+        if not changed:
+            raise PoolingError(
+                "already_answered", _("You already answered."), status=409
+            )
+        audit_log(
+            actor=actor,
+            action=f"pooling.pool.{answer}",
+            obj=pool,
+            data={"member": actor.public_id},
+        )
+        if not accept:
+            PoolRequest.objects.filter(pk=member.request_id).update(
+                state=PoolRequest.State.WITHDRAWN
+            )
+            _dissolve(pool, now=now)
+        elif not pool.members.exclude(answer=Answer.ACCEPTED).exists():
+            _confirm(pool, now=now)
+        else:
+            _publish_state(pool)
+    pool.refresh_from_db()
+    return pool
+
+
+def _confirm(pool: Pool, *, now) -> None:
+    changed = Pool.objects.filter(pk=pool.pk, state=Pool.State.PROPOSED).update(
+        state=Pool.State.CONFIRMED, confirmed_at=now
+    )
+    if not changed:
+        return
+    pool.state = Pool.State.CONFIRMED
+    PoolRequest.objects.filter(memberships__pool=pool).update(
+        state=PoolRequest.State.POOLED
+    )
+    audit_log(actor=None, action="pooling.pool.confirmed", obj=pool)
+    for member in pool.members.select_related("user"):
+        notifications.notify_outcome(member, confirmed=True)
+    _publish_state(pool)
+
+
+def _dissolve(pool: Pool, *, now) -> None:
+    """Close the pool and put those who accepted (or had not answered yet, if the
+    pool is dissolved by a decline) back into matching at once."""
+    changed = Pool.objects.filter(pk=pool.pk, state=Pool.State.PROPOSED).update(
+        state=Pool.State.DISSOLVED
+    )
+    if not changed:
+        return
+    pool.state = Pool.State.DISSOLVED
+    others = pool.members.exclude(answer__in=[Answer.DECLINED, Answer.TIMED_OUT])
+    PoolRequest.objects.filter(
+        memberships__in=others, state=PoolRequest.State.SUGGESTED
+    ).update(state=PoolRequest.State.OPEN)
+    audit_log(actor=None, action="pooling.pool.dissolved", obj=pool)
+    for member in pool.members.select_related("user"):
+        notifications.notify_outcome(member, confirmed=False)
+    _publish_state(pool)
+    # Should a concurrent run take some of these requests, its savepoint rolls
+    # back; the answer itself stands and the next batch matches the rest.
+    with contextlib.suppress(PoolingError):
+        pools_match(branch_id=pool.branch_id, promotion_id=pool.promotion_id, now=now)
+
+
+def _publish_state(pool: Pool) -> None:
+    event = {"type": "pooling.pool", "pool_id": pool.public_id, "state": pool.state}
+    after_commit(publish_to_pool, pool.public_id, event)
+    for member in pool.members.select_related("user"):
+        after_commit(publish_to_member, member.user.public_id, event)
+
+
+def pools_expire_due(*, now=None) -> int:
+    """Dissolve suggestions not answered in time; expire requests past deadline."""
+    now = now or timezone.now()
+    expired = 0
+    for pool_id in list(
+        Pool.objects.filter(state=Pool.State.PROPOSED, answer_by__lt=now).values_list(
+            "pk", flat=True
+        )
+    ):
+        with transaction.atomic():
+            pool = Pool.objects.get(pk=pool_id)
+            if pool.state != Pool.State.PROPOSED:
+                continue
+            late = pool.members.filter(answer=Answer.PENDING)
+            PoolRequest.objects.filter(memberships__in=late).update(
+                state=PoolRequest.State.EXPIRED
+            )
+            late.update(answer=Answer.TIMED_OUT, answered_at=now)
+            _dissolve(pool, now=now)
+            expired += 1
+    PoolRequest.objects.filter(
+        state=PoolRequest.State.OPEN, deadline_at__lte=now
+    ).update(state=PoolRequest.State.EXPIRED)
+    return expired
+
+
+def pool_phone_consent(*, actor, pool: Pool, agree: bool) -> PoolMember:
+    """Agree (or stop agreeing) to show my phone number to the pool."""
+    with transaction.atomic():
+        member = _member_for(pool, actor)
+        if pool.state != Pool.State.CONFIRMED:
+            raise PoolingError(
+                "not_confirmed", _("The pool is not confirmed."), status=409
+            )
+        if member.shares_phone != agree:
+            member.shares_phone = agree
+            member.save(update_fields=["shares_phone"])
+            audit_log(
+                actor=actor,
+                action="pooling.phone.shared" if agree else "pooling.phone.hidden",
+                obj=pool,
+            )
+            _publish_state(pool)
+    return member

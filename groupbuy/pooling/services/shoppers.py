@@ -1,0 +1,209 @@
+"""What shoppers tell the platform: preferences, carts and pool requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.models import Branch
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+from groupbuy.pooling import savings
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.models import CartReport, PoolingProfile, PoolRequest, Promotion
+
+GROUP_SIZES = range(2, 7)
+
+
+def _invalid(field: str, message: str) -> PoolingError:
+    return PoolingError("invalid", message, status=422, fields={field: [message]})
+
+
+def profile_get_or_create(*, user) -> PoolingProfile:
+    profile, _created = PoolingProfile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_update(
+    *, actor, max_group_size: int, max_walk_m: int, is_discoverable: bool
+) -> PoolingProfile:
+    if max_group_size not in GROUP_SIZES:
+        raise _invalid("max_group_size", _("A group has 2 to 6 people."))
+    with transaction.atomic():
+        profile = profile_get_or_create(user=actor)
+        profile.max_group_size = max_group_size
+        profile.max_walk_m = max_walk_m
+        profile.is_discoverable = is_discoverable
+        profile.save(
+            update_fields=[
+                "max_group_size",
+                "max_walk_m",
+                "is_discoverable",
+                "updated_at",
+            ]
+        )
+        audit_log(
+            actor=actor,
+            action="pooling.profile.updated",
+            obj=profile,
+            data={"max_group_size": max_group_size, "max_walk_m": max_walk_m},
+        )
+    return profile
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise _invalid("window_end_at", _("The time window must end after it starts."))
+
+
+def cart_report(
+    *,
+    actor,
+    branch: Branch,
+    kind: str,
+    window_start_at: datetime,
+    window_end_at: datetime,
+    amount_fen: int | None = None,
+    items: list[dict] = (),
+) -> CartReport:
+    """Record a purchase or an intended cart: items, an amount, or both (an
+    amount given wins over the items' sum, which may list only some items)."""
+    if kind not in CartReport.Kind.values:
+        raise _invalid("kind", _("Report a purchase or an intended cart."))
+    for item in items:
+        if item["unit_price_fen"] < 0 or item["quantity"] < 1:
+            raise _invalid("items", _("Prices cannot be negative."))
+    if items and amount_fen is None:
+        amount_fen = sum(item["unit_price_fen"] * item["quantity"] for item in items)
+    if amount_fen is None or amount_fen <= 0:
+        raise _invalid("amount_fen", _("The amount must be more than zero."))
+    _check_window(window_start_at, window_end_at)
+    with transaction.atomic():
+        report = CartReport.objects.create(
+            user=actor,
+            branch=branch,
+            kind=kind,
+            amount_fen=amount_fen,
+            items=list(items),
+            window_start_at=window_start_at,
+            window_end_at=window_end_at,
+        )
+        audit_log(
+            actor=actor,
+            action=f"pooling.cart.{kind}_reported",
+            obj=report,
+            data={"amount_fen": amount_fen, "branch": branch.public_id},
+        )
+    return report
+
+
+def promotion_runs_at(promotion: Promotion, branch: Branch) -> bool:
+    if promotion.branch_id is not None:
+        return promotion.branch_id == branch.pk
+    return promotion.merchant_id == branch.merchant_id
+
+
+def pool_request_create(
+    *,
+    actor,
+    promotion: Promotion,
+    branch: Branch,
+    amount_fen: int,
+    deadline_at: datetime,
+    window_start_at: datetime | None = None,
+    window_end_at: datetime | None = None,
+    max_group_size: int | None = None,
+    cart: CartReport | None = None,
+) -> PoolRequest:
+    """Ask to pool a cart for ``promotion`` at ``branch`` before ``deadline_at``."""
+    now = timezone.now()
+    if not (promotion.starts_at <= now < promotion.ends_at):
+        raise PoolingError(
+            "promotion_not_running", _("This promotion is not running."), status=409
+        )
+    if promotion.kind != savings.THRESHOLD:
+        raise PoolingError(
+            "not_poolable",
+            _("Only spend-and-save promotions can be pooled."),
+            status=409,
+        )
+    if not promotion_runs_at(promotion, branch):
+        raise PoolingError(
+            "wrong_branch",
+            _("This promotion does not run at that branch."),
+            status=409,
+            fields={"branch": [_("Pick a branch where the promotion runs.")]},
+        )
+    if amount_fen <= 0:
+        raise _invalid("amount_fen", _("The amount must be more than zero."))
+    if deadline_at <= now:
+        raise _invalid("deadline_at", _("The deadline must be in the future."))
+    deadline_at = min(deadline_at, promotion.ends_at)
+    window_start_at = window_start_at or now
+    window_end_at = window_end_at or deadline_at
+    _check_window(window_start_at, window_end_at)
+    profile = profile_get_or_create(user=actor)
+    size = max_group_size or profile.max_group_size
+    if size not in GROUP_SIZES:
+        raise _invalid("max_group_size", _("A group has 2 to 6 people."))
+    with transaction.atomic():
+        standing = PoolRequest.objects.filter(
+            user=actor,
+            promotion=promotion,
+            branch=branch,
+            state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
+        )
+        if standing.exists():
+            raise PoolingError(
+                "already_requested",
+                _("You already asked to pool for this promotion here."),
+                status=409,
+            )
+        request = PoolRequest.objects.create(
+            user=actor,
+            promotion=promotion,
+            branch=branch,
+            cart=cart,
+            amount_fen=amount_fen,
+            max_group_size=size,
+            window_start_at=window_start_at,
+            window_end_at=window_end_at,
+            deadline_at=deadline_at,
+        )
+        audit_log(
+            actor=actor,
+            action="pooling.request.created",
+            obj=request,
+            data={"amount_fen": amount_fen, "promotion": promotion.public_id},
+        )
+        after_commit(_match_soon, branch.pk, promotion.pk)
+    return request
+
+
+def _match_soon(branch_id: int, promotion_id: int) -> None:
+    # The online step: a new request is matched at once, by a worker.
+    from groupbuy.pooling.tasks import pools_match_task
+
+    pools_match_task(branch_id, promotion_id)
+
+
+def pool_request_withdraw(*, actor, request: PoolRequest) -> PoolRequest:
+    with transaction.atomic():
+        changed = PoolRequest.objects.filter(
+            pk=request.pk, user=actor, state=PoolRequest.State.OPEN
+        ).update(state=PoolRequest.State.WITHDRAWN)
+        if not changed:
+            request.refresh_from_db()
+            if request.state == PoolRequest.State.WITHDRAWN:
+                return request
+            raise PoolingError(
+                "not_open",
+                _("Only a request still looking for a pool can be withdrawn."),
+                status=409,
+            )
+        request.state = PoolRequest.State.WITHDRAWN
+        audit_log(actor=actor, action="pooling.request.withdrawn", obj=request)
+    return request

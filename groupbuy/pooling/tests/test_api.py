@@ -1,0 +1,237 @@
+"""The pooling API: the whole flow, refusals as clear 4xx, and who may do what."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.pooling import services
+from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
+from groupbuy.pooling.tests.factories import (
+    auth,
+    make_promotion,
+    make_request,
+    make_shop,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/pooling"
+
+
+def _post(client, path, data, user=None):
+    headers = auth(user) if user else {}
+    return client.post(
+        f"{API}{path}", data, content_type="application/json", headers=headers
+    )
+
+
+def _get(client, path, user=None):
+    return client.get(f"{API}{path}", headers=auth(user) if user else {})
+
+
+@pytest.fixture
+def world():
+    merchant, branch, owner = make_shop()
+    _other_merchant, other_branch, other_owner = make_shop(name="Other Mart")
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    return {
+        "merchant": merchant,
+        "branch": branch,
+        "owner": owner,
+        "other_owner": other_owner,
+        "other_branch": other_branch,
+        "promotion": promotion,
+        "stranger": make_user(),
+    }
+
+
+@pytest.fixture
+def pool(world):
+    users = [make_user(), make_user()]
+    for user, amount in zip(users, (18_000, 12_000), strict=True):
+        make_request(
+            user=user,
+            promotion=world["promotion"],
+            branch=world["branch"],
+            amount_fen=amount,
+        )
+    [pool] = services.pools_match(
+        branch_id=world["branch"].pk, promotion_id=world["promotion"].pk
+    )
+    return pool, users
+
+
+def _promotion_payload(world, **overrides):
+    now = timezone.now()
+    return {
+        "merchant_id": world["merchant"].public_id,
+        "branch_id": world["branch"].public_id,
+        "title": "满200减20",
+        "kind": "threshold",
+        "tiers": [[20_000, 2_000], [30_000, 5_000]],
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=1)).isoformat(),
+        **overrides,
+    }
+
+
+def test_owner_publishes_and_anyone_reads_a_branchs_promotions(client, world):
+    response = _post(client, "/promotions", _promotion_payload(world), world["owner"])
+    assert response.status_code == 201, response.json()
+    listed = _get(client, f"/branches/{world['branch'].public_id}/promotions").json()
+    assert {p["title"] for p in listed} == {"满300减50", "满200减20"}
+    other = _get(client, f"/branches/{world['other_branch'].public_id}/promotions")
+    assert other.json() == []
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_owner"])
+def test_another_user_or_merchant_cannot_publish(client, world, who):
+    response = _post(client, "/promotions", _promotion_payload(world), world[who])
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert Promotion.objects.count() == 1
+
+
+def test_tiers_that_do_not_increase_are_422_with_fields(client, world):
+    payload = _promotion_payload(world, tiers=[[30_000, 5_000], [20_000, 6_000]])
+    response = _post(client, "/promotions", payload, world["owner"])
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_promotion"
+    assert "tiers" in response.json()["fields"]
+
+
+def test_saving_calculator(client, world):
+    response = _post(
+        client,
+        f"/promotions/{world['promotion'].public_id}/saving",
+        {"lines": [{"unit_price_fen": 16_000, "quantity": 2}]},
+    )
+    assert response.json() == {"eligible_fen": 32_000, "saving_fen": 5_000}
+
+
+def test_profile_is_my_own(client, world):
+    user = world["stranger"]
+    response = client.put(
+        f"{API}/profile",
+        {"max_group_size": 3, "max_walk_m": 500, "is_discoverable": True},
+        content_type="application/json",
+        headers=auth(user),
+    )
+    assert response.json()["max_group_size"] == 3
+    assert _get(client, "/profile", world["other_owner"]).json()["max_group_size"] == 4
+    assert _get(client, "/profile").status_code == 401
+
+
+def test_negative_cart_is_422_and_writes_nothing(client, world):
+    now = timezone.now()
+    response = _post(
+        client,
+        "/carts",
+        {
+            "branch_id": world["branch"].public_id,
+            "amount_fen": -100,
+            "window_start_at": now.isoformat(),
+            "window_end_at": (now + timedelta(hours=1)).isoformat(),
+        },
+        world["stranger"],
+    )
+    assert response.status_code == 422
+    assert CartReport.objects.count() == 0
+
+
+def test_request_for_another_merchants_branch_is_409(client, world):
+    response = _post(
+        client,
+        "/requests",
+        {
+            "promotion_id": world["promotion"].public_id,
+            "branch_id": world["other_branch"].public_id,
+            "amount_fen": 10_000,
+            "deadline_at": (timezone.now() + timedelta(hours=1)).isoformat(),
+        },
+        world["stranger"],
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "wrong_branch"
+    assert PoolRequest.objects.count() == 0
+
+
+def test_two_shoppers_request_get_matched_accept_and_chat(
+    client, world, django_capture_on_commit_callbacks
+):
+    alice, bob = make_user(), make_user()
+    for user, amount in ((alice, 18_000), (bob, 12_000)):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _post(
+                client,
+                "/requests",
+                {
+                    "promotion_id": world["promotion"].public_id,
+                    "branch_id": world["branch"].public_id,
+                    "amount_fen": amount,
+                    "deadline_at": (timezone.now() + timedelta(hours=1)).isoformat(),
+                },
+                user,
+            )
+        assert response.status_code == 201, response.json()
+    # the online step matched them when the second request arrived
+    [suggestion] = _get(client, "/pools", alice).json()
+    assert suggestion["my_share_fen"] == 3_000
+    assert suggestion["saving_fen"] == 5_000
+    assert all("****" in m["phone"] for m in suggestion["members"])
+    pool_id = suggestion["id"]
+    for user in (alice, bob):
+        answered = _post(client, f"/pools/{pool_id}/answer", {"accept": True}, user)
+        assert answered.status_code == 200
+    assert answered.json()["state"] == "confirmed"
+    posted = _post(client, f"/pools/{pool_id}/messages", {"body": "till 3"}, bob)
+    assert posted.status_code == 201
+    history = _get(client, f"/pools/{pool_id}/messages", alice).json()
+    assert [(m["author"], m["body"]) for m in history] == [("Shopper B", "till 3")]
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_owner", "owner"])
+def test_another_user_or_merchant_cannot_see_or_touch_a_pool(client, world, pool, who):
+    pool_obj, _users = pool
+    intruder = world[who]
+    pool_id = pool_obj.public_id
+    assert _get(client, "/pools", intruder).json() == []
+    refusals = [
+        _get(client, f"/pools/{pool_id}", intruder),
+        _post(client, f"/pools/{pool_id}/answer", {"accept": True}, intruder),
+        _post(client, f"/pools/{pool_id}/phone", {"agree": True}, intruder),
+        _get(client, f"/pools/{pool_id}/messages", intruder),
+        _post(client, f"/pools/{pool_id}/messages", {"body": "hi"}, intruder),
+    ]
+    assert [r.status_code for r in refusals] == [404] * 5
+    assert Pool.objects.get(pk=pool_obj.pk).state == Pool.State.PROPOSED
+    assert not pool_obj.members.exclude(answer="pending").exists()
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_owner", "owner"])
+def test_another_user_or_merchant_cannot_see_or_withdraw_a_request(client, world, who):
+    user = make_user()
+    request = make_request(
+        user=user, promotion=world["promotion"], branch=world["branch"], amount_fen=5
+    )
+    assert _get(client, "/requests", world[who]).json() == []
+    response = _post(client, f"/requests/{request.public_id}/withdraw", {}, world[who])
+    assert response.status_code == 404
+    assert PoolRequest.objects.get(pk=request.pk).state == "open"
+    mine = _post(client, f"/requests/{request.public_id}/withdraw", {}, user)
+    assert mine.json()["state"] == "withdrawn"
+
+
+def test_signed_out_is_401_everywhere(client, world, pool):
+    pool_id = pool[0].public_id
+    for response in (
+        _get(client, "/pools"),
+        _get(client, f"/pools/{pool_id}"),
+        _post(client, f"/pools/{pool_id}/answer", {"accept": True}),
+        _post(client, "/requests", {}),
+        _post(client, "/carts", {}),
+        _post(client, "/promotions", {}),
+    ):
+        assert response.status_code == 401

@@ -1,0 +1,255 @@
+"""Pool requests, matching runs and the accept / decline / timeout machine."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.core.models import AuditEntry
+from groupbuy.notify.models import Notification
+from groupbuy.pooling import services
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.models import (
+    ChatMessage,
+    Pool,
+    PoolMember,
+    PoolRequest,
+    Promotion,
+)
+from groupbuy.pooling.services import pools as pool_services
+from groupbuy.pooling.tests.factories import (
+    make_promotion,
+    make_request,
+    make_shop,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    merchant, branch, owner = make_shop()
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    return merchant, branch, promotion
+
+
+def _match(branch, promotion, **kwargs):
+    return services.pools_match(
+        branch_id=branch.pk, promotion_id=promotion.pk, **kwargs
+    )
+
+
+def _three_shoppers(branch, promotion, amounts=(12_000, 10_000, 8_000)):
+    users = [make_user() for _ in amounts]
+    for user, amount in zip(users, amounts, strict=True):
+        make_request(user=user, promotion=promotion, branch=branch, amount_fen=amount)
+    return users
+
+
+def test_a_matching_run_suggests_a_pool_with_each_members_share(shop):
+    # given three shoppers whose carts reach 300 − 50 only together
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion)
+    # when the engine runs
+    [pool] = _match(branch, promotion)
+    # then each member's share is proportional to their cart and adds up to 50
+    assert pool.state == Pool.State.PROPOSED
+    assert (pool.amount_fen, pool.threshold_fen, pool.saving_fen) == (
+        30_000,
+        30_000,
+        5_000,
+    )
+    shares = {m.user_id: m.share_fen for m in pool.members.all()}
+    assert shares == {users[0].pk: 2_000, users[1].pk: 1_667, users[2].pk: 1_333}
+    assert set(PoolRequest.objects.values_list("state", flat=True)) == {"suggested"}
+    notes = Notification.objects.filter(kind="pooling.suggestion")
+    assert sorted(n.recipient_id for n in notes) == sorted(u.pk for u in users)
+    assert AuditEntry.objects.filter(action="pooling.pool.proposed").count() == 1
+    # and a second run finds nothing more to do
+    assert _match(branch, promotion) == []
+
+
+def test_everyone_accepting_confirms_the_pool(shop):
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion)
+    [pool] = _match(branch, promotion)
+    for user in users[:-1]:
+        assert (
+            services.pool_answer(actor=user, pool=pool, accept=True).state == "proposed"
+        )
+    pool = services.pool_answer(actor=users[-1], pool=pool, accept=True)
+    assert pool.state == Pool.State.CONFIRMED
+    assert set(PoolRequest.objects.values_list("state", flat=True)) == {"pooled"}
+    assert Notification.objects.filter(kind="pooling.confirmed").count() == 3
+
+
+def test_answering_twice_is_409_and_changes_nothing(shop):
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion)
+    [pool] = _match(branch, promotion)
+    services.pool_answer(actor=users[0], pool=pool, accept=True)
+    with pytest.raises(PoolingError) as refused:
+        services.pool_answer(actor=users[0], pool=pool, accept=False)
+    assert (refused.value.status, refused.value.code) == (409, "already_answered")
+    assert pool.members.get(user=users[0]).answer == PoolMember.Answer.ACCEPTED
+    assert Pool.objects.get(pk=pool.pk).state == Pool.State.PROPOSED
+
+
+def test_answering_after_the_deadline_is_409(shop):
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion)
+    [pool] = _match(branch, promotion)
+    late = pool.answer_by + timedelta(seconds=1)
+    with pytest.raises(PoolingError) as refused:
+        services.pool_answer(actor=users[0], pool=pool, accept=True, now=late)
+    assert refused.value.code == "answer_closed"
+    assert pool.members.get(user=users[0]).answer == PoolMember.Answer.PENDING
+
+
+def test_a_decline_dissolves_the_pool_and_rematches_the_others_at_once(shop):
+    # given four shoppers: 180 + 120 pool, 150 and 150 pool
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion, amounts=(18_000, 12_000, 15_000, 15_000))
+    pools = _match(branch, promotion)
+    assert len(pools) == 2
+    first = next(p for p in pools if p.members.filter(user=users[0]).exists())
+    # when the 180 cart declines
+    services.pool_answer(actor=users[0], pool=first, accept=False)
+    # then that pool is dissolved and the 120 cart is open again (no partner left)
+    assert Pool.objects.get(pk=first.pk).state == Pool.State.DISSOLVED
+    states = dict(PoolRequest.objects.values_list("user_id", "state"))
+    assert states[users[0].pk] == "withdrawn"
+    assert states[users[1].pk] == "open"
+    # and when the other pool's member declines, 120 is re-matched with the 150 left
+    second = next(p for p in pools if p.pk != first.pk)
+    services.pool_answer(actor=users[2], pool=second, accept=False)
+    new_pool = Pool.objects.filter(state=Pool.State.PROPOSED).get()
+    assert sorted(new_pool.members.values_list("user_id", flat=True)) == sorted(
+        [users[1].pk, users[3].pk]
+    )
+    assert new_pool.threshold_fen == 20_000
+
+
+def test_a_timeout_dissolves_and_expires_only_the_silent(shop):
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion)
+    [pool] = _match(branch, promotion)
+    services.pool_answer(actor=users[0], pool=pool, accept=True)
+    later = pool.answer_by + timedelta(seconds=1)
+    assert services.pools_expire_due(now=later) == 1
+    assert Pool.objects.get(pk=pool.pk).state == Pool.State.DISSOLVED
+    answers = dict(pool.members.values_list("user_id", "answer"))
+    assert answers == {
+        users[0].pk: "accepted",
+        users[1].pk: "timed_out",
+        users[2].pk: "timed_out",
+    }
+    states = dict(PoolRequest.objects.values_list("user_id", "state"))
+    assert states == {
+        users[0].pk: "open",
+        users[1].pk: "expired",
+        users[2].pk: "expired",
+    }
+
+
+def test_a_run_that_fails_halfway_leaves_no_half_formed_pool(shop, monkeypatch):
+    _merchant, branch, promotion = shop
+    _three_shoppers(branch, promotion, amounts=(18_000, 12_000, 15_000, 15_000))
+    real = pool_services._pool_create
+    calls = []
+
+    def fail_on_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("crash")
+        return real(**kwargs)
+
+    monkeypatch.setattr(pool_services, "_pool_create", fail_on_second)
+    with pytest.raises(RuntimeError):
+        _match(branch, promotion)
+    assert Pool.objects.count() == 0
+    assert set(PoolRequest.objects.values_list("state", flat=True)) == {"open"}
+
+
+def test_bad_requests_are_refused_and_write_nothing(shop):
+    _merchant, branch, promotion = shop
+    _other_merchant, other_branch, _other_owner = make_shop(name="Other")
+    user = make_user()
+    with pytest.raises(PoolingError) as wrong_branch:
+        make_request(
+            user=user, promotion=promotion, branch=other_branch, amount_fen=100
+        )
+    assert wrong_branch.value.code == "wrong_branch"
+    with pytest.raises(PoolingError) as negative:
+        make_request(user=user, promotion=promotion, branch=branch, amount_fen=-5)
+    assert negative.value.status == 422
+    Promotion.objects.filter(pk=promotion.pk).update(ends_at=timezone.now())
+    promotion.refresh_from_db()
+    with pytest.raises(PoolingError) as expired:
+        make_request(user=user, promotion=promotion, branch=branch, amount_fen=100)
+    assert expired.value.code == "promotion_not_running"
+    assert PoolRequest.objects.count() == 0
+
+
+def test_promotions_with_non_increasing_tiers_are_refused(shop):
+    merchant, _branch, _promotion = shop
+    owner = merchant.memberships.get().user
+    with pytest.raises(PoolingError) as refused:
+        make_promotion(
+            merchant=merchant, owner=owner, tiers=[(30_000, 50), (20_000, 60)]
+        )
+    assert (refused.value.status, refused.value.code) == (422, "invalid_promotion")
+    assert Promotion.objects.count() == 1
+
+
+def test_only_the_merchants_staff_publish(shop):
+    merchant, _branch, _promotion = shop
+    _other_merchant, _other_branch, other_owner = make_shop(name="Other")
+    for stranger in (make_user(), other_owner):
+        with pytest.raises(PoolingError) as refused:
+            make_promotion(merchant=merchant, owner=stranger)
+        assert refused.value.status == 403
+    assert Promotion.objects.count() == 1
+
+
+def test_chat_is_for_members_of_confirmed_pools(shop):
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion)
+    [pool] = _match(branch, promotion)
+    with pytest.raises(PoolingError) as not_yet:
+        services.chat_post(actor=users[0], pool=pool, body="hi")
+    assert not_yet.value.code == "not_confirmed"
+    for user in users:
+        services.pool_answer(actor=user, pool=pool, accept=True)
+    pool.refresh_from_db()
+    services.chat_post(actor=users[0], pool=pool, body="  till 3  ")
+    with pytest.raises(PoolingError) as stranger:
+        services.chat_post(actor=make_user(), pool=pool, body="hi")
+    assert stranger.value.status == 404
+    assert list(ChatMessage.objects.values_list("body", flat=True)) == ["till 3"]
+
+
+def test_phones_show_only_when_every_member_agreed(shop):
+    from groupbuy.pooling.selectors import pool_view
+
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion)
+    [pool] = _match(branch, promotion)
+    for user in users:
+        services.pool_answer(actor=user, pool=pool, accept=True)
+    pool.refresh_from_db()
+    for user in users[:-1]:
+        services.pool_phone_consent(actor=user, pool=pool, agree=True)
+    view = pool_view(pool=pool, viewer=users[0])
+    assert not view["phones_shown"]
+    assert all("****" in member["phone"] for member in view["members"])
+    services.pool_phone_consent(actor=users[-1], pool=pool, agree=True)
+    view = pool_view(pool=pool, viewer=users[0])
+    assert sorted(m["phone"] for m in view["members"]) == sorted(u.phone for u in users)
+
+
+def test_the_batch_matches_every_branch_with_open_requests(shop):
+    _merchant, branch, promotion = shop
+    _three_shoppers(branch, promotion)
+    assert services.pools_match_all() == 1

@@ -1,0 +1,120 @@
+"""The pages: report a cart and ask to pool, answer, chat; and who may see them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.pooling import services
+from groupbuy.pooling.models import ChatMessage, Pool, PoolRequest, Promotion
+from groupbuy.pooling.tests.factories import make_promotion, make_shop, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    merchant, branch, owner = make_shop()
+    return merchant, branch, owner, make_promotion(merchant=merchant, owner=owner)
+
+
+def _ask(client, user, branch, promotion, amount):
+    client.force_login(user)
+    return client.post(
+        f"/pooling/branches/{branch.public_id}/",
+        {
+            "promotion": promotion.public_id,
+            "amount": amount,
+            "minutes": 60,
+            "max_group_size": 4,
+        },
+    )
+
+
+def test_two_shoppers_pool_accept_and_chat_through_the_pages(
+    client, shop, django_capture_on_commit_callbacks
+):
+    _merchant, branch, _owner, promotion = shop
+    alice, bob = make_user(), make_user()
+    for user, amount in ((alice, "180.00"), (bob, "120")):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _ask(client, user, branch, promotion, amount)
+        assert response.status_code == 302
+    pool = Pool.objects.get()
+    client.force_login(alice)
+    page = client.get(f"/pooling/pools/{pool.public_id}/")
+    assert "¥30.00" in page.content.decode()  # alice's saving: 180 / 300 of ¥50
+    for user in (alice, bob):
+        client.force_login(user)
+        client.post(f"/pooling/pools/{pool.public_id}/answer/", {"answer": "accept"})
+    assert Pool.objects.get().state == Pool.State.CONFIRMED
+    client.post(f"/pooling/pools/{pool.public_id}/chat/", {"body": "till 3"})
+    assert ChatMessage.objects.get().body == "till 3"
+    assert (
+        'id="pool-chat"'
+        in client.get(f"/pooling/pools/{pool.public_id}/").content.decode()
+    )
+
+
+def test_the_form_shows_the_reason_for_a_refusal(client, shop):
+    _merchant, branch, _owner, promotion = shop
+    Promotion.objects.filter(pk=promotion.pk).update(
+        starts_at=timezone.now() + timedelta(days=1)
+    )
+    response = _ask(client, make_user(), branch, promotion, "100")
+    assert response.status_code == 200
+    assert PoolRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["stranger", "owner"])
+def test_another_user_or_merchant_cannot_open_a_pool_page(client, shop, who):
+    _merchant, branch, owner, promotion = shop
+    users = [make_user(), make_user()]
+    for user, amount in zip(users, (18_000, 12_000), strict=True):
+        services.pool_request_create(
+            actor=user,
+            promotion=promotion,
+            branch=branch,
+            amount_fen=amount,
+            deadline_at=timezone.now() + timedelta(hours=1),
+        )
+    [pool] = services.pools_match(branch_id=branch.pk, promotion_id=promotion.pk)
+    client.force_login(owner if who == "owner" else make_user())
+    assert client.get(f"/pooling/pools/{pool.public_id}/").status_code == 404
+    client.post(f"/pooling/pools/{pool.public_id}/answer/", {"answer": "decline"})
+    assert Pool.objects.get().state == Pool.State.PROPOSED
+
+
+def test_merchant_page_publishes_for_staff_only(client, shop):
+    merchant, _branch, owner, _promotion = shop
+    _other_merchant, _other_branch, other_owner = make_shop(name="Other")
+    url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    form = {"title": "满500减100", "kind": "threshold", "tiers": "500-100", "days": 3}
+    for intruder in (make_user(), other_owner):
+        client.force_login(intruder)
+        assert client.post(url, form).status_code == 403
+    client.force_login(owner)
+    assert client.post(url, form).status_code == 302
+    assert Promotion.objects.filter(
+        title="满500减100", tiers=[[50_000, 10_000]]
+    ).exists()
+    bad = client.post(url, {**form, "tiers": "500-100, 300-50"})
+    assert bad.status_code == 200
+    assert Promotion.objects.count() == 2
+
+
+def test_home_and_profile_pages(client, shop):
+    client.force_login(make_user())
+    assert client.get("/pooling/").status_code == 200
+    response = client.post(
+        "/pooling/profile/", {"max_group_size": 3, "max_walk_m": 400}
+    )
+    assert response.status_code == 302
+    assert client.get("/pooling/profile/").status_code == 200
+
+
+def test_pages_speak_chinese(client):
+    client.force_login(make_user())
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/pooling/", headers={"accept-language": "zh-hans"})
+    assert "拼单凑满减" in page.content.decode()

@@ -1,0 +1,291 @@
+"""Shopper pages for pooled orders, and the merchant's promotions page."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.permissions import is_merchant_staff
+from groupbuy.core.errors import DomainError
+from groupbuy.pooling import selectors, services
+from groupbuy.pooling.forms import (
+    BuyersForm,
+    PoolRequestForm,
+    ProfileForm,
+    PromotionForm,
+    to_fen,
+)
+from groupbuy.pooling.models import CartReport
+from groupbuy.pooling.services.shoppers import profile_get_or_create
+from groupbuy.web.views.common import domain_errors_as_http
+
+
+@login_required
+@domain_errors_as_http
+def home(request):
+    """My suggestions and pools, my requests, and where promotions run."""
+    return render(
+        request,
+        "pooling/home.html",
+        {
+            "pools": selectors.pools_for_user(user=request.user),
+            "requests": selectors.requests_for_user(user=request.user),
+            "branches": selectors.branches_with_promotions(),
+        },
+    )
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def branch(request, branch_id: str):
+    """A branch's promotions, and the form to report a cart and ask to pool."""
+    branch = selectors.branch_get(branch_id=branch_id)
+    promotions = selectors.promotions_at_branch(branch=branch)
+    poolable = [p for p in promotions if p.kind == p.Kind.THRESHOLD]
+    profile = profile_get_or_create(user=request.user)
+    form = PoolRequestForm(
+        request.POST or None,
+        promotions=poolable,
+        products=_products(),
+        initial={"max_group_size": profile.max_group_size},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        now = timezone.now()
+        deadline = now + timedelta(minutes=data["minutes"])
+        try:
+            cart = services.cart_report(
+                actor=request.user,
+                branch=branch,
+                kind=CartReport.Kind.INTENDED,
+                amount_fen=to_fen(data["amount"]),
+                items=[
+                    {"product_id": data["product"], "unit_price_fen": 0, "quantity": 1}
+                ]
+                if data.get("product")
+                else [],
+                window_start_at=now,
+                window_end_at=deadline,
+            )
+            services.pool_request_create(
+                actor=request.user,
+                promotion=selectors.promotion_get(promotion_id=data["promotion"]),
+                branch=branch,
+                amount_fen=cart.amount_fen,
+                deadline_at=deadline,
+                max_group_size=data["max_group_size"],
+                cart=cart,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("We are looking for shoppers to pool with."))
+            return redirect("pooling:home")
+    return render(
+        request,
+        "pooling/branch.html",
+        {"branch": branch, "promotions": promotions, "form": form},
+    )
+
+
+def _products():
+    return Product.objects.filter(is_active=True).order_by("name_zh")[:200]
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def buyers(request):
+    """Who plans to buy a product before a date; contact requests both ways."""
+    form = BuyersForm(request.GET or None, products=_products())
+    found = None
+    if form.is_valid():
+        before = datetime.combine(
+            form.cleaned_data["before"],
+            time.max,
+            tzinfo=timezone.get_current_timezone(),
+        )
+        found = selectors.buyers_of_product(
+            user=request.user, product_id=form.cleaned_data["product"], before=before
+        )
+    if request.method == "POST":
+        try:
+            if request.POST.get("contact"):
+                contact = selectors.contact_get_for_user(
+                    user=request.user, contact_id=request.POST["contact"]
+                )
+                services.contact_answer(
+                    actor=request.user,
+                    contact=contact,
+                    accept=request.POST.get("answer") == "accept",
+                )
+            else:
+                services.contact_request(
+                    actor=request.user,
+                    cart=selectors.cart_get_discoverable(cart_id=request.POST["cart"]),
+                    product=get_object_or_404(
+                        Product, public_id=request.POST.get("product", "")
+                    ),
+                )
+                messages.success(request, _("Asked. We tell you when they answer."))
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "pooling/buyers.html",
+        {
+            "form": form,
+            "found": found,
+            "contacts": selectors.contacts_for_user(user=request.user),
+        },
+    )
+
+
+@login_required
+@domain_errors_as_http
+def pool(request, pool_id: str):
+    """A suggestion (accept / decline) or a confirmed pool with its chat."""
+    pool = selectors.pool_get_for_member(user=request.user, pool_id=pool_id)
+    return render(
+        request,
+        "pooling/pool.html",
+        {
+            **selectors.pool_view(pool=pool, viewer=request.user),
+            "messages_": selectors.chat_history(pool=pool)
+            if pool.state == pool.State.CONFIRMED
+            else [],
+        },
+    )
+
+
+def _act(request, pool_id: str, action) -> None:
+    pool = selectors.pool_get_for_member(user=request.user, pool_id=pool_id)
+    try:
+        action(pool)
+    except DomainError as error:
+        messages.error(request, error.message)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def pool_answer(request, pool_id: str):
+    accept = request.POST.get("answer") == "accept"
+    _act(
+        request,
+        pool_id,
+        lambda pool: services.pool_answer(actor=request.user, pool=pool, accept=accept),
+    )
+    return redirect("pooling:pool", pool_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def pool_phone(request, pool_id: str):
+    agree = request.POST.get("agree") == "1"
+    _act(
+        request,
+        pool_id,
+        lambda pool: services.pool_phone_consent(
+            actor=request.user, pool=pool, agree=agree
+        ),
+    )
+    return redirect("pooling:pool", pool_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def pool_chat(request, pool_id: str):
+    """Post a chat message (the page without JavaScript; chat.js uses the API)."""
+    body = request.POST.get("body", "")
+    _act(
+        request,
+        pool_id,
+        lambda pool: services.chat_post(actor=request.user, pool=pool, body=body),
+    )
+    return redirect("pooling:pool", pool_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    current = profile_get_or_create(user=request.user)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "max_group_size": current.max_group_size,
+            "max_walk_m": current.max_walk_m,
+            "is_discoverable": current.is_discoverable,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("pooling:profile")
+    return render(
+        request,
+        "pooling/profile.html",
+        {"form": form, "summary": selectors.shopping_profile(user=request.user)},
+    )
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def merchant_promotions(request, merchant_id: str):
+    """The merchant's promotions and the form to publish one."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    if not is_merchant_staff(request.user, merchant):
+        raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
+    branches = list(merchant.branches.filter(is_active=True))
+    form = PromotionForm(request.POST or None, branches=branches)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        now = timezone.now()
+        try:
+            services.promotion_publish(
+                actor=request.user,
+                merchant=merchant,
+                branch=next(
+                    (b for b in branches if b.public_id == data["branch"]), None
+                ),
+                title=data["title"],
+                kind=data["kind"],
+                tiers=data["tiers"],
+                buy_n=data["buy_n"] or 0,
+                pay_m=data["pay_m"] or 0,
+                second_item_percent=data["second_item_percent"] or 100,
+                starts_at=now,
+                ends_at=now + timedelta(days=data["days"]),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Promotion published."))
+            return redirect("pooling:merchant_promotions", merchant_id)
+    return render(
+        request,
+        "pooling/merchant_promotions.html",
+        {
+            "merchant": merchant,
+            "form": form,
+            "promotions": merchant.promotions.select_related("branch")[:50],
+        },
+    )

@@ -1,0 +1,113 @@
+"""Pooled orders in real browsers: three shoppers at one shop → a suggestion for
+each → all accept → the pool chat opens for all three and carries messages live.
+
+Three Chromium contexts (three phones) against `groupbuy serve`: the online
+matching step runs in the server's Huey workers after each request commits, and
+the chat travels over the pool's WebSocket.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "pool-journey-pass"
+PHONES = ["13900770011", "13900770012", "13900770013"]
+
+SEED = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.catalog.models import Branch, Merchant
+from groupbuy.pooling.services import promotion_publish
+
+for phone in PHONES:
+    User.objects.filter(phone="+86" + phone).delete()
+    User.objects.create_user(
+        phone="+86" + phone, password="PASSWORD", preferred_language="en"
+    )
+merchant = Merchant.objects.create(name="拼单超市", name_en="Pool Mart")
+branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+now = timezone.now()
+promotion_publish(
+    actor=None, merchant=merchant, branch=branch, title="Spend 300 save 50",
+    kind="threshold", tiers=[(30000, 5000)],
+    starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=1),
+)
+print(json.dumps({"branch": branch.public_id}))
+""".replace("PHONES", repr(PHONES)).replace("PASSWORD", PASSWORD)
+
+
+def _phone(chromium, groupbuy_server):
+    context = chromium.new_context(
+        base_url=groupbuy_server.url,
+        viewport={"width": 390, "height": 844},
+        locale="en-US",
+    )
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+def _sign_in(page, phone: str) -> None:
+    page.goto("/login/?next=/pooling/")
+    page.fill("input[name=phone]", phone)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"/pooling/$"))
+
+
+def _wait_for_suggestion(page, *, timeout_s: float = 30) -> None:
+    until = time.monotonic() + timeout_s
+    while not page.locator(".pool-link").count():
+        if time.monotonic() > until:
+            raise AssertionError("no pool suggestion arrived")
+        time.sleep(0.5)
+        page.goto("/pooling/")
+
+
+def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
+    seeded = json.loads(groupbuy_server.run_python(SEED).strip().splitlines()[-1])
+    phones = [_phone(chromium, groupbuy_server) for _ in PHONES]
+    try:
+        pages = [page for _context, page in phones]
+        # given three shoppers at one shop, each with a ¥100 cart for "300 − 50"
+        for page, phone in zip(pages, PHONES, strict=True):
+            _sign_in(page, phone)
+            page.goto(f"/pooling/branches/{seeded['branch']}/")
+            page.fill("#id_amount", "100")
+            page.select_option("#id_max_group_size", "4")
+            page.click("#pool-request-submit")
+            page.wait_for_url(re.compile(r"/pooling/$"))
+
+        # when each opens the suggestion: the pool of three, saving ¥16.66–16.67
+        for page in pages:
+            _wait_for_suggestion(page)
+            page.click(".pool-link")
+            page.wait_for_selector("#pool-members")
+            assert page.locator("#pool-members .member").count() == 3
+            assert re.search(r"¥16\.6[67]", page.inner_text("#my-share"))
+        # and all accept
+        for page in pages:
+            page.click("#pool-accept")
+            page.wait_for_selector("#pool-state")
+
+        # then the chat opens for all three (the others' pages update live)
+        for page in pages:
+            page.wait_for_selector("#pool-chat", timeout=20_000)
+
+        # and a message reaches the others over the WebSocket
+        pages[0].fill("#chat-body", "Meet at till 3 at six")
+        pages[0].click("#chat-send")
+        for page in pages:
+            page.wait_for_selector(
+                "#chat-messages li:has-text('Meet at till 3 at six')", timeout=15_000
+            )
+    finally:
+        for context, _page in phones:
+            context.close()
