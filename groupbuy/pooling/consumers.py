@@ -13,7 +13,7 @@ from groupbuy.pooling.live import pool_group
 from groupbuy.realtime.consumers import (
     CLOSE_NOT_FOUND,
     CLOSE_NOT_SIGNED_IN,
-    PushConsumer,
+    SignedInConsumer,
 )
 
 
@@ -29,17 +29,27 @@ def _history(user, pool_id: str) -> list[dict] | None:
     return selectors.chat_history(pool=pool)
 
 
-class PoolConsumer(PushConsumer):
-    async def connect(self) -> None:
-        user = self.scope.get("user")
-        pool_id = self.scope["url_route"]["kwargs"]["pool_id"]
-        await self.accept()
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_NOT_SIGNED_IN)
-            return
-        history = await database_sync_to_async(_history)(user, pool_id)
-        if history is None:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self.join(pool_group(pool_id))
-        await self.send_json({"type": "pooling.history", "messages": history})
+class PoolConsumer(SignedInConsumer):
+    """Members only: 4401 when signed out, 4404 for a pool one is not in."""
+
+    @property
+    def pool_id(self) -> str:
+        return self.scope["url_route"]["kwargs"]["pool_id"]
+
+    async def may_join(self) -> bool:
+        if not await super().may_join():
+            self.refused_close_code = CLOSE_NOT_SIGNED_IN
+            return False
+        self.history = await database_sync_to_async(_history)(
+            self.scope["user"], self.pool_id
+        )
+        if self.history is None:
+            self.refused_close_code = CLOSE_NOT_FOUND
+            return False
+        return True
+
+    def groups_for_connection(self) -> list[str]:
+        return [pool_group(self.pool_id)]
+
+    async def on_joined(self) -> None:
+        await self.send_json({"type": "pooling.history", "messages": self.history})

@@ -8,6 +8,7 @@ app = GroupbuyApp(
     nav=[
         NavEntry(
             role="shopper",
+            key="pools",
             label=_("Pools"),
             url_name="pooling:home",
             icon="users",

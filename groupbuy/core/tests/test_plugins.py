@@ -63,8 +63,14 @@ def test_plugin_app_page_is_served_with_its_tab_in_the_shoppers_tab_bar(probe):
     assert status == 200
     assert 'id="plugin-home"' in html
     tab_bar = html[html.index('class="tabbar"') :]
-    tab_ids = re.findall(r'<a href="[^"]*" id="(nav-[^"]+)"', tab_bar)
+    core_tabs = {"nav-deals", "nav-snap", "nav-orders", "nav-money", "nav-inbox"}
+    tab_ids = [
+        tab_id
+        for tab_id in re.findall(r'<a href="[^"]*" id="(nav-[^"]+)"', tab_bar)
+        if tab_id in core_tabs | {"nav-plugged-in"}
+    ]
     # ordered by NavEntry.order: the plug-in's 40 falls between orders and money
+    # (other installed apps' tabs are left out of the comparison)
     assert tab_ids == [
         "nav-deals",
         "nav-snap",
@@ -91,16 +97,10 @@ def test_plugin_app_notification_kind_is_listed(probe):
 
 def test_installed_apps_follow_installed_apps_order(with_plugin_app):
     labels = [app.label for app in plugins.installed_apps()]
-    assert labels == [
-        "accounts",
-        "catalog",
-        "escrow",
-        "deals",
-        "notify",
-        "snap",
-        "web",
-        "plugin_app",
-    ]
+    core = ["accounts", "catalog", "escrow", "deals", "notify", "snap", "web"]
+    # the core apps in INSTALLED_APPS order, later apps after them, the probe last
+    assert [label for label in labels if label in core] == core
+    assert labels[-1] == "plugin_app"
 
 
 def test_plugin_app_nav_entries_join_the_merchant_and_operator_menus(with_plugin_app):
@@ -123,10 +123,10 @@ def test_plugin_app_demo_data_runs_after_the_core_demo_data(with_plugin_app):
     # when
     loaders = plugins.demo_loaders()
     output = StringIO()
-    for _label, loader in loaders:
-        loader(stdout=output)
+    loader = dict(loaders)["plugin_app"]
+    loader(stdout=output)
     # then
-    assert [label for label, _loader in loaders] == ["plugin_app"]
+    assert [label for label, _loader in loaders][-1] == "plugin_app"
     assert demo.LOADED == ["hello"]
     assert output.getvalue() == "plug-in demo data loaded"
 
@@ -168,7 +168,7 @@ def test_existing_apps_keep_their_urls_and_api_paths():
     assert reverse("escrow:sandbox_pay", args=["pi_1"]) == "/escrow/sandbox/pay/pi_1/"
     assert reverse("web:deal_list") == "/"
     api_paths = {prefix for prefix, _router in plugins.api_routers()}
-    assert api_paths == {"/", "/catalog", "/deals", "/escrow", "/notify", "/snap"}
+    assert api_paths >= {"/", "/catalog", "/deals", "/escrow", "/notify", "/snap"}
 
 
 def test_every_kind_the_apps_send_is_declared():
@@ -197,6 +197,13 @@ def test_groupbuy_demo_runs_each_apps_loader_after_the_core_data(
 
     # given the core demo data (stubbed: it has its own tests)
     monkeypatch.setattr(demo_data, "load_demo", lambda: [("shopper", "+86138", "pw")])
+    # other apps' loaders have their own tests and need the real core data
+    only_the_probe = [
+        (label, loader)
+        for label, loader in plugins.demo_loaders()
+        if label == "plugin_app"
+    ]
+    monkeypatch.setattr(plugins, "demo_loaders", lambda: only_the_probe)
     output = StringIO()
     # when
     call_command("load_demo", stdout=output)
