@@ -26,13 +26,17 @@ def _balance(kind, **owner):
     return account.balance_fen if account else 0
 
 
-def test_partial_then_full_refund_moves_held_money_to_refunds_paid():
+def test_partial_then_full_refund_moves_held_money_to_refunds_paid(
+    django_capture_on_commit_callbacks,
+):
     # given 99.00 captured
     payer = make_user()
     intent = make_captured_intent(payer=payer, amount_fen=9_900)
-    # when
-    payment_refund(actor=None, intent=intent, amount_fen=1_000, idempotency_key="a")
-    payment_refund(actor=None, intent=intent, amount_fen=8_900, idempotency_key="b")
+    # when (the provider is called after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund(actor=None, intent=intent, amount_fen=1_000, idempotency_key="a")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund(actor=None, intent=intent, amount_fen=8_900, idempotency_key="b")
     # then
     intent.refresh_from_db()
     assert intent.refunded_fen == 9_900
