@@ -1,17 +1,35 @@
 """The deal socket with the real deals app: snapshot on connect, progress on join."""
 
 import pytest
+import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from groupbuy.deals.services import deal_join
 from groupbuy.deals.tests.factories import make_deal, make_user
 from groupbuy.realtime.routing import websocket_urlpatterns
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_thread_connections"),
+]
 
 application = URLRouter(websocket_urlpatterns)
+
+
+@pytest_asyncio.fixture
+async def close_thread_connections():
+    """Close the connection the services opened in asgiref's sync thread.
+
+    ``database_sync_to_async`` runs them in one long-lived thread whose
+    connection outlives the test; on PostgreSQL it kept ``test_…`` in use and
+    the test database could not be dropped at the end of the run.
+    """
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 async def test_watchers_get_the_snapshot_then_progress_when_someone_joins():
