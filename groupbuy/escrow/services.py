@@ -236,8 +236,8 @@ def payment_refund_locked(
     if not refunded:
         raise EscrowError(
             "refund_too_large",
-            _("Only %(remaining)s fen of this payment can still be refunded.")
-            % {"remaining": remaining},
+            _("Only %(remaining)s of this payment can still be refunded.")
+            % {"remaining": format_fen(remaining)},
             fields={"amount_fen": [_("Too much.")]},
         )
     refund = Refund.objects.create(
@@ -343,8 +343,8 @@ def escrow_release(
         if not released:
             raise Conflict(
                 "not_enough_held",
-                _("Not enough of this payment is held to release %(amount)s fen.")
-                % {"amount": amount_fen},
+                _("Not enough of this payment is held to release %(amount)s.")
+                % {"amount": format_fen(amount_fen)},
             )
         held = ledger.shopper_held_account(user=intent.payer)
         if to_pending:
@@ -508,8 +508,8 @@ def escrow_forfeit_deposit(
         if not kept:
             raise Conflict(
                 "not_enough_held",
-                _("Not enough of this payment is held to release %(amount)s fen.")
-                % {"amount": amount_fen},
+                _("Not enough of this payment is held to release %(amount)s.")
+                % {"amount": format_fen(amount_fen)},
             )
         posting = ledger.ledger_post(
             kind="escrow.deposit.forfeited",

@@ -79,9 +79,7 @@ def test_refund_above_what_is_held_is_refused_and_changes_nothing():
     with pytest.raises(DomainError) as caught:
         payment_refund(actor=None, intent=intent, amount_fen=901, idempotency_key="b")
     assert caught.value.code == "refund_too_large"
-    assert caught.value.message == (
-        "Only 900 fen of this payment can still be refunded."
-    )
+    assert caught.value.message == ("Only ¥9.00 of this payment can still be refunded.")
     intent.refresh_from_db()
     assert intent.refunded_fen == 9_000
     assert _balance(Kind.SHOPPER_HELD, user=payer) == 900
