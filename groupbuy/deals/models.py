@@ -116,6 +116,20 @@ class Deal(models.Model):
     def units_left(self) -> int:
         return max(0, self.stock - self.sold)
 
+    @property
+    def has_failed(self) -> bool:
+        """Return whether the deal closed below its first tier (failed or, once
+        everyone is refunded, settled with no final price)."""
+        closed = self.state in (self.State.FAILED, self.State.SETTLED)
+        return closed and self.final_price_fen is None
+
+    @property
+    def state_label(self) -> str:
+        """Return the state people read: a settled failure still reads failed."""
+        if self.has_failed:
+            return str(self.State.FAILED.label)
+        return str(self.get_state_display())
+
 
 class DealTier(models.Model):
     """With at least ``min_participants`` paid orders, everyone pays ``price_fen``."""

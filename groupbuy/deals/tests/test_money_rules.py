@@ -293,6 +293,7 @@ def test_a_failed_deal_is_refunded_in_batches_and_ends_settled(
     assert closed.state == State.FAILED  # the first batch ran in the close
     deal.refresh_from_db()
     assert (deal.state, deal.final_price_fen, deal.sold) == (State.SETTLED, None, 0)
+    assert (deal.has_failed, deal.state_label) == (True, "Failed")
     for order in orders:
         order.refresh_from_db()
         assert (order.status, order.refunded_fen) == (Status.REFUNDED, 9_900)
