@@ -3,7 +3,8 @@
 A hypothesis state machine drives random sequences of joins, payments through
 the sandbox gateway (sometimes sending its callback twice), declines, late and
 out-of-order callbacks, replays of old callbacks, cancellations, expiry of
-unpaid orders, closing (at the deadline, early, or by the sweep) and direct
+unpaid orders, closing (at the deadline, early, or by the sweep), payments
+whose callback is lost and recovered by reconciliation, and direct
 refunds by an operator (of a standalone payment or part of an order's), and
 after every step checks:
 
@@ -66,6 +67,7 @@ from groupbuy.escrow.models import (
     Refund,
 )
 from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
+from groupbuy.escrow.reconcile import payments_reconcile
 from groupbuy.escrow.services import (
     escrow_settle_redemption,
     payment_intent_create,
@@ -167,6 +169,22 @@ class MoneyMachine(RuleBasedStateMachine):
         received = ProviderEvent.objects.filter(intent=intent).latest("id")
         event(f"{outcome}: {received.outcome}")
         return received.payload
+
+    @rule(order=orders)
+    def pay_but_the_callback_is_lost(self, order):
+        # The on-commit job that would send the callback never runs (a crash).
+        intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
+        try:
+            sandbox_payment_submit(actor=order.shopper, intent=intent)
+        except DomainError as refusal:
+            event(f"lost callback: {refusal.code}")
+
+    @rule(minutes=st.sampled_from([0, 2, 30]))
+    def reconcile(self, minutes):
+        later = timezone.now() + timedelta(minutes=minutes)
+        with on_commit_effects():
+            outcomes = payments_reconcile(now=later)
+        event(f"reconciled: {sorted(set(outcomes.values()))}")
 
     @rule(target=delivered, order=orders, succeeded=st.booleans())
     def late_callback(self, order, succeeded):

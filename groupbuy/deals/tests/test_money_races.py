@@ -185,3 +185,35 @@ def test_concurrent_releases_with_one_key_release_once():
     assert LedgerTransaction.objects.filter(idempotency_key="same").count() == 1
     assert _balance("shopper_held", user=payer) == 5_900
     _ledger_balances()
+
+
+def test_a_key_posted_concurrently_is_an_error_not_a_silent_success():
+    # given two transactions posting the same key, each also changing its own
+    # state for the movement (as escrow_release changes released_fen)
+    from django.db import transaction
+
+    from groupbuy.escrow import ledger
+
+    payer = make_user()
+    make_captured_intent(payer=payer, amount_fen=1_000)
+    held = ledger.shopper_held_account(user=payer)
+    revenue = ledger.system_account(kind=LedgerAccount.Kind.PLATFORM_REVENUE)
+    barrier = __import__("threading").Barrier(2)
+
+    def post():
+        with transaction.atomic():
+            barrier.wait()
+            ledger.ledger_post(
+                kind="test.move",
+                idempotency_key="same",
+                entries=[(held, -100), (revenue, 100)],
+            )
+
+    # when
+    outcomes = race([post, post])
+    # then one posted; the other learned it, and its transaction rolled back
+    assert outcomes == Counter({"ok": 1, "duplicate_posting": 1}) or outcomes == (
+        Counter({"ok": 2})
+    )
+    assert LedgerTransaction.objects.filter(idempotency_key="same").count() == 1
+    assert _balance("platform_revenue") == 100
