@@ -334,7 +334,7 @@ def escrow_release(
         intent = payment_intents_lock(intent_ids=[intent.pk])[intent.pk]
         done = LedgerTransaction.objects.filter(idempotency_key=idempotency_key)
         if found := done.first():
-            return found
+            return _repeat_or_conflict(found, amount_fen=amount_fen)
         released = PaymentIntent.objects.filter(
             pk=intent.pk,
             status=Status.SUCCEEDED,
@@ -377,6 +377,21 @@ def escrow_release(
                 "fee_fen": fee_fen,
                 "merchant": merchant.public_id,
             },
+        )
+    return posting
+
+
+def _repeat_or_conflict(posting: LedgerTransaction, *, amount_fen: int):
+    """Return ``posting`` if it moved ``amount_fen``; a reused key is an error."""
+    moved = sum(
+        amount
+        for amount in posting.entries.values_list("amount_fen", flat=True)
+        if amount > 0
+    )
+    if moved != amount_fen:
+        raise Conflict(
+            "idempotency_key_reused",
+            _("This request key was already used for a different money movement."),
         )
     return posting
 
@@ -442,7 +457,7 @@ def escrow_settle_redemption(
         if found := LedgerTransaction.objects.filter(
             idempotency_key=idempotency_key
         ).first():
-            return found
+            return _repeat_or_conflict(found, amount_fen=amount_fen)
         settled = PendingEarning.objects.filter(
             pk=earning.pk, settled_fen__lte=F("amount_fen") - amount_fen
         ).update(settled_fen=F("settled_fen") + amount_fen, updated_at=timezone.now())
@@ -499,7 +514,7 @@ def escrow_forfeit_deposit(
         if found := LedgerTransaction.objects.filter(
             idempotency_key=idempotency_key
         ).first():
-            return found
+            return _repeat_or_conflict(found, amount_fen=amount_fen)
         kept = PaymentIntent.objects.filter(
             pk=intent.pk,
             status=Status.SUCCEEDED,

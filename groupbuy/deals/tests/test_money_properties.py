@@ -21,7 +21,8 @@ after every step checks:
   back exactly what it paid; no order is both confirmed and refunded in full;
 - a merchant's pending account holds exactly what is earned and not settled.
 
-Deal 1 is settled on redemption, and redemptions settle random shares.
+Deal 1 is settled on redemption, and redemptions settle random shares; parts
+of standalone deposits are forfeited to the platform.
 
 Each example runs in a savepoint that is rolled back, so examples start clean.
 """
@@ -58,6 +59,7 @@ from groupbuy.deals.services import (
     deals_close_due,
 )
 from groupbuy.deals.tests.factories import make_deal, make_merchant, make_user
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
@@ -69,6 +71,7 @@ from groupbuy.escrow.models import (
 from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from groupbuy.escrow.reconcile import payments_reconcile
 from groupbuy.escrow.services import (
+    escrow_forfeit_deposit,
     escrow_settle_redemption,
     payment_intent_create,
     payment_refund,
@@ -273,6 +276,21 @@ class MoneyMachine(RuleBasedStateMachine):
                 )
         except DomainError as refusal:
             assert refusal.code in ("invalid_amount", "refund_too_large")
+
+    @rule(deposit=deposits, amount=st.integers(1, 3_000), key=st.integers(0, 2))
+    def forfeit_part_of_a_deposit(self, deposit, amount, key):
+        try:
+            escrow_forfeit_deposit(
+                actor=None,
+                intent=deposit,
+                amount_fen=amount,
+                to_account=ledger.system_account(kind="platform_revenue"),
+                rule="test.no_show",
+                idempotency_key=f"forfeit:{deposit.public_id}:{key}",
+            )
+        except DomainError as refusal:
+            assert refusal.code in ("not_enough_held", "idempotency_key_reused")
+            event(f"forfeit: {refusal.code}")
 
     @rule(order=orders, amount=st.integers(1, 2_000))
     def operator_refunds_part_of_an_order(self, order, amount):

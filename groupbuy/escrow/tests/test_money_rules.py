@@ -282,3 +282,26 @@ def test_notifications_format_a_negative_amount_with_the_sign_first():
     from groupbuy.deals import notifications
 
     assert notifications.format_fen(-250) == "-¥2.50"
+
+
+def test_a_release_key_reused_for_another_amount_is_refused():
+    merchant = make_merchant()
+    intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
+    escrow_release(
+        actor=None,
+        intent=intent,
+        merchant=merchant,
+        amount_fen=100,
+        idempotency_key="k",
+    )
+    with pytest.raises(DomainError) as caught:
+        escrow_release(
+            actor=None,
+            intent=intent,
+            merchant=merchant,
+            amount_fen=200,
+            idempotency_key="k",
+        )
+    assert caught.value.code == "idempotency_key_reused"
+    intent.refresh_from_db()
+    assert intent.released_fen == 100
