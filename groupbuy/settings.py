@@ -322,6 +322,21 @@ GROUPBUY_API_AUTH = "groupbuy.accounts.auth.api_auth"
 GROUPBUY_PAYMENT_WINDOW_MINUTES = int(
     os.environ.get("GROUPBUY_PAYMENT_WINDOW_MINUTES", "15")
 )
+# An order whose payment was submitted waits this long for the provider's answer
+# before the expiry job or the deal's close gives up on it.
+GROUPBUY_PAYMENT_SUBMITTED_GRACE_MINUTES = int(
+    os.environ.get("GROUPBUY_PAYMENT_SUBMITTED_GRACE_MINUTES", "10")
+)
+# Reconciliation asks the provider about a submitted payment once its callback
+# is this late.
+GROUPBUY_RECONCILE_AFTER_SECONDS = int(
+    os.environ.get("GROUPBUY_RECONCILE_AFTER_SECONDS", "60")
+)
+# A refund the provider did not confirm is retried after 30 s, 60 s, … (capped).
+GROUPBUY_REFUND_RETRY_BASE_SECONDS = 30
+GROUPBUY_REFUND_RETRY_MAX_SECONDS = 3_600
+# Orders settled per transaction when a deal settles.
+GROUPBUY_SETTLE_BATCH_SIZE = int(os.environ.get("GROUPBUY_SETTLE_BATCH_SIZE", "200"))
 # Platform fee taken from a successful deal, in basis points (100 = 1%).
 GROUPBUY_PLATFORM_FEE_BPS = int(os.environ.get("GROUPBUY_PLATFORM_FEE_BPS", "300"))
 # Shared secret of the built-in sandbox payment provider's signed callbacks.

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.errors import DomainError
+from groupbuy.core.money import format_fen
 from groupbuy.deals import services
 from groupbuy.deals.models import Deal, DealOrder, DealTier
 
@@ -29,7 +30,7 @@ class DealAdmin(admin.ModelAdmin):
         "state",
         "sold",
         "stock",
-        "final_price_fen",
+        "final_price",
         "starts_at",
         "deadline_at",
     )
@@ -48,6 +49,11 @@ class DealAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = [DealTierInline]
+
+    @admin.display(description=_("final price"), ordering="final_price_fen")
+    def final_price(self, deal):
+        return "—" if deal.final_price_fen is None else format_fen(deal.final_price_fen)
+
     actions = ["open_deals", "close_now", "stop_and_refund"]
 
     # Deals are created and edited by merchants in their console (or the API),

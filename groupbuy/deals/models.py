@@ -1,7 +1,8 @@
 """Group-buy deals, their price tiers, and shoppers' orders.
 
-A deal moves draft → open → succeeded | failed, and a succeeded deal → settled
-once every paid order is charged the final tier price and the money released.
+A deal moves draft → open → succeeded | failed → settled: a succeeded deal once
+every paid order is charged the final tier price and the money released, a
+failed one once every paid order is refunded (``final_price_fen`` stays None).
 ``sold`` counts the units reserved by live orders (awaiting payment, paid or
 confirmed); "participants" are paid (or confirmed) orders, which is what the
 tiers count.
@@ -25,6 +26,13 @@ class Deal(models.Model):
         FAILED = "failed", _("Failed")
         SETTLED = "settled", _("Settled")
 
+    class SettlementMode(models.TextChoices):
+        # The merchant's payable gets the charge when the deal settles.
+        ON_CLOSE = "on_close", _("Pay the merchant when the deal closes")
+        # The charge waits in the merchant's pending account; each coupon
+        # redemption moves its share to payable (escrow_settle_redemption).
+        ON_REDEMPTION = "on_redemption", _("Pay the merchant on each redemption")
+
     public_id = PublicIdField(prefix="deal")
     merchant = models.ForeignKey(
         "catalog.Merchant",
@@ -43,6 +51,9 @@ class Deal(models.Model):
     list_price_fen = models.PositiveIntegerField(_("list price (fen)"))
     stock = models.PositiveIntegerField(_("stock (units)"))
     sold = models.PositiveIntegerField(_("units reserved"), default=0)
+    # Live orders (awaiting payment, paid, confirmed): the buyers who may still
+    # count toward the first tier. Moves with ``sold`` in the same UPDATE.
+    buyers = models.PositiveIntegerField(_("live orders"), default=0)
     max_quantity_per_order = models.PositiveIntegerField(
         _("most units per order"), default=5
     )
@@ -60,6 +71,14 @@ class Deal(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settlement_mode = models.CharField(
+        _("merchant paid"),
+        max_length=20,
+        choices=SettlementMode.choices,
+        default=SettlementMode.ON_CLOSE,
+    )
+    # Settlement runs in batches of orders by pk; the last order handled.
+    settle_cursor = models.PositiveBigIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -96,6 +115,20 @@ class Deal(models.Model):
     @property
     def units_left(self) -> int:
         return max(0, self.stock - self.sold)
+
+    @property
+    def has_failed(self) -> bool:
+        """Return whether the deal closed below its first tier (failed or, once
+        everyone is refunded, settled with no final price)."""
+        closed = self.state in (self.State.FAILED, self.State.SETTLED)
+        return closed and self.final_price_fen is None
+
+    @property
+    def state_label(self) -> str:
+        """Return the state people read: a settled failure still reads failed."""
+        if self.has_failed:
+            return str(self.State.FAILED.label)
+        return str(self.get_state_display())
 
 
 class DealTier(models.Model):

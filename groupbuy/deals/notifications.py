@@ -5,13 +5,10 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from groupbuy.core.money import format_fen
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import DealOrder
 from groupbuy.notify.services import notification_enqueue
-
-
-def _yuan(amount_fen: int) -> str:
-    return f"¥{amount_fen // 100}.{amount_fen % 100:02d}"
 
 
 def _send(order: DealOrder, *, kind: str, title: str, body: str, data: dict) -> None:
@@ -36,7 +33,7 @@ def notify_order_paid(order: DealOrder) -> None:
                 "%(amount)s is held safely until the group buy closes. If more "
                 "people join, you pay less and the difference comes back to you."
             )
-            % {"amount": _yuan(order.amount_fen)},
+            % {"amount": format_fen(order.amount_fen)},
             data={"amount_fen": order.amount_fen},
         )
 
@@ -56,9 +53,9 @@ def notify_deal_succeeded(order: DealOrder) -> None:
             title=_("Group buy succeeded: %(title)s") % {"title": order.deal.title},
             body=body
             % {
-                "price": _yuan(order.final_unit_price_fen or 0),
-                "charged": _yuan(order.charged_fen or 0),
-                "refund": _yuan(order.refunded_fen),
+                "price": format_fen(order.final_unit_price_fen or 0),
+                "charged": format_fen(order.charged_fen or 0),
+                "refund": format_fen(order.refunded_fen),
             },
             data={
                 "final_unit_price_fen": order.final_unit_price_fen,
@@ -76,6 +73,6 @@ def notify_deal_failed(order: DealOrder) -> None:
             title=_("Group buy did not go ahead: %(title)s")
             % {"title": order.deal.title},
             body=_("Not enough people joined. %(amount)s is refunded to you in full.")
-            % {"amount": _yuan(order.refunded_fen)},
+            % {"amount": format_fen(order.refunded_fen)},
             data={"refunded_fen": order.refunded_fen},
         )

@@ -1,19 +1,55 @@
-"""Documented extension points of the deals app.
+"""Documented extension points of the deals app (see docs/architecture.md).
 
-``deal_opened`` is sent inside the transaction of ``deal_open`` (so receivers
-that write, e.g. queueing notifications, commit or roll back with it), with
-keyword arguments ``deal`` and ``actor``. The snap app listens to tell everyone
-who asked for the product that a deal now exists.
+Every signal is sent inside the transaction of the service that made the change,
+so receivers that write (queue notifications, revoke coupons) commit or roll
+back with it; ``actor`` is the acting user, None for jobs. A receiver that
+raises rolls that change back.
 
-``order_confirmed`` is sent inside the settle transaction of a successful deal,
-once per order that is charged the final price, with keyword arguments
-``order`` (a confirmed ``DealOrder``: quantity, final_unit_price_fen, shopper,
-deal) and ``actor`` (None for jobs). The coupons app connects here to issue the
-order's coupons; a receiver that raises rolls the settlement back, and the
-periodic sweep retries it.
+``deal_opened(deal, actor)``
+    ``deal_open`` opened a draft deal. The snap app tells everyone who asked
+    for the product that a deal now exists.
+
+``order_confirmed(order, actor)``
+    A successful deal's settlement charged ``order`` (a confirmed
+    ``DealOrder``: quantity, final_unit_price_fen, charged_fen, shopper, deal)
+    the final price. The coupons app issues the order's coupons. Settlement
+    runs in batches with each order in a savepoint: a receiver that raises
+    rolls back that order only, and the periodic sweep retries from it.
+
+``order_refunded(order, actor, reason, refunded_fen)``
+    ``order`` left its deal with its money refunded (status ``refunded``): the
+    shopper cancelled, the deal failed, an operator refunded part of it.
+    ``refunded_fen`` is everything refunded for it. Coupons revoke on it.
+
+``order_cancelled(order, actor, reason)``
+    ``order`` was cancelled before it was paid (status ``cancelled``): the
+    shopper cancelled, the payment window expired or failed, the deal closed.
+
+``deal_deadline_changed(deal, actor, previous_deadline_at, deadline_at)``
+    ``deal_change_schedule`` moved an open deal's deadline (the closing job is
+    rescheduled and every watcher gets the new deadline after commit).
 """
 
 from django.dispatch import Signal
 
 deal_opened = Signal()
 order_confirmed = Signal()
+order_refunded = Signal()
+order_cancelled = Signal()
+deal_deadline_changed = Signal()
+
+
+def send_order_left(*, order, actor, reason) -> None:
+    """Send ``order_refunded`` or ``order_cancelled`` for an order that left."""
+    if order.status == "refunded":
+        order_refunded.send(
+            sender=type(order),
+            order=order,
+            actor=actor,
+            reason=reason,
+            refunded_fen=order.refunded_fen,
+        )
+    elif order.status == "cancelled":
+        order_cancelled.send(
+            sender=type(order), order=order, actor=actor, reason=reason
+        )

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.errors import DomainError
+from groupbuy.core.money import format_fen
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
@@ -39,9 +40,13 @@ class EntryInline(admin.TabularInline):
 
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "kind", "user", "merchant", "balance_fen")
+    list_display = ("public_id", "kind", "user", "merchant", "balance")
     list_filter = ("kind",)
     search_fields = ("public_id", "user__phone", "merchant__name")
+
+    @admin.display(description=_("balance"), ordering="balance_fen")
+    def balance(self, account):
+        return format_fen(account.balance_fen)
 
 
 @admin.register(LedgerTransaction)
@@ -55,7 +60,7 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 class RefundInline(admin.TabularInline):
     model = Refund
-    fields = ("public_id", "amount_fen", "reason", "actor", "created_at")
+    fields = ("public_id", "amount_fen", "status", "reason", "actor", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

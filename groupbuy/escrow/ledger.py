@@ -38,6 +38,10 @@ def merchant_payable_account(*, merchant) -> LedgerAccount:
     return _account(kind=Kind.MERCHANT_PAYABLE, merchant=merchant)
 
 
+def merchant_pending_account(*, merchant) -> LedgerAccount:
+    return _account(kind=Kind.MERCHANT_PENDING, merchant=merchant)
+
+
 def system_account(*, kind: str) -> LedgerAccount:
     if kind not in LedgerAccount.SYSTEM_KINDS:
         raise ValueError(f"{kind} is not a platform-wide account")
@@ -81,7 +85,12 @@ def ledger_post(
     """Post one balanced transaction, or return the one already posted with the key.
 
     Raise ``InsufficientFunds`` (and write nothing) when a balance other than the
-    external account's would go negative.
+    external account's would go negative. A key already used for a different
+    movement raises ``idempotency_key_reused``; a key that a concurrent
+    transaction posts while this one runs raises ``duplicate_posting`` (409): the
+    caller's transaction must roll back, because whatever else it changed for
+    this movement was changed by the other one too. Callers avoid that race by
+    locking the row the movement belongs to before posting.
     """
     ordered = _validated(entries)
     existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key)
@@ -103,11 +112,15 @@ def ledger_post(
                 for account, amount in ordered
             )
     except IntegrityError:
-        # A concurrent caller posted the same key first; theirs stands.
-        found = existing.first()
-        if found is None:
+        if not existing.exists():
             raise
-        return _same_posting_or_conflict(found, kind=kind, entries=ordered)
+        # A concurrent caller posted the same key first; theirs stands, and
+        # ours must not pretend to have moved the money.
+        raise EscrowError(
+            "duplicate_posting",
+            _("This money movement was just made by another request."),
+            status=409,
+        ) from None
     return posting
 
 

@@ -17,6 +17,17 @@ How money moves (transaction kinds, each a pair of postings):
 - ``escrow.refund.sent``       held → gateway clearing (handed to the provider)
 - ``escrow.refund.paid``       gateway clearing → refunds paid out (cumulative)
 - ``escrow.hold.released``     held → merchant payable + platform revenue (fee)
+- ``escrow.hold.pending``      held → merchant pending (earned, not yet settled:
+  a deal settled on redemption)
+- ``escrow.redemption.settled`` merchant pending → merchant payable + platform
+  revenue (fee), one coupon redemption's share
+- ``escrow.deposit.forfeited`` held → a named account, under a rule the caller
+  states (a demand's deposit kept when its initiator walks away)
+
+A refund is two postings: ``sent`` in the transaction that decides it (the
+money leaves the payer's held account and is in flight at the provider), and
+``paid`` once the provider, called after commit, confirmed it; until then the
+amount sits in gateway clearing and the ``Refund`` row is pending.
 
 Gateway clearing is money in flight at the provider; with the sandbox (which
 settles at once) it is back to zero after every movement.
@@ -35,6 +46,7 @@ from groupbuy.core.ids import PublicIdField
 class LedgerAccount(models.Model):
     class Kind(models.TextChoices):
         SHOPPER_HELD = "shopper_held", _("Shopper funds held")
+        MERCHANT_PENDING = "merchant_pending", _("Merchant pending (not settled)")
         MERCHANT_PAYABLE = "merchant_payable", _("Merchant payable")
         PLATFORM_REVENUE = "platform_revenue", _("Platform revenue")
         GATEWAY_CLEARING = "gateway_clearing", _("Gateway clearing")
@@ -240,6 +252,12 @@ class ProviderEvent(models.Model):
 
 
 class Refund(models.Model):
+    """A refund decided in our transaction and confirmed by the provider later."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sent to the provider")
+        SUCCEEDED = "succeeded", _("Confirmed by the provider")
+
     public_id = PublicIdField(prefix="rf")
     intent = models.ForeignKey(
         PaymentIntent, on_delete=models.PROTECT, related_name="refunds"
@@ -255,6 +273,17 @@ class Refund(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.SUCCEEDED,
+        db_index=True,
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -267,3 +296,47 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen of {self.intent.public_id}"
+
+
+class PendingEarning(models.Model):
+    """What a merchant earned on one reference (an order) but is not yet paid.
+
+    Created when a deal settled on redemption moves an order's charge to the
+    merchant's pending account; each redemption moves a share to payable.
+    """
+
+    reference = models.CharField(max_length=60, unique=True)
+    merchant = models.ForeignKey(
+        "catalog.Merchant", on_delete=models.PROTECT, related_name="+"
+    )
+    amount_fen = models.PositiveBigIntegerField(_("earned (fen)"))
+    settled_fen = models.PositiveBigIntegerField(_("settled (fen)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(settled_fen__lte=F("amount_fen")),
+                name="escrow_pending_settled_within_earned",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.settled_fen}/{self.amount_fen} fen"
+
+
+class SandboxPayment(models.Model):
+    """The sandbox gateway's own book: what the payer did on its pay page.
+
+    A real gateway answers status queries from its records; ``query_intent``
+    reads this table, so a lost callback can be recovered by reconciliation.
+    """
+
+    intent_public_id = models.CharField(max_length=40, unique=True)
+    event = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.intent_public_id}: {self.event.get('type')}"

@@ -22,6 +22,9 @@ LEDGER_KIND_LABELS = {
     "escrow.refund.sent": gettext_lazy("Refunded"),
     "escrow.refund.paid": gettext_lazy("Refund paid out"),
     "escrow.hold.released": gettext_lazy("Paid to merchant"),
+    "escrow.hold.pending": gettext_lazy("Paid, settled on redemption"),
+    "escrow.redemption.settled": gettext_lazy("Redemption settled to merchant"),
+    "escrow.deposit.forfeited": gettext_lazy("Deposit kept"),
 }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, NotFound
+from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.escrow import ledger
 from groupbuy.escrow.errors import EscrowError
@@ -26,6 +27,7 @@ from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerTransaction,
     PaymentIntent,
+    PendingEarning,
     Refund,
 )
 from groupbuy.escrow.providers import (
@@ -200,6 +202,7 @@ def sandbox_payment_submit(
         if not submitted:
             raise _not_payable(intent)
         payload = sandbox.build_event(intent, event_type=SANDBOX_OUTCOMES[outcome])
+        sandbox.record_payment(payload)
         audit_log(
             actor=actor,
             action="escrow.intent.submitted",
@@ -243,22 +246,19 @@ def payment_refund_locked(
     if not refunded:
         raise EscrowError(
             "refund_too_large",
-            _("Only %(remaining)s fen of this payment can still be refunded.")
-            % {"remaining": remaining},
+            _("Only %(remaining)s of this payment can still be refunded.")
+            % {"remaining": format_fen(remaining)},
             fields={"amount_fen": [_("Too much.")]},
         )
-    provider_reference = get_provider(intent.provider).refund(
-        intent=intent, amount_fen=amount_fen, idempotency_key=idempotency_key
-    )
     refund = Refund.objects.create(
         intent=intent,
         amount_fen=amount_fen,
         idempotency_key=idempotency_key,
         reason=str(reason)[:200],
-        provider_reference=provider_reference,
+        status=Refund.Status.PENDING,
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    _post_refund(intent=intent, refund=refund)
+    _post_refund_sent(intent=intent, refund=refund)
     intent.refresh_from_db()
     audit_log(
         actor=actor,
@@ -267,29 +267,24 @@ def payment_refund_locked(
         data={"refund": refund.public_id, "amount_fen": amount_fen, "reason": reason},
     )
     push_intent_on_commit(intent)
+    # The provider is called after commit: a network call must not hold our
+    # locks, and a rollback must not leave a refund the ledger never saw.
+    from groupbuy.escrow.refunds import refund_send_after_commit
+
+    after_commit(refund_send_after_commit, refund.pk)
     return refund
 
 
-def _post_refund(*, intent: PaymentIntent, refund: Refund) -> None:
+def _post_refund_sent(*, intent: PaymentIntent, refund: Refund) -> None:
     held = ledger.shopper_held_account(user=intent.payer)
     clearing = ledger.system_account(kind=Kind.GATEWAY_CLEARING)
-    paid_out = ledger.system_account(kind=Kind.REFUNDS_PAID)
-    common = {
-        "reference_type": "escrow.refund",
-        "reference_id": refund.public_id,
-        "memo": intent.description,
-    }
     ledger.ledger_post(
         kind="escrow.refund.sent",
         idempotency_key=f"{refund.public_id}:sent",
         entries=[(held, -refund.amount_fen), (clearing, refund.amount_fen)],
-        **common,
-    )
-    ledger.ledger_post(
-        kind="escrow.refund.paid",
-        idempotency_key=f"{refund.public_id}:paid",
-        entries=[(clearing, -refund.amount_fen), (paid_out, refund.amount_fen)],
-        **common,
+        reference_type="escrow.refund",
+        reference_id=refund.public_id,
+        memo=intent.description,
     )
 
 
@@ -334,16 +329,22 @@ def escrow_release(
     amount_fen: int,
     idempotency_key: str,
     memo: str = "",
+    to_pending: bool = False,
+    reference: str = "",
 ) -> LedgerTransaction:
     """Pay ``amount_fen`` held for ``intent`` to ``merchant``, minus the platform fee.
 
-    Idempotent on ``idempotency_key``: a repeat returns the first posting.
+    ``to_pending`` moves it in full to the merchant's pending account instead
+    (earned on ``reference``, settled redemption by redemption with
+    ``escrow_settle_redemption``). Idempotent on ``idempotency_key``, also when
+    two calls race: the intent is locked before the key is checked.
     """
     _positive_fen(amount_fen)
     with transaction.atomic():
+        intent = payment_intents_lock(intent_ids=[intent.pk])[intent.pk]
         done = LedgerTransaction.objects.filter(idempotency_key=idempotency_key)
         if found := done.first():
-            return found
+            return _repeat_or_conflict(found, amount_fen=amount_fen)
         released = PaymentIntent.objects.filter(
             pk=intent.pk,
             status=Status.SUCCEEDED,
@@ -352,29 +353,34 @@ def escrow_release(
         if not released:
             raise Conflict(
                 "not_enough_held",
-                _("Not enough of this payment is held to release %(amount)s fen.")
-                % {"amount": amount_fen},
+                _("Not enough of this payment is held to release %(amount)s.")
+                % {"amount": format_fen(amount_fen)},
             )
-        fee_fen = platform_fee_fen(amount_fen)
-        entries = [(ledger.shopper_held_account(user=intent.payer), -amount_fen)]
-        if amount_fen - fee_fen:
-            payable = ledger.merchant_payable_account(merchant=merchant)
-            entries.append((payable, amount_fen - fee_fen))
-        if fee_fen:
-            revenue = ledger.system_account(kind=Kind.PLATFORM_REVENUE)
-            entries.append((revenue, fee_fen))
-        posting = ledger.ledger_post(
-            kind="escrow.hold.released",
-            idempotency_key=idempotency_key,
-            entries=entries,
-            reference_type="escrow.paymentintent",
-            reference_id=intent.public_id,
-            memo=memo or intent.description,
-        )
+        held = ledger.shopper_held_account(user=intent.payer)
+        if to_pending:
+            fee_fen = 0
+            posting = _post_to_pending(
+                intent=intent,
+                merchant=merchant,
+                amount_fen=amount_fen,
+                idempotency_key=idempotency_key,
+                reference=reference or intent.reference,
+                memo=memo or intent.description,
+            )
+        else:
+            fee_fen = platform_fee_fen(amount_fen)
+            posting = ledger.ledger_post(
+                kind="escrow.hold.released",
+                idempotency_key=idempotency_key,
+                entries=[(held, -amount_fen), *_payable_and_fee(merchant, amount_fen)],
+                reference_type="escrow.paymentintent",
+                reference_id=intent.public_id,
+                memo=memo or intent.description,
+            )
         intent.refresh_from_db()
         audit_log(
             actor=actor,
-            action="escrow.hold.released",
+            action="escrow.hold.pending" if to_pending else "escrow.hold.released",
             obj=intent,
             data={
                 "amount_fen": amount_fen,
@@ -383,3 +389,197 @@ def escrow_release(
             },
         )
     return posting
+
+
+def _repeat_or_conflict(posting: LedgerTransaction, *, amount_fen: int):
+    """Return ``posting`` if it moved ``amount_fen``; a reused key is an error."""
+    moved = sum(
+        amount
+        for amount in posting.entries.values_list("amount_fen", flat=True)
+        if amount > 0
+    )
+    if moved != amount_fen:
+        raise Conflict(
+            "idempotency_key_reused",
+            _("This request key was already used for a different money movement."),
+        )
+    return posting
+
+
+def _payable_and_fee(merchant, amount_fen: int) -> list:
+    fee_fen = platform_fee_fen(amount_fen)
+    entries = []
+    if amount_fen - fee_fen:
+        payable = ledger.merchant_payable_account(merchant=merchant)
+        entries.append((payable, amount_fen - fee_fen))
+    if fee_fen:
+        revenue = ledger.system_account(kind=Kind.PLATFORM_REVENUE)
+        entries.append((revenue, fee_fen))
+    return entries
+
+
+def _post_to_pending(
+    *, intent, merchant, amount_fen, idempotency_key, reference, memo
+) -> LedgerTransaction:
+    earning, created = PendingEarning.objects.get_or_create(
+        reference=reference, defaults={"merchant": merchant, "amount_fen": amount_fen}
+    )
+    if not created:
+        PendingEarning.objects.filter(pk=earning.pk).update(
+            amount_fen=F("amount_fen") + amount_fen
+        )
+    return ledger.ledger_post(
+        kind="escrow.hold.pending",
+        idempotency_key=idempotency_key,
+        entries=[
+            (ledger.shopper_held_account(user=intent.payer), -amount_fen),
+            (ledger.merchant_pending_account(merchant=merchant), amount_fen),
+        ],
+        reference_type="escrow.paymentintent",
+        reference_id=intent.public_id,
+        memo=memo,
+    )
+
+
+def escrow_settle_redemption(
+    *, actor, order, amount_fen: int, idempotency_key: str
+) -> LedgerTransaction:
+    """Move ``amount_fen`` of ``order``'s earning from the merchant's pending
+    account to its payable, minus the platform fee (one coupon redemption).
+
+    ``order`` is anything with a ``public_id`` whose charge went to pending
+    (a ``DealOrder`` of a deal settled on redemption). Idempotent on
+    ``idempotency_key``; never settles more than was earned.
+    """
+    _positive_fen(amount_fen)
+    with transaction.atomic():
+        earning = (
+            PendingEarning.objects.select_for_update()
+            .select_related("merchant")
+            .filter(reference=order.public_id)
+            .first()
+        )
+        if earning is None:
+            raise Conflict(
+                "nothing_pending",
+                _("Nothing is waiting to be settled for this order."),
+            )
+        if found := LedgerTransaction.objects.filter(
+            idempotency_key=idempotency_key
+        ).first():
+            return _repeat_or_conflict(found, amount_fen=amount_fen)
+        settled = PendingEarning.objects.filter(
+            pk=earning.pk, settled_fen__lte=F("amount_fen") - amount_fen
+        ).update(settled_fen=F("settled_fen") + amount_fen, updated_at=timezone.now())
+        if not settled:
+            raise Conflict(
+                "not_enough_pending",
+                _("Only %(left)s of this order is still waiting to be settled.")
+                % {"left": format_fen(earning.amount_fen - earning.settled_fen)},
+            )
+        merchant = earning.merchant
+        pending = ledger.merchant_pending_account(merchant=merchant)
+        posting = ledger.ledger_post(
+            kind="escrow.redemption.settled",
+            idempotency_key=idempotency_key,
+            entries=[(pending, -amount_fen), *_payable_and_fee(merchant, amount_fen)],
+            reference_type="escrow.pendingearning",
+            reference_id=order.public_id,
+            memo=_("Redemption of %(order)s") % {"order": order.public_id},
+        )
+        audit_log(
+            actor=actor,
+            action="escrow.redemption.settled",
+            obj=earning,
+            data={
+                "order": order.public_id,
+                "amount_fen": amount_fen,
+                "fee_fen": platform_fee_fen(amount_fen),
+            },
+        )
+    return posting
+
+
+def escrow_forfeit_deposit(
+    *,
+    actor,
+    intent: PaymentIntent,
+    amount_fen: int,
+    to_account: LedgerAccount,
+    rule: str,
+    idempotency_key: str,
+) -> LedgerTransaction:
+    """Keep ``amount_fen`` of a held deposit: move it to ``to_account``.
+
+    ``rule`` names why (e.g. ``"demands.initiator_withdrew"``) and is kept on the
+    posting and in the audit log. The amount counts as spent for the payer.
+    """
+    _positive_fen(amount_fen)
+    if not rule:
+        raise ValueError("a forfeit needs the rule that allows it")
+    if to_account.kind in (Kind.EXTERNAL, Kind.GATEWAY_CLEARING, Kind.SHOPPER_HELD):
+        raise ValueError(f"a deposit cannot be forfeited to {to_account.kind}")
+    with transaction.atomic():
+        intent = payment_intents_lock(intent_ids=[intent.pk])[intent.pk]
+        if found := LedgerTransaction.objects.filter(
+            idempotency_key=idempotency_key
+        ).first():
+            return _repeat_or_conflict(found, amount_fen=amount_fen)
+        kept = PaymentIntent.objects.filter(
+            pk=intent.pk,
+            status=Status.SUCCEEDED,
+            released_fen__lte=F("amount_fen") - F("refunded_fen") - amount_fen,
+        ).update(released_fen=F("released_fen") + amount_fen, updated_at=timezone.now())
+        if not kept:
+            raise Conflict(
+                "not_enough_held",
+                _("Not enough of this payment is held to release %(amount)s.")
+                % {"amount": format_fen(amount_fen)},
+            )
+        posting = ledger.ledger_post(
+            kind="escrow.deposit.forfeited",
+            idempotency_key=idempotency_key,
+            entries=[
+                (ledger.shopper_held_account(user=intent.payer), -amount_fen),
+                (to_account, amount_fen),
+            ],
+            reference_type="escrow.paymentintent",
+            reference_id=intent.public_id,
+            memo=rule,
+        )
+        intent.refresh_from_db()
+        audit_log(
+            actor=actor,
+            action="escrow.deposit.forfeited",
+            obj=intent,
+            data={"amount_fen": amount_fen, "rule": rule, "to": to_account.public_id},
+        )
+    return posting
+
+
+def payment_intent_apply(
+    *, actor, intent: PaymentIntent, purpose: str, reference: str
+) -> PaymentIntent:
+    """Apply a held payment (a deposit) to another purpose, e.g. an order.
+
+    Several intents may then pay one reference, each counting toward its
+    amount; the money stays held, only its owner changes.
+    """
+    with transaction.atomic():
+        intent = payment_intents_lock(intent_ids=[intent.pk])[intent.pk]
+        if (intent.purpose, intent.reference) == (purpose, reference):
+            return intent
+        if intent.status != Status.SUCCEEDED or intent.remaining_held_fen <= 0:
+            raise Conflict(
+                "not_held", _("Only a payment still held can be applied elsewhere.")
+            )
+        previous = {"purpose": intent.purpose, "reference": intent.reference}
+        intent.purpose, intent.reference = purpose, reference
+        intent.save(update_fields=["purpose", "reference", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="escrow.intent.applied",
+            obj=intent,
+            data={"from": previous, "purpose": purpose, "ref": reference},
+        )
+    return intent

@@ -1,4 +1,4 @@
-"""Jobs of the escrow app: the sandbox gateway's callback deliveries."""
+"""Jobs of the escrow app: sandbox callbacks, reconciliation, refund retries."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import logging
 
 import httpx
 from django.conf import settings
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from groupbuy.core.errors import DomainError
 from groupbuy.escrow.providers import sandbox
@@ -52,3 +53,19 @@ def sandbox_callback_deliver(payload: dict) -> str:
         # A 4xx answer: the gateway would log it and stop retrying.
         logger.warning("sandbox callback %s refused: %s", payload["id"], refusal)
         return refusal.code
+
+
+@db_periodic_task(crontab(minute="*"))
+def payments_reconcile_task() -> dict:
+    """Every minute: ask providers about payments whose callback is overdue."""
+    from groupbuy.escrow.reconcile import payments_reconcile
+
+    return payments_reconcile()
+
+
+@db_periodic_task(crontab(minute="*"))
+def refunds_retry_task() -> int:
+    """Every minute: send again refunds the provider has not confirmed."""
+    from groupbuy.escrow.refunds import refunds_retry_due
+
+    return refunds_retry_due()

@@ -10,14 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.core.money import format_fen
 from groupbuy.escrow.providers import is_sandbox_enabled
 from groupbuy.escrow.selectors import intent_get_for_user
 from groupbuy.escrow.services import sandbox_payment_submit
-
-
-def format_fen(amount_fen: int) -> str:
-    yuan, fen = divmod(amount_fen, 100)
-    return f"¥{yuan:,}.{fen:02d}"
 
 
 def _return_url(request: HttpRequest, intent) -> str:

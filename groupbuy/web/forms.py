@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.errors import DomainError
+from groupbuy.core.money import format_fen
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -108,9 +109,7 @@ class YuanField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            sign = "-" if value < 0 else ""
-            whole, cents = divmod(abs(value), 100)
-            return f"{sign}{whole}.{cents:02d}"
+            return format_fen(value, symbol="", grouping=False)
         return value
 
     def to_python(self, value):

@@ -10,13 +10,14 @@ from groupbuy.catalog.models import Listing, Merchant, Product
 from groupbuy.catalog.permissions import require_merchant_staff
 from groupbuy.catalog.services._common import UNSET, invalid, is_set
 from groupbuy.core.audit import audit_log
+from groupbuy.core.money import format_fen
 
 # 999,999.99 yuan: far above any shop price, far below the column's limit.
 MAX_PRICE_FEN = 99_999_999
 
 
 def format_yuan(fen: int) -> str:
-    return f"¥{fen // 100}.{fen % 100:02d}"
+    return format_fen(fen)
 
 
 def clean_price_fen(value) -> int:

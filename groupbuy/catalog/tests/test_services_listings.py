@@ -61,7 +61,7 @@ def test_staff_of_another_merchant_may_not_list():
         (3.5, "The price is a whole number of fen (分)."),
         ("350", "The price is a whole number of fen (分)."),
         (True, "The price is a whole number of fen (分)."),
-        (100_000_000, "The price may be at most ¥999999.99."),
+        (100_000_000, "The price may be at most ¥999,999.99."),
     ],
 )
 def test_bad_prices_are_refused(price, message):

@@ -21,12 +21,20 @@ from groupbuy.deals.services.orders import (
     order_payment_captured,
     order_payment_failed,
 )
+from groupbuy.deals.services.outside import (
+    Participant,
+    deal_change_schedule,
+    deal_create_with_participants,
+)
 from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
 
 __all__ = [
+    "Participant",
+    "deal_change_schedule",
     "deal_close",
     "deal_close_now",
     "deal_create",
+    "deal_create_with_participants",
     "deal_is_due",
     "deal_join",
     "deal_open",

@@ -3,22 +3,32 @@
 ``deal_close`` is a conditional transition under the deal's row lock: whoever
 runs it first (the job scheduled at the exact deadline, the every-minute sweep,
 the sold-out trigger or an operator) closes the deal, everyone else finds it no
-longer open and changes nothing.
+longer open and changes nothing. An order whose payment was submitted and has
+no answer yet holds the close back for a bounded grace period
+(``GROUPBUY_PAYMENT_SUBMITTED_GRACE_MINUTES``).
 
-Success (paid orders ≥ the first tier): the final price is the tier reached,
-orders still awaiting payment are cancelled, and ``deal_settle`` then charges
-each paid order quantity × final price, refunds the difference, releases the
-charge to the merchant minus the platform fee, and confirms the order (where
-coupons will be issued: the ``order_confirmed`` signal). Failure: every paid
-order is refunded in full and pending ones cancelled.
+The tier is chosen from the orders that can be confirmed: paid orders whose
+money escrow still holds in full (an operator's partial refund takes an order
+out, before counting). Success: the final price is the tier reached, orders
+still awaiting payment are cancelled. Failure: pending orders are cancelled.
+
+``deal_settle`` then works through the paid orders in batches by primary key,
+each batch its own transaction and each order its own savepoint, keeping a
+cursor on the deal: a crash or a failing receiver neither rolls back nor
+repeats finished orders. Success charges each order quantity × final price,
+refunds the difference, releases the charge to the merchant (or to its pending
+account for a deal settled on redemption) and confirms the order (the
+``order_confirmed`` signal); failure refunds each in full. Either way the deal
+ends ``settled``.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
@@ -33,18 +43,20 @@ from groupbuy.deals.services.common import (
     check_is_operator,
     lock_deal,
     push_progress_on_commit,
-    refund_what_is_held,
     release_stock,
 )
-from groupbuy.deals.signals import order_confirmed
-from groupbuy.escrow.services import (
-    escrow_release,
-    payment_intent_cancel,
-    payment_intents_lock,
-    payment_refund_locked,
+from groupbuy.deals.services.orders import awaiting_provider, submitted_grace
+from groupbuy.deals.services.payments import (
+    charge,
+    held_fen,
+    lock_order_intents,
+    refund_all_held,
 )
+from groupbuy.deals.signals import order_confirmed, send_order_left
+from groupbuy.escrow.services import payment_intent_cancel
 
 logger = logging.getLogger(__name__)
+Mode = Deal.SettlementMode
 
 
 def deal_is_due(deal: Deal, *, now) -> bool:
@@ -57,17 +69,23 @@ def deal_is_due(deal: Deal, *, now) -> bool:
     return not deal.orders.filter(status=Status.PENDING_PAYMENT).exists()
 
 
-def _lock_live_orders(deal: Deal, statuses) -> tuple[dict, list[DealOrder]]:
-    live = deal.orders.filter(status__in=statuses)
-    intents = payment_intents_lock(
-        intent_ids=live.values_list("payment_intent_id", flat=True)
-    )
+def _lock_live_orders(deal: Deal, statuses, *, after_pk: int = 0, limit=None):
+    """Lock the intents, then the orders, of ``deal``'s orders in ``statuses``."""
+    live = deal.orders.filter(status__in=statuses, pk__gt=after_pk).order_by("pk")
+    if limit is not None:
+        live = live.filter(pk__in=list(live.values_list("pk", flat=True)[:limit]))
+    intents = lock_order_intents(list(live.only("public_id")))
     orders = list(
-        live.select_for_update(of=("self",))
-        .select_related("shopper", "deal")
-        .order_by("pk")
+        live.select_for_update(of=("self",)).select_related("shopper", "deal")
     )
     return intents, orders
+
+
+def _waiting_for_provider_until(deal: Deal, *, now):
+    """Return when the last submitted payment's grace ends, None if none waits."""
+    waiting = awaiting_provider(deal.orders.all(), now=now)
+    first = waiting.aggregate(at=Min("payment_intent__submitted_at"))["at"]
+    return first + submitted_grace() if first else None
 
 
 def deal_close(
@@ -85,10 +103,17 @@ def deal_close(
             return deal
         if not (force or fail or deal_is_due(deal, now=now)):
             return deal
+        if not fail and (retry_at := _waiting_for_provider_until(deal, now=now)):
+            after_commit(_close_later, deal.public_id, retry_at)
+            return deal
         intents, orders = _lock_live_orders(deal, [Status.PENDING_PAYMENT, Status.PAID])
         for order in orders:
             if order.status == Status.PENDING_PAYMENT:
                 _cancel_pending(actor, deal, order, intents, now=now)
+            elif held_fen(intents[order.public_id]) < order.amount_fen:
+                _leave_after_outside_refund(
+                    actor, deal, order, intents[order.public_id], now=now
+                )
         paid = [order for order in orders if order.status == Status.PAID]
         reached = tier_reached(list(deal.tiers.all()), len(paid))
         if reached is not None and not fail:
@@ -96,11 +121,9 @@ def deal_close(
             deal.final_price_fen = reached.price_fen
         else:
             deal.state = State.FAILED
-            for order in paid:
-                _refund_in_full(actor, deal, order, intents, now=now)
         deal.closed_at = now
         deal.save(update_fields=["state", "final_price_fen", "closed_at", "updated_at"])
-        deal.refresh_from_db(fields=["sold"])
+        deal.refresh_from_db(fields=["sold", "buyers"])
         audit_log(
             actor=actor,
             action=f"deals.deal.{deal.state}",
@@ -112,31 +135,48 @@ def deal_close(
             },
         )
         push_progress_on_commit(deal)
-        if deal.state == State.SUCCEEDED:
-            after_commit(_settle_later, deal.public_id)
+        if deal.state == State.FAILED:
+            # Refund a small deal's buyers at once; a big one continues in
+            # batches after commit.
+            deal, is_done = _settle_one_batch(
+                actor=actor, deal=deal, size=settle_batch_size()
+            )
+            if is_done:
+                return deal
+        after_commit(_settle_later, deal.public_id)
     return deal
 
 
+def _close_later(deal_public_id: str, eta) -> None:
+    from groupbuy.deals.tasks import deal_close_task
+
+    deal_close_task.schedule(args=(deal_public_id,), eta=eta)
+
+
 def _cancel_pending(actor, deal, order, intents, *, now) -> None:
-    payment_intent_cancel(actor=actor, intent=intents[order.payment_intent_id])
+    own = intents.get(order.public_id, [])
+    for intent in own:
+        payment_intent_cancel(actor=actor, intent=intent)
+    order.refunded_fen = refund_all_held(
+        actor=actor,
+        intents=own,
+        idempotency_key=f"deals.deal.closed:{order.public_id}",
+        reason=Reason.DEAL_CLOSED,
+    )
     order.status = Status.CANCELLED
     order.cancel_reason = Reason.DEAL_CLOSED
     order.cancelled_at = now
-    order.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
-    release_stock(deal=deal, quantity=order.quantity)
-
-
-def _refund_in_full(actor, deal, order, intents, *, now) -> None:
-    _refund_rest_and_leave(
-        actor,
-        deal,
-        order,
-        intents[order.payment_intent_id],
-        now=now,
-        reason=Reason.DEAL_FAILED,
-        idempotency_key=f"deals.deal.failed:{order.public_id}",
+    order.save(
+        update_fields=[
+            "status",
+            "cancel_reason",
+            "cancelled_at",
+            "refunded_fen",
+            "updated_at",
+        ]
     )
-    notifications.notify_deal_failed(order)
+    release_stock(deal=deal, quantity=order.quantity)
+    send_order_left(order=order, actor=actor, reason=Reason.DEAL_CLOSED)
 
 
 def _settle_later(deal_public_id: str) -> None:
@@ -145,56 +185,142 @@ def _settle_later(deal_public_id: str) -> None:
     deal_settle_task(deal_public_id)
 
 
-def deal_settle(*, actor=None, deal: Deal) -> Deal:
-    """Charge every paid order of a succeeded deal the final price and pay the
-    merchant; the deal becomes settled. Repeating it changes nothing."""
+def settle_batch_size() -> int:
+    return getattr(settings, "GROUPBUY_SETTLE_BATCH_SIZE", 200)
+
+
+def deal_settle(*, actor=None, deal: Deal, batch_size: int | None = None) -> Deal:
+    """Settle a closed deal batch by batch until every paid order is confirmed
+    (success) or refunded (failure); the deal then becomes settled.
+
+    Repeating it changes nothing; after a crash or a failing order it resumes
+    from its cursor. Returns the deal as it stands (not settled if an order
+    failed: that order is logged and retried by the sweep).
+    """
+    batch_size = batch_size or settle_batch_size()
+    while True:
+        deal, is_done = _settle_one_batch(actor=actor, deal=deal, size=batch_size)
+        if is_done:
+            return deal
+
+
+def _settle_one_batch(*, actor, deal: Deal, size: int) -> tuple[Deal, bool]:
     with transaction.atomic():
         deal = lock_deal(deal)
-        if deal.state != State.SUCCEEDED:
-            return deal
+        if deal.state not in (State.SUCCEEDED, State.FAILED):
+            return deal, True
         now = timezone.now()
-        intents, orders = _lock_live_orders(deal, [Status.PAID])
-        for order in orders:
-            _confirm(actor, deal, order, intents[order.payment_intent_id], now=now)
-        deal.state = State.SETTLED
-        deal.settled_at = now
-        deal.save(update_fields=["state", "settled_at", "updated_at"])
-        audit_log(
-            actor=actor,
-            action="deals.deal.settled",
-            obj=deal,
-            data={"orders": len(orders), "final_price_fen": deal.final_price_fen},
+        if deal.state == State.SUCCEEDED and deal.settle_cursor == 0:
+            _recount_before_settling(actor, deal)
+        intents, orders = _lock_live_orders(
+            deal, [Status.PAID], after_pk=deal.settle_cursor, limit=size
         )
-        push_progress_on_commit(deal)
-    return deal
+        for order in orders:
+            if not _settle_order(actor, deal, order, intents, now=now):
+                deal.save(update_fields=["settle_cursor", "updated_at"])
+                return deal, True
+            deal.settle_cursor = order.pk
+        if len(orders) == size:
+            deal.save(update_fields=["settle_cursor", "updated_at"])
+            return deal, False
+        _mark_settled(actor, deal, now=now)
+        deal.refresh_from_db(fields=["sold", "buyers"])
+    return deal, True
 
 
-def _confirm(actor, deal, order, intent, *, now) -> None:
-    if intent.remaining_held_fen < order.amount_fen:
-        _leave_after_outside_refund(actor, deal, order, intent, now=now)
+def _recount_before_settling(actor, deal: Deal) -> None:
+    """Choose the tier again from the orders that can still be confirmed.
+
+    An operator may have refunded part of an order between close and settle;
+    that order will leave, and the others must not pay a tier it helped reach.
+    """
+    paid = list(
+        deal.orders.filter(status=Status.PAID).values("public_id", "amount_fen")
+    )
+    by_order = lock_order_intents([DealOrder(public_id=o["public_id"]) for o in paid])
+    confirmable = sum(
+        1 for o in paid if held_fen(by_order[o["public_id"]]) >= o["amount_fen"]
+    )
+    reached = tier_reached(list(deal.tiers.all()), confirmable)
+    price = reached.price_fen if reached else None
+    if price == deal.final_price_fen:
+        return
+    audit_log(
+        actor=actor,
+        action="deals.deal.repriced",
+        obj=deal,
+        data={"participants": confirmable, "was": deal.final_price_fen, "now": price},
+    )
+    deal.final_price_fen = price
+    deal.state = State.SUCCEEDED if reached else State.FAILED
+    deal.save(update_fields=["final_price_fen", "state", "updated_at"])
+
+
+def _settle_order(actor, deal, order, intents, *, now) -> bool:
+    """Confirm or refund one order in a savepoint; False if it failed."""
+    own = intents.get(order.public_id, [])
+    try:
+        with transaction.atomic():
+            if deal.state == State.FAILED:
+                _refund_in_full(actor, deal, order, own, now=now)
+            else:
+                _confirm(actor, deal, order, own, now=now)
+    except Exception:
+        logger.exception("settling %s of %s failed", order.public_id, deal.public_id)
+        return False
+    return True
+
+
+def _mark_settled(actor, deal: Deal, *, now) -> None:
+    was = deal.state
+    confirmed = deal.orders.filter(status=Status.CONFIRMED).count()
+    deal.state = State.SETTLED
+    deal.settled_at = now
+    deal.save(update_fields=["state", "settled_at", "settle_cursor", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="deals.deal.settled",
+        obj=deal,
+        data={
+            "outcome": was,
+            "orders": confirmed,
+            "final_price_fen": deal.final_price_fen,
+        },
+    )
+    push_progress_on_commit(deal)
+
+
+def _refund_in_full(actor, deal, order, intents, *, now) -> None:
+    _refund_rest_and_leave(
+        actor,
+        deal,
+        order,
+        intents,
+        now=now,
+        reason=Reason.DEAL_FAILED,
+        idempotency_key=f"deals.deal.failed:{order.public_id}",
+    )
+    notifications.notify_deal_failed(order)
+
+
+def _confirm(actor, deal, order, intents, *, now) -> None:
+    if held_fen(intents) < order.amount_fen:
+        _leave_after_outside_refund(actor, deal, order, intents, now=now)
         return
     charged_fen = order.quantity * deal.final_price_fen
-    difference_fen = order.amount_fen - charged_fen
-    if difference_fen > 0:
-        payment_refund_locked(
-            actor=actor,
-            intent=intent,
-            amount_fen=difference_fen,
-            idempotency_key=f"deals.deal.settle:{order.public_id}:refund",
-            reason="final_price",
-        )
-    escrow_release(
+    charge(
         actor=actor,
-        intent=intent,
-        merchant=deal.merchant,
-        amount_fen=charged_fen,
-        idempotency_key=f"deals.deal.settle:{order.public_id}:release",
-        memo=deal.title,
+        deal=deal,
+        order=order,
+        intents=intents,
+        charged_fen=charged_fen,
+        key=f"deals.deal.settle:{order.public_id}",
+        to_pending=deal.settlement_mode == Mode.ON_REDEMPTION,
     )
     order.status = Status.CONFIRMED
     order.final_unit_price_fen = deal.final_price_fen
     order.charged_fen = charged_fen
-    order.refunded_fen = max(0, difference_fen)
+    order.refunded_fen = sum(intent.refunded_fen for intent in intents)
     order.confirmed_at = now
     order.save(
         update_fields=[
@@ -210,7 +336,7 @@ def _confirm(actor, deal, order, intent, *, now) -> None:
     notifications.notify_deal_succeeded(order)
 
 
-def _leave_after_outside_refund(actor, deal, order, intent, *, now) -> None:
+def _leave_after_outside_refund(actor, deal, order, intents, *, now) -> None:
     # An operator refunded part of this payment straight from escrow, so the
     # order can no longer be charged the final price: it leaves the group buy
     # and gets back the rest of what it paid.
@@ -218,7 +344,7 @@ def _leave_after_outside_refund(actor, deal, order, intent, *, now) -> None:
         actor,
         deal,
         order,
-        intent,
+        intents,
         now=now,
         reason=Reason.OPERATOR,
         idempotency_key=f"deals.deal.settle:{order.public_id}:refund-rest",
@@ -226,11 +352,11 @@ def _leave_after_outside_refund(actor, deal, order, intent, *, now) -> None:
 
 
 def _refund_rest_and_leave(
-    actor, deal, order, intent, *, now, reason, idempotency_key
+    actor, deal, order, intents, *, now, reason, idempotency_key
 ) -> None:
     """Refund what escrow still holds for ``order`` and take it out of the deal."""
-    order.refunded_fen = refund_what_is_held(
-        actor=actor, intent=intent, idempotency_key=idempotency_key, reason=reason
+    order.refunded_fen = refund_all_held(
+        actor=actor, intents=intents, idempotency_key=idempotency_key, reason=reason
     )
     order.status = Status.REFUNDED
     order.cancel_reason = reason
@@ -245,6 +371,7 @@ def _refund_rest_and_leave(
         ]
     )
     release_stock(deal=deal, quantity=order.quantity)
+    send_order_left(order=order, actor=actor, reason=reason)
 
 
 def issue_coupons_for_confirmed_order(*, order: DealOrder, actor) -> None:
@@ -269,7 +396,7 @@ def deal_close_now(*, actor, deal: Deal) -> Deal:
 
 
 def deals_close_due(*, now=None) -> list[str]:
-    """Close every open deal that is due and settle every succeeded one.
+    """Close every open deal that is due and settle every closed one.
 
     The every-minute sweep: catches deals whose scheduled close was lost and
     settlements that failed. One deal failing (logged) does not stop the rest.
@@ -284,7 +411,7 @@ def deals_close_due(*, now=None) -> list[str]:
         closed = _logging_failure(deal_close, deal=deal, now=now)
         if closed is not None and closed.state != State.OPEN:
             changed.append(deal.public_id)
-    for deal in list(Deal.objects.filter(state=State.SUCCEEDED)):
+    for deal in list(Deal.objects.filter(state__in=[State.SUCCEEDED, State.FAILED])):
         if _logging_failure(deal_settle, deal=deal) is not None:
             changed.append(deal.public_id)
     return list(dict.fromkeys(changed))

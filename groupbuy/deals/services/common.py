@@ -16,13 +16,14 @@ from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.core.errors import Forbidden
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals.models import Deal, DealOrder
-from groupbuy.escrow.services import payment_refund_locked
+from groupbuy.deals.services.payments import ORDER_PURPOSE
 from groupbuy.realtime.publish import publish_to_deal
+
+__all__ = ["ORDER_PURPOSE"]
 
 State = Deal.State
 Status = DealOrder.Status
 Reason = DealOrder.CancelReason
-ORDER_PURPOSE = "deals.order"
 
 
 def check_can_manage(*, actor, merchant) -> None:
@@ -53,8 +54,9 @@ def lock_deal(deal: Deal) -> Deal:
 
 
 def release_stock(*, deal: Deal, quantity: int) -> None:
-    Deal.objects.filter(pk=deal.pk, sold__gte=quantity).update(
-        sold=F("sold") - quantity
+    """Give back one leaving order's units (and its place among the buyers)."""
+    Deal.objects.filter(pk=deal.pk, sold__gte=quantity, buyers__gte=1).update(
+        sold=F("sold") - quantity, buyers=F("buyers") - 1
     )
 
 
@@ -69,22 +71,3 @@ def _publish_progress(deal_public_id: str) -> None:
 def push_progress_on_commit(deal: Deal) -> None:
     """Send every watcher the deal's progress as committed (read after commit)."""
     after_commit(_publish_progress, deal.public_id)
-
-
-def refund_what_is_held(*, actor, intent, idempotency_key: str, reason: str) -> int:
-    """Refund whatever of ``intent`` is still in escrow; return its total refunded.
-
-    ``intent`` must be locked and fresh. Usually that is the whole order amount;
-    less when an operator already refunded part of the payment from escrow.
-    """
-    held_fen = intent.amount_fen - intent.refunded_fen - intent.released_fen
-    if held_fen > 0:
-        payment_refund_locked(
-            actor=actor,
-            intent=intent,
-            amount_fen=held_fen,
-            idempotency_key=idempotency_key,
-            reason=reason,
-        )
-        intent.refresh_from_db()
-    return intent.refunded_fen

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -25,20 +25,22 @@ from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import highest_price_fen
 from groupbuy.deals.services.common import (
-    ORDER_PURPOSE,
     Reason,
     State,
     Status,
     lock_deal,
     push_progress_on_commit,
-    refund_what_is_held,
     release_stock,
 )
-from groupbuy.escrow.services import (
-    payment_intent_cancel,
-    payment_intent_create,
-    payment_intents_lock,
+from groupbuy.deals.services.payments import (
+    ORDER_PURPOSE,
+    captured_fen,
+    lock_order_intents,
+    refund_all_held,
 )
+from groupbuy.deals.signals import send_order_left
+from groupbuy.escrow.models import PaymentIntent
+from groupbuy.escrow.services import payment_intent_cancel, payment_intent_create
 
 
 def _check_quantity(deal: Deal, quantity) -> None:
@@ -80,18 +82,46 @@ def join_refusal(deal: Deal, *, quantity: int, now) -> DealError | None:
             else _("Only %(left)s left; choose a smaller quantity.") % {"left": left}
         )
         return Conflict("sold_out", message, fields={"quantity": [message]})
+    left_for_buyer = units_left_for_next_buyer(deal)
+    if quantity > left_for_buyer:
+        message = _(
+            "Only %(left)s units are left for you, so that enough buyers can "
+            "still join to reach the first tier; choose a smaller quantity."
+        ) % {"left": left_for_buyer}
+        return Conflict("kept_for_buyers", message, fields={"quantity": [message]})
     return None
 
 
+def first_tier_buyers(deal: Deal) -> int:
+    return min(tier.min_participants for tier in deal.tiers.all())
+
+
+def units_left_for_next_buyer(deal: Deal) -> int:
+    """Return the most units one more buyer may take while leaving a unit for
+    each buyer still needed to reach the first tier."""
+    still_needed_after = max(0, first_tier_buyers(deal) - deal.buyers - 1)
+    return max(0, deal.stock - deal.sold - still_needed_after)
+
+
+def _leaves_room_for_first_tier(deal: Deal, quantity: int) -> Q:
+    # sold + quantity + (first - buyers - 1) <= stock, unless buyers + 1 >= first.
+    first = first_tier_buyers(deal)
+    return Q(buyers__gte=first - 1) | Q(
+        sold__lte=F("stock") - quantity - first + 1 + F("buyers")
+    )
+
+
 def _reserve(deal: Deal, *, quantity: int, now) -> None:
+    room = _leaves_room_for_first_tier(deal, quantity)
     for _attempt in range(3):
         reserved = Deal.objects.filter(
+            room,
             pk=deal.pk,
             state=State.OPEN,
             starts_at__lte=now,
             deadline_at__gt=now,
             sold__lte=F("stock") - quantity,
-        ).update(sold=F("sold") + quantity, updated_at=now)
+        ).update(sold=F("sold") + quantity, buyers=F("buyers") + 1, updated_at=now)
         if reserved:
             return
         refusal = join_refusal(Deal.objects.get(pk=deal.pk), quantity=quantity, now=now)
@@ -156,20 +186,30 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
 def order_payment_captured(*, intent) -> bool:
     """Capture handler for ``deals.order``: mark the order paid, or decline.
 
-    Declining (the order was cancelled while its payer paid) makes escrow refund
-    the payment in full. Runs inside escrow's capture transaction, holding the
-    intent's lock, so it takes no deal lock.
+    An order paid by several intents (a deposit, then the rest) becomes paid
+    when their captured amounts cover it; until then each is kept. Declining
+    (the order was cancelled while its payer paid, or is already paid) makes
+    escrow refund the payment in full. Runs inside escrow's capture transaction,
+    holding the intent's lock, so it takes no deal lock.
     """
+    order = DealOrder.objects.filter(public_id=intent.reference).first()
+    if order is None or order.status != Status.PENDING_PAYMENT:
+        return False
+    if captured_fen(order) < order.amount_fen:
+        return True
     now = timezone.now()
-    paid = DealOrder.objects.filter(
-        public_id=intent.reference,
-        payment_intent=intent,
-        status=Status.PENDING_PAYMENT,
-    ).update(status=Status.PAID, paid_at=now, updated_at=now)
+    paid = DealOrder.objects.filter(pk=order.pk, status=Status.PENDING_PAYMENT).update(
+        status=Status.PAID, paid_at=now, updated_at=now
+    )
     if not paid:
         return False
+    mark_paid_effects(order_public_id=order.public_id, intent=intent)
+    return True
+
+
+def mark_paid_effects(*, order_public_id: str, intent) -> None:
     order = DealOrder.objects.select_related("deal", "shopper").get(
-        public_id=intent.reference
+        public_id=order_public_id
     )
     audit_log(
         actor=None,
@@ -180,7 +220,6 @@ def order_payment_captured(*, intent) -> bool:
     notifications.notify_order_paid(order)
     push_progress_on_commit(order.deal)
     after_commit(_close_if_sold_out_later, order.deal.public_id)
-    return True
 
 
 def _close_if_sold_out_later(deal_public_id: str) -> None:
@@ -229,9 +268,7 @@ def deal_order_cancel(*, actor, order: DealOrder) -> DealOrder:
 
 def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder:
     """Cancel (and refund, if paid) one order; the caller holds the deal lock."""
-    intent = payment_intents_lock(intent_ids=[order.payment_intent_id])[
-        order.payment_intent_id
-    ]
+    intents = lock_order_intents([order]).get(order.public_id, [])
     order = (
         DealOrder.objects.select_for_update(of=("self",))
         .select_related("shopper")
@@ -240,12 +277,20 @@ def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder
     if not order.is_active:
         return order
     if order.status == Status.PENDING_PAYMENT:
-        payment_intent_cancel(actor=actor, intent=intent)
+        for intent in intents:
+            payment_intent_cancel(actor=actor, intent=intent)
+        # A deposit already applied to the order goes back to its payer.
+        order.refunded_fen = refund_all_held(
+            actor=actor,
+            intents=intents,
+            idempotency_key=f"deals.order.cancel:{order.public_id}",
+            reason=reason,
+        )
         order.status = Status.CANCELLED
     elif refund and order.status == Status.PAID:
-        order.refunded_fen = refund_what_is_held(
+        order.refunded_fen = refund_all_held(
             actor=actor,
-            intent=intent,
+            intents=intents,
             idempotency_key=f"deals.order.cancel:{order.public_id}",
             reason=reason,
         )
@@ -270,6 +315,7 @@ def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder
         obj=order,
         data={"reason": reason, "refunded_fen": order.refunded_fen},
     )
+    send_order_left(order=order, actor=actor, reason=reason)
     push_progress_on_commit(deal)
     return order
 
@@ -292,13 +338,38 @@ def deal_order_cancel_unpaid(*, actor=None, order: DealOrder, reason: str) -> De
         )
 
 
+def submitted_grace() -> timedelta:
+    """How long an order whose payment was submitted waits for the provider."""
+    return timedelta(
+        minutes=getattr(settings, "GROUPBUY_PAYMENT_SUBMITTED_GRACE_MINUTES", 10)
+    )
+
+
+def awaiting_provider(orders, *, now):
+    """Filter ``orders`` to those whose payment was submitted within the grace
+    period and has no answer yet: they are neither expired nor cancelled."""
+    return orders.filter(
+        status=Status.PENDING_PAYMENT,
+        payment_intent__status=PaymentIntent.Status.REQUIRES_PAYMENT,
+        payment_intent__submitted_at__gt=now - submitted_grace(),
+    )
+
+
 def deal_orders_expire_unpaid(*, now=None) -> int:
-    """Cancel every order not paid within the payment window; return how many."""
+    """Cancel every order not paid within the payment window; return how many.
+
+    An order whose payment was submitted waits for the provider's answer (a
+    callback or reconciliation) for the grace period first.
+    """
     now = now or timezone.now()
     window = timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
-    overdue = DealOrder.objects.filter(
-        status=Status.PENDING_PAYMENT, joined_at__lte=now - window
-    ).select_related("deal")
+    pending = DealOrder.objects.filter(status=Status.PENDING_PAYMENT)
+    waiting = awaiting_provider(pending, now=now).values("pk")
+    overdue = (
+        pending.filter(joined_at__lte=now - window)
+        .exclude(pk__in=waiting)
+        .select_related("deal")
+    )
     expired = 0
     for order in list(overdue):
         order = deal_order_cancel_unpaid(order=order, reason=Reason.PAYMENT_EXPIRED)

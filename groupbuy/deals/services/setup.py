@@ -133,8 +133,13 @@ def deal_create(
     deadline_at: datetime,
     description: str = "",
     max_quantity_per_order: int = 5,
+    settlement_mode: str = Deal.SettlementMode.ON_CLOSE,
 ) -> Deal:
-    """Create a draft deal with its price tiers [(min buyers, price fen), …]."""
+    """Create a draft deal with its price tiers [(min buyers, price fen), …].
+
+    ``settlement_mode`` "on_redemption" pays the merchant per coupon redemption
+    instead of at close (the charge waits in the merchant's pending account).
+    """
     check_can_manage(actor=actor, merchant=merchant)
     if not merchant.is_active:
         raise DealError("invalid", _("This merchant is not active."))
@@ -149,8 +154,15 @@ def deal_create(
         "max_quantity_per_order": max_quantity_per_order,
     }
     _raise_if_invalid(fields)
+    if settlement_mode not in Deal.SettlementMode.values:
+        raise DealError(
+            "invalid",
+            _("Choose when the merchant is paid."),
+            fields={"settlement_mode": [_("Not a settlement mode.")]},
+        )
     with transaction.atomic():
         deal = Deal.objects.create(
+            settlement_mode=settlement_mode,
             merchant=merchant,
             product=product,
             title=title.strip(),
@@ -167,7 +179,11 @@ def deal_create(
             actor=actor,
             action="deals.deal.created",
             obj=deal,
-            data={"tiers": sorted(list(tier) for tier in tiers), "stock": stock},
+            data={
+                "tiers": sorted(list(tier) for tier in tiers),
+                "stock": stock,
+                "settlement_mode": settlement_mode,
+            },
         )
     return deal
 
@@ -248,12 +264,12 @@ def deal_open(*, actor, deal: Deal) -> Deal:
         deal.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="deals.deal.opened", obj=deal)
         deal_opened.send(sender=Deal, deal=deal, actor=actor)
-        after_commit(_schedule_close_at_deadline, deal.public_id, deal.deadline_at)
+        after_commit(schedule_close_at_deadline, deal.public_id, deal.deadline_at)
         push_progress_on_commit(deal)
     return deal
 
 
-def _schedule_close_at_deadline(deal_public_id: str, deadline_at: datetime) -> None:
+def schedule_close_at_deadline(deal_public_id: str, deadline_at: datetime) -> None:
     from groupbuy.deals.tasks import deal_close_task
 
     deal_close_task.schedule(args=(deal_public_id,), eta=deadline_at)

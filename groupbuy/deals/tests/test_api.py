@@ -307,8 +307,29 @@ def test_operators_close_and_stop_deals(client):
     response = client.post(
         f"/api/deals/{stopping.public_id}/stop", headers=_auth(operator)
     )
-    assert response.json()["state"] == "failed"
+    assert response.json()["state"] == "settled"
     refused = client.post(
         f"/api/deals/{make_deal().public_id}/stop", headers=_auth(make_user())
     )
     assert refused.status_code == 403
+
+
+def test_a_join_that_would_starve_the_first_tier_is_a_409_with_the_units_left(
+    client,
+):
+    # given 6 units, a first tier of 3 buyers, and one buyer holding 3 units
+    deal = make_deal(stock=6, tiers=[(3, 9_900)])
+    assert _join(client, deal, make_user(), quantity=3).status_code == 201
+    # when a second buyer asks for 3 (the third buyer would find none)
+    response = _join(client, deal, make_user(), quantity=3)
+    # then
+    assert response.status_code == 409
+    message = (
+        "Only 2 units are left for you, so that enough buyers can still join to "
+        "reach the first tier; choose a smaller quantity."
+    )
+    assert response.json() == {
+        "code": "kept_for_buyers",
+        "message": message,
+        "fields": {"quantity": [message]},
+    }

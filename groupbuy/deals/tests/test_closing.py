@@ -95,7 +95,7 @@ def test_too_few_buyers_fails_the_deal_and_refunds_everyone(
     with django_capture_on_commit_callbacks(execute=True):
         deal = deal_close(deal=deal)
     # then
-    assert (deal.state, deal.final_price_fen) == (State.FAILED, None)
+    assert (deal.state, deal.final_price_fen) == (State.SETTLED, None)
     only.refresh_from_db()
     unpaid.refresh_from_db()
     assert (only.status, only.refunded_fen) == (Status.REFUNDED, 19_800)
@@ -167,7 +167,7 @@ def test_operators_can_stop_a_deal_and_everyone_is_refunded():
         deal_stop(actor=make_user(), deal=deal)
     assert caught.value.status == 403
     deal = deal_stop(actor=make_user(is_staff=True), deal=deal)
-    assert deal.state == State.FAILED
+    assert deal.state == State.SETTLED
     for order in orders:
         order.refresh_from_db()
         assert order.status == Status.REFUNDED

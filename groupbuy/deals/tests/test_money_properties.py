@@ -3,7 +3,8 @@
 A hypothesis state machine drives random sequences of joins, payments through
 the sandbox gateway (sometimes sending its callback twice), declines, late and
 out-of-order callbacks, replays of old callbacks, cancellations, expiry of
-unpaid orders, closing (at the deadline, early, or by the sweep) and direct
+unpaid orders, closing (at the deadline, early, or by the sweep), payments
+whose callback is lost and recovered by reconciliation, and direct
 refunds by an operator (of a standalone payment or part of an order's), and
 after every step checks:
 
@@ -11,8 +12,17 @@ after every step checks:
 - no balance but the external account's is negative; gateway clearing is 0;
 - for each shopper, paid in == held + spent + refunded, and what the ledger
   holds for them is exactly what their payments still have in escrow;
-- a deal's reserved units are its live orders' units, never above its stock;
-- a paid or confirmed order's payment succeeded.
+- a deal's reserved units are its live orders' units, never above its stock,
+  and its buyer count is its live orders;
+- a paid or confirmed order's payment succeeded;
+- gateway clearing holds exactly the refunds the provider has not confirmed;
+- each confirmed order was charged exactly final tier price × quantity, and
+  the merchant got exactly that from its payments; each refunded order got
+  back exactly what it paid; no order is both confirmed and refunded in full;
+- a merchant's pending account holds exactly what is earned and not settled.
+
+Deal 1 is settled on redemption, and redemptions settle random shares; parts
+of standalone deposits are forfeited to the platform.
 
 Each example runs in a savepoint that is rolled back, so examples start clean.
 """
@@ -40,6 +50,7 @@ from hypothesis.stateful import (
 
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.pricing import tier_reached
 from groupbuy.deals.services import (
     deal_close,
     deal_join,
@@ -48,14 +59,20 @@ from groupbuy.deals.services import (
     deals_close_due,
 )
 from groupbuy.deals.tests.factories import make_deal, make_merchant, make_user
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
     PaymentIntent,
+    PendingEarning,
     ProviderEvent,
+    Refund,
 )
 from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
+from groupbuy.escrow.reconcile import payments_reconcile
 from groupbuy.escrow.services import (
+    escrow_forfeit_deposit,
+    escrow_settle_redemption,
     payment_intent_create,
     payment_refund,
     sandbox_payment_submit,
@@ -85,6 +102,9 @@ class MoneyMachine(RuleBasedStateMachine):
             make_deal(merchant=merchant, stock=4, tiers=[(1, 900), (2, 800)]),
             make_deal(merchant=merchant, stock=5, tiers=[(2, 1_000), (3, 700)]),
         ]
+        Deal.objects.filter(pk=self.deals[1].pk).update(
+            settlement_mode=Deal.SettlementMode.ON_REDEMPTION
+        )
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -153,6 +173,22 @@ class MoneyMachine(RuleBasedStateMachine):
         event(f"{outcome}: {received.outcome}")
         return received.payload
 
+    @rule(order=orders)
+    def pay_but_the_callback_is_lost(self, order):
+        # The on-commit job that would send the callback never runs (a crash).
+        intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
+        try:
+            sandbox_payment_submit(actor=order.shopper, intent=intent)
+        except DomainError as refusal:
+            event(f"lost callback: {refusal.code}")
+
+    @rule(minutes=st.sampled_from([0, 2, 30]))
+    def reconcile(self, minutes):
+        later = timezone.now() + timedelta(minutes=minutes)
+        with on_commit_effects():
+            outcomes = payments_reconcile(now=later)
+        event(f"reconciled: {sorted(set(outcomes.values()))}")
+
     @rule(target=delivered, order=orders, succeeded=st.booleans())
     def late_callback(self, order, succeeded):
         intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
@@ -215,28 +251,58 @@ class MoneyMachine(RuleBasedStateMachine):
         apply_event(event_for(intent))
         return intent
 
+    @rule(order=orders, amount=st.integers(1, 1_500), key=st.integers(0, 2))
+    def redeem(self, order, amount, key):
+        try:
+            escrow_settle_redemption(
+                actor=None,
+                order=order,
+                amount_fen=amount,
+                idempotency_key=f"redeem:{order.public_id}:{key}",
+            )
+        except DomainError as refusal:
+            assert refusal.code in ("nothing_pending", "not_enough_pending")
+            event(f"redeem: {refusal.code}")
+
     @rule(deposit=deposits, amount=st.integers(-5, 6_000), key=st.integers(0, 3))
     def refund_a_deposit(self, deposit, amount, key):
         try:
-            payment_refund(
+            with on_commit_effects():
+                payment_refund(
+                    actor=None,
+                    intent=deposit,
+                    amount_fen=amount,
+                    idempotency_key=f"{deposit.public_id}:{key}:{amount}",
+                )
+        except DomainError as refusal:
+            assert refusal.code in ("invalid_amount", "refund_too_large")
+
+    @rule(deposit=deposits, amount=st.integers(1, 3_000), key=st.integers(0, 2))
+    def forfeit_part_of_a_deposit(self, deposit, amount, key):
+        try:
+            escrow_forfeit_deposit(
                 actor=None,
                 intent=deposit,
                 amount_fen=amount,
-                idempotency_key=f"{deposit.public_id}:{key}:{amount}",
+                to_account=ledger.system_account(kind="platform_revenue"),
+                rule="test.no_show",
+                idempotency_key=f"forfeit:{deposit.public_id}:{key}",
             )
         except DomainError as refusal:
-            assert refusal.code in ("invalid_amount", "refund_too_large")
+            assert refusal.code in ("not_enough_held", "idempotency_key_reused")
+            event(f"forfeit: {refusal.code}")
 
     @rule(order=orders, amount=st.integers(1, 2_000))
     def operator_refunds_part_of_an_order(self, order, amount):
         intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
         try:
-            payment_refund(
-                actor=None,
-                intent=intent,
-                amount_fen=amount,
-                idempotency_key=f"operator:{intent.public_id}:{amount}",
-            )
+            with on_commit_effects():
+                payment_refund(
+                    actor=None,
+                    intent=intent,
+                    amount_fen=amount,
+                    idempotency_key=f"operator:{intent.public_id}:{amount}",
+                )
         except DomainError as refusal:
             assert refusal.code in ("not_captured", "refund_too_large")
 
@@ -265,7 +331,10 @@ class MoneyMachine(RuleBasedStateMachine):
         )
         assert list(negative) == []
         clearing = LedgerAccount.objects.filter(kind="gateway_clearing").first()
-        assert clearing is None or clearing.balance_fen == 0
+        in_flight = Refund.objects.filter(status=Refund.Status.PENDING).aggregate(
+            total=Sum("amount_fen")
+        )["total"]
+        assert (clearing.balance_fen if clearing else 0) == (in_flight or 0)
 
     @invariant()
     def shoppers_money_is_conserved(self):
@@ -294,6 +363,51 @@ class MoneyMachine(RuleBasedStateMachine):
                 deal=deal, status__in=DealOrder.ACTIVE_STATUSES
             ).aggregate(units=Sum("quantity"))["units"]
             assert deal.sold == (live or 0) <= deal.stock, deal
+            buyers = DealOrder.objects.filter(
+                deal=deal, status__in=DealOrder.ACTIVE_STATUSES
+            ).count()
+            assert deal.buyers == buyers, deal
+
+    @invariant()
+    def orders_pay_exactly_their_price(self):
+        for order in DealOrder.objects.select_related("deal"):
+            intents = PaymentIntent.objects.filter(
+                purpose="deals.order",
+                reference=order.public_id,
+                status=PaymentIntent.Status.SUCCEEDED,
+            )
+            paid_in = sum(i.amount_fen for i in intents)
+            released = sum(i.released_fen for i in intents)
+            refunded = sum(i.refunded_fen for i in intents)
+            if order.status == Status.CONFIRMED:
+                price = order.deal.final_price_fen
+                assert order.final_unit_price_fen == price, order
+                assert order.charged_fen == price * order.quantity, order
+                assert released == order.charged_fen, order
+                assert refunded == paid_in - order.charged_fen < paid_in, order
+                assert order.refunded_fen == refunded, order
+            elif order.status in (Status.REFUNDED, Status.CANCELLED):
+                assert released == 0, order
+                assert refunded == paid_in, order
+            if order.deal.state == Deal.State.SETTLED:
+                assert order.status not in (Status.PAID, Status.PENDING_PAYMENT)
+
+    @invariant()
+    def the_final_price_is_the_tier_of_the_confirmed_orders(self):
+        for deal in Deal.objects.filter(state=Deal.State.SETTLED):
+            confirmed = deal.orders.filter(status=Status.CONFIRMED).count()
+            reached = tier_reached(list(deal.tiers.all()), confirmed)
+            assert deal.final_price_fen == (reached.price_fen if reached else None)
+
+    @invariant()
+    def merchant_pending_is_what_is_earned_and_not_settled(self):
+        earned = PendingEarning.objects.aggregate(
+            earned=Sum("amount_fen"), settled=Sum("settled_fen")
+        )
+        pending = LedgerAccount.objects.filter(kind="merchant_pending").aggregate(
+            total=Sum("balance_fen")
+        )["total"]
+        assert (pending or 0) == (earned["earned"] or 0) - (earned["settled"] or 0)
 
     @invariant()
     def paid_orders_have_captured_payments(self):

@@ -129,12 +129,15 @@ def test_cancelling_an_unpaid_order_releases_its_units():
     assert deal.sold == 0
 
 
-def test_cancelling_a_paid_order_refunds_it_in_full():
+def test_cancelling_a_paid_order_refunds_it_in_full(
+    django_capture_on_commit_callbacks,
+):
     deal = make_deal()
     shopper = make_user()
     order = deal_join(actor=shopper, deal=deal, quantity=2)
     pay(order)
-    order = deal_order_cancel(actor=shopper, order=order)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = deal_order_cancel(actor=shopper, order=order)
     assert (order.status, order.refunded_fen) == (Status.REFUNDED, 19_800)
     assert _held(shopper) == 0
     assert LedgerAccount.objects.get(kind="refunds_paid").balance_fen == 19_800

@@ -3,7 +3,7 @@
 create intent (ours) → ``pay_page_url`` (the provider's hosted page) → the
 provider calls back; ``parse_callback`` verifies the signature and turns the
 request into a ``PaymentEvent`` → escrow captures or fails the intent; later
-``refund`` returns money to the payer.
+``refund`` returns money to the payer; ``query_intent`` answers reconciliation.
 """
 
 from __future__ import annotations
@@ -42,4 +42,16 @@ class PaymentProvider(Protocol):
         """Verify and decode a callback; raise EscrowError (400) if it is bad."""
 
     def refund(self, *, intent, amount_fen: int, idempotency_key: str) -> str:
-        """Return the provider's reference for refunding ``amount_fen``."""
+        """Return the provider's reference for refunding ``amount_fen``.
+
+        Called after commit (never inside a transaction); raise on failure and
+        the refund is retried. The same ``idempotency_key`` refunds once.
+        """
+
+    def query_intent(self, intent) -> PaymentEvent | None:
+        """Return the provider's final answer for ``intent``, None if it has none.
+
+        Reconciliation asks this for submitted intents whose callback never
+        came, and applies the answer like a callback (same event id, so a
+        callback arriving later is a duplicate).
+        """

@@ -93,3 +93,23 @@ class SandboxProvider:
     def refund(self, *, intent, amount_fen: int, idempotency_key: str) -> str:
         digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:16]
         return f"sbx_rf_{digest}"
+
+    def query_intent(self, intent) -> PaymentEvent | None:
+        from groupbuy.escrow.models import SandboxPayment
+
+        record = SandboxPayment.objects.filter(
+            intent_public_id=intent.public_id
+        ).first()
+        if record is None:
+            return None
+        body, headers = encode_event(record.event)
+        return self.parse_callback(body=body, headers=headers)
+
+
+def record_payment(payload: dict) -> None:
+    """Keep what the payer did, as the gateway's own book (see query_intent)."""
+    from groupbuy.escrow.models import SandboxPayment
+
+    SandboxPayment.objects.get_or_create(
+        intent_public_id=payload["intent_id"], defaults={"event": payload}
+    )

@@ -26,13 +26,17 @@ def _balance(kind, **owner):
     return account.balance_fen if account else 0
 
 
-def test_partial_then_full_refund_moves_held_money_to_refunds_paid():
+def test_partial_then_full_refund_moves_held_money_to_refunds_paid(
+    django_capture_on_commit_callbacks,
+):
     # given 99.00 captured
     payer = make_user()
     intent = make_captured_intent(payer=payer, amount_fen=9_900)
-    # when
-    payment_refund(actor=None, intent=intent, amount_fen=1_000, idempotency_key="a")
-    payment_refund(actor=None, intent=intent, amount_fen=8_900, idempotency_key="b")
+    # when (the provider is called after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund(actor=None, intent=intent, amount_fen=1_000, idempotency_key="a")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund(actor=None, intent=intent, amount_fen=8_900, idempotency_key="b")
     # then
     intent.refresh_from_db()
     assert intent.refunded_fen == 9_900
@@ -75,9 +79,7 @@ def test_refund_above_what_is_held_is_refused_and_changes_nothing():
     with pytest.raises(DomainError) as caught:
         payment_refund(actor=None, intent=intent, amount_fen=901, idempotency_key="b")
     assert caught.value.code == "refund_too_large"
-    assert caught.value.message == (
-        "Only 900 fen of this payment can still be refunded."
-    )
+    assert caught.value.message == ("Only ¥9.00 of this payment can still be refunded.")
     intent.refresh_from_db()
     assert intent.refunded_fen == 9_000
     assert _balance(Kind.SHOPPER_HELD, user=payer) == 900

@@ -1,0 +1,17 @@
+"""The one way an amount of money is written for people: ¥1,234.56, -¥2.50.
+
+Amounts are integer fen everywhere; this is used by the ``fen`` template filter,
+the admin, API messages and notifications, so negatives and thousands read the
+same on every surface.
+"""
+
+from __future__ import annotations
+
+
+def format_fen(amount_fen: int, *, symbol: str = "¥", grouping: bool = True) -> str:
+    """Return ``amount_fen`` as yuan with two decimals, the sign before the symbol."""
+    amount = int(amount_fen)
+    sign = "-" if amount < 0 else ""
+    yuan, fen = divmod(abs(amount), 100)
+    whole = f"{yuan:,}" if grouping else str(yuan)
+    return f"{sign}{symbol}{whole}.{fen:02d}"

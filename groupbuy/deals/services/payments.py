@@ -1,0 +1,108 @@
+"""An order's money: every payment intent applied to it, taken together.
+
+An order is paid by one intent (what the shopper pays on joining), or by several
+(a demand's deposit applied with ``payment_intent_apply``, then the rest). Each
+intent's purpose is ``deals.order`` and its reference the order's public id;
+the amounts count together toward the order's ``amount_fen``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from groupbuy.escrow.models import PaymentIntent
+from groupbuy.escrow.services import (
+    escrow_release,
+    payment_intents_lock,
+    payment_refund_locked,
+)
+
+ORDER_PURPOSE = "deals.order"
+
+
+def order_intents_query(order_public_ids: Iterable[str]):
+    return PaymentIntent.objects.filter(
+        purpose=ORDER_PURPOSE, reference__in=list(order_public_ids)
+    )
+
+
+def lock_order_intents(orders) -> dict[str, list[PaymentIntent]]:
+    """Lock every intent of ``orders`` (pk order); return them by order public id.
+
+    Call before locking the orders themselves (the lock order in ``common``).
+    """
+    references = [order.public_id for order in orders]
+    ids = order_intents_query(references).values_list("pk", flat=True)
+    by_order: dict[str, list[PaymentIntent]] = defaultdict(list)
+    for intent in payment_intents_lock(intent_ids=ids).values():
+        by_order[intent.reference].append(intent)
+    return by_order
+
+
+def captured_fen(order) -> int:
+    """Return what the order's succeeded intents brought in, refunds aside."""
+    succeeded = order_intents_query([order.public_id]).filter(
+        status=PaymentIntent.Status.SUCCEEDED
+    )
+    return sum(succeeded.values_list("amount_fen", flat=True))
+
+
+def held_fen(intents: list[PaymentIntent]) -> int:
+    return sum(intent.remaining_held_fen for intent in intents)
+
+
+def refunded_fen(intents: list[PaymentIntent]) -> int:
+    return sum(intent.refunded_fen for intent in intents)
+
+
+def refund_all_held(*, actor, intents, idempotency_key: str, reason: str) -> int:
+    """Refund whatever escrow still holds for these intents; return their total
+    refunded (locked, fresh intents; one refund key per intent)."""
+    for intent in intents:
+        if intent.remaining_held_fen > 0:
+            payment_refund_locked(
+                actor=actor,
+                intent=intent,
+                amount_fen=intent.remaining_held_fen,
+                idempotency_key=f"{idempotency_key}:{intent.public_id}",
+                reason=reason,
+            )
+            intent.refresh_from_db()
+    return refunded_fen(intents)
+
+
+def charge(
+    *, actor, deal, order, intents, charged_fen: int, key: str, to_pending: bool
+) -> int:
+    """Release ``charged_fen`` of the order's held money to the merchant (from
+    the oldest intent first) and refund the rest; return the amount refunded
+    now."""
+    left = charged_fen
+    for intent in intents:
+        part = min(left, intent.remaining_held_fen)
+        if part > 0:
+            escrow_release(
+                actor=actor,
+                intent=intent,
+                merchant=deal.merchant,
+                amount_fen=part,
+                idempotency_key=f"{key}:release:{intent.public_id}",
+                memo=deal.title,
+                to_pending=to_pending,
+                reference=order.public_id,
+            )
+            intent.refresh_from_db()
+            left -= part
+    if left:
+        raise ValueError(f"{order.public_id}: {left} fen of the charge not held")
+    before = refunded_fen(intents)
+    return (
+        refund_all_held(
+            actor=actor,
+            intents=intents,
+            idempotency_key=f"{key}:refund",
+            reason="final_price",
+        )
+        - before
+    )

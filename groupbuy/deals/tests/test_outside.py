@@ -1,0 +1,190 @@
+"""Deals from outside: created with participants and deposits; rescheduled."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import (
+    Participant,
+    deal_change_schedule,
+    deal_close,
+    deal_create_with_participants,
+    deal_join,
+)
+from groupbuy.deals.signals import deal_deadline_changed
+from groupbuy.deals.tests.factories import (
+    make_deal,
+    make_merchant,
+    make_product,
+    make_user,
+    pass_deadline,
+    pay,
+)
+from groupbuy.escrow.models import LedgerAccount, PaymentIntent
+from groupbuy.escrow.services import escrow_settle_redemption
+from groupbuy.escrow.tests.factories import make_captured_intent
+
+pytestmark = pytest.mark.django_db
+State, Status = Deal.State, DealOrder.Status
+
+
+def _balance(kind, **owner) -> int:
+    account = LedgerAccount.objects.filter(kind=kind, **owner).first()
+    return account.balance_fen if account else 0
+
+
+def _demand_deal(participants, **extra):
+    return deal_create_with_participants(
+        actor=None,
+        merchant=extra.pop("merchant", None) or make_merchant(),
+        product=make_product(),
+        title="Osmanthus oolong",
+        list_price_fen=12_900,
+        tiers=[(2, 9_900), (3, 8_900)],
+        stock=10,
+        deadline_at=timezone.now() + timedelta(days=2),
+        participants=participants,
+        **extra,
+    )
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=0)
+def test_a_demand_becomes_a_deal_with_its_deposits_applied(
+    django_capture_on_commit_callbacks,
+):
+    # given three requesters who paid deposits into escrow
+    alice, bob, carol = make_user(), make_user(), make_user()
+    deposit_a = make_captured_intent(
+        payer=alice, amount_fen=2_000, purpose="demands.deposit", reference="dem_1"
+    )
+    deposit_b = make_captured_intent(
+        payer=bob, amount_fen=30_000, purpose="demands.deposit", reference="dem_1"
+    )
+    # when the demand turns into a deal for them
+    deal = _demand_deal(
+        [
+            Participant(alice, 1, [deposit_a]),
+            Participant(bob, 2, [deposit_b]),
+            Participant(carol, 1),
+        ]
+    )
+    # then everyone has joined; deposits count toward each order
+    assert (deal.state, deal.sold, deal.buyers) == (State.OPEN, 4, 3)
+    orders = {o.shopper_id: o for o in deal.orders.select_related("payment_intent")}
+    a, b, c = orders[alice.pk], orders[bob.pk], orders[carol.pk]
+    assert (a.status, a.payment_intent.amount_fen) == (Status.PENDING_PAYMENT, 7_900)
+    assert (b.status, b.payment_intent) == (Status.PAID, deposit_b)
+    assert (c.status, c.payment_intent.amount_fen) == (Status.PENDING_PAYMENT, 9_900)
+    deposit_a.refresh_from_db()
+    assert (deposit_a.purpose, deposit_a.reference) == ("deals.order", a.public_id)
+    # when the others pay the rest and the deal closes at ≥3 buyers (89.00)
+    pay(a)
+    pay(c)
+    assert a.status == Status.PAID
+    pass_deadline(deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=deal)
+    # then each pays exactly the final price; extra deposit money goes back
+    deal.refresh_from_db()
+    assert (deal.state, deal.final_price_fen) == (State.SETTLED, 8_900)
+    for order, paid_in in ((a, 9_900), (b, 30_000), (c, 9_900)):
+        order.refresh_from_db()
+        assert order.charged_fen == order.quantity * 8_900
+        assert order.refunded_fen == paid_in - order.charged_fen
+        assert _balance("shopper_held", user=order.shopper) == 0
+    assert _balance("merchant_payable", merchant=deal.merchant) == 4 * 8_900
+
+
+def test_someone_elses_deposit_is_refused_and_nothing_is_created():
+    alice, bob = make_user(), make_user()
+    deposit = make_captured_intent(payer=alice, amount_fen=1_000, reference="d")
+    with pytest.raises(DomainError) as caught:
+        _demand_deal([Participant(bob, 1, [deposit])])
+    assert caught.value.code == "not_their_deposit"
+    assert not Deal.objects.exists()
+    assert PaymentIntent.objects.get(pk=deposit.pk).purpose == "test.purpose"
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=500)
+def test_a_deal_settled_on_redemption_pays_the_merchant_per_redemption(
+    django_capture_on_commit_callbacks,
+):
+    # given a deal whose merchant is paid as coupons are redeemed
+    merchant = make_merchant()
+    deal = _demand_deal([], merchant=merchant, settlement_mode="on_redemption")
+    orders = [deal_join(actor=make_user(), deal=deal, quantity=2) for _ in range(2)]
+    for order in orders:
+        pay(order)
+    pass_deadline(deal)
+    # when it closes
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=deal)
+    # then the charge waits in pending, not payable
+    assert _balance("merchant_pending", merchant=merchant) == 4 * 9_900
+    assert _balance("merchant_payable", merchant=merchant) == 0
+    # when one coupon (one unit) of the first order is redeemed
+    escrow_settle_redemption(
+        actor=None, order=orders[0], amount_fen=9_900, idempotency_key="c1"
+    )
+    # then its share moves to payable minus 5%
+    assert _balance("merchant_pending", merchant=merchant) == 3 * 9_900
+    assert _balance("merchant_payable", merchant=merchant) == 9_900 - 495
+    assert _balance("platform_revenue") == 495
+
+
+def test_changing_the_schedule_reschedules_pushes_and_signals(
+    pushes, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given an open deal with a watcher
+    deal = make_deal(stock=10, tiers=[(3, 9_900)])
+    deal_join(actor=make_user(), deal=deal, quantity=2)
+    scheduled, changed = [], []
+    monkeypatch.setattr(
+        "groupbuy.deals.tasks.deal_close_task.schedule",
+        lambda args, eta: scheduled.append((args, eta)),
+    )
+
+    def on_changed(sender, deal, actor, previous_deadline_at, deadline_at, **kw):
+        changed.append((previous_deadline_at, deadline_at))
+
+    deal_deadline_changed.connect(on_changed)
+    old_deadline = deal.deadline_at
+    new_deadline = old_deadline + timedelta(days=1)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deal = deal_change_schedule(
+                actor=None, deal=deal, deadline=new_deadline, stock=20
+            )
+    finally:
+        deal_deadline_changed.disconnect(on_changed)
+    # then
+    deal.refresh_from_db()
+    assert (deal.deadline_at, deal.stock) == (new_deadline, 20)
+    assert scheduled == [((deal.public_id,), new_deadline)]
+    assert changed == [(old_deadline, new_deadline)]
+    (deal_id, event), *_ = pushes
+    assert (deal_id, event["stock"]) == (deal.public_id, 20)
+    assert event["deadline_ms"] == int(new_deadline.timestamp() * 1000)
+
+
+def test_schedule_changes_that_break_the_rules_are_refused():
+    deal = make_deal(stock=10, tiers=[(3, 9_900)])
+    deal_join(actor=make_user(), deal=deal, quantity=5)
+    stranger = make_user()
+    with pytest.raises(DomainError) as caught:
+        deal_change_schedule(actor=stranger, deal=deal, stock=50)
+    assert caught.value.status == 403
+    with pytest.raises(DomainError) as caught:
+        # 5 reserved + one unit for each of the 2 buyers still needed
+        deal_change_schedule(actor=None, deal=deal, stock=6)
+    assert caught.value.message.startswith("The stock must be at least 7 units")
+    with pytest.raises(DomainError):
+        deal_change_schedule(
+            actor=None, deal=deal, deadline=timezone.now() - timedelta(minutes=1)
+        )
+    deal.refresh_from_db()
+    assert deal.stock == 10
