@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deals', '0001_initial'),
+        ('deals', '0002_money_rules'),
     ]
 
     operations = [
