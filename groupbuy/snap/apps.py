@@ -7,4 +7,8 @@ class SnapConfig(AppConfig):
     verbose_name = "Snap"
 
     def ready(self) -> None:
+        from groupbuy.core import private_media
         from groupbuy.snap import receivers  # noqa: F401  (connects the receivers)
+        from groupbuy.snap.permissions import may_view_snap_photo
+
+        private_media.register("snaps", may_view_snap_photo)

@@ -1,0 +1,91 @@
+"""How many photos one server process decodes and recognises at once.
+
+Every snap runs in a thread of its own, and decoding plus recognition holds
+tens of megabytes per photo for a second or more. Unbounded, 40 shoppers
+snapping together would run 40 recognitions side by side and the process's
+memory would grow with them. Instead ``recognition_slot()`` lets
+``GROUPBUY_SNAP_RECOGNITION_SLOTS`` work at once; up to
+``GROUPBUY_SNAP_RECOGNITION_QUEUE`` more wait their turn (at most
+``GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS``), and anything beyond gets
+``SnapBusy``: 503 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from groupbuy.snap.errors import SnapError
+
+
+class SnapBusy(SnapError):
+    """The recogniser is saturated: try again in ``retry_after`` seconds."""
+
+    status = 503
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "busy",
+            _("Many people are snapping right now. Please try again in a moment."),
+            status=503,
+        )
+        self.retry_after = retry_after
+
+
+class RecognitionGate:
+    """A semaphore with a bounded queue in front of it."""
+
+    def __init__(self, slots: int, queue: int) -> None:
+        self.slots = slots
+        self.queue = queue
+        self._semaphore = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self._waiting = 0
+
+    @contextmanager
+    def slot(self, *, wait_seconds: float, retry_after: int):
+        if not self._semaphore.acquire(blocking=False):
+            self._wait_for_slot(wait_seconds, retry_after)
+        try:
+            yield
+        finally:
+            self._semaphore.release()
+
+    def _wait_for_slot(self, wait_seconds: float, retry_after: int) -> None:
+        with self._lock:
+            if self._waiting >= self.queue:
+                raise SnapBusy(retry_after)
+            self._waiting += 1
+        try:
+            acquired = self._semaphore.acquire(timeout=wait_seconds)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        if not acquired:
+            raise SnapBusy(retry_after)
+
+
+_gate: RecognitionGate | None = None
+_gate_lock = threading.Lock()
+
+
+def _current_gate() -> RecognitionGate:
+    """Return the process's gate, made anew when its settings changed (tests)."""
+    global _gate
+    slots = max(1, settings.GROUPBUY_SNAP_RECOGNITION_SLOTS)
+    queue = max(0, settings.GROUPBUY_SNAP_RECOGNITION_QUEUE)
+    with _gate_lock:
+        if _gate is None or (_gate.slots, _gate.queue) != (slots, queue):
+            _gate = RecognitionGate(slots, queue)
+        return _gate
+
+
+def recognition_slot():
+    """Hold one of the process's recognition slots, or raise SnapBusy."""
+    return _current_gate().slot(
+        wait_seconds=settings.GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS,
+        retry_after=settings.GROUPBUY_SNAP_RETRY_AFTER_SECONDS,
+    )
