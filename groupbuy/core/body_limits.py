@@ -73,9 +73,9 @@ def _megabytes(limit: int) -> int:
 def _refusal(scope, limit: int) -> tuple[bytes, bytes]:
     """Return the content type and body of the 413 for this request."""
     with translation.override(_language(scope)):
-        message = _(
-            "This request is too large: send at most %(mb)d MB, please."
-        ) % {"mb": _megabytes(limit)}
+        message = _("This request is too large: send at most %(mb)d MB, please.") % {
+            "mb": _megabytes(limit)
+        }
     if scope["path"].startswith("/api/"):
         payload = {"code": "too_large", "message": message, "fields": {}}
         return b"application/json", json.dumps(payload).encode()
