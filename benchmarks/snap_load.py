@@ -92,8 +92,14 @@ def make_photos(size: tuple[int, int]) -> dict[str, bytes]:
 
 
 def snap(client: httpx.Client, photo: bytes) -> tuple[int, float, str]:
+    """POST one photo; status 0 when the connection failed (server gone)."""
     started = time.perf_counter()
-    response = client.post("/api/snap", files={"photo": ("p.jpg", photo, "image/jpeg")})
+    try:
+        response = client.post(
+            "/api/snap", files={"photo": ("p.jpg", photo, "image/jpeg")}
+        )
+    except httpx.HTTPError:
+        return 0, time.perf_counter() - started, ""
     elapsed = time.perf_counter() - started
     return response.status_code, elapsed, response.headers.get("retry-after", "")
 
@@ -128,6 +134,9 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=40)
     parser.add_argument("--slots", type=int, help="GROUPBUY_SNAP_RECOGNITION_SLOTS")
     parser.add_argument("--queue", type=int, help="GROUPBUY_SNAP_RECOGNITION_QUEUE")
+    parser.add_argument(
+        "--malloc-arena-max", type=int, help="MALLOC_ARENA_MAX of the server"
+    )
     args = parser.parse_args()
     size = (1024, 768) if args.quick else (4000, 3000)
     env = {
@@ -138,6 +147,8 @@ def main() -> None:
         env["GROUPBUY_SNAP_RECOGNITION_SLOTS"] = str(args.slots)
     if args.queue is not None:
         env["GROUPBUY_SNAP_RECOGNITION_QUEUE"] = str(args.queue)
+    if args.malloc_arena_max is not None:
+        env["MALLOC_ARENA_MAX"] = str(args.malloc_arena_max)
 
     began = time.perf_counter()
     photos = make_photos(size)
@@ -172,6 +183,7 @@ def main() -> None:
         load_s = time.perf_counter() - load_started
         sampler.stopped.set()
         sampler.join()
+        server_alive = server.poll() is None
     finally:
         deployment.stop()
         data_dir.cleanup()
@@ -195,6 +207,9 @@ def main() -> None:
         "busy_503": len(busy),
         "retry_after": sorted({r[2] for r in busy}),
         "other_statuses": other,
+        "connection_failures": sum(1 for r in results if r[0] == 0),
+        "server_alive": server_alive,
+        "settings": {key: env[key] for key in sorted(env) if "PER_MINUTE" not in key},
         "p50_ms": round(percentile(answered, 0.5) * 1000),
         "p95_ms": round(percentile(answered, 0.95) * 1000),
         "mean_ms": round(statistics.fmean(answered) * 1000) if answered else None,
