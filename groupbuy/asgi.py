@@ -14,10 +14,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from groupbuy.core.body_limits import BodyLimitMiddleware  # noqa: E402
 from groupbuy.realtime.routing import websocket_urlpatterns  # noqa: E402
+from groupbuy.snap.capacity import SnapAdmissionMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": BodyLimitMiddleware(django_asgi_app),
+        "http": BodyLimitMiddleware(SnapAdmissionMiddleware(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -21,7 +21,7 @@ from html import escape
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 # Multipart framing around a photo: boundaries, part headers, the CSRF field and
 # the product form's other fields.
@@ -70,33 +70,45 @@ def _megabytes(limit: int) -> int:
     return max(1, limit // (1024 * 1024))
 
 
-def _refusal(scope, limit: int) -> tuple[bytes, bytes]:
-    """Return the content type and body of the 413 for this request."""
-    with translation.override(_language(scope)):
-        message = _("This request is too large: send at most %(mb)d MB, please.") % {
-            "mb": _megabytes(limit)
-        }
+def _refusal_body(scope, code: str, message: str) -> tuple[bytes, bytes]:
+    """Return the content type and body of a refusal: JSON under /api/, else HTML."""
     if scope["path"].startswith("/api/"):
-        payload = {"code": "too_large", "message": message, "fields": {}}
+        payload = {"code": code, "message": message, "fields": {}}
         return b"application/json", json.dumps(payload).encode()
-    page = f"<!doctype html><meta charset=utf-8><title>413</title><p>{escape(message)}"
+    page = f"<!doctype html><meta charset=utf-8><title>{escape(code)}</title>"
+    page += f"<p>{escape(message)}"
     return b"text/html; charset=utf-8", page.encode()
 
 
-async def _send_refusal(scope, send, limit: int) -> None:
-    content_type, body = _refusal(scope, limit)
+async def send_refusal(
+    scope, send, *, status: int, code: str, message, headers=()
+) -> None:
+    """Answer an HTTP request from ASGI, before Django, and close the connection.
+
+    ``message`` may be lazy: it is translated into the request's language.
+    """
+    with translation.override(_language(scope)):
+        content_type, body = _refusal_body(scope, code, str(message))
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
+                *headers,
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_too_large(scope, send, limit: int) -> None:
+    message = _lazy("This request is too large: send at most %(mb)d MB, please.")
+    with translation.override(_language(scope)):
+        text = str(message) % {"mb": _megabytes(limit)}
+    await send_refusal(scope, send, status=413, code="too_large", message=text)
 
 
 class BodyLimitMiddleware:
@@ -111,7 +123,7 @@ class BodyLimitMiddleware:
         limit = body_limit_for(scope["path"])
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            return await _send_refusal(scope, send, limit)
+            return await _send_too_large(scope, send, limit)
         received = 0
         exceeded = False
         response_started = False
@@ -137,4 +149,4 @@ class BodyLimitMiddleware:
 
         await self.app(scope, counting_receive, watching_send)
         if exceeded and not response_started:
-            await _send_refusal(scope, send, limit)
+            await _send_too_large(scope, send, limit)

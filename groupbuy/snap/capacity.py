@@ -8,15 +8,21 @@ memory would grow with them. Instead ``recognition_slot()`` lets
 ``GROUPBUY_SNAP_RECOGNITION_QUEUE`` more wait their turn (at most
 ``GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS``), and anything beyond gets
 ``SnapBusy``: 503 with ``Retry-After``.
+
+``SnapAdmissionMiddleware`` (ASGI, in front of Django) applies the same bound
+earlier: a snap upload that arrives while slots + queue are all taken gets its
+503 before its body is read, so refused photos cost no memory at all.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from groupbuy.snap.errors import SnapError
 
@@ -89,3 +95,56 @@ def recognition_slot():
         wait_seconds=settings.GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS,
         retry_after=settings.GROUPBUY_SNAP_RETRY_AFTER_SECONDS,
     )
+
+
+_SNAP_UPLOAD_PATHS = re.compile(r"^/(api/snap/?|snap/?)$")
+_BUSY_MESSAGE = _lazy(
+    "Many people are snapping right now. Please try again in a moment."
+)
+
+
+class SnapAdmissionMiddleware:
+    """ASGI: admit at most slots + queue snap uploads at once; 503 the rest early."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._in_flight = 0
+        self._lock = threading.Lock()
+
+    def _is_snap_upload(self, scope) -> bool:
+        return (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and bool(_SNAP_UPLOAD_PATHS.match(scope["path"]))
+        )
+
+    async def __call__(self, scope, receive, send):
+        if not self._is_snap_upload(scope):
+            return await self.app(scope, receive, send)
+        capacity = max(1, settings.GROUPBUY_SNAP_RECOGNITION_SLOTS) + max(
+            0, settings.GROUPBUY_SNAP_RECOGNITION_QUEUE
+        )
+        with self._lock:
+            admitted = self._in_flight < capacity
+            if admitted:
+                self._in_flight += 1
+        if not admitted:
+            return await self._refuse(scope, send)
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    async def _refuse(self, scope, send) -> None:
+        from groupbuy.core.body_limits import send_refusal
+
+        retry_after = str(settings.GROUPBUY_SNAP_RETRY_AFTER_SECONDS).encode()
+        await send_refusal(
+            scope,
+            send,
+            status=503,
+            code="busy",
+            message=_BUSY_MESSAGE,
+            headers=[(b"retry-after", retry_after)],
+        )

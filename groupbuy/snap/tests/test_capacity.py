@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -122,3 +123,52 @@ def test_parallel_snaps_beyond_capacity_get_503_with_retry_after(
     assert sorted(r.status_code for r in responses) == [200, 200, 503, 503]
     assert recogniser.most_at_once == 1
     assert Snap.objects.count() == 2
+
+
+def test_snap_uploads_beyond_slots_and_queue_get_503_before_their_body_is_read(
+    settings,
+):
+    # given: one slot and one waiting place, both taken by uploads in progress
+    import asyncio
+
+    from groupbuy.core.tests.test_body_limits import Upload, scope
+    from groupbuy.snap.capacity import SnapAdmissionMiddleware
+
+    settings.GROUPBUY_SNAP_RECOGNITION_SLOTS = 1
+    settings.GROUPBUY_SNAP_RECOGNITION_QUEUE = 1
+    settings.GROUPBUY_SNAP_RETRY_AFTER_SECONDS = 5
+
+    async def scenario():
+        release = asyncio.Event()
+
+        async def django(request_scope, receive, send):
+            await receive()
+            await release.wait()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"{}"})
+
+        app = SnapAdmissionMiddleware(django)
+        uploads = [Upload([b"photo"]) for _ in range(4)]
+        busy = [
+            asyncio.create_task(app(scope("/api/snap"), u.receive, u.send))
+            for u in uploads[:2]
+        ]
+        await asyncio.sleep(0.05)
+        # when
+        await app(scope("/api/snap"), uploads[2].receive, uploads[2].send)
+        other_path = asyncio.create_task(
+            app(scope("/api/deals/x/join"), uploads[3].receive, uploads[3].send)
+        )
+        release.set()
+        await asyncio.gather(*busy, other_path)
+        return uploads
+
+    uploads = asyncio.run(asyncio.wait_for(scenario(), timeout=10))
+    # then
+    refused = uploads[2]
+    assert refused.status == 503
+    assert (b"retry-after", b"5") in refused.sent[0]["headers"]
+    assert json.loads(refused.body)["code"] == "busy"
+    assert refused.bytes_taken == 0
+    assert [u.status for u in uploads[:2]] == [200, 200]
+    assert uploads[3].status == 200  # other paths are not counted
