@@ -291,6 +291,9 @@ GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS = float(
     os.environ.get("GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS", "30")
 )
 GROUPBUY_SNAP_RETRY_AFTER_SECONDS = 5
+# glibc malloc arenas per process (0: glibc's default of 8 per core); few arenas
+# keep memory from ballooning after bursts of parallel recognitions.
+GROUPBUY_MALLOC_ARENA_MAX = int(os.environ.get("GROUPBUY_MALLOC_ARENA_MAX", "2"))
 # Private media (shoppers' snap photos): stored outside MEDIA_ROOT and served by
 # groupbuy.core.private_media only to whom its permission check allows. With
 # GROUPBUY_PRIVATE_MEDIA_ACCEL=x-accel-redirect (nginx) or x-sendfile (Apache,

@@ -16,6 +16,8 @@ earlier: a snap upload that arrives while slots + queue are all taken gets its
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
 import threading
 from contextlib import contextmanager
@@ -25,6 +27,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from groupbuy.snap.errors import SnapError
+
+# glibc's mallopt parameter for the most malloc arenas (malloc.h).
+_M_ARENA_MAX = -8
+
+
+def limit_malloc_arenas(count: int) -> bool:
+    """Cap glibc's malloc arenas for this process; return whether it took effect.
+
+    glibc gives busy threads arenas of their own (up to 8 per core) and rarely
+    returns their memory, so a burst of parallel snaps leaves the process far
+    bigger than the work it did (measured: 1.1 GB peak instead of under 800 MB
+    for 40 parallel camera photos, ``benchmarks/snap_load.py``). An operator's
+    own ``MALLOC_ARENA_MAX`` in the environment wins.
+    """
+    if count <= 0 or os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        return ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, count) == 1
+    except (OSError, AttributeError):  # not glibc: nothing to cap
+        return False
 
 
 class SnapBusy(SnapError):
