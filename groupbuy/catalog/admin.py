@@ -225,6 +225,16 @@ class ProductAdmin(ServiceAdmin):
     autocomplete_fields = ("category", "added_by_merchant")
     readonly_fields = ("public_id", "gtin14", "created_at")
     inlines = [AliasInline, ImageInline]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Stop selling the selected products"))
+    def deactivate(self, request, queryset):
+        actor = request.user
+        for product in queryset:
+            services.product_update(actor=actor, product=product, is_active=False)
+        self.message_user(
+            request, _("%(n)d product(s) switched off.") % {"n": queryset.count()}
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -250,3 +250,20 @@ def test_the_admin_offers_no_deletion_where_no_service_exists(admin_client):
         assert admin_client.post(url, {"post": "yes"}).status_code == 403, url
     assert Product.objects.filter(pk=product.pk).exists()
     assert Listing.objects.filter(pk=listing.pk).exists()
+
+
+def test_the_deactivate_action_switches_products_off_through_the_service(
+    admin_client, operator
+):
+    # given
+    product = make_product()
+    # when
+    response = admin_client.post(
+        "/admin/catalog/product/",
+        {"action": "deactivate", "_selected_action": [product.pk]},
+    )
+    # then
+    assert response.status_code == 302
+    assert Product.objects.get(pk=product.pk).is_active is False
+    entry = AuditEntry.objects.get(action="catalog.product.updated")
+    assert (entry.actor, entry.data) == (operator, {"changed": ["is_active"]})
