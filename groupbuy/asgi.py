@@ -15,11 +15,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from groupbuy.core.plugins import websocket_urlpatterns  # noqa: E402
+from groupbuy.core.body_limits import BodyLimitMiddleware  # noqa: E402
+from groupbuy.core.plugins import (  # noqa: E402
+    websocket_urlpatterns,
+    wrap_http_application,
+)
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Body limits first: nothing over its limit reaches an app or Django.
+        "http": BodyLimitMiddleware(wrap_http_application(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
         ),

@@ -248,9 +248,6 @@ if os.environ.get("GROUPBUY_S3_BUCKET"):
     }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-# Refuse big uploads before they are read into memory (photos are resized client-side).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- Realtime and jobs ----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -363,7 +360,6 @@ GROUPBUY_SNAP_SNAPS_PER_MINUTE = int(
 GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE = int(
     os.environ.get("GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE", "10")
 )
-GROUPBUY_SNAP_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 GROUPBUY_SNAP_MAX_PIXELS = 40_000_000
 
 # --- Accounts: client addresses, phone codes, login limits, API tokens ----------
@@ -407,6 +403,60 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
+# --- Request size limits, recognition capacity, private media --------------------
+# Bodies over these limits get 413 while they stream in, before anything is
+# stored (groupbuy.core.body_limits, an ASGI wrapper in front of Django).
+_MB = 1024 * 1024
+GROUPBUY_SNAP_MAX_UPLOAD_BYTES = int(
+    os.environ.get("GROUPBUY_SNAP_MAX_UPLOAD_BYTES", str(10 * _MB))
+)
+GROUPBUY_PRODUCT_PHOTO_MAX_BYTES = int(
+    os.environ.get("GROUPBUY_PRODUCT_PHOTO_MAX_BYTES", str(10 * _MB))
+)
+# Every other request: JSON bodies, forms.
+GROUPBUY_REQUEST_MAX_BYTES = int(
+    os.environ.get("GROUPBUY_REQUEST_MAX_BYTES", str(1 * _MB))
+)
+# Django keeps a body and its uploaded files in memory up to this size, and only
+# bodies the wrapper let through reach it: nothing is spooled to /tmp.
+FILE_UPLOAD_MAX_MEMORY_SIZE = (
+    max(GROUPBUY_SNAP_MAX_UPLOAD_BYTES, GROUPBUY_PRODUCT_PHOTO_MAX_BYTES) + _MB
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE
+# Photos decoded and recognised at once per server process; more snaps wait in
+# a queue of this length for at most this long, and beyond it get 503 with
+# Retry-After (groupbuy.snap.capacity). Memory grows with the slots.
+GROUPBUY_SNAP_RECOGNITION_SLOTS = int(
+    os.environ.get("GROUPBUY_SNAP_RECOGNITION_SLOTS", "2")
+)
+GROUPBUY_SNAP_RECOGNITION_QUEUE = int(
+    os.environ.get("GROUPBUY_SNAP_RECOGNITION_QUEUE", "16")
+)
+GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS = float(
+    os.environ.get("GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS", "30")
+)
+GROUPBUY_SNAP_RETRY_AFTER_SECONDS = 5
+# glibc malloc arenas per process (0: glibc's default of 8 per core); few arenas
+# keep memory from ballooning after bursts of parallel recognitions.
+GROUPBUY_MALLOC_ARENA_MAX = int(os.environ.get("GROUPBUY_MALLOC_ARENA_MAX", "2"))
+# Private media (shoppers' snap photos): stored outside MEDIA_ROOT and served by
+# groupbuy.core.private_media only to whom its permission check allows. With
+# GROUPBUY_PRIVATE_MEDIA_ACCEL=x-accel-redirect (nginx) or x-sendfile (Apache,
+# lighttpd), Django checks and the web server sends the file from
+# GROUPBUY_PRIVATE_MEDIA_ACCEL_PREFIX (docs/deployment.md, "Private media").
+GROUPBUY_PRIVATE_MEDIA_ROOT = DATA_DIR / "private"
+GROUPBUY_PRIVATE_MEDIA_URL = "/private-media/"
+GROUPBUY_PRIVATE_MEDIA_ACCEL = os.environ.get("GROUPBUY_PRIVATE_MEDIA_ACCEL", "")
+GROUPBUY_PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get(
+    "GROUPBUY_PRIVATE_MEDIA_ACCEL_PREFIX", "/_private_media/"
+)
+STORAGES["private"] = {"BACKEND": "groupbuy.core.private_media.PrivateMediaStorage"}
+if os.environ.get("GROUPBUY_S3_BUCKET"):
+    # Signed, short-lived URLs, handed out by the same permission-checking view.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": "private"},
+    }
 
 LOGGING = {
     "version": 1,

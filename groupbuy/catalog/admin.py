@@ -1,7 +1,18 @@
-from django.contrib import admin
+"""The catalog in the Django admin: every change goes through the catalog services.
+
+So an operator's edit here is checked, audited and announced exactly like one
+made in the console or the API (a product renamed here reaches snap's name
+index). Where no service exists (deleting products, categories, merchants,
+listings), the admin offers none: deactivate instead.
+"""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.catalog import services
+from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import (
     Branch,
     Category,
@@ -13,6 +24,7 @@ from groupbuy.catalog.models import (
 )
 from groupbuy.catalog.selectors import category_demand_threshold
 from groupbuy.catalog.services import format_yuan
+from groupbuy.core.errors import DomainError
 
 
 def _thumbnail(image: ProductImage | None, size: int = 64):
@@ -27,23 +39,99 @@ def _thumbnail(image: ProductImage | None, size: int = 64):
     )
 
 
+def _changes(form, names) -> dict:
+    """Return the cleaned values of the fields among ``names`` the form changed."""
+    return {
+        name: form.cleaned_data[name] for name in form.changed_data if name in names
+    }
+
+
+def _became(obj, saved) -> None:
+    """Make the admin's ``obj`` the row the service saved (pk, values, state)."""
+    obj.__dict__.update(saved.__dict__)
+    obj.refresh_from_db()
+
+
+def _no_formset_objects(formset) -> None:
+    # The admin's change message reads what formset.save() would have recorded.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Show a service's refusal as a message instead of a server error.
+
+    The admin saves inside one transaction, so a refusal rolls back anything
+    an earlier service call in the same save did.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class BranchInline(admin.TabularInline):
+    """Branches at a glance; they are added and changed on the branch pages."""
+
     model = Branch
     extra = 0
     fields = ("name", "address", "latitude", "longitude", "phone", "is_active")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(ServiceAdmin):
     list_display = ("name", "name_en", "public_id", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "name_en", "public_id")
+    fields = ("public_id", "name", "name_en", "description", "is_active", "created_at")
     readonly_fields = ("public_id", "created_at")
     inlines = [BranchInline]
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            merchant = services.merchant_create(
+                actor=request.user,
+                name=data["name"],
+                name_en=data["name_en"],
+                description=data["description"],
+            )
+            if not data["is_active"]:
+                services.merchant_update(
+                    actor=request.user, merchant=merchant, is_active=False
+                )
+            return _became(obj, merchant)
+        changes = _changes(form, {"name", "name_en", "description", "is_active"})
+        merchant = Merchant.objects.get(pk=obj.pk)
+        services.merchant_update(actor=request.user, merchant=merchant, **changes)
+        obj.refresh_from_db()
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ServiceAdmin):
     list_display = (
         "name_zh",
         "name_en",
@@ -58,9 +146,33 @@ class CategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("public_id",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # No service renames a slug: links and imports rely on it.
+        return ("public_id", "slug") if obj is not None else ("public_id",)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
     @admin.display(description=_("effective demand threshold"))
     def effective_threshold(self, category):
         return category_demand_threshold(category=category)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            category = services.category_create(
+                actor=request.user,
+                slug=data["slug"],
+                name_zh=data["name_zh"],
+                name_en=data["name_en"],
+                parent=data.get("parent"),
+                demand_threshold=data.get("demand_threshold"),
+            )
+            return _became(obj, category)
+        changes = _changes(form, {"name_zh", "name_en", "parent", "demand_threshold"})
+        category = Category.objects.get(pk=obj.pk)
+        services.category_update(actor=request.user, category=category, **changes)
+        obj.refresh_from_db()
 
 
 class AliasInline(admin.TabularInline):
@@ -80,8 +192,21 @@ class ImageInline(admin.TabularInline):
         return _thumbnail(image, 96)
 
 
+PRODUCT_FIELDS = {
+    "gtin",
+    "name_zh",
+    "name_en",
+    "brand",
+    "spec",
+    "description",
+    "category",
+    "source",
+    "is_active",
+}
+
+
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ServiceAdmin):
     list_display = (
         "thumbnail",
         "name_zh",
@@ -100,6 +225,21 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ("category", "added_by_merchant")
     readonly_fields = ("public_id", "gtin14", "created_at")
     inlines = [AliasInline, ImageInline]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Stop selling the selected products"))
+    def deactivate(self, request, queryset):
+        actor = request.user
+        for product in queryset:
+            services.product_update(actor=actor, product=product, is_active=False)
+        self.message_user(
+            request, _("%(n)d product(s) switched off.") % {"n": queryset.count()}
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "added_by_merchant")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("images")
@@ -116,9 +256,82 @@ class ProductAdmin(admin.ModelAdmin):
     def reference_images(self, product):
         return sum(1 for image in product.images.all() if image.is_reference)
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            fields = {name: data[name] for name in PRODUCT_FIELDS - {"is_active"}}
+            product = services.product_create(
+                actor=request.user, merchant=data.get("added_by_merchant"), **fields
+            )
+            if not data["is_active"]:
+                services.product_update(
+                    actor=request.user, product=product, is_active=False
+                )
+            return _became(obj, product)
+        product = Product.objects.get(pk=obj.pk)
+        services.product_update(
+            actor=request.user, product=product, **_changes(form, PRODUCT_FIELDS)
+        )
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        product = Product.objects.get(pk=form.instance.pk)
+        if formset.model is ProductAlias:
+            self._save_aliases(request.user, product, formset)
+        elif formset.model is ProductImage:
+            self._save_images(request.user, product, formset)
+        _no_formset_objects(formset)
+
+    def _save_aliases(self, actor, product, formset) -> None:
+        for alias_form in formset.forms:
+            if not alias_form.has_changed() and alias_form.instance.pk is None:
+                continue
+            old_text = alias_form.initial.get("text")
+            deleted = formset.can_delete and formset._should_delete_form(alias_form)
+            if old_text and (deleted or "text" in alias_form.changed_data):
+                services.product_alias_remove(
+                    actor=actor, product=product, text=old_text
+                )
+            if not deleted and alias_form.cleaned_data.get("text"):
+                services.product_alias_add(
+                    actor=actor,
+                    product=product,
+                    text=alias_form.cleaned_data["text"],
+                    language=alias_form.cleaned_data.get("language", ""),
+                )
+
+    def _save_images(self, actor, product, formset) -> None:
+        for image_form in formset.forms:
+            image = image_form.instance
+            data = image_form.cleaned_data
+            if image.pk is None:
+                if data.get("image") and not data.get("DELETE"):
+                    services.product_image_add(
+                        actor=actor,
+                        product=product,
+                        upload=data["image"],
+                        is_reference=data.get("is_reference", False),
+                        is_primary=data.get("is_primary", False),
+                    )
+                continue
+            current = ProductImage.objects.get(pk=image.pk)
+            if formset._should_delete_form(image_form):
+                services.product_image_delete(actor=actor, image=current)
+            elif "image" in image_form.changed_data:
+                raise CatalogError(
+                    "replace_image",
+                    _("To replace a photo, add the new one and delete the old one."),
+                )
+            elif image_form.has_changed():
+                services.product_image_update(
+                    actor=actor,
+                    image=current,
+                    **_changes(image_form, {"is_reference", "is_primary"}),
+                )
+
 
 @admin.register(ProductImage)
-class ProductImageAdmin(admin.ModelAdmin):
+class ProductImageAdmin(ServiceAdmin):
     """All photos at a glance, to pick the references snap recognises products by."""
 
     list_display = ("preview", "product", "is_reference", "is_primary", "created_at")
@@ -129,13 +342,48 @@ class ProductImageAdmin(admin.ModelAdmin):
     autocomplete_fields = ("product",)
     readonly_fields = ("public_id", "preview")
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "product", "image")
+
     @admin.display(description=_("preview"))
     def preview(self, image):
         return _thumbnail(image, 96)
 
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            image = services.product_image_add(
+                actor=request.user,
+                product=data["product"],
+                upload=data["image"],
+                is_reference=data.get("is_reference", False),
+                is_primary=data.get("is_primary", False),
+            )
+            return _became(obj, image)
+        image = ProductImage.objects.select_related("product").get(pk=obj.pk)
+        services.product_image_update(
+            actor=request.user,
+            image=image,
+            **_changes(form, {"is_reference", "is_primary"}),
+        )
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        image = ProductImage.objects.select_related("product").get(pk=obj.pk)
+        services.product_image_delete(actor=request.user, image=image)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset.select_related("product"):
+            services.product_image_delete(actor=request.user, image=image)
+
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(ServiceAdmin):
     list_display = ("product", "merchant", "price", "is_active")
     list_filter = ("merchant", "is_active")
     list_select_related = ("product", "merchant")
@@ -143,15 +391,65 @@ class ListingAdmin(admin.ModelAdmin):
     autocomplete_fields = ("product", "merchant")
     readonly_fields = ("public_id",)
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "product", "merchant")
+
     @admin.display(description=_("price"), ordering="price_fen")
     def price(self, listing):
         return format_yuan(listing.price_fen)
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            listing = services.listing_create(
+                actor=request.user,
+                merchant=data["merchant"],
+                product=data["product"],
+                price_fen=data["price_fen"],
+            )
+            return _became(obj, listing)
+        listing = Listing.objects.select_related("merchant").get(pk=obj.pk)
+        services.listing_update(
+            actor=request.user,
+            listing=listing,
+            **_changes(form, {"price_fen", "is_active"}),
+        )
+        obj.refresh_from_db()
+
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(ServiceAdmin):
     list_display = ("name", "merchant", "address", "latitude", "longitude", "is_active")
     list_filter = ("merchant", "is_active")
     list_select_related = ("merchant",)
     search_fields = ("name", "address")
     readonly_fields = ("public_id",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "merchant")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        location = {"name", "address", "latitude", "longitude", "phone"}
+        if not change:
+            branch = services.branch_create(
+                actor=request.user,
+                merchant=data["merchant"],
+                **{name: data[name] for name in location},
+            )
+            if not data["is_active"]:
+                services.branch_update(
+                    actor=request.user, branch=branch, is_active=False
+                )
+            return _became(obj, branch)
+        branch = Branch.objects.select_related("merchant").get(pk=obj.pk)
+        services.branch_update(
+            actor=request.user,
+            branch=branch,
+            **_changes(form, location | {"is_active"}),
+        )
+        obj.refresh_from_db()

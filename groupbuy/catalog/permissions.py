@@ -1,9 +1,10 @@
 """Who may change what in the catalog.
 
 Operators may do anything. A merchant's owners manage the merchant, its branches
-and the products it added; any of its staff (owner or cashier) manage its
-listings. The shared platform catalog (products no merchant added) is for
-operators only, so one shop cannot rename another shop's goods.
+and the products it added while no other merchant sells them; any of its staff
+(owner or cashier) manage its listings. The shared platform catalog (products no
+merchant added) is for operators only, so one shop cannot rename another shop's
+goods.
 """
 
 from __future__ import annotations
@@ -38,11 +39,49 @@ def is_merchant_owner(user, merchant) -> bool:
     return membership is not None and membership.role == MerchantMembership.Role.OWNER
 
 
-def can_edit_product(user, product) -> bool:
+def is_listed_by_other_merchants(product) -> bool:
+    """Say whether a merchant other than the one that added ``product`` sells it."""
+    from groupbuy.catalog.models import Listing
+
+    return (
+        Listing.objects.filter(product=product, is_active=True)
+        .exclude(merchant_id=product.added_by_merchant_id)
+        .exists()
+    )
+
+
+def product_edit_refusal(user, product) -> CatalogError | None:
+    """Return why ``user`` may not change ``product``, or None if they may.
+
+    Once another merchant sells a product, what it is belongs to everyone who
+    sells it: only operators may change it then.
+    """
     if is_operator(user):
-        return True
+        return None
     merchant = product.added_by_merchant
-    return merchant is not None and is_merchant_owner(user, merchant)
+    if merchant is None or not is_merchant_owner(user, merchant):
+        return forbidden(
+            _(
+                "Only operators, or the owners of the merchant that added it, "
+                "may change “%(product)s”."
+            )
+            % {"product": product.name}
+        )
+    if is_listed_by_other_merchants(product):
+        return CatalogError(
+            "shared_product",
+            _(
+                "Other merchants also sell “%(product)s”, so only operators may "
+                "change it now. Please ask an operator."
+            )
+            % {"product": product.name},
+            status=403,
+        )
+    return None
+
+
+def can_edit_product(user, product) -> bool:
+    return product_edit_refusal(user, product) is None
 
 
 def forbidden(message: str) -> CatalogError:
@@ -71,11 +110,6 @@ def require_merchant_staff(user, merchant) -> None:
 
 
 def require_product_editor(user, product) -> None:
-    if not can_edit_product(user, product):
-        raise forbidden(
-            _(
-                "Only operators, or the owners of the merchant that added it, "
-                "may change “%(product)s”."
-            )
-            % {"product": product.name}
-        )
+    refusal = product_edit_refusal(user, product)
+    if refusal is not None:
+        raise refusal

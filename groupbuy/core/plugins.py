@@ -74,6 +74,9 @@ class GroupbuyApp:
     notification_kinds: dict[str, Any] = field(default_factory=dict)
     # static paths of module scripts every page loads for signed-in people
     signed_in_scripts: list[str] = field(default_factory=list)
+    # ASGI middleware for HTTP, "module:Class" taking the inner application;
+    # the first declared is the outermost (e.g. refuse work before Django runs)
+    http_middleware: list[str] = field(default_factory=list)
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
 
@@ -140,6 +143,16 @@ def url_patterns() -> list:
         for app in installed_apps()
         for prefix, module in app.urls.items()
     ]
+
+
+def wrap_http_application(application: Any) -> Any:
+    """Return ``application`` wrapped in every app's declared HTTP middleware."""
+    references = [
+        reference for app in installed_apps() for reference in app.http_middleware
+    ]
+    for reference in reversed(references):
+        application = load(reference)(application)
+    return application
 
 
 def websocket_urlpatterns() -> list:

@@ -1,6 +1,5 @@
 """Test helpers for apps with WebSocket consumers."""
 
-import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers

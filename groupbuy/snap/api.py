@@ -18,6 +18,7 @@ from groupbuy.accounts.auth import caller, optional_auth
 from groupbuy.catalog.selectors import category_get, product_get
 from groupbuy.core.pagination import page_payload
 from groupbuy.snap import answers, selectors
+from groupbuy.snap.capacity import SnapBusy
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.presenters import (
     demand_row_payload,
@@ -77,7 +78,8 @@ def snap_create(request, photo: File[UploadedFile | None] = None):
     A photo with nothing recognisable still answers 200, with
     ``recognised: false`` and a hint. Refused photos answer 413 (too large),
     415 (not a JPEG, PNG or WebP still photo) or 422 (damaged); too many snaps
-    in a minute answer 429.
+    in a minute answer 429; when the server is recognising as many photos as it
+    can, 503 with ``Retry-After``.
     """
     if photo is None:
         raise SnapError(
@@ -88,8 +90,19 @@ def snap_create(request, photo: File[UploadedFile | None] = None):
         )
     snap_rate_check(request)
     user = caller(request)
-    outcome = snap_submit(actor=user, upload=photo)
+    try:
+        outcome = snap_submit(actor=user, upload=photo)
+    except SnapBusy as busy:
+        return _busy_response(request, busy)
     return answers.answer_for_outcome(outcome, user=user)
+
+
+def _busy_response(request, busy: SnapBusy):
+    from groupbuy.api import error_response
+
+    response = error_response(request, busy.status, busy.code, busy.message)
+    response["Retry-After"] = str(busy.retry_after)
+    return response
 
 
 @router.get("", response=SnapPageOut)

@@ -7,4 +7,12 @@ class SnapConfig(AppConfig):
     verbose_name = "Snap"
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from groupbuy.core import private_media
         from groupbuy.snap import receivers  # noqa: F401  (connects the receivers)
+        from groupbuy.snap.capacity import limit_malloc_arenas
+        from groupbuy.snap.permissions import may_view_snap_photo
+
+        private_media.register("snaps", may_view_snap_photo)
+        limit_malloc_arenas(settings.GROUPBUY_MALLOC_ARENA_MAX)

@@ -39,4 +39,6 @@ app = GroupbuyApp(
         "snap.classifier.retrained": _("Photo recogniser retrained"),
         "snap.classifier.failed": _("Photo recogniser training failed"),
     },
+    # Refuse snaps beyond the recognition capacity before their body is read.
+    http_middleware=["groupbuy.snap.capacity:SnapAdmissionMiddleware"],
 )

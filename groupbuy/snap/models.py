@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
+from groupbuy.core.private_media import private_storage
 
 
 def snap_photo_path(instance: Snap, filename: str) -> str:
@@ -47,8 +48,11 @@ class Snap(models.Model):
         verbose_name=_("snapped by"),
     )
     # The photo as a re-encoded JPEG (no EXIF, so no location), deleted after
-    # settings.GROUPBUY_SNAP_PHOTO_RETENTION_DAYS by snap.tasks.
-    photo = models.FileField(_("photo"), upload_to=snap_photo_path, blank=True)
+    # settings.GROUPBUY_SNAP_PHOTO_RETENTION_DAYS by snap.tasks. Private: only
+    # its taker and operators may fetch it (groupbuy.core.private_media).
+    photo = models.FileField(
+        _("photo"), upload_to=snap_photo_path, storage=private_storage, blank=True
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     product = models.ForeignKey(
         "catalog.Product",

@@ -35,3 +35,11 @@ def can_see_snap(user, snap) -> bool:
 def require_snap_owner_or_operator(user, snap) -> None:
     if not can_see_snap(user, snap):
         raise forbidden(_("Only the person who took this photo may change it."))
+
+
+def may_view_snap_photo(user, name: str) -> bool:
+    """Say whether ``user`` may see the stored snap photo ``name`` (private media)."""
+    from groupbuy.snap.models import Snap
+
+    snap = Snap.objects.filter(photo=name).only("id", "user_id").first()
+    return snap is not None and can_see_snap(user, snap)

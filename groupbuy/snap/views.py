@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from groupbuy.catalog.selectors import product_get
 from groupbuy.core.errors import DomainError
 from groupbuy.snap import answers, selectors
+from groupbuy.snap.capacity import SnapBusy
 from groupbuy.snap.engine import warm_up_models_soon
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.services import snap_alternative_choose, snap_submit
@@ -94,6 +95,10 @@ def snap_page(request: HttpRequest) -> HttpResponse:
         )
     try:
         outcome = snap_submit(actor=request.user, upload=photo)
+    except SnapBusy as busy:
+        response = _refusal(request, busy)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
     except SnapError as error:
         return _refusal(request, error)
     answer = answers.answer_for_outcome(outcome, user=request.user)

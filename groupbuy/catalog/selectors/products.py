@@ -15,9 +15,7 @@ from groupbuy.catalog.models import (
     ProductAlias,
     ProductImage,
 )
-from groupbuy.catalog.permissions import (
-    can_edit_product,
-)
+from groupbuy.catalog.permissions import product_edit_refusal
 from groupbuy.catalog.selectors.categories import category_descendant_ids
 from groupbuy.catalog.selectors.common import _not_found
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
@@ -41,11 +39,18 @@ def _may_not_change(product: Product) -> CatalogError:
     )
 
 
+def _require_editor(user, product: Product) -> None:
+    refusal = product_edit_refusal(user, product)
+    if refusal is not None and refusal.code == "shared_product":
+        raise refusal
+    if refusal is not None:
+        raise _may_not_change(product)
+
+
 def product_get_for_editor(*, user, public_id: str) -> Product:
     """Return a product (active or not) that ``user`` may change."""
     product = product_get(public_id=public_id, include_inactive=True)
-    if not can_edit_product(user, product):
-        raise _may_not_change(product)
+    _require_editor(user, product)
     return product
 
 
@@ -71,8 +76,7 @@ def merchant_product_get_for_editor(
     product = product.first()
     if product is None:
         raise _not_found(_("product"))
-    if not can_edit_product(user, product):
-        raise _may_not_change(product)
+    _require_editor(user, product)
     return product
 
 

@@ -2,64 +2,69 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from django.utils.translation import gettext_lazy as _lazy
 
+from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Product, ProductImage
 from groupbuy.catalog.permissions import require_product_editor
-from groupbuy.catalog.services._common import UNSET, invalid, is_set
+from groupbuy.catalog.services._common import UNSET, is_set
 from groupbuy.catalog.signals import reference_images_changed
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
+from groupbuy.snap.recognition.image import (
+    SnapImageError,
+    load_snap_image,
+    sniff_format,
+)
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# The snap checks' refusals as HTTP statuses: bombs are too large, other
+# formats unsupported, truncated or empty files unprocessable.
+_REFUSAL_STATUS = {
+    "too_large": 413,
+    "too_many_pixels": 413,
+    "unsupported_format": 415,
+    "animated": 415,
+}
 
 
 def _read_image(upload) -> tuple[bytes, str]:
-    """Return the bytes and file extension of a valid photo, or raise."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_IMAGE_BYTES:
-        raise _too_big()
-    upload.seek(0)
-    data = upload.read(MAX_IMAGE_BYTES + 1)
-    if len(data) > MAX_IMAGE_BYTES:
-        raise _too_big()
+    """Return the bytes and file extension of a valid photo, or raise.
+
+    The photo goes through snap's intake checks (size, magic bytes, header
+    dimensions, then a full decode with the bomb guard armed), so a photo
+    the recogniser would refuse is never stored as a product photo either.
+    """
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(settings.GROUPBUY_PRODUCT_PHOTO_MAX_BYTES + 1)
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise invalid(
-            "image", _("This file is not a JPEG, PNG or WebP photo."), code="bad_image"
-        ) from None
+        load_snap_image(
+            data,
+            max_bytes=settings.GROUPBUY_PRODUCT_PHOTO_MAX_BYTES,
+            max_pixels=settings.GROUPBUY_SNAP_MAX_PIXELS,
+        )
+    except SnapImageError as error:
+        raise _refused(error) from None
+    image_format = sniff_format(data)
     if image_format not in ALLOWED_FORMATS:
-        raise invalid(
-            "image", _("This file is not a JPEG, PNG or WebP photo."), code="bad_image"
-        )
-    if width * height > settings.GROUPBUY_SNAP_MAX_PIXELS:
-        raise invalid(
-            "image",
-            _("The photo has too many pixels; send one of at most %(mp)d megapixels.")
-            % {"mp": settings.GROUPBUY_SNAP_MAX_PIXELS // 1_000_000},
-            code="image_too_big",
-        )
+        raise _refused(SnapImageError("unsupported_format", _NOT_A_PHOTO))
     return data, ALLOWED_FORMATS[image_format]
 
 
-def _too_big():
-    return invalid(
-        "image",
-        _("The photo is larger than %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // 2**20},
-        code="image_too_big",
-    )
+_NOT_A_PHOTO = _lazy("This file is not a JPEG, PNG or WebP photo.")
+
+
+def _refused(error: SnapImageError) -> CatalogError:
+    status = _REFUSAL_STATUS.get(error.code, 422)
+    message = str(_NOT_A_PHOTO if status == 415 else error.message)
+    code = {413: "image_too_big", 415: "bad_image"}.get(status, "damaged_image")
+    return CatalogError(code, message, status=status, fields={"image": [message]})
 
 
 def _notify_reference_change(product: Product) -> None:

@@ -211,14 +211,14 @@ def test_photo_upload_and_reference_flag(client, settings, tmp_path):
     assert not ProductImage.objects.exists()
 
 
-def test_upload_of_a_text_file_is_400(client):
+def test_upload_of_a_text_file_is_415(client):
     product = make_product()
     client.force_login(make_operator(preferred_language="zh-hans"))
     response = client.post(
         f"/api/catalog/products/{product.public_id}/images",
         {"image": SimpleUploadedFile("a.jpg", b"hello", content_type="image/jpeg")},
     )
-    assert response.status_code == 400
+    assert response.status_code == 415
     assert response.json()["fields"] == {
         "image": ["这个文件不是 JPEG、PNG 或 WebP 图片。"]
     }
@@ -258,3 +258,59 @@ def test_operator_creates_and_moves_a_category(client):
     )
     assert moved.status_code == 200
     assert moved.json()["effective_demand_threshold"] == 2
+
+
+def _encoded(image_format: str, size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def _png_bomb() -> bytes:
+    """A 12,000 × 12,000 PNG of one colour: ~150 KB on the wire, 432 MB decoded."""
+    import struct
+    import zlib
+
+    width = height = 12_000
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (width * 3 + 1) * height, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", rows)
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "code"),
+    [
+        pytest.param(_png_bomb(), 413, "image_too_big", id="decompression bomb"),
+        pytest.param(_encoded("JPEG")[:300], 422, "damaged_image", id="truncated jpeg"),
+        pytest.param(_encoded("GIF"), 415, "bad_image", id="gif"),
+        pytest.param(b"%PDF-1.4 not a photo", 415, "bad_image", id="pdf"),
+    ],
+)
+def test_bad_product_photos_get_4xx_and_store_nothing(
+    client, settings, tmp_path, data, status, code
+):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    product = make_product()
+    client.force_login(make_operator())
+    # when
+    response = client.post(
+        f"/api/catalog/products/{product.public_id}/images",
+        {"image": SimpleUploadedFile("a.png", data, content_type="image/png")},
+    )
+    # then
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert list(response.json()["fields"]) == ["image"]
+    assert not ProductImage.objects.exists()
+    assert list(tmp_path.iterdir()) == []

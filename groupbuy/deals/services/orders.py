@@ -21,6 +21,7 @@ from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals import notifications
 from groupbuy.deals.errors import DealError
+from groupbuy.deals.join_guards import check_join_allowed
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import highest_price_fen
@@ -139,6 +140,7 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
     """
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("forbidden", _("Please sign in first."))
+    check_join_allowed(actor=actor, deal=deal)
     _check_quantity(deal, quantity)
     unit_price_cap_fen = highest_price_fen(list(deal.tiers.all()))
     with transaction.atomic():

@@ -16,6 +16,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import new_public_id
 from groupbuy.core.transactions import after_commit
 from groupbuy.snap import deal_lookup
+from groupbuy.snap.capacity import recognition_slot
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.models import Snap
 from groupbuy.snap.permissions import require_snap_owner_or_operator
@@ -73,14 +74,18 @@ def snap_submit(*, actor, upload, recogniser=None) -> SnapOutcome:
     for a photo that is refused.
     """
     started = time.perf_counter()
-    image = snap_image_load(upload)
-    decoded = time.perf_counter()
     if recogniser is None:
         from groupbuy.snap.engine import get_recogniser
 
         recogniser = get_recogniser()
-    context = recogniser.recognise(image)
-    recognised = time.perf_counter()
+    # Decoding and recognising are what cost memory: a bounded number at once.
+    with recognition_slot():
+        admitted = time.perf_counter()
+        image = snap_image_load(upload)
+        decoded = time.perf_counter()
+        context = recogniser.recognise(image)
+        recognised = time.perf_counter()
+        photo = _encode_photo(image)
     resolution = resolve_candidates(context.candidates)
     best = resolution.best
     deals = deal_lookup.open_deals_for_product(best.product) if best else []
@@ -88,14 +93,14 @@ def snap_submit(*, actor, upload, recogniser=None) -> SnapOutcome:
     if best is None and resolution.category is not None:
         category_deals = deal_lookup.open_deals_for_category(resolution.category)
     timings = {
-        "decode": _ms(started, decoded),
+        "queue": _ms(started, admitted),
+        "decode": _ms(admitted, decoded),
         **{name: round(value, 1) for name, value in context.timings_ms.items()},
         "recognise": _ms(decoded, recognised),
         "resolve": _ms(recognised, time.perf_counter()),
     }
     user = actor if getattr(actor, "is_authenticated", False) else None
     snap = _snap_new(user, context, resolution, deals, timings)
-    photo = _encode_photo(image)
     demand = None
     with _file_removed_on_error(snap), transaction.atomic():
         snap.photo.save(f"{snap.public_id}.jpg", ContentFile(photo), save=False)

@@ -16,9 +16,16 @@ def _snap_rate_limits_reset():
 
 @pytest.fixture
 def media_root(settings, tmp_path):
-    """Store uploads in a directory of this test's own."""
+    """Store uploads (public and private) in directories of this test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GROUPBUY_PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def private_root(settings, media_root):
+    """Where this test's snap photos are stored (private media)."""
+    return settings.GROUPBUY_PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture

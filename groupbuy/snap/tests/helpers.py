@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def make_open_deal(product, **overrides):
     """Return an open deal for ``product`` (through the deals services)."""
@@ -81,8 +83,12 @@ def blank_jpeg(*, size=(480, 360), seed: int = 7) -> bytes:
     )
 
 
-def stored_snap_files(media_root) -> list:
-    return sorted(path for path in (media_root / "snaps").rglob("*") if path.is_file())
+def stored_snap_files(media_root=None) -> list:
+    """Return the snap photo files stored (in private media; ``media_root`` unused)."""
+    from django.conf import settings
+
+    root = Path(settings.GROUPBUY_PRIVATE_MEDIA_ROOT)
+    return sorted(path for path in (root / "snaps").rglob("*") if path.is_file())
 
 
 def textured_jpeg(

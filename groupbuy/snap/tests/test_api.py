@@ -364,7 +364,7 @@ def test_the_unrecognised_queue_lists_photos_and_text_for_operators():
     assert shopper.status_code == 403
     items = response.json()["items"]
     assert [item["id"] for item in items] == [snap_id]
-    assert items[0]["photo_url"].startswith("/media/snaps/")
+    assert items[0]["photo_url"].startswith("/private-media/snaps/")
     assert items[0]["signed_in"] is True
 
 

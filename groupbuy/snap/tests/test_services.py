@@ -243,7 +243,7 @@ def test_choosing_a_product_with_an_open_deal_counts_no_demand():
 
 
 def test_retention_deletes_old_photos_only(
-    settings, media_root, django_capture_on_commit_callbacks
+    settings, private_root, django_capture_on_commit_callbacks
 ):
     # given
     settings.GROUPBUY_SNAP_PHOTO_RETENTION_DAYS = 30
@@ -252,7 +252,7 @@ def test_retention_deletes_old_photos_only(
     recent = submit(blank_jpeg(seed=2))
     Snap.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=31))
     Snap.objects.filter(pk=recent.pk).update(created_at=now - timedelta(days=29))
-    old_file = media_root / old.photo.name
+    old_file = private_root / old.photo.name
     # when
     with django_capture_on_commit_callbacks(execute=True):
         purged = snap_photos_purge(now=now)
@@ -264,7 +264,7 @@ def test_retention_deletes_old_photos_only(
     assert recent.photo.name != ""
     assert recent.photo_deleted_at is None
     assert not old_file.exists()
-    assert stored_snap_files(media_root) == [media_root / recent.photo.name]
+    assert stored_snap_files() == [private_root / recent.photo.name]
 
 
 def test_retention_keeps_reference_images_made_from_labelled_photos(

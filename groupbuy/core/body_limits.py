@@ -1,0 +1,152 @@
+"""Refuse oversized request bodies while they stream in, before Django stores them.
+
+Django's ASGI handler copies the whole body into a ``SpooledTemporaryFile``
+(memory, then a file in /tmp) before any view or upload handler runs, so a size
+check in Django comes after the bytes are written. This wrapper sits in front of
+it: it answers 413 at once when ``Content-Length`` is over the limit of the path,
+and for bodies without one (chunked) it counts the bytes as they arrive and stops
+passing them on at the limit. Django then sees a client disconnect and stores
+nothing more; the wrapper sends the 413 itself.
+
+Limits per path come from settings (see the "Request size limits" block):
+snaps, product photos, and everything else (JSON bodies and plain forms).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from html import escape
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _lazy
+
+# Multipart framing around a photo: boundaries, part headers, the CSRF field and
+# the product form's other fields.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+_SNAP_PATHS = re.compile(r"^/(api/snap/?|snap/?)$")
+_PRODUCT_PHOTO_PATHS = re.compile(
+    r"^/(api/catalog/products/[^/]+/images/?"
+    r"|merchant/[^/]+/products/(new|[^/]+/edit)/?"
+    r"|admin/catalog/(product|productimage)/.*)$"
+)
+
+
+def body_limit_for(path: str) -> int:
+    """Return the most bytes a request body to ``path`` may have."""
+    if _SNAP_PATHS.match(path):
+        return settings.GROUPBUY_SNAP_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES
+    if _PRODUCT_PHOTO_PATHS.match(path):
+        return settings.GROUPBUY_PRODUCT_PHOTO_MAX_BYTES + MULTIPART_OVERHEAD_BYTES
+    return settings.GROUPBUY_REQUEST_MAX_BYTES
+
+
+def _header(scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _declared_length(scope) -> int | None:
+    try:
+        return int(_header(scope, b"content-length"))
+    except ValueError:
+        return None
+
+
+def _language(scope) -> str:
+    accepted = _header(scope, b"accept-language").lower()
+    # Chinese first, as the site: only a request that asks for English gets it.
+    if accepted.startswith("en"):
+        return "en"
+    return settings.LANGUAGE_CODE
+
+
+def _megabytes(limit: int) -> int:
+    return max(1, limit // (1024 * 1024))
+
+
+def _refusal_body(scope, code: str, message: str) -> tuple[bytes, bytes]:
+    """Return the content type and body of a refusal: JSON under /api/, else HTML."""
+    if scope["path"].startswith("/api/"):
+        payload = {"code": code, "message": message, "fields": {}}
+        return b"application/json", json.dumps(payload).encode()
+    page = f"<!doctype html><meta charset=utf-8><title>{escape(code)}</title>"
+    page += f"<p>{escape(message)}"
+    return b"text/html; charset=utf-8", page.encode()
+
+
+async def send_refusal(
+    scope, send, *, status: int, code: str, message, headers=()
+) -> None:
+    """Answer an HTTP request from ASGI, before Django, and close the connection.
+
+    ``message`` may be lazy: it is translated into the request's language.
+    """
+    with translation.override(_language(scope)):
+        content_type, body = _refusal_body(scope, code, str(message))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_too_large(scope, send, limit: int) -> None:
+    message = _lazy("This request is too large: send at most %(mb)d MB, please.")
+    with translation.override(_language(scope)):
+        text = str(message) % {"mb": _megabytes(limit)}
+    await send_refusal(scope, send, status=413, code="too_large", message=text)
+
+
+class BodyLimitMiddleware:
+    """ASGI middleware: HTTP bodies over the path's limit get 413, unstored."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = body_limit_for(scope["path"])
+        declared = _declared_length(scope)
+        if declared is not None and declared > limit:
+            return await _send_too_large(scope, send, limit)
+        received = 0
+        exceeded = False
+        response_started = False
+
+        async def counting_receive():
+            nonlocal received, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # Drop this chunk; to Django the client has gone away.
+                    exceeded = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def watching_send(message):
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        await self.app(scope, counting_receive, watching_send)
+        if exceeded and not response_started:
+            await _send_too_large(scope, send, limit)

@@ -1,0 +1,34 @@
+"""Who may join a deal, beyond stock and dates: checked first by ``deal_join``.
+
+Kept apart from the join transaction so the rules read in one place:
+- a merchant's own staff may not join its deals (they would inflate the
+  buyer count that unlocks a cheaper tier for everyone);
+- a product an operator or its merchant switched off takes no new joins,
+  even while a deal for it is still open.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.selectors import user_membership_for
+from groupbuy.core.errors import Conflict, Forbidden
+
+
+def check_join_allowed(*, actor, deal) -> None:
+    """Raise a DealError-style refusal when ``actor`` may not join ``deal``."""
+    if user_membership_for(user=actor, merchant_id=deal.merchant_id) is not None:
+        raise Forbidden(
+            "own_merchant",
+            _(
+                "You work for %(merchant)s, so you cannot join its group buys. "
+                "Please ask someone else to join."
+            )
+            % {"merchant": deal.merchant.name},
+        )
+    if not deal.product.is_active:
+        raise Conflict(
+            "product_inactive",
+            _("“%(product)s” is no longer sold, so this group buy takes no new joins.")
+            % {"product": deal.product.name},
+        )

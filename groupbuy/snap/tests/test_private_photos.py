@@ -1,0 +1,110 @@
+"""Snap photos are private media: their taker and operators only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import storages
+from django.test import Client
+
+from groupbuy.catalog.tests.factories import make_operator, make_user
+from groupbuy.snap.models import Snap
+from groupbuy.snap.tests.helpers import blank_jpeg
+from groupbuy.snap.tests.test_api import post_photo, signed_in
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_recogniser", "media_root"),
+]
+
+
+@pytest.fixture
+def shopper():
+    return make_user()
+
+
+@pytest.fixture
+def photo_url(shopper):
+    response = post_photo(signed_in(shopper), blank_jpeg(seed=3))
+    assert response.status_code == 200
+    return Snap.objects.get(public_id=response.json()["id"]).photo.url
+
+
+def test_the_photo_is_stored_outside_the_public_media(settings, photo_url):
+    # given
+    snap = Snap.objects.get()
+    # then
+    assert photo_url == f"/private-media/{snap.photo.name}"
+    assert (settings.GROUPBUY_PRIVATE_MEDIA_ROOT / snap.photo.name).exists()
+    assert not (settings.MEDIA_ROOT / snap.photo.name).exists()
+    assert Client().get(f"/media/{snap.photo.name}").status_code == 404
+
+
+def test_the_taker_gets_their_photo(shopper, photo_url):
+    # when
+    response = signed_in(shopper).get(photo_url)
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
+    assert response["Cache-Control"] == "private, max-age=3600"
+
+
+def test_an_operator_gets_any_photo(photo_url):
+    assert signed_in(make_operator()).get(photo_url).status_code == 200
+
+
+def test_another_shopper_gets_404(photo_url):
+    assert signed_in(make_user()).get(photo_url).status_code == 404
+
+
+def test_an_anonymous_visitor_gets_404(photo_url):
+    assert Client().get(photo_url).status_code == 404
+
+
+def test_a_photo_snapped_anonymously_is_for_operators_only(shopper):
+    # given
+    snap_id = post_photo(Client(), blank_jpeg(seed=4)).json()["id"]
+    url = Snap.objects.get(public_id=snap_id).photo.url
+    # when / then
+    assert Client().get(url).status_code == 404
+    assert signed_in(shopper).get(url).status_code == 404
+    assert signed_in(make_operator()).get(url).status_code == 200
+
+
+def test_nginx_sends_the_file_when_configured(settings, shopper, photo_url):
+    # given
+    settings.GROUPBUY_PRIVATE_MEDIA_ACCEL = "x-accel-redirect"
+    name = Snap.objects.get().photo.name
+    # when
+    response = signed_in(shopper).get(photo_url)
+    denied = signed_in(make_user()).get(photo_url)
+    # then
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/_private_media/{name}"
+    assert response.content == b""
+    assert denied.status_code == 404
+    assert not denied.has_header("X-Accel-Redirect")
+
+
+def test_x_sendfile_names_the_file_on_disk(settings, shopper, photo_url):
+    # given
+    settings.GROUPBUY_PRIVATE_MEDIA_ACCEL = "x-sendfile"
+    name = Snap.objects.get().photo.name
+    # when
+    response = signed_in(shopper).get(photo_url)
+    # then
+    assert response["X-Sendfile"] == str(settings.GROUPBUY_PRIVATE_MEDIA_ROOT / name)
+
+
+def test_paths_outside_a_registered_kind_are_404(shopper):
+    client = signed_in(make_operator())
+    assert client.get("/private-media/snaps/../../groupbuy.sqlite3").status_code == 404
+    assert client.get("/private-media/other/file.jpg").status_code == 404
+
+
+def test_a_deleted_photo_is_gone_for_its_taker_too(shopper, photo_url):
+    # given
+    snap = Snap.objects.get()
+    storages["private"].delete(snap.photo.name)
+    # when / then
+    assert signed_in(shopper).get(photo_url).status_code == 404
