@@ -20,7 +20,7 @@ from groupbuy.pooling.schemas import (
     MessageIn,
     MessageOut,
     PoolOut,
-    ProfileIn,
+    PoolingProfileIn,
     ProfileOut,
     PromotionIn,
     PromotionOut,
@@ -93,7 +93,7 @@ def profile_show(request):
 
 
 @router.put("/profile", response=ProfileOut)
-def profile_update(request, payload: ProfileIn):
+def profile_update(request, payload: PoolingProfileIn):
     services.profile_update(actor=request.auth, **payload.dict())
     return _profile(request.auth)
 

@@ -71,7 +71,7 @@ class SavingOut(Schema):
     saving_fen: int
 
 
-class ProfileIn(Schema):
+class PoolingProfileIn(Schema):
     max_group_size: int = Field(ge=2, le=6)
     max_walk_m: int = Field(ge=0, le=50_000)
     is_discoverable: bool = False
