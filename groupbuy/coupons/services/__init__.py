@@ -1,0 +1,35 @@
+"""Every write of the coupons app."""
+
+from groupbuy.coupons.services.batches import batch_import
+from groupbuy.coupons.services.issuing import (
+    coupon_issue_for_order,
+    coupon_revoke,
+    coupon_revoke_for_order,
+    coupons_reseal_for_merchant,
+)
+from groupbuy.coupons.services.keys import (
+    merchant_key_generate,
+    merchant_key_register,
+    platform_key_active,
+    platform_key_revoke,
+    platform_key_rotate,
+)
+from groupbuy.coupons.services.redeeming import (
+    coupon_check_code,
+    coupon_redeem_online,
+)
+
+__all__ = [
+    "batch_import",
+    "coupon_check_code",
+    "coupon_issue_for_order",
+    "coupon_redeem_online",
+    "coupon_revoke",
+    "coupon_revoke_for_order",
+    "coupons_reseal_for_merchant",
+    "merchant_key_generate",
+    "merchant_key_register",
+    "platform_key_active",
+    "platform_key_revoke",
+    "platform_key_rotate",
+]
