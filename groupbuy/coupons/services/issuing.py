@@ -15,6 +15,7 @@ from groupbuy.catalog.models import Merchant
 from groupbuy.core.audit import audit_log
 from groupbuy.coupons import codec
 from groupbuy.coupons.models import Coupon, MerchantKey, Revocation
+from groupbuy.coupons.notifications import notify_coupon_issued
 from groupbuy.coupons.services.keys import (
     merchant_key_active,
     platform_id,
@@ -83,6 +84,7 @@ def coupon_issue_for_order(*, actor, order: DealOrder) -> Coupon:
             data={"order": order.public_id, "serial": coupon.serial,
                   "quantity": coupon.quantity, "key_id": key.key_id},
         )  # fmt: skip
+        notify_coupon_issued(coupon)
     return coupon
 
 

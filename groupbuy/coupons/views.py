@@ -1,0 +1,196 @@
+"""Coupon pages: the shopper's coupons and the merchant's redemption console."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.accounts.selectors import user_memberships
+from groupbuy.catalog.selectors import merchant_branches
+from groupbuy.core.errors import DomainError
+from groupbuy.coupons import selectors, services, symbols
+from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
+from groupbuy.coupons.services.keys import merchant_key_active
+
+
+def _domain_errors(view):
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            if error.status == 404:
+                raise Http404(error.message) from error
+            if error.status == 403:
+                raise PermissionDenied(error.message) from error
+            raise
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@login_required
+def coupon_list(request: HttpRequest) -> HttpResponse:
+    coupons = selectors.coupon_list_for_shopper(user=request.user)
+    return render(request, "coupons/list.html", {"coupons": coupons})
+
+
+@login_required
+@_domain_errors
+def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    symbol = request.GET.get("symbol", "qr")
+    if symbol not in symbols.FORMATS:
+        symbol = "qr"
+    drawing = symbols.svg(coupon.code, symbol=symbol) if coupon.code else ""
+    branches = merchant_branches(merchant=coupon.merchant)
+    context = {"coupon": coupon, "svg": drawing, "symbol": symbol,
+               "symbols": symbols.FORMATS, "branches": branches}  # fmt: skip
+    return render(request, "coupons/detail.html", context)
+
+
+@login_required
+@_domain_errors
+def coupon_png(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    if not coupon.code:
+        raise Http404(_("This coupon has no code yet."))
+    symbol = request.GET.get("symbol", "qr")
+    if symbol not in symbols.FORMATS:
+        symbol = "qr"
+    response = HttpResponse(symbols.png(coupon.code, symbol=symbol),
+                            content_type="image/png")  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def merchant_home(request: HttpRequest) -> HttpResponse:
+    """Open the redemption console of the (first) merchant the user works for."""
+    memberships = user_memberships(user=request.user)
+    if not memberships:
+        raise PermissionDenied(_("Only a merchant's staff can redeem coupons."))
+    return redirect("coupons:merchant_console", memberships[0].merchant.public_id)
+
+
+def _console_context(request, merchant, **extra) -> dict:
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    redemptions = selectors.merchant_redemptions(merchant=merchant).filter(
+        recorded_at__gte=today
+    )
+    return {
+        "merchant": merchant,
+        "section": "coupons",
+        "form": RedeemForm(branches=merchant_branches(merchant=merchant)),
+        "photo_form": PhotoForm(),
+        "batch_form": BatchForm(),
+        "redemptions": redemptions[:100],
+        "conflicts": selectors.merchant_conflicts(merchant=merchant)[:50],
+        "batches": selectors.merchant_batches(merchant=merchant)[:10],
+        "merchant_key": merchant_key_active(merchant=merchant),
+        "multi_branch": merchant_branches(merchant=merchant).count() > 1,
+        **extra,
+    }
+
+
+@login_required
+@_domain_errors
+def merchant_console(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    return render(request, "coupons/console.html", _console_context(request, merchant))
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    branches = merchant_branches(merchant=merchant)
+    form = RedeemForm(request.POST, branches=branches)
+    photo_form = PhotoForm(request.POST, request.FILES)
+    code = ""
+    if "photo" in request.FILES and photo_form.is_valid():
+        found = symbols.read_picture(request.FILES["photo"].read())
+        code = found[0] if found else ""
+        if not code:
+            return _refused(request, merchant, _("No coupon code found in that photo."))
+    elif form.is_valid():
+        code = form.cleaned_data["code"]
+    else:
+        return _refused(request, merchant, _("Scan or type a coupon code."))
+    branch = branches.filter(public_id=request.POST.get("branch") or "").first()
+    quantity = form.cleaned_data.get("quantity") if form.is_valid() else None
+    try:
+        redemption = services.coupon_redeem_online(
+            actor=request.user, merchant=merchant, code=code, branch=branch,
+            quantity=quantity,
+        )  # fmt: skip
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        return _refused(request, merchant, error.message, code=error.code)
+    context = _console_context(request, merchant, redeemed=redemption)
+    return render(request, "coupons/console.html", context)
+
+
+def _refused(request, merchant, message: str, *, code: str = "invalid"):
+    context = _console_context(request, merchant, refusal=message, refusal_code=code)
+    return render(request, "coupons/console.html", context, status=422)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_batch_upload(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    form = BatchForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, merchant, _("Choose the batch file to upload."))
+    try:
+        batch = services.batch_import(
+            actor=request.user, merchant=merchant,
+            data=request.FILES["batch"].read(4 * 1024 * 1024 + 1),
+        )  # fmt: skip
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        return _refused(request, merchant, error.message, code=error.code)
+    messages.success(
+        request,
+        _("Batch imported: %(accepted)d redeemed, %(conflicts)d conflicts, "
+          "%(rejected)d refused.")
+        % {"accepted": batch.accepted, "conflicts": batch.conflicts,
+           "rejected": batch.rejected},
+    )  # fmt: skip
+    return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """Generate the merchant's keys on the platform and hand the file over once."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    _key, key_file = services.merchant_key_generate(
+        actor=request.user, merchant=merchant
+    )
+    response = HttpResponse(key_file, content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="coupon-key-{merchant.public_id}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
