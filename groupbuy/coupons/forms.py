@@ -12,7 +12,7 @@ class RedeemForm(forms.Form):
                 "autocomplete": "off",
                 "id": "redeem-code",
                 "placeholder": "GB1:…",
-            }  # fmt: skip
+            }
         ),
         help_text=_("Scan with a USB scanner, type or paste the code."),
     )

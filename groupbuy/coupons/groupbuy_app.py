@@ -22,7 +22,7 @@ app = GroupbuyApp(
             icon="scan",
             order=15,
         ),
-    ],  # fmt: skip
+    ],
     cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",
     notification_kinds={"coupons.issued": _("Coupon ready")},
