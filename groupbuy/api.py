@@ -108,6 +108,9 @@ def _mount_routers() -> None:
     api.add_router("/escrow", escrow_router)
     api.add_router("/notify", notify_router)
     api.add_router("/snap", snap_router)
+    from groupbuy.coupons.api import router as coupons_router
+
+    api.add_router("/coupons", coupons_router)
 
 
 _mount_routers()

@@ -117,6 +117,10 @@ def main(argv: list[str] | None = None) -> None:
         else:
             worker()
         return
+    if command == "station":
+        from groupbuy.coupons.station.cli import main as station_main
+
+        raise SystemExit(station_main(argv[1:]))
     if command in ("help", "-h", "--help"):
         print(__doc__)
         return

@@ -12,6 +12,7 @@ urlpatterns = [
     path("escrow/", include("groupbuy.escrow.urls")),
     path("inbox/", include("groupbuy.notify.urls")),
     path("snap/", include("groupbuy.snap.urls")),
+    path("coupons/", include("groupbuy.coupons.urls")),
     path("", include("groupbuy.web.urls")),
     # Media (product and snap photos). In the many-machines mode media live on
     # S3-compatible storage and this route is unused.
