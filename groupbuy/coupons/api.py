@@ -10,7 +10,7 @@ import base64
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from groupbuy.coupons import selectors, services
 from groupbuy.coupons.errors import CouponError
@@ -107,8 +107,14 @@ def register_key(request, merchant_id: str, payload: KeyRegisterIn):
         signing_public_key=base64.b64decode(payload.signing_public_key),
         device_name=payload.device_name,
     )
-    return 201, {"key_id": key.public_id, "origin": key.origin,
-                 "device_name": key.device_name}  # fmt: skip
+    return Status(
+        201,
+        {
+            "key_id": key.public_id,
+            "origin": key.origin,
+            "device_name": key.device_name,
+        },
+    )
 
 
 @router.post("/merchants/{merchant_id}/keys/generate")
@@ -146,9 +152,13 @@ def upload_batch(request, merchant_id: str):
     merchant = _staff_merchant(request, merchant_id)
     data = _batch_bytes(request)
     batch = services.batch_import(actor=request.auth, merchant=merchant, data=data)
-    return {"batch_id": batch.public_id, "accepted": batch.accepted,
-            "conflicts": batch.conflicts, "rejected": batch.rejected,
-            "device": batch.device}  # fmt: skip
+    return {
+        "batch_id": batch.public_id,
+        "accepted": batch.accepted,
+        "conflicts": batch.conflicts,
+        "rejected": batch.rejected,
+        "device": batch.device,
+    }
 
 
 def _batch_bytes(request) -> bytes:

@@ -126,8 +126,18 @@ def decode_payload(data: bytes) -> Coupon:
         raise _malformed() from error
     if not isinstance(items, list) or len(items) != 10 or items[0] != VERSION:
         raise _malformed()
-    (_, platform_id, key_id, serial, merchant, product, consumer, quantity,
-     not_before, expires) = items  # fmt: skip
+    (
+        _,
+        platform_id,
+        key_id,
+        serial,
+        merchant,
+        product,
+        consumer,
+        quantity,
+        not_before,
+        expires,
+    ) = items
     ints = (key_id, quantity, not_before, expires)
     if not isinstance(platform_id, str) or not all(
         isinstance(value, int) and not isinstance(value, bool) for value in ints

@@ -9,12 +9,22 @@ urlpatterns = [
     path("<str:coupon_id>/", views.coupon_detail, name="detail"),
     path("<str:coupon_id>/code.png", views.coupon_png, name="png"),
     path("merchant/", views.merchant_home, name="merchant_home"),
-    path("merchant/<str:merchant_id>/", views.merchant_console,
-         name="merchant_console"),
-    path("merchant/<str:merchant_id>/redeem/", views.merchant_redeem,
-         name="merchant_redeem"),
-    path("merchant/<str:merchant_id>/batches/", views.merchant_batch_upload,
-         name="merchant_batch_upload"),
-    path("merchant/<str:merchant_id>/key-file/", views.merchant_key_file,
-         name="merchant_key_file"),
-]  # fmt: skip
+    path(
+        "merchant/<str:merchant_id>/", views.merchant_console, name="merchant_console"
+    ),
+    path(
+        "merchant/<str:merchant_id>/redeem/",
+        views.merchant_redeem,
+        name="merchant_redeem",
+    ),
+    path(
+        "merchant/<str:merchant_id>/batches/",
+        views.merchant_batch_upload,
+        name="merchant_batch_upload",
+    ),
+    path(
+        "merchant/<str:merchant_id>/key-file/",
+        views.merchant_key_file,
+        name="merchant_key_file",
+    ),
+]

@@ -50,8 +50,13 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         symbol = "qr"
     drawing = symbols.svg(coupon.code, symbol=symbol) if coupon.code else ""
     branches = merchant_branches(merchant=coupon.merchant)
-    context = {"coupon": coupon, "svg": drawing, "symbol": symbol,
-               "symbols": symbols.FORMATS, "branches": branches}  # fmt: skip
+    context = {
+        "coupon": coupon,
+        "svg": drawing,
+        "symbol": symbol,
+        "symbols": symbols.FORMATS,
+        "branches": branches,
+    }
     return render(request, "coupons/detail.html", context)
 
 
@@ -64,8 +69,9 @@ def coupon_png(request: HttpRequest, coupon_id: str) -> HttpResponse:
     symbol = request.GET.get("symbol", "qr")
     if symbol not in symbols.FORMATS:
         symbol = "qr"
-    response = HttpResponse(symbols.png(coupon.code, symbol=symbol),
-                            content_type="image/png")  # fmt: skip
+    response = HttpResponse(
+        symbols.png(coupon.code, symbol=symbol), content_type="image/png"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -132,9 +138,12 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     quantity = form.cleaned_data.get("quantity") if form.is_valid() else None
     try:
         redemption = services.coupon_redeem_online(
-            actor=request.user, merchant=merchant, code=code, branch=branch,
+            actor=request.user,
+            merchant=merchant,
+            code=code,
+            branch=branch,
             quantity=quantity,
-        )  # fmt: skip
+        )
     except DomainError as error:
         if error.status in (403, 404):
             raise
@@ -160,20 +169,26 @@ def merchant_batch_upload(request: HttpRequest, merchant_id: str) -> HttpRespons
         return _refused(request, merchant, _("Choose the batch file to upload."))
     try:
         batch = services.batch_import(
-            actor=request.user, merchant=merchant,
+            actor=request.user,
+            merchant=merchant,
             data=request.FILES["batch"].read(4 * 1024 * 1024 + 1),
-        )  # fmt: skip
+        )
     except DomainError as error:
         if error.status in (403, 404):
             raise
         return _refused(request, merchant, error.message, code=error.code)
     messages.success(
         request,
-        _("Batch imported: %(accepted)d redeemed, %(conflicts)d conflicts, "
-          "%(rejected)d refused.")
-        % {"accepted": batch.accepted, "conflicts": batch.conflicts,
-           "rejected": batch.rejected},
-    )  # fmt: skip
+        _(
+            "Batch imported: %(accepted)d redeemed, %(conflicts)d conflicts, "
+            "%(rejected)d refused."
+        )
+        % {
+            "accepted": batch.accepted,
+            "conflicts": batch.conflicts,
+            "rejected": batch.rejected,
+        },
+    )
     return redirect("coupons:merchant_console", merchant.public_id)
 
 

@@ -8,6 +8,7 @@ from groupbuy.coupons.services.issuing import (
     coupons_reseal_for_merchant,
 )
 from groupbuy.coupons.services.keys import (
+    branch_offline_set,
     merchant_key_generate,
     merchant_key_register,
     platform_key_active,
@@ -21,6 +22,7 @@ from groupbuy.coupons.services.redeeming import (
 
 __all__ = [
     "batch_import",
+    "branch_offline_set",
     "coupon_check_code",
     "coupon_issue_for_order",
     "coupon_redeem_online",

@@ -35,8 +35,12 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
     try:
         body, digest, signer = batchfile.read(data, list(keys))
     except batchfile.BatchError as error:
-        audit_log(actor=actor, action="coupons.batch.refused", obj=merchant,
-                  data={"code": error.code})  # fmt: skip
+        audit_log(
+            actor=actor,
+            action="coupons.batch.refused",
+            obj=merchant,
+            data={"code": error.code},
+        )
         raise CouponError(error.code, _batch_message(error.code), status=422) from error
     if body.get("merchant_id") != merchant.public_id:
         raise CouponError(
@@ -44,18 +48,22 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
         )
     redemptions = body["redemptions"]
     if len(redemptions) > MAX_REDEMPTIONS_PER_BATCH:
-        raise CouponError("too_large", _("Too many redemptions in one batch."),
-                          status=422)  # fmt: skip
+        raise CouponError(
+            "too_large", _("Too many redemptions in one batch."), status=422
+        )
     existing = RedemptionBatch.objects.filter(digest=digest).first()
     if existing is not None:
         return existing
     with transaction.atomic():
         batch, created = RedemptionBatch.objects.get_or_create(
             digest=digest,
-            defaults={"merchant": merchant, "merchant_key": keys[signer],
-                      "device": str(body.get("device", ""))[:80],
-                      "uploaded_by": actor if getattr(actor, "pk", None) else None},
-        )  # fmt: skip
+            defaults={
+                "merchant": merchant,
+                "merchant_key": keys[signer],
+                "device": str(body.get("device", ""))[:80],
+                "uploaded_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
         if not created:
             return batch
         for entry in redemptions:
@@ -65,9 +73,13 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
             actor=actor,
             action="coupons.batch.imported",
             obj=batch,
-            data={"accepted": batch.accepted, "conflicts": batch.conflicts,
-                  "rejected": batch.rejected, "device": batch.device},
-        )  # fmt: skip
+            data={
+                "accepted": batch.accepted,
+                "conflicts": batch.conflicts,
+                "rejected": batch.rejected,
+                "device": batch.device,
+            },
+        )
     return batch
 
 
@@ -115,8 +127,12 @@ def _import_one(actor, merchant, batch, entry) -> None:
             redeemed_at=redeemed_at,
         )
         batch.conflicts += 1
-        audit_log(actor=actor, action="coupons.redemption.conflict", obj=coupon,
-                  data={"batch": batch.public_id, "reason": error.code})  # fmt: skip
+        audit_log(
+            actor=actor,
+            action="coupons.redemption.conflict",
+            obj=coupon,
+            data={"batch": batch.public_id, "reason": error.code},
+        )
 
 
 def _genuine_at(coupon: Coupon, merchant: Merchant, redeemed_at: datetime) -> bool:

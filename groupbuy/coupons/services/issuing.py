@@ -81,9 +81,13 @@ def coupon_issue_for_order(*, actor, order: DealOrder) -> Coupon:
             actor=actor,
             action="coupons.coupon.issued",
             obj=coupon,
-            data={"order": order.public_id, "serial": coupon.serial,
-                  "quantity": coupon.quantity, "key_id": key.key_id},
-        )  # fmt: skip
+            data={
+                "order": order.public_id,
+                "serial": coupon.serial,
+                "quantity": coupon.quantity,
+                "key_id": key.key_id,
+            },
+        )
         notify_coupon_issued(coupon)
     return coupon
 
@@ -117,8 +121,12 @@ def coupons_reseal_for_merchant(*, actor, merchant: Merchant) -> int:
             coupon.save(update_fields=["merchant_key", "code", "code_digest"])
             count += 1
         if count:
-            audit_log(actor=actor, action="coupons.coupon.resealed", obj=key,
-                      data={"coupons": count})  # fmt: skip
+            audit_log(
+                actor=actor,
+                action="coupons.coupon.resealed",
+                obj=key,
+                data={"coupons": count},
+            )
     return count
 
 
@@ -132,9 +140,11 @@ def coupon_revoke(*, actor, coupon: Coupon, reason: str) -> Coupon:
         coupon.revoked_at = timezone.now()
         coupon.save(update_fields=["status", "revoked_at"])
         Revocation.objects.create(
-            coupon=coupon, merchant=coupon.merchant, serial=coupon.serial,
+            coupon=coupon,
+            merchant=coupon.merchant,
+            serial=coupon.serial,
             reason=reason[:40],
-        )  # fmt: skip
+        )
         audit_log(
             actor=actor,
             action="coupons.coupon.revoked",

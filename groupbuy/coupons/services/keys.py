@@ -64,8 +64,12 @@ def platform_key_rotate(*, actor) -> PlatformKey:
             public_key=bytes(seed.verify_key),
             sealed_private_key=bytes(_secret_box().encrypt(bytes(seed))),
         )
-        audit_log(actor=actor, action="coupons.platform_key.created", obj=key,
-                  data={"key_id": key.key_id})  # fmt: skip
+        audit_log(
+            actor=actor,
+            action="coupons.platform_key.created",
+            obj=key,
+            data={"key_id": key.key_id},
+        )
     return key
 
 
@@ -98,8 +102,12 @@ def platform_key_revoke(*, actor, key: PlatformKey) -> PlatformKey:
         key.state = PlatformKey.State.REVOKED
         key.verifies_until = timezone.now()
         key.save(update_fields=["state", "verifies_until"])
-        audit_log(actor=actor, action="coupons.platform_key.revoked", obj=key,
-                  data={"key_id": key.key_id})  # fmt: skip
+        audit_log(
+            actor=actor,
+            action="coupons.platform_key.revoked",
+            obj=key,
+            data={"key_id": key.key_id},
+        )
     return key
 
 
@@ -131,9 +139,11 @@ def merchant_key_register(
     require_merchant_owner(actor, merchant)
     if len(public_key) != 32 or len(signing_public_key) != 32:
         raise CouponError(
-            "bad_key", _("A public key has 32 bytes."), status=422,
+            "bad_key",
+            _("A public key has 32 bytes."),
+            status=422,
             fields={"public_key": [_("A public key has 32 bytes.")]},
-        )  # fmt: skip
+        )
     with transaction.atomic():
         Merchant.objects.select_for_update().get(pk=merchant.pk)
         now = timezone.now()
@@ -152,9 +162,12 @@ def merchant_key_register(
             actor=actor,
             action="coupons.merchant_key.registered",
             obj=key,
-            data={"merchant": merchant.public_id, "origin": origin,
-                  "device": key.device_name},
-        )  # fmt: skip
+            data={
+                "merchant": merchant.public_id,
+                "origin": origin,
+                "device": key.device_name,
+            },
+        )
         from groupbuy.coupons.services.issuing import coupons_reseal_for_merchant
 
         coupons_reseal_for_merchant(actor=actor, merchant=merchant)
@@ -189,3 +202,24 @@ def merchant_key_generate(*, actor, merchant: Merchant) -> tuple[MerchantKey, by
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def branch_offline_set(*, actor, branch, enabled: bool):
+    """Allow or forbid offline redemption at a branch (an explicit choice)."""
+    from groupbuy.coupons.models import BranchSettings
+
+    require_merchant_owner(actor, branch.merchant)
+    with transaction.atomic():
+        settings_row, _created = (
+            BranchSettings.objects.select_for_update().get_or_create(branch=branch)
+        )
+        if settings_row.offline_enabled != enabled:
+            settings_row.offline_enabled = enabled
+            settings_row.save(update_fields=["offline_enabled"])
+            audit_log(
+                actor=actor,
+                action="coupons.branch.offline_set",
+                obj=branch,
+                data={"offline_enabled": enabled},
+            )
+    return settings_row

@@ -181,9 +181,13 @@ def redeem_coupon(
             actor=actor,
             action="coupons.coupon.redeemed",
             obj=coupon,
-            data={"redemption": redemption.public_id, "quantity": wanted,
-                  "channel": channel, "branch": branch.public_id if branch else None},
-        )  # fmt: skip
+            data={
+                "redemption": redemption.public_id,
+                "quantity": wanted,
+                "channel": channel,
+                "branch": branch.public_id if branch else None,
+            },
+        )
         settle_redemption(actor=actor, redemption=redemption)
     coupon.refresh_from_db()
     return redemption
@@ -197,8 +201,9 @@ def _refuse_unusable(coupon: Coupon) -> None:
             status=409,
         )
     if coupon.status == Coupon.Status.REDEEMED:
-        raise CouponError("already_redeemed", already_redeemed_message(coupon),
-                          status=409)  # fmt: skip
+        raise CouponError(
+            "already_redeemed", already_redeemed_message(coupon), status=409
+        )
 
 
 def already_redeemed_message(coupon: Coupon) -> str:

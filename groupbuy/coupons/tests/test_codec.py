@@ -22,11 +22,16 @@ ids = st.text(alphabet="0123456789abcdefghjkmnpqrstvwxyz", min_size=16, max_size
 
 def make_coupon(**changes) -> codec.Coupon:
     values = dict(
-        platform_id="gb", key_id=1, serial="00112233aabbccdd",
-        merchant_id=MERCHANT_ID, product_id="prd_zzzzzzzzzzzzzzzz",
-        consumer_ref="0102030405060708", quantity=2,
-        not_before=NOW - 10, expires=NOW + 3600,
-    )  # fmt: skip
+        platform_id="gb",
+        key_id=1,
+        serial="00112233aabbccdd",
+        merchant_id=MERCHANT_ID,
+        product_id="prd_zzzzzzzzzzzzzzzz",
+        consumer_ref="0102030405060708",
+        quantity=2,
+        not_before=NOW - 10,
+        expires=NOW + 3600,
+    )
     values.update(changes)
     return codec.Coupon(**values)
 
@@ -42,9 +47,12 @@ def issue(coupon, *, merchant=MERCHANT, signer=PLATFORM, alphabet="base45") -> s
 
 def open_(text, *, merchant=MERCHANT, merchant_id=MERCHANT_ID, now=NOW, keys=KEYS):
     return codec.open_coupon(
-        text, merchant_id=merchant_id, merchant_private_key=bytes(merchant),
-        platform_keys=keys, now=now,
-    )  # fmt: skip
+        text,
+        merchant_id=merchant_id,
+        merchant_private_key=bytes(merchant),
+        platform_keys=keys,
+        now=now,
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -56,13 +64,17 @@ def open_(text, *, merchant=MERCHANT, merchant_id=MERCHANT_ID, now=NOW, keys=KEY
     serial=st.binary(min_size=8, max_size=8),
     alphabet=st.sampled_from(["base45", "base64"]),
 )
-def test_every_coupon_round_trips(merchant, product, quantity, key_id, serial,
-                                  alphabet):  # fmt: skip
+def test_every_coupon_round_trips(
+    merchant, product, quantity, key_id, serial, alphabet
+):
     # given a coupon and the platform key it names
     coupon = make_coupon(
-        merchant_id=f"mer_{merchant}", product_id=f"prd_{product}",
-        quantity=quantity, key_id=key_id, serial=serial.hex(),
-    )  # fmt: skip
+        merchant_id=f"mer_{merchant}",
+        product_id=f"prd_{product}",
+        quantity=quantity,
+        key_id=key_id,
+        serial=serial.hex(),
+    )
     keys = {("gb", key_id): KEYS[("gb", 1)]}
     # when it is issued and opened by its merchant
     text = issue(coupon, alphabet=alphabet)

@@ -85,14 +85,18 @@ def test_online_redemption_is_one_time_and_the_second_scan_says_when_and_where()
     coupon = coupon_for(order)
     # when the cashier scans it
     redemption = coupon_redeem_online(
-        actor=station.owner, merchant=station.merchant, code=coupon.code,
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon.code,
         branch=branch,
-    )  # fmt: skip
+    )
     # then all units are redeemed at that branch by that cashier
     coupon.refresh_from_db()
     assert (redemption.quantity, redemption.branch, redemption.cashier) == (
-        2, branch, station.owner,
-    )  # fmt: skip
+        2,
+        branch,
+        station.owner,
+    )
     assert redemption.amount_fen == 2 * order.final_unit_price_fen
     assert (coupon.status, coupon.redeemed_quantity) == ("redeemed", 2)
     # and a second scan is refused, naming the branch
@@ -142,8 +146,9 @@ def test_another_merchant_cannot_redeem_or_even_use_a_stolen_code():
 def test_a_coupon_re_sealed_to_another_merchant_is_refused_online():
     station, other = make_station(), make_station(name="Other shop")
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
-    signed = codec.open_sealed(codec.from_text(coupon_for(order).code),
-                               station.private_key)  # fmt: skip
+    signed = codec.open_sealed(
+        codec.from_text(coupon_for(order).code), station.private_key
+    )
     resealed = codec.to_text(codec.seal(signed, bytes(other.sealing.public_key)))
     with pytest.raises(DomainError) as error:
         coupon_redeem_online(actor=other.owner, merchant=other.merchant, code=resealed)
@@ -155,11 +160,15 @@ def test_damaged_codes_are_refused_with_a_clear_reason():
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
     code = coupon_for(order).code
-    for bad, reason in ((code[:-10], "malformed"), ("hello", "malformed"),
-                        (code[:-6] + "000000", "not_for_this_merchant")):  # fmt: skip
+    for bad, reason in (
+        (code[:-10], "malformed"),
+        ("hello", "malformed"),
+        (code[:-6] + "000000", "not_for_this_merchant"),
+    ):
         with pytest.raises(DomainError) as error:
-            coupon_redeem_online(actor=station.owner, merchant=station.merchant,
-                                 code=bad)  # fmt: skip
+            coupon_redeem_online(
+                actor=station.owner, merchant=station.merchant, code=bad
+            )
         assert (error.value.code, error.value.status) == (reason, 422)
 
 
@@ -172,8 +181,9 @@ def test_a_refunded_order_revokes_its_coupon_and_it_cannot_be_redeemed():
     assert coupon.status == "revoked"
     assert list(Revocation.objects.values_list("serial", flat=True)) == [coupon.serial]
     with pytest.raises(DomainError) as error:
-        coupon_redeem_online(actor=station.owner, merchant=station.merchant,
-                             code=coupon.code)  # fmt: skip
+        coupon_redeem_online(
+            actor=station.owner, merchant=station.merchant, code=coupon.code
+        )
     assert error.value.code == "revoked"
 
 
@@ -213,8 +223,9 @@ def test_only_operators_rotate_and_only_owners_register_keys():
     cashier = make_user()
     from groupbuy.accounts.services import merchant_membership_add
 
-    merchant_membership_add(actor=None, user=cashier, merchant=station.merchant,
-                            role="cashier")  # fmt: skip
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=station.merchant, role="cashier"
+    )
     with pytest.raises(DomainError):
         merchant_key_generate(actor=cashier, merchant=station.merchant)
     assert PrivateKey  # the station's own keys stay with the station
