@@ -23,6 +23,11 @@ urlpatterns = [
         name="merchant_batch_upload",
     ),
     path(
+        "merchant/<str:merchant_id>/branches/<str:branch_id>/offline/",
+        views.merchant_branch_offline,
+        name="merchant_branch_offline",
+    ),
+    path(
         "merchant/<str:merchant_id>/key-file/",
         views.merchant_key_file,
         name="merchant_key_file",

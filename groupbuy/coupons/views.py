@@ -101,6 +101,9 @@ def _console_context(request, merchant, **extra) -> dict:
         "batches": selectors.merchant_batches(merchant=merchant)[:10],
         "merchant_key": merchant_key_active(merchant=merchant),
         "multi_branch": merchant_branches(merchant=merchant).count() > 1,
+        "branches": merchant_branches(merchant=merchant).select_related(
+            "coupon_settings"
+        ),
         **extra,
     }
 
@@ -189,6 +192,24 @@ def merchant_batch_upload(request: HttpRequest, merchant_id: str) -> HttpRespons
             "rejected": batch.rejected,
         },
     )
+    return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_branch_offline(
+    request: HttpRequest, merchant_id: str, branch_id: str
+) -> HttpResponse:
+    """Owners switch offline redemption on or off for one branch."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    branch = merchant_branches(merchant=merchant).filter(public_id=branch_id).first()
+    if branch is None:
+        raise Http404(_("No such branch."))
+    enabled = request.POST.get("offline_enabled") == "1"
+    services.branch_offline_set(actor=request.user, branch=branch, enabled=enabled)
     return redirect("coupons:merchant_console", merchant.public_id)
 
 
