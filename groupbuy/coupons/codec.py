@@ -16,14 +16,16 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import secrets
 from collections.abc import Mapping
 
-import base45
 import cbor2
 from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
+
+from groupbuy.coupons import base45_tables
 
 VERSION = 1
 PREFIX = "GB1:"
@@ -36,6 +38,12 @@ BASE45_ALPHABET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 # coupon only the 10 random bytes travel, which keeps the payload near 60 bytes.
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 _ID_CHARS = 16
+_ID_SET = frozenset(_ID_ALPHABET)
+# 80 bits are 16 base32 digits: the same digits as RFC 4648's base32, written
+# in our alphabet, so the C base32 codec does the arithmetic.
+_RFC4648 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_TO_RFC4648 = str.maketrans(_ID_ALPHABET, _RFC4648)
+_FROM_RFC4648 = str.maketrans(_RFC4648, _ID_ALPHABET)
 
 
 class CodeError(ValueError):
@@ -83,23 +91,17 @@ def new_serial() -> str:
 
 def pack_public_id(public_id: str, prefix: str) -> bytes:
     head, _, body = public_id.partition("_")
-    if head != prefix or len(body) != _ID_CHARS:
+    if head != prefix or len(body) != _ID_CHARS or not set(body) <= _ID_SET:
         raise ValueError(f"not a {prefix} public id: {public_id!r}")
-    number = 0
-    for char in body:
-        number = number * 32 + _ID_ALPHABET.index(char)
-    return number.to_bytes(10, "big")
+    return base64.b32decode(body.translate(_TO_RFC4648))
 
 
 def unpack_public_id(packed: bytes, prefix: str) -> str:
     if not isinstance(packed, bytes) or len(packed) != 10:
         raise ValueError("a packed id has 10 bytes")
-    number = int.from_bytes(packed, "big")
-    chars = []
-    for _ in range(_ID_CHARS):
-        number, digit = divmod(number, 32)
-        chars.append(_ID_ALPHABET[digit])
-    return f"{prefix}_{''.join(reversed(chars))}"
+    return (
+        f"{prefix}_{base64.b32encode(packed).decode('ascii').translate(_FROM_RFC4648)}"
+    )
 
 
 def encode_payload(coupon: Coupon) -> bytes:
@@ -165,18 +167,40 @@ def decode_payload(data: bytes) -> Coupon:
     )
 
 
+# Building a key object from its bytes derives the public half (a scalar
+# multiplication as costly as a signature), so the few keys in use are kept.
+@functools.lru_cache(maxsize=64)
+def _signing_key(seed: bytes) -> SigningKey:
+    return SigningKey(seed)
+
+
+@functools.lru_cache(maxsize=256)
+def _sealed_box_to(public_key: bytes) -> SealedBox:
+    return SealedBox(PublicKey(public_key))
+
+
+@functools.lru_cache(maxsize=64)
+def _sealed_box_of(private_key: bytes) -> SealedBox:
+    return SealedBox(PrivateKey(private_key))
+
+
+@functools.lru_cache(maxsize=64)
+def _verify_key(public_key: bytes) -> VerifyKey:
+    return VerifyKey(public_key)
+
+
 def sign(coupon: Coupon, signing_key: bytes) -> bytes:
     """Return signature (64 bytes) + CBOR payload."""
-    return bytes(SigningKey(signing_key).sign(encode_payload(coupon)))
+    return bytes(_signing_key(signing_key).sign(encode_payload(coupon)))
 
 
 def seal(signed: bytes, merchant_public_key: bytes) -> bytes:
-    return SealedBox(PublicKey(merchant_public_key)).encrypt(signed)
+    return _sealed_box_to(merchant_public_key).encrypt(signed)
 
 
 def to_text(sealed: bytes, *, alphabet: str = "base45") -> str:
     if alphabet == "base45":
-        return PREFIX + base45.b45encode(sealed).decode("ascii")
+        return PREFIX + base45_tables.encode(sealed)
     if alphabet == "base64":
         return PREFIX + base64.b64encode(sealed).decode("ascii")
     raise ValueError(f"unknown alphabet {alphabet!r}")
@@ -208,12 +232,13 @@ def from_text(text: str) -> bytes:
         )
     body = text[len(PREFIX) :]
     try:
-        if set(body) <= BASE45_ALPHABET:
-            raw = base45.b45decode(body)
-        else:
+        raw = base45_tables.decode(body)
+    except ValueError:
+        # Not Base45, so Base64 (the patent's alphabet) or junk.
+        try:
             raw = base64.b64decode(body, validate=True)
-    except (ValueError, binascii.Error) as error:
-        raise _malformed() from error
+        except (ValueError, binascii.Error) as error:
+            raise _malformed() from error
     if len(raw) < SEALED_OVERHEAD + SIGNATURE_BYTES + 1:
         raise _malformed()
     return raw
@@ -221,7 +246,7 @@ def from_text(text: str) -> bytes:
 
 def open_sealed(sealed: bytes, merchant_private_key: bytes) -> bytes:
     try:
-        return SealedBox(PrivateKey(merchant_private_key)).decrypt(sealed)
+        return _sealed_box_of(merchant_private_key).decrypt(sealed)
     except CryptoError as error:
         raise CodeError(
             CodeError.NOT_FOR_THIS_MERCHANT,
@@ -251,7 +276,7 @@ def verify_signed(
             "longer accepts. Sync the station and try again.",
         )
     try:
-        VerifyKey(key.verify_key).verify(signed)
+        _verify_key(key.verify_key).verify(signed)
     except BadSignatureError as error:
         raise CodeError(
             CodeError.BAD_SIGNATURE,

@@ -18,9 +18,16 @@ _ZXING_FORMATS = {
     "pdf417": zxingcpp.BarcodeFormat.PDF417,
     "datamatrix": zxingcpp.BarcodeFormat.DataMatrix,
 }
-# Photos larger than this are shrunk before decoding: a coupon code fills a
-# good part of any sensible picture, and decoding time grows with the pixels.
-MAX_SCAN_SIDE = 1600
+# Photos are first read shrunk to this side: a coupon code fills a good part of
+# any sensible picture, and decoding time grows with the pixels. Only if that
+# finds nothing is the full picture searched harder (rotations, inverted).
+FAST_SCAN_SIDE = 1000
+MAX_SCAN_SIDE = 2400
+_SCAN_FORMATS = [
+    zxingcpp.BarcodeFormat.QRCode,
+    zxingcpp.BarcodeFormat.PDF417,
+    zxingcpp.BarcodeFormat.DataMatrix,
+]
 
 
 def qr(text: str) -> segno.QRCode:
@@ -58,7 +65,17 @@ def read_picture(data: bytes) -> list[str]:
     image = image.convert("L")
     if max(image.size) > MAX_SCAN_SIDE:
         image.thumbnail((MAX_SCAN_SIDE, MAX_SCAN_SIDE))
-    return [result.text for result in zxingcpp.read_barcodes(image) if result.text]
+    fast = image
+    if max(image.size) > FAST_SCAN_SIDE:
+        fast = image.copy()
+        fast.thumbnail((FAST_SCAN_SIDE, FAST_SCAN_SIDE))
+    found = _texts(fast, try_rotate=False, try_invert=False)
+    return found or _texts(image, try_rotate=True, try_invert=True)
+
+
+def _texts(image, **options) -> list[str]:
+    results = zxingcpp.read_barcodes(image, formats=_SCAN_FORMATS, **options)
+    return [result.text for result in results if result.text]
 
 
 def _format(symbol: str):

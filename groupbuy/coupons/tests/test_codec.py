@@ -172,3 +172,31 @@ def test_no_mutation_of_a_valid_coupon_is_ever_accepted(data):
     # when it is opened, then it is refused
     with pytest.raises(codec.CodeError):
         open_(codec.to_text(mutated))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=300))
+def test_the_base45_tables_agree_with_the_base45_package(data):
+    import base45
+
+    from groupbuy.coupons import base45_tables
+
+    text = base45_tables.encode(data)
+    assert text == base45.b45encode(data).decode("ascii")
+    assert base45_tables.decode(text) == data
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=[*sorted(codec.BASE45_ALPHABET), "a", "~"], max_size=40))
+def test_the_base45_tables_refuse_what_the_package_refuses(text):
+    import base45
+
+    from groupbuy.coupons import base45_tables
+
+    try:
+        expected = base45.b45decode(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            base45_tables.decode(text)
+    else:
+        assert base45_tables.decode(text) == expected
