@@ -7,12 +7,14 @@ stations and upload batches; owners register keys. Everyone else gets 403/404.
 from __future__ import annotations
 
 import base64
+from datetime import date
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from groupbuy.coupons import selectors, services
+from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.schemas import (
     BatchOut,
@@ -22,6 +24,7 @@ from groupbuy.coupons.schemas import (
     KeyRegisterIn,
     RedeemIn,
     RedemptionOut,
+    StatementOut,
     SyncOut,
     coupon_out,
     redemption_out,
@@ -167,3 +170,24 @@ def _batch_bytes(request) -> bytes:
     if len(data) > MAX_BATCH_BYTES:
         raise CouponError("too_large", _("This batch file is too large."), status=413)
     return data
+
+
+@router.get("/merchants/{merchant_id}/statement", response=StatementOut)
+def statement(
+    request, merchant_id: str, start: date | None = None, end: date | None = None
+):
+    """The settlement statement of a period (default: this month)."""
+    merchant = _staff_merchant(request, merchant_id)
+    default_start, default_end = statements.month_bounds(timezone.localdate())
+    result = statements.statement_for(
+        merchant=merchant, start=start or default_start, end=end or default_end
+    )
+    return {
+        "start": result.start,
+        "end": result.end,
+        "redeemed_fen": result.redeemed_fen,
+        "fee_fen": result.fee_fen,
+        "net_fen": result.net_fen,
+        "redemptions": [redemption_out(r) for r in result.redemptions],
+        "conflicts": len(result.conflicts),
+    }

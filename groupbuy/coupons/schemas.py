@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema
 from pydantic import Field, field_validator
@@ -150,3 +150,13 @@ class ConflictOut(Schema):
     branch_name: str
     redeemed_at: datetime
     batch_id: str
+
+
+class StatementOut(Schema):
+    start: date
+    end: date
+    redeemed_fen: int
+    fee_fen: int
+    net_fen: int
+    redemptions: list[RedemptionOut]
+    conflicts: int

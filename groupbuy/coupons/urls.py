@@ -28,6 +28,11 @@ urlpatterns = [
         name="merchant_branch_offline",
     ),
     path(
+        "merchant/<str:merchant_id>/statement/",
+        views.merchant_statement,
+        name="merchant_statement",
+    ),
+    path(
         "merchant/<str:merchant_id>/key-file/",
         views.merchant_key_file,
         name="merchant_key_file",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
-from groupbuy.coupons import selectors, services, symbols
+from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.services.keys import merchant_key_active
 
@@ -230,3 +232,29 @@ def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@_domain_errors
+def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """The settlement statement of a period (default: this month); ?format=csv."""
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    start, end = statements.month_bounds(timezone.localdate())
+    try:
+        start = date.fromisoformat(request.GET.get("start") or start.isoformat())
+        end = date.fromisoformat(request.GET.get("end") or end.isoformat())
+    except ValueError:
+        pass
+    statement = statements.statement_for(merchant=merchant, start=start, end=end)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            statements.statement_csv(statement), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{merchant.public_id}-{start}.csv"'
+        )
+        return response
+    context = {"merchant": merchant, "statement": statement, "section": "coupons"}
+    return render(request, "coupons/statement.html", context)
