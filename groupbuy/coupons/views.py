@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
-from groupbuy.coupons import selectors, services, statements, symbols
+from groupbuy.coupons import pdfs, selectors, services, statements, symbols
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.services.keys import merchant_key_active
 
@@ -85,6 +85,20 @@ def merchant_home(request: HttpRequest) -> HttpResponse:
     if not memberships:
         raise PermissionDenied(_("Only a merchant's staff can redeem coupons."))
     return redirect("coupons:merchant_console", memberships[0].merchant.public_id)
+
+
+@login_required
+@_domain_errors
+def coupon_pdf(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    """The printable coupon (PDF)."""
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    branches = merchant_branches(merchant=coupon.merchant)
+    response = HttpResponse(
+        pdfs.coupon_pdf(coupon, branches=branches), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{coupon.public_id}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _console_context(request, merchant, **extra) -> dict:
@@ -248,6 +262,14 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
     except ValueError:
         pass
     statement = statements.statement_for(merchant=merchant, start=start, end=end)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            pdfs.statement_pdf(statement), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{merchant.public_id}-{start}.pdf"'
+        )
+        return response
     if request.GET.get("format") == "csv":
         response = HttpResponse(
             statements.statement_csv(statement), content_type="text/csv; charset=utf-8"

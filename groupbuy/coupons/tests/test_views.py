@@ -89,3 +89,20 @@ def test_owners_switch_offline_redemption_per_branch(client):
     assert BranchSettings.objects.get(branch=branch).offline_enabled is True
     page = client.get(f"/coupons/merchant/{station.merchant.public_id}/")
     assert b"offline redemption allowed" in page.content
+
+
+def test_the_printable_coupon_and_statement_are_pdfs(client):
+    station = make_station()
+    make_branch(station.merchant, name="人民广场店")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(order.shopper)
+    coupon = coupon_for(order)
+    response = client.get(f"/coupons/{coupon.public_id}/coupon.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    client.force_login(station.owner)
+    assert client.get(f"/coupons/{coupon.public_id}/coupon.pdf").status_code == 404
+    statement = client.get(
+        f"/coupons/merchant/{station.merchant.public_id}/statement/?format=pdf"
+    )
+    assert statement.content.startswith(b"%PDF")
