@@ -188,3 +188,80 @@ def test_a_platform_key_file_can_be_imported_instead(live_server, tmp_path):
     unplug(directory)
     status, output = station(directory, "redeem", coupon_for(order).code)
     assert status == 0, output
+
+
+def test_the_till_page_redeems_with_the_network_unplugged(client, tmp_path):
+    import time
+
+    import httpx
+
+    from groupbuy.coupons.services import merchant_key_generate
+    from groupbuy.coupons.station import core
+
+    # given a station set up from a key file, synced once, then unplugged
+    owner = make_user()
+    merchant = make_plain_merchant(owner=owner)
+    _key, key_file = merchant_key_generate(actor=owner, merchant=merchant)
+    (tmp_path / "key.json").write_bytes(key_file)
+    directory = tmp_path / "station"
+    dead = f"http://127.0.0.1:{free_port()}"
+    assert (
+        station(
+            directory,
+            "init",
+            "--merchant",
+            merchant.public_id,
+            "--server",
+            dead,
+            "--key-file",
+            str(tmp_path / "key.json"),
+        )[0]
+        == 0
+    )
+    (order,) = confirmed_orders(merchant, quantities=(1,))
+    _token, secret = api_token_create(actor=owner)
+    sync = client.get(
+        f"/api/coupons/merchants/{merchant.public_id}/sync",
+        headers={"Authorization": f"Bearer {secret}"},
+    ).json()
+    ledger = Ledger(directory)
+    core.apply_sync(ledger, sync)
+    ledger.close()
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "groupbuy.cli",
+            "station",
+            "--dir",
+            str(directory),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        code = coupon_for(order).code
+        # when the scanner types the code and Enter (a form post)
+        first = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
+        second = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
+        # then it is redeemed once and listed for the day
+        assert first.status_code == 200 and 'data-code="redeemed"' in first.text
+        assert second.status_code == 422
+        assert 'data-code="already_redeemed"' in second.text
+        assert coupon_for(order).serial in httpx.get(url, timeout=10).text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
