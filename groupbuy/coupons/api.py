@@ -18,10 +18,12 @@ from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.schemas import (
     BatchOut,
+    BranchOut,
     ConflictOut,
     CouponOut,
     KeyOut,
     KeyRegisterIn,
+    OfflineIn,
     RedeemIn,
     RedemptionOut,
     StatementOut,
@@ -190,4 +192,25 @@ def statement(
         "net_fen": result.net_fen,
         "redemptions": [redemption_out(r) for r in result.redemptions],
         "conflicts": len(result.conflicts),
+    }
+
+
+@router.post(
+    "/merchants/{merchant_id}/branches/{branch_id}/offline", response=BranchOut
+)
+def branch_offline(request, merchant_id: str, branch_id: str, payload: OfflineIn):
+    """Owners allow or forbid offline (station) redemption at a branch."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    branch = merchant.branches.filter(public_id=branch_id, is_active=True).first()
+    if branch is None:
+        raise CouponError("not_found", _("No such branch."), status=404)
+    row = services.branch_offline_set(
+        actor=request.auth, branch=branch, enabled=payload.offline_enabled
+    )
+    return {
+        "branch_id": branch.public_id,
+        "name": branch.name,
+        "offline_enabled": row.offline_enabled,
     }

@@ -160,3 +160,7 @@ class StatementOut(Schema):
     net_fen: int
     redemptions: list[RedemptionOut]
     conflicts: int
+
+
+class OfflineIn(Schema):
+    offline_enabled: bool

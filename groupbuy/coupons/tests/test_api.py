@@ -234,3 +234,24 @@ def test_forged_or_foreign_batches_are_refused(client):
     assert upload(client, station, b"not json").json()["code"] == "malformed_batch"
     assert Redemption.objects.count() == 0
     assert codec  # the format module stays importable without Django
+
+
+def test_owners_switch_a_branch_to_offline_and_others_cannot(client):
+    station, other = make_station(), make_station(name="Other shop")
+    branch = make_branch(station.merchant)
+    url = (
+        f"/api/coupons/merchants/{station.merchant.public_id}/branches/"
+        f"{branch.public_id}/offline"
+    )
+    assert post(client, url, {"offline_enabled": True}, other.owner).status_code == 403
+    response = post(client, url, {"offline_enabled": True}, station.owner)
+    assert response.json() == {
+        "branch_id": branch.public_id,
+        "name": branch.name,
+        "offline_enabled": True,
+    }
+    sync = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/sync",
+        headers=auth(station.owner),
+    ).json()
+    assert sync["branches"][0]["offline_enabled"] is True
