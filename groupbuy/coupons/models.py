@@ -100,6 +100,7 @@ class Coupon(models.Model):
         VALID = "valid", _("Valid")
         REDEEMED = "redeemed", _("Redeemed")
         REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
 
     public_id = PublicIdField(prefix="cpn")
     serial = models.CharField(max_length=16, unique=True)
@@ -272,3 +273,42 @@ class BranchSettings(models.Model):
 
     def __str__(self):
         return f"{self.branch}: offline={self.offline_enabled}"
+
+
+class ExpiryRule(models.TextChoices):
+    REFUND_SHOPPER = "refund_shopper", _("Refund the shopper")
+    PAY_MERCHANT = "pay_merchant", _("Pay the merchant")
+
+
+class DealCouponTerms(models.Model):
+    """What happens to a deal's coupons that expire unredeemed."""
+
+    deal = models.OneToOneField(
+        "deals.Deal", on_delete=models.CASCADE, related_name="coupon_terms"
+    )
+    expiry_rule = models.CharField(
+        _("unredeemed coupons at expiry"),
+        max_length=20,
+        choices=ExpiryRule.choices,
+        default=ExpiryRule.REFUND_SHOPPER,
+    )
+
+    def __str__(self):
+        return f"{self.deal}: {self.expiry_rule}"
+
+
+class CouponExpiry(models.Model):
+    """An expired coupon's unredeemed units and what the rule did with them."""
+
+    coupon = models.OneToOneField(
+        Coupon, on_delete=models.PROTECT, related_name="expiry"
+    )
+    rule = models.CharField(max_length=20, choices=ExpiryRule.choices)
+    quantity = models.PositiveIntegerField()
+    amount_fen = models.PositiveIntegerField()
+    # For refund_shopper: when the refund was made (by the escrow rule), if yet.
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.coupon}: {self.rule} {self.amount_fen}"

@@ -1,6 +1,7 @@
 """Every write of the coupons app."""
 
 from groupbuy.coupons.services.batches import batch_import
+from groupbuy.coupons.services.expiry import coupons_expire_due, deal_coupon_terms_set
 from groupbuy.coupons.services.issuing import (
     coupon_issue_for_order,
     coupon_revoke,
@@ -28,7 +29,9 @@ __all__ = [
     "coupon_redeem_online",
     "coupon_revoke",
     "coupon_revoke_for_order",
+    "coupons_expire_due",
     "coupons_reseal_for_merchant",
+    "deal_coupon_terms_set",
     "merchant_key_generate",
     "merchant_key_register",
     "platform_key_active",

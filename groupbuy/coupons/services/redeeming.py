@@ -200,6 +200,8 @@ def _refuse_unusable(coupon: Coupon) -> None:
             _("This coupon was cancelled (its order was refunded or cancelled)."),
             status=409,
         )
+    if coupon.status == Coupon.Status.EXPIRED:
+        raise CouponError("expired", _("This coupon has expired."), status=409)
     if coupon.status == Coupon.Status.REDEEMED:
         raise CouponError(
             "already_redeemed", already_redeemed_message(coupon), status=409
