@@ -1,7 +1,8 @@
 """Coupons in a real browser against `groupbuy serve`.
 
 a confirmed order → the shopper opens the coupon and its QR → the merchant
-scans its PNG in the console → redeemed → a second scan is refused.
+scans its PNG in the console → redeemed → a second scan is refused → the
+redemption is on the settlement statement.
 """
 
 from __future__ import annotations
@@ -78,3 +79,7 @@ def test_shopper_shows_the_qr_and_the_merchant_redeems_it_once(
     error = page.locator("#redeem-error")
     assert error.get_attribute("data-code") == "already_redeemed"
     assert "Already redeemed on" in error.inner_text()
+
+    # and the redemption is on this month's settlement statement
+    page.click("#statement-link")
+    assert seeded["serial"] in page.inner_text("#statement-lines")
