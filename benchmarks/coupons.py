@@ -83,8 +83,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    count = 600 if args.quick else 10_000
-    scans = 15 if args.quick else 200
+    count = 400 if args.quick else 10_000
+    scans = 10 if args.quick else 200
     platform, merchant = SigningKey.generate(), PrivateKey.generate()
     seed, public = bytes(platform), bytes(merchant.public_key)
     keys = {("gb", 1): codec.PlatformKey(verify_key=bytes(platform.verify_key))}
