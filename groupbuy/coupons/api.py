@@ -143,9 +143,8 @@ def generate_key(request, merchant_id: str):
 def sync(request, merchant_id: str, revocations_after: int = 0):
     """Valid platform keys and revocations after the station's cursor."""
     merchant = _staff_merchant(request, merchant_id)
-    data = selectors.station_sync(
-        merchant=merchant, revocations_after=max(0, revocations_after)
-    )
+    cursor = min(max(0, revocations_after), 2**62)
+    data = selectors.station_sync(merchant=merchant, revocations_after=cursor)
     for key in data["platform_keys"]:
         key["public_key"] = base64.b64encode(key["public_key"]).decode("ascii")
     return data

@@ -22,6 +22,7 @@ from groupbuy.coupons.models import (
 from groupbuy.coupons.services.redeeming import platform_key_map, redeem_coupon
 
 MAX_REDEMPTIONS_PER_BATCH = 5000
+MAX_UNITS = 10_000
 
 
 def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
@@ -89,7 +90,10 @@ def _import_one(actor, merchant, batch, entry) -> None:
         serial = str(entry["serial"])
         quantity = int(entry["quantity"])
         redeemed_at = datetime.fromtimestamp(int(entry["redeemed_at"]), tz=UTC)
-    except (KeyError, TypeError, ValueError, OverflowError):
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        batch.rejected += 1
+        return
+    if not 1 <= quantity <= MAX_UNITS:
         batch.rejected += 1
         return
     already = Redemption.objects.filter(nonce=nonce).exists()
@@ -120,7 +124,7 @@ def _import_one(actor, merchant, batch, entry) -> None:
             merchant=merchant,
             batch=batch,
             nonce=nonce,
-            quantity=max(0, quantity),
+            quantity=quantity,
             branch_name=branch.name if branch else str(entry.get("branch", ""))[:120],
             device=batch.device,
             reason=error.code[:20],

@@ -255,3 +255,35 @@ def test_owners_switch_a_branch_to_offline_and_others_cannot(client):
         headers=auth(station.owner),
     ).json()
     assert sync["branches"][0]["offline_enabled"] is True
+
+
+def test_junk_never_answers_500(client):
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    base = f"/api/coupons/merchants/{station.merchant.public_id}"
+    headers = auth(station.owner)
+    assert client.get(
+        f"{base}/sync?revocations_after={10**30}", headers=headers
+    ).status_code in (200, 422)
+    assert (
+        client.get("/api/coupons/merchants/mer_nope/sync", headers=headers).status_code
+        == 404
+    )
+    entries = [
+        "junk",
+        {"nonce": "a"},
+        {**_entry(coupon_for(order), "b"), "quantity": 10**30},
+        {**_entry(coupon_for(order), "c"), "redeemed_at": 10**30},
+        {**_entry(coupon_for(order), "d"), "quantity": -1},
+    ]
+    response = upload(client, station, _batch(station, entries))
+    assert response.json()["rejected"] == 5
+    for bad in (
+        {"code": "x", "quantity": 0},
+        {"code": "x", "branch_id": "br_x"},
+        {"code": 5},
+    ):
+        assert post(client, f"{base}/redeem", bad, station.owner).status_code == 422
+    assert (
+        client.get(f"{base}/statement?start=nope", headers=headers).status_code == 422
+    )
