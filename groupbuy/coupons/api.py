@@ -28,6 +28,8 @@ from groupbuy.coupons.schemas import (
     RedemptionOut,
     StatementOut,
     SyncOut,
+    TermsIn,
+    TermsOut,
     coupon_out,
     redemption_out,
 )
@@ -213,3 +215,18 @@ def branch_offline(request, merchant_id: str, branch_id: str, payload: OfflineIn
         "name": branch.name,
         "offline_enabled": row.offline_enabled,
     }
+
+
+@router.post("/merchants/{merchant_id}/deals/{deal_id}/terms", response=TermsOut)
+def deal_terms(request, merchant_id: str, deal_id: str, payload: TermsIn):
+    """Owners state what happens to the deal's coupons that expire unredeemed."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    deal = merchant.deals.filter(public_id=deal_id).first()
+    if deal is None:
+        raise CouponError("not_found", _("No such deal."), status=404)
+    terms = services.deal_coupon_terms_set(
+        actor=request.auth, deal=deal, expiry_rule=payload.expiry_rule
+    )
+    return {"deal_id": deal.public_id, "expiry_rule": terms.expiry_rule}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field, field_validator
@@ -164,3 +165,12 @@ class StatementOut(Schema):
 
 class OfflineIn(Schema):
     offline_enabled: bool
+
+
+class TermsIn(Schema):
+    expiry_rule: Literal["refund_shopper", "pay_merchant"]
+
+
+class TermsOut(Schema):
+    deal_id: str
+    expiry_rule: str

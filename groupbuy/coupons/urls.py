@@ -34,6 +34,11 @@ urlpatterns = [
         name="merchant_statement",
     ),
     path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/terms/",
+        views.merchant_deal_terms,
+        name="merchant_deal_terms",
+    ),
+    path(
         "merchant/<str:merchant_id>/key-file/",
         views.merchant_key_file,
         name="merchant_key_file",

@@ -18,6 +18,7 @@ from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons import pdfs, selectors, services, statements, symbols
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
+from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.keys import merchant_key_active
 
 
@@ -117,6 +118,8 @@ def _console_context(request, merchant, **extra) -> dict:
         "batches": selectors.merchant_batches(merchant=merchant)[:10],
         "merchant_key": merchant_key_active(merchant=merchant),
         "multi_branch": merchant_branches(merchant=merchant).count() > 1,
+        "deals": _deals_with_rules(merchant),
+        "expiry_rules": ExpiryRule.choices,
         "branches": merchant_branches(merchant=merchant).select_related(
             "coupon_settings"
         ),
@@ -169,6 +172,15 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
         return _refused(request, merchant, error.message, code=error.code)
     context = _console_context(request, merchant, redeemed=redemption)
     return render(request, "coupons/console.html", context)
+
+
+def _deals_with_rules(merchant) -> list:
+    from groupbuy.coupons.services.expiry import expiry_rule_for
+
+    deals = list(merchant.deals.order_by("-deadline_at")[:10])
+    for deal in deals:
+        deal.coupon_expiry_rule = expiry_rule_for(deal)
+    return deals
 
 
 def _refused(request, merchant, message: str, *, code: str = "invalid"):
@@ -226,6 +238,26 @@ def merchant_branch_offline(
         raise Http404(_("No such branch."))
     enabled = request.POST.get("offline_enabled") == "1"
     services.branch_offline_set(actor=request.user, branch=branch, enabled=enabled)
+    return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_deal_terms(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    """Owners choose what happens to a deal's coupons that expire unredeemed."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    deal = merchant.deals.filter(public_id=deal_id).first()
+    if deal is None:
+        raise Http404(_("No such deal."))
+    rule = request.POST.get("expiry_rule", "")
+    if rule not in ExpiryRule.values:
+        return _refused(request, merchant, _("Choose a rule."))
+    services.deal_coupon_terms_set(actor=request.user, deal=deal, expiry_rule=rule)
     return redirect("coupons:merchant_console", merchant.public_id)
 
 

@@ -63,3 +63,43 @@ def test_only_the_merchant_owner_sets_the_rule():
         deal_coupon_terms_set(
             actor=other.owner, deal=order.deal, expiry_rule="pay_merchant"
         )
+
+
+def test_owners_set_the_rule_on_the_page_and_by_api(client):
+    from groupbuy.accounts.services import api_token_create
+    from groupbuy.coupons.services.expiry import expiry_rule_for
+
+    station, other = make_station(), make_station(name="Other")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    deal = order.deal
+    client.force_login(station.owner)
+    page = (
+        f"/coupons/merchant/{station.merchant.public_id}/deals/{deal.public_id}/terms/"
+    )
+    assert client.post(page, {"expiry_rule": "pay_merchant"}).status_code == 302
+    assert expiry_rule_for(deal) == "pay_merchant"
+    client.force_login(other.owner)
+    assert client.post(page, {"expiry_rule": "refund_shopper"}).status_code == 403
+    _token, secret = api_token_create(actor=other.owner)
+    url = (
+        f"/api/coupons/merchants/{station.merchant.public_id}/deals/"
+        f"{deal.public_id}/terms"
+    )
+    response = client.post(
+        url,
+        {"expiry_rule": "refund_shopper"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 403
+    _token, secret = api_token_create(actor=station.owner)
+    response = client.post(
+        url,
+        {"expiry_rule": "refund_shopper"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.json() == {
+        "deal_id": deal.public_id,
+        "expiry_rule": "refund_shopper",
+    }
