@@ -229,3 +229,35 @@ def test_only_operators_rotate_and_only_owners_register_keys():
     with pytest.raises(DomainError):
         merchant_key_generate(actor=cashier, merchant=station.merchant)
     assert PrivateKey  # the station's own keys stay with the station
+
+
+def test_no_mutated_code_is_ever_redeemed_online():
+    import random
+
+    # given two genuine coupons of this merchant and one of another merchant
+    station, other = make_station(), make_station(name="Other shop")
+    one, two = (coupon_for(o).code for o in confirmed_orders(station.merchant))
+    (theirs,) = confirmed_orders(other.merchant, quantities=(1,))
+    alphabet = sorted(codec.BASE45_ALPHABET)
+    rng = random.Random(20261202)
+    mutants = {coupon_for(theirs).code}
+    for _ in range(150):
+        cut = rng.randrange(5, len(one))
+        kind = rng.choice(["flip", "truncate", "splice", "insert"])
+        if kind == "flip":
+            mutant = one[:cut] + rng.choice(alphabet) + one[cut + 1 :]
+        elif kind == "truncate":
+            mutant = one[:cut]
+        elif kind == "splice":
+            mutant = one[:cut] + two[cut:]
+        else:
+            mutant = one[:cut] + rng.choice(alphabet) + one[cut:]
+        mutants.add(mutant)
+    mutants -= {one, two}
+    # when each is scanned, then every one is refused and nothing is redeemed
+    for mutant in mutants:
+        with pytest.raises(DomainError):
+            coupon_redeem_online(
+                actor=station.owner, merchant=station.merchant, code=mutant
+            )
+    assert Redemption.objects.count() == 0
