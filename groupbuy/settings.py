@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "groupbuy.realtime",
     "groupbuy.snap",
     "groupbuy.pooling",
+    "groupbuy.coupons",
     "groupbuy.web",
 ]
 

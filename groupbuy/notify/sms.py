@@ -11,12 +11,9 @@ Built in:
   person) sends them on. This is the default of the one-machine install.
 - ``MemorySmsBackend`` keeps messages in a class-level list (tests).
 
-Why there is no GSM modem backend (the patents' 短信猫) yet: driving a modem means
-AT commands over a serial port, PDU encoding for Chinese text (UCS-2, split into
-concatenated parts), SIM PIN and network-registration handling and one sender at a
-time per port; it deserves its own module tested against a simulated modem on a
-pseudo-terminal, and no deployment needs it today. An HTTP gateway backend and the
-modem backend both fit this interface unchanged: ``send`` returns the provider's
+The GSM modem backend (the patents' 短信猫: AT commands over a serial port, UCS-2
+text mode, long messages split) and an HTTP gateway backend live in
+``groupbuy.notify.sms_modem``. Every backend's ``send`` returns the provider's
 message id, raises ``SmsError`` for a failure worth retrying and ``SmsRejected``
 for one that is not.
 """

@@ -1,0 +1,163 @@
+"""Coupon codec rates and scan time (pure Python, one process = one core).
+
+    .venv/bin/python benchmarks/coupons.py [--quick]
+
+1. issue rate: payload → CBOR → Ed25519 signature → SealedBox → Base45 text
+   (``codec.issue``), against the raw PyNaCl sign + seal of the same payload
+   bytes measured in the same run;
+2. verify rate: text → Base45 → open → verify → merchant and validity checks
+   (``codec.open_coupon``), against raw PyNaCl open + verify;
+3. scan: a phone-camera-sized PNG (1200×1600, QR about a third of the width,
+   grey background with noise) decoded with zxing-cpp and verified; p50/p95.
+
+Last line: one JSON object with ``issue_ratio``, ``verify_ratio``, ``scan_p50_ms``.
+Aim: both ratios ≥ 0.8 and scan p50 < 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from nacl.public import PrivateKey, SealedBox  # noqa: E402
+from nacl.signing import SigningKey  # noqa: E402
+from PIL import Image, ImageFilter  # noqa: E402
+
+from groupbuy.coupons import codec, symbols  # noqa: E402
+
+MERCHANT_ID = "mer_0123456789abcdef"
+NOW = 1_800_000_000
+
+
+def coupon(index: int) -> codec.Coupon:
+    return codec.Coupon(
+        platform_id="gb",
+        key_id=1,
+        serial=f"{index:016x}",
+        merchant_id=MERCHANT_ID,
+        product_id="prd_zzzzzzzzzzzzzzzz",
+        consumer_ref="0102030405060708",
+        quantity=1 + index % 5,
+        not_before=NOW - 60,
+        expires=NOW + 86_400,
+    )
+
+
+def rate(run, count: int) -> float:
+    started = time.perf_counter()
+    for index in range(count):
+        run(index)
+    return count / (time.perf_counter() - started)
+
+
+def paired(raw, ours, count: int, rounds: int = 3) -> tuple[float, float]:
+    """Best rate of each over ``rounds``, alternating so load changes hit both."""
+    raw_rates, our_rates = [], []
+    for _ in range(rounds):
+        raw_rates.append(rate(raw, count))
+        our_rates.append(rate(ours, count))
+    return max(raw_rates), max(our_rates)
+
+
+def camera_png(text: str, rng: random.Random, background: Image.Image) -> bytes:
+    code = Image.open(io.BytesIO(symbols.png(text, scale=6))).convert("L")
+    side = 400 + rng.randint(-20, 20)
+    code = code.resize((side, side), Image.BILINEAR)
+    canvas = background.copy()
+    canvas.paste(code, (400 + rng.randint(-50, 50), 600 + rng.randint(-50, 50)))
+    buffer = io.BytesIO()
+    canvas.filter(ImageFilter.GaussianBlur(0.8)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    count = 400 if args.quick else 10_000
+    scans = 10 if args.quick else 200
+    platform, merchant = SigningKey.generate(), PrivateKey.generate()
+    seed, public = bytes(platform), bytes(merchant.public_key)
+    keys = {("gb", 1): codec.PlatformKey(verify_key=bytes(platform.verify_key))}
+    coupons = [coupon(i) for i in range(count)]
+    payloads = [codec.encode_payload(c) for c in coupons]
+    raw_signer, raw_box = SigningKey(seed), SealedBox(merchant.public_key)
+
+    texts = [
+        codec.issue(c, signing_key=seed, merchant_public_key=public) for c in coupons
+    ]
+    sealed = [codec.from_text(text) for text in texts]
+    raw_issue, issue = paired(
+        lambda i: raw_box.encrypt(raw_signer.sign(payloads[i])),
+        lambda i: codec.issue(coupons[i], signing_key=seed, merchant_public_key=public),
+        count,
+    )
+    opener, verifier = SealedBox(merchant), platform.verify_key
+    private = bytes(merchant)
+    raw_verify, verify = paired(
+        lambda i: verifier.verify(opener.decrypt(sealed[i])),
+        lambda i: codec.open_coupon(
+            texts[i],
+            merchant_id=MERCHANT_ID,
+            merchant_private_key=private,
+            platform_keys=keys,
+            now=NOW,
+        ),
+        count,
+    )
+
+    rng = random.Random(7)
+    background = Image.effect_noise((1200, 1600), 12).point(lambda v: 110 + v // 4)
+    pictures = [camera_png(texts[i], rng, background) for i in range(scans)]
+    timings, decode_timings, misses = [], [], 0
+    for picture in pictures:
+        started = time.perf_counter()
+        Image.open(io.BytesIO(picture)).convert("L")
+        decode_timings.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        found = symbols.read_picture(picture)
+        if found:
+            codec.open_coupon(
+                found[0],
+                merchant_id=MERCHANT_ID,
+                merchant_private_key=private,
+                platform_keys=keys,
+                now=NOW,
+            )
+        else:
+            misses += 1
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    result = {
+        "issue_per_s": round(issue),
+        "raw_sign_seal_per_s": round(raw_issue),
+        "issue_ratio": round(issue / raw_issue, 3),
+        "verify_per_s": round(verify),
+        "raw_open_verify_per_s": round(raw_verify),
+        "verify_ratio": round(verify / raw_verify, 3),
+        "scan_p50_ms": round(statistics.median(timings), 1),
+        "scan_p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "scan_misses": misses,
+        "png_decode_p50_ms": round(statistics.median(decode_timings), 1),
+        "text_chars": len(texts[0]),
+        "qr_version": symbols.qr(texts[0]).version,
+        "quick": args.quick,
+    }
+    print(
+        f"issue {issue:.0f}/s vs raw {raw_issue:.0f}/s; verify {verify:.0f}/s vs "
+        f"raw {raw_verify:.0f}/s; scan p50 {result['scan_p50_ms']} ms"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Operators manage coupon keys and watch coupons here; changes go through
+the coupons services, so every key event is audited."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.errors import DomainError
+from groupbuy.coupons import services
+from groupbuy.coupons.models import (
+    BranchSettings,
+    Coupon,
+    MerchantKey,
+    PlatformKey,
+    Redemption,
+    RedemptionBatch,
+    RedemptionConflict,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlatformKey)
+class PlatformKeyAdmin(ReadOnlyAdmin):
+    list_display = ("key_id", "state", "created_at", "retired_at", "verifies_until")
+    exclude = ("sealed_private_key",)
+    actions = ["rotate", "revoke"]
+
+    @admin.action(description=_("Rotate: retire the active key and add a new one"))
+    def rotate(self, request, queryset):
+        key = services.platform_key_rotate(actor=request.user)
+        self.message_user(
+            request, _("Now signing with key %(id)s.") % {"id": key.key_id}
+        )
+
+    @admin.action(description=_("Revoke the selected retired keys (verify nothing)"))
+    def revoke(self, request, queryset):
+        for key in queryset:
+            try:
+                services.platform_key_revoke(actor=request.user, key=key)
+            except DomainError as refusal:
+                self.message_user(request, f"{key}: {refusal.message}", messages.ERROR)
+
+
+@admin.register(MerchantKey)
+class MerchantKeyAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "merchant",
+        "origin",
+        "is_active",
+        "device_name",
+        "created_at",
+        "retired_at",
+    )
+    list_filter = ("origin", "is_active")
+    search_fields = ("public_id", "merchant__name")
+
+
+@admin.register(Coupon)
+class CouponAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "serial",
+        "merchant",
+        "quantity",
+        "redeemed_quantity",
+        "status",
+        "expires_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("public_id", "serial", "order__public_id")
+    exclude = ("signed",)
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected coupons"))
+    def revoke(self, request, queryset):
+        for coupon in queryset:
+            services.coupon_revoke(actor=request.user, coupon=coupon, reason="operator")
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "coupon",
+        "quantity",
+        "amount_fen",
+        "channel",
+        "branch",
+        "redeemed_at",
+    )
+    list_filter = ("channel",)
+
+
+@admin.register(RedemptionConflict)
+class RedemptionConflictAdmin(ReadOnlyAdmin):
+    list_display = ("coupon", "merchant", "reason", "device", "redeemed_at", "batch")
+    list_filter = ("reason",)
+
+
+@admin.register(RedemptionBatch)
+class RedemptionBatchAdmin(ReadOnlyAdmin):
+    list_display = (
+        "public_id",
+        "merchant",
+        "device",
+        "accepted",
+        "conflicts",
+        "rejected",
+        "uploaded_at",
+    )
+
+
+@admin.register(BranchSettings)
+class BranchSettingsAdmin(ReadOnlyAdmin):
+    list_display = ("branch", "offline_enabled")

@@ -1,0 +1,232 @@
+"""Coupons API, mounted at /api/coupons.
+
+Shoppers read their own coupons. A merchant's staff redeem, sync their
+stations and upload batches; owners register keys. Everyone else gets 403/404.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from groupbuy.coupons import selectors, services, statements
+from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.schemas import (
+    BatchOut,
+    BranchOut,
+    ConflictOut,
+    CouponOut,
+    KeyOut,
+    KeyRegisterIn,
+    OfflineIn,
+    RedeemIn,
+    RedemptionOut,
+    StatementOut,
+    SyncOut,
+    TermsIn,
+    TermsOut,
+    coupon_out,
+    redemption_out,
+)
+
+router = Router(tags=["coupons"])
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+
+@router.get("/mine", response=list[CouponOut])
+def my_coupons(request):
+    """List my coupons, newest first (each with its code to show at the till)."""
+    return [coupon_out(c) for c in selectors.coupon_list_for_shopper(user=request.auth)]
+
+
+@router.get("/{coupon_id}", response=CouponOut)
+def coupon_detail(request, coupon_id: str):
+    return coupon_out(
+        selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
+    )
+
+
+def _staff_merchant(request, merchant_id: str):
+    return selectors.merchant_get_for_staff(user=request.auth, public_id=merchant_id)
+
+
+@router.post("/merchants/{merchant_id}/redeem", response=RedemptionOut)
+def redeem(request, merchant_id: str, payload: RedeemIn):
+    """Redeem a scanned or typed code at the till (all units unless ``quantity``)."""
+    merchant = _staff_merchant(request, merchant_id)
+    branch = None
+    if payload.branch_id:
+        branch = merchant.branches.filter(public_id=payload.branch_id).first()
+        if branch is None:
+            raise CouponError("bad_branch", _("No such branch."), status=422)
+    redemption = services.coupon_redeem_online(
+        actor=request.auth,
+        merchant=merchant,
+        code=payload.code,
+        branch=branch,
+        quantity=payload.quantity,
+    )
+    return redemption_out(redemption)
+
+
+@router.get("/merchants/{merchant_id}/redemptions", response=list[RedemptionOut])
+def redemptions(request, merchant_id: str):
+    merchant = _staff_merchant(request, merchant_id)
+    return [
+        redemption_out(r)
+        for r in selectors.merchant_redemptions(merchant=merchant)[:200]
+    ]
+
+
+@router.get("/merchants/{merchant_id}/conflicts", response=list[ConflictOut])
+def conflicts(request, merchant_id: str):
+    merchant = _staff_merchant(request, merchant_id)
+    return [
+        {
+            "serial": c.coupon.serial,
+            "coupon_id": c.coupon.public_id,
+            "quantity": c.quantity,
+            "reason": c.reason,
+            "device": c.device,
+            "branch_name": c.branch_name,
+            "redeemed_at": c.redeemed_at,
+            "batch_id": c.batch.public_id,
+        }
+        for c in selectors.merchant_conflicts(merchant=merchant)[:200]
+    ]
+
+
+@router.post("/merchants/{merchant_id}/keys", response={201: KeyOut})
+def register_key(request, merchant_id: str, payload: KeyRegisterIn):
+    """Register a station's public keys (the private halves stay on the station)."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    key = services.merchant_key_register(
+        actor=request.auth,
+        merchant=merchant,
+        public_key=base64.b64decode(payload.public_key),
+        signing_public_key=base64.b64decode(payload.signing_public_key),
+        device_name=payload.device_name,
+    )
+    return Status(
+        201,
+        {
+            "key_id": key.public_id,
+            "origin": key.origin,
+            "device_name": key.device_name,
+        },
+    )
+
+
+@router.post("/merchants/{merchant_id}/keys/generate")
+def generate_key(request, merchant_id: str):
+    """Generate keys on the platform; answer the key file, once. Keep it safe."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    _key, key_file = services.merchant_key_generate(
+        actor=request.auth, merchant=merchant
+    )
+    response = HttpResponse(key_file, content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="coupon-key-{merchant.public_id}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/merchants/{merchant_id}/sync", response=SyncOut)
+def sync(request, merchant_id: str, revocations_after: int = 0):
+    """Valid platform keys and revocations after the station's cursor."""
+    merchant = _staff_merchant(request, merchant_id)
+    cursor = min(max(0, revocations_after), 2**62)
+    data = selectors.station_sync(merchant=merchant, revocations_after=cursor)
+    for key in data["platform_keys"]:
+        key["public_key"] = base64.b64encode(key["public_key"]).decode("ascii")
+    return data
+
+
+@router.post("/merchants/{merchant_id}/batches", response=BatchOut)
+def upload_batch(request, merchant_id: str):
+    """Import a station's signed batch file (the request body, as exported)."""
+    merchant = _staff_merchant(request, merchant_id)
+    data = _batch_bytes(request)
+    batch = services.batch_import(actor=request.auth, merchant=merchant, data=data)
+    return {
+        "batch_id": batch.public_id,
+        "accepted": batch.accepted,
+        "conflicts": batch.conflicts,
+        "rejected": batch.rejected,
+        "device": batch.device,
+    }
+
+
+def _batch_bytes(request) -> bytes:
+    upload = request.FILES.get("batch") if request.FILES else None
+    data = upload.read(MAX_BATCH_BYTES + 1) if upload else request.body
+    if len(data) > MAX_BATCH_BYTES:
+        raise CouponError("too_large", _("This batch file is too large."), status=413)
+    return data
+
+
+@router.get("/merchants/{merchant_id}/statement", response=StatementOut)
+def statement(
+    request, merchant_id: str, start: date | None = None, end: date | None = None
+):
+    """The settlement statement of a period (default: this month)."""
+    merchant = _staff_merchant(request, merchant_id)
+    default_start, default_end = statements.month_bounds(timezone.localdate())
+    result = statements.statement_for(
+        merchant=merchant, start=start or default_start, end=end or default_end
+    )
+    return {
+        "start": result.start,
+        "end": result.end,
+        "redeemed_fen": result.redeemed_fen,
+        "fee_fen": result.fee_fen,
+        "net_fen": result.net_fen,
+        "redemptions": [redemption_out(r) for r in result.redemptions],
+        "conflicts": len(result.conflicts),
+    }
+
+
+@router.post(
+    "/merchants/{merchant_id}/branches/{branch_id}/offline", response=BranchOut
+)
+def branch_offline(request, merchant_id: str, branch_id: str, payload: OfflineIn):
+    """Owners allow or forbid offline (station) redemption at a branch."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    branch = merchant.branches.filter(public_id=branch_id, is_active=True).first()
+    if branch is None:
+        raise CouponError("not_found", _("No such branch."), status=404)
+    row = services.branch_offline_set(
+        actor=request.auth, branch=branch, enabled=payload.offline_enabled
+    )
+    return {
+        "branch_id": branch.public_id,
+        "name": branch.name,
+        "offline_enabled": row.offline_enabled,
+    }
+
+
+@router.post("/merchants/{merchant_id}/deals/{deal_id}/terms", response=TermsOut)
+def deal_terms(request, merchant_id: str, deal_id: str, payload: TermsIn):
+    """Owners state what happens to the deal's coupons that expire unredeemed."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    deal = merchant.deals.filter(public_id=deal_id).first()
+    if deal is None:
+        raise CouponError("not_found", _("No such deal."), status=404)
+    terms = services.deal_coupon_terms_set(
+        actor=request.auth, deal=deal, expiry_rule=payload.expiry_rule
+    )
+    return {"deal_id": deal.public_id, "expiry_rule": terms.expiry_rule}

@@ -1,0 +1,127 @@
+"""Printable PDFs: the coupon and the settlement statement (fpdf2).
+
+Chinese text needs a CJK font: ``GROUPBUY_PDF_FONT`` (a .ttf/.otf/.ttc path) or
+the first Noto CJK font found on the system. Without one, the PDFs are written
+with the built-in Helvetica and show the English names only.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from pathlib import Path
+
+from fpdf import FPDF
+
+from groupbuy.coupons import symbols
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    configured = os.environ.get("GROUPBUY_PDF_FONT")
+    for candidate in (configured, *FONT_CANDIDATES):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def _document() -> tuple[FPDF, bool]:
+    pdf = FPDF(format=(148, 210))  # A5, in mm
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    font = cjk_font()
+    if font:
+        # Noto CJK collections hold SC as font 2; a plain .ttf ignores the number.
+        number = 2 if font.endswith(".ttc") and "Noto" in font else 0
+        pdf.add_font("cjk", fname=font, collection_font_number=number)
+        pdf.set_font("cjk", size=11)
+        return pdf, True
+    pdf.set_font("helvetica", size=11)
+    return pdf, False
+
+
+def _text(value: str, unicode_ok: bool, fallback: str = "") -> str:
+    if unicode_ok:
+        return value
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return fallback or value.encode("ascii", "replace").decode("ascii")
+    return value
+
+
+def _line(pdf: FPDF, text: str, *, size: int = 11, height: float = 6) -> None:
+    pdf.set_font_size(size)
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def coupon_pdf(coupon, *, branches) -> bytes:
+    """A printable coupon: QR, product, merchant, branch addresses, expiry."""
+    pdf, unicode_ok = _document()
+    deal = coupon.order.deal
+    product = deal.product
+    _line(pdf, _text(deal.title, unicode_ok, product.name_en), size=16, height=9)
+    _line(
+        pdf,
+        _text(f"{product.name_zh} / {product.name_en}", unicode_ok, product.name_en),
+    )
+    _line(pdf, _text(coupon.merchant.name, unicode_ok, coupon.merchant.name_en))
+    _line(pdf, f"Quantity: {coupon.quantity}   Serial: {coupon.serial}")
+    _line(pdf, f"Valid until: {coupon.expires_at:%Y-%m-%d %H:%M} UTC")
+    if coupon.code:
+        image = io.BytesIO(symbols.png(coupon.code, scale=8))
+        pdf.image(image, w=90, x=(pdf.w - 90) / 2)
+    for branch in branches:
+        _line(
+            pdf,
+            _text(
+                f"{branch.name}: {branch.address}",
+                unicode_ok,
+                "(branch address in Chinese)",
+            ),
+            size=9,
+            height=5,
+        )
+    return bytes(pdf.output())
+
+
+def statement_pdf(statement) -> bytes:
+    pdf, unicode_ok = _document()
+    merchant = statement.merchant
+    _line(
+        pdf,
+        _text(
+            f"{merchant.name} statement", unicode_ok, f"{merchant.name_en} statement"
+        ),
+        size=14,
+        height=8,
+    )
+    _line(pdf, f"{statement.start} - {statement.end}")
+    _line(
+        pdf,
+        f"Redeemed {statement.redeemed_fen / 100:.2f}  fee "
+        f"{statement.fee_fen / 100:.2f}  net {statement.net_fen / 100:.2f}",
+    )
+    for r in statement.redemptions:
+        _line(
+            pdf,
+            f"{r.redeemed_at:%Y-%m-%d %H:%M}  {r.coupon.serial}  x{r.quantity}"
+            f"  {r.amount_fen / 100:.2f}  {r.channel}",
+            size=9,
+            height=5,
+        )
+    for c in statement.conflicts:
+        _line(
+            pdf,
+            f"CONFLICT {c.redeemed_at:%Y-%m-%d %H:%M}  {c.coupon.serial}  {c.reason}",
+            size=9,
+            height=5,
+        )
+    return bytes(pdf.output())

@@ -1,0 +1,35 @@
+"""Connect the coupons app to the deals app's documented extension points.
+
+``order_confirmed`` issues the order's coupon inside the settle transaction
+(a failure rolls the settlement back; the sweep retries). ``order_refunded``
+and ``order_cancelled`` (an order that left its deal) revoke it.
+"""
+
+from __future__ import annotations
+
+from groupbuy.deals import signals
+
+
+def issue_on_confirmation(sender, *, order, actor=None, **kwargs) -> None:
+    from groupbuy.coupons.services import coupon_issue_for_order
+
+    coupon_issue_for_order(actor=actor, order=order)
+
+
+def revoke_on_refund(sender, *, order, actor=None, **kwargs) -> None:
+    from groupbuy.coupons.services import coupon_revoke_for_order
+
+    coupon_revoke_for_order(actor=actor, order=order, reason="order_refunded")
+
+
+def revoke_on_cancel(sender, *, order, actor=None, **kwargs) -> None:
+    from groupbuy.coupons.services import coupon_revoke_for_order
+
+    coupon_revoke_for_order(actor=actor, order=order, reason="order_cancelled")
+
+
+signals.order_confirmed.connect(issue_on_confirmation, dispatch_uid="coupons.issue")
+signals.order_refunded.connect(revoke_on_refund, dispatch_uid="coupons.order_refunded")
+signals.order_cancelled.connect(
+    revoke_on_cancel, dispatch_uid="coupons.order_cancelled"
+)

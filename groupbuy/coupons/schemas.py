@@ -1,0 +1,176 @@
+"""Shapes of the coupons API."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from groupbuy.coupons.models import Coupon, Redemption
+
+
+class CouponOut(Schema):
+    coupon_id: str
+    serial: str
+    status: str
+    quantity: int
+    redeemed_quantity: int
+    code: str
+    merchant_id: str
+    merchant_name: str
+    product_name: str
+    order_id: str
+    expires_at: datetime
+
+
+def coupon_out(coupon: Coupon) -> dict:
+    deal = coupon.order.deal
+    return {
+        "coupon_id": coupon.public_id,
+        "serial": coupon.serial,
+        "status": coupon.status,
+        "quantity": coupon.quantity,
+        "redeemed_quantity": coupon.redeemed_quantity,
+        "code": coupon.code,
+        "merchant_id": coupon.merchant.public_id,
+        "merchant_name": coupon.merchant.name,
+        "product_name": deal.product.name_zh,
+        "order_id": coupon.order.public_id,
+        "expires_at": coupon.expires_at,
+    }
+
+
+class RedeemIn(Schema):
+    code: str = Field(min_length=1, max_length=2000)
+    branch_id: str | None = None
+    quantity: int | None = Field(default=None, ge=1, le=10_000)
+
+
+class RedemptionOut(Schema):
+    redemption_id: str
+    coupon_id: str
+    serial: str
+    quantity: int
+    amount_fen: int
+    remaining_quantity: int
+    channel: str
+    branch_id: str | None
+    redeemed_at: datetime
+
+
+def redemption_out(redemption: Redemption) -> dict:
+    coupon = redemption.coupon
+    return {
+        "redemption_id": redemption.public_id,
+        "coupon_id": coupon.public_id,
+        "serial": coupon.serial,
+        "quantity": redemption.quantity,
+        "amount_fen": redemption.amount_fen,
+        "remaining_quantity": coupon.remaining_quantity,
+        "channel": redemption.channel,
+        "branch_id": redemption.branch.public_id if redemption.branch else None,
+        "redeemed_at": redemption.redeemed_at,
+    }
+
+
+def _key_bytes(value: str) -> bytes:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError as error:
+        raise ValueError("not Base64") from error
+    if len(raw) != 32:
+        raise ValueError("a public key has 32 bytes")
+    return raw
+
+
+class KeyRegisterIn(Schema):
+    public_key: str = Field(description="X25519 public key, Base64")
+    signing_public_key: str = Field(description="Ed25519 public key, Base64")
+    device_name: str = Field(default="", max_length=80)
+
+    @field_validator("public_key", "signing_public_key")
+    @classmethod
+    def _is_key(cls, value: str) -> str:
+        _key_bytes(value)
+        return value
+
+
+class KeyOut(Schema):
+    key_id: str
+    origin: str
+    device_name: str
+    resealed: int = 0
+
+
+class PlatformKeyOut(Schema):
+    platform_id: str
+    key_id: int
+    public_key: str
+    valid_until: datetime | None
+
+
+class RevocationOut(Schema):
+    id: int
+    serial: str
+    reason: str
+
+
+class BranchOut(Schema):
+    branch_id: str
+    name: str
+    offline_enabled: bool
+
+
+class SyncOut(Schema):
+    merchant_id: str
+    merchant_key_id: str | None
+    platform_keys: list[PlatformKeyOut]
+    revocations: list[RevocationOut]
+    revocations_cursor: int
+    has_more: bool
+    branches: list[BranchOut]
+
+
+class BatchOut(Schema):
+    batch_id: str
+    accepted: int
+    conflicts: int
+    rejected: int
+    device: str
+
+
+class ConflictOut(Schema):
+    serial: str
+    coupon_id: str
+    quantity: int
+    reason: str
+    device: str
+    branch_name: str
+    redeemed_at: datetime
+    batch_id: str
+
+
+class StatementOut(Schema):
+    start: date
+    end: date
+    redeemed_fen: int
+    fee_fen: int
+    net_fen: int
+    redemptions: list[RedemptionOut]
+    conflicts: int
+
+
+class OfflineIn(Schema):
+    offline_enabled: bool
+
+
+class TermsIn(Schema):
+    expiry_rule: Literal["refund_shopper", "pay_merchant"]
+
+
+class TermsOut(Schema):
+    deal_id: str
+    expiry_rule: str

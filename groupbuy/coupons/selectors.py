@@ -1,0 +1,100 @@
+"""Reads of the coupons app; getters check who may see what."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.permissions import is_operator
+from groupbuy.catalog.selectors import merchant_get_for_owner, merchant_get_for_staff
+from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.models import (
+    Coupon,
+    Redemption,
+    RedemptionBatch,
+    RedemptionConflict,
+    Revocation,
+)
+from groupbuy.coupons.services.keys import merchant_key_active, platform_keys_valid
+
+__all__ = ["merchant_get_for_owner", "merchant_get_for_staff"]
+REVOCATIONS_PER_SYNC = 1000
+
+
+def coupon_list_for_shopper(*, user) -> QuerySet[Coupon]:
+    return Coupon.objects.filter(shopper=user).select_related(
+        "merchant", "order__deal__product"
+    )
+
+
+def coupon_get_for_shopper(*, user, coupon_id: str) -> Coupon:
+    """Return the shopper's own coupon (operators may look too); else 404."""
+    coupon = (
+        Coupon.objects.select_related("merchant", "order__deal__product")
+        .filter(public_id=coupon_id)
+        .first()
+    )
+    if coupon is None or not (coupon.shopper_id == user.pk or is_operator(user)):
+        raise CouponError("not_found", _("No such coupon."), status=404)
+    return coupon
+
+
+def merchant_redemptions(*, merchant: Merchant) -> QuerySet[Redemption]:
+    return Redemption.objects.filter(coupon__merchant=merchant).select_related(
+        "coupon", "branch", "cashier"
+    )
+
+
+def merchant_conflicts(*, merchant: Merchant) -> QuerySet[RedemptionConflict]:
+    return RedemptionConflict.objects.filter(merchant=merchant).select_related(
+        "coupon", "batch"
+    )
+
+
+def merchant_batches(*, merchant: Merchant) -> QuerySet[RedemptionBatch]:
+    return RedemptionBatch.objects.filter(merchant=merchant)
+
+
+def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
+    """What a station needs offline: valid platform keys and new revocations."""
+    from groupbuy.coupons.services.keys import platform_id
+
+    revocations = list(
+        Revocation.objects.filter(merchant=merchant, id__gt=revocations_after)
+        .order_by("id")
+        .values("id", "serial", "reason")[:REVOCATIONS_PER_SYNC]
+    )
+    key = merchant_key_active(merchant=merchant)
+    branches = merchant.branches.filter(is_active=True).select_related(
+        "coupon_settings"
+    )
+    return {
+        "merchant_id": merchant.public_id,
+        "platform_keys": [
+            {
+                "platform_id": platform_id(),
+                "key_id": platform_key.key_id,
+                "public_key": bytes(platform_key.public_key),
+                "valid_until": platform_key.verifies_until,
+            }
+            for platform_key in platform_keys_valid()
+        ],
+        "revocations": revocations,
+        "revocations_cursor": revocations[-1]["id"]
+        if revocations
+        else revocations_after,
+        "has_more": len(revocations) == REVOCATIONS_PER_SYNC,
+        "merchant_key_id": key.public_id if key else None,
+        "branches": [
+            {
+                "branch_id": branch.public_id,
+                "name": branch.name,
+                "offline_enabled": bool(
+                    getattr(branch, "coupon_settings", None)
+                    and branch.coupon_settings.offline_enabled
+                ),
+            }
+            for branch in branches
+        ],
+    }

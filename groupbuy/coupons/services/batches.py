@@ -1,0 +1,162 @@
+"""Import the redemption batches stations export (offline redemption)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.permissions import require_merchant_staff
+from groupbuy.core.audit import audit_log
+from groupbuy.coupons import batchfile, codec
+from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.models import (
+    Coupon,
+    MerchantKey,
+    Redemption,
+    RedemptionBatch,
+    RedemptionConflict,
+)
+from groupbuy.coupons.services.redeeming import platform_key_map, redeem_coupon
+
+MAX_REDEMPTIONS_PER_BATCH = 5000
+MAX_UNITS = 10_000
+
+
+def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
+    """Verify and import a station's batch file; importing again changes nothing.
+
+    Each redemption carries a nonce: one already recorded is skipped. A serial
+    the platform already counts as used is kept as a conflict, not redeemed.
+    """
+    require_merchant_staff(actor, merchant)
+    keys = {bytes(k.signing_public_key): k for k in merchant.coupon_keys.all()}
+    try:
+        body, digest, signer = batchfile.read(data, list(keys))
+    except batchfile.BatchError as error:
+        audit_log(
+            actor=actor,
+            action="coupons.batch.refused",
+            obj=merchant,
+            data={"code": error.code},
+        )
+        raise CouponError(error.code, _batch_message(error.code), status=422) from error
+    if body.get("merchant_id") != merchant.public_id:
+        raise CouponError(
+            "wrong_merchant", _("This batch belongs to another merchant."), status=422
+        )
+    redemptions = body["redemptions"]
+    if len(redemptions) > MAX_REDEMPTIONS_PER_BATCH:
+        raise CouponError(
+            "too_large", _("Too many redemptions in one batch."), status=422
+        )
+    existing = RedemptionBatch.objects.filter(digest=digest).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        batch, created = RedemptionBatch.objects.get_or_create(
+            digest=digest,
+            defaults={
+                "merchant": merchant,
+                "merchant_key": keys[signer],
+                "device": str(body.get("device", ""))[:80],
+                "uploaded_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
+        if not created:
+            return batch
+        for entry in redemptions:
+            _import_one(actor, merchant, batch, entry)
+        batch.save(update_fields=["accepted", "conflicts", "rejected"])
+        audit_log(
+            actor=actor,
+            action="coupons.batch.imported",
+            obj=batch,
+            data={
+                "accepted": batch.accepted,
+                "conflicts": batch.conflicts,
+                "rejected": batch.rejected,
+                "device": batch.device,
+            },
+        )
+    return batch
+
+
+def _import_one(actor, merchant, batch, entry) -> None:
+    try:
+        nonce = f"station:{merchant.public_id}:{entry['nonce']}"[:64]
+        serial = str(entry["serial"])
+        quantity = int(entry["quantity"])
+        redeemed_at = datetime.fromtimestamp(int(entry["redeemed_at"]), tz=UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        batch.rejected += 1
+        return
+    if not 1 <= quantity <= MAX_UNITS:
+        batch.rejected += 1
+        return
+    already = Redemption.objects.filter(nonce=nonce).exists()
+    if already or RedemptionConflict.objects.filter(nonce=nonce).exists():
+        return
+    coupon = Coupon.objects.filter(serial=serial, merchant=merchant).first()
+    if coupon is None or not _genuine_at(coupon, merchant, redeemed_at):
+        batch.rejected += 1
+        return
+    branch = merchant.branches.filter(public_id=str(entry.get("branch", ""))).first()
+    try:
+        with transaction.atomic():
+            redeem_coupon(
+                actor=actor,
+                coupon=coupon,
+                quantity=quantity,
+                channel=Redemption.Channel.OFFLINE,
+                nonce=nonce,
+                redeemed_at=redeemed_at,
+                branch=branch,
+                cashier_name=str(entry.get("cashier", "")),
+                batch=batch,
+            )
+        batch.accepted += 1
+    except CouponError as error:
+        RedemptionConflict.objects.create(
+            coupon=coupon,
+            merchant=merchant,
+            batch=batch,
+            nonce=nonce,
+            quantity=quantity,
+            branch_name=branch.name if branch else str(entry.get("branch", ""))[:120],
+            device=batch.device,
+            reason=error.code[:20],
+            redeemed_at=redeemed_at,
+        )
+        batch.conflicts += 1
+        audit_log(
+            actor=actor,
+            action="coupons.redemption.conflict",
+            obj=coupon,
+            data={"batch": batch.public_id, "reason": error.code},
+        )
+
+
+def _genuine_at(coupon: Coupon, merchant: Merchant, redeemed_at: datetime) -> bool:
+    try:
+        codec.verify_signed(
+            bytes(coupon.signed),
+            merchant_id=merchant.public_id,
+            platform_keys=platform_key_map(now=redeemed_at),
+            now=int(redeemed_at.timestamp()),
+        )
+    except codec.CodeError:
+        return False
+    return True
+
+
+def _batch_message(code: str) -> str:
+    if code == "bad_batch_signature":
+        return _("This batch is not signed by one of your station keys.")
+    return _("This is not a coupon batch file, or it is damaged.")
+
+
+def merchant_keys_for_batches(*, merchant: Merchant) -> list[MerchantKey]:
+    return list(merchant.coupon_keys.all())

@@ -1,0 +1,225 @@
+"""Platform signing keys and merchants' coupon keys."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from nacl.public import PrivateKey
+from nacl.secret import SecretBox
+from nacl.signing import SigningKey
+
+from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.permissions import require_merchant_owner, require_operator
+from groupbuy.core.audit import audit_log
+from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.models import Coupon, MerchantKey, PlatformKey
+
+KEY_FILE_KIND = "groupbuy-merchant-coupon-key"
+
+
+def platform_id() -> str:
+    return getattr(settings, "GROUPBUY_COUPON_PLATFORM_ID", "gb")
+
+
+def _secret_box() -> SecretBox:
+    key = hashlib.blake2b(
+        settings.SECRET_KEY.encode("utf-8"), digest_size=32, person=b"gb-coupon-keys"
+    ).digest()
+    return SecretBox(key)
+
+
+def platform_signing_seed(key: PlatformKey) -> bytes:
+    return _secret_box().decrypt(bytes(key.sealed_private_key))
+
+
+def platform_key_active() -> PlatformKey:
+    """Return the active signing key, creating the first one on first use."""
+    key = PlatformKey.objects.filter(state=PlatformKey.State.ACTIVE).first()
+    return key or platform_key_rotate(actor=None)
+
+
+def platform_key_rotate(*, actor) -> PlatformKey:
+    """Retire the active key (it verifies until its coupons expire); add a new one."""
+    if actor is not None:
+        require_operator(actor)
+    with transaction.atomic():
+        current = (
+            PlatformKey.objects.select_for_update()
+            .filter(state=PlatformKey.State.ACTIVE)
+            .first()
+        )
+        if current is not None:
+            _retire(actor, current)
+        seed = SigningKey.generate()
+        next_id = (PlatformKey.objects.aggregate(top=Max("key_id"))["top"] or 0) + 1
+        key = PlatformKey.objects.create(
+            key_id=next_id,
+            public_key=bytes(seed.verify_key),
+            sealed_private_key=bytes(_secret_box().encrypt(bytes(seed))),
+        )
+        audit_log(
+            actor=actor,
+            action="coupons.platform_key.created",
+            obj=key,
+            data={"key_id": key.key_id},
+        )
+    return key
+
+
+def _retire(actor, key: PlatformKey) -> None:
+    now = timezone.now()
+    last_expiry = Coupon.objects.filter(platform_key=key).aggregate(
+        last=Max("expires_at")
+    )["last"]
+    key.state = PlatformKey.State.RETIRED
+    key.retired_at = now
+    key.verifies_until = max(last_expiry or now, now)
+    key.save(update_fields=["state", "retired_at", "verifies_until"])
+    audit_log(
+        actor=actor,
+        action="coupons.platform_key.retired",
+        obj=key,
+        data={"key_id": key.key_id, "verifies_until": key.verifies_until.isoformat()},
+    )
+
+
+def platform_key_revoke(*, actor, key: PlatformKey) -> PlatformKey:
+    """Stop a (leaked) key verifying anything at once."""
+    require_operator(actor)
+    with transaction.atomic():
+        key = PlatformKey.objects.select_for_update().get(pk=key.pk)
+        if key.state == PlatformKey.State.ACTIVE:
+            raise CouponError(
+                "active_key", _("Rotate first: the active key cannot be revoked.")
+            )
+        key.state = PlatformKey.State.REVOKED
+        key.verifies_until = timezone.now()
+        key.save(update_fields=["state", "verifies_until"])
+        audit_log(
+            actor=actor,
+            action="coupons.platform_key.revoked",
+            obj=key,
+            data={"key_id": key.key_id},
+        )
+    return key
+
+
+def platform_keys_valid(*, now=None) -> list[PlatformKey]:
+    """Return the keys that still verify: active, or retired and not yet past."""
+    now = now or timezone.now()
+    keys = PlatformKey.objects.exclude(state=PlatformKey.State.REVOKED)
+    return [k for k in keys if k.verifies_until is None or k.verifies_until >= now]
+
+
+def merchant_key_active(*, merchant: Merchant) -> MerchantKey | None:
+    return MerchantKey.objects.filter(merchant=merchant, is_active=True).first()
+
+
+def merchant_key_register(
+    *,
+    actor,
+    merchant: Merchant,
+    public_key: bytes,
+    signing_public_key: bytes,
+    device_name: str = "",
+    origin: str = MerchantKey.Origin.STATION,
+) -> MerchantKey:
+    """Register a merchant's public keys; the previous active key retires.
+
+    Coupons already sealed to the old key stay readable by whoever holds its
+    private half; new coupons are sealed to this one.
+    """
+    require_merchant_owner(actor, merchant)
+    if len(public_key) != 32 or len(signing_public_key) != 32:
+        raise CouponError(
+            "bad_key",
+            _("A public key has 32 bytes."),
+            status=422,
+            fields={"public_key": [_("A public key has 32 bytes.")]},
+        )
+    with transaction.atomic():
+        Merchant.objects.select_for_update().get(pk=merchant.pk)
+        now = timezone.now()
+        retired = MerchantKey.objects.filter(merchant=merchant, is_active=True)
+        for old in retired:
+            audit_log(actor=actor, action="coupons.merchant_key.retired", obj=old)
+        retired.update(is_active=False, retired_at=now)
+        key = MerchantKey.objects.create(
+            merchant=merchant,
+            public_key=public_key,
+            signing_public_key=signing_public_key,
+            origin=origin,
+            device_name=device_name[:80],
+        )
+        audit_log(
+            actor=actor,
+            action="coupons.merchant_key.registered",
+            obj=key,
+            data={
+                "merchant": merchant.public_id,
+                "origin": origin,
+                "device": key.device_name,
+            },
+        )
+        from groupbuy.coupons.services.issuing import coupons_reseal_for_merchant
+
+        coupons_reseal_for_merchant(actor=actor, merchant=merchant)
+    return key
+
+
+def merchant_key_generate(*, actor, merchant: Merchant) -> tuple[MerchantKey, bytes]:
+    """Generate a merchant's key pair on the platform (the patent's way).
+
+    Return the key and a key file (JSON) holding the private halves: it is
+    handed over once, here, and never stored.
+    """
+    sealing = PrivateKey.generate()
+    signing = SigningKey.generate()
+    key = merchant_key_register(
+        actor=actor,
+        merchant=merchant,
+        public_key=bytes(sealing.public_key),
+        signing_public_key=bytes(signing.verify_key),
+        origin=MerchantKey.Origin.PLATFORM,
+        device_name="key file",
+    )
+    key_file = {
+        "kind": KEY_FILE_KIND,
+        "merchant_id": merchant.public_id,
+        "key_id": key.public_id,
+        "sealing_private_key": _b64(bytes(sealing)),
+        "signing_private_key": _b64(bytes(signing)),
+    }
+    return key, json.dumps(key_file, indent=2).encode("utf-8")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def branch_offline_set(*, actor, branch, enabled: bool):
+    """Allow or forbid offline redemption at a branch (an explicit choice)."""
+    from groupbuy.coupons.models import BranchSettings
+
+    require_merchant_owner(actor, branch.merchant)
+    with transaction.atomic():
+        settings_row, _created = (
+            BranchSettings.objects.select_for_update().get_or_create(branch=branch)
+        )
+        if settings_row.offline_enabled != enabled:
+            settings_row.offline_enabled = enabled
+            settings_row.save(update_fields=["offline_enabled"])
+            audit_log(
+                actor=actor,
+                action="coupons.branch.offline_set",
+                obj=branch,
+                data={"offline_enabled": enabled},
+            )
+    return settings_row

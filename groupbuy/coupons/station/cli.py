@@ -1,0 +1,275 @@
+"""``groupbuy station``: the merchant's offline redemption station.
+
+groupbuy station init --merchant MER --server URL --token TOKEN [--key-file F]
+    [--branch BR] [--device NAME]   make (or import) the keys; register when online
+groupbuy station register             register the public keys (if init was offline)
+groupbuy station sync                 pull platform keys and new revocations
+groupbuy station redeem [CODE] [--stdin] [--photo P]   redeem with no network
+groupbuy station export [--out DIR]   write a signed batch file (removable media)
+groupbuy station upload [FILE…]       send exported batches to the platform
+groupbuy station serve [--port P]     the till page on 127.0.0.1
+groupbuy station status               what the station holds
+
+Every command takes ``--dir`` (default $GROUPBUY_STATION_DIR or
+~/.groupbuy-station). Exit status: 0 done, 1 refused or failed, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from groupbuy.coupons.station import core
+from groupbuy.coupons.station.ledger import Ledger
+
+TIMEOUT_SECONDS = 10
+
+
+class Offline(Exception):
+    """The platform could not be reached (or refused); the message says why."""
+
+
+def _client(ledger: Ledger):
+    import httpx
+
+    return httpx.Client(
+        base_url=ledger.get("server").rstrip("/"),
+        headers={"Authorization": f"Bearer {ledger.get('token')}"},
+        timeout=TIMEOUT_SECONDS,
+    )
+
+
+def _call(ledger: Ledger, method: str, path: str, **kwargs) -> dict:
+    import httpx
+
+    prefix = f"/api/coupons/merchants/{ledger.get('merchant_id')}"
+    try:
+        with _client(ledger) as client:
+            response = client.request(method, prefix + path, **kwargs)
+    except httpx.HTTPError as error:
+        raise Offline(f"platform unreachable: {error}") from error
+    if response.status_code >= 400:
+        try:
+            message = response.json().get("message", response.text)
+        except ValueError:
+            message = response.text
+        raise Offline(f"platform refused ({response.status_code}): {message}")
+    return response.json()
+
+
+def cmd_init(ledger: Ledger, args) -> int:
+    if ledger.is_initialised and not args.force:
+        print("station already initialised (use --force to start over)")
+        return 1
+    ledger.set(
+        merchant_id=args.merchant,
+        server=args.server,
+        token=args.token,
+        branch=args.branch or "",
+        device=args.device,
+    )
+    if args.key_file:
+        core.import_key_file(
+            ledger, json.loads(Path(args.key_file).read_text()), args.merchant
+        )
+        ledger.set(registered=1)
+        print("imported the platform's key file; delete the file now")
+    else:
+        core.generate_keys(ledger)
+        ledger.set(registered=0)
+        print("generated the merchant keys; the private keys stay on this station")
+        cmd_register(ledger, args)
+    return 0
+
+
+def cmd_register(ledger: Ledger, args) -> int:
+    sealing, signing = core.public_keys(ledger)
+    try:
+        answer = _call(
+            ledger,
+            "POST",
+            "/keys",
+            json={
+                "public_key": sealing,
+                "signing_public_key": signing,
+                "device_name": ledger.get("device"),
+            },
+        )
+    except Offline as error:
+        print(f"not registered yet ({error}); run `groupbuy station register`")
+        return 1
+    ledger.set(registered=1, merchant_key_id=answer["key_id"])
+    print(f"registered key {answer['key_id']}")
+    return 0
+
+
+def cmd_sync(ledger: Ledger, args) -> int:
+    new = 0
+    try:
+        while True:
+            data = _call(
+                ledger,
+                "GET",
+                "/sync",
+                params={"revocations_after": ledger.get("revocations_cursor", "0")},
+            )
+            new += core.apply_sync(ledger, data)
+            if not data["has_more"]:
+                break
+    except Offline as error:
+        print(f"sync failed: {error}")
+        return 1
+    print(f"synced: {len(ledger.platform_keys())} platform keys, {new} new revocations")
+    return 0
+
+
+def _codes(args) -> list[str]:
+    if args.photo:
+        from groupbuy.coupons import symbols
+
+        found = symbols.read_picture(Path(args.photo).read_bytes())
+        if not found:
+            print("REFUSED no_code: no coupon code found in the photo")
+        return found
+    if args.stdin or not args.code:
+        return [line for line in (raw.strip() for raw in sys.stdin) if line]
+    return [args.code]
+
+
+def cmd_redeem(ledger: Ledger, args) -> int:
+    codes = _codes(args)
+    status = 0 if codes else 1
+    for text in codes:
+        outcome = core.redeem(ledger, text, cashier=args.cashier)
+        word = "OK" if outcome.accepted else "REFUSED"
+        print(
+            f"{word} {outcome.code} {outcome.serial} {outcome.message}".strip(),
+            flush=True,
+        )
+        status = status if outcome.accepted else 1
+    return status
+
+
+def cmd_export(ledger: Ledger, args) -> int:
+    path = core.export(ledger, Path(args.out) if args.out else None)
+    print(path if path else "nothing to export")
+    return 0
+
+
+def cmd_upload(ledger: Ledger, args) -> int:
+    pending = ledger.batches_to_upload()
+    if args.files:
+        pending = [(Path(f).stem, f) for f in args.files]
+    status = 0
+    for name, path in pending:
+        try:
+            result = _call(
+                ledger,
+                "POST",
+                "/batches",
+                content=Path(path).read_bytes(),
+                headers={"Content-Type": "application/json"},
+            )
+        except Offline as error:
+            print(f"{name}: {error}")
+            status = 1
+            continue
+        ledger.mark_uploaded(name, json.dumps(result))
+        print(
+            f"{name}: {result['accepted']} redeemed, {result['conflicts']} "
+            f"conflicts, {result['rejected']} refused"
+        )
+    if not pending:
+        print("nothing to upload")
+    return status
+
+
+def cmd_status(ledger: Ledger, args) -> int:
+    since = int(time.time()) - 86_400
+    print(
+        json.dumps(
+            {
+                "merchant_id": ledger.get("merchant_id"),
+                "registered": ledger.get("registered") == "1",
+                "platform_keys": len(ledger.platform_keys()),
+                "revocations_cursor": int(ledger.get("revocations_cursor", "0")),
+                "redeemed_last_24h": len(ledger.redemptions_since(since)),
+                "unexported": len(ledger.unexported()),
+            }
+        )
+    )
+    return 0
+
+
+def cmd_serve(ledger: Ledger, args) -> int:
+    from groupbuy.coupons.station.web import serve
+
+    serve(ledger, port=args.port)
+    return 0
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "register": cmd_register,
+    "sync": cmd_sync,
+    "redeem": cmd_redeem,
+    "export": cmd_export,
+    "upload": cmd_upload,
+    "status": cmd_status,
+    "serve": cmd_serve,
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    default_dir = os.environ.get("GROUPBUY_STATION_DIR") or str(
+        Path.home() / ".groupbuy-station"
+    )
+    root = argparse.ArgumentParser(
+        prog="groupbuy station",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root.add_argument("--dir", default=default_dir)
+    commands = root.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init")
+    init.add_argument("--merchant", required=True)
+    init.add_argument("--server", required=True)
+    init.add_argument("--token", default="")
+    init.add_argument("--key-file")
+    init.add_argument("--branch", default="")
+    init.add_argument("--device", default="station")
+    init.add_argument("--force", action="store_true")
+    for name in ("register", "sync", "status"):
+        commands.add_parser(name)
+    redeem = commands.add_parser("redeem")
+    redeem.add_argument("code", nargs="?")
+    redeem.add_argument("--stdin", action="store_true")
+    redeem.add_argument("--photo")
+    redeem.add_argument("--cashier", default="")
+    export = commands.add_parser("export")
+    export.add_argument("--out")
+    upload = commands.add_parser("upload")
+    upload.add_argument("files", nargs="*")
+    serve = commands.add_parser("serve")
+    serve.add_argument("--port", type=int, default=8765)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    ledger = Ledger(Path(args.dir))
+    try:
+        if args.command != "init" and not ledger.is_initialised:
+            print("run `groupbuy station init` first")
+            return 2
+        return COMMANDS[args.command](ledger, args)
+    finally:
+        ledger.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,167 @@
+"""What the station does, apart from talking to people: pure Python + SQLite."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import secrets
+import time
+from pathlib import Path
+
+from nacl.public import PrivateKey
+from nacl.signing import SigningKey
+
+from groupbuy.coupons import batchfile, codec
+from groupbuy.coupons.station.ledger import Ledger
+
+
+@dataclasses.dataclass
+class Outcome:
+    accepted: bool
+    code: str
+    message: str
+    serial: str = ""
+    quantity: int = 0
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def generate_keys(ledger: Ledger) -> None:
+    sealing, signing = PrivateKey.generate(), SigningKey.generate()
+    ledger.set(
+        sealing_private_key=b64(bytes(sealing)),
+        signing_private_key=b64(bytes(signing)),
+    )
+
+
+def import_key_file(ledger: Ledger, key_file: dict, merchant_id: str) -> None:
+    if key_file.get("kind") != "groupbuy-merchant-coupon-key":
+        raise ValueError("not a groupbuy key file")
+    if key_file.get("merchant_id") != merchant_id:
+        raise ValueError("this key file belongs to another merchant")
+    ledger.set(
+        sealing_private_key=key_file["sealing_private_key"],
+        signing_private_key=key_file["signing_private_key"],
+    )
+
+
+def public_keys(ledger: Ledger) -> tuple[str, str]:
+    sealing = PrivateKey(base64.b64decode(ledger.get("sealing_private_key")))
+    signing = SigningKey(base64.b64decode(ledger.get("signing_private_key")))
+    return b64(bytes(sealing.public_key)), b64(bytes(signing.verify_key))
+
+
+def apply_sync(ledger: Ledger, data: dict) -> int:
+    """Store a sync answer; return how many revocations were new to us."""
+    keys = []
+    for key in data["platform_keys"]:
+        valid_until = key.get("valid_until")
+        if valid_until:
+            from datetime import datetime
+
+            valid_until = int(datetime.fromisoformat(valid_until).timestamp())
+        keys.append(
+            (
+                key["platform_id"],
+                key["key_id"],
+                base64.b64decode(key["public_key"]),
+                valid_until,
+            )
+        )
+    ledger.replace_platform_keys(keys)
+    ledger.add_revocations([(r["serial"], r["reason"]) for r in data["revocations"]])
+    ledger.set(
+        revocations_cursor=data["revocations_cursor"], synced_at=int(time.time())
+    )
+    for branch in data.get("branches", []):
+        if branch["branch_id"] == ledger.get("branch"):
+            ledger.set(branch_offline_enabled=int(branch["offline_enabled"]))
+    return len(data["revocations"])
+
+
+def redeem(ledger: Ledger, text: str, *, cashier: str = "", now=None) -> Outcome:
+    """Verify a code offline and record it once; never raises for bad input."""
+    now = int(now if now is not None else time.time())
+    if ledger.get("branch") and ledger.get("branch_offline_enabled", "1") != "1":
+        return Outcome(
+            False,
+            "offline_disabled",
+            "Offline redemption is switched off for this branch.",
+        )
+    keys = {
+        (platform_id, key_id): codec.PlatformKey(bytes(public_key), valid_until)
+        for platform_id, key_id, public_key, valid_until in ledger.platform_keys()
+    }
+    try:
+        coupon = codec.open_coupon(
+            text,
+            merchant_id=ledger.get("merchant_id"),
+            merchant_private_key=base64.b64decode(ledger.get("sealing_private_key")),
+            platform_keys=keys,
+            now=now,
+        )
+    except codec.CodeError as error:
+        return Outcome(False, error.code, error.message)
+    reason = ledger.revocation_reason(coupon.serial)
+    if reason:
+        return Outcome(
+            False, "revoked", f"This coupon was cancelled ({reason}).", coupon.serial
+        )
+    recorded = ledger.record(
+        nonce=secrets.token_hex(16),
+        serial=coupon.serial,
+        code=codec.normalise(text),
+        quantity=coupon.quantity,
+        branch=ledger.get("branch"),
+        cashier=cashier,
+    )
+    if not recorded:
+        when, _branch = ledger.redemption_of(coupon.serial)
+        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
+        return Outcome(
+            False,
+            "already_redeemed",
+            f"Already redeemed here on {stamp}.",
+            coupon.serial,
+        )
+    return Outcome(
+        True,
+        "redeemed",
+        f"Redeemed {coupon.quantity} unit(s).",
+        coupon.serial,
+        coupon.quantity,
+    )
+
+
+def export(ledger: Ledger, out_dir: Path | None = None) -> Path | None:
+    """Write the unexported redemptions as a signed batch file; None if none."""
+    rows = ledger.unexported()
+    if not rows:
+        return None
+    name = time.strftime("batch-%Y%m%dT%H%M%S-") + secrets.token_hex(3)
+    body = {
+        "merchant_id": ledger.get("merchant_id"),
+        "device": ledger.get("device"),
+        "exported_at": int(time.time()),
+        "redemptions": [
+            {
+                "nonce": nonce,
+                "serial": serial,
+                "code": code,
+                "quantity": quantity,
+                "redeemed_at": redeemed_at,
+                "branch": branch,
+                "cashier": cashier,
+            }
+            for nonce, serial, code, quantity, redeemed_at, branch, cashier in rows
+        ],
+    }
+    signing_key = base64.b64decode(ledger.get("signing_private_key"))
+    out_dir = Path(out_dir or ledger.directory / "outbox")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{name}.json"
+    path.write_bytes(batchfile.write(body, signing_key))
+    ledger.mark_exported([row[0] for row in rows], name, path)
+    return path

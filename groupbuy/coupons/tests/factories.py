@@ -1,0 +1,74 @@
+"""Test data for coupons: merchants with station keys, confirmed orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nacl.public import PrivateKey
+from nacl.signing import SigningKey
+
+from groupbuy.catalog.models import Branch
+from groupbuy.coupons.models import Coupon
+from groupbuy.coupons.services import merchant_key_register
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services import deal_close, deal_settle
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_merchant,
+    make_user,
+    pass_deadline,
+)
+
+__all__ = ["make_merchant", "make_user"]
+
+
+@dataclass
+class Station:
+    """A merchant's station keys, as ``groupbuy station init`` makes them."""
+
+    merchant: object
+    owner: object
+    sealing: PrivateKey
+    signing: SigningKey
+
+    @property
+    def private_key(self) -> bytes:
+        return bytes(self.sealing)
+
+
+def make_station(*, name: str = "Fresh Mart", owner=None) -> Station:
+    owner = owner or make_user()
+    merchant = make_merchant(name=name, owner=owner)
+    sealing, signing = PrivateKey.generate(), SigningKey.generate()
+    merchant_key_register(
+        actor=owner,
+        merchant=merchant,
+        public_key=bytes(sealing.public_key),
+        signing_public_key=bytes(signing.verify_key),
+        device_name="till 1",
+    )
+    return Station(merchant=merchant, owner=owner, sealing=sealing, signing=signing)
+
+
+def make_branch(merchant, *, name: str = "Main street") -> Branch:
+    return Branch.objects.create(
+        merchant=merchant, name=name, address="1 Road", latitude=31.2, longitude=121.4
+    )
+
+
+def confirmed_orders(merchant, *, quantities=(1, 2)) -> list[DealOrder]:
+    """Run a deal for ``merchant`` to success; return its confirmed orders."""
+    deal = make_deal(merchant=merchant, stock=20, tiers=[(1, 9_900)])
+    orders = [join_and_pay(deal, quantity=q) for q in quantities]
+    pass_deadline(deal)
+    deal = deal_close(deal=deal)
+    deal_settle(deal=deal)
+    for order in orders:
+        order.refresh_from_db()
+    assert {o.status for o in orders} == {DealOrder.Status.CONFIRMED}
+    return orders
+
+
+def coupon_for(order: DealOrder) -> Coupon:
+    return Coupon.objects.get(order=order)

@@ -1,0 +1,289 @@
+"""The coupons API: shoppers, merchants' staff, and everyone else."""
+
+import base64
+
+import pytest
+from nacl.public import PrivateKey
+from nacl.signing import SigningKey
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.coupons import batchfile, codec
+from groupbuy.coupons.models import MerchantKey, Redemption
+from groupbuy.coupons.tests.factories import (
+    confirmed_orders,
+    coupon_for,
+    make_branch,
+    make_station,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def auth(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def post(client, url, data, user):
+    return client.post(url, data, content_type="application/json", headers=auth(user))
+
+
+def test_shoppers_see_only_their_own_coupons(client):
+    station = make_station()
+    mine, theirs = confirmed_orders(station.merchant, quantities=(1, 1))
+    response = client.get("/api/coupons/mine", headers=auth(mine.shopper))
+    assert response.status_code == 200
+    body = response.json()
+    assert [c["coupon_id"] for c in body] == [coupon_for(mine).public_id]
+    assert body[0]["code"] == coupon_for(mine).code
+    other = client.get(
+        f"/api/coupons/{coupon_for(theirs).public_id}", headers=auth(mine.shopper)
+    )
+    assert other.status_code == 404
+    assert other.json()["code"] == "not_found"
+    assert client.get("/api/coupons/mine").status_code == 401
+
+
+def test_redeem_via_api_then_the_second_time_is_refused(client):
+    station = make_station()
+    branch = make_branch(station.merchant)
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/redeem"
+    code = coupon_for(order).code
+    first = post(
+        client,
+        url,
+        {"code": code, "branch_id": branch.public_id, "quantity": 1},
+        station.owner,
+    )
+    assert first.status_code == 200
+    assert (first.json()["quantity"], first.json()["remaining_quantity"]) == (1, 1)
+    assert post(client, url, {"code": code}, station.owner).status_code == 200
+    again = post(client, url, {"code": code}, station.owner)
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_redeemed"
+    assert set(again.json()) == {"code", "message", "fields"}
+
+
+def test_other_merchants_and_shoppers_cannot_redeem_or_read(client):
+    station, other = make_station(), make_station(name="Other shop")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    code = coupon_for(order).code
+    mine = f"/api/coupons/merchants/{station.merchant.public_id}"
+    for user in (other.owner, order.shopper):
+        assert post(client, f"{mine}/redeem", {"code": code}, user).status_code == 403
+        for path in ("/sync", "/redemptions", "/conflicts"):
+            assert client.get(mine + path, headers=auth(user)).status_code == 403
+        assert post(client, f"{mine}/batches", {}, user).status_code == 403
+        assert post(client, f"{mine}/keys/generate", {}, user).status_code == 403
+    # the other merchant on its own endpoint: the coupon is not theirs
+    refused = post(
+        client,
+        f"/api/coupons/merchants/{other.merchant.public_id}/redeem",
+        {"code": code},
+        other.owner,
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "wrong_merchant")
+    # nor can they read the shopper's coupon
+    response = client.get(
+        f"/api/coupons/{coupon_for(order).public_id}", headers=auth(other.owner)
+    )
+    assert response.status_code == 404
+    assert Redemption.objects.count() == 0
+
+
+def test_bad_codes_answer_distinct_422s(client):
+    station = make_station()
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/redeem"
+    response = post(client, url, {"code": "GB1:%%%"}, station.owner)
+    assert (response.status_code, response.json()["code"]) == (422, "malformed")
+    response = post(client, url, {"code": ""}, station.owner)
+    assert response.status_code == 422
+
+
+def test_owners_register_station_keys_and_cashiers_cannot(client):
+    station = make_station()
+    cashier = make_user()
+    from groupbuy.accounts.services import merchant_membership_add
+
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=station.merchant, role="cashier"
+    )
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/keys"
+    keys = {
+        "public_key": base64.b64encode(
+            bytes(PrivateKey.generate().public_key)
+        ).decode(),
+        "signing_public_key": base64.b64encode(
+            bytes(SigningKey.generate().verify_key)
+        ).decode(),
+    }
+    assert post(client, url, keys, cashier).status_code == 403
+    response = post(client, url, keys, station.owner)
+    assert response.status_code == 201
+    active = MerchantKey.objects.get(merchant=station.merchant, is_active=True)
+    assert response.json()["key_id"] == active.public_id
+    bad = post(client, url, {**keys, "public_key": "AAAA"}, station.owner)
+    assert bad.status_code == 422
+
+
+def test_sync_lists_keys_and_revocations_after_the_cursor(client):
+    from groupbuy.coupons.services import coupon_revoke_for_order
+
+    station = make_station()
+    one, two = confirmed_orders(station.merchant, quantities=(1, 1))
+    coupon_revoke_for_order(actor=None, order=one, reason="order_refunded")
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/sync"
+    first = client.get(url, headers=auth(station.owner)).json()
+    assert [r["serial"] for r in first["revocations"]] == [coupon_for(one).serial]
+    assert first["platform_keys"][0]["key_id"] == coupon_for(one).platform_key.key_id
+    coupon_revoke_for_order(actor=None, order=two, reason="order_cancelled")
+    cursor = first["revocations_cursor"]
+    later = client.get(f"{url}?revocations_after={cursor}", headers=auth(station.owner))
+    assert [r["serial"] for r in later.json()["revocations"]] == [
+        coupon_for(two).serial
+    ]
+
+
+def _batch(station, entries, *, merchant_id=None, signer=None) -> bytes:
+    body = {
+        "merchant_id": merchant_id or station.merchant.public_id,
+        "device": "t1",
+        "exported_at": 0,
+        "redemptions": entries,
+    }
+    return batchfile.write(body, bytes(signer or station.signing))
+
+
+def _entry(coupon, nonce="n1", quantity=None):
+    return {
+        "nonce": nonce,
+        "serial": coupon.serial,
+        "code": coupon.code,
+        "quantity": quantity or coupon.quantity,
+        "redeemed_at": int(coupon.issued_at.timestamp()) + 5,
+        "branch": "",
+        "cashier": "amy",
+    }
+
+
+def upload(client, station, data, user=None):
+    return client.post(
+        f"/api/coupons/merchants/{station.merchant.public_id}/batches",
+        data,
+        content_type="application/json",
+        headers=auth(user or station.owner),
+    )
+
+
+def test_batches_are_verified_idempotent_and_keep_conflicts(client):
+    station = make_station()
+    one, two = confirmed_orders(station.merchant, quantities=(1, 1))
+    data = _batch(station, [_entry(coupon_for(one)), _entry(coupon_for(two), "n2")])
+    response = upload(client, station, data)
+    assert response.json() | {"batch_id": ""} == {
+        "batch_id": "",
+        "accepted": 2,
+        "conflicts": 0,
+        "rejected": 0,
+        "device": "t1",
+    }
+    # the same file again, and a new file repeating a nonce: nothing changes
+    assert (
+        upload(client, station, data).json()["batch_id"] == response.json()["batch_id"]
+    )
+    repeat = batchfile.write(
+        {
+            "merchant_id": station.merchant.public_id,
+            "device": "t1 again",
+            "exported_at": 1,
+            "redemptions": [_entry(coupon_for(one))],
+        },
+        bytes(station.signing),
+    )
+    again = upload(client, station, repeat).json()
+    assert (again["accepted"], again["conflicts"], again["rejected"]) == (0, 0, 0)
+    assert Redemption.objects.count() == 2
+    # a second device redeeming the same serial is a conflict
+    later = upload(client, station, _batch(station, [_entry(coupon_for(one), "n9")]))
+    assert (later.json()["accepted"], later.json()["conflicts"]) == (0, 1)
+    conflicts = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/conflicts",
+        headers=auth(station.owner),
+    ).json()
+    assert [c["serial"] for c in conflicts] == [coupon_for(one).serial]
+
+
+def test_forged_or_foreign_batches_are_refused(client):
+    station, other = make_station(), make_station(name="Other shop")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    entry = _entry(coupon_for(order))
+    forged = upload(
+        client, station, _batch(station, [entry], signer=SigningKey.generate())
+    )
+    assert (forged.status_code, forged.json()["code"]) == (422, "bad_batch_signature")
+    foreign = upload(client, station, _batch(other, [entry], merchant_id=None))
+    assert foreign.json()["code"] == "bad_batch_signature"
+    # the other merchant's own key, claiming this merchant: still refused
+    claimed = _batch(other, [entry], merchant_id=station.merchant.public_id)
+    assert upload(client, station, claimed).status_code == 422
+    # signed by the other merchant for itself, uploaded there: coupon not theirs
+    theirs = upload(client, other, _batch(other, [entry]), other.owner)
+    assert theirs.json()["rejected"] == 1
+    assert upload(client, station, b"not json").json()["code"] == "malformed_batch"
+    assert Redemption.objects.count() == 0
+    assert codec  # the format module stays importable without Django
+
+
+def test_owners_switch_a_branch_to_offline_and_others_cannot(client):
+    station, other = make_station(), make_station(name="Other shop")
+    branch = make_branch(station.merchant)
+    url = (
+        f"/api/coupons/merchants/{station.merchant.public_id}/branches/"
+        f"{branch.public_id}/offline"
+    )
+    assert post(client, url, {"offline_enabled": True}, other.owner).status_code == 403
+    response = post(client, url, {"offline_enabled": True}, station.owner)
+    assert response.json() == {
+        "branch_id": branch.public_id,
+        "name": branch.name,
+        "offline_enabled": True,
+    }
+    sync = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/sync",
+        headers=auth(station.owner),
+    ).json()
+    assert sync["branches"][0]["offline_enabled"] is True
+
+
+def test_junk_never_answers_500(client):
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    base = f"/api/coupons/merchants/{station.merchant.public_id}"
+    headers = auth(station.owner)
+    assert client.get(
+        f"{base}/sync?revocations_after={10**30}", headers=headers
+    ).status_code in (200, 422)
+    assert (
+        client.get("/api/coupons/merchants/mer_nope/sync", headers=headers).status_code
+        == 404
+    )
+    entries = [
+        "junk",
+        {"nonce": "a"},
+        {**_entry(coupon_for(order), "b"), "quantity": 10**30},
+        {**_entry(coupon_for(order), "c"), "redeemed_at": 10**30},
+        {**_entry(coupon_for(order), "d"), "quantity": -1},
+    ]
+    response = upload(client, station, _batch(station, entries))
+    assert response.json()["rejected"] == 5
+    for bad in (
+        {"code": "x", "quantity": 0},
+        {"code": "x", "branch_id": "br_x"},
+        {"code": 5},
+    ):
+        assert post(client, f"{base}/redeem", bad, station.owner).status_code == 422
+    assert (
+        client.get(f"{base}/statement?start=nope", headers=headers).status_code == 422
+    )

@@ -1,0 +1,267 @@
+"""The offline station: the real `groupbuy station` command in a subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.coupons.models import Redemption, RedemptionConflict
+from groupbuy.coupons.services import (
+    branch_offline_set,
+    coupon_redeem_online,
+    coupon_revoke_for_order,
+)
+from groupbuy.coupons.station.ledger import Ledger
+from groupbuy.coupons.tests.factories import (
+    confirmed_orders,
+    coupon_for,
+    make_branch,
+    make_station,
+    make_user,
+)
+from groupbuy.coupons.tests.factories import make_merchant as make_plain_merchant
+from tests.support.servers import free_port
+
+REPO = Path(__file__).resolve().parents[3]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def station(directory: Path, *argv: str, stdin: str = "") -> tuple[int, str]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "groupbuy.cli",
+            "station",
+            "--dir",
+            str(directory),
+            *argv,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def unplug(directory: Path) -> str:
+    """Point the station at a port nobody listens on; return the real server."""
+    ledger = Ledger(directory)
+    server = ledger.get("server")
+    ledger.set(server=f"http://127.0.0.1:{free_port()}")
+    ledger.close()
+    return server
+
+
+def plug_in(directory: Path, server: str) -> None:
+    ledger = Ledger(directory)
+    ledger.set(server=server)
+    ledger.close()
+
+
+def test_init_sync_redeem_offline_export_and_upload(live_server, tmp_path):
+    # given a merchant owner with an API token and a station set up online
+    owner = make_user()
+    merchant = make_plain_merchant(owner=owner)
+    branch = make_branch(merchant)
+    branch_offline_set(actor=owner, branch=branch, enabled=True)
+    _token, secret = api_token_create(actor=owner, name="station")
+    directory = tmp_path / "station"
+    status, output = station(
+        directory,
+        "init",
+        "--merchant",
+        merchant.public_id,
+        "--server",
+        live_server.url,
+        "--token",
+        secret,
+        "--branch",
+        branch.public_id,
+    )
+    assert status == 0, output
+    assert "registered key mkey_" in output
+    # and a deal that succeeds: three coupons sealed to the station's key
+    first, second, revoked = confirmed_orders(merchant, quantities=(1, 2, 1))
+    coupon_revoke_for_order(actor=None, order=revoked, reason="order_refunded")
+    assert station(directory, "sync")[0] == 0
+    # when the network is unplugged and the till scans
+    server = unplug(directory)
+    codes = [coupon_for(o).code for o in (first, first, revoked)]
+    status, output = station(directory, "redeem", "--stdin", stdin="\n".join(codes))
+    # then the first is redeemed once, the repeat and the revoked one refused
+    lines = output.strip().splitlines()
+    assert lines[0].startswith(f"OK redeemed {coupon_for(first).serial}")
+    assert lines[1].startswith("REFUSED already_redeemed")
+    assert lines[2].startswith("REFUSED revoked")
+    assert status == 1
+    # and the second coupon, already used online, is accepted offline too
+    coupon_redeem_online(actor=owner, merchant=merchant, code=coupon_for(second).code)
+    assert station(directory, "redeem", coupon_for(second).code)[0] == 0
+    assert station(directory, "upload")[1].strip() == "nothing to upload"
+    status, output = station(directory, "export")
+    batch_path = Path(output.strip())
+    assert status == 0 and batch_path.exists()
+    # when it is plugged in again and uploads
+    assert station(directory, "upload")[0] == 1  # still unplugged: kept for later
+    plug_in(directory, server)
+    status, output = station(directory, "upload")
+    # then one redemption is recorded and the double spend kept as a conflict
+    assert status == 0, output
+    assert "1 redeemed, 1 conflicts, 0 refused" in output
+    offline = Redemption.objects.get(channel="offline")
+    assert (offline.coupon, offline.branch) == (coupon_for(first), branch)
+    conflict = RedemptionConflict.objects.get()
+    assert (conflict.coupon, conflict.reason) == (
+        coupon_for(second),
+        "already_redeemed",
+    )
+    # and uploading the same file again changes nothing
+    status, output = station(directory, "upload", str(batch_path))
+    assert status == 0
+    assert Redemption.objects.count() == 2 and RedemptionConflict.objects.count() == 1
+
+
+def test_a_station_refuses_another_merchants_coupon_and_junk(live_server, tmp_path):
+    owner = make_user()
+    merchant = make_plain_merchant(owner=owner)
+    _token, secret = api_token_create(actor=owner)
+    directory = tmp_path / "station"
+    station(
+        directory,
+        "init",
+        "--merchant",
+        merchant.public_id,
+        "--server",
+        live_server.url,
+        "--token",
+        secret,
+    )
+    assert station(directory, "sync")[0] == 0
+    other = make_station(name="Other shop")
+    (order,) = confirmed_orders(other.merchant, quantities=(1,))
+    unplug(directory)
+    status, output = station(
+        directory, "redeem", "--stdin", stdin=f"{coupon_for(order).code}\nGB1:NOPE\n"
+    )
+    assert status == 1
+    lines = output.strip().splitlines()
+    assert lines[0].startswith("REFUSED not_for_this_merchant")
+    assert lines[1].startswith("REFUSED malformed")
+    assert json.loads(station(directory, "status")[1])["unexported"] == 0
+
+
+def test_a_platform_key_file_can_be_imported_instead(live_server, tmp_path):
+    from groupbuy.coupons.services import merchant_key_generate
+
+    owner = make_user()
+    merchant = make_plain_merchant(owner=owner)
+    _key, key_file = merchant_key_generate(actor=owner, merchant=merchant)
+    path = tmp_path / "key.json"
+    path.write_bytes(key_file)
+    _token, secret = api_token_create(actor=owner)
+    directory = tmp_path / "station"
+    assert (
+        station(
+            directory,
+            "init",
+            "--merchant",
+            merchant.public_id,
+            "--server",
+            live_server.url,
+            "--token",
+            secret,
+            "--key-file",
+            str(path),
+        )[0]
+        == 0
+    )
+    (order,) = confirmed_orders(merchant, quantities=(1,))
+    station(directory, "sync")
+    unplug(directory)
+    status, output = station(directory, "redeem", coupon_for(order).code)
+    assert status == 0, output
+
+
+def test_the_till_page_redeems_with_the_network_unplugged(client, tmp_path):
+    import time
+
+    import httpx
+
+    from groupbuy.coupons.services import merchant_key_generate
+    from groupbuy.coupons.station import core
+
+    # given a station set up from a key file, synced once, then unplugged
+    owner = make_user()
+    merchant = make_plain_merchant(owner=owner)
+    _key, key_file = merchant_key_generate(actor=owner, merchant=merchant)
+    (tmp_path / "key.json").write_bytes(key_file)
+    directory = tmp_path / "station"
+    dead = f"http://127.0.0.1:{free_port()}"
+    assert (
+        station(
+            directory,
+            "init",
+            "--merchant",
+            merchant.public_id,
+            "--server",
+            dead,
+            "--key-file",
+            str(tmp_path / "key.json"),
+        )[0]
+        == 0
+    )
+    (order,) = confirmed_orders(merchant, quantities=(1,))
+    _token, secret = api_token_create(actor=owner)
+    sync = client.get(
+        f"/api/coupons/merchants/{merchant.public_id}/sync",
+        headers={"Authorization": f"Bearer {secret}"},
+    ).json()
+    ledger = Ledger(directory)
+    core.apply_sync(ledger, sync)
+    ledger.close()
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "groupbuy.cli",
+            "station",
+            "--dir",
+            str(directory),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        code = coupon_for(order).code
+        # when the scanner types the code and Enter (a form post)
+        first = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
+        second = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
+        # then it is redeemed once and listed for the day
+        assert first.status_code == 200 and 'data-code="redeemed"' in first.text
+        assert second.status_code == 422
+        assert 'data-code="already_redeemed"' in second.text
+        assert coupon_for(order).serial in httpx.get(url, timeout=10).text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

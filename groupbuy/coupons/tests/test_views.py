@@ -1,0 +1,108 @@
+"""Coupon pages: the shopper's QR and the merchant's redemption console."""
+
+import io
+
+import pytest
+
+from groupbuy.coupons import symbols
+from groupbuy.coupons.models import BranchSettings, Redemption
+from groupbuy.coupons.tests.factories import (
+    confirmed_orders,
+    coupon_for,
+    make_branch,
+    make_station,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_shopper_sees_the_qr_of_their_coupon_and_others_do_not(client):
+    station = make_station()
+    mine, theirs = confirmed_orders(station.merchant, quantities=(1, 1))
+    client.force_login(mine.shopper)
+    coupon = coupon_for(mine)
+    page = client.get(f"/coupons/{coupon.public_id}/")
+    assert page.status_code == 200
+    assert b"<svg" in page.content and coupon.serial.encode() in page.content
+    listing = client.get("/coupons/")
+    assert coupon.public_id.encode() in listing.content
+    assert coupon_for(theirs).public_id.encode() not in listing.content
+    assert client.get(f"/coupons/{coupon_for(theirs).public_id}/").status_code == 404
+    # the PNG reads back as the coupon's code, in every symbology
+    for symbol in symbols.FORMATS:
+        png = client.get(f"/coupons/{coupon.public_id}/code.png?symbol={symbol}")
+        assert png["Content-Type"] == "image/png"
+        assert symbols.read_picture(png.content) == [coupon.code]
+    client.force_login(station.owner)  # the merchant cannot open the shopper's page
+    assert client.get(f"/coupons/{coupon.public_id}/").status_code == 404
+
+
+def test_the_console_redeems_a_typed_code_once(client):
+    station = make_station()
+    branch = make_branch(station.merchant, name="East gate")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/redeem/"
+    code = coupon_for(order).code
+    first = client.post(url, {"code": code, "branch": branch.public_id})
+    assert first.status_code == 200 and b'id="redeem-result"' in first.content
+    second = client.post(url, {"code": code})
+    assert second.status_code == 422
+    assert b"Already redeemed on" in second.content and b"East gate" in second.content
+    assert Redemption.objects.get().branch == branch
+
+
+def test_the_console_reads_a_photo_of_the_code(client):
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(station.owner)
+    photo = io.BytesIO(symbols.png(coupon_for(order).code))
+    photo.name = "coupon.png"
+    response = client.post(
+        f"/coupons/merchant/{station.merchant.public_id}/redeem/", {"photo": photo}
+    )
+    assert response.status_code == 200
+    assert coupon_for(order).status == "redeemed"
+
+
+def test_other_merchants_and_shoppers_get_403_on_the_console(client):
+    station, other = make_station(), make_station(name="Other shop")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    base = f"/coupons/merchant/{station.merchant.public_id}"
+    for user in (other.owner, order.shopper):
+        client.force_login(user)
+        assert client.get(f"{base}/").status_code == 403
+        assert client.post(f"{base}/redeem/", {"code": "x"}).status_code == 403
+        assert client.post(f"{base}/key-file/").status_code == 403
+    assert Redemption.objects.count() == 0
+
+
+def test_owners_switch_offline_redemption_per_branch(client):
+    station = make_station()
+    branch = make_branch(station.merchant)
+    client.force_login(station.owner)
+    url = (
+        f"/coupons/merchant/{station.merchant.public_id}/branches/"
+        f"{branch.public_id}/offline/"
+    )
+    assert client.post(url, {"offline_enabled": "1"}).status_code == 302
+    assert BranchSettings.objects.get(branch=branch).offline_enabled is True
+    page = client.get(f"/coupons/merchant/{station.merchant.public_id}/")
+    assert b"offline redemption allowed" in page.content
+
+
+def test_the_printable_coupon_and_statement_are_pdfs(client):
+    station = make_station()
+    make_branch(station.merchant, name="人民广场店")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(order.shopper)
+    coupon = coupon_for(order)
+    response = client.get(f"/coupons/{coupon.public_id}/coupon.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    client.force_login(station.owner)
+    assert client.get(f"/coupons/{coupon.public_id}/coupon.pdf").status_code == 404
+    statement = client.get(
+        f"/coupons/merchant/{station.merchant.public_id}/statement/?format=pdf"
+    )
+    assert statement.content.startswith(b"%PDF")

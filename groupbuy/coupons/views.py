@@ -1,0 +1,314 @@
+"""Coupon pages: the shopper's coupons and the merchant's redemption console."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.accounts.selectors import user_memberships
+from groupbuy.catalog.selectors import merchant_branches
+from groupbuy.core.errors import DomainError
+from groupbuy.coupons import pdfs, selectors, services, statements, symbols
+from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
+from groupbuy.coupons.models import ExpiryRule
+from groupbuy.coupons.services.keys import merchant_key_active
+
+
+def _domain_errors(view):
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            if error.status == 404:
+                raise Http404(error.message) from error
+            if error.status == 403:
+                raise PermissionDenied(error.message) from error
+            raise
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@login_required
+def coupon_list(request: HttpRequest) -> HttpResponse:
+    coupons = selectors.coupon_list_for_shopper(user=request.user)
+    return render(request, "coupons/list.html", {"coupons": coupons})
+
+
+@login_required
+@_domain_errors
+def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    symbol = request.GET.get("symbol", "qr")
+    if symbol not in symbols.FORMATS:
+        symbol = "qr"
+    drawing = symbols.svg(coupon.code, symbol=symbol) if coupon.code else ""
+    branches = merchant_branches(merchant=coupon.merchant)
+    context = {
+        "coupon": coupon,
+        "svg": drawing,
+        "symbol": symbol,
+        "symbols": symbols.FORMATS,
+        "branches": branches,
+    }
+    return render(request, "coupons/detail.html", context)
+
+
+@login_required
+@_domain_errors
+def coupon_png(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    if not coupon.code:
+        raise Http404(_("This coupon has no code yet."))
+    symbol = request.GET.get("symbol", "qr")
+    if symbol not in symbols.FORMATS:
+        symbol = "qr"
+    response = HttpResponse(
+        symbols.png(coupon.code, symbol=symbol), content_type="image/png"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def merchant_home(request: HttpRequest) -> HttpResponse:
+    """Open the redemption console of the (first) merchant the user works for."""
+    memberships = user_memberships(user=request.user)
+    if not memberships:
+        raise PermissionDenied(_("Only a merchant's staff can redeem coupons."))
+    return redirect("coupons:merchant_console", memberships[0].merchant.public_id)
+
+
+@login_required
+@_domain_errors
+def coupon_pdf(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    """The printable coupon (PDF)."""
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    branches = merchant_branches(merchant=coupon.merchant)
+    response = HttpResponse(
+        pdfs.coupon_pdf(coupon, branches=branches), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{coupon.public_id}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _console_context(request, merchant, **extra) -> dict:
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    redemptions = selectors.merchant_redemptions(merchant=merchant).filter(
+        recorded_at__gte=today
+    )
+    return {
+        "merchant": merchant,
+        "section": "coupons",
+        "form": RedeemForm(branches=merchant_branches(merchant=merchant)),
+        "photo_form": PhotoForm(),
+        "batch_form": BatchForm(),
+        "redemptions": redemptions[:100],
+        "conflicts": selectors.merchant_conflicts(merchant=merchant)[:50],
+        "batches": selectors.merchant_batches(merchant=merchant)[:10],
+        "merchant_key": merchant_key_active(merchant=merchant),
+        "multi_branch": merchant_branches(merchant=merchant).count() > 1,
+        "deals": _deals_with_rules(merchant),
+        "expiry_rules": ExpiryRule.choices,
+        "branches": merchant_branches(merchant=merchant).select_related(
+            "coupon_settings"
+        ),
+        **extra,
+    }
+
+
+@login_required
+@_domain_errors
+def merchant_console(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    return render(request, "coupons/console.html", _console_context(request, merchant))
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    branches = merchant_branches(merchant=merchant)
+    form = RedeemForm(request.POST, branches=branches)
+    photo_form = PhotoForm(request.POST, request.FILES)
+    code = ""
+    if "photo" in request.FILES and photo_form.is_valid():
+        found = symbols.read_picture(request.FILES["photo"].read())
+        code = found[0] if found else ""
+        if not code:
+            return _refused(request, merchant, _("No coupon code found in that photo."))
+    elif form.is_valid():
+        code = form.cleaned_data["code"]
+    else:
+        return _refused(request, merchant, _("Scan or type a coupon code."))
+    branch = branches.filter(public_id=request.POST.get("branch") or "").first()
+    quantity = form.cleaned_data.get("quantity") if form.is_valid() else None
+    try:
+        redemption = services.coupon_redeem_online(
+            actor=request.user,
+            merchant=merchant,
+            code=code,
+            branch=branch,
+            quantity=quantity,
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        return _refused(request, merchant, error.message, code=error.code)
+    context = _console_context(request, merchant, redeemed=redemption)
+    return render(request, "coupons/console.html", context)
+
+
+def _deals_with_rules(merchant) -> list:
+    from groupbuy.coupons.services.expiry import expiry_rule_for
+
+    deals = list(merchant.deals.order_by("-deadline_at")[:10])
+    for deal in deals:
+        deal.coupon_expiry_rule = expiry_rule_for(deal)
+    return deals
+
+
+def _refused(request, merchant, message: str, *, code: str = "invalid"):
+    context = _console_context(request, merchant, refusal=message, refusal_code=code)
+    return render(request, "coupons/console.html", context, status=422)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_batch_upload(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    form = BatchForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, merchant, _("Choose the batch file to upload."))
+    try:
+        batch = services.batch_import(
+            actor=request.user,
+            merchant=merchant,
+            data=request.FILES["batch"].read(4 * 1024 * 1024 + 1),
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        return _refused(request, merchant, error.message, code=error.code)
+    messages.success(
+        request,
+        _(
+            "Batch imported: %(accepted)d redeemed, %(conflicts)d conflicts, "
+            "%(rejected)d refused."
+        )
+        % {
+            "accepted": batch.accepted,
+            "conflicts": batch.conflicts,
+            "rejected": batch.rejected,
+        },
+    )
+    return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_branch_offline(
+    request: HttpRequest, merchant_id: str, branch_id: str
+) -> HttpResponse:
+    """Owners switch offline redemption on or off for one branch."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    branch = merchant_branches(merchant=merchant).filter(public_id=branch_id).first()
+    if branch is None:
+        raise Http404(_("No such branch."))
+    enabled = request.POST.get("offline_enabled") == "1"
+    services.branch_offline_set(actor=request.user, branch=branch, enabled=enabled)
+    return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_deal_terms(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    """Owners choose what happens to a deal's coupons that expire unredeemed."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    deal = merchant.deals.filter(public_id=deal_id).first()
+    if deal is None:
+        raise Http404(_("No such deal."))
+    rule = request.POST.get("expiry_rule", "")
+    if rule not in ExpiryRule.values:
+        return _refused(request, merchant, _("Choose a rule."))
+    services.deal_coupon_terms_set(actor=request.user, deal=deal, expiry_rule=rule)
+    return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """Generate the merchant's keys on the platform and hand the file over once."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    _key, key_file = services.merchant_key_generate(
+        actor=request.user, merchant=merchant
+    )
+    response = HttpResponse(key_file, content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="coupon-key-{merchant.public_id}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@_domain_errors
+def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """The settlement statement of a period (default: this month); ?format=csv."""
+    merchant = selectors.merchant_get_for_staff(
+        user=request.user, public_id=merchant_id
+    )
+    start, end = statements.month_bounds(timezone.localdate())
+    try:
+        start = date.fromisoformat(request.GET.get("start") or start.isoformat())
+        end = date.fromisoformat(request.GET.get("end") or end.isoformat())
+    except ValueError:
+        pass
+    statement = statements.statement_for(merchant=merchant, start=start, end=end)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            pdfs.statement_pdf(statement), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{merchant.public_id}-{start}.pdf"'
+        )
+        return response
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            statements.statement_csv(statement), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{merchant.public_id}-{start}.csv"'
+        )
+        return response
+    context = {"merchant": merchant, "statement": statement, "section": "coupons"}
+    return render(request, "coupons/statement.html", context)

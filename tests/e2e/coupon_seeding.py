@@ -1,0 +1,54 @@
+"""Seed the coupon journey inside the server's Django (run through `shell`)."""
+
+from __future__ import annotations
+
+PASSWORD = "coupon-journey-1"
+
+
+def seed_confirmed_coupon(*, shopper_phone: str, owner_phone: str) -> dict:
+    """A merchant with a station key and one confirmed order of 2 units."""
+    from nacl.public import PrivateKey
+    from nacl.signing import SigningKey
+
+    from groupbuy.accounts.models import User
+    from groupbuy.accounts.services import merchant_membership_add
+    from groupbuy.catalog.models import Branch
+    from groupbuy.coupons.models import Coupon
+    from groupbuy.coupons.services import merchant_key_register
+    from groupbuy.deals.services import deal_close, deal_settle
+    from groupbuy.deals.tests.factories import (
+        join_and_pay,
+        make_deal,
+        make_merchant,
+        pass_deadline,
+    )
+
+    owner = User.objects.create_user(phone=owner_phone, password=PASSWORD)
+    shopper = User.objects.create_user(
+        phone=shopper_phone, password=PASSWORD, preferred_language="en"
+    )
+    merchant = make_merchant(name="Coupon Mart")
+    merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
+    Branch.objects.create(
+        merchant=merchant,
+        name="Harbour branch",
+        address="1 Pier",
+        latitude=31.2,
+        longitude=121.5,
+    )
+    merchant_key_register(
+        actor=owner,
+        merchant=merchant,
+        public_key=bytes(PrivateKey.generate().public_key),
+        signing_public_key=bytes(SigningKey.generate().verify_key),
+    )
+    deal = make_deal(merchant=merchant, tiers=[(1, 1_500)], stock=10)
+    order = join_and_pay(deal, quantity=2, shopper=shopper)
+    pass_deadline(deal)
+    deal_settle(deal=deal_close(deal=deal))
+    coupon = Coupon.objects.get(order=order)
+    return {
+        "coupon": coupon.public_id,
+        "merchant": merchant.public_id,
+        "serial": coupon.serial,
+    }

@@ -1,0 +1,85 @@
+"""Coupons in a real browser against `groupbuy serve`.
+
+a confirmed order → the shopper opens the coupon and its QR → the merchant
+scans its PNG in the console → redeemed → a second scan is refused → the
+redemption is on the settlement statement.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.coupon_seeding import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _seed(server, **kwargs) -> dict:
+    code = (
+        "import json\n"
+        "from tests.e2e.coupon_seeding import seed_confirmed_coupon\n"
+        f"print(json.dumps(seed_confirmed_coupon(**{kwargs!r})))"
+    )
+    return json.loads(server.run_python(code).strip().splitlines()[-1])
+
+
+def _log_in(page, phone: str) -> None:
+    page.goto("/login/")
+    page.fill("#id_phone", phone)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#nav-logout")
+
+
+def _log_out(page) -> None:
+    page.click("#nav-logout")
+    page.wait_for_selector("#nav-login")
+
+
+def test_shopper_shows_the_qr_and_the_merchant_redeems_it_once(
+    page, groupbuy_server, tmp_path
+):
+    # given a confirmed order of 2 units at a merchant with a station key
+    seeded = _seed(
+        groupbuy_server, shopper_phone="+8613900007701", owner_phone="+8613900007702"
+    )
+
+    # when the shopper opens their coupons
+    _log_in(page, "+8613900007701")
+    page.goto("/coupons/")
+    page.click(f"#coupon-{seeded['coupon']} a")
+    # then the coupon page shows its QR and serial
+    page.wait_for_selector("#coupon-qr svg")
+    assert page.inner_text("#coupon-serial") == seeded["serial"]
+    assert "Valid" in page.inner_text("#coupon-status")
+    code = page.locator("#coupon-code-text").text_content().strip()
+    assert code.startswith("GB1:")
+    png = page.request.get(f"/coupons/{seeded['coupon']}/code.png")
+    assert png.ok and png.headers["content-type"] == "image/png"
+    photo = tmp_path / "coupon.png"
+    photo.write_bytes(png.body())
+    _log_out(page)
+
+    # when the merchant scans the PNG in the console
+    _log_in(page, "+8613900007702")
+    page.goto(f"/coupons/merchant/{seeded['merchant']}/")
+    page.set_input_files("#redeem-photo", str(photo))
+    page.click("#photo-form button[type=submit]")
+    # then it is redeemed, both units, and listed for today
+    result = page.inner_text("#redeem-result")
+    assert seeded["serial"] in result and "2 unit" in result
+    assert seeded["serial"] in page.inner_text("#redemptions")
+
+    # when the same code is typed (pasted) again
+    page.fill("#redeem-code", code)
+    page.click("#redeem-submit")
+    # then it is refused, saying when it was redeemed
+    error = page.locator("#redeem-error")
+    assert error.get_attribute("data-code") == "already_redeemed"
+    assert "Already redeemed on" in error.inner_text()
+
+    # and the redemption is on this month's settlement statement
+    page.click("#statement-link")
+    assert seeded["serial"] in page.inner_text("#statement-lines")
