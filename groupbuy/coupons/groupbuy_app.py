@@ -18,7 +18,8 @@ app = GroupbuyApp(
         NavEntry(
             role="merchant",
             label=_("Redeem coupons"),
-            url_name="coupons:merchant_home",
+            url_name="coupons:merchant_console",
+            key="coupons",
             icon="scan",
             order=15,
         ),

@@ -83,10 +83,12 @@ def _expire(coupon: Coupon, *, now) -> bool:
 
 
 def _pay_merchant(coupon: Coupon, record: CouponExpiry, *, now) -> None:
-    try:
-        from groupbuy.escrow.services import escrow_settle_redemption
-    except ImportError:  # the money branch has not landed yet
-        logger.info("escrow_settle_redemption missing; expiry %s unpaid", record.pk)
+    from groupbuy.coupons.services.redeeming import settles_on_redemption
+    from groupbuy.escrow.services import escrow_settle_redemption
+
+    if not settles_on_redemption(coupon.order):
+        record.settled_at = now  # the deal paid the merchant when it closed
+        record.save(update_fields=["settled_at"])
         return
     escrow_settle_redemption(
         actor=None,

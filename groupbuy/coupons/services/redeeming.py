@@ -219,17 +219,25 @@ def already_redeemed_message(coupon: Coupon) -> str:
     }
 
 
+def settles_on_redemption(order) -> bool:
+    """Return whether ``order``'s money waits in merchant-pending for its coupon.
+
+    Deals settled on close paid the merchant then; only deals settled on
+    redemption move money when a coupon is used.
+    """
+    return order.deal.settlement_mode == order.deal.SettlementMode.ON_REDEMPTION
+
+
 def settle_redemption(*, actor, redemption: Redemption) -> None:
     """Move the redeemed share from merchant-pending to payable (escrow's rule).
 
     Runs inside the redemption's transaction, so a redemption and its
     settlement commit together; the idempotency key makes a retry harmless.
     """
-    try:
-        from groupbuy.escrow.services import escrow_settle_redemption
-    except ImportError:  # the money branch has not landed yet
-        logger.info("escrow_settle_redemption missing; %s unsettled", redemption.pk)
-        return
+    from groupbuy.escrow.services import escrow_settle_redemption
+
+    if not settles_on_redemption(redemption.coupon.order):
+        return  # the deal paid the merchant when it closed
     escrow_settle_redemption(
         actor=actor,
         order=redemption.coupon.order,

@@ -60,6 +60,9 @@ def make_branch(merchant, *, name: str = "Main street") -> Branch:
 def confirmed_orders(merchant, *, quantities=(1, 2)) -> list[DealOrder]:
     """Run a deal for ``merchant`` to success; return its confirmed orders."""
     deal = make_deal(merchant=merchant, stock=20, tiers=[(1, 9_900)])
+    # Coupon redemptions move the money (merchant-pending until then).
+    deal.settlement_mode = deal.SettlementMode.ON_REDEMPTION
+    deal.save(update_fields=["settlement_mode"])
     orders = [join_and_pay(deal, quantity=q) for q in quantities]
     pass_deadline(deal)
     deal = deal_close(deal=deal)
