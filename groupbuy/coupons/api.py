@@ -18,8 +18,8 @@ from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.schemas import (
     BatchOut,
-    BranchOut,
     ConflictOut,
+    CouponBranchOut,
     CouponOut,
     KeyOut,
     KeyRegisterIn,
@@ -197,7 +197,7 @@ def statement(
 
 
 @router.post(
-    "/merchants/{merchant_id}/branches/{branch_id}/offline", response=BranchOut
+    "/merchants/{merchant_id}/branches/{branch_id}/offline", response=CouponBranchOut
 )
 def branch_offline(request, merchant_id: str, branch_id: str, payload: OfflineIn):
     """Owners allow or forbid offline (station) redemption at a branch."""

@@ -118,7 +118,7 @@ class RevocationOut(Schema):
     reason: str
 
 
-class BranchOut(Schema):
+class CouponBranchOut(Schema):
     branch_id: str
     name: str
     offline_enabled: bool
@@ -131,7 +131,7 @@ class SyncOut(Schema):
     revocations: list[RevocationOut]
     revocations_cursor: int
     has_more: bool
-    branches: list[BranchOut]
+    branches: list[CouponBranchOut]
 
 
 class BatchOut(Schema):

@@ -16,7 +16,9 @@ def ids(html: str, prefix: str) -> list[str]:
 
 def test_shopper_tab_bar_keeps_its_tabs_and_order():
     html = Client().get("/").content.decode()
-    assert ids(html, "nav-")[-5:] == [
+    core_tabs = {"nav-deals", "nav-snap", "nav-orders", "nav-money", "nav-inbox"}
+    # other apps' tabs (coupons, pools…) fall in between by their order
+    assert [tab for tab in ids(html, "nav-") if tab in core_tabs] == [
         "nav-deals",
         "nav-snap",
         "nav-orders",
@@ -40,7 +42,14 @@ def test_merchant_console_menu():
     client.force_login(membership.user)
     merchant_id = membership.merchant.public_id
     html = client.get(f"/merchant/{merchant_id}/deals/").content.decode()
-    assert ids(html, "merchant-nav-") == [
+    core_entries = {
+        "merchant-nav-overview",
+        "merchant-nav-listings",
+        "merchant-nav-products",
+        "merchant-nav-deals",
+        "merchant-nav-money",
+    }
+    assert [entry for entry in ids(html, "merchant-nav-") if entry in core_entries] == [
         "merchant-nav-overview",
         "merchant-nav-listings",
         "merchant-nav-products",
