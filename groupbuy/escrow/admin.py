@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.errors import DomainError
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
@@ -39,9 +40,19 @@ class EntryInline(admin.TabularInline):
 
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "kind", "user", "merchant", "balance_fen")
+    list_display = ("public_id", "kind", "user", "merchant", "balance")
     list_filter = ("kind",)
     search_fields = ("public_id", "user__phone", "merchant__name")
+    exclude = ("balance_fen",)
+    readonly_fields = ("balance",)
+
+    def get_queryset(self, request):
+        return ledger.with_balances(super().get_queryset(request))
+
+    @admin.display(description=_("balance (fen)"), ordering="current_balance_fen")
+    def balance(self, account):
+        # Platform-wide accounts keep their balance in shards (escrow.ledger).
+        return account.current_balance_fen
 
 
 @admin.register(LedgerTransaction)
