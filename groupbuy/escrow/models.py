@@ -131,6 +131,12 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["-transaction__created_at", "-id"]
         verbose_name_plural = "ledger entries"
+        # An account's lines, newest first, without sorting all of them.
+        indexes = [
+            models.Index(
+                fields=["account", "-transaction"], name="escrow_entry_account_newest"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(amount_fen=0), name="escrow_entry_not_zero"

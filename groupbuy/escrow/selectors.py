@@ -95,7 +95,9 @@ def _ledger_lines(account, *, page, page_size) -> PageResult:
     entries = (
         LedgerEntry.objects.filter(account=account)
         .select_related("transaction")
-        .order_by("-transaction__created_at", "-id")
+        # Transactions are numbered in the order they are posted; ordering by
+        # the number walks the (account, transaction) index, newest first.
+        .order_by("-transaction_id")
     )
     result = paginate(entries, page=page, page_size=page_size)
     result.items = [
