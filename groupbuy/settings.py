@@ -280,7 +280,7 @@ GROUPBUY_PROGRESS_PUSHES_PER_SECOND = float(
     os.environ.get("GROUPBUY_PROGRESS_PUSHES_PER_SECOND", "4")
 )
 GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS = int(
-    os.environ.get("GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS", "32")
+    os.environ.get("GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS", "256")
 )
 # Benchmarks only: where a join records how long it held its deal's row lock.
 GROUPBUY_LOCK_TIMING_FILE = os.environ.get("GROUPBUY_LOCK_TIMING_FILE", "")

@@ -12,11 +12,13 @@ revenue, refunds paid) take part in every payment, refund and release. Updating
 one balance row each would make every money movement on the platform wait for
 the one before it on PostgreSQL, however many servers there are. So, like
 Formance's ledger does for hot accounts, a posting adds its amount to one of
-``GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS`` shard rows, chosen by the posting's
-primary key (consecutive postings land on different rows), and the balance is
-summed on read (``account_balance_fen``). These balances are not checked per
-posting; the accounts that must never go below zero (a shopper's held money, a
-merchant's payable) keep their one checked row.
+``GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS`` shard rows (default 256), chosen by the
+posting's primary key: consecutive postings land on different rows, so
+postings running at the same time collide only once more than ~128 capture
+transactions (two postings each) are in flight. The balance is summed on read
+(``account_balance_fen``: a few hundred small rows an account at most). These
+balances are not checked per posting; the accounts that must never go below
+zero (a shopper's held money, a merchant's payable) keep their one checked row.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def is_hot(account: LedgerAccount) -> bool:
 
 
 def hot_account_shards() -> int:
-    return max(1, int(getattr(settings, "GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS", 32)))
+    return max(1, int(getattr(settings, "GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS", 256)))
 
 
 def _move_shard(account: LedgerAccount, amount_fen: int, *, shard: int) -> None:
