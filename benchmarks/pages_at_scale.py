@@ -14,8 +14,9 @@ a merchant (one of the 100) with its owner, an operator, and a shopper who
 joins and pays 10 open deals.
 
 Each page is requested R times in-process (Django's test client: server time
-without the network) after two warm-up requests; it prints p50/p95 server time
-and the queries per request, and the same figures at a baseline size
+without the network) after two warm-up requests; it prints p50/p95 server time,
+the p50 of the time spent in the database (the sum of the request's query
+times) and the queries per request, and the same figures at a baseline size
 (tiny: 50 deals, 2,000 orders) measured first in the same run and database,
 so "flat as data grows" is the comparison of the two. Last line: one JSON object.
 """
@@ -255,7 +256,7 @@ def _measure(people: dict, *, requests: int) -> dict:
         client.force_login(people[who])
         for _warm_up in range(2):
             assert client.get(url).status_code == 200, (page, url)
-        times_ms, queries = [], []
+        times_ms, queries, database_ms = [], [], []
         for _request in range(requests):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
@@ -263,9 +264,13 @@ def _measure(people: dict, *, requests: int) -> dict:
                 times_ms.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
             queries.append(len(captured))
+            database_ms.append(
+                sum(float(query["time"]) for query in captured.captured_queries) * 1000
+            )
         results[page] = {
             "p50_ms": percentile(times_ms, 0.5),
             "p95_ms": percentile(times_ms, 0.95),
+            "db_p50_ms": percentile(database_ms, 0.5),
             "queries": max(queries),
         }
     return results
@@ -350,17 +355,22 @@ def main() -> None:
         f"{sizes['shoppers']} shoppers in {measured['seed_s']:.1f} s; "
         f"{sizes['requests']} requests a page, in-process"
     )
-    print(f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}   at 2,000 orders")
+    print(
+        f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'db p50':>8} {'queries':>8}"
+        "   at 2,000 orders"
+    )
     summary = {}
     for page in PAGES:
         at_scale, small = measured["pages"][page], measured["baseline"][page]
         print(
             f"{page:<20} {at_scale['p50_ms']:8.1f} {at_scale['p95_ms']:8.1f} "
-            f"{at_scale['queries']:8d}   p50 {small['p50_ms']:.1f} ms, "
+            f"{at_scale['db_p50_ms']:8.1f} {at_scale['queries']:8d}   "
+            f"p50 {small['p50_ms']:.1f} ms, db {small['db_p50_ms']:.1f} ms, "
             f"{small['queries']} queries"
         )
         summary[page] = {
             "p95_ms": round(at_scale["p95_ms"], 1),
+            "db_p50_ms": round(at_scale["db_p50_ms"], 1),
             "queries": at_scale["queries"],
             "queries_small": small["queries"],
         }
