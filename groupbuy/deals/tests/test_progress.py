@@ -1,7 +1,8 @@
 """Progress pushes are coalesced: a few a second per deal, ending on the truth."""
 
+from uuid import uuid4
+
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 
 from groupbuy.deals import progress
@@ -49,7 +50,6 @@ def test_a_burst_of_joins_sends_a_few_pushes_ending_with_the_final_state(
     django_capture_on_commit_callbacks, pushes, clock, timers
 ):
     # given an open deal and 50 shoppers joining within half a second
-    cache.clear()
     deal = make_deal(stock=100, max_quantity_per_order=1)
     shoppers = [make_user() for _ in range(50)]
     # when they all join, 10 ms apart
@@ -71,7 +71,6 @@ def test_a_change_after_the_slot_was_used_is_pushed_at_the_next_slot(
     django_capture_on_commit_callbacks, pushes, clock, timers
 ):
     # given a deal whose progress was just pushed
-    cache.clear()
     deal = make_deal(stock=10)
     with django_capture_on_commit_callbacks(execute=True):
         deal_join(actor=make_user(), deal=deal, quantity=1)
@@ -91,35 +90,33 @@ def test_the_trailing_push_stands_down_when_a_newer_push_took_its_slot(
     pushes, clock, timers
 ):
     # given a push now and a trailing one due at the next slot
-    cache.clear()
+    deal_x = "deal_x_" + uuid4().hex
     sent = []
-    progress.progress_push("deal_x", send=sent.append)
-    progress.progress_push("deal_x", send=sent.append)
-    assert (sent, len(timers)) == (["deal_x"], 1)
+    progress.progress_push(deal_x, send=sent.append)
+    progress.progress_push(deal_x, send=sent.append)
+    assert (sent, len(timers)) == ([deal_x], 1)
     # when a change arrives at the start of the next slot, before the timer
     clock.now = timers[0][0]
-    progress.progress_push("deal_x", send=sent.append)
+    progress.progress_push(deal_x, send=sent.append)
     _fire_due(timers, clock)
     # then the timer sends nothing more: the immediate push read a newer state
-    assert sent == ["deal_x", "deal_x"]
+    assert sent == [deal_x, deal_x]
 
 
 @override_settings(GROUPBUY_PROGRESS_PUSHES_PER_SECOND=0)
 def test_a_rate_of_zero_pushes_every_change(clock, timers):
-    cache.clear()
-    sent = []
+    deal_y, sent = "deal_y_" + uuid4().hex, []
     for _ in range(5):
-        progress.progress_push("deal_y", send=sent.append)
+        progress.progress_push(deal_y, send=sent.append)
     assert (len(sent), timers) == (5, [])
 
 
 @override_settings(GROUPBUY_PROGRESS_PUSHES_PER_SECOND=2)
 def test_the_rate_is_a_setting(clock, timers):
     # given two pushes per second, changes every 0.1 s for 2 s
-    cache.clear()
-    sent = []
+    deal_z, sent = "deal_z_" + uuid4().hex, []
     for _ in range(20):
-        progress.progress_push("deal_z", send=sent.append)
+        progress.progress_push(deal_z, send=sent.append)
         clock.now += 0.1
     _fire_due(timers, clock)
     # then 4 or 5 were sent (one per half-second slot, plus the trailing one)
