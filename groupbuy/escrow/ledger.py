@@ -205,11 +205,12 @@ def balance_totals_by_kind() -> dict[str, int]:
     """Return the sum of every account's balance by kind, shards included."""
     totals = dict.fromkeys(Kind.values, 0)
     rows = LedgerAccount.objects.values("kind").annotate(total=Sum("balance_fen"))
-    for row in rows.values_list("kind", "total"):
-        totals[row[0]] += row[1] or 0
     shards = LedgerAccountShard.objects.values("account__kind").annotate(
         total=Sum("balance_fen")
     )
-    for kind, total in shards.values_list("account__kind", "total"):
-        totals[kind] += total or 0
+    for kind, total in [
+        *rows.values_list("kind", "total"),
+        *shards.values_list("account__kind", "total"),
+    ]:
+        totals[kind] = totals.get(kind, 0) + (total or 0)
     return totals
