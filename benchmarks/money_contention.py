@@ -300,7 +300,7 @@ def main() -> None:
         # Jobs queued after commit (the sold-out check) go to Redis, as in
         # production, and are dropped afterwards: the captures are measured.
         env["REDIS_URL"] = args.redis_url
-        env["GROUPBUY_HUEY_NAME"] = huey_name = f"bench-money-{os.getpid()}"
+        env["GROUPBUY_HUEY_NAME"] = huey_name = f"benchmoney{os.getpid()}"
         output = subprocess.run(
             [
                 sys.executable,
