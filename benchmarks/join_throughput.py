@@ -1,94 +1,123 @@
-"""Join throughput on one hot deal: PostgreSQL, uvicorn with two workers.
+"""Join throughput on one hot deal, driven by wrk: PostgreSQL, uvicorn × 2 workers.
 
     .venv/bin/python benchmarks/join_throughput.py [--quick]
-        [--database-url postgres://postgres@127.0.0.1:5432/postgres]
-        [--users N] [--stock S] [--clients C] [--workers W]
+        [--database-url postgres://postgres@127.0.0.1:5432/gb_hotpaths_bench]
+        [--shoppers N] [--stock S] [--connections C] [--seconds T] [--workers W]
 
-Creates a throw-away database, migrates it, seeds one open deal with ``stock``
-units and ``users`` shoppers with API tokens, starts ``uvicorn
-groupbuy.asgi:application --workers W`` on it, and then, from C concurrent HTTP
-clients in this process:
+Creates a throw-away database next to ``--database-url``, migrates it, seeds one
+open deal with ``stock`` units and ``shoppers`` shoppers with API tokens, starts
+``uvicorn groupbuy.asgi:application --workers W`` with the join lock timer on
+(``GROUPBUY_LOCK_TIMING_FILE``), and then drives it with ``wrk`` (compiled, two
+threads, C connections), the same tool for both measurements:
 
-1. baseline: the same number of ``GET /api/health`` requests (a no-op JSON
-   endpoint of the same server), measured in the same run;
-2. joins: every shopper joins the deal once with quantity 1 (so stock runs out
-   and the rest are rejected with ``sold_out``).
+1. baseline: ``GET /api/health`` (a no-op JSON endpoint of the same server) for
+   T seconds;
+2. joins: ``POST /api/deals/{id}/join`` for T seconds, each request with its own
+   shopper's token (``benchmarks/wrk/join.lua``), so stock runs out and later
+   requests are refused ``sold_out``.
 
-Prints successful joins/s, p50/p99 latency, the oversold count (units sold
-beyond stock, orders beyond stock, read back from the database) and, last, the
-headline: the ratio of join throughput to the no-op baseline.
+Successful joins/s is read from the database: orders created over the span of
+their ``joined_at``. Also printed: wrk's p50/p99 latency of every join request,
+the server-side p50/p99 of the deal's row lock hold (stock UPDATE → commit),
+queries per join (one join through the API in-process, counted), and the
+oversold count read back from the database. Last line: one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import statistics
+import os
+import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import httpx
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from _common import (
+    DEFAULT_DATABASE_URL,
+    deployment_on,
+    percentile,
+    throwaway_postgres,
+)
 
-from tests.support.servers import Deployment, free_port  # noqa: E402
+from tests.support.servers import free_port
+
+WRK_DIR = Path(__file__).resolve().parent / "wrk"
 
 CHECK = """
-import json
-from django.db.models import Sum
-from groupbuy.deals.models import Deal, DealOrder
-deal = Deal.objects.get(public_id="DEAL")
-live = DealOrder.objects.filter(deal=deal).exclude(status__in=["cancelled", "refunded"])
-print(json.dumps({
-    "stock": deal.stock, "sold": deal.sold,
-    "live_orders": live.count(),
-    "live_units": live.aggregate(total=Sum("quantity"))["total"] or 0,
-}))
+SELECT d.stock, d.sold,
+       count(o.id),
+       count(o.id) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded')),
+       coalesce(sum(o.quantity)
+                FILTER (WHERE o.status NOT IN ('cancelled', 'refunded')), 0),
+       coalesce(extract(epoch FROM max(o.joined_at) - min(o.joined_at)), 0)
+FROM deals_deal d LEFT JOIN deals_dealorder o ON o.deal_id = d.id
+WHERE d.public_id = %s
+GROUP BY d.id
 """
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+def read_check(database_url: str, deal_public_id: str) -> dict:
+    """Read the deal back from the database: what was sold, and when."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(CHECK, [deal_public_id]).fetchone()
+    keys = ["stock", "sold", "orders", "live_orders", "live_units", "span_s"]
+    return dict(zip(keys, [float(value) for value in row], strict=True))
 
 
-async def run_clients(requests: list, *, clients: int, base_url: str):
-    """Send ``requests`` [(method, path, headers, json)] from ``clients`` workers."""
-    queue: asyncio.Queue = asyncio.Queue()
-    for request in requests:
-        queue.put_nowait(request)
-    results: list[tuple[int, float, float]] = []  # status, latency s, finished at
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(
-        base_url=base_url, limits=limits, timeout=60
-    ) as client:
+# Seed the deal and the shoppers (tokens to a file for wrk), then count the
+# queries of one join through the API in-process (token check included), on a
+# second deal so the measured one is untouched.
+SEED = """
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from tests.support.seeding import seed_open_deal, seed_shoppers_with_tokens
+hot = seed_open_deal(gtin="6901234567892", tiers=[(1, 1500)], stock={stock},
+                     max_quantity_per_order=1)["deal"]
+tokens = seed_shoppers_with_tokens({shoppers})
+open("{tokens_file}", "w").write("\\n".join(tokens) + "\\n")
+other = seed_open_deal(gtin="96385074", tiers=[(1, 1500)], stock=10)["deal"]
+token = seed_shoppers_with_tokens(2, phone_prefix="+86135")[1]
+client = Client(SERVER_NAME="127.0.0.1")
+url = f"/api/deals/{{other}}/join"
+headers = {{"Authorization": f"Bearer {{token}}"}}
+with CaptureQueriesContext(connection) as queries:
+    response = client.post(url, {{"quantity": 1}}, content_type="application/json",
+                           headers=headers)
+assert response.status_code == 201, response.content
+print(json.dumps({{"deal": hot, "queries": len(queries)}}))
+"""
 
-        async def worker():
-            while True:
-                try:
-                    method, path, headers, body = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                started = time.perf_counter()
-                response = await client.request(
-                    method, path, headers=headers, json=body
-                )
-                finished = time.perf_counter()
-                results.append((response.status_code, finished - started, finished))
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    return results, started, elapsed
+def run_wrk(url: str, *, script: Path, args: list[str], connections: int, seconds):
+    """Run wrk; return the JSON its Lua ``done`` printed (rates, latencies, codes)."""
+    command = [
+        "wrk",
+        "--threads",
+        "2",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "30s",
+        "--script",
+        str(script),
+        url,
+        "--",
+        *args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"wrk printed no summary:\n{result.stdout}\n{result.stderr}")
+    return json.loads(lines[-1])
 
 
 def main() -> None:
@@ -96,33 +125,35 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small run, < 30 s")
     parser.add_argument(
         "--database-url",
-        default="postgres://postgres@127.0.0.1:5432/postgres",
-        help="a PostgreSQL server to create the throw-away database on",
+        default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="a PostgreSQL server and a name to derive the throw-away database's from",
     )
-    parser.add_argument("--users", type=int)
+    parser.add_argument("--shoppers", type=int)
     parser.add_argument("--stock", type=int)
-    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=int)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    users = args.users or (300 if args.quick else 3000)
-    stock = args.stock or (200 if args.quick else 2000)
-    clients = min(args.clients, 32) if args.quick else args.clients
+    shoppers = args.shoppers or (1500 if args.quick else 12000)
+    stock = args.stock or (300 if args.quick else 2000)
+    seconds = args.seconds or (3 if args.quick else 15)
+    connections = min(args.connections, 32) if args.quick else args.connections
 
-    name = f"groupbuy_bench_{uuid.uuid4().hex[:8]}"
-    admin_url = args.database_url
-    database_url = admin_url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    data_dir = tempfile.TemporaryDirectory(prefix="groupbuy-bench-")
-    deployment = Deployment(Path(data_dir.name), database_url=database_url)
-    try:
-        print(f"database {name}: migrating and seeding {users} shoppers, stock {stock}")
-        deployment.groupbuy("migrate", "--noinput")
-        seed = deployment.seed(
-            f"seed_open_deal(gtin='6901234567892', tiers=[(1, 1500)], stock={stock},"
-            " max_quantity_per_order=1)"
+    with (
+        throwaway_postgres(args.database_url) as database_url,
+        deployment_on(database_url) as deployment,
+    ):
+        timings = deployment.data_dir / "lock-timings.txt"
+        tokens_file = deployment.data_dir / "tokens.txt"
+        print(f"seeding {shoppers} shoppers and one deal of stock {stock}")
+        seeded = json.loads(
+            deployment.run_python(
+                SEED.format(stock=stock, shoppers=shoppers, tokens_file=tokens_file)
+            )
+            .strip()
+            .splitlines()[-1]
         )
-        tokens = deployment.seed(f"seed_shoppers_with_tokens({users})")
+        seed, queries_per_join = seeded, seeded["queries"]
         port = free_port()
         deployment.spawn(
             "uvicorn",
@@ -140,75 +171,88 @@ def main() -> None:
                 "--no-access-log",
             ],
             port=port,
+            env={"GROUPBUY_LOCK_TIMING_FILE": str(timings)},
         )
         base_url = f"http://127.0.0.1:{port}"
         time.sleep(1.0)  # let every worker finish importing Django
-
-        warmup = [("GET", "/api/health", {}, None)] * 200
-        asyncio.run(run_clients(warmup, clients=clients, base_url=base_url))
-        health = [("GET", "/api/health", {}, None)] * users
-        health_results, _, health_elapsed = asyncio.run(
-            run_clients(health, clients=clients, base_url=base_url)
+        run_wrk(
+            f"{base_url}/api/health",
+            script=WRK_DIR / "summary.lua",
+            args=[],
+            connections=connections,
+            seconds=1,
         )
-        health_rate = len(health_results) / health_elapsed
-
-        joins = [
-            (
-                "POST",
-                f"/api/deals/{seed['deal']}/join",
-                {"Authorization": f"Bearer {token}"},
-                {"quantity": 1},
-            )
-            for token in tokens
-        ]
-        join_results, join_started, join_elapsed = asyncio.run(
-            run_clients(joins, clients=clients, base_url=base_url)
+        health = run_wrk(
+            f"{base_url}/api/health",
+            script=WRK_DIR / "summary.lua",
+            args=[],
+            connections=connections,
+            seconds=seconds,
         )
-        check_code = CHECK.replace("DEAL", seed["deal"])
-        check = json.loads(deployment.run_python(check_code).strip().splitlines()[-1])
-    finally:
-        deployment.stop()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        data_dir.cleanup()
+        joins = run_wrk(
+            f"{base_url}/api/deals/{seed['deal']}/join",
+            script=WRK_DIR / "join.lua",
+            args=[str(tokens_file)],
+            connections=connections,
+            seconds=seconds,
+        )
+        check = read_check(database_url, seed["deal"])
+        lock_ms = [float(line) for line in timings.read_text().split()]
 
-    successes = [r for r in join_results if r[0] == 201]
-    rejected = [r for r in join_results if r[0] == 400 or r[0] == 409]
-    errors = [r for r in join_results if r[0] >= 500]
-    # Successful joins/s over the time it took to sell the stock.
-    selling_time = max(r[2] for r in successes) - join_started if successes else 1.0
-    join_rate = len(successes) / selling_time
-    oversold = max(0, check["sold"] - check["stock"]) + max(
-        0, check["live_units"] - check["stock"]
+    health_rate = health["requests"] / health["seconds"]
+    succeeded = joins["codes"].get("201", 0)
+    join_rate = check["orders"] / check["span_s"] if check["span_s"] else 0.0
+    oversold = int(
+        max(0, check["sold"] - check["stock"])
+        + max(0, check["live_units"] - check["stock"])
     )
-    latencies_ms = [r[1] * 1000 for r in join_results]
-    health_ms = [r[1] * 1000 for r in health_results]
-    print(f"clients {clients}, uvicorn workers {args.workers}, PostgreSQL")
+    server_errors = sum(n for code, n in joins["codes"].items() if code >= "500")
+    ratio = join_rate / health_rate if health_rate else 0.0
+    print(f"wrk: 2 threads, {connections} connections, {seconds} s per endpoint")
+    print(f"uvicorn workers {args.workers}, PostgreSQL")
     print(
-        f"no-op baseline: {health_rate:.0f} req/s, "
-        f"p50 {percentile(health_ms, 0.5):.1f} ms, "
-        f"p99 {percentile(health_ms, 0.99):.1f} ms"
+        f"no-op baseline: {health_rate:.0f} req/s, p50 {health['p50_ms']:.1f} ms, "
+        f"p99 {health['p99_ms']:.1f} ms"
     )
     print(
-        f"joins: {len(successes)} succeeded, {len(rejected)} rejected (sold out), "
-        f"{len(errors)} server errors, {len(join_results)} attempts "
-        f"in {join_elapsed:.2f} s"
-    )
-    print(f"successful joins/s: {join_rate:.0f}")
-    print(
-        f"join latency: p50 {percentile(latencies_ms, 0.5):.1f} ms, "
-        f"p99 {percentile(latencies_ms, 0.99):.1f} ms, "
-        f"mean {statistics.fmean(latencies_ms):.1f} ms"
+        f"joins: {joins['requests']} requests in {joins['seconds']:.1f} s, "
+        f"status codes {joins['codes']}, {server_errors} server errors"
     )
     print(
-        f"database after: stock {check['stock']}, sold {check['sold']}, "
-        f"live orders {check['live_orders']} holding {check['live_units']} units"
+        f"successful joins/s: {join_rate:.0f} ({check['orders']:.0f} orders over "
+        f"{check['span_s']:.2f} s of joined_at; wrk saw {succeeded} × 201)"
+    )
+    print(
+        f"join latency (wrk, every join request): p50 {joins['p50_ms']:.1f} ms, "
+        f"p99 {joins['p99_ms']:.1f} ms"
+    )
+    lock_p50, lock_p99 = percentile(lock_ms, 0.5), percentile(lock_ms, 0.99)
+    print(
+        f"deal row lock held (server, stock UPDATE → commit, {len(lock_ms)} joins):"
+        f" p50 {lock_p50:.2f} ms, p99 {lock_p99:.2f} ms"
+    )
+    print(f"queries per join (API request, in-process): {queries_per_join}")
+    print(
+        f"database after: stock {check['stock']:.0f}, sold {check['sold']:.0f}, "
+        f"live orders {check['live_orders']:.0f} holding "
+        f"{check['live_units']:.0f} units"
     )
     print(f"oversold: {oversold}")
     print(
-        f"headline: {join_rate:.0f} successful joins/s = "
-        f"{join_rate / health_rate:.2f} x the no-op endpoint "
-        f"({health_rate:.0f} req/s), oversold {oversold}"
+        json.dumps(
+            {
+                "ratio": round(ratio, 3),
+                "joins_per_s": round(join_rate, 1),
+                "noop_per_s": round(health_rate, 1),
+                "queries_per_join": queries_per_join,
+                "oversold": oversold,
+                "join_p50_ms": round(joins["p50_ms"], 1),
+                "join_p99_ms": round(joins["p99_ms"], 1),
+                "lock_p50_ms": round(lock_p50, 2),
+                "lock_p99_ms": round(lock_p99, 2),
+                "server_errors": server_errors,
+            }
+        )
     )
 
 

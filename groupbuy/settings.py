@@ -469,3 +469,15 @@ LOGGING = {
         "django.channels.server": {"level": "WARNING"},
     },
 }
+
+# Hot paths (docs/architecture.md, "Hot accounts and progress pushes"): a deal's
+# watchers get at most this many progress pushes a second (0: one per change),
+# and each platform-wide ledger account spreads its balance over this many rows.
+GROUPBUY_PROGRESS_PUSHES_PER_SECOND = float(
+    os.environ.get("GROUPBUY_PROGRESS_PUSHES_PER_SECOND", "4")
+)
+GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS = int(
+    os.environ.get("GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS", "256")
+)
+# Benchmarks only: where a join records how long it held its deal's row lock.
+GROUPBUY_LOCK_TIMING_FILE = os.environ.get("GROUPBUY_LOCK_TIMING_FILE", "")

@@ -215,7 +215,14 @@ class DealOrder(models.Model):
 
     class Meta:
         ordering = ["-joined_at", "-id"]
-        indexes = [models.Index(fields=["deal", "status"])]
+        indexes = [
+            models.Index(fields=["deal", "status"]),
+            # "My orders" and a deal's orders for its merchant, newest first.
+            models.Index(
+                fields=["shopper", "-joined_at"], name="deals_order_shopper_newest"
+            ),
+            models.Index(fields=["deal", "-joined_at"], name="deals_order_deal_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["deal", "shopper"],

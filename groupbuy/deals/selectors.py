@@ -11,7 +11,17 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,12 +37,20 @@ Status = DealOrder.Status
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def _participants_count() -> Count:
-    return Count(
-        "orders",
-        filter=Q(orders__status__in=DealOrder.PARTICIPATING_STATUSES),
-        distinct=True,
+def _participants_count() -> Coalesce:
+    # A correlated subquery, not a JOIN + GROUP BY: the database counts the
+    # orders of the deals on the page only, through the (deal, status) index,
+    # instead of grouping every order of every matching deal before the LIMIT.
+    participating = (
+        DealOrder.objects.filter(
+            deal_id=OuterRef("pk"), status__in=DealOrder.PARTICIPATING_STATUSES
+        )
+        .order_by()
+        .values("deal_id")
+        .annotate(total=Count("id"))
+        .values("total")
     )
+    return Coalesce(Subquery(participating), Value(0))
 
 
 def _with_details(deals: QuerySet) -> QuerySet:

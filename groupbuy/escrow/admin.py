@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
@@ -43,10 +44,16 @@ class LedgerAccountAdmin(ReadOnlyAdmin):
     list_display = ("public_id", "kind", "user", "merchant", "balance")
     list_filter = ("kind",)
     search_fields = ("public_id", "user__phone", "merchant__name")
+    exclude = ("balance_fen",)
+    readonly_fields = ("balance",)
 
-    @admin.display(description=_("balance"), ordering="balance_fen")
+    def get_queryset(self, request):
+        return ledger.with_balances(super().get_queryset(request))
+
+    @admin.display(description=_("balance"), ordering="current_balance_fen")
     def balance(self, account):
-        return format_fen(account.balance_fen)
+        # Platform-wide accounts keep their balance in shards (escrow.ledger).
+        return format_fen(account.current_balance_fen)
 
 
 @admin.register(LedgerTransaction)

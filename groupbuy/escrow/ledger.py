@@ -4,20 +4,40 @@ Every caller (capture, refund, release) builds a list of (account, signed fen)
 entries; ``ledger_post`` refuses anything that does not sum to zero, moves the
 balances with conditional updates taken in primary-key order (so two postings
 touching the same accounts can never deadlock on PostgreSQL), and raises
-``InsufficientFunds`` — writing nothing — when a balance other than the external
-one would go below zero. The sign convention is in ``escrow.models``.
+``InsufficientFunds`` — writing nothing — when a shopper's or a merchant's
+balance would go below zero. The sign convention is in ``escrow.models``.
+
+Hot accounts. The platform-wide accounts (external, gateway clearing, platform
+revenue, refunds paid) take part in every payment, refund and release. Updating
+one balance row each would make every money movement on the platform wait for
+the one before it on PostgreSQL, however many servers there are. So, like
+Formance's ledger does for hot accounts, a posting adds its amount to one of
+``GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS`` shard rows (default 256), chosen by the
+posting's primary key: consecutive postings land on different rows, so
+postings running at the same time collide only once more than ~128 capture
+transactions (two postings each) are in flight. The balance is summed on read
+(``account_balance_fen``: a few hundred small rows an account at most). These
+balances are not checked per posting; the accounts that must never go below
+zero (a shopper's held money, a merchant's payable) keep their one checked row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from groupbuy.escrow.errors import EscrowError, InsufficientFunds
-from groupbuy.escrow.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from groupbuy.escrow.models import (
+    LedgerAccount,
+    LedgerAccountShard,
+    LedgerEntry,
+    LedgerTransaction,
+)
 
 Kind = LedgerAccount.Kind
 
@@ -61,9 +81,35 @@ def _validated(entries: Sequence[tuple[LedgerAccount, int]]) -> list:
     return sorted(entries, key=lambda entry: entry[0].pk)
 
 
-def _move_balance(account: LedgerAccount, amount_fen: int) -> None:
+def is_hot(account: LedgerAccount) -> bool:
+    """Return whether ``account`` is platform-wide, so sharded and unchecked."""
+    return account.kind in LedgerAccount.SYSTEM_KINDS
+
+
+def hot_account_shards() -> int:
+    return max(1, int(getattr(settings, "GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS", 256)))
+
+
+def _move_shard(account: LedgerAccount, amount_fen: int, *, shard: int) -> None:
+    shards = LedgerAccountShard.objects.filter(account_id=account.pk, shard=shard)
+    if shards.update(balance_fen=F("balance_fen") + amount_fen):
+        return
+    # First posting on this shard: create its row (a concurrent creator's wins).
+    LedgerAccountShard.objects.bulk_create(
+        [LedgerAccountShard(account_id=account.pk, shard=shard)],
+        ignore_conflicts=True,
+    )
+    shards.update(balance_fen=F("balance_fen") + amount_fen)
+
+
+def _move_balance(
+    account: LedgerAccount, amount_fen: int, *, posting: LedgerTransaction
+) -> None:
+    if is_hot(account):
+        _move_shard(account, amount_fen, shard=posting.pk % hot_account_shards())
+        return
     accounts = LedgerAccount.objects.filter(pk=account.pk)
-    if amount_fen < 0 and account.kind != Kind.EXTERNAL:
+    if amount_fen < 0:
         accounts = accounts.filter(balance_fen__gte=-amount_fen)
     if accounts.update(balance_fen=F("balance_fen") + amount_fen) != 1:
         raise InsufficientFunds(
@@ -106,7 +152,7 @@ def ledger_post(
                 memo=memo[:200],
             )
             for account, amount_fen in ordered:
-                _move_balance(account, amount_fen)
+                _move_balance(account, amount_fen, posting=posting)
             LedgerEntry.objects.bulk_create(
                 LedgerEntry(transaction=posting, account=account, amount_fen=amount)
                 for account, amount in ordered
@@ -136,3 +182,48 @@ def _same_posting_or_conflict(
             status=409,
         )
     return posting
+
+
+def _shards_total(account_ref) -> Coalesce:
+    total = (
+        LedgerAccountShard.objects.filter(account_id=account_ref)
+        .values("account_id")
+        .annotate(total=Sum("balance_fen"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total), Value(0))
+
+
+def with_balances(accounts):
+    """Annotate each account of the queryset with ``current_balance_fen``."""
+    return accounts.annotate(
+        current_balance_fen=F("balance_fen") + _shards_total(OuterRef("pk"))
+    )
+
+
+def account_balance_fen(account: LedgerAccount | None) -> int:
+    """Return ``account``'s balance now (0 for no account), shards included."""
+    if account is None:
+        return 0
+    if not is_hot(account):
+        return LedgerAccount.objects.values_list("balance_fen", flat=True).get(
+            pk=account.pk
+        )
+    return with_balances(LedgerAccount.objects.filter(pk=account.pk)).values_list(
+        "current_balance_fen", flat=True
+    )[0]
+
+
+def balance_totals_by_kind() -> dict[str, int]:
+    """Return the sum of every account's balance by kind, shards included."""
+    totals = dict.fromkeys(Kind.values, 0)
+    rows = LedgerAccount.objects.values("kind").annotate(total=Sum("balance_fen"))
+    shards = LedgerAccountShard.objects.values("account__kind").annotate(
+        total=Sum("balance_fen")
+    )
+    for kind, total in [
+        *rows.values_list("kind", "total"),
+        *shards.values_list("account__kind", "total"),
+    ]:
+        totals[kind] = totals.get(kind, 0) + (total or 0)
+    return totals

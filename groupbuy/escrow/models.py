@@ -2,13 +2,16 @@
 
 Sign convention
 ---------------
-Every entry is a signed ``amount_fen``; an account's ``balance_fen`` is the sum of
-its entries, and a positive balance means "this much money sits in this bucket".
+Every entry is a signed ``amount_fen``; an account's balance is the sum of its
+entries, and a positive balance means "this much money sits in this bucket". Read
+it with ``escrow.ledger.account_balance_fen``: a platform-wide account keeps most
+of it in ``LedgerAccountShard`` rows, not in its own ``balance_fen``.
 Each ledger transaction's entries sum to zero, so the balances of all accounts
 also sum to zero: the one ``external`` account mirrors the money outside the
 platform and is the only one that goes negative (minus everything shoppers have
-paid in). Every other balance is kept at zero or above, by a conditional update
-in ``escrow.ledger.ledger_post`` and by a CHECK constraint.
+paid in). A shopper's and a merchant's balance is kept at zero or above, by a
+conditional update in ``escrow.ledger.ledger_post`` and by a CHECK constraint; the
+platform-wide accounts are sharded and not checked per posting.
 
 How money moves (transaction kinds, each a pair of postings):
 
@@ -140,6 +143,12 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["-transaction__created_at", "-id"]
         verbose_name_plural = "ledger entries"
+        # An account's lines, newest first, without sorting all of them.
+        indexes = [
+            models.Index(
+                fields=["account", "-transaction"], name="escrow_entry_account_newest"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(amount_fen=0), name="escrow_entry_not_zero"
@@ -152,6 +161,36 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.amount_fen:+d} fen on {self.account}"
+
+
+class LedgerAccountShard(models.Model):
+    """One slice of a platform-wide account's balance.
+
+    Platform-wide (system) accounts take part in every payment, refund and
+    release, so a single balance row would make all money movement on the
+    platform queue on one row lock. Their postings add to one of several shard
+    rows instead, and their balance is the account row's ``balance_fen`` (what
+    was posted before sharding) plus the sum of its shards; see
+    ``groupbuy.escrow.ledger``. A shard may go negative (money in on one shard,
+    out on another); only the sum means anything.
+    """
+
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="shards"
+    )
+    shard = models.PositiveSmallIntegerField()
+    balance_fen = models.BigIntegerField(_("balance (fen)"), default=0)
+
+    class Meta:
+        ordering = ["account", "shard"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "shard"], name="escrow_one_row_per_account_shard"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account} #{self.shard}: {self.balance_fen} fen"
 
 
 class PaymentIntent(models.Model):

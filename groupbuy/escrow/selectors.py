@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.escrow.ledger import balance_totals_by_kind
 from groupbuy.escrow.models import LedgerAccount, LedgerEntry, PaymentIntent
 
 Kind = LedgerAccount.Kind
@@ -97,7 +98,9 @@ def _ledger_lines(account, *, page, page_size) -> PageResult:
     entries = (
         LedgerEntry.objects.filter(account=account)
         .select_related("transaction")
-        .order_by("-transaction__created_at", "-id")
+        # Transactions are numbered in the order they are posted; ordering by
+        # the number walks the (account, transaction) index, newest first.
+        .order_by("-transaction_id")
     )
     result = paginate(entries, page=page, page_size=page_size)
     result.items = [
@@ -155,11 +158,7 @@ def platform_money_overview(*, user) -> dict[str, int]:
     """Return the platform-wide balances by account kind (operators only)."""
     if not getattr(user, "is_staff", False):
         raise Forbidden("forbidden", _("Only operators can see platform money."))
-    totals = dict(
-        LedgerAccount.objects.values("kind")
-        .annotate(total=Sum("balance_fen"))
-        .values_list("kind", "total")
-    )
+    totals = balance_totals_by_kind()
     overview = {f"{kind}_fen": totals.get(kind, 0) for kind in Kind.values}
     overview["intents_awaiting_payment"] = PaymentIntent.objects.filter(
         status=PaymentIntent.Status.REQUIRES_PAYMENT

@@ -16,6 +16,7 @@ from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.core.errors import Forbidden
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.progress import progress_push
 from groupbuy.deals.services.payments import ORDER_PURPOSE
 from groupbuy.realtime.publish import publish_to_deal
 
@@ -69,5 +70,6 @@ def _publish_progress(deal_public_id: str) -> None:
 
 
 def push_progress_on_commit(deal: Deal) -> None:
-    """Send every watcher the deal's progress as committed (read after commit)."""
-    after_commit(_publish_progress, deal.public_id)
+    """Send every watcher the deal's progress as committed (read after commit),
+    coalesced to a few pushes a second (``groupbuy.deals.progress``)."""
+    after_commit(progress_push, deal.public_id, send=_publish_progress)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.core.transactions import after_commit
-from groupbuy.deals import notifications
+from groupbuy.deals import lock_timing, notifications
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.join_guards import check_join_allowed
 from groupbuy.deals.links import order_page_url
@@ -146,6 +146,7 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
     with transaction.atomic():
         now = timezone.now()
         _reserve(deal, quantity=quantity, now=now)
+        lock_timing.note_stock_taken()  # the deal's row lock is held from here
         try:
             with transaction.atomic():
                 order = DealOrder.objects.create(

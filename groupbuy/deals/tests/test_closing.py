@@ -22,6 +22,7 @@ from groupbuy.deals.tests.factories import (
     pass_deadline,
     pay,
 )
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction
 from groupbuy.notify.models import Notification
 
@@ -31,7 +32,7 @@ State, Status = Deal.State, DealOrder.Status
 
 def _balance(kind, **owner) -> int:
     account = LedgerAccount.objects.filter(kind=kind, **owner).first()
-    return account.balance_fen if account else 0
+    return ledger.account_balance_fen(account)
 
 
 @override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)

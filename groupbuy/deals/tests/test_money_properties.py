@@ -316,25 +316,27 @@ class MoneyMachine(RuleBasedStateMachine):
             .exclude(total=0)
         )
         assert list(unbalanced) == []
-        drifted = LedgerAccount.objects.annotate(
-            entries_total=Sum("entries__amount_fen")
-        ).exclude(balance_fen=0, entries_total__isnull=True)
-        for account in drifted:
-            assert account.balance_fen == (account.entries_total or 0), account
-        total = LedgerAccount.objects.aggregate(total=Sum("balance_fen"))["total"]
-        assert (total or 0) == 0
+        entries_totals = dict(
+            LedgerEntry.objects.values("account_id")
+            .annotate(total=Sum("amount_fen"))
+            .values_list("account_id", "total")
+        )
+        for account in ledger.with_balances(LedgerAccount.objects.all()):
+            expected = entries_totals.get(account.pk, 0)
+            assert account.current_balance_fen == expected, account
+        assert sum(ledger.balance_totals_by_kind().values()) == 0
 
     @invariant()
     def no_negative_balance_but_external(self):
-        negative = LedgerAccount.objects.exclude(kind="external").filter(
-            balance_fen__lt=0
-        )
+        negative = ledger.with_balances(
+            LedgerAccount.objects.exclude(kind="external")
+        ).filter(current_balance_fen__lt=0)
         assert list(negative) == []
-        clearing = LedgerAccount.objects.filter(kind="gateway_clearing").first()
         in_flight = Refund.objects.filter(status=Refund.Status.PENDING).aggregate(
             total=Sum("amount_fen")
         )["total"]
-        assert (clearing.balance_fen if clearing else 0) == (in_flight or 0)
+        clearing = ledger.balance_totals_by_kind().get("gateway_clearing", 0)
+        assert clearing == (in_flight or 0)
 
     @invariant()
     def shoppers_money_is_conserved(self):
@@ -351,7 +353,7 @@ class MoneyMachine(RuleBasedStateMachine):
             account = LedgerAccount.objects.filter(
                 kind="shopper_held", user=shopper
             ).first()
-            held = account.balance_fen if account else 0
+            held = ledger.account_balance_fen(account)
             assert paid_in == held + spent + refunded, (paid_in, held, spent, refunded)
             remaining = sum(intent.remaining_held_fen for intent in captured)
             assert held == remaining

@@ -16,6 +16,7 @@ from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_join
 from groupbuy.deals.tests.factories import make_deal, make_user, pay
 from groupbuy.deals.tests.racing import race
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerEntry
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -54,16 +55,12 @@ def test_200_concurrent_joins_sell_exactly_50_and_the_ledger_balances():
         .exclude(total=0)
     )
     assert list(unbalanced) == []
-    balances = dict(
-        LedgerAccount.objects.values("kind")
-        .annotate(total=Sum("balance_fen"))
-        .values_list("kind", "total")
-    )
+    balances = ledger.balance_totals_by_kind()
     assert balances["external"] == -50 * 9_900
     assert balances["gateway_clearing"] == 0
     assert (
-        not LedgerAccount.objects.exclude(kind="external")
-        .filter(balance_fen__lt=0)
+        not ledger.with_balances(LedgerAccount.objects.exclude(kind="external"))
+        .filter(current_balance_fen__lt=0)
         .exists()
     )
     # and the last payment sold the deal out, so it closed early at ≥40 buyers

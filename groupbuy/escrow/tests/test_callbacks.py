@@ -2,6 +2,7 @@
 
 import pytest
 
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerTransaction,
@@ -33,7 +34,7 @@ def _post(client, payload, *, body=None, headers=None):
 
 def _held(user):
     account = LedgerAccount.objects.filter(kind="shopper_held", user=user).first()
-    return account.balance_fen if account else 0
+    return ledger.account_balance_fen(account)
 
 
 def _nothing_changed(intent):
@@ -196,8 +197,7 @@ def test_success_after_cancellation_is_refunded_when_the_owner_declines(
     intent.refresh_from_db()
     assert (intent.status, intent.refunded_fen) == ("succeeded", 700)
     assert _held(payer) == 0
-    refunds = LedgerAccount.objects.get(kind="refunds_paid")
-    assert refunds.balance_fen == 700
+    assert ledger.balance_totals_by_kind()["refunds_paid"] == 700
 
 
 def test_a_failing_capture_handler_rolls_the_capture_back(client):

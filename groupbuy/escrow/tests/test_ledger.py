@@ -2,15 +2,20 @@ import pytest
 
 from groupbuy.escrow import ledger
 from groupbuy.escrow.errors import InsufficientFunds
-from groupbuy.escrow.models import LedgerAccount, LedgerEntry, LedgerTransaction
-from groupbuy.escrow.tests.factories import make_user
+from groupbuy.escrow.models import (
+    LedgerAccount,
+    LedgerAccountShard,
+    LedgerEntry,
+    LedgerTransaction,
+)
+from groupbuy.escrow.tests.factories import make_merchant, make_user
 
 pytestmark = pytest.mark.django_db
 Kind = LedgerAccount.Kind
 
 
 def _balances(*accounts):
-    return [LedgerAccount.objects.get(pk=a.pk).balance_fen for a in accounts]
+    return [ledger.account_balance_fen(account) for account in accounts]
 
 
 def test_post_moves_balances_and_records_balanced_entries():
@@ -76,17 +81,56 @@ def test_overdrawing_a_balance_raises_and_writes_nothing():
     assert LedgerEntry.objects.count() == 2
 
 
-def test_only_the_external_account_goes_negative():
+def test_a_merchants_payable_never_goes_negative():
+    # given a merchant owed 100 fen
     external = ledger.system_account(kind=Kind.EXTERNAL)
-    clearing = ledger.system_account(kind=Kind.GATEWAY_CLEARING)
+    payable = ledger.merchant_payable_account(merchant=make_merchant())
     ledger.ledger_post(
-        kind="in", idempotency_key="in", entries=[(external, -1), (clearing, 1)]
+        kind="in", idempotency_key="in", entries=[(external, -100), (payable, 100)]
     )
+    # when paying out 101
     with pytest.raises(InsufficientFunds):
         ledger.ledger_post(
-            kind="back", idempotency_key="b", entries=[(clearing, -2), (external, 2)]
+            kind="out",
+            idempotency_key="out",
+            entries=[(payable, -101), (external, 101)],
         )
-    assert _balances(external, clearing) == [-1, 1]
+    # then nothing moved
+    assert _balances(external, payable) == [-100, 100]
+
+
+def test_platform_accounts_are_summed_from_shards_on_read():
+    # given many postings through the gateway clearing account
+    external = ledger.system_account(kind=Kind.EXTERNAL)
+    clearing = ledger.system_account(kind=Kind.GATEWAY_CLEARING)
+    for number in range(5):
+        ledger.ledger_post(
+            kind="in",
+            idempotency_key=f"in{number}",
+            entries=[(external, -100), (clearing, 100)],
+        )
+    # then they landed on several shard rows, not on the account's own row
+    assert LedgerAccountShard.objects.filter(account=clearing).count() == 5
+    assert LedgerAccount.objects.get(pk=clearing.pk).balance_fen == 0
+    # and every read sums them
+    assert _balances(external, clearing) == [-500, 500]
+    assert ledger.balance_totals_by_kind()["gateway_clearing"] == 500
+    annotated = ledger.with_balances(LedgerAccount.objects.filter(pk=clearing.pk))
+    assert annotated.get().current_balance_fen == 500
+
+
+def test_a_balance_from_before_sharding_still_counts():
+    # given revenue posted on the account row itself (data from before shards)
+    revenue = ledger.system_account(kind=Kind.PLATFORM_REVENUE)
+    external = ledger.system_account(kind=Kind.EXTERNAL)
+    LedgerAccount.objects.filter(pk=revenue.pk).update(balance_fen=40)
+    LedgerAccount.objects.filter(pk=external.pk).update(balance_fen=-40)
+    # when more is posted
+    ledger.ledger_post(
+        kind="fee", idempotency_key="fee", entries=[(external, -2), (revenue, 2)]
+    )
+    # then the balance is the old row plus the shards
+    assert _balances(external, revenue) == [-42, 42]
 
 
 def test_same_key_posts_once():

@@ -23,7 +23,7 @@ Kind = LedgerAccount.Kind
 
 def _balance(kind, **owner):
     account = LedgerAccount.objects.filter(kind=kind, **owner).first()
-    return account.balance_fen if account else 0
+    return ledger.account_balance_fen(account)
 
 
 def test_partial_then_full_refund_moves_held_money_to_refunds_paid(

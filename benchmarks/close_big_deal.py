@@ -1,0 +1,329 @@
+"""Closing a big deal: seconds and peak memory to close and settle N paid orders.
+
+    .venv/bin/python benchmarks/close_big_deal.py [--quick] [--orders N]
+        [--database-url postgres://postgres@127.0.0.1:5432/gb_hotpaths_bench]
+        [--only sqlite|postgres]
+
+For SQLite (a fresh file) and PostgreSQL (a throw-away database migrated from a
+cached template) it generates, in bulk, one open deal past its deadline with N
+paid orders: shoppers, captured payment intents, their ledger postings (held
+accounts funded from the external account) and two tiers, so the deal succeeds
+at the lower price and every order is refunded the difference and released to
+the merchant. A fresh process then runs ``deal_close`` and ``deal_settle`` (what
+the closing job and the settle job run) and reports the seconds of each and the
+process's peak resident memory (``ru_maxrss``) above what it used before the
+close. Baseline in the same run: the same close and settle of a deal of 5
+orders (its figures include the process's first-request warm-up). Last line:
+one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DEFAULT_DATABASE_URL, migrated_sqlite, throwaway_postgres
+
+BASELINE_ORDERS = 5
+PRICE_CAP_FEN, FINAL_PRICE_FEN = 1_800, 1_500
+
+
+# --- inside Django (child processes) ---------------------------------------------
+
+
+def seed(*, orders: int, tag: str) -> str:
+    """Create the deal and its paid orders in bulk; return the deal's public id."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from groupbuy.accounts.models import User
+    from groupbuy.catalog import services as catalog
+    from groupbuy.deals.models import Deal, DealOrder, DealTier
+    from groupbuy.escrow import ledger
+    from groupbuy.escrow.models import (
+        LedgerAccount,
+        LedgerEntry,
+        LedgerTransaction,
+        PaymentIntent,
+    )
+
+    now = timezone.now()
+    operator, _created = User.objects.get_or_create(
+        phone="+8613700000009", defaults={"is_staff": True}
+    )
+    merchant = catalog.merchant_create(actor=operator, name=f"Big Mart {tag}")
+    product = catalog.product_create(actor=operator, name_zh="茶", name_en="Tea")
+    batch = 1_000
+    with transaction.atomic():
+        deal = Deal.objects.create(
+            merchant=merchant,
+            product=product,
+            title=f"Big deal {tag}",
+            list_price_fen=2_000,
+            stock=orders,
+            sold=orders,
+            max_quantity_per_order=1,
+            starts_at=now - timedelta(days=2),
+            deadline_at=now - timedelta(seconds=1),
+            state=Deal.State.OPEN,
+        )
+        DealTier.objects.bulk_create(
+            [
+                DealTier(deal=deal, min_participants=1, price_fen=PRICE_CAP_FEN),
+                DealTier(
+                    deal=deal,
+                    min_participants=max(1, orders // 2),
+                    price_fen=FINAL_PRICE_FEN,
+                ),
+            ]
+        )
+        shoppers = User.objects.bulk_create(
+            (
+                User(phone=f"+8613{tag}{index:08d}", password="!")
+                for index in range(orders)
+            ),
+            batch_size=batch,
+        )
+        placed = DealOrder.objects.bulk_create(
+            (
+                DealOrder(
+                    deal=deal,
+                    shopper=shopper,
+                    quantity=1,
+                    unit_price_cap_fen=PRICE_CAP_FEN,
+                    amount_fen=PRICE_CAP_FEN,
+                    status=DealOrder.Status.PAID,
+                    joined_at=now - timedelta(days=1),
+                    paid_at=now - timedelta(days=1),
+                )
+                for shopper in shoppers
+            ),
+            batch_size=batch,
+        )
+        intents = PaymentIntent.objects.bulk_create(
+            (
+                PaymentIntent(
+                    payer=order.shopper,
+                    amount_fen=PRICE_CAP_FEN,
+                    purpose="deals.order",
+                    reference=order.public_id,
+                    description="1 × Tea",
+                    status=PaymentIntent.Status.SUCCEEDED,
+                    succeeded_at=now,
+                )
+                for order in placed
+            ),
+            batch_size=batch,
+        )
+        for order, intent in zip(placed, intents, strict=True):
+            order.payment_intent = intent
+        DealOrder.objects.bulk_update(placed, ["payment_intent"], batch_size=batch)
+        held = LedgerAccount.objects.bulk_create(
+            (
+                LedgerAccount(
+                    kind=LedgerAccount.Kind.SHOPPER_HELD,
+                    user=shopper,
+                    balance_fen=PRICE_CAP_FEN,
+                )
+                for shopper in shoppers
+            ),
+            batch_size=batch,
+        )
+        external = ledger.system_account(kind=LedgerAccount.Kind.EXTERNAL)
+        LedgerAccount.objects.filter(pk=external.pk).update(
+            balance_fen=external.balance_fen - PRICE_CAP_FEN * orders
+        )
+        postings = LedgerTransaction.objects.bulk_create(
+            (
+                LedgerTransaction(
+                    kind="escrow.payment.captured",
+                    idempotency_key=f"{intent.public_id}:captured",
+                    reference_type="escrow.paymentintent",
+                    reference_id=intent.public_id,
+                )
+                for intent in intents
+            ),
+            batch_size=batch,
+        )
+        LedgerEntry.objects.bulk_create(
+            (
+                entry
+                for posting, account in zip(postings, held, strict=True)
+                for entry in (
+                    LedgerEntry(
+                        transaction=posting, account=account, amount_fen=PRICE_CAP_FEN
+                    ),
+                    LedgerEntry(
+                        transaction=posting, account=external, amount_fen=-PRICE_CAP_FEN
+                    ),
+                )
+            ),
+            batch_size=batch,
+        )
+    return deal.public_id
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def close(deal_public_id: str) -> dict:
+    """Close and settle the deal as the jobs do; time each, note peak memory."""
+    from groupbuy.deals.models import Deal, DealOrder
+    from groupbuy.deals.services import deal_close, deal_settle
+
+    deal = Deal.objects.get(public_id=deal_public_id)
+    before_mb = _current_rss_mb()
+    started = time.perf_counter()
+    deal = deal_close(deal=deal)
+    closed_s = time.perf_counter() - started
+    started = time.perf_counter()
+    deal = deal_settle(deal=deal)
+    settled_s = time.perf_counter() - started
+    confirmed = DealOrder.objects.filter(
+        deal=deal, status=DealOrder.Status.CONFIRMED
+    ).count()
+    return {
+        "state": deal.state,
+        "confirmed": confirmed,
+        "close_s": closed_s,
+        "settle_s": settled_s,
+        "seconds": closed_s + settled_s,
+        "peak_rss_mb": _rss_mb(),
+        "peak_above_start_mb": _rss_mb() - before_mb,
+    }
+
+
+def child(args) -> None:
+    import django
+
+    django.setup()
+    if args.seed is not None:
+        counts = [int(count) for count in args.seed.split(",")]
+        deals = [seed(orders=count, tag=f"{tag}") for tag, count in enumerate(counts)]
+        print(json.dumps({"deals": deals}))
+    else:
+        print(json.dumps(close(args.close)))
+
+
+# --- the benchmark ---------------------------------------------------------------
+
+
+def _in_child(env: dict, *argv: str) -> dict:
+    from tests.support.servers import REPO
+
+    output = subprocess.run(
+        [sys.executable, __file__, *argv],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if output.returncode:
+        raise SystemExit(f"failed:\n{output.stdout}\n{output.stderr}")
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def measure(database_url: str, data_dir: str, orders: int) -> dict:
+    """Seed and close the baseline deal and the big one on one database."""
+    from tests.support.servers import REPO
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
+        "PYTHONPATH": str(REPO),
+        "GROUPBUY_DATA_DIR": data_dir,
+        "LOG_LEVEL": "ERROR",
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        migrated_sqlite(Path(data_dir))
+    started = time.perf_counter()
+    deals = _in_child(env, "--seed", f"{BASELINE_ORDERS},{orders}")["deals"]
+    seeded_s = time.perf_counter() - started
+    return {
+        label: {**_in_child(env, "--close", deal), "seed_s": seeded_s}
+        for label, deal in zip(("baseline", "big"), deals, strict=True)
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small run, < 30 s")
+    parser.add_argument("--orders", type=int)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--seed", help=argparse.SUPPRESS)
+    parser.add_argument("--close", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed is not None or args.close:
+        child(args)
+        return
+    orders = args.orders or (40 if args.quick else 10_000)
+    results = {}
+    if args.only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory(prefix="groupbuy-bench-") as data_dir:
+            results["sqlite"] = measure("", data_dir, orders)
+    if args.only in (None, "postgres"):
+        with (
+            tempfile.TemporaryDirectory(prefix="groupbuy-bench-") as data_dir,
+            throwaway_postgres(args.database_url) as database_url,
+        ):
+            results["postgres"] = measure(database_url, data_dir, orders)
+
+    summary = {"orders": orders}
+    for database, result in results.items():
+        big, small = result["big"], result["baseline"]
+        print(
+            f"{database}: {orders} paid orders (seeded in bulk with the baseline in "
+            f"{big['seed_s']:.1f} s) closed in {big['close_s']:.1f} s and settled in "
+            f"{big['settle_s']:.1f} s = {big['seconds']:.1f} s, "
+            f"{big['seconds'] / orders * 1000:.1f} ms an order; "
+            f"{big['confirmed']} confirmed, state {big['state']}; "
+            f"peak memory {big['peak_rss_mb']:.0f} MB "
+            f"(+{big['peak_above_start_mb']:.0f} MB over the process at start)"
+        )
+        print(
+            f"  baseline {BASELINE_ORDERS} orders: {small['seconds']:.2f} s, "
+            f"{small['seconds'] / BASELINE_ORDERS * 1000:.1f} ms an order, "
+            f"+{small['peak_above_start_mb']:.0f} MB"
+        )
+        summary[f"{database}_seconds"] = round(big["seconds"], 2)
+        summary[f"{database}_peak_mb"] = round(big["peak_rss_mb"], 1)
+        summary[f"{database}_peak_above_start_mb"] = round(
+            big["peak_above_start_mb"], 1
+        )
+        summary[f"{database}_ms_per_order_baseline"] = round(
+            small["seconds"] / BASELINE_ORDERS * 1000, 1
+        )
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

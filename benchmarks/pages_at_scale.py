@@ -1,0 +1,393 @@
+"""Read paths at scale: six pages over 10,000 deals and 1,000,000 orders.
+
+    .venv/bin/python benchmarks/pages_at_scale.py [--quick]
+        [--database-url postgres://postgres@127.0.0.1:5432/gb_hotpaths_bench]
+        [--deals D] [--orders O] [--shoppers U] [--requests R]
+
+On a throw-away PostgreSQL database (migrated from a cached template) it seeds,
+in bulk with ``generate_series`` (bounded in time: a few statements, then
+``VACUUM ANALYZE``), D deals of 100 merchants (30 % open, the rest settled or
+failed, two tiers each), O orders spread over them and U shoppers, and for
+every tenth order a captured payment in the ledger (a transaction, two entries,
+the shopper's held account). Then, through the services, the measured people:
+a merchant (one of the 100) with its owner, an operator, and a shopper who
+joins and pays 10 open deals.
+
+Each page is requested R times in-process (Django's test client: server time
+without the network) after two warm-up requests; it prints p50/p95 server time,
+the p50 of the time spent in the database (the sum of the request's query
+times) and the queries per request, and the same figures at a baseline size
+(tiny: 50 deals, 2,000 orders) measured first in the same run and database,
+so "flat as data grows" is the comparison of the two. Last line: one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import DEFAULT_DATABASE_URL, percentile, throwaway_postgres
+
+PAGES = [
+    "deal list",
+    "deal page",
+    "my orders",
+    "my money",
+    "merchant's orders",
+    "operator dashboard",
+]
+
+# Measured first, in the same database, before it grows to the full size.
+BASELINE = {"deals": 50, "orders": 2_000, "shoppers": 500}
+SHOPPER_ORDERS = 10
+
+BULK_SQL = [
+    # Shoppers.
+    """
+    INSERT INTO accounts_user (password, is_superuser, public_id, phone, email,
+        display_name, preferred_language, contact_channel, is_staff, is_active,
+        date_joined)
+    SELECT '!', false, %(prefix)s || 'usr' || g,
+        %(phone_prefix)s || lpad(g::text, 7, '0'), '', '', 'zh-hans', 'sms', false,
+        true, now()
+    FROM generate_series(1, %(shoppers)s) g
+    """,
+    # 99 more merchants besides the measured one.
+    """
+    INSERT INTO catalog_merchant (public_id, name, name_en, description, is_active,
+        created_at)
+    SELECT %(prefix)s || 'mer' || g, 'Merchant ' || g, '', '', true, now()
+    FROM generate_series(1, 99) g
+    """,
+    # Deals: 30 % open (deadlines over the next three days), 50 % settled,
+    # 20 % failed; ten deals in a row per merchant (the first: the measured one).
+    """
+    INSERT INTO deals_deal (public_id, title, description, list_price_fen, stock,
+        sold, max_quantity_per_order, starts_at, deadline_at, state,
+        final_price_fen, created_at, updated_at, merchant_id, product_id)
+    SELECT %(prefix)s || 'deal' || g, 'Deal ' || g, '', 2000, 1000, %(per_deal)s, 5,
+        now() - interval '10 days',
+        CASE WHEN g %% 10 < 3 THEN now() + (1 + g %% 72) * interval '1 hour'
+             ELSE now() - (1 + g %% 100) * interval '1 hour' END,
+        CASE WHEN g %% 10 < 3 THEN 'open' WHEN g %% 10 < 8 THEN 'settled'
+             ELSE 'failed' END,
+        CASE WHEN g %% 10 BETWEEN 3 AND 7 THEN 1500 END,
+        now(), now(),
+        (%(merchant_ids)s::bigint[])[1 + (g / 10) %% 100],
+        %(product_id)s
+    FROM generate_series(1, %(deals)s) g
+    """,
+    """
+    INSERT INTO deals_dealtier (deal_id, min_participants, price_fen)
+    SELECT id, tier.size, tier.price
+    FROM deals_deal, (VALUES (1, 1800), (50, 1500)) AS tier(size, price)
+    WHERE public_id LIKE %(prefix)s || 'deal%%'
+    """,
+    # Orders: order g is in deal g % D; shoppers of one deal are all different.
+    """
+    INSERT INTO deals_dealorder (public_id, quantity, unit_price_cap_fen, amount_fen,
+        status, cancel_reason, refunded_fen, joined_at, updated_at, deal_id,
+        shopper_id)
+    SELECT %(prefix)s || 'ord' || g, 1, 1800, 1800,
+        CASE WHEN (1 + g %% %(deals)s) %% 10 < 3 THEN 'paid'
+             WHEN (1 + g %% %(deals)s) %% 10 < 8 THEN 'confirmed'
+             ELSE 'refunded' END,
+        '', 0, now() - interval '10 days' + (g %% 800000) * interval '1 second',
+        now(),
+        %(first_deal)s + g %% %(deals)s,
+        %(first_shopper)s
+            + ((g %% %(deals)s) * 37 + (g / %(deals)s) * 1009) %% %(shoppers)s
+    FROM generate_series(0, %(orders)s - 1) g
+    """,
+    # Ledger: a held account per shopper, a capture for every tenth order.
+    """
+    INSERT INTO escrow_ledgeraccount (public_id, kind, user_id, balance_fen,
+        created_at)
+    SELECT %(prefix)s || 'acct' || id, 'shopper_held', id, 0, now()
+    FROM accounts_user WHERE public_id LIKE %(prefix)s || 'usr%%'
+    """,
+    """
+    INSERT INTO escrow_ledgertransaction (public_id, kind, idempotency_key,
+        reference_type, reference_id, memo, created_at)
+    SELECT %(prefix)s || 'ltx' || id, 'escrow.payment.captured', 'bulk:' || id,
+        'deals.order', public_id, 'bulk', joined_at
+    FROM deals_dealorder WHERE public_id LIKE %(prefix)s || 'ord%%' AND id %% 10 = 0
+    """,
+    """
+    INSERT INTO escrow_ledgerentry (transaction_id, account_id, amount_fen)
+    SELECT t.id, a.id, 1800
+    FROM escrow_ledgertransaction t
+    JOIN deals_dealorder o ON o.public_id = t.reference_id
+    JOIN escrow_ledgeraccount a ON a.user_id = o.shopper_id
+        AND a.kind = 'shopper_held'
+    WHERE t.public_id LIKE %(prefix)s || 'ltx%%'
+    UNION ALL
+    SELECT t.id, %(external_id)s, -1800
+    FROM escrow_ledgertransaction t WHERE t.public_id LIKE %(prefix)s || 'ltx%%'
+    """,
+    """
+    UPDATE escrow_ledgeraccount a SET balance_fen = held.total
+    FROM (SELECT account_id, sum(amount_fen) AS total FROM escrow_ledgerentry
+          GROUP BY account_id) held
+    WHERE held.account_id = a.id
+    """,
+]
+
+
+# --- inside Django (the --run child process) -------------------------------------
+
+
+def _seed_people() -> dict:
+    """The measured merchant (with its owner), an operator, a product, a shopper."""
+    from groupbuy.accounts.models import User
+    from groupbuy.catalog import services as catalog
+    from groupbuy.escrow import ledger
+    from groupbuy.escrow.models import LedgerAccount
+
+    operator = User.objects.create_user("+8613700000009", is_staff=True)
+    owner = User.objects.create_user("+8613700000008")
+    shopper = User.objects.create_user("+8613700000007")
+    merchant = catalog.merchant_create(actor=operator, name="Scale Mart", owner=owner)
+    product = catalog.product_create(
+        actor=operator, name_zh="茉莉花茶", name_en="Jasmine tea", gtin="6901234567892"
+    )
+    external = ledger.system_account(kind=LedgerAccount.Kind.EXTERNAL)
+    return {
+        "operator": operator,
+        "owner": owner,
+        "shopper": shopper,
+        "merchant": merchant,
+        "product": product,
+        "external": external,
+    }
+
+
+def _seed_bulk(
+    people: dict, *, batch: int, deals: int, orders: int, shoppers: int
+) -> float:
+    from django.db import connection
+
+    from groupbuy.accounts.models import User
+    from groupbuy.catalog.models import Merchant
+    from groupbuy.deals.models import Deal
+
+    started = time.perf_counter()
+    prefix = f"b{batch}_"
+    params = {
+        "prefix": prefix,
+        "phone_prefix": f"+8613{batch}",
+        "deals": deals,
+        "orders": orders,
+        "shoppers": shoppers,
+        "per_deal": orders // deals,
+        "product_id": people["product"].pk,
+        "external_id": people["external"].pk,
+    }
+    with connection.cursor() as cursor:
+        for number, statement in enumerate(BULK_SQL):
+            if number == 2:
+                others = Merchant.objects.filter(public_id__startswith=f"{prefix}mer")
+                params["merchant_ids"] = [
+                    people["merchant"].pk,
+                    *others.order_by("pk").values_list("pk", flat=True),
+                ]
+            if number == 4:
+                bulk_deals = Deal.objects.filter(public_id__startswith=f"{prefix}deal")
+                bulk_users = User.objects.filter(public_id__startswith=f"{prefix}usr")
+                params["first_deal"] = bulk_deals.order_by("pk").first().pk
+                params["first_shopper"] = bulk_users.order_by("pk").first().pk
+            cursor.execute(statement, params)
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return time.perf_counter() - started
+
+
+def _seed_shopper_orders(people: dict, count: int) -> None:
+    from groupbuy.deals.models import Deal
+    from groupbuy.deals.services import deal_join
+    from groupbuy.escrow.tests.factories import apply_event, event_for
+
+    open_deals = Deal.objects.filter(state=Deal.State.OPEN).order_by("pk")[:count]
+    for deal in open_deals:
+        order = deal_join(actor=people["shopper"], deal=deal, quantity=1)
+        apply_event(event_for(order.payment_intent))
+
+
+def _measure(people: dict, *, requests: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from groupbuy.deals.models import Deal
+
+    hot = (
+        Deal.objects.filter(merchant=people["merchant"], state=Deal.State.OPEN)
+        .order_by("pk")
+        .first()
+    )
+    urls = {
+        "deal list": ("shopper", reverse("web:deal_list")),
+        "deal page": ("shopper", reverse("web:deal_detail", args=[hot.public_id])),
+        "my orders": ("shopper", reverse("web:order_list")),
+        "my money": ("shopper", reverse("web:money")),
+        "merchant's orders": (
+            "owner",
+            reverse(
+                "web:merchant_deal_detail",
+                args=[people["merchant"].public_id, hot.public_id],
+            ),
+        ),
+        "operator dashboard": ("operator", reverse("web:operator_home")),
+    }
+    results = {}
+    for page in PAGES:
+        who, url = urls[page]
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(people[who])
+        for _warm_up in range(2):
+            assert client.get(url).status_code == 200, (page, url)
+        times_ms, queries, database_ms = [], [], []
+        for _request in range(requests):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times_ms.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+            queries.append(len(captured))
+            database_ms.append(
+                sum(float(query["time"]) for query in captured.captured_queries) * 1000
+            )
+        results[page] = {
+            "p50_ms": percentile(times_ms, 0.5),
+            "p95_ms": percentile(times_ms, 0.95),
+            "db_p50_ms": percentile(database_ms, 0.5),
+            "queries": max(queries),
+        }
+    return results
+
+
+def run(*, deals: int, orders: int, shoppers: int, requests: int) -> dict:
+    """Measure at the baseline size, then grow the same database and measure."""
+    import django
+
+    django.setup()
+    people = _seed_people()
+    _seed_bulk(people, batch=0, **BASELINE)
+    _seed_shopper_orders(people, count=SHOPPER_ORDERS)
+    baseline = _measure(people, requests=requests)
+    seed_seconds = _seed_bulk(
+        people,
+        batch=1,
+        deals=deals - BASELINE["deals"],
+        orders=orders - BASELINE["orders"],
+        shoppers=shoppers - BASELINE["shoppers"],
+    )
+    scaled = _measure(people, requests=requests)
+    return {"seed_s": seed_seconds, "baseline": baseline, "pages": scaled}
+
+
+# --- the benchmark ---------------------------------------------------------------
+
+
+def _run_child(database_url: str, data_dir: str, sizes: dict) -> dict:
+    from tests.support.servers import REPO
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
+        "PYTHONPATH": str(REPO),
+        "GROUPBUY_DATA_DIR": data_dir,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "ERROR",
+    }
+    env.pop("REDIS_URL", None)
+    argv = [sys.executable, __file__, "--run"]
+    for key, value in sizes.items():
+        argv += [f"--{key}", str(value)]
+    output = subprocess.run(
+        argv, env=env, cwd=REPO, capture_output=True, text=True, check=False
+    )
+    if output.returncode:
+        raise SystemExit(f"failed:\n{output.stdout}\n{output.stderr}")
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small run, < 30 s")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument("--deals", type=int)
+    parser.add_argument("--orders", type=int)
+    parser.add_argument("--shoppers", type=int)
+    parser.add_argument("--requests", type=int)
+    parser.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = {
+        "deals": args.deals or (500 if args.quick else 10_000),
+        "orders": args.orders or (20_000 if args.quick else 1_000_000),
+        "shoppers": args.shoppers or (5_000 if args.quick else 100_000),
+        "requests": args.requests or (6 if args.quick else 40),
+    }
+    if args.run:
+        print(json.dumps(run(**sizes)))
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="groupbuy-bench-") as data_dir,
+        throwaway_postgres(args.database_url) as database_url,
+    ):
+        measured = _run_child(database_url, data_dir, sizes)
+
+    print(
+        f"PostgreSQL; seeded {sizes['deals']} deals, {sizes['orders']} orders, "
+        f"{sizes['shoppers']} shoppers in {measured['seed_s']:.1f} s; "
+        f"{sizes['requests']} requests a page, in-process"
+    )
+    print(
+        f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'db p50':>8} {'queries':>8}"
+        "   at 2,000 orders"
+    )
+    summary = {}
+    for page in PAGES:
+        at_scale, small = measured["pages"][page], measured["baseline"][page]
+        print(
+            f"{page:<20} {at_scale['p50_ms']:8.1f} {at_scale['p95_ms']:8.1f} "
+            f"{at_scale['db_p50_ms']:8.1f} {at_scale['queries']:8d}   "
+            f"p50 {small['p50_ms']:.1f} ms, db {small['db_p50_ms']:.1f} ms, "
+            f"{small['queries']} queries"
+        )
+        summary[page] = {
+            "p95_ms": round(at_scale["p95_ms"], 1),
+            "db_p50_ms": round(at_scale["db_p50_ms"], 1),
+            "queries": at_scale["queries"],
+            "queries_small": small["queries"],
+        }
+    worst = max(summary.values(), key=lambda page: page["p95_ms"])
+    flat = all(page["queries"] == page["queries_small"] for page in summary.values())
+    print(
+        json.dumps(
+            {
+                "orders": sizes["orders"],
+                "deals": sizes["deals"],
+                "worst_p95_ms": worst["p95_ms"],
+                "queries_flat": flat,
+                "pages": summary,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
