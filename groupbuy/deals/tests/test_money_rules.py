@@ -23,6 +23,7 @@ from groupbuy.deals.tests.factories import (
     pass_deadline,
     pay,
 )
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction, PaymentIntent
 from groupbuy.escrow.reconcile import payments_reconcile
 from groupbuy.escrow.services import payment_refund, sandbox_payment_submit
@@ -34,7 +35,7 @@ TWO_TIERS = [(1, 9_900), (2, 8_900)]
 
 def _balance(kind, **owner) -> int:
     account = LedgerAccount.objects.filter(kind=kind, **owner).first()
-    return account.balance_fen if account else 0
+    return ledger.account_balance_fen(account)
 
 
 def _submit_without_callback(order):

@@ -24,6 +24,7 @@ from groupbuy.deals.tests.factories import (
     pass_deadline,
     pay,
 )
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, PaymentIntent
 from groupbuy.escrow.services import escrow_settle_redemption
 from groupbuy.escrow.tests.factories import make_captured_intent
@@ -34,7 +35,7 @@ State, Status = Deal.State, DealOrder.Status
 
 def _balance(kind, **owner) -> int:
     account = LedgerAccount.objects.filter(kind=kind, **owner).first()
-    return account.balance_fen if account else 0
+    return ledger.account_balance_fen(account)
 
 
 def _demand_deal(participants, **extra):

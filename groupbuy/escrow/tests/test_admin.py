@@ -33,4 +33,4 @@ def test_the_account_admin_shows_a_platform_accounts_summed_balance():
         for account in listing.context["cl"].result_list
         if account.pk == clearing.pk
     ] == [3_702]
-    assert "3702" in detail.content.decode()
+    assert "¥37.02" in detail.content.decode()

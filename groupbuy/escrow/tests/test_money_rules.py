@@ -31,7 +31,7 @@ Kind = LedgerAccount.Kind
 
 def _balance(kind, **owner):
     account = LedgerAccount.objects.filter(kind=kind, **owner).first()
-    return account.balance_fen if account else 0
+    return ledger.account_balance_fen(account)
 
 
 class _Gateway:
