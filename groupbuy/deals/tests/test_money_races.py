@@ -15,6 +15,7 @@ from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_close, deal_join, deal_orders_expire_unpaid
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_user
 from groupbuy.deals.tests.racing import race
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
@@ -33,10 +34,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _balance(kind, **owner) -> int:
-    total = LedgerAccount.objects.filter(kind=kind, **owner).aggregate(
-        total=Sum("balance_fen")
-    )["total"]
-    return total or 0
+    accounts = LedgerAccount.objects.filter(kind=kind, **owner)
+    return sum(ledger.account_balance_fen(account) for account in accounts)
 
 
 def _ledger_balances() -> None:
