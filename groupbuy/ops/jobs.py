@@ -20,7 +20,8 @@ from groupbuy.ops.logs import get_logger
 
 logger = get_logger("groupbuy.job")
 CONTEXT_KEY = "groupbuy.ops.job:{}"
-_started: dict[str, float] = {}
+# task id -> (start time, the context tokens to restore after the job)
+_running: dict[str, tuple[float, dict]] = {}
 
 
 def _context_key(task) -> str:
@@ -37,18 +38,19 @@ def on_enqueued(signal, task, *args, **kwargs) -> None:
 
 def before_job(task) -> None:
     context = HUEY.get(_context_key(task)) or {}
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(
+    # Tokens, not a clear: in immediate mode the job runs inside the request,
+    # whose own context must come back afterwards.
+    tokens = structlog.contextvars.bind_contextvars(
         job=task.name, job_id=task.id, request_id=context.get("request_id") or None
     )
     enqueued_at = context.get("enqueued_at")
     if enqueued_at:
         metrics.job_wait.observe(max(0.0, time.time() - enqueued_at))
-    _started[task.id] = time.perf_counter()
+    _running[task.id] = (time.perf_counter(), tokens)
 
 
 def after_job(task, task_value, exception) -> None:
-    started = _started.pop(task.id, None)
+    started, tokens = _running.pop(task.id, (None, {}))
     elapsed = time.perf_counter() - started if started else 0.0
     outcome = "ok" if exception is None else "error"
     metrics.jobs_finished.labels(task.name, outcome).inc()
@@ -60,7 +62,7 @@ def after_job(task, task_value, exception) -> None:
         duration_ms=round(elapsed * 1000, 1),
         error=type(exception).__name__ if exception is not None else None,
     )
-    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.reset_contextvars(**tokens)
 
 
 def queue_state() -> tuple[int, float]:

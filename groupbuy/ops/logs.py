@@ -10,6 +10,7 @@ and runs of 4–8 digits (one-time codes) are masked in free text.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -27,10 +28,12 @@ SECRET_KEY_PARTS = (
     "signature",
     "api_key",
 )
-# +86 138 0013 8000, 13800138000, +8613800138000 …: 11+ digits, maybe spaced.
-PHONE = re.compile(r"(?<![\w])\+?\d(?:[ -]?\d){9,14}(?![\w])")
-# One-time codes and similar short numbers standing alone in text.
-SHORT_CODE = re.compile(r"(?<![\w.:/-])\d{4,8}(?![\w.:/-])")
+# Mainland mobiles (13800138000, +86 138 0013 8000) and any E.164 number.
+PHONE = re.compile(
+    r"(?<![\w+-])(?:(?:\+?86[ ]?)?1[3-9]\d[ ]?\d{4}[ ]?\d{4}|\+\d{8,15})(?![\w-])"
+)
+# One-time codes (six digits) standing alone in text.
+SHORT_CODE = re.compile(r"(?<![\w.:/-])\d{6}(?![\w.:/-])")
 BEARER = re.compile(r"(?i)\b(bearer|token)\s+[A-Za-z0-9._~+/=-]{8,}")
 # key=value pairs of a query string or a message ("token=abc", "code: 123456").
 SECRET_PAIR = re.compile(
@@ -74,9 +77,17 @@ def redact_value(key: str, value: Any) -> Any:
     return value
 
 
+# Extras other libraries add that only repeat the message (uvicorn's colours).
+DROPPED_KEYS = frozenset({"color_message"})
+
+
 def redact(_logger, _method, event_dict: dict) -> dict:
     """structlog processor: cut secrets, codes and phone numbers."""
-    return {key: redact_value(key, value) for key, value in event_dict.items()}
+    return {
+        key: redact_value(key, value)
+        for key, value in event_dict.items()
+        if key not in DROPPED_KEYS
+    }
 
 
 def _exception_text(_logger, _method, event_dict: dict) -> dict:
@@ -109,6 +120,8 @@ SHARED_PROCESSORS = [
 
 def logging_config(*, level: str, json: bool) -> dict:
     """Return the LOGGING dict: every record through structlog's formatter."""
+    # warnings.warn() output becomes log records too, so it is JSON as well.
+    logging.captureWarnings(True)
     structlog.configure(
         processors=[
             *SHARED_PROCESSORS,

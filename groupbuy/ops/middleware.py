@@ -108,7 +108,9 @@ class RequestObservabilityMiddleware:
         metrics.http_request_duration.labels(request.method, route).observe(elapsed)
         response["X-Request-ID"] = request_id
         # Only a user the request already loaded: no extra query for the log.
-        user = getattr(request.__dict__.get("user"), "_wrapped", None)
+        user = getattr(request, "auth", None) or getattr(
+            request.__dict__.get("user"), "_wrapped", None
+        )
         logger.info(
             "request",
             method=request.method,
