@@ -419,6 +419,9 @@ GROUPBUY_GRACEFUL_SHUTDOWN_SECONDS = int(
 )
 # SIGTERM lets the worker finish its running jobs (Huey's default is SIGINT).
 HUEY["consumer"]["graceful_signal"] = "TERM"
+# A person's erasure request is performed this many days after it is made (they
+# may cancel until then; operators may perform it sooner). docs/operations.md.
+GROUPBUY_ERASURE_GRACE_DAYS = int(os.environ.get("GROUPBUY_ERASURE_GRACE_DAYS", "7"))
 # Logs: one JSON object a line (GROUPBUY_LOG_FORMAT=console for people).
 LOGGING = _ops_logging_config(
     level=os.environ.get("LOG_LEVEL", "INFO"),

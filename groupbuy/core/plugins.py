@@ -74,8 +74,38 @@ class GroupbuyApp:
     notification_kinds: dict[str, Any] = field(default_factory=dict)
     # static paths of module scripts every page loads for signed-in people
     signed_in_scripts: list[str] = field(default_factory=list)
+    # "module:attribute" of a PersonalDataProvider: what the app holds about a
+    # person, for their export and their erasure (groupbuy.ops.personal_data)
+    personal_data: str = ""
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
+
+
+@dataclass
+class PersonalDataExport:
+    """What one app holds about a person: JSON records and files.
+
+    ``files`` maps a name inside the export ZIP to a name in the default
+    storage (a snap's photo, say).
+    """
+
+    records: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+class PersonalDataProvider:
+    """The shape of ``personal_data``; subclassing it is optional.
+
+    ``export`` returns everything the app holds about ``user``. ``erase`` deletes
+    or anonymises it inside the erasure's transaction; money records are kept
+    (the user row stays, under a pseudonym, so the ledger still balances).
+    """
+
+    def export(self, user) -> PersonalDataExport:
+        return PersonalDataExport()
+
+    def erase(self, user) -> None:
+        return None
 
 
 def load(reference: str) -> Any:
@@ -221,6 +251,22 @@ def demo_loaders() -> list[tuple[str, Callable[..., None]]]:
 def signed_in_scripts() -> list[str]:
     """Return the static module scripts of every app, in app order."""
     return [script for app in installed_apps() for script in app.signed_in_scripts]
+
+
+def personal_data_providers() -> list[tuple[str, Any]]:
+    """Return (app label, provider instance or class) for every app declaring one.
+
+    In INSTALLED_APPS order; erasure runs them in reverse, so the accounts app
+    (listed early) anonymises the user row last.
+    """
+    providers = []
+    for app in installed_apps():
+        if app.personal_data:
+            provider = load(app.personal_data)
+            providers.append(
+                (app.label, provider() if isinstance(provider, type) else provider)
+            )
+    return providers
 
 
 def notification_kinds() -> dict[str, Any]:

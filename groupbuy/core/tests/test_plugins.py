@@ -99,6 +99,7 @@ def test_installed_apps_follow_installed_apps_order(with_plugin_app):
         "notify",
         "snap",
         "web",
+        "ops",
         "plugin_app",
     ]
 
@@ -114,7 +115,13 @@ def test_plugin_app_nav_entries_join_the_merchant_and_operator_menus(with_plugin
         "plug-in-report",
         "money",
     ]
-    assert operator_menu == ["dashboard", "demand", "queue", "plug-in-queue"]
+    assert operator_menu == [
+        "dashboard",
+        "demand",
+        "queue",
+        "erasures",
+        "plug-in-queue",
+    ]
 
 
 def test_plugin_app_demo_data_runs_after_the_core_demo_data(with_plugin_app):
@@ -131,8 +138,8 @@ def test_plugin_app_demo_data_runs_after_the_core_demo_data(with_plugin_app):
     assert output.getvalue() == "plug-in demo data loaded"
 
 
-def test_cli_commands_without_the_plugin_app_has_none():
-    assert plugins.cli_commands() == {}
+def test_cli_commands_without_the_plugin_app_are_the_ops_ones():
+    assert sorted(plugins.cli_commands()) == ["backup", "restore"]
 
 
 def test_two_apps_may_not_declare_the_same_command(monkeypatch):
@@ -210,4 +217,4 @@ def test_groupbuy_help_lists_the_apps_commands(with_plugin_app, capsys):
     from groupbuy import cli
 
     assert cli.main(["help"]) == 0
-    assert "App commands: plugin-hello" in capsys.readouterr().out
+    assert "App commands: backup, plugin-hello, restore" in capsys.readouterr().out
