@@ -1,4 +1,4 @@
-"""Two server processes share PROMETHEUS_MULTIPROC_DIR: either one's scrape sums both."""
+"""Two servers share PROMETHEUS_MULTIPROC_DIR: a scrape of either sums both."""
 
 import urllib.request
 
