@@ -51,13 +51,15 @@ def data_export(request):
     return export_response(request.auth)
 
 
-@router.get("/me/data/erasure", response={200: ErasureOut, 404: None})
+class ErasureStatusOut(Schema):
+    pending: ErasureOut | None
+
+
+@router.get("/me/data/erasure", response=ErasureStatusOut)
 def erasure_status(request):
-    """Return my pending erasure request (404 when there is none)."""
+    """Return my pending erasure request, if any (``pending`` is null if not)."""
     pending = selectors.erasure_pending_for(user=request.auth)
-    if pending is None:
-        raise OpsError("not_found", "No erasure request is pending.", status=404)
-    return erasure_out(pending)
+    return {"pending": erasure_out(pending) if pending else None}
 
 
 @router.post("/me/data/erasure", response={202: ErasureOut})

@@ -173,6 +173,8 @@ def test_asking_twice_returns_the_same_request_and_cancelling_keeps_the_account(
     first = client.post("/api/me/data/erasure", headers=headers).json()
     second = client.post("/api/me/data/erasure", headers=headers).json()
     assert first["id"] == second["id"]
+    status = client.get("/api/me/data/erasure", headers=headers).json()
+    assert status["pending"]["id"] == first["id"]
 
     cancelled = client.delete("/api/me/data/erasure", headers=headers)
 
@@ -180,7 +182,9 @@ def test_asking_twice_returns_the_same_request_and_cancelling_keeps_the_account(
     assert cancelled.json()["status"] == "cancelled"
     assert erasures_perform_due(now=timezone.now() + timedelta(days=30)) == 0
     assert User.objects.get(pk=shopper.pk).phone == PHONE
-    assert client.get("/api/me/data/erasure", headers=headers).status_code == 404
+    assert client.get("/api/me/data/erasure", headers=headers).json() == {
+        "pending": None
+    }
 
 
 def test_another_user_or_a_merchant_can_neither_see_nor_perform_erasures(
@@ -196,7 +200,8 @@ def test_another_user_or_a_merchant_can_neither_see_nor_perform_erasures(
     for intruder in (other, owner):
         headers = bearer(intruder)
         # then: their own "me" view shows nothing of the shopper's request
-        assert client.get("/api/me/data/erasure", headers=headers).status_code == 404
+        seen = client.get("/api/me/data/erasure", headers=headers)
+        assert seen.json() == {"pending": None}
         assert client.delete("/api/me/data/erasure", headers=headers).status_code == 404
         listed = client.get("/api/ops/erasures", headers=headers)
         assert listed.status_code == 403 and listed.json()["code"] == "forbidden"
