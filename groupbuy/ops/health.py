@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from groupbuy.ops.models import Heartbeat
@@ -99,9 +99,15 @@ def readiness() -> dict[str, Check]:
 def heartbeat_record() -> Heartbeat:
     """Record that this worker process is alive (called by a periodic job)."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
-    beat, _ = Heartbeat.objects.update_or_create(
-        worker=worker, defaults={"beat_at": timezone.now()}
-    )
+    now = timezone.now()
+    # Every worker thread beats on start-up at once: create, or update if
+    # another thread of this process was first.
+    if not Heartbeat.objects.filter(worker=worker).update(beat_at=now):
+        try:
+            with transaction.atomic():
+                Heartbeat.objects.create(worker=worker, beat_at=now)
+        except IntegrityError:
+            Heartbeat.objects.filter(worker=worker).update(beat_at=now)
     # Dead workers' rows would only grow the table.
-    Heartbeat.objects.filter(beat_at__lt=timezone.now() - timedelta(days=1)).delete()
-    return beat
+    Heartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
+    return Heartbeat.objects.get(worker=worker)

@@ -19,8 +19,9 @@ def test_healthz_answers_for_any_host(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_is_ready_with_database_migrations_and_inline_jobs(client):
+def test_readyz_is_ready_with_database_migrations_and_inline_jobs(client, settings):
     # given: the test settings run jobs inline, so no worker is needed
+    settings.REDIS_URL = ""
     response = client.get("/readyz", HTTP_HOST="10.0.0.7")
 
     assert response.status_code == 200
@@ -107,3 +108,14 @@ def test_readyz_fails_when_redis_is_unreachable(client):
     assert response.status_code == 503
     assert response.json()["checks"]["redis"]["ok"] is False
     assert response.json()["checks"]["redis"]["detail"] == "ConnectionError"
+
+
+@pytest.mark.redis
+def test_readyz_pings_the_configured_redis(client, settings):
+    import os
+
+    settings.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/11")
+
+    response = client.get("/readyz")
+
+    assert response.json()["checks"]["redis"] == {"ok": True, "detail": ""}
