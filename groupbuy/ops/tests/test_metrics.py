@@ -112,3 +112,25 @@ def test_business_events_come_from_the_records(client):
         if name == "groupbuy_notification_deliveries"
     }
     assert sum(deliveries.values()) >= 2
+
+
+def test_jobs_are_counted_and_carry_the_request_id(client, caplog):
+    from groupbuy.ops.tasks import worker_heartbeat
+
+    key = ("groupbuy_jobs_total", (("job", "worker_heartbeat"), ("outcome", "ok")))
+    before = samples(scrape(client)).get(key, 0)
+
+    # when: a job is queued inside a request's context (jobs run inline here)
+    import structlog
+
+    structlog.contextvars.bind_contextvars(request_id="req-jobs-1")
+    try:
+        with caplog.at_level("INFO", logger="groupbuy.job"):
+            worker_heartbeat()
+    finally:
+        structlog.contextvars.clear_contextvars()
+
+    # then
+    assert samples(scrape(client))[key] - before == 1
+    job_lines = [r for r in caplog.records if r.name == "groupbuy.job"]
+    assert job_lines and job_lines[-1].msg["request_id"] == "req-jobs-1"
