@@ -95,3 +95,35 @@ def test_worker_stops_cleanly_on_sigterm(deployment):
     worker.send_signal(signal.SIGTERM)
 
     assert worker.wait(timeout=20) == 0, deployment.logs()
+
+
+def test_worker_finishes_its_running_job_on_sigterm(tmp_path):
+    # given: a worker that has taken a job lasting three seconds
+    deployment = Deployment(
+        tmp_path / "data",
+        extra_env={"DJANGO_SETTINGS_MODULE": "groupbuy.ops.tests.slow_settings"},
+    )
+    deployment.data_dir.mkdir()
+    deployment.groupbuy("migrate", "--verbosity", "0")
+    marker = tmp_path / "job"
+    try:
+        deployment.run_python(
+            "from groupbuy.ops.tests.slowjob.tasks import slow_job; "
+            f"slow_job({str(marker)!r}, 3)"
+        )
+        worker = deployment.worker()
+        deadline = time.monotonic() + 60
+        started = marker.with_name("job.started")
+        while not started.exists() and time.monotonic() < deadline:
+            assert worker.poll() is None, deployment.logs()
+            time.sleep(0.1)
+        assert started.exists(), deployment.logs()
+
+        # when
+        worker.send_signal(signal.SIGTERM)
+
+        # then: it exits cleanly, after the job finished
+        assert worker.wait(timeout=30) == 0, deployment.logs()
+        assert marker.with_name("job.done").exists(), deployment.logs()
+    finally:
+        deployment.stop()
