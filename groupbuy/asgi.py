@@ -19,14 +19,17 @@ from groupbuy.core.body_limits import BodyLimitMiddleware  # noqa: E402
 from groupbuy.core.plugins import (  # noqa: E402
     websocket_urlpatterns,
     wrap_http_application,
+    wrap_websocket_application,
 )
 
 application = ProtocolTypeRouter(
     {
         # Body limits first: nothing over its limit reaches an app or Django.
         "http": BodyLimitMiddleware(wrap_http_application(django_asgi_app)),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
+        "websocket": wrap_websocket_application(
+            AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
+            )
         ),
     }
 )

@@ -81,6 +81,12 @@ def serve(*, host: str, port: int, with_worker: bool = True) -> None:
         port=port,
         lifespan="off",
         log_level="info",
+        # Django's LOGGING (structured, redacted) formats uvicorn's records too;
+        # the ops middleware writes the one line per request.
+        log_config=None,
+        access_log=False,
+        # SIGTERM: stop accepting, let running requests finish (this long).
+        timeout_graceful_shutdown=settings.GROUPBUY_GRACEFUL_SHUTDOWN_SECONDS,
         ws_ping_interval=20,
         # X-Forwarded-For is believed only from GROUPBUY_TRUSTED_PROXIES, by
         # groupbuy.core.net; uvicorn's own handling would trust any local peer.

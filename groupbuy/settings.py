@@ -23,6 +23,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.demo_secrets import demo_secrets_load_or_create
+from groupbuy.ops.logs import logging_config as _ops_logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GROUPBUY_DATA_DIR", "var")).resolve()
@@ -459,17 +460,6 @@ if os.environ.get("GROUPBUY_S3_BUCKET"):
         "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": "private"},
     }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "huey": {"level": "WARNING"},
-        "django.channels.server": {"level": "WARNING"},
-    },
-}
-
 # Hot paths (docs/architecture.md, "Hot accounts and progress pushes"): a deal's
 # watchers get at most this many progress pushes a second (0: one per change),
 # and each platform-wide ledger account spreads its balance over this many rows.
@@ -481,3 +471,38 @@ GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS = int(
 )
 # Benchmarks only: where a join records how long it held its deal's row lock.
 GROUPBUY_LOCK_TIMING_FILE = os.environ.get("GROUPBUY_LOCK_TIMING_FILE", "")
+
+# --- Operations: probes, metrics, structured logs, backups (groupbuy.ops) --------
+# docs/operations.md. /healthz, /readyz and /metrics are answered by the first
+# middleware, before host checks and the HTTPS redirect (probes ask by address).
+INSTALLED_APPS = [*INSTALLED_APPS, "groupbuy.ops"]
+MIDDLEWARE = [
+    "groupbuy.ops.middleware.OpsEndpointsMiddleware",
+    # Request id, per-route metrics, one JSON log line a request.
+    "groupbuy.ops.middleware.RequestObservabilityMiddleware",
+    *MIDDLEWARE,
+]
+# /metrics answers a request with "Authorization: Bearer <token>" when a token is
+# set, or from an address in these networks (comma separated; default loopback).
+GROUPBUY_METRICS_TOKEN = os.environ.get("GROUPBUY_METRICS_TOKEN", "")
+GROUPBUY_METRICS_ALLOWED_NETWORKS = env_list(
+    "GROUPBUY_METRICS_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128"
+)
+# /readyz fails when no job worker has beaten for this long (they beat each minute).
+GROUPBUY_OPS_HEARTBEAT_MAX_AGE_SECONDS = int(
+    os.environ.get("GROUPBUY_OPS_HEARTBEAT_MAX_AGE_SECONDS", "180")
+)
+# On SIGTERM `groupbuy serve` stops accepting and waits this long for requests.
+GROUPBUY_GRACEFUL_SHUTDOWN_SECONDS = int(
+    os.environ.get("GROUPBUY_GRACEFUL_SHUTDOWN_SECONDS", "30")
+)
+# SIGTERM lets the worker finish its running jobs (Huey's default is SIGINT).
+HUEY["consumer"]["graceful_signal"] = "TERM"
+# A person's erasure request is performed this many days after it is made (they
+# may cancel until then; operators may perform it sooner). docs/operations.md.
+GROUPBUY_ERASURE_GRACE_DAYS = int(os.environ.get("GROUPBUY_ERASURE_GRACE_DAYS", "7"))
+# Logs: one JSON object a line (GROUPBUY_LOG_FORMAT=console for people).
+LOGGING = _ops_logging_config(
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    json=os.environ.get("GROUPBUY_LOG_FORMAT", "json") != "console",
+)

@@ -2,4 +2,7 @@
 
 from groupbuy.core.plugins import GroupbuyApp
 
-app = GroupbuyApp(api_routers={"": "groupbuy.accounts.api:router"})
+app = GroupbuyApp(
+    personal_data="groupbuy.accounts.personal_data:AccountsPersonalData",
+    api_routers={"": "groupbuy.accounts.api:router"},
+)

@@ -77,8 +77,40 @@ class GroupbuyApp:
     # ASGI middleware for HTTP, "module:Class" taking the inner application;
     # the first declared is the outermost (e.g. refuse work before Django runs)
     http_middleware: list[str] = field(default_factory=list)
+    # the same for WebSocket connections (outside the origin and auth checks)
+    websocket_middleware: list[str] = field(default_factory=list)
+    # "module:attribute" of a PersonalDataProvider: what the app holds about a
+    # person, for their export and their erasure (groupbuy.ops.personal_data)
+    personal_data: str = ""
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
+
+
+@dataclass
+class PersonalDataExport:
+    """What one app holds about a person: JSON records and files.
+
+    ``files`` maps a name inside the export ZIP to a name in the default
+    storage (a snap's photo, say).
+    """
+
+    records: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+class PersonalDataProvider:
+    """The shape of ``personal_data``; subclassing it is optional.
+
+    ``export`` returns everything the app holds about ``user``. ``erase`` deletes
+    or anonymises it inside the erasure's transaction; money records are kept
+    (the user row stays, under a pseudonym, so the ledger still balances).
+    """
+
+    def export(self, user) -> PersonalDataExport:
+        return PersonalDataExport()
+
+    def erase(self, user) -> None:
+        return None
 
 
 def load(reference: str) -> Any:
@@ -145,14 +177,23 @@ def url_patterns() -> list:
     ]
 
 
-def wrap_http_application(application: Any) -> Any:
-    """Return ``application`` wrapped in every app's declared HTTP middleware."""
+def _wrapped(application: Any, attribute: str) -> Any:
     references = [
-        reference for app in installed_apps() for reference in app.http_middleware
+        reference for app in installed_apps() for reference in getattr(app, attribute)
     ]
     for reference in reversed(references):
         application = load(reference)(application)
     return application
+
+
+def wrap_http_application(application: Any) -> Any:
+    """Return ``application`` wrapped in every app's declared HTTP middleware."""
+    return _wrapped(application, "http_middleware")
+
+
+def wrap_websocket_application(application: Any) -> Any:
+    """Return ``application`` wrapped in every app's WebSocket middleware."""
+    return _wrapped(application, "websocket_middleware")
 
 
 def websocket_urlpatterns() -> list:
@@ -234,6 +275,22 @@ def demo_loaders() -> list[tuple[str, Callable[..., None]]]:
 def signed_in_scripts() -> list[str]:
     """Return the static module scripts of every app, in app order."""
     return [script for app in installed_apps() for script in app.signed_in_scripts]
+
+
+def personal_data_providers() -> list[tuple[str, Any]]:
+    """Return (app label, provider instance or class) for every app declaring one.
+
+    In INSTALLED_APPS order; erasure runs them in reverse, so the accounts app
+    (listed early) anonymises the user row last.
+    """
+    providers = []
+    for app in installed_apps():
+        if app.personal_data:
+            provider = load(app.personal_data)
+            providers.append(
+                (app.label, provider() if isinstance(provider, type) else provider)
+            )
+    return providers
 
 
 def notification_kinds() -> dict[str, Any]:

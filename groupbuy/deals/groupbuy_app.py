@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.core.plugins import GroupbuyApp
 
 app = GroupbuyApp(
+    personal_data="groupbuy.deals.personal_data:DealsPersonalData",
     api_routers={"deals": "groupbuy.deals.api:router"},
     websocket_routes=[
         (

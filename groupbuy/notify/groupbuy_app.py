@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
+    personal_data="groupbuy.notify.personal_data:NotifyPersonalData",
     api_routers={"notify": "groupbuy.notify.api:router"},
     urls={"inbox/": "groupbuy.notify.urls"},
     nav=[

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
+    personal_data="groupbuy.snap.personal_data:SnapPersonalData",
     api_routers={"snap": "groupbuy.snap.api:router"},
     urls={"snap/": "groupbuy.snap.urls"},
     nav=[

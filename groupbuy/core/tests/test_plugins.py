@@ -134,7 +134,13 @@ def test_plugin_app_nav_entries_join_the_merchant_and_operator_menus(with_plugin
         "plug-in-report",
         "money",
     ]
-    assert operator_menu == ["dashboard", "demand", "queue", "plug-in-queue"]
+    assert operator_menu == [
+        "dashboard",
+        "demand",
+        "queue",
+        "erasures",
+        "plug-in-queue",
+    ]
 
 
 def test_plugin_app_demo_data_runs_after_the_core_demo_data(with_plugin_app):
@@ -239,4 +245,4 @@ def test_groupbuy_help_lists_the_apps_commands(with_plugin_app, capsys):
     from groupbuy import cli
 
     assert cli.main(["help"]) == 0
-    assert "App commands: plugin-hello" in capsys.readouterr().out
+    assert "App commands: backup, plugin-hello, restore" in capsys.readouterr().out

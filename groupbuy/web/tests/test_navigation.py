@@ -70,5 +70,6 @@ def test_operator_dashboard_menu():
         "operator-nav-dashboard",
         "operator-nav-demand",
         "operator-nav-queue",
+        "operator-nav-erasures",
     ]
     assert re.search(r'href="/snap/operator/queue/"\s+id="operator-nav-queue"', html)

@@ -1,0 +1,81 @@
+"""What accounts holds about a person, for their export and their erasure."""
+
+from __future__ import annotations
+
+import secrets
+
+from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
+
+
+def _pseudonym() -> str:
+    # Fits the phone column (20) and can never parse as a phone number.
+    return f"del_{secrets.token_hex(8)}"
+
+
+class AccountsPersonalData(PersonalDataProvider):
+    def export(self, user) -> PersonalDataExport:
+        return PersonalDataExport(
+            records={
+                "account": {
+                    "id": user.public_id,
+                    "phone": user.phone,
+                    "email": user.email,
+                    "display_name": user.display_name,
+                    "preferred_language": user.preferred_language,
+                    "contact_channel": user.contact_channel,
+                    "date_joined": user.date_joined,
+                    "phone_verified_at": user.phone_verified_at,
+                    "last_login": user.last_login,
+                },
+                "merchant_memberships": [
+                    {
+                        "merchant": membership.merchant.public_id,
+                        "merchant_name": membership.merchant.name,
+                        "role": membership.role,
+                        "since": membership.created_at,
+                    }
+                    for membership in user.memberships.select_related("merchant")
+                ],
+                "api_tokens": [
+                    {
+                        "id": token.public_id,
+                        "name": token.name,
+                        "created_at": token.created_at,
+                        "last_used_at": token.last_used_at,
+                        "expires_at": token.expires_at,
+                        "revoked_at": token.revoked_at,
+                    }
+                    for token in user.api_tokens.all()
+                ],
+                "phone_codes": [
+                    {
+                        "purpose": verification.purpose,
+                        "created_at": verification.created_at,
+                        "used_at": verification.used_at,
+                    }
+                    for verification in user.phone_verifications.all()
+                ],
+            }
+        )
+
+    def erase(self, user) -> None:
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        from groupbuy.accounts.models import PhoneVerification
+
+        phone = user.phone
+        PhoneVerification.objects.filter(user=user).delete()
+        PhoneVerification.objects.filter(phone=phone).delete()
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username=phone).delete()
+        user.api_tokens.all().delete()
+        user.memberships.all().delete()
+        # The row stays (orders and ledger accounts point at it) under a pseudonym.
+        user.phone = _pseudonym()
+        user.email = ""
+        user.display_name = ""
+        user.is_active = False
+        user.last_login = None
+        user.phone_verified_at = None
+        user.set_unusable_password()
+        user.save()

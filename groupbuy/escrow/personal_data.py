@@ -1,0 +1,51 @@
+"""What escrow holds about a person: payments and money lines (kept on erasure)."""
+
+from __future__ import annotations
+
+from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
+
+
+class EscrowPersonalData(PersonalDataProvider):
+    def export(self, user) -> PersonalDataExport:
+        from groupbuy.escrow.models import LedgerEntry, PaymentIntent
+
+        intents = PaymentIntent.objects.filter(payer=user).order_by("created_at", "id")
+        lines = (
+            LedgerEntry.objects.filter(account__user=user)
+            .select_related("transaction", "account")
+            .order_by("transaction__created_at", "id")
+        )
+        return PersonalDataExport(
+            records={
+                "payments": [
+                    {
+                        "id": intent.public_id,
+                        "amount_fen": intent.amount_fen,
+                        "currency": intent.currency,
+                        "description": intent.description,
+                        "status": intent.status,
+                        "provider": intent.provider,
+                        "refunded_fen": intent.refunded_fen,
+                        "created_at": intent.created_at,
+                        "succeeded_at": intent.succeeded_at,
+                    }
+                    for intent in intents
+                ],
+                "money_lines": [
+                    {
+                        "transaction": line.transaction.public_id,
+                        "kind": line.transaction.kind,
+                        "account": line.account.kind,
+                        "amount_fen": line.amount_fen,
+                        "memo": line.transaction.memo,
+                        "created_at": line.transaction.created_at,
+                    }
+                    for line in lines
+                ],
+            }
+        )
+
+    def erase(self, user) -> None:
+        # The ledger must stay balanced and auditable: nothing is deleted; the
+        # accounts keep pointing at the (now pseudonymous) user row.
+        return None

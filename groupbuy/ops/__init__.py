@@ -1,0 +1,1 @@
+"""Operating groupbuy: health, metrics, structured logs, backups, personal data."""

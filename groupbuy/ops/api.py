@@ -1,0 +1,91 @@
+"""A person's data over the API: export, erasure request; operators' queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpResponse
+from ninja import Router, Schema, Status
+
+from groupbuy.ops import selectors, services
+from groupbuy.ops.errors import OpsError
+from groupbuy.ops.personal_data import export_zip
+
+router = Router(tags=["personal data"])
+
+
+class ErasureOut(Schema):
+    id: str
+    status: str
+    requested_at: datetime
+    due_at: datetime
+    completed_at: datetime | None = None
+
+
+def erasure_out(request) -> dict:
+    return {
+        "id": request.public_id,
+        "status": request.status,
+        "requested_at": request.requested_at,
+        "due_at": request.due_at,
+        "completed_at": request.completed_at,
+    }
+
+
+def export_response(user) -> HttpResponse:
+    services.personal_data_exported(actor=user)
+    response = HttpResponse(
+        export_zip(user, site_name=settings.GROUPBUY_SITE_NAME),
+        content_type="application/zip",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="groupbuy-data-{user.public_id}.zip"'
+    )
+    return response
+
+
+@router.get("/me/data/export", response={200: None})
+def data_export(request):
+    """Download everything held about me: a ZIP of JSON files and my photos."""
+    return export_response(request.auth)
+
+
+class ErasureStatusOut(Schema):
+    pending: ErasureOut | None
+
+
+@router.get("/me/data/erasure", response=ErasureStatusOut)
+def erasure_status(request):
+    """Return my pending erasure request, if any (``pending`` is null if not)."""
+    pending = selectors.erasure_pending_for(user=request.auth)
+    return {"pending": erasure_out(pending) if pending else None}
+
+
+@router.post("/me/data/erasure", response={202: ErasureOut})
+def erasure_ask(request):
+    """Ask for my account and personal data to be erased by ``due_at``."""
+    return Status(202, erasure_out(services.erasure_request(actor=request.auth)))
+
+
+@router.delete("/me/data/erasure", response=ErasureOut)
+def erasure_withdraw(request):
+    """Withdraw my pending erasure request."""
+    pending = selectors.erasure_pending_for(user=request.auth)
+    if pending is None:
+        raise OpsError("not_found", "No erasure request is pending.", status=404)
+    return erasure_out(services.erasure_cancel(actor=request.auth, request=pending))
+
+
+@router.get("/ops/erasures", response=list[ErasureOut])
+def erasure_queue(request, status: str = "pending"):
+    """List erasure requests (operators only)."""
+    requests = selectors.erasure_list_for_operator(user=request.auth, status=status)
+    return [erasure_out(item) for item in requests[:500]]
+
+
+@router.post("/ops/erasures/{request_id}/perform", response=ErasureOut)
+def erasure_perform(request, request_id: str):
+    """Erase now, before the period ends (operators only)."""
+    item = selectors.erasure_get_for_operator(user=request.auth, request_id=request_id)
+    return erasure_out(services.erasure_perform(actor=request.auth, request=item))

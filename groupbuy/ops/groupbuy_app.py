@@ -1,0 +1,28 @@
+"""Operations in the project: backup and restore commands, a person's data pages
+and API, the operators' erasure queue, and ops' own part of a person's data."""
+
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={"": "groupbuy.ops.api:router"},
+    urls={"": "groupbuy.ops.urls"},
+    nav=[
+        NavEntry(
+            role="operator",
+            label=_("Erasure requests"),
+            url_name="ops:erasure_queue",
+            icon="shield",
+            order=90,
+            key="erasures",
+        )
+    ],
+    cli_commands={
+        "backup": "groupbuy.ops.backup:backup_main",
+        "restore": "groupbuy.ops.backup:restore_main",
+    },
+    personal_data="groupbuy.ops.personal_data:OpsPersonalData",
+    # Counts open WebSocket connections for /metrics.
+    websocket_middleware=["groupbuy.ops.websockets:CountWebSocketConnections"],
+)

@@ -1,0 +1,123 @@
+"""A person's own data: the export ZIP, and ops' own part (audit, requests).
+
+Every app that holds something about a person declares a ``personal_data``
+provider in its groupbuy_app.py (groupbuy.core.plugins); the export asks each
+for its records and files, the erasure has each delete or anonymise its part.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from groupbuy.core.plugins import (
+    PersonalDataExport,
+    PersonalDataProvider,
+    personal_data_providers,
+)
+
+README = """This is everything {site} holds about you, as of {when}.
+
+Each <app>.json file holds what one part of {site} keeps (your account, orders,
+payments and money lines, notifications, snaps…); files/ holds your photos.
+Amounts are in fen (1/100 yuan); times are UTC.
+"""
+
+
+def export_zip(user, *, site_name: str) -> bytes:
+    """Return the person's data as a ZIP of JSON files and their own files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "README.txt",
+            README.format(site=site_name, when=timezone.now().isoformat()),
+        )
+        for label, provider in personal_data_providers():
+            export = provider.export(user)
+            archive.writestr(
+                f"{label}.json",
+                json.dumps(
+                    export.records, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+                ),
+            )
+            for name, storage_name in export.files.items():
+                if default_storage.exists(storage_name):
+                    with default_storage.open(storage_name, "rb") as file:
+                        archive.writestr(f"files/{label}/{name}", file.read())
+    return buffer.getvalue()
+
+
+def scrub_text(value, secrets_: list[str]):
+    """Return ``value`` (JSON-like) with every secret string replaced."""
+    if isinstance(value, str):
+        for secret in secrets_:
+            value = value.replace(secret, "[erased]")
+        return value
+    if isinstance(value, dict):
+        return {key: scrub_text(item, secrets_) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_text(item, secrets_) for item in value]
+    return value
+
+
+def phone_spellings(phone: str) -> list[str]:
+    """Return the ways a stored number may have been written (+86…, national)."""
+    spellings = [phone]
+    if phone.startswith("+86"):
+        spellings.append(phone.removeprefix("+86"))
+    return spellings
+
+
+class OpsPersonalData(PersonalDataProvider):
+    """The audit trail of what the person did, and their erasure requests."""
+
+    def export(self, user) -> PersonalDataExport:
+        from groupbuy.core.models import AuditEntry
+
+        entries = AuditEntry.objects.filter(actor=user).order_by("created_at", "id")
+        return PersonalDataExport(
+            records={
+                "actions": [
+                    {
+                        "action": entry.action,
+                        "object_type": entry.object_type,
+                        "object_id": entry.object_id,
+                        "at": entry.created_at,
+                    }
+                    for entry in entries
+                ],
+                "erasure_requests": [
+                    {
+                        "id": request.public_id,
+                        "status": request.status,
+                        "requested_at": request.requested_at,
+                        "due_at": request.due_at,
+                    }
+                    for request in user.erasure_requests.all()
+                ],
+            }
+        )
+
+    def erase(self, user) -> None:
+        """Cut the number and e-mail out of audit data; keep the entries."""
+        from groupbuy.core.models import AuditEntry
+
+        secrets_ = phone_spellings(user.phone) + ([user.email] if user.email else [])
+        if user.display_name:
+            secrets_.append(user.display_name)
+        mentions = Q()
+        for secret in secrets_:
+            mentions |= Q(data_text__contains=secret)
+        entries = AuditEntry.objects.annotate(
+            data_text=Cast("data", TextField())
+        ).filter(mentions)
+        for entry in entries:
+            entry.data = scrub_text(entry.data, secrets_)
+            entry.save(update_fields=["data"])

@@ -1,0 +1,110 @@
+"""Erasure requests: asked by the person, performed by an operator or when due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.plugins import personal_data_providers
+from groupbuy.ops.errors import OpsError
+from groupbuy.ops.models import ErasureRequest
+
+
+def erasure_request(*, actor) -> ErasureRequest:
+    """Ask for the actor's own erasure; asking again returns the pending request."""
+    with transaction.atomic():
+        pending = (
+            ErasureRequest.objects.select_for_update()
+            .filter(user=actor, status=ErasureRequest.Status.PENDING)
+            .first()
+        )
+        if pending is not None:
+            return pending
+        now = timezone.now()
+        request = ErasureRequest.objects.create(
+            user=actor,
+            requested_at=now,
+            due_at=now + timedelta(days=settings.GROUPBUY_ERASURE_GRACE_DAYS),
+        )
+        audit_log(actor=actor, action="ops.erasure.requested", obj=request)
+    return request
+
+
+def erasure_cancel(*, actor, request: ErasureRequest) -> ErasureRequest:
+    """Withdraw a pending request (its person only)."""
+    with transaction.atomic():
+        request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+        if request.user_id != actor.pk:
+            raise OpsError("not_found", _("No such request."), status=404)
+        if request.status == ErasureRequest.Status.CANCELLED:
+            return request
+        if request.status != ErasureRequest.Status.PENDING:
+            raise OpsError(
+                "already_erased", _("This account is already erased."), status=409
+            )
+        request.status = ErasureRequest.Status.CANCELLED
+        request.cancelled_at = timezone.now()
+        request.save(update_fields=["status", "cancelled_at"])
+        audit_log(actor=actor, action="ops.erasure.cancelled", obj=request)
+    return request
+
+
+def erasure_perform(*, actor, request: ErasureRequest) -> ErasureRequest:
+    """Erase or anonymise the person's data in every app; keep money records.
+
+    ``actor`` is the operator, or None for the job that performs due requests.
+    Safe to repeat: a completed request is returned unchanged.
+    """
+    if actor is not None and not actor.is_operator:
+        raise OpsError("forbidden", _("Only operators can do this."), status=403)
+    with transaction.atomic():
+        request = (
+            ErasureRequest.objects.select_for_update()
+            .select_related("user")
+            .get(pk=request.pk)
+        )
+        if request.status == ErasureRequest.Status.COMPLETED:
+            return request
+        if request.status != ErasureRequest.Status.PENDING:
+            raise OpsError(
+                "cancelled", _("The person cancelled this request."), status=409
+            )
+        user = request.user
+        # Reverse INSTALLED_APPS order: accounts (early) renames the user last,
+        # after the others searched by the real number.
+        for _label, provider in reversed(personal_data_providers()):
+            provider.erase(user)
+        request.status = ErasureRequest.Status.COMPLETED
+        request.completed_at = timezone.now()
+        request.completed_by = actor
+        request.save(update_fields=["status", "completed_at", "completed_by"])
+        audit_log(
+            actor=actor,
+            action="ops.erasure.completed",
+            obj=request,
+            data={"pseudonym": user.phone},
+        )
+    return request
+
+
+def erasures_perform_due(*, now=None) -> int:
+    """Perform every pending request whose period has passed; return how many."""
+    now = now or timezone.now()
+    due = ErasureRequest.objects.filter(
+        status=ErasureRequest.Status.PENDING, due_at__lte=now
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in list(due):
+        erasure_perform(actor=None, request=ErasureRequest(pk=pk))
+        count += 1
+    return count
+
+
+def personal_data_exported(*, actor) -> None:
+    """Record that the person downloaded their data."""
+    audit_log(actor=actor, action="ops.personal_data.exported", obj=actor)

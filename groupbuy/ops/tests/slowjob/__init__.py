@@ -1,0 +1,1 @@
+"""A test-only app with a job that takes a while (the worker SIGTERM test)."""

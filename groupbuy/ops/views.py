@@ -1,0 +1,79 @@
+"""Pages: a person's data (export, erasure) and the operators' erasure queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.ops import selectors, services
+from groupbuy.ops.api import export_response
+from groupbuy.ops.errors import OpsError
+
+
+@login_required
+def my_data(request):
+    pending = selectors.erasure_pending_for(user=request.user)
+    return render(request, "ops/my_data.html", {"pending": pending})
+
+
+@login_required
+def my_data_export(request):
+    return export_response(request.user)
+
+
+@login_required
+@require_POST
+def my_data_erasure(request):
+    services.erasure_request(actor=request.user)
+    messages.success(request, _("Your request is recorded."))
+    return redirect("ops:my_data")
+
+
+@login_required
+@require_POST
+def my_data_erasure_cancel(request):
+    pending = selectors.erasure_pending_for(user=request.user)
+    if pending is not None:
+        services.erasure_cancel(actor=request.user, request=pending)
+        messages.success(request, _("Your request is withdrawn."))
+    return redirect("ops:my_data")
+
+
+def _operator_only(request) -> None:
+    if not request.user.is_authenticated or not request.user.is_operator:
+        raise PermissionDenied(_("Only operators can open this page."))
+
+
+@login_required
+def erasure_queue(request):
+    _operator_only(request)
+    status = request.GET.get("status", "pending")
+    if status not in ("pending", "completed", "cancelled"):
+        status = "pending"
+    requests = selectors.erasure_list_for_operator(user=request.user, status=status)
+    return render(
+        request,
+        "ops/erasure_queue.html",
+        {"requests": requests[:200], "status": status},
+    )
+
+
+@login_required
+@require_POST
+def erasure_perform(request, request_id: str):
+    _operator_only(request)
+    item = selectors.erasure_get_for_operator(user=request.user, request_id=request_id)
+    try:
+        services.erasure_perform(actor=request.user, request=item)
+    except OpsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The account is erased."))
+        if item.user_id == request.user.pk:
+            logout(request)
+    return redirect("ops:erasure_queue")
