@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "groupbuy.notify",
     "groupbuy.realtime",
     "groupbuy.snap",
+    "groupbuy.clock",
     "groupbuy.web",
 ]
 
