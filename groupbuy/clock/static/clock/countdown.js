@@ -194,8 +194,10 @@ function render(element, now) {
   const deadline = deadlineOf(element);
   if (deadline === null) return;
   const left = secondsLeft(deadline, now);
+  const text = formatRemaining(left * 1000);
+  const value = element.querySelector("[data-clock-value]");
+  if (value.textContent !== text) value.textContent = text;
   element.dataset.secondsLeft = String(left);
-  element.querySelector("[data-clock-value]").textContent = formatRemaining(left * 1000);
   const bound = errorBoundMs();
   const boundText = bound === null ? "" : `±${Math.ceil(bound)} ms`;
   element.querySelector("[data-clock-bound]").textContent = boundText;
