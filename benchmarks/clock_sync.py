@@ -148,7 +148,9 @@ async def run_scenario(scenario, server_port, args, seed):
     errors = [value for result in results for value in result[0]]
     naive = [value for result in results for value in result[1]]
     bounds = [value for result in results for value in result[2]]
-    within = sum(error <= bound + 1 for error, bound in zip(errors, bounds, strict=True))
+    within = sum(
+        error <= bound + 1 for error, bound in zip(errors, bounds, strict=True)
+    )
     return {
         "scenario": scenario.name,
         "symmetric": scenario.is_symmetric,
@@ -227,7 +229,8 @@ def summarise(results, args) -> dict:
     for result in results:
         ratio = ""
         if not result["symmetric"]:
-            ratio = f"  p95/half-asymmetry {result['p95_ms'] / result['half_asymmetry_ms']:.2f}"
+            ratio = result["p95_ms"] / result["half_asymmetry_ms"]
+            ratio = f"  p95/half-asymmetry {ratio:.2f}"
         print(
             f"{result['scenario']:40} protocol p50 {result['p50_ms']:6.2f} "
             f"p95 {result['p95_ms']:6.2f} p99 {result['p99_ms']:6.2f} ms | naive p50 "

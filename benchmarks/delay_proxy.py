@@ -10,6 +10,7 @@ Order is kept: a chunk never overtakes the one before it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from dataclasses import dataclass
@@ -67,10 +68,8 @@ async def _pump(reader, writer, delay: DirectionDelay) -> None:
     except (ConnectionError, OSError):
         pass
     queue.put_nowait((0, None))
-    try:
+    with contextlib.suppress(ConnectionError, OSError):
         await sender
-    except (ConnectionError, OSError):
-        pass
 
 
 async def start_proxy(

@@ -121,7 +121,7 @@ class ClockClient:
         if not samples:
             return None
         best = best_sample(samples)
-        self.window.add(best)
+        self.window.add(best, probes=samples)
         return best
 
     async def run(self, *, rounds: int | None = None) -> None:
@@ -143,4 +143,4 @@ class ClockClient:
         return self.local_clock() + naive_offset
 
     def error_bound_ms(self) -> float:
-        return self.window.error_bound_ms()
+        return self.window.error_bound_ms(self.local_clock())

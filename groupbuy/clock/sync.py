@@ -19,6 +19,11 @@ WINDOW_SIZE = 8
 PROBE_INTERVAL_MS = 30_000
 DRIFT_MIN_SPAN_MS = 120_000
 MAX_DRIFT = 500e-6  # a clock off by more than 500 ppm is broken, not drifting
+# How wrong the drift may be when carrying an interval forward in time: any
+# plausible clock before a fit, the fit's own uncertainty after.
+DRIFT_UNCERTAINTY_UNFITTED = 200e-6
+DRIFT_UNCERTAINTY_FITTED = 20e-6
+RECENT_PROBES = 16  # the intervals intersected: a burst and the periodic probes
 LATE_MESSAGE_MS = 1_000
 
 
@@ -75,15 +80,36 @@ class SyncWindow:
     size: int = WINDOW_SIZE
     drift_min_span_ms: float = DRIFT_MIN_SPAN_MS
     samples: list[Sample] = field(default_factory=list)
+    probes: list[Sample] = field(default_factory=list)
     drift: float | None = None
 
-    def add(self, sample: Sample) -> None:
+    def add(self, sample: Sample, *, probes: list[Sample] | None = None) -> None:
+        """Add a round's best sample (and every probe of the round, if several)."""
         self.samples = [*self.samples, sample][-self.size :]
+        self.probes = [*self.probes, *(probes or [sample])][-RECENT_PROBES:]
         self.drift = fit_drift(self.samples, min_span_ms=self.drift_min_span_ms)
 
     def clear(self) -> None:
         self.samples = []
+        self.probes = []
         self.drift = None
+
+    def interval_at(self, client_ms: float) -> tuple[float, float] | None:
+        """Return the intersection of the recent probes' intervals at
+        ``client_ms``, or None when they do not meet."""
+        drift = self.drift or 0.0
+        uncertainty = (
+            DRIFT_UNCERTAINTY_UNFITTED
+            if self.drift is None
+            else DRIFT_UNCERTAINTY_FITTED
+        )
+        low, high = float("-inf"), float("inf")
+        for probe in self.probes:
+            age = client_ms - probe.at_client_ms
+            centre = probe.offset_ms + drift * age
+            half = probe.round_trip_ms / 2 + uncertainty * abs(age)
+            low, high = max(low, centre - half), min(high, centre + half)
+        return (low, high) if low <= high else None
 
     @property
     def is_synced(self) -> bool:
@@ -91,12 +117,22 @@ class SyncWindow:
 
     def offset_at(self, client_ms: float) -> float:
         """Return the estimated server-minus-client offset at ``client_ms``."""
+        interval = self.interval_at(client_ms)
+        if interval is not None:
+            return (interval[0] + interval[1]) / 2
         best = best_sample(self.samples)
         return best.offset_ms + (self.drift or 0.0) * (client_ms - best.at_client_ms)
 
-    def error_bound_ms(self) -> float:
-        """Return half the best round trip: how far off the estimate can be."""
-        return best_sample(self.samples).round_trip_ms / 2
+    def error_bound_ms(self, client_ms: float | None = None) -> float:
+        """Return how far off the estimate can be: half the intersection's width,
+        at most half the best round trip."""
+        best_half = best_sample(self.samples).round_trip_ms / 2
+        if client_ms is None:
+            return best_half
+        interval = self.interval_at(client_ms)
+        if interval is None:
+            return best_half
+        return min(best_half, (interval[1] - interval[0]) / 2)
 
     def server_ms(self, client_ms: float) -> float:
         return client_ms + self.offset_at(client_ms)

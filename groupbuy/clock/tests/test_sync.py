@@ -63,3 +63,35 @@ def test_a_message_more_than_a_second_late_is_late():
     assert not is_late(sent_ms=10_000, server_now_ms=11_000)
     assert is_late(sent_ms=10_000, server_now_ms=11_000.5)
     assert not is_late(sent_ms=None, server_now_ms=99_999)
+
+
+def test_probes_quick_one_way_and_the_other_pin_the_offset_between_them():
+    # given the server 1000 ms ahead, one probe 1 ms up / 20 down, one 20 up / 1 down
+    quick_up = sample_from(t0=0, t1=1001, t2=1001, t3=21)
+    quick_down = sample_from(t0=100, t1=1120, t2=1120, t3=121)
+    window = SyncWindow()
+    window.add(quick_up, probes=[quick_up, quick_down])
+    # then alone each is 9.5 ms off, together they give the offset within 0.05 ms
+    assert abs(quick_up.offset_ms - 1000) == 9.5
+    assert abs(window.offset_at(110.5) - 1000) < 0.05
+    assert window.error_bound_ms(110.5) < 1.05
+    assert window.error_bound_ms() == 10.5  # half the best round trip
+
+
+def test_intervals_that_do_not_meet_fall_back_to_the_best_probe():
+    far = Sample(offset_ms=1100, round_trip_ms=2, at_client_ms=50)
+    near = Sample(offset_ms=990.5, round_trip_ms=21, at_client_ms=10.5)
+    window = SyncWindow()
+    window.add(far, probes=[near, far])
+    assert window.interval_at(50) is None
+    assert window.offset_at(50) == 1100
+    assert window.error_bound_ms(50) == 1
+
+
+def test_old_probes_count_for_less_until_the_drift_is_known():
+    # given a probe 60 s old and none since: its interval widened by 200 ppm
+    old = Sample(offset_ms=500, round_trip_ms=4, at_client_ms=0)
+    window = SyncWindow()
+    window.add(old)
+    assert window.error_bound_ms(60_000) == 2  # capped at half the round trip
+    assert window.interval_at(60_000) == (500 - 2 - 12, 500 + 2 + 12)

@@ -52,8 +52,9 @@ export function serverNowMs() {
 
 export function errorBoundMs() {
   if (!clock.window.isSynced) return null;
-  const target = clock.window.offsetAt(clientNowMs());
-  return clock.window.errorBoundMs() + Math.abs(target - clock.appliedOffsetMs);
+  const now = clientNowMs();
+  const target = clock.window.offsetAt(now);
+  return clock.window.errorBoundMs(now) + Math.abs(target - clock.appliedOffsetMs);
 }
 
 // --- the time-sync socket ---------------------------------------------------
@@ -114,15 +115,15 @@ export function resync() {
       const sample = await probe();
       if (sample) samples.push(sample);
     }
-    if (samples.length) synced(bestSample(samples));
+    if (samples.length) synced(bestSample(samples), samples);
   })().finally(() => {
     burst = null;
   });
   return burst;
 }
 
-function synced(sample) {
-  clock.window.add(sample);
+function synced(sample, probes = [sample]) {
+  clock.window.add(sample, probes);
   if (clock.isStepNeeded) {
     clock.appliedOffsetMs = clock.window.offsetAt(clientNowMs());
     clock.isStepNeeded = false;

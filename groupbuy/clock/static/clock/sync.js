@@ -5,12 +5,20 @@
 // receives), t2 (server sends), t3 (client receives). As in NTP the round trip
 // is (t3 - t0) - (t2 - t1) and server-minus-client is ((t1 - t0) + (t2 - t3)) / 2,
 // wrong by at most half the round trip. The lowest round trip is trusted.
+// Each probe also proves the true offset lies in [offset - rtt/2, offset + rtt/2]
+// (no message travels in negative time): the recent probes' intervals, carried
+// to now with the fitted drift and widened for what the drift may still be, are
+// intersected; the middle is the estimate, half the width the error bound (never
+// more than the best probe's). If they do not meet, the best probe alone is used.
 
 export const BURST_PROBES = 8;
 export const WINDOW_SIZE = 8;
 export const PROBE_INTERVAL_MS = 30000;
 export const DRIFT_MIN_SPAN_MS = 120000;
 export const MAX_DRIFT = 500e-6;
+export const DRIFT_UNCERTAINTY_UNFITTED = 200e-6;
+export const DRIFT_UNCERTAINTY_FITTED = 20e-6;
+export const RECENT_PROBES = 16;
 export const SLEW_MS_PER_TICK = 0.5;
 export const STEP_THRESHOLD_MS = 100;
 export const LATE_MESSAGE_MS = 1000;
@@ -63,12 +71,32 @@ export class SyncWindow {
 
   clear() {
     this.samples = [];
+    this.probes = [];
     this.drift = null;
   }
 
-  add(sample) {
+  // A round's best sample (and every probe of the round, for a burst).
+  add(sample, probes = [sample]) {
     this.samples = [...this.samples, sample].slice(-this.size);
+    this.probes = [...this.probes, ...probes].slice(-RECENT_PROBES);
     this.drift = fitDrift(this.samples, this.driftMinSpanMs);
+  }
+
+  // The intersection [low, high] of the recent probes' intervals, or null.
+  intervalAt(clientMs) {
+    const drift = this.drift ?? 0;
+    const uncertainty =
+      this.drift === null ? DRIFT_UNCERTAINTY_UNFITTED : DRIFT_UNCERTAINTY_FITTED;
+    let low = -Infinity;
+    let high = Infinity;
+    for (const probe of this.probes) {
+      const age = clientMs - probe.atClientMs;
+      const centre = probe.offsetMs + drift * age;
+      const half = probe.roundTripMs / 2 + uncertainty * Math.abs(age);
+      low = Math.max(low, centre - half);
+      high = Math.min(high, centre + half);
+    }
+    return low <= high ? [low, high] : null;
   }
 
   get isSynced() {
@@ -76,12 +104,16 @@ export class SyncWindow {
   }
 
   offsetAt(clientMs) {
+    const interval = this.intervalAt(clientMs);
+    if (interval) return (interval[0] + interval[1]) / 2;
     const best = bestSample(this.samples);
     return best.offsetMs + (this.drift ?? 0) * (clientMs - best.atClientMs);
   }
 
-  errorBoundMs() {
-    return bestSample(this.samples).roundTripMs / 2;
+  errorBoundMs(clientMs = null) {
+    const bestHalf = bestSample(this.samples).roundTripMs / 2;
+    const interval = clientMs === null ? null : this.intervalAt(clientMs);
+    return interval ? Math.min(bestHalf, (interval[1] - interval[0]) / 2) : bestHalf;
   }
 }
 

@@ -122,3 +122,32 @@ test("a wall-clock jump is a change of Date.now() against the monotonic clock", 
   assert.equal(clockJumped(12, 37012), true);
   assert.equal(clockJumped(12, -1200), true);
 });
+
+test("probes quick one way and the other pin the offset between them", () => {
+  const quickUp = sampleFrom(0, 1001, 1001, 21); // 1 ms up, 20 down
+  const quickDown = sampleFrom(100, 1120, 1120, 121); // 20 up, 1 down
+  const window = new SyncWindow();
+  window.add(quickUp, [quickUp, quickDown]);
+  assert.equal(Math.abs(quickUp.offsetMs - 1000), 9.5);
+  assert.ok(Math.abs(window.offsetAt(110.5) - 1000) < 0.05);
+  assert.ok(window.errorBoundMs(110.5) < 1.05);
+  assert.equal(window.errorBoundMs(), 10.5);
+});
+
+test("intervals that do not meet fall back to the best probe", () => {
+  const far = sample(1100, 2, 50);
+  const near = sample(990.5, 21, 10.5);
+  const window = new SyncWindow();
+  window.add(far, [near, far]);
+  assert.equal(window.intervalAt(50), null);
+  assert.equal(window.offsetAt(50), 1100);
+  assert.equal(window.errorBoundMs(50), 1);
+});
+
+test("old probes count for less until the drift is known", () => {
+  const window = new SyncWindow();
+  window.add(sample(500, 4, 0));
+  assert.equal(window.errorBoundMs(60000), 2);
+  const [low, high] = window.intervalAt(60000);
+  assert.ok(Math.abs(low - 486) < 1e-9 && Math.abs(high - 514) < 1e-9);
+});
