@@ -28,6 +28,12 @@ def test_sub_millisecond_deadlines_count():
     assert late_by_ms(deadline, now_ns=DEADLINE_NS + 1_500_000) == 1
 
 
+def test_the_moment_a_service_judged_by_can_be_given():
+    now = DEADLINE + timedelta(seconds=2, microseconds=345_999)
+    assert late_by_ms(DEADLINE, now=now) == 2345
+    assert late_by_ms(DEADLINE, now=DEADLINE - timedelta(microseconds=1)) == 0
+
+
 def test_without_now_the_servers_clock_is_used():
     assert late_by_ms(datetime.now(UTC) - timedelta(seconds=3)) >= 3000
     assert late_by_ms(datetime.now(UTC) + timedelta(seconds=3)) == 0
