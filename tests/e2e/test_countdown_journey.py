@@ -144,3 +144,41 @@ def test_the_display_changes_on_the_exact_server_second(
         assert all(0 <= lag < 120 for lag in lags), lags
     finally:
         context.close()
+
+
+def test_a_deadline_change_more_than_a_second_late_is_dropped(
+    chromium, groupbuy_server, deal_id
+):
+    # given a synced page
+    context, page = _open_deal(chromium, groupbuy_server, deal_id)
+    try:
+        outcome = page.evaluate(
+            """async () => {
+              const clock = await import("/static/clock/countdown.js");
+              const element = document.querySelector("#deal-countdown");
+              const before = Number(element.dataset.deadlineMs);
+              let lateEvents = 0;
+              document.addEventListener("countdown:late", () => { lateEvents += 1; });
+              // when an extension arrives 1.5 s after the server sent it
+              const late = clock.applyDeadline(element, {
+                deadlineMs: before + 3_600_000, sentMs: clock.serverNowMs() - 1500 });
+              const afterLate = Number(element.dataset.deadlineMs);
+              const shownAfterLate = Number(element.dataset.secondsLeft);
+              // and another 200 ms after it was sent
+              const onTime = clock.applyDeadline(element, {
+                deadlineMs: before + 60_000, sentMs: clock.serverNowMs() - 200 });
+              return { late, onTime, before, afterLate, shownAfterLate, lateEvents,
+                       afterOnTime: Number(element.dataset.deadlineMs),
+                       shownAfterOnTime: Number(element.dataset.secondsLeft) };
+            }"""
+        )
+        # then the late one changed nothing and asked for a fresh snapshot
+        assert outcome["late"] == "late"
+        assert outcome["afterLate"] == outcome["before"]
+        assert outcome["lateEvents"] == 1
+        # and the timely one moved the countdown by a minute at once
+        assert outcome["onTime"] == "applied"
+        assert outcome["afterOnTime"] == outcome["before"] + 60_000
+        assert 59 <= outcome["shownAfterOnTime"] - outcome["shownAfterLate"] <= 61
+    finally:
+        context.close()
