@@ -98,7 +98,10 @@ class ClockClient:
         deadline = time.monotonic() + PROBE_TIMEOUT_SECONDS
         while (remaining := deadline - time.monotonic()) > 0:
             try:
-                text = await asyncio.wait_for(self._socket.recv(), remaining)
+                # (asyncio.timeout, not wait_for: no extra task between the
+                # frame's arrival and t3)
+                async with asyncio.timeout(remaining):
+                    text = await self._socket.recv()
             except TimeoutError:
                 break
             t3 = self.local_clock()
