@@ -85,6 +85,7 @@ function render(root, progress, sentMs = null) {
 }
 
 const REFETCH_AFTER_LATE_MS = 5000;
+const REFETCH_SPREAD_MS = 3000;
 
 export function init(root) {
   const dealId = root.dataset.dealId;
@@ -104,11 +105,15 @@ export function init(root) {
   let socket = openSocket(path, handlers);
   let refetchedAt = 0;
   // A deadline change dropped as late: reconnect, and the snapshot brings the
-  // deadline as it is now (at most every few seconds on a bad network).
+  // deadline as it is now (at most every few seconds on a bad network). A
+  // change late for everyone (a big fan-out) must not bring every watcher back
+  // at once, hence the random wait.
   root.ownerDocument.addEventListener("countdown:late", () => {
     if (performance.now() - refetchedAt < REFETCH_AFTER_LATE_MS) return;
     refetchedAt = performance.now();
-    socket.close();
-    socket = openSocket(path, handlers);
+    window.setTimeout(() => {
+      socket.close();
+      socket = openSocket(path, handlers);
+    }, Math.random() * REFETCH_SPREAD_MS);
   });
 }
