@@ -225,7 +225,7 @@ def main() -> None:
     if args.serve:
         serve(args.serve)
         return
-    default_sizes = "50,150" if args.quick else "100,1000,5000"
+    default_sizes = "50,100" if args.quick else "100,1000,5000"
     sizes = [int(size) for size in (args.sizes or default_sizes).split(",")]
     print(
         "embedded server (one process, in-memory channel layer); load average "

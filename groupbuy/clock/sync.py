@@ -96,13 +96,15 @@ class SyncWindow:
 
     def interval_at(self, client_ms: float) -> tuple[float, float] | None:
         """Return the intersection of the recent probes' intervals at
-        ``client_ms``, or None when they do not meet."""
-        drift = self.drift or 0.0
-        uncertainty = (
-            DRIFT_UNCERTAINTY_UNFITTED
-            if self.drift is None
-            else DRIFT_UNCERTAINTY_FITTED
-        )
+        ``client_ms`` (carried by the fitted drift; without it, should they not
+        meet), or None when they do not meet."""
+        if self.drift is not None:
+            fitted = self._intersect(client_ms, self.drift, DRIFT_UNCERTAINTY_FITTED)
+            if fitted is not None:
+                return fitted
+        return self._intersect(client_ms, 0.0, DRIFT_UNCERTAINTY_UNFITTED)
+
+    def _intersect(self, client_ms: float, drift: float, uncertainty: float):
         low, high = float("-inf"), float("inf")
         for probe in self.probes:
             age = client_ms - probe.at_client_ms
@@ -124,15 +126,17 @@ class SyncWindow:
         return best.offset_ms + (self.drift or 0.0) * (client_ms - best.at_client_ms)
 
     def error_bound_ms(self, client_ms: float | None = None) -> float:
-        """Return how far off the estimate can be: half the intersection's width,
-        at most half the best round trip."""
-        best_half = best_sample(self.samples).round_trip_ms / 2
+        """Return how far off the estimate can be at ``client_ms``: half the
+        intersection's width, or half the best round trip widened by its age.
+        Without ``client_ms``: half the best round trip."""
+        best = best_sample(self.samples)
         if client_ms is None:
-            return best_half
+            return best.round_trip_ms / 2
         interval = self.interval_at(client_ms)
-        if interval is None:
-            return best_half
-        return min(best_half, (interval[1] - interval[0]) / 2)
+        if interval is not None:
+            return (interval[1] - interval[0]) / 2
+        age = abs(client_ms - best.at_client_ms)
+        return best.round_trip_ms / 2 + DRIFT_UNCERTAINTY_UNFITTED * age
 
     def server_ms(self, client_ms: float) -> float:
         return client_ms + self.offset_at(client_ms)

@@ -93,5 +93,5 @@ def test_old_probes_count_for_less_until_the_drift_is_known():
     old = Sample(offset_ms=500, round_trip_ms=4, at_client_ms=0)
     window = SyncWindow()
     window.add(old)
-    assert window.error_bound_ms(60_000) == 2  # capped at half the round trip
+    assert window.error_bound_ms(60_000) == 14  # 2 + 200 ppm of 60 s
     assert window.interval_at(60_000) == (500 - 2 - 12, 500 + 2 + 12)

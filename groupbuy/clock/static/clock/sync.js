@@ -8,8 +8,9 @@
 // Each probe also proves the true offset lies in [offset - rtt/2, offset + rtt/2]
 // (no message travels in negative time): the recent probes' intervals, carried
 // to now with the fitted drift and widened for what the drift may still be, are
-// intersected; the middle is the estimate, half the width the error bound (never
-// more than the best probe's). If they do not meet, the best probe alone is used.
+// intersected; the middle is the estimate, half the width the error bound. If they
+// do not meet with the fitted drift they are tried without; if still not, the best
+// probe alone is used, its bound widened by its age.
 
 export const BURST_PROBES = 8;
 export const WINDOW_SIZE = 8;
@@ -82,11 +83,17 @@ export class SyncWindow {
     this.drift = fitDrift(this.samples, this.driftMinSpanMs);
   }
 
-  // The intersection [low, high] of the recent probes' intervals, or null.
+  // The intersection [low, high] of the recent probes' intervals, carried by the
+  // fitted drift (without it, should they not meet), or null.
   intervalAt(clientMs) {
-    const drift = this.drift ?? 0;
-    const uncertainty =
-      this.drift === null ? DRIFT_UNCERTAINTY_UNFITTED : DRIFT_UNCERTAINTY_FITTED;
+    if (this.drift !== null) {
+      const fitted = this.#intersect(clientMs, this.drift, DRIFT_UNCERTAINTY_FITTED);
+      if (fitted) return fitted;
+    }
+    return this.#intersect(clientMs, 0, DRIFT_UNCERTAINTY_UNFITTED);
+  }
+
+  #intersect(clientMs, drift, uncertainty) {
     let low = -Infinity;
     let high = Infinity;
     for (const probe of this.probes) {
@@ -110,10 +117,14 @@ export class SyncWindow {
     return best.offsetMs + (this.drift ?? 0) * (clientMs - best.atClientMs);
   }
 
+  // Half the intersection's width, or half the best round trip widened by its
+  // age; without clientMs, half the best round trip.
   errorBoundMs(clientMs = null) {
-    const bestHalf = bestSample(this.samples).roundTripMs / 2;
-    const interval = clientMs === null ? null : this.intervalAt(clientMs);
-    return interval ? Math.min(bestHalf, (interval[1] - interval[0]) / 2) : bestHalf;
+    const best = bestSample(this.samples);
+    if (clientMs === null) return best.roundTripMs / 2;
+    const interval = this.intervalAt(clientMs);
+    if (interval) return (interval[1] - interval[0]) / 2;
+    return best.roundTripMs / 2 + DRIFT_UNCERTAINTY_UNFITTED * Math.abs(clientMs - best.atClientMs);
   }
 }
 
