@@ -10,7 +10,8 @@ import uvicorn
 from groupbuy.clock.client import ClockClient
 from tests.support.servers import free_port
 
-pytestmark = [pytest.mark.asyncio]
+# The auth middleware in front of every socket may look up a session.
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")
