@@ -12,7 +12,12 @@ from groupbuy.clock.sync import sample_from
 from groupbuy.core.plugins import websocket_urlpatterns
 from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.usefixtures("fresh_channel_layer")]
+# The consumer machinery closes stale database connections around each message.
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
 
 application = URLRouter(websocket_urlpatterns())
 
