@@ -98,6 +98,7 @@ def test_installed_apps_follow_installed_apps_order(with_plugin_app):
         "deals",
         "notify",
         "snap",
+        "clock",
         "web",
         "plugin_app",
     ]
