@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: venv demo serve test test-postgres test-redis lint format messages clean
+.PHONY: venv demo serve test test-js test-postgres test-redis lint format messages clean
 
 venv: $(STAMP)
 
@@ -28,8 +28,20 @@ serve: venv
 
 # The whole suite on SQLite. Browser tests run when /usr/bin/chromium exists and
 # are skipped with a message otherwise (.ci/run installs Chromium and forbids skips).
-test: venv
+test: venv test-js
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The JavaScript unit tests (pure modules, e.g. the clock's protocol arithmetic)
+# on Node's own test runner; skipped with a message without Node, except in CI.
+JS_TESTS = $(shell find groupbuy -path '*/tests/js/*.test.mjs' | sort)
+test-js:
+	@if command -v node >/dev/null 2>&1; then \
+		node --test $(JS_TESTS); \
+	elif [ -n "$$CI" ]; then \
+		echo "test-js: Node.js is required in CI" >&2; exit 1; \
+	else \
+		echo "test-js: SKIPPED, node not found (install Node.js 20+ to run $(words $(JS_TESTS)) JavaScript test files)"; \
+	fi
 
 # The PostgreSQL suite is the whole suite (but the browser journeys, which run
 # their own SQLite server) on PostgreSQL, including the tests marked `postgres`

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "groupbuy.snap",
     "groupbuy.pooling",
     "groupbuy.coupons",
+    "groupbuy.clock",
     "groupbuy.web",
 ]
 

@@ -3,6 +3,7 @@
 //
 // <div data-module="deal-live" data-deal-id="deal_…" data-state="open"
 //      data-highest-price-fen="9900"></div>
+import { applyDeadline } from "../../clock/countdown.js";
 import { openSocket } from "../../realtime/socket.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 
@@ -44,7 +45,15 @@ function progressPercent(progress) {
   return Math.max(0, Math.min(100, Math.floor((progress.participants * 100) / goal)));
 }
 
-function render(root, progress) {
+// Deadlines are absolute epoch ms; the clock module drops a change that arrived
+// more than a second late (sentMs by the server's clock), see docs/clock.md.
+function updateDeadline(progress, sentMs) {
+  for (const countdown of document.querySelectorAll('[data-live="countdown"]')) {
+    applyDeadline(countdown, { deadlineMs: progress.deadline_ms, sentMs });
+  }
+}
+
+function render(root, progress, sentMs = null) {
   setText('[data-live="participants"]', String(progress.participants));
   setText('[data-live="units-left"]', String(Math.max(0, progress.stock - progress.units_sold)));
   setText('[data-live="next-tier"]', nextTierText(progress));
@@ -66,12 +75,7 @@ function render(root, progress) {
       Boolean(progress.next_tier) && progress.next_tier.min_participants === minimum,
     );
   }
-  for (const countdown of document.querySelectorAll('[data-live="countdown"]')) {
-    if (String(progress.deadline_ms) !== countdown.dataset.deadlineMs) {
-      countdown.dataset.deadlineMs = String(progress.deadline_ms);
-      countdown.dispatchEvent(new CustomEvent("countdown:restart"));
-    }
-  }
+  updateDeadline(progress, sentMs);
   // The deal closed (or opened) while the page was open: reload to show the
   // right actions (join form, order state) rendered by the server.
   if (progress.state && progress.state !== root.dataset.state) {
@@ -80,13 +84,36 @@ function render(root, progress) {
   }
 }
 
+const REFETCH_AFTER_LATE_MS = 5000;
+const REFETCH_SPREAD_MS = 3000;
+
 export function init(root) {
   const dealId = root.dataset.dealId;
   if (!dealId || !("WebSocket" in window)) return;
-  openSocket(`/ws/deals/${encodeURIComponent(dealId)}/`, {
+  const path = `/ws/deals/${encodeURIComponent(dealId)}/`;
+  const handlers = {
     onEvent(event) {
+      // The snapshot answers our connect: its deadline is current, however slow.
       if (event.type === "deal.snapshot" && event.deal) render(root, event.deal);
-      else if (event.type === "deal.progress") render(root, event);
+      else if (event.type === "deal.progress") render(root, event, event.server_now_ms);
+      else if (Number.isFinite(event.deadline_ms) && (event.deal_id ?? dealId) === dealId) {
+        // "deal.deadline" (extended, closed early) or any event carrying one.
+        updateDeadline(event, event.sent_ms ?? event.server_now_ms);
+      }
     },
+  };
+  let socket = openSocket(path, handlers);
+  let refetchedAt = 0;
+  // A deadline change dropped as late: reconnect, and the snapshot brings the
+  // deadline as it is now (at most every few seconds on a bad network). A
+  // change late for everyone (a big fan-out) must not bring every watcher back
+  // at once, hence the random wait.
+  root.ownerDocument.addEventListener("countdown:late", () => {
+    if (performance.now() - refetchedAt < REFETCH_AFTER_LATE_MS) return;
+    refetchedAt = performance.now();
+    window.setTimeout(() => {
+      socket.close();
+      socket = openSocket(path, handlers);
+    }, Math.random() * REFETCH_SPREAD_MS);
   });
 }

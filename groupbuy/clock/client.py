@@ -1,0 +1,149 @@
+"""A Python client of the clock protocol (asyncio + websockets), for tests,
+benchmarks and tools that must agree with the server's clock.
+
+    async with ClockClient("ws://127.0.0.1:8000/ws/clock/") as clock:
+        clock.server_now_ms(), clock.error_bound_ms()
+
+It does what the browser's countdown does (static/clock/sync.js): a burst of 8
+probes on connect, the best kept; ``resync`` for another burst; ``run`` for a
+probe every 30 s into a sliding window of 8 with the drift fitted once the
+window spans minutes. ``local_clock`` (epoch ms) lets a test or a benchmark give
+the client a wrong, drifting clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import websockets
+
+from groupbuy.clock.sync import (
+    BURST_PROBES,
+    DRIFT_MIN_SPAN_MS,
+    PROBE_INTERVAL_MS,
+    Sample,
+    SyncWindow,
+    best_sample,
+    sample_from,
+)
+
+PROBE_TIMEOUT_SECONDS = 2.0
+
+
+def origin_of(url: str) -> str:
+    """Return the page origin a browser would send (the server checks it)."""
+    parts = urlsplit(url)
+    scheme = "https" if parts.scheme == "wss" else "http"
+    return f"{scheme}://{parts.netloc}"
+
+
+def system_clock_ms() -> float:
+    return time.time_ns() / 1_000_000
+
+
+class ClockClient:
+    def __init__(
+        self,
+        url: str,
+        *,
+        local_clock: Callable[[], float] = system_clock_ms,
+        probe_interval_ms: float = PROBE_INTERVAL_MS,
+        drift_min_span_ms: float = DRIFT_MIN_SPAN_MS,
+        burst_probes: int = BURST_PROBES,
+    ):
+        self.url = url
+        self.local_clock = local_clock
+        self.probe_interval_ms = probe_interval_ms
+        self.burst_probes = burst_probes
+        self.window = SyncWindow(drift_min_span_ms=drift_min_span_ms)
+        self.first_sample: Sample | None = None  # what a naive client would trust
+        self.lost_probes = 0
+        self._ids = itertools.count(1)
+        self._socket = None
+
+    async def __aenter__(self) -> ClockClient:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.close()
+
+    async def connect(self) -> None:
+        self._socket = await websockets.connect(
+            self.url,
+            origin=origin_of(self.url),
+            open_timeout=30,
+            ping_interval=None,
+            max_queue=None,
+        )
+        await self.resync()
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+            self._socket = None
+
+    async def probe(self) -> Sample | None:
+        """Send one probe and return its sample, or None if no reply came."""
+        probe_id = next(self._ids)
+        t0 = self.local_clock()
+        await self._socket.send(
+            json.dumps({"type": "clock.probe", "id": probe_id, "t0": t0})
+        )
+        deadline = time.monotonic() + PROBE_TIMEOUT_SECONDS
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                # (asyncio.timeout, not wait_for: no extra task between the
+                # frame's arrival and t3)
+                async with asyncio.timeout(remaining):
+                    text = await self._socket.recv()
+            except TimeoutError:
+                break
+            t3 = self.local_clock()
+            reply = json.loads(text)
+            if reply.get("type") == "clock.reply" and reply.get("id") == probe_id:
+                sample = sample_from(reply["t0"], reply["t1"], reply["t2"], t3)
+                if self.first_sample is None:
+                    self.first_sample = sample
+                return sample
+        self.lost_probes += 1
+        return None
+
+    async def resync(self) -> Sample | None:
+        """Send a burst of probes one after another; keep the best in the window."""
+        samples = [
+            sample
+            for _ in range(self.burst_probes)
+            if (sample := await self.probe()) is not None
+        ]
+        if not samples:
+            return None
+        best = best_sample(samples)
+        self.window.add(best, probes=samples)
+        return best
+
+    async def run(self, *, rounds: int | None = None) -> None:
+        """Probe once every interval (``rounds`` times, or until cancelled)."""
+        for _ in itertools.count() if rounds is None else range(rounds):
+            await asyncio.sleep(self.probe_interval_ms / 1000)
+            sample = await self.probe()
+            if sample is not None:
+                self.window.add(sample)
+
+    def server_now_ms(self) -> float:
+        """Return the estimated server clock now, in epoch milliseconds."""
+        return self.window.server_ms(self.local_clock())
+
+    def naive_server_now_ms(self) -> float:
+        """What a client trusting the first reply (offset t2 - t3) would say."""
+        first = self.first_sample
+        naive_offset = first.offset_ms - first.round_trip_ms / 2  # = t2 - t3
+        return self.local_clock() + naive_offset
+
+    def error_bound_ms(self) -> float:
+        return self.window.error_bound_ms(self.local_clock())

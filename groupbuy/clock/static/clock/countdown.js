@@ -1,0 +1,282 @@
+// The countdown every page with a deadline uses (deals now, demands later).
+//
+// <span data-module="countdown" data-deadline-ms="1767225600000"
+//       data-server-now-ms="…"></span>
+//
+// One clock per page: it talks to ws/clock/ (a burst of 8 probes on connect, the
+// lowest round trip kept, a probe every 30 s into a window of 8, drift fitted once
+// the window spans minutes, re-sync when the tab becomes visible, the network
+// returns or the wall clock jumps) and slews its offset by at most 0.5 ms a tick
+// unless it is off by more than 100 ms. Until the first sync it uses the page's
+// render time (data-server-now-ms). Every countdown changes on the exact server
+// second (requestAnimationFrame after a timer) and shows its error bound.
+// Deadlines are absolute epoch ms; applyDeadline() takes a pushed change and
+// drops it when it arrived more than a second late (event "countdown:late").
+import { gettext, interpolate, ngettext } from "../web/js/i18n.js";
+import {
+  BURST_PROBES,
+  PROBE_INTERVAL_MS,
+  SyncWindow,
+  bestSample,
+  clockJumped,
+  isLate,
+  nextTickAt,
+  sampleFrom,
+  secondsLeft,
+  slew,
+  splitSeconds,
+} from "./sync.js";
+
+const PROBE_TIMEOUT_MS = 3000;
+const JUMP_CHECK_MS = 1000;
+
+const clock = {
+  window: new SyncWindow(),
+  appliedOffsetMs: null, // server minus client, as the display uses it
+  isStepNeeded: true, // the first sync (and one after a clock jump) steps
+};
+const countdowns = new Set();
+let socket = null;
+let retryDelayMs = 1000;
+let nextProbeId = 1;
+const pendingProbes = new Map();
+let burst = null;
+let tickTimer = null;
+let tickFrame = null;
+
+const clientNowMs = () => performance.timeOrigin + performance.now();
+
+export function serverNowMs() {
+  return clientNowMs() + (clock.appliedOffsetMs ?? 0);
+}
+
+export function errorBoundMs() {
+  if (!clock.window.isSynced) return null;
+  const now = clientNowMs();
+  const target = clock.window.offsetAt(now);
+  return clock.window.errorBoundMs(now) + Math.abs(target - clock.appliedOffsetMs);
+}
+
+// --- the time-sync socket ---------------------------------------------------
+
+function connect() {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  socket = new WebSocket(`${scheme}//${window.location.host}/ws/clock/`);
+  socket.addEventListener("open", () => {
+    retryDelayMs = 1000;
+    resync();
+  });
+  socket.addEventListener("message", (message) => {
+    const t3 = clientNowMs();
+    let reply;
+    try {
+      reply = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    const waiting = reply && pendingProbes.get(reply.id);
+    if (reply.type === "clock.reply" && waiting) {
+      waiting(sampleFrom(reply.t0, reply.t1, reply.t2, t3));
+    }
+  });
+  socket.addEventListener("close", () => {
+    socket = null;
+    for (const waiting of pendingProbes.values()) waiting(null);
+    const jitter = 0.5 + Math.random() / 2;
+    window.setTimeout(connect, retryDelayMs * jitter);
+    retryDelayMs = Math.min(retryDelayMs * 2, 30000);
+  });
+}
+
+function probe() {
+  return new Promise((resolve) => {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      resolve(null);
+      return;
+    }
+    const id = nextProbeId++;
+    const timer = window.setTimeout(() => finish(null), PROBE_TIMEOUT_MS);
+    function finish(sample) {
+      window.clearTimeout(timer);
+      pendingProbes.delete(id);
+      resolve(sample);
+    }
+    pendingProbes.set(id, finish);
+    socket.send(JSON.stringify({ type: "clock.probe", id, t0: clientNowMs() }));
+  });
+}
+
+// A burst of probes, one after another; the best joins the window.
+export function resync() {
+  if (burst) return burst;
+  burst = (async () => {
+    const samples = [];
+    for (let index = 0; index < BURST_PROBES; index++) {
+      const sample = await probe();
+      if (sample) samples.push(sample);
+    }
+    if (samples.length) synced(bestSample(samples), samples);
+  })().finally(() => {
+    burst = null;
+  });
+  return burst;
+}
+
+function synced(sample, probes = [sample]) {
+  clock.window.add(sample, probes);
+  if (clock.isStepNeeded) {
+    clock.appliedOffsetMs = clock.window.offsetAt(clientNowMs());
+    clock.isStepNeeded = false;
+  }
+  renderAll();
+}
+
+async function periodicProbe() {
+  if (burst) return;
+  const sample = await probe();
+  if (sample) synced(sample);
+}
+
+function watchForClockJumps() {
+  let previousGap = null;
+  let previousCheck = clientNowMs();
+  window.setInterval(() => {
+    const now = clientNowMs();
+    const gap = Date.now() - now;
+    // A jump of the wall clock against the monotonic one, or a timer that fired
+    // far too late (the machine slept): old samples no longer hold.
+    if (clockJumped(previousGap, gap) || now - previousCheck > JUMP_CHECK_MS * 5) {
+      clock.window.clear();
+      clock.isStepNeeded = true;
+      resync();
+    }
+    previousGap = gap;
+    previousCheck = now;
+  }, JUMP_CHECK_MS);
+}
+
+function startClock(element) {
+  const renderedAt = Number(element.dataset.serverNowMs);
+  if (clock.appliedOffsetMs === null && Number.isFinite(renderedAt) && renderedAt > 0) {
+    clock.appliedOffsetMs = renderedAt - clientNowMs();
+  }
+  if (socket || !("WebSocket" in window)) return;
+  connect();
+  window.setInterval(periodicProbe, PROBE_INTERVAL_MS);
+  watchForClockJumps();
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      resync();
+      renderAll();
+    }
+  });
+  window.addEventListener("online", () => resync());
+}
+
+// --- the display --------------------------------------------------------------
+
+const pad = (number) => String(number).padStart(2, "0");
+
+export function formatRemaining(milliseconds) {
+  if (milliseconds <= 0) return gettext("Ended");
+  const { days, hours, minutes, seconds } = splitSeconds(Math.ceil(milliseconds / 1000));
+  const time = `${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
+  if (days === 0) return time;
+  const dayText = interpolate(ngettext("%(days)s day", "%(days)s days", days), { days });
+  return `${dayText} ${time}`;
+}
+
+function deadlineOf(element) {
+  const deadline = Number(element.dataset.deadlineMs);
+  return Number.isFinite(deadline) && deadline > 0 ? deadline : null;
+}
+
+function render(element, now) {
+  const deadline = deadlineOf(element);
+  if (deadline === null) return;
+  const left = secondsLeft(deadline, now);
+  const text = formatRemaining(left * 1000);
+  const value = element.querySelector("[data-clock-value]");
+  if (value.textContent !== text) value.textContent = text;
+  element.dataset.secondsLeft = String(left);
+  const bound = errorBoundMs();
+  const boundText = bound === null ? "" : `±${Math.ceil(bound)} ms`;
+  element.querySelector("[data-clock-bound]").textContent = boundText;
+  element.dataset.boundMs = bound === null ? "" : String(Math.ceil(bound));
+  element.classList.toggle("ended", left === 0);
+  if (left === 0 && !element.dataset.endedSent) {
+    element.dataset.endedSent = "1";
+    element.dispatchEvent(new CustomEvent("countdown:ended", { bubbles: true }));
+  }
+}
+
+// One display tick: slew the offset a step, draw every countdown, plan the next.
+function renderAll() {
+  if (clock.window.isSynced) {
+    clock.appliedOffsetMs = slew(clock.appliedOffsetMs, clock.window.offsetAt(clientNowMs()));
+  }
+  const now = serverNowMs();
+  for (const element of countdowns) {
+    if (!element.isConnected) countdowns.delete(element);
+    else render(element, now);
+  }
+  scheduleNextTick(now);
+}
+
+function scheduleNextTick(now) {
+  window.clearTimeout(tickTimer);
+  window.cancelAnimationFrame(tickFrame);
+  let next = Infinity;
+  for (const element of countdowns) {
+    const deadline = deadlineOf(element);
+    const tick = deadline === null ? null : nextTickAt(deadline, now);
+    if (tick !== null) next = Math.min(next, tick);
+  }
+  if (!Number.isFinite(next)) return;
+  // Wake a little early, then wait frame by frame for the exact server second.
+  tickTimer = window.setTimeout(() => {
+    const frame = () => {
+      if (serverNowMs() >= next) renderAll();
+      else tickFrame = window.requestAnimationFrame(frame);
+    };
+    tickFrame = window.requestAnimationFrame(frame);
+  }, Math.max(0, next - now - 40));
+}
+
+// Take a deadline change (absolute epoch ms). A change that reached us more
+// than a second after the server sent it is dropped, as the display goes on to
+// the next exact tick; "countdown:late" lets the page fetch the state afresh.
+export function applyDeadline(element, { deadlineMs, sentMs = null }) {
+  if (!Number.isFinite(deadlineMs)) return "ignored";
+  if (clock.window.isSynced && isLate(sentMs, serverNowMs())) {
+    element.dispatchEvent(
+      new CustomEvent("countdown:late", { bubbles: true, detail: { deadlineMs, sentMs } }),
+    );
+    return "late";
+  }
+  if (String(deadlineMs) === element.dataset.deadlineMs) return "unchanged";
+  element.dataset.deadlineMs = String(deadlineMs);
+  delete element.dataset.endedSent;
+  delete element.dataset.secondsLeft;
+  renderAll();
+  return "applied";
+}
+
+export function init(element) {
+  element.replaceChildren();
+  const value = document.createElement("span");
+  value.dataset.clockValue = "";
+  const bound = document.createElement("small");
+  bound.dataset.clockBound = "";
+  bound.className = "clock-bound";
+  bound.title = gettext("How far this countdown can be from the server's clock");
+  element.append(value, " ", bound);
+  countdowns.add(element);
+  // Kept for scripts that set data-deadline-ms themselves.
+  element.addEventListener("countdown:restart", () => {
+    delete element.dataset.secondsLeft;
+    renderAll();
+  });
+  startClock(element);
+  renderAll();
+}

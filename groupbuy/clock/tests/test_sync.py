@@ -1,0 +1,97 @@
+"""The time-sync arithmetic (the same cases as static/clock/tests/sync.test.mjs)."""
+
+from groupbuy.clock.sync import (
+    Sample,
+    SyncWindow,
+    best_sample,
+    fit_drift,
+    is_late,
+    sample_from,
+)
+
+
+def test_a_symmetric_probe_gives_the_exact_offset_and_round_trip():
+    # the server is 1000 ms ahead; 10 ms each way; 2 ms spent on the server
+    sample = sample_from(t0=0, t1=1010, t2=1012, t3=22)
+    assert sample == Sample(offset_ms=1000, round_trip_ms=20, at_client_ms=11)
+
+
+def test_an_asymmetric_probe_is_off_by_half_the_asymmetry_within_half_the_trip():
+    # 5 ms out, 25 ms back: the true offset is 1000
+    sample = sample_from(t0=0, t1=1005, t2=1005, t3=30)
+    assert sample.offset_ms == 990
+    assert abs(sample.offset_ms - 1000) <= sample.round_trip_ms / 2
+
+
+def test_the_lowest_round_trip_wins_and_the_latest_on_a_tie():
+    samples = [Sample(5, 30, 0), Sample(7, 4, 1), Sample(9, 4, 2), Sample(1, 80, 3)]
+    assert best_sample(samples) == Sample(9, 4, 2)
+
+
+def test_the_window_keeps_the_last_eight():
+    window = SyncWindow()
+    for index in range(12):
+        window.add(Sample(index, 10 + index, index * 30_000))
+    assert [sample.offset_ms for sample in window.samples] == list(range(4, 12))
+    assert window.error_bound_ms() == 7
+
+
+def test_no_drift_is_fitted_before_the_window_spans_minutes():
+    samples = [Sample(100 + index * 0.003, 2, index * 10_000) for index in range(8)]
+    assert fit_drift(samples) is None  # 70 s
+
+
+def test_drift_is_fitted_over_the_good_samples_and_used_from_the_best():
+    # given a client clock slow by 100 ppm, and one probe caught in a stall
+    drift = 100e-6
+    samples = [Sample(100 + drift * t, 2, t) for t in range(0, 240_001, 30_000)]
+    samples[3] = Sample(180, 400, samples[3].at_client_ms)
+    window = SyncWindow()
+    for sample in samples:
+        window.add(sample)
+    # then the drift is found and the estimate follows it
+    assert abs(window.drift - drift) < 1e-9
+    assert abs(window.offset_at(600_000) - (100 + drift * 600_000)) < 1e-6
+
+
+def test_drift_is_clamped_to_a_plausible_clock():
+    samples = [Sample(t * 0.01, 2, t) for t in range(0, 240_001, 30_000)]
+    assert fit_drift(samples) == 500e-6
+
+
+def test_a_message_more_than_a_second_late_is_late():
+    assert not is_late(sent_ms=10_000, server_now_ms=11_000)
+    assert is_late(sent_ms=10_000, server_now_ms=11_000.5)
+    assert not is_late(sent_ms=None, server_now_ms=99_999)
+
+
+def test_probes_quick_one_way_and_the_other_pin_the_offset_between_them():
+    # given the server 1000 ms ahead, one probe 1 ms up / 20 down, one 20 up / 1 down
+    quick_up = sample_from(t0=0, t1=1001, t2=1001, t3=21)
+    quick_down = sample_from(t0=100, t1=1120, t2=1120, t3=121)
+    window = SyncWindow()
+    window.add(quick_up, probes=[quick_up, quick_down])
+    # then alone each is 9.5 ms off, together they give the offset within 0.05 ms
+    assert abs(quick_up.offset_ms - 1000) == 9.5
+    assert abs(window.offset_at(110.5) - 1000) < 0.05
+    assert window.error_bound_ms(110.5) < 1.05
+    assert window.error_bound_ms() == 10.5  # half the best round trip
+
+
+def test_intervals_that_do_not_meet_fall_back_to_the_best_probe():
+    far = Sample(offset_ms=1100, round_trip_ms=2, at_client_ms=50)
+    near = Sample(offset_ms=990.5, round_trip_ms=21, at_client_ms=10.5)
+    window = SyncWindow()
+    window.add(far, probes=[near, far])
+    assert window.interval_at(50) is None
+    assert window.offset_at(50) == 1100
+    assert window.error_bound_ms(50) == 1
+
+
+def test_old_probes_count_for_less_until_the_drift_is_known():
+    # given a probe 60 s old and none since: its interval widened by 200 ppm
+    old = Sample(offset_ms=500, round_trip_ms=4, at_client_ms=0)
+    window = SyncWindow()
+    window.add(old)
+    assert window.error_bound_ms(60_000) == 14  # 2 + 200 ppm of 60 s
+    assert window.interval_at(60_000) == (500 - 2 - 12, 500 + 2 + 12)
