@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "groupbuy.notify",
     "groupbuy.realtime",
     "groupbuy.snap",
+    "groupbuy.sharing",
     "groupbuy.web",
 ]
 

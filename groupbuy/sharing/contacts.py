@@ -1,0 +1,162 @@
+"""Address books: parse vCards and typed numbers, match them against members.
+
+Numbers are normalised to E.164 with ``phonenumbers`` (``accounts.phones``) and
+compared as keyed hashes (``notify.addresses.contact_hash``, HMAC-SHA256 with the
+server's contact hash key): members' hashes live in ``MemberPhoneHash``, the
+imported book keeps names and hashes only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import vobject
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.phones import normalize_phone
+from groupbuy.notify.addresses import contact_hash
+from groupbuy.notify.models import Invitation
+from groupbuy.sharing.errors import SharingError
+from groupbuy.sharing.models import MemberPhoneHash
+
+DEFAULT_VCARD_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_VCARD_MAX_ENTRIES = 10_000
+
+
+def vcard_max_bytes() -> int:
+    return int(
+        getattr(settings, "GROUPBUY_SHARING_VCARD_MAX_BYTES", DEFAULT_VCARD_MAX_BYTES)
+    )
+
+
+def vcard_max_entries() -> int:
+    return int(
+        getattr(
+            settings, "GROUPBUY_SHARING_VCARD_MAX_ENTRIES", DEFAULT_VCARD_MAX_ENTRIES
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str  # E.164
+
+    @property
+    def phone_hash(self) -> str:
+        return phone_hash(self.phone)
+
+
+def phone_hash(e164: str) -> str:
+    return contact_hash(Invitation.Kind.PHONE, e164)
+
+
+def vcard_too_large_error() -> SharingError:
+    return SharingError(
+        "vcard_too_large",
+        _("This address book is too large: at most %(entries)s contacts and %(mb)s MB.")
+        % {"entries": vcard_max_entries(), "mb": vcard_max_bytes() // (1024 * 1024)},
+        status=413,
+        fields={"file": [_("Too large.")]},
+    )
+
+
+def _unparsable() -> SharingError:
+    return SharingError(
+        "vcard_invalid",
+        _("This file is not a vCard address book."),
+        fields={"file": [_("Not a vCard file.")]},
+    )
+
+
+def vcard_parse(data: bytes) -> list[Contact]:
+    """Return the distinct valid phone numbers of a vCard file with their names.
+
+    Refuse a file over the size or entry limits and one that is not a vCard;
+    numbers that are not valid phone numbers are skipped.
+    """
+    if len(data) > vcard_max_bytes():
+        raise vcard_too_large_error()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _unparsable() from None
+    # Count before parsing: the parser would spend long on a huge book.
+    if text.upper().count("BEGIN:VCARD") > vcard_max_entries():
+        raise vcard_too_large_error()
+    if "BEGIN:VCARD" not in text.upper():
+        raise _unparsable()
+    contacts: dict[str, Contact] = {}
+    try:
+        for card in vobject.readComponents(text, ignoreUnreadable=True):
+            name = _card_name(card)
+            for line in card.contents.get("tel", []):
+                try:
+                    phone = normalize_phone(str(line.value))
+                except ValidationError:
+                    continue
+                contacts.setdefault(phone, Contact(name=name, phone=phone))
+    except Exception:  # vobject raises many types for broken input
+        raise _unparsable() from None
+    return list(contacts.values())
+
+
+def _card_name(card) -> str:
+    for attribute in ("fn", "n"):
+        if attribute in card.contents:
+            return str(card.contents[attribute][0].value).strip()[:120]
+    return ""
+
+
+def typed_numbers_parse(numbers: list[str]) -> list[Contact]:
+    """Normalise typed numbers; refuse the whole list naming the invalid ones."""
+    contacts: dict[str, Contact] = {}
+    invalid: list[str] = []
+    for raw in numbers:
+        try:
+            phone = normalize_phone(raw)
+        except ValidationError:
+            invalid.append(str(raw)[:40])
+            continue
+        contacts.setdefault(phone, Contact(name="", phone=phone))
+    if invalid:
+        raise SharingError(
+            "phone_invalid",
+            _("These are not valid phone numbers: %(numbers)s")
+            % {"numbers": ", ".join(invalid[:10])},
+            fields={"recipients": invalid[:10]},
+        )
+    return list(contacts.values())
+
+
+def member_hashes_refresh() -> int:
+    """Hash the phone numbers of members who have no hash yet; return how many."""
+    missing = (
+        get_user_model()
+        .objects.filter(sharing_phone_hash__isnull=True)
+        .exclude(phone="")
+        .values_list("pk", "phone")
+    )
+    rows = [
+        MemberPhoneHash(user_id=pk, phone_hash=phone_hash(phone))
+        for pk, phone in missing.iterator(chunk_size=5000)
+    ]
+    MemberPhoneHash.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+def members_by_hash(hashes: list[str]) -> dict[str, object]:
+    """Return {hash: active member} for the hashes that belong to members."""
+    member_hashes_refresh()
+    found: dict[str, object] = {}
+    chunk = 500  # SQLite caps the number of query parameters
+    for start in range(0, len(hashes), chunk):
+        rows = MemberPhoneHash.objects.filter(
+            phone_hash__in=hashes[start : start + chunk], user__is_active=True
+        ).select_related("user")
+        for row in rows:
+            found[row.phone_hash] = row.user
+    return found

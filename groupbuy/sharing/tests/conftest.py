@@ -1,0 +1,23 @@
+import pytest
+
+from groupbuy.notify import senders
+from groupbuy.notify.sms import MemorySmsBackend
+from groupbuy.sharing import services
+
+
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    MemorySmsBackend.outbox.clear()
+    yield
+    MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def pushed(monkeypatch):
+    """Record the live events sharing publishes (group, event)."""
+    events: list[tuple[str, dict]] = []
+    monkeypatch.setattr(
+        services, "publish", lambda group, event: events.append((group, event))
+    )
+    monkeypatch.setattr(senders, "publish", lambda *args: None)
+    return events
