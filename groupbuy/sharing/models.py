@@ -25,6 +25,9 @@ class MemberPhoneHash(models.Model):
     )
     phone_hash = models.CharField(max_length=64, db_index=True)
 
+    def __str__(self):
+        return f"phone hash of user {self.user_id}"
+
 
 class ShareLink(models.Model):
     """A short code (``/s/<code>``) that opens a product's card or a deal page."""
@@ -48,6 +51,9 @@ class ShareLink(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.code
+
 
 class ContactBook(models.Model):
     """An imported address book: names and keyed hashes, never raw numbers."""
@@ -61,6 +67,9 @@ class ContactBook(models.Model):
     source = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.public_id
 
 
 class ContactEntry(models.Model):
@@ -76,6 +85,9 @@ class ContactEntry(models.Model):
         blank=True,
         related_name="+",
     )
+
+    def __str__(self):
+        return self.name or f"entry {self.pk}"
 
 
 class Share(models.Model):
@@ -98,6 +110,9 @@ class Share(models.Model):
 
     class Meta:
         ordering = ["-last_activity_at", "-pk"]
+
+    def __str__(self):
+        return self.public_id
 
 
 class Participant(models.Model):
@@ -132,6 +147,9 @@ class Participant(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.label
+
 
 class Message(models.Model):
     """A reply in a share's thread, optionally with another product's card."""
@@ -158,3 +176,6 @@ class Message(models.Model):
                 name="sharing_message_client_key_once",
             ),
         ]
+
+    def __str__(self):
+        return self.public_id
