@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from groupbuy.accounts.phones import mask_phone
@@ -112,14 +112,14 @@ def _matches(contacts: list[Contact], *, show_numbers: bool) -> list[dict]:
     return rows
 
 
-@router.get("/cards/products/{product_id}", response=CardOut)
+@router.get("/cards/products/{product_id}", response=CardOut, auth=None)
 def product_card(request, product_id: str):
     """The card of a product (with its open group buy, if any) and its short link."""
     product = selectors.product_get_shareable(product_id=product_id)
     return selectors.product_card(product=product).as_dict()
 
 
-@router.get("/cards/deals/{deal_id}", response=CardOut)
+@router.get("/cards/deals/{deal_id}", response=CardOut, auth=None)
 def deal_card(request, deal_id: str):
     """The card of a group buy and its short link."""
     deal = selectors.deal_get_shareable(deal_id=deal_id)
@@ -144,13 +144,16 @@ def contact_book_import(request, file: File[UploadedFile]):
     book = services.contact_book_import(
         actor=request.auth, contacts=contacts, source="vcard"
     )
-    return 201, {
-        "id": book.public_id,
-        "source": book.source,
-        "created_at": book.created_at,
-        "expires_at": book.expires_at,
-        "contacts": _matches(contacts, show_numbers=True),
-    }
+    return Status(
+        201,
+        {
+            "id": book.public_id,
+            "source": book.source,
+            "created_at": book.created_at,
+            "expires_at": book.expires_at,
+            "contacts": _matches(contacts, show_numbers=True),
+        },
+    )
 
 
 @router.get("/contacts/books/current", response=BookOut)
@@ -181,7 +184,7 @@ def contact_book_current(request):
 def contact_book_delete(request, book_id: str):
     """Delete my imported address book now."""
     services.contact_book_delete(actor=request.auth, book_id=book_id)
-    return 204, None
+    return Status(204, None)
 
 
 def _member_contacts(member_ids: list[str]) -> list[Contact]:
@@ -217,7 +220,7 @@ def share_send(request, payload: ShareIn):
         contacts=contacts,
         comment=payload.comment,
     )
-    return 201, share_as_dict(share)
+    return Status(201, share_as_dict(share))
 
 
 @router.get("/threads", response=dict)
@@ -257,7 +260,7 @@ def message_post(request, share_id: str, payload: MessageIn):
         product=product,
         client_key=payload.client_key,
     )
-    return 201, selectors.message_as_event(message)
+    return Status(201, selectors.message_as_event(message))
 
 
 @router.post("/threads/{share_id}/read", response=dict)

@@ -21,3 +21,10 @@ def pushed(monkeypatch):
     )
     monkeypatch.setattr(senders, "publish", lambda *args: None)
     return events
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
