@@ -25,7 +25,10 @@ def test_vcard_numbers_are_normalised_and_deduplicated():
     assert [(c.name, c.phone) for c in contacts] == [("Wang", "+8613912345678")]
 
 
-@pytest.mark.parametrize("data", [b"hello", b"\xff\xfe\x00garbage", b""])
+@pytest.mark.parametrize(
+    "data",
+    [b"hello", b"\xff\xfe\x00garbage", b"", b"BEGIN:VCARD\r\nno colon here\r\n"],
+)
 def test_a_file_that_is_not_a_vcard_is_refused(data):
     with pytest.raises(SharingError) as refused:
         vcard_parse(data)
@@ -71,3 +74,30 @@ def test_the_hash_is_keyed_by_the_server_secret():
     with override_settings(GROUPBUY_CONTACT_HASH_KEY="two"):
         second = phone_hash("+8613912345678")
     assert first != second
+
+
+def test_vcard_21_quoted_printable_names_and_folded_lines_are_read():
+    # given an Android-style 2.1 card and a 3.0 card with a folded name
+    data = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E7=8E=8B;=E5=B0=8F=E6=98=8E;;;\r\n"
+        "TEL;CELL:139-1234-5678\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Li\r\n  Lei\r\nTEL:tel:+86 139 0000 1111\r\n"
+        "END:VCARD\r\n"
+    ).encode()
+    # when
+    contacts = vcard_parse(data)
+    # then
+    assert [(c.name, c.phone) for c in contacts] == [
+        ("小明 王", "+8613912345678"),
+        ("Li Lei", "+8613900001111"),
+    ]
+
+
+def test_a_member_who_changed_number_is_not_matched_by_the_old_one():
+    member = make_user()
+    old = member.phone
+    members_by_hash([phone_hash(old)])  # hashes the old number
+    member.phone = "+8613911112222"
+    member.save(update_fields=["phone"])
+    assert members_by_hash([phone_hash(old)]) == {}
