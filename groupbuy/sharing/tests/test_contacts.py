@@ -79,12 +79,12 @@ def test_the_hash_is_keyed_by_the_server_secret():
 def test_vcard_21_quoted_printable_names_and_folded_lines_are_read():
     # given an Android-style 2.1 card and a 3.0 card with a folded name
     data = (
-        "BEGIN:VCARD\r\nVERSION:2.1\r\n"
-        "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E7=8E=8B;=E5=B0=8F=E6=98=8E;;;\r\n"
-        "TEL;CELL:139-1234-5678\r\nEND:VCARD\r\n"
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Li\r\n  Lei\r\nTEL:tel:+86 139 0000 1111\r\n"
-        "END:VCARD\r\n"
-    ).encode()
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        b"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E7=8E=8B;=E5=B0=8F=E6=98=8E;;;\r\n"
+        b"TEL;CELL:139-1234-5678\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Li\r\n  Lei\r\nTEL:tel:+86 139 0000 1111\r\n"
+        b"END:VCARD\r\n"
+    )
     # when
     contacts = vcard_parse(data)
     # then
