@@ -13,6 +13,11 @@ class ShareForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    voice_note = forms.FileField(
+        label=_("Voice note (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}),
+    )
 
     def numbers(self) -> list[str]:
         text = self.cleaned_data.get("recipients") or ""

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
+from groupbuy.sharing.voice import PrivateStorage, voice_note_path
 
 
 class MemberPhoneHash(models.Model):
@@ -105,6 +106,10 @@ class Share(models.Model):
     )
     link = models.ForeignKey(ShareLink, on_delete=models.PROTECT)
     comment = models.TextField(_("comment"), blank=True)
+    voice_note = models.FileField(
+        storage=PrivateStorage(), upload_to=voice_note_path, blank=True
+    )
+    voice_note_type = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(db_index=True)
     last_activity_at = models.DateTimeField(db_index=True)
 

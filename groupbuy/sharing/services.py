@@ -30,6 +30,7 @@ from groupbuy.sharing.models import (
     Share,
     ShareLink,
 )
+from groupbuy.sharing.voice import voice_note_check
 
 DEFAULT_MAX_RECIPIENTS = 500
 DEFAULT_COMMENT_MAX_CHARS = 2_000
@@ -179,7 +180,13 @@ def _sender_name(user) -> str:
 
 @transaction.atomic
 def share_send(
-    *, actor, product, deal=None, contacts: list[Contact], comment: str = ""
+    *,
+    actor,
+    product,
+    deal=None,
+    contacts: list[Contact],
+    comment: str = "",
+    voice_note=None,
 ) -> Share:
     """Share a product (or deal) card with people by phone number, all or none.
 
@@ -188,6 +195,7 @@ def share_send(
     number.
     """
     comment = _check_text(comment, field="comment")
+    voice_type = voice_note_check(voice_note) if voice_note is not None else ""
     recipients = _recipients(actor=actor, contacts=contacts)
     if deal is not None and deal.product_id != product.pk:
         raise SharingError("deal_mismatch", _("That group buy is for another product."))
@@ -198,6 +206,7 @@ def share_send(
         deal=deal,
         link=share_link_get_or_create(product=product, deal=deal),
         comment=comment,
+        voice_note_type=voice_type,
         created_at=now,
         last_activity_at=now,
     )
@@ -232,6 +241,10 @@ def share_send(
             title=title,
             url=thread_url,
         )
+    if voice_note is not None:
+        # Last, so a refusal above leaves no file behind.
+        share.voice_note.save("voice", voice_note, save=False)
+        share.save(update_fields=["voice_note"])
     audit_log(
         actor=actor,
         action="sharing.share.sent",

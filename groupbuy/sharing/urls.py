@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.compose, name="compose"),
     path("threads/<str:share_id>/", views.thread, name="thread"),
+    path("threads/<str:share_id>/voice/", views.voice_note, name="voice_note"),
     path("products/<str:product_id>/", views.product_page, name="product"),
     path("contacts/", views.contacts, name="contacts"),
     path(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,7 +59,7 @@ def _target(request: HttpRequest):
 @domain_errors_as_http
 def compose(request: HttpRequest) -> HttpResponse:
     product, deal = _target(request)
-    form = ShareForm(request.POST or None)
+    form = ShareForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             contacts = typed_numbers_parse(form.numbers()) + _member_contacts(
@@ -71,6 +71,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 deal=deal,
                 contacts=list({c.phone: c for c in contacts}.values()),
                 comment=form.cleaned_data["comment"],
+                voice_note=form.cleaned_data.get("voice_note"),
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -170,6 +171,21 @@ def contacts_delete(request: HttpRequest, book_id: str) -> HttpResponse:
     services.contact_book_delete(actor=request.user, book_id=book_id)
     messages.success(request, _("Address book deleted."))
     return redirect("sharing:contacts")
+
+
+@login_required
+@domain_errors_as_http
+def voice_note(request: HttpRequest, share_id: str) -> HttpResponse:
+    """Play a share's voice note: its participants only (403 for anyone else)."""
+    share = selectors.share_get_for_user(user=request.user, share_id=share_id)
+    if not share.voice_note:
+        raise Http404
+    response = FileResponse(
+        share.voice_note.open("rb"), content_type=share.voice_note_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:

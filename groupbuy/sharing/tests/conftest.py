@@ -28,3 +28,9 @@ def fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def private_dir(settings, tmp_path):
+    settings.GROUPBUY_SHARING_PRIVATE_DIR = str(tmp_path / "private")
+    return tmp_path / "private"

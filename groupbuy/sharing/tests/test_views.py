@@ -113,3 +113,48 @@ def test_the_service_worker_may_control_the_whole_site(client):
     assert response.status_code == 200
     assert response["Service-Worker-Allowed"] == "/"
     assert "networkFirst" in response.content.decode()
+
+
+OGG = b"OggS\x00\x02" + b"\x00" * 200
+
+
+def _share_with_voice(client, sender, friend, data=OGG):
+    client.force_login(sender)
+    product = make_product()
+    return client.post(
+        f"/sharing/new/?product={product.public_id}",
+        {
+            "recipients": friend.phone,
+            "comment": "listen",
+            "voice_note": SimpleUploadedFile("note.ogg", data, "audio/ogg"),
+        },
+    )
+
+
+def test_a_voice_note_is_private_to_the_thread(client, private_dir):
+    # given a share with a voice note
+    sender, friend = make_user(), make_user()
+    assert _share_with_voice(client, sender, friend).status_code == 302
+    share = Share.objects.get()
+    url = f"/sharing/threads/{share.public_id}/voice/"
+    # then it is stored outside the media directory and plays for participants
+    assert (private_dir / share.voice_note.name).exists()
+    client.force_login(friend)
+    played = client.get(url)
+    assert played.status_code == 200 and played["Content-Type"] == "audio/ogg"
+    assert b"".join(played.streaming_content) == OGG
+    # and is refused to another user and another merchant
+    for intruder in (make_user(), make_user()):
+        if intruder.pk % 2:
+            make_merchant(owner=intruder)
+        client.force_login(intruder)
+        assert client.get(url).status_code == 403
+
+
+def test_a_voice_note_that_is_not_audio_is_refused_and_nothing_is_sent(client):
+    response = _share_with_voice(
+        client, make_user(), make_user(), data=b"<html><script>x</script>"
+    )
+    assert response.status_code == 400
+    assert "must be an audio file" in response.content.decode()
+    assert Share.objects.count() == 0
