@@ -16,7 +16,7 @@ from groupbuy.core.pagination import (
     page_payload,
     paginate,
 )
-from groupbuy.sharing import selectors, services
+from groupbuy.sharing import selectors, services, webpush
 from groupbuy.sharing.contacts import (
     Contact,
     members_by_hash,
@@ -269,3 +269,37 @@ def thread_read(request, share_id: str):
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
     participant = services.thread_mark_read(actor=request.auth, share=share)
     return {"read_at": participant.last_read_at.isoformat()}
+
+
+class PushKeyOut(Schema):
+    public_key: str
+
+
+class PushSubscriptionIn(Schema):
+    endpoint: str = Field(..., max_length=1000)
+    p256dh: str = Field(..., max_length=200)
+    auth: str = Field(..., max_length=100)
+
+
+class EndpointIn(Schema):
+    endpoint: str = Field(..., max_length=1000)
+
+
+@router.get("/push/key", response=PushKeyOut, auth=None)
+def push_key(request):
+    """The VAPID public key browsers subscribe with."""
+    return {"public_key": webpush.public_key()}
+
+
+@router.post("/push/subscriptions", response={201: dict})
+def push_subscribe(request, payload: PushSubscriptionIn):
+    """Allow web push on this browser for me."""
+    webpush.subscription_save(actor=request.auth, **payload.dict())
+    return Status(201, {"subscribed": True})
+
+
+@router.post("/push/subscriptions/delete", response=dict)
+def push_unsubscribe(request, payload: EndpointIn):
+    """Stop web push on this browser (only my own subscription)."""
+    removed = webpush.subscription_delete(actor=request.auth, endpoint=payload.endpoint)
+    return {"removed": removed}

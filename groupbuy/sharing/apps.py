@@ -7,4 +7,4 @@ class SharingConfig(AppConfig):
     verbose_name = "Sharing"
 
     def ready(self):
-        from groupbuy.sharing import receivers  # noqa: F401
+        from groupbuy.sharing import receivers, tasks  # noqa: F401

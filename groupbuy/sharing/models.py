@@ -184,3 +184,20 @@ class Message(models.Model):
 
     def __str__(self):
         return self.public_id
+
+
+class PushSubscription(models.Model):
+    """A browser that allowed web push for its signed-in person."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sharing_push_subscriptions",
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"push subscription {self.pk}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import _ALPHABET
+from groupbuy.core.transactions import after_commit
 from groupbuy.notify.invitations import notification_invite
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.realtime import publish
@@ -31,6 +32,7 @@ from groupbuy.sharing.models import (
     ShareLink,
 )
 from groupbuy.sharing.voice import voice_note_check
+from groupbuy.sharing.webpush import push_to_user
 
 DEFAULT_MAX_RECIPIENTS = 500
 DEFAULT_COMMENT_MAX_CHARS = 2_000
@@ -272,6 +274,11 @@ def _notify_recipient(*, actor, share, contact, member, title, url) -> None:
             idempotency_key=key,
         )
         publish(user_group(member.public_id), _share_event(share))
+        after_commit(
+            push_to_user,
+            member.pk,
+            {"title": str(title), "body": share.comment, "url": url},
+        )
         return
     notification_invite(
         actor=actor,
@@ -323,6 +330,11 @@ def shares_claim(*, user, phone_e164: str) -> int:
 # --- threads ------------------------------------------------------------------
 
 
+def message_author_label(share: Share, author) -> str:
+    participant = share.participants.filter(user=author).first()
+    return participant.label if participant else _sender_name(author)
+
+
 def _thread_participants(share: Share) -> list:
     return list(share.participants.filter(user__isnull=False).select_related("user"))
 
@@ -360,8 +372,15 @@ def message_post(
     Share.objects.filter(pk=share.pk).update(last_activity_at=now)
     Participant.objects.filter(share=share, user=actor).update(last_read_at=now)
     event = {"type": "sharing.message", "message": message_as_event(message)}
+    push = {
+        "title": message_author_label(share, actor),
+        "body": body,
+        "url": reverse("sharing:thread", args=[share.public_id]),
+    }
     for participant in _thread_participants(share):
         publish(user_group(participant.user.public_id), event)
+        if participant.user_id != actor.pk:
+            after_commit(push_to_user, participant.user_id, push)
     audit_log(actor=actor, action="sharing.message.posted", obj=message)
     return message
 

@@ -16,6 +16,7 @@ urlpatterns = [
         views.contacts_delete,
         name="contacts_delete",
     ),
+    path("push/", views.push_settings, name="push_settings"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),
 ]

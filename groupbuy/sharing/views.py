@@ -188,6 +188,12 @@ def voice_note(request: HttpRequest, share_id: str) -> HttpResponse:
     return response
 
 
+@login_required
+def push_settings(request: HttpRequest) -> HttpResponse:
+    subscriptions = request.user.sharing_push_subscriptions.count()
+    return render(request, "sharing/push.html", {"subscriptions": subscriptions})
+
+
 def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request, "sharing/sw.js", content_type="application/javascript; charset=utf-8"

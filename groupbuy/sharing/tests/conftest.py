@@ -34,3 +34,9 @@ def fresh_rate_limits():
 def private_dir(settings, tmp_path):
     settings.GROUPBUY_SHARING_PRIVATE_DIR = str(tmp_path / "private")
     return tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def vapid_key_file(settings, tmp_path):
+    settings.GROUPBUY_WEBPUSH_VAPID_KEY_FILE = str(tmp_path / "webpush" / "vapid.pem")
+    return tmp_path / "webpush" / "vapid.pem"
