@@ -14,6 +14,7 @@ app = GroupbuyApp(
             url_name="sharing:inbox",
             icon="users",
             order=80,
+            key="shared",
         ),
     ],
     notification_kinds={"sharing.share.received": _("Product shared with you")},

@@ -16,11 +16,12 @@ def ids(html: str, prefix: str) -> list[str]:
 
 def test_shopper_tab_bar_keeps_its_tabs_and_order():
     html = Client().get("/").content.decode()
-    assert ids(html, "nav-")[-5:] == [
+    assert ids(html, "nav-")[-6:] == [
         "nav-deals",
         "nav-snap",
         "nav-orders",
         "nav-money",
+        "nav-shared",
         "nav-inbox",
     ]
     assert '<a href="/inbox/" id="nav-inbox">' in html
