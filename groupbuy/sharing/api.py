@@ -35,7 +35,7 @@ router = Router(tags=["sharing"])
 MAX_LISTED_NUMBERS = 100_000
 
 
-class CardOut(Schema):
+class ShareCardOut(Schema):
     product_id: str
     name: str
     spec: str
@@ -50,11 +50,11 @@ class CardOut(Schema):
     target_url: str
 
 
-class NumbersIn(Schema):
+class ContactNumbersIn(Schema):
     numbers: list[str] = Field(..., max_length=MAX_LISTED_NUMBERS)
 
 
-class MatchOut(Schema):
+class ContactMatchOut(Schema):
     name: str
     phone: str
     is_member: bool
@@ -62,15 +62,15 @@ class MatchOut(Schema):
     member_name: str
 
 
-class BookOut(Schema):
+class ContactBookOut(Schema):
     id: str
     source: str
     created_at: datetime
     expires_at: datetime
-    contacts: list[MatchOut]
+    contacts: list[ContactMatchOut]
 
 
-class ShareIn(Schema):
+class ShareSendIn(Schema):
     product_id: str = ""
     deal_id: str = ""
     recipients: list[str] = Field(default_factory=list, max_length=MAX_LISTED_NUMBERS)
@@ -78,13 +78,13 @@ class ShareIn(Schema):
     comment: str = ""
 
 
-class MessageIn(Schema):
+class ThreadMessageIn(Schema):
     body: str = ""
     product_id: str = ""
     client_key: str = Field("", max_length=64)
 
 
-class PageQuery(Schema):
+class ThreadPageQuery(Schema):
     page: int = Field(1, ge=1)
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
@@ -112,29 +112,29 @@ def _matches(contacts: list[Contact], *, show_numbers: bool) -> list[dict]:
     return rows
 
 
-@router.get("/cards/products/{product_id}", response=CardOut, auth=None)
+@router.get("/cards/products/{product_id}", response=ShareCardOut, auth=None)
 def product_card(request, product_id: str):
     """The card of a product (with its open group buy, if any) and its short link."""
     product = selectors.product_get_shareable(product_id=product_id)
     return selectors.product_card(product=product).as_dict()
 
 
-@router.get("/cards/deals/{deal_id}", response=CardOut, auth=None)
+@router.get("/cards/deals/{deal_id}", response=ShareCardOut, auth=None)
 def deal_card(request, deal_id: str):
     """The card of a group buy and its short link."""
     deal = selectors.deal_get_shareable(deal_id=deal_id)
     return selectors.product_card(product=deal.product, deal=deal).as_dict()
 
 
-@router.post("/contacts/match", response=list[MatchOut])
-def contacts_match(request, payload: NumbersIn):
+@router.post("/contacts/match", response=list[ContactMatchOut])
+def contacts_match(request, payload: ContactNumbersIn):
     """Tell which typed numbers belong to members (rate-limited)."""
     match_rate_check(request, numbers=len(payload.numbers))
     contacts = typed_numbers_parse(payload.numbers)
     return _matches(contacts, show_numbers=True)
 
 
-@router.post("/contacts/books", response={201: BookOut})
+@router.post("/contacts/books", response={201: ContactBookOut})
 def contact_book_import(request, file: File[UploadedFile]):
     """Import a vCard address book (replacing the previous one)."""
     if file.size > vcard_max_bytes():
@@ -156,7 +156,7 @@ def contact_book_import(request, file: File[UploadedFile]):
     )
 
 
-@router.get("/contacts/books/current", response=BookOut)
+@router.get("/contacts/books/current", response=ContactBookOut)
 def contact_book_current(request):
     """My imported address book: names and members, no numbers kept."""
     book = selectors.contact_book_for_user(user=request.auth)
@@ -201,7 +201,7 @@ def _member_contacts(member_ids: list[str]) -> list[Contact]:
 
 
 @router.post("/shares", response={201: dict})
-def share_send(request, payload: ShareIn):
+def share_send(request, payload: ShareSendIn):
     """Share a product or group buy with phone numbers and/or members."""
     if payload.deal_id:
         deal = selectors.deal_get_shareable(deal_id=payload.deal_id)
@@ -224,7 +224,7 @@ def share_send(request, payload: ShareIn):
 
 
 @router.get("/threads", response=dict)
-def thread_list(request, query: Query[PageQuery]):
+def thread_list(request, query: Query[ThreadPageQuery]):
     """The shares I sent or received, latest activity first."""
     result = paginate(
         selectors.thread_list_for_user(user=request.auth),
@@ -245,7 +245,7 @@ def thread_detail(request, share_id: str):
 
 
 @router.post("/threads/{share_id}/messages", response={201: dict})
-def message_post(request, share_id: str, payload: MessageIn):
+def message_post(request, share_id: str, payload: ThreadMessageIn):
     """Reply in a thread, optionally attaching another product's card."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
     product = (
@@ -281,7 +281,7 @@ class PushSubscriptionIn(Schema):
     auth: str = Field(..., max_length=100)
 
 
-class EndpointIn(Schema):
+class PushEndpointIn(Schema):
     endpoint: str = Field(..., max_length=1000)
 
 
@@ -299,7 +299,7 @@ def push_subscribe(request, payload: PushSubscriptionIn):
 
 
 @router.post("/push/subscriptions/delete", response=dict)
-def push_unsubscribe(request, payload: EndpointIn):
+def push_unsubscribe(request, payload: PushEndpointIn):
     """Stop web push on this browser (only my own subscription)."""
     removed = webpush.subscription_delete(actor=request.auth, endpoint=payload.endpoint)
     return {"removed": removed}
