@@ -209,6 +209,10 @@ def share_send(request, payload: ShareSendIn):
     else:
         deal = None
         product = selectors.product_get_shareable(product_id=payload.product_id)
+    count = len(payload.recipients) + len(payload.member_ids)
+    services.recipient_count_check(count)
+    # Sending shows members' names: it is matching too, and limited alike.
+    match_rate_check(request, numbers=count)
     contacts = typed_numbers_parse(payload.recipients) + _member_contacts(
         payload.member_ids
     )

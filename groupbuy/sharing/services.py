@@ -152,20 +152,25 @@ def _check_text(text: str, *, field: str) -> str:
     return text
 
 
-def _recipients(*, actor, contacts: list[Contact]) -> list[tuple[Contact, object]]:
-    if not contacts:
+def recipient_count_check(count: int) -> None:
+    """Refuse an empty or oversized recipient list (before parsing it)."""
+    if not count:
         raise SharingError(
             "no_recipients",
             _("Choose at least one person to share with."),
             fields={"recipients": [_("Required.")]},
         )
-    if len(contacts) > max_recipients():
+    if count > max_recipients():
         raise SharingError(
             "too_many_recipients",
             _("You can share with at most %(count)s people at once.")
             % {"count": max_recipients()},
             fields={"recipients": [_("Too many.")]},
         )
+
+
+def _recipients(*, actor, contacts: list[Contact]) -> list[tuple[Contact, object]]:
+    recipient_count_check(len(contacts))
     if any(contact.phone == actor.phone for contact in contacts):
         raise SharingError(
             "share_with_self",

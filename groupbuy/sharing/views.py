@@ -15,6 +15,7 @@ from groupbuy.sharing import selectors, services
 from groupbuy.sharing.api import _member_contacts
 from groupbuy.sharing.contacts import typed_numbers_parse, vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
+from groupbuy.sharing.throttle import match_rate_check
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -62,6 +63,9 @@ def compose(request: HttpRequest) -> HttpResponse:
     form = ShareForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
+            count = len(form.numbers()) + len(form.members())
+            services.recipient_count_check(count)
+            match_rate_check(request, numbers=count)
             contacts = typed_numbers_parse(form.numbers()) + _member_contacts(
                 form.members()
             )

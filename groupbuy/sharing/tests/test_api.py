@@ -256,3 +256,38 @@ def test_every_write_endpoint_needs_a_signed_in_person(client):
     ]:
         response = getattr(client, method)(path, content_type="application/json")
         assert response.status_code == 401, path
+
+
+def test_a_huge_recipient_list_is_refused_before_any_parsing(client, monkeypatch):
+    from groupbuy.sharing import api
+
+    parsed = []
+    monkeypatch.setattr(api, "typed_numbers_parse", lambda n: parsed.append(n) or [])
+    response = client.post(
+        "/api/sharing/shares",
+        {"product_id": make_product().public_id, "recipients": ["x"] * 50_000},
+        content_type="application/json",
+        headers=bearer(make_user()),
+    )
+    assert (response.status_code, response.json()["code"]) == (
+        400,
+        "too_many_recipients",
+    )
+    assert parsed == []
+
+
+def test_sending_counts_against_the_matching_limit(client, settings):
+    settings.GROUPBUY_SHARING_MATCHES_PER_MINUTE = 2
+    sender, headers = make_user(), None
+    headers = bearer(sender)
+    product = make_product()
+    statuses = [
+        client.post(
+            "/api/sharing/shares",
+            {"product_id": product.public_id, "recipients": [STRANGER]},
+            content_type="application/json",
+            headers=headers,
+        ).status_code
+        for _attempt in range(3)
+    ]
+    assert statuses == [201, 201, 429]
