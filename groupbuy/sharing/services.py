@@ -366,14 +366,20 @@ def message_post(
         if existing is not None:
             return existing
     now = timezone.now()
-    message = Message.objects.create(
-        share=share,
-        author=actor,
-        body=body,
-        product=product,
-        client_key=client_key[:64],
-        created_at=now,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a raced resend finds the first
+            message = Message.objects.create(
+                share=share,
+                author=actor,
+                body=body,
+                product=product,
+                client_key=client_key[:64],
+                created_at=now,
+            )
+    except IntegrityError:
+        if not client_key:
+            raise
+        return Message.objects.get(share=share, author=actor, client_key=client_key)
     Share.objects.filter(pk=share.pk).update(last_activity_at=now)
     Participant.objects.filter(share=share, user=actor).update(last_read_at=now)
     event = {"type": "sharing.message", "message": message_as_event(message)}

@@ -219,3 +219,23 @@ def test_a_book_is_deleted_by_its_owner_only_and_expires():
         contact_book_import(actor=owner, contacts=[], source="vcard")
     assert contact_books_purge_expired(now=timezone.now() + timedelta(days=6)) == 0
     assert contact_books_purge_expired(now=timezone.now() + timedelta(days=8)) == 1
+
+
+def test_a_resend_that_races_past_the_check_still_adds_one(monkeypatch):
+    # given the first send is already stored but the existence check misses it
+    sender = make_user()
+    share = make_share(sender=sender, recipients=[STRANGER])
+    first = message_post(actor=sender, share=share, body="hi", client_key="k2")
+    real_filter = Message.objects.filter
+
+    def blind_filter(*args, **kwargs):
+        if "client_key" in kwargs:
+            return real_filter(pk=-1)
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Message.objects, "filter", blind_filter)
+    # when the same reply arrives again
+    second = message_post(actor=sender, share=share, body="hi", client_key="k2")
+    # then the unique constraint keeps one and the caller gets it
+    assert second.pk == first.pk
+    assert real_filter(share=share).count() == 1
