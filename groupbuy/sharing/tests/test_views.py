@@ -158,3 +158,14 @@ def test_a_voice_note_that_is_not_audio_is_refused_and_nothing_is_sent(client):
     assert response.status_code == 400
     assert "must be an audio file" in response.content.decode()
     assert Share.objects.count() == 0
+
+
+def test_operators_see_shares_in_the_admin_read_only(client):
+    share = make_share(recipients=[STRANGER], comment="for the admin")
+    operator = make_user(is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    listed = client.get("/admin/sharing/share/")
+    shown = client.get(f"/admin/sharing/share/{share.pk}/change/")
+    assert listed.status_code == 200 and share.public_id in listed.content.decode()
+    assert shown.status_code == 200 and STRANGER not in shown.content.decode()
+    assert client.get("/admin/sharing/share/add/").status_code == 403

@@ -20,3 +20,10 @@ function addShare(share) {
 onUserEvent((event) => {
   if (event.type === "sharing.share") addShare(event.share);
 });
+
+// A reply in a listed thread moves it to the top.
+onUserEvent((event) => {
+  if (event.type !== "sharing.message" || !list) return;
+  const item = list.querySelector(`[data-share-id="${CSS.escape(event.message.share)}"]`);
+  if (item) list.prepend(item);
+});
