@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         owner = User.objects.create(phone="+8613600000000", password="!")
 
         contacts = vcard_parse(data)
-        numbers = [contact.phone for contact in contacts]
+        numbers = [contact.address for contact in contacts]
         member_set = set(member_phones)
         started = time.perf_counter()
         baseline_found = sum(1 for number in numbers if number in member_set)

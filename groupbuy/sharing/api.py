@@ -90,18 +90,18 @@ class ThreadPageQuery(Schema):
 
 
 def _matches(contacts: list[Contact], *, show_numbers: bool) -> list[dict]:
-    members = members_by_hash([contact.phone_hash for contact in contacts])
+    members = members_by_hash([contact.address_hash for contact in contacts])
     rows = []
     for contact in contacts:
-        member = members.get(contact.phone_hash)
+        member = members.get(contact.address_hash)
         rows.append(
             {
                 "name": contact.name,
                 # Members are shown masked; the uploader's own non-member
                 # numbers come back once so the page can invite them.
-                "phone": mask_phone(contact.phone)
+                "phone": mask_phone(contact.address)
                 if member or not show_numbers
-                else contact.phone,
+                else contact.address,
                 "is_member": member is not None,
                 "member_id": member.public_id if member else "",
                 "member_name": (member.display_name or mask_phone(member.phone))
@@ -197,7 +197,7 @@ def _member_contacts(member_ids: list[str]) -> list[Contact]:
             _("Some of the people chosen are not members."),
             fields={"member_ids": unknown[:10]},
         )
-    return [Contact(name="", phone=user.phone) for user in found.values()]
+    return [Contact(name="", address=user.phone) for user in found.values()]
 
 
 @router.post("/shares", response={201: dict})
@@ -216,7 +216,7 @@ def share_send(request, payload: ShareSendIn):
     contacts = typed_numbers_parse(payload.recipients) + _member_contacts(
         payload.member_ids
     )
-    contacts = list({contact.phone: contact for contact in contacts}.values())
+    contacts = list({contact.address: contact for contact in contacts}.values())
     share = services.share_send(
         actor=request.auth,
         product=product,

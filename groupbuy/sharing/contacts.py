@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.phones import normalize_phone
-from groupbuy.notify.addresses import contact_hash
+from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.models import Invitation
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import MemberPhoneHash
@@ -45,11 +45,12 @@ def vcard_max_entries() -> int:
 @dataclass(frozen=True)
 class Contact:
     name: str
-    phone: str  # E.164
+    address: str  # E.164 phone number, or a normalised email address
+    kind: str = Invitation.Kind.PHONE
 
     @property
-    def phone_hash(self) -> str:
-        return phone_hash(self.phone)
+    def address_hash(self) -> str:
+        return contact_hash(self.kind, self.address)
 
 
 def phone_hash(e164: str) -> str:
@@ -102,7 +103,7 @@ def vcard_parse(data: bytes) -> list[Contact]:
                 phone = normalize_phone(raw)
             except ValidationError:
                 continue
-            contacts.setdefault(phone, Contact(name=name, phone=phone))
+            contacts.setdefault(phone, Contact(name=name, address=phone))
     return list(contacts.values())
 
 
@@ -154,20 +155,21 @@ def _text_value(value: str, params: list, *, structured: bool) -> str:
 
 
 def typed_numbers_parse(numbers: list[str]) -> list[Contact]:
-    """Normalise typed numbers; refuse the whole list naming the invalid ones."""
+    """Normalise typed phone numbers (or email addresses, invited by email);
+    refuse the whole list naming the invalid ones."""
     contacts: dict[str, Contact] = {}
     invalid: list[str] = []
     for raw in numbers:
         try:
-            phone = normalize_phone(raw)
+            kind, address = parse_address(raw)
         except ValidationError:
             invalid.append(str(raw)[:40])
             continue
-        contacts.setdefault(phone, Contact(name="", phone=phone))
+        contacts.setdefault(address, Contact(name="", address=address, kind=kind))
     if invalid:
         raise SharingError(
             "phone_invalid",
-            _("These are not valid phone numbers: %(numbers)s")
+            _("These are not valid phone numbers or email addresses: %(numbers)s")
             % {"numbers": ", ".join(invalid[:10])},
             fields={"recipients": invalid[:10]},
         )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ShareForm(forms.Form):
     recipients = forms.CharField(
-        label=_("Phone numbers"),
+        label=_("Phone numbers or email addresses"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "139 0000 0000"}),
         required=False,
         help_text=_("One or more, separated by commas or new lines."),

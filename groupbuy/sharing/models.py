@@ -122,8 +122,9 @@ class Share(models.Model):
 
 class Participant(models.Model):
     """Someone in a share's thread: the sender, a member, or an invited number
-    (``user`` empty and ``phone_hash`` set until the account that verifies that
-    number claims it)."""
+    (``user`` empty and ``address_hash`` set until the account that verifies
+    that number claims it; invitations by email are not claimable yet, since
+    emails are not verified)."""
 
     class Role(models.TextChoices):
         SENDER = "sender", _("Sender")
@@ -140,7 +141,7 @@ class Participant(models.Model):
         related_name="sharing_participations",
     )
     role = models.CharField(max_length=10, choices=Role.choices)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
     label = models.CharField(max_length=120, blank=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField()

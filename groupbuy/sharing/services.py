@@ -18,6 +18,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import _ALPHABET
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.invitations import notification_invite
+from groupbuy.notify.models import Invitation
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.realtime import publish
 from groupbuy.realtime.publish import user_group
@@ -97,7 +98,7 @@ def contact_book_import(*, actor, contacts: list[Contact], source: str) -> Conta
     book = ContactBook.objects.create(
         owner=actor, source=source, expires_at=now + book_retention()
     )
-    hashes = [contact.phone_hash for contact in contacts]
+    hashes = [contact.address_hash for contact in contacts]
     members = members_by_hash(hashes)
     ContactEntry.objects.bulk_create(
         (
@@ -171,14 +172,22 @@ def recipient_count_check(count: int) -> None:
 
 def _recipients(*, actor, contacts: list[Contact]) -> list[tuple[Contact, object]]:
     recipient_count_check(len(contacts))
-    if any(contact.phone == actor.phone for contact in contacts):
+    own = {actor.phone, (actor.email or "").lower()} - {""}
+    if any(contact.address.lower() in own for contact in contacts):
         raise SharingError(
             "share_with_self",
             _("You cannot share with yourself."),
             fields={"recipients": [mask_phone(actor.phone)]},
         )
-    members = members_by_hash([contact.phone_hash for contact in contacts])
-    return [(contact, members.get(contact.phone_hash)) for contact in contacts]
+    members = members_by_hash([contact.address_hash for contact in contacts])
+    return [(contact, members.get(contact.address_hash)) for contact in contacts]
+
+
+def mask_address(contact: Contact) -> str:
+    if contact.kind == Invitation.Kind.PHONE:
+        return mask_phone(contact.address)
+    local, _at, domain = contact.address.partition("@")
+    return f"{local[:1]}***@{domain}"
 
 
 def _sender_name(user) -> str:
@@ -236,8 +245,8 @@ def share_send(
             share=share,
             user=member,
             role=Participant.Role.RECIPIENT,
-            phone_hash="" if member else contact.phone_hash,
-            label=_sender_name(member) if member else mask_phone(contact.phone),
+            address_hash="" if member else contact.address_hash,
+            label=_sender_name(member) if member else mask_address(contact),
             joined_at=now,
         )
         _notify_recipient(
@@ -266,7 +275,7 @@ def share_send(
 
 def _notify_recipient(*, actor, share, contact, member, title, url) -> None:
     data = {"share": share.public_id}
-    key = f"sharing.share:{share.public_id}:{contact.phone_hash}"
+    key = f"sharing.share:{share.public_id}:{contact.address_hash}"
     if member is not None:
         notification_enqueue(
             recipient=member,
@@ -287,7 +296,7 @@ def _notify_recipient(*, actor, share, contact, member, title, url) -> None:
         return
     notification_invite(
         actor=actor,
-        address=contact.phone,
+        address=contact.address,
         kind="sharing.share.received",
         title=title,
         body=share.comment,
@@ -313,15 +322,15 @@ def shares_claim(*, user, phone_e164: str) -> int:
     digest = phone_hash(phone_e164)
     pending = list(
         Participant.objects.select_for_update()
-        .filter(user__isnull=True, phone_hash=digest)
+        .filter(user__isnull=True, address_hash=digest)
         .exclude(share__participants__user=user)
         .order_by("pk")
     )
     for participant in pending:
         participant.user = user
-        participant.phone_hash = ""
+        participant.address_hash = ""
         participant.label = _sender_name(user)
-        participant.save(update_fields=["user", "phone_hash", "label"])
+        participant.save(update_fields=["user", "address_hash", "label"])
     if pending:
         audit_log(
             actor=user,

@@ -73,7 +73,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 product=product,
                 deal=deal,
-                contacts=list({c.phone: c for c in contacts}.values()),
+                contacts=list({c.address: c for c in contacts}.values()),
                 comment=form.cleaned_data["comment"],
                 voice_note=form.cleaned_data.get("voice_note"),
             )

@@ -24,6 +24,6 @@ def make_share(*, sender=None, recipients=(), product=None, deal=None, comment="
         actor=sender or make_user(),
         product=product,
         deal=deal,
-        contacts=[Contact(name="", phone=getattr(r, "phone", r)) for r in recipients],
+        contacts=[Contact(name="", address=getattr(r, "phone", r)) for r in recipients],
         comment=comment,
     )

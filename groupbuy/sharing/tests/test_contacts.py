@@ -22,7 +22,7 @@ def test_vcard_numbers_are_normalised_and_deduplicated():
     # when
     contacts = vcard_parse(data)
     # then
-    assert [(c.name, c.phone) for c in contacts] == [("Wang", "+8613912345678")]
+    assert [(c.name, c.address) for c in contacts] == [("Wang", "+8613912345678")]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_vcard_21_quoted_printable_names_and_folded_lines_are_read():
     # when
     contacts = vcard_parse(data)
     # then
-    assert [(c.name, c.phone) for c in contacts] == [
+    assert [(c.name, c.address) for c in contacts] == [
         ("小明 王", "+8613912345678"),
         ("Li Lei", "+8613900001111"),
     ]

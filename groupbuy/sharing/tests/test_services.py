@@ -76,7 +76,7 @@ def test_a_non_member_gets_an_sms_invitation_and_no_number_is_kept(
     # and sharing keeps only a keyed hash and a masked label
     invited = share.participants.get(role=Participant.Role.RECIPIENT)
     assert invited.user is None
-    assert invited.phone_hash == phone_hash(STRANGER)
+    assert invited.address_hash == phone_hash(STRANGER)
     assert STRANGER not in invited.label and "****" in invited.label
 
 
@@ -147,7 +147,7 @@ def test_a_deal_of_another_product_is_refused():
             actor=make_user(),
             product=make_product(),
             deal=make_deal(),
-            contacts=[Contact(name="", phone=STRANGER)],
+            contacts=[Contact(name="", address=STRANGER)],
         )
     assert refused.value.code == "deal_mismatch"
 
@@ -239,3 +239,23 @@ def test_a_resend_that_races_past_the_check_still_adds_one(monkeypatch):
     # then the unique constraint keeps one and the caller gets it
     assert second.pk == first.pk
     assert real_filter(share=share).count() == 1
+
+
+def test_an_email_address_is_invited_by_email_and_not_claimable_by_a_phone(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    from groupbuy.sharing.contacts import typed_numbers_parse
+
+    # given a share typed to an email address
+    contacts = typed_numbers_parse(["Friend@Example.COM"])
+    with django_capture_on_commit_callbacks(execute=True):
+        share = share_send(
+            actor=make_user(), product=make_product(), contacts=contacts, comment="hi"
+        )
+    # then an email invitation went out, and only a masked address is kept
+    assert [message.to for message in mail.outbox] == [["Friend@example.com"]]
+    invited = share.participants.get(role=Participant.Role.RECIPIENT)
+    assert invited.label == "F***@example.com" and invited.user is None
+    assert MemorySmsBackend.outbox == []
