@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "groupbuy.pooling",
     "groupbuy.coupons",
     "groupbuy.clock",
+    "groupbuy.sharing",
     "groupbuy.web",
 ]
 

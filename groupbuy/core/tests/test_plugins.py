@@ -77,6 +77,7 @@ def test_plugin_app_page_is_served_with_its_tab_in_the_shoppers_tab_bar(probe):
         "nav-orders",
         "nav-plugged-in",
         "nav-money",
+        "nav-shared",
         "nav-inbox",
     ]
     assert '<a href="/plugin-app/" id="nav-plugged-in">' in html
@@ -195,6 +196,8 @@ def test_existing_apps_keep_their_urls_and_api_paths():
     assert reverse("snap:snap") == "/snap/"
     assert reverse("escrow:sandbox_pay", args=["pi_1"]) == "/escrow/sandbox/pay/pi_1/"
     assert reverse("web:deal_list") == "/"
+    assert reverse("sharing:inbox") == "/sharing/"
+    assert reverse("sharing_links:open", args=["abc"]) == "/s/abc"
     api_paths = {prefix for prefix, _router in plugins.api_routers()}
     assert api_paths >= {"/", "/catalog", "/deals", "/escrow", "/notify", "/snap"}
 

@@ -1,0 +1,309 @@
+"""Sharing over the JSON API (/api/sharing/…): cards, contacts, shares, threads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    page_payload,
+    paginate,
+)
+from groupbuy.sharing import selectors, services, webpush
+from groupbuy.sharing.contacts import (
+    Contact,
+    members_by_hash,
+    typed_numbers_parse,
+    vcard_max_bytes,
+    vcard_parse,
+    vcard_too_large_error,
+)
+from groupbuy.sharing.errors import SharingError
+from groupbuy.sharing.presenters import share_as_dict, thread_as_dict
+from groupbuy.sharing.throttle import match_rate_check
+
+router = Router(tags=["sharing"])
+
+# Generous: the service answers "at most 500" with a clear message, not a 422.
+MAX_LISTED_NUMBERS = 100_000
+
+
+class ShareCardOut(Schema):
+    product_id: str
+    name: str
+    spec: str
+    thumbnail_url: str
+    price_fen: int | None
+    deal_id: str
+    deal_title: str
+    deal_state: str
+    deadline_at: datetime | None
+    code: str
+    url: str
+    target_url: str
+
+
+class ContactNumbersIn(Schema):
+    numbers: list[str] = Field(..., max_length=MAX_LISTED_NUMBERS)
+
+
+class ContactMatchOut(Schema):
+    name: str
+    phone: str
+    is_member: bool
+    member_id: str
+    member_name: str
+
+
+class ContactBookOut(Schema):
+    id: str
+    source: str
+    created_at: datetime
+    expires_at: datetime
+    contacts: list[ContactMatchOut]
+
+
+class ShareSendIn(Schema):
+    product_id: str = ""
+    deal_id: str = ""
+    recipients: list[str] = Field(default_factory=list, max_length=MAX_LISTED_NUMBERS)
+    member_ids: list[str] = Field(default_factory=list, max_length=MAX_LISTED_NUMBERS)
+    comment: str = ""
+
+
+class ThreadMessageIn(Schema):
+    body: str = ""
+    product_id: str = ""
+    client_key: str = Field("", max_length=64)
+
+
+class ThreadPageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+def _matches(contacts: list[Contact], *, show_numbers: bool) -> list[dict]:
+    members = members_by_hash([contact.address_hash for contact in contacts])
+    rows = []
+    for contact in contacts:
+        member = members.get(contact.address_hash)
+        rows.append(
+            {
+                "name": contact.name,
+                # Members are shown masked; the uploader's own non-member
+                # numbers come back once so the page can invite them.
+                "phone": mask_phone(contact.address)
+                if member or not show_numbers
+                else contact.address,
+                "is_member": member is not None,
+                "member_id": member.public_id if member else "",
+                "member_name": (member.display_name or mask_phone(member.phone))
+                if member
+                else "",
+            }
+        )
+    return rows
+
+
+@router.get("/cards/products/{product_id}", response=ShareCardOut, auth=None)
+def product_card(request, product_id: str):
+    """The card of a product (with its open group buy, if any) and its short link."""
+    product = selectors.product_get_shareable(product_id=product_id)
+    return selectors.product_card(product=product).as_dict()
+
+
+@router.get("/cards/deals/{deal_id}", response=ShareCardOut, auth=None)
+def deal_card(request, deal_id: str):
+    """The card of a group buy and its short link."""
+    deal = selectors.deal_get_shareable(deal_id=deal_id)
+    return selectors.product_card(product=deal.product, deal=deal).as_dict()
+
+
+@router.post("/contacts/match", response=list[ContactMatchOut])
+def contacts_match(request, payload: ContactNumbersIn):
+    """Tell which typed numbers belong to members (rate-limited)."""
+    match_rate_check(request, numbers=len(payload.numbers))
+    contacts = typed_numbers_parse(payload.numbers)
+    return _matches(contacts, show_numbers=True)
+
+
+@router.post("/contacts/books", response={201: ContactBookOut})
+def contact_book_import(request, file: File[UploadedFile]):
+    """Import a vCard address book (replacing the previous one)."""
+    if file.size > vcard_max_bytes():
+        raise vcard_too_large_error()
+    contacts = vcard_parse(file.read())
+    match_rate_check(request, numbers=len(contacts))
+    book = services.contact_book_import(
+        actor=request.auth, contacts=contacts, source="vcard"
+    )
+    return Status(
+        201,
+        {
+            "id": book.public_id,
+            "source": book.source,
+            "created_at": book.created_at,
+            "expires_at": book.expires_at,
+            "contacts": _matches(contacts, show_numbers=True),
+        },
+    )
+
+
+@router.get("/contacts/books/current", response=ContactBookOut)
+def contact_book_current(request):
+    """My imported address book: names and members, no numbers kept."""
+    book = selectors.contact_book_for_user(user=request.auth)
+    if book is None:
+        raise SharingError("not_found", _("No address book imported."), status=404)
+    return {
+        "id": book.public_id,
+        "source": book.source,
+        "created_at": book.created_at,
+        "expires_at": book.expires_at,
+        "contacts": [
+            {
+                "name": entry.name,
+                "phone": mask_phone(entry.member.phone) if entry.member else "",
+                "is_member": entry.member is not None,
+                "member_id": entry.member.public_id if entry.member else "",
+                "member_name": (entry.member.display_name if entry.member else ""),
+            }
+            for entry in book.entries.select_related("member").order_by("name", "pk")
+        ],
+    }
+
+
+@router.delete("/contacts/books/{book_id}", response={204: None})
+def contact_book_delete(request, book_id: str):
+    """Delete my imported address book now."""
+    services.contact_book_delete(actor=request.auth, book_id=book_id)
+    return Status(204, None)
+
+
+def _member_contacts(member_ids: list[str]) -> list[Contact]:
+    users = get_user_model().objects.filter(public_id__in=member_ids, is_active=True)
+    found = {user.public_id: user for user in users}
+    unknown = [member_id for member_id in member_ids if member_id not in found]
+    if unknown:
+        raise SharingError(
+            "member_unknown",
+            _("Some of the people chosen are not members."),
+            fields={"member_ids": unknown[:10]},
+        )
+    return [Contact(name="", address=user.phone) for user in found.values()]
+
+
+@router.post("/shares", response={201: dict})
+def share_send(request, payload: ShareSendIn):
+    """Share a product or group buy with phone numbers and/or members."""
+    if payload.deal_id:
+        deal = selectors.deal_get_shareable(deal_id=payload.deal_id)
+        product = deal.product
+    else:
+        deal = None
+        product = selectors.product_get_shareable(product_id=payload.product_id)
+    count = len(payload.recipients) + len(payload.member_ids)
+    services.recipient_count_check(count)
+    # Sending shows members' names: it is matching too, and limited alike.
+    match_rate_check(request, numbers=count)
+    contacts = typed_numbers_parse(payload.recipients) + _member_contacts(
+        payload.member_ids
+    )
+    contacts = list({contact.address: contact for contact in contacts}.values())
+    share = services.share_send(
+        actor=request.auth,
+        product=product,
+        deal=deal,
+        contacts=contacts,
+        comment=payload.comment,
+    )
+    return Status(201, share_as_dict(share))
+
+
+@router.get("/threads", response=dict)
+def thread_list(request, query: Query[ThreadPageQuery]):
+    """The shares I sent or received, latest activity first."""
+    result = paginate(
+        selectors.thread_list_for_user(user=request.auth),
+        page=query.page,
+        page_size=query.page_size,
+    )
+    return {
+        **page_payload(result, [share_as_dict(share) for share in result.items]),
+        "has_next": result.has_next,
+    }
+
+
+@router.get("/threads/{share_id}", response=dict)
+def thread_detail(request, share_id: str):
+    """A share with its card, participants, replies and read receipts."""
+    share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
+    return thread_as_dict(share)
+
+
+@router.post("/threads/{share_id}/messages", response={201: dict})
+def message_post(request, share_id: str, payload: ThreadMessageIn):
+    """Reply in a thread, optionally attaching another product's card."""
+    share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
+    product = (
+        selectors.product_get_shareable(product_id=payload.product_id)
+        if payload.product_id
+        else None
+    )
+    message = services.message_post(
+        actor=request.auth,
+        share=share,
+        body=payload.body,
+        product=product,
+        client_key=payload.client_key,
+    )
+    return Status(201, selectors.message_as_event(message))
+
+
+@router.post("/threads/{share_id}/read", response=dict)
+def thread_read(request, share_id: str):
+    """Mark the thread read (the others see the receipt)."""
+    share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
+    participant = services.thread_mark_read(actor=request.auth, share=share)
+    return {"read_at": participant.last_read_at.isoformat()}
+
+
+class PushKeyOut(Schema):
+    public_key: str
+
+
+class PushSubscriptionIn(Schema):
+    endpoint: str = Field(..., max_length=1000)
+    p256dh: str = Field(..., max_length=200)
+    auth: str = Field(..., max_length=100)
+
+
+class PushEndpointIn(Schema):
+    endpoint: str = Field(..., max_length=1000)
+
+
+@router.get("/push/key", response=PushKeyOut, auth=None)
+def push_key(request):
+    """The VAPID public key browsers subscribe with."""
+    return {"public_key": webpush.public_key()}
+
+
+@router.post("/push/subscriptions", response={201: dict})
+def push_subscribe(request, payload: PushSubscriptionIn):
+    """Allow web push on this browser for me."""
+    webpush.subscription_save(actor=request.auth, **payload.dict())
+    return Status(201, {"subscribed": True})
+
+
+@router.post("/push/subscriptions/delete", response=dict)
+def push_unsubscribe(request, payload: PushEndpointIn):
+    """Stop web push on this browser (only my own subscription)."""
+    removed = webpush.subscription_delete(actor=request.auth, endpoint=payload.endpoint)
+    return {"removed": removed}

@@ -1,0 +1,23 @@
+"""Sharing in the project: product cards, short links, share threads, the PWA."""
+
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={"sharing": "groupbuy.sharing.api:router"},
+    urls={"sharing/": "groupbuy.sharing.urls", "s/": "groupbuy.sharing.link_urls"},
+    nav=[
+        NavEntry(
+            role="shopper",
+            label=_("Shared"),
+            url_name="sharing:inbox",
+            icon="users",
+            order=80,
+            key="shared",
+        ),
+    ],
+    notification_kinds={"sharing.share.received": _("Product shared with you")},
+    # Registers the service worker (offline pages, queued replies) everywhere.
+    signed_in_scripts=["sharing/pwa.js"],
+)

@@ -1,0 +1,204 @@
+"""Shares of a product with contacts, their reply threads, and address books.
+
+Privacy (DESIGN.md): a non-member's phone number is never stored here, only its
+keyed hash (``notify.addresses.contact_hash``); members are matched through
+``MemberPhoneHash``. Imported address books expire after
+GROUPBUY_SHARING_BOOK_RETENTION_DAYS and can be deleted at any time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
+from groupbuy.sharing.voice import PrivateStorage, voice_note_path
+
+
+class MemberPhoneHash(models.Model):
+    """The keyed hash of a member's phone number, for matching address books."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sharing_phone_hash",
+    )
+    phone_hash = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self):
+        return f"phone hash of user {self.user_id}"
+
+
+class ShareLink(models.Model):
+    """A short code (``/s/<code>``) that opens a product's card or a deal page."""
+
+    code = models.CharField(max_length=12, unique=True)
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE)
+    deal = models.ForeignKey(
+        "deals.Deal", on_delete=models.CASCADE, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "deal"], name="sharing_one_link_per_target"
+            ),
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=models.Q(deal__isnull=True),
+                name="sharing_one_link_per_product",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class ContactBook(models.Model):
+    """An imported address book: names and keyed hashes, never raw numbers."""
+
+    public_id = PublicIdField(prefix="book")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sharing_contact_books",
+    )
+    source = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.public_id
+
+
+class ContactEntry(models.Model):
+    book = models.ForeignKey(
+        ContactBook, on_delete=models.CASCADE, related_name="entries"
+    )
+    name = models.CharField(max_length=120, blank=True)
+    phone_hash = models.CharField(max_length=64)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    def __str__(self):
+        return self.name or f"entry {self.pk}"
+
+
+class Share(models.Model):
+    """A product card sent with a comment; its thread is its messages."""
+
+    public_id = PublicIdField(prefix="shr")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sharing_sent",
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE)
+    deal = models.ForeignKey(
+        "deals.Deal", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    link = models.ForeignKey(ShareLink, on_delete=models.PROTECT)
+    comment = models.TextField(_("comment"), blank=True)
+    voice_note = models.FileField(
+        storage=PrivateStorage(), upload_to=voice_note_path, blank=True
+    )
+    voice_note_type = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    last_activity_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-last_activity_at", "-pk"]
+
+    def __str__(self):
+        return self.public_id
+
+
+class Participant(models.Model):
+    """Someone in a share's thread: the sender, a member, or an invited number
+    (``user`` empty and ``address_hash`` set until the account that verifies
+    that number claims it; invitations by email are not claimable yet, since
+    emails are not verified)."""
+
+    class Role(models.TextChoices):
+        SENDER = "sender", _("Sender")
+        RECIPIENT = "recipient", _("Recipient")
+
+    share = models.ForeignKey(
+        Share, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sharing_participations",
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    label = models.CharField(max_length=120, blank=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["share", "user"], name="sharing_participant_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Message(models.Model):
+    """A reply in a share's thread, optionally with another product's card."""
+
+    public_id = PublicIdField(prefix="msg")
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.TextField()
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # Set by a client that queued the reply offline: sending it twice adds one.
+    client_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["share", "author", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="sharing_message_client_key_once",
+            ),
+        ]
+
+    def __str__(self):
+        return self.public_id
+
+
+class PushSubscription(models.Model):
+    """A browser that allowed web push for its signed-in person."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sharing_push_subscriptions",
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"push subscription {self.pk}"

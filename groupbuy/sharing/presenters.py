@@ -1,0 +1,44 @@
+"""Shares and threads as plain dicts, for the API and the live events."""
+
+from __future__ import annotations
+
+from groupbuy.sharing import selectors
+from groupbuy.sharing.models import Share
+
+
+def share_as_dict(share: Share) -> dict:
+    return {
+        **selectors.share_summary(share),
+        "card": selectors.product_card(
+            product=share.product, deal=share.deal
+        ).as_dict(),
+    }
+
+
+def thread_as_dict(share: Share) -> dict:
+    participants = selectors.thread_participants(share=share)
+    messages = selectors.thread_messages(share=share)
+    return {
+        **share_as_dict(share),
+        "participants": [
+            {
+                "id": participant.user.public_id if participant.user else "",
+                "name": participant.label,
+                "role": participant.role,
+                "has_joined": participant.user_id is not None,
+                "last_read_at": participant.last_read_at.isoformat()
+                if participant.last_read_at
+                else None,
+            }
+            for participant in participants
+        ],
+        "messages": [
+            {
+                **selectors.message_as_event(message),
+                "read_by": selectors.read_by(
+                    message=message, participants=participants
+                ),
+            }
+            for message in messages
+        ],
+    }

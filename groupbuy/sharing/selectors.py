@@ -1,0 +1,211 @@
+"""Reads of sharing: cards, links, threads, with the permission checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Min, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.models import Listing, Product
+from groupbuy.catalog.selectors import product_thumbnail_urls
+from groupbuy.core.errors import Forbidden, NotFound
+from groupbuy.deals.models import Deal
+from groupbuy.deals.selectors import deal_prices
+from groupbuy.sharing.models import ContactBook, Message, Participant, Share, ShareLink
+
+
+@dataclass
+class ProductCard:
+    """What a shared product shows: photo, name, spec, price, deal and link."""
+
+    product_id: str
+    name: str
+    spec: str
+    thumbnail_url: str
+    price_fen: int | None
+    deal_id: str
+    deal_title: str
+    deal_state: str
+    deadline_at: object
+    code: str
+    url: str
+    target_url: str
+
+    def as_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data["deadline_at"] = self.deadline_at.isoformat() if self.deadline_at else None
+        return data
+
+
+def product_get_shareable(*, product_id: str) -> Product:
+    product = Product.objects.filter(public_id=product_id, is_active=True).first()
+    if product is None:
+        raise NotFound("not_found", _("There is no such product."))
+    return product
+
+
+def deal_get_shareable(*, deal_id: str) -> Deal:
+    """Return a deal anyone may see (not a draft)."""
+    deal = (
+        Deal.objects.select_related("product")
+        .filter(public_id=deal_id)
+        .exclude(state=Deal.State.DRAFT)
+        .first()
+    )
+    if deal is None:
+        raise NotFound("not_found", _("There is no such group buy."))
+    return deal
+
+
+def _open_deal(product: Product) -> Deal | None:
+    return (
+        Deal.objects.filter(product=product, state=Deal.State.OPEN)
+        .order_by("deadline_at")
+        .first()
+    )
+
+
+def link_target_url(link: ShareLink) -> str:
+    if link.deal_id:
+        return reverse("web:deal_detail", args=[link.deal.public_id])
+    return reverse("sharing:product", args=[link.product.public_id])
+
+
+def product_card(*, product: Product, deal: Deal | None = None) -> ProductCard:
+    """Build the card of a product; with no deal given, show its open deal."""
+    from groupbuy.sharing.services import share_link_get_or_create
+
+    link = share_link_get_or_create(product=product, deal=deal)
+    shown_deal = deal or _open_deal(product)
+    if shown_deal is not None:
+        price = deal_prices(shown_deal).get("current_price_fen")
+    else:
+        price = Listing.objects.filter(product=product, is_active=True).aggregate(
+            lowest=Min("price_fen")
+        )["lowest"]
+    return ProductCard(
+        product_id=product.public_id,
+        name=product.name,
+        spec=product.spec,
+        thumbnail_url=product_thumbnail_urls(product_ids={product.pk}).get(
+            product.pk, ""
+        ),
+        price_fen=price,
+        deal_id=shown_deal.public_id if shown_deal else "",
+        deal_title=shown_deal.title if shown_deal else "",
+        deal_state=shown_deal.state if shown_deal else "",
+        deadline_at=shown_deal.deadline_at if shown_deal else None,
+        code=link.code,
+        url=reverse("sharing_links:open", args=[link.code]),
+        target_url=link_target_url(link),
+    )
+
+
+def link_get(*, code: str) -> ShareLink:
+    link = ShareLink.objects.select_related("product", "deal").filter(code=code).first()
+    if link is None or not link.product.is_active:
+        raise NotFound("not_found", _("This link does not lead anywhere."))
+    return link
+
+
+# --- threads ------------------------------------------------------------------
+
+
+def thread_list_for_user(*, user) -> QuerySet[Share]:
+    """The shares ``user`` sent or received, latest activity first."""
+    return (
+        Share.objects.filter(participants__user=user)
+        .select_related("sender", "product", "deal")
+        .order_by("-last_activity_at", "-pk")
+        .distinct()
+    )
+
+
+def share_get_for_user(*, user, share_id: str) -> Share:
+    """Return the share; 404 when there is none, 403 when ``user`` is not in it."""
+    share = (
+        Share.objects.select_related("sender", "product", "deal", "link")
+        .filter(public_id=share_id)
+        .first()
+    )
+    if share is None:
+        raise NotFound("not_found", _("There is no such share."))
+    participant_for(user=user, share=share)
+    return share
+
+
+def participant_for(*, user, share: Share) -> Participant:
+    participant = (
+        Participant.objects.filter(share=share, user_id=getattr(user, "pk", None))
+        .select_related("user")
+        .first()
+    )
+    if participant is None:
+        raise Forbidden("forbidden", _("You are not part of this conversation."))
+    return participant
+
+
+def share_summary(share: Share) -> dict:
+    return {
+        "id": share.public_id,
+        "sender": share.participants.get(role=Participant.Role.SENDER).label,
+        "product": share.product.name,
+        "comment": share.comment,
+        "url": reverse("sharing:thread", args=[share.public_id]),
+        "created_at": share.created_at.isoformat(),
+        "last_activity_at": share.last_activity_at.isoformat(),
+    }
+
+
+def _product_brief(product: Product | None) -> dict | None:
+    if product is None:
+        return None
+    link_card = product_card(product=product)
+    return {"id": product.public_id, "name": product.name, "url": link_card.url}
+
+
+def message_as_event(message: Message) -> dict:
+    participant = Participant.objects.filter(
+        share_id=message.share_id, user_id=message.author_id
+    ).first()
+    return {
+        "id": message.public_id,
+        "share": message.share.public_id,
+        "author": message.author.public_id,
+        "author_name": participant.label if participant else "",
+        "body": message.body,
+        "product": _product_brief(message.product),
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def thread_messages(*, share: Share) -> list[Message]:
+    return list(share.messages.select_related("author", "product", "share"))
+
+
+def thread_participants(*, share: Share) -> list[Participant]:
+    return list(share.participants.select_related("user").order_by("pk"))
+
+
+def read_by(*, message: Message, participants: list[Participant]) -> list[str]:
+    """Labels of the others who have read the thread past this message."""
+    return [
+        participant.label
+        for participant in participants
+        if participant.user_id
+        and participant.user_id != message.author_id
+        and participant.last_read_at
+        and participant.last_read_at >= message.created_at
+    ]
+
+
+def contact_book_for_user(*, user) -> ContactBook | None:
+    from django.utils import timezone
+
+    return (
+        ContactBook.objects.filter(owner=user, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )

@@ -1,0 +1,67 @@
+// Choosing recipients: the browser's Contact Picker where it exists, or a vCard
+// imported through the API; chosen numbers go into the phone numbers field.
+import { apiPost, element } from "./common.js";
+import { gettext } from "../web/js/i18n.js";
+
+const numbers = document.getElementById("id_recipients");
+const members = document.getElementById("id_member_ids");
+const status = document.getElementById("contact-status");
+const list = document.getElementById("contact-list");
+
+function addNumber(phone) {
+  const current = numbers.value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  if (!current.includes(phone)) numbers.value = [...current, phone].join("\n");
+}
+
+function addMember(id) {
+  const current = members.value.split(",").filter(Boolean);
+  if (!current.includes(id)) members.value = [...current, id].join(",");
+}
+
+function showContacts(contacts) {
+  list.replaceChildren();
+  for (const contact of contacts) {
+    const item = element("li", { className: "row" });
+    const label = contact.is_member
+      ? `${contact.name || contact.member_name} · ${gettext("member")}`
+      : `${contact.name || contact.phone} · ${contact.phone}`;
+    const button = element("button", {
+      className: "button small secondary",
+      text: gettext("Add"),
+      attrs: { type: "button" },
+    });
+    button.addEventListener("click", () => {
+      if (contact.is_member) addMember(contact.member_id);
+      else addNumber(contact.phone);
+      button.disabled = true;
+    });
+    item.append(element("span", { text: label }), button);
+    list.append(item);
+  }
+}
+
+const picker = document.getElementById("contact-picker");
+if (picker && "contacts" in navigator && "ContactsManager" in window) {
+  picker.hidden = false;
+  picker.addEventListener("click", async () => {
+    try {
+      const picked = await navigator.contacts.select(["name", "tel"], { multiple: true });
+      for (const contact of picked) for (const tel of contact.tel || []) addNumber(tel);
+    } catch {
+      status.textContent = gettext("The contact picker is not available.");
+    }
+  });
+}
+
+document.getElementById("vcard-file")?.addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file) return;
+  const data = new FormData();
+  data.append("file", file);
+  status.textContent = gettext("Importing…");
+  const result = await apiPost("/api/sharing/contacts/books", data);
+  status.textContent = result.ok
+    ? gettext("Imported. Members are marked.")
+    : result.data.message || gettext("Could not import this file.");
+  if (result.ok) showContacts(result.data.contacts);
+});

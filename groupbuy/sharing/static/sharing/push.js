@@ -1,0 +1,56 @@
+// Subscribe this browser to web push (VAPID) or unsubscribe it.
+import { apiPost } from "./common.js";
+import { gettext } from "../web/js/i18n.js";
+
+const on = document.getElementById("push-subscribe");
+const off = document.getElementById("push-unsubscribe");
+const status = document.getElementById("push-status");
+
+function keyBytes(base64url) {
+  const padded = (base64url + "===".slice((base64url.length + 3) % 4))
+    .replace(/-/g, "+").replace(/_/g, "/");
+  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+}
+
+async function registration() {
+  await navigator.serviceWorker.register("/sharing/sw.js", { scope: "/" });
+  return navigator.serviceWorker.ready;
+}
+
+async function refresh() {
+  const existing = await (await registration()).pushManager.getSubscription();
+  on.hidden = Boolean(existing);
+  off.hidden = !existing;
+}
+
+if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
+  document.getElementById("push-unsupported").hidden = false;
+} else {
+  on.addEventListener("click", async () => {
+    if ((await Notification.requestPermission()) !== "granted") {
+      status.textContent = gettext("Notifications are blocked for this site.");
+      return;
+    }
+    const { public_key: key } = await (await fetch("/api/sharing/push/key")).json();
+    const subscription = await (await registration()).pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: keyBytes(key),
+    });
+    const json = subscription.toJSON();
+    const result = await apiPost("/api/sharing/push/subscriptions", {
+      endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth,
+    });
+    status.textContent = result.ok ? gettext("Notifications are on.") : result.data.message;
+    refresh();
+  });
+  off.addEventListener("click", async () => {
+    const subscription = await (await registration()).pushManager.getSubscription();
+    if (subscription) {
+      await apiPost("/api/sharing/push/subscriptions/delete", { endpoint: subscription.endpoint });
+      await subscription.unsubscribe();
+    }
+    status.textContent = gettext("Notifications are off.");
+    refresh();
+  });
+  refresh();
+}

@@ -1,0 +1,122 @@
+// A share's thread: replies arrive live, mine are sent through the API, and a
+// reply written offline waits in localStorage until the network returns.
+import { apiPost, element, onUserEvent } from "./common.js";
+import { gettext } from "../web/js/i18n.js";
+
+const thread = document.getElementById("thread");
+const shareId = thread?.dataset.shareId;
+const list = document.getElementById("thread-messages");
+const form = document.getElementById("reply-form");
+const QUEUE_KEY = "sharing.queued-replies";
+
+function queued() {
+  try {
+    return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+function saveQueue(items) {
+  localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
+}
+
+function showMessage(message, { pending = false } = {}) {
+  const key = message.id || message.client_key;
+  let item =
+    list.querySelector(`[data-message-id="${CSS.escape(message.id || "")}"]`) ||
+    list.querySelector(`[data-client-key="${CSS.escape(message.client_key || "")}"]`);
+  if (!item) {
+    item = element("li", { className: "card message" });
+    item.append(element("p", { className: "message-body", text: message.body }));
+    if (message.product) {
+      const attached = element("p", { className: "small" });
+      attached.append(element("a", { text: message.product.name, attrs: { href: message.product.url } }));
+      item.append(attached);
+    }
+    item.append(element("p", { className: "small muted message-status" }));
+    list.append(item);
+  }
+  if (message.client_key) item.dataset.clientKey = message.client_key;
+  if (message.id) item.dataset.messageId = message.id;
+  item.classList.toggle("pending", pending);
+  item.querySelector(".message-status").textContent = pending
+    ? gettext("Waiting for the network…")
+    : (message.author_name || "");
+  return key;
+}
+
+async function send(reply) {
+  const result = await apiPost(`/api/sharing/threads/${shareId}/messages`, reply);
+  if (result.ok) {
+    showMessage({ ...result.data, client_key: reply.client_key });
+    return true;
+  }
+  if (result.status >= 400 && result.status < 500) {
+    showError(result.data.message || gettext("Could not send."));
+    return true; // refused for good: do not retry
+  }
+  return false;
+}
+
+function showError(text) {
+  let box = document.getElementById("reply-error");
+  if (!box) {
+    box = element("p", { className: "errorlist", attrs: { id: "reply-error", role: "alert" } });
+    form.prepend(box);
+  }
+  box.textContent = text;
+}
+
+async function flushQueue() {
+  const remaining = [];
+  for (const reply of queued()) {
+    if (reply.share !== shareId) {
+      remaining.push(reply);
+      continue;
+    }
+    let delivered = false;
+    try {
+      delivered = navigator.onLine && (await send(reply.payload));
+    } catch {
+      delivered = false;
+    }
+    if (!delivered) remaining.push(reply);
+  }
+  saveQueue(remaining);
+}
+
+function newKey() {
+  return (crypto.randomUUID && crypto.randomUUID()) || `${Date.now()}-${Math.random()}`;
+}
+
+if (thread && form) {
+  for (const reply of queued()) {
+    if (reply.share === shareId) showMessage(reply.payload, { pending: true });
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = form.querySelector("textarea[name=body]").value;
+    const payload = { body, client_key: newKey() };
+    form.querySelector("textarea[name=body]").value = "";
+    showMessage(payload, { pending: true });
+    saveQueue([...queued(), { share: shareId, payload }]);
+    await flushQueue();
+  });
+  window.addEventListener("online", flushQueue);
+  flushQueue();
+  if (navigator.onLine) apiPost(`/api/sharing/threads/${shareId}/read`, {}).catch(() => {});
+  onUserEvent((event) => {
+    if (event.type === "sharing.message" && event.message.share === shareId) {
+      showMessage(event.message);
+      if (event.message.author !== thread.dataset.me) {
+        apiPost(`/api/sharing/threads/${shareId}/read`, {}).catch(() => {});
+      }
+    }
+    if (event.type === "sharing.read" && event.share === shareId) {
+      const status = document.getElementById("thread-read") ||
+        thread.appendChild(element("p", { className: "small muted", attrs: { id: "thread-read" } }));
+      status.textContent = gettext("Read just now");
+    }
+  });
+}

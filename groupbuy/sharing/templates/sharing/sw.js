@@ -1,0 +1,124 @@
+{% load static %}// groupbuy's service worker (served by sharing at /sharing/sw.js, scope /).
+// Pages are fetched network-first and kept, so the inbox, the share threads and
+// the last deal pages opened stay readable offline; static files cache-first.
+const VERSION = "groupbuy-v1";
+const PAGES = `${VERSION}-pages`;
+const STATIC = `${VERSION}-static`;
+const OFFLINE_URL = "{% url 'sharing:offline' %}";
+const SHELL = [
+  OFFLINE_URL,
+  "{% static 'web/css/app.css' %}",
+  "{% static 'web/js/app.js' %}",
+  "{% static 'web/js/i18n.js' %}",
+  "{% static 'realtime/socket.js' %}",
+  "{% static 'notify/live.js' %}",
+  "{% static 'sharing/pwa.js' %}",
+  "{% static 'sharing/common.js' %}",
+  "{% static 'sharing/thread.js' %}",
+  "{% static 'sharing/inbox.js' %}",
+  "{% static 'web/vendor/htmx.min.js' %}",
+];
+const MAX_DEAL_PAGES = 10;
+const STATIC_PREFIX = "{% get_static_prefix %}";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(STATIC).then((cache) =>
+      Promise.all(SHELL.map((url) => cache.add(url).catch(() => null)))
+    ).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys().then((keys) =>
+      Promise.all(keys.filter((key) => !key.startsWith(VERSION)).map((key) => caches.delete(key)))
+    ).then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "forget") caches.delete(PAGES);
+});
+
+function isKeptPage(url) {
+  return (
+    url.pathname.startsWith("/sharing/") ||
+    url.pathname.startsWith("/deals/") ||
+    url.pathname.startsWith("/inbox/") ||
+    url.pathname.startsWith("/jsi18n/") ||
+    url.pathname.startsWith("/api/sharing/threads") ||
+    url.pathname === "/"
+  );
+}
+
+async function trimDealPages(cache) {
+  const deals = (await cache.keys()).filter((request) =>
+    new URL(request.url).pathname.startsWith("/deals/")
+  );
+  for (const request of deals.slice(0, Math.max(0, deals.length - MAX_DEAL_PAGES))) {
+    await cache.delete(request);
+  }
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(PAGES);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic") {
+      await cache.delete(request, { ignoreVary: true });
+      await cache.put(request, response.clone());
+      await trimDealPages(cache);
+    }
+    return response;
+  } catch (error) {
+    const cached = await cache.match(request, { ignoreVary: true });
+    if (cached) return cached;
+    if (request.mode === "navigate") {
+      const offline = await caches.match(OFFLINE_URL);
+      if (offline) return offline;
+    }
+    throw error;
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) (await caches.open(STATIC)).put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith(STATIC_PREFIX)) {
+    event.respondWith(cacheFirst(request));
+  } else if (isKeptPage(url)) {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { title: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "groupbuy", {
+      body: data.body || "",
+      data: { url: data.url || "/sharing/" },
+      icon: "{% static 'web/icons/icon-192.png' %}",
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(self.clients.openWindow(event.notification.data.url));
+});

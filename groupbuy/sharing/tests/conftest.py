@@ -1,0 +1,42 @@
+import pytest
+
+from groupbuy.notify import senders
+from groupbuy.notify.sms import MemorySmsBackend
+from groupbuy.sharing import services
+
+
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    MemorySmsBackend.outbox.clear()
+    yield
+    MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def pushed(monkeypatch):
+    """Record the live events sharing publishes (group, event)."""
+    events: list[tuple[str, dict]] = []
+    monkeypatch.setattr(
+        services, "publish", lambda group, event: events.append((group, event))
+    )
+    monkeypatch.setattr(senders, "publish", lambda *args: None)
+    return events
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def private_dir(settings, tmp_path):
+    settings.GROUPBUY_SHARING_PRIVATE_DIR = str(tmp_path / "private")
+    return tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def vapid_key_file(settings, tmp_path):
+    settings.GROUPBUY_WEBPUSH_VAPID_KEY_FILE = str(tmp_path / "webpush" / "vapid.pem")
+    return tmp_path / "webpush" / "vapid.pem"

@@ -1,0 +1,293 @@
+import pytest
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.sharing.models import ContactBook, Message, Share
+from groupbuy.sharing.tests.factories import (
+    make_deal,
+    make_merchant,
+    make_product,
+    make_share,
+    make_user,
+    vcard,
+)
+
+pytestmark = pytest.mark.django_db
+
+STRANGER = "+8613912345678"
+
+
+def bearer(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def merchant_owner():
+    owner = make_user()
+    make_merchant(owner=owner)
+    return owner
+
+
+def test_a_deal_card_has_its_short_link_that_opens_the_deal(client):
+    # given
+    deal = make_deal()
+    # when
+    card = client.get(f"/api/sharing/cards/deals/{deal.public_id}").json()
+    page = client.get(card["url"])
+    # then
+    assert card["deal_id"] == deal.public_id and card["deal_state"] == "open"
+    assert card["price_fen"] == 9_900
+    assert card["url"] == f"/s/{card['code']}"
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'content="0; url=/deals/{deal.public_id}/"' in html
+    assert '<meta property="og:title" content="Jasmine tea">' in html
+
+
+def test_an_unknown_link_is_a_404(client):
+    assert client.get("/s/nothing").status_code == 404
+
+
+def test_sharing_over_the_api_then_replying(client):
+    # given
+    sender, friend = make_user(), make_user()
+    deal = make_deal()
+    # when
+    sent = client.post(
+        "/api/sharing/shares",
+        {"deal_id": deal.public_id, "recipients": [friend.phone], "comment": "yes?"},
+        content_type="application/json",
+        headers=bearer(sender),
+    )
+    share_id = sent.json()["id"]
+    reply = client.post(
+        f"/api/sharing/threads/{share_id}/messages",
+        {"body": "<script>alert(1)</script>"},
+        content_type="application/json",
+        headers=bearer(friend),
+    )
+    thread = client.get(f"/api/sharing/threads/{share_id}", headers=bearer(sender))
+    # then
+    assert sent.status_code == 201 and reply.status_code == 201
+    assert [m["body"] for m in thread.json()["messages"]] == [
+        "<script>alert(1)</script>"
+    ]
+    listed = client.get("/api/sharing/threads", headers=bearer(friend)).json()
+    assert [item["id"] for item in listed["items"]] == [share_id]
+
+
+def test_threads_are_newest_first_and_paginated(client):
+    friend = make_user()
+    shares = [make_share(recipients=[friend], comment=str(n)) for n in range(3)]
+    page = client.get("/api/sharing/threads?page_size=2", headers=bearer(friend))
+    body = page.json()
+    assert [item["id"] for item in body["items"]] == [
+        shares[2].public_id,
+        shares[1].public_id,
+    ]
+    assert body["has_next"] is True and body["total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"recipients": ["not a number"]}, "phone_invalid"),
+        ({"recipients": []}, "no_recipients"),
+        ({"recipients": [STRANGER], "comment": "x" * 100_000}, "text_too_long"),
+        (
+            {"recipients": [f"+8613912{n:06d}" for n in range(501)]},
+            "too_many_recipients",
+        ),
+        ({"member_ids": ["usr_nobody"]}, "member_unknown"),
+    ],
+)
+def test_bad_shares_get_a_clear_400_and_nothing_is_sent(client, payload, code):
+    product = make_product()
+    response = client.post(
+        "/api/sharing/shares",
+        {"product_id": product.public_id, **payload},
+        content_type="application/json",
+        headers=bearer(make_user()),
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert set(response.json()) == {"code", "message", "fields"}
+    assert Share.objects.count() == 0
+
+
+def test_sharing_with_oneself_over_the_api_is_refused(client):
+    me = make_user()
+    response = client.post(
+        "/api/sharing/shares",
+        {"product_id": make_product().public_id, "recipients": [me.phone]},
+        content_type="application/json",
+        headers=bearer(me),
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "share_with_self")
+
+
+def test_importing_a_vcard_marks_members_and_can_be_deleted(client):
+    # given
+    owner, member = make_user(), make_user(display_name="Bo")
+    data = vcard([("Bo", member.phone), ("Stranger", STRANGER)])
+    # when
+    response = client.post(
+        "/api/sharing/contacts/books",
+        {"file": _upload(data)},
+        headers=bearer(owner),
+    )
+    # then
+    assert response.status_code == 201
+    contacts = {c["name"]: c for c in response.json()["contacts"]}
+    assert contacts["Bo"]["is_member"] and contacts["Bo"]["member_name"] == "Bo"
+    assert member.phone not in contacts["Bo"]["phone"]
+    assert contacts["Stranger"] == {
+        "name": "Stranger",
+        "phone": STRANGER,
+        "is_member": False,
+        "member_id": "",
+        "member_name": "",
+    }
+    current = client.get("/api/sharing/contacts/books/current", headers=bearer(owner))
+    assert STRANGER not in current.content.decode()
+    book_id = response.json()["id"]
+    deleted = client.delete(
+        f"/api/sharing/contacts/books/{book_id}", headers=bearer(owner)
+    )
+    assert deleted.status_code == 204 and not ContactBook.objects.exists()
+
+
+def _upload(data: bytes, name="book.vcf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="text/vcard")
+
+
+def test_an_unparsable_vcard_is_a_clear_400(client):
+    response = client.post(
+        "/api/sharing/contacts/books",
+        {"file": _upload(b"not a vcard")},
+        headers=bearer(make_user()),
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "vcard_invalid")
+
+
+def test_a_huge_vcard_is_refused_with_413(client):
+    data = vcard([("x", "139 0000 0000")]) * 100_000
+    response = client.post(
+        "/api/sharing/contacts/books",
+        {"file": _upload(data)},
+        headers=bearer(make_user()),
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "vcard_too_large"
+
+
+def test_matching_is_rate_limited(client, settings):
+    settings.GROUPBUY_SHARING_MATCHES_PER_MINUTE = 3
+    user = make_user()
+    headers = bearer(user)
+    first = client.post(
+        "/api/sharing/contacts/match",
+        {"numbers": [STRANGER, user.phone]},
+        content_type="application/json",
+        headers=headers,
+    )
+    second = client.post(
+        "/api/sharing/contacts/match",
+        {"numbers": [STRANGER, user.phone]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert first.status_code == 200
+    assert [row["is_member"] for row in first.json()] == [False, True]
+    assert (second.status_code, second.json()["code"]) == (429, "rate_limited")
+
+
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_outsiders_cannot_read_reply_or_mark_a_thread(client, outsider):
+    # given a share between two people
+    share = make_share(recipients=[make_user()])
+    intruder = make_user() if outsider == "another user" else merchant_owner()
+    headers = bearer(intruder)
+    base = f"/api/sharing/threads/{share.public_id}"
+    # when / then
+    assert client.get(base, headers=headers).status_code == 403
+    replied = client.post(
+        f"{base}/messages",
+        {"body": "hi"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert (replied.status_code, replied.json()["code"]) == (403, "forbidden")
+    assert client.post(f"{base}/read", headers=headers).status_code == 403
+    listed = client.get("/api/sharing/threads", headers=headers).json()
+    assert listed["items"] == []
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_outsiders_cannot_see_or_delete_someone_elses_book(client, outsider):
+    owner = make_user()
+    client.post(
+        "/api/sharing/contacts/books",
+        {"file": _upload(vcard([("Bo", STRANGER)]))},
+        headers=bearer(owner),
+    )
+    book = ContactBook.objects.get()
+    intruder = make_user() if outsider == "another user" else merchant_owner()
+    headers = bearer(intruder)
+    current = client.get("/api/sharing/contacts/books/current", headers=headers)
+    deleted = client.delete(
+        f"/api/sharing/contacts/books/{book.public_id}", headers=headers
+    )
+    assert current.status_code == 404 and deleted.status_code == 404
+    assert ContactBook.objects.filter(pk=book.pk).exists()
+
+
+def test_every_write_endpoint_needs_a_signed_in_person(client):
+    share = make_share(recipients=[STRANGER])
+    for method, path in [
+        ("post", "/api/sharing/shares"),
+        ("post", "/api/sharing/contacts/match"),
+        ("post", "/api/sharing/contacts/books"),
+        ("get", "/api/sharing/threads"),
+        ("get", f"/api/sharing/threads/{share.public_id}"),
+        ("post", f"/api/sharing/threads/{share.public_id}/messages"),
+    ]:
+        response = getattr(client, method)(path, content_type="application/json")
+        assert response.status_code == 401, path
+
+
+def test_a_huge_recipient_list_is_refused_before_any_parsing(client, monkeypatch):
+    from groupbuy.sharing import api
+
+    parsed = []
+    monkeypatch.setattr(api, "typed_numbers_parse", lambda n: parsed.append(n) or [])
+    response = client.post(
+        "/api/sharing/shares",
+        {"product_id": make_product().public_id, "recipients": ["x"] * 50_000},
+        content_type="application/json",
+        headers=bearer(make_user()),
+    )
+    assert (response.status_code, response.json()["code"]) == (
+        400,
+        "too_many_recipients",
+    )
+    assert parsed == []
+
+
+def test_sending_counts_against_the_matching_limit(client, settings):
+    settings.GROUPBUY_SHARING_MATCHES_PER_MINUTE = 2
+    sender, headers = make_user(), None
+    headers = bearer(sender)
+    product = make_product()
+    statuses = [
+        client.post(
+            "/api/sharing/shares",
+            {"product_id": product.public_id, "recipients": [STRANGER]},
+            content_type="application/json",
+            headers=headers,
+        ).status_code
+        for _attempt in range(3)
+    ]
+    assert statuses == [201, 201, 429]

@@ -1,0 +1,261 @@
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from groupbuy.accounts.models import User
+from groupbuy.accounts.signals import phone_verified
+from groupbuy.core.errors import Forbidden
+from groupbuy.notify.models import Notification
+from groupbuy.notify.sms import MemorySmsBackend
+from groupbuy.realtime.publish import user_group
+from groupbuy.sharing.contacts import Contact, phone_hash
+from groupbuy.sharing.errors import SharingError
+from groupbuy.sharing.models import (
+    ContactBook,
+    ContactEntry,
+    Message,
+    Participant,
+    Share,
+)
+from groupbuy.sharing.selectors import read_by, share_get_for_user, thread_participants
+from groupbuy.sharing.services import (
+    contact_book_delete,
+    contact_book_import,
+    contact_books_purge_expired,
+    message_post,
+    share_send,
+    thread_mark_read,
+)
+from groupbuy.sharing.tests.factories import (
+    make_deal,
+    make_product,
+    make_share,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+STRANGER = "+8613912345678"
+
+
+def test_a_member_gets_the_share_in_the_inbox_and_live(
+    pushed, django_capture_on_commit_callbacks
+):
+    # given
+    sender, friend = make_user(display_name="Ann"), make_user()
+    deal = make_deal()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        share = make_share(
+            sender=sender, recipients=[friend], deal=deal, comment="Look!"
+        )
+    # then
+    notification = Notification.objects.get(recipient=friend)
+    assert notification.kind == "sharing.share.received"
+    assert notification.url == f"/sharing/threads/{share.public_id}/"
+    assert notification.body == "Look!"
+    assert [group for group, _e in pushed] == [user_group(friend.public_id)]
+    assert pushed[0][1]["type"] == "sharing.share"
+    assert pushed[0][1]["share"]["sender"] == "Ann"
+    assert MemorySmsBackend.outbox == []
+
+
+def test_a_non_member_gets_an_sms_invitation_and_no_number_is_kept(
+    django_capture_on_commit_callbacks,
+):
+    # given
+    sender = make_user()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        share = make_share(sender=sender, recipients=[STRANGER])
+    # then the stranger is texted a link to the thread
+    assert len(MemorySmsBackend.outbox) == 1
+    assert f"/sharing/threads/{share.public_id}/" in MemorySmsBackend.outbox[0].text
+    # and sharing keeps only a keyed hash and a masked label
+    invited = share.participants.get(role=Participant.Role.RECIPIENT)
+    assert invited.user is None
+    assert invited.address_hash == phone_hash(STRANGER)
+    assert STRANGER not in invited.label and "****" in invited.label
+
+
+def test_signing_up_with_the_invited_number_claims_the_share():
+    # given a share to a number that has no account
+    share = make_share(recipients=[STRANGER])
+    # when someone signs up and verifies that number
+    newcomer = User.objects.create_user(STRANGER, "long-enough-pw")
+    phone_verified.send(sender=User, user=newcomer, phone_e164=STRANGER)
+    # then the thread is theirs and the invitation shows in their inbox
+    assert share_get_for_user(user=newcomer, share_id=share.public_id) == share
+    assert Notification.objects.filter(recipient=newcomer).count() == 1
+
+
+def test_an_account_with_another_number_cannot_claim_the_share():
+    share = make_share(recipients=[STRANGER])
+    other = make_user()
+    phone_verified.send(sender=User, user=other, phone_e164=other.phone)
+    with pytest.raises(Forbidden):
+        share_get_for_user(user=other, share_id=share.public_id)
+    assert share.participants.filter(user__isnull=True).count() == 1
+
+
+def test_sharing_with_oneself_is_refused_and_nothing_is_sent():
+    sender = make_user()
+    with pytest.raises(SharingError) as refused:
+        make_share(sender=sender, recipients=[STRANGER, sender])
+    assert refused.value.code == "share_with_self"
+    assert Share.objects.count() == 0 and Notification.objects.count() == 0
+
+
+def test_500_recipients_is_the_cap():
+    numbers = [f"+8613912{n:06d}" for n in range(501)]
+    with pytest.raises(SharingError) as refused:
+        make_share(recipients=numbers)
+    assert refused.value.code == "too_many_recipients"
+    assert "500" in refused.value.message
+    assert Share.objects.count() == 0 and Notification.objects.count() == 0
+
+
+def test_a_comment_of_100000_characters_is_refused():
+    with pytest.raises(SharingError) as refused:
+        make_share(recipients=[STRANGER], comment="x" * 100_000)
+    assert refused.value.code == "text_too_long"
+    assert Share.objects.count() == 0
+
+
+def test_a_failure_halfway_leaves_nothing_sent(monkeypatch):
+    # given the second recipient's notification fails
+    from groupbuy.sharing import services
+
+    calls = []
+
+    def failing(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise RuntimeError("outbox down")
+
+    monkeypatch.setattr(services, "_notify_recipient", failing)
+    with pytest.raises(RuntimeError):
+        make_share(recipients=[make_user(), STRANGER])
+    assert Share.objects.count() == 0 and Participant.objects.count() == 0
+
+
+def test_a_deal_of_another_product_is_refused():
+    with pytest.raises(SharingError) as refused:
+        share_send(
+            actor=make_user(),
+            product=make_product(),
+            deal=make_deal(),
+            contacts=[Contact(name="", address=STRANGER)],
+        )
+    assert refused.value.code == "deal_mismatch"
+
+
+def test_sender_and_recipient_reply_and_see_read_receipts(pushed):
+    # given
+    sender, friend = make_user(display_name="Ann"), make_user(display_name="Bo")
+    share = make_share(sender=sender, recipients=[friend])
+    pushed.clear()
+    # when the friend replies with another product attached
+    other = make_product(name_zh="乌龙茶", name_en="Oolong")
+    reply = message_post(actor=friend, share=share, body="Nice", product=other)
+    # then both hear of it live
+    assert {group for group, _e in pushed} == {
+        user_group(sender.public_id),
+        user_group(friend.public_id),
+    }
+    assert pushed[0][1]["message"]["product"]["name"] == "Oolong"
+    # and once the sender reads the thread, the reply shows read by Ann
+    thread_mark_read(actor=sender, share=share)
+    participants = thread_participants(share=share)
+    assert read_by(message=reply, participants=participants) == ["Ann"]
+
+
+def test_replying_to_a_thread_one_is_not_part_of_is_forbidden():
+    share = make_share(recipients=[make_user()])
+    with pytest.raises(Forbidden):
+        message_post(actor=make_user(), share=share, body="let me in")
+    assert Message.objects.count() == 0
+
+
+def test_a_reply_queued_offline_and_sent_twice_is_added_once():
+    sender = make_user()
+    share = make_share(sender=sender, recipients=[STRANGER])
+    first = message_post(actor=sender, share=share, body="hi", client_key="k1")
+    second = message_post(actor=sender, share=share, body="hi", client_key="k1")
+    assert first == second and share.messages.count() == 1
+
+
+def test_an_empty_reply_is_refused():
+    sender = make_user()
+    share = make_share(sender=sender, recipients=[STRANGER])
+    with pytest.raises(SharingError) as refused:
+        message_post(actor=sender, share=share, body="   ")
+    assert refused.value.code == "empty_reply"
+
+
+def test_an_imported_book_keeps_names_and_hashes_only():
+    # given
+    owner, member = make_user(), make_user()
+    contacts = [Contact("Bo", member.phone), Contact("Stranger", STRANGER)]
+    # when
+    book = contact_book_import(actor=owner, contacts=contacts, source="vcard")
+    # then
+    entries = {entry.name: entry for entry in book.entries.all()}
+    assert entries["Bo"].member == member and entries["Stranger"].member is None
+    assert entries["Stranger"].phone_hash == phone_hash(STRANGER)
+    assert not ContactEntry.objects.filter(phone_hash__contains="139").exists()
+
+
+def test_a_book_is_deleted_by_its_owner_only_and_expires():
+    owner = make_user()
+    book = contact_book_import(actor=owner, contacts=[], source="vcard")
+    with pytest.raises(SharingError):
+        contact_book_delete(actor=make_user(), book_id=book.public_id)
+    contact_book_delete(actor=owner, book_id=book.public_id)
+    assert not ContactBook.objects.exists()
+    with override_settings(GROUPBUY_SHARING_BOOK_RETENTION_DAYS=7):
+        contact_book_import(actor=owner, contacts=[], source="vcard")
+    assert contact_books_purge_expired(now=timezone.now() + timedelta(days=6)) == 0
+    assert contact_books_purge_expired(now=timezone.now() + timedelta(days=8)) == 1
+
+
+def test_a_resend_that_races_past_the_check_still_adds_one(monkeypatch):
+    # given the first send is already stored but the existence check misses it
+    sender = make_user()
+    share = make_share(sender=sender, recipients=[STRANGER])
+    first = message_post(actor=sender, share=share, body="hi", client_key="k2")
+    real_filter = Message.objects.filter
+
+    def blind_filter(*args, **kwargs):
+        if "client_key" in kwargs:
+            return real_filter(pk=-1)
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Message.objects, "filter", blind_filter)
+    # when the same reply arrives again
+    second = message_post(actor=sender, share=share, body="hi", client_key="k2")
+    # then the unique constraint keeps one and the caller gets it
+    assert second.pk == first.pk
+    assert real_filter(share=share).count() == 1
+
+
+def test_an_email_address_is_invited_by_email_and_not_claimable_by_a_phone(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    from groupbuy.sharing.contacts import typed_numbers_parse
+
+    # given a share typed to an email address
+    contacts = typed_numbers_parse(["Friend@Example.COM"])
+    with django_capture_on_commit_callbacks(execute=True):
+        share = share_send(
+            actor=make_user(), product=make_product(), contacts=contacts, comment="hi"
+        )
+    # then an email invitation went out, and only a masked address is kept
+    assert [message.to for message in mail.outbox] == [["Friend@example.com"]]
+    invited = share.participants.get(role=Participant.Role.RECIPIENT)
+    assert invited.label == "F***@example.com" and invited.user is None
+    assert MemorySmsBackend.outbox == []

@@ -1,0 +1,171 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from groupbuy.sharing.models import ContactBook, Share
+from groupbuy.sharing.services import message_post
+from groupbuy.sharing.tests.factories import (
+    make_deal,
+    make_merchant,
+    make_product,
+    make_share,
+    make_user,
+    vcard,
+)
+
+pytestmark = pytest.mark.django_db
+
+STRANGER = "+8613912345678"
+
+
+def test_the_deal_page_has_a_share_button(client):
+    deal = make_deal()
+    html = client.get(f"/deals/{deal.public_id}/").content.decode()
+    assert f'href="/sharing/new/?deal={deal.public_id}"' in html
+
+
+def test_the_product_card_page_has_open_graph_tags_and_a_share_button(client):
+    product = make_product()
+    html = client.get(f"/sharing/products/{product.public_id}/").content.decode()
+    assert '<meta property="og:title" content="Jasmine tea">' in html
+    assert f'href="/sharing/new/?product={product.public_id}"' in html
+
+
+def test_sharing_a_deal_from_the_page(client):
+    # given
+    sender, friend = make_user(), make_user()
+    deal = make_deal()
+    client.force_login(sender)
+    # when
+    response = client.post(
+        f"/sharing/new/?deal={deal.public_id}",
+        {"recipients": f"{friend.phone}\n{STRANGER}", "comment": "Join me"},
+    )
+    # then
+    share = Share.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/sharing/threads/{share.public_id}/"
+    assert share.deal == deal and share.participants.count() == 3
+
+
+def test_a_bad_number_on_the_page_is_shown_on_the_form(client):
+    client.force_login(make_user())
+    product = make_product()
+    response = client.post(
+        f"/sharing/new/?product={product.public_id}",
+        {"recipients": "12345", "comment": ""},
+    )
+    assert response.status_code == 400
+    assert "not valid phone numbers" in response.content.decode()
+    assert Share.objects.count() == 0
+
+
+def test_script_in_a_comment_and_a_reply_is_escaped(client):
+    # given
+    sender = make_user()
+    share = make_share(sender=sender, recipients=[STRANGER], comment="<b>hi</b>")
+    message_post(actor=sender, share=share, body="<script>alert(1)</script>")
+    client.force_login(sender)
+    # when
+    html = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;hi&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_outsiders_get_403_on_a_thread_page(client, outsider):
+    share = make_share(recipients=[make_user()])
+    intruder = make_user()
+    if outsider == "another merchant":
+        make_merchant(owner=intruder)
+    client.force_login(intruder)
+    assert client.get(f"/sharing/threads/{share.public_id}/").status_code == 403
+    posted = client.post(f"/sharing/threads/{share.public_id}/", {"body": "hi"})
+    assert posted.status_code == 403
+    assert share.messages.count() == 0
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    share = make_share(recipients=[STRANGER])
+    response = client.get(f"/sharing/threads/{share.public_id}/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_importing_and_deleting_a_book_on_the_page(client):
+    owner = make_user()
+    client.force_login(owner)
+    upload = SimpleUploadedFile("b.vcf", vcard([("Bo", STRANGER)]))
+    assert client.post("/sharing/contacts/", {"file": upload}).status_code == 302
+    book = ContactBook.objects.get(owner=owner)
+    page = client.get("/sharing/contacts/").content.decode()
+    assert "Bo" in page and STRANGER not in page
+    intruder = make_user()
+    client.force_login(intruder)
+    assert client.post(f"/sharing/contacts/{book.public_id}/delete/").status_code == 404
+    client.force_login(owner)
+    client.post(f"/sharing/contacts/{book.public_id}/delete/")
+    assert not ContactBook.objects.exists()
+
+
+def test_the_service_worker_may_control_the_whole_site(client):
+    response = client.get("/sharing/sw.js")
+    assert response.status_code == 200
+    assert response["Service-Worker-Allowed"] == "/"
+    assert "networkFirst" in response.content.decode()
+
+
+OGG = b"OggS\x00\x02" + b"\x00" * 200
+
+
+def _share_with_voice(client, sender, friend, data=OGG):
+    client.force_login(sender)
+    product = make_product()
+    return client.post(
+        f"/sharing/new/?product={product.public_id}",
+        {
+            "recipients": friend.phone,
+            "comment": "listen",
+            "voice_note": SimpleUploadedFile("note.ogg", data, "audio/ogg"),
+        },
+    )
+
+
+def test_a_voice_note_is_private_to_the_thread(client, private_dir):
+    # given a share with a voice note
+    sender, friend = make_user(), make_user()
+    assert _share_with_voice(client, sender, friend).status_code == 302
+    share = Share.objects.get()
+    url = f"/sharing/threads/{share.public_id}/voice/"
+    # then it is stored outside the media directory and plays for participants
+    assert (private_dir / share.voice_note.name).exists()
+    client.force_login(friend)
+    played = client.get(url)
+    assert played.status_code == 200 and played["Content-Type"] == "audio/ogg"
+    assert b"".join(played.streaming_content) == OGG
+    # and is refused to another user and another merchant
+    for intruder in (make_user(), make_user()):
+        if intruder.pk % 2:
+            make_merchant(owner=intruder)
+        client.force_login(intruder)
+        assert client.get(url).status_code == 403
+
+
+def test_a_voice_note_that_is_not_audio_is_refused_and_nothing_is_sent(client):
+    response = _share_with_voice(
+        client, make_user(), make_user(), data=b"<html><script>x</script>"
+    )
+    assert response.status_code == 400
+    assert "must be an audio file" in response.content.decode()
+    assert Share.objects.count() == 0
+
+
+def test_operators_see_shares_in_the_admin_read_only(client):
+    share = make_share(recipients=[STRANGER], comment="for the admin")
+    operator = make_user(is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    listed = client.get("/admin/sharing/share/")
+    shown = client.get(f"/admin/sharing/share/{share.pk}/change/")
+    assert listed.status_code == 200 and share.public_id in listed.content.decode()
+    assert shown.status_code == 200 and STRANGER not in shown.content.decode()
+    assert client.get("/admin/sharing/share/add/").status_code == 403

@@ -1,0 +1,212 @@
+"""Pages: product cards, short links, composing a share, the inbox and threads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.core.errors import DomainError
+from groupbuy.core.pagination import paginate
+from groupbuy.sharing import selectors, services
+from groupbuy.sharing.api import _member_contacts
+from groupbuy.sharing.contacts import typed_numbers_parse, vcard_max_bytes, vcard_parse
+from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
+from groupbuy.sharing.throttle import match_rate_check
+from groupbuy.web.forms import add_domain_error
+from groupbuy.web.views.common import domain_errors_as_http, page_number
+
+
+@domain_errors_as_http
+def product_page(request: HttpRequest, product_id: str) -> HttpResponse:
+    product = selectors.product_get_shareable(product_id=product_id)
+    card = selectors.product_card(product=product)
+    return render(request, "sharing/product.html", {"card": card, "product": product})
+
+
+@domain_errors_as_http
+def link_open(request: HttpRequest, code: str) -> HttpResponse:
+    """Show the Open Graph preview to link unfurlers and send people on."""
+    link = selectors.link_get(code=code)
+    card = selectors.product_card(product=link.product, deal=link.deal)
+    return render(
+        request,
+        "sharing/link.html",
+        {
+            "card": card,
+            "target": request.build_absolute_uri(card.target_url),
+            "image": request.build_absolute_uri(card.thumbnail_url)
+            if card.thumbnail_url
+            else "",
+        },
+    )
+
+
+def _target(request: HttpRequest):
+    deal_id = request.GET.get("deal") or ""
+    if deal_id:
+        deal = selectors.deal_get_shareable(deal_id=deal_id)
+        return deal.product, deal
+    return (
+        selectors.product_get_shareable(product_id=request.GET.get("product") or ""),
+        None,
+    )
+
+
+@login_required
+@domain_errors_as_http
+def compose(request: HttpRequest) -> HttpResponse:
+    product, deal = _target(request)
+    form = ShareForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = len(form.numbers()) + len(form.members())
+            services.recipient_count_check(count)
+            match_rate_check(request, numbers=count)
+            contacts = typed_numbers_parse(form.numbers()) + _member_contacts(
+                form.members()
+            )
+            share = services.share_send(
+                actor=request.user,
+                product=product,
+                deal=deal,
+                contacts=list({c.address: c for c in contacts}.values()),
+                comment=form.cleaned_data["comment"],
+                voice_note=form.cleaned_data.get("voice_note"),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Shared."))
+            return redirect("sharing:thread", share.public_id)
+    context = {
+        "form": form,
+        "card": selectors.product_card(product=product, deal=deal),
+        "book": selectors.contact_book_for_user(user=request.user),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "sharing/compose.html", context, status=status)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    result = paginate(
+        selectors.thread_list_for_user(user=request.user), page=page_number(request)
+    )
+    return render(request, "sharing/inbox.html", {"threads": result})
+
+
+@login_required
+@domain_errors_as_http
+def thread(request: HttpRequest, share_id: str) -> HttpResponse:
+    share = selectors.share_get_for_user(user=request.user, share_id=share_id)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product_id = form.cleaned_data["product_id"]
+            services.message_post(
+                actor=request.user,
+                share=share,
+                body=form.cleaned_data["body"],
+                product=selectors.product_get_shareable(product_id=product_id)
+                if product_id
+                else None,
+                client_key=form.cleaned_data["client_key"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("sharing:thread", share.public_id)
+    else:
+        services.thread_mark_read(actor=request.user, share=share)
+    participants = selectors.thread_participants(share=share)
+    context = {
+        "share": share,
+        "card": selectors.product_card(product=share.product, deal=share.deal),
+        "participants": participants,
+        "messages_read": [
+            (message, selectors.read_by(message=message, participants=participants))
+            for message in selectors.thread_messages(share=share)
+        ],
+        "form": form,
+    }
+    return render(
+        request, "sharing/thread.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@domain_errors_as_http
+def contacts(request: HttpRequest) -> HttpResponse:
+    form = BookForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > vcard_max_bytes():
+                from groupbuy.sharing.contacts import vcard_too_large_error
+
+                raise vcard_too_large_error()
+            parsed = vcard_parse(upload.read())
+            services.contact_book_import(
+                actor=request.user, contacts=parsed, source="vcard"
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Address book imported."))
+            return redirect("sharing:contacts")
+    book = selectors.contact_book_for_user(user=request.user)
+    entries = book.entries.select_related("member").order_by("name") if book else []
+    return render(
+        request,
+        "sharing/contacts.html",
+        {"form": form, "book": book, "entries": entries},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def contacts_delete(request: HttpRequest, book_id: str) -> HttpResponse:
+    services.contact_book_delete(actor=request.user, book_id=book_id)
+    messages.success(request, _("Address book deleted."))
+    return redirect("sharing:contacts")
+
+
+@login_required
+@domain_errors_as_http
+def voice_note(request: HttpRequest, share_id: str) -> HttpResponse:
+    """Play a share's voice note: its participants only (403 for anyone else)."""
+    share = selectors.share_get_for_user(user=request.user, share_id=share_id)
+    if not share.voice_note:
+        raise Http404
+    response = FileResponse(
+        share.voice_note.open("rb"), content_type=share.voice_note_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def push_settings(request: HttpRequest) -> HttpResponse:
+    subscriptions = request.user.sharing_push_subscriptions.count()
+    return render(request, "sharing/push.html", {"subscriptions": subscriptions})
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request, "sharing/sw.js", content_type="application/javascript; charset=utf-8"
+    )
+    # Served under /sharing/ but controls the whole site (the app shell).
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "sharing/offline.html")

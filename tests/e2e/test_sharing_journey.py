@@ -1,0 +1,184 @@
+"""Sharing in real browsers against `groupbuy serve`.
+
+A shares a deal with B's number → B sees it arrive live → B replies → A sees the
+reply live; a friend without an account follows the SMS invitation, signs up
+with that number and finds the shared card; a thread stays readable offline and
+a reply written offline is delivered when the network returns.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM  # noqa: F401  (documents the browser used)
+from tests.e2e.sms import code_from_outbox, verification_id_from
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@contextmanager
+def browser_page(chromium, server):
+    context = chromium.new_context(
+        base_url=server.url, viewport={"width": 390, "height": 844}, locale="en-US"
+    )
+    context.set_default_timeout(15_000)
+    try:
+        yield context, context.new_page()
+    finally:
+        context.close()
+
+
+def sign_up(page, server, *, phone: str, name: str, next_url: str = "") -> None:
+    page.goto(f"/signup/?next={next_url}" if next_url else "/signup/")
+    page.fill("#id_phone", phone)
+    page.fill("#id_password", "journey-password-1")
+    page.fill("#id_display_name", name)
+    page.click("#signup-submit")
+    page.wait_for_url("**/signup/verify/**")
+    verification = verification_id_from(page.url)
+    page.fill("#id_code", code_from_outbox(server.data_dir, verification))
+    page.click("#code-submit")
+    page.wait_for_selector("#nav-logout")
+
+
+def wait_for_user_socket(page) -> None:
+    # notify's live.js fills the badge's count once the personal socket joined.
+    page.wait_for_selector("#inbox-badge[data-count]", state="attached")
+
+
+def share_deal(page, deal_id: str, *, phone: str, comment: str) -> None:
+    page.goto(f"/deals/{deal_id}/")
+    page.click("#share-button")
+    page.wait_for_url("**/sharing/new/**")
+    page.fill("#id_recipients", phone)
+    page.fill("#id_comment", comment)
+    page.click("#share-submit")
+    page.wait_for_url("**/sharing/threads/**")
+
+
+def invitation_link(server, *, timeout: float = 20.0) -> str:
+    outbox = server.data_dir / "outbox" / "sms"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in outbox.glob("*.json"):
+            text = json.loads(path.read_text(encoding="utf-8"))["text"]
+            if "/sharing/threads/" in text:
+                return (
+                    "/sharing/threads/"
+                    + text.split("/sharing/threads/")[1].split("/")[0]
+                    + "/"
+                )
+        time.sleep(0.3)
+    raise AssertionError("no invitation texted")
+
+
+def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
+    deal = groupbuy_server.seed(
+        "seed_open_deal(gtin='6901234567939', tiers=[(2, 1500)], stock=20)"
+    )["deal"]
+    with (
+        browser_page(chromium, groupbuy_server) as (_a_context, page_a),
+        browser_page(chromium, groupbuy_server) as (_b_context, page_b),
+    ):
+        # given two members
+        sign_up(page_a, groupbuy_server, phone="139 5555 0001", name="Ann")
+        sign_up(page_b, groupbuy_server, phone="139 5555 0002", name="Bo")
+        page_b.goto("/sharing/")
+        wait_for_user_socket(page_b)
+
+        # when A shares the deal with B's number, with markup in the comment
+        share_deal(page_a, deal, phone="139 5555 0002", comment="<b>Join me</b>")
+
+        # then it arrives in B's open inbox without a reload, escaped
+        item = page_b.wait_for_selector("#thread-list [data-share-id]")
+        assert "Test product 6901234567939" in item.inner_text()
+        assert "<b>Join me</b>" in item.inner_text()
+
+        # when B opens it and replies while A watches the thread
+        wait_for_user_socket(page_a)
+        item.query_selector("a").click()
+        page_b.wait_for_url("**/sharing/threads/**")
+        page_b.fill("#id_body", "Count me in")
+        page_b.click("#reply-submit")
+
+        # then A sees the reply live
+        page_a.wait_for_selector("#thread-messages li:has-text('Count me in')")
+        page_b.wait_for_selector("#thread-messages li[data-message-id]")
+
+
+def test_a_friend_without_an_account_signs_up_and_finds_the_share(
+    chromium, groupbuy_server
+):
+    deal = groupbuy_server.seed(
+        "seed_open_deal(gtin='6901234567946', tiers=[(2, 1500)], stock=20)"
+    )["deal"]
+    with (
+        browser_page(chromium, groupbuy_server) as (_a_context, page_a),
+        browser_page(chromium, groupbuy_server) as (_c_context, page_c),
+    ):
+        # given A shares with a number that has no account
+        sign_up(page_a, groupbuy_server, phone="139 5555 0011", name="Ann")
+        share_deal(page_a, deal, phone="139 5555 0013", comment="You will like it")
+        link = invitation_link(groupbuy_server)
+
+        # when the friend follows the texted link, is asked to log in, signs up
+        page_c.goto(link)
+        page_c.wait_for_url("**/login/**")
+        sign_up(
+            page_c, groupbuy_server, phone="139 5555 0013", name="Cy", next_url=link
+        )
+
+        # then the shared card is there
+        page_c.wait_for_url(f"**{link}")
+        card = page_c.inner_text("#thread")
+        assert "Test product 6901234567946" in card
+        assert "You will like it" in card
+
+
+def test_a_thread_is_readable_offline_and_an_offline_reply_is_delivered(
+    chromium, groupbuy_server
+):
+    deal = groupbuy_server.seed(
+        "seed_open_deal(gtin='6901234567953', tiers=[(2, 1500)], stock=20)"
+    )["deal"]
+    with (
+        browser_page(chromium, groupbuy_server) as (_b_context, page_b),
+        browser_page(chromium, groupbuy_server) as (a_context, page_a),
+    ):
+        sign_up(page_b, groupbuy_server, phone="139 5555 0022", name="Bo")
+        sign_up(page_a, groupbuy_server, phone="139 5555 0021", name="Ann")
+        share_deal(page_a, deal, phone="139 5555 0022", comment="Offline test")
+        thread_url = page_a.url
+        # the service worker controls the page, then the thread is opened online
+        page_a.wait_for_function("navigator.serviceWorker.controller !== null")
+        page_a.goto("/sharing/")
+        page_a.goto(thread_url)
+        page_a.wait_for_selector("#reply-form")
+
+        # when the network goes and the thread is reloaded
+        a_context.set_offline(True)
+        page_a.reload()
+
+        # then it is still readable, with the offline banner
+        assert "Offline test" in page_a.inner_text("#thread")
+        page_a.wait_for_selector("#offline-banner:not([hidden])")
+
+        # when a reply is written offline it waits ...
+        page_a.fill("#id_body", "Written offline")
+        page_a.click("#reply-submit")
+        page_a.wait_for_selector("#thread-messages li.pending")
+
+        # ... and is delivered when the network returns
+        a_context.set_offline(False)
+        page_a.wait_for_selector(
+            "#thread-messages li[data-message-id]:has-text('Written offline')"
+        )
+        page_a.reload()
+        assert (
+            page_a.locator("#thread-messages li:has-text('Written offline')").count()
+            == 1
+        )
