@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0003_product_source_longer'),
-        ('deals', '0002_order_cancel_reason_merchant'),
+        ('deals', '0003_order_cancel_reason_merchant'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
