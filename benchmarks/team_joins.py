@@ -168,10 +168,11 @@ def main(argv=None) -> int:
             args.threads,
         )
         rng = random.Random(16)
+        targets = [rng.choice(opened) for _ in team_joiners]
         team_ok, team_s = _run(
             [
-                lambda u=u, t=rng.choice(opened): team_join(actor=u, team=t)
-                for u in team_joiners
+                lambda u=u, t=t: team_join(actor=u, team=t)
+                for u, t in zip(team_joiners, targets, strict=True)
             ],
             args.threads,
         )
