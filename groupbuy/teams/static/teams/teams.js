@@ -35,10 +35,24 @@ if (team) {
   });
 }
 
+// The open-team list is re-read when any team of the deal changes, unless the
+// shopper is already leaving the page (a buy button was pressed).
+let leaving = false;
+addEventListener("submit", () => { leaving = true; });
+addEventListener("pagehide", () => { leaving = true; });
 const openTeams = document.getElementById("open-teams");
 if (openTeams) {
+  let pending = null;
   connect(openTeams, (e) => {
-    if (e.type === "team.update") location.reload();
+    if (e.type !== "team.update" || leaving || pending) return;
+    pending = setTimeout(async () => {
+      pending = null;
+      if (leaving) return;
+      const response = await fetch(location.href, { credentials: "same-origin" });
+      const html = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = html.getElementById("open-team-list");
+      if (fresh && !leaving) document.getElementById("open-team-list").replaceWith(fresh);
+    }, 300);
   });
 }
 
