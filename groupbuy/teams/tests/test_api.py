@@ -207,3 +207,15 @@ def test_pages_render_and_buy(client, shop):
     assert client.get("/teams/").status_code == 200
     team.refresh_from_db()
     assert team.member_count == 2
+
+
+def test_the_deal_page_offers_buy_alone_and_open_a_team(client, shop):
+    from groupbuy.deals.tests.factories import make_deal
+
+    deal_id = shop["team_deal"].deal.public_id
+    page = client.get(f"/deals/{deal_id}/").content.decode()
+    assert 'id="buy-alone"' in page and 'id="open-team"' in page
+    assert "¥99.00" in page and "¥79.00" in page
+    assert 'id="join-submit"' not in page
+    plain = client.get(f"/deals/{make_deal().public_id}/").content.decode()
+    assert 'id="join-submit"' in plain and 'id="open-team"' not in plain
