@@ -13,7 +13,15 @@ app = GroupbuyApp(
             url_name="teams:mine",
             icon="users",
             order=45,
-        )
+        ),
+        NavEntry(
+            role="merchant",
+            key="teams",
+            label=_("Team buys"),
+            url_name="teams:merchant_deals",
+            icon="users",
+            order=25,
+        ),
     ],
     websocket_routes=[
         ("ws/teams/<str:team_id>/", "groupbuy.teams.consumers:TeamConsumer"),

@@ -107,3 +107,21 @@ def membership_of(*, user, team: Team) -> TeamMember | None:
 def teams_for_merchant(*, actor, team_deal: TeamDeal):
     check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
     return team_deal.teams.order_by("-opened_at", "-id")
+
+
+def team_deals_for_merchant(*, actor, merchant):
+    """A merchant's team deals with their teams counted by outcome (owners and
+    operators only)."""
+    from django.db.models import Count, Q
+
+    check_can_manage(actor=actor, merchant=merchant)
+    return (
+        TeamDeal.objects.filter(deal__merchant=merchant)
+        .select_related("deal")
+        .annotate(
+            open_count=Count("teams", filter=Q(teams__state=Team.State.OPEN)),
+            complete_count=Count("teams", filter=Q(teams__state=Team.State.COMPLETE)),
+            expired_count=Count("teams", filter=Q(teams__state=Team.State.EXPIRED)),
+        )
+        .order_by("-created_at", "-id")
+    )

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.teams import selectors, services
@@ -125,4 +126,21 @@ def merchant_teams(request, merchant_id: str, deal_id: str):
         request,
         "teams/merchant_teams.html",
         {"team_deal": team_deal, "deal": team_deal.deal, "teams": teams[:500]},
+    )
+
+
+@login_required
+@domain_errors_as_http
+def merchant_deals(request, merchant_id: str):
+    """The merchant console's team deals, with their teams by outcome."""
+    merchant = Merchant.objects.filter(public_id=merchant_id).first()
+    if merchant is None:
+        raise NotFound("not_found", "There is no such merchant.")
+    team_deals = selectors.team_deals_for_merchant(
+        actor=request.user, merchant=merchant
+    )
+    return render(
+        request,
+        "teams/merchant_deals.html",
+        {"merchant": merchant, "team_deals": team_deals[:200]},
     )

@@ -219,3 +219,15 @@ def test_the_deal_page_offers_buy_alone_and_open_a_team(client, shop):
     assert 'id="join-submit"' not in page
     plain = client.get(f"/deals/{make_deal().public_id}/").content.decode()
     assert 'id="join-submit"' in plain and 'id="open-team"' not in plain
+
+
+def test_the_merchant_console_lists_team_deals_for_its_owners_only(client, shop):
+    page = f"/teams/merchant/{shop['merchant'].public_id}/"
+    client.force_login(shop["owner"])
+    response = client.get(page)
+    assert response.status_code == 200
+    assert shop["team_deal"].deal.title in response.content.decode()
+    for intruder in (shop["rival_owner"], make_user()):
+        client.force_login(intruder)
+        assert client.get(page).status_code == 403
+    assert client.get("/teams/merchant/mer_nothing/").status_code == 404
