@@ -134,6 +134,8 @@ def team_open(*, actor, team_deal: TeamDeal, solo: bool = False) -> TeamMember:
 
 def team_join(*, actor, team: Team) -> TeamMember:
     """Take a place in ``team`` for ``actor``; pay the team price to keep it."""
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("forbidden", _("Please sign in first."))
     now = timezone.now()
     team_deal = TeamDeal.objects.select_related("deal__merchant", "deal__product").get(
         pk=team.team_deal_id

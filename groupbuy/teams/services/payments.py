@@ -28,6 +28,8 @@ def member_payment_captured(*, intent) -> bool:
     now = timezone.now()
     if member is None or member.status != TeamMember.Status.PENDING:
         return False
+    if member.order.status != DealOrder.Status.PENDING_PAYMENT:
+        return False  # the payment window ended and the deals app cancelled it
     team = member.team
     if team.state != Team.State.OPEN or now >= team.expires_at:
         return False

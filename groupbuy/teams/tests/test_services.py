@@ -228,6 +228,25 @@ def test_an_abandoned_unpaid_place_is_freed_after_the_payment_window(settings):
     assert (opener.team.member_count, team_deal.sold) == (0, 0)
 
 
+def test_a_late_payment_for_an_order_the_payment_window_cancelled_is_refunded(
+    settings,
+):
+    from groupbuy.deals.services import deal_orders_expire_unpaid
+
+    opener = team_open(actor=make_user(), team_deal=make_team_deal())
+    later = timezone.now() + timedelta(
+        minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES + 1
+    )
+    deal_orders_expire_unpaid(now=later)
+    # the callback lands before the sweep frees the place
+    pay(opener)
+    intent = PaymentIntent.objects.get(pk=opener.order.payment_intent_id)
+    assert opener.status == S.PENDING
+    assert intent.refunded_fen == TEAM_PRICE
+    assert balance(Kind.SHOPPER_HELD, user=opener.shopper) == 0
+    assert_ledger_invariants()
+
+
 # --- bad input: each a clear 4xx, nothing changed ---------------------------
 
 
