@@ -13,6 +13,7 @@ from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_join
 from groupbuy.deals.signals import order_confirmed, order_refunded
 from groupbuy.escrow.models import LedgerAccount, PaymentIntent
+from groupbuy.notify.models import Notification
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
 from groupbuy.teams.services import (
     team_complete,
@@ -75,6 +76,10 @@ def test_open_join_pay_completes_the_team_and_confirms_every_order(
     assert {o.charged_fen for o in orders} == {TEAM_PRICE}
     assert sorted(confirmed) == sorted(o.pk for o in orders)
     assert Coupon.objects.filter(order__in=orders).count() == 2
+    told = Notification.objects.filter(kind="teams.complete")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        [alice.pk, bob.pk]
+    )
     merchant = team_deal.deal.merchant
     earned = balance(Kind.MERCHANT_PAYABLE, merchant=merchant) + balance(
         Kind.PLATFORM_REVENUE
@@ -136,6 +141,10 @@ def test_an_expired_team_refunds_paid_members_and_cancels_unpaid_ones(
     assert third.order.status == DealOrder.Status.CANCELLED
     assert third.order.payment_intent.status == PaymentIntent.Status.CANCELLED
     assert refunded == [TEAM_PRICE, TEAM_PRICE]
+    told = Notification.objects.filter(kind="teams.expired")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        [alice.pk, bob.pk, carol.pk]
+    )
     assert balance(Kind.SHOPPER_HELD, user=alice) == 0
     assert balance(Kind.MERCHANT_PAYABLE, merchant=team_deal.deal.merchant) == 0
     assert balance(Kind.REFUNDS_PAID) + balance(Kind.GATEWAY_CLEARING) == 2 * TEAM_PRICE
