@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "groupbuy.coupons",
     "groupbuy.clock",
     "groupbuy.sharing",
+    "groupbuy.teams",
     "groupbuy.web",
 ]
 

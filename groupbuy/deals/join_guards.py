@@ -13,10 +13,18 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.core.errors import Conflict, Forbidden
+from groupbuy.deals.join_hooks import run_join_guards
 
 
 def check_join_allowed(*, actor, deal) -> None:
-    """Raise a DealError-style refusal when ``actor`` may not join ``deal``."""
+    """Raise a DealError-style refusal when ``actor`` may not join ``deal``
+    (the rules below, then those other apps register in ``join_hooks``)."""
+    check_shopper_may_buy(actor=actor, deal=deal)
+    run_join_guards(actor=actor, deal=deal)
+
+
+def check_shopper_may_buy(*, actor, deal) -> None:
+    """The rules above, for apps that sell a deal their own way (teams)."""
     if user_membership_for(user=actor, merchant_id=deal.merchant_id) is not None:
         raise Forbidden(
             "own_merchant",

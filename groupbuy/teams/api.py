@@ -1,0 +1,127 @@
+"""Team buys API: team deals, open / join / any team, my teams, the console."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+
+from groupbuy.accounts.auth import optional_auth
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.core.errors import NotFound
+from groupbuy.teams import selectors, services
+from groupbuy.teams.schemas import (
+    MembershipOut,
+    OpenIn,
+    TeamDealCreateIn,
+    TeamDealOut,
+    TeamOut,
+    payment_out,
+    team_out,
+)
+
+router = Router(tags=["teams"])
+
+
+def _team(request, team) -> dict:
+    return team_out(request, team, selectors.team_snapshot(team))
+
+
+def _membership(request, member) -> dict:
+    team = selectors.team_get(team_id=member.team.public_id)
+    return {
+        "team": _team(request, team),
+        "order_id": member.order.public_id,
+        "status": member.status,
+        "payment": payment_out(request, member.order.payment_intent),
+    }
+
+
+def _team_deal(request, team_deal) -> dict:
+    viewer = request.auth
+    return {
+        "deal_id": team_deal.deal.public_id,
+        "title": team_deal.deal.title,
+        "team_size": team_deal.team_size,
+        "window_hours": team_deal.window_hours,
+        "team_price_fen": team_deal.team_price_fen,
+        "solo_price_fen": team_deal.solo_price_fen,
+        "limit_per_shopper": team_deal.limit_per_shopper,
+        "stock": team_deal.stock,
+        "units_left": team_deal.units_left,
+        "ends_at": team_deal.ends_at,
+        "open_teams": [
+            _team(request, t)
+            for t in selectors.open_teams(team_deal, viewer=viewer)[:50]
+        ],
+    }
+
+
+@router.post("/merchants/{merchant_id}/deals", response={201: TeamDealOut})
+def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
+    """Create and open a deal in team mode (the merchant's owners, operators)."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    product = get_object_or_404(Product, public_id=payload.product_id)
+    team_deal = services.team_deal_create(
+        actor=request.auth,
+        merchant=merchant,
+        product=product,
+        **payload.dict(exclude={"product_id"}),
+    )
+    return Status(201, _team_deal(request, team_deal))
+
+
+@router.get("/merchants/{merchant_id}/deals/{deal_id}/teams", response=list[TeamOut])
+def merchant_teams(request, merchant_id: str, deal_id: str):
+    """Every team of a team deal with its outcome (the merchant's staff only)."""
+    team_deal = selectors.team_deal_get(deal_id=deal_id)
+    if team_deal.deal.merchant.public_id != merchant_id:
+        raise NotFound("not_found", "There is no such team buy.")
+    teams = selectors.teams_for_merchant(actor=request.auth, team_deal=team_deal)
+    return [_team(request, t) for t in teams[:200]]
+
+
+@router.get("/mine", response=list[MembershipOut])
+def my_teams(request):
+    """My team memberships, newest first."""
+    return [
+        _membership(request, m)
+        for m in selectors.my_memberships(user=request.auth)[:100]
+    ]
+
+
+@router.get("/deals/{deal_id}", response=TeamDealOut, auth=optional_auth)
+def team_deal_detail(request, deal_id: str):
+    """A team deal's prices and its open teams (fewest places left first)."""
+    return _team_deal(request, selectors.team_deal_get(deal_id=deal_id))
+
+
+@router.post("/deals/{deal_id}/teams", response={201: MembershipOut})
+def team_open(request, deal_id: str, payload: OpenIn):
+    """Open a team (or buy alone with ``solo``); returns the payment to make."""
+    team_deal = selectors.team_deal_get(deal_id=deal_id)
+    member = services.team_open(
+        actor=request.auth, team_deal=team_deal, solo=payload.solo
+    )
+    return Status(201, _membership(request, member))
+
+
+@router.post("/deals/{deal_id}/any", response={201: MembershipOut})
+def team_join_any(request, deal_id: str):
+    """Put me in the open team closest to completion."""
+    team_deal = selectors.team_deal_get(deal_id=deal_id)
+    member = services.team_join_any(actor=request.auth, team_deal=team_deal)
+    return Status(201, _membership(request, member))
+
+
+@router.get("/{team_id}", response=TeamOut, auth=optional_auth)
+def team_detail(request, team_id: str):
+    """A team's live snapshot (the one pushed over its WebSocket)."""
+    return _team(request, selectors.team_get(team_id=team_id))
+
+
+@router.post("/{team_id}/join", response={201: MembershipOut})
+def team_join(request, team_id: str):
+    """Take a place in this team; pay the returned payment to keep it."""
+    team = selectors.team_get(team_id=team_id)
+    member = services.team_join(actor=request.auth, team=team)
+    return Status(201, _membership(request, member))

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeamsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "groupbuy.teams"
+    verbose_name = _("Team buys")
+
+    def ready(self) -> None:
+        from groupbuy.escrow.handlers import (
+            register_capture_handler,
+            register_payment_failed_handler,
+        )
+        from groupbuy.teams.services.payments import (
+            MEMBER_PURPOSE,
+            member_payment_captured,
+            member_payment_failed,
+        )
+
+        register_capture_handler(MEMBER_PURPOSE, member_payment_captured)
+        register_payment_failed_handler(MEMBER_PURPOSE, member_payment_failed)
+        from groupbuy.deals.join_hooks import register_join_guard
+        from groupbuy.teams.services.joining import refuse_plain_join
+
+        register_join_guard(refuse_plain_join)

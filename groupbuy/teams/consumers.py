@@ -1,0 +1,60 @@
+"""Live team updates: ``ws/teams/<team_id>/`` (a team page) and
+``ws/team-deals/<deal_id>/`` (a deal page's open teams). Both are public, like
+the pages (members show masked names only); they only forward what services
+publish, starting with a snapshot."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+
+from groupbuy.core.errors import DomainError
+from groupbuy.realtime.consumers import CLOSE_NOT_FOUND, GroupConsumer
+from groupbuy.teams.services.common import deal_teams_group, team_group
+
+
+def _team_snapshot(team_id: str) -> dict | None:
+    from groupbuy.teams import selectors
+
+    try:
+        team = selectors.team_get(team_id=team_id)
+    except DomainError:
+        return None
+    return selectors.team_snapshot(team)
+
+
+def _deal_exists(deal_id: str) -> bool:
+    from groupbuy.teams.models import TeamDeal
+
+    return TeamDeal.objects.filter(deal__public_id=deal_id).exists()
+
+
+class TeamConsumer(GroupConsumer):
+    refused_close_code = CLOSE_NOT_FOUND
+
+    @property
+    def team_id(self) -> str:
+        return self.scope["url_route"]["kwargs"]["team_id"]
+
+    async def may_join(self) -> bool:
+        self.snapshot = await database_sync_to_async(_team_snapshot)(self.team_id)
+        return self.snapshot is not None
+
+    def groups_for_connection(self) -> list[str]:
+        return [team_group(self.team_id)]
+
+    async def on_joined(self) -> None:
+        await self.send_json({"type": "team.update", **self.snapshot})
+
+
+class DealTeamsConsumer(GroupConsumer):
+    refused_close_code = CLOSE_NOT_FOUND
+
+    @property
+    def deal_id(self) -> str:
+        return self.scope["url_route"]["kwargs"]["deal_id"]
+
+    async def may_join(self) -> bool:
+        return await database_sync_to_async(_deal_exists)(self.deal_id)
+
+    def groups_for_connection(self) -> list[str]:
+        return [deal_teams_group(self.deal_id)]

@@ -1,0 +1,34 @@
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={"teams": "groupbuy.teams.api:router"},
+    urls={"teams/": "groupbuy.teams.urls"},
+    nav=[
+        NavEntry(
+            role="shopper",
+            key="teams",
+            label=_("My teams"),
+            url_name="teams:mine",
+            icon="users",
+            order=45,
+        ),
+        NavEntry(
+            role="merchant",
+            key="teams",
+            label=_("Team buys"),
+            url_name="teams:merchant_deals",
+            icon="users",
+            order=25,
+        ),
+    ],
+    websocket_routes=[
+        ("ws/teams/<str:team_id>/", "groupbuy.teams.consumers:TeamConsumer"),
+        ("ws/team-deals/<str:deal_id>/", "groupbuy.teams.consumers:DealTeamsConsumer"),
+    ],
+    notification_kinds={
+        "teams.complete": _("Team complete"),
+        "teams.expired": _("Team expired"),
+    },
+)

@@ -1,0 +1,49 @@
+"""What team members are told when their team completes or expires."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from groupbuy.core.money import format_fen
+from groupbuy.notify.services import notification_enqueue
+
+
+def _send(member, *, kind: str, title: str, body: str) -> None:
+    from groupbuy.teams.services.common import team_url
+
+    team = member.team
+    notification_enqueue(
+        recipient=member.shopper,
+        kind=kind,
+        title=title,
+        body=body,
+        url=team_url(team),
+        data={"team_id": team.public_id, "order_id": member.order.public_id},
+        idempotency_key=f"{kind}:{member.order.public_id}",
+    )
+
+
+def notify_team_complete(member) -> None:
+    deal = member.team.team_deal.deal
+    with translation.override(member.shopper.preferred_language):
+        _send(
+            member,
+            kind="teams.complete",
+            title=_("Your team is complete: %(title)s") % {"title": deal.title},
+            body=_(
+                "Every place is taken and paid; your order at %(price)s is confirmed."
+            )
+            % {"price": format_fen(member.team.price_fen)},
+        )
+
+
+def notify_team_expired(member) -> None:
+    deal = member.team.team_deal.deal
+    with translation.override(member.shopper.preferred_language):
+        _send(
+            member,
+            kind="teams.expired",
+            title=_("Your team did not fill: %(title)s") % {"title": deal.title},
+            body=_("The team's time ran out; whatever you paid is refunded in full."),
+        )

@@ -1,0 +1,92 @@
+"""API shapes of team buys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from groupbuy.escrow.services import intent_pay_url
+
+
+class TeamDealCreateIn(Schema):
+    product_id: str
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=5_000)
+    team_size: int
+    window_hours: int
+    team_price_fen: int
+    solo_price_fen: int
+    stock: int
+    limit_per_shopper: int = 1
+    starts_at: datetime
+    ends_at: datetime
+
+
+class OpenIn(Schema):
+    solo: bool = False
+
+
+class MemberOut(Schema):
+    name: str
+    paid: bool
+
+
+class TeamOut(Schema):
+    team_id: str
+    deal_id: str
+    state: str
+    size: int
+    price_fen: int
+    member_count: int
+    slots_left: int
+    paid_count: int
+    expires_at: str
+    seconds_left: int
+    members: list[MemberOut]
+    url: str = ""
+
+
+class TeamDealOut(Schema):
+    deal_id: str
+    title: str
+    team_size: int
+    window_hours: int
+    team_price_fen: int
+    solo_price_fen: int
+    limit_per_shopper: int
+    stock: int
+    units_left: int
+    ends_at: datetime
+    open_teams: list[TeamOut]
+
+
+class PaymentOut(Schema):
+    intent_id: str
+    amount_fen: int
+    status: str
+    pay_url: str
+
+
+class MembershipOut(Schema):
+    team: TeamOut
+    order_id: str
+    status: str
+    payment: PaymentOut | None
+
+
+def team_out(request, team, snapshot: dict) -> dict:
+    from groupbuy.teams.services.common import team_url
+
+    return {**snapshot, "url": request.build_absolute_uri(team_url(team))}
+
+
+def payment_out(request, intent) -> dict | None:
+    if intent is None:
+        return None
+    return {
+        "intent_id": intent.public_id,
+        "amount_fen": intent.amount_fen,
+        "status": intent.status,
+        "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
+    }

@@ -1,0 +1,127 @@
+"""Reading team buys: open teams of a deal, a team's snapshot, my teams."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import NotFound
+from groupbuy.deals.services.common import check_can_manage
+from groupbuy.teams.models import Team, TeamDeal, TeamMember
+
+
+def team_deal_get(*, deal_id: str) -> TeamDeal:
+    team_deal = (
+        TeamDeal.objects.select_related("deal__merchant", "deal__product")
+        .filter(deal__public_id=deal_id)
+        .first()
+    )
+    if team_deal is None:
+        raise NotFound("not_found", _("There is no such team buy."))
+    return team_deal
+
+
+def team_get(*, team_id: str) -> Team:
+    team = (
+        Team.objects.select_related(
+            "team_deal__deal__merchant", "team_deal__deal__product"
+        )
+        .filter(public_id=team_id)
+        .first()
+    )
+    if team is None:
+        raise NotFound("not_found", _("There is no such team."))
+    return team
+
+
+def open_teams(team_deal: TeamDeal, *, now=None, viewer=None):
+    """Open teams with a place left, fewest places left first, then soonest to
+    expire; teams ``viewer`` is already in are left out. Solo buys never show."""
+    now = now or timezone.now()
+    teams = (
+        Team.objects.filter(
+            team_deal=team_deal,
+            state=Team.State.OPEN,
+            expires_at__gt=now,
+            member_count__lt=F("size"),
+            size__gte=2,
+        )
+        .annotate(left=F("size") - F("member_count"))
+        .order_by("left", "expires_at", "id")
+    )
+    if getattr(viewer, "is_authenticated", False):
+        teams = teams.exclude(
+            members__shopper=viewer, members__status__in=TeamMember.HOLDING
+        )
+    return teams
+
+
+def mask_name(user) -> str:
+    name = str(getattr(user, "display_name", "") or user.get_username())
+    return (name[:1] + "***" + name[-2:]) if len(name) > 3 else name[:1] + "***"
+
+
+def team_snapshot(team: Team, *, now=None) -> dict:
+    now = now or timezone.now()
+    members = team.members.filter(status__in=TeamMember.HOLDING).select_related(
+        "shopper"
+    )
+    return {
+        "team_id": team.public_id,
+        "deal_id": team.team_deal.deal.public_id,
+        "state": team.state,
+        "size": team.size,
+        "price_fen": team.price_fen,
+        "member_count": team.member_count,
+        "slots_left": team.slots_left,
+        "paid_count": sum(1 for m in members if m.status != TeamMember.Status.PENDING),
+        "expires_at": team.expires_at.isoformat(),
+        "seconds_left": max(0, int((team.expires_at - now).total_seconds())),
+        "members": [
+            {"name": mask_name(m.shopper), "paid": m.status != m.Status.PENDING}
+            for m in members
+        ],
+    }
+
+
+def my_memberships(*, user):
+    return (
+        TeamMember.objects.filter(shopper=user)
+        .select_related("team__team_deal__deal", "order__payment_intent")
+        .order_by("-joined_at", "-id")
+    )
+
+
+def membership_of(*, user, team: Team) -> TeamMember | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        team.members.filter(shopper=user)
+        .select_related("order__payment_intent")
+        .order_by("-id")
+        .first()
+    )
+
+
+def teams_for_merchant(*, actor, team_deal: TeamDeal):
+    check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
+    return team_deal.teams.order_by("-opened_at", "-id")
+
+
+def team_deals_for_merchant(*, actor, merchant):
+    """A merchant's team deals with their teams counted by outcome (owners and
+    operators only)."""
+    from django.db.models import Count, Q
+
+    check_can_manage(actor=actor, merchant=merchant)
+    return (
+        TeamDeal.objects.filter(deal__merchant=merchant)
+        .select_related("deal")
+        .annotate(
+            open_count=Count("teams", filter=Q(teams__state=Team.State.OPEN)),
+            complete_count=Count("teams", filter=Q(teams__state=Team.State.COMPLETE)),
+            expired_count=Count("teams", filter=Q(teams__state=Team.State.EXPIRED)),
+        )
+        .order_by("-created_at", "-id")
+    )

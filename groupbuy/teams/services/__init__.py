@@ -1,0 +1,26 @@
+"""Every change to team buys (see each module for its rules).
+
+Import from here: ``from groupbuy.teams.services import team_open``.
+"""
+
+from groupbuy.teams.services.joining import (
+    team_join,
+    team_join_any,
+    team_open,
+)
+from groupbuy.teams.services.outcomes import (
+    team_complete,
+    team_expire,
+    teams_sweep,
+)
+from groupbuy.teams.services.setup import team_deal_create
+
+__all__ = [
+    "team_complete",
+    "team_deal_create",
+    "team_expire",
+    "team_join",
+    "team_join_any",
+    "team_open",
+    "teams_sweep",
+]

@@ -1,0 +1,195 @@
+"""Opening a team (开团) and joining one (参团).
+
+A join is one short transaction: a conditional UPDATE takes a slot in the team
+(``member_count < size``, the team open and not expired), a second takes a unit
+of the shared stock (``sold < stock``), then the member's order and its payment
+intent are created. Either UPDATE finding no row refuses the join and rolls
+the other back, so the last slot is taken exactly once and no team and no
+unit is ever over-counted (PostgreSQL re-checks the condition after waiting
+for the row lock; SQLite's BEGIN IMMEDIATE serialises writers).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict, Forbidden, NotFound
+from groupbuy.deals.join_guards import check_shopper_may_buy
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.escrow.services import payment_intent_create
+from groupbuy.teams.models import Team, TeamDeal, TeamMember
+from groupbuy.teams.services.common import full_refusal, push_team, team_url
+from groupbuy.teams.services.payments import MEMBER_PURPOSE
+
+
+def _check_can_buy(*, actor, team_deal: TeamDeal, now) -> None:
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("forbidden", _("Please sign in first."))
+    deal = team_deal.deal
+    check_shopper_may_buy(actor=actor, deal=deal)
+    if deal.state != Deal.State.OPEN or now < deal.starts_at:
+        raise Conflict("deal_closed", _("This team buy is not open."))
+    if now >= team_deal.ends_at:
+        raise Conflict("deadline_passed", _("This team buy has ended."))
+    holding = TeamMember.objects.filter(
+        team__team_deal=team_deal, shopper=actor, status__in=TeamMember.HOLDING
+    ).count()
+    if holding >= team_deal.limit_per_shopper:
+        raise Conflict(
+            "limit_reached",
+            _("You are already in %(n)s team(s) for this deal, the most allowed.")
+            % {"n": holding},
+        )
+
+
+def _take_stock(team_deal: TeamDeal, *, now) -> None:
+    taken = TeamDeal.objects.filter(
+        pk=team_deal.pk, sold__lt=F("stock"), ends_at__gt=now
+    ).update(sold=F("sold") + 1)
+    if not taken:
+        raise Conflict("sold_out", _("Sold out: every unit is taken by a team."))
+
+
+def _add_member(*, actor, team: Team, now, is_opener: bool) -> TeamMember:
+    deal = team.team_deal.deal
+    try:
+        with transaction.atomic():
+            order = DealOrder.objects.create(
+                deal=deal,
+                shopper=actor,
+                quantity=1,
+                unit_price_cap_fen=team.price_fen,
+                amount_fen=team.price_fen,
+                joined_at=now,
+            )
+    except IntegrityError:
+        raise Conflict(
+            "limit_reached", _("You already have a live order for this deal.")
+        ) from None
+    order.payment_intent = payment_intent_create(
+        actor=actor,
+        payer=actor,
+        amount_fen=team.price_fen,
+        purpose=MEMBER_PURPOSE,
+        reference=order.public_id,
+        description=f"{deal.title} ({team.public_id})",
+        return_url=team_url(team),
+    )
+    order.save(update_fields=["payment_intent", "updated_at"])
+    member = TeamMember.objects.create(
+        team=team, shopper=actor, order=order, joined_at=now, is_opener=is_opener
+    )
+    audit_log(
+        actor=actor,
+        action="teams.member.joined",
+        obj=order,
+        data={"team": team.public_id, "amount_fen": team.price_fen},
+    )
+    push_team(team)
+    return member
+
+
+def team_open(*, actor, team_deal: TeamDeal, solo: bool = False) -> TeamMember:
+    """Open a team on ``team_deal`` with ``actor`` as its first member.
+
+    ``solo`` buys alone at the solo price: a team of one, complete once paid.
+    """
+    now = timezone.now()
+    _check_can_buy(actor=actor, team_deal=team_deal, now=now)
+    window = timedelta(hours=team_deal.window_hours)
+    if not solo and now + window > team_deal.ends_at:
+        raise Conflict(
+            "team_window_past_end",
+            _(
+                "Too late to open a team: its window would run past the end of "
+                "this team buy. Join an open team or buy alone instead."
+            ),
+        )
+    with transaction.atomic():
+        _take_stock(team_deal, now=now)
+        team = Team.objects.create(
+            team_deal=team_deal,
+            opener=actor,
+            size=1 if solo else team_deal.team_size,
+            price_fen=team_deal.solo_price_fen if solo else team_deal.team_price_fen,
+            member_count=1,
+            opened_at=now,
+            expires_at=min(now + window, team_deal.ends_at),
+        )
+        member = _add_member(actor=actor, team=team, now=now, is_opener=True)
+        audit_log(
+            actor=actor,
+            action="teams.team.opened",
+            obj=team,
+            data={"deal": team_deal.deal.public_id, "size": team.size},
+        )
+    return member
+
+
+def team_join(*, actor, team: Team) -> TeamMember:
+    """Take a place in ``team`` for ``actor``; pay the team price to keep it."""
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("forbidden", _("Please sign in first."))
+    now = timezone.now()
+    team_deal = TeamDeal.objects.select_related("deal__merchant", "deal__product").get(
+        pk=team.team_deal_id
+    )
+    if team.state == Team.State.COMPLETE:
+        raise full_refusal(team_deal, now=now, actor=actor)
+    if team.state == Team.State.EXPIRED or now >= team.expires_at:
+        raise Conflict("team_expired", _("This team has expired."))
+    if (
+        TeamMember.objects.filter(
+            team=team, shopper=actor, status__in=TeamMember.HOLDING
+        ).exists()
+        or getattr(actor, "pk", None) == team.opener_id
+    ):
+        raise Conflict("own_team", _("You are already in this team."))
+    _check_can_buy(actor=actor, team_deal=team_deal, now=now)
+    with transaction.atomic():
+        taken = Team.objects.filter(
+            pk=team.pk,
+            state=Team.State.OPEN,
+            expires_at__gt=now,
+            member_count__lt=F("size"),
+        ).update(member_count=F("member_count") + 1)
+        if not taken:
+            fresh = Team.objects.get(pk=team.pk)
+            if fresh.state == Team.State.EXPIRED or now >= fresh.expires_at:
+                raise Conflict("team_expired", _("This team has expired."))
+            raise full_refusal(team_deal, now=now, actor=actor)
+        _take_stock(team_deal, now=now)
+        return _add_member(actor=actor, team=team, now=now, is_opener=False)
+
+
+def team_join_any(*, actor, team_deal: TeamDeal) -> TeamMember:
+    """Put ``actor`` in the open team closest to completion (fewest places
+    left, then soonest to expire); a team lost to a racing shopper is skipped."""
+    from groupbuy.teams.selectors import open_teams
+
+    now = timezone.now()
+    _check_can_buy(actor=actor, team_deal=team_deal, now=now)
+    for team in open_teams(team_deal, now=now, viewer=actor)[:20]:
+        try:
+            return team_join(actor=actor, team=team)
+        except Conflict as refusal:
+            if refusal.code not in ("team_full", "team_expired"):
+                raise
+    raise NotFound(
+        "no_open_team", _("No team has a place for you right now: open your own?")
+    )
+
+
+def refuse_plain_join(*, actor, deal) -> None:
+    """``deal_join`` guard: a deal in team mode is bought through a team."""
+    if TeamDeal.objects.filter(deal_id=deal.pk).exists():
+        raise Conflict(
+            "team_mode",
+            _("This deal sells in teams: buy alone, open a team or join one."),
+        )

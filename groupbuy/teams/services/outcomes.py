@@ -1,0 +1,229 @@
+"""A team's outcome: complete (every member confirmed) or expired (refunded).
+
+``team_complete`` runs once every place is taken and paid: each member's money
+goes from escrow to the merchant and each order is confirmed at the team price,
+sending ``order_confirmed`` (coupons are issued). ``team_expire`` runs on a team
+still short at the end of its window: paid members are refunded in full, unpaid
+ones cancelled, and their units go back to the shared stock. Both take the team
+row's lock first and change nothing when run again.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from groupbuy.core.audit import audit_log
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import issue_coupons_for_confirmed_order
+from groupbuy.deals.signals import send_order_left
+from groupbuy.escrow.services import (
+    escrow_release,
+    payment_intent_cancel,
+    payment_intents_lock,
+    payment_refund_locked,
+)
+from groupbuy.teams import notifications
+from groupbuy.teams.models import Team, TeamDeal, TeamMember
+from groupbuy.teams.services.common import push_team
+
+Status = TeamMember.Status
+OrderStatus = DealOrder.Status
+
+
+def _lock_team(team: Team) -> Team:
+    return (
+        Team.objects.select_for_update(of=("self",))
+        .select_related("team_deal__deal__merchant")
+        .get(pk=team.pk)
+    )
+
+
+def _lock_members(team: Team, statuses):
+    members = list(
+        team.members.filter(status__in=statuses).select_related(
+            "order__payment_intent", "shopper"
+        )
+    )
+    intents = payment_intents_lock(
+        intent_ids=[m.order.payment_intent_id for m in members]
+    )
+    return members, intents
+
+
+def team_complete(*, actor=None, team: Team) -> Team:
+    """Confirm every member of a full, fully paid team at once."""
+    with transaction.atomic():
+        team = _lock_team(team)
+        if team.state != Team.State.OPEN or team.member_count < team.size:
+            return team
+        members, intents = _lock_members(team, TeamMember.HOLDING)
+        if len(members) < team.size or any(m.status != Status.PAID for m in members):
+            return team
+        now = timezone.now()
+        deal = team.team_deal.deal
+        to_pending = deal.settlement_mode == Deal.SettlementMode.ON_REDEMPTION
+        for member in members:
+            order = member.order
+            intent = intents[order.payment_intent_id]
+            escrow_release(
+                actor=actor,
+                intent=intent,
+                merchant=deal.merchant,
+                amount_fen=team.price_fen,
+                idempotency_key=f"teams.complete:{order.public_id}",
+                memo=deal.title,
+                to_pending=to_pending,
+                reference=order.public_id,
+            )
+            order.status = OrderStatus.CONFIRMED
+            order.final_unit_price_fen = team.price_fen
+            order.charged_fen = team.price_fen
+            order.confirmed_at = now
+            order.save(
+                update_fields=[
+                    "status",
+                    "final_unit_price_fen",
+                    "charged_fen",
+                    "confirmed_at",
+                    "updated_at",
+                ]
+            )
+            member.status = Status.CONFIRMED
+            member.save(update_fields=["status"])
+            issue_coupons_for_confirmed_order(order=order, actor=actor)
+            notifications.notify_team_complete(member)
+        team.state = Team.State.COMPLETE
+        team.completed_at = now
+        team.save(update_fields=["state", "completed_at"])
+        audit_log(
+            actor=actor,
+            action="teams.team.completed",
+            obj=team,
+            data={"members": len(members), "price_fen": team.price_fen},
+        )
+        push_team(team)
+    return team
+
+
+def _member_leaves(*, actor, team, member, intent, now, reason) -> None:
+    order = member.order
+    if member.status == Status.PAID:
+        remaining = intent.remaining_held_fen
+        if remaining > 0:
+            payment_refund_locked(
+                actor=actor,
+                intent=intent,
+                amount_fen=remaining,
+                idempotency_key=f"teams.leave:{order.public_id}:{intent.public_id}",
+                reason=reason,
+            )
+            intent.refresh_from_db()
+        order.refunded_fen = intent.refunded_fen
+        member.status = Status.REFUNDED
+        order.status = OrderStatus.REFUNDED
+    else:
+        payment_intent_cancel(actor=actor, intent=intent)
+        member.status = Status.CANCELLED
+        if order.status == OrderStatus.PENDING_PAYMENT:
+            order.status = OrderStatus.CANCELLED
+    order.cancel_reason = reason
+    order.cancelled_at = now
+    order.save(
+        update_fields=[
+            "status",
+            "cancel_reason",
+            "cancelled_at",
+            "refunded_fen",
+            "updated_at",
+        ]
+    )
+    member.save(update_fields=["status"])
+    TeamDeal.objects.filter(pk=team.team_deal_id, sold__gte=1).update(
+        sold=F("sold") - 1
+    )
+    send_order_left(order=order, actor=actor, reason=reason)
+
+
+def team_expire(*, actor=None, team: Team, now=None) -> Team:
+    """Refund every paid member and cancel every unpaid one of a team still
+    open at the end of its window; its units go back to the shared stock."""
+    with transaction.atomic():
+        team = _lock_team(team)
+        now = now or timezone.now()
+        if team.state != Team.State.OPEN or now < team.expires_at:
+            return team
+        members, intents = _lock_members(team, (Status.PENDING, Status.PAID))
+        reason = DealOrder.CancelReason.DEAL_FAILED
+        for member in members:
+            intent = intents[member.order.payment_intent_id]
+            _member_leaves(
+                actor=actor,
+                team=team,
+                member=member,
+                intent=intent,
+                now=now,
+                reason=reason,
+            )
+            notifications.notify_team_expired(member)
+        team.state = Team.State.EXPIRED
+        team.expired_at = now
+        team.save(update_fields=["state", "expired_at"])
+        audit_log(
+            actor=actor,
+            action="teams.team.expired",
+            obj=team,
+            data={"members": len(members)},
+        )
+        push_team(team)
+    return team
+
+
+def _free_abandoned_places(*, now) -> int:
+    """Free the place of a member whose order the deals app cancelled (payment
+    window over): the slot and the unit go back, the intent is cancelled."""
+    freed = 0
+    abandoned = TeamMember.objects.filter(
+        status=Status.PENDING,
+        team__state=Team.State.OPEN,
+        order__status=OrderStatus.CANCELLED,
+    ).values_list("team_id", flat=True)
+    for team in Team.objects.filter(pk__in=list(abandoned)):
+        with transaction.atomic():
+            team = _lock_team(team)
+            if team.state != Team.State.OPEN:
+                continue
+            members, intents = _lock_members(team, [Status.PENDING])
+            for member in members:
+                if member.order.status != OrderStatus.CANCELLED:
+                    continue
+                payment_intent_cancel(
+                    actor=None, intent=intents[member.order.payment_intent_id]
+                )
+                member.status = Status.CANCELLED
+                member.save(update_fields=["status"])
+                Team.objects.filter(pk=team.pk, member_count__gte=1).update(
+                    member_count=F("member_count") - 1
+                )
+                TeamDeal.objects.filter(pk=team.team_deal_id, sold__gte=1).update(
+                    sold=F("sold") - 1
+                )
+                freed += 1
+            push_team(team)
+    return freed
+
+
+def teams_sweep(*, now=None) -> dict:
+    """The periodic job: expire teams past their window, complete full paid
+    teams whose completion was lost, free abandoned places."""
+    now = now or timezone.now()
+    expired = 0
+    for team in Team.objects.filter(state=Team.State.OPEN, expires_at__lte=now):
+        expired += team_expire(team=team, now=now).state == Team.State.EXPIRED
+    completed = 0
+    full = Team.objects.filter(state=Team.State.OPEN, member_count=F("size"))
+    for team in full:
+        completed += team_complete(team=team).state == Team.State.COMPLETE
+    freed = _free_abandoned_places(now=now)
+    return {"expired": expired, "completed": completed, "freed": freed}

@@ -1,0 +1,128 @@
+"""A merchant (or operator) creates a deal in team mode.
+
+The deal row is an ordinary deal (one tier at the team price, so the deals app's
+pages and rules read it) whose deadline is the sales end plus a grace period;
+the team settings and the stock every team shares live in ``TeamDeal``. Joins
+never go through ``deal_join``: ``teams.join_guard`` refuses them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.deals.services import deal_create, deal_open
+from groupbuy.deals.services.common import check_can_manage
+from groupbuy.teams.errors import TeamError
+from groupbuy.teams.models import TeamDeal
+
+
+def close_grace() -> timedelta:
+    """How long after sales end the deal row closes (teams are decided first)."""
+    return timedelta(minutes=getattr(settings, "GROUPBUY_TEAM_CLOSE_GRACE_MINUTES", 60))
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _errors(fields: dict, *, now) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(str(message))
+
+    size = fields["team_size"]
+    if not _whole(size) or not 2 <= size <= 10:
+        add("team_size", _("A team has between 2 and 10 people."))
+    window = fields["window_hours"]
+    if not _whole(window) or window < 1:
+        add("window_hours", _("A team window is at least one hour."))
+    team_price, solo_price = fields["team_price_fen"], fields["solo_price_fen"]
+    if not _whole(solo_price) or solo_price < 1:
+        add("solo_price_fen", _("Enter a price of at least 1 fen."))
+    if not _whole(team_price) or team_price < 1:
+        add("team_price_fen", _("Enter a price of at least 1 fen."))
+    elif _whole(solo_price) and team_price > solo_price:
+        add("team_price_fen", _("The team price cannot be above the solo price."))
+    stock = fields["stock"]
+    if not _whole(stock) or stock < 1:
+        add("stock", _("Stock is at least one unit."))
+    limit = fields["limit_per_shopper"]
+    if not _whole(limit) or not 1 <= limit <= 10:
+        add("limit_per_shopper", _("Between 1 and 10 teams per shopper."))
+    starts_at, ends_at = fields["starts_at"], fields["ends_at"]
+    if ends_at <= max(starts_at, now):
+        add("ends_at", _("The end must be after the start and in the future."))
+    elif (
+        _whole(window) and window >= 1 and starts_at + timedelta(hours=window) > ends_at
+    ):
+        add(
+            "window_hours",
+            _("The team window cannot run past the end of the group buy."),
+        )
+    return errors
+
+
+def team_deal_create(
+    *,
+    actor,
+    merchant,
+    product,
+    title: str,
+    team_size: int,
+    window_hours: int,
+    team_price_fen: int,
+    solo_price_fen: int,
+    stock: int,
+    starts_at,
+    ends_at,
+    limit_per_shopper: int = 1,
+    description: str = "",
+) -> TeamDeal:
+    """Create and open a deal in team mode; return its team settings."""
+    check_can_manage(actor=actor, merchant=merchant)
+    fields = {
+        "team_size": team_size,
+        "window_hours": window_hours,
+        "team_price_fen": team_price_fen,
+        "solo_price_fen": solo_price_fen,
+        "stock": stock,
+        "limit_per_shopper": limit_per_shopper,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+    }
+    errors = _errors(fields, now=timezone.now())
+    if errors:
+        raise TeamError(
+            "invalid_team_deal", _("Please correct the team settings."), fields=errors
+        )
+    with transaction.atomic():
+        deal = deal_create(
+            actor=actor,
+            merchant=merchant,
+            product=product,
+            title=title,
+            description=description,
+            list_price_fen=solo_price_fen,
+            tiers=[(1, team_price_fen)],
+            stock=stock,
+            starts_at=starts_at,
+            deadline_at=ends_at + close_grace(),
+            max_quantity_per_order=1,
+        )
+        deal = deal_open(actor=actor, deal=deal)
+        stored = {k: v for k, v in fields.items() if k != "starts_at"}
+        team_deal = TeamDeal.objects.create(deal=deal, **stored)
+        audit_log(
+            actor=actor,
+            action="teams.deal.created",
+            obj=deal,
+            data={k: v for k, v in fields.items() if k.endswith(("_fen", "_size"))},
+        )
+    return team_deal

@@ -1,0 +1,77 @@
+// Team pages: countdowns, live updates over the WebSocket, share and copy link.
+const pad = (n) => String(n).padStart(2, "0");
+const fmt = (s) => `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+
+function tick() {
+  for (const el of document.querySelectorAll(".countdown[data-seconds]")) {
+    const s = Math.max(0, Number(el.dataset.seconds));
+    el.textContent = fmt(s);
+    el.dataset.seconds = String(Math.max(0, s - 1));
+  }
+}
+tick();
+setInterval(tick, 1000);
+
+function connect(el, onEvent) {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${location.host}${el.dataset.ws}`);
+  socket.onmessage = (m) => onEvent(JSON.parse(m.data));
+  socket.onclose = () => setTimeout(() => connect(el, onEvent), 3000);
+}
+
+const team = document.getElementById("team");
+if (team) {
+  connect(team, (e) => {
+    if (e.type !== "team.update") return;
+    team.dataset.state = e.state;
+    document.getElementById("team-state").textContent = e.state;
+    document.getElementById("team-slots").textContent = `${e.slots_left}`;
+    const list = document.getElementById("team-members");
+    list.replaceChildren(...e.members.map((m) => {
+      const li = document.createElement("li");
+      li.textContent = m.name + (m.paid ? " ✓" : "");
+      return li;
+    }));
+  });
+}
+
+// The open-team list is re-read when any team of the deal changes, unless the
+// shopper is already leaving the page (a buy button was pressed).
+let leaving = false;
+addEventListener("submit", () => { leaving = true; });
+addEventListener("pagehide", () => { leaving = true; });
+const openTeams = document.getElementById("open-teams");
+if (openTeams) {
+  let pending = null;
+  connect(openTeams, (e) => {
+    if (e.type !== "team.update" || leaving || pending) return;
+    pending = setTimeout(async () => {
+      pending = null;
+      if (leaving) return;
+      const response = await fetch(location.href, { credentials: "same-origin" });
+      const html = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = html.getElementById("open-team-list");
+      if (fresh && !leaving) document.getElementById("open-team-list").replaceWith(fresh);
+    }, 300);
+  });
+}
+
+const link = document.getElementById("share-link");
+const copy = document.getElementById("copy-link");
+if (copy && link) {
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(link.value);
+    } catch {
+      link.select();
+      document.execCommand("copy");
+    }
+    document.getElementById("copy-done").hidden = false;
+  });
+}
+const share = document.getElementById("share-team");
+if (share && navigator.share) {
+  share.hidden = false;
+  share.addEventListener("click", () =>
+    navigator.share({ title: share.dataset.title, url: link.value }).catch(() => {}));
+}

@@ -1,0 +1,3 @@
+from groupbuy.deals.tests.conftest import file_database
+
+__all__ = ["file_database"]

@@ -1,0 +1,94 @@
+"""Races shared by the SQLite (threads on a file) and PostgreSQL tests."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db import connection
+from django.db.models import Count
+
+from groupbuy.deals.tests.racing import race
+from groupbuy.escrow.models import LedgerAccount
+from groupbuy.teams.models import Team, TeamDeal, TeamMember
+from groupbuy.teams.services import team_join, team_open
+from groupbuy.teams.tests.factories import (
+    TEAM_PRICE,
+    assert_ledger_invariants,
+    balance,
+    make_team_deal,
+    make_user,
+    pay,
+)
+
+
+def last_slot_is_taken_once(*, racers: int, max_connections: int = 0) -> None:
+    # given a team of 3 one place short, and another open team
+    team_deal = make_team_deal(team_size=3, stock=100)
+    team = team_open(actor=make_user(), team_deal=team_deal).team
+    team_join(actor=make_user(), team=team)
+    other = team_open(actor=make_user(), team_deal=team_deal).team
+    shoppers = [make_user() for _ in range(racers)]
+    # when every racer goes for the last place at once
+    outcomes = race(
+        [lambda s=s: team_join(actor=s, team=team) for s in shoppers],
+        max_connections=max_connections,
+    )
+    # then exactly one wins; the rest are told it is full
+    assert outcomes == Counter({"ok": 1, "team_full": racers - 1})
+    team.refresh_from_db()
+    assert team.member_count == 3
+    assert team.members.count() == 3
+    team_deal.refresh_from_db()
+    assert team_deal.sold == 4
+    assert other.members.count() == 1
+    connection.close()
+
+
+def stock_is_never_oversold_across_teams(
+    *, teams: int, stock: int, racers: int, max_connections: int = 0
+) -> None:
+    team_deal = make_team_deal(team_size=2, stock=stock, limit_per_shopper=1)
+    opened = [
+        team_open(actor=make_user(), team_deal=team_deal).team for _ in range(teams)
+    ]
+    shoppers = [make_user() for _ in range(racers)]
+    calls = [
+        lambda s=s, t=opened[i % teams]: team_join(actor=s, team=t)
+        for i, s in enumerate(shoppers)
+    ]
+    outcomes = race(calls, max_connections=max_connections)
+    assert not [o for o in outcomes if o.startswith("crash")], outcomes
+    team_deal.refresh_from_db()
+    members = TeamMember.objects.filter(team__team_deal=team_deal).count()
+    assert team_deal.sold == members <= stock
+    overfilled = (
+        Team.objects.annotate(n=Count("members")).filter(n__gt=2).count()
+        + Team.objects.filter(member_count__gt=2).count()
+    )
+    assert overfilled == 0
+    assert TeamDeal.objects.get(pk=team_deal.pk).sold <= stock
+    connection.close()
+
+
+def racing_payments_complete_the_team_once() -> None:
+    team_deal = make_team_deal(team_size=3)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    members = [opener] + [
+        team_join(actor=make_user(), team=opener.team) for _ in range(2)
+    ]
+    outcomes = race([lambda m=m: pay(m) for m in members])
+    assert outcomes == Counter({"ok": 3})
+    # the completion task ran after one of the commits (immediate huey) or
+    # the sweep finishes it
+    from groupbuy.teams.services import teams_sweep
+
+    teams_sweep()
+    opener.team.refresh_from_db()
+    assert opener.team.state == Team.State.COMPLETE
+    merchant = team_deal.deal.merchant
+    earned = balance(LedgerAccount.Kind.MERCHANT_PAYABLE, merchant=merchant) + balance(
+        LedgerAccount.Kind.PLATFORM_REVENUE
+    )
+    assert earned == 3 * TEAM_PRICE
+    assert_ledger_invariants()
+    connection.close()

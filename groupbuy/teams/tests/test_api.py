@@ -1,0 +1,233 @@
+"""The teams API and pages: shapes, the whole slice, and who may do what."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.deals.tests.factories import make_merchant, make_product
+from groupbuy.teams.models import Team, TeamDeal, TeamMember
+from groupbuy.teams.tests.factories import (
+    SOLO_PRICE,
+    TEAM_PRICE,
+    make_team_deal,
+    make_user,
+    pay,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _post(client, url, user=None, body=None):
+    headers = _auth(user) if user is not None else {}
+    return client.post(
+        url, body or {}, content_type="application/json", headers=headers
+    )
+
+
+def _get(client, url, user=None):
+    return client.get(url, headers=_auth(user) if user is not None else {})
+
+
+@pytest.fixture
+def shop():
+    owner, rival_owner = make_user(), make_user()
+    merchant = make_merchant(name="Fresh Mart", owner=owner)
+    rival = make_merchant(name="Rival", owner=rival_owner)
+    return {
+        "owner": owner,
+        "merchant": merchant,
+        "rival_owner": rival_owner,
+        "rival": rival,
+        "team_deal": make_team_deal(merchant=merchant, team_size=2),
+    }
+
+
+def _create_body(**change):
+    now = timezone.now()
+    return {
+        "product_id": make_product().public_id,
+        "title": "Tea",
+        "team_size": 3,
+        "window_hours": 24,
+        "team_price_fen": TEAM_PRICE,
+        "solo_price_fen": SOLO_PRICE,
+        "stock": 30,
+        "limit_per_shopper": 1,
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=3)).isoformat(),
+        **change,
+    }
+
+
+def test_the_whole_slice_over_the_api(client, shop, django_capture_on_commit_callbacks):
+    deal_id = shop["team_deal"].deal.public_id
+    alice, bob = make_user(), make_user()
+    opened = _post(client, f"/api/teams/deals/{deal_id}/teams", alice)
+    assert opened.status_code == 201
+    body = opened.json()
+    team_id = body["team"]["team_id"]
+    assert body["payment"]["amount_fen"] == TEAM_PRICE
+    assert body["team"]["url"].endswith(f"/teams/t/{team_id}/")
+    listing = _get(client, f"/api/teams/deals/{deal_id}").json()
+    assert [t["team_id"] for t in listing["open_teams"]] == [team_id]
+    assert listing["open_teams"][0]["slots_left"] == 1
+    joined = _post(client, f"/api/teams/{team_id}/join", bob)
+    assert joined.status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        for member in TeamMember.objects.filter(team__public_id=team_id):
+            pay(member)
+    team = _get(client, f"/api/teams/{team_id}").json()
+    assert (team["state"], team["paid_count"], team["slots_left"]) == ("complete", 2, 0)
+    assert all("***" in m["name"] for m in team["members"])
+    mine = _get(client, "/api/teams/mine", bob).json()
+    assert [(m["team"]["team_id"], m["status"]) for m in mine] == [
+        (team_id, "confirmed")
+    ]
+
+
+def test_bad_input_is_a_clear_4xx_in_json(client, shop):
+    deal_id = shop["team_deal"].deal.public_id
+    alice = make_user()
+    team_id = _post(client, f"/api/teams/deals/{deal_id}/teams", alice).json()["team"][
+        "team_id"
+    ]
+    own = _post(client, f"/api/teams/{team_id}/join", alice)
+    assert own.status_code == 409 and own.json()["code"] == "own_team"
+    second = _post(client, f"/api/teams/deals/{deal_id}/teams", alice)
+    assert second.status_code == 409 and second.json()["code"] == "limit_reached"
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    for change, field in (
+        ({"team_size": 1}, "team_size"),
+        ({"team_price_fen": SOLO_PRICE + 1}, "team_price_fen"),
+        ({"window_hours": 24 * 5}, "window_hours"),
+    ):
+        response = _post(client, url, shop["owner"], _create_body(**change))
+        assert response.status_code == 400
+        assert set(response.json()) == {"code", "message", "fields"}
+        assert field in response.json()["fields"]
+    assert TeamDeal.objects.count() == 1
+    missing = _get(client, "/api/teams/team_nothing")
+    assert missing.status_code == 404
+
+
+def test_a_merchant_owner_creates_a_team_deal(client, shop):
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    response = _post(client, url, shop["owner"], _create_body())
+    assert response.status_code == 201
+    assert response.json()["team_size"] == 3
+    assert TeamDeal.objects.count() == 2
+
+
+# --- authorization: another user, another merchant, on every endpoint ------------
+
+
+def test_creating_a_team_deal_is_for_the_merchants_owners_only(client, shop):
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    for intruder in (make_user(), shop["rival_owner"]):
+        assert _post(client, url, intruder, _create_body()).status_code == 403
+    assert _post(client, url, None, _create_body()).status_code == 401
+    assert TeamDeal.objects.count() == 1
+
+
+def test_the_merchants_teams_are_for_its_staff_only(client, shop):
+    deal_id = shop["team_deal"].deal.public_id
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals/{deal_id}/teams"
+    _post(client, f"/api/teams/deals/{deal_id}/teams", make_user())
+    assert len(_get(client, url, shop["owner"]).json()) == 1
+    assert _get(client, url, make_user()).status_code == 403
+    assert _get(client, url, shop["rival_owner"]).status_code == 403
+    other = f"/api/teams/merchants/{shop['rival'].public_id}/deals/{deal_id}/teams"
+    assert _get(client, other, shop["rival_owner"]).status_code == 404
+    page = f"/teams/merchant/{shop['merchant'].public_id}/deals/{deal_id}/"
+    client.force_login(shop["rival_owner"])
+    assert client.get(page).status_code == 403
+    client.force_login(shop["owner"])
+    assert client.get(page).status_code == 200
+
+
+def test_my_teams_shows_only_mine(client, shop):
+    deal_id = shop["team_deal"].deal.public_id
+    alice, bob = make_user(), make_user()
+    _post(client, f"/api/teams/deals/{deal_id}/teams", alice)
+    assert _get(client, "/api/teams/mine", bob).json() == []
+    assert _get(client, "/api/teams/mine", shop["rival_owner"]).json() == []
+    assert len(_get(client, "/api/teams/mine", alice).json()) == 1
+    assert _get(client, "/api/teams/mine").status_code == 401
+
+
+def test_the_merchants_own_staff_cannot_open_or_join_its_teams(client, shop):
+    deal_id = shop["team_deal"].deal.public_id
+    team_id = _post(client, f"/api/teams/deals/{deal_id}/teams", make_user()).json()[
+        "team"
+    ]["team_id"]
+    owner = shop["owner"]
+    assert _post(client, f"/api/teams/deals/{deal_id}/teams", owner).status_code == 403
+    assert _post(client, f"/api/teams/deals/{deal_id}/any", owner).status_code == 403
+    assert _post(client, f"/api/teams/{team_id}/join", owner).status_code == 403
+    # another merchant's owner is just a shopper here
+    rival = shop["rival_owner"]
+    assert _post(client, f"/api/teams/{team_id}/join", rival).status_code == 201
+    assert Team.objects.get(public_id=team_id).member_count == 2
+
+
+def test_signed_out_people_can_look_but_not_buy(client, shop):
+    deal_id = shop["team_deal"].deal.public_id
+    team_id = _post(client, f"/api/teams/deals/{deal_id}/teams", make_user()).json()[
+        "team"
+    ]["team_id"]
+    assert _get(client, f"/api/teams/deals/{deal_id}").status_code == 200
+    assert _get(client, f"/api/teams/{team_id}").status_code == 200
+    assert _post(client, f"/api/teams/{team_id}/join").status_code == 401
+    assert _post(client, f"/api/teams/deals/{deal_id}/teams").status_code == 401
+    assert _post(client, f"/api/teams/deals/{deal_id}/any").status_code == 401
+
+
+def test_pages_render_and_buy(client, shop):
+    deal_id = shop["team_deal"].deal.public_id
+    assert b"open-team" in client.get(f"/teams/deals/{deal_id}/").content
+    alice, bob = make_user(), make_user()
+    client.force_login(alice)
+    response = client.post(f"/teams/deals/{deal_id}/open/", {"solo": "0"})
+    assert response.status_code == 302
+    team = Team.objects.get()
+    page = client.get(f"/teams/t/{team.public_id}/")
+    assert b"copy-link" in page.content and b"team-pay" in page.content
+    client.force_login(bob)
+    assert b"team-join" in client.get(f"/teams/t/{team.public_id}/").content
+    assert client.post(f"/teams/t/{team.public_id}/join/").status_code == 302
+    assert client.get("/teams/").status_code == 200
+    team.refresh_from_db()
+    assert team.member_count == 2
+
+
+def test_the_deal_page_offers_buy_alone_and_open_a_team(client, shop):
+    from groupbuy.deals.tests.factories import make_deal
+
+    deal_id = shop["team_deal"].deal.public_id
+    page = client.get(f"/deals/{deal_id}/").content.decode()
+    assert 'id="buy-alone"' in page and 'id="open-team"' in page
+    assert "¥99.00" in page and "¥79.00" in page
+    assert 'id="join-submit"' not in page
+    plain = client.get(f"/deals/{make_deal().public_id}/").content.decode()
+    assert 'id="join-submit"' in plain and 'id="open-team"' not in plain
+
+
+def test_the_merchant_console_lists_team_deals_for_its_owners_only(client, shop):
+    page = f"/teams/merchant/{shop['merchant'].public_id}/"
+    client.force_login(shop["owner"])
+    response = client.get(page)
+    assert response.status_code == 200
+    assert shop["team_deal"].deal.title in response.content.decode()
+    for intruder in (shop["rival_owner"], make_user()):
+        client.force_login(intruder)
+        assert client.get(page).status_code == 403
+    assert client.get("/teams/merchant/mer_nothing/").status_code == 404

@@ -1,0 +1,21 @@
+"""Racing for the last place on SQLite (threads on a file database; on
+PostgreSQL the same tests run on real connections)."""
+
+import pytest
+
+from groupbuy.teams.tests import racing_cases
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_place_is_taken_exactly_once(file_database):
+    racing_cases.last_slot_is_taken_once(racers=8)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_is_never_oversold_across_racing_teams(file_database):
+    racing_cases.stock_is_never_oversold_across_teams(teams=6, stock=9, racers=16)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_payments_complete_the_team_once(file_database):
+    racing_cases.racing_payments_complete_the_team_once()

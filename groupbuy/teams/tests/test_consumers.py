@@ -1,0 +1,63 @@
+"""Team sockets: a snapshot on connect, then every join pushed live."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from groupbuy.core.plugins import websocket_urlpatterns
+from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
+from groupbuy.teams.services import team_join, team_open
+from groupbuy.teams.tests.factories import make_team_deal, make_user
+
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
+
+application = URLRouter(websocket_urlpatterns())
+
+
+def _open_team():
+    team_deal = make_team_deal(team_size=3)
+    return team_open(actor=make_user(), team_deal=team_deal).team
+
+
+def _join(team):
+    return team_join(actor=make_user(), team=team)
+
+
+async def test_the_team_page_gets_a_snapshot_then_each_join():
+    team = await database_sync_to_async(_open_team)()
+    communicator = WebsocketCommunicator(application, f"/ws/teams/{team.public_id}/")
+    connected, _ = await communicator.connect()
+    assert connected
+    snapshot = await communicator.receive_json_from()
+    assert (snapshot["type"], snapshot["slots_left"]) == ("team.update", 2)
+    await database_sync_to_async(_join)(team)
+    update = await communicator.receive_json_from(timeout=3)
+    assert (update["team_id"], update["slots_left"]) == (team.public_id, 1)
+    await communicator.disconnect()
+
+
+async def test_the_deal_page_hears_about_its_teams():
+    team = await database_sync_to_async(_open_team)()
+    deal_id = await database_sync_to_async(lambda: team.team_deal.deal.public_id)()
+    communicator = WebsocketCommunicator(application, f"/ws/team-deals/{deal_id}/")
+    connected, _ = await communicator.connect()
+    assert connected
+    await database_sync_to_async(_join)(team)
+    update = await communicator.receive_json_from(timeout=3)
+    assert (update["type"], update["member_count"]) == ("team.update", 2)
+    await communicator.disconnect()
+
+
+async def test_an_unknown_team_is_refused():
+    communicator = WebsocketCommunicator(application, "/ws/teams/team_nothing/")
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_output() == {
+        "type": "websocket.close",
+        "code": 4404,
+    }

@@ -1,0 +1,25 @@
+"""The last-place race on PostgreSQL with many real connections."""
+
+import pytest
+
+from groupbuy.teams.tests import racing_cases
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+MAX_CONNECTIONS = 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_place_is_taken_exactly_once_on_postgres():
+    racing_cases.last_slot_is_taken_once(racers=60, max_connections=MAX_CONNECTIONS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_is_never_oversold_across_teams_on_postgres():
+    racing_cases.stock_is_never_oversold_across_teams(
+        teams=40, stock=50, racers=120, max_connections=MAX_CONNECTIONS
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_payments_complete_the_team_once_on_postgres():
+    racing_cases.racing_payments_complete_the_team_once()

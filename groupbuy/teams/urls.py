@@ -1,0 +1,20 @@
+from django.urls import path
+
+from groupbuy.teams import views
+
+app_name = "teams"
+
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("deals/<str:deal_id>/", views.deal, name="deal"),
+    path("deals/<str:deal_id>/open/", views.open_team, name="open"),
+    path("deals/<str:deal_id>/any/", views.join_any, name="any"),
+    path("t/<str:team_id>/", views.team, name="team"),
+    path("t/<str:team_id>/join/", views.join, name="join"),
+    path("merchant/<str:merchant_id>/", views.merchant_deals, name="merchant_deals"),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/",
+        views.merchant_teams,
+        name="merchant_teams",
+    ),
+]

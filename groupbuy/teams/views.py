@@ -1,0 +1,146 @@
+"""Team buy pages: a deal's teams, a team (its share link), my teams, the
+merchant's teams per deal. Thin: each calls a selector or a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from groupbuy.catalog.models import Merchant
+from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.escrow.services import intent_pay_url
+from groupbuy.teams import selectors, services
+from groupbuy.web.views.common import domain_errors_as_http
+
+
+def _pay_or_team(member):
+    intent = member.order.payment_intent
+    if intent is not None and intent.status == intent.Status.REQUIRES_PAYMENT:
+        return redirect(intent_pay_url(intent))
+    return redirect("teams:team", member.team.public_id)
+
+
+@domain_errors_as_http
+def deal(request, deal_id: str):
+    """Buy alone ¥x / open a team ¥y, and the open teams to join."""
+    team_deal = selectors.team_deal_get(deal_id=deal_id)
+    teams = list(selectors.open_teams(team_deal, viewer=request.user)[:20])
+    return render(
+        request,
+        "teams/deal.html",
+        {
+            "team_deal": team_deal,
+            "deal": team_deal.deal,
+            "teams": [selectors.team_snapshot(t) for t in teams],
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def open_team(request, deal_id: str):
+    team_deal = selectors.team_deal_get(deal_id=deal_id)
+    try:
+        member = services.team_open(
+            actor=request.user,
+            team_deal=team_deal,
+            solo=request.POST.get("solo") == "1",
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("teams:deal", deal_id)
+    return _pay_or_team(member)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def join_any(request, deal_id: str):
+    team_deal = selectors.team_deal_get(deal_id=deal_id)
+    try:
+        member = services.team_join_any(actor=request.user, team_deal=team_deal)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("teams:deal", deal_id)
+    return _pay_or_team(member)
+
+
+@domain_errors_as_http
+def team(request, team_id: str):
+    """The team page: product, price, members, places left, countdown, share."""
+    team = selectors.team_get(team_id=team_id)
+    member = selectors.membership_of(user=request.user, team=team)
+    pay_url = ""
+    if member is not None and member.status == member.Status.PENDING:
+        pay_url = intent_pay_url(member.order.payment_intent)
+    return render(
+        request,
+        "teams/team.html",
+        {
+            "team": team,
+            "deal": team.team_deal.deal,
+            "snapshot": selectors.team_snapshot(team),
+            "member": member,
+            "pay_url": pay_url,
+            "share_url": request.build_absolute_uri(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def join(request, team_id: str):
+    team = selectors.team_get(team_id=team_id)
+    try:
+        member = services.team_join(actor=request.user, team=team)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        next_team = refusal.fields.get("next_team")
+        if next_team:
+            return redirect("teams:team", next_team[0])
+        return redirect("teams:team", team_id)
+    return _pay_or_team(member)
+
+
+@login_required
+def mine(request):
+    return render(
+        request,
+        "teams/mine.html",
+        {"memberships": selectors.my_memberships(user=request.user)[:100]},
+    )
+
+
+@login_required
+@domain_errors_as_http
+def merchant_teams(request, merchant_id: str, deal_id: str):
+    team_deal = selectors.team_deal_get(deal_id=deal_id)
+    if team_deal.deal.merchant.public_id != merchant_id:
+        raise NotFound("not_found", "There is no such team buy.")
+    teams = selectors.teams_for_merchant(actor=request.user, team_deal=team_deal)
+    return render(
+        request,
+        "teams/merchant_teams.html",
+        {"team_deal": team_deal, "deal": team_deal.deal, "teams": teams[:500]},
+    )
+
+
+@login_required
+@domain_errors_as_http
+def merchant_deals(request, merchant_id: str):
+    """The merchant console's team deals, with their teams by outcome."""
+    merchant = Merchant.objects.filter(public_id=merchant_id).first()
+    if merchant is None:
+        raise NotFound("not_found", "There is no such merchant.")
+    team_deals = selectors.team_deals_for_merchant(
+        actor=request.user, merchant=merchant
+    )
+    return render(
+        request,
+        "teams/merchant_deals.html",
+        {"merchant": merchant, "team_deals": team_deals[:200]},
+    )

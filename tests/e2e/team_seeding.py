@@ -1,0 +1,52 @@
+"""Seed the team journeys inside the server's Django (run through `shell`)."""
+
+from __future__ import annotations
+
+
+def seed_team_deal(*, gtin: str, team_size: int = 2) -> dict:
+    """A merchant's deal in team mode: teams of ``team_size``, ¥15 / ¥20."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groupbuy.catalog import services as catalog
+    from groupbuy.teams.services import team_deal_create
+    from tests.support.seeding import _staff_and_merchant
+
+    operator, owner, merchant = _staff_and_merchant("拼团超市")
+    product = catalog.product_create(
+        actor=operator,
+        name_zh=f"拼团商品 {gtin}",
+        name_en=f"Team product {gtin}",
+        gtin=gtin,
+    )
+    now = timezone.now()
+    team_deal = team_deal_create(
+        actor=owner,
+        merchant=merchant,
+        product=product,
+        title=f"Team deal {gtin}",
+        team_size=team_size,
+        window_hours=24,
+        team_price_fen=1500,
+        solo_price_fen=2000,
+        stock=20,
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=2),
+    )
+    return {"deal": team_deal.deal.public_id}
+
+
+def end_team_window(*, team_id: str) -> dict:
+    """Move a team's window into the past (tests only; no service does this):
+    the periodic job then expires it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groupbuy.teams.models import Team
+
+    moved = Team.objects.filter(public_id=team_id).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    return {"moved": moved}

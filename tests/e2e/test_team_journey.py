@@ -1,0 +1,124 @@
+"""Team buys in two real browsers against `groupbuy serve`.
+
+A opens a team and copies its link → B opens the link, joins and pays → both
+see the team complete live (WebSocket); and a team that runs out of time is
+expired by the periodic job with both members refunded.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.e2e.sms import sign_up
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _context(chromium, server):
+    context = chromium.new_context(
+        base_url=server.url, viewport={"width": 390, "height": 844}, locale="en-US"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    context.set_default_timeout(15_000)
+    return context
+
+
+def _seed(server, call: str) -> dict:
+    code = (
+        f"import json\nfrom tests.e2e.team_seeding import *\nprint(json.dumps({call}))"
+    )
+    return json.loads(server.run_python(code).strip().splitlines()[-1])
+
+
+def _pay(page) -> None:
+    page.wait_for_url("**/escrow/sandbox/pay/**")
+    page.click("#sandbox-pay")
+    page.wait_for_url("**/teams/t/**")
+
+
+def _open_and_share(page, deal_id: str) -> str:
+    page.goto(f"/teams/deals/{deal_id}/")
+    page.click("#open-team")
+    _pay(page)
+    page.click("#copy-link")
+    page.wait_for_selector("#copy-done:not([hidden])")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert "/teams/t/" in link
+    return link
+
+
+def _join_by_link(page, link: str) -> None:
+    page.goto(link)
+    page.click("#team-join")
+    _pay(page)
+
+
+def _wait_for_state(page, state: str, timeout_s: float) -> None:
+    page.wait_for_selector(f"#team[data-state='{state}']", timeout=timeout_s * 1000)
+
+
+def test_a_friend_fills_my_team_and_both_see_it_complete_live(
+    chromium, groupbuy_server
+):
+    deal_id = _seed(groupbuy_server, "seed_team_deal(gtin='6901234567014')")["deal"]
+    a_context, b_context = (_context(chromium, groupbuy_server) for _ in range(2))
+    a, b = a_context.new_page(), b_context.new_page()
+    try:
+        sign_up(
+            a, groupbuy_server, phone="139 1600 0001", password="team-pw-1", name="A"
+        )
+        sign_up(
+            b, groupbuy_server, phone="139 1600 0002", password="team-pw-2", name="B"
+        )
+        # A opens a team, pays and copies its link
+        link = _open_and_share(a, deal_id)
+        assert a.get_attribute("#team", "data-state") == "open"
+        # B opens the link, joins and pays
+        _join_by_link(b, link)
+        # both see the team complete, A without reloading
+        _wait_for_state(a, "complete", 30)
+        b.goto(link)
+        _wait_for_state(b, "complete", 30)
+        b.goto("/teams/")
+        assert "Confirmed" in b.inner_text("#my-teams")
+    finally:
+        a_context.close()
+        b_context.close()
+
+
+def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
+    deal_id = _seed(
+        groupbuy_server, "seed_team_deal(gtin='6901234567021', team_size=3)"
+    )["deal"]
+    a_context, b_context = (_context(chromium, groupbuy_server) for _ in range(2))
+    a, b = a_context.new_page(), b_context.new_page()
+    try:
+        sign_up(
+            a, groupbuy_server, phone="139 1600 0003", password="team-pw-3", name="C"
+        )
+        sign_up(
+            b, groupbuy_server, phone="139 1600 0004", password="team-pw-4", name="D"
+        )
+        link = _open_and_share(a, deal_id)
+        _join_by_link(b, link)
+        team_id = link.rstrip("/").rsplit("/", 1)[-1]
+        # the team is still one short when its window ends
+        _seed(groupbuy_server, f"end_team_window(team_id='{team_id}')")
+        # the periodic job (every minute) expires it; A sees it live
+        _wait_for_state(a, "expired", 90)
+        for page in (a, b):
+            until = time.monotonic() + 60
+            while True:
+                page.goto("/money/")
+                if page.locator("#money-held").inner_text().strip() == "¥0.00":
+                    break
+                assert time.monotonic() < until, "money still held"
+                time.sleep(1)
+            page.goto("/teams/")
+            assert "Refunded" in page.inner_text("#my-teams")
+    finally:
+        a_context.close()
+        b_context.close()
