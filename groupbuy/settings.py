@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "groupbuy.snap",
     "groupbuy.pooling",
     "groupbuy.coupons",
+    "groupbuy.demands",
     "groupbuy.web",
 ]
 
