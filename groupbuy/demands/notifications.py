@@ -37,8 +37,10 @@ def notify_joined(*, demand, participation) -> None:
         kind="demands.joined",
         key=f"demands.joined:{participation.public_id}",
         title=lambda: _("A buyer joined your demand"),
-        body=lambda: _("%(units)s more units for “%(title)s”.")
-        % {"units": participation.quantity, "title": demand.title},
+        body=lambda: (
+            _("%(units)s more units for “%(title)s”.")
+            % {"units": participation.quantity, "title": demand.title}
+        ),
         demand=demand,
     )
 
@@ -50,10 +52,14 @@ def notify_offer(*, demand, offer, revised: bool) -> None:
             kind="demands.offer",
             key=f"demands.offer:{offer.public_id}:{offer.updated_at.isoformat()}:"
             f"{participation.pk}",
-            title=lambda: _("New offer: %(price)s a unit")
-            % {"price": format_fen(offer.unit_price_fen)},
-            body=lambda: _("%(merchant)s offers “%(title)s”.")
-            % {"merchant": offer.merchant.name, "title": demand.title},
+            title=lambda: (
+                _("New offer: %(price)s a unit")
+                % {"price": format_fen(offer.unit_price_fen)}
+            ),
+            body=lambda: (
+                _("%(merchant)s offers “%(title)s”.")
+                % {"merchant": offer.merchant.name, "title": demand.title}
+            ),
             demand=demand,
             data={"offer_id": offer.public_id, "revised": revised},
         )
@@ -66,8 +72,10 @@ def notify_accepted(*, demand, participations, declined) -> None:
             kind="demands.accepted",
             key=f"demands.accepted:{demand.public_id}:{participation.pk}",
             title=lambda: _("An offer was accepted: pay the rest"),
-            body=lambda: _("Your deposit counts toward your order for “%(title)s”.")
-            % {"title": demand.title},
+            body=lambda: (
+                _("Your deposit counts toward your order for “%(title)s”.")
+                % {"title": demand.title}
+            ),
             demand=demand,
             data={"deal_id": demand.deal.public_id},
         )
@@ -77,8 +85,10 @@ def notify_accepted(*, demand, participations, declined) -> None:
             kind="demands.offer_declined",
             key=f"demands.offer_declined:{offer.public_id}",
             title=lambda: _("Another offer was chosen"),
-            body=lambda: _("The buyers of “%(title)s” accepted another offer.")
-            % {"title": demand.title},
+            body=lambda: (
+                _("The buyers of “%(title)s” accepted another offer.")
+                % {"title": demand.title}
+            ),
             demand=demand,
         )
 
@@ -92,8 +102,10 @@ def notify_closed(*, demand, participations) -> None:
             kind="demands.closed",
             key=f"demands.closed:{demand.public_id}:{participation.pk}",
             title=lambda: _("A demand you joined closed without a deal"),
-            body=lambda: _("“%(title)s” closed; your deposit is refunded.")
-            % {"title": demand.title},
+            body=lambda: (
+                _("“%(title)s” closed; your deposit is refunded.")
+                % {"title": demand.title}
+            ),
             demand=demand,
         )
 
@@ -106,14 +118,17 @@ def notify_saved_searches(*, demand) -> None:
             saved.created_by,
             kind="demands.match",
             key=f"demands.match:{saved.public_id}:{demand.public_id}",
-            title=lambda saved=saved: _("New demand for “%(query)s”")
-            % {"query": saved.query},
-            body=lambda: _("%(title)s: %(units)s units, target %(price)s a unit.")
-            % {
-                "title": demand.title,
-                "units": demand.quantity_wanted,
-                "price": format_fen(demand.target_unit_price_fen),
-            },
+            title=lambda saved=saved: (
+                _("New demand for “%(query)s”") % {"query": saved.query}
+            ),
+            body=lambda: (
+                _("%(title)s: %(units)s units, target %(price)s a unit.")
+                % {
+                    "title": demand.title,
+                    "units": demand.quantity_wanted,
+                    "price": format_fen(demand.target_unit_price_fen),
+                }
+            ),
             demand=demand,
             data={"saved_search_id": saved.public_id},
         )

@@ -72,9 +72,9 @@ def participation_of(*, demand: Demand, user) -> Participation | None:
 
 def committed_units(demand: Demand) -> int:
     return sum(
-        demand.participations.filter(
-            status__in=("active", "applied")
-        ).values_list("quantity", flat=True)
+        demand.participations.filter(status__in=("active", "applied")).values_list(
+            "quantity", flat=True
+        )
     )
 
 
@@ -85,9 +85,11 @@ def offers_for_viewer(*, demand: Demand, user) -> list[Offer]:
     )
     if participation_of(demand=demand, user=user) is not None:
         return list(offers)
-    merchant_ids = [m.merchant_id for m in user_memberships(user=user)] if getattr(
-        user, "pk", None
-    ) else []
+    merchant_ids = (
+        [m.merchant_id for m in user_memberships(user=user)]
+        if getattr(user, "pk", None)
+        else []
+    )
     return list(offers.filter(merchant_id__in=merchant_ids))
 
 

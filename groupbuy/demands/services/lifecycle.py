@@ -64,7 +64,8 @@ def demand_create(
     )
     rules.check_deadline(deadline_at, now=now)
     if (latitude is None) != (longitude is None) or (
-        latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+        latitude is not None
+        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
     ):
         raise DemandError(
             "invalid", _("Give both coordinates."), fields={"latitude": []}
