@@ -14,7 +14,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.deals.services.outside import Participant, deal_create_with_participants
 from groupbuy.demands import rules, search
-from groupbuy.demands.deposits import lock_deposit_intents
+from groupbuy.demands.deposits import deposit_give_back, lock_deposit_intents
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import Demand, Offer, Participation
 from groupbuy.demands.notifications import notify_accepted, notify_offer
@@ -128,12 +128,12 @@ def offer_accept(*, actor, offer: Offer) -> Demand:
     if demand.initiator_id != getattr(actor, "pk", None):
         raise Forbidden("forbidden", _("Only the buyer who started this can accept."))
     with transaction.atomic():
-        active = list(
-            demand.participations.select_related("shopper").filter(
-                status=Participation.Status.ACTIVE
-            )
-        )
-        lock_deposit_intents(active)
+        everyone = list(demand.participations.select_related("shopper"))
+        lock_deposit_intents(everyone)
+        active = [p for p in everyone if p.status == Participation.Status.ACTIVE]
+        unpaid = [
+            p for p in everyone if p.status == Participation.Status.AWAITING_DEPOSIT
+        ]
         demand = _lock_open(demand)
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.state != Offer.State.ACTIVE:
@@ -155,6 +155,14 @@ def offer_accept(*, actor, offer: Offer) -> Demand:
         )
         Participation.objects.filter(pk__in=[p.pk for p in active]).update(
             status=Participation.Status.APPLIED, updated_at=now
+        )
+        # Deposits not paid by now are not in the deal: stop them being paid.
+        for participation in unpaid:
+            deposit_give_back(
+                actor=actor, participation=participation, reason="demands.accepted"
+            )
+        Participation.objects.filter(pk__in=[p.pk for p in unpaid]).update(
+            status=Participation.Status.REFUNDED, updated_at=now
         )
         demand.state = State.ACCEPTED
         demand.accepted_offer = offer

@@ -462,3 +462,20 @@ def test_withdrawing_after_acceptance_follows_the_forfeit_rule(
     with pytest.raises(DomainError):
         services.demand_withdraw(actor=joiner.shopper, demand=demand)
     assert_ledger_sound()
+
+
+def test_deposits_still_unpaid_at_acceptance_are_stopped_and_refunded_if_paid_late():
+    # given a joiner who has not paid the deposit when an offer is accepted
+    demand = make_published()
+    late, intent = services.demand_join(actor=make_user(), demand=demand, quantity=1)
+    offer = make_offer(demand)
+    demand = services.offer_accept(actor=demand.initiator, offer=offer)
+    # then their payment is cancelled and they are not in the deal
+    intent.refresh_from_db()
+    late.refresh_from_db()
+    assert (intent.status, late.status) == ("cancelled", Status.REFUNDED)
+    assert not demand.deal.orders.filter(shopper=late.shopper).exists()
+    # and a payment the provider reports anyway is refunded in full
+    pay_intent(intent)
+    assert balance("shopper_held", user=late.shopper) == 0
+    assert_ledger_sound()
