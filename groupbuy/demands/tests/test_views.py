@@ -124,3 +124,12 @@ def test_the_periodic_job_expires_due_demands():
     assert demands_expire_task.call_local() == 1
     demand.refresh_from_db()
     assert demand.state == Demand.State.EXPIRED
+
+
+def test_operators_see_demands_in_the_admin_read_only(client):
+    demand = make_published()
+    operator = make_user(is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    page = client.get(f"/admin/demands/demand/{demand.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/admin/demands/demand/add/").status_code == 403
