@@ -67,6 +67,9 @@ def deposit_captured(*, intent) -> bool:
         from groupbuy.demands.notifications import notify_joined
 
         notify_joined(demand=demand, participation=participation)
+    from groupbuy.demands.live import push_demand
+
+    push_demand(demand)
     return True
 
 

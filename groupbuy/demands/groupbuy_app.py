@@ -23,6 +23,9 @@ app = GroupbuyApp(
             order=45,
         ),
     ],
+    websocket_routes=[
+        ("ws/demands/<str:demand_id>/", "groupbuy.demands.consumers:DemandConsumer")
+    ],
     notification_kinds={
         "demands.joined": _("A buyer joined your demand"),
         "demands.offer": _("New offer on a demand"),

@@ -15,6 +15,7 @@ from groupbuy.demands.deposits import (
     lock_deposit_intents,
 )
 from groupbuy.demands.errors import DemandError
+from groupbuy.demands.live import push_demand
 from groupbuy.demands.models import Demand, Participation
 from groupbuy.demands.notifications import notify_closed, notify_saved_searches
 
@@ -147,6 +148,7 @@ def demand_publish(*, actor, demand: Demand) -> Demand:
         demand.save(update_fields=["state", "published_at", "updated_at"])
         search.index_update(demand_id=demand.pk, text=demand.search_text)
         audit_log(actor=actor, action="demands.demand.published", obj=demand)
+        push_demand(demand)
         notify_saved_searches(demand=demand)
     return demand
 
@@ -223,6 +225,7 @@ def demand_withdraw(*, actor, demand: Demand) -> Participation:
             obj=participation,
             data={"refunded_fen": refunded},
         )
+        push_demand(demand)
     return participation
 
 
@@ -266,6 +269,7 @@ def _close(*, actor, demand: Demand, to_state: str) -> Demand:
             obj=demand,
             data={"refunded_fen": refunds},
         )
+        push_demand(demand)
         if was_published:
             notify_closed(demand=demand, participations=participations)
     return demand

@@ -16,6 +16,7 @@ from groupbuy.deals.services.outside import Participant, deal_create_with_partic
 from groupbuy.demands import rules, search
 from groupbuy.demands.deposits import deposit_give_back, lock_deposit_intents
 from groupbuy.demands.errors import DemandError
+from groupbuy.demands.live import push_demand
 from groupbuy.demands.models import Demand, Offer, Participation
 from groupbuy.demands.notifications import notify_accepted, notify_offer
 
@@ -103,6 +104,7 @@ def offer_submit(
             data={"quantity": quantity, "unit_price_fen": unit_price_fen},
         )
         notify_offer(demand=demand, offer=offer, revised=revised)
+        push_demand(demand)
     return offer
 
 
@@ -118,6 +120,7 @@ def offer_withdraw(*, actor, offer: Offer) -> Offer:
         offer.state = Offer.State.WITHDRAWN
         offer.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="demands.offer.withdrawn", obj=offer)
+        push_demand(offer.demand)
     return offer
 
 
@@ -179,6 +182,7 @@ def offer_accept(*, actor, offer: Offer) -> Demand:
             data={"offer": offer.public_id, "deal": deal.public_id, "units": total},
         )
         notify_accepted(demand=demand, participations=active, declined=others)
+        push_demand(demand)
     return demand
 
 
