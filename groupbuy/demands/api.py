@@ -11,15 +11,15 @@ from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import SavedSearch
 from groupbuy.demands.schemas import (
     DemandIn,
+    DemandJoinIn,
+    DemandOfferIn,
+    DemandOfferOut,
     DemandOut,
-    JoinIn,
-    OfferIn,
-    OfferOut,
-    ParticipationOut,
-    PaymentOut,
-    SavedSearchIn,
-    SavedSearchOut,
-    SearchIn,
+    DemandParticipationOut,
+    DemandPaymentOut,
+    DemandSavedSearchIn,
+    DemandSavedSearchOut,
+    DemandSearchIn,
     demand_out,
     offer_out,
     participation_out,
@@ -76,7 +76,7 @@ def _demand(request, demand_id: str):
     return selectors.demand_get_for_user(user=request.auth, demand_id=demand_id)
 
 
-@router.post("/{demand_id}/deposit", response={201: PaymentOut})
+@router.post("/{demand_id}/deposit", response={201: DemandPaymentOut})
 def demand_deposit(request, demand_id: str):
     """Start (or resume) paying one's deposit; pay on ``pay_url``."""
     demand = _demand(request, demand_id)
@@ -93,8 +93,8 @@ def demand_publish(request, demand_id: str):
     return demand_out(demand)
 
 
-@router.post("/{demand_id}/join", response={201: PaymentOut})
-def demand_join(request, demand_id: str, payload: JoinIn):
+@router.post("/{demand_id}/join", response={201: DemandPaymentOut})
+def demand_join(request, demand_id: str, payload: DemandJoinIn):
     """Join with a quantity; the join counts once its deposit is paid."""
     participation, intent = services.demand_join(
         actor=request.auth,
@@ -104,7 +104,7 @@ def demand_join(request, demand_id: str, payload: JoinIn):
     return Status(201, _payment(participation, intent))
 
 
-@router.post("/{demand_id}/withdraw", response=ParticipationOut)
+@router.post("/{demand_id}/withdraw", response=DemandParticipationOut)
 def demand_withdraw(request, demand_id: str):
     participation = services.demand_withdraw(
         actor=request.auth, demand=_demand(request, demand_id)
@@ -120,7 +120,7 @@ def demand_cancel(request, demand_id: str):
     return demand_out(demand)
 
 
-@router.get("/{demand_id}/offers", response=list[OfferOut])
+@router.get("/{demand_id}/offers", response=list[DemandOfferOut])
 def demand_offers(request, demand_id: str):
     """Participants see every offer; a merchant's staff see their own."""
     demand = _demand(request, demand_id)
@@ -128,8 +128,8 @@ def demand_offers(request, demand_id: str):
     return [offer_out(o) for o in offers]
 
 
-@router.post("/{demand_id}/offers", response={201: OfferOut})
-def offer_submit(request, demand_id: str, payload: OfferIn):
+@router.post("/{demand_id}/offers", response={201: DemandOfferOut})
+def offer_submit(request, demand_id: str, payload: DemandOfferIn):
     """Send an offer (or revise the merchant's open one)."""
     demand = _demand(request, demand_id)
     merchant = _by_public_id(Merchant, payload.merchant_id, field="merchant_id")
@@ -144,7 +144,7 @@ def offer_submit(request, demand_id: str, payload: OfferIn):
     return Status(201, offer_out(offer))
 
 
-@router.post("/offers/{offer_id}/withdraw", response=OfferOut)
+@router.post("/offers/{offer_id}/withdraw", response=DemandOfferOut)
 def offer_withdraw(request, offer_id: str):
     offer = services.offer_withdraw(
         actor=request.auth, offer=selectors.offer_get(offer_id=offer_id)
@@ -161,7 +161,7 @@ def offer_accept(request, offer_id: str):
 
 
 @router.get("/merchant/search", response=list[DemandOut])
-def demand_search(request, filters: Query[SearchIn]):
+def demand_search(request, filters: Query[DemandSearchIn]):
     """Search open demands for a merchant's staff, best match first."""
     merchant = _by_public_id(Merchant, filters.merchant_id, field="merchant_id")
     check_merchant_staff(actor=request.auth, merchant=merchant)
@@ -191,15 +191,15 @@ def search_filters(filters, *, merchant) -> selectors.SearchFilters:
     )
 
 
-@router.get("/merchant/saved-searches", response=list[SavedSearchOut])
+@router.get("/merchant/saved-searches", response=list[DemandSavedSearchOut])
 def saved_search_list(request, merchant_id: str):
     merchant = _by_public_id(Merchant, merchant_id, field="merchant_id")
     check_merchant_staff(actor=request.auth, merchant=merchant)
     return [saved_search_out(s) for s in selectors.saved_searches_of(merchant=merchant)]
 
 
-@router.post("/merchant/saved-searches", response={201: SavedSearchOut})
-def saved_search_create(request, payload: SavedSearchIn):
+@router.post("/merchant/saved-searches", response={201: DemandSavedSearchOut})
+def saved_search_create(request, payload: DemandSavedSearchIn):
     merchant = _by_public_id(Merchant, payload.merchant_id, field="merchant_id")
     category = _by_public_id(Category, payload.category_id, field="category_id")
     saved = services.saved_search_create(

@@ -42,7 +42,9 @@ def _locked(participation_public_id: str):
 def deposit_captured(*, intent) -> bool:
     """Hold the deposit if the participation still wants it; else refund it."""
     demand, participation = _locked(intent.reference)
-    if participation is None or participation.intent_id != intent.pk:
+    if participation is None:
+        return True  # not a demand's: held, as for a purpose with no handler
+    if participation.intent_id != intent.pk:
         return False  # a superseded attempt paid late: escrow refunds it
     if participation.status == Status.ACTIVE:
         return True

@@ -38,25 +38,25 @@ class DemandOut(Schema):
     accepted_offer_id: str | None
 
 
-class JoinIn(Schema):
+class DemandJoinIn(Schema):
     quantity: int
 
 
-class PaymentOut(Schema):
+class DemandPaymentOut(Schema):
     participation_id: str
     deposit_fen: int
     intent_id: str
     pay_url: str
 
 
-class ParticipationOut(Schema):
+class DemandParticipationOut(Schema):
     id: str
     status: str
     quantity: int
     deposit_fen: int
 
 
-class OfferIn(Schema):
+class DemandOfferIn(Schema):
     merchant_id: str
     product_id: str
     quantity: int
@@ -65,7 +65,7 @@ class OfferIn(Schema):
     notes: str = ""
 
 
-class OfferOut(Schema):
+class DemandOfferOut(Schema):
     id: str
     demand_id: str
     merchant_id: str
@@ -78,7 +78,7 @@ class OfferOut(Schema):
     state: str
 
 
-class SearchIn(Schema):
+class DemandSearchIn(Schema):
     merchant_id: str
     q: str = ""
     category_id: str | None = None
@@ -89,13 +89,13 @@ class SearchIn(Schema):
     deadline_before: datetime | None = None
 
 
-class SavedSearchIn(Schema):
+class DemandSavedSearchIn(Schema):
     merchant_id: str
     q: str
     category_id: str | None = None
 
 
-class SavedSearchOut(Schema):
+class DemandSavedSearchOut(Schema):
     id: str
     merchant_id: str
     q: str
