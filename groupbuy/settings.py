@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "groupbuy.clock",
     "groupbuy.sharing",
     "groupbuy.teams",
+    "groupbuy.demands",
     "groupbuy.web",
 ]
 

@@ -1,0 +1,215 @@
+"""Demands API: drafts, deposits, joins, offers, acceptance, merchant search."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from groupbuy.catalog.models import Branch, Category, Merchant, Product
+from groupbuy.demands import selectors, services
+from groupbuy.demands.errors import DemandError
+from groupbuy.demands.models import SavedSearch
+from groupbuy.demands.schemas import (
+    DemandIn,
+    DemandJoinIn,
+    DemandOfferIn,
+    DemandOfferOut,
+    DemandOut,
+    DemandParticipationOut,
+    DemandPaymentOut,
+    DemandSavedSearchIn,
+    DemandSavedSearchOut,
+    DemandSearchIn,
+    demand_out,
+    offer_out,
+    participation_out,
+    saved_search_out,
+)
+from groupbuy.demands.services.searches import check_merchant_staff
+from groupbuy.escrow.services import intent_pay_url
+
+router = Router(tags=["demands"])
+
+
+def _by_public_id(model, public_id: str | None, *, field: str):
+    if not public_id:
+        return None
+    found = model.objects.filter(public_id=public_id).first()
+    if found is None:
+        raise DemandError(
+            "not_found", _("Not found."), status=404, fields={field: [_("Not found.")]}
+        )
+    return found
+
+
+def _payment(participation, intent) -> dict:
+    return {
+        "participation_id": participation.public_id,
+        "deposit_fen": participation.deposit_fen,
+        "intent_id": intent.public_id,
+        "pay_url": intent_pay_url(intent),
+    }
+
+
+@router.get("", response=list[DemandOut], auth=None)
+def demand_list(request):
+    """List the published demands still open, soonest deadline first."""
+    return [demand_out(d) for d in selectors.demands_published()[:100]]
+
+
+@router.post("", response={201: DemandOut})
+def demand_create(request, payload: DemandIn):
+    """Draft a demand; pay its deposit, then publish it."""
+    data = payload.dict(exclude={"category_id"})
+    category = _by_public_id(Category, payload.category_id, field="category_id")
+    demand = services.demand_create(actor=request.auth, category=category, **data)
+    return Status(201, demand_out(demand))
+
+
+@router.get("/{demand_id}", response=DemandOut, auth=None)
+def demand_detail(request, demand_id: str):
+    user = request.user if request.user.is_authenticated else None
+    return demand_out(selectors.demand_get_for_user(user=user, demand_id=demand_id))
+
+
+def _demand(request, demand_id: str):
+    return selectors.demand_get_for_user(user=request.auth, demand_id=demand_id)
+
+
+@router.post("/{demand_id}/deposit", response={201: DemandPaymentOut})
+def demand_deposit(request, demand_id: str):
+    """Start (or resume) paying one's deposit; pay on ``pay_url``."""
+    demand = _demand(request, demand_id)
+    intent = services.demand_deposit_start(actor=request.auth, demand=demand)
+    participation = selectors.participation_of(demand=demand, user=request.auth)
+    return Status(201, _payment(participation, intent))
+
+
+@router.post("/{demand_id}/publish", response=DemandOut)
+def demand_publish(request, demand_id: str):
+    demand = services.demand_publish(
+        actor=request.auth, demand=_demand(request, demand_id)
+    )
+    return demand_out(demand)
+
+
+@router.post("/{demand_id}/join", response={201: DemandPaymentOut})
+def demand_join(request, demand_id: str, payload: DemandJoinIn):
+    """Join with a quantity; the join counts once its deposit is paid."""
+    participation, intent = services.demand_join(
+        actor=request.auth,
+        demand=_demand(request, demand_id),
+        quantity=payload.quantity,
+    )
+    return Status(201, _payment(participation, intent))
+
+
+@router.post("/{demand_id}/withdraw", response=DemandParticipationOut)
+def demand_withdraw(request, demand_id: str):
+    participation = services.demand_withdraw(
+        actor=request.auth, demand=_demand(request, demand_id)
+    )
+    return participation_out(participation)
+
+
+@router.post("/{demand_id}/cancel", response=DemandOut)
+def demand_cancel(request, demand_id: str):
+    demand = services.demand_cancel(
+        actor=request.auth, demand=_demand(request, demand_id)
+    )
+    return demand_out(demand)
+
+
+@router.get("/{demand_id}/offers", response=list[DemandOfferOut])
+def demand_offers(request, demand_id: str):
+    """Participants see every offer; a merchant's staff see their own."""
+    demand = _demand(request, demand_id)
+    offers = selectors.offers_for_viewer(demand=demand, user=request.auth)
+    return [offer_out(o) for o in offers]
+
+
+@router.post("/{demand_id}/offers", response={201: DemandOfferOut})
+def offer_submit(request, demand_id: str, payload: DemandOfferIn):
+    """Send an offer (or revise the merchant's open one)."""
+    demand = _demand(request, demand_id)
+    merchant = _by_public_id(Merchant, payload.merchant_id, field="merchant_id")
+    product = _by_public_id(Product, payload.product_id, field="product_id")
+    offer = services.offer_submit(
+        actor=request.auth,
+        demand=demand,
+        merchant=merchant,
+        product=product,
+        **payload.dict(exclude={"merchant_id", "product_id"}),
+    )
+    return Status(201, offer_out(offer))
+
+
+@router.post("/offers/{offer_id}/withdraw", response=DemandOfferOut)
+def offer_withdraw(request, offer_id: str):
+    offer = services.offer_withdraw(
+        actor=request.auth, offer=selectors.offer_get(offer_id=offer_id)
+    )
+    return offer_out(offer)
+
+
+@router.post("/offers/{offer_id}/accept", response=DemandOut)
+def offer_accept(request, offer_id: str):
+    """The initiator accepts an offer: a deal opens for the participants."""
+    offer = selectors.offer_get(offer_id=offer_id)
+    selectors.demand_get_for_user(user=request.auth, demand_id=offer.demand.public_id)
+    return demand_out(services.offer_accept(actor=request.auth, offer=offer))
+
+
+@router.get("/merchant/search", response=list[DemandOut])
+def demand_search(request, filters: Query[DemandSearchIn]):
+    """Search open demands for a merchant's staff, best match first."""
+    merchant = _by_public_id(Merchant, filters.merchant_id, field="merchant_id")
+    check_merchant_staff(actor=request.auth, merchant=merchant)
+    found = selectors.demand_search(
+        query=filters.q, filters=search_filters(filters, merchant=merchant)
+    )
+    return [demand_out(d) for d in found]
+
+
+def search_filters(filters, *, merchant) -> selectors.SearchFilters:
+    category = _by_public_id(Category, filters.category_id, field="category_id")
+    branch = _by_public_id(Branch, filters.branch_id, field="branch_id")
+    near = None
+    if branch is not None:
+        if branch.merchant_id != merchant.pk or branch.latitude is None:
+            raise DemandError(
+                "invalid", _("Choose one of your branches with a location.")
+            )
+        near = (float(branch.latitude), float(branch.longitude))
+    return selectors.SearchFilters(
+        category_id=category.pk if category else None,
+        near=near,
+        within_m=filters.within_km * 1000 if filters.within_km else None,
+        min_quantity=filters.min_quantity,
+        max_quantity=filters.max_quantity,
+        deadline_before=filters.deadline_before,
+    )
+
+
+@router.get("/merchant/saved-searches", response=list[DemandSavedSearchOut])
+def saved_search_list(request, merchant_id: str):
+    merchant = _by_public_id(Merchant, merchant_id, field="merchant_id")
+    check_merchant_staff(actor=request.auth, merchant=merchant)
+    return [saved_search_out(s) for s in selectors.saved_searches_of(merchant=merchant)]
+
+
+@router.post("/merchant/saved-searches", response={201: DemandSavedSearchOut})
+def saved_search_create(request, payload: DemandSavedSearchIn):
+    merchant = _by_public_id(Merchant, payload.merchant_id, field="merchant_id")
+    category = _by_public_id(Category, payload.category_id, field="category_id")
+    saved = services.saved_search_create(
+        actor=request.auth, merchant=merchant, query=payload.q, category=category
+    )
+    return Status(201, saved_search_out(saved))
+
+
+@router.delete("/merchant/saved-searches/{search_id}", response={204: None})
+def saved_search_delete(request, search_id: str):
+    saved = _by_public_id(SavedSearch, search_id, field="search_id")
+    services.saved_search_delete(actor=request.auth, saved=saved)
+    return Status(204, None)

@@ -1,0 +1,90 @@
+"""Forms of the demand pages: validate shapes; the services enforce the rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.catalog.models import Category
+
+YUAN = Decimal(100)
+
+
+def to_fen(value: Decimal) -> int:
+    return int((value * YUAN).to_integral_value())
+
+
+class DemandForm(forms.Form):
+    title = forms.CharField(label=_("What do you want to buy?"), max_length=120)
+    description = forms.CharField(
+        label=_("Details"), required=False, max_length=4000, widget=forms.Textarea
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False
+    )
+    quantity_wanted = forms.IntegerField(label=_("Units wanted in all"), min_value=1)
+    initiator_quantity = forms.IntegerField(
+        label=_("Units for me"), min_value=1, initial=1
+    )
+    target_price = forms.DecimalField(
+        label=_("Target price per unit (¥)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_deadline(self):
+        value = self.cleaned_data["deadline"]
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class JoinForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Units"), min_value=1, initial=1)
+
+
+class OfferForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"))
+    quantity = forms.IntegerField(label=_("Units you can supply"), min_value=1)
+    unit_price = forms.DecimalField(
+        label=_("Unit price (¥)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    delivery_on = forms.DateField(
+        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [(p.public_id, str(p)) for p in products]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Keywords"), required=False, max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False
+    )
+    branch = forms.ChoiceField(label=_("Near branch"), required=False)
+    within_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=0)
+    min_quantity = forms.IntegerField(label=_("At least units"), required=False)
+    max_quantity = forms.IntegerField(label=_("At most units"), required=False)
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = [("", "—")] + [
+            (b.public_id, b.name) for b in branches
+        ]

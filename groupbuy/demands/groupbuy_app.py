@@ -1,0 +1,37 @@
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={"demands": "groupbuy.demands.api:router"},
+    urls={"demands/": "groupbuy.demands.urls"},
+    nav=[
+        NavEntry(
+            role="shopper",
+            key="demands",
+            label=_("Wanted"),
+            url_name="demands:list",
+            icon="users",
+            order=45,
+        ),
+        NavEntry(
+            role="merchant",
+            key="demand-search",
+            label=_("Buyer demands"),
+            url_name="demands:merchant_search",
+            icon="users",
+            order=45,
+        ),
+    ],
+    websocket_routes=[
+        ("ws/demands/<str:demand_id>/", "groupbuy.demands.consumers:DemandConsumer")
+    ],
+    notification_kinds={
+        "demands.joined": _("A buyer joined your demand"),
+        "demands.offer": _("New offer on a demand"),
+        "demands.accepted": _("Offer accepted on a demand"),
+        "demands.offer_declined": _("Another offer was chosen"),
+        "demands.closed": _("Demand closed, deposit refunded"),
+        "demands.match": _("New demand matching a saved search"),
+    },
+)

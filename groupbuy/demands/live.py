@@ -1,0 +1,37 @@
+"""What watchers of a demand page are told: ``demand.updated`` after commit.
+
+The event carries the deadline as absolute epoch milliseconds, so the clock
+module renders it against the server's time, and any change (a join, an offer,
+acceptance, closing) reaches every open page through ``realtime.publish``.
+"""
+
+from __future__ import annotations
+
+from groupbuy.realtime import publish
+
+
+def demand_group(demand_public_id: str) -> str:
+    """Name the group of everyone watching one demand."""
+    return f"demand.{demand_public_id}"
+
+
+def demand_progress(demand) -> dict:
+    from groupbuy.demands.selectors import committed_units
+
+    return {
+        "demand_id": demand.public_id,
+        "state": demand.state,
+        "quantity_wanted": demand.quantity_wanted,
+        "committed_units": committed_units(demand),
+        "open_offers": demand.offers.filter(state="active").count(),
+        "deadline_ms": demand.deadline_ms,
+        "deal_id": demand.deal.public_id if demand.deal_id else None,
+    }
+
+
+def push_demand(demand) -> None:
+    """Tell the demand's watchers its progress once the transaction commits."""
+    publish(
+        demand_group(demand.public_id),
+        {"type": "demand.updated", **demand_progress(demand)},
+    )

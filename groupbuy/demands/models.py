@@ -1,0 +1,209 @@
+"""Buyer demands (求购): a buyer asks, others join with deposits, merchants offer.
+
+States of a demand::
+
+    draft ──(initiator's deposit captured + publish)──► published
+    published ──(initiator accepts an offer)──► accepted (a deal exists)
+    draft | published ──(initiator cancels)──► cancelled   (deposits refunded)
+    draft | published ──(deadline, no accepted offer)──► expired (refunded)
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
+
+
+class ForfeitRule(models.TextChoices):
+    MERCHANT = "merchant", _("paid to the merchant")
+    PLATFORM = "platform", _("kept by the platform")
+    REFUND = "refund", _("refunded")
+
+
+class Demand(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ACCEPTED = "accepted", _("Offer accepted")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    OPEN_STATES = (State.DRAFT, State.PUBLISHED)
+
+    public_id = PublicIdField(prefix="dmd")
+    initiator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="demands"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    category = models.ForeignKey(
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="demands",
+    )
+    quantity_wanted = models.PositiveIntegerField(_("quantity wanted"))
+    target_unit_price_fen = models.PositiveIntegerField(_("target unit price (fen)"))
+    deadline_at = models.DateTimeField(_("deadline"), db_index=True)
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    # What happens to the deposit of someone who withdraws after acceptance;
+    # copied from the setting at creation, shown before anyone pays.
+    forfeit_rule = models.CharField(max_length=10, choices=ForfeitRule.choices)
+    # jieba-segmented title + description, what the full-text index holds.
+    search_text = models.TextField(blank=True, editable=False)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accepted_offer = models.OneToOneField(
+        "demands.Offer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deal = models.OneToOneField(
+        "deals.Deal",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demand",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["deadline_at", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def deadline_ms(self) -> int:
+        return int(self.deadline_at.timestamp() * 1000)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class Participation(models.Model):
+    """One buyer in a demand (the initiator too), with their deposit."""
+
+    class Status(models.TextChoices):
+        AWAITING_DEPOSIT = "awaiting_deposit", _("Deposit not paid yet")
+        ACTIVE = "active", _("Deposit held")
+        APPLIED = "applied", _("Deposit applied to the order")
+        WITHDRAWN = "withdrawn", _("Withdrew, deposit refunded")
+        FORFEITED = "forfeited", _("Withdrew after acceptance")
+        REFUNDED = "refunded", _("Deposit refunded")
+
+    public_id = PublicIdField(prefix="dpt")
+    demand = models.ForeignKey(
+        Demand, on_delete=models.CASCADE, related_name="participations"
+    )
+    shopper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="demand_participations",
+    )
+    is_initiator = models.BooleanField(default=False)
+    quantity = models.PositiveIntegerField()
+    deposit_fen = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_DEPOSIT
+    )
+    # The intent now collecting (or holding) the deposit.
+    intent = models.ForeignKey(
+        "escrow.PaymentIntent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deposit_captured_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "shopper"], name="demands_one_participation_each"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.shopper} × {self.quantity} · {self.demand}"
+
+
+class Offer(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Open")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Not chosen")
+
+    public_id = PublicIdField(prefix="dof")
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="offers")
+    merchant = models.ForeignKey(
+        "catalog.Merchant", on_delete=models.PROTECT, related_name="demand_offers"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("quantity it can supply"))
+    unit_price_fen = models.PositiveIntegerField(_("unit price (fen)"))
+    delivery_on = models.DateField(_("delivery date"))
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit_price_fen", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "merchant"],
+                condition=Q(state="active"),
+                name="demands_one_open_offer_per_merchant",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.merchant} → {self.demand}"
+
+
+class SavedSearch(models.Model):
+    """A merchant's search, run against every newly published demand."""
+
+    public_id = PublicIdField(prefix="dss")
+    merchant = models.ForeignKey(
+        "catalog.Merchant", on_delete=models.CASCADE, related_name="demand_searches"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    query = models.CharField(max_length=200)
+    category = models.ForeignKey(
+        "catalog.Category", null=True, blank=True, on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.query

@@ -1,0 +1,134 @@
+"""What buyers and merchants are told about demands, in their own language.
+
+Every notification is written inside the service's transaction (the outbox)
+with an idempotency key, so a repeated service call tells nobody twice.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from groupbuy.core.money import format_fen
+from groupbuy.notify.services import notification_enqueue
+
+
+def demand_url(demand) -> str:
+    return reverse("demands:detail", args=[demand.public_id])
+
+
+def _send(user, *, kind: str, key: str, title, body, demand, data=None) -> None:
+    with translation.override(getattr(user, "preferred_language", None) or "zh-hans"):
+        notification_enqueue(
+            recipient=user,
+            kind=kind,
+            title=str(title()),
+            body=str(body()),
+            url=demand_url(demand),
+            data={"demand_id": demand.public_id, **(data or {})},
+            idempotency_key=key,
+        )
+
+
+def notify_joined(*, demand, participation) -> None:
+    _send(
+        demand.initiator,
+        kind="demands.joined",
+        key=f"demands.joined:{participation.public_id}",
+        title=lambda: _("A buyer joined your demand"),
+        body=lambda: (
+            _("%(units)s more units for “%(title)s”.")
+            % {"units": participation.quantity, "title": demand.title}
+        ),
+        demand=demand,
+    )
+
+
+def notify_offer(*, demand, offer, revised: bool) -> None:
+    for participation in demand.participations.filter(status="active"):
+        _send(
+            participation.shopper,
+            kind="demands.offer",
+            key=f"demands.offer:{offer.public_id}:{offer.updated_at.isoformat()}:"
+            f"{participation.pk}",
+            title=lambda: (
+                _("New offer: %(price)s a unit")
+                % {"price": format_fen(offer.unit_price_fen)}
+            ),
+            body=lambda: (
+                _("%(merchant)s offers “%(title)s”.")
+                % {"merchant": offer.merchant.name, "title": demand.title}
+            ),
+            demand=demand,
+            data={"offer_id": offer.public_id, "revised": revised},
+        )
+
+
+def notify_accepted(*, demand, participations, declined) -> None:
+    for participation in participations:
+        _send(
+            participation.shopper,
+            kind="demands.accepted",
+            key=f"demands.accepted:{demand.public_id}:{participation.pk}",
+            title=lambda: _("An offer was accepted: pay the rest"),
+            body=lambda: (
+                _("Your deposit counts toward your order for “%(title)s”.")
+                % {"title": demand.title}
+            ),
+            demand=demand,
+            data={"deal_id": demand.deal.public_id},
+        )
+    for offer in declined:
+        _send(
+            offer.created_by,
+            kind="demands.offer_declined",
+            key=f"demands.offer_declined:{offer.public_id}",
+            title=lambda: _("Another offer was chosen"),
+            body=lambda: (
+                _("The buyers of “%(title)s” accepted another offer.")
+                % {"title": demand.title}
+            ),
+            demand=demand,
+        )
+
+
+def notify_closed(*, demand, participations) -> None:
+    for participation in participations:
+        if participation.is_initiator and demand.state == "cancelled":
+            continue
+        _send(
+            participation.shopper,
+            kind="demands.closed",
+            key=f"demands.closed:{demand.public_id}:{participation.pk}",
+            title=lambda: _("A demand you joined closed without a deal"),
+            body=lambda: (
+                _("“%(title)s” closed; your deposit is refunded.")
+                % {"title": demand.title}
+            ),
+            demand=demand,
+        )
+
+
+def notify_saved_searches(*, demand) -> None:
+    from groupbuy.demands.selectors import saved_searches_matching
+
+    for saved in saved_searches_matching(demand=demand):
+        _send(
+            saved.created_by,
+            kind="demands.match",
+            key=f"demands.match:{saved.public_id}:{demand.public_id}",
+            title=lambda saved=saved: (
+                _("New demand for “%(query)s”") % {"query": saved.query}
+            ),
+            body=lambda: (
+                _("%(title)s: %(units)s units, target %(price)s a unit.")
+                % {
+                    "title": demand.title,
+                    "units": demand.quantity_wanted,
+                    "price": format_fen(demand.target_unit_price_fen),
+                }
+            ),
+            demand=demand,
+            data={"saved_search_id": saved.public_id},
+        )

@@ -1,0 +1,99 @@
+"""The demand rules that come from settings, and input checks shared by services.
+
+Settings (all optional):
+
+- ``GROUPBUY_DEMAND_DEPOSIT_FIXED_FEN``: a fixed deposit per participant; 0 (the
+  default) uses the share below instead.
+- ``GROUPBUY_DEMAND_DEPOSIT_BPS``: the deposit as a share of the participant's
+  target value (quantity × target unit price), in basis points (default 1000 =
+  10 %), at least one fen.
+- ``GROUPBUY_DEMAND_FORFEIT_RULE``: "merchant" (default), "platform" or "refund":
+  what happens to the deposit of someone who withdraws after acceptance.
+- ``GROUPBUY_DEMAND_MAX_DAYS``: how far ahead a deadline may be (default 60).
+- ``GROUPBUY_DEMAND_PAYMENT_HOURS``: how long the deal made from an accepted
+  offer stays open for the rest of the payments (default 48).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.demands.errors import DemandError
+from groupbuy.demands.models import ForfeitRule
+
+MAX_QUANTITY = 10_000
+MAX_PRICE_FEN = 100_000_000
+
+
+def deposit_fen_for(*, quantity: int, target_unit_price_fen: int) -> int:
+    fixed = getattr(settings, "GROUPBUY_DEMAND_DEPOSIT_FIXED_FEN", 0)
+    if fixed:
+        return int(fixed)
+    bps = getattr(settings, "GROUPBUY_DEMAND_DEPOSIT_BPS", 1000)
+    return max(1, (quantity * target_unit_price_fen * bps + 5_000) // 10_000)
+
+
+def forfeit_rule() -> str:
+    rule = getattr(settings, "GROUPBUY_DEMAND_FORFEIT_RULE", ForfeitRule.MERCHANT)
+    if rule not in ForfeitRule.values:
+        raise ValueError(f"GROUPBUY_DEMAND_FORFEIT_RULE {rule!r} is not a rule")
+    return rule
+
+
+def payment_window() -> timedelta:
+    return timedelta(hours=getattr(settings, "GROUPBUY_DEMAND_PAYMENT_HOURS", 48))
+
+
+def _invalid(field: str, message: str) -> DemandError:
+    return DemandError("invalid", message, fields={field: [message]})
+
+
+def check_whole(value, *, field: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _invalid(field, _("Enter a whole number."))
+    if not low <= value <= high:
+        raise _invalid(
+            field,
+            _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high},
+        )
+    return value
+
+
+def check_text(value: str, *, field: str, required: bool, limit: int) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise _invalid(field, _("This field is required."))
+    if len(value) > limit:
+        raise _invalid(
+            field, _("Keep it under %(limit)s characters.") % {"limit": limit + 1}
+        )
+    return value
+
+
+def check_deadline(deadline_at, *, now: datetime) -> datetime:
+    if not isinstance(deadline_at, datetime) or timezone.is_naive(deadline_at):
+        raise _invalid("deadline_at", _("Give a date and time with its time zone."))
+    if deadline_at <= now + timedelta(minutes=5):
+        raise _invalid("deadline_at", _("The deadline must be in the future."))
+    days = getattr(settings, "GROUPBUY_DEMAND_MAX_DAYS", 60)
+    if deadline_at > now + timedelta(days=days):
+        raise _invalid(
+            "deadline_at",
+            _("The deadline can be at most %(days)s days ahead.") % {"days": days},
+        )
+    return deadline_at
+
+
+def deadline_passed_error(*, deadline_at: datetime, now: datetime) -> DemandError:
+    """The refusal of a join or offer after the deadline, by the server's clock."""
+    late_ms = int((now - deadline_at).total_seconds() * 1000)
+    return DemandError(
+        "deadline_passed",
+        _("The deadline passed %(ms)s ms ago (server clock).") % {"ms": late_ms},
+        status=409,
+        fields={"late_ms": [str(late_ms)]},
+    )

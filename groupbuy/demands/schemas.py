@@ -1,0 +1,155 @@
+"""The demands API's shapes, and turning models into them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
+from groupbuy.demands.selectors import committed_units
+
+
+class DemandIn(Schema):
+    title: str
+    description: str = ""
+    category_id: str | None = None
+    quantity_wanted: int
+    initiator_quantity: int = 1
+    target_unit_price_fen: int
+    deadline_at: datetime
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class DemandOut(Schema):
+    id: str
+    title: str
+    description: str
+    category_id: str | None
+    state: str
+    quantity_wanted: int
+    committed_units: int
+    target_unit_price_fen: int
+    deadline_at: datetime
+    deadline_ms: int
+    forfeit_rule: str
+    deal_id: str | None
+    accepted_offer_id: str | None
+
+
+class DemandJoinIn(Schema):
+    quantity: int
+
+
+class DemandPaymentOut(Schema):
+    participation_id: str
+    deposit_fen: int
+    intent_id: str
+    pay_url: str
+
+
+class DemandParticipationOut(Schema):
+    id: str
+    status: str
+    quantity: int
+    deposit_fen: int
+
+
+class DemandOfferIn(Schema):
+    merchant_id: str
+    product_id: str
+    quantity: int
+    unit_price_fen: int
+    delivery_on: date
+    notes: str = ""
+
+
+class DemandOfferOut(Schema):
+    id: str
+    demand_id: str
+    merchant_id: str
+    merchant_name: str
+    product_id: str
+    quantity: int
+    unit_price_fen: int
+    delivery_on: date
+    notes: str
+    state: str
+
+
+class DemandSearchIn(Schema):
+    merchant_id: str
+    q: str = ""
+    category_id: str | None = None
+    branch_id: str | None = None
+    within_km: float | None = None
+    min_quantity: int | None = None
+    max_quantity: int | None = None
+    deadline_before: datetime | None = None
+
+
+class DemandSavedSearchIn(Schema):
+    merchant_id: str
+    q: str
+    category_id: str | None = None
+
+
+class DemandSavedSearchOut(Schema):
+    id: str
+    merchant_id: str
+    q: str
+    category_id: str | None
+
+
+def demand_out(demand: Demand) -> dict:
+    return {
+        "id": demand.public_id,
+        "title": demand.title,
+        "description": demand.description,
+        "category_id": demand.category.public_id if demand.category_id else None,
+        "state": demand.state,
+        "quantity_wanted": demand.quantity_wanted,
+        "committed_units": committed_units(demand),
+        "target_unit_price_fen": demand.target_unit_price_fen,
+        "deadline_at": demand.deadline_at,
+        "deadline_ms": demand.deadline_ms,
+        "forfeit_rule": demand.forfeit_rule,
+        "deal_id": demand.deal.public_id if demand.deal_id else None,
+        "accepted_offer_id": (
+            demand.accepted_offer.public_id if demand.accepted_offer_id else None
+        ),
+    }
+
+
+def participation_out(participation: Participation) -> dict:
+    return {
+        "id": participation.public_id,
+        "status": participation.status,
+        "quantity": participation.quantity,
+        "deposit_fen": participation.deposit_fen,
+    }
+
+
+def offer_out(offer: Offer) -> dict:
+    return {
+        "id": offer.public_id,
+        "demand_id": offer.demand.public_id,
+        "merchant_id": offer.merchant.public_id,
+        "merchant_name": offer.merchant.name,
+        "product_id": offer.product.public_id,
+        "quantity": offer.quantity,
+        "unit_price_fen": offer.unit_price_fen,
+        "delivery_on": offer.delivery_on,
+        "notes": offer.notes,
+        "state": offer.state,
+    }
+
+
+def saved_search_out(saved: SavedSearch) -> dict:
+    return {
+        "id": saved.public_id,
+        "merchant_id": saved.merchant.public_id,
+        "q": saved.query,
+        "category_id": saved.category.public_id if saved.category_id else None,
+    }

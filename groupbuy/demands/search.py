@@ -1,0 +1,100 @@
+"""Full-text search over published demands, one selector for two databases.
+
+Text is segmented with jieba (Chinese has no spaces) into space-separated,
+lower-cased tokens; the database then matches tokens. SQLite keeps them in an
+FTS5 table (``demands_demand_fts``, rowid = demand id) ranked by bm25;
+PostgreSQL uses ``to_tsvector('simple', search_text)`` with a GIN index and
+``ts_rank``. Queries are segmented the same way and each token is quoted, so no
+user text ever reaches the query syntax; FTS operator characters are refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jieba
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from groupbuy.demands.errors import DemandError
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TOKENS = 24
+_SYNTAX = re.compile(r'["*():^{}\[\]\\]')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+jieba.setLogLevel(60)
+
+
+def segment(text: str) -> list[str]:
+    """Return the search tokens of ``text``: jieba words and sub-words, lower case."""
+    tokens = []
+    for piece in jieba.cut_for_search(text or ""):
+        tokens.extend(word.lower() for word in _WORD.findall(piece))
+    return tokens
+
+
+def document_text(*, title: str, description: str) -> str:
+    # The title counts twice: a match there says more than one in the notes.
+    return " ".join(segment(title) * 2 + segment(description))
+
+
+def query_tokens(query: str) -> list[str]:
+    """Return the distinct tokens to look for; refuse what cannot be a search."""
+    if len(query) > MAX_QUERY_CHARS:
+        message = _("Keep the search under %(n)s characters.") % {
+            "n": MAX_QUERY_CHARS + 1
+        }
+        raise DemandError("invalid_query", message, fields={"q": [message]})
+    if _SYNTAX.search(query):
+        message = _("Search with words only, without quotes, brackets or stars.")
+        raise DemandError("invalid_query", message, fields={"q": [message]})
+    return list(dict.fromkeys(segment(query)))[:MAX_QUERY_TOKENS]
+
+
+def index_update(*, demand_id: int, text: str | None) -> None:
+    """Put a demand's text in the index, or take it out (``text=None``)."""
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL indexes the column itself
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM demands_demand_fts WHERE rowid = %s", [demand_id])
+        if text is not None:
+            cursor.execute(
+                "INSERT INTO demands_demand_fts (rowid, body) VALUES (%s, %s)",
+                [demand_id, text],
+            )
+
+
+def ranked_ids(tokens: list[str], *, limit: int) -> list[int]:
+    """Return ids of indexed demands matching any token, best first."""
+    if not tokens:
+        return []
+    if connection.vendor == "postgresql":
+        return _postgres_ranked(tokens, limit=limit)
+    return _sqlite_ranked(tokens, limit=limit)
+
+
+def _sqlite_ranked(tokens, *, limit):
+    match = " OR ".join('"' + token.replace('"', "") + '"' for token in tokens)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM demands_demand_fts WHERE demands_demand_fts MATCH %s "
+            "ORDER BY bm25(demands_demand_fts), rowid LIMIT %s",
+            [match, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_ranked(tokens, *, limit):
+    # Each token is plain \w text; quoting it as a lexeme keeps it literal.
+    query = " | ".join("'" + token.replace("'", "") + "'" for token in tokens)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM demands_demand "
+            "WHERE state = 'published' AND "
+            "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s) "
+            "ORDER BY ts_rank(to_tsvector('simple', search_text), "
+            "to_tsquery('simple', %s)) DESC, id LIMIT %s",
+            [query, query, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]

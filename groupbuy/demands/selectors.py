@@ -1,0 +1,157 @@
+"""Reads of demands, and getters that check who may see what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.selectors import user_memberships
+from groupbuy.catalog.geo import haversine_m
+from groupbuy.core.errors import NotFound
+from groupbuy.demands import search
+from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
+
+SEARCH_LIMIT = 50
+
+
+def _not_found() -> NotFound:
+    return NotFound("not_found", _("There is no such demand."))
+
+
+def demand_get_for_user(*, user, demand_id: str) -> Demand:
+    """Return a demand ``user`` may see: drafts only to their initiator."""
+    demand = (
+        Demand.objects.select_related("initiator", "category", "deal")
+        .filter(public_id=demand_id)
+        .first()
+    )
+    if demand is None:
+        raise _not_found()
+    if demand.state == Demand.State.DRAFT and demand.initiator_id != getattr(
+        user, "pk", None
+    ):
+        raise _not_found()
+    return demand
+
+
+def offer_get(*, offer_id: str) -> Offer:
+    offer = (
+        Offer.objects.select_related("demand", "merchant", "product")
+        .filter(public_id=offer_id)
+        .first()
+    )
+    if offer is None:
+        raise NotFound("not_found", _("There is no such offer."))
+    return offer
+
+
+def demands_published(*, now: datetime | None = None):
+    now = now or timezone.now()
+    return Demand.objects.filter(
+        state=Demand.State.PUBLISHED, deadline_at__gt=now
+    ).select_related("category")
+
+
+def demands_of_user(*, user):
+    return (
+        Demand.objects.filter(participations__shopper=user)
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def participation_of(*, demand: Demand, user) -> Participation | None:
+    if not getattr(user, "pk", None):
+        return None
+    return demand.participations.filter(shopper_id=user.pk).first()
+
+
+def committed_units(demand: Demand) -> int:
+    return sum(
+        demand.participations.filter(status__in=("active", "applied")).values_list(
+            "quantity", flat=True
+        )
+    )
+
+
+def offers_for_viewer(*, demand: Demand, user) -> list[Offer]:
+    """Participants see every offer side by side; a merchant sees its own."""
+    offers = demand.offers.select_related("merchant", "product").order_by(
+        "unit_price_fen", "id"
+    )
+    if participation_of(demand=demand, user=user) is not None:
+        return list(offers)
+    merchant_ids = (
+        [m.merchant_id for m in user_memberships(user=user)]
+        if getattr(user, "pk", None)
+        else []
+    )
+    return list(offers.filter(merchant_id__in=merchant_ids))
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    category_id: int | None = None
+    near: tuple[float, float] | None = None
+    within_m: float | None = None
+    min_quantity: int | None = None
+    max_quantity: int | None = None
+    deadline_before: datetime | None = None
+
+
+def demand_search(*, query: str, filters: SearchFilters | None = None) -> list[Demand]:
+    """Return open demands matching ``query`` best first (all, soonest deadline
+    first, for an empty query), narrowed by ``filters``."""
+    filters = filters or SearchFilters()
+    tokens = search.query_tokens(query or "")
+    candidates = demands_published()
+    if filters.category_id:
+        candidates = candidates.filter(
+            Q(category_id=filters.category_id)
+            | Q(category__parent_id=filters.category_id)
+        )
+    if filters.min_quantity:
+        candidates = candidates.filter(quantity_wanted__gte=filters.min_quantity)
+    if filters.max_quantity:
+        candidates = candidates.filter(quantity_wanted__lte=filters.max_quantity)
+    if filters.deadline_before:
+        candidates = candidates.filter(deadline_at__lte=filters.deadline_before)
+    if tokens:
+        ranked = search.ranked_ids(tokens, limit=SEARCH_LIMIT * 4)
+        by_id = {d.pk: d for d in candidates.filter(pk__in=ranked)}
+        found = [by_id[pk] for pk in ranked if pk in by_id]
+    else:
+        found = list(candidates.order_by("deadline_at", "id")[: SEARCH_LIMIT * 4])
+    if filters.near and filters.within_m:
+        latitude, longitude = filters.near
+        found = [
+            d
+            for d in found
+            if d.latitude is not None
+            and haversine_m(latitude, longitude, d.latitude, d.longitude)
+            <= filters.within_m
+        ]
+    return found[:SEARCH_LIMIT]
+
+
+def saved_searches_of(*, merchant):
+    return SavedSearch.objects.filter(merchant=merchant).select_related("category")
+
+
+def saved_searches_matching(*, demand: Demand) -> list[SavedSearch]:
+    """Return the saved searches a newly published ``demand`` answers."""
+    words = set(demand.search_text.split())
+    matching = []
+    for saved in SavedSearch.objects.select_related("created_by", "category"):
+        if saved.category_id and saved.category_id not in (
+            demand.category_id,
+            getattr(demand.category, "parent_id", None),
+        ):
+            continue
+        if words & set(search.segment(saved.query)):
+            matching.append(saved)
+    return matching

@@ -1,0 +1,36 @@
+"""Every change to demands, participations, offers and saved searches."""
+
+from groupbuy.demands.services.forfeits import participation_forfeit
+from groupbuy.demands.services.lifecycle import (
+    demand_cancel,
+    demand_create,
+    demand_deposit_start,
+    demand_join,
+    demand_publish,
+    demand_withdraw,
+    demands_expire_due,
+)
+from groupbuy.demands.services.offers import (
+    check_merchant_owner,
+    offer_accept,
+    offer_submit,
+    offer_withdraw,
+)
+from groupbuy.demands.services.searches import saved_search_create, saved_search_delete
+
+__all__ = [
+    "check_merchant_owner",
+    "demand_cancel",
+    "demand_create",
+    "demand_deposit_start",
+    "demand_join",
+    "demand_publish",
+    "demand_withdraw",
+    "demands_expire_due",
+    "offer_accept",
+    "offer_submit",
+    "offer_withdraw",
+    "participation_forfeit",
+    "saved_search_create",
+    "saved_search_delete",
+]

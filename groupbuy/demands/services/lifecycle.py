@@ -1,0 +1,291 @@
+"""A demand from draft to published, joins, withdrawals, cancellation, expiry."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict, Forbidden, NotFound
+from groupbuy.demands import rules, search
+from groupbuy.demands.deposits import (
+    deposit_give_back,
+    deposit_intent_start,
+    lock_deposit_intents,
+)
+from groupbuy.demands.errors import DemandError
+from groupbuy.demands.live import push_demand
+from groupbuy.demands.models import Demand, Participation
+from groupbuy.demands.notifications import notify_closed, notify_saved_searches
+
+State = Demand.State
+Status = Participation.Status
+
+
+def _lock(demand: Demand) -> Demand:
+    return Demand.objects.select_for_update().get(pk=demand.pk)
+
+
+def _check_initiator(actor, demand: Demand) -> None:
+    if demand.initiator_id != getattr(actor, "pk", None):
+        raise Forbidden("forbidden", _("Only the buyer who started this can do that."))
+
+
+def demand_create(
+    *,
+    actor,
+    title: str,
+    description: str = "",
+    category=None,
+    quantity_wanted: int,
+    initiator_quantity: int = 1,
+    target_unit_price_fen: int,
+    deadline_at,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Demand:
+    """Draft a demand; it publishes once the initiator's deposit is captured."""
+    now = timezone.now()
+    title = rules.check_text(title, field="title", required=True, limit=120)
+    description = rules.check_text(
+        description, field="description", required=False, limit=4000
+    )
+    rules.check_whole(
+        quantity_wanted, field="quantity_wanted", low=1, high=rules.MAX_QUANTITY
+    )
+    rules.check_whole(
+        initiator_quantity, field="initiator_quantity", low=1, high=quantity_wanted
+    )
+    rules.check_whole(
+        target_unit_price_fen,
+        field="target_unit_price_fen",
+        low=1,
+        high=rules.MAX_PRICE_FEN,
+    )
+    rules.check_deadline(deadline_at, now=now)
+    if (latitude is None) != (longitude is None) or (
+        latitude is not None
+        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+    ):
+        raise DemandError(
+            "invalid", _("Give both coordinates."), fields={"latitude": []}
+        )
+    with transaction.atomic():
+        demand = Demand.objects.create(
+            initiator=actor,
+            title=title,
+            description=description,
+            category=category,
+            quantity_wanted=quantity_wanted,
+            target_unit_price_fen=target_unit_price_fen,
+            deadline_at=deadline_at,
+            forfeit_rule=rules.forfeit_rule(),
+            search_text=search.document_text(title=title, description=description),
+            latitude=latitude,
+            longitude=longitude,
+        )
+        Participation.objects.create(
+            demand=demand,
+            shopper=actor,
+            is_initiator=True,
+            quantity=initiator_quantity,
+            deposit_fen=rules.deposit_fen_for(
+                quantity=initiator_quantity,
+                target_unit_price_fen=target_unit_price_fen,
+            ),
+        )
+        audit_log(
+            actor=actor,
+            action="demands.demand.created",
+            obj=demand,
+            data={"quantity": quantity_wanted, "target_fen": target_unit_price_fen},
+        )
+    return demand
+
+
+def demand_deposit_start(*, actor, demand: Demand):
+    """Return the intent through which ``actor`` pays their deposit."""
+    with transaction.atomic():
+        demand = _lock(demand)
+        participation = demand.participations.filter(shopper_id=actor.pk).first()
+        if participation is None:
+            raise NotFound("not_found", _("You have not joined this demand."))
+        if participation.status != Status.AWAITING_DEPOSIT:
+            raise Conflict("deposit_paid", _("Your deposit is already paid."))
+        _check_open_until_deadline(demand)
+        return deposit_intent_start(
+            actor=actor, demand=demand, participation=participation
+        )
+
+
+def _check_open_until_deadline(demand: Demand) -> None:
+    if not demand.is_open:
+        raise Conflict("demand_closed", _("This demand is closed."))
+    now = timezone.now()
+    if now >= demand.deadline_at:
+        raise rules.deadline_passed_error(deadline_at=demand.deadline_at, now=now)
+
+
+def demand_publish(*, actor, demand: Demand) -> Demand:
+    """Publish a draft whose initiator's deposit is captured (the right to publish)."""
+    _check_initiator(actor, demand)
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.state == State.PUBLISHED:
+            return demand
+        if demand.state != State.DRAFT:
+            raise Conflict("demand_closed", _("This demand is closed."))
+        _check_open_until_deadline(demand)
+        initiator = demand.participations.get(is_initiator=True)
+        if initiator.status != Status.ACTIVE:
+            raise Conflict(
+                "deposit_not_captured",
+                _("Pay your deposit first; publishing needs it."),
+            )
+        demand.state = State.PUBLISHED
+        demand.published_at = timezone.now()
+        demand.save(update_fields=["state", "published_at", "updated_at"])
+        search.index_update(demand_id=demand.pk, text=demand.search_text)
+        audit_log(actor=actor, action="demands.demand.published", obj=demand)
+        push_demand(demand)
+        notify_saved_searches(demand=demand)
+    return demand
+
+
+def demand_join(*, actor, demand: Demand, quantity: int):
+    """Join a published demand; return (participation, deposit intent)."""
+    rules.check_whole(quantity, field="quantity", low=1, high=rules.MAX_QUANTITY)
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.state != State.PUBLISHED:
+            raise Conflict("demand_closed", _("This demand is not open to join."))
+        _check_open_until_deadline(demand)
+        try:
+            with transaction.atomic():
+                participation = Participation.objects.create(
+                    demand=demand,
+                    shopper=actor,
+                    quantity=quantity,
+                    deposit_fen=rules.deposit_fen_for(
+                        quantity=quantity,
+                        target_unit_price_fen=demand.target_unit_price_fen,
+                    ),
+                )
+        except IntegrityError:
+            raise Conflict(
+                "already_joined", _("You have already joined this demand.")
+            ) from None
+        audit_log(
+            actor=actor,
+            action="demands.participation.joined",
+            obj=participation,
+            data={"demand": demand.public_id, "quantity": quantity},
+        )
+        intent = deposit_intent_start(
+            actor=actor, demand=demand, participation=participation
+        )
+    return participation, intent
+
+
+def demand_withdraw(*, actor, demand: Demand) -> Participation:
+    """Leave a demand one joined. Before acceptance the deposit is refunded;
+    after it, the deposit goes by the demand's forfeit rule."""
+    participation = demand.participations.filter(shopper_id=actor.pk).first()
+    if participation is None:
+        raise NotFound("not_found", _("You have not joined this demand."))
+    if participation.is_initiator:
+        raise Conflict(
+            "initiator_cannot_withdraw", _("Cancel the demand instead of leaving it.")
+        )
+    if demand.state == State.ACCEPTED:
+        from groupbuy.demands.services.forfeits import participation_forfeit
+
+        return participation_forfeit(actor=actor, participation=participation)
+    with transaction.atomic():
+        lock_deposit_intents([participation])
+        intent = participation.intent
+        demand = _lock(demand)
+        participation = Participation.objects.select_for_update().get(
+            pk=participation.pk
+        )
+        participation.intent = intent
+        if participation.status not in (Status.AWAITING_DEPOSIT, Status.ACTIVE):
+            return participation
+        if not demand.is_open:
+            raise Conflict("demand_closed", _("This demand is closed."))
+        refunded = deposit_give_back(
+            actor=actor, participation=participation, reason="demands.withdrawn"
+        )
+        participation.status = Status.WITHDRAWN
+        participation.save(update_fields=["status", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="demands.participation.withdrawn",
+            obj=participation,
+            data={"refunded_fen": refunded},
+        )
+        push_demand(demand)
+    return participation
+
+
+def demand_cancel(*, actor, demand: Demand) -> Demand:
+    """Cancel a demand before any offer is accepted; every deposit goes back."""
+    _check_initiator(actor, demand)
+    return _close(actor=actor, demand=demand, to_state=State.CANCELLED)
+
+
+def _close(*, actor, demand: Demand, to_state: str) -> Demand:
+    with transaction.atomic():
+        participations = list(demand.participations.select_related("shopper"))
+        lock_deposit_intents(participations)
+        demand = _lock(demand)
+        if demand.state in (State.CANCELLED, State.EXPIRED):
+            return demand
+        if demand.state == State.ACCEPTED:
+            raise Conflict(
+                "offer_accepted", _("An offer was accepted; it can't be cancelled.")
+            )
+        refunds = {}
+        for participation in participations:
+            if participation.status not in (Status.AWAITING_DEPOSIT, Status.ACTIVE):
+                continue
+            refunds[participation.public_id] = deposit_give_back(
+                actor=actor, participation=participation, reason=f"demands.{to_state}"
+            )
+            participation.status = Status.REFUNDED
+            participation.save(update_fields=["status", "updated_at"])
+        was_published = demand.state == State.PUBLISHED
+        demand.state = to_state
+        demand.closed_at = timezone.now()
+        demand.save(update_fields=["state", "closed_at", "updated_at"])
+        demand.offers.filter(state="active").update(
+            state="declined", updated_at=demand.closed_at
+        )
+        search.index_update(demand_id=demand.pk, text=None)
+        audit_log(
+            actor=actor,
+            action=f"demands.demand.{to_state}",
+            obj=demand,
+            data={"refunded_fen": refunds},
+        )
+        push_demand(demand)
+        if was_published:
+            notify_closed(demand=demand, participations=participations)
+    return demand
+
+
+def demands_expire_due(*, now=None) -> int:
+    """Close open demands past their deadline, refunding every deposit."""
+    now = now or timezone.now()
+    due = Demand.objects.filter(
+        state__in=Demand.OPEN_STATES, deadline_at__lte=now
+    ).order_by("pk")
+    closed = 0
+    for demand in due:
+        try:
+            _close(actor=None, demand=demand, to_state=State.EXPIRED)
+            closed += 1
+        except Conflict:
+            continue  # accepted meanwhile
+    return closed

@@ -1,0 +1,207 @@
+"""Merchants' offers on published demands, and the initiator's acceptance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.selectors import user_membership_for
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict, Forbidden
+from groupbuy.deals.services.outside import Participant, deal_create_with_participants
+from groupbuy.demands import rules, search
+from groupbuy.demands.deposits import deposit_give_back, lock_deposit_intents
+from groupbuy.demands.errors import DemandError
+from groupbuy.demands.live import push_demand
+from groupbuy.demands.models import Demand, Offer, Participation
+from groupbuy.demands.notifications import notify_accepted, notify_offer
+
+State = Demand.State
+
+
+def check_merchant_owner(*, actor, merchant) -> None:
+    membership = user_membership_for(user=actor, merchant_id=merchant.pk)
+    if membership is None or membership.role != MerchantMembership.Role.OWNER:
+        raise Forbidden("forbidden", _("Only this merchant's owners can make offers."))
+
+
+def _check_terms(*, merchant, product, quantity, unit_price_fen, delivery_on, notes):
+    rules.check_whole(quantity, field="quantity", low=1, high=rules.MAX_QUANTITY)
+    rules.check_whole(
+        unit_price_fen, field="unit_price_fen", low=1, high=rules.MAX_PRICE_FEN
+    )
+    if not isinstance(delivery_on, date) or delivery_on < timezone.localdate():
+        message = _("Give a delivery date from today on.")
+        raise DemandError("invalid", message, fields={"delivery_on": [message]})
+    if product.added_by_merchant_id not in (None, merchant.pk) or not product.is_active:
+        message = _("Choose one of your products.")
+        raise DemandError("invalid", message, fields={"product_id": [message]})
+    return rules.check_text(notes, field="notes", required=False, limit=2000)
+
+
+def _lock_open(demand: Demand) -> Demand:
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    if demand.state != State.PUBLISHED:
+        raise Conflict("demand_closed", _("This demand no longer takes offers."))
+    now = timezone.now()
+    if now >= demand.deadline_at:
+        raise rules.deadline_passed_error(deadline_at=demand.deadline_at, now=now)
+    return demand
+
+
+def offer_submit(
+    *,
+    actor,
+    demand: Demand,
+    merchant,
+    product,
+    quantity: int,
+    unit_price_fen: int,
+    delivery_on: date,
+    notes: str = "",
+) -> Offer:
+    """Send ``merchant``'s offer, or revise its open one."""
+    check_merchant_owner(actor=actor, merchant=merchant)
+    notes = _check_terms(
+        merchant=merchant,
+        product=product,
+        quantity=quantity,
+        unit_price_fen=unit_price_fen,
+        delivery_on=delivery_on,
+        notes=notes,
+    )
+    terms = {
+        "product": product,
+        "quantity": quantity,
+        "unit_price_fen": unit_price_fen,
+        "delivery_on": delivery_on,
+        "notes": notes,
+    }
+    with transaction.atomic():
+        demand = _lock_open(demand)
+        offer = demand.offers.filter(merchant=merchant, state="active").first()
+        revised = offer is not None
+        if offer is None:
+            try:
+                with transaction.atomic():
+                    offer = Offer.objects.create(
+                        demand=demand, merchant=merchant, created_by=actor, **terms
+                    )
+            except IntegrityError:
+                raise Conflict("offer_exists", _("An offer is already open.")) from None
+        else:
+            for name, value in terms.items():
+                setattr(offer, name, value)
+            offer.save(update_fields=[*terms, "updated_at"])
+        audit_log(
+            actor=actor,
+            action="demands.offer.revised" if revised else "demands.offer.sent",
+            obj=offer,
+            data={"quantity": quantity, "unit_price_fen": unit_price_fen},
+        )
+        notify_offer(demand=demand, offer=offer, revised=revised)
+        push_demand(demand)
+    return offer
+
+
+def offer_withdraw(*, actor, offer: Offer) -> Offer:
+    check_merchant_owner(actor=actor, merchant=offer.merchant)
+    with transaction.atomic():
+        Demand.objects.select_for_update().get(pk=offer.demand_id)
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.state == Offer.State.WITHDRAWN:
+            return offer
+        if offer.state != Offer.State.ACTIVE:
+            raise Conflict("offer_closed", _("This offer can no longer be withdrawn."))
+        offer.state = Offer.State.WITHDRAWN
+        offer.save(update_fields=["state", "updated_at"])
+        audit_log(actor=actor, action="demands.offer.withdrawn", obj=offer)
+        push_demand(offer.demand)
+    return offer
+
+
+def offer_accept(*, actor, offer: Offer) -> Demand:
+    """Accept ``offer``: a deal opens for the participants at the offered price,
+    their deposits applied to their orders; the other offers are declined."""
+    demand = offer.demand
+    if demand.initiator_id != getattr(actor, "pk", None):
+        raise Forbidden("forbidden", _("Only the buyer who started this can accept."))
+    with transaction.atomic():
+        everyone = list(demand.participations.select_related("shopper"))
+        lock_deposit_intents(everyone)
+        active = [p for p in everyone if p.status == Participation.Status.ACTIVE]
+        unpaid = [
+            p for p in everyone if p.status == Participation.Status.AWAITING_DEPOSIT
+        ]
+        demand = _lock_open(demand)
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.state != Offer.State.ACTIVE:
+            raise Conflict("offer_closed", _("This offer is no longer open."))
+        total = sum(p.quantity for p in active)
+        if total > offer.quantity:
+            raise Conflict(
+                "offer_too_small",
+                _("This offer supplies %(offer)s units; the buyers want %(total)s.")
+                % {"offer": offer.quantity, "total": total},
+            )
+        deal = _deal_for(demand=demand, offer=offer, participations=active, total=total)
+        now = timezone.now()
+        offer.state = Offer.State.ACCEPTED
+        offer.save(update_fields=["state", "updated_at"])
+        others = list(demand.offers.filter(state="active").exclude(pk=offer.pk))
+        demand.offers.filter(state="active").exclude(pk=offer.pk).update(
+            state="declined", updated_at=now
+        )
+        Participation.objects.filter(pk__in=[p.pk for p in active]).update(
+            status=Participation.Status.APPLIED, updated_at=now
+        )
+        # Deposits not paid by now are not in the deal: stop them being paid.
+        for participation in unpaid:
+            deposit_give_back(
+                actor=actor, participation=participation, reason="demands.accepted"
+            )
+        Participation.objects.filter(pk__in=[p.pk for p in unpaid]).update(
+            status=Participation.Status.REFUNDED, updated_at=now
+        )
+        demand.state = State.ACCEPTED
+        demand.accepted_offer = offer
+        demand.deal = deal
+        demand.closed_at = now
+        demand.save(
+            update_fields=["state", "accepted_offer", "deal", "closed_at", "updated_at"]
+        )
+        search.index_update(demand_id=demand.pk, text=None)
+        audit_log(
+            actor=actor,
+            action="demands.offer.accepted",
+            obj=demand,
+            data={"offer": offer.public_id, "deal": deal.public_id, "units": total},
+        )
+        notify_accepted(demand=demand, participations=active, declined=others)
+        push_demand(demand)
+    return demand
+
+
+def _deal_for(*, demand, offer, participations, total):
+    # The system opens the deal on the initiator's word: the merchant agreed
+    # to these terms by sending the offer.
+    return deal_create_with_participants(
+        actor=None,
+        merchant=offer.merchant,
+        product=offer.product,
+        title=demand.title,
+        description=demand.description,
+        list_price_fen=max(offer.unit_price_fen, demand.target_unit_price_fen),
+        tiers=[(1, offer.unit_price_fen)],
+        stock=max(total, 1),
+        deadline_at=timezone.now() + rules.payment_window(),
+        max_quantity_per_order=max(p.quantity for p in participations),
+        participants=[
+            Participant(shopper=p.shopper, quantity=p.quantity, deposits=[p.intent])
+            for p in participations
+        ],
+    )

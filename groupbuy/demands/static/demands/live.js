@@ -1,0 +1,31 @@
+// Keep a demand page current: the committed units update in place, and a
+// change of state (published → accepted, cancelled, expired) reloads the page.
+const root = document.querySelector("[data-demand-live]");
+if (root) {
+  const demandId = root.dataset.demandLive;
+  const state = root.dataset.state;
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  let retryMs = 1000;
+  // This page's own form (accept, leave, cancel) navigates by itself.
+  let submitting = false;
+  document.addEventListener("submit", () => { submitting = true; });
+  const connect = () => {
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/demands/${demandId}/`);
+    socket.addEventListener("open", () => { retryMs = 1000; });
+    socket.addEventListener("message", (event) => {
+      const message = JSON.parse(event.data);
+      const demand = message.demand || message;
+      const committed = document.getElementById("demand-committed");
+      if (committed && demand.committed_units !== undefined) {
+        committed.textContent = demand.committed_units;
+      }
+      if (demand.state && demand.state !== state && !submitting) location.reload();
+    });
+    socket.addEventListener("close", (event) => {
+      if (event.code === 4404) return;
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 30000);
+    });
+  };
+  connect();
+}

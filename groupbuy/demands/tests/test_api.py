@@ -1,0 +1,312 @@
+"""The demands API: the journey, every refusal as a clear 4xx, and who may
+do what (another user, another merchant) on every endpoint."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.core.tests.test_api_errors import assert_api_error
+from groupbuy.demands.models import Demand, Offer
+from groupbuy.demands.tests.factories import (
+    assert_ledger_sound,
+    balance,
+    join_and_pay,
+    make_demand,
+    make_offer,
+    make_owner_merchant,
+    make_product,
+    make_published,
+    make_user,
+    pay_intent,
+)
+from groupbuy.escrow.models import PaymentIntent
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _post(client, path, user, body=None):
+    return client.post(
+        f"/api/demands{path}",
+        body or {},
+        content_type="application/json",
+        headers=_auth(user),
+    )
+
+
+def _get(client, path, user=None):
+    return client.get(f"/api/demands{path}", headers=_auth(user) if user else {})
+
+
+def _offer_body(merchant, **extra):
+    return {
+        "merchant_id": merchant.public_id,
+        "product_id": make_product().public_id,
+        "quantity": 20,
+        "unit_price_fen": 4_500,
+        "delivery_on": (date.today() + timedelta(days=5)).isoformat(),
+        **extra,
+    }
+
+
+def test_the_whole_journey_through_the_api(client):
+    # given a buyer drafting a demand
+    buyer, neighbour = make_user(), make_user()
+    merchant, owner = make_owner_merchant()
+    deadline = (timezone.now() + timedelta(days=2)).isoformat()
+    response = _post(
+        client,
+        "",
+        buyer,
+        {
+            "title": "有机牛奶",
+            "quantity_wanted": 10,
+            "initiator_quantity": 2,
+            "target_unit_price_fen": 5_000,
+            "deadline_at": deadline,
+        },
+    )
+    assert response.status_code == 201, response.content
+    demand_id = response.json()["id"]
+    assert response.json()["state"] == "draft"
+    # publishing before the deposit is refused
+    assert_api_error(
+        _post(client, f"/{demand_id}/publish", buyer), 409, "deposit_not_captured"
+    )
+    # the deposit is paid through the provider, then it publishes
+    response = _post(client, f"/{demand_id}/deposit", buyer)
+    assert response.status_code == 201
+    assert response.json()["deposit_fen"] == 1_000
+    pay_intent(PaymentIntent.objects.get(public_id=response.json()["intent_id"]))
+    response = _post(client, f"/{demand_id}/publish", buyer)
+    assert response.json()["state"] == "published"
+    assert [d["id"] for d in _get(client, "").json()] == [demand_id]
+    # a neighbour joins
+    response = _post(client, f"/{demand_id}/join", neighbour, {"quantity": 3})
+    assert response.status_code == 201
+    pay_intent(PaymentIntent.objects.get(public_id=response.json()["intent_id"]))
+    assert _get(client, f"/{demand_id}").json()["committed_units"] == 5
+    # a merchant finds it and offers
+    found = _get(
+        client, f"/merchant/search?merchant_id={merchant.public_id}&q=牛奶", owner
+    )
+    assert [d["id"] for d in found.json()] == [demand_id]
+    response = _post(client, f"/{demand_id}/offers", owner, _offer_body(merchant))
+    assert response.status_code == 201
+    offer_id = response.json()["id"]
+    # participants see it; the initiator accepts
+    assert [
+        o["id"] for o in _get(client, f"/{demand_id}/offers", neighbour).json()
+    ] == [offer_id]
+    response = _post(client, f"/offers/{offer_id}/accept", buyer)
+    assert response.status_code == 200
+    assert response.json()["state"] == "accepted"
+    assert response.json()["deal_id"]
+    assert_ledger_sound()
+
+
+def test_bad_input_is_a_clear_4xx_and_changes_nothing(client):
+    buyer = make_user()
+    base = {
+        "title": "牛奶",
+        "quantity_wanted": 10,
+        "target_unit_price_fen": 5_000,
+        "deadline_at": (timezone.now() + timedelta(days=2)).isoformat(),
+    }
+    for change in (
+        {"target_unit_price_fen": -1},
+        {"deadline_at": (timezone.now() - timedelta(hours=1)).isoformat()},
+        {"deadline_at": (timezone.now() + timedelta(days=1500)).isoformat()},
+        {"deadline_at": "2030-01-01T10:00:00"},
+        {"quantity_wanted": "many"},
+    ):
+        response = _post(client, "", buyer, {**base, **change})
+        assert 400 <= response.status_code < 500, change
+        assert set(response.json()) == {"code", "message", "fields"}
+    assert Demand.objects.count() == 0
+    merchant, owner = make_owner_merchant()
+    for query in ("x" * 10_000, 'milk"', "milk*"):
+        response = _get(
+            client,
+            f"/merchant/search?merchant_id={merchant.public_id}&q={query}",
+            owner,
+        )
+        assert_api_error(response, 400, "invalid_query")
+
+
+def test_a_late_join_or_offer_says_how_late(client):
+    demand = make_published()
+    Demand.objects.filter(pk=demand.pk).update(
+        deadline_at=timezone.now() - timedelta(seconds=3)
+    )
+    body = assert_api_error(
+        _post(client, f"/{demand.public_id}/join", make_user(), {"quantity": 1}),
+        409,
+        "deadline_passed",
+    )
+    assert int(body["fields"]["late_ms"][0]) >= 3_000
+    merchant, owner = make_owner_merchant()
+    response = _post(
+        client, f"/{demand.public_id}/offers", owner, _offer_body(merchant)
+    )
+    assert_api_error(response, 409, "deadline_passed")
+    assert Offer.objects.count() == 0
+
+
+def test_a_negative_offer_price_is_refused(client):
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    response = _post(
+        client,
+        f"/{demand.public_id}/offers",
+        owner,
+        _offer_body(merchant, unit_price_fen=-5),
+    )
+    assert_api_error(response, 400, "invalid")
+    assert Offer.objects.count() == 0
+
+
+# --- who may do what -------------------------------------------------------
+
+
+def test_a_draft_is_invisible_to_another_user(client):
+    demand = make_demand()
+    stranger = make_user()
+    assert_api_error(_get(client, f"/{demand.public_id}", stranger), 404, "not_found")
+    assert_api_error(_get(client, f"/{demand.public_id}"), 404, "not_found")
+    for path in ("/deposit", "/publish", "/cancel", "/withdraw"):
+        response = _post(client, f"/{demand.public_id}{path}", stranger)
+        assert response.status_code == 404, path
+    response = _post(client, f"/{demand.public_id}/join", stranger, {"quantity": 1})
+    assert response.status_code == 404
+    demand.refresh_from_db()
+    assert demand.state == "draft"
+
+
+def test_another_user_cannot_publish_cancel_accept_or_withdraw_for_others(client):
+    demand = make_published()
+    offer = make_offer(demand)
+    stranger = make_user()
+    assert_api_error(
+        _post(client, f"/{demand.public_id}/publish", stranger), 403, "forbidden"
+    )
+    assert_api_error(
+        _post(client, f"/{demand.public_id}/cancel", stranger), 403, "forbidden"
+    )
+    assert_api_error(
+        _post(client, f"/offers/{offer.public_id}/accept", stranger), 403, "forbidden"
+    )
+    assert_api_error(
+        _post(client, f"/{demand.public_id}/withdraw", stranger), 404, "not_found"
+    )
+    assert_api_error(
+        _post(client, f"/{demand.public_id}/deposit", stranger), 404, "not_found"
+    )
+    # a stranger sees no offers; anonymous callers are refused
+    assert _get(client, f"/{demand.public_id}/offers", stranger).json() == []
+    assert _get(client, f"/{demand.public_id}/offers").status_code == 401
+    demand.refresh_from_db()
+    assert (demand.state, Offer.objects.get().state) == ("published", "active")
+
+
+def test_another_merchant_cannot_act_for_a_merchant(client):
+    demand = make_published()
+    merchant, owner = make_owner_merchant("Dairy Co")
+    _other, other_owner = make_owner_merchant("Other Mart")
+    offer = make_offer(demand, merchant=merchant, owner=owner)
+    # another merchant's owner offers, withdraws, searches and saves for Dairy Co
+    response = _post(
+        client, f"/{demand.public_id}/offers", other_owner, _offer_body(merchant)
+    )
+    assert_api_error(response, 403, "forbidden")
+    response = _post(client, f"/offers/{offer.public_id}/withdraw", other_owner)
+    assert_api_error(response, 403, "forbidden")
+    response = _get(
+        client, f"/merchant/search?merchant_id={merchant.public_id}", other_owner
+    )
+    assert_api_error(response, 403, "forbidden")
+    response = _get(
+        client,
+        f"/merchant/saved-searches?merchant_id={merchant.public_id}",
+        other_owner,
+    )
+    assert_api_error(response, 403, "forbidden")
+    response = _post(
+        client,
+        "/merchant/saved-searches",
+        other_owner,
+        {"merchant_id": merchant.public_id, "q": "牛奶"},
+    )
+    assert_api_error(response, 403, "forbidden")
+    # and sees only its own offers, not Dairy Co's
+    assert _get(client, f"/{demand.public_id}/offers", other_owner).json() == []
+    assert [
+        o["id"] for o in _get(client, f"/{demand.public_id}/offers", owner).json()
+    ] == [offer.public_id]
+    offer.refresh_from_db()
+    assert offer.state == "active"
+
+
+def test_a_cashier_may_search_but_not_offer(client):
+    from groupbuy.accounts.services import merchant_membership_add
+
+    demand = make_published()
+    merchant, _owner = make_owner_merchant()
+    cashier = make_user()
+    merchant_membership_add(actor=None, user=cashier, merchant=merchant, role="cashier")
+    response = _get(
+        client, f"/merchant/search?merchant_id={merchant.public_id}", cashier
+    )
+    assert response.status_code == 200
+    response = _post(
+        client, f"/{demand.public_id}/offers", cashier, _offer_body(merchant)
+    )
+    assert_api_error(response, 403, "forbidden")
+
+
+def test_saved_searches_through_the_api(client):
+    merchant, owner = make_owner_merchant()
+    _other, other_owner = make_owner_merchant("Other")
+    response = _post(
+        client,
+        "/merchant/saved-searches",
+        owner,
+        {"merchant_id": merchant.public_id, "q": "牛奶"},
+    )
+    assert response.status_code == 201
+    search_id = response.json()["id"]
+    listed = _get(
+        client, f"/merchant/saved-searches?merchant_id={merchant.public_id}", owner
+    )
+    assert [s["id"] for s in listed.json()] == [search_id]
+    response = client.delete(
+        f"/api/demands/merchant/saved-searches/{search_id}", headers=_auth(other_owner)
+    )
+    assert_api_error(response, 403, "forbidden")
+    response = client.delete(
+        f"/api/demands/merchant/saved-searches/{search_id}", headers=_auth(owner)
+    )
+    assert response.status_code == 204
+
+
+def test_withdraw_and_cancel_through_the_api_refund(client):
+    demand = make_published()
+    joiner = join_and_pay(demand)
+    response = _post(client, f"/{demand.public_id}/withdraw", joiner.shopper)
+    assert response.json()["status"] == "withdrawn"
+    response = _post(client, f"/{demand.public_id}/cancel", demand.initiator)
+    assert response.json()["state"] == "cancelled"
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    assert balance("shopper_held", user=demand.initiator) == 0
+    assert_api_error(
+        _post(client, f"/{demand.public_id}/join", make_user(), {"quantity": 1}),
+        409,
+        "demand_closed",
+    )
+    assert_ledger_sound()

@@ -1,0 +1,140 @@
+"""Merchant search: jieba segmentation, full-text ranking, filters, saved searches."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.tests.factories import make_category
+from groupbuy.demands import search, selectors, services
+from groupbuy.demands.models import Demand
+from groupbuy.demands.selectors import SearchFilters
+from groupbuy.demands.tests.factories import (
+    make_owner_merchant,
+    make_published,
+    make_user,
+)
+from groupbuy.notify.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+FIXED_SET = [
+    ("milk_cn", "有机牛奶十箱", "新鲜有机牛奶，每箱十二盒，送到小区门口"),
+    ("milk_plain", "牛奶", "普通纯牛奶"),
+    ("milk_en", "Organic milk for the office", "Organic whole milk, 20 bottles"),
+    ("rice_cn", "东北大米五袋", "五常大米，十公斤一袋"),
+    ("cooker_en", "Rice cooker", "A 3 litre rice cooker"),
+    ("tea_cn", "茉莉花茶", "福建茉莉花茶 Jasmine tea"),
+]
+
+
+@pytest.fixture
+def demands():
+    return {
+        key: make_published(title=title, description=description)
+        for key, title, description in FIXED_SET
+    }
+
+
+def _ranking(query, demands, **filters):
+    by_pk = {d.pk: key for key, d in demands.items()}
+    found = selectors.demand_search(query=query, filters=SearchFilters(**filters))
+    return [by_pk[d.pk] for d in found]
+
+
+def test_segmentation_splits_chinese_into_words():
+    tokens = search.segment("有机牛奶十箱 Organic MILK")
+    assert {"有机", "牛奶", "organic", "milk"} <= set(tokens)
+
+
+def _assert_fixed_ranking(demands):
+    assert _ranking("有机牛奶", demands) == ["milk_cn", "milk_plain"]
+    assert _ranking("organic milk", demands) == ["milk_en"]
+    assert _ranking("大米", demands) == ["rice_cn"]
+    assert _ranking("rice", demands) == ["cooker_en"]
+    assert _ranking("jasmine 茉莉花", demands) == ["tea_cn"]
+    assert _ranking("咖啡", demands) == []
+
+
+def test_search_ranks_a_fixed_set_of_chinese_and_english_demands(demands):
+    _assert_fixed_ranking(demands)
+
+
+@pytest.mark.postgres
+def test_the_same_ranking_on_postgres(demands):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL=postgres://…")
+    _assert_fixed_ranking(demands)
+
+
+def test_an_empty_search_lists_open_demands_by_deadline(demands):
+    assert len(_ranking("", demands)) == len(FIXED_SET)
+
+
+def test_closed_demands_leave_the_index(demands):
+    milk = demands["milk_cn"]
+    services.demand_cancel(actor=milk.initiator, demand=milk)
+    assert _ranking("有机牛奶", demands) == ["milk_plain"]
+
+
+@pytest.mark.parametrize(
+    "query", ["牛" * 10_000, 'milk" OR "rice', "milk*", "(milk)", "title:milk", "a^2"]
+)
+def test_long_queries_and_fts_syntax_are_refused(query, demands):
+    with pytest.raises(DomainError) as caught:
+        selectors.demand_search(query=query)
+    assert (caught.value.status, caught.value.code) == (400, "invalid_query")
+
+
+def test_fts_keywords_are_searched_as_words(demands):
+    assert _ranking("milk OR NOT NEAR", demands) == ["milk_en"]
+
+
+def test_filters_narrow_by_category_quantity_deadline_and_distance():
+    drinks = make_category(slug="drinks")
+    milk = make_published(
+        title="牛奶",
+        category=drinks,
+        quantity_wanted=50,
+        latitude=31.23,
+        longitude=121.47,
+    )
+    far = make_published(
+        title="牛奶 far", quantity_wanted=5, latitude=39.9, longitude=116.4
+    )
+    found = selectors.demand_search(
+        query="牛奶", filters=SearchFilters(category_id=drinks.pk)
+    )
+    assert found == [milk]
+    found = selectors.demand_search(
+        query="牛奶", filters=SearchFilters(max_quantity=10)
+    )
+    assert found == [far]
+    near = selectors.demand_search(
+        query="牛奶", filters=SearchFilters(near=(31.2, 121.5), within_m=20_000)
+    )
+    assert near == [milk]
+    soon = selectors.demand_search(
+        query="牛奶",
+        filters=SearchFilters(deadline_before=timezone.now() + timedelta(days=1)),
+    )
+    assert soon == []
+
+
+def test_a_saved_search_hears_of_new_matching_demands_once():
+    merchant, owner = make_owner_merchant()
+    services.saved_search_create(actor=owner, merchant=merchant, query="有机 牛奶")
+    make_published(title="有机牛奶", description="")
+    make_published(title="大米", description="")
+    sent = Notification.objects.filter(recipient=owner, kind="demands.match")
+    assert sent.count() == 1
+
+
+def test_only_the_merchants_staff_save_searches():
+    merchant, _owner = make_owner_merchant()
+    with pytest.raises(DomainError) as caught:
+        services.saved_search_create(actor=make_user(), merchant=merchant, query="牛奶")
+    assert caught.value.status == 403
+    assert Demand.objects.count() == 0

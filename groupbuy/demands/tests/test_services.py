@@ -1,0 +1,481 @@
+"""Demands from draft to deal or refunds, with the escrow invariants checked."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from groupbuy.core.audit import AuditEntry
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import deal_close
+from groupbuy.deals.tests.factories import pass_deadline
+from groupbuy.demands import services
+from groupbuy.demands.models import Demand, Offer, Participation
+from groupbuy.demands.tests.factories import (
+    assert_ledger_sound,
+    balance,
+    fail_intent,
+    join_and_pay,
+    make_demand,
+    make_offer,
+    make_owner_merchant,
+    make_product,
+    make_published,
+    make_user,
+    pay_deposit,
+    pay_intent,
+)
+from groupbuy.escrow.models import PaymentIntent, Refund
+from groupbuy.notify.models import Notification
+
+pytestmark = pytest.mark.django_db
+State, Status = Demand.State, Participation.Status
+
+
+def _pass_deadline(demand, *, by_ms: int = 1_500) -> Demand:
+    """Move the deadline into the past (tests only)."""
+    Demand.objects.filter(pk=demand.pk).update(
+        deadline_at=timezone.now() - timedelta(milliseconds=by_ms)
+    )
+    demand.refresh_from_db()
+    return demand
+
+
+def _raises(code, func, **kwargs):
+    with pytest.raises(DomainError) as caught:
+        func(**kwargs)
+    assert caught.value.code == code, caught.value.message
+    return caught.value
+
+
+def test_a_draft_takes_a_deposit_share_of_its_target_value():
+    # given a buyer wanting 2 of 10 units at 50.00 (deposit 10 % by default)
+    demand = make_demand(initiator_quantity=2, target_unit_price_fen=5_000)
+    # then the draft waits for the initiator's 10.00 deposit
+    initiator = demand.participations.get()
+    assert (demand.state, initiator.is_initiator) == (State.DRAFT, True)
+    assert (initiator.status, initiator.deposit_fen) == (Status.AWAITING_DEPOSIT, 1_000)
+    assert demand.forfeit_rule == "merchant"
+
+
+@override_settings(GROUPBUY_DEMAND_DEPOSIT_FIXED_FEN=300)
+def test_a_fixed_deposit_setting_wins_over_the_share():
+    demand = make_demand()
+    assert demand.participations.get().deposit_fen == 300
+
+
+def test_publishing_without_a_captured_deposit_is_refused_and_changes_nothing():
+    demand = make_demand()
+    services.demand_deposit_start(actor=demand.initiator, demand=demand)  # not paid
+    error = _raises(
+        "deposit_not_captured",
+        services.demand_publish,
+        actor=demand.initiator,
+        demand=demand,
+    )
+    assert error.status == 409
+    demand.refresh_from_db()
+    assert (demand.state, demand.published_at) == (State.DRAFT, None)
+
+
+def test_the_captured_deposit_grants_the_right_to_publish():
+    # given a draft whose deposit the provider captured
+    demand = make_demand()
+    intent = pay_deposit(demand)
+    # then the money is held and the capture audited
+    assert intent.status == PaymentIntent.Status.SUCCEEDED
+    assert balance("shopper_held", user=demand.initiator) == 1_000
+    assert AuditEntry.objects.filter(action="demands.deposit.captured").count() == 1
+    # when the initiator publishes
+    demand = services.demand_publish(actor=demand.initiator, demand=demand)
+    # then it is public, and publishing again changes nothing
+    assert demand.state == State.PUBLISHED
+    again = services.demand_publish(actor=demand.initiator, demand=demand)
+    assert again.published_at == demand.published_at
+    assert_ledger_sound()
+
+
+def test_someone_else_cannot_publish():
+    demand = make_demand()
+    pay_deposit(demand)
+    _raises("forbidden", services.demand_publish, actor=make_user(), demand=demand)
+
+
+def test_a_duplicated_deposit_callback_changes_nothing_the_second_time():
+    demand = make_demand()
+    intent = services.demand_deposit_start(actor=demand.initiator, demand=demand)
+    payload = pay_intent(intent)
+    from groupbuy.escrow.tests.factories import apply_event
+
+    apply_event(payload)
+    apply_event(payload)
+    assert balance("shopper_held", user=demand.initiator) == 1_000
+    assert AuditEntry.objects.filter(action="demands.deposit.captured").count() == 1
+    assert_ledger_sound()
+
+
+def test_a_failed_deposit_can_be_retried_with_a_new_payment():
+    demand = make_demand()
+    first = services.demand_deposit_start(actor=demand.initiator, demand=demand)
+    fail_intent(first)
+    second = services.demand_deposit_start(actor=demand.initiator, demand=demand)
+    assert second.pk != first.pk
+    pay_intent(second)
+    assert demand.participations.get().status == Status.ACTIVE
+
+
+def test_a_late_payment_of_a_superseded_attempt_is_refunded():
+    # given a first attempt cancelled by the demand's cancellation
+    demand = make_demand()
+    intent = services.demand_deposit_start(actor=demand.initiator, demand=demand)
+    services.demand_cancel(actor=demand.initiator, demand=demand)
+    # when the provider reports it paid after all
+    pay_intent(intent)
+    # then escrow refunds it in full; nothing stays held
+    assert intent.refunded_fen == 1_000
+    assert balance("shopper_held", user=demand.initiator) == 0
+    assert demand.participations.get().status == Status.REFUNDED
+    assert_ledger_sound()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("target_unit_price_fen", -100),
+        ("target_unit_price_fen", 0),
+        ("quantity_wanted", 0),
+        ("deadline_in", timedelta(hours=-1)),
+        ("deadline_in", timedelta(days=3 * 365)),
+        ("title", "   "),
+    ],
+)
+def test_bad_drafts_are_refused_and_nothing_is_created(field, value):
+    with pytest.raises(DomainError) as caught:
+        make_demand(**{field: value})
+    assert caught.value.status == 400
+    assert Demand.objects.count() == 0
+
+
+def test_a_buyer_joins_by_paying_a_deposit_and_the_initiator_is_told():
+    demand = make_published()
+    joiner = make_user()
+    participation, intent = services.demand_join(
+        actor=joiner, demand=demand, quantity=3
+    )
+    assert (participation.status, intent.amount_fen) == (Status.AWAITING_DEPOSIT, 1_500)
+    pay_intent(intent)
+    participation.refresh_from_db()
+    assert participation.status == Status.ACTIVE
+    assert balance("shopper_held", user=joiner) == 1_500
+    assert Notification.objects.filter(
+        recipient=demand.initiator, kind="demands.joined"
+    ).exists()
+
+
+def test_joining_twice_or_ones_own_demand_is_refused():
+    demand = make_published()
+    joiner = make_user()
+    join_and_pay(demand, joiner)
+    for user in (joiner, demand.initiator):
+        error = _raises(
+            "already_joined",
+            services.demand_join,
+            actor=user,
+            demand=demand,
+            quantity=1,
+        )
+        assert error.status == 409
+    assert demand.participations.count() == 2
+
+
+def test_a_join_after_the_deadline_says_by_how_much_it_passed():
+    demand = _pass_deadline(make_published(), by_ms=2_500)
+    error = _raises(
+        "deadline_passed",
+        services.demand_join,
+        actor=make_user(),
+        demand=demand,
+        quantity=1,
+    )
+    late_ms = int(error.fields["late_ms"][0])
+    assert 2_500 <= late_ms < 60_000
+    assert f"{late_ms} ms" in error.message
+    assert demand.participations.count() == 1
+
+
+def test_a_join_on_a_draft_is_refused():
+    demand = make_demand()
+    _raises(
+        "demand_closed",
+        services.demand_join,
+        actor=make_user(),
+        demand=demand,
+        quantity=1,
+    )
+
+
+def test_withdrawing_before_acceptance_refunds_the_deposit():
+    demand = make_published()
+    participation = join_and_pay(demand)
+    services.demand_withdraw(actor=participation.shopper, demand=demand)
+    participation.refresh_from_db()
+    assert participation.status == Status.WITHDRAWN
+    assert participation.intent.refunded_fen == 1_500
+    assert balance("shopper_held", user=participation.shopper) == 0
+    assert_ledger_sound()
+
+
+def test_cancelling_refunds_every_deposit_and_declines_offers():
+    # given a published demand, a paid and an unpaid joiner, and an offer
+    demand = make_published()
+    paid = join_and_pay(demand)
+    _unpaid, unpaid_intent = services.demand_join(
+        actor=make_user(), demand=demand, quantity=1
+    )
+    offer = make_offer(demand)
+    # when the initiator cancels
+    demand = services.demand_cancel(actor=demand.initiator, demand=demand)
+    # then deposits are refunded, the unpaid one cancelled, the offer declined
+    assert demand.state == State.CANCELLED
+    for participation in demand.participations.all():
+        assert participation.status == Status.REFUNDED
+    assert balance("shopper_held", user=demand.initiator) == 0
+    assert balance("shopper_held", user=paid.shopper) == 0
+    unpaid_intent.refresh_from_db()
+    assert unpaid_intent.status == PaymentIntent.Status.CANCELLED
+    offer.refresh_from_db()
+    assert offer.state == Offer.State.DECLINED
+    assert Refund.objects.count() == 2
+    # and cancelling again changes nothing
+    services.demand_cancel(actor=demand.initiator, demand=demand)
+    assert Refund.objects.count() == 2
+    assert_ledger_sound()
+
+
+def test_only_the_initiator_may_cancel():
+    demand = make_published()
+    _raises("forbidden", services.demand_cancel, actor=make_user(), demand=demand)
+    demand.refresh_from_db()
+    assert demand.state == State.PUBLISHED
+
+
+def test_expiry_closes_due_demands_and_refunds_every_deposit(
+    django_capture_on_commit_callbacks,
+):
+    # given a published demand with a joiner, a draft with a paid deposit, and
+    # a demand not yet due
+    due = make_published()
+    joiner = join_and_pay(due)
+    draft = make_demand()
+    pay_deposit(draft)
+    later = make_published()
+    _pass_deadline(due)
+    _pass_deadline(draft)
+    # when the periodic job runs (twice)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.demands_expire_due() == 2
+    assert services.demands_expire_due() == 0
+    # then both due ones expired with everything refunded and paid out
+    due.refresh_from_db()
+    draft.refresh_from_db()
+    assert (due.state, draft.state) == (State.EXPIRED, State.EXPIRED)
+    later.refresh_from_db()
+    assert later.state == State.PUBLISHED
+    for user in (due.initiator, joiner.shopper, draft.initiator):
+        assert balance("shopper_held", user=user) == 0
+    assert set(Refund.objects.values_list("status", flat=True)) == {"succeeded"}
+    assert balance("refunds_paid") == 1_000 + 1_500 + 1_000
+    assert Notification.objects.filter(kind="demands.closed").count() == 2
+    assert_ledger_sound()
+
+
+def test_a_deposit_paid_after_the_deadline_is_refunded():
+    demand = make_published()
+    participation, intent = services.demand_join(
+        actor=make_user(), demand=demand, quantity=1
+    )
+    _pass_deadline(demand)
+    pay_intent(intent)
+    assert intent.refunded_fen == intent.amount_fen
+    participation.refresh_from_db()
+    assert participation.status == Status.AWAITING_DEPOSIT
+    assert_ledger_sound()
+
+
+def test_offers_are_sent_revised_and_withdrawn_by_the_merchants_owners():
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    offer = make_offer(demand, merchant=merchant, owner=owner, unit_price_fen=4_800)
+    revised = make_offer(demand, merchant=merchant, owner=owner, unit_price_fen=4_600)
+    assert revised.pk == offer.pk
+    assert revised.unit_price_fen == 4_600
+    assert Notification.objects.filter(kind="demands.offer").count() == 2
+    services.offer_withdraw(actor=owner, offer=revised)
+    revised.refresh_from_db()
+    assert revised.state == Offer.State.WITHDRAWN
+
+
+def test_an_offer_from_someone_not_an_owner_is_refused():
+    demand = make_published()
+    merchant, _owner = make_owner_merchant()
+    with pytest.raises(DomainError) as caught:
+        make_offer(demand, merchant=merchant, owner=make_user())
+    assert caught.value.status == 403
+    assert demand.offers.count() == 0
+
+
+def test_bad_offers_are_refused():
+    demand = make_published()
+    for price in (-1, 0):
+        with pytest.raises(DomainError) as caught:
+            make_offer(demand, unit_price_fen=price)
+        assert caught.value.status == 400
+    merchant, owner = make_owner_merchant()
+    with pytest.raises(DomainError):
+        services.offer_submit(
+            actor=owner,
+            demand=demand,
+            merchant=merchant,
+            product=make_product(),
+            quantity=5,
+            unit_price_fen=100,
+            delivery_on=date.today() - timedelta(days=1),
+        )
+    assert demand.offers.count() == 0
+
+
+def test_an_offer_after_the_deadline_or_on_a_closed_demand_is_refused():
+    demand = _pass_deadline(make_published(), by_ms=4_000)
+    with pytest.raises(DomainError) as caught:
+        make_offer(demand)
+    assert caught.value.code == "deadline_passed"
+    assert int(caught.value.fields["late_ms"][0]) >= 4_000
+    closed = make_published()
+    services.demand_cancel(actor=closed.initiator, demand=closed)
+    with pytest.raises(DomainError) as caught:
+        make_offer(closed)
+    assert caught.value.code == "demand_closed"
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=0)
+def test_accepting_an_offer_turns_the_demand_into_a_deal_with_deposits_applied(
+    django_capture_on_commit_callbacks,
+):
+    # given a published demand (2 units) with a joiner (3 units) and two offers
+    demand = make_published()
+    joiner = join_and_pay(demand, quantity=3)
+    chosen = make_offer(demand, unit_price_fen=4_500)
+    other = make_offer(demand, unit_price_fen=4_900)
+    # when the initiator accepts the cheaper offer
+    demand = services.offer_accept(actor=demand.initiator, offer=chosen)
+    # then a deal is open for both at 45.00, their deposits applied
+    deal = demand.deal
+    assert (demand.state, deal.state, deal.sold) == (State.ACCEPTED, "open", 5)
+    assert deal.merchant == chosen.merchant
+    orders = {o.shopper_id: o for o in deal.orders.all()}
+    initiator_order = orders[demand.initiator_id]
+    joiner_order = orders[joiner.shopper_id]
+    assert initiator_order.amount_fen == 2 * 4_500
+    deposit = joiner.intent
+    deposit.refresh_from_db()
+    assert (deposit.purpose, deposit.reference) == (
+        "deals.order",
+        joiner_order.public_id,
+    )
+    rest = PaymentIntent.objects.get(
+        purpose="deals.order",
+        reference=joiner_order.public_id,
+        status="requires_payment",
+    )
+    assert rest.amount_fen == 3 * 4_500 - 1_500
+    other.refresh_from_db()
+    assert other.state == Offer.State.DECLINED
+    assert Notification.objects.filter(kind="demands.offer_declined").count() == 1
+    assert Notification.objects.filter(kind="demands.accepted").count() == 2
+    assert set(demand.participations.values_list("status", flat=True)) == {"applied"}
+    # when both pay the rest and the deal closes
+    for order in (initiator_order, joiner_order):
+        for intent in PaymentIntent.objects.filter(
+            reference=order.public_id, status="requires_payment"
+        ):
+            pay_intent(intent)
+    pass_deadline(deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=deal)
+    # then the merchant gets exactly the offered price for 5 units
+    assert balance("merchant_payable", merchant=chosen.merchant) == 5 * 4_500
+    for user in (demand.initiator, joiner.shopper):
+        assert balance("shopper_held", user=user) == 0
+    assert_ledger_sound()
+
+
+def test_only_the_initiator_accepts_and_only_once():
+    demand = make_published()
+    offer = make_offer(demand)
+    _raises("forbidden", services.offer_accept, actor=make_user(), offer=offer)
+    services.offer_accept(actor=demand.initiator, offer=offer)
+    _raises("demand_closed", services.offer_accept, actor=demand.initiator, offer=offer)
+    assert Deal.objects.count() == 1
+    _raises(
+        "offer_accepted", services.demand_cancel, actor=demand.initiator, demand=demand
+    )
+
+
+def test_an_offer_smaller_than_the_demand_cannot_be_accepted():
+    demand = make_published()
+    join_and_pay(demand, quantity=3)
+    offer = make_offer(demand, quantity=4)
+    error = _raises(
+        "offer_too_small", services.offer_accept, actor=demand.initiator, offer=offer
+    )
+    assert error.status == 409
+    assert Deal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("rule", "merchant_gets", "platform_gets", "refunded"),
+    [("merchant", 1_500, 0, 0), ("platform", 0, 1_500, 0), ("refund", 0, 0, 1_500)],
+)
+def test_withdrawing_after_acceptance_follows_the_forfeit_rule(
+    rule, merchant_gets, platform_gets, refunded
+):
+    # given a demand created under the rule, accepted with a joiner in it
+    with override_settings(GROUPBUY_DEMAND_FORFEIT_RULE=rule):
+        demand = make_published()
+    joiner = join_and_pay(demand, quantity=3)
+    offer = make_offer(demand)
+    demand = services.offer_accept(actor=demand.initiator, offer=offer)
+    # when the joiner walks away
+    participation = services.demand_withdraw(actor=joiner.shopper, demand=demand)
+    # then the deposit goes where the rule said; the order is cancelled
+    assert participation.status == Status.FORFEITED
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    assert order.status == DealOrder.Status.CANCELLED
+    assert balance("merchant_payable", merchant=offer.merchant) == merchant_gets
+    assert balance("platform_revenue") == platform_gets
+    deposit = PaymentIntent.objects.get(pk=joiner.intent_id)
+    assert deposit.refunded_fen == refunded
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    # and withdrawing again changes nothing
+    with pytest.raises(DomainError):
+        services.demand_withdraw(actor=joiner.shopper, demand=demand)
+    assert_ledger_sound()
+
+
+def test_deposits_still_unpaid_at_acceptance_are_stopped_and_refunded_if_paid_late():
+    # given a joiner who has not paid the deposit when an offer is accepted
+    demand = make_published()
+    late, intent = services.demand_join(actor=make_user(), demand=demand, quantity=1)
+    offer = make_offer(demand)
+    demand = services.offer_accept(actor=demand.initiator, offer=offer)
+    # then their payment is cancelled and they are not in the deal
+    intent.refresh_from_db()
+    late.refresh_from_db()
+    assert (intent.status, late.status) == ("cancelled", Status.REFUNDED)
+    assert not demand.deal.orders.filter(shopper=late.shopper).exists()
+    # and a payment the provider reports anyway is refunded in full
+    pay_intent(intent)
+    assert balance("shopper_held", user=late.shopper) == 0
+    assert_ledger_sound()

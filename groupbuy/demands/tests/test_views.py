@@ -1,0 +1,135 @@
+"""The demand pages: what each person sees and may do."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.demands.models import Demand, Offer
+from groupbuy.demands.tasks import demands_expire_task
+from groupbuy.demands.tests.factories import (
+    join_and_pay,
+    make_demand,
+    make_offer,
+    make_owner_merchant,
+    make_published,
+    make_user,
+    pay_deposit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_and_a_published_page_are_public_with_a_deadline_element(client):
+    demand = make_published(title="有机牛奶")
+    assert "有机牛奶" in client.get("/demands/").content.decode()
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert f'data-deadline-ms="{demand.deadline_ms}"' in page
+    assert 'id="join-section"' in page
+
+
+def test_a_draft_page_is_only_for_its_initiator(client):
+    demand = make_demand()
+    client.force_login(make_user())
+    assert client.get(f"/demands/{demand.public_id}/").status_code == 404
+    client.force_login(demand.initiator)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert 'id="pay-deposit"' in page
+    assert 'id="publish-demand"' not in page
+
+
+def test_the_initiator_publishes_from_the_page_once_the_deposit_is_held(client):
+    demand = make_demand()
+    pay_deposit(demand)
+    client.force_login(demand.initiator)
+    response = client.post(f"/demands/{demand.public_id}/publish/")
+    assert response.status_code == 302
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.PUBLISHED
+
+
+def test_creating_a_draft_from_the_page(client):
+    client.force_login(make_user())
+    deadline = timezone.localtime() + timedelta(days=2)
+    response = client.post(
+        "/demands/new/",
+        {
+            "title": "大米",
+            "quantity_wanted": 5,
+            "initiator_quantity": 1,
+            "target_price": "39.90",
+            "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    demand = Demand.objects.get()
+    assert response.url == f"/demands/{demand.public_id}/"
+    assert demand.target_unit_price_fen == 3_990
+
+
+def test_joining_from_the_page_sends_the_buyer_to_the_pay_page(client):
+    demand = make_published()
+    client.force_login(make_user())
+    response = client.post(f"/demands/{demand.public_id}/join/", {"quantity": 2})
+    assert "/escrow/sandbox/pay/" in response.url
+
+
+def test_a_stranger_cannot_accept_or_cancel_from_the_page(client):
+    demand = make_published()
+    offer = make_offer(demand)
+    client.force_login(make_user())
+    assert client.post(f"/demands/offers/{offer.public_id}/accept/").status_code == 403
+    assert client.post(f"/demands/{demand.public_id}/cancel/").status_code == 403
+    demand.refresh_from_db()
+    offer.refresh_from_db()
+    assert (demand.state, offer.state) == ("published", "active")
+
+
+def test_participants_see_every_offer_side_by_side(client):
+    demand = make_published()
+    joiner = join_and_pay(demand)
+    make_offer(demand, unit_price_fen=4_500)
+    make_offer(demand, unit_price_fen=4_700)
+    client.force_login(joiner.shopper)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert page.count('class="offer-row"') == 2
+    client.force_login(make_user())
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert 'class="offer-row"' not in page
+
+
+def test_merchant_pages_are_for_that_merchants_staff(client):
+    demand = make_published(title="有机牛奶")
+    merchant, owner = make_owner_merchant()
+    _other, other_owner = make_owner_merchant("Other")
+    search = f"/demands/merchant/{merchant.public_id}/search/"
+    offer = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    client.force_login(other_owner)
+    assert client.get(search).status_code == 403
+    assert client.get(offer).status_code == 403
+    client.force_login(owner)
+    page = client.get(search + "?q=牛奶").content.decode()
+    assert demand.public_id in page
+    assert client.get(search + "?q=milk*").status_code == 200
+    client.post(search + "?q=牛奶")
+    assert merchant.demand_searches.count() == 1
+    assert client.get(offer).status_code == 200
+    assert Offer.objects.count() == 0
+
+
+def test_the_periodic_job_expires_due_demands():
+    demand = make_published()
+    Demand.objects.filter(pk=demand.pk).update(
+        deadline_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert demands_expire_task.call_local() == 1
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.EXPIRED
+
+
+def test_operators_see_demands_in_the_admin_read_only(client):
+    demand = make_published()
+    operator = make_user(is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    page = client.get(f"/admin/demands/demand/{demand.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/admin/demands/demand/add/").status_code == 403

@@ -1,0 +1,302 @@
+"""Pages of buyer demands: the public list, drafting, paying the deposit,
+joining, offers side by side, and the merchant's search and offer form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.permissions import is_merchant_owner, is_merchant_staff
+from groupbuy.core.errors import DomainError
+from groupbuy.demands import rules, selectors, services
+from groupbuy.demands.forms import DemandForm, JoinForm, OfferForm, SearchForm, to_fen
+from groupbuy.demands.models import SavedSearch
+from groupbuy.escrow.services import intent_pay_url
+from groupbuy.web.views.common import domain_errors_as_http
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def demand_list(request):
+    """The published demands anyone may join, and mine."""
+    mine = selectors.demands_of_user(user=request.user) if _user(request) else []
+    return render(
+        request,
+        "demands/list.html",
+        {"demands": selectors.demands_published()[:100], "mine": mine},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_new(request):
+    form = DemandForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            demand = services.demand_create(
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                quantity_wanted=data["quantity_wanted"],
+                initiator_quantity=data["initiator_quantity"],
+                target_unit_price_fen=to_fen(data["target_price"]),
+                deadline_at=data["deadline"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("demands:detail", demand.public_id)
+    return render(
+        request,
+        "demands/new.html",
+        {
+            "form": form,
+            "forfeit_rule": rules.forfeit_rule(),
+            "deposit_example": rules.deposit_fen_for(
+                quantity=1, target_unit_price_fen=10_000
+            ),
+        },
+    )
+
+
+@domain_errors_as_http
+def demand_detail(request, demand_id: str):
+    user = _user(request)
+    demand = selectors.demand_get_for_user(user=user, demand_id=demand_id)
+    participation = selectors.participation_of(demand=demand, user=user)
+    return render(
+        request,
+        "demands/detail.html",
+        {
+            "demand": demand,
+            "me": participation,
+            "is_initiator": user is not None and demand.initiator_id == user.pk,
+            "offers": selectors.offers_for_viewer(demand=demand, user=user),
+            "committed": selectors.committed_units(demand),
+            "join_form": JoinForm(),
+            "join_deposit_fen": rules.deposit_fen_for(
+                quantity=1, target_unit_price_fen=demand.target_unit_price_fen
+            ),
+        },
+    )
+
+
+def _act(request, demand_id: str, action):
+    """Run ``action(demand)`` for a POST; a refusal is shown on the page."""
+    demand = selectors.demand_get_for_user(user=request.user, demand_id=demand_id)
+    try:
+        return action(demand)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+        return redirect("demands:detail", demand_id)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def demand_deposit(request, demand_id: str):
+    def pay(demand):
+        intent = services.demand_deposit_start(actor=request.user, demand=demand)
+        return redirect(intent_pay_url(intent))
+
+    return _act(request, demand_id, pay)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def demand_publish(request, demand_id: str):
+    def publish(demand):
+        services.demand_publish(actor=request.user, demand=demand)
+        messages.success(request, _("Your demand is published."))
+        return redirect("demands:detail", demand_id)
+
+    return _act(request, demand_id, publish)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def demand_join(request, demand_id: str):
+    form = JoinForm(request.POST)
+
+    def join(demand):
+        if not form.is_valid():
+            messages.error(request, _("Choose how many units you want."))
+            return redirect("demands:detail", demand_id)
+        _participation, intent = services.demand_join(
+            actor=request.user, demand=demand, quantity=form.cleaned_data["quantity"]
+        )
+        return redirect(intent_pay_url(intent))
+
+    return _act(request, demand_id, join)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def demand_withdraw(request, demand_id: str):
+    def withdraw(demand):
+        services.demand_withdraw(actor=request.user, demand=demand)
+        messages.success(request, _("You left this demand."))
+        return redirect("demands:detail", demand_id)
+
+    return _act(request, demand_id, withdraw)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def demand_cancel(request, demand_id: str):
+    def cancel(demand):
+        services.demand_cancel(actor=request.user, demand=demand)
+        messages.success(request, _("Cancelled; every deposit is refunded."))
+        return redirect("demands:detail", demand_id)
+
+    return _act(request, demand_id, cancel)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def offer_accept(request, offer_id: str):
+    offer = selectors.offer_get(offer_id=offer_id)
+
+    def accept(demand):
+        demand = services.offer_accept(actor=request.user, offer=offer)
+        messages.success(request, _("Offer accepted: pay the rest of your order."))
+        return redirect("web:deal_detail", demand.deal.public_id)
+
+    return _act(request, offer.demand.public_id, accept)
+
+
+def _staff_merchant(request, merchant_id: str) -> Merchant:
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    if not is_merchant_staff(request.user, merchant):
+        raise PermissionDenied(_("Only the merchant's staff may do this."))
+    return merchant
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def merchant_search(request, merchant_id: str):
+    """Search open demands; save the search to hear of new matches."""
+    merchant = _staff_merchant(request, merchant_id)
+    branches = [b for b in merchant.branches.all() if b.latitude is not None]
+    form = SearchForm(request.GET or None, branches=branches)
+    results, error = [], None
+    if form.is_valid():
+        data = form.cleaned_data
+        if request.method == "POST":
+            try:
+                services.saved_search_create(
+                    actor=request.user,
+                    merchant=merchant,
+                    query=data["q"],
+                    category=data["category"],
+                )
+                messages.success(
+                    request, _("Search saved: we tell you of new matches.")
+                )
+            except DomainError as refused:
+                messages.error(request, refused.message)
+        branch = next((b for b in branches if b.public_id == data["branch"]), None)
+        try:
+            results = selectors.demand_search(
+                query=data["q"],
+                filters=selectors.SearchFilters(
+                    category_id=data["category"].pk if data["category"] else None,
+                    near=(float(branch.latitude), float(branch.longitude))
+                    if branch
+                    else None,
+                    within_m=(data["within_km"] or 0) * 1000 or None,
+                    min_quantity=data["min_quantity"],
+                    max_quantity=data["max_quantity"],
+                ),
+            )
+        except DomainError as refused:
+            error = refused.message
+    elif not request.GET:
+        results = selectors.demand_search(query="")
+    return render(
+        request,
+        "demands/merchant_search.html",
+        {
+            "merchant": merchant,
+            "form": form,
+            "results": results,
+            "error": error,
+            "saved": selectors.saved_searches_of(merchant=merchant),
+        },
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def saved_search_delete(request, merchant_id: str, search_id: str):
+    merchant = _staff_merchant(request, merchant_id)
+    saved = get_object_or_404(SavedSearch, public_id=search_id, merchant=merchant)
+    services.saved_search_delete(actor=request.user, saved=saved)
+    return redirect("demands:merchant_search", merchant_id)
+
+
+def _offer_products(merchant):
+    return Product.objects.filter(
+        Q(added_by_merchant=merchant) | Q(listings__merchant=merchant), is_active=True
+    ).distinct()
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def merchant_offer(request, merchant_id: str, demand_id: str):
+    """The offer form (sending again revises the open offer)."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    if not is_merchant_owner(request.user, merchant):
+        raise PermissionDenied(_("Only the merchant's owners may make offers."))
+    demand = selectors.demand_get_for_user(user=request.user, demand_id=demand_id)
+    products = list(_offer_products(merchant))
+    form = OfferForm(request.POST or None, products=products)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        product = next(p for p in products if p.public_id == data["product"])
+        try:
+            services.offer_submit(
+                actor=request.user,
+                demand=demand,
+                merchant=merchant,
+                product=product,
+                quantity=data["quantity"],
+                unit_price_fen=to_fen(data["unit_price"]),
+                delivery_on=data["delivery_on"],
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Offer sent."))
+            return redirect("demands:merchant_offer", merchant_id, demand_id)
+    return render(
+        request,
+        "demands/merchant_offer.html",
+        {
+            "merchant": merchant,
+            "demand": demand,
+            "form": form,
+            "offers": selectors.offers_for_viewer(demand=demand, user=request.user),
+        },
+    )

@@ -1,0 +1,153 @@
+"""Buyer-initiated group buys in real browsers: a buyer signs up, drafts a
+demand, pays the deposit on the sandbox page and publishes it; a second buyer
+joins and pays a deposit; a merchant finds it by keyword, sends an offer; the
+initiator accepts it and lands on the group buy made for them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from tests.e2e.sms import sign_up
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "demand-journey-pass"
+INITIATOR = "13900880011"
+JOINER = "13900880012"
+OWNER = "13900880013"
+
+SEED = (
+    """
+import json
+from groupbuy.accounts.models import User
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog.models import Listing, Merchant, Product
+
+for phone in (JOINER, OWNER):
+    User.objects.filter(phone="+86" + phone).delete()
+joiner = User.objects.create_user(
+    phone="+86" + JOINER, password="PASSWORD", preferred_language="en"
+)
+owner = User.objects.create_user(
+    phone="+86" + OWNER, password="PASSWORD", preferred_language="en"
+)
+merchant = Merchant.objects.create(name="牛奶铺", name_en="Milk Shop")
+merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
+product = Product.objects.create(name_zh="有机牛奶 1L", name_en="Organic milk 1 L")
+Listing.objects.create(merchant=merchant, product=product, price_fen=5_000)
+print(json.dumps({"merchant": merchant.public_id}))
+""".replace("JOINER", repr(JOINER))
+    .replace("OWNER", repr(OWNER))
+    .replace("PASSWORD", PASSWORD)
+)
+
+
+def _phone(chromium, groupbuy_server):
+    context = chromium.new_context(
+        base_url=groupbuy_server.url,
+        viewport={"width": 390, "height": 844},
+        locale="en-US",
+    )
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+def _sign_in(page, phone: str) -> None:
+    page.goto("/login/?next=/demands/")
+    page.fill("input[name=phone]", phone)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"/demands/$"))
+
+
+def _pay_on_sandbox(page) -> None:
+    page.wait_for_url("**/escrow/sandbox/pay/**")
+    page.click("#sandbox-pay")
+    page.wait_for_url(re.compile(r"/demands/dmd_[0-9a-z]+/$"))
+
+
+def _reload_until(page, selector: str, *, timeout_s: float = 30) -> None:
+    until = time.monotonic() + timeout_s
+    while not page.locator(selector).count():
+        if time.monotonic() > until:
+            raise AssertionError(f"{selector} never appeared on {page.url}")
+        time.sleep(0.5)
+        page.reload()
+
+
+def test_publish_join_offer_accept(chromium, groupbuy_server):
+    seeded = json.loads(groupbuy_server.run_python(SEED).strip().splitlines()[-1])
+    phones = [_phone(chromium, groupbuy_server) for _ in range(3)]
+    initiator, joiner, merchant = (page for _context, page in phones)
+    try:
+        # given a buyer who signs up and drafts a demand
+        sign_up(
+            initiator,
+            groupbuy_server,
+            phone=INITIATOR,
+            password=PASSWORD,
+            name="Initiator",
+        )
+        initiator.goto("/demands/new/")
+        initiator.fill("#id_title", "有机牛奶 Organic milk")
+        initiator.fill("#id_quantity_wanted", "10")
+        initiator.fill("#id_initiator_quantity", "2")
+        initiator.fill("#id_target_price", "50")
+        deadline = datetime.now() + timedelta(days=2)
+        initiator.fill("#id_deadline", deadline.strftime("%Y-%m-%dT%H:%M"))
+        assert "deposit" in initiator.inner_text("#deposit-rule")
+        initiator.click("#demand-create")
+        initiator.wait_for_selector("#demand-state[data-state=draft]")
+        demand_url = initiator.url
+        # the deadline is an absolute epoch-ms element with a readable fallback
+        deadline_ms = int(
+            initiator.get_attribute("#demand-deadline", "data-deadline-ms")
+        )
+        assert abs(deadline_ms / 1000 - deadline.timestamp()) < 120
+        assert initiator.inner_text("#demand-deadline").strip()
+        # when they pay the deposit on the sandbox page, then publish
+        initiator.click("#pay-deposit")
+        _pay_on_sandbox(initiator)
+        _reload_until(initiator, "#publish-demand")
+        initiator.click("#publish-demand")
+        initiator.wait_for_selector("#demand-state[data-state=published]")
+
+        # and a second buyer joins with 3 units and pays a deposit
+        _sign_in(joiner, JOINER)
+        joiner.click(".demand-link")
+        joiner.fill("#id_quantity", "3")
+        joiner.click("#join-demand")
+        _pay_on_sandbox(joiner)
+        _reload_until(joiner, "#my-participation[data-status=active]")
+
+        # when a merchant finds it by keyword and sends an offer
+        _sign_in(merchant, OWNER)
+        merchant.goto(f"/demands/merchant/{seeded['merchant']}/search/?q=牛奶")
+        merchant.wait_for_selector(".search-result")
+        merchant.click(".search-result .make-offer")
+        merchant.fill("#id_quantity", "20")
+        merchant.fill("#id_unit_price", "45")
+        merchant.fill(
+            "#id_delivery_on", (datetime.now() + timedelta(days=5)).strftime("%Y-%m-%d")
+        )
+        merchant.click("#send-offer")
+        merchant.wait_for_selector(".my-offer[data-state=active]")
+
+        # then both buyers see the offer; the initiator accepts it
+        joiner.goto(demand_url)
+        joiner.wait_for_selector(".offer-row[data-state=active]")
+        initiator.goto(demand_url)
+        initiator.click(".accept-offer")
+        initiator.wait_for_url(re.compile(r"/deals/deal_[0-9a-z]+/$"))
+        initiator.goto(demand_url)
+        initiator.wait_for_selector("#demand-state[data-state=accepted]")
+        assert initiator.locator("#demand-deal-link").count() == 1
+    finally:
+        for context, _page in phones:
+            context.close()
