@@ -22,6 +22,7 @@ from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.escrow import ledger
+from groupbuy.escrow.closing import intent_close_at_provider
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import (
     LedgerAccount,
@@ -136,6 +137,9 @@ def payment_intent_cancel(*, actor, intent: PaymentIntent) -> PaymentIntent:
         if cancelled:
             audit_log(actor=actor, action="escrow.intent.cancelled", obj=intent)
             push_intent_on_commit(intent)
+            # A real provider closes the unpaid trade, so it can't be paid later.
+            if hasattr(get_provider(intent.provider), "close_intent"):
+                after_commit(intent_close_at_provider, intent_pk=intent.pk)
     return intent
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from groupbuy.escrow.errors import EscrowError
+from groupbuy.escrow.providers.alipay import AlipayProvider
 from groupbuy.escrow.providers.base import PaymentEvent, PaymentProvider
 from groupbuy.escrow.providers.sandbox import SandboxProvider
 
@@ -30,7 +31,10 @@ __all__ = [
 ]
 
 SANDBOX = SandboxProvider.name
-_PROVIDERS: dict[str, PaymentProvider] = {SANDBOX: SandboxProvider()}
+_PROVIDERS: dict[str, PaymentProvider] = {
+    SANDBOX: SandboxProvider(),
+    AlipayProvider.name: AlipayProvider(),
+}
 
 
 def registered_provider_names() -> list[str]:

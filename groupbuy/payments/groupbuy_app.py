@@ -1,0 +1,7 @@
+"""Payments in the project: the real providers' notification endpoints and the
+shopper's choice of provider (the providers themselves live in
+``groupbuy.escrow.providers``)."""
+
+from groupbuy.core.plugins import GroupbuyApp
+
+app = GroupbuyApp(urls={"payments/": "groupbuy.payments.urls"})

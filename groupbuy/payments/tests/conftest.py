@@ -1,0 +1,28 @@
+import pytest
+
+from groupbuy.escrow.providers import alipay
+from groupbuy.escrow.tests.conftest import capture_calls  # noqa: F401
+from groupbuy.payments.tests.fake_alipay import APP_ID, FakeAlipay, KeyPair
+
+
+@pytest.fixture(scope="session")
+def alipay_keys():
+    return {"app": KeyPair.generate(), "alipay": KeyPair.generate()}
+
+
+@pytest.fixture
+def fake_alipay(settings, alipay_keys):
+    """A running fake Alipay gateway and the settings that point at it."""
+    gateway = FakeAlipay(
+        app_keys=alipay_keys["app"], alipay_keys=alipay_keys["alipay"]
+    ).start()
+    settings.GROUPBUY_PAYMENT_PROVIDERS = ["alipay", "sandbox"]
+    settings.GROUPBUY_ALIPAY_APP_ID = APP_ID
+    settings.GROUPBUY_ALIPAY_SELLER_ID = ""
+    settings.GROUPBUY_ALIPAY_APP_PRIVATE_KEY = alipay_keys["app"].private_pem
+    settings.GROUPBUY_ALIPAY_PUBLIC_KEY = alipay_keys["alipay"].public_pem
+    settings.GROUPBUY_ALIPAY_GATEWAY = gateway.url
+    settings.GROUPBUY_PUBLIC_URL = "https://shop.example.com"
+    yield gateway
+    gateway.stop()
+    alipay._client_for.cache_clear()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from groupbuy.payments import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("notify/<str:provider_name>/", views.provider_notify, name="notify"),
+]
