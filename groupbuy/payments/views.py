@@ -9,8 +9,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
-from groupbuy.escrow.callbacks import payment_callback_receive
 from groupbuy.escrow.providers import enabled_provider_names, get_enabled_provider
+from groupbuy.payments.services import notification_receive
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 def provider_notify(request: HttpRequest, provider_name: str) -> HttpResponse:
     """Verify and apply a notification; acknowledge it only once it is recorded.
 
-    ``payment_callback_receive`` commits before it returns, so the provider's
+    ``notification_receive`` commits before it returns, so the provider's
     "received" answer never precedes the durable record; any refusal is
     answered as a failure the provider will resend.
     """
@@ -30,7 +30,7 @@ def provider_notify(request: HttpRequest, provider_name: str) -> HttpResponse:
     if not hasattr(provider, "notify_response"):
         raise Http404
     try:
-        outcome = payment_callback_receive(
+        outcome = notification_receive(
             provider_name=provider_name, body=request.body, headers=request.headers
         )
     except DomainError as error:

@@ -17,6 +17,7 @@ from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.alipay import AlipayProvider
 from groupbuy.escrow.providers.base import PaymentEvent, PaymentProvider
 from groupbuy.escrow.providers.sandbox import SandboxProvider
+from groupbuy.escrow.providers.wechat import WechatPayProvider
 
 __all__ = [
     "SANDBOX",
@@ -34,6 +35,7 @@ SANDBOX = SandboxProvider.name
 _PROVIDERS: dict[str, PaymentProvider] = {
     SANDBOX: SandboxProvider(),
     AlipayProvider.name: AlipayProvider(),
+    WechatPayProvider.name: WechatPayProvider(),
 }
 
 
