@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from groupbuy.escrow.models import (
 from groupbuy.escrow.providers import (
     SANDBOX,
     default_provider_name,
+    enabled_provider_names,
     get_enabled_provider,
     get_provider,
 )
@@ -62,7 +64,13 @@ def _positive_fen(amount_fen, *, field: str = "amount_fen") -> int:
 
 
 def intent_pay_url(intent: PaymentIntent) -> str:
-    """Return the provider's hosted pay page for ``intent`` (a path for sandbox)."""
+    """Return the provider's hosted pay page for ``intent`` (a path for sandbox).
+
+    With several providers enabled, the payer first chooses on the payments
+    app's page (``groupbuy.payments``).
+    """
+    if len(enabled_provider_names()) > 1 and intent.status == Status.REQUIRES_PAYMENT:
+        return reverse("payments:pay", kwargs={"intent_id": intent.public_id})
     return get_provider(intent.provider).pay_page_url(intent)
 
 

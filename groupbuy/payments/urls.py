@@ -5,5 +5,6 @@ from groupbuy.payments import views
 app_name = "payments"
 
 urlpatterns = [
+    path("pay/<str:intent_id>/", views.pay, name="pay"),
     path("notify/<str:provider_name>/", views.provider_notify, name="notify"),
 ]

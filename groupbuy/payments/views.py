@@ -1,16 +1,31 @@
-"""The providers' notification endpoint, answered in each provider's own form."""
+"""The payer's choice of provider, and the providers' notification endpoint
+(answered in each provider's own form)."""
 
 from __future__ import annotations
 
 import logging
 
+import segno
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from groupbuy.core.errors import DomainError
-from groupbuy.escrow.providers import enabled_provider_names, get_enabled_provider
-from groupbuy.payments.services import notification_receive
+from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.core.money import format_fen
+from groupbuy.escrow.providers import (
+    enabled_provider_names,
+    get_enabled_provider,
+    get_provider,
+)
+from groupbuy.escrow.selectors import intent_get_for_user
+from groupbuy.payments.services import (
+    device_from_user_agent,
+    notification_receive,
+    payment_start,
+    providers_for_device,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +55,57 @@ def provider_notify(request: HttpRequest, provider_name: str) -> HttpResponse:
         return provider.notify_response(error=error)
     logger.info("%s notification applied: %s", provider_name, outcome)
     return provider.notify_response(error=None)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: the H5 scene's IP is advisory and must not be spoofable
+    # through a header unless a trusted proxy sets REMOTE_ADDR itself.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _choices(device: str) -> list[dict]:
+    return [
+        {"name": name, "label": getattr(get_provider(name), "label", name)}
+        for name in providers_for_device(device)
+    ]
+
+
+@login_required
+def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
+    """Offer the enabled providers that fit the device; start the chosen one."""
+    try:
+        intent = intent_get_for_user(user=request.user, intent_id=intent_id)
+    except NotFound:
+        raise Http404 from None
+    if intent.payer_id != request.user.pk:
+        raise Http404  # operators may look at payments, never pay them
+    device = device_from_user_agent(request.headers.get("User-Agent", ""))
+    context = {
+        "intent": intent,
+        "amount": format_fen(intent.amount_fen),
+        "providers": _choices(device),
+        "device": device,
+        "is_payable": intent.status == intent.Status.REQUIRES_PAYMENT,
+        "error": "",
+    }
+    status = 200
+    if request.method == "POST" and context["is_payable"]:
+        try:
+            action = payment_start(
+                actor=request.user,
+                intent=intent,
+                provider_name=request.POST.get("provider", ""),
+                device=device,
+                client_ip=_client_ip(request),
+            )
+        except DomainError as refusal:
+            context["error"], status = refusal.message, refusal.status
+        else:
+            if action.kind == "redirect":
+                return redirect(action.url)
+            context["action"] = action
+            if action.kind == "qr":
+                context["qr_svg"] = segno.make(action.qr_text, error="m").svg_inline(
+                    scale=5
+                )
+    return render(request, "payments/pay.html", context, status=status)

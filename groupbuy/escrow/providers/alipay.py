@@ -172,9 +172,14 @@ class AlipayProvider:
     devices = ("desktop", "phone")
 
     def pay_page_url(self, intent) -> str:
-        return self.pay_action(intent, device=DESKTOP).url
+        # Our own page first: it knows the device (page pay or WAP pay).
+        from django.urls import reverse
 
-    def pay_action(self, intent, *, device: str) -> PayAction:
+        return reverse("payments:pay", kwargs={"intent_id": intent.public_id})
+
+    def pay_action(
+        self, intent, *, device: str, client_ip: str = "", openid: str = ""
+    ) -> PayAction:
         """Return Alipay's cashier: page pay on a desktop, WAP pay on a phone."""
         sdk = client()
         arguments = {
@@ -185,7 +190,7 @@ class AlipayProvider:
             "notify_url": _notify_url(),
             "timeout_express": f"{settings.GROUPBUY_PAYMENT_WINDOW_MINUTES}m",
         }
-        if device == DESKTOP:
+        if device == DESKTOP:  # phones and the WeChat browser get WAP pay
             query = sdk.api_alipay_trade_page_pay(**arguments)
         else:
             query = sdk.api_alipay_trade_wap_pay(**arguments)

@@ -159,7 +159,9 @@ def _expire_at() -> str:
 class WechatPayProvider:
     name = "wechat"
     label = "微信支付 WeChat Pay"
-    devices = ("desktop", "phone", "wechat")
+    # Inside WeChat only JSAPI works, and it needs the payer's openid from
+    # WeChat's OAuth, which groupbuy does not do yet: not offered there.
+    devices = ("desktop", "phone")
 
     def pay_page_url(self, intent) -> str:
         # Native pay has no page of its own: our pay page shows the QR code.
