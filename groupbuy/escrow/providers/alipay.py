@@ -46,6 +46,10 @@ SUCCESS_CODE = "10000"
 TRADE_NOT_EXIST = "ACQ.TRADE_NOT_EXIST"
 
 
+class TransferRefused(Exception):
+    """The provider refused a transfer for good; the money goes back."""
+
+
 def fen_to_yuan(amount_fen: int) -> str:
     return f"{amount_fen // 100}.{amount_fen % 100:02d}"
 
@@ -258,6 +262,36 @@ class AlipayProvider:
             return True  # the shopper never opened the cashier
         _checked(response, what="close")
         return True
+
+    def transfer(self, *, payout) -> str:
+        """Pay ``payout`` to an Alipay account (alipay.fund.trans.uni.transfer).
+
+        Return Alipay's order id; raise TransferRefused when Alipay refuses for
+        good (wrong payee, …) and ProviderError when it may work on a retry.
+        """
+        sdk = client()
+        biz = {
+            "out_biz_no": payout.business_number,
+            "trans_amount": fen_to_yuan(payout.amount_fen),
+            "product_code": "TRANS_ACCOUNT_NO_PWD",
+            "biz_scene": "DIRECT_TRANSFER",
+            "order_title": "groupbuy payout",
+            "payee_info": {
+                "identity": payout.payee_account,
+                "identity_type": "ALIPAY_LOGON_ID",
+                "name": payout.payee_name,
+            },
+        }
+        response = _call(
+            sdk.server_api, api_name="alipay.fund.trans.uni.transfer", biz_content=biz
+        )
+        if response.get("code") == SUCCESS_CODE and response.get("status") == "SUCCESS":
+            return str(response.get("order_id", ""))
+        if response.get("code") == "40004":  # a business refusal: retrying won't help
+            raise TransferRefused(
+                f"{response.get('sub_code', '')} {response.get('sub_msg', '')}".strip()
+            )
+        raise ProviderError(f"alipay transfer: {response.get('code')}")
 
 
 def _verified(fields: dict, signature: str) -> bool:

@@ -105,6 +105,8 @@ class FakeAlipay:
         self.trades: dict[str, Trade] = {}
         self.requests: list[dict] = []
         self.fail_next: list[dict] = []  # answers to give instead, in order
+        self.accounts = {"merchant@example.com"}  # payees that exist
+        self.transfers: dict[str, tuple[str, str]] = {}  # out_biz_no → payee, yuan
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever)
         self._thread.daemon = True
@@ -183,6 +185,8 @@ class FakeAlipay:
         if self.fail_next:
             return self.fail_next.pop(0)
         biz = json.loads(fields.get("biz_content") or "{}")
+        if fields["method"] == "alipay.fund.trans.uni.transfer":
+            return self._transfer(biz)
         trade = self.trades.get(biz.get("out_trade_no", ""))
         if trade is None:
             return _error("ACQ.TRADE_NOT_EXIST", "交易不存在")
@@ -203,6 +207,21 @@ class FakeAlipay:
             trade.status = "TRADE_CLOSED"
             return {**_ok(), "trade_no": trade.trade_no}
         return _error("isv.invalid-method", method)
+
+    def _transfer(self, biz: dict) -> dict:
+        payee = biz["payee_info"]["identity"]
+        if payee not in self.accounts:
+            return _error("PAYEE_NOT_EXIST", "收款账号不存在")
+        number = biz["out_biz_no"]
+        if number not in self.transfers:
+            self.transfers[number] = (payee, biz["trans_amount"])
+        order_id = f"20261202{list(self.transfers).index(number) + 1:020d}"
+        return {
+            **_ok(),
+            "out_biz_no": number,
+            "order_id": order_id,
+            "status": "SUCCESS",
+        }
 
     def _refund(self, trade: Trade, biz: dict) -> dict:
         number = biz["out_request_no"]
