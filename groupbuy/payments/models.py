@@ -55,3 +55,39 @@ class Payout(models.Model):
 
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen to {self.merchant_id}"
+
+
+class StatementDifference(models.Model):
+    """One line where a provider's daily statement and our ledger disagree.
+
+    Reconciliation reports; it never changes money. Operators resolve each one.
+    """
+
+    class Kind(models.TextChoices):
+        MISSING_IN_LEDGER = "missing_in_ledger", _("At the provider, not in the ledger")
+        MISSING_AT_PROVIDER = (
+            "missing_at_provider",
+            _("In the ledger, not at the provider"),
+        )
+        AMOUNT_MISMATCH = "amount_mismatch", _("Amounts differ")
+
+    provider = models.CharField(max_length=20)
+    day = models.DateField()
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    line_kind = models.CharField(max_length=10)  # payment | refund
+    reference = models.CharField(max_length=100)
+    ledger_fen = models.BigIntegerField(null=True, blank=True)
+    provider_fen = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "provider", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "day", "line_kind", "reference"],
+                name="payments_difference_once_per_line",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.provider} {self.kind} {self.reference}"

@@ -14,6 +14,10 @@ Settings: see docs/payments.md.
 
 from __future__ import annotations
 
+import csv
+import gzip
+import hashlib
+import io
 import json
 import logging
 import secrets
@@ -29,7 +33,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.escrow.errors import EscrowError
-from groupbuy.escrow.providers.alipay import _key_text, refund_request_number
+from groupbuy.escrow.providers.alipay import (
+    _key_text,
+    refund_request_number,
+    yuan_to_fen,
+)
 from groupbuy.escrow.providers.base import (
     DESKTOP,
     PAYMENT_FAILED,
@@ -52,6 +60,55 @@ HEADERS = (
     "Wechatpay-Serial",
     "Wechatpay-Signature-Type",
 )
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One line of a provider's daily statement: a payment or a refund."""
+
+    kind: str  # "payment" | "refund"
+    out_trade_no: str
+    amount_fen: int
+    out_refund_no: str = ""
+    provider_reference: str = ""
+
+
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def parse_trade_bill(text: str) -> list[StatementLine]:
+    """Parse the v3 trade bill (CSV, values prefixed with a backtick, a summary
+    after the transactions)."""
+    rows = csv.reader(io.StringIO(text))
+    header = [name.strip() for name in next(rows, [])]
+    column = {name: index for index, name in enumerate(header)}
+    lines = []
+    for row in rows:
+        if not row or not row[0].startswith("`"):
+            break  # the summary ("总交易单数,…") follows the transactions
+        values = [value.strip().lstrip("`") for value in row]
+        state = values[column["交易状态"]]
+        if state == "REFUND":
+            lines.append(
+                StatementLine(
+                    kind="refund",
+                    out_trade_no=values[column["商户订单号"]],
+                    amount_fen=yuan_to_fen(values[column["退款金额"]]),
+                    out_refund_no=values[column["商户退款单号"]],
+                    provider_reference=values[column["微信退款单号"]],
+                )
+            )
+        elif state == "SUCCESS":
+            lines.append(
+                StatementLine(
+                    kind="payment",
+                    out_trade_no=values[column["商户订单号"]],
+                    amount_fen=yuan_to_fen(values[column["应结订单金额"]]),
+                    provider_reference=values[column["微信订单号"]],
+                )
+            )
+    return lines
 
 
 @dataclass(frozen=True)
@@ -279,6 +336,25 @@ class WechatPayProvider:
         if status in (200, 204):
             return True
         raise ProviderError(f"wechat pay close: {status} {data.get('code')}")
+
+    def statement(self, day) -> list[StatementLine]:
+        """Download the day's trade bill (v3 tradebill) and return its lines."""
+        sdk = client()
+        status, data = _call(sdk.trade_bill, bill_date=day.isoformat())
+        if status != 200 or "download_url" not in data:
+            raise ProviderError(f"wechat pay bill: {status} {data.get('code')}")
+        try:
+            status, content = sdk.download_bill(data["download_url"])
+        except Exception as error:
+            raise ProviderError(f"wechat pay bill download: {error!r}") from error
+        if status != 200:
+            raise ProviderError(f"wechat pay bill download: {status}")
+        raw = content if isinstance(content, bytes) else content.encode()
+        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+        wanted = str(data.get("hash_value", "")).lower()
+        if wanted and wanted not in (_sha1(raw), _sha1(text)):
+            raise ProviderError("wechat pay bill: hash_value does not match")
+        return parse_trade_bill(text.decode("utf-8-sig"))
 
 
 def _refund_notice(result: dict, resource: dict) -> RefundNotice:

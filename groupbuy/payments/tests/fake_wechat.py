@@ -12,6 +12,8 @@ is written here with ``cryptography``, independently of the SDK.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
 import re
 import secrets
@@ -53,6 +55,7 @@ class FakeWechatPay:
         self.wechat_keys = wechat_keys
         self.orders: dict[str, Order] = {}
         self.requests: list[tuple[str, str, dict]] = []
+        self.bill_text = ""  # the trade bill the test plants
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever)
         self._thread.daemon = True
@@ -174,6 +177,13 @@ class FakeWechatPay:
             if order is None:
                 return 404, {"code": "ORDER_NOT_EXIST", "message": "订单不存在"}
             return 200, self.transaction(order)
+        if method == "GET" and route == "/v3/bill/tradebill":
+            digest = hashlib.sha1(self.bill_text.encode()).hexdigest()
+            return 200, {
+                "hash_type": "SHA1",
+                "hash_value": digest,
+                "download_url": f"{self.url}/v3/billdownload/file?token=t1",
+            }
         if method == "POST" and route == "/v3/refund/domestic/refunds":
             return self._refund(data)
         return 404, {"code": "NOT_FOUND", "message": route}
@@ -224,9 +234,18 @@ class FakeWechatPay:
             def _serve(self, method):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
-                if not gateway._authorised(
+                authorised = gateway._authorised(
                     method, self.path, body, self.headers.get("Authorization")
-                ):
+                )
+                if authorised and self.path.startswith("/v3/billdownload/"):
+                    data = gzip.compress(gateway.bill_text.encode())
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                if not authorised:
                     status, answer = 401, {"code": "SIGN_ERROR", "message": "sign"}
                 else:
                     status, answer = gateway.answer(method, self.path, body)
@@ -250,3 +269,58 @@ class FakeWechatPay:
                 pass
 
         return Handler
+
+
+BILL_HEADER = (
+    "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,"
+    "交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,"
+    "商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,"
+    "手续费,费率,订单金额,申请退款金额,费率备注"
+)
+
+
+def bill_line(
+    *,
+    out_trade_no,
+    transaction_id,
+    total_yuan,
+    state="SUCCESS",
+    refund=("", "", "0.00"),
+) -> str:
+    """One transaction line as the v3 trade bill writes it (backtick-prefixed)."""
+    refund_id, out_refund_no, refund_yuan = refund
+    values = [
+        "2026-12-02 10:00:00",
+        APPID,
+        MCHID,
+        "0",
+        "",
+        transaction_id,
+        out_trade_no,
+        "oUpF8uMu",
+        "NATIVE",
+        state,
+        "OTHERS",
+        "CNY",
+        total_yuan,
+        "0.00",
+        refund_id,
+        out_refund_no,
+        refund_yuan,
+        "0.00",
+        "ORIGINAL" if refund_id else "",
+        "SUCCESS" if refund_id else "",
+        "2 × Jasmine tea",
+        "",
+        "0.59",
+        "0.60%",
+        total_yuan,
+        refund_yuan,
+        "",
+    ]
+    return ",".join("`" + value for value in values)
+
+
+def bill(lines: list[str]) -> str:
+    summary = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额"
+    return "\n".join([BILL_HEADER, *lines, summary, "`1,`99.00,`0.00,`0.00,`0.59"])
