@@ -4,10 +4,26 @@ shopper's choice of provider (the providers themselves live in
 
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
     urls={"payments/": "groupbuy.payments.urls"},
+    nav=[
+        NavEntry(
+            role="operator",
+            label=_("Payouts"),
+            url_name="payments:operator_payouts",
+            key="payouts",
+            order=60,
+        ),
+        NavEntry(
+            role="merchant",
+            label=_("Payouts"),
+            url_name="payments:merchant_payouts",
+            key="payouts",
+            order=60,
+        ),
+    ],
     notification_kinds={
         "payments.statement.differences": _("Payment statement differences")
     },

@@ -9,17 +9,27 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
+from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers import (
     enabled_provider_names,
     get_enabled_provider,
     get_provider,
 )
 from groupbuy.escrow.selectors import intent_get_for_user
+from groupbuy.payments.payouts import payout_create
+from groupbuy.payments.selectors import (
+    differences_for_operator,
+    merchant_get_for_payouts,
+    payouts_for_merchant,
+    payouts_for_operator,
+)
 from groupbuy.payments.services import (
     device_from_user_agent,
     notification_receive,
@@ -109,3 +119,64 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
                     scale=5
                 )
     return render(request, "payments/pay.html", context, status=status)
+
+
+def _payout_form(request: HttpRequest) -> dict:
+    return {
+        "merchant_id": request.POST.get("merchant", "").strip(),
+        "amount_fen": request.POST.get("amount_fen", "").strip(),
+        "provider_name": request.POST.get("provider", "").strip(),
+        "payee_account": request.POST.get("payee_account", "").strip(),
+        "payee_name": request.POST.get("payee_name", "").strip(),
+    }
+
+
+def _approve(request: HttpRequest, form: dict) -> None:
+    merchant = Merchant.objects.filter(public_id=form["merchant_id"]).first()
+    if merchant is None:
+        raise NotFound("not_found", _("There is no such merchant."))
+    try:
+        amount_fen = int(form["amount_fen"])
+    except ValueError:
+        raise EscrowError(
+            "invalid_amount", _("Enter the amount in fen, a whole number.")
+        ) from None
+    payout_create(
+        actor=request.user,
+        merchant=merchant,
+        amount_fen=amount_fen,
+        provider_name=form["provider_name"],
+        payee_account=form["payee_account"],
+        payee_name=form["payee_name"],
+    )
+
+
+@login_required
+def operator_payouts(request: HttpRequest) -> HttpResponse:
+    """Operators: payouts (approve one) and the statements' differences."""
+    try:
+        payouts = payouts_for_operator(user=request.user)
+        differences = differences_for_operator(user=request.user)
+    except NotFound:
+        raise Http404 from None
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            _approve(request, _payout_form(request))
+        except DomainError as refusal:
+            error, status = refusal.message, refusal.status
+        else:
+            return redirect(request.path)
+    context = {"payouts": payouts, "differences": differences, "error": error}
+    return render(request, "payments/operator_payouts.html", context, status=status)
+
+
+@login_required
+def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """A merchant's staff: the merchant's payouts and why any failed."""
+    try:
+        merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
+    except NotFound:
+        raise Http404 from None
+    context = {"merchant": merchant, "payouts": payouts_for_merchant(merchant=merchant)}
+    return render(request, "payments/merchant_payouts.html", context)

@@ -125,3 +125,74 @@ def test_only_operators_approve_payouts(fake_alipay, who):
         _pay(merchant, 1_000, actor=actor)
     assert Payout.objects.count() == 0
     assert _payable(merchant) == 5_000
+
+
+def test_an_operator_approves_a_payout_on_the_page(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    merchant = _merchant_with_payable(50_000)
+    client.force_login(_operator())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/payments/operator/payouts/",
+            {
+                "merchant": merchant.public_id,
+                "amount_fen": "20000",
+                "provider": "alipay",
+                "payee_account": "merchant@example.com",
+            },
+        )
+    assert response.status_code == 302
+    assert Payout.objects.get().status == "succeeded"
+    page = client.get("/payments/operator/payouts/")
+    assert Payout.objects.get().public_id in page.content.decode()
+
+
+def test_a_too_large_payout_on_the_page_is_a_form_error(client, fake_alipay):
+    merchant = _merchant_with_payable(1_000)
+    client.force_login(_operator())
+    response = client.post(
+        "/payments/operator/payouts/",
+        {
+            "merchant": merchant.public_id,
+            "amount_fen": "1001",
+            "provider": "alipay",
+            "payee_account": "merchant@example.com",
+        },
+    )
+    assert response.status_code == 409
+    assert 'id="payout-error"' in response.content.decode()
+    assert Payout.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["shopper", "merchant_owner"])
+def test_the_operator_payout_page_is_404_to_others(client, fake_alipay, who):
+    merchant = _merchant_with_payable(5_000)
+    user = make_user() if who == "shopper" else make_merchant_member().user
+    client.force_login(user)
+    assert client.get("/payments/operator/payouts/").status_code == 404
+    posted = client.post(
+        "/payments/operator/payouts/",
+        {"merchant": merchant.public_id, "amount_fen": "100", "provider": "alipay"},
+    )
+    assert posted.status_code == 404
+    assert Payout.objects.count() == 0
+
+
+def test_a_merchant_sees_its_own_payouts_and_nobody_elses(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a payout to one merchant
+    merchant = _merchant_with_payable(5_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 1_000)
+    url = f"/payments/merchant/{merchant.public_id}/payouts/"
+    own = make_merchant_member(merchant=merchant).user
+    other_merchant = make_merchant_member().user
+    shopper = make_user()
+    # then its staff see it; another merchant's staff and shoppers get 404
+    client.force_login(own)
+    assert payout.public_id in client.get(url).content.decode()
+    for intruder in (other_merchant, shopper):
+        client.force_login(intruder)
+        assert client.get(url).status_code == 404
