@@ -14,13 +14,17 @@ TRADE_SUCCESS) is a duplicate too. Settings: see docs/payments.md.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
+import zipfile
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl
+from urllib.request import urlopen
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -293,6 +297,22 @@ class AlipayProvider:
             )
         raise ProviderError(f"alipay transfer: {response.get('code')}")
 
+    def statement(self, day) -> list:
+        """Download the day's trade bill (a zip of GBK CSVs) and return its lines."""
+        sdk = client()
+        response = _call(
+            sdk.server_api,
+            api_name="alipay.data.dataservice.bill.downloadurl.query",
+            biz_content={"bill_type": "trade", "bill_date": day.isoformat()},
+        )
+        _checked(response, what="bill url")
+        try:
+            with urlopen(response["bill_download_url"], timeout=30) as answer:
+                archive = answer.read()
+        except (OSError, KeyError) as error:
+            raise ProviderError(f"alipay bill download: {error!r}") from error
+        return parse_trade_bill(archive)
+
 
 def _verified(fields: dict, signature: str) -> bool:
     try:
@@ -310,3 +330,41 @@ def _absolute(url: str) -> str | None:
     if url.startswith("/"):
         return settings.GROUPBUY_PUBLIC_URL.rstrip("/") + url
     return url
+
+
+def parse_trade_bill(archive: bytes) -> list:
+    """Parse Alipay's trade bill: the 业务明细 CSV of the zip (GBK; "#" comments)."""
+    from groupbuy.escrow.providers.wechat import StatementLine
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+        names = [name for name in bundle.namelist() if "汇总" not in name]
+        text = bundle.read(names[0]).decode("gbk")
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    rows = [row for row in rows if not row[0].startswith("#")]
+    header = [name.strip() for name in rows[0]]
+    column = {name: index for index, name in enumerate(header)}
+    lines = []
+    for row in rows[1:]:
+        values = [value.strip() for value in row]
+        kind = values[column["业务类型"]]
+        amount_fen = abs(yuan_to_fen(values[column["订单金额（元）"]]))
+        if kind == "交易":
+            lines.append(
+                StatementLine(
+                    kind="payment",
+                    out_trade_no=values[column["商户订单号"]],
+                    amount_fen=amount_fen,
+                    provider_reference=values[column["支付宝交易号"]],
+                )
+            )
+        elif kind == "退款":
+            lines.append(
+                StatementLine(
+                    kind="refund",
+                    out_trade_no=values[column["商户订单号"]],
+                    amount_fen=amount_fen,
+                    out_refund_no=values[column["退款批次号/请求号"]],
+                    provider_reference=values[column["支付宝交易号"]],
+                )
+            )
+    return lines

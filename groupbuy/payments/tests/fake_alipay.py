@@ -12,8 +12,10 @@ against an independent implementation.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -187,6 +189,12 @@ class FakeAlipay:
         biz = json.loads(fields.get("biz_content") or "{}")
         if fields["method"] == "alipay.fund.trans.uni.transfer":
             return self._transfer(biz)
+        if fields["method"] == "alipay.data.dataservice.bill.downloadurl.query":
+            base = self.url.rsplit("/", 1)[0]
+            return {
+                **_ok(),
+                "bill_download_url": f"{base}/bill.zip?d={biz['bill_date']}",
+            }
         trade = self.trades.get(biz.get("out_trade_no", ""))
         if trade is None:
             return _error("ACQ.TRADE_NOT_EXIST", "交易不存在")
@@ -207,6 +215,53 @@ class FakeAlipay:
             trade.status = "TRADE_CLOSED"
             return {**_ok(), "trade_no": trade.trade_no}
         return _error("isv.invalid-method", method)
+
+    def bill_zip(self) -> bytes:
+        """The trade bill as Alipay ships it: a zip of GBK CSVs with # comments."""
+        header = (
+            "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,"
+            "门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,"
+            "支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,"
+            "券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,"
+            "退款批次号/请求号,服务费（元）,分润（元）,备注"
+        )
+        rows = []
+        for trade in self.trades.values():
+            if trade.status in ("TRADE_SUCCESS", "TRADE_FINISHED"):
+                rows.append(self._bill_row(trade, "交易", trade.total_amount, ""))
+            for number, amount in trade.refunds.items():
+                rows.append(self._bill_row(trade, "退款", "-" + amount, number))
+        text = "\n".join(
+            [
+                "#支付宝业务明细查询",
+                f"#账号：[{SELLER_ID}0156]",
+                header,
+                *rows,
+                "#-----------------------------------------业务明细列表结束",
+                "#导出时间：[2026年12月03日 10:00:00]",
+            ]
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as bundle:
+            bundle.writestr(f"{SELLER_ID}_20261202_业务明细.csv", text.encode("gbk"))
+            bundle.writestr(f"{SELLER_ID}_20261202_业务明细(汇总).csv", b"")
+        return buffer.getvalue()
+
+    def _bill_row(self, trade, kind: str, amount: str, refund_number: str) -> str:
+        values = [trade.trade_no, trade.out_trade_no, kind, "tea", "", "", "", "", ""]
+        values += ["", "buyer@example.com", amount, amount, "0.00", "0.00", "0.00"]
+        values += [
+            "0.00",
+            "0.00",
+            "",
+            "0.00",
+            "0.00",
+            refund_number,
+            "0.00",
+            "0.00",
+            "",
+        ]
+        return ",".join(values)
 
     def _transfer(self, biz: dict) -> dict:
         payee = biz["payee_info"]["identity"]
@@ -245,6 +300,14 @@ class FakeAlipay:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                if self.path.startswith("/bill.zip"):
+                    data = gateway.bill_zip()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/zip")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 fields = dict(
                     parse_qsl(urlsplit(self.path).query, keep_blank_values=True)
                 )

@@ -129,3 +129,27 @@ def test_a_statement_with_planted_differences_is_reported_without_moving_money(
     statements_reconcile(day=today)
     assert StatementDifference.objects.count() == 3
     assert Notification.objects.filter(recipient=operator).count() == 1
+
+
+def test_alipay_trade_bill_differences_are_reported(
+    client, fake_alipay, capture_calls, django_capture_on_commit_callbacks
+):
+    from groupbuy.payments.tests.test_alipay import _paid_intent
+
+    # given two captured payments, one refunded in part, and a bill that lacks one
+    first = _paid_intent(client, fake_alipay, make_user(), amount_fen=10_000)
+    second = _paid_intent(client, fake_alipay, make_user(), amount_fen=2_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund(
+            actor=None, intent=first, amount_fen=2_500, idempotency_key="rf-a1"
+        )
+    del fake_alipay.trades[second.public_id]  # planted: Alipay has no such line
+    # when
+    result = statements_reconcile(day=datetime.now(BILL_ZONE).date())
+    # then the refund and the first payment match; the second is reported
+    assert result == {"alipay": 1}
+    difference = StatementDifference.objects.get()
+    assert (difference.kind, difference.reference) == (
+        "missing_at_provider",
+        second.public_id,
+    )
