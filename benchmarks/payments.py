@@ -119,7 +119,7 @@ def reconcile_seconds(count: int) -> float:
 
     from groupbuy.accounts.models import User
     from groupbuy.escrow.models import PaymentIntent
-    from groupbuy.escrow.providers.wechat import StatementLine
+    from groupbuy.escrow.providers.base import StatementLine
     from groupbuy.payments.statements import BILL_ZONE, statement_reconcile
 
     payer = User.objects.create_user("+8613999990002", "long-enough-pw")

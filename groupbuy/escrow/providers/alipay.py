@@ -38,6 +38,7 @@ from groupbuy.escrow.providers.base import (
     PayAction,
     PaymentEvent,
     ProviderError,
+    StatementLine,
 )
 
 logger = logging.getLogger(__name__)
@@ -334,8 +335,6 @@ def _absolute(url: str) -> str | None:
 
 def parse_trade_bill(archive: bytes) -> list:
     """Parse Alipay's trade bill: the 业务明细 CSV of the zip (GBK; "#" comments)."""
-    from groupbuy.escrow.providers.wechat import StatementLine
-
     with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
         names = [name for name in bundle.namelist() if "汇总" not in name]
         text = bundle.read(names[0]).decode("gbk")

@@ -40,6 +40,17 @@ class PayAction:
 
 
 @dataclass(frozen=True)
+class StatementLine:
+    """One line of a provider's daily statement: a payment or a refund."""
+
+    kind: str  # "payment" | "refund"
+    out_trade_no: str
+    amount_fen: int
+    out_refund_no: str = ""
+    provider_reference: str = ""
+
+
+@dataclass(frozen=True)
 class PaymentEvent:
     """One verified provider notification about one of our intents."""
 

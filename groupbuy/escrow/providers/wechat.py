@@ -46,6 +46,7 @@ from groupbuy.escrow.providers.base import (
     PayAction,
     PaymentEvent,
     ProviderError,
+    StatementLine,
 )
 
 logger = logging.getLogger(__name__)
@@ -60,17 +61,6 @@ HEADERS = (
     "Wechatpay-Serial",
     "Wechatpay-Signature-Type",
 )
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    """One line of a provider's daily statement: a payment or a refund."""
-
-    kind: str  # "payment" | "refund"
-    out_trade_no: str
-    amount_fen: int
-    out_refund_no: str = ""
-    provider_reference: str = ""
 
 
 def _sha1(data: bytes) -> str:
