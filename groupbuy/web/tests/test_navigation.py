@@ -61,5 +61,6 @@ def test_operator_dashboard_menu():
         "operator-nav-dashboard",
         "operator-nav-demand",
         "operator-nav-queue",
+        "operator-nav-payouts",
     ]
     assert re.search(r'href="/snap/operator/queue/"\s+id="operator-nav-queue"', html)
