@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "groupbuy.accounts",
     "groupbuy.catalog",
     "groupbuy.escrow",
+    "groupbuy.payments",
     "groupbuy.deals",
     "groupbuy.notify",
     "groupbuy.realtime",
@@ -348,6 +349,49 @@ GROUPBUY_SANDBOX_PAYMENT_SECRET = secret("GROUPBUY_SANDBOX_PAYMENT_SECRET")
 # sends its signed callbacks as real HTTP POSTs; otherwise the same signed bytes go
 # straight to the handler in the worker, so the embedded server works on any port.
 GROUPBUY_SANDBOX_CALLBACK_URL = os.environ.get("GROUPBUY_SANDBOX_CALLBACK_URL", "")
+
+# --- Real payment providers (docs/payments.md) -----------------------------------
+# Each key is given inline (PEM or Alipay's bare base64) or as a file path in the
+# variable of the same name ending in _FILE. None has a built-in value; the checks
+# refuse to serve a provider that is enabled without its credentials.
+GROUPBUY_ALIPAY_APP_ID = os.environ.get("GROUPBUY_ALIPAY_APP_ID", "")
+GROUPBUY_ALIPAY_SELLER_ID = os.environ.get("GROUPBUY_ALIPAY_SELLER_ID", "")
+GROUPBUY_ALIPAY_APP_PRIVATE_KEY = os.environ.get("GROUPBUY_ALIPAY_APP_PRIVATE_KEY", "")
+GROUPBUY_ALIPAY_APP_PRIVATE_KEY_FILE = os.environ.get(
+    "GROUPBUY_ALIPAY_APP_PRIVATE_KEY_FILE", ""
+)
+GROUPBUY_ALIPAY_PUBLIC_KEY = os.environ.get("GROUPBUY_ALIPAY_PUBLIC_KEY", "")
+GROUPBUY_ALIPAY_PUBLIC_KEY_FILE = os.environ.get("GROUPBUY_ALIPAY_PUBLIC_KEY_FILE", "")
+# Alipay's own sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do
+GROUPBUY_ALIPAY_GATEWAY = os.environ.get(
+    "GROUPBUY_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"
+)
+# Default: GROUPBUY_PUBLIC_URL + /payments/notify/alipay/
+GROUPBUY_ALIPAY_NOTIFY_URL = os.environ.get("GROUPBUY_ALIPAY_NOTIFY_URL", "")
+GROUPBUY_WECHATPAY_MCHID = os.environ.get("GROUPBUY_WECHATPAY_MCHID", "")
+GROUPBUY_WECHATPAY_APPID = os.environ.get("GROUPBUY_WECHATPAY_APPID", "")
+GROUPBUY_WECHATPAY_APIV3_KEY = os.environ.get("GROUPBUY_WECHATPAY_APIV3_KEY", "")
+GROUPBUY_WECHATPAY_CERT_SERIAL_NO = os.environ.get(
+    "GROUPBUY_WECHATPAY_CERT_SERIAL_NO", ""
+)
+GROUPBUY_WECHATPAY_PRIVATE_KEY = os.environ.get("GROUPBUY_WECHATPAY_PRIVATE_KEY", "")
+GROUPBUY_WECHATPAY_PRIVATE_KEY_FILE = os.environ.get(
+    "GROUPBUY_WECHATPAY_PRIVATE_KEY_FILE", ""
+)
+# WeChat Pay's public key (微信支付公钥) and its id, which signs notifications
+# and answers (the platform-certificate mode is not used).
+GROUPBUY_WECHATPAY_PUBLIC_KEY = os.environ.get("GROUPBUY_WECHATPAY_PUBLIC_KEY", "")
+GROUPBUY_WECHATPAY_PUBLIC_KEY_FILE = os.environ.get(
+    "GROUPBUY_WECHATPAY_PUBLIC_KEY_FILE", ""
+)
+GROUPBUY_WECHATPAY_PUBLIC_KEY_ID = os.environ.get(
+    "GROUPBUY_WECHATPAY_PUBLIC_KEY_ID", ""
+)
+GROUPBUY_WECHATPAY_GATEWAY = os.environ.get(
+    "GROUPBUY_WECHATPAY_GATEWAY", "https://api.mch.weixin.qq.com"
+)
+# Default: GROUPBUY_PUBLIC_URL + /payments/notify/wechat/
+GROUPBUY_WECHATPAY_NOTIFY_URL = os.environ.get("GROUPBUY_WECHATPAY_NOTIFY_URL", "")
 # Delay every sandbox callback by this many seconds (to try out late callbacks).
 GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS = float(
     os.environ.get("GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS", "0")

@@ -90,3 +90,62 @@ def check_payment_providers(app_configs, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+# What each real provider needs before it may take money (docs/payments.md).
+PROVIDER_CREDENTIALS = {
+    "alipay": (
+        "GROUPBUY_ALIPAY_APP_ID",
+        "GROUPBUY_ALIPAY_APP_PRIVATE_KEY",
+        "GROUPBUY_ALIPAY_PUBLIC_KEY",
+    ),
+    "wechat": (
+        "GROUPBUY_WECHATPAY_MCHID",
+        "GROUPBUY_WECHATPAY_APPID",
+        "GROUPBUY_WECHATPAY_CERT_SERIAL_NO",
+        "GROUPBUY_WECHATPAY_APIV3_KEY",
+        "GROUPBUY_WECHATPAY_PRIVATE_KEY",
+        "GROUPBUY_WECHATPAY_PUBLIC_KEY",
+        "GROUPBUY_WECHATPAY_PUBLIC_KEY_ID",
+    ),
+}
+KEY_SETTINGS = ("PRIVATE_KEY", "PUBLIC_KEY")
+
+
+def _is_set(name: str) -> bool:
+    """A key may be given inline or as a file (the same name ending in _FILE)."""
+    if getattr(settings, name, ""):
+        return True
+    return name.endswith(KEY_SETTINGS) and bool(getattr(settings, f"{name}_FILE", ""))
+
+
+@register(Tags.security, deploy=True)
+def check_payment_credentials(app_configs, **kwargs) -> list[Error]:
+    """Refuse an enabled real provider whose credentials are missing or broken."""
+    errors = []
+    for provider, names in PROVIDER_CREDENTIALS.items():
+        if provider not in settings.GROUPBUY_PAYMENT_PROVIDERS:
+            continue
+        errors += [
+            Error(
+                f"The {provider} payment provider is enabled but {name} is not set.",
+                hint="Set it in the environment (keys also as a file path in "
+                f"{name}_FILE), or remove {provider} from "
+                "GROUPBUY_PAYMENT_PROVIDERS. See docs/payments.md.",
+                id="groupbuy.E006",
+            )
+            for name in names
+            if not _is_set(name)
+        ]
+    apiv3_key = getattr(settings, "GROUPBUY_WECHATPAY_APIV3_KEY", "")
+    is_wechat = "wechat" in settings.GROUPBUY_PAYMENT_PROVIDERS
+    if is_wechat and apiv3_key and len(apiv3_key.encode()) != 32:
+        errors.append(
+            Error(
+                "GROUPBUY_WECHATPAY_APIV3_KEY must be the 32-character APIv3 "
+                "key set in WeChat Pay's merchant platform.",
+                hint="See docs/payments.md.",
+                id="groupbuy.E007",
+            )
+        )
+    return errors

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.escrow import ledger
+from groupbuy.escrow.closing import intent_close_at_provider
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import (
     LedgerAccount,
@@ -33,6 +35,7 @@ from groupbuy.escrow.models import (
 from groupbuy.escrow.providers import (
     SANDBOX,
     default_provider_name,
+    enabled_provider_names,
     get_enabled_provider,
     get_provider,
 )
@@ -61,7 +64,13 @@ def _positive_fen(amount_fen, *, field: str = "amount_fen") -> int:
 
 
 def intent_pay_url(intent: PaymentIntent) -> str:
-    """Return the provider's hosted pay page for ``intent`` (a path for sandbox)."""
+    """Return the provider's hosted pay page for ``intent`` (a path for sandbox).
+
+    With several providers enabled, the payer first chooses on the payments
+    app's page (``groupbuy.payments``).
+    """
+    if len(enabled_provider_names()) > 1 and intent.status == Status.REQUIRES_PAYMENT:
+        return reverse("payments:pay", kwargs={"intent_id": intent.public_id})
     return get_provider(intent.provider).pay_page_url(intent)
 
 
@@ -136,6 +145,9 @@ def payment_intent_cancel(*, actor, intent: PaymentIntent) -> PaymentIntent:
         if cancelled:
             audit_log(actor=actor, action="escrow.intent.cancelled", obj=intent)
             push_intent_on_commit(intent)
+            # A real provider closes the unpaid trade, so it can't be paid later.
+            if hasattr(get_provider(intent.provider), "close_intent"):
+                after_commit(intent_close_at_provider, intent_pk=intent.pk)
     return intent
 
 

@@ -14,8 +14,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from groupbuy.escrow.errors import EscrowError
+from groupbuy.escrow.providers.alipay import AlipayProvider
 from groupbuy.escrow.providers.base import PaymentEvent, PaymentProvider
 from groupbuy.escrow.providers.sandbox import SandboxProvider
+from groupbuy.escrow.providers.wechat import WechatPayProvider
 
 __all__ = [
     "SANDBOX",
@@ -30,7 +32,11 @@ __all__ = [
 ]
 
 SANDBOX = SandboxProvider.name
-_PROVIDERS: dict[str, PaymentProvider] = {SANDBOX: SandboxProvider()}
+_PROVIDERS: dict[str, PaymentProvider] = {
+    SANDBOX: SandboxProvider(),
+    AlipayProvider.name: AlipayProvider(),
+    WechatPayProvider.name: WechatPayProvider(),
+}
 
 
 def registered_provider_names() -> list[str]:

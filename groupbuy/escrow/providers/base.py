@@ -13,8 +13,41 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 PAYMENT_SUCCEEDED = "payment.succeeded"
+REFUND_SUCCEEDED = "refund.succeeded"
 PAYMENT_FAILED = "payment.failed"
 EVENT_TYPES = (PAYMENT_SUCCEEDED, PAYMENT_FAILED)
+
+
+DESKTOP = "desktop"
+PHONE = "phone"
+WECHAT_BROWSER = "wechat"
+DEVICES = (DESKTOP, PHONE, WECHAT_BROWSER)
+
+
+class ProviderError(Exception):
+    """The provider answered with an error (or not at all); the caller retries."""
+
+
+@dataclass(frozen=True)
+class PayAction:
+    """What the shopper's page does to pay: go to ``url``, show ``qr_text`` as a
+    QR code, or call the WeChat JS bridge with ``jsapi``."""
+
+    kind: str  # "redirect" | "qr" | "jsapi"
+    url: str = ""
+    qr_text: str = ""
+    jsapi: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One line of a provider's daily statement: a payment or a refund."""
+
+    kind: str  # "payment" | "refund"
+    out_trade_no: str
+    amount_fen: int
+    out_refund_no: str = ""
+    provider_reference: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,30 @@
+"""Payments in the project: the real providers' notification endpoints and the
+shopper's choice of provider (the providers themselves live in
+``groupbuy.escrow.providers``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    urls={"payments/": "groupbuy.payments.urls"},
+    nav=[
+        NavEntry(
+            role="operator",
+            label=_("Payouts"),
+            url_name="payments:operator_payouts",
+            key="payouts",
+            order=60,
+        ),
+        NavEntry(
+            role="merchant",
+            label=_("Payouts"),
+            url_name="payments:merchant_payouts",
+            key="payouts",
+            order=60,
+        ),
+    ],
+    notification_kinds={
+        "payments.statement.differences": _("Payment statement differences")
+    },
+)

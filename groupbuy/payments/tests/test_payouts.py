@@ -1,0 +1,198 @@
+"""Merchant payouts through Alipay's transfer (fake gateway): paid, refused
+(money back), retried, too large, operators only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.catalog.tests.factories import make_merchant, make_merchant_member
+from groupbuy.core.errors import NotFound
+from groupbuy.escrow import ledger
+from groupbuy.escrow.errors import InsufficientFunds
+from groupbuy.escrow.models import LedgerAccount
+from groupbuy.escrow.tests.factories import make_user
+from groupbuy.payments.models import Payout
+from groupbuy.payments.payouts import payout_create, payouts_retry_due
+
+pytestmark = pytest.mark.django_db
+
+
+def _merchant_with_payable(amount_fen: int):
+    """A merchant whose payable holds ``amount_fen`` (from settled deals)."""
+    merchant = make_merchant()
+    ledger.ledger_post(
+        kind="test.settled",
+        idempotency_key=f"settled-{merchant.pk}",
+        entries=[
+            (ledger.system_account(kind=LedgerAccount.Kind.EXTERNAL), -amount_fen),
+            (ledger.merchant_payable_account(merchant=merchant), amount_fen),
+        ],
+    )
+    return merchant
+
+
+def _payable(merchant) -> int:
+    return ledger.merchant_payable_account(merchant=merchant).balance_fen
+
+
+def _operator():
+    return make_user(is_staff=True)
+
+
+def _pay(merchant, amount_fen, payee="merchant@example.com", actor=None):
+    return payout_create(
+        actor=actor or _operator(),
+        merchant=merchant,
+        amount_fen=amount_fen,
+        provider_name="alipay",
+        payee_account=payee,
+        payee_name="Fresh Mart Ltd",
+    )
+
+
+def test_an_approved_payout_is_transferred_after_commit(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    # given
+    merchant = _merchant_with_payable(50_000)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 30_000)
+    # then
+    payout.refresh_from_db()
+    assert payout.status == "succeeded"
+    assert fake_alipay.transfers == {
+        payout.business_number: ("merchant@example.com", "300.00")
+    }
+    assert _payable(merchant) == 20_000
+    external = ledger.system_account(kind=LedgerAccount.Kind.EXTERNAL)
+    assert external.balance_fen == -50_000 + 30_000
+    assert ledger.system_account(kind="gateway_clearing").balance_fen == 0
+
+
+def test_a_refused_transfer_returns_the_money_and_says_why(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    merchant = _merchant_with_payable(50_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 30_000, payee="nobody@example.com")
+    payout.refresh_from_db()
+    assert payout.status == "failed"
+    assert "PAYEE_NOT_EXIST" in payout.failure_reason
+    assert _payable(merchant) == 50_000
+    assert ledger.system_account(kind="gateway_clearing").balance_fen == 0
+
+
+def test_a_transfer_that_gets_no_answer_is_retried_with_the_same_number(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    # given Alipay is down for the first call
+    merchant = _merchant_with_payable(50_000)
+    fake_alipay.fail_next.append({"code": "20000", "msg": "Service Unavailable"})
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 10_000)
+    payout.refresh_from_db()
+    assert (payout.status, payout.attempts) == ("pending", 1)
+    assert _payable(merchant) == 40_000  # held in clearing meanwhile
+    # when the retry job runs later
+    assert payouts_retry_due(now=timezone.now() + timedelta(hours=1)) == 1
+    # then it is paid once
+    payout.refresh_from_db()
+    assert payout.status == "succeeded"
+    assert list(fake_alipay.transfers) == [payout.business_number]
+
+
+def test_a_payout_larger_than_the_payable_is_refused(fake_alipay):
+    merchant = _merchant_with_payable(5_000)
+    with pytest.raises(InsufficientFunds):
+        _pay(merchant, 5_001)
+    assert Payout.objects.count() == 0
+    assert _payable(merchant) == 5_000
+    assert fake_alipay.transfers == {}
+
+
+@pytest.mark.parametrize("who", ["shopper", "merchant_owner"])
+def test_only_operators_approve_payouts(fake_alipay, who):
+    merchant = _merchant_with_payable(5_000)
+    if who == "shopper":
+        actor = make_user()
+    else:  # even the merchant's own owner cannot pay itself out
+        actor = make_merchant_member(merchant=merchant).user
+    with pytest.raises(NotFound):
+        _pay(merchant, 1_000, actor=actor)
+    assert Payout.objects.count() == 0
+    assert _payable(merchant) == 5_000
+
+
+def test_an_operator_approves_a_payout_on_the_page(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    merchant = _merchant_with_payable(50_000)
+    client.force_login(_operator())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/payments/operator/payouts/",
+            {
+                "merchant": merchant.public_id,
+                "amount_fen": "20000",
+                "provider": "alipay",
+                "payee_account": "merchant@example.com",
+            },
+        )
+    assert response.status_code == 302
+    assert Payout.objects.get().status == "succeeded"
+    page = client.get("/payments/operator/payouts/")
+    assert Payout.objects.get().public_id in page.content.decode()
+
+
+def test_a_too_large_payout_on_the_page_is_a_form_error(client, fake_alipay):
+    merchant = _merchant_with_payable(1_000)
+    client.force_login(_operator())
+    response = client.post(
+        "/payments/operator/payouts/",
+        {
+            "merchant": merchant.public_id,
+            "amount_fen": "1001",
+            "provider": "alipay",
+            "payee_account": "merchant@example.com",
+        },
+    )
+    assert response.status_code == 409
+    assert 'id="payout-error"' in response.content.decode()
+    assert Payout.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["shopper", "merchant_owner"])
+def test_the_operator_payout_page_is_404_to_others(client, fake_alipay, who):
+    merchant = _merchant_with_payable(5_000)
+    user = make_user() if who == "shopper" else make_merchant_member().user
+    client.force_login(user)
+    assert client.get("/payments/operator/payouts/").status_code == 404
+    posted = client.post(
+        "/payments/operator/payouts/",
+        {"merchant": merchant.public_id, "amount_fen": "100", "provider": "alipay"},
+    )
+    assert posted.status_code == 404
+    assert Payout.objects.count() == 0
+
+
+def test_a_merchant_sees_its_own_payouts_and_nobody_elses(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a payout to one merchant
+    merchant = _merchant_with_payable(5_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 1_000)
+    url = f"/payments/merchant/{merchant.public_id}/payouts/"
+    own = make_merchant_member(merchant=merchant).user
+    other_merchant = make_merchant_member().user
+    shopper = make_user()
+    # then its staff see it; another merchant's staff and shoppers get 404
+    client.force_login(own)
+    assert payout.public_id in client.get(url).content.decode()
+    for intruder in (other_merchant, shopper):
+        client.force_login(intruder)
+        assert client.get(url).status_code == 404

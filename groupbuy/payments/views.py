@@ -1,0 +1,182 @@
+"""The payer's choice of provider, and the providers' notification endpoint
+(answered in each provider's own form)."""
+
+from __future__ import annotations
+
+import logging
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from groupbuy.catalog.models import Merchant
+from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.core.money import format_fen
+from groupbuy.escrow.errors import EscrowError
+from groupbuy.escrow.providers import (
+    enabled_provider_names,
+    get_enabled_provider,
+    get_provider,
+)
+from groupbuy.escrow.selectors import intent_get_for_user
+from groupbuy.payments.payouts import payout_create
+from groupbuy.payments.selectors import (
+    differences_for_operator,
+    merchant_get_for_payouts,
+    payouts_for_merchant,
+    payouts_for_operator,
+)
+from groupbuy.payments.services import (
+    device_from_user_agent,
+    notification_receive,
+    payment_start,
+    providers_for_device,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@require_POST
+def provider_notify(request: HttpRequest, provider_name: str) -> HttpResponse:
+    """Verify and apply a notification; acknowledge it only once it is recorded.
+
+    ``notification_receive`` commits before it returns, so the provider's
+    "received" answer never precedes the durable record; any refusal is
+    answered as a failure the provider will resend.
+    """
+    if provider_name not in enabled_provider_names():
+        raise Http404
+    provider = get_enabled_provider(provider_name)
+    if not hasattr(provider, "notify_response"):
+        raise Http404
+    try:
+        outcome = notification_receive(
+            provider_name=provider_name, body=request.body, headers=request.headers
+        )
+    except DomainError as error:
+        logger.warning(
+            "%s notification refused: %s (%s)", provider_name, error.code, error
+        )
+        return provider.notify_response(error=error)
+    logger.info("%s notification applied: %s", provider_name, outcome)
+    return provider.notify_response(error=None)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: the H5 scene's IP is advisory and must not be spoofable
+    # through a header unless a trusted proxy sets REMOTE_ADDR itself.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _choices(device: str) -> list[dict]:
+    return [
+        {"name": name, "label": getattr(get_provider(name), "label", name)}
+        for name in providers_for_device(device)
+    ]
+
+
+@login_required
+def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
+    """Offer the enabled providers that fit the device; start the chosen one."""
+    try:
+        intent = intent_get_for_user(user=request.user, intent_id=intent_id)
+    except NotFound:
+        raise Http404 from None
+    if intent.payer_id != request.user.pk:
+        raise Http404  # operators may look at payments, never pay them
+    device = device_from_user_agent(request.headers.get("User-Agent", ""))
+    context = {
+        "intent": intent,
+        "amount": format_fen(intent.amount_fen),
+        "providers": _choices(device),
+        "device": device,
+        "is_payable": intent.status == intent.Status.REQUIRES_PAYMENT,
+        "error": "",
+    }
+    status = 200
+    if request.method == "POST" and context["is_payable"]:
+        try:
+            action = payment_start(
+                actor=request.user,
+                intent=intent,
+                provider_name=request.POST.get("provider", ""),
+                device=device,
+                client_ip=_client_ip(request),
+            )
+        except DomainError as refusal:
+            context["error"], status = refusal.message, refusal.status
+        else:
+            if action.kind == "redirect":
+                return redirect(action.url)
+            context["action"] = action
+            if action.kind == "qr":
+                context["qr_svg"] = segno.make(action.qr_text, error="m").svg_inline(
+                    scale=5
+                )
+    return render(request, "payments/pay.html", context, status=status)
+
+
+def _payout_form(request: HttpRequest) -> dict:
+    return {
+        "merchant_id": request.POST.get("merchant", "").strip(),
+        "amount_fen": request.POST.get("amount_fen", "").strip(),
+        "provider_name": request.POST.get("provider", "").strip(),
+        "payee_account": request.POST.get("payee_account", "").strip(),
+        "payee_name": request.POST.get("payee_name", "").strip(),
+    }
+
+
+def _approve(request: HttpRequest, form: dict) -> None:
+    merchant = Merchant.objects.filter(public_id=form["merchant_id"]).first()
+    if merchant is None:
+        raise NotFound("not_found", _("There is no such merchant."))
+    try:
+        amount_fen = int(form["amount_fen"])
+    except ValueError:
+        raise EscrowError(
+            "invalid_amount", _("Enter the amount in fen, a whole number.")
+        ) from None
+    payout_create(
+        actor=request.user,
+        merchant=merchant,
+        amount_fen=amount_fen,
+        provider_name=form["provider_name"],
+        payee_account=form["payee_account"],
+        payee_name=form["payee_name"],
+    )
+
+
+@login_required
+def operator_payouts(request: HttpRequest) -> HttpResponse:
+    """Operators: payouts (approve one) and the statements' differences."""
+    try:
+        payouts = payouts_for_operator(user=request.user)
+        differences = differences_for_operator(user=request.user)
+    except NotFound:
+        raise Http404 from None
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            _approve(request, _payout_form(request))
+        except DomainError as refusal:
+            error, status = refusal.message, refusal.status
+        else:
+            return redirect(request.path)
+    context = {"payouts": payouts, "differences": differences, "error": error}
+    return render(request, "payments/operator_payouts.html", context, status=status)
+
+
+@login_required
+def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """A merchant's staff: the merchant's payouts and why any failed."""
+    try:
+        merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
+    except NotFound:
+        raise Http404 from None
+    context = {"merchant": merchant, "payouts": payouts_for_merchant(merchant=merchant)}
+    return render(request, "payments/merchant_payouts.html", context)
