@@ -10,10 +10,10 @@ from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound
 from groupbuy.teams import selectors, services
 from groupbuy.teams.schemas import (
-    MembershipOut,
     OpenIn,
     TeamDealCreateIn,
     TeamDealOut,
+    TeamMembershipOut,
     TeamOut,
     payment_out,
     team_out,
@@ -80,7 +80,7 @@ def merchant_teams(request, merchant_id: str, deal_id: str):
     return [_team(request, t) for t in teams[:200]]
 
 
-@router.get("/mine", response=list[MembershipOut])
+@router.get("/mine", response=list[TeamMembershipOut])
 def my_teams(request):
     """My team memberships, newest first."""
     return [
@@ -95,7 +95,7 @@ def team_deal_detail(request, deal_id: str):
     return _team_deal(request, selectors.team_deal_get(deal_id=deal_id))
 
 
-@router.post("/deals/{deal_id}/teams", response={201: MembershipOut})
+@router.post("/deals/{deal_id}/teams", response={201: TeamMembershipOut})
 def team_open(request, deal_id: str, payload: OpenIn):
     """Open a team (or buy alone with ``solo``); returns the payment to make."""
     team_deal = selectors.team_deal_get(deal_id=deal_id)
@@ -105,7 +105,7 @@ def team_open(request, deal_id: str, payload: OpenIn):
     return Status(201, _membership(request, member))
 
 
-@router.post("/deals/{deal_id}/any", response={201: MembershipOut})
+@router.post("/deals/{deal_id}/any", response={201: TeamMembershipOut})
 def team_join_any(request, deal_id: str):
     """Put me in the open team closest to completion."""
     team_deal = selectors.team_deal_get(deal_id=deal_id)
@@ -119,7 +119,7 @@ def team_detail(request, team_id: str):
     return _team(request, selectors.team_get(team_id=team_id))
 
 
-@router.post("/{team_id}/join", response={201: MembershipOut})
+@router.post("/{team_id}/join", response={201: TeamMembershipOut})
 def team_join(request, team_id: str):
     """Take a place in this team; pay the returned payment to keep it."""
     team = selectors.team_get(team_id=team_id)

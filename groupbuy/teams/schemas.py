@@ -27,7 +27,7 @@ class OpenIn(Schema):
     solo: bool = False
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     name: str
     paid: bool
 
@@ -43,7 +43,7 @@ class TeamOut(Schema):
     paid_count: int
     expires_at: str
     seconds_left: int
-    members: list[MemberOut]
+    members: list[TeamMemberOut]
     url: str = ""
 
 
@@ -61,18 +61,18 @@ class TeamDealOut(Schema):
     open_teams: list[TeamOut]
 
 
-class PaymentOut(Schema):
+class TeamPaymentOut(Schema):
     intent_id: str
     amount_fen: int
     status: str
     pay_url: str
 
 
-class MembershipOut(Schema):
+class TeamMembershipOut(Schema):
     team: TeamOut
     order_id: str
     status: str
-    payment: PaymentOut | None
+    payment: TeamPaymentOut | None
 
 
 def team_out(request, team, snapshot: dict) -> dict:

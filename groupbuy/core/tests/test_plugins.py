@@ -77,7 +77,6 @@ def test_plugin_app_page_is_served_with_its_tab_in_the_shoppers_tab_bar(probe):
         "nav-orders",
         "nav-plugged-in",
         "nav-money",
-        "nav-shared",
         "nav-inbox",
     ]
     assert '<a href="/plugin-app/" id="nav-plugged-in">' in html
@@ -139,7 +138,6 @@ def test_plugin_app_nav_entries_join_the_merchant_and_operator_menus(with_plugin
         "dashboard",
         "demand",
         "queue",
-        "erasures",
         "plug-in-queue",
     ]
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from groupbuy.deals.tests.factories import make_merchant, make_product, make_user
 from groupbuy.demands import services
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from groupbuy.escrow.tests.factories import apply_event, event_for
@@ -98,7 +99,7 @@ def fail_intent(intent):
 
 def balance(kind, **owner) -> int:
     account = LedgerAccount.objects.filter(kind=kind, **owner).first()
-    return account.balance_fen if account else 0
+    return ledger.account_balance_fen(account)
 
 
 def assert_ledger_sound() -> None:
@@ -110,6 +111,6 @@ def assert_ledger_sound() -> None:
         total = LedgerEntry.objects.filter(account=account).aggregate(
             total=Sum("amount_fen")
         )["total"]
-        assert account.balance_fen == (total or 0)
-        if account.kind != "external":
+        assert ledger.account_balance_fen(account) == (total or 0)
+        if account.kind not in LedgerAccount.SYSTEM_KINDS:
             assert account.balance_fen >= 0, account

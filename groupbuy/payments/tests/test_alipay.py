@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.core.audit import AuditEntry
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerTransaction,
@@ -269,7 +270,7 @@ def test_partial_then_full_refund_reach_alipay_after_commit(
     assert (first.status, second.status) == ("succeeded", "succeeded")
     assert first.provider_reference == f"{trade.trade_no}:rf-1"
     refunds_paid = LedgerAccount.objects.get(kind="refunds_paid")
-    assert refunds_paid.balance_fen == 10_000
+    assert ledger.account_balance_fen(refunds_paid) == 10_000
     # and Alipay's refund notification afterwards changes nothing
     postings = LedgerTransaction.objects.count()
     assert _post(client, fake_alipay.notification(intent.public_id)).content == (

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from groupbuy.escrow import ledger
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerTransaction,
@@ -235,7 +236,8 @@ def test_partial_refund_and_its_notification(
     order = fake_wechat.orders[intent.public_id]
     assert order.refunds == {"rf-w1": 3_000}
     assert refund.status == "succeeded"
-    assert LedgerAccount.objects.get(kind="refunds_paid").balance_fen == 3_000
+    refunds_paid = LedgerAccount.objects.get(kind="refunds_paid")
+    assert ledger.account_balance_fen(refunds_paid) == 3_000
     # and the REFUND.SUCCESS notification changes nothing
     resource = {
         "mchid": MCHID,
