@@ -222,6 +222,14 @@ def child(args) -> None:
         counts = [int(count) for count in args.seed.split(",")]
         deals = [seed(orders=count, tag=f"{tag}") for tag, count in enumerate(counts)]
         print(json.dumps({"deals": deals}))
+    elif os.environ.get("CLOSE_BIG_DEAL_PROFILE"):
+        # Profile the close and settle (cProfile stats to the named file).
+        import cProfile
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(close, args.close)
+        profiler.dump_stats(os.environ["CLOSE_BIG_DEAL_PROFILE"])
+        print(json.dumps(result))
     else:
         print(json.dumps(close(args.close)))
 

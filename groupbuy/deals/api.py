@@ -160,8 +160,9 @@ def deal_stop(request, deal_id: str):
 def deal_join(request, deal_id: str, payload: JoinIn):
     """Join with a quantity: reserves the units and returns the payment to make."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    # The order comes back whole (its deal, shopper and intent attached): no
+    # second read, and the deal's product and tiers are already loaded.
     order = services.deal_join(actor=request.auth, deal=deal, quantity=payload.quantity)
-    order = selectors.order_get_for_user(user=request.auth, order_id=order.public_id)
     return Status(
         201,
         {

@@ -1,9 +1,11 @@
 """Joining a deal, paying for the order, and cancelling it.
 
-``deal_join`` is one short transaction: a conditional UPDATE reserves the units
-(never oversold: the database checks ``sold + n <= stock`` as it writes, and
-PostgreSQL re-checks after waiting for the row lock) and the order insert sits
-under a unique constraint (one live order per shopper and deal).
+``deal_join`` is one short transaction: the payment intent and the order are
+written first (the order insert sits under a unique constraint: one live order
+per shopper and deal), and a conditional UPDATE reserves the units last (never
+oversold: the database checks ``sold + n <= stock`` as it writes, and
+PostgreSQL re-checks after waiting for the row lock), so the deal's row lock is
+held only from that UPDATE to the commit.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
+from groupbuy.core.ids import new_public_id
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals import lock_timing, notifications
 from groupbuy.deals.errors import DealError
@@ -137,52 +140,61 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
 
     The order waits for payment of quantity × the first tier's price (the most
     a unit can cost); the difference to the final price is refunded at close.
+
+    The deal's row is touched last: the payment intent, the order and their
+    audit rows are written first (no lock on the deal), then the conditional
+    UPDATE takes the stock and the deal's row lock, which the commit right
+    after lets go. When the stock is gone the UPDATE matches nothing and the
+    whole transaction rolls back, so no order outlives a refused reservation.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("forbidden", _("Please sign in first."))
     check_join_allowed(actor=actor, deal=deal)
     _check_quantity(deal, quantity)
+    prefetch_related_objects([deal], "tiers")  # one read, used three times
     unit_price_cap_fen = highest_price_fen(list(deal.tiers.all()))
-    with transaction.atomic():
-        now = timezone.now()
-        _reserve(deal, quantity=quantity, now=now)
-        lock_timing.note_stock_taken()  # the deal's row lock is held from here
-        try:
-            with transaction.atomic():
-                order = DealOrder.objects.create(
-                    deal=deal,
-                    shopper=actor,
-                    quantity=quantity,
-                    unit_price_cap_fen=unit_price_cap_fen,
-                    amount_fen=quantity * unit_price_cap_fen,
-                    joined_at=now,
-                )
-        except IntegrityError:
-            raise Conflict(
-                "already_joined", _("You have already joined this group buy.")
-            ) from None
-        order.payment_intent = payment_intent_create(
-            actor=actor,
-            payer=actor,
-            amount_fen=order.amount_fen,
-            purpose=ORDER_PURPOSE,
-            reference=order.public_id,
-            description=f"{quantity} × {deal.title}",
-            return_url=order_page_url(order),
-        )
-        order.save(update_fields=["payment_intent", "updated_at"])
-        audit_log(
-            actor=actor,
-            action="deals.order.joined",
-            obj=order,
-            data={
-                "deal": deal.public_id,
-                "quantity": quantity,
-                "amount_fen": order.amount_fen,
-                "joined_at": now.isoformat(),
-            },
-        )
-        push_progress_on_commit(deal)
+    order = DealOrder(
+        public_id=new_public_id("ord"),
+        deal=deal,
+        shopper=actor,
+        quantity=quantity,
+        unit_price_cap_fen=unit_price_cap_fen,
+        amount_fen=quantity * unit_price_cap_fen,
+    )
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            order.joined_at = now
+            order.payment_intent = payment_intent_create(
+                actor=actor,
+                payer=actor,
+                amount_fen=order.amount_fen,
+                purpose=ORDER_PURPOSE,
+                reference=order.public_id,
+                description=f"{quantity} × {deal.title}",
+                return_url=order_page_url(order),
+            )
+            # The unique live-order constraint is checked here, before the
+            # deal's lock is taken; a second join rolls back without waiting.
+            order.save(force_insert=True)
+            audit_log(
+                actor=actor,
+                action="deals.order.joined",
+                obj=order,
+                data={
+                    "deal": deal.public_id,
+                    "quantity": quantity,
+                    "amount_fen": order.amount_fen,
+                    "joined_at": now.isoformat(),
+                },
+            )
+            _reserve(deal, quantity=quantity, now=now)
+            lock_timing.note_stock_taken()  # held from here to the commit
+            push_progress_on_commit(deal)
+    except IntegrityError:
+        raise Conflict(
+            "already_joined", _("You have already joined this group buy.")
+        ) from None
     return order
 
 

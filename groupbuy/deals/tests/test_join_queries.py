@@ -1,0 +1,56 @@
+"""A join reads and writes only what it needs: its query count is pinned."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groupbuy.deals.models import Deal
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import make_deal, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_join_takes_at_most_eight_queries_and_updates_the_deal_last(pushes):
+    # given an open deal, fetched the way the API fetches it
+    deal = make_deal(stock=10)
+    deal = Deal.objects.get(pk=deal.pk)
+    shopper = make_user()
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        deal_join(actor=shopper, deal=deal, quantity=2)
+    # then
+    sql = [query["sql"] for query in captured.captured_queries]
+    statements = [s for s in sql if not s.upper().startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= 8
+    deal_updates = [i for i, s in enumerate(sql) if s.startswith('UPDATE "deals_deal"')]
+    assert len(deal_updates) == 1
+    # every write but the commit comes before the deal's row is touched
+    later = sql[deal_updates[0] + 1 :]
+    assert not [s for s in later if s.startswith(("INSERT", "UPDATE", "SELECT"))]
+
+
+def test_a_join_through_the_api_takes_at_most_ten_queries(client, pushes):
+    # given a shopper with an API token and an open deal
+    from groupbuy.accounts.services import api_token_create
+
+    deal = make_deal(stock=10)
+    shopper = make_user()
+    _token, secret = api_token_create(actor=shopper)
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            f"/api/deals/{deal.public_id}/join",
+            {"quantity": 1},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+    # then: the token (read, last used), the deal with its tiers, the join
+    # itself (six: the deal's product and tiers come loaded), no read back
+    assert response.status_code == 201, response.content
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) <= 10
