@@ -288,3 +288,24 @@ def test_page_confirming_a_suggestion_counts_demand(recognised_as):
     assert response.status_code == 200
     assert 'id="snap-will-notify"' in response.content.decode()
     assert DemandSignal.objects.get().product == product
+
+
+def test_existing_counts_stay_and_a_confirmation_adds_to_them():
+    # given: two people already counted for the product (before this rule)
+    from groupbuy.snap.services import demand_record, snap_alternative_choose
+
+    product = make_product()
+    demand_record(actor=make_user(), product=product)
+    demand_record(actor=make_user(), product=product)
+    assert DemandSignal.objects.get().count == 1
+    # when: a third person's snap is unsure
+    third = make_user()
+    snap = snap_submit(
+        actor=third,
+        upload=upload(),
+        recogniser=FakeRecogniser(name_guess(product, 0.8)),
+    ).snap
+    # then: the counter is untouched until they confirm
+    assert DemandSignal.objects.get().count == 1
+    snap_alternative_choose(actor=third, snap=snap, product=product)
+    assert DemandSignal.objects.get().count == 2
