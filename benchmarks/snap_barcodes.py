@@ -13,7 +13,14 @@ everything else by text. PDF417 and Data Matrix are not product codes; they
 are read with the same retry strategy and reported apart from the headline.
 With --printed-digits, the EAN/UPC photos the barcode path misses are also
 OCR'd for the digits printed under the bars (what the name stage does).
-The last line printed is the headline figure.
+Wrong reads (something read, but not the expected code) are counted per
+format beside the decode rates, for both readers.
+
+--part picks a fixed split of the set by folder: ``tuning`` (the folders
+retries and thresholds may be tuned on) or ``held-out`` (the folders reported
+as unseen); ``all`` (default) reads both. The last line printed is one JSON
+object: ``part``, ``n``, ``plain_hits``, ``pipeline_hits``, ``plain_wrong``,
+``pipeline_wrong`` over all formats read.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import statistics
 import sys
 import time
@@ -46,6 +54,20 @@ from groupbuy.snap.recognition.ocr import shared_ocr_engine  # noqa: E402
 PRODUCT_FORMATS = ("EAN_13", "UPC_A", "EAN_8", "UPC_E", "QR_CODE")
 RETAIL_FORMATS = {"EAN_13", "UPC_A", "EAN_8", "UPC_E"}
 QUICK_EVERY = 3  # --quick reads every third photo
+# The fixed split by folder (issue 15): one folder of each product format is
+# held out; PDF417 and Data Matrix have one folder each, one on each side.
+TUNING_FOLDERS = frozenset(
+    {"ean13-1", "upca-1", "qrcode-1", "qrcode-2", "datamatrix-1"}
+)
+HELD_OUT_FOLDERS = frozenset({"ean13-2", "upca-2", "qrcode-3", "pdf417-1"})
+PARTS = {"tuning": TUNING_FOLDERS, "held-out": HELD_OUT_FOLDERS}
+
+
+def in_part(sample_path: str, part: str) -> bool:
+    """Return whether a MANIFEST path (``folder/file``) belongs to ``part``."""
+    if part == "all":
+        return True
+    return sample_path.split("/", 1)[0] in PARTS[part]
 
 
 @dataclass
@@ -79,10 +101,12 @@ class Tally:
         self.missed_but_printed += other.missed_but_printed
 
 
-def load_samples(directory: Path) -> list[Sample]:
+def load_samples(directory: Path, part: str = "all") -> list[Sample]:
     samples = []
     with open(directory / "MANIFEST.tsv", encoding="utf-8", newline="") as manifest:
         for row in csv.DictReader(manifest, delimiter="\t"):
+            if not in_part(row["path"], part):
+                continue
             raw = (directory / row["expected_file"]).read_bytes()
             encoding = (
                 "latin-1" if row["expected_encoding"].startswith("latin") else "utf-8"
@@ -193,15 +217,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also OCR the digits under EAN/UPC codes the barcode path missed",
     )
+    parser.add_argument(
+        "--part",
+        choices=("all", "tuning", "held-out"),
+        default="all",
+        help="the fixed split by folder (see TUNING_FOLDERS, HELD_OUT_FOLDERS)",
+    )
     arguments = parser.parse_args(argv)
 
-    samples = load_samples(arguments.directory)
+    samples = load_samples(arguments.directory, arguments.part)
     if arguments.quick:
         samples = samples[::QUICK_EVERY]
     tallies = measure(samples, arguments.printed_digits)
 
     product, other = Tally(), Tally()
-    print("snap barcodes: plain zxing-cpp call vs groupbuy's barcode path")
+    print(
+        "snap barcodes: plain zxing-cpp call vs groupbuy's barcode path"
+        f" (part: {arguments.part})"
+    )
     print("-- product codes (EAN/UPC as GTIN-14, QR by text)")
     for name in sorted(tallies):
         if name in PRODUCT_FORMATS:
@@ -228,6 +261,21 @@ def main(argv: list[str] | None = None) -> int:
         f"headline: pipeline decode rate {product.pipeline_hits / product.total:.2f}"
         f" vs plain {product.plain_hits / product.total:.2f}"
         f" on {product.total} EAN/UPC/QR photos (lost {len(product.lost)})"
+    )
+    every = Tally()
+    every.add(product)
+    every.add(other)
+    print(
+        json.dumps(
+            {
+                "part": arguments.part,
+                "n": every.total,
+                "plain_hits": every.plain_hits,
+                "pipeline_hits": every.pipeline_hits,
+                "plain_wrong": every.plain_wrong,
+                "pipeline_wrong": every.pipeline_wrong,
+            }
+        )
     )
     return 0
 

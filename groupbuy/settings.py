@@ -411,6 +411,11 @@ GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE = int(
     os.environ.get("GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE", "10")
 )
 GROUPBUY_SNAP_MAX_PIXELS = 40_000_000
+# A recognised product counts as demand at once only when its calibrated
+# confidence (estimated precision) reaches this; below it the shopper confirms.
+GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION = float(
+    os.environ.get("GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION", "0.99")
+)
 
 # --- Accounts: client addresses, phone codes, login limits, API tokens ----------
 # Owned by the accounts app (docs/deployment.md, "Client addresses behind a proxy";

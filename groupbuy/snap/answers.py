@@ -51,7 +51,7 @@ def category_payload(category: Category) -> dict:
 def match_payload(match: ProductMatch) -> dict:
     return {
         "product": product_payload(match.product),
-        "confidence": round(match.confidence, 3),
+        "confidence": round(match.precision, 3),
         "method": match.method,
         "method_label": str(METHOD_LABELS.get(match.method, match.method)),
     }
@@ -83,6 +83,11 @@ def snap_resolution(snap: Snap) -> Resolution:
             match.confidence if match else 1.0,
             snap.method or (match.method if match else ""),
         )
+    elif snap.status == Snap.Status.UNCONFIRMED:
+        resolution.needs_confirmation = True
+    elif snap.result.get("none_of_these"):
+        # The shopper said none of the suggestions is right: offer none again.
+        resolution.matches = []
     return resolution
 
 
@@ -124,9 +129,10 @@ def _answer(
         "id": snap.public_id,
         "status": snap.status,
         "recognised": best is not None,
+        "needs_confirmation": resolution.needs_confirmation and best is None,
         "product": product_payload(best.product) if best else None,
-        "confidence": round(best.confidence, 3) if best else 0.0,
-        "confidence_percent": round(best.confidence * 100) if best else 0,
+        "confidence": round(best.precision, 3) if best else 0.0,
+        "confidence_percent": round(best.precision * 100) if best else 0,
         "method": best.method if best else "",
         "method_label": str(METHOD_LABELS.get(best.method, "")) if best else "",
         "alternatives": [match_payload(m) for m in resolution.alternatives],
@@ -154,6 +160,11 @@ def _answer(
 
 
 def _hint(best, deals, resolution: Resolution, *, is_signed_in: bool) -> str:
+    if best is None and resolution.needs_confirmation:
+        return _(
+            "We are not sure. Is it one of these? Pick it to see its group buys "
+            "(and, if there is none, to ask for one)."
+        )
     if best is not None:
         if deals:
             return ""

@@ -26,6 +26,7 @@ from groupbuy.snap.presenters import (
     queue_item_payload,
 )
 from groupbuy.snap.schemas import (
+    ConfirmIn,
     DemandPageOut,
     LabelIn,
     LaunchPrefillOut,
@@ -34,7 +35,13 @@ from groupbuy.snap.schemas import (
     SnapAnswerOut,
     SnapPageOut,
 )
-from groupbuy.snap.services import snap_label, snap_photo_delete, snap_submit
+from groupbuy.snap.services import (
+    snap_alternative_choose,
+    snap_label,
+    snap_none_of_these,
+    snap_photo_delete,
+    snap_submit,
+)
 from groupbuy.snap.services.training import classifier_retrain_request
 from groupbuy.snap.throttle import snap_rate_check
 
@@ -172,6 +179,32 @@ def snap_photo_remove(request, snap_id: str):
     snap = selectors.snap_get_for_user(user=request.auth, snap_id=snap_id)
     snap_photo_delete(actor=request.auth, snap=snap)
     return Status(204, None)
+
+
+@router.post("/{snap_id}/confirm", response=SnapAnswerOut)
+def snap_confirm(request, snap_id: str, payload: ConfirmIn):
+    """Say which suggested product my snap shows, or that it is none of them.
+
+    Confirming a product counts me as asking for it when no deal is open;
+    ``none_of_these`` sends the photo to the operators' labelling queue.
+    """
+    snap = selectors.snap_get_for_user(user=request.auth, snap_id=snap_id)
+    if payload.none_of_these:
+        snap = snap_none_of_these(actor=request.auth, snap=snap)
+    elif payload.product:
+        snap = snap_alternative_choose(
+            actor=request.auth,
+            snap=snap,
+            product=product_get(public_id=payload.product),
+        )
+    else:
+        raise SnapError(
+            "invalid",
+            _("Choose one of the suggestions, or none of them."),
+            status=422,
+            fields={"product": [_("Choose one.")]},
+        )
+    return answers.answer_for_snap(snap, user=request.auth)
 
 
 @router.post("/{snap_id}/label", response=SnapAnswerOut)

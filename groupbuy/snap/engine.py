@@ -48,7 +48,9 @@ class Recogniser:
         from groupbuy.snap.recognition.pipeline import build_pipeline
 
         appearance = AppearanceStage(self.references, classifier)
-        return build_pipeline(self.names, appearance_stage=appearance)
+        return build_pipeline(
+            self.names, appearance_stage=appearance, gtin_known=_catalog_has_gtin
+        )
 
     def invalidate(self) -> None:
         """Make the next recognition check the catalog again."""
@@ -63,6 +65,12 @@ class Recogniser:
         shared_ocr_engine().warm_up()
         self.names()
         self.references()
+
+
+def _catalog_has_gtin(gtin: str) -> bool:
+    from groupbuy.catalog.selectors import product_find_by_gtin
+
+    return product_find_by_gtin(code=gtin) is not None
 
 
 _recogniser: Recogniser | None = None

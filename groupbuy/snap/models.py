@@ -36,6 +36,8 @@ class Snap(models.Model):
         RECOGNISED = "recognised", _("Recognised")
         NOT_RECOGNISED = "not_recognised", _("Not recognised")
         LABELLED = "labelled", _("Labelled by an operator")
+        # A likely product, not sure enough to count: waits for the shopper.
+        UNCONFIRMED = "unconfirmed", _("Waiting for the shopper to confirm")
 
     public_id = PublicIdField(prefix="snp")
     # Anonymous visitors may snap; only signed-in people count as requesters.

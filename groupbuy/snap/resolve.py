@@ -21,6 +21,22 @@ RECOGNISED_MIN_CONFIDENCE = 0.5
 # Weaker candidates are noise, not worth showing as alternatives.
 ALTERNATIVE_MIN_CONFIDENCE = 0.15
 CATEGORY_MIN_CONFIDENCE = 0.3
+# Name and appearance scores have not been measured against held-out photos
+# yet, so they are not trusted as precision: capped below any sensible
+# count-at-once threshold, such answers always ask the shopper first.
+UNCALIBRATED_CAP = 0.9
+
+
+def calibrated_confidence(method: str, confidence: float) -> float:
+    """Return the precision a match of ``method`` at ``confidence`` is trusted with.
+
+    A barcode read the reader accepted carries a check digit (EAN/UPC) or error
+    correction (QR), and a read found only by a retouched picture is accepted
+    only when an independent attempt or the catalog agrees: its score stands.
+    """
+    if method == "barcode":
+        return confidence
+    return min(confidence, UNCALIBRATED_CAP)
 
 
 @dataclass
@@ -29,6 +45,10 @@ class ProductMatch:
     confidence: float
     method: str
     deal: object | None = None  # the deal a scanned deal link pointed at
+
+    @property
+    def precision(self) -> float:
+        return calibrated_confidence(self.method, self.confidence)
 
 
 @dataclass
@@ -40,11 +60,16 @@ class Resolution:
     # Set when a person said which product it is (an operator's label, or the
     # shopper picking an alternative): it wins over the recogniser's ranking.
     confirmed: ProductMatch | None = None
+    # Set when the best match is not sure enough to count: the shopper is asked
+    # "Is it one of these?" and nothing is recognised until they answer.
+    needs_confirmation: bool = False
 
     @property
     def best(self) -> ProductMatch | None:
         if self.confirmed is not None:
             return self.confirmed
+        if self.needs_confirmation:
+            return None
         if self.matches and self.matches[0].confidence >= RECOGNISED_MIN_CONFIDENCE:
             return self.matches[0]
         return None
@@ -56,6 +81,12 @@ class Resolution:
         return [
             match for match in rest if match.confidence >= ALTERNATIVE_MIN_CONFIDENCE
         ][:MAX_ALTERNATIVES]
+
+    def ask_unless_sure(self, *, precision: float) -> None:
+        """Hold back a best match whose calibrated confidence is under ``precision``."""
+        best = self.best
+        if best is not None and best.precision < precision:
+            self.needs_confirmation = True
 
     def match_for(self, product) -> ProductMatch | None:
         return next((m for m in self.matches if m.product == product), None)

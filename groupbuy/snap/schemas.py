@@ -70,8 +70,14 @@ class DemandNoteOut(Schema):
 
 class SnapAnswerOut(Schema):
     id: str = Field(examples=["snp_4k9x2m7q8r3t5w6y"])
-    status: str = Field(examples=["recognised", "not_recognised", "labelled"])
+    status: str = Field(
+        examples=["recognised", "unconfirmed", "not_recognised", "labelled"]
+    )
     recognised: bool
+    needs_confirmation: bool = Field(
+        description="Not sure enough to count: confirm one of ``alternatives`` "
+        "(or none of them) with POST /api/snap/{id}/confirm."
+    )
     product: SnapProductOut | None
     confidence: float = Field(ge=0, le=1)
     confidence_percent: int
@@ -178,6 +184,11 @@ class NewProductIn(Schema):
     brand: str | None = Field(None, max_length=120)
     spec: str | None = Field(None, max_length=120)
     category: str | None = Field(None, description="Category id (cat_…).")
+
+
+class ConfirmIn(Schema):
+    product: str | None = Field(None, description="The suggested product it is.")
+    none_of_these: bool = Field(False, description="None of the suggestions.")
 
 
 class LabelIn(Schema):

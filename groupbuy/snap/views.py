@@ -21,7 +21,11 @@ from groupbuy.snap import answers, selectors
 from groupbuy.snap.capacity import SnapBusy
 from groupbuy.snap.engine import warm_up_models_soon
 from groupbuy.snap.errors import SnapError
-from groupbuy.snap.services import snap_alternative_choose, snap_submit
+from groupbuy.snap.services import (
+    snap_alternative_choose,
+    snap_none_of_these,
+    snap_submit,
+)
 from groupbuy.snap.throttle import snap_rate_check
 
 # Multipart framing around the photo: boundaries, part headers, the CSRF field.
@@ -112,6 +116,18 @@ def snap_choose(request: HttpRequest, snap_id: str) -> HttpResponse:
         snap = selectors.snap_get_for_chooser(user=request.user, snap_id=snap_id)
         product = product_get(public_id=request.POST.get("product", ""))
         snap = snap_alternative_choose(actor=request.user, snap=snap, product=product)
+    except DomainError as error:
+        return _refusal(request, error)
+    answer = answers.answer_for_snap(snap, user=request.user)
+    return _render_answer(request, {"answer": answer})
+
+
+@require_http_methods(["POST"])
+def snap_none(request: HttpRequest, snap_id: str) -> HttpResponse:
+    """The shopper says none of the suggestions is right: queue it for a label."""
+    try:
+        snap = selectors.snap_get_for_user(user=request.user, snap_id=snap_id)
+        snap = snap_none_of_these(actor=request.user, snap=snap)
     except DomainError as error:
         return _refusal(request, error)
     answer = answers.answer_for_snap(snap, user=request.user)

@@ -3,8 +3,10 @@
 The library's own call always runs first on the untouched pixels, so a code
 zxing-cpp can read is never lost. Only when it finds nothing do we try cheap
 preparations of the picture, most productive per millisecond first, until one
-decodes or the time budget is spent. benchmarks/snap_barcodes.py measures the
-gain on real photos.
+decodes or the time budget is spent. A code only a retry read is kept only
+when a retry of another family agrees or the catalog carries its GTIN: a
+misread is worse than no read. benchmarks/snap_barcodes.py measures the gain
+(and the wrong reads) on real photos.
 """
 
 from __future__ import annotations
@@ -72,6 +74,13 @@ class Attempt:
     name: str
     prepare: Callable[[np.ndarray], np.ndarray]
     options: dict
+    # Attempts of one family retouch the pixels the same way and can share a
+    # misread; only attempts of different families confirm each other.
+    family: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.family or self.name
 
 
 class BarcodeReader:
@@ -81,9 +90,15 @@ class BarcodeReader:
         self,
         formats=PRODUCT_FORMATS,
         time_budget_ms: float = DEFAULT_TIME_BUDGET_MS,
+        *,
+        gtin_known: Callable[[str], bool] | None = None,
+        retries: Callable[[int], list[Attempt]] | None = None,
     ) -> None:
         self.formats = formats
         self.time_budget_ms = time_budget_ms
+        # Whether the catalog carries a GTIN: confirms an EAN/UPC retry read.
+        self.gtin_known = gtin_known
+        self.retries = retries or retry_attempts
 
     def read(self, image: SnapImage) -> list[BarcodeReading]:
         return self.read_gray(image.gray, image.detail_gray)
@@ -95,17 +110,47 @@ class BarcodeReader:
 
         The library's own call on the working and the detail copy always
         runs, however busy the machine; the budget only bounds the retries.
+        A wrong read is worse than none: a symbol only a retry found is
+        returned once a retry of another family reads the same, or (EAN/UPC)
+        once the catalog knows its GTIN; otherwise nothing is.
         """
         started = time.perf_counter()
+        # (format, text) -> the families of the retries that read it
+        retry_reads: dict[tuple[str, str], set[str]] = {}
         for source, attempt in self._attempts(gray, detail_gray):
             if attempt.name not in _ALWAYS_TRIED and _ms_since(started) > (
                 self.time_budget_ms
             ):
                 break
             readings = self._decode(attempt, source)
-            if readings:
+            if not readings:
+                continue
+            if attempt.name in _ALWAYS_TRIED:
                 return readings
+            accepted = [
+                reading
+                for reading in readings
+                if self._confirmed(reading, attempt.kind, retry_reads)
+            ]
+            if accepted:
+                return accepted
         return []
+
+    def _confirmed(
+        self,
+        reading: BarcodeReading,
+        family: str,
+        retry_reads: dict[tuple[str, str], set[str]],
+    ) -> bool:
+        families = retry_reads.setdefault((reading.format, reading.text), set())
+        agrees = bool(families - {family})
+        families.add(family)
+        if agrees:
+            return True
+        if self.gtin_known is not None and reading.format in _RETAIL_FORMAT_NAMES:
+            gtin = gtin_from_reading(reading)
+            return gtin is not None and self.gtin_known(gtin)
+        return False
 
     def _decode(self, attempt: Attempt, source: np.ndarray) -> list[BarcodeReading]:
         prepared = np.ascontiguousarray(attempt.prepare(source))
@@ -134,7 +179,7 @@ class BarcodeReader:
         # Whole-picture retries on at most ~1000 px: a code the user aimed at
         # keeps enough pixels per bar, and each retry costs a third as much.
         base = _scale(gray, min(1.0, _RETRY_LONG_SIDE / max(gray.shape)))
-        for attempt in retry_attempts(max(base.shape)):
+        for attempt in self.retries(max(base.shape)):
             yield base, attempt
         # Crops give a small code more pixels per bar: cut them from the
         # detail copy when there is one, else from the working picture.
@@ -162,15 +207,28 @@ def retry_attempts(long_side: int) -> list[Attempt]:
     """
     up = 1.5 if long_side < _SMALL_LONG_SIDE else 1.0
     attempts = [
-        Attempt("fixed-threshold", _same, {"binarizer": _BINARIZER.FixedThreshold}),
-        Attempt("clahe-sharpen", lambda g: _sharpen(_clahe(g)), {}),
-        Attempt("up-clahe-sharpen", lambda g: _sharpen(_clahe(_scale(g, up))), {}),
-        Attempt("clahe-up", lambda g: _clahe(_scale(g, up)), {}),
+        Attempt(
+            "fixed-threshold",
+            _same,
+            {"binarizer": _BINARIZER.FixedThreshold},
+            "threshold",
+        ),
+        Attempt("clahe-sharpen", lambda g: _sharpen(_clahe(g)), {}, "sharpen"),
+        Attempt(
+            "up-clahe-sharpen",
+            lambda g: _sharpen(_clahe(_scale(g, up))),
+            {},
+            "sharpen",
+        ),
+        Attempt("clahe-up", lambda g: _clahe(_scale(g, up)), {}, "clahe"),
     ]
     if long_side < _SMALL_LONG_SIDE:
         attempts.append(
             Attempt(
-                "up2-clahe-sharpen", lambda g: _sharpen(_clahe(_scale(g, 2.0)), 3.0), {}
+                "up2-clahe-sharpen",
+                lambda g: _sharpen(_clahe(_scale(g, 2.0)), 3.0),
+                {},
+                "sharpen",
             )
         )
     # try_rotate already covers quarter turns; a linear code tilted by more
@@ -181,6 +239,9 @@ def retry_attempts(long_side: int) -> list[Attempt]:
                 f"rotate{angle:+d}",
                 lambda g, a=angle: _rotate(_sharpen(_scale(g, up)), a),
                 {},
+                # Each angle resamples the bars differently: two angles that
+                # read the same code confirm it.
+                f"rotate{angle:+d}",
             )
         )
     attempts += [
@@ -188,8 +249,9 @@ def retry_attempts(long_side: int) -> list[Attempt]:
             "up-global-histogram",
             lambda g: _scale(g, up),
             {"binarizer": _BINARIZER.GlobalHistogram},
+            "histogram",
         ),
-        Attempt("adaptive-threshold", _adaptive_threshold, {}),
+        Attempt("adaptive-threshold", _adaptive_threshold, {}, "adaptive"),
     ]
     return attempts
 
@@ -216,6 +278,7 @@ def crop_attempts(scale: float, prefix: str = "") -> list[Attempt]:
             f"{prefix}crop-{name}",
             lambda g, w=window: _clahe(_scale(_crop(g, w), scale)),
             {},
+            "crop",
         )
         for name, window in windows.items()
     ]
@@ -357,8 +420,12 @@ class BarcodeStage:
 
     name = "barcode"
 
-    def __init__(self, reader: BarcodeReader | None = None) -> None:
-        self.reader = reader or BarcodeReader()
+    def __init__(
+        self,
+        reader: BarcodeReader | None = None,
+        gtin_known: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.reader = reader or BarcodeReader(gtin_known=gtin_known)
 
     def run(self, image: SnapImage, context: RecognitionContext) -> list[Candidate]:
         candidates = []

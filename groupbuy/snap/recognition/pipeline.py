@@ -122,10 +122,15 @@ def build_pipeline(
     name_index: ProductNameIndex | Callable[[], ProductNameIndex],
     appearance_stage: Stage | None = None,
     ocr_engine: OcrEngine | None = None,
+    gtin_known: Callable[[str], bool] | None = None,
 ) -> Pipeline:
-    """Return the default pipeline: barcode → name (OCR) → appearance."""
+    """Return the default pipeline: barcode → name (OCR) → appearance.
+
+    ``gtin_known`` says whether the catalog carries a GTIN: it confirms an
+    EAN/UPC code that only a barcode retry read.
+    """
     stages: list[Stage] = [
-        BarcodeStage(),
+        BarcodeStage(gtin_known=gtin_known),
         OcrNameStage(ocr_engine or shared_ocr_engine(), name_index),
     ]
     if appearance_stage is not None:

@@ -10,6 +10,7 @@ consecutive OCR lines because labels split names across lines.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -79,9 +80,24 @@ class _IndexedName:
     token_set: frozenset[str]
 
 
+@functools.cache
+def _to_simplified():
+    from opencc import OpenCC  # opencc-python-reimplemented: pure Python
+
+    return OpenCC("t2s")
+
+
 def normalise(text: str) -> str:
-    """Return ``text`` in one canonical spelling: NFKC, lower case, units folded."""
+    """Return ``text`` in one canonical spelling.
+
+    NFKC folds full-width forms to half-width (ＵＣＣ５００ｍｌ → UCC500ml),
+    OpenCC folds Traditional Chinese to Simplified (礦泉水 → 矿泉水), then
+    lower case and units folded: a label printed in either script matches a
+    name written in the other.
+    """
     text = unicodedata.normalize("NFKC", text).lower()
+    if _HAN_RUN.search(text):
+        text = _to_simplified().convert(text)
     for spelling, unit in _UNIT_SPELLINGS:
         text = re.sub(rf"(\d)\s*{spelling}", rf"\1{unit}", text)
     text = _NUMBER_UNIT.sub(r"\1\2", text)

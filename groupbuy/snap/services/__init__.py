@@ -12,6 +12,7 @@ from groupbuy.snap.services.snaps import (
     SnapOutcome,
     snap_alternative_choose,
     snap_image_load,
+    snap_none_of_these,
     snap_photo_delete,
     snap_submit,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "snap_alternative_choose",
     "snap_image_load",
     "snap_label",
+    "snap_none_of_these",
     "snap_photo_delete",
     "snap_photos_purge",
     "snap_submit",

@@ -87,6 +87,7 @@ def snap_submit(*, actor, upload, recogniser=None) -> SnapOutcome:
         recognised = time.perf_counter()
         photo = _encode_photo(image)
     resolution = resolve_candidates(context.candidates)
+    resolution.ask_unless_sure(precision=settings.GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION)
     best = resolution.best
     deals = deal_lookup.open_deals_for_product(best.product) if best else []
     category_deals = []
@@ -120,7 +121,7 @@ def _snap_new(user, context: RecognitionContext, resolution, deals, timings) -> 
     return Snap(
         public_id=new_public_id("snp"),
         user=user,
-        status=Snap.Status.RECOGNISED if best else Snap.Status.NOT_RECOGNISED,
+        status=_status_of(resolution),
         product=best.product if best else None,
         category=resolution.category,
         method=best.method if best else "",
@@ -142,6 +143,14 @@ def _snap_new(user, context: RecognitionContext, resolution, deals, timings) -> 
         timings_ms=timings,
         had_open_deal=bool(deals),
     )
+
+
+def _status_of(resolution: Resolution) -> str:
+    if resolution.best is not None:
+        return Snap.Status.RECOGNISED
+    if resolution.needs_confirmation:
+        return Snap.Status.UNCONFIRMED
+    return Snap.Status.NOT_RECOGNISED
 
 
 def _jsonable(value):
@@ -203,8 +212,10 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
     """Record that the snap shows ``product``, one of its alternatives.
 
     The shopper knows best what they photographed; a signed-in owner then
-    counts as asking for it when no deal is open. Only products the recogniser
-    proposed can be chosen, so nobody inflates another product's demand.
+    counts as asking for it when no deal is open. This is also how a snap
+    that was not sure enough to count (``UNCONFIRMED``) is confirmed. Only
+    products the recogniser proposed can be chosen, so nobody inflates another
+    product's demand.
     """
     resolution = resolve_candidates(candidates_from_result(snap.result))
     match = resolution.match_for(product)
@@ -234,4 +245,29 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
         )
         if is_owner and not deal_lookup.product_has_open_deal(product):
             demand_record(actor=user, product=product, snap=snap)
+    return snap
+
+
+def snap_none_of_these(*, actor, snap: Snap) -> Snap:
+    """Record that none of the suggestions is right: the snap goes to the queue.
+
+    Only its taker (or an operator) may say so, and only while the snap is
+    waiting for confirmation or unrecognised; nothing is counted.
+    """
+    require_snap_owner_or_operator(actor, snap)
+    with transaction.atomic():
+        snap = Snap.objects.select_for_update().get(pk=snap.pk)
+        if snap.status not in (Snap.Status.UNCONFIRMED, Snap.Status.NOT_RECOGNISED):
+            raise SnapError(
+                "already_confirmed",
+                _("This photo's product has already been settled."),
+                status=409,
+            )
+        snap.status = Snap.Status.NOT_RECOGNISED
+        snap.product = None
+        snap.method = ""
+        snap.confidence = 0.0
+        snap.result = {**snap.result, "none_of_these": True}
+        snap.save(update_fields=["status", "product", "method", "confidence", "result"])
+        audit_log(actor=actor, action="snap.snap.none_of_these", obj=snap)
     return snap

@@ -8,6 +8,7 @@ from groupbuy.snap.recognition.barcode import (
     CONFIDENCE_DIRECT,
     CONFIDENCE_RETRIED,
     PRODUCT_FORMATS,
+    Attempt,
     BarcodeReader,
     BarcodeReading,
     BarcodeStage,
@@ -272,3 +273,81 @@ def test_an_eight_digit_upce_reading_becomes_its_upca_gtin():
 )
 def test_printed_gtins(text, expected):
     assert printed_gtins(text) == expected
+
+
+# --- A wrong read is worse than no read (issue 15, item 2) ---------------------------
+
+MISREAD = "4006381333931"  # a valid EAN-13 that is not on the photo
+
+
+def _misreading(name: str, family: str) -> Attempt:
+    """Return a retry that 'sees' MISREAD whatever the photo shows.
+
+    This stands for the contrast-and-sharpen retry that returned EAN-13 codes
+    with valid check digits that were not on the photo.
+    """
+    drawn = imaging.barcode_image(MISREAD, FORMAT.EAN13)
+
+    def prepare(gray: np.ndarray) -> np.ndarray:
+        return drawn
+
+    return Attempt(name, prepare, {}, family)
+
+
+def _nothing_to_read() -> SnapImage:
+    return SnapImage(rgb=imaging.photo_background(480, 360, seed=4))
+
+
+def test_a_code_only_one_retry_reads_is_refused():
+    # given a photo without a code, and a retry that misreads one
+    reader = BarcodeReader(retries=lambda side: [_misreading("sharpen", "sharpen")])
+    # when / then
+    assert reader.read(_nothing_to_read()) == []
+
+
+def test_retries_of_one_family_do_not_confirm_each_other():
+    reader = BarcodeReader(
+        retries=lambda side: [
+            _misreading("clahe-sharpen", "sharpen"),
+            _misreading("up-clahe-sharpen", "sharpen"),
+        ]
+    )
+    assert reader.read(_nothing_to_read()) == []
+
+
+def test_a_retry_read_confirmed_by_another_family_is_accepted():
+    reader = BarcodeReader(
+        retries=lambda side: [
+            _misreading("clahe-sharpen", "sharpen"),
+            _misreading("fixed-threshold", "threshold"),
+        ]
+    )
+    readings = reader.read(_nothing_to_read())
+    assert [(r.text, r.attempt) for r in readings] == [(MISREAD, "fixed-threshold")]
+
+
+def test_a_retry_read_of_a_gtin_the_catalog_carries_is_accepted():
+    # given a catalog that carries the code
+    known = {"04006381333931"}
+    reader = BarcodeReader(
+        gtin_known=known.__contains__,
+        retries=lambda side: [_misreading("sharpen", "sharpen")],
+    )
+    # when
+    readings = reader.read(_nothing_to_read())
+    # then
+    assert [r.text for r in readings] == [MISREAD]
+    # and a catalog without it refuses the same read
+    strict = BarcodeReader(
+        gtin_known=set().__contains__,
+        retries=lambda side: [_misreading("sharpen", "sharpen")],
+    )
+    assert strict.read(_nothing_to_read()) == []
+
+
+def test_the_plain_call_needs_no_confirmation():
+    # given a code the plain call reads; the retries would misread
+    photo = imaging.barcode_photo("6901939621257", FORMAT.EAN13)
+    reader = BarcodeReader(retries=lambda side: [_misreading("sharpen", "sharpen")])
+    readings = reader.read(SnapImage(rgb=photo))
+    assert [(r.text, r.attempt) for r in readings] == [("6901939621257", "plain")]

@@ -147,3 +147,35 @@ def test_stays_fast_on_a_photo_full_of_text(index):
     # then
     assert best(matches) == "prod_cokezero"
     assert seconds < 0.5
+
+
+# --- Names in both scripts (issue 15, item 6) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("農夫山泉 飲用天然水", "农夫山泉 饮用天然水"),
+        ("統一 冰紅茶 檸檬味", "统一 冰红茶 柠檬味"),
+        ("鮮奶", "鲜奶"),
+    ],
+)
+def test_traditional_and_simplified_fold_to_one_spelling(traditional, simplified):
+    assert normalise(traditional) == normalise(simplified) == simplified
+
+
+def test_full_width_forms_fold_to_half_width():
+    assert normalise("ＵＣＣ　咖啡　５００ｍｌ") == normalise("UCC 咖啡 500ml")
+    assert normalise("（無糖）") == "(无糖)"
+
+
+def test_a_traditional_label_matches_a_simplified_name(index):
+    # given a label printed in Traditional characters and full-width digits
+    lines = ["農夫山泉", "飲用天然水", "淨含量：５５０ｍｌ"]
+    # when
+    matches = index.match(lines)
+    # then it finds the product named in Simplified, as the Simplified label does
+    assert best(matches) == "prod_nongfu550"
+    assert best(matches) == best(
+        index.match(["农夫山泉", "饮用天然水", "净含量：550ml"])
+    )

@@ -166,9 +166,9 @@ export function init(root) {
     if (file) send(file);
   });
 
-  // "This one" buttons on alternatives: post in place and swap the answer.
+  // "This one" and "None of these": post in place and swap the answer.
   result.addEventListener("submit", async (event) => {
-    const choice = event.target.closest("form.snap-choose");
+    const choice = event.target.closest("form.snap-choose, form.snap-none");
     if (!choice) return;
     event.preventDefault();
     const response = await fetch(choice.action, {
