@@ -91,11 +91,12 @@ class PersonalDataExport:
     """What one app holds about a person: JSON records and files.
 
     ``files`` maps a name inside the export ZIP to a name in the default
-    storage (a snap's photo, say).
+    storage, or to a ``FieldFile`` read from its own storage (a snap's photo,
+    which lives in the private storage).
     """
 
     records: dict[str, Any] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)
 
 
 class PersonalDataProvider:

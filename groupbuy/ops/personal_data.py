@@ -47,9 +47,13 @@ def export_zip(user, *, site_name: str) -> bytes:
                     export.records, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
                 ),
             )
-            for name, storage_name in export.files.items():
-                if default_storage.exists(storage_name):
-                    with default_storage.open(storage_name, "rb") as file:
+            for name, source in export.files.items():
+                # A FieldFile brings its own storage (private media); a plain
+                # name is in the default storage.
+                storage = getattr(source, "storage", default_storage)
+                storage_name = getattr(source, "name", source)
+                if storage.exists(storage_name):
+                    with storage.open(storage_name, "rb") as file:
                         archive.writestr(f"files/{label}/{name}", file.read())
     return buffer.getvalue()
 

@@ -18,7 +18,7 @@ class SnapPersonalData(PersonalDataProvider):
             photo = ""
             if snap.photo:
                 photo = f"snaps/{snap.public_id}{PurePosixPath(snap.photo.name).suffix}"
-                files[photo] = snap.photo.name
+                files[photo] = snap.photo
             records.append(
                 {
                     "id": snap.public_id,
