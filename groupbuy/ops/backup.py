@@ -98,8 +98,12 @@ def backup_create(*, output: Path) -> dict:
             files[f"database/{QUEUE}"] = scratch_dir / QUEUE
         if (data_dir / SECRETS).exists():
             files[SECRETS] = data_dir / SECRETS
-        media = Path(settings.MEDIA_ROOT)
-        media_files = sorted(p for p in media.rglob("*") if p.is_file())
+        media_files = [
+            (folder, root, path)
+            for folder, root in _media_folders().items()
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        ]
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(UTC).isoformat(),
@@ -114,8 +118,8 @@ def backup_create(*, output: Path) -> dict:
             archive.add(scratch_dir / "manifest.json", "manifest.json")
             for name, path in files.items():
                 archive.add(path, name)
-            for path in media_files:
-                archive.add(path, f"media/{path.relative_to(media)}")
+            for folder, root, path in media_files:
+                archive.add(path, f"{folder}/{path.relative_to(root)}")
         partial.chmod(0o600)
         partial.replace(output)
     return manifest
@@ -161,23 +165,32 @@ def backup_restore(*, archive_path: Path, force: bool) -> dict:
         finally:
             check.close()
         aside = data_dir / f"before-restore-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
-        _move_aside(data_dir, aside, media=Path(settings.MEDIA_ROOT))
+        _move_aside(data_dir, aside, media=list(_media_folders().values()))
         for name in (DATABASE, QUEUE):
             source = scratch_dir / "database" / name
             if source.exists():
                 shutil.move(source, data_dir / name)
         if (scratch_dir / SECRETS).exists():
             shutil.move(scratch_dir / SECRETS, data_dir / SECRETS)
-        if (scratch_dir / "media").exists():
-            shutil.move(scratch_dir / "media", settings.MEDIA_ROOT)
+        for folder, root in _media_folders().items():
+            if (scratch_dir / folder).exists():
+                shutil.move(scratch_dir / folder, root)
     return manifest
 
 
-def _move_aside(data_dir: Path, aside: Path, *, media: Path) -> None:
+def _media_folders() -> dict[str, Path]:
+    """Name in the archive -> folder: public media and private media (snap
+    photos, shared voice notes), each restored where it was."""
+    return {
+        "media": Path(settings.MEDIA_ROOT),
+        "private": Path(settings.GROUPBUY_PRIVATE_MEDIA_ROOT),
+    }
+
+
+def _move_aside(data_dir: Path, aside: Path, *, media: list[Path]) -> None:
     names = [DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", QUEUE, SECRETS]
     present = [data_dir / name for name in names if (data_dir / name).exists()]
-    if media.exists():
-        present.append(media)
+    present += [folder for folder in media if folder.exists()]
     if not present:
         return
     aside.mkdir()

@@ -33,9 +33,12 @@ def test_backup_archive_has_a_manifest_database_and_media(settings, tmp_path, ca
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media" / "snaps").mkdir(parents=True)
     (tmp_path / "media" / "snaps" / "a.jpg").write_bytes(b"jpeg")
+    settings.GROUPBUY_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    (tmp_path / "private" / "snaps").mkdir(parents=True)
+    (tmp_path / "private" / "snaps" / "b.jpg").write_bytes(b"private jpeg")
     settings.DATABASES = {
         **settings.DATABASES,
-        "default": {**settings.DATABASES["default"], "NAME": database},
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database},
     }
     output = tmp_path / "out" / "b.tar.gz"
 
@@ -46,8 +49,13 @@ def test_backup_archive_has_a_manifest_database_and_media(settings, tmp_path, ca
     with tarfile.open(output) as archive:
         names = set(archive.getnames())
         manifest = json.load(archive.extractfile("manifest.json"))
-    assert {"manifest.json", "database/groupbuy.sqlite3", "media/snaps/a.jpg"} <= names
+    assert {
+        "manifest.json",
+        "database/groupbuy.sqlite3",
+        "media/snaps/a.jpg",
+        "private/snaps/b.jpg",
+    } <= names
     assert manifest["rows"] == {"orders": 2}
-    assert manifest["media_files"] == 1
+    assert manifest["media_files"] == 2
     assert oct(output.stat().st_mode & 0o777) == "0o600"
     assert "backup written" in capsys.readouterr().out
