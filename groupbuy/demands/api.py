@@ -42,6 +42,15 @@ def _by_public_id(model, public_id: str | None, *, field: str):
     return found
 
 
+def _merchant(public_id: str | None):
+    """Return the merchant named by ``merchant_id``, which these calls need."""
+    merchant = _by_public_id(Merchant, public_id, field="merchant_id")
+    if merchant is None:
+        message = _("Say which merchant you act for.")
+        raise DemandError("invalid", message, fields={"merchant_id": [message]})
+    return merchant
+
+
 def _payment(participation, intent) -> dict:
     return {
         "participation_id": participation.public_id,
@@ -132,7 +141,7 @@ def demand_offers(request, demand_id: str):
 def offer_submit(request, demand_id: str, payload: DemandOfferIn):
     """Send an offer (or revise the merchant's open one)."""
     demand = _demand(request, demand_id)
-    merchant = _by_public_id(Merchant, payload.merchant_id, field="merchant_id")
+    merchant = _merchant(payload.merchant_id)
     product = _by_public_id(Product, payload.product_id, field="product_id")
     offer = services.offer_submit(
         actor=request.auth,
@@ -163,7 +172,7 @@ def offer_accept(request, offer_id: str):
 @router.get("/merchant/search", response=list[DemandOut])
 def demand_search(request, filters: Query[DemandSearchIn]):
     """Search open demands for a merchant's staff, best match first."""
-    merchant = _by_public_id(Merchant, filters.merchant_id, field="merchant_id")
+    merchant = _merchant(filters.merchant_id)
     check_merchant_staff(actor=request.auth, merchant=merchant)
     found = selectors.demand_search(
         query=filters.q, filters=search_filters(filters, merchant=merchant)
@@ -193,14 +202,14 @@ def search_filters(filters, *, merchant) -> selectors.SearchFilters:
 
 @router.get("/merchant/saved-searches", response=list[DemandSavedSearchOut])
 def saved_search_list(request, merchant_id: str):
-    merchant = _by_public_id(Merchant, merchant_id, field="merchant_id")
+    merchant = _merchant(merchant_id)
     check_merchant_staff(actor=request.auth, merchant=merchant)
     return [saved_search_out(s) for s in selectors.saved_searches_of(merchant=merchant)]
 
 
 @router.post("/merchant/saved-searches", response={201: DemandSavedSearchOut})
 def saved_search_create(request, payload: DemandSavedSearchIn):
-    merchant = _by_public_id(Merchant, payload.merchant_id, field="merchant_id")
+    merchant = _merchant(payload.merchant_id)
     category = _by_public_id(Category, payload.category_id, field="category_id")
     saved = services.saved_search_create(
         actor=request.auth, merchant=merchant, query=payload.q, category=category

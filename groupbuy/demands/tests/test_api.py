@@ -310,3 +310,22 @@ def test_withdraw_and_cancel_through_the_api_refund(client):
         "demand_closed",
     )
     assert_ledger_sound()
+
+
+def test_a_merchant_search_without_a_merchant_is_a_clear_400(client):
+    # given a signed-in person
+    from groupbuy.accounts.services import api_token_create
+    from groupbuy.demands.tests.factories import make_user as demands_user
+
+    _token, secret = api_token_create(actor=demands_user())
+    # when the merchant is left empty (schemathesis found a 500 here)
+    response = client.get(
+        "/api/demands/merchant/search",
+        {"merchant_id": "", "q": ""},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    # then
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "merchant_id": ["Say which merchant you act for."]
+    }
