@@ -4,7 +4,7 @@
         [--duration S] [--probe-interval S] [--drift-span S]
 
 Starts the real server (``uvicorn groupbuy.asgi:application``) and, per
-scenario, a loopback delay proxy (benchmarks/delay_proxy.py) with its own
+scenario, a loopback delay proxy (benchmarks/support/delay_proxy.py) with its own
 per-direction base latency, jitter, loss and stalls. Each simulated client has a
 clock off by up to ±5 s and drifting by up to ±100 ppm, and runs the clock
 protocol (groupbuy.clock.client: a burst of 8 on connect, the lowest round trip
@@ -39,8 +39,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from delay_proxy import Path as NetPath  # noqa: E402
-from delay_proxy import proxy_port, start_proxy  # noqa: E402
+from support.delay_proxy import Path as NetPath  # noqa: E402
+from support.delay_proxy import proxy_port, start_proxy  # noqa: E402
 
 from groupbuy.clock.client import ClockClient  # noqa: E402
 from tests.support.servers import free_port, wait_for_port  # noqa: E402

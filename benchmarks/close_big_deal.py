@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEFAULT_DATABASE_URL, migrated_sqlite, throwaway_postgres
+from support.common import DEFAULT_DATABASE_URL, migrated_sqlite, throwaway_postgres
 
 BASELINE_ORDERS = 5
 PRICE_CAP_FEN, FINAL_PRICE_FEN = 1_800, 1_500

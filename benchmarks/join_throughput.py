@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (
+from support.common import (
     DEFAULT_DATABASE_URL,
     deployment_on,
     percentile,

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEFAULT_DATABASE_URL, throwaway_postgres
+from support.common import DEFAULT_DATABASE_URL, throwaway_postgres
 
 DEFAULT_SHARDS = 0  # the setting's value, read in the child process
 SCENARIOS = {

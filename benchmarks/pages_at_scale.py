@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEFAULT_DATABASE_URL, percentile, throwaway_postgres
+from support.common import DEFAULT_DATABASE_URL, percentile, throwaway_postgres
 
 PAGES = [
     "deal list",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import platform
 import sys
@@ -200,6 +201,19 @@ def report(arguments, snaps, methods, strong, coarse_of, training_s):
         f"headline: top-1 fine {methods['appearance'].top(1, truths):.2f} "
         f"vs baseline {methods['baseline'].top(1, truths):.2f}"
     )
+    figures = {
+        "split": arguments.split,
+        "n": len(snaps),
+        "strong_matches": len(strong),
+        "strong_precision": round(float(np.mean(strong)), 4) if strong else None,
+    }
+    for name, scores in methods.items():
+        figures[f"{name}_fine_top1"] = round(scores.top(1, truths), 4)
+        figures[f"{name}_coarse_top1"] = round(
+            scores.top(1, coarse_truths, coarse_of), 4
+        )
+        figures[f"{name}_p50_ms"] = round(scores.latency(50), 1)
+    print(json.dumps(figures))
 
 
 def machine() -> str:
