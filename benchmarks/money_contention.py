@@ -212,15 +212,20 @@ def run_scenario(name: str, *, connections: int, per_connection: int) -> dict:
     connection.close()
     stop, seen = threading.Event(), {}
     watcher = threading.Thread(
-        target=_watch_locks, args=(os.environ["DATABASE_URL"], stop, seen)
+        target=_watch_locks,
+        args=(os.environ["DATABASE_URL"], stop, seen),
+        daemon=True,
     )
     watcher.start()
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=connections) as pool:
-        captured = sum(pool.map(_capture_all, per_thread))
+    try:
+        with ThreadPoolExecutor(max_workers=connections) as pool:
+            captured = sum(pool.map(_capture_all, per_thread))
+    finally:
+        # A failing capture must not leave the watcher (and the run) waiting.
+        stop.set()
+        watcher.join()
     elapsed = time.perf_counter() - started
-    stop.set()
-    watcher.join()
     waits_by_statement: dict[str, int] = {}
     for query in seen.values():
         waits_by_statement[query] = waits_by_statement.get(query, 0) + 1
@@ -292,6 +297,8 @@ def main() -> None:
             **os.environ,
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
+            # Benchmarks pay through the sandbox (off by default since issue 6).
+            "GROUPBUY_PAYMENT_PROVIDERS": "sandbox",
             "PYTHONPATH": str(REPO),
             # One pooled connection per thread: 64 really concurrent connections.
             "GROUPBUY_DB_POOL_SIZE": str(args.connections + 2),

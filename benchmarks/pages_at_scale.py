@@ -306,6 +306,8 @@ def _run_child(database_url: str, data_dir: str, sizes: dict) -> dict:
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
+        # Benchmarks pay through the sandbox (off by default since issue 6).
+        "GROUPBUY_PAYMENT_PROVIDERS": "sandbox",
         "PYTHONPATH": str(REPO),
         "GROUPBUY_DATA_DIR": data_dir,
         "ALLOWED_HOSTS": "127.0.0.1",
