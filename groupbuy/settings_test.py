@@ -23,3 +23,8 @@ SECURE_PROXY_SSL_HEADER = None
 GROUPBUY_PAYMENT_PROVIDERS = ["sandbox"]
 WHITENOISE_AUTOREFRESH = True
 LANGUAGE_CODE = "en"
+# Progress pushes go out at once: a trailing push runs on a timer thread with
+# its own connection, which on the shared in-memory SQLite test database locks
+# tables under the test thread ("database table is locked"). The coalescing is
+# tested with its rate set explicitly (deals/tests/test_progress.py).
+GROUPBUY_PROGRESS_PUSHES_PER_SECOND = 0

@@ -3,7 +3,7 @@
 import dataclasses
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
@@ -167,6 +167,9 @@ def test_no_mutation_of_a_valid_coupon_is_ever_accepted(data):
     elif kind == "splice":
         cut = data.draw(st.integers(1, len(sealed) - 1))
         mutated = sealed[:cut] + other[cut:]
+        # Sealed boxes start with a random ephemeral key: when the two share
+        # the first `cut` bytes the splice is simply the other genuine coupon.
+        assume(mutated != other)
     else:
         mutated = sealed + data.draw(st.binary(min_size=1, max_size=8))
     # when it is opened, then it is refused

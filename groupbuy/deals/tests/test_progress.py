@@ -9,7 +9,11 @@ from groupbuy.deals import progress
 from groupbuy.deals.services import deal_join
 from groupbuy.deals.tests.factories import make_deal, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # The production default; the test settings push every change at once.
+    pytest.mark.usefixtures("default_rate"),
+]
 
 
 class FakeClock:
@@ -18,6 +22,11 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture
+def default_rate(settings):
+    settings.GROUPBUY_PROGRESS_PUSHES_PER_SECOND = progress.DEFAULT_PUSHES_PER_SECOND
 
 
 @pytest.fixture
