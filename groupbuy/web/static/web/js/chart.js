@@ -1,0 +1,63 @@
+// Draw a chart from the JSON a page embeds (templates/web/includes/chart.html).
+// The same figures are in a table right after the canvas, so the page reads the
+// same without JavaScript and to a screen reader; the canvas is aria-hidden.
+
+let loading = null;
+
+function loadChartJs(src) {
+  if (window.Chart) return Promise.resolve(window.Chart);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = () => resolve(window.Chart);
+      script.onerror = () => reject(new Error(`could not load ${src}`));
+      document.head.append(script);
+    });
+  }
+  return loading;
+}
+
+const PALETTE = ["#e4393c", "#2f6fdf", "#2e9d5b", "#f0a020", "#7a4fd0", "#5f6b7a"];
+
+export function chartConfig(spec) {
+  // spec: {kind: "line"|"bar", labels: [...], money: bool,
+  //        series: [{label, values: [...]}, ...]}; money values are fen.
+  const scale = spec.money ? 100 : 1;
+  return {
+    type: spec.kind === "bar" ? "bar" : "line",
+    data: {
+      labels: spec.labels,
+      datasets: spec.series.map((series, index) => ({
+        label: series.label,
+        data: series.values.map((value) => (value === null ? null : value / scale)),
+        borderColor: PALETTE[index % PALETTE.length],
+        backgroundColor: PALETTE[index % PALETTE.length],
+        tension: 0.2,
+      })),
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { legend: { display: spec.series.length > 1 } },
+      scales: { y: { beginAtZero: true } },
+    },
+  };
+}
+
+export async function init(element) {
+  const data = element.querySelector("script[type='application/json']");
+  const canvas = element.querySelector("canvas");
+  if (!data || !canvas) return;
+  const spec = JSON.parse(data.textContent);
+  try {
+    const Chart = await loadChartJs(element.dataset.chartSrc);
+    new Chart(canvas, chartConfig(spec));
+    element.dataset.chartDrawn = "1";
+  } catch (error) {
+    // The table below the canvas still shows every figure.
+    element.classList.add("chart--failed");
+    console.error("groupbuy: chart failed", error);
+  }
+}

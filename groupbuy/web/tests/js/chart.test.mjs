@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { chartConfig } from "../../static/web/js/chart.js";
+
+test("money series are drawn in yuan and gaps stay gaps", () => {
+  const config = chartConfig({
+    kind: "bar",
+    labels: ["1 Dec", "2 Dec"],
+    money: true,
+    series: [{ label: "GMV", values: [12345, null] }],
+  });
+  assert.equal(config.type, "bar");
+  assert.deepEqual(config.data.datasets[0].data, [123.45, null]);
+  assert.equal(config.options.plugins.legend.display, false);
+});
+
+test("counts are drawn as they are, several series get a legend", () => {
+  const config = chartConfig({
+    kind: "line",
+    labels: ["a"],
+    money: false,
+    series: [
+      { label: "opened", values: [3] },
+      { label: "succeeded", values: [2] },
+    ],
+  });
+  assert.equal(config.type, "line");
+  assert.deepEqual(config.data.datasets[1].data, [2]);
+  assert.equal(config.options.plugins.legend.display, true);
+});
