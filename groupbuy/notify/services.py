@@ -23,8 +23,8 @@ from django.utils.text import Truncator
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
-from groupbuy.notify.delivery import delivery_attempt
 from groupbuy.notify.channels import added_channels
+from groupbuy.notify.delivery import delivery_attempt
 from groupbuy.notify.models import Channel, Delivery, Invitation, Notification
 from groupbuy.notify.selectors import (
     notification_get_for_user,
