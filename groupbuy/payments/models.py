@@ -95,6 +95,27 @@ class PayoutSchedule(models.Model):
         return f"payout schedule of {self.merchant_id}"
 
 
+class WechatOpenId(models.Model):
+    """A member's openid under one WeChat AppID, for JSAPI payments in WeChat."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    appid = models.CharField(max_length=32)
+    openid = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "appid"], name="payments_one_openid_per_app"
+            )
+        ]
+
+    def __str__(self):
+        return f"openid of {self.user_id} under {self.appid}"
+
+
 class StatementDifference(models.Model):
     """One line where a provider's daily statement and our ledger disagree.
 

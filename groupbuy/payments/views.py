@@ -25,7 +25,9 @@ from groupbuy.escrow.providers import (
     get_provider,
 )
 from groupbuy.escrow.providers.alipay import yuan_to_fen
+from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user
+from groupbuy.payments import wechat_oauth
 from groupbuy.payments.models import PayoutSchedule
 from groupbuy.payments.payouts import (
     payout_create,
@@ -108,13 +110,25 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
     }
     status = 200
     if request.method == "POST" and context["is_payable"]:
+        provider_name = request.POST.get("provider", "")
+        openid = ""
+        jsapi = device == WECHAT_BROWSER and provider_name == "wechat"
+        if jsapi and provider_name in providers_for_device(device):
+            openid = wechat_oauth.openid_for(request.user)
+            if not openid:  # ask WeChat who this is, then come back here
+                return redirect(
+                    wechat_oauth.authorize_url(
+                        session=request.session, next_path=request.path
+                    )
+                )
         try:
             action = payment_start(
                 actor=request.user,
                 intent=intent,
-                provider_name=request.POST.get("provider", ""),
+                provider_name=provider_name,
                 device=device,
                 client_ip=_client_ip(request),
+                openid=openid,
             )
         except DomainError as refusal:
             context["error"], status = refusal.message, refusal.status
@@ -127,6 +141,23 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
                     scale=5
                 )
     return render(request, "payments/pay.html", context, status=status)
+
+
+@login_required
+def wechat_oauth_return(request: HttpRequest) -> HttpResponse:
+    """WeChat comes back here with a one-time code for the payer's openid."""
+    try:
+        next_path = wechat_oauth.openid_from_code(
+            actor=request.user,
+            session=request.session,
+            code=request.GET.get("code", ""),
+            state=request.GET.get("state", ""),
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("web:order_list")
+    messages.success(request, _("WeChat confirmed who you are. Tap Pay once more."))
+    return redirect(next_path)
 
 
 def _payout_form(request: HttpRequest) -> dict:

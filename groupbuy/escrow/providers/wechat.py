@@ -211,9 +211,15 @@ def _expire_at() -> str:
 class WechatPayProvider:
     name = "wechat"
     label = "微信支付 WeChat Pay"
-    # Inside WeChat only JSAPI works, and it needs the payer's openid from
-    # WeChat's OAuth, which groupbuy does not do yet: not offered there.
-    devices = ("desktop", "phone")
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        # Inside WeChat only JSAPI works, and it needs the payer's openid from
+        # WeChat's OAuth (groupbuy.payments.wechat_oauth), which needs the
+        # Official Account's AppSecret.
+        if getattr(settings, "GROUPBUY_WECHAT_APP_SECRET", ""):
+            return ("desktop", "phone", WECHAT_BROWSER)
+        return ("desktop", "phone")
 
     def pay_page_url(self, intent) -> str:
         # Native pay has no page of its own: our pay page shows the QR code.
