@@ -121,11 +121,28 @@ class Deal(models.Model):
         """Return whether the deal closed below its first tier (failed or, once
         everyone is refunded, settled with no final price)."""
         closed = self.state in (self.State.FAILED, self.State.SETTLED)
-        return closed and self.final_price_fen is None
+        if not (closed and self.final_price_fen is None):
+            return False
+        outcome = self.kept_outcome
+        return outcome.has_failed if outcome is not None else True
+
+    @property
+    def kept_outcome(self):
+        """How a closed deal sold by another app (teams) ended, or None
+        (``deals.order_keepers``)."""
+        if self.state in (self.State.DRAFT, self.State.OPEN):
+            return None
+        from groupbuy.deals.order_keepers import deal_outcome
+
+        return deal_outcome(self)
 
     @property
     def state_label(self) -> str:
-        """Return the state people read: a settled failure still reads failed."""
+        """Return the state people read: a settled failure still reads failed;
+        a deal another app sold reads the outcome that app gives."""
+        outcome = self.kept_outcome
+        if outcome is not None:
+            return outcome.label
         if self.has_failed:
             return str(self.State.FAILED.label)
         return str(self.get_state_display())

@@ -30,5 +30,6 @@ app = GroupbuyApp(
     notification_kinds={
         "teams.complete": _("Team complete"),
         "teams.expired": _("Team expired"),
+        "teams.stopped": _("Team stopped"),
     },
 )

@@ -68,6 +68,8 @@ class Team(models.Model):
         OPEN = "open", _("Open")
         COMPLETE = "complete", _("Complete")
         EXPIRED = "expired", _("Expired")
+        # The deal was stopped or closed before the team filled: refunded.
+        STOPPED = "stopped", _("Stopped")
 
     public_id = PublicIdField(prefix="team")
     team_deal = models.ForeignKey(

@@ -27,6 +27,8 @@ from groupbuy.teams.models import Team, TeamDeal, TeamMember
 from groupbuy.teams.services.common import full_refusal, push_team, team_url
 from groupbuy.teams.services.payments import MEMBER_PURPOSE
 
+ENDED = (Team.State.EXPIRED, Team.State.STOPPED)
+
 
 def _check_can_buy(*, actor, team_deal: TeamDeal, now) -> None:
     if not getattr(actor, "is_authenticated", False):
@@ -142,7 +144,7 @@ def team_join(*, actor, team: Team) -> TeamMember:
     )
     if team.state == Team.State.COMPLETE:
         raise full_refusal(team_deal, now=now, actor=actor)
-    if team.state == Team.State.EXPIRED or now >= team.expires_at:
+    if team.state in ENDED or now >= team.expires_at:
         raise Conflict("team_expired", _("This team has expired."))
     if (
         TeamMember.objects.filter(
@@ -161,7 +163,7 @@ def team_join(*, actor, team: Team) -> TeamMember:
         ).update(member_count=F("member_count") + 1)
         if not taken:
             fresh = Team.objects.get(pk=team.pk)
-            if fresh.state == Team.State.EXPIRED or now >= fresh.expires_at:
+            if fresh.state in ENDED or now >= fresh.expires_at:
                 raise Conflict("team_expired", _("This team has expired."))
             raise full_refusal(team_deal, now=now, actor=actor)
         _take_stock(team_deal, now=now)
