@@ -228,6 +228,11 @@ class DealOrder(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Which of the shopper's live orders on the deal this is: always 0 for the
+    # deals app's own orders (one live order per shopper and deal); an app that
+    # sells a deal its own way (teams: N teams per shopper) numbers them 0..N-1,
+    # so the unique constraint below still caps them.
+    shopper_slot = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -242,9 +247,9 @@ class DealOrder(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["deal", "shopper"],
+                fields=["deal", "shopper", "shopper_slot"],
                 condition=Q(status__in=["pending_payment", "paid", "confirmed"]),
-                name="deals_one_active_order_per_shopper",
+                name="deals_one_active_order_per_shopper_slot",
             ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="deals_order_quantity_positive"
