@@ -91,8 +91,23 @@ def team(request, team_id: str):
             "member": member,
             "pay_url": pay_url,
             "share_url": request.build_absolute_uri(),
+            "card": _share_card(team),
         },
     )
+
+
+def _share_card(team):
+    """The sharing app's product card of the team's deal (picture, name, price),
+    shown above the team's own link: the sharing app's short links lead to a
+    deal, not to one team, so the link people share stays the team page's."""
+    from django.apps import apps
+
+    if not apps.is_installed("groupbuy.sharing"):
+        return None
+    from groupbuy.sharing.selectors import product_card
+
+    deal = team.team_deal.deal
+    return product_card(product=deal.product, deal=deal)
 
 
 @login_required

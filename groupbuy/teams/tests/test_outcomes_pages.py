@@ -89,3 +89,15 @@ def test_the_outcome_reads_in_chinese(client):
         f"/teams/deals/{team_deal.deal.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "已结束：2 个团成团，1 个已退款" in page
+
+
+def test_the_team_page_shares_the_product_card_and_the_team_link(client):
+    team_deal = make_team_deal(team_size=2)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    page = client.get(f"/teams/t/{opener.team.public_id}/").content.decode()
+    # the sharing app's product card of the deal (name, price, its short link)
+    assert 'class="share-card"' in page
+    assert f'data-deal-id="{team_deal.deal.public_id}"' in page
+    # and the link to share is the team's own page, with copy and Web Share
+    assert f"/teams/t/{opener.team.public_id}/" in page
+    assert 'id="copy-link"' in page and 'id="share-team"' in page
