@@ -21,7 +21,8 @@ LOCAL = "%Y-%m-%dT%H:%M"
 
 @pytest.fixture
 def console():
-    owner, rival_owner = make_user(), make_user()
+    # English pages (people's default language is zh-Hans)
+    owner, rival_owner = make_user(preferred_language="en"), make_user()
     merchant = make_merchant(name="Fresh Mart", owner=owner)
     product = make_product()
     Listing.objects.create(merchant=merchant, product=product, price_fen=9_900)
@@ -112,6 +113,8 @@ def test_bad_team_settings_are_shown_on_the_form_and_nothing_is_created(
 
 
 def test_the_form_shows_chinese_messages(client, console):
+    console["owner"].preferred_language = "zh-hans"
+    console["owner"].save(update_fields=["preferred_language"])
     client.force_login(console["owner"])
     response = client.post(
         console["url"],

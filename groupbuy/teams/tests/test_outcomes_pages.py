@@ -65,7 +65,7 @@ def test_a_plain_failed_deal_still_reads_failed():
 
 
 def test_the_deal_page_team_page_and_merchant_view_show_the_outcome(client):
-    owner = make_user()
+    owner = make_user(preferred_language="en")
     merchant = make_merchant(owner=owner)
     team_deal, lonely = _finished_team_deal(merchant)
     label = "Ended: 2 teams completed, 1 refunded"
