@@ -149,6 +149,9 @@ def stopping_the_deal_while_members_join_and_pay_refunds_each_once(
         else:
             assert intent.remaining_held_fen == 0
             assert Refund.objects.filter(intent=intent).count() <= 1
-            assert member.order.refunded_fen == intent.refunded_fen
+            if member.status == TeamMember.Status.REFUNDED:
+                assert member.order.refunded_fen == intent.refunded_fen == TEAM_PRICE
+            # (a cancelled member's payment that landed late was declined and
+            # refunded in full by escrow: held nothing, checked above)
     assert_ledger_invariants()
     connection.close()
