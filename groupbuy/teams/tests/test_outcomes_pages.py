@@ -101,3 +101,16 @@ def test_the_team_page_shares_the_product_card_and_the_team_link(client):
     # and the link to share is the team's own page, with copy and Web Share
     assert f"/teams/t/{opener.team.public_id}/" in page
     assert 'id="copy-link"' in page and 'id="share-team"' in page
+
+
+def test_the_api_gives_the_outcome(client):
+    team_deal, _lonely = _finished_team_deal()
+    body = client.get(f"/api/teams/deals/{team_deal.deal.public_id}").json()
+    assert body["outcome"] == {
+        "is_over": True,
+        "completed": 2,
+        "solo": 0,
+        "refunded": 1,
+        "open": 0,
+        "label": "Ended: 2 teams completed, 1 refunded",
+    }
