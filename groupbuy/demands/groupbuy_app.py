@@ -34,4 +34,5 @@ app = GroupbuyApp(
         "demands.closed": _("Demand closed, deposit refunded"),
         "demands.match": _("New demand matching a saved search"),
     },
+    personal_data="groupbuy.demands.personal_data:DemandsPersonalData",
 )

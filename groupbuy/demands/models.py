@@ -207,3 +207,28 @@ class SavedSearch(models.Model):
 
     def __str__(self):
         return self.query
+
+
+def demand_photo_path(instance, filename: str) -> str:
+    return f"demands/{instance.demand.public_id}/{filename}"
+
+
+class DemandPhoto(models.Model):
+    """A photo of what the initiator wants (at most MAX_PHOTOS per demand).
+
+    Stored in the public media like product photos: a published demand is
+    public, and its photos show the goods, not the person.
+    """
+
+    MAX_PHOTOS = 3
+
+    public_id = PublicIdField(prefix="dph")
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=demand_photo_path)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"photo {self.public_id} of {self.demand}"

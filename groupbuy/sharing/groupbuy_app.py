@@ -20,4 +20,5 @@ app = GroupbuyApp(
     notification_kinds={"sharing.share.received": _("Product shared with you")},
     # Registers the service worker (offline pages, queued replies) everywhere.
     signed_in_scripts=["sharing/pwa.js"],
+    personal_data="groupbuy.sharing.personal_data:SharingPersonalData",
 )

@@ -31,4 +31,5 @@ app = GroupbuyApp(
         "teams.complete": _("Team complete"),
         "teams.expired": _("Team expired"),
     },
+    personal_data="groupbuy.teams.personal_data:TeamsPersonalData",
 )
