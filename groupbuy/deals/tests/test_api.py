@@ -111,7 +111,7 @@ def test_joining_refusals_carry_code_and_message(client):
     early = make_deal(starts_in=timedelta(hours=3))
     cases = [
         (sold_out, "sold_out", "Sold out."),
-        (late, "deadline_passed", "The deadline for this group buy has passed."),
+        (late, "deadline_passed", None),
         (early, "not_started", None),
     ]
     for deal, code, message in cases:
@@ -121,6 +121,25 @@ def test_joining_refusals_carry_code_and_message(client):
         if message:
             assert response.json()["message"] == message
     assert DealOrder.objects.count() == 1
+
+
+def test_a_late_join_says_by_how_many_ms_in_the_json(client):
+    # given a deal whose deadline passed two seconds ago
+    deal = make_deal()
+    Deal.objects.filter(pk=deal.pk).update(
+        deadline_at=timezone.now() - timedelta(seconds=2)
+    )
+    # when someone joins
+    response = _join(client, deal, make_user())
+    # then the refusal states the lateness, in the message and as a number
+    body = response.json()
+    assert (response.status_code, body["code"]) == (409, "deadline_passed")
+    assert 2_000 <= body["late_by_ms"] < 12_000
+    assert body["message"] == (
+        f"The deadline for this group buy passed {body['late_by_ms']} ms ago "
+        "(by the server's clock)."
+    )
+    assert DealOrder.objects.count() == 0
 
 
 def test_joining_requires_sign_in(client):
