@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -53,6 +54,8 @@ def demand_new(request):
                 deadline_at=data["deadline"],
             )
         except DomainError as error:
+            if error.code == "phone_not_verified":
+                return _to_phone_check(request, error, back=reverse("demands:new"))
             form.add_error(None, error.message)
         else:
             return redirect("demands:detail", demand.public_id)
@@ -62,6 +65,7 @@ def demand_new(request):
         {
             "form": form,
             "forfeit_rule": rules.forfeit_rule(),
+            "needs_phone_check": request.user.phone_verified_at is None,
             "deposit_example": rules.deposit_fen_for(
                 quantity=1, target_unit_price_fen=10_000
             ),
@@ -91,12 +95,22 @@ def demand_detail(request, demand_id: str):
     )
 
 
+def _to_phone_check(request, error: DomainError, *, back: str):
+    """Send an unconfirmed buyer to confirm their number, then back here."""
+    messages.error(request, _("Confirm your phone number first; it takes one SMS."))
+    return redirect(f"{error.extra['verify_url']}?next={back}")
+
+
 def _act(request, demand_id: str, action):
     """Run ``action(demand)`` for a POST; a refusal is shown on the page."""
     demand = selectors.demand_get_for_user(user=request.user, demand_id=demand_id)
     try:
         return action(demand)
     except DomainError as error:
+        if error.code == "phone_not_verified":
+            return _to_phone_check(
+                request, error, back=reverse("demands:detail", args=[demand_id])
+            )
         if error.status in (403, 404):
             raise
         messages.error(request, error.message)

@@ -46,6 +46,7 @@ def demand_create(
     longitude: float | None = None,
 ) -> Demand:
     """Draft a demand; it publishes once the initiator's deposit is captured."""
+    rules.check_phone_verified(actor)
     now = timezone.now()
     title = rules.check_text(title, field="title", required=True, limit=120)
     description = rules.check_text(
@@ -155,6 +156,7 @@ def demand_publish(*, actor, demand: Demand) -> Demand:
 
 def demand_join(*, actor, demand: Demand, quantity: int):
     """Join a published demand; return (participation, deposit intent)."""
+    rules.check_phone_verified(actor)
     rules.check_whole(quantity, field="quantity", low=1, high=rules.MAX_QUANTITY)
     with transaction.atomic():
         demand = _lock(demand)
