@@ -16,8 +16,16 @@ from groupbuy.catalog.models import Merchant, Product
 from groupbuy.catalog.permissions import is_merchant_owner, is_merchant_staff
 from groupbuy.core.errors import DomainError
 from groupbuy.demands import rules, selectors, services
-from groupbuy.demands.forms import DemandForm, JoinForm, OfferForm, SearchForm, to_fen
-from groupbuy.demands.models import SavedSearch
+from groupbuy.demands.forms import (
+    DeadlineForm,
+    DemandForm,
+    JoinForm,
+    OfferForm,
+    PhotoForm,
+    SearchForm,
+    to_fen,
+)
+from groupbuy.demands.models import DemandPhoto, SavedSearch
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -88,6 +96,10 @@ def demand_detail(request, demand_id: str):
             "offers": selectors.offers_for_viewer(demand=demand, user=user),
             "committed": selectors.committed_units(demand),
             "join_form": JoinForm(),
+            "deadline_form": DeadlineForm(),
+            "photo_form": PhotoForm(),
+            "photos": list(demand.photos.all()),
+            "max_photos": DemandPhoto.MAX_PHOTOS,
             "join_deposit_fen": rules.deposit_fen_for(
                 quantity=1, target_unit_price_fen=demand.target_unit_price_fen
             ),
