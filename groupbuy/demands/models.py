@@ -87,7 +87,10 @@ class Demand(models.Model):
 
     @property
     def deadline_ms(self) -> int:
-        return int(self.deadline_at.timestamp() * 1000)
+        from groupbuy.clock.services import epoch_ms
+
+        # The same rounding as clock's deadline event, so both agree to the ms.
+        return epoch_ms(self.deadline_at)
 
     @property
     def is_open(self) -> bool:

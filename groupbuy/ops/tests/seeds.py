@@ -8,11 +8,13 @@ message, a merchant's redemption) is seeded too, to prove it stays.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from groupbuy.catalog.models import Branch
 from groupbuy.coupons.models import Coupon
@@ -40,6 +42,12 @@ from groupbuy.teams.tests.factories import make_team_deal, pay
 OGG = b"OggS\x00\x02" + b"\x00" * 40
 
 
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (20, 200, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("oat.png", buffer.getvalue(), content_type="image/png")
+
+
 @dataclass
 class Seeded:
     """What the others keep, to check after the erasure."""
@@ -48,6 +56,7 @@ class Seeded:
     friend_reply: str = ""
     friend_chat: str = ""
     voice_note_name: str = ""
+    demand_photo_name: str = ""
     ids: dict = field(default_factory=dict)
 
 
@@ -152,6 +161,8 @@ def seed_demands(user, seeded: Seeded, *, name: str, national: str) -> None:
         description=f"Ring {national} or mail {user.email}",
     )
     demand_factories.join_and_pay(demand, friend)
+    photo = demands.demand_photo_add(actor=user, demand=demand, upload=_png())
+    seeded.demand_photo_name = photo.image.name
     theirs = demand_factories.make_published(initiator=friend, title="Rice 10 kg")
     demand_factories.join_and_pay(theirs, user)
     # The person also works for a merchant: an offer and a saved search.

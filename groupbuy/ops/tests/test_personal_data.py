@@ -282,6 +282,8 @@ def test_export_holds_what_the_five_apps_keep(client, shopper, everywhere):
     assert teams["team_memberships"][0]["opened_by_me"] is True
     demands = json.loads(archive.read("demands.json"))
     assert [d["id"] for d in demands["demands"]] == [everywhere.ids["demand"]]
+    [photo] = demands["demands"][0]["photos"]
+    assert archive.read(f"files/demands/{photo}").startswith(b"\x89PNG")
     assert {p["is_initiator"] for p in demands["participations"]} == {True, False}
     assert all(p["deposit_fen"] > 0 for p in demands["participations"])
     assert [o["notes"] for o in demands["offers"]] == ["Questions to lan@example.com"]
@@ -352,6 +354,9 @@ def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
     # and: the voice note left the private storage; the address book is gone
     assert not PrivateStorage().exists(everywhere.voice_note_name)
     assert not shopper.sharing_contact_books.exists()
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(everywhere.demand_photo_name)
     # and: the others keep their reply, book entry and chat message
     share = Share.objects.get(public_id=everywhere.ids["share"])
     bodies = list(Message.objects.filter(share=share).values_list("body", flat=True))
