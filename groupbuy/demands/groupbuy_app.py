@@ -35,5 +35,6 @@ app = GroupbuyApp(
         "demands.deadline": _("A demand you joined has a later deadline"),
         "demands.match": _("New demand matching a saved search"),
     },
+    demo_data="groupbuy.demands.demo:load_demo_data",
     personal_data="groupbuy.demands.personal_data:DemandsPersonalData",
 )
