@@ -18,7 +18,7 @@ from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 def _photos(demand, files: dict) -> list[str]:
     names = []
     for photo in demand.photos.all():
-        name = f"demands/{demand.public_id}/{photo.public_id}"
+        name = f"{demand.public_id}/{photo.public_id}"
         name += PurePosixPath(photo.image.name).suffix
         files[name] = photo.image
         names.append(name)
