@@ -126,6 +126,12 @@ def _erase_demand_text(demand, strings: list[str]) -> bool:
     demand.save(update_fields=["title", "description", "search_text", "updated_at"])
     if demand.state == demand.State.PUBLISHED:
         search.index_update(demand_id=demand.pk, text=demand.search_text)
+    if demand.deal_id:
+        # The deal made from the accepted offer copied the demand's words.
+        deal = demand.deal
+        deal.title = scrub(deal.title, strings)
+        deal.description = scrub(deal.description, strings)
+        deal.save(update_fields=["title", "description"])
     return True
 
 
