@@ -390,3 +390,17 @@ def test_an_erased_person_shows_as_deleted_user_to_the_others(
         "This reply was deleted.",
     )
     assert theirs["body"] == everywhere.friend_reply
+    # and: the pool chat keeps the friend's message, the person's shows as deleted
+    chat = client.get(
+        f"/api/pooling/pools/{everywhere.ids['pool']}/messages",
+        headers=bearer(everywhere.friend),
+    ).json()
+    assert [message["body"] for message in chat] == [
+        "This message was deleted.",
+        everywhere.friend_chat,
+    ]
+    # and: teammates see a deleted user
+    team = client.get(
+        f"/api/teams/{everywhere.ids['team']}", headers=bearer(everywhere.friend)
+    ).json()
+    assert "Deleted user" in [member["name"] for member in team["members"]]
