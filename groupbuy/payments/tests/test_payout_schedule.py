@@ -94,7 +94,7 @@ def test_the_owner_sets_the_schedule_on_the_payouts_page(client, fake_alipay):
         {"enabled": "on", "provider": "alipay", "payee_account": "", "minimum": "50"},
     )
     assert refused.status_code == 400
-    assert "Name the account" in refused.content.decode()
+    assert 'id="payout-schedule-error"' in refused.content.decode()
     saved = client.post(
         url,
         {
