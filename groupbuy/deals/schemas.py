@@ -78,6 +78,8 @@ class OrderOut(Schema):
     confirmed_at: datetime | None
     cancelled_at: datetime | None
     payment: PaymentOut | None
+    pickup_branch_id: str | None = None
+    pickup_branch_name: str | None = None
 
 
 class MerchantOrderOut(OrderOut):
@@ -97,6 +99,8 @@ class DealDetailOut(DealOut):
 
 class JoinIn(Schema):
     quantity: int = 1
+    # A branch of the deal's merchant to collect from (its public id).
+    pickup_branch_id: str | None = None
 
 
 class JoinOut(Schema):
@@ -222,6 +226,8 @@ def order_out(request, order) -> dict:
         "confirmed_at": order.confirmed_at,
         "cancelled_at": order.cancelled_at,
         "payment": payment_out(request, order.payment_intent),
+        "pickup_branch_id": getattr(order.pickup_branch, "public_id", None),
+        "pickup_branch_name": getattr(order.pickup_branch, "name", None),
     }
 
 

@@ -245,6 +245,50 @@ def deal_get_for_user(*, user, deal_id: str) -> Deal:
     return deal
 
 
+FIRST_BUYERS_SHOWN = 5
+
+
+def mask_buyer_name(user) -> str:
+    """Return the first character of a buyer's display name, the rest hidden
+    (张**, a***), as group-buy pages show who joined; no phone digits."""
+    name = (getattr(user, "display_name", "") or "").strip()
+    if not name:
+        return "***"
+    return name[0] + ("**" if ord(name[0]) > 0x2E80 else "***")
+
+
+def deal_first_buyers(deal: Deal, *, limit: int = FIRST_BUYERS_SHOWN) -> list[str]:
+    """Return the masked names of the deal's first paying buyers, first first."""
+    orders = (
+        deal.orders.filter(status__in=DealOrder.PARTICIPATING_STATUSES)
+        .select_related("shopper")
+        .order_by("joined_at", "id")[:limit]
+    )
+    return [mask_buyer_name(order.shopper) for order in orders]
+
+
+def deal_pickup_branches(deal: Deal) -> list[Branch]:
+    """Return the merchant's active branches a buyer may collect from."""
+    return list(Branch.objects.filter(merchant_id=deal.merchant_id, is_active=True))
+
+
+def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | None:
+    """Return the deal's merchant's active branch ``branch_id`` (None for none);
+    another shop's or an unknown branch is a 400."""
+    if not branch_id:
+        return None
+    branch = Branch.objects.filter(
+        public_id=branch_id, merchant_id=deal.merchant_id, is_active=True
+    ).first()
+    if branch is None:
+        raise DomainError(
+            "invalid_pickup_branch",
+            _("Choose one of this shop's branches for pickup."),
+            fields={"pickup_branch": [_("Not a branch of this shop.")]},
+        )
+    return branch
+
+
 @dataclass
 class DealDetail:
     deal: Deal
@@ -253,6 +297,10 @@ class DealDetail:
     join_refusal: DomainError | None
     can_manage: bool
     prices: dict = field(default_factory=dict)
+    first_buyers: list[str] = field(default_factory=list)
+    pickup_branches: list[Branch] = field(default_factory=list)
+    # The most units this buyer may take now (order limit, stock, first tier).
+    units_left_for_buyer: int = 0
 
     @property
     def can_join(self) -> bool:
@@ -263,6 +311,7 @@ def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
     """Return everything the deal page shows to ``user``, including their order
     (the live one, else the latest) and why they cannot join, if they cannot."""
     from groupbuy.deals.services import join_refusal
+    from groupbuy.deals.services.orders import units_left_for_next_buyer
 
     deal = deal_get_for_user(user=user, deal_id=deal_id)
     my_order = None
@@ -283,12 +332,22 @@ def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
         join_refusal=refusal,
         can_manage=is_merchant_staff(user=user, merchant_id=deal.merchant_id),
         prices=deal_prices(deal),
+        first_buyers=deal_first_buyers(deal),
+        pickup_branches=deal_pickup_branches(deal),
+        units_left_for_buyer=min(
+            deal.max_quantity_per_order, units_left_for_next_buyer(deal)
+        ),
     )
 
 
 def _orders(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(
-        "deal", "deal__merchant", "deal__product", "shopper", "payment_intent"
+        "deal",
+        "deal__merchant",
+        "deal__product",
+        "shopper",
+        "payment_intent",
+        "pickup_branch",
     )
 
 

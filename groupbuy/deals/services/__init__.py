@@ -16,10 +16,12 @@ from groupbuy.deals.services.orders import (
     deal_join,
     deal_order_cancel,
     deal_order_cancel_unpaid,
+    deal_order_payment_retry,
     deal_orders_expire_unpaid,
     join_refusal,
     order_payment_captured,
     order_payment_failed,
+    order_payment_retry_refusal,
 )
 from groupbuy.deals.services.outside import (
     Participant,
@@ -40,6 +42,7 @@ __all__ = [
     "deal_open",
     "deal_order_cancel",
     "deal_order_cancel_unpaid",
+    "deal_order_payment_retry",
     "deal_orders_expire_unpaid",
     "deal_settle",
     "deal_stop",
@@ -49,4 +52,5 @@ __all__ = [
     "join_refusal",
     "order_payment_captured",
     "order_payment_failed",
+    "order_payment_retry_refusal",
 ]

@@ -58,6 +58,17 @@ def _check_quantity(deal: Deal, quantity) -> None:
         )
 
 
+def _check_pickup_branch(deal: Deal, branch) -> None:
+    if branch is None:
+        return
+    if branch.merchant_id != deal.merchant_id or not branch.is_active:
+        raise DealError(
+            "invalid_pickup_branch",
+            _("Choose one of this shop's branches for pickup."),
+            fields={"pickup_branch": [_("Not a branch of this shop.")]},
+        )
+
+
 def _local(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
 
@@ -135,7 +146,7 @@ def _reserve(deal: Deal, *, quantity: int, now) -> None:
     raise Conflict("sold_out", _("Sold out."))
 
 
-def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
+def deal_join(*, actor, deal: Deal, quantity: int, pickup_branch=None) -> DealOrder:
     """Reserve ``quantity`` units for ``actor`` and create the payment to make.
 
     The order waits for payment of quantity × the first tier's price (the most
@@ -146,11 +157,14 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
     UPDATE takes the stock and the deal's row lock, which the commit right
     after lets go. When the stock is gone the UPDATE matches nothing and the
     whole transaction rolls back, so no order outlives a refused reservation.
+
+    ``pickup_branch`` (optional) is one of the merchant's active branches.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("forbidden", _("Please sign in first."))
     check_join_allowed(actor=actor, deal=deal)
     _check_quantity(deal, quantity)
+    _check_pickup_branch(deal, pickup_branch)
     prefetch_related_objects([deal], "tiers")  # one read, used three times
     unit_price_cap_fen = highest_price_fen(list(deal.tiers.all()))
     order = DealOrder(
@@ -160,6 +174,7 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
         quantity=quantity,
         unit_price_cap_fen=unit_price_cap_fen,
         amount_fen=quantity * unit_price_cap_fen,
+        pickup_branch=pickup_branch,
     )
     try:
         with transaction.atomic():
@@ -186,6 +201,7 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
                     "quantity": quantity,
                     "amount_fen": order.amount_fen,
                     "joined_at": now.isoformat(),
+                    "pickup_branch": getattr(pickup_branch, "public_id", None),
                 },
             )
             _reserve(deal, quantity=quantity, now=now)
@@ -244,18 +260,82 @@ def _close_if_sold_out_later(deal_public_id: str) -> None:
 
 
 def order_payment_failed(*, intent) -> None:
-    """Failure handler for ``deals.order``: release the order's units soon.
+    """Failure handler for ``deals.order``: keep the order for another try.
 
-    The release runs after this commits, in its own transaction, so it can lock
-    the deal before the intent like every other path does.
+    A declined payment leaves the order awaiting payment, so its payer can try
+    again (``deal_order_payment_retry``) until the payment window ends; the
+    expiry job then releases the units as for any unpaid order. The payer's
+    socket already hears of the intent's failure (escrow pushes it).
     """
-    after_commit(_release_after_failed_payment, intent.reference)
+    audit_log(
+        actor=None,
+        action="deals.order.payment_declined",
+        obj=DealOrder.objects.filter(public_id=intent.reference).first() or intent,
+        data={"intent": intent.public_id},
+    )
 
 
-def _release_after_failed_payment(order_public_id: str) -> None:
-    from groupbuy.deals.tasks import deal_order_payment_failed_task
+def payment_window() -> timedelta:
+    return timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
 
-    deal_order_payment_failed_task(order_public_id)
+
+def order_payment_retry_refusal(order: DealOrder, *, now) -> DealError | None:
+    """Return why ``order`` cannot get a new payment now (None when it can)."""
+    intent = order.payment_intent
+    if order.status != Status.PENDING_PAYMENT or intent is None:
+        return Conflict("not_payable", _("This order is not waiting for payment."))
+    if intent.status != PaymentIntent.Status.FAILED:
+        return Conflict(
+            "payment_not_declined", _("Your payment for this order is still open.")
+        )
+    if now >= order.joined_at + payment_window():
+        return Conflict(
+            "payment_window_over", _("The time to pay for this order has run out.")
+        )
+    if order.deal.state != State.OPEN or now >= order.deal.deadline_at:
+        return Conflict("deal_closed", _("This group buy has closed."))
+    return None
+
+
+def deal_order_payment_retry(*, actor, order: DealOrder) -> DealOrder:
+    """Give ``actor``'s order, whose payment was declined, a new payment to make.
+
+    Allowed until the order's payment window ends. Repeating the call after it
+    succeeded changes nothing: the new payment is open, so there is nothing to
+    retry (``payment_not_declined``).
+    """
+    if order.shopper_id != getattr(actor, "pk", None):
+        raise NotFound("not_found", _("There is no such order."))
+    with transaction.atomic():
+        order = (
+            DealOrder.objects.select_for_update(of=("self",))
+            .select_related("deal", "payment_intent")
+            .get(pk=order.pk)
+        )
+        refusal = order_payment_retry_refusal(order, now=timezone.now())
+        if refusal is not None:
+            raise refusal
+        declined = order.payment_intent
+        order.payment_intent = payment_intent_create(
+            actor=actor,
+            payer=actor,
+            amount_fen=order.amount_fen,
+            purpose=ORDER_PURPOSE,
+            reference=order.public_id,
+            description=declined.description,
+            return_url=order_page_url(order),
+        )
+        order.save(update_fields=["payment_intent", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="deals.order.payment_retried",
+            obj=order,
+            data={
+                "declined_intent": declined.public_id,
+                "intent": order.payment_intent.public_id,
+            },
+        )
+    return order
 
 
 def deal_order_cancel(*, actor, order: DealOrder) -> DealOrder:
@@ -331,6 +411,8 @@ def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder
         data={"reason": reason, "refunded_fen": order.refunded_fen},
     )
     send_order_left(order=order, actor=actor, reason=reason)
+    if reason == Reason.PAYMENT_EXPIRED:
+        notifications.notify_order_expired(order)
     push_progress_on_commit(deal)
     return order
 
@@ -377,7 +459,7 @@ def deal_orders_expire_unpaid(*, now=None) -> int:
     callback or reconciliation) for the grace period first.
     """
     now = now or timezone.now()
-    window = timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
+    window = payment_window()
     pending = DealOrder.objects.filter(status=Status.PENDING_PAYMENT)
     waiting = awaiting_provider(pending, now=now).values("pk")
     overdue = (
