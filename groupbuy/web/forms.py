@@ -192,10 +192,21 @@ class JoinForm(forms.Form):
         widget=forms.Select(attrs={"id": "join-pickup-branch"}),
     )
 
-    def __init__(self, *args, max_quantity: int = 99, branches=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        max_quantity: int = 99,
+        units_left: int | None = None,
+        branches=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["quantity"].max_value = max_quantity
-        self.fields["quantity"].widget.attrs["max"] = max_quantity
+        # The stepper stops at what this buyer may take now; a larger number
+        # still reaches the service, which says why it is refused.
+        self.fields["quantity"].widget.attrs["max"] = max(
+            1, min(max_quantity, units_left if units_left is not None else max_quantity)
+        )
         self.fields["quantity"].validators.append(MaxValueValidator(max_quantity))
         self.branches = {branch.public_id: branch for branch in branches}
         if len(self.branches) < 2:

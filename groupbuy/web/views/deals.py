@@ -66,9 +66,10 @@ PENDING_JOIN_KEY = "web.pending_join"
 def _join_form(detail, data=None) -> JoinForm:
     return JoinForm(
         data,
-        # What this buyer may take now (the order limit, the stock, and a unit
-        # kept for each buyer the first tier still needs).
-        max_quantity=max(1, detail.units_left_for_buyer),
+        max_quantity=detail.deal.max_quantity_per_order,
+        # The order limit, the stock, and a unit kept for each buyer the first
+        # tier still needs: what this buyer may take now.
+        units_left=detail.units_left_for_buyer,
         branches=detail.pickup_branches,
     )
 

@@ -64,6 +64,8 @@ def order_status(request: HttpRequest, order_id: str) -> HttpResponse:
 def order_pay_again(request: HttpRequest, order_id: str) -> HttpResponse:
     """Make a new payment for an order whose payment was declined."""
     order = order_get_for_user(user=request.user, order_id=order_id)
+    if order.shopper_id != request.user.pk:  # staff may look, not pay
+        raise Http404(_("There is no such order."))
     try:
         order = deal_order_payment_retry(actor=request.user, order=order)
     except DomainError as refusal:
