@@ -87,6 +87,12 @@ class MerchantOrderOut(OrderOut):
     shopper_phone: str
 
 
+class BranchOut(Schema):
+    id: str
+    name: str
+    address: str
+
+
 class DealDetailOut(DealOut):
     description: str
     progress: dict
@@ -95,6 +101,11 @@ class DealDetailOut(DealOut):
     join_blocked_code: str | None
     join_blocked_message: str | None
     can_manage: bool
+    # The masked names of the first paying buyers (张**, a***).
+    first_buyers: list[str] = []
+    # The most units the next buyer may take (order limit, stock, first tier).
+    units_left_for_buyer: int = 0
+    pickup_branches: list[BranchOut] = []
 
 
 class JoinIn(Schema):
@@ -250,4 +261,10 @@ def deal_detail_out(request, detail) -> dict:
         "join_blocked_code": refusal.code if refusal else None,
         "join_blocked_message": refusal.message if refusal else None,
         "can_manage": detail.can_manage,
+        "first_buyers": detail.first_buyers,
+        "units_left_for_buyer": detail.units_left_for_buyer,
+        "pickup_branches": [
+            {"id": branch.public_id, "name": branch.name, "address": branch.address}
+            for branch in detail.pickup_branches
+        ],
     }

@@ -77,3 +77,41 @@ def test_a_join_stores_the_chosen_pickup_branch_of_the_deals_merchant():
     assert refused.value.code == "invalid_pickup_branch"
     with pytest.raises(DomainError):
         deal_join(actor=make_user(), deal=deal, quantity=1, pickup_branch=elsewhere)
+
+
+def test_the_api_gives_the_join_details_and_takes_a_pickup_branch(client):
+    # given
+    merchant = make_merchant()
+    east = _branch(merchant, "East")
+    _branch(merchant, "West")
+    deal = make_deal(merchant=merchant, stock=3)
+    join_and_pay(deal, shopper=make_user(display_name="张三"))
+    shopper = make_user()
+    client.force_login(shopper)
+    # when
+    detail = client.get(f"/api/deals/{deal.public_id}").json()
+    joined = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1, "pickup_branch_id": east.public_id},
+        content_type="application/json",
+    )
+    # then
+    assert detail["first_buyers"] == ["张**"]
+    assert detail["units_left_for_buyer"] == 2
+    assert [b["name"] for b in detail["pickup_branches"]] == ["East", "West"]
+    assert joined.status_code == 201
+    assert joined.json()["order"]["pickup_branch_name"] == "East"
+
+
+def test_the_api_refuses_another_shops_branch_with_a_400(client):
+    deal = make_deal()
+    elsewhere = _branch(make_merchant(name="Other"), "Elsewhere")
+    client.force_login(make_user())
+    response = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1, "pickup_branch_id": elsewhere.public_id},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_pickup_branch"
+    assert not deal.orders.exists()
