@@ -87,7 +87,7 @@ class MerchantOrderOut(OrderOut):
     shopper_phone: str
 
 
-class BranchOut(Schema):
+class PickupBranchOut(Schema):
     id: str
     name: str
     address: str
@@ -105,7 +105,7 @@ class DealDetailOut(DealOut):
     first_buyers: list[str] = []
     # The most units the next buyer may take (order limit, stock, first tier).
     units_left_for_buyer: int = 0
-    pickup_branches: list[BranchOut] = []
+    pickup_branches: list[PickupBranchOut] = []
 
 
 class JoinIn(Schema):
