@@ -243,3 +243,26 @@ def test_the_tab_bar_has_four_tabs_and_more_lists_the_rest(phone, language):
     assert phone.locator("#more-list #nav-inbox").count() == 1
     assert phone.locator("#more-list #nav-money").count() == 1
     assert_fits(phone)
+
+
+def test_no_shopper_page_is_wider_than_the_phone(phone, groupbuy_server, language):
+    # given a signed-in shopper with an order
+    deal = _seed_deal(groupbuy_server, tiers=[(2, 1500), (5, 1200)], stock=10)
+    _sign_in(phone, groupbuy_server, language)
+    phone.goto(f"/deals/{deal}/")
+    phone.click("#join-submit")
+    phone.wait_for_url("**/escrow/sandbox/pay/**")
+    assert_fits(phone)
+    phone.click("#sandbox-pay")
+    phone.wait_for_url("**/orders/**")
+    order_url = phone.url
+    # when they visit every page of the tab bar and of the More page
+    phone.goto("/more/")
+    urls = phone.eval_on_selector_all(
+        ".tabbar a, #more-list a", "(links) => links.map((a) => a.pathname)"
+    )
+    assert len(urls) >= 8
+    for url in [*dict.fromkeys(urls), order_url, f"/deals/{deal}/"]:
+        phone.goto(url)
+        # then nothing is wider than the phone
+        assert_fits(phone)
