@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_product_source_longer'),
-        ('deals', '0004_order_indexes_for_lists'),
+        ("catalog", "0003_product_source_longer"),
+        ("deals", "0004_order_indexes_for_lists"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dealorder',
-            name='pickup_branch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.branch', verbose_name='pickup branch'),
+            model_name="dealorder",
+            name="pickup_branch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="catalog.branch",
+                verbose_name="pickup branch",
+            ),
         ),
     ]
