@@ -9,7 +9,9 @@ class DealsPersonalData(PersonalDataProvider):
     def export(self, user) -> PersonalDataExport:
         from groupbuy.deals.models import DealOrder
 
-        orders = DealOrder.objects.filter(shopper=user).select_related("deal", "pickup_branch")
+        orders = DealOrder.objects.filter(shopper=user).select_related(
+            "deal", "pickup_branch"
+        )
         return PersonalDataExport(
             records={
                 "orders": [

@@ -29,8 +29,21 @@ from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.catalog.models import Branch, Category, ProductAlias
 from groupbuy.core.errors import DomainError, Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.deals.buyers import (
+    deal_first_buyers,
+    deal_pickup_branches,
+    mask_buyer_name,
+    pickup_branch_for_deal,
+)
 from groupbuy.deals.models import Deal, DealOrder, DealTier
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
+
+__all__ = [  # the buyers' reads, re-exported: callers import from selectors
+    "deal_first_buyers",
+    "deal_pickup_branches",
+    "mask_buyer_name",
+    "pickup_branch_for_deal",
+]
 
 State = Deal.State
 Status = DealOrder.Status
@@ -243,50 +256,6 @@ def deal_get_for_user(*, user, deal_id: str) -> Deal:
     ):
         raise NotFound("not_found", _("There is no such group buy."))
     return deal
-
-
-FIRST_BUYERS_SHOWN = 5
-
-
-def mask_buyer_name(user) -> str:
-    """Return the first character of a buyer's display name, the rest hidden
-    (张**, a***), as group-buy pages show who joined; no phone digits."""
-    name = (getattr(user, "display_name", "") or "").strip()
-    if not name:
-        return "***"
-    return name[0] + ("**" if ord(name[0]) > 0x2E80 else "***")
-
-
-def deal_first_buyers(deal: Deal, *, limit: int = FIRST_BUYERS_SHOWN) -> list[str]:
-    """Return the masked names of the deal's first paying buyers, first first."""
-    orders = (
-        deal.orders.filter(status__in=DealOrder.PARTICIPATING_STATUSES)
-        .select_related("shopper")
-        .order_by("joined_at", "id")[:limit]
-    )
-    return [mask_buyer_name(order.shopper) for order in orders]
-
-
-def deal_pickup_branches(deal: Deal) -> list[Branch]:
-    """Return the merchant's active branches a buyer may collect from."""
-    return list(Branch.objects.filter(merchant_id=deal.merchant_id, is_active=True))
-
-
-def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | None:
-    """Return the deal's merchant's active branch ``branch_id`` (None for none);
-    another shop's or an unknown branch is a 400."""
-    if not branch_id:
-        return None
-    branch = Branch.objects.filter(
-        public_id=branch_id, merchant_id=deal.merchant_id, is_active=True
-    ).first()
-    if branch is None:
-        raise DomainError(
-            "invalid_pickup_branch",
-            _("Choose one of this shop's branches for pickup."),
-            fields={"pickup_branch": [_("Not a branch of this shop.")]},
-        )
-    return branch
 
 
 @dataclass

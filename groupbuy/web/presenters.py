@@ -99,14 +99,6 @@ class DealCard:
     def phase_tone(self) -> str:
         return PHASE_TONES[self.phase]
 
-    @property
-    def is_joinable_phase(self) -> bool:
-        return self.phase == "open"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.phase in ("succeeded", "failed")
-
 
 def _tiers(deal: Deal) -> list:
     return sorted(deal.tiers.all(), key=lambda tier: tier.min_participants)
@@ -186,7 +178,7 @@ class OrderView:
 
     @property
     def payment_window_ends_at(self):
-        from groupbuy.deals.services.orders import payment_window
+        from groupbuy.deals.services.payment_retry import payment_window
 
         return self.order.joined_at + payment_window()
 
