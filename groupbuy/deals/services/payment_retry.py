@@ -85,7 +85,9 @@ def deal_order_payment_retry(*, actor, order: DealOrder) -> DealOrder:
         order.payment_intent = payment_intent_create(
             actor=actor,
             payer=actor,
-            amount_fen=order.amount_fen,
+            # What the declined one asked for: the rest of the order when a
+            # deposit already paid part of it (payment_intent_apply).
+            amount_fen=declined.amount_fen,
             purpose=ORDER_PURPOSE,
             reference=order.public_id,
             description=declined.description,
