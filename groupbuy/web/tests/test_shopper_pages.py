@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.tests.factories import make_user
@@ -283,8 +282,3 @@ def test_the_more_page_names_the_shopper_entries_in_both_languages():
     assert "My money" in english
     assert 'id="nav-more"' in english
     assert "更多" in chinese
-
-
-def test_now_is_after_the_start_for_ordinary_deals():
-    # a guard for the fixtures above: make_deal starts an hour ago
-    assert make_deal().starts_at < timezone.now()
