@@ -14,6 +14,7 @@ import itertools
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -190,13 +191,17 @@ def test_stepper_visitor_join_resumes_after_sign_in_and_the_order_goes_live(
     # and once the deal closes its page shows the outcome, not the next tier
     until = time.monotonic() + 90
     while True:
-        phone.goto(f"/deals/{deal}/")
-        if phone.locator("#deal-outcome").count() and phone.get_attribute(
-            "#deal-state", "data-phase"
-        ) in ("succeeded", "failed"):
+        try:
+            phone.goto(f"/deals/{deal}/")
+            # settled: the last state change, so the page stops reloading itself
+            state = phone.get_attribute("#deal", "data-state")
+        except PlaywrightError:  # the page reloaded itself as the deal closed
+            state = None
+        if state == "settled":
             break
-        assert time.monotonic() < until, "the deal never closed"
+        assert time.monotonic() < until, "the deal never settled"
         time.sleep(1.0)
+    phone.wait_for_load_state()
     assert phone.inner_text("#deal-outcome") == texts["succeeded"]
     assert phone.locator("#deal-next-tier").count() == 0
     assert "张**" in phone.inner_text("#deal-first-buyers")
