@@ -21,6 +21,13 @@ class Merchant(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """Return the English name on English pages when there is one."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
 
 class Branch(models.Model):
     public_id = PublicIdField(prefix="br")

@@ -36,6 +36,8 @@ class NavEntry:
     ``nav-<key>``, ``merchant-nav-<key>`` or ``operator-nav-<key>``, and the
     console's current section); it defaults to the url name's last part.
     ``badge`` is the id of an empty counter badge a script may fill.
+    ``pinned`` shopper entries are tabs of the phone's tab bar itself; the
+    others are listed on the "More" page (keep the pinned ones to three).
     """
 
     role: str
@@ -45,6 +47,7 @@ class NavEntry:
     order: int = 100
     key: str = ""
     badge: str = ""
+    pinned: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in NAV_ROLES:
@@ -253,6 +256,7 @@ class NavLink:
     name = property(lambda self: self.entry.name)
     icon = property(lambda self: self.entry.icon)
     badge = property(lambda self: self.entry.badge)
+    pinned = property(lambda self: self.entry.pinned)
 
 
 def nav_links(role: str, *, args: Iterable[Any] = ()) -> list[NavLink]:

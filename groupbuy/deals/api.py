@@ -70,6 +70,18 @@ def order_detail(request, order_id: str):
     return order_out(request, order)
 
 
+@router.post("/orders/{order_id}/pay-again", response=JoinOut)
+def order_pay_again(request, order_id: str):
+    """Get a new payment for my order after its payment was declined (until
+    the payment window ends)."""
+    order = selectors.order_get_for_user(user=request.auth, order_id=order_id)
+    order = services.deal_order_payment_retry(actor=request.auth, order=order)
+    return {
+        "order": order_out(request, order),
+        "payment": payment_out(request, order.payment_intent),
+    }
+
+
 @router.post("/orders/{order_id}/cancel", response=OrderOut)
 def order_cancel(request, order_id: str):
     """Cancel my order before the deadline; a paid one is refunded in full."""
@@ -162,7 +174,12 @@ def deal_join(request, deal_id: str, payload: JoinIn):
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
     # The order comes back whole (its deal, shopper and intent attached): no
     # second read, and the deal's product and tiers are already loaded.
-    order = services.deal_join(actor=request.auth, deal=deal, quantity=payload.quantity)
+    branch = selectors.pickup_branch_for_deal(
+        deal=deal, branch_id=payload.pickup_branch_id
+    )
+    order = services.deal_join(
+        actor=request.auth, deal=deal, quantity=payload.quantity, pickup_branch=branch
+    )
     return Status(
         201,
         {

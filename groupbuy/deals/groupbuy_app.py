@@ -17,5 +17,6 @@ app = GroupbuyApp(
         "deals.order.paid": _("Payment received"),
         "deals.deal.succeeded": _("Group buy succeeded"),
         "deals.deal.failed": _("Group buy failed"),
+        "deals.order.expired": _("Unpaid order released"),
     },
 )

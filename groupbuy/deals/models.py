@@ -220,6 +220,15 @@ class DealOrder(models.Model):
     cancel_reason = models.CharField(
         _("why cancelled"), max_length=20, choices=CancelReason.choices, blank=True
     )
+    # Where the shopper collects the goods, when the merchant has several branches.
+    pickup_branch = models.ForeignKey(
+        "catalog.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pickup branch"),
+    )
     final_unit_price_fen = models.PositiveIntegerField(null=True, blank=True)
     charged_fen = models.PositiveIntegerField(_("charged (fen)"), null=True, blank=True)
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)

@@ -76,3 +76,17 @@ def notify_deal_failed(order: DealOrder) -> None:
             % {"amount": format_fen(order.refunded_fen)},
             data={"refunded_fen": order.refunded_fen},
         )
+
+
+def notify_order_expired(order: DealOrder) -> None:
+    with translation.override(order.shopper.preferred_language):
+        _send(
+            order,
+            kind="deals.order.expired",
+            title=_("Order released: %(title)s") % {"title": order.deal.title},
+            body=_(
+                "Your order was not paid in time, so its units went back on sale. "
+                "You can join again while the group buy is open."
+            ),
+            data={"quantity": order.quantity},
+        )

@@ -9,7 +9,9 @@ class DealsPersonalData(PersonalDataProvider):
     def export(self, user) -> PersonalDataExport:
         from groupbuy.deals.models import DealOrder
 
-        orders = DealOrder.objects.filter(shopper=user).select_related("deal")
+        orders = DealOrder.objects.filter(shopper=user).select_related(
+            "deal", "pickup_branch"
+        )
         return PersonalDataExport(
             records={
                 "orders": [
@@ -25,6 +27,7 @@ class DealsPersonalData(PersonalDataProvider):
                         "joined_at": order.joined_at,
                         "paid_at": order.paid_at,
                         "cancelled_at": order.cancelled_at,
+                        "pickup_branch": getattr(order.pickup_branch, "name", None),
                     }
                     for order in orders.order_by("joined_at", "id")
                 ]

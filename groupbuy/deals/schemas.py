@@ -78,11 +78,19 @@ class OrderOut(Schema):
     confirmed_at: datetime | None
     cancelled_at: datetime | None
     payment: PaymentOut | None
+    pickup_branch_id: str | None = None
+    pickup_branch_name: str | None = None
 
 
 class MerchantOrderOut(OrderOut):
     shopper_name: str
     shopper_phone: str
+
+
+class PickupBranchOut(Schema):
+    id: str
+    name: str
+    address: str
 
 
 class DealDetailOut(DealOut):
@@ -93,10 +101,17 @@ class DealDetailOut(DealOut):
     join_blocked_code: str | None
     join_blocked_message: str | None
     can_manage: bool
+    # The masked names of the first paying buyers (张**, a***).
+    first_buyers: list[str] = []
+    # The most units the next buyer may take (order limit, stock, first tier).
+    units_left_for_buyer: int = 0
+    pickup_branches: list[PickupBranchOut] = []
 
 
 class JoinIn(Schema):
     quantity: int = 1
+    # A branch of the deal's merchant to collect from (its public id).
+    pickup_branch_id: str | None = None
 
 
 class JoinOut(Schema):
@@ -222,6 +237,8 @@ def order_out(request, order) -> dict:
         "confirmed_at": order.confirmed_at,
         "cancelled_at": order.cancelled_at,
         "payment": payment_out(request, order.payment_intent),
+        "pickup_branch_id": getattr(order.pickup_branch, "public_id", None),
+        "pickup_branch_name": getattr(order.pickup_branch, "name", None),
     }
 
 
@@ -244,4 +261,10 @@ def deal_detail_out(request, detail) -> dict:
         "join_blocked_code": refusal.code if refusal else None,
         "join_blocked_message": refusal.message if refusal else None,
         "can_manage": detail.can_manage,
+        "first_buyers": detail.first_buyers,
+        "units_left_for_buyer": detail.units_left_for_buyer,
+        "pickup_branches": [
+            {"id": branch.public_id, "name": branch.name, "address": branch.address}
+            for branch in detail.pickup_branches
+        ],
     }

@@ -29,8 +29,21 @@ from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.catalog.models import Branch, Category, ProductAlias
 from groupbuy.core.errors import DomainError, Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.deals.buyers import (
+    deal_first_buyers,
+    deal_pickup_branches,
+    mask_buyer_name,
+    pickup_branch_for_deal,
+)
 from groupbuy.deals.models import Deal, DealOrder, DealTier
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
+
+__all__ = [  # the buyers' reads, re-exported: callers import from selectors
+    "deal_first_buyers",
+    "deal_pickup_branches",
+    "mask_buyer_name",
+    "pickup_branch_for_deal",
+]
 
 State = Deal.State
 Status = DealOrder.Status
@@ -253,6 +266,10 @@ class DealDetail:
     join_refusal: DomainError | None
     can_manage: bool
     prices: dict = field(default_factory=dict)
+    first_buyers: list[str] = field(default_factory=list)
+    pickup_branches: list[Branch] = field(default_factory=list)
+    # The most units this buyer may take now (order limit, stock, first tier).
+    units_left_for_buyer: int = 0
 
     @property
     def can_join(self) -> bool:
@@ -263,6 +280,7 @@ def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
     """Return everything the deal page shows to ``user``, including their order
     (the live one, else the latest) and why they cannot join, if they cannot."""
     from groupbuy.deals.services import join_refusal
+    from groupbuy.deals.services.orders import units_left_for_next_buyer
 
     deal = deal_get_for_user(user=user, deal_id=deal_id)
     my_order = None
@@ -283,12 +301,22 @@ def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
         join_refusal=refusal,
         can_manage=is_merchant_staff(user=user, merchant_id=deal.merchant_id),
         prices=deal_prices(deal),
+        first_buyers=deal_first_buyers(deal),
+        pickup_branches=deal_pickup_branches(deal),
+        units_left_for_buyer=min(
+            deal.max_quantity_per_order, units_left_for_next_buyer(deal)
+        ),
     )
 
 
 def _orders(queryset: QuerySet) -> QuerySet:
     return queryset.select_related(
-        "deal", "deal__merchant", "deal__product", "shopper", "payment_intent"
+        "deal",
+        "deal__merchant",
+        "deal__product",
+        "shopper",
+        "payment_intent",
+        "pickup_branch",
     )
 
 

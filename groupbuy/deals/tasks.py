@@ -6,8 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from groupbuy.deals import services
-from groupbuy.deals.models import Deal, DealOrder
-from groupbuy.escrow.models import PaymentIntent
+from groupbuy.deals.models import Deal
 
 
 @db_task()
@@ -22,20 +21,6 @@ def deal_close_task(deal_public_id: str) -> str | None:
 def deal_settle_task(deal_public_id: str) -> str | None:
     deal = Deal.objects.filter(public_id=deal_public_id).first()
     return services.deal_settle(deal=deal).state if deal else None
-
-
-@db_task()
-def deal_order_payment_failed_task(order_public_id: str) -> str | None:
-    """Release the units of an order whose payment was declined."""
-    order = (
-        DealOrder.objects.select_related("deal", "payment_intent")
-        .filter(public_id=order_public_id)
-        .first()
-    )
-    if order is None or order.payment_intent.status != PaymentIntent.Status.FAILED:
-        return None
-    reason = DealOrder.CancelReason.PAYMENT_FAILED
-    return services.deal_order_cancel_unpaid(order=order, reason=reason).status
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -16,6 +16,7 @@ app = GroupbuyApp(
             url_name="snap:snap",
             icon="camera",
             order=20,
+            pinned=True,
         ),
         NavEntry(
             role="operator",

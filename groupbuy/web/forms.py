@@ -178,14 +178,54 @@ class JoinForm(forms.Form):
         label=_("Quantity"),
         min_value=1,
         initial=1,
-        widget=forms.NumberInput(attrs={"id": "join-quantity", "inputmode": "numeric"}),
+        widget=forms.NumberInput(
+            attrs={
+                "id": "join-quantity",
+                "inputmode": "numeric",
+                "aria-describedby": "join-units-left",
+            }
+        ),
+    )
+    # Only where the merchant has several branches (see __init__).
+    pickup_branch = forms.ChoiceField(
+        label=_("Pick up at"),
+        widget=forms.Select(attrs={"id": "join-pickup-branch"}),
     )
 
-    def __init__(self, *args, max_quantity: int = 99, **kwargs):
+    def __init__(
+        self,
+        *args,
+        max_quantity: int = 99,
+        units_left: int | None = None,
+        branches=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["quantity"].max_value = max_quantity
-        self.fields["quantity"].widget.attrs["max"] = max_quantity
+        # The stepper stops at what this buyer may take now; a larger number
+        # still reaches the service, which says why it is refused.
+        self.fields["quantity"].widget.attrs["max"] = max(
+            1, min(max_quantity, units_left if units_left is not None else max_quantity)
+        )
         self.fields["quantity"].validators.append(MaxValueValidator(max_quantity))
+        self.branches = {branch.public_id: branch for branch in branches}
+        if len(self.branches) < 2:
+            # One branch (or none): nothing to choose; the view takes the one.
+            del self.fields["pickup_branch"]
+        else:
+            self.fields["pickup_branch"].choices = [
+                ("", _("Choose a branch")),
+                *(
+                    (branch.public_id, f"{branch.name} · {branch.address}")
+                    for branch in branches
+                ),
+            ]
+
+    def chosen_branch(self):
+        """Return the branch to collect from: the chosen one, or the only one."""
+        if "pickup_branch" in self.fields:
+            return self.branches[self.cleaned_data["pickup_branch"]]
+        return next(iter(self.branches.values()), None)
 
 
 TIER_ROWS = 5

@@ -15,6 +15,7 @@ app = GroupbuyApp(
             icon="bag",
             order=10,
             key="deals",
+            pinned=True,
         ),
         NavEntry(
             role="shopper",
@@ -23,6 +24,7 @@ app = GroupbuyApp(
             icon="receipt",
             order=30,
             key="orders",
+            pinned=True,
         ),
         NavEntry(
             role="shopper",

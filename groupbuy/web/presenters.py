@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.selectors import product_thumbnail_urls
 from groupbuy.deals.models import Deal, DealOrder
@@ -16,6 +17,43 @@ from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 from groupbuy.escrow.services import intent_pay_url
 
 Status = DealOrder.Status
+State = Deal.State
+
+# What a shopper reads about a deal's state (its pill), by phase.
+PHASE_LABELS = {
+    "draft": _("Draft"),
+    "upcoming": _("Starting soon"),
+    "open": _("Open"),
+    "closing": _("Closing"),
+    "succeeded": _("Succeeded"),
+    "failed": _("Failed"),
+}
+PHASE_TONES = {
+    "draft": "info",
+    "upcoming": "info",
+    "open": "ok",
+    "closing": "info",
+    "succeeded": "ok",
+    "failed": "bad",
+}
+
+
+def deal_phase(deal: Deal, *, now=None) -> str:
+    """Return where the deal stands for a shopper: draft, upcoming (open but
+    not started), open, closing (deadline passed, not closed yet), succeeded
+    or failed."""
+    now = now or timezone.now()
+    if deal.state == State.DRAFT:
+        return "draft"
+    if deal.has_failed:
+        return "failed"
+    if deal.state in (State.SUCCEEDED, State.SETTLED):
+        return "succeeded"
+    if now < deal.starts_at:
+        return "upcoming"
+    if now >= deal.deadline_at:
+        return "closing"
+    return "open"
 
 
 def _percent(part: int, whole: int) -> int:
@@ -50,6 +88,16 @@ class DealCard:
     distance_m: float | None = None
     thumbnail_url: str = ""
     tiers: list[TierStep] = field(default_factory=list)
+    phase: str = "open"
+    starts_ms: int = 0
+
+    @property
+    def phase_label(self) -> str:
+        return str(PHASE_LABELS[self.phase])
+
+    @property
+    def phase_tone(self) -> str:
+        return PHASE_TONES[self.phase]
 
 
 def _tiers(deal: Deal) -> list:
@@ -93,6 +141,8 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
         deadline_ms=int(deal.deadline_at.timestamp() * 1000),
         distance_m=getattr(deal, "distance_m", None),
         tiers=steps,
+        phase=deal_phase(deal),
+        starts_ms=int(deal.starts_at.timestamp() * 1000),
     )
 
 
@@ -114,6 +164,23 @@ class OrderView:
     pay_url: str
     can_cancel: bool
     state_tone: str  # "ok", "warn", "bad" or "info": the pill's colour
+    # The payment was declined and a new one may be made (within the window).
+    can_retry_payment: bool = False
+
+    @property
+    def is_payment_declined(self) -> bool:
+        intent = self.order.payment_intent
+        return (
+            self.order.status == Status.PENDING_PAYMENT
+            and intent is not None
+            and intent.status == intent.Status.FAILED
+        )
+
+    @property
+    def payment_window_ends_at(self):
+        from groupbuy.deals.services.payment_retry import payment_window
+
+        return self.order.joined_at + payment_window()
 
     @property
     def status_label(self) -> str:
@@ -130,6 +197,8 @@ _TONES = {
 
 
 def order_view(order: DealOrder) -> OrderView:
+    from groupbuy.deals.services import order_payment_retry_refusal
+
     intent = order.payment_intent
     is_pending = order.status == Status.PENDING_PAYMENT
     submitted = intent is not None and intent.submitted_at is not None
@@ -139,9 +208,10 @@ def order_view(order: DealOrder) -> OrderView:
         and not submitted
         and intent.status == intent.Status.REQUIRES_PAYMENT
     )
+    is_open = intent is not None and intent.status == intent.Status.REQUIRES_PAYMENT
     return OrderView(
         order=order,
-        is_waiting_for_payment_confirmation=is_pending and submitted,
+        is_waiting_for_payment_confirmation=is_pending and submitted and is_open,
         needs_payment=needs_payment,
         pay_url=intent_pay_url(intent) if needs_payment else "",
         # Mirrors deal_order_cancel's rule only to hide a button that would be
@@ -150,4 +220,7 @@ def order_view(order: DealOrder) -> OrderView:
         and order.deal.state == Deal.State.OPEN
         and timezone.now() < order.deal.deadline_at,
         state_tone=_TONES.get(order.status, "info"),
+        # Mirrors the service's rule to offer the button; the service decides.
+        can_retry_payment=is_pending
+        and order_payment_retry_refusal(order, now=timezone.now()) is None,
     )

@@ -53,10 +53,21 @@ urlpatterns = [
     ),
     path("deals/<str:deal_id>/", deals.deal_detail, name="deal_detail"),
     path("deals/<str:deal_id>/join/", deals.deal_join_view, name="deal_join"),
+    path(
+        "deals/<str:deal_id>/join/resume/",
+        deals.deal_join_resume,
+        name="deal_join_resume",
+    ),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<str:order_id>/", orders.order_detail, name="order_detail"),
     path("orders/<str:order_id>/status/", orders.order_status, name="order_status"),
     path("orders/<str:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path(
+        "orders/<str:order_id>/pay-again/",
+        orders.order_pay_again,
+        name="order_pay_again",
+    ),
+    path("more/", site.more, name="more"),
     path("money/", money.money, name="money"),
     path("merchant/", merchant.merchant_home, name="merchant_home"),
     path(

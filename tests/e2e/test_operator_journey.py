@@ -121,6 +121,8 @@ def test_demand_alert_to_launched_deal_to_requesters_told(
     # and the requester's open page shows the new notification at once
     requester.wait_for_selector("#inbox-badge:not([hidden])")
     assert requester.inner_text("#inbox-badge").strip() == "1"
+    # (the inbox is behind the tab bar's "More", whose tab carries the badge)
+    requester.click("#nav-more")
     requester.click("#nav-inbox")
     requester.wait_for_url(re.compile(r"/inbox/$"))
     assert f"A group buy for {PRODUCT_NAME} has launched" in requester.inner_text(

@@ -37,6 +37,7 @@ async def socket_greeting() -> dict:
 client = Client()
 api = client.get("/api/plugin-app/ping")
 page = client.get("/plugin-app/")
+more = client.get("/more/")
 output = io.StringIO()
 with contextlib.redirect_stdout(output):
     exit_code = cli.main(["plugin-hello", "from", "the", "probe"])
@@ -45,6 +46,7 @@ print(
         {
             "api": [api.status_code, api.json()],
             "page": [page.status_code, page.content.decode()],
+            "more": [more.status_code, more.content.decode()],
             "socket": asyncio.run(socket_greeting()),
             "cli": [exit_code, output.getvalue()],
             "kinds": {kind: str(label) for kind, label in notification_kinds().items()},

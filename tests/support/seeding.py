@@ -39,14 +39,24 @@ def seed_open_deal(
     list_price_fen: int = 2000,
     max_quantity_per_order: int = 5,
     merchant_name: str = "测试超市",
+    seconds_to_start: int = -60,
+    branches: tuple[str, ...] = (),
 ) -> dict:
-    """Create and open a deal for a (new) product with barcode ``gtin``."""
+    """Create and open a deal for a (new) product with barcode ``gtin``;
+    ``seconds_to_start`` > 0 makes it start later, ``branches`` names branches
+    of its merchant (created when missing)."""
     from django.utils import timezone
 
     from groupbuy.catalog import services as catalog
     from groupbuy.deals.services import deal_create, deal_open
 
     operator, owner, merchant = _staff_and_merchant(merchant_name)
+    from groupbuy.catalog.models import Branch
+
+    for name in branches:
+        Branch.objects.get_or_create(
+            merchant=merchant, name=name, defaults={"address": f"{name} Road 1"}
+        )
     product = catalog.product_create(
         actor=operator,
         name_zh=f"测试商品 {gtin}",
@@ -62,12 +72,24 @@ def seed_open_deal(
         list_price_fen=list_price_fen,
         tiers=[tuple(tier) for tier in tiers],
         stock=stock,
-        starts_at=now - timedelta(minutes=1),
+        starts_at=now + timedelta(seconds=seconds_to_start),
         deadline_at=now + timedelta(seconds=seconds_to_deadline),
         max_quantity_per_order=max_quantity_per_order,
     )
     deal_open(actor=owner, deal=deal)
     return {"deal": deal.public_id, "gtin": gtin}
+
+
+def seed_shopper(
+    *, phone: str, password: str, display_name: str = "", language: str = "en"
+) -> dict:
+    """Create a shopper who signs in with ``phone`` and ``password``."""
+    from groupbuy.accounts.models import User
+
+    user = User.objects.create_user(
+        phone, password, display_name=display_name, preferred_language=language
+    )
+    return {"user": user.public_id}
 
 
 def seed_shoppers_with_tokens(count: int, *, phone_prefix: str = "+86139") -> list[str]:

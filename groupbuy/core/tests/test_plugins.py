@@ -58,28 +58,37 @@ def test_plugin_app_api_router_is_mounted_under_its_prefix(probe):
     assert probe["api"] == [200, {"pong": True}]
 
 
-def test_plugin_app_page_is_served_with_its_tab_in_the_shoppers_tab_bar(probe):
+def test_plugin_app_page_is_served_with_its_entry_on_the_shoppers_more_page(probe):
     status, html = probe["page"]
     assert status == 200
     assert 'id="plugin-home"' in html
-    tab_bar = html[html.index('class="tabbar"') :]
-    core_tabs = {"nav-deals", "nav-snap", "nav-orders", "nav-money", "nav-inbox"}
-    tab_ids = [
-        tab_id
-        for tab_id in re.findall(r'<a href="[^"]*" id="(nav-[^"]+)"', tab_bar)
-        if tab_id in core_tabs | {"nav-plugged-in"}
+    # the tab bar holds the pinned entries and "More"; the plug-in is not pinned
+    tab_bar = html[
+        html.index('class="tabbar"') : html.index(
+            "</nav>", html.index('class="tabbar"')
+        )
     ]
-    # ordered by NavEntry.order: the plug-in's 40 falls between orders and money
-    # (other installed apps' tabs are left out of the comparison)
-    assert tab_ids == [
+    assert re.findall(r'id="(nav-[^"]+)"', tab_bar) == [
         "nav-deals",
         "nav-snap",
         "nav-orders",
-        "nav-plugged-in",
-        "nav-money",
-        "nav-inbox",
+        "nav-more",
     ]
-    assert '<a href="/plugin-app/" id="nav-plugged-in">' in html
+    status, more = probe["more"]
+    assert status == 200
+    listed = more[more.index('id="more-list"') :]
+    core_entries = {"nav-money", "nav-inbox", "nav-plugged-in"}
+    entry_ids = [
+        entry_id
+        for entry_id in re.findall(
+            r'<a class="row start" href="[^"]*" id="(nav-[^"]+)"', listed
+        )
+        if entry_id in core_entries
+    ]
+    # ordered by NavEntry.order: the plug-in's 40 falls before money (50)
+    # (other installed apps' entries are left out of the comparison)
+    assert entry_ids == ["nav-plugged-in", "nav-money", "nav-inbox"]
+    assert '<a class="row start" href="/plugin-app/" id="nav-plugged-in">' in more
 
 
 def test_plugin_app_websocket_route_is_served_by_the_asgi_application(probe):

@@ -19,12 +19,16 @@ from groupbuy.deals.services.orders import (
     deal_orders_expire_unpaid,
     join_refusal,
     order_payment_captured,
-    order_payment_failed,
 )
 from groupbuy.deals.services.outside import (
     Participant,
     deal_change_schedule,
     deal_create_with_participants,
+)
+from groupbuy.deals.services.payment_retry import (
+    deal_order_payment_retry,
+    order_payment_failed,
+    order_payment_retry_refusal,
 )
 from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
 
@@ -40,6 +44,7 @@ __all__ = [
     "deal_open",
     "deal_order_cancel",
     "deal_order_cancel_unpaid",
+    "deal_order_payment_retry",
     "deal_orders_expire_unpaid",
     "deal_settle",
     "deal_stop",
@@ -49,4 +54,5 @@ __all__ = [
     "join_refusal",
     "order_payment_captured",
     "order_payment_failed",
+    "order_payment_retry_refusal",
 ]

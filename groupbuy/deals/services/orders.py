@@ -38,6 +38,7 @@ from groupbuy.deals.services.common import (
     push_progress_on_commit,
     release_stock,
 )
+from groupbuy.deals.services.payment_retry import payment_window
 from groupbuy.deals.services.payments import (
     ORDER_PURPOSE,
     captured_fen,
@@ -57,6 +58,17 @@ def _check_quantity(deal: Deal, quantity) -> None:
             "invalid_quantity",
             _("Choose between 1 and %(limit)s units.") % {"limit": limit},
             fields={"quantity": [_("Between 1 and %(limit)s.") % {"limit": limit}]},
+        )
+
+
+def _check_pickup_branch(deal: Deal, branch) -> None:
+    if branch is None:
+        return
+    if branch.merchant_id != deal.merchant_id or not branch.is_active:
+        raise DealError(
+            "invalid_pickup_branch",
+            _("Choose one of this shop's branches for pickup."),
+            fields={"pickup_branch": [_("Not a branch of this shop.")]},
         )
 
 
@@ -159,7 +171,7 @@ def _reserve(deal: Deal, *, quantity: int, now) -> None:
     raise Conflict("sold_out", _("Sold out."))
 
 
-def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
+def deal_join(*, actor, deal: Deal, quantity: int, pickup_branch=None) -> DealOrder:
     """Reserve ``quantity`` units for ``actor`` and create the payment to make.
 
     The order waits for payment of quantity × the first tier's price (the most
@@ -170,11 +182,14 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
     UPDATE takes the stock and the deal's row lock, which the commit right
     after lets go. When the stock is gone the UPDATE matches nothing and the
     whole transaction rolls back, so no order outlives a refused reservation.
+
+    ``pickup_branch`` (optional) is one of the merchant's active branches.
     """
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("forbidden", _("Please sign in first."))
     check_join_allowed(actor=actor, deal=deal)
     _check_quantity(deal, quantity)
+    _check_pickup_branch(deal, pickup_branch)
     prefetch_related_objects([deal], "tiers")  # one read, used three times
     unit_price_cap_fen = highest_price_fen(list(deal.tiers.all()))
     order = DealOrder(
@@ -184,6 +199,7 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
         quantity=quantity,
         unit_price_cap_fen=unit_price_cap_fen,
         amount_fen=quantity * unit_price_cap_fen,
+        pickup_branch=pickup_branch,
     )
     try:
         with transaction.atomic():
@@ -210,6 +226,7 @@ def deal_join(*, actor, deal: Deal, quantity: int) -> DealOrder:
                     "quantity": quantity,
                     "amount_fen": order.amount_fen,
                     "joined_at": now.isoformat(),
+                    "pickup_branch": getattr(pickup_branch, "public_id", None),
                 },
             )
             _reserve(deal, quantity=quantity, now=now)
@@ -265,21 +282,6 @@ def _close_if_sold_out_later(deal_public_id: str) -> None:
     from groupbuy.deals.tasks import deal_close_task
 
     deal_close_task(deal_public_id)
-
-
-def order_payment_failed(*, intent) -> None:
-    """Failure handler for ``deals.order``: release the order's units soon.
-
-    The release runs after this commits, in its own transaction, so it can lock
-    the deal before the intent like every other path does.
-    """
-    after_commit(_release_after_failed_payment, intent.reference)
-
-
-def _release_after_failed_payment(order_public_id: str) -> None:
-    from groupbuy.deals.tasks import deal_order_payment_failed_task
-
-    deal_order_payment_failed_task(order_public_id)
 
 
 def deal_order_cancel(*, actor, order: DealOrder) -> DealOrder:
@@ -365,6 +367,8 @@ def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder
         data={"reason": reason, "refunded_fen": order.refunded_fen},
     )
     send_order_left(order=order, actor=actor, reason=reason)
+    if reason == Reason.PAYMENT_EXPIRED:
+        notifications.notify_order_expired(order)
     push_progress_on_commit(deal)
     return order
 
@@ -413,7 +417,7 @@ def deal_orders_expire_unpaid(*, now=None) -> int:
     callback or reconciliation) for the grace period first.
     """
     now = now or timezone.now()
-    window = timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
+    window = payment_window()
     pending = DealOrder.objects.filter(status=Status.PENDING_PAYMENT)
     waiting = awaiting_provider(pending, now=now).values("pk")
     overdue = (

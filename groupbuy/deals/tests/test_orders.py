@@ -6,10 +6,12 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.core.errors import DomainError
+from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import (
     deal_join,
     deal_order_cancel,
+    deal_order_payment_retry,
     deal_orders_expire_unpaid,
 )
 from groupbuy.deals.tests.factories import (
@@ -56,18 +58,104 @@ def test_captured_payment_marks_the_order_paid_and_tells_the_shopper(
     assert progress[-1]["participants"] == 1
 
 
-def test_declined_payment_cancels_the_order_and_releases_its_units(
+def test_declined_payment_keeps_the_order_and_its_units_for_another_try(
     django_capture_on_commit_callbacks,
 ):
+    # given
     deal = make_deal()
     order = deal_join(actor=make_user(), deal=deal, quantity=3)
+    # when
     with django_capture_on_commit_callbacks(execute=True):
         assert decline(order) == "failed"
+    # then the order still waits for payment and holds its units
     order.refresh_from_db()
     deal.refresh_from_db()
-    assert (order.status, order.cancel_reason) == (Status.CANCELLED, "payment_failed")
-    assert deal.sold == 0
+    assert (order.status, order.cancel_reason) == (Status.PENDING_PAYMENT, "")
+    assert deal.sold == 3
     assert LedgerTransaction.objects.count() == 0
+
+
+def test_retry_after_a_decline_gives_the_same_order_a_new_payment_that_pays_it(
+    django_capture_on_commit_callbacks,
+):
+    # given an order whose payment was declined
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=2)
+    declined = order.payment_intent
+    with django_capture_on_commit_callbacks(execute=True):
+        decline(order)
+    # when the shopper tries again and this payment succeeds
+    order = deal_order_payment_retry(actor=shopper, order=order)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pay(order) == "captured"
+    # then the same order is paid by the new intent, for the same amount
+    assert order.payment_intent_id != declined.pk
+    assert order.payment_intent.amount_fen == order.amount_fen == 19_800
+    assert order.status == Status.PAID
+    assert _held(shopper) == 19_800
+    assert AuditEntry.objects.filter(
+        action="deals.order.payment_retried", object_id=order.public_id
+    ).exists()
+
+
+def test_retry_is_refused_while_the_payment_is_open_and_for_someone_else():
+    # given
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    # when / then: nothing was declined, so there is nothing to retry
+    with pytest.raises(DomainError) as refused:
+        deal_order_payment_retry(actor=shopper, order=order)
+    assert refused.value.code == "payment_not_declined"
+    decline(order)
+    with pytest.raises(DomainError) as hidden:
+        deal_order_payment_retry(actor=make_user(), order=order)
+    assert hidden.value.status == 404
+    order.refresh_from_db()
+    assert order.payment_intent.status == "failed"  # no new intent was made
+
+
+def test_retry_is_refused_once_the_payment_window_has_ended(settings):
+    # given an order declined and joined longer ago than the window
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 15
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    decline(order)
+    DealOrder.objects.filter(pk=order.pk).update(
+        joined_at=timezone.now() - timedelta(minutes=16)
+    )
+    order.refresh_from_db()
+    # when / then
+    with pytest.raises(DomainError) as refused:
+        deal_order_payment_retry(actor=shopper, order=order)
+    assert refused.value.code == "payment_window_over"
+    # and the expiry job releases the declined order's units
+    assert deal_orders_expire_unpaid() == 1
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason) == (Status.CANCELLED, "payment_expired")
+
+
+def test_an_expired_unpaid_order_tells_its_shopper(settings):
+    # given
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 15
+    shopper = make_user(preferred_language="en")
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    DealOrder.objects.filter(pk=order.pk).update(
+        joined_at=timezone.now() - timedelta(minutes=16)
+    )
+    # when
+    deal_orders_expire_unpaid()
+    # then
+    notification = Notification.objects.get(recipient=shopper)
+    assert notification.kind == "deals.order.expired"
+    assert notification.title == "Order released: Jasmine tea 500 g"
+    assert notification.url == f"/orders/{order.public_id}/"
+
+
+def test_a_cancelled_order_sends_no_expiry_notice():
+    shopper = make_user()
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    deal_order_cancel(actor=shopper, order=order)
+    assert not Notification.objects.filter(kind="deals.order.expired").exists()
 
 
 def test_unpaid_orders_expire_after_the_payment_window(settings):

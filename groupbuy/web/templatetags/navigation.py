@@ -1,13 +1,16 @@
 """The navigations the apps declare (groupbuy_app.py), for the templates.
 
 {% load navigation %}
-{% nav_links "shopper" as tabs %}                      the bottom tab bar
+{% nav_links "shopper" as tabs %}                      every shopper entry
+{% shopper_tabs as tabs %}                             the tab bar: pinned + More
 {% nav_links "merchant" merchant.public_id as menu %}  the merchant console menu
 {% nav_icon "camera" %}                                an inline SVG icon
 {% signed_in_scripts as scripts %}                     the apps' page scripts
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django import template
 from django.utils.html import format_html
@@ -36,6 +39,8 @@ ICONS = {
     "chart": '<path d="M4 20V4M4 20h16"/><path d="M8 16v-5M12 16V8M16 16v-3"/>',
     "list": '<path d="M8 6h12M8 12h12M8 18h12"/><circle cx="4" cy="6" r="1"/>'
     '<circle cx="4" cy="12" r="1"/><circle cx="4" cy="18" r="1"/>',
+    "more": '<circle cx="5" cy="12" r="1.6"/><circle cx="12" cy="12" r="1.6"/>'
+    '<circle cx="19" cy="12" r="1.6"/>',
 }
 DEFAULT_ICON = '<circle cx="12" cy="12" r="7"/>'
 
@@ -44,6 +49,28 @@ DEFAULT_ICON = '<circle cx="12" cy="12" r="7"/>'
 def nav_links(role: str, *args):
     """Return the role's navigation entries, resolved to URLs."""
     return declared_nav_links(role, args=args)
+
+
+@dataclass(frozen=True)
+class ShopperTabs:
+    """The phone's tab bar: the pinned entries, then "More" for the rest."""
+
+    pinned: list
+    more: list
+
+    @property
+    def more_badges(self) -> list[str]:
+        """Return the badge ids of the entries behind "More" (shown on its tab)."""
+        return [link.badge for link in self.more if link.badge]
+
+
+@register.simple_tag
+def shopper_tabs() -> ShopperTabs:
+    links = declared_nav_links("shopper")
+    return ShopperTabs(
+        pinned=[link for link in links if link.pinned],
+        more=[link for link in links if not link.pinned],
+    )
 
 
 @register.simple_tag

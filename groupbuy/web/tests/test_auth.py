@@ -282,3 +282,28 @@ def test_account_pages_speak_chinese(shopper_client):
     assert "重置密码" in reset
     assert "发送验证码" in reset
     assert "API 令牌" in tokens
+
+
+def test_signing_up_from_the_join_button_comes_back_and_completes_the_join(
+    db, committed
+):
+    # given a visitor who chose 2 units of a deal and pressed Join
+    from groupbuy.deals.models import DealOrder
+    from groupbuy.deals.tests.factories import make_deal
+
+    deal = make_deal()
+    client = Client()
+    client.post(reverse("web:deal_join", args=[deal.public_id]), {"quantity": "2"})
+    resume_url = f"/deals/{deal.public_id}/join/resume/"
+    # when they create an account instead of logging in
+    response = committed(_signup_post, client, next=resume_url)
+    response = client.post(
+        response["Location"],
+        {"code": code_sent_to("+8613800138001"), "next": resume_url},
+    )
+    assert response["Location"] == resume_url
+    response = client.get(resume_url)
+    # then the new account's join is done, and they go on to pay
+    order = DealOrder.objects.get()
+    assert (order.shopper.phone, order.quantity) == ("+8613800138001", 2)
+    assert order.payment_intent.public_id in response["Location"]

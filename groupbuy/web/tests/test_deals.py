@@ -111,7 +111,9 @@ def test_join_as_visitor_redirects_to_login_and_creates_nothing(db):
     deal = make_deal()
     response = Client().post(_join_url(deal), {"quantity": "1"})
     assert response.status_code == 302
-    assert response["Location"] == f"/login/?next=/deals/{deal.public_id}/"
+    assert response["Location"] == (
+        f"/login/?next=/deals/{deal.public_id}/join/resume/"
+    )
     assert DealOrder.objects.count() == 0
 
 

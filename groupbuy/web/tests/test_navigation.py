@@ -14,19 +14,36 @@ def ids(html: str, prefix: str) -> list[str]:
     return re.findall(rf'id="({prefix}[a-z-]+)"', html)
 
 
-def test_shopper_tab_bar_keeps_its_tabs_and_order():
+def _tab_bar(html: str) -> str:
+    start = html.index('class="tabbar"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_shopper_tab_bar_shows_the_pinned_tabs_and_more():
     html = Client().get("/").content.decode()
-    core_tabs = {"nav-deals", "nav-snap", "nav-orders", "nav-money", "nav-inbox"}
-    # other apps' tabs (coupons, pools…) fall in between by their order
-    assert [tab for tab in ids(html, "nav-") if tab in core_tabs] == [
+    assert ids(_tab_bar(html), "nav-") == [
         "nav-deals",
         "nav-snap",
         "nav-orders",
+        "nav-more",
+    ]
+    # the inbox's unread badge rides on the More tab
+    assert 'id="inbox-badge" class="badge" hidden' in _tab_bar(html)
+
+
+def test_more_page_lists_every_other_shopper_entry_in_order():
+    html = Client().get("/more/").content.decode()
+    listed = html[html.index('id="more-list"') :]
+    core_entries = {"nav-money", "nav-inbox"}
+    assert [entry for entry in ids(listed, "nav-") if entry in core_entries] == [
         "nav-money",
         "nav-inbox",
     ]
-    assert '<a href="/inbox/" id="nav-inbox">' in html
-    assert 'id="inbox-badge" class="badge" hidden' in html
+    assert '<a class="row start" href="/inbox/" id="nav-inbox">' in listed
+    # the badge is in the list here, not twice on the page
+    assert html.count('id="inbox-badge"') == 1
+    assert 'id="nav-deals"' in _tab_bar(html)
+    assert "nav-deals" not in ids(listed, "nav-")
 
 
 def test_live_script_only_for_signed_in_people():

@@ -67,16 +67,16 @@ def test_back_from_pay_page_waits_then_shows_paid(shopper_client, shopper):
     # then: the status section polls itself
     assert 'id="order-waiting"' in waiting
     assert f'hx-get="/orders/{order.public_id}/status/"' in waiting
-    assert 'hx-trigger="every 2s"' in waiting
+    assert 'hx-trigger="order-changed, every 2s"' in waiting
     # when the callback arrives
     pay(order)
     fragment = shopper_client.get(
         _order_url(order, "web:order_status"), HTTP_HX_REQUEST="true"
     ).content.decode()
-    # then: the fragment shows paid and stops polling
+    # then: the fragment shows paid and stops polling (it still follows the socket)
     assert 'data-status="paid"' in fragment
     assert 'id="order-paid"' in fragment
-    assert "hx-trigger" not in fragment
+    assert 'hx-trigger="order-changed"' in fragment
     assert "<html" not in fragment
 
 

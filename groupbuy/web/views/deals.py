@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groupbuy.catalog.selectors import category_tree, product_thumbnail_urls
@@ -54,13 +57,30 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/deals/list.html", context)
 
 
+# A join asked for before signing in: {"deal": public id, "quantity", "branch"},
+# kept in the session (written only by the CSRF-checked join POST) and done on
+# return from the sign-in page.
+PENDING_JOIN_KEY = "web.pending_join"
+
+
+def _join_form(detail, data=None) -> JoinForm:
+    return JoinForm(
+        data,
+        max_quantity=detail.deal.max_quantity_per_order,
+        # The order limit, the stock, and a unit kept for each buyer the first
+        # tier still needs: what this buyer may take now.
+        units_left=detail.units_left_for_buyer,
+        branches=detail.pickup_branches,
+    )
+
+
 def _deal_page(
     request: HttpRequest, deal_id: str, *, join_form=None, status=200
 ) -> HttpResponse:
     detail = deal_detail_for_user(user=request.user, deal_id=deal_id)
     deal = detail.deal
     if join_form is None:
-        join_form = JoinForm(max_quantity=deal.max_quantity_per_order)
+        join_form = _join_form(detail)
     context = {
         "detail": detail,
         "deal": deal,
@@ -79,21 +99,65 @@ def deal_detail(request: HttpRequest, deal_id: str) -> HttpResponse:
     return _deal_page(request, deal_id)
 
 
+def _join(request: HttpRequest, detail, form: JoinForm) -> HttpResponse | None:
+    """Join with a valid form; return the redirect to pay, or None with the
+    refusal added to the form."""
+    try:
+        order = deal_join(
+            actor=request.user,
+            deal=detail.deal,
+            quantity=form.cleaned_data["quantity"],
+            pickup_branch=form.chosen_branch(),
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        return None
+    return redirect(intent_pay_url(order.payment_intent))
+
+
 @require_POST
 @domain_errors_as_http
 def deal_join_view(request: HttpRequest, deal_id: str) -> HttpResponse:
-    deal_url = reverse("web:deal_detail", args=[deal_id])
     if not request.user.is_authenticated:
-        return redirect_to_login(deal_url)
-    deal = deal_detail_for_user(user=request.user, deal_id=deal_id).deal
-    form = JoinForm(request.POST, max_quantity=deal.max_quantity_per_order)
+        request.session[PENDING_JOIN_KEY] = {
+            "deal": deal_id,
+            "quantity": request.POST.get("quantity", ""),
+            "pickup_branch": request.POST.get("pickup_branch", ""),
+        }
+        return redirect_to_login(reverse("web:deal_join_resume", args=[deal_id]))
+    detail = deal_detail_for_user(user=request.user, deal_id=deal_id)
+    form = _join_form(detail, request.POST)
     if form.is_valid():
-        try:
-            order = deal_join(
-                actor=request.user, deal=deal, quantity=form.cleaned_data["quantity"]
+        response = _join(request, detail, form)
+        if response is not None:
+            return response
+    return _deal_page(request, deal_id, join_form=form)
+
+
+@login_required
+@domain_errors_as_http
+def deal_join_resume(request: HttpRequest, deal_id: str) -> HttpResponse:
+    """Finish the join the shopper asked for before signing in.
+
+    Without a pending join for this deal (already done, or never asked) this is
+    the deal page. A join that cannot be done shows the form, filled in as it
+    was, with the reason.
+    """
+    pending = request.session.get(PENDING_JOIN_KEY) or {}
+    if pending.get("deal") != deal_id:
+        return redirect("web:deal_detail", deal_id)
+    del request.session[PENDING_JOIN_KEY]
+    detail = deal_detail_for_user(user=request.user, deal_id=deal_id)
+    data = {
+        "quantity": pending.get("quantity"),
+        "pickup_branch": pending.get("pickup_branch"),
+    }
+    form = _join_form(detail, data)
+    if form.is_valid():
+        response = _join(request, detail, form)
+        if response is not None:
+            messages.success(
+                request, _("You are signed in and your units are reserved.")
             )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            return redirect(intent_pay_url(order.payment_intent))
+            return response
     return _deal_page(request, deal_id, join_form=form)

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_get_for_user, order_list_for_shopper
-from groupbuy.deals.services import deal_order_cancel
+from groupbuy.deals.services import deal_order_cancel, deal_order_payment_retry
+from groupbuy.escrow.services import intent_pay_url
 from groupbuy.web.presenters import order_view
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -54,6 +56,22 @@ def order_status(request: HttpRequest, order_id: str) -> HttpResponse:
     """The order's state as an htmx fragment; it keeps polling while the payment
     confirmation is on its way, and stops once it arrives."""
     return render(request, "web/orders/_status.html", _order_context(request, order_id))
+
+
+@require_POST
+@login_required
+@domain_errors_as_http
+def order_pay_again(request: HttpRequest, order_id: str) -> HttpResponse:
+    """Make a new payment for an order whose payment was declined."""
+    order = order_get_for_user(user=request.user, order_id=order_id)
+    if order.shopper_id != request.user.pk:  # staff may look, not pay
+        raise Http404(_("There is no such order."))
+    try:
+        order = deal_order_payment_retry(actor=request.user, order=order)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("web:order_detail", order.public_id)
+    return redirect(intent_pay_url(order.payment_intent))
 
 
 @login_required

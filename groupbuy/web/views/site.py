@@ -1,9 +1,10 @@
-"""The web app manifest, so the site installs as an app."""
+"""The web app manifest, so the site installs as an app, and the More page."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
@@ -44,3 +45,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def more(request: HttpRequest) -> HttpResponse:
+    """Every shopper navigation entry that is not a tab of the tab bar."""
+    return render(request, "web/more.html")

@@ -89,6 +89,14 @@ const REFETCH_SPREAD_MS = 3000;
 
 export function init(root) {
   const dealId = root.dataset.dealId;
+  // A deal that has not started: at its start (by the server's clock) reload, so
+  // the page shows the join form the server now renders.
+  const startsIn = document.getElementById("deal-starts-countdown");
+  if (startsIn) {
+    startsIn.addEventListener("countdown:ended", () => {
+      window.setTimeout(() => window.location.reload(), 500);
+    });
+  }
   if (!dealId || !("WebSocket" in window)) return;
   const path = `/ws/deals/${encodeURIComponent(dealId)}/`;
   const handlers = {

@@ -1,0 +1,53 @@
+"""Who bought and where they collect: the deal page's first buyers (names
+masked) and the merchant's branches to pick up from."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.models import Branch
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import Deal, DealOrder
+
+FIRST_BUYERS_SHOWN = 5
+
+
+def mask_buyer_name(user) -> str:
+    """Return the first character of a buyer's display name, the rest hidden
+    (张**, a***), as group-buy pages show who joined; no phone digits."""
+    name = (getattr(user, "display_name", "") or "").strip()
+    if not name:
+        return "***"
+    return name[0] + ("**" if ord(name[0]) > 0x2E80 else "***")
+
+
+def deal_first_buyers(deal: Deal, *, limit: int = FIRST_BUYERS_SHOWN) -> list[str]:
+    """Return the masked names of the deal's first paying buyers, first first."""
+    orders = (
+        deal.orders.filter(status__in=DealOrder.PARTICIPATING_STATUSES)
+        .select_related("shopper")
+        .order_by("joined_at", "id")[:limit]
+    )
+    return [mask_buyer_name(order.shopper) for order in orders]
+
+
+def deal_pickup_branches(deal: Deal) -> list[Branch]:
+    """Return the merchant's active branches a buyer may collect from."""
+    return list(Branch.objects.filter(merchant_id=deal.merchant_id, is_active=True))
+
+
+def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | None:
+    """Return the deal's merchant's active branch ``branch_id`` (None for none);
+    another shop's or an unknown branch is a 400."""
+    if not branch_id:
+        return None
+    branch = Branch.objects.filter(
+        public_id=branch_id, merchant_id=deal.merchant_id, is_active=True
+    ).first()
+    if branch is None:
+        raise DomainError(
+            "invalid_pickup_branch",
+            _("Choose one of this shop's branches for pickup."),
+            fields={"pickup_branch": [_("Not a branch of this shop.")]},
+        )
+    return branch

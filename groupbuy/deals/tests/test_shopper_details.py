@@ -1,0 +1,117 @@
+"""What the deal page tells a shopper: first buyers, pickup branches, units left."""
+
+import pytest
+
+from groupbuy.catalog.models import Branch
+from groupbuy.catalog.tests.factories import make_user
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.selectors import (
+    deal_detail_for_user,
+    mask_buyer_name,
+    pickup_branch_for_deal,
+)
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
+
+pytestmark = pytest.mark.django_db
+
+
+def _branch(merchant, name: str, *, is_active: bool = True) -> Branch:
+    return Branch.objects.create(
+        merchant=merchant, name=name, address=f"{name} Road", is_active=is_active
+    )
+
+
+def test_names_are_masked_to_their_first_character():
+    assert mask_buyer_name(make_user(display_name="张三丰")) == "张**"
+    assert mask_buyer_name(make_user(display_name="alice")) == "a***"
+    assert mask_buyer_name(make_user(display_name="")) == "***"
+
+
+def test_first_buyers_are_the_first_five_who_paid_in_joining_order():
+    # given seven paying buyers and one who has not paid
+    deal = make_deal(stock=20)
+    for name in ["Ann", "Bo", "Cy", "Di", "Ed", "Fay", "Gus"]:
+        join_and_pay(deal, shopper=make_user(display_name=name))
+    deal_join(actor=make_user(display_name="Unpaid"), deal=deal, quantity=1)
+    # when
+    detail = deal_detail_for_user(user=make_user(), deal_id=deal.public_id)
+    # then
+    assert detail.first_buyers == ["A***", "B***", "C***", "D***", "E***"]
+
+
+def test_units_left_for_a_buyer_keep_one_for_each_buyer_the_first_tier_needs():
+    # given stock 10, order limit 5, a first tier of 2 buyers and 8 units taken
+    deal = make_deal(stock=10)
+    join_and_pay(deal, quantity=5)
+    join_and_pay(deal, quantity=3)
+    # when
+    detail = deal_detail_for_user(user=make_user(), deal_id=deal.public_id)
+    # then the first tier is reached: the last 2 units are this buyer's to take
+    assert detail.units_left_for_buyer == 2
+    # and on a fresh deal with stock 3, one unit is kept for the second buyer
+    fresh = make_deal(stock=3)
+    assert (
+        deal_detail_for_user(user=None, deal_id=fresh.public_id).units_left_for_buyer
+        == 2
+    )
+
+
+def test_a_join_stores_the_chosen_pickup_branch_of_the_deals_merchant():
+    # given a merchant with two branches and another shop's branch
+    merchant = make_merchant()
+    east, _west = _branch(merchant, "East"), _branch(merchant, "West")
+    _branch(merchant, "Closed", is_active=False)
+    elsewhere = _branch(make_merchant(name="Other"), "Elsewhere")
+    deal = make_deal(merchant=merchant)
+    # when
+    branch = pickup_branch_for_deal(deal=deal, branch_id=east.public_id)
+    order = deal_join(actor=make_user(), deal=deal, quantity=1, pickup_branch=branch)
+    # then
+    order.refresh_from_db()
+    assert order.pickup_branch == east
+    detail = deal_detail_for_user(user=None, deal_id=deal.public_id)
+    assert [b.name for b in detail.pickup_branches] == ["East", "West"]
+    with pytest.raises(DomainError) as refused:
+        pickup_branch_for_deal(deal=deal, branch_id=elsewhere.public_id)
+    assert refused.value.code == "invalid_pickup_branch"
+    with pytest.raises(DomainError):
+        deal_join(actor=make_user(), deal=deal, quantity=1, pickup_branch=elsewhere)
+
+
+def test_the_api_gives_the_join_details_and_takes_a_pickup_branch(client):
+    # given
+    merchant = make_merchant()
+    east = _branch(merchant, "East")
+    _branch(merchant, "West")
+    deal = make_deal(merchant=merchant, stock=3)
+    join_and_pay(deal, shopper=make_user(display_name="张三"))
+    shopper = make_user()
+    client.force_login(shopper)
+    # when
+    detail = client.get(f"/api/deals/{deal.public_id}").json()
+    joined = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1, "pickup_branch_id": east.public_id},
+        content_type="application/json",
+    )
+    # then
+    assert detail["first_buyers"] == ["张**"]
+    assert detail["units_left_for_buyer"] == 2
+    assert [b["name"] for b in detail["pickup_branches"]] == ["East", "West"]
+    assert joined.status_code == 201
+    assert joined.json()["order"]["pickup_branch_name"] == "East"
+
+
+def test_the_api_refuses_another_shops_branch_with_a_400(client):
+    deal = make_deal()
+    elsewhere = _branch(make_merchant(name="Other"), "Elsewhere")
+    client.force_login(make_user())
+    response = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1, "pickup_branch_id": elsewhere.public_id},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_pickup_branch"
+    assert not deal.orders.exists()
