@@ -203,6 +203,8 @@ class DealOrder(models.Model):
     cancel_reason = models.CharField(
         _("why cancelled"), max_length=20, choices=CancelReason.choices, blank=True
     )
+    # Why the merchant refunded the order, in their words (shown to the shopper).
+    refund_reason = models.CharField(_("refund reason"), max_length=200, blank=True)
     final_unit_price_fen = models.PositiveIntegerField(null=True, blank=True)
     charged_fen = models.PositiveIntegerField(_("charged (fen)"), null=True, blank=True)
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)

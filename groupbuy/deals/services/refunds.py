@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, NotFound
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services.common import (
     Reason,
@@ -22,11 +24,25 @@ from groupbuy.deals.services.common import (
 )
 from groupbuy.deals.services.orders import _cancel_locked
 
+REASON_MAX_LENGTH = 200
 
-def deal_order_refund(*, actor, deal: Deal, order_id: str) -> DealOrder:
+
+def deal_order_refund(
+    *, actor, deal: Deal, order_id: str, reason: str = ""
+) -> DealOrder:
     """Refund the paid order ``order_id`` of ``deal`` in full, for the merchant's
     owners and operators, while the group buy is open. Refunding it again is
-    refused (the order is no longer paid)."""
+    refused (the order is no longer paid).
+
+    ``reason`` is the merchant's own words; it is stored on the order, shown to
+    the shopper and written to the audit log.
+    """
+    reason = " ".join((reason or "").split())
+    if len(reason) > REASON_MAX_LENGTH:
+        message = _("Keep the reason under %(n)s characters.") % {
+            "n": REASON_MAX_LENGTH
+        }
+        raise DealError("invalid", message, fields={"reason": [message]})
     with transaction.atomic():
         deal = lock_deal(deal)
         check_can_manage(actor=actor, merchant=deal.merchant)
@@ -42,9 +58,17 @@ def deal_order_refund(*, actor, deal: Deal, order_id: str) -> DealOrder:
             )
         if order.status != Status.PAID:
             raise Conflict("not_paid", _("Only a paid order can be refunded."))
-        reason = (
-            Reason.OPERATOR if getattr(actor, "is_staff", False) else Reason.MERCHANT
+        code = Reason.OPERATOR if getattr(actor, "is_staff", False) else Reason.MERCHANT
+        order = _cancel_locked(
+            actor=actor, deal=deal, order=order, reason=code, now=timezone.now()
         )
-        return _cancel_locked(
-            actor=actor, deal=deal, order=order, reason=reason, now=timezone.now()
+        if reason:
+            order.refund_reason = reason
+            order.save(update_fields=["refund_reason", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="deals.order.refund_requested",
+            obj=order,
+            data={"reason": reason, "refunded_fen": order.refunded_fen},
         )
+        return order
