@@ -227,6 +227,7 @@ class DealForm(forms.Form):
             ("on_redemption", _("Pay me as coupons are redeemed")),
         ],
         initial="on_close",
+        required=False,
         widget=forms.RadioSelect,
         help_text=_(
             "When the deal closes: the whole amount, less the fee, as soon as the "
@@ -251,6 +252,9 @@ class DealForm(forms.Form):
             self.fields[f"tier_{row}_price"] = YuanField(
                 label=_("Tier %(n)s: price (¥)") % {"n": row}, required=required
             )
+
+    def clean_settlement_mode(self) -> str:
+        return self.cleaned_data.get("settlement_mode") or "on_close"
 
     def tier_rows(self) -> list[tuple]:
         """Return the (buyers field, price field) pairs, for the template."""
