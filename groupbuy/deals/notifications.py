@@ -76,3 +76,22 @@ def notify_deal_failed(order: DealOrder) -> None:
             % {"amount": format_fen(order.refunded_fen)},
             data={"refunded_fen": order.refunded_fen},
         )
+
+
+def notify_order_refunded(order: DealOrder) -> None:
+    """Tell the shopper the merchant refunded their order, and why."""
+    with translation.override(order.shopper.preferred_language):
+        body = _("%(amount)s is refunded to you in full.") % {
+            "amount": format_fen(order.refunded_fen)
+        }
+        if order.refund_reason:
+            body += " " + _("The shop says: “%(reason)s”") % {
+                "reason": order.refund_reason
+            }
+        _send(
+            order,
+            kind="deals.order.refunded",
+            title=_("Order refunded: %(title)s") % {"title": order.deal.title},
+            body=body,
+            data={"refunded_fen": order.refunded_fen, "reason": order.refund_reason},
+        )

@@ -15,6 +15,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.notifications import notify_order_refunded
 from groupbuy.deals.services.common import (
     Reason,
     State,
@@ -71,4 +72,5 @@ def deal_order_refund(
             obj=order,
             data={"reason": reason, "refunded_fen": order.refunded_fen},
         )
+        notify_order_refunded(order)
         return order

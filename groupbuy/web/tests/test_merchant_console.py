@@ -345,3 +345,19 @@ def test_the_deal_form_offers_listing_prices_and_saves_the_settlement_mode():
     )
     deal = Deal.objects.get()
     assert deal.settlement_mode == Deal.SettlementMode.ON_REDEMPTION
+
+
+def test_the_console_speaks_chinese():
+    membership = make_merchant_member(
+        user=make_user(preferred_language="zh-hans"), role=Role.OWNER
+    )
+    merchant, owner = membership.merchant, _login(membership.user)
+    orders = owner.get(_url("merchant_orders", merchant)).content.decode()
+    assert "订单号或手机号" in orders
+    assert "下载 CSV" in orders
+    assert "0 个订单" in orders
+    staff = owner.get(_url("merchant_staff", merchant)).content.decode()
+    assert "邀请员工" in staff
+    assert "员工和门店" in staff
+    sales = owner.get(_url("merchant_sales", merchant)).content.decode()
+    assert "每日金额" in sales

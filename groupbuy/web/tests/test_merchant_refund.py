@@ -8,6 +8,7 @@ from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.tests.factories import make_merchant_member, make_user
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import DealOrder
+from groupbuy.notify.models import Notification
 from groupbuy.deals.tests.factories import join_and_pay, make_deal
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,13 @@ def test_owner_refunds_one_order_from_the_deal_page():
     assert f'id="merchant-order-refund-{order.public_id}"' not in html
     assert f'id="merchant-order-refund-{other.public_id}"' in html
     assert "Out of stock" in html
+    notice = Notification.objects.get(
+        recipient=order.shopper, kind="deals.order.refunded"
+    )
+    assert (
+        notice.body
+        == "¥198.00 is refunded to you in full. The shop says: “Out of stock”"
+    )
 
 
 def test_a_refund_without_a_reason_refunds_nothing():
