@@ -81,13 +81,13 @@ def notify_deal_failed(order: DealOrder) -> None:
 def notify_order_refunded(order: DealOrder) -> None:
     """Tell the shopper the merchant refunded their order, and why."""
     with translation.override(order.shopper.preferred_language):
-        body = _("%(amount)s is refunded to you in full.") % {
-            "amount": format_fen(order.refunded_fen)
-        }
+        amount = format_fen(order.refunded_fen)
         if order.refund_reason:
-            body += " " + _("The shop says: “%(reason)s”") % {
-                "reason": order.refund_reason
-            }
+            body = _(
+                "%(amount)s is refunded to you in full. The shop says: “%(reason)s”"
+            ) % {"amount": amount, "reason": order.refund_reason}
+        else:
+            body = _("%(amount)s is refunded to you in full.") % {"amount": amount}
         _send(
             order,
             kind="deals.order.refunded",

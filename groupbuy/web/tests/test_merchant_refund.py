@@ -8,8 +8,8 @@ from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.tests.factories import make_merchant_member, make_user
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import DealOrder
-from groupbuy.notify.models import Notification
 from groupbuy.deals.tests.factories import join_and_pay, make_deal
+from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
