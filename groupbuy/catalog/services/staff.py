@@ -1,6 +1,6 @@
 """A merchant's staff: owners invite people by phone number, with a role.
 
-A number that belongs to a verified account joins the staff at once and its
+A number that belongs to an account joins the staff at once and its
 holder is notified. Any other number gets an SMS invitation
 (``notify.invitations.notification_invite``) and a ``StaffInvitation``; when
 someone signs up and verifies that number (``accounts.signals.phone_verified``),
@@ -43,12 +43,10 @@ def _check_role_and_branch(merchant: Merchant, role: str, branch: Branch | None)
         raise CatalogError("invalid", message, fields={"branch": [message]})
 
 
-def _verified_member(phone: str):
-    return (
-        get_user_model()
-        .objects.filter(phone=phone, is_active=True, phone_verified_at__isnull=False)
-        .first()
-    )
+def _member_with(phone: str):
+    # As notify.invitations does: phone numbers are unique, so an account that
+    # holds the number is its holder (nobody else could sign up with it).
+    return get_user_model().objects.filter(phone=phone, is_active=True).first()
 
 
 def staff_invite(
@@ -64,7 +62,7 @@ def staff_invite(
     phone = normalize_phone(phone)
     _check_role_and_branch(merchant, role, branch)
     with transaction.atomic():
-        member = _verified_member(phone)
+        member = _member_with(phone)
         if member is not None:
             return _add_member(actor, merchant, member, role, branch)
         return _invite_number(actor, merchant, phone, role, branch)
