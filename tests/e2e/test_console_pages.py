@@ -29,7 +29,7 @@ from datetime import timedelta
 from django.utils import timezone
 from groupbuy.accounts.models import User
 from groupbuy.accounts.services import merchant_membership_add
-from groupbuy.catalog.models import Branch, Merchant, Product
+from groupbuy.catalog.models import Branch, Listing, Merchant, Product
 from groupbuy.deals.services import deal_create, deal_join, deal_open
 from groupbuy.deals.tests.factories import pay
 
@@ -40,6 +40,7 @@ merchant = Merchant.objects.create(name="控制台超市", name_en="Console Mart
 merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
 Branch.objects.create(merchant=merchant, name="East gate", address="1 East Road")
 product = Product.objects.create(name_zh="铁观音", name_en="Tieguanyin tea")
+Listing.objects.create(merchant=merchant, product=product, price_fen=13950)
 now = timezone.now()
 deal = deal_create(
     actor=None, merchant=merchant, product=product,
@@ -59,7 +60,7 @@ for index, quantity in enumerate((2, 1, 3)):
         pay(order)
     orders[order.public_id] = shopper.phone
 print(json.dumps({"merchant": merchant.public_id, "deal": deal.public_id,
-                  "orders": orders}))
+                  "product": product.public_id, "orders": orders}))
 """)
 
 WIDEST = """() => {
@@ -192,3 +193,18 @@ def test_the_owner_invites_a_cashier_and_the_deal_page_fits(console):
         _assert_fits(page, "deal page")
         page.goto(f"/merchant/{seeded['merchant']}/deals/new/")
         _assert_fits(page, "deal form")
+
+
+def test_choosing_a_product_fills_in_its_everyday_price(console):
+    page, seeded, _viewport = console
+    page.goto(f"/merchant/{seeded['merchant']}/deals/new/")
+    page.wait_for_selector("#deal-form[data-prefill-ready='1']", state="attached")
+    assert page.input_value("#id_list_price_fen") == ""
+    page.select_option("#id_product", seeded["product"])
+    assert page.input_value("#id_list_price_fen") == "139.50"
+    # a price the merchant typed is theirs: choosing again does not overwrite it
+    page.fill("#id_list_price_fen", "120")
+    page.select_option("#id_product", "")
+    page.select_option("#id_product", seeded["product"])
+    assert page.input_value("#id_list_price_fen") == "120"
+    assert page.is_checked("#id_settlement_mode_0")

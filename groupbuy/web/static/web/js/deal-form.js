@@ -21,4 +21,5 @@ export function init(form) {
   };
   product.addEventListener("change", prefill);
   if (price.value === "") prefill();
+  form.dataset.prefillReady = "1";
 }
