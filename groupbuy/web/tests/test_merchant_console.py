@@ -190,6 +190,26 @@ def test_an_owner_adds_stock_moves_the_deadline_and_stops_a_deal():
     assert order.status == DealOrder.Status.REFUNDED
 
 
+def test_a_cashier_sees_a_draft_but_cannot_edit_or_open_it():
+    merchant, _owner = _member()
+    deal = make_deal(merchant=merchant, is_open=False)
+    _same, cashier = _member(role=Role.CASHIER, merchant=merchant)
+    html = cashier.get(
+        _url("merchant_deal_detail", merchant, deal.public_id)
+    ).content.decode()
+    assert 'id="merchant-deal-edit"' not in html
+    assert 'id="merchant-deal-open"' not in html
+    assert (
+        cashier.get(_url("merchant_deal_edit", merchant, deal.public_id)).status_code
+        == 403
+    )
+    assert cashier.post(
+        _url("merchant_deal_open", merchant, deal.public_id)
+    ).status_code in (302, 403)
+    deal.refresh_from_db()
+    assert deal.state == Deal.State.DRAFT
+
+
 def test_deal_actions_are_refused_to_cashiers_and_outsiders():
     merchant, _owner = _member()
     deal = make_deal(merchant=merchant, stock=10)

@@ -261,6 +261,7 @@ def merchant_deal_edit(
     request: HttpRequest, merchant_id: str, deal_id: str
 ) -> HttpResponse:
     merchant, deal = merchant_deal(request, merchant_id, deal_id)
+    catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
     if deal.state != Deal.State.DRAFT:
         messages.warning(request, _("Only a draft group buy can be edited."))
         return redirect("web:merchant_deal_detail", merchant_id, deal_id)
