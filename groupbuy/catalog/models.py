@@ -244,8 +244,11 @@ class StaffInvitation(models.Model):
     merchant = models.ForeignKey(
         Merchant, on_delete=models.CASCADE, related_name="staff_invitations"
     )
-    # E.164; emptied once accepted (the account holds the number then).
-    phone = models.CharField(_("phone number"), max_length=20, db_index=True)
+    # Privacy: the number itself is not kept. Its keyed hash
+    # (notify.addresses.contact_hash) finds the invitation when someone verifies
+    # the number; the masked form (+86138****1234) is what owners see.
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_masked = models.CharField(_("phone number"), max_length=20)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     branch = models.ForeignKey(
         Branch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -265,7 +268,7 @@ class StaffInvitation(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["merchant", "phone"],
+                fields=["merchant", "phone_hash"],
                 condition=models.Q(accepted_at__isnull=True),
                 name="one_open_staff_invitation_per_phone",
             )

@@ -47,7 +47,7 @@ def _invitation_out(invitation) -> dict:
         "id": invitation.public_id,
         "status": "invited",
         "name": "",
-        "phone": mask_phone(invitation.phone),
+        "phone": invitation.phone_masked,
         "role": invitation.role,
         "branch_id": invitation.branch.public_id if invitation.branch else None,
     }

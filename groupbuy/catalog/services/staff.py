@@ -20,13 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.accounts.models import MerchantMembership
-from groupbuy.accounts.phones import normalize_phone
+from groupbuy.accounts.phones import mask_phone, normalize_phone
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch, Merchant, StaffInvitation
 from groupbuy.catalog.permissions import require_merchant_owner
 from groupbuy.core.audit import audit_log
+from groupbuy.notify.addresses import contact_hash
 from groupbuy.notify.invitations import notification_invite
+from groupbuy.notify.models import Invitation
 from groupbuy.notify.services import notification_enqueue
 
 INVITATION_DAYS = 14
@@ -41,6 +43,10 @@ def _check_role_and_branch(merchant: Merchant, role: str, branch: Branch | None)
     if branch is not None and branch.merchant_id != merchant.pk:
         message = _("That branch belongs to another merchant.")
         raise CatalogError("invalid", message, fields={"branch": [message]})
+
+
+def _phone_hash(phone_e164: str) -> str:
+    return contact_hash(Invitation.Kind.PHONE, phone_e164)
 
 
 def _member_with(phone: str):
@@ -93,9 +99,10 @@ def _invite_number(actor, merchant, phone, role, branch) -> StaffInvitation:
     now = timezone.now()
     invitation, created = StaffInvitation.objects.update_or_create(
         merchant=merchant,
-        phone=phone,
+        phone_hash=_phone_hash(phone),
         accepted_at=None,
         defaults={
+            "phone_masked": mask_phone(phone),
             "role": role,
             "branch": branch,
             "invited_by": actor,
@@ -136,7 +143,11 @@ def staff_invitations_accept(
     now = now or timezone.now()
     pending = list(
         StaffInvitation.objects.select_for_update()
-        .filter(phone=phone_e164, accepted_at__isnull=True, expires_at__gt=now)
+        .filter(
+            phone_hash=_phone_hash(phone_e164),
+            accepted_at__isnull=True,
+            expires_at__gt=now,
+        )
         .select_related("merchant", "branch")
         .order_by("pk")
     )
@@ -149,8 +160,7 @@ def staff_invitations_accept(
             branch=invitation.branch,
         )
         invitation.accepted_at = now
-        invitation.phone = ""
-        invitation.save(update_fields=["accepted_at", "phone"])
+        invitation.save(update_fields=["accepted_at"])
         audit_log(
             actor=user,
             action="catalog.staff.invitation_accepted",

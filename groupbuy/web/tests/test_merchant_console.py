@@ -271,7 +271,10 @@ def test_an_owner_invites_a_number_and_sees_the_invitation_masked():
     html = response.content.decode()
     assert "An invitation was sent by SMS." in html
     invitation = StaffInvitation.objects.get()
-    assert (invitation.phone, invitation.role) == (phone, "cashier")
+    assert (invitation.phone_masked, invitation.role) == (
+        phone[:-8] + "****" + phone[-4:],
+        "cashier",
+    )
     assert f'id="staff-invitation-{invitation.public_id}"' in html
     assert phone not in html
     # withdraw it
