@@ -5,3 +5,6 @@ class CatalogConfig(AppConfig):
     name = "groupbuy.catalog"
     label = "catalog"
     verbose_name = "Catalog"
+
+    def ready(self):
+        from groupbuy.catalog import receivers  # noqa: F401

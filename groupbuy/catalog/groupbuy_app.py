@@ -1,5 +1,13 @@
 """The catalog in the project: products, merchants and branches over the API."""
 
+from django.utils.translation import gettext_lazy as _
+
 from groupbuy.core.plugins import GroupbuyApp
 
-app = GroupbuyApp(api_routers={"catalog": "groupbuy.catalog.api:router"})
+app = GroupbuyApp(
+    api_routers={"catalog": "groupbuy.catalog.api:router"},
+    notification_kinds={
+        "catalog.staff.added": _("Added to a merchant's staff"),
+        "catalog.staff.invited": _("Invitation to a merchant's staff"),
+    },
+)

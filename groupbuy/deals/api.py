@@ -9,9 +9,16 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound
-from groupbuy.core.pagination import page_payload
+from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
+from groupbuy.deals.merchant_selectors import (
+    OrderFilters,
+    merchant_orders,
+    merchant_sales,
+    sales_period,
+)
 from groupbuy.deals.schemas import (
+    AddStockIn,
     DealCreateIn,
     DealDetailOut,
     DealPageOut,
@@ -19,9 +26,15 @@ from groupbuy.deals.schemas import (
     DealUpdateIn,
     JoinIn,
     JoinOut,
+    MerchantOrderFilterIn,
+    MerchantOrderOut,
     MerchantOrderPageOut,
     OrderOut,
     OrderPageOut,
+    RefundIn,
+    SalesIn,
+    SalesOut,
+    ScheduleIn,
     StatusFilterIn,
     deal_detail_out,
     deal_out,
@@ -154,7 +167,7 @@ def deal_open(request, deal_id: str):
 
 @router.post("/{deal_id}/close", response=DealDetailOut)
 def deal_close_now(request, deal_id: str):
-    """Operators: close now as if the deadline had passed."""
+    """Close now as if the deadline had passed (owners, operators)."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
     services.deal_close_now(actor=request.auth, deal=deal)
     return _detail(request, deal_id)
@@ -162,7 +175,8 @@ def deal_close_now(request, deal_id: str):
 
 @router.post("/{deal_id}/stop", response=DealDetailOut)
 def deal_stop(request, deal_id: str):
-    """Operators: stop the group buy as failed; everyone is refunded in full."""
+    """Stop the group buy as failed; everyone is refunded in full (owners,
+    operators)."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
     services.deal_stop(actor=request.auth, deal=deal)
     return _detail(request, deal_id)
@@ -202,3 +216,77 @@ def deal_orders(request, deal_id: str, filters: Query[StatusFilterIn]):
     )
     items = [merchant_order_out(request, order) for order in result.items]
     return page_payload(result, items)
+
+
+# --- The merchant console ---------------------------------------------------------
+
+
+@router.get("/merchants/{merchant_id}/orders", response=MerchantOrderPageOut)
+def merchant_order_list(
+    request, merchant_id: str, filters: Query[MerchantOrderFilterIn]
+):
+    """Search the orders of all the merchant's group buys (its staff only)."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    orders = merchant_orders(
+        user=request.auth,
+        merchant=merchant,
+        filters=OrderFilters(
+            query=filters.q,
+            deal_id=filters.deal_id,
+            status=filters.status or "",
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+        ),
+    )
+    result = paginate(orders, page=filters.page, page_size=filters.page_size)
+    items = [merchant_order_out(request, order) for order in result.items]
+    return page_payload(result, items)
+
+
+@router.get("/merchants/{merchant_id}/sales", response=SalesOut)
+def merchant_sales_figures(request, merchant_id: str, period: Query[SalesIn]):
+    """Orders, units, revenue, fees and refunds per day and per group buy."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    date_from, date_to = sales_period(period.date_from, period.date_to)
+    sales = merchant_sales(
+        user=request.auth, merchant=merchant, date_from=date_from, date_to=date_to
+    )
+    return {
+        "date_from": sales.date_from,
+        "date_to": sales.date_to,
+        "total": _sales_row(sales.total),
+        "days": [_sales_row(row) for row in sales.days],
+        "deals": [_sales_row(row) for row in sales.deals],
+    }
+
+
+def _sales_row(row) -> dict:
+    return {**vars(row), "net_fen": row.net_fen}
+
+
+@router.post("/{deal_id}/stock", response=DealDetailOut)
+def deal_add_stock(request, deal_id: str, payload: AddStockIn):
+    """Add units to an open or draft group buy (owners, operators)."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    services.deal_add_stock(actor=request.auth, deal=deal, units=payload.units)
+    return _detail(request, deal_id)
+
+
+@router.post("/{deal_id}/schedule", response=DealDetailOut)
+def deal_change_schedule(request, deal_id: str, payload: ScheduleIn):
+    """Move the deadline of an open or draft group buy (owners, operators)."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    services.deal_change_schedule(
+        actor=request.auth, deal=deal, deadline=payload.deadline_at
+    )
+    return _detail(request, deal_id)
+
+
+@router.post("/{deal_id}/orders/{order_id}/refund", response=MerchantOrderOut)
+def deal_order_refund(request, deal_id: str, order_id: str, payload: RefundIn):
+    """Refund one paid order in full, with a reason the buyer is told."""
+    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    order = services.deal_order_refund(
+        actor=request.auth, deal=deal, order_id=order_id, reason=payload.reason
+    )
+    return merchant_order_out(request, order)

@@ -229,6 +229,8 @@ class DealOrder(models.Model):
         related_name="+",
         verbose_name=_("pickup branch"),
     )
+    # Why the merchant refunded the order, in their words (shown to the shopper).
+    refund_reason = models.CharField(_("refund reason"), max_length=200, blank=True)
     final_unit_price_fen = models.PositiveIntegerField(null=True, blank=True)
     charged_fen = models.PositiveIntegerField(_("charged (fen)"), null=True, blank=True)
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)

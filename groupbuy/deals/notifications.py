@@ -90,3 +90,22 @@ def notify_order_expired(order: DealOrder) -> None:
             ),
             data={"quantity": order.quantity},
         )
+
+
+def notify_order_refunded(order: DealOrder) -> None:
+    """Tell the shopper the merchant refunded their order, and why."""
+    with translation.override(order.shopper.preferred_language):
+        amount = format_fen(order.refunded_fen)
+        if order.refund_reason:
+            body = _(
+                "%(amount)s is refunded to you in full. The shop says: “%(reason)s”"
+            ) % {"amount": amount, "reason": order.refund_reason}
+        else:
+            body = _("%(amount)s is refunded to you in full.") % {"amount": amount}
+        _send(
+            order,
+            kind="deals.order.refunded",
+            title=_("Order refunded: %(title)s") % {"title": order.deal.title},
+            body=body,
+            data={"refunded_fen": order.refunded_fen, "reason": order.refund_reason},
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema
 from pydantic import Field
@@ -85,6 +85,7 @@ class OrderOut(Schema):
 class MerchantOrderOut(OrderOut):
     shopper_name: str
     shopper_phone: str
+    refund_reason: str
 
 
 class PickupBranchOut(Schema):
@@ -129,6 +130,7 @@ class DealCreateIn(Schema):
     starts_at: datetime
     deadline_at: datetime
     max_quantity_per_order: int = 5
+    settlement_mode: str = "on_close"
 
 
 class DealUpdateIn(Schema):
@@ -141,6 +143,7 @@ class DealUpdateIn(Schema):
     starts_at: datetime | None = None
     deadline_at: datetime | None = None
     max_quantity_per_order: int | None = None
+    settlement_mode: str | None = None
 
 
 class PageIn(Schema):
@@ -157,6 +160,49 @@ class DealSearchIn(PageIn):
 
 class StatusFilterIn(PageIn):
     status: str | None = None
+
+
+class MerchantOrderFilterIn(StatusFilterIn):
+    q: str = Field("", max_length=40)
+    deal_id: str = Field("", max_length=40)
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class AddStockIn(Schema):
+    units: int
+
+
+class ScheduleIn(Schema):
+    deadline_at: datetime
+
+
+class RefundIn(Schema):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class SalesIn(Schema):
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class SalesRowOut(Schema):
+    key: str
+    label: str
+    orders: int
+    units: int
+    revenue_fen: int
+    fees_fen: int
+    refunds_fen: int
+    net_fen: int
+
+
+class SalesOut(Schema):
+    date_from: date
+    date_to: date
+    total: SalesRowOut
+    days: list[SalesRowOut]
+    deals: list[SalesRowOut]
 
 
 class _PageOut(Schema):
@@ -247,6 +293,7 @@ def merchant_order_out(request, order) -> dict:
         **order_out(request, order),
         "shopper_name": order.shopper.display_name,
         "shopper_phone": mask_phone(order.shopper.phone),
+        "refund_reason": order.refund_reason,
     }
 
 

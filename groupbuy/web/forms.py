@@ -260,6 +260,21 @@ class DealForm(forms.Form):
     )
     starts_at = _datetime_field(_("Starts at"))
     deadline_at = _datetime_field(_("Deadline"))
+    settlement_mode = forms.ChoiceField(
+        label=_("When you are paid"),
+        choices=[
+            ("on_close", _("Pay me when the deal closes")),
+            ("on_redemption", _("Pay me as coupons are redeemed")),
+        ],
+        initial="on_close",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "When the deal closes: the whole amount, less the fee, as soon as the "
+            "group buy succeeds. As coupons are redeemed: each buyer's share when "
+            "they use their coupon in your shop."
+        ),
+    )
 
     def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,6 +292,9 @@ class DealForm(forms.Form):
             self.fields[f"tier_{row}_price"] = YuanField(
                 label=_("Tier %(n)s: price (¥)") % {"n": row}, required=required
             )
+
+    def clean_settlement_mode(self) -> str:
+        return self.cleaned_data.get("settlement_mode") or "on_close"
 
     def tier_rows(self) -> list[tuple]:
         """Return the (buyers field, price field) pairs, for the template."""
@@ -318,6 +336,7 @@ class DealForm(forms.Form):
             "starts_at",
             "deadline_at",
             "tiers",
+            "settlement_mode",
         )
         return {name: data[name] for name in names}
 
@@ -332,6 +351,7 @@ class DealForm(forms.Form):
             "max_quantity_per_order": deal.max_quantity_per_order,
             "starts_at": timezone.localtime(deal.starts_at),
             "deadline_at": timezone.localtime(deal.deadline_at),
+            "settlement_mode": deal.settlement_mode,
         }
         tiers = sorted(deal.tiers.all(), key=lambda tier: tier.min_participants)
         for row, tier in enumerate(tiers[:TIER_ROWS], start=1):

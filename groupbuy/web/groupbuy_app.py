@@ -63,6 +63,27 @@ app = GroupbuyApp(
         ),
         NavEntry(
             role="merchant",
+            label=_("Orders"),
+            url_name="web:merchant_orders",
+            order=42,
+            key="orders",
+        ),
+        NavEntry(
+            role="merchant",
+            label=_("Sales"),
+            url_name="web:merchant_sales",
+            order=44,
+            key="sales",
+        ),
+        NavEntry(
+            role="merchant",
+            label=_("Staff and branches"),
+            url_name="web:merchant_staff",
+            order=60,
+            key="staff",
+        ),
+        NavEntry(
+            role="merchant",
             label=_("Money"),
             url_name="web:merchant_money",
             order=50,

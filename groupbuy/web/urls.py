@@ -7,7 +7,11 @@ from groupbuy.web.views import (
     auth,
     deals,
     merchant,
+    merchant_deal_actions,
+    merchant_orders,
     merchant_products,
+    merchant_sales,
+    merchant_staff,
     money,
     operator,
     orders,
@@ -132,8 +136,63 @@ urlpatterns = [
     ),
     path(
         "merchant/<str:merchant_id>/deals/<str:deal_id>/orders/<str:order_id>/refund/",
-        merchant.merchant_order_refund,
+        merchant_orders.merchant_order_refund,
         name="merchant_order_refund",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/stock/",
+        merchant_deal_actions.merchant_deal_add_stock,
+        name="merchant_deal_add_stock",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/deadline/",
+        merchant_deal_actions.merchant_deal_extend,
+        name="merchant_deal_extend",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/close/",
+        merchant_deal_actions.merchant_deal_close,
+        name="merchant_deal_close",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/stop/",
+        merchant_deal_actions.merchant_deal_stop,
+        name="merchant_deal_stop",
+    ),
+    path(
+        "merchant/<str:merchant_id>/orders/",
+        merchant_orders.merchant_order_list,
+        name="merchant_orders",
+    ),
+    path(
+        "merchant/<str:merchant_id>/orders/export.csv",
+        merchant_orders.merchant_order_export,
+        name="merchant_order_export",
+    ),
+    path(
+        "merchant/<str:merchant_id>/sales/",
+        merchant_sales.merchant_sales_page,
+        name="merchant_sales",
+    ),
+    path(
+        "merchant/<str:merchant_id>/staff/",
+        merchant_staff.merchant_staff,
+        name="merchant_staff",
+    ),
+    path(
+        "merchant/<str:merchant_id>/staff/<str:membership_id>/remove/",
+        merchant_staff.merchant_staff_remove,
+        name="merchant_staff_remove",
+    ),
+    path(
+        "merchant/<str:merchant_id>/branches/new/",
+        merchant_staff.merchant_branch_create,
+        name="merchant_branch_create",
+    ),
+    path(
+        "merchant/<str:merchant_id>/branches/<str:branch_id>/",
+        merchant_staff.merchant_branch_edit,
+        name="merchant_branch_edit",
     ),
     path(
         "merchant/<str:merchant_id>/money/",

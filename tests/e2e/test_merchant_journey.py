@@ -115,12 +115,14 @@ def test_owner_creates_opens_sees_orders_and_refunds_one(page, groupbuy_server):
 
     # when the owner refunds the first (a disclosure, then the confirmation)
     page.click(f"#merchant-order-refund-{refunded_id} summary")
+    page.fill(f"#refund-reason-{refunded_id}", "Ran out of this tea")
     page.click(f"#merchant-order-refund-confirm-{refunded_id}")
 
     # then the page says so and the order shows refunded, the other still paid
     page.wait_for_selector("#messages")
     assert f"Order {refunded_id} was refunded: ¥58.00." in page.inner_text("#messages")
     assert "Refunded" in page.inner_text(f"#merchant-order-{refunded_id}")
+    assert "Ran out of this tea" in page.inner_text(f"#merchant-order-{refunded_id}")
     assert "Paid" in page.inner_text(f"#merchant-order-{kept_id}")
     assert page.locator(f"#merchant-order-refund-{refunded_id}").count() == 0
     statuses = _last_json(

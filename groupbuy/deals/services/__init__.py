@@ -30,10 +30,13 @@ from groupbuy.deals.services.payment_retry import (
     order_payment_failed,
     order_payment_retry_refusal,
 )
+from groupbuy.deals.services.refunds import deal_order_refund
 from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
+from groupbuy.deals.services.stock import deal_add_stock
 
 __all__ = [
     "Participant",
+    "deal_add_stock",
     "deal_change_schedule",
     "deal_close",
     "deal_close_now",
@@ -45,6 +48,7 @@ __all__ = [
     "deal_order_cancel",
     "deal_order_cancel_unpaid",
     "deal_order_payment_retry",
+    "deal_order_refund",
     "deal_orders_expire_unpaid",
     "deal_settle",
     "deal_stop",

@@ -41,7 +41,7 @@ from groupbuy.deals.services.common import (
     Reason,
     State,
     Status,
-    check_is_operator,
+    check_can_manage,
     lock_deal,
     push_progress_on_commit,
     release_stock,
@@ -400,15 +400,27 @@ def issue_coupons_for_confirmed_order(*, order: DealOrder, actor) -> None:
     order_confirmed.send(sender=DealOrder, order=order, actor=actor)
 
 
-def deal_stop(*, actor, deal: Deal) -> Deal:
-    """Operator: stop an open deal now as failed, refunding everyone in full."""
-    check_is_operator(actor=actor)
-    return deal_close(actor=actor, deal=deal, fail=True)
+def deal_stop(*, actor, deal: Deal, reason: str = "") -> Deal:
+    """Stop an open deal now as failed, refunding everyone in full (operators
+    and the merchant's owners; ``reason`` goes to the audit log)."""
+    check_can_manage(actor=actor, merchant=deal.merchant)
+    with transaction.atomic():
+        was_open = lock_deal(deal).state == State.OPEN
+        stopped = deal_close(actor=actor, deal=deal, fail=True)
+        if was_open:
+            audit_log(
+                actor=actor,
+                action="deals.deal.stopped",
+                obj=stopped,
+                data={"reason": " ".join((reason or "").split())[:200]},
+            )
+    return stopped
 
 
 def deal_close_now(*, actor, deal: Deal) -> Deal:
-    """Operator: close an open deal now, as if its deadline had passed."""
-    check_is_operator(actor=actor)
+    """Close an open deal now, as if its deadline had passed (operators and the
+    merchant's owners): it succeeds at the tier reached, else fails and refunds."""
+    check_can_manage(actor=actor, merchant=deal.merchant)
     return deal_close(actor=actor, deal=deal, force=True)
 
 

@@ -11,8 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, NotFound
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.notifications import notify_order_refunded
 from groupbuy.deals.order_keepers import keeper_for
 from groupbuy.deals.services.common import (
     Reason,
@@ -23,20 +26,35 @@ from groupbuy.deals.services.common import (
 )
 from groupbuy.deals.services.orders import _cancel_locked
 
+REASON_MAX_LENGTH = 200
 
-def deal_order_refund(*, actor, deal: Deal, order_id: str) -> DealOrder:
+
+def deal_order_refund(
+    *, actor, deal: Deal, order_id: str, reason: str = ""
+) -> DealOrder:
     """Refund the paid order ``order_id`` of ``deal`` in full, for the merchant's
     owners and operators, while the group buy is open. Refunding it again is
-    refused (the order is no longer paid)."""
+    refused (the order is no longer paid).
+
+    ``reason`` is the merchant's own words; it is stored on the order, shown to
+    the shopper and written to the audit log.
+    """
+    reason = " ".join((reason or "").split())
+    if len(reason) > REASON_MAX_LENGTH:
+        message = _("Keep the reason under %(n)s characters.") % {
+            "n": REASON_MAX_LENGTH
+        }
+        raise DealError("invalid", message, fields={"reason": [message]})
     order = DealOrder.objects.filter(deal=deal, public_id=order_id).first()
     if order is not None and (keeper := keeper_for(order)):
         # Another app holds this order's money and takes its own locks.
         check_can_manage(actor=actor, merchant=deal.merchant)
         deal.refresh_from_db(fields=["state"])
         _check_refundable(deal, order)
-        return keeper.order_leave(
+        order = keeper.order_leave(
             actor=actor, order=order, reason=_reason(actor), refund=True
         )
+        return _record_reason(actor=actor, order=order, reason=reason)
     with transaction.atomic():
         deal = lock_deal(deal)
         check_can_manage(actor=actor, merchant=deal.merchant)
@@ -46,13 +64,29 @@ def deal_order_refund(*, actor, deal: Deal, order_id: str) -> DealOrder:
         if order is None:
             raise NotFound("not_found", _("There is no such order."))
         _check_refundable(deal, order)
-        return _cancel_locked(
+        order = _cancel_locked(
             actor=actor,
             deal=deal,
             order=order,
             reason=_reason(actor),
             now=timezone.now(),
         )
+        return _record_reason(actor=actor, order=order, reason=reason)
+
+
+@transaction.atomic
+def _record_reason(*, actor, order: DealOrder, reason: str) -> DealOrder:
+    if reason:
+        order.refund_reason = reason
+        order.save(update_fields=["refund_reason", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="deals.order.refund_requested",
+        obj=order,
+        data={"reason": reason, "refunded_fen": order.refunded_fen},
+    )
+    notify_order_refunded(order)
+    return order
 
 
 def _reason(actor) -> str:

@@ -34,6 +34,7 @@ EDITABLE_FIELDS = (
     "starts_at",
     "deadline_at",
     "max_quantity_per_order",
+    "settlement_mode",
 )
 
 
@@ -194,6 +195,7 @@ def deal_update(*, actor, deal: Deal, **changes) -> Deal:
     if unknown:
         raise TypeError(f"deal_update() cannot change {sorted(unknown)}")
     check_can_manage(actor=actor, merchant=deal.merchant)
+    _check_settlement_mode(changes.get("settlement_mode", deal.settlement_mode))
     with transaction.atomic():
         deal = lock_deal(deal)
         if deal.state != State.DRAFT:
@@ -220,6 +222,15 @@ def deal_update(*, actor, deal: Deal, **changes) -> Deal:
             actor=actor, action="deals.deal.updated", obj=deal, data=_loggable(changes)
         )
     return deal
+
+
+def _check_settlement_mode(mode: str) -> None:
+    if mode not in Deal.SettlementMode.values:
+        raise DealError(
+            "invalid",
+            _("Not a settlement mode."),
+            fields={"settlement_mode": [_("Not a settlement mode.")]},
+        )
 
 
 def _loggable(changes: dict) -> dict:

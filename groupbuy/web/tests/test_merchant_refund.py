@@ -6,8 +6,10 @@ from django.urls import reverse
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.tests.factories import make_merchant_member, make_user
+from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.tests.factories import join_and_pay, make_deal
+from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +42,38 @@ def test_owner_refunds_one_order_from_the_deal_page():
     page = client.get(detail_url).content.decode()
     assert f'id="merchant-order-refund-{order.public_id}"' in page
     # when
-    response = client.post(refund_url, follow=True)
+    response = client.post(refund_url, {"reason": "Out of stock"}, follow=True)
     # then
     assert response.redirect_chain == [(detail_url, 302)]
     order.refresh_from_db()
     other.refresh_from_db()
     assert order.status == DealOrder.Status.REFUNDED
+    assert order.refund_reason == "Out of stock"
+    assert AuditEntry.objects.filter(
+        action="deals.order.refund_requested", data__reason="Out of stock"
+    ).exists()
     assert other.status == DealOrder.Status.PAID
     html = response.content.decode()
     assert f"Order {order.public_id} was refunded: ¥198.00." in html
     assert f'id="merchant-order-refund-{order.public_id}"' not in html
     assert f'id="merchant-order-refund-{other.public_id}"' in html
+    assert "Out of stock" in html
+    notice = Notification.objects.get(
+        recipient=order.shopper, kind="deals.order.refunded"
+    )
+    # in the shopper's language (Chinese by default)
+    assert notice.body == "¥198.00 已全额退还给你。商家说明：“Out of stock”"
+
+
+def test_a_refund_without_a_reason_refunds_nothing():
+    merchant, client = _member()
+    deal = make_deal(merchant=merchant)
+    order = join_and_pay(deal)
+    _detail_url, refund_url = _urls(merchant, deal, order)
+    response = client.post(refund_url, {"reason": "  "}, follow=True)
+    assert "Give the buyer a reason for the refund." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == DealOrder.Status.PAID
 
 
 def test_refunding_twice_shows_the_reason_and_changes_nothing():
@@ -58,8 +81,8 @@ def test_refunding_twice_shows_the_reason_and_changes_nothing():
     deal = make_deal(merchant=merchant)
     order = join_and_pay(deal)
     _detail_url, refund_url = _urls(merchant, deal, order)
-    client.post(refund_url)
-    response = client.post(refund_url, follow=True)
+    client.post(refund_url, {"reason": "Damaged"})
+    response = client.post(refund_url, {"reason": "Damaged"}, follow=True)
     assert "Only a paid order can be refunded." in response.content.decode()
     order.refresh_from_db()
     assert order.refunded_fen == order.amount_fen
@@ -76,7 +99,7 @@ def test_a_cashier_sees_no_refund_button_and_is_refused():
     detail_url, refund_url = _urls(merchant, deal, order)
     # when / then
     assert "merchant-order-refund-" not in cashier.get(detail_url).content.decode()
-    assert cashier.post(refund_url).status_code == 403
+    assert cashier.post(refund_url, {"reason": "x"}).status_code == 403
     order.refresh_from_db()
     assert order.status == DealOrder.Status.PAID
 
@@ -89,7 +112,7 @@ def test_another_merchant_and_a_shopper_cannot_refund():
     _other_merchant, other_owner = _member()
     shopper = Client()
     shopper.force_login(order.shopper)
-    assert other_owner.post(refund_url).status_code in (403, 404)
-    assert shopper.post(refund_url).status_code in (403, 404)
+    assert other_owner.post(refund_url, {"reason": "x"}).status_code in (403, 404)
+    assert shopper.post(refund_url, {"reason": "x"}).status_code in (403, 404)
     order.refresh_from_db()
     assert order.status == DealOrder.Status.PAID

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,16 +22,15 @@ from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.services import listing_create, listing_update
 from groupbuy.core.errors import DomainError, Forbidden
+from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import (
-    deal_get_for_user,
     deal_list_for_merchant,
     order_list_for_deal,
 )
 from groupbuy.deals.services import deal_create, deal_open, deal_update
 from groupbuy.deals.services.common import check_can_manage
-from groupbuy.deals.services.refunds import deal_order_refund
 from groupbuy.escrow.selectors import merchant_ledger_lines, merchant_payable_fen
 from groupbuy.web.forms import (
     DealForm,
@@ -40,9 +39,16 @@ from groupbuy.web.forms import (
     SearchForm,
     add_domain_error,
 )
+from groupbuy.web.forms_merchant import (
+    AddStockForm,
+    ExtendForm,
+    RefundForm,
+    StopForm,
+)
 from groupbuy.web.presenters import deal_card, order_view
 from groupbuy.web.templatetags.money import fen
 from groupbuy.web.views.common import domain_errors_as_http, page_number
+from groupbuy.web.views.merchant_access import merchant_deal
 
 
 @login_required
@@ -171,16 +177,19 @@ def _product_choices(merchant, *, also=None) -> list[tuple[str, str]]:
     return choices
 
 
+def _listing_prices(merchant) -> dict[str, str]:
+    """Return each listed product's everyday price in yuan, for the deal form's
+    list price to start from (web/js/deal-form.js)."""
+    return {
+        listing.product.public_id: format_fen(
+            listing.price_fen, symbol="", grouping=False
+        )
+        for listing in catalog.merchant_listings(merchant=merchant)
+    }
+
+
 def _yuan(listing) -> str:
     return fen(listing.price_fen)
-
-
-def _merchant_deal(request: HttpRequest, merchant_id: str, deal_id: str):
-    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
-    deal = deal_get_for_user(user=request.user, deal_id=deal_id)
-    if deal.merchant_id != merchant.pk:
-        raise Http404(_("There is no such group buy."))
-    return merchant, deal
 
 
 @login_required
@@ -210,7 +219,7 @@ def merchant_deals(request: HttpRequest, merchant_id: str) -> HttpResponse:
 @login_required
 @domain_errors_as_http
 def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
     form = DealForm(
         request.POST or None,
         products=_product_choices(merchant),
@@ -233,6 +242,7 @@ def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse
             )
             return redirect("web:merchant_deal_detail", merchant_id, deal.public_id)
     context = {"merchant": merchant, "form": form, "section": "deals"}
+    context["listing_prices"] = _listing_prices(merchant)
     return render(request, "web/merchant/deal_form.html", context)
 
 
@@ -250,7 +260,8 @@ def _new_deal_initial(request: HttpRequest) -> dict:
 def merchant_deal_edit(
     request: HttpRequest, merchant_id: str, deal_id: str
 ) -> HttpResponse:
-    merchant, deal = _merchant_deal(request, merchant_id, deal_id)
+    merchant, deal = merchant_deal(request, merchant_id, deal_id)
+    catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
     if deal.state != Deal.State.DRAFT:
         messages.warning(request, _("Only a draft group buy can be edited."))
         return redirect("web:merchant_deal_detail", merchant_id, deal_id)
@@ -274,6 +285,7 @@ def merchant_deal_edit(
             messages.success(request, _("The draft is saved."))
             return redirect("web:merchant_deal_detail", merchant_id, deal_id)
     context = {"merchant": merchant, "deal": deal, "form": form, "section": "deals"}
+    context["listing_prices"] = _listing_prices(merchant)
     return render(request, "web/merchant/deal_form.html", context)
 
 
@@ -282,7 +294,7 @@ def merchant_deal_edit(
 def merchant_deal_detail(
     request: HttpRequest, merchant_id: str, deal_id: str
 ) -> HttpResponse:
-    merchant, deal = _merchant_deal(request, merchant_id, deal_id)
+    merchant, deal = merchant_deal(request, merchant_id, deal_id)
     status = request.GET.get("status", "")
     if status not in DealOrder.Status.values:
         status = ""
@@ -301,6 +313,12 @@ def merchant_deal_detail(
         # Only hides buttons that would be refused; the service decides.
         "can_refund": deal.state == Deal.State.OPEN
         and _can_manage(request.user, deal.merchant),
+        "refund_form": RefundForm(),
+        "stock_form": AddStockForm(),
+        "extend_form": ExtendForm(
+            initial={"deadline_at": timezone.localtime(deal.deadline_at)}
+        ),
+        "stop_form": StopForm(),
     }
     return render(request, "web/merchant/deal_detail.html", context)
 
@@ -319,35 +337,13 @@ def _can_manage(user, merchant) -> bool:
 def merchant_deal_open(
     request: HttpRequest, merchant_id: str, deal_id: str
 ) -> HttpResponse:
-    _merchant, deal = _merchant_deal(request, merchant_id, deal_id)
+    _merchant, deal = merchant_deal(request, merchant_id, deal_id)
     try:
         deal_open(actor=request.user, deal=deal)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The group buy is open."))
-    return redirect("web:merchant_deal_detail", merchant_id, deal_id)
-
-
-@login_required
-@require_POST
-@domain_errors_as_http
-def merchant_order_refund(
-    request: HttpRequest, merchant_id: str, deal_id: str, order_id: str
-) -> HttpResponse:
-    _merchant, deal = _merchant_deal(request, merchant_id, deal_id)
-    try:
-        order = deal_order_refund(actor=request.user, deal=deal, order_id=order_id)
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Order %(order)s was refunded: %(amount)s.")
-            % {"order": order.public_id, "amount": fen(order.refunded_fen)},
-        )
     return redirect("web:merchant_deal_detail", merchant_id, deal_id)
 
 

@@ -1,0 +1,202 @@
+"""A merchant's staff: owners invite people by phone number, with a role.
+
+A number that belongs to an account joins the staff at once and its
+holder is notified. Any other number gets an SMS invitation
+(``notify.invitations.notification_invite``) and a ``StaffInvitation``; when
+someone signs up and verifies that number (``accounts.signals.phone_verified``),
+``staff_invitations_accept`` makes them staff with the role they were offered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.phones import mask_phone, normalize_phone
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog.errors import CatalogError
+from groupbuy.catalog.models import Branch, Merchant, StaffInvitation
+from groupbuy.catalog.permissions import require_merchant_owner
+from groupbuy.core.audit import audit_log
+from groupbuy.notify.addresses import contact_hash
+from groupbuy.notify.invitations import notification_invite
+from groupbuy.notify.models import Invitation
+from groupbuy.notify.services import notification_enqueue
+
+INVITATION_DAYS = 14
+Role = MerchantMembership.Role
+
+
+def _check_role_and_branch(merchant: Merchant, role: str, branch: Branch | None):
+    if role not in Role.values:
+        raise CatalogError(
+            "invalid", _("Not a staff role."), fields={"role": [_("Not a staff role.")]}
+        )
+    if branch is not None and branch.merchant_id != merchant.pk:
+        message = _("That branch belongs to another merchant.")
+        raise CatalogError("invalid", message, fields={"branch": [message]})
+
+
+def _phone_hash(phone_e164: str) -> str:
+    return contact_hash(Invitation.Kind.PHONE, phone_e164)
+
+
+def _member_with(phone: str):
+    # As notify.invitations does: phone numbers are unique, so an account that
+    # holds the number is its holder (nobody else could sign up with it).
+    return get_user_model().objects.filter(phone=phone, is_active=True).first()
+
+
+def staff_invite(
+    *, actor, merchant: Merchant, phone: str, role: str, branch: Branch | None = None
+) -> MerchantMembership | StaffInvitation:
+    """Add the holder of ``phone`` to ``merchant``'s staff, or invite the number.
+
+    Owners and operators only. Returns the membership when the number has an
+    account, else the (new or renewed) invitation. Inviting the same number
+    again updates the role and branch and sends no second SMS.
+    """
+    require_merchant_owner(actor, merchant)
+    phone = normalize_phone(phone)
+    _check_role_and_branch(merchant, role, branch)
+    with transaction.atomic():
+        member = _member_with(phone)
+        if member is not None:
+            return _add_member(actor, merchant, member, role, branch)
+        return _invite_number(actor, merchant, phone, role, branch)
+
+
+def _add_member(actor, merchant, member, role, branch) -> MerchantMembership:
+    membership = merchant_membership_add(
+        actor=actor, user=member, merchant=merchant, role=role, branch=branch
+    )
+    notification_enqueue(
+        recipient=member,
+        kind="catalog.staff.added",
+        title=format_lazy(
+            gettext_lazy("You are now on the staff of {merchant}"),
+            merchant=merchant.name,
+        ),
+        body=format_lazy(
+            gettext_lazy("Role: {role}. Open the merchant console to start."),
+            role=Role(role).label,
+        ),
+        url=reverse("web:merchant_dashboard", args=[merchant.public_id]),
+        channels=["in_app"],
+    )
+    return membership
+
+
+def _invite_number(actor, merchant, phone, role, branch) -> StaffInvitation:
+    now = timezone.now()
+    invitation, created = StaffInvitation.objects.update_or_create(
+        merchant=merchant,
+        phone_hash=_phone_hash(phone),
+        accepted_at=None,
+        defaults={
+            "phone_masked": mask_phone(phone),
+            "role": role,
+            "branch": branch,
+            "invited_by": actor,
+            "expires_at": now + timedelta(days=INVITATION_DAYS),
+        },
+    )
+    audit_log(
+        actor=actor,
+        action="catalog.staff.invited",
+        obj=invitation,
+        data={"merchant": merchant.public_id, "role": role, "renewed": not created},
+    )
+    notification_invite(
+        actor=actor,
+        address=phone,
+        kind="catalog.staff.invited",
+        title=format_lazy(
+            gettext_lazy("{merchant} invites you to join its staff"),
+            merchant=merchant.name,
+        ),
+        body=format_lazy(
+            gettext_lazy("Sign up with this number to accept. Role: {role}."),
+            role=Role(role).label,
+        ),
+        url=reverse("web:signup"),
+        data={"merchant": merchant.public_id, "role": role},
+        idempotency_key=f"catalog.staff.invite:{invitation.public_id}",
+    )
+    return invitation
+
+
+@transaction.atomic
+def staff_invitations_accept(
+    *, user, phone_e164: str, now: datetime | None = None
+) -> int:
+    """Make ``user`` staff of every merchant that invited the number they just
+    verified (unexpired invitations); return how many. Again changes nothing."""
+    now = now or timezone.now()
+    pending = list(
+        StaffInvitation.objects.select_for_update()
+        .filter(
+            phone_hash=_phone_hash(phone_e164),
+            accepted_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .select_related("merchant", "branch")
+        .order_by("pk")
+    )
+    for invitation in pending:
+        merchant_membership_add(
+            actor=invitation.invited_by,
+            user=user,
+            merchant=invitation.merchant,
+            role=invitation.role,
+            branch=invitation.branch,
+        )
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_at"])
+        audit_log(
+            actor=user,
+            action="catalog.staff.invitation_accepted",
+            obj=invitation,
+            data={"merchant": invitation.merchant.public_id, "role": invitation.role},
+        )
+    return len(pending)
+
+
+def staff_invitation_cancel(*, actor, invitation: StaffInvitation) -> None:
+    """Withdraw an invitation nobody accepted yet (owners and operators)."""
+    require_merchant_owner(actor, invitation.merchant)
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="catalog.staff.invitation_cancelled",
+            obj=invitation,
+            data={"merchant": invitation.merchant.public_id},
+        )
+        StaffInvitation.objects.filter(pk=invitation.pk, accepted_at=None).delete()
+
+
+def staff_remove(*, actor, membership: MerchantMembership) -> None:
+    """Take someone off a merchant's staff (owners and operators); an owner
+    cannot remove themselves, so a merchant never loses its last owner that way."""
+    merchant = membership.merchant
+    require_merchant_owner(actor, merchant)
+    if membership.user_id == getattr(actor, "pk", None):
+        raise CatalogError(
+            "invalid", _("You cannot remove yourself from the staff."), status=409
+        )
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="accounts.membership.removed",
+            obj=membership,
+            data={"user": membership.user.public_id, "role": membership.role},
+        )
+        MerchantMembership.objects.filter(pk=membership.pk).delete()

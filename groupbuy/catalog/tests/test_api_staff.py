@@ -1,0 +1,60 @@
+"""The staff API: owners list and invite; cashiers and outsiders are refused."""
+
+import pytest
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.services import api_token_create
+from groupbuy.catalog.models import StaffInvitation
+from groupbuy.catalog.tests.factories import make_merchant_member, make_phone, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_an_owner_invites_by_api_and_sees_the_invitation_masked(client):
+    owner = make_merchant_member(role="owner")
+    merchant = owner.merchant
+    url = f"/api/catalog/merchants/{merchant.public_id}/staff"
+    phone = make_phone()
+    response = client.post(
+        url,
+        {"phone": phone, "role": "cashier"},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    assert response.status_code == 201
+    assert response.json()["status"] == "invited"
+    assert response.json()["phone"] == phone[:-8] + "****" + phone[-4:]
+    listed = client.get(url, headers=_auth(owner.user)).json()
+    assert {item["status"] for item in listed} == {"member", "invited"}
+    bad = client.post(
+        url,
+        {"phone": "12", "role": "cashier"},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    assert bad.status_code == 400
+    assert StaffInvitation.objects.count() == 1
+
+
+def test_cashiers_and_outsiders_cannot_see_or_invite_staff(client):
+    owner = make_merchant_member(role="owner")
+    merchant = owner.merchant
+    cashier = make_merchant_member(merchant=merchant, role="cashier").user
+    other_owner = make_merchant_member(role="owner").user
+    url = f"/api/catalog/merchants/{merchant.public_id}/staff"
+    for actor in (cashier, other_owner, make_user()):
+        assert client.get(url, headers=_auth(actor)).status_code == 403
+        response = client.post(
+            url,
+            {"phone": make_phone(), "role": "owner"},
+            content_type="application/json",
+            headers=_auth(actor),
+        )
+        assert response.status_code == 403
+    assert not StaffInvitation.objects.exists()
+    assert MerchantMembership.objects.filter(merchant=merchant).count() == 2

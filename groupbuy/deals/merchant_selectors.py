@@ -1,0 +1,167 @@
+"""Reads for the merchant console: orders across a merchant's deals, and sales.
+
+Both are for the merchant's staff (and operators) only; another merchant's
+staff and shoppers are refused with 403.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.selectors import _check_merchant_staff, _orders
+from groupbuy.escrow.services import platform_fee_fen
+
+Status = DealOrder.Status
+# Digits with the separators people type, and the stars of a masked number
+# (138****1234) copied from a list.
+PHONE_QUERY = re.compile(r"^[+\d\s*()-]{4,}$")
+MOST_SALES_DAYS = 92
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """What the order list is narrowed to; empty values mean "any"."""
+
+    query: str = ""
+    deal_id: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def day_start(day: date) -> datetime:
+    """Return the first moment of ``day`` in the display time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _search(orders: QuerySet, query: str) -> QuerySet:
+    query = query.strip()
+    if not query:
+        return orders
+    if PHONE_QUERY.match(query):
+        # "138****1234" → starts with 138 and ends with 1234 (after the +86).
+        parts = [re.sub(r"\D", "", part) for part in query.split("*")]
+        parts = [part for part in parts if part]
+        if len(parts) >= 2:
+            return orders.filter(
+                shopper__phone__contains=parts[0], shopper__phone__endswith=parts[-1]
+            )
+        if parts:
+            return orders.filter(shopper__phone__contains=parts[0])
+    return orders.filter(
+        Q(public_id__icontains=query) | Q(shopper__display_name__icontains=query)
+    )
+
+
+def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOrder]:
+    """Return the orders of all of ``merchant``'s deals matching ``filters``,
+    newest first."""
+    _check_merchant_staff(user=user, merchant=merchant)
+    orders = _orders(DealOrder.objects.filter(deal__merchant=merchant))
+    orders = _search(orders, filters.query)
+    if filters.deal_id:
+        orders = orders.filter(deal__public_id=filters.deal_id)
+    if filters.status:
+        orders = orders.filter(status=filters.status)
+    if filters.date_from:
+        orders = orders.filter(joined_at__gte=day_start(filters.date_from))
+    if filters.date_to:
+        orders = orders.filter(
+            joined_at__lt=day_start(filters.date_to + timedelta(days=1))
+        )
+    return orders.order_by("-joined_at", "-id")
+
+
+@dataclass
+class SalesFigures:
+    """One row of sales: a day or a deal."""
+
+    key: str
+    label: str
+    orders: int = 0
+    units: int = 0
+    revenue_fen: int = 0
+    fees_fen: int = 0
+    refunds_fen: int = 0
+
+    @property
+    def net_fen(self) -> int:
+        return self.revenue_fen - self.refunds_fen - self.fees_fen
+
+    def add(self, *, quantity: int, paid_fen: int, refunded_fen: int) -> None:
+        self.orders += 1
+        self.units += quantity
+        self.revenue_fen += paid_fen
+        self.refunds_fen += refunded_fen
+        self.fees_fen += platform_fee_fen(max(0, paid_fen - refunded_fen))
+
+
+@dataclass
+class Sales:
+    date_from: date
+    date_to: date
+    days: list[SalesFigures] = field(default_factory=list)
+    deals: list[SalesFigures] = field(default_factory=list)
+    total: SalesFigures = field(default_factory=lambda: SalesFigures("", ""))
+
+
+def sales_period(
+    date_from: date | None, date_to: date | None, *, today: date | None = None
+) -> tuple[date, date]:
+    """Return the period asked for, at most MOST_SALES_DAYS long, ending today by
+    default and starting two weeks before its end."""
+    today = today or timezone.localdate()
+    date_to = date_to or today
+    date_from = date_from or date_to - timedelta(days=13)
+    if date_from > date_to:
+        date_from, date_to = date_to, date_from
+    if (date_to - date_from).days >= MOST_SALES_DAYS:
+        date_from = date_to - timedelta(days=MOST_SALES_DAYS - 1)
+    return date_from, date_to
+
+
+def merchant_sales(*, user, merchant, date_from: date, date_to: date) -> Sales:
+    """Return the orders paid from ``date_from`` to ``date_to`` (days in the
+    display time zone) per day and per deal.
+
+    Revenue is what buyers paid; refunds what went back to them (a merchant's
+    refund, a failed deal, or the difference to a lower final tier); fees the
+    platform's fee on what was kept.
+    """
+    _check_merchant_staff(user=user, merchant=merchant)
+    paid = DealOrder.objects.filter(
+        deal__merchant=merchant,
+        paid_at__gte=day_start(date_from),
+        paid_at__lt=day_start(date_to + timedelta(days=1)),
+    ).values_list(
+        "paid_at",
+        "quantity",
+        "amount_fen",
+        "refunded_fen",
+        "deal__public_id",
+        "deal__title",
+    )
+    sales = Sales(date_from=date_from, date_to=date_to)
+    days = {}
+    for offset in range((date_to - date_from).days + 1):
+        day = date_from + timedelta(days=offset)
+        days[day] = SalesFigures(day.isoformat(), day.strftime("%m-%d"))
+    deals: dict[str, SalesFigures] = defaultdict(lambda: SalesFigures("", ""))
+    for paid_at, quantity, amount_fen, refunded_fen, deal_id, title in paid:
+        figures = {"quantity": quantity, "paid_fen": amount_fen}
+        figures["refunded_fen"] = min(refunded_fen, amount_fen)
+        days[timezone.localdate(paid_at)].add(**figures)
+        row = deals[deal_id]
+        row.key, row.label = deal_id, title
+        row.add(**figures)
+        sales.total.add(**figures)
+    sales.days = list(days.values())
+    sales.deals = sorted(deals.values(), key=lambda row: (-row.revenue_fen, row.key))
+    return sales

@@ -1,0 +1,56 @@
+"""A merchant adds units to a group buy that is selling.
+
+The stock grows by a counter update (``F``) under the deal lock, so a join that
+reserves units at the same moment is neither lost nor oversold, and every
+watcher of the deal page sees the new stock after commit, as after a join.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict
+from groupbuy.deals.errors import DealError
+from groupbuy.deals.models import Deal
+from groupbuy.deals.services.common import (
+    State,
+    check_can_manage,
+    lock_deal,
+    push_progress_on_commit,
+)
+
+MOST_UNITS_ADDED = 100_000
+
+
+def deal_add_stock(*, actor, deal: Deal, units: int) -> Deal:
+    """Add ``units`` to the stock of a draft or open deal (its owners, operators)."""
+    check_can_manage(actor=actor, merchant=deal.merchant)
+    if (
+        not isinstance(units, int)
+        or isinstance(units, bool)
+        or not 1 <= units <= MOST_UNITS_ADDED
+    ):
+        message = _("Add between 1 and %(most)s units.") % {"most": MOST_UNITS_ADDED}
+        raise DealError("invalid", message, fields={"units": [message]})
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        if deal.state not in (State.DRAFT, State.OPEN):
+            raise Conflict("deal_closed", _("This group buy has already closed."))
+        previous_stock = deal.stock
+        Deal.objects.filter(pk=deal.pk).update(stock=F("stock") + units)
+        deal.refresh_from_db(fields=["stock", "sold", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="deals.deal.stock_added",
+            obj=deal,
+            data={
+                "units": units,
+                "previous_stock": previous_stock,
+                "stock": deal.stock,
+            },
+        )
+        push_progress_on_commit(deal)
+    return deal

@@ -1,0 +1,133 @@
+"""The console's API: order search, sales, stock, deadline and refunds, each
+refused to another merchant's owner, a cashier where it changes something, and
+a shopper."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import api_token_create, merchant_membership_add
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_merchant,
+    make_product,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _shop():
+    owner, cashier = make_user(), make_user()
+    merchant = make_merchant(owner=owner)
+    merchant_membership_add(actor=None, user=cashier, merchant=merchant, role="cashier")
+    other_owner = make_user()
+    make_merchant(name="Other", owner=other_owner)
+    return merchant, owner, cashier, [other_owner, make_user()]
+
+
+def test_staff_search_orders_with_masked_phones_and_outsiders_cannot(client):
+    merchant, owner, cashier, outsiders = _shop()
+    deal = make_deal(merchant=merchant)
+    paid = join_and_pay(deal)
+    deal_join(actor=make_user(), deal=deal, quantity=1)
+    url = f"/api/deals/merchants/{merchant.public_id}/orders"
+    body = client.get(url, {"status": "paid"}, headers=_auth(cashier)).json()
+    assert [item["id"] for item in body["items"]] == [paid.public_id]
+    assert body["items"][0]["shopper_phone"].count("*") == 4
+    assert client.get(url, headers=_auth(owner)).json()["total"] == 2
+    for outsider in outsiders:
+        assert client.get(url, headers=_auth(outsider)).status_code == 403
+    sales = client.get(
+        f"/api/deals/merchants/{merchant.public_id}/sales", headers=_auth(owner)
+    ).json()
+    assert (sales["total"]["orders"], sales["total"]["revenue_fen"]) == (1, 9_900)
+    assert len(sales["days"]) == 14
+
+
+def test_owners_add_stock_move_the_deadline_and_refund_others_cannot(client):
+    merchant, owner, cashier, outsiders = _shop()
+    deal = make_deal(merchant=merchant, stock=10)
+    order = join_and_pay(deal)
+    stock_url = f"/api/deals/{deal.public_id}/stock"
+    refund_url = f"/api/deals/{deal.public_id}/orders/{order.public_id}/refund"
+    schedule_url = f"/api/deals/{deal.public_id}/schedule"
+    later = (deal.deadline_at + timedelta(days=1)).isoformat()
+    for actor in (cashier, *outsiders):
+        headers = _auth(actor)
+        for url, payload in (
+            (stock_url, {"units": 2}),
+            (refund_url, {"reason": "x"}),
+            (schedule_url, {"deadline_at": later}),
+        ):
+            response = client.post(
+                url, payload, content_type="application/json", headers=headers
+            )
+            assert response.status_code in (403, 404), (url, response.json())
+    headers = _auth(owner)
+    response = client.post(
+        stock_url, {"units": 0}, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"units": ["Add between 1 and 100000 units."]}
+    response = client.post(
+        stock_url, {"units": 2}, content_type="application/json", headers=headers
+    )
+    assert response.json()["progress"]["stock"] == 12
+    response = client.post(
+        schedule_url,
+        {"deadline_at": later},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 200
+    response = client.post(
+        refund_url, {"reason": ""}, content_type="application/json", headers=headers
+    )
+    assert response.status_code in (400, 422)
+    response = client.post(
+        refund_url,
+        {"reason": "Broken seal"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["refund_reason"]) == (
+        DealOrder.Status.REFUNDED,
+        "Broken seal",
+    )
+    deal.refresh_from_db()
+    assert deal.stock == 12
+    assert deal.deadline_at > timezone.now() + timedelta(days=1)
+
+
+def test_owners_create_a_deal_paid_on_redemption(client):
+    merchant, owner, _cashier, _outsiders = _shop()
+    product = make_product()
+    now = timezone.now()
+    response = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        {
+            "product_id": product.public_id,
+            "title": "Tea",
+            "list_price_fen": 12_900,
+            "tiers": [{"min_participants": 2, "price_fen": 9_900}],
+            "stock": 10,
+            "starts_at": now.isoformat(),
+            "deadline_at": (now + timedelta(days=1)).isoformat(),
+            "settlement_mode": "on_redemption",
+        },
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    assert response.status_code == 201, response.json()
+    assert Deal.objects.get().settlement_mode == "on_redemption"

@@ -1,0 +1,139 @@
+"""An owner adds stock to a selling deal, stops it, or closes it early."""
+
+from collections import Counter
+
+import pytest
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.core.errors import DomainError
+from groupbuy.core.models import AuditEntry
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import (
+    deal_add_stock,
+    deal_close_now,
+    deal_join,
+    deal_stop,
+)
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_merchant,
+    make_user,
+)
+from groupbuy.deals.tests.racing import race
+
+State, Status = Deal.State, DealOrder.Status
+
+
+def _owned_deal(**extra):
+    owner = make_user()
+    merchant = make_merchant(owner=owner)
+    return owner, make_deal(merchant=merchant, **extra)
+
+
+@pytest.mark.django_db
+def test_an_owner_adds_stock_and_watchers_get_it(
+    pushes, django_capture_on_commit_callbacks
+):
+    # given an open deal with 10 units, 2 reserved
+    owner, deal = _owned_deal(stock=10)
+    join_and_pay(deal, quantity=2)
+    pushes.clear()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = deal_add_stock(actor=owner, deal=deal, units=5)
+    # then
+    assert (deal.stock, deal.sold) == (15, 2)
+    deal.refresh_from_db()
+    assert deal.stock == 15
+    entry = AuditEntry.objects.get(action="deals.deal.stock_added")
+    assert entry.data == {"units": 5, "previous_stock": 10, "stock": 15}
+    assert entry.actor == owner
+    assert [(deal_id, event["stock"]) for deal_id, event in pushes] == [
+        (deal.public_id, 15)
+    ]
+
+
+@pytest.mark.django_db
+def test_adding_stock_is_refused_to_cashiers_strangers_and_closed_deals():
+    owner, deal = _owned_deal(stock=10)
+    cashier = make_user()
+    merchant_membership_add(
+        actor=None,
+        user=cashier,
+        merchant=deal.merchant,
+        role=MerchantMembership.Role.CASHIER,
+    )
+    for actor in (cashier, make_user()):
+        with pytest.raises(DomainError) as refused:
+            deal_add_stock(actor=actor, deal=deal, units=1)
+        assert refused.value.status == 403
+    for units in (0, -3, 100_001, True, "5"):
+        with pytest.raises(DomainError) as refused:
+            deal_add_stock(actor=owner, deal=deal, units=units)
+        assert refused.value.code == "invalid"
+    deal_stop(actor=owner, deal=deal)
+    with pytest.raises(DomainError) as refused:
+        deal_add_stock(actor=owner, deal=deal, units=1)
+    assert refused.value.code == "deal_closed"
+    deal.refresh_from_db()
+    assert deal.stock == 10
+    assert not AuditEntry.objects.filter(action="deals.deal.stock_added").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_added_while_shoppers_join_is_neither_lost_nor_oversold(
+    file_database,
+):
+    # given 2 units, 6 shoppers and the owner adding 3 units at the same moment
+    owner, deal = _owned_deal(stock=2, tiers=[(1, 9_900)])
+    shoppers = [make_user() for _ in range(6)]
+    calls = [lambda s=s: deal_join(actor=s, deal=deal, quantity=1) for s in shoppers]
+    calls.append(lambda: deal_add_stock(actor=owner, deal=deal, units=3))
+    # when
+    outcomes = race(calls)
+    # then every unit is accounted for: 5 in stock, as many sold as joins
+    deal.refresh_from_db()
+    assert deal.stock == 5
+    assert outcomes["ok"] - 1 == deal.sold
+    assert 2 <= deal.sold <= 5
+    assert set(outcomes) <= {"ok", "sold_out"}
+    assert outcomes == Counter({"ok": deal.sold + 1, "sold_out": 6 - deal.sold})
+
+
+@pytest.mark.django_db
+def test_an_owner_stops_a_deal_and_everyone_is_refunded_with_the_reason_audited():
+    owner, deal = _owned_deal()
+    orders = [join_and_pay(deal) for _ in range(3)]
+    deal = deal_stop(actor=owner, deal=deal, reason="Supplier  let us down")
+    assert deal.state == State.SETTLED
+    assert deal.has_failed
+    for order in orders:
+        order.refresh_from_db()
+        assert order.status == Status.REFUNDED
+    entry = AuditEntry.objects.get(action="deals.deal.stopped")
+    assert entry.data == {"reason": "Supplier let us down"}
+    # stopping again changes nothing and audits nothing
+    deal_stop(actor=owner, deal=deal, reason="again")
+    assert AuditEntry.objects.filter(action="deals.deal.stopped").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_owner_closes_early_at_the_tier_reached_but_a_cashier_cannot():
+    owner, deal = _owned_deal()
+    cashier = make_user()
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=deal.merchant, role="cashier"
+    )
+    for _ in range(2):
+        join_and_pay(deal)
+    with pytest.raises(DomainError) as refused:
+        deal_close_now(actor=cashier, deal=deal)
+    assert refused.value.status == 403
+    with pytest.raises(DomainError):
+        deal_stop(actor=cashier, deal=deal)
+    deal = deal_close_now(actor=owner, deal=deal)
+    deal.refresh_from_db()
+    assert deal.final_price_fen == 9_900
+    assert deal.state in (State.SUCCEEDED, State.SETTLED)

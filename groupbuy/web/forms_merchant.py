@@ -1,0 +1,137 @@
+"""Forms of the merchant console: order filters, deal actions, sales, staff and
+branches. They check shape only; the services enforce the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.phones import normalize_phone
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services.refunds import REASON_MAX_LENGTH
+from groupbuy.deals.services.stock import MOST_UNITS_ADDED
+from groupbuy.web.forms import _datetime_field
+
+
+def _date_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class DateRangeForm(forms.Form):
+    date_from = _date_field(_("From"))
+    date_to = _date_field(_("To"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class OrderFilterForm(DateRangeForm):
+    """The console's order list: search, deal, status and the days joined."""
+
+    q = forms.CharField(
+        label=_("Order number or phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. 138****1234")}
+        ),
+    )
+    deal = forms.ChoiceField(label=_("Group buy"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    field_order = ["q", "deal", "status", "date_from", "date_to"]
+
+    def __init__(self, *args, deals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deal"].choices = [("", _("All group buys")), *deals]
+        self.fields["status"].choices = [
+            ("", _("Any status")),
+            *DealOrder.Status.choices,
+        ]
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the buyer sees it)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Out of stock")}),
+    )
+
+
+class AddStockForm(forms.Form):
+    units = forms.IntegerField(
+        label=_("Units to add"), min_value=1, max_value=MOST_UNITS_ADDED
+    )
+
+
+class ExtendForm(forms.Form):
+    deadline_at = _datetime_field(_("New deadline"))
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, required=False
+    )
+
+
+class StaffInviteForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MerchantMembership.Role.choices,
+        initial=MerchantMembership.Role.CASHIER,
+    )
+    branch = forms.ChoiceField(
+        label=_("Branch"),
+        required=False,
+        help_text=_("A cashier limited to one branch redeems coupons there only."),
+    )
+
+    def __init__(self, *args, branches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = [("", _("All branches")), *branches]
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class BranchForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    address = forms.CharField(label=_("Address"), max_length=255)
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    @classmethod
+    def initial_for(cls, branch) -> dict:
+        return {
+            name: getattr(branch, name)
+            for name in ("name", "address", "latitude", "longitude", "phone")
+        }

@@ -1,0 +1,35 @@
+"""The merchant console's menu, with the sections the person may open.
+
+{% load console %}
+{% console_menu merchant as menu %}
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from groupbuy.catalog.permissions import is_merchant_owner
+from groupbuy.core.plugins import nav_links
+from groupbuy.web.views.merchant_access import OWNER_ONLY_SECTIONS
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def console_menu(context, merchant):
+    """Return the merchant menu's links, without the owners' sections for a
+    cashier."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    is_owner = is_merchant_owner(user, merchant)
+    return [
+        link
+        for link in nav_links("merchant", args=[merchant.public_id])
+        if is_owner or link.name not in OWNER_ONLY_SECTIONS
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def console_is_owner(context, merchant) -> bool:
+    request = context.get("request")
+    return is_merchant_owner(getattr(request, "user", None), merchant)

@@ -1,0 +1,386 @@
+"""The merchant console's order list and CSV, deal actions, sales and staff
+pages, with who may open them."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog.models import Branch, StaffInvitation
+from groupbuy.catalog.tests.factories import (
+    make_listing,
+    make_merchant_member,
+    make_phone,
+    make_user,
+)
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import join_and_pay, make_deal
+
+pytestmark = pytest.mark.django_db
+Role = MerchantMembership.Role
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _member(role=Role.OWNER, merchant=None):
+    fields = {"merchant": merchant} if merchant is not None else {}
+    membership = make_merchant_member(
+        user=make_user(preferred_language="en"), role=role, **fields
+    )
+    return membership.merchant, _login(membership.user)
+
+
+def _outsiders() -> dict[str, Client]:
+    """Another merchant's owner and a shopper: refused on every console page."""
+    _other, other_owner = _member()
+    return {
+        "other owner": other_owner,
+        "shopper": _login(make_user(preferred_language="en")),
+    }
+
+
+def _url(name, merchant, *args) -> str:
+    return reverse(f"web:{name}", args=[merchant.public_id, *args])
+
+
+# --- Orders ------------------------------------------------------------------
+
+
+def test_the_order_list_spans_deals_masks_phones_and_filters_by_status():
+    # given a paid order on one deal and an unpaid one on another
+    merchant, owner = _member()
+    tea = make_deal(merchant=merchant, title="Tea")
+    rice = make_deal(merchant=merchant, title="Rice")
+    paid = join_and_pay(tea, quantity=2)
+    unpaid = deal_join(actor=make_user(), deal=rice, quantity=1)
+    # when
+    html = owner.get(_url("merchant_orders", merchant)).content.decode()
+    filtered = owner.get(
+        _url("merchant_orders", merchant), {"status": "pending_payment"}
+    ).content.decode()
+    # then
+    assert f'id="merchant-order-{paid.public_id}"' in html
+    assert f'id="merchant-order-{unpaid.public_id}"' in html
+    assert paid.shopper.phone not in html
+    assert paid.shopper.phone[-4:] in html
+    assert 'data-label="Buyer"' in html
+    assert f'id="merchant-order-refund-{paid.public_id}"' in html
+    assert f'id="merchant-order-{paid.public_id}"' not in filtered
+    assert f'id="merchant-order-{unpaid.public_id}"' in filtered
+    assert "export.csv?status=pending_payment" in filtered
+
+
+def test_the_order_list_pages_through_many_orders():
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant, stock=30)
+    for _ in range(21):
+        deal_join(actor=make_user(), deal=deal, quantity=1)
+    first = owner.get(_url("merchant_orders", merchant)).content.decode()
+    second = owner.get(_url("merchant_orders", merchant), {"page": 2})
+    assert "Page 1 of 2" in first
+    assert first.count('id="merchant-order-ord') == 20
+    assert second.content.decode().count('id="merchant-order-ord') == 1
+
+
+def test_the_csv_holds_the_filtered_orders_with_masked_phones_and_yuan():
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant, title="=HYPERLINK(1)")
+    paid = join_and_pay(deal, quantity=2)
+    deal_join(actor=make_user(), deal=deal, quantity=1)
+    response = owner.get(_url("merchant_order_export", merchant), {"status": "paid"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment;")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("order,group_buy,buyer,phone_masked,quantity,status")
+    assert len(lines) == 2
+    row = lines[1].split(",")
+    assert row[0] == paid.public_id
+    assert row[1] == "'=HYPERLINK(1)"  # not a formula in a spreadsheet
+    assert row[3] == "'" + paid.shopper.phone[:-8] + "****" + paid.shopper.phone[-4:]
+    assert (row[4], row[5], row[6], row[7]) == ("2", "Paid", "198.00", "0.00")
+    assert paid.shopper.phone not in response.getvalue().decode("utf-8-sig")
+
+
+def test_order_pages_refuse_outsiders_and_a_cashier_sees_no_refund():
+    merchant, _owner = _member()
+    order = join_and_pay(make_deal(merchant=merchant))
+    _same, cashier = _member(role=Role.CASHIER, merchant=merchant)
+    for url in (
+        _url("merchant_orders", merchant),
+        _url("merchant_order_export", merchant),
+    ):
+        for who, client in _outsiders().items():
+            assert client.get(url).status_code == 403, who
+        assert Client().get(url).status_code == 302  # to the sign-in page
+        assert cashier.get(url).status_code == 200
+    html = cashier.get(_url("merchant_orders", merchant)).content.decode()
+    assert f'id="merchant-order-{order.public_id}"' in html
+    assert "merchant-order-refund-" not in html
+
+
+def test_a_refund_from_the_order_list_returns_to_it_with_the_reason_shown():
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant)
+    order = join_and_pay(deal)
+    back = _url("merchant_orders", merchant) + "?status=paid"
+    response = owner.post(
+        _url("merchant_order_refund", merchant, deal.public_id, order.public_id),
+        {"reason": "Sold out in the shop", "next": back},
+        follow=True,
+    )
+    assert response.redirect_chain == [(back, 302)]
+    order.refresh_from_db()
+    assert order.status == DealOrder.Status.REFUNDED
+    listed = owner.get(_url("merchant_orders", merchant)).content.decode()
+    assert "Sold out in the shop" in listed
+
+
+# --- Deal actions ---------------------------------------------------------------
+
+
+def test_an_owner_adds_stock_moves_the_deadline_and_stops_a_deal():
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant, stock=10)
+    order = join_and_pay(deal)
+    detail = _url("merchant_deal_detail", merchant, deal.public_id)
+    assert 'id="merchant-deal-actions"' in owner.get(detail).content.decode()
+    # add stock
+    response = owner.post(
+        _url("merchant_deal_add_stock", merchant, deal.public_id),
+        {"units": "5"},
+        follow=True,
+    )
+    assert "The stock is added." in response.content.decode()
+    deal.refresh_from_db()
+    assert deal.stock == 15
+    # a bad number changes nothing and says why
+    response = owner.post(
+        _url("merchant_deal_add_stock", merchant, deal.public_id),
+        {"units": "0"},
+        follow=True,
+    )
+    assert "greater than or equal to 1" in response.content.decode()
+    # move the deadline
+    later = timezone.localtime(deal.deadline_at + timedelta(days=2))
+    owner.post(
+        _url("merchant_deal_extend", merchant, deal.public_id),
+        {"deadline_at": later.strftime("%Y-%m-%dT%H:%M")},
+    )
+    deal.refresh_from_db()
+    assert deal.deadline_at == later.replace(second=0, microsecond=0)
+    # stop it
+    response = owner.post(
+        _url("merchant_deal_stop", merchant, deal.public_id),
+        {"reason": "Supplier failed"},
+        follow=True,
+    )
+    assert "every buyer is refunded in full" in response.content.decode()
+    deal.refresh_from_db()
+    order.refresh_from_db()
+    assert deal.has_failed
+    assert order.status == DealOrder.Status.REFUNDED
+
+
+def test_a_cashier_sees_a_draft_but_cannot_edit_or_open_it():
+    merchant, _owner = _member()
+    deal = make_deal(merchant=merchant, is_open=False)
+    _same, cashier = _member(role=Role.CASHIER, merchant=merchant)
+    html = cashier.get(
+        _url("merchant_deal_detail", merchant, deal.public_id)
+    ).content.decode()
+    assert 'id="merchant-deal-edit"' not in html
+    assert 'id="merchant-deal-open"' not in html
+    assert (
+        cashier.get(_url("merchant_deal_edit", merchant, deal.public_id)).status_code
+        == 403
+    )
+    assert cashier.post(
+        _url("merchant_deal_open", merchant, deal.public_id)
+    ).status_code in (302, 403)
+    deal.refresh_from_db()
+    assert deal.state == Deal.State.DRAFT
+
+
+def test_deal_actions_are_refused_to_cashiers_and_outsiders():
+    merchant, _owner = _member()
+    deal = make_deal(merchant=merchant, stock=10)
+    _same, cashier = _member(role=Role.CASHIER, merchant=merchant)
+    detail = _url("merchant_deal_detail", merchant, deal.public_id)
+    assert 'id="merchant-deal-actions"' not in cashier.get(detail).content.decode()
+    clients = {"cashier": cashier, **_outsiders()}
+    for name, data in (
+        ("merchant_deal_add_stock", {"units": "5"}),
+        ("merchant_deal_stop", {"reason": ""}),
+        ("merchant_deal_close", {}),
+    ):
+        for who, client in clients.items():
+            response = client.post(_url(name, merchant, deal.public_id), data)
+            assert response.status_code in (403, 404), (name, who)
+    deal.refresh_from_db()
+    assert (deal.stock, deal.state) == (10, Deal.State.OPEN)
+
+
+# --- Sales -----------------------------------------------------------------------
+
+
+def test_the_sales_page_shows_charts_and_the_figures_per_deal():
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant, title="Tea")
+    join_and_pay(deal, quantity=2)
+    response = owner.get(_url("merchant_sales", merchant))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="sales-money-chart"' in html
+    assert 'id="sales-orders-chart"' in html
+    assert f'id="sales-deal-{deal.public_id}"' in html
+    assert '<div class="value" id="sales-total-units">2</div>' in html
+    assert '<div class="value" id="sales-total-revenue">¥198.00</div>' in html
+    charts = response.context["charts"]
+    assert charts[1].series[0].values[-1] == 1  # today's one order
+
+
+def test_the_sales_page_is_for_the_merchants_staff_only():
+    merchant, _owner = _member()
+    _same, cashier = _member(role=Role.CASHIER, merchant=merchant)
+    url = _url("merchant_sales", merchant)
+    assert cashier.get(url).status_code == 200
+    for who, client in _outsiders().items():
+        assert client.get(url).status_code == 403, who
+
+
+# --- Staff and branches ----------------------------------------------------------
+
+
+def test_an_owner_invites_a_number_and_sees_the_invitation_masked():
+    merchant, owner = _member()
+    phone = make_phone()
+    response = owner.post(
+        _url("merchant_staff", merchant),
+        {"phone": phone[3:], "role": "cashier", "branch": ""},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "An invitation was sent by SMS." in html
+    invitation = StaffInvitation.objects.get()
+    assert (invitation.phone_masked, invitation.role) == (
+        phone[:-8] + "****" + phone[-4:],
+        "cashier",
+    )
+    assert f'id="staff-invitation-{invitation.public_id}"' in html
+    assert phone not in html
+    # withdraw it
+    owner.post(
+        _url("merchant_staff_remove", merchant, invitation.public_id), follow=True
+    )
+    assert not StaffInvitation.objects.exists()
+
+
+def test_a_bad_number_is_explained_on_the_form():
+    merchant, owner = _member()
+    response = owner.post(
+        _url("merchant_staff", merchant), {"phone": "12", "role": "cashier"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"]
+    assert not StaffInvitation.objects.exists()
+
+
+def test_staff_pages_are_hidden_from_and_refused_to_cashiers_and_outsiders():
+    merchant, owner = _member()
+    branch = Branch.objects.create(merchant=merchant, name="East", address="1 Rd")
+    _same, cashier = _member(role=Role.CASHIER, merchant=merchant)
+    dashboard = _url("merchant_dashboard", merchant)
+    assert 'id="merchant-nav-staff"' in owner.get(dashboard).content.decode()
+    assert 'id="merchant-nav-staff"' not in cashier.get(dashboard).content.decode()
+    assert 'id="merchant-nav-orders"' in cashier.get(dashboard).content.decode()
+    urls = [
+        _url("merchant_staff", merchant),
+        _url("merchant_branch_create", merchant),
+        _url("merchant_branch_edit", merchant, branch.public_id),
+    ]
+    for url in urls:
+        assert owner.get(url).status_code == 200
+        for who, client in {"cashier": cashier, **_outsiders()}.items():
+            assert client.get(url).status_code == 403, (url, who)
+            assert client.post(url, {"phone": make_phone()}).status_code == 403
+    assert not StaffInvitation.objects.exists()
+
+
+def test_an_owner_adds_and_edits_a_branch_with_its_map_position():
+    merchant, owner = _member()
+    owner.post(
+        _url("merchant_branch_create", merchant),
+        {"name": "East", "address": "1 Road", "latitude": "31.2", "longitude": "121.5"},
+    )
+    branch = Branch.objects.get(merchant=merchant)
+    assert (float(branch.latitude), float(branch.longitude)) == (31.2, 121.5)
+    response = owner.post(
+        _url("merchant_branch_edit", merchant, branch.public_id),
+        {"name": "East gate", "address": "1 Road", "latitude": "", "longitude": ""},
+        follow=True,
+    )
+    assert "The branch is saved." in response.content.decode()
+    branch.refresh_from_db()
+    assert (branch.name, branch.latitude) == ("East gate", None)
+    # another merchant's branch is not found under this merchant
+    other_merchant, other_owner = _member()
+    url = _url("merchant_branch_edit", other_merchant, branch.public_id)
+    assert other_owner.get(url).status_code in (403, 404)
+
+
+# --- Deal form -------------------------------------------------------------------
+
+
+def test_the_deal_form_offers_listing_prices_and_saves_the_settlement_mode():
+    merchant, owner = _member()
+    listing = make_listing(merchant=merchant, price_fen=12_950)
+    url = _url("merchant_deal_create", merchant)
+    html = owner.get(url).content.decode()
+    assert f'"{listing.product.public_id}": "129.50"' in html
+    assert 'data-module="deal-form"' in html
+    assert "Pay me as coupons are redeemed" in html
+    now = timezone.now()
+    owner.post(
+        url,
+        {
+            "product": listing.product.public_id,
+            "title": "Tea",
+            "list_price_fen": "129.50",
+            "stock": "10",
+            "max_quantity_per_order": "2",
+            "starts_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
+            "deadline_at": timezone.localtime(now + timedelta(days=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "tier_1_buyers": "2",
+            "tier_1_price": "99",
+            "settlement_mode": "on_redemption",
+        },
+    )
+    deal = Deal.objects.get()
+    assert deal.settlement_mode == Deal.SettlementMode.ON_REDEMPTION
+
+
+def test_the_console_speaks_chinese():
+    membership = make_merchant_member(
+        user=make_user(preferred_language="zh-hans"), role=Role.OWNER
+    )
+    merchant, owner = membership.merchant, _login(membership.user)
+    orders = owner.get(_url("merchant_orders", merchant)).content.decode()
+    assert "订单号或手机号" in orders
+    assert "下载 CSV" in orders
+    assert "0 个订单" in orders
+    staff = owner.get(_url("merchant_staff", merchant)).content.decode()
+    assert "邀请员工" in staff
+    assert "员工和门店" in staff
+    sales = owner.get(_url("merchant_sales", merchant)).content.decode()
+    assert "每日金额" in sales

@@ -1,0 +1,122 @@
+"""What an owner does to a group buy that is selling: add stock, extend the
+deadline, close it now, or stop it and refund everyone.
+
+Each goes through its deals service, which checks the role, audits the change
+and pushes the new figures to the shoppers watching the deal page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.services import (
+    deal_add_stock,
+    deal_change_schedule,
+    deal_close_now,
+    deal_stop,
+)
+from groupbuy.web.forms_merchant import AddStockForm, ExtendForm, StopForm
+from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.merchant_access import merchant_deal
+
+
+def _run(
+    request: HttpRequest,
+    merchant_id: str,
+    deal_id: str,
+    form_class,
+    action: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    _merchant, deal = merchant_deal(request, merchant_id, deal_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            action(deal, form.cleaned_data)
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    return redirect("web:merchant_deal_detail", merchant_id, deal_id)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_deal_add_stock(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    def action(deal, data):
+        deal_add_stock(actor=request.user, deal=deal, units=data["units"])
+
+    return _run(
+        request, merchant_id, deal_id, AddStockForm, action, _("The stock is added.")
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_deal_extend(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    def action(deal, data):
+        deal_change_schedule(
+            actor=request.user, deal=deal, deadline=data["deadline_at"]
+        )
+
+    return _run(
+        request, merchant_id, deal_id, ExtendForm, action, _("The deadline is moved.")
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_deal_close(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    def action(deal, data):
+        deal_close_now(actor=request.user, deal=deal)
+
+    return _run(
+        request,
+        merchant_id,
+        deal_id,
+        StopForm,
+        action,
+        _("The group buy is closed at the tier it reached."),
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_deal_stop(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    def action(deal, data):
+        deal_stop(actor=request.user, deal=deal, reason=data["reason"])
+
+    return _run(
+        request,
+        merchant_id,
+        deal_id,
+        StopForm,
+        action,
+        _("The group buy is stopped; every buyer is refunded in full."),
+    )

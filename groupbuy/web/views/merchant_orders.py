@@ -1,0 +1,175 @@
+"""The merchant console's orders: every deal's orders in one list, its CSV
+export, and refunding one order with a reason.
+
+Phone numbers are masked everywhere here, in the CSV too: the console is for
+running the shop, not for copying the customers' numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.catalog import selectors as catalog
+from groupbuy.core.errors import DomainError
+from groupbuy.core.money import format_fen
+from groupbuy.core.pagination import paginate
+from groupbuy.deals.merchant_selectors import OrderFilters, merchant_orders
+from groupbuy.deals.models import Deal
+from groupbuy.deals.services import deal_order_refund
+from groupbuy.web.forms_merchant import OrderFilterForm, RefundForm
+from groupbuy.web.presenters import order_view
+from groupbuy.web.templatetags.money import fen
+from groupbuy.web.views.common import domain_errors_as_http, page_number, safe_next_url
+from groupbuy.web.views.merchant_access import console_roles, merchant_deal
+
+
+def _filters(request: HttpRequest, merchant) -> tuple[OrderFilterForm, OrderFilters]:
+    deals = Deal.objects.filter(merchant=merchant).order_by("-deadline_at", "-id")
+    form = OrderFilterForm(
+        request.GET, deals=[(deal.public_id, deal.title) for deal in deals[:200]]
+    )
+    if not form.is_valid():
+        return form, OrderFilters()
+    data = form.cleaned_data
+    return form, OrderFilters(
+        query=data["q"],
+        deal_id=data["deal"],
+        status=data["status"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+    )
+
+
+@login_required
+@domain_errors_as_http
+def merchant_order_list(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    form, filters = _filters(request, merchant)
+    orders = paginate(
+        merchant_orders(user=request.user, merchant=merchant, filters=filters),
+        page=page_number(request),
+    )
+    context = {
+        "merchant": merchant,
+        "form": form,
+        "orders": orders,
+        "views": [order_view(order) for order in orders.items],
+        "refund_form": RefundForm(),
+        "export_query": request.GET.urlencode(),
+        "section": "orders",
+        **console_roles(request.user, merchant),
+    }
+    return render(request, "web/merchant/orders.html", context)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    # A cell starting with = + - @ runs as a formula in spreadsheets.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _yuan(amount_fen: int) -> str:
+    return format_fen(amount_fen, symbol="", grouping=False)
+
+
+CSV_HEADER = (
+    "order",
+    "group_buy",
+    "buyer",
+    "phone_masked",
+    "quantity",
+    "status",
+    "paid_yuan",
+    "refunded_yuan",
+    "refund_reason",
+    "joined_at",
+)
+
+
+def _csv_rows(orders):
+    writer = csv.writer(_Echo())
+    # A byte-order mark first, so spreadsheet programs read the Chinese right.
+    yield "\ufeff" + writer.writerow(CSV_HEADER)
+    for order in orders.iterator(chunk_size=500):
+        yield writer.writerow(
+            [
+                order.public_id,
+                _cell(order.deal.title),
+                _cell(order.shopper.display_name),
+                # The mask starts with "+": quoted against formulas.
+                _cell(mask_phone(order.shopper.phone)),
+                order.quantity,
+                order.get_status_display(),
+                _yuan(order.amount_fen),
+                _yuan(order.refunded_fen),
+                _cell(order.refund_reason),
+                timezone.localtime(order.joined_at).isoformat(timespec="seconds"),
+            ]
+        )
+
+
+@login_required
+@domain_errors_as_http
+def merchant_order_export(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    _form, filters = _filters(request, merchant)
+    orders = merchant_orders(user=request.user, merchant=merchant, filters=filters)
+    response = StreamingHttpResponse(
+        _csv_rows(orders), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="orders-{merchant.public_id}-{stamp}.csv"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_order_refund(
+    request: HttpRequest, merchant_id: str, deal_id: str, order_id: str
+) -> HttpResponse:
+    _merchant, deal = merchant_deal(request, merchant_id, deal_id)
+    back = safe_next_url(
+        request, reverse("web:merchant_deal_detail", args=[merchant_id, deal_id])
+    )
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the buyer a reason for the refund."))
+        return redirect(back)
+    try:
+        order = deal_order_refund(
+            actor=request.user,
+            deal=deal,
+            order_id=order_id,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Order %(order)s was refunded: %(amount)s.")
+            % {"order": order.public_id, "amount": fen(order.refunded_fen)},
+        )
+    return redirect(back)

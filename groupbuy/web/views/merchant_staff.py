@@ -1,0 +1,153 @@
+"""The merchant console's staff and branches, for the merchant's owners.
+
+Owners invite people by phone number with a role (and, for a cashier, maybe
+one branch), take people off the staff, and keep the branches' names,
+addresses and map positions up to date. Cashiers do not see this section.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog import selectors as catalog
+from groupbuy.catalog.errors import CatalogError
+from groupbuy.catalog.selectors import staff as staff_selectors
+from groupbuy.catalog.services import branch_create, branch_update
+from groupbuy.catalog.services.staff import (
+    staff_invitation_cancel,
+    staff_invite,
+    staff_remove,
+)
+from groupbuy.web.forms import add_domain_error
+from groupbuy.web.forms_merchant import BranchForm, StaffInviteForm
+from groupbuy.web.views.common import domain_errors_as_http
+
+
+def _branch_choices(branches) -> list[tuple[str, str]]:
+    return [(branch.public_id, branch.name) for branch in branches if branch.is_active]
+
+
+@login_required
+@domain_errors_as_http
+def merchant_staff(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
+    branches = list(
+        staff_selectors.merchant_all_branches(user=request.user, merchant=merchant)
+    )
+    form = StaffInviteForm(request.POST or None, branches=_branch_choices(branches))
+    if request.method == "POST" and form.is_valid():
+        branch_id = form.cleaned_data["branch"]
+        branch = next((b for b in branches if b.public_id == branch_id), None)
+        try:
+            result = staff_invite(
+                actor=request.user,
+                merchant=merchant,
+                phone=form.cleaned_data["phone"],
+                role=form.cleaned_data["role"],
+                branch=branch,
+            )
+        except (CatalogError, ValidationError) as error:
+            if isinstance(error, ValidationError):
+                form.add_error("phone", error)
+            else:
+                add_domain_error(form, error)
+        else:
+            if isinstance(result, MerchantMembership):
+                text = _("%(name)s is now on your staff.") % {"name": result.user}
+            else:
+                text = _(
+                    "An invitation was sent by SMS. The number joins your staff "
+                    "when its holder signs up."
+                )
+            messages.success(request, text)
+            return redirect("web:merchant_staff", merchant.public_id)
+    context = {
+        "merchant": merchant,
+        "form": form,
+        "staff": staff_selectors.merchant_staff(user=request.user, merchant=merchant),
+        "invitations": staff_selectors.merchant_staff_invitations(
+            user=request.user, merchant=merchant
+        ),
+        "branches": branches,
+        "section": "staff",
+    }
+    return render(request, "web/merchant/staff.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_staff_remove(
+    request: HttpRequest, merchant_id: str, membership_id: str
+) -> HttpResponse:
+    """Take a person off the staff (``membership_id`` is their user id) or
+    withdraw an invitation (an invitation id)."""
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
+    try:
+        if membership_id.startswith("sinv"):
+            invitation = staff_selectors.staff_invitation_get_for_owner(
+                user=request.user, merchant=merchant, public_id=membership_id
+            )
+            staff_invitation_cancel(actor=request.user, invitation=invitation)
+            messages.success(request, _("The invitation is withdrawn."))
+        else:
+            membership = staff_selectors.membership_get_for_owner(
+                user=request.user, merchant=merchant, user_public_id=membership_id
+            )
+            staff_remove(actor=request.user, membership=membership)
+            messages.success(request, _("They are no longer on your staff."))
+    except CatalogError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    return redirect("web:merchant_staff", merchant.public_id)
+
+
+def _branch_page(request, merchant, form, branch=None) -> HttpResponse:
+    context = {"merchant": merchant, "form": form, "branch": branch}
+    context["section"] = "staff"
+    return render(request, "web/merchant/branch_form.html", context)
+
+
+@login_required
+@domain_errors_as_http
+def merchant_branch_create(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
+    form = BranchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            branch_create(actor=request.user, merchant=merchant, **form.cleaned_data)
+        except CatalogError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The branch is added."))
+            return redirect("web:merchant_staff", merchant.public_id)
+    return _branch_page(request, merchant, form)
+
+
+@login_required
+@domain_errors_as_http
+def merchant_branch_edit(
+    request: HttpRequest, merchant_id: str, branch_id: str
+) -> HttpResponse:
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
+    branch = catalog.branch_get_for_owner(user=request.user, public_id=branch_id)
+    if branch.merchant_id != merchant.pk:
+        raise CatalogError("not_found", _("There is no such branch."), status=404)
+    form = BranchForm(request.POST or None, initial=BranchForm.initial_for(branch))
+    if request.method == "POST" and form.is_valid():
+        try:
+            branch_update(actor=request.user, branch=branch, **form.cleaned_data)
+        except CatalogError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The branch is saved."))
+            return redirect("web:merchant_staff", merchant.public_id)
+    return _branch_page(request, merchant, form, branch)
