@@ -23,6 +23,10 @@ app = GroupbuyApp(
         "restore": "groupbuy.ops.backup:restore_main",
     },
     personal_data="groupbuy.ops.personal_data:OpsPersonalData",
+    notification_kinds={
+        "ops.merchant.owner_added": _("You were made a merchant's owner"),
+        "ops.merchant.owner_invited": _("Invitation to run a shop"),
+    },
     # Counts open WebSocket connections for /metrics.
     websocket_middleware=["groupbuy.ops.websockets:CountWebSocketConnections"],
 )
