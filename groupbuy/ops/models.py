@@ -14,6 +14,8 @@ class Heartbeat(models.Model):
 
     class Meta:
         ordering = ["-beat_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self):
         return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

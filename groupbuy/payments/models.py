@@ -52,6 +52,8 @@ class Payout(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
 
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen to {self.merchant_id}"
@@ -88,6 +90,8 @@ class StatementDifference(models.Model):
                 name="payments_difference_once_per_line",
             )
         ]
+        verbose_name = _("statement difference")
+        verbose_name_plural = _("statement differences")
 
     def __str__(self):
         return f"{self.day} {self.provider} {self.kind} {self.reference}"
