@@ -71,9 +71,11 @@ BULK_SQL = [
     # 20 % failed; ten deals in a row per merchant (the first: the measured one).
     """
     INSERT INTO deals_deal (public_id, title, description, list_price_fen, stock,
-        sold, max_quantity_per_order, starts_at, deadline_at, state,
-        final_price_fen, created_at, updated_at, merchant_id, product_id)
-    SELECT %(prefix)s || 'deal' || g, 'Deal ' || g, '', 2000, 1000, %(per_deal)s, 5,
+        sold, buyers, settlement_mode, settle_cursor, max_quantity_per_order,
+        starts_at, deadline_at, state, final_price_fen, created_at, updated_at,
+        merchant_id, product_id)
+    SELECT %(prefix)s || 'deal' || g, 'Deal ' || g, '', 2000, 1000, %(per_deal)s,
+        %(per_deal)s, 'on_close', 0, 5,
         now() - interval '10 days',
         CASE WHEN g %% 10 < 3 THEN now() + (1 + g %% 72) * interval '1 hour'
              ELSE now() - (1 + g %% 100) * interval '1 hour' END,

@@ -23,6 +23,8 @@ app = GroupbuyApp(
         "restore": "groupbuy.ops.backup:restore_main",
     },
     personal_data="groupbuy.ops.personal_data:OpsPersonalData",
+    # Last of the demo data: today's platform figures for the dashboard.
+    demo_data="groupbuy.ops.demo:load_demo_data",
     notification_kinds={
         "ops.merchant.owner_added": _("You were made a merchant's owner"),
         "ops.merchant.owner_invited": _("Invitation to run a shop"),

@@ -79,7 +79,7 @@ app = GroupbuyApp(
             label=_("Look up"),
             url_name="web:operator_lookup",
             icon="users",
-            order=20,
+            order=15,
             key="lookup",
         ),
         NavEntry(
@@ -87,7 +87,7 @@ app = GroupbuyApp(
             label=_("New merchant"),
             url_name="web:operator_merchant_new",
             icon="bag",
-            order=30,
+            order=40,
             key="merchant-new",
         ),
     ],
