@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
-    api_routers={"": "groupbuy.ops.api:router"},
+    api_routers={
+        "": "groupbuy.ops.api:router",
+        "operator": "groupbuy.ops.api_operator:router",
+    },
     urls={"": "groupbuy.ops.urls"},
     nav=[
         NavEntry(
