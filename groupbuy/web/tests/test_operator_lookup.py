@@ -157,3 +157,20 @@ def test_dashboard_draws_the_daily_charts_from_the_stored_figures(operator_clien
     gmv = next(c for c in charts if c.money)
     assert gmv.series[0].values[-1] == 9_900
     assert response.content.decode().count('data-module="chart"') == 5
+
+
+def test_operator_pages_read_in_chinese(db):
+    # given an operator who reads Chinese
+    operator = User.objects.create_user(
+        "+8613900139555", "long-enough-pw", is_staff=True, preferred_language="zh-hans"
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(operator)
+    # when
+    home = client.get(reverse("web:operator_home")).content.decode()
+    found = client.get(reverse("web:operator_lookup"), {"q": "ord_none"})
+    new = client.get(reverse("web:operator_merchant_new")).content.decode()
+    # then
+    assert "平台每日数据" in home and "每日拼团数" in home and "查询" in home
+    assert "没有找到“ord_none”。" in found.content.decode()
+    assert "店主手机号" in new and "创建商户" in new
