@@ -67,3 +67,19 @@ def test_only_operators_onboard_merchants():
         merchant_onboard(actor=make_user(), name="新店", owner_phone=PHONE)
     assert refused.value.status == 403
     assert not Merchant.objects.exists()
+
+
+def test_an_erased_person_leaves_no_number_on_owner_invitations():
+    from groupbuy.ops.personal_data import OpsPersonalData
+
+    # given an invitation accepted by the person
+    operator = make_user(is_staff=True)
+    merchant_onboard(actor=operator, name="新店", owner_phone=PHONE)
+    person = User.objects.create_user(PHONE, "long-enough-pw")
+    owner_invitations_accept(user=person, phone_e164=PHONE)
+    exported = OpsPersonalData().export(person).records
+    # when
+    OpsPersonalData().erase(person)
+    # then
+    assert exported["merchant_owner_invitations"][0]["merchant"] == "新店"
+    assert MerchantOwnerInvitation.objects.get().phone == ""
