@@ -19,7 +19,7 @@ router = Router(tags=["operator"])
 MAX_DAYS = 90
 
 
-class DayOut(Schema):
+class OperatorDayOut(Schema):
     day: date
     deals_opened: int
     deals_succeeded: int
@@ -33,30 +33,30 @@ class DayOut(Schema):
     demand_alerts: int
 
 
-class DailyOut(Schema):
+class OperatorDailyOut(Schema):
     computed_at: datetime | None
-    days: list[DayOut]
+    days: list[OperatorDayOut]
 
 
-class DaysIn(Schema):
+class OperatorDaysIn(Schema):
     days: int = 14
 
 
-@router.get("/stats/daily", response=DailyOut)
-def stats_daily(request, params: Query[DaysIn]):
+@router.get("/stats/daily", response=OperatorDailyOut)
+def stats_daily(request, params: Query[OperatorDaysIn]):
     """Return the platform's figures per day, oldest first (operators only)."""
     days = max(1, min(params.days, MAX_DAYS))
     series = platform_daily_series(user=request.auth, days=days)
     return {"computed_at": series.computed_at, "days": series.rows}
 
 
-class PersonRow(Schema):
+class OperatorPersonRow(Schema):
     id: str
     phone_masked: str
     display_name: str
 
 
-class OrderRow(Schema):
+class OperatorOrderRow(Schema):
     id: str
     deal_title: str
     shopper_phone_masked: str
@@ -65,7 +65,7 @@ class OrderRow(Schema):
     joined_at: datetime
 
 
-class PaymentRow(Schema):
+class OperatorPaymentRow(Schema):
     id: str
     payer_phone_masked: str
     description: str
@@ -74,22 +74,22 @@ class PaymentRow(Schema):
     created_at: datetime
 
 
-class LookupOut(Schema):
-    people: list[PersonRow]
-    orders: list[OrderRow]
+class OperatorLookupOut(Schema):
+    people: list[OperatorPersonRow]
+    orders: list[OperatorOrderRow]
     orders_total: int
-    payments: list[PaymentRow]
+    payments: list[OperatorPaymentRow]
     payments_total: int
 
 
-class LookupIn(Schema):
+class OperatorLookupIn(Schema):
     q: str
     orders_page: int = 1
     payments_page: int = 1
 
 
-@router.get("/lookup", response=LookupOut)
-def lookup_find(request, params: Query[LookupIn]):
+@router.get("/lookup", response=OperatorLookupOut)
+def lookup_find(request, params: Query[OperatorLookupIn]):
     """Find people, orders and payments by number or phone (phones masked)."""
     result = lookup.operator_lookup(
         user=request.auth,
@@ -133,7 +133,7 @@ def lookup_find(request, params: Query[LookupIn]):
     }
 
 
-class PersonOut(Schema):
+class OperatorPersonOut(Schema):
     id: str
     phone: str
     display_name: str
@@ -142,7 +142,7 @@ class PersonOut(Schema):
     date_joined: datetime
 
 
-@router.get("/people/{user_id}", response=PersonOut)
+@router.get("/people/{user_id}", response=OperatorPersonOut)
 def person_detail(request, user_id: str):
     """One person in full (the reading is audited)."""
     person = lookup.operator_user_view(user=request.auth, user_id=user_id)
@@ -156,7 +156,7 @@ def person_detail(request, user_id: str):
     }
 
 
-class OrderOut(Schema):
+class OperatorOrderOut(Schema):
     id: str
     deal_id: str
     deal_title: str
@@ -170,7 +170,7 @@ class OrderOut(Schema):
     joined_at: datetime
 
 
-@router.get("/orders/{order_id}", response=OrderOut)
+@router.get("/orders/{order_id}", response=OperatorOrderOut)
 def order_detail(request, order_id: str):
     """One order in full (the reading is audited)."""
     order = lookup.operator_order_view(user=request.auth, order_id=order_id)
@@ -189,7 +189,7 @@ def order_detail(request, order_id: str):
     }
 
 
-class PaymentOut(Schema):
+class OperatorPaymentOut(Schema):
     id: str
     payer_id: str
     payer_phone: str
@@ -202,7 +202,7 @@ class PaymentOut(Schema):
     created_at: datetime
 
 
-@router.get("/payments/{payment_id}", response=PaymentOut)
+@router.get("/payments/{payment_id}", response=OperatorPaymentOut)
 def payment_detail(request, payment_id: str):
     """One payment in full (the reading is audited)."""
     payment = lookup.operator_payment_view(user=request.auth, payment_id=payment_id)
@@ -220,20 +220,20 @@ def payment_detail(request, payment_id: str):
     }
 
 
-class MerchantIn(Schema):
+class OperatorMerchantIn(Schema):
     name: str
     name_en: str = ""
     owner_phone: str
 
 
-class MerchantOnboardedOut(Schema):
+class OperatorMerchantOnboardedOut(Schema):
     merchant_id: str
     name: str
     owner_invited: bool
 
 
-@router.post("/merchants", response={201: MerchantOnboardedOut})
-def merchant_new(request, payload: MerchantIn):
+@router.post("/merchants", response={201: OperatorMerchantOnboardedOut})
+def merchant_new(request, payload: OperatorMerchantIn):
     """Create a merchant with its owner, or an SMS invitation for the owner."""
     merchant, invitation = merchant_onboard(
         actor=request.auth,
