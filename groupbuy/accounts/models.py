@@ -68,6 +68,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone_verified_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("phone verified at")
     )
+    # Set when the person confirmed a link sent to ``email``; cleared when the
+    # address changes (services.email_verification).
+    email_verified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("e-mail verified at")
+    )
+    email_verification_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("e-mail confirmation sent at")
+    )
 
     objects = UserManager()
 
