@@ -45,7 +45,7 @@ def test_demo_has_photos_buyers_in_deals_and_demand_alerts():
     alerts = DemandSignal.objects.filter(threshold_passed_at__isnull=False)
     assert alerts.count() == 2
     today = PlatformDailyStats.objects.get(day=local_today())
-    assert today.orders_joined == paid.count()
+    assert today.orders_joined == DealOrder.objects.count()
     assert today.demand_requests == DemandRequest.objects.count() == 12
 
 
