@@ -97,7 +97,7 @@ BULK_SQL = [
     """
     INSERT INTO deals_dealorder (public_id, quantity, unit_price_cap_fen, amount_fen,
         status, cancel_reason, refunded_fen, joined_at, updated_at, deal_id,
-        shopper_id)
+        shopper_id, shopper_slot)
     SELECT %(prefix)s || 'ord' || g, 1, 1800, 1800,
         CASE WHEN (1 + g %% %(deals)s) %% 10 < 3 THEN 'paid'
              WHEN (1 + g %% %(deals)s) %% 10 < 8 THEN 'confirmed'
@@ -106,7 +106,8 @@ BULK_SQL = [
         now(),
         %(first_deal)s + g %% %(deals)s,
         %(first_shopper)s
-            + ((g %% %(deals)s) * 37 + (g / %(deals)s) * 1009) %% %(shoppers)s
+            + ((g %% %(deals)s) * 37 + (g / %(deals)s) * 1009) %% %(shoppers)s,
+        0
     FROM generate_series(0, %(orders)s - 1) g
     """,
     # Ledger: a held account per shopper, a capture for every tenth order.
