@@ -68,7 +68,7 @@ def error_response(request, status: int, code: str, message: str, fields=None):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+    return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
 # Where a bad value came from is not part of its name for the person reading it.

@@ -17,6 +17,7 @@ from groupbuy.accounts.schemas import (
     PasswordCodeIn,
     PasswordResetIn,
     PasswordSetOut,
+    PhoneCodeIn,
     PhoneCodeSentOut,
     ProfileIn,
     SignUpIn,
@@ -41,6 +42,7 @@ def user_out(user) -> dict:
         "preferred_language": user.preferred_language,
         "contact_channel": user.contact_channel,
         "is_operator": user.is_operator,
+        "is_phone_verified": user.phone_verified_at is not None,
         "memberships": [
             {
                 "merchant_id": m.merchant.public_id,
@@ -195,6 +197,27 @@ def password_change_code(request):
             return _rate_limited(error)
         raise
     return Status(202, _code_sent(sent))
+
+
+@router.post("/me/phone/code", response={202: PhoneCodeSentOut}, auth=api_auth)
+def phone_verify_code(request):
+    """Text a code to my own number to confirm I hold it."""
+    try:
+        sent = services.phone_verify_request(
+            actor=request.auth, address=client_address(request)
+        )
+    except AccountError as error:
+        if error.retry_after:
+            return _rate_limited(error)
+        raise
+    return Status(202, _code_sent(sent))
+
+
+@router.post("/me/phone/verify", response=UserOut, auth=api_auth)
+def phone_verify(request, payload: PhoneCodeIn):
+    """Confirm my number with the code from /me/phone/code."""
+    user = services.phone_verify_complete(actor=request.auth, **payload.dict())
+    return user_out(user)
 
 
 @router.post("/me/password", response=PasswordSetOut, auth=api_auth)

@@ -195,6 +195,7 @@ class PhoneVerification(models.Model):
         SIGN_UP = "sign_up", _("Sign-up")
         PASSWORD_RESET = "password_reset", _("Password reset")
         PASSWORD_CHANGE = "password_change", _("Password change")
+        PHONE_VERIFY = "phone_verify", _("Phone number check")
 
     public_id = PublicIdField(prefix="vrf", verbose_name=_("number"))
     purpose = models.CharField(

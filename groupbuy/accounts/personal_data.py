@@ -6,10 +6,34 @@ import secrets
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
+PSEUDONYM_PREFIX = "del_"
+
 
 def _pseudonym() -> str:
     # Fits the phone column (20) and can never parse as a phone number.
-    return f"del_{secrets.token_hex(8)}"
+    return f"{PSEUDONYM_PREFIX}{secrets.token_hex(8)}"
+
+
+def is_erased(user) -> bool:
+    """Return whether ``user`` is an erased account (kept under a pseudonym)."""
+    return str(getattr(user, "phone", "") or "").startswith(PSEUDONYM_PREFIX)
+
+
+def identifying_strings(user) -> list[str]:
+    """Return what identifies the person in free text: numbers, e-mail, name."""
+    phone = user.phone or ""
+    strings = [phone]
+    if phone.startswith("+86"):
+        strings.append(phone.removeprefix("+86"))
+    strings += [user.email or "", user.display_name or ""]
+    return [value for value in strings if value]
+
+
+def scrub(text: str, strings: list[str]) -> str:
+    """Return ``text`` with every identifying string cut out."""
+    for value in strings:
+        text = text.replace(value, "[erased]")
+    return text
 
 
 class AccountsPersonalData(PersonalDataProvider):

@@ -37,6 +37,11 @@ class PasswordCodeIn(Schema):
     new_password: str = Field(min_length=1, max_length=128)
 
 
+class PhoneCodeIn(Schema):
+    verification_id: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=12, examples=["123456"])
+
+
 class PasswordSetOut(Schema):
     message: str
 
@@ -64,6 +69,7 @@ class UserOut(Schema):
     preferred_language: str
     contact_channel: str
     is_operator: bool
+    is_phone_verified: bool
     memberships: list[MembershipOut]
 
 

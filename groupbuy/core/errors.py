@@ -19,16 +19,25 @@ class DomainError(Exception):
         *,
         status: int | None = None,
         fields: dict[str, list[str]] | None = None,
+        extra: dict | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = str(message)
         self.fields = fields or {}
+        # Machine-readable facts beside the message (``late_by_ms``), sent as
+        # top-level keys of the API's error body.
+        self.extra = extra or {}
         if status is not None:
             self.status = status
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "fields": self.fields}
+        return {
+            **self.extra,
+            "code": self.code,
+            "message": self.message,
+            "fields": self.fields,
+        }
 
 
 class NotFound(DomainError):

@@ -27,4 +27,5 @@ app = GroupbuyApp(
     cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",
     notification_kinds={"coupons.issued": _("Coupon ready")},
+    personal_data="groupbuy.coupons.personal_data:CouponsPersonalData",
 )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from groupbuy.catalog.models import Branch, Category, Merchant, Product
 from groupbuy.demands import selectors, services
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import SavedSearch
 from groupbuy.demands.schemas import (
+    DemandDeadlineIn,
     DemandIn,
     DemandJoinIn,
     DemandOfferIn,
@@ -17,6 +19,7 @@ from groupbuy.demands.schemas import (
     DemandOut,
     DemandParticipationOut,
     DemandPaymentOut,
+    DemandPhotoOut,
     DemandSavedSearchIn,
     DemandSavedSearchOut,
     DemandSearchIn,
@@ -127,6 +130,34 @@ def demand_cancel(request, demand_id: str):
         actor=request.auth, demand=_demand(request, demand_id)
     )
     return demand_out(demand)
+
+
+@router.post("/{demand_id}/deadline", response=DemandOut)
+def demand_deadline(request, demand_id: str, payload: DemandDeadlineIn):
+    """Give my open demand a later deadline; everyone who joined is told."""
+    demand = services.demand_extend_deadline(
+        actor=request.auth,
+        demand=_demand(request, demand_id),
+        deadline_at=payload.deadline_at,
+    )
+    return demand_out(demand)
+
+
+@router.post("/{demand_id}/photos", response={201: DemandPhotoOut})
+def demand_photo_add(request, demand_id: str, photo: File[UploadedFile]):
+    """Add a photo (JPEG, PNG or WebP) to my open demand; at most three."""
+    added = services.demand_photo_add(
+        actor=request.auth, demand=_demand(request, demand_id), upload=photo
+    )
+    return Status(201, {"id": added.public_id, "url": added.image.url})
+
+
+@router.delete("/{demand_id}/photos/{photo_id}", response={204: None})
+def demand_photo_delete(request, demand_id: str, photo_id: str):
+    services.demand_photo_delete(
+        actor=request.auth, demand=_demand(request, demand_id), photo_id=photo_id
+    )
+    return Status(204, None)
 
 
 @router.get("/{demand_id}/offers", response=list[DemandOfferOut])

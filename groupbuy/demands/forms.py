@@ -48,6 +48,26 @@ class DemandForm(forms.Form):
         return value
 
 
+class DeadlineForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("New deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_deadline(self):
+        value = self.cleaned_data["deadline"]
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class PhotoForm(forms.Form):
+    # Any file: the service checks what it really is (forms.ImageField would
+    # decode it once more, without the bomb guard).
+    photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP)"))
+
+
 class JoinForm(forms.Form):
     quantity = forms.IntegerField(label=_("Units"), min_value=1, initial=1)
 

@@ -35,3 +35,24 @@ def push_demand(demand) -> None:
         demand_group(demand.public_id),
         {"type": "demand.updated", **demand_progress(demand)},
     )
+
+
+def _publish_deadline(demand_public_id: str, deadline_at, reason: str) -> None:
+    from groupbuy.clock.services import deadline_event
+
+    # Built when sent (after commit): clients judge lateness by ``sent_ms``.
+    event = deadline_event(
+        deal_id=demand_public_id, deadline=deadline_at, reason=reason
+    )
+    event.pop("deal_id")
+    publish(
+        demand_group(demand_public_id),
+        {**event, "type": "demand.deadline", "demand_id": demand_public_id},
+    )
+
+
+def push_deadline(demand, *, reason: str) -> None:
+    """Move every open countdown of the demand once the transaction commits."""
+    from groupbuy.core.transactions import after_commit
+
+    after_commit(_publish_deadline, demand.public_id, demand.deadline_at, reason)

@@ -105,7 +105,10 @@ class Demand(models.Model):
 
     @property
     def deadline_ms(self) -> int:
-        return int(self.deadline_at.timestamp() * 1000)
+        from groupbuy.clock.services import epoch_ms
+
+        # The same rounding as clock's deadline event, so both agree to the ms.
+        return epoch_ms(self.deadline_at)
 
     @property
     def is_open(self) -> bool:
@@ -271,3 +274,30 @@ class SavedSearch(models.Model):
 
     def __str__(self):
         return self.query
+
+
+def demand_photo_path(instance, filename: str) -> str:
+    return f"demands/{instance.demand.public_id}/{filename}"
+
+
+class DemandPhoto(models.Model):
+    """A photo of what the initiator wants (at most MAX_PHOTOS per demand).
+
+    Stored in the public media like product photos: a published demand is
+    public, and its photos show the goods, not the person.
+    """
+
+    MAX_PHOTOS = 3
+
+    public_id = PublicIdField(prefix="dph")
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=demand_photo_path)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("demand photo")
+        verbose_name_plural = _("demand photos")
+
+    def __str__(self):
+        return f"photo {self.public_id} of {self.demand}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from groupbuy.core.money import format_fen
@@ -90,6 +92,29 @@ def notify_accepted(*, demand, participations, declined) -> None:
                 % {"title": demand.title}
             ),
             demand=demand,
+        )
+
+
+def notify_deadline_extended(*, demand, participations) -> None:
+    """Tell everyone who joined (not the initiator, who moved it) the new deadline."""
+    deadline_ms = demand.deadline_ms
+    for participation in participations:
+        if participation.is_initiator:
+            continue
+        _send(
+            participation.shopper,
+            kind="demands.deadline",
+            key=f"demands.deadline:{demand.public_id}:{deadline_ms}:{participation.pk}",
+            title=lambda: _("A demand you joined has a later deadline"),
+            body=lambda: (
+                _("“%(title)s” now closes at %(deadline)s.")
+                % {
+                    "title": demand.title,
+                    "deadline": date_format(localtime(demand.deadline_at), "Y-m-d H:i"),
+                }
+            ),
+            demand=demand,
+            data={"deadline_ms": deadline_ms},
         )
 
 

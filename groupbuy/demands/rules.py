@@ -19,9 +19,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.core.errors import Forbidden
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import ForfeitRule
 
@@ -96,4 +98,18 @@ def deadline_passed_error(*, deadline_at: datetime, now: datetime) -> DemandErro
         _("The deadline passed %(ms)s ms ago (server clock).") % {"ms": late_ms},
         status=409,
         fields={"late_ms": [str(late_ms)]},
+    )
+
+
+def check_phone_verified(actor) -> None:
+    """Refuse a buyer whose phone number is not confirmed: a deposit holder must
+    be reachable, and one number is one buyer (the patent's 防止恶意团购)."""
+    if getattr(actor, "phone_verified_at", None) is not None:
+        return
+    url = reverse("web:phone_verify")
+    raise Forbidden(
+        "phone_not_verified",
+        _("Confirm your phone number before starting or joining a demand: %(url)s")
+        % {"url": url},
+        extra={"verify_url": url},
     )

@@ -22,6 +22,11 @@ class DemandIn(Schema):
     longitude: float | None = None
 
 
+class DemandPhotoOut(Schema):
+    id: str
+    url: str
+
+
 class DemandOut(Schema):
     id: str
     title: str
@@ -36,6 +41,11 @@ class DemandOut(Schema):
     forfeit_rule: str
     deal_id: str | None
     accepted_offer_id: str | None
+    photos: list[DemandPhotoOut]
+
+
+class DemandDeadlineIn(Schema):
+    deadline_at: datetime
 
 
 class DemandJoinIn(Schema):
@@ -119,6 +129,10 @@ def demand_out(demand: Demand) -> dict:
         "accepted_offer_id": (
             demand.accepted_offer.public_id if demand.accepted_offer_id else None
         ),
+        "photos": [
+            {"id": photo.public_id, "url": photo.image.url}
+            for photo in demand.photos.all()
+        ],
     }
 
 

@@ -65,6 +65,20 @@ def index_update(*, demand_id: int, text: str | None) -> None:
             )
 
 
+def index_compact() -> None:
+    """Merge the index so text taken out of it is gone from its pages too.
+
+    FTS5 only marks removed rows; their tokens stay in the index segments until
+    a merge. An erasure must not leave a person's number behind there.
+    """
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL derives the index from the column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO demands_demand_fts (demands_demand_fts) VALUES ('optimize')"
+        )
+
+
 def ranked_ids(tokens: list[str], *, limit: int) -> list[int]:
     """Return ids of indexed demands matching any token, best first."""
     if not tokens:

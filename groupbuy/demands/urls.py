@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groupbuy.demands import views
+from groupbuy.demands import initiator_views, views
 
 app_name = "demands"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("<str:demand_id>/join/", views.demand_join, name="join"),
     path("<str:demand_id>/withdraw/", views.demand_withdraw, name="withdraw"),
     path("<str:demand_id>/cancel/", views.demand_cancel, name="cancel"),
+    path("<str:demand_id>/deadline/", initiator_views.demand_deadline, name="deadline"),
+    path("<str:demand_id>/photos/", initiator_views.demand_photo_add, name="photo_add"),
+    path(
+        "<str:demand_id>/photos/<str:photo_id>/delete/",
+        initiator_views.demand_photo_delete,
+        name="photo_delete",
+    ),
     path("offers/<str:offer_id>/accept/", views.offer_accept, name="offer_accept"),
     path(
         "merchant/<str:merchant_id>/search/",

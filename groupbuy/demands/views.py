@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,8 +16,16 @@ from groupbuy.catalog.models import Merchant, Product
 from groupbuy.catalog.permissions import is_merchant_owner, is_merchant_staff
 from groupbuy.core.errors import DomainError
 from groupbuy.demands import rules, selectors, services
-from groupbuy.demands.forms import DemandForm, JoinForm, OfferForm, SearchForm, to_fen
-from groupbuy.demands.models import SavedSearch
+from groupbuy.demands.forms import (
+    DeadlineForm,
+    DemandForm,
+    JoinForm,
+    OfferForm,
+    PhotoForm,
+    SearchForm,
+    to_fen,
+)
+from groupbuy.demands.models import DemandPhoto, SavedSearch
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -53,6 +62,8 @@ def demand_new(request):
                 deadline_at=data["deadline"],
             )
         except DomainError as error:
+            if error.code == "phone_not_verified":
+                return _to_phone_check(request, error, back=reverse("demands:new"))
             form.add_error(None, error.message)
         else:
             return redirect("demands:detail", demand.public_id)
@@ -62,6 +73,7 @@ def demand_new(request):
         {
             "form": form,
             "forfeit_rule": rules.forfeit_rule(),
+            "needs_phone_check": request.user.phone_verified_at is None,
             "deposit_example": rules.deposit_fen_for(
                 quantity=1, target_unit_price_fen=10_000
             ),
@@ -84,11 +96,21 @@ def demand_detail(request, demand_id: str):
             "offers": selectors.offers_for_viewer(demand=demand, user=user),
             "committed": selectors.committed_units(demand),
             "join_form": JoinForm(),
+            "deadline_form": DeadlineForm(),
+            "photo_form": PhotoForm(),
+            "photos": list(demand.photos.all()),
+            "max_photos": DemandPhoto.MAX_PHOTOS,
             "join_deposit_fen": rules.deposit_fen_for(
                 quantity=1, target_unit_price_fen=demand.target_unit_price_fen
             ),
         },
     )
+
+
+def _to_phone_check(request, error: DomainError, *, back: str):
+    """Send an unconfirmed buyer to confirm their number, then back here."""
+    messages.error(request, _("Confirm your phone number first; it takes one SMS."))
+    return redirect(f"{error.extra['verify_url']}?next={back}")
 
 
 def _act(request, demand_id: str, action):
@@ -97,6 +119,10 @@ def _act(request, demand_id: str, action):
     try:
         return action(demand)
     except DomainError as error:
+        if error.code == "phone_not_verified":
+            return _to_phone_check(
+                request, error, back=reverse("demands:detail", args=[demand_id])
+            )
         if error.status in (403, 404):
             raise
         messages.error(request, error.message)

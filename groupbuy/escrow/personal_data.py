@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
@@ -46,6 +48,24 @@ class EscrowPersonalData(PersonalDataProvider):
         )
 
     def erase(self, user) -> None:
-        # The ledger must stay balanced and auditable: nothing is deleted; the
-        # accounts keep pointing at the (now pseudonymous) user row.
-        return None
+        """Keep every payment and line; cut the person out of their free text.
+
+        The ledger must stay balanced and auditable: nothing is deleted and no
+        amount changes; the accounts keep pointing at the (now pseudonymous)
+        user row. Descriptions and memos may quote the person (a demand titled
+        with their name), in their own payments and in others'.
+        """
+        from groupbuy.accounts.personal_data import identifying_strings, scrub
+        from groupbuy.escrow.models import LedgerTransaction, PaymentIntent
+
+        strings = identifying_strings(user)
+        for model, field in (
+            (PaymentIntent, "description"),
+            (LedgerTransaction, "memo"),
+        ):
+            mentions = Q()
+            for value in strings:
+                mentions |= Q(**{f"{field}__contains": value})
+            for row in model.objects.filter(mentions):
+                setattr(row, field, scrub(getattr(row, field), strings))
+                row.save(update_fields=[field])

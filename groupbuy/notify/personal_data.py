@@ -36,5 +36,21 @@ class NotifyPersonalData(PersonalDataProvider):
         )
 
     def erase(self, user) -> None:
+        from django.db.models import Q
+
+        from groupbuy.accounts.personal_data import identifying_strings, scrub
+        from groupbuy.notify.models import Notification
+
         # Deliveries and invitations go with their notification (cascade).
         user.notifications.all().delete()
+        # What others were told about the person ("Lan shared a kettle with
+        # you", a comment quoting their number) keeps its place in their
+        # inbox, without the person's name, number or e-mail.
+        strings = identifying_strings(user)
+        mentions = Q()
+        for value in strings:
+            mentions |= Q(title__contains=value) | Q(body__contains=value)
+        for notification in Notification.objects.filter(mentions):
+            notification.title = scrub(notification.title, strings)
+            notification.body = scrub(notification.body, strings)
+            notification.save(update_fields=["title", "body"])

@@ -25,4 +25,5 @@ app = GroupbuyApp(
         "pooling.contact": _("Contact request from a shopper buying the same"),
     },
     demo_data="groupbuy.pooling.demo:load_demo_data",
+    personal_data="groupbuy.pooling.personal_data:PoolingPersonalData",
 )

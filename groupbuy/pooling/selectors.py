@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.models import Branch
 from groupbuy.pooling.errors import PoolingError
@@ -140,7 +141,9 @@ def pool_view(*, pool: Pool, viewer) -> dict:
                 "share_fen": member.share_fen,
                 "answer": member.answer,
                 "shares_phone": member.shares_phone,
-                "phone": member.user.phone
+                "phone": _("Deleted user")
+                if is_erased(member.user)
+                else member.user.phone
                 if everyone_agreed
                 else mask_phone(member.user.phone),
             }
@@ -158,7 +161,8 @@ def chat_history(*, pool: Pool, limit: int = 200) -> list[dict]:
         {
             "id": message.public_id,
             "author": labels.get(message.author_id, "?"),
-            "body": message.body,
+            # An erased person's messages are emptied (ops erasure).
+            "body": message.body or _("This message was deleted."),
             "created_at": message.created_at.isoformat(),
         }
         for message in reversed(list(messages))

@@ -22,4 +22,5 @@ app = GroupbuyApp(
     notification_channels={"web_push": "groupbuy.sharing.push_channel:channel"},
     # Registers the service worker (offline pages, queued replies) everywhere.
     signed_in_scripts=["sharing/pwa.js"],
+    personal_data="groupbuy.sharing.personal_data:SharingPersonalData",
 )

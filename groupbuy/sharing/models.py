@@ -199,6 +199,11 @@ class Participant(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def shown_label(self) -> str:
+        """The label, or "Deleted user" once the person's data was erased."""
+        return self.label or str(_("Deleted user"))
+
 
 class Message(models.Model):
     """A reply in a share's thread, optionally with another product's card."""

@@ -23,7 +23,7 @@ def thread_as_dict(share: Share) -> dict:
         "participants": [
             {
                 "id": participant.user.public_id if participant.user else "",
-                "name": participant.label,
+                "name": participant.shown_label,
                 "role": participant.role,
                 "has_joined": participant.user_id is not None,
                 "last_read_at": participant.last_read_at.isoformat()

@@ -8,6 +8,7 @@ from django.db.models import Min, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.catalog.models import Listing, Product
 from groupbuy.catalog.selectors import product_thumbnail_urls
 from groupbuy.core.errors import Forbidden, NotFound
@@ -150,7 +151,7 @@ def participant_for(*, user, share: Share) -> Participant:
 def share_summary(share: Share) -> dict:
     return {
         "id": share.public_id,
-        "sender": share.participants.get(role=Participant.Role.SENDER).label,
+        "sender": share.participants.get(role=Participant.Role.SENDER).shown_label,
         "product": share.product.name,
         "comment": share.comment,
         "url": reverse("sharing:thread", args=[share.public_id]),
@@ -178,8 +179,9 @@ def message_as_event(message: Message) -> dict:
         "id": message.public_id,
         "share": message.share.public_id,
         "author": message.author.public_id,
-        "author_name": participant.label if participant else "",
-        "body": message.body,
+        "author_name": participant.shown_label if participant else "",
+        "body": message.body
+        or (str(_("This reply was deleted.")) if is_erased(message.author) else ""),
         "product": _product_brief(message.product),
         "created_at": message.created_at.isoformat(),
     }
@@ -196,7 +198,7 @@ def thread_participants(*, share: Share) -> list[Participant]:
 def read_by(*, message: Message, participants: list[Participant]) -> list[str]:
     """Labels of the others who have read the thread past this message."""
     return [
-        participant.label
+        participant.shown_label
         for participant in participants
         if participant.user_id
         and participant.user_id != message.author_id

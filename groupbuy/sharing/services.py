@@ -352,7 +352,7 @@ def shares_claim(*, user, phone_e164: str = "", email: str = "") -> int:
 
 def message_author_label(share: Share, author) -> str:
     participant = share.participants.filter(user=author).first()
-    return participant.label if participant else _sender_name(author)
+    return participant.shown_label if participant else _sender_name(author)
 
 
 def _thread_participants(share: Share) -> list:

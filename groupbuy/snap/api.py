@@ -30,6 +30,7 @@ from groupbuy.snap.schemas import (
     DemandPageOut,
     LabelIn,
     LaunchPrefillOut,
+    LiveCodeIn,
     PageQuery,
     QueuePageOut,
     SnapAnswerOut,
@@ -37,6 +38,7 @@ from groupbuy.snap.schemas import (
 )
 from groupbuy.snap.services import (
     snap_alternative_choose,
+    snap_code_submit,
     snap_label,
     snap_none_of_these,
     snap_photo_delete,
@@ -101,6 +103,22 @@ def snap_create(request, photo: File[UploadedFile | None] = None):
         outcome = snap_submit(actor=user, upload=photo)
     except SnapBusy as busy:
         return _busy_response(request, busy)
+    return answers.answer_for_outcome(outcome, user=user)
+
+
+@router.post("/codes", response=SnapAnswerOut, auth=optional_auth)
+def snap_code_create(request, payload: LiveCodeIn):
+    """Look up a code the camera read in the browser (no photo is sent).
+
+    Answers like a snap of that code: the product, its open deals, demand
+    counted when none is open. A code that is neither a product barcode with a
+    valid check digit nor one of our deal links answers 422.
+    """
+    snap_rate_check(request)
+    user = caller(request)
+    outcome = snap_code_submit(
+        actor=user, code_format=payload.format, text=payload.text
+    )
     return answers.answer_for_outcome(outcome, user=user)
 
 

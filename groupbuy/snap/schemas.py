@@ -186,6 +186,13 @@ class NewProductIn(Schema):
     category: str | None = Field(None, description="Category id (cat_…).")
 
 
+class LiveCodeIn(Schema):
+    format: str = Field(
+        ..., max_length=20, description="The BarcodeDetector format: ean_13, qr_code…"
+    )
+    text: str = Field(..., max_length=512, description="The code's text as read.")
+
+
 class ConfirmIn(Schema):
     product: str | None = Field(None, description="The suggested product it is.")
     none_of_these: bool = Field(False, description="None of the suggestions.")

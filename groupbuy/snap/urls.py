@@ -6,6 +6,7 @@ app_name = "snap"
 
 urlpatterns = [
     path("", views.snap_page, name="snap"),
+    path("code/", views.snap_code, name="code"),
     path("<str:snap_id>/choose/", views.snap_choose, name="choose"),
     path("<str:snap_id>/none/", views.snap_none, name="none"),
     path("operator/", operator_views.demand_page, name="operator_demand"),

@@ -23,6 +23,7 @@ from groupbuy.snap.engine import warm_up_models_soon
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.services import (
     snap_alternative_choose,
+    snap_code_submit,
     snap_none_of_these,
     snap_submit,
 )
@@ -131,4 +132,20 @@ def snap_none(request: HttpRequest, snap_id: str) -> HttpResponse:
     except DomainError as error:
         return _refusal(request, error)
     answer = answers.answer_for_snap(snap, user=request.user)
+    return _render_answer(request, {"answer": answer})
+
+
+@require_http_methods(["POST"])
+def snap_code(request: HttpRequest) -> HttpResponse:
+    """A code the page read from the live camera: answer as a snap of it."""
+    try:
+        snap_rate_check(request)
+        outcome = snap_code_submit(
+            actor=request.user,
+            code_format=request.POST.get("format", ""),
+            text=request.POST.get("text", ""),
+        )
+    except DomainError as error:
+        return _refusal(request, error)
+    answer = answers.answer_for_outcome(outcome, user=request.user)
     return _render_answer(request, {"answer": answer})

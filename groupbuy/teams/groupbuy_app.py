@@ -33,4 +33,5 @@ app = GroupbuyApp(
         "teams.expired": _("Team expired"),
         "teams.stopped": _("Team stopped"),
     },
+    personal_data="groupbuy.teams.personal_data:TeamsPersonalData",
 )

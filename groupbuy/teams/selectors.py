@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.core.errors import NotFound
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
@@ -58,6 +59,8 @@ def open_teams(team_deal: TeamDeal, *, now=None, viewer=None):
 
 
 def mask_name(user) -> str:
+    if is_erased(user):
+        return _("Deleted user")
     name = str(getattr(user, "display_name", "") or user.get_username())
     return (name[:1] + "***" + name[-2:]) if len(name) > 3 else name[:1] + "***"
 

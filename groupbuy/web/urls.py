@@ -39,6 +39,12 @@ urlpatterns = [
         account_security.password_change_verify,
         name="password_change_verify",
     ),
+    path("me/phone/", account_security.phone_verify, name="phone_verify"),
+    path(
+        "me/phone/<str:verification_id>/",
+        account_security.phone_verify_code,
+        name="phone_verify_code",
+    ),
     path("me/tokens/", account_security.api_tokens, name="api_tokens"),
     path(
         "me/tokens/<str:token_id>/revoke/",

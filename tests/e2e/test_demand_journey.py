@@ -25,6 +25,7 @@ OWNER = "13900880013"
 SEED = (
     """
 import json
+from django.utils import timezone
 from groupbuy.accounts.models import User
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.models import Listing, Merchant, Product
@@ -32,7 +33,10 @@ from groupbuy.catalog.models import Listing, Merchant, Product
 for phone in (JOINER, OWNER):
     User.objects.filter(phone="+86" + phone).delete()
 joiner = User.objects.create_user(
-    phone="+86" + JOINER, password="PASSWORD", preferred_language="en"
+    phone="+86" + JOINER,
+    password="PASSWORD",
+    preferred_language="en",
+    phone_verified_at=timezone.now(),
 )
 owner = User.objects.create_user(
     phone="+86" + OWNER, password="PASSWORD", preferred_language="en"

@@ -10,6 +10,8 @@ from groupbuy.accounts.services.phone_codes import (
     password_change_request,
     password_reset_complete,
     password_reset_request,
+    phone_verify_complete,
+    phone_verify_request,
     sign_up_complete,
     sign_up_request,
 )
@@ -41,6 +43,8 @@ __all__ = [
     "password_change_request",
     "password_reset_complete",
     "password_reset_request",
+    "phone_verify_complete",
+    "phone_verify_request",
     "sign_up_complete",
     "sign_up_request",
     "user_sign_up",

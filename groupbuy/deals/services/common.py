@@ -69,6 +69,22 @@ def _publish_progress(deal_public_id: str) -> None:
         publish_to_deal(deal_public_id, {"type": "deal.progress", **snapshot})
 
 
+def _publish_deadline(deal_public_id: str, deadline_at, reason: str) -> None:
+    from groupbuy.clock.services import deadline_event
+
+    # Built at send time: clients judge lateness by its ``sent_ms``.
+    publish_to_deal(
+        deal_public_id,
+        deadline_event(deal_id=deal_public_id, deadline=deadline_at, reason=reason),
+    )
+
+
+def push_deadline_on_commit(deal: Deal, *, reason: str) -> None:
+    """Send every watcher the deal's new deadline (clock's deadline event), so
+    open countdowns move; nothing is sent if the transaction rolls back."""
+    after_commit(_publish_deadline, deal.public_id, deal.deadline_at, reason)
+
+
 def push_progress_on_commit(deal: Deal) -> None:
     """Send every watcher the deal's progress as committed (read after commit),
     coalesced to a few pushes a second (``groupbuy.deals.progress``)."""

@@ -18,6 +18,7 @@ from django.db.models import F, Q, prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.clock.services import late_by_ms
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.core.ids import new_public_id
@@ -63,12 +64,27 @@ def _local(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
+def _closed_refusal(deal: Deal, *, now) -> DealError:
+    """A closed deal's refusal; past its deadline the JSON says by how much.
+
+    The message stays short: the deal page shows it for as long as the deal
+    is shown, when "passed 259200000 ms ago" would only be noise. A deal
+    closed early (sold out) has no lateness to state.
+    """
+    late = late_by_ms(deal.deadline_at, now=now)
+    return Conflict(
+        "deal_closed",
+        _("This group buy has closed."),
+        extra={"late_by_ms": late} if late else None,
+    )
+
+
 def join_refusal(deal: Deal, *, quantity: int, now) -> DealError | None:
     """Return why ``quantity`` units of ``deal`` cannot be joined at ``now``."""
     if deal.state == State.DRAFT:
         return Conflict("not_started", _("This group buy has not opened yet."))
     if deal.state != State.OPEN:
-        return Conflict("deal_closed", _("This group buy has closed."))
+        return _closed_refusal(deal, now=now)
     if now < deal.starts_at:
         return Conflict(
             "not_started",
@@ -76,8 +92,15 @@ def join_refusal(deal: Deal, *, quantity: int, now) -> DealError | None:
             % {"start": _local(deal.starts_at)},
         )
     if now >= deal.deadline_at:
+        late = late_by_ms(deal.deadline_at, now=now)
         return Conflict(
-            "deadline_passed", _("The deadline for this group buy has passed.")
+            "deadline_passed",
+            _(
+                "The deadline for this group buy passed %(ms)s ms ago "
+                "(by the server's clock)."
+            )
+            % {"ms": late},
+            extra={"late_by_ms": late},
         )
     if deal.sold + quantity > deal.stock:
         left = max(0, deal.stock - deal.sold)

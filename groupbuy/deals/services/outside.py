@@ -29,6 +29,7 @@ from groupbuy.deals.services.common import (
     Status,
     check_can_manage,
     lock_deal,
+    push_deadline_on_commit,
     push_progress_on_commit,
 )
 from groupbuy.deals.services.orders import (
@@ -227,6 +228,12 @@ def deal_change_schedule(
             )
             if deal.state == State.OPEN:
                 after_commit(schedule_close_at_deadline, deal.public_id, deadline)
+            push_deadline_on_commit(
+                deal,
+                reason="extended"
+                if deal.deadline_at > previous_deadline_at
+                else "brought_forward",
+            )
         push_progress_on_commit(deal)
     return deal
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import deal_close
 from groupbuy.deals.tests.factories import (
     join_and_pay,
     make_deal,
@@ -111,7 +112,7 @@ def test_joining_refusals_carry_code_and_message(client):
     early = make_deal(starts_in=timedelta(hours=3))
     cases = [
         (sold_out, "sold_out", "Sold out."),
-        (late, "deadline_passed", "The deadline for this group buy has passed."),
+        (late, "deadline_passed", None),
         (early, "not_started", None),
     ]
     for deal, code, message in cases:
@@ -121,6 +122,41 @@ def test_joining_refusals_carry_code_and_message(client):
         if message:
             assert response.json()["message"] == message
     assert DealOrder.objects.count() == 1
+
+
+def test_a_join_on_a_closed_deal_says_how_late_in_the_json(client):
+    # given a deal closed at its deadline, a minute ago
+    deal = pass_deadline(make_deal())
+    deal_close(deal=deal)
+    Deal.objects.filter(pk=deal.pk).update(
+        deadline_at=timezone.now() - timedelta(minutes=1)
+    )
+    # when someone joins
+    response = _join(client, deal, make_user())
+    # then
+    body = response.json()
+    assert (response.status_code, body["code"]) == (409, "deal_closed")
+    assert body["message"] == "This group buy has closed."
+    assert 60_000 <= body["late_by_ms"] < 70_000
+
+
+def test_a_late_join_says_by_how_many_ms_in_the_json(client):
+    # given a deal whose deadline passed two seconds ago
+    deal = make_deal()
+    Deal.objects.filter(pk=deal.pk).update(
+        deadline_at=timezone.now() - timedelta(seconds=2)
+    )
+    # when someone joins
+    response = _join(client, deal, make_user())
+    # then the refusal states the lateness, in the message and as a number
+    body = response.json()
+    assert (response.status_code, body["code"]) == (409, "deadline_passed")
+    assert 2_000 <= body["late_by_ms"] < 12_000
+    assert body["message"] == (
+        f"The deadline for this group buy passed {body['late_by_ms']} ms ago "
+        "(by the server's clock)."
+    )
+    assert DealOrder.objects.count() == 0
 
 
 def test_joining_requires_sign_in(client):

@@ -8,7 +8,12 @@ from django.utils import timezone
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import Deal, DealOrder
-from groupbuy.deals.services import deal_close, deal_join, deal_order_cancel
+from groupbuy.deals.services import (
+    deal_close,
+    deal_join,
+    deal_order_cancel,
+    join_refusal,
+)
 from groupbuy.deals.tests.factories import (
     join_and_pay,
     make_deal,
@@ -65,15 +70,42 @@ def test_bad_quantity_is_400_and_changes_nothing(quantity):
     assert _state(deal) == (0, 0, 0)
 
 
-def test_joining_a_closed_deal_is_refused():
+def test_joining_a_closed_deal_is_refused_saying_how_late_by_the_servers_clock():
     deal = make_deal()
     deal = pass_deadline(deal)
     deal_close(deal=deal)
+    Deal.objects.filter(pk=deal.pk).update(
+        deadline_at=timezone.now() - timedelta(seconds=90)
+    )
     with pytest.raises(DomainError) as caught:
         deal_join(actor=make_user(), deal=deal, quantity=1)
     assert (caught.value.code, caught.value.status) == ("deal_closed", 409)
+    assert 90_000 <= caught.value.extra["late_by_ms"] < 100_000
     assert caught.value.message == "This group buy has closed."
     assert _state(deal) == (0, 0, 0)
+
+
+def test_a_deal_closed_before_its_deadline_states_no_lateness():
+    deal = make_deal()
+    Deal.objects.filter(pk=deal.pk).update(state=Deal.State.SUCCEEDED)
+    deal.refresh_from_db()
+    refusal = join_refusal(deal, quantity=1, now=timezone.now())
+    assert (refusal.code, refusal.message) == (
+        "deal_closed",
+        "This group buy has closed.",
+    )
+    assert "late_by_ms" not in refusal.extra
+
+
+def test_the_lateness_is_counted_in_whole_ms_from_the_deadline():
+    deal = pass_deadline(make_deal())
+    refusal = join_refusal(
+        deal, quantity=1, now=deal.deadline_at + timedelta(microseconds=1_234_567)
+    )
+    assert (refusal.code, refusal.extra) == ("deadline_passed", {"late_by_ms": 1234})
+    assert refusal.message == (
+        "The deadline for this group buy passed 1234 ms ago (by the server's clock)."
+    )
 
 
 def test_joining_a_draft_is_refused():
@@ -101,7 +133,8 @@ def test_joining_after_the_deadline_is_refused_by_the_servers_clock():
     with pytest.raises(DomainError) as caught:
         deal_join(actor=make_user(), deal=deal, quantity=1)
     assert (caught.value.code, caught.value.status) == ("deadline_passed", 409)
-    assert caught.value.message == "The deadline for this group buy has passed."
+    assert caught.value.message.startswith("The deadline for this group buy passed ")
+    assert caught.value.extra["late_by_ms"] >= 1000
     assert _state(deal) == (0, 0, 0)
 
 

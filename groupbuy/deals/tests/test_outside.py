@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from groupbuy.clock.services import epoch_ms, server_now_ms
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import (
@@ -167,9 +168,57 @@ def test_changing_the_schedule_reschedules_pushes_and_signals(
     assert (deal.deadline_at, deal.stock) == (new_deadline, 20)
     assert scheduled == [((deal.public_id,), new_deadline)]
     assert changed == [(old_deadline, new_deadline)]
-    (deal_id, event), *_ = pushes
+    [(deal_id, event)] = [push for push in pushes if push[1]["type"] == "deal.progress"]
     assert (deal_id, event["stock"]) == (deal.public_id, 20)
     assert event["deadline_ms"] == int(new_deadline.timestamp() * 1000)
+
+
+def test_a_deadline_change_moves_open_countdowns_after_commit(
+    pushes, django_capture_on_commit_callbacks
+):
+    # given an open deal
+    deal = make_deal()
+    new_deadline = deal.deadline_at + timedelta(hours=5)
+
+    # when its deadline is extended
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        deal_change_schedule(actor=None, deal=deal, deadline=new_deadline)
+
+    # then: nothing is sent before the commit ...
+    assert pushes == []
+    before_ms = server_now_ms()
+    for callback in callbacks:
+        callback()
+    # ... and after it, clock's deadline event, stamped when it was sent
+    [(deal_id, event)] = [push for push in pushes if push[1]["type"] == "deal.deadline"]
+    assert deal_id == deal.public_id
+    assert event["deal_id"] == deal.public_id
+    assert event["deadline_ms"] == epoch_ms(new_deadline)
+    assert event["reason"] == "extended"
+    assert event["sent_ms"] >= before_ms
+
+
+def test_a_deadline_brought_forward_is_pushed_as_such(
+    pushes, django_capture_on_commit_callbacks
+):
+    deal = make_deal()
+    sooner = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_change_schedule(actor=None, deal=deal, deadline=sooner)
+    [event] = [event for _id, event in pushes if event["type"] == "deal.deadline"]
+    assert (event["deadline_ms"], event["reason"]) == (
+        epoch_ms(sooner),
+        "brought_forward",
+    )
+
+
+def test_a_stock_change_alone_sends_no_deadline_event(
+    pushes, django_capture_on_commit_callbacks
+):
+    deal = make_deal(stock=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_change_schedule(actor=None, deal=deal, stock=12)
+    assert [event["type"] for _id, event in pushes] == ["deal.progress"]
 
 
 def test_schedule_changes_that_break_the_rules_are_refused():

@@ -5,6 +5,7 @@ from groupbuy.demands.services.lifecycle import (
     demand_cancel,
     demand_create,
     demand_deposit_start,
+    demand_extend_deadline,
     demand_join,
     demand_publish,
     demand_withdraw,
@@ -16,6 +17,7 @@ from groupbuy.demands.services.offers import (
     offer_submit,
     offer_withdraw,
 )
+from groupbuy.demands.services.photos import demand_photo_add, demand_photo_delete
 from groupbuy.demands.services.searches import saved_search_create, saved_search_delete
 
 __all__ = [
@@ -23,7 +25,10 @@ __all__ = [
     "demand_cancel",
     "demand_create",
     "demand_deposit_start",
+    "demand_extend_deadline",
     "demand_join",
+    "demand_photo_add",
+    "demand_photo_delete",
     "demand_publish",
     "demand_withdraw",
     "demands_expire_due",

@@ -15,9 +15,13 @@ from groupbuy.demands.deposits import (
     lock_deposit_intents,
 )
 from groupbuy.demands.errors import DemandError
-from groupbuy.demands.live import push_demand
+from groupbuy.demands.live import push_deadline, push_demand
 from groupbuy.demands.models import Demand, Participation
-from groupbuy.demands.notifications import notify_closed, notify_saved_searches
+from groupbuy.demands.notifications import (
+    notify_closed,
+    notify_deadline_extended,
+    notify_saved_searches,
+)
 
 State = Demand.State
 Status = Participation.Status
@@ -46,6 +50,7 @@ def demand_create(
     longitude: float | None = None,
 ) -> Demand:
     """Draft a demand; it publishes once the initiator's deposit is captured."""
+    rules.check_phone_verified(actor)
     now = timezone.now()
     title = rules.check_text(title, field="title", required=True, limit=120)
     description = rules.check_text(
@@ -155,6 +160,7 @@ def demand_publish(*, actor, demand: Demand) -> Demand:
 
 def demand_join(*, actor, demand: Demand, quantity: int):
     """Join a published demand; return (participation, deposit intent)."""
+    rules.check_phone_verified(actor)
     rules.check_whole(quantity, field="quantity", low=1, high=rules.MAX_QUANTITY)
     with transaction.atomic():
         demand = _lock(demand)
@@ -186,6 +192,50 @@ def demand_join(*, actor, demand: Demand, quantity: int):
             actor=actor, demand=demand, participation=participation
         )
     return participation, intent
+
+
+def demand_extend_deadline(*, actor, demand: Demand, deadline_at) -> Demand:
+    """Give an open demand a later deadline (its initiator only).
+
+    Only later: a sooner close could cut off someone who joined counting on
+    the time. Everyone who joined is told; open countdowns move at once.
+    Asking again for the same deadline changes nothing.
+    """
+    _check_initiator(actor, demand)
+    now = timezone.now()
+    rules.check_deadline(deadline_at, now=now)
+    with transaction.atomic():
+        demand = _lock(demand)
+        if demand.deadline_at == deadline_at and demand.is_open:
+            return demand
+        _check_open_until_deadline(demand)
+        if deadline_at < demand.deadline_at:
+            message = _("The new deadline must be later than the current one.")
+            raise DemandError(
+                "deadline_not_later", message, fields={"deadline_at": [message]}
+            )
+        previous = demand.deadline_at
+        demand.deadline_at = deadline_at
+        demand.save(update_fields=["deadline_at", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="demands.demand.deadline_extended",
+            obj=demand,
+            data={
+                "deadline_at": deadline_at.isoformat(),
+                "previous_deadline_at": previous.isoformat(),
+            },
+        )
+        if demand.state == State.PUBLISHED:
+            participations = list(
+                demand.participations.filter(
+                    status__in=(Status.ACTIVE, Status.AWAITING_DEPOSIT)
+                ).select_related("shopper")
+            )
+            notify_deadline_extended(demand=demand, participations=participations)
+            push_deadline(demand, reason="extended")
+            push_demand(demand)
+    return demand
 
 
 def demand_withdraw(*, actor, demand: Demand) -> Participation:

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from groupbuy.deals.tests.factories import make_merchant, make_product, make_user
+from groupbuy.deals.tests.factories import make_merchant, make_product
+from groupbuy.deals.tests.factories import make_user as make_unverified_user
 from groupbuy.demands import services
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerEntry, LedgerTransaction
@@ -15,6 +16,12 @@ from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
 from groupbuy.escrow.tests.factories import apply_event, event_for
 
 __all__ = ["make_merchant", "make_product", "make_user"]
+
+
+def make_user(**extra):
+    """A buyer whose phone number is confirmed (demands require it)."""
+    extra.setdefault("phone_verified_at", timezone.now())
+    return make_unverified_user(**extra)
 
 
 def make_demand(

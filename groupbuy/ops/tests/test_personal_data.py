@@ -228,3 +228,179 @@ def test_pages_for_the_person_and_the_operator(client, shopper, operator):
     done = client.post(f"/operator/erasures/{request.public_id}/perform/")
     assert done.status_code == 302
     assert ErasureRequest.objects.get().status == "completed"
+
+
+@pytest.fixture
+def private_dir(settings, tmp_path):
+    settings.GROUPBUY_SHARING_PRIVATE_DIR = str(tmp_path / "private")
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def everywhere(shopper, private_dir, django_capture_on_commit_callbacks):
+    """The shopper also shares, pools, redeems a coupon, teams up and asks."""
+    from groupbuy.ops.tests.seeds import seed_everywhere
+
+    shopper.phone_verified_at = timezone.now()
+    shopper.save(update_fields=["phone_verified_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        return seed_everywhere(shopper, name="Lan Lan")
+
+
+def test_export_holds_what_the_five_apps_keep(client, shopper, everywhere):
+    # when
+    response = client.get("/api/me/data/export", headers=bearer(shopper))
+
+    # then
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    sharing = json.loads(archive.read("sharing.json"))
+    [share] = sharing["shares_sent"]
+    assert share["id"] == everywhere.ids["share"]
+    assert share["comment"] == "Lan Lan here, call me on 13977776666"
+    assert archive.read(f"files/sharing/{share['voice_note']}").startswith(b"OggS")
+    assert [reply["body"] for reply in sharing["replies"]] == [
+        "or write to lan@example.com"
+    ]
+    [book] = sharing["contact_books"]
+    assert [entry["name"] for entry in book["entries"]] == ["Aunt May"]
+    assert "+8613911112222" not in json.dumps(book)  # only the keyed hash
+    assert len(book["entries"][0]["phone_hash"]) == 64
+    pooling = json.loads(archive.read("pooling.json"))
+    assert pooling["preferences"]["max_walk_m"] == 800
+    assert [seat["pool"] for seat in pooling["pool_seats"]] == [everywhere.ids["pool"]]
+    assert [m["body"] for m in pooling["chat_messages"]] == ["Lan Lan by the door"]
+    assert pooling["contact_requests"][0]["direction"] == "received"
+    assert len(pooling["carts"]) == 1
+    coupons = json.loads(archive.read("coupons.json"))
+    [coupon] = coupons["coupons"]
+    assert coupon["id"] == everywhere.ids["coupon"]
+    assert [r["id"] for r in coupon["redemptions"]] == [everywhere.ids["redemption"]]
+    teams = json.loads(archive.read("teams.json"))
+    assert [seat["team"] for seat in teams["team_memberships"]] == [
+        everywhere.ids["team"]
+    ]
+    assert teams["team_memberships"][0]["opened_by_me"] is True
+    demands = json.loads(archive.read("demands.json"))
+    assert [d["id"] for d in demands["demands"]] == [everywhere.ids["demand"]]
+    [photo] = demands["demands"][0]["photos"]
+    assert archive.read(f"files/demands/{photo}").startswith(b"\x89PNG")
+    assert {p["is_initiator"] for p in demands["participations"]} == {True, False}
+    assert all(p["deposit_fen"] > 0 for p in demands["participations"])
+    assert [o["notes"] for o in demands["offers"]] == ["Questions to lan@example.com"]
+    assert [s["query"] for s in demands["saved_searches"]] == ["oat"]
+
+
+def test_another_persons_export_holds_nothing_of_the_shopper(client, everywhere):
+    # when: the friend, who shares threads, pools and demands with the shopper,
+    # downloads their own data
+    response = client.get("/api/me/data/export", headers=bearer(everywhere.friend))
+
+    # then: only the friend's side (what the shopper wrote *to* the friend is
+    # the friend's notification, so notify.json is left out of this check)
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    everything = "\n".join(
+        archive.read(name).decode("utf-8", "replace")
+        for name in archive.namelist()
+        if name != "notify.json"
+    )
+    for spelling in (PHONE, PHONE.removeprefix("+86"), "lan@example.com"):
+        assert spelling not in everything, spelling
+    sharing = json.loads(archive.read("sharing.json"))
+    assert sharing["shares_sent"] == []
+    assert [r["body"] for r in sharing["replies"]] == [everywhere.friend_reply]
+    assert json.loads(archive.read("coupons.json"))["coupons"] == []
+    assert json.loads(archive.read("demands.json"))["saved_searches"] == []
+
+
+def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
+    client, shopper, operator, everywhere, private_dir
+):
+    from groupbuy.coupons.models import Redemption
+    from groupbuy.demands.models import Participation
+    from groupbuy.pooling.models import ChatMessage, PoolMember
+    from groupbuy.sharing.models import ContactEntry, Message, Share
+    from groupbuy.sharing.voice import PrivateStorage
+    from groupbuy.teams.models import TeamMember
+
+    # given
+    client.post("/api/me/data/erasure", headers=bearer(shopper))
+    request = ErasureRequest.objects.get()
+    text = all_text()
+    for spelling in (PHONE.removeprefix("+86"), "lan@example.com", "Lan Lan"):
+        assert spelling in text, spelling
+    assert PrivateStorage().exists(everywhere.voice_note_name)
+    ledger_before = list(
+        LedgerEntry.objects.order_by("id").values_list("id", "account_id", "amount_fen")
+    )
+
+    # when
+    performed = client.post(
+        f"/api/ops/erasures/{request.public_id}/perform", headers=bearer(operator)
+    )
+
+    # then: no number, e-mail or name of the person in any column of any table
+    assert performed.status_code == 200, performed.content
+    text = all_text()
+    for spelling in (PHONE, PHONE.removeprefix("+86"), "lan@example.com", "Lan Lan"):
+        assert spelling not in text, spelling
+    # and: the money records stay, balanced
+    assert ledger_before == list(
+        LedgerEntry.objects.order_by("id").values_list("id", "account_id", "amount_fen")
+    )
+    assert LedgerEntry.objects.aggregate(total=Sum("amount_fen"))["total"] == 0
+    assert Participation.objects.filter(shopper=shopper).count() == 2
+    assert TeamMember.objects.filter(shopper=shopper).count() == 1
+    assert Redemption.objects.filter(public_id=everywhere.ids["redemption"]).exists()
+    # and: the voice note left the private storage; the address book is gone
+    assert not PrivateStorage().exists(everywhere.voice_note_name)
+    assert not shopper.sharing_contact_books.exists()
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(everywhere.demand_photo_name)
+    # and: the others keep their reply, book entry and chat message
+    share = Share.objects.get(public_id=everywhere.ids["share"])
+    bodies = list(Message.objects.filter(share=share).values_list("body", flat=True))
+    assert bodies == [everywhere.friend_reply, ""]
+    friend_entry = ContactEntry.objects.get(book__owner=everywhere.friend)
+    assert (friend_entry.name, friend_entry.member_id) == ("Neighbour", None)
+    assert ChatMessage.objects.filter(body=everywhere.friend_chat).exists()
+    assert not PoolMember.objects.filter(user=shopper, shares_phone=True).exists()
+
+
+def test_an_erased_person_shows_as_deleted_user_to_the_others(
+    client, shopper, operator, everywhere
+):
+    client.post("/api/me/data/erasure", headers=bearer(shopper))
+    client.post(
+        f"/api/ops/erasures/{ErasureRequest.objects.get().public_id}/perform",
+        headers=bearer(operator),
+    )
+
+    thread = client.get(
+        f"/api/sharing/threads/{everywhere.ids['share']}",
+        headers=bearer(everywhere.friend),
+    )
+
+    assert thread.status_code == 200, thread.content
+    body = thread.json()
+    assert body["sender"] == "Deleted user"
+    mine, theirs = body["messages"][1], body["messages"][0]
+    assert (mine["author_name"], mine["body"]) == (
+        "Deleted user",
+        "This reply was deleted.",
+    )
+    assert theirs["body"] == everywhere.friend_reply
+    # and: the pool chat keeps the friend's message, the person's shows as deleted
+    chat = client.get(
+        f"/api/pooling/pools/{everywhere.ids['pool']}/messages",
+        headers=bearer(everywhere.friend),
+    ).json()
+    assert [message["body"] for message in chat] == [
+        "This message was deleted.",
+        everywhere.friend_chat,
+    ]
+    # and: teammates see a deleted user
+    team = client.get(
+        f"/api/teams/{everywhere.ids['team']}", headers=bearer(everywhere.friend)
+    ).json()
+    assert "Deleted user" in [member["name"] for member in team["members"]]

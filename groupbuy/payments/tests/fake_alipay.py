@@ -12,9 +12,11 @@ against an independent implementation.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import threading
+import urllib.request
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -102,6 +104,7 @@ class FakeAlipay:
     """The gateway; ``url`` is what GROUPBUY_ALIPAY_GATEWAY points at."""
 
     def __init__(self, *, app_keys: KeyPair, alipay_keys: KeyPair) -> None:
+        self.notified: list[str] = []  # the shop's answers to cashier notifications
         self.app_keys = app_keys
         self.alipay_keys = alipay_keys
         self.trades: dict[str, Trade] = {}
@@ -299,7 +302,38 @@ class FakeAlipay:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
+            def _send(self, status: int, data: bytes, content_type: str, **headers):
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                # The cashier page's button: the shopper pays; Alipay notifies
+                # the shop (server to server), then sends the browser back.
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(parse_qsl(self.rfile.read(length).decode()))
+                trade = gateway.pay(form["out_trade_no"])
+                body = gateway.notification(trade.out_trade_no)
+                request = urllib.request.Request(
+                    form["notify_url"], data=body, method="POST"
+                )
+                request.add_header("Content-Type", "application/x-www-form-urlencoded")
+                with urllib.request.urlopen(request, timeout=15) as answer:
+                    gateway.notified.append(answer.read().decode())
+                self._send(302, b"", "text/plain", Location=form["return_url"])
+
             def do_GET(self):
+                fields = dict(
+                    parse_qsl(urlsplit(self.path).query, keep_blank_values=True)
+                )
+                if fields.get("method") in CASHIER_METHODS:
+                    gateway.open_cashier(self.path)
+                    self._send(200, cashier_page(fields), "text/html; charset=utf-8")
+                    return
                 if self.path.startswith("/bill.zip"):
                     data = gateway.bill_zip()
                     self.send_response(200)
@@ -326,6 +360,30 @@ class FakeAlipay:
                 pass
 
         return Handler
+
+
+CASHIER_METHODS = ("alipay.trade.wap.pay", "alipay.trade.page.pay")
+
+
+def cashier_page(fields: dict) -> bytes:
+    """Alipay's cashier, reduced to the amount and one button."""
+    biz = json.loads(fields["biz_content"])
+    hidden = {
+        "out_trade_no": biz["out_trade_no"],
+        "notify_url": fields.get("notify_url", ""),
+        "return_url": fields.get("return_url", ""),
+    }
+    inputs = "".join(
+        f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+        for name, value in hidden.items()
+    )
+    return (
+        "<!doctype html><html lang='zh-Hans'><meta charset='utf-8'>"
+        "<title>支付宝 · 收银台 (fake)</title>"
+        f"<p id='cashier-amount'>¥{html.escape(biz['total_amount'])}</p>"
+        f"<form method='post' action='/cashier'>{inputs}"
+        "<button id='cashier-pay'>确认付款</button></form></html>"
+    ).encode()
 
 
 def _ok() -> dict:

@@ -46,6 +46,9 @@ DEFAULT_TIME_BUDGET_MS = 350.0
 _SMALL_LONG_SIDE = 1000
 _RETRY_LONG_SIDE = 1024
 _ALWAYS_TRIED = ("plain", "detail")
+# Reads of untouched pixels: the pipeline's plain calls, and a code the browser
+# read from raw camera frames (twice in a row) with the same library.
+_UNRETOUCHED = (*_ALWAYS_TRIED, "live")
 
 _DEAL_PATH = re.compile(r"(?:^|/)deals/(deal_[0-9a-z]{16})/?$")
 _DIGITAL_LINK_GTIN = re.compile(r"/01/(\d{8,14})(?:/|$)")
@@ -66,7 +69,7 @@ class BarcodeReading:
     @property
     def is_retried(self) -> bool:
         """Whether a retouched picture, not the library's plain call, gave it."""
-        return self.attempt not in _ALWAYS_TRIED
+        return self.attempt not in _UNRETOUCHED
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from groupbuy.snap.services.demand import (
     threshold_is_passed,
 )
 from groupbuy.snap.services.labels import snap_label
+from groupbuy.snap.services.live import snap_code_submit
 from groupbuy.snap.services.retention import snap_photos_purge
 from groupbuy.snap.services.snaps import (
     SnapOutcome,
@@ -23,6 +24,7 @@ __all__ = [
     "demand_fulfil",
     "demand_record",
     "snap_alternative_choose",
+    "snap_code_submit",
     "snap_image_load",
     "snap_label",
     "snap_none_of_these",

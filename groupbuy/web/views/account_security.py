@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.selectors import api_tokens_for_user
 from groupbuy.core.net import client_address
 from groupbuy.web.forms import add_domain_error
-from groupbuy.web.forms_auth import ApiTokenForm, PasswordCodeForm
+from groupbuy.web.forms_auth import ApiTokenForm, CodeForm, PasswordCodeForm
 from groupbuy.web.views.auth import demo_sms, remember_demo_sms
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -71,6 +72,78 @@ def password_change_verify(request: HttpRequest, verification_id: str) -> HttpRe
             "demo_sms": demo_sms(request, verification_id),
         },
     )
+
+
+@login_required
+def phone_verify(request: HttpRequest) -> HttpResponse:
+    """Send a code to confirm the signed-in person's number (demands need it)."""
+    next_url = _safe_next(request)
+    if request.user.phone_verified_at is not None:
+        return redirect(next_url or "web:profile")
+    error = None
+    if request.method == "POST":
+        try:
+            sent = services.phone_verify_request(
+                actor=request.user, address=client_address(request)
+            )
+        except AccountError as refusal:
+            error = refusal.message
+        else:
+            remember_demo_sms(request, sent)
+            target = reverse(
+                "web:phone_verify_code", args=[sent.verification.public_id]
+            )
+            return redirect(f"{target}?next={next_url}" if next_url else target)
+    return render(
+        request,
+        "web/auth/phone_verify.html",
+        {
+            "masked_phone": mask_phone(request.user.phone),
+            "error": error,
+            "next_url": next_url,
+        },
+    )
+
+
+@login_required
+def phone_verify_code(request: HttpRequest, verification_id: str) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    next_url = _safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phone_verify_complete(
+                actor=request.user,
+                verification_id=verification_id,
+                code=form.cleaned_data["code"],
+            )
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Your phone number is confirmed."))
+            return redirect(next_url or "web:profile")
+    return render(
+        request,
+        "web/auth/code.html",
+        {
+            "form": form,
+            "title": _("Confirm your phone number"),
+            "intro": _("We sent a code by SMS to %(phone)s. Enter it here.")
+            % {"phone": mask_phone(request.user.phone)},
+            "submit": _("Confirm my number"),
+            "restart_url": reverse("web:phone_verify"),
+            "next_url": next_url,
+            "demo_sms": demo_sms(request, verification_id),
+        },
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return candidate
+    return ""
 
 
 @login_required

@@ -1,5 +1,9 @@
-// Keep a demand page current: the committed units update in place, and a
-// change of state (published → accepted, cancelled, expired) reloads the page.
+// Keep a demand page current: the committed units update in place, a new
+// deadline moves the countdown (absolute epoch ms; the clock module drops one
+// that arrived more than a second late), and a change of state (published →
+// accepted, cancelled, expired) reloads the page.
+import { applyDeadline } from "../clock/countdown.js";
+
 const root = document.querySelector("[data-demand-live]");
 if (root) {
   const demandId = root.dataset.demandLive;
@@ -18,6 +22,12 @@ if (root) {
       const committed = document.getElementById("demand-committed");
       if (committed && demand.committed_units !== undefined) {
         committed.textContent = demand.committed_units;
+      }
+      if (Number.isFinite(demand.deadline_ms)) {
+        const sentMs = message.sent_ms ?? null;
+        for (const countdown of document.querySelectorAll('[data-module="countdown"]')) {
+          applyDeadline(countdown, { deadlineMs: demand.deadline_ms, sentMs });
+        }
       }
       if (demand.state && demand.state !== state && !submitting) location.reload();
     });

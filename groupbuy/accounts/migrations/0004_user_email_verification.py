@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_phone_codes_and_token_lifecycle'),
+        ('accounts', '0003_phone_verify_purpose'),
     ]
 
     operations = [

@@ -1,0 +1,68 @@
+"""What coupons holds about a person: their coupons and how they were redeemed.
+
+Coupons and redemptions are money records: they stay on erasure, pointing at
+the pseudonymous account. A cashier's name copied onto the redemptions they
+recorded is cut out (the merchant keeps the redemption, not who rang it up).
+"""
+
+from __future__ import annotations
+
+from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
+
+
+def _redemption(redemption) -> dict:
+    return {
+        "id": redemption.public_id,
+        "quantity": redemption.quantity,
+        "amount_fen": redemption.amount_fen,
+        "channel": redemption.channel,
+        "branch": redemption.branch.name if redemption.branch else None,
+        "redeemed_at": redemption.redeemed_at,
+    }
+
+
+class CouponsPersonalData(PersonalDataProvider):
+    def export(self, user) -> PersonalDataExport:
+        from groupbuy.coupons.models import Coupon, Redemption
+
+        coupons = (
+            Coupon.objects.filter(shopper=user)
+            .select_related("merchant", "order")
+            .prefetch_related("redemptions__branch")
+        )
+        recorded = Redemption.objects.filter(cashier=user).select_related(
+            "branch", "coupon"
+        )
+        return PersonalDataExport(
+            records={
+                "coupons": [
+                    {
+                        "id": coupon.public_id,
+                        "serial": coupon.serial,
+                        "order": coupon.order.public_id,
+                        "merchant": coupon.merchant.name,
+                        "quantity": coupon.quantity,
+                        "redeemed_quantity": coupon.redeemed_quantity,
+                        "unit_price_fen": coupon.unit_price_fen,
+                        "status": coupon.status,
+                        "issued_at": coupon.issued_at,
+                        "expires_at": coupon.expires_at,
+                        "revoked_at": coupon.revoked_at,
+                        "redemptions": [
+                            _redemption(redemption)
+                            for redemption in coupon.redemptions.all()
+                        ],
+                    }
+                    for coupon in coupons.order_by("issued_at", "id")
+                ],
+                "redemptions_recorded_as_cashier": [
+                    {**_redemption(redemption), "coupon": redemption.coupon.serial}
+                    for redemption in recorded.order_by("redeemed_at", "id")
+                ],
+            }
+        )
+
+    def erase(self, user) -> None:
+        from groupbuy.coupons.models import Redemption
+
+        Redemption.objects.filter(cashier=user).update(cashier_name="")

@@ -1,0 +1,155 @@
+"""What pooling holds about a person, for their export and their erasure.
+
+Exported: their pooling preferences, reported carts, pool requests, seats in
+pools, chat messages and contact requests. Erased: preferences, carts, contact
+requests and requests that never made a pool are deleted; seats stay (the
+others' savings were computed with them) without sharing a number, and chat
+messages are emptied, shown as deleted, so the others keep their chat.
+"""
+
+from __future__ import annotations
+
+from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
+
+
+def _preferences(user) -> dict | None:
+    from groupbuy.pooling.models import PoolingProfile
+
+    profile = PoolingProfile.objects.filter(user=user).first()
+    if profile is None:
+        return None
+    return {
+        "max_group_size": profile.max_group_size,
+        "max_walk_m": profile.max_walk_m,
+        "is_discoverable": profile.is_discoverable,
+        "updated_at": profile.updated_at,
+    }
+
+
+def _carts(user) -> list[dict]:
+    from groupbuy.pooling.models import CartReport
+
+    carts = CartReport.objects.filter(user=user).select_related("branch")
+    return [
+        {
+            "id": cart.public_id,
+            "branch": cart.branch.name,
+            "kind": cart.kind,
+            "amount_fen": cart.amount_fen,
+            "items": cart.items,
+            "window_start_at": cart.window_start_at,
+            "window_end_at": cart.window_end_at,
+            "created_at": cart.created_at,
+        }
+        for cart in carts.order_by("created_at", "id")
+    ]
+
+
+def _requests(user) -> list[dict]:
+    from groupbuy.pooling.models import PoolRequest
+
+    requests = PoolRequest.objects.filter(user=user).select_related(
+        "promotion", "branch"
+    )
+    return [
+        {
+            "id": request.public_id,
+            "promotion": request.promotion.public_id,
+            "branch": request.branch.name,
+            "amount_fen": request.amount_fen,
+            "max_group_size": request.max_group_size,
+            "window_start_at": request.window_start_at,
+            "window_end_at": request.window_end_at,
+            "deadline_at": request.deadline_at,
+            "state": request.state,
+            "created_at": request.created_at,
+        }
+        for request in requests.order_by("created_at", "id")
+    ]
+
+
+def _seats(user) -> list[dict]:
+    from groupbuy.pooling.models import PoolMember
+
+    seats = PoolMember.objects.filter(user=user).select_related("pool")
+    return [
+        {
+            "pool": seat.pool.public_id,
+            "pool_state": seat.pool.state,
+            "amount_fen": seat.amount_fen,
+            "saving_fen": seat.share_fen,
+            "answer": seat.answer,
+            "answered_at": seat.answered_at,
+            "shares_phone": seat.shares_phone,
+        }
+        for seat in seats.order_by("id")
+    ]
+
+
+def _chat(user) -> list[dict]:
+    from groupbuy.pooling.models import ChatMessage
+
+    messages = ChatMessage.objects.filter(author=user).select_related("pool")
+    return [
+        {
+            "id": message.public_id,
+            "pool": message.pool.public_id,
+            "body": message.body,
+            "created_at": message.created_at,
+        }
+        for message in messages.order_by("created_at", "id")
+    ]
+
+
+def _contact_requests(user) -> list[dict]:
+    from django.db.models import Q
+
+    from groupbuy.pooling.models import ContactRequest
+
+    contacts = ContactRequest.objects.filter(
+        Q(requester=user) | Q(recipient=user)
+    ).select_related("product")
+    return [
+        {
+            "id": contact.public_id,
+            "direction": "sent" if contact.requester_id == user.pk else "received",
+            "product": contact.product.public_id,
+            "state": contact.state,
+            "created_at": contact.created_at,
+            "answered_at": contact.answered_at,
+        }
+        for contact in contacts.order_by("created_at", "id")
+    ]
+
+
+class PoolingPersonalData(PersonalDataProvider):
+    def export(self, user) -> PersonalDataExport:
+        return PersonalDataExport(
+            records={
+                "preferences": _preferences(user),
+                "carts": _carts(user),
+                "pool_requests": _requests(user),
+                "pool_seats": _seats(user),
+                "chat_messages": _chat(user),
+                "contact_requests": _contact_requests(user),
+            }
+        )
+
+    def erase(self, user) -> None:
+        from django.db.models import Q
+
+        from groupbuy.pooling.models import (
+            CartReport,
+            ChatMessage,
+            ContactRequest,
+            PoolingProfile,
+            PoolMember,
+            PoolRequest,
+        )
+
+        PoolingProfile.objects.filter(user=user).delete()
+        ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user)).delete()
+        CartReport.objects.filter(user=user).delete()
+        PoolRequest.objects.filter(user=user, memberships__isnull=True).delete()
+        PoolMember.objects.filter(user=user).update(shares_phone=False)
+        ChatMessage.objects.filter(author=user).update(body="")

@@ -1,0 +1,142 @@
+"""What sharing holds about a person, for their export and their erasure.
+
+Exported: the shares they sent (with voice notes), the threads they are in,
+their replies, their own imported address books (names and keyed hashes, as
+stored: never numbers) and their push subscriptions. Erased: their address
+books, phone hash, push subscriptions and voice notes are deleted; their
+comments and replies are emptied and shown as from a "Deleted user", so the
+others keep their threads and their own replies.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
+
+
+def _shares_sent(user, files: dict) -> list[dict]:
+    from groupbuy.sharing.models import Share
+
+    records = []
+    shares = Share.objects.filter(sender=user).select_related("product", "deal")
+    for share in shares.order_by("created_at", "id"):
+        voice_note = ""
+        if share.voice_note:
+            suffix = PurePosixPath(share.voice_note.name).suffix
+            voice_note = f"voice/{share.public_id}{suffix}"
+            files[voice_note] = share.voice_note
+        records.append(
+            {
+                "id": share.public_id,
+                "product": share.product.public_id,
+                "deal": share.deal.public_id if share.deal else None,
+                "comment": share.comment,
+                "voice_note": voice_note or None,
+                "created_at": share.created_at,
+            }
+        )
+    return records
+
+
+def _threads(user) -> list[dict]:
+    from groupbuy.sharing.models import Participant
+
+    participations = Participant.objects.filter(user=user).select_related("share")
+    return [
+        {
+            "share": participant.share.public_id,
+            "role": participant.role,
+            "shown_as": participant.label,
+            "joined_at": participant.joined_at,
+            "last_read_at": participant.last_read_at,
+        }
+        for participant in participations.order_by("joined_at", "id")
+    ]
+
+
+def _replies(user) -> list[dict]:
+    from groupbuy.sharing.models import Message
+
+    messages = Message.objects.filter(author=user).select_related("share", "product")
+    return [
+        {
+            "id": message.public_id,
+            "share": message.share.public_id,
+            "body": message.body,
+            "product": message.product.public_id if message.product else None,
+            "created_at": message.created_at,
+        }
+        for message in messages.order_by("created_at", "id")
+    ]
+
+
+def _contact_books(user) -> list[dict]:
+    books = user.sharing_contact_books.prefetch_related("entries")
+    return [
+        {
+            "id": book.public_id,
+            "source": book.source,
+            "created_at": book.created_at,
+            "expires_at": book.expires_at,
+            # Numbers were never stored, only their keyed hashes.
+            "entries": [
+                {
+                    "name": entry.name,
+                    "phone_hash": entry.phone_hash,
+                    "is_member": entry.member_id is not None,
+                }
+                for entry in book.entries.order_by("id")
+            ],
+        }
+        for book in books.order_by("created_at", "id")
+    ]
+
+
+class SharingPersonalData(PersonalDataProvider):
+    def export(self, user) -> PersonalDataExport:
+        from groupbuy.sharing.models import MemberPhoneHash
+
+        files: dict = {}
+        phone_hash = MemberPhoneHash.objects.filter(user=user).first()
+        return PersonalDataExport(
+            records={
+                "shares_sent": _shares_sent(user, files),
+                "threads": _threads(user),
+                "replies": _replies(user),
+                "contact_books": _contact_books(user),
+                "phone_hash": phone_hash.phone_hash if phone_hash else None,
+                "push_subscriptions": [
+                    {
+                        "endpoint": subscription.endpoint,
+                        "since": subscription.created_at,
+                    }
+                    for subscription in user.sharing_push_subscriptions.order_by("id")
+                ],
+            },
+            files=files,
+        )
+
+    def erase(self, user) -> None:
+        from groupbuy.sharing.models import (
+            ContactEntry,
+            MemberPhoneHash,
+            Message,
+            Participant,
+            Share,
+        )
+
+        for share in Share.objects.filter(sender=user).exclude(voice_note=""):
+            # Out of the private storage too, not only the column.
+            share.voice_note.delete(save=False)
+        Share.objects.filter(sender=user).update(
+            comment="", voice_note="", voice_note_type=""
+        )
+        # The thread stays for the others; the person shows as "Deleted user".
+        Participant.objects.filter(user=user).update(label="", address_hash="")
+        Message.objects.filter(author=user).update(body="", client_key="")
+        # Others' address books keep their own entry, no longer tied to the account.
+        ContactEntry.objects.filter(member=user).update(member=None)
+        user.sharing_contact_books.all().delete()
+        MemberPhoneHash.objects.filter(user=user).delete()
+        user.sharing_push_subscriptions.all().delete()

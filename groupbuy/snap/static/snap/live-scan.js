@@ -1,0 +1,147 @@
+// Live scanning: read barcodes and QR codes from the camera in the browser and
+// look the code up at once; no photo is uploaded. Uses the browser's own
+// BarcodeDetector where it reads product codes, otherwise the vendored
+// barcode-detector ponyfill (zxing-cpp in WebAssembly, served from our static
+// files: nothing is fetched from elsewhere). A code counts once it is read in
+// two frames in a row, so one misread frame never becomes an answer.
+
+const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+const FORMATS = ["ean_13", "ean_8", "upc_a", "upc_e", "code_128", "qr_code"];
+const FRAME_INTERVAL_MS = 150;
+
+export function agreeingRead(previous, barcodes) {
+  // Return the code to send when this frame repeats the previous frame's read.
+  const first = barcodes.find((code) => FORMATS.includes(code.format));
+  if (!first) return { next: null, send: null };
+  const read = { format: first.format, text: first.rawValue };
+  const same = previous && previous.format === read.format && previous.text === read.text;
+  return { next: read, send: same ? read : null };
+}
+
+async function nativeDetector() {
+  if (!("BarcodeDetector" in window)) return null;
+  try {
+    const supported = await window.BarcodeDetector.getSupportedFormats();
+    if (!supported.includes("ean_13")) return null;
+    return new window.BarcodeDetector({ formats: FORMATS.filter((f) => supported.includes(f)) });
+  } catch (error) {
+    return null;
+  }
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
+
+async function ponyfillDetector(root) {
+  if (!window.BarcodeDetectionAPI) await loadScript(root.dataset.ponyfillSrc);
+  const api = window.BarcodeDetectionAPI;
+  const wasmUrl = root.dataset.wasmSrc;
+  api.prepareZXingModule({
+    overrides: {
+      locateFile: (path, prefix) => (path.endsWith(".wasm") ? wasmUrl : prefix + path),
+    },
+  });
+  return new api.BarcodeDetector({ formats: FORMATS });
+}
+
+export function init(root) {
+  const start = root.querySelector("#snap-live-start");
+  const stop = root.querySelector("#snap-live-stop");
+  const video = root.querySelector("#snap-live-video");
+  const status = root.querySelector("#snap-live-status");
+  const result = document.getElementById("snap-result");
+  const form = document.getElementById("snap-form");
+  if (!navigator.mediaDevices?.getUserMedia) {
+    root.hidden = true; // the photo form below still works
+    return;
+  }
+  root.hidden = false;
+  let stream = null;
+  let timer = null;
+  let previous = null;
+  let busy = false;
+
+  const say = (text) => {
+    status.textContent = text;
+  };
+
+  function halt() {
+    clearTimeout(timer);
+    timer = null;
+    stream?.getTracks().forEach((track) => track.stop());
+    stream = null;
+    video.hidden = true;
+    stop.hidden = true;
+    start.hidden = false;
+  }
+
+  async function send(read) {
+    halt();
+    say(gettext("Code read. Looking it up…"));
+    const body = new FormData();
+    body.append("format", read.format);
+    body.append("text", read.text);
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    const response = await fetch(root.dataset.lookupUrl, {
+      method: "POST",
+      body,
+      headers: { "X-Requested-With": "XMLHttpRequest" },
+      credentials: "same-origin",
+    });
+    result.innerHTML = await response.text();
+    document.dispatchEvent(new CustomEvent("snap:answered", { detail: { status: response.status } }));
+    say("");
+  }
+
+  async function scan(detector) {
+    if (!stream || busy) return;
+    busy = true;
+    try {
+      const barcodes = await detector.detect(video);
+      const { next, send: ready } = agreeingRead(previous, barcodes);
+      previous = next;
+      if (ready) {
+        await send(ready);
+        return;
+      }
+    } catch (error) {
+      // A frame that is not ready yet: try the next one.
+    } finally {
+      busy = false;
+    }
+    if (stream) timer = setTimeout(() => scan(detector), FRAME_INTERVAL_MS);
+  }
+
+  start.addEventListener("click", async () => {
+    say(gettext("Starting the camera…"));
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        video: { facingMode: "environment" },
+        audio: false,
+      });
+    } catch (error) {
+      say(gettext("The camera is not available. Take a photo instead."));
+      return;
+    }
+    video.srcObject = stream;
+    video.hidden = false;
+    start.hidden = true;
+    stop.hidden = false;
+    await video.play().catch(() => {});
+    const detector = (await nativeDetector()) || (await ponyfillDetector(root));
+    previous = null;
+    say(gettext("Hold the barcode in front of the camera."));
+    scan(detector);
+  });
+  stop.addEventListener("click", () => {
+    halt();
+    say("");
+  });
+}

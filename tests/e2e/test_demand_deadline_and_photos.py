@@ -1,0 +1,136 @@
+"""A demand's initiator adds a photo and moves the deadline later in a real
+browser; the page a participant has open moves its countdown without a reload.
+A buyer whose number is not confirmed is sent to confirm it before joining.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from PIL import Image
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "demand-deadline-pass"
+INITIATOR = "13900880021"
+JOINER = "13900880022"
+NEWCOMER = "13900880023"
+
+SEED = (
+    """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.demands import services
+from groupbuy.demands.demo import _pay_on_sandbox
+
+for phone in (INITIATOR, JOINER, NEWCOMER):
+    User.objects.filter(phone="+86" + phone).delete()
+people = {}
+for phone in (INITIATOR, JOINER, NEWCOMER):
+    people[phone] = User.objects.create_user(
+        phone="+86" + phone,
+        password="PASSWORD",
+        preferred_language="en",
+        phone_verified_at=None if phone == NEWCOMER else timezone.now(),
+    )
+initiator, joiner = people[INITIATOR], people[JOINER]
+demand = services.demand_create(
+    actor=initiator,
+    title="Buckwheat noodles 荞麦面",
+    quantity_wanted=12,
+    initiator_quantity=2,
+    target_unit_price_fen=1_200,
+    deadline_at=timezone.now() + timedelta(days=1),
+)
+_pay_on_sandbox(services.demand_deposit_start(actor=initiator, demand=demand))
+demand = services.demand_publish(actor=initiator, demand=demand)
+_participation, intent = services.demand_join(actor=joiner, demand=demand, quantity=3)
+_pay_on_sandbox(intent)
+print(json.dumps({"demand": demand.public_id, "deadline_ms": demand.deadline_ms}))
+""".replace("INITIATOR", repr(INITIATOR))
+    .replace("JOINER", repr(JOINER))
+    .replace("NEWCOMER", repr(NEWCOMER))
+    .replace("PASSWORD", PASSWORD)
+)
+
+
+def _browser(chromium, groupbuy_server):
+    context = chromium.new_context(
+        base_url=groupbuy_server.url,
+        viewport={"width": 390, "height": 844},
+        locale="en-US",
+    )
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+def _sign_in(page, phone: str, next_url: str) -> None:
+    page.goto(f"/login/?next={next_url}")
+    page.fill("input[name=phone]", phone)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"**{next_url}")
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (140, 90, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
+    seeded = json.loads(groupbuy_server.run_python(SEED).strip().splitlines()[-1])
+    url = f"/demands/{seeded['demand']}/"
+    browsers = [_browser(chromium, groupbuy_server) for _ in range(3)]
+    initiator, joiner, newcomer = (page for _context, page in browsers)
+    try:
+        # given the participant watching the demand page
+        _sign_in(joiner, JOINER, url)
+        assert (
+            int(joiner.get_attribute("#demand-deadline", "data-deadline-ms"))
+            == seeded["deadline_ms"]
+        )
+        # give its socket a moment to join the demand's group
+        joiner.wait_for_timeout(1_000)
+
+        # when the initiator adds a photo
+        _sign_in(initiator, INITIATOR, url)
+        initiator.set_input_files(
+            "#id_photo",
+            files=[{"name": "noodles.png", "mimeType": "image/png", "buffer": _png()}],
+        )
+        initiator.click("#add-photo")
+        initiator.wait_for_selector("#demand-photos .demand-photo img")
+        # and moves the deadline two days later
+        later = datetime.now() + timedelta(days=3)
+        initiator.fill("#id_deadline", later.strftime("%Y-%m-%dT%H:%M"))
+        initiator.click("#extend-deadline")
+        initiator.wait_for_url(f"**{url}")
+        new_ms = int(initiator.get_attribute("#demand-deadline", "data-deadline-ms"))
+        assert new_ms > seeded["deadline_ms"] + 36 * 3600 * 1000
+
+        # then the participant's open page moves its countdown, without a reload
+        joiner.wait_for_function(
+            "ms => document.querySelector('#demand-deadline').dataset.deadlineMs"
+            " === String(ms)",
+            arg=new_ms,
+        )
+        # and the photo shows for them on their next visit
+        joiner.reload()
+        assert joiner.locator("#demand-photos img").count() == 1
+
+        # and a buyer with an unconfirmed number is sent to confirm it first
+        _sign_in(newcomer, NEWCOMER, url)
+        newcomer.fill("#id_quantity", "1")
+        newcomer.click("#join-demand")
+        newcomer.wait_for_url(re.compile(r"/me/phone/\?next="))
+        assert newcomer.locator("#phone-verify-form").count() == 1
+    finally:
+        for context, _page in browsers:
+            context.close()
