@@ -71,9 +71,11 @@ BULK_SQL = [
     # 20 % failed; ten deals in a row per merchant (the first: the measured one).
     """
     INSERT INTO deals_deal (public_id, title, description, list_price_fen, stock,
-        sold, max_quantity_per_order, starts_at, deadline_at, state,
-        final_price_fen, created_at, updated_at, merchant_id, product_id)
-    SELECT %(prefix)s || 'deal' || g, 'Deal ' || g, '', 2000, 1000, %(per_deal)s, 5,
+        sold, buyers, settlement_mode, settle_cursor, max_quantity_per_order,
+        starts_at, deadline_at, state, final_price_fen, created_at, updated_at,
+        merchant_id, product_id)
+    SELECT %(prefix)s || 'deal' || g, 'Deal ' || g, '', 2000, 1000, %(per_deal)s,
+        %(per_deal)s, 'on_close', 0, 5,
         now() - interval '10 days',
         CASE WHEN g %% 10 < 3 THEN now() + (1 + g %% 72) * interval '1 hour'
              ELSE now() - (1 + g %% 100) * interval '1 hour' END,
@@ -95,7 +97,7 @@ BULK_SQL = [
     """
     INSERT INTO deals_dealorder (public_id, quantity, unit_price_cap_fen, amount_fen,
         status, cancel_reason, refunded_fen, joined_at, updated_at, deal_id,
-        shopper_id)
+        shopper_id, shopper_slot)
     SELECT %(prefix)s || 'ord' || g, 1, 1800, 1800,
         CASE WHEN (1 + g %% %(deals)s) %% 10 < 3 THEN 'paid'
              WHEN (1 + g %% %(deals)s) %% 10 < 8 THEN 'confirmed'
@@ -104,7 +106,8 @@ BULK_SQL = [
         now(),
         %(first_deal)s + g %% %(deals)s,
         %(first_shopper)s
-            + ((g %% %(deals)s) * 37 + (g / %(deals)s) * 1009) %% %(shoppers)s
+            + ((g %% %(deals)s) * 37 + (g / %(deals)s) * 1009) %% %(shoppers)s,
+        0
     FROM generate_series(0, %(orders)s - 1) g
     """,
     # Ledger: a held account per shopper, a capture for every tenth order.
@@ -293,7 +296,25 @@ def run(*, deals: int, orders: int, shoppers: int, requests: int) -> dict:
         shoppers=shoppers - BASELINE["shoppers"],
     )
     scaled = _measure(people, requests=requests)
-    return {"seed_s": seed_seconds, "baseline": baseline, "pages": scaled}
+    return {
+        "seed_s": seed_seconds,
+        "baseline": baseline,
+        "pages": scaled,
+        "stats_job_ms": _time_stats_job(),
+    }
+
+
+def _time_stats_job() -> dict:
+    """Time the job behind the dashboard's charts (ops/stats.py) at full size:
+    its first run fills a month of days, later runs recompute two."""
+    from groupbuy.ops.stats import platform_daily_stats_refresh
+
+    timings = {}
+    for run_name in ("first", "later"):
+        started = time.perf_counter()
+        platform_daily_stats_refresh()
+        timings[run_name] = round((time.perf_counter() - started) * 1000, 1)
+    return timings
 
 
 # --- the benchmark ---------------------------------------------------------------
@@ -312,6 +333,8 @@ def _run_child(database_url: str, data_dir: str, sizes: dict) -> dict:
         "GROUPBUY_DATA_DIR": data_dir,
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "ERROR",
+        # In-process over plain HTTP: no redirect to HTTPS (production's default).
+        "GROUPBUY_HTTPS": "0",
     }
     env.pop("REDIS_URL", None)
     argv = [sys.executable, __file__, "--run"]
@@ -376,6 +399,11 @@ def main() -> None:
             "queries": at_scale["queries"],
             "queries_small": small["queries"],
         }
+    job = measured["stats_job_ms"]
+    print(
+        f"the dashboard's figures job: {job['first']:.0f} ms filling 30 days, "
+        f"{job['later']:.0f} ms for today and yesterday"
+    )
     worst = max(summary.values(), key=lambda page: page["p95_ms"])
     flat = all(page["queries"] == page["queries_small"] for page in summary.values())
     print(
@@ -385,6 +413,7 @@ def main() -> None:
                 "deals": sizes["deals"],
                 "worst_p95_ms": worst["p95_ms"],
                 "queries_flat": flat,
+                "stats_job_ms": job,
                 "pages": summary,
             }
         )

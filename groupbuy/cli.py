@@ -56,6 +56,21 @@ def refuse_unsafe_configuration() -> None:
     sys.exit(2)
 
 
+def default_public_url(*, host: str, port: int) -> None:
+    """Point links in SMS and e-mail at the address this server listens on.
+
+    Only when GROUPBUY_PUBLIC_URL is not set (production sets it): without this
+    `groupbuy demo --port 8010` would send links to 127.0.0.1:8000.
+    """
+    if os.environ.get("GROUPBUY_PUBLIC_URL"):
+        return
+    # A wildcard address is no address to click; the machine itself answers.
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    os.environ["GROUPBUY_PUBLIC_URL"] = f"http://{shown}:{port}"
+
+
 def serve(*, host: str, port: int, with_worker: bool = True) -> None:
     import uvicorn
 
@@ -161,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
             "--no-serve", action="store_true", help="demo only: load the data and exit"
         )
         args = parser.parse_args(argv[1:])
+        if command == "demo":
+            # Not for `serve`: production must set the address (check E003).
+            default_public_url(host=args.host, port=args.port)
         if command == "serve":
             serve(host=args.host, port=args.port, with_worker=not args.no_worker)
         elif command == "demo":

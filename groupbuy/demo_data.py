@@ -103,7 +103,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         _ensure_products_and_listings(
             operator=operator, merchant=merchant, categories=categories
         )
-        _ensure_demo_deals(owner=users[OWNER], merchant=merchant)
+        ensure_demo_deals(owner=users[OWNER], merchant=merchant, specs=DEMO_DEALS)
     return [(login.role, login.phone, login.password) for login in LOGINS]
 
 
@@ -343,11 +343,17 @@ def demo_deal_price_fen(list_price_fen: int, percent: int) -> int:
     return max(10, round(list_price_fen * percent / 1000) * 10)
 
 
-def _ensure_demo_deals(*, owner: User, merchant: Merchant) -> None:
+def ensure_demo_deals(
+    *, owner: User, merchant: Merchant, specs: tuple[DemoDeal, ...]
+) -> list[Deal]:
     """Keep one live deal per demo title: reuse a live one, close demo deals whose
-    deadline has passed (as the periodic job would) and start fresh ones."""
+    deadline has passed (as the periodic job would) and start fresh ones.
+
+    Return the live deals, in the order of ``specs``.
+    """
     now = timezone.now()
-    for spec in DEMO_DEALS:
+    live_deals = []
+    for spec in specs:
         deals = Deal.objects.filter(merchant=merchant, title=spec.title)
         for stale in deals.filter(state=Deal.State.OPEN, deadline_at__lte=now):
             deal_close(actor=None, deal=stale, now=now)
@@ -361,7 +367,9 @@ def _ensure_demo_deals(*, owner: User, merchant: Merchant) -> None:
         if live is None:
             live = _create_demo_deal(spec, owner=owner, merchant=merchant, now=now)
         if live.state == Deal.State.DRAFT:
-            deal_open(actor=owner, deal=live)
+            live = deal_open(actor=owner, deal=live)
+        live_deals.append(live)
+    return live_deals
 
 
 def _create_demo_deal(spec: DemoDeal, *, owner: User, merchant: Merchant, now):

@@ -163,7 +163,9 @@ ASGI_APPLICATION = "groupbuy.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Only admin/base_site.html (the site's icon in the admin): it must be
+        # found before django.contrib.admin's own, which app directories can't do.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.models import (
     ApiToken,
@@ -26,7 +27,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("public_id", "phone", "password")}),
         (
-            "Profile",
+            _("Profile"),
             {
                 "fields": (
                     "display_name",
@@ -37,7 +38,7 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         (
-            "Permissions",
+            _("Permissions"),
             {
                 "fields": (
                     "is_active",
@@ -48,7 +49,7 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("phone", "password1", "password2")}),

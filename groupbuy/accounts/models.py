@@ -44,7 +44,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         EMAIL = "email", _("Email")
         IN_APP = "in_app", _("In-app only")
 
-    public_id = PublicIdField(prefix="usr")
+    public_id = PublicIdField(prefix="usr", verbose_name=_("number"))
     phone = models.CharField(_("phone number"), max_length=20, unique=True)
     email = models.EmailField(_("email"), blank=True)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
@@ -60,14 +60,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField(_("operator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(
+        default=timezone.now, verbose_name=_("signed up at")
+    )
     # Set when the person proved the number is theirs with an SMS code; accounts
     # made before codes existed (and the demo accounts) have none.
-    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("phone verified at")
+    )
     # Set when the person confirmed a link sent to ``email``; cleared when the
     # address changes (services.email_verification).
-    email_verified_at = models.DateTimeField(null=True, blank=True)
-    email_verification_sent_at = models.DateTimeField(null=True, blank=True)
+    email_verified_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("e-mail verified at")
+    )
+    email_verification_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("e-mail confirmation sent at")
+    )
 
     objects = UserManager()
 
@@ -93,19 +101,33 @@ class MerchantMembership(models.Model):
         OWNER = "owner", _("Owner")
         CASHIER = "cashier", _("Cashier")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    merchant = models.ForeignKey(
-        "catalog.Merchant", on_delete=models.CASCADE, related_name="memberships"
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CASHIER)
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("merchant"),
+    )
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        default=Role.CASHIER,
+        verbose_name=_("role"),
+    )
     branch = models.ForeignKey(
         "catalog.Branch",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("branch"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         constraints = [
@@ -113,6 +135,8 @@ class MerchantMembership(models.Model):
                 fields=["user", "merchant"], name="one_membership_per_merchant"
             )
         ]
+        verbose_name = _("merchant staff member")
+        verbose_name_plural = _("merchant staff")
 
     def __str__(self):
         return f"{self.user} @ {self.merchant} ({self.role})"
@@ -128,14 +152,29 @@ class ApiToken(models.Model):
     A token works until ``expires_at`` or until its owner revokes it.
     """
 
-    public_id = PublicIdField(prefix="tok")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(default=default_token_expiry)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    public_id = PublicIdField(prefix="tok", verbose_name=_("number"))
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("person"),
+    )
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    name = models.CharField(max_length=60, blank=True, verbose_name=_("name"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last used at")
+    )
+    expires_at = models.DateTimeField(
+        default=default_token_expiry, verbose_name=_("expires at")
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("revoked at")
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"token {self.name or self.pk} for {self.user}"
@@ -158,23 +197,32 @@ class PhoneVerification(models.Model):
         PASSWORD_CHANGE = "password_change", _("Password change")
         PHONE_VERIFY = "phone_verify", _("Phone number check")
 
-    public_id = PublicIdField(prefix="vrf")
-    purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    phone = models.CharField(max_length=20)
+    public_id = PublicIdField(prefix="vrf", verbose_name=_("number"))
+    purpose = models.CharField(
+        max_length=20, choices=Purpose.choices, verbose_name=_("purpose")
+    )
+    phone = models.CharField(max_length=20, verbose_name=_("phone number"))
     user = models.ForeignKey(
         User,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="phone_verifications",
+        verbose_name=_("person"),
     )
-    code_hash = models.CharField(max_length=64)
-    pending = models.JSONField(default=dict, blank=True)
-    requested_from = models.CharField(max_length=45, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(max_length=64, verbose_name=_("code hash"))
+    pending = models.JSONField(default=dict, blank=True, verbose_name=_("pending"))
+    requested_from = models.CharField(
+        max_length=45, blank=True, verbose_name=_("requested from")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    failed_attempts = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("failed attempts")
+    )
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
         indexes = [
@@ -183,6 +231,8 @@ class PhoneVerification(models.Model):
                 fields=["requested_from", "created_at"], name="phone_code_by_address"
             ),
         ]
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
 
     def __str__(self):
         return f"{self.get_purpose_display()} code for {self.phone}"

@@ -6,6 +6,9 @@ index). Where no service exists (deleting products, categories, merchants,
 listings), the admin offers none: deactivate instead.
 """
 
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
@@ -382,8 +385,35 @@ class ProductImageAdmin(ServiceAdmin):
             services.product_image_delete(actor=request.user, image=image)
 
 
+class ListingAdminForm(forms.ModelForm):
+    """Operators type prices in yuan (12.50); the listing keeps fen."""
+
+    price_yuan = forms.DecimalField(
+        label=_("price (yuan)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+
+    class Meta:
+        model = Listing
+        fields = ("merchant", "product", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["price_yuan"] = Decimal(self.instance.price_fen) / 100
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("price_yuan") is not None:
+            cleaned["price_fen"] = int(cleaned["price_yuan"] * 100)
+        return cleaned
+
+
 @admin.register(Listing)
 class ListingAdmin(ServiceAdmin):
+    form = ListingAdminForm
     list_display = ("product", "merchant", "price", "is_active")
     list_filter = ("merchant", "is_active")
     list_select_related = ("product", "merchant")
@@ -414,7 +444,12 @@ class ListingAdmin(ServiceAdmin):
         services.listing_update(
             actor=request.user,
             listing=listing,
-            **_changes(form, {"price_fen", "is_active"}),
+            **_changes(form, {"is_active"}),
+            **(
+                {"price_fen": data["price_fen"]}
+                if "price_yuan" in form.changed_data
+                else {}
+            ),
         )
         obj.refresh_from_db()
 

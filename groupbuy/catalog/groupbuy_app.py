@@ -10,4 +10,6 @@ app = GroupbuyApp(
         "catalog.staff.added": _("Added to a merchant's staff"),
         "catalog.staff.invited": _("Invitation to a merchant's staff"),
     },
+    # Fresh produce with photos for `groupbuy demo` (catalog/demo.py).
+    demo_data="groupbuy.catalog.demo:load_demo_data",
 )

@@ -8,15 +8,17 @@ from groupbuy.core.ids import PublicIdField
 
 
 class Merchant(models.Model):
-    public_id = PublicIdField(prefix="mer")
+    public_id = PublicIdField(prefix="mer", verbose_name=_("number"))
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("English name"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("merchant")
+        verbose_name_plural = _("merchants")
 
     def __str__(self):
         return self.name
@@ -30,9 +32,12 @@ class Merchant(models.Model):
 
 
 class Branch(models.Model):
-    public_id = PublicIdField(prefix="br")
+    public_id = PublicIdField(prefix="br", verbose_name=_("number"))
     merchant = models.ForeignKey(
-        Merchant, on_delete=models.CASCADE, related_name="branches"
+        Merchant,
+        on_delete=models.CASCADE,
+        related_name="branches",
+        verbose_name=_("merchant"),
     )
     name = models.CharField(_("name"), max_length=120)
     address = models.CharField(_("address"), max_length=255)
@@ -47,18 +52,24 @@ class Branch(models.Model):
 
     class Meta:
         ordering = ["merchant_id", "name"]
-        verbose_name_plural = "branches"
+        verbose_name_plural = _("branches")
+        verbose_name = _("branch")
 
     def __str__(self):
         return f"{self.merchant.name} · {self.name}"
 
 
 class Category(models.Model):
-    public_id = PublicIdField(prefix="cat")
+    public_id = PublicIdField(prefix="cat", verbose_name=_("number"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("parent category"),
     )
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
     # Snap to deal: distinct requesters before operators are prompted; empty means
@@ -69,7 +80,8 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["name_en"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
+        verbose_name = _("category")
 
     def __str__(self):
         return self.name
@@ -80,7 +92,7 @@ class Category(models.Model):
 
 
 class Product(models.Model):
-    public_id = PublicIdField(prefix="prd")
+    public_id = PublicIdField(prefix="prd", verbose_name=_("number"))
     gtin = models.CharField(
         _("GTIN"),
         max_length=14,
@@ -89,7 +101,13 @@ class Product(models.Model):
         help_text=_("EAN-8, UPC-A, EAN-13 or GTIN-14, with check digit."),
     )
     # 14-digit form of ``gtin`` for lookups; empty when the product has no barcode.
-    gtin14 = models.CharField(max_length=14, blank=True, db_index=True, editable=False)
+    gtin14 = models.CharField(
+        max_length=14,
+        blank=True,
+        db_index=True,
+        editable=False,
+        verbose_name=_("GTIN-14"),
+    )
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     brand = models.CharField(_("brand"), max_length=120, blank=True)
@@ -106,6 +124,7 @@ class Product(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="products",
+        verbose_name=_("category"),
     )
     source = models.CharField(
         _("data source"),
@@ -124,7 +143,7 @@ class Product(models.Model):
         verbose_name=_("added by merchant"),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name_zh"]
@@ -135,6 +154,8 @@ class Product(models.Model):
                 name="unique_product_gtin14",
             ),
         ]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
 
     def __str__(self):
         return self.name
@@ -175,10 +196,13 @@ class ProductAlias(models.Model):
     """Another name people or labels use for a product (matched by snap OCR)."""
 
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="aliases"
+        Product,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("product"),
     )
-    text = models.CharField(max_length=200)
-    language = models.CharField(max_length=10, blank=True)
+    text = models.CharField(max_length=200, verbose_name=_("text"))
+    language = models.CharField(max_length=10, blank=True, verbose_name=_("language"))
 
     class Meta:
         constraints = [
@@ -186,6 +210,8 @@ class ProductAlias(models.Model):
                 fields=["product", "text"], name="unique_product_alias"
             )
         ]
+        verbose_name = _("product alias")
+        verbose_name_plural = _("product aliases")
 
     def __str__(self):
         return self.text
@@ -196,18 +222,23 @@ def product_image_path(instance, filename):
 
 
 class ProductImage(models.Model):
-    public_id = PublicIdField(prefix="img")
+    public_id = PublicIdField(prefix="img", verbose_name=_("number"))
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="images"
+        Product,
+        on_delete=models.CASCADE,
+        related_name="images",
+        verbose_name=_("product"),
     )
-    image = models.ImageField(upload_to=product_image_path)
+    image = models.ImageField(upload_to=product_image_path, verbose_name=_("image"))
     # Reference images are what snap's appearance stage matches photos against.
     is_reference = models.BooleanField(_("reference for recognition"), default=False)
     is_primary = models.BooleanField(_("shown as thumbnail"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-is_primary", "id"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
 
     def __str__(self):
         return f"image {self.pk} of {self.product}"
@@ -216,16 +247,22 @@ class ProductImage(models.Model):
 class Listing(models.Model):
     """A merchant offering a product at its everyday price."""
 
-    public_id = PublicIdField(prefix="lst")
+    public_id = PublicIdField(prefix="lst", verbose_name=_("number"))
     merchant = models.ForeignKey(
-        Merchant, on_delete=models.CASCADE, related_name="listings"
+        Merchant,
+        on_delete=models.CASCADE,
+        related_name="listings",
+        verbose_name=_("merchant"),
     )
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="listings"
+        Product,
+        on_delete=models.CASCADE,
+        related_name="listings",
+        verbose_name=_("product"),
     )
     price_fen = models.PositiveIntegerField(_("price (fen)"))
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         constraints = [
@@ -233,6 +270,8 @@ class Listing(models.Model):
                 fields=["merchant", "product"], name="one_listing_per_product"
             )
         ]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
 
     def __str__(self):
         return f"{self.product} @ {self.merchant}: {self.price_fen} fen"

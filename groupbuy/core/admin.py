@@ -1,6 +1,27 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.models import AuditEntry
+from groupbuy.core.money import format_fen
+
+admin.site.site_header = _("groupbuy administration")
+admin.site.site_title = _("groupbuy admin")
+admin.site.index_title = _("Administration")
+
+
+def fen_display(field: str, description):
+    """Return an admin column showing the fen field ``field`` in yuan (¥12.30).
+
+    Assign it in a ModelAdmin (``amount = fen_display("amount_fen", _("amount"))``)
+    and name it in ``list_display`` or ``readonly_fields`` instead of the raw field.
+    """
+
+    @admin.display(description=description, ordering=field)
+    def show(self, obj):
+        value = getattr(obj, field)
+        return "—" if value is None else format_fen(value)
+
+    return show
 
 
 @admin.register(AuditEntry)

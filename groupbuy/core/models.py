@@ -1,28 +1,35 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
     """One row per state change: who did what to which object, and with what data."""
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("by"),
     )
     action = models.CharField(
-        max_length=80, db_index=True
+        max_length=80, db_index=True, verbose_name=_("action")
     )  # dotted, e.g. deals.order.joined
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=60, db_index=True)
-    data = models.JSONField(default=dict, blank=True)
+    object_type = models.CharField(max_length=60, verbose_name=_("object type"))
+    object_id = models.CharField(
+        max_length=60, db_index=True, verbose_name=_("object number")
+    )
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
+        verbose_name = _("audit entry")
 
     def __str__(self):
         return f"{self.action} {self.object_type}:{self.object_id}"

@@ -4,6 +4,7 @@ the coupons services, so every key event is audited."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons import services
 from groupbuy.coupons.models import (
@@ -78,7 +79,9 @@ class CouponAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status",)
     search_fields = ("public_id", "serial", "order__public_id")
-    exclude = ("signed",)
+    exclude = ("signed", "unit_price_fen")
+    readonly_fields = ("unit_price",)
+    unit_price = fen_display("unit_price_fen", _("unit price"))
     actions = ["revoke"]
 
     @admin.action(description=_("Revoke the selected coupons"))
@@ -93,12 +96,15 @@ class RedemptionAdmin(ReadOnlyAdmin):
         "public_id",
         "coupon",
         "quantity",
-        "amount_fen",
+        "amount",
         "channel",
         "branch",
         "redeemed_at",
     )
     list_filter = ("channel",)
+    exclude = ("amount_fen",)
+    readonly_fields = ("amount",)
+    amount = fen_display("amount_fen", _("amount"))
 
 
 @admin.register(RedemptionConflict)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CouponsConfig(AppConfig):
     name = "groupbuy.coupons"
     label = "coupons"
-    verbose_name = "Coupons"
+    verbose_name = _("Coupons")
 
     def ready(self) -> None:
         from groupbuy.coupons import receivers  # noqa: F401 - connects the signals

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
 from groupbuy.deals import services
@@ -12,8 +13,9 @@ from groupbuy.deals.models import Deal, DealOrder, DealTier
 class DealTierInline(admin.TabularInline):
     model = DealTier
     extra = 0
-    fields = ("min_participants", "price_fen")
+    fields = ("min_participants", "price")
     readonly_fields = fields
+    price = fen_display("price_fen", _("price"))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -24,14 +26,13 @@ class DealTierInline(admin.TabularInline):
 
 @admin.register(Deal)
 class DealAdmin(admin.ModelAdmin):
+    # Few columns, so the title keeps its width (web/css/admin.css).
     list_display = (
         "title",
         "merchant",
         "state",
-        "sold",
-        "stock",
+        "sold_of_stock",
         "final_price",
-        "starts_at",
         "deadline_at",
     )
     list_filter = ("state", "merchant")
@@ -39,16 +40,23 @@ class DealAdmin(admin.ModelAdmin):
     date_hierarchy = "deadline_at"
     readonly_fields = (
         "public_id",
+        "list_price",
         "state",
         "sold",
-        "final_price_fen",
+        "final_price",
         "closed_at",
         "settled_at",
         "created_by",
         "created_at",
         "updated_at",
     )
+    exclude = ("final_price_fen", "list_price_fen")
     inlines = [DealTierInline]
+    list_price = fen_display("list_price_fen", _("list price"))
+
+    @admin.display(description=_("sold / stock"), ordering="sold")
+    def sold_of_stock(self, deal):
+        return f"{deal.sold} / {deal.stock}"
 
     @admin.display(description=_("final price"), ordering="final_price_fen")
     def final_price(self, deal):
@@ -100,16 +108,29 @@ class DealOrderAdmin(admin.ModelAdmin):
         "deal",
         "shopper",
         "quantity",
-        "amount_fen",
+        "amount",
         "status",
-        "charged_fen",
-        "refunded_fen",
+        "charged",
+        "refunded",
         "joined_at",
     )
     list_filter = ("status", "cancel_reason")
     search_fields = ("public_id", "deal__title", "shopper__phone")
     date_hierarchy = "joined_at"
-    readonly_fields = [field.name for field in DealOrder._meta.fields]
+    exclude = [f.name for f in DealOrder._meta.fields if f.name.endswith("_fen")]
+    readonly_fields = [
+        *(f.name for f in DealOrder._meta.fields if not f.name.endswith("_fen")),
+        "unit_price_cap",
+        "amount",
+        "final_unit_price",
+        "charged",
+        "refunded",
+    ]
+    unit_price_cap = fen_display("unit_price_cap_fen", _("unit price paid"))
+    amount = fen_display("amount_fen", _("amount paid"))
+    final_unit_price = fen_display("final_unit_price_fen", _("final unit price"))
+    charged = fen_display("charged_fen", _("charged"))
+    refunded = fen_display("refunded_fen", _("refunded"))
 
     def has_add_permission(self, request):
         return False

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DealsConfig(AppConfig):
     name = "groupbuy.deals"
     label = "deals"
-    verbose_name = "Deals"
+    verbose_name = _("Group buys")
 
     def ready(self):
         from groupbuy.deals.services import (

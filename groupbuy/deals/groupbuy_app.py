@@ -6,6 +6,8 @@ from groupbuy.core.plugins import GroupbuyApp
 
 app = GroupbuyApp(
     personal_data="groupbuy.deals.personal_data:DealsPersonalData",
+    # Produce deals and buyers already in (deals/demo.py).
+    demo_data="groupbuy.deals.demo:load_demo_data",
     api_routers={"deals": "groupbuy.deals.api:router"},
     websocket_routes=[
         (

@@ -33,7 +33,7 @@ class Deal(models.Model):
         # redemption moves its share to payable (escrow_settle_redemption).
         ON_REDEMPTION = "on_redemption", _("Pay the merchant on each redemption")
 
-    public_id = PublicIdField(prefix="deal")
+    public_id = PublicIdField(prefix="deal", verbose_name=_("number"))
     merchant = models.ForeignKey(
         "catalog.Merchant",
         on_delete=models.PROTECT,
@@ -78,16 +78,19 @@ class Deal(models.Model):
         default=SettlementMode.ON_CLOSE,
     )
     # Settlement runs in batches of orders by pk; the last order handled.
-    settle_cursor = models.PositiveBigIntegerField(default=0)
+    settle_cursor = models.PositiveBigIntegerField(
+        default=0, verbose_name=_("settlement cursor")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["deadline_at", "id"]
@@ -108,6 +111,8 @@ class Deal(models.Model):
                 name="deals_order_limit_at_least_one",
             ),
         ]
+        verbose_name = _("group buy")
+        verbose_name_plural = _("group buys")
 
     def __str__(self):
         return self.title
@@ -151,7 +156,12 @@ class Deal(models.Model):
 class DealTier(models.Model):
     """With at least ``min_participants`` paid orders, everyone pays ``price_fen``."""
 
-    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="tiers")
+    deal = models.ForeignKey(
+        Deal,
+        on_delete=models.CASCADE,
+        related_name="tiers",
+        verbose_name=_("group buy"),
+    )
     min_participants = models.PositiveIntegerField(_("at least this many buyers"))
     price_fen = models.PositiveIntegerField(_("price (fen)"))
 
@@ -166,6 +176,8 @@ class DealTier(models.Model):
                 name="deals_tier_positive",
             ),
         ]
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
 
     def __str__(self):
         return f"≥{self.min_participants}: {self.price_fen} fen"
@@ -194,10 +206,18 @@ class DealOrder(models.Model):
     ACTIVE_STATUSES = (Status.PENDING_PAYMENT, Status.PAID, Status.CONFIRMED)
     PARTICIPATING_STATUSES = (Status.PAID, Status.CONFIRMED)
 
-    public_id = PublicIdField(prefix="ord")
-    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="orders")
+    public_id = PublicIdField(prefix="ord", verbose_name=_("number"))
+    deal = models.ForeignKey(
+        Deal,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("group buy"),
+    )
     shopper = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deal_orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deal_orders",
+        verbose_name=_("shopper"),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     # The most a unit can cost (the first tier's price); what is paid up front.
@@ -209,6 +229,7 @@ class DealOrder(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="deal_order",
+        verbose_name=_("payment"),
     )
     status = models.CharField(
         _("status"),
@@ -231,7 +252,9 @@ class DealOrder(models.Model):
     )
     # Why the merchant refunded the order, in their words (shown to the shopper).
     refund_reason = models.CharField(_("refund reason"), max_length=200, blank=True)
-    final_unit_price_fen = models.PositiveIntegerField(null=True, blank=True)
+    final_unit_price_fen = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("final unit price (fen)")
+    )
     charged_fen = models.PositiveIntegerField(_("charged (fen)"), null=True, blank=True)
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)
     # The server's clock at the join; what settles "was I in time?" disputes.
@@ -243,8 +266,10 @@ class DealOrder(models.Model):
     # deals app's own orders (one live order per shopper and deal); an app that
     # sells a deal its own way (teams: N teams per shopper) numbers them 0..N-1,
     # so the unique constraint below still caps them.
-    shopper_slot = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    shopper_slot = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("shopper's order number on the deal")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-joined_at", "-id"]
@@ -266,6 +291,8 @@ class DealOrder(models.Model):
                 condition=Q(quantity__gte=1), name="deals_order_quantity_positive"
             ),
         ]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
 
     def __str__(self):
         return f"{self.public_id}: {self.quantity} × {self.deal}"

@@ -2,7 +2,9 @@
 demands services (audited, with their money movements)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.admin import fen_display
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
 
 
@@ -19,8 +21,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
-    fields = ("shopper", "quantity", "deposit_fen", "status", "intent")
+    fields = ("shopper", "quantity", "deposit", "status", "intent")
     readonly_fields = fields
+    deposit = fen_display("deposit_fen", _("deposit"))
     extra = 0
     can_delete = False
 
@@ -35,9 +38,12 @@ class DemandAdmin(ReadOnlyAdmin):
         "title",
         "state",
         "quantity_wanted",
-        "target_unit_price_fen",
+        "target_unit_price",
         "deadline_at",
     )
+    exclude = ("target_unit_price_fen",)
+    readonly_fields = ("target_unit_price",)
+    target_unit_price = fen_display("target_unit_price_fen", _("target unit price"))
     list_filter = ("state",)
     search_fields = ("public_id", "title")
     inlines = [ParticipationInline]
@@ -45,7 +51,10 @@ class DemandAdmin(ReadOnlyAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "demand", "merchant", "unit_price_fen", "state")
+    list_display = ("public_id", "demand", "merchant", "unit_price", "state")
+    exclude = ("unit_price_fen",)
+    readonly_fields = ("unit_price",)
+    unit_price = fen_display("unit_price_fen", _("unit price"))
     list_filter = ("state",)
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemandsConfig(AppConfig):
     name = "groupbuy.demands"
     label = "demands"
-    verbose_name = "Buyer demands"
+    verbose_name = _("Buyer demands")
 
     def ready(self):
         from groupbuy.demands.deposits import (

@@ -34,9 +34,12 @@ class Demand(models.Model):
 
     OPEN_STATES = (State.DRAFT, State.PUBLISHED)
 
-    public_id = PublicIdField(prefix="dmd")
+    public_id = PublicIdField(prefix="dmd", verbose_name=_("number"))
     initiator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="demands"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name=_("initiator"),
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True, max_length=4000)
@@ -46,26 +49,36 @@ class Demand(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="demands",
+        verbose_name=_("category"),
     )
     quantity_wanted = models.PositiveIntegerField(_("quantity wanted"))
     target_unit_price_fen = models.PositiveIntegerField(_("target unit price (fen)"))
     deadline_at = models.DateTimeField(_("deadline"), db_index=True)
     state = models.CharField(
-        max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+        max_length=12,
+        choices=State.choices,
+        default=State.DRAFT,
+        db_index=True,
+        verbose_name=_("state"),
     )
     # What happens to the deposit of someone who withdraws after acceptance;
     # copied from the setting at creation, shown before anyone pays.
-    forfeit_rule = models.CharField(max_length=10, choices=ForfeitRule.choices)
+    forfeit_rule = models.CharField(
+        max_length=10, choices=ForfeitRule.choices, verbose_name=_("forfeit rule")
+    )
     # jieba-segmented title + description, what the full-text index holds.
-    search_text = models.TextField(blank=True, editable=False)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    search_text = models.TextField(
+        blank=True, editable=False, verbose_name=_("search text")
+    )
+    latitude = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    longitude = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
     accepted_offer = models.OneToOneField(
         "demands.Offer",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("accepted offer"),
     )
     deal = models.OneToOneField(
         "deals.Deal",
@@ -73,14 +86,19 @@ class Demand(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="demand",
+        verbose_name=_("group buy"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("published at")
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["deadline_at", "id"]
+        verbose_name = _("buyer demand")
+        verbose_name_plural = _("buyer demands")
 
     def __str__(self):
         return self.title
@@ -108,20 +126,29 @@ class Participation(models.Model):
         FORFEITED = "forfeited", _("Withdrew after acceptance")
         REFUNDED = "refunded", _("Deposit refunded")
 
-    public_id = PublicIdField(prefix="dpt")
+    public_id = PublicIdField(prefix="dpt", verbose_name=_("number"))
     demand = models.ForeignKey(
-        Demand, on_delete=models.CASCADE, related_name="participations"
+        Demand,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("demand"),
     )
     shopper = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="demand_participations",
+        verbose_name=_("shopper"),
     )
-    is_initiator = models.BooleanField(default=False)
-    quantity = models.PositiveIntegerField()
-    deposit_fen = models.PositiveIntegerField()
+    is_initiator = models.BooleanField(
+        default=False, verbose_name=_("is the initiator")
+    )
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    deposit_fen = models.PositiveIntegerField(verbose_name=_("deposit (fen)"))
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.AWAITING_DEPOSIT
+        max_length=20,
+        choices=Status.choices,
+        default=Status.AWAITING_DEPOSIT,
+        verbose_name=_("status"),
     )
     # The intent now collecting (or holding) the deposit.
     intent = models.ForeignKey(
@@ -130,10 +157,13 @@ class Participation(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("payment"),
     )
-    deposit_captured_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    deposit_captured_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("deposit paid at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["id"]
@@ -142,6 +172,8 @@ class Participation(models.Model):
                 fields=["demand", "shopper"], name="demands_one_participation_each"
             )
         ]
+        verbose_name = _("demand participation")
+        verbose_name_plural = _("demand participations")
 
     def __str__(self):
         return f"{self.shopper} × {self.quantity} · {self.demand}"
@@ -154,26 +186,44 @@ class Offer(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Not chosen")
 
-    public_id = PublicIdField(prefix="dof")
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="offers")
+    public_id = PublicIdField(prefix="dof", verbose_name=_("number"))
+    demand = models.ForeignKey(
+        Demand,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("demand"),
+    )
     merchant = models.ForeignKey(
-        "catalog.Merchant", on_delete=models.PROTECT, related_name="demand_offers"
+        "catalog.Merchant",
+        on_delete=models.PROTECT,
+        related_name="demand_offers",
+        verbose_name=_("merchant"),
     )
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.PROTECT, related_name="+"
+        "catalog.Product",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("product"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     quantity = models.PositiveIntegerField(_("quantity it can supply"))
     unit_price_fen = models.PositiveIntegerField(_("unit price (fen)"))
     delivery_on = models.DateField(_("delivery date"))
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
     state = models.CharField(
-        max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True
+        max_length=10,
+        choices=State.choices,
+        default=State.ACTIVE,
+        db_index=True,
+        verbose_name=_("state"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["unit_price_fen", "id"]
@@ -184,6 +234,8 @@ class Offer(models.Model):
                 name="demands_one_open_offer_per_merchant",
             )
         ]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
 
     def __str__(self):
         return f"{self.merchant} → {self.demand}"
@@ -192,21 +244,33 @@ class Offer(models.Model):
 class SavedSearch(models.Model):
     """A merchant's search, run against every newly published demand."""
 
-    public_id = PublicIdField(prefix="dss")
+    public_id = PublicIdField(prefix="dss", verbose_name=_("number"))
     merchant = models.ForeignKey(
-        "catalog.Merchant", on_delete=models.CASCADE, related_name="demand_searches"
+        "catalog.Merchant",
+        on_delete=models.CASCADE,
+        related_name="demand_searches",
+        verbose_name=_("merchant"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    query = models.CharField(max_length=200)
+    query = models.CharField(max_length=200, verbose_name=_("query"))
     category = models.ForeignKey(
-        "catalog.Category", null=True, blank=True, on_delete=models.CASCADE
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("category"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
 
     def __str__(self):
         return self.query
@@ -232,6 +296,8 @@ class DemandPhoto(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("demand photo")
+        verbose_name_plural = _("demand photos")
 
     def __str__(self):
         return f"photo {self.public_id} of {self.demand}"

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
 from groupbuy.escrow import ledger
@@ -30,8 +31,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class EntryInline(admin.TabularInline):
     model = LedgerEntry
-    fields = ("account", "amount_fen")
+    fields = ("account", "amount")
     readonly_fields = fields
+    amount = fen_display("amount_fen", _("amount"))
     extra = 0
     can_delete = False
 
@@ -67,8 +69,9 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 class RefundInline(admin.TabularInline):
     model = Refund
-    fields = ("public_id", "amount_fen", "status", "reason", "actor", "created_at")
+    fields = ("public_id", "amount", "status", "reason", "actor", "created_at")
     readonly_fields = fields
+    amount = fen_display("amount_fen", _("amount"))
     extra = 0
     can_delete = False
 
@@ -81,9 +84,9 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
     list_display = (
         "public_id",
         "payer",
-        "amount_fen",
-        "refunded_fen",
-        "released_fen",
+        "amount",
+        "refunded",
+        "released",
         "status",
         "purpose",
         "reference",
@@ -94,6 +97,11 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     actions = ["refund_what_is_held"]
+    exclude = ("amount_fen", "refunded_fen", "released_fen")
+    readonly_fields = ("amount", "refunded", "released")
+    amount = fen_display("amount_fen", _("amount"))
+    refunded = fen_display("refunded_fen", _("refunded"))
+    released = fen_display("released_fen", _("released to the merchant"))
 
     @admin.action(description=_("Refund what is still held"))
     def refund_what_is_held(self, request, queryset):
@@ -122,12 +130,15 @@ class RefundAdmin(ReadOnlyAdmin):
     list_display = (
         "public_id",
         "intent",
-        "amount_fen",
+        "amount",
         "reason",
         "actor",
         "created_at",
     )
     search_fields = ("public_id", "intent__public_id", "idempotency_key")
+    exclude = ("amount_fen",)
+    readonly_fields = ("amount",)
+    amount = fen_display("amount_fen", _("amount"))
 
 
 @admin.register(ProviderEvent)

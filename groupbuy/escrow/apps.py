@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EscrowConfig(AppConfig):
     name = "groupbuy.escrow"
     label = "escrow"
-    verbose_name = "Escrow"
+    verbose_name = _("Escrow")
 
     def ready(self):
         # Register the jobs with Huey in every process (web and workers).

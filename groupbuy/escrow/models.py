@@ -63,7 +63,7 @@ class LedgerAccount(models.Model):
         Kind.EXTERNAL,
     )
 
-    public_id = PublicIdField(prefix="acct")
+    public_id = PublicIdField(prefix="acct", verbose_name=_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,6 +71,7 @@ class LedgerAccount(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ledger_accounts",
+        verbose_name=_("person"),
     )
     merchant = models.ForeignKey(
         "catalog.Merchant",
@@ -78,9 +79,10 @@ class LedgerAccount(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ledger_accounts",
+        verbose_name=_("merchant"),
     )
     balance_fen = models.BigIntegerField(_("balance (fen)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["kind", "id"]
@@ -105,6 +107,8 @@ class LedgerAccount(models.Model):
                 name="escrow_balance_not_negative",
             ),
         ]
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
 
     def __str__(self):
         owner = self.user or self.merchant
@@ -113,19 +117,29 @@ class LedgerAccount(models.Model):
 
 
 class LedgerTransaction(models.Model):
-    public_id = PublicIdField(prefix="ltx")
+    public_id = PublicIdField(prefix="ltx", verbose_name=_("number"))
     # Dotted, e.g. escrow.payment.captured; see the module docstring.
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
     # A retried caller passes the same key and gets the first posting back.
-    idempotency_key = models.CharField(max_length=200, unique=True)
+    idempotency_key = models.CharField(
+        max_length=200, unique=True, verbose_name=_("idempotency key")
+    )
     # What caused the movement, e.g. ("escrow.paymentintent", "pi_…").
-    reference_type = models.CharField(max_length=60, blank=True)
-    reference_id = models.CharField(max_length=60, blank=True, db_index=True)
-    memo = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reference_type = models.CharField(
+        max_length=60, blank=True, verbose_name=_("reference type")
+    )
+    reference_id = models.CharField(
+        max_length=60, blank=True, db_index=True, verbose_name=_("reference number")
+    )
+    memo = models.CharField(max_length=200, blank=True, verbose_name=_("memo"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
 
     def __str__(self):
         return f"{self.kind} {self.reference_id}"
@@ -133,16 +147,22 @@ class LedgerTransaction(models.Model):
 
 class LedgerEntry(models.Model):
     transaction = models.ForeignKey(
-        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("transaction"),
     )
     account = models.ForeignKey(
-        LedgerAccount, on_delete=models.PROTECT, related_name="entries"
+        LedgerAccount,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("account"),
     )
     amount_fen = models.BigIntegerField(_("amount (fen)"))
 
     class Meta:
         ordering = ["-transaction__created_at", "-id"]
-        verbose_name_plural = "ledger entries"
+        verbose_name_plural = _("ledger entries")
         # An account's lines, newest first, without sorting all of them.
         indexes = [
             models.Index(
@@ -158,6 +178,7 @@ class LedgerEntry(models.Model):
                 name="escrow_one_entry_per_account_per_transaction",
             ),
         ]
+        verbose_name = _("ledger entry")
 
     def __str__(self):
         return f"{self.amount_fen:+d} fen on {self.account}"
@@ -188,6 +209,8 @@ class LedgerAccountShard(models.Model):
                 fields=["account", "shard"], name="escrow_one_row_per_account_shard"
             )
         ]
+        verbose_name = _("account shard")
+        verbose_name_plural = _("account shards")
 
     def __str__(self):
         return f"{self.account} #{self.shard}: {self.balance_fen} fen"
@@ -202,12 +225,15 @@ class PaymentIntent(models.Model):
         FAILED = "failed", _("Payment failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    public_id = PublicIdField(prefix="pi")
+    public_id = PublicIdField(prefix="pi", verbose_name=_("number"))
     payer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("payer"),
     )
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
-    currency = models.CharField(max_length=3, default="CNY")
+    currency = models.CharField(max_length=3, default="CNY", verbose_name=_("currency"))
     # Who owns the money once captured: ("deals.order", "ord_…").
     purpose = models.CharField(_("purpose"), max_length=40)
     reference = models.CharField(_("reference"), max_length=60, db_index=True)
@@ -222,17 +248,27 @@ class PaymentIntent(models.Model):
     refunded_fen = models.PositiveBigIntegerField(_("refunded (fen)"), default=0)
     released_fen = models.PositiveBigIntegerField(_("released (fen)"), default=0)
     provider = models.CharField(_("provider"), max_length=20, default="sandbox")
-    provider_reference = models.CharField(max_length=100, blank=True)
+    provider_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("provider reference")
+    )
     # Where the browser goes after the hosted pay page (set by the caller).
-    return_url = models.CharField(max_length=500, blank=True)
+    return_url = models.CharField(
+        max_length=500, blank=True, verbose_name=_("return address")
+    )
     # When the payer confirmed on the provider's page; the outcome follows by
     # callback. Paying twice is refused from this moment on.
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("submitted at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    succeeded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("paid at")
+    )
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed at"))
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("cancelled at")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -247,6 +283,8 @@ class PaymentIntent(models.Model):
                 name="escrow_intent_refund_release_within_amount",
             ),
         ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
 
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen ({self.status})"
@@ -268,15 +306,20 @@ class ProviderEvent(models.Model):
         FAILED = "failed", _("Marked failed")
         IGNORED = "ignored", _("Ignored (out of order)")
 
-    provider = models.CharField(max_length=20)
-    event_id = models.CharField(max_length=100)
+    provider = models.CharField(max_length=20, verbose_name=_("provider"))
+    event_id = models.CharField(max_length=100, verbose_name=_("event id"))
     intent = models.ForeignKey(
-        PaymentIntent, on_delete=models.PROTECT, related_name="provider_events"
+        PaymentIntent,
+        on_delete=models.PROTECT,
+        related_name="provider_events",
+        verbose_name=_("payment"),
     )
-    type = models.CharField(max_length=40)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    payload = models.JSONField(default=dict)
-    received_at = models.DateTimeField(auto_now_add=True)
+    type = models.CharField(max_length=40, verbose_name=_("type"))
+    outcome = models.CharField(
+        max_length=20, choices=Outcome.choices, verbose_name=_("outcome")
+    )
+    payload = models.JSONField(default=dict, verbose_name=_("payload"))
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name=_("received at"))
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -285,6 +328,8 @@ class ProviderEvent(models.Model):
                 fields=["provider", "event_id"], name="escrow_provider_event_once"
             )
         ]
+        verbose_name = _("provider event")
+        verbose_name_plural = _("provider events")
 
     def __str__(self):
         return f"{self.provider}:{self.event_id} {self.type} → {self.outcome}"
@@ -297,20 +342,28 @@ class Refund(models.Model):
         PENDING = "pending", _("Sent to the provider")
         SUCCEEDED = "succeeded", _("Confirmed by the provider")
 
-    public_id = PublicIdField(prefix="rf")
+    public_id = PublicIdField(prefix="rf", verbose_name=_("number"))
     intent = models.ForeignKey(
-        PaymentIntent, on_delete=models.PROTECT, related_name="refunds"
+        PaymentIntent,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("payment"),
     )
     amount_fen = models.PositiveBigIntegerField(_("amount (fen)"))
-    idempotency_key = models.CharField(max_length=200, unique=True)
+    idempotency_key = models.CharField(
+        max_length=200, unique=True, verbose_name=_("idempotency key")
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    provider_reference = models.CharField(max_length=100, blank=True)
+    provider_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("provider reference")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("by"),
     )
     status = models.CharField(
         _("status"),
@@ -319,11 +372,17 @@ class Refund(models.Model):
         default=Status.SUCCEEDED,
         db_index=True,
     )
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("next attempt at")
+    )
+    last_error = models.CharField(
+        max_length=200, blank=True, verbose_name=_("last error")
+    )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("confirmed at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -332,6 +391,8 @@ class Refund(models.Model):
                 condition=Q(amount_fen__gt=0), name="escrow_refund_amount_positive"
             )
         ]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
 
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen of {self.intent.public_id}"
@@ -361,6 +422,8 @@ class PendingEarning(models.Model):
                 name="escrow_pending_settled_within_earned",
             )
         ]
+        verbose_name = _("pending earning")
+        verbose_name_plural = _("pending earnings")
 
     def __str__(self):
         return f"{self.reference}: {self.settled_fen}/{self.amount_fen} fen"
@@ -376,6 +439,10 @@ class SandboxPayment(models.Model):
     intent_public_id = models.CharField(max_length=40, unique=True)
     event = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sandbox payment")
+        verbose_name_plural = _("sandbox payments")
 
     def __str__(self):
         return f"{self.intent_public_id}: {self.event.get('type')}"

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotifyConfig(AppConfig):
     name = "groupbuy.notify"
     label = "notify"
-    verbose_name = "Notify"
+    verbose_name = _("Notifications")
 
     def ready(self):
         # Register the delivery task and the minute sweep with Huey in every

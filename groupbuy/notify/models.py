@@ -23,7 +23,7 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
-    public_id = PublicIdField(prefix="ntf")
+    public_id = PublicIdField(prefix="ntf", verbose_name=_("number"))
     # None for an invitation to someone without an account yet (see Invitation);
     # set when that person signs up with the invited, verified number.
     recipient = models.ForeignKey(
@@ -85,7 +85,10 @@ class Delivery(models.Model):
         SKIPPED = "skipped", _("Skipped")
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("notification"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(
@@ -145,7 +148,10 @@ class Invitation(models.Model):
         EMAIL = "email", _("Email address")
 
     notification = models.OneToOneField(
-        Notification, on_delete=models.CASCADE, related_name="invitation"
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="invitation",
+        verbose_name=_("notification"),
     )
     address_kind = models.CharField(
         _("address kind"), max_length=10, choices=Kind.choices

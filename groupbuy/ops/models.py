@@ -14,6 +14,8 @@ class Heartbeat(models.Model):
 
     class Meta:
         ordering = ["-beat_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self):
         return f"{self.worker} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
@@ -69,3 +71,91 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"erasure {self.public_id} ({self.status})"
+
+
+class PlatformDailyStats(models.Model):
+    """The platform's figures for one calendar day (in the display zone).
+
+    Written only by ``ops.stats.platform_daily_stats_refresh`` (the job every
+    five minutes recomputes today and yesterday from the source tables), so the
+    dashboard reads a month of figures as one small query however many orders
+    there are. Every figure counts events by the time they happened (a deal's
+    start or close, a payment's capture, a refund's creation), so a day that has
+    passed no longer changes.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    deals_opened = models.PositiveIntegerField(_("group buys opened"), default=0)
+    deals_succeeded = models.PositiveIntegerField(_("group buys succeeded"), default=0)
+    deals_failed = models.PositiveIntegerField(_("group buys failed"), default=0)
+    orders_joined = models.PositiveIntegerField(_("orders"), default=0)
+    gmv_fen = models.BigIntegerField(_("payments captured (fen)"), default=0)
+    refunds = models.PositiveIntegerField(_("refunds"), default=0)
+    refunded_fen = models.BigIntegerField(_("refunded (fen)"), default=0)
+    demand_requests = models.PositiveIntegerField(_("demand requests"), default=0)
+    demand_alerts = models.PositiveIntegerField(_("demand alerts"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("platform figures for a day")
+        verbose_name_plural = _("platform figures by day")
+
+    def __str__(self):
+        return f"platform figures {self.day:%Y-%m-%d}"
+
+    @property
+    def success_rate(self) -> float | None:
+        """Return the share of the day's closed deals that succeeded (0–100)."""
+        closed = self.deals_succeeded + self.deals_failed
+        return round(100 * self.deals_succeeded / closed, 1) if closed else None
+
+
+class MerchantOwnerInvitation(models.Model):
+    """An operator made a merchant for an owner who has no account yet.
+
+    When someone verifies ``phone`` (``accounts.signals.phone_verified``) they
+    become the merchant's owner; the invitation SMS itself goes through
+    ``notify.invitations``.
+    """
+
+    public_id = PublicIdField(prefix="moi")
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.CASCADE,
+        related_name="owner_invitations",
+        verbose_name=_("merchant"),
+    )
+    phone = models.CharField(_("phone number"), max_length=20, db_index=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("merchant owner invitation")
+        verbose_name_plural = _("merchant owner invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "phone"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="ops_one_open_owner_invitation",
+            )
+        ]
+
+    def __str__(self):
+        return f"owner invitation {self.public_id} for {self.merchant_id}"

@@ -79,6 +79,15 @@ def phone_spellings(phone: str) -> list[str]:
     return spellings
 
 
+def _owner_invitations(user):
+    from groupbuy.ops.models import MerchantOwnerInvitation
+
+    mine = Q(accepted_by=user)
+    if user.phone:  # an erased person's number is already gone
+        mine |= Q(phone=user.phone)
+    return MerchantOwnerInvitation.objects.filter(mine).select_related("merchant")
+
+
 class OpsPersonalData(PersonalDataProvider):
     """The audit trail of what the person did, and their erasure requests."""
 
@@ -106,12 +115,26 @@ class OpsPersonalData(PersonalDataProvider):
                     }
                     for request in user.erasure_requests.all()
                 ],
+                "merchant_owner_invitations": [
+                    {
+                        "id": invitation.public_id,
+                        "merchant": invitation.merchant.name,
+                        "invited_at": invitation.created_at,
+                        "accepted_at": invitation.accepted_at,
+                    }
+                    for invitation in _owner_invitations(user)
+                ],
             }
         )
 
     def erase(self, user) -> None:
-        """Cut the number and e-mail out of audit data; keep the entries."""
+        """Cut the number and e-mail out of audit data; keep the entries.
+
+        Owner invitations to the person's number lose the number.
+        """
         from groupbuy.core.models import AuditEntry
+
+        _owner_invitations(user).update(phone="")
 
         secrets_ = phone_spellings(user.phone) + ([user.email] if user.email else [])
         if user.display_name:

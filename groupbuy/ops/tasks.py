@@ -16,3 +16,11 @@ def erasures_due() -> None:
     from groupbuy.ops.services import erasures_perform_due
 
     erasures_perform_due()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def platform_daily_stats() -> None:
+    """Recompute today's and yesterday's platform figures (see ops/stats.py)."""
+    from groupbuy.ops.stats import platform_daily_stats_refresh
+
+    platform_daily_stats_refresh()

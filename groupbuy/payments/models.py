@@ -55,6 +55,8 @@ class Payout(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
         constraints = [
             models.UniqueConstraint(
                 fields=["merchant", "scheduled_for"],
@@ -91,6 +93,10 @@ class PayoutSchedule(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("payout schedule")
+        verbose_name_plural = _("payout schedules")
+
     def __str__(self):
         return f"payout schedule of {self.merchant_id}"
 
@@ -111,6 +117,8 @@ class WechatOpenId(models.Model):
                 fields=["user", "appid"], name="payments_one_openid_per_app"
             )
         ]
+        verbose_name = _("WeChat openid")
+        verbose_name_plural = _("WeChat openids")
 
     def __str__(self):
         return f"openid of {self.user_id} under {self.appid}"
@@ -147,6 +155,8 @@ class StatementDifference(models.Model):
                 name="payments_difference_once_per_line",
             )
         ]
+        verbose_name = _("statement difference")
+        verbose_name_plural = _("statement differences")
 
     def __str__(self):
         return f"{self.day} {self.provider} {self.kind} {self.reference}"

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PoolingConfig(AppConfig):
     name = "groupbuy.pooling"
     label = "pooling"
-    verbose_name = "Pooled orders"
+    verbose_name = _("Pooled orders")

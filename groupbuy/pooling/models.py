@@ -43,6 +43,8 @@ class Promotion(models.Model):
 
     class Meta:
         ordering = ["-starts_at", "-id"]
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
 
     def __str__(self):
         return self.title
@@ -70,6 +72,10 @@ class PoolingProfile(models.Model):
     # Others asking "who is buying X" may find me (masked).
     is_discoverable = models.BooleanField(_("others may find me"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pooling profile")
+        verbose_name_plural = _("pooling profiles")
 
     def __str__(self):
         return f"pooling profile of {self.user_id}"
@@ -100,6 +106,8 @@ class CartReport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("cart report")
+        verbose_name_plural = _("cart reports")
 
     def __str__(self):
         return f"{self.kind} {self.amount_fen} fen"
@@ -140,6 +148,8 @@ class PoolRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("pool request")
+        verbose_name_plural = _("pool requests")
 
     def __str__(self):
         return f"{self.public_id} ({self.state})"
@@ -172,6 +182,8 @@ class Pool(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("pool")
+        verbose_name_plural = _("pools")
 
     def __str__(self):
         return f"{self.public_id} ({self.state})"
@@ -204,6 +216,8 @@ class PoolMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pool", "user"], name="one_seat_per_pool")
         ]
+        verbose_name = _("pool member")
+        verbose_name_plural = _("pool members")
 
     def __str__(self):
         return f"{self.user_id} in {self.pool_id}: {self.answer}"
@@ -220,6 +234,8 @@ class ChatMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
 
     def __str__(self):
         return self.body[:40]
@@ -258,6 +274,8 @@ class ContactRequest(models.Model):
                 fields=["requester", "cart"], name="one_contact_request_per_cart"
             )
         ]
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
 
     def __str__(self):
         return f"{self.public_id} ({self.state})"

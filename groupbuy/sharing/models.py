@@ -26,6 +26,10 @@ class MemberPhoneHash(models.Model):
     )
     phone_hash = models.CharField(max_length=64, db_index=True)
 
+    class Meta:
+        verbose_name = _("member phone hash")
+        verbose_name_plural = _("member phone hashes")
+
     def __str__(self):
         return f"phone hash of user {self.user_id}"
 
@@ -51,6 +55,8 @@ class ShareLink(models.Model):
                 name="sharing_one_link_per_product",
             ),
         ]
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
 
     def __str__(self):
         return self.code
@@ -59,15 +65,20 @@ class ShareLink(models.Model):
 class ContactBook(models.Model):
     """An imported address book: names and keyed hashes, never raw numbers."""
 
-    public_id = PublicIdField(prefix="book")
+    public_id = PublicIdField(prefix="book", verbose_name=_("number"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="sharing_contact_books",
+        verbose_name=_("owner"),
     )
-    source = models.CharField(max_length=20)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=20, verbose_name=_("source"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expires at"))
+
+    class Meta:
+        verbose_name = _("contact book")
+        verbose_name_plural = _("contact books")
 
     def __str__(self):
         return self.public_id
@@ -87,6 +98,10 @@ class ContactEntry(models.Model):
         related_name="+",
     )
 
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
     def __str__(self):
         return self.name or f"entry {self.pk}"
 
@@ -94,27 +109,45 @@ class ContactEntry(models.Model):
 class Share(models.Model):
     """A product card sent with a comment; its thread is its messages."""
 
-    public_id = PublicIdField(prefix="shr")
+    public_id = PublicIdField(prefix="shr", verbose_name=_("number"))
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="sharing_sent",
+        verbose_name=_("sender"),
     )
-    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE)
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, verbose_name=_("product")
+    )
     deal = models.ForeignKey(
-        "deals.Deal", on_delete=models.SET_NULL, null=True, blank=True
+        "deals.Deal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("group buy"),
     )
-    link = models.ForeignKey(ShareLink, on_delete=models.PROTECT)
+    link = models.ForeignKey(
+        ShareLink, on_delete=models.PROTECT, verbose_name=_("link")
+    )
     comment = models.TextField(_("comment"), blank=True)
     voice_note = models.FileField(
-        storage=PrivateStorage(), upload_to=voice_note_path, blank=True
+        storage=PrivateStorage(),
+        upload_to=voice_note_path,
+        blank=True,
+        verbose_name=_("voice note"),
     )
-    voice_note_type = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(db_index=True)
-    last_activity_at = models.DateTimeField(db_index=True)
+    voice_note_type = models.CharField(
+        max_length=20, blank=True, verbose_name=_("voice note type")
+    )
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("created at"))
+    last_activity_at = models.DateTimeField(
+        db_index=True, verbose_name=_("last activity at")
+    )
 
     class Meta:
         ordering = ["-last_activity_at", "-pk"]
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
 
     def __str__(self):
         return self.public_id
@@ -131,7 +164,10 @@ class Participant(models.Model):
         RECIPIENT = "recipient", _("Recipient")
 
     share = models.ForeignKey(
-        Share, on_delete=models.CASCADE, related_name="participants"
+        Share,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("share"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,12 +175,17 @@ class Participant(models.Model):
         null=True,
         blank=True,
         related_name="sharing_participations",
+        verbose_name=_("person"),
     )
-    role = models.CharField(max_length=10, choices=Role.choices)
-    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    label = models.CharField(max_length=120, blank=True)
-    last_read_at = models.DateTimeField(null=True, blank=True)
-    joined_at = models.DateTimeField()
+    role = models.CharField(max_length=10, choices=Role.choices, verbose_name=_("role"))
+    address_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name=_("address hash")
+    )
+    label = models.CharField(max_length=120, blank=True, verbose_name=_("label"))
+    last_read_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last read at")
+    )
+    joined_at = models.DateTimeField(verbose_name=_("joined at"))
 
     class Meta:
         constraints = [
@@ -152,6 +193,8 @@ class Participant(models.Model):
                 fields=["share", "user"], name="sharing_participant_once"
             ),
         ]
+        verbose_name = _("share participant")
+        verbose_name_plural = _("share participants")
 
     def __str__(self):
         return self.label
@@ -165,18 +208,32 @@ class Participant(models.Model):
 class Message(models.Model):
     """A reply in a share's thread, optionally with another product's card."""
 
-    public_id = PublicIdField(prefix="msg")
-    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    public_id = PublicIdField(prefix="msg", verbose_name=_("number"))
+    share = models.ForeignKey(
+        Share,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("share"),
     )
-    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(verbose_name=_("text"))
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.SET_NULL, null=True, blank=True
+        "catalog.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("product"),
     )
     # Set by a client that queued the reply offline: sending it twice adds one.
-    client_key = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    client_key = models.CharField(
+        max_length=64, blank=True, verbose_name=_("client key")
+    )
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -187,6 +244,8 @@ class Message(models.Model):
                 name="sharing_message_client_key_once",
             ),
         ]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
 
     def __str__(self):
         return self.public_id
@@ -204,6 +263,10 @@ class PushSubscription(models.Model):
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
 
     def __str__(self):
         return f"push subscription {self.pk}"

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SnapConfig(AppConfig):
     name = "groupbuy.snap"
     label = "snap"
-    verbose_name = "Snap"
+    verbose_name = _("Snaps")
 
     def ready(self) -> None:
         from django.conf import settings

@@ -7,6 +7,8 @@ from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
     personal_data="groupbuy.snap.personal_data:SnapPersonalData",
+    # Demand from the demo buyers, so operators see alerts (snap/demo.py).
+    demo_data="groupbuy.snap.demo:load_demo_data",
     api_routers={"snap": "groupbuy.snap.api:router"},
     urls={"snap/": "groupbuy.snap.urls"},
     nav=[

@@ -39,7 +39,7 @@ class Snap(models.Model):
         # A likely product, not sure enough to count: waits for the shopper.
         UNCONFIRMED = "unconfirmed", _("Waiting for the shopper to confirm")
 
-    public_id = PublicIdField(prefix="snp")
+    public_id = PublicIdField(prefix="snp", verbose_name=_("number"))
     # Anonymous visitors may snap; only signed-in people count as requesters.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,7 +131,7 @@ class Snap(models.Model):
 class DemandSignal(models.Model):
     """The patent's counter for one product while no deal for it is open."""
 
-    public_id = PublicIdField(prefix="dmd")
+    public_id = PublicIdField(prefix="dmd", verbose_name=_("number"))
     product = models.ForeignKey(
         "catalog.Product",
         on_delete=models.CASCADE,

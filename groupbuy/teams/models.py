@@ -54,6 +54,8 @@ class TeamDeal(models.Model):
                 name="teams_team_price_at_most_solo",
             ),
         ]
+        verbose_name = _("team buy settings")
+        verbose_name_plural = _("team buy settings")
 
     def __str__(self):
         return f"team mode of {self.deal_id}"
@@ -99,6 +101,8 @@ class Team(models.Model):
                 condition=Q(member_count__lte=F("size")), name="teams_never_overfilled"
             )
         ]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
 
     def __str__(self):
         return self.public_id
@@ -143,6 +147,8 @@ class TeamMember(models.Model):
                 name="teams_one_live_membership_per_team",
             )
         ]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
 
     def __str__(self):
         return f"{self.shopper_id} in {self.team_id}"

@@ -97,5 +97,21 @@ app = GroupbuyApp(
             order=10,
             key="dashboard",
         ),
+        NavEntry(
+            role="operator",
+            label=_("Look up"),
+            url_name="web:operator_lookup",
+            icon="users",
+            order=15,
+            key="lookup",
+        ),
+        NavEntry(
+            role="operator",
+            label=_("New merchant"),
+            url_name="web:operator_merchant_new",
+            icon="bag",
+            order=40,
+            key="merchant-new",
+        ),
     ],
 )

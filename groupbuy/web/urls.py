@@ -200,6 +200,27 @@ urlpatterns = [
         name="merchant_money",
     ),
     path("operator/", operator.operator_home, name="operator_home"),
+    path("operator/lookup/", operator.operator_lookup, name="operator_lookup"),
+    path(
+        "operator/people/<str:user_id>/",
+        operator.operator_person,
+        name="operator_person",
+    ),
+    path(
+        "operator/orders/<str:order_id>/",
+        operator.operator_order,
+        name="operator_order",
+    ),
+    path(
+        "operator/payments/<str:payment_id>/",
+        operator.operator_payment,
+        name="operator_payment",
+    ),
+    path(
+        "operator/merchants/new/",
+        operator.operator_merchant_new,
+        name="operator_merchant_new",
+    ),
     # The URL carries ?lang=…, so a cached catalog never outlives a language switch.
     path(
         "jsi18n/",

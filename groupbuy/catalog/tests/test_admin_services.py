@@ -212,7 +212,7 @@ def test_the_admin_shows_a_service_refusal_as_a_message(admin_client):
         {
             "merchant": merchant.pk,
             "product": product.pk,
-            "price_fen": "990",
+            "price_yuan": "9.90",
             "is_active": "on",
         },
         follow=True,
@@ -229,7 +229,7 @@ def test_a_listing_price_changed_in_the_admin_is_audited(admin_client):
     # when
     response = admin_client.post(
         f"/admin/catalog/listing/{listing.pk}/change/",
-        {"price_fen": "1200", "is_active": "on"},
+        {"price_yuan": "12.00", "is_active": "on"},
     )
     # then
     assert response.status_code == 302

@@ -1,19 +1,29 @@
-"""The operator dashboard."""
+"""The operator dashboard: the platform's figures, look-ups, new merchants."""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from groupbuy.deals.selectors import deal_list_open, operator_overview
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.selectors import deal_list_open
 from groupbuy.escrow.selectors import platform_money_overview
+from groupbuy.ops import lookup
+from groupbuy.ops.onboarding import merchant_onboard
+from groupbuy.ops.stats import dashboard_headline, platform_daily_series
+from groupbuy.web.charts import Chart, Series
 from groupbuy.web.presenters import deal_cards
+from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 CLOSING_SOON_COUNT = 10
+CHART_DAYS = 14
 # The snap app provides the first when it has demand alerts to show.
 DEMAND_ALERTS_TEMPLATES = [
     "snap/operator/demand_alerts.html",
@@ -21,17 +31,170 @@ DEMAND_ALERTS_TEMPLATES = [
 ]
 
 
-@login_required
+def operator_required(view):
+    """Let only operators in (visitors go to sign in, others get a 403)."""
+
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_staff:
+            raise PermissionDenied(_("Only operators can open the dashboard."))
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return domain_errors_as_http(wrapper)
+
+
+def daily_charts(series) -> list[Chart]:
+    labels = [day.strftime("%m-%d") for day in series.days]
+    heading = _("Day")
+
+    def chart(title, parts, **options):
+        return Chart(
+            title=title,
+            labels=labels,
+            series=[Series(label, values) for label, values in parts],
+            label_heading=heading,
+            **options,
+        )
+
+    return [
+        chart(
+            _("Group buys per day"),
+            [
+                (_("Opened"), series.values("deals_opened")),
+                (_("Succeeded"), series.values("deals_succeeded")),
+                (_("Failed"), series.values("deals_failed")),
+            ],
+            kind="bar",
+        ),
+        chart(
+            _("Success rate of closed group buys (%)"),
+            [(_("Success rate (%)"), series.success_rates)],
+        ),
+        chart(
+            _("Payments and refunds per day"),
+            [
+                (_("Payments captured (GMV)"), series.values("gmv_fen")),
+                (_("Refunded"), series.values("refunded_fen")),
+            ],
+            money=True,
+        ),
+        chart(
+            _("Orders and refunds per day"),
+            [
+                (_("Orders"), series.values("orders_joined")),
+                (_("Refunds"), series.values("refunds")),
+            ],
+            kind="bar",
+        ),
+        chart(
+            _("Demand signals per day"),
+            [
+                (_("People asking for a product"), series.values("demand_requests")),
+                (_("Demand alerts raised"), series.values("demand_alerts")),
+            ],
+            kind="bar",
+        ),
+    ]
+
+
+@operator_required
 def operator_home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied(_("Only operators can open the dashboard."))
-    overview = operator_overview(user=request.user)
+    series = platform_daily_series(user=request.user, days=CHART_DAYS)
     closing = deal_list_open(page_size=CLOSING_SOON_COUNT)
     context = {
-        "overview": overview,
+        "headline": dashboard_headline(user=request.user),
         "money": platform_money_overview(user=request.user),
-        "orders_today": overview["orders_joined_today"],
+        "charts": daily_charts(series),
+        "figures_computed_at": series.computed_at,
         "closing_soon": deal_cards(closing.items),
         "demand_alerts_template": select_template(DEMAND_ALERTS_TEMPLATES),
     }
     return render(request, "web/operator/home.html", context)
+
+
+def _page(request: HttpRequest, name: str) -> int:
+    try:
+        return max(1, int(request.GET.get(name, 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+@operator_required
+def operator_lookup(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    result = None
+    if query:
+        result = lookup.operator_lookup(
+            user=request.user,
+            query=query,
+            orders_page=page_number(request),
+            payments_page=_page(request, "payments_page"),
+        )
+    context = {"query": query, "result": result}
+    return render(request, "web/operator/lookup.html", context)
+
+
+@operator_required
+def operator_person(request: HttpRequest, user_id: str) -> HttpResponse:
+    person = lookup.operator_user_view(user=request.user, user_id=user_id)
+    orders = lookup.person_recent_orders(person=person, page=page_number(request))
+    context = {"person": person, "orders": orders}
+    return render(request, "web/operator/person.html", context)
+
+
+@operator_required
+def operator_order(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = lookup.operator_order_view(user=request.user, order_id=order_id)
+    return render(request, "web/operator/order.html", {"order": order})
+
+
+@operator_required
+def operator_payment(request: HttpRequest, payment_id: str) -> HttpResponse:
+    payment = lookup.operator_payment_view(user=request.user, payment_id=payment_id)
+    refunds = lookup.payment_refunds(payment=payment)
+    context = {"payment": payment, "refunds": refunds}
+    return render(request, "web/operator/payment.html", context)
+
+
+class MerchantOnboardForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Shop name"), max_length=120)
+    name_en = forms.CharField(
+        label=gettext_lazy("Shop name in English"), max_length=120, required=False
+    )
+    owner_phone = forms.CharField(
+        label=gettext_lazy("Owner's phone number"),
+        max_length=30,
+        help_text=gettext_lazy(
+            "Someone without an account gets an SMS invitation and becomes the "
+            "owner when they sign up with this number."
+        ),
+    )
+
+
+@operator_required
+def operator_merchant_new(request: HttpRequest) -> HttpResponse:
+    form = MerchantOnboardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            merchant, invitation = merchant_onboard(
+                actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            for field, errors in error.fields.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            if invitation is None:
+                text = _("%(merchant)s is ready; its owner can open the console now.")
+            else:
+                text = _(
+                    "%(merchant)s is ready; its owner was invited by SMS and "
+                    "becomes the owner on signing up."
+                )
+            messages.success(request, text % {"merchant": merchant.name})
+            return redirect("web:operator_merchant_new")
+    return render(request, "web/operator/merchant_new.html", {"form": form})

@@ -1,0 +1,149 @@
+"""Demo data for the catalog: fresh produce with photos (idempotent).
+
+The photos are the Grocery Store Dataset's iconic images (MIT, see
+docs/data-attribution.md), resized and kept in ``catalog/demo_photos/``. Fresh
+produce has no maker's barcode, so each product carries an in-store code
+(GS1 restricted circulation, prefix 20), the way supermarkets label loose goods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from groupbuy.accounts.models import User
+from groupbuy.catalog import selectors, services
+from groupbuy.catalog.gtin import gtin14, gtin_check_digit
+from groupbuy.catalog.models import Category, Merchant, Product
+
+PHOTOS = Path(__file__).resolve().parent / "demo_photos"
+PHOTO_SOURCE = (
+    "Grocery Store Dataset (Klasson, Zhang, Kjellström, WACV 2019), MIT licence "
+    "— https://github.com/marcusklasson/GroceryStoreDataset"
+)
+CATEGORY = ("fresh-produce", "生鲜果蔬", "Fresh Produce", "food-drink")
+
+
+@dataclass(frozen=True)
+class DemoProduce:
+    photo: str  # file name in demo_photos/, without .jpg
+    item: int  # the in-store item number inside the code
+    name_zh: str
+    name_en: str
+    spec: str
+    price_fen: int
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def gtin(self) -> str:
+        body = f"20{self.item:010d}"
+        return body + str(gtin_check_digit(body))
+
+
+PRODUCE = (
+    DemoProduce("banana", 101, "海南香蕉", "Bananas", "1 kg", 890, ("香蕉", "banana")),
+    DemoProduce(
+        "golden-delicious-apple",
+        102,
+        "金冠苹果",
+        "Golden Delicious apples",
+        "1 kg",
+        1290,
+        ("苹果", "黄元帅"),
+    ),
+    DemoProduce("kiwi", 103, "猕猴桃", "Kiwi fruit", "6 个", 1590, ("奇异果",)),
+    DemoProduce("mango", 104, "台农芒果", "Mangoes", "1 kg", 1990, ("芒果",)),
+    DemoProduce("orange", 105, "赣南脐橙", "Navel oranges", "1 kg", 1190, ("橙子",)),
+    DemoProduce("pineapple", 106, "菠萝", "Pineapple", "1 个", 1290, ("凤梨",)),
+    DemoProduce("watermelon", 107, "麒麟西瓜", "Watermelon", "1 个 约 4 kg", 2990),
+    DemoProduce("avocado", 108, "牛油果", "Avocados", "4 个", 2290, ("鳄梨",)),
+    DemoProduce("carrots", 109, "胡萝卜", "Carrots", "1 kg", 490),
+    DemoProduce("cucumber", 110, "黄瓜", "Cucumbers", "500 g", 390),
+    DemoProduce(
+        "vine-tomato", 111, "串收番茄", "Vine tomatoes", "500 g", 690, ("西红柿",)
+    ),
+    DemoProduce("red-bell-pepper", 112, "红甜椒", "Red bell peppers", "500 g", 890),
+    DemoProduce(
+        "brown-cap-mushroom",
+        113,
+        "褐蘑菇",
+        "Brown cap mushrooms",
+        "250 g",
+        790,
+        ("蘑菇",),
+    ),
+    DemoProduce("ginger", 114, "生姜", "Ginger", "250 g", 390, ("姜",)),
+)
+
+
+def produce_by_photo(photo: str) -> Product:
+    """Return the demo product whose photo is ``photo`` (after loading)."""
+    spec = next(item for item in PRODUCE if item.photo == photo)
+    return Product.objects.get(gtin14=gtin14(spec.gtin))
+
+
+def load_demo_data(*, stdout) -> None:
+    from groupbuy.demo_data import MERCHANT_NAME, OPERATOR
+
+    operator = User.objects.filter(phone=OPERATOR.phone).first()
+    merchant = Merchant.objects.filter(name=MERCHANT_NAME).order_by("id").first()
+    if operator is None or merchant is None:
+        return
+    with transaction.atomic():
+        category = _ensure_category(operator)
+        added = sum(
+            _ensure_produce(
+                item, operator=operator, merchant=merchant, category=category
+            )
+            for item in PRODUCE
+        )
+    if added:
+        stdout.write(f"catalog: {added} fresh products with photos\n")
+
+
+def _ensure_category(operator: User) -> Category:
+    slug, name_zh, name_en, parent_slug = CATEGORY
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        category = services.category_create(
+            actor=operator,
+            slug=slug,
+            name_zh=name_zh,
+            name_en=name_en,
+            parent=Category.objects.filter(slug=parent_slug).first(),
+        )
+    return category
+
+
+def _ensure_produce(
+    item: DemoProduce, *, operator: User, merchant: Merchant, category: Category
+) -> bool:
+    product = Product.objects.filter(gtin14=gtin14(item.gtin)).first()
+    created = product is None
+    if created:
+        product = services.product_create(
+            actor=operator,
+            gtin=item.gtin,
+            name_zh=item.name_zh,
+            name_en=item.name_en,
+            spec=item.spec,
+            category=category,
+            source=PHOTO_SOURCE,
+            aliases=list(item.aliases),
+        )
+    if not product.images.exists():
+        photo = PHOTOS / f"{item.photo}.jpg"
+        services.product_image_add(
+            actor=operator,
+            product=product,
+            upload=ContentFile(photo.read_bytes(), name=photo.name),
+            is_primary=True,
+        )
+    if selectors.listing_for(merchant=merchant, product=product) is None:
+        services.listing_create(
+            actor=operator, merchant=merchant, product=product, price_fen=item.price_fen
+        )
+    return created

@@ -1,0 +1,67 @@
+"""`groupbuy demo` looks alive: photos, buyers already in, demand alerts, figures."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from groupbuy.catalog.models import ProductImage
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.ops.models import PlatformDailyStats
+from groupbuy.ops.stats import local_today
+from groupbuy.snap.models import DemandRequest, DemandSignal
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def load_everything() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_has_photos_buyers_in_deals_and_demand_alerts():
+    # when
+    load_everything()
+    # then: produce with a primary photo each, some on open group buys
+    photos = ProductImage.objects.filter(is_primary=True).select_related("product")
+    assert photos.count() == 14
+    assert all(photo.image.size <= 40_000 for photo in photos)
+    with_photo = Deal.objects.filter(
+        state=Deal.State.OPEN, product__images__isnull=False
+    )
+    assert with_photo.count() == 5
+    # and several deals have paid buyers, some past their first tier
+    paid = DealOrder.objects.filter(status=DealOrder.Status.PAID)
+    deals_with_buyers = {order.deal_id for order in paid}
+    assert len(deals_with_buyers) >= 5
+    past_first_tier = [
+        deal
+        for deal in Deal.objects.filter(pk__in=deals_with_buyers)
+        if deal.buyers >= deal.tiers.order_by("min_participants")[0].min_participants
+    ]
+    assert len(past_first_tier) >= 3
+    # and the operator has demand alerts, and today's figures
+    alerts = DemandSignal.objects.filter(threshold_passed_at__isnull=False)
+    assert alerts.count() == 2
+    today = PlatformDailyStats.objects.get(day=local_today())
+    assert today.orders_joined == DealOrder.objects.count()
+    assert today.demand_requests == DemandRequest.objects.count() == 12
+
+
+def test_loading_the_demo_again_adds_no_orders_photos_or_requests():
+    # given
+    load_everything()
+    counts = (
+        DealOrder.objects.count(),
+        ProductImage.objects.count(),
+        DemandRequest.objects.count(),
+    )
+    # when
+    load_everything()
+    # then
+    assert (
+        DealOrder.objects.count(),
+        ProductImage.objects.count(),
+        DemandRequest.objects.count(),
+    ) == counts

@@ -1,0 +1,251 @@
+"""The operator's dashboard over the API: daily figures, look-ups, new merchants.
+
+Phones are masked in look-up lists and in full only on one person, order or
+payment, whose reading is audited, as on the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Query, Router, Schema, Status
+
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.ops import lookup
+from groupbuy.ops.onboarding import merchant_onboard
+from groupbuy.ops.stats import platform_daily_series
+
+router = Router(tags=["operator"])
+MAX_DAYS = 90
+
+
+class OperatorDayOut(Schema):
+    day: date
+    deals_opened: int
+    deals_succeeded: int
+    deals_failed: int
+    success_rate: float | None
+    orders_joined: int
+    gmv_fen: int
+    refunds: int
+    refunded_fen: int
+    demand_requests: int
+    demand_alerts: int
+
+
+class OperatorDailyOut(Schema):
+    computed_at: datetime | None
+    days: list[OperatorDayOut]
+
+
+class OperatorDaysIn(Schema):
+    days: int = 14
+
+
+@router.get("/stats/daily", response=OperatorDailyOut)
+def stats_daily(request, params: Query[OperatorDaysIn]):
+    """Return the platform's figures per day, oldest first (operators only)."""
+    days = max(1, min(params.days, MAX_DAYS))
+    series = platform_daily_series(user=request.auth, days=days)
+    return {"computed_at": series.computed_at, "days": series.rows}
+
+
+class OperatorPersonRow(Schema):
+    id: str
+    phone_masked: str
+    display_name: str
+
+
+class OperatorOrderRow(Schema):
+    id: str
+    deal_title: str
+    shopper_phone_masked: str
+    status: str
+    amount_fen: int
+    joined_at: datetime
+
+
+class OperatorPaymentRow(Schema):
+    id: str
+    payer_phone_masked: str
+    description: str
+    status: str
+    amount_fen: int
+    created_at: datetime
+
+
+class OperatorLookupOut(Schema):
+    people: list[OperatorPersonRow]
+    orders: list[OperatorOrderRow]
+    orders_total: int
+    payments: list[OperatorPaymentRow]
+    payments_total: int
+
+
+class OperatorLookupIn(Schema):
+    q: str
+    orders_page: int = 1
+    payments_page: int = 1
+
+
+@router.get("/lookup", response=OperatorLookupOut)
+def lookup_find(request, params: Query[OperatorLookupIn]):
+    """Find people, orders and payments by number or phone (phones masked)."""
+    result = lookup.operator_lookup(
+        user=request.auth,
+        query=params.q,
+        orders_page=params.orders_page,
+        payments_page=params.payments_page,
+    )
+    return {
+        "people": [
+            {
+                "id": person.public_id,
+                "phone_masked": mask_phone(person.phone),
+                "display_name": person.display_name,
+            }
+            for person in result.users
+        ],
+        "orders": [
+            {
+                "id": order.public_id,
+                "deal_title": order.deal.title,
+                "shopper_phone_masked": mask_phone(order.shopper.phone),
+                "status": order.status,
+                "amount_fen": order.amount_fen,
+                "joined_at": order.joined_at,
+            }
+            for order in result.orders.items
+        ],
+        "orders_total": result.orders.total,
+        "payments": [
+            {
+                "id": payment.public_id,
+                "payer_phone_masked": mask_phone(payment.payer.phone),
+                "description": payment.description,
+                "status": payment.status,
+                "amount_fen": payment.amount_fen,
+                "created_at": payment.created_at,
+            }
+            for payment in result.payments.items
+        ],
+        "payments_total": result.payments.total,
+    }
+
+
+class OperatorPersonOut(Schema):
+    id: str
+    phone: str
+    display_name: str
+    email: str
+    is_active: bool
+    date_joined: datetime
+
+
+@router.get("/people/{user_id}", response=OperatorPersonOut)
+def person_detail(request, user_id: str):
+    """One person in full (the reading is audited)."""
+    person = lookup.operator_user_view(user=request.auth, user_id=user_id)
+    return {
+        "id": person.public_id,
+        "phone": person.phone,
+        "display_name": person.display_name,
+        "email": person.email,
+        "is_active": person.is_active,
+        "date_joined": person.date_joined,
+    }
+
+
+class OperatorOrderOut(Schema):
+    id: str
+    deal_id: str
+    deal_title: str
+    shopper_id: str
+    shopper_phone: str
+    status: str
+    quantity: int
+    amount_fen: int
+    refunded_fen: int
+    payment_id: str | None
+    joined_at: datetime
+
+
+@router.get("/orders/{order_id}", response=OperatorOrderOut)
+def order_detail(request, order_id: str):
+    """One order in full (the reading is audited)."""
+    order = lookup.operator_order_view(user=request.auth, order_id=order_id)
+    return {
+        "id": order.public_id,
+        "deal_id": order.deal.public_id,
+        "deal_title": order.deal.title,
+        "shopper_id": order.shopper.public_id,
+        "shopper_phone": order.shopper.phone,
+        "status": order.status,
+        "quantity": order.quantity,
+        "amount_fen": order.amount_fen,
+        "refunded_fen": order.refunded_fen,
+        "payment_id": order.payment_intent.public_id if order.payment_intent else None,
+        "joined_at": order.joined_at,
+    }
+
+
+class OperatorPaymentOut(Schema):
+    id: str
+    payer_id: str
+    payer_phone: str
+    purpose: str
+    reference: str
+    status: str
+    amount_fen: int
+    refunded_fen: int
+    released_fen: int
+    created_at: datetime
+
+
+@router.get("/payments/{payment_id}", response=OperatorPaymentOut)
+def payment_detail(request, payment_id: str):
+    """One payment in full (the reading is audited)."""
+    payment = lookup.operator_payment_view(user=request.auth, payment_id=payment_id)
+    return {
+        "id": payment.public_id,
+        "payer_id": payment.payer.public_id,
+        "payer_phone": payment.payer.phone,
+        "purpose": payment.purpose,
+        "reference": payment.reference,
+        "status": payment.status,
+        "amount_fen": payment.amount_fen,
+        "refunded_fen": payment.refunded_fen,
+        "released_fen": payment.released_fen,
+        "created_at": payment.created_at,
+    }
+
+
+class OperatorMerchantIn(Schema):
+    name: str
+    name_en: str = ""
+    owner_phone: str
+
+
+class OperatorMerchantOnboardedOut(Schema):
+    merchant_id: str
+    name: str
+    owner_invited: bool
+
+
+@router.post("/merchants", response={201: OperatorMerchantOnboardedOut})
+def merchant_new(request, payload: OperatorMerchantIn):
+    """Create a merchant with its owner, or an SMS invitation for the owner."""
+    merchant, invitation = merchant_onboard(
+        actor=request.auth,
+        name=payload.name,
+        name_en=payload.name_en,
+        owner_phone=payload.owner_phone,
+    )
+    return Status(
+        201,
+        {
+            "merchant_id": merchant.public_id,
+            "name": merchant.name,
+            "owner_invited": invitation is not None,
+        },
+    )

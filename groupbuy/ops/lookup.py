@@ -1,0 +1,130 @@
+"""Operators look up a person, an order or a payment by its number or a phone.
+
+Lists show phone numbers masked (138****1234); the full number is only on a
+detail page, and opening a detail page writes an audit row (who looked at whom,
+when), because looking at someone's personal data is itself something to
+account for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.models import User
+from groupbuy.accounts.phones import normalize_phone
+from groupbuy.core.audit import audit_log
+from groupbuy.core.pagination import PageResult, paginate
+from groupbuy.deals.models import DealOrder
+from groupbuy.escrow.models import PaymentIntent, Refund
+from groupbuy.ops.errors import OpsError
+
+LIST_PAGE_SIZE = 20
+
+
+def require_operator(user) -> None:
+    if not getattr(user, "is_staff", False):
+        raise OpsError("forbidden", _("Only operators can look people up."), status=403)
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    query: str
+    phone: str  # the query as a phone number (E.164), or ""
+    users: list[User]
+    orders: PageResult
+    payments: PageResult
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.users or self.orders.total or self.payments.total)
+
+
+def _as_phone(query: str) -> str:
+    if not any(character.isdigit() for character in query):
+        return ""
+    try:
+        return normalize_phone(query)
+    except ValidationError:
+        return ""
+
+
+def operator_lookup(
+    *, user, query: str, orders_page: int = 1, payments_page: int = 1
+) -> LookupResult:
+    """Find people, orders and payments whose number or phone is ``query``."""
+    require_operator(user)
+    query = (query or "").strip()[:60]
+    phone = _as_phone(query)
+    users = User.objects.none()
+    orders = DealOrder.objects.none()
+    payments = PaymentIntent.objects.none()
+    if phone:
+        users = User.objects.filter(phone=phone)
+        orders = DealOrder.objects.filter(shopper__phone=phone)
+        payments = PaymentIntent.objects.filter(payer__phone=phone)
+    elif query:
+        users = User.objects.filter(public_id=query)
+        orders = DealOrder.objects.filter(public_id=query)
+        payments = PaymentIntent.objects.filter(public_id=query)
+    orders = orders.select_related("deal", "shopper").order_by("-joined_at", "-id")
+    payments = payments.select_related("payer").order_by("-created_at", "-id")
+    return LookupResult(
+        query=query,
+        phone=phone,
+        users=list(users[:LIST_PAGE_SIZE]),
+        orders=paginate(orders, page=orders_page, page_size=LIST_PAGE_SIZE),
+        payments=paginate(payments, page=payments_page, page_size=LIST_PAGE_SIZE),
+    )
+
+
+@transaction.atomic
+def _viewed(*, actor, obj, action: str):
+    audit_log(actor=actor, action=action, obj=obj)
+    return obj
+
+
+def _get(queryset, public_id: str):
+    try:
+        return queryset.get(public_id=public_id)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def operator_user_view(*, user, user_id: str) -> User:
+    """Return a person for an operator's detail page, recording the look."""
+    require_operator(user)
+    person = _get(User.objects.all(), user_id)
+    return _viewed(actor=user, obj=person, action="ops.lookup.user_viewed")
+
+
+def operator_order_view(*, user, order_id: str) -> DealOrder:
+    """Return an order for an operator's detail page, recording the look."""
+    require_operator(user)
+    queryset = DealOrder.objects.select_related(
+        "deal", "deal__merchant", "shopper", "payment_intent"
+    )
+    order = _get(queryset, order_id)
+    return _viewed(actor=user, obj=order, action="ops.lookup.order_viewed")
+
+
+def operator_payment_view(*, user, payment_id: str) -> PaymentIntent:
+    """Return a payment for an operator's detail page, recording the look."""
+    require_operator(user)
+    payment = _get(PaymentIntent.objects.select_related("payer"), payment_id)
+    return _viewed(actor=user, obj=payment, action="ops.lookup.payment_viewed")
+
+
+def person_recent_orders(*, person: User, page: int = 1) -> PageResult:
+    orders = DealOrder.objects.filter(shopper=person).select_related("deal")
+    return paginate(
+        orders.order_by("-joined_at", "-id"), page=page, page_size=LIST_PAGE_SIZE
+    )
+
+
+def payment_refunds(*, payment: PaymentIntent) -> list[Refund]:
+    return list(Refund.objects.filter(intent=payment).order_by("created_at", "id"))

@@ -1,0 +1,128 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.deals.services import deal_close, deal_settle
+from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_product
+from groupbuy.escrow.tests.factories import make_user
+from groupbuy.ops.errors import OpsError
+from groupbuy.ops.models import PlatformDailyStats
+from groupbuy.ops.stats import (
+    BACKFILL_DAYS,
+    daily_figures_compute,
+    local_today,
+    platform_daily_series,
+    platform_daily_stats_refresh,
+)
+from groupbuy.snap.services.demand import demand_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_day_counts_its_deals_orders_payments_refunds_and_demand():
+    # given: two deals, one succeeds (2 buyers), one fails (1 buyer, refunded)
+    succeeded = make_deal(title="Tea")
+    failed = make_deal(title="Rice")
+    for _ in range(2):
+        join_and_pay(succeeded)
+    join_and_pay(failed)
+    deal_settle(deal=deal_close(deal=succeeded, force=True))
+    deal_settle(deal=deal_close(deal=failed, force=True, fail=True))
+    wanted = make_product(name_zh="碧螺春", name_en="Biluochun")
+    for _ in range(3):
+        demand_record(actor=make_user(), product=wanted)
+    # when
+    figures = daily_figures_compute(local_today())
+    # then
+    assert figures == {
+        "deals_opened": 2,
+        "deals_succeeded": 1,
+        "deals_failed": 1,
+        "orders_joined": 3,
+        "gmv_fen": 3 * 9_900,
+        "refunds": 1,
+        "refunded_fen": 9_900,
+        "demand_requests": 3,
+        "demand_alerts": 0,
+    }
+
+
+def test_a_day_counts_nothing_of_the_day_before():
+    # given
+    join_and_pay(make_deal())
+    # when
+    figures = daily_figures_compute(local_today() - timedelta(days=1))
+    # then
+    assert set(figures.values()) == {0}
+
+
+def test_refresh_stores_today_and_fills_missing_days_once():
+    # given
+    join_and_pay(make_deal())
+    # when
+    first = platform_daily_stats_refresh()
+    second = platform_daily_stats_refresh()
+    # then: the first run fills the month, later runs only today and yesterday
+    today = local_today()
+    assert len(first) == BACKFILL_DAYS
+    assert second == [today - timedelta(days=1), today]
+    assert PlatformDailyStats.objects.count() == BACKFILL_DAYS
+    assert PlatformDailyStats.objects.get(day=today).orders_joined == 1
+
+
+def test_refresh_updates_today_when_more_happens():
+    # given
+    deal = make_deal()
+    join_and_pay(deal)
+    platform_daily_stats_refresh()
+    # when
+    join_and_pay(deal)
+    platform_daily_stats_refresh()
+    # then
+    row = PlatformDailyStats.objects.get(day=local_today())
+    assert (row.orders_joined, row.gmv_fen) == (2, 2 * 9_900)
+
+
+def test_a_closed_day_is_not_recomputed():
+    # given: a stored figure for three days ago that differs from the tables
+    platform_daily_stats_refresh()
+    old_day = local_today() - timedelta(days=3)
+    PlatformDailyStats.objects.filter(day=old_day).update(orders_joined=7)
+    # when
+    platform_daily_stats_refresh()
+    # then
+    assert PlatformDailyStats.objects.get(day=old_day).orders_joined == 7
+
+
+def test_series_is_oldest_first_with_zeros_for_missing_days(operator_user):
+    # given
+    join_and_pay(make_deal())
+    platform_daily_stats_refresh()
+    PlatformDailyStats.objects.filter(day=local_today() - timedelta(days=2)).delete()
+    # when
+    series = platform_daily_series(user=operator_user, days=3)
+    # then
+    today = local_today()
+    assert series.days == [today - timedelta(days=n) for n in (2, 1, 0)]
+    assert series.values("orders_joined") == [0, 0, 1]
+    assert series.success_rates == [None, None, None]
+    assert series.computed_at is not None
+
+
+def test_success_rate_is_the_share_of_closed_deals_that_succeeded():
+    row = PlatformDailyStats(
+        day=timezone.now().date(), deals_succeeded=3, deals_failed=1
+    )
+    assert row.success_rate == 75.0
+
+
+def test_series_refused_to_a_shopper():
+    with pytest.raises(OpsError) as refused:
+        platform_daily_series(user=make_user(), days=3)
+    assert refused.value.status == 403
+
+
+@pytest.fixture
+def operator_user(db):
+    return make_user(is_staff=True)

@@ -1,0 +1,176 @@
+"""The operator's look-up, detail pages, new merchants and charts, and who may
+open them."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from groupbuy.accounts.models import MerchantMembership, User
+from groupbuy.catalog.models import Merchant
+from groupbuy.core.models import AuditEntry
+from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
+from groupbuy.ops.models import MerchantOwnerInvitation
+from groupbuy.ops.stats import platform_daily_stats_refresh
+
+
+@pytest.fixture
+def order(shopper):
+    return join_and_pay(make_deal(), shopper=shopper)
+
+
+@pytest.fixture
+def owner_client(db):
+    owner = User.objects.create_user("+8613700137000", "owner-password-1")
+    make_merchant(owner=owner)
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+def operator_pages(order):
+    return [
+        reverse("web:operator_lookup") + "?q=13800138000",
+        reverse("web:operator_person", args=[order.shopper.public_id]),
+        reverse("web:operator_order", args=[order.public_id]),
+        reverse("web:operator_payment", args=[order.payment_intent.public_id]),
+        reverse("web:operator_merchant_new"),
+    ]
+
+
+def test_operator_pages_are_forbidden_to_shoppers_and_merchant_owners(
+    order, shopper_client, owner_client
+):
+    for url in operator_pages(order):
+        assert shopper_client.get(url).status_code == 403, url
+        assert owner_client.get(url).status_code == 403, url
+    assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
+
+
+def test_operator_pages_send_visitors_to_sign_in(order):
+    for url in operator_pages(order):
+        assert Client().get(url).status_code == 302, url
+
+
+def test_lookup_by_phone_lists_masked_phones_and_writes_no_audit(
+    operator_client, order
+):
+    # when
+    response = operator_client.get(
+        reverse("web:operator_lookup"), {"q": "138 0013 8000"}
+    )
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "+86138****8000" in html
+    assert "+8613800138000" not in html
+    assert order.public_id in html
+    assert order.payment_intent.public_id in html
+    assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
+
+
+def test_lookup_by_order_number_finds_that_order_only(operator_client, order):
+    other = join_and_pay(make_deal(title="Rice"))
+    response = operator_client.get(
+        reverse("web:operator_lookup"), {"q": order.public_id}
+    )
+    assert [o.pk for o in response.context["result"].orders.items] == [order.pk]
+    assert other.public_id not in response.content.decode()
+
+
+def test_lookup_of_nothing_says_so(operator_client, db):
+    response = operator_client.get(reverse("web:operator_lookup"), {"q": "ord_nope"})
+    assert 'id="lookup-empty"' in response.content.decode()
+
+
+def test_detail_pages_show_the_full_phone_and_are_audited(
+    operator_client, order, operator
+):
+    # when
+    pages = {
+        "ops.lookup.user_viewed": ("web:operator_person", order.shopper.public_id),
+        "ops.lookup.order_viewed": ("web:operator_order", order.public_id),
+        "ops.lookup.payment_viewed": (
+            "web:operator_payment",
+            order.payment_intent.public_id,
+        ),
+    }
+    for action, (name, public_id) in pages.items():
+        response = operator_client.get(reverse(name, args=[public_id]))
+        # then
+        assert response.status_code == 200
+        assert "+8613800138000" in response.content.decode()
+        entry = AuditEntry.objects.get(action=action)
+        assert (entry.actor, entry.object_id) == (operator, public_id)
+
+
+def test_detail_of_an_unknown_number_is_404_and_not_audited(operator_client, db):
+    response = operator_client.get(reverse("web:operator_order", args=["ord_nope"]))
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
+
+
+def test_new_merchant_for_a_member_makes_them_owner(operator_client, shopper):
+    # when
+    response = operator_client.post(
+        reverse("web:operator_merchant_new"),
+        {"name": "新店", "name_en": "New Shop", "owner_phone": "13800138000"},
+    )
+    # then
+    assert response.status_code == 302
+    merchant = Merchant.objects.get(name="新店")
+    assert MerchantMembership.objects.get(merchant=merchant).user == shopper
+    assert not MerchantOwnerInvitation.objects.exists()
+
+
+def test_new_merchant_for_an_unknown_phone_invites_the_owner(operator_client, db):
+    # when
+    operator_client.post(
+        reverse("web:operator_merchant_new"),
+        {"name": "新店", "owner_phone": "13700001234"},
+    )
+    # then
+    invitation = MerchantOwnerInvitation.objects.get()
+    assert (invitation.merchant.name, invitation.phone) == ("新店", "+8613700001234")
+    assert not MerchantMembership.objects.exists()
+
+
+def test_new_merchant_with_a_bad_phone_writes_nothing(operator_client, db):
+    response = operator_client.post(
+        reverse("web:operator_merchant_new"), {"name": "新店", "owner_phone": "12"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["owner_phone"]
+    assert not Merchant.objects.exists()
+
+
+def test_dashboard_draws_the_daily_charts_from_the_stored_figures(operator_client):
+    # given
+    join_and_pay(make_deal())
+    platform_daily_stats_refresh()
+    # when
+    response = operator_client.get(reverse("web:operator_home"))
+    # then
+    charts = response.context["charts"]
+    assert len(charts) == 5
+    orders = next(c for c in charts if c.series[0].label == "Orders")
+    assert orders.series[0].values[-1] == 1
+    gmv = next(c for c in charts if c.money)
+    assert gmv.series[0].values[-1] == 9_900
+    assert response.content.decode().count('data-module="chart"') == 5
+
+
+def test_operator_pages_read_in_chinese(db):
+    # given an operator who reads Chinese
+    operator = User.objects.create_user(
+        "+8613900139555", "long-enough-pw", is_staff=True, preferred_language="zh-hans"
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(operator)
+    # when
+    home = client.get(reverse("web:operator_home")).content.decode()
+    found = client.get(reverse("web:operator_lookup"), {"q": "ord_none"})
+    new = client.get(reverse("web:operator_merchant_new")).content.decode()
+    # then
+    assert "平台每日数据" in home and "每日拼团数" in home and "查询" in home
+    assert "没有找到“ord_none”。" in found.content.decode()
+    assert "店主手机号" in new and "创建商户" in new

@@ -1,0 +1,101 @@
+"""The operator's dashboard and look-up in a real browser (360 × 740).
+
+The dashboard draws its per-day charts (each figure gets data-chart-drawn="1"
+from web/js/chart.js once Chart.js, served locally, has drawn it); a look-up by
+phone lists the shopper's orders with the phone masked, and the order's detail
+page shows the full number.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from string import Template
+
+import pytest
+
+pytestmark = [pytest.mark.browser]
+
+OPERATOR_PHONE = "13900670001"
+OPERATOR_PASSWORD = "operator-pages-pass"
+SHOPPER_PHONE = "13900670101"
+
+SEED = Template("""
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.deals.services import deal_create, deal_join, deal_open
+from groupbuy.escrow.tests.factories import apply_event, event_for
+from groupbuy.ops.stats import platform_daily_stats_refresh
+
+User.objects.create_user(
+    phone="+86$operator", password="$password", preferred_language="en",
+    is_staff=True,
+)
+shopper = User.objects.create_user(phone="+86$shopper", password="$password")
+merchant = Merchant.objects.create(name="运营页面超市", name_en="Operator Pages Mart")
+product = Product.objects.create(name_zh="龙井", name_en="Longjing tea")
+now = timezone.now()
+deal = deal_open(actor=None, deal=deal_create(
+    actor=None, merchant=merchant, product=product, title="Longjing tea 250 g",
+    list_price_fen=12_900, tiers=[(2, 9_900)], stock=10,
+    starts_at=now - timedelta(hours=1), deadline_at=now + timedelta(days=1),
+))
+order = deal_join(actor=shopper, deal=deal, quantity=1)
+apply_event(event_for(order.payment_intent))
+platform_daily_stats_refresh()
+print(json.dumps({"order": order.public_id}))
+""").substitute(
+    operator=OPERATOR_PHONE, shopper=SHOPPER_PHONE, password=OPERATOR_PASSWORD
+)
+
+
+@pytest.fixture
+def small_page(chromium, groupbuy_server):
+    context = chromium.new_context(
+        base_url=groupbuy_server.url,
+        viewport={"width": 360, "height": 740},
+        locale="en-US",
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
+    page = small_page
+    output = groupbuy_server.run_python(SEED)
+    order_id = json.loads(output.strip().splitlines()[-1])["order"]
+    # given the operator signed in
+    page.goto("/login/?next=/operator/")
+    page.fill("input[name=phone]", OPERATOR_PHONE)
+    page.fill("input[name=password]", OPERATOR_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"/operator/$"))
+
+    # then every daily chart is drawn, today's orders among the figures
+    page.wait_for_function(
+        "document.querySelectorAll('#operator-charts figure.chart').length === 5 && "
+        "[...document.querySelectorAll('#operator-charts figure.chart')]"
+        ".every(f => f.dataset.chartDrawn === '1')"
+    )
+    assert page.locator("#operator-charts canvas").count() == 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # when the operator looks the shopper up by phone
+    page.fill("#operator-lookup-q", SHOPPER_PHONE)
+    page.press("#operator-lookup-q", "Enter")
+    page.wait_for_url(re.compile(r"/operator/lookup/\?q="))
+
+    # then the list shows the phone masked, never in full
+    orders = page.locator("#lookup-orders")
+    assert "+86139****0101" in orders.inner_text()
+    assert f"+86{SHOPPER_PHONE}" not in page.content()
+
+    # and the order's page shows the full number
+    orders.get_by_role("link", name=order_id).click()
+    page.wait_for_url(re.compile(rf"/operator/orders/{order_id}/$"))
+    assert page.inner_text("#order-shopper-phone") == f"+86{SHOPPER_PHONE}"
