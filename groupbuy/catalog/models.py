@@ -311,6 +311,8 @@ class StaffInvitation(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
