@@ -131,6 +131,7 @@ def redeem_coupon(
     branch: Branch | None = None,
     cashier_name: str = "",
     batch=None,
+    settlement_round: int = 0,
 ) -> Redemption:
     """Take ``quantity`` units off a verified coupon, record and settle it."""
     _refuse_unusable(coupon)
@@ -176,6 +177,7 @@ def redeem_coupon(
             nonce=nonce,
             batch=batch,
             redeemed_at=redeemed_at,
+            settlement_round=settlement_round,
         )
         audit_log(
             actor=actor,
@@ -242,5 +244,14 @@ def settle_redemption(*, actor, redemption: Redemption) -> None:
         actor=actor,
         order=redemption.coupon.order,
         amount_fen=redemption.amount_fen,
-        idempotency_key=f"coupons.redemption:{redemption.nonce}",
+        idempotency_key=settlement_key(redemption),
     )
+
+
+def settlement_key(redemption: Redemption) -> str:
+    """Return the escrow key ``redemption`` settles under (a claim reinstated
+    after being superseded settles again, under a fresh key)."""
+    key = f"coupons.redemption:{redemption.nonce}"
+    if redemption.settlement_round:
+        return f"{key}:{redemption.settlement_round}"
+    return key
