@@ -16,11 +16,23 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 
 
+def default_expiry_rule() -> str:
+    return getattr(settings, "GROUPBUY_COUPON_EXPIRY_RULE", ExpiryRule.REFUND_SHOPPER)
+
+
 def expiry_rule_for(deal) -> str:
     terms = DealCouponTerms.objects.filter(deal=deal).first()
-    if terms is not None:
-        return terms.expiry_rule
-    return getattr(settings, "GROUPBUY_COUPON_EXPIRY_RULE", ExpiryRule.REFUND_SHOPPER)
+    return terms.expiry_rule if terms is not None else default_expiry_rule()
+
+
+def expiry_rules_for(deals) -> dict[int, str]:
+    """Return each deal's rule by deal pk, in one query."""
+    stated = dict(
+        DealCouponTerms.objects.filter(deal__in=deals).values_list(
+            "deal_id", "expiry_rule"
+        )
+    )
+    return {deal.pk: stated.get(deal.pk, default_expiry_rule()) for deal in deals}
 
 
 def deal_coupon_terms_set(*, actor, deal, expiry_rule: str) -> DealCouponTerms:

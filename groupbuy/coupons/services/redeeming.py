@@ -19,7 +19,11 @@ from groupbuy.coupons import codec
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, Redemption
 from groupbuy.coupons.services.issuing import code_digest
-from groupbuy.coupons.services.keys import platform_keys_valid
+from groupbuy.coupons.services.keys import (
+    platform_id,
+    platform_keys_cached,
+    platform_keys_changed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,27 +55,28 @@ def code_error(error: codec.CodeError) -> CouponError:
 
 
 def platform_key_map(*, now: datetime | None = None) -> dict:
+    """Return the platform keys that verify at ``now``, as the codec takes them
+    (from the process's copy: no query, no key decoding per scan)."""
+    now = now or timezone.now()
+    platform = platform_id()
     return {
-        (key_platform, key.key_id): codec.PlatformKey(
-            verify_key=bytes(key.public_key),
-            valid_until=int(key.verifies_until.timestamp())
-            if key.verifies_until
-            else None,
+        (platform, key_id): codec.PlatformKey(
+            verify_key=public_key,
+            valid_until=int(until.timestamp()) if until else None,
         )
-        for key_platform, key in _keys_with_platform(now)
+        for key_id, public_key, until in platform_keys_cached()
+        if until is None or until >= now
     }
-
-
-def _keys_with_platform(now):
-    from groupbuy.coupons.services.keys import platform_id
-
-    return [(platform_id(), key) for key in platform_keys_valid(now=now)]
 
 
 def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     """Return the coupon ``code`` is for, verified for ``merchant``; else raise."""
     now = now or timezone.now()
-    coupon = Coupon.objects.filter(code_digest=code_digest(code)).first()
+    coupon = (
+        Coupon.objects.select_related("order__deal")
+        .filter(code_digest=code_digest(code))
+        .first()
+    )
     if coupon is None:
         try:
             codec.from_text(code)
@@ -81,15 +86,26 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
         # merchant to another one (the sign-then-encrypt attack).
         raise code_error(codec.CodeError(codec.CodeError.NOT_FOR_THIS_MERCHANT, ""))
     try:
-        codec.verify_signed(
-            bytes(coupon.signed),
-            merchant_id=merchant.public_id,
-            platform_keys=platform_key_map(now=now),
-            now=int(now.timestamp()),
-        )
+        _verify(coupon, merchant, now)
     except codec.CodeError as error:
-        raise code_error(error) from error
+        if error.code != codec.CodeError.UNKNOWN_KEY:
+            raise code_error(error) from error
+        # A key made a moment ago in another process: read the keys again once.
+        platform_keys_changed()
+        try:
+            _verify(coupon, merchant, now)
+        except codec.CodeError as error:
+            raise code_error(error) from error
     return coupon
+
+
+def _verify(coupon: Coupon, merchant: Merchant, now: datetime) -> None:
+    codec.verify_signed(
+        bytes(coupon.signed),
+        merchant_id=merchant.public_id,
+        platform_keys=platform_key_map(now=now),
+        now=int(now.timestamp()),
+    )
 
 
 def coupon_redeem_online(
