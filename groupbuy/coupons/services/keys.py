@@ -124,7 +124,8 @@ def platform_key_revoke(*, actor, key: PlatformKey) -> PlatformKey:
 # or after KEY_CACHE_SECONDS whatever happens.
 KEY_CACHE_SECONDS = 300
 _STAMP = "coupons:platform-keys:stamp"
-_loaded: dict = {}
+# (stamp, loaded at, rows), replaced whole so that threads never see half of it.
+_snapshot: tuple | None = None
 
 
 def _shared_stamp():
@@ -136,7 +137,8 @@ def _shared_stamp():
 
 def platform_keys_changed() -> None:
     """Make every process reload the platform keys (now and after commit)."""
-    _loaded.clear()
+    global _snapshot
+    _snapshot = None
     # If the cache is down, each process reloads within KEY_CACHE_SECONDS.
     with contextlib.suppress(Exception):
         cache.set(_STAMP, secrets.token_hex(8), None)
@@ -151,17 +153,21 @@ def _announce_change() -> None:
 def platform_keys_cached() -> tuple[tuple[int, bytes, object], ...]:
     """Return (key id, public key, verifies until) of every key not revoked,
     from this process's copy when it is current."""
+    global _snapshot
     stamp = _shared_stamp()
-    age = time.monotonic() - _loaded.get("at", float("-inf"))
-    if _loaded.get("stamp") != stamp:
-        _loaded.clear()
-    if not _loaded or age > KEY_CACHE_SECONDS:
-        rows = tuple(
-            (key.key_id, bytes(key.public_key), key.verifies_until)
-            for key in PlatformKey.objects.exclude(state=PlatformKey.State.REVOKED)
-        )
-        _loaded.update(stamp=stamp, at=time.monotonic(), rows=rows)
-    return _loaded["rows"]
+    snapshot = _snapshot
+    if (
+        snapshot is not None
+        and snapshot[0] == stamp
+        and time.monotonic() - snapshot[1] <= KEY_CACHE_SECONDS
+    ):
+        return snapshot[2]
+    rows = tuple(
+        (key.key_id, bytes(key.public_key), key.verifies_until)
+        for key in PlatformKey.objects.exclude(state=PlatformKey.State.REVOKED)
+    )
+    _snapshot = (stamp, time.monotonic(), rows)
+    return rows
 
 
 def platform_keys_valid(*, now=None) -> list[PlatformKey]:
