@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.coupons.models import RedemptionConflict
 from groupbuy.coupons.services import coupon_redeem_online
 from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
 
@@ -119,5 +121,6 @@ def test_expiries_and_superseded_redemptions_are_adjustments_on_the_statement(
     assert rows[-1][5:7] == [str(total), str(fee)]
     assert rows[-1][9] == f"net {total - fee}"
     assert 'id="statement-expiries"' in page
-    assert "Superseded by an earlier redemption" in page
+    with translation.override("zh-hans"):  # the page's language
+        assert str(RedemptionConflict.Reason.SUPERSEDED.label) in page
     assert client.get(url + query + "&format=pdf").status_code == 200
