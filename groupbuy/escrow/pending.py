@@ -50,7 +50,7 @@ REVERSED = "escrow.redemption.reversed"
 
 def _locked_earning(order) -> PendingEarning:
     earning = (
-        PendingEarning.objects.select_for_update()
+        PendingEarning.objects.select_for_update(of=("self",))
         .select_related("merchant")
         .filter(reference=order.public_id)
         .first()

@@ -70,6 +70,7 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
         )
         if not created:
             return batch
+        _lock_coupons(merchant, redemptions)
         for entry in redemptions:
             _import_one(actor, merchant, batch, entry)
         batch.save(update_fields=["accepted", "conflicts", "rejected"])
@@ -85,6 +86,24 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
             },
         )
     return batch
+
+
+def _lock_coupons(merchant: Merchant, redemptions: list) -> None:
+    """Lock the batch's coupons up front, in primary-key order.
+
+    Imports running at once (and online scans, which lock one coupon then the
+    merchant's money) then always take coupon locks in one order and cannot
+    deadlock whatever order the files list their redemptions in.
+    """
+    serials = {
+        str(entry.get("serial")) for entry in redemptions if isinstance(entry, dict)
+    }
+    list(
+        Coupon.objects.select_for_update(of=("self",))
+        .filter(merchant=merchant, serial__in=serials)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _import_one(actor, merchant, batch, entry) -> None:
