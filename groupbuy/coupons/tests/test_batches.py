@@ -195,3 +195,20 @@ def test_claims_are_weighed_by_time_then_nonce():
     assert earliest_that_fit(claims, units=2) == {"a", "b"}
     assert earliest_that_fit(claims, units=3) == {"a", "b", "d"}
     assert earliest_that_fit(claims, units=0) == set()
+
+
+def test_the_api_lists_a_superseded_redemption_with_when(client):
+    from groupbuy.accounts.services import api_token_create
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    upload(station, batch_from(station, "till-b", (coupon, "late", 1, 60)))
+    upload(station, batch_from(station, "till-a", (coupon, "early", 1, 10)))
+    _token, secret = api_token_create(actor=station.owner)
+    (listed,) = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/conflicts",
+        headers={"Authorization": f"Bearer {secret}"},
+    ).json()
+    assert (listed["reason"], listed["device"]) == ("superseded", "till-b")
+    assert listed["superseded_at"] is not None
