@@ -121,15 +121,18 @@ def _rearrange(actor, coupon: Coupon, batch, new: Claim) -> bool:
     winners = earliest_that_fit(
         [*counted, *waiting, new], units=coupon.quantity - (online or 0)
     )
-    first_winner = min(
-        (c for c in [*counted, *waiting, new] if c.nonce in winners),
+    # What supersedes a demoted claim: the new one when it counts (it is
+    # what changed), else the earliest claim that counts.
+    cause = new if new.nonce in winners else None
+    cause = cause or min(
+        (c for c in [*counted, *waiting] if c.nonce in winners),
         key=lambda claim: claim.sort_key,
         default=None,
     )
     # Demote first, so the units are free for the claims that now count.
     for claim in counted:
         if claim.nonce not in winners:
-            _supersede(actor, claim.redemption, batch, by=first_winner)
+            _supersede(actor, claim.redemption, batch, by=cause)
     for claim in sorted(waiting, key=lambda claim: claim.sort_key):
         if claim.nonce in winners:
             _reinstate(actor, coupon, claim.conflict, batch)
