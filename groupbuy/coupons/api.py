@@ -96,6 +96,7 @@ def conflicts(request, merchant_id: str):
             "branch_name": c.branch_name,
             "redeemed_at": c.redeemed_at,
             "batch_id": c.batch.public_id,
+            "superseded_at": c.superseded_at,
         }
         for c in selectors.merchant_conflicts(merchant=merchant)[:200]
     ]

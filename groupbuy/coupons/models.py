@@ -271,6 +271,12 @@ class Redemption(models.Model):
     )
     redeemed_at = models.DateTimeField(verbose_name=_("redeemed at"))
     recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
+    # How many times this claim (nonce) was settled and reversed before: an
+    # offline redemption superseded by an earlier one and later reinstated
+    # settles under a fresh escrow key.
+    settlement_round = models.PositiveIntegerField(
+        default=0, verbose_name=_("settlement round")
+    )
 
     class Meta:
         ordering = ["-redeemed_at", "-id"]
@@ -282,7 +288,29 @@ class Redemption(models.Model):
 
 
 class RedemptionConflict(models.Model):
-    """A redemption a station accepted offline after the coupon was used up."""
+    """A redemption a station accepted offline that does not count.
+
+    Either the coupon was used up (by online redemptions or earlier offline
+    ones: the station's signed time decides) or it was no longer usable.
+    ``superseded_at`` is set when the claim had counted and was demoted
+    because an earlier one arrived later.
+    """
+
+    class Reason(models.TextChoices):
+        ALREADY_REDEEMED = "already_redeemed", _("Already redeemed")
+        NOT_ENOUGH_LEFT = "not_enough_left", _("Not enough units left")
+        SUPERSEDED = "superseded", _("Superseded by an earlier redemption")
+        EXPIRED = "expired", _("Coupon expired")
+        REVOKED = "revoked", _("Coupon cancelled")
+        PAID_OUT = "paid_out", _("Later redemption already paid out")
+
+    # Claims that lost only for lack of units: they are weighed again (by
+    # time) whenever another claim on the coupon arrives.
+    CAPACITY_REASONS = (
+        Reason.ALREADY_REDEEMED,
+        Reason.NOT_ENOUGH_LEFT,
+        Reason.SUPERSEDED,
+    )
 
     coupon = models.ForeignKey(
         Coupon, on_delete=models.PROTECT, related_name="+", verbose_name=_("coupon")
@@ -298,13 +326,32 @@ class RedemptionConflict(models.Model):
     )
     nonce = models.CharField(max_length=64, unique=True, verbose_name=_("nonce"))
     quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    branch = models.ForeignKey(
+        "catalog.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
     branch_name = models.CharField(
         max_length=120, blank=True, verbose_name=_("branch name")
     )
+    cashier_name = models.CharField(
+        max_length=80, blank=True, verbose_name=_("cashier name")
+    )
     device = models.CharField(max_length=80, blank=True, verbose_name=_("device"))
-    reason = models.CharField(max_length=20, verbose_name=_("reason"))
+    reason = models.CharField(
+        max_length=20, choices=Reason.choices, verbose_name=_("reason")
+    )
     redeemed_at = models.DateTimeField(verbose_name=_("redeemed at"))
     recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("superseded at")
+    )
+    settlement_rounds = models.PositiveIntegerField(
+        default=0, verbose_name=_("settlement rounds")
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -387,14 +434,26 @@ class DealCouponTerms(models.Model):
 class CouponExpiry(models.Model):
     """An expired coupon's unredeemed units and what the rule did with them."""
 
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", _("Waiting to be settled")
+        REFUNDED = "refunded", _("Refunded to the shopper")
+        PAID_MERCHANT = "paid_merchant", _("Paid to the merchant")
+        PAID_AT_CLOSE = "paid_at_close", _("The merchant was paid when the deal closed")
+        NOTHING_LEFT = "nothing_left", _("Nothing left to settle")
+
     coupon = models.OneToOneField(
         Coupon, on_delete=models.PROTECT, related_name="expiry"
     )
     rule = models.CharField(max_length=20, choices=ExpiryRule.choices)
     quantity = models.PositiveIntegerField()
     amount_fen = models.PositiveIntegerField()
-    # For refund_shopper: when the refund was made (by the escrow rule), if yet.
+    # When the rule's money moved (or was found to need no move); None while
+    # waiting, e.g. after a failed attempt the next sweep retries.
     settled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=Outcome.choices, default=Outcome.WAITING
+    )
+    last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -117,10 +117,19 @@ def statement_pdf(statement) -> bytes:
             size=9,
             height=5,
         )
+    for e in statement.expiries:
+        _line(
+            pdf,
+            f"EXPIRED {e.settled_at:%Y-%m-%d %H:%M}  {e.coupon.serial}  x{e.quantity}"
+            f"  {e.amount_fen / 100:.2f}  {e.outcome}",
+            size=9,
+            height=5,
+        )
     for c in statement.conflicts:
         _line(
             pdf,
-            f"CONFLICT {c.redeemed_at:%Y-%m-%d %H:%M}  {c.coupon.serial}  {c.reason}",
+            f"CONFLICT {c.redeemed_at:%Y-%m-%d %H:%M}  {c.coupon.serial}"
+            f"  x{c.quantity}  {c.reason}",
             size=9,
             height=5,
         )

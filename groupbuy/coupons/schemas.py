@@ -151,6 +151,8 @@ class ConflictOut(Schema):
     branch_name: str
     redeemed_at: datetime
     batch_id: str
+    # Set when the redemption had counted and an earlier one superseded it.
+    superseded_at: datetime | None = None
 
 
 class StatementOut(Schema):

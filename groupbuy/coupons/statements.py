@@ -1,4 +1,12 @@
-"""Settlement statements: every redemption and conflict of a merchant in a period."""
+"""Settlement statements: every redemption, conflict and adjustment of a
+merchant in a period.
+
+Adjustments are the coupons that expired unredeemed and were settled in the
+period: paid to the merchant (counted in the totals, less the fee) or refunded
+to the shopper (listed, not counted). A redemption superseded by an earlier
+offline one is listed among the conflicts (reason ``superseded``): its
+settlement was reversed, so it is in no total.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.coupons.models import Redemption, RedemptionConflict
+from groupbuy.coupons.models import CouponExpiry, Redemption, RedemptionConflict
 from groupbuy.escrow.services import platform_fee_fen
 
 
@@ -21,18 +29,35 @@ class Statement:
     end: date  # inclusive
     redemptions: list[Redemption]
     conflicts: list[RedemptionConflict]
+    expiries: list[CouponExpiry] = dataclasses.field(default_factory=list)
+
+    @property
+    def paid_expiries(self) -> list[CouponExpiry]:
+        paid = CouponExpiry.Outcome.PAID_MERCHANT
+        return [e for e in self.expiries if e.outcome == paid]
 
     @property
     def redeemed_fen(self) -> int:
         return sum(r.amount_fen for r in self.redemptions)
 
     @property
+    def expiry_paid_fen(self) -> int:
+        return sum(e.amount_fen for e in self.paid_expiries)
+
+    @property
+    def expiry_refunded_fen(self) -> int:
+        refunded = CouponExpiry.Outcome.REFUNDED
+        return sum(e.amount_fen for e in self.expiries if e.outcome == refunded)
+
+    @property
     def fee_fen(self) -> int:
-        return sum(platform_fee_fen(r.amount_fen) for r in self.redemptions)
+        amounts = [r.amount_fen for r in self.redemptions]
+        amounts += [e.amount_fen for e in self.paid_expiries]
+        return sum(platform_fee_fen(amount) for amount in amounts)
 
     @property
     def net_fen(self) -> int:
-        return self.redeemed_fen - self.fee_fen
+        return self.redeemed_fen + self.expiry_paid_fen - self.fee_fen
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -55,7 +80,16 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
     conflicts = RedemptionConflict.objects.filter(
         merchant=merchant, redeemed_at__gte=since, redeemed_at__lt=until
     ).select_related("coupon", "batch")
-    return Statement(merchant, start, end, list(redemptions), list(conflicts))
+    expiries = (
+        CouponExpiry.objects.filter(
+            coupon__merchant=merchant, settled_at__gte=since, settled_at__lt=until
+        )
+        .select_related("coupon__order__deal")
+        .order_by("settled_at", "id")
+    )
+    return Statement(
+        merchant, start, end, list(redemptions), list(conflicts), list(expiries)
+    )
 
 
 def statement_csv(statement: Statement) -> str:
@@ -105,6 +139,22 @@ def statement_csv(statement: Statement) -> str:
                 f"{c.reason} ({c.device})",
             ]
         )
+    for e in statement.expiries:
+        paid = e.outcome == CouponExpiry.Outcome.PAID_MERCHANT
+        writer.writerow(
+            [
+                "expiry",
+                e.settled_at.isoformat(),
+                e.coupon.serial,
+                e.coupon.order.deal.title,
+                e.quantity,
+                e.amount_fen if paid else 0,
+                platform_fee_fen(e.amount_fen) if paid else 0,
+                "",
+                "",
+                f"{e.outcome} {e.amount_fen}",
+            ]
+        )
     writer.writerow(
         [
             "total",
@@ -112,7 +162,7 @@ def statement_csv(statement: Statement) -> str:
             "",
             "",
             "",
-            statement.redeemed_fen,
+            statement.redeemed_fen + statement.expiry_paid_fen,
             statement.fee_fen,
             "",
             "",

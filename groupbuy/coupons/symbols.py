@@ -59,18 +59,26 @@ def read_picture(data: bytes) -> list[str]:
     """Return the texts of every 2-D code in a picture (may be empty)."""
     try:
         image = Image.open(io.BytesIO(data))
+        # A JPEG can be decoded straight at a fraction of its size (DCT
+        # scaling); PNG and others are decoded whole.
+        image.draft("L", (FAST_SCAN_SIDE, FAST_SCAN_SIDE))
         image.load()
     except (UnidentifiedImageError, OSError, ValueError):
         return []
-    image = image.convert("L")
     if max(image.size) > MAX_SCAN_SIDE:
         image.thumbnail((MAX_SCAN_SIDE, MAX_SCAN_SIDE))
-    fast = image
-    if max(image.size) > FAST_SCAN_SIDE:
-        fast = image.copy()
-        fast.thumbnail((FAST_SCAN_SIDE, FAST_SCAN_SIDE))
-    found = _texts(fast, try_rotate=False, try_invert=False)
-    return found or _texts(image, try_rotate=True, try_invert=True)
+    found = _texts(_shrunk(image).convert("L"), try_rotate=False, try_invert=False)
+    return found or _texts(image.convert("L"), try_rotate=True, try_invert=True)
+
+
+def _shrunk(image):
+    """Return ``image`` reduced by a whole factor to about FAST_SCAN_SIDE.
+
+    Box reduction by a whole factor is several times cheaper than resampling
+    and keeps the modules' edges sharp enough for the reader.
+    """
+    factor = -(-max(image.size) // FAST_SCAN_SIDE)  # ceiling division
+    return image.reduce(factor) if factor > 1 else image
 
 
 def _texts(image, **options) -> list[str]:

@@ -175,11 +175,12 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 
 def _deals_with_rules(merchant) -> list:
-    from groupbuy.coupons.services.expiry import expiry_rule_for
+    from groupbuy.coupons.services.expiry import expiry_rules_for
 
     deals = list(merchant.deals.order_by("-deadline_at")[:10])
+    rules = expiry_rules_for(deals)
     for deal in deals:
-        deal.coupon_expiry_rule = expiry_rule_for(deal)
+        deal.coupon_expiry_rule = rules[deal.pk]
     return deals
 
 

@@ -24,6 +24,10 @@ How money moves (transaction kinds, each a pair of postings):
   a deal settled on redemption)
 - ``escrow.redemption.settled`` merchant pending → merchant payable + platform
   revenue (fee), one coupon redemption's share
+- ``escrow.pending.returned``  merchant pending → the payer's held account
+  (unredeemed units given back, then refunded: ``escrow.pending``)
+- ``escrow.redemption.reversed`` the exact opposite of a ``redemption.settled``
+  posting (a redemption that turned out not to count)
 - ``escrow.deposit.forfeited`` held → a named account, under a rule the caller
   states (a demand's deposit kept when its initiator walks away)
 

@@ -465,8 +465,11 @@ def escrow_settle_redemption(
     """
     _positive_fen(amount_fen)
     with transaction.atomic():
+        # Only the earning row: locking its merchant too (a plain FOR UPDATE
+        # over the join) made every settlement of a merchant queue on, and
+        # deadlock with, the others.
         earning = (
-            PendingEarning.objects.select_for_update()
+            PendingEarning.objects.select_for_update(of=("self",))
             .select_related("merchant")
             .filter(reference=order.public_id)
             .first()

@@ -19,7 +19,8 @@ from groupbuy.coupons.models import (
     RedemptionBatch,
     RedemptionConflict,
 )
-from groupbuy.coupons.services.redeeming import platform_key_map, redeem_coupon
+from groupbuy.coupons.services.offline_claims import Claim, claim_place
+from groupbuy.coupons.services.redeeming import platform_key_map
 
 MAX_REDEMPTIONS_PER_BATCH = 5000
 MAX_UNITS = 10_000
@@ -28,8 +29,10 @@ MAX_UNITS = 10_000
 def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
     """Verify and import a station's batch file; importing again changes nothing.
 
-    Each redemption carries a nonce: one already recorded is skipped. A serial
-    the platform already counts as used is kept as a conflict, not redeemed.
+    Each redemption carries a nonce: one already recorded is skipped. Units
+    the platform already counts as used make the claim a conflict, not a
+    redemption; among offline claims the earliest (station time) count, see
+    ``offline_claims``.
     """
     require_merchant_staff(actor, merchant)
     keys = {bytes(k.signing_public_key): k for k in merchant.coupon_keys.all()}
@@ -67,6 +70,7 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
         )
         if not created:
             return batch
+        _lock_coupons(merchant, redemptions)
         for entry in redemptions:
             _import_one(actor, merchant, batch, entry)
         batch.save(update_fields=["accepted", "conflicts", "rejected"])
@@ -82,6 +86,24 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
             },
         )
     return batch
+
+
+def _lock_coupons(merchant: Merchant, redemptions: list) -> None:
+    """Lock the batch's coupons up front, in primary-key order.
+
+    Imports running at once (and online scans, which lock one coupon then the
+    merchant's money) then always take coupon locks in one order and cannot
+    deadlock whatever order the files list their redemptions in.
+    """
+    serials = {
+        str(entry.get("serial")) for entry in redemptions if isinstance(entry, dict)
+    }
+    list(
+        Coupon.objects.select_for_update(of=("self",))
+        .filter(merchant=merchant, serial__in=serials)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _import_one(actor, merchant, batch, entry) -> None:
@@ -104,39 +126,16 @@ def _import_one(actor, merchant, batch, entry) -> None:
         batch.rejected += 1
         return
     branch = merchant.branches.filter(public_id=str(entry.get("branch", ""))).first()
-    try:
-        with transaction.atomic():
-            redeem_coupon(
-                actor=actor,
-                coupon=coupon,
-                quantity=quantity,
-                channel=Redemption.Channel.OFFLINE,
-                nonce=nonce,
-                redeemed_at=redeemed_at,
-                branch=branch,
-                cashier_name=str(entry.get("cashier", "")),
-                batch=batch,
-            )
+    claim = Claim(
+        nonce=nonce,
+        quantity=quantity,
+        redeemed_at=redeemed_at,
+        branch=branch,
+        branch_name=branch.name if branch else str(entry.get("branch", ""))[:120],
+        cashier_name=str(entry.get("cashier", ""))[:80],
+    )
+    if claim_place(actor=actor, coupon=coupon, batch=batch, new=claim):
         batch.accepted += 1
-    except CouponError as error:
-        RedemptionConflict.objects.create(
-            coupon=coupon,
-            merchant=merchant,
-            batch=batch,
-            nonce=nonce,
-            quantity=quantity,
-            branch_name=branch.name if branch else str(entry.get("branch", ""))[:120],
-            device=batch.device,
-            reason=error.code[:20],
-            redeemed_at=redeemed_at,
-        )
-        batch.conflicts += 1
-        audit_log(
-            actor=actor,
-            action="coupons.redemption.conflict",
-            obj=coupon,
-            data={"batch": batch.public_id, "reason": error.code},
-        )
 
 
 def _genuine_at(coupon: Coupon, merchant: Merchant, redeemed_at: datetime) -> bool:

@@ -9,17 +9,30 @@ from django.db import transaction
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import DomainError
 from groupbuy.coupons.models import Coupon, CouponExpiry, DealCouponTerms, ExpiryRule
 
 logger = logging.getLogger(__name__)
 BATCH = 200
 
 
+def default_expiry_rule() -> str:
+    return getattr(settings, "GROUPBUY_COUPON_EXPIRY_RULE", ExpiryRule.REFUND_SHOPPER)
+
+
 def expiry_rule_for(deal) -> str:
     terms = DealCouponTerms.objects.filter(deal=deal).first()
-    if terms is not None:
-        return terms.expiry_rule
-    return getattr(settings, "GROUPBUY_COUPON_EXPIRY_RULE", ExpiryRule.REFUND_SHOPPER)
+    return terms.expiry_rule if terms is not None else default_expiry_rule()
+
+
+def expiry_rules_for(deals) -> dict[int, str]:
+    """Return each deal's rule by deal pk, in one query."""
+    stated = dict(
+        DealCouponTerms.objects.filter(deal__in=deals).values_list(
+            "deal_id", "expiry_rule"
+        )
+    )
+    return {deal.pk: stated.get(deal.pk, default_expiry_rule()) for deal in deals}
 
 
 def deal_coupon_terms_set(*, actor, deal, expiry_rule: str) -> DealCouponTerms:
@@ -39,31 +52,39 @@ def deal_coupon_terms_set(*, actor, deal, expiry_rule: str) -> DealCouponTerms:
     return terms
 
 
-def coupons_expire_due(*, now=None) -> list[str]:
-    """Expire every valid coupon past its expiry; return their public ids.
+def coupons_expire_due(*, now=None, batches: int = 50) -> list[str]:
+    """Expire valid coupons past their expiry, ``BATCH`` at a time; return their
+    public ids. Then settle every expiry still waiting (a failed refund is
+    retried on the next run).
 
-    ``pay_merchant`` moves the unredeemed share to the merchant's payable
-    through the same escrow rule as a redemption; ``refund_shopper`` records
-    what is owed back (``CouponExpiry``) for the escrow refund.
+    Safe to re-run and to run twice at once: each coupon changes state with a
+    conditional UPDATE and its money moves under an idempotency key.
     """
     now = now or timezone.now()
-    due = Coupon.objects.filter(status=Coupon.Status.VALID, expires_at__lt=now)
-    expired = []
-    for coupon in due.select_related("order__deal").order_by("pk")[:BATCH]:
-        if _expire(coupon, now=now):
-            expired.append(coupon.public_id)
+    expired: list[str] = []
+    for _round in range(batches):
+        due = Coupon.objects.filter(status=Coupon.Status.VALID, expires_at__lt=now)
+        chunk = list(due.order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not chunk:
+            break
+        for coupon in Coupon.objects.filter(pk__in=chunk).order_by("pk"):
+            if _expire(coupon, now=now):
+                expired.append(coupon.public_id)
+    # The money moves afterwards, each in its own transaction: a refusal from
+    # escrow leaves the coupon expired and its record waiting for the next run.
+    coupon_expiries_settle_waiting(now=now)
     return expired
 
 
 def _expire(coupon: Coupon, *, now) -> bool:
-    rule = expiry_rule_for(coupon.order.deal)
     with transaction.atomic():
         changed = Coupon.objects.filter(
             pk=coupon.pk, status=Coupon.Status.VALID, expires_at__lt=now
         ).update(status=Coupon.Status.EXPIRED)
         if not changed:
             return False
-        coupon.refresh_from_db()
+        coupon = Coupon.objects.select_related("order__deal").get(pk=coupon.pk)
+        rule = expiry_rule_for(coupon.order.deal)
         quantity = coupon.remaining_quantity
         record = CouponExpiry.objects.create(
             coupon=coupon,
@@ -77,24 +98,80 @@ def _expire(coupon: Coupon, *, now) -> bool:
             obj=coupon,
             data={"rule": rule, "quantity": quantity, "amount_fen": record.amount_fen},
         )
-        if rule == ExpiryRule.PAY_MERCHANT and record.amount_fen:
-            _pay_merchant(coupon, record, now=now)
     return True
 
 
-def _pay_merchant(coupon: Coupon, record: CouponExpiry, *, now) -> None:
+def coupon_expiries_settle_waiting(*, now=None, limit: int = 500) -> int:
+    """Settle expiries whose money has not moved yet; return how many moved."""
+    now = now or timezone.now()
+    waiting = CouponExpiry.objects.filter(settled_at__isnull=True).order_by("pk")
+    done = 0
+    for record in waiting[:limit]:
+        done += coupon_expiry_settle(record=record, now=now).settled_at is not None
+    return done
+
+
+def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
+    """Apply the rule to an expired coupon's unredeemed units (idempotent).
+
+    ``refund_shopper`` gives the units' price back to the shopper from
+    merchant-pending through escrow's refund path (the provider is called after
+    commit); ``pay_merchant`` settles it to the merchant's payable like a
+    redemption. A deal settled at close already paid the merchant in full.
+    """
     from groupbuy.coupons.services.redeeming import settles_on_redemption
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        record = (
+            CouponExpiry.objects.select_for_update()
+            .select_related("coupon__order__deal")
+            .get(pk=record.pk)
+        )
+        if record.settled_at is not None:
+            return record
+        order = record.coupon.order
+        if not record.amount_fen:
+            outcome = CouponExpiry.Outcome.NOTHING_LEFT
+        elif not settles_on_redemption(order):
+            outcome = CouponExpiry.Outcome.PAID_AT_CLOSE
+        else:
+            try:
+                with transaction.atomic():
+                    outcome = _move_money(record, order)
+            except DomainError as error:
+                logger.warning("coupon expiry %s: %s", record.pk, error.message)
+                record.last_error = f"{error.code}: {error.message}"[:200]
+                record.save(update_fields=["last_error"])
+                return record
+        record.outcome, record.settled_at, record.last_error = outcome, now, ""
+        record.save(update_fields=["outcome", "settled_at", "last_error"])
+        audit_log(
+            actor=None,
+            action="coupons.expiry.settled",
+            obj=record.coupon,
+            data={"outcome": outcome, "amount_fen": record.amount_fen},
+        )
+    return record
+
+
+def _move_money(record: CouponExpiry, order) -> str:
+    from groupbuy.escrow.pending import escrow_refund_pending
     from groupbuy.escrow.services import escrow_settle_redemption
 
-    if not settles_on_redemption(coupon.order):
-        record.settled_at = now  # the deal paid the merchant when it closed
-        record.save(update_fields=["settled_at"])
-        return
+    if record.rule == ExpiryRule.REFUND_SHOPPER:
+        escrow_refund_pending(
+            actor=None,
+            order=order,
+            amount_fen=record.amount_fen,
+            idempotency_key=f"coupons.expiry.refund:{record.coupon.serial}",
+            reason="coupon_expired",
+        )
+        return CouponExpiry.Outcome.REFUNDED
     escrow_settle_redemption(
         actor=None,
-        order=coupon.order,
+        order=order,
         amount_fen=record.amount_fen,
-        idempotency_key=f"coupons.expiry:{coupon.serial}",
+        idempotency_key=f"coupons.expiry:{record.coupon.serial}",
     )
-    record.settled_at = now
-    record.save(update_fields=["settled_at"])
+    return CouponExpiry.Outcome.PAID_MERCHANT

@@ -19,7 +19,11 @@ from groupbuy.coupons import codec
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, Redemption
 from groupbuy.coupons.services.issuing import code_digest
-from groupbuy.coupons.services.keys import platform_keys_valid
+from groupbuy.coupons.services.keys import (
+    platform_id,
+    platform_keys_cached,
+    platform_keys_changed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,27 +55,28 @@ def code_error(error: codec.CodeError) -> CouponError:
 
 
 def platform_key_map(*, now: datetime | None = None) -> dict:
+    """Return the platform keys that verify at ``now``, as the codec takes them
+    (from the process's copy: no query, no key decoding per scan)."""
+    now = now or timezone.now()
+    platform = platform_id()
     return {
-        (key_platform, key.key_id): codec.PlatformKey(
-            verify_key=bytes(key.public_key),
-            valid_until=int(key.verifies_until.timestamp())
-            if key.verifies_until
-            else None,
+        (platform, key_id): codec.PlatformKey(
+            verify_key=public_key,
+            valid_until=int(until.timestamp()) if until else None,
         )
-        for key_platform, key in _keys_with_platform(now)
+        for key_id, public_key, until in platform_keys_cached()
+        if until is None or until >= now
     }
-
-
-def _keys_with_platform(now):
-    from groupbuy.coupons.services.keys import platform_id
-
-    return [(platform_id(), key) for key in platform_keys_valid(now=now)]
 
 
 def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     """Return the coupon ``code`` is for, verified for ``merchant``; else raise."""
     now = now or timezone.now()
-    coupon = Coupon.objects.filter(code_digest=code_digest(code)).first()
+    coupon = (
+        Coupon.objects.select_related("order__deal")
+        .filter(code_digest=code_digest(code))
+        .first()
+    )
     if coupon is None:
         try:
             codec.from_text(code)
@@ -81,15 +86,26 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
         # merchant to another one (the sign-then-encrypt attack).
         raise code_error(codec.CodeError(codec.CodeError.NOT_FOR_THIS_MERCHANT, ""))
     try:
-        codec.verify_signed(
-            bytes(coupon.signed),
-            merchant_id=merchant.public_id,
-            platform_keys=platform_key_map(now=now),
-            now=int(now.timestamp()),
-        )
+        _verify(coupon, merchant, now)
     except codec.CodeError as error:
-        raise code_error(error) from error
+        if error.code != codec.CodeError.UNKNOWN_KEY:
+            raise code_error(error) from error
+        # A key made a moment ago in another process: read the keys again once.
+        platform_keys_changed()
+        try:
+            _verify(coupon, merchant, now)
+        except codec.CodeError as error:
+            raise code_error(error) from error
     return coupon
+
+
+def _verify(coupon: Coupon, merchant: Merchant, now: datetime) -> None:
+    codec.verify_signed(
+        bytes(coupon.signed),
+        merchant_id=merchant.public_id,
+        platform_keys=platform_key_map(now=now),
+        now=int(now.timestamp()),
+    )
 
 
 def coupon_redeem_online(
@@ -131,6 +147,7 @@ def redeem_coupon(
     branch: Branch | None = None,
     cashier_name: str = "",
     batch=None,
+    settlement_round: int = 0,
 ) -> Redemption:
     """Take ``quantity`` units off a verified coupon, record and settle it."""
     _refuse_unusable(coupon)
@@ -176,6 +193,7 @@ def redeem_coupon(
             nonce=nonce,
             batch=batch,
             redeemed_at=redeemed_at,
+            settlement_round=settlement_round,
         )
         audit_log(
             actor=actor,
@@ -242,5 +260,14 @@ def settle_redemption(*, actor, redemption: Redemption) -> None:
         actor=actor,
         order=redemption.coupon.order,
         amount_fen=redemption.amount_fen,
-        idempotency_key=f"coupons.redemption:{redemption.nonce}",
+        idempotency_key=settlement_key(redemption),
     )
+
+
+def settlement_key(redemption: Redemption) -> str:
+    """Return the escrow key ``redemption`` settles under (a claim reinstated
+    after being superseded settles again, under a fresh key)."""
+    key = f"coupons.redemption:{redemption.nonce}"
+    if redemption.settlement_round:
+        return f"{key}:{redemption.settlement_round}"
+    return key

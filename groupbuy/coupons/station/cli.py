@@ -4,7 +4,8 @@ groupbuy station init --merchant MER --server URL --token TOKEN [--key-file F]
     [--branch BR] [--device NAME]   make (or import) the keys; register when online
 groupbuy station register             register the public keys (if init was offline)
 groupbuy station sync                 pull platform keys and new revocations
-groupbuy station redeem [CODE] [--stdin] [--photo P]   redeem with no network
+groupbuy station redeem [CODE] [--stdin] [--photo P] [--quantity K]
+                                      redeem with no network (K units, default all)
 groupbuy station export [--out DIR]   write a signed batch file (removable media)
 groupbuy station upload [FILE…]       send exported batches to the platform
 groupbuy station serve [--port P]     the till page on 127.0.0.1
@@ -144,7 +145,9 @@ def cmd_redeem(ledger: Ledger, args) -> int:
     codes = _codes(args)
     status = 0 if codes else 1
     for text in codes:
-        outcome = core.redeem(ledger, text, cashier=args.cashier)
+        outcome = core.redeem(
+            ledger, text, cashier=args.cashier, quantity=args.quantity
+        )
         word = "OK" if outcome.accepted else "REFUSED"
         print(
             f"{word} {outcome.code} {outcome.serial} {outcome.message}".strip(),
@@ -250,6 +253,11 @@ def parser() -> argparse.ArgumentParser:
     redeem.add_argument("--stdin", action="store_true")
     redeem.add_argument("--photo")
     redeem.add_argument("--cashier", default="")
+    redeem.add_argument(
+        "--quantity",
+        type=int,
+        help="units to take (default: all the coupon has left here)",
+    )
     export = commands.add_parser("export")
     export.add_argument("--out")
     upload = commands.add_parser("upload")

@@ -81,8 +81,20 @@ def apply_sync(ledger: Ledger, data: dict) -> int:
     return len(data["revocations"])
 
 
-def redeem(ledger: Ledger, text: str, *, cashier: str = "", now=None) -> Outcome:
-    """Verify a code offline and record it once; never raises for bad input."""
+def redeem(
+    ledger: Ledger,
+    text: str,
+    *,
+    cashier: str = "",
+    quantity: int | None = None,
+    now=None,
+) -> Outcome:
+    """Verify a code offline and take ``quantity`` units (default: all left).
+
+    Never raises for bad input. The ledger refuses more units than the coupon
+    holds, counting what this station redeemed before (it cannot know about
+    other tills: the platform sorts that out when batches arrive).
+    """
     now = int(now if now is not None else time.time())
     if ledger.get("branch") and ledger.get("branch_offline_enabled", "1") != "1":
         return Outcome(
@@ -90,16 +102,12 @@ def redeem(ledger: Ledger, text: str, *, cashier: str = "", now=None) -> Outcome
             "offline_disabled",
             "Offline redemption is switched off for this branch.",
         )
-    keys = {
-        (platform_id, key_id): codec.PlatformKey(bytes(public_key), valid_until)
-        for platform_id, key_id, public_key, valid_until in ledger.platform_keys()
-    }
     try:
         coupon = codec.open_coupon(
             text,
             merchant_id=ledger.get("merchant_id"),
             merchant_private_key=base64.b64decode(ledger.get("sealing_private_key")),
-            platform_keys=keys,
+            platform_keys=_platform_keys(ledger),
             now=now,
         )
     except codec.CodeError as error:
@@ -109,29 +117,53 @@ def redeem(ledger: Ledger, text: str, *, cashier: str = "", now=None) -> Outcome
         return Outcome(
             False, "revoked", f"This coupon was cancelled ({reason}).", coupon.serial
         )
-    recorded = ledger.record(
+    wanted = quantity
+    if wanted is None:
+        wanted = max(1, coupon.quantity - ledger.units_redeemed(coupon.serial))
+    if not 1 <= wanted <= coupon.quantity:
+        return Outcome(
+            False,
+            "bad_quantity",
+            f"Redeem between 1 and {coupon.quantity} unit(s).",
+            coupon.serial,
+        )
+    left = ledger.record(
         nonce=secrets.token_hex(16),
         serial=coupon.serial,
         code=codec.normalise(text),
-        quantity=coupon.quantity,
+        quantity=wanted,
+        of_units=coupon.quantity,
         branch=ledger.get("branch"),
         cashier=cashier,
+        now=now,
     )
-    if not recorded:
-        when, _branch = ledger.redemption_of(coupon.serial)
-        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
-        return Outcome(
-            False,
-            "already_redeemed",
-            f"Already redeemed here on {stamp}.",
-            coupon.serial,
-        )
+    if left < wanted:
+        return _refused_for_units(ledger, coupon.serial, left)
     return Outcome(
         True,
         "redeemed",
-        f"Redeemed {coupon.quantity} unit(s).",
+        f"Redeemed {wanted} of {coupon.quantity} unit(s); {left - wanted} left.",
         coupon.serial,
-        coupon.quantity,
+        wanted,
+    )
+
+
+def _platform_keys(ledger: Ledger) -> dict:
+    return {
+        (platform_id, key_id): codec.PlatformKey(bytes(public_key), valid_until)
+        for platform_id, key_id, public_key, valid_until in ledger.platform_keys()
+    }
+
+
+def _refused_for_units(ledger: Ledger, serial: str, left: int) -> Outcome:
+    if left > 0:
+        return Outcome(
+            False, "not_enough_left", f"Only {left} unit(s) left here.", serial
+        )
+    when, _branch = ledger.redemption_of(serial)
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
+    return Outcome(
+        False, "already_redeemed", f"Already redeemed here on {stamp}.", serial
     )
 
 

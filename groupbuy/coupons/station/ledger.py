@@ -16,12 +16,26 @@ CREATE TABLE IF NOT EXISTS platform_keys (
 CREATE TABLE IF NOT EXISTS revocations (
     serial TEXT PRIMARY KEY, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS redemptions (
-    nonce TEXT PRIMARY KEY, serial TEXT NOT NULL UNIQUE, code TEXT NOT NULL,
+    nonce TEXT PRIMARY KEY, serial TEXT NOT NULL, code TEXT NOT NULL,
     quantity INTEGER NOT NULL, redeemed_at INTEGER NOT NULL, branch TEXT NOT NULL,
     cashier TEXT NOT NULL, batch TEXT);
+CREATE INDEX IF NOT EXISTS redemptions_serial ON redemptions (serial);
 CREATE TABLE IF NOT EXISTS batches (
     name TEXT PRIMARY KEY, path TEXT NOT NULL, created_at INTEGER NOT NULL,
     uploaded_at INTEGER, result TEXT);
+"""
+# Version 1 kept one redemption per serial (UNIQUE); version 2 allows several
+# (partial redemption of a multi-unit coupon), so the table is rebuilt.
+SCHEMA_VERSION = 2
+UPGRADE_TO_2 = """
+ALTER TABLE redemptions RENAME TO redemptions_v1;
+CREATE TABLE redemptions (
+    nonce TEXT PRIMARY KEY, serial TEXT NOT NULL, code TEXT NOT NULL,
+    quantity INTEGER NOT NULL, redeemed_at INTEGER NOT NULL, branch TEXT NOT NULL,
+    cashier TEXT NOT NULL, batch TEXT);
+INSERT INTO redemptions SELECT * FROM redemptions_v1;
+DROP TABLE redemptions_v1;
+CREATE INDEX IF NOT EXISTS redemptions_serial ON redemptions (serial);
 """
 
 
@@ -35,7 +49,20 @@ class Ledger:
         if new:
             os.chmod(self.path, 0o600)  # it holds the merchant's private keys
         self.db.execute("PRAGMA journal_mode=WAL")
+        self._upgrade(new)
+
+    def _upgrade(self, new: bool) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if not new and version < 2 and self._has_table("redemptions"):
+            self.db.executescript(f"BEGIN IMMEDIATE;{UPGRADE_TO_2}COMMIT;")
         self.db.executescript(SCHEMA)
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _has_table(self, name: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
+        )
+        return row.fetchone() is not None
 
     def close(self) -> None:
         self.db.close()
@@ -76,20 +103,50 @@ class Ledger:
         found = row.fetchone()
         return found[0] if found else None
 
-    def record(self, *, nonce, serial, code, quantity, branch, cashier) -> bool:
-        """Record a redemption; False if the serial is already in the ledger."""
+    def record(
+        self, *, nonce, serial, code, quantity, of_units, branch, cashier, now=None
+    ) -> int:
+        """Record ``quantity`` units of a coupon of ``of_units``; return the units
+        it had left before (nothing is recorded when fewer than ``quantity``).
+
+        The check and the insert run in one write transaction, so two tills
+        sharing the ledger cannot both take the last unit.
+        """
+        self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute(
-                "INSERT INTO redemptions VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                (nonce, serial, code, quantity, int(time.time()), branch, cashier),
-            )
-        except sqlite3.IntegrityError:
-            return False
-        return True
+            left = of_units - self.units_redeemed(serial)
+            if quantity <= left:
+                self.db.execute(
+                    "INSERT INTO redemptions VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                    (
+                        nonce,
+                        serial,
+                        code,
+                        quantity,
+                        int(now if now is not None else time.time()),
+                        branch,
+                        cashier,
+                    ),
+                )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return left
+
+    def units_redeemed(self, serial: str) -> int:
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(quantity), 0) FROM redemptions WHERE serial=?",
+            (serial,),
+        )
+        return int(row.fetchone()[0])
 
     def redemption_of(self, serial: str):
+        """Return (time, branch) of the serial's latest redemption here."""
         return self.db.execute(
-            "SELECT redeemed_at, branch FROM redemptions WHERE serial=?", (serial,)
+            "SELECT redeemed_at, branch FROM redemptions WHERE serial=? "
+            "ORDER BY redeemed_at DESC LIMIT 1",
+            (serial,),
         ).fetchone()
 
     def redemptions_since(self, since: int):

@@ -24,7 +24,10 @@ input{{width:100%;font-size:1.2rem;padding:.4rem}}
 li{{font-family:monospace}}</style></head><body>
 <h1>核销 Redeem</h1>{result}
 <form method="post" action="/redeem"><input name="code" id="code" autofocus
- autocomplete="off" placeholder="GB1:…"></form>
+ autocomplete="off" placeholder="GB1:…"><label>份数 Units
+<input name="quantity" id="quantity" type="number" min="1" inputmode="numeric"
+ placeholder="全部 all" style="width:6rem"></label>
+<button type="submit">核销 Redeem</button></form>
 <h2>今日 Today ({count})</h2><ul id="today">{rows}</ul></body></html>"""
 
 
@@ -67,8 +70,11 @@ def make_handler(ledger: Ledger, lock: threading.Lock):
             length = min(int(self.headers.get("Content-Length") or 0), 8192)
             form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
             code = (form.get("code") or [""])[0]
+            units = (form.get("quantity") or [""])[0].strip()
+            # Empty means every unit left; anything but a whole number is refused.
+            quantity = (int(units) if units.isdigit() else 0) if units else None
             with lock:
-                outcome = core.redeem(ledger, code)
+                outcome = core.redeem(ledger, code, quantity=quantity)
                 self._send(render(ledger, outcome), 200 if outcome.accepted else 422)
 
         def log_message(self, format, *args):  # quiet at the till

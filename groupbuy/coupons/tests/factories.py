@@ -75,3 +75,31 @@ def confirmed_orders(merchant, *, quantities=(1, 2)) -> list[DealOrder]:
 
 def coupon_for(order: DealOrder) -> Coupon:
     return Coupon.objects.get(order=order)
+
+
+def assert_ledger_balanced() -> None:
+    """Every posting sums to zero, people's balances are never negative, and
+    each merchant's pending account holds exactly what is earned and unsettled."""
+    from django.db.models import F, Sum
+
+    from groupbuy.escrow import ledger
+    from groupbuy.escrow.models import LedgerAccount, LedgerEntry, PendingEarning
+
+    assert sum(ledger.balance_totals_by_kind().values()) == 0
+    assert LedgerEntry.objects.aggregate(total=Sum("amount_fen"))["total"] in (0, None)
+    people = LedgerAccount.objects.exclude(kind__in=LedgerAccount.SYSTEM_KINDS)
+    assert not people.filter(balance_fen__lt=0).exists()
+    for account in people.filter(kind=LedgerAccount.Kind.MERCHANT_PENDING):
+        unsettled = PendingEarning.objects.filter(merchant=account.merchant).aggregate(
+            total=Sum(F("amount_fen") - F("settled_fen"))
+        )["total"]
+        assert account.balance_fen == (unsettled or 0)
+
+
+def balance_of(kind: str, *, merchant=None, user=None) -> int:
+    from groupbuy.escrow.models import LedgerAccount
+
+    account = LedgerAccount.objects.filter(
+        kind=kind, merchant=merchant, user=user
+    ).first()
+    return account.balance_fen if account else 0

@@ -52,3 +52,44 @@ def test_the_same_coupon_from_two_branches_on_postgresql_succeeds_once():
     outcomes, coupon = _race_branches(2)
     assert outcomes == Counter({"ok": 1, "already_redeemed": 1})
     assert Redemption.objects.filter(coupon=coupon).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_batches_of_two_stations_imported_at_once_keep_the_earlier_on_postgresql():
+    from django.db import connection
+
+    from groupbuy.coupons.models import RedemptionConflict
+    from groupbuy.coupons.services import batch_import
+    from groupbuy.coupons.tests.factories import assert_ledger_balanced
+    from groupbuy.coupons.tests.test_batches import batch_from
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL=postgres://…")
+    # given one 1-unit coupon redeemed offline at two tills, and a 2-unit one
+    station = make_station()
+    single, double = confirmed_orders(station.merchant, quantities=(1, 2))
+    one, two = coupon_for(single), coupon_for(double)
+    batches = [
+        batch_from(station, "till-a", (one, "a", 1, 10), (two, "a2", 1, 30)),
+        # (listed in the other order: locks must still be taken in one order)
+        batch_from(station, "till-b", (two, "b2", 2, 20), (one, "b", 1, 60)),
+        batch_from(station, "till-c", (two, "c2", 1, 40)),
+    ]
+    # when their batches are imported at the same moment
+    outcomes = race(
+        [
+            lambda data=data: batch_import(
+                actor=station.owner, merchant=station.merchant, data=data
+            )
+            for data in batches
+        ]
+    )
+    # then the earliest claims count, whatever order the imports ran in
+    assert outcomes == Counter({"ok": 3})
+    counted = Redemption.objects.filter(channel="offline")
+    assert sorted(r.nonce.rsplit(":", 1)[-1] for r in counted) == ["a", "b2"]
+    lost = RedemptionConflict.objects.values_list("nonce", flat=True)
+    assert sorted(n.rsplit(":", 1)[-1] for n in lost) == ["a2", "b", "c2"]
+    assert coupon_for(double).redeemed_quantity == 2
+    assert_ledger_balanced()

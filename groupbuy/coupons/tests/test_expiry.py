@@ -12,7 +12,15 @@ from groupbuy.coupons.services import (
     coupons_expire_due,
     deal_coupon_terms_set,
 )
-from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
+from groupbuy.coupons.tests.factories import (
+    assert_ledger_balanced,
+    balance_of,
+    confirmed_orders,
+    coupon_for,
+    make_station,
+)
+from groupbuy.escrow.models import PendingEarning, Refund
+from groupbuy.escrow.services import platform_fee_fen
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +111,125 @@ def test_owners_set_the_rule_on_the_page_and_by_api(client):
         "deal_id": deal.public_id,
         "expiry_rule": "refund_shopper",
     }
+
+
+def _expire_all(coupon, callbacks):
+    later = coupon.expires_at + timedelta(seconds=1)
+    with callbacks(execute=True):
+        return coupons_expire_due(now=later)
+
+
+def test_refund_shopper_refunds_the_unredeemed_units_through_escrow(
+    django_capture_on_commit_callbacks,
+):
+    # given an order of 3 units settled on redemption, one unit redeemed
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    coupon_redeem_online(
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon_for(order).code,
+        quantity=1,
+    )
+    price = order.final_unit_price_fen
+    payable_before = balance_of("merchant_payable", merchant=station.merchant)
+    # when the coupon expires under the default rule (the sweep runs twice)
+    assert _expire_all(coupon_for(order), django_capture_on_commit_callbacks) == [
+        coupon_for(order).public_id
+    ]
+    assert _expire_all(coupon_for(order), django_capture_on_commit_callbacks) == []
+    # then the shopper gets the two unredeemed units back, once, via a refund
+    (refund,) = Refund.objects.all()
+    assert (refund.amount_fen, refund.status) == (2 * price, "succeeded")
+    assert refund.intent.payer == order.shopper
+    assert refund.intent.refunded_fen == 2 * price
+    record = CouponExpiry.objects.get()
+    assert (record.outcome, record.amount_fen) == ("refunded", 2 * price)
+    assert record.settled_at is not None
+    # and the merchant keeps only the redeemed unit: nothing left pending
+    assert balance_of("merchant_pending", merchant=station.merchant) == 0
+    assert balance_of("shopper_held", user=order.shopper) == 0
+    assert balance_of("merchant_payable", merchant=station.merchant) == payable_before
+    earning = PendingEarning.objects.get(reference=order.public_id)
+    assert (earning.amount_fen, earning.settled_fen) == (price, price)
+    assert_ledger_balanced()
+
+
+def test_pay_merchant_settles_the_unredeemed_units_to_the_merchant(
+    django_capture_on_commit_callbacks,
+):
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    deal_coupon_terms_set(
+        actor=station.owner, deal=order.deal, expiry_rule="pay_merchant"
+    )
+    _expire_all(coupon_for(order), django_capture_on_commit_callbacks)
+    _expire_all(coupon_for(order), django_capture_on_commit_callbacks)
+    assert not Refund.objects.exists()
+    amount = 2 * order.final_unit_price_fen
+    assert balance_of("merchant_payable", merchant=station.merchant) == (
+        amount - platform_fee_fen(amount)
+    )
+    assert balance_of("merchant_pending", merchant=station.merchant) == 0
+    assert CouponExpiry.objects.get().outcome == "paid_merchant"
+    assert_ledger_balanced()
+
+
+def test_a_refused_refund_leaves_the_expiry_waiting_and_the_next_sweep_retries(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    # given escrow refuses the first attempt (e.g. a lock lost to a race)
+    import groupbuy.escrow.pending as pending
+    from groupbuy.core.errors import Conflict
+
+    real = pending.escrow_refund_pending
+    attempts = []
+
+    def flaky(**kwargs):
+        attempts.append(kwargs["idempotency_key"])
+        if len(attempts) == 1:
+            raise Conflict("busy", "try again")
+        return real(**kwargs)
+
+    monkeypatch.setattr(pending, "escrow_refund_pending", flaky)
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    # when the sweep runs: the coupon expires, the money waits
+    _expire_all(coupon_for(order), django_capture_on_commit_callbacks)
+    record = CouponExpiry.objects.get()
+    assert (record.outcome, record.settled_at) == ("waiting", None)
+    assert record.last_error == "busy: try again"
+    assert coupon_for(order).status == "expired"
+    assert not Refund.objects.exists()
+    # then the next run refunds it, once
+    _expire_all(coupon_for(order), django_capture_on_commit_callbacks)
+    _expire_all(coupon_for(order), django_capture_on_commit_callbacks)
+    assert CouponExpiry.objects.get().outcome == "refunded"
+    assert Refund.objects.get().amount_fen == order.final_unit_price_fen
+    assert len(attempts) == 2
+    assert_ledger_balanced()
+
+
+def test_refunding_pending_money_twice_with_one_key_moves_it_once(
+    django_capture_on_commit_callbacks,
+):
+    from groupbuy.escrow.pending import escrow_refund_pending
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    price = order.final_unit_price_fen
+    with django_capture_on_commit_callbacks(execute=True):
+        first = escrow_refund_pending(
+            actor=None, order=order, amount_fen=price, idempotency_key="k1"
+        )
+        again = escrow_refund_pending(
+            actor=None, order=order, amount_fen=price, idempotency_key="k1"
+        )
+    assert [r.pk for r in first] == [r.pk for r in again]
+    assert Refund.objects.count() == 1
+    assert balance_of("merchant_pending", merchant=station.merchant) == price
+    with pytest.raises(DomainError):  # never more than is pending
+        escrow_refund_pending(
+            actor=None, order=order, amount_fen=2 * price, idempotency_key="k2"
+        )
+    assert_ledger_balanced()

@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.coupons.models import RedemptionConflict
 from groupbuy.coupons.services import coupon_redeem_online
 from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
 
@@ -56,3 +58,69 @@ def test_other_merchants_cannot_read_the_statement(client):
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 403
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_expiries_and_superseded_redemptions_are_adjustments_on_the_statement(
+    client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from groupbuy.coupons import batchfile
+    from groupbuy.coupons.services import (
+        batch_import,
+        coupons_expire_due,
+        deal_coupon_terms_set,
+    )
+
+    # given a paid expiry (2 units), and a coupon redeemed offline twice
+    station = make_station()
+    unused, twice = confirmed_orders(station.merchant, quantities=(2, 1))
+    deal_coupon_terms_set(
+        actor=station.owner, deal=unused.deal, expiry_rule="pay_merchant"
+    )
+    coupon = coupon_for(twice)
+    for device, seconds in (("till-b", 60), ("till-a", 10)):
+        body = {
+            "merchant_id": station.merchant.public_id,
+            "device": device,
+            "exported_at": 0,
+            "redemptions": [
+                {
+                    "nonce": device,
+                    "serial": coupon.serial,
+                    "code": coupon.code,
+                    "quantity": 1,
+                    "redeemed_at": int(coupon.issued_at.timestamp()) + seconds,
+                    "branch": "",
+                    "cashier": "",
+                }
+            ],
+        }
+        batch_import(
+            actor=station.owner,
+            merchant=station.merchant,
+            data=batchfile.write(body, bytes(station.signing)),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        coupons_expire_due(now=coupon_for(unused).expires_at + timedelta(seconds=1))
+    # when the merchant reads the statement of the period
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    end = coupon_for(unused).expires_at.date() + timedelta(days=1)
+    query = f"?start={coupon.issued_at.date()}&end={end}"
+    page = client.get(url + query).content.decode()
+    spreadsheet = client.get(url + query + "&format=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(spreadsheet)))
+    # then the paid expiry counts, the superseded redemption is only listed
+    kinds = [row[0] for row in rows[1:]]
+    assert kinds == ["redemption", "conflict", "expiry", "total"]
+    assert rows[2][9].startswith("superseded")
+    total = 9_900 + 2 * 9_900
+    fee = 297 + 594
+    assert rows[-1][5:7] == [str(total), str(fee)]
+    assert rows[-1][9] == f"net {total - fee}"
+    assert 'id="statement-expiries"' in page
+    with translation.override("zh-hans"):  # the page's language
+        assert str(RedemptionConflict.Reason.SUPERSEDED.label) in page
+    assert client.get(url + query + "&format=pdf").status_code == 200

@@ -265,3 +265,79 @@ def test_the_till_page_redeems_with_the_network_unplugged(client, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_partial_units_offline_then_upload(live_server, tmp_path):
+    # given a station synced for a merchant with a 3-unit coupon
+    owner = make_user()
+    merchant = make_plain_merchant(owner=owner)
+    _token, secret = api_token_create(actor=owner)
+    directory = tmp_path / "station"
+    station(
+        directory,
+        "init",
+        "--merchant",
+        merchant.public_id,
+        "--server",
+        live_server.url,
+        "--token",
+        secret,
+    )
+    (order,) = confirmed_orders(merchant, quantities=(3,))
+    assert station(directory, "sync")[0] == 0
+    server = unplug(directory)
+    code = coupon_for(order).code
+    serial = coupon_for(order).serial
+    # when the till takes 1 unit, then asks for 3, then takes what is left
+    one = station(directory, "redeem", code, "--quantity", "1")
+    too_many = station(directory, "redeem", code, "--quantity", "3")
+    rest = station(directory, "redeem", code)
+    again = station(directory, "redeem", code, "--quantity", "1")
+    # then 1 then 2 units are taken, the rest refused with the reason
+    assert one == (0, f"OK redeemed {serial} Redeemed 1 of 3 unit(s); 2 left.\n")
+    assert too_many[0] == 1
+    assert too_many[1].startswith(f"REFUSED not_enough_left {serial} Only 2")
+    assert rest == (0, f"OK redeemed {serial} Redeemed 2 of 3 unit(s); 0 left.\n")
+    assert again[1].startswith("REFUSED already_redeemed")
+    # and, uploaded later, both count on the platform
+    station(directory, "export")
+    plug_in(directory, server)
+    status, output = station(directory, "upload")
+    assert status == 0 and "2 redeemed, 0 conflicts, 0 refused" in output, output
+    assert sorted(
+        Redemption.objects.filter(channel="offline").values_list("quantity", flat=True)
+    ) == [1, 2]
+    assert coupon_for(order).status == "redeemed"
+
+
+def test_a_version_1_ledger_is_upgraded_keeping_its_redemptions(tmp_path):
+    import sqlite3
+
+    # given a station ledger written before partial redemption (UNIQUE serial)
+    directory = tmp_path / "station"
+    directory.mkdir()
+    old = sqlite3.connect(directory / "station.sqlite3")
+    old.executescript(
+        "CREATE TABLE redemptions (nonce TEXT PRIMARY KEY, serial TEXT NOT NULL "
+        "UNIQUE, code TEXT NOT NULL, quantity INTEGER NOT NULL, redeemed_at INTEGER "
+        "NOT NULL, branch TEXT NOT NULL, cashier TEXT NOT NULL, batch TEXT);"
+        "INSERT INTO redemptions VALUES ('n1', 'S1', 'GB1:X', 1, 5, '', 'amy', NULL);"
+    )
+    old.commit()
+    old.close()
+    # when the new station opens it
+    ledger = Ledger(directory)
+    # then the redemption is kept and the serial can take more units
+    assert ledger.units_redeemed("S1") == 1
+    left = ledger.record(
+        nonce="n2",
+        serial="S1",
+        code="GB1:X",
+        quantity=1,
+        of_units=2,
+        branch="",
+        cashier="amy",
+    )
+    assert (left, ledger.units_redeemed("S1")) == (1, 2)
+    assert ledger.db.execute("PRAGMA user_version").fetchone()[0] == 2
+    ledger.close()

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0005_verbose_names'),
-        ('coupons', '0002_expiry'),
+        ('coupons', '0003_offline_claims_and_expiry_outcomes'),
         ('deals', '0008_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
