@@ -211,6 +211,9 @@ class DealOrder(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Confirmed in a settlement batch whose follow-up job (``order_confirmed``
+    # receivers, the shopper's notification) has not finished for it yet.
+    is_awaiting_follow_up = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -222,6 +225,12 @@ class DealOrder(models.Model):
                 fields=["shopper", "-joined_at"], name="deals_order_shopper_newest"
             ),
             models.Index(fields=["deal", "-joined_at"], name="deals_order_deal_newest"),
+            # The follow-up sweep reads the few orders still awaiting theirs.
+            models.Index(
+                fields=["confirmed_at"],
+                condition=Q(is_awaiting_follow_up=True),
+                name="deals_order_awaiting_follow_up",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -26,6 +26,10 @@ from groupbuy.deals.services.outside import (
     deal_change_schedule,
     deal_create_with_participants,
 )
+from groupbuy.deals.services.settle_batch import (
+    deal_orders_follow_up,
+    deal_orders_follow_up_due,
+)
 from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
 
 __all__ = [
@@ -41,6 +45,8 @@ __all__ = [
     "deal_order_cancel",
     "deal_order_cancel_unpaid",
     "deal_orders_expire_unpaid",
+    "deal_orders_follow_up",
+    "deal_orders_follow_up_due",
     "deal_settle",
     "deal_stop",
     "deal_update",

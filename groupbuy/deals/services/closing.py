@@ -48,10 +48,12 @@ from groupbuy.deals.services.common import (
 from groupbuy.deals.services.orders import awaiting_provider, submitted_grace
 from groupbuy.deals.services.payments import (
     charge,
+    confirmable_orders,
     held_fen,
     lock_order_intents,
     refund_all_held,
 )
+from groupbuy.deals.services.settle_batch import confirm_batch
 from groupbuy.deals.signals import order_confirmed, send_order_left
 from groupbuy.escrow.services import payment_intent_cancel
 
@@ -215,11 +217,13 @@ def _settle_one_batch(*, actor, deal: Deal, size: int) -> tuple[Deal, bool]:
         intents, orders = _lock_live_orders(
             deal, [Status.PAID], after_pk=deal.settle_cursor, limit=size
         )
-        for order in orders:
-            if not _settle_order(actor, deal, order, intents, now=now):
-                deal.save(update_fields=["settle_cursor", "updated_at"])
-                return deal, True
-            deal.settle_cursor = order.pk
+        if deal.state == State.SUCCEEDED and confirm_batch(
+            actor=actor, deal=deal, orders=orders, intents=intents, now=now
+        ):
+            deal.settle_cursor = orders[-1].pk
+        elif not _settle_order_by_order(actor, deal, orders, intents, now=now):
+            deal.save(update_fields=["settle_cursor", "updated_at"])
+            return deal, True
         if len(orders) == size:
             deal.save(update_fields=["settle_cursor", "updated_at"])
             return deal, False
@@ -228,19 +232,28 @@ def _settle_one_batch(*, actor, deal: Deal, size: int) -> tuple[Deal, bool]:
     return deal, True
 
 
+def _settle_order_by_order(actor, deal, orders, intents, *, now) -> bool:
+    """Settle the batch one savepoint an order, moving the cursor; False when an
+    order failed (the cursor stops before it)."""
+    if deal.state == State.SUCCEEDED and orders:
+        # A bulk attempt wrote nothing but may have changed these copies.
+        intents, orders = _lock_live_orders(
+            deal, [Status.PAID], after_pk=deal.settle_cursor, limit=len(orders)
+        )
+    for order in orders:
+        if not _settle_order(actor, deal, order, intents, now=now):
+            return False
+        deal.settle_cursor = order.pk
+    return True
+
+
 def _recount_before_settling(actor, deal: Deal) -> None:
     """Choose the tier again from the orders that can still be confirmed.
 
     An operator may have refunded part of an order between close and settle;
     that order will leave, and the others must not pay a tier it helped reach.
     """
-    paid = list(
-        deal.orders.filter(status=Status.PAID).values("public_id", "amount_fen")
-    )
-    by_order = lock_order_intents([DealOrder(public_id=o["public_id"]) for o in paid])
-    confirmable = sum(
-        1 for o in paid if held_fen(by_order[o["public_id"]]) >= o["amount_fen"]
-    )
+    confirmable = confirmable_orders(deal).count()
     reached = tier_reached(list(deal.tiers.all()), confirmable)
     price = reached.price_fen if reached else None
     if price == deal.final_price_fen:
