@@ -13,13 +13,15 @@ out, before counting). Success: the final price is the tier reached, orders
 still awaiting payment are cancelled. Failure: pending orders are cancelled.
 
 ``deal_settle`` then works through the paid orders in batches by primary key,
-each batch its own transaction and each order its own savepoint, keeping a
-cursor on the deal: a crash or a failing receiver neither rolls back nor
-repeats finished orders. Success charges each order quantity × final price,
-refunds the difference, releases the charge to the merchant (or to its pending
-account for a deal settled on redemption) and confirms the order (the
-``order_confirmed`` signal); failure refunds each in full. Either way the deal
-ends ``settled``.
+each batch its own transaction, keeping a cursor on the deal: a crash neither
+rolls back nor repeats finished batches. Success charges each order quantity ×
+final price, refunds the difference, releases the charge to the merchant (or
+to its pending account for a deal settled on redemption) and confirms the
+order, a whole batch at once (``settle_batch``: bulk postings, one follow-up
+job per batch that sends ``order_confirmed`` and the notifications); a batch
+that cannot go in bulk goes order by order, each order a savepoint, so a
+failing order stops the cursor before it alone. Failure refunds each order in
+full, order by order. Either way the deal ends ``settled``.
 """
 
 from __future__ import annotations
