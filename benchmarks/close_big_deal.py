@@ -221,6 +221,7 @@ def close(deal_public_id: str) -> dict:
         "follow_up_jobs": jobs,
         "follow_up_s": follow_up_s,
         "awaiting_follow_up": awaiting,
+        "peak_with_follow_up_mb": _rss_mb(),
     }
 
 
@@ -349,7 +350,8 @@ def main() -> None:
         print(
             f"  follow-up jobs (a worker's time, after the settle): "
             f"{big['follow_up_jobs']} in {big['follow_up_s']:.1f} s, "
-            f"{big['awaiting_follow_up']} orders still awaiting theirs"
+            f"{big['awaiting_follow_up']} orders still awaiting theirs; "
+            f"peak memory with them {big['peak_with_follow_up_mb']:.0f} MB"
         )
         print(
             f"  baseline {BASELINE_ORDERS} orders: {small['seconds']:.2f} s, "
