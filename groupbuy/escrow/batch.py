@@ -24,11 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log_many
 from groupbuy.core.errors import Conflict
+from groupbuy.core.money import format_fen
 from groupbuy.escrow import ledger
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import (
@@ -134,30 +136,44 @@ def _check_fresh(releases, refunds) -> None:
 
 
 def _move_intent_amounts(releases, refunds) -> list[PaymentIntent]:
-    """Add the batch's movements to its intents (one UPDATE); refuse overdrafts."""
+    """Add the batch's movements to its intents; refuse overdrafts.
+
+    One conditional UPDATE per distinct (released, refunded) pair of amounts (a
+    batch of equal orders has one), each checking in its WHERE clause that
+    every intent still holds what it gives.
+    """
     intents: dict[int, PaymentIntent] = {}
-    released: dict[int, int] = defaultdict(int)
-    refunded: dict[int, int] = defaultdict(int)
+    moves: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for release in releases:
         intents[release.intent.pk] = release.intent
-        released[release.intent.pk] += _positive(release.amount_fen)
+        moves[release.intent.pk][0] += _positive(release.amount_fen)
     for refund in refunds:
         intents[refund.intent.pk] = refund.intent
-        refunded[refund.intent.pk] += _positive(refund.amount_fen)
+        moves[refund.intent.pk][1] += _positive(refund.amount_fen)
+    by_move: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for pk, (released, refunded) in moves.items():
+        by_move[released, refunded].append(pk)
     now = timezone.now()
-    for pk, intent in intents.items():
-        if intent.remaining_held_fen < released[pk] + refunded[pk]:
+    for (released, refunded), pks in by_move.items():
+        moved = PaymentIntent.objects.filter(
+            pk__in=pks,
+            status=PaymentIntent.Status.SUCCEEDED,
+            released_fen__lte=F("amount_fen") - F("refunded_fen") - released - refunded,
+        ).update(
+            released_fen=F("released_fen") + released,
+            refunded_fen=F("refunded_fen") + refunded,
+            updated_at=now,
+        )
+        if moved != len(pks):
             raise Conflict(
                 "not_enough_held",
-                _("Not enough of this payment is held to release %(amount)s.")
-                % {"amount": released[pk] + refunded[pk]},
+                _("Not enough of these payments is held to release %(amount)s.")
+                % {"amount": format_fen(released + refunded)},
             )
-        intent.released_fen += released[pk]
-        intent.refunded_fen += refunded[pk]
+    for pk, intent in intents.items():
+        intent.released_fen += moves[pk][0]
+        intent.refunded_fen += moves[pk][1]
         intent.updated_at = now
-    PaymentIntent.objects.bulk_update(
-        list(intents.values()), ["released_fen", "refunded_fen", "updated_at"]
-    )
     return list(intents.values())
 
 

@@ -78,7 +78,10 @@ def _lock_live_orders(deal: Deal, statuses, *, after_pk: int = 0, limit=None):
     live = deal.orders.filter(status__in=statuses, pk__gt=after_pk).order_by("pk")
     if limit is not None:
         live = live.filter(pk__in=list(live.values_list("pk", flat=True)[:limit]))
-    intents = lock_order_intents(list(live.only("public_id")))
+    # Public ids only: model instances of a related manager's query would read
+    # their deferred deal id back one query each.
+    references = live.values_list("public_id", flat=True)
+    intents = lock_order_intents([DealOrder(public_id=ref) for ref in references])
     orders = list(
         live.select_for_update(of=("self",)).select_related("shopper", "deal")
     )

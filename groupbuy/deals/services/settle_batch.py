@@ -20,9 +20,11 @@ order's confirmation are committed whatever the receivers do.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from groupbuy.core.transactions import after_commit
@@ -35,15 +37,6 @@ from groupbuy.escrow.batch import escrow_batch_follow_up, escrow_release_and_ref
 logger = logging.getLogger(__name__)
 Status = DealOrder.Status
 FOLLOW_UP_GRACE = timedelta(minutes=10)
-CONFIRMED_FIELDS = [
-    "status",
-    "final_unit_price_fen",
-    "charged_fen",
-    "refunded_fen",
-    "confirmed_at",
-    "is_awaiting_follow_up",
-    "updated_at",
-]
 
 
 def confirm_batch(*, actor, deal: Deal, orders, intents, now) -> bool:
@@ -51,7 +44,8 @@ def confirm_batch(*, actor, deal: Deal, orders, intents, now) -> bool:
 
     Return False, having written nothing, when the batch must go order by
     order: an order no longer fully held, a key already used, any error.
-    ``orders`` and ``intents`` are locked; on False they may be stale.
+    ``orders`` and ``intents`` are locked; on False they may be stale, on True
+    the ``orders`` copies are not updated (read them again).
     """
     if not orders or any(
         held_fen(intents.get(order.public_id, [])) < order.amount_fen
@@ -61,15 +55,7 @@ def confirm_batch(*, actor, deal: Deal, orders, intents, now) -> bool:
     try:
         with transaction.atomic():
             result = _charge_all(actor, deal, orders, intents)
-            for order in orders:
-                order.status = Status.CONFIRMED
-                order.final_unit_price_fen = deal.final_price_fen
-                order.charged_fen = order.quantity * deal.final_price_fen
-                order.refunded_fen = refunded_fen(intents[order.public_id])
-                order.confirmed_at = now
-                order.is_awaiting_follow_up = True
-                order.updated_at = now
-            DealOrder.objects.bulk_update(orders, CONFIRMED_FIELDS)
+            _mark_confirmed(deal, orders, intents, now=now)
     except Exception:
         logger.warning(
             "settling a batch of %s in bulk failed; going order by order",
@@ -106,6 +92,27 @@ def _charge_all(actor, deal, orders, intents):
         memo=deal.title,
         to_pending=deal.settlement_mode == Deal.SettlementMode.ON_REDEMPTION,
     )
+
+
+def _mark_confirmed(deal, orders, intents, *, now) -> None:
+    """Confirm the orders: one UPDATE per distinct refunded amount (a batch of
+    equal orders has one), each only on orders still paid."""
+    by_refund: dict[int, list[int]] = defaultdict(list)
+    for order in orders:
+        by_refund[refunded_fen(intents[order.public_id])].append(order.pk)
+    price = deal.final_price_fen
+    for refunded, pks in by_refund.items():
+        confirmed = DealOrder.objects.filter(pk__in=pks, status=Status.PAID).update(
+            status=Status.CONFIRMED,
+            final_unit_price_fen=price,
+            charged_fen=F("quantity") * price,
+            refunded_fen=refunded,
+            confirmed_at=now,
+            is_awaiting_follow_up=True,
+            updated_at=now,
+        )
+        if confirmed != len(pks):
+            raise RuntimeError(f"{deal.public_id}: an order of the batch is not paid")
 
 
 def _follow_up_later(**kwargs) -> None:
