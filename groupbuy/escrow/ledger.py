@@ -30,14 +30,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import (
-    BigIntegerField,
-    Case,
     F,
     OuterRef,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -217,10 +214,10 @@ def ledger_post_many(*, postings: Sequence[Posting]) -> list[LedgerTransaction]:
     ``idempotency_key_reused``) and moves nothing again. The new ones are
     written with two bulk inserts, and each account's balance moves once, by
     the sum of its entries: checked accounts are locked in primary-key order
-    and moved in one UPDATE after checking none ends below zero (raise
-    ``InsufficientFunds``, writing nothing, if one would); a hot account moves
-    on one shard row. A concurrent posting of one of the keys raises
-    ``duplicate_posting`` as ``ledger_post`` does.
+    and moved by conditional UPDATEs, one per distinct total, that never take
+    one below zero (raise ``InsufficientFunds``, writing nothing, if one
+    would); a hot account moves on one shard row. A concurrent posting of one
+    of the keys raises ``duplicate_posting`` as ``ledger_post`` does.
     """
     ordered = {
         posting.idempotency_key: _validated(posting.entries) for posting in postings
@@ -281,35 +278,38 @@ def _write_postings(postings: Sequence[Posting], ordered: dict) -> dict:
 
 
 def _move_checked_balances(totals: dict[int, int], accounts: dict) -> None:
-    """Move each checked account by its total in one UPDATE, none below zero."""
+    """Move each checked account by its total, none below zero.
+
+    The accounts are locked in primary-key order first (the order every posting
+    takes, so no deadlock), then moved with one conditional UPDATE per distinct
+    total (a batch of equal orders has one or two), each refusing to take an
+    account below zero.
+    """
     moving = {pk: total for pk, total in totals.items() if total}
     if not moving:
         return
-    # Lock in primary-key order (the order every posting takes), then check the
-    # locked balances: nothing can change them before this UPDATE.
     locked = (
         LedgerAccount.objects.select_for_update()
         .filter(pk__in=list(moving))
         .order_by("pk")
-        .values_list("pk", "balance_fen")
+        .values_list("pk", flat=True)
     )
-    for pk, balance_fen in locked:
-        if balance_fen + moving[pk] < 0:
+    if len(list(locked)) != len(moving):
+        raise ValueError("a ledger account of this batch does not exist")
+    by_total: dict[int, list[int]] = defaultdict(list)
+    for pk, total in moving.items():
+        by_total[total].append(pk)
+    for total, pks in sorted(by_total.items()):
+        rows = LedgerAccount.objects.filter(pk__in=pks)
+        if total < 0:
+            rows = rows.filter(balance_fen__gte=-total)
+        if rows.update(balance_fen=F("balance_fen") + total) != len(pks):
+            short = LedgerAccount.objects.filter(pk__in=pks, balance_fen__lt=-total)
             raise InsufficientFunds(
                 "insufficient_funds",
                 _("Not enough money in %(account)s to move %(amount)s fen.")
-                % {"account": accounts[pk], "amount": -moving[pk]},
+                % {"account": accounts[short.first().pk], "amount": -total},
             )
-    moved = LedgerAccount.objects.filter(pk__in=list(moving)).update(
-        balance_fen=F("balance_fen")
-        + Case(
-            *(When(pk=pk, then=Value(total)) for pk, total in moving.items()),
-            default=Value(0),
-            output_field=BigIntegerField(),
-        )
-    )
-    if moved != len(moving):
-        raise ValueError("a ledger account of this batch does not exist")
 
 
 def _same_posting_or_conflict(

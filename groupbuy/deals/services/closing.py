@@ -73,8 +73,13 @@ def deal_is_due(deal: Deal, *, now) -> bool:
     return not deal.orders.filter(status=Status.PENDING_PAYMENT).exists()
 
 
-def _lock_live_orders(deal: Deal, statuses, *, after_pk: int = 0, limit=None):
-    """Lock the intents, then the orders, of ``deal``'s orders in ``statuses``."""
+def _lock_live_orders(
+    deal: Deal, statuses, *, after_pk: int = 0, limit=None, lean: bool = False
+):
+    """Lock the intents, then the orders, of ``deal``'s orders in ``statuses``.
+
+    ``lean`` reads only what a bulk batch needs of the orders (no shopper).
+    """
     live = deal.orders.filter(status__in=statuses, pk__gt=after_pk).order_by("pk")
     if limit is not None:
         live = live.filter(pk__in=list(live.values_list("pk", flat=True)[:limit]))
@@ -82,9 +87,12 @@ def _lock_live_orders(deal: Deal, statuses, *, after_pk: int = 0, limit=None):
     # their deferred deal id back one query each.
     references = live.values_list("public_id", flat=True)
     intents = lock_order_intents([DealOrder(public_id=ref) for ref in references])
-    orders = list(
-        live.select_for_update(of=("self",)).select_related("shopper", "deal")
-    )
+    locked = live.select_for_update(of=("self",))
+    if lean:
+        locked = locked.only("public_id", "deal", "quantity", "amount_fen", "status")
+    else:
+        locked = locked.select_related("shopper", "deal")
+    orders = list(locked)
     return intents, orders
 
 
@@ -220,7 +228,11 @@ def _settle_one_batch(*, actor, deal: Deal, size: int) -> tuple[Deal, bool]:
         if deal.state == State.SUCCEEDED and deal.settle_cursor == 0:
             _recount_before_settling(actor, deal)
         intents, orders = _lock_live_orders(
-            deal, [Status.PAID], after_pk=deal.settle_cursor, limit=size
+            deal,
+            [Status.PAID],
+            after_pk=deal.settle_cursor,
+            limit=size,
+            lean=deal.state == State.SUCCEEDED,
         )
         if deal.state == State.SUCCEEDED and confirm_batch(
             actor=actor, deal=deal, orders=orders, intents=intents, now=now
@@ -241,7 +253,8 @@ def _settle_order_by_order(actor, deal, orders, intents, *, now) -> bool:
     """Settle the batch one savepoint an order, moving the cursor; False when an
     order failed (the cursor stops before it)."""
     if deal.state == State.SUCCEEDED and orders:
-        # A bulk attempt wrote nothing but may have changed these copies.
+        # Read in full: the bulk attempt read the orders lean (and may have
+        # changed these copies before writing nothing).
         intents, orders = _lock_live_orders(
             deal, [Status.PAID], after_pk=deal.settle_cursor, limit=len(orders)
         )
