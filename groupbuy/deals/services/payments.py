@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models import F, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from groupbuy.deals.models import DealOrder
@@ -48,14 +48,21 @@ def lock_order_intents(orders) -> dict[str, list[PaymentIntent]]:
 def confirmable_orders(deal):
     """Return the deal's paid orders whose intents still hold their whole amount,
     counted in SQL (a deal may have tens of thousands of orders)."""
+    # A bare SUM (no GROUP BY), so the database reads each order's intents by
+    # the reference index; grouped, SQLite aggregated every intent per order.
     held = (
         PaymentIntent.objects.filter(
             purpose=ORDER_PURPOSE,
             reference=OuterRef("public_id"),
             status=PaymentIntent.Status.SUCCEEDED,
         )
-        .values("reference")
-        .annotate(fen=Sum(F("amount_fen") - F("refunded_fen") - F("released_fen")))
+        .order_by()
+        .annotate(
+            fen=Func(
+                F("amount_fen") - F("refunded_fen") - F("released_fen"),
+                function="SUM",
+            )
+        )
         .values("fen")
     )
     return deal.orders.filter(status=DealOrder.Status.PAID).filter(
