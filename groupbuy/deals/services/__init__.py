@@ -10,7 +10,6 @@ from groupbuy.deals.services.closing import (
     deal_settle,
     deal_stop,
     deals_close_due,
-    issue_coupons_for_confirmed_order,
 )
 from groupbuy.deals.services.orders import (
     deal_join,
@@ -30,6 +29,7 @@ from groupbuy.deals.services.settle_batch import (
     deal_orders_follow_up,
     deal_orders_follow_up_due,
 )
+from groupbuy.deals.services.settle_order import issue_coupons_for_confirmed_order
 from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
 
 __all__ = [

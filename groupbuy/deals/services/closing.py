@@ -35,7 +35,6 @@ from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
-from groupbuy.deals import notifications
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import tier_reached
 from groupbuy.deals.services.common import (
@@ -49,18 +48,20 @@ from groupbuy.deals.services.common import (
 )
 from groupbuy.deals.services.orders import awaiting_provider, submitted_grace
 from groupbuy.deals.services.payments import (
-    charge,
     confirmable_orders,
     held_fen,
     lock_order_intents,
     refund_all_held,
 )
 from groupbuy.deals.services.settle_batch import confirm_batch
-from groupbuy.deals.signals import order_confirmed, send_order_left
+from groupbuy.deals.services.settle_order import (
+    leave_after_outside_refund,
+    settle_order,
+)
+from groupbuy.deals.signals import send_order_left
 from groupbuy.escrow.services import payment_intent_cancel
 
 logger = logging.getLogger(__name__)
-Mode = Deal.SettlementMode
 
 
 def deal_is_due(deal: Deal, *, now) -> bool:
@@ -126,7 +127,7 @@ def deal_close(
             if order.status == Status.PENDING_PAYMENT:
                 _cancel_pending(actor, deal, order, intents, now=now)
             elif held_fen(intents[order.public_id]) < order.amount_fen:
-                _leave_after_outside_refund(
+                leave_after_outside_refund(
                     actor, deal, order, intents[order.public_id], now=now
                 )
         paid = [order for order in orders if order.status == Status.PAID]
@@ -259,7 +260,7 @@ def _settle_order_by_order(actor, deal, orders, intents, *, now) -> bool:
             deal, [Status.PAID], after_pk=deal.settle_cursor, limit=len(orders)
         )
     for order in orders:
-        if not _settle_order(actor, deal, order, intents, now=now):
+        if not settle_order(actor, deal, order, intents, now=now):
             return False
         deal.settle_cursor = order.pk
     return True
@@ -287,21 +288,6 @@ def _recount_before_settling(actor, deal: Deal) -> None:
     deal.save(update_fields=["final_price_fen", "state", "updated_at"])
 
 
-def _settle_order(actor, deal, order, intents, *, now) -> bool:
-    """Confirm or refund one order in a savepoint; False if it failed."""
-    own = intents.get(order.public_id, [])
-    try:
-        with transaction.atomic():
-            if deal.state == State.FAILED:
-                _refund_in_full(actor, deal, order, own, now=now)
-            else:
-                _confirm(actor, deal, order, own, now=now)
-    except Exception:
-        logger.exception("settling %s of %s failed", order.public_id, deal.public_id)
-        return False
-    return True
-
-
 def _mark_settled(actor, deal: Deal, *, now) -> None:
     was = deal.state
     confirmed = deal.orders.filter(status=Status.CONFIRMED).count()
@@ -319,99 +305,6 @@ def _mark_settled(actor, deal: Deal, *, now) -> None:
         },
     )
     push_progress_on_commit(deal)
-
-
-def _refund_in_full(actor, deal, order, intents, *, now) -> None:
-    _refund_rest_and_leave(
-        actor,
-        deal,
-        order,
-        intents,
-        now=now,
-        reason=Reason.DEAL_FAILED,
-        idempotency_key=f"deals.deal.failed:{order.public_id}",
-    )
-    notifications.notify_deal_failed(order)
-
-
-def _confirm(actor, deal, order, intents, *, now) -> None:
-    if held_fen(intents) < order.amount_fen:
-        _leave_after_outside_refund(actor, deal, order, intents, now=now)
-        return
-    charged_fen = order.quantity * deal.final_price_fen
-    charge(
-        actor=actor,
-        deal=deal,
-        order=order,
-        intents=intents,
-        charged_fen=charged_fen,
-        key=f"deals.deal.settle:{order.public_id}",
-        to_pending=deal.settlement_mode == Mode.ON_REDEMPTION,
-    )
-    order.status = Status.CONFIRMED
-    order.final_unit_price_fen = deal.final_price_fen
-    order.charged_fen = charged_fen
-    order.refunded_fen = sum(intent.refunded_fen for intent in intents)
-    order.confirmed_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "final_unit_price_fen",
-            "charged_fen",
-            "refunded_fen",
-            "confirmed_at",
-            "updated_at",
-        ]
-    )
-    issue_coupons_for_confirmed_order(order=order, actor=actor)
-    notifications.notify_deal_succeeded(order)
-
-
-def _leave_after_outside_refund(actor, deal, order, intents, *, now) -> None:
-    # An operator refunded part of this payment straight from escrow, so the
-    # order can no longer be charged the final price: it leaves the group buy
-    # and gets back the rest of what it paid.
-    _refund_rest_and_leave(
-        actor,
-        deal,
-        order,
-        intents,
-        now=now,
-        reason=Reason.OPERATOR,
-        idempotency_key=f"deals.deal.settle:{order.public_id}:refund-rest",
-    )
-
-
-def _refund_rest_and_leave(
-    actor, deal, order, intents, *, now, reason, idempotency_key
-) -> None:
-    """Refund what escrow still holds for ``order`` and take it out of the deal."""
-    order.refunded_fen = refund_all_held(
-        actor=actor, intents=intents, idempotency_key=idempotency_key, reason=reason
-    )
-    order.status = Status.REFUNDED
-    order.cancel_reason = reason
-    order.cancelled_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "cancel_reason",
-            "refunded_fen",
-            "cancelled_at",
-            "updated_at",
-        ]
-    )
-    release_stock(deal=deal, quantity=order.quantity)
-    send_order_left(order=order, actor=actor, reason=reason)
-
-
-def issue_coupons_for_confirmed_order(*, order: DealOrder, actor) -> None:
-    """The hook where coupons are issued for a confirmed order (a later issue).
-
-    Sends ``order_confirmed`` inside the settle transaction; the coupons app
-    connects a receiver that issues the order's coupons.
-    """
-    order_confirmed.send(sender=DealOrder, order=order, actor=actor)
 
 
 def deal_stop(*, actor, deal: Deal) -> Deal:
