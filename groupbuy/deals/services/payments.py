@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Func, OuterRef, Subquery, Value
+from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from groupbuy.deals.models import DealOrder
@@ -48,21 +48,21 @@ def lock_order_intents(orders) -> dict[str, list[PaymentIntent]]:
 def confirmable_orders(deal):
     """Return the deal's paid orders whose intents still hold their whole amount,
     counted in SQL (a deal may have tens of thousands of orders)."""
-    # A bare SUM (no GROUP BY), so the database reads each order's intents by
-    # the reference index; grouped, SQLite aggregated every intent per order.
-    held = (
-        PaymentIntent.objects.filter(
-            purpose=ORDER_PURPOSE,
-            reference=OuterRef("public_id"),
+    # A bare SUM (no GROUP BY) over the order's intents, filtered by reference
+    # only, so the database reads them by the reference index: with the status
+    # in the WHERE clause (or grouped), SQLite scanned every intent per order.
+    succeeded_held = Case(
+        When(
             status=PaymentIntent.Status.SUCCEEDED,
-        )
+            then=F("amount_fen") - F("refunded_fen") - F("released_fen"),
+        ),
+        default=Value(0),
+    )
+    held = (
+        PaymentIntent.objects.filter(reference=OuterRef("public_id"))
+        .filter(purpose=ORDER_PURPOSE)
         .order_by()
-        .annotate(
-            fen=Func(
-                F("amount_fen") - F("refunded_fen") - F("released_fen"),
-                function="SUM",
-            )
-        )
+        .annotate(fen=Func(succeeded_held, function="SUM"))
         .values("fen")
     )
     return deal.orders.filter(status=DealOrder.Status.PAID).filter(
