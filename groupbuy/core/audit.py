@@ -18,3 +18,18 @@ def audit_log(
         object_id=str(getattr(obj, "public_id", None) or obj.pk),
         data=data or {},
     )
+
+
+def audit_log_many(*, actor, entries: list[tuple[str, models.Model, dict]]) -> None:
+    """Record many state changes of one batch with one insert: (action, obj, data)."""
+    actor = actor if getattr(actor, "pk", None) else None
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(getattr(obj, "public_id", None) or obj.pk),
+            data=data or {},
+        )
+        for action, obj, data in entries
+    )

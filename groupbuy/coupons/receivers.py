@@ -1,7 +1,10 @@
 """Connect the coupons app to the deals app's documented extension points.
 
-``order_confirmed`` issues the order's coupon inside the settle transaction
-(a failure rolls the settlement back; the sweep retries). ``order_refunded``
+``order_confirmed`` issues the order's coupon: from the settlement batch's
+follow-up job, after the money moved (a failure leaves the order awaiting its
+follow-up, retried by the every-minute sweep), or inside the transaction of an
+order settled on its own (team outcomes, a batch settled order by order).
+``order_refunded``
 and ``order_cancelled`` (an order that left its deal) revoke it.
 """
 

@@ -269,6 +269,11 @@ class DealOrder(models.Model):
     shopper_slot = models.PositiveSmallIntegerField(
         default=0, verbose_name=_("shopper's order number on the deal")
     )
+    # Confirmed in a settlement batch whose follow-up job (``order_confirmed``
+    # receivers, the shopper's notification) has not finished for it yet.
+    is_awaiting_follow_up = models.BooleanField(
+        default=False, verbose_name=_("awaiting follow-up")
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
@@ -280,6 +285,12 @@ class DealOrder(models.Model):
                 fields=["shopper", "-joined_at"], name="deals_order_shopper_newest"
             ),
             models.Index(fields=["deal", "-joined_at"], name="deals_order_deal_newest"),
+            # The follow-up sweep reads the few orders still awaiting theirs.
+            models.Index(
+                fields=["confirmed_at"],
+                condition=Q(is_awaiting_follow_up=True),
+                name="deals_order_awaiting_follow_up",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

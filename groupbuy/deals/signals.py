@@ -1,9 +1,9 @@
 """Documented extension points of the deals app (see docs/architecture.md).
 
-Every signal is sent inside the transaction of the service that made the change,
-so receivers that write (queue notifications, revoke coupons) commit or roll
-back with it; ``actor`` is the acting user, None for jobs. A receiver that
-raises rolls that change back.
+Every signal is sent inside a transaction (that of the service that made the
+change, or for a settlement batch's ``order_confirmed`` that of its follow-up
+job), so receivers that write (queue notifications, revoke coupons) commit or
+roll back with it; ``actor`` is the acting user, None for jobs.
 
 ``deal_opened(deal, actor)``
     ``deal_open`` opened a draft deal. The snap app tells everyone who asked
@@ -13,8 +13,12 @@ raises rolls that change back.
     A successful deal's settlement charged ``order`` (a confirmed
     ``DealOrder``: quantity, final_unit_price_fen, charged_fen, shopper, deal)
     the final price. The coupons app issues the order's coupons. Settlement
-    runs in batches with each order in a savepoint: a receiver that raises
-    rolls back that order only, and the periodic sweep retries from it.
+    confirms its orders in batches and sends this from the batch's follow-up
+    job, after the money moved, each order in its own transaction: a receiver
+    that raises rolls back that order's follow-up only (the money and the
+    confirmation stay), and the every-minute sweep retries it. An order settled
+    on its own (a team, a batch that fell back to order by order) sends it
+    inside its settle savepoint, where raising rolls that order back.
 
 ``order_refunded(order, actor, reason, refunded_fen)``
     ``order`` left its deal with its money refunded (status ``refunded``): the

@@ -23,6 +23,26 @@ def deal_settle_task(deal_public_id: str) -> str | None:
     return services.deal_settle(deal=deal).state if deal else None
 
 
+@db_task()
+def deal_settle_follow_up_task(
+    *, actor_id: int | None, order_ids: list, intent_ids: list, refund_ids: list
+) -> int:
+    """After a settlement batch commits: its orders' ``order_confirmed`` receivers
+    and notifications, the payers' pushes and the refunds' provider calls."""
+    from groupbuy.accounts.models import User
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return services.deal_orders_follow_up(
+        actor=actor, order_ids=order_ids, intent_ids=intent_ids, refund_ids=refund_ids
+    )
+
+
+@db_periodic_task(crontab(minute="*"))
+def deal_orders_follow_up_due_task() -> int:
+    """Every minute: follow up confirmed orders whose batch job was lost or failed."""
+    return services.deal_orders_follow_up_due()
+
+
 @db_periodic_task(crontab(minute="*"))
 def deals_close_due_task() -> list[str]:
     """Every minute: close due deals, settle succeeded ones (the safety net)."""

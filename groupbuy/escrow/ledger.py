@@ -23,11 +23,19 @@ zero (a shopper's held money, a merchant's payable) keep their one checked row.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    F,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -52,6 +60,22 @@ def _account(*, kind: str, user=None, merchant=None) -> LedgerAccount:
 
 def shopper_held_account(*, user) -> LedgerAccount:
     return _account(kind=Kind.SHOPPER_HELD, user=user)
+
+
+def shopper_held_accounts(*, user_ids: Sequence[int]) -> dict[int, LedgerAccount]:
+    """Return the held accounts of many shoppers by user id, creating missing ones
+    (two queries, three when some are new)."""
+    wanted = set(user_ids)
+    accounts = LedgerAccount.objects.filter(kind=Kind.SHOPPER_HELD, user_id__in=wanted)
+    found = {account.user_id: account for account in accounts}
+    if missing := wanted - found.keys():
+        # A concurrent creator's row wins; read them all back.
+        LedgerAccount.objects.bulk_create(
+            [LedgerAccount(kind=Kind.SHOPPER_HELD, user_id=pk) for pk in missing],
+            ignore_conflicts=True,
+        )
+        found = {account.user_id: account for account in accounts.all()}
+    return found
 
 
 def merchant_payable_account(*, merchant) -> LedgerAccount:
@@ -168,6 +192,124 @@ def ledger_post(
             status=409,
         ) from None
     return posting
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One balanced transaction of ``ledger_post_many`` (``ledger_post``'s args)."""
+
+    kind: str
+    idempotency_key: str
+    entries: Sequence[tuple[LedgerAccount, int]]
+    reference_type: str = ""
+    reference_id: str = ""
+    memo: str = ""
+
+
+def ledger_post_many(*, postings: Sequence[Posting]) -> list[LedgerTransaction]:
+    """Post many balanced transactions at once; return them in the given order.
+
+    What a settlement batch posts: each posting is checked as ``ledger_post``
+    checks one, and a key already posted returns that posting (or raises
+    ``idempotency_key_reused``) and moves nothing again. The new ones are
+    written with two bulk inserts, and each account's balance moves once, by
+    the sum of its entries: checked accounts are locked in primary-key order
+    and moved by conditional UPDATEs, one per distinct total, that never take
+    one below zero (raise ``InsufficientFunds``, writing nothing, if one
+    would); a hot account moves on one shard row. A concurrent posting of one
+    of the keys raises ``duplicate_posting`` as ``ledger_post`` does.
+    """
+    ordered = {
+        posting.idempotency_key: _validated(posting.entries) for posting in postings
+    }
+    if len(ordered) != len(postings):
+        raise ValueError("an idempotency key appears twice in one batch")
+    existing = LedgerTransaction.objects.filter(idempotency_key__in=list(ordered))
+    done = {posting.idempotency_key: posting for posting in existing}
+    kinds = {posting.idempotency_key: posting.kind for posting in postings}
+    for key, posting in done.items():
+        _same_posting_or_conflict(posting, kind=kinds[key], entries=ordered[key])
+    new = [posting for posting in postings if posting.idempotency_key not in done]
+    if new:
+        try:
+            with transaction.atomic():
+                done.update(_write_postings(new, ordered))
+        except IntegrityError:
+            if not existing.exists():
+                raise
+            raise EscrowError(
+                "duplicate_posting",
+                _("This money movement was just made by another request."),
+                status=409,
+            ) from None
+    return [done[posting.idempotency_key] for posting in postings]
+
+
+def _write_postings(postings: Sequence[Posting], ordered: dict) -> dict:
+    written = LedgerTransaction.objects.bulk_create(
+        LedgerTransaction(
+            kind=posting.kind,
+            idempotency_key=posting.idempotency_key,
+            reference_type=posting.reference_type,
+            reference_id=posting.reference_id,
+            memo=posting.memo[:200],
+        )
+        for posting in postings
+    )
+    totals: dict[int, int] = defaultdict(int)
+    accounts: dict[int, LedgerAccount] = {}
+    for posting in postings:
+        for account, amount_fen in ordered[posting.idempotency_key]:
+            totals[account.pk] += amount_fen
+            accounts[account.pk] = account
+    hot = {pk: total for pk, total in totals.items() if is_hot(accounts[pk])}
+    checked = {pk: total for pk, total in totals.items() if pk not in hot}
+    _move_checked_balances(checked, accounts)
+    shard = written[0].pk % hot_account_shards()
+    for pk in sorted(hot):
+        if hot[pk]:
+            _move_shard(accounts[pk], hot[pk], shard=shard)
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(transaction=row, account=account, amount_fen=amount_fen)
+        for row, posting in zip(written, postings, strict=True)
+        for account, amount_fen in ordered[posting.idempotency_key]
+    )
+    return {row.idempotency_key: row for row in written}
+
+
+def _move_checked_balances(totals: dict[int, int], accounts: dict) -> None:
+    """Move each checked account by its total, none below zero.
+
+    The accounts are locked in primary-key order first (the order every posting
+    takes, so no deadlock), then moved with one conditional UPDATE per distinct
+    total (a batch of equal orders has one or two), each refusing to take an
+    account below zero.
+    """
+    moving = {pk: total for pk, total in totals.items() if total}
+    if not moving:
+        return
+    locked = (
+        LedgerAccount.objects.select_for_update()
+        .filter(pk__in=list(moving))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(list(locked)) != len(moving):
+        raise ValueError("a ledger account of this batch does not exist")
+    by_total: dict[int, list[int]] = defaultdict(list)
+    for pk, total in moving.items():
+        by_total[total].append(pk)
+    for total, pks in sorted(by_total.items()):
+        rows = LedgerAccount.objects.filter(pk__in=pks)
+        if total < 0:
+            rows = rows.filter(balance_fen__gte=-total)
+        if rows.update(balance_fen=F("balance_fen") + total) != len(pks):
+            short = LedgerAccount.objects.filter(pk__in=pks, balance_fen__lt=-total)
+            raise InsufficientFunds(
+                "insufficient_funds",
+                _("Not enough money in %(account)s to move %(amount)s fen.")
+                % {"account": accounts[short.first().pk], "amount": -total},
+            )
 
 
 def _same_posting_or_conflict(

@@ -91,6 +91,12 @@ def push_intent_on_commit(intent: PaymentIntent) -> None:
     after_commit(publish_to_user, intent.payer.public_id, intent_event(intent))
 
 
+def push_intent_event(intent: PaymentIntent) -> None:
+    """Push ``intent`` as it stands to its payer's sockets now (outside a
+    transaction, e.g. from a job)."""
+    publish_to_user(intent.payer.public_id, intent_event(intent))
+
+
 def payment_intent_create(
     *,
     actor,

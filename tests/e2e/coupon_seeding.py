@@ -15,7 +15,7 @@ def seed_confirmed_coupon(*, shopper_phone: str, owner_phone: str) -> dict:
     from groupbuy.catalog.models import Branch
     from groupbuy.coupons.models import Coupon
     from groupbuy.coupons.services import merchant_key_register
-    from groupbuy.deals.services import deal_close, deal_settle
+    from groupbuy.deals.services import deal_close, deal_orders_follow_up, deal_settle
     from groupbuy.deals.tests.factories import (
         join_and_pay,
         make_deal,
@@ -46,6 +46,9 @@ def seed_confirmed_coupon(*, shopper_phone: str, owner_phone: str) -> dict:
     order = join_and_pay(deal, quantity=2, shopper=shopper)
     pass_deadline(deal)
     deal_settle(deal=deal_close(deal=deal))
+    # The settlement's follow-up job issues the coupon; run it here (a no-op if
+    # a worker got there first) rather than wait for one.
+    deal_orders_follow_up(order_ids=[order.pk])
     coupon = Coupon.objects.get(order=order)
     return {
         "coupon": coupon.public_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.test import TestCase
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
@@ -66,7 +67,9 @@ def confirmed_orders(merchant, *, quantities=(1, 2)) -> list[DealOrder]:
     orders = [join_and_pay(deal, quantity=q) for q in quantities]
     pass_deadline(deal)
     deal = deal_close(deal=deal)
-    deal_settle(deal=deal)
+    # Coupons are issued by the settlement batch's follow-up job, after commit.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        deal_settle(deal=deal)
     for order in orders:
         order.refresh_from_db()
     assert {o.status for o in orders} == {DealOrder.Status.CONFIRMED}

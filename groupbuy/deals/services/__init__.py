@@ -10,7 +10,6 @@ from groupbuy.deals.services.closing import (
     deal_settle,
     deal_stop,
     deals_close_due,
-    issue_coupons_for_confirmed_order,
 )
 from groupbuy.deals.services.orders import (
     deal_join,
@@ -31,6 +30,11 @@ from groupbuy.deals.services.payment_retry import (
     order_payment_retry_refusal,
 )
 from groupbuy.deals.services.refunds import deal_order_refund
+from groupbuy.deals.services.settle_batch import (
+    deal_orders_follow_up,
+    deal_orders_follow_up_due,
+)
+from groupbuy.deals.services.settle_order import issue_coupons_for_confirmed_order
 from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
 from groupbuy.deals.services.stock import deal_add_stock
 
@@ -50,6 +54,8 @@ __all__ = [
     "deal_order_payment_retry",
     "deal_order_refund",
     "deal_orders_expire_unpaid",
+    "deal_orders_follow_up",
+    "deal_orders_follow_up_due",
     "deal_settle",
     "deal_stop",
     "deal_update",

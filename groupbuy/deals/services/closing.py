@@ -13,13 +13,15 @@ out, before counting). Success: the final price is the tier reached, orders
 still awaiting payment are cancelled. Failure: pending orders are cancelled.
 
 ``deal_settle`` then works through the paid orders in batches by primary key,
-each batch its own transaction and each order its own savepoint, keeping a
-cursor on the deal: a crash or a failing receiver neither rolls back nor
-repeats finished orders. Success charges each order quantity × final price,
-refunds the difference, releases the charge to the merchant (or to its pending
-account for a deal settled on redemption) and confirms the order (the
-``order_confirmed`` signal); failure refunds each in full. Either way the deal
-ends ``settled``.
+each batch its own transaction, keeping a cursor on the deal: a crash neither
+rolls back nor repeats finished batches. Success charges each order quantity ×
+final price, refunds the difference, releases the charge to the merchant (or
+to its pending account for a deal settled on redemption) and confirms the
+order, a whole batch at once (``settle_batch``: bulk postings, one follow-up
+job per batch that sends ``order_confirmed`` and the notifications); a batch
+that cannot go in bulk goes order by order, each order a savepoint, so a
+failing order stops the cursor before it alone. Failure refunds each order in
+full, order by order. Either way the deal ends ``settled``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
-from groupbuy.deals import notifications
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.order_keepers import exclude_kept, run_deal_closing
 from groupbuy.deals.pricing import tier_reached
@@ -48,16 +49,20 @@ from groupbuy.deals.services.common import (
 )
 from groupbuy.deals.services.orders import awaiting_provider, submitted_grace
 from groupbuy.deals.services.payments import (
-    charge,
+    confirmable_orders,
     held_fen,
     lock_order_intents,
     refund_all_held,
 )
-from groupbuy.deals.signals import order_confirmed, send_order_left
+from groupbuy.deals.services.settle_batch import confirm_batch
+from groupbuy.deals.services.settle_order import (
+    leave_after_outside_refund,
+    settle_order,
+)
+from groupbuy.deals.signals import send_order_left
 from groupbuy.escrow.services import payment_intent_cancel
 
 logger = logging.getLogger(__name__)
-Mode = Deal.SettlementMode
 
 
 def deal_is_due(deal: Deal, *, now) -> bool:
@@ -70,16 +75,28 @@ def deal_is_due(deal: Deal, *, now) -> bool:
     return not exclude_kept(deal.orders.filter(status=Status.PENDING_PAYMENT)).exists()
 
 
-def _lock_live_orders(deal: Deal, statuses, *, after_pk: int = 0, limit=None):
-    """Lock the intents, then the orders, of ``deal``'s orders in ``statuses``."""
+def _lock_live_orders(
+    deal: Deal, statuses, *, after_pk: int = 0, limit=None, lean: bool = False
+):
+    """Lock the intents, then the orders, of ``deal``'s orders in ``statuses``.
+
+    ``lean`` reads only what a bulk batch needs of the orders (no shopper).
+    Orders another app keeps (``order_keepers``) are left out.
+    """
     live = exclude_kept(deal.orders.filter(status__in=statuses, pk__gt=after_pk))
     live = live.order_by("pk")
     if limit is not None:
         live = live.filter(pk__in=list(live.values_list("pk", flat=True)[:limit]))
-    intents = lock_order_intents(list(live.only("public_id")))
-    orders = list(
-        live.select_for_update(of=("self",)).select_related("shopper", "deal")
-    )
+    # Public ids only: model instances of a related manager's query would read
+    # their deferred deal id back one query each.
+    references = live.values_list("public_id", flat=True)
+    intents = lock_order_intents([DealOrder(public_id=ref) for ref in references])
+    locked = live.select_for_update(of=("self",))
+    if lean:
+        locked = locked.only("public_id", "deal", "quantity", "amount_fen", "status")
+    else:
+        locked = locked.select_related("shopper", "deal")
+    orders = list(locked)
     return intents, orders
 
 
@@ -115,7 +132,7 @@ def deal_close(
             if order.status == Status.PENDING_PAYMENT:
                 _cancel_pending(actor, deal, order, intents, now=now)
             elif held_fen(intents[order.public_id]) < order.amount_fen:
-                _leave_after_outside_refund(
+                leave_after_outside_refund(
                     actor, deal, order, intents[order.public_id], now=now
                 )
         paid = [order for order in orders if order.status == Status.PAID]
@@ -228,13 +245,19 @@ def _settle_one_batch(*, actor, deal: Deal, size: int) -> tuple[Deal, bool]:
         if deal.state == State.SUCCEEDED and deal.settle_cursor == 0:
             _recount_before_settling(actor, deal)
         intents, orders = _lock_live_orders(
-            deal, [Status.PAID], after_pk=deal.settle_cursor, limit=size
+            deal,
+            [Status.PAID],
+            after_pk=deal.settle_cursor,
+            limit=size,
+            lean=deal.state == State.SUCCEEDED,
         )
-        for order in orders:
-            if not _settle_order(actor, deal, order, intents, now=now):
-                deal.save(update_fields=["settle_cursor", "updated_at"])
-                return deal, True
-            deal.settle_cursor = order.pk
+        if deal.state == State.SUCCEEDED and confirm_batch(
+            actor=actor, deal=deal, orders=orders, intents=intents, now=now
+        ):
+            deal.settle_cursor = orders[-1].pk
+        elif not _settle_order_by_order(actor, deal, orders, intents, now=now):
+            deal.save(update_fields=["settle_cursor", "updated_at"])
+            return deal, True
         if len(orders) == size:
             deal.save(update_fields=["settle_cursor", "updated_at"])
             return deal, False
@@ -243,21 +266,29 @@ def _settle_one_batch(*, actor, deal: Deal, size: int) -> tuple[Deal, bool]:
     return deal, True
 
 
+def _settle_order_by_order(actor, deal, orders, intents, *, now) -> bool:
+    """Settle the batch one savepoint an order, moving the cursor; False when an
+    order failed (the cursor stops before it)."""
+    if deal.state == State.SUCCEEDED and orders:
+        # Read in full: the bulk attempt read the orders lean (and may have
+        # changed these copies before writing nothing).
+        intents, orders = _lock_live_orders(
+            deal, [Status.PAID], after_pk=deal.settle_cursor, limit=len(orders)
+        )
+    for order in orders:
+        if not settle_order(actor, deal, order, intents, now=now):
+            return False
+        deal.settle_cursor = order.pk
+    return True
+
+
 def _recount_before_settling(actor, deal: Deal) -> None:
     """Choose the tier again from the orders that can still be confirmed.
 
     An operator may have refunded part of an order between close and settle;
     that order will leave, and the others must not pay a tier it helped reach.
     """
-    paid = list(
-        exclude_kept(deal.orders.filter(status=Status.PAID)).values(
-            "public_id", "amount_fen"
-        )
-    )
-    by_order = lock_order_intents([DealOrder(public_id=o["public_id"]) for o in paid])
-    confirmable = sum(
-        1 for o in paid if held_fen(by_order[o["public_id"]]) >= o["amount_fen"]
-    )
+    confirmable = exclude_kept(confirmable_orders(deal)).count()
     reached = tier_reached(list(deal.tiers.all()), confirmable)
     price = reached.price_fen if reached else None
     if price == deal.final_price_fen:
@@ -271,21 +302,6 @@ def _recount_before_settling(actor, deal: Deal) -> None:
     deal.final_price_fen = price
     deal.state = State.SUCCEEDED if reached else State.FAILED
     deal.save(update_fields=["final_price_fen", "state", "updated_at"])
-
-
-def _settle_order(actor, deal, order, intents, *, now) -> bool:
-    """Confirm or refund one order in a savepoint; False if it failed."""
-    own = intents.get(order.public_id, [])
-    try:
-        with transaction.atomic():
-            if deal.state == State.FAILED:
-                _refund_in_full(actor, deal, order, own, now=now)
-            else:
-                _confirm(actor, deal, order, own, now=now)
-    except Exception:
-        logger.exception("settling %s of %s failed", order.public_id, deal.public_id)
-        return False
-    return True
 
 
 def _mark_settled(actor, deal: Deal, *, now) -> None:
@@ -305,99 +321,6 @@ def _mark_settled(actor, deal: Deal, *, now) -> None:
         },
     )
     push_progress_on_commit(deal)
-
-
-def _refund_in_full(actor, deal, order, intents, *, now) -> None:
-    _refund_rest_and_leave(
-        actor,
-        deal,
-        order,
-        intents,
-        now=now,
-        reason=Reason.DEAL_FAILED,
-        idempotency_key=f"deals.deal.failed:{order.public_id}",
-    )
-    notifications.notify_deal_failed(order)
-
-
-def _confirm(actor, deal, order, intents, *, now) -> None:
-    if held_fen(intents) < order.amount_fen:
-        _leave_after_outside_refund(actor, deal, order, intents, now=now)
-        return
-    charged_fen = order.quantity * deal.final_price_fen
-    charge(
-        actor=actor,
-        deal=deal,
-        order=order,
-        intents=intents,
-        charged_fen=charged_fen,
-        key=f"deals.deal.settle:{order.public_id}",
-        to_pending=deal.settlement_mode == Mode.ON_REDEMPTION,
-    )
-    order.status = Status.CONFIRMED
-    order.final_unit_price_fen = deal.final_price_fen
-    order.charged_fen = charged_fen
-    order.refunded_fen = sum(intent.refunded_fen for intent in intents)
-    order.confirmed_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "final_unit_price_fen",
-            "charged_fen",
-            "refunded_fen",
-            "confirmed_at",
-            "updated_at",
-        ]
-    )
-    issue_coupons_for_confirmed_order(order=order, actor=actor)
-    notifications.notify_deal_succeeded(order)
-
-
-def _leave_after_outside_refund(actor, deal, order, intents, *, now) -> None:
-    # An operator refunded part of this payment straight from escrow, so the
-    # order can no longer be charged the final price: it leaves the group buy
-    # and gets back the rest of what it paid.
-    _refund_rest_and_leave(
-        actor,
-        deal,
-        order,
-        intents,
-        now=now,
-        reason=Reason.OPERATOR,
-        idempotency_key=f"deals.deal.settle:{order.public_id}:refund-rest",
-    )
-
-
-def _refund_rest_and_leave(
-    actor, deal, order, intents, *, now, reason, idempotency_key
-) -> None:
-    """Refund what escrow still holds for ``order`` and take it out of the deal."""
-    order.refunded_fen = refund_all_held(
-        actor=actor, intents=intents, idempotency_key=idempotency_key, reason=reason
-    )
-    order.status = Status.REFUNDED
-    order.cancel_reason = reason
-    order.cancelled_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "cancel_reason",
-            "refunded_fen",
-            "cancelled_at",
-            "updated_at",
-        ]
-    )
-    release_stock(deal=deal, quantity=order.quantity)
-    send_order_left(order=order, actor=actor, reason=reason)
-
-
-def issue_coupons_for_confirmed_order(*, order: DealOrder, actor) -> None:
-    """The hook where coupons are issued for a confirmed order (a later issue).
-
-    Sends ``order_confirmed`` inside the settle transaction; the coupons app
-    connects a receiver that issues the order's coupons.
-    """
-    order_confirmed.send(sender=DealOrder, order=order, actor=actor)
 
 
 def deal_stop(*, actor, deal: Deal, reason: str = "") -> Deal:

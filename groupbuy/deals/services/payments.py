@@ -11,6 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Case, F, Func, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from groupbuy.deals.models import DealOrder
+from groupbuy.escrow.batch import RefundOrder, Release
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import (
     escrow_release,
@@ -38,6 +43,31 @@ def lock_order_intents(orders) -> dict[str, list[PaymentIntent]]:
     for intent in payment_intents_lock(intent_ids=ids).values():
         by_order[intent.reference].append(intent)
     return by_order
+
+
+def confirmable_orders(deal):
+    """Return the deal's paid orders whose intents still hold their whole amount,
+    counted in SQL (a deal may have tens of thousands of orders)."""
+    # A bare SUM (no GROUP BY) over the order's intents, filtered by reference
+    # only, so the database reads them by the reference index: with the status
+    # in the WHERE clause (or grouped), SQLite scanned every intent per order.
+    succeeded_held = Case(
+        When(
+            status=PaymentIntent.Status.SUCCEEDED,
+            then=F("amount_fen") - F("refunded_fen") - F("released_fen"),
+        ),
+        default=Value(0),
+    )
+    held = (
+        PaymentIntent.objects.filter(reference=OuterRef("public_id"))
+        .filter(purpose=ORDER_PURPOSE)
+        .order_by()
+        .annotate(fen=Func(succeeded_held, function="SUM"))
+        .values("fen")
+    )
+    return deal.orders.filter(status=DealOrder.Status.PAID).filter(
+        amount_fen__lte=Coalesce(Subquery(held), Value(0))
+    )
 
 
 def captured_fen(order) -> int:
@@ -106,3 +136,27 @@ def charge(
         )
         - before
     )
+
+
+def charge_plan(
+    *, intents, charged_fen: int, key: str, reference: str
+) -> tuple[list[Release], list[RefundOrder]]:
+    """Return what ``charge`` would move, for a batch: the releases (oldest intent
+    first) and the refunds of the rest, under ``charge``'s idempotency keys."""
+    left, releases = charged_fen, []
+    for intent in intents:
+        part = min(left, intent.remaining_held_fen)
+        if part > 0:
+            releases.append(
+                Release(intent, part, f"{key}:release:{intent.public_id}", reference)
+            )
+            left -= part
+    if left:
+        raise ValueError(f"{reference}: {left} fen of the charge not held")
+    released = {release.intent.pk: release.amount_fen for release in releases}
+    refunds = [
+        RefundOrder(intent, rest, f"{key}:refund:{intent.public_id}", "final_price")
+        for intent in intents
+        if (rest := intent.remaining_held_fen - released.get(intent.pk, 0)) > 0
+    ]
+    return releases, refunds

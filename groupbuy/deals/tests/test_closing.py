@@ -1,15 +1,20 @@
 """Closing deals: success at a tier, failure, early close, sweeps, settlement."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from groupbuy.core.errors import DomainError
+from groupbuy.coupons.models import Coupon
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import deal_progress
 from groupbuy.deals.services import (
     deal_close,
     deal_close_now,
     deal_join,
+    deal_orders_follow_up_due,
     deal_settle,
     deal_stop,
     deals_close_due,
@@ -217,36 +222,90 @@ def test_no_progress_for_drafts_or_unknown_deals():
     assert deal_progress(deal_public_id="deal_nope") is None
 
 
+def _held_account(order):
+    return LedgerAccount.objects.filter(kind="shopper_held", user=order.shopper)
+
+
 def test_a_failing_settlement_rolls_back_and_does_not_stop_the_sweep():
-    # given two due deals, one of whose coupon receiver is broken
+    # given two due deals; one shopper's held balance of the first is short
+    # (a ledger out of step), so its release cannot be posted
     broken, fine = make_deal(title="Broken"), make_deal(title="Fine")
     for deal in (broken, fine):
         for _ in range(2):
             join_and_pay(deal)
         pass_deadline(deal)
-
-    def coupons_down(sender, order, actor, **kwargs):
-        if order.deal_id == broken.pk:
-            raise RuntimeError("coupon service down")
-
-    order_confirmed.connect(coupons_down)
-    try:
-        changed = deals_close_due()
-    finally:
-        order_confirmed.disconnect(coupons_down)
-    # then the broken deal stays succeeded with its money still held
+    short = broken.orders.order_by("pk").last()
+    _held_account(short).update(balance_fen=100)
+    # when the sweep runs
+    changed = deals_close_due()
+    # then the bulk batch and the short order roll back; the order before it
+    # settles alone, and the other deal settles
     broken.refresh_from_db()
     fine.refresh_from_db()
     assert (broken.state, fine.state) == (State.SUCCEEDED, State.SETTLED)
     assert set(changed) == {broken.public_id, fine.public_id}
-    assert set(broken.orders.values_list("status", flat=True)) == {Status.PAID}
-    assert _balance("merchant_payable", merchant=broken.merchant) == 0
-    for order in broken.orders.all():
-        assert _balance("shopper_held", user=order.shopper) == 9_900
-    # and the next sweep, with coupons back, settles it
+    statuses = dict(broken.orders.values_list("pk", "status"))
+    assert statuses.pop(short.pk) == Status.PAID
+    assert set(statuses.values()) == {Status.CONFIRMED}
+    assert broken.settle_cursor == max(statuses)
+    assert _balance("merchant_payable", merchant=broken.merchant) == 9_603
+    # and the next sweep, with the ledger mended, settles it exactly once
+    _held_account(short).update(balance_fen=9_900)
     deals_close_due()
     broken.refresh_from_db()
     assert broken.state == State.SETTLED
+    assert _balance("merchant_payable", merchant=broken.merchant) == 2 * 9_603
+    released = LedgerTransaction.objects.filter(
+        kind="escrow.hold.released", memo="Broken"
+    )
+    assert released.count() == 2
+
+
+def test_a_failing_coupon_receiver_does_not_hold_the_money_and_is_retried(
+    django_capture_on_commit_callbacks,
+):
+    # given a due deal of two orders and a coupons receiver that is down
+    deal = make_deal(title="Coupons down")
+    orders = [join_and_pay(deal) for _ in range(2)]
+    pass_deadline(deal)
+    calls = []
+
+    def coupons_down(sender, order, actor, **kwargs):
+        calls.append(order.pk)
+        raise RuntimeError("coupon service down")
+
+    # when the deal closes and settles (its batch follow-up job runs on commit)
+    order_confirmed.connect(coupons_down)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deal_close(deal=deal)
+    finally:
+        order_confirmed.disconnect(coupons_down)
+    # then the money moved and the orders are confirmed, awaiting their follow-up
+    deal.refresh_from_db()
+    assert deal.state == State.SETTLED
+    assert sorted(calls) == sorted(order.pk for order in orders)
+    assert _balance("merchant_payable", merchant=deal.merchant) == 2 * 9_603
+    for order in orders:
+        order.refresh_from_db()
+        assert (order.status, order.is_awaiting_follow_up) == (Status.CONFIRMED, True)
+    assert not Notification.objects.filter(kind="deals.deal.succeeded").exists()
+    # when the follow-up sweep runs before its grace period: nothing yet
+    assert deal_orders_follow_up_due() == 0
+    # when it runs after, with coupons back: each order followed up once
+    received = []
+    order_confirmed.connect(
+        receiver := lambda sender, order, actor, **kw: received.append(order.pk)
+    )
+    try:
+        later = timezone.now() + timedelta(minutes=11)
+        assert deal_orders_follow_up_due(now=later) == 2
+        assert deal_orders_follow_up_due(now=later) == 0
+    finally:
+        order_confirmed.disconnect(receiver)
+    assert sorted(received) == sorted(order.pk for order in orders)
+    assert Coupon.objects.filter(order__deal=deal).count() == 2
+    assert Notification.objects.filter(kind="deals.deal.succeeded").count() == 2
 
 
 def test_an_order_partly_refunded_by_an_operator_leaves_the_group_buy_at_settle(

@@ -216,3 +216,47 @@ def test_a_key_posted_concurrently_is_an_error_not_a_silent_success():
     )
     assert LedgerTransaction.objects.filter(idempotency_key="same").count() == 1
     assert _balance("platform_revenue") == 100
+
+
+@pytest.mark.parametrize("run", range(2))
+def test_two_settle_jobs_and_captures_for_the_same_shoppers_move_each_order_once(
+    run, settings
+):
+    # given a closed deal of six paid orders at 89.00 (cap 99.00), whose
+    # shoppers are also paying for another deal right now
+    settings.GROUPBUY_PLATFORM_FEE_BPS = 0
+    from groupbuy.deals.models import Deal
+    from groupbuy.deals.services import deal_settle
+
+    deal = make_deal(stock=20, tiers=[(1, 9_900), (2, 8_900)])
+    paid = [join_and_pay(deal) for _ in range(6)]
+    Deal.objects.filter(pk=deal.pk).update(
+        state=Deal.State.SUCCEEDED, final_price_fen=8_900, closed_at=timezone.now()
+    )
+    other = make_deal(stock=20)
+    joined = [deal_join(actor=o.shopper, deal=other, quantity=1) for o in paid]
+    # when two settle jobs (batches of two) race the six captures
+    outcomes = race(
+        [lambda: deal_settle(deal=deal, batch_size=2) for _ in range(2)]
+        + [
+            lambda order=order: apply_event(event_for(order.payment_intent))
+            for order in joined
+        ]
+    )
+    # then every call succeeded and each order moved exactly once
+    assert outcomes == Counter({"ok": 8})
+    deal.refresh_from_db()
+    assert deal.state == "settled"
+    for order in paid:
+        order.refresh_from_db()
+        assert (order.status, order.charged_fen, order.refunded_fen) == (
+            "confirmed",
+            8_900,
+            1_000,
+        )
+        assert _balance("shopper_held", user=order.shopper) == 9_900
+    released = LedgerTransaction.objects.filter(kind="escrow.hold.released")
+    assert released.count() == 6
+    assert _balance("merchant_payable") == 6 * 8_900
+    assert _balance("refunds_paid") == 6 * 1_000
+    _ledger_balances()

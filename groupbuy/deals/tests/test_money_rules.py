@@ -15,7 +15,7 @@ from groupbuy.deals.services import (
     deal_orders_expire_unpaid,
     deal_settle,
 )
-from groupbuy.deals.signals import order_cancelled, order_confirmed, order_refunded
+from groupbuy.deals.signals import order_cancelled, order_refunded
 from groupbuy.deals.tests.factories import (
     join_and_pay,
     make_deal,
@@ -244,33 +244,32 @@ def test_a_cancelled_order_gives_back_its_place_among_the_buyers():
 # --- 7. settlement is resumable ----------------------------------------------------
 
 
+def _held(order) -> int:
+    return _balance("shopper_held", user=order.shopper)
+
+
 def test_settlement_resumes_after_a_failing_order_without_repeating_any(
     django_capture_on_commit_callbacks,
 ):
-    # given five paid orders and a coupons receiver that fails on the third
+    # given five paid orders; the third's held balance is short (a ledger out
+    # of step), so its release cannot be posted
     deal = make_deal(stock=10, tiers=[(1, 9_900)])
     orders = [join_and_pay(deal) for _ in range(5)]
     pass_deadline(deal)
     deal = deal_close(deal=deal)
-    broken = orders[2].pk
-
-    def receiver(sender, order, actor, **kwargs):
-        if order.pk == broken:
-            raise RuntimeError("coupon service down")
-
-    order_confirmed.connect(receiver)
-    try:
-        # when settling in batches of two
-        deal = deal_settle(deal=deal, batch_size=2)
-    finally:
-        order_confirmed.disconnect(receiver)
-    # then the first two are confirmed and kept; the deal waits at its cursor
+    held_row = LedgerAccount.objects.filter(kind="shopper_held", user=orders[2].shopper)
+    held_row.update(balance_fen=100)
+    # when settling in batches of two
+    deal = deal_settle(deal=deal, batch_size=2)
+    # then the first batch is confirmed in bulk and kept; the second went order
+    # by order, the third failed alone and the deal waits at its cursor
     deal.refresh_from_db()
     assert deal.state == State.SUCCEEDED
     assert deal.settle_cursor == orders[1].pk
     statuses = [DealOrder.objects.get(pk=o.pk).status for o in orders]
     assert statuses == ["confirmed", "confirmed", "paid", "paid", "paid"]
-    # when the sweep settles again
+    # when the ledger is mended and the sweep settles again
+    held_row.update(balance_fen=9_900)
     with django_capture_on_commit_callbacks(execute=True):
         deal = deal_settle(deal=deal, batch_size=2)
     # then everyone is confirmed and each order was released exactly once
@@ -278,6 +277,66 @@ def test_settlement_resumes_after_a_failing_order_without_repeating_any(
     assert set(deal.orders.values_list("status", flat=True)) == {"confirmed"}
     released = LedgerTransaction.objects.filter(kind="escrow.hold.released")
     assert released.count() == 5
+
+
+class Killed(BaseException):
+    """The process dying mid-batch: nothing catches it."""
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_a_batch_killed_midway_is_redone_whole_and_posts_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # given five paid orders at a cap of 99.00 reaching 89.00, settled in
+    # batches of two, and a process that dies in the second batch after its
+    # ledger postings were written
+    deal = make_deal(stock=10, tiers=TWO_TIERS)
+    orders = [join_and_pay(deal) for _ in range(5)]
+    pass_deadline(deal)
+    deal = deal_close(deal=deal)
+    from groupbuy.escrow import batch
+
+    real, calls = batch.audit_log_many, []
+
+    def dies_on_second_batch(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise Killed
+        real(**kwargs)
+
+    monkeypatch.setattr(batch, "audit_log_many", dies_on_second_batch)
+    with pytest.raises(Killed), django_capture_on_commit_callbacks(execute=True):
+        deal_settle(deal=deal, batch_size=2)
+    # then the first batch stands and nothing of the second was kept
+    deal.refresh_from_db()
+    assert (deal.state, deal.settle_cursor) == (State.SUCCEEDED, orders[1].pk)
+    assert [_held(order) for order in orders] == [0, 0, 9_900, 9_900, 9_900]
+    assert LedgerTransaction.objects.filter(kind="escrow.hold.released").count() == 2
+    # when the sweep settles it again
+    monkeypatch.setattr(batch, "audit_log_many", real)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = deal_settle(deal=deal, batch_size=2)
+    # then every order moved exactly once and the books balance to the fen
+    assert deal.state == State.SETTLED
+    for order in orders:
+        order.refresh_from_db()
+        assert (order.status, order.charged_fen, order.refunded_fen) == (
+            Status.CONFIRMED,
+            8_900,
+            1_000,
+        )
+        assert not order.is_awaiting_follow_up
+        assert _held(order) == 0
+        keys = LedgerTransaction.objects.filter(
+            idempotency_key__startswith=f"deals.deal.settle:{order.public_id}:"
+        )
+        assert keys.count() == 1
+        assert order.payment_intent.refunds.count() == 1
+    assert _balance("merchant_payable", merchant=deal.merchant) == 5 * (8_900 - 267)
+    assert _balance("platform_revenue") == 5 * 267
+    assert _balance("refunds_paid") == 5 * 1_000
+    assert _balance("gateway_clearing") == 0
+    assert sum(ledger.balance_totals_by_kind().values()) == 0
 
 
 def test_a_failed_deal_is_refunded_in_batches_and_ends_settled(
