@@ -29,6 +29,33 @@ async function startModules(root) {
   }
 }
 
+// A table that scrolls sideways on a phone must be reachable by keyboard (WCAG
+// 2.1.1): each .table-wrap becomes a focusable, named region. Its name is the
+// table's caption or aria-label, else the heading just before it.
+function nameOf(wrap) {
+  const table = wrap.querySelector("table");
+  const own = table?.getAttribute("aria-label") || table?.caption?.textContent;
+  if (own) return own.trim();
+  for (let node = wrap.previousElementSibling; node; node = node.previousElementSibling) {
+    if (/^H[1-6]$/.test(node.tagName)) return node.textContent.trim();
+  }
+  return document.querySelector("h1")?.textContent.trim() || "";
+}
+
+function makeScrollRegionsFocusable(root) {
+  for (const wrap of root.querySelectorAll(".table-wrap:not([tabindex])")) {
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "region");
+    const name = nameOf(wrap);
+    if (name && !wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", name);
+  }
+}
+
+function pageLoaded(root) {
+  makeScrollRegionsFocusable(root);
+  startModules(root);
+}
+
 markCurrentTab();
-startModules(document);
-document.addEventListener("htmx:load", (event) => startModules(event.target));
+pageLoaded(document);
+document.addEventListener("htmx:load", (event) => pageLoaded(event.target));

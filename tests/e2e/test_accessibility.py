@@ -1,0 +1,177 @@
+"""Every page passes axe-core with no serious or critical violation, in both languages.
+
+The pages are every named URL the resolver knows, filled in with one seeded object
+of each kind (tests/e2e/a11y_seeding.py), visited as each person who can reach
+them: a visitor, a shopper, a merchant owner, a cashier and an operator, in
+zh-Hans and in English, plus the snap result and the error pages. axe-core is a
+local copy (tests/e2e/vendor/axe.min.js) injected into the page by the test; the
+site never serves it. A failure lists the rule, the elements and the page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from groupbuy.demo_data import CASHIER, OPERATOR, OWNER, SHOPPER
+from groupbuy.snap.tests.helpers import barcode_jpeg
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+LANGUAGES = ("zh-hans", "en")
+FAILING_IMPACTS = {"serious", "critical"}
+VIEWPORT = {"width": 360, "height": 740}
+DEMO_GTIN = "6901939691601"  # the demo's first deal (Coca-Cola)
+
+LOGINS = {
+    "visitor": None,
+    "shopper": SHOPPER,
+    "owner": OWNER,
+    "cashier": CASHIER,
+    "operator": OPERATOR,
+}
+
+
+def _for_role(role: str, path: str) -> bool:
+    """Which paths each person is checked on (each page once per audience)."""
+    is_merchant = "merchant" in path
+    is_operator = "operator" in path
+    if role in ("visitor", "shopper"):
+        return not (is_merchant or is_operator)
+    if role in ("owner", "cashier"):
+        return is_merchant or path == "/"
+    return is_operator or path == "/"
+
+
+@pytest.fixture(scope="module")
+def seeded(groupbuy_server):
+    groupbuy_server.groupbuy("load_demo")
+    return groupbuy_server.seed(
+        "__import__('tests.e2e.a11y_seeding', fromlist=['x']).seed_accessibility()"
+    )
+
+
+def _context(chromium, server, role: str, language: str):
+    context = chromium.new_context(
+        base_url=server.url,
+        viewport=VIEWPORT,
+        locale="zh-CN" if language == "zh-hans" else "en-US",
+    )
+    context.set_default_timeout(15_000)
+    # The language cookie wins over a signed-in person's saved language.
+    context.add_cookies(
+        [{"name": "django_language", "value": language, "url": server.url}]
+    )
+    page = context.new_page()
+    login = LOGINS[role]
+    if login is not None:
+        page.goto("/login/")
+        page.fill("input[name=phone]", login.phone)
+        page.fill("input[name=password]", login.password)
+        page.click("#login-submit")
+        page.wait_for_selector("#nav-logout")
+    return context, page
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe on the page as it is now; return its serious and critical findings."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5),"
+        " summary: (v.nodes[0] || {}).failureSummary || ''}))"
+    )
+    return [v for v in results if v["impact"] in FAILING_IMPACTS]
+
+
+def _describe(findings: dict[str, list[dict]]) -> str:
+    lines = []
+    for where, violations in findings.items():
+        for violation in violations:
+            lines.append(
+                f"{where}: {violation['id']} ({violation['impact']}) "
+                f"{violation['help']} → {', '.join(violation['targets'])}"
+                f"\n    {violation['summary'].splitlines()[-1:]}"
+            )
+    return "\n".join(lines)
+
+
+def _html_pages(page, paths: list[str]) -> list[str]:
+    """The paths that answer this person with a whole page (200, HTML, not a
+    fragment that htmx swaps into another page)."""
+    kept = []
+    for path in paths:
+        response = page.request.get(path, max_redirects=0)
+        is_html = "text/html" in response.headers.get("content-type", "")
+        if response.status == 200 and is_html and "<html" in response.text()[:400]:
+            kept.append(path)
+    return kept
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", list(LOGINS))
+def test_every_page_has_no_serious_violation(
+    chromium, groupbuy_server, seeded, role, language
+):
+    # given a person signed in (or not) in one language
+    context, page = _context(chromium, groupbuy_server, role, language)
+    try:
+        paths = [p for p in seeded["paths"] if _for_role(role, p)]
+        pages = _html_pages(page, paths)
+        # the resolver and the seed still give each person real pages to check
+        assert len(pages) >= {"visitor": 4, "operator": 3}.get(role, 8), pages
+        findings = {}
+        for path in pages:
+            # when the page is open
+            page.goto(path)
+            expected_lang = "zh-Hans" if language == "zh-hans" else "en"
+            # then it names its language and axe finds nothing serious
+            assert page.get_attribute("html", "lang") == expected_lang, path
+            violations = axe_violations(page)
+            if violations:
+                findings[f"{role}/{language} {path}"] = violations
+        assert not findings, "\n" + _describe(findings)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_error_pages_and_the_snap_result_have_no_serious_violation(
+    chromium, groupbuy_server, seeded, language, tmp_path
+):
+    context, page = _context(chromium, groupbuy_server, "shopper", language)
+    try:
+        findings = {}
+        # given the pages a shopper meets when something is missing or forbidden
+        for path in ("/deals/no-such-deal/", "/operator/", "/no/such/page/"):
+            response = page.goto(path)
+            assert response.status in (403, 404), path
+            violations = axe_violations(page)
+            if violations:
+                findings[f"shopper/{language} {path} ({response.status})"] = violations
+        # and the answer to a snapped barcode
+        photo = tmp_path / "barcode.jpg"
+        photo.write_bytes(barcode_jpeg(DEMO_GTIN, size=(1280, 960)))
+        page.goto("/snap/")
+        page.set_input_files("#snap-photo", str(photo))
+        page.wait_for_selector("#snap-product-name")
+        violations = axe_violations(page)
+        if violations:
+            findings[f"shopper/{language} /snap/ (result)"] = violations
+        assert not findings, "\n" + _describe(findings)
+    finally:
+        context.close()
+
+
+def test_pages_are_found_for_every_kind_of_object(seeded):
+    # the seed's objects all reached a page path (a renamed argument would not)
+    paths = seeded["paths"]
+    ids = seeded["ids"]
+    for key in ("deal_id", "order_id", "coupon_id", "team_id", "demand_id", "pool_id"):
+        assert ids[key] and any(ids[key] in path for path in paths), key
+    assert any(re.search(r"/sharing/threads/shr_", path) for path in paths)
