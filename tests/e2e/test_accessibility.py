@@ -175,3 +175,39 @@ def test_pages_are_found_for_every_kind_of_object(seeded):
     for key in ("deal_id", "order_id", "coupon_id", "team_id", "demand_id", "pool_id"):
         assert ids[key] and any(ids[key] in path for path in paths), key
     assert any(re.search(r"/sharing/threads/shr_", path) for path in paths)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_form_sent_back_ties_each_error_to_its_field(
+    chromium, groupbuy_server, seeded, language
+):
+    context, page = _context(chromium, groupbuy_server, "visitor", language)
+    try:
+        # given the sign-up form, filled in wrongly
+        page.goto("/signup/")
+        page.fill("#id_phone", "12")
+        page.fill("#id_password", "x")
+        # when it is sent
+        page.click("#signup-submit")
+        page.wait_for_selector("[aria-invalid='true']")
+        # then the first invalid field has the focus, is marked invalid and is
+        # described by its own error text
+        invalid = page.locator("main [aria-invalid='true']")
+        assert invalid.count() >= 1
+        first = invalid.first
+        assert first.evaluate("e => e === document.activeElement")
+        for index in range(invalid.count()):
+            field = invalid.nth(index)
+            described_by = field.get_attribute("aria-describedby").split()
+            texts = [
+                page.locator(f"[id='{element_id}']").inner_text()
+                for element_id in described_by
+                if page.locator(f"[id='{element_id}']").count()
+            ]
+            assert any(text.strip() for text in texts), described_by
+        # and the page with its errors passes axe
+        assert not axe_violations(page), _describe(
+            {f"visitor/{language} /signup/ (errors)": axe_violations(page)}
+        )
+    finally:
+        context.close()

@@ -51,6 +51,13 @@ function makeScrollRegionsFocusable(root) {
   }
 }
 
+// A form sent back with errors: start at its first invalid field, whose label
+// and error (aria-describedby) a screen reader then reads together.
+function focusFirstInvalidField() {
+  const field = document.querySelector('main [aria-invalid="true"]');
+  if (field && !document.activeElement?.matches("input, select, textarea")) field.focus();
+}
+
 function pageLoaded(root) {
   makeScrollRegionsFocusable(root);
   startModules(root);
@@ -58,4 +65,5 @@ function pageLoaded(root) {
 
 markCurrentTab();
 pageLoaded(document);
+focusFirstInvalidField();
 document.addEventListener("htmx:load", (event) => pageLoaded(event.target));
