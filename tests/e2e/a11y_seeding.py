@@ -250,3 +250,23 @@ def page_paths(ids: dict) -> list[str]:
         paths.add(reverse("web:deal_detail", kwargs={"deal_id": deal_id}))
     paths.add(reverse("web:order_detail", kwargs={"order_id": ids["pending_order_id"]}))
     return sorted(paths)
+
+
+KEYBOARD_SHOPPER = ("+8613800007771", "keyboard-only-1")
+
+
+def seed_keyboard_journey() -> dict:
+    """A shopper with a password and a deal open for an hour."""
+    from groupbuy.accounts.models import User
+    from tests.support.seeding import seed_open_deal
+
+    phone, password = KEYBOARD_SHOPPER
+    if not User.objects.filter(phone=phone).exists():
+        User.objects.create_user(phone=phone, password=password)
+    deal = seed_open_deal(
+        gtin="6901234567953",
+        tiers=[(1, 1500), (3, 1200)],
+        stock=20,
+        seconds_to_deadline=3600,
+    )
+    return {"deal": deal["deal"]}

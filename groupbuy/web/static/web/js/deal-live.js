@@ -53,6 +53,38 @@ function updateDeadline(progress, sentMs) {
   }
 }
 
+// Screen readers hear progress only when it changes (a buyer joined, the price
+// dropped), in one polite sentence: never the countdown's seconds (docs/clock.md).
+function progressRegion(root) {
+  let region = root.ownerDocument.querySelector('[data-live="progress-announce"]');
+  if (!region) {
+    region = root.ownerDocument.createElement("p");
+    region.className = "visually-hidden";
+    region.dataset.live = "progress-announce";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("aria-atomic", "true");
+    root.after(region); // root itself is hidden
+  }
+  return region;
+}
+
+function announceProgress(root, progress, currentFen) {
+  const key = `${progress.participants}:${currentFen}`;
+  if (root.dataset.announced === undefined) {
+    root.dataset.announced = key; // the page already shows the first snapshot
+    return;
+  }
+  if (root.dataset.announced === key) return;
+  root.dataset.announced = key;
+  const buyers = interpolate(
+    ngettext("%(count)s buyer", "%(count)s buyers", progress.participants),
+    { count: progress.participants },
+  );
+  const price = interpolate(gettext("Price now %(price)s."), { price: formatFen(currentFen) });
+  progressRegion(root).textContent = `${buyers}. ${price} ${nextTierText(progress)}`;
+}
+
 function render(root, progress, sentMs = null) {
   setText('[data-live="participants"]', String(progress.participants));
   setText('[data-live="units-left"]', String(Math.max(0, progress.stock - progress.units_sold)));
@@ -61,7 +93,10 @@ function render(root, progress, sentMs = null) {
   const current =
     progress.final_price_fen ||
     (progress.current_tier ? progress.current_tier.price_fen : highest);
-  if (Number.isFinite(current)) setText('[data-live="current-price"]', formatFen(current));
+  if (Number.isFinite(current)) {
+    setText('[data-live="current-price"]', formatFen(current));
+    announceProgress(root, progress, current);
+  }
   const percent = progressPercent(progress);
   for (const bar of document.querySelectorAll('[data-live="progress-bar"]')) {
     bar.style.width = `${percent}%`;
@@ -90,6 +125,7 @@ const REFETCH_SPREAD_MS = 3000;
 export function init(root) {
   const dealId = root.dataset.dealId;
   if (!dealId || !("WebSocket" in window)) return;
+  progressRegion(root);
   const path = `/ws/deals/${encodeURIComponent(dealId)}/`;
   const handlers = {
     onEvent(event) {
