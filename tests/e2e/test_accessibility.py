@@ -155,11 +155,7 @@ def test_error_pages_and_the_snap_result_have_no_serious_violation(
             if violations:
                 findings[f"shopper/{language} {path} ({response.status})"] = violations
         # and the answer to a snapped barcode
-        photo = tmp_path / "barcode.jpg"
-        photo.write_bytes(barcode_jpeg(DEMO_GTIN, size=(1280, 960)))
-        page.goto("/snap/")
-        page.set_input_files("#snap-photo", str(photo))
-        page.wait_for_selector("#snap-product-name")
+        _snap(page, tmp_path)
         violations = axe_violations(page)
         if violations:
             findings[f"shopper/{language} /snap/ (result)"] = violations
@@ -209,5 +205,61 @@ def test_a_form_sent_back_ties_each_error_to_its_field(
         assert not axe_violations(page), _describe(
             {f"visitor/{language} /signup/ (errors)": axe_violations(page)}
         )
+    finally:
+        context.close()
+
+
+RECORD_SPEECH = """
+window.spokenAloud = [];
+window.speechSynthesis.speak = (utterance) =>
+  window.spokenAloud.push({text: utterance.text, lang: utterance.lang});
+"""
+NO_SPEECH = """
+Object.defineProperty(window, 'speechSynthesis', {value: undefined});
+Object.defineProperty(window, 'SpeechSynthesisUtterance', {value: undefined});
+"""
+
+
+def _snap(page, tmp_path) -> None:
+    photo = tmp_path / "barcode.jpg"
+    photo.write_bytes(barcode_jpeg(DEMO_GTIN, size=(1280, 960)))
+    page.goto("/snap/")
+    page.set_input_files("#snap-photo", str(photo))
+    page.wait_for_selector("#snap-product-name")
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "voice"),
+    [("zh-hans", "可口可乐汽水", "zh-CN"), ("en", "Coca-Cola", "en-US")],
+)
+def test_a_snap_reads_the_product_name_aloud_in_the_page_language(
+    chromium, groupbuy_server, seeded, tmp_path, language, name, voice
+):
+    context, page = _context(chromium, groupbuy_server, "shopper", language)
+    try:
+        # given a browser that can speak, and a snapped barcode
+        page.add_init_script(RECORD_SPEECH)
+        _snap(page, tmp_path)
+        # when the shopper presses "Read aloud" (from the keyboard)
+        button = page.locator("#snap-speak")
+        assert button.is_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        # then the product's name is said, in the page's language
+        spoken = page.evaluate("window.spokenAloud")
+        assert spoken == [{"text": name, "lang": voice}]
+    finally:
+        context.close()
+
+
+def test_read_aloud_is_hidden_where_the_browser_cannot_speak(
+    chromium, groupbuy_server, seeded, tmp_path
+):
+    context, page = _context(chromium, groupbuy_server, "shopper", "en")
+    try:
+        page.add_init_script(NO_SPEECH)
+        _snap(page, tmp_path)
+        assert page.locator("#snap-speak").count() == 1
+        assert not page.locator("#snap-speak").is_visible()
     finally:
         context.close()
