@@ -81,8 +81,10 @@ function announceProgress(root, progress, currentFen) {
     ngettext("%(count)s buyer", "%(count)s buyers", progress.participants),
     { count: progress.participants },
   );
-  const price = interpolate(gettext("Price now %(price)s."), { price: formatFen(currentFen) });
-  progressRegion(root).textContent = `${buyers}. ${price} ${nextTierText(progress)}`;
+  progressRegion(root).textContent = interpolate(
+    gettext("%(buyers)s. Price now %(price)s. %(next)s"),
+    { buyers, price: formatFen(currentFen), next: nextTierText(progress) },
+  );
 }
 
 function render(root, progress, sentMs = null) {
