@@ -155,3 +155,31 @@ def test_the_countdown_is_spoken_at_the_minute_not_every_second(
         assert changes == ["1 minute left"], changes
     finally:
         context.close()
+
+
+CONFIRM_STEP = """() => {
+  const step = document.createElement('details');
+  step.className = 'confirm';
+  step.innerHTML = '<summary class="button" id="step-open">Refund…</summary>'
+    + '<form><button type="button" id="step-confirm">Refund ¥15.00</button></form>';
+  document.querySelector('main').append(step);
+}"""
+
+
+def test_a_confirm_step_takes_the_focus_and_gives_it_back(chromium, groupbuy_server):
+    # the shape of every confirm step (<details class="confirm">, e.g. a merchant's
+    # refund), on a page that loads app.js
+    context, page = _context(chromium, groupbuy_server)
+    try:
+        page.goto("/login/")
+        page.evaluate(CONFIRM_STEP)
+        page.focus("#step-open")
+        # when it is opened with Enter, its summary hides: the focus moves in
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.activeElement.id === 'step-confirm'")
+        # when Escape is pressed, it closes and the focus returns to its summary
+        page.keyboard.press("Escape")
+        page.wait_for_function("document.activeElement.id === 'step-open'")
+        assert page.evaluate("document.querySelector('details.confirm').open") is False
+    finally:
+        context.close()

@@ -63,7 +63,29 @@ function pageLoaded(root) {
   startModules(root);
 }
 
+// A confirm step (<details class="confirm">) hides its summary once open: the
+// focus goes to the step's first control instead of being lost, and Escape
+// closes the step and gives the focus back to its summary (never a trap).
+function confirmSteps() {
+  const controls = "button, [href], input, select, textarea";
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const step = event.target;
+      if (step.matches?.("details.confirm") && step.open) step.querySelector(controls)?.focus();
+    },
+    true,
+  );
+  document.addEventListener("keydown", (event) => {
+    const step = event.target.closest?.("details.confirm[open]");
+    if (event.key !== "Escape" || !step) return;
+    step.open = false;
+    step.querySelector("summary")?.focus();
+  });
+}
+
 markCurrentTab();
+confirmSteps();
 pageLoaded(document);
 focusFirstInvalidField();
 document.addEventListener("htmx:load", (event) => pageLoaded(event.target));
