@@ -54,9 +54,11 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
     )
     join_and_pay(lost, quantity=1, shopper=shopper_2)
     deal_close(deal=pass_deadline(lost))
+    upcoming = Deal.objects.filter(merchant=merchant, starts_at__gt=now()).first()
     return {
         "deal_id": deal.public_id,
-        "closed_deal_ids": [won.public_id, lost.public_id],
+        "other_deal_ids": [won.public_id, lost.public_id]
+        + ([upcoming.public_id] if upcoming else []),
         "order_id": confirmed.public_id,
         "pending_order_id": pending.public_id,
         "intent_id": pending.payment_intent.public_id,
@@ -246,7 +248,7 @@ def page_paths(ids: dict) -> list[str]:
                 paths.add(reverse(name, kwargs=kwargs))
             except NoReverseMatch:
                 continue
-    for deal_id in [*ids["closed_deal_ids"], ids["team_deal_id"]]:
+    for deal_id in [*ids["other_deal_ids"], ids["team_deal_id"]]:
         paths.add(reverse("web:deal_detail", kwargs={"deal_id": deal_id}))
     paths.add(reverse("web:order_detail", kwargs={"order_id": ids["pending_order_id"]}))
     return sorted(paths)
