@@ -177,7 +177,7 @@ def seed_accessibility() -> dict:
     ids |= _pool_id(shopper=shopper, shopper_2=shopper_2, merchant=merchant)
     ids |= _share_id(shopper=shopper, shopper_2=shopper_2, deal_id=ids["deal_id"])
     ids |= _verification_ids(shopper=shopper)
-    return {"ids": ids, "paths": page_paths(ids)}
+    return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
 
 
 # --- every page path the resolver knows ------------------------------------------
@@ -221,6 +221,44 @@ def _patterns():
                 yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}"
 
     yield from walk(get_resolver(), "", "")
+
+
+# Routes with an argument no seeded id fills, because they are no page of their
+# own: POST-only actions, redirects, the payment provider's callback.
+NOT_PAGES = {
+    "payments:notify",
+    "notify:open",
+    "snap:choose",
+    "snap:none",
+    "snap:operator_label",
+    "sharing:contacts_delete",
+    "sharing_links:open",
+    "demands:saved_search_delete",
+    "web:api_token_revoke",
+    "ops:erasure_perform",
+}
+
+
+def unfilled_routes(ids: dict) -> list[str]:
+    """The named routes whose arguments no seeded id fills and that are not
+    known to be something other than a page (a new page needs a seeded id)."""
+    import re
+
+    unfilled = []
+    for route, name in _patterns():
+        if route.startswith(SKIPPED_PREFIXES) or route.endswith(SKIPPED_SUFFIXES):
+            continue
+        name = name.lstrip(":")
+        if name in NOT_PAGES:
+            continue
+        for argument in re.findall(r"<(?:\w+:)?(\w+)>", route):
+            key = ARGUMENTS.get(argument)
+            if argument == "verification_id":
+                key = VERIFICATIONS.get(name)
+            if key is None or ids.get(key) is None:
+                unfilled.append(f"{name} ({route})")
+                break
+    return unfilled
 
 
 def page_paths(ids: dict) -> list[str]:

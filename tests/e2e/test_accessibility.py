@@ -101,6 +101,10 @@ def _describe(findings: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+def _html_lang(language: str) -> str:
+    return "zh-Hans" if language == "zh-hans" else "en"
+
+
 def _html_pages(page, paths: list[str]) -> list[str]:
     """The paths that answer this person with a whole page (200, HTML, not a
     fragment that htmx swaps into another page)."""
@@ -129,9 +133,8 @@ def test_every_page_has_no_serious_violation(
         for path in pages:
             # when the page is open
             page.goto(path)
-            expected_lang = "zh-Hans" if language == "zh-hans" else "en"
             # then it names its language and axe finds nothing serious
-            assert page.get_attribute("html", "lang") == expected_lang, path
+            assert page.get_attribute("html", "lang") == _html_lang(language), path
             violations = axe_violations(page)
             if violations:
                 findings[f"{role}/{language} {path}"] = violations
@@ -151,6 +154,7 @@ def test_error_pages_and_the_snap_result_have_no_serious_violation(
         for path in ("/deals/no-such-deal/", "/operator/", "/no/such/page/"):
             response = page.goto(path)
             assert response.status in (403, 404), path
+            assert page.get_attribute("html", "lang") == _html_lang(language), path
             violations = axe_violations(page)
             if violations:
                 findings[f"shopper/{language} {path} ({response.status})"] = violations
@@ -162,6 +166,13 @@ def test_error_pages_and_the_snap_result_have_no_serious_violation(
         assert not findings, "\n" + _describe(findings)
     finally:
         context.close()
+
+
+def test_every_page_of_the_resolver_is_filled_in_with_a_seeded_object(seeded):
+    # A page whose URL takes an id the seed does not make would be skipped
+    # silently: add the object to a11y_seeding.py (ARGUMENTS), or, if the route
+    # is no page (POST only, a redirect), to NOT_PAGES.
+    assert seeded["unfilled"] == []
 
 
 def test_pages_are_found_for_every_kind_of_object(seeded):
