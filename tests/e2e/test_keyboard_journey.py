@@ -183,3 +183,19 @@ def test_a_confirm_step_takes_the_focus_and_gives_it_back(chromium, groupbuy_ser
         assert page.evaluate("document.querySelector('details.confirm').open") is False
     finally:
         context.close()
+
+
+def test_the_spoken_countdown_is_in_the_page_language(chromium, groupbuy_server, deals):
+    context = chromium.new_context(
+        base_url=groupbuy_server.url, viewport={"width": 360, "height": 740}
+    )
+    context.add_cookies(
+        [{"name": "django_language", "value": "zh-hans", "url": groupbuy_server.url}]
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/deals/{deals['deal']}/")
+        spoken = page.locator("#deal-countdown [data-clock-spoken]")
+        assert re.fullmatch(r"还剩 \d+ 分钟", spoken.inner_text()), spoken.inner_text()
+    finally:
+        context.close()
