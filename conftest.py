@@ -41,6 +41,8 @@ def pytest_collection_modifyitems(config, items):
         reason=f"browser test: Chromium not found at {CHROMIUM} "
         "(apt-get install chromium fonts-noto-cjk)"
     )
+    if os.environ.get("GROUPBUY_ONLY_DATABASE_TESTS") == "1":
+        items[:] = _deselect_database_free(config, items)
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
@@ -48,6 +50,36 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
         if "browser" in item.keywords and not has_chromium:
             item.add_marker(skip_browser)
+
+
+# Fixtures through which a test reaches the database; pytest-django refuses any
+# other access, so a test with none of them (and no django_db mark) cannot.
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+# These start processes of their own that use DATABASE_URL.
+_SUBPROCESS_SUITES = ("tests/deploy/", "tests/multi/")
+
+
+def _deselect_database_free(config, items):
+    """Drop tests that cannot touch the database (the PostgreSQL suite's rerun
+    of them would give the same answer as the SQLite suite, only later)."""
+    keep, drop = [], []
+    for item in items:
+        reaches_database = (
+            item.get_closest_marker("django_db") is not None
+            or _DATABASE_FIXTURES & set(item.fixturenames)
+            or "postgres" in item.keywords
+            or "redis" in item.keywords
+            or item.nodeid.startswith(_SUBPROCESS_SUITES)
+        )
+        (keep if reaches_database else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    return keep
 
 
 def pytest_runtest_logreport(report):

@@ -392,6 +392,20 @@ GROUPBUY_WECHATPAY_GATEWAY = os.environ.get(
 )
 # Default: GROUPBUY_PUBLIC_URL + /payments/notify/wechat/
 GROUPBUY_WECHATPAY_NOTIFY_URL = os.environ.get("GROUPBUY_WECHATPAY_NOTIFY_URL", "")
+# Merchant payouts by WeChat's 商家转账: the transfer scene registered for them.
+GROUPBUY_WECHATPAY_TRANSFER_SCENE_ID = os.environ.get(
+    "GROUPBUY_WECHATPAY_TRANSFER_SCENE_ID", "1005"
+)
+# JSAPI inside WeChat needs the payer's openid, from the Official Account's
+# OAuth (snsapi_base): its AppSecret, and where WeChat's OAuth lives.
+GROUPBUY_WECHAT_APP_SECRET = os.environ.get("GROUPBUY_WECHAT_APP_SECRET", "")
+GROUPBUY_WECHAT_OAUTH_AUTHORIZE_URL = os.environ.get(
+    "GROUPBUY_WECHAT_OAUTH_AUTHORIZE_URL",
+    "https://open.weixin.qq.com/connect/oauth2/authorize",
+)
+GROUPBUY_WECHAT_API_URL = os.environ.get(
+    "GROUPBUY_WECHAT_API_URL", "https://api.weixin.qq.com"
+)
 # Delay every sandbox callback by this many seconds (to try out late callbacks).
 GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS = float(
     os.environ.get("GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS", "0")

@@ -12,6 +12,8 @@ from groupbuy.accounts.schemas import (
     ApiTokenCreatedOut,
     ApiTokenCreateIn,
     ApiTokenOut,
+    EmailLinkSentOut,
+    EmailVerifyIn,
     PasswordCodeIn,
     PasswordResetIn,
     PasswordSetOut,
@@ -35,6 +37,7 @@ def user_out(user) -> dict:
         "phone": user.phone,
         "display_name": user.display_name,
         "email": user.email,
+        "email_verified": user.email_verified_at is not None,
         "preferred_language": user.preferred_language,
         "contact_channel": user.contact_channel,
         "is_operator": user.is_operator,
@@ -160,6 +163,24 @@ def me(request):
 def me_update(request, payload: ProfileIn):
     user = services.user_update_profile(actor=request.auth, **payload.dict())
     return user_out(user)
+
+
+@router.post("/me/email/verification", response={202: EmailLinkSentOut}, auth=api_auth)
+def email_verification_send(request):
+    """E-mail me a link that confirms my address (at most once a minute)."""
+    try:
+        services.email_verification_send(actor=request.auth)
+    except AccountError as error:
+        if error.retry_after:
+            return _rate_limited(error)
+        raise
+    return Status(202, {"message": _("A link is on its way to your e-mail address.")})
+
+
+@router.post("/me/email/verify", response=UserOut, auth=api_auth)
+def email_verify(request, payload: EmailVerifyIn):
+    """Confirm my e-mail address with the token from the link."""
+    return user_out(services.email_verify(actor=request.auth, token=payload.token))
 
 
 @router.post("/me/password/code", response={202: PhoneCodeSentOut}, auth=api_auth)

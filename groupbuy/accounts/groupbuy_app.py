@@ -5,4 +5,5 @@ from groupbuy.core.plugins import GroupbuyApp
 app = GroupbuyApp(
     personal_data="groupbuy.accounts.personal_data:AccountsPersonalData",
     api_routers={"": "groupbuy.accounts.api:router"},
+    urls={"account/": "groupbuy.accounts.urls"},
 )

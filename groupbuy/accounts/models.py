@@ -64,6 +64,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when the person proved the number is theirs with an SMS code; accounts
     # made before codes existed (and the demo accounts) have none.
     phone_verified_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person confirmed a link sent to ``email``; cleared when the
+    # address changes (services.email_verification).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    email_verification_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -25,6 +25,7 @@ class AccountsPersonalData(PersonalDataProvider):
                     "contact_channel": user.contact_channel,
                     "date_joined": user.date_joined,
                     "phone_verified_at": user.phone_verified_at,
+                    "email_verified_at": user.email_verified_at,
                     "last_login": user.last_login,
                 },
                 "merchant_memberships": [
@@ -77,5 +78,6 @@ class AccountsPersonalData(PersonalDataProvider):
         user.is_active = False
         user.last_login = None
         user.phone_verified_at = None
+        user.email_verified_at = user.email_verification_sent_at = None
         user.set_unusable_password()
         user.save()

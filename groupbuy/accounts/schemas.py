@@ -60,6 +60,7 @@ class UserOut(Schema):
     phone: str
     display_name: str
     email: str
+    email_verified: bool
     preferred_language: str
     contact_channel: str
     is_operator: bool
@@ -96,3 +97,11 @@ class ApiTokenCreateIn(Schema):
 class ApiTokenCreatedOut(Schema):
     token: str
     info: ApiTokenOut
+
+
+class EmailLinkSentOut(Schema):
+    message: str
+
+
+class EmailVerifyIn(Schema):
+    token: str = Field(..., max_length=500)

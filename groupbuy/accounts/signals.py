@@ -6,8 +6,15 @@
     phone number of ``user``: today when a sign-up is completed. Receivers may, for
     example, attach invitations that were sent to that number before the account
     existed. A receiver that raises is logged and does not undo the sign-up.
+
+``email_verified(sender=User, user, email)``
+    Sent after the transaction commits, once ``user`` has opened the link sent to
+    ``email`` (their current address, lower- and upper-case as stored) and
+    confirmed it while signed in. Receivers may attach invitations e-mailed to
+    that address. A receiver that raises is logged.
 """
 
 from django.dispatch import Signal
 
 phone_verified = Signal()
+email_verified = Signal()

@@ -72,6 +72,9 @@ class GroupbuyApp:
     demo_data: str = ""
     # dotted notification kind -> human label
     notification_kinds: dict[str, Any] = field(default_factory=dict)
+    # extra notification channel (at most 10 characters) -> "module:attribute" of
+    # a groupbuy.notify.channels.NotificationChannel: whom it reaches, how it sends
+    notification_channels: dict[str, str] = field(default_factory=dict)
     # static paths of module scripts every page loads for signed-in people
     signed_in_scripts: list[str] = field(default_factory=list)
     # ASGI middleware for HTTP, "module:Class" taking the inner application;

@@ -121,11 +121,28 @@ class Deal(models.Model):
         """Return whether the deal closed below its first tier (failed or, once
         everyone is refunded, settled with no final price)."""
         closed = self.state in (self.State.FAILED, self.State.SETTLED)
-        return closed and self.final_price_fen is None
+        if not (closed and self.final_price_fen is None):
+            return False
+        outcome = self.kept_outcome
+        return outcome.has_failed if outcome is not None else True
+
+    @property
+    def kept_outcome(self):
+        """How a closed deal sold by another app (teams) ended, or None
+        (``deals.order_keepers``)."""
+        if self.state in (self.State.DRAFT, self.State.OPEN):
+            return None
+        from groupbuy.deals.order_keepers import deal_outcome
+
+        return deal_outcome(self)
 
     @property
     def state_label(self) -> str:
-        """Return the state people read: a settled failure still reads failed."""
+        """Return the state people read: a settled failure still reads failed;
+        a deal another app sold reads the outcome that app gives."""
+        outcome = self.kept_outcome
+        if outcome is not None:
+            return outcome.label
         if self.has_failed:
             return str(self.State.FAILED.label)
         return str(self.get_state_display())
@@ -211,6 +228,11 @@ class DealOrder(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Which of the shopper's live orders on the deal this is: always 0 for the
+    # deals app's own orders (one live order per shopper and deal); an app that
+    # sells a deal its own way (teams: N teams per shopper) numbers them 0..N-1,
+    # so the unique constraint below still caps them.
+    shopper_slot = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -225,9 +247,9 @@ class DealOrder(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["deal", "shopper"],
+                fields=["deal", "shopper", "shopper_slot"],
                 condition=Q(status__in=["pending_payment", "paid", "confirmed"]),
-                name="deals_one_active_order_per_shopper",
+                name="deals_one_active_order_per_shopper_slot",
             ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="deals_order_quantity_positive"

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.models import Delivery, Invitation
-from groupbuy.notify.senders import SENDERS, DeliveryRejected, DeliverySkipped
+from groupbuy.notify.senders import DeliveryRejected, DeliverySkipped, sender_for
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None):
         "notification__recipient", "notification__invitation"
     ).get(pk=delivery_id)
     try:
-        provider_message_id = SENDERS[delivery.channel](delivery)
+        provider_message_id = sender_for(delivery.channel)(delivery)
     except DeliverySkipped as reason:
         _finish(
             delivery,

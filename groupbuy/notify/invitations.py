@@ -104,15 +104,30 @@ def notification_invite(
 
 
 @transaction.atomic
-def invitations_attach(*, user, phone_e164: str, now: datetime | None = None) -> int:
-    """Give ``user`` the unexpired invitations sent to the number they verified;
-    return how many. Attaching again finds none and changes nothing."""
+def invitations_attach(
+    *,
+    user,
+    phone_e164: str = "",
+    email: str = "",
+    now: datetime | None = None,
+) -> int:
+    """Give ``user`` the unexpired invitations sent to the number or e-mail
+    address they verified; return how many. Attaching again finds none and
+    changes nothing."""
+    if bool(phone_e164) == bool(email):
+        raise ValueError("pass exactly one of phone_e164 and email")
     now = now or timezone.now()
+    if phone_e164:
+        kind, normalized = Invitation.Kind.PHONE, phone_e164
+    else:
+        kind, normalized = parse_address(email)
+        if kind != Invitation.Kind.EMAIL:
+            raise ValueError(f"not an e-mail address: {email!r}")
     pending = list(
         Invitation.objects.select_for_update()
         .filter(
-            address_kind=Invitation.Kind.PHONE,
-            address_hash=contact_hash(Invitation.Kind.PHONE, phone_e164),
+            address_kind=kind,
+            address_hash=contact_hash(kind, normalized),
             attached_at__isnull=True,
             expires_at__gt=now,
             notification__recipient__isnull=True,
@@ -123,7 +138,7 @@ def invitations_attach(*, user, phone_e164: str, now: datetime | None = None) ->
         return 0
     notification_ids = [invitation.notification_id for invitation in pending]
     Notification.objects.filter(pk__in=notification_ids).update(recipient=user)
-    # The account holds the number now; the raw copy is no longer needed.
+    # The account holds the address now; the raw copy is no longer needed.
     Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(
         attached_at=now, address=""
     )

@@ -173,3 +173,15 @@ SENDERS: dict[str, Callable[[Delivery], str]] = {
     Channel.EMAIL: send_email,
     Channel.SMS: send_sms,
 }
+
+
+def sender_for(channel: str) -> Callable[[Delivery], str]:
+    """The sender of a built-in channel or of one an app added."""
+    if channel in SENDERS:
+        return SENDERS[channel]
+    from groupbuy.notify.channels import added_channels
+
+    added = added_channels().get(channel)
+    if added is None:
+        raise DeliveryRejected(f"no sender for channel {channel!r}")
+    return added.send

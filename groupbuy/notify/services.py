@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
+from groupbuy.notify.channels import added_channels
 from groupbuy.notify.delivery import delivery_attempt
 from groupbuy.notify.models import Channel, Delivery, Invitation, Notification
 from groupbuy.notify.selectors import (
@@ -41,16 +42,20 @@ KIND_MAX_CHARS = Notification._meta.get_field("kind").max_length
 
 
 def default_channels(recipient) -> list[str]:
-    """The in-app inbox always, plus the channel the person chose in their profile."""
+    """The in-app inbox always, the channel the person chose in their profile, and
+    every channel an app added that can reach them (web push once they allowed it)."""
     channels = [Channel.IN_APP.value]
     preferred = getattr(recipient, "contact_channel", "") or ""
     if preferred in Channel.values and preferred not in channels:
         channels.append(preferred)
+    for name, channel in added_channels().items():
+        if channel.wants(recipient):
+            channels.append(name)
     return channels
 
 
 def _checked_channels(channels: Sequence[str]) -> list[str]:
-    unknown = sorted(set(channels) - set(Channel.values))
+    unknown = sorted(set(channels) - set(Channel.values) - set(added_channels()))
     if unknown:
         raise ValueError(f"unknown notification channels: {', '.join(unknown)}")
     return list(dict.fromkeys(channels))

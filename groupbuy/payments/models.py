@@ -48,13 +48,72 @@ class Payout(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The day of a scheduled payout (None when an operator approved it): at
+    # most one per merchant and day, so the daily job is safe to run again.
+    scheduled_for = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "scheduled_for"],
+                condition=models.Q(scheduled_for__isnull=False),
+                name="payments_one_scheduled_payout_a_day",
+            )
+        ]
 
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen to {self.merchant_id}"
+
+
+class PayoutSchedule(models.Model):
+    """A merchant's standing instruction: pay the payable out every day.
+
+    Set by the merchant's owner (or an operator). The daily job pays the whole
+    payable to the account named here once it holds at least ``minimum_fen``.
+    """
+
+    merchant = models.OneToOneField(
+        "catalog.Merchant", on_delete=models.CASCADE, related_name="payout_schedule"
+    )
+    enabled = models.BooleanField(_("pay out every day"), default=True)
+    provider = models.CharField(_("provider"), max_length=20)
+    payee_account = models.CharField(_("payee account"), max_length=100)
+    payee_name = models.CharField(_("payee name"), max_length=100, blank=True)
+    minimum_fen = models.PositiveBigIntegerField(_("minimum (fen)"), default=10_000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"payout schedule of {self.merchant_id}"
+
+
+class WechatOpenId(models.Model):
+    """A member's openid under one WeChat AppID, for JSAPI payments in WeChat."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    appid = models.CharField(max_length=32)
+    openid = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "appid"], name="payments_one_openid_per_app"
+            )
+        ]
+
+    def __str__(self):
+        return f"openid of {self.user_id} under {self.appid}"
 
 
 class StatementDifference(models.Model):

@@ -1,4 +1,5 @@
-"""Merchant payouts: an operator approves, the provider transfers after commit.
+"""Merchant payouts: an operator approves (or the merchant's daily schedule
+makes one), the provider transfers after commit.
 
 In the operator's transaction: a pending ``Payout`` and the posting
 ``payments.payout.sent`` (merchant payable → gateway clearing); a payout
@@ -16,20 +17,26 @@ from __future__ import annotations
 import logging
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.permissions import is_merchant_owner, is_operator
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import NotFound
 from groupbuy.core.transactions import after_commit
 from groupbuy.escrow import ledger
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import LedgerAccount
-from groupbuy.escrow.providers import get_enabled_provider, get_provider
+from groupbuy.escrow.providers import (
+    enabled_provider_names,
+    get_enabled_provider,
+    get_provider,
+)
 from groupbuy.escrow.providers.alipay import TransferRefused
 from groupbuy.escrow.refunds import refund_backoff
-from groupbuy.payments.models import Payout
+from groupbuy.payments.models import Payout, PayoutSchedule
 
 logger = logging.getLogger(__name__)
 Kind = LedgerAccount.Kind
@@ -51,12 +58,26 @@ def payout_create(
 ) -> Payout:
     """Approve a payout of ``amount_fen`` from the merchant's payable (operators)."""
     _operator_only(actor)
-    if amount_fen <= 0:
-        raise EscrowError(
-            "invalid_amount",
-            _("The amount must be more than zero."),
-            fields={"amount_fen": [_("Enter an amount above zero.")]},
-        )
+    return _payout_write(
+        actor=actor,
+        merchant=merchant,
+        amount_fen=amount_fen,
+        provider_name=provider_name,
+        payee_account=payee_account,
+        payee_name=payee_name,
+    )
+
+
+def transfer_provider_names() -> list[str]:
+    """The enabled providers that can pay merchants."""
+    return [
+        name
+        for name in enabled_provider_names()
+        if hasattr(get_provider(name), "transfer")
+    ]
+
+
+def _transfer_provider(provider_name: str):
     provider = get_enabled_provider(provider_name)
     if not hasattr(provider, "transfer"):
         raise EscrowError(
@@ -64,6 +85,26 @@ def payout_create(
             _("This provider cannot pay merchants."),
             fields={"provider": [_("Choose another provider.")]},
         )
+    return provider
+
+
+def _payout_write(
+    *,
+    actor,
+    merchant,
+    amount_fen: int,
+    provider_name: str,
+    payee_account: str,
+    payee_name: str = "",
+    scheduled_for=None,
+) -> Payout:
+    if amount_fen <= 0:
+        raise EscrowError(
+            "invalid_amount",
+            _("The amount must be more than zero."),
+            fields={"amount_fen": [_("Enter an amount above zero.")]},
+        )
+    _transfer_provider(provider_name)
     with transaction.atomic():
         payout = Payout.objects.create(
             merchant=merchant,
@@ -73,6 +114,7 @@ def payout_create(
             payee_name=payee_name[:100],
             business_number="po" + secrets.token_hex(15),
             approved_by=actor,
+            scheduled_for=scheduled_for,
         )
         ledger.ledger_post(  # InsufficientFunds: more than the payable holds
             kind="payments.payout.sent",
@@ -87,12 +129,107 @@ def payout_create(
         )
         audit_log(
             actor=actor,
-            action="payments.payout.approved",
+            action="payments.payout.scheduled"
+            if scheduled_for
+            else "payments.payout.approved",
             obj=payout,
             data={"amount_fen": amount_fen, "provider": provider_name},
         )
         after_commit(payout_send_after_commit, payout.pk)
     return payout
+
+
+def payout_schedule_set(
+    *,
+    actor,
+    merchant,
+    enabled: bool,
+    provider_name: str,
+    payee_account: str,
+    payee_name: str = "",
+    minimum_fen: int = 10_000,
+) -> PayoutSchedule:
+    """Set where and when the merchant's payable is paid out (its owner or an
+    operator); audited, since it decides where money goes."""
+    if not (is_merchant_owner(actor, merchant) or is_operator(actor)):
+        raise NotFound("not_found", _("There is no such merchant."))
+    payee_account = (payee_account or "").strip()
+    if enabled and not payee_account:
+        raise EscrowError(
+            "payee_required",
+            _("Name the account to pay to."),
+            fields={"payee_account": [_("Required.")]},
+        )
+    if minimum_fen < 100:
+        raise EscrowError(
+            "invalid_amount",
+            _("The minimum is at least ¥1.00."),
+            fields={"minimum_fen": [_("At least 100 fen.")]},
+        )
+    if enabled:
+        _transfer_provider(provider_name)
+    with transaction.atomic():
+        schedule, _created = PayoutSchedule.objects.update_or_create(
+            merchant=merchant,
+            defaults={
+                "enabled": enabled,
+                "provider": provider_name,
+                "payee_account": payee_account[:100],
+                "payee_name": (payee_name or "").strip()[:100],
+                "minimum_fen": minimum_fen,
+                "updated_by": actor,
+            },
+        )
+        audit_log(
+            actor=actor,
+            action="payments.payout_schedule.set",
+            obj=schedule,
+            data={
+                "enabled": enabled,
+                "provider": provider_name,
+                "payee_account": payee_account[:100],
+                "minimum_fen": minimum_fen,
+            },
+        )
+    return schedule
+
+
+def payouts_schedule_run(*, now=None) -> int:
+    """Pay out, once a day, the payable of every merchant with a schedule whose
+    payable holds at least its minimum and has no payout still on its way;
+    return how many payouts were made. Running it again the same day makes none.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    made = 0
+    schedules = PayoutSchedule.objects.filter(enabled=True).select_related("merchant")
+    for schedule in schedules.order_by("pk"):
+        merchant = schedule.merchant
+        if Payout.objects.filter(
+            Q(status=Payout.Status.PENDING) | Q(scheduled_for=day), merchant=merchant
+        ).exists():
+            continue
+        account = ledger.merchant_payable_account(merchant=merchant)
+        balance = ledger.account_balance_fen(account)
+        if balance < schedule.minimum_fen:
+            continue
+        try:
+            _payout_write(
+                actor=None,
+                merchant=merchant,
+                amount_fen=balance,
+                provider_name=schedule.provider,
+                payee_account=schedule.payee_account,
+                payee_name=schedule.payee_name,
+                scheduled_for=day,
+            )
+        except (EscrowError, IntegrityError) as error:
+            # A provider switched off, a payable that moved meanwhile, or another
+            # run that got there first: the next run tries again.
+            logger.warning("scheduled payout of %s skipped: %s", merchant.pk, error)
+            continue
+        made += 1
+    return made
 
 
 def payout_send_after_commit(payout_pk: int) -> None:

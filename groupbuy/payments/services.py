@@ -123,7 +123,13 @@ def providers_for_device(device: str) -> list[str]:
 
 
 def payment_start(
-    *, actor, intent: PaymentIntent, provider_name: str, device: str, client_ip=""
+    *,
+    actor,
+    intent: PaymentIntent,
+    provider_name: str,
+    device: str,
+    client_ip="",
+    openid: str = "",
 ) -> PayAction:
     """Send ``intent`` to the provider the payer chose; return what the page does.
 
@@ -174,7 +180,8 @@ def payment_start(
     if is_sandbox:
         return PayAction(kind="redirect", url=provider.pay_page_url(intent))
     try:
-        return provider.pay_action(intent, device=device, client_ip=client_ip)
+        extra = {"openid": openid} if openid else {}
+        return provider.pay_action(intent, device=device, client_ip=client_ip, **extra)
     except ProviderError as error:
         logger.warning("%s: starting %s failed: %s", provider_name, intent, error)
         raise EscrowError(

@@ -7,6 +7,11 @@ app_name = "payments"
 urlpatterns = [
     path("pay/<str:intent_id>/", views.pay, name="pay"),
     path("notify/<str:provider_name>/", views.provider_notify, name="notify"),
+    path(
+        "wechat/openid/return/",
+        views.wechat_oauth_return,
+        name="wechat_oauth_return",
+    ),
     path("operator/payouts/", views.operator_payouts, name="operator_payouts"),
     path(
         "merchant/<str:merchant_id>/payouts/",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.permissions import is_merchant_owner, is_operator
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.escrow.errors import EscrowError
@@ -22,8 +24,16 @@ from groupbuy.escrow.providers import (
     get_enabled_provider,
     get_provider,
 )
+from groupbuy.escrow.providers.alipay import yuan_to_fen
+from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user
-from groupbuy.payments.payouts import payout_create
+from groupbuy.payments import wechat_oauth
+from groupbuy.payments.models import PayoutSchedule
+from groupbuy.payments.payouts import (
+    payout_create,
+    payout_schedule_set,
+    transfer_provider_names,
+)
 from groupbuy.payments.selectors import (
     differences_for_operator,
     merchant_get_for_payouts,
@@ -100,13 +110,25 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
     }
     status = 200
     if request.method == "POST" and context["is_payable"]:
+        provider_name = request.POST.get("provider", "")
+        openid = ""
+        jsapi = device == WECHAT_BROWSER and provider_name == "wechat"
+        if jsapi and provider_name in providers_for_device(device):
+            openid = wechat_oauth.openid_for(request.user)
+            if not openid:  # ask WeChat who this is, then come back here
+                return redirect(
+                    wechat_oauth.authorize_url(
+                        session=request.session, next_path=request.path
+                    )
+                )
         try:
             action = payment_start(
                 actor=request.user,
                 intent=intent,
-                provider_name=request.POST.get("provider", ""),
+                provider_name=provider_name,
                 device=device,
                 client_ip=_client_ip(request),
+                openid=openid,
             )
         except DomainError as refusal:
             context["error"], status = refusal.message, refusal.status
@@ -119,6 +141,23 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
                     scale=5
                 )
     return render(request, "payments/pay.html", context, status=status)
+
+
+@login_required
+def wechat_oauth_return(request: HttpRequest) -> HttpResponse:
+    """WeChat comes back here with a one-time code for the payer's openid."""
+    try:
+        next_path = wechat_oauth.openid_from_code(
+            actor=request.user,
+            session=request.session,
+            code=request.GET.get("code", ""),
+            state=request.GET.get("state", ""),
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("web:order_list")
+    messages.success(request, _("WeChat confirmed who you are. Tap Pay once more."))
+    return redirect(next_path)
 
 
 def _payout_form(request: HttpRequest) -> dict:
@@ -171,12 +210,64 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/operator_payouts.html", context, status=status)
 
 
+def _schedule_form(request: HttpRequest) -> dict:
+    return {
+        "enabled": request.POST.get("enabled") == "on",
+        "provider_name": request.POST.get("provider", "").strip(),
+        "payee_account": request.POST.get("payee_account", "").strip(),
+        "payee_name": request.POST.get("payee_name", "").strip(),
+        "minimum": request.POST.get("minimum", "").strip(),
+    }
+
+
+def _minimum_fen(text: str) -> int:
+    try:
+        return yuan_to_fen(text)
+    except (TypeError, ValueError, ArithmeticError):
+        raise EscrowError(
+            "invalid_amount",
+            _("Enter the minimum in yuan, e.g. 100 or 100.50."),
+            fields={"minimum": [_("Not an amount.")]},
+        ) from None
+
+
 @login_required
 def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    """A merchant's staff: the merchant's payouts and why any failed."""
+    """A merchant's staff: the merchant's payouts and why any failed; its owner
+    sets the daily payout schedule."""
     try:
         merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
     except NotFound:
         raise Http404 from None
-    context = {"merchant": merchant, "payouts": payouts_for_merchant(merchant=merchant)}
-    return render(request, "payments/merchant_payouts.html", context)
+    may_schedule = is_merchant_owner(request.user, merchant) or is_operator(
+        request.user
+    )
+    error, status = "", 200
+    if request.method == "POST":
+        if not may_schedule:
+            raise Http404
+        form = _schedule_form(request)
+        try:
+            payout_schedule_set(
+                actor=request.user,
+                merchant=merchant,
+                enabled=form["enabled"],
+                provider_name=form["provider_name"],
+                payee_account=form["payee_account"],
+                payee_name=form["payee_name"],
+                minimum_fen=_minimum_fen(form["minimum"] or "100"),
+            )
+        except DomainError as refusal:
+            error, status = refusal.message, refusal.status
+        else:
+            messages.success(request, _("Your payout schedule is saved."))
+            return redirect(request.path)
+    context = {
+        "merchant": merchant,
+        "payouts": payouts_for_merchant(merchant=merchant),
+        "schedule": PayoutSchedule.objects.filter(merchant=merchant).first(),
+        "may_schedule": may_schedule,
+        "transfer_providers": transfer_provider_names(),
+        "error": error,
+    }
+    return render(request, "payments/merchant_payouts.html", context, status=status)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from groupbuy.accounts.phones import mask_phone
@@ -26,6 +27,7 @@ from groupbuy.sharing.contacts import (
     vcard_too_large_error,
 )
 from groupbuy.sharing.errors import SharingError
+from groupbuy.sharing.models import Share
 from groupbuy.sharing.presenters import share_as_dict, thread_as_dict
 from groupbuy.sharing.throttle import match_rate_check
 
@@ -200,9 +202,7 @@ def _member_contacts(member_ids: list[str]) -> list[Contact]:
     return [Contact(name="", address=user.phone) for user in found.values()]
 
 
-@router.post("/shares", response={201: dict})
-def share_send(request, payload: ShareSendIn):
-    """Share a product or group buy with phone numbers and/or members."""
+def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
     if payload.deal_id:
         deal = selectors.deal_get_shareable(deal_id=payload.deal_id)
         product = deal.product
@@ -217,14 +217,44 @@ def share_send(request, payload: ShareSendIn):
         payload.member_ids
     )
     contacts = list({contact.address: contact for contact in contacts}.values())
-    share = services.share_send(
+    return services.share_send(
         actor=request.auth,
         product=product,
         deal=deal,
         contacts=contacts,
         comment=payload.comment,
+        voice_note=voice_note,
     )
+
+
+@router.post("/shares", response={201: dict})
+def share_send(request, payload: ShareSendIn):
+    """Share a product or group buy with phone numbers and/or members."""
+    return Status(201, share_as_dict(_share_send(request, payload)))
+
+
+@router.post("/shares/with-voice-note", response={201: dict})
+def share_send_with_voice_note(
+    request, payload: Form[ShareSendIn], voice_note: File[UploadedFile]
+):
+    """The same as ``POST /shares``, as multipart form data with a voice note
+    (WebM, Ogg, MP3, WAV or M4A); repeat ``recipients`` for several numbers."""
+    share = _share_send(request, payload, voice_note=voice_note)
     return Status(201, share_as_dict(share))
+
+
+@router.get("/threads/{share_id}/voice-note", response={200: None})
+def voice_note_download(request, share_id: str):
+    """The share's voice note, to its participants only (403 for anyone else)."""
+    share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
+    if not share.voice_note:
+        raise Http404
+    response = FileResponse(
+        share.voice_note.open("rb"), content_type=share.voice_note_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @router.get("/threads", response=dict)

@@ -18,6 +18,8 @@ app = GroupbuyApp(
         ),
     ],
     notification_kinds={"sharing.share.received": _("Product shared with you")},
+    # Every notification also goes to the browsers where its recipient allowed push.
+    notification_channels={"web_push": "groupbuy.sharing.push_channel:channel"},
     # Registers the service worker (offline pages, queued replies) everywhere.
     signed_in_scripts=["sharing/pwa.js"],
 )

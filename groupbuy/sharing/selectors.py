@@ -154,6 +154,10 @@ def share_summary(share: Share) -> dict:
         "product": share.product.name,
         "comment": share.comment,
         "url": reverse("sharing:thread", args=[share.public_id]),
+        # Only for the share's participants: the view and the API check it.
+        "voice_note_url": reverse("sharing:voice_note", args=[share.public_id])
+        if share.voice_note
+        else "",
         "created_at": share.created_at.isoformat(),
         "last_activity_at": share.last_activity_at.isoformat(),
     }

@@ -17,6 +17,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import _ALPHABET
 from groupbuy.core.transactions import after_commit
+from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.invitations import notification_invite
 from groupbuy.notify.models import Invitation
 from groupbuy.notify.services import notification_enqueue
@@ -313,13 +314,18 @@ def _share_event(share: Share) -> dict:
 
 
 @transaction.atomic
-def shares_claim(*, user, phone_e164: str) -> int:
-    """Hand ``user`` the shares sent to the number they verified; return how many.
+def shares_claim(*, user, phone_e164: str = "", email: str = "") -> int:
+    """Hand ``user`` the shares sent to the number or e-mail address they
+    verified; return how many.
 
-    Only the account that verified the number gets them; claiming again finds
+    Only the account that verified the address gets them; claiming again finds
     none.
     """
-    digest = phone_hash(phone_e164)
+    if phone_e164:
+        digest = phone_hash(phone_e164)
+    else:
+        kind, normalized = parse_address(email)
+        digest = contact_hash(kind, normalized)
     pending = list(
         Participant.objects.select_for_update()
         .filter(user__isnull=True, address_hash=digest)

@@ -49,11 +49,17 @@ def _team_deal(request, team_deal) -> dict:
         "stock": team_deal.stock,
         "units_left": team_deal.units_left,
         "ends_at": team_deal.ends_at,
+        "outcome": _outcome(team_deal),
         "open_teams": [
             _team(request, t)
             for t in selectors.open_teams(team_deal, viewer=viewer)[:50]
         ],
     }
+
+
+def _outcome(team_deal) -> dict:
+    outcome = selectors.team_deal_outcome(team_deal)
+    return {**outcome, "label": selectors.outcome_label(outcome)}
 
 
 @router.post("/merchants/{merchant_id}/deals", response={201: TeamDealOut})

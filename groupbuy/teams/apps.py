@@ -24,3 +24,20 @@ class TeamsConfig(AppConfig):
         from groupbuy.teams.services.joining import refuse_plain_join
 
         register_join_guard(refuse_plain_join)
+        # Team orders are paid through teams.member intents: the deals app
+        # hands their closing, cancellation and refund to this app.
+        from groupbuy.deals.order_keepers import OrderKeeper, register_order_keeper
+        from groupbuy.teams.selectors import deal_outcome
+        from groupbuy.teams.services.outcomes import (
+            team_deal_closing,
+            team_member_leave,
+        )
+
+        register_order_keeper(
+            OrderKeeper(
+                purpose=MEMBER_PURPOSE,
+                deal_closing=team_deal_closing,
+                order_leave=team_member_leave,
+                deal_outcome=deal_outcome,
+            )
+        )

@@ -27,8 +27,10 @@ app = GroupbuyApp(
         ("ws/teams/<str:team_id>/", "groupbuy.teams.consumers:TeamConsumer"),
         ("ws/team-deals/<str:deal_id>/", "groupbuy.teams.consumers:DealTeamsConsumer"),
     ],
+    demo_data="groupbuy.teams.demo:load_demo_data",
     notification_kinds={
         "teams.complete": _("Team complete"),
         "teams.expired": _("Team expired"),
+        "teams.stopped": _("Team stopped"),
     },
 )

@@ -68,6 +68,8 @@ class Team(models.Model):
         OPEN = "open", _("Open")
         COMPLETE = "complete", _("Complete")
         EXPIRED = "expired", _("Expired")
+        # The deal was stopped or closed before the team filled: refunded.
+        STOPPED = "stopped", _("Stopped")
 
     public_id = PublicIdField(prefix="team")
     team_deal = models.ForeignKey(
@@ -133,8 +135,12 @@ class TeamMember(models.Model):
     class Meta:
         ordering = ["joined_at", "id"]
         constraints = [
+            # A member who left (cancelled, refunded) may take a place again;
+            # nobody holds two places in one team.
             models.UniqueConstraint(
-                fields=["team", "shopper"], name="teams_one_membership_per_team"
+                fields=["team", "shopper"],
+                condition=Q(status__in=["pending", "paid", "confirmed"]),
+                name="teams_one_live_membership_per_team",
             )
         ]
 

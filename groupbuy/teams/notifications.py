@@ -47,3 +47,17 @@ def notify_team_expired(member) -> None:
             title=_("Your team did not fill: %(title)s") % {"title": deal.title},
             body=_("The team's time ran out; whatever you paid is refunded in full."),
         )
+
+
+def notify_team_stopped(member) -> None:
+    deal = member.team.team_deal.deal
+    with translation.override(member.shopper.preferred_language):
+        _send(
+            member,
+            kind="teams.stopped",
+            title=_("Your team was stopped: %(title)s") % {"title": deal.title},
+            body=_(
+                "This team buy ended before your team filled; whatever you paid "
+                "is refunded in full."
+            ),
+        )

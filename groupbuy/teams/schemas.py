@@ -47,6 +47,15 @@ class TeamOut(Schema):
     url: str = ""
 
 
+class TeamDealOutcomeOut(Schema):
+    is_over: bool
+    completed: int
+    solo: int
+    refunded: int
+    open: int
+    label: str
+
+
 class TeamDealOut(Schema):
     deal_id: str
     title: str
@@ -58,6 +67,7 @@ class TeamDealOut(Schema):
     stock: int
     units_left: int
     ends_at: datetime
+    outcome: TeamDealOutcomeOut
     open_teams: list[TeamOut]
 
 

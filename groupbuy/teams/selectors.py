@@ -109,6 +109,63 @@ def teams_for_merchant(*, actor, team_deal: TeamDeal):
     return team_deal.teams.order_by("-opened_at", "-id")
 
 
+def team_deal_outcome(team_deal: TeamDeal, *, now=None) -> dict:
+    """Teams of a deal by outcome: ``completed`` (teams of two or more that
+    filled), ``solo`` (buys alone), ``refunded`` (teams expired or stopped),
+    ``open``; ``is_over`` once sales ended or the deal closed."""
+    from django.db.models import Count, Q
+
+    from groupbuy.deals.models import Deal
+
+    now = now or timezone.now()
+    ended = (Team.State.EXPIRED, Team.State.STOPPED)
+    counts = team_deal.teams.aggregate(
+        completed=Count(
+            "id", filter=Q(state=Team.State.COMPLETE, size__gte=2), distinct=True
+        ),
+        solo=Count("id", filter=Q(state=Team.State.COMPLETE, size=1), distinct=True),
+        refunded=Count("id", filter=Q(state__in=ended), distinct=True),
+        open=Count("id", filter=Q(state=Team.State.OPEN), distinct=True),
+    )
+    is_over = team_deal.deal.state != Deal.State.OPEN or now >= team_deal.ends_at
+    return {**counts, "is_over": is_over}
+
+
+def outcome_label(outcome: dict) -> str:
+    """The words people read for a finished team buy."""
+    from django.utils.translation import ngettext
+
+    completed = ngettext(
+        "%(n)s team completed", "%(n)s teams completed", outcome["completed"]
+    ) % {"n": outcome["completed"]}
+    refunded = ngettext("%(n)s refunded", "%(n)s refunded", outcome["refunded"]) % {
+        "n": outcome["refunded"]
+    }
+    label = _("Ended: %(completed)s, %(refunded)s") % {
+        "completed": completed,
+        "refunded": refunded,
+    }
+    if outcome["solo"]:
+        label += " " + ngettext(
+            "(and %(n)s bought alone)", "(and %(n)s bought alone)", outcome["solo"]
+        ) % {"n": outcome["solo"]}
+    return label
+
+
+def deal_outcome(deal):
+    """``deals.order_keepers`` hook: how a closed team deal ended."""
+    from groupbuy.deals.order_keepers import Outcome
+
+    team_deal = TeamDeal.objects.filter(deal_id=deal.pk).first()
+    if team_deal is None:
+        return None
+    outcome = team_deal_outcome(team_deal)
+    return Outcome(
+        label=outcome_label(outcome),
+        has_failed=not (outcome["completed"] or outcome["solo"]),
+    )
+
+
 def team_deals_for_merchant(*, actor, merchant):
     """A merchant's team deals with their teams counted by outcome (owners and
     operators only)."""
@@ -121,7 +178,10 @@ def team_deals_for_merchant(*, actor, merchant):
         .annotate(
             open_count=Count("teams", filter=Q(teams__state=Team.State.OPEN)),
             complete_count=Count("teams", filter=Q(teams__state=Team.State.COMPLETE)),
-            expired_count=Count("teams", filter=Q(teams__state=Team.State.EXPIRED)),
+            expired_count=Count(
+                "teams",
+                filter=Q(teams__state__in=[Team.State.EXPIRED, Team.State.STOPPED]),
+            ),
         )
         .order_by("-created_at", "-id")
     )

@@ -13,6 +13,11 @@ urlpatterns = [
     path("t/<str:team_id>/join/", views.join, name="join"),
     path("merchant/<str:merchant_id>/", views.merchant_deals, name="merchant_deals"),
     path(
+        "merchant/<str:merchant_id>/deals/new/",
+        views.merchant_deal_create,
+        name="merchant_deal_create",
+    ),
+    path(
         "merchant/<str:merchant_id>/deals/<str:deal_id>/",
         views.merchant_teams,
         name="merchant_teams",

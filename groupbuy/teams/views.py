@@ -6,12 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.teams import selectors, services
+from groupbuy.teams.forms import TeamDealForm
+from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http
 
 
@@ -86,8 +91,23 @@ def team(request, team_id: str):
             "member": member,
             "pay_url": pay_url,
             "share_url": request.build_absolute_uri(),
+            "card": _share_card(team),
         },
     )
+
+
+def _share_card(team):
+    """The sharing app's product card of the team's deal (picture, name, price),
+    shown above the team's own link: the sharing app's short links lead to a
+    deal, not to one team, so the link people share stays the team page's."""
+    from django.apps import apps
+
+    if not apps.is_installed("groupbuy.sharing"):
+        return None
+    from groupbuy.sharing.selectors import product_card
+
+    deal = team.team_deal.deal
+    return product_card(product=deal.product, deal=deal)
 
 
 @login_required
@@ -120,12 +140,18 @@ def mine(request):
 def merchant_teams(request, merchant_id: str, deal_id: str):
     team_deal = selectors.team_deal_get(deal_id=deal_id)
     if team_deal.deal.merchant.public_id != merchant_id:
-        raise NotFound("not_found", "There is no such team buy.")
+        raise NotFound("not_found", _("There is no such team buy."))
     teams = selectors.teams_for_merchant(actor=request.user, team_deal=team_deal)
     return render(
         request,
         "teams/merchant_teams.html",
-        {"team_deal": team_deal, "deal": team_deal.deal, "teams": teams[:500]},
+        {
+            "merchant": team_deal.deal.merchant,
+            "team_deal": team_deal,
+            "deal": team_deal.deal,
+            "teams": teams[:500],
+            "section": "teams",
+        },
     )
 
 
@@ -135,12 +161,55 @@ def merchant_deals(request, merchant_id: str):
     """The merchant console's team deals, with their teams by outcome."""
     merchant = Merchant.objects.filter(public_id=merchant_id).first()
     if merchant is None:
-        raise NotFound("not_found", "There is no such merchant.")
+        raise NotFound("not_found", _("There is no such merchant."))
     team_deals = selectors.team_deals_for_merchant(
         actor=request.user, merchant=merchant
     )
     return render(
         request,
         "teams/merchant_deals.html",
-        {"merchant": merchant, "team_deals": team_deals[:200]},
+        {"merchant": merchant, "team_deals": team_deals[:200], "section": "teams"},
+    )
+
+
+def _product_choices(merchant) -> list[tuple[str, str]]:
+    return [
+        (listing.product.public_id, listing.product.name)
+        for listing in catalog.merchant_listings(merchant=merchant)
+    ]
+
+
+@login_required
+@domain_errors_as_http
+def merchant_deal_create(request, merchant_id: str):
+    """The console form for a new deal in team mode (owners and operators)."""
+    merchant = Merchant.objects.filter(public_id=merchant_id).first()
+    if merchant is None:
+        raise NotFound("not_found", _("There is no such merchant."))
+    check_can_manage(actor=request.user, merchant=merchant)
+    form = TeamDealForm(
+        request.POST or None,
+        products=_product_choices(merchant),
+        initial=TeamDealForm.initial_now(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = catalog.product_get(public_id=form.cleaned_data["product"])
+            team_deal = services.team_deal_create(
+                actor=request.user,
+                merchant=merchant,
+                product=product,
+                **form.service_arguments(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The team buy is open."))
+            return redirect(
+                "teams:merchant_teams", merchant_id, team_deal.deal.public_id
+            )
+    return render(
+        request,
+        "teams/merchant_deal_form.html",
+        {"merchant": merchant, "form": form, "section": "teams"},
     )

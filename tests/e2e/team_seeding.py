@@ -50,3 +50,26 @@ def end_team_window(*, team_id: str) -> dict:
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     return {"moved": moved}
+
+
+def seed_team_merchant(*, phone: str, password: str, gtin: str) -> dict:
+    """An owner (English pages) whose merchant lists one product."""
+    from groupbuy.accounts.models import User
+    from groupbuy.accounts.services import merchant_membership_add
+    from groupbuy.catalog import services as catalog
+    from groupbuy.catalog.models import Merchant, Product
+
+    owner = User.objects.filter(phone=f"+86{phone}").first() or (
+        User.objects.create_user(
+            phone=f"+86{phone}", password=password, preferred_language="en"
+        )
+    )
+    merchant = Merchant.objects.create(name="拼团旅程超市", name_en="Team Mart")
+    merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
+    product, _ = Product.objects.get_or_create(
+        gtin=gtin, defaults={"name_zh": "碧螺春", "name_en": "Biluochun tea"}
+    )
+    catalog.listing_create(
+        actor=owner, merchant=merchant, product=product, price_fen=5900
+    )
+    return {"merchant": merchant.public_id, "product": product.public_id}

@@ -80,6 +80,9 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
         _join_by_link(b, link)
         # both see the team complete, A without reloading
         _wait_for_state(a, "complete", 30)
+        # the live update keeps the page's own words
+        assert a.inner_text("#team-state").strip() == "Complete"
+        assert a.inner_text("#team-slots").strip() == "0 place(s) left"
         b.goto(link)
         _wait_for_state(b, "complete", 30)
         b.goto("/teams/")
@@ -109,6 +112,7 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
         _seed(groupbuy_server, f"end_team_window(team_id='{team_id}')")
         # the periodic job (every minute) expires it; A sees it live
         _wait_for_state(a, "expired", 90)
+        assert a.inner_text("#team-state").strip() == "Expired"
         for page in (a, b):
             until = time.monotonic() + 60
             while True:

@@ -1,5 +1,10 @@
 """The accounts app's one write path: users, API tokens and phone codes."""
 
+from groupbuy.accounts.services.email_verification import (
+    email_verification_check,
+    email_verification_send,
+    email_verify,
+)
 from groupbuy.accounts.services.phone_codes import (
     password_change_complete,
     password_change_request,
@@ -28,6 +33,9 @@ __all__ = [
     "api_token_hash",
     "api_token_revoke",
     "api_tokens_revoke_all",
+    "email_verification_check",
+    "email_verification_send",
+    "email_verify",
     "merchant_membership_add",
     "password_change_complete",
     "password_change_request",

@@ -113,8 +113,13 @@ def user_update_profile(
         actor.preferred_language = preferred_language
         changed.append("preferred_language")
     if email is not None:
-        actor.email = email_or_error(email)
-        changed.append("email")
+        email = email_or_error(email)
+        if email != actor.email:
+            # A new address has not been proved; an old proof does not carry over.
+            actor.email = email
+            actor.email_verified_at = None
+            actor.email_verification_sent_at = None
+            changed += ["email", "email_verified_at", "email_verification_sent_at"]
     if contact_channel is not None:
         if contact_channel not in User.ContactChannel.values:
             raise AccountError("invalid_channel", _("Unknown notification channel."))

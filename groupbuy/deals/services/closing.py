@@ -35,6 +35,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals import notifications
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.order_keepers import exclude_kept, run_deal_closing
 from groupbuy.deals.pricing import tier_reached
 from groupbuy.deals.services.common import (
     Reason,
@@ -66,12 +67,13 @@ def deal_is_due(deal: Deal, *, now) -> bool:
         return True
     if deal.sold < deal.stock:
         return False
-    return not deal.orders.filter(status=Status.PENDING_PAYMENT).exists()
+    return not exclude_kept(deal.orders.filter(status=Status.PENDING_PAYMENT)).exists()
 
 
 def _lock_live_orders(deal: Deal, statuses, *, after_pk: int = 0, limit=None):
     """Lock the intents, then the orders, of ``deal``'s orders in ``statuses``."""
-    live = deal.orders.filter(status__in=statuses, pk__gt=after_pk).order_by("pk")
+    live = exclude_kept(deal.orders.filter(status__in=statuses, pk__gt=after_pk))
+    live = live.order_by("pk")
     if limit is not None:
         live = live.filter(pk__in=list(live.values_list("pk", flat=True)[:limit]))
     intents = lock_order_intents(list(live.only("public_id")))
@@ -83,7 +85,7 @@ def _lock_live_orders(deal: Deal, statuses, *, after_pk: int = 0, limit=None):
 
 def _waiting_for_provider_until(deal: Deal, *, now):
     """Return when the last submitted payment's grace ends, None if none waits."""
-    waiting = awaiting_provider(deal.orders.all(), now=now)
+    waiting = awaiting_provider(exclude_kept(deal.orders.all()), now=now)
     first = waiting.aggregate(at=Min("payment_intent__submitted_at"))["at"]
     return first + submitted_grace() if first else None
 
@@ -94,8 +96,10 @@ def deal_close(
     """Close ``deal`` if it is open and due (``force``: even if not due).
 
     ``fail`` closes it as failed whatever the participants (an operator stopping
-    a deal). Safe to call any number of times, concurrently.
+    a deal). Safe to call any number of times, concurrently. Orders another app
+    keeps (``order_keepers``) are that app's to decide, before the deal's lock.
     """
+    _let_keepers_close(actor=actor, deal=deal, now=now, force=force, fail=fail)
     with transaction.atomic():
         deal = lock_deal(deal)
         now = now or timezone.now()
@@ -145,6 +149,17 @@ def deal_close(
                 return deal
         after_commit(_settle_later, deal.public_id)
     return deal
+
+
+def _let_keepers_close(*, actor, deal: Deal, now, force: bool, fail: bool) -> None:
+    # Unlocked read: keepers take their own locks (team rows, then intents), and
+    # taking them under the deal's lock could deadlock with a joining member.
+    fresh = Deal.objects.filter(pk=deal.pk).first()
+    now = now or timezone.now()
+    if fresh is None or fresh.state != State.OPEN:
+        return
+    if force or fail or deal_is_due(fresh, now=now):
+        run_deal_closing(actor=actor, deal=fresh, now=now, stopping=fail)
 
 
 def _close_later(deal_public_id: str, eta) -> None:
@@ -235,7 +250,9 @@ def _recount_before_settling(actor, deal: Deal) -> None:
     that order will leave, and the others must not pay a tier it helped reach.
     """
     paid = list(
-        deal.orders.filter(status=Status.PAID).values("public_id", "amount_fen")
+        exclude_kept(deal.orders.filter(status=Status.PAID)).values(
+            "public_id", "amount_fen"
+        )
     )
     by_order = lock_order_intents([DealOrder(public_id=o["public_id"]) for o in paid])
     confirmable = sum(

@@ -27,6 +27,7 @@ from groupbuy.deals.errors import DealError
 from groupbuy.deals.join_guards import check_join_allowed
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.order_keepers import keeper_for
 from groupbuy.deals.pricing import highest_price_fen
 from groupbuy.deals.services.common import (
     Reason,
@@ -262,23 +263,33 @@ def deal_order_cancel(*, actor, order: DealOrder) -> DealOrder:
     """Cancel ``actor``'s order before the deadline, refunding it if paid."""
     if order.shopper_id != getattr(actor, "pk", None):
         raise NotFound("not_found", _("There is no such order."))
+    if keeper := keeper_for(order):
+        # Another app holds this order's money and takes its own locks.
+        _check_may_cancel(Deal.objects.get(pk=order.deal_id), now=timezone.now())
+        return keeper.order_leave(
+            actor=actor, order=order, reason=Reason.SHOPPER, refund=True
+        )
     with transaction.atomic():
         deal = lock_deal(order.deal)
         now = timezone.now()
-        if deal.state != State.OPEN:
-            raise Conflict(
-                "deal_closed",
-                _("This group buy has closed; its orders can no longer be cancelled."),
-            )
-        if now >= deal.deadline_at:
-            raise Conflict(
-                "deadline_passed",
-                _("The deadline has passed; orders can no longer be cancelled."),
-            )
+        _check_may_cancel(deal, now=now)
         order = _cancel_locked(
             actor=actor, deal=deal, order=order, reason=Reason.SHOPPER, now=now
         )
     return order
+
+
+def _check_may_cancel(deal: Deal, *, now) -> None:
+    if deal.state != State.OPEN:
+        raise Conflict(
+            "deal_closed",
+            _("This group buy has closed; its orders can no longer be cancelled."),
+        )
+    if now >= deal.deadline_at:
+        raise Conflict(
+            "deadline_passed",
+            _("The deadline has passed; orders can no longer be cancelled."),
+        )
 
 
 def _cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder:
@@ -341,6 +352,8 @@ def deal_order_cancel_unpaid(*, actor=None, order: DealOrder, reason: str) -> De
     For the payment window's expiry and a declined payment; a paid order is
     left alone.
     """
+    if keeper := keeper_for(order):
+        return keeper.order_leave(actor=actor, order=order, reason=reason, refund=False)
     with transaction.atomic():
         deal = lock_deal(order.deal)
         return _cancel_locked(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.order_keepers import keeper_for
 from groupbuy.deals.services.common import (
     Reason,
     State,
@@ -27,6 +28,15 @@ def deal_order_refund(*, actor, deal: Deal, order_id: str) -> DealOrder:
     """Refund the paid order ``order_id`` of ``deal`` in full, for the merchant's
     owners and operators, while the group buy is open. Refunding it again is
     refused (the order is no longer paid)."""
+    order = DealOrder.objects.filter(deal=deal, public_id=order_id).first()
+    if order is not None and (keeper := keeper_for(order)):
+        # Another app holds this order's money and takes its own locks.
+        check_can_manage(actor=actor, merchant=deal.merchant)
+        deal.refresh_from_db(fields=["state"])
+        _check_refundable(deal, order)
+        return keeper.order_leave(
+            actor=actor, order=order, reason=_reason(actor), refund=True
+        )
     with transaction.atomic():
         deal = lock_deal(deal)
         check_can_manage(actor=actor, merchant=deal.merchant)
@@ -35,16 +45,25 @@ def deal_order_refund(*, actor, deal: Deal, order_id: str) -> DealOrder:
         order = DealOrder.objects.filter(deal=deal, public_id=order_id).first()
         if order is None:
             raise NotFound("not_found", _("There is no such order."))
-        if deal.state != State.OPEN:
-            raise Conflict(
-                "deal_closed",
-                _("This group buy has closed; its orders can no longer be refunded."),
-            )
-        if order.status != Status.PAID:
-            raise Conflict("not_paid", _("Only a paid order can be refunded."))
-        reason = (
-            Reason.OPERATOR if getattr(actor, "is_staff", False) else Reason.MERCHANT
-        )
+        _check_refundable(deal, order)
         return _cancel_locked(
-            actor=actor, deal=deal, order=order, reason=reason, now=timezone.now()
+            actor=actor,
+            deal=deal,
+            order=order,
+            reason=_reason(actor),
+            now=timezone.now(),
         )
+
+
+def _reason(actor) -> str:
+    return Reason.OPERATOR if getattr(actor, "is_staff", False) else Reason.MERCHANT
+
+
+def _check_refundable(deal: Deal, order: DealOrder) -> None:
+    if deal.state != State.OPEN:
+        raise Conflict(
+            "deal_closed",
+            _("This group buy has closed; its orders can no longer be refunded."),
+        )
+    if order.status != Status.PAID:
+        raise Conflict("not_paid", _("Only a paid order can be refunded."))

@@ -54,6 +54,11 @@ logger = logging.getLogger(__name__)
 PAID_STATES = ("SUCCESS", "REFUND")
 FAILED_STATES = ("CLOSED", "PAYERROR", "REVOKED")
 REFUND_ACCEPTED = ("SUCCESS", "PROCESSING")
+# WeChat requires the payee's real name from 2,000 yuan on.
+WECHAT_TRANSFER_NAME_FROM_FEN = 200_000
+# Refusals of a transfer that trying again cannot fix (wrong openid, no balance
+# is not one of them: the platform may top up).
+TRANSFER_REFUSALS = ("PARAM_ERROR", "INVALID_REQUEST", "NO_AUTH", "OPENID_INVALID")
 HEADERS = (
     "Wechatpay-Signature",
     "Wechatpay-Timestamp",
@@ -206,9 +211,15 @@ def _expire_at() -> str:
 class WechatPayProvider:
     name = "wechat"
     label = "微信支付 WeChat Pay"
-    # Inside WeChat only JSAPI works, and it needs the payer's openid from
-    # WeChat's OAuth, which groupbuy does not do yet: not offered there.
-    devices = ("desktop", "phone")
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        # Inside WeChat only JSAPI works, and it needs the payer's openid from
+        # WeChat's OAuth (groupbuy.payments.wechat_oauth), which needs the
+        # Official Account's AppSecret.
+        if getattr(settings, "GROUPBUY_WECHAT_APP_SECRET", ""):
+            return ("desktop", "phone", WECHAT_BROWSER)
+        return ("desktop", "phone")
 
     def pay_page_url(self, intent) -> str:
         # Native pay has no page of its own: our pay page shows the QR code.
@@ -326,6 +337,44 @@ class WechatPayProvider:
         if status in (200, 204):
             return True
         raise ProviderError(f"wechat pay close: {status} {data.get('code')}")
+
+    def transfer(self, *, payout) -> str:
+        """Pay ``payout`` to a WeChat user's change (商家转账, transfer-bills).
+
+        ``payout.payee_account`` is the payee's openid under our appid. The bill
+        number is the payout's business number, so asking again never pays twice:
+        an existing bill is looked up instead of created. Return WeChat's bill
+        number once it is paid; raise TransferRefused when it failed or was
+        cancelled (the money goes back), ProviderError while it is on its way or
+        waiting for the payee to confirm in WeChat (the retry job asks again).
+        """
+        from groupbuy.escrow.providers.alipay import TransferRefused
+
+        sdk = client()
+        status, data = _call(
+            sdk.mch_transfer_bills_query, out_bill_no=payout.business_number
+        )
+        if status == 404:
+            arguments = {
+                "out_bill_no": payout.business_number,
+                "transfer_scene_id": settings.GROUPBUY_WECHATPAY_TRANSFER_SCENE_ID,
+                "openid": payout.payee_account,
+                "transfer_amount": payout.amount_fen,
+                "transfer_remark": "groupbuy payout",
+            }
+            if payout.amount_fen >= WECHAT_TRANSFER_NAME_FROM_FEN:
+                arguments["user_name"] = payout.payee_name
+            status, data = _call(sdk.mch_transfer_bills, **arguments)
+            if status == 400 and data.get("code") in TRANSFER_REFUSALS:
+                raise TransferRefused(f"{data['code']} {data.get('message', '')}")
+        if status != 200:
+            raise ProviderError(f"wechat transfer: {status} {data.get('code')}")
+        state = data.get("state", "")
+        if state == "SUCCESS":
+            return str(data.get("transfer_bill_no", ""))
+        if state in ("FAIL", "CANCELLED"):
+            raise TransferRefused(f"{state} {data.get('fail_reason', '')}".strip())
+        raise ProviderError(f"wechat transfer {payout.business_number}: {state}")
 
     def statement(self, day) -> list[StatementLine]:
         """Download the day's trade bill (v3 tradebill) and return its lines."""

@@ -56,6 +56,10 @@ class FakeWechatPay:
         self.orders: dict[str, Order] = {}
         self.requests: list[tuple[str, str, dict]] = []
         self.bill_text = ""  # the trade bill the test plants
+        # out_bill_no -> the transfer bill; `transfer_outcome` is what a new
+        # transfer becomes: SUCCESS, WAIT_USER_CONFIRM, FAIL or a refusal code
+        self.transfers: dict[str, dict] = {}
+        self.transfer_outcome = "SUCCESS"
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever)
         self._thread.daemon = True
@@ -186,6 +190,14 @@ class FakeWechatPay:
             }
         if method == "POST" and route == "/v3/refund/domestic/refunds":
             return self._refund(data)
+        transfers = "/v3/fund-app/mch-transfer/transfer-bills"
+        if method == "POST" and route == transfers:
+            return self._transfer(data)
+        if method == "GET" and route.startswith(f"{transfers}/out-bill-no/"):
+            bill = self.transfers.get(route.rsplit("/", 1)[-1])
+            if bill is None:
+                return 404, {"code": "NOT_FOUND", "message": "记录不存在"}
+            return 200, bill
         return 404, {"code": "NOT_FOUND", "message": route}
 
     def _create(self, kind: str, trade_type: str, data: dict):
@@ -226,6 +238,28 @@ class FakeWechatPay:
             "status": "PROCESSING",
             "amount": {"total": order.total, "refund": amount, "currency": "CNY"},
         }
+
+    def _transfer(self, data: dict):
+        if data.get("appid") != APPID or not data.get("openid"):
+            return 400, {"code": "PARAM_ERROR", "message": "appid/openid"}
+        number = data["out_bill_no"]
+        if number in self.transfers:
+            return 400, {"code": "INVALID_REQUEST", "message": "单号重复"}
+        if self.transfer_outcome not in ("SUCCESS", "WAIT_USER_CONFIRM", "FAIL"):
+            return 400, {"code": self.transfer_outcome, "message": "refused"}
+        bill = {
+            "mch_id": MCHID,
+            "out_bill_no": number,
+            "transfer_bill_no": f"1330000071100{len(self.transfers) + 1:027d}",
+            "appid": APPID,
+            "state": self.transfer_outcome,
+            "transfer_amount": data["transfer_amount"],
+            "openid": data["openid"],
+        }
+        if self.transfer_outcome == "FAIL":
+            bill["fail_reason"] = "PAYEE_ACCOUNT_ABNORMAL"
+        self.transfers[number] = bill
+        return 200, bill
 
     def _handler(self):
         gateway = self

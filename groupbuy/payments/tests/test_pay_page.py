@@ -50,7 +50,7 @@ def test_the_device_is_told_by_the_user_agent():
 def test_only_enabled_providers_that_fit_the_device_are_offered(all_providers):
     assert providers_for_device("desktop") == ["alipay", "wechat", "sandbox"]
     assert providers_for_device("phone") == ["alipay", "wechat", "sandbox"]
-    # JSAPI needs an openid (WeChat OAuth, not built): nothing real inside WeChat
+    # JSAPI needs an openid, from WeChat OAuth with the AppSecret (not set here)
     assert providers_for_device("wechat") == ["sandbox"]
 
 

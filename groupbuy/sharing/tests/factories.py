@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from groupbuy.deals.tests.factories import make_deal, make_merchant, make_product
-from groupbuy.escrow.tests.factories import make_user
+from groupbuy.escrow.tests.factories import make_user as make_any_user
 from groupbuy.sharing.contacts import Contact
 from groupbuy.sharing.services import share_send
 
 __all__ = ["make_deal", "make_merchant", "make_product", "make_user"]
+
+
+def make_user(**extra):
+    """A member who reads English (tests check English text); pass
+    ``preferred_language="zh-hans"`` for the Chinese pages."""
+    extra.setdefault("preferred_language", "en")
+    return make_any_user(**extra)
 
 
 def vcard(entries: list[tuple[str, str]]) -> bytes:

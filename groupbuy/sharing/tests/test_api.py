@@ -291,3 +291,68 @@ def test_sending_counts_against_the_matching_limit(client, settings):
         for _attempt in range(3)
     ]
     assert statuses == [201, 201, 429]
+
+
+OGG = b"OggS\x00\x02" + b"\x00" * 200
+
+
+def _send_with_voice(client, sender, recipients, data=OGG):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/api/sharing/shares/with-voice-note",
+        {
+            "product_id": make_product().public_id,
+            "recipients": recipients,
+            "comment": "listen",
+            "voice_note": SimpleUploadedFile("note.ogg", data, "audio/ogg"),
+        },
+        headers=bearer(sender),
+    )
+
+
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_a_voice_note_over_the_api_plays_for_the_thread_only(
+    client, private_dir, outsider
+):
+    # given a share with a voice note sent over the API to two people
+    sender, friend = make_user(), make_user()
+    sent = _send_with_voice(client, sender, [friend.phone, STRANGER])
+    assert sent.status_code == 201, sent.content
+    share = Share.objects.get()
+    assert share.participants.count() == 3
+    # when the friend reads the thread, then it names the voice note
+    thread = client.get(
+        f"/api/sharing/threads/{share.public_id}", headers=bearer(friend)
+    ).json()
+    assert thread["voice_note_url"]
+    url = f"/api/sharing/threads/{share.public_id}/voice-note"
+    played = client.get(url, headers=bearer(friend))
+    assert played.status_code == 200 and played["Content-Type"] == "audio/ogg"
+    assert b"".join(played.streaming_content) == OGG
+    # and anyone else gets a 403
+    intruder = make_user() if outsider == "another user" else merchant_owner()
+    refused = client.get(url, headers=bearer(intruder))
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+
+
+def test_a_voice_note_that_is_not_audio_is_a_clear_400_and_nothing_is_sent(client):
+    sent = _send_with_voice(client, make_user(), [STRANGER], data=b"<html>x</html>")
+    assert sent.status_code == 400
+    assert sent.json()["code"] == "voice_invalid"
+    assert Share.objects.count() == 0
+
+
+def test_a_share_without_a_voice_note_has_none_to_play(client):
+    share = make_share(recipients=[make_user()])
+    headers = bearer(share.sender)
+    response = client.get(
+        f"/api/sharing/threads/{share.public_id}/voice-note", headers=headers
+    )
+    assert response.status_code == 404
+    assert (
+        client.get(f"/api/sharing/threads/{share.public_id}", headers=headers).json()[
+            "voice_note_url"
+        ]
+        == ""
+    )

@@ -259,3 +259,39 @@ def test_an_email_address_is_invited_by_email_and_not_claimable_by_a_phone(
     invited = share.participants.get(role=Participant.Role.RECIPIENT)
     assert invited.label == "F***@example.com" and invited.user is None
     assert MemorySmsBackend.outbox == []
+
+
+def test_a_share_emailed_to_a_non_member_is_theirs_once_they_confirm_that_address(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    from groupbuy.accounts.services import (
+        email_verification_send,
+        email_verify,
+        user_update_profile,
+    )
+    from groupbuy.sharing.contacts import typed_numbers_parse
+
+    # given a share typed to an e-mail address of somebody without an account
+    with django_capture_on_commit_callbacks(execute=True):
+        share = share_send(
+            actor=make_user(),
+            product=make_product(),
+            contacts=typed_numbers_parse(["Friend@Example.COM"]),
+            comment="hi",
+        )
+    # and two members who both put that address in their profile
+    friend, pretender = make_user(), make_user()
+    for person in (friend, pretender):
+        user_update_profile(actor=person, email="Friend@example.com")
+    # when only the friend confirms it with the link that was e-mailed
+    with django_capture_on_commit_callbacks(execute=True):
+        email_verification_send(actor=friend)
+    token = mail.outbox[-1].body.split("/email/verify/")[1].split("/")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        email_verify(actor=friend, token=token)
+    # then the friend is in the thread and the pretender is not
+    invited = share.participants.get(role=Participant.Role.RECIPIENT)
+    assert invited.user_id == friend.pk
+    assert not share.participants.filter(user=pretender).exists()

@@ -169,3 +169,13 @@ def test_operators_see_shares_in_the_admin_read_only(client):
     assert listed.status_code == 200 and share.public_id in listed.content.decode()
     assert shown.status_code == 200 and STRANGER not in shown.content.decode()
     assert client.get("/admin/sharing/share/add/").status_code == 403
+
+
+def test_the_inbox_and_its_refusals_read_in_chinese(client):
+    # given a shopper whose language is Chinese
+    shopper = make_user(preferred_language="zh-hans")
+    client.force_login(shopper)
+    # when they open their inbox
+    inbox = client.get("/sharing/").content.decode()
+    # then the page speaks Chinese
+    assert "分享给我的" in inbox and "还没有分享。" in inbox

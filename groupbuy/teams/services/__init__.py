@@ -10,17 +10,23 @@ from groupbuy.teams.services.joining import (
 )
 from groupbuy.teams.services.outcomes import (
     team_complete,
+    team_deal_closing,
     team_expire,
+    team_member_leave,
+    team_stop,
     teams_sweep,
 )
 from groupbuy.teams.services.setup import team_deal_create
 
 __all__ = [
     "team_complete",
+    "team_deal_closing",
     "team_deal_create",
     "team_expire",
     "team_join",
     "team_join_any",
+    "team_member_leave",
     "team_open",
+    "team_stop",
     "teams_sweep",
 ]

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
@@ -26,6 +27,8 @@ from groupbuy.escrow.services import payment_intent_create
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
 from groupbuy.teams.services.common import full_refusal, push_team, team_url
 from groupbuy.teams.services.payments import MEMBER_PURPOSE
+
+ENDED = (Team.State.EXPIRED, Team.State.STOPPED)
 
 
 def _check_can_buy(*, actor, team_deal: TeamDeal, now) -> None:
@@ -41,11 +44,7 @@ def _check_can_buy(*, actor, team_deal: TeamDeal, now) -> None:
         team__team_deal=team_deal, shopper=actor, status__in=TeamMember.HOLDING
     ).count()
     if holding >= team_deal.limit_per_shopper:
-        raise Conflict(
-            "limit_reached",
-            _("You are already in %(n)s team(s) for this deal, the most allowed.")
-            % {"n": holding},
-        )
+        raise _limit_refusal(team_deal)
 
 
 def _take_stock(team_deal: TeamDeal, *, now) -> None:
@@ -54,6 +53,35 @@ def _take_stock(team_deal: TeamDeal, *, now) -> None:
     ).update(sold=F("sold") + 1)
     if not taken:
         raise Conflict("sold_out", _("Sold out: every unit is taken by a team."))
+
+
+def _free_slot(*, actor, team_deal: TeamDeal) -> int:
+    """The lowest of the shopper's ``limit_per_shopper`` order slots on the
+    deal not held by a live order (the deals app's unique constraint on
+    deal, shopper and slot is the backstop when two of their joins race)."""
+    used = set(
+        DealOrder.objects.filter(
+            deal_id=team_deal.deal_id,
+            shopper=actor,
+            status__in=DealOrder.ACTIVE_STATUSES,
+        ).values_list("shopper_slot", flat=True)
+    )
+    free = [slot for slot in range(team_deal.limit_per_shopper) if slot not in used]
+    if not free:
+        raise _limit_refusal(team_deal)
+    return free[0]
+
+
+def _limit_refusal(team_deal: TeamDeal) -> Conflict:
+    return Conflict(
+        "limit_reached",
+        ngettext(
+            "You are already in %(n)s team for this deal, the most allowed.",
+            "You are already in %(n)s teams for this deal, the most allowed.",
+            team_deal.limit_per_shopper,
+        )
+        % {"n": team_deal.limit_per_shopper},
+    )
 
 
 def _add_member(*, actor, team: Team, now, is_opener: bool) -> TeamMember:
@@ -67,11 +95,10 @@ def _add_member(*, actor, team: Team, now, is_opener: bool) -> TeamMember:
                 unit_price_cap_fen=team.price_fen,
                 amount_fen=team.price_fen,
                 joined_at=now,
+                shopper_slot=_free_slot(actor=actor, team_deal=team.team_deal),
             )
     except IntegrityError:
-        raise Conflict(
-            "limit_reached", _("You already have a live order for this deal.")
-        ) from None
+        raise _limit_refusal(team.team_deal) from None
     order.payment_intent = payment_intent_create(
         actor=actor,
         payer=actor,
@@ -142,7 +169,7 @@ def team_join(*, actor, team: Team) -> TeamMember:
     )
     if team.state == Team.State.COMPLETE:
         raise full_refusal(team_deal, now=now, actor=actor)
-    if team.state == Team.State.EXPIRED or now >= team.expires_at:
+    if team.state in ENDED or now >= team.expires_at:
         raise Conflict("team_expired", _("This team has expired."))
     if (
         TeamMember.objects.filter(
@@ -161,7 +188,7 @@ def team_join(*, actor, team: Team) -> TeamMember:
         ).update(member_count=F("member_count") + 1)
         if not taken:
             fresh = Team.objects.get(pk=team.pk)
-            if fresh.state == Team.State.EXPIRED or now >= fresh.expires_at:
+            if fresh.state in ENDED or now >= fresh.expires_at:
                 raise Conflict("team_expired", _("This team has expired."))
             raise full_refusal(team_deal, now=now, actor=actor)
         _take_stock(team_deal, now=now)

@@ -149,13 +149,29 @@ def _member_leaves(*, actor, team, member, intent, now, reason) -> None:
 def team_expire(*, actor=None, team: Team, now=None) -> Team:
     """Refund every paid member and cancel every unpaid one of a team still
     open at the end of its window; its units go back to the shared stock."""
+    return _end_team(actor=actor, team=team, now=now, state=Team.State.EXPIRED)
+
+
+def team_stop(*, actor=None, team: Team, now=None) -> Team:
+    """Refund every paid member and cancel every unpaid one of an open team
+    now, whatever its window: its deal was stopped or closed early."""
+    return _end_team(actor=actor, team=team, now=now, state=Team.State.STOPPED)
+
+
+def _end_team(*, actor, team: Team, now, state) -> Team:
     with transaction.atomic():
         team = _lock_team(team)
         now = now or timezone.now()
-        if team.state != Team.State.OPEN or now < team.expires_at:
+        if team.state != Team.State.OPEN:
+            return team
+        if state == Team.State.EXPIRED and now < team.expires_at:
             return team
         members, intents = _lock_members(team, (Status.PENDING, Status.PAID))
-        reason = DealOrder.CancelReason.DEAL_FAILED
+        reason = (
+            DealOrder.CancelReason.DEAL_FAILED
+            if state == Team.State.EXPIRED
+            else DealOrder.CancelReason.DEAL_CLOSED
+        )
         for member in members:
             intent = intents[member.order.payment_intent_id]
             _member_leaves(
@@ -166,18 +182,87 @@ def team_expire(*, actor=None, team: Team, now=None) -> Team:
                 now=now,
                 reason=reason,
             )
-            notifications.notify_team_expired(member)
-        team.state = Team.State.EXPIRED
+            if state == Team.State.EXPIRED:
+                notifications.notify_team_expired(member)
+            else:
+                notifications.notify_team_stopped(member)
+        team.state = state
         team.expired_at = now
         team.save(update_fields=["state", "expired_at"])
         audit_log(
             actor=actor,
-            action="teams.team.expired",
+            action=f"teams.team.{state}",
             obj=team,
             data={"members": len(members)},
         )
         push_team(team)
     return team
+
+
+def team_member_leave(*, actor, order: DealOrder, reason: str, refund: bool = True):
+    """Take one member out of an open team (the deals app hands it a shopper's
+    cancellation, a merchant's refund or the payment window's expiry): a paid
+    member is refunded in full (only if ``refund``), an unpaid one cancelled;
+    the place and the unit go back. Repeating it changes nothing."""
+    member = TeamMember.objects.filter(order_id=order.pk).first()
+    if member is None:
+        return order
+    with transaction.atomic():
+        team = _lock_team(member.team)
+        member = TeamMember.objects.select_related("order", "shopper").get(pk=member.pk)
+        leaving = (Status.PENDING, Status.PAID) if refund else (Status.PENDING,)
+        if team.state != Team.State.OPEN or member.status not in leaving:
+            return DealOrder.objects.get(pk=order.pk)
+        intent = payment_intents_lock(intent_ids=[member.order.payment_intent_id])[
+            member.order.payment_intent_id
+        ]
+        _member_leaves(
+            actor=actor,
+            team=team,
+            member=member,
+            intent=intent,
+            now=timezone.now(),
+            reason=reason,
+        )
+        Team.objects.filter(pk=team.pk, member_count__gte=1).update(
+            member_count=F("member_count") - 1
+        )
+        audit_log(
+            actor=actor,
+            action="teams.member.left",
+            obj=member.order,
+            data={
+                "team": team.public_id,
+                "reason": reason,
+                "refunded_fen": member.order.refunded_fen,
+            },
+        )
+        push_team(team)
+    return member.order
+
+
+def team_deal_closing(*, actor=None, deal: Deal, now, stopping: bool) -> None:
+    """The deals app is about to close ``deal`` (order keeper hook).
+
+    Sales end now (no team opens or takes a member after this). ``stopping``
+    (an operator stops the deal): every team not yet complete is stopped and
+    refunded. Otherwise (deadline, or closed early): a full team whose members
+    all paid completes, a team past its window expires, the rest are stopped.
+    Complete teams are left alone. Each team is its own transaction.
+    """
+    team_deal = TeamDeal.objects.filter(deal_id=deal.pk).first()
+    if team_deal is None:
+        return
+    TeamDeal.objects.filter(pk=team_deal.pk, ends_at__gt=now).update(ends_at=now)
+    for team in Team.objects.filter(team_deal=team_deal, state=Team.State.OPEN):
+        if not stopping and team.member_count >= team.size:
+            team = team_complete(actor=actor, team=team)
+        if team.state != Team.State.OPEN:
+            continue
+        if not stopping and now >= team.expires_at:
+            team_expire(actor=actor, team=team, now=now)
+        else:
+            team_stop(actor=actor, team=team, now=now)
 
 
 def _free_abandoned_places(*, now) -> int:
@@ -221,6 +306,13 @@ def teams_sweep(*, now=None) -> dict:
     expired = 0
     for team in Team.objects.filter(state=Team.State.OPEN, expires_at__lte=now):
         expired += team_expire(team=team, now=now).state == Team.State.EXPIRED
+    # A team whose deal closed without it (a join that raced the close) is
+    # stopped: its deal takes no payment any more.
+    orphans = Team.objects.filter(state=Team.State.OPEN).exclude(
+        team_deal__deal__state=Deal.State.OPEN
+    )
+    for team in orphans:
+        expired += team_stop(team=team, now=now).state == Team.State.STOPPED
     completed = 0
     full = Team.objects.filter(state=Team.State.OPEN, member_count=F("size"))
     for team in full:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from groupbuy.core.transactions import after_commit
-from groupbuy.deals.models import DealOrder
+from groupbuy.deals.models import Deal, DealOrder
 
 MEMBER_PURPOSE = "teams.member"
 
@@ -21,7 +21,7 @@ def member_payment_captured(*, intent) -> bool:
     from groupbuy.teams.services.common import push_team
 
     member = (
-        TeamMember.objects.select_related("team", "order")
+        TeamMember.objects.select_related("team", "order__deal")
         .filter(order__public_id=intent.reference)
         .first()
     )
@@ -33,6 +33,8 @@ def member_payment_captured(*, intent) -> bool:
     team = member.team
     if team.state != Team.State.OPEN or now >= team.expires_at:
         return False
+    if member.order.deal.state != Deal.State.OPEN:
+        return False  # the deal was stopped or closed meanwhile
     paid = TeamMember.objects.filter(
         pk=member.pk, status=TeamMember.Status.PENDING
     ).update(status=TeamMember.Status.PAID, paid_at=now)

@@ -19,3 +19,13 @@ def test_stock_is_never_oversold_across_racing_teams(file_database):
 @pytest.mark.django_db(transaction=True)
 def test_racing_payments_complete_the_team_once(file_database):
     racing_cases.racing_payments_complete_the_team_once()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_shopper_opening_teams_at_once_never_exceeds_the_limit(file_database):
+    racing_cases.one_shopper_never_exceeds_the_limit(attempts=6, limit=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stopping_the_deal_while_members_join_and_pay(file_database):
+    racing_cases.stopping_the_deal_while_members_join_and_pay_refunds_each_once(teams=4)

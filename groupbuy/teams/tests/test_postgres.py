@@ -23,3 +23,17 @@ def test_stock_is_never_oversold_across_teams_on_postgres():
 @pytest.mark.django_db(transaction=True)
 def test_racing_payments_complete_the_team_once_on_postgres():
     racing_cases.racing_payments_complete_the_team_once()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_shopper_never_exceeds_the_limit_on_postgres():
+    racing_cases.one_shopper_never_exceeds_the_limit(
+        attempts=20, limit=3, max_connections=MAX_CONNECTIONS
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stopping_the_deal_while_members_join_and_pay_on_postgres():
+    racing_cases.stopping_the_deal_while_members_join_and_pay_refunds_each_once(
+        teams=10, max_connections=MAX_CONNECTIONS
+    )

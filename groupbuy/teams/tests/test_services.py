@@ -229,7 +229,9 @@ def test_an_abandoned_unpaid_place_is_freed_after_the_payment_window(settings):
         now=timezone.now()
         + timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES + 1)
     )
-    assert teams_sweep()["freed"] == 1
+    # the deals app hands the expiry to the teams app: the place is freed at
+    # once, and the sweep finds nothing left to free
+    assert teams_sweep()["freed"] == 0
     opener.refresh_from_db()
     opener.team.refresh_from_db()
     team_deal.refresh_from_db()
@@ -247,10 +249,10 @@ def test_a_late_payment_for_an_order_the_payment_window_cancelled_is_refunded(
         minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES + 1
     )
     deal_orders_expire_unpaid(now=later)
-    # the callback lands before the sweep frees the place
+    # the callback lands after the place was freed
     pay(opener)
     intent = PaymentIntent.objects.get(pk=opener.order.payment_intent_id)
-    assert opener.status == S.PENDING
+    assert opener.status == S.CANCELLED
     assert intent.refunded_fen == TEAM_PRICE
     assert balance(Kind.SHOPPER_HELD, user=opener.shopper) == 0
     assert_ledger_invariants()

@@ -24,8 +24,12 @@ if (team) {
   connect(team, (e) => {
     if (e.type !== "team.update") return;
     team.dataset.state = e.state;
-    document.getElementById("team-state").textContent = e.state;
-    document.getElementById("team-slots").textContent = `${e.slots_left}`;
+    // The page carries its labels in its own language (a push is not per-language).
+    const pill = document.getElementById("team-state");
+    pill.textContent = pill.dataset[`label${e.state[0].toUpperCase()}${e.state.slice(1)}`] || e.state;
+    pill.className = `pill ${e.state === "complete" ? "ok" : e.state === "open" ? "info" : "bad"}`;
+    const slots = document.getElementById("team-slots");
+    slots.textContent = (slots.dataset.template || "__N__").replace("__N__", `${e.slots_left}`);
     const list = document.getElementById("team-members");
     list.replaceChildren(...e.members.map((m) => {
       const li = document.createElement("li");

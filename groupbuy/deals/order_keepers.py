@@ -1,0 +1,95 @@
+"""Orders of a deal whose money another app keeps (an extension point).
+
+An app that sells a deal its own way (the teams app) creates the deal's orders
+but takes their payments under its own payment purpose, so escrow holds their
+money for that app, not for ``deals.order``. Were the deals app to close,
+settle, cancel or refund such an order itself it would find none of its
+intents and mark the order refunded with the money still held. So the app
+registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
+
+- leaves every order paid through the keeper's purpose out of closing,
+  settling and the tier count;
+- calls ``deal_closing(actor=, deal=, now=, stopping=)`` before it takes the
+  row lock of a deal it is about to close (the keeper takes its own locks in
+  its own order): the keeper decides, refunds or cancels every live order it
+  keeps; ``stopping`` is an operator stopping the deal as failed (refund
+  everything unfinished), otherwise the deadline passed or an operator closed
+  it early;
+- asks ``deal_outcome(deal)`` how a closed deal ended, for the label people
+  read (``Deal.state_label``): an ``Outcome(label, has_failed)`` or None (the
+  deals app's own label: a team deal's row closes "failed" because no order
+  of its own was paid);
+- hands a shopper's cancellation, a merchant's refund and the payment
+  window's expiry of a kept order to ``order_leave(actor=, order=, reason=,
+  refund=)`` (``refund=False``: only an unpaid order leaves), which returns the
+  order as it stands.
+
+Every callable must be safe to repeat: the deals app may call it again (a
+retried job, a second stop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    label: str
+    has_failed: bool
+
+
+@dataclass(frozen=True)
+class OrderKeeper:
+    purpose: str
+    deal_closing: Callable[..., None]
+    order_leave: Callable[..., object]
+    deal_outcome: Callable[..., Outcome | None] | None = None
+
+
+_keepers: dict[str, OrderKeeper] = {}
+
+
+def register_order_keeper(keeper: OrderKeeper) -> None:
+    _keepers[keeper.purpose] = keeper
+
+
+def kept_purposes() -> list[str]:
+    return list(_keepers)
+
+
+def exclude_kept(orders):
+    """Filter a DealOrder queryset to the orders the deals app holds."""
+    if not _keepers:
+        return orders
+    return orders.exclude(payment_intent__purpose__in=kept_purposes())
+
+
+def keeper_for(order) -> OrderKeeper | None:
+    """Return the keeper of ``order``'s money, None if the deals app holds it."""
+    if not _keepers or order.payment_intent_id is None:
+        return None
+    from groupbuy.escrow.models import PaymentIntent
+
+    purpose = (
+        PaymentIntent.objects.filter(pk=order.payment_intent_id)
+        .values_list("purpose", flat=True)
+        .first()
+    )
+    return _keepers.get(purpose)
+
+
+def run_deal_closing(*, actor, deal, now, stopping: bool) -> None:
+    for keeper in list(_keepers.values()):
+        keeper.deal_closing(actor=actor, deal=deal, now=now, stopping=stopping)
+
+
+def deal_outcome(deal) -> Outcome | None:
+    """Return how a keeper says ``deal`` ended, None if no keeper sells it."""
+    for keeper in list(_keepers.values()):
+        if keeper.deal_outcome is not None:
+            outcome = keeper.deal_outcome(deal)
+            if outcome is not None:
+                return outcome
+    return None

@@ -1,0 +1,114 @@
+"""A merchant's owner sets a daily payout; the daily job pays the payable out once
+a day when it reaches the minimum, never while a payout is on its way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.catalog.tests.factories import make_merchant_member
+from groupbuy.core.errors import NotFound
+from groupbuy.escrow.tests.factories import make_user
+from groupbuy.payments.models import Payout, PayoutSchedule
+from groupbuy.payments.payouts import payout_schedule_set, payouts_schedule_run
+from groupbuy.payments.tests.test_payouts import _merchant_with_payable, _payable
+
+pytestmark = pytest.mark.django_db
+
+
+def _owner(merchant):
+    return make_merchant_member(merchant=merchant, role="owner").user
+
+
+def _schedule(merchant, *, minimum_fen=10_000, actor=None):
+    return payout_schedule_set(
+        actor=actor or _owner(merchant),
+        merchant=merchant,
+        enabled=True,
+        provider_name="alipay",
+        payee_account="merchant@example.com",
+        payee_name="Fresh Mart Ltd",
+        minimum_fen=minimum_fen,
+    )
+
+
+def test_the_daily_run_pays_the_whole_payable_once_a_day(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a merchant whose owner asked for daily payouts
+    merchant = _merchant_with_payable(25_000)
+    _schedule(merchant)
+    # when the job runs, and runs again the same day
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payouts_schedule_run() == 1
+    assert payouts_schedule_run() == 0
+    # then the whole payable went out once, to the account named
+    payout = Payout.objects.get()
+    assert (payout.status, payout.amount_fen) == ("succeeded", 25_000)
+    assert fake_alipay.transfers == {
+        payout.business_number: ("merchant@example.com", "250.00")
+    }
+    assert _payable(merchant) == 0
+
+
+def test_nothing_is_paid_below_the_minimum_or_while_a_payout_is_on_its_way(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    small = _merchant_with_payable(9_999)
+    _schedule(small)
+    waiting = _merchant_with_payable(50_000)
+    _schedule(waiting)
+    fake_alipay.fail_next.append({"code": "20000", "msg": "Service Unavailable"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payouts_schedule_run() == 1  # `waiting`, left pending by the outage
+    tomorrow = timezone.now() + timedelta(days=1)
+    assert payouts_schedule_run(now=tomorrow) == 0
+    assert not Payout.objects.filter(merchant=small).exists()
+    assert Payout.objects.get(merchant=waiting).status == "pending"
+
+
+@pytest.mark.parametrize("who", ["cashier", "other merchant's owner", "shopper"])
+def test_only_the_owner_or_an_operator_sets_where_the_money_goes(fake_alipay, who):
+    merchant = _merchant_with_payable(5_000)
+    if who == "cashier":
+        actor = make_merchant_member(merchant=merchant, role="cashier").user
+    elif who == "shopper":
+        actor = make_user()
+    else:
+        actor = _owner(_merchant_with_payable(1))
+    with pytest.raises(NotFound):
+        _schedule(merchant, actor=actor)
+    assert not PayoutSchedule.objects.exists()
+    _schedule(merchant, actor=make_user(is_staff=True))
+    assert PayoutSchedule.objects.get().payee_account == "merchant@example.com"
+
+
+def test_the_owner_sets_the_schedule_on_the_payouts_page(client, fake_alipay):
+    merchant = _merchant_with_payable(5_000)
+    url = f"/payments/merchant/{merchant.public_id}/payouts/"
+    client.force_login(_owner(merchant))
+    refused = client.post(
+        url,
+        {"enabled": "on", "provider": "alipay", "payee_account": "", "minimum": "50"},
+    )
+    assert refused.status_code == 400
+    assert "Name the account" in refused.content.decode()
+    saved = client.post(
+        url,
+        {
+            "enabled": "on",
+            "provider": "alipay",
+            "payee_account": "merchant@example.com",
+            "minimum": "50.50",
+        },
+    )
+    assert saved.status_code == 302
+    assert PayoutSchedule.objects.get().minimum_fen == 5_050
+    # a cashier sees the payouts but not the schedule, and cannot post it
+    client.force_login(make_merchant_member(merchant=merchant, role="cashier").user)
+    page = client.get(url).content.decode()
+    assert 'id="payout-list"' in page and 'id="payout-schedule"' not in page
+    assert client.post(url, {"payee_account": "mine"}).status_code == 404
+    assert PayoutSchedule.objects.get().payee_account == "merchant@example.com"

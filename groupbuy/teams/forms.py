@@ -1,0 +1,59 @@
+"""The console form for a deal in team mode.
+
+It only checks types (a whole number, an amount in yuan, a date); the team
+rules (size 2–10, team price at most the solo price, the window inside the
+sales period) are the service's, shown on their fields by ``add_domain_error``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.web.forms import YuanField, _datetime_field
+
+
+class TeamDealForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    team_size = forms.IntegerField(
+        label=_("Team size (people)"), initial=2, help_text=_("From 2 to 10.")
+    )
+    window_hours = forms.IntegerField(
+        label=_("Team window (hours)"),
+        initial=24,
+        help_text=_("How long a team has to fill once opened."),
+    )
+    team_price_fen = YuanField(label=_("Team price (¥)"))
+    solo_price_fen = YuanField(label=_("Solo price (¥)"))
+    stock = forms.IntegerField(label=_("Stock shared by all teams (units)"))
+    limit_per_shopper = forms.IntegerField(
+        label=_("Teams per shopper"),
+        initial=1,
+        help_text=_("How many teams of this deal one shopper may open or join."),
+    )
+    starts_at = _datetime_field(_("Starts at"))
+    ends_at = _datetime_field(_("Team buying ends"))
+
+    def __init__(self, *args, products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", _("Choose a product")), *products]
+        zone = timezone.get_current_timezone_name()
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+
+    def service_arguments(self) -> dict:
+        """The ``team_deal_create`` keyword arguments (no product)."""
+        names = [name for name in self.fields if name != "product"]
+        return {name: self.cleaned_data[name] for name in names}
+
+    @staticmethod
+    def initial_now() -> dict:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {"starts_at": now, "ends_at": now + timedelta(days=3)}

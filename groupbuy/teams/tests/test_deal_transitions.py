@@ -1,0 +1,271 @@
+"""Deal-level transitions of a deal in team mode (stop, close, settle, expiry
+of unpaid orders, a shopper's or merchant's cancellation through the deals app):
+the money of every team order goes through escrow exactly once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import (
+    deal_close,
+    deal_close_now,
+    deal_order_cancel,
+    deal_orders_expire_unpaid,
+    deal_settle,
+    deal_stop,
+    deals_close_due,
+)
+from groupbuy.deals.services.refunds import deal_order_refund
+from groupbuy.escrow.models import LedgerAccount, PaymentIntent, Refund
+from groupbuy.notify.models import Notification
+from groupbuy.teams.models import Team, TeamDeal, TeamMember
+from groupbuy.teams.services import team_complete, team_join, team_open
+from groupbuy.teams.tests.factories import (
+    TEAM_PRICE,
+    assert_ledger_invariants,
+    balance,
+    make_team_deal,
+    make_user,
+    pay,
+)
+
+pytestmark = pytest.mark.django_db
+Kind = LedgerAccount.Kind
+S = TeamMember.Status
+OS = DealOrder.Status
+
+
+def _operator():
+    return make_user(is_staff=True)
+
+
+def _fresh(*objects):
+    for obj in objects:
+        obj.refresh_from_db()
+    return objects
+
+
+def _three_teams(stock=20):
+    """A complete team (2 paid), an open team with a paid and an unpaid member,
+    and an open team with one paid opener."""
+    team_deal = make_team_deal(team_size=2, stock=stock)
+    shoppers = [make_user() for _ in range(5)]
+    full_opener = team_open(actor=shoppers[0], team_deal=team_deal)
+    pay(full_opener)
+    full_friend = team_join(actor=shoppers[1], team=full_opener.team)
+    pay(full_friend)
+    team_complete(team=full_opener.team)  # (the job after commit, in tests)
+    paid_opener = team_open(actor=shoppers[2], team_deal=team_deal)
+    pay(paid_opener)
+    unpaid_opener = team_open(actor=shoppers[3], team_deal=team_deal)
+    return team_deal, shoppers, full_opener, full_friend, paid_opener, unpaid_opener
+
+
+def _refunds_of(member) -> int:
+    return Refund.objects.filter(intent=member.order.payment_intent).count()
+
+
+def _assert_refunded_once(member):
+    member.refresh_from_db()
+    member.order.refresh_from_db()
+    intent = PaymentIntent.objects.get(pk=member.order.payment_intent_id)
+    assert member.status == S.REFUNDED
+    assert member.order.status == OS.REFUNDED
+    assert member.order.refunded_fen == TEAM_PRICE
+    assert intent.refunded_fen == TEAM_PRICE
+    assert intent.remaining_held_fen == 0
+    assert _refunds_of(member) == 1
+    assert balance(Kind.SHOPPER_HELD, user=member.shopper) == 0
+
+
+def test_stopping_a_team_deal_refunds_every_paid_member_through_escrow(
+    django_capture_on_commit_callbacks,
+):
+    # given a complete team and two open teams (one paid, one unpaid member)
+    team_deal, _shoppers, full_a, full_b, paid, unpaid = _three_teams()
+    merchant = team_deal.deal.merchant
+    earned_before = balance(Kind.MERCHANT_PAYABLE, merchant=merchant) + balance(
+        Kind.PLATFORM_REVENUE
+    )
+    assert earned_before == 2 * TEAM_PRICE
+    # when an operator stops the deal
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = deal_stop(actor=_operator(), deal=team_deal.deal)
+    # then the paid member of the open team is refunded through escrow, once
+    _assert_refunded_once(paid)
+    # the unpaid one is cancelled and its payment intent cancelled
+    unpaid.refresh_from_db()
+    unpaid.order.refresh_from_db()
+    assert unpaid.status == S.CANCELLED
+    assert unpaid.order.status == OS.CANCELLED
+    intent = PaymentIntent.objects.get(pk=unpaid.order.payment_intent_id)
+    assert intent.status == PaymentIntent.Status.CANCELLED
+    # the complete team is left alone: confirmed, the merchant keeps its money
+    for member in (full_a, full_b):
+        member.refresh_from_db()
+        member.order.refresh_from_db()
+        assert member.status == S.CONFIRMED
+        assert member.order.status == OS.CONFIRMED
+        assert _refunds_of(member) == 0
+    assert (
+        balance(Kind.MERCHANT_PAYABLE, merchant=merchant)
+        + balance(Kind.PLATFORM_REVENUE)
+        == earned_before
+    )
+    # the open teams are stopped, no place is held, the deal is closed
+    states = sorted(Team.objects.values_list("state", flat=True))
+    assert states == ["complete", "stopped", "stopped"]
+    assert deal.state in (Deal.State.FAILED, Deal.State.SETTLED)
+    team_deal.refresh_from_db()
+    assert team_deal.sold == 2
+    assert balance(Kind.REFUNDS_PAID) + balance(Kind.GATEWAY_CLEARING) == TEAM_PRICE
+    assert Notification.objects.filter(kind="teams.stopped").count() == 2
+    assert_ledger_invariants()
+    # and stopping (and settling) again changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_stop(actor=_operator(), deal=team_deal.deal)
+        deal_settle(deal=team_deal.deal)
+        deals_close_due()
+    _assert_refunded_once(paid)
+    assert Refund.objects.count() == 1
+    assert balance(Kind.REFUNDS_PAID) + balance(Kind.GATEWAY_CLEARING) == TEAM_PRICE
+    assert_ledger_invariants()
+
+
+def test_a_stopped_team_deal_takes_no_new_team_and_no_join():
+    team_deal, _shoppers, *_rest, unpaid = _three_teams()
+    deal_stop(actor=_operator(), deal=team_deal.deal)
+    with pytest.raises(DomainError):
+        team_open(actor=make_user(), team_deal=TeamDeal.objects.get(pk=team_deal.pk))
+    with pytest.raises(DomainError):
+        team_join(actor=make_user(), team=Team.objects.get(pk=unpaid.team_id))
+
+
+def test_a_payment_arriving_after_the_stop_is_refunded_in_full():
+    team_deal, _shoppers, *_rest, unpaid = _three_teams()
+    deal_stop(actor=_operator(), deal=team_deal.deal)
+    pay(unpaid)
+    intent = PaymentIntent.objects.get(pk=unpaid.order.payment_intent_id)
+    # whatever the callback found, escrow holds nothing for it
+    assert intent.remaining_held_fen == 0
+    unpaid.order.refresh_from_db()
+    assert unpaid.order.status == OS.CANCELLED
+    assert_ledger_invariants()
+
+
+def test_closing_a_team_deal_now_refunds_open_teams_and_completes_paid_full_ones(
+    django_capture_on_commit_callbacks,
+):
+    team_deal = make_team_deal(team_size=2)
+    a, b, c = make_user(), make_user(), make_user()
+    first = team_open(actor=a, team_deal=team_deal)
+    pay(first)
+    friend = team_join(actor=b, team=first.team)
+    # the friend's payment arrives but the completion (after commit) never ran
+    pay(friend)
+    lonely = team_open(actor=c, team_deal=team_deal)
+    pay(lonely)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close_now(actor=_operator(), deal=team_deal.deal)
+    first.team.refresh_from_db()
+    assert first.team.state == Team.State.COMPLETE
+    _assert_refunded_once(lonely)
+    assert_ledger_invariants()
+
+
+def test_the_deadline_close_and_settle_never_mark_a_team_order_refunded_unpaid(
+    django_capture_on_commit_callbacks,
+):
+    # given a team still open when the deal row's deadline passes (sweep late)
+    team_deal = make_team_deal(team_size=3)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    pay(opener)
+    Deal.objects.filter(pk=team_deal.deal_id).update(
+        deadline_at=timezone.now() - timedelta(seconds=1)
+    )
+    TeamDeal.objects.filter(pk=team_deal.pk).update(
+        ends_at=timezone.now() - timedelta(hours=1)
+    )
+    Team.objects.filter(pk=opener.team_id).update(
+        expires_at=timezone.now() - timedelta(hours=1)
+    )
+    # when the deals app's sweep closes and settles the deal
+    with django_capture_on_commit_callbacks(execute=True):
+        deals_close_due()
+        deals_close_due()
+    # then the member was refunded through escrow exactly once
+    _assert_refunded_once(opener)
+    opener.team.refresh_from_db()
+    assert opener.team.state == Team.State.EXPIRED
+    assert_ledger_invariants()
+
+
+def test_deal_close_leaves_a_paid_team_order_it_does_not_hold_alone():
+    # the deals app closing early (forced) must not mark a team order refunded
+    # without its money: whatever happens, escrow and the order agree
+    team_deal = make_team_deal(team_size=2)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    pay(opener)
+    deal_close(deal=team_deal.deal, force=True)
+    deal_settle(deal=team_deal.deal)
+    opener.order.refresh_from_db()
+    intent = PaymentIntent.objects.get(pk=opener.order.payment_intent_id)
+    assert opener.order.refunded_fen == intent.refunded_fen
+    if opener.order.status == OS.REFUNDED:
+        assert intent.refunded_fen == TEAM_PRICE
+    assert_ledger_invariants()
+
+
+def test_a_shopper_cancelling_a_paid_team_order_is_refunded_and_frees_the_place():
+    team_deal = make_team_deal(team_size=3)
+    alice = make_user()
+    opener = team_open(actor=alice, team_deal=team_deal)
+    pay(opener)
+    joiner = team_join(actor=make_user(), team=opener.team)
+    pay(joiner)
+    deal_order_cancel(actor=joiner.shopper, order=joiner.order)
+    _assert_refunded_once(joiner)
+    team = Team.objects.get(pk=opener.team_id)
+    assert (team.state, team.member_count) == (Team.State.OPEN, 1)
+    team_deal.refresh_from_db()
+    assert team_deal.sold == 1
+    # cancelling again changes nothing
+    deal_order_cancel(actor=joiner.shopper, order=joiner.order)
+    _assert_refunded_once(joiner)
+    assert_ledger_invariants()
+
+
+def test_a_merchant_refunding_a_paid_team_order_refunds_it_through_escrow():
+    team_deal = make_team_deal(team_size=3)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    pay(opener)
+    owner = make_user()
+    merchant_membership_add(
+        actor=None, user=owner, merchant=team_deal.deal.merchant, role="owner"
+    )
+    deal_order_refund(actor=owner, deal=team_deal.deal, order_id=opener.order.public_id)
+    _assert_refunded_once(opener)
+    assert Team.objects.get(pk=opener.team_id).member_count == 0
+    assert_ledger_invariants()
+
+
+def test_the_payment_window_expiry_cancels_an_unpaid_team_order_and_its_intent(
+    settings,
+):
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 0
+    team_deal = make_team_deal(team_size=2)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    deal_orders_expire_unpaid(now=timezone.now() + timedelta(minutes=1))
+    opener.refresh_from_db()
+    opener.order.refresh_from_db()
+    assert (opener.status, opener.order.status) == (S.CANCELLED, OS.CANCELLED)
+    intent = PaymentIntent.objects.get(pk=opener.order.payment_intent_id)
+    assert intent.status == PaymentIntent.Status.CANCELLED
+    team_deal.refresh_from_db()
+    assert team_deal.sold == 0

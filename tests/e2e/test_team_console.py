@@ -1,0 +1,57 @@
+"""A merchant creates a team buy from the console in a real browser: the form
+shows a bad setting on its field, then opens the team buy."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser]
+
+PHONE, PASSWORD = "13900880001", "team-console-pass"
+
+
+def _seed(server, call: str) -> dict:
+    code = (
+        f"import json\nfrom tests.e2e.team_seeding import *\nprint(json.dumps({call}))"
+    )
+    return json.loads(server.run_python(code).strip().splitlines()[-1])
+
+
+def test_owner_creates_a_team_buy_from_the_console(page, groupbuy_server):
+    # given an owner whose merchant lists a product
+    seeded = _seed(
+        groupbuy_server,
+        f"seed_team_merchant(phone='{PHONE}', password='{PASSWORD}', "
+        "gtin='6901234567038')",
+    )
+    merchant_id = seeded["merchant"]
+    page.goto("/login/?next=/merchant/")
+    page.fill("input[name=phone]", PHONE)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(rf"/merchant/{merchant_id}/$"))
+    # when they open "Team buys" from the console menu and fill the form with a
+    # team price above the solo price
+    page.click("#merchant-nav-teams")
+    page.click("#new-team-deal")
+    page.select_option("#id_product", seeded["product"])
+    page.fill("#id_title", "Biluochun, team of 3")
+    page.fill("#id_team_size", "3")
+    page.fill("#id_team_price_fen", "69.00")
+    page.fill("#id_solo_price_fen", "59.00")
+    page.fill("#id_stock", "30")
+    page.fill("#id_limit_per_shopper", "2")
+    page.click("#team-deal-submit")
+    # then the form says what is wrong, on that field
+    page.wait_for_selector("text=The team price cannot be above the solo price.")
+    # when they fix it
+    page.fill("#id_team_price_fen", "49.00")
+    page.click("#team-deal-submit")
+    # then the team buy is open and listed in the console
+    page.wait_for_url(re.compile(rf"/teams/merchant/{merchant_id}/deals/deal_[^/]+/$"))
+    assert "Selling: 0 open" in page.inner_text("#team-deal-outcome")
+    page.click("#merchant-nav-teams")
+    assert "Biluochun, team of 3" in page.inner_text("#merchant-team-deals")
