@@ -145,7 +145,14 @@ def _verification_ids(*, shopper) -> dict:
     sign_up = sign_up_request(phone="+8613800009998", password="a11y-sign-up-9")
     reset = password_reset_request(phone=shopper.phone)
     change = password_change_request(actor=shopper)
+    # An e-mail address waiting to be proved, and the link's signed token.
+    from groupbuy.accounts.services.email_verification import verification_link
+
+    shopper.email = "xiaowang@example.com"
+    shopper.save(update_fields=["email"])
+    email_token = verification_link(shopper).rstrip("/").rsplit("/", 1)[-1]
     return {
+        "email_token": email_token,
         "signup_verification_id": sign_up.verification.public_id,
         "reset_verification_id": reset.verification.public_id,
         "change_verification_id": change.verification.public_id,
@@ -198,6 +205,7 @@ ARGUMENTS = {
     "branch_id": "branch_id",
     "share_id": "share_id",
     "intent_id": "intent_id",
+    "token": "email_token",
 }
 VERIFICATIONS = {
     "web:signup_verify": "signup_verification_id",
