@@ -12,7 +12,11 @@
 // second (requestAnimationFrame after a timer) and shows its error bound.
 // Deadlines are absolute epoch ms; applyDeadline() takes a pushed change and
 // drops it when it arrived more than a second late (event "countdown:late").
+// Screen readers never hear the ticking digits (aria-hidden): a hidden text beside
+// them says the time left in words, changed only at the moments of announce.js;
+// with data-announce on the element it is a polite live region (docs/clock.md).
 import { gettext, interpolate, ngettext } from "../web/js/i18n.js";
+import { announcementMoment, momentKey } from "./announce.js";
 import {
   BURST_PROBES,
   PROBE_INTERVAL_MS,
@@ -186,6 +190,31 @@ export function formatRemaining(milliseconds) {
   return `${dayText} ${time}`;
 }
 
+// The time left in words for a moment of announce.js.
+export function spokenRemaining({ unit, count }) {
+  const say = (singular, plural) => interpolate(ngettext(singular, plural, count), { count });
+  switch (unit) {
+    case "ended":
+      return gettext("Ended");
+    case "seconds":
+      return say("%(count)s second left", "%(count)s seconds left");
+    case "minutes":
+      return say("%(count)s minute left", "%(count)s minutes left");
+    case "hours":
+      return say("Less than %(count)s hour left", "Less than %(count)s hours left");
+    default:
+      return say("Less than %(count)s day left", "Less than %(count)s days left");
+  }
+}
+
+function speak(element, left) {
+  const moment = announcementMoment(left);
+  const key = momentKey(moment);
+  if (element.dataset.spokenMoment === key) return;
+  element.dataset.spokenMoment = key;
+  element.querySelector("[data-clock-spoken]").textContent = spokenRemaining(moment);
+}
+
 function deadlineOf(element) {
   const deadline = Number(element.dataset.deadlineMs);
   return Number.isFinite(deadline) && deadline > 0 ? deadline : null;
@@ -204,6 +233,7 @@ function render(element, now) {
   element.querySelector("[data-clock-bound]").textContent = boundText;
   element.dataset.boundMs = bound === null ? "" : String(Math.ceil(bound));
   element.classList.toggle("ended", left === 0);
+  speak(element, left);
   if (left === 0 && !element.dataset.endedSent) {
     element.dataset.endedSent = "1";
     element.dispatchEvent(new CustomEvent("countdown:ended", { bubbles: true }));
@@ -257,26 +287,44 @@ export function applyDeadline(element, { deadlineMs, sentMs = null }) {
   if (String(deadlineMs) === element.dataset.deadlineMs) return "unchanged";
   element.dataset.deadlineMs = String(deadlineMs);
   delete element.dataset.endedSent;
+  // The spoken text is not cleared: a moved deadline is said as a new moment.
   delete element.dataset.secondsLeft;
   renderAll();
   return "applied";
 }
 
 export function init(element) {
+  startClock(element);
   element.replaceChildren();
   const value = document.createElement("span");
   value.dataset.clockValue = "";
+  value.setAttribute("aria-hidden", "true");
   const bound = document.createElement("small");
   bound.dataset.clockBound = "";
   bound.className = "clock-bound";
   bound.title = gettext("How far this countdown can be from the server's clock");
-  element.append(value, " ", bound);
+  bound.setAttribute("aria-hidden", "true");
+  const spoken = document.createElement("span");
+  spoken.dataset.clockSpoken = "";
+  spoken.className = "visually-hidden";
+  if ("announce" in element.dataset) {
+    spoken.setAttribute("role", "status");
+    spoken.setAttribute("aria-live", "polite");
+    spoken.setAttribute("aria-atomic", "true");
+  }
+  // Filled before the region is in the page, so loading it says nothing.
+  const deadline = deadlineOf(element);
+  if (deadline !== null) {
+    const moment = announcementMoment(secondsLeft(deadline, serverNowMs()));
+    element.dataset.spokenMoment = momentKey(moment);
+    spoken.textContent = spokenRemaining(moment);
+  }
+  element.append(value, " ", bound, spoken);
   countdowns.add(element);
   // Kept for scripts that set data-deadline-ms themselves.
   element.addEventListener("countdown:restart", () => {
     delete element.dataset.secondsLeft;
     renderAll();
   });
-  startClock(element);
   renderAll();
 }

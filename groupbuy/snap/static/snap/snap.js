@@ -3,6 +3,7 @@
 //
 // Big camera photos are redrawn on a canvas to at most MAX_SIDE pixels and sent as
 // JPEG at quality 0.92: a tenth of the bytes, and barcodes stay sharp enough to read.
+import { enableReadAloud } from "./speak.js";
 
 // Django's JavaScriptCatalog (loaded by web/base.html) defines these globals.
 const gettext = (text) => (window.gettext ? window.gettext(text) : text);
@@ -77,6 +78,7 @@ function upload(form, blob, onProgress) {
 
 function showResult(container, html) {
   container.innerHTML = html;
+  enableReadAloud(container);
   // Start the countdowns and other modules in the new markup (web/js/app.js).
   container.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));
   container.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -107,6 +109,7 @@ export function init(root) {
   let previewUrl = null;
   let busy = false;
 
+  enableReadAloud(result); // an answer rendered with the page (no-JS post)
   // With JavaScript the photo goes as soon as it is taken; no second tap.
   sendButton.hidden = true;
   root.classList.add("snap-enhanced");

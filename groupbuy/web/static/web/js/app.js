@@ -29,6 +29,63 @@ async function startModules(root) {
   }
 }
 
+// A table that scrolls sideways on a phone must be reachable by keyboard (WCAG
+// 2.1.1): each .table-wrap becomes a focusable, named region. Its name is the
+// table's caption or aria-label, else the heading just before it.
+function nameOf(wrap) {
+  const table = wrap.querySelector("table");
+  const own = table?.getAttribute("aria-label") || table?.caption?.textContent;
+  if (own) return own.trim();
+  for (let node = wrap.previousElementSibling; node; node = node.previousElementSibling) {
+    if (/^H[1-6]$/.test(node.tagName)) return node.textContent.trim();
+  }
+  return document.querySelector("h1")?.textContent.trim() || "";
+}
+
+function makeScrollRegionsFocusable(root) {
+  for (const wrap of root.querySelectorAll(".table-wrap:not([tabindex])")) {
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "region");
+    const name = nameOf(wrap);
+    if (name && !wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", name);
+  }
+}
+
+// A form sent back with errors: start at its first invalid field, whose label
+// and error (aria-describedby) a screen reader then reads together.
+function focusFirstInvalidField() {
+  const field = document.querySelector('main [aria-invalid="true"]');
+  if (field && !document.activeElement?.matches("input, select, textarea")) field.focus();
+}
+
+function pageLoaded(root) {
+  makeScrollRegionsFocusable(root);
+  startModules(root);
+}
+
+// A confirm step (<details class="confirm">) hides its summary once open: the
+// focus goes to the step's first control instead of being lost, and Escape
+// closes the step and gives the focus back to its summary (never a trap).
+function confirmSteps() {
+  const controls = "button, [href], input, select, textarea";
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const step = event.target;
+      if (step.matches?.("details.confirm") && step.open) step.querySelector(controls)?.focus();
+    },
+    true,
+  );
+  document.addEventListener("keydown", (event) => {
+    const step = event.target.closest?.("details.confirm[open]");
+    if (event.key !== "Escape" || !step) return;
+    step.open = false;
+    step.querySelector("summary")?.focus();
+  });
+}
+
 markCurrentTab();
-startModules(document);
-document.addEventListener("htmx:load", (event) => startModules(event.target));
+confirmSteps();
+pageLoaded(document);
+focusFirstInvalidField();
+document.addEventListener("htmx:load", (event) => pageLoaded(event.target));

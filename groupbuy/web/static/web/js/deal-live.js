@@ -53,6 +53,40 @@ function updateDeadline(progress, sentMs) {
   }
 }
 
+// Screen readers hear progress only when it changes (a buyer joined, the price
+// dropped), in one polite sentence: never the countdown's seconds (docs/clock.md).
+function progressRegion(root) {
+  let region = root.ownerDocument.querySelector('[data-live="progress-announce"]');
+  if (!region) {
+    region = root.ownerDocument.createElement("p");
+    region.className = "visually-hidden";
+    region.dataset.live = "progress-announce";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("aria-atomic", "true");
+    root.after(region); // root itself is hidden
+  }
+  return region;
+}
+
+function announceProgress(root, progress, currentFen) {
+  const key = `${progress.participants}:${currentFen}`;
+  if (root.dataset.announced === undefined) {
+    root.dataset.announced = key; // the page already shows the first snapshot
+    return;
+  }
+  if (root.dataset.announced === key) return;
+  root.dataset.announced = key;
+  const buyers = interpolate(
+    ngettext("%(count)s buyer", "%(count)s buyers", progress.participants),
+    { count: progress.participants },
+  );
+  progressRegion(root).textContent = interpolate(
+    gettext("%(buyers)s. Price now %(price)s. %(next)s"),
+    { buyers, price: formatFen(currentFen), next: nextTierText(progress) },
+  );
+}
+
 function render(root, progress, sentMs = null) {
   setText('[data-live="participants"]', String(progress.participants));
   setText('[data-live="units-left"]', String(Math.max(0, progress.stock - progress.units_sold)));
@@ -61,7 +95,10 @@ function render(root, progress, sentMs = null) {
   const current =
     progress.final_price_fen ||
     (progress.current_tier ? progress.current_tier.price_fen : highest);
-  if (Number.isFinite(current)) setText('[data-live="current-price"]', formatFen(current));
+  if (Number.isFinite(current)) {
+    setText('[data-live="current-price"]', formatFen(current));
+    announceProgress(root, progress, current);
+  }
   const percent = progressPercent(progress);
   for (const bar of document.querySelectorAll('[data-live="progress-bar"]')) {
     bar.style.width = `${percent}%`;
@@ -98,6 +135,7 @@ export function init(root) {
     });
   }
   if (!dealId || !("WebSocket" in window)) return;
+  progressRegion(root);
   const path = `/ws/deals/${encodeURIComponent(dealId)}/`;
   const handlers = {
     onEvent(event) {

@@ -1,0 +1,320 @@
+"""Seed the accessibility pass inside the server's Django (run through `shell`).
+
+On top of `groupbuy load_demo` (its logins, merchant, branches, listings, deals,
+promotion), one object of every kind a page shows in detail: a pending and a
+confirmed order, a coupon, a failed deal, a team, a demand with an offer, a pool,
+a share and pending phone verifications. Then every page path the URL resolver
+knows is filled in with those ids; the test keeps the ones that answer 200 HTML.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# URL parts never worth an accessibility pass: not pages, or not ours.
+SKIPPED_PREFIXES = ("admin/", "api/", "media/", "private-media/", "i18n/", "jsi18n/")
+SKIPPED_SUFFIXES = (".png", ".pdf", ".js", ".zip", ".webmanifest", "key-file/")
+
+
+def _people():
+    from groupbuy.accounts.models import User
+    from groupbuy.demo_data import CASHIER, OPERATOR, OWNER, SHOPPER, SHOPPER_2
+
+    phones = [login.phone for login in (SHOPPER, SHOPPER_2, OWNER, CASHIER, OPERATOR)]
+    users = {user.phone: user for user in User.objects.filter(phone__in=phones)}
+    return [users[phone] for phone in phones]
+
+
+def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
+    from groupbuy.catalog.models import Listing
+    from groupbuy.coupons.models import Coupon
+    from groupbuy.deals.models import Deal
+    from groupbuy.deals.services import deal_close, deal_join, deal_settle
+    from groupbuy.deals.tests.factories import join_and_pay, make_deal, pass_deadline
+
+    now_open = Deal.objects.filter(
+        merchant=merchant, state=Deal.State.OPEN, starts_at__lte=now()
+    ).order_by("deadline_at")
+    deal = now_open.first()
+    pending = deal_join(actor=shopper, deal=deal, quantity=1)
+    listings = list(Listing.objects.filter(merchant=merchant).order_by("pk")[:2])
+    won = make_deal(
+        merchant=merchant,
+        product=listings[0].product,
+        tiers=[(1, 1_500)],
+        title="已成团 Settled deal",
+    )
+    confirmed = join_and_pay(won, quantity=2, shopper=shopper)
+    deal_settle(deal=deal_close(deal=pass_deadline(won)))
+    lost = make_deal(
+        merchant=merchant,
+        product=listings[1].product,
+        tiers=[(5, 1_500)],
+        title="未成团 Failed deal",
+    )
+    join_and_pay(lost, quantity=1, shopper=shopper_2)
+    deal_close(deal=pass_deadline(lost))
+    upcoming = Deal.objects.filter(merchant=merchant, starts_at__gt=now()).first()
+    return {
+        "deal_id": deal.public_id,
+        "other_deal_ids": [won.public_id, lost.public_id]
+        + ([upcoming.public_id] if upcoming else []),
+        "order_id": confirmed.public_id,
+        "pending_order_id": pending.public_id,
+        "intent_id": pending.payment_intent.public_id,
+        "coupon_id": Coupon.objects.get(order=confirmed).public_id,
+        "listing_id": listings[0].public_id,
+        "product_id": listings[0].product.public_id,
+    }
+
+
+def _team_id(*, shopper, owner, merchant, product) -> dict:
+    from groupbuy.teams.services import team_deal_create, team_open
+    from groupbuy.teams.tests.factories import pay
+
+    team_deal = team_deal_create(
+        actor=owner,
+        merchant=merchant,
+        product=product,
+        title="两人团 Team of two",
+        team_size=2,
+        window_hours=24,
+        team_price_fen=1_500,
+        solo_price_fen=2_000,
+        stock=20,
+        starts_at=now() - timedelta(minutes=1),
+        ends_at=now() + timedelta(days=2),
+    )
+    member = team_open(actor=shopper, team_deal=team_deal)
+    pay(member)
+    return {"team_id": member.team.public_id, "team_deal_id": team_deal.deal.public_id}
+
+
+def _demand_ids(*, shopper, owner, merchant) -> dict:
+    from groupbuy.demands.tests.factories import make_offer, make_published
+
+    demand = make_published(initiator=shopper, title="有机牛奶 Organic milk")
+    offer = make_offer(demand, merchant=merchant, owner=owner)
+    return {"demand_id": demand.public_id, "offer_id": offer.public_id}
+
+
+def _pool_id(*, shopper, shopper_2, merchant) -> dict:
+    from groupbuy.catalog.models import Branch
+    from groupbuy.pooling.models import PoolMember, Promotion
+    from groupbuy.pooling.services import pool_request_create, pools_match
+
+    branch = Branch.objects.filter(merchant=merchant).order_by("pk").first()
+    promotion = Promotion.objects.filter(merchant=merchant).order_by("-pk").first()
+    for user in (shopper, shopper_2):
+        pool_request_create(
+            actor=user,
+            promotion=promotion,
+            branch=branch,
+            amount_fen=15_000,
+            deadline_at=now() + timedelta(hours=2),
+        )
+    pools_match(branch_id=branch.pk, promotion_id=promotion.pk)
+    member = PoolMember.objects.filter(request__user=shopper).order_by("-pk").first()
+    pool_id = member.pool.public_id if member is not None else None
+    return {"pool_id": pool_id, "branch_id": branch.public_id}
+
+
+def _share_id(*, shopper, shopper_2, deal_id) -> dict:
+    from groupbuy.deals.models import Deal
+    from groupbuy.sharing.contacts import Contact
+    from groupbuy.sharing.services import share_send
+
+    deal = Deal.objects.get(public_id=deal_id)
+    share = share_send(
+        actor=shopper,
+        product=deal.product,
+        deal=deal,
+        contacts=[Contact(name="", address=shopper_2.phone)],
+        comment="一起买吗？ Shall we?",
+    )
+    return {"share_id": share.public_id}
+
+
+def _verification_ids(*, shopper) -> dict:
+    from groupbuy.accounts.services import (
+        password_change_request,
+        password_reset_request,
+        sign_up_request,
+    )
+
+    sign_up = sign_up_request(phone="+8613800009998", password="a11y-sign-up-9")
+    reset = password_reset_request(phone=shopper.phone)
+    change = password_change_request(actor=shopper)
+    # An e-mail address waiting to be proved, and the link's signed token.
+    from groupbuy.accounts.services.email_verification import verification_link
+
+    shopper.email = "xiaowang@example.com"
+    shopper.save(update_fields=["email"])
+    email_token = verification_link(shopper).rstrip("/").rsplit("/", 1)[-1]
+    return {
+        "email_token": email_token,
+        "signup_verification_id": sign_up.verification.public_id,
+        "reset_verification_id": reset.verification.public_id,
+        "change_verification_id": change.verification.public_id,
+    }
+
+
+def now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def seed_accessibility() -> dict:
+    """Seed one of everything; return the ids and the page paths to try."""
+    from groupbuy.catalog.models import Merchant
+    from groupbuy.demo_data import MERCHANT_NAME
+
+    shopper, shopper_2, owner, _cashier, _operator = _people()
+    merchant = Merchant.objects.filter(name=MERCHANT_NAME).order_by("pk").first()
+    ids = {"merchant_id": merchant.public_id}
+    ids |= _deal_ids(
+        shopper=shopper, shopper_2=shopper_2, owner=owner, merchant=merchant
+    )
+    from groupbuy.catalog.models import Product
+
+    product = Product.objects.get(public_id=ids["product_id"])
+    ids |= _team_id(shopper=shopper, owner=owner, merchant=merchant, product=product)
+    ids |= _demand_ids(shopper=shopper, owner=owner, merchant=merchant)
+    ids |= _pool_id(shopper=shopper, shopper_2=shopper_2, merchant=merchant)
+    ids |= _share_id(shopper=shopper, shopper_2=shopper_2, deal_id=ids["deal_id"])
+    ids |= _verification_ids(shopper=shopper)
+    return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
+
+
+# --- every page path the resolver knows ------------------------------------------
+
+# A URL argument's name, as the resolver spells it, to the seeded id it takes.
+# "verification_id" depends on the page; the dict below picks it by url name.
+ARGUMENTS = {
+    "deal_id": "deal_id",
+    "order_id": "order_id",
+    "coupon_id": "coupon_id",
+    "merchant_id": "merchant_id",
+    "listing_id": "listing_id",
+    "product_id": "product_id",
+    "team_id": "team_id",
+    "demand_id": "demand_id",
+    "offer_id": "offer_id",
+    "pool_id": "pool_id",
+    "branch_id": "branch_id",
+    "share_id": "share_id",
+    "intent_id": "intent_id",
+    "token": "email_token",
+}
+VERIFICATIONS = {
+    "web:signup_verify": "signup_verification_id",
+    "web:password_reset_verify": "reset_verification_id",
+    "web:password_change_verify": "change_verification_id",
+}
+
+
+def _patterns():
+    from django.urls import get_resolver
+    from django.urls.resolvers import URLResolver
+
+    def walk(resolver, prefix, namespace):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}".strip(":")
+                yield from walk(pattern, prefix + str(pattern.pattern), inner)
+            elif pattern.name:
+                yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}"
+
+    yield from walk(get_resolver(), "", "")
+
+
+# Routes with an argument no seeded id fills, because they are no page of their
+# own: POST-only actions, redirects, the payment provider's callback.
+NOT_PAGES = {
+    "payments:notify",
+    "notify:open",
+    "snap:choose",
+    "snap:none",
+    "snap:operator_label",
+    "sharing:contacts_delete",
+    "sharing_links:open",
+    "demands:saved_search_delete",
+    "web:api_token_revoke",
+    "ops:erasure_perform",
+}
+
+
+def unfilled_routes(ids: dict) -> list[str]:
+    """The named routes whose arguments no seeded id fills and that are not
+    known to be something other than a page (a new page needs a seeded id)."""
+    import re
+
+    unfilled = []
+    for route, name in _patterns():
+        if route.startswith(SKIPPED_PREFIXES) or route.endswith(SKIPPED_SUFFIXES):
+            continue
+        name = name.lstrip(":")
+        if name in NOT_PAGES:
+            continue
+        for argument in re.findall(r"<(?:\w+:)?(\w+)>", route):
+            key = ARGUMENTS.get(argument)
+            if argument == "verification_id":
+                key = VERIFICATIONS.get(name)
+            if key is None or ids.get(key) is None:
+                unfilled.append(f"{name} ({route})")
+                break
+    return unfilled
+
+
+def page_paths(ids: dict) -> list[str]:
+    """Reverse every named page with the seeded ids; skip what cannot be filled."""
+    import re
+
+    from django.urls import NoReverseMatch, reverse
+
+    paths = set()
+    for route, name in _patterns():
+        if route.startswith(SKIPPED_PREFIXES) or route.endswith(SKIPPED_SUFFIXES):
+            continue
+        name = name.lstrip(":")
+        arguments = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        kwargs = {}
+        for argument in arguments:
+            key = ARGUMENTS.get(argument)
+            if argument == "verification_id":
+                key = VERIFICATIONS.get(name)
+            if key is None or ids.get(key) is None:
+                break
+            kwargs[argument] = ids[key]
+        else:
+            try:
+                paths.add(reverse(name, kwargs=kwargs))
+            except NoReverseMatch:
+                continue
+    for deal_id in [*ids["other_deal_ids"], ids["team_deal_id"]]:
+        paths.add(reverse("web:deal_detail", kwargs={"deal_id": deal_id}))
+    paths.add(reverse("web:order_detail", kwargs={"order_id": ids["pending_order_id"]}))
+    return sorted(paths)
+
+
+KEYBOARD_SHOPPER = ("+8613800007771", "keyboard-only-1")
+
+
+def seed_keyboard_journey() -> dict:
+    """A shopper with a password and a deal open for an hour."""
+    from groupbuy.accounts.models import User
+    from tests.support.seeding import seed_open_deal
+
+    phone, password = KEYBOARD_SHOPPER
+    if not User.objects.filter(phone=phone).exists():
+        User.objects.create_user(phone=phone, password=password)
+    deal = seed_open_deal(
+        gtin="6901234567953",
+        tiers=[(1, 1500), (3, 1200)],
+        stock=20,
+        seconds_to_deadline=3600,
+    )
+    return {"deal": deal["deal"]}

@@ -1,0 +1,276 @@
+"""Every page passes axe-core with no serious or critical violation, in both languages.
+
+The pages are every named URL the resolver knows, filled in with one seeded object
+of each kind (tests/e2e/a11y_seeding.py), visited as each person who can reach
+them: a visitor, a shopper, a merchant owner, a cashier and an operator, in
+zh-Hans and in English, plus the snap result and the error pages. axe-core is a
+local copy (tests/e2e/vendor/axe.min.js) injected into the page by the test; the
+site never serves it. A failure lists the rule, the elements and the page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from groupbuy.demo_data import CASHIER, OPERATOR, OWNER, SHOPPER
+from groupbuy.snap.tests.helpers import barcode_jpeg
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+LANGUAGES = ("zh-hans", "en")
+FAILING_IMPACTS = {"serious", "critical"}
+VIEWPORT = {"width": 360, "height": 740}
+DEMO_GTIN = "6901939691601"  # the demo's first deal (Coca-Cola)
+
+LOGINS = {
+    "visitor": None,
+    "shopper": SHOPPER,
+    "owner": OWNER,
+    "cashier": CASHIER,
+    "operator": OPERATOR,
+}
+
+
+def _for_role(role: str, path: str) -> bool:
+    """Which paths each person is checked on (each page once per audience)."""
+    is_merchant = "merchant" in path
+    is_operator = "operator" in path
+    if role in ("visitor", "shopper"):
+        return not (is_merchant or is_operator)
+    if role in ("owner", "cashier"):
+        return is_merchant or path == "/"
+    return is_operator or path == "/"
+
+
+@pytest.fixture(scope="module")
+def seeded(groupbuy_server):
+    groupbuy_server.groupbuy("load_demo")
+    return groupbuy_server.seed(
+        "__import__('tests.e2e.a11y_seeding', fromlist=['x']).seed_accessibility()"
+    )
+
+
+def _context(chromium, server, role: str, language: str):
+    context = chromium.new_context(
+        base_url=server.url,
+        viewport=VIEWPORT,
+        locale="zh-CN" if language == "zh-hans" else "en-US",
+    )
+    context.set_default_timeout(15_000)
+    # The language cookie wins over a signed-in person's saved language.
+    context.add_cookies(
+        [{"name": "django_language", "value": language, "url": server.url}]
+    )
+    page = context.new_page()
+    login = LOGINS[role]
+    if login is not None:
+        page.goto("/login/")
+        page.fill("input[name=phone]", login.phone)
+        page.fill("input[name=password]", login.password)
+        page.click("#login-submit")
+        page.wait_for_selector("#nav-logout")
+    return context, page
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe on the page as it is now; return its serious and critical findings."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5),"
+        " summary: (v.nodes[0] || {}).failureSummary || ''}))"
+    )
+    return [v for v in results if v["impact"] in FAILING_IMPACTS]
+
+
+def _describe(findings: dict[str, list[dict]]) -> str:
+    lines = []
+    for where, violations in findings.items():
+        for violation in violations:
+            lines.append(
+                f"{where}: {violation['id']} ({violation['impact']}) "
+                f"{violation['help']} → {', '.join(violation['targets'])}"
+                f"\n    {violation['summary'].splitlines()[-1:]}"
+            )
+    return "\n".join(lines)
+
+
+def _html_lang(language: str) -> str:
+    return "zh-Hans" if language == "zh-hans" else "en"
+
+
+def _html_pages(page, paths: list[str]) -> list[str]:
+    """The paths that answer this person with a whole page (200, HTML, not a
+    fragment that htmx swaps into another page)."""
+    kept = []
+    for path in paths:
+        response = page.request.get(path, max_redirects=0)
+        is_html = "text/html" in response.headers.get("content-type", "")
+        if response.status == 200 and is_html and "<html" in response.text()[:400]:
+            kept.append(path)
+    return kept
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", list(LOGINS))
+def test_every_page_has_no_serious_violation(
+    chromium, groupbuy_server, seeded, role, language
+):
+    # given a person signed in (or not) in one language
+    context, page = _context(chromium, groupbuy_server, role, language)
+    try:
+        paths = [p for p in seeded["paths"] if _for_role(role, p)]
+        pages = _html_pages(page, paths)
+        # the resolver and the seed still give each person real pages to check
+        assert len(pages) >= {"visitor": 4, "operator": 3}.get(role, 8), pages
+        findings = {}
+        for path in pages:
+            # when the page is open
+            page.goto(path)
+            # then it names its language and axe finds nothing serious
+            assert page.get_attribute("html", "lang") == _html_lang(language), path
+            violations = axe_violations(page)
+            if violations:
+                findings[f"{role}/{language} {path}"] = violations
+        assert not findings, "\n" + _describe(findings)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_error_pages_and_the_snap_result_have_no_serious_violation(
+    chromium, groupbuy_server, seeded, language, tmp_path
+):
+    context, page = _context(chromium, groupbuy_server, "shopper", language)
+    try:
+        findings = {}
+        # given the pages a shopper meets when something is missing or forbidden
+        for path in ("/deals/no-such-deal/", "/operator/", "/no/such/page/"):
+            response = page.goto(path)
+            assert response.status in (403, 404), path
+            assert page.get_attribute("html", "lang") == _html_lang(language), path
+            violations = axe_violations(page)
+            if violations:
+                findings[f"shopper/{language} {path} ({response.status})"] = violations
+        # and the answer to a snapped barcode
+        _snap(page, tmp_path)
+        violations = axe_violations(page)
+        if violations:
+            findings[f"shopper/{language} /snap/ (result)"] = violations
+        assert not findings, "\n" + _describe(findings)
+    finally:
+        context.close()
+
+
+def test_every_page_of_the_resolver_is_filled_in_with_a_seeded_object(seeded):
+    # A page whose URL takes an id the seed does not make would be skipped
+    # silently: add the object to a11y_seeding.py (ARGUMENTS), or, if the route
+    # is no page (POST only, a redirect), to NOT_PAGES.
+    assert seeded["unfilled"] == []
+
+
+def test_pages_are_found_for_every_kind_of_object(seeded):
+    # the seed's objects all reached a page path (a renamed argument would not)
+    paths = seeded["paths"]
+    ids = seeded["ids"]
+    for key in ("deal_id", "order_id", "coupon_id", "team_id", "demand_id", "pool_id"):
+        assert ids[key] and any(ids[key] in path for path in paths), key
+    assert any(re.search(r"/sharing/threads/shr_", path) for path in paths)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_form_sent_back_ties_each_error_to_its_field(
+    chromium, groupbuy_server, seeded, language
+):
+    context, page = _context(chromium, groupbuy_server, "visitor", language)
+    try:
+        # given the sign-up form, filled in wrongly
+        page.goto("/signup/")
+        page.fill("#id_phone", "12")
+        page.fill("#id_password", "x")
+        # when it is sent
+        page.click("#signup-submit")
+        page.wait_for_selector("[aria-invalid='true']")
+        # then the first invalid field has the focus, is marked invalid and is
+        # described by its own error text
+        invalid = page.locator("main [aria-invalid='true']")
+        assert invalid.count() >= 1
+        first = invalid.first
+        assert first.evaluate("e => e === document.activeElement")
+        for index in range(invalid.count()):
+            field = invalid.nth(index)
+            described_by = field.get_attribute("aria-describedby").split()
+            texts = [
+                page.locator(f"[id='{element_id}']").inner_text()
+                for element_id in described_by
+                if page.locator(f"[id='{element_id}']").count()
+            ]
+            assert any(text.strip() for text in texts), described_by
+        # and the page with its errors passes axe
+        assert not axe_violations(page), _describe(
+            {f"visitor/{language} /signup/ (errors)": axe_violations(page)}
+        )
+    finally:
+        context.close()
+
+
+RECORD_SPEECH = """
+window.spokenAloud = [];
+window.speechSynthesis.speak = (utterance) =>
+  window.spokenAloud.push({text: utterance.text, lang: utterance.lang});
+"""
+NO_SPEECH = """
+Object.defineProperty(window, 'speechSynthesis', {value: undefined});
+Object.defineProperty(window, 'SpeechSynthesisUtterance', {value: undefined});
+"""
+
+
+def _snap(page, tmp_path) -> None:
+    photo = tmp_path / "barcode.jpg"
+    photo.write_bytes(barcode_jpeg(DEMO_GTIN, size=(1280, 960)))
+    page.goto("/snap/")
+    page.set_input_files("#snap-photo", str(photo))
+    page.wait_for_selector("#snap-product-name")
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "voice"),
+    [("zh-hans", "可口可乐汽水", "zh-CN"), ("en", "Coca-Cola", "en-US")],
+)
+def test_a_snap_reads_the_product_name_aloud_in_the_page_language(
+    chromium, groupbuy_server, seeded, tmp_path, language, name, voice
+):
+    context, page = _context(chromium, groupbuy_server, "shopper", language)
+    try:
+        # given a browser that can speak, and a snapped barcode
+        page.add_init_script(RECORD_SPEECH)
+        _snap(page, tmp_path)
+        # when the shopper presses "Read aloud" (from the keyboard)
+        button = page.locator("#snap-speak")
+        assert button.is_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        # then the product's name is said, in the page's language
+        spoken = page.evaluate("window.spokenAloud")
+        assert spoken == [{"text": name, "lang": voice}]
+    finally:
+        context.close()
+
+
+def test_read_aloud_is_hidden_where_the_browser_cannot_speak(
+    chromium, groupbuy_server, seeded, tmp_path
+):
+    context, page = _context(chromium, groupbuy_server, "shopper", "en")
+    try:
+        page.add_init_script(NO_SPEECH)
+        _snap(page, tmp_path)
+        assert page.locator("#snap-speak").count() == 1
+        assert not page.locator("#snap-speak").is_visible()
+    finally:
+        context.close()
