@@ -37,13 +37,21 @@ def deal_pickup_branches(deal: Deal) -> list[Branch]:
 
 
 def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | None:
-    """Return the deal's merchant's active branch ``branch_id`` (None for none);
-    another shop's or an unknown branch is a 400."""
+    """Return the deal's merchant's active branch ``branch_id``; with none named,
+    the shop's only branch (None when it has none). Another shop's or an unknown
+    branch is a 400, and so is naming none where the shop has several (the
+    shopper must say where they collect, as the join page asks)."""
+    branches = Branch.objects.filter(merchant_id=deal.merchant_id, is_active=True)
     if not branch_id:
-        return None
-    branch = Branch.objects.filter(
-        public_id=branch_id, merchant_id=deal.merchant_id, is_active=True
-    ).first()
+        several = list(branches.order_by("pk")[:2])
+        if len(several) > 1:
+            raise DomainError(
+                "pickup_branch_required",
+                _("This shop has several branches: choose where you collect."),
+                fields={"pickup_branch": [_("Choose a branch.")]},
+            )
+        return several[0] if several else None
+    branch = branches.filter(public_id=branch_id).first()
     if branch is None:
         raise DomainError(
             "invalid_pickup_branch",

@@ -29,7 +29,12 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
     from groupbuy.catalog.models import Listing
     from groupbuy.coupons.models import Coupon
     from groupbuy.deals.models import Deal
-    from groupbuy.deals.services import deal_close, deal_join, deal_settle
+    from groupbuy.deals.services import (
+        deal_close,
+        deal_join,
+        deal_orders_follow_up,
+        deal_settle,
+    )
     from groupbuy.deals.tests.factories import join_and_pay, make_deal, pass_deadline
 
     now_open = Deal.objects.filter(
@@ -46,6 +51,8 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
     )
     confirmed = join_and_pay(won, quantity=2, shopper=shopper)
     deal_settle(deal=deal_close(deal=pass_deadline(won)))
+    # Coupons come from the settlement's follow-up job; no worker runs here.
+    deal_orders_follow_up(order_ids=[confirmed.pk])
     lost = make_deal(
         merchant=merchant,
         product=listings[1].product,
@@ -312,7 +319,7 @@ def seed_keyboard_journey() -> dict:
     if not User.objects.filter(phone=phone).exists():
         User.objects.create_user(phone=phone, password=password)
     deal = seed_open_deal(
-        gtin="6901234567953",
+        gtin="6901234567977",
         tiers=[(1, 1500), (3, 1200)],
         stock=20,
         seconds_to_deadline=3600,

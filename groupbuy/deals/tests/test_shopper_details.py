@@ -77,6 +77,18 @@ def test_a_join_stores_the_chosen_pickup_branch_of_the_deals_merchant():
     assert refused.value.code == "invalid_pickup_branch"
     with pytest.raises(DomainError):
         deal_join(actor=make_user(), deal=deal, quantity=1, pickup_branch=elsewhere)
+    # and naming no branch where the shop has several is refused, not guessed
+    with pytest.raises(DomainError) as unnamed:
+        pickup_branch_for_deal(deal=deal, branch_id="")
+    assert unnamed.value.code == "pickup_branch_required"
+
+
+def test_with_one_branch_or_none_the_api_needs_no_choice():
+    merchant = make_merchant()
+    deal = make_deal(merchant=merchant)
+    assert pickup_branch_for_deal(deal=deal, branch_id=None) is None
+    only = _branch(merchant, "Only")
+    assert pickup_branch_for_deal(deal=deal, branch_id=None) == only
 
 
 def test_the_api_gives_the_join_details_and_takes_a_pickup_branch(client):

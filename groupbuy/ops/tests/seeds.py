@@ -20,7 +20,7 @@ from groupbuy.catalog.models import Branch
 from groupbuy.coupons.models import Coupon
 from groupbuy.coupons.services import coupon_redeem_online
 from groupbuy.coupons.tests.factories import make_station
-from groupbuy.deals.services import deal_close, deal_settle
+from groupbuy.deals.services import deal_close, deal_orders_follow_up, deal_settle
 from groupbuy.deals.tests.factories import (
     join_and_pay,
     make_deal,
@@ -136,6 +136,8 @@ def seed_coupons(user, seeded: Seeded) -> None:
     order = join_and_pay(deal, shopper=user)
     pass_deadline(deal)
     deal_settle(deal=deal_close(deal=deal))
+    # Coupons come from the settlement's follow-up job (after commit).
+    deal_orders_follow_up(order_ids=[order.pk])
     coupon = Coupon.objects.get(order=order)
     branch = Branch.objects.create(merchant=station.merchant, name="Main", address="1")
     redemption = coupon_redeem_online(
