@@ -158,7 +158,19 @@ def _verification_ids(*, shopper) -> dict:
     shopper.email = "xiaowang@example.com"
     shopper.save(update_fields=["email"])
     email_token = verification_link(shopper).rstrip("/").rsplit("/", 1)[-1]
+    # A member whose number is not verified yet asks for a code (the demo's
+    # shoppers are verified); the page answers only them, so it is filled in
+    # and then skipped for the other roles.
+    from groupbuy.accounts.models import User
+    from groupbuy.accounts.services import phone_verify_request
+
+    unverified = User.objects.filter(phone="+8613800009997").first() or (
+        User.objects.create_user("+8613800009997", "a11y-unverified-9")
+    )
+    phone = phone_verify_request(actor=unverified)
     return {
+        "phone_verification_id": phone.verification.public_id,
+        "user_id": shopper.public_id,
         "email_token": email_token,
         "signup_verification_id": sign_up.verification.public_id,
         "reset_verification_id": reset.verification.public_id,
@@ -213,11 +225,14 @@ ARGUMENTS = {
     "share_id": "share_id",
     "intent_id": "intent_id",
     "token": "email_token",
+    "user_id": "user_id",
+    "payment_id": "intent_id",
 }
 VERIFICATIONS = {
     "web:signup_verify": "signup_verification_id",
     "web:password_reset_verify": "reset_verification_id",
     "web:password_change_verify": "change_verification_id",
+    "web:phone_verify_code": "phone_verification_id",
 }
 
 
@@ -251,6 +266,8 @@ NOT_PAGES = {
     "demands:saved_search_delete",
     "web:api_token_revoke",
     "ops:erasure_perform",
+    "demands:photo_delete",
+    "web:merchant_staff_remove",
 }
 
 

@@ -133,8 +133,11 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         # when a merchant finds it by keyword and sends an offer
         _sign_in(merchant, OWNER)
         merchant.goto(f"/demands/merchant/{seeded['merchant']}/search/?q=牛奶")
-        merchant.wait_for_selector(".search-result")
-        merchant.click(".search-result .make-offer")
+        # (other demands of the session's shared server may match the word too)
+        demand_id = demand_url.rstrip("/").rsplit("/", 1)[-1]
+        ours = f".search-result[data-demand-id='{demand_id}']"
+        merchant.wait_for_selector(ours)
+        merchant.click(f"{ours} .make-offer")
         merchant.fill("#id_quantity", "20")
         merchant.fill("#id_unit_price", "45")
         merchant.fill(

@@ -116,7 +116,7 @@ def test_the_countdown_is_spoken_at_the_minute_not_every_second(
     chromium, groupbuy_server
 ):
     deal_id = groupbuy_server.seed(
-        "seed_open_deal(gtin='6901234567946', tiers=[(2, 1500)], stock=20,"
+        "seed_open_deal(gtin='6901234567984', tiers=[(2, 1500)], stock=20,"
         " seconds_to_deadline=75)"
     )["deal"]
     context, page = _context(chromium, groupbuy_server)

@@ -36,24 +36,26 @@ def barcode_video(path: Path) -> Path:
     return path
 
 
-def test_a_barcode_held_to_the_camera_shows_its_deal(groupbuy_server, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_a_barcode_held_to_the_camera_shows_its_deal(
+    chromium, groupbuy_server, tmp_path
+):
     deal = groupbuy_server.seed(
         f"seed_open_deal(gtin='{GTIN_BODY}5', tiers=[(1, 990)], stock=5)"
     )["deal"]
     video = barcode_video(tmp_path / "barcode.y4m")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
+    # A browser of its own (the camera is a launch flag), from the session's
+    # Playwright: a second sync Playwright cannot start inside its event loop.
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
         context = browser.new_context(
             base_url=groupbuy_server.url,
             viewport={"width": 390, "height": 844},
@@ -69,4 +71,5 @@ def test_a_barcode_held_to_the_camera_shows_its_deal(groupbuy_server, tmp_path):
         # then the deal appears, and no photo was sent
         page.wait_for_selector(f"#snap-result a[href*='{deal}']", timeout=45_000)
         assert page.locator("#snap-live-video").is_hidden()
+    finally:
         browser.close()
