@@ -185,7 +185,7 @@ def deal_stop(request, deal_id: str):
 @router.post("/{deal_id}/join", response={201: JoinOut})
 def deal_join(request, deal_id: str, payload: JoinIn):
     """Join with a quantity: reserves the units and returns the payment to make."""
-    deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    deal = selectors.deal_get_for_join(user=request.auth, deal_id=deal_id)
     # The order comes back whole (its deal, shopper and intent attached): no
     # second read, and the deal's product and tiers are already loaded.
     branch = selectors.pickup_branch_for_deal(

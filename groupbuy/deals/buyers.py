@@ -43,6 +43,10 @@ def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | Non
     shopper must say where they collect, as the join page asks)."""
     branches = Branch.objects.filter(merchant_id=deal.merchant_id, is_active=True)
     if not branch_id:
+        # deal_get_for_join counted them with the deal; otherwise look.
+        count = getattr(deal, "active_branch_count", None)
+        if count == 0:
+            return None
         several = list(branches.order_by("pk")[:2])
         if len(several) > 1:
             raise DomainError(

@@ -258,6 +258,30 @@ def deal_get_for_user(*, user, deal_id: str) -> Deal:
     return deal
 
 
+def deal_get_for_join(*, user, deal_id: str) -> Deal:
+    """``deal_get_for_user`` that also counts the merchant's active branches
+    (``active_branch_count``) in the same query, so a join needs no extra read to
+    know whether it must name a pickup branch."""
+    branches = (
+        Branch.objects.filter(merchant_id=OuterRef("merchant_id"), is_active=True)
+        .order_by()
+        .values("merchant_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    deal = (
+        _with_details(Deal.objects.filter(public_id=deal_id))
+        .annotate(active_branch_count=Coalesce(Subquery(branches), Value(0)))
+        .first()
+    )
+    if deal is None or (
+        deal.state == State.DRAFT
+        and not is_merchant_staff(user=user, merchant_id=deal.merchant_id)
+    ):
+        raise NotFound("not_found", _("There is no such group buy."))
+    return deal
+
+
 @dataclass
 class DealDetail:
     deal: Deal
