@@ -124,7 +124,7 @@ def invitations_attach(
         if kind != Invitation.Kind.EMAIL:
             raise ValueError(f"not an e-mail address: {email!r}")
     pending = list(
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .filter(
             address_kind=kind,
             address_hash=contact_hash(kind, normalized),

@@ -99,7 +99,7 @@ def owner_invitations_accept(*, user, phone_e164: str) -> int:
     Accepting again finds none open and changes nothing.
     """
     pending = list(
-        MerchantOwnerInvitation.objects.select_for_update()
+        MerchantOwnerInvitation.objects.select_for_update(of=("self",))
         .filter(phone=phone_e164, accepted_at__isnull=True)
         .select_related("merchant", "invited_by")
         .order_by("pk")

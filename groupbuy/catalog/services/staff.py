@@ -142,7 +142,7 @@ def staff_invitations_accept(
     verified (unexpired invitations); return how many. Again changes nothing."""
     now = now or timezone.now()
     pending = list(
-        StaffInvitation.objects.select_for_update()
+        StaffInvitation.objects.select_for_update(of=("self",))
         .filter(
             phone_hash=_phone_hash(phone_e164),
             accepted_at__isnull=True,

@@ -327,16 +327,18 @@ def deal_stop(*, actor, deal: Deal, reason: str = "") -> Deal:
     """Stop an open deal now as failed, refunding everyone in full (operators
     and the merchant's owners; ``reason`` goes to the audit log)."""
     check_can_manage(actor=actor, merchant=deal.merchant)
-    with transaction.atomic():
-        was_open = lock_deal(deal).state == State.OPEN
-        stopped = deal_close(actor=actor, deal=deal, fail=True)
-        if was_open:
-            audit_log(
-                actor=actor,
-                action="deals.deal.stopped",
-                obj=stopped,
-                data={"reason": " ".join((reason or "").split())[:200]},
-            )
+    # No lock is taken here: deal_close lets other apps' keepers close their
+    # orders before it locks the deal (locking first deadlocks with a member
+    # joining a team at that moment, on PostgreSQL).
+    was_open = Deal.objects.filter(pk=deal.pk, state=State.OPEN).exists()
+    stopped = deal_close(actor=actor, deal=deal, fail=True)
+    if was_open and stopped.state != State.OPEN:
+        audit_log(
+            actor=actor,
+            action="deals.deal.stopped",
+            obj=stopped,
+            data={"reason": " ".join((reason or "").split())[:200]},
+        )
     return stopped
 
 

@@ -147,7 +147,14 @@ def stopping_the_deal_while_members_join_and_pay_refunds_each_once(
         if member.status == TeamMember.Status.CONFIRMED:
             assert not Refund.objects.filter(intent=intent).exists()
         else:
-            assert intent.remaining_held_fen == 0
+            assert intent.remaining_held_fen == 0, (
+                member.status,
+                member.order.status,
+                intent.status,
+                intent.amount_fen,
+                intent.refunded_fen,
+                intent.released_fen,
+            )
             assert Refund.objects.filter(intent=intent).count() <= 1
             if member.status == TeamMember.Status.REFUNDED:
                 assert member.order.refunded_fen == intent.refunded_fen == TEAM_PRICE
