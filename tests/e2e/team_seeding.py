@@ -64,6 +64,11 @@ def seed_team_merchant(*, phone: str, password: str, gtin: str) -> dict:
             phone=f"+86{phone}", password=password, preferred_language="en"
         )
     )
+    # The session's server is shared: whatever happened to this number before,
+    # it signs in with this password now.
+    owner.set_password(password)
+    owner.is_active = True
+    owner.save(update_fields=["password", "is_active"])
     merchant = Merchant.objects.create(name="拼团旅程超市", name_en="Team Mart")
     merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
     product, _ = Product.objects.get_or_create(
