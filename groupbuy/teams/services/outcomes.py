@@ -41,13 +41,25 @@ def _lock_team(team: Team) -> Team:
 
 
 def _lock_members(team: Team, statuses):
-    members = list(
-        team.members.filter(status__in=statuses).select_related(
-            "order__payment_intent", "shopper"
+    """Lock the payment intents of ``team``'s members in ``statuses``, then
+    read those members.
+
+    The order matters: a capture marks its member paid while it holds the
+    intent's lock, so a member read before that lock is taken may be stale
+    (on PostgreSQL's READ COMMITTED, "pending" while the capture commits
+    "paid"), and a stale member would be cancelled with its money kept.
+    The team's lock keeps new members out meanwhile.
+    """
+    intent_ids = list(
+        team.members.filter(status__in=statuses).values_list(
+            "order__payment_intent_id", flat=True
         )
     )
-    intents = payment_intents_lock(
-        intent_ids=[m.order.payment_intent_id for m in members]
+    intents = payment_intents_lock(intent_ids=intent_ids)
+    members = list(
+        team.members.filter(
+            status__in=statuses, order__payment_intent_id__in=intent_ids
+        ).select_related("order__payment_intent", "shopper")
     )
     return members, intents
 
@@ -209,13 +221,14 @@ def team_member_leave(*, actor, order: DealOrder, reason: str, refund: bool = Tr
         return order
     with transaction.atomic():
         team = _lock_team(member.team)
+        # The intent's lock first, then the member (see _lock_members).
+        intent = payment_intents_lock(intent_ids=[order.payment_intent_id])[
+            order.payment_intent_id
+        ]
         member = TeamMember.objects.select_related("order", "shopper").get(pk=member.pk)
         leaving = (Status.PENDING, Status.PAID) if refund else (Status.PENDING,)
         if team.state != Team.State.OPEN or member.status not in leaving:
             return DealOrder.objects.get(pk=order.pk)
-        intent = payment_intents_lock(intent_ids=[member.order.payment_intent_id])[
-            member.order.payment_intent_id
-        ]
         _member_leaves(
             actor=actor,
             team=team,

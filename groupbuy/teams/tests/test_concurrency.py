@@ -2,7 +2,6 @@
 PostgreSQL the same tests run on real connections)."""
 
 import pytest
-from django.db import connection
 
 from groupbuy.teams.tests import racing_cases
 
@@ -27,15 +26,9 @@ def test_one_shopper_opening_teams_at_once_never_exceeds_the_limit(file_database
     racing_cases.one_shopper_never_exceeds_the_limit(attempts=6, limit=2)
 
 
-# Open bug (issue 16): on PostgreSQL, a joiner's payment that lands while the
-# deal is being stopped sometimes leaves its member cancelled with the money
-# captured and never refunded. It passes on SQLite; not hidden: non-strict, so
-# the run reports XFAIL/XPASS, and the issue note names it.
-@pytest.mark.xfail(
-    condition=connection.vendor == "postgresql",
-    reason="late team payment during a stop is not refunded on PostgreSQL",
-    strict=False,
-)
+# A joiner's payment landing while the deal is stopped: on PostgreSQL the stop
+# used to read the member before locking its intent, saw "pending" while the
+# capture committed "paid", and cancelled it with the money kept.
 @pytest.mark.django_db(transaction=True)
 def test_stopping_the_deal_while_members_join_and_pay(file_database):
     racing_cases.stopping_the_deal_while_members_join_and_pay_refunds_each_once(teams=4)
