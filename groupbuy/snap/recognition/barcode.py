@@ -24,6 +24,7 @@ import zxingcpp
 from groupbuy.catalog.gtin import gtin14, is_valid_gtin
 
 from .base import Candidate, RecognitionContext, SnapImage
+from .deblur import BANDS, STRENGTHS, BarProfiles
 
 _FORMAT = zxingcpp.BarcodeFormat
 _BINARIZER = zxingcpp.Binarizer
@@ -49,6 +50,7 @@ _ALWAYS_TRIED = ("plain", "detail")
 # Reads of untouched pixels: the pipeline's plain calls, and a code the browser
 # read from raw camera frames (twice in a row) with the same library.
 _UNRETOUCHED = (*_ALWAYS_TRIED, "live")
+_DEBLUR = "deblur-"
 
 _DEAL_PATH = re.compile(r"(?:^|/)deals/(deal_[0-9a-z]{16})/?$")
 _DIGITAL_LINK_GTIN = re.compile(r"/01/(\d{8,14})(?:/|$)")
@@ -96,12 +98,16 @@ class BarcodeReader:
         *,
         gtin_known: Callable[[str], bool] | None = None,
         retries: Callable[[int], list[Attempt]] | None = None,
+        deblur: bool = True,
     ) -> None:
         self.formats = formats
         self.time_budget_ms = time_budget_ms
         # Whether the catalog carries a GTIN: confirms an EAN/UPC retry read.
         self.gtin_known = gtin_known
         self.retries = retries or retry_attempts
+        # The deblurring attempt for 1-D codes (see deblur.py), after the
+        # whole-picture retries and before the crops.
+        self.deblur = deblur
 
     def read(self, image: SnapImage) -> list[BarcodeReading]:
         return self.read_gray(image.gray, image.detail_gray)
@@ -146,7 +152,7 @@ class BarcodeReader:
         retry_reads: dict[tuple[str, str], set[str]],
     ) -> bool:
         families = retry_reads.setdefault((reading.format, reading.text), set())
-        agrees = bool(families - {family})
+        agrees = any(independent(family, other) for other in families)
         families.add(family)
         if agrees:
             return True
@@ -184,6 +190,8 @@ class BarcodeReader:
         base = _scale(gray, min(1.0, _RETRY_LONG_SIDE / max(gray.shape)))
         for attempt in self.retries(max(base.shape)):
             yield base, attempt
+        if self.deblur:
+            yield from deblur_attempts(base)
         # Crops give a small code more pixels per bar: cut them from the
         # detail copy when there is one, else from the working picture.
         if detail_gray is not None:
@@ -257,6 +265,42 @@ def retry_attempts(long_side: int) -> list[Attempt]:
         Attempt("adaptive-threshold", _adaptive_threshold, {}, "adaptive"),
     ]
     return attempts
+
+
+def independent(family: str, other: str) -> bool:
+    """Return whether reads of two retry families confirm each other.
+
+    Different families do, except two deblurring attempts: their bands (the
+    upper and lower half of the bars, disjoint pixels) must differ and their
+    strength must be the same, so one misread band at one strength cannot be
+    confirmed by the other band's misread at another.
+    """
+    if family == other:
+        return False
+    if family.startswith(_DEBLUR) and other.startswith(_DEBLUR):
+        return family.split("@")[1] == other.split("@")[1]
+    return True
+
+
+def deblur_attempts(gray: np.ndarray) -> Iterator[tuple[np.ndarray, Attempt]]:
+    """Yield the deblurring attempts: each band of bars at each strength.
+
+    The bands (upper and lower half of the code) are separate families: two
+    halves deconvolved apart at one strength that read the same code confirm
+    each other (see ``independent``).
+    """
+    bars = BarProfiles(gray)
+    for strength in STRENGTHS:
+        for band in BANDS:
+            yield (
+                gray,
+                Attempt(
+                    f"deblur{strength:g}-{band}",
+                    lambda g, b=band, s=strength: bars.strip(b, s),
+                    {"try_rotate": False, "try_downscale": False},
+                    f"{_DEBLUR}{band}@{strength:g}",
+                ),
+            )
 
 
 def crop_attempts(scale: float, prefix: str = "") -> list[Attempt]:
