@@ -121,7 +121,9 @@ class BarcodeReader:
         runs, however busy the machine; the budget only bounds the retries.
         A wrong read is worse than none: a symbol only a retry found is
         returned once a retry of another family reads the same, or (EAN/UPC)
-        once the catalog knows its GTIN; otherwise nothing is.
+        once the catalog knows its GTIN; otherwise nothing is. Retries that
+        read different EAN/UPC codes make the picture ambiguous: from then on
+        only the catalog can confirm one of them.
         """
         started = time.perf_counter()
         # (format, text) -> the families of the retries that read it
@@ -154,12 +156,14 @@ class BarcodeReader:
         families = retry_reads.setdefault((reading.format, reading.text), set())
         agrees = any(independent(family, other) for other in families)
         families.add(family)
-        if agrees:
+        if reading.format not in _RETAIL_FORMAT_NAMES:
+            return agrees
+        gtin = gtin_from_reading(reading)
+        if agrees and not _retail_conflict(retry_reads, gtin):
             return True
-        if self.gtin_known is not None and reading.format in _RETAIL_FORMAT_NAMES:
-            gtin = gtin_from_reading(reading)
-            return gtin is not None and self.gtin_known(gtin)
-        return False
+        return (
+            self.gtin_known is not None and gtin is not None and self.gtin_known(gtin)
+        )
 
     def _decode(self, attempt: Attempt, source: np.ndarray) -> list[BarcodeReading]:
         prepared = np.ascontiguousarray(attempt.prepare(source))
@@ -201,6 +205,18 @@ class BarcodeReader:
             scale = 2.0 if max(gray.shape) < _SMALL_LONG_SIDE else 1.0
             for attempt in crop_attempts(scale=scale):
                 yield gray, attempt
+
+
+def _retail_conflict(
+    retry_reads: dict[tuple[str, str], set[str]], gtin: str | None
+) -> bool:
+    """Return whether a retry read an EAN/UPC code other than ``gtin``."""
+    for barcode_format, text in retry_reads:
+        if barcode_format in _RETAIL_FORMAT_NAMES:
+            other = gtin_from_reading(BarcodeReading(barcode_format, text, False, ""))
+            if other != gtin:
+                return True
+    return False
 
 
 def _ms_since(started: float) -> float:
