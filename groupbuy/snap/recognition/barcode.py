@@ -82,6 +82,8 @@ class Attempt:
     # Attempts of one family retouch the pixels the same way and can share a
     # misread; only attempts of different families confirm each other.
     family: str = ""
+    # "first" / "second" for the two halves of a deblurring pair, judged together
+    pairing: str = ""
 
     @property
     def kind(self) -> str:
@@ -121,30 +123,40 @@ class BarcodeReader:
         runs, however busy the machine; the budget only bounds the retries.
         A wrong read is worse than none: a symbol only a retry found is
         returned once a retry of another family reads the same, or (EAN/UPC)
-        once the catalog knows its GTIN; otherwise nothing is. Retries that
-        read different EAN/UPC codes make the picture ambiguous: from then on
-        only the catalog can confirm one of them.
+        once the catalog knows its GTIN; otherwise nothing is. The two halves
+        of a deblurring attempt are judged together: when they read different
+        codes, neither counts.
         """
         started = time.perf_counter()
         # (format, text) -> the families of the retries that read it
         retry_reads: dict[tuple[str, str], set[str]] = {}
+        # the upper half of a deblurring pair, waiting for the lower half
+        pending: list[tuple[Attempt, list[BarcodeReading]]] = []
         for source, attempt in self._attempts(gray, detail_gray):
             if attempt.name not in _ALWAYS_TRIED and _ms_since(started) > (
                 self.time_budget_ms
             ):
                 break
             readings = self._decode(attempt, source)
-            if not readings:
-                continue
             if attempt.name in _ALWAYS_TRIED:
-                return readings
-            accepted = [
-                reading
-                for reading in readings
-                if self._confirmed(reading, attempt.kind, retry_reads)
-            ]
-            if accepted:
-                return accepted
+                if readings:
+                    return readings
+                continue
+            if attempt.pairing == "first":
+                pending = [(attempt, readings)]
+                continue
+            batch = [*pending, (attempt, readings)]
+            pending = []
+            if attempt.pairing == "second" and _disagree(batch):
+                continue
+            for tried, found in batch:
+                accepted = [
+                    reading
+                    for reading in found
+                    if self._confirmed(reading, tried.kind, retry_reads)
+                ]
+                if accepted:
+                    return accepted
         return []
 
     def _confirmed(
@@ -156,14 +168,12 @@ class BarcodeReader:
         families = retry_reads.setdefault((reading.format, reading.text), set())
         agrees = any(independent(family, other) for other in families)
         families.add(family)
-        if reading.format not in _RETAIL_FORMAT_NAMES:
-            return agrees
-        gtin = gtin_from_reading(reading)
-        if agrees and not _retail_conflict(retry_reads, gtin):
+        if agrees:
             return True
-        return (
-            self.gtin_known is not None and gtin is not None and self.gtin_known(gtin)
-        )
+        if self.gtin_known is not None and reading.format in _RETAIL_FORMAT_NAMES:
+            gtin = gtin_from_reading(reading)
+            return gtin is not None and self.gtin_known(gtin)
+        return False
 
     def _decode(self, attempt: Attempt, source: np.ndarray) -> list[BarcodeReading]:
         prepared = np.ascontiguousarray(attempt.prepare(source))
@@ -207,16 +217,10 @@ class BarcodeReader:
                 yield gray, attempt
 
 
-def _retail_conflict(
-    retry_reads: dict[tuple[str, str], set[str]], gtin: str | None
-) -> bool:
-    """Return whether a retry read an EAN/UPC code other than ``gtin``."""
-    for barcode_format, text in retry_reads:
-        if barcode_format in _RETAIL_FORMAT_NAMES:
-            other = gtin_from_reading(BarcodeReading(barcode_format, text, False, ""))
-            if other != gtin:
-                return True
-    return False
+def _disagree(batch: list[tuple[Attempt, list[BarcodeReading]]]) -> bool:
+    """Return whether the two halves of a deblurring pair read different codes."""
+    texts = [{reading.text for reading in readings} for _, readings in batch]
+    return len(texts) == 2 and all(texts) and texts[0] != texts[1]
 
 
 def _ms_since(started: float) -> float:
@@ -303,7 +307,8 @@ def deblur_attempts(gray: np.ndarray) -> Iterator[tuple[np.ndarray, Attempt]]:
 
     The bands (upper and lower half of the code) are separate families: two
     halves deconvolved apart at one strength that read the same code confirm
-    each other (see ``independent``).
+    each other (see ``independent``); halves that read different codes make
+    that strength's reads void.
     """
     bars = BarProfiles(gray)
     for strength in STRENGTHS:
@@ -315,6 +320,7 @@ def deblur_attempts(gray: np.ndarray) -> Iterator[tuple[np.ndarray, Attempt]]:
                     lambda g, b=band, s=strength: bars.strip(b, s),
                     {"try_rotate": False, "try_downscale": False},
                     f"{_DEBLUR}{band}@{strength:g}",
+                    "first" if band == BANDS[0] else "second",
                 ),
             )
 

@@ -351,22 +351,3 @@ def test_the_plain_call_needs_no_confirmation():
     reader = BarcodeReader(retries=lambda side: [_misreading("sharpen", "sharpen")])
     readings = reader.read(SnapImage(rgb=photo))
     assert [(r.text, r.attempt) for r in readings] == [("6901939621257", "plain")]
-
-
-def test_retries_that_read_different_codes_confirm_neither():
-    # given retries of three families: two misread the same code, one reads
-    # another code: the picture is ambiguous
-    other = imaging.barcode_image("6901939621257", FORMAT.EAN13)
-    reader = BarcodeReader(
-        retries=lambda side: [
-            Attempt("threshold", lambda g: other, {}, "threshold"),
-            _misreading("clahe-sharpen", "sharpen"),
-            _misreading("adaptive-threshold", "adaptive"),
-        ]
-    )
-    # when / then neither code is returned
-    assert reader.read(_nothing_to_read()) == []
-    # but the catalog can still confirm the one it carries
-    known = {"04006381333931"}
-    with_catalog = BarcodeReader(gtin_known=known.__contains__, retries=reader.retries)
-    assert [r.text for r in with_catalog.read(_nothing_to_read())] == [MISREAD]

@@ -8,6 +8,7 @@ from groupbuy.snap.recognition import deblur
 from groupbuy.snap.recognition.barcode import (
     CONFIDENCE_RETRIED,
     PRODUCT_FORMATS,
+    Attempt,
     BarcodeReader,
     BarcodeStage,
     independent,
@@ -137,3 +138,30 @@ def test_only_the_other_half_at_the_same_strength_confirms_a_deblurred_read(
 ):
     assert independent(family, other) is confirms
     assert independent(other, family) is confirms
+
+
+def test_halves_that_read_different_codes_void_each_other(monkeypatch):
+    # given a picture whose upper half deconvolves to one code and whose lower
+    # half to another, and an earlier retry that (mis)read the lower one
+    upper_code, upper_snap = blurred(513)
+    lower_code, lower_snap = blurred(522)
+    upper = deblur.find_bar_region(upper_snap.gray)
+    lower = deblur.find_bar_region(lower_snap.gray)
+    mixed = deblur.BarRegion(
+        {"upper": upper.profiles["upper"], "lower": lower.profiles["lower"]},
+        upper.blur_sigma,
+    )
+    monkeypatch.setattr(deblur, "find_bar_region", lambda gray: mixed)
+    halves = deblur.BarProfiles(upper_snap.gray)
+    assert [
+        [r.text for r in zxingcpp.read_barcodes(halves.strip(band, 0.85))]
+        for band in deblur.BANDS
+    ] == [[upper_code], [lower_code]]
+    misread = imaging.barcode_image(lower_code, FORMAT.EAN13)
+    reader = BarcodeReader(
+        retries=lambda side: [
+            Attempt("clahe-sharpen", lambda g: misread, {}, "sharpen")
+        ]
+    )
+    # when / then: neither half's code is confirmed, not even by the retry
+    assert reader.read(upper_snap) == []
