@@ -51,7 +51,8 @@ def category_payload(category: Category) -> dict:
 def match_payload(match: ProductMatch) -> dict:
     return {
         "product": product_payload(match.product),
-        "confidence": round(match.precision, 3),
+        "confidence": round(match.shown_confidence, 3),
+        "calibrated": match.precision is not None,
         "method": match.method,
         "method_label": str(METHOD_LABELS.get(match.method, match.method)),
     }
@@ -131,8 +132,9 @@ def _answer(
         "recognised": best is not None,
         "needs_confirmation": resolution.needs_confirmation and best is None,
         "product": product_payload(best.product) if best else None,
-        "confidence": round(best.precision, 3) if best else 0.0,
-        "confidence_percent": round(best.precision * 100) if best else 0,
+        "confidence": round(best.shown_confidence, 3) if best else 0.0,
+        "confidence_percent": round(best.shown_confidence * 100) if best else 0,
+        "calibrated": best is not None and best.precision is not None,
         "method": best.method if best else "",
         "method_label": str(METHOD_LABELS.get(best.method, "")) if best else "",
         "alternatives": [match_payload(m) for m in resolution.alternatives],

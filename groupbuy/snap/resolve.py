@@ -13,6 +13,7 @@ from groupbuy.catalog.models import Category, Product
 from groupbuy.catalog.selectors import product_find_by_gtin
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.recognition.base import Candidate
+from groupbuy.snap.recognition.calibration import shipped_calibration
 
 MAX_ALTERNATIVES = 5
 # Below this the best product is only a guess: the snap counts as not recognised
@@ -21,22 +22,24 @@ RECOGNISED_MIN_CONFIDENCE = 0.5
 # Weaker candidates are noise, not worth showing as alternatives.
 ALTERNATIVE_MIN_CONFIDENCE = 0.15
 CATEGORY_MIN_CONFIDENCE = 0.3
-# Name and appearance scores have not been measured against held-out photos
-# yet, so they are not trusted as precision: capped below any sensible
-# count-at-once threshold, such answers always ask the shopper first.
-UNCALIBRATED_CAP = 0.9
 
 
-def calibrated_confidence(method: str, confidence: float) -> float:
+def calibrated_confidence(method: str, confidence: float) -> float | None:
     """Return the precision a match of ``method`` at ``confidence`` is trusted with.
 
     A barcode read the reader accepted carries a check digit (EAN/UPC) or error
     correction (QR), and a read found only by a retouched picture is accepted
     only when an independent attempt or the catalog agrees: its score stands.
+    Other methods are looked up in the shipped calibration table (the
+    precision measured at that score on photos apart from those reported,
+    see recognition/calibration.py). A method without a table (the name on
+    the label: no labelled photos to measure it on yet) has no measured
+    precision (None): its answers always ask the shopper.
     """
     if method == "barcode":
         return confidence
-    return min(confidence, UNCALIBRATED_CAP)
+    table = shipped_calibration().get(method)
+    return table.precision_at(confidence) if table is not None else None
 
 
 @dataclass
@@ -47,8 +50,15 @@ class ProductMatch:
     deal: object | None = None  # the deal a scanned deal link pointed at
 
     @property
-    def precision(self) -> float:
+    def precision(self) -> float | None:
+        """The measured precision at this score, or None where unmeasured."""
         return calibrated_confidence(self.method, self.confidence)
+
+    @property
+    def shown_confidence(self) -> float:
+        """What the answer shows: the precision, or the raw score if unmeasured."""
+        precision = self.precision
+        return self.confidence if precision is None else precision
 
 
 @dataclass
@@ -85,7 +95,10 @@ class Resolution:
     def ask_unless_sure(self, *, precision: float) -> None:
         """Hold back a best match whose calibrated confidence is under ``precision``."""
         best = self.best
-        if best is not None and best.precision < precision:
+        if best is None:
+            return
+        measured = best.precision
+        if measured is None or measured < precision:
             self.needs_confirmation = True
 
     def match_for(self, product) -> ProductMatch | None:

@@ -32,9 +32,17 @@ class SnapProductOut(Schema):
     image_url: str
 
 
+_CALIBRATED = (
+    "Whether ``confidence`` is a measured precision (barcodes, appearance: "
+    "the share right on held-out photos at that score) or, where unmeasured "
+    "(the name on the label), the raw match score."
+)
+
+
 class MatchOut(Schema):
     product: SnapProductOut
     confidence: float = Field(ge=0, le=1)
+    calibrated: bool = Field(description=_CALIBRATED)
     method: str = Field(examples=["barcode", "name", "appearance"])
     method_label: str
 
@@ -81,6 +89,7 @@ class SnapAnswerOut(Schema):
     product: SnapProductOut | None
     confidence: float = Field(ge=0, le=1)
     confidence_percent: int
+    calibrated: bool = Field(description=_CALIBRATED)
     method: str = Field(description="barcode, name or appearance; empty if none.")
     method_label: str
     alternatives: list[MatchOut] = Field(max_length=5)

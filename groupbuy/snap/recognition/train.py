@@ -5,10 +5,15 @@
     python -m groupbuy.snap.recognition.train projection DATASET_DIR \\
         --out groupbuy/snap/recognition/data/sift_projection.npz
     python -m groupbuy.snap.recognition.train folder PHOTOS_DIR --out model.npz
+    python -m groupbuy.snap.recognition.train calibration DATASET_DIR \\
+        --out groupbuy/snap/recognition/data/calibration.json
 
 ``grocery`` and ``projection`` read the Grocery Store Dataset's train split
 only. ``folder`` trains on any tree of ``PHOTOS_DIR/<category-slug>/*.jpg``
 with the shipped encoder, as the catalog job does with reference images.
+``calibration`` measures the appearance stage's product matches on the
+calibration part of the train split (every ``CALIBRATION_EVERY``-th photo) and
+writes the score → precision table (see calibration.py).
 """
 
 from __future__ import annotations
@@ -22,14 +27,89 @@ from pathlib import Path
 import numpy as np
 
 from groupbuy.snap.recognition import grocery
+from groupbuy.snap.recognition.base import RecognitionContext, SnapImage
+from groupbuy.snap.recognition.calibration import (
+    CalibrationTable,
+    fit_calibration,
+    read_calibration,
+    save_calibration,
+)
 from groupbuy.snap.recognition.category_encoder import CategoryEncoder
 from groupbuy.snap.recognition.classifier import (
     CategoryClassifier,
     train_category_classifier,
 )
+from groupbuy.snap.recognition.local_features import extract_local_features
+from groupbuy.snap.recognition.reference_index import ReferenceImageIndex
 from groupbuy.snap.recognition.shortlist import Projection, train_projection
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+# The fixed calibration part of the train split: every fifth photo (528).
+CALIBRATION_EVERY = 5
+
+
+def calibration_part(root: Path) -> list[grocery.GroceryPhoto]:
+    return grocery.read_split(root, "train")[::CALIBRATION_EVERY]
+
+
+def grocery_catalog(root: Path) -> ReferenceImageIndex:
+    """Index each class's iconic image, as the benchmark's catalog."""
+    index = ReferenceImageIndex()
+    for grocery_class in grocery.read_classes(root):
+        index.add_features(
+            grocery_class.slug,
+            grocery_class.slug,
+            extract_local_features(grocery.load_rgb(grocery_class.iconic_image)),
+            key=grocery_class.slug,
+        )
+    return index
+
+
+def best_product_guesses(
+    index: ReferenceImageIndex, photos: list[grocery.GroceryPhoto], slugs: dict
+) -> tuple[list[float], list[bool]]:
+    """Return the best appearance product match's score and rightness per photo.
+
+    Photos with no product match at all give no guess and are left out.
+    """
+    from groupbuy.snap.recognition.appearance import AppearanceStage
+
+    stage = AppearanceStage(index, classifier=None)
+    scores, correct = [], []
+    for photo in photos:
+        candidates = stage.run(
+            SnapImage(grocery.load_rgb(photo.path)), RecognitionContext()
+        )
+        products = [c for c in candidates if c.kind == "product"]
+        if not products:
+            continue
+        best = max(products, key=lambda c: c.confidence)
+        scores.append(best.confidence)
+        correct.append(best.value == slugs[photo.class_id])
+    return scores, correct
+
+
+def fit_appearance_calibration(
+    root: Path, *, log: Callable[[str], None] = print
+) -> CalibrationTable:
+    started = time.perf_counter()
+    index = grocery_catalog(root)
+    slugs = {c.class_id: c.slug for c in grocery.read_classes(root)}
+    photos = calibration_part(root)
+    scores, correct = best_product_guesses(index, photos, slugs)
+    log(
+        f"appearance: {len(scores)} product guesses on {len(photos)} calibration"
+        f" photos, {sum(correct)} right, in {_since(started)}"
+    )
+    return fit_calibration(
+        scores,
+        correct,
+        fitted_on=(
+            "Grocery Store Dataset train split, every "
+            f"{CALIBRATION_EVERY}th photo ({len(photos)}), best product match"
+            " against the 81 iconic images"
+        ),
+    )
 
 
 def train_grocery_classifier(
@@ -107,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     folder_command = commands.add_parser("folder", help="classifier from a folder")
     folder_command.add_argument("photos", type=Path)
     folder_command.add_argument("--out", type=Path, required=True)
+    calibration_command = commands.add_parser(
+        "calibration", help="appearance score -> precision table"
+    )
+    calibration_command.add_argument("dataset", type=Path)
+    calibration_command.add_argument("--out", type=Path, required=True)
     arguments = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -120,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             arguments.dataset, images=arguments.images
         )
         projection.save(arguments.out)
+    elif arguments.command == "calibration":
+        tables = read_calibration(arguments.out) if arguments.out.exists() else {}
+        tables["appearance"] = fit_appearance_calibration(arguments.dataset)
+        save_calibration(tables, arguments.out)
     else:
         train_folder_classifier(arguments.photos).save(arguments.out)
     print(f"wrote {arguments.out} in {_since(started)}")

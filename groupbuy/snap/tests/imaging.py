@@ -189,6 +189,55 @@ def barcode_photo(
     return degrade(scene, blur=blur, noise=noise, seed=seed)
 
 
+def with_check_digit(digits: str) -> str:
+    """Return ``digits`` followed by their GS1 check digit (EAN/UPC)."""
+    total = sum(
+        int(digit) * (3 if index % 2 == 0 else 1)
+        for index, digit in enumerate(reversed(digits))
+    )
+    return digits + str((10 - total % 10) % 10)
+
+
+def random_retail_code(generator: np.random.Generator, barcode_format) -> str:
+    """Return a random valid EAN-13, UPC-A or EAN-8 number."""
+    length = {
+        zxingcpp.BarcodeFormat.EAN13: 12,
+        zxingcpp.BarcodeFormat.UPCA: 11,
+        zxingcpp.BarcodeFormat.EAN8: 7,
+    }[barcode_format]
+    return with_check_digit("".join(str(d) for d in generator.integers(0, 10, length)))
+
+
+def blurred_render(
+    text: str,
+    barcode_format,
+    *,
+    blur: float,
+    seed: int = 0,
+    side: int = 240,
+    quality: int = 75,
+    fill: float = 0.7,
+    angle: float = 0.0,
+) -> bytes:
+    """Return a small out-of-focus JPEG of a code, as a phone held too close takes.
+
+    zxing-cpp renders the code; it fills ``fill`` of the width of a cluttered
+    scene, turned by ``angle``; the scene is blurred (Gaussian, ``blur`` pixels
+    at the final size), shrunk to ``side`` pixels wide, given sensor noise and
+    JPEG-compressed at ``quality``.
+    """
+    generator = np.random.default_rng(seed)
+    patch = barcode_image(text, barcode_format, scale=4)
+    width = int(patch.shape[1] / fill)
+    height = int(width * 0.8)
+    scene = photo_background(width, height, seed=seed)
+    scene = place(scene, patch, (width // 2, height // 2), angle)
+    picture = cv2.GaussianBlur(scene.astype(np.float32), (0, 0), blur * width / side)
+    picture = cv2.resize(picture, (side, int(side * 0.8)), interpolation=cv2.INTER_AREA)
+    picture += generator.normal(0, 3, picture.shape)
+    return encode(picture.clip(0, 255).astype(np.uint8), "JPEG", quality=quality)
+
+
 # --- Labels -------------------------------------------------------------------
 
 

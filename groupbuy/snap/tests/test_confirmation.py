@@ -17,9 +17,10 @@ from groupbuy.catalog.tests.factories import (
     make_product,
     make_user,
 )
-from groupbuy.snap import engine, selectors
+from groupbuy.snap import engine, resolve, selectors
 from groupbuy.snap.models import DemandSignal, Snap
 from groupbuy.snap.recognition.base import Candidate, RecognitionContext
+from groupbuy.snap.recognition.calibration import CalibrationTable
 from groupbuy.snap.resolve import calibrated_confidence
 from groupbuy.snap.services import snap_submit
 from groupbuy.snap.tests.helpers import blank_jpeg
@@ -65,13 +66,60 @@ def recognised_as(monkeypatch):
 # --- Calibration and the threshold -------------------------------------------------
 
 
-def test_uncalibrated_methods_never_reach_the_count_at_once_precision(settings):
-    # given the default threshold
-    threshold = settings.GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION
-    # then: name and appearance scores are capped below it, a direct barcode is not
-    assert calibrated_confidence("name", 0.99) < threshold
-    assert calibrated_confidence("appearance", 1.0) < threshold
-    assert calibrated_confidence("barcode", 0.99) >= threshold
+def test_a_method_without_a_measured_table_has_no_precision(monkeypatch):
+    # given a calibration that measured appearance only
+    table = CalibrationTable((0.2, 0.6), (0.3, 0.995), samples=400)
+    monkeypatch.setattr(resolve, "shipped_calibration", lambda: {"appearance": table})
+    # then: a name match has no measured precision, whatever its score
+    assert calibrated_confidence("name", 0.99) is None
+    # an appearance match gets the precision measured at its score
+    assert calibrated_confidence("appearance", 0.1) == 0.0
+    assert calibrated_confidence("appearance", 0.5) == 0.3
+    assert calibrated_confidence("appearance", 0.7) == 0.995
+    # and an accepted barcode read keeps its own
+    assert calibrated_confidence("barcode", 0.99) == 0.99
+
+
+def test_an_unmeasured_method_asks_even_under_a_lax_threshold(settings):
+    # given an operator who accepts 0.5, and a name match at 0.99
+    settings.GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION = 0.5
+    shopper, product = make_user(), make_product()
+    # when
+    outcome = snap_submit(
+        actor=shopper,
+        upload=upload(),
+        recogniser=FakeRecogniser(name_guess(product, 0.99)),
+    )
+    # then it asks first
+    assert outcome.snap.status == Snap.Status.UNCONFIRMED
+    assert not DemandSignal.objects.exists()
+
+
+def test_an_appearance_match_counts_once_its_measured_precision_is_enough(
+    settings, monkeypatch
+):
+    # given a measured table: scores from 0.6 were right 99.5 % of the time
+    table = CalibrationTable((0.2, 0.6), (0.3, 0.995), samples=400)
+    monkeypatch.setattr(resolve, "shipped_calibration", lambda: {"appearance": table})
+    settings.GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION = 0.99
+    shopper, sure, unsure = make_user(), make_product(), make_product()
+
+    def seen(product, score):
+        return Candidate("product", product.public_id, score, "appearance", {})
+
+    # when / then: at 0.7 it counts at once
+    counted = snap_submit(
+        actor=shopper, upload=upload(), recogniser=FakeRecogniser(seen(sure, 0.7))
+    )
+    assert counted.snap.status == Snap.Status.RECOGNISED
+    # at 0.55 (measured precision 0.3) it asks first
+    asked = snap_submit(
+        actor=make_user(),
+        upload=upload(),
+        recogniser=FakeRecogniser(seen(unsure, 0.55)),
+    )
+    assert asked.snap.status == Snap.Status.UNCONFIRMED
+    assert list(DemandSignal.objects.values_list("product", flat=True)) == [sure.pk]
 
 
 def test_a_sure_answer_counts_at_once():
@@ -105,18 +153,23 @@ def test_an_unsure_answer_counts_nothing_until_the_shopper_confirms():
 
 
 def test_the_threshold_is_a_setting(settings):
-    # given: an operator who accepts 0.8 as precise enough
-    settings.GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION = 0.8
+    # given a barcode only a retry read (0.97), and an operator who accepts 0.95
     shopper, product = make_user(), make_product()
+    retried = Candidate("gtin", "0" + product.gtin, 0.97, "barcode", {})
+    settings.GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION = 0.95
     # when
     outcome = snap_submit(
-        actor=shopper,
-        upload=upload(),
-        recogniser=FakeRecogniser(name_guess(product, 0.85)),
+        actor=shopper, upload=upload(), recogniser=FakeRecogniser(retried)
     )
     # then
     assert outcome.snap.status == Snap.Status.RECOGNISED
     assert DemandSignal.objects.get().product == product
+    # and at the default 0.99 the same read asks first
+    settings.GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION = 0.99
+    again = snap_submit(
+        actor=make_user(), upload=upload(), recogniser=FakeRecogniser(retried)
+    )
+    assert again.snap.status == Snap.Status.UNCONFIRMED
 
 
 # --- The API -------------------------------------------------------------------------
