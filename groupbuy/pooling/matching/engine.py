@@ -19,8 +19,11 @@ EXACT_LIMIT = 20  # carts a part may have to be solved exactly at once
 # Parts up to MEDIUM_LIMIT carts are still packed whole (exactly when time
 # allows) when their windows and sizes leave at most this many minimal groups.
 CANDIDATE_LIMIT = 1_500
-CHUNK = 64  # carts per configuration LP (consecutive in window order)
-CHUNK_GROUP_LIMIT = 3_000  # a chunk with more minimal groups keeps its construction
+# Time the construction takes per cart (measured ~25 µs; kept in reserve for
+# the parts the LP does not reach).
+CONSTRUCT_S_PER_CART = 60e-6
+CHUNK = 48  # carts per configuration LP (consecutive in window order)
+CHUNK_GROUP_LIMIT = 2_000  # a chunk with more minimal groups keeps its construction
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
 
@@ -57,39 +60,38 @@ def _pack_if_enumerable(tiers, carts, groups, deadline) -> list[Group]:
     return _best_of(pack(candidates, time_limit_s=left, hint=groups), groups)
 
 
-def _lp_part(tiers, part, groups, deadline) -> list[Group]:
-    """The configuration LP, chunk by chunk in window order, rounded down; the
-    carts left over are closed by the construction. Returns ``groups`` when
-    that is no better."""
+def _lp_part(tiers, part, hint, deadline) -> list[Group]:
+    """The configuration LP, chunk by chunk in window order until ``deadline``,
+    rounded down; the carts left over are closed by the construction. Returns
+    ``hint`` when that is at least as good."""
     ordered = sorted(part, key=lambda cart: cart.window_start)
-    starts = list(range(0, len(ordered), CHUNK))
-    if len(starts) > 1 and len(ordered) - starts[-1] < CHUNK // 2:
-        starts.pop()  # a short tail joins the chunk before it
-    pending = [
-        ordered[start : starts[number + 1] if number + 1 < len(starts) else None]
-        for number, start in enumerate(starts)
-    ]
-    pending.reverse()
     picked: list[Group] = []
-    while pending and time.perf_counter() < deadline:
-        chunk = pending.pop()
+    position, size = 0, CHUNK
+    while position < len(ordered) and time.perf_counter() < deadline:
+        end = position + size
+        if len(ordered) - end < size // 2:
+            end = len(ordered)  # a short tail joins the chunk before it
         try:
             candidates = candidate_groups(
-                tiers, chunk, limit=CHUNK_GROUP_LIMIT, deadline=deadline
+                tiers, ordered[position:end], limit=CHUNK_GROUP_LIMIT, deadline=deadline
             )
         except TooManyGroups:
-            # Dense: halve the chunk (the halves' carts stay in window order).
-            if len(chunk) >= 2 * EXACT_LIMIT:
-                middle = len(chunk) // 2
-                pending += [chunk[middle:], chunk[:middle]]
+            # Dense: smaller chunks from here on; the smallest that is still
+            # too dense keeps its construction.
+            if size // 2 >= EXACT_LIMIT:
+                size //= 2
+            else:
+                position = end
             continue
         values = lp_values(candidates, time_limit_s=deadline - time.perf_counter())
         if values is None:
             break
         picked += round_down(candidates, values)
+        position = end
     used = {key for group in picked for key in group.keys}
-    result = picked + _construct(tiers, [c for c in part if c.key not in used])
-    return result if _score(result) > _score(groups) else groups
+    return _best_of(
+        picked + _construct(tiers, [c for c in part if c.key not in used]), hint
+    )
 
 
 def _valid_hint(hint, carts) -> list[Group]:
@@ -208,57 +210,67 @@ def match_many(
     """Match many components (shops × promotions) under ONE time budget.
 
     Each component is first cut where no time window reaches the next (no group
-    can span the cut). Every part gets the fast construction (or its standing
-    matching from ``hints`` when that is at least as good). Then, with the
-    budget left: parts of up to ``EXACT_LIMIT`` carts are packed exactly,
-    smallest first, each taking its size's share of what is left; the larger
-    parts share the rest in local-search steps drawn in proportion to their size.
+    can span the cut). Parts of up to ``EXACT_LIMIT`` carts get the construction
+    and are then packed exactly (CP-SAT), smallest first, each taking its size's
+    share of the budget left. Larger parts get the configuration LP chunk by
+    chunk, smallest part first, while time is left after a reserve for the
+    construction of those not reached yet; then local search, in steps drawn in
+    proportion to the parts' sizes, until the budget is spent. A standing
+    matching (``hints``) is kept for a part when it is at least as good.
     """
     deadline = time.perf_counter() + budget_s
     hints = hints or [[] for _ in components]
-    parts: list[tuple[int, Tiers, list[Cart]]] = []
+    parts: list[tuple[Tiers, list[Cart], list[Group]]] = []
+    owners: list[int] = []
     for index, (tiers, carts) in enumerate(components):
-        if tiers:
-            parts.extend(
-                (index, tiers, part) for part in window_parts(carts) if len(part) > 1
-            )
-    results = [
-        _best_of(_construct(tiers, part), _valid_hint(hints[index], part))
-        for index, tiers, part in parts
-    ]
-    large = [i for i, (_c, _t, part) in enumerate(parts) if len(part) > EXACT_LIMIT]
-    small = [i for i, (_c, _t, part) in enumerate(parts) if len(part) <= EXACT_LIMIT]
-    small.sort(key=lambda i: len(parts[i][2]))
-    remaining = sum(len(part) for _c, _t, part in parts)
+        if not tiers:
+            continue
+        for part in window_parts(carts):
+            if len(part) > 1:
+                parts.append((tiers, part, _valid_hint(hints[index], part)))
+                owners.append(index)
+    results: list[list[Group]] = [[] for _ in parts]
+    large = [i for i, (_t, part, _h) in enumerate(parts) if len(part) > EXACT_LIMIT]
+    small = [i for i, (_t, part, _h) in enumerate(parts) if len(part) <= EXACT_LIMIT]
+    small.sort(key=lambda i: len(parts[i][1]))
+    large.sort(key=lambda i: len(parts[i][1]))
+    remaining = sum(len(part) for _t, part, _h in parts)
     for i in small:
-        _component, tiers, part = parts[i]
+        tiers, part, hint = parts[i]
+        results[i] = _best_of(_construct(tiers, part), hint)
         left = deadline - time.perf_counter()
         if left <= 0:
-            break
+            continue
         # A floor, because CP-SAT needs a few milliseconds even on tiny models.
         part_time = max(left * len(part) / remaining, min(left, MIN_SOLVE_S))
         remaining -= len(part)
         results[i] = _pack_if_enumerable(
             tiers, part, results[i], time.perf_counter() + part_time
         )
-    large.sort(key=lambda i: len(parts[i][2]))
+    remaining = sum(len(parts[i][1]) for i in large)
     for i in large:
-        if time.perf_counter() >= deadline:
-            break
-        results[i] = _lp_part(parts[i][1], parts[i][2], results[i], deadline)
+        tiers, part, hint = parts[i]
+        reserve = CONSTRUCT_S_PER_CART * (remaining - len(part))
+        left = deadline - reserve - time.perf_counter()
+        # Its size's share of what is left (and half more: the local search and the
+        # parts the LP finds easy leave time over), so one dense part cannot
+        # starve the others.
+        share = min(left, 1.5 * left * len(part) / remaining)
+        remaining -= len(part)
+        results[i] = _lp_part(tiers, part, hint, time.perf_counter() + share)
     if large and time.perf_counter() < deadline:
         rng = random.Random(seed)
         searches = [
-            Search(parts[i][1], parts[i][2], results[i], seed=rng.randrange(1 << 30))
+            Search(parts[i][0], parts[i][1], results[i], seed=rng.randrange(1 << 30))
             for i in large
         ]
-        weights = list(itertools.accumulate(len(parts[i][2]) for i in large))
+        weights = list(itertools.accumulate(len(parts[i][1]) for i in large))
         while time.perf_counter() < deadline:
             pick = bisect.bisect_right(weights, rng.random() * weights[-1])
             searches[min(pick, len(searches) - 1)].step(deadline)
         for i, search in zip(large, searches, strict=True):
             results[i] = search.groups()
     matchings = [Matching([]) for _ in components]
-    for (index, _tiers, _part), groups in zip(parts, results, strict=True):
+    for index, groups in zip(owners, results, strict=True):
         matchings[index].groups.extend(groups)
     return matchings

@@ -83,9 +83,7 @@ class Search:
         size = NEIGHBOURHOOD_CARTS
         # The window of the centre bounds who can join it; walk outward.
         while len(taken) < size and (low >= 0 or high < len(self.ordered)):
-            if high >= len(self.ordered) or (
-                low >= 0 and self.rng.random() < 0.5
-            ):
+            if high >= len(self.ordered) or (low >= 0 and self.rng.random() < 0.5):
                 index, low = low, low - 1
             else:
                 index, high = high, high + 1

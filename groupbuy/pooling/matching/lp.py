@@ -5,8 +5,8 @@ per cart) is nearly integral on these instances: its optimum is within ~2 % of
 the exact packing. Rounding takes groups by LP value, largest first, while they
 stay disjoint; carts left over are closed by the construction afterwards.
 
-The model is filled through ``model_builder``'s helper, index by index: the
-expression API costs ~10× more Python time than GLOP's solve on these sizes.
+The model is filled through ``model_builder_helper`` index by index: the
+expression APIs cost ~10× more Python time than GLOP's solve on these sizes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from ortools.linear_solver.python import model_builder
+from ortools.linear_solver.python import model_builder_helper
 
 from groupbuy.pooling.matching.types import Group
 
@@ -23,16 +23,15 @@ def lp_values(groups: list[Group], *, time_limit_s: float) -> list[float] | None
     """The LP value of each group, or None when GLOP found no optimum in time."""
     if not groups:
         return []
-    model = model_builder.Model()
-    helper = model.helper
+    model = model_builder_helper.ModelBuilderHelper()
     count = len(groups)
-    helper.add_var_array_with_bounds(
+    model.add_var_array_with_bounds(
         np.zeros(count), np.ones(count), np.zeros(count, dtype=bool), ""
     )
-    helper.set_objective_coefficients(
+    model.set_objective_coefficients(
         list(range(count)), [float(group.gain_fen) for group in groups]
     )
-    helper.set_maximize(True)
+    model.set_maximize(True)
     by_key: dict[str, list[int]] = {}
     for index, group in enumerate(groups):
         for key in group.keys:
@@ -40,17 +39,17 @@ def lp_values(groups: list[Group], *, time_limit_s: float) -> list[float] | None
     for indexes in by_key.values():
         if len(indexes) < 2:
             continue
-        row = helper.add_linear_constraint()
-        helper.set_constraint_lower_bound(row, -math.inf)
-        helper.set_constraint_upper_bound(row, 1.0)
+        row = model.add_linear_constraint()
+        model.set_constraint_lower_bound(row, -math.inf)
+        model.set_constraint_upper_bound(row, 1.0)
         for index in indexes:
-            helper.set_constraint_coefficient(row, index, 1.0)
-    solver = model_builder.Solver("glop")
+            model.set_constraint_coefficient(row, index, 1.0)
+    solver = model_builder_helper.ModelSolverHelper("glop")
     solver.set_time_limit_in_seconds(max(0.001, time_limit_s))
-    status = solver.solve(model)
-    if status != model_builder.SolveStatus.OPTIMAL:
+    solver.solve(model)
+    if solver.status() != model_builder_helper.SolveStatus.OPTIMAL:
         return None
-    return solver.values(model.get_variables()).tolist()
+    return solver.variable_values().tolist()
 
 
 def round_down(groups: list[Group], values: list[float]) -> list[Group]:
