@@ -8,11 +8,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-import time
 
+from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups, pack
 from groupbuy.pooling.matching.local import Search, window_parts
-from groupbuy.pooling.matching.lp import lp_values, round_down
+from groupbuy.pooling.matching.lp import lp_round
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
 
 EXACT_LIMIT = 20  # carts a part may have to be solved exactly at once
@@ -22,7 +22,7 @@ CANDIDATE_LIMIT = 1_500
 # Time the construction takes per cart (measured ~25 µs; kept in reserve for
 # the parts the LP does not reach).
 CONSTRUCT_S_PER_CART = 60e-6
-CHUNK = 48  # carts per configuration LP (consecutive in window order)
+CHUNK = 40  # carts per configuration LP (consecutive in window order)
 CHUNK_GROUP_LIMIT = 2_000  # a chunk with more minimal groups keeps its construction
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
@@ -45,7 +45,7 @@ def match(
 def _pack_if_enumerable(tiers, carts, groups, deadline) -> list[Group]:
     """Pack the component exactly (CP-SAT, warm-started from ``groups``) when its
     minimal groups can be listed; otherwise return ``groups`` unchanged."""
-    left = deadline - time.perf_counter()
+    left = deadline - clock.now()
     if left <= 0:
         return groups
     try:
@@ -54,7 +54,7 @@ def _pack_if_enumerable(tiers, carts, groups, deadline) -> list[Group]:
         )
     except TooManyGroups:
         return groups
-    left = deadline - time.perf_counter()
+    left = deadline - clock.now()
     if left <= 0:
         return groups
     return _best_of(pack(candidates, time_limit_s=left, hint=groups), groups)
@@ -67,7 +67,7 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
     ordered = sorted(part, key=lambda cart: cart.window_start)
     picked: list[Group] = []
     position, size = 0, CHUNK
-    while position < len(ordered) and time.perf_counter() < deadline:
+    while position < len(ordered) and clock.now() < deadline:
         end = position + size
         if len(ordered) - end < size // 2:
             end = len(ordered)  # a short tail joins the chunk before it
@@ -83,10 +83,10 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
             else:
                 position = end
             continue
-        values = lp_values(candidates, time_limit_s=deadline - time.perf_counter())
-        if values is None:
+        rounded = lp_round(candidates, deadline)
+        if rounded is None:
             break
-        picked += round_down(candidates, values)
+        picked += rounded
         position = end
     used = {key for group in picked for key in group.keys}
     return _best_of(
@@ -218,7 +218,7 @@ def match_many(
     proportion to the parts' sizes, until the budget is spent. A standing
     matching (``hints``) is kept for a part when it is at least as good.
     """
-    deadline = time.perf_counter() + budget_s
+    deadline = clock.now() + budget_s
     hints = hints or [[] for _ in components]
     parts: list[tuple[Tiers, list[Cart], list[Group]]] = []
     owners: list[int] = []
@@ -238,34 +238,34 @@ def match_many(
     for i in small:
         tiers, part, hint = parts[i]
         results[i] = _best_of(_construct(tiers, part), hint)
-        left = deadline - time.perf_counter()
+        left = deadline - clock.now()
         if left <= 0:
             continue
         # A floor, because CP-SAT needs a few milliseconds even on tiny models.
         part_time = max(left * len(part) / remaining, min(left, MIN_SOLVE_S))
         remaining -= len(part)
         results[i] = _pack_if_enumerable(
-            tiers, part, results[i], time.perf_counter() + part_time
+            tiers, part, results[i], clock.now() + part_time
         )
     remaining = sum(len(parts[i][1]) for i in large)
     for i in large:
         tiers, part, hint = parts[i]
         reserve = CONSTRUCT_S_PER_CART * (remaining - len(part))
-        left = deadline - reserve - time.perf_counter()
+        left = deadline - reserve - clock.now()
         # Its size's share of what is left (and half more: the local search and the
         # parts the LP finds easy leave time over), so one dense part cannot
         # starve the others.
         share = min(left, 1.5 * left * len(part) / remaining)
         remaining -= len(part)
-        results[i] = _lp_part(tiers, part, hint, time.perf_counter() + share)
-    if large and time.perf_counter() < deadline:
+        results[i] = _lp_part(tiers, part, hint, clock.now() + share)
+    if large and clock.now() < deadline:
         rng = random.Random(seed)
         searches = [
             Search(parts[i][0], parts[i][1], results[i], seed=rng.randrange(1 << 30))
             for i in large
         ]
         weights = list(itertools.accumulate(len(parts[i][1]) for i in large))
-        while time.perf_counter() < deadline:
+        while clock.now() < deadline:
             pick = bisect.bisect_right(weights, rng.random() * weights[-1])
             searches[min(pick, len(searches) - 1)].step(deadline)
         for i, search in zip(large, searches, strict=True):

@@ -10,8 +10,8 @@ day would rarely have anything to exchange.
 from __future__ import annotations
 
 import random
-import time
 
+from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.exact import candidate_groups, pack
 from groupbuy.pooling.matching.types import Cart, Group, Tiers
 
@@ -43,11 +43,11 @@ class Search:
         self.steps += 1
         centre = self._centre()
         pool, freed = self._neighbourhood(centre)
-        left = deadline - time.perf_counter()
+        left = deadline - clock.now()
         if left <= 0 or len(pool) < 2:
             return False
         candidates = candidate_groups(self.tiers, pool)
-        left = deadline - time.perf_counter()
+        left = deadline - clock.now()
         if left <= 0:
             return False
         resolved = pack(

@@ -16,7 +16,11 @@ import math
 import numpy as np
 from ortools.linear_solver.python import model_builder_helper
 
+from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.types import Group
+
+HALF = 0.5 + 1e-6  # two groups at exactly 1/2 may share a cart
+ROUNDS = 3  # LP solves per chunk: fix what is at least half taken, solve again
 
 
 def lp_values(groups: list[Group], *, time_limit_s: float) -> list[float] | None:
@@ -50,6 +54,31 @@ def lp_values(groups: list[Group], *, time_limit_s: float) -> list[float] | None
     if solver.status() != model_builder_helper.SolveStatus.OPTIMAL:
         return None
     return solver.variable_values().tolist()
+
+
+def lp_round(groups: list[Group], deadline: float) -> list[Group] | None:
+    """Groups the LP takes at more than 1/2 are kept (they are disjoint), the
+    groups that meet them dropped, and the LP solved again over the rest, up to
+    ``ROUNDS`` times; the last solution is rounded down. None when GLOP runs
+    out of time on the first solve."""
+    picked: list[Group] = []
+    for round_number in range(ROUNDS):
+        values = lp_values(groups, time_limit_s=deadline - clock.now())
+        if values is None:
+            return None if round_number == 0 else picked
+        if round_number == ROUNDS - 1:
+            return picked + round_down(groups, values)
+        kept = [
+            group for group, value in zip(groups, values, strict=True) if value > HALF
+        ]
+        if not kept:
+            return picked + round_down(groups, values)
+        picked += kept
+        used = {key for group in kept for key in group.keys}
+        groups = [group for group in groups if used.isdisjoint(group.keys)]
+        if not groups or all(value > HALF or value < 1e-6 for value in values):
+            return picked  # the LP was integral: nothing else is worth taking
+    return picked
 
 
 def round_down(groups: list[Group], values: list[float]) -> list[Group]:
