@@ -12,7 +12,7 @@ import random
 from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups, pack
 from groupbuy.pooling.matching.local import Search, window_parts
-from groupbuy.pooling.matching.lp import lp_round
+from groupbuy.pooling.matching.lp import lp_pack
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
 
 EXACT_LIMIT = 20  # carts a part may have to be solved exactly at once
@@ -83,7 +83,7 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
             else:
                 position = end
             continue
-        rounded = lp_round(candidates, deadline)
+        rounded = lp_pack(candidates, deadline)
         if rounded is None:
             break
         picked += rounded

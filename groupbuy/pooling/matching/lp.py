@@ -17,16 +17,28 @@ import numpy as np
 from ortools.linear_solver.python import model_builder_helper
 
 from groupbuy.pooling.matching import clock
+from groupbuy.pooling.matching.exact import pack
 from groupbuy.pooling.matching.types import Group
 
 HALF = 0.5 + 1e-6  # two groups at exactly 1/2 may share a cart
+COLUMNS_PER_CART = 3  # columns kept for the exact packing after the LP
+PACK_LIMIT_S = 0.03
 ROUNDS = 3  # LP solves per chunk: fix what is at least half taken, solve again
 
 
 def lp_values(groups: list[Group], *, time_limit_s: float) -> list[float] | None:
     """The LP value of each group, or None when GLOP found no optimum in time."""
+    solved = lp_solve(groups, time_limit_s=time_limit_s)
+    return None if solved is None else solved[0]
+
+
+def lp_solve(
+    groups: list[Group], *, time_limit_s: float
+) -> tuple[list[float], list[float]] | None:
+    """The LP value and reduced cost of each group, or None when GLOP found no
+    optimum in time."""
     if not groups:
-        return []
+        return [], []
     model = model_builder_helper.ModelBuilderHelper()
     count = len(groups)
     model.add_var_array_with_bounds(
@@ -53,7 +65,36 @@ def lp_values(groups: list[Group], *, time_limit_s: float) -> list[float] | None
     solver.solve(model)
     if solver.status() != model_builder_helper.SolveStatus.OPTIMAL:
         return None
-    return solver.variable_values().tolist()
+    return solver.variable_values().tolist(), solver.reduced_costs().tolist()
+
+
+def lp_pack(groups: list[Group], deadline: float) -> list[Group] | None:
+    """Solve the LP, then pack exactly (CP-SAT, hinted by the LP rounded down)
+    over the groups the LP uses plus those whose reduced cost is closest to
+    zero: a small model whose best packing is near the LP's. None when GLOP
+    runs out of time."""
+    solved = lp_solve(groups, time_limit_s=deadline - clock.now())
+    if solved is None:
+        return None
+    values, costs = solved
+    rounded = round_down(groups, values)
+    keys = {key for group in groups for key in group.keys}
+    chosen = sorted(
+        range(len(groups)),
+        key=lambda index: (values[index] <= 1e-6, abs(costs[index])),
+    )[: COLUMNS_PER_CART * len(keys)]
+    left = deadline - clock.now()
+    if left <= 0.002:
+        return rounded
+    packed = pack(
+        [groups[index] for index in chosen],
+        time_limit_s=min(left, PACK_LIMIT_S),
+        hint=rounded,
+        least_overspend=False,
+    )
+    if sum(g.gain_fen for g in packed) > sum(g.gain_fen for g in rounded):
+        return packed
+    return rounded
 
 
 def lp_round(groups: list[Group], deadline: float) -> list[Group] | None:
