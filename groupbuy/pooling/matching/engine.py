@@ -23,6 +23,7 @@ CANDIDATE_LIMIT = 1_500
 # the parts the LP does not reach).
 CONSTRUCT_S_PER_CART = 60e-6
 PACK_S_PER_CART = 500e-6
+CHUNK_OVERSPEND = 0.15  # a fraction of the tier: groups past it are left out of LP chunks
 CHUNK = 40  # carts per configuration LP (consecutive in window order)
 CHUNK_GROUP_LIMIT = 2_000  # a chunk with more minimal groups keeps its construction
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
@@ -77,7 +78,11 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
             end = len(ordered)  # a short tail joins the chunk before it
         try:
             candidates = candidate_groups(
-                tiers, ordered[position:end], limit=CHUNK_GROUP_LIMIT, deadline=deadline
+                tiers,
+                ordered[position:end],
+                limit=CHUNK_GROUP_LIMIT,
+                deadline=deadline,
+                max_overspend=CHUNK_OVERSPEND,
             )
         except TooManyGroups:
             # Dense: smaller chunks from here on; the smallest that is still

@@ -43,9 +43,14 @@ def candidate_groups(
     *,
     limit: int | None = None,
     deadline: float | None = None,
+    max_overspend: float | None = None,
 ) -> list[Group]:
     """Return every minimal feasible group with a positive gain (raise
-    TooManyGroups past ``limit`` groups or ``deadline``, a perf_counter time)."""
+    TooManyGroups past ``limit`` groups or ``deadline``, a ``clock`` time).
+
+    With ``max_overspend`` (a fraction of the tier reached), groups that
+    overspend more are left out: no longer every optimal packing's groups, but
+    the ones an LP over a dense chunk almost always takes."""
     if not tiers:
         return []
     ordered = sorted(carts, key=lambda cart: -cart.amount_fen)
@@ -58,11 +63,17 @@ def candidate_groups(
     groups: list[Group] = []
     chosen: list[int] = []
     count = len(ordered)
+    slack = math.inf if max_overspend is None else max_overspend
+    top_limit = top * (1 + slack)
 
     def visit(start, amount, solo, cap, window_start, window_end) -> None:
         if len(chosen) >= 2:
             threshold, off = tier_reached(tiers, amount)
-            if off > solo and amount - amounts[chosen[-1]] < threshold:
+            if (
+                off > solo
+                and amount - amounts[chosen[-1]] < threshold
+                and amount <= threshold * (1 + slack)
+            ):
                 groups.append(
                     Group(
                         keys=tuple(ordered[index].key for index in chosen),
@@ -88,6 +99,8 @@ def candidate_groups(
             # The largest carts still available bound what this branch can reach.
             if amount + prefix[min(count, index + room)] - prefix[index] < lowest:
                 return
+            if amount + amounts[index] > top_limit:
+                continue  # past the top tier by more than the slack, with any
             cart = ordered[index]
             new_start = max(window_start, cart.window_start)
             new_end = min(window_end, cart.window_end)
