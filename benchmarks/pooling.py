@@ -187,18 +187,23 @@ def lp_bound(tiers, carts) -> float:
     return max(0.0, solver.Objective().Value())
 
 
-def small_run(rng: random.Random, instances: int) -> dict:
+def small_run(rng: random.Random, instances: int, *, bounds_only=False) -> dict:
     engine_fracs, greedy_fracs, engine_ms = [], [], []
     while len(engine_fracs) < instances:
         tiers, carts = shop_carts(rng, rng.randint(6, 20), len(engine_fracs))
         optimum = solve_exact(tiers, carts, time_limit_s=60).gain_fen
         if optimum == 0:
             continue  # nothing to pool: every method is trivially optimal
+        if bounds_only:
+            engine_fracs.append(None)  # the same draws, nothing matched
+            continue
         started = time.perf_counter()
         engine = match(tiers, carts, budget_s=0.05).gain_fen
         engine_ms.append((time.perf_counter() - started) * 1000)
         engine_fracs.append(engine / optimum)
         greedy_fracs.append(solve_greedy(tiers, carts).gain_fen / optimum)
+    if bounds_only:
+        return {}
     return {
         "instances": instances,
         "engine": {
@@ -214,9 +219,16 @@ def small_run(rng: random.Random, instances: int) -> dict:
     }
 
 
-def large_run(rng: random.Random, total: int, budget_s: float) -> dict:
+def large_run(
+    rng: random.Random, total: int, budget_s: float, *, cache: dict, bounds_only=False
+) -> dict:
     components = shops(rng, total)
-    bounds = [bound(tiers, carts) for tiers, carts in components]
+    key = str(total)
+    if key not in cache:
+        cache[key] = [bound(tiers, carts) for tiers, carts in components]
+    bounds = cache[key]
+    if bounds_only:
+        return {}
     upper = sum(value for value, _exact in bounds)
     config_carts = sum(carts for _value, carts in bounds)
     started = time.perf_counter()
@@ -263,18 +275,37 @@ def main() -> None:
     parser.add_argument(
         "--max-carts", type=int, default=100_000, help="skip larger instances"
     )
+    parser.add_argument(
+        "--bound-cache",
+        type=Path,
+        help="a JSON file keeping the bounds (slow at 100k) between runs of a seed",
+    )
+    parser.add_argument(
+        "--bounds-only", action="store_true", help="fill --bound-cache, match nothing"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    caches = {}
+    if args.bound_cache and args.bound_cache.exists():
+        caches = json.loads(args.bound_cache.read_text())
+    cache = caches.setdefault(str(args.seed), {})
     sizes = (
         [(1_000, 1.0)] if args.quick else [(1_000, 1.0), (10_000, 2.0), (100_000, 10.0)]
     )
     sizes = [(total, budget) for total, budget in sizes if total <= args.max_carts]
-    small = small_run(rng, 30)
+    small = small_run(rng, 30, bounds_only=args.bounds_only)
     print(json.dumps({"small": small}), file=sys.stderr)
     large = {}
     for total, budget in sizes:
-        large[f"{total // 1000}k"] = large_run(rng, total, budget)
+        large[f"{total // 1000}k"] = large_run(
+            rng, total, budget, cache=cache, bounds_only=args.bounds_only
+        )
+        if args.bound_cache:
+            args.bound_cache.write_text(json.dumps(caches))
         print(json.dumps(large[f"{total // 1000}k"]), file=sys.stderr)
+    if args.bounds_only:
+        print(json.dumps({"benchmark": "pooling", "bounds_only": True}))
+        return
     result = {
         "benchmark": "pooling",
         "quick": args.quick,
