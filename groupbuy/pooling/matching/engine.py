@@ -23,7 +23,9 @@ CANDIDATE_LIMIT = 1_500
 # the parts the LP does not reach).
 CONSTRUCT_S_PER_CART = 60e-6
 PACK_S_PER_CART = 500e-6
-CHUNK_OVERSPEND = 0.15  # a fraction of the tier: groups past it are left out of LP chunks
+# Groups overspending more than this fraction of their tier are left out of LP
+# chunks (the LP almost never takes them; listing them is most of the time).
+CHUNK_OVERSPEND = 0.15
 CHUNK = 40  # carts per configuration LP (consecutive in window order)
 CHUNK_GROUP_LIMIT = 2_000  # a chunk with more minimal groups keeps its construction
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
