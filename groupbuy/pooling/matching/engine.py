@@ -26,8 +26,11 @@ PACK_S_PER_CART = 500e-6
 # Groups overspending more than this fraction of their tier are left out of LP
 # chunks (the LP almost never takes them; listing them is most of the time).
 CHUNK_OVERSPEND = 0.15
-CHUNK = 40  # carts per configuration LP (consecutive in window order)
-CHUNK_GROUP_LIMIT = 2_000  # a chunk with more minimal groups keeps its construction
+# Carts per configuration LP (consecutive in window order) and the most minimal
+# groups a chunk may have before it is halved: wide when the budget leaves
+# PACK_S_PER_CART, narrow otherwise.
+CHUNK = (40, 2_000)
+CHUNK_WIDE = (128, 6_000)
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
 
@@ -69,11 +72,12 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
     rounded down; the carts left over are closed by the construction. Returns
     ``hint`` when that is at least as good."""
     ordered = sorted(part, key=lambda cart: cart.window_start)
-    # CP-SAT after the LP gains ~1 % but costs a third of the time: worth it
-    # only when the budget leaves this much per cart.
+    # Wide chunks and CP-SAT after the LP gain ~1 % but cost a third of the
+    # time or more: worth it only when the budget leaves this much per cart.
     exact_after = deadline - clock.now() >= PACK_S_PER_CART * len(part)
     picked: list[Group] = []
-    position, size = 0, CHUNK
+    size, group_limit = CHUNK_WIDE if exact_after else CHUNK
+    position = 0
     while position < len(ordered) and clock.now() < deadline:
         end = position + size
         if len(ordered) - end < size // 2:
@@ -82,7 +86,7 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
             candidates = candidate_groups(
                 tiers,
                 ordered[position:end],
-                limit=CHUNK_GROUP_LIMIT,
+                limit=group_limit,
                 deadline=deadline,
                 max_overspend=CHUNK_OVERSPEND,
             )
