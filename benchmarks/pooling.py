@@ -43,7 +43,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import numpy as np  # noqa: E402
 from ortools.linear_solver import pywraplp  # noqa: E402
+from ortools.linear_solver.python import model_builder_helper  # noqa: E402
 
 from groupbuy.pooling.matching import (  # noqa: E402
     Cart,
@@ -114,29 +116,75 @@ def shops(rng: random.Random, total: int) -> list[tuple[tuple, list[Cart]]]:
     return components
 
 
-CONFIG_LP_GROUP_LIMIT = 50_000
+CONFIG_LP_GROUP_LIMIT = 700_000  # past this a part gets the aggregated LP
+FULL_LP_COLUMNS = 50_000  # past this the LP is solved by column generation
+COLUMNS_ADDED = 20_000
+GENERATION_ROUNDS = 15
 
 
 def config_lp_bound(tiers, carts) -> float | None:
     """The configuration LP: the set-packing LP over every minimal group (GLOP);
-    None when the shop has too many groups to list."""
+    None when the part has too many groups to list.
+
+    Past ``FULL_LP_COLUMNS`` groups, column generation: solve the LP over some
+    columns, price every listed group with the duals, add the most profitable.
+    Every round gives a valid upper bound (with duals y ≥ 0, Σ y plus every
+    group's positive reduced cost bounds the LP, whose variables are ≤ 1); the
+    least is returned, and it is the LP itself once no column prices out."""
     try:
         groups = candidate_groups(tiers, carts, limit=CONFIG_LP_GROUP_LIMIT)
     except TooManyGroups:
         return None
     if not groups:
         return 0.0
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    chosen = [solver.NumVar(0, 1, "") for _ in groups]
-    by_key: dict[str, list] = {}
-    for variable, group in zip(chosen, groups, strict=True):
-        for key in group.keys:
-            by_key.setdefault(key, []).append(variable)
-    for variables in by_key.values():
-        solver.Add(sum(variables) <= 1)
-    solver.Maximize(sum(v * g.gain_fen for v, g in zip(chosen, groups, strict=True)))
-    solver.Solve()
-    return solver.Objective().Value()
+    index = {cart.key: number for number, cart in enumerate(carts)}
+    sizes = np.array([len(group.keys) for group in groups])
+    members = np.array([index[key] for group in groups for key in group.keys])
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    gains = np.array([group.gain_fen for group in groups], dtype=float)
+    if len(groups) <= FULL_LP_COLUMNS:
+        return _packing_lp(len(carts), groups, index, range(len(groups)))[0]
+    overspends = np.array([group.overspend_fen for group in groups])
+    columns = set(
+        np.argsort(overspends, kind="stable")[: FULL_LP_COLUMNS // 2].tolist()
+    )
+    best = math.inf
+    for _round in range(GENERATION_ROUNDS):
+        value, duals = _packing_lp(len(carts), groups, index, sorted(columns))
+        reduced = gains - np.add.reduceat(duals[members], starts)
+        best = min(best, duals.sum() + np.clip(reduced, 0, None).sum())
+        pricing = np.flatnonzero(reduced > 1e-6)
+        if not len(pricing):
+            return value
+        top = pricing[np.argsort(-reduced[pricing], kind="stable")[:COLUMNS_ADDED]]
+        columns.update(top.tolist())
+    return best
+
+
+def _packing_lp(cart_count, groups, index, columns) -> tuple[float, np.ndarray]:
+    """GLOP over ``columns`` of ``groups``, one row per cart; (value, duals)."""
+    model = model_builder_helper.ModelBuilderHelper()
+    count = len(columns)
+    model.add_var_array_with_bounds(
+        np.zeros(count), np.ones(count), np.zeros(count, dtype=bool), ""
+    )
+    model.set_objective_coefficients(
+        list(range(count)), [float(groups[column].gain_fen) for column in columns]
+    )
+    model.set_maximize(True)
+    rows = []
+    for _cart in range(cart_count):
+        row = model.add_linear_constraint()
+        model.set_constraint_lower_bound(row, -math.inf)
+        model.set_constraint_upper_bound(row, 1.0)
+        rows.append(row)
+    for variable, column in enumerate(columns):
+        for key in groups[column].keys:
+            model.set_constraint_coefficient(rows[index[key]], variable, 1.0)
+    solver = model_builder_helper.ModelSolverHelper("glop")
+    solver.solve(model)
+    # Duals of "≤ 1" rows in a maximisation are ≥ 0 (GLOP may print -0.0).
+    return solver.objective_value(), np.abs(solver.dual_values())
 
 
 def bound(tiers, carts) -> tuple[float, int]:
