@@ -331,7 +331,15 @@ def main() -> None:
     parser.add_argument(
         "--bounds-only", action="store_true", help="fill --bound-cache, match nothing"
     )
+    parser.add_argument(
+        "--config-lp-limit",
+        type=int,
+        default=CONFIG_LP_GROUP_LIMIT,
+        help="parts with more minimal groups get the aggregated LP bound",
+    )
     args = parser.parse_args()
+    global CONFIG_LP_GROUP_LIMIT
+    CONFIG_LP_GROUP_LIMIT = args.config_lp_limit
     rng = random.Random(args.seed)
     caches = {}
     if args.bound_cache and args.bound_cache.exists():
