@@ -316,6 +316,11 @@ def _load() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
+def _set_config_lp_limit(limit: int) -> None:
+    global CONFIG_LP_GROUP_LIMIT
+    CONFIG_LP_GROUP_LIMIT = limit
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
@@ -338,8 +343,7 @@ def main() -> None:
         help="parts with more minimal groups get the aggregated LP bound",
     )
     args = parser.parse_args()
-    global CONFIG_LP_GROUP_LIMIT
-    CONFIG_LP_GROUP_LIMIT = args.config_lp_limit
+    _set_config_lp_limit(args.config_lp_limit)
     rng = random.Random(args.seed)
     caches = {}
     if args.bound_cache and args.bound_cache.exists():
