@@ -6,17 +6,31 @@ Every solver call draws on one time budget (``budget_s``) for the whole run.
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
-import time
 
+from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups, pack
+from groupbuy.pooling.matching.local import Search, window_parts
+from groupbuy.pooling.matching.lp import lp_pack, lp_round
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
 
-EXACT_LIMIT = 20  # carts a component may have to be solved exactly at once
-# Larger components are still packed exactly when their time windows and sizes
-# leave at most this many minimal groups.
-CANDIDATE_LIMIT = 4_000
-NEIGHBOURHOOD_CARTS = 14  # carts freed and re-solved exactly per local-search step
+EXACT_LIMIT = 20  # carts a part may have to be solved exactly at once
+# Parts up to MEDIUM_LIMIT carts are still packed whole (exactly when time
+# allows) when their windows and sizes leave at most this many minimal groups.
+CANDIDATE_LIMIT = 1_500
+# Time the construction takes per cart (measured ~25 µs; kept in reserve for
+# the parts the LP does not reach).
+CONSTRUCT_S_PER_CART = 60e-6
+PACK_S_PER_CART = 500e-6
+# Groups overspending more than this fraction of their tier are left out of LP
+# chunks (the LP almost never takes them; listing them is most of the time).
+CHUNK_OVERSPEND = 0.15
+# Carts per configuration LP (consecutive in window order) and the most minimal
+# groups a chunk may have before it is halved: wide when the budget leaves
+# PACK_S_PER_CART, narrow otherwise.
+CHUNK = (40, 2_000)
+CHUNK_WIDE = (128, 6_000)
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
 
@@ -30,18 +44,15 @@ def match(
     seed: int = 0,
 ) -> Matching:
     """Return a near-optimal matching of ``carts`` under ``tiers``."""
-    deadline = time.perf_counter() + budget_s
-    groups = _best_of(_construct(tiers, carts), _valid_hint(hint, carts))
-    groups = _pack_if_enumerable(tiers, carts, groups, deadline)
-    if len(carts) > EXACT_LIMIT:
-        groups = _improve(tiers, carts, groups, deadline, random.Random(seed))
-    return Matching(groups)
+    return match_many(
+        [(tiers, carts)], budget_s=budget_s, seed=seed, hints=[list(hint)]
+    )[0]
 
 
 def _pack_if_enumerable(tiers, carts, groups, deadline) -> list[Group]:
     """Pack the component exactly (CP-SAT, warm-started from ``groups``) when its
     minimal groups can be listed; otherwise return ``groups`` unchanged."""
-    left = deadline - time.perf_counter()
+    left = deadline - clock.now()
     if left <= 0:
         return groups
     try:
@@ -50,10 +61,52 @@ def _pack_if_enumerable(tiers, carts, groups, deadline) -> list[Group]:
         )
     except TooManyGroups:
         return groups
-    left = deadline - time.perf_counter()
+    left = deadline - clock.now()
     if left <= 0:
         return groups
     return _best_of(pack(candidates, time_limit_s=left, hint=groups), groups)
+
+
+def _lp_part(tiers, part, hint, deadline) -> list[Group]:
+    """The configuration LP, chunk by chunk in window order until ``deadline``,
+    rounded down; the carts left over are closed by the construction. Returns
+    ``hint`` when that is at least as good."""
+    ordered = sorted(part, key=lambda cart: cart.window_start)
+    # Wide chunks and CP-SAT after the LP gain ~1 % but cost a third of the
+    # time or more: worth it only when the budget leaves this much per cart.
+    exact_after = deadline - clock.now() >= PACK_S_PER_CART * len(part)
+    picked: list[Group] = []
+    size, group_limit = CHUNK_WIDE if exact_after else CHUNK
+    position = 0
+    while position < len(ordered) and clock.now() < deadline:
+        end = position + size
+        if len(ordered) - end < size // 2:
+            end = len(ordered)  # a short tail joins the chunk before it
+        try:
+            candidates = candidate_groups(
+                tiers,
+                ordered[position:end],
+                limit=group_limit,
+                deadline=deadline,
+                max_overspend=CHUNK_OVERSPEND,
+            )
+        except TooManyGroups:
+            # Dense: smaller chunks from here on; the smallest that is still
+            # too dense keeps its construction.
+            if size // 2 >= EXACT_LIMIT:
+                size //= 2
+            else:
+                position = end
+            continue
+        rounded = (lp_pack if exact_after else lp_round)(candidates, deadline)
+        if rounded is None:
+            break
+        picked += rounded
+        position = end
+    used = {key for group in picked for key in group.keys}
+    return _best_of(
+        picked + _construct(tiers, [c for c in part if c.key not in used]), hint
+    )
 
 
 def _valid_hint(hint, carts) -> list[Group]:
@@ -78,16 +131,18 @@ def _best_of(constructed: list[Group], hint: list[Group]) -> list[Group]:
 
 def _construct(tiers: Tiers, carts: list[Cart]) -> list[Group]:
     """Largest cart first, closed to each tier by best fit; keep the group with
-    the best gain per fen spent."""
+    the best gain per fen spent. An anchor that closes no group stays available
+    to fill the groups of smaller anchors."""
     ordered = sorted(carts, key=lambda cart: cart.amount_fen)
     amounts = [cart.amount_fen for cart in ordered]
     groups = []
-    while len(ordered) >= 2:
-        anchor = ordered.pop()
-        amounts.pop()
+    tried = 0  # the largest ``tried`` carts were anchors that closed nothing
+    while len(ordered) - tried >= 1 and len(ordered) >= 2:
+        anchor_index = len(ordered) - 1 - tried
+        anchor = ordered[anchor_index]
         best: tuple[float, list[int], Group] | None = None
         for threshold, _off in tiers:
-            picked = _close(tiers, anchor, threshold, ordered, amounts)
+            picked = _close(anchor_index, threshold, ordered, amounts)
             if picked is None:
                 continue
             group = make_group(tiers, [anchor, *(ordered[i] for i in picked)])
@@ -97,125 +152,140 @@ def _construct(tiers: Tiers, carts: list[Cart]) -> list[Group]:
             if best is None or rate > best[0]:
                 best = (rate, picked, group)
         if best is None:
+            tried += 1
             continue
-        for index in sorted(best[1], reverse=True):
+        for index in sorted([anchor_index, *best[1]], reverse=True):
+            if index > anchor_index:
+                tried -= 1
             ordered.pop(index)
             amounts.pop(index)
         groups.append(best[2])
     return groups
 
 
-def _close(tiers, anchor, threshold, ordered, amounts) -> list[int] | None:
-    """Return indexes of carts that take ``anchor`` to ``threshold``: each step
-    the smallest cart that closes the gap, else the largest that fits."""
-    members = [anchor]
-    picked: list[int] = []
+def _close(anchor_index, threshold, ordered, amounts) -> list[int] | None:
+    """Return indexes of carts that take the anchor to ``threshold``: each step
+    the smallest cart that closes the gap, else the largest that fits and
+    leaves room for one more."""
+    anchor = ordered[anchor_index]
+    picked = [anchor_index]
     amount = anchor.amount_fen
-    cap = anchor.max_group_size
+    state = [anchor.max_group_size, anchor.window_start, anchor.window_end]
     while amount < threshold:
-        if len(members) >= cap:
+        size = len(picked)
+        if size >= state[0]:
             return None
         need = threshold - amount
         index = bisect.bisect_left(amounts, need)
-        found = _first_joinable(members, ordered, picked, index, cap, upward=True)
-        if found is None:
-            found = _first_joinable(
-                members, ordered, picked, len(ordered) - 1, cap, upward=False
-            )
+        found = _first_joinable(ordered, picked, index, state, size + 1, 1)
+        if found is None and size + 2 <= state[0]:
+            found = _first_joinable(ordered, picked, index - 1, state, size + 2, -1)
         if found is None:
             return None
+        cart = ordered[found]
         picked.append(found)
-        members.append(ordered[found])
-        amount += ordered[found].amount_fen
-        cap = min(cap, ordered[found].max_group_size)
-    return picked
+        amount += cart.amount_fen
+        state = [
+            min(state[0], cart.max_group_size),
+            max(state[1], cart.window_start),
+            min(state[2], cart.window_end),
+        ]
+    return picked[1:]
 
 
-def _first_joinable(members, ordered, picked, start, cap, *, upward) -> int | None:
-    step = 1 if upward else -1
+def _first_joinable(ordered, picked, start, state, size, step) -> int | None:
+    """The first cart from ``start`` (going ``step``) that can join a group of
+    ``state`` (cap, window) that is to reach ``size`` members."""
+    cap, window_start, window_end = state
+    if cap < size:
+        return None
     index = start
     for _ in range(FILL_SCAN):
         if index < 0 or index >= len(ordered):
             return None
         cart = ordered[index]
         if (
-            index not in picked
-            and cart.max_group_size > len(members)
-            and cap > len(members)
-            and max(cart.window_start, *(m.window_start for m in members))
-            <= min(cart.window_end, *(m.window_end for m in members))
+            cart.max_group_size >= size
+            and cart.window_start <= window_end
+            and window_start <= cart.window_end
+            and index not in picked
         ):
             return index
         index += step
     return None
 
 
-def _improve(tiers, carts, groups, deadline, rng) -> list[Group]:
-    """Free a few groups plus unmatched carts, re-solve them exactly, keep the
-    better answer; repeat until the budget is spent."""
-    by_key = {cart.key: cart for cart in carts}
-    groups = list(groups)
-    while time.perf_counter() < deadline and groups:
-        matched = {key for group in groups for key in group.keys}
-        free = [cart for cart in carts if cart.key not in matched]
-        freed_groups = rng.sample(groups, min(len(groups), rng.choice((2, 3, 4))))
-        pool = [by_key[key] for group in freed_groups for key in group.keys]
-        room = NEIGHBOURHOOD_CARTS - len(pool)
-        if room > 0 and free:
-            pool += _near(free, freed_groups, room, rng)
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
-            break
-        resolved = pack(
-            candidate_groups(tiers, pool),
-            time_limit_s=min(remaining, 0.2),
-            hint=freed_groups,
-        )
-        if _score(resolved) > _score(freed_groups):
-            freed = {id(group) for group in freed_groups}
-            groups = [group for group in groups if id(group) not in freed] + resolved
-    return groups
-
-
-def _near(free, freed_groups, room, rng) -> list[Cart]:
-    # Unmatched carts that could complete a freed group: sample around the
-    # amounts the freed groups were short of or over.
-    if len(free) <= room:
-        return list(free)
-    return rng.sample(free, room)
-
-
 def match_many(
-    components: list[tuple[Tiers, list[Cart]]], *, budget_s: float, seed: int = 0
+    components: list[tuple[Tiers, list[Cart]]],
+    *,
+    budget_s: float,
+    seed: int = 0,
+    hints: list[list[Group]] | None = None,
 ) -> list[Matching]:
     """Match many components (shops × promotions) under ONE time budget.
 
-    Every component first gets the fast construction. The budget left is then
-    spent smallest component first, each getting its size's share of what is
-    left (so time a small one does not need carries over to the larger ones):
-    exact packing where its minimal groups can be listed, then local search.
+    Each component is first cut where no time window reaches the next (no group
+    can span the cut). Parts of up to ``EXACT_LIMIT`` carts get the construction
+    and are then packed exactly (CP-SAT), smallest first, each taking its size's
+    share of the budget left. Larger parts get the configuration LP chunk by
+    chunk, smallest part first, while time is left after a reserve for the
+    construction of those not reached yet; then local search, in steps drawn in
+    proportion to the parts' sizes, until the budget is spent. A standing
+    matching (``hints``) is kept for a part when it is at least as good.
     """
-    deadline = time.perf_counter() + budget_s
-    rng = random.Random(seed)
-    results = [_construct(tiers, carts) for tiers, carts in components]
-    order = sorted(range(len(components)), key=lambda index: len(components[index][1]))
-    remaining = sum(len(carts) for _tiers, carts in components)
-    for index in order:
-        tiers, carts = components[index]
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            break
-        # A floor, because CP-SAT needs a few milliseconds even on tiny models.
-        component_time = max(left * len(carts) / remaining, min(left, MIN_SOLVE_S))
-        component_deadline = time.perf_counter() + component_time
-        remaining -= len(carts)
-        if len(carts) < 2:
+    deadline = clock.now() + budget_s
+    hints = hints or [[] for _ in components]
+    parts: list[tuple[Tiers, list[Cart], list[Group]]] = []
+    owners: list[int] = []
+    for index, (tiers, carts) in enumerate(components):
+        if not tiers:
             continue
-        results[index] = _pack_if_enumerable(
-            tiers, carts, results[index], component_deadline
+        for part in window_parts(carts):
+            if len(part) > 1:
+                parts.append((tiers, part, _valid_hint(hints[index], part)))
+                owners.append(index)
+    results: list[list[Group]] = [[] for _ in parts]
+    large = [i for i, (_t, part, _h) in enumerate(parts) if len(part) > EXACT_LIMIT]
+    small = [i for i, (_t, part, _h) in enumerate(parts) if len(part) <= EXACT_LIMIT]
+    small.sort(key=lambda i: len(parts[i][1]))
+    large.sort(key=lambda i: len(parts[i][1]))
+    remaining = sum(len(part) for _t, part, _h in parts)
+    for i in small:
+        tiers, part, hint = parts[i]
+        results[i] = _best_of(_construct(tiers, part), hint)
+        left = deadline - clock.now()
+        if left <= 0:
+            continue
+        # A floor, because CP-SAT needs a few milliseconds even on tiny models.
+        part_time = max(left * len(part) / remaining, min(left, MIN_SOLVE_S))
+        remaining -= len(part)
+        results[i] = _pack_if_enumerable(
+            tiers, part, results[i], clock.now() + part_time
         )
-        if len(carts) > EXACT_LIMIT:
-            results[index] = _improve(
-                tiers, carts, results[index], component_deadline, rng
-            )
-    return [Matching(groups) for groups in results]
+    remaining = sum(len(parts[i][1]) for i in large)
+    for i in large:
+        tiers, part, hint = parts[i]
+        reserve = CONSTRUCT_S_PER_CART * (remaining - len(part))
+        left = deadline - reserve - clock.now()
+        # Its size's share of what is left (and half more: the local search and the
+        # parts the LP finds easy leave time over), so one dense part cannot
+        # starve the others.
+        share = min(left, 1.5 * left * len(part) / remaining)
+        remaining -= len(part)
+        results[i] = _lp_part(tiers, part, hint, clock.now() + share)
+    if large and clock.now() < deadline:
+        rng = random.Random(seed)
+        searches = [
+            Search(parts[i][0], parts[i][1], results[i], seed=rng.randrange(1 << 30))
+            for i in large
+        ]
+        weights = list(itertools.accumulate(len(parts[i][1]) for i in large))
+        while clock.now() < deadline:
+            pick = bisect.bisect_right(weights, rng.random() * weights[-1])
+            searches[min(pick, len(searches) - 1)].step(deadline)
+        for i, search in zip(large, searches, strict=True):
+            results[i] = search.groups()
+    matchings = [Matching([]) for _ in components]
+    for index, groups in zip(owners, results, strict=True):
+        matchings[index].groups.extend(groups)
+    return matchings

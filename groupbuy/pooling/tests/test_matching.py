@@ -7,8 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupbuy.pooling.matching import Cart, match, solve_exact, solve_greedy
+from groupbuy.pooling.matching import (
+    Cart,
+    clock,
+    match,
+    match_many,
+    solve_exact,
+    solve_greedy,
+)
+from groupbuy.pooling.matching.clock import cpu_time
 from groupbuy.pooling.matching.exact import candidate_groups
+from groupbuy.pooling.matching.local import window_parts
+from groupbuy.pooling.matching.lp import lp_pack, lp_round
 
 TIERS = ((20_000, 2_000), (30_000, 5_000), (50_000, 10_000))
 
@@ -110,3 +120,69 @@ def test_large_components_beat_the_baseline_and_stay_feasible(seed):
     assert engine.gain_fen > greedy.gain_fen
     keys = [key for group in engine.groups for key in group.keys]
     assert len(keys) == len(set(keys))
+
+
+def test_windows_cut_only_where_no_window_reaches_the_next():
+    early = [Cart("a", 100, window_start=0, window_end=10)]
+    chain = [
+        Cart("b", 100, window_start=20, window_end=30),
+        Cart("c", 100, window_start=29, window_end=40),  # meets b
+        Cart("d", 100, window_start=40, window_end=41),  # meets c at its end
+    ]
+    parts = window_parts([chain[2], *early, chain[0], chain[1]])
+    assert [[cart.key for cart in part] for part in parts] == [["a"], ["b", "c", "d"]]
+
+
+def test_lp_rounding_never_puts_a_cart_in_two_groups():
+    # Three carts of 150 that pair only (caps 2): every pair reaches 300, the
+    # LP takes each pair at 1/2 (1.5 pairs), only one pair can be formed.
+    three = [Cart(key, 15_000, 2) for key in "abc"]
+    groups = candidate_groups(TIERS, three)
+    assert len(groups) == 3
+    for rounded in (
+        lp_round(groups, clock.now() + 5),
+        lp_pack(groups, clock.now() + 5),
+    ):
+        assert len(rounded) == 1
+        assert rounded[0].gain_fen == 5_000
+
+
+def _shop(rng, count):
+    result = []
+    arrival = 0.0
+    for index in range(count):
+        arrival += rng.expovariate(count / 43_200)
+        result.append(
+            Cart(
+                str(index),
+                max(100, int(rng.lognormvariate(9.2, 0.55)) // 100 * 100),
+                rng.choice((2, 3, 4, 6)),
+                window_start=arrival,
+                window_end=arrival + rng.uniform(1_800, 14_400),
+            )
+        )
+    return result
+
+
+@pytest.mark.parametrize("seed", [3])
+def test_many_shops_under_one_budget_are_near_optimal_and_feasible(seed):
+    # Shops of 20–60 carts with time windows: with a CPU-time budget (the
+    # machine running the tests may be loaded) the engine reaches 93 % of the
+    # exact optimum in total, and every group is feasible.
+    rng = random.Random(seed)
+    shops = [(TIERS, _shop(rng, rng.randint(20, 60))) for _ in range(5)]
+    optimum = sum(solve_exact(t, c, time_limit_s=30).gain_fen for t, c in shops)
+    with cpu_time():
+        matchings = match_many(shops, budget_s=1.0)
+    assert sum(m.gain_fen for m in matchings) >= 0.93 * optimum
+    for (_tiers, shop), matching in zip(shops, matchings, strict=True):
+        by_key = {cart.key: cart for cart in shop}
+        keys = [key for group in matching.groups for key in group.keys]
+        assert len(keys) == len(set(keys))
+        for group in matching.groups:
+            members = [by_key[key] for key in group.keys]
+            assert sum(c.amount_fen for c in members) >= group.threshold_fen
+            assert len(members) <= min(c.max_group_size for c in members)
+            assert max(c.window_start for c in members) <= min(
+                c.window_end for c in members
+            )
