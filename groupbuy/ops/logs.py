@@ -10,6 +10,7 @@ and runs of 4–8 digits (one-time codes) are masked in free text.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -58,6 +59,7 @@ def redact_text(text: str) -> str:
     return SHORT_CODE.sub("[number]", text)
 
 
+@functools.lru_cache(maxsize=1024)  # keys repeat on every line; bounded all the same
 def is_secret_key(key: str) -> bool:
     key = key.lower()
     return any(part in key for part in SECRET_KEY_PARTS)
