@@ -437,6 +437,10 @@ class CouponExpiry(models.Model):
     class Outcome(models.TextChoices):
         WAITING = "waiting", _("Waiting to be settled")
         REFUNDED = "refunded", _("Refunded to the shopper")
+        TAKEN_BACK = (
+            "taken_back",
+            _("Refunded to the shopper, taken back from the merchant's balance"),
+        )
         PAID_MERCHANT = "paid_merchant", _("Paid to the merchant")
         PAID_AT_CLOSE = "paid_at_close", _("The merchant was paid when the deal closed")
         NOTHING_LEFT = "nothing_left", _("Nothing left to settle")
