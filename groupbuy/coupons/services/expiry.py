@@ -161,6 +161,11 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
     return record
 
 
+def take_back_key(serial: str) -> str:
+    """Return the escrow key an expired coupon's money is taken back under."""
+    return f"coupons.expiry.take_back:{serial}"
+
+
 def _move_money(record: CouponExpiry, order) -> str:
     from groupbuy.coupons.services.redeeming import settles_on_redemption
     from groupbuy.escrow.pending import escrow_refund_pending
@@ -172,7 +177,7 @@ def _move_money(record: CouponExpiry, order) -> str:
             actor=None,
             order=order,
             amount_fen=record.amount_fen,
-            idempotency_key=f"coupons.expiry.take_back:{record.coupon.serial}",
+            idempotency_key=take_back_key(record.coupon.serial),
             reason="coupon_expired",
         )
         return CouponExpiry.Outcome.TAKEN_BACK

@@ -206,3 +206,42 @@ def test_money_waiting_in_merchant_pending_is_not_taken_from_payable():
     assert refused.value.code == "earning_pending"
     assert not Refund.objects.exists()
     assert_ledger_balanced()
+
+
+def test_the_statement_deducts_what_was_taken_back(
+    client, django_capture_on_commit_callbacks
+):
+    import csv
+    import io
+
+    from groupbuy.accounts.services import api_token_create
+
+    station = make_station()
+    (order,) = confirmed_orders(
+        station.merchant, quantities=(2,), settlement_mode="on_close"
+    )
+    payable = balance_of("merchant_payable", merchant=station.merchant)
+    _sweep(order, django_capture_on_commit_callbacks)
+    taken = payable - balance_of("merchant_payable", merchant=station.merchant)
+    amount = 2 * order.final_unit_price_fen
+    _token, secret = api_token_create(actor=station.owner)
+    merchant_id = station.merchant.public_id
+    end = (coupon_for(order).expires_at + timedelta(days=2)).date()
+    query = f"?start={end.replace(day=1)}&end={end}"
+    with django_capture_on_commit_callbacks(execute=True):
+        body = client.get(
+            f"/api/coupons/merchants/{merchant_id}/statement{query}",
+            headers={"Authorization": f"Bearer {secret}"},
+        ).json()
+    assert (body["taken_back_fen"], body["net_fen"]) == (taken, -taken)
+    assert body["fee_fen"] == -(amount - taken)
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{merchant_id}/statement/{query}"
+    rows = list(
+        csv.reader(io.StringIO(client.get(url + "&format=csv").content.decode()))
+    )
+    (expiry,) = [row for row in rows if row[0] == "expiry"]
+    assert expiry[5:7] == [str(-amount), str(-(amount - taken))]
+    assert rows[-1][5] == str(-amount) and rows[-1][-1] == f"net {-taken}"
+    page = client.get(url)
+    assert b"statement-taken-back" in page.content
