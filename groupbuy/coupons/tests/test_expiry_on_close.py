@@ -245,3 +245,13 @@ def test_the_statement_deducts_what_was_taken_back(
     assert rows[-1][5] == str(-amount) and rows[-1][-1] == f"net {-taken}"
     page = client.get(url)
     assert b"statement-taken-back" in page.content
+
+
+def test_the_console_tells_owners_of_deals_paid_at_close_what_a_refund_takes(client):
+    station = make_station()
+    confirmed_orders(station.merchant, quantities=(1,), settlement_mode="on_close")
+    confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(station.owner)
+    page = client.get(f"/coupons/merchant/{station.merchant.public_id}/")
+    assert page.status_code == 200
+    assert page.content.count(b"data-paid-at-close") == 1
