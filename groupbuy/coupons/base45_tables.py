@@ -2,13 +2,16 @@
 
 The ``base45`` package is the reference implementation, and the tests check
 these functions against it on random inputs; it loops per byte in Python, which
-alone cost about a third of an issue. Here encoding is one table lookup per
-2-byte group, and decoding maps characters to digits in C.
+alone cost about a third of an issue. Here encoding gathers every 2-byte group's
+three characters from a table in one numpy indexing, and decoding maps
+characters to digits in C.
 """
 
 from __future__ import annotations
 
 import struct
+
+import numpy
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 
@@ -27,11 +30,18 @@ _DIGITS = bytes.maketrans(ALPHABET.encode("ascii"), bytes(range(45)))
 _ALPHABET_BYTES = ALPHABET.encode("ascii")
 
 
+# The same table as one array of 3-byte strings: encoding gathers every group
+# in one numpy indexing (a Python lookup per group touched 95 scattered string
+# objects per coupon, several times slower).
+_ENCODE_PAIRS = numpy.frombuffer("".join(_ENCODE_PAIR).encode("ascii"), "S3")
+
+
 def encode(data: bytes) -> str:
     pairs = len(data) // 2
-    text = "".join(
-        map(_ENCODE_PAIR.__getitem__, struct.unpack(f">{pairs}H", data[: pairs * 2]))
-    )
+    text = ""
+    if pairs:
+        groups = numpy.frombuffer(data, ">u2", count=pairs)
+        text = _ENCODE_PAIRS[groups].tobytes().decode("ascii")
     if len(data) % 2:
         text += _ENCODE_SINGLE[data[-1]]
     return text
