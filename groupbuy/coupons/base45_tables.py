@@ -4,12 +4,10 @@ The ``base45`` package is the reference implementation, and the tests check
 these functions against it on random inputs; it loops per byte in Python, which
 alone cost about a third of an issue. Here encoding gathers every 2-byte group's
 three characters from a table in one numpy indexing, and decoding maps
-characters to digits in C.
+characters to digits in C and combines the groups in one numpy product.
 """
 
 from __future__ import annotations
-
-import struct
 
 import numpy
 
@@ -25,9 +23,11 @@ def _triple(value: int) -> str:
 _ENCODE_PAIR = [_triple(value) for value in range(65_536)]
 _ENCODE_SINGLE = [_triple(value)[:2] for value in range(256)]
 # Decoding maps characters to digit values in C (bytes.translate) and combines
-# each group of three in one comprehension.
+# every group of three in one numpy product.
 _DIGITS = bytes.maketrans(ALPHABET.encode("ascii"), bytes(range(45)))
 _ALPHABET_BYTES = ALPHABET.encode("ascii")
+# Each group of three digits is low + 45 × middle + 2025 × high.
+_WEIGHTS = numpy.array([1, 45, 2025], numpy.int32)
 
 
 # The same table as one array of 3-byte strings: encoding gathers every group
@@ -60,15 +60,13 @@ def decode(text: str) -> bytes:
         raise ValueError("invalid Base45 character")
     digits = raw.translate(_DIGITS)
     end = full * 3
-    values = [
-        low + 45 * middle + 2025 * high
-        for low, middle, high in zip(
-            digits[0:end:3], digits[1:end:3], digits[2:end:3], strict=True
-        )
-    ]
-    if values and max(values) > 0xFFFF:
-        raise ValueError("invalid Base45 group")
-    body = struct.pack(f">{full}H", *values)
+    body = b""
+    if full:
+        groups = numpy.frombuffer(digits, numpy.uint8, count=end).reshape(full, 3)
+        values = groups @ _WEIGHTS
+        if values.max() > 0xFFFF:
+            raise ValueError("invalid Base45 group")
+        body = values.astype(">u2").tobytes()
     if rest:
         last = digits[end] + 45 * digits[end + 1]
         if last > 0xFF:

@@ -23,6 +23,7 @@ from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
     make_station,
+    make_user,
 )
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction, Refund
@@ -146,7 +147,7 @@ def test_taking_back_twice_with_one_key_moves_the_money_once(
 
 
 def test_a_merchant_already_paid_out_leaves_the_refund_waiting_until_it_is_covered(
-    django_capture_on_commit_callbacks,
+    client, django_capture_on_commit_callbacks
 ):
     # given the merchant was paid at close and has been paid out since
     station = make_station()
@@ -165,6 +166,10 @@ def test_a_merchant_already_paid_out_leaves_the_refund_waiting_until_it_is_cover
     assert not Refund.objects.exists()
     assert balance_of("merchant_payable", merchant=station.merchant) == 0
     assert_ledger_balanced()
+    # (operators see the waiting refund and why in the admin)
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    listing = client.get("/admin/coupons/couponexpiry/?outcome__exact=waiting")
+    assert b"merchant_balance_too_low" in listing.content
     # and once the merchant's balance covers it again, the next sweep refunds once
     _earn(station.merchant, payable, "earning-1")
     _sweep(order, django_capture_on_commit_callbacks)
