@@ -150,4 +150,6 @@ class CouponExpiryAdmin(ReadOnlyAdmin):
     list_filter = ("outcome", "rule")
     search_fields = ("coupon__serial", "coupon__public_id")
     list_select_related = ("coupon",)
+    exclude = ("amount_fen",)
+    readonly_fields = ("amount",)
     amount = fen_display("amount_fen", _("amount"))
