@@ -10,6 +10,7 @@ from groupbuy.coupons import services
 from groupbuy.coupons.models import (
     BranchSettings,
     Coupon,
+    CouponExpiry,
     MerchantKey,
     PlatformKey,
     Redemption,
@@ -129,3 +130,26 @@ class RedemptionBatchAdmin(ReadOnlyAdmin):
 @admin.register(BranchSettings)
 class BranchSettingsAdmin(ReadOnlyAdmin):
     list_display = ("branch", "offline_enabled")
+
+
+@admin.register(CouponExpiry)
+class CouponExpiryAdmin(ReadOnlyAdmin):
+    """Expired coupons' unredeemed units and where their money went; a refund
+    still ``waiting`` says why in ``last_error`` (e.g. the merchant's balance
+    no longer covers money it was paid at close) and is retried by the sweep."""
+
+    list_display = (
+        "coupon",
+        "rule",
+        "quantity",
+        "amount",
+        "outcome",
+        "settled_at",
+        "last_error",
+    )
+    list_filter = ("outcome", "rule")
+    search_fields = ("coupon__serial", "coupon__public_id")
+    list_select_related = ("coupon",)
+    exclude = ("amount_fen",)
+    readonly_fields = ("amount",)
+    amount = fen_display("amount_fen", _("amount"))

@@ -191,6 +191,7 @@ def statement(
         "end": result.end,
         "redeemed_fen": result.redeemed_fen,
         "fee_fen": result.fee_fen,
+        "taken_back_fen": result.taken_back_fen,
         "net_fen": result.net_fen,
         "redemptions": [redemption_out(r) for r in result.redemptions],
         "conflicts": len(result.conflicts),

@@ -437,24 +437,31 @@ class CouponExpiry(models.Model):
     class Outcome(models.TextChoices):
         WAITING = "waiting", _("Waiting to be settled")
         REFUNDED = "refunded", _("Refunded to the shopper")
+        TAKEN_BACK = (
+            "taken_back",
+            _("Refunded to the shopper, taken back from the merchant's balance"),
+        )
         PAID_MERCHANT = "paid_merchant", _("Paid to the merchant")
         PAID_AT_CLOSE = "paid_at_close", _("The merchant was paid when the deal closed")
         NOTHING_LEFT = "nothing_left", _("Nothing left to settle")
 
     coupon = models.OneToOneField(
-        Coupon, on_delete=models.PROTECT, related_name="expiry"
+        Coupon,
+        on_delete=models.PROTECT,
+        related_name="expiry",
+        verbose_name=_("coupon"),
     )
-    rule = models.CharField(max_length=20, choices=ExpiryRule.choices)
-    quantity = models.PositiveIntegerField()
-    amount_fen = models.PositiveIntegerField()
+    rule = models.CharField(_("rule"), max_length=20, choices=ExpiryRule.choices)
+    quantity = models.PositiveIntegerField(_("units"))
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     # When the rule's money moved (or was found to need no move); None while
     # waiting, e.g. after a failed attempt the next sweep retries.
-    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     outcome = models.CharField(
-        max_length=20, choices=Outcome.choices, default=Outcome.WAITING
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.WAITING
     )
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("expired at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("coupon expiry")

@@ -107,7 +107,8 @@ def statement_pdf(statement) -> bytes:
     _line(
         pdf,
         f"Redeemed {statement.redeemed_fen / 100:.2f}  fee "
-        f"{statement.fee_fen / 100:.2f}  net {statement.net_fen / 100:.2f}",
+        f"{statement.fee_fen / 100:.2f}  taken back "
+        f"{statement.taken_back_fen / 100:.2f}  net {statement.net_fen / 100:.2f}",
     )
     for r in statement.redemptions:
         _line(

@@ -160,6 +160,9 @@ class StatementOut(Schema):
     end: date
     redeemed_fen: int
     fee_fen: int
+    # Taken back from the merchant for coupons of deals paid at close that
+    # expired under "refund the shopper" (already deducted from net_fen).
+    taken_back_fen: int = 0
     net_fen: int
     redemptions: list[RedemptionOut]
     conflicts: int

@@ -2,8 +2,11 @@
 merchant in a period.
 
 Adjustments are the coupons that expired unredeemed and were settled in the
-period: paid to the merchant (counted in the totals, less the fee) or refunded
-to the shopper (listed, not counted). A redemption superseded by an earlier
+period: paid to the merchant (counted in the totals, less the fee), refunded
+to the shopper from merchant-pending (listed, not counted), or, for a deal that
+paid the merchant at close, refunded to the shopper by taking the money back
+from the merchant (deducted: the merchant's part as the ledger moved it, the
+platform's fee returned). A redemption superseded by an earlier
 offline one is listed among the conflicts (reason ``superseded``): its
 settlement was reversed, so it is in no total.
 """
@@ -30,6 +33,8 @@ class Statement:
     redemptions: list[Redemption]
     conflicts: list[RedemptionConflict]
     expiries: list[CouponExpiry] = dataclasses.field(default_factory=list)
+    # Expiry pk -> what was taken back from the merchant's payable.
+    taken_back: dict[int, int] = dataclasses.field(default_factory=dict)
 
     @property
     def paid_expiries(self) -> list[CouponExpiry]:
@@ -50,14 +55,37 @@ class Statement:
         return sum(e.amount_fen for e in self.expiries if e.outcome == refunded)
 
     @property
+    def taken_back_expiries(self) -> list[CouponExpiry]:
+        taken = CouponExpiry.Outcome.TAKEN_BACK
+        return [e for e in self.expiries if e.outcome == taken]
+
+    @property
+    def expiry_taken_back_fen(self) -> int:
+        """What the shoppers got back of money the merchant was paid at close."""
+        return sum(e.amount_fen for e in self.taken_back_expiries)
+
+    @property
+    def taken_back_fen(self) -> int:
+        """The merchant's part of it (the rest is the platform's fee returned)."""
+        return sum(self.taken_back.get(e.pk, 0) for e in self.taken_back_expiries)
+
+    def fee_returned_fen(self, expiry: CouponExpiry) -> int:
+        return expiry.amount_fen - self.taken_back.get(expiry.pk, 0)
+
+    @property
     def fee_fen(self) -> int:
         amounts = [r.amount_fen for r in self.redemptions]
         amounts += [e.amount_fen for e in self.paid_expiries]
-        return sum(platform_fee_fen(amount) for amount in amounts)
+        returned = self.expiry_taken_back_fen - self.taken_back_fen
+        return sum(platform_fee_fen(amount) for amount in amounts) - returned
+
+    @property
+    def total_fen(self) -> int:
+        return self.redeemed_fen + self.expiry_paid_fen - self.expiry_taken_back_fen
 
     @property
     def net_fen(self) -> int:
-        return self.redeemed_fen + self.expiry_paid_fen - self.fee_fen
+        return self.total_fen - self.fee_fen
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -87,9 +115,36 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
         .select_related("coupon__order__deal")
         .order_by("settled_at", "id")
     )
+    expiries = list(expiries)
     return Statement(
-        merchant, start, end, list(redemptions), list(conflicts), list(expiries)
+        merchant,
+        start,
+        end,
+        list(redemptions),
+        list(conflicts),
+        expiries,
+        _taken_back(expiries),
     )
+
+
+def _taken_back(expiries: list[CouponExpiry]) -> dict[int, int]:
+    """Return, by expiry pk, what the ledger took back from the merchant's
+    payable for the expiries refunded out of money paid at close (one query)."""
+    from groupbuy.coupons.services.expiry import take_back_key
+    from groupbuy.escrow.models import LedgerAccount, LedgerEntry
+
+    keys = {
+        take_back_key(e.coupon.serial): e.pk
+        for e in expiries
+        if e.outcome == CouponExpiry.Outcome.TAKEN_BACK
+    }
+    if not keys:
+        return {}
+    entries = LedgerEntry.objects.filter(
+        transaction__idempotency_key__in=keys,
+        account__kind=LedgerAccount.Kind.MERCHANT_PAYABLE,
+    ).values_list("transaction__idempotency_key", "amount_fen")
+    return {keys[key]: -amount for key, amount in entries}
 
 
 def statement_csv(statement: Statement) -> str:
@@ -140,7 +195,12 @@ def statement_csv(statement: Statement) -> str:
             ]
         )
     for e in statement.expiries:
-        paid = e.outcome == CouponExpiry.Outcome.PAID_MERCHANT
+        if e.outcome == CouponExpiry.Outcome.PAID_MERCHANT:
+            amount, fee = e.amount_fen, platform_fee_fen(e.amount_fen)
+        elif e.outcome == CouponExpiry.Outcome.TAKEN_BACK:
+            amount, fee = -e.amount_fen, -statement.fee_returned_fen(e)
+        else:
+            amount = fee = 0
         writer.writerow(
             [
                 "expiry",
@@ -148,8 +208,8 @@ def statement_csv(statement: Statement) -> str:
                 e.coupon.serial,
                 e.coupon.order.deal.title,
                 e.quantity,
-                e.amount_fen if paid else 0,
-                platform_fee_fen(e.amount_fen) if paid else 0,
+                amount,
+                fee,
                 "",
                 "",
                 f"{e.outcome} {e.amount_fen}",
@@ -162,7 +222,7 @@ def statement_csv(statement: Statement) -> str:
             "",
             "",
             "",
-            statement.redeemed_fen + statement.expiry_paid_fen,
+            statement.total_fen,
             statement.fee_fen,
             "",
             "",

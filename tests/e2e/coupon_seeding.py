@@ -54,4 +54,5 @@ def seed_confirmed_coupon(*, shopper_phone: str, owner_phone: str) -> dict:
         "coupon": coupon.public_id,
         "merchant": merchant.public_id,
         "serial": coupon.serial,
+        "code": coupon.code,
     }

@@ -114,10 +114,14 @@ def coupon_expiries_settle_waiting(*, now=None, limit: int = 500) -> int:
 def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
     """Apply the rule to an expired coupon's unredeemed units (idempotent).
 
-    ``refund_shopper`` gives the units' price back to the shopper from
-    merchant-pending through escrow's refund path (the provider is called after
-    commit); ``pay_merchant`` settles it to the merchant's payable like a
-    redemption. A deal settled at close already paid the merchant in full.
+    ``refund_shopper`` gives the units' price back to the shopper through
+    escrow's refund path (the provider is called after commit): from
+    merchant-pending for a deal settled on redemption, or taken back from the
+    merchant's payable (and the platform's fee) for a deal that paid the
+    merchant when it closed; if that payable was already paid out, the record
+    waits, with the reason, and each sweep tries again. ``pay_merchant``
+    settles it to the merchant's payable like a redemption (nothing to move for
+    a deal settled at close).
     """
     from groupbuy.coupons.services.redeeming import settles_on_redemption
 
@@ -133,7 +137,9 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
         order = record.coupon.order
         if not record.amount_fen:
             outcome = CouponExpiry.Outcome.NOTHING_LEFT
-        elif not settles_on_redemption(order):
+        elif record.rule == ExpiryRule.PAY_MERCHANT and not settles_on_redemption(
+            order
+        ):
             outcome = CouponExpiry.Outcome.PAID_AT_CLOSE
         else:
             try:
@@ -155,10 +161,26 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
     return record
 
 
+def take_back_key(serial: str) -> str:
+    """Return the escrow key an expired coupon's money is taken back under."""
+    return f"coupons.expiry.take_back:{serial}"
+
+
 def _move_money(record: CouponExpiry, order) -> str:
+    from groupbuy.coupons.services.redeeming import settles_on_redemption
     from groupbuy.escrow.pending import escrow_refund_pending
     from groupbuy.escrow.services import escrow_settle_redemption
+    from groupbuy.escrow.takeback import escrow_take_back_released
 
+    if record.rule == ExpiryRule.REFUND_SHOPPER and not settles_on_redemption(order):
+        escrow_take_back_released(
+            actor=None,
+            order=order,
+            amount_fen=record.amount_fen,
+            idempotency_key=take_back_key(record.coupon.serial),
+            reason="coupon_expired",
+        )
+        return CouponExpiry.Outcome.TAKEN_BACK
     if record.rule == ExpiryRule.REFUND_SHOPPER:
         escrow_refund_pending(
             actor=None,

@@ -58,11 +58,16 @@ def make_branch(merchant, *, name: str = "Main street") -> Branch:
     )
 
 
-def confirmed_orders(merchant, *, quantities=(1, 2)) -> list[DealOrder]:
-    """Run a deal for ``merchant`` to success; return its confirmed orders."""
+def confirmed_orders(
+    merchant, *, quantities=(1, 2), settlement_mode: str = "on_redemption"
+) -> list[DealOrder]:
+    """Run a deal for ``merchant`` to success; return its confirmed orders.
+
+    By default coupon redemptions move the money (merchant-pending until
+    then); ``settlement_mode="on_close"`` pays the merchant at close instead.
+    """
     deal = make_deal(merchant=merchant, stock=20, tiers=[(1, 9_900)])
-    # Coupon redemptions move the money (merchant-pending until then).
-    deal.settlement_mode = deal.SettlementMode.ON_REDEMPTION
+    deal.settlement_mode = settlement_mode
     deal.save(update_fields=["settlement_mode"])
     orders = [join_and_pay(deal, quantity=q) for q in quantities]
     pass_deadline(deal)
