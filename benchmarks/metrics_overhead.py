@@ -104,7 +104,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=0, help="per variant a round")
     args = parser.parse_args()
     rounds = args.rounds or (4 if args.quick else 10)
-    per_round = args.requests or (60 if args.quick else 300)
+    per_round = args.requests or (30 if args.quick else 300)
     with tempfile.TemporaryDirectory(prefix="groupbuy-bench-") as data_dir:
         setup(data_dir)
         without = make_client(with_ops=False)
