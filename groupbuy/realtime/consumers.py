@@ -15,6 +15,7 @@ import asyncio
 import json
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from groupbuy.realtime import fanout
 from groupbuy.realtime.publish import note_socket_loop
@@ -58,6 +59,10 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
     async def join(self, group: str) -> None:
         note_socket_loop(asyncio.get_running_loop())
         if self.channel_layer is None:
+            return
+        if getattr(settings, "GROUPBUY_FANOUT_PER_SOCKET", False):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)  # the base class leaves them on close
             return
         # Through the process's one subscription to the group, not a channel of
         # the socket's own: see fanout.py for why.
