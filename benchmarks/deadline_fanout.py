@@ -63,7 +63,14 @@ def serve(port: int) -> None:
     from groupbuy.cli import _setup_django
 
     _setup_django()
+    import logging
     from datetime import UTC, datetime
+
+    # The server's own time to hand the event to every socket (fanout.py), in the
+    # server's log: apart from the clients' time to read it.
+    fanout_log = logging.getLogger("groupbuy.realtime.fanout")
+    fanout_log.setLevel(logging.DEBUG)
+    fanout_log.addHandler(logging.StreamHandler(sys.stderr))
 
     from groupbuy.clock.services import deadline_event
     from groupbuy.deals.consumers import deal_group
@@ -211,7 +218,11 @@ def stop_servers(deployment: Deployment, servers: list[dict]) -> None:
     for server in servers:
         process = server["process"]
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # uvicorn waits for every socket to close
+            process.kill()
+            process.wait(timeout=30)
         deployment.processes.remove(process)
 
 

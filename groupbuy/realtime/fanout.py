@@ -10,8 +10,12 @@ group. A consumer that overrides ``push_event`` (to filter or reshape per
 socket) still gets the message through its own handler, as does any other
 message type (``dispatch``).
 
-The sends run as one task each (``asyncio.gather``), so a client whose socket
-buffer is full delays only itself.
+The sends go one after another in tasks of ``CHUNK`` sockets each: a send that
+does not have to wait for a full socket buffer finishes without a task switch,
+so the first socket has the event at once and no task is made per socket. A
+send that waits longer than ``SEND_TIMEOUT_SECONDS`` is given up: its client
+would drop a message that late anyway (the countdown's one-second rule) and
+re-read the state, and the rest of its chunk is not held up longer.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 
 logger = logging.getLogger(__name__)
 
 PUSH_EVENT = "push.event"
+CHUNK = 100
+SEND_TIMEOUT_SECONDS = 1.0
 
 
 class _GroupHub:
@@ -59,21 +66,35 @@ class _GroupHub:
             except Exception:  # one bad message must not stop the group's pushes
                 logger.exception("fan-out to group %s failed", self.group)
 
+    async def _send(self, members: list, text: str | None, message: dict) -> None:
+        for member in members:
+            try:
+                async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                    if text is None:
+                        await member.dispatch(message)
+                    else:
+                        await member.push_encoded(text, message)
+            except Exception as error:
+                logger.warning(
+                    "a socket in group %s missed a message: %r", self.group, error
+                )
+
     async def fan_out(self, message: dict) -> None:
         members = list(self.members)
         if not members:
             return
-        if message.get("type") == PUSH_EVENT:
-            text = json.dumps(message["event"])
-            sends = [member.push_encoded(text, message) for member in members]
-        else:
-            sends = [member.dispatch(message) for member in members]
-        results = await asyncio.gather(*sends, return_exceptions=True)
-        for result in results:
-            if isinstance(result, Exception):
-                logger.warning(
-                    "a socket in group %s missed a message: %r", self.group, result
-                )
+        started = time.perf_counter()
+        text = (
+            json.dumps(message["event"]) if message.get("type") == PUSH_EVENT else None
+        )
+        chunks = [members[i : i + CHUNK] for i in range(0, len(members), CHUNK)]
+        await asyncio.gather(*(self._send(chunk, text, message) for chunk in chunks))
+        logger.debug(
+            "fan-out to %d sockets of %s took %.1f ms",
+            len(members),
+            self.group,
+            (time.perf_counter() - started) * 1000,
+        )
 
 
 _hubs: dict[str, _GroupHub] = {}

@@ -91,3 +91,25 @@ async def test_a_failing_socket_does_not_keep_the_event_from_the_others(monkeypa
     assert received.count(False) == 1  # exactly one socket got the event
     await broken.disconnect()
     await healthy.disconnect()
+
+
+async def test_a_socket_that_cannot_take_the_event_is_given_up_after_a_while(
+    monkeypatch,
+):
+    # given three sockets in one chunk, the first stuck (its buffer full)
+    monkeypatch.setattr(fanout, "SEND_TIMEOUT_SECONDS", 0.1)
+    sockets = [await watch("/ws/rooms/tea/") for _ in range(3)]
+    hub = fanout._hubs["room.tea"]
+    stuck = next(iter(hub.members))
+
+    async def never(*args, **kwargs):
+        await asyncio.sleep(60)
+
+    monkeypatch.setattr(stuck, "push_encoded", never)
+    # when
+    await sync_to_async(publish)("room.tea", {"type": "room.news"})
+    # then the two others have it within the timeout and a little
+    received = await asyncio.gather(*(s.receive_nothing(timeout=0.5) for s in sockets))
+    assert received.count(False) == 2
+    for socket in sockets:
+        await socket.disconnect()
