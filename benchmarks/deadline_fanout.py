@@ -18,8 +18,8 @@ With ``--redis`` the same again on two server processes sharing Redis
 
 Each setup runs twice in the same run: realtime's fan-out (one subscription per
 group per process, the event encoded once) and, as the baseline, Channels' own
-groups with a channel per socket (``GROUPBUY_FANOUT_PER_SOCKET=1``, the path
-before).
+groups with a channel per socket (``GROUPBUY_FANOUT_PER_SOCKET=1``) and
+permessage-deflate on, as the server ran before.
 The clients all run in this one process, so the figure includes their own
 decoding of N messages on a loaded machine (pessimistic). Last line: JSON.
 """
@@ -92,6 +92,8 @@ def serve(port: int) -> None:
         lifespan="off",
         log_level="warning",
         backlog=4096,
+        # As `groupbuy serve` does; the baseline (the path before) compresses.
+        ws_per_message_deflate=os.environ.get("GROUPBUY_FANOUT_PER_SOCKET") == "1",
     )
     uvicorn.Server(config).run()
 
