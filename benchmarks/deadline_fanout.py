@@ -15,6 +15,11 @@ same run is the time until the first client had it.
 
 With ``--redis`` the same again on two server processes sharing Redis
 (channels-redis): half the clients on each, the change published by the first.
+
+Each setup runs twice in the same run: realtime's fan-out (one subscription per
+group per process, the event encoded once) and, as the baseline, Channels' own
+groups with a channel per socket (``GROUPBUY_FANOUT_PER_SOCKET=1``) and
+permessage-deflate on, as the server ran before.
 The clients all run in this one process, so the figure includes their own
 decoding of N messages on a loaded machine (pessimistic). Last line: JSON.
 """
@@ -58,7 +63,14 @@ def serve(port: int) -> None:
     from groupbuy.cli import _setup_django
 
     _setup_django()
+    import logging
     from datetime import UTC, datetime
+
+    # The server's own time to hand the event to every socket (fanout.py), in the
+    # server's log: apart from the clients' time to read it.
+    fanout_log = logging.getLogger("groupbuy.realtime.fanout")
+    fanout_log.setLevel(logging.DEBUG)
+    fanout_log.addHandler(logging.StreamHandler(sys.stderr))
 
     from groupbuy.clock.services import deadline_event
     from groupbuy.deals.consumers import deal_group
@@ -80,6 +92,8 @@ def serve(port: int) -> None:
         lifespan="off",
         log_level="warning",
         backlog=4096,
+        # As `groupbuy serve` does; the baseline (the path before) compresses.
+        ws_per_message_deflate=os.environ.get("GROUPBUY_FANOUT_PER_SOCKET") == "1",
     )
     uvicorn.Server(config).run()
 
@@ -176,14 +190,19 @@ async def measure(servers, deal_id, sizes, deadline_ms) -> dict:
     return results
 
 
-def start_servers(deployment: Deployment, count: int) -> list[dict]:
+def start_servers(
+    deployment: Deployment, count: int, *, per_socket: bool = False
+) -> list[dict]:
     servers = []
     for index in range(count):
         port = free_port()
         log_path = deployment.data_dir / f"fanout-{index}.log"
         process = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(port)],
-            env=deployment.env,
+            env={
+                **deployment.env,
+                "GROUPBUY_FANOUT_PER_SOCKET": "1" if per_socket else "0",
+            },
             cwd=REPO,
             stdin=subprocess.PIPE,
             stdout=log_path.open("w"),
@@ -197,7 +216,22 @@ def start_servers(deployment: Deployment, count: int) -> list[dict]:
     return servers
 
 
+def stop_servers(deployment: Deployment, servers: list[dict]) -> None:
+    for server in servers:
+        process = server["process"]
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # uvicorn waits for every socket to close
+            process.kill()
+            process.wait(timeout=30)
+        deployment.processes.remove(process)
+
+
 def run_setup(sizes, *, redis_url: str = "", servers_count: int = 1) -> dict:
+    """Measure both paths on one installation: one subscription per group, then
+    a channel per socket (the baseline), each with fresh servers and clients."""
+    results = {}
     with tempfile.TemporaryDirectory(prefix="groupbuy-fanout-") as data_dir:
         deployment = Deployment(Path(data_dir), redis_url=redis_url)
         try:
@@ -206,13 +240,24 @@ def run_setup(sizes, *, redis_url: str = "", servers_count: int = 1) -> dict:
                 "seed_open_deal(gtin='6901234567892', tiers=[(1, 1500)], stock=10,"
                 " seconds_to_deadline=3600)"
             )["deal"]
-            servers = start_servers(deployment, servers_count)
-            for server in servers:
-                server["url"] = server["url"].replace("DEAL", deal_id)
-            deadline_ms = int(time.time() * 1000) + 3_600_000
-            return asyncio.run(measure(servers, deal_id, sizes, deadline_ms))
+            for key, per_socket in (("", False), ("_per_socket", True)):
+                label = (
+                    "a channel per socket (before)" if per_socket else "one per group"
+                )
+                print(f"  {label}; load average {os.getloadavg()[0]:.1f}", flush=True)
+                servers = start_servers(
+                    deployment, servers_count, per_socket=per_socket
+                )
+                for server in servers:
+                    server["url"] = server["url"].replace("DEAL", deal_id)
+                deadline_ms = int(time.time() * 1000) + 3_600_000
+                results[key] = asyncio.run(
+                    measure(servers, deal_id, sizes, deadline_ms)
+                )
+                stop_servers(deployment, servers)
         finally:
             deployment.stop()
+    return results
 
 
 def main() -> None:
@@ -227,25 +272,26 @@ def main() -> None:
         return
     default_sizes = "50,100" if args.quick else "100,1000,5000"
     sizes = [int(size) for size in (args.sizes or default_sizes).split(",")]
-    print(
-        "embedded server (one process, in-memory channel layer); load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
-        flush=True,
-    )
-    summary = {"embedded": run_setup(sizes)}
+    summary = {}
+    setups = [
+        ("embedded", "embedded server (one process, in-memory channel layer)", {})
+    ]
     if args.redis:
-        print("two server processes, channels-redis", flush=True)
-        summary["two_servers_redis"] = run_setup(
-            sizes, redis_url=args.redis, servers_count=2
+        setups.append(
+            (
+                "two_servers_redis",
+                "two server processes, channels-redis",
+                {"redis_url": args.redis, "servers_count": 2},
+            )
         )
-    summary["last_client_ms"] = {
-        str(size): value["last_client_ms"]
-        for size, value in summary["embedded"].items()
-    }
-    if args.redis:
-        summary["last_client_ms_redis"] = {
-            str(size): value["last_client_ms"]
-            for size, value in summary["two_servers_redis"].items()
+    for key, title, options in setups:
+        print(f"{title}; {os.cpu_count()} cores", flush=True)
+        for path, result in run_setup(sizes, **options).items():
+            summary[key + path] = result
+    for key in list(summary):
+        suffix = key.removeprefix("embedded").replace("two_servers_redis", "_redis")
+        summary["last_client_ms" + suffix] = {
+            str(size): value["last_client_ms"] for size, value in summary[key].items()
         }
     summary["cpu_count"] = os.cpu_count()
     summary["load_average_after"] = os.getloadavg()

@@ -103,6 +103,11 @@ def serve(*, host: str, port: int, with_worker: bool = True) -> None:
         # SIGTERM: stop accepting, let running requests finish (this long).
         timeout_graceful_shutdown=settings.GROUPBUY_GRACEFUL_SHUTDOWN_SECONDS,
         ws_ping_interval=20,
+        # No permessage-deflate: pushes are small JSON events, and compressing
+        # each for each socket (a compressor per connection) cost ~15 times the
+        # framing: 87 vs 6 µs a socket, the bulk of a fan-out to 5,000 watchers
+        # (docs/benchmarks.md, "Deadline fan-out").
+        ws_per_message_deflate=False,
         # X-Forwarded-For is believed only from GROUPBUY_TRUSTED_PROXIES, by
         # groupbuy.core.net; uvicorn's own handling would trust any local peer.
         proxy_headers=False,

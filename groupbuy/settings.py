@@ -95,6 +95,9 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if GROUPBUY_HTTPS else None
 )
 SECURE_HSTS_SECONDS = int(os.environ.get("GROUPBUY_HSTS_SECONDS", "0"))
+# Channels' own groups (a channel per socket) instead of realtime's one
+# subscription per group per process: only deadline_fanout.py's baseline.
+GROUPBUY_FANOUT_PER_SOCKET = env_bool("GROUPBUY_FANOUT_PER_SOCKET")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GROUPBUY_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("GROUPBUY_HSTS_PRELOAD")
 

@@ -61,6 +61,11 @@ class ClockClient:
         self.probe_interval_ms = probe_interval_ms
         self.burst_probes = burst_probes
         self.window = SyncWindow(drift_min_span_ms=drift_min_span_ms)
+        # The same samples through the estimator before the shared-drift lines,
+        # for the benchmark's same-run comparison.
+        self.previous_window = SyncWindow(
+            drift_min_span_ms=drift_min_span_ms, shared_drift=False
+        )
         self.first_sample: Sample | None = None  # what a naive client would trust
         self.lost_probes = 0
         self._ids = itertools.count(1)
@@ -125,6 +130,7 @@ class ClockClient:
             return None
         best = best_sample(samples)
         self.window.add(best, probes=samples)
+        self.previous_window.add(best, probes=samples)
         return best
 
     async def run(self, *, rounds: int | None = None) -> None:
@@ -134,10 +140,15 @@ class ClockClient:
             sample = await self.probe()
             if sample is not None:
                 self.window.add(sample)
+                self.previous_window.add(sample)
 
     def server_now_ms(self) -> float:
         """Return the estimated server clock now, in epoch milliseconds."""
         return self.window.server_ms(self.local_clock())
+
+    def previous_server_now_ms(self) -> float:
+        """What the estimator before the shared-drift lines would say."""
+        return self.previous_window.server_ms(self.local_clock())
 
     def naive_server_now_ms(self) -> float:
         """What a client trusting the first reply (offset t2 - t3) would say."""

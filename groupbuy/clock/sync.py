@@ -8,6 +8,16 @@ and send time ``t2`` by the server's. As in NTP, the round trip is
 and wrong by at most half the round trip otherwise. The sample with the lowest
 round trip is the one trusted; once the window spans minutes, the drift of the
 client's clock is fitted by least squares over the good samples.
+
+The estimate itself comes from the recent probes' intervals: the true offset
+is a line in client time (offset + drift x elapsed, the drift at most
+``DRIFT_UNCERTAINTY_UNFITTED``) that passes through every interval. The lines
+that do form a convex polygon in (offset, drift); at any moment the offsets they
+allow span [low, high], whose middle is the estimate and half width the bound.
+One drift shared by all the probes is what lets the old probes keep narrowing
+the interval (each probe widened on its own by any plausible drift, as before,
+loses them within a minute). If no line fits (a clock step, a server stall
+between its stamps) the per-probe intervals below are used.
 """
 
 from __future__ import annotations
@@ -73,6 +83,55 @@ def fit_drift(
     return max(-MAX_DRIFT, min(MAX_DRIFT, slope))
 
 
+PPM = 1e-6
+
+
+def feasible_lines(
+    probes: list[Sample], *, drift_bound: float = DRIFT_UNCERTAINTY_UNFITTED
+) -> tuple[float, list[tuple[float, float]]] | None:
+    """Return ``(ref, corners)``: the corners ``(offset at ref, drift in ppm)`` of
+    the polygon of lines through every probe's interval, or None if none fits."""
+    if not probes:
+        return None
+    last = probes[-1]
+    ref = last.at_client_ms
+    bound = drift_bound / PPM
+    low, high = (
+        last.offset_ms - last.round_trip_ms / 2,
+        last.offset_ms + last.round_trip_ms / 2,
+    )
+    polygon = [(low, -bound), (high, -bound), (high, bound), (low, bound)]
+    for probe in probes[:-1]:
+        slope = (probe.at_client_ms - ref) * PPM
+        half = probe.round_trip_ms / 2
+        polygon = _clip(polygon, 1.0, slope, probe.offset_ms + half)
+        polygon = _clip(polygon, -1.0, -slope, half - probe.offset_ms)
+        if not polygon:
+            return None
+    return ref, polygon
+
+
+def _clip(polygon, along_offset: float, along_drift: float, limit: float):
+    """Keep the part of a convex polygon where ``along_offset * offset +
+    along_drift * drift <= limit`` (one Sutherland-Hodgman step)."""
+    kept = []
+    for index, (offset, drift) in enumerate(polygon):
+        next_offset, next_drift = polygon[(index + 1) % len(polygon)]
+        here = along_offset * offset + along_drift * drift - limit
+        there = along_offset * next_offset + along_drift * next_drift - limit
+        if here <= 0:
+            kept.append((offset, drift))
+        if (here < 0 < there) or (there < 0 < here):
+            share = here / (here - there)
+            kept.append(
+                (
+                    offset + share * (next_offset - offset),
+                    drift + share * (next_drift - drift),
+                )
+            )
+    return kept
+
+
 @dataclass
 class SyncWindow:
     """The last ``size`` samples and the estimate drawn from them."""
@@ -82,22 +141,33 @@ class SyncWindow:
     samples: list[Sample] = field(default_factory=list)
     probes: list[Sample] = field(default_factory=list)
     drift: float | None = None
+    # False: the estimator before the shared-drift lines (kept for benchmarks).
+    shared_drift: bool = True
+    lines: tuple[float, list[tuple[float, float]]] | None = None
 
     def add(self, sample: Sample, *, probes: list[Sample] | None = None) -> None:
         """Add a round's best sample (and every probe of the round, if several)."""
         self.samples = [*self.samples, sample][-self.size :]
         self.probes = [*self.probes, *(probes or [sample])][-RECENT_PROBES:]
         self.drift = fit_drift(self.samples, min_span_ms=self.drift_min_span_ms)
+        self.lines = feasible_lines(self.probes) if self.shared_drift else None
 
     def clear(self) -> None:
         self.samples = []
         self.probes = []
         self.drift = None
+        self.lines = None
 
     def interval_at(self, client_ms: float) -> tuple[float, float] | None:
         """Return the intersection of the recent probes' intervals at
         ``client_ms`` (carried by the fitted drift; without it, should they not
         meet), or None when they do not meet."""
+        if self.lines is not None:
+            ref, corners = self.lines
+            offsets = [
+                offset + drift * PPM * (client_ms - ref) for offset, drift in corners
+            ]
+            return min(offsets), max(offsets)
         if self.drift is not None:
             fitted = self._intersect(client_ms, self.drift, DRIFT_UNCERTAINTY_FITTED)
             if fitted is not None:

@@ -134,8 +134,10 @@ def demand_cancel(request, demand_id: str):
 
 @router.post("/{demand_id}/deadline", response=DemandOut)
 def demand_deadline(request, demand_id: str, payload: DemandDeadlineIn):
-    """Give my open demand a later deadline; everyone who joined is told."""
-    demand = services.demand_extend_deadline(
+    """Move my open demand's deadline later, or sooner with notice (409
+    ``deadline_too_soon``); everyone who joined and every merchant with an open
+    offer is told, and open countdowns move."""
+    demand = services.demand_change_deadline(
         actor=request.auth,
         demand=_demand(request, demand_id),
         deadline_at=payload.deadline_at,

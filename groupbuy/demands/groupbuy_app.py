@@ -32,7 +32,7 @@ app = GroupbuyApp(
         "demands.accepted": _("Offer accepted on a demand"),
         "demands.offer_declined": _("Another offer was chosen"),
         "demands.closed": _("Demand closed, deposit refunded"),
-        "demands.deadline": _("A demand you joined has a later deadline"),
+        "demands.deadline": _("A demand’s deadline moved"),
         "demands.match": _("New demand matching a saved search"),
     },
     demo_data="groupbuy.demands.demo:load_demo_data",

@@ -1,5 +1,5 @@
 """What the initiator of a demand does on its page besides publishing and
-cancelling: give it a later deadline, add and remove its photos."""
+cancelling: move its deadline, add and remove its photos."""
 
 from __future__ import annotations
 
@@ -32,12 +32,15 @@ def demand_deadline(request, demand_id: str):
         messages.error(request, _("Give the new deadline as a date and time."))
         return redirect("demands:detail", demand_id)
     try:
-        services.demand_extend_deadline(
+        services.demand_change_deadline(
             actor=request.user, demand=demand, deadline_at=form.cleaned_data["deadline"]
         )
     except DomainError as error:
         return _refusal_or_raise(request, error, demand_id)
-    messages.success(request, _("The deadline is moved; everyone who joined is told."))
+    messages.success(
+        request,
+        _("The deadline is moved; everyone who joined or made an offer is told."),
+    )
     return redirect("demands:detail", demand_id)
 
 

@@ -95,26 +95,51 @@ def notify_accepted(*, demand, participations, declined) -> None:
         )
 
 
-def notify_deadline_extended(*, demand, participations) -> None:
-    """Tell everyone who joined (not the initiator, who moved it) the new deadline."""
+def notify_deadline_changed(
+    *, demand, participations, offers, previous, is_sooner: bool
+) -> None:
+    """Tell everyone who joined (not the initiator, who moved it) and every
+    merchant with an open offer the new deadline."""
     deadline_ms = demand.deadline_ms
+    key = f"demands.deadline:{demand.public_id}:{deadline_ms}"
+
+    def body():
+        return _("“%(title)s” now closes at %(deadline)s (it was %(previous)s).") % {
+            "title": demand.title,
+            "deadline": date_format(localtime(demand.deadline_at), "Y-m-d H:i"),
+            "previous": date_format(localtime(previous), "Y-m-d H:i"),
+        }
+
+    data = {"deadline_ms": deadline_ms, "is_sooner": is_sooner}
     for participation in participations:
         if participation.is_initiator:
             continue
         _send(
             participation.shopper,
             kind="demands.deadline",
-            key=f"demands.deadline:{demand.public_id}:{deadline_ms}:{participation.pk}",
-            title=lambda: _("A demand you joined has a later deadline"),
-            body=lambda: (
-                _("“%(title)s” now closes at %(deadline)s.")
-                % {
-                    "title": demand.title,
-                    "deadline": date_format(localtime(demand.deadline_at), "Y-m-d H:i"),
-                }
+            key=f"{key}:{participation.pk}",
+            title=lambda: (
+                _("A demand you joined closes sooner")
+                if is_sooner
+                else _("A demand you joined has a later deadline")
             ),
+            body=body,
             demand=demand,
-            data={"deadline_ms": deadline_ms},
+            data=data,
+        )
+    for offer in offers:
+        _send(
+            offer.created_by,
+            kind="demands.deadline",
+            key=f"{key}:offer:{offer.pk}",
+            title=lambda: (
+                _("A demand you offered on closes sooner")
+                if is_sooner
+                else _("A demand you offered on has a later deadline")
+            ),
+            body=body,
+            demand=demand,
+            data={**data, "offer_id": offer.public_id},
         )
 
 

@@ -10,6 +10,9 @@ Settings (all optional):
 - ``GROUPBUY_DEMAND_FORFEIT_RULE``: "merchant" (default), "platform" or "refund":
   what happens to the deposit of someone who withdraws after acceptance.
 - ``GROUPBUY_DEMAND_MAX_DAYS``: how far ahead a deadline may be (default 60).
+- ``GROUPBUY_DEMAND_NOTICE_HOURS``: how much notice a published demand's
+  participants and merchants get when its deadline is brought forward: the new
+  deadline is at least this far from now (default 24).
 - ``GROUPBUY_DEMAND_PAYMENT_HOURS``: how long the deal made from an accepted
   offer stays open for the rest of the payments (default 48).
 """
@@ -21,6 +24,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import Forbidden
@@ -88,6 +93,32 @@ def check_deadline(deadline_at, *, now: datetime) -> datetime:
             _("The deadline can be at most %(days)s days ahead.") % {"days": days},
         )
     return deadline_at
+
+
+def notice() -> timedelta:
+    return timedelta(hours=getattr(settings, "GROUPBUY_DEMAND_NOTICE_HOURS", 24))
+
+
+def check_notice(deadline_at: datetime, *, now: datetime) -> None:
+    """Refuse bringing a published demand's deadline closer than the notice
+    everyone who counted on it is owed."""
+    earliest = now + notice()
+    if deadline_at >= earliest:
+        return
+    hours = int(notice().total_seconds() // 3600)
+    message = _(
+        "Bringing the deadline forward needs %(hours)s hours' notice: "
+        "the earliest is %(earliest)s."
+    ) % {
+        "hours": hours,
+        "earliest": date_format(localtime(earliest), "Y-m-d H:i"),
+    }
+    raise DemandError(
+        "deadline_too_soon",
+        message,
+        status=409,
+        fields={"deadline_at": [message]},
+    )
 
 
 def deadline_passed_error(*, deadline_at: datetime, now: datetime) -> DemandError:

@@ -100,6 +100,7 @@ def demand_detail(request, demand_id: str):
             "photo_form": PhotoForm(),
             "photos": list(demand.photos.all()),
             "max_photos": DemandPhoto.MAX_PHOTOS,
+            "notice_hours": int(rules.notice().total_seconds() // 3600),
             "join_deposit_fen": rules.deposit_fen_for(
                 quantity=1, target_unit_price_fen=demand.target_unit_price_fen
             ),

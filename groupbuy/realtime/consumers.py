@@ -15,7 +15,9 @@ import asyncio
 import json
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
+from groupbuy.realtime import fanout
 from groupbuy.realtime.publish import note_socket_loop
 
 CLOSE_NOT_SIGNED_IN = 4401
@@ -28,6 +30,10 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
 
     # The close code of a refused connection; 4401 and 4404 are the others used.
     refused_close_code = CLOSE_FORBIDDEN
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_hubs = []  # this process's subscriptions it is in (fanout.py)
 
     async def may_join(self) -> bool:
         """Return whether this connection may listen; the default lets anyone."""
@@ -54,12 +60,28 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
         note_socket_loop(asyncio.get_running_loop())
         if self.channel_layer is None:
             return
-        await self.channel_layer.group_add(group, self.channel_name)
-        # The base class leaves these groups when the socket closes.
-        self.groups.append(group)
+        if getattr(settings, "GROUPBUY_FANOUT_PER_SOCKET", False):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups.append(group)  # the base class leaves them on close
+            return
+        # Through the process's one subscription to the group, not a channel of
+        # the socket's own: see fanout.py for why.
+        await fanout.join(self, group)
+
+    async def websocket_disconnect(self, message) -> None:
+        await fanout.leave_all(self)
+        await super().websocket_disconnect(message)
 
     async def push_event(self, message: dict) -> None:
         await self.send_json(message["event"])
+
+    async def push_encoded(self, text: str, message: dict) -> None:
+        """Send a group's event already encoded once for every socket; a
+        subclass that overrides ``push_event`` gets the message there instead."""
+        if type(self).push_event is GroupConsumer.push_event:
+            await self.send(text_data=text)
+        else:
+            await self.push_event(message)
 
     async def receive_json(self, content, **kwargs) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":

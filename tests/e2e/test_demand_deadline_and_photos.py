@@ -134,3 +134,42 @@ def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
     finally:
         for context, _page in browsers:
             context.close()
+
+
+FORWARD_INITIATOR = "13900880024"
+FORWARD_JOINER = "13900880025"
+
+
+def test_a_deadline_brought_forward_reaches_an_open_page(chromium, groupbuy_server):
+    # given a demand closing in a day (the seed's) moved to three days, and its
+    # participant watching it
+    seed = (
+        SEED.replace(repr(INITIATOR), repr(FORWARD_INITIATOR))
+        .replace(repr(JOINER), repr(FORWARD_JOINER))
+        .replace("timedelta(days=1)", "timedelta(days=3)")
+    )
+    seeded = json.loads(groupbuy_server.run_python(seed).strip().splitlines()[-1])
+    url = f"/demands/{seeded['demand']}/"
+    browsers = [_browser(chromium, groupbuy_server) for _ in range(2)]
+    initiator, joiner = (page for _context, page in browsers)
+    try:
+        _sign_in(joiner, FORWARD_JOINER, url)
+        joiner.wait_for_timeout(1_000)  # its socket joins the demand's group
+        # when the initiator, told the notice beside the form, brings it forward
+        _sign_in(initiator, FORWARD_INITIATOR, url)
+        assert "24 hours" in initiator.inner_text("#deadline-notice")
+        sooner = datetime.now() + timedelta(hours=30)
+        initiator.fill("#id_deadline", sooner.strftime("%Y-%m-%dT%H:%M"))
+        initiator.click("#extend-deadline")
+        initiator.wait_for_url(f"**{url}")
+        new_ms = int(initiator.get_attribute("#demand-deadline", "data-deadline-ms"))
+        assert new_ms < seeded["deadline_ms"] - 36 * 3600 * 1000
+        # then the participant's open countdown moves to it without a reload
+        joiner.wait_for_function(
+            "ms => document.querySelector('#demand-deadline').dataset.deadlineMs"
+            " === String(ms)",
+            arg=new_ms,
+        )
+    finally:
+        for context, _page in browsers:
+            context.close()

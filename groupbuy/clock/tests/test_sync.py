@@ -4,6 +4,7 @@ from groupbuy.clock.sync import (
     Sample,
     SyncWindow,
     best_sample,
+    feasible_lines,
     fit_drift,
     is_late,
     sample_from,
@@ -95,3 +96,31 @@ def test_old_probes_count_for_less_until_the_drift_is_known():
     window.add(old)
     assert window.error_bound_ms(60_000) == 14  # 2 + 200 ppm of 60 s
     assert window.interval_at(60_000) == (500 - 2 - 12, 500 + 2 + 12)
+
+
+def test_one_drift_shared_by_the_probes_carries_the_estimate_forward():
+    # given a client clock slow by 100 ppm, probed every 10 s for a minute
+    drift = 100e-6
+    probes = [Sample(100 + drift * t, 4, t) for t in range(0, 60_001, 10_000)]
+    shared, each_alone = SyncWindow(), SyncWindow(shared_drift=False)
+    for window in (shared, each_alone):
+        window.add(probes[-1], probes=probes)
+    # when the estimate is read 30 s after the last probe
+    truth = 100 + drift * 90_000
+    # then the lines through every interval give the truth, bound 4 ms,
+    assert shared.offset_at(90_000) == truth
+    assert shared.interval_at(90_000) == (truth - 4, truth + 4)
+    # where each interval widened on its own was 3 ms off, bound 8 ms
+    assert each_alone.offset_at(90_000) == truth - 3
+    assert each_alone.error_bound_ms(90_000) == 8
+
+
+def test_probes_no_line_fits_fall_back_to_the_intervals():
+    # given two probes 1 s apart whose offsets differ by 100 ms (a clock step)
+    probes = [Sample(0, 2, 0), Sample(100, 2, 1_000)]
+    # then no drift explains them, and the per-probe intervals decide
+    assert feasible_lines(probes) is None
+    window = SyncWindow()
+    window.add(probes[-1], probes=probes)
+    assert window.lines is None
+    assert window.offset_at(1_000) == 100

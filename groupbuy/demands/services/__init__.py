@@ -3,9 +3,9 @@
 from groupbuy.demands.services.forfeits import participation_forfeit
 from groupbuy.demands.services.lifecycle import (
     demand_cancel,
+    demand_change_deadline,
     demand_create,
     demand_deposit_start,
-    demand_extend_deadline,
     demand_join,
     demand_publish,
     demand_withdraw,
@@ -23,9 +23,9 @@ from groupbuy.demands.services.searches import saved_search_create, saved_search
 __all__ = [
     "check_merchant_owner",
     "demand_cancel",
+    "demand_change_deadline",
     "demand_create",
     "demand_deposit_start",
-    "demand_extend_deadline",
     "demand_join",
     "demand_photo_add",
     "demand_photo_delete",

@@ -16,10 +16,10 @@ from groupbuy.demands.deposits import (
 )
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.live import push_deadline, push_demand
-from groupbuy.demands.models import Demand, Participation
+from groupbuy.demands.models import Demand, Offer, Participation
 from groupbuy.demands.notifications import (
     notify_closed,
-    notify_deadline_extended,
+    notify_deadline_changed,
     notify_saved_searches,
 )
 
@@ -194,12 +194,13 @@ def demand_join(*, actor, demand: Demand, quantity: int):
     return participation, intent
 
 
-def demand_extend_deadline(*, actor, demand: Demand, deadline_at) -> Demand:
-    """Give an open demand a later deadline (its initiator only).
+def demand_change_deadline(*, actor, demand: Demand, deadline_at) -> Demand:
+    """Move an open demand's deadline later, or sooner (its initiator only).
 
-    Only later: a sooner close could cut off someone who joined counting on
-    the time. Everyone who joined is told; open countdowns move at once.
-    Asking again for the same deadline changes nothing.
+    Sooner needs notice once the demand is published (``rules.check_notice``):
+    someone who joined or offered counting on the time must have it to act.
+    Everyone who joined and every merchant with an open offer is told; open
+    countdowns move at once. Asking again for the same deadline changes nothing.
     """
     _check_initiator(actor, demand)
     now = timezone.now()
@@ -209,17 +210,16 @@ def demand_extend_deadline(*, actor, demand: Demand, deadline_at) -> Demand:
         if demand.deadline_at == deadline_at and demand.is_open:
             return demand
         _check_open_until_deadline(demand)
-        if deadline_at < demand.deadline_at:
-            message = _("The new deadline must be later than the current one.")
-            raise DemandError(
-                "deadline_not_later", message, fields={"deadline_at": [message]}
-            )
+        is_sooner = deadline_at < demand.deadline_at
+        if is_sooner and demand.state == State.PUBLISHED:
+            rules.check_notice(deadline_at, now=now)
         previous = demand.deadline_at
         demand.deadline_at = deadline_at
         demand.save(update_fields=["deadline_at", "updated_at"])
+        change = "brought_forward" if is_sooner else "extended"
         audit_log(
             actor=actor,
-            action="demands.demand.deadline_extended",
+            action=f"demands.demand.deadline_{change}",
             obj=demand,
             data={
                 "deadline_at": deadline_at.isoformat(),
@@ -227,15 +227,28 @@ def demand_extend_deadline(*, actor, demand: Demand, deadline_at) -> Demand:
             },
         )
         if demand.state == State.PUBLISHED:
-            participations = list(
-                demand.participations.filter(
-                    status__in=(Status.ACTIVE, Status.AWAITING_DEPOSIT)
-                ).select_related("shopper")
-            )
-            notify_deadline_extended(demand=demand, participations=participations)
-            push_deadline(demand, reason="extended")
-            push_demand(demand)
+            _tell_deadline_changed(demand, previous=previous, change=change)
     return demand
+
+
+def _tell_deadline_changed(demand: Demand, *, previous, change: str) -> None:
+    participations = list(
+        demand.participations.filter(
+            status__in=(Status.ACTIVE, Status.AWAITING_DEPOSIT)
+        ).select_related("shopper")
+    )
+    offers = list(
+        demand.offers.filter(state=Offer.State.ACTIVE).select_related("created_by")
+    )
+    notify_deadline_changed(
+        demand=demand,
+        participations=participations,
+        offers=offers,
+        previous=previous,
+        is_sooner=change == "brought_forward",
+    )
+    push_deadline(demand, reason=change)
+    push_demand(demand)
 
 
 def demand_withdraw(*, actor, demand: Demand) -> Participation:

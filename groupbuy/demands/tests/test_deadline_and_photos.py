@@ -1,6 +1,8 @@
-"""The initiator moves a demand's deadline later and adds photos to it."""
+"""The initiator moves a demand's deadline (later, or sooner with notice) and adds
+photos to it."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from groupbuy.demands.models import Demand, DemandPhoto
 from groupbuy.demands.tests.factories import (
     join_and_pay,
     make_demand,
+    make_offer,
     make_owner_merchant,
     make_published,
     make_user,
@@ -66,7 +69,7 @@ def test_a_later_deadline_tells_the_joiners_and_moves_the_countdowns(
     later = demand.deadline_at + timedelta(days=1)
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.demand_extend_deadline(
+        services.demand_change_deadline(
             actor=demand.initiator, demand=demand, deadline_at=later
         )
     # then the demand has the new deadline, audited
@@ -97,10 +100,10 @@ def test_asking_twice_for_the_same_deadline_tells_nobody_twice(
     demand, _joiner, _events = published
     later = demand.deadline_at + timedelta(hours=6)
     with django_capture_on_commit_callbacks(execute=True):
-        services.demand_extend_deadline(
+        services.demand_change_deadline(
             actor=demand.initiator, demand=demand, deadline_at=later
         )
-        services.demand_extend_deadline(
+        services.demand_change_deadline(
             actor=demand.initiator, demand=demand, deadline_at=later
         )
     assert Notification.objects.filter(kind="demands.deadline").count() == 1
@@ -113,17 +116,17 @@ def test_asking_twice_for_the_same_deadline_tells_nobody_twice(
 @pytest.mark.parametrize(
     ("shift", "code"),
     [
-        (-timedelta(hours=1), "deadline_not_later"),
+        (-timedelta(days=2, hours=1), "deadline_too_soon"),  # 23 h from now
         (timedelta(days=400), "invalid"),
     ],
 )
-def test_a_sooner_or_far_deadline_is_refused_and_changes_nothing(
+def test_a_deadline_too_soon_or_too_far_is_refused_and_changes_nothing(
     published, shift, code
 ):
     demand, _joiner, _events = published
     before = demand.deadline_at
     with pytest.raises(DomainError) as caught:
-        services.demand_extend_deadline(
+        services.demand_change_deadline(
             actor=demand.initiator, demand=demand, deadline_at=before + shift
         )
     assert caught.value.code == code
@@ -135,14 +138,14 @@ def test_a_sooner_or_far_deadline_is_refused_and_changes_nothing(
 def test_a_past_deadline_or_a_closed_demand_cannot_be_extended(published):
     demand, _joiner, _events = published
     with pytest.raises(DomainError):
-        services.demand_extend_deadline(
+        services.demand_change_deadline(
             actor=demand.initiator,
             demand=demand,
             deadline_at=timezone.now() - timedelta(minutes=1),
         )
     services.demand_cancel(actor=demand.initiator, demand=demand)
     with pytest.raises(DomainError) as caught:
-        services.demand_extend_deadline(
+        services.demand_change_deadline(
             actor=demand.initiator,
             demand=demand,
             deadline_at=demand.deadline_at + timedelta(days=1),
@@ -200,6 +203,182 @@ def test_the_initiator_moves_the_deadline_from_the_page(client, published):
     assert moved.status_code == 302
     demand.refresh_from_db()
     assert demand.deadline_at == later.replace(second=0, microsecond=0)
+
+
+# --- bringing the deadline forward ----------------------------------------------
+
+
+def test_a_sooner_deadline_with_notice_tells_joiners_and_merchants_and_moves_countdowns(
+    published, django_capture_on_commit_callbacks
+):
+    # given a published demand (3 days left) that someone joined and a merchant
+    # offered on
+    demand, joiner, events = published
+    offer = make_offer(demand)
+    previous = demand.deadline_at
+    sooner = timezone.now() + timedelta(hours=30)
+    # when its initiator brings the deadline forward with more than 24 h notice
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demand_change_deadline(
+            actor=demand.initiator, demand=demand, deadline_at=sooner
+        )
+    # then the demand closes sooner, audited with the previous deadline
+    demand.refresh_from_db()
+    assert demand.deadline_at == sooner
+    entry = AuditEntry.objects.get(action="demands.demand.deadline_brought_forward")
+    assert entry.data["previous_deadline_at"] == previous.isoformat()
+    assert not AuditEntry.objects.filter(
+        action="demands.demand.deadline_extended"
+    ).exists()
+    # and the joiner and the merchant who offered are told (not the initiator)
+    told = Notification.objects.filter(kind="demands.deadline").order_by("pk")
+    assert sorted(n.recipient_id for n in told) == sorted(
+        [joiner.pk, offer.created_by_id]
+    )
+    assert {n.data["deadline_ms"] for n in told} == {demand.deadline_ms}
+    assert all(n.data["is_sooner"] for n in told)
+    # and every open countdown gets the new absolute deadline, and the progress
+    pushed = [event for _group, event in events]
+    [moved] = [e for e in pushed if e["type"] == "demand.deadline"]
+    assert (moved["deadline_ms"], moved["reason"]) == (
+        demand.deadline_ms,
+        "brought_forward",
+    )
+    [progress] = [e for e in pushed if e["type"] == "demand.updated"][-1:]
+    assert progress["deadline_ms"] == demand.deadline_ms
+
+
+def test_the_closing_job_closes_a_demand_at_its_sooner_deadline(published):
+    # given a deadline brought forward to 25 h from now
+    demand, _joiner, _events = published
+    sooner = timezone.now() + timedelta(hours=25)
+    services.demand_change_deadline(
+        actor=demand.initiator, demand=demand, deadline_at=sooner
+    )
+    # when the periodic job runs just before it and then just after it
+    services.demands_expire_due(now=sooner - timedelta(seconds=1))
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.PUBLISHED
+    services.demands_expire_due(now=sooner + timedelta(seconds=1))
+    # then the demand is closed by the new deadline, not the old one
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.EXPIRED
+
+
+def test_a_draft_can_be_brought_forward_without_notice(
+    django_capture_on_commit_callbacks,
+):
+    # given a draft: nobody else joined or offered yet
+    demand = make_demand()
+    sooner = timezone.now() + timedelta(hours=1)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demand_change_deadline(
+            actor=demand.initiator, demand=demand, deadline_at=sooner
+        )
+    # then
+    demand.refresh_from_db()
+    assert demand.deadline_at == sooner
+    assert not Notification.objects.filter(kind="demands.deadline").exists()
+
+
+def test_a_sooner_deadline_without_notice_is_refused_with_the_earliest_allowed(
+    published,
+):
+    demand, _joiner, events = published
+    before = demand.deadline_at
+    with pytest.raises(DomainError) as caught:
+        services.demand_change_deadline(
+            actor=demand.initiator,
+            demand=demand,
+            deadline_at=timezone.now() + timedelta(hours=2),
+        )
+    assert (caught.value.code, caught.value.status) == ("deadline_too_soon", 409)
+    assert "24" in caught.value.message
+    demand.refresh_from_db()
+    assert demand.deadline_at == before
+    assert not Notification.objects.filter(kind="demands.deadline").exists()
+    assert not [e for _g, e in events if e["type"] == "demand.deadline"]
+
+
+def test_the_notice_is_a_setting(published, settings):
+    demand, _joiner, _events = published
+    settings.GROUPBUY_DEMAND_NOTICE_HOURS = 1
+    sooner = timezone.now() + timedelta(hours=2)
+    services.demand_change_deadline(
+        actor=demand.initiator, demand=demand, deadline_at=sooner
+    )
+    demand.refresh_from_db()
+    assert demand.deadline_at == sooner
+
+
+def test_only_the_initiator_brings_the_deadline_forward_through_the_api(
+    client, published
+):
+    # given a demand a merchant offered on
+    demand, joiner, _events = published
+    offer = make_offer(demand)
+    _other_merchant, other_owner = make_owner_merchant(name="Other Dairy")
+    before = demand.deadline_at
+    sooner = (timezone.now() + timedelta(hours=30)).isoformat()
+    # when another buyer, a participant, the merchant who offered or another
+    # merchant tries
+    for intruder in (make_user(), joiner, offer.created_by, other_owner):
+        response = client.post(
+            f"/api/demands/{demand.public_id}/deadline",
+            {"deadline_at": sooner},
+            content_type="application/json",
+            headers=_auth(intruder),
+        )
+        # then each is refused and nothing moves
+        assert response.status_code == 403, response.content
+    assert Demand.objects.get().deadline_at == before
+    # and the initiator is refused too soon a deadline with a clear 409
+    too_soon = (timezone.now() + timedelta(hours=3)).isoformat()
+    response = client.post(
+        f"/api/demands/{demand.public_id}/deadline",
+        {"deadline_at": too_soon},
+        content_type="application/json",
+        headers=_auth(demand.initiator),
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "deadline_too_soon"
+    # and may bring it forward with notice
+    response = client.post(
+        f"/api/demands/{demand.public_id}/deadline",
+        {"deadline_at": sooner},
+        content_type="application/json",
+        headers=_auth(demand.initiator),
+    )
+    assert response.status_code == 200
+    assert response.json()["deadline_ms"] == Demand.objects.get().deadline_ms
+    assert Demand.objects.get().deadline_at < before
+
+
+def test_the_initiator_brings_the_deadline_forward_from_the_page(client, published):
+    demand, _joiner, _events = published
+    before = demand.deadline_at
+    client.force_login(demand.initiator)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    # the notice is stated before the form is used (in the page's language)
+    assert re.search(r'id="deadline-notice">[^<]*\b24\b', page)
+    too_soon = timezone.localtime(timezone.now() + timedelta(hours=3))
+    refused = client.post(
+        f"/demands/{demand.public_id}/deadline/",
+        {"deadline": too_soon.strftime("%Y-%m-%dT%H:%M")},
+        follow=True,
+    )
+    assert re.search(
+        r'class="[^"]*error[^"]*"[^>]*>[^<]*\b24\b', refused.content.decode()
+    )
+    assert Demand.objects.get().deadline_at == before
+    sooner = timezone.localtime(timezone.now() + timedelta(hours=30))
+    moved = client.post(
+        f"/demands/{demand.public_id}/deadline/",
+        {"deadline": sooner.strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert moved.status_code == 302
+    assert Demand.objects.get().deadline_at == sooner.replace(second=0, microsecond=0)
 
 
 # --- photos ---------------------------------------------------------------------

@@ -23,6 +23,14 @@ class RoomConsumer(GroupConsumer):
         await self.send_json({"type": "room.hello", "room": self.room})
 
 
+class ShoutingConsumer(RoomConsumer):
+    """ws/shout/<name>/: reshapes each event for its socket (overrides push_event)."""
+
+    async def push_event(self, message: dict) -> None:
+        event = message["event"]
+        await self.send_json({**event, "type": event["type"].upper()})
+
+
 class PrivateConsumer(SignedInConsumer):
     def groups_for_connection(self) -> list[str]:
         return ["private"]
@@ -31,6 +39,7 @@ class PrivateConsumer(SignedInConsumer):
 application = URLRouter(
     [
         path("ws/rooms/<str:name>/", RoomConsumer.as_asgi()),
+        path("ws/shout/<str:name>/", ShoutingConsumer.as_asgi()),
         path("ws/private/", PrivateConsumer.as_asgi()),
     ]
 )

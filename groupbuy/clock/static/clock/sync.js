@@ -11,6 +11,13 @@
 // intersected; the middle is the estimate, half the width the error bound. If they
 // do not meet with the fitted drift they are tried without; if still not, the best
 // probe alone is used, its bound widened by its age.
+//
+// Before those: the true offset is a line in client time (offset + drift x
+// elapsed, |drift| <= DRIFT_UNCERTAINTY_UNFITTED) through every probe's interval.
+// The lines that fit form a convex polygon in (offset, drift); the offsets they
+// allow at a moment span [low, high]: the middle is the estimate, half the width
+// the bound. One drift shared by every probe keeps old probes useful; the
+// per-probe intervals above are the fallback when no line fits.
 
 export const BURST_PROBES = 8;
 export const WINDOW_SIZE = 8;
@@ -63,6 +70,45 @@ export function fitDrift(samples, minSpanMs = DRIFT_MIN_SPAN_MS) {
   return Math.max(-MAX_DRIFT, Math.min(MAX_DRIFT, covariance / spread));
 }
 
+export const PPM = 1e-6;
+
+// {ref, corners}: the corners [offset at ref, drift in ppm] of the lines through
+// every probe's interval, or null when none fits (sync.py's feasible_lines).
+export function feasibleLines(probes, driftBound = DRIFT_UNCERTAINTY_UNFITTED) {
+  if (probes.length === 0) return null;
+  const last = probes[probes.length - 1];
+  const ref = last.atClientMs;
+  const bound = driftBound / PPM;
+  const low = last.offsetMs - last.roundTripMs / 2;
+  const high = last.offsetMs + last.roundTripMs / 2;
+  let polygon = [[low, -bound], [high, -bound], [high, bound], [low, bound]];
+  for (const probe of probes.slice(0, -1)) {
+    const slope = (probe.atClientMs - ref) * PPM;
+    const half = probe.roundTripMs / 2;
+    polygon = clip(polygon, 1, slope, probe.offsetMs + half);
+    polygon = clip(polygon, -1, -slope, half - probe.offsetMs);
+    if (polygon.length === 0) return null;
+  }
+  return { ref, corners: polygon };
+}
+
+// The part of a convex polygon where a * offset + b * drift <= limit.
+function clip(polygon, a, b, limit) {
+  const kept = [];
+  for (let index = 0; index < polygon.length; index += 1) {
+    const [offset, drift] = polygon[index];
+    const [nextOffset, nextDrift] = polygon[(index + 1) % polygon.length];
+    const here = a * offset + b * drift - limit;
+    const there = a * nextOffset + b * nextDrift - limit;
+    if (here <= 0) kept.push([offset, drift]);
+    if ((here < 0 && there > 0) || (there < 0 && here > 0)) {
+      const share = here / (here - there);
+      kept.push([offset + share * (nextOffset - offset), drift + share * (nextDrift - drift)]);
+    }
+  }
+  return kept;
+}
+
 export class SyncWindow {
   constructor({ size = WINDOW_SIZE, driftMinSpanMs = DRIFT_MIN_SPAN_MS } = {}) {
     this.size = size;
@@ -74,6 +120,7 @@ export class SyncWindow {
     this.samples = [];
     this.probes = [];
     this.drift = null;
+    this.lines = null;
   }
 
   // A round's best sample (and every probe of the round, for a burst).
@@ -81,11 +128,17 @@ export class SyncWindow {
     this.samples = [...this.samples, sample].slice(-this.size);
     this.probes = [...this.probes, ...probes].slice(-RECENT_PROBES);
     this.drift = fitDrift(this.samples, this.driftMinSpanMs);
+    this.lines = feasibleLines(this.probes);
   }
 
   // The intersection [low, high] of the recent probes' intervals, carried by the
   // fitted drift (without it, should they not meet), or null.
   intervalAt(clientMs) {
+    if (this.lines) {
+      const { ref, corners } = this.lines;
+      const offsets = corners.map(([offset, drift]) => offset + drift * PPM * (clientMs - ref));
+      return [Math.min(...offsets), Math.max(...offsets)];
+    }
     if (this.drift !== null) {
       const fitted = this.#intersect(clientMs, this.drift, DRIFT_UNCERTAINTY_FITTED);
       if (fitted) return fitted;

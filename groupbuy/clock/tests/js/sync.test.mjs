@@ -7,6 +7,7 @@ import {
   SyncWindow,
   bestSample,
   clockJumped,
+  feasibleLines,
   fitDrift,
   isLate,
   nextTickAt,
@@ -150,4 +151,24 @@ test("old probes count for less until the drift is known", () => {
   assert.ok(Math.abs(window.errorBoundMs(60000) - 14) < 1e-9); // 2 + 200 ppm of 60 s
   const [low, high] = window.intervalAt(60000);
   assert.ok(Math.abs(low - 486) < 1e-9 && Math.abs(high - 514) < 1e-9);
+});
+
+test("one drift shared by the probes carries the estimate forward", () => {
+  const drift = 100e-6;
+  const probes = [];
+  for (let t = 0; t <= 60000; t += 10000) probes.push(sample(100 + drift * t, 4, t));
+  const window = new SyncWindow();
+  window.add(probes[probes.length - 1], probes);
+  const truth = 100 + drift * 90000;
+  assert.ok(Math.abs(window.offsetAt(90000) - truth) < 1e-9);
+  assert.ok(Math.abs(window.errorBoundMs(90000) - 4) < 1e-9);
+});
+
+test("probes no line fits fall back to the intervals", () => {
+  const probes = [sample(0, 2, 0), sample(100, 2, 1000)];
+  assert.equal(feasibleLines(probes), null);
+  const window = new SyncWindow();
+  window.add(probes[1], probes);
+  assert.equal(window.lines, null);
+  assert.equal(window.offsetAt(1000), 100);
 });
