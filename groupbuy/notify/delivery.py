@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
-from groupbuy.notify.models import Delivery, Invitation
+from groupbuy.notify.models import Delivery, Invitation, Notification
 from groupbuy.notify.senders import DeliveryRejected, DeliverySkipped, sender_for
 
 logger = logging.getLogger(__name__)
@@ -73,12 +73,24 @@ def _finish(
         return False
     for field, value in changes.items():
         setattr(delivery, field, value)
-    if delivery.status in FINAL_STATUSES:
+    if delivery.status in FINAL_STATUSES and _may_have_invitation(delivery):
         # An invitation's raw address is only kept while delivery may need it.
         Invitation.objects.filter(notification_id=delivery.notification_id).exclude(
             address=""
         ).update(address="")
     return True
+
+
+def _may_have_invitation(delivery: Delivery) -> bool:
+    """False only when the delivery was loaded with its notification's
+    (absent) invitation: most notifications have none, and this saves the
+    UPDATE that would find nothing."""
+    if not Delivery.notification.is_cached(delivery):
+        return True
+    notification = delivery.notification
+    if not Notification.invitation.is_cached(notification):
+        return True
+    return hasattr(notification, "invitation")
 
 
 @transaction.atomic
