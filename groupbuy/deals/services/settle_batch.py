@@ -33,6 +33,7 @@ from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services.payments import charge_plan, held_fen, refunded_fen
 from groupbuy.deals.signals import order_confirmed
 from groupbuy.escrow.batch import escrow_batch_follow_up, escrow_release_and_refund_many
+from groupbuy.notify.services import deliveries_handed_over_together
 
 logger = logging.getLogger(__name__)
 Status = DealOrder.Status
@@ -133,7 +134,8 @@ def deal_orders_follow_up(
     each order's receivers and notification in a savepoint (a receiver that
     raises rolls back that order only, which stays awaiting), and marks the
     rest followed up with one UPDATE; the chunk commits once. So running this
-    twice (a retried job, the sweep) sends nothing twice.
+    twice (a retried job, the sweep) sends nothing twice. The chunk's
+    notifications are handed over together at its commit.
     """
     escrow_batch_follow_up(intent_ids=intent_ids, refund_ids=refund_ids)
     ids = list(order_ids)
@@ -144,7 +146,7 @@ def deal_orders_follow_up(
 
 
 def _follow_up_chunk(actor, order_ids: list[int]) -> int:
-    with transaction.atomic():
+    with transaction.atomic(), deliveries_handed_over_together():
         orders = (
             DealOrder.objects.select_for_update(of=("self",))
             .select_related("shopper", "deal__merchant", "deal__product")
