@@ -207,6 +207,11 @@ def close(deal_public_id: str) -> dict:
     # machine inflates least.
     cpu_s = time.process_time() - cpu_started
     settle_peak_mb = _rss_mb()
+    # Load the URL configuration (every app's views) before timing the jobs: a
+    # worker has it loaded long before, and it costs ~7 s on a loaded machine.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loads it
     started = time.perf_counter()
     with _Counted() as follow_up:
         jobs = (
