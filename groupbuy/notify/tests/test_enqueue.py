@@ -253,15 +253,18 @@ def test_deliveries_handed_over_together_are_each_sent_once_at_commit(
 
     shoppers = [make_user(contact_channel=User.ContactChannel.SMS) for _ in range(3)]
     # when a job notifies them inside one transaction, handing over together
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic(), deliveries_handed_over_together():
-            kept = [enqueue(shoppers[0]), enqueue(shoppers[1])]
-            try:
-                with transaction.atomic():
-                    enqueue(shoppers[2])
-                    raise RuntimeError("this shopper's part failed")
-            except RuntimeError:
-                pass
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+        deliveries_handed_over_together(),
+    ):
+        kept = [enqueue(shoppers[0]), enqueue(shoppers[1])]
+        try:
+            with transaction.atomic():
+                enqueue(shoppers[2])
+                raise RuntimeError("this shopper's part failed")
+        except RuntimeError:
+            pass
     # then one hand-over ran, and every kept delivery was sent exactly once
     assert len(callbacks) == 1
     for notification in kept:
