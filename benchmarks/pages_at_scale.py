@@ -18,7 +18,10 @@ without the network) after two warm-up requests; it prints p50/p95 server time,
 the p50 of the time spent in the database (the sum of the request's query
 times) and the queries per request, and the same figures at a baseline size
 (tiny: 50 deals, 2,000 orders) measured first in the same run and database,
-so "flat as data grows" is the comparison of the two. Last line: one JSON object.
+so "flat as data grows" is the comparison of the two. Every SELECT of one request
+of each page is EXPLAINed and the tables that grow with the data read by a
+sequential scan are named (``seq_scans``). The merchant console's order list is
+measured on its first and its last page (OFFSET-deep). Last line: one JSON object.
 """
 
 from __future__ import annotations
