@@ -40,8 +40,8 @@ def paginate(
     that holds the ordering and the key, however deep the page), then load those
     rows with their joins. One more query, but a deep page of a large list no
     longer joins and sorts every row before it: what the merchant console's
-    last page over 10,000 orders needs (0.3 s → 10 ms in
-    ``benchmarks/pages_at_scale.py``).
+    last page over a shop's 10,000 orders needs (509 ms → 9.5 ms in EXPLAIN
+    ANALYZE over 1,000,000 orders, ``benchmarks/pages_at_scale.py``).
     """
     try:
         page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
