@@ -271,7 +271,17 @@ def deal_get_for_join(*, user, deal_id: str) -> Deal:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    deals = _with_details(Deal.objects.filter(public_id=deal_id)).annotate(
+    # Not ``_with_details``: a join needs neither the participants count (a
+    # count over the deal's orders, which grows with a hot deal) nor the
+    # product's category; it reads ``buyers`` and ``sold`` from the row.
+    deals = (
+        Deal.objects.filter(public_id=deal_id)
+        .select_related("merchant", "product")
+        .prefetch_related(
+            Prefetch("tiers", queryset=DealTier.objects.order_by("min_participants"))
+        )
+    )
+    deals = deals.annotate(
         active_branch_count=Coalesce(Subquery(branches), Value(0)),
         **join_guard_annotations(user=user),
     )
