@@ -95,6 +95,64 @@ print(json.dumps({{"deal": hot, "queries": len(queries)}}))
 """
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(root: int) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+class CpuMeter:
+    """CPU time the server's processes (uvicorn and its workers) and this
+    database's PostgreSQL backends spend during a phase: what one request costs
+    the machine, apart from the other helpers' load and the waiting."""
+
+    def __init__(self, server_pid: int, database_url: str):
+        self.server_pid, self.database_url = server_pid, database_url
+
+    def _database_pids(self) -> list[int]:
+        import psycopg
+
+        with psycopg.connect(self.database_url) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def snapshot(self) -> dict:
+        app = {pid: _cpu_s(pid) for pid in _descendants(self.server_pid)}
+        database = {pid: _cpu_s(pid) for pid in self._database_pids()}
+        return {"app": app, "db": database}
+
+    @staticmethod
+    def spent(before: dict, after: dict) -> dict:
+        """Seconds of CPU between two snapshots (new processes from zero)."""
+        return {
+            part: sum(
+                cpu - before[part].get(pid, 0.0) for pid, cpu in after[part].items()
+            )
+            for part in ("app", "db")
+        }
+
+
 def run_wrk(url: str, *, script: Path, args: list[str], connections: int, seconds):
     """Run wrk; return the JSON its Lua ``done`` printed (rates, latencies, codes)."""
     command = [
@@ -118,6 +176,12 @@ def run_wrk(url: str, *, script: Path, args: list[str], connections: int, second
     if not lines:
         raise RuntimeError(f"wrk printed no summary:\n{result.stdout}\n{result.stderr}")
     return json.loads(lines[-1])
+
+
+def _cpu_ratio(health_ms: dict, join_ms: dict) -> float:
+    """The ratio the CPU alone allows: no-op CPU per request over join CPU."""
+    join = join_ms["app"] + join_ms["db"]
+    return (health_ms["app"] + health_ms["db"]) / join if join else 0.0
 
 
 def main() -> None:
@@ -155,7 +219,7 @@ def main() -> None:
         )
         seed, queries_per_join = seeded, seeded["queries"]
         port = free_port()
-        deployment.spawn(
+        server = deployment.spawn(
             "uvicorn",
             [
                 sys.executable,
@@ -182,6 +246,8 @@ def main() -> None:
             connections=connections,
             seconds=1,
         )
+        meter = CpuMeter(server.pid, database_url)
+        before = meter.snapshot()
         health = run_wrk(
             f"{base_url}/api/health",
             script=WRK_DIR / "summary.lua",
@@ -189,6 +255,7 @@ def main() -> None:
             connections=connections,
             seconds=seconds,
         )
+        middle = meter.snapshot()
         joins = run_wrk(
             f"{base_url}/api/deals/{seed['deal']}/join",
             script=WRK_DIR / "join.lua",
@@ -196,8 +263,13 @@ def main() -> None:
             connections=connections,
             seconds=seconds,
         )
+        after = meter.snapshot()
+        health_cpu = CpuMeter.spent(before, middle)
+        join_cpu = CpuMeter.spent(middle, after)
         check = read_check(database_url, seed["deal"])
-        lock_ms = [float(line) for line in timings.read_text().split()]
+        # No file: no join reached the stock within the run (a loaded machine).
+        lock_text = timings.read_text() if timings.exists() else ""
+        lock_ms = [float(line) for line in lock_text.split()]
 
     health_rate = health["requests"] / health["seconds"]
     succeeded = joins["codes"].get("201", 0)
@@ -232,6 +304,16 @@ def main() -> None:
         f" p50 {lock_p50:.2f} ms, p99 {lock_p99:.2f} ms"
     )
     print(f"queries per join (API request, in-process): {queries_per_join}")
+    health_ms = {
+        k: v * 1000 / max(1, health["requests"]) for k, v in health_cpu.items()
+    }
+    join_ms = {k: v * 1000 / max(1, joins["requests"]) for k, v in join_cpu.items()}
+    print(
+        "CPU per request (server processes + this database's backends): "
+        f"no-op {health_ms['app']:.2f} + {health_ms['db']:.2f} ms, "
+        f"join {join_ms['app']:.2f} + {join_ms['db']:.2f} ms "
+        f"→ CPU ratio {_cpu_ratio(health_ms, join_ms):.2f}"
+    )
     print(
         f"database after: stock {check['stock']:.0f}, sold {check['sold']:.0f}, "
         f"live orders {check['live_orders']:.0f} holding "
@@ -251,6 +333,9 @@ def main() -> None:
                 "lock_p50_ms": round(lock_p50, 2),
                 "lock_p99_ms": round(lock_p99, 2),
                 "server_errors": server_errors,
+                "noop_cpu_ms": round(health_ms["app"] + health_ms["db"], 2),
+                "join_cpu_ms": round(join_ms["app"], 2),
+                "join_db_cpu_ms": round(join_ms["db"], 2),
             }
         )
     )

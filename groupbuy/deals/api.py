@@ -238,7 +238,9 @@ def merchant_order_list(
             date_to=filters.date_to,
         ),
     )
-    result = paginate(orders, page=filters.page, page_size=filters.page_size)
+    result = paginate(
+        orders, page=filters.page, page_size=filters.page_size, deferred_join=True
+    )
     items = [merchant_order_out(request, order) for order in result.items]
     return page_payload(result, items)
 

@@ -9,11 +9,34 @@ Kept apart from the join transaction so the rules read in one place:
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.core.errors import Conflict, Forbidden
-from groupbuy.deals.join_hooks import run_join_guards
+from groupbuy.deals.join_hooks import join_annotations, run_join_guards
+
+
+def join_guard_annotations(*, user) -> dict:
+    """Annotations that answer the guards below (and other apps') in the query
+    loading the deal (``selectors.deal_get_for_join``), for ``user``."""
+    annotations = join_annotations()
+    if getattr(user, "is_authenticated", False):
+        annotations["joiner_is_staff"] = Exists(
+            MerchantMembership.objects.filter(
+                user_id=user.pk, merchant_id=OuterRef("merchant_id")
+            )
+        )
+    return annotations
+
+
+def _is_staff(*, actor, deal) -> bool:
+    if getattr(deal, "join_guards_for", None) == actor.pk and hasattr(
+        deal, "joiner_is_staff"
+    ):
+        return deal.joiner_is_staff
+    return user_membership_for(user=actor, merchant_id=deal.merchant_id) is not None
 
 
 def check_join_allowed(*, actor, deal) -> None:
@@ -25,7 +48,7 @@ def check_join_allowed(*, actor, deal) -> None:
 
 def check_shopper_may_buy(*, actor, deal) -> None:
     """The rules above, for apps that sell a deal their own way (teams)."""
-    if user_membership_for(user=actor, merchant_id=deal.merchant_id) is not None:
+    if _is_staff(actor=actor, deal=deal):
         raise Forbidden(
             "own_merchant",
             _(

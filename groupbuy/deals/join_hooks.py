@@ -10,11 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _guards: list[Callable[..., None]] = []
+_annotations: dict[str, Callable[[], object]] = {}
 
 
 def register_join_guard(func: Callable[..., None]) -> None:
     if func not in _guards:
         _guards.append(func)
+
+
+def register_join_annotation(name: str, expression: Callable[[], object]) -> None:
+    """Let a guard's question be answered by the query that loads the deal for
+    a join: ``expression()`` returns an annotation over ``Deal`` (an
+    ``Exists`` with ``OuterRef("pk")``), set on the deal as ``name``. The guard
+    reads it when present (``getattr(deal, name, None)``) and asks the database
+    itself otherwise (a deal loaded some other way)."""
+    _annotations[name] = expression
+
+
+def join_annotations() -> dict[str, object]:
+    return {name: expression() for name, expression in _annotations.items()}
 
 
 def run_join_guards(*, actor, deal) -> None:

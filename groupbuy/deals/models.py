@@ -284,7 +284,12 @@ class DealOrder(models.Model):
             models.Index(
                 fields=["shopper", "-joined_at"], name="deals_order_shopper_newest"
             ),
-            models.Index(fields=["deal", "-joined_at"], name="deals_order_deal_newest"),
+            # A deal's orders newest first, the id included so that the order
+            # lists' pages (a merchant's orders over all its deals too) are
+            # found in the index alone (see core.pagination's deferred join).
+            models.Index(
+                fields=["deal", "-joined_at", "-id"], name="deals_order_deal_newest_id"
+            ),
             # The follow-up sweep reads the few orders still awaiting theirs.
             models.Index(
                 fields=["confirmed_at"],

@@ -35,6 +35,7 @@ from groupbuy.deals.buyers import (
     mask_buyer_name,
     pickup_branch_for_deal,
 )
+from groupbuy.deals.join_guards import join_guard_annotations
 from groupbuy.deals.models import Deal, DealOrder, DealTier
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 
@@ -260,8 +261,9 @@ def deal_get_for_user(*, user, deal_id: str) -> Deal:
 
 def deal_get_for_join(*, user, deal_id: str) -> Deal:
     """``deal_get_for_user`` that also counts the merchant's active branches
-    (``active_branch_count``) in the same query, so a join needs no extra read to
-    know whether it must name a pickup branch."""
+    (``active_branch_count``) and answers the join guards' questions (is ``user``
+    the merchant's staff? is the deal sold in teams?) in the same query, so a
+    join needs no extra read for them."""
     branches = (
         Branch.objects.filter(merchant_id=OuterRef("merchant_id"), is_active=True)
         .order_by()
@@ -269,11 +271,23 @@ def deal_get_for_join(*, user, deal_id: str) -> Deal:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    deal = (
-        _with_details(Deal.objects.filter(public_id=deal_id))
-        .annotate(active_branch_count=Coalesce(Subquery(branches), Value(0)))
-        .first()
+    # Not ``_with_details``: a join needs neither the participants count (a
+    # count over the deal's orders, which grows with a hot deal) nor the
+    # product's category; it reads ``buyers`` and ``sold`` from the row.
+    deals = (
+        Deal.objects.filter(public_id=deal_id)
+        .select_related("merchant", "product")
+        .prefetch_related(
+            Prefetch("tiers", queryset=DealTier.objects.order_by("min_participants"))
+        )
     )
+    deals = deals.annotate(
+        active_branch_count=Coalesce(Subquery(branches), Value(0)),
+        **join_guard_annotations(user=user),
+    )
+    deal = deals.first()
+    if deal is not None:
+        deal.join_guards_for = getattr(user, "pk", None)
     if deal is None or (
         deal.state == State.DRAFT
         and not is_merchant_staff(user=user, merchant_id=deal.merchant_id)

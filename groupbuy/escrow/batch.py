@@ -19,6 +19,7 @@ and the provider calls for the refunds. A refund whose send is lost is sent by
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from groupbuy.escrow.models import (
 from groupbuy.escrow.services import platform_fee_fen, push_intent_event
 
 Kind = LedgerAccount.Kind
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -295,12 +297,15 @@ def _audit_entries(merchant, releases, refund_rows, to_pending) -> list:
 def escrow_batch_follow_up(*, intent_ids: Sequence[int], refund_ids: Sequence[int]):
     """After a batch committed (from a job): push each payer their intents as they
     now stand and ask the provider to pay each refund (``refund_send``)."""
-    from groupbuy.escrow.refunds import refund_send_after_commit
+    from groupbuy.escrow.refunds import refunds_send_many
 
     intents = PaymentIntent.objects.filter(pk__in=list(intent_ids)).select_related(
         "payer"
     )
     for intent in intents.order_by("pk"):
         push_intent_event(intent)
-    for refund_id in refund_ids:
-        refund_send_after_commit(refund_id)
+    if refund_ids:
+        try:
+            refunds_send_many(refund_pks=refund_ids)
+        except Exception:  # the retry job takes over; never break the caller
+            logger.exception("sending %s refunds failed", len(refund_ids))

@@ -18,12 +18,12 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
-from groupbuy.notify.models import Delivery, Invitation
+from groupbuy.notify.models import Delivery, Invitation, Notification
 from groupbuy.notify.senders import DeliveryRejected, DeliverySkipped, sender_for
 
 logger = logging.getLogger(__name__)
@@ -73,12 +73,24 @@ def _finish(
         return False
     for field, value in changes.items():
         setattr(delivery, field, value)
-    if delivery.status in FINAL_STATUSES:
+    if delivery.status in FINAL_STATUSES and _may_have_invitation(delivery):
         # An invitation's raw address is only kept while delivery may need it.
         Invitation.objects.filter(notification_id=delivery.notification_id).exclude(
             address=""
         ).update(address="")
     return True
+
+
+def _may_have_invitation(delivery: Delivery) -> bool:
+    """False only when the delivery was loaded with its notification's
+    (absent) invitation: most notifications have none, and this saves the
+    UPDATE that would find nothing."""
+    if not Delivery.notification.is_cached(delivery):
+        return True
+    notification = delivery.notification
+    if not Notification.invitation.is_cached(notification):
+        return True
+    return hasattr(notification, "invitation")
 
 
 @transaction.atomic
@@ -125,6 +137,97 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None):
     delivery = Delivery.objects.select_related(
         "notification__recipient", "notification__invitation"
     ).get(pk=delivery_id)
+    sent, provider_message_id = _send(delivery, now)
+    if sent:
+        _finish(delivery, **_sent_changes(provider_message_id))
+    return delivery
+
+
+def deliveries_attempt_many(*, delivery_ids, now: datetime | None = None) -> list:
+    """``delivery_attempt`` for many deliveries (a transaction's in-app ones):
+    one UPDATE claims those that are due, one query loads them, each is sent,
+    and the sent ones are recorded with one UPDATE per attempt count. Return
+    the deliveries claimed (their status as it now stands)."""
+    now = now or timezone.now()
+    claimed = _claim_many(list(delivery_ids), now)
+    if not claimed:
+        return []
+    deliveries = list(
+        Delivery.objects.select_related(
+            "notification__recipient", "notification__invitation"
+        )
+        .filter(pk__in=claimed)
+        .order_by("pk")
+    )
+    sent: dict[tuple[int, str], list[Delivery]] = {}
+    for delivery in deliveries:
+        ok, provider_message_id = _send(delivery, now)
+        if ok:
+            key = (delivery.attempts, (provider_message_id or "")[:200])
+            sent.setdefault(key, []).append(delivery)
+    for (attempts, provider_message_id), group in sent.items():
+        changes = _sent_changes(provider_message_id)
+        ours = Delivery.objects.filter(
+            pk__in=[delivery.pk for delivery in group],
+            status=Delivery.Status.SENDING,
+            attempts=attempts,
+        )
+        finished = set(ours.values_list("pk", flat=True))
+        ours.filter(pk__in=finished).update(**changes)
+        for delivery in group:
+            if delivery.pk not in finished:
+                logger.warning(
+                    "delivery %s was taken over before it finished", delivery.pk
+                )
+                continue
+            for field, value in changes.items():
+                setattr(delivery, field, value)
+            if _may_have_invitation(delivery):
+                Invitation.objects.filter(
+                    notification_id=delivery.notification_id
+                ).exclude(address="").update(address="")
+    return deliveries
+
+
+def _claim_many(delivery_ids: list[int], now: datetime) -> list[int]:
+    """Claim every due delivery of ``delivery_ids`` at once; return the claimed
+    ones (``UPDATE … RETURNING``: another worker's claims are not ours)."""
+    if not delivery_ids:
+        return []
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    marks = ", ".join(["%s"] * len(delivery_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, attempts = attempts + 1,"
+            f" next_attempt_at = %s WHERE id IN ({marks})"
+            " AND status IN (%s, %s) AND next_attempt_at <= %s AND attempts < %s"
+            " RETURNING id",
+            [
+                Delivery.Status.SENDING.value,
+                now + LEASE,
+                *delivery_ids,
+                Delivery.Status.PENDING.value,
+                Delivery.Status.SENDING.value,
+                now,
+                max_attempts(),
+            ],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _sent_changes(provider_message_id: str) -> dict:
+    return {
+        "status": Delivery.Status.SENT,
+        "sent_at": timezone.now(),
+        "next_attempt_at": None,
+        "last_error": "",
+        "provider_message_id": (provider_message_id or "")[:200],
+    }
+
+
+def _send(delivery: Delivery, now: datetime) -> tuple[bool, str]:
+    """Send a claimed delivery once; on failure record it (skipped, failed or
+    to retry) and return False, else return True and the provider's id."""
     try:
         provider_message_id = sender_for(delivery.channel)(delivery)
     except DeliverySkipped as reason:
@@ -146,15 +249,8 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None):
         )
         _retry_or_fail(delivery, f"{type(error).__name__}: {error}", now)
     else:
-        _finish(
-            delivery,
-            status=Delivery.Status.SENT,
-            sent_at=timezone.now(),
-            next_attempt_at=None,
-            last_error="",
-            provider_message_id=(provider_message_id or "")[:200],
-        )
-    return delivery
+        return True, provider_message_id or ""
+    return False, ""
 
 
 def deliveries_due_for_requeue(*, now: datetime | None = None) -> list[int]:

@@ -20,10 +20,17 @@ class TeamsConfig(AppConfig):
 
         register_capture_handler(MEMBER_PURPOSE, member_payment_captured)
         register_payment_failed_handler(MEMBER_PURPOSE, member_payment_failed)
-        from groupbuy.deals.join_hooks import register_join_guard
-        from groupbuy.teams.services.joining import refuse_plain_join
+        from groupbuy.deals.join_hooks import (
+            register_join_annotation,
+            register_join_guard,
+        )
+        from groupbuy.teams.services.joining import (
+            in_team_mode_annotation,
+            refuse_plain_join,
+        )
 
         register_join_guard(refuse_plain_join)
+        register_join_annotation("in_team_mode", in_team_mode_annotation)
         # Team orders are paid through teams.member intents: the deals app
         # hands their closing, cancellation and refund to this app.
         from groupbuy.deals.order_keepers import OrderKeeper, register_order_keeper

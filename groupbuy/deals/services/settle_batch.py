@@ -33,10 +33,13 @@ from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services.payments import charge_plan, held_fen, refunded_fen
 from groupbuy.deals.signals import order_confirmed
 from groupbuy.escrow.batch import escrow_batch_follow_up, escrow_release_and_refund_many
+from groupbuy.notify.services import deliveries_handed_over_together
 
 logger = logging.getLogger(__name__)
 Status = DealOrder.Status
 FOLLOW_UP_GRACE = timedelta(minutes=10)
+# Orders followed up in one transaction (one savepoint each).
+FOLLOW_UP_CHUNK = 100
 
 
 def confirm_batch(*, actor, deal: Deal, orders, intents, now) -> bool:
@@ -126,35 +129,45 @@ def deal_orders_follow_up(
 ) -> int:
     """Run a settled batch's side effects; return how many orders were followed up.
 
-    Each order in its own transaction, under its row lock and only while it
-    awaits its follow-up, so running this twice (a retried job, the sweep)
-    sends nothing twice.
+    The orders go in chunks of ``FOLLOW_UP_CHUNK``: one transaction locks and
+    loads a chunk's orders still awaiting their follow-up (one query), runs
+    each order's receivers and notification in a savepoint (a receiver that
+    raises rolls back that order only, which stays awaiting), and marks the
+    rest followed up with one UPDATE; the chunk commits once. So running this
+    twice (a retried job, the sweep) sends nothing twice. The chunk's
+    notifications are handed over together at its commit.
     """
     escrow_batch_follow_up(intent_ids=intent_ids, refund_ids=refund_ids)
-    done = 0
-    for order_id in order_ids:
-        try:
-            done += _follow_up_order(actor, order_id)
-        except Exception:
-            logger.exception("follow-up of confirmed order %s failed", order_id)
-    return done
+    ids = list(order_ids)
+    return sum(
+        _follow_up_chunk(actor, ids[start : start + FOLLOW_UP_CHUNK])
+        for start in range(0, len(ids), FOLLOW_UP_CHUNK)
+    )
 
 
-def _follow_up_order(actor, order_id: int) -> bool:
-    with transaction.atomic():
-        order = (
+def _follow_up_chunk(actor, order_ids: list[int]) -> int:
+    with transaction.atomic(), deliveries_handed_over_together():
+        orders = (
             DealOrder.objects.select_for_update(of=("self",))
             .select_related("shopper", "deal__merchant", "deal__product")
-            .filter(pk=order_id, is_awaiting_follow_up=True)
-            .first()
+            .filter(pk__in=order_ids, is_awaiting_follow_up=True)
+            .order_by("pk")
         )
-        if order is None:
-            return False
-        order_confirmed.send(sender=DealOrder, order=order, actor=actor)
-        notifications.notify_deal_succeeded(order)
-        order.is_awaiting_follow_up = False
-        order.save(update_fields=["is_awaiting_follow_up", "updated_at"])
-    return True
+        done = []
+        for order in orders:
+            try:
+                with transaction.atomic():
+                    order_confirmed.send(sender=DealOrder, order=order, actor=actor)
+                    notifications.notify_deal_succeeded(order)
+            except Exception:
+                logger.exception("follow-up of confirmed order %s failed", order.pk)
+                continue
+            done.append(order.pk)
+        if done:
+            DealOrder.objects.filter(pk__in=done).update(
+                is_awaiting_follow_up=False, updated_at=timezone.now()
+            )
+    return len(done)
 
 
 def deal_orders_follow_up_due(*, now=None, limit: int = 500) -> int:

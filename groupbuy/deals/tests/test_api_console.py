@@ -54,6 +54,35 @@ def test_staff_search_orders_with_masked_phones_and_outsiders_cannot(client):
     assert len(sales["days"]) == 14
 
 
+def test_the_orders_of_all_deals_page_newest_first_without_gaps_or_repeats(client):
+    # given five orders over two of the shop's deals and one of another shop's
+    merchant, owner, _cashier, _outsiders = _shop()
+    deals = [make_deal(merchant=merchant), make_deal(merchant=merchant)]
+    orders = [
+        deal_join(actor=make_user(), deal=deals[index % 2], quantity=1)
+        for index in range(5)
+    ]
+    deal_join(actor=make_user(), deal=make_deal(), quantity=1)
+    url = f"/api/deals/merchants/{merchant.public_id}/orders"
+    # when the owner reads them two at a time
+    pages = [
+        client.get(url, {"page": page, "page_size": 2}, headers=_auth(owner)).json()
+        for page in (1, 2, 3)
+    ]
+    # then every page is in order, and together they are the shop's orders
+    newest_first = [order.public_id for order in reversed(orders)]
+    assert [[item["id"] for item in page["items"]] for page in pages] == [
+        newest_first[0:2],
+        newest_first[2:4],
+        newest_first[4:5],
+    ]
+    assert [(page["page"], page["total"], page["pages"]) for page in pages] == [
+        (1, 5, 3),
+        (2, 5, 3),
+        (3, 5, 3),
+    ]
+
+
 def test_owners_add_stock_move_the_deadline_and_refund_others_cannot(client):
     merchant, owner, cashier, outsiders = _shop()
     deal = make_deal(merchant=merchant, stock=10)

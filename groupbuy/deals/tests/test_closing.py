@@ -308,6 +308,42 @@ def test_a_failing_coupon_receiver_does_not_hold_the_money_and_is_retried(
     assert Notification.objects.filter(kind="deals.deal.succeeded").count() == 2
 
 
+def test_a_receiver_failing_for_one_order_holds_back_only_that_orders_follow_up(
+    django_capture_on_commit_callbacks,
+):
+    # given a due deal of three orders and a coupons receiver down for the second
+    deal = make_deal(title="One coupon down")
+    orders = [join_and_pay(deal) for _ in range(3)]
+    pass_deadline(deal)
+    unlucky = orders[1].pk
+
+    def down_for_one(sender, order, actor, **kwargs):
+        if order.pk == unlucky:
+            raise RuntimeError("coupon service down for this one")
+
+    # when the deal closes and settles (its batch follow-up runs on commit)
+    order_confirmed.connect(down_for_one)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deal_close(deal=deal)
+    finally:
+        order_confirmed.disconnect(down_for_one)
+    # then the other two got their coupon and notification; only the unlucky
+    # one awaits its follow-up, with nothing of it written
+    awaiting = {
+        order.pk: order.is_awaiting_follow_up
+        for order in DealOrder.objects.filter(deal=deal)
+    }
+    assert awaiting == {order.pk: order.pk == unlucky for order in orders}
+    coupons = Coupon.objects.filter(order__deal=deal)
+    assert sorted(coupons.values_list("order_id", flat=True)) == sorted(
+        order.pk for order in orders if order.pk != unlucky
+    )
+    told = Notification.objects.filter(kind="deals.deal.succeeded")
+    assert told.count() == 2
+    assert not told.filter(recipient=orders[1].shopper).exists()
+
+
 def test_an_order_partly_refunded_by_an_operator_leaves_the_group_buy_at_settle(
     django_capture_on_commit_callbacks,
 ):

@@ -92,3 +92,22 @@ def test_a_deactivated_product_takes_no_new_joins_on_its_open_deal():
     deal.refresh_from_db()
     assert deal.sold == 1
     assert list(DealOrder.objects.all()) == [first]
+
+
+def test_the_join_api_lets_staff_of_another_merchant_join(client):
+    # given a cashier of one shop and another shop's deal
+    staff = make_user()
+    merchant_membership_add(
+        actor=None, user=staff, merchant=make_merchant(), role="cashier"
+    )
+    deal = make_deal(merchant=make_merchant())
+    client.force_login(staff)
+    # when
+    response = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1},
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 201, response.content
+    assert DealOrder.objects.filter(deal=deal, shopper=staff).count() == 1

@@ -186,3 +186,51 @@ def test_release_and_refund_many_refuses_a_batch_with_a_used_key_writing_nothing
     released = PaymentIntent.objects.values_list("released_fen", flat=True)
     assert sorted(released) == [0, 8_900]
     assert LedgerTransaction.objects.filter(kind="escrow.hold.released").count() == 1
+
+
+def test_a_batch_of_refunds_is_sent_once_each_and_posted_together(monkeypatch):
+    # given a batch's three pending refunds of 10.00, the provider down for one
+    from groupbuy.escrow.providers.sandbox import SandboxProvider
+    from groupbuy.escrow.refunds import refunds_send_many
+
+    merchant = make_merchant()
+    intents = _captured(3)
+    result = escrow_release_and_refund_many(
+        actor=None,
+        merchant=merchant,
+        releases=[],
+        refunds=[
+            RefundOrder(i, 1_000, f"ref:{i.public_id}", "final_price") for i in intents
+        ],
+        memo="Tea",
+    )
+    calls = []
+
+    def provider_refund(provider, *, intent, amount_fen, idempotency_key):
+        calls.append(idempotency_key)
+        if len(calls) == 2:
+            raise ConnectionError("gateway unreachable")
+        return f"sbx_{idempotency_key}"
+
+    monkeypatch.setattr(SandboxProvider, "refund", provider_refund)
+    # when the batch is sent, twice (a retried job)
+    assert refunds_send_many(refund_pks=result.refund_ids) == 2
+    assert refunds_send_many(refund_pks=result.refund_ids) == 1
+    # then each refund reached the provider until it answered, and the ledger
+    # says what was paid, as three single sends would have left it
+    refunds = list(Refund.objects.order_by("pk"))
+    assert [r.status for r in refunds] == ["succeeded"] * 3
+    assert [r.attempts for r in refunds] == [0, 1, 0]
+    assert [r.provider_reference for r in refunds] == [
+        f"sbx_{r.idempotency_key}" for r in refunds
+    ]
+    assert len(calls) == 4
+    totals = ledger.balance_totals_by_kind()
+    assert totals["refunds_paid"] == 3_000
+    assert totals["gateway_clearing"] == 0
+    paid = LedgerTransaction.objects.filter(kind="escrow.refund.paid")
+    assert sorted(paid.values_list("reference_id", flat=True)) == sorted(
+        r.public_id for r in refunds
+    )
+    confirmed = AuditEntry.objects.filter(action="escrow.refund.confirmed")
+    assert confirmed.count() == 3

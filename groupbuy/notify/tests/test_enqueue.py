@@ -243,3 +243,42 @@ def test_failed_hand_over_after_commit_does_not_break_the_caller(
     assert statuses == {"in_app": "sent", "sms": "pending"}
     assert len(pushed) == 1
     assert MemorySmsBackend.outbox == []
+
+
+def test_deliveries_handed_over_together_are_each_sent_once_at_commit(
+    django_capture_on_commit_callbacks, pushed
+):
+    # given three shoppers, one of whose notifications is rolled back
+    from groupbuy.notify.services import deliveries_handed_over_together
+
+    shoppers = [make_user(contact_channel=User.ContactChannel.SMS) for _ in range(3)]
+    # when a job notifies them inside one transaction, handing over together
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+        deliveries_handed_over_together(),
+    ):
+        kept = [enqueue(shoppers[0]), enqueue(shoppers[1])]
+        try:
+            with transaction.atomic():
+                enqueue(shoppers[2])
+                raise RuntimeError("this shopper's part failed")
+        except RuntimeError:
+            pass
+    # then one hand-over ran, and every kept delivery was sent exactly once
+    assert len(callbacks) == 1
+    for notification in kept:
+        statuses = notification.deliveries.order_by("channel")
+        assert [d.status for d in statuses] == ["sent", "sent"]
+        assert [d.attempts for d in statuses] == [1, 1]
+    assert sorted(group for group, _event in pushed) == sorted(
+        f"user.{shopper.public_id}" for shopper in shoppers[:2]
+    )
+    assert sorted(sms.phone for sms in MemorySmsBackend.outbox) == sorted(
+        shopper.phone for shopper in shoppers[:2]
+    )
+    assert not Notification.objects.filter(recipient=shoppers[2]).exists()
+    # and a second hand-over of the same deliveries sends nothing again
+    callbacks[0]()
+    assert len(pushed) == 2
+    assert len(MemorySmsBackend.outbox) == 2

@@ -213,9 +213,20 @@ def team_join_any(*, actor, team_deal: TeamDeal) -> TeamMember:
     )
 
 
+def in_team_mode_annotation():
+    """Whether a deal sells in teams, as an annotation over ``Deal``."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(TeamDeal.objects.filter(deal_id=OuterRef("pk")))
+
+
 def refuse_plain_join(*, actor, deal) -> None:
-    """``deal_join`` guard: a deal in team mode is bought through a team."""
-    if TeamDeal.objects.filter(deal_id=deal.pk).exists():
+    """``deal_join`` guard: a deal in team mode is bought through a team (the
+    join's deal query answers it as ``in_team_mode``, see ``apps.py``)."""
+    in_team_mode = getattr(deal, "in_team_mode", None)
+    if in_team_mode is None:
+        in_team_mode = TeamDeal.objects.filter(deal_id=deal.pk).exists()
+    if in_team_mode:
         raise Conflict(
             "team_mode",
             _("This deal sells in teams: buy alone, open a team or join one."),

@@ -374,3 +374,20 @@ def test_bad_team_settings_are_refused_with_the_field_named(change, field):
     )
     assert field in refusal.fields
     assert not TeamDeal.objects.exists()
+
+
+def test_the_join_api_refuses_a_team_deal_as_a_plain_join(client):
+    # given a deal sold in teams
+    team_deal = make_team_deal()
+    shopper = make_user()
+    client.force_login(shopper)
+    # when a shopper joins it through the plain join endpoint
+    response = client.post(
+        f"/api/deals/{team_deal.deal.public_id}/join",
+        {"quantity": 1},
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 409
+    assert response.json()["code"] == "team_mode"
+    assert not DealOrder.objects.filter(deal=team_deal.deal).exists()
