@@ -17,6 +17,7 @@ import base64
 import binascii
 import dataclasses
 import functools
+import re
 import secrets
 from collections.abc import Mapping
 
@@ -228,6 +229,9 @@ def normalise(text: str) -> str:
     return text.strip().strip("\r\n")
 
 
+_BASE64_ONLY = re.compile(r"[a-z=]")
+
+
 def from_text(text: str) -> bytes:
     text = normalise(text)
     if not text.startswith(PREFIX):
@@ -237,8 +241,13 @@ def from_text(text: str) -> bytes:
     body = text[len(PREFIX) :]
     try:
         raw = base45_tables.decode(body)
-    except ValueError:
-        # Not Base45, so Base64 (the patent's alphabet) or junk.
+    except ValueError as error:
+        # Not Base45, so Base64 (the patent's alphabet) or junk. Only a body
+        # with a character Base45 never writes (lower case, "=") is read as
+        # Base64: a damaged Base45 code of upper case and digits is often
+        # valid Base64 too, and would be reported as another merchant's.
+        if not _BASE64_ONLY.search(body):
+            raise _malformed() from error
         try:
             raw = base64.b64decode(body, validate=True)
         except (ValueError, binascii.Error) as error:

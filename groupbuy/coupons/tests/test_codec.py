@@ -98,6 +98,9 @@ def test_base45_text_is_qr_alphanumeric_and_compact():
         ("GB1:", codec.CodeError.MALFORMED),
         ("GB1:A", codec.CodeError.MALFORMED),
         ("GB1:" + "AB" * 120, codec.CodeError.NOT_FOR_THIS_MERCHANT),
+        # Not Base45 (one character left over) but valid Base64: a damaged
+        # Base45 code is malformed, not "another merchant's".
+        ("GB1:" + "A" * 160, codec.CodeError.MALFORMED),
     ],
 )
 def test_junk_is_refused_with_its_reason(text, expected):
