@@ -20,7 +20,8 @@ from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import notifications
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_member, publish_to_pool
-from groupbuy.pooling.matching import Cart, match
+from groupbuy.pooling.matching import Cart, Group, match
+from groupbuy.pooling.matching.types import make_group
 from groupbuy.pooling.models import Pool, PoolMember, PoolRequest, Promotion
 from groupbuy.pooling.savings import shares
 
@@ -45,8 +46,35 @@ def _cart(request: PoolRequest) -> Cart:
     )
 
 
+def _standing(*, branch_id: int, promotion_id: int, now) -> dict[int, list]:
+    """The suggestions still out at this branch for this promotion (proposed,
+    not past their answer deadline, nobody declined): pool id -> its requests."""
+    members = (
+        PoolMember.objects.select_related("request__user")
+        .filter(
+            pool__branch_id=branch_id,
+            pool__promotion_id=promotion_id,
+            pool__state=Pool.State.PROPOSED,
+            pool__answer_by__gt=now,
+        )
+        .exclude(pool__members__answer__in=[Answer.DECLINED, Answer.TIMED_OUT])
+        .order_by("pool_id", "id")
+    )
+    standing: dict[int, list] = {}
+    for member in members:
+        standing.setdefault(member.pool_id, []).append(member.request)
+    return standing
+
+
 def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
-    """Match the open requests of one branch and promotion; return new pools."""
+    """Match the open requests of one branch and promotion; return new pools.
+
+    The engine sees the standing suggestions too, as its warm start (``hint``),
+    so it builds the new groups around them. A standing suggestion is never
+    broken up by a re-match (its members were asked already, some may have
+    accepted): a group the engine forms with a member of one is left out, and
+    the open requests are then matched among themselves.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         promotion = Promotion.objects.get(pk=promotion_id)
@@ -59,14 +87,35 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
                 deadline_at__gt=now,
             )
         }
-        if len(requests) < 2 or promotion.ends_at <= now:
+        if not requests or promotion.ends_at <= now:
             return []
         tiers = tuple((int(t), int(o)) for t, o in promotion.tiers)
+        hint = []
+        standing_carts = []
+        for members in _standing(
+            branch_id=branch_id, promotion_id=promotion_id, now=now
+        ).values():
+            carts = [_cart(request) for request in members]
+            group = make_group(tiers, carts)
+            if group is not None:  # a suggestion the tiers no longer justify stays out
+                hint.append(group)
+                standing_carts += carts
+        if len(requests) + len(standing_carts) < 2:
+            return []
         matching = match(
             tiers,
-            [_cart(request) for request in requests.values()],
+            [_cart(request) for request in requests.values()] + standing_carts,
             budget_s=match_budget_s(),
+            hint=hint,
         )
+        groups = [g for g in matching.groups if set(g.keys) <= requests.keys()]
+        if len(groups) < len(matching.groups) - _kept(matching.groups, hint):
+            # The engine wanted a standing member elsewhere: match the open
+            # requests it left among themselves instead.
+            used = {key for group in groups for key in group.keys}
+            rest = [_cart(r) for key, r in requests.items() if key not in used]
+            if len(rest) >= 2:
+                groups += match(tiers, rest, budget_s=match_budget_s()).groups
         return [
             _pool_create(
                 promotion=promotion,
@@ -75,8 +124,13 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
                 saving_fen=group.saving_fen,
                 now=now,
             )
-            for group in matching.groups
+            for group in groups
         ]
+
+
+def _kept(groups: list[Group], hint: list[Group]) -> int:
+    standing = {frozenset(group.keys) for group in hint}
+    return sum(frozenset(group.keys) in standing for group in groups)
 
 
 def _pool_create(*, promotion, members, threshold_fen, saving_fen, now) -> Pool:
