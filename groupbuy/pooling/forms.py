@@ -38,7 +38,15 @@ class PoolRequestForm(forms.Form):
 
     def __init__(self, *args, promotions: list[Promotion], products=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["promotion"].choices = [(p.public_id, p.title) for p in promotions]
+        # Any running promotion validates (the service then says why one that
+        # cannot be pooled is refused); only poolable ones are offered.
+        field = self.fields["promotion"]
+        field.choices = [(p.public_id, p.title) for p in promotions]
+        field.widget.choices = [
+            (p.public_id, p.title)
+            for p in promotions
+            if p.kind == Promotion.Kind.THRESHOLD
+        ]
         self.fields["product"].choices = [("", "—")] + [
             (p.public_id, p.name) for p in products
         ]

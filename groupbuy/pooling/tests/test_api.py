@@ -141,6 +141,31 @@ def test_negative_cart_is_422_and_writes_nothing(client, world):
     assert CartReport.objects.count() == 0
 
 
+def test_request_for_a_promotion_that_cannot_be_pooled_is_409(client, world):
+    promotion = make_promotion(
+        merchant=world["merchant"],
+        owner=world["owner"],
+        kind="n_for_m",
+        buy_n=3,
+        pay_m=2,
+    )
+    response = _post(
+        client,
+        "/requests",
+        {
+            "promotion_id": promotion.public_id,
+            "branch_id": world["branch"].public_id,
+            "amount_fen": 10_000,
+            "deadline_at": (timezone.now() + timedelta(hours=1)).isoformat(),
+        },
+        world["stranger"],
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_poolable"
+    assert "spend-and-save" in response.json()["message"]
+    assert PoolRequest.objects.count() == 0
+
+
 def test_request_for_another_merchants_branch_is_409(client, world):
     response = _post(
         client,
