@@ -35,6 +35,23 @@ class PoolRequestForm(forms.Form):
         label=_("A product I plan to buy (others looking for it may ask to connect)"),
         required=False,
     )
+    # Filled by "Use my location" (the browser's geolocation) or typed.
+    latitude = forms.DecimalField(
+        label=_("Where I am: latitude (optional)"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        max_digits=9,
+    )
+    longitude = forms.DecimalField(
+        label=_("Where I am: longitude (optional)"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        max_digits=9,
+    )
 
     def __init__(self, *args, promotions: list[Promotion], products=(), **kwargs):
         super().__init__(*args, **kwargs)

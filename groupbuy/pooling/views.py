@@ -89,6 +89,8 @@ def branch(request, branch_id: str):
                     deadline_at=deadline,
                     max_group_size=data["max_group_size"],
                     cart=cart,
+                    latitude=data.get("latitude"),
+                    longitude=data.get("longitude"),
                 )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -98,7 +100,12 @@ def branch(request, branch_id: str):
     return render(
         request,
         "pooling/branch.html",
-        {"branch": branch, "promotions": promotions, "form": form},
+        {
+            "branch": branch,
+            "promotions": promotions,
+            "form": form,
+            "max_walk_m": profile.max_walk_m,
+        },
     )
 
 

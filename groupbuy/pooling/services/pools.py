@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.models import Branch
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import notifications
@@ -22,8 +23,15 @@ from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_member, publish_to_pool
 from groupbuy.pooling.matching import Cart, Group, match
 from groupbuy.pooling.matching.types import make_group
-from groupbuy.pooling.models import Pool, PoolMember, PoolRequest, Promotion
+from groupbuy.pooling.models import (
+    Pool,
+    PoolingProfile,
+    PoolMember,
+    PoolRequest,
+    Promotion,
+)
 from groupbuy.pooling.savings import shares
+from groupbuy.pooling.services.shoppers import walk_m
 
 Answer = PoolMember.Answer
 
@@ -87,6 +95,7 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
                 deadline_at__gt=now,
             )
         }
+        requests = _within_walk(branch_id, requests)
         if not requests or promotion.ends_at <= now:
             return []
         tiers = tuple((int(t), int(o)) for t, o in promotion.tiers)
@@ -126,6 +135,28 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
             )
             for group in groups
         ]
+
+
+def _within_walk(branch_id: int, requests: dict) -> dict:
+    """Leave out the requests made from farther than their shopper will now walk
+    (the profile may have changed since the request was made)."""
+    located = [r for r in requests.values() if r.latitude is not None]
+    if not located:
+        return requests
+    branch = Branch.objects.get(pk=branch_id)
+    walks = dict(
+        PoolingProfile.objects.filter(
+            user_id__in=[r.user_id for r in located]
+        ).values_list("user_id", "max_walk_m")
+    )
+    far = {
+        key
+        for key, request in requests.items()
+        if request.latitude is not None
+        and (walk_m(branch, request.latitude, request.longitude) or 0)
+        > walks.get(request.user_id, PoolingProfile.max_walk_m.field.default)
+    }
+    return {key: r for key, r in requests.items() if key not in far}
 
 
 def _kept(groups: list[Group], hint: list[Group]) -> int:
