@@ -35,10 +35,35 @@ class PoolRequestForm(forms.Form):
         label=_("A product I plan to buy (others looking for it may ask to connect)"),
         required=False,
     )
+    # Filled by "Use my location" (the browser's geolocation) or typed.
+    latitude = forms.DecimalField(
+        label=_("Where I am: latitude (optional)"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        max_digits=9,
+    )
+    longitude = forms.DecimalField(
+        label=_("Where I am: longitude (optional)"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        max_digits=9,
+    )
 
     def __init__(self, *args, promotions: list[Promotion], products=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["promotion"].choices = [(p.public_id, p.title) for p in promotions]
+        # Any running promotion validates (the service then says why one that
+        # cannot be pooled is refused); only poolable ones are offered.
+        field = self.fields["promotion"]
+        field.choices = [(p.public_id, p.title) for p in promotions]
+        field.widget.choices = [
+            (p.public_id, p.title)
+            for p in promotions
+            if p.kind == Promotion.Kind.THRESHOLD
+        ]
         self.fields["product"].choices = [("", "—")] + [
             (p.public_id, p.name) for p in products
         ]

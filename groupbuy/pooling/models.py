@@ -141,6 +141,14 @@ class PoolRequest(models.Model):
     window_start_at = models.DateTimeField()
     window_end_at = models.DateTimeField()
     deadline_at = models.DateTimeField()
+    # Where the shopper is when asking (optional): a branch farther than they
+    # will walk (their profile's max_walk_m) is not pooled for them.
+    latitude = models.DecimalField(
+        _("my latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("my longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.OPEN, db_index=True
     )

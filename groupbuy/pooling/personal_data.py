@@ -61,11 +61,17 @@ def _requests(user) -> list[dict]:
             "window_start_at": request.window_start_at,
             "window_end_at": request.window_end_at,
             "deadline_at": request.deadline_at,
+            "latitude": _text(request.latitude),
+            "longitude": _text(request.longitude),
             "state": request.state,
             "created_at": request.created_at,
         }
         for request in requests.order_by("created_at", "id")
     ]
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _seats(user) -> list[dict]:
@@ -151,5 +157,6 @@ class PoolingPersonalData(PersonalDataProvider):
         ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user)).delete()
         CartReport.objects.filter(user=user).delete()
         PoolRequest.objects.filter(user=user, memberships__isnull=True).delete()
+        PoolRequest.objects.filter(user=user).update(latitude=None, longitude=None)
         PoolMember.objects.filter(user=user).update(shares_phone=False)
         ChatMessage.objects.filter(author=user).update(body="")

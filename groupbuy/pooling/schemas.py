@@ -112,6 +112,9 @@ class RequestIn(Schema):
     window_start_at: datetime | None = None
     window_end_at: datetime | None = None
     max_group_size: int | None = Field(None, ge=2, le=6)
+    # Where I am (optional): a shop farther than my max_walk_m is refused.
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
 
 
 class RequestOut(Schema):

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,11 +51,10 @@ def branch(request, branch_id: str):
     """A branch's promotions, and the form to report a cart and ask to pool."""
     branch = selectors.branch_get(branch_id=branch_id)
     promotions = selectors.promotions_at_branch(branch=branch)
-    poolable = [p for p in promotions if p.kind == p.Kind.THRESHOLD]
     profile = profile_get_or_create(user=request.user)
     form = PoolRequestForm(
         request.POST or None,
-        promotions=poolable,
+        promotions=promotions,
         products=_products(),
         initial={"max_group_size": profile.max_group_size},
     )
@@ -63,28 +63,35 @@ def branch(request, branch_id: str):
         now = timezone.now()
         deadline = now + timedelta(minutes=data["minutes"])
         try:
-            cart = services.cart_report(
-                actor=request.user,
-                branch=branch,
-                kind=CartReport.Kind.INTENDED,
-                amount_fen=to_fen(data["amount"]),
-                items=[
-                    {"product_id": data["product"], "unit_price_fen": 0, "quantity": 1}
-                ]
-                if data.get("product")
-                else [],
-                window_start_at=now,
-                window_end_at=deadline,
-            )
-            services.pool_request_create(
-                actor=request.user,
-                promotion=selectors.promotion_get(promotion_id=data["promotion"]),
-                branch=branch,
-                amount_fen=cart.amount_fen,
-                deadline_at=deadline,
-                max_group_size=data["max_group_size"],
-                cart=cart,
-            )
+            with transaction.atomic():  # a refused request keeps no cart
+                cart = services.cart_report(
+                    actor=request.user,
+                    branch=branch,
+                    kind=CartReport.Kind.INTENDED,
+                    amount_fen=to_fen(data["amount"]),
+                    items=[
+                        {
+                            "product_id": data["product"],
+                            "unit_price_fen": 0,
+                            "quantity": 1,
+                        }
+                    ]
+                    if data.get("product")
+                    else [],
+                    window_start_at=now,
+                    window_end_at=deadline,
+                )
+                services.pool_request_create(
+                    actor=request.user,
+                    promotion=selectors.promotion_get(promotion_id=data["promotion"]),
+                    branch=branch,
+                    amount_fen=cart.amount_fen,
+                    deadline_at=deadline,
+                    max_group_size=data["max_group_size"],
+                    cart=cart,
+                    latitude=data.get("latitude"),
+                    longitude=data.get("longitude"),
+                )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -93,7 +100,12 @@ def branch(request, branch_id: str):
     return render(
         request,
         "pooling/branch.html",
-        {"branch": branch, "promotions": promotions, "form": form},
+        {
+            "branch": branch,
+            "promotions": promotions,
+            "form": form,
+            "max_walk_m": profile.max_walk_m,
+        },
     )
 
 

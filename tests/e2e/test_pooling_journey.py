@@ -111,3 +111,56 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
     finally:
         for context, _page in phones:
             context.close()
+
+
+LOCATE_PHONE = "13900770021"
+
+LOCATE_SEED = (
+    SEED.replace(repr(PHONES), repr([LOCATE_PHONE]))
+    .replace(
+        'name="拼单超市", name_en="Pool Mart"', 'name="步行超市", name_en="Walk Mart"'
+    )
+    .replace(
+        'name="Main", address="1 Road"',
+        'name="Main", address="1 Road", latitude="31.23", longitude="121.47"',
+    )
+)
+
+
+def test_use_my_location_fills_the_place_and_a_far_shop_is_refused(
+    chromium, groupbuy_server
+):
+    seeded = json.loads(
+        groupbuy_server.run_python(LOCATE_SEED).strip().splitlines()[-1]
+    )
+    # given a shopper whose phone says they are ~2.2 km from the shop
+    context = chromium.new_context(
+        base_url=groupbuy_server.url,
+        locale="en-US",
+        geolocation={"latitude": 31.25, "longitude": 121.47},
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        _sign_in(page, LOCATE_PHONE)
+        page.goto(f"/pooling/branches/{seeded['branch']}/")
+        # when they press "Use my location" and ask to pool
+        page.click("#pool-locate")
+        page.wait_for_function(
+            "document.getElementById('id_latitude').value === '31.250000'"
+        )
+        page.fill("#id_amount", "150")
+        page.click("#pool-request-submit")
+        # then the form says the shop is farther than they walk
+        page.wait_for_selector("text=farther than the 1000 m you will walk")
+        # and from ~560 m away the request goes through
+        context.set_geolocation({"latitude": 31.235, "longitude": 121.47})
+        page.click("#pool-locate")
+        page.wait_for_function(
+            "document.getElementById('id_latitude').value === '31.235000'"
+        )
+        page.click("#pool-request-submit")
+        page.wait_for_url(re.compile(r"/pooling/$"))
+    finally:
+        context.close()

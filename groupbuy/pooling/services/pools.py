@@ -15,14 +15,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.models import Branch
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import notifications
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_member, publish_to_pool
-from groupbuy.pooling.matching import Cart, match
-from groupbuy.pooling.models import Pool, PoolMember, PoolRequest, Promotion
+from groupbuy.pooling.matching import Cart, Group, match
+from groupbuy.pooling.matching.types import make_group
+from groupbuy.pooling.models import (
+    Pool,
+    PoolingProfile,
+    PoolMember,
+    PoolRequest,
+    Promotion,
+)
 from groupbuy.pooling.savings import shares
+from groupbuy.pooling.services.shoppers import walk_m
 
 Answer = PoolMember.Answer
 
@@ -45,8 +54,35 @@ def _cart(request: PoolRequest) -> Cart:
     )
 
 
+def _standing(*, branch_id: int, promotion_id: int, now) -> dict[int, list]:
+    """The suggestions still out at this branch for this promotion (proposed,
+    not past their answer deadline, nobody declined): pool id -> its requests."""
+    members = (
+        PoolMember.objects.select_related("request__user")
+        .filter(
+            pool__branch_id=branch_id,
+            pool__promotion_id=promotion_id,
+            pool__state=Pool.State.PROPOSED,
+            pool__answer_by__gt=now,
+        )
+        .exclude(pool__members__answer__in=[Answer.DECLINED, Answer.TIMED_OUT])
+        .order_by("pool_id", "id")
+    )
+    standing: dict[int, list] = {}
+    for member in members:
+        standing.setdefault(member.pool_id, []).append(member.request)
+    return standing
+
+
 def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
-    """Match the open requests of one branch and promotion; return new pools."""
+    """Match the open requests of one branch and promotion; return new pools.
+
+    The engine sees the standing suggestions too, as its warm start (``hint``),
+    so it builds the new groups around them. A standing suggestion is never
+    broken up by a re-match (its members were asked already, some may have
+    accepted): a group the engine forms with a member of one is left out, and
+    the open requests are then matched among themselves.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         promotion = Promotion.objects.get(pk=promotion_id)
@@ -59,14 +95,36 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
                 deadline_at__gt=now,
             )
         }
-        if len(requests) < 2 or promotion.ends_at <= now:
+        requests = _within_walk(branch_id, requests)
+        if not requests or promotion.ends_at <= now:
             return []
         tiers = tuple((int(t), int(o)) for t, o in promotion.tiers)
+        hint = []
+        standing_carts = []
+        for members in _standing(
+            branch_id=branch_id, promotion_id=promotion_id, now=now
+        ).values():
+            carts = [_cart(request) for request in members]
+            group = make_group(tiers, carts)
+            if group is not None:  # a suggestion the tiers no longer justify stays out
+                hint.append(group)
+                standing_carts += carts
+        if len(requests) + len(standing_carts) < 2:
+            return []
         matching = match(
             tiers,
-            [_cart(request) for request in requests.values()],
+            [_cart(request) for request in requests.values()] + standing_carts,
             budget_s=match_budget_s(),
+            hint=hint,
         )
+        groups = [g for g in matching.groups if set(g.keys) <= requests.keys()]
+        if len(groups) < len(matching.groups) - _kept(matching.groups, hint):
+            # The engine wanted a standing member elsewhere: match the open
+            # requests it left among themselves instead.
+            used = {key for group in groups for key in group.keys}
+            rest = [_cart(r) for key, r in requests.items() if key not in used]
+            if len(rest) >= 2:
+                groups += match(tiers, rest, budget_s=match_budget_s()).groups
         return [
             _pool_create(
                 promotion=promotion,
@@ -75,8 +133,35 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
                 saving_fen=group.saving_fen,
                 now=now,
             )
-            for group in matching.groups
+            for group in groups
         ]
+
+
+def _within_walk(branch_id: int, requests: dict) -> dict:
+    """Leave out the requests made from farther than their shopper will now walk
+    (the profile may have changed since the request was made)."""
+    located = [r for r in requests.values() if r.latitude is not None]
+    if not located:
+        return requests
+    branch = Branch.objects.get(pk=branch_id)
+    walks = dict(
+        PoolingProfile.objects.filter(
+            user_id__in=[r.user_id for r in located]
+        ).values_list("user_id", "max_walk_m")
+    )
+    far = {
+        key
+        for key, request in requests.items()
+        if request.latitude is not None
+        and (walk_m(branch, request.latitude, request.longitude) or 0)
+        > walks.get(request.user_id, PoolingProfile.max_walk_m.field.default)
+    }
+    return {key: r for key, r in requests.items() if key not in far}
+
+
+def _kept(groups: list[Group], hint: list[Group]) -> int:
+    standing = {frozenset(group.keys) for group in hint}
+    return sum(frozenset(group.keys) in standing for group in groups)
 
 
 def _pool_create(*, promotion, members, threshold_fen, saving_fen, now) -> Pool:

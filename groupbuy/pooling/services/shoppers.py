@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.geo import haversine_m, is_valid_coordinate
 from groupbuy.catalog.models import Branch
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
@@ -106,6 +108,38 @@ def promotion_runs_at(promotion: Promotion, branch: Branch) -> bool:
     return promotion.merchant_id == branch.merchant_id
 
 
+def walk_m(branch: Branch, latitude, longitude) -> float | None:
+    """Metres from (``latitude``, ``longitude``) to ``branch``; None when either
+    place is unknown."""
+    if None in (latitude, longitude, branch.latitude, branch.longitude):
+        return None
+    return haversine_m(
+        float(latitude),
+        float(longitude),
+        float(branch.latitude),
+        float(branch.longitude),
+    )
+
+
+def _check_location(branch: Branch, latitude, longitude, max_walk_m: int) -> None:
+    if (latitude is None) != (longitude is None):
+        raise _invalid("longitude", _("Give both latitude and longitude, or neither."))
+    if latitude is not None and not is_valid_coordinate(latitude, longitude):
+        raise _invalid("latitude", _("That is not a place on Earth."))
+    distance = walk_m(branch, latitude, longitude)
+    if distance is not None and distance > max_walk_m:
+        raise PoolingError(
+            "too_far",
+            _(
+                "That shop is %(distance)d m from you, farther than the %(walk)d m "
+                "you will walk (see your pooling preferences)."
+            )
+            % {"distance": round(distance), "walk": max_walk_m},
+            status=409,
+            fields={"branch": [_("Pick a shop within walking distance.")]},
+        )
+
+
 def pool_request_create(
     *,
     actor,
@@ -117,8 +151,12 @@ def pool_request_create(
     window_end_at: datetime | None = None,
     max_group_size: int | None = None,
     cart: CartReport | None = None,
+    latitude: float | Decimal | None = None,
+    longitude: float | Decimal | None = None,
 ) -> PoolRequest:
-    """Ask to pool a cart for ``promotion`` at ``branch`` before ``deadline_at``."""
+    """Ask to pool a cart for ``promotion`` at ``branch`` before ``deadline_at``,
+    optionally from where the shopper is (a shop farther than their profile's
+    ``max_walk_m`` is refused)."""
     now = timezone.now()
     if not (promotion.starts_at <= now < promotion.ends_at):
         raise PoolingError(
@@ -149,6 +187,7 @@ def pool_request_create(
     size = max_group_size or profile.max_group_size
     if size not in GROUP_SIZES:
         raise _invalid("max_group_size", _("A group has 2 to 6 people."))
+    _check_location(branch, latitude, longitude, profile.max_walk_m)
     with transaction.atomic():
         standing = PoolRequest.objects.filter(
             user=actor,
@@ -172,6 +211,8 @@ def pool_request_create(
             window_start_at=window_start_at,
             window_end_at=window_end_at,
             deadline_at=deadline_at,
+            latitude=_coordinate(latitude),
+            longitude=_coordinate(longitude),
         )
         audit_log(
             actor=actor,
@@ -181,6 +222,10 @@ def pool_request_create(
         )
         after_commit(_match_soon, branch.pk, promotion.pk)
     return request
+
+
+def _coordinate(value) -> Decimal | None:
+    return None if value is None else round(Decimal(str(value)), 6)
 
 
 def _match_soon(branch_id: int, promotion_id: int) -> None:

@@ -25,17 +25,21 @@ def make_shop(*, name: str = "Fresh Mart"):
     return merchant, branch, owner
 
 
-def make_promotion(*, merchant, branch=None, owner=None, tiers=TIERS, days=7):
+def make_promotion(
+    *, merchant, branch=None, owner=None, tiers=TIERS, days=7, kind="threshold", **rules
+):
+    """A 满减 promotion; ``kind`` and ``rules`` (buy_n, pay_m, ...) for others."""
     now = timezone.now()
     return services.promotion_publish(
         actor=owner,
         merchant=merchant,
         branch=branch,
-        title="满300减50",
-        kind="threshold",
-        tiers=tiers,
+        title="满300减50" if kind == "threshold" else "买3付2",
+        kind=kind,
+        tiers=tiers if kind == "threshold" else (),
         starts_at=now - timedelta(minutes=1),
         ends_at=now + timedelta(days=days),
+        **rules,
     )
 
 

@@ -1,10 +1,12 @@
 """The pooling API: the whole flow, refusals as clear 4xx, and who may do what."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from groupbuy.catalog.models import Branch
 from groupbuy.pooling import services
 from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
 from groupbuy.pooling.tests.factories import (
@@ -139,6 +141,60 @@ def test_negative_cart_is_422_and_writes_nothing(client, world):
     )
     assert response.status_code == 422
     assert CartReport.objects.count() == 0
+
+
+def test_request_for_a_promotion_that_cannot_be_pooled_is_409(client, world):
+    promotion = make_promotion(
+        merchant=world["merchant"],
+        owner=world["owner"],
+        kind="n_for_m",
+        buy_n=3,
+        pay_m=2,
+    )
+    response = _post(
+        client,
+        "/requests",
+        {
+            "promotion_id": promotion.public_id,
+            "branch_id": world["branch"].public_id,
+            "amount_fen": 10_000,
+            "deadline_at": (timezone.now() + timedelta(hours=1)).isoformat(),
+        },
+        world["stranger"],
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_poolable"
+    assert "spend-and-save" in response.json()["message"]
+    assert PoolRequest.objects.count() == 0
+
+
+def test_a_request_from_farther_than_i_walk_is_409_and_a_near_one_is_kept(
+    client, world
+):
+    branch = world["branch"]
+    Branch.objects.filter(pk=branch.pk).update(latitude="31.23", longitude="121.47")
+
+    def ask(latitude):
+        return _post(
+            client,
+            "/requests",
+            {
+                "promotion_id": world["promotion"].public_id,
+                "branch_id": branch.public_id,
+                "amount_fen": 10_000,
+                "deadline_at": (timezone.now() + timedelta(hours=1)).isoformat(),
+                "latitude": latitude,
+                "longitude": 121.47,
+            },
+            world["stranger"],
+        )
+
+    far = ask(31.25)  # ~2.2 km; the default profile walks 1000 m
+    assert far.status_code == 409
+    assert far.json()["code"] == "too_far"
+    assert PoolRequest.objects.count() == 0
+    assert ask(31.235).status_code == 201
+    assert PoolRequest.objects.get().latitude == Decimal("31.235000")
 
 
 def test_request_for_another_merchants_branch_is_409(client, world):

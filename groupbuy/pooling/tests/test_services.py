@@ -131,6 +131,74 @@ def test_a_decline_dissolves_the_pool_and_rematches_the_others_at_once(shop):
     assert new_pool.threshold_fen == 20_000
 
 
+def _members(pool):
+    return sorted(pool.members.values_list("user_id", flat=True))
+
+
+def test_a_decline_rematches_at_once_and_keeps_the_standing_suggestions(
+    shop, monkeypatch
+):
+    # given two suggestions out, 180 + 120 and 150 + 150, and an 80 cart left open
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion, amounts=(18_000, 12_000, 15_000, 15_000))
+    first, second = sorted(_match(branch, promotion), key=lambda p: -p.amount_fen)
+    assert _members(first) == sorted([users[0].pk, users[1].pk])
+    late = make_user()
+    make_request(user=late, promotion=promotion, branch=branch, amount_fen=8_000)
+    assert _match(branch, promotion) == []
+    hints = []
+    real = pool_services.match
+
+    def spy(tiers, carts, **kwargs):
+        hints.append({frozenset(g.keys) for g in kwargs.get("hint", ())})
+        return real(tiers, carts, **kwargs)
+
+    monkeypatch.setattr(pool_services, "match", spy)
+    # when the 180 cart declines
+    services.pool_answer(actor=users[0], pool=first, accept=False)
+    # then 120 + 80 are suggested at once, and 150 + 150 stands untouched
+    new_pool = Pool.objects.filter(state=Pool.State.PROPOSED).exclude(pk=second.pk)
+    assert _members(new_pool.get()) == sorted([users[1].pk, late.pk])
+    assert Pool.objects.get(pk=second.pk).state == Pool.State.PROPOSED
+    assert _members(second) == sorted([users[2].pk, users[3].pk])
+    # and the re-match was warm-started from the standing suggestion (the engine
+    # would rather pool all four for 500 − 100, so the open pair is matched again
+    # on its own)
+    standing = {frozenset(str(m.request_id) for m in second.members.all())}
+    assert hints == [standing, set()]
+
+
+def test_a_rematch_never_breaks_a_standing_suggestion(shop):
+    # given a suggestion out for 100 + 200 (300 − 50, 30 more than 200 alone)
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion, amounts=(10_000, 20_000))
+    [standing] = _match(branch, promotion)
+    # when 300 and 100 arrive: taking the standing carts would save more
+    # (300 + 200 and 100 + 100), but 300 + 100 gains nothing over 300 alone
+    for amount in (30_000, 10_000):
+        make_request(
+            user=make_user(), promotion=promotion, branch=branch, amount_fen=amount
+        )
+    # then no pool is formed and the standing one stays as it was
+    assert _match(branch, promotion) == []
+    assert Pool.objects.get().pk == standing.pk
+    assert _members(standing) == sorted(u.pk for u in users)
+    assert PoolRequest.objects.filter(state="open").count() == 2
+
+
+def test_open_requests_still_pool_beside_a_standing_suggestion(shop):
+    # given a suggestion out for 100 + 200
+    _merchant, branch, promotion = shop
+    _three_shoppers(branch, promotion, amounts=(10_000, 20_000))
+    [standing] = _match(branch, promotion)
+    # when 300 and 200 arrive (300 + 200 is better than any exchange with it)
+    newcomers = _three_shoppers(branch, promotion, amounts=(30_000, 20_000))
+    [pool] = _match(branch, promotion)
+    # then they pool together and the standing suggestion is kept
+    assert _members(pool) == sorted(u.pk for u in newcomers)
+    assert Pool.objects.get(pk=standing.pk).state == Pool.State.PROPOSED
+
+
 def test_a_timeout_dissolves_and_expires_only_the_silent(shop):
     _merchant, branch, promotion = shop
     users = _three_shoppers(branch, promotion)
@@ -189,6 +257,22 @@ def test_bad_requests_are_refused_and_write_nothing(shop):
     with pytest.raises(PoolingError) as expired:
         make_request(user=user, promotion=promotion, branch=branch, amount_fen=100)
     assert expired.value.code == "promotion_not_running"
+    assert PoolRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"kind": "n_for_m", "buy_n": 3, "pay_m": 2},
+        {"kind": "second_item", "second_item_percent": 50},
+    ],
+)
+def test_a_promotion_the_engine_cannot_pool_is_refused(shop, rules):
+    merchant, branch, promotion = shop
+    other = make_promotion(merchant=merchant, owner=promotion.created_by, **rules)
+    with pytest.raises(PoolingError) as refused:
+        make_request(user=make_user(), promotion=other, branch=branch, amount_fen=9_000)
+    assert (refused.value.code, refused.value.status) == ("not_poolable", 409)
     assert PoolRequest.objects.count() == 0
 
 

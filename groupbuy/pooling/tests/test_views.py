@@ -1,12 +1,20 @@
 """The pages: report a cart and ask to pool, answer, chat; and who may see them."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from groupbuy.catalog.models import Branch
 from groupbuy.pooling import services
-from groupbuy.pooling.models import ChatMessage, Pool, PoolRequest, Promotion
+from groupbuy.pooling.models import (
+    CartReport,
+    ChatMessage,
+    Pool,
+    PoolRequest,
+    Promotion,
+)
 from groupbuy.pooling.tests.factories import make_promotion, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +72,52 @@ def test_the_form_shows_the_reason_for_a_refusal(client, shop):
     response = _ask(client, make_user(), branch, promotion, "100")
     assert response.status_code == 200
     assert PoolRequest.objects.count() == 0
+
+
+def test_the_page_says_which_promotions_cannot_be_pooled(client, shop):
+    merchant, branch, owner, _promotion = shop
+    other = make_promotion(
+        merchant=merchant, owner=owner, kind="second_item", second_item_percent=50
+    )
+    user = make_user()
+    client.force_login(user)
+    page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
+    assert "只有满减活动可以拼单。" in page  # pages speak Chinese by default
+    assert f'value="{other.public_id}"' not in page  # not offered
+    # and a request for it made anyway is refused with the reason, writing nothing
+    response = _ask(client, user, branch, other, "100")
+    assert response.status_code == 200
+    assert (
+        "只有满减活动可以拼单。"
+        in (response.content.decode().split('id="pool-request-form"')[1])
+    )
+    assert PoolRequest.objects.count() == 0
+    assert CartReport.objects.count() == 0
+
+
+def test_a_typed_place_too_far_from_the_shop_is_refused_on_the_form(client, shop):
+    _merchant, branch, _owner, promotion = shop
+    Branch.objects.filter(pk=branch.pk).update(latitude="31.23", longitude="121.47")
+    user = make_user()
+    client.force_login(user)
+    page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
+    assert 'id="pool-locate"' in page and "pooling/locate.js" in page
+    fields = {"promotion": promotion.public_id, "amount": "150", "minutes": 60}
+    fields["max_group_size"] = 4
+    far = client.post(
+        f"/pooling/branches/{branch.public_id}/",
+        {**fields, "latitude": "31.25", "longitude": "121.47"},
+    )
+    assert far.status_code == 200
+    assert "超过您愿意步行的 1000 米" in far.content.decode()
+    assert PoolRequest.objects.count() == 0
+    assert CartReport.objects.count() == 0
+    near = client.post(
+        f"/pooling/branches/{branch.public_id}/",
+        {**fields, "latitude": "31.235", "longitude": "121.47"},
+    )
+    assert near.status_code == 302
+    assert PoolRequest.objects.get().longitude == Decimal("121.470000")
 
 
 @pytest.mark.parametrize("who", ["stranger", "owner"])
