@@ -123,8 +123,10 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         initiator.wait_for_selector("#demand-state[data-state=published]")
 
         # and a second buyer joins with 3 units and pays a deposit
+        # (the session's shared server lists other tests' demands too)
+        demand_id = demand_url.rstrip("/").rsplit("/", 1)[-1]
         _sign_in(joiner, JOINER)
-        joiner.click(".demand-link")
+        joiner.click(f".demand-link[href*='{demand_id}']")
         joiner.fill("#id_quantity", "3")
         joiner.click("#join-demand")
         _pay_on_sandbox(joiner)
@@ -134,7 +136,6 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         _sign_in(merchant, OWNER)
         merchant.goto(f"/demands/merchant/{seeded['merchant']}/search/?q=牛奶")
         # (other demands of the session's shared server may match the word too)
-        demand_id = demand_url.rstrip("/").rsplit("/", 1)[-1]
         ours = f".search-result[data-demand-id='{demand_id}']"
         merchant.wait_for_selector(ours)
         merchant.click(f"{ours} .make-offer")
