@@ -88,6 +88,8 @@ def new_serial() -> str:
     return secrets.token_hex(SERIAL_BYTES)
 
 
+# Cached: the coupons of one deal share their merchant and product ids.
+@functools.lru_cache(maxsize=4096)
 def pack_public_id(public_id: str, prefix: str) -> bytes:
     head, _, body = public_id.partition("_")
     if head != prefix or len(body) != _ID_CHARS:
