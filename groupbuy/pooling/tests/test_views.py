@@ -172,3 +172,12 @@ def test_pages_speak_chinese(client):
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/pooling/", headers={"accept-language": "zh-hans"})
     assert "拼单凑满减" in page.content.decode()
+
+
+def test_a_branch_without_coordinates_promises_no_walking_check(client, shop):
+    _merchant, branch, _owner, _promotion = shop
+    Branch.objects.filter(pk=branch.pk).update(latitude=None, longitude=None)
+    client.force_login(make_user())
+    page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
+    assert 'id="pool-request-form"' in page
+    assert 'id="pool-locate"' not in page
