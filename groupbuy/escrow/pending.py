@@ -87,6 +87,20 @@ def _shares(intents, amount_fen: int) -> list[tuple[PaymentIntent, int]]:
     return shares
 
 
+def _repeated_refunds(idempotency_key: str, *, amount_fen: int) -> list[Refund] | None:
+    """The refunds of an earlier call with ``idempotency_key`` (None if there was
+    none); a conflict if that call was for another amount."""
+    found = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    if found is None:
+        return None
+    _repeat_or_conflict(found, amount_fen=amount_fen)
+    return list(
+        Refund.objects.filter(
+            idempotency_key__startswith=f"{idempotency_key}:"
+        ).order_by("pk")
+    )
+
+
 def escrow_refund_pending(
     *, actor, order, amount_fen: int, idempotency_key: str, reason: str = ""
 ) -> list[Refund]:
@@ -100,15 +114,9 @@ def escrow_refund_pending(
     with transaction.atomic():
         intents = _released_intents(order)
         earning = _locked_earning(order)
-        if found := LedgerTransaction.objects.filter(
-            idempotency_key=idempotency_key
-        ).first():
-            _repeat_or_conflict(found, amount_fen=amount_fen)
-            return list(
-                Refund.objects.filter(
-                    idempotency_key__startswith=f"{idempotency_key}:"
-                ).order_by("pk")
-            )
+        repeated = _repeated_refunds(idempotency_key, amount_fen=amount_fen)
+        if repeated is not None:
+            return repeated
         shrunk = PendingEarning.objects.filter(
             pk=earning.pk, settled_fen__lte=F("amount_fen") - amount_fen
         ).update(amount_fen=F("amount_fen") - amount_fen, updated_at=timezone.now())

@@ -32,12 +32,16 @@ from groupbuy.escrow.errors import InsufficientFunds
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
-    LedgerTransaction,
     PendingEarning,
     Refund,
 )
-from groupbuy.escrow.pending import _refund_share, _released_intents, _shares
-from groupbuy.escrow.services import _positive_fen, _repeat_or_conflict
+from groupbuy.escrow.pending import (
+    _refund_share,
+    _released_intents,
+    _repeated_refunds,
+    _shares,
+)
+from groupbuy.escrow.services import _positive_fen
 
 Kind = LedgerAccount.Kind
 RELEASED = "escrow.hold.released"
@@ -59,15 +63,9 @@ def escrow_take_back_released(
     _positive_fen(amount_fen)
     with transaction.atomic():
         intents = _released_intents(order)
-        if found := LedgerTransaction.objects.filter(
-            idempotency_key=idempotency_key
-        ).first():
-            _repeat_or_conflict(found, amount_fen=amount_fen)
-            return list(
-                Refund.objects.filter(
-                    idempotency_key__startswith=f"{idempotency_key}:"
-                ).order_by("pk")
-            )
+        repeated = _repeated_refunds(idempotency_key, amount_fen=amount_fen)
+        if repeated is not None:
+            return repeated
         if PendingEarning.objects.filter(reference=order.public_id).exists():
             raise Conflict(
                 "earning_pending",
