@@ -5,50 +5,24 @@
 // from our static files, shared with the snap page). Without a camera the
 // photo upload and the keyboard-wedge field (a USB scanner types + Enter)
 // remain.
+import { barcodeDetector } from "../snap/detector.js";
+
 const FORMATS = ["qr_code", "pdf417", "data_matrix"];
 const FRAME_INTERVAL_MS = 150;
 const button = document.getElementById("camera-scan");
 const video = document.getElementById("camera");
 const field = document.getElementById("redeem-code");
 
-async function nativeDetector() {
-  if (!("BarcodeDetector" in window)) return null;
-  try {
-    const supported = await window.BarcodeDetector.getSupportedFormats();
-    if (!supported.includes("qr_code")) return null;
-    return new window.BarcodeDetector({ formats: FORMATS.filter((f) => supported.includes(f)) });
-  } catch (error) {
-    return null;
-  }
-}
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(script);
-  });
-}
-
-async function ponyfillDetector() {
-  if (!window.BarcodeDetectionAPI) await loadScript(button.dataset.ponyfillSrc);
-  const api = window.BarcodeDetectionAPI;
-  const wasmUrl = button.dataset.wasmSrc;
-  api.prepareZXingModule({
-    overrides: {
-      locateFile: (path, prefix) => (path.endsWith(".wasm") ? wasmUrl : prefix + path),
-    },
-  });
-  return new api.BarcodeDetector({ formats: FORMATS });
-}
-
 if (navigator.mediaDevices?.getUserMedia && button && field) {
   button.hidden = false;
   button.addEventListener("click", async () => {
     button.disabled = true;
-    const detector = (await nativeDetector()) || (await ponyfillDetector());
+    const detector = await barcodeDetector({
+      formats: FORMATS,
+      required: "qr_code",
+      ponyfillSrc: button.dataset.ponyfillSrc,
+      wasmSrc: button.dataset.wasmSrc,
+    });
     const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
     video.srcObject = stream;
     video.hidden = false;

@@ -5,6 +5,8 @@
 // files: nothing is fetched from elsewhere). A code counts once it is read in
 // two frames in a row, so one misread frame never becomes an answer.
 
+import { barcodeDetector } from "./detector.js";
+
 const gettext = (text) => (window.gettext ? window.gettext(text) : text);
 const FORMATS = ["ean_13", "ean_8", "upc_a", "upc_e", "code_128", "qr_code"];
 const FRAME_INTERVAL_MS = 150;
@@ -16,39 +18,6 @@ export function agreeingRead(previous, barcodes) {
   const read = { format: first.format, text: first.rawValue };
   const same = previous && previous.format === read.format && previous.text === read.text;
   return { next: read, send: same ? read : null };
-}
-
-async function nativeDetector() {
-  if (!("BarcodeDetector" in window)) return null;
-  try {
-    const supported = await window.BarcodeDetector.getSupportedFormats();
-    if (!supported.includes("ean_13")) return null;
-    return new window.BarcodeDetector({ formats: FORMATS.filter((f) => supported.includes(f)) });
-  } catch (error) {
-    return null;
-  }
-}
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = src;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`could not load ${src}`));
-    document.head.append(script);
-  });
-}
-
-async function ponyfillDetector(root) {
-  if (!window.BarcodeDetectionAPI) await loadScript(root.dataset.ponyfillSrc);
-  const api = window.BarcodeDetectionAPI;
-  const wasmUrl = root.dataset.wasmSrc;
-  api.prepareZXingModule({
-    overrides: {
-      locateFile: (path, prefix) => (path.endsWith(".wasm") ? wasmUrl : prefix + path),
-    },
-  });
-  return new api.BarcodeDetector({ formats: FORMATS });
 }
 
 export function init(root) {
@@ -135,7 +104,12 @@ export function init(root) {
     start.hidden = true;
     stop.hidden = false;
     await video.play().catch(() => {});
-    const detector = (await nativeDetector()) || (await ponyfillDetector(root));
+    const detector = await barcodeDetector({
+      formats: FORMATS,
+      required: "ean_13",
+      ponyfillSrc: root.dataset.ponyfillSrc,
+      wasmSrc: root.dataset.wasmSrc,
+    });
     previous = null;
     say(gettext("Hold the barcode in front of the camera."));
     scan(detector);
