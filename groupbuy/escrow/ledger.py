@@ -37,6 +37,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.escrow.errors import EscrowError, InsufficientFunds
@@ -44,6 +45,7 @@ from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerAccountShard,
     LedgerEntry,
+    LedgerKindTotal,
     LedgerTransaction,
 )
 
@@ -368,4 +370,20 @@ def balance_totals_by_kind() -> dict[str, int]:
         *shards.values_list("account__kind", "total"),
     ]:
         totals[kind] = totals.get(kind, 0) + (total or 0)
+    return totals
+
+
+def kind_totals_refresh() -> dict[str, int]:
+    """Sum the balances by kind now and store them for the dashboard."""
+    totals = balance_totals_by_kind()
+    now = timezone.now()
+    LedgerKindTotal.objects.bulk_create(
+        [
+            LedgerKindTotal(kind=kind, balance_fen=total, computed_at=now)
+            for kind, total in totals.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["kind"],
+        update_fields=["balance_fen", "computed_at"],
+    )
     return totals

@@ -220,6 +220,32 @@ class LedgerAccountShard(models.Model):
         return f"{self.account} #{self.shard}: {self.balance_fen} fen"
 
 
+class LedgerKindTotal(models.Model):
+    """The sum of every account's balance of one kind, as of ``computed_at``.
+
+    The operator dashboard shows these. Summing them live reads one row per
+    shopper and merchant (a whole-table scan that grows with the platform), and
+    keeping a running total updated by every posting would make all postings
+    queue on one row again (what the shards undo). So the job
+    ``ledger_kind_totals_refresh`` sums them once a minute and the dashboard
+    reads these few rows, saying how old they are.
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=LedgerAccount.Kind.choices, unique=True
+    )
+    balance_fen = models.BigIntegerField(_("balance (fen)"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("ledger total by kind")
+        verbose_name_plural = _("ledger totals by kind")
+
+    def __str__(self):
+        return f"{self.kind}: {self.balance_fen} fen"
+
+
 class PaymentIntent(models.Model):
     """One attempt to collect ``amount_fen`` from ``payer`` for a purpose."""
 

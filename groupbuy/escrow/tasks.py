@@ -69,3 +69,11 @@ def refunds_retry_task() -> int:
     from groupbuy.escrow.refunds import refunds_retry_due
 
     return refunds_retry_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def ledger_kind_totals_refresh() -> dict:
+    """Every minute: the operator dashboard's money totals (a whole-table sum)."""
+    from groupbuy.escrow.ledger import kind_totals_refresh
+
+    return kind_totals_refresh()
