@@ -1,181 +1,27 @@
-"""The catalog in the Django admin: every change goes through the catalog services.
-
-So an operator's edit here is checked, audited and announced exactly like one
-made in the console or the API (a product renamed here reaches snap's name
-index). Where no service exists (deleting products, categories, merchants,
-listings), the admin offers none: deactivate instead.
-"""
+"""Products, their images and listings in the admin."""
 
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.utils.html import format_html
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog import services
+from groupbuy.catalog.admin.base import (
+    ServiceAdmin,
+    became,
+    changed_fields,
+    no_formset_objects,
+    thumbnail,
+)
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import (
-    Branch,
-    Category,
     Listing,
-    Merchant,
     Product,
     ProductAlias,
     ProductImage,
 )
-from groupbuy.catalog.selectors import category_demand_threshold
 from groupbuy.catalog.services import format_yuan
-from groupbuy.core.errors import DomainError
-
-
-def _thumbnail(image: ProductImage | None, size: int = 64):
-    if image is None or not image.image:
-        return "—"
-    return format_html(
-        '<img src="{}" alt="" style="max-width:{}px;max-height:{}px;'
-        'object-fit:contain;border-radius:4px">',
-        image.image.url,
-        size,
-        size,
-    )
-
-
-def _changes(form, names) -> dict:
-    """Return the cleaned values of the fields among ``names`` the form changed."""
-    return {
-        name: form.cleaned_data[name] for name in form.changed_data if name in names
-    }
-
-
-def _became(obj, saved) -> None:
-    """Make the admin's ``obj`` the row the service saved (pk, values, state)."""
-    obj.__dict__.update(saved.__dict__)
-    obj.refresh_from_db()
-
-
-def _no_formset_objects(formset) -> None:
-    # The admin's change message reads what formset.save() would have recorded.
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-
-
-class ServiceAdmin(admin.ModelAdmin):
-    """Show a service's refusal as a message instead of a server error.
-
-    The admin saves inside one transaction, so a refusal rolls back anything
-    an earlier service call in the same save did.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as refusal:
-            self.message_user(request, refusal.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except DomainError as refusal:
-            self.message_user(request, refusal.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class BranchInline(admin.TabularInline):
-    """Branches at a glance; they are added and changed on the branch pages."""
-
-    model = Branch
-    extra = 0
-    fields = ("name", "address", "latitude", "longitude", "phone", "is_active")
-    readonly_fields = fields
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Merchant)
-class MerchantAdmin(ServiceAdmin):
-    list_display = ("name", "name_en", "public_id", "is_active", "created_at")
-    list_filter = ("is_active",)
-    search_fields = ("name", "name_en", "public_id")
-    fields = ("public_id", "name", "name_en", "description", "is_active", "created_at")
-    readonly_fields = ("public_id", "created_at")
-    inlines = [BranchInline]
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            merchant = services.merchant_create(
-                actor=request.user,
-                name=data["name"],
-                name_en=data["name_en"],
-                description=data["description"],
-            )
-            if not data["is_active"]:
-                services.merchant_update(
-                    actor=request.user, merchant=merchant, is_active=False
-                )
-            return _became(obj, merchant)
-        changes = _changes(form, {"name", "name_en", "description", "is_active"})
-        merchant = Merchant.objects.get(pk=obj.pk)
-        services.merchant_update(actor=request.user, merchant=merchant, **changes)
-        obj.refresh_from_db()
-
-
-@admin.register(Category)
-class CategoryAdmin(ServiceAdmin):
-    list_display = (
-        "name_zh",
-        "name_en",
-        "slug",
-        "parent",
-        "demand_threshold",
-        "effective_threshold",
-    )
-    list_select_related = ("parent",)
-    search_fields = ("name_zh", "name_en", "slug")
-    prepopulated_fields = {"slug": ("name_en",)}
-    autocomplete_fields = ("parent",)
-    readonly_fields = ("public_id",)
-
-    def get_readonly_fields(self, request, obj=None):
-        # No service renames a slug: links and imports rely on it.
-        return ("public_id", "slug") if obj is not None else ("public_id",)
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj is not None else self.prepopulated_fields
-
-    @admin.display(description=_("effective demand threshold"))
-    def effective_threshold(self, category):
-        return category_demand_threshold(category=category)
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            category = services.category_create(
-                actor=request.user,
-                slug=data["slug"],
-                name_zh=data["name_zh"],
-                name_en=data["name_en"],
-                parent=data.get("parent"),
-                demand_threshold=data.get("demand_threshold"),
-            )
-            return _became(obj, category)
-        changes = _changes(form, {"name_zh", "name_en", "parent", "demand_threshold"})
-        category = Category.objects.get(pk=obj.pk)
-        services.category_update(actor=request.user, category=category, **changes)
-        obj.refresh_from_db()
 
 
 class AliasInline(admin.TabularInline):
@@ -192,7 +38,7 @@ class ImageInline(admin.TabularInline):
 
     @admin.display(description=_("preview"))
     def preview(self, image):
-        return _thumbnail(image, 96)
+        return thumbnail(image, 96)
 
 
 PRODUCT_FIELDS = {
@@ -253,7 +99,7 @@ class ProductAdmin(ServiceAdmin):
         primary = next(
             (i for i in images if i.is_primary), images[0] if images else None
         )
-        return _thumbnail(primary, 48)
+        return thumbnail(primary, 48)
 
     @admin.display(description=_("reference photos"))
     def reference_images(self, product):
@@ -270,10 +116,10 @@ class ProductAdmin(ServiceAdmin):
                 services.product_update(
                     actor=request.user, product=product, is_active=False
                 )
-            return _became(obj, product)
+            return became(obj, product)
         product = Product.objects.get(pk=obj.pk)
         services.product_update(
-            actor=request.user, product=product, **_changes(form, PRODUCT_FIELDS)
+            actor=request.user, product=product, **changed_fields(form, PRODUCT_FIELDS)
         )
         obj.refresh_from_db()
 
@@ -283,7 +129,7 @@ class ProductAdmin(ServiceAdmin):
             self._save_aliases(request.user, product, formset)
         elif formset.model is ProductImage:
             self._save_images(request.user, product, formset)
-        _no_formset_objects(formset)
+        no_formset_objects(formset)
 
     def _save_aliases(self, actor, product, formset) -> None:
         for alias_form in formset.forms:
@@ -329,7 +175,7 @@ class ProductAdmin(ServiceAdmin):
                 services.product_image_update(
                     actor=actor,
                     image=current,
-                    **_changes(image_form, {"is_reference", "is_primary"}),
+                    **changed_fields(image_form, {"is_reference", "is_primary"}),
                 )
 
 
@@ -352,7 +198,7 @@ class ProductImageAdmin(ServiceAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, image):
-        return _thumbnail(image, 96)
+        return thumbnail(image, 96)
 
     def has_delete_permission(self, request, obj=None):
         return admin.ModelAdmin.has_delete_permission(self, request, obj)
@@ -367,12 +213,12 @@ class ProductImageAdmin(ServiceAdmin):
                 is_reference=data.get("is_reference", False),
                 is_primary=data.get("is_primary", False),
             )
-            return _became(obj, image)
+            return became(obj, image)
         image = ProductImage.objects.select_related("product").get(pk=obj.pk)
         services.product_image_update(
             actor=request.user,
             image=image,
-            **_changes(form, {"is_reference", "is_primary"}),
+            **changed_fields(form, {"is_reference", "is_primary"}),
         )
         obj.refresh_from_db()
 
@@ -439,52 +285,16 @@ class ListingAdmin(ServiceAdmin):
                 product=data["product"],
                 price_fen=data["price_fen"],
             )
-            return _became(obj, listing)
+            return became(obj, listing)
         listing = Listing.objects.select_related("merchant").get(pk=obj.pk)
         services.listing_update(
             actor=request.user,
             listing=listing,
-            **_changes(form, {"is_active"}),
+            **changed_fields(form, {"is_active"}),
             **(
                 {"price_fen": data["price_fen"]}
                 if "price_yuan" in form.changed_data
                 else {}
             ),
-        )
-        obj.refresh_from_db()
-
-
-@admin.register(Branch)
-class BranchAdmin(ServiceAdmin):
-    list_display = ("name", "merchant", "address", "latitude", "longitude", "is_active")
-    list_filter = ("merchant", "is_active")
-    list_select_related = ("merchant",)
-    search_fields = ("name", "address")
-    readonly_fields = ("public_id",)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return self.readonly_fields
-        return (*self.readonly_fields, "merchant")
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        location = {"name", "address", "latitude", "longitude", "phone"}
-        if not change:
-            branch = services.branch_create(
-                actor=request.user,
-                merchant=data["merchant"],
-                **{name: data[name] for name in location},
-            )
-            if not data["is_active"]:
-                services.branch_update(
-                    actor=request.user, branch=branch, is_active=False
-                )
-            return _became(obj, branch)
-        branch = Branch.objects.select_related("merchant").get(pk=obj.pk)
-        services.branch_update(
-            actor=request.user,
-            branch=branch,
-            **_changes(form, location | {"is_active"}),
         )
         obj.refresh_from_db()

@@ -1,0 +1,148 @@
+"""Merchants, their branches and the category tree in the admin."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.catalog import services
+from groupbuy.catalog.admin.base import (
+    ServiceAdmin,
+    became,
+    changed_fields,
+)
+from groupbuy.catalog.models import (
+    Branch,
+    Category,
+    Merchant,
+)
+from groupbuy.catalog.selectors import category_demand_threshold
+
+
+class BranchInline(admin.TabularInline):
+    """Branches at a glance; they are added and changed on the branch pages."""
+
+    model = Branch
+    extra = 0
+    fields = ("name", "address", "latitude", "longitude", "phone", "is_active")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Merchant)
+class MerchantAdmin(ServiceAdmin):
+    list_display = ("name", "name_en", "public_id", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "name_en", "public_id")
+    fields = ("public_id", "name", "name_en", "description", "is_active", "created_at")
+    readonly_fields = ("public_id", "created_at")
+    inlines = [BranchInline]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            merchant = services.merchant_create(
+                actor=request.user,
+                name=data["name"],
+                name_en=data["name_en"],
+                description=data["description"],
+            )
+            if not data["is_active"]:
+                services.merchant_update(
+                    actor=request.user, merchant=merchant, is_active=False
+                )
+            return became(obj, merchant)
+        changes = changed_fields(form, {"name", "name_en", "description", "is_active"})
+        merchant = Merchant.objects.get(pk=obj.pk)
+        services.merchant_update(actor=request.user, merchant=merchant, **changes)
+        obj.refresh_from_db()
+
+
+@admin.register(Category)
+class CategoryAdmin(ServiceAdmin):
+    list_display = (
+        "name_zh",
+        "name_en",
+        "slug",
+        "parent",
+        "demand_threshold",
+        "effective_threshold",
+    )
+    list_select_related = ("parent",)
+    search_fields = ("name_zh", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("public_id",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # No service renames a slug: links and imports rely on it.
+        return ("public_id", "slug") if obj is not None else ("public_id",)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
+    @admin.display(description=_("effective demand threshold"))
+    def effective_threshold(self, category):
+        return category_demand_threshold(category=category)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            category = services.category_create(
+                actor=request.user,
+                slug=data["slug"],
+                name_zh=data["name_zh"],
+                name_en=data["name_en"],
+                parent=data.get("parent"),
+                demand_threshold=data.get("demand_threshold"),
+            )
+            return became(obj, category)
+        changes = changed_fields(
+            form, {"name_zh", "name_en", "parent", "demand_threshold"}
+        )
+        category = Category.objects.get(pk=obj.pk)
+        services.category_update(actor=request.user, category=category, **changes)
+        obj.refresh_from_db()
+
+
+@admin.register(Branch)
+class BranchAdmin(ServiceAdmin):
+    list_display = ("name", "merchant", "address", "latitude", "longitude", "is_active")
+    list_filter = ("merchant", "is_active")
+    list_select_related = ("merchant",)
+    search_fields = ("name", "address")
+    readonly_fields = ("public_id",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "merchant")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        location = {"name", "address", "latitude", "longitude", "phone"}
+        if not change:
+            branch = services.branch_create(
+                actor=request.user,
+                merchant=data["merchant"],
+                **{name: data[name] for name in location},
+            )
+            if not data["is_active"]:
+                services.branch_update(
+                    actor=request.user, branch=branch, is_active=False
+                )
+            return became(obj, branch)
+        branch = Branch.objects.select_related("merchant").get(pk=obj.pk)
+        services.branch_update(
+            actor=request.user,
+            branch=branch,
+            **changed_fields(form, location | {"is_active"}),
+        )
+        obj.refresh_from_db()
