@@ -108,13 +108,21 @@ def _waiting_for_provider_until(deal: Deal, *, now):
 
 
 def deal_close(
-    *, actor=None, deal: Deal, now=None, force: bool = False, fail: bool = False
+    *,
+    actor=None,
+    deal: Deal,
+    now=None,
+    force: bool = False,
+    fail: bool = False,
+    stop_reason: str | None = None,
 ) -> Deal:
     """Close ``deal`` if it is open and due (``force``: even if not due).
 
     ``fail`` closes it as failed whatever the participants (an operator stopping
-    a deal). Safe to call any number of times, concurrently. Orders another app
-    keeps (``order_keepers``) are that app's to decide, before the deal's lock.
+    a deal; ``stop_reason`` then goes to a ``deals.deal.stopped`` audit row,
+    written only by the call that closed it). Safe to call any number of times,
+    concurrently. Orders another app keeps (``order_keepers``) are that app's
+    to decide, before the deal's lock.
     """
     _let_keepers_close(actor=actor, deal=deal, now=now, force=force, fail=fail)
     with transaction.atomic():
@@ -155,6 +163,13 @@ def deal_close(
                 "forced_failure": fail,
             },
         )
+        if fail and stop_reason is not None:
+            audit_log(
+                actor=actor,
+                action="deals.deal.stopped",
+                obj=deal,
+                data={"reason": " ".join(stop_reason.split())[:200]},
+            )
         push_progress_on_commit(deal)
         if deal.state == State.FAILED:
             # Refund a small deal's buyers at once; a big one continues in
@@ -329,17 +344,10 @@ def deal_stop(*, actor, deal: Deal, reason: str = "") -> Deal:
     check_can_manage(actor=actor, merchant=deal.merchant)
     # No lock is taken here: deal_close lets other apps' keepers close their
     # orders before it locks the deal (locking first deadlocks with a member
-    # joining a team at that moment, on PostgreSQL).
-    was_open = Deal.objects.filter(pk=deal.pk, state=State.OPEN).exists()
-    stopped = deal_close(actor=actor, deal=deal, fail=True)
-    if was_open and stopped.state != State.OPEN:
-        audit_log(
-            actor=actor,
-            action="deals.deal.stopped",
-            obj=stopped,
-            data={"reason": " ".join((reason or "").split())[:200]},
-        )
-    return stopped
+    # joining a team at that moment, on PostgreSQL). It writes the "stopped"
+    # audit row under that lock, so of two stops at once only the one that
+    # closed the deal records it.
+    return deal_close(actor=actor, deal=deal, fail=True, stop_reason=reason or "")
 
 
 def deal_close_now(*, actor, deal: Deal) -> Deal:

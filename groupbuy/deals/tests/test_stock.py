@@ -137,3 +137,19 @@ def test_an_owner_closes_early_at_the_tier_reached_but_a_cashier_cannot():
     deal.refresh_from_db()
     assert deal.final_price_fen == 9_900
     assert deal.state in (State.SUCCEEDED, State.SETTLED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_stops_at_once_audit_one_stop(file_database):
+    # given an open deal with a paid order, and its owner pressing stop twice
+    owner, deal = _owned_deal()
+    order = join_and_pay(deal)
+    # when both stops run at the same moment
+    outcomes = race(
+        [lambda: deal_stop(actor=owner, deal=deal, reason="twice") for _ in range(2)]
+    )
+    # then both answer, one closed it, the shopper is refunded once
+    assert outcomes == Counter({"ok": 2})
+    assert AuditEntry.objects.filter(action="deals.deal.stopped").count() == 1
+    order.refresh_from_db()
+    assert order.status == Status.REFUNDED
