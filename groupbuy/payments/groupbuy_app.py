@@ -8,6 +8,7 @@ from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
     urls={"payments/": "groupbuy.payments.urls"},
+    api_routers={"payments": "groupbuy.payments.api:router"},
     personal_data="groupbuy.payments.personal_data:PaymentsPersonalData",
     nav=[
         NavEntry(

@@ -6,15 +6,20 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.catalog.permissions import is_merchant_staff, is_operator
+from groupbuy.catalog.permissions import (
+    is_merchant_owner,
+    is_merchant_staff,
+    is_operator,
+)
 from groupbuy.core.errors import NotFound
-from groupbuy.payments.models import Payout, StatementDifference
+from groupbuy.payments.models import Payout, PayoutSchedule, StatementDifference
 
 
 def payouts_for_operator(*, user) -> QuerySet[Payout]:
+    """Every payout, newest first (operators only)."""
     if not is_operator(user):
         raise NotFound("not_found", _("There is no such page."))
-    return Payout.objects.select_related("merchant")[:200]
+    return Payout.objects.select_related("merchant")
 
 
 def differences_for_operator(*, user) -> QuerySet[StatementDifference]:
@@ -32,4 +37,14 @@ def merchant_get_for_payouts(*, user, merchant_id: str) -> Merchant:
 
 
 def payouts_for_merchant(*, merchant) -> QuerySet[Payout]:
-    return Payout.objects.filter(merchant=merchant)[:200]
+    """The merchant's payouts, newest first (check access with
+    ``merchant_get_for_payouts`` first)."""
+    return Payout.objects.filter(merchant=merchant).select_related("merchant")
+
+
+def payout_schedule_get(*, user, merchant) -> PayoutSchedule | None:
+    """The merchant's payout schedule, for whoever may set it (its owners and
+    operators): it names the account the money goes to."""
+    if not (is_merchant_owner(user, merchant) or is_operator(user)):
+        raise NotFound("not_found", _("There is no such merchant."))
+    return PayoutSchedule.objects.filter(merchant=merchant).first()

@@ -18,6 +18,7 @@ from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import is_merchant_owner, is_operator
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
+from groupbuy.core.pagination import paginate
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers import (
     enabled_provider_names,
@@ -28,7 +29,6 @@ from groupbuy.escrow.providers.alipay import yuan_to_fen
 from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user
 from groupbuy.payments import wechat_oauth
-from groupbuy.payments.models import PayoutSchedule
 from groupbuy.payments.payouts import (
     payout_create,
     payout_schedule_set,
@@ -37,6 +37,7 @@ from groupbuy.payments.payouts import (
 from groupbuy.payments.selectors import (
     differences_for_operator,
     merchant_get_for_payouts,
+    payout_schedule_get,
     payouts_for_merchant,
     payouts_for_operator,
 )
@@ -194,7 +195,9 @@ def _approve(request: HttpRequest, form: dict) -> None:
 def operator_payouts(request: HttpRequest) -> HttpResponse:
     """Operators: payouts (approve one) and the statements' differences."""
     try:
-        payouts = payouts_for_operator(user=request.user)
+        payouts = paginate(
+            payouts_for_operator(user=request.user), page=request.GET.get("page", 1)
+        )
         differences = differences_for_operator(user=request.user)
     except NotFound:
         raise Http404 from None
@@ -264,8 +267,12 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
             return redirect(request.path)
     context = {
         "merchant": merchant,
-        "payouts": payouts_for_merchant(merchant=merchant),
-        "schedule": PayoutSchedule.objects.filter(merchant=merchant).first(),
+        "payouts": paginate(
+            payouts_for_merchant(merchant=merchant), page=request.GET.get("page", 1)
+        ),
+        "schedule": payout_schedule_get(user=request.user, merchant=merchant)
+        if may_schedule
+        else None,
         "may_schedule": may_schedule,
         "transfer_providers": transfer_provider_names(),
         "error": error,

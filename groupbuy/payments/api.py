@@ -1,0 +1,191 @@
+"""Payouts API: a merchant's payouts and daily schedule; operators approve payouts.
+
+The same services as the payout pages (``payments.payouts``): an owner (or an
+operator) sets the schedule, any of the merchant's staff reads its payouts, and
+only operators approve one. Someone else's merchant answers 404, as the pages do.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from groupbuy.core.pagination import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    page_payload,
+    paginate,
+)
+from groupbuy.payments import payouts, selectors
+from groupbuy.payments.models import Payout
+
+router = Router(tags=["payouts"])
+
+# Larger than any payable the platform could hold; keeps the integer inside
+# the database's bigint whatever a client sends.
+MAX_FEN = 10**13
+
+
+class PayoutPagingIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class PayoutOut(Schema):
+    id: str
+    merchant_id: str
+    amount_fen: int
+    fee_fen: int
+    provider: str
+    payee_account: str
+    status: str
+    failure_reason: str
+    scheduled_for: date | None
+    created_at: datetime
+    confirmed_at: datetime | None
+
+
+class PayoutPageOut(Schema):
+    items: list[PayoutOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class PayoutApproveIn(Schema):
+    merchant_id: str = Field(..., max_length=40)
+    amount_fen: int = Field(..., ge=1, le=MAX_FEN)
+    provider: str = Field(..., max_length=20)
+    payee_account: str = Field(..., max_length=100)
+    payee_name: str = Field("", max_length=100)
+
+
+class PayoutScheduleIn(Schema):
+    enabled: bool
+    provider: str = Field("", max_length=20)
+    payee_account: str = Field("", max_length=100)
+    payee_name: str = Field("", max_length=100)
+    minimum_fen: int = Field(10_000, ge=100, le=MAX_FEN)
+
+
+class PayoutScheduleOut(Schema):
+    is_set: bool
+    enabled: bool
+    provider: str
+    payee_account: str
+    payee_name: str
+    minimum_fen: int
+    updated_at: datetime | None
+    # The providers this platform can pay merchants by, for the form.
+    providers: list[str]
+
+
+def payout_out(payout: Payout) -> dict:
+    return {
+        "id": payout.public_id,
+        "merchant_id": payout.merchant.public_id,
+        "amount_fen": payout.amount_fen,
+        "fee_fen": payout.fee_fen,
+        "provider": payout.provider,
+        "payee_account": payout.payee_account,
+        "status": payout.status,
+        "failure_reason": payout.failure_reason,
+        "scheduled_for": payout.scheduled_for,
+        "created_at": payout.created_at,
+        "confirmed_at": payout.confirmed_at,
+    }
+
+
+def _payout_page(queryset, paging: PayoutPagingIn) -> dict:
+    result = paginate(queryset, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [payout_out(payout) for payout in result.items])
+
+
+def _schedule_out(schedule) -> dict:
+    providers = payouts.transfer_provider_names()
+    if schedule is None:
+        return {
+            "is_set": False,
+            "enabled": False,
+            "provider": providers[0] if providers else "",
+            "payee_account": "",
+            "payee_name": "",
+            "minimum_fen": 10_000,
+            "updated_at": None,
+            "providers": providers,
+        }
+    return {
+        "is_set": True,
+        "enabled": schedule.enabled,
+        "provider": schedule.provider,
+        "payee_account": schedule.payee_account,
+        "payee_name": schedule.payee_name,
+        "minimum_fen": schedule.minimum_fen,
+        "updated_at": schedule.updated_at,
+        "providers": providers,
+    }
+
+
+@router.get("/merchants/{merchant_id}/payouts", response=PayoutPageOut)
+def merchant_payouts(request, merchant_id: str, paging: Query[PayoutPagingIn]):
+    """Return the merchant's payouts, newest first (its staff and operators)."""
+    merchant = selectors.merchant_get_for_payouts(
+        user=request.auth, merchant_id=merchant_id
+    )
+    return _payout_page(selectors.payouts_for_merchant(merchant=merchant), paging)
+
+
+@router.get("/merchants/{merchant_id}/payout-schedule", response=PayoutScheduleOut)
+def payout_schedule(request, merchant_id: str):
+    """Return where and when the merchant is paid out (its owners, operators)."""
+    merchant = selectors.merchant_get_for_payouts(
+        user=request.auth, merchant_id=merchant_id
+    )
+    schedule = selectors.payout_schedule_get(user=request.auth, merchant=merchant)
+    return _schedule_out(schedule)
+
+
+@router.put("/merchants/{merchant_id}/payout-schedule", response=PayoutScheduleOut)
+def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
+    """Set the daily payout: the whole payable goes to this account every
+    morning once it holds at least ``minimum_fen`` (its owners, operators)."""
+    merchant = selectors.merchant_get_for_payouts(
+        user=request.auth, merchant_id=merchant_id
+    )
+    schedule = payouts.payout_schedule_set(
+        actor=request.auth,
+        merchant=merchant,
+        enabled=payload.enabled,
+        provider_name=payload.provider,
+        payee_account=payload.payee_account,
+        payee_name=payload.payee_name,
+        minimum_fen=payload.minimum_fen,
+    )
+    return _schedule_out(schedule)
+
+
+@router.get("/operator/payouts", response=PayoutPageOut)
+def operator_payouts(request, paging: Query[PayoutPagingIn]):
+    """Return every merchant's payouts, newest first (operators)."""
+    return _payout_page(selectors.payouts_for_operator(user=request.auth), paging)
+
+
+@router.post("/operator/payouts", response={201: PayoutOut})
+def operator_payout_create(request, payload: PayoutApproveIn):
+    """Approve a payout from a merchant's payable; it is sent to the provider
+    at once and its outcome arrives later (operators)."""
+    merchant = selectors.merchant_get_for_payouts(
+        user=request.auth, merchant_id=payload.merchant_id
+    )
+    payout = payouts.payout_create(
+        actor=request.auth,
+        merchant=merchant,
+        amount_fen=payload.amount_fen,
+        provider_name=payload.provider,
+        payee_account=payload.payee_account,
+        payee_name=payload.payee_name,
+    )
+    return Status(201, payout_out(payout))

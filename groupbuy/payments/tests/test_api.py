@@ -1,0 +1,186 @@
+"""The payouts API: who may read a merchant's payouts and schedule, who may set
+the schedule, and who may approve a payout."""
+
+from __future__ import annotations
+
+import pytest
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.catalog.tests.factories import make_merchant_member
+from groupbuy.core.models import AuditEntry
+from groupbuy.escrow.tests.factories import make_user
+from groupbuy.payments.models import Payout, PayoutSchedule
+from groupbuy.payments.tests.test_payouts import _merchant_with_payable, _payable
+
+pytestmark = pytest.mark.django_db
+
+SCHEDULE = {
+    "enabled": True,
+    "provider": "alipay",
+    "payee_account": "merchant@example.com",
+    "payee_name": "Fresh Mart Ltd",
+    "minimum_fen": 20_000,
+}
+
+
+def _auth(user):
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _member(merchant, role):
+    return make_merchant_member(merchant=merchant, role=role).user
+
+
+def _schedule_url(merchant):
+    return f"/api/payments/merchants/{merchant.public_id}/payout-schedule"
+
+
+def test_owner_sets_the_schedule_and_reads_it_back(client, fake_alipay):
+    # given
+    merchant = _merchant_with_payable(100)
+    owner = _member(merchant, "owner")
+    # when
+    before = client.get(_schedule_url(merchant), headers=_auth(owner)).json()
+    put = client.put(
+        _schedule_url(merchant),
+        SCHEDULE,
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    after = client.get(_schedule_url(merchant), headers=_auth(owner)).json()
+    # then
+    assert before["is_set"] is False
+    assert "alipay" in before["providers"]
+    assert put.status_code == 200
+    assert after["is_set"] is True
+    assert (after["payee_account"], after["minimum_fen"]) == (
+        "merchant@example.com",
+        20_000,
+    )
+    assert AuditEntry.objects.filter(action="payments.payout_schedule.set").count() == 1
+
+
+def test_cashiers_other_merchants_and_shoppers_cannot_see_or_set_the_schedule(
+    client, fake_alipay
+):
+    # given
+    merchant = _merchant_with_payable(100)
+    other_owner = _member(_merchant_with_payable(100), "owner")
+    cashier = _member(merchant, "cashier")
+    # when / then: 404 each, nothing written
+    for user in (cashier, other_owner, make_user()):
+        headers = _auth(user)
+        assert client.get(_schedule_url(merchant), headers=headers).status_code == 404
+        put = client.put(
+            _schedule_url(merchant),
+            SCHEDULE,
+            content_type="application/json",
+            headers=headers,
+        )
+        assert put.status_code == 404
+        assert put.json()["code"] == "not_found"
+    assert not PayoutSchedule.objects.exists()
+
+
+def test_bad_schedules_are_refused_with_their_field(client, fake_alipay):
+    merchant = _merchant_with_payable(100)
+    headers = _auth(_member(merchant, "owner"))
+    for change, status in [
+        ({"payee_account": ""}, 400),
+        ({"minimum_fen": 99}, 422),
+        ({"minimum_fen": 10**20}, 422),
+        ({"provider": "sandbox"}, 400),
+    ]:
+        response = client.put(
+            _schedule_url(merchant),
+            {**SCHEDULE, **change},
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == status, (change, response.json())
+        assert response.json()["message"]
+    assert not PayoutSchedule.objects.exists()
+
+
+def test_operator_approves_a_payout_and_the_merchant_staff_see_it(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given
+    merchant = _merchant_with_payable(30_000)
+    operator = make_user(is_staff=True)
+    cashier = _member(merchant, "cashier")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            "/api/payments/operator/payouts",
+            {
+                "merchant_id": merchant.public_id,
+                "amount_fen": 12_000,
+                "provider": "alipay",
+                "payee_account": "merchant@example.com",
+            },
+            content_type="application/json",
+            headers=_auth(operator),
+        )
+    listed = client.get(
+        f"/api/payments/merchants/{merchant.public_id}/payouts",
+        headers=_auth(cashier),
+    ).json()
+    everyone = client.get("/api/payments/operator/payouts", headers=_auth(operator))
+    # then
+    assert created.status_code == 201
+    assert created.json()["amount_fen"] == 12_000
+    assert [item["id"] for item in listed["items"]] == [created.json()["id"]]
+    assert listed["total"] == 1
+    assert everyone.json()["items"][0]["merchant_id"] == merchant.public_id
+    assert _payable(merchant) == 18_000
+
+
+def test_a_payout_above_the_payable_is_refused_and_writes_nothing(client, fake_alipay):
+    merchant = _merchant_with_payable(5_000)
+    response = client.post(
+        "/api/payments/operator/payouts",
+        {
+            "merchant_id": merchant.public_id,
+            "amount_fen": 5_001,
+            "provider": "alipay",
+            "payee_account": "merchant@example.com",
+        },
+        content_type="application/json",
+        headers=_auth(make_user(is_staff=True)),
+    )
+    assert response.status_code == 409
+    assert response.json()["message"]
+    assert not Payout.objects.exists()
+    assert _payable(merchant) == 5_000
+
+
+def test_only_operators_approve_or_list_all_payouts(client, fake_alipay):
+    merchant = _merchant_with_payable(30_000)
+    owner = _member(merchant, "owner")
+    other_owner = _member(_merchant_with_payable(100), "owner")
+    body = {
+        "merchant_id": merchant.public_id,
+        "amount_fen": 1_000,
+        "provider": "alipay",
+        "payee_account": "me@example.com",
+    }
+    for user in (owner, other_owner, make_user()):
+        headers = _auth(user)
+        response = client.post(
+            "/api/payments/operator/payouts",
+            body,
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 404
+        listing = client.get("/api/payments/operator/payouts", headers=headers)
+        assert listing.status_code == 404
+    other = client.get(
+        f"/api/payments/merchants/{merchant.public_id}/payouts",
+        headers=_auth(other_owner),
+    )
+    assert other.status_code == 404
+    assert not Payout.objects.exists()
+    assert _payable(merchant) == 30_000
