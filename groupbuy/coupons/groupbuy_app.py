@@ -26,6 +26,9 @@ app = GroupbuyApp(
     ],
     cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",
-    notification_kinds={"coupons.issued": _("Coupon ready")},
+    notification_kinds={
+        "coupons.issued": _("Coupon ready"),
+        "coupons.expiry.waiting": _("Expired coupon refund waiting"),
+    },
     personal_data="groupbuy.coupons.personal_data:CouponsPersonalData",
 )

@@ -135,15 +135,30 @@ def statement_reconcile(*, provider_name: str, day: date, lines) -> list:
 
 
 def _tell_operators(*, provider_name: str, day: date, count: int) -> None:
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
     from groupbuy.notify.services import notification_enqueue
 
     for operator in get_user_model().objects.filter(is_staff=True, is_active=True):
         notification_enqueue(
             recipient=operator,
             kind="payments.statement.differences",
-            title=f"{provider_name} {day}: {count} differences",
-            body=f"The {provider_name} statement of {day} and the ledger differ "
-            f"in {count} lines. Nothing was changed; please check them.",
+            title=format_lazy(
+                gettext_lazy("{provider} {day}: {count} differences"),
+                provider=provider_name,
+                day=day,
+                count=count,
+            ),
+            body=format_lazy(
+                gettext_lazy(
+                    "The {provider} statement of {day} and the ledger differ in "
+                    "{count} lines. Nothing was changed; please check them."
+                ),
+                provider=provider_name,
+                day=day,
+                count=count,
+            ),
             channels=["in_app"],
             idempotency_key=f"statement:{provider_name}:{day}:{operator.pk}",
         )

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons.models import CouponExpiry
 from groupbuy.coupons.services import (
@@ -29,6 +30,7 @@ from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction, Refund
 from groupbuy.escrow.services import platform_fee_fen
 from groupbuy.escrow.takeback import escrow_take_back_released
+from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -156,9 +158,16 @@ def test_a_merchant_already_paid_out_leaves_the_refund_waiting_until_it_is_cover
     )
     payable = balance_of("merchant_payable", merchant=station.merchant)
     _pay_out(station.merchant, payable, "payout-1")
-    # when the coupon expires under "refund the shopper"
+    owner = make_merchant_member(merchant=station.merchant, role="owner").user
+    # when the coupon expires under "refund the shopper", and the sweep retries
     _sweep(order, django_capture_on_commit_callbacks)
-    # then nothing moves; the expiry waits and says why
+    _sweep(order, django_capture_on_commit_callbacks)
+    # then nothing moves; the expiry waits and says why, and the owner is told once
+    waiting = Notification.objects.filter(
+        recipient=owner, kind="coupons.expiry.waiting"
+    )
+    assert waiting.count() == 1
+    assert order.public_id in waiting.get().body
     record = CouponExpiry.objects.get()
     assert (record.outcome, record.settled_at) == ("waiting", None)
     assert record.last_error.startswith("merchant_balance_too_low:")
