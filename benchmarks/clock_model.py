@@ -27,7 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from groupbuy.clock.sync import SyncWindow, best_sample, sample_from
+from groupbuy.clock.sync import (
+    BURST_PROBES,
+    PROBE_INTERVAL_MS,
+    SyncWindow,
+    best_sample,
+    burst_done,
+    probe_due,
+    sample_from,
+)
 
 JITTERS_MS = (0, 10, 50)
 BASE_MS = 5.0
@@ -40,7 +48,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run_client(rng, *, jitter_ms, duration_s, interval_s, drift):
+def run_client(rng, *, jitter_ms, duration_s, drift, adaptive=True):
+    """One client's errors per estimator, read every 100 ms after its connect
+    burst, and how many probes it sent (in all, and in the last two minutes)."""
     offset = rng.uniform(-5_000, 5_000)
 
     def local(true_ms: float) -> float:
@@ -50,92 +60,135 @@ def run_client(rng, *, jitter_ms, duration_s, interval_s, drift):
         "protocol": SyncWindow(),
         "previous": SyncWindow(shared_drift=False),
     }
+    schedule = windows["protocol"]
+    sent_at: list[float] = []
 
     def probe(at_ms: float):
+        sent_at.append(at_ms)
         up = BASE_MS + rng.uniform(0, jitter_ms)
         down = BASE_MS + rng.uniform(0, jitter_ms)
         t1 = at_ms + up
         t2 = t1 + SERVER_MS
         return sample_from(local(at_ms), t1, t2, local(t2 + down)), t2 + down
 
+    # The connect burst: each probe sent when the previous reply arrives.
     now = 0.0
     burst = []
-    for _ in range(8):
+    while True:
         sample, now = probe(now)
         burst.append(sample)
+        for window in windows.values():
+            window.add_probe(sample)
+        if not adaptive and len(burst) == BURST_PROBES:
+            break
+        if adaptive and burst_done(schedule, burst, sent=len(burst)):
+            break
     for window in windows.values():
-        window.add(best_sample(burst), probes=burst)
+        window.add_round(best_sample(burst))
     errors = {name: [] for name in windows}
-    next_probe = now + interval_s * 1000
+    last_probe = now
     end = now + duration_s * 1000
     while now < end:
         now += READ_EVERY_MS
-        if now >= next_probe:
+        if adaptive:
+            due = probe_due(schedule, local(now), local(last_probe))
+        else:
+            due = now - last_probe >= PROBE_INTERVAL_MS
+        if due:
             sample, _arrived = probe(now)
+            last_probe = now
             for window in windows.values():
                 window.add(sample)
-            next_probe += interval_s * 1000
         for name, window in windows.items():
             errors[name].append(abs(window.server_ms(local(now)) - now))
-    return errors
+    steady = [at for at in sent_at if at >= end - 120_000]
+    return errors, {
+        "probes": len(sent_at),
+        "burst": len(burst),
+        "steady_per_min": len(steady) / 2,
+    }
+
+
+ESTIMATORS = ("protocol", "previous", "no_drift", "fixed_schedule")
 
 
 def run_path(jitter_ms, args) -> dict:
-    pooled = {"protocol": [], "previous": [], "no_drift": []}
+    pooled = {name: [] for name in ESTIMATORS}
+    counts = []
     for index in range(args.clients):
-        seed = jitter_ms * 10_000 + index
+        seed = args.seed * 1_000_000 + jitter_ms * 10_000 + index
         drift = random.Random(seed).uniform(-100e-6, 100e-6)
-        for name, values in run_client(
-            random.Random(seed),
-            jitter_ms=jitter_ms,
-            duration_s=args.duration,
-            interval_s=args.probe_interval,
-            drift=drift,
-        ).items():
+        common = {"jitter_ms": jitter_ms, "duration_s": args.duration}
+        errors, count = run_client(random.Random(seed), drift=drift, **common)
+        counts.append(count)
+        for name, values in errors.items():
             pooled[name] += values
-        pooled["no_drift"] += run_client(
-            random.Random(seed),
-            jitter_ms=jitter_ms,
-            duration_s=args.duration,
-            interval_s=args.probe_interval,
-            drift=0.0,
-        )["protocol"]
+        errors, _ = run_client(random.Random(seed), drift=0.0, **common)
+        pooled["no_drift"] += errors["protocol"]
+        errors, _ = run_client(
+            random.Random(seed), drift=drift, adaptive=False, **common
+        )
+        pooled["fixed_schedule"] += errors["protocol"]
+    minutes = args.duration / 60
+    probes = {
+        "per_client_per_min": round(
+            sum(c["probes"] for c in counts) / len(counts) / minutes, 2
+        ),
+        "steady_per_client_per_min": round(
+            sum(c["steady_per_min"] for c in counts) / len(counts), 2
+        ),
+        "burst_mean": round(sum(c["burst"] for c in counts) / len(counts), 1),
+    }
     return {
         name: {
             "p50_ms": round(percentile(values, 0.5), 3),
             "p95_ms": round(percentile(values, 0.95), 3),
         }
         for name, values in pooled.items()
-    } | {"errors": pooled}
+    } | {"errors": pooled, "probes": probes}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small run, < 30 s")
     parser.add_argument("--clients", type=int, default=None)
+    parser.add_argument("--duration", type=float, default=None)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed family (tune on one, report another)"
+    )
     args = parser.parse_args()
     args.clients = args.clients or (4 if args.quick else 30)
-    args.duration = 120 if args.quick else 300
-    args.probe_interval = 30
+    args.duration = args.duration or (120 if args.quick else 300)
     print(
-        f"{args.clients} clients per path, {args.duration} s, a probe every "
-        f"{args.probe_interval} s after a burst of 8; base {BASE_MS:g} ms each way"
+        f"{args.clients} clients per path, {args.duration:g} s, seed {args.seed}; "
+        f"base {BASE_MS:g} ms each way; adaptive schedule (fixed_schedule: a burst "
+        f"of {BURST_PROBES}, a probe every {PROBE_INTERVAL_MS / 1000:g} s)"
     )
-    summary = {"clients_per_path": args.clients, "duration_s": args.duration}
-    pooled = {"protocol": [], "previous": [], "no_drift": []}
+    summary = {
+        "clients_per_path": args.clients,
+        "duration_s": args.duration,
+        "seed": args.seed,
+    }
+    pooled = {name: [] for name in ESTIMATORS}
     for jitter in JITTERS_MS:
         result = run_path(jitter, args)
         for name in pooled:
             pooled[name] += result["errors"][name]
+        probes = result["probes"]
         print(
             f"jitter 0-{jitter:2} ms: "
             + " | ".join(
-                f"{name} p50 {result[name]['p50_ms']:6.2f} p95 "
-                f"{result[name]['p95_ms']:6.2f} ms"
+                f"{name} p50 {result[name]['p50_ms']:5.2f} p95 "
+                f"{result[name]['p95_ms']:5.2f}"
                 for name in pooled
             )
+            + f" ms | burst {probes['burst_mean']:g}, probes/min "
+            f"{probes['per_client_per_min']:g} (last 2 min "
+            f"{probes['steady_per_client_per_min']:g})"
         )
-        summary[f"jitter_{jitter}"] = {name: result[name] for name in pooled}
+        summary[f"jitter_{jitter}"] = {name: result[name] for name in pooled} | {
+            "probes": probes
+        }
     for name, values in pooled.items():
         summary[f"p95_ms_symmetric_{name}"] = round(percentile(values, 0.95), 3)
     print(json.dumps(summary))
