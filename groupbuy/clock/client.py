@@ -136,17 +136,21 @@ class ClockClient:
         """Send a burst of probes back to back (each when the last reply came)
         until ``burst_done``; keep the best as the round's sample."""
         burst: list[Sample] = []
-        sent = 0
+        sent = lost_in_a_row = 0
         refused = self.refused_probes
         while True:
             sample = await self.probe()
             sent += 1
+            lost_in_a_row = 0 if sample is not None else lost_in_a_row + 1
             if sample is not None:
                 burst.append(sample)
                 self.window.add_probe(sample)
                 self.previous_window.add_probe(sample)
-            if self.refused_probes > refused or burst_done(
-                self.window, burst, sent=sent
+            # (a dead link or a refusing server ends it; the schedule goes on)
+            if (
+                self.refused_probes > refused
+                or lost_in_a_row >= 3
+                or burst_done(self.window, burst, sent=sent)
             ):
                 break
         if not burst:

@@ -1,7 +1,5 @@
 """The time-sync arithmetic (the same cases as static/clock/tests/sync.test.mjs)."""
 
-import random
-
 from groupbuy.clock.sync import (
     BURST_TARGET_MS,
     MAX_BURST_PROBES,
@@ -179,22 +177,20 @@ def test_a_burst_runs_8_to_64_probes_until_another_would_hardly_help():
     assert burst_done(window, quiet, sent=8)
     # given a path whose delays still spread: the lowest ones far apart
     window.clear()
-    rng = random.Random(1)
     jittery = []
-    for index in range(8):
-        up, down = 5 + rng.uniform(0, 50), 5 + rng.uniform(0, 50)
+    for index, (up, down) in enumerate(zip(UPS, DOWNS, strict=True)):
+        sent = index * 100
         jittery.append(
-            sample_from(
-                index * 100,
-                1000 + index * 100 + up,
-                1000 + index * 100 + up,
-                index * 100 + up + down,
-            )
+            sample_from(sent, 1000 + sent + up, 1000 + sent + up, sent + up + down)
         )
         window.add_probe(jittery[-1])
-    assert burst_slack_ms(window, jittery) > BURST_TARGET_MS
+    assert abs(burst_slack_ms(window, jittery) - 14 / 3) < 0.01
     assert not burst_done(window, jittery, sent=8)
     assert burst_done(window, jittery, sent=MAX_BURST_PROBES)
+
+
+UPS = [35, 17, 50, 27, 13, 55, 22, 43]  # 5 ms and up to 50 ms of jitter
+DOWNS = [25, 46, 14, 38, 32, 19, 53, 11]
 
 
 def test_a_probe_is_due_when_the_bound_has_widened_at_most_once_a_second():
