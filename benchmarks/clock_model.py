@@ -1,20 +1,24 @@
 """The clock estimators on a modelled network, without sockets or event loops.
 
-    .venv/bin/python benchmarks/clock_model.py [--quick] [--clients N]
+    .venv/bin/python benchmarks/clock_model.py [--quick] [--clients N] [--seed S]
 
 The same paths as benchmarks/clock_sync.py (5 ms each way, uniform jitter per
-direction of 0, 10 or 50 ms; offsets ±5 s, drift ±100 ppm) and the protocol's
-real schedule (a burst of 8 on connect, a probe every 30 s, 300 s), but the
-delays are drawn, not suffered: what is left is the arithmetic's own error. It
-separates the algorithm from the measurement: clock_sync.py's figures also
-count the loaded machine's scheduling delays as network delay.
+direction of 0, 10 or 50 ms; 5 up / 25 down and 40 up / 5 down with 2 ms of
+jitter; offsets ±5 s, drift ±100 ppm) and the protocol's real schedule (the
+adaptive one of groupbuy/clock/sync.py: a burst of 8 to 64 back to back, then a
+probe when probe_due says so; 300 s), but the delays are drawn, not suffered:
+what is left is the arithmetic's and the schedule's own error. It separates the
+algorithm from the measurement: clock_sync.py's figures also count the loaded
+machine's scheduling delays as network delay. Deterministic for a --seed:
+choose parameters on one seed, report on another.
 
-For each path: p50/p95 of |estimated − true server time| read every 100 ms, for
-the estimator in use (lines through every probe's interval, one shared drift),
-the previous one (each interval widened on its own), and the estimator in use
-with client clocks that do not drift at all (near the floor of this schedule:
-what the jitter alone leaves).
-Loss and stalls are left out. Last line: JSON.
+For each path: p50/p95 of |estimated − true server time| read every 100 ms
+after the connect burst, for the estimator in use (lines through every probe's
+interval, one shared drift), the previous one (each interval widened on its
+own, same probes), the estimator in use with client clocks that do not drift
+at all, and the estimator in use on DESIGN.md's fixed schedule (a burst of 8,
+a probe every 30 s); and the probes a client sent a minute (in all, and over
+the last 2 minutes). Loss and stalls are left out. Last line: JSON.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from groupbuy.clock.sync import (
 )
 
 JITTERS_MS = (0, 10, 50)
+ASYMMETRIC = ((5.0, 25.0), (40.0, 5.0))  # up, down; 2 ms of jitter each way
 BASE_MS = 5.0
 SERVER_MS = 0.05
 READ_EVERY_MS = 100.0
@@ -48,7 +53,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run_client(rng, *, jitter_ms, duration_s, drift, adaptive=True):
+def run_client(rng, *, path, duration_s, drift, adaptive=True):
     """One client's errors per estimator, read every 100 ms after its connect
     burst, and how many probes it sent (in all, and in the last two minutes)."""
     offset = rng.uniform(-5_000, 5_000)
@@ -65,8 +70,9 @@ def run_client(rng, *, jitter_ms, duration_s, drift, adaptive=True):
 
     def probe(at_ms: float):
         sent_at.append(at_ms)
-        up = BASE_MS + rng.uniform(0, jitter_ms)
-        down = BASE_MS + rng.uniform(0, jitter_ms)
+        up_ms, down_ms, jitter_ms = path
+        up = up_ms + rng.uniform(0, jitter_ms)
+        down = down_ms + rng.uniform(0, jitter_ms)
         t1 = at_ms + up
         t2 = t1 + SERVER_MS
         return sample_from(local(at_ms), t1, t2, local(t2 + down)), t2 + down
@@ -112,13 +118,15 @@ def run_client(rng, *, jitter_ms, duration_s, drift, adaptive=True):
 ESTIMATORS = ("protocol", "previous", "no_drift", "fixed_schedule")
 
 
-def run_path(jitter_ms, args) -> dict:
+def run_path(path, args) -> dict:
     pooled = {name: [] for name in ESTIMATORS}
     counts = []
+    up_ms, down_ms, jitter_ms = path
     for index in range(args.clients):
         seed = args.seed * 1_000_000 + jitter_ms * 10_000 + index
+        seed += 0 if up_ms == down_ms else int(up_ms * 100_000)
         drift = random.Random(seed).uniform(-100e-6, 100e-6)
-        common = {"jitter_ms": jitter_ms, "duration_s": args.duration}
+        common = {"path": path, "duration_s": args.duration}
         errors, count = run_client(random.Random(seed), drift=drift, **common)
         counts.append(count)
         for name, values in errors.items():
@@ -170,25 +178,40 @@ def main() -> None:
         "seed": args.seed,
     }
     pooled = {name: [] for name in ESTIMATORS}
-    for jitter in JITTERS_MS:
-        result = run_path(jitter, args)
-        for name in pooled:
-            pooled[name] += result["errors"][name]
+    paths = [(BASE_MS, BASE_MS, jitter) for jitter in JITTERS_MS]
+    paths += [(up, down, 2.0) for up, down in ASYMMETRIC]
+    for path in paths:
+        up_ms, down_ms, jitter = path
+        result = run_path(path, args)
+        half = abs(up_ms - down_ms) / 2
+        if half:
+            name = f"{up_ms:g} up / {down_ms:g} down"
+        else:
+            name = f"jitter 0-{jitter:g} ms"
+            for estimator in pooled:
+                pooled[estimator] += result["errors"][estimator]
         probes = result["probes"]
         print(
-            f"jitter 0-{jitter:2} ms: "
+            f"{name:18}: "
             + " | ".join(
-                f"{name} p50 {result[name]['p50_ms']:5.2f} p95 "
-                f"{result[name]['p95_ms']:5.2f}"
-                for name in pooled
+                f"{estimator} p50 {result[estimator]['p50_ms']:5.2f} p95 "
+                f"{result[estimator]['p95_ms']:5.2f}"
+                for estimator in pooled
             )
             + f" ms | burst {probes['burst_mean']:g}, probes/min "
             f"{probes['per_client_per_min']:g} (last 2 min "
             f"{probes['steady_per_client_per_min']:g})"
+            + (
+                f" | p95/half-asymmetry {result['protocol']['p95_ms'] / half:.3f}"
+                if half
+                else ""
+            )
         )
-        summary[f"jitter_{jitter}"] = {name: result[name] for name in pooled} | {
+        summary[name] = {estimator: result[estimator] for estimator in pooled} | {
             "probes": probes
         }
+        if half:
+            summary[name]["ratio_p95"] = round(result["protocol"]["p95_ms"] / half, 3)
     for name, values in pooled.items():
         summary[f"p95_ms_symmetric_{name}"] = round(percentile(values, 0.95), 3)
     print(json.dumps(summary))

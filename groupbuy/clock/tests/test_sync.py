@@ -1,7 +1,6 @@
 """The time-sync arithmetic (the same cases as static/clock/tests/sync.test.mjs)."""
 
 from groupbuy.clock.sync import (
-    BURST_TARGET_MS,
     MAX_BURST_PROBES,
     PROBE_MAX_AGE_MS,
     Sample,
