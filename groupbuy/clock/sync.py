@@ -276,12 +276,12 @@ class SyncWindow:
         """Return how far off the estimate can be at ``client_ms``: half the
         intersection's width, or half the best round trip widened by its age.
         Without ``client_ms``: half the best round trip."""
-        best = best_sample(self.samples)
         if client_ms is None:
-            return best.round_trip_ms / 2
+            return best_sample(self.samples).round_trip_ms / 2
         interval = self.interval_at(client_ms)
         if interval is not None:
             return (interval[1] - interval[0]) / 2
+        best = best_sample(self.samples)
         age = abs(client_ms - best.at_client_ms)
         return best.round_trip_ms / 2 + DRIFT_UNCERTAINTY_UNFITTED * age
 

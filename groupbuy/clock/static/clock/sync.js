@@ -246,10 +246,10 @@ export class SyncWindow {
   // Half the intersection's width, or half the best round trip widened by its
   // age; without clientMs, half the best round trip.
   errorBoundMs(clientMs = null) {
-    const best = bestSample(this.samples);
-    if (clientMs === null) return best.roundTripMs / 2;
+    if (clientMs === null) return bestSample(this.samples).roundTripMs / 2;
     const interval = this.intervalAt(clientMs);
     if (interval) return (interval[1] - interval[0]) / 2;
+    const best = bestSample(this.samples);
     return best.roundTripMs / 2 + DRIFT_UNCERTAINTY_UNFITTED * Math.abs(clientMs - best.atClientMs);
   }
 }

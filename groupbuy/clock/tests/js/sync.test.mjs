@@ -1,6 +1,7 @@
 // The clock's protocol arithmetic, without a browser: `node --test groupbuy/clock/tests/js`
 // (run by `make test`). The same cases as groupbuy/clock/tests/test_sync.py.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
@@ -226,4 +227,32 @@ test("a probe is due when the bound has widened, at most once a second", () => {
   window.add(sample(500, 2, 600000), [sample(500, 2, 0), sample(500, 2, 600000)]);
   assert.equal(probeDue(window, 620000, 600000), false);
   assert.equal(probeDue(window, 630000, 600000), true); // never over 30 s apart
+});
+
+test("sync.js gives the answers sync.py gives on the same probes (parity.json)", () => {
+  const { probes, expected } = JSON.parse(readFileSync(new URL("./parity.json", import.meta.url)));
+  const window = new SyncWindow();
+  const burst = [];
+  probes.forEach(([t0, t1, t2, t3], index) => {
+    const probe = sampleFrom(t0, t1, t2, t3);
+    window.addProbe(probe);
+    const inBurst = index < 20;
+    if (inBurst) burst.push(probe);
+    const now = t3 + 500;
+    const got = {
+      offset: window.offsetAt(now),
+      bound: window.errorBoundMs(now),
+      excess: window.excessMs(now),
+      kept: window.probes.length,
+      burstSlack: inBurst ? burstSlackMs(window, burst) : null,
+      burstDone: inBurst ? burstDone(window, burst, burst.length) : null,
+      due: probeDue(window, now + 1500, t0),
+    };
+    for (const [key, value] of Object.entries(expected[index])) {
+      if (value === "Infinity") assert.equal(got[key], Infinity, `${index} ${key}`);
+      else if (typeof value === "number" && typeof got[key] === "number") {
+        assert.ok(Math.abs(got[key] - value) < 1e-9, `${index} ${key}: ${got[key]} != ${value}`);
+      } else assert.equal(got[key], value, `${index} ${key}`);
+    }
+  });
 });
