@@ -33,10 +33,8 @@ def _probes() -> list[list[float]]:
         up, down = 5 + rng.uniform(0, 30), 5 + rng.uniform(0, 30)
         t1 = at + up
         t3 = t1 + 0.05 + down
-        probes.append(
-            [round(at + offset + drift * at, 3), round(t1, 3), round(t1 + 0.05, 3)]
-            + [round(t3 + offset + drift * t3, 3)]
-        )
+        sent, received = at + offset + drift * at, t3 + offset + drift * t3
+        probes.append([round(value, 3) for value in (sent, t1, t1 + 0.05, received)])
     return probes
 
 
