@@ -344,8 +344,8 @@ def probe_due(
     max_interval_ms: float = PROBE_INTERVAL_MS,
 ) -> bool:
     """Return whether the next periodic probe is due at ``client_ms``: the bound
-    grew by EXCESS_TARGET_MS since the last probe (not sooner than
-    ``min_interval_ms`` after it) or ``max_interval_ms`` passed."""
+    exceeds its narrowest by EXCESS_TARGET_MS (not sooner than
+    ``min_interval_ms`` after the last probe) or ``max_interval_ms`` passed."""
     since = client_ms - last_probe_ms
     if since >= max_interval_ms:
         return True
