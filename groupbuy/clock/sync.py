@@ -16,8 +16,9 @@ that do form a convex polygon in (offset, drift); at any moment the offsets they
 allow span [low, high], whose middle is the estimate and half width the bound.
 One drift shared by all the probes is what lets the old probes keep narrowing
 the interval (each probe widened on its own by any plausible drift, as before,
-loses them within a minute). If no line fits (a clock step, a server stall
-between its stamps) the per-probe intervals below are used.
+loses them within a minute). If no line fits (the clock stepped, the drift
+changed) the oldest probes are let go until one does; the per-probe intervals
+below are the previous estimator, kept for the benchmarks' comparison.
 
 The schedule is adaptive (docs/clock.md says why it leaves DESIGN.md's fixed
 8 + one every 30 s): a burst sends its probes back to back, at least

@@ -17,7 +17,8 @@
 // The lines that fit form a convex polygon in (offset, drift); the offsets they
 // allow at a moment span [low, high]: the middle is the estimate, half the width
 // the bound. One drift shared by every probe keeps old probes useful; the
-// per-probe intervals above are the fallback when no line fits.
+// per-probe intervals above are the fallback (when no line fits even the newest
+// probe alone, which #keepProbes avoids by letting the oldest go).
 //
 // The schedule is adaptive (docs/clock.md says why it leaves DESIGN.md's 8 + one
 // every 30 s): a burst sends probes back to back, 8 to 64, until burstDone says
