@@ -92,6 +92,7 @@ def run_client(rng, *, path, duration_s, drift, adaptive=True):
     for window in windows.values():
         window.add_round(best_sample(burst))
     errors = {name: [] for name in windows}
+    outside_bound = 0  # readings of the estimator in use beyond its stated bound
     last_probe = now
     end = now + duration_s * 1000
     while now < end:
@@ -107,11 +108,14 @@ def run_client(rng, *, path, duration_s, drift, adaptive=True):
                 window.add(sample)
         for name, window in windows.items():
             errors[name].append(abs(window.server_ms(local(now)) - now))
+        bound = schedule.error_bound_ms(local(now))
+        outside_bound += errors["protocol"][-1] > bound + 1e-6
     steady = [at for at in sent_at if at >= end - 120_000]
     return errors, {
         "probes": len(sent_at),
         "burst": len(burst),
         "steady_per_min": len(steady) / 2,
+        "outside_bound": outside_bound,
     }
 
 
@@ -146,6 +150,7 @@ def run_path(path, args) -> dict:
             sum(c["steady_per_min"] for c in counts) / len(counts), 2
         ),
         "burst_mean": round(sum(c["burst"] for c in counts) / len(counts), 1),
+        "readings_outside_bound": sum(c["outside_bound"] for c in counts),
     }
     return {
         name: {
@@ -200,7 +205,8 @@ def main() -> None:
             )
             + f" ms | burst {probes['burst_mean']:g}, probes/min "
             f"{probes['per_client_per_min']:g} (last 2 min "
-            f"{probes['steady_per_client_per_min']:g})"
+            f"{probes['steady_per_client_per_min']:g}), outside bound "
+            f"{probes['readings_outside_bound']}"
             + (
                 f" | p95/half-asymmetry {result['protocol']['p95_ms'] / half:.3f}"
                 if half
