@@ -7,19 +7,22 @@ Starts the real server (``uvicorn groupbuy.asgi:application``) and, per
 scenario, a loopback delay proxy (benchmarks/support/delay_proxy.py) with its own
 per-direction base latency, jitter, loss and stalls. Each simulated client has a
 clock off by up to ±5 s and drifting by up to ±100 ppm, and runs the clock
-protocol (groupbuy.clock.client: a burst of 8 on connect, the lowest round trip
-kept, a periodic probe into a window of 8, drift fitted once the window spans
-the drift span). Every 100 ms after its first sync each client notes
+protocol (groupbuy.clock.client: a burst of 8 to 64 probes back to back on
+connect, the lowest round trip kept, then a probe whenever the stated bound
+has widened, at most one a second, at least one every 30 s). Every 100 ms
+after its first sync each client notes
 |estimated server time − true server time| (the true server clock is this
 machine's clock, which the server reads too), and the same for a naive client
 that trusts the first reply (server time = t2 when it arrives), and for the
 estimator used before the shared-drift lines (each probe's interval widened on
 its own by any plausible drift), all from the same probes in the same run.
 
-The protocol's real schedule is a probe every 30 s and drift fitted over 2
-minutes; ``--quick`` compresses it (a probe every second, drift over 6 s) to fit
-in 30 s. Prints p50/p95/p99 per scenario; for asymmetric paths also as a ratio to
-half the asymmetry (the bound no two-way protocol can beat). Last line: JSON.
+``--quick`` runs the real schedule for 15 s only (the burst and the first
+periodic probes; the fallback's least-squares drift over 6 s instead of 2
+minutes). Prints p50/p95/p99 per scenario; for asymmetric paths also as a ratio
+to half the asymmetry (the bound no two-way protocol can beat), and the probes
+each client sent a minute (in all, and over the last 2 minutes of a full run).
+Last line: JSON.
 """
 
 from __future__ import annotations
@@ -118,10 +121,14 @@ async def run_client(url, rng, *, duration_s, probe_interval_s, drift_span_s):
     bounds: list[float] = []
     await client.connect()
     prober = asyncio.create_task(client.run())
+    steady_from = None  # probes sent before the last 2 minutes
     try:
-        until = time.monotonic() + duration_s
+        start = time.monotonic()
+        until = start + duration_s
         while time.monotonic() < until:
             await asyncio.sleep(MEASURE_EVERY_S)
+            if steady_from is None and time.monotonic() >= until - 120:
+                steady_from = client.sent_probes
             truth = true_ms()
             errors.append(abs(client.server_now_ms() - truth))
             naive.append(abs(client.naive_server_now_ms() - truth))
@@ -130,7 +137,11 @@ async def run_client(url, rng, *, duration_s, probe_interval_s, drift_span_s):
     finally:
         prober.cancel()
         await client.close()
-    return errors, naive, bounds, client.lost_probes, previous
+    rate = client.sent_probes / (duration_s / 60)
+    steady = None
+    if steady_from is not None and duration_s >= 240:
+        steady = (client.sent_probes - steady_from) / 2
+    return errors, naive, bounds, client.lost_probes, previous, rate, steady
 
 
 async def run_scenario(scenario, server_port, args, seed):
@@ -156,6 +167,7 @@ async def run_scenario(scenario, server_port, args, seed):
     naive = [value for result in results for value in result[1]]
     bounds = [value for result in results for value in result[2]]
     previous = [value for result in results for value in result[4]]
+    steady = [result[6] for result in results if result[6] is not None]
     within = sum(
         error <= bound + 1 for error, bound in zip(errors, bounds, strict=True)
     )
@@ -174,6 +186,8 @@ async def run_scenario(scenario, server_port, args, seed):
         "previous_p95_ms": percentile(previous, 0.95),
         "within_stated_bound_plus_1ms": within / len(errors),
         "lost_probes": sum(result[3] for result in results),
+        "probes_per_min": sum(result[5] for result in results) / len(results),
+        "steady_probes_per_min": sum(steady) / len(steady) if steady else None,
         "errors": errors,
         "naive": naive,
         "previous": previous,
@@ -241,8 +255,9 @@ def run_all(args) -> dict:
 
 def summarise(results, args) -> dict:
     print(
-        f"{args.clients} clients per scenario, {args.duration:g} s each, probe every "
-        f"{args.probe_interval:g} s, drift fitted over {args.drift_span:g} s; "
+        f"{args.clients} clients per scenario, {args.duration:g} s each, adaptive "
+        f"schedule (1 to 1/{args.probe_interval:g} probes a second), fallback drift "
+        f"over {args.drift_span:g} s; "
         f"offsets ±5 s, drift ±100 ppm; loss 1 %, stalls 1 % of chunks"
     )
     for result in results:
@@ -258,7 +273,13 @@ def summarise(results, args) -> dict:
             f"{result['previous_p50_ms']:6.2f} p95 {result['previous_p95_ms']:6.2f} ms"
             f" | within bound "
             f"{result['within_stated_bound_plus_1ms']:.3f}, lost probes "
-            f"{result['lost_probes']}{ratio}"
+            f"{result['lost_probes']}, probes/min {result['probes_per_min']:.1f}"
+            + (
+                f" (last 2 min {result['steady_probes_per_min']:.1f})"
+                if result["steady_probes_per_min"] is not None
+                else ""
+            )
+            + ratio
         )
     symmetric = [r for r in results if r["symmetric"]]
     asymmetric = [r for r in results if not r["symmetric"]]
@@ -298,9 +319,13 @@ def summarise(results, args) -> dict:
                     "naive_p95_ms",
                     "previous_p95_ms",
                     "within_stated_bound_plus_1ms",
+                    "probes_per_min",
                 )
             }
             for r in results
+        },
+        "steady_probes_per_min": {
+            r["scenario"]: r["steady_probes_per_min"] for r in results
         },
     }
 
@@ -313,7 +338,7 @@ def main() -> None:
     parser.add_argument("--probe-interval", type=float, default=None)
     parser.add_argument("--drift-span", type=float, default=None)
     args = parser.parse_args()
-    quick = {"clients": 6, "duration": 12, "probe_interval": 1, "drift_span": 6}
+    quick = {"clients": 6, "duration": 15, "probe_interval": 30, "drift_span": 6}
     full = {"clients": 10, "duration": 300, "probe_interval": 30, "drift_span": 120}
     for key, value in (quick if args.quick else full).items():
         if getattr(args, key) is None:

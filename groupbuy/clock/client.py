@@ -4,10 +4,11 @@ benchmarks and tools that must agree with the server's clock.
     async with ClockClient("ws://127.0.0.1:8000/ws/clock/") as clock:
         clock.server_now_ms(), clock.error_bound_ms()
 
-It does what the browser's countdown does (static/clock/sync.js): a burst of 8
-probes on connect, the best kept; ``resync`` for another burst; ``run`` for a
-probe every 30 s into a sliding window of 8 with the drift fitted once the
-window spans minutes. ``local_clock`` (epoch ms) lets a test or a benchmark give
+It does what the browser's countdown does (static/clock/sync.js): on connect a
+burst of probes back to back (8 to 64, until another would hardly help), the
+best kept; ``resync`` for another burst; ``run`` for the adaptive schedule
+after it (a probe when the bound has widened, at most one a second, at least
+one every 30 s). ``local_clock`` (epoch ms) lets a test or a benchmark give
 the client a wrong, drifting clock.
 """
 
@@ -23,12 +24,14 @@ from urllib.parse import urlsplit
 import websockets
 
 from groupbuy.clock.sync import (
-    BURST_PROBES,
     DRIFT_MIN_SPAN_MS,
+    MIN_PROBE_INTERVAL_MS,
     PROBE_INTERVAL_MS,
     Sample,
     SyncWindow,
     best_sample,
+    burst_done,
+    probe_due,
     sample_from,
 )
 
@@ -53,13 +56,13 @@ class ClockClient:
         *,
         local_clock: Callable[[], float] = system_clock_ms,
         probe_interval_ms: float = PROBE_INTERVAL_MS,
+        min_probe_interval_ms: float = MIN_PROBE_INTERVAL_MS,
         drift_min_span_ms: float = DRIFT_MIN_SPAN_MS,
-        burst_probes: int = BURST_PROBES,
     ):
         self.url = url
         self.local_clock = local_clock
-        self.probe_interval_ms = probe_interval_ms
-        self.burst_probes = burst_probes
+        self.probe_interval_ms = probe_interval_ms  # the longest wait
+        self.min_probe_interval_ms = min_probe_interval_ms  # the shortest
         self.window = SyncWindow(drift_min_span_ms=drift_min_span_ms)
         # The same samples through the estimator before the shared-drift lines,
         # for the benchmark's same-run comparison.
@@ -68,6 +71,9 @@ class ClockClient:
         )
         self.first_sample: Sample | None = None  # what a naive client would trust
         self.lost_probes = 0
+        self.sent_probes = 0
+        self.refused_probes = 0  # the server said too_many_probes
+        self.last_probe_ms: float | None = None
         self._ids = itertools.count(1)
         self._socket = None
 
@@ -97,6 +103,8 @@ class ClockClient:
         """Send one probe and return its sample, or None if no reply came."""
         probe_id = next(self._ids)
         t0 = self.local_clock()
+        self.sent_probes += 1
+        self.last_probe_ms = t0
         await self._socket.send(
             json.dumps({"type": "clock.probe", "id": probe_id, "t0": t0})
         )
@@ -116,27 +124,55 @@ class ClockClient:
                 if self.first_sample is None:
                     self.first_sample = sample
                 return sample
+            if reply.get("type") == "clock.error" and reply.get("id") == probe_id:
+                # answered with an error: as lost, without waiting out the timeout
+                self.refused_probes += reply.get("code") == "too_many_probes"
+                self.lost_probes += 1
+                return None
         self.lost_probes += 1
         return None
 
     async def resync(self) -> Sample | None:
-        """Send a burst of probes one after another; keep the best in the window."""
-        samples = [
-            sample
-            for _ in range(self.burst_probes)
-            if (sample := await self.probe()) is not None
-        ]
-        if not samples:
+        """Send a burst of probes back to back (each when the last reply came)
+        until ``burst_done``; keep the best as the round's sample."""
+        burst: list[Sample] = []
+        sent = lost_in_a_row = 0
+        refused = self.refused_probes
+        while True:
+            sample = await self.probe()
+            sent += 1
+            lost_in_a_row = 0 if sample is not None else lost_in_a_row + 1
+            if sample is not None:
+                burst.append(sample)
+                self.window.add_probe(sample)
+                self.previous_window.add_probe(sample)
+            # (a dead link or a refusing server ends it; the schedule goes on)
+            if (
+                self.refused_probes > refused
+                or lost_in_a_row >= 3
+                or burst_done(self.window, burst, sent=sent)
+            ):
+                break
+        if not burst:
             return None
-        best = best_sample(samples)
-        self.window.add(best, probes=samples)
-        self.previous_window.add(best, probes=samples)
+        best = best_sample(burst)
+        self.window.add_round(best)
+        self.previous_window.add_round(best)
         return best
 
     async def run(self, *, rounds: int | None = None) -> None:
-        """Probe once every interval (``rounds`` times, or until cancelled)."""
+        """Probe when ``probe_due`` says so (``rounds`` probes, or until
+        cancelled), checking four times a second."""
+        check_s = min(0.25, self.probe_interval_ms / 1000)
         for _ in itertools.count() if rounds is None else range(rounds):
-            await asyncio.sleep(self.probe_interval_ms / 1000)
+            while not probe_due(
+                self.window,
+                self.local_clock(),
+                self.last_probe_ms,
+                min_interval_ms=self.min_probe_interval_ms,
+                max_interval_ms=self.probe_interval_ms,
+            ):
+                await asyncio.sleep(check_s)
             sample = await self.probe()
             if sample is not None:
                 self.window.add(sample)

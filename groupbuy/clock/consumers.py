@@ -15,8 +15,10 @@ import time
 
 from groupbuy.realtime.consumers import GroupConsumer
 
-BUCKET_SIZE = 16  # a connect burst (8) plus a re-sync burst
-REFILL_PER_SECOND = 1.0
+# A connect burst (up to 64, back to back) plus a re-sync burst; the adaptive
+# schedule probes at most once a second, so twice that refills the bucket.
+BUCKET_SIZE = 80
+REFILL_PER_SECOND = 2.0
 
 
 def _now_ms() -> float:
@@ -55,20 +57,26 @@ class ClockConsumer(GroupConsumer):
 
     async def answer_probe(self, probe: dict, received_ms: float) -> None:
         sent_by_client = probe.get("t0")
+        probe_id = probe.get("id")
+        probe_id = probe_id if isinstance(probe_id, int) else None
+        # (the id, so the client stops waiting for that probe's reply)
         if (
             not isinstance(sent_by_client, int | float)
             or isinstance(sent_by_client, bool)
             or not math.isfinite(sent_by_client)
         ):
-            await self.send_json({"type": "clock.error", "code": "bad_probe"})
+            await self.send_json(
+                {"type": "clock.error", "code": "bad_probe", "id": probe_id}
+            )
             return
         if not self._take_token():
-            await self.send_json({"type": "clock.error", "code": "too_many_probes"})
+            await self.send_json(
+                {"type": "clock.error", "code": "too_many_probes", "id": probe_id}
+            )
             return
-        probe_id = probe.get("id")
         reply = {
             "type": "clock.reply",
-            "id": probe_id if isinstance(probe_id, int) else None,
+            "id": probe_id,
             "t0": sent_by_client,
             "t1": round(received_ms, 3),
         }

@@ -16,24 +16,42 @@ that do form a convex polygon in (offset, drift); at any moment the offsets they
 allow span [low, high], whose middle is the estimate and half width the bound.
 One drift shared by all the probes is what lets the old probes keep narrowing
 the interval (each probe widened on its own by any plausible drift, as before,
-loses them within a minute). If no line fits (a clock step, a server stall
-between its stamps) the per-probe intervals below are used.
+loses them within a minute). If no line fits (the clock stepped, the drift
+changed) the oldest probes are let go until one does; the per-probe intervals
+below are the previous estimator, kept for the benchmarks' comparison.
+
+The schedule is adaptive (docs/clock.md says why it leaves DESIGN.md's fixed
+8 + one every 30 s): a burst sends its probes back to back, at least
+``BURST_PROBES`` and at most ``MAX_BURST_PROBES``, until ``burst_slack_ms`` says
+another probe would hardly narrow the interval; afterwards ``probe_due`` asks
+for a probe once the bound exceeds its narrowest over the window by
+``EXCESS_TARGET_MS`` (the drift not yet pinned down), at most one a
+``MIN_PROBE_INTERVAL_MS`` and at least one a ``PROBE_INTERVAL_MS``. The window
+keeps every probe of the last half hour whose interval still binds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-BURST_PROBES = 8
-WINDOW_SIZE = 8
-PROBE_INTERVAL_MS = 30_000
+BURST_PROBES = 8  # the fewest probes of a burst (DESIGN.md's burst)
+MAX_BURST_PROBES = 64
+WINDOW_SIZE = 8  # round-best samples, for the least-squares drift
+PROBE_INTERVAL_MS = 30_000  # the longest wait between probes (bound tight)
+MIN_PROBE_INTERVAL_MS = 1_000  # the shortest (bound wide): one probe a second
+# A burst stops once its lowest delays each way likely sit within this of the
+# path's floor; later probes are sent when the bound exceeds its narrowest by
+# this much (chosen on clock_model.py's seed 0, trading load for accuracy).
+BURST_TARGET_MS = 0.5
+EXCESS_TARGET_MS = 2.0
 DRIFT_MIN_SPAN_MS = 120_000
 MAX_DRIFT = 500e-6  # a clock off by more than 500 ppm is broken, not drifting
 # How wrong the drift may be when carrying an interval forward in time: any
 # plausible clock before a fit, the fit's own uncertainty after.
 DRIFT_UNCERTAINTY_UNFITTED = 200e-6
 DRIFT_UNCERTAINTY_FITTED = 20e-6
-RECENT_PROBES = 16  # the intervals intersected: a burst and the periodic probes
+RECENT_PROBES = 64  # the intervals intersected (those that still bind)
+PROBE_MAX_AGE_MS = 1_800_000  # ... no older than this: the drift must hold over it
 LATE_MESSAGE_MS = 1_000
 
 
@@ -111,6 +129,28 @@ def feasible_lines(
     return ref, polygon
 
 
+def binding_probes(probes: list[Sample], lines) -> list[Sample]:
+    """Return the probes whose interval touches the polygon of feasible lines
+    (and the newest, its reference). The others can never narrow it again:
+    more probes only shrink the polygon, so they may be let go, and a window
+    of a few dozen holds every probe that matters over half an hour."""
+    if lines is None:
+        return probes
+    ref, corners = lines
+    kept = []
+    for probe in probes[:-1]:
+        half = probe.round_trip_ms / 2
+        line_offsets = [o + d * PPM * (probe.at_client_ms - ref) for o, d in corners]
+        above = probe.offset_ms + half - max(line_offsets)
+        below = min(line_offsets) - (probe.offset_ms - half)
+        if min(above, below) <= BINDING_EPSILON_MS:
+            kept.append(probe)
+    return [*kept, probes[-1]]
+
+
+BINDING_EPSILON_MS = 1e-6
+
+
 def _clip(polygon, along_offset: float, along_drift: float, limit: float):
     """Keep the part of a convex polygon where ``along_offset * offset +
     along_drift * drift <= limit`` (one Sutherland-Hodgman step)."""
@@ -134,7 +174,8 @@ def _clip(polygon, along_offset: float, along_drift: float, limit: float):
 
 @dataclass
 class SyncWindow:
-    """The last ``size`` samples and the estimate drawn from them."""
+    """The recent probes, the last ``size`` rounds' best samples and the
+    estimate drawn from them."""
 
     size: int = WINDOW_SIZE
     drift_min_span_ms: float = DRIFT_MIN_SPAN_MS
@@ -144,19 +185,56 @@ class SyncWindow:
     # False: the estimator before the shared-drift lines (kept for benchmarks).
     shared_drift: bool = True
     lines: tuple[float, list[tuple[float, float]]] | None = None
+    # The least bound over the probes' times: how far the bound can shrink
+    # with the probes at hand if the drift were known exactly.
+    narrowest_bound_ms: float | None = None
 
     def add(self, sample: Sample, *, probes: list[Sample] | None = None) -> None:
-        """Add a round's best sample (and every probe of the round, if several)."""
-        self.samples = [*self.samples, sample][-self.size :]
-        self.probes = [*self.probes, *(probes or [sample])][-RECENT_PROBES:]
+        """Add a round's best sample and every probe of the round (by default
+        the sample alone)."""
+        self._keep_probes(probes or [sample])
+        self.add_round(sample)
+
+    def add_probe(self, probe: Sample) -> None:
+        """Add one probe's interval (a burst adds them as they come, so the
+        estimate improves while it runs; its best ends it with add_round)."""
+        self._keep_probes([probe])
+
+    def add_round(self, best: Sample) -> None:
+        """Add a round's best sample (lowest round trip) and fit the drift."""
+        self.samples = [*self.samples, best][-self.size :]
         self.drift = fit_drift(self.samples, min_span_ms=self.drift_min_span_ms)
-        self.lines = feasible_lines(self.probes) if self.shared_drift else None
+
+    def _keep_probes(self, probes: list[Sample]) -> None:
+        kept = [*self.probes, *probes]
+        newest = max(probe.at_client_ms for probe in kept)
+        kept = [p for p in kept if newest - p.at_client_ms <= PROBE_MAX_AGE_MS]
+        self.lines = None
+        if self.shared_drift:
+            # No line through them all: the clock stepped or the drift changed;
+            # the older probes no longer hold, the newest always does.
+            while (lines := feasible_lines(kept)) is None and len(kept) > 1:
+                kept = kept[1:]
+            self.lines = lines
+            kept = binding_probes(kept, lines)
+        self.probes = kept[-RECENT_PROBES:]
+        self.narrowest_bound_ms = None
+        if self.lines is not None:
+            # (the width is convex in time: its least is near a probe's time)
+            self.narrowest_bound_ms = min(
+                (high - low) / 2
+                for low, high in map(self.interval_at, self._probe_times())
+            )
+
+    def _probe_times(self) -> list[float]:
+        return [probe.at_client_ms for probe in self.probes]
 
     def clear(self) -> None:
         self.samples = []
         self.probes = []
         self.drift = None
         self.lines = None
+        self.narrowest_bound_ms = None
 
     def interval_at(self, client_ms: float) -> tuple[float, float] | None:
         """Return the intersection of the recent probes' intervals at
@@ -199,17 +277,82 @@ class SyncWindow:
         """Return how far off the estimate can be at ``client_ms``: half the
         intersection's width, or half the best round trip widened by its age.
         Without ``client_ms``: half the best round trip."""
-        best = best_sample(self.samples)
         if client_ms is None:
-            return best.round_trip_ms / 2
+            return best_sample(self.samples).round_trip_ms / 2
         interval = self.interval_at(client_ms)
         if interval is not None:
             return (interval[1] - interval[0]) / 2
+        best = best_sample(self.samples)
         age = abs(client_ms - best.at_client_ms)
         return best.round_trip_ms / 2 + DRIFT_UNCERTAINTY_UNFITTED * age
 
     def server_ms(self, client_ms: float) -> float:
         return client_ms + self.offset_at(client_ms)
+
+    def excess_ms(self, client_ms: float) -> float:
+        """Return how far the bound at ``client_ms`` exceeds its narrowest over
+        the probes' times: what the drift, not yet pinned down, adds since
+        then. Infinite when no line fits the probes."""
+        if self.lines is None or self.narrowest_bound_ms is None:
+            return float("inf")
+        return self.error_bound_ms(client_ms) - self.narrowest_bound_ms
+
+
+SLACK_ORDER = 4  # the gaps averaged: up to the 4th lowest delay each way
+
+
+def burst_slack_ms(window: SyncWindow, burst: list[Sample]) -> float:
+    """Return how far the burst's lowest delays each way likely still sit above
+    the path's floor (their mean), i.e. what more probes could still gain.
+
+    The lowest of n delays drawn from one distribution sits above the floor by
+    about the mean gap between the lowest ones (exactly so, on average, for
+    uniform delays: (k-th lowest - lowest) / (k - 1)). Each probe's slack above
+    and below the centre line of the feasible polygon is its one-way delay less
+    a constant (the offset cancels). Over a burst (a few seconds) a wrong drift
+    moves the slacks little.
+    """
+    if window.lines is None or len(burst) < SLACK_ORDER:
+        return float("inf")
+    ref, corners = window.lines
+    offset = sum(corner[0] for corner in corners) / len(corners)
+    drift = sum(corner[1] for corner in corners) / len(corners) * PPM
+    ups, downs = [], []
+    for probe in burst:
+        centre = offset + drift * (probe.at_client_ms - ref)
+        ups.append(probe.offset_ms + probe.round_trip_ms / 2 - centre)
+        downs.append(centre - (probe.offset_ms - probe.round_trip_ms / 2))
+    ups.sort()
+    downs.sort()
+    k = SLACK_ORDER - 1
+    return ((ups[k] - ups[0]) + (downs[k] - downs[0])) / (2 * k)
+
+
+def burst_done(window: SyncWindow, burst: list[Sample], *, sent: int) -> bool:
+    """Return whether a burst that sent ``sent`` probes (``burst`` answered)
+    should stop: enough probes, or another would hardly narrow the interval."""
+    if sent >= MAX_BURST_PROBES:
+        return True
+    return sent >= BURST_PROBES and burst_slack_ms(window, burst) <= BURST_TARGET_MS
+
+
+def probe_due(
+    window: SyncWindow,
+    client_ms: float,
+    last_probe_ms: float,
+    *,
+    min_interval_ms: float = MIN_PROBE_INTERVAL_MS,
+    max_interval_ms: float = PROBE_INTERVAL_MS,
+) -> bool:
+    """Return whether the next periodic probe is due at ``client_ms``: the bound
+    exceeds its narrowest by EXCESS_TARGET_MS (not sooner than
+    ``min_interval_ms`` after the last probe) or ``max_interval_ms`` passed."""
+    since = client_ms - last_probe_ms
+    if since >= max_interval_ms:
+        return True
+    if since < min_interval_ms:
+        return False
+    return window.excess_ms(client_ms) > EXCESS_TARGET_MS
 
 
 def is_late(*, sent_ms: float | None, server_now_ms: float) -> bool:

@@ -65,6 +65,7 @@ async def test_a_probe_without_a_numeric_send_time_is_refused(probe):
     assert await communicator.receive_json_from() == {
         "type": "clock.error",
         "code": "bad_probe",
+        "id": None,
     }
     await communicator.disconnect()
 
@@ -94,6 +95,7 @@ async def test_a_socket_probing_without_pause_is_told_to_slow_down():
     assert json.loads(json.dumps(await communicator.receive_json_from())) == {
         "type": "clock.error",
         "code": "too_many_probes",
+        "id": 99,
     }
     await communicator.disconnect()
 

@@ -1,12 +1,17 @@
 """The time-sync arithmetic (the same cases as static/clock/tests/sync.test.mjs)."""
 
 from groupbuy.clock.sync import (
+    MAX_BURST_PROBES,
+    PROBE_MAX_AGE_MS,
     Sample,
     SyncWindow,
     best_sample,
+    burst_done,
+    burst_slack_ms,
     feasible_lines,
     fit_drift,
     is_late,
+    probe_due,
     sample_from,
 )
 
@@ -79,12 +84,16 @@ def test_probes_quick_one_way_and_the_other_pin_the_offset_between_them():
     assert window.error_bound_ms() == 10.5  # half the best round trip
 
 
-def test_intervals_that_do_not_meet_fall_back_to_the_best_probe():
+def test_intervals_that_do_not_meet_let_the_older_probes_go():
+    # given a probe, then one 40 ms later whose interval misses it (a clock step)
     far = Sample(offset_ms=1100, round_trip_ms=2, at_client_ms=50)
     near = Sample(offset_ms=990.5, round_trip_ms=21, at_client_ms=10.5)
+    assert feasible_lines([near, far]) is None
     window = SyncWindow()
     window.add(far, probes=[near, far])
-    assert window.interval_at(50) is None
+    # then the older no longer holds and the newest decides
+    assert window.probes == [far]
+    assert window.interval_at(50) == (1099, 1101)
     assert window.offset_at(50) == 1100
     assert window.error_bound_ms(50) == 1
 
@@ -115,12 +124,84 @@ def test_one_drift_shared_by_the_probes_carries_the_estimate_forward():
     assert each_alone.error_bound_ms(90_000) == 8
 
 
-def test_probes_no_line_fits_fall_back_to_the_intervals():
-    # given two probes 1 s apart whose offsets differ by 100 ms (a clock step)
+def test_without_lines_the_per_probe_intervals_decide():
+    # given the estimator before the shared-drift lines
     probes = [Sample(0, 2, 0), Sample(100, 2, 1_000)]
-    # then no drift explains them, and the per-probe intervals decide
-    assert feasible_lines(probes) is None
-    window = SyncWindow()
+    window = SyncWindow(shared_drift=False)
     window.add(probes[-1], probes=probes)
+    # then the intervals, widened by 200 ppm of their age, do not meet: best probe
     assert window.lines is None
     assert window.offset_at(1_000) == 100
+
+
+def test_probes_that_no_longer_bind_are_let_go():
+    # given a tight probe, then ten loose ones around the same offset
+    tight = Sample(offset_ms=500, round_trip_ms=2, at_client_ms=0)
+    loose = [Sample(500 + (-1) ** i, 40, 100 * (i + 1)) for i in range(10)]
+    window = SyncWindow()
+    for probe in [tight, *loose]:
+        window.add_probe(probe)
+    # then only the tight one (and the newest, the reference) is kept
+    assert window.probes == [tight, loose[-1]]
+    assert window.offset_at(1_000) == 500
+
+
+def test_the_window_keeps_probes_for_half_an_hour_at_most():
+    window = SyncWindow()
+    window.add_probe(Sample(500, 2, 0))
+    window.add_probe(Sample(500, 40, PROBE_MAX_AGE_MS + 1))
+    assert len(window.probes) == 1
+
+
+def test_the_excess_grows_at_the_drift_rate_until_the_drift_is_pinned():
+    # given one burst (no drift known): the bound grows at 200 ppm
+    window = SyncWindow()
+    window.add(Sample(500, 10, 0))
+    assert window.excess_ms(0) == 0
+    assert abs(window.excess_ms(10_000) - 2) < 1e-9
+    # given tight probes 10 minutes apart: the drift is known, little excess
+    window.add(
+        Sample(500, 2, 600_000), probes=[Sample(500, 2, 0), Sample(500, 2, 600_000)]
+    )
+    assert window.excess_ms(630_000) < 0.2
+
+
+def test_a_burst_runs_8_to_64_probes_until_another_would_hardly_help():
+    window = SyncWindow()
+    # given a quiet path: every probe the same
+    quiet = [Sample(500, 10, index * 10) for index in range(8)]
+    for probe in quiet:
+        window.add_probe(probe)
+    assert not burst_done(window, quiet[:7], sent=7)
+    assert burst_done(window, quiet, sent=8)
+    # given a path whose delays still spread: the lowest ones far apart
+    window.clear()
+    jittery = []
+    for index, (up, down) in enumerate(zip(UPS, DOWNS, strict=True)):
+        sent = index * 100
+        jittery.append(
+            sample_from(sent, 1000 + sent + up, 1000 + sent + up, sent + up + down)
+        )
+        window.add_probe(jittery[-1])
+    assert abs(burst_slack_ms(window, jittery) - 14 / 3) < 0.01
+    assert not burst_done(window, jittery, sent=8)
+    assert burst_done(window, jittery, sent=MAX_BURST_PROBES)
+
+
+UPS = [35, 17, 50, 27, 13, 55, 22, 43]  # 5 ms and up to 50 ms of jitter
+DOWNS = [25, 46, 14, 38, 32, 19, 53, 11]
+
+
+def test_a_probe_is_due_when_the_bound_has_widened_at_most_once_a_second():
+    window = SyncWindow()
+    window.add(Sample(500, 10, 0))
+    # the bound grows 200 ppm: 2 ms of excess after 10 s
+    assert not probe_due(window, 900, 0)  # too soon after the last
+    assert not probe_due(window, 9_000, 0)
+    assert probe_due(window, 10_500, 0)
+    # and never more than 30 s apart, however tight
+    window.add(
+        Sample(500, 2, 600_000), probes=[Sample(500, 2, 0), Sample(500, 2, 600_000)]
+    )
+    assert not probe_due(window, 620_000, 600_000)
+    assert probe_due(window, 630_000, 600_000)

@@ -3,11 +3,13 @@
 // <span data-module="countdown" data-deadline-ms="1767225600000"
 //       data-server-now-ms="…"></span>
 //
-// One clock per page: it talks to ws/clock/ (a burst of 8 probes on connect, the
-// lowest round trip kept, a probe every 30 s into a window of 8, drift fitted once
-// the window spans minutes, re-sync when the tab becomes visible, the network
-// returns or the wall clock jumps) and slews its offset by at most 0.5 ms a tick
-// unless it is off by more than 100 ms. Until the first sync it uses the page's
+// One clock per page: it talks to ws/clock/ (on connect a burst of 8 to 64 probes
+// back to back until another would hardly help, the lowest round trip kept; then
+// a probe whenever the stated bound has widened, at most one a second and at
+// least one every 30 s; drift fitted once the window spans minutes; a new burst
+// when the tab becomes visible, the network returns or the wall clock jumps) and
+// slews its offset by at most 0.5 ms a tick unless it is off by more than 100 ms
+// (during the first burst it steps to each better estimate). Until the first sync it uses the page's
 // render time (data-server-now-ms). Every countdown changes on the exact server
 // second (requestAnimationFrame after a timer) and shows its error bound.
 // Deadlines are absolute epoch ms; applyDeadline() takes a pushed change and
@@ -18,13 +20,13 @@
 import { gettext, interpolate, ngettext } from "../web/js/i18n.js";
 import { announcementMoment, momentKey } from "./announce.js";
 import {
-  BURST_PROBES,
-  PROBE_INTERVAL_MS,
   SyncWindow,
   bestSample,
+  burstDone,
   clockJumped,
   isLate,
   nextTickAt,
+  probeDue,
   sampleFrom,
   secondsLeft,
   slew,
@@ -32,7 +34,7 @@ import {
 } from "./sync.js";
 
 const PROBE_TIMEOUT_MS = 3000;
-const JUMP_CHECK_MS = 1000;
+const JUMP_CHECK_MS = 1000; // also how often probeDue is asked
 
 const clock = {
   window: new SyncWindow(),
@@ -45,6 +47,9 @@ let retryDelayMs = 1000;
 let nextProbeId = 1;
 const pendingProbes = new Map();
 let burst = null;
+let probing = false; // a periodic probe awaits its reply
+let lastProbeMs = null;
+let refused = false; // the server said too_many_probes
 let tickTimer = null;
 let tickFrame = null;
 
@@ -81,6 +86,9 @@ function connect() {
     const waiting = reply && pendingProbes.get(reply.id);
     if (reply.type === "clock.reply" && waiting) {
       waiting(sampleFrom(reply.t0, reply.t1, reply.t2, t3));
+    } else if (reply.type === "clock.error" && waiting) {
+      refused = reply.code === "too_many_probes";
+      waiting(null);
     }
   });
   socket.addEventListener("close", () => {
@@ -106,28 +114,40 @@ function probe() {
       resolve(sample);
     }
     pendingProbes.set(id, finish);
-    socket.send(JSON.stringify({ type: "clock.probe", id, t0: clientNowMs() }));
+    lastProbeMs = clientNowMs();
+    socket.send(JSON.stringify({ type: "clock.probe", id, t0: lastProbeMs }));
   });
 }
 
-// A burst of probes, one after another; the best joins the window.
+// A burst of probes back to back (each sent when the last reply came) until
+// burstDone; each joins the window as it comes, the best ends the round. The
+// first burst steps the display to every better estimate (nothing to slew from).
 export function resync() {
   if (burst) return burst;
   burst = (async () => {
     const samples = [];
-    for (let index = 0; index < BURST_PROBES; index++) {
+    refused = false;
+    let lostInARow = 0;
+    for (let sent = 1; ; sent++) {
       const sample = await probe();
-      if (sample) samples.push(sample);
+      lostInARow = sample ? 0 : lostInARow + 1;
+      if (sample) {
+        samples.push(sample);
+        clock.window.addProbe(sample);
+        if (clock.isStepNeeded) clock.appliedOffsetMs = clock.window.offsetAt(clientNowMs());
+      }
+      // (a dead socket or a refusing server ends it; the schedule tries again)
+      if (refused || lostInARow >= 3 || burstDone(clock.window, samples, sent)) break;
     }
-    if (samples.length) synced(bestSample(samples), samples);
+    if (samples.length) synced(bestSample(samples));
   })().finally(() => {
     burst = null;
   });
   return burst;
 }
 
-function synced(sample, probes = [sample]) {
-  clock.window.add(sample, probes);
+function synced(best) {
+  clock.window.addRound(best);
   if (clock.isStepNeeded) {
     clock.appliedOffsetMs = clock.window.offsetAt(clientNowMs());
     clock.isStepNeeded = false;
@@ -135,10 +155,20 @@ function synced(sample, probes = [sample]) {
   renderAll();
 }
 
-async function periodicProbe() {
-  if (burst) return;
-  const sample = await probe();
-  if (sample) synced(sample);
+// Asked every second: a probe when the bound has widened (probeDue).
+async function maybeProbe() {
+  if (burst || probing || !clock.window.isSynced || lastProbeMs === null) return;
+  if (!probeDue(clock.window, clientNowMs(), lastProbeMs)) return;
+  probing = true;
+  try {
+    const sample = await probe();
+    if (sample) {
+      clock.window.add(sample);
+      renderAll();
+    }
+  } finally {
+    probing = false;
+  }
 }
 
 function watchForClockJumps() {
@@ -153,6 +183,8 @@ function watchForClockJumps() {
       clock.window.clear();
       clock.isStepNeeded = true;
       resync();
+    } else {
+      maybeProbe();
     }
     previousGap = gap;
     previousCheck = now;
@@ -166,8 +198,7 @@ function startClock(element) {
   }
   if (socket || !("WebSocket" in window)) return;
   connect();
-  window.setInterval(periodicProbe, PROBE_INTERVAL_MS);
-  watchForClockJumps();
+  watchForClockJumps(); // (and asks for the periodic probes)
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
       resync();

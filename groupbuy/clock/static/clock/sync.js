@@ -17,16 +17,33 @@
 // The lines that fit form a convex polygon in (offset, drift); the offsets they
 // allow at a moment span [low, high]: the middle is the estimate, half the width
 // the bound. One drift shared by every probe keeps old probes useful; the
-// per-probe intervals above are the fallback when no line fits.
+// per-probe intervals above are the fallback (when no line fits even the newest
+// probe alone, which #keepProbes avoids by letting the oldest go).
+//
+// The schedule is adaptive (docs/clock.md says why it leaves DESIGN.md's 8 + one
+// every 30 s): a burst sends probes back to back, 8 to 64, until burstDone says
+// another would hardly narrow the interval; afterwards probeDue asks for one when
+// the bound exceeds its narrowest over the window by EXCESS_TARGET_MS (the drift
+// not yet pinned down), at most one a second and at least one every 30 s. The
+// window keeps every probe of the last half hour whose interval still binds.
 
-export const BURST_PROBES = 8;
-export const WINDOW_SIZE = 8;
-export const PROBE_INTERVAL_MS = 30000;
+export const BURST_PROBES = 8; // the fewest of a burst (DESIGN.md's burst)
+export const MAX_BURST_PROBES = 64;
+export const WINDOW_SIZE = 8; // round-best samples, for the least-squares drift
+export const PROBE_INTERVAL_MS = 30000; // the longest wait (bound tight)
+export const MIN_PROBE_INTERVAL_MS = 1000; // the shortest (bound wide)
+// A burst stops once its lowest delays each way likely sit within this of the
+// path's floor; later probes go when the bound exceeds its narrowest by this.
+export const BURST_TARGET_MS = 0.5;
+export const EXCESS_TARGET_MS = 2.0;
+export const SLACK_ORDER = 4;
 export const DRIFT_MIN_SPAN_MS = 120000;
 export const MAX_DRIFT = 500e-6;
 export const DRIFT_UNCERTAINTY_UNFITTED = 200e-6;
 export const DRIFT_UNCERTAINTY_FITTED = 20e-6;
-export const RECENT_PROBES = 16;
+export const RECENT_PROBES = 64; // the intervals intersected (those that bind)
+export const PROBE_MAX_AGE_MS = 1800000; // ... no older: the drift must hold
+export const BINDING_EPSILON_MS = 1e-6;
 export const SLEW_MS_PER_TICK = 0.5;
 export const STEP_THRESHOLD_MS = 100;
 export const LATE_MESSAGE_MS = 1000;
@@ -92,6 +109,22 @@ export function feasibleLines(probes, driftBound = DRIFT_UNCERTAINTY_UNFITTED) {
   return { ref, corners: polygon };
 }
 
+// The probes whose interval touches the polygon of lines (and the newest, its
+// reference): more probes only shrink it, so the others never bind again.
+export function bindingProbes(probes, lines) {
+  if (!lines) return probes;
+  const { ref, corners } = lines;
+  const kept = [];
+  for (const probe of probes.slice(0, -1)) {
+    const half = probe.roundTripMs / 2;
+    const offsets = corners.map(([offset, drift]) => offset + drift * PPM * (probe.atClientMs - ref));
+    const above = probe.offsetMs + half - Math.max(...offsets);
+    const below = Math.min(...offsets) - (probe.offsetMs - half);
+    if (Math.min(above, below) <= BINDING_EPSILON_MS) kept.push(probe);
+  }
+  return [...kept, probes[probes.length - 1]];
+}
+
 // The part of a convex polygon where a * offset + b * drift <= limit.
 function clip(polygon, a, b, limit) {
   const kept = [];
@@ -121,14 +154,48 @@ export class SyncWindow {
     this.probes = [];
     this.drift = null;
     this.lines = null;
+    this.narrowestBoundMs = null;
   }
 
-  // A round's best sample (and every probe of the round, for a burst).
+  // A round's best sample and every probe of the round (by default the sample).
   add(sample, probes = [sample]) {
-    this.samples = [...this.samples, sample].slice(-this.size);
-    this.probes = [...this.probes, ...probes].slice(-RECENT_PROBES);
+    this.#keepProbes(probes);
+    this.addRound(sample);
+  }
+
+  // One probe's interval: a burst adds them as they come, then its best.
+  addProbe(probe) {
+    this.#keepProbes([probe]);
+  }
+
+  addRound(best) {
+    this.samples = [...this.samples, best].slice(-this.size);
     this.drift = fitDrift(this.samples, this.driftMinSpanMs);
-    this.lines = feasibleLines(this.probes);
+  }
+
+  #keepProbes(probes) {
+    let kept = [...this.probes, ...probes];
+    const newest = Math.max(...kept.map((probe) => probe.atClientMs));
+    kept = kept.filter((probe) => newest - probe.atClientMs <= PROBE_MAX_AGE_MS);
+    // No line through them all: the clock stepped or the drift changed; the
+    // older probes no longer hold, the newest always does.
+    let lines = feasibleLines(kept);
+    while (lines === null && kept.length > 1) {
+      kept = kept.slice(1);
+      lines = feasibleLines(kept);
+    }
+    this.lines = lines;
+    this.probes = bindingProbes(kept, lines).slice(-RECENT_PROBES);
+    this.narrowestBoundMs = null;
+    if (lines) {
+      // The width is convex in time: its least is near a probe's time.
+      this.narrowestBoundMs = Math.min(
+        ...this.probes.map((probe) => {
+          const [low, high] = this.intervalAt(probe.atClientMs);
+          return (high - low) / 2;
+        }),
+      );
+    }
   }
 
   // The intersection [low, high] of the recent probes' intervals, carried by the
@@ -159,6 +226,13 @@ export class SyncWindow {
     return low <= high ? [low, high] : null;
   }
 
+  // How far the bound at clientMs exceeds its narrowest over the probes' times:
+  // what the drift, not yet pinned down, adds; Infinity when no line fits.
+  excessMs(clientMs) {
+    if (!this.lines || this.narrowestBoundMs === null) return Infinity;
+    return this.errorBoundMs(clientMs) - this.narrowestBoundMs;
+  }
+
   get isSynced() {
     return this.samples.length > 0;
   }
@@ -173,12 +247,54 @@ export class SyncWindow {
   // Half the intersection's width, or half the best round trip widened by its
   // age; without clientMs, half the best round trip.
   errorBoundMs(clientMs = null) {
-    const best = bestSample(this.samples);
-    if (clientMs === null) return best.roundTripMs / 2;
+    if (clientMs === null) return bestSample(this.samples).roundTripMs / 2;
     const interval = this.intervalAt(clientMs);
     if (interval) return (interval[1] - interval[0]) / 2;
+    const best = bestSample(this.samples);
     return best.roundTripMs / 2 + DRIFT_UNCERTAINTY_UNFITTED * Math.abs(clientMs - best.atClientMs);
   }
+}
+
+// How far a burst's lowest delays each way likely still sit above the path's
+// floor (their mean): (k-th lowest - lowest) / (k - 1) of each probe's slack
+// above and below the centre line of the lines polygon (sync.py's burst_slack_ms).
+export function burstSlackMs(window, burst) {
+  if (!window.lines || burst.length < SLACK_ORDER) return Infinity;
+  const { ref, corners } = window.lines;
+  const offset = corners.reduce((sum, corner) => sum + corner[0], 0) / corners.length;
+  const drift = (corners.reduce((sum, corner) => sum + corner[1], 0) / corners.length) * PPM;
+  const ups = [];
+  const downs = [];
+  for (const probe of burst) {
+    const centre = offset + drift * (probe.atClientMs - ref);
+    ups.push(probe.offsetMs + probe.roundTripMs / 2 - centre);
+    downs.push(centre - (probe.offsetMs - probe.roundTripMs / 2));
+  }
+  ups.sort((a, b) => a - b);
+  downs.sort((a, b) => a - b);
+  const k = SLACK_ORDER - 1;
+  return (ups[k] - ups[0] + (downs[k] - downs[0])) / (2 * k);
+}
+
+// Whether a burst that sent `sent` probes (`burst` answered) should stop.
+export function burstDone(window, burst, sent) {
+  if (sent >= MAX_BURST_PROBES) return true;
+  return sent >= BURST_PROBES && burstSlackMs(window, burst) <= BURST_TARGET_MS;
+}
+
+// Whether the next probe is due at clientMs: the bound exceeds its narrowest by
+// EXCESS_TARGET_MS (not sooner than minIntervalMs after the last probe), or
+// maxIntervalMs passed.
+export function probeDue(
+  window,
+  clientMs,
+  lastProbeMs,
+  { minIntervalMs = MIN_PROBE_INTERVAL_MS, maxIntervalMs = PROBE_INTERVAL_MS } = {},
+) {
+  const since = clientMs - lastProbeMs;
+  if (since >= maxIntervalMs) return true;
+  if (since < minIntervalMs) return false;
+  return window.excessMs(clientMs) > EXCESS_TARGET_MS;
 }
 
 // Move the offset in use toward the estimate by at most maxStepMs per tick, so

@@ -1,16 +1,22 @@
 // The clock's protocol arithmetic, without a browser: `node --test groupbuy/clock/tests/js`
 // (run by `make test`). The same cases as groupbuy/clock/tests/test_sync.py.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
+  MAX_BURST_PROBES,
+  PROBE_MAX_AGE_MS,
   SyncWindow,
   bestSample,
+  burstDone,
+  burstSlackMs,
   clockJumped,
   feasibleLines,
   fitDrift,
   isLate,
   nextTickAt,
+  probeDue,
   sampleFrom,
   secondsLeft,
   slew,
@@ -135,12 +141,15 @@ test("probes quick one way and the other pin the offset between them", () => {
   assert.equal(window.errorBoundMs(), 10.5);
 });
 
-test("intervals that do not meet fall back to the best probe", () => {
+test("intervals that do not meet let the older probes go", () => {
+  // a probe, then one 40 ms later whose interval misses it (a clock step)
   const far = sample(1100, 2, 50);
   const near = sample(990.5, 21, 10.5);
+  assert.equal(feasibleLines([near, far]), null);
   const window = new SyncWindow();
   window.add(far, [near, far]);
-  assert.equal(window.intervalAt(50), null);
+  assert.deepEqual(window.probes, [far]);
+  assert.deepEqual(window.intervalAt(50), [1099, 1101]);
   assert.equal(window.offsetAt(50), 1100);
   assert.equal(window.errorBoundMs(50), 1);
 });
@@ -164,11 +173,86 @@ test("one drift shared by the probes carries the estimate forward", () => {
   assert.ok(Math.abs(window.errorBoundMs(90000) - 4) < 1e-9);
 });
 
-test("probes no line fits fall back to the intervals", () => {
-  const probes = [sample(0, 2, 0), sample(100, 2, 1000)];
-  assert.equal(feasibleLines(probes), null);
+test("probes that no longer bind are let go", () => {
+  const tight = sample(500, 2, 0);
+  const loose = Array.from({ length: 10 }, (_, i) => sample(500 + (-1) ** i, 40, 100 * (i + 1)));
   const window = new SyncWindow();
-  window.add(probes[1], probes);
-  assert.equal(window.lines, null);
-  assert.equal(window.offsetAt(1000), 100);
+  for (const probe of [tight, ...loose]) window.addProbe(probe);
+  assert.deepEqual(window.probes, [tight, loose[9]]);
+  assert.equal(window.offsetAt(1000), 500);
+});
+
+test("the window keeps probes for half an hour at most", () => {
+  const window = new SyncWindow();
+  window.addProbe(sample(500, 2, 0));
+  window.addProbe(sample(500, 40, PROBE_MAX_AGE_MS + 1));
+  assert.equal(window.probes.length, 1);
+});
+
+test("the excess grows at the drift rate until the drift is pinned", () => {
+  const window = new SyncWindow();
+  window.add(sample(500, 10, 0));
+  assert.equal(window.excessMs(0), 0);
+  assert.ok(Math.abs(window.excessMs(10000) - 2) < 1e-9);
+  window.add(sample(500, 2, 600000), [sample(500, 2, 0), sample(500, 2, 600000)]);
+  assert.ok(window.excessMs(630000) < 0.2);
+});
+
+const UPS = [35, 17, 50, 27, 13, 55, 22, 43]; // 5 ms and up to 50 ms of jitter
+const DOWNS = [25, 46, 14, 38, 32, 19, 53, 11];
+
+test("a burst runs 8 to 64 probes until another would hardly help", () => {
+  const window = new SyncWindow();
+  const quiet = Array.from({ length: 8 }, (_, index) => sample(500, 10, index * 10));
+  for (const probe of quiet) window.addProbe(probe);
+  assert.equal(burstDone(window, quiet.slice(0, 7), 7), false);
+  assert.equal(burstDone(window, quiet, 8), true);
+  window.clear();
+  const jittery = UPS.map((up, index) => {
+    const sent = index * 100;
+    return sampleFrom(sent, 1000 + sent + up, 1000 + sent + up, sent + up + DOWNS[index]);
+  });
+  for (const probe of jittery) window.addProbe(probe);
+  assert.ok(Math.abs(burstSlackMs(window, jittery) - 14 / 3) < 0.01);
+  assert.equal(burstDone(window, jittery, 8), false);
+  assert.equal(burstDone(window, jittery, MAX_BURST_PROBES), true);
+});
+
+test("a probe is due when the bound has widened, at most once a second", () => {
+  const window = new SyncWindow();
+  window.add(sample(500, 10, 0));
+  assert.equal(probeDue(window, 900, 0), false); // too soon after the last
+  assert.equal(probeDue(window, 9000, 0), false);
+  assert.equal(probeDue(window, 10500, 0), true);
+  window.add(sample(500, 2, 600000), [sample(500, 2, 0), sample(500, 2, 600000)]);
+  assert.equal(probeDue(window, 620000, 600000), false);
+  assert.equal(probeDue(window, 630000, 600000), true); // never over 30 s apart
+});
+
+test("sync.js gives the answers sync.py gives on the same probes (parity.json)", () => {
+  const { probes, expected } = JSON.parse(readFileSync(new URL("./parity.json", import.meta.url)));
+  const window = new SyncWindow();
+  const burst = [];
+  probes.forEach(([t0, t1, t2, t3], index) => {
+    const probe = sampleFrom(t0, t1, t2, t3);
+    window.addProbe(probe);
+    const inBurst = index < 20;
+    if (inBurst) burst.push(probe);
+    const now = t3 + 500;
+    const got = {
+      offset: window.offsetAt(now),
+      bound: window.errorBoundMs(now),
+      excess: window.excessMs(now),
+      kept: window.probes.length,
+      burstSlack: inBurst ? burstSlackMs(window, burst) : null,
+      burstDone: inBurst ? burstDone(window, burst, burst.length) : null,
+      due: probeDue(window, now + 1500, t0),
+    };
+    for (const [key, value] of Object.entries(expected[index])) {
+      if (value === "Infinity") assert.equal(got[key], Infinity, `${index} ${key}`);
+      else if (typeof value === "number" && typeof got[key] === "number") {
+        assert.ok(Math.abs(got[key] - value) < 1e-9, `${index} ${key}: ${got[key]} != ${value}`);
+      } else assert.equal(got[key], value, `${index} ${key}`);
+    }
+  });
 });
