@@ -15,6 +15,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from groupbuy.coupons import symbols
+from groupbuy.coupons.statements import paid_at_close
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -108,13 +109,15 @@ def statement_pdf(statement) -> bytes:
         pdf,
         f"Redeemed {statement.redeemed_fen / 100:.2f}  fee "
         f"{statement.fee_fen / 100:.2f}  taken back "
-        f"{statement.taken_back_fen / 100:.2f}  net {statement.net_fen / 100:.2f}",
+        f"{statement.taken_back_fen / 100:.2f}  net {statement.net_fen / 100:.2f}"
+        f"  (paid at close, not counted: {statement.paid_at_close_fen / 100:.2f})",
     )
     for r in statement.redemptions:
         _line(
             pdf,
             f"{r.redeemed_at:%Y-%m-%d %H:%M}  {r.coupon.serial}  x{r.quantity}"
-            f"  {r.amount_fen / 100:.2f}  {r.channel}",
+            f"  {r.amount_fen / 100:.2f}  {r.channel}"
+            + ("  paid at close" if paid_at_close(r) else ""),
             size=9,
             height=5,
         )

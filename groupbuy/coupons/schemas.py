@@ -158,7 +158,10 @@ class ConflictOut(Schema):
 class StatementOut(Schema):
     start: date
     end: date
+    # Redemptions that settled now (deals settled on redemption).
     redeemed_fen: int
+    # Redemptions of deals that paid the merchant at close: listed, not counted.
+    paid_at_close_fen: int = 0
     fee_fen: int
     # Taken back from the merchant for coupons of deals paid at close that
     # expired under "refund the shopper" (already deducted from net_fen).

@@ -1,6 +1,10 @@
 """Settlement statements: every redemption, conflict and adjustment of a
 merchant in a period.
 
+Redemptions of deals settled on redemption are counted (the money moved to
+the merchant then, less the fee). Redemptions of deals that paid the merchant
+when they closed are listed but in no total: that money moved at the close.
+
 Adjustments are the coupons that expired unredeemed and were settled in the
 period: paid to the merchant (counted in the totals, less the fee), refunded
 to the shopper from merchant-pending (listed, not counted), or, for a deal that
@@ -42,8 +46,19 @@ class Statement:
         return [e for e in self.expiries if e.outcome == paid]
 
     @property
+    def settled_redemptions(self) -> list[Redemption]:
+        """Redemptions that moved money now (deals settled on redemption)."""
+        return [r for r in self.redemptions if not paid_at_close(r)]
+
+    @property
     def redeemed_fen(self) -> int:
-        return sum(r.amount_fen for r in self.redemptions)
+        return sum(r.amount_fen for r in self.settled_redemptions)
+
+    @property
+    def paid_at_close_fen(self) -> int:
+        """Redeemed coupons of deals that paid the merchant when they closed:
+        listed, in no total (that money was in the statement of the close)."""
+        return sum(r.amount_fen for r in self.redemptions if paid_at_close(r))
 
     @property
     def expiry_paid_fen(self) -> int:
@@ -74,7 +89,7 @@ class Statement:
 
     @property
     def fee_fen(self) -> int:
-        amounts = [r.amount_fen for r in self.redemptions]
+        amounts = [r.amount_fen for r in self.settled_redemptions]
         amounts += [e.amount_fen for e in self.paid_expiries]
         returned = self.expiry_taken_back_fen - self.taken_back_fen
         return sum(platform_fee_fen(amount) for amount in amounts) - returned
@@ -86,6 +101,12 @@ class Statement:
     @property
     def net_fen(self) -> int:
         return self.total_fen - self.fee_fen
+
+
+def paid_at_close(redemption: Redemption) -> bool:
+    """Whether the redeemed coupon's deal paid the merchant when it closed."""
+    deal = redemption.coupon.order.deal
+    return deal.settlement_mode != deal.SettlementMode.ON_REDEMPTION
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -165,6 +186,7 @@ def statement_csv(statement: Statement) -> str:
         ]
     )
     for r in statement.redemptions:
+        at_close = paid_at_close(r)
         writer.writerow(
             [
                 "redemption",
@@ -172,11 +194,11 @@ def statement_csv(statement: Statement) -> str:
                 r.coupon.serial,
                 r.coupon.order.deal.title,
                 r.quantity,
-                r.amount_fen,
-                platform_fee_fen(r.amount_fen),
+                0 if at_close else r.amount_fen,
+                0 if at_close else platform_fee_fen(r.amount_fen),
                 r.channel,
                 r.branch.name if r.branch else "",
-                "",
+                f"paid at close {r.amount_fen}" if at_close else "",
             ]
         )
     for c in statement.conflicts:

@@ -47,6 +47,45 @@ def test_the_statement_totals_redemptions_less_the_fee(client):
     )
 
 
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_redemptions_of_a_deal_paid_at_close_are_listed_but_in_no_total(client):
+    # given one deal settled on redemption and one that paid the merchant at close
+    station = make_station()
+    (settles,) = confirmed_orders(station.merchant, quantities=(1,))
+    (paid,) = confirmed_orders(
+        station.merchant, quantities=(2,), settlement_mode="on_close"
+    )
+    # when both coupons are redeemed
+    for order in (settles, paid):
+        coupon_redeem_online(
+            actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+        )
+    # then only the first counts; the second is listed as paid at close
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    page = client.get(url).content.decode()
+    assert coupon_for(paid).serial in page
+    assert 'id="statement-paid-at-close">¥198.00<' in page
+    rows = list(
+        csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode()))
+    )
+    by_serial = {row[2]: row for row in rows[1:-1]}
+    assert by_serial[coupon_for(paid).serial][5:7] == ["0", "0"]
+    assert by_serial[coupon_for(paid).serial][9] == "paid at close 19800"
+    assert rows[-1][5:7] == ["9900", "297"]
+    _token, secret = api_token_create(actor=station.owner)
+    body = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/statement",
+        headers={"Authorization": f"Bearer {secret}"},
+    ).json()
+    assert (body["redeemed_fen"], body["paid_at_close_fen"], body["net_fen"]) == (
+        9_900,
+        19_800,
+        9_900 - 297,
+    )
+    assert len(body["redemptions"]) == 2
+
+
 def test_other_merchants_cannot_read_the_statement(client):
     station, other = make_station(), make_station(name="Other shop")
     client.force_login(other.owner)
