@@ -63,9 +63,7 @@ def classes_of(tiers: Tiers, carts: list[Cart], *, round_up: bool) -> Classes:
         if cart.amount_fen >= top or cart.max_group_size < 2:
             continue  # alone it already has the top tier: pooling cannot gain
         grid = (
-            -(-cart.amount_fen // UNIT_FEN)
-            if round_up
-            else cart.amount_fen // UNIT_FEN
+            -(-cart.amount_fen // UNIT_FEN) if round_up else cart.amount_fen // UNIT_FEN
         )
         key = (grid, cart.max_group_size, solo_saving(tiers, cart))
         buckets.setdefault(key, []).append(cart)

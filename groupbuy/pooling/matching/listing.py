@@ -89,11 +89,7 @@ def list_groups(
         reached = tier >= 0
         threshold = np.where(reached, thresholds[np.maximum(tier, 0)], 0)
         off = np.where(reached, offs[np.maximum(tier, 0)], 0)
-        emit = (
-            reached
-            & (off > new_solo)
-            & (new_amount - amounts[nxt] < threshold)
-        )
+        emit = reached & (off > new_solo) & (new_amount - amounts[nxt] < threshold)
         if max_overspend is not None:
             emit &= new_amount <= threshold * (1 + slack)
         rows = np.flatnonzero(emit)

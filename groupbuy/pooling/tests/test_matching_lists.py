@@ -62,15 +62,23 @@ def test_class_lp_finds_the_integral_optimum():
     solution = amount_classes.solve(TIERS, built)
     assert solution.converged
     assert solution.value == pytest.approx(2 * 5_000 + 2 * 2_000)
-    groups = [make_group(TIERS, members) for members in
-              amount_classes.round_down(built, solution)]
+    groups = [
+        make_group(TIERS, members)
+        for members in amount_classes.round_down(built, solution)
+    ]
     assert sum(group.gain_fen for group in groups) == 14_000
 
 
 def test_class_lp_rounded_up_bounds_the_exact_optimum():
     rng = random.Random(5)
-    carts = [Cart(str(i), rng.randint(50, 250) * 100 + rng.choice((0, 90)),
-                  rng.choice((2, 3, 4, 6))) for i in range(14)]
+    carts = [
+        Cart(
+            str(i),
+            rng.randint(50, 250) * 100 + rng.choice((0, 90)),
+            rng.choice((2, 3, 4, 6)),
+        )
+        for i in range(14)
+    ]
     exact = amount_classes.solve(
         TIERS, amount_classes.classes_of(TIERS, carts, round_up=True)
     ).value
@@ -82,8 +90,14 @@ def test_class_lp_rounded_up_bounds_the_exact_optimum():
 @pytest.mark.parametrize("seed", range(6))
 def test_class_lp_rounding_never_makes_an_infeasible_group(seed):
     rng = random.Random(seed)
-    carts = [Cart(str(i), rng.randint(40, 280) * 100 + rng.choice((0, 90)),
-                  rng.choice((2, 3, 4, 6))) for i in range(rng.randint(10, 60))]
+    carts = [
+        Cart(
+            str(i),
+            rng.randint(40, 280) * 100 + rng.choice((0, 90)),
+            rng.choice((2, 3, 4, 6)),
+        )
+        for i in range(rng.randint(10, 60))
+    ]
     built = amount_classes.classes_of(TIERS, carts, round_up=False)
     solution = amount_classes.solve(TIERS, built)
     used = set()
