@@ -95,14 +95,23 @@ def list_groups(
         rows = np.flatnonzero(emit)
         if limit is not None and len(groups) + len(rows) > limit:
             raise TooManyGroups
-        for row in rows.tolist():
+        # Whole columns to Python lists at once: indexing numpy scalars one by
+        # one was most of the listing's time.
+        for member_row, total_fen, tier_fen, off_fen, solo_fen in zip(
+            new_members[rows].tolist(),
+            new_amount[rows].tolist(),
+            threshold[rows].tolist(),
+            off[rows].tolist(),
+            new_solo[rows].tolist(),
+            strict=True,
+        ):
             groups.append(
                 Group(
-                    keys=tuple(keys[index] for index in new_members[row].tolist()),
-                    amount_fen=int(new_amount[row]),
-                    threshold_fen=int(threshold[row]),
-                    saving_fen=int(off[row]),
-                    gain_fen=int(off[row] - new_solo[row]),
+                    keys=tuple([keys[index] for index in member_row]),
+                    amount_fen=total_fen,
+                    threshold_fen=tier_fen,
+                    saving_fen=off_fen,
+                    gain_fen=off_fen - solo_fen,
                 )
             )
         if limit is not None and len(groups) > limit:
