@@ -14,8 +14,11 @@ window, and adversarial carts just under T/2 and T/3 of a shop's tiers.
 2. large: 1k, 10k (and 100k without --quick) carts over many shops, matched under
    one process-wide time budget (1 s, 2 s, 10 s); the saving as a fraction of an
    upper bound per shop: the configuration LP (the set-packing LP over every
-   minimal feasible group, OR-Tools GLOP) where the groups can be listed, else a
-   weaker aggregated LP (carts split fractionally over tiers). Shops are first
+   minimal feasible group, OR-Tools GLOP) where the groups can be listed, else
+   the least of a weaker aggregated LP (carts split fractionally over tiers) and
+   the configuration LP over amount classes (amounts rounded up, windows
+   ignored; ``support/pooling_bounds.py``). ``frac_of_previous_bound`` is the
+   same saving over the aggregated LP alone there (the bound before). Shops are first
    cut where no time window reaches the next (no group spans such a cut, so the
    sum of the parts' bounds is still an upper bound).
 
