@@ -221,8 +221,15 @@ def main() -> None:
         default=pooling_bounds.CONFIG_LP_GROUP_LIMIT,
         help="parts with more minimal groups get the aggregated LP bound",
     )
+    parser.add_argument(
+        "--class-lp-seconds",
+        type=float,
+        default=pooling_bounds.CLASS_LP_S,
+        help="column generation per part before the Lagrangian bound is taken",
+    )
     args = parser.parse_args()
     _set_config_lp_limit(args.config_lp_limit)
+    pooling_bounds.CLASS_LP_S = args.class_lp_seconds
     rng = random.Random(args.seed)
     caches = {}
     if args.bound_cache and args.bound_cache.exists():
