@@ -14,8 +14,11 @@ window, and adversarial carts just under T/2 and T/3 of a shop's tiers.
 2. large: 1k, 10k (and 100k without --quick) carts over many shops, matched under
    one process-wide time budget (1 s, 2 s, 10 s); the saving as a fraction of an
    upper bound per shop: the configuration LP (the set-packing LP over every
-   minimal feasible group, OR-Tools GLOP) where the groups can be listed, else a
-   weaker aggregated LP (carts split fractionally over tiers). Shops are first
+   minimal feasible group, OR-Tools GLOP) where the groups can be listed, else
+   the least of a weaker aggregated LP (carts split fractionally over tiers) and
+   the configuration LP over amount classes (amounts rounded up, windows
+   ignored; ``support/pooling_bounds.py``). ``frac_of_previous_bound`` is the
+   same saving over the aggregated LP alone there (the bound before). Shops are first
    cut where no time window reaches the next (no group spans such a cut, so the
    sum of the parts' bounds is still an upper bound).
 
@@ -43,10 +46,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import numpy as np  # noqa: E402
-from ortools.linear_solver import pywraplp  # noqa: E402
-from ortools.linear_solver.python import model_builder_helper  # noqa: E402
 
+from benchmarks.support import pooling_bounds  # noqa: E402
 from groupbuy.pooling.matching import (  # noqa: E402
     Cart,
     match,
@@ -55,12 +56,6 @@ from groupbuy.pooling.matching import (  # noqa: E402
     solve_greedy,
 )
 from groupbuy.pooling.matching.clock import cpu_time  # noqa: E402
-from groupbuy.pooling.matching.exact import (  # noqa: E402
-    TooManyGroups,
-    candidate_groups,
-)
-from groupbuy.pooling.matching.local import window_parts  # noqa: E402
-from groupbuy.pooling.matching.types import solo_saving  # noqa: E402
 
 TIER_MENUS = [
     ((20_000, 2_000), (30_000, 5_000), (50_000, 10_000)),
@@ -116,125 +111,6 @@ def shops(rng: random.Random, total: int) -> list[tuple[tuple, list[Cart]]]:
     return components
 
 
-CONFIG_LP_GROUP_LIMIT = 700_000  # past this a part gets the aggregated LP
-FULL_LP_COLUMNS = 50_000  # past this the LP is solved by column generation
-COLUMNS_ADDED = 20_000
-GENERATION_ROUNDS = 15
-
-
-def config_lp_bound(tiers, carts) -> float | None:
-    """The configuration LP: the set-packing LP over every minimal group (GLOP);
-    None when the part has too many groups to list.
-
-    Past ``FULL_LP_COLUMNS`` groups, column generation: solve the LP over some
-    columns, price every listed group with the duals, add the most profitable.
-    Every round gives a valid upper bound (with duals y ≥ 0, Σ y plus every
-    group's positive reduced cost bounds the LP, whose variables are ≤ 1); the
-    least is returned, and it is the LP itself once no column prices out."""
-    try:
-        groups = candidate_groups(tiers, carts, limit=CONFIG_LP_GROUP_LIMIT)
-    except TooManyGroups:
-        return None
-    if not groups:
-        return 0.0
-    index = {cart.key: number for number, cart in enumerate(carts)}
-    sizes = np.array([len(group.keys) for group in groups])
-    members = np.array([index[key] for group in groups for key in group.keys])
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    gains = np.array([group.gain_fen for group in groups], dtype=float)
-    if len(groups) <= FULL_LP_COLUMNS:
-        return _packing_lp(len(carts), groups, index, range(len(groups)))[0]
-    overspends = np.array([group.overspend_fen for group in groups])
-    columns = set(
-        np.argsort(overspends, kind="stable")[: FULL_LP_COLUMNS // 2].tolist()
-    )
-    best = math.inf
-    for _round in range(GENERATION_ROUNDS):
-        value, duals = _packing_lp(len(carts), groups, index, sorted(columns))
-        reduced = gains - np.add.reduceat(duals[members], starts)
-        best = min(best, duals.sum() + np.clip(reduced, 0, None).sum())
-        pricing = np.flatnonzero(reduced > 1e-6)
-        if not len(pricing):
-            return value
-        top = pricing[np.argsort(-reduced[pricing], kind="stable")[:COLUMNS_ADDED]]
-        columns.update(top.tolist())
-    return best
-
-
-def _packing_lp(cart_count, groups, index, columns) -> tuple[float, np.ndarray]:
-    """GLOP over ``columns`` of ``groups``, one row per cart; (value, duals)."""
-    model = model_builder_helper.ModelBuilderHelper()
-    count = len(columns)
-    model.add_var_array_with_bounds(
-        np.zeros(count), np.ones(count), np.zeros(count, dtype=bool), ""
-    )
-    model.set_objective_coefficients(
-        list(range(count)), [float(groups[column].gain_fen) for column in columns]
-    )
-    model.set_maximize(True)
-    rows = []
-    for _cart in range(cart_count):
-        row = model.add_linear_constraint()
-        model.set_constraint_lower_bound(row, -math.inf)
-        model.set_constraint_upper_bound(row, 1.0)
-        rows.append(row)
-    for variable, column in enumerate(columns):
-        for key in groups[column].keys:
-            model.set_constraint_coefficient(rows[index[key]], variable, 1.0)
-    solver = model_builder_helper.ModelSolverHelper("glop")
-    solver.solve(model)
-    # Duals of "≤ 1" rows in a maximisation are ≥ 0 (GLOP may print -0.0).
-    return solver.objective_value(), np.abs(solver.dual_values())
-
-
-def bound(tiers, carts) -> tuple[float, int]:
-    """Return (upper bound, carts whose bound is the configuration LP), summed
-    over the shop's parts that no group can span."""
-    total, config_carts = 0.0, 0
-    for part in window_parts(carts):
-        value = config_lp_bound(tiers, part)
-        if value is None:
-            total += lp_bound(tiers, part)
-        else:
-            total += value
-            config_carts += len(part)
-    return total, config_carts
-
-
-def lp_bound(tiers, carts) -> float:
-    """A weaker upper bound for shops too large to list groups: the aggregated
-    LP (GLOP) over fractional tier shares."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    share = {}
-    groups = [solver.NumVar(0, solver.infinity(), f"y{k}") for k in range(len(tiers))]
-    for index, _cart in enumerate(carts):
-        for k in range(len(tiers)):
-            share[index, k] = solver.NumVar(0, 1, "")
-        solver.Add(sum(share[index, k] for k in range(len(tiers))) <= 1)
-    for k, (threshold, _off) in enumerate(tiers):
-        members = [share[i, k] for i in range(len(carts))]
-        solver.Add(
-            sum(c.amount_fen * share[i, k] for i, c in enumerate(carts))
-            >= threshold * groups[k]
-        )
-        # A group of s members, each allowing at least s, uses 1/cap_i ≤ 1/s each.
-        solver.Add(
-            sum(share[i, k] * (1 / c.max_group_size) for i, c in enumerate(carts))
-            <= groups[k]
-        )
-        solver.Add(2 * groups[k] <= sum(members))
-    solver.Maximize(
-        sum(off * groups[k] for k, (_t, off) in enumerate(tiers))
-        - sum(
-            solo_saving(tiers, c) * share[i, k]
-            for i, c in enumerate(carts)
-            for k in range(len(tiers))
-        )
-    )
-    solver.Solve()
-    return max(0.0, solver.Objective().Value())
-
-
 def small_run(rng: random.Random, instances: int, *, bounds_only=False) -> dict:
     engine_fracs, greedy_fracs, engine_ms = [], [], []
     while len(engine_fracs) < instances:
@@ -271,14 +147,15 @@ def large_run(
     rng: random.Random, total: int, budget_s: float, *, cache: dict, bounds_only=False
 ) -> dict:
     components = shops(rng, total)
-    key = str(total)
+    key = f"{total}:v2"  # v2: (bound, config-LP carts, previous bound)
     if key not in cache:
-        cache[key] = [bound(tiers, carts) for tiers, carts in components]
+        cache[key] = [pooling_bounds.bound(tiers, carts) for tiers, carts in components]
     bounds = cache[key]
     if bounds_only:
         return {}
-    upper = sum(value for value, _exact in bounds)
-    config_carts = sum(carts for _value, carts in bounds)
+    upper = sum(value for value, _exact, _old in bounds)
+    previous = sum(old for _value, _exact, old in bounds)
+    config_carts = sum(carts for _value, carts, _old in bounds)
     started = time.perf_counter()
     engine = sum(m.gain_fen for m in match_many(components, budget_s=budget_s))
     engine_s = time.perf_counter() - started
@@ -294,14 +171,17 @@ def large_run(
         "carts": total,
         "shops": len(components),
         "bound_fen": round(upper),
+        "previous_bound_fen": round(previous),
         "config_lp_share_of_carts": round(config_carts / total, 3),
         "load_average": _load(),
         "engine": {
             "frac_of_bound": round(engine / upper, 4),
+            "frac_of_previous_bound": round(engine / previous, 4),
             "seconds": round(engine_s, 2),
         },
         "engine_cpu_budget": {
             "frac_of_bound": round(engine_cpu / upper, 4),
+            "frac_of_previous_bound": round(engine_cpu / previous, 4),
             "cpu_seconds": round(engine_cpu_s, 2),
             "wall_seconds": round(engine_cpu_wall_s, 2),
         },
@@ -317,8 +197,7 @@ def _load() -> list[float]:
 
 
 def _set_config_lp_limit(limit: int) -> None:
-    global CONFIG_LP_GROUP_LIMIT
-    CONFIG_LP_GROUP_LIMIT = limit
+    pooling_bounds.CONFIG_LP_GROUP_LIMIT = limit
 
 
 def main() -> None:
@@ -339,11 +218,18 @@ def main() -> None:
     parser.add_argument(
         "--config-lp-limit",
         type=int,
-        default=CONFIG_LP_GROUP_LIMIT,
+        default=pooling_bounds.CONFIG_LP_GROUP_LIMIT,
         help="parts with more minimal groups get the aggregated LP bound",
+    )
+    parser.add_argument(
+        "--class-lp-seconds",
+        type=float,
+        default=pooling_bounds.CLASS_LP_S,
+        help="column generation per part before the Lagrangian bound is taken",
     )
     args = parser.parse_args()
     _set_config_lp_limit(args.config_lp_limit)
+    pooling_bounds.CLASS_LP_S = args.class_lp_seconds
     rng = random.Random(args.seed)
     caches = {}
     if args.bound_cache and args.bound_cache.exists():
@@ -383,7 +269,9 @@ def main() -> None:
             **{key: value["greedy"] for key, value in large.items()},
         },
         "bound": "configuration LP per shop part (GLOP over all minimal groups); "
-        "aggregated LP for parts with too many groups (see config_lp_share_of_carts)",
+        "for parts with too many groups the least of the aggregated LP and the "
+        "class configuration LP (amounts rounded up, windows ignored); "
+        "previous_bound: the aggregated LP there",
     }
     print(json.dumps(result))
 

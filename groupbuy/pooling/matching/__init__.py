@@ -5,8 +5,13 @@ group's combined amount reaches a tier of the promotion. The objective, in this
 order: most total extra saving (the pool's saving minus what its members would
 save alone), then least overspend (group amount above the tier reached).
 
-- ``exact``: every *minimal* feasible group is enumerated and CP-SAT picks a
-  best set packing; exact for the small components it is used on.
+- ``exact``: every *minimal* feasible group is enumerated (``listing`` does it
+  with numpy past 24 carts) and CP-SAT picks a best set packing; exact for the
+  small components it is used on.
+- ``lp``: the set-packing LP over a chunk's minimal groups (GLOP), rounded.
+- ``classes``: the configuration LP over amount classes, column generation with
+  DP pricing; the benchmark's upper bound for parts too large to list (see
+  docs/pooling.md for why the engine does not use it).
 - ``greedy``: the baseline, largest cart plus smallest fill.
 - ``engine``: ``match`` uses the exact solver for small components and, for
   larger ones, a best-fit construction improved by local search that frees a few

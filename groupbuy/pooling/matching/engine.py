@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import random
 
 from groupbuy.pooling.matching import clock
@@ -31,6 +32,7 @@ CHUNK_OVERSPEND = 0.15
 # PACK_S_PER_CART, narrow otherwise.
 CHUNK = (40, 2_000)
 CHUNK_WIDE = (128, 6_000)
+CARRY = 0.5  # at most this fraction of a chunk is carried into the next
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
 
@@ -78,14 +80,16 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
     picked: list[Group] = []
     size, group_limit = CHUNK_WIDE if exact_after else CHUNK
     position = 0
+    carry: list[Cart] = []
     while position < len(ordered) and clock.now() < deadline:
         end = position + size
         if len(ordered) - end < size // 2:
             end = len(ordered)  # a short tail joins the chunk before it
+        chunk = carry + ordered[position:end]
         try:
             candidates = candidate_groups(
                 tiers,
-                ordered[position:end],
+                chunk,
                 limit=group_limit,
                 deadline=deadline,
                 max_overspend=CHUNK_OVERSPEND,
@@ -103,6 +107,12 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
             break
         picked += rounded
         position = end
+        # Carts a chunk left over whose windows reach the next chunk get a
+        # second chance there: without it every chunk edge loses its pairs.
+        taken = {key for group in rounded for key in group.keys}
+        reach = ordered[end].window_start if end < len(ordered) else math.inf
+        carry = [c for c in chunk if c.key not in taken and c.window_end >= reach]
+        carry = carry[-int(size * CARRY) :] if CARRY else []
     used = {key for group in picked for key in group.keys}
     return _best_of(
         picked + _construct(tiers, [c for c in part if c.key not in used]), hint
