@@ -12,6 +12,7 @@ import random
 
 from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups, pack
+from groupbuy.pooling.matching.listing import list_arrays
 from groupbuy.pooling.matching.local import Search, window_parts
 from groupbuy.pooling.matching.lp import lp_pack, lp_round
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
@@ -87,7 +88,7 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
             end = len(ordered)  # a short tail joins the chunk before it
         chunk = carry + ordered[position:end]
         try:
-            candidates = candidate_groups(
+            candidates = list_arrays(
                 tiers,
                 chunk,
                 limit=group_limit,

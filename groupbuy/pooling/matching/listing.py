@@ -13,6 +13,8 @@ engine's time; this does the same work as array operations.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from groupbuy.pooling.matching import clock
@@ -28,6 +30,38 @@ class TooManyGroups(Exception):
     """The component has more minimal groups than the caller allowed."""
 
 
+WIDEST = 6  # columns of ``Listing.members`` (the largest group size generated)
+
+
+@dataclass
+class Listing:
+    """Minimal groups as arrays, one row per group: the LP phase reads these
+    directly and makes ``Group`` objects only for the groups it keeps (making
+    one for every listed group was most of the listing's Python time)."""
+
+    keys: list[str]  # cart keys, largest amount first
+    members: np.ndarray  # (groups, width) indexes into ``keys``, padded with -1
+    amount: np.ndarray
+    threshold: np.ndarray
+    off: np.ndarray
+    gain: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.gain)
+
+    def group(self, row: int) -> Group:
+        return Group(
+            keys=tuple([self.keys[i] for i in self.members[row].tolist() if i >= 0]),
+            amount_fen=int(self.amount[row]),
+            threshold_fen=int(self.threshold[row]),
+            saving_fen=int(self.off[row]),
+            gain_fen=int(self.gain[row]),
+        )
+
+    def groups(self, rows) -> list[Group]:
+        return [self.group(row) for row in rows]
+
+
 def list_groups(
     tiers: Tiers,
     carts: list[Cart],
@@ -38,8 +72,26 @@ def list_groups(
 ) -> list[Group]:
     """Every minimal feasible group with a positive gain (see
     ``exact.candidate_groups`` for the contract)."""
+    listing = list_arrays(
+        tiers, carts, limit=limit, deadline=deadline, max_overspend=max_overspend
+    )
+    return listing.groups(range(len(listing)))
+
+
+def list_arrays(
+    tiers: Tiers,
+    carts: list[Cart],
+    *,
+    limit: int | None = None,
+    deadline: float | None = None,
+    max_overspend: float | None = None,
+) -> Listing:
+    """``list_groups`` as arrays (same groups, same order, same limits)."""
+    empty = np.zeros(0, dtype=np.int64)
     if not tiers or len(carts) < 2:
-        return []
+        return Listing(
+            [], np.zeros((0, WIDEST), dtype=np.int64), empty, empty, empty, empty
+        )
     ordered = sorted(carts, key=lambda cart: -cart.amount_fen)
     count = len(ordered)
     amounts = np.array([cart.amount_fen for cart in ordered], dtype=np.int64)
@@ -60,7 +112,9 @@ def list_groups(
     members = first[:, None]
     amount, solo = amounts[first], solos[first]
     cap, low, high = caps[first], starts[first], ends[first]
-    groups: list[Group] = []
+    width = max(WIDEST, int(caps.max()))
+    found: list[tuple] = []
+    listed = 0
     size = 1
     while len(members):
         last = members[:, -1]
@@ -93,29 +147,16 @@ def list_groups(
         if max_overspend is not None:
             emit &= new_amount <= threshold * (1 + slack)
         rows = np.flatnonzero(emit)
-        if limit is not None and len(groups) + len(rows) > limit:
+        listed += len(rows)
+        if limit is not None and listed > limit:
             raise TooManyGroups
-        # Whole columns to Python lists at once: indexing numpy scalars one by
-        # one was most of the listing's time.
-        for member_row, total_fen, tier_fen, off_fen, solo_fen in zip(
-            new_members[rows].tolist(),
-            new_amount[rows].tolist(),
-            threshold[rows].tolist(),
-            off[rows].tolist(),
-            new_solo[rows].tolist(),
-            strict=True,
-        ):
-            groups.append(
-                Group(
-                    keys=tuple([keys[index] for index in member_row]),
-                    amount_fen=total_fen,
-                    threshold_fen=tier_fen,
-                    saving_fen=off_fen,
-                    gain_fen=off_fen - solo_fen,
-                )
+        if len(rows):
+            padded = np.full((len(rows), width), -1, dtype=np.int64)
+            padded[:, :size] = new_members[rows]
+            found.append(
+                (padded, new_amount[rows], threshold[rows], off[rows],
+                 off[rows] - new_solo[rows])
             )
-        if limit is not None and len(groups) > limit:
-            raise TooManyGroups
         if deadline is not None and clock.now() > deadline:
             raise TooManyGroups
         # Keep growing what is below the top tier and its cap and can still
@@ -126,4 +167,9 @@ def list_groups(
         members = new_members[grow]
         amount, solo, cap = new_amount[grow], new_solo[grow], new_cap[grow]
         low, high = new_low[grow], new_high[grow]
-    return groups
+    if not found:
+        return Listing(
+            keys, np.zeros((0, width), dtype=np.int64), empty, empty, empty, empty
+        )
+    columns = [np.concatenate(column) for column in zip(*found, strict=True)]
+    return Listing(keys, *columns)

@@ -5,8 +5,12 @@ per cart) is nearly integral on these instances: its optimum is within ~2 % of
 the exact packing. Rounding takes groups by LP value, largest first, while they
 stay disjoint; carts left over are closed by the construction afterwards.
 
-The model is filled through ``model_builder_helper`` index by index: the
-expression APIs cost ~10× more Python time than GLOP's solve on these sizes.
+Everything here works on a ``listing.Listing`` (groups as arrays): the rows of
+the LP come from one sort of the member matrix, rounding and the rounds' fixing
+are array operations, and ``Group`` objects are made only for the groups kept
+(profiling 10k carts found per-group Python objects and loops were more of the
+LP phase's time than GLOP's solves). The model is filled through
+``model_builder_helper`` index by index: the expression APIs cost ~10× more.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ortools.linear_solver.python import model_builder_helper
 
 from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.exact import pack
+from groupbuy.pooling.matching.listing import WIDEST, Listing
 from groupbuy.pooling.matching.types import Group
 
 HALF = 0.5 + 1e-6  # two groups at exactly 1/2 may share a cart
@@ -26,68 +31,100 @@ PACK_LIMIT_S = 0.03
 ROUNDS = 3  # LP solves per chunk: fix what is at least half taken, solve again
 
 
-def lp_values(groups: list[Group], *, time_limit_s: float) -> list[float] | None:
+def as_listing(groups: list[Group] | Listing) -> Listing:
+    """A Listing of ``groups`` (a Listing is returned as it is)."""
+    if isinstance(groups, Listing):
+        return groups
+    keys = list(dict.fromkeys(key for group in groups for key in group.keys))
+    index = {key: position for position, key in enumerate(keys)}
+    width = max([WIDEST, *(len(group.keys) for group in groups)])
+    members = np.full((len(groups), width), -1, dtype=np.int64)
+    for row, group in enumerate(groups):
+        members[row, : len(group.keys)] = [index[key] for key in group.keys]
+
+    def column(name):
+        return np.array([getattr(g, name) for g in groups], dtype=np.int64)
+
+    return Listing(
+        keys,
+        members,
+        column("amount_fen"),
+        column("threshold_fen"),
+        column("saving_fen"),
+        column("gain_fen"),
+    )
+
+
+def lp_values(groups, *, time_limit_s: float) -> list[float] | None:
     """The LP value of each group, or None when GLOP found no optimum in time."""
-    solved = lp_solve(groups, time_limit_s=time_limit_s)
-    return None if solved is None else solved[0]
+    listing = as_listing(groups)
+    solved = _solve(listing, np.arange(len(listing)), time_limit_s)
+    return None if solved is None else solved[0].tolist()
 
 
-def lp_solve(
-    groups: list[Group], *, time_limit_s: float
-) -> tuple[list[float], list[float]] | None:
-    """The LP value and reduced cost of each group, or None when GLOP found no
-    optimum in time."""
-    if not groups:
-        return [], []
+def _solve(listing: Listing, rows: np.ndarray, time_limit_s: float):
+    """(values, reduced costs) of the LP over ``rows`` of ``listing``, or None
+    when GLOP found no optimum in time."""
+    count = len(rows)
+    if count == 0:
+        return np.zeros(0), np.zeros(0)
     model = model_builder_helper.ModelBuilderHelper()
-    count = len(groups)
     model.add_var_array_with_bounds(
         np.zeros(count), np.ones(count), np.zeros(count, dtype=bool), ""
     )
     model.set_objective_coefficients(
-        list(range(count)), [float(group.gain_fen) for group in groups]
+        list(range(count)), listing.gain[rows].astype(float).tolist()
     )
     model.set_maximize(True)
-    by_key: dict[str, list[int]] = {}
-    for index, group in enumerate(groups):
-        for key in group.keys:
-            by_key.setdefault(key, []).append(index)
-    for indexes in by_key.values():
-        if len(indexes) < 2:
-            continue
-        row = model.add_linear_constraint()
-        model.set_constraint_lower_bound(row, -math.inf)
-        model.set_constraint_upper_bound(row, 1.0)
-        for index in indexes:
-            model.set_constraint_coefficient(row, index, 1.0)
+    # One row per cart in two or more groups: sort the (group, cart) pairs by
+    # cart and cut where the cart changes.
+    members = listing.members[rows]
+    group_of, column = np.nonzero(members >= 0)
+    carts = members[group_of, column]
+    order = np.argsort(carts, kind="stable")
+    carts, group_of = carts[order], group_of[order]
+    cuts = np.flatnonzero(np.diff(carts)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(carts)]))
+    wide = ends - starts >= 2
+    group_list = group_of.tolist()
+    add_row = model.add_linear_constraint
+    lower = model.set_constraint_lower_bound
+    upper = model.set_constraint_upper_bound
+    coefficient = model.set_constraint_coefficient
+    for start, end in zip(starts[wide].tolist(), ends[wide].tolist(), strict=True):
+        row = add_row()
+        lower(row, -math.inf)
+        upper(row, 1.0)
+        for index in group_list[start:end]:
+            coefficient(row, index, 1.0)
     solver = model_builder_helper.ModelSolverHelper("glop")
     solver.set_time_limit_in_seconds(max(0.001, time_limit_s))
     solver.solve(model)
     if solver.status() != model_builder_helper.SolveStatus.OPTIMAL:
         return None
-    return solver.variable_values().tolist(), solver.reduced_costs().tolist()
+    return np.asarray(solver.variable_values()), np.asarray(solver.reduced_costs())
 
 
-def lp_pack(groups: list[Group], deadline: float) -> list[Group] | None:
+def lp_pack(groups, deadline: float) -> list[Group] | None:
     """Solve the LP, then pack exactly (CP-SAT, hinted by the LP rounded down)
     over the groups the LP uses plus those whose reduced cost is closest to
     zero: a small model whose best packing is near the LP's. None when GLOP
     runs out of time."""
-    solved = lp_solve(groups, time_limit_s=deadline - clock.now())
+    listing = as_listing(groups)
+    every = np.arange(len(listing))
+    solved = _solve(listing, every, deadline - clock.now())
     if solved is None:
         return None
     values, costs = solved
-    rounded = round_down(groups, values)
-    keys = {key for group in groups for key in group.keys}
-    chosen = sorted(
-        range(len(groups)),
-        key=lambda index: (values[index] <= 1e-6, abs(costs[index])),
-    )[: COLUMNS_PER_CART * len(keys)]
+    rounded = listing.groups(_round_down(listing, every, values))
+    carts = len(np.unique(listing.members[listing.members >= 0]))
+    chosen = np.lexsort((np.abs(costs), values <= 1e-6))[: COLUMNS_PER_CART * carts]
     left = deadline - clock.now()
     if left <= 0.002:
         return rounded
     packed = pack(
-        [groups[index] for index in chosen],
+        listing.groups(chosen.tolist()),
         time_limit_s=min(left, PACK_LIMIT_S),
         hint=rounded,
         least_overspend=False,
@@ -97,46 +134,52 @@ def lp_pack(groups: list[Group], deadline: float) -> list[Group] | None:
     return rounded
 
 
-def lp_round(groups: list[Group], deadline: float) -> list[Group] | None:
+def lp_round(groups, deadline: float) -> list[Group] | None:
     """Groups the LP takes at more than 1/2 are kept (they are disjoint), the
     groups that meet them dropped, and the LP solved again over the rest, up to
     ``ROUNDS`` times; the last solution is rounded down. None when GLOP runs
     out of time on the first solve."""
-    picked: list[Group] = []
+    listing = as_listing(groups)
+    rows = np.arange(len(listing))
+    picked: list[int] = []
+    used = np.zeros(len(listing.keys) + 1, dtype=bool)  # the last: padding
     for round_number in range(ROUNDS):
-        values = lp_values(groups, time_limit_s=deadline - clock.now())
-        if values is None:
-            return None if round_number == 0 else picked
-        if round_number == ROUNDS - 1:
-            return picked + round_down(groups, values)
-        kept = [
-            group for group, value in zip(groups, values, strict=True) if value > HALF
-        ]
-        if not kept:
-            return picked + round_down(groups, values)
-        picked += kept
-        used = {key for group in kept for key in group.keys}
-        groups = [group for group in groups if used.isdisjoint(group.keys)]
-        if not groups or all(value > HALF or value < 1e-6 for value in values):
-            return picked  # the LP was integral: nothing else is worth taking
-    return picked
+        solved = _solve(listing, rows, deadline - clock.now())
+        if solved is None:
+            return None if round_number == 0 else listing.groups(picked)
+        values = solved[0]
+        kept = values > HALF
+        if round_number == ROUNDS - 1 or not kept.any():
+            return listing.groups(picked + _round_down(listing, rows, values))
+        picked += rows[kept].tolist()
+        used[listing.members[rows[kept]]] = True
+        used[-1] = False
+        integral = bool(np.all(kept | (values < 1e-6)))
+        rows = rows[~used[listing.members[rows]].any(axis=1)]
+        if not len(rows) or integral:
+            break  # the LP was integral: nothing else is worth taking
+    return listing.groups(picked)
 
 
 def round_down(groups: list[Group], values: list[float]) -> list[Group]:
     """Disjoint groups taken by LP value, then gain, then least overspend."""
-    order = sorted(
-        (index for index, value in enumerate(values) if value > 1e-6),
-        key=lambda index: (
-            -values[index],
-            -groups[index].gain_fen,
-            groups[index].overspend_fen,
-        ),
-    )
-    used: set[str] = set()
+    listing = as_listing(groups)
+    rows = np.arange(len(listing))
+    return listing.groups(_round_down(listing, rows, np.asarray(values, dtype=float)))
+
+
+def _round_down(listing: Listing, rows: np.ndarray, values: np.ndarray) -> list[int]:
+    taken = values > 1e-6
+    rows, values = rows[taken], values[taken]
+    overspend = listing.amount[rows] - listing.threshold[rows]
+    order = np.lexsort((overspend, -listing.gain[rows], -values))
+    used: set[int] = set()
     picked = []
-    for index in order:
-        group = groups[index]
-        if used.isdisjoint(group.keys):
-            picked.append(group)
-            used.update(group.keys)
+    for row, members in zip(
+        rows[order].tolist(), listing.members[rows[order]].tolist(), strict=True
+    ):
+        members = [member for member in members if member >= 0]
+        if used.isdisjoint(members):
+            picked.append(row)
+            used.update(members)
     return picked
