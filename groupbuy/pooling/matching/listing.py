@@ -154,8 +154,13 @@ def list_arrays(
             padded = np.full((len(rows), width), -1, dtype=np.int64)
             padded[:, :size] = new_members[rows]
             found.append(
-                (padded, new_amount[rows], threshold[rows], off[rows],
-                 off[rows] - new_solo[rows])
+                (
+                    padded,
+                    new_amount[rows],
+                    threshold[rows],
+                    off[rows],
+                    off[rows] - new_solo[rows],
+                )
             )
         if deadline is not None and clock.now() > deadline:
             raise TooManyGroups
