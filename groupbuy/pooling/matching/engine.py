@@ -21,8 +21,8 @@ EXACT_LIMIT = 20  # carts a part may have to be solved exactly at once
 # Parts up to MEDIUM_LIMIT carts are still packed whole (exactly when time
 # allows) when their windows and sizes leave at most this many minimal groups.
 CANDIDATE_LIMIT = 1_500
-# Time the construction takes per cart (measured 7.5 µs on 10k carts; kept in reserve for
-# the parts the LP does not reach).
+# Time the construction takes per cart (measured 7.5 µs on 10k carts; kept in
+# reserve for the parts the LP does not reach).
 CONSTRUCT_S_PER_CART = 10e-6
 PACK_S_PER_CART = 500e-6
 # Groups overspending more than this fraction of their tier are left out of LP

@@ -5,10 +5,11 @@ import random
 
 import pytest
 
-from groupbuy.pooling.matching import Cart
+from groupbuy.pooling.matching import Cart, clock
 from groupbuy.pooling.matching import classes as amount_classes
 from groupbuy.pooling.matching.exact import RECURSIVE_LIMIT, candidate_groups
-from groupbuy.pooling.matching.listing import TooManyGroups, list_groups
+from groupbuy.pooling.matching.listing import TooManyGroups, list_arrays, list_groups
+from groupbuy.pooling.matching.lp import as_listing, lp_pack, lp_round
 from groupbuy.pooling.matching.types import make_group
 
 TIERS = ((20_000, 2_000), (30_000, 5_000), (50_000, 10_000))
@@ -45,6 +46,33 @@ def test_numpy_listing_lists_the_same_groups_as_the_recursion(seed):
         recursive = candidate_groups(TIERS, carts, max_overspend=slack)
         listed = list_groups(TIERS, carts, max_overspend=slack)
         assert _signature(listed) == _signature(recursive)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_lp_reads_listed_arrays_as_it_reads_groups(seed):
+    # The engine hands the LP a Listing; tests and callers may hand it Groups.
+    # Either way the groups kept are disjoint and feasible (the LP's optimum
+    # may be a different vertex when rows come in another order, so the two
+    # answers need not be the same groups).
+    rng = random.Random(seed)
+    carts = _random_carts(rng, 40)
+    by_key = {cart.key: cart for cart in carts}
+    listing = list_arrays(TIERS, carts, max_overspend=0.15)
+    groups = list_groups(TIERS, carts, max_overspend=0.15)
+    assert _signature(listing.groups(range(len(listing)))) == _signature(groups)
+    assert _signature(as_listing(groups).groups(range(len(groups)))) == _signature(
+        groups
+    )
+    for solve in (lp_round, lp_pack):
+        from_arrays = solve(listing, clock.now() + 5)
+        from_groups = solve(groups, clock.now() + 5)
+        for answer in (from_arrays, from_groups):
+            assert answer
+            keys = [key for group in answer for key in group.keys]
+            assert len(keys) == len(set(keys))
+            for group in answer:
+                made = make_group(TIERS, [by_key[key] for key in group.keys])
+                assert made is not None and made.gain_fen == group.gain_fen
 
 
 def test_numpy_listing_gives_up_past_the_limit():
