@@ -1,0 +1,178 @@
+"""Profile joins in-process: where a join request's CPU goes, against the no-op.
+
+    .venv/bin/python benchmarks/profile_join.py [--joins N] [--top K]
+        [--database-url postgres://postgres@127.0.0.1:5432/gb_hotpaths_bench]
+
+Makes a throw-away PostgreSQL database (as ``join_throughput.py`` does), seeds
+one open deal with stock for every join and one shopper with an API token per
+join, and drives Django's WSGI handler in this process (the same middleware as
+the server, no client library and no test client in the way). After a warm-up
+(a few joins on another deal and no-op requests: what a worker does once), it
+prints the CPU milliseconds per request of the no-op (``GET /api/health``) and of
+a join (``POST /api/deals/{id}/join``), then a cProfile of the joins, per join.
+The profile counts CPU time (not waiting); its overhead inflates the absolute
+figures, the shares are the point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support.common import (  # noqa: E402
+    DEFAULT_DATABASE_URL,
+    REPO,
+    deployment_on,
+    throwaway_postgres,
+)
+
+
+def _environ(method: str, path: str, *, token: str = "", body: bytes = b""):
+    import io
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    if body:
+        environ["CONTENT_TYPE"] = "application/json"
+    if token:
+        environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return environ
+
+
+def _call(handler, environ) -> str:
+    status = []
+    chunks = handler(environ, lambda code, headers, exc_info=None: status.append(code))
+    for _chunk in chunks:
+        pass
+    chunks.close()
+    return status[0]
+
+
+def inside(joins: int, top: int) -> None:
+    """Run in the deployment's environment (Django configured)."""
+    import cProfile
+    import pstats
+    import time
+
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from tests.support.seeding import seed_open_deal, seed_shoppers_with_tokens
+
+    warm = 20
+    hot = seed_open_deal(
+        gtin="6901234567892", tiers=[(1, 1500)], stock=3 * joins + 10,
+        max_quantity_per_order=1,
+    )["deal"]
+    other = seed_open_deal(gtin="96385074", tiers=[(1, 1500)], stock=warm + 5)["deal"]
+    tokens = seed_shoppers_with_tokens(3 * joins + warm)
+    handler = WSGIHandler()
+    body = b'{"quantity": 1}'
+
+    def join(deal, token):
+        status = _call(
+            handler,
+            _environ("POST", f"/api/deals/{deal}/join", token=token, body=body),
+        )
+        assert status.startswith("201"), status
+
+    def health():
+        assert _call(handler, _environ("GET", "/api/health")).startswith("200")
+
+    for token in tokens[:warm]:
+        join(other, token)
+        health()
+    tokens = tokens[warm:]
+
+    def cpu_ms(run, count):
+        started = time.process_time()
+        for index in range(count):
+            run(index)
+        return (time.process_time() - started) * 1000 / count
+
+    noop = cpu_ms(lambda _i: health(), joins)
+    plain = cpu_ms(lambda i: join(hot, tokens[i]), joins)
+    print(
+        f"CPU a request, this process (not the database): no-op {noop:.2f} ms, "
+        f"join {plain:.2f} ms ({joins} each, after {warm} warm-up joins)"
+    )
+    # CPU time, not wall time: waiting for PostgreSQL is not this process's cost.
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    for index in range(joins):
+        join(hot, tokens[joins + index])
+    profile.disable()
+    stats = pstats.Stats(profile)
+    total = stats.total_tt
+    print(f"profiled: {joins} joins, {total * 1000 / joins:.2f} ms a join under cProfile")
+    print("cumulative ms a join / own ms a join / function")
+    for key in ("cumulative", "tottime"):
+        rows = sorted(
+            stats.stats.items(), key=lambda item: item[1][3 if key == "cumulative" else 2],
+            reverse=True,
+        )[:top]
+        print(f"-- by {key}")
+        for (filename, line, name), (_cc, _nc, tt, ct, _callers) in rows:
+            where = filename.replace(str(REPO) + "/", "")
+            where = where.split("site-packages/")[-1]
+            print(
+                f"{ct * 1000 / joins:8.2f} {tt * 1000 / joins:8.2f}  "
+                f"{where}:{line}({name})"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--joins", type=int, default=200)
+    parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+    )
+    args = parser.parse_args()
+    if args.inside:
+        inside(args.joins, args.top)
+        return
+    with (
+        throwaway_postgres(args.database_url) as database_url,
+        deployment_on(database_url) as deployment,
+    ):
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--inside",
+                "--joins",
+                str(args.joins),
+                "--top",
+                str(args.top),
+            ],
+            env=deployment.env,
+            cwd=REPO,
+            check=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""Statements the ORM builds once per process, for the hottest request (a join).
+
+Why: building and compiling a queryset costs a join request more CPU than the
+database spends running it. ``benchmarks/profile_join.py`` (2026-12-02) put
+three fifths of a join's Python time in ``filter()``, ``annotate()``,
+``as_sql()`` and ``Model.save()``, for statements whose shape never changes,
+only their values.
+
+How: a statement is written as an ordinary queryset, built once with stand-in
+values (``Param``); the ORM's own SQL is kept with the position of each
+stand-in among its parameters, and later calls run that SQL with their values.
+The SQL cannot drift from the queryset it came from, and rows become model
+instances through the same compiler state Django's iterator uses (the
+``select_related`` models, annotations and the backend's converters), so the
+objects are the ones the queryset would give. Statements still go through
+``connection.cursor()``: they are counted, logged and wrapped like any other.
+
+Only for statements whose shape is fixed: the stand-ins must be plain values
+(a ``pk``, a hash, a moment), never something that changes the SQL (a list for
+``__in``, a ``None`` that becomes ``IS NULL``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import weakref
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet, signals, sql
+from django.db.models.query import get_related_populators
+
+_counter = itertools.count(1)
+
+
+class Param:
+    """A stand-in for a value given at each call: ``Param("user_id", int)``."""
+
+    def __init__(self, name: str, kind: type):
+        self.name, self.kind = name, kind
+        number = next(_counter)
+        # Values no real query carries, distinct per stand-in.
+        if kind is int:
+            self.stand_in = -7_300_000_000 - number
+        elif kind is str:
+            self.stand_in = f"\x00stand-in:{name}:{number}"
+        elif kind is datetime:
+            self.stand_in = datetime(1903, 1, 1, tzinfo=UTC) + timedelta(
+                seconds=number
+            )
+        else:
+            raise TypeError(f"no stand-in for {kind!r}")
+
+    def prepare(self, connection, value):
+        """``value`` as the ORM would pass it to this backend's driver."""
+        if self.kind is datetime:
+            return connection.ops.adapt_datetimefield_value(value)
+        return value
+
+
+def _looks_like_stand_in(value) -> bool:
+    if isinstance(value, Param):
+        return False
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -7_400_000_000 < value <= -7_300_000_000
+    if isinstance(value, str):
+        return "stand-in:" in value or value.startswith("1903-01-01")
+    if isinstance(value, datetime):
+        return value.year == 1903
+    return False
+
+
+class _Compiled:
+    """One statement compiled for one connection: SQL and where its values go."""
+
+    def __init__(self, compiler, sql_text: str, params, stand_ins: list[Param]):
+        self.compiler, self.sql = compiler, sql_text
+        connection = compiler.connection
+        by_value = {p.prepare(connection, p.stand_in): p for p in stand_ins}
+        self.slots = [by_value.get(value, value) for value in params]
+        # A stand-in the ORM changed on its way (arithmetic, another adapter)
+        # would be sent as is: refuse to compile rather than run it. (A stand-in
+        # may be absent: some shapes of a statement do not use every value.)
+        leaked = [s for s in self.slots if _looks_like_stand_in(s)]
+        if leaked:
+            raise ValueError(f"stand-ins changed by the ORM: {leaked}")
+
+    def params(self, values: dict) -> list:
+        connection = self.compiler.connection
+        return [
+            slot.prepare(connection, values[slot.name])
+            if isinstance(slot, Param)
+            else slot
+            for slot in self.slots
+        ]
+
+
+class _PerConnection:
+    """Compiled forms of one statement, one per database connection (the SQL and
+    the converters depend on the backend; threads have their own connections)."""
+
+    def __init__(self):
+        self._by_connection = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def get(self, key, connection, compile_: Callable[[], _Compiled]) -> _Compiled:
+        per_key = self._by_connection.get(connection)
+        if per_key is None:
+            with self._lock:
+                per_key = self._by_connection.setdefault(connection, {})
+        found = per_key.get(key)
+        if found is None:
+            found = per_key[key] = compile_()
+        return found
+
+
+class CompiledSelect:
+    """A read built once: ``build(**stand_ins)`` returns the queryset.
+
+    ``shape`` (optional) names the variants a call may need (for example
+    whether the reader is signed in): each gets its own compiled form.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], **params: type):
+        self.build = build
+        self.params = [Param(name, kind) for name, kind in params.items()]
+        self._compiled = _PerConnection()
+
+    def _compile(self, connection, shape, limit) -> _Compiled:
+        queryset = self.build(
+            *([shape] if shape is not None else []),
+            **{p.name: p.stand_in for p in self.params},
+        )
+        if limit:
+            if not queryset.ordered:
+                queryset = queryset.order_by("pk")  # as QuerySet.first()
+            queryset = queryset[:limit]
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql_text, params = compiler.as_sql()
+        compiled = _Compiled(compiler, sql_text, params, self.params)
+        select, klass_info = compiler.select, compiler.klass_info
+        start = klass_info["select_fields"][0]
+        end = klass_info["select_fields"][-1] + 1
+        compiled.model = klass_info["model"]
+        compiled.model_slice = slice(start, end)
+        compiled.init_list = [f[0].target.attname for f in select[start:end]]
+        compiled.populators = get_related_populators(
+            klass_info, select, connection.alias
+        )
+        compiled.annotations = list(compiler.annotation_col_map.items())
+        compiled.converters = compiler.get_converters(
+            [s[0] for s in select[: compiler.col_count]]
+        )
+        return compiled
+
+    def _rows(self, values, *, shape, limit, using):
+        connection = connections[using]
+        compiled = self._compiled.get(
+            (shape, limit), connection, lambda: self._compile(connection, shape, limit)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params(values))
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        objects = []
+        for row in rows:
+            obj = compiled.model.from_db(
+                using, compiled.init_list, row[compiled.model_slice]
+            )
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            for name, position in compiled.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+    def all(self, *, shape=None, using=DEFAULT_DB_ALIAS, **values) -> list:
+        return self._rows(values, shape=shape, limit=None, using=using)
+
+    def first(self, *, shape=None, using=DEFAULT_DB_ALIAS, **values):
+        """As ``queryset.first()``: ordered by pk unless the queryset is ordered."""
+        found = self._rows(values, shape=shape, limit=1, using=using)
+        return found[0] if found else None
+
+
+class CompiledUpdate:
+    """A conditional UPDATE built once: ``build(**stand_ins)`` returns
+    ``(queryset, {field: value or expression})``; a call returns the row count."""
+
+    def __init__(self, build: Callable[..., tuple[QuerySet, dict]], **params: type):
+        self.build = build
+        self.params = [Param(name, kind) for name, kind in params.items()]
+        self._compiled = _PerConnection()
+
+    def _compile(self, connection) -> _Compiled:
+        queryset, changes = self.build(**{p.name: p.stand_in for p in self.params})
+        query = queryset.query.chain(sql.UpdateQuery)
+        query.add_update_values(changes)
+        compiler = query.get_compiler(connection=connection)
+        sql_text, params = compiler.as_sql()
+        if query.related_updates or not sql_text:
+            raise ValueError("only a plain single-table UPDATE can be compiled")
+        return _Compiled(compiler, sql_text, params, self.params)
+
+    def __call__(self, *, using=DEFAULT_DB_ALIAS, **values) -> int:
+        connection = connections[using]
+        compiled = self._compiled.get(None, connection, lambda: self._compile(connection))
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params(values))
+            return cursor.rowcount
+
+
+_inserts = _PerConnection()
+
+
+def insert(obj, *, using=DEFAULT_DB_ALIAS):
+    """``obj.save(force_insert=True)`` for a model without parents, with the
+    INSERT's SQL compiled once per model: the same fields, ``pre_save`` values
+    (``auto_now_add``, generated ids), database preparation, returned columns and
+    ``pre_save``/``post_save`` signals as ``Model.save``, without its
+    generic bookkeeping and without recompiling the statement."""
+    model = type(obj)
+    meta = model._meta
+    if meta.parents:
+        raise ValueError("insert() does not handle multi-table inheritance")
+    connection = connections[using]
+    fields = [
+        f
+        for f in meta.local_concrete_fields
+        if not f.generated and (obj.pk is not None or f is not meta.auto_field)
+    ]
+    returning = meta.db_returning_fields
+
+    def compile_():
+        query = sql.InsertQuery(model)
+        query.insert_values(fields, [obj])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = returning
+        [(sql_text, _params)] = compiler.as_sql()
+        compiled = _Compiled(compiler, sql_text, [], [])
+        compiled.returning_params = compiler.returning_params
+        compiled.converters = compiler.get_converters(
+            [f.get_col(meta.db_table) for f in returning]
+        )
+        return compiled
+
+    if any(hasattr(getattr(obj, f.attname), "resolve_expression") for f in fields):
+        # A database default or an expression: the ORM's own path (and its SQL).
+        obj.save(force_insert=True, using=using)
+        return obj
+    obj._prepare_related_fields_for_save(operation_name="save")
+    signals.pre_save.send(
+        sender=model, instance=obj, raw=False, using=using, update_fields=None
+    )
+    values = [f.pre_save(obj, True) for f in fields]
+    key = (model, tuple(f.attname for f in fields))
+    compiled = _inserts.get(key, connection, compile_)
+    params = [
+        f.get_db_prep_save(value, connection=connection)
+        for f, value in zip(fields, values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        if returning:
+            if connection.features.can_return_columns_from_insert:
+                row = connection.ops.fetch_returned_insert_columns(
+                    cursor, compiled.returning_params
+                )
+            else:
+                row = [
+                    connection.ops.last_insert_id(
+                        cursor, meta.db_table, meta.pk.column
+                    )
+                ]
+    if returning:
+        if compiled.converters:
+            [row] = compiled.compiler.apply_converters([row], compiled.converters)
+        for field, value in zip(returning, row, strict=True):
+            setattr(obj, field.attname, value)
+    obj._state.adding = False
+    obj._state.db = using
+    signals.post_save.send(
+        sender=model,
+        instance=obj,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=using,
+    )
+    return obj
