@@ -23,8 +23,6 @@ Only for statements whose shape is fixed: the stand-ins must be plain values
 from __future__ import annotations
 
 import itertools
-import threading
-import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -77,9 +75,8 @@ def _looks_like_stand_in(value) -> bool:
 class _Compiled:
     """One statement compiled for one connection: SQL and where its values go."""
 
-    def __init__(self, compiler, sql_text: str, params, stand_ins: list[Param]):
-        self.compiler, self.sql = compiler, sql_text
-        connection = compiler.connection
+    def __init__(self, connection, sql_text: str, params, stand_ins: list[Param]):
+        self.sql = sql_text
         by_value = {p.prepare(connection, p.stand_in): p for p in stand_ins}
         self.slots = [by_value.get(value, value) for value in params]
         # A stand-in the ORM changed on its way (arithmetic, another adapter)
@@ -89,8 +86,7 @@ class _Compiled:
         if leaked:
             raise ValueError(f"stand-ins changed by the ORM: {leaked}")
 
-    def params(self, values: dict) -> list:
-        connection = self.compiler.connection
+    def params(self, connection, values: dict) -> list:
         return [
             slot.prepare(connection, values[slot.name])
             if isinstance(slot, Param)
@@ -99,23 +95,34 @@ class _Compiled:
         ]
 
 
-class _PerConnection:
-    """Compiled forms of one statement, one per database connection (the SQL and
-    the converters depend on the backend; threads have their own connections)."""
+class _PerBackend:
+    """Compiled forms of one statement, one per database alias and backend (the
+    SQL and the converters depend on the backend). Not per connection object:
+    under ASGI each request gets a new one (Django's connections are
+    context-local there), so a cache on it would compile on every request."""
 
     def __init__(self):
-        self._by_connection = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
+        self._compiled = {}
 
     def get(self, key, connection, compile_: Callable[[], _Compiled]) -> _Compiled:
-        per_key = self._by_connection.get(connection)
-        if per_key is None:
-            with self._lock:
-                per_key = self._by_connection.setdefault(connection, {})
-        found = per_key.get(key)
+        full_key = (connection.alias, connection.vendor, key)
+        found = self._compiled.get(full_key)
         if found is None:
-            found = per_key[key] = compile_()
+            # Two threads may both compile the first time: the same result.
+            found = self._compiled[full_key] = compile_()
         return found
+
+
+def _convert(rows, converters, connection):
+    """``SQLCompiler.apply_converters`` for the calling connection."""
+    converters = list(converters.items())
+    for row in map(list, rows):
+        for position, (functions, expression) in converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        yield row
 
 
 class CompiledSelect:
@@ -128,7 +135,7 @@ class CompiledSelect:
     def __init__(self, build: Callable[..., QuerySet], **params: type):
         self.build = build
         self.params = [Param(name, kind) for name, kind in params.items()]
-        self._compiled = _PerConnection()
+        self._compiled = _PerBackend()
 
     def _compile(self, connection, shape, limit) -> _Compiled:
         queryset = self.build(
@@ -141,7 +148,7 @@ class CompiledSelect:
             queryset = queryset[:limit]
         compiler = queryset.query.get_compiler(connection=connection)
         sql_text, params = compiler.as_sql()
-        compiled = _Compiled(compiler, sql_text, params, self.params)
+        compiled = _Compiled(connection, sql_text, params, self.params)
         select, klass_info = compiler.select, compiler.klass_info
         start = klass_info["select_fields"][0]
         end = klass_info["select_fields"][-1] + 1
@@ -163,10 +170,10 @@ class CompiledSelect:
             (shape, limit), connection, lambda: self._compile(connection, shape, limit)
         )
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, compiled.params(values))
+            cursor.execute(compiled.sql, compiled.params(connection, values))
             rows = cursor.fetchall()
         if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+            rows = _convert(rows, compiled.converters, connection)
         objects = []
         for row in rows:
             obj = compiled.model.from_db(
@@ -195,7 +202,7 @@ class CompiledUpdate:
     def __init__(self, build: Callable[..., tuple[QuerySet, dict]], **params: type):
         self.build = build
         self.params = [Param(name, kind) for name, kind in params.items()]
-        self._compiled = _PerConnection()
+        self._compiled = _PerBackend()
 
     def _compile(self, connection) -> _Compiled:
         queryset, changes = self.build(**{p.name: p.stand_in for p in self.params})
@@ -205,17 +212,17 @@ class CompiledUpdate:
         sql_text, params = compiler.as_sql()
         if query.related_updates or not sql_text:
             raise ValueError("only a plain single-table UPDATE can be compiled")
-        return _Compiled(compiler, sql_text, params, self.params)
+        return _Compiled(connection, sql_text, params, self.params)
 
     def __call__(self, *, using=DEFAULT_DB_ALIAS, **values) -> int:
         connection = connections[using]
         compiled = self._compiled.get(None, connection, lambda: self._compile(connection))
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, compiled.params(values))
+            cursor.execute(compiled.sql, compiled.params(connection, values))
             return cursor.rowcount
 
 
-_inserts = _PerConnection()
+_inserts = _PerBackend()
 
 
 def insert(obj, *, using=DEFAULT_DB_ALIAS):
@@ -242,7 +249,7 @@ def insert(obj, *, using=DEFAULT_DB_ALIAS):
         compiler = query.get_compiler(connection=connection)
         compiler.returning_fields = returning
         [(sql_text, _params)] = compiler.as_sql()
-        compiled = _Compiled(compiler, sql_text, [], [])
+        compiled = _Compiled(connection, sql_text, [], [])
         compiled.returning_params = compiler.returning_params
         compiled.converters = compiler.get_converters(
             [f.get_col(meta.db_table) for f in returning]
@@ -279,7 +286,7 @@ def insert(obj, *, using=DEFAULT_DB_ALIAS):
                 ]
     if returning:
         if compiled.converters:
-            [row] = compiled.compiler.apply_converters([row], compiled.converters)
+            [row] = _convert([row], compiled.converters, connection)
         for field, value in zip(returning, row, strict=True):
             setattr(obj, field.attname, value)
     obj._state.adding = False
