@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support.common import (  # noqa: E402
+from support.common import (
     DEFAULT_DATABASE_URL,
     REPO,
     deployment_on,
@@ -81,7 +81,9 @@ def inside(joins: int, top: int) -> None:
 
     warm = 20
     hot = seed_open_deal(
-        gtin="6901234567892", tiers=[(1, 1500)], stock=3 * joins + 10,
+        gtin="6901234567892",
+        tiers=[(1, 1500)],
+        stock=3 * joins + 10,
         max_quantity_per_order=1,
     )["deal"]
     other = seed_open_deal(gtin="96385074", tiers=[(1, 1500)], stock=warm + 5)["deal"]
@@ -124,11 +126,14 @@ def inside(joins: int, top: int) -> None:
     profile.disable()
     stats = pstats.Stats(profile)
     total = stats.total_tt
-    print(f"profiled: {joins} joins, {total * 1000 / joins:.2f} ms a join under cProfile")
+    print(
+        f"profiled: {joins} joins, {total * 1000 / joins:.2f} ms a join under cProfile"
+    )
     print("cumulative ms a join / own ms a join / function")
     for key in ("cumulative", "tottime"):
         rows = sorted(
-            stats.stats.items(), key=lambda item: item[1][3 if key == "cumulative" else 2],
+            stats.stats.items(),
+            key=lambda item: item[1][3 if key == "cumulative" else 2],
             reverse=True,
         )[:top]
         print(f"-- by {key}")

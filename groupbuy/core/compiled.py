@@ -34,20 +34,24 @@ _counter = itertools.count(1)
 
 
 class Param:
-    """A stand-in for a value given at each call: ``Param("user_id", int)``."""
+    """A stand-in for a value given at each call: ``Param("user_id", int)``.
+
+    Each has two stand-in values, ordinary ones (in range for a small integer
+    field: the ORM drops a lookup whose value no column could match or fail):
+    the statement is compiled with each, and only the parameters that change
+    between the two are taken for this one.
+    """
 
     def __init__(self, name: str, kind: type):
         self.name, self.kind = name, kind
         number = next(_counter)
-        # Values no real query carries, distinct per stand-in.
         if kind is int:
-            self.stand_in = -7_300_000_000 - number
+            self.stand_ins = (20_011 + 2 * number, 20_012 + 2 * number)
         elif kind is str:
-            self.stand_in = f"\x00stand-in:{name}:{number}"
+            self.stand_ins = (f"stand-in-{number}-a", f"stand-in-{number}-b")
         elif kind is datetime:
-            self.stand_in = datetime(1903, 1, 1, tzinfo=UTC) + timedelta(
-                seconds=number
-            )
+            moment = datetime(2001, 2, 3, tzinfo=UTC) + timedelta(minutes=number)
+            self.stand_ins = (moment, moment + timedelta(microseconds=1))
         else:
             raise TypeError(f"no stand-in for {kind!r}")
 
@@ -58,33 +62,38 @@ class Param:
         return value
 
 
-def _looks_like_stand_in(value) -> bool:
-    if isinstance(value, Param):
-        return False
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return -7_400_000_000 < value <= -7_300_000_000
-    if isinstance(value, str):
-        return "stand-in:" in value or value.startswith("1903-01-01")
-    if isinstance(value, datetime):
-        return value.year == 1903
-    return False
+def _stand_ins(params: list[Param], which: int) -> dict:
+    return {p.name: p.stand_ins[which] for p in params}
 
 
 class _Compiled:
-    """One statement compiled for one connection: SQL and where its values go."""
+    """One statement compiled for one backend: SQL and where its values go."""
 
-    def __init__(self, connection, sql_text: str, params, stand_ins: list[Param]):
-        self.sql = sql_text
-        by_value = {p.prepare(connection, p.stand_in): p for p in stand_ins}
-        self.slots = [by_value.get(value, value) for value in params]
-        # A stand-in the ORM changed on its way (arithmetic, another adapter)
-        # would be sent as is: refuse to compile rather than run it. (A stand-in
-        # may be absent: some shapes of a statement do not use every value.)
-        leaked = [s for s in self.slots if _looks_like_stand_in(s)]
-        if leaked:
-            raise ValueError(f"stand-ins changed by the ORM: {leaked}")
+    def __init__(self, connection, compiled_twice, stand_ins: list[Param]):
+        (self.sql, first), (second_sql, second) = compiled_twice
+        # Whatever the two compilations disagree on must be exactly a stand-in
+        # in both; anything else (a lookup dropped for one value, a stand-in
+        # changed by arithmetic) refuses to compile rather than run wrong SQL.
+        if self.sql != second_sql or len(first) != len(second):
+            raise ValueError("the statement's SQL depends on its values")
+        by_value = [
+            {p.prepare(connection, p.stand_ins[which]): p for p in stand_ins}
+            for which in (0, 1)
+        ]
+        self.slots = []
+        for a, b in zip(first, second, strict=True):
+            if a == b:
+                self.slots.append(a)
+                continue
+            param = by_value[0].get(a)
+            if param is None or by_value[1].get(b) is not param:
+                raise ValueError(f"stand-ins changed by the ORM: {a!r}, {b!r}")
+            self.slots.append(param)
+        unused = {p.name for p in stand_ins} - {
+            slot.name for slot in self.slots if isinstance(slot, Param)
+        }
+        if unused:
+            raise ValueError(f"stand-ins missing from the SQL: {sorted(unused)}")
 
     def params(self, connection, values: dict) -> list:
         return [
@@ -138,17 +147,19 @@ class CompiledSelect:
         self._compiled = _PerBackend()
 
     def _compile(self, connection, shape, limit) -> _Compiled:
-        queryset = self.build(
-            *([shape] if shape is not None else []),
-            **{p.name: p.stand_in for p in self.params},
-        )
-        if limit:
-            if not queryset.ordered:
-                queryset = queryset.order_by("pk")  # as QuerySet.first()
-            queryset = queryset[:limit]
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql_text, params = compiler.as_sql()
-        compiled = _Compiled(connection, sql_text, params, self.params)
+        compiled_twice = []
+        for which in (0, 1):
+            queryset = self.build(
+                *([shape] if shape is not None else []),
+                **_stand_ins(self.params, which),
+            )
+            if limit:
+                if not queryset.ordered:
+                    queryset = queryset.order_by("pk")  # as QuerySet.first()
+                queryset = queryset[:limit]
+            compiler = queryset.query.get_compiler(connection=connection)
+            compiled_twice.append(compiler.as_sql())
+        compiled = _Compiled(connection, compiled_twice, self.params)
         select, klass_info = compiler.select, compiler.klass_info
         start = klass_info["select_fields"][0]
         end = klass_info["select_fields"][-1] + 1
@@ -205,18 +216,22 @@ class CompiledUpdate:
         self._compiled = _PerBackend()
 
     def _compile(self, connection) -> _Compiled:
-        queryset, changes = self.build(**{p.name: p.stand_in for p in self.params})
-        query = queryset.query.chain(sql.UpdateQuery)
-        query.add_update_values(changes)
-        compiler = query.get_compiler(connection=connection)
-        sql_text, params = compiler.as_sql()
-        if query.related_updates or not sql_text:
-            raise ValueError("only a plain single-table UPDATE can be compiled")
-        return _Compiled(connection, sql_text, params, self.params)
+        compiled_twice = []
+        for which in (0, 1):
+            queryset, changes = self.build(**_stand_ins(self.params, which))
+            query = queryset.query.chain(sql.UpdateQuery)
+            query.add_update_values(changes)
+            compiler = query.get_compiler(connection=connection)
+            compiled_twice.append(compiler.as_sql())
+            if query.related_updates or not compiled_twice[-1][0]:
+                raise ValueError("only a plain single-table UPDATE can be compiled")
+        return _Compiled(connection, compiled_twice, self.params)
 
     def __call__(self, *, using=DEFAULT_DB_ALIAS, **values) -> int:
         connection = connections[using]
-        compiled = self._compiled.get(None, connection, lambda: self._compile(connection))
+        compiled = self._compiled.get(
+            None, connection, lambda: self._compile(connection)
+        )
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params(connection, values))
             return cursor.rowcount
@@ -249,7 +264,7 @@ def insert(obj, *, using=DEFAULT_DB_ALIAS):
         compiler = query.get_compiler(connection=connection)
         compiler.returning_fields = returning
         [(sql_text, _params)] = compiler.as_sql()
-        compiled = _Compiled(connection, sql_text, [], [])
+        compiled = _Compiled(connection, [(sql_text, []), (sql_text, [])], [])
         compiled.returning_params = compiler.returning_params
         compiled.converters = compiler.get_converters(
             [f.get_col(meta.db_table) for f in returning]
@@ -280,9 +295,7 @@ def insert(obj, *, using=DEFAULT_DB_ALIAS):
                 )
             else:
                 row = [
-                    connection.ops.last_insert_id(
-                        cursor, meta.db_table, meta.pk.column
-                    )
+                    connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
                 ]
     if returning:
         if compiled.converters:

@@ -312,12 +312,12 @@ def deal_get_for_join(*, user, deal_id: str) -> Deal:
     the merchant's staff? is the deal sold in teams?) in the same query, so a
     join needs no extra read for them; the tiers come ordered by
     ``min_participants`` with it."""
-    signed_in = bool(getattr(user, "is_authenticated", False))
-    deal = _DEAL_FOR_JOIN.first(
-        shape=(signed_in, join_annotation_names()),
-        deal_id=deal_id,
-        user_id=user.pk if signed_in else 0,
-    )
+    if getattr(user, "is_authenticated", False):
+        deal = _DEAL_FOR_JOIN.first(
+            shape=(True, join_annotation_names()), deal_id=deal_id, user_id=user.pk
+        )
+    else:  # not a join's path (it needs a signed-in shopper): the ORM's
+        deal = _deal_for_join((False, ()), deal_id=deal_id, user_id=None).first()
     if deal is not None:
         deal.join_guards_for = getattr(user, "pk", None)
     if deal is None or (
