@@ -66,6 +66,66 @@ def _call(handler, environ) -> str:
     return status[0]
 
 
+def _asgi_cpu_ms(deal: str, tokens: list[str], count: int) -> tuple[float, float]:
+    """CPU ms a no-op and a join cost through the ASGI application, as the
+    server runs them (sync views on a worker thread, connections per request):
+    the whole process, every thread."""
+    import asyncio
+    import time
+
+    from groupbuy.asgi import application
+
+    async def call(method: str, path: str, token: str = "", body: bytes = b""):
+        headers = [(b"host", b"127.0.0.1")]
+        if token:
+            headers.append((b"authorization", f"Bearer {token}".encode()))
+        if body:
+            headers.append((b"content-type", b"application/json"))
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": headers,
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 80),
+        }
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        never = asyncio.get_running_loop().create_future()
+
+        async def receive():
+            return messages.pop(0) if messages else await never
+
+        status = []
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        await application(scope, receive, send)
+        return status[0]
+
+    async def run():
+        for _ in range(10):
+            assert await call("GET", "/api/health") == 200
+        started = time.process_time()
+        for _ in range(count):
+            assert await call("GET", "/api/health") == 200
+        noop = (time.process_time() - started) * 1000 / count
+        started = time.process_time()
+        for token in tokens[:count]:
+            path = f"/api/deals/{deal}/join"
+            assert await call("POST", path, token, b'{"quantity": 1}') == 201
+        return noop, (time.process_time() - started) * 1000 / count
+
+    return asyncio.run(run())
+
+
 def inside(joins: int, top: int) -> None:
     """Run in the deployment's environment (Django configured)."""
     import cProfile
@@ -117,6 +177,11 @@ def inside(joins: int, top: int) -> None:
     print(
         f"CPU a request, this process (not the database): no-op {noop:.2f} ms, "
         f"join {plain:.2f} ms ({joins} each, after {warm} warm-up joins)"
+    )
+    asgi_noop, asgi_join = _asgi_cpu_ms(hot, tokens[2 * joins :], joins)
+    print(
+        f"the same through the ASGI application: no-op {asgi_noop:.2f} ms, "
+        f"join {asgi_join:.2f} ms"
     )
     # CPU time, not wall time: waiting for PostgreSQL is not this process's cost.
     profile = cProfile.Profile(time.process_time)

@@ -20,7 +20,7 @@ from groupbuy.deals.join_hooks import join_annotations, run_join_guards
 
 def join_guard_annotations(*, user_id: int | None) -> dict:
     """Annotations that answer the guards below (and other apps') in the query
-    loading the deal (``selectors.deal_get_for_join``), for the user ``user_id``
+    loading the deal (``join_reads.deal_get_for_join``), for the user ``user_id``
     (None: not signed in)."""
     annotations = join_annotations()
     if user_id is not None:

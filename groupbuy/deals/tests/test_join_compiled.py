@@ -14,7 +14,7 @@ from groupbuy.accounts.services import tokens as token_services
 from groupbuy.core.audit import audit_log
 from groupbuy.core.compiled import CompiledSelect
 from groupbuy.core.models import AuditEntry
-from groupbuy.deals import selectors
+from groupbuy.deals import join_reads
 from groupbuy.deals.join_hooks import join_annotation_names
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import orders
@@ -41,9 +41,9 @@ def test_the_join_deal_read_is_the_querysets_sql_and_objects():
     values = {"deal_id": deal.public_id, "user_id": user.pk}
     # when the deal is read compiled, and through the queryset it comes from
     compiled_sql, compiled = _sql(
-        lambda: selectors._DEAL_FOR_JOIN.first(shape=shape, **values)
+        lambda: join_reads._DEAL_FOR_JOIN.first(shape=shape, **values)
     )
-    orm_sql, orm = _sql(lambda: selectors._deal_for_join(shape, **values).first())
+    orm_sql, orm = _sql(lambda: join_reads._deal_for_join(shape, **values).first())
     # then the database saw the same statement, and the objects agree
     assert compiled_sql == orm_sql
     assert _fields(compiled) == _fields(orm)
@@ -56,7 +56,7 @@ def test_the_join_deal_read_is_the_querysets_sql_and_objects():
 
 def test_the_join_deal_comes_with_its_tiers_in_order_and_no_more_reads():
     deal = make_deal(stock=10)
-    loaded = selectors.deal_get_for_join(user=make_user(), deal_id=deal.public_id)
+    loaded = join_reads.deal_get_for_join(user=make_user(), deal_id=deal.public_id)
     expected = list(deal.tiers.order_by("min_participants"))
     sql, tiers = _sql(lambda: list(loaded.tiers.all()))
     assert sql == []
@@ -70,7 +70,7 @@ def test_an_unknown_deal_is_not_found():
     from groupbuy.core.errors import NotFound
 
     with pytest.raises(NotFound):
-        selectors.deal_get_for_join(user=make_user(), deal_id="deal_nope")
+        join_reads.deal_get_for_join(user=make_user(), deal_id="deal_nope")
 
 
 def test_the_stock_update_is_the_querysets_update():
@@ -186,7 +186,7 @@ def test_an_anonymous_reader_gets_the_deal_through_the_orm():
     deal = make_deal(stock=10)
     from django.contrib.auth.models import AnonymousUser
 
-    loaded = selectors.deal_get_for_join(user=AnonymousUser(), deal_id=deal.public_id)
+    loaded = join_reads.deal_get_for_join(user=AnonymousUser(), deal_id=deal.public_id)
     assert loaded.pk == deal.pk and not hasattr(loaded, "joiner_is_staff")
     assert [t.min_participants for t in loaded.tiers.all()] == sorted(
         t.min_participants for t in deal.tiers.all()
