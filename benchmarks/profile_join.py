@@ -66,7 +66,31 @@ def _call(handler, environ) -> str:
     return status[0]
 
 
-def _asgi_cpu_ms(deal: str, tokens: list[str], count: int) -> tuple[float, float]:
+def _print_profile(profile, count: int, top: int, title: str) -> None:
+    import pstats
+
+    stats = pstats.Stats(profile)
+    print(f"-- {title}: {stats.total_tt * 1000 / count:.2f} ms a join under cProfile")
+    print("cumulative ms a join / own ms a join / calls a join / function")
+    for key in ("cumulative", "tottime"):
+        rows = sorted(
+            stats.stats.items(),
+            key=lambda item: item[1][3 if key == "cumulative" else 2],
+            reverse=True,
+        )[:top]
+        print(f"-- by {key}")
+        for (filename, line, name), (_cc, calls, tt, ct, _callers) in rows:
+            where = filename.replace(str(REPO) + "/", "")
+            where = where.split("site-packages/")[-1]
+            print(
+                f"{ct * 1000 / count:8.2f} {tt * 1000 / count:8.2f} "
+                f"{calls / count:6.1f}  {where}:{line}({name})"
+            )
+
+
+def _asgi_cpu_ms(
+    deal: str, tokens: list[str], count: int, *, profile_top: int = 0
+) -> tuple[float, float]:
     """CPU ms a no-op and a join cost through the ASGI application, as the
     server runs them (sync views on a worker thread, connections per request):
     the whole process, every thread."""
@@ -117,19 +141,50 @@ def _asgi_cpu_ms(deal: str, tokens: list[str], count: int) -> tuple[float, float
         for _ in range(count):
             assert await call("GET", "/api/health") == 200
         noop = (time.process_time() - started) * 1000 / count
+        path = f"/api/deals/{deal}/join"
         started = time.process_time()
         for token in tokens[:count]:
-            path = f"/api/deals/{deal}/join"
             assert await call("POST", path, token, b'{"quantity": 1}') == 201
-        return noop, (time.process_time() - started) * 1000 / count
+        join = (time.process_time() - started) * 1000 / count
+        if profile_top:
+            # Django gives each request its own thread for sync code (and the
+            # event loop runs in this one): one profile for each side, timed by
+            # the thread's own CPU, the worker's enabled around each handoff.
+            import cProfile
 
-    return asyncio.run(run())
+            from asgiref.sync import SyncToAsync
+
+            worker, loop = (cProfile.Profile(time.thread_time) for _ in range(2))
+            handler = SyncToAsync.thread_handler
+
+            def profiled(self, *args, **kwargs):
+                worker.enable()
+                try:
+                    return handler(self, *args, **kwargs)
+                finally:
+                    worker.disable()
+
+            SyncToAsync.thread_handler = profiled
+            loop.enable()
+            for token in tokens[count : 2 * count]:
+                assert await call("POST", path, token, b'{"quantity": 1}') == 201
+            loop.disable()
+            SyncToAsync.thread_handler = handler
+            _print_profile(worker, count, profile_top, "ASGI, the sync threads")
+            _print_profile(loop, count, profile_top, "ASGI, the event loop")
+        return noop, join
+
+    # In a fresh context, as a server's request task has: the WSGI phase before
+    # left values in this thread's asgiref locals, which every thread handoff
+    # would copy.
+    import contextvars
+
+    return contextvars.Context().run(asyncio.run, run())
 
 
-def inside(joins: int, top: int) -> None:
+def inside(joins: int, top: int, asgi_profile: bool = False) -> None:
     """Run in the deployment's environment (Django configured)."""
     import cProfile
-    import pstats
     import time
 
     import django
@@ -143,11 +198,11 @@ def inside(joins: int, top: int) -> None:
     hot = seed_open_deal(
         gtin="6901234567892",
         tiers=[(1, 1500)],
-        stock=3 * joins + 10,
+        stock=4 * joins + 10,
         max_quantity_per_order=1,
     )["deal"]
     other = seed_open_deal(gtin="96385074", tiers=[(1, 1500)], stock=warm + 5)["deal"]
-    tokens = seed_shoppers_with_tokens(3 * joins + warm)
+    tokens = seed_shoppers_with_tokens(4 * joins + warm)
     handler = WSGIHandler()
     body = b'{"quantity": 1}'
 
@@ -178,43 +233,31 @@ def inside(joins: int, top: int) -> None:
         f"CPU a request, this process (not the database): no-op {noop:.2f} ms, "
         f"join {plain:.2f} ms ({joins} each, after {warm} warm-up joins)"
     )
-    asgi_noop, asgi_join = _asgi_cpu_ms(hot, tokens[2 * joins :], joins)
+    asgi_noop, asgi_join = _asgi_cpu_ms(
+        hot, tokens[2 * joins :], joins, profile_top=top if asgi_profile else 0
+    )
     print(
         f"the same through the ASGI application: no-op {asgi_noop:.2f} ms, "
         f"join {asgi_join:.2f} ms"
     )
     # CPU time, not wall time: waiting for PostgreSQL is not this process's cost.
-    profile = cProfile.Profile(time.process_time)
+    profile = cProfile.Profile(time.thread_time)
     profile.enable()
     for index in range(joins):
         join(hot, tokens[joins + index])
     profile.disable()
-    stats = pstats.Stats(profile)
-    total = stats.total_tt
-    print(
-        f"profiled: {joins} joins, {total * 1000 / joins:.2f} ms a join under cProfile"
-    )
-    print("cumulative ms a join / own ms a join / function")
-    for key in ("cumulative", "tottime"):
-        rows = sorted(
-            stats.stats.items(),
-            key=lambda item: item[1][3 if key == "cumulative" else 2],
-            reverse=True,
-        )[:top]
-        print(f"-- by {key}")
-        for (filename, line, name), (_cc, _nc, tt, ct, _callers) in rows:
-            where = filename.replace(str(REPO) + "/", "")
-            where = where.split("site-packages/")[-1]
-            print(
-                f"{ct * 1000 / joins:8.2f} {tt * 1000 / joins:8.2f}  "
-                f"{where}:{line}({name})"
-            )
+    _print_profile(profile, joins, top, "WSGI handler, this thread")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--joins", type=int, default=200)
     parser.add_argument("--top", type=int, default=45)
+    parser.add_argument(
+        "--asgi-profile",
+        action="store_true",
+        help="also profile the joins through the ASGI application",
+    )
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--database-url",
@@ -222,7 +265,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.inside:
-        inside(args.joins, args.top)
+        inside(args.joins, args.top, args.asgi_profile)
         return
     with (
         throwaway_postgres(args.database_url) as database_url,
@@ -237,6 +280,7 @@ def main() -> None:
                 str(args.joins),
                 "--top",
                 str(args.top),
+                *(["--asgi-profile"] if args.asgi_profile else []),
             ],
             env=deployment.env,
             cwd=REPO,
