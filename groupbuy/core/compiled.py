@@ -26,7 +26,7 @@ import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet, signals, sql
 from django.db.models.query import get_related_populators
 
@@ -197,6 +197,15 @@ class CompiledSelect:
             objects.append(obj)
         return objects
 
+    def sql_with_params(self, *, shape=None, first=False, using=DEFAULT_DB_ALIAS, **v):
+        """The SQL and parameters a call would send (for tests)."""
+        connection = connections[using]
+        limit = 1 if first else None
+        compiled = self._compiled.get(
+            (shape, limit), connection, lambda: self._compile(connection, shape, limit)
+        )
+        return compiled.sql, compiled.params(connection, v)
+
     def all(self, *, shape=None, using=DEFAULT_DB_ALIAS, **values) -> list:
         return self._rows(values, shape=shape, limit=None, using=using)
 
@@ -227,12 +236,24 @@ class CompiledUpdate:
                 raise ValueError("only a plain single-table UPDATE can be compiled")
         return _Compiled(connection, compiled_twice, self.params)
 
+    def sql_with_params(self, *, using=DEFAULT_DB_ALIAS, **values):
+        """The SQL and parameters a call would send (for tests)."""
+        connection = connections[using]
+        compiled = self._compiled.get(
+            None, connection, lambda: self._compile(connection)
+        )
+        return compiled.sql, compiled.params(connection, values)
+
     def __call__(self, *, using=DEFAULT_DB_ALIAS, **values) -> int:
         connection = connections[using]
         compiled = self._compiled.get(
             None, connection, lambda: self._compile(connection)
         )
-        with connection.cursor() as cursor:
+        # As QuerySet.update: an error inside an atomic block marks it for rollback.
+        with (
+            transaction.mark_for_rollback_on_error(using),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(compiled.sql, compiled.params(connection, values))
             return cursor.rowcount
 
@@ -279,14 +300,15 @@ def insert(obj, *, using=DEFAULT_DB_ALIAS):
     signals.pre_save.send(
         sender=model, instance=obj, raw=False, using=using, update_fields=None
     )
-    values = [f.pre_save(obj, True) for f in fields]
     key = (model, tuple(f.attname for f in fields))
-    compiled = _inserts.get(key, connection, compile_)
+    compiled = _inserts.get(key, connection, compile_)  # (compiling runs pre_save)
+    values = [f.pre_save(obj, True) for f in fields]
     params = [
         f.get_db_prep_save(value, connection=connection)
         for f, value in zip(fields, values, strict=True)
     ]
-    with connection.cursor() as cursor:
+    # As Model.save_base: an error inside an atomic block marks it for rollback.
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         if returning:
             if connection.features.can_return_columns_from_insert:
