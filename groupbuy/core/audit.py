@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 
+from groupbuy.core.compiled import insert
 from groupbuy.core.models import AuditEntry
 
 
@@ -11,12 +12,15 @@ def audit_log(
     *, actor, action: str, obj: models.Model, data: dict[str, Any] | None = None
 ) -> AuditEntry:
     """Record a state change; call inside the service's transaction."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(getattr(obj, "public_id", None) or obj.pk),
-        data=data or {},
+    # objects.create(), with the INSERT compiled once: every write logs one.
+    return insert(
+        AuditEntry(
+            actor=actor if getattr(actor, "pk", None) else None,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(getattr(obj, "public_id", None) or obj.pk),
+            data=data or {},
+        )
     )
 
 

@@ -11,6 +11,7 @@ from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
+from groupbuy.deals.join_reads import deal_get_for_join
 from groupbuy.deals.merchant_selectors import (
     OrderFilters,
     merchant_orders,
@@ -185,7 +186,7 @@ def deal_stop(request, deal_id: str):
 @router.post("/{deal_id}/join", response={201: JoinOut})
 def deal_join(request, deal_id: str, payload: JoinIn):
     """Join with a quantity: reserves the units and returns the payment to make."""
-    deal = selectors.deal_get_for_join(user=request.auth, deal_id=deal_id)
+    deal = deal_get_for_join(user=request.auth, deal_id=deal_id)
     # The order comes back whole (its deal, shopper and intent attached): no
     # second read, and the deal's product and tiers are already loaded.
     branch = selectors.pickup_branch_for_deal(

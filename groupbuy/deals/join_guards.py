@@ -18,14 +18,15 @@ from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.deals.join_hooks import join_annotations, run_join_guards
 
 
-def join_guard_annotations(*, user) -> dict:
+def join_guard_annotations(*, user_id: int | None) -> dict:
     """Annotations that answer the guards below (and other apps') in the query
-    loading the deal (``selectors.deal_get_for_join``), for ``user``."""
+    loading the deal (``join_reads.deal_get_for_join``), for the user ``user_id``
+    (None: not signed in)."""
     annotations = join_annotations()
-    if getattr(user, "is_authenticated", False):
+    if user_id is not None:
         annotations["joiner_is_staff"] = Exists(
             MerchantMembership.objects.filter(
-                user_id=user.pk, merchant_id=OuterRef("merchant_id")
+                user_id=user_id, merchant_id=OuterRef("merchant_id")
             )
         )
     return annotations

@@ -27,6 +27,12 @@ def register_join_annotation(name: str, expression: Callable[[], object]) -> Non
     _annotations[name] = expression
 
 
+def join_annotation_names() -> tuple[str, ...]:
+    """What ``join_annotations`` answers (the join's compiled deal query is
+    compiled again when this changes)."""
+    return tuple(_annotations)
+
+
 def join_annotations() -> dict[str, object]:
     return {name: expression() for name, expression in _annotations.items()}
 

@@ -35,7 +35,6 @@ from groupbuy.deals.buyers import (
     mask_buyer_name,
     pickup_branch_for_deal,
 )
-from groupbuy.deals.join_guards import join_guard_annotations
 from groupbuy.deals.models import Deal, DealOrder, DealTier
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 
@@ -251,43 +250,6 @@ def is_merchant_staff(*, user, merchant_id: int) -> bool:
 def deal_get_for_user(*, user, deal_id: str) -> Deal:
     """Return the deal with its details; drafts only for its merchant's staff."""
     deal = _with_details(Deal.objects.filter(public_id=deal_id)).first()
-    if deal is None or (
-        deal.state == State.DRAFT
-        and not is_merchant_staff(user=user, merchant_id=deal.merchant_id)
-    ):
-        raise NotFound("not_found", _("There is no such group buy."))
-    return deal
-
-
-def deal_get_for_join(*, user, deal_id: str) -> Deal:
-    """``deal_get_for_user`` that also counts the merchant's active branches
-    (``active_branch_count``) and answers the join guards' questions (is ``user``
-    the merchant's staff? is the deal sold in teams?) in the same query, so a
-    join needs no extra read for them."""
-    branches = (
-        Branch.objects.filter(merchant_id=OuterRef("merchant_id"), is_active=True)
-        .order_by()
-        .values("merchant_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # Not ``_with_details``: a join needs neither the participants count (a
-    # count over the deal's orders, which grows with a hot deal) nor the
-    # product's category; it reads ``buyers`` and ``sold`` from the row.
-    deals = (
-        Deal.objects.filter(public_id=deal_id)
-        .select_related("merchant", "product")
-        .prefetch_related(
-            Prefetch("tiers", queryset=DealTier.objects.order_by("min_participants"))
-        )
-    )
-    deals = deals.annotate(
-        active_branch_count=Coalesce(Subquery(branches), Value(0)),
-        **join_guard_annotations(user=user),
-    )
-    deal = deals.first()
-    if deal is not None:
-        deal.join_guards_for = getattr(user, "pk", None)
     if deal is None or (
         deal.state == State.DRAFT
         and not is_merchant_staff(user=user, merchant_id=deal.merchant_id)

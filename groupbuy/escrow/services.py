@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.compiled import insert
 from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
@@ -120,14 +121,17 @@ def payment_intent_create(
     # No savepoint: inside a caller's transaction (a join) a failure here fails
     # the caller too, and the two round trips a savepoint costs are saved.
     with transaction.atomic(savepoint=False):
-        intent = PaymentIntent.objects.create(
-            payer=payer,
-            amount_fen=amount_fen,
-            purpose=purpose,
-            reference=reference,
-            description=description[:200],
-            return_url=return_url[:500],
-            provider=provider,
+        # objects.create(), with the INSERT compiled once (a join's hot path).
+        intent = insert(
+            PaymentIntent(
+                payer=payer,
+                amount_fen=amount_fen,
+                purpose=purpose,
+                reference=reference,
+                description=description[:200],
+                return_url=return_url[:500],
+                provider=provider,
+            )
         )
         audit_log(
             actor=actor,

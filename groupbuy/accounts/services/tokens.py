@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +15,7 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import ApiToken, User
 from groupbuy.accounts.services.users import without_nul
 from groupbuy.core.audit import audit_log
+from groupbuy.core.compiled import CompiledSelect, CompiledUpdate
 
 
 def api_token_hash(secret: str) -> str:
@@ -56,23 +57,34 @@ def api_token_create(
     return token, secret
 
 
+def _usable_token(*, key_hash: str, now):
+    return ApiToken.objects.select_related("user").filter(
+        key_hash=key_hash,
+        user__is_active=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    )
+
+
+# Every API request reads its token and most note its use: both statements are
+# built once per process (groupbuy.core.compiled), pinned to the querysets by
+# accounts/tests/test_token_compiled.py.
+_USABLE_TOKEN = CompiledSelect(_usable_token, key_hash=str, now=datetime)
+_NOTE_USE = CompiledUpdate(
+    lambda *, pk, now: (ApiToken.objects.filter(pk=pk), {"last_used_at": now}),
+    pk=int,
+    now=datetime,
+)
+
+
 def api_token_authenticate(secret: str) -> User | None:
     """Return the owner of a usable token (not revoked, not expired), else None."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(
-            key_hash=api_token_hash(secret),
-            user__is_active=True,
-            revoked_at__isnull=True,
-            expires_at__gt=now,
-        )
-        .first()
-    )
+    token = _USABLE_TOKEN.first(key_hash=api_token_hash(secret), now=now)
     if token is None:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        _NOTE_USE(pk=token.pk, now=now)
     return token.user
 
 

@@ -10,7 +10,7 @@ held only from that UPDATE to the commit.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.clock.services import late_by_ms
 from groupbuy.core.audit import audit_log
+from groupbuy.core.compiled import CompiledUpdate, insert
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.core.ids import new_public_id
 from groupbuy.core.transactions import after_commit
@@ -143,25 +144,45 @@ def units_left_for_next_buyer(deal: Deal) -> int:
     return max(0, deal.stock - deal.sold - still_needed_after)
 
 
-def _leaves_room_for_first_tier(deal: Deal, quantity: int) -> Q:
-    # sold + quantity + (first - buyers - 1) <= stock, unless buyers + 1 >= first.
-    first = first_tier_buyers(deal)
-    return Q(buyers__gte=first - 1) | Q(
+def _take_stock(*, pk: int, now, quantity: int, first: int, first_less_one: int):
+    # sold + quantity + (first - buyers - 1) <= stock, unless buyers + 1 >= first:
+    # room is left for the buyers the first tier still needs.
+    room = Q(buyers__gte=first_less_one) | Q(
         sold__lte=F("stock") - quantity - first + 1 + F("buyers")
     )
+    taking = Deal.objects.filter(
+        room,
+        pk=pk,
+        state=State.OPEN,
+        starts_at__lte=now,
+        deadline_at__gt=now,
+        sold__lte=F("stock") - quantity,
+    )
+    return taking, {
+        "sold": F("sold") + quantity,
+        "buyers": F("buyers") + 1,
+        "updated_at": now,
+    }
+
+
+# The stock UPDATE, built once per process (groupbuy.core.compiled: the ORM
+# spent more CPU building it than PostgreSQL running it); pinned to
+# ``_take_stock`` by deals/tests/test_join_compiled.py.
+_TAKE_STOCK = CompiledUpdate(
+    _take_stock, pk=int, now=datetime, quantity=int, first=int, first_less_one=int
+)
 
 
 def _reserve(deal: Deal, *, quantity: int, now) -> None:
-    room = _leaves_room_for_first_tier(deal, quantity)
+    first = first_tier_buyers(deal)
     for _attempt in range(3):
-        reserved = Deal.objects.filter(
-            room,
+        reserved = _TAKE_STOCK(
             pk=deal.pk,
-            state=State.OPEN,
-            starts_at__lte=now,
-            deadline_at__gt=now,
-            sold__lte=F("stock") - quantity,
-        ).update(sold=F("sold") + quantity, buyers=F("buyers") + 1, updated_at=now)
+            now=now,
+            quantity=quantity,
+            first=first,
+            first_less_one=first - 1,
+        )
         if reserved:
             return
         refusal = join_refusal(Deal.objects.get(pk=deal.pk), quantity=quantity, now=now)
@@ -216,7 +237,7 @@ def deal_join(*, actor, deal: Deal, quantity: int, pickup_branch=None) -> DealOr
             )
             # The unique live-order constraint is checked here, before the
             # deal's lock is taken; a second join rolls back without waiting.
-            order.save(force_insert=True)
+            insert(order)  # order.save(force_insert=True), compiled once
             audit_log(
                 actor=actor,
                 action="deals.order.joined",
