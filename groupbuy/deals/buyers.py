@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Branch
 from groupbuy.core.errors import DomainError
+from groupbuy.deals.errors import invalid_pickup_branch
 from groupbuy.deals.models import Deal, DealOrder
 
 FIRST_BUYERS_SHOWN = 5
@@ -57,9 +58,5 @@ def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | Non
         return several[0] if several else None
     branch = branches.filter(public_id=branch_id).first()
     if branch is None:
-        raise DomainError(
-            "invalid_pickup_branch",
-            _("Choose one of this shop's branches for pickup."),
-            fields={"pickup_branch": [_("Not a branch of this shop.")]},
-        )
+        raise invalid_pickup_branch()
     return branch

@@ -3,6 +3,11 @@
 Import from here: ``from groupbuy.deals.services import deal_join``.
 """
 
+from groupbuy.deals.services.cancelling import (
+    deal_order_cancel,
+    deal_order_cancel_unpaid,
+    deal_orders_expire_unpaid,
+)
 from groupbuy.deals.services.closing import (
     deal_close,
     deal_close_now,
@@ -13,9 +18,6 @@ from groupbuy.deals.services.closing import (
 )
 from groupbuy.deals.services.orders import (
     deal_join,
-    deal_order_cancel,
-    deal_order_cancel_unpaid,
-    deal_orders_expire_unpaid,
     join_refusal,
     order_payment_captured,
 )

@@ -38,6 +38,7 @@ from groupbuy.core.transactions import after_commit
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.order_keepers import exclude_kept, run_deal_closing
 from groupbuy.deals.pricing import tier_reached
+from groupbuy.deals.services.cancelling import awaiting_provider, submitted_grace
 from groupbuy.deals.services.common import (
     Reason,
     State,
@@ -47,7 +48,6 @@ from groupbuy.deals.services.common import (
     push_progress_on_commit,
     release_stock,
 )
-from groupbuy.deals.services.orders import awaiting_provider, submitted_grace
 from groupbuy.deals.services.payments import (
     confirmable_orders,
     held_fen,

@@ -2,7 +2,7 @@
 
 The order leaves the deal (its units go back to stock) and whatever of its
 payment is still in escrow goes back to the shopper, through the same path as a
-shopper's own cancellation (``orders._cancel_locked``).
+shopper's own cancellation (``cancelling.cancel_locked``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.notifications import notify_order_refunded
 from groupbuy.deals.order_keepers import keeper_for
+from groupbuy.deals.services.cancelling import cancel_locked
 from groupbuy.deals.services.common import (
     Reason,
     State,
@@ -24,7 +25,6 @@ from groupbuy.deals.services.common import (
     check_can_manage,
     lock_deal,
 )
-from groupbuy.deals.services.orders import _cancel_locked
 
 REASON_MAX_LENGTH = 200
 
@@ -64,7 +64,7 @@ def deal_order_refund(
         if order is None:
             raise NotFound("not_found", _("There is no such order."))
         _check_refundable(deal, order)
-        order = _cancel_locked(
+        order = cancel_locked(
             actor=actor,
             deal=deal,
             order=order,

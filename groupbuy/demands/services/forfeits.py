@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
 from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services.cancelling import deal_order_cancel
 from groupbuy.deals.services.common import lock_deal
-from groupbuy.deals.services.orders import deal_order_cancel
 from groupbuy.demands.models import ForfeitRule, Participation
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount

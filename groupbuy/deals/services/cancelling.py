@@ -1,0 +1,178 @@
+"""Cancelling an order: by its shopper before the deadline, or unpaid when the
+payment window ends (or its payment was declined)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict, NotFound
+from groupbuy.deals import notifications
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.order_keepers import keeper_for
+from groupbuy.deals.services.common import (
+    Reason,
+    State,
+    Status,
+    lock_deal,
+    push_progress_on_commit,
+    release_stock,
+)
+from groupbuy.deals.services.payment_retry import payment_window
+from groupbuy.deals.services.payments import lock_order_intents, refund_all_held
+from groupbuy.deals.signals import send_order_left
+from groupbuy.escrow.models import PaymentIntent
+from groupbuy.escrow.services import payment_intent_cancel
+
+
+def deal_order_cancel(*, actor, order: DealOrder) -> DealOrder:
+    """Cancel ``actor``'s order before the deadline, refunding it if paid."""
+    if order.shopper_id != getattr(actor, "pk", None):
+        raise NotFound("not_found", _("There is no such order."))
+    if keeper := keeper_for(order):
+        # Another app holds this order's money and takes its own locks.
+        _check_may_cancel(Deal.objects.get(pk=order.deal_id), now=timezone.now())
+        return keeper.order_leave(
+            actor=actor, order=order, reason=Reason.SHOPPER, refund=True
+        )
+    with transaction.atomic():
+        deal = lock_deal(order.deal)
+        now = timezone.now()
+        _check_may_cancel(deal, now=now)
+        order = cancel_locked(
+            actor=actor, deal=deal, order=order, reason=Reason.SHOPPER, now=now
+        )
+    return order
+
+
+def _check_may_cancel(deal: Deal, *, now) -> None:
+    if deal.state != State.OPEN:
+        raise Conflict(
+            "deal_closed",
+            _("This group buy has closed; its orders can no longer be cancelled."),
+        )
+    if now >= deal.deadline_at:
+        raise Conflict(
+            "deadline_passed",
+            _("The deadline has passed; orders can no longer be cancelled."),
+        )
+
+
+def cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder:
+    """Cancel (and refund, if paid) one order; the caller holds the deal lock."""
+    intents = lock_order_intents([order]).get(order.public_id, [])
+    order = (
+        DealOrder.objects.select_for_update(of=("self",))
+        .select_related("shopper")
+        .get(pk=order.pk)
+    )
+    if not order.is_active:
+        return order
+    if order.status == Status.PENDING_PAYMENT:
+        for intent in intents:
+            payment_intent_cancel(actor=actor, intent=intent)
+        # A deposit already applied to the order goes back to its payer.
+        order.refunded_fen = refund_all_held(
+            actor=actor,
+            intents=intents,
+            idempotency_key=f"deals.order.cancel:{order.public_id}",
+            reason=reason,
+        )
+        order.status = Status.CANCELLED
+    elif refund and order.status == Status.PAID:
+        order.refunded_fen = refund_all_held(
+            actor=actor,
+            intents=intents,
+            idempotency_key=f"deals.order.cancel:{order.public_id}",
+            reason=reason,
+        )
+        order.status = Status.REFUNDED
+    else:
+        return order
+    order.cancel_reason = reason
+    order.cancelled_at = now
+    order.save(
+        update_fields=[
+            "status",
+            "cancel_reason",
+            "cancelled_at",
+            "refunded_fen",
+            "updated_at",
+        ]
+    )
+    release_stock(deal=deal, quantity=order.quantity)
+    audit_log(
+        actor=actor,
+        action=f"deals.order.{order.status}",
+        obj=order,
+        data={"reason": reason, "refunded_fen": order.refunded_fen},
+    )
+    send_order_left(order=order, actor=actor, reason=reason)
+    if reason == Reason.PAYMENT_EXPIRED:
+        notifications.notify_order_expired(order)
+    push_progress_on_commit(deal)
+    return order
+
+
+def deal_order_cancel_unpaid(*, actor=None, order: DealOrder, reason: str) -> DealOrder:
+    """Cancel an order still awaiting payment and release its units.
+
+    For the payment window's expiry and a declined payment; a paid order is
+    left alone.
+    """
+    if keeper := keeper_for(order):
+        return keeper.order_leave(actor=actor, order=order, reason=reason, refund=False)
+    with transaction.atomic():
+        deal = lock_deal(order.deal)
+        return cancel_locked(
+            actor=actor,
+            deal=deal,
+            order=order,
+            reason=reason,
+            now=timezone.now(),
+            refund=False,
+        )
+
+
+def submitted_grace() -> timedelta:
+    """How long an order whose payment was submitted waits for the provider."""
+    return timedelta(
+        minutes=getattr(settings, "GROUPBUY_PAYMENT_SUBMITTED_GRACE_MINUTES", 10)
+    )
+
+
+def awaiting_provider(orders, *, now):
+    """Filter ``orders`` to those whose payment was submitted within the grace
+    period and has no answer yet: they are neither expired nor cancelled."""
+    return orders.filter(
+        status=Status.PENDING_PAYMENT,
+        payment_intent__status=PaymentIntent.Status.REQUIRES_PAYMENT,
+        payment_intent__submitted_at__gt=now - submitted_grace(),
+    )
+
+
+def deal_orders_expire_unpaid(*, now=None) -> int:
+    """Cancel every order not paid within the payment window; return how many.
+
+    An order whose payment was submitted waits for the provider's answer (a
+    callback or reconciliation) for the grace period first.
+    """
+    now = now or timezone.now()
+    window = payment_window()
+    pending = DealOrder.objects.filter(status=Status.PENDING_PAYMENT)
+    waiting = awaiting_provider(pending, now=now).values("pk")
+    overdue = (
+        pending.filter(joined_at__lte=now - window)
+        .exclude(pk__in=waiting)
+        .select_related("deal")
+    )
+    expired = 0
+    for order in list(overdue):
+        order = deal_order_cancel_unpaid(order=order, reason=Reason.PAYMENT_EXPIRED)
+        expired += order.cancel_reason == Reason.PAYMENT_EXPIRED
+    return expired
