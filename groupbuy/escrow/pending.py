@@ -38,10 +38,10 @@ from groupbuy.escrow.models import (
     Refund,
 )
 from groupbuy.escrow.services import (
-    _positive_fen,
-    _repeat_or_conflict,
     payment_intents_lock,
     payment_refund_locked,
+    positive_fen,
+    repeat_or_conflict,
 )
 
 RETURNED = "escrow.pending.returned"
@@ -93,7 +93,7 @@ def _repeated_refunds(idempotency_key: str, *, amount_fen: int) -> list[Refund] 
     found = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
     if found is None:
         return None
-    _repeat_or_conflict(found, amount_fen=amount_fen)
+    repeat_or_conflict(found, amount_fen=amount_fen)
     return list(
         Refund.objects.filter(
             idempotency_key__startswith=f"{idempotency_key}:"
@@ -110,7 +110,7 @@ def escrow_refund_pending(
     Idempotent on ``idempotency_key``: a second call returns the same refunds
     and moves nothing. Never takes more than is pending and unsettled.
     """
-    _positive_fen(amount_fen)
+    positive_fen(amount_fen)
     with transaction.atomic():
         intents = _released_intents(order)
         earning = _locked_earning(order)

@@ -41,7 +41,7 @@ from groupbuy.escrow.pending import (
     _repeated_refunds,
     _shares,
 )
-from groupbuy.escrow.services import _positive_fen
+from groupbuy.escrow.services import positive_fen
 
 Kind = LedgerAccount.Kind
 RELEASED = "escrow.hold.released"
@@ -60,7 +60,7 @@ def escrow_take_back_released(
     cannot cover its part, and ``Conflict`` for an order whose money waits in
     merchant-pending (``escrow_refund_pending`` gives that back).
     """
-    _positive_fen(amount_fen)
+    positive_fen(amount_fen)
     with transaction.atomic():
         intents = _released_intents(order)
         repeated = _repeated_refunds(idempotency_key, amount_fen=amount_fen)

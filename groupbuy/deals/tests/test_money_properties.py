@@ -426,7 +426,9 @@ def test_money_is_never_lost_or_created(monkeypatch):
     monkeypatch.setattr(
         "groupbuy.deals.services.common.publish_to_deal", lambda *args: None
     )
-    monkeypatch.setattr("groupbuy.escrow.services.publish_to_user", lambda *args: None)
+    monkeypatch.setattr(
+        "groupbuy.escrow.services.intents.publish_to_user", lambda *args: None
+    )
     run_state_machine_as_test(
         MoneyMachine,
         settings=settings(
