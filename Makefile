@@ -28,7 +28,6 @@ serve: venv
 
 # The whole suite on SQLite. Browser tests run when /usr/bin/chromium exists and
 # are skipped with a message otherwise (.ci/run installs Chromium and forbids skips).
-# PYTEST_ARGS="-n 2 --dist loadfile" runs it on two processes (pytest-xdist), as .ci/run does.
 test: venv test-js
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
