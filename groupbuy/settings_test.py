@@ -3,6 +3,13 @@
 import os
 import tempfile
 
+# Under pytest-xdist every worker inherits the controller's environment, so an
+# inherited data dir would be shared (media, outboxes, the Huey file): each
+# worker takes its own.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["GROUPBUY_DATA_DIR"] = tempfile.mkdtemp(
+        prefix=f"groupbuy-test-{os.environ['PYTEST_XDIST_WORKER']}-"
+    )
 os.environ.setdefault("GROUPBUY_DATA_DIR", tempfile.mkdtemp(prefix="groupbuy-test-"))
 
 from groupbuy.settings import *  # noqa: F403

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
-from groupbuy.coupons import pdfs, selectors, services, statements, symbols
+from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.keys import merchant_key_active
@@ -94,6 +94,10 @@ def coupon_pdf(request: HttpRequest, coupon_id: str) -> HttpResponse:
     """The printable coupon (PDF)."""
     coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
     branches = merchant_branches(merchant=coupon.merchant)
+    # Imported here: fpdf and fontTools cost every process about a second to
+    # import, and only these two views print.
+    from groupbuy.coupons import pdfs
+
     response = HttpResponse(
         pdfs.coupon_pdf(coupon, branches=branches), content_type="application/pdf"
     )
@@ -296,6 +300,8 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
         pass
     statement = statements.statement_for(merchant=merchant, start=start, end=end)
     if request.GET.get("format") == "pdf":
+        from groupbuy.coupons import pdfs  # imported here: see coupon_pdf
+
         response = HttpResponse(
             pdfs.statement_pdf(statement), content_type="application/pdf"
         )
