@@ -20,10 +20,16 @@ from groupbuy.snap.services.demand import demand_record
 pytestmark = pytest.mark.django_db
 
 
+def _deal_opened_now(**fields):
+    # The factory's deals started an hour ago: in the hour after midnight in
+    # the display zone (16:00-17:00 UTC for Shanghai) that is the day before.
+    return make_deal(starts_in=timedelta(0), **fields)
+
+
 def test_a_day_counts_its_deals_orders_payments_refunds_and_demand():
     # given: two deals, one succeeds (2 buyers), one fails (1 buyer, refunded)
-    succeeded = make_deal(title="Tea")
-    failed = make_deal(title="Rice")
+    succeeded = _deal_opened_now(title="Tea")
+    failed = _deal_opened_now(title="Rice")
     for _ in range(2):
         join_and_pay(succeeded)
     join_and_pay(failed)
@@ -50,7 +56,7 @@ def test_a_day_counts_its_deals_orders_payments_refunds_and_demand():
 
 def test_a_day_counts_nothing_of_the_day_before():
     # given
-    join_and_pay(make_deal())
+    join_and_pay(_deal_opened_now())
     # when
     figures = daily_figures_compute(local_today() - timedelta(days=1))
     # then
