@@ -1,8 +1,27 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _membership_changed(sender, **kwargs) -> None:
+    # A request that changes someone's staff role must not keep answering
+    # from what it remembered before (see groupbuy.core.request_memo).
+    from groupbuy.core.request_memo import forget
+
+    forget()
 
 
 class AccountsConfig(AppConfig):
     name = "groupbuy.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from groupbuy.accounts.models import MerchantMembership
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _membership_changed,
+                sender=MerchantMembership,
+                dispatch_uid=f"accounts.membership_memo.{signal is post_save}",
+            )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from groupbuy.accounts.models import ApiToken, MerchantMembership, User
+from groupbuy.core.request_memo import remembered
 
 
 def user_memberships(*, user: User) -> list[MerchantMembership]:
@@ -14,12 +15,17 @@ def user_memberships(*, user: User) -> list[MerchantMembership]:
 
 
 def user_membership_for(*, user: User, merchant_id: int) -> MerchantMembership | None:
+    """``user``'s membership of the merchant, if any (remembered for the rest
+    of the request: a merchant page asks several times)."""
     if not user.is_authenticated:
         return None
-    return (
-        MerchantMembership.objects.filter(user=user, merchant_id=merchant_id)
-        .select_related("merchant", "branch")
-        .first()
+    return remembered(
+        ("membership", user.pk, merchant_id),
+        lambda: (
+            MerchantMembership.objects.filter(user=user, merchant_id=merchant_id)
+            .select_related("merchant", "branch")
+            .first()
+        ),
     )
 
 
