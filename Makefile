@@ -28,8 +28,17 @@ serve: venv
 
 # The whole suite on SQLite. Browser tests run when /usr/bin/chromium exists and
 # are skipped with a message otherwise (.ci/run installs Chromium and forbids skips).
+# Two pytest processes at once: the browser journeys (mostly waiting on Chromium
+# and their own server) beside everything else; the journeys' output follows.
+# (Exit status 5 is "no tests selected", e.g. PYTEST_ARGS naming one app.)
 test: venv test-js
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@log=$$(mktemp); \
+	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS) >"$$log" 2>&1 & journeys=$$!; \
+	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS); rest=$$?; \
+	wait $$journeys; journeys_rc=$$?; \
+	echo "--- browser journeys (pytest -m browser) ---"; cat "$$log"; rm -f "$$log"; \
+	{ [ $$rest -eq 0 ] || [ $$rest -eq 5 ]; } && { [ $$journeys_rc -eq 0 ] || [ $$journeys_rc -eq 5 ]; } \
+		&& { [ $$rest -ne 5 ] || [ $$journeys_rc -ne 5 ]; }
 
 # The JavaScript unit tests (pure modules, e.g. the clock's protocol arithmetic)
 # on Node's own test runner; skipped with a message without Node, except in CI.

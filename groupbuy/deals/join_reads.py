@@ -40,7 +40,7 @@ def _deal_for_join(shape, *, deal_id: str, user_id: int):
     )
 
 
-# A join's two reads, built by the ORM once per process and connection (a
+# A join's two reads, built by the ORM once per process and database (a
 # join is the hottest request: building them each time cost more CPU than
 # running them; see groupbuy.core.compiled). Pinned to the querysets above by
 # deals/tests/test_join_compiled.py.
