@@ -1,4 +1,5 @@
-"""Tell the shopper their coupon is ready, in the app and by SMS with a link."""
+"""Tell the shopper their coupon is ready (in the app and by SMS with a link), and
+a merchant's owners when an expired coupon's refund waits for their payable."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.core.money import format_fen
 from groupbuy.coupons.models import Coupon
 from groupbuy.notify.models import Channel
 from groupbuy.notify.services import default_channels, notification_enqueue
@@ -37,3 +40,33 @@ def notify_coupon_issued(coupon: Coupon) -> None:
         channels=channels,
         idempotency_key=f"coupons.issued:{coupon.public_id}",
     )
+
+
+def notify_refund_waiting(*, record, order) -> None:
+    """The first time an expired coupon's refund cannot be taken back (the
+    merchant's payable was paid out), tell the merchant's owners, once: the
+    sweep keeps trying, and it succeeds only when their payable covers it."""
+    merchant = order.deal.merchant
+    owners = MerchantMembership.objects.filter(
+        merchant=merchant, role=MerchantMembership.Role.OWNER
+    ).select_related("user")
+    for membership in owners:
+        notification_enqueue(
+            recipient=membership.user,
+            kind="coupons.expiry.waiting",
+            title=_("An expired coupon's refund is waiting"),
+            body=format_lazy(
+                _(
+                    "Coupon {serial} of order {order} expired unredeemed, so "
+                    "{amount} goes back to the shopper, but your payable holds "
+                    "less than that (it was paid out). The refund is made as "
+                    "soon as your payable covers it."
+                ),
+                serial=record.coupon.serial[-8:],
+                order=order.public_id,
+                amount=format_fen(record.amount_fen),
+            ),
+            url=reverse("coupons:merchant_statement", args=[merchant.public_id]),
+            channels=["in_app"],
+            idempotency_key=f"coupons.expiry.waiting:{record.pk}:{membership.user_id}",
+        )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons.models import Coupon, CouponExpiry, DealCouponTerms, ExpiryRule
+from groupbuy.coupons.notifications import notify_refund_waiting
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -148,7 +149,7 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
             except DomainError as error:
                 logger.warning("coupon expiry %s: %s", record.pk, error.message)
                 if not record.last_error:
-                    _tell_owners_refund_waits(record, order)
+                    notify_refund_waiting(record=record, order=order)
                 record.last_error = f"{error.code}: {error.message}"[:200]
                 record.save(update_fields=["last_error"])
                 return record
@@ -161,44 +162,6 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
             data={"outcome": outcome, "amount_fen": record.amount_fen},
         )
     return record
-
-
-def _tell_owners_refund_waits(record: CouponExpiry, order) -> None:
-    """The first time an expired coupon's refund cannot be taken back (the
-    merchant's payable was paid out), tell the merchant's owners, once: the
-    sweep keeps trying, and it succeeds only when their payable covers it."""
-    from django.urls import reverse
-    from django.utils.text import format_lazy
-    from django.utils.translation import gettext_lazy
-
-    from groupbuy.accounts.models import MerchantMembership
-    from groupbuy.core.money import format_fen
-    from groupbuy.notify.services import notification_enqueue
-
-    merchant = order.deal.merchant
-    owners = MerchantMembership.objects.filter(
-        merchant=merchant, role=MerchantMembership.Role.OWNER
-    ).select_related("user")
-    for membership in owners:
-        notification_enqueue(
-            recipient=membership.user,
-            kind="coupons.expiry.waiting",
-            title=gettext_lazy("An expired coupon's refund is waiting"),
-            body=format_lazy(
-                gettext_lazy(
-                    "Coupon {serial} of order {order} expired unredeemed, so "
-                    "{amount} goes back to the shopper, but your payable holds "
-                    "less than that (it was paid out). The refund is made as "
-                    "soon as your payable covers it."
-                ),
-                serial=record.coupon.serial[-8:],
-                order=order.public_id,
-                amount=format_fen(record.amount_fen),
-            ),
-            url=reverse("coupons:merchant_statement", args=[merchant.public_id]),
-            channels=["in_app"],
-            idempotency_key=f"coupons.expiry.waiting:{record.pk}:{membership.user_id}",
-        )
 
 
 def take_back_key(serial: str) -> str:
