@@ -19,7 +19,7 @@ from groupbuy.core.pagination import (
     paginate,
 )
 from groupbuy.payments import payouts, selectors
-from groupbuy.payments.models import Payout
+from groupbuy.payments.models import Payout, PayoutSchedule
 
 router = Router(tags=["payouts"])
 
@@ -106,19 +106,12 @@ def _payout_page(queryset, paging: PayoutPagingIn) -> dict:
 
 def _schedule_out(schedule) -> dict:
     providers = payouts.transfer_provider_names()
-    if schedule is None:
-        return {
-            "is_set": False,
-            "enabled": False,
-            "provider": providers[0] if providers else "",
-            "payee_account": "",
-            "payee_name": "",
-            "minimum_fen": 10_000,
-            "updated_at": None,
-            "providers": providers,
-        }
+    if schedule is None:  # not set yet: the model's defaults, switched off
+        schedule = PayoutSchedule(
+            enabled=False, provider=providers[0] if providers else ""
+        )
     return {
-        "is_set": True,
+        "is_set": schedule.pk is not None,
         "enabled": schedule.enabled,
         "provider": schedule.provider,
         "payee_account": schedule.payee_account,
