@@ -75,8 +75,14 @@ async def test_periodic_probes_fill_the_window_and_fit_the_drift(live_url):
     )
     await clock.connect()
     try:
-        # when it probes for a while
+        # when it probes for a while (the drift is fitted only over round trips
+        # near the best, so on a loaded machine it may take a few more rounds:
+        # up to 60, 3 s)
         await clock.run(rounds=10)
+        for _ in range(5):
+            if clock.window.drift is not None:
+                break
+            await clock.run(rounds=10)
         # then the window is full, a drift was fitted, the estimate holds
         assert len(clock.window.samples) == 8
         assert clock.window.drift is not None
