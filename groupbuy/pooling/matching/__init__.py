@@ -18,10 +18,27 @@ save alone), then least overspend (group amount above the tier reached).
   groups and re-solves them exactly, all within one time budget.
 """
 
-from groupbuy.pooling.matching.engine import match, match_many
-from groupbuy.pooling.matching.exact import solve_exact
-from groupbuy.pooling.matching.greedy import solve_greedy
+import importlib
+
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers
+
+# The solvers load on first use: OR-Tools (and pandas, which it imports) add
+# ~0.7 s to the start of every process, the web server's and each command's,
+# though most never match a pool.
+_LAZY = {
+    "match": "engine",
+    "match_many": "engine",
+    "solve_exact": "exact",
+    "solve_greedy": "greedy",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Cart",

@@ -21,8 +21,7 @@ from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import notifications
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_member, publish_to_pool
-from groupbuy.pooling.matching import Cart, Group, match
-from groupbuy.pooling.matching.types import make_group
+from groupbuy.pooling.matching.types import Cart, Group, make_group
 from groupbuy.pooling.models import (
     Pool,
     PoolingProfile,
@@ -72,6 +71,14 @@ def _standing(*, branch_id: int, promotion_id: int, now) -> dict[int, list]:
     for member in members:
         standing.setdefault(member.pool_id, []).append(member.request)
     return standing
+
+
+def match(tiers, carts, **kwargs):
+    """The matching engine's ``match``, imported on the first call: it loads
+    OR-Tools, which most processes never need (see ``pooling.matching``)."""
+    from groupbuy.pooling.matching import match as engine_match
+
+    return engine_match(tiers, carts, **kwargs)
 
 
 def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
