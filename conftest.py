@@ -61,8 +61,9 @@ _DATABASE_FIXTURES = {
     "django_db_serialized_rollback",
     "live_server",
 }
-# These start processes of their own that use DATABASE_URL.
-_SUBPROCESS_SUITES = ("tests/deploy/", "tests/multi/")
+# These start processes of their own that use DATABASE_URL. (tests/deploy's
+# servers always run embedded, on SQLite: `make test` has their answer.)
+_SUBPROCESS_SUITES = ("tests/multi/",)
 
 
 def _deselect_database_free(config, items):

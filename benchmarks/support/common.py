@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import sys
 import tempfile
 import uuid
@@ -25,14 +24,6 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def _migrations_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in sorted((REPO / "groupbuy").glob("*/migrations/*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
 def _migrated_template(server: str, base_name: str) -> str:
     """Return a database migrated to the current migrations, made once per set.
 
@@ -41,9 +32,9 @@ def _migrated_template(server: str, base_name: str) -> str:
     """
     import psycopg
 
-    from tests.support.servers import Deployment
+    from tests.support.servers import Deployment, migrations_fingerprint
 
-    name = f"{base_name}_tpl_{_migrations_fingerprint()}"
+    name = f"{base_name}_tpl_{migrations_fingerprint()}"
     admin_url = f"{server}/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         found = conn.execute(
@@ -85,21 +76,10 @@ def throwaway_postgres(database_url: str) -> Iterator[str]:
 
 
 def migrated_sqlite(data_dir: Path) -> None:
-    """Put a migrated ``groupbuy.sqlite3`` in ``data_dir``, copied from a cached
-    one made once per set of migrations (migrating takes ~10 s here)."""
-    import shutil
+    """Put a migrated ``groupbuy.sqlite3`` in ``data_dir`` (a cached copy)."""
+    from tests.support.servers import copy_migrated_sqlite
 
-    from tests.support.servers import Deployment
-
-    cached = Path(tempfile.gettempdir()) / (
-        f"groupbuy-bench-{_migrations_fingerprint()}.sqlite3"
-    )
-    if not cached.exists():
-        with tempfile.TemporaryDirectory(prefix="groupbuy-bench-") as building:
-            Deployment(Path(building)).groupbuy("migrate", "--noinput")
-            shutil.copy(Path(building) / "groupbuy.sqlite3", f"{cached}.part")
-        Path(f"{cached}.part").rename(cached)
-    shutil.copy(cached, Path(data_dir) / "groupbuy.sqlite3")
+    copy_migrated_sqlite(Path(data_dir))
 
 
 @contextlib.contextmanager

@@ -133,7 +133,7 @@ def test_the_sandbox_in_production_needs_the_test_mode_flag(production):
     production.env["GROUPBUY_PAYMENTS_TEST_MODE"] = "1"
     allowed = run_groupbuy(production, "check", "--deploy")
     assert allowed.returncode == 0, allowed.stderr
-    production.groupbuy("migrate", "--noinput")
+    production.migrate()
     url = production.serve(free_port())
     host = production.env["ALLOWED_HOSTS"]
     page = httpx.get(f"{url}/", headers={"Host": host, "X-Forwarded-Proto": "https"})

@@ -35,7 +35,7 @@ def groupbuy_server():
             Path(data_dir),
             extra_env={"GROUPBUY_PUBLIC_URL": f"http://127.0.0.1:{port}"},
         )
-        deployment.groupbuy("migrate", "--noinput")
+        deployment.migrate()
         deployment.url = deployment.serve(port)
         try:
             yield deployment

@@ -39,7 +39,7 @@ def alipay_shop():
                 "GROUPBUY_ALIPAY_GATEWAY": gateway.url,
             },
         )
-        shop.groupbuy("migrate", "--noinput")
+        shop.migrate()
         shop.url = shop.serve(port)
         try:
             yield shop, gateway

@@ -47,7 +47,7 @@ def server(tmp_path):
     deployment = Deployment(
         tmp_path, extra_env={"GROUPBUY_SNAP_MAX_UPLOAD_BYTES": str(MB)}
     )
-    deployment.groupbuy("migrate", "--noinput")
+    deployment.migrate()
     port = free_port()
     deployment.serve(port, with_worker=False)
     yield port

@@ -61,7 +61,7 @@ def test_backup_of_a_running_demo_restores_every_order_ledger_line_and_photo(
     # given: a running server with paid orders and a snapped photo
     deployment = Deployment(tmp_path / "data")
     deployment.data_dir.mkdir()
-    deployment.groupbuy("migrate", "--verbosity", "0")
+    deployment.migrate()
     deal = deployment.seed(
         'seed_open_deal(gtin="6901234567892", tiers=[(2, 900)], stock=10)'
     )
@@ -101,7 +101,7 @@ def test_backup_of_a_running_demo_restores_every_order_ledger_line_and_photo(
 def test_restore_refuses_to_overwrite_a_database_without_force(tmp_path):
     deployment = Deployment(tmp_path / "data")
     deployment.data_dir.mkdir()
-    deployment.groupbuy("migrate", "--verbosity", "0")
+    deployment.migrate()
     archive = tmp_path / "b.tar.gz"
     deployment.groupbuy("backup", "--output", str(archive))
 

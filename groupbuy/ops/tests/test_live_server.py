@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 def deployment(tmp_path):
     deployment = Deployment(tmp_path / "data", extra_env={"LOG_LEVEL": "INFO"})
     deployment.data_dir.mkdir()
-    deployment.groupbuy("migrate", "--verbosity", "0")
+    deployment.migrate()
     yield deployment
     deployment.stop()
 
@@ -104,7 +104,7 @@ def test_worker_finishes_its_running_job_on_sigterm(tmp_path):
         extra_env={"DJANGO_SETTINGS_MODULE": "groupbuy.ops.tests.slow_settings"},
     )
     deployment.data_dir.mkdir()
-    deployment.groupbuy("migrate", "--verbosity", "0")
+    deployment.migrate()
     marker = tmp_path / "job"
     try:
         deployment.run_python(

@@ -20,7 +20,7 @@ PASSWORD = "correct-horse-battery"
 def deployment(tmp_path):
     deployment = Deployment(tmp_path / "data", extra_env={"LOG_LEVEL": "INFO"})
     deployment.data_dir.mkdir()
-    deployment.groupbuy("migrate", "--verbosity", "0")
+    deployment.migrate()
     yield deployment
     deployment.stop()
 

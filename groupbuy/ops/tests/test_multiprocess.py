@@ -29,7 +29,7 @@ def test_a_scrape_of_one_server_counts_the_requests_of_both(tmp_path):
         tmp_path / "data", extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
     )
     deployment.data_dir.mkdir()
-    deployment.groupbuy("migrate", "--verbosity", "0")
+    deployment.migrate()
     try:
         first = deployment.serve(free_port(), with_worker=False)
         second = deployment.serve(free_port(), with_worker=False)
