@@ -32,7 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support.common import DEFAULT_DATABASE_URL, migrated_sqlite, throwaway_postgres
+from support.common import DEFAULT_DATABASE_URL, throwaway_postgres
+
+from tests.support.servers import copy_migrated_sqlite
 
 BASELINE_ORDERS = 5
 PRICE_CAP_FEN, FINAL_PRICE_FEN = 1_800, 1_500
@@ -357,7 +359,7 @@ def measure(database_url: str, data_dir: str, orders: int) -> dict:
     if database_url:
         env["DATABASE_URL"] = database_url
     else:
-        migrated_sqlite(Path(data_dir))
+        copy_migrated_sqlite(Path(data_dir))
     started = time.perf_counter()
     deals = _in_child(env, "--seed", f"{BASELINE_ORDERS},{orders}")["deals"]
     seeded_s = time.perf_counter() - started

@@ -75,13 +75,6 @@ def throwaway_postgres(database_url: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def migrated_sqlite(data_dir: Path) -> None:
-    """Put a migrated ``groupbuy.sqlite3`` in ``data_dir`` (a cached copy)."""
-    from tests.support.servers import copy_migrated_sqlite
-
-    copy_migrated_sqlite(Path(data_dir))
-
-
 @contextlib.contextmanager
 def deployment_on(database_url: str = "", **kwargs):
     """Yield a ``tests.support.servers.Deployment`` with a fresh data dir, stopped
