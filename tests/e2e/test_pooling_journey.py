@@ -13,6 +13,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,11 +64,16 @@ def _sign_in(page, phone: str) -> None:
 
 
 def _wait_for_suggestion(page, *, timeout_s: float = 30) -> None:
+    # The list reloads itself when a suggestion arrives; opening it again now
+    # and then covers one sent before the page's socket connected.
     until = time.monotonic() + timeout_s
-    while not page.locator(".pool-link").count():
-        if time.monotonic() > until:
-            raise AssertionError("no pool suggestion arrived")
-        time.sleep(0.5)
+    while True:
+        try:
+            page.locator(".pool-link").first.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            if time.monotonic() > until:
+                raise AssertionError("no pool suggestion arrived") from None
         page.goto("/pooling/")
 
 

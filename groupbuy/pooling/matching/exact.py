@@ -28,6 +28,8 @@ from groupbuy.pooling.matching.types import (
 # Up to this many carts the recursive listing below is faster (numpy's fixed
 # costs); above it ``listing.list_groups`` lists the same groups ~4× faster.
 RECURSIVE_LIMIT = 24
+# The least time the overspend phase of ``pack`` gets (see there).
+SECOND_PHASE_FLOOR_S = 0.05
 
 
 class _Model(cp_model.CpModel):
@@ -187,9 +189,13 @@ def pack(
     model.clear_hints()
     _hint(model, chosen, groups, {group.keys for group in best})
     # The overspend is second: it gets no more time than the saving took, so a
-    # shared budget is left for other components' savings.
+    # shared budget is left for other components' savings; but at least
+    # SECOND_PHASE_FLOOR_S, because on a busy machine a solve that takes one
+    # millisecond idle can take several of wall time (then the first phase's
+    # packing came back, overspend and all). A solve that proves its optimum
+    # returns at once, so the floor costs only on models it cannot prove.
     elapsed = clock.now() - started
-    solver = _solver(min(deadline, clock.now() + max(0.005, elapsed)))
+    solver = _solver(min(deadline, clock.now() + max(SECOND_PHASE_FLOOR_S, elapsed)))
     if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [g for v, g in zip(chosen, groups, strict=True) if solver.value(v)]
     return best

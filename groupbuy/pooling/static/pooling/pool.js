@@ -1,6 +1,6 @@
 // The pool page: live state and chat over ws/pools/<id>/; messages are sent
 // through the API, and every member (the sender too) sees them from the socket.
-import { openSocket } from "../realtime/socket.js";
+import { openSocket, reloadPage } from "../realtime/socket.js";
 
 const chat = document.getElementById("pool-chat");
 const summary = document.getElementById("pool-summary");
@@ -24,7 +24,7 @@ openSocket(`/ws/pools/${poolId}/`, {
     if (event.type === "pooling.history") event.messages.forEach(show);
     if (event.type === "pooling.chat") show(event.message);
     if (event.type === "pooling.pool" && summary && event.state !== summary.dataset.state) {
-      window.location.reload();
+      reloadPage();
     }
   },
 });

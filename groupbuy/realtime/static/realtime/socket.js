@@ -7,6 +7,22 @@
 // on the server's refusals 4401 (not signed in) and 4404 (no such deal).
 // Returns { close() }.
 
+// reloadPage(): the reload a live update asks for, unless the person has
+// already started leaving the page (a link clicked, a form sent): a reload then
+// would cancel their navigation. A page restored from the back/forward cache
+// listens again.
+let leaving = false;
+window.addEventListener("beforeunload", () => {
+  leaving = true;
+});
+window.addEventListener("pageshow", () => {
+  leaving = false;
+});
+
+export function reloadPage() {
+  if (!leaving) window.location.reload();
+}
+
 const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
 const PING_INTERVAL_MS = 25000;
 

@@ -4,7 +4,7 @@
 // <div data-module="deal-live" data-deal-id="deal_…" data-state="open"
 //      data-highest-price-fen="9900"></div>
 import { applyDeadline } from "../../clock/countdown.js";
-import { openSocket } from "../../realtime/socket.js";
+import { openSocket, reloadPage } from "../../realtime/socket.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 
 export function formatFen(fen) {
@@ -117,7 +117,7 @@ function render(root, progress, sentMs = null) {
   // right actions (join form, order state) rendered by the server.
   if (progress.state && progress.state !== root.dataset.state) {
     root.dataset.state = progress.state;
-    window.location.reload();
+    reloadPage();
   }
 }
 
@@ -131,7 +131,7 @@ export function init(root) {
   const startsIn = document.getElementById("deal-starts-countdown");
   if (startsIn) {
     startsIn.addEventListener("countdown:ended", () => {
-      window.setTimeout(() => window.location.reload(), 500);
+      window.setTimeout(reloadPage, 500);
     });
   }
   if (!dealId || !("WebSocket" in window)) return;
