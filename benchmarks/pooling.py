@@ -18,7 +18,10 @@ window, and adversarial carts just under T/2 and T/3 of a shop's tiers.
    the least of a weaker aggregated LP (carts split fractionally over tiers) and
    the configuration LP over amount classes (amounts rounded up, windows
    ignored; ``support/pooling_bounds.py``). ``frac_of_previous_bound`` is the
-   same saving over the aggregated LP alone there (the bound before). Shops are first
+   same saving over the aggregated LP alone there (the bound before). With
+   ``--windowed-bound`` those parts also get the class LP that respects the
+   windows (``support/windowed_bound.py``, slow), and the previous bound is the
+   one without it. Shops are first
    cut where no time window reaches the next (no group spans such a cut, so the
    sum of the parts' bounds is still an upper bound).
 
@@ -144,12 +147,22 @@ def small_run(rng: random.Random, instances: int, *, bounds_only=False) -> dict:
 
 
 def large_run(
-    rng: random.Random, total: int, budget_s: float, *, cache: dict, bounds_only=False
+    rng: random.Random,
+    total: int,
+    budget_s: float,
+    *,
+    cache: dict,
+    bounds_only=False,
+    windowed=False,
 ) -> dict:
     components = shops(rng, total)
-    key = f"{total}:v2"  # v2: (bound, config-LP carts, previous bound)
+    # v2: (bound, config-LP carts, previous bound); w: with the windowed class LP
+    key = f"{total}:v2" + ("w" if windowed else "")
     if key not in cache:
-        cache[key] = [pooling_bounds.bound(tiers, carts) for tiers, carts in components]
+        cache[key] = [
+            pooling_bounds.bound(tiers, carts, windowed=windowed)
+            for tiers, carts in components
+        ]
     bounds = cache[key]
     if bounds_only:
         return {}
@@ -222,6 +235,12 @@ def main() -> None:
         help="parts with more minimal groups get the aggregated LP bound",
     )
     parser.add_argument(
+        "--windowed-bound",
+        action="store_true",
+        help="parts too large to list also get the class LP that respects the "
+        "windows (slow); previous_bound is then the bound without it",
+    )
+    parser.add_argument(
         "--class-lp-seconds",
         type=float,
         default=pooling_bounds.CLASS_LP_S,
@@ -244,7 +263,12 @@ def main() -> None:
     large = {}
     for total, budget in sizes:
         large[f"{total // 1000}k"] = large_run(
-            rng, total, budget, cache=cache, bounds_only=args.bounds_only
+            rng,
+            total,
+            budget,
+            cache=cache,
+            bounds_only=args.bounds_only,
+            windowed=args.windowed_bound,
         )
         if args.bound_cache:
             args.bound_cache.write_text(json.dumps(caches))
@@ -270,8 +294,11 @@ def main() -> None:
         },
         "bound": "configuration LP per shop part (GLOP over all minimal groups); "
         "for parts with too many groups the least of the aggregated LP and the "
-        "class configuration LP (amounts rounded up, windows ignored); "
-        "previous_bound: the aggregated LP there",
+        "class configuration LP (amounts rounded up, windows ignored"
+        + (", and with windows" if args.windowed_bound else "")
+        + "); previous_bound: "
+        + ("the bound without windows" if args.windowed_bound else "the aggregated LP")
+        + " there",
     }
     print(json.dumps(result))
 

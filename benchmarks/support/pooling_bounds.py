@@ -2,7 +2,8 @@
 
 Per shop part (parts no group can span): the configuration LP over every
 minimal group where they can be listed; otherwise the least of the aggregated
-LP and the configuration LP over amount classes (see ``bound``).
+LP and the configuration LP over amount classes, ignoring time windows or, on
+request, respecting them (see ``bound``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.linear_solver.python import model_builder_helper
 
+from benchmarks.support.windowed_bound import windowed_class_lp_bound
 from groupbuy.pooling.matching import classes, clock
 from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups
 from groupbuy.pooling.matching.local import window_parts
@@ -89,25 +91,33 @@ def _packing_lp(cart_count, groups, index, columns) -> tuple[float, np.ndarray]:
     return solver.objective_value(), np.abs(solver.dual_values())
 
 
-def bound(tiers, carts) -> tuple[float, int, float]:
+def bound(tiers, carts, *, windowed: bool = False) -> tuple[float, int, float]:
     """Return (upper bound, carts whose bound is the configuration LP, the
     previous bound), summed over the shop's parts that no group can span.
 
     A part whose minimal groups are too many to list gets the smaller of two
     valid bounds: the aggregated LP (``lp_bound``, the previous bound) and the
     configuration LP over amount classes with amounts rounded *up*
-    (``class_lp_bound``)."""
+    (``class_lp_bound``). With ``windowed``, also the class LP that respects
+    the time windows (``windowed_bound``); the previous bound is then the
+    least of the first two."""
     total, config_carts, previous = 0.0, 0, 0.0
     for part in window_parts(carts):
         value = config_lp_bound(tiers, part)
-        if value is None:
-            aggregated = lp_bound(tiers, part)
-            total += min(aggregated, class_lp_bound(tiers, part))
-            previous += aggregated
-        else:
+        if value is not None:
             total += value
             previous += value
             config_carts += len(part)
+            continue
+        aggregated = lp_bound(tiers, part)
+        windowless = min(aggregated, class_lp_bound(tiers, part))
+        if windowed:
+            with_windows = windowed_class_lp_bound(tiers, part, seconds=CLASS_LP_S)
+            total += min(windowless, with_windows.value)
+            previous += windowless
+        else:
+            total += windowless
+            previous += aggregated
     return total, config_carts, previous
 
 

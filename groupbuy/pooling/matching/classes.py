@@ -97,12 +97,17 @@ def solve(
     *,
     deadline: float | None = None,
     max_rounds: int = 500,
+    pricer=None,
 ) -> Solution:
-    """Column generation until no column prices out (or ``deadline``)."""
+    """Column generation until no column prices out (or ``deadline``).
+
+    ``pricer`` (default: every multiset of classes) has ``price(duals)``, the
+    columns of positive reduced cost, and ``best_reduced``, the largest reduced
+    cost of any column it may return, found by the last call."""
     count = len(classes.units)
     if count == 0:
         return Solution(0.0, True, [], np.zeros(0))
-    pricer = _Pricer(tiers, classes)
+    pricer = pricer or _Pricer(tiers, classes)
     master = _Master(classes.supply)
     columns: list[Column] = []
     seen: set[tuple[int, ...]] = set()
