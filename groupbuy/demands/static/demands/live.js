@@ -3,6 +3,7 @@
 // that arrived more than a second late), and a change of state (published →
 // accepted, cancelled, expired) reloads the page.
 import { applyDeadline } from "../clock/countdown.js";
+import { reloadPage } from "../realtime/socket.js";
 
 const root = document.querySelector("[data-demand-live]");
 if (root) {
@@ -10,9 +11,6 @@ if (root) {
   const state = root.dataset.state;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   let retryMs = 1000;
-  // This page's own form (accept, leave, cancel) navigates by itself.
-  let submitting = false;
-  document.addEventListener("submit", () => { submitting = true; });
   const connect = () => {
     const socket = new WebSocket(`${scheme}://${location.host}/ws/demands/${demandId}/`);
     socket.addEventListener("open", () => { retryMs = 1000; });
@@ -29,7 +27,9 @@ if (root) {
           applyDeadline(countdown, { deadlineMs: demand.deadline_ms, sentMs });
         }
       }
-      if (demand.state && demand.state !== state && !submitting) location.reload();
+      // reloadPage: not while this page's own form (accept, leave, cancel) or
+      // a link is already navigating away.
+      if (demand.state && demand.state !== state) reloadPage();
     });
     socket.addEventListener("close", (event) => {
       if (event.code === 4404) return;
