@@ -38,17 +38,20 @@ def seed_team_deal(*, gtin: str, team_size: int = 2) -> dict:
 
 
 def end_team_window(*, team_id: str) -> dict:
-    """Move a team's window into the past (tests only; no service does this):
-    the periodic job then expires it."""
+    """Move a team's window into the past (tests only; no service does this)
+    and queue what its deadline would have run: the expiry scheduled when the
+    team opened (the server's worker takes it)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from groupbuy.teams.models import Team
+    from groupbuy.teams.tasks import team_expire_task
 
     moved = Team.objects.filter(public_id=team_id).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
+    team_expire_task(team_id)
     return {"moved": moved}
 
 

@@ -2,7 +2,7 @@
 
 A opens a team and copies its link → B opens the link, joins and pays → both
 see the team complete live (WebSocket); and a team that runs out of time is
-expired by the periodic job with both members refunded.
+expired at the end of its window with both members refunded.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
         team_id = link.rstrip("/").rsplit("/", 1)[-1]
         # the team is still one short when its window ends
         _seed(groupbuy_server, f"end_team_window(team_id='{team_id}')")
-        # the periodic job (every minute) expires it; A sees it live
+        # its scheduled expiry refunds it; A sees it live
         _wait_for_state(a, "expired", 90)
         assert a.inner_text("#team-state").strip() == "Expired"
         for page in (a, b):

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
+from groupbuy.core.transactions import after_commit
 from groupbuy.deals.join_guards import check_shopper_may_buy
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.escrow.services import payment_intent_create
@@ -156,7 +157,16 @@ def team_open(*, actor, team_deal: TeamDeal, solo: bool = False) -> TeamMember:
             obj=team,
             data={"deal": team_deal.deal.public_id, "size": team.size},
         )
+        if not solo:
+            # Refund on time, not at the next minute's sweep.
+            after_commit(_expire_at_deadline, team.public_id, team.expires_at)
     return member
+
+
+def _expire_at_deadline(team_public_id: str, expires_at) -> None:
+    from groupbuy.teams.tasks import team_expire_task
+
+    team_expire_task.schedule(args=(team_public_id,), eta=expires_at)
 
 
 def team_join(*, actor, team: Team) -> TeamMember:

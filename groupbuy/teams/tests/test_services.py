@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons.models import Coupon
@@ -24,6 +25,7 @@ from groupbuy.teams.services import (
     team_open,
     teams_sweep,
 )
+from groupbuy.teams.tasks import team_expire_task
 from groupbuy.teams.tests.factories import (
     SOLO_PRICE,
     TEAM_PRICE,
@@ -159,6 +161,34 @@ def test_an_expired_team_refunds_paid_members_and_cancels_unpaid_ones(
 def test_a_team_is_not_expired_before_its_window_ends():
     opener = team_open(actor=make_user(), team_deal=make_team_deal())
     assert team_expire(team=opener.team).state == Team.State.OPEN
+
+
+def test_opening_a_team_schedules_its_refund_at_the_end_of_its_window(
+    django_capture_on_commit_callbacks,
+):
+    HUEY.flush()
+    # when a shopper opens a team (and another buys alone: no window to end)
+    team_deal = make_team_deal(team_size=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        opener = team_open(actor=make_user(), team_deal=team_deal)
+        team_open(actor=make_user(), team_deal=team_deal, solo=True)
+    # then the team's expiry waits in the queue for its deadline, the solo's not
+    team = opener.team
+    scheduled = [task for task in HUEY.scheduled() if task.name.endswith("expire_task")]
+    assert [task.args for task in scheduled] == [(team.public_id,)]
+    # Huey keeps naive UTC times.
+    assert scheduled[0].eta == team.expires_at.replace(tzinfo=None)
+    # and run before the deadline (a clock ahead) it leaves the team open
+    assert team_expire_task.call_local(team.public_id) == Team.State.OPEN
+    # at the deadline it refunds the paid opener
+    pay(opener)
+    expire_now(team)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert team_expire_task.call_local(team.public_id) == Team.State.EXPIRED
+    opener.refresh_from_db()
+    assert opener.status == S.REFUNDED
+    assert_ledger_invariants()
+    HUEY.flush()
 
 
 def test_a_payment_callback_for_a_team_that_expired_meanwhile_refunds_in_full():
