@@ -34,7 +34,7 @@ import numpy as np
 
 from groupbuy.pooling.matching import classes as amount_classes
 from groupbuy.pooling.matching import clock
-from groupbuy.pooling.matching.types import Cart, Tiers, solo_saving, tier_reached
+from groupbuy.pooling.matching.types import Cart, Tiers
 
 BUCKET_S = 900.0  # 15 minutes: the generator's windows meet 3–17 buckets
 
@@ -44,58 +44,33 @@ def windowed_class_lp_bound(
 ) -> amount_classes.Solution:
     """The class configuration LP with windows (see above): ``value`` is an
     upper bound whether or not column generation converged in ``seconds``."""
-    built, first, last = _classes(tiers, carts, bucket_s)
-    pricer = _WindowedPricer(tiers, built, first, last)
-    return amount_classes.solve(
-        tiers, built, deadline=clock.now() + seconds, pricer=pricer
-    )
+    origin = min((cart.window_start for cart in carts), default=0.0)
 
-
-def _classes(tiers: Tiers, carts: list[Cart], bucket_s: float):
-    top = tiers[-1][0]
-    pooled = [c for c in carts if c.amount_fen < top and c.max_group_size >= 2]
-    if not pooled:
-        return amount_classes.classes_of(tiers, [], round_up=True), [], []
-    origin = min(cart.window_start for cart in pooled)
-    buckets: dict[tuple, list[Cart]] = {}
-    for cart in pooled:
-        key = (
-            -(-cart.amount_fen // amount_classes.UNIT_FEN),
-            cart.max_group_size,
-            solo_saving(tiers, cart),
+    def buckets(cart: Cart) -> tuple[int, int]:
+        return (
             int((cart.window_start - origin) // bucket_s),
             int((cart.window_end - origin) // bucket_s),
         )
-        buckets.setdefault(key, []).append(cart)
-    keys = sorted(buckets)
-    built = amount_classes.Classes(
-        units=np.array([key[0] for key in keys], dtype=np.int64),
-        caps=np.array([key[1] for key in keys], dtype=np.int64),
-        solos=np.array([key[2] for key in keys], dtype=float),
-        supply=np.array([len(buckets[key]) for key in keys], dtype=float),
-        members=[buckets[key] for key in keys],
+
+    built = amount_classes.classes_of(tiers, carts, round_up=True, split=buckets)
+    return amount_classes.solve(
+        tiers,
+        built,
+        deadline=clock.now() + seconds,
+        pricer=_WindowedPricer(tiers, built, buckets),
     )
-    first = np.array([key[3] for key in keys])
-    last = np.array([key[4] for key in keys])
-    return built, first, last
 
 
-class _WindowedPricer:
+class _WindowedPricer(amount_classes._Pricer):
     """Prices columns bucket by bucket, each over the classes alive there, and
     never takes a class more often than it has carts (a 0/1 knapsack with a
     member count over copies of the classes; the unbounded DP of
     ``classes._Pricer`` would pair a lone cart with itself at half weight)."""
 
-    def __init__(self, tiers, built, first, last):
-        self.tiers = tiers
-        self.built = built
-        self.targets = [
-            -(-threshold // amount_classes.UNIT_FEN) for threshold, _ in tiers
-        ]
-        self.top = self.targets[-1]
-        self.units = np.minimum(built.units, self.top)
-        self.span = np.arange(self.top + 1)
-        self.best_reduced = 0.0
+    def __init__(self, tiers, built, buckets):
+        super().__init__(tiers, built)
+        spans = np.array([buckets(members[0]) for members in built.members])
+        first, last = spans.T if len(spans) else (spans, spans)
         self.alive = []
         for bucket in range(int(last.max()) + 1 if len(last) else 0):
             alive = np.flatnonzero((first <= bucket) & (bucket <= last))
@@ -103,11 +78,11 @@ class _WindowedPricer:
                 self.alive.append(alive)
 
     def price(self, duals: np.ndarray) -> list[amount_classes.Column]:
-        cost = self.built.solos + duals
+        cost = self.classes.solos + duals
         found: dict[tuple[int, ...], amount_classes.Column] = {}
         self.best_reduced = 0.0
         for alive in self.alive:
-            caps = self.built.caps[alive]
+            caps = self.classes.caps[alive]
             for level in sorted({int(cap) for cap in caps if cap >= 2}):
                 classes = alive[caps >= level]
                 for reduced, picked in self._best_columns(classes, cost, level):
@@ -122,7 +97,7 @@ class _WindowedPricer:
         for each tier, over ``classes`` taken at most as often as their carts."""
         classes = self._undominated(classes, cost, level)
         copies = np.repeat(
-            classes, np.minimum(self.built.supply[classes], level).astype(int)
+            classes, np.minimum(self.classes.supply[classes], level).astype(int)
         )
         units, costs = self.units[copies].tolist(), cost[copies].tolist()
         # table[j, a]: the least cost of j copies whose units reach at least a
@@ -158,14 +133,7 @@ class _WindowedPricer:
         units, costs = self.units[classes], cost[classes]
         order = np.lexsort((costs, -units))
         classes, costs = classes[order], costs[order]
-        weight = np.minimum(self.built.supply[classes], level)
+        weight = np.minimum(self.classes.supply[classes], level)
         earlier = np.tri(len(classes), k=-1, dtype=bool)
         beaten = ((costs[None, :] <= costs[:, None]) & earlier) @ weight
         return classes[beaten < level]
-
-    def _column(self, picked: tuple[int, ...]) -> amount_classes.Column:
-        amount = int(self.built.units[list(picked)].sum()) * amount_classes.UNIT_FEN
-        off = tier_reached(self.tiers, amount)[1]
-        return amount_classes.Column(
-            picked, off - float(self.built.solos[list(picked)].sum())
-        )

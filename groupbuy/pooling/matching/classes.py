@@ -51,14 +51,17 @@ class Classes:
     members: list[list[Cart]]  # the carts of each class (engine use)
 
 
-def classes_of(tiers: Tiers, carts: list[Cart], *, round_up: bool) -> Classes:
+def classes_of(
+    tiers: Tiers, carts: list[Cart], *, round_up: bool, split=None
+) -> Classes:
     """Bucket ``carts`` that can gain from pooling (below the top tier).
 
     round_up=False: a class's amount is its carts' smallest, rounded down to
     the grid (columns are feasible for any of its carts). round_up=True: the
-    largest, rounded up (columns over-reach: an upper bound)."""
+    largest, rounded up (columns over-reach: an upper bound). ``split(cart)``,
+    when given, returns a tuple that classes must share as well."""
     top = tiers[-1][0]
-    buckets: dict[tuple[int, int, int], list[Cart]] = {}
+    buckets: dict[tuple, list[Cart]] = {}
     for cart in carts:
         if cart.amount_fen >= top or cart.max_group_size < 2:
             continue  # alone it already has the top tier: pooling cannot gain
@@ -66,6 +69,8 @@ def classes_of(tiers: Tiers, carts: list[Cart], *, round_up: bool) -> Classes:
             -(-cart.amount_fen // UNIT_FEN) if round_up else cart.amount_fen // UNIT_FEN
         )
         key = (grid, cart.max_group_size, solo_saving(tiers, cart))
+        if split is not None:
+            key += split(cart)
         buckets.setdefault(key, []).append(cart)
     keys = sorted(buckets)
     return Classes(
