@@ -37,6 +37,11 @@ def file_database(tmp_path):
     original.ensure_connection()
     target = sqlite3.connect(file_settings["NAME"])
     original.connection.backup(target)
+    # WAL now, while one connection has the file: every connection's init
+    # command asks for it, and threads switching a fresh file to WAL together
+    # are refused at once ("database is locked"; the busy timeout does not
+    # apply to that switch).
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     connections.settings["default"] = file_settings
     connections["default"] = original.__class__(file_settings, "default")

@@ -105,6 +105,10 @@ def test_tokens_cut_chinese_with_jieba_and_bigrams():
     assert tokens("coca-cola zero") == ["coca", "cola", "zero"]
 
 
+# The speed checks below count this process's CPU time, not wall time: under a
+# loaded CI machine wall time measured other processes (0.07 s took 1.0 s).
+
+
 def test_stays_fast_for_thousands_of_products():
     # given 3000 products with overlapping names
     brands = ["农夫山泉", "怡宝", "康师傅", "统一", "娃哈哈", "可口可乐"]
@@ -118,12 +122,12 @@ def test_stays_fast_for_thousands_of_products():
     ]
 
     # when
-    started = time.perf_counter()
+    started = time.process_time()
     big_index = ProductNameIndex.build(entries, version="v1")
-    build_seconds = time.perf_counter() - started
-    started = time.perf_counter()
+    build_seconds = time.process_time() - started
+    started = time.process_time()
     matches = big_index.match(["康师傅", "冰红茶 1238ml"])
-    match_seconds = time.perf_counter() - started
+    match_seconds = time.process_time() - started
 
     # then
     assert best(matches) == "prod_01238"
@@ -140,9 +144,9 @@ def test_stays_fast_on_a_photo_full_of_text(index):
     lines = [*filler[:30], "可口可乐 零度", "330ml", *filler[30:]]
 
     # when
-    started = time.perf_counter()
+    started = time.process_time()
     matches = index.match(lines)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
 
     # then
     assert best(matches) == "prod_cokezero"
