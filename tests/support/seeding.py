@@ -80,6 +80,24 @@ def seed_open_deal(
     return {"deal": deal.public_id, "gtin": gtin}
 
 
+def deal_deadline_in(*, deal: str, seconds: float) -> dict:
+    """Bring a deal's deadline to ``seconds`` from now the way its merchant
+    would (``deal_change_schedule``, which schedules the close at the new
+    deadline): a journey pays first under a far deadline, then waits seconds,
+    not the half minute a fixed deadline needs to cover a slow machine."""
+    from django.utils import timezone
+
+    from groupbuy.accounts.models import MerchantMembership
+    from groupbuy.deals.models import Deal
+    from groupbuy.deals.services import deal_change_schedule
+
+    found = Deal.objects.select_related("merchant").get(public_id=deal)
+    owner = MerchantMembership.objects.get(merchant=found.merchant, role="owner").user
+    deadline = timezone.now() + timedelta(seconds=seconds)
+    deal_change_schedule(actor=owner, deal=found, deadline=deadline)
+    return {"deal": deal, "deadline_at": deadline.isoformat()}
+
+
 def seed_shopper(
     *, phone: str, password: str, display_name: str = "", language: str = "en"
 ) -> dict:
