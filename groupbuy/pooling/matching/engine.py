@@ -14,7 +14,7 @@ from groupbuy.pooling.matching import clock
 from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups, pack
 from groupbuy.pooling.matching.listing import list_arrays
 from groupbuy.pooling.matching.local import Search, window_parts
-from groupbuy.pooling.matching.lp import lp_pack, lp_round
+from groupbuy.pooling.matching.lp import PACK_AMPLE, PACK_LEAN, lp_pack, lp_round
 from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
 
 EXACT_LIMIT = 20  # carts a part may have to be solved exactly at once
@@ -25,6 +25,9 @@ CANDIDATE_LIMIT = 1_500
 # reserve for the parts the LP does not reach).
 CONSTRUCT_S_PER_CART = 10e-6
 PACK_S_PER_CART = 500e-6
+# From this much a cart, the exact packing after the LP gets PACK_AMPLE's
+# columns and time limit, below it PACK_LEAN's.
+AMPLE_S_PER_CART = 1e-3
 # Groups overspending more than this fraction of their tier are left out of LP
 # chunks (the LP seldom takes them). 0.15 while listing made a Group object per
 # group; with the array listing 0.25 gains ~0.4 % at 10k (tuning seeds 7–10),
@@ -79,7 +82,9 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
     ordered = sorted(part, key=lambda cart: cart.window_start)
     # Wide chunks and CP-SAT after the LP gain ~1 % but cost a third of the
     # time or more: worth it only when the budget leaves this much per cart.
-    exact_after = deadline - clock.now() >= PACK_S_PER_CART * len(part)
+    per_cart = (deadline - clock.now()) / len(part)
+    exact_after = per_cart >= PACK_S_PER_CART
+    columns, limit_s = PACK_AMPLE if per_cart >= AMPLE_S_PER_CART else PACK_LEAN
     picked: list[Group] = []
     size, group_limit = CHUNK_WIDE if exact_after else CHUNK
     position = 0
@@ -105,7 +110,12 @@ def _lp_part(tiers, part, hint, deadline) -> list[Group]:
             else:
                 position = end
             continue
-        rounded = (lp_pack if exact_after else lp_round)(candidates, deadline)
+        if exact_after:
+            rounded = lp_pack(
+                candidates, deadline, columns_per_cart=columns, limit_s=limit_s
+            )
+        else:
+            rounded = lp_round(candidates, deadline)
         if rounded is None:
             break
         picked += rounded

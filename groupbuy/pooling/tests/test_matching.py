@@ -142,6 +142,7 @@ def test_lp_rounding_never_puts_a_cart_in_two_groups():
     for rounded in (
         lp_round(groups, clock.now() + 5),
         lp_pack(groups, clock.now() + 5),
+        lp_pack(groups, clock.now() + 5, columns_per_cart=2, limit_s=0.015),
     ):
         assert len(rounded) == 1
         assert rounded[0].gain_fen == 5_000
