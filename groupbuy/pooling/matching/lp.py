@@ -28,8 +28,8 @@ from groupbuy.pooling.matching.types import Group
 HALF = 0.5 + 1e-6  # two groups at exactly 1/2 may share a cart
 # The exact packing after the LP: columns kept per cart and CP-SAT's time limit.
 # With ample time (1k carts in 1 s) more columns and a longer limit gain ~0.2 %;
-# when time is tight (10k in 2 s, 100k in 10 s) fewer columns and a shorter
-# limit let more chunks be packed: +0.7 % and +0.3 % (tuning seeds 7–10).
+# when time is tight (10k in 2 s) fewer columns and a shorter limit let more
+# chunks be packed: +0.7 % (tuning seeds 7–10; at 100k in 10 s within noise).
 PACK_AMPLE = (3, 0.03)
 PACK_LEAN = (2, 0.015)
 ROUNDS = 3  # LP solves per chunk: fix what is at least half taken, solve again
