@@ -14,6 +14,11 @@ matches the whole instance under ``--budget`` seconds of its own CPU time (as
 engine can reach more than 0.98 of the bound on those parts: the LP's own gap,
 not the engine's.
 
+``--budgets 2,20`` matches the instance once per budget (is the engine's gap
+time or design?), and ``--sizes 21,51,101`` splits the parts by size (21–50,
+51–100, 101–max) as well as summing them; the first budget's figures keep the
+keys they had.
+
 The baseline in the same run is the LP itself (1.0). The last line is one JSON
 object.
 """
@@ -72,24 +77,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--carts", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--budget", type=float, default=2.0, help="engine CPU s")
+    parser.add_argument(
+        "--budgets", default="2", help="engine CPU seconds, comma-separated"
+    )
+    parser.add_argument(
+        "--sizes", default="", help="lower ends of part-size bands, e.g. 21,51,101"
+    )
     parser.add_argument("--min-carts", type=int, default=21)
     parser.add_argument("--max-carts", type=int, default=200)
     args = parser.parse_args()
     carts, seconds = (1_000, 1.0) if args.quick else (args.carts, args.seconds)
-    budget = 1.0 if args.quick else args.budget
+    budgets = [1.0] if args.quick else [float(b) for b in args.budgets.split(",")]
+    lows = sorted({args.min_carts, *(int(n) for n in args.sizes.split(",") if n)})
     started = time.perf_counter()
     components = shops(random.Random(args.seed), carts)
-    with cpu_time():
-        matchings = match_many(components, budget_s=budget)
-    share = {  # each member's share of its group's gain
-        key: group.gain_fen / len(group.keys)
-        for matching in matchings
-        for group in matching.groups
-        for key in group.keys
-    }
-    lp = found = proven = engine = 0.0
-    parts = optimal = unsolved = 0
+    shares = [_shares(components, budget) for budget in budgets]
+    # per band (lower end): LP, best packing, proven bound, parts, optimal,
+    # and the engine's saving under each budget
+    bands = {low: [0.0, 0.0, 0.0, 0, 0, [0.0] * len(budgets)] for low in lows}
+    unsolved = 0
     for tiers, shop in components:
         for part in window_parts(shop):
             if not args.min_carts <= len(part) <= args.max_carts:
@@ -105,31 +111,72 @@ def main() -> None:
             # CP-SAT's bound can be trivial (the sum of all gains) when time runs
             # out early; the LP bounds the part too, so the least of both holds.
             upper = min(upper, bound)
-            lp, found, proven = lp + bound, found + best, proven + upper
-            engine += sum(share.get(cart.key, 0.0) for cart in part)
-            parts, optimal = parts + 1, optimal + is_optimal
+            band = bands[max(low for low in lows if low <= len(part))]
+            band[0] += bound
+            band[1] += best
+            band[2] += upper
+            band[3] += 1
+            band[4] += is_optimal
+            for index, share in enumerate(shares):
+                band[5][index] += sum(share.get(cart.key, 0.0) for cart in part)
             print(json.dumps([len(part), round(bound), best, upper]), file=sys.stderr)
-    print(
-        json.dumps(
-            {
-                "benchmark": "pooling_gap",
-                "quick": args.quick,
-                "seed": args.seed,
-                "carts": carts,
-                "part_carts": [args.min_carts, args.max_carts],
-                "parts": parts,
-                "proven_optimal": optimal,
-                "no_packing_in_time": unsolved,
-                "best_packing_over_lp": round(found / lp, 4) if lp else None,
-                "proven_bound_over_lp": round(proven / lp, 4) if lp else None,
-                "lp": 1.0,
-                "engine_budget_cpu_s": budget,
-                "engine_over_lp": round(engine / lp, 4) if lp else None,
-                "engine_over_best_packing": round(engine / found, 4) if found else None,
-                "seconds": round(time.perf_counter() - started, 1),
-            }
-        )
+    total = [sum(band[i] for band in bands.values()) for i in range(5)]
+    total.append(
+        [sum(band[5][i] for band in bands.values()) for i in range(len(budgets))]
     )
+    parts, optimal = total[3], total[4]
+    result = {
+        "benchmark": "pooling_gap",
+        "quick": args.quick,
+        "seed": args.seed,
+        "carts": carts,
+        "part_carts": [args.min_carts, args.max_carts],
+        "parts": parts,
+        "proven_optimal": optimal,
+        "no_packing_in_time": unsolved,
+        **_fractions(total, budgets),
+        "lp": 1.0,
+        "engine_budget_cpu_s": budgets[0],
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    if len(lows) > 1:
+        ends = [*(low - 1 for low in lows[1:]), args.max_carts]
+        result["by_part_carts"] = {
+            f"{low}-{end}": {"parts": band[3], **_fractions(band, budgets)}
+            for (low, band), end in zip(bands.items(), ends, strict=True)
+        }
+    print(json.dumps(result))
+
+
+def _shares(components, budget: float) -> dict[str, float]:
+    """Each cart's share of its group's gain when the engine matches the whole
+    instance under ``budget`` seconds of its own CPU time."""
+    with cpu_time():
+        matchings = match_many(components, budget_s=budget)
+    return {
+        key: group.gain_fen / len(group.keys)
+        for matching in matchings
+        for group in matching.groups
+        for key in group.keys
+    }
+
+
+def _fractions(sums, budgets) -> dict:
+    lp, found, proven, _parts, _optimal, engine = sums
+    if not lp:
+        return {}
+    first = {
+        "best_packing_over_lp": round(found / lp, 4),
+        "proven_bound_over_lp": round(proven / lp, 4),
+        "engine_over_lp": round(engine[0] / lp, 4),
+        "engine_over_best_packing": round(engine[0] / found, 4) if found else None,
+    }
+    if len(budgets) > 1:
+        first["engine_over_best_packing_by_budget"] = {
+            f"{budget:g}": round(value / found, 4) if found else None
+            for budget, value in zip(budgets, engine, strict=True)
+        }
+    return first
 
 
 if __name__ == "__main__":
