@@ -121,6 +121,30 @@ def test_failed_deal_shows_refund(db):
     assert "¥99.00" in html
 
 
+def test_a_live_status_update_brings_the_new_amounts_along(db):
+    # given a shopper looking at their paid order
+    deal = make_deal()
+    order = join_and_pay(deal)
+    client = Client()
+    client.force_login(order.shopper)
+    page = client.get(_order_url(order)).content.decode()
+    assert 'id="order-refunded-amount"' not in page
+    # when the deal fails and the page's status section fetches itself again
+    deal_close(deal=pass_deadline(deal))
+    fragment = client.get(
+        _order_url(order, "web:order_status"), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    # then the status says refunded and the amounts list, swapped out of band
+    # (it sits outside the status section), shows the refund too
+    assert 'id="order-refunded"' in fragment
+    assert '<ul class="list" id="order-amounts" hx-swap-oob="true">' in fragment
+    assert 'id="order-refunded-amount">¥99.00<' in fragment
+    # and the full page carries the same list without the out-of-band marker
+    page = client.get(_order_url(order)).content.decode()
+    assert '<ul class="list" id="order-amounts">' in page
+    assert "hx-swap-oob" not in page
+
+
 def test_cancel_asks_for_confirmation_first(shopper_client, shopper):
     order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
     response = shopper_client.get(_order_url(order, "web:order_cancel"))

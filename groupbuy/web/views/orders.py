@@ -53,9 +53,12 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
 @login_required
 @domain_errors_as_http
 def order_status(request: HttpRequest, order_id: str) -> HttpResponse:
-    """The order's state as an htmx fragment; it keeps polling while the payment
-    confirmation is on its way, and stops once it arrives."""
-    return render(request, "web/orders/_status.html", _order_context(request, order_id))
+    """The order's state as an htmx fragment, with its amounts out of band; it
+    keeps polling while the payment confirmation is on its way, and stops once
+    it arrives."""
+    return render(
+        request, "web/orders/_status_update.html", _order_context(request, order_id)
+    )
 
 
 @require_POST
