@@ -26,6 +26,7 @@ object.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -92,9 +93,7 @@ def main() -> None:
     started = time.perf_counter()
     components = shops(random.Random(args.seed), carts)
     shares = [_shares(components, budget) for budget in budgets]
-    # per band (lower end): LP, best packing, proven bound, parts, optimal,
-    # and the engine's saving under each budget
-    bands = {low: [0.0, 0.0, 0.0, 0, 0, [0.0] * len(budgets)] for low in lows}
+    bands = {low: Sums(engine=[0.0] * len(budgets)) for low in lows}
     unsolved = 0
     for tiers, shop in components:
         for part in window_parts(shop):
@@ -111,28 +110,27 @@ def main() -> None:
             # CP-SAT's bound can be trivial (the sum of all gains) when time runs
             # out early; the LP bounds the part too, so the least of both holds.
             upper = min(upper, bound)
-            band = bands[max(low for low in lows if low <= len(part))]
-            band[0] += bound
-            band[1] += best
-            band[2] += upper
-            band[3] += 1
-            band[4] += is_optimal
-            for index, share in enumerate(shares):
-                band[5][index] += sum(share.get(cart.key, 0.0) for cart in part)
+            bands[max(low for low in lows if low <= len(part))].add(
+                bound,
+                best,
+                upper,
+                is_optimal,
+                [sum(share.get(cart.key, 0.0) for cart in part) for share in shares],
+            )
             print(json.dumps([len(part), round(bound), best, upper]), file=sys.stderr)
-    total = [sum(band[i] for band in bands.values()) for i in range(5)]
-    total.append(
-        [sum(band[5][i] for band in bands.values()) for i in range(len(budgets))]
-    )
-    parts, optimal = total[3], total[4]
+    total = Sums(engine=[0.0] * len(budgets))
+    for band in bands.values():
+        total.add(
+            band.lp, band.found, band.proven, band.optimal, band.engine, band.parts
+        )
     result = {
         "benchmark": "pooling_gap",
         "quick": args.quick,
         "seed": args.seed,
         "carts": carts,
         "part_carts": [args.min_carts, args.max_carts],
-        "parts": parts,
-        "proven_optimal": optimal,
+        "parts": total.parts,
+        "proven_optimal": total.optimal,
         "no_packing_in_time": unsolved,
         **_fractions(total, budgets),
         "lp": 1.0,
@@ -142,7 +140,7 @@ def main() -> None:
     if len(lows) > 1:
         ends = [*(low - 1 for low in lows[1:]), args.max_carts]
         result["by_part_carts"] = {
-            f"{low}-{end}": {"parts": band[3], **_fractions(band, budgets)}
+            f"{low}-{end}": {"parts": band.parts, **_fractions(band, budgets)}
             for (low, band), end in zip(bands.items(), ends, strict=True)
         }
     print(json.dumps(result))
@@ -161,8 +159,31 @@ def _shares(components, budget: float) -> dict[str, float]:
     }
 
 
-def _fractions(sums, budgets) -> dict:
-    lp, found, proven, _parts, _optimal, engine = sums
+@dataclasses.dataclass
+class Sums:
+    """Sums over parts: the LP, CP-SAT's best packing and proven bound, the
+    parts and how many were proven optimal, the engine's saving per budget."""
+
+    engine: list[float]
+    lp: float = 0.0
+    found: float = 0.0
+    proven: float = 0.0
+    parts: int = 0
+    optimal: int = 0
+
+    def add(self, lp, found, proven, optimal, engine, parts=1) -> None:
+        self.lp += lp
+        self.found += found
+        self.proven += proven
+        self.optimal += optimal
+        self.parts += parts
+        self.engine = [
+            mine + more for mine, more in zip(self.engine, engine, strict=True)
+        ]
+
+
+def _fractions(sums: Sums, budgets) -> dict:
+    lp, found, proven, engine = sums.lp, sums.found, sums.proven, sums.engine
     if not lp:
         return {}
     first = {
