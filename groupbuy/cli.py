@@ -144,8 +144,9 @@ def demo(*, serve_after: bool, host: str, port: int) -> None:
 
 
 def app_commands() -> dict:
-    """Return the subcommands the installed apps declare, by name."""
-    _setup_django()
+    """Return the subcommands the installed apps declare, by name (found without
+    setting Django up: each command does that itself if it needs it)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groupbuy.settings")
     from groupbuy.core.plugins import cli_commands
 
     return cli_commands()

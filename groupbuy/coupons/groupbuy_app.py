@@ -24,7 +24,7 @@ app = GroupbuyApp(
             order=15,
         ),
     ],
-    cli_commands={"station": "groupbuy.coupons.station.cli:main"},
+    standalone_cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",
     notification_kinds={
         "coupons.issued": _("Coupon ready"),

@@ -166,16 +166,69 @@ def test_plugin_app_demo_data_runs_after_the_core_demo_data(with_plugin_app):
 
 
 def test_cli_commands_come_only_from_apps_that_declare_them():
-    declared = {name for app in plugins.installed_apps() for name in app.cli_commands}
+    declared = {
+        name
+        for app in plugins.installed_apps()
+        for name in [*app.cli_commands, *app.standalone_cli_commands]
+    }
     assert set(plugins.cli_commands()) == declared
     assert "plugin-hello" not in declared
 
 
+# `groupbuy <argv>` in a process where setting Django up is an error.
+WITHOUT_DJANGO = """
+import sys
+
+import django
+
+
+def refuse(*args, **kwargs):
+    raise SystemExit("django.setup() was called")
+
+
+django.setup = refuse
+from groupbuy import cli
+
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_the_station_starts_without_setting_django_up_and_backup_sets_it_up(
+    tmp_path,
+):
+    def groupbuy(*argv):
+        return subprocess.run(
+            [sys.executable, "-c", WITHOUT_DJANGO, *argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(REPO),
+                "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
+                "GROUPBUY_DATA_DIR": str(tmp_path / "data"),
+            },
+        )
+
+    # when: the offline station, which needs no database
+    station = groupbuy("station", "--dir", str(tmp_path / "station"), "status")
+    # then: it ran (and answered that it has not been set up yet)
+    assert station.returncode == 2, station.stderr
+    assert "groupbuy station init" in station.stdout
+    # when: a command that needs the database
+    backup = groupbuy("backup", "--output", str(tmp_path / "backup.tar.gz"))
+    # then: it set Django up first
+    assert "django.setup() was called" in backup.stderr
+
+
 def test_two_apps_may_not_declare_the_same_command(monkeypatch):
     same = plugins.GroupbuyApp(cli_commands={"hello": "a.module:main"})
-    monkeypatch.setattr(plugins, "installed_apps", lambda: [same, same])
-    with pytest.raises(ValueError, match="groupbuy hello"):
-        plugins.cli_commands()
+    standalone = plugins.GroupbuyApp(standalone_cli_commands={"hello": "b.module:main"})
+    for apps in ([same, same], [same, standalone]):
+        monkeypatch.setattr(plugins, "installed_apps", lambda apps=apps: apps)
+        with pytest.raises(ValueError, match="groupbuy hello"):
+            plugins.cli_commands()
 
 
 def test_a_nav_entry_needs_a_known_role():

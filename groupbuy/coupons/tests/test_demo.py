@@ -25,6 +25,11 @@ def test_the_plugin_declaration_names_modules_that_exist():
 
     from groupbuy.coupons.groupbuy_app import app
 
-    targets = [*app.api_routers.values(), app.demo_data, *app.cli_commands.values()]
+    targets = [
+        *app.api_routers.values(),
+        app.demo_data,
+        *app.cli_commands.values(),
+        *app.standalone_cli_commands.values(),
+    ]
     for target in targets:
         import_string(target.replace(":", "."))
