@@ -1,4 +1,6 @@
-"""Every page passes axe-core with no serious or critical violation, in both languages.
+"""Every page passes axe-core with no serious or critical violation, in both
+languages, and opens without a script error, an error in the console, a failed
+request, a server error or a missing static file.
 
 The pages are every named URL the resolver knows, filled in with one seeded object
 of each kind (tests/e2e/a11y_seeding.py), visited as each person who can reach
@@ -101,6 +103,38 @@ def _describe(findings: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+class PageErrors:
+    """What went wrong in the browser while a page was open: an uncaught script
+    error, an error logged to the console, a request that failed or answered
+    with a server error, or a missing static file."""
+
+    def __init__(self, page):
+        self.path = ""
+        self.found: list[str] = []
+        page.on("pageerror", lambda error: self._add(f"script error: {error}"))
+        page.on("console", self._console)
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _add(self, what: str) -> None:
+        self.found.append(f"{self.path}: {what}")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self._add(f"console error: {message.text} ({message.location.get('url')})")
+
+    def _failed(self, request) -> None:
+        # A navigation away from a page cancels what it was still loading.
+        if request.failure != "net::ERR_ABORTED":
+            self._add(f"request failed: {request.url} {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 500 or (
+            "/static/" in response.url and response.status >= 400
+        ):
+            self._add(f"{response.status} for {response.url}")
+
+
 def _html_lang(language: str) -> str:
     return "zh-Hans" if language == "zh-hans" else "en"
 
@@ -130,8 +164,10 @@ def test_every_page_has_no_serious_violation(
         # the resolver and the seed still give each person real pages to check
         assert len(pages) >= {"visitor": 4, "operator": 3}.get(role, 8), pages
         findings = {}
+        errors = PageErrors(page)
         for path in pages:
             # when the page is open
+            errors.path = path
             page.goto(path)
             # then it names its language and axe finds nothing serious
             assert page.get_attribute("html", "lang") == _html_lang(language), path
@@ -139,6 +175,8 @@ def test_every_page_has_no_serious_violation(
             if violations:
                 findings[f"{role}/{language} {path}"] = violations
         assert not findings, "\n" + _describe(findings)
+        # and no page threw a script error, logged one or failed to load a file
+        assert not errors.found, "\n".join(errors.found)
     finally:
         context.close()
 
