@@ -55,6 +55,42 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def no_uncaught_script_error_or_server_error(request, monkeypatch):
+    """Fail a journey in whose pages a script threw an error nobody caught
+    (an uncaught exception or unhandled promise rejection) or the server
+    answered 5xx. Refusals (4xx) and requests failing offline are for each
+    journey to judge; this watches every context made from the session's
+    browser."""
+    if "chromium" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("chromium")
+    found: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on(
+            "weberror",
+            lambda error: found.append(
+                f"{error.page and error.page.url}: {error.error}"
+            ),
+        )
+        context.on(
+            "response",
+            lambda response: (
+                response.status >= 500
+                and found.append(f"{response.status} for {response.url}")
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield
+    assert not found, "\n".join(found)
+
+
 @pytest.fixture
 def page(chromium, groupbuy_server):
     context = chromium.new_context(
