@@ -164,6 +164,11 @@ def test_damaged_codes_are_refused_with_a_clear_reason():
     # may decode to shorter bytes, which then cannot be opened instead.)
     body_length = len(code) - len(codec.PREFIX)
     truncated = code[: len(code) - 9 - (body_length - 1 - 9) % 3]
+    # A space is a Base45 digit, and reading strips the spaces a scanner adds
+    # around a code: a cut ending on one would be read as a cut one shorter
+    # (1 time in 45). A whole code never ends on one.
+    while truncated.endswith(" "):
+        truncated = truncated[:-3]
     assert (len(truncated) - len(codec.PREFIX)) % 3 == 1
     for bad, reason in (
         (truncated, "malformed"),
