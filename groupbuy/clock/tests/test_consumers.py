@@ -81,14 +81,35 @@ async def test_malformed_frames_are_ignored_and_the_socket_stays_open():
     await communicator.disconnect()
 
 
-async def test_a_socket_probing_without_pause_is_told_to_slow_down():
-    # given a socket that already spent its whole bucket
-    communicator = await _connected()
+class StoppedClock:
+    """The consumer's ``time`` module with ``monotonic`` standing still until
+    moved on: "without pause" then means no time at all, however slowly a
+    loaded machine sends the probes (at 2 tokens a second, 0.5 s of them was
+    one probe more, and the test failed)."""
+
+    def __init__(self):
+        self.seconds = 1_000.0
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+
+async def _spend_the_bucket(communicator) -> None:
     for probe_id in range(consumers.BUCKET_SIZE):
         await communicator.send_json_to(
             {"type": "clock.probe", "id": probe_id, "t0": 1}
         )
         assert (await communicator.receive_json_from())["type"] == "clock.reply"
+
+
+async def test_a_socket_probing_without_pause_is_told_to_slow_down(monkeypatch):
+    # given a socket that already spent its whole bucket
+    monkeypatch.setattr(consumers, "time", StoppedClock())
+    communicator = await _connected()
+    await _spend_the_bucket(communicator)
     # when it probes again at once
     await communicator.send_json_to({"type": "clock.probe", "id": 99, "t0": 1})
     # then it is refused, not answered
@@ -97,6 +118,25 @@ async def test_a_socket_probing_without_pause_is_told_to_slow_down():
         "code": "too_many_probes",
         "id": 99,
     }
+    await communicator.disconnect()
+
+
+async def test_a_socket_that_pauses_is_answered_again(monkeypatch):
+    # given a socket that spent its whole bucket
+    clock = StoppedClock()
+    monkeypatch.setattr(consumers, "time", clock)
+    communicator = await _connected()
+    await _spend_the_bucket(communicator)
+    # when it waits a second (two tokens) and probes twice more
+    clock.seconds += 1.0
+    replies = []
+    for probe_id in (100, 101, 102):
+        await communicator.send_json_to(
+            {"type": "clock.probe", "id": probe_id, "t0": 1}
+        )
+        replies.append((await communicator.receive_json_from())["type"])
+    # then two probes are answered and the third is refused
+    assert replies == ["clock.reply", "clock.reply", "clock.error"]
     await communicator.disconnect()
 
 
