@@ -226,23 +226,17 @@ def cli_commands() -> dict[str, Callable[[list[str]], int | None]]:
     Found without setting Django up when it is not (the ``groupbuy`` command):
     a command from ``cli_commands`` sets it up before it is imported, one from
     ``standalone_cli_commands`` never does."""
-    commands: dict[str, tuple[str, bool]] = {}
+    commands: dict[str, Callable[[list[str]], int | None]] = {}
     for app in _apps_for_commands():
-        declared = [
-            (name, (reference, True)) for name, reference in app.cli_commands.items()
-        ]
-        declared += [
-            (name, (reference, False))
-            for name, reference in app.standalone_cli_commands.items()
-        ]
-        for name, command in declared:
-            if name in commands:
-                raise ValueError(f"two apps declare the `groupbuy {name}` command")
-            commands[name] = command
-    return {
-        name: _lazy_command(reference, needs_django=needs_django)
-        for name, (reference, needs_django) in commands.items()
-    }
+        for declared, needs_django in (
+            (app.cli_commands, True),
+            (app.standalone_cli_commands, False),
+        ):
+            for name, reference in declared.items():
+                if name in commands:
+                    raise ValueError(f"two apps declare the `groupbuy {name}` command")
+                commands[name] = _lazy_command(reference, needs_django=needs_django)
+    return commands
 
 
 def _apps_for_commands() -> list[GroupbuyApp]:
