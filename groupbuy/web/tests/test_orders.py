@@ -18,6 +18,13 @@ def _order_url(order, name="web:order_detail") -> str:
     return reverse(name, args=[order.public_id])
 
 
+def _status_fragment(client, order) -> str:
+    """What the order page's status section fetches (htmx) when it updates."""
+    return client.get(
+        _order_url(order, "web:order_status"), HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+
 def test_order_pages_require_login(db):
     order = deal_join(actor=make_user(), deal=make_deal(), quantity=1)
     for url in (reverse("web:order_list"), _order_url(order)):
@@ -70,9 +77,7 @@ def test_back_from_pay_page_waits_then_shows_paid(shopper_client, shopper):
     assert 'hx-trigger="order-changed, every 2s"' in waiting
     # when the callback arrives
     pay(order)
-    fragment = shopper_client.get(
-        _order_url(order, "web:order_status"), HTTP_HX_REQUEST="true"
-    ).content.decode()
+    fragment = _status_fragment(shopper_client, order)
     # then: the fragment shows paid and stops polling (it still follows the socket)
     assert 'data-status="paid"' in fragment
     assert 'id="order-paid"' in fragment
@@ -131,9 +136,7 @@ def test_a_live_status_update_brings_the_new_amounts_along(db):
     assert 'id="order-refunded-amount"' not in page
     # when the deal fails and the page's status section fetches itself again
     deal_close(deal=pass_deadline(deal))
-    fragment = client.get(
-        _order_url(order, "web:order_status"), HTTP_HX_REQUEST="true"
-    ).content.decode()
+    fragment = _status_fragment(client, order)
     # then the status says refunded and the amounts list, swapped out of band
     # (it sits outside the status section), shows the refund too
     assert 'id="order-refunded"' in fragment
