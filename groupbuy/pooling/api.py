@@ -32,6 +32,8 @@ from groupbuy.pooling.schemas import (
     promotion_out,
     request_out,
 )
+from groupbuy.pooling.services.chat import message_payload
+from groupbuy.pooling.services.contacts import chat_not_open
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 
 router = Router(tags=["pooling"])
@@ -205,12 +207,9 @@ def pool_message_post(request, pool_id: str, payload: MessageIn):
     message = services.chat_post(actor=request.auth, pool=pool, body=payload.body)
     return Status(
         201,
-        {
-            "id": message.public_id,
-            "author": selectors.chat_label_for(pool=pool, user=request.auth),
-            "body": message.body,
-            "created_at": message.created_at.isoformat(),
-        },
+        message_payload(
+            message, author_name=selectors.chat_label_for(pool=pool, user=request.auth)
+        ),
     )
 
 
@@ -223,9 +222,8 @@ def buyers(request, filters: Query[BuyersIn]):
 
 
 def _contact_row(user, contact_id: str) -> dict:
-    return next(
-        row for row in selectors.contacts_for_user(user=user) if row["id"] == contact_id
-    )
+    contact = selectors.contact_get_for_user(user=user, contact_id=contact_id)
+    return selectors.contact_row(contact=contact, viewer=user)
 
 
 @router.post("/contacts", response={201: ContactOut})
@@ -250,3 +248,26 @@ def contact_answer(request, contact_id: str, payload: AnswerIn):
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
     services.contact_answer(actor=request.auth, contact=contact, accept=payload.accept)
     return _contact_row(request.auth, contact_id)
+
+
+@router.get("/contacts/{contact_id}/messages", response=list[MessageOut])
+def contact_messages(request, contact_id: str):
+    """The chat with the other side of an accepted contact request (last 200)."""
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
+    if contact.state != contact.State.ACCEPTED:
+        raise chat_not_open()
+    return selectors.contact_chat_history(contact=contact)
+
+
+@router.post("/contacts/{contact_id}/messages", response={201: MessageOut})
+def contact_message_post(request, contact_id: str, payload: MessageIn):
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
+    message = services.contact_chat_post(
+        actor=request.auth, contact=contact, body=payload.body
+    )
+    return Status(
+        201,
+        message_payload(
+            message, author_name=selectors.contact_author_label(request.auth)
+        ),
+    )

@@ -1,4 +1,6 @@
-"""``ws/pools/<pool_id>/``: a pool's live state and chat, for its members only.
+"""``ws/pools/<pool_id>/``: a pool's live state and chat, for its members only;
+``ws/contacts/<contact_id>/``: the chat of an accepted contact request, for its
+two sides only.
 
 Like the realtime consumers it only forwards what services publish; posting a
 message goes through the API (one write path), the socket carries the echo.
@@ -9,7 +11,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 
 from groupbuy.core.errors import DomainError
-from groupbuy.pooling.live import pool_group
+from groupbuy.pooling.live import contact_group, pool_group
 from groupbuy.realtime.consumers import (
     CLOSE_NOT_FOUND,
     CLOSE_NOT_SIGNED_IN,
@@ -17,7 +19,7 @@ from groupbuy.realtime.consumers import (
 )
 
 
-def _history(user, pool_id: str) -> list[dict] | None:
+def _pool_history(user, pool_id: str) -> list[dict] | None:
     from groupbuy.pooling import selectors
 
     try:
@@ -29,19 +31,36 @@ def _history(user, pool_id: str) -> list[dict] | None:
     return selectors.chat_history(pool=pool)
 
 
-class PoolConsumer(SignedInConsumer):
-    """Members only: 4401 when signed out, 4404 for a pool one is not in."""
+def _contact_history(user, contact_id: str) -> list[dict] | None:
+    from groupbuy.pooling import selectors
+
+    try:
+        contact = selectors.contact_get_for_user(user=user, contact_id=contact_id)
+    except DomainError:
+        return None
+    if contact.state != contact.State.ACCEPTED:
+        return []
+    return selectors.contact_chat_history(contact=contact)
+
+
+class _ChatConsumer(SignedInConsumer):
+    """4401 when signed out, 4404 for a room one is not in; on joining, the
+    room's history (empty until its chat opens)."""
+
+    url_kwarg: str
+    load_history = None  # (user, room id) -> messages, or None when not in it
+    group_for = None  # room id -> channel group
 
     @property
-    def pool_id(self) -> str:
-        return self.scope["url_route"]["kwargs"]["pool_id"]
+    def room_id(self) -> str:
+        return self.scope["url_route"]["kwargs"][self.url_kwarg]
 
     async def may_join(self) -> bool:
         if not await super().may_join():
             self.refused_close_code = CLOSE_NOT_SIGNED_IN
             return False
-        self.history = await database_sync_to_async(_history)(
-            self.scope["user"], self.pool_id
+        self.history = await database_sync_to_async(type(self).load_history)(
+            self.scope["user"], self.room_id
         )
         if self.history is None:
             self.refused_close_code = CLOSE_NOT_FOUND
@@ -49,7 +68,19 @@ class PoolConsumer(SignedInConsumer):
         return True
 
     def groups_for_connection(self) -> list[str]:
-        return [pool_group(self.pool_id)]
+        return [type(self).group_for(self.room_id)]
 
     async def on_joined(self) -> None:
         await self.send_json({"type": "pooling.history", "messages": self.history})
+
+
+class PoolConsumer(_ChatConsumer):
+    url_kwarg = "pool_id"
+    load_history = staticmethod(_pool_history)
+    group_for = staticmethod(pool_group)
+
+
+class ContactConsumer(_ChatConsumer):
+    url_kwarg = "contact_id"
+    load_history = staticmethod(_contact_history)
+    group_for = staticmethod(contact_group)

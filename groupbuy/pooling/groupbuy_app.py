@@ -16,13 +16,18 @@ app = GroupbuyApp(
         )
     ],
     websocket_routes=[
-        ("ws/pools/<str:pool_id>/", "groupbuy.pooling.consumers:PoolConsumer")
+        ("ws/pools/<str:pool_id>/", "groupbuy.pooling.consumers:PoolConsumer"),
+        (
+            "ws/contacts/<str:contact_id>/",
+            "groupbuy.pooling.consumers:ContactConsumer",
+        ),
     ],
     notification_kinds={
         "pooling.suggestion": _("Pool suggestion"),
         "pooling.confirmed": _("Pool confirmed"),
         "pooling.dissolved": _("Pool did not form"),
         "pooling.contact": _("Contact request from a shopper buying the same"),
+        "pooling.contact_answered": _("Answer to my contact request"),
     },
     demo_data="groupbuy.pooling.demo:load_demo_data",
     personal_data="groupbuy.pooling.personal_data:PoolingPersonalData",

@@ -13,5 +13,13 @@ def publish_to_pool(pool_public_id: str, event: dict) -> None:
     publish(pool_group(pool_public_id), event)
 
 
+def contact_group(contact_public_id: str) -> str:
+    return f"contact.{contact_public_id}"
+
+
+def publish_to_contact(contact_public_id: str, event: dict) -> None:
+    publish(contact_group(contact_public_id), event)
+
+
 def publish_to_member(user_public_id: str, event: dict) -> None:
     publish(user_group(user_public_id), event)

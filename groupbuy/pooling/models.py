@@ -231,9 +231,9 @@ class PoolMember(models.Model):
         return f"{self.user_id} in {self.pool_id}: {self.answer}"
 
 
-class ChatMessage(models.Model):
-    public_id = PublicIdField(prefix="msg")
-    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="messages")
+class _Message(models.Model):
+    """A chat message; the subclass adds the room it belongs to."""
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -241,12 +241,20 @@ class ChatMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
-        verbose_name = _("chat message")
-        verbose_name_plural = _("chat messages")
 
     def __str__(self):
         return self.body[:40]
+
+
+class ChatMessage(_Message):
+    public_id = PublicIdField(prefix="msg")
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="messages")
+
+    class Meta(_Message.Meta):
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
 
 
 class ContactRequest(models.Model):
@@ -287,3 +295,16 @@ class ContactRequest(models.Model):
 
     def __str__(self):
         return f"{self.public_id} ({self.state})"
+
+
+class ContactMessage(_Message):
+    """A message between the two sides of an accepted contact request."""
+
+    public_id = PublicIdField(prefix="cmsg")
+    contact = models.ForeignKey(
+        ContactRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+
+    class Meta(_Message.Meta):
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")

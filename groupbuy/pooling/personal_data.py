@@ -1,10 +1,12 @@
 """What pooling holds about a person, for their export and their erasure.
 
 Exported: their pooling preferences, reported carts, pool requests, seats in
-pools, chat messages and contact requests. Erased: preferences, carts, contact
-requests and requests that never made a pool are deleted; seats stay (the
-others' savings were computed with them) without sharing a number, and chat
-messages are emptied, shown as deleted, so the others keep their chat.
+pools, pool chat messages, contact requests and the messages they wrote in
+contact chats. Erased: preferences, carts, contact requests (with their chats:
+a conversation between two people is not kept for one) and requests that never
+made a pool are deleted; seats stay (the others' savings were computed with
+them) without sharing a number, and pool chat messages are emptied, shown as
+deleted, so the others keep their chat.
 """
 
 from __future__ import annotations
@@ -92,14 +94,16 @@ def _seats(user) -> list[dict]:
     ]
 
 
-def _chat(user) -> list[dict]:
-    from groupbuy.pooling.models import ChatMessage
+def _messages(user, *, model_name: str, room: str) -> list[dict]:
+    """The messages ``user`` wrote in one kind of chat, each with its room."""
+    from django.apps import apps
 
-    messages = ChatMessage.objects.filter(author=user).select_related("pool")
+    model = apps.get_model("pooling", model_name)
+    messages = model.objects.filter(author=user).select_related(room)
     return [
         {
             "id": message.public_id,
-            "pool": message.pool.public_id,
+            room: getattr(message, room).public_id,
             "body": message.body,
             "created_at": message.created_at,
         }
@@ -136,8 +140,11 @@ class PoolingPersonalData(PersonalDataProvider):
                 "carts": _carts(user),
                 "pool_requests": _requests(user),
                 "pool_seats": _seats(user),
-                "chat_messages": _chat(user),
+                "chat_messages": _messages(user, model_name="ChatMessage", room="pool"),
                 "contact_requests": _contact_requests(user),
+                "contact_messages": _messages(
+                    user, model_name="ContactMessage", room="contact"
+                ),
             }
         )
 

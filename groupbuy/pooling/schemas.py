@@ -223,3 +223,4 @@ class ContactOut(Schema):
     state: str
     is_mine_to_answer: bool
     phone: str
+    chat_open: bool

@@ -15,6 +15,7 @@ from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import (
     CartReport,
     ChatMessage,
+    ContactMessage,
     ContactRequest,
     Pool,
     PoolingProfile,
@@ -232,35 +233,64 @@ def cart_get_discoverable(*, cart_id: str) -> CartReport:
     return cart
 
 
+def contact_row(*, contact: ContactRequest, viewer) -> dict:
+    """What ``viewer``, one side of ``contact``, sees of it: the other side's
+    number masked until the request is accepted."""
+    other = (
+        contact.recipient if contact.requester_id == viewer.pk else contact.requester
+    )
+    accepted = contact.state == ContactRequest.State.ACCEPTED
+    return {
+        "id": contact.public_id,
+        "product": contact.product.name,
+        "state": contact.state,
+        "state_label": ContactRequest.State(contact.state).label,
+        "is_mine_to_answer": contact.recipient_id == viewer.pk
+        and contact.state == ContactRequest.State.PENDING,
+        "phone": other.phone if accepted else mask_phone(other.phone),
+        "chat_open": accepted,
+    }
+
+
 def contacts_for_user(*, user) -> list[dict]:
-    """My contact requests, sent and received; numbers only once accepted."""
+    """My contact requests, sent and received, newest first."""
     contacts = (
         ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user))
         .select_related("requester", "recipient", "product")
         .order_by("-created_at")[:50]
     )
-    rows = []
-    for contact in contacts:
-        other = (
-            contact.recipient if contact.requester_id == user.pk else contact.requester
-        )
-        accepted = contact.state == ContactRequest.State.ACCEPTED
-        rows.append(
-            {
-                "id": contact.public_id,
-                "product": contact.product.name,
-                "state": contact.state,
-                "is_mine_to_answer": contact.recipient_id == user.pk
-                and contact.state == ContactRequest.State.PENDING,
-                "phone": other.phone if accepted else mask_phone(other.phone),
-            }
-        )
-    return rows
+    return [contact_row(contact=contact, viewer=user) for contact in contacts]
+
+
+def contact_author_label(user) -> str:
+    # The same label goes to both sides over the socket, so it names the
+    # author the way the other side already knows them: by their masked number.
+    return _("Deleted user") if is_erased(user) else mask_phone(user.phone)
+
+
+def contact_chat_history(*, contact: ContactRequest, limit: int = 200) -> list[dict]:
+    """The last ``limit`` messages of an accepted contact, oldest first."""
+    messages = (
+        ContactMessage.objects.filter(contact=contact)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        {
+            "id": message.public_id,
+            "author": contact_author_label(message.author),
+            "body": message.body or _("This message was deleted."),
+            "created_at": message.created_at.isoformat(),
+        }
+        for message in reversed(list(messages))
+    ]
 
 
 def contact_get_for_user(*, user, contact_id: str) -> ContactRequest:
+    """A contact request ``user`` sent or received; 404 for anyone else."""
     contact = (
-        ContactRequest.objects.filter(public_id=contact_id)
+        ContactRequest.objects.select_related("requester", "recipient", "product")
+        .filter(public_id=contact_id)
         .filter(Q(requester=user) | Q(recipient=user))
         .first()
     )

@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("buyers/", views.buyers, name="buyers"),
+    path("contacts/<str:contact_id>/", views.contact, name="contact"),
+    path(
+        "contacts/<str:contact_id>/answer/",
+        views.contact_answer,
+        name="contact_answer",
+    ),
+    path("contacts/<str:contact_id>/chat/", views.contact_chat, name="contact_chat"),
     path("branches/<str:branch_id>/", views.branch, name="branch"),
     path("pools/<str:pool_id>/", views.pool, name="pool"),
     path("pools/<str:pool_id>/answer/", views.pool_answer, name="pool_answer"),

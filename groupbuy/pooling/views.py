@@ -165,6 +165,63 @@ def buyers(request):
 
 @login_required
 @domain_errors_as_http
+def contact(request, contact_id: str):
+    """A contact request: the answer buttons for its recipient, and once
+    accepted both numbers and a chat between the two sides."""
+    contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
+    chat_open = contact.state == contact.State.ACCEPTED
+    return render(
+        request,
+        "pooling/contact.html",
+        {
+            "contact": selectors.contact_row(contact=contact, viewer=request.user),
+            "messages_": selectors.contact_chat_history(contact=contact)
+            if chat_open
+            else [],
+        },
+    )
+
+
+def _contact_act(request, contact_id: str, action):
+    contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
+    try:
+        action(contact)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("pooling:contact", contact_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def contact_answer(request, contact_id: str):
+    accept = request.POST.get("answer") == "accept"
+    return _contact_act(
+        request,
+        contact_id,
+        lambda contact: services.contact_answer(
+            actor=request.user, contact=contact, accept=accept
+        ),
+    )
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def contact_chat(request, contact_id: str):
+    """Post a chat message (the page without JavaScript; chat.js uses the API)."""
+    body = request.POST.get("body", "")
+    return _contact_act(
+        request,
+        contact_id,
+        lambda contact: services.contact_chat_post(
+            actor=request.user, contact=contact, body=body
+        ),
+    )
+
+
+@login_required
+@domain_errors_as_http
 def pool(request, pool_id: str):
     """A suggestion (accept / decline) or a confirmed pool with its chat."""
     pool = selectors.pool_get_for_member(user=request.user, pool_id=pool_id)

@@ -126,6 +126,31 @@ def _pool_id(*, shopper, shopper_2, merchant) -> dict:
     return {"pool_id": pool_id, "branch_id": branch.public_id}
 
 
+def _contact_id(*, shopper, shopper_2, product) -> dict:
+    """shopper_2 plans to buy the product; shopper asked, they accepted and
+    said hello, so the contact page shows its chat."""
+    from groupbuy.catalog.models import Branch
+    from groupbuy.pooling import services
+
+    branch = Branch.objects.order_by("pk").first()
+    services.profile_update(
+        actor=shopper_2, max_group_size=4, max_walk_m=1000, is_discoverable=True
+    )
+    cart = services.cart_report(
+        actor=shopper_2,
+        branch=branch,
+        kind="intended",
+        amount_fen=8_800,
+        items=[{"product_id": product.public_id, "unit_price_fen": 0, "quantity": 1}],
+        window_start_at=now() + timedelta(days=1),
+        window_end_at=now() + timedelta(days=1, hours=2),
+    )
+    contact = services.contact_request(actor=shopper, cart=cart, product=product)
+    services.contact_answer(actor=shopper_2, contact=contact, accept=True)
+    services.contact_chat_post(actor=shopper_2, contact=contact, body="周六一起买？")
+    return {"contact_id": contact.public_id}
+
+
 def _share_id(*, shopper, shopper_2, deal_id) -> dict:
     from groupbuy.deals.models import Deal
     from groupbuy.sharing.contacts import Contact
@@ -202,6 +227,7 @@ def seed_accessibility() -> dict:
     ids |= _demand_ids(shopper=shopper, owner=owner, merchant=merchant)
     ids |= _pool_id(shopper=shopper, shopper_2=shopper_2, merchant=merchant)
     ids |= _share_id(shopper=shopper, shopper_2=shopper_2, deal_id=ids["deal_id"])
+    ids |= _contact_id(shopper=shopper, shopper_2=shopper_2, product=product)
     ids |= _verification_ids(shopper=shopper)
     return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
 
@@ -223,6 +249,7 @@ ARGUMENTS = {
     "pool_id": "pool_id",
     "branch_id": "branch_id",
     "share_id": "share_id",
+    "contact_id": "contact_id",
     "intent_id": "intent_id",
     "token": "email_token",
     "user_id": "user_id",

@@ -215,7 +215,8 @@ def test_pages_are_found_for_every_kind_of_object(seeded):
     # the seed's objects all reached a page path (a renamed argument would not)
     paths = seeded["paths"]
     ids = seeded["ids"]
-    for key in ("deal_id", "order_id", "coupon_id", "team_id", "demand_id", "pool_id"):
+    keys = ("deal_id", "order_id", "coupon_id", "team_id", "demand_id", "pool_id")
+    for key in (*keys, "contact_id"):
         assert ids[key] and any(ids[key] in path for path in paths), key
     assert any(re.search(r"/sharing/threads/shr_", path) for path in paths)
 

@@ -170,3 +170,84 @@ def test_use_my_location_fills_the_place_and_a_far_shop_is_refused(
         page.wait_for_url(re.compile(r"/pooling/$"))
     finally:
         context.close()
+
+
+CONTACT_PHONES = ["13900770031", "13900770032"]
+
+CONTACT_SEED = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.catalog.models import Branch, Merchant, Product
+from groupbuy.pooling import services
+
+users = []
+for phone in PHONES:
+    User.objects.filter(phone="+86" + phone).delete()
+    users.append(User.objects.create_user(
+        phone="+86" + phone, password="PASSWORD", preferred_language="en"
+    ))
+asker, planner = users
+merchant = Merchant.objects.create(name="联系超市", name_en="Contact Mart")
+branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+tea = Product.objects.create(name_zh="龙井茶 500g", name_en="Longjing tea 500g")
+services.profile_update(
+    actor=planner, max_group_size=4, max_walk_m=1000, is_discoverable=True
+)
+now = timezone.now()
+services.cart_report(
+    actor=planner, branch=branch, kind="intended", amount_fen=12800,
+    items=[{"product_id": tea.public_id, "unit_price_fen": 12800, "quantity": 1}],
+    window_start_at=now + timedelta(days=1),
+    window_end_at=now + timedelta(days=1, hours=2),
+)
+before = (timezone.localdate() + timedelta(days=3)).isoformat()
+print(json.dumps({"product": tea.public_id, "before": before}))
+""".replace("PHONES", repr(CONTACT_PHONES)).replace("PASSWORD", PASSWORD)
+
+
+def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_server):
+    seeded = json.loads(
+        groupbuy_server.run_python(CONTACT_SEED).strip().splitlines()[-1]
+    )
+    (asker_context, asker), (planner_context, planner) = (
+        _phone(chromium, groupbuy_server) for _ in CONTACT_PHONES
+    )
+    try:
+        _sign_in(asker, CONTACT_PHONES[0])
+        _sign_in(planner, CONTACT_PHONES[1])
+        # given a shopper who looks for others buying Longjing tea this week
+        asker.goto(
+            f"/pooling/buyers/?product={seeded['product']}&before={seeded['before']}"
+        )
+        found = asker.locator("#buyers-found .buyer")
+        assert found.count() == 1
+        assert "****" in found.first.inner_text()  # the number is masked
+        # when they ask to connect, their request waits, the number still hidden
+        found.first.locator("button").click()
+        asker.locator("#contacts .contact a").first.click()
+        asker.wait_for_selector("#contact-waiting")
+        assert "****" in asker.inner_text("#contact-phone")
+
+        # and the other shopper accepts from the notification's page
+        planner.goto("/inbox/")
+        planner.click("text=also plans to buy")
+        planner.click("#contact-accept")
+        planner.wait_for_selector("#contact-chat")
+
+        # then the asker's page opens the chat by itself, with the full number
+        asker.wait_for_selector("#contact-chat", timeout=20_000)
+        assert asker.inner_text("#contact-phone") == "+86" + CONTACT_PHONES[1]
+        # and messages travel both ways live
+        asker.fill("#chat-body", "Shall we buy it together on Saturday?")
+        asker.click("#chat-send")
+        planner.wait_for_selector(
+            "#chat-messages li:has-text('together on Saturday')", timeout=15_000
+        )
+        planner.fill("#chat-body", "Yes, at ten")
+        planner.click("#chat-send")
+        asker.wait_for_selector("#chat-messages li:has-text('Yes, at ten')")
+    finally:
+        asker_context.close()
+        planner_context.close()

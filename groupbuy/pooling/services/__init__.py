@@ -2,7 +2,11 @@
 
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.services.chat import chat_post
-from groupbuy.pooling.services.contacts import contact_answer, contact_request
+from groupbuy.pooling.services.contacts import (
+    contact_answer,
+    contact_chat_post,
+    contact_request,
+)
 from groupbuy.pooling.services.pools import (
     pool_answer,
     pool_phone_consent,
@@ -23,6 +27,7 @@ __all__ = [
     "cart_report",
     "chat_post",
     "contact_answer",
+    "contact_chat_post",
     "contact_request",
     "pool_answer",
     "pool_phone_consent",

@@ -21,10 +21,8 @@ def message_payload(message: ChatMessage, *, author_name: str) -> dict:
     }
 
 
-def chat_post(*, actor, pool: Pool, body: str) -> ChatMessage:
-    """Post to the chat of a confirmed pool I am in."""
-    from groupbuy.pooling.selectors import chat_label_for
-
+def checked_message_body(body: str) -> str:
+    """The message as posted, stripped; 422 when empty or too long."""
     text = (body or "").strip()
     if not text or len(text) > MAX_MESSAGE_CHARS:
         raise PoolingError(
@@ -33,6 +31,14 @@ def chat_post(*, actor, pool: Pool, body: str) -> ChatMessage:
             status=422,
             fields={"body": ["length"]},
         )
+    return text
+
+
+def chat_post(*, actor, pool: Pool, body: str) -> ChatMessage:
+    """Post to the chat of a confirmed pool I am in."""
+    from groupbuy.pooling.selectors import chat_label_for
+
+    text = checked_message_body(body)
     with transaction.atomic():
         member = pool.members.filter(user=actor).first()
         if member is None:

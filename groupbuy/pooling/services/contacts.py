@@ -9,9 +9,29 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Product
 from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.pooling.errors import PoolingError
-from groupbuy.pooling.models import CartReport, ContactRequest, PoolingProfile
+from groupbuy.pooling.live import publish_to_contact
+from groupbuy.pooling.models import (
+    CartReport,
+    ContactMessage,
+    ContactRequest,
+    PoolingProfile,
+)
+from groupbuy.pooling.services.chat import checked_message_body, message_payload
+
+
+def contact_url(contact: ContactRequest) -> str:
+    return reverse("pooling:contact", args=[contact.public_id])
+
+
+def chat_not_open() -> PoolingError:
+    return PoolingError(
+        "not_accepted",
+        _("The chat opens once the other shopper accepts."),
+        status=409,
+    )
 
 
 def contact_request(*, actor, cart: CartReport, product: Product) -> ContactRequest:
@@ -39,7 +59,7 @@ def contact_request(*, actor, cart: CartReport, product: Product) -> ContactRequ
                 title=_("A shopper also plans to buy %(product)s")
                 % {"product": product.name},
                 body=_("They would like to exchange contacts. Accept or decline."),
-                url=reverse("pooling:buyers"),
+                url=contact_url(contact),
                 data={"contact_id": contact.public_id},
                 idempotency_key=f"pooling.contact:{contact.public_id}",
             )
@@ -47,7 +67,8 @@ def contact_request(*, actor, cart: CartReport, product: Product) -> ContactRequ
 
 
 def contact_answer(*, actor, contact: ContactRequest, accept: bool) -> ContactRequest:
-    """The recipient accepts (both see each other's number) or declines."""
+    """The recipient accepts (both see each other's number and may chat) or
+    declines; the one who asked is told either way."""
     if contact.recipient_id != actor.pk:
         raise PoolingError("not_found", _("Not found."), status=404)
     state = ContactRequest.State.ACCEPTED if accept else ContactRequest.State.DECLINED
@@ -61,4 +82,56 @@ def contact_answer(*, actor, contact: ContactRequest, accept: bool) -> ContactRe
             )
         contact.refresh_from_db()
         audit_log(actor=actor, action=f"pooling.contact.{state}", obj=contact)
+        requester = contact.requester
+        with translation.override(requester.preferred_language):
+            notification_enqueue(
+                recipient=requester,
+                kind="pooling.contact_answered",
+                title=_("Your contact request was accepted: say hello")
+                if accept
+                else _("Your contact request was declined"),
+                body=_("About %(product)s.") % {"product": contact.product.name},
+                url=contact_url(contact) if accept else reverse("pooling:buyers"),
+                data={"contact_id": contact.public_id, "state": state},
+                idempotency_key=f"pooling.contact_answered:{contact.public_id}",
+            )
+        after_commit(
+            publish_to_contact,
+            contact.public_id,
+            {"type": "pooling.contact", "state": state},
+        )
     return contact
+
+
+def contact_chat_post(*, actor, contact: ContactRequest, body: str) -> ContactMessage:
+    """Post to the chat of an accepted contact request I am a side of."""
+    from groupbuy.pooling.selectors import contact_author_label
+
+    text = checked_message_body(body)
+    with transaction.atomic():
+        if actor.pk not in (contact.requester_id, contact.recipient_id):
+            raise PoolingError("not_found", _("Not found."), status=404)
+        state = (
+            ContactRequest.objects.filter(pk=contact.pk)
+            .values_list("state", flat=True)
+            .first()
+        )
+        if state != ContactRequest.State.ACCEPTED:
+            raise chat_not_open()
+        message = ContactMessage.objects.create(
+            contact=contact, author=actor, body=text
+        )
+        audit_log(
+            actor=actor,
+            action="pooling.contact.posted",
+            obj=contact,
+            data={"message": message.public_id},
+        )
+        event = {
+            "type": "pooling.chat",
+            "message": message_payload(
+                message, author_name=contact_author_label(actor)
+            ),
+        }
+        after_commit(publish_to_contact, contact.public_id, event)
+    return message

@@ -1,14 +1,19 @@
-"""The pool socket: members get the history and live messages; others are refused."""
+"""The pool and contact sockets: members (the two sides) get the history and
+live messages; others are refused."""
+
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.urls import path
+from django.utils import timezone
 
+from groupbuy.catalog.models import Product
 from groupbuy.pooling import services
-from groupbuy.pooling.consumers import PoolConsumer
-from groupbuy.pooling.models import Pool
+from groupbuy.pooling.consumers import ContactConsumer, PoolConsumer
+from groupbuy.pooling.models import CartReport, Pool
 from groupbuy.pooling.tests.factories import (
     make_promotion,
     make_request,
@@ -18,7 +23,12 @@ from groupbuy.pooling.tests.factories import (
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
-application = URLRouter([path("ws/pools/<str:pool_id>/", PoolConsumer.as_asgi())])
+application = URLRouter(
+    [
+        path("ws/pools/<str:pool_id>/", PoolConsumer.as_asgi()),
+        path("ws/contacts/<str:contact_id>/", ContactConsumer.as_asgi()),
+    ]
+)
 
 
 def _confirmed_pool():
@@ -35,8 +45,8 @@ def _confirmed_pool():
     return pool, users, owner
 
 
-async def _connect(pool_id, user):
-    communicator = WebsocketCommunicator(application, f"/ws/pools/{pool_id}/")
+async def _connect(pool_id, user, room="pools"):
+    communicator = WebsocketCommunicator(application, f"/ws/{room}/{pool_id}/")
     communicator.scope["user"] = user
     connected, _sub = await communicator.connect()
     assert connected
@@ -60,5 +70,58 @@ async def test_another_user_or_merchant_is_refused(who):
     pool, _users, owner = await sync_to_async(_confirmed_pool)()
     intruder = owner if who == "merchant owner" else await sync_to_async(make_user)()
     socket = await _connect(pool.public_id, intruder)
+    closing = await socket.receive_output()
+    assert closing == {"type": "websocket.close", "code": 4404}
+
+
+def _contact(*, accept: bool):
+    """A shopper asked one who plans to buy tea; the other side answered."""
+    _merchant, branch, owner = make_shop()
+    tea = Product.objects.create(name_zh="茶", name_en="Tea")
+    asker, planner = make_user(), make_user()
+    cart = CartReport.objects.create(
+        user=planner,
+        branch=branch,
+        kind=CartReport.Kind.INTENDED,
+        amount_fen=5_000,
+        items=[{"product_id": tea.public_id, "quantity": 1}],
+        window_start_at=timezone.now(),
+        window_end_at=timezone.now() + timedelta(hours=2),
+    )
+    services.profile_update(
+        actor=planner, max_group_size=4, max_walk_m=500, is_discoverable=True
+    )
+    contact = services.contact_request(actor=asker, cart=cart, product=tea)
+    services.contact_answer(actor=planner, contact=contact, accept=accept)
+    if accept:
+        services.contact_chat_post(actor=asker, contact=contact, body="hello")
+    return contact, asker, planner, owner
+
+
+async def test_the_two_sides_of_a_contact_get_history_then_live_messages():
+    contact, asker, planner, _owner = await sync_to_async(_contact)(accept=True)
+    socket = await _connect(contact.public_id, planner, room="contacts")
+    history = await socket.receive_json_from()
+    assert [m["body"] for m in history["messages"]] == ["hello"]
+    await sync_to_async(services.contact_chat_post)(
+        actor=asker, contact=contact, body="Saturday?"
+    )
+    event = await socket.receive_json_from()
+    assert (event["type"], event["message"]["body"]) == ("pooling.chat", "Saturday?")
+    await socket.disconnect()
+
+
+async def test_a_declined_contact_has_no_history():
+    contact, asker, _planner, _owner = await sync_to_async(_contact)(accept=False)
+    socket = await _connect(contact.public_id, asker, room="contacts")
+    assert (await socket.receive_json_from())["messages"] == []
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize("who", ["stranger", "merchant owner"])
+async def test_another_user_or_merchant_is_refused_a_contact(who):
+    contact, _asker, _planner, owner = await sync_to_async(_contact)(accept=True)
+    intruder = owner if who == "merchant owner" else await sync_to_async(make_user)()
+    socket = await _connect(contact.public_id, intruder, room="contacts")
     closing = await socket.receive_output()
     assert closing == {"type": "websocket.close", "code": 4404}

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.models import Product
 from groupbuy.notify.models import Notification
 from groupbuy.pooling import services
-from groupbuy.pooling.models import ContactRequest
+from groupbuy.pooling.models import ContactMessage, ContactRequest
 from groupbuy.pooling.tests.factories import auth, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -48,16 +50,7 @@ def _buyers(client, user, product, days=2):
     ).json()
 
 
-def test_only_opted_in_shoppers_are_listed_masked(client, planned):
-    asker = make_user()
-    found = _buyers(client, asker, planned["tea"])
-    assert [b["cart_id"] for b in found] == [planned["open_cart"].public_id]
-    assert "****" in found[0]["phone"]
-    assert _buyers(client, asker, planned["tea"], days=0) == []
-
-
-def test_contact_exchanged_only_after_the_other_side_accepts(client, planned):
-    asker = make_user()
+def _ask(client, asker, planned) -> dict:
     response = client.post(
         "/api/pooling/contacts",
         {
@@ -68,37 +61,57 @@ def test_contact_exchanged_only_after_the_other_side_accepts(client, planned):
         headers=auth(asker),
     )
     assert response.status_code == 201
-    assert "****" in response.json()["phone"]
+    return response.json()
+
+
+def _answer(client, user, contact_id, accept):
+    return client.post(
+        f"/api/pooling/contacts/{contact_id}/answer",
+        {"accept": accept},
+        content_type="application/json",
+        headers=auth(user),
+    )
+
+
+def _say(client, user, contact_id, body):
+    return client.post(
+        f"/api/pooling/contacts/{contact_id}/messages",
+        {"body": body},
+        content_type="application/json",
+        headers=auth(user),
+    )
+
+
+def _read(client, user, contact_id):
+    return client.get(
+        f"/api/pooling/contacts/{contact_id}/messages", headers=auth(user)
+    )
+
+
+def test_only_opted_in_shoppers_are_listed_masked(client, planned):
+    asker = make_user()
+    found = _buyers(client, asker, planned["tea"])
+    assert [b["cart_id"] for b in found] == [planned["open_cart"].public_id]
+    assert "****" in found[0]["phone"]
+    assert _buyers(client, asker, planned["tea"], days=0) == []
+
+
+def test_contact_exchanged_only_after_the_other_side_accepts(client, planned):
+    asker = make_user()
+    asked = _ask(client, asker, planned)
+    assert "****" in asked["phone"]
     assert Notification.objects.filter(
         kind="pooling.contact", recipient=planned["open"]
     ).exists()
-    contact_id = response.json()["id"]
     # the asker cannot answer their own request; strangers and merchants see nothing
     for intruder in (asker, make_user(), planned["owner"]):
-        refused = client.post(
-            f"/api/pooling/contacts/{contact_id}/answer",
-            {"accept": True},
-            content_type="application/json",
-            headers=auth(intruder),
-        )
-        assert refused.status_code == 404
+        assert _answer(client, intruder, asked["id"], True).status_code == 404
     assert ContactRequest.objects.get().state == "pending"
-    accepted = client.post(
-        f"/api/pooling/contacts/{contact_id}/answer",
-        {"accept": True},
-        content_type="application/json",
-        headers=auth(planned["open"]),
-    )
+    accepted = _answer(client, planned["open"], asked["id"], True)
     assert accepted.json()["phone"] == asker.phone
     mine = client.get("/api/pooling/contacts", headers=auth(asker)).json()
     assert mine[0]["phone"] == planned["open"].phone
-    again = client.post(
-        f"/api/pooling/contacts/{contact_id}/answer",
-        {"accept": False},
-        content_type="application/json",
-        headers=auth(planned["open"]),
-    )
-    assert again.status_code == 409
+    assert _answer(client, planned["open"], asked["id"], False).status_code == 409
 
 
 def test_hidden_shoppers_cannot_be_asked(client, planned):
@@ -127,3 +140,106 @@ def test_buyers_page_lists_and_asks(client, planned):
         {"cart": planned["open_cart"].public_id, "product": planned["tea"].public_id},
     )
     assert ContactRequest.objects.get().recipient == planned["open"]
+
+
+def test_accepting_opens_a_chat_between_the_two_sides(client, planned):
+    asker, recipient = make_user(), planned["open"]
+    contact_id = _ask(client, asker, planned)["id"]
+    # no chat before the answer, for either side
+    for user in (asker, recipient):
+        assert _say(client, user, contact_id, "hello").status_code == 409
+        assert _read(client, user, contact_id).status_code == 409
+    assert ContactMessage.objects.count() == 0
+
+    assert _answer(client, recipient, contact_id, True).json()["chat_open"] is True
+    told = Notification.objects.get(kind="pooling.contact_answered", recipient=asker)
+    assert told.url == f"/pooling/contacts/{contact_id}/"
+    assert _say(client, asker, contact_id, "  Saturday at 10?  ").status_code == 201
+    reply = _say(client, recipient, contact_id, "OK, at the entrance")
+    assert reply.json()["author"] == mask_phone(recipient.phone)
+    for user in (asker, recipient):
+        history = _read(client, user, contact_id).json()
+        assert [m["body"] for m in history] == [
+            "Saturday at 10?",
+            "OK, at the entrance",
+        ]
+        assert history[0]["author"] == mask_phone(asker.phone)
+
+
+def test_another_shopper_or_merchant_cannot_read_or_post(client, planned):
+    asker, recipient = make_user(), planned["open"]
+    contact_id = _ask(client, asker, planned)["id"]
+    _answer(client, recipient, contact_id, True)
+    _say(client, asker, contact_id, "private")
+    for intruder in (make_user(), planned["owner"]):
+        assert _read(client, intruder, contact_id).status_code == 404
+        assert _say(client, intruder, contact_id, "me too").status_code == 404
+        client.force_login(intruder)
+        assert client.get(f"/pooling/contacts/{contact_id}/").status_code == 404
+        assert (
+            client.post(
+                f"/pooling/contacts/{contact_id}/chat/", {"body": "me too"}
+            ).status_code
+            == 404
+        )
+    assert list(ContactMessage.objects.values_list("body", flat=True)) == ["private"]
+
+
+def test_a_declined_request_keeps_the_chat_closed(client, planned):
+    asker = make_user()
+    contact_id = _ask(client, asker, planned)["id"]
+    assert _answer(client, planned["open"], contact_id, False).status_code == 200
+    told = Notification.objects.get(kind="pooling.contact_answered", recipient=asker)
+    assert told.data["state"] == "declined"
+    assert told.url == "/pooling/buyers/"
+    assert _say(client, asker, contact_id, "please?").status_code == 409
+    assert _say(client, planned["open"], contact_id, "no").status_code == 409
+    assert ContactMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 501])
+def test_an_empty_or_too_long_message_is_refused(client, planned, body):
+    asker = make_user()
+    contact_id = _ask(client, asker, planned)["id"]
+    _answer(client, planned["open"], contact_id, True)
+    response = _say(client, asker, contact_id, body)
+    assert response.status_code == 422
+    assert ContactMessage.objects.count() == 0
+
+
+def test_the_contact_page_answers_and_chats_without_javascript(client, planned):
+    asker, recipient = make_user(), planned["open"]
+    contact_id = _ask(client, asker, planned)["id"]
+    client.force_login(recipient)
+    page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+    assert 'id="contact-accept"' in page and 'id="contact-chat"' not in page
+    assert asker.phone not in page  # masked until accepted
+    client.post(f"/pooling/contacts/{contact_id}/answer/", {"answer": "accept"})
+    client.post(f"/pooling/contacts/{contact_id}/chat/", {"body": "see you there"})
+    client.force_login(asker)
+    page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+    assert 'id="contact-chat"' in page and "see you there" in page
+    assert recipient.phone in page
+    # posting twice to the answer form changes nothing and says why
+    client.force_login(recipient)
+    again = client.post(
+        f"/pooling/contacts/{contact_id}/answer/", {"answer": "decline"}, follow=True
+    )
+    with translation.override(recipient.preferred_language):
+        assert _("You already answered.") in again.content.decode()
+    assert ContactRequest.objects.get().state == "accepted"
+
+
+def test_erasing_one_side_removes_the_conversation(client, planned):
+    from groupbuy.pooling.personal_data import PoolingPersonalData
+
+    asker = make_user()
+    contact_id = _ask(client, asker, planned)["id"]
+    _answer(client, planned["open"], contact_id, True)
+    _say(client, asker, contact_id, "my address is 1 Road")
+    exported = PoolingPersonalData().export(asker).records["contact_messages"]
+    assert [(m["contact"], m["body"]) for m in exported] == [
+        (contact_id, "my address is 1 Road")
+    ]
+    PoolingPersonalData().erase(asker)
+    assert ContactMessage.objects.count() == 0

@@ -1,0 +1,47 @@
+// A chat room on a page (a pool's, or a contact's): its history and new
+// messages arrive on the socket; messages are sent through the API, and both
+// sides (the sender too) see them from the socket. Other events go to onEvent.
+import { openSocket } from "../realtime/socket.js";
+
+export function startChat({ socketPath, onEvent = () => {} }) {
+  const room = document.querySelector("[data-chat-api]");
+  const list = document.getElementById("chat-messages");
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+  function show(message) {
+    if (!list || list.querySelector(`[data-id="${message.id}"]`)) return;
+    const item = document.createElement("li");
+    item.className = "chat-message";
+    item.dataset.id = message.id;
+    const author = document.createElement("strong");
+    author.textContent = message.author;
+    item.append(author, " ", message.body);
+    list.append(item);
+  }
+
+  openSocket(socketPath, {
+    onEvent(event) {
+      if (event.type === "pooling.history") event.messages.forEach(show);
+      else if (event.type === "pooling.chat") show(event.message);
+      else onEvent(event);
+    },
+  });
+
+  const form = document.getElementById("chat-form");
+  if (!form || !room) return;
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const input = document.getElementById("chat-body");
+    const body = input.value.trim();
+    if (!body) return;
+    const response = await fetch(room.dataset.chatApi, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ body }),
+    });
+    if (response.ok) {
+      show(await response.json());
+      input.value = "";
+    }
+  });
+}
