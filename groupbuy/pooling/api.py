@@ -128,7 +128,8 @@ def cart_report(request, payload: CartIn):
 
 @router.post("/requests", response={201: RequestOut})
 def pool_request_create(request, payload: RequestIn):
-    """Ask to pool a cart for a promotion at a branch before a deadline."""
+    """Ask to pool a cart for a promotion at a branch before a deadline: its
+    amount for spend-and-save, its items for buy-n-pay-m and second-item."""
     pool_request = services.pool_request_create(
         actor=request.auth,
         promotion=selectors.promotion_get(promotion_id=payload.promotion_id),

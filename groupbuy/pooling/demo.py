@@ -1,5 +1,5 @@
-"""Demo data for pooled orders: a spend-and-save promotion at every branch of
-the demo merchant (idempotent: a running one is kept)."""
+"""Demo data for pooled orders: a spend-and-save and a buy-3-pay-2 promotion at
+every branch of the demo merchant (idempotent: a running one is kept)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,19 @@ from groupbuy.catalog.models import Merchant
 from groupbuy.pooling.models import Promotion
 from groupbuy.pooling.services import promotion_publish
 
-DEMO_TITLE = "满200减20 / 满300减50 / 满500减100"
-DEMO_TIERS = [(20_000, 2_000), (30_000, 5_000), (50_000, 10_000)]
+DEMOS = [
+    {
+        "title": "满200减20 / 满300减50 / 满500减100",
+        "kind": Promotion.Kind.THRESHOLD,
+        "tiers": [(20_000, 2_000), (30_000, 5_000), (50_000, 10_000)],
+    },
+    {
+        "title": "买3付2 Buy 3 pay 2",
+        "kind": Promotion.Kind.N_FOR_M,
+        "buy_n": 3,
+        "pay_m": 2,
+    },
+]
 
 
 def load_demo_data(*, stdout) -> None:
@@ -22,19 +33,18 @@ def load_demo_data(*, stdout) -> None:
     if merchant is None:
         return
     now = timezone.now()
-    running = Promotion.objects.filter(
-        merchant=merchant, title=DEMO_TITLE, branch=None, ends_at__gt=now
-    )
-    if running.exists():
-        return
-    promotion_publish(
-        actor=None,
-        merchant=merchant,
-        branch=None,
-        title=DEMO_TITLE,
-        kind=Promotion.Kind.THRESHOLD,
-        tiers=DEMO_TIERS,
-        starts_at=now - timedelta(minutes=1),
-        ends_at=now + timedelta(days=30),
-    )
-    stdout.write(f"pooling: promotion “{DEMO_TITLE}” at {merchant.name}\n")
+    for demo in DEMOS:
+        running = Promotion.objects.filter(
+            merchant=merchant, title=demo["title"], branch=None, ends_at__gt=now
+        )
+        if running.exists():
+            continue
+        promotion_publish(
+            actor=None,
+            merchant=merchant,
+            branch=None,
+            starts_at=now - timedelta(minutes=1),
+            ends_at=now + timedelta(days=30),
+            **demo,
+        )
+        stdout.write(f"pooling: promotion “{demo['title']}” at {merchant.name}\n")

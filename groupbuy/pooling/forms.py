@@ -15,12 +15,17 @@ def to_fen(value: Decimal) -> int:
 
 
 class PoolRequestForm(forms.Form):
+    """Spend-and-save promotions pool the cart's amount; buy-n-pay-m and
+    second-item ones pool a product, its price and how many (clean() asks for
+    what the chosen promotion needs)."""
+
     promotion = forms.ChoiceField(label=_("Promotion"))
     amount = forms.DecimalField(
-        label=_("My cart (¥)"),
+        label=_("My cart (¥), for spend-and-save"),
         max_digits=10,
         decimal_places=2,
         min_value=Decimal("0.01"),
+        required=False,
     )
     minutes = forms.IntegerField(
         label=_("I shop within (minutes)"), min_value=5, max_value=24 * 60, initial=60
@@ -34,6 +39,16 @@ class PoolRequestForm(forms.Form):
     product = forms.ChoiceField(
         label=_("A product I plan to buy (others looking for it may ask to connect)"),
         required=False,
+    )
+    unit_price = forms.DecimalField(
+        label=_("Its price (¥), for buy-n-pay-m and second-item"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+    )
+    quantity = forms.IntegerField(
+        label=_("How many"), min_value=1, max_value=99, initial=1, required=False
     )
     # Filled by "Use my location" (the browser's geolocation) or typed.
     latitude = forms.DecimalField(
@@ -55,17 +70,47 @@ class PoolRequestForm(forms.Form):
 
     def __init__(self, *args, promotions: list[Promotion], products=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Any running promotion validates (the service then says why one that
-        # cannot be pooled is refused); only poolable ones are offered.
-        field = self.fields["promotion"]
-        field.choices = [(p.public_id, p.title) for p in promotions]
-        field.widget.choices = [
-            (p.public_id, p.title)
-            for p in promotions
-            if p.kind == Promotion.Kind.THRESHOLD
-        ]
+        self.kinds = {p.public_id: p.kind for p in promotions}
+        self.fields["promotion"].choices = [(p.public_id, p.title) for p in promotions]
         self.fields["product"].choices = [("", "—")] + [
             (p.public_id, p.name) for p in products
+        ]
+
+    @property
+    def pools_items(self) -> bool:
+        kind = self.kinds.get(self.cleaned_data.get("promotion"))
+        return kind is not None and kind != Promotion.Kind.THRESHOLD
+
+    def clean(self):
+        data = super().clean()
+        if "promotion" not in data:
+            return data
+        if not self.pools_items:
+            if data.get("amount") is None and "amount" not in self.errors:
+                self.add_error("amount", _("Give your cart's amount."))
+            return data
+        if not data.get("product"):
+            self.add_error("product", _("Pick the product this promotion is for."))
+        if data.get("unit_price") is None and "unit_price" not in self.errors:
+            self.add_error("unit_price", _("Give the product's price."))
+        if data.get("quantity") is None and "quantity" not in self.errors:
+            data["quantity"] = 1
+        return data
+
+    def items(self) -> list[dict]:
+        """The cart's lines: the product at its price for item promotions, or
+        (unpriced) the product named for others looking for it."""
+        data = self.cleaned_data
+        if not data.get("product"):
+            return []
+        if not self.pools_items:
+            return [{"product_id": data["product"], "unit_price_fen": 0, "quantity": 1}]
+        return [
+            {
+                "product_id": data["product"],
+                "unit_price_fen": to_fen(data["unit_price"]),
+                "quantity": data["quantity"],
+            }
         ]
 
 

@@ -137,6 +137,9 @@ class PoolRequest(models.Model):
         CartReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     amount_fen = models.PositiveIntegerField()
+    # The items to pool, for promotions priced on items (buy n pay m, second
+    # item): [{"product_id", "unit_price_fen", "quantity"}], the ones that count.
+    items = models.JSONField(default=list, blank=True)
     max_group_size = models.PositiveSmallIntegerField(default=4)
     window_start_at = models.DateTimeField()
     window_end_at = models.DateTimeField()

@@ -6,12 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from groupbuy.core.money import format_fen as yuan
 from groupbuy.notify.services import notification_enqueue
-from groupbuy.pooling.models import Pool, PoolMember
-
-
-def yuan(amount_fen: int) -> str:
-    return f"¥{amount_fen // 100}.{amount_fen % 100:02d}"
+from groupbuy.pooling.models import Pool, PoolMember, Promotion
 
 
 def pool_url(pool: Pool) -> str:
@@ -26,9 +23,16 @@ def notify_suggestion(member: PoolMember) -> None:
             kind="pooling.suggestion",
             title=_("Pool with %(count)d shoppers and save %(saving)s")
             % {"count": pool.members.count(), "saving": yuan(member.share_fen)},
-            body=_(
-                "Together your carts reach %(threshold)s at %(promotion)s. "
-                "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
+            body=(
+                _(
+                    "Together your carts reach %(threshold)s at %(promotion)s. "
+                    "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
+                )
+                if pool.promotion.kind == Promotion.Kind.THRESHOLD
+                else _(
+                    "Together your items get %(promotion)s. "
+                    "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
+                )
             )
             % {
                 "threshold": yuan(pool.threshold_fen),

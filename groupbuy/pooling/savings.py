@@ -60,6 +60,16 @@ def _counts(rules: Rules, line: Line) -> bool:
     return line.product_id is not None and line.product_id in rules.product_ids
 
 
+def counted_items(rules: Rules, lines) -> list[Line]:
+    """The lines with a product that the promotion counts: all that a promotion
+    priced on items (buy n pay m, second item) looks at."""
+    return [
+        line
+        for line in lines
+        if line.product_id is not None and line.quantity > 0 and _counts(rules, line)
+    ]
+
+
 def eligible_fen(rules: Rules, lines: list[Line]) -> int:
     """Return the part of the basket the promotion applies to."""
     return sum(

@@ -62,6 +62,12 @@ class LineIn(Schema):
     quantity: int = Field(1, ge=1, le=1000)
 
 
+class LineOut(Schema):
+    product_id: str | None
+    unit_price_fen: int
+    quantity: int
+
+
 class SavingIn(Schema):
     lines: list[LineIn] = Field(min_length=1, max_length=200)
 
@@ -107,7 +113,10 @@ class CartOut(Schema):
 class RequestIn(Schema):
     promotion_id: str
     branch_id: str
-    amount_fen: int = Field(ge=-MAX_FEN, le=MAX_FEN)
+    # spend-and-save promotions pool an amount; buy-n-pay-m and second-item
+    # ones pool items (only those the promotion counts are kept)
+    amount_fen: int | None = Field(None, ge=-MAX_FEN, le=MAX_FEN)
+    items: list[LineIn] = Field([], max_length=200)
     deadline_at: datetime
     window_start_at: datetime | None = None
     window_end_at: datetime | None = None
@@ -122,6 +131,7 @@ class RequestOut(Schema):
     promotion_id: str
     branch_id: str
     amount_fen: int
+    items: list[LineOut]
     max_group_size: int
     deadline_at: datetime
     state: str
@@ -133,6 +143,7 @@ def request_out(request: PoolRequest) -> dict:
         "promotion_id": request.promotion.public_id,
         "branch_id": request.branch.public_id,
         "amount_fen": request.amount_fen,
+        "items": request.items,
         "max_group_size": request.max_group_size,
         "deadline_at": request.deadline_at,
         "state": request.state,
@@ -152,6 +163,9 @@ class PoolOut(Schema):
     id: str
     state: str
     promotion_id: str
+    # threshold (the tier reached is threshold_fen), n_for_m or second_item
+    # (threshold_fen is 0: the till prices the members' items as one basket)
+    promotion_kind: str
     branch_id: str
     amount_fen: int
     threshold_fen: int
@@ -169,6 +183,7 @@ def pool_out(view: dict) -> dict:
         "id": pool.public_id,
         "state": pool.state,
         "promotion_id": pool.promotion.public_id,
+        "promotion_kind": pool.promotion.kind,
         "branch_id": pool.branch.public_id,
         "amount_fen": pool.amount_fen,
         "threshold_fen": pool.threshold_fen,

@@ -68,16 +68,8 @@ def branch(request, branch_id: str):
                     actor=request.user,
                     branch=branch,
                     kind=CartReport.Kind.INTENDED,
-                    amount_fen=to_fen(data["amount"]),
-                    items=[
-                        {
-                            "product_id": data["product"],
-                            "unit_price_fen": 0,
-                            "quantity": 1,
-                        }
-                    ]
-                    if data.get("product")
-                    else [],
+                    amount_fen=None if form.pools_items else to_fen(data["amount"]),
+                    items=form.items(),
                     window_start_at=now,
                     window_end_at=deadline,
                 )
@@ -86,6 +78,7 @@ def branch(request, branch_id: str):
                     promotion=selectors.promotion_get(promotion_id=data["promotion"]),
                     branch=branch,
                     amount_fen=cart.amount_fen,
+                    items=cart.items,
                     deadline_at=deadline,
                     max_group_size=data["max_group_size"],
                     cart=cart,

@@ -111,7 +111,11 @@ def _pool_id(*, shopper, shopper_2, merchant) -> dict:
     from groupbuy.pooling.services import pool_request_create, pools_match
 
     branch = Branch.objects.filter(merchant=merchant).order_by("pk").first()
-    promotion = Promotion.objects.filter(merchant=merchant).order_by("-pk").first()
+    promotion = (
+        Promotion.objects.filter(merchant=merchant, kind="threshold")
+        .order_by("-pk")
+        .first()
+    )
     for user in (shopper, shopper_2):
         pool_request_create(
             actor=user,

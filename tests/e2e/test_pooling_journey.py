@@ -1,5 +1,8 @@
 """Pooled orders in real browsers: three shoppers at one shop → a suggestion for
-each → all accept → the pool chat opens for all three and carries messages live.
+each → all accept → the pool chat opens for all three and carries messages live;
+two shoppers pool a "second item half price" by product and price; a shopper
+finds another buying the same product, asks to connect, and once accepted they
+chat.
 
 Three Chromium contexts (three phones) against `groupbuy serve`: the online
 matching step runs in the server's Huey workers after each request commits, and
@@ -20,29 +23,41 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "pool-journey-pass"
 PHONES = ["13900770011", "13900770012", "13900770013"]
 
-SEED = """
+
+def _seed(phones: list[str], body: str) -> str:
+    """A seeding script: the shoppers of ``phones`` (made anew), then ``body``."""
+    users = f"""
 import json
 from datetime import timedelta
 from django.utils import timezone
 from groupbuy.accounts.models import User
-from groupbuy.catalog.models import Branch, Merchant
-from groupbuy.pooling.services import promotion_publish
+from groupbuy.catalog.models import Branch, Merchant, Product
+from groupbuy.pooling import services
 
-for phone in PHONES:
+users = []
+for phone in {phones!r}:
     User.objects.filter(phone="+86" + phone).delete()
-    User.objects.create_user(
-        phone="+86" + phone, password="PASSWORD", preferred_language="en"
-    )
+    users.append(User.objects.create_user(
+        phone="+86" + phone, password="{PASSWORD}", preferred_language="en"
+    ))
+now = timezone.now()
+"""
+    return users + body
+
+
+SEED = _seed(
+    PHONES,
+    """
 merchant = Merchant.objects.create(name="拼单超市", name_en="Pool Mart")
 branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
-now = timezone.now()
-promotion_publish(
+services.promotion_publish(
     actor=None, merchant=merchant, branch=branch, title="Spend 300 save 50",
     kind="threshold", tiers=[(30000, 5000)],
     starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=1),
 )
 print(json.dumps({"branch": branch.public_id}))
-""".replace("PHONES", repr(PHONES)).replace("PASSWORD", PASSWORD)
+""",
+)
 
 
 def _phone(chromium, groupbuy_server):
@@ -174,20 +189,9 @@ def test_use_my_location_fills_the_place_and_a_far_shop_is_refused(
 
 CONTACT_PHONES = ["13900770031", "13900770032"]
 
-CONTACT_SEED = """
-import json
-from datetime import timedelta
-from django.utils import timezone
-from groupbuy.accounts.models import User
-from groupbuy.catalog.models import Branch, Merchant, Product
-from groupbuy.pooling import services
-
-users = []
-for phone in PHONES:
-    User.objects.filter(phone="+86" + phone).delete()
-    users.append(User.objects.create_user(
-        phone="+86" + phone, password="PASSWORD", preferred_language="en"
-    ))
+CONTACT_SEED = _seed(
+    CONTACT_PHONES,
+    """
 asker, planner = users
 merchant = Merchant.objects.create(name="联系超市", name_en="Contact Mart")
 branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
@@ -195,7 +199,6 @@ tea = Product.objects.create(name_zh="龙井茶 500g", name_en="Longjing tea 500
 services.profile_update(
     actor=planner, max_group_size=4, max_walk_m=1000, is_discoverable=True
 )
-now = timezone.now()
 services.cart_report(
     actor=planner, branch=branch, kind="intended", amount_fen=12800,
     items=[{"product_id": tea.public_id, "unit_price_fen": 12800, "quantity": 1}],
@@ -204,7 +207,8 @@ services.cart_report(
 )
 before = (timezone.localdate() + timedelta(days=3)).isoformat()
 print(json.dumps({"product": tea.public_id, "before": before}))
-""".replace("PHONES", repr(CONTACT_PHONES)).replace("PASSWORD", PASSWORD)
+""",
+)
 
 
 def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_server):
@@ -251,3 +255,60 @@ def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_serve
     finally:
         asker_context.close()
         planner_context.close()
+
+
+ITEM_PHONES = ["13900770041", "13900770042"]
+
+ITEM_SEED = _seed(
+    ITEM_PHONES,
+    """
+merchant = Merchant.objects.create(name="第二件半价超市", name_en="Half Mart")
+branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+oil = Product.objects.create(name_zh="花生油 5L", name_en="Peanut oil 5L")
+promotion = services.promotion_publish(
+    actor=None, merchant=merchant, branch=branch, title="Second bottle half price",
+    kind="second_item", second_item_percent=50,
+    starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=1),
+)
+print(json.dumps({
+    "branch": branch.public_id, "promotion": promotion.public_id,
+    "product": oil.public_id,
+}))
+""",
+)
+
+
+def test_two_shoppers_pool_a_second_item_half_price(chromium, groupbuy_server):
+    seeded = json.loads(groupbuy_server.run_python(ITEM_SEED).strip().splitlines()[-1])
+    phones = [_phone(chromium, groupbuy_server) for _ in ITEM_PHONES]
+    try:
+        pages = [page for _context, page in phones]
+        # given two shoppers who each want one ¥89.90 bottle of the same oil
+        for page, phone in zip(pages, ITEM_PHONES, strict=True):
+            _sign_in(page, phone)
+            page.goto(f"/pooling/branches/{seeded['branch']}/")
+            assert page.locator(".pools-items").count() == 1
+            page.select_option("#id_promotion", seeded["promotion"])
+            page.select_option("#id_product", seeded["product"])
+            page.fill("#id_unit_price", "89.90")
+            page.click("#pool-request-submit")
+            page.wait_for_url(re.compile(r"/pooling/$"))
+        # when each opens the suggestion: together the second bottle is half
+        # price, ¥44.95 saved, split evenly
+        for page in pages:
+            _wait_for_suggestion(page)
+            page.click(".pool-link")
+            page.wait_for_selector("#pool-members")
+            assert "priced at the till as one basket" in page.inner_text(
+                "#pool-summary"
+            )
+            assert re.search(r"¥22\.4[78]", page.inner_text("#my-share"))
+        # and both accept, the chat opens for both
+        for page in pages:
+            page.click("#pool-accept")
+            page.wait_for_selector("#pool-state")
+        for page in pages:
+            page.wait_for_selector("#pool-chat", timeout=20_000)
+    finally:
+        for context, _page in phones:
+            context.close()

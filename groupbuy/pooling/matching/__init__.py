@@ -13,6 +13,8 @@ save alone), then least overspend (group amount above the tier reached).
   DP pricing; the benchmark's upper bound for parts too large to list (see
   docs/pooling.md for why the engine does not use it).
 - ``greedy``: the baseline, largest cart plus smallest fill.
+- ``items``: promotions priced on items (buy n pay m, second item), whose
+  groups are valued by the saving function on the members' combined items.
 - ``engine``: ``match`` uses the exact solver for small components and, for
   larger ones, a best-fit construction improved by local search that frees a few
   groups and re-solves them exactly, all within one time budget.

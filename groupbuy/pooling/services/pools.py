@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from groupbuy.catalog.models import Branch
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
-from groupbuy.pooling import notifications
+from groupbuy.pooling import notifications, savings
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_member, publish_to_pool
 from groupbuy.pooling.matching.types import Cart, Group, make_group
@@ -41,16 +41,6 @@ def answer_minutes() -> int:
 
 def match_budget_s() -> float:
     return getattr(settings, "GROUPBUY_POOL_MATCH_BUDGET_S", 0.5)
-
-
-def _cart(request: PoolRequest) -> Cart:
-    return Cart(
-        key=str(request.pk),
-        amount_fen=request.amount_fen,
-        max_group_size=request.max_group_size,
-        window_start=request.window_start_at.timestamp(),
-        window_end=request.window_end_at.timestamp(),
-    )
 
 
 def _standing(*, branch_id: int, promotion_id: int, now) -> dict[int, list]:
@@ -81,6 +71,62 @@ def match(tiers, carts, **kwargs):
     return engine_match(tiers, carts, **kwargs)
 
 
+class _Component:
+    """How one promotion's carts become groups: by amount against tiers (满减),
+    or by the items the till prices together (buy n pay m, second item)."""
+
+    def __init__(self, promotion: Promotion):
+        self.rules = promotion.rules()
+        self.by_items = promotion.kind != savings.THRESHOLD
+
+    def cart(self, request: PoolRequest):
+        window = {
+            "max_group_size": request.max_group_size,
+            "window_start": request.window_start_at.timestamp(),
+            "window_end": request.window_end_at.timestamp(),
+        }
+        if not self.by_items:
+            return Cart(key=str(request.pk), amount_fen=request.amount_fen, **window)
+        from groupbuy.pooling.matching.items import ItemCart
+
+        lines = tuple(
+            savings.Line(item["product_id"], item["unit_price_fen"], item["quantity"])
+            for item in request.items
+        )
+        return ItemCart(key=str(request.pk), lines=lines, **window)
+
+    def group(self, carts) -> Group | None:
+        if not self.by_items:
+            return make_group(self.rules.tiers, carts)
+        from groupbuy.pooling.matching.items import make_item_group
+
+        return make_item_group(self.rules, carts)
+
+    def match(self, carts, hint=()) -> list[Group]:
+        if not self.by_items:
+            return match(
+                self.rules.tiers, carts, budget_s=match_budget_s(), hint=hint
+            ).groups
+        from groupbuy.pooling.matching.items import match_items
+
+        return match_items(
+            self.rules, carts, budget_s=match_budget_s(), hint=hint
+        ).groups
+
+    def shares(self, group: Group, members: list[PoolRequest]) -> list[int]:
+        """Each member's part of the pool's saving. By amount: in proportion to
+        the carts. By items: what each would save alone, plus the gain in
+        proportion to the items' amounts, so nobody saves less by pooling."""
+        amounts = [member.amount_fen for member in members]
+        if not self.by_items:
+            return shares(group.saving_fen, amounts)
+        from groupbuy.pooling.matching.items import solo_saving
+
+        alone = [solo_saving(self.rules, self.cart(member)) for member in members]
+        gains = shares(group.saving_fen - sum(alone), amounts)
+        return [solo + gain for solo, gain in zip(alone, gains, strict=True)]
+
+
 def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
     """Match the open requests of one branch and promotion; return new pools.
 
@@ -105,39 +151,35 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
         requests = _within_walk(branch_id, requests)
         if not requests or promotion.ends_at <= now:
             return []
-        tiers = tuple((int(t), int(o)) for t, o in promotion.tiers)
+        component = _Component(promotion)
         hint = []
         standing_carts = []
         for members in _standing(
             branch_id=branch_id, promotion_id=promotion_id, now=now
         ).values():
-            carts = [_cart(request) for request in members]
-            group = make_group(tiers, carts)
-            if group is not None:  # a suggestion the tiers no longer justify stays out
+            carts = [component.cart(request) for request in members]
+            group = component.group(carts)
+            if group is not None:  # a suggestion the rules no longer justify stays out
                 hint.append(group)
                 standing_carts += carts
         if len(requests) + len(standing_carts) < 2:
             return []
-        matching = match(
-            tiers,
-            [_cart(request) for request in requests.values()] + standing_carts,
-            budget_s=match_budget_s(),
-            hint=hint,
-        )
-        groups = [g for g in matching.groups if set(g.keys) <= requests.keys()]
-        if len(groups) < len(matching.groups) - _kept(matching.groups, hint):
+        open_carts = [component.cart(request) for request in requests.values()]
+        matched = component.match(open_carts + standing_carts, hint)
+        groups = [g for g in matched if set(g.keys) <= requests.keys()]
+        if len(groups) < len(matched) - _kept(matched, hint):
             # The engine wanted a standing member elsewhere: match the open
             # requests it left among themselves instead.
             used = {key for group in groups for key in group.keys}
-            rest = [_cart(r) for key, r in requests.items() if key not in used]
+            rest = [cart for cart in open_carts if cart.key not in used]
             if len(rest) >= 2:
-                groups += match(tiers, rest, budget_s=match_budget_s()).groups
+                groups += component.match(rest)
         return [
             _pool_create(
                 promotion=promotion,
-                members=[requests[key] for key in group.keys],
-                threshold_fen=group.threshold_fen,
-                saving_fen=group.saving_fen,
+                members=(members := [requests[key] for key in group.keys]),
+                group=group,
+                shares_fen=component.shares(group, members),
                 now=now,
             )
             for group in groups
@@ -171,7 +213,7 @@ def _kept(groups: list[Group], hint: list[Group]) -> int:
     return sum(frozenset(group.keys) in standing for group in groups)
 
 
-def _pool_create(*, promotion, members, threshold_fen, saving_fen, now) -> Pool:
+def _pool_create(*, promotion, members, group: Group, shares_fen, now) -> Pool:
     answer_by = min(
         [now + timedelta(minutes=answer_minutes())]
         + [member.deadline_at for member in members]
@@ -187,8 +229,8 @@ def _pool_create(*, promotion, members, threshold_fen, saving_fen, now) -> Pool:
         promotion=promotion,
         branch_id=members[0].branch_id,
         amount_fen=sum(amounts),
-        threshold_fen=threshold_fen,
-        saving_fen=saving_fen,
+        threshold_fen=group.threshold_fen,
+        saving_fen=group.saving_fen,
         answer_by=answer_by,
     )
     seats = PoolMember.objects.bulk_create(
@@ -199,7 +241,7 @@ def _pool_create(*, promotion, members, threshold_fen, saving_fen, now) -> Pool:
             amount_fen=request.amount_fen,
             share_fen=share,
         )
-        for request, share in zip(members, shares(saving_fen, amounts), strict=True)
+        for request, share in zip(members, shares_fen, strict=True)
     )
     audit_log(
         actor=None,
@@ -208,7 +250,7 @@ def _pool_create(*, promotion, members, threshold_fen, saving_fen, now) -> Pool:
         data={
             "requests": [member.public_id for member in members],
             "amount_fen": pool.amount_fen,
-            "saving_fen": saving_fen,
+            "saving_fen": group.saving_fen,
         },
     )
     for seat in seats:

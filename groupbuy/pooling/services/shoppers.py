@@ -18,6 +18,9 @@ from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import CartReport, PoolingProfile, PoolRequest, Promotion
 
 GROUP_SIZES = range(2, 7)
+# The most units one request pools: matching prices every candidate group's
+# units together, and pooling is for shoppers buying a few of something.
+MAX_POOLED_UNITS = 50
 
 
 def _invalid(field: str, message: str) -> PoolingError:
@@ -140,13 +143,54 @@ def _check_location(branch: Branch, latitude, longitude, max_walk_m: int) -> Non
         )
 
 
+def _items_to_pool(promotion: Promotion, items) -> tuple[list[dict], int]:
+    """The items of a request for a promotion priced on items, the ones it
+    counts, and their amount; 422 when none counts."""
+    for item in items:
+        if item.get("unit_price_fen", 0) < 0 or item.get("quantity", 0) < 1:
+            raise _invalid("items", _("Prices cannot be negative."))
+    rules = promotion.rules()
+    lines = savings.counted_items(
+        rules,
+        [
+            savings.Line(
+                item.get("product_id"), item["unit_price_fen"], item["quantity"]
+            )
+            for item in items
+        ],
+    )
+    if not lines:
+        raise _invalid(
+            "items",
+            _(
+                "None of these items is in this promotion: list the products "
+                "you will buy, with their prices."
+            ),
+        )
+    if sum(line.quantity for line in lines) > MAX_POOLED_UNITS:
+        raise _invalid(
+            "items",
+            _("Pool at most %(count)d items at a time.") % {"count": MAX_POOLED_UNITS},
+        )
+    counted = [
+        {
+            "product_id": line.product_id,
+            "unit_price_fen": line.unit_price_fen,
+            "quantity": line.quantity,
+        }
+        for line in lines
+    ]
+    return counted, savings.eligible_fen(rules, lines)
+
+
 def pool_request_create(
     *,
     actor,
     promotion: Promotion,
     branch: Branch,
-    amount_fen: int,
     deadline_at: datetime,
+    amount_fen: int | None = None,
+    items: list[dict] | None = None,
     window_start_at: datetime | None = None,
     window_end_at: datetime | None = None,
     max_group_size: int | None = None,
@@ -156,17 +200,15 @@ def pool_request_create(
 ) -> PoolRequest:
     """Ask to pool a cart for ``promotion`` at ``branch`` before ``deadline_at``,
     optionally from where the shopper is (a shop farther than their profile's
-    ``max_walk_m`` is refused)."""
+    ``max_walk_m`` is refused).
+
+    A spend-and-save promotion pools ``amount_fen``; one priced on items (buy
+    n pay m, second item) pools ``items`` (or the ``cart``'s), of which only
+    those the promotion counts are kept."""
     now = timezone.now()
     if not (promotion.starts_at <= now < promotion.ends_at):
         raise PoolingError(
             "promotion_not_running", _("This promotion is not running."), status=409
-        )
-    if promotion.kind != savings.THRESHOLD:
-        raise PoolingError(
-            "not_poolable",
-            _("Only spend-and-save promotions can be pooled."),
-            status=409,
         )
     if not promotion_runs_at(promotion, branch):
         raise PoolingError(
@@ -175,8 +217,14 @@ def pool_request_create(
             status=409,
             fields={"branch": [_("Pick a branch where the promotion runs.")]},
         )
-    if amount_fen <= 0:
-        raise _invalid("amount_fen", _("The amount must be more than zero."))
+    if promotion.kind == savings.THRESHOLD:
+        items = []
+        if amount_fen is None or amount_fen <= 0:
+            raise _invalid("amount_fen", _("The amount must be more than zero."))
+    else:
+        items, amount_fen = _items_to_pool(
+            promotion, items or (cart.items if cart is not None else [])
+        )
     if deadline_at <= now:
         raise _invalid("deadline_at", _("The deadline must be in the future."))
     deadline_at = min(deadline_at, promotion.ends_at)
@@ -207,6 +255,7 @@ def pool_request_create(
             branch=branch,
             cart=cart,
             amount_fen=amount_fen,
+            items=items,
             max_group_size=size,
             window_start_at=window_start_at,
             window_end_at=window_end_at,

@@ -43,12 +43,15 @@ def make_promotion(
     )
 
 
-def make_request(*, user, promotion, branch, amount_fen, minutes=60, size=None):
+def make_request(
+    *, user, promotion, branch, amount_fen=None, minutes=60, size=None, items=None
+):
     return services.pool_request_create(
         actor=user,
         promotion=promotion,
         branch=branch,
         amount_fen=amount_fen,
+        items=items,
         deadline_at=timezone.now() + timedelta(minutes=minutes),
         max_group_size=size,
     )

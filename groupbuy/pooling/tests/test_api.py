@@ -143,7 +143,7 @@ def test_negative_cart_is_422_and_writes_nothing(client, world):
     assert CartReport.objects.count() == 0
 
 
-def test_request_for_a_promotion_that_cannot_be_pooled_is_409(client, world):
+def test_a_request_for_an_item_promotion_pools_its_items(client, world):
     promotion = make_promotion(
         merchant=world["merchant"],
         owner=world["owner"],
@@ -151,21 +151,24 @@ def test_request_for_a_promotion_that_cannot_be_pooled_is_409(client, world):
         buy_n=3,
         pay_m=2,
     )
-    response = _post(
-        client,
-        "/requests",
-        {
-            "promotion_id": promotion.public_id,
-            "branch_id": world["branch"].public_id,
-            "amount_fen": 10_000,
-            "deadline_at": (timezone.now() + timedelta(hours=1)).isoformat(),
-        },
-        world["stranger"],
-    )
-    assert response.status_code == 409
-    assert response.json()["code"] == "not_poolable"
-    assert "spend-and-save" in response.json()["message"]
+    request = {
+        "promotion_id": promotion.public_id,
+        "branch_id": world["branch"].public_id,
+        "amount_fen": 10_000,
+        "deadline_at": (timezone.now() + timedelta(hours=1)).isoformat(),
+    }
+    # an amount alone says nothing about the items: refused, nothing written
+    refused = _post(client, "/requests", request, world["stranger"])
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid"
+    assert "items" in refused.json()["message"]
     assert PoolRequest.objects.count() == 0
+    line = {"product_id": "prd_shampoo", "unit_price_fen": 3_900, "quantity": 1}
+    created = _post(
+        client, "/requests", {**request, "items": [line]}, world["stranger"]
+    )
+    assert created.status_code == 201
+    assert (created.json()["amount_fen"], created.json()["items"]) == (3_900, [line])
 
 
 def test_a_request_from_farther_than_i_walk_is_409_and_a_near_one_is_kept(

@@ -5,7 +5,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_publishes_one_promotion_however_often_loaded():
+def test_demo_data_publishes_its_promotions_once_however_often_loaded():
     import io
 
     from groupbuy.demo_data import load_demo
@@ -15,4 +15,7 @@ def test_demo_data_publishes_one_promotion_however_often_loaded():
     load_demo()
     for _ in range(2):
         load_demo_data(stdout=io.StringIO())
-    assert Promotion.objects.count() == 1
+    assert sorted(Promotion.objects.values_list("kind", flat=True)) == [
+        "n_for_m",
+        "threshold",
+    ]

@@ -260,6 +260,10 @@ def test_bad_requests_are_refused_and_write_nothing(shop):
     assert PoolRequest.objects.count() == 0
 
 
+def _item(product_id, price_fen, quantity=1):
+    return {"product_id": product_id, "unit_price_fen": price_fen, "quantity": quantity}
+
+
 @pytest.mark.parametrize(
     "rules",
     [
@@ -267,13 +271,103 @@ def test_bad_requests_are_refused_and_write_nothing(shop):
         {"kind": "second_item", "second_item_percent": 50},
     ],
 )
-def test_a_promotion_the_engine_cannot_pool_is_refused(shop, rules):
+def test_an_item_promotion_pools_items_not_an_amount(shop, rules):
     merchant, branch, promotion = shop
     other = make_promotion(merchant=merchant, owner=promotion.created_by, **rules)
     with pytest.raises(PoolingError) as refused:
         make_request(user=make_user(), promotion=other, branch=branch, amount_fen=9_000)
-    assert (refused.value.code, refused.value.status) == ("not_poolable", 409)
+    assert (refused.value.code, refused.value.status) == ("invalid", 422)
+    assert refused.value.fields == {"items": [refused.value.message]}
     assert PoolRequest.objects.count() == 0
+    # items are kept, and the request's amount is theirs
+    request = make_request(
+        user=make_user(),
+        promotion=other,
+        branch=branch,
+        items=[_item("prd_oil", 6_000, 2), _item(None, 500)],
+    )
+    assert (request.amount_fen, request.items) == (12_000, [_item("prd_oil", 6_000, 2)])
+    # a wholesale quantity is no pool (and would cost every matching run)
+    with pytest.raises(PoolingError) as too_many:
+        make_request(
+            user=make_user(),
+            promotion=other,
+            branch=branch,
+            items=[_item("prd_oil", 6_000, 30), _item("prd_rice", 900, 21)],
+        )
+    assert too_many.value.status == 422
+
+
+def test_items_outside_the_promotions_products_are_refused(shop):
+    merchant, branch, promotion = shop
+    from groupbuy.catalog.models import Product
+
+    tea = Product.objects.create(name_zh="茶", name_en="Tea")
+    coffee = Product.objects.create(name_zh="咖啡", name_en="Coffee")
+    only_tea = make_promotion(
+        merchant=merchant, owner=promotion.created_by, kind="n_for_m", buy_n=2, pay_m=1
+    )
+    only_tea.products.set([tea])
+    with pytest.raises(PoolingError) as refused:
+        make_request(
+            user=make_user(),
+            promotion=only_tea,
+            branch=branch,
+            items=[_item(coffee.public_id, 3_000)],
+        )
+    assert refused.value.status == 422
+    request = make_request(
+        user=make_user(),
+        promotion=only_tea,
+        branch=branch,
+        items=[_item(coffee.public_id, 3_000), _item(tea.public_id, 5_000)],
+    )
+    assert request.items == [_item(tea.public_id, 5_000)]
+
+
+def test_three_shoppers_pool_a_buy_3_pay_2_and_the_cheapest_is_free(shop):
+    merchant, branch, promotion = shop
+    buy_3 = make_promotion(
+        merchant=merchant, owner=promotion.created_by, kind="n_for_m", buy_n=3, pay_m=2
+    )
+    users = [make_user() for _ in range(3)]
+    for user, price in zip(users, (3_900, 3_500, 2_900), strict=True):
+        make_request(
+            user=user, promotion=buy_3, branch=branch, items=[_item("prd_x", price)]
+        )
+    [pool] = _match(branch, buy_3)
+    assert (pool.amount_fen, pool.threshold_fen, pool.saving_fen) == (10_300, 0, 2_900)
+    shares = {m.user_id: m.share_fen for m in pool.members.all()}
+    # the free bottle's price, split in proportion to what each pays
+    assert sum(shares.values()) == 2_900
+    assert shares[users[0].pk] > shares[users[1].pk] > shares[users[2].pk] > 0
+    suggestion = Notification.objects.get(kind="pooling.suggestion", recipient=users[2])
+    assert buy_3.title in suggestion.body
+    assert "¥0.00" not in suggestion.body  # no tier is named
+
+
+def test_an_item_pool_never_gives_a_member_less_than_alone(shop):
+    # second item at half price: 3 bottles alone save 30 (one pair); with a
+    # 4th bottle from another shopper the pool saves 60
+    merchant, branch, promotion = shop
+    second = make_promotion(
+        merchant=merchant,
+        owner=promotion.created_by,
+        kind="second_item",
+        second_item_percent=50,
+    )
+    big, small = make_user(), make_user()
+    make_request(
+        user=big, promotion=second, branch=branch, items=[_item("prd_oil", 6_000, 3)]
+    )
+    make_request(
+        user=small, promotion=second, branch=branch, items=[_item("prd_oil", 6_000)]
+    )
+    [pool] = _match(branch, second)
+    shares = {m.user_id: m.share_fen for m in pool.members.all()}
+    assert pool.saving_fen == 6_000
+    # alone 3,000 + three quarters of the 3,000 gained; the other a quarter
+    assert shares == {big.pk: 3_000 + 2_250, small.pk: 750}
 
 
 def test_promotions_with_non_increasing_tiers_are_refused(shop):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from groupbuy.catalog.models import Branch
+from groupbuy.catalog.models import Branch, Product
 from groupbuy.pooling import services
 from groupbuy.pooling.models import (
     CartReport,
@@ -74,25 +74,54 @@ def test_the_form_shows_the_reason_for_a_refusal(client, shop):
     assert PoolRequest.objects.count() == 0
 
 
-def test_the_page_says_which_promotions_cannot_be_pooled(client, shop):
+def test_an_item_promotion_pools_the_product_given_on_the_form(client, shop):
     merchant, branch, owner, _promotion = shop
     other = make_promotion(
-        merchant=merchant, owner=owner, kind="second_item", second_item_percent=50
+        merchant=merchant, owner=owner, kind="n_for_m", buy_n=3, pay_m=2
     )
+    shampoo = Product.objects.create(name_zh="洗发水", name_en="Shampoo")
     user = make_user()
     client.force_login(user)
     page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
-    assert "只有满减活动可以拼单。" in page  # pages speak Chinese by default
-    assert f'value="{other.public_id}"' not in page  # not offered
-    # and a request for it made anyway is refused with the reason, writing nothing
-    response = _ask(client, user, branch, other, "100")
-    assert response.status_code == 200
-    assert (
-        "只有满减活动可以拼单。"
-        in (response.content.decode().split('id="pool-request-form"')[1])
+    assert f'value="{other.public_id}"' in page  # offered
+    assert 'class="muted pools-items"' in page
+    # without the product and its price the form says what is missing, writing nothing
+    response = client.post(
+        f"/pooling/branches/{branch.public_id}/",
+        {"promotion": other.public_id, "minutes": 60, "max_group_size": 3},
     )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"product", "unit_price"}
     assert PoolRequest.objects.count() == 0
     assert CartReport.objects.count() == 0
+    # with them, the request pools two bottles at ¥39.90
+    client.post(
+        f"/pooling/branches/{branch.public_id}/",
+        {
+            "promotion": other.public_id,
+            "product": shampoo.public_id,
+            "unit_price": "39.90",
+            "quantity": 2,
+            "minutes": 60,
+            "max_group_size": 3,
+        },
+    )
+    request = PoolRequest.objects.get()
+    assert (request.amount_fen, request.items) == (
+        7_980,
+        [{"product_id": shampoo.public_id, "unit_price_fen": 3_990, "quantity": 2}],
+    )
+
+
+def test_a_spend_and_save_request_needs_the_amount(client, shop):
+    _merchant, branch, _owner, promotion = shop
+    client.force_login(make_user())
+    response = client.post(
+        f"/pooling/branches/{branch.public_id}/",
+        {"promotion": promotion.public_id, "minutes": 60, "max_group_size": 3},
+    )
+    assert set(response.context["form"].errors) == {"amount"}
+    assert PoolRequest.objects.count() == 0
 
 
 def test_a_typed_place_too_far_from_the_shop_is_refused_on_the_form(client, shop):
