@@ -82,6 +82,7 @@ def _profile(user) -> dict:
         "max_group_size": profile.max_group_size,
         "max_walk_m": profile.max_walk_m,
         "is_discoverable": profile.is_discoverable,
+        "is_invitable": profile.is_invitable,
         "reports": summary["reports"],
         "median_amount_fen": summary["median_amount_fen"],
         "usual_hour": summary["usual_hour"],

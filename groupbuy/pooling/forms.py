@@ -124,6 +124,10 @@ class ProfileForm(forms.Form):
     is_discoverable = forms.BooleanField(
         label=_("Others planning the same purchase may find me"), required=False
     )
+    is_invitable = forms.BooleanField(
+        label=_("Invite me when someone asks to pool at a shop where I reported carts"),
+        required=False,
+    )
 
 
 class PromotionForm(forms.Form):

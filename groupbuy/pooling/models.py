@@ -71,6 +71,11 @@ class PoolingProfile(models.Model):
     max_walk_m = models.PositiveIntegerField(_("how far I will walk (m)"), default=1000)
     # Others asking "who is buying X" may find me (masked).
     is_discoverable = models.BooleanField(_("others may find me"), default=False)
+    # Consent to be chosen from one's shopping history (the patent's 终端选取):
+    # invited when someone asks to pool at a shop one has reported carts at.
+    is_invitable = models.BooleanField(
+        _("invite me to pools at shops I use"), default=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -311,3 +316,35 @@ class ContactMessage(_Message):
     class Meta(_Message.Meta):
         verbose_name = _("contact message")
         verbose_name_plural = _("contact messages")
+
+
+class PoolInvitation(models.Model):
+    """A shopper invited to pool at a shop they use, chosen from their shopping
+    history for a request that found nobody yet; once per promotion and branch."""
+
+    public_id = PublicIdField(prefix="pinv")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    request = models.ForeignKey(
+        PoolRequest, on_delete=models.CASCADE, related_name="invitations"
+    )
+    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(
+        "catalog.Branch", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "promotion", "branch"],
+                name="one_pool_invitation_per_promotion_and_branch",
+            )
+        ]
+        verbose_name = _("pool invitation")
+        verbose_name_plural = _("pool invitations")
+
+    def __str__(self):
+        return self.public_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groupbuy.core.money import format_fen as yuan
@@ -39,7 +39,7 @@ def notify_suggestion(member: PoolMember) -> None:
                 "promotion": pool.promotion.title,
                 "amount": yuan(member.amount_fen),
                 "saving": yuan(member.share_fen),
-                "time": pool.answer_by.strftime("%H:%M UTC"),
+                "time": timezone.localtime(pool.answer_by).strftime("%H:%M"),
             },
             url=pool_url(pool),
             data={"pool_id": pool.public_id, "share_fen": member.share_fen},

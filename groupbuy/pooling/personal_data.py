@@ -1,12 +1,12 @@
 """What pooling holds about a person, for their export and their erasure.
 
 Exported: their pooling preferences, reported carts, pool requests, seats in
-pools, pool chat messages, contact requests and the messages they wrote in
-contact chats. Erased: preferences, carts, contact requests (with their chats:
-a conversation between two people is not kept for one) and requests that never
-made a pool are deleted; seats stay (the others' savings were computed with
-them) without sharing a number, and pool chat messages are emptied, shown as
-deleted, so the others keep their chat.
+pools, pool chat messages, the pool invitations they received, contact requests
+and the messages they wrote in contact chats. Erased: preferences, invitations,
+carts, contact requests (with their chats: a conversation between two people is
+not kept for one) and requests that never made a pool are deleted; seats stay
+(the others' savings were computed with them) without sharing a number, and
+pool chat messages are emptied, shown as deleted, so the others keep their chat.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def _preferences(user) -> dict | None:
         "max_group_size": profile.max_group_size,
         "max_walk_m": profile.max_walk_m,
         "is_discoverable": profile.is_discoverable,
+        "is_invitable": profile.is_invitable,
         "updated_at": profile.updated_at,
     }
 
@@ -111,6 +112,23 @@ def _messages(user, *, model_name: str, room: str) -> list[dict]:
     ]
 
 
+def _invitations(user) -> list[dict]:
+    from groupbuy.pooling.models import PoolInvitation
+
+    invitations = PoolInvitation.objects.filter(user=user).select_related(
+        "promotion", "branch"
+    )
+    return [
+        {
+            "id": invitation.public_id,
+            "promotion": invitation.promotion.public_id,
+            "branch": invitation.branch.public_id,
+            "created_at": invitation.created_at,
+        }
+        for invitation in invitations.order_by("created_at", "id")
+    ]
+
+
 def _contact_requests(user) -> list[dict]:
     from django.db.models import Q
 
@@ -141,6 +159,7 @@ class PoolingPersonalData(PersonalDataProvider):
                 "pool_requests": _requests(user),
                 "pool_seats": _seats(user),
                 "chat_messages": _messages(user, model_name="ChatMessage", room="pool"),
+                "pool_invitations": _invitations(user),
                 "contact_requests": _contact_requests(user),
                 "contact_messages": _messages(
                     user, model_name="ContactMessage", room="contact"
@@ -156,11 +175,13 @@ class PoolingPersonalData(PersonalDataProvider):
             ChatMessage,
             ContactRequest,
             PoolingProfile,
+            PoolInvitation,
             PoolMember,
             PoolRequest,
         )
 
         PoolingProfile.objects.filter(user=user).delete()
+        PoolInvitation.objects.filter(user=user).delete()
         ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user)).delete()
         CartReport.objects.filter(user=user).delete()
         PoolRequest.objects.filter(user=user, memberships__isnull=True).delete()

@@ -81,12 +81,15 @@ class PoolingProfileIn(Schema):
     max_group_size: int = Field(ge=2, le=6)
     max_walk_m: int = Field(ge=0, le=50_000)
     is_discoverable: bool = False
+    # invited when someone asks to pool at a shop I reported carts at
+    is_invitable: bool = False
 
 
 class ProfileOut(Schema):
     max_group_size: int
     max_walk_m: int
     is_discoverable: bool
+    is_invitable: bool
     reports: int
     median_amount_fen: int
     usual_hour: int | None

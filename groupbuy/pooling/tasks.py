@@ -10,11 +10,18 @@ from groupbuy.pooling import services
 
 @db_task()
 def pools_match_task(branch_id: int, promotion_id: int) -> int:
-    """The online step: match one branch and promotion after a new request."""
+    """The online step: match one branch and promotion after a new request;
+    then invite the shop's regulars for the requests still waiting."""
     try:
-        return len(services.pools_match(branch_id=branch_id, promotion_id=promotion_id))
+        formed = len(
+            services.pools_match(branch_id=branch_id, promotion_id=promotion_id)
+        )
     except services.PoolingError:
         return 0  # a concurrent run took the requests; the batch retries
+    services.pool_invitations_for_component(
+        branch_id=branch_id, promotion_id=promotion_id
+    )
+    return formed
 
 
 @db_periodic_task(crontab(minute="*"))

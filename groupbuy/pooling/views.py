@@ -291,6 +291,7 @@ def profile(request):
             "max_group_size": current.max_group_size,
             "max_walk_m": current.max_walk_m,
             "is_discoverable": current.is_discoverable,
+            "is_invitable": current.is_invitable,
         },
     )
     if request.method == "POST" and form.is_valid():

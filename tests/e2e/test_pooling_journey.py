@@ -312,3 +312,65 @@ def test_two_shoppers_pool_a_second_item_half_price(chromium, groupbuy_server):
     finally:
         for context, _page in phones:
             context.close()
+
+
+INVITE_PHONES = ["13900770051", "13900770052"]
+
+INVITE_SEED = _seed(
+    INVITE_PHONES,
+    """
+regular = users[0]
+merchant = Merchant.objects.create(name="常客超市", name_en="Regulars Mart")
+branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+services.cart_report(
+    actor=regular, branch=branch, kind="purchase", amount_fen=15000,
+    window_start_at=now - timedelta(days=7),
+    window_end_at=now - timedelta(days=7) + timedelta(hours=1),
+)
+services.promotion_publish(
+    actor=None, merchant=merchant, branch=branch, title="Spend 300 save 50",
+    kind="threshold", tiers=[(30000, 5000)],
+    starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=1),
+)
+print(json.dumps({"branch": branch.public_id}))
+""",
+)
+
+
+def test_a_regular_who_agreed_is_invited_when_someone_asks_to_pool(
+    chromium, groupbuy_server
+):
+    seeded = json.loads(
+        groupbuy_server.run_python(INVITE_SEED).strip().splitlines()[-1]
+    )
+    (regular_context, regular), (asker_context, asker) = (
+        _phone(chromium, groupbuy_server) for _ in INVITE_PHONES
+    )
+    try:
+        # given a shopper who reported a purchase at the shop last week and
+        # agrees to be invited to pools at shops they use
+        _sign_in(regular, INVITE_PHONES[0])
+        regular.goto("/pooling/profile/")
+        regular.check("#id_is_invitable")
+        regular.click("#pooling-profile-save")
+        regular.wait_for_selector("#id_is_invitable:checked")
+        # when another shopper asks to pool there and nobody else is waiting
+        _sign_in(asker, INVITE_PHONES[1])
+        asker.goto(f"/pooling/branches/{seeded['branch']}/")
+        asker.fill("#id_amount", "180")
+        asker.click("#pool-request-submit")
+        asker.wait_for_url(re.compile(r"/pooling/$"))
+        # then the regular finds the invitation in the inbox, and it opens the shop
+        until = time.monotonic() + 30
+        while True:
+            regular.goto("/inbox/")
+            if regular.locator("text=A pool is forming at").count():
+                break
+            assert time.monotonic() < until, "no invitation arrived"
+            time.sleep(1)
+        regular.click("text=A pool is forming at")
+        regular.wait_for_url(re.compile(rf"/pooling/branches/{seeded['branch']}/$"))
+        assert regular.locator("#pool-request-form").count() == 1
+    finally:
+        regular_context.close()
+        asker_context.close()

@@ -7,6 +7,10 @@ from groupbuy.pooling.services.contacts import (
     contact_chat_post,
     contact_request,
 )
+from groupbuy.pooling.services.invitations import (
+    pool_invitations_for_component,
+    pool_invitations_send,
+)
 from groupbuy.pooling.services.pools import (
     pool_answer,
     pool_phone_consent,
@@ -30,6 +34,8 @@ __all__ = [
     "contact_chat_post",
     "contact_request",
     "pool_answer",
+    "pool_invitations_for_component",
+    "pool_invitations_send",
     "pool_phone_consent",
     "pool_request_create",
     "pool_request_withdraw",

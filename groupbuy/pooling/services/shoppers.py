@@ -33,7 +33,12 @@ def profile_get_or_create(*, user) -> PoolingProfile:
 
 
 def profile_update(
-    *, actor, max_group_size: int, max_walk_m: int, is_discoverable: bool
+    *,
+    actor,
+    max_group_size: int,
+    max_walk_m: int,
+    is_discoverable: bool,
+    is_invitable: bool = False,
 ) -> PoolingProfile:
     if max_group_size not in GROUP_SIZES:
         raise _invalid("max_group_size", _("A group has 2 to 6 people."))
@@ -42,11 +47,13 @@ def profile_update(
         profile.max_group_size = max_group_size
         profile.max_walk_m = max_walk_m
         profile.is_discoverable = is_discoverable
+        profile.is_invitable = is_invitable
         profile.save(
             update_fields=[
                 "max_group_size",
                 "max_walk_m",
                 "is_discoverable",
+                "is_invitable",
                 "updated_at",
             ]
         )
@@ -54,7 +61,12 @@ def profile_update(
             actor=actor,
             action="pooling.profile.updated",
             obj=profile,
-            data={"max_group_size": max_group_size, "max_walk_m": max_walk_m},
+            data={
+                "max_group_size": max_group_size,
+                "max_walk_m": max_walk_m,
+                "is_discoverable": is_discoverable,
+                "is_invitable": is_invitable,
+            },
         )
     return profile
 
