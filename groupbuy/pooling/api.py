@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.catalog.models import Merchant, Product
+from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.pooling import savings, selectors, services
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
@@ -17,15 +18,19 @@ from groupbuy.pooling.schemas import (
     ConsentIn,
     ContactIn,
     ContactOut,
+    ContactPage,
     MessageIn,
     MessageOut,
+    PageIn,
     PoolingProfileIn,
     PoolOut,
+    PoolPage,
     ProfileOut,
     PromotionIn,
     PromotionOut,
     RequestIn,
     RequestOut,
+    RequestPage,
     SavingIn,
     SavingOut,
     pool_out,
@@ -140,9 +145,15 @@ def pool_request_create(request, payload: RequestIn):
     return Status(201, request_out(pool_request))
 
 
-@router.get("/requests", response=list[RequestOut])
-def my_requests(request):
-    return [request_out(r) for r in selectors.requests_for_user(user=request.auth)]
+@router.get("/requests", response=RequestPage)
+def my_requests(request, paging: Query[PageIn]):
+    """My pool requests, newest first, a page at a time."""
+    result = paginate(
+        selectors.requests_for_user(user=request.auth),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(result, [request_out(r) for r in result.items])
 
 
 @router.post("/requests/{request_id}/withdraw", response=RequestOut)
@@ -161,13 +172,21 @@ def _pool_view(request, pool_id: str) -> dict:
     return selectors.pool_view(pool=pool, viewer=request.auth)
 
 
-@router.get("/pools", response=list[PoolOut])
-def my_pools(request):
-    """My suggestions and pools, newest first."""
-    return [
-        pool_out(selectors.pool_view(pool=pool, viewer=request.auth))
-        for pool in selectors.pools_for_user(user=request.auth)
-    ]
+@router.get("/pools", response=PoolPage)
+def my_pools(request, paging: Query[PageIn]):
+    """My suggestions and pools, newest first, a page at a time."""
+    result = paginate(
+        selectors.pools_for_user(user=request.auth),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(
+        result,
+        [
+            pool_out(selectors.pool_view(pool=pool, viewer=request.auth))
+            for pool in result.items
+        ],
+    )
 
 
 @router.get("/pools/{pool_id}", response=PoolOut)
@@ -239,10 +258,19 @@ def contact_request(request, payload: ContactIn):
     return Status(201, _contact_row(request.auth, contact.public_id))
 
 
-@router.get("/contacts", response=list[ContactOut])
-def my_contacts(request):
-    """My contact requests, sent and received; numbers shown once accepted."""
-    return selectors.contacts_for_user(user=request.auth)
+@router.get("/contacts", response=ContactPage)
+def my_contacts(request, paging: Query[PageIn]):
+    """My contact requests, sent and received, newest first; numbers shown once
+    accepted."""
+    result = paginate(
+        selectors.contacts_for_user(user=request.auth),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(
+        result,
+        [selectors.contact_row(contact=c, viewer=request.auth) for c in result.items],
+    )
 
 
 @router.post("/contacts/{contact_id}/answer", response=ContactOut)

@@ -242,3 +242,27 @@ class ContactOut(Schema):
     is_mine_to_answer: bool
     phone: str
     chat_open: bool
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class _Page(Schema):
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class PoolPage(_Page):
+    items: list[PoolOut]
+
+
+class RequestPage(_Page):
+    items: list[RequestOut]
+
+
+class ContactPage(_Page):
+    items: list[ContactOut]

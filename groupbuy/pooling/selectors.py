@@ -79,9 +79,12 @@ def branches_with_promotions(*, now=None) -> list[Branch]:
     )
 
 
-def requests_for_user(*, user) -> list[PoolRequest]:
-    return list(
-        PoolRequest.objects.filter(user=user).select_related("promotion", "branch")[:50]
+def requests_for_user(*, user):
+    """My pool requests, newest first (a QuerySet, to paginate)."""
+    return (
+        PoolRequest.objects.filter(user=user)
+        .select_related("promotion", "branch")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -92,11 +95,12 @@ def request_get_for_user(*, user, request_id: str) -> PoolRequest:
     return request
 
 
-def pools_for_user(*, user) -> list[Pool]:
-    return list(
+def pools_for_user(*, user):
+    """The pools I was suggested for, newest first (a QuerySet, to paginate)."""
+    return (
         Pool.objects.filter(members__user=user)
         .select_related("promotion", "branch")
-        .distinct()[:50]
+        .order_by("-created_at", "-id")
     )
 
 
@@ -255,14 +259,14 @@ def contact_row(*, contact: ContactRequest, viewer) -> dict:
     }
 
 
-def contacts_for_user(*, user) -> list[dict]:
-    """My contact requests, sent and received, newest first."""
-    contacts = (
+def contacts_for_user(*, user):
+    """My contact requests, sent and received, newest first (a QuerySet, to
+    paginate; ``contact_row`` says what I see of each)."""
+    return (
         ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user))
         .select_related("requester", "recipient", "product")
-        .order_by("-created_at")[:50]
+        .order_by("-created_at", "-id")
     )
-    return [contact_row(contact=contact, viewer=user) for contact in contacts]
 
 
 def contact_author_label(user) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.catalog.permissions import is_merchant_staff
 from groupbuy.core.errors import DomainError
+from groupbuy.core.pagination import paginate
 from groupbuy.pooling import selectors, services
 from groupbuy.pooling.forms import (
     BuyersForm,
@@ -24,7 +25,7 @@ from groupbuy.pooling.forms import (
     PromotionForm,
     to_fen,
 )
-from groupbuy.pooling.models import CartReport
+from groupbuy.pooling.models import CartReport, PoolRequest
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -32,13 +33,19 @@ from groupbuy.web.views.common import domain_errors_as_http
 @login_required
 @domain_errors_as_http
 def home(request):
-    """My suggestions and pools, my requests, and where promotions run."""
+    """My suggestions and pools (a page at a time), my requests still looking
+    or suggested, and where promotions run."""
     return render(
         request,
         "pooling/home.html",
         {
-            "pools": selectors.pools_for_user(user=request.user),
-            "requests": selectors.requests_for_user(user=request.user),
+            "pools": paginate(
+                selectors.pools_for_user(user=request.user),
+                page=request.GET.get("page", 1),
+            ),
+            "requests": selectors.requests_for_user(user=request.user).filter(
+                state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED]
+            ),
             "branches": selectors.branches_with_promotions(),
         },
     )
@@ -151,9 +158,21 @@ def buyers(request):
         {
             "form": form,
             "found": found,
-            "contacts": selectors.contacts_for_user(user=request.user),
+            "contacts": _contact_rows(request),
         },
     )
+
+
+def _contact_rows(request):
+    result = paginate(
+        selectors.contacts_for_user(user=request.user),
+        page=request.GET.get("page", 1),
+    )
+    result.items = [
+        selectors.contact_row(contact=contact, viewer=request.user)
+        for contact in result.items
+    ]
+    return result
 
 
 @login_required

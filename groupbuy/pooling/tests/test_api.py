@@ -236,7 +236,7 @@ def test_two_shoppers_request_get_matched_accept_and_chat(
             )
         assert response.status_code == 201, response.json()
     # the online step matched them when the second request arrived
-    [suggestion] = _get(client, "/pools", alice).json()
+    [suggestion] = _get(client, "/pools", alice).json()["items"]
     assert suggestion["my_share_fen"] == 3_000
     assert suggestion["saving_fen"] == 5_000
     assert all("****" in m["phone"] for m in suggestion["members"])
@@ -256,7 +256,7 @@ def test_another_user_or_merchant_cannot_see_or_touch_a_pool(client, world, pool
     pool_obj, _users = pool
     intruder = world[who]
     pool_id = pool_obj.public_id
-    assert _get(client, "/pools", intruder).json() == []
+    assert _get(client, "/pools", intruder).json()["items"] == []
     refusals = [
         _get(client, f"/pools/{pool_id}", intruder),
         _post(client, f"/pools/{pool_id}/answer", {"accept": True}, intruder),
@@ -275,7 +275,7 @@ def test_another_user_or_merchant_cannot_see_or_withdraw_a_request(client, world
     request = make_request(
         user=user, promotion=world["promotion"], branch=world["branch"], amount_fen=5
     )
-    assert _get(client, "/requests", world[who]).json() == []
+    assert _get(client, "/requests", world[who]).json()["items"] == []
     response = _post(client, f"/requests/{request.public_id}/withdraw", {}, world[who])
     assert response.status_code == 404
     assert PoolRequest.objects.get(pk=request.pk).state == "open"
@@ -294,3 +294,27 @@ def test_signed_out_is_401_everywhere(client, world, pool):
         _post(client, "/promotions", {}),
     ):
         assert response.status_code == 401
+
+
+def test_my_requests_and_pools_come_a_page_at_a_time(client, world):
+    user = make_user()
+    branches = [world["branch"]] + [
+        Branch.objects.create(merchant=world["merchant"], name=f"B{i}", address="x")
+        for i in range(4)
+    ]
+    for branch in branches:  # one standing request per shop
+        make_request(
+            user=user, promotion=world["promotion"], branch=branch, amount_fen=5
+        )
+    first = client.get(
+        "/api/pooling/requests", {"page_size": 2}, headers=auth(user)
+    ).json()
+    assert (first["total"], first["pages"], len(first["items"])) == (5, 3, 2)
+    last = client.get(
+        "/api/pooling/requests", {"page_size": 2, "page": 3}, headers=auth(user)
+    ).json()
+    assert len(last["items"]) == 1
+    seen = {r["id"] for r in first["items"]} | {r["id"] for r in last["items"]}
+    assert len(seen) == 3  # no request on two pages
+    too_big = client.get("/api/pooling/pools", {"page_size": 1000}, headers=auth(user))
+    assert too_big.status_code == 422

@@ -110,7 +110,8 @@ def test_contact_exchanged_only_after_the_other_side_accepts(client, planned):
     accepted = _answer(client, planned["open"], asked["id"], True)
     assert accepted.json()["phone"] == asker.phone
     mine = client.get("/api/pooling/contacts", headers=auth(asker)).json()
-    assert mine[0]["phone"] == planned["open"].phone
+    assert mine["total"] == 1
+    assert mine["items"][0]["phone"] == planned["open"].phone
     assert _answer(client, planned["open"], asked["id"], False).status_code == 409
 
 
@@ -243,3 +244,20 @@ def test_erasing_one_side_removes_the_conversation(client, planned):
     ]
     PoolingPersonalData().erase(asker)
     assert ContactMessage.objects.count() == 0
+
+
+def test_the_buyers_page_lists_contact_requests_a_page_at_a_time(client, planned):
+    recipient = planned["open"]
+    for _ in range(21):
+        ContactRequest.objects.create(
+            requester=make_user(),
+            recipient=recipient,
+            cart=planned["open_cart"],
+            product=planned["tea"],
+        )
+    client.force_login(recipient)
+    first = client.get("/pooling/buyers/").content.decode()
+    second = client.get("/pooling/buyers/", {"page": 2}).content.decode()
+    assert first.count('class="row contact"') == 20
+    assert second.count('class="row contact"') == 1
+    assert 'id="page-next"' in first and 'id="page-previous"' in second
