@@ -15,6 +15,7 @@ from groupbuy.pooling.schemas import (
     BuyersIn,
     CartIn,
     CartOut,
+    CartPage,
     ConsentIn,
     ContactIn,
     ContactOut,
@@ -33,6 +34,7 @@ from groupbuy.pooling.schemas import (
     RequestPage,
     SavingIn,
     SavingOut,
+    cart_out,
     pool_out,
     promotion_out,
     request_out,
@@ -42,6 +44,12 @@ from groupbuy.pooling.services.contacts import chat_not_open
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 
 router = Router(tags=["pooling"])
+
+
+def _page(queryset, paging: PageIn, out) -> dict:
+    """One page of ``queryset``, each row shown with ``out``."""
+    result = paginate(queryset, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [out(row) for row in result.items])
 
 
 @router.get("/branches/{branch_id}/promotions", response=list[PromotionOut], auth=None)
@@ -119,17 +127,21 @@ def cart_report(request, payload: CartIn):
         window_start_at=payload.window_start_at,
         window_end_at=payload.window_end_at,
     )
-    return Status(
-        201,
-        {
-            "id": report.public_id,
-            "branch_id": branch.public_id,
-            "kind": report.kind,
-            "amount_fen": report.amount_fen,
-            "window_start_at": report.window_start_at,
-            "window_end_at": report.window_end_at,
-        },
-    )
+    return Status(201, cart_out(report))
+
+
+@router.get("/carts", response=CartPage)
+def my_carts(request, paging: Query[PageIn]):
+    """My reported purchases and intended carts, newest first."""
+    return _page(selectors.carts_for_user(user=request.auth), paging, cart_out)
+
+
+@router.delete("/carts/{cart_id}", response={204: None})
+def cart_delete(request, cart_id: str):
+    """Delete one of my cart reports (contact requests made for it go too)."""
+    cart = selectors.cart_get_for_user(user=request.auth, cart_id=cart_id)
+    services.cart_delete(actor=request.auth, cart=cart)
+    return Status(204, None)
 
 
 @router.post("/requests", response={201: RequestOut})
@@ -148,12 +160,7 @@ def pool_request_create(request, payload: RequestIn):
 @router.get("/requests", response=RequestPage)
 def my_requests(request, paging: Query[PageIn]):
     """My pool requests, newest first, a page at a time."""
-    result = paginate(
-        selectors.requests_for_user(user=request.auth),
-        page=paging.page,
-        page_size=paging.page_size,
-    )
-    return page_payload(result, [request_out(r) for r in result.items])
+    return _page(selectors.requests_for_user(user=request.auth), paging, request_out)
 
 
 @router.post("/requests/{request_id}/withdraw", response=RequestOut)
@@ -175,17 +182,10 @@ def _pool_view(request, pool_id: str) -> dict:
 @router.get("/pools", response=PoolPage)
 def my_pools(request, paging: Query[PageIn]):
     """My suggestions and pools, newest first, a page at a time."""
-    result = paginate(
+    return _page(
         selectors.pools_for_user(user=request.auth),
-        page=paging.page,
-        page_size=paging.page_size,
-    )
-    return page_payload(
-        result,
-        [
-            pool_out(selectors.pool_view(pool=pool, viewer=request.auth))
-            for pool in result.items
-        ],
+        paging,
+        lambda pool: pool_out(selectors.pool_view(pool=pool, viewer=request.auth)),
     )
 
 
@@ -262,14 +262,10 @@ def contact_request(request, payload: ContactIn):
 def my_contacts(request, paging: Query[PageIn]):
     """My contact requests, sent and received, newest first; numbers shown once
     accepted."""
-    result = paginate(
+    return _page(
         selectors.contacts_for_user(user=request.auth),
-        page=paging.page,
-        page_size=paging.page_size,
-    )
-    return page_payload(
-        result,
-        [selectors.contact_row(contact=c, viewer=request.auth) for c in result.items],
+        paging,
+        lambda contact: selectors.contact_row(contact=contact, viewer=request.auth),
     )
 
 

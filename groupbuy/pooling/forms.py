@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.pooling.models import Promotion
+from groupbuy.pooling.models import CartReport, Promotion
 
 YUAN = Decimal(100)
 
@@ -14,19 +14,29 @@ def to_fen(value: Decimal) -> int:
     return int((value * YUAN).to_integral_value())
 
 
+def _yuan(label, *, least: str = "0.01") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal(least),
+        required=False,
+    )
+
+
+def _how_many(most: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("How many"), min_value=1, max_value=most, initial=1, required=False
+    )
+
+
 class PoolRequestForm(forms.Form):
     """Spend-and-save promotions pool the cart's amount; buy-n-pay-m and
     second-item ones pool a product, its price and how many (clean() asks for
     what the chosen promotion needs)."""
 
     promotion = forms.ChoiceField(label=_("Promotion"))
-    amount = forms.DecimalField(
-        label=_("My cart (¥), for spend-and-save"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        required=False,
-    )
+    amount = _yuan(_("My cart (¥), for spend-and-save"))
     minutes = forms.IntegerField(
         label=_("I shop within (minutes)"), min_value=5, max_value=24 * 60, initial=60
     )
@@ -40,16 +50,8 @@ class PoolRequestForm(forms.Form):
         label=_("A product I plan to buy (others looking for it may ask to connect)"),
         required=False,
     )
-    unit_price = forms.DecimalField(
-        label=_("Its price (¥), for buy-n-pay-m and second-item"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        required=False,
-    )
-    quantity = forms.IntegerField(
-        label=_("How many"), min_value=1, max_value=99, initial=1, required=False
-    )
+    unit_price = _yuan(_("Its price (¥), for buy-n-pay-m and second-item"))
+    quantity = _how_many(99)
     # Filled by "Use my location" (the browser's geolocation) or typed.
     latitude = forms.DecimalField(
         label=_("Where I am: latitude (optional)"),
@@ -110,6 +112,71 @@ class PoolRequestForm(forms.Form):
                 "product_id": data["product"],
                 "unit_price_fen": to_fen(data["unit_price"]),
                 "quantity": data["quantity"],
+            }
+        ]
+
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _when(label) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=DATETIME_INPUT
+        ),
+    )
+
+
+class CartReportForm(forms.Form):
+    """A purchase made or a cart intended: an amount, or a product with its
+    price and how many (the amount is then theirs), and when."""
+
+    branch = forms.ChoiceField(label=_("Shop"))
+    kind = forms.ChoiceField(
+        label=_("This is"),
+        choices=CartReport.Kind.choices,
+        initial=CartReport.Kind.PURCHASE,
+        widget=forms.RadioSelect,
+    )
+    amount = _yuan(_("Amount (¥)"))
+    product = forms.ChoiceField(label=_("Or a product"), required=False)
+    unit_price = _yuan(_("Its price (¥)"), least="0")
+    quantity = _how_many(999)
+    window_start_at = _when(_("From"))
+    window_end_at = _when(_("Until"))
+
+    def __init__(self, *args, branches=(), products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = [
+            (b.public_id, f"{b.merchant.display_name} · {b.name}") for b in branches
+        ]
+        self.fields["product"].choices = [("", "—")] + [
+            (p.public_id, p.name) for p in products
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("product") and data.get("unit_price") is None:
+            self.add_error("unit_price", _("Give the product's price."))
+        elif (
+            not data.get("product")
+            and data.get("amount") is None
+            and "amount" not in self.errors
+        ):
+            self.add_error("amount", _("Give the amount, or a product."))
+        return data
+
+    def items(self) -> list[dict]:
+        data = self.cleaned_data
+        if not data.get("product"):
+            return []
+        return [
+            {
+                "product_id": data["product"],
+                "unit_price_fen": to_fen(data["unit_price"]),
+                "quantity": data.get("quantity") or 1,
             }
         ]
 

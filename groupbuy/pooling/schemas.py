@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from groupbuy.pooling.models import Pool, PoolRequest, Promotion
+from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
 
 MAX_FEN = 100_000_000
 
@@ -109,8 +109,21 @@ class CartOut(Schema):
     branch_id: str
     kind: str
     amount_fen: int
+    items: list[LineOut]
     window_start_at: datetime
     window_end_at: datetime
+
+
+def cart_out(report: CartReport) -> dict:
+    return {
+        "id": report.public_id,
+        "branch_id": report.branch.public_id,
+        "kind": report.kind,
+        "amount_fen": report.amount_fen,
+        "items": report.items,
+        "window_start_at": report.window_start_at,
+        "window_end_at": report.window_end_at,
+    }
 
 
 class RequestIn(Schema):
@@ -266,3 +279,7 @@ class RequestPage(_Page):
 
 class ContactPage(_Page):
     items: list[ContactOut]
+
+
+class CartPage(_Page):
+    items: list[CartOut]

@@ -184,6 +184,31 @@ def chat_label_for(*, pool: Pool, user) -> str:
     return "?"
 
 
+def carts_for_user(*, user):
+    """My cart reports, newest first (a QuerySet, to paginate)."""
+    return (
+        CartReport.objects.filter(user=user)
+        .select_related("branch", "branch__merchant")
+        .order_by("-created_at", "-id")
+    )
+
+
+def cart_get_for_user(*, user, cart_id: str) -> CartReport:
+    cart = CartReport.objects.filter(public_id=cart_id, user=user).first()
+    if cart is None:
+        raise _not_found()
+    return cart
+
+
+def branches_for_reports(limit: int = 200) -> list[Branch]:
+    """The shops a cart can be reported at (the form's choices)."""
+    return list(
+        Branch.objects.filter(is_active=True, merchant__is_active=True)
+        .select_related("merchant")
+        .order_by("merchant__name", "name")[:limit]
+    )
+
+
 def shopping_profile(*, user) -> dict:
     """Where, when and how much a shopper buys (the patent's 个人购物信息)."""
     reports = list(CartReport.objects.filter(user=user).select_related("branch")[:200])

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("buyers/", views.buyers, name="buyers"),
+    path("carts/", views.carts, name="carts"),
+    path("carts/<str:cart_id>/delete/", views.cart_delete, name="cart_delete"),
     path("contacts/<str:contact_id>/", views.contact, name="contact"),
     path(
         "contacts/<str:contact_id>/answer/",

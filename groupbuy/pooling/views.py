@@ -20,6 +20,7 @@ from groupbuy.core.pagination import paginate
 from groupbuy.pooling import selectors, services
 from groupbuy.pooling.forms import (
     BuyersForm,
+    CartReportForm,
     PoolRequestForm,
     ProfileForm,
     PromotionForm,
@@ -297,6 +298,65 @@ def pool_chat(request, pool_id: str):
         lambda pool: services.chat_post(actor=request.user, pool=pool, body=body),
     )
     return redirect("pooling:pool", pool_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def carts(request):
+    """Report a purchase or an intended cart (my shopping profile); my reports,
+    a page at a time, each with a delete button."""
+    form = CartReportForm(
+        request.POST or None,
+        branches=selectors.branches_for_reports(),
+        products=_products(),
+        initial=_default_window(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.cart_report(
+                actor=request.user,
+                branch=selectors.branch_get(branch_id=data["branch"]),
+                kind=data["kind"],
+                amount_fen=to_fen(data["amount"]) if data.get("amount") else None,
+                items=form.items(),
+                window_start_at=data["window_start_at"],
+                window_end_at=data["window_end_at"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Reported. It counts in your shopping profile.")
+            )
+            return redirect("pooling:carts")
+    return render(
+        request,
+        "pooling/carts.html",
+        {
+            "form": form,
+            "carts": paginate(
+                selectors.carts_for_user(user=request.user),
+                page=request.GET.get("page", 1),
+            ),
+        },
+    )
+
+
+def _default_window() -> dict:
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return {"window_start_at": now - timedelta(hours=1), "window_end_at": now}
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def cart_delete(request, cart_id: str):
+    cart = selectors.cart_get_for_user(user=request.user, cart_id=cart_id)
+    services.cart_delete(actor=request.user, cart=cart)
+    messages.success(request, _("Deleted."))
+    return redirect("pooling:carts")
 
 
 @login_required

@@ -299,6 +299,7 @@ NOT_PAGES = {
     "ops:erasure_perform",
     "demands:photo_delete",
     "web:merchant_staff_remove",
+    "pooling:cart_delete",
 }
 
 

@@ -374,3 +374,41 @@ def test_a_regular_who_agreed_is_invited_when_someone_asks_to_pool(
     finally:
         regular_context.close()
         asker_context.close()
+
+
+CART_PHONE = "13900770061"
+
+CART_SEED = _seed(
+    [CART_PHONE],
+    """
+merchant = Merchant.objects.create(name="报告超市", name_en="Report Mart")
+branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+print(json.dumps({"branch": branch.public_id}))
+""",
+)
+
+
+def test_a_shopper_reports_a_purchase_sees_it_counted_and_deletes_it(
+    chromium, groupbuy_server
+):
+    seeded = json.loads(groupbuy_server.run_python(CART_SEED).strip().splitlines()[-1])
+    context, page = _phone(chromium, groupbuy_server)
+    try:
+        _sign_in(page, CART_PHONE)
+        # given the carts page, reached from the pools page
+        page.click("#pooling-carts-link")
+        page.wait_for_selector("#no-carts")
+        # when a purchase of ¥86 at the shop just now is reported
+        page.select_option("#id_branch", seeded["branch"])
+        page.fill("#id_amount", "86")
+        page.click("#cart-report-submit")
+        # then it is listed and counted in the shopping profile
+        page.wait_for_selector("#cart-list .cart:has-text('¥86.00')")
+        page.goto("/pooling/profile/")
+        assert "1 cart reported" in page.inner_text("#shopping-profile")
+        # and deleting it removes it
+        page.click("#profile-carts-link")
+        page.click("#cart-list .cart-delete")
+        page.wait_for_selector("#no-carts")
+    finally:
+        context.close()

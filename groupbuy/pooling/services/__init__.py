@@ -20,6 +20,7 @@ from groupbuy.pooling.services.pools import (
 )
 from groupbuy.pooling.services.promotions import promotion_publish
 from groupbuy.pooling.services.shoppers import (
+    cart_delete,
     cart_report,
     pool_request_create,
     pool_request_withdraw,
@@ -28,6 +29,7 @@ from groupbuy.pooling.services.shoppers import (
 
 __all__ = [
     "PoolingError",
+    "cart_delete",
     "cart_report",
     "chat_post",
     "contact_answer",

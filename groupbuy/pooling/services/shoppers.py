@@ -117,6 +117,16 @@ def cart_report(
     return report
 
 
+def cart_delete(*, actor, cart: CartReport) -> None:
+    """Delete one of my cart reports (and the contact requests made for it; a
+    pool request keeps its own amount and items)."""
+    with transaction.atomic():
+        deleted, _rows = CartReport.objects.filter(pk=cart.pk, user=actor).delete()
+        if not deleted:
+            raise PoolingError("not_found", _("Not found."), status=404)
+        audit_log(actor=actor, action="pooling.cart.deleted", obj=cart)
+
+
 def promotion_runs_at(promotion: Promotion, branch: Branch) -> bool:
     if promotion.branch_id is not None:
         return promotion.branch_id == branch.pk

@@ -248,7 +248,7 @@ def test_erasing_one_side_removes_the_conversation(client, planned):
 
 def test_the_buyers_page_lists_contact_requests_a_page_at_a_time(client, planned):
     recipient = planned["open"]
-    for _ in range(21):
+    for _request in range(21):
         ContactRequest.objects.create(
             requester=make_user(),
             recipient=recipient,

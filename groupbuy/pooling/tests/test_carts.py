@@ -1,0 +1,146 @@
+"""Reporting purchases and intended carts (the shopping profile), and deleting them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.catalog.models import Product
+from groupbuy.pooling import services
+from groupbuy.pooling.models import CartReport, ContactRequest
+from groupbuy.pooling.tests.factories import auth, make_shop, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def branch():
+    return make_shop()[1]
+
+
+def _form(branch, **fields):
+    start = timezone.localtime().replace(second=0, microsecond=0)
+    return {
+        "branch": branch.public_id,
+        "kind": "purchase",
+        "window_start_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "window_end_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        **fields,
+    }
+
+
+def test_a_purchase_reported_on_the_page_counts_in_the_profile(client, branch):
+    user = make_user()
+    client.force_login(user)
+    response = client.post("/pooling/carts/", _form(branch, amount="128.50"))
+    assert response.status_code == 302
+    report = CartReport.objects.get(user=user)
+    assert (report.kind, report.amount_fen, report.branch) == (
+        "purchase",
+        12_850,
+        branch,
+    )
+    page = client.get("/pooling/carts/").content.decode()
+    assert page.count('class="row cart"') == 1
+    assert client.get("/api/pooling/profile", headers=auth(user)).json()["reports"] == 1
+
+
+def test_a_product_with_its_price_makes_the_amount(client, branch):
+    tea = Product.objects.create(name_zh="茶", name_en="Tea")
+    user = make_user()
+    client.force_login(user)
+    client.post(
+        "/pooling/carts/",
+        _form(
+            branch, kind="intended", product=tea.public_id, unit_price="30", quantity=3
+        ),
+    )
+    report = CartReport.objects.get(user=user)
+    assert report.amount_fen == 9_000
+    assert report.items == [
+        {"product_id": tea.public_id, "unit_price_fen": 3_000, "quantity": 3}
+    ]
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({}, "amount"),  # neither an amount nor a product
+        ({"amount": "-5"}, "amount"),
+        ({"product": "?", "amount": "5"}, "product"),
+    ],
+)
+def test_bad_reports_are_refused_on_the_form(client, branch, fields, field):
+    client.force_login(make_user())
+    response = client.post("/pooling/carts/", _form(branch, **fields))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert CartReport.objects.count() == 0
+
+
+def test_a_window_ending_before_it_starts_is_refused(client, branch):
+    client.force_login(make_user())
+    form = _form(branch, amount="10")
+    form["window_start_at"], form["window_end_at"] = (
+        form["window_end_at"],
+        form["window_start_at"],
+    )
+    response = client.post("/pooling/carts/", form)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert CartReport.objects.count() == 0
+
+
+def _report(user, branch, kind="intended"):
+    now = timezone.now()
+    return services.cart_report(
+        actor=user,
+        branch=branch,
+        kind=kind,
+        amount_fen=5_000,
+        window_start_at=now,
+        window_end_at=now + timedelta(hours=1),
+    )
+
+
+def test_my_carts_page_through_the_api_and_only_mine(client, branch):
+    user = make_user()
+    for _report_number in range(3):
+        _report(user, branch)
+    _report(make_user(), branch)
+    page = client.get("/api/pooling/carts", {"page_size": 2}, headers=auth(user)).json()
+    assert (page["total"], page["pages"], len(page["items"])) == (3, 2, 2)
+
+
+@pytest.mark.parametrize("who", ["another shopper", "the shop's owner"])
+def test_another_user_or_merchant_cannot_delete_a_cart(client, who):
+    _merchant, branch, owner = make_shop()
+    user = make_user()
+    cart = _report(user, branch)
+    intruder = owner if who == "the shop's owner" else make_user()
+    response = client.delete(
+        f"/api/pooling/carts/{cart.public_id}", headers=auth(intruder)
+    )
+    assert response.status_code == 404
+    client.force_login(intruder)
+    page = client.post(f"/pooling/carts/{cart.public_id}/delete/")
+    assert page.status_code == 404
+    assert (
+        client.get("/api/pooling/carts", headers=auth(intruder)).json()["items"] == []
+    )
+    assert CartReport.objects.filter(pk=cart.pk).exists()
+
+
+def test_deleting_a_cart_takes_the_contact_requests_made_for_it(client, branch):
+    user = make_user()
+    tea = Product.objects.create(name_zh="茶", name_en="Tea")
+    cart = _report(user, branch)
+    ContactRequest.objects.create(
+        requester=make_user(), recipient=user, cart=cart, product=tea
+    )
+    response = client.delete(f"/api/pooling/carts/{cart.public_id}", headers=auth(user))
+    assert response.status_code == 204
+    assert not CartReport.objects.exists()
+    assert not ContactRequest.objects.exists()
+    again = client.delete(f"/api/pooling/carts/{cart.public_id}", headers=auth(user))
+    assert again.status_code == 404
