@@ -20,6 +20,8 @@ from groupbuy.pooling.schemas import (
     ContactIn,
     ContactOut,
     ContactPage,
+    FiguresIn,
+    FiguresOut,
     MessageIn,
     MessageOut,
     PageIn,
@@ -39,6 +41,7 @@ from groupbuy.pooling.schemas import (
     promotion_out,
     request_out,
 )
+from groupbuy.pooling.selectors.figures import promotion_figures
 from groupbuy.pooling.services.chat import message_payload
 from groupbuy.pooling.services.contacts import chat_not_open
 from groupbuy.pooling.services.shoppers import profile_get_or_create
@@ -75,6 +78,29 @@ def promotion_publish(request, payload: PromotionIn):
         **payload.dict(exclude={"merchant_id", "branch_id"}),
     )
     return Status(201, promotion_out(promotion))
+
+
+@router.get("/merchants/{merchant_id}/figures", response=FiguresOut)
+def merchant_figures(request, merchant_id: str, period: Query[FiguresIn]):
+    """Per promotion: pool requests, pools suggested and confirmed, what
+    shoppers saved; per day of the last ``days``. The merchant's staff only."""
+    merchant = Merchant.objects.filter(public_id=merchant_id).first()
+    if merchant is None:
+        raise PoolingError("not_found", _("No such merchant."), status=404)
+    figures = promotion_figures(user=request.auth, merchant=merchant, days=period.days)
+    return {
+        "promotions": [
+            {
+                "promotion_id": row["promotion"].public_id,
+                "title": row["promotion"].title,
+                "kind": row["promotion"].kind,
+                **{key: row[key] for key in ("requests", "pools", "confirmed")},
+                "saving_fen": row["saving_fen"],
+            }
+            for row in figures["promotions"]
+        ],
+        "days": figures["days"],
+    }
 
 
 @router.post("/promotions/{promotion_id}/saving", response=SavingOut, auth=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema
 from pydantic import Field
@@ -283,3 +283,29 @@ class ContactPage(_Page):
 
 class CartPage(_Page):
     items: list[CartOut]
+
+
+class FiguresIn(Schema):
+    days: int = Field(30, ge=1, le=366)
+
+
+class PromotionFiguresOut(Schema):
+    promotion_id: str
+    title: str
+    kind: str
+    requests: int
+    pools: int
+    confirmed: int
+    saving_fen: int
+
+
+class DayFiguresOut(Schema):
+    date: date
+    requests: int
+    confirmed: int
+    saving_fen: int
+
+
+class FiguresOut(Schema):
+    promotions: list[PromotionFiguresOut]
+    days: list[DayFiguresOut]

@@ -27,6 +27,7 @@ from groupbuy.pooling.forms import (
     to_fen,
 )
 from groupbuy.pooling.models import CartReport, PoolRequest
+from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -392,7 +393,8 @@ def profile(request):
 @domain_errors_as_http
 @require_http_methods(["GET", "POST"])
 def merchant_promotions(request, merchant_id: str):
-    """The merchant's promotions and the form to publish one."""
+    """The merchant's promotions with what pooling did for each, the last
+    30 days as charts, and the form to publish one."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     if not is_merchant_staff(request.user, merchant):
         raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
@@ -422,12 +424,14 @@ def merchant_promotions(request, merchant_id: str):
         else:
             messages.success(request, _("Promotion published."))
             return redirect("pooling:merchant_promotions", merchant_id)
+    figures = promotion_figures(user=request.user, merchant=merchant)
     return render(
         request,
         "pooling/merchant_promotions.html",
         {
             "merchant": merchant,
             "form": form,
-            "promotions": merchant.promotions.select_related("branch")[:50],
+            "promotions": figures["promotions"],
+            "charts": figure_charts(figures),
         },
     )

@@ -412,3 +412,45 @@ def test_a_shopper_reports_a_purchase_sees_it_counted_and_deletes_it(
         page.wait_for_selector("#no-carts")
     finally:
         context.close()
+
+
+MERCHANT_PHONE = "13900770071"
+
+MERCHANT_SEED = _seed(
+    [MERCHANT_PHONE],
+    """
+from groupbuy.accounts.services import merchant_membership_add
+
+merchant = Merchant.objects.create(name="促销超市", name_en="Promo Mart")
+Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+merchant_membership_add(actor=None, user=users[0], merchant=merchant, role="owner")
+print(json.dumps({"merchant": merchant.public_id}))
+""",
+)
+
+
+def test_a_merchant_publishes_a_promotion_and_sees_what_pooling_did(
+    chromium, groupbuy_server
+):
+    seeded = json.loads(
+        groupbuy_server.run_python(MERCHANT_SEED).strip().splitlines()[-1]
+    )
+    context, page = _phone(chromium, groupbuy_server)
+    try:
+        _sign_in(page, MERCHANT_PHONE)
+        page.goto(f"/pooling/merchant/{seeded['merchant']}/promotions/")
+        # when the owner publishes "spend 300 save 50" for a week
+        page.fill("#id_title", "Spend 300 save 50")
+        page.select_option("#id_kind", "threshold")
+        page.fill("#id_tiers", "300-50")
+        page.fill("#id_days", "7")
+        page.click("#promotion-submit")
+        # then it is listed with its figures, and the last 30 days are charted
+        row = page.locator("#promotion-list .promotion", has_text="Spend 300 save 50")
+        row.wait_for()
+        assert row.locator("td").all_inner_texts() == ["0", "0", "0", "¥0.00"]
+        charts = page.locator("#promotion-charts .chart canvas")
+        assert charts.count() == 2
+        charts.first.wait_for(state="visible")
+    finally:
+        context.close()

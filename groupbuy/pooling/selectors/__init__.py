@@ -1,4 +1,5 @@
-"""Reads of pooled orders, and getters that check who may see what."""
+"""Reads of pooled orders, and getters that check who may see what
+(``figures``: what a merchant sees of pooling at their shops)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,128 @@
+"""What a merchant sees of pooling at their shops: per promotion and per day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.permissions import is_merchant_staff
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.models import Pool, PoolRequest
+
+FIGURE_DAYS = 30
+
+
+def promotion_figures(*, user, merchant, days: int = FIGURE_DAYS, now=None) -> dict:
+    """Per promotion (newest 50): pool requests, pools suggested and confirmed,
+    and what shoppers saved in confirmed pools; per day of the last ``days``
+    (local dates): requests, pools confirmed and saving. Staff only (403)."""
+    if not is_merchant_staff(user, merchant):
+        raise PoolingError(
+            "forbidden",
+            _("Only the merchant's staff may see its promotions."),
+            status=403,
+        )
+    now = now or timezone.now()
+    promotions = list(
+        merchant.promotions.select_related("branch").order_by("-created_at", "-id")[:50]
+    )
+    ids = [promotion.pk for promotion in promotions]
+    # Counted apart: one query joining requests and pools would multiply sums.
+    requests_by = dict(
+        PoolRequest.objects.filter(promotion_id__in=ids)
+        .values("promotion_id")
+        .annotate(n=Count("id"))
+        .values_list("promotion_id", "n")
+    )
+    pools_by = {
+        row["promotion_id"]: row
+        for row in Pool.objects.filter(promotion_id__in=ids)
+        .values("promotion_id")
+        .annotate(
+            pools=Count("id"),
+            confirmed=Count("id", filter=Q(state=Pool.State.CONFIRMED)),
+            saving_fen=Sum("saving_fen", filter=Q(state=Pool.State.CONFIRMED)),
+        )
+    }
+    zone = timezone.get_current_timezone()
+    first_day = timezone.localtime(now, zone).date() - timedelta(days=days - 1)
+    since = now - timedelta(days=days + 1)
+    requested = _per_day(
+        PoolRequest.objects.filter(promotion__merchant=merchant, created_at__gte=since),
+        "created_at",
+        zone,
+        requests=Count("id"),
+    )
+    pooled = _per_day(
+        Pool.objects.filter(
+            promotion__merchant=merchant,
+            state=Pool.State.CONFIRMED,
+            confirmed_at__gte=since,
+        ),
+        "confirmed_at",
+        zone,
+        confirmed=Count("id"),
+        saving_fen=Sum("saving_fen"),
+    )
+    dates = [first_day + timedelta(days=offset) for offset in range(days)]
+    return {
+        "promotions": [
+            {
+                "promotion": promotion,
+                "requests": requests_by.get(promotion.pk, 0),
+                "pools": pools_by.get(promotion.pk, {}).get("pools", 0),
+                "confirmed": pools_by.get(promotion.pk, {}).get("confirmed", 0),
+                "saving_fen": pools_by.get(promotion.pk, {}).get("saving_fen") or 0,
+            }
+            for promotion in promotions
+        ],
+        "days": [
+            {
+                "date": day,
+                "requests": requested.get(day, {}).get("requests", 0),
+                "confirmed": pooled.get(day, {}).get("confirmed", 0),
+                "saving_fen": pooled.get(day, {}).get("saving_fen") or 0,
+            }
+            for day in dates
+        ],
+    }
+
+
+def _per_day(queryset, field: str, zone, **aggregates) -> dict:
+    rows = (
+        queryset.annotate(day=TruncDate(field, tzinfo=zone))
+        .values("day")
+        .annotate(**aggregates)
+    )
+    return {row["day"]: row for row in rows}
+
+
+def figure_charts(figures: dict) -> list:
+    """The days as two charts: counts (bars) and the shoppers' saving (line)."""
+    from groupbuy.web.charts import Chart, Series
+
+    days = figures["days"]
+    labels = [day["date"].strftime("%m-%d") for day in days]
+    return [
+        Chart(
+            title=_("Pool requests and pools confirmed per day"),
+            labels=labels,
+            series=[
+                Series(_("Pool requests"), [day["requests"] for day in days]),
+                Series(_("Pools confirmed"), [day["confirmed"] for day in days]),
+            ],
+            kind="bar",
+            label_heading=_("Day"),
+        ),
+        Chart(
+            title=_("What shoppers saved in confirmed pools, per day"),
+            labels=labels,
+            series=[Series(_("Saving"), [day["saving_fen"] for day in days])],
+            money=True,
+            label_heading=_("Day"),
+        ),
+    ]

@@ -1,0 +1,91 @@
+"""What a merchant sees of pooling: per promotion and per day, staff only."""
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.pooling import services
+from groupbuy.pooling.models import Pool
+from groupbuy.pooling.tests.factories import (
+    auth,
+    make_promotion,
+    make_request,
+    make_shop,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity():
+    """At one shop: 180 + 120 pooled and confirmed for 300 − 50, a 60 still
+    waiting; a second promotion nobody asked for."""
+    merchant, branch, owner = make_shop()
+    quiet = make_promotion(
+        merchant=merchant, owner=owner, kind="n_for_m", buy_n=3, pay_m=2
+    )
+    busy = make_promotion(merchant=merchant, owner=owner)
+    users = [make_user() for _ in range(3)]
+    for user, amount in zip(users, (18_000, 12_000, 6_000), strict=True):
+        make_request(user=user, promotion=busy, branch=branch, amount_fen=amount)
+    [pool] = services.pools_match(branch_id=branch.pk, promotion_id=busy.pk)
+    for member in pool.members.all():
+        services.pool_answer(actor=member.user, pool=pool, accept=True)
+    assert Pool.objects.get(pk=pool.pk).state == Pool.State.CONFIRMED
+    return {"merchant": merchant, "owner": owner, "busy": busy, "quiet": quiet}
+
+
+def test_the_figures_count_requests_pools_and_savings(client, activity):
+    response = client.get(
+        f"/api/pooling/merchants/{activity['merchant'].public_id}/figures",
+        {"days": 7},
+        headers=auth(activity["owner"]),
+    )
+    assert response.status_code == 200
+    figures = response.json()
+    rows = {row["promotion_id"]: row for row in figures["promotions"]}
+    busy = rows[activity["busy"].public_id]
+    assert (busy["requests"], busy["pools"], busy["confirmed"]) == (3, 1, 1)
+    assert busy["saving_fen"] == 5_000
+    quiet = rows[activity["quiet"].public_id]
+    assert (quiet["requests"], quiet["pools"], quiet["saving_fen"]) == (0, 0, 0)
+    # one row a day, today last with today's activity
+    assert len(figures["days"]) == 7
+    today = figures["days"][-1]
+    assert today["date"] == timezone.localdate().isoformat()
+    assert (today["requests"], today["confirmed"], today["saving_fen"]) == (
+        3,
+        1,
+        5_000,
+    )
+    assert all(day["requests"] == 0 for day in figures["days"][:-1])
+
+
+def test_the_promotions_page_shows_the_figures_and_charts(client, activity):
+    client.force_login(activity["owner"])
+    page = client.get(
+        f"/pooling/merchant/{activity['merchant'].public_id}/promotions/"
+    ).content.decode()
+    assert page.count('class="promotion"') == 2
+    assert "¥50.00" in page
+    assert page.count('class="chart"') == 2
+
+
+@pytest.mark.parametrize("who", ["shopper", "another merchant's owner"])
+def test_another_user_or_merchant_cannot_see_the_figures(client, activity, who):
+    intruder = make_shop(name="Other")[2] if who != "shopper" else make_user()
+    merchant_id = activity["merchant"].public_id
+    response = client.get(
+        f"/api/pooling/merchants/{merchant_id}/figures", headers=auth(intruder)
+    )
+    assert response.status_code == 403
+    assert "saving_fen" not in response.content.decode()
+    client.force_login(intruder)
+    assert client.get(f"/pooling/merchant/{merchant_id}/promotions/").status_code == 403
+
+
+def test_an_unknown_merchant_is_404(client, activity):
+    response = client.get(
+        "/api/pooling/merchants/mer_nosuch/figures", headers=auth(activity["owner"])
+    )
+    assert response.status_code == 404
