@@ -344,16 +344,19 @@ def _hours_apart(a: int, b: int) -> int:
 def invitation_candidates(*, request: PoolRequest, now, limit: int) -> list[User]:
     """Shoppers who agreed to be invited, reported carts at the request's shop
     in the last ``HISTORY_DAYS``, and neither asked to pool for this promotion
-    there nor were invited to it; regulars first, then those who shop around
-    the same hour, then those who bought what the promotion counts."""
+    there nor were invited to it (nor to anything in the last day); regulars
+    first, then those who shop around the same hour, then those who bought what
+    the promotion counts."""
     promotion = request.promotion
     busy = PoolRequest.objects.filter(
         promotion=promotion,
         branch_id=request.branch_id,
         state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
     ).values("user")
+    # Once per promotion and shop, and at most once a day whatever the shop.
     invited = PoolInvitation.objects.filter(
-        promotion=promotion, branch_id=request.branch_id
+        Q(promotion=promotion, branch_id=request.branch_id)
+        | Q(created_at__gte=now - timedelta(days=1))
     ).values("user")
     reports = (
         CartReport.objects.filter(

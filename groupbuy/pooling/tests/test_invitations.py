@@ -154,3 +154,19 @@ def test_the_preference_is_kept_exported_and_erased(client, shop):
     PoolingPersonalData().erase(regular)
     assert not PoolInvitation.objects.filter(user=regular).exists()
     assert PoolRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_a_shopper_is_invited_at_most_once_a_day(shop):
+    merchant, branch, owner, promotion = shop
+    other = make_promotion(merchant=merchant, owner=owner, tiers=[(50_000, 8_000)])
+    regular = _shopper(branch)
+    for offer in (promotion, other):
+        request = make_request(
+            user=make_user(), promotion=offer, branch=branch, amount_fen=5_000
+        )
+        services.pool_invitations_send(request=request)
+    assert PoolInvitation.objects.filter(user=regular).count() == 1
+    # a day later the second promotion may invite them
+    PoolInvitation.objects.update(created_at=timezone.now() - timedelta(days=2))
+    services.pool_invitations_send(request=request)
+    assert PoolInvitation.objects.filter(user=regular).count() == 2
