@@ -64,7 +64,7 @@ def branch(request, branch_id: str):
     form = PoolRequestForm(
         request.POST or None,
         promotions=promotions,
-        products=_products(),
+        products=_products(promotions),
         initial={"max_group_size": profile.max_group_size},
     )
     if request.method == "POST" and form.is_valid():
@@ -111,8 +111,15 @@ def branch(request, branch_id: str):
     )
 
 
-def _products():
-    return Product.objects.filter(is_active=True).order_by("name_zh")[:200]
+def _products(promotions=()):
+    """The products a form offers: those the branch's promotions are limited to
+    first (a promotion priced on items pools only them), then the catalog's."""
+    listed = Product.objects.filter(
+        is_active=True, pk__in=[p.pk for pr in promotions for p in pr.products.all()]
+    ).order_by("name_zh")
+    seen = {product.pk for product in listed}
+    catalog = Product.objects.filter(is_active=True).order_by("name_zh")[:200]
+    return [*listed, *(product for product in catalog if product.pk not in seen)]
 
 
 @login_required

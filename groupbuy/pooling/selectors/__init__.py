@@ -62,7 +62,9 @@ def promotions_at_branch(*, branch: Branch, now=None) -> list[Promotion]:
             Q(branch=branch) | Q(branch__isnull=True, merchant_id=branch.merchant_id),
             starts_at__lte=now,
             ends_at__gt=now,
-        ).select_related("merchant", "branch")
+        )
+        .select_related("merchant", "branch")
+        .prefetch_related("products")
     )
 
 

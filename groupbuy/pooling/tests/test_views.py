@@ -113,6 +113,24 @@ def test_an_item_promotion_pools_the_product_given_on_the_form(client, shop):
     )
 
 
+def test_the_products_a_promotion_is_limited_to_are_offered_first(client, shop):
+    merchant, branch, owner, _promotion = shop
+    # a catalog larger than the form lists, the promotion's product sorting last
+    Product.objects.bulk_create(
+        Product(name_zh=f"商品{index:03d}", name_en=f"P{index}") for index in range(210)
+    )
+    late = Product.objects.create(name_zh="龟苓膏", name_en="Herbal jelly")
+    offer = make_promotion(
+        merchant=merchant, owner=owner, kind="n_for_m", buy_n=2, pay_m=1
+    )
+    offer.products.set([late])
+    client.force_login(make_user())
+    page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
+    assert f'value="{late.public_id}"' in page
+    # and the promotion says which products it counts
+    assert "龟苓膏</p>" in page
+
+
 def test_a_spend_and_save_request_needs_the_amount(client, shop):
     _merchant, branch, _owner, promotion = shop
     client.force_login(make_user())
