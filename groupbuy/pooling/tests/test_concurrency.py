@@ -1,13 +1,24 @@
-"""Matching runs racing each other never put a request in two pools."""
+"""Races: matching runs never put a request in two pools; two answers to one
+contact request count once; invitation rounds invite a shopper once."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from groupbuy.catalog.models import Product
 from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
 from groupbuy.deals.tests.racing import race
+from groupbuy.notify.models import Notification
 from groupbuy.pooling import services
-from groupbuy.pooling.models import Pool, PoolMember, PoolRequest
+from groupbuy.pooling.models import (
+    ContactRequest,
+    Pool,
+    PoolInvitation,
+    PoolMember,
+    PoolRequest,
+)
 from groupbuy.pooling.services import shoppers
 from groupbuy.pooling.tests.factories import (
     make_promotion,
@@ -44,3 +55,89 @@ def test_concurrent_matching_runs_form_each_pool_once(
     assert sum(pool.saving_fen for pool in Pool.objects.all()) == 15_000
     suggested = PoolRequest.objects.filter(state="suggested").count()
     assert suggested == len(seats)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_to_a_contact_request_at_once_count_once(
+    file_database,  # noqa: F811
+):
+    _merchant, branch, _owner = make_shop()
+    tea = Product.objects.create(name_zh="茶", name_en="Tea")
+    asker, planner = make_user(), make_user()
+    services.profile_update(
+        actor=planner, max_group_size=4, max_walk_m=500, is_discoverable=True
+    )
+    now = timezone.now()
+    cart = services.cart_report(
+        actor=planner,
+        branch=branch,
+        kind="intended",
+        amount_fen=5_000,
+        items=[{"product_id": tea.public_id, "unit_price_fen": 0, "quantity": 1}],
+        window_start_at=now,
+        window_end_at=now + timedelta(hours=1),
+    )
+    contact = services.contact_request(actor=asker, cart=cart, product=tea)
+    # when the planner's two phones accept and decline at the same moment
+    outcomes = race(
+        [
+            lambda accept=accept: services.contact_answer(
+                actor=planner, contact=contact, accept=accept
+            )
+            for accept in (True, False, True, False)
+        ]
+    )
+    # then one answer stands, the others are told it was answered already
+    assert outcomes["ok"] == 1 and outcomes["already_answered"] == 3
+    assert ContactRequest.objects.get().state in ("accepted", "declined")
+    assert (
+        Notification.objects.filter(
+            kind="pooling.contact_answered", recipient=asker
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_invitation_rounds_invite_a_shopper_once(
+    file_database,  # noqa: F811
+    monkeypatch,
+):
+    monkeypatch.setattr(shoppers, "_match_soon", lambda *args: None)
+    merchant, branch, owner = make_shop()
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    regulars = [make_user() for _ in range(3)]
+    for regular in regulars:
+        services.profile_update(
+            actor=regular,
+            max_group_size=4,
+            max_walk_m=500,
+            is_discoverable=False,
+            is_invitable=True,
+        )
+        now = timezone.now()
+        services.cart_report(
+            actor=regular,
+            branch=branch,
+            kind="purchase",
+            amount_fen=9_000,
+            window_start_at=now - timedelta(hours=1),
+            window_end_at=now,
+        )
+    requests = [
+        make_request(
+            user=make_user(), promotion=promotion, branch=branch, amount_fen=5_000
+        )
+        for _request in range(4)
+    ]
+    # when four requests' invitation rounds run at the same moment
+    outcomes = race(
+        [
+            lambda request=request: services.pool_invitations_send(request=request)
+            for request in requests
+        ]
+    )
+    # then nobody crashed and each regular was invited exactly once
+    assert outcomes["ok"] == 4
+    invited = Counter(PoolInvitation.objects.values_list("user_id", flat=True))
+    assert invited == Counter({regular.pk: 1 for regular in regulars})
