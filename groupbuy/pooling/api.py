@@ -11,7 +11,7 @@ from groupbuy.pooling import savings, selectors, services
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
     AnswerIn,
-    BuyerOut,
+    BuyerPage,
     BuyersIn,
     CartIn,
     CartOut,
@@ -260,12 +260,18 @@ def pool_message_post(request, pool_id: str, payload: MessageIn):
     )
 
 
-@router.get("/buyers", response=list[BuyerOut])
+@router.get("/buyers", response=BuyerPage)
 def buyers(request, filters: Query[BuyersIn]):
-    """Who plans to buy a product before a date (masked; only those who opted in)."""
-    return selectors.buyers_of_product(
-        user=request.auth, product_id=filters.product_id, before=filters.before
+    """Who plans to buy a product before a date (masked; only those who opted
+    in), a page at a time."""
+    result = paginate(
+        selectors.buyers_of_product(
+            user=request.auth, product_id=filters.product_id, before=filters.before
+        ),
+        page=filters.page,
+        page_size=filters.page_size,
     )
+    return page_payload(result)
 
 
 def _contact_row(user, contact_id: str) -> dict:

@@ -45,7 +45,12 @@ def _contact_history(user, contact_id: str) -> list[dict] | None:
 
 class _ChatConsumer(SignedInConsumer):
     """4401 when signed out, 4404 for a room one is not in; on joining, the
-    room's history (empty until its chat opens)."""
+    room's history (empty until its chat opens).
+
+    The history is read again once the socket is in the room's group: a message
+    posted between the membership check and joining the group would otherwise
+    reach neither the history nor the socket. One posted after joining may come
+    both ways; the page shows each message once (by id)."""
 
     url_kwarg: str
     load_history = None  # (user, room id) -> messages, or None when not in it
@@ -59,10 +64,10 @@ class _ChatConsumer(SignedInConsumer):
         if not await super().may_join():
             self.refused_close_code = CLOSE_NOT_SIGNED_IN
             return False
-        self.history = await database_sync_to_async(type(self).load_history)(
+        allowed = await database_sync_to_async(type(self).load_history)(
             self.scope["user"], self.room_id
         )
-        if self.history is None:
+        if allowed is None:
             self.refused_close_code = CLOSE_NOT_FOUND
             return False
         return True
@@ -71,7 +76,10 @@ class _ChatConsumer(SignedInConsumer):
         return [type(self).group_for(self.room_id)]
 
     async def on_joined(self) -> None:
-        await self.send_json({"type": "pooling.history", "messages": self.history})
+        history = await database_sync_to_async(type(self).load_history)(
+            self.scope["user"], self.room_id
+        )
+        await self.send_json({"type": "pooling.history", "messages": history or []})
 
 
 class PoolConsumer(_ChatConsumer):

@@ -234,6 +234,8 @@ class MessageOut(Schema):
 class BuyersIn(Schema):
     product_id: str = Field(min_length=1, max_length=40)
     before: datetime
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
 
 
 class BuyerOut(Schema):
@@ -309,3 +311,7 @@ class DayFiguresOut(Schema):
 class FiguresOut(Schema):
     promotions: list[PromotionFiguresOut]
     days: list[DayFiguresOut]
+
+
+class BuyerPage(_Page):
+    items: list[BuyerOut]

@@ -135,8 +135,13 @@ def buyers(request):
             time.max,
             tzinfo=timezone.get_current_timezone(),
         )
-        found = selectors.buyers_of_product(
-            user=request.user, product_id=form.cleaned_data["product"], before=before
+        found = paginate(
+            selectors.buyers_of_product(
+                user=request.user,
+                product_id=form.cleaned_data["product"],
+                before=before,
+            ),
+            page=request.GET.get("found_page", 1),
         )
     if request.method == "POST":
         try:

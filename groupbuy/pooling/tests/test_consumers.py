@@ -125,3 +125,24 @@ async def test_another_user_or_merchant_is_refused_a_contact(who):
     socket = await _connect(contact.public_id, intruder, room="contacts")
     closing = await socket.receive_output()
     assert closing == {"type": "websocket.close", "code": 4404}
+
+
+async def test_a_message_posted_while_joining_is_not_lost(monkeypatch):
+    # given a member whose socket passes the membership check, and a message
+    # posted right then, before the socket has joined the pool's group
+    pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    checked = PoolConsumer.may_join
+
+    async def check_then_someone_posts(consumer):
+        allowed = await checked(consumer)
+        await sync_to_async(services.chat_post)(
+            actor=users[0], pool=pool, body="posted while joining"
+        )
+        return allowed
+
+    monkeypatch.setattr(PoolConsumer, "may_join", check_then_someone_posts)
+    socket = await _connect(pool.public_id, users[1])
+    # then the history the socket gets has it
+    history = await socket.receive_json_from()
+    assert [m["body"] for m in history["messages"]] == ["first", "posted while joining"]
+    await socket.disconnect()

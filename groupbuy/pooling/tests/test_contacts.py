@@ -47,7 +47,7 @@ def _buyers(client, user, product, days=2):
         "/api/pooling/buyers",
         {"product_id": product.public_id, "before": before},
         headers=auth(user),
-    ).json()
+    ).json()["items"]
 
 
 def _ask(client, asker, planned) -> dict:
@@ -261,3 +261,44 @@ def test_the_buyers_page_lists_contact_requests_a_page_at_a_time(client, planned
     assert first.count('class="row contact"') == 20
     assert second.count('class="row contact"') == 1
     assert 'id="page-next"' in first and 'id="page-previous"' in second
+
+
+def test_the_shoppers_found_come_a_page_at_a_time_beside_the_requests(client, planned):
+    now = timezone.now()
+    for _shopper in range(21):
+        user = make_user()
+        services.profile_update(
+            actor=user, max_group_size=4, max_walk_m=500, is_discoverable=True
+        )
+        services.cart_report(
+            actor=user,
+            branch=planned["open_cart"].branch,
+            kind="intended",
+            amount_fen=5_000,
+            items=[
+                {
+                    "product_id": planned["tea"].public_id,
+                    "unit_price_fen": 0,
+                    "quantity": 1,
+                }
+            ],
+            window_start_at=now + timedelta(hours=1),
+            window_end_at=now + timedelta(hours=2),
+        )
+    client.force_login(make_user())
+    search = {
+        "product": planned["tea"].public_id,
+        "before": (now + timedelta(days=2)).date().isoformat(),
+    }
+    first = client.get("/pooling/buyers/", search).content.decode()
+    second = client.get(
+        "/pooling/buyers/", {**search, "found_page": 2}
+    ).content.decode()
+    # 22 found (the fixture's open shopper too): 20, then 2, the search kept
+    assert first.count('class="row buyer"') == 20
+    assert second.count('class="row buyer"') == 2
+    assert 'id="found_page-next"' in first
+    assert (
+        f"product={planned['tea'].public_id}"
+        in first.split('id="found_page-next"')[1][:300]
+    )

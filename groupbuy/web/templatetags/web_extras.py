@@ -54,3 +54,12 @@ def distance(metres) -> str:
 def masked_phone(e164: str) -> str:
     """Show enough of a phone number to recognise it, not enough to dial it."""
     return mask_phone(e164 or "")
+
+
+@register.simple_tag(takes_context=True)
+def page_querystring(context, param: str, number) -> str:
+    """The page's query string with ``param`` set to ``number`` and the other
+    parameters kept: what a second paginated list on one page links with."""
+    query = context.request.GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
