@@ -65,6 +65,10 @@ def invitation_link(server, *, timeout: float = 20.0) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for path in outbox.glob("*.json"):
+            if path.name.startswith("."):
+                # the outbox's temporary file of a message being written
+                # (pathlib's glob matches dotfiles): gone a moment later
+                continue
             text = json.loads(path.read_text(encoding="utf-8"))["text"]
             if "/sharing/threads/" in text:
                 return (
