@@ -8,7 +8,6 @@ from groupbuy.pooling.services.contacts import (
     contact_request,
 )
 from groupbuy.pooling.services.invitations import (
-    pool_invitations_for_component,
     pool_invitations_send,
 )
 from groupbuy.pooling.services.pools import (
@@ -36,7 +35,6 @@ __all__ = [
     "contact_chat_post",
     "contact_request",
     "pool_answer",
-    "pool_invitations_for_component",
     "pool_invitations_send",
     "pool_phone_consent",
     "pool_request_create",

@@ -75,17 +75,3 @@ def _notify(invitation: PoolInvitation) -> None:
             data={"branch_id": branch.public_id},
             idempotency_key=f"pooling.invitation:{invitation.public_id}",
         )
-
-
-def pool_invitations_for_component(*, branch_id: int, promotion_id: int) -> int:
-    """After a matching run: invite for each request of the component still open."""
-    now = timezone.now()
-    waiting = PoolRequest.objects.select_related(
-        "promotion", "branch__merchant"
-    ).filter(
-        branch_id=branch_id,
-        promotion_id=promotion_id,
-        state=PoolRequest.State.OPEN,
-        deadline_at__gt=now,
-    )
-    return sum(len(pool_invitations_send(request=r, now=now)) for r in waiting)

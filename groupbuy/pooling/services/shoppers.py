@@ -291,7 +291,7 @@ def pool_request_create(
             obj=request,
             data={"amount_fen": amount_fen, "promotion": promotion.public_id},
         )
-        after_commit(_match_soon, branch.pk, promotion.pk)
+        after_commit(_match_soon, branch.pk, promotion.pk, request.pk)
     return request
 
 
@@ -299,11 +299,11 @@ def _coordinate(value) -> Decimal | None:
     return None if value is None else round(Decimal(str(value)), 6)
 
 
-def _match_soon(branch_id: int, promotion_id: int) -> None:
+def _match_soon(branch_id: int, promotion_id: int, request_id: int) -> None:
     # The online step: a new request is matched at once, by a worker.
     from groupbuy.pooling.tasks import pools_match_task
 
-    pools_match_task(branch_id, promotion_id)
+    pools_match_task(branch_id, promotion_id, request_id)
 
 
 def pool_request_withdraw(*, actor, request: PoolRequest) -> PoolRequest:

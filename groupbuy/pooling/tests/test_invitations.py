@@ -64,7 +64,7 @@ def test_regulars_who_agreed_are_invited_and_told_where(shop):
         user=asker, promotion=promotion, branch=branch, amount_fen=12_000
     )
     # when the online step finds nobody to pool with
-    tasks.pools_match_task.call_local(branch.pk, promotion.pk)
+    tasks.pools_match_task.call_local(branch.pk, promotion.pk, request.pk)
     # then only the regular who agreed is invited, not the asker, not the others
     assert _invited(request) == {regular.pk}
     note = Notification.objects.get(kind="pooling.invitation")
@@ -83,11 +83,11 @@ def test_a_shopper_is_invited_once_per_promotion_and_shop(shop):
     _merchant, branch, _owner, promotion = shop
     regular = _shopper(branch)
     for _ in range(2):
-        make_request(
+        request = make_request(
             user=make_user(), promotion=promotion, branch=branch, amount_fen=5_000
         )
         # the two 50s do not reach the 200 tier together, so both stay open
-        tasks.pools_match_task.call_local(branch.pk, promotion.pk)
+        tasks.pools_match_task.call_local(branch.pk, promotion.pk, request.pk)
     assert PoolInvitation.objects.filter(user=regular).count() == 1
     assert Notification.objects.filter(kind="pooling.invitation").count() == 1
 
