@@ -19,41 +19,48 @@ from groupbuy.realtime.consumers import (
 )
 
 
-def _pool_history(user, pool_id: str) -> list[dict] | None:
+def _pool_history(pool) -> list[dict]:
     from groupbuy.pooling import selectors
 
-    try:
-        pool = selectors.pool_get_for_member(user=user, pool_id=pool_id)
-    except DomainError:
-        return None
+    pool.refresh_from_db(fields=["state"])  # it may have been confirmed since
     if pool.state != pool.State.CONFIRMED:
         return []
     return selectors.chat_history(pool=pool)
 
 
-def _contact_history(user, contact_id: str) -> list[dict] | None:
+def _contact_history(contact) -> list[dict]:
     from groupbuy.pooling import selectors
 
-    try:
-        contact = selectors.contact_get_for_user(user=user, contact_id=contact_id)
-    except DomainError:
-        return None
+    contact.refresh_from_db(fields=["state"])  # it may have been accepted since
     if contact.state != contact.State.ACCEPTED:
         return []
     return selectors.contact_chat_history(contact=contact)
+
+
+def _pool_of_member(user, pool_id: str):
+    from groupbuy.pooling import selectors
+
+    return selectors.pool_get_for_member(user=user, pool_id=pool_id)
+
+
+def _contact_of_side(user, contact_id: str):
+    from groupbuy.pooling import selectors
+
+    return selectors.contact_get_for_user(user=user, contact_id=contact_id)
 
 
 class _ChatConsumer(SignedInConsumer):
     """4401 when signed out, 4404 for a room one is not in; on joining, the
     room's history (empty until its chat opens).
 
-    The history is read again once the socket is in the room's group: a message
+    The history is read once the socket is in the room's group: a message
     posted between the membership check and joining the group would otherwise
     reach neither the history nor the socket. One posted after joining may come
     both ways; the page shows each message once (by id)."""
 
     url_kwarg: str
-    load_history = None  # (user, room id) -> messages, or None when not in it
+    room_for = None  # (user, room id) -> the room; a DomainError when not in it
+    history_of = None  # room -> its messages ([] until its chat opens)
     group_for = None  # room id -> channel group
 
     @property
@@ -64,10 +71,11 @@ class _ChatConsumer(SignedInConsumer):
         if not await super().may_join():
             self.refused_close_code = CLOSE_NOT_SIGNED_IN
             return False
-        allowed = await database_sync_to_async(type(self).load_history)(
-            self.scope["user"], self.room_id
-        )
-        if allowed is None:
+        try:
+            self.room = await database_sync_to_async(type(self).room_for)(
+                self.scope["user"], self.room_id
+            )
+        except DomainError:
             self.refused_close_code = CLOSE_NOT_FOUND
             return False
         return True
@@ -76,19 +84,19 @@ class _ChatConsumer(SignedInConsumer):
         return [type(self).group_for(self.room_id)]
 
     async def on_joined(self) -> None:
-        history = await database_sync_to_async(type(self).load_history)(
-            self.scope["user"], self.room_id
-        )
-        await self.send_json({"type": "pooling.history", "messages": history or []})
+        history = await database_sync_to_async(type(self).history_of)(self.room)
+        await self.send_json({"type": "pooling.history", "messages": history})
 
 
 class PoolConsumer(_ChatConsumer):
     url_kwarg = "pool_id"
-    load_history = staticmethod(_pool_history)
+    room_for = staticmethod(_pool_of_member)
+    history_of = staticmethod(_pool_history)
     group_for = staticmethod(pool_group)
 
 
 class ContactConsumer(_ChatConsumer):
     url_kwarg = "contact_id"
-    load_history = staticmethod(_contact_history)
+    room_for = staticmethod(_contact_of_side)
+    history_of = staticmethod(_contact_history)
     group_for = staticmethod(contact_group)
