@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.models import Product
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.pooling import savings, selectors, services
 from groupbuy.pooling.errors import PoolingError
@@ -65,9 +65,7 @@ def branch_promotions(request, branch_id: str):
 @router.post("/promotions", response={201: PromotionOut})
 def promotion_publish(request, payload: PromotionIn):
     """Publish a promotion (merchant owners, or a branch's own staff)."""
-    merchant = Merchant.objects.filter(public_id=payload.merchant_id).first()
-    if merchant is None:
-        raise PoolingError("not_found", _("No such merchant."), status=404)
+    merchant = selectors.merchant_get(merchant_id=payload.merchant_id)
     branch = (
         selectors.branch_get(branch_id=payload.branch_id) if payload.branch_id else None
     )
@@ -84,9 +82,7 @@ def promotion_publish(request, payload: PromotionIn):
 def merchant_figures(request, merchant_id: str, period: Query[FiguresIn]):
     """Per promotion: pool requests, pools suggested and confirmed, what
     shoppers saved; per day of the last ``days``. The merchant's staff only."""
-    merchant = Merchant.objects.filter(public_id=merchant_id).first()
-    if merchant is None:
-        raise PoolingError("not_found", _("No such merchant."), status=404)
+    merchant = selectors.merchant_get(merchant_id=merchant_id)
     figures = promotion_figures(user=request.auth, merchant=merchant, days=period.days)
     return {
         "promotions": [

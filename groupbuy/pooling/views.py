@@ -26,7 +26,7 @@ from groupbuy.pooling.forms import (
     PromotionForm,
     to_fen,
 )
-from groupbuy.pooling.models import CartReport, PoolRequest
+from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 from groupbuy.web.views.common import domain_errors_as_http
@@ -45,8 +45,8 @@ def home(request):
                 selectors.pools_for_user(user=request.user),
                 page=request.GET.get("page", 1),
             ),
-            "requests": selectors.requests_for_user(user=request.user).filter(
-                state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED]
+            "requests": selectors.requests_for_user(
+                user=request.user, still_looking=True
             ),
             "branches": selectors.branches_with_promotions(),
         },
@@ -64,7 +64,7 @@ def branch(request, branch_id: str):
     form = PoolRequestForm(
         request.POST or None,
         promotions=promotions,
-        products=_products(promotions),
+        products=selectors.products_for_forms(promotions=promotions),
         initial={"max_group_size": profile.max_group_size},
     )
     if request.method == "POST" and form.is_valid():
@@ -111,23 +111,12 @@ def branch(request, branch_id: str):
     )
 
 
-def _products(promotions=()):
-    """The products a form offers: those the branch's promotions are limited to
-    first (a promotion priced on items pools only them), then the catalog's."""
-    listed = Product.objects.filter(
-        is_active=True, pk__in=[p.pk for pr in promotions for p in pr.products.all()]
-    ).order_by("name_zh")
-    seen = {product.pk for product in listed}
-    catalog = Product.objects.filter(is_active=True).order_by("name_zh")[:200]
-    return [*listed, *(product for product in catalog if product.pk not in seen)]
-
-
 @login_required
 @domain_errors_as_http
 @require_http_methods(["GET", "POST"])
 def buyers(request):
     """Who plans to buy a product before a date; contact requests both ways."""
-    form = BuyersForm(request.GET or None, products=_products())
+    form = BuyersForm(request.GET or None, products=selectors.products_for_forms())
     found = None
     if form.is_valid():
         before = datetime.combine(
@@ -322,7 +311,7 @@ def carts(request):
     form = CartReportForm(
         request.POST or None,
         branches=selectors.branches_for_reports(),
-        products=_products(),
+        products=selectors.products_for_forms(),
         initial=_default_window(),
     )
     if request.method == "POST" and form.is_valid():

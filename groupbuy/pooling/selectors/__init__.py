@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from groupbuy.accounts.models import User
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.catalog.models import Branch
+from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import (
     CartReport,
@@ -31,6 +31,13 @@ from groupbuy.pooling.models import (
 
 def _not_found() -> PoolingError:
     return PoolingError("not_found", _("Not found."), status=404)
+
+
+def merchant_get(*, merchant_id: str) -> Merchant:
+    merchant = Merchant.objects.filter(public_id=merchant_id).first()
+    if merchant is None:
+        raise PoolingError("not_found", _("No such merchant."), status=404)
+    return merchant
 
 
 def branch_get(*, branch_id: str) -> Branch:
@@ -82,13 +89,30 @@ def branches_with_promotions(*, now=None) -> list[Branch]:
     )
 
 
-def requests_for_user(*, user):
-    """My pool requests, newest first (a QuerySet, to paginate)."""
-    return (
-        PoolRequest.objects.filter(user=user)
-        .select_related("promotion", "branch")
-        .order_by("-created_at", "-id")
+def requests_for_user(*, user, still_looking: bool = False):
+    """My pool requests, newest first (a QuerySet, to paginate); with
+    ``still_looking``, only those open or suggested."""
+    requests = PoolRequest.objects.filter(user=user)
+    if still_looking:
+        requests = requests.filter(
+            state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED]
+        )
+    return requests.select_related("promotion", "branch").order_by("-created_at", "-id")
+
+
+def products_for_forms(*, promotions=(), limit: int = 200) -> list[Product]:
+    """The products a form offers: those the promotions are limited to first (a
+    promotion priced on items pools only them), then the catalog's first
+    ``limit``."""
+    listed = list(
+        Product.objects.filter(
+            is_active=True,
+            pk__in=[p.pk for promotion in promotions for p in promotion.products.all()],
+        ).order_by("name_zh")
     )
+    seen = {product.pk for product in listed}
+    catalog = Product.objects.filter(is_active=True).order_by("name_zh")[:limit]
+    return [*listed, *(product for product in catalog if product.pk not in seen)]
 
 
 def request_get_for_user(*, user, request_id: str) -> PoolRequest:
