@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.pooling.models import PoolInvitation, PoolRequest
-from groupbuy.pooling.selectors import invitation_candidates
+from groupbuy.pooling.selectors.invitations import invitation_candidates
 
 INVITES_PER_REQUEST = 5
 
