@@ -183,7 +183,7 @@ def _contact_rows(request):
 def contact(request, contact_id: str):
     """A contact request: the answer buttons for its recipient, and once
     accepted both numbers and a chat between the two sides."""
-    contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
+    contact = _contact(request, contact_id)
     chat_open = contact.state == contact.State.ACCEPTED
     return render(
         request,
@@ -197,13 +197,21 @@ def contact(request, contact_id: str):
     )
 
 
-def _contact_act(request, contact_id: str, action):
-    contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
+def _act(request, room, action) -> None:
+    """Run ``action`` on ``room`` (a pool or a contact request); a refusal
+    becomes a message on the page the view redirects to."""
     try:
-        action(contact)
+        action(room)
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("pooling:contact", contact_id)
+
+
+def _contact(request, contact_id: str):
+    return selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
+
+
+def _pool(request, pool_id: str):
+    return selectors.pool_get_for_member(user=request.user, pool_id=pool_id)
 
 
 @login_required
@@ -211,13 +219,14 @@ def _contact_act(request, contact_id: str, action):
 @require_POST
 def contact_answer(request, contact_id: str):
     accept = request.POST.get("answer") == "accept"
-    return _contact_act(
+    _act(
         request,
-        contact_id,
+        _contact(request, contact_id),
         lambda contact: services.contact_answer(
             actor=request.user, contact=contact, accept=accept
         ),
     )
+    return redirect("pooling:contact", contact_id)
 
 
 @login_required
@@ -226,20 +235,21 @@ def contact_answer(request, contact_id: str):
 def contact_chat(request, contact_id: str):
     """Post a chat message (the page without JavaScript; chat.js uses the API)."""
     body = request.POST.get("body", "")
-    return _contact_act(
+    _act(
         request,
-        contact_id,
+        _contact(request, contact_id),
         lambda contact: services.contact_chat_post(
             actor=request.user, contact=contact, body=body
         ),
     )
+    return redirect("pooling:contact", contact_id)
 
 
 @login_required
 @domain_errors_as_http
 def pool(request, pool_id: str):
     """A suggestion (accept / decline) or a confirmed pool with its chat."""
-    pool = selectors.pool_get_for_member(user=request.user, pool_id=pool_id)
+    pool = _pool(request, pool_id)
     return render(
         request,
         "pooling/pool.html",
@@ -252,14 +262,6 @@ def pool(request, pool_id: str):
     )
 
 
-def _act(request, pool_id: str, action) -> None:
-    pool = selectors.pool_get_for_member(user=request.user, pool_id=pool_id)
-    try:
-        action(pool)
-    except DomainError as error:
-        messages.error(request, error.message)
-
-
 @login_required
 @domain_errors_as_http
 @require_POST
@@ -267,7 +269,7 @@ def pool_answer(request, pool_id: str):
     accept = request.POST.get("answer") == "accept"
     _act(
         request,
-        pool_id,
+        _pool(request, pool_id),
         lambda pool: services.pool_answer(actor=request.user, pool=pool, accept=accept),
     )
     return redirect("pooling:pool", pool_id)
@@ -280,7 +282,7 @@ def pool_phone(request, pool_id: str):
     agree = request.POST.get("agree") == "1"
     _act(
         request,
-        pool_id,
+        _pool(request, pool_id),
         lambda pool: services.pool_phone_consent(
             actor=request.user, pool=pool, agree=agree
         ),
@@ -296,7 +298,7 @@ def pool_chat(request, pool_id: str):
     body = request.POST.get("body", "")
     _act(
         request,
-        pool_id,
+        _pool(request, pool_id),
         lambda pool: services.chat_post(actor=request.user, pool=pool, body=body),
     )
     return redirect("pooling:pool", pool_id)
