@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from groupbuy.core.money import format_fen as yuan
+from groupbuy.core.money import format_fen
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.pooling.models import Pool, PoolMember, Promotion
 
@@ -22,7 +22,7 @@ def notify_suggestion(member: PoolMember) -> None:
             recipient=member.user,
             kind="pooling.suggestion",
             title=_("Pool with %(count)d shoppers and save %(saving)s")
-            % {"count": pool.members.count(), "saving": yuan(member.share_fen)},
+            % {"count": pool.members.count(), "saving": format_fen(member.share_fen)},
             body=(
                 _(
                     "Together your carts reach %(threshold)s at %(promotion)s. "
@@ -35,10 +35,10 @@ def notify_suggestion(member: PoolMember) -> None:
                 )
             )
             % {
-                "threshold": yuan(pool.threshold_fen),
+                "threshold": format_fen(pool.threshold_fen),
                 "promotion": pool.promotion.title,
-                "amount": yuan(member.amount_fen),
-                "saving": yuan(member.share_fen),
+                "amount": format_fen(member.amount_fen),
+                "saving": format_fen(member.share_fen),
                 "time": timezone.localtime(pool.answer_by).strftime("%H:%M"),
             },
             url=pool_url(pool),
@@ -54,7 +54,7 @@ def notify_outcome(member: PoolMember, *, confirmed: bool) -> None:
         if confirmed:
             title = _("Your pool is confirmed: chat to meet at the till")
             body = _("Everyone accepted. You save %(saving)s.") % {
-                "saving": yuan(member.share_fen)
+                "saving": format_fen(member.share_fen)
             }
         else:
             title = _("Your pool did not form")
