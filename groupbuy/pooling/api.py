@@ -267,7 +267,7 @@ def buyers(request, filters: Query[BuyersIn]):
         page=filters.page,
         page_size=filters.page_size,
     )
-    return page_payload(result)
+    return page_payload(result, [selectors.buyer_row(cart) for cart in result.items])
 
 
 def _contact_row(user, contact_id: str) -> dict:

@@ -105,6 +105,10 @@ class CartReport(models.Model):
     items = models.JSONField(
         default=list, blank=True
     )  # [{product, unit_price_fen, quantity}]
+    # The catalog products among ``items``, so "who is buying X" is one indexed
+    # query however many carts are planned (items are JSON, which SQLite cannot
+    # search by containment).
+    products = models.ManyToManyField("catalog.Product", related_name="+", blank=True)
     window_start_at = models.DateTimeField()
     window_end_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

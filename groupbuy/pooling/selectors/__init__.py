@@ -248,35 +248,33 @@ def shopping_profile(*, user) -> dict:
     }
 
 
-BUYER_SCAN_LIMIT = 500
-
-
-def buyers_of_product(*, user, product_id: str, before, now=None) -> list[dict]:
-    """Return shoppers (masked, only those who opted in) with an intended cart
-    holding ``product_id`` whose shopping window opens before ``before``."""
+def buyers_of_product(*, user, product_id: str, before, now=None):
+    """Intended carts holding ``product_id`` whose shopping window opens before
+    ``before`` and has not closed, of shoppers who opted in (not ``user``'s),
+    soonest first; ``buyer_row`` is what may be shown of each."""
     now = now or timezone.now()
     discoverable = PoolingProfile.objects.filter(is_discoverable=True).values("user")
-    carts = (
+    return (
         CartReport.objects.filter(
             kind=CartReport.Kind.INTENDED,
+            products__public_id=product_id,
             window_start_at__lte=before,
             window_end_at__gte=now,
             user__in=discoverable,
         )
         .exclude(user=user)
         .select_related("branch", "user")
-        .order_by("window_start_at")[:BUYER_SCAN_LIMIT]
+        .order_by("window_start_at", "id")
     )
-    return [
-        {
-            "cart_id": cart.public_id,
-            "branch": cart.branch.name,
-            "window_start_at": cart.window_start_at,
-            "phone": mask_phone(cart.user.phone),
-        }
-        for cart in carts
-        if any(item.get("product_id") == product_id for item in cart.items)
-    ]
+
+
+def buyer_row(cart: CartReport) -> dict:
+    return {
+        "cart_id": cart.public_id,
+        "branch": cart.branch.name,
+        "window_start_at": cart.window_start_at,
+        "phone": mask_phone(cart.user.phone),
+    }
 
 
 def cart_get_discoverable(*, cart_id: str) -> CartReport:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.geo import haversine_m, is_valid_coordinate
-from groupbuy.catalog.models import Branch
+from groupbuy.catalog.models import Branch, Product
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import savings
@@ -108,6 +108,9 @@ def cart_report(
             window_start_at=window_start_at,
             window_end_at=window_end_at,
         )
+        product_ids = {item.get("product_id") for item in items} - {None}
+        if product_ids:
+            report.products.set(Product.objects.filter(public_id__in=product_ids))
         audit_log(
             actor=actor,
             action=f"pooling.cart.{kind}_reported",

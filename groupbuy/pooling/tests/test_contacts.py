@@ -1,5 +1,6 @@
 """Who plans to buy product X before a date, and contacts exchanged with consent."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.models import Product
 from groupbuy.notify.models import Notification
 from groupbuy.pooling import services
-from groupbuy.pooling.models import ContactMessage, ContactRequest
+from groupbuy.pooling.models import CartReport, ContactMessage, ContactRequest
 from groupbuy.pooling.tests.factories import auth, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +303,50 @@ def test_the_shoppers_found_come_a_page_at_a_time_beside_the_requests(client, pl
         f"product={planned['tea'].public_id}"
         in first.split('id="found_page-next"')[1][:300]
     )
+
+
+def test_a_buyer_is_found_behind_any_number_of_other_planned_carts(client, planned):
+    # given: one open shopper plans 600 carts of another product, all sooner
+    # than the tea cart (the search once scanned only the first 500 carts)
+    coffee = Product.objects.create(name_zh="咖啡", name_en="Coffee")
+    busy = planned["open"]
+    soon = timezone.now() + timedelta(hours=1)
+    CartReport.objects.bulk_create(
+        CartReport(
+            user=busy,
+            branch=planned["open_cart"].branch,
+            kind="intended",
+            amount_fen=1_000,
+            items=[
+                {"product_id": coffee.public_id, "unit_price_fen": 0, "quantity": 1}
+            ],
+            window_start_at=soon,
+            window_end_at=soon + timedelta(hours=1),
+        )
+        for _cart in range(600)
+    )
+    # when / then: the tea cart is still found, and nothing else
+    found = _buyers(client, make_user(), planned["tea"])
+    assert [b["cart_id"] for b in found] == [planned["open_cart"].public_id]
+
+
+def test_upgrading_links_the_products_already_in_reported_carts(planned):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "groupbuy.pooling.migrations.0008_cart_products"
+    )
+    cart = planned["open_cart"]
+    cart.products.clear()  # as a cart reported before the upgrade
+    listed_nothing = CartReport.objects.create(
+        user=planned["open"],
+        branch=cart.branch,
+        kind="purchase",
+        amount_fen=100,
+        items=[{"product_id": "prd_gone", "unit_price_fen": 100, "quantity": 1}],
+        window_start_at=cart.window_start_at,
+        window_end_at=cart.window_end_at,
+    )
+    migration.link_products(apps, None)
+    assert list(cart.products.all()) == [planned["tea"]]
+    assert not listed_nothing.products.exists()
