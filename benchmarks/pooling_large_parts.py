@@ -12,7 +12,13 @@ more than ``--min-carts`` carts it prints
   ``--starts``: CP-SAT's best packing in ``--seconds`` (two workers) and its
   proven bound, and one chunk's configuration LP (over the groups the engine's
   chunks keep) rounded (``lp_round``) and packed for 50 ms (``lp_pack``, the
-  engine's step 4), each as a fraction of the window's LP.
+  engine's step 4), each as a fraction of the window's LP;
+- with ``--chunk-caps 20,40,64``: the part cut into chunks of that many
+  consecutive carts (in window order) and the sum of the chunks' configuration
+  LPs (over the groups the engine's chunks keep) as a fraction of the part's
+  bound, with the groups listed and the CPU seconds per cart that listing and
+  solving took. No matching that keeps every group inside one such chunk can
+  do better, so it shows what the chunk size the budget affords costs.
 
 The baseline in the same run is the LP (1.0) and CP-SAT's best packing beside
 it. Tune nothing on the held-out seed (20261202): the default is tuning seed 7.
@@ -40,7 +46,7 @@ from groupbuy.pooling.matching.engine import CHUNK_OVERSPEND  # noqa: E402
 from groupbuy.pooling.matching.exact import candidate_groups  # noqa: E402
 from groupbuy.pooling.matching.listing import list_arrays  # noqa: E402
 from groupbuy.pooling.matching.local import window_parts  # noqa: E402
-from groupbuy.pooling.matching.lp import lp_pack, lp_round  # noqa: E402
+from groupbuy.pooling.matching.lp import lp_pack, lp_round, lp_values  # noqa: E402
 
 
 def gain(groups) -> int:
@@ -81,6 +87,34 @@ def window(tiers, carts, seconds: float) -> dict | None:
     }
 
 
+def chunk_caps(tiers, part, bound: float, sizes: list[int]) -> dict:
+    caps = {}
+    for size in sizes:
+        started = time.process_time()
+        total, listed = 0.0, 0
+        for start in range(0, len(part), size):
+            listing = list_arrays(
+                tiers,
+                part[start : start + size],
+                limit=10**8,
+                max_overspend=CHUNK_OVERSPEND,
+            )
+            listed += len(listing)
+            values = lp_values(listing, time_limit_s=600)
+            if values is None:
+                raise SystemExit("GLOP found no optimum in 600 s")
+            gains = listing.gain.tolist()
+            total += sum(v * g for v, g in zip(values, gains, strict=True))
+        caps[str(size)] = {
+            "lp_of_bound": round(total / bound, 4),
+            "groups": listed,
+            "cpu_ms_per_cart": round(
+                (time.process_time() - started) * 1000 / len(part), 2
+            ),
+        }
+    return caps
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one part, one window")
@@ -91,8 +125,12 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=60)
     parser.add_argument("--starts", default="200,700,1000")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--chunk-caps", default="", help="chunk sizes, e.g. 20,40,64 (slow past 64)"
+    )
     args = parser.parse_args()
     budgets = [float(value) for value in args.budgets.split(",")]
+    chunk_sizes = [int(value) for value in args.chunk_caps.split(",") if value]
     starts = [int(value) for value in args.starts.split(",")]
     if args.quick:
         budgets, starts, args.seconds = [0.3], starts[-1:], 4.0
@@ -111,6 +149,10 @@ def main() -> None:
     results = []
     for tiers, part in parts:
         result = part_budgets(tiers, part, budgets)
+        if chunk_sizes:
+            result["chunk_caps"] = chunk_caps(
+                tiers, part, result["bound_fen"], chunk_sizes
+            )
         result["windows"] = []
         for start in starts:
             measured = window(tiers, part[start : start + args.window], args.seconds)
@@ -130,7 +172,11 @@ def main() -> None:
                 "seed": args.seed,
                 "carts": args.carts,
                 "parts": [
-                    {"carts": r["carts"], "frac_by_budget": r["frac_by_budget"]}
+                    {
+                        "carts": r["carts"],
+                        "frac_by_budget": r["frac_by_budget"],
+                        **({"chunk_caps": r["chunk_caps"]} if chunk_sizes else {}),
+                    }
                     for r in results
                 ],
                 "window_carts": args.window,
