@@ -24,6 +24,7 @@ from groupbuy.pooling.schemas import (
     FiguresOut,
     MessageIn,
     MessageOut,
+    MessagesIn,
     PageIn,
     PoolingProfileIn,
     PoolOut,
@@ -233,7 +234,9 @@ def pool_phone_consent(request, pool_id: str, payload: ConsentIn):
 
 
 @router.get("/pools/{pool_id}/messages", response=list[MessageOut])
-def pool_messages(request, pool_id: str):
+def pool_messages(request, pool_id: str, paging: Query[MessagesIn]):
+    """The pool chat's last messages, oldest first; ``before`` a message's id
+    for the ones before it."""
     pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
     if pool.state != pool.State.CONFIRMED:
         raise PoolingError(
@@ -241,7 +244,7 @@ def pool_messages(request, pool_id: str):
             _("The chat opens once every member has accepted."),
             status=409,
         )
-    return selectors.chat_history(pool=pool)
+    return selectors.chat_history(pool=pool, before=paging.before, limit=paging.limit)
 
 
 @router.post("/pools/{pool_id}/messages", response={201: MessageOut})
@@ -305,12 +308,15 @@ def contact_answer(request, contact_id: str, payload: AnswerIn):
 
 
 @router.get("/contacts/{contact_id}/messages", response=list[MessageOut])
-def contact_messages(request, contact_id: str):
-    """The chat with the other side of an accepted contact request (last 200)."""
+def contact_messages(request, contact_id: str, paging: Query[MessagesIn]):
+    """The chat with the other side of an accepted contact request: its last
+    messages, oldest first; ``before`` a message's id for the ones before it."""
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
     if contact.state != contact.State.ACCEPTED:
         raise chat_not_open()
-    return selectors.contact_chat_history(contact=contact)
+    return selectors.contact_chat_history(
+        contact=contact, before=paging.before, limit=paging.limit
+    )
 
 
 @router.post("/contacts/{contact_id}/messages", response={201: MessageOut})

@@ -231,6 +231,13 @@ class MessageOut(Schema):
     created_at: str
 
 
+class MessagesIn(Schema):
+    before: str | None = Field(
+        None, max_length=40, description="a message's id: the messages before it"
+    )
+    limit: int = Field(50, ge=1, le=200)
+
+
 class BuyersIn(Schema):
     product_id: str = Field(min_length=1, max_length=40)
     before: datetime

@@ -191,9 +191,14 @@ def contact(request, contact_id: str):
         "pooling/contact.html",
         {
             "contact": selectors.contact_row(contact=contact, viewer=request.user),
-            "messages_": selectors.contact_chat_history(contact=contact)
-            if chat_open
-            else [],
+            **_chat_context(
+                request,
+                lambda before: (
+                    selectors.contact_chat_history(contact=contact, before=before)
+                    if chat_open
+                    else []
+                ),
+            ),
         },
     )
 
@@ -247,6 +252,18 @@ def contact_chat(request, contact_id: str):
 
 
 @login_required
+def _chat_context(request, history) -> dict:
+    """A chat's messages for the page: the last ones, or with ``?before=`` (the
+    "earlier messages" link without JavaScript) the ones before that message;
+    ``chat_earlier`` when there may be more before them."""
+    messages = history(request.GET.get("before") or None)
+    return {
+        "messages_": messages,
+        "chat_page": selectors.CHAT_PAGE,
+        "chat_earlier": len(messages) >= selectors.CHAT_PAGE,
+    }
+
+
 @domain_errors_as_http
 def pool(request, pool_id: str):
     """A suggestion (accept / decline) or a confirmed pool with its chat."""
@@ -256,9 +273,14 @@ def pool(request, pool_id: str):
         "pooling/pool.html",
         {
             **selectors.pool_view(pool=pool, viewer=request.user),
-            "messages_": selectors.chat_history(pool=pool)
-            if pool.state == pool.State.CONFIRMED
-            else [],
+            **_chat_context(
+                request,
+                lambda before: (
+                    selectors.chat_history(pool=pool, before=before)
+                    if pool.state == pool.State.CONFIRMED
+                    else []
+                ),
+            ),
         },
     )
 

@@ -211,6 +211,26 @@ print(json.dumps({"product": tea.public_id, "before": before}))
 )
 
 
+# Sixty messages from before the two the journey sends.
+EARLIER_MESSAGES = f"""
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.pooling.models import ContactMessage, ContactRequest
+
+planner = User.objects.get(phone="+86{CONTACT_PHONES[1]}")
+contact = ContactRequest.objects.get(recipient=planner)
+start = timezone.now() - timedelta(hours=2)
+for number in range(60):
+    message = ContactMessage.objects.create(
+        contact=contact, author=planner, body=f"Earlier {{number}}: which day?"
+    )
+    ContactMessage.objects.filter(pk=message.pk).update(
+        created_at=start + timedelta(seconds=number)
+    )
+"""
+
+
 def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_server):
     seeded = json.loads(
         groupbuy_server.run_python(CONTACT_SEED).strip().splitlines()[-1]
@@ -252,6 +272,21 @@ def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_serve
         planner.fill("#chat-body", "Yes, at ten")
         planner.click("#chat-send")
         asker.wait_for_selector("#chat-messages li:has-text('Yes, at ten')")
+
+        # and a long chat opens on its last messages, the earlier ones a click away
+        groupbuy_server.run_python(EARLIER_MESSAGES)
+        asker.reload()
+        messages = asker.locator("#chat-messages li")
+        asker.wait_for_selector("#chat-earlier")
+        assert messages.count() == 50
+        assert "Yes, at ten" in messages.last.inner_text()
+        asker.click("#chat-earlier")
+        asker.wait_for_selector("#chat-messages li:has-text('Earlier 0:')")
+        assert messages.count() == 62  # all of them, in order, once
+        assert "Earlier 0:" in messages.first.inner_text()
+        assert asker.locator("#chat-earlier").count() == 0
+        assert "before=" not in asker.url  # loaded in place, not a new page
+        assert "Earlier 1:" in messages.nth(1).inner_text()
     finally:
         asker_context.close()
         planner_context.close()

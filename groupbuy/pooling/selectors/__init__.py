@@ -185,21 +185,47 @@ def pool_view(*, pool: Pool, viewer) -> dict:
     }
 
 
-def chat_history(*, pool: Pool, limit: int = 200) -> list[dict]:
-    labels = {member.user_id: member_label(member) for member in _with_seats(pool)}
-    messages = ChatMessage.objects.filter(pool=pool).order_by("-created_at", "-id")[
-        :limit
-    ]
+CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"
+
+
+def _chat_page(messages, author_of, *, before: str | None, limit: int) -> list[dict]:
+    """The last ``limit`` of ``messages`` (one room's), or the last ``limit``
+    before the message ``before`` (its public id, 404 if not in the room),
+    oldest first."""
+    if before is not None:
+        anchor = messages.filter(public_id=before).first()
+        if anchor is None:
+            raise PoolingError(
+                "not_found", _("No such message in this chat."), status=404
+            )
+        messages = messages.filter(
+            Q(created_at__lt=anchor.created_at)
+            | Q(created_at=anchor.created_at, id__lt=anchor.id)
+        )
+    page = messages.order_by("-created_at", "-id")[:limit]
     return [
         {
             "id": message.public_id,
-            "author": labels.get(message.author_id, "?"),
+            "author": author_of(message),
             # An erased person's messages are emptied (ops erasure).
             "body": message.body or _("This message was deleted."),
             "created_at": message.created_at.isoformat(),
         }
-        for message in reversed(list(messages))
+        for message in reversed(list(page))
     ]
+
+
+def chat_history(
+    *, pool: Pool, before: str | None = None, limit: int = CHAT_PAGE
+) -> list[dict]:
+    """A pool chat's last messages, or those before ``before``, oldest first."""
+    labels = {member.user_id: member_label(member) for member in _with_seats(pool)}
+    return _chat_page(
+        ChatMessage.objects.filter(pool=pool),
+        lambda message: labels.get(message.author_id, "?"),
+        before=before,
+        limit=limit,
+    )
 
 
 def chat_label_for(*, pool: Pool, user) -> str:
@@ -323,22 +349,17 @@ def contact_author_label(user) -> str:
     return _("Deleted user") if is_erased(user) else mask_phone(user.phone)
 
 
-def contact_chat_history(*, contact: ContactRequest, limit: int = 200) -> list[dict]:
-    """The last ``limit`` messages of an accepted contact, oldest first."""
-    messages = (
-        ContactMessage.objects.filter(contact=contact)
-        .select_related("author")
-        .order_by("-created_at", "-id")[:limit]
+def contact_chat_history(
+    *, contact: ContactRequest, before: str | None = None, limit: int = CHAT_PAGE
+) -> list[dict]:
+    """An accepted contact's last messages, or those before ``before``, oldest
+    first."""
+    return _chat_page(
+        ContactMessage.objects.filter(contact=contact).select_related("author"),
+        lambda message: contact_author_label(message.author),
+        before=before,
+        limit=limit,
     )
-    return [
-        {
-            "id": message.public_id,
-            "author": contact_author_label(message.author),
-            "body": message.body or _("This message was deleted."),
-            "created_at": message.created_at.isoformat(),
-        }
-        for message in reversed(list(messages))
-    ]
 
 
 def contact_get_for_user(*, user, contact_id: str) -> ContactRequest:

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from groupbuy.catalog.models import Branch
 from groupbuy.pooling import services
-from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
+from groupbuy.pooling.models import (
+    CartReport,
+    ChatMessage,
+    Pool,
+    PoolRequest,
+    Promotion,
+)
 from groupbuy.pooling.tests.factories import (
     auth,
     make_promotion,
@@ -318,3 +324,62 @@ def test_my_requests_and_pools_come_a_page_at_a_time(client, world):
     assert len(seen) == 3  # no request on two pages
     too_big = client.get("/api/pooling/pools", {"page_size": 1000}, headers=auth(user))
     assert too_big.status_code == 422
+
+
+def _chat_of(pool_obj, users, count):
+    """``count`` messages in a confirmed pool's chat, a second apart, oldest
+    first; returns their ids."""
+    pool_obj.state = Pool.State.CONFIRMED
+    pool_obj.save(update_fields=["state"])
+    start = timezone.now() - timedelta(hours=1)
+    ids = []
+    for number in range(count):
+        message = ChatMessage.objects.create(
+            pool=pool_obj, author=users[number % len(users)], body=f"m{number}"
+        )
+        ChatMessage.objects.filter(pk=message.pk).update(
+            created_at=start + timedelta(seconds=number)
+        )
+        ids.append(message.public_id)
+    return ids
+
+
+def test_a_long_pool_chat_comes_a_page_at_a_time_back_to_its_first_message(
+    client, pool
+):
+    pool_obj, users = pool
+    ids = _chat_of(pool_obj, users, 120)
+    url = f"/pools/{pool_obj.public_id}/messages"
+    last = _get(client, url, users[0]).json()
+    assert [m["id"] for m in last] == ids[-50:]  # the last 50, oldest first
+    before = _get(client, f"{url}?before={ids[-50]}", users[1]).json()
+    assert [m["id"] for m in before] == ids[20:70]
+    first = _get(client, f"{url}?before={ids[20]}&limit=100", users[0]).json()
+    assert [m["id"] for m in first] == ids[:20]
+    assert _get(client, f"{url}?before={ids[0]}", users[0]).json() == []
+
+
+def test_messages_before_a_message_of_another_chat_or_none_are_refused(
+    client, world, pool
+):
+    pool_obj, users = pool
+    _chat_of(pool_obj, users, 3)
+    url = f"/pools/{pool_obj.public_id}/messages"
+    others = [make_user(), make_user()]
+    for user in others:
+        make_request(
+            user=user,
+            promotion=world["promotion"],
+            branch=world["branch"],
+            amount_fen=15_000,
+        )
+    [other_pool] = services.pools_match(
+        branch_id=world["branch"].pk, promotion_id=world["promotion"].pk
+    )
+    elsewhere = ChatMessage.objects.create(pool=other_pool, author=others[0], body="x")
+    for before in (elsewhere.public_id, "msg_nothing"):
+        refused = _get(client, f"{url}?before={before}", users[0])
+        assert refused.status_code == 404
+        assert refused.json()["code"] == "not_found"
+    assert _get(client, f"{url}?limit=0", users[0]).status_code == 422
+    assert _get(client, f"{url}?limit=201", users[0]).status_code == 422

@@ -350,3 +350,36 @@ def test_upgrading_links_the_products_already_in_reported_carts(planned):
     migration.link_products(apps, None)
     assert list(cart.products.all()) == [planned["tea"]]
     assert not listed_nothing.products.exists()
+
+
+def test_a_long_contact_chat_shows_its_last_messages_and_links_the_earlier(
+    client, planned
+):
+    asker, recipient = make_user(), planned["open"]
+    contact_id = _ask(client, asker, planned)["id"]
+    _answer(client, recipient, contact_id, True)
+    for number in range(55):
+        said = _say(client, (asker, recipient)[number % 2], contact_id, f"n{number}:")
+        assert said.status_code == 201
+    # the API: the last 50, then the 5 before the first of them
+    last = _read(client, asker, contact_id).json()
+    assert [m["body"] for m in last] == [f"n{n}:" for n in range(5, 55)]
+    earlier = client.get(
+        f"/api/pooling/contacts/{contact_id}/messages",
+        {"before": last[0]["id"]},
+        headers=auth(recipient),
+    ).json()
+    assert [m["body"] for m in earlier] == [f"n{n}:" for n in range(5)]
+    # the page: the last 50 and a link to the earlier ones, which works without
+    # JavaScript and refuses a message of no chat of this contact
+    client.force_login(recipient)
+    page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+    assert 'id="chat-earlier"' in page
+    assert "n5:" in page and "n4:" not in page
+    older = client.get(
+        f"/pooling/contacts/{contact_id}/", {"before": last[0]["id"]}
+    ).content.decode()
+    assert "n4:" in older and "n5:" not in older
+    assert 'id="chat-earlier"' not in older
+    missing = client.get(f"/pooling/contacts/{contact_id}/", {"before": "msg_none"})
+    assert missing.status_code == 404

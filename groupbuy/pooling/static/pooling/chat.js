@@ -1,6 +1,7 @@
 // A chat room on a page (a pool's, or a contact's): its history and new
 // messages arrive on the socket; messages are sent through the API, and both
 // sides (the sender too) see them from the socket. Other events go to onEvent.
+// "Earlier messages" loads the page before the first one shown, in place.
 import { openSocket } from "../realtime/socket.js";
 
 export function startChat({ socketPath, onEvent = () => {} }) {
@@ -8,16 +9,34 @@ export function startChat({ socketPath, onEvent = () => {} }) {
   const list = document.getElementById("chat-messages");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
-  function show(message) {
-    if (!list || list.querySelector(`[data-id="${message.id}"]`)) return;
+  function item(message) {
     const item = document.createElement("li");
     item.className = "chat-message";
     item.dataset.id = message.id;
     const author = document.createElement("strong");
     author.textContent = message.author;
     item.append(author, " ", message.body);
-    list.append(item);
+    return item;
   }
+
+  function show(message) {
+    if (!list || list.querySelector(`[data-id="${message.id}"]`)) return;
+    list.append(item(message));
+  }
+
+  const earlier = document.getElementById("chat-earlier");
+  earlier?.addEventListener("click", async (click) => {
+    const first = list.querySelector(".chat-message");
+    if (!first || !room) return; // nothing shown yet: let the link load the page
+    click.preventDefault();
+    const page = Number(room.dataset.chatPage);
+    const url = `${room.dataset.chatApi}?before=${encodeURIComponent(first.dataset.id)}&limit=${page}`;
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const messages = await response.json();
+    first.before(...messages.map(item));
+    if (messages.length < page) earlier.remove();
+  });
 
   openSocket(socketPath, {
     onEvent(event) {
