@@ -115,11 +115,26 @@ def test_large_components_beat_the_baseline_and_stay_feasible(seed):
         )
         for i in range(300)
     ]
-    engine = match(TIERS, cart_list, budget_s=0.5)
+    with cpu_time():  # the budget in CPU time: a loaded machine buys the same
+        engine = match(TIERS, cart_list, budget_s=0.5)
     greedy = solve_greedy(TIERS, cart_list)
     assert engine.gain_fen > greedy.gain_fen
     keys = [key for group in engine.groups for key in group.keys]
     assert len(keys) == len(set(keys))
+
+
+def test_the_baseline_fills_an_anchor_to_the_tier_that_pays_most_per_yuan():
+    tiers = ((20_000, 2_000), (30_000, 5_000))
+    carts = [Cart("a", 18_000, 3), Cart("b", 12_000, 3), Cart("c", 2_000, 3)]
+    # filling to the lowest tier would take a + c (200 → 20, 10 % of the
+    # spend); a + c + b reaches 300 → 50, 15.6 %
+    [group] = solve_greedy(tiers, carts).groups
+    assert sorted(group.keys) == ["a", "b", "c"]
+    assert group.saving_fen == 5_000
+    # with room for two only, the last place goes to a cart that closes a tier
+    pairs = [Cart("a", 18_000, 2), Cart("b", 12_000, 2), Cart("c", 2_000, 2)]
+    [pair] = solve_greedy(tiers, pairs).groups
+    assert sorted(pair.keys) == ["a", "b"]
 
 
 def test_windows_cut_only_where_no_window_reaches_the_next():
