@@ -53,6 +53,19 @@ def home(request):
     )
 
 
+def _products_offered(request, promotions=()) -> tuple[list, dict]:
+    """The products a page's form offers, narrowed by its product search
+    (``?q=``), and what the page says of that search."""
+    query = request.GET.get("q", "").strip()[:100]
+    products = selectors.products_for_forms(
+        promotions=promotions,
+        query=query,
+        chosen=request.POST.get("product") or request.GET.get("product") or "",
+    )
+    found = query and selectors.products_match(query=query)
+    return products, {"product_query": query, "product_query_found": found}
+
+
 @login_required
 @domain_errors_as_http
 @require_http_methods(["GET", "POST"])
@@ -61,10 +74,11 @@ def branch(request, branch_id: str):
     branch = selectors.branch_get(branch_id=branch_id)
     promotions = selectors.promotions_at_branch(branch=branch)
     profile = profile_get_or_create(user=request.user)
+    products, search = _products_offered(request, promotions)
     form = PoolRequestForm(
         request.POST or None,
         promotions=promotions,
-        products=selectors.products_for_forms(promotions=promotions),
+        products=products,
         initial={"max_group_size": profile.max_group_size},
     )
     if request.method == "POST" and form.is_valid():
@@ -107,6 +121,7 @@ def branch(request, branch_id: str):
             "promotions": promotions,
             "form": form,
             "max_walk_m": profile.max_walk_m,
+            **search,
         },
     )
 
@@ -116,7 +131,12 @@ def branch(request, branch_id: str):
 @require_http_methods(["GET", "POST"])
 def buyers(request):
     """Who plans to buy a product before a date; contact requests both ways."""
-    form = BuyersForm(request.GET or None, products=selectors.products_for_forms())
+    products, search = _products_offered(request)
+    # Bound once the search is sent: a product search alone (?q=) only narrows
+    # the list the form offers.
+    form = BuyersForm(
+        request.GET if "product" in request.GET else None, products=products
+    )
     found = None
     if form.is_valid():
         before = datetime.combine(
@@ -163,6 +183,7 @@ def buyers(request):
             "form": form,
             "found": found,
             "contacts": _contact_rows(request),
+            **search,
         },
     )
 
@@ -333,10 +354,11 @@ def pool_chat(request, pool_id: str):
 def carts(request):
     """Report a purchase or an intended cart (my shopping profile); my reports,
     a page at a time, each with a delete button."""
+    products, search = _products_offered(request)
     form = CartReportForm(
         request.POST or None,
         branches=selectors.branches_for_reports(),
-        products=selectors.products_for_forms(),
+        products=products,
         initial=_default_window(),
     )
     if request.method == "POST" and form.is_valid():
@@ -362,6 +384,7 @@ def carts(request):
         request,
         "pooling/carts.html",
         {
+            **search,
             "form": form,
             "carts": paginate(
                 selectors.carts_for_user(user=request.user),

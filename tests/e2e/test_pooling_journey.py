@@ -241,10 +241,15 @@ def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_serve
     try:
         _sign_in(asker, CONTACT_PHONES[0])
         _sign_in(planner, CONTACT_PHONES[1])
-        # given a shopper who looks for others buying Longjing tea this week
-        asker.goto(
-            f"/pooling/buyers/?product={seeded['product']}&before={seeded['before']}"
-        )
+        # given a shopper who finds Longjing tea in the catalog and looks for
+        # others buying it this week
+        asker.goto("/pooling/buyers/")
+        asker.fill("#product-search", "Longjing")
+        asker.click("#product-search-submit")
+        asker.wait_for_selector("#product-search-note")
+        asker.select_option("#id_product", seeded["product"])
+        asker.fill("#id_before", seeded["before"])
+        asker.click("#buyers-search")
         found = asker.locator("#buyers-found .buyer")
         assert found.count() == 1
         assert "****" in found.first.inner_text()  # the number is masked

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.catalog import selectors as catalog_selectors
 from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import (
@@ -98,19 +99,27 @@ def requests_for_user(*, user, still_looking: bool = False):
     return requests.select_related("promotion", "branch").order_by("-created_at", "-id")
 
 
-def products_for_forms(*, promotions=(), limit: int = 200) -> list[Product]:
+def products_for_forms(
+    *, promotions=(), query: str = "", chosen: str = "", limit: int = 200
+) -> list[Product]:
     """The products a form offers: those the promotions are limited to first (a
-    promotion priced on items pools only them), then the catalog's first
-    ``limit``."""
-    listed = list(
-        Product.objects.filter(
-            is_active=True,
-            pk__in=[p.pk for promotion in promotions for p in promotion.products.all()],
-        ).order_by("name_zh")
-    )
+    promotion priced on items pools only them) and the one ``chosen`` (a public
+    id: a product found by a search stays valid when the form is sent), then
+    the catalog's products matching ``query``, best first, or without one its
+    first ``limit`` by name."""
+    limited = [p.pk for promotion in promotions for p in promotion.products.all()]
+    first = Q(pk__in=limited) | Q(public_id=chosen) if chosen else Q(pk__in=limited)
+    listed = list(Product.objects.filter(first, is_active=True).order_by("name_zh"))
     seen = {product.pk for product in listed}
-    catalog = Product.objects.filter(is_active=True).order_by("name_zh")[:limit]
+    if query:
+        catalog = catalog_selectors.products_matching(query=query)[:limit]
+    else:
+        catalog = Product.objects.filter(is_active=True).order_by("name_zh")[:limit]
     return [*listed, *(product for product in catalog if product.pk not in seen)]
+
+
+def products_match(*, query: str) -> bool:
+    return catalog_selectors.products_matching(query=query).exists()
 
 
 def request_get_for_user(*, user, request_id: str) -> PoolRequest:

@@ -383,3 +383,64 @@ def test_a_long_contact_chat_shows_its_last_messages_and_links_the_earlier(
     assert 'id="chat-earlier"' not in older
     missing = client.get(f"/pooling/contacts/{contact_id}/", {"before": "msg_none"})
     assert missing.status_code == 404
+
+
+def test_a_product_past_the_first_200_is_found_by_searching_and_can_be_asked_for(
+    client, planned
+):
+    # given: a catalog where tea sorts after 250 other products
+    Product.objects.bulk_create(
+        Product(name_zh=f"商品{number:03d}", name_en=f"Item {number}")
+        for number in range(250)
+    )
+    planned["tea"].name_zh = "龙井茶"
+    planned["tea"].save(update_fields=["name_zh"])
+    tea = planned["tea"].public_id
+    shopper = make_user()
+    client.force_login(shopper)
+    page = client.get("/pooling/buyers/").content.decode()
+    assert f'value="{tea}"' not in page  # the first 200 by name only
+    # when the shopper searches the catalog, tea is offered, with nothing asked yet
+    found = client.get("/pooling/buyers/", {"q": "龙井"}).content.decode()
+    assert f'value="{tea}"' in found
+    assert 'id="product-search-note"' in found and "errorlist" not in found
+    # then the search for its buyers, sent without ?q=, still accepts it
+    before = (timezone.now() + timedelta(days=2)).date().isoformat()
+    result = client.get("/pooling/buyers/", {"product": tea, "before": before})
+    assert result.content.decode().count('class="row buyer"') == 1
+    nothing = client.get("/pooling/buyers/", {"q": "no such thing"}).content.decode()
+    with translation.override(shopper.preferred_language):
+        none_found = _("No product matches “%(query)s”.") % {"query": "no such thing"}
+    assert none_found in nothing
+
+
+def test_a_cart_can_be_reported_with_a_product_found_by_searching(client, planned):
+    Product.objects.bulk_create(
+        Product(name_zh=f"商品{number:03d}") for number in range(250)
+    )
+    oil = Product.objects.create(name_zh="鲁花花生油", name_en="Peanut oil")
+    shopper = make_user()
+    client.force_login(shopper)
+    assert (
+        f'value="{oil.public_id}"' not in client.get("/pooling/carts/").content.decode()
+    )
+    assert (
+        f'value="{oil.public_id}"'
+        in client.get("/pooling/carts/", {"q": "花生油"}).content.decode()
+    )
+    now = timezone.localtime()
+    sent = client.post(
+        "/pooling/carts/",  # the form posts to the page as it was opened
+        {
+            "branch": planned["open_cart"].branch.public_id,
+            "kind": "intended",
+            "product": oil.public_id,
+            "unit_price": "59.90",
+            "quantity": 1,
+            "window_start_at": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "window_end_at": (now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert sent.status_code == 302
+    [cart] = CartReport.objects.filter(user=shopper)
+    assert list(cart.products.all()) == [oil]
