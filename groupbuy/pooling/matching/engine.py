@@ -6,6 +6,7 @@ Every solver call draws on one time budget (``budget_s``) for the whole run.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import random
@@ -15,7 +16,13 @@ from groupbuy.pooling.matching.exact import TooManyGroups, candidate_groups, pac
 from groupbuy.pooling.matching.listing import list_arrays
 from groupbuy.pooling.matching.local import Search, window_parts
 from groupbuy.pooling.matching.lp import PACK_AMPLE, PACK_LEAN, lp_pack, lp_round
-from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
+from groupbuy.pooling.matching.types import (
+    Cart,
+    Group,
+    Matching,
+    Tiers,
+    best_rate_group,
+)
 
 EXACT_LIMIT = 20  # carts a part may have to be solved exactly at once
 # A part of up to EXACT_LIMIT carts is packed exactly when its windows and sizes
@@ -163,26 +170,22 @@ def _construct(tiers: Tiers, carts: list[Cart]) -> list[Group]:
     while len(ordered) - tried >= 1 and len(ordered) >= 2:
         anchor_index = len(ordered) - 1 - tried
         anchor = ordered[anchor_index]
-        best: tuple[float, list[int], Group] | None = None
-        for threshold, _off in tiers:
-            picked = _close(anchor_index, threshold, ordered, amounts)
-            if picked is None:
-                continue
-            group = make_group(tiers, [anchor, *(ordered[i] for i in picked)])
-            if group is None:
-                continue
-            rate = group.gain_fen / group.amount_fen
-            if best is None or rate > best[0]:
-                best = (rate, picked, group)
+        best = best_rate_group(
+            tiers,
+            anchor,
+            ordered,
+            functools.partial(_close, anchor_index, ordered=ordered, amounts=amounts),
+        )
         if best is None:
             tried += 1
             continue
-        for index in sorted([anchor_index, *best[1]], reverse=True):
+        group, picked = best
+        for index in sorted([anchor_index, *picked], reverse=True):
             if index > anchor_index:
                 tried -= 1
             ordered.pop(index)
             amounts.pop(index)
-        groups.append(best[2])
+        groups.append(group)
     return groups
 
 

@@ -16,8 +16,9 @@ is "near 80 %".
 from __future__ import annotations
 
 import bisect
+import functools
 
-from groupbuy.pooling.matching.types import Cart, Group, Matching, Tiers, make_group
+from groupbuy.pooling.matching.types import Cart, Matching, Tiers, best_rate_group
 
 # Carts looked at for each place before the anchor gives up on a tier: a
 # person does not go through a whole day's carts (and in a shop of 30,000 carts
@@ -34,21 +35,17 @@ def solve_greedy(tiers: Tiers, carts: list[Cart]) -> Matching:
     while len(left) >= 2:
         anchor = left.pop()
         amounts.pop()
-        best: tuple[float, Group, list[int]] | None = None
-        for threshold, _off in tiers:
-            picked = _fill(anchor, threshold, left, amounts)
-            if picked is None:
-                continue
-            group = make_group(tiers, [anchor, *(left[i] for i in picked)])
-            if group is None:
-                continue
-            rate = group.gain_fen / group.amount_fen
-            if best is None or rate > best[0]:
-                best = (rate, group, picked)
+        best = best_rate_group(
+            tiers,
+            anchor,
+            left,
+            functools.partial(_fill, anchor, left=left, amounts=amounts),
+        )
         if best is None:
             continue
-        groups.append(best[1])
-        for index in sorted(best[2], reverse=True):
+        group, picked = best
+        groups.append(group)
+        for index in sorted(picked, reverse=True):
             left.pop(index)
             amounts.pop(index)
     return Matching(groups)

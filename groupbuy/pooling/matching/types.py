@@ -75,3 +75,23 @@ def make_group(tiers: Tiers, carts: list[Cart]) -> Group | None:
         saving_fen=off,
         gain_fen=gain,
     )
+
+
+def best_rate_group(
+    tiers: Tiers, anchor: Cart, carts: list[Cart], fill
+) -> tuple[Group, list[int]] | None:
+    """The group of ``anchor`` and the ``carts`` that ``fill(threshold)`` picks
+    for one tier (their indexes, or None), over every tier, that saves the most
+    per fen spent: (the group, the indexes), or None when no tier is reached."""
+    best: tuple[float, Group, list[int]] | None = None
+    for threshold, _off in tiers:
+        picked = fill(threshold)
+        if picked is None:
+            continue
+        group = make_group(tiers, [anchor, *(carts[i] for i in picked)])
+        if group is None:
+            continue
+        rate = group.gain_fen / group.amount_fen
+        if best is None or rate > best[0]:
+            best = (rate, group, picked)
+    return None if best is None else best[1:]
