@@ -1,4 +1,5 @@
-"""Shopper pages for pooled orders, and the merchant's promotions page."""
+"""A shopper's pooling pages: home, a branch's promotions and the pool request
+form, who is buying a product, my carts, my preferences."""
 
 from __future__ import annotations
 
@@ -6,15 +7,13 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groupbuy.catalog.models import Merchant, Product
-from groupbuy.catalog.permissions import is_merchant_staff
+from groupbuy.catalog.models import Product
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
 from groupbuy.pooling import selectors, services
@@ -23,11 +22,9 @@ from groupbuy.pooling.forms import (
     CartReportForm,
     PoolRequestForm,
     ProfileForm,
-    PromotionForm,
     to_fen,
 )
 from groupbuy.pooling.models import CartReport
-from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -202,154 +199,6 @@ def _contact_rows(request):
 
 @login_required
 @domain_errors_as_http
-def contact(request, contact_id: str):
-    """A contact request: the answer buttons for its recipient, and once
-    accepted both numbers and a chat between the two sides."""
-    contact = _contact(request, contact_id)
-    chat_open = contact.state == contact.State.ACCEPTED
-    return render(
-        request,
-        "pooling/contact.html",
-        {
-            "contact": selectors.contact_row(contact=contact, viewer=request.user),
-            **_chat_context(
-                request,
-                lambda before: (
-                    selectors.contact_chat_history(contact=contact, before=before)
-                    if chat_open
-                    else []
-                ),
-            ),
-        },
-    )
-
-
-def _act(request, room, action) -> None:
-    """Run ``action`` on ``room`` (a pool or a contact request); a refusal
-    becomes a message on the page the view redirects to."""
-    try:
-        action(room)
-    except DomainError as error:
-        messages.error(request, error.message)
-
-
-def _contact(request, contact_id: str):
-    return selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
-
-
-def _pool(request, pool_id: str):
-    return selectors.pool_get_for_member(user=request.user, pool_id=pool_id)
-
-
-@login_required
-@domain_errors_as_http
-@require_POST
-def contact_answer(request, contact_id: str):
-    accept = request.POST.get("answer") == "accept"
-    _act(
-        request,
-        _contact(request, contact_id),
-        lambda contact: services.contact_answer(
-            actor=request.user, contact=contact, accept=accept
-        ),
-    )
-    return redirect("pooling:contact", contact_id)
-
-
-@login_required
-@domain_errors_as_http
-@require_POST
-def contact_chat(request, contact_id: str):
-    """Post a chat message (the page without JavaScript; chat.js uses the API)."""
-    body = request.POST.get("body", "")
-    _act(
-        request,
-        _contact(request, contact_id),
-        lambda contact: services.contact_chat_post(
-            actor=request.user, contact=contact, body=body
-        ),
-    )
-    return redirect("pooling:contact", contact_id)
-
-
-@login_required
-def _chat_context(request, history) -> dict:
-    """A chat's messages for the page: the last ones, or with ``?before=`` (the
-    "earlier messages" link without JavaScript) the ones before that message;
-    ``chat_earlier`` when there may be more before them."""
-    messages = history(request.GET.get("before") or None)
-    return {
-        "messages_": messages,
-        "chat_page": selectors.CHAT_PAGE,
-        "chat_earlier": len(messages) >= selectors.CHAT_PAGE,
-    }
-
-
-@domain_errors_as_http
-def pool(request, pool_id: str):
-    """A suggestion (accept / decline) or a confirmed pool with its chat."""
-    pool = _pool(request, pool_id)
-    return render(
-        request,
-        "pooling/pool.html",
-        {
-            **selectors.pool_view(pool=pool, viewer=request.user),
-            **_chat_context(
-                request,
-                lambda before: (
-                    selectors.chat_history(pool=pool, before=before)
-                    if pool.state == pool.State.CONFIRMED
-                    else []
-                ),
-            ),
-        },
-    )
-
-
-@login_required
-@domain_errors_as_http
-@require_POST
-def pool_answer(request, pool_id: str):
-    accept = request.POST.get("answer") == "accept"
-    _act(
-        request,
-        _pool(request, pool_id),
-        lambda pool: services.pool_answer(actor=request.user, pool=pool, accept=accept),
-    )
-    return redirect("pooling:pool", pool_id)
-
-
-@login_required
-@domain_errors_as_http
-@require_POST
-def pool_phone(request, pool_id: str):
-    agree = request.POST.get("agree") == "1"
-    _act(
-        request,
-        _pool(request, pool_id),
-        lambda pool: services.pool_phone_consent(
-            actor=request.user, pool=pool, agree=agree
-        ),
-    )
-    return redirect("pooling:pool", pool_id)
-
-
-@login_required
-@domain_errors_as_http
-@require_POST
-def pool_chat(request, pool_id: str):
-    """Post a chat message (the page without JavaScript; chat.js uses the API)."""
-    body = request.POST.get("body", "")
-    _act(
-        request,
-        _pool(request, pool_id),
-        lambda pool: services.chat_post(actor=request.user, pool=pool, body=body),
-    )
-    return redirect("pooling:pool", pool_id)
-
-
-@login_required
-@domain_errors_as_http
 @require_http_methods(["GET", "POST"])
 def carts(request):
     """Report a purchase or an intended cart (my shopping profile); my reports,
@@ -435,52 +284,4 @@ def profile(request):
         request,
         "pooling/profile.html",
         {"form": form, "summary": selectors.shopping_profile(user=request.user)},
-    )
-
-
-@login_required
-@domain_errors_as_http
-@require_http_methods(["GET", "POST"])
-def merchant_promotions(request, merchant_id: str):
-    """The merchant's promotions with what pooling did for each, the last
-    30 days as charts, and the form to publish one."""
-    merchant = get_object_or_404(Merchant, public_id=merchant_id)
-    if not is_merchant_staff(request.user, merchant):
-        raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
-    branches = list(merchant.branches.filter(is_active=True))
-    form = PromotionForm(request.POST or None, branches=branches)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        now = timezone.now()
-        try:
-            services.promotion_publish(
-                actor=request.user,
-                merchant=merchant,
-                branch=next(
-                    (b for b in branches if b.public_id == data["branch"]), None
-                ),
-                title=data["title"],
-                kind=data["kind"],
-                tiers=data["tiers"],
-                buy_n=data["buy_n"] or 0,
-                pay_m=data["pay_m"] or 0,
-                second_item_percent=data["second_item_percent"] or 100,
-                starts_at=now,
-                ends_at=now + timedelta(days=data["days"]),
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Promotion published."))
-            return redirect("pooling:merchant_promotions", merchant_id)
-    figures = promotion_figures(user=request.user, merchant=merchant)
-    return render(
-        request,
-        "pooling/merchant_promotions.html",
-        {
-            "merchant": merchant,
-            "form": form,
-            "promotions": figures["promotions"],
-            "charts": figure_charts(figures),
-        },
     )

@@ -1,0 +1,71 @@
+"""The merchant's promotions page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.permissions import is_merchant_staff
+from groupbuy.core.errors import DomainError
+from groupbuy.pooling import services
+from groupbuy.pooling.forms import (
+    PromotionForm,
+)
+from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
+from groupbuy.web.views.common import domain_errors_as_http
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def merchant_promotions(request, merchant_id: str):
+    """The merchant's promotions with what pooling did for each, the last
+    30 days as charts, and the form to publish one."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    if not is_merchant_staff(request.user, merchant):
+        raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
+    branches = list(merchant.branches.filter(is_active=True))
+    form = PromotionForm(request.POST or None, branches=branches)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        now = timezone.now()
+        try:
+            services.promotion_publish(
+                actor=request.user,
+                merchant=merchant,
+                branch=next(
+                    (b for b in branches if b.public_id == data["branch"]), None
+                ),
+                title=data["title"],
+                kind=data["kind"],
+                tiers=data["tiers"],
+                buy_n=data["buy_n"] or 0,
+                pay_m=data["pay_m"] or 0,
+                second_item_percent=data["second_item_percent"] or 100,
+                starts_at=now,
+                ends_at=now + timedelta(days=data["days"]),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Promotion published."))
+            return redirect("pooling:merchant_promotions", merchant_id)
+    figures = promotion_figures(user=request.user, merchant=merchant)
+    return render(
+        request,
+        "pooling/merchant_promotions.html",
+        {
+            "merchant": merchant,
+            "form": form,
+            "promotions": figures["promotions"],
+            "charts": figure_charts(figures),
+        },
+    )
