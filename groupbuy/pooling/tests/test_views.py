@@ -186,6 +186,23 @@ def test_another_user_or_merchant_cannot_open_a_pool_page(client, shop, who):
     assert Pool.objects.get().state == Pool.State.PROPOSED
 
 
+def test_a_signed_out_visitor_is_asked_to_sign_in_on_a_pool_page(client, shop):
+    _merchant, branch, _owner, promotion = shop
+    for amount in (18_000, 12_000):
+        services.pool_request_create(
+            actor=make_user(),
+            promotion=promotion,
+            branch=branch,
+            amount_fen=amount,
+            deadline_at=timezone.now() + timedelta(hours=1),
+        )
+    [pool] = services.pools_match(branch_id=branch.pk, promotion_id=promotion.pk)
+    for path in (f"/pooling/pools/{pool.public_id}/", "/pooling/contacts/cnt_x/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
 def test_merchant_page_publishes_for_staff_only(client, shop):
     merchant, _branch, owner, _promotion = shop
     _other_merchant, _other_branch, other_owner = make_shop(name="Other")

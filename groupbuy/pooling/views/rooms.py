@@ -84,7 +84,6 @@ def contact_chat(request, contact_id: str):
     return redirect("pooling:contact", contact_id)
 
 
-@login_required
 def _chat_context(request, history) -> dict:
     """A chat's messages for the page: the last ones, or with ``?before=`` (the
     "earlier messages" link without JavaScript) the ones before that message;
@@ -97,6 +96,7 @@ def _chat_context(request, history) -> dict:
     }
 
 
+@login_required
 @domain_errors_as_http
 def pool(request, pool_id: str):
     """A suggestion (accept / decline) or a confirmed pool with its chat."""
