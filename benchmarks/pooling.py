@@ -30,6 +30,11 @@ window, and adversarial carts just under T/2 and T/3 of a shop's tiers.
    (``engine_cpu_budget``: on a shared, loaded machine the wall budget buys a
    fraction of a core, so this is the one-core figure the issue asks for).
 
+``--baseline-only`` matches nothing and bounds nothing: for each size it gives
+the greedy baseline's gain beside that of the lowest-tier greedy it replaced
+(``support/lowest_tier_greedy.py``), so an earlier run's bound fraction for the
+old baseline gives the new one's where the bounds take hours (100k).
+
 Runs on one core (CP-SAT with one worker). The load average is printed with the
 figures. The last line is one JSON object.
 """
@@ -51,6 +56,9 @@ sys.path.insert(0, str(REPO))
 
 
 from benchmarks.support import pooling_bounds  # noqa: E402
+from benchmarks.support.lowest_tier_greedy import (  # noqa: E402
+    solve_lowest_tier_greedy,
+)
 from groupbuy.pooling.matching import (  # noqa: E402
     Cart,
     match,
@@ -205,6 +213,26 @@ def large_run(
     }
 
 
+def baselines(rng: random.Random, totals: list[int]) -> dict:
+    """The greedy baseline's gain at each size, beside the lowest-tier greedy's:
+    where the bounds are too slow to compute again, an earlier run's fraction
+    of the bound for the lowest-tier greedy times ``ratio`` gives today's."""
+    result = {"benchmark": "pooling", "baseline_only": True, "sizes": {}}
+    for total in totals:
+        components = shops(rng, total)
+        started = time.process_time()
+        greedy = sum(solve_greedy(t, c).gain_fen for t, c in components)
+        seconds = time.process_time() - started
+        lowest = sum(solve_lowest_tier_greedy(t, c).gain_fen for t, c in components)
+        result["sizes"][f"{total // 1000}k"] = {
+            "greedy_gain_fen": greedy,
+            "greedy_cpu_seconds": round(seconds, 2),
+            "lowest_tier_gain_fen": lowest,
+            "ratio": round(greedy / lowest, 4),
+        }
+    return result
+
+
 def _load() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
@@ -246,6 +274,12 @@ def main() -> None:
         default=pooling_bounds.CLASS_LP_S,
         help="column generation per part before the Lagrangian bound is taken",
     )
+    parser.add_argument(
+        "--baseline-only",
+        action="store_true",
+        help="only the greedy baseline's gain per size, beside the lowest-tier "
+        "greedy it replaced (no bounds, no engine)",
+    )
     args = parser.parse_args()
     _set_config_lp_limit(args.config_lp_limit)
     pooling_bounds.CLASS_LP_S = args.class_lp_seconds
@@ -258,6 +292,10 @@ def main() -> None:
         [(1_000, 1.0)] if args.quick else [(1_000, 1.0), (10_000, 2.0), (100_000, 10.0)]
     )
     sizes = [(total, budget) for total, budget in sizes if total <= args.max_carts]
+    if args.baseline_only:
+        small_run(rng, 30, bounds_only=True)  # the same draws as a full run
+        print(json.dumps(baselines(rng, [total for total, _budget in sizes])))
+        return
     small = small_run(rng, 30, bounds_only=args.bounds_only)
     print(json.dumps({"small": small}), file=sys.stderr)
     large = {}
