@@ -27,6 +27,37 @@ def english_unless_a_test_says_otherwise():
     translation.deactivate()
 
 
+def pytest_configure(config):
+    _flush_postgresql_by_delete()
+
+
+def _flush_postgresql_by_delete():
+    """Empty PostgreSQL's tables after a transactional test with DELETE, not
+    TRUNCATE: on these nearly empty tables TRUNCATE takes ~0.25 s (a new file
+    per table) where DELETE takes ~10 ms, and ~200 tests in the PostgreSQL
+    suite flush. Every foreign key Django makes is deferrable, so the rows go
+    in any order and the keys are checked, against empty tables, at commit.
+    A flush that resets sequences or cascades keeps Django's TRUNCATE."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences or allow_cascade:
+            return truncate(
+                self,
+                style,
+                tables,
+                reset_sequences=reset_sequences,
+                allow_cascade=allow_cascade,
+            )
+        return ["SET CONSTRAINTS ALL DEFERRED"] + [
+            f"DELETE FROM {self.quote_name(table)}" for table in tables
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     on_redis = bool(os.environ.get("REDIS_URL"))

@@ -10,9 +10,9 @@ user text ever reaches the query syntax; FTS operator characters are refused.
 
 from __future__ import annotations
 
+import functools
 import re
 
-import jieba
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -23,13 +23,21 @@ MAX_QUERY_TOKENS = 24
 _SYNTAX = re.compile(r'["*():^{}\[\]\\]')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-jieba.setLogLevel(60)
+
+@functools.cache
+def _jieba():
+    """jieba, imported on first use: it imports pkg_resources (~0.1 s), which
+    every process start paid."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba
 
 
 def segment(text: str) -> list[str]:
     """Return the search tokens of ``text``: jieba words and sub-words, lower case."""
     tokens = []
-    for piece in jieba.cut_for_search(text or ""):
+    for piece in _jieba().cut_for_search(text or ""):
         tokens.extend(word.lower() for word in _WORD.findall(piece))
     return tokens
 

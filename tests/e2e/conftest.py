@@ -91,6 +91,23 @@ def no_uncaught_script_error_or_server_error(request, monkeypatch):
     assert not found, "\n".join(found)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a journey on ``page`` fails, report where the page was and what it
+    said (a form's errors, a message): a timeout alone does not tell whether
+    the server was slow or refused the step."""
+    report = yield
+    page = item.funcargs.get("page") if report.when == "call" else None
+    if report.failed and page is not None:
+        try:
+            text = page.inner_text("body", timeout=3_000)
+            described = f"{page.url}\n{text[:2_000]}"
+        except Exception as error:  # the page may be closed or hung
+            described = f"{page.url} (its text could not be read: {error})"
+        report.sections.append(("the page when the journey failed", described))
+    return report
+
+
 @pytest.fixture
 def page(chromium, groupbuy_server):
     context = chromium.new_context(

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from groupbuy.payments.tests.fake_alipay import KeyPair
+from groupbuy.payments.tests.fake_alipay import POLL_S, KeyPair
 
 MCHID = "1900000109"
 APPID = "wxd678efh567hg6787"
@@ -61,7 +61,9 @@ class FakeWechatPay:
         self.transfers: dict[str, dict] = {}
         self.transfer_outcome = "SUCCESS"
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": POLL_S}
+        )
         self._thread.daemon = True
 
     @property

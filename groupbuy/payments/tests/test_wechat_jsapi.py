@@ -13,6 +13,7 @@ import pytest
 from groupbuy.escrow.tests.factories import make_user
 from groupbuy.payments.models import WechatOpenId
 from groupbuy.payments.services import providers_for_device
+from groupbuy.payments.tests.fake_alipay import POLL_S
 from groupbuy.payments.tests.test_pay_page import WECHAT_UA, _intent, _url
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,9 @@ def wechat_oauth(fake_wechat, settings):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_S}, daemon=True
+    ).start()
     settings.GROUPBUY_WECHAT_APP_SECRET = "app-secret"
     settings.GROUPBUY_WECHAT_API_URL = f"http://127.0.0.1:{server.server_port}"
     yield exchanged

@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import jieba
 from rapidfuzz import fuzz, process
 
 # Units as printed on labels, folded into one spelling so "550毫升", "550 ML"
@@ -119,10 +118,16 @@ def _cut_for_search(text: str) -> list[str]:
     if not _jieba_ready:
         with _jieba_lock:
             if not _jieba_ready:
+                # Imported on first use: jieba imports pkg_resources (~0.1 s),
+                # which every process start (server, worker, command) paid.
+                import jieba
+
                 # jieba logs its dictionary loading at DEBUG on the root logger.
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
                 _jieba_ready = True
+    import jieba
+
     return list(jieba.cut_for_search(text))
 
 
