@@ -117,11 +117,11 @@ def test_the_countdown_is_spoken_at_the_minute_not_every_second(
 ):
     deal_id = groupbuy_server.seed(
         "seed_open_deal(gtin='6901234567984', tiers=[(2, 1500)], stock=20,"
-        " seconds_to_deadline=75)"
+        " seconds_to_deadline=70)"
     )["deal"]
     context, page = _context(chromium, groupbuy_server)
     try:
-        # given a deal that ends in about 75 seconds
+        # given a deal that ends in about 70 seconds
         page.goto(f"/deals/{deal_id}/")
         countdown = page.locator("#deal-countdown")
         page.wait_for_function(
