@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
 from tests.support.servers import Deployment, free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -115,7 +116,7 @@ def page(chromium, groupbuy_server):
         viewport={"width": 390, "height": 844},  # a phone: the site is mobile-first
         locale="en-US",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()

@@ -19,6 +19,7 @@ import pytest
 
 from groupbuy.demo_data import CASHIER, OPERATOR, OWNER, SHOPPER
 from groupbuy.snap.tests.helpers import barcode_jpeg
+from tests.e2e import STEP_TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,7 +63,7 @@ def _context(chromium, server, role: str, language: str):
         viewport=VIEWPORT,
         locale="zh-CN" if language == "zh-hans" else "en-US",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     # The language cookie wins over a signed-in person's saved language.
     context.add_cookies(
         [{"name": "django_language", "value": language, "url": server.url}]

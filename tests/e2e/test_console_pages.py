@@ -17,6 +17,8 @@ from string import Template
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
+
 pytestmark = [pytest.mark.browser]
 
 PASSWORD = "console-pages-pass"
@@ -111,7 +113,7 @@ def console(request, chromium, groupbuy_server):
         locale="en-US",
         accept_downloads=True,
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     page = context.new_page()
     page.goto("/login/?next=/merchant/")
     page.fill("input[name=phone]", phone)

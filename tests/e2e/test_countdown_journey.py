@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 COUNTDOWN = "#deal-countdown"
@@ -24,7 +26,7 @@ def _open_deal(chromium, groupbuy_server, deal_id: str, *, clock_skew_s: float =
         viewport={"width": 390, "height": 844},
         locale="en-US",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     page = context.new_page()
     if clock_skew_s:
         page.clock.install(time=datetime.now(UTC) + timedelta(seconds=clock_skew_s))

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 import pytest
 from PIL import Image
 
+from tests.e2e import STEP_TIMEOUT_MS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "demand-deadline-pass"
@@ -66,7 +68,7 @@ def _browser(chromium, groupbuy_server):
         viewport={"width": 390, "height": 844},
         locale="en-US",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     return context, context.new_page()
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
 from tests.e2e.sms import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,7 +59,7 @@ def _phone(chromium, groupbuy_server):
         viewport={"width": 390, "height": 844},
         locale="en-US",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     return context, context.new_page()
 
 

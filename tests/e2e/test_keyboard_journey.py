@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
 from tests.e2e.a11y_seeding import KEYBOARD_SHOPPER
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,7 +34,7 @@ def _context(chromium, server):
         base_url=server.url, viewport={"width": 360, "height": 740}, locale="en-US"
     )
     context.add_cookies([{"name": "django_language", "value": "en", "url": server.url}])
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     return context, context.new_page()
 
 

@@ -15,6 +15,8 @@ from string import Template
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
+
 pytestmark = [pytest.mark.browser]
 
 OPERATOR_PHONE = "13900660001"
@@ -97,7 +99,7 @@ def test_demand_alert_to_launched_deal_to_requesters_told(
     requester_context = chromium.new_context(
         base_url=groupbuy_server.url, viewport={"width": 390, "height": 844}
     )
-    requester_context.set_default_timeout(15_000)
+    requester_context.set_default_timeout(STEP_TIMEOUT_MS)
     requester = requester_context.new_page()
     _sign_in(requester, REQUESTER_PHONE, REQUESTER_PASSWORD, "/")
     assert requester.locator("#inbox-badge").is_hidden()

@@ -14,6 +14,8 @@ from string import Template
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
+
 pytestmark = [pytest.mark.browser]
 
 OPERATOR_PHONE = "13900670001"
@@ -59,7 +61,7 @@ def small_page(chromium, groupbuy_server):
         viewport={"width": 360, "height": 740},
         locale="en-US",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()

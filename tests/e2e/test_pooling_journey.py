@@ -18,6 +18,8 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.e2e import STEP_TIMEOUT_MS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "pool-journey-pass"
@@ -66,7 +68,7 @@ def _phone(chromium, groupbuy_server):
         viewport={"width": 390, "height": 844},
         locale="en-US",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     return context, context.new_page()
 
 
@@ -161,7 +163,7 @@ def test_use_my_location_fills_the_place_and_a_far_shop_is_refused(
         geolocation={"latitude": 31.25, "longitude": 121.47},
         permissions=["geolocation"],
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         page = context.new_page()
         _sign_in(page, LOCATE_PHONE)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
 from tests.e2e.conftest import CHROMIUM  # noqa: F401  (documents the browser used)
 from tests.e2e.sms import code_from_outbox, verification_id_from
 
@@ -25,7 +26,7 @@ def browser_page(chromium, server):
     context = chromium.new_context(
         base_url=server.url, viewport={"width": 390, "height": 844}, locale="en-US"
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         yield context, context.new_page()
     finally:

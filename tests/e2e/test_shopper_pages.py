@@ -16,6 +16,8 @@ import time
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.e2e import STEP_TIMEOUT_MS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 360, "height": 740}
@@ -46,7 +48,7 @@ def phone_context(chromium, groupbuy_server, language):
         viewport=PHONE,
         locale="en-US" if language == "en" else "zh-CN",
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     yield context
     context.close()
 

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from tests.e2e import STEP_TIMEOUT_MS
 from tests.e2e.sms import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -22,7 +23,7 @@ def _context(chromium, server):
         base_url=server.url, viewport={"width": 390, "height": 844}, locale="en-US"
     )
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     return context
 
 
