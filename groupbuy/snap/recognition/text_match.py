@@ -114,20 +114,18 @@ def tokens(normalised_text: str) -> list[str]:
 
 
 def _cut_for_search(text: str) -> list[str]:
+    # Imported on first use: jieba imports pkg_resources (~0.1 s), which every
+    # process start (server, worker, command) paid.
+    import jieba
+
     global _jieba_ready
     if not _jieba_ready:
         with _jieba_lock:
             if not _jieba_ready:
-                # Imported on first use: jieba imports pkg_resources (~0.1 s),
-                # which every process start (server, worker, command) paid.
-                import jieba
-
                 # jieba logs its dictionary loading at DEBUG on the root logger.
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
                 _jieba_ready = True
-    import jieba
-
     return list(jieba.cut_for_search(text))
 
 
