@@ -101,25 +101,23 @@ def requests_for_user(*, user, still_looking: bool = False):
 
 def products_for_forms(
     *, promotions=(), query: str = "", chosen: str = "", limit: int = 200
-) -> list[Product]:
-    """The products a form offers: those the promotions are limited to first (a
-    promotion priced on items pools only them) and the one ``chosen`` (a public
-    id: a product found by a search stays valid when the form is sent), then
-    the catalog's products matching ``query``, best first, or without one its
-    first ``limit`` by name."""
+) -> tuple[list[Product], bool]:
+    """The products a form offers, and whether ``query`` matched any: those the
+    promotions are limited to first (a promotion priced on items pools only
+    them) and the one ``chosen`` (a public id: a product found by a search stays
+    valid when the form is sent), then the catalog's products matching
+    ``query``, best first, or without one its first ``limit`` by name."""
     limited = [p.pk for promotion in promotions for p in promotion.products.all()]
     first = Q(pk__in=limited) | Q(public_id=chosen) if chosen else Q(pk__in=limited)
     listed = list(Product.objects.filter(first, is_active=True).order_by("name_zh"))
     seen = {product.pk for product in listed}
     if query:
-        catalog = catalog_selectors.products_matching(query=query)[:limit]
+        catalog = catalog_selectors.products_matching(query=query)
     else:
-        catalog = Product.objects.filter(is_active=True).order_by("name_zh")[:limit]
-    return [*listed, *(product for product in catalog if product.pk not in seen)]
-
-
-def products_match(*, query: str) -> bool:
-    return catalog_selectors.products_matching(query=query).exists()
+        catalog = Product.objects.filter(is_active=True).order_by("name_zh")
+    catalog = list(catalog[:limit])
+    offered = [*listed, *(product for product in catalog if product.pk not in seen)]
+    return offered, bool(query and catalog)
 
 
 def request_get_for_user(*, user, request_id: str) -> PoolRequest:

@@ -54,12 +54,11 @@ def _products_offered(request, promotions=()) -> tuple[list, dict]:
     """The products a page's form offers, narrowed by its product search
     (``?q=``), and what the page says of that search."""
     query = request.GET.get("q", "").strip()[:100]
-    products = selectors.products_for_forms(
+    products, found = selectors.products_for_forms(
         promotions=promotions,
         query=query,
         chosen=request.POST.get("product") or request.GET.get("product") or "",
     )
-    found = query and selectors.products_match(query=query)
     return products, {"product_query": query, "product_query_found": found}
 
 
