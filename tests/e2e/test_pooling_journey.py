@@ -252,6 +252,9 @@ def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_serve
         asker.select_option("#id_product", seeded["product"])
         asker.fill("#id_before", seeded["before"])
         asker.click("#buyers-search")
+        # the click only starts the navigation: count the rows of the new page
+        asker.wait_for_url(re.compile(r"/pooling/buyers/\?product="))
+        asker.wait_for_selector("#buyers-found")
         found = asker.locator("#buyers-found .buyer")
         assert found.count() == 1
         assert "****" in found.first.inner_text()  # the number is masked
