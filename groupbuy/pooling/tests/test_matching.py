@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from groupbuy.pooling.matching import (
     Cart,
     clock,
+    engine,
     match,
     match_many,
     solve_exact,
@@ -161,6 +162,30 @@ def test_lp_rounding_never_puts_a_cart_in_two_groups():
     ):
         assert len(rounded) == 1
         assert rounded[0].gain_fen == 5_000
+
+
+def test_a_dense_chunk_keeps_its_cheapest_groups_before_it_is_halved(monkeypatch):
+    # 60 carts whose windows all meet, in groups of up to 3: a chunk of 40 has
+    # ~4 000 minimal groups, past the narrow chunks' limit of 2 000; those that
+    # overspend at most 5 % are ~1 100.
+    rng = random.Random(1)
+    dense = [Cart(str(i), rng.randrange(40, 200) * 100, 3, 0, 100) for i in range(60)]
+    listed = []
+    list_arrays = engine.list_arrays
+
+    def recording(tiers, chunk, **options):
+        listed.append((len(chunk), options["max_overspend"]))
+        return list_arrays(tiers, chunk, **options)
+
+    monkeypatch.setattr(engine, "list_arrays", recording)
+    # narrow chunks, whatever the time per cart
+    monkeypatch.setattr(engine, "PACK_S_PER_CART", 10.0)
+    groups = engine._lp_part(TIERS, dense, [], clock.now() + 30)
+    assert listed[:2] == [(40, engine.CHUNK_OVERSPEND), (40, engine.DENSE_OVERSPEND)]
+    assert all(overspend == engine.DENSE_OVERSPEND for _size, overspend in listed[1:])
+    keys = [key for group in groups for key in group.keys]
+    assert len(keys) == len(set(keys))
+    assert sum(group.gain_fen for group in groups) > solve_greedy(TIERS, dense).gain_fen
 
 
 def _shop(rng, count):
