@@ -30,6 +30,12 @@ window, and adversarial carts just under T/2 and T/3 of a shop's tiers.
    (``engine_cpu_budget``: on a shared, loaded machine the wall budget buys a
    fraction of a core, so this is the one-core figure the issue asks for).
 
+``--engine-gains`` bounds nothing either: for each size it gives the engine's
+gain (CPU budget) beside the gain of the engine with a dense chunk halved at
+once (the rule before 2026-12-03, ``DENSE_OVERSPEND`` set to the chunks' usual
+overspend), alternating ``--repeat`` times, so a change is measured at 100k
+where the bounds take hours.
+
 ``--baseline-only`` matches nothing and bounds nothing: for each size it gives
 the greedy baseline's gain beside that of the lowest-tier greedy it replaced
 (``support/lowest_tier_greedy.py``), so an earlier run's bound fraction for the
@@ -61,6 +67,7 @@ from benchmarks.support.lowest_tier_greedy import (  # noqa: E402
 )
 from groupbuy.pooling.matching import (  # noqa: E402
     Cart,
+    engine,
     match,
     match_many,
     solve_exact,
@@ -233,6 +240,30 @@ def baselines(rng: random.Random, totals: list[int]) -> dict:
     return result
 
 
+def engine_gains(rng: random.Random, sizes: list[tuple[int, float]], repeat: int):
+    """The engine's gain at each size, beside the engine that halves a dense
+    chunk at once, runs alternating (CPU budget; no bounds)."""
+    result = {"benchmark": "pooling", "engine_gains": True, "sizes": {}}
+    rules = {"engine": engine.DENSE_OVERSPEND, "halving": engine.CHUNK_OVERSPEND}
+    for total, budget in sizes:
+        components = shops(rng, total)
+        gains = {name: [] for name in rules}
+        for _ in range(repeat):
+            for name, overspend in rules.items():
+                engine.DENSE_OVERSPEND = overspend
+                with cpu_time():
+                    matchings = match_many(components, budget_s=budget)
+                gains[name].append(sum(m.gain_fen for m in matchings))
+        engine.DENSE_OVERSPEND = rules["engine"]
+        result["sizes"][f"{total // 1000}k"] = {
+            "engine_gain_fen": gains["engine"],
+            "halving_gain_fen": gains["halving"],
+            "ratio": round(sum(gains["engine"]) / sum(gains["halving"]), 4),
+            "load_average": _load(),
+        }
+    return result
+
+
 def _load() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
@@ -280,6 +311,13 @@ def main() -> None:
         help="only the greedy baseline's gain per size, beside the lowest-tier "
         "greedy it replaced (no bounds, no engine)",
     )
+    parser.add_argument(
+        "--engine-gains",
+        action="store_true",
+        help="only the engine's gain per size, beside the engine that halves a "
+        "dense chunk at once (no bounds)",
+    )
+    parser.add_argument("--repeat", type=int, default=2, help="with --engine-gains")
     args = parser.parse_args()
     _set_config_lp_limit(args.config_lp_limit)
     pooling_bounds.CLASS_LP_S = args.class_lp_seconds
@@ -295,6 +333,10 @@ def main() -> None:
     if args.baseline_only:
         small_run(rng, 30, bounds_only=True)  # the same draws as a full run
         print(json.dumps(baselines(rng, [total for total, _budget in sizes])))
+        return
+    if args.engine_gains:
+        small_run(rng, 30, bounds_only=True)  # the same draws as a full run
+        print(json.dumps(engine_gains(rng, sizes, args.repeat)))
         return
     small = small_run(rng, 30, bounds_only=args.bounds_only)
     print(json.dumps({"small": small}), file=sys.stderr)
