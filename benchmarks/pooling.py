@@ -31,10 +31,10 @@ window, and adversarial carts just under T/2 and T/3 of a shop's tiers.
    fraction of a core, so this is the one-core figure the issue asks for).
 
 ``--engine-gains`` bounds nothing either: for each size it gives the engine's
-gain (CPU budget) beside the gain of the engine with a dense chunk halved at
-once (the rule before 2026-12-03, ``DENSE_OVERSPEND`` set to the chunks' usual
-overspend), alternating ``--repeat`` times, so a change is measured at 100k
-where the bounds take hours.
+gain (CPU budget) beside the gains of the engine with its earlier settings
+(``EARLIER_ENGINES``: before 2026-12-04, and with a dense chunk halved at once
+as before 2026-12-03), alternating ``--repeat`` times, so a change is measured
+at 100k where the bounds take hours; ``ratio`` is the engine's gain over each.
 
 ``--baseline-only`` matches nothing and bounds nothing: for each size it gives
 the greedy baseline's gain beside that of the lowest-tier greedy it replaced
@@ -240,27 +240,51 @@ def baselines(rng: random.Random, totals: list[int]) -> dict:
     return result
 
 
+# The engine's settings before each change measured with --engine-gains: the
+# engine is run beside each, alternating, on the same instance.
+EARLIER_ENGINES = {
+    # chunks of 40 carts (2 000 groups), a part's LP phase 1.5× its share
+    "2026-12-03": {"CHUNK": (40, 2_000), "SHARE": 1.5},
+    # and a dense chunk halved at once
+    "halving": {
+        "CHUNK": (40, 2_000),
+        "SHARE": 1.5,
+        "DENSE_OVERSPEND": engine.CHUNK_OVERSPEND,
+    },
+}
+
+
 def engine_gains(rng: random.Random, sizes: list[tuple[int, float]], repeat: int):
-    """The engine's gain at each size, beside the engine that halves a dense
-    chunk at once, runs alternating (CPU budget; no bounds)."""
+    """The engine's gain at each size, beside the engine with each of
+    ``EARLIER_ENGINES``' settings, runs alternating (CPU budget; no bounds)."""
     result = {"benchmark": "pooling", "engine_gains": True, "sizes": {}}
-    rules = {"engine": engine.DENSE_OVERSPEND, "halving": engine.CHUNK_OVERSPEND}
-    for total, budget in sizes:
-        components = shops(rng, total)
-        gains = {name: [] for name in rules}
-        for _ in range(repeat):
-            for name, overspend in rules.items():
-                engine.DENSE_OVERSPEND = overspend
-                with cpu_time():
-                    matchings = match_many(components, budget_s=budget)
-                gains[name].append(sum(m.gain_fen for m in matchings))
-        engine.DENSE_OVERSPEND = rules["engine"]
-        result["sizes"][f"{total // 1000}k"] = {
-            "engine_gain_fen": gains["engine"],
-            "halving_gain_fen": gains["halving"],
-            "ratio": round(sum(gains["engine"]) / sum(gains["halving"]), 4),
-            "load_average": _load(),
-        }
+    current = {
+        name: getattr(engine, name)
+        for settings in EARLIER_ENGINES.values()
+        for name in settings
+    }
+    rules = {"engine": current, **EARLIER_ENGINES}
+    try:
+        for total, budget in sizes:
+            components = shops(rng, total)
+            gains = {name: [] for name in rules}
+            for _ in range(repeat):
+                for name, settings in rules.items():
+                    for setting, value in {**current, **settings}.items():
+                        setattr(engine, setting, value)
+                    with cpu_time():
+                        matchings = match_many(components, budget_s=budget)
+                    gains[name].append(sum(m.gain_fen for m in matchings))
+            figures = {f"{name}_gain_fen": gains[name] for name in rules}
+            figures["ratio"] = {
+                name: round(sum(gains["engine"]) / sum(gains[name]), 4)
+                for name in EARLIER_ENGINES
+            }
+            figures["load_average"] = _load()
+            result["sizes"][f"{total // 1000}k"] = figures
+    finally:
+        for setting, value in current.items():
+            setattr(engine, setting, value)
     return result
 
 
@@ -314,8 +338,8 @@ def main() -> None:
     parser.add_argument(
         "--engine-gains",
         action="store_true",
-        help="only the engine's gain per size, beside the engine that halves a "
-        "dense chunk at once (no bounds)",
+        help="only the engine's gain per size, beside the engine with its earlier "
+        "settings (no bounds)",
     )
     parser.add_argument("--repeat", type=int, default=2, help="with --engine-gains")
     args = parser.parse_args()

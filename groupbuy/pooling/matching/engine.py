@@ -49,11 +49,21 @@ CHUNK_OVERSPEND = 0.25
 # 8 % gained +0.3 % at 10k but +0.4 % at 100k; 3 % and 10 % gained less.
 DENSE_OVERSPEND = 0.05
 # Carts per configuration LP (consecutive in window order) and the most minimal
-# groups a chunk may have before it is halved: wide when the budget leaves
-# PACK_S_PER_CART, narrow otherwise.
-CHUNK = (40, 2_000)
+# groups a chunk may have before it is listed again with fewer: wide when the
+# budget leaves PACK_S_PER_CART, narrow otherwise. Narrow chunks were 40 carts
+# (2 000 groups) until 2026-12-04; with dense chunks kept at DENSE_OVERSPEND,
+# 64 (4 000) gains +0.2 % at 10k on tuning seeds 7–14 (+0.06 % on 15–22) and
+# +0.46 % at 100k on seeds 7–10, nothing at 1k; 96 carts gain at 10k but lose
+# at 100k.
+CHUNK = (64, 4_000)
 CHUNK_WIDE = (128, 6_000)
 CARRY = 0.5  # at most this fraction of a chunk is carried into the next
+# A part of the LP phase may spend this many times its size's share of the
+# budget left: the parts the LP finds easy leave time over, which the next parts
+# use for wider chunks and CP-SAT rather than the local search (which gains
+# ~0.1 % with a quarter of the 10k budget). 1.5 until 2026-12-04; 2.5 gains
+# +0.2 % / +0.3 % at 10k on tuning seeds 7–14 / 15–22, nothing at 1k or 100k.
+SHARE = 2.5
 MIN_SOLVE_S = 0.03  # the least time a component gets in a shared budget
 FILL_SCAN = 24  # candidates tried when the best-fitting cart cannot join
 
@@ -304,10 +314,10 @@ def match_many(
         tiers, part, hint = parts[i]
         reserve = CONSTRUCT_S_PER_CART * (remaining - len(part))
         left = deadline - reserve - clock.now()
-        # Its size's share of what is left (and half more: the local search and the
+        # SHARE times its size's share of what is left (the local search and the
         # parts the LP finds easy leave time over), so one dense part cannot
         # starve the others.
-        share = min(left, 1.5 * left * len(part) / remaining)
+        share = min(left, SHARE * left * len(part) / remaining)
         remaining -= len(part)
         results[i] = _lp_part(tiers, part, hint, clock.now() + share)
     if large and clock.now() < deadline:

@@ -178,8 +178,9 @@ def test_a_dense_chunk_keeps_its_cheapest_groups_before_it_is_halved(monkeypatch
         return list_arrays(tiers, chunk, **options)
 
     monkeypatch.setattr(engine, "list_arrays", recording)
-    # narrow chunks, whatever the time per cart
+    # narrow chunks of 40, whatever the time per cart
     monkeypatch.setattr(engine, "PACK_S_PER_CART", 10.0)
+    monkeypatch.setattr(engine, "CHUNK", (40, 2_000))
     groups = engine._lp_part(TIERS, dense, [], clock.now() + 30)
     assert listed[:2] == [(40, engine.CHUNK_OVERSPEND), (40, engine.DENSE_OVERSPEND)]
     assert all(overspend == engine.DENSE_OVERSPEND for _size, overspend in listed[1:])
