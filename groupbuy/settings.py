@@ -320,6 +320,9 @@ GROUPBUY_SMS_OUTBOX_DIR = DATA_DIR / "outbox" / "sms"
 
 # --- Business settings ----------------------------------------------------------
 GROUPBUY_SITE_NAME = "groupbuy"
+# Where the More page's "Source code" link leads (AGPL-3.0 section 13). Empty: a
+# tarball of the code this process runs, served by the site itself.
+GROUPBUY_SOURCE_URL = os.environ.get("GROUPBUY_SOURCE_URL", "")
 # Keyed hashes of phone numbers and emails of people invited before they signed
 # up (default: SECRET_KEY); and how long an unclaimed invitation is kept.
 GROUPBUY_CONTACT_HASH_KEY = os.environ.get("GROUPBUY_CONTACT_HASH_KEY", "")

@@ -72,6 +72,7 @@ urlpatterns = [
         name="order_pay_again",
     ),
     path("more/", site.more, name="more"),
+    path("source.tar.gz", site.source_code, name="source_code"),
     path("money/", money.money, name="money"),
     path("merchant/", merchant.merchant_home, name="merchant_home"),
     path(

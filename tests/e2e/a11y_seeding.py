@@ -13,7 +13,15 @@ from datetime import timedelta
 
 # URL parts never worth an accessibility pass: not pages, or not ours.
 SKIPPED_PREFIXES = ("admin/", "api/", "media/", "private-media/", "i18n/", "jsi18n/")
-SKIPPED_SUFFIXES = (".png", ".pdf", ".js", ".zip", ".webmanifest", "key-file/")
+SKIPPED_SUFFIXES = (
+    ".png",
+    ".pdf",
+    ".js",
+    ".zip",
+    ".tar.gz",
+    ".webmanifest",
+    "key-file/",
+)
 
 
 def _people():

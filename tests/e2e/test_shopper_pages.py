@@ -11,6 +11,7 @@ is checked for sideways overflow: nothing may be wider than the phone.
 from __future__ import annotations
 
 import itertools
+import tarfile
 import time
 
 import pytest
@@ -252,6 +253,23 @@ def test_the_tab_bar_has_four_tabs_and_more_lists_the_rest(phone, language):
     assert phone.locator("#more-list #nav-inbox").count() == 1
     assert phone.locator("#more-list #nav-money").count() == 1
     assert_fits(phone)
+
+
+def test_the_more_page_hands_out_the_code_the_site_runs(phone, language, tmp_path):
+    # given the More page, which says under what licence the site runs
+    phone.goto("/more/")
+    assert "Affero" in phone.inner_text("#about")
+    # when the shopper follows "Source code"
+    with phone.expect_download() as download:
+        phone.click("#source-code")
+    # then they get the site's code as a tarball
+    assert download.value.suggested_filename.endswith(".tar.gz")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    with tarfile.open(saved) as tar:
+        names = tar.getnames()
+    assert any(name.endswith("/groupbuy/web/source.py") for name in names)
+    assert any(name.endswith("/LICENSE") for name in names)
 
 
 def test_no_shopper_page_is_wider_than_the_phone(phone, groupbuy_server, language):

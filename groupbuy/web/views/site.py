@@ -1,15 +1,19 @@
-"""The web app manifest, so the site installs as an app, and the More page."""
+"""The web app manifest, so the site installs as an app, the More page and the
+source code offer."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from groupbuy.web import source
 
 
 def _icons() -> list[dict]:
@@ -49,4 +53,18 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 def more(request: HttpRequest) -> HttpResponse:
     """Every shopper navigation entry that is not a tab of the tab bar."""
-    return render(request, "web/more.html")
+    return render(request, "web/more.html", {"version": source.version()})
+
+
+@require_safe
+def source_code(request: HttpRequest) -> HttpResponse:
+    """The code this site runs (AGPL-3.0 § 13), or where its operator publishes it."""
+    if settings.GROUPBUY_SOURCE_URL:
+        return redirect(settings.GROUPBUY_SOURCE_URL)
+    archive = source.source_archive()
+    return FileResponse(
+        archive.open("rb"),
+        as_attachment=True,
+        filename=f"groupbuy-{source.version()}.tar.gz",
+        content_type="application/gzip",
+    )
