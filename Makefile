@@ -82,14 +82,10 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Extract and compile the zh-Hans and en message catalogs (needs GNU gettext).
-# Apps with their own locale/ (catalog, notify, snap…) keep their own catalogs.
+# Extract and compile the zh-Hans message catalogs (needs GNU gettext) without
+# losing a translation: see groupbuy/core/management/commands/update_messages.py.
 messages: venv
-	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en \
-		--ignore 'tests/*' --ignore '*/tests/*'
-	cd groupbuy && ../$(BIN)/python ../manage.py makemessages -d djangojs -l zh_Hans -l en \
-		--ignore '*/vendor/*' --ignore '*/tests/*'
-	cd groupbuy && ../$(BIN)/python ../manage.py compilemessages
+	$(BIN)/python manage.py update_messages
 
 clean:
 	rm -rf $(VENV) var

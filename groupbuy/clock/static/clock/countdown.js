@@ -222,20 +222,26 @@ export function formatRemaining(milliseconds) {
 }
 
 // The time left in words for a moment of announce.js.
+// Each ngettext call spells its strings out: makemessages (xgettext) finds
+// only literal arguments of gettext and ngettext.
 export function spokenRemaining({ unit, count }) {
-  const say = (singular, plural) => interpolate(ngettext(singular, plural, count), { count });
+  let text;
   switch (unit) {
     case "ended":
       return gettext("Ended");
     case "seconds":
-      return say("%(count)s second left", "%(count)s seconds left");
+      text = ngettext("%(count)s second left", "%(count)s seconds left", count);
+      break;
     case "minutes":
-      return say("%(count)s minute left", "%(count)s minutes left");
+      text = ngettext("%(count)s minute left", "%(count)s minutes left", count);
+      break;
     case "hours":
-      return say("Less than %(count)s hour left", "Less than %(count)s hours left");
+      text = ngettext("Less than %(count)s hour left", "Less than %(count)s hours left", count);
+      break;
     default:
-      return say("Less than %(count)s day left", "Less than %(count)s days left");
+      text = ngettext("Less than %(count)s day left", "Less than %(count)s days left", count);
   }
+  return interpolate(text, { count });
 }
 
 function speak(element, left) {

@@ -1,0 +1,90 @@
+"""`make messages` (manage.py update_messages) on a copy of the package: every
+string the code shows has a zh-Hans translation, and the catalogs in the
+repository are what extraction gives."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not shutil.which("msgmerge"), reason="needs GNU gettext"),
+]
+
+
+def _messages(catalog: Path, *options: str) -> set[tuple[str, str]]:
+    """(msgid, msgstr) of every live entry, wrapping and locations aside."""
+    text = subprocess.run(
+        ["msgattrib", "--no-obsolete", "--no-wrap", "--no-location", *options],
+        input=catalog.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    entries = set()
+    for block in text.split("\n\n"):
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        if msgid and msgid.group(1):
+            context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+            strings = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', block, re.M)
+            key = f"{context.group(1)}\x04" if context else ""
+            entries.add((key + msgid.group(1), "\x00".join(strings)))
+    return entries
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    copy = tmp_path_factory.mktemp("checkout")
+    ignore = shutil.ignore_patterns("__pycache__", "var", "*.pyc")
+    shutil.copytree(REPO / "groupbuy", copy / "groupbuy", ignore=ignore)
+    shutil.copy(REPO / "manage.py", copy)
+    started = time.time()
+    subprocess.run(
+        [sys.executable, "manage.py", "update_messages"],
+        cwd=copy,
+        env={
+            **os.environ,
+            # the copy, not the installed package, is the one imported
+            "PYTHONPATH": str(copy),
+            "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
+            "GROUPBUY_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        },
+        capture_output=True,
+        check=True,
+    )
+    catalogs = sorted((copy / "groupbuy").rglob("zh_Hans/LC_MESSAGES/*.po"))
+    assert catalogs and all(c.stat().st_mtime >= started for c in catalogs)
+    return copy, catalogs
+
+
+def test_every_string_the_code_shows_has_a_chinese_translation(extracted):
+    copy, catalogs = extracted
+    untranslated = {
+        str(catalog.relative_to(copy)): sorted(msgid for msgid, _ in missing)
+        for catalog in catalogs
+        if (missing := _messages(catalog, "--untranslated"))
+    }
+    assert untranslated == {}, "translate these in the catalogs (make messages)"
+
+
+def test_the_catalogs_are_what_extraction_gives(extracted):
+    # A string added, changed or removed in the code without `make messages`
+    # leaves the catalog behind; so would a translation the extraction lost.
+    copy, catalogs = extracted
+    stale = [
+        str(catalog.relative_to(copy))
+        for catalog in catalogs
+        if not (REPO / catalog.relative_to(copy)).exists()
+        or _messages(catalog) != _messages(REPO / catalog.relative_to(copy))
+    ]
+    assert stale == [], "run `make messages` and commit the catalogs"
