@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groupbuy.core.ids import PublicIdField
 
@@ -80,7 +81,8 @@ class Delivery(models.Model):
         # which the sweep assumes the worker died and hands the row to another.
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        # "Failed" alone is a group buy that did not reach its first tier (未成团).
+        FAILED = "failed", pgettext_lazy("delivery", "Failed")
         # Nothing to send to (no email address, account closed); not retried.
         SKIPPED = "skipped", _("Skipped")
 
