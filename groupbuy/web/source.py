@@ -7,8 +7,9 @@ a network with no internet. An operator who publishes the code elsewhere sets
 GROUPBUY_SOURCE_URL and the link points there instead.
 
 Only source files are packed, chosen by name (an allowlist), never the data
-directory: databases, uploaded photos, address books and generated secrets
-live there.
+directory (databases, uploaded photos, address books and generated secrets live
+there) nor a ``var/`` directory, the data directory's default name, which a
+command run from inside the package once left there.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _is_source(path: Path, data_dir: Path) -> bool:
     return (
         path.is_file()
         and (path.suffix in SOURCE_SUFFIXES or path.name in SOURCE_NAMES)
-        and "__pycache__" not in path.parts
+        and not {"__pycache__", "var"} & set(path.relative_to(CHECKOUT_DIR).parts)
         and not path.resolve().is_relative_to(data_dir)
     )
 

@@ -102,6 +102,13 @@ def test_only_source_files_are_packed_never_the_data_directory(tree):
     ]
 
 
+def test_a_data_directory_left_in_the_package_is_not_packed(tree, settings):
+    settings.DATA_DIR = tree.parent / "data-now-elsewhere"
+    names = [name.split("/", 1)[1] for _, name in source.source_files()]
+    assert not [name for name in names if "/var/" in name]
+    assert "groupbuy/app/views.py" in names
+
+
 def test_a_wheel_install_packs_the_package_alone(tree):
     (tree / "manage.py").unlink()  # site-packages has no checkout files
     names = [name.split("/", 1)[1] for _, name in source.source_files()]
