@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import django
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -33,8 +34,6 @@ def catalog_precedence(domain: str) -> list[Path]:
     listed first), the installed apps in INSTALLED_APPS order (Django's own
     contrib apps among them, above groupbuy's), then Django's global catalog.
     trans_real merges later catalogs over earlier ones, in the reverse order."""
-    import django
-
     directories = [
         *(Path(path) for path in reversed(settings.LOCALE_PATHS)),
         *(Path(config.path) / "locale" for config in apps.get_app_configs()),
