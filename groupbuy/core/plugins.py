@@ -38,6 +38,9 @@ class NavEntry:
     ``badge`` is the id of an empty counter badge a script may fill.
     ``pinned`` shopper entries are tabs of the phone's tab bar itself; the
     others are listed on the "More" page (keep the pinned ones to three).
+    ``owners_only`` merchant entries are left out of a cashier's menu: name the
+    sections whose pages answer a cashier 403, so the menu links only to pages
+    the person may open.
     """
 
     role: str
@@ -48,6 +51,7 @@ class NavEntry:
     key: str = ""
     badge: str = ""
     pinned: bool = False
+    owners_only: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in NAV_ROLES:
@@ -288,6 +292,7 @@ class NavLink:
     icon = property(lambda self: self.entry.icon)
     badge = property(lambda self: self.entry.badge)
     pinned = property(lambda self: self.entry.pinned)
+    owners_only = property(lambda self: self.entry.owners_only)
 
 
 def nav_links(role: str, *, args: Iterable[Any] = ()) -> list[NavLink]:

@@ -21,6 +21,7 @@ app = GroupbuyApp(
             url_name="teams:merchant_deals",
             icon="users",
             order=25,
+            owners_only=True,
         ),
     ],
     websocket_routes=[

@@ -81,6 +81,7 @@ app = GroupbuyApp(
             url_name="web:merchant_staff",
             order=60,
             key="staff",
+            owners_only=True,
         ),
         NavEntry(
             role="merchant",

@@ -10,7 +10,6 @@ from django import template
 
 from groupbuy.catalog.permissions import is_merchant_owner
 from groupbuy.core.plugins import nav_links
-from groupbuy.web.views.merchant_access import OWNER_ONLY_SECTIONS
 
 register = template.Library()
 
@@ -25,7 +24,7 @@ def console_menu(context, merchant):
     return [
         link
         for link in nav_links("merchant", args=[merchant.public_id])
-        if is_owner or link.name not in OWNER_ONLY_SECTIONS
+        if is_owner or not link.owners_only
     ]
 
 

@@ -13,9 +13,6 @@ from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.permissions import is_merchant_owner
 from groupbuy.deals.selectors import deal_get_for_user
 
-# Console sections only owners (and operators) open.
-OWNER_ONLY_SECTIONS = frozenset({"staff"})
-
 
 def console_roles(user, merchant) -> dict:
     """Return the template flags for what ``user`` may change at ``merchant``."""
