@@ -55,6 +55,24 @@ class PayoutPageOut(Schema):
     pages: int
 
 
+class PayableOut(Schema):
+    merchant_id: str
+    merchant_name: str
+    payable_fen: int
+    # The merchant's daily payout, if its owner set one (the form's defaults).
+    daily_payout: bool
+    provider: str
+    payee_account: str
+
+
+class PayablePageOut(Schema):
+    items: list[PayableOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
 class PayoutApproveIn(Schema):
     merchant_id: str = Field(..., max_length=40)
     amount_fen: int = Field(..., ge=1, le=MAX_FEN)
@@ -164,6 +182,27 @@ def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
 def operator_payouts(request, paging: Query[PayoutPagingIn]):
     """Return every merchant's payouts, newest first (operators)."""
     return _payout_page(selectors.payouts_for_operator(user=request.auth), paging)
+
+
+def payable_out(account) -> dict:
+    schedule = getattr(account.merchant, "payout_schedule", None)
+    return {
+        "merchant_id": account.merchant.public_id,
+        "merchant_name": account.merchant.name,
+        "payable_fen": account.current_balance_fen,
+        "daily_payout": bool(schedule and schedule.enabled),
+        "provider": schedule.provider if schedule else "",
+        "payee_account": schedule.payee_account if schedule else "",
+    }
+
+
+@router.get("/operator/payables", response=PayablePageOut)
+def operator_payables(request, paging: Query[PayoutPagingIn]):
+    """Return what each merchant is owed (its payable balance above zero),
+    largest first: what a payout is approved from (operators)."""
+    accounts = selectors.payables_for_operator(user=request.auth)
+    result = paginate(accounts, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [payable_out(account) for account in result.items])
 
 
 @router.post("/operator/payouts", response={201: PayoutOut})

@@ -12,6 +12,8 @@ from groupbuy.catalog.permissions import (
     is_operator,
 )
 from groupbuy.core.errors import NotFound
+from groupbuy.escrow.ledger import with_balances
+from groupbuy.escrow.models import LedgerAccount
 from groupbuy.payments.models import Payout, PayoutSchedule, StatementDifference
 
 
@@ -20,6 +22,23 @@ def payouts_for_operator(*, user) -> QuerySet[Payout]:
     if not is_operator(user):
         raise NotFound("not_found", _("There is no such page."))
     return Payout.objects.select_related("merchant")
+
+
+def payables_for_operator(*, user) -> QuerySet[LedgerAccount]:
+    """The merchants' payable accounts that hold money, largest first, each
+    with ``current_balance_fen``, its merchant and the merchant's payout
+    schedule (operators only): what a payout is approved from."""
+    if not is_operator(user):
+        raise NotFound("not_found", _("There is no such page."))
+    accounts = LedgerAccount.objects.filter(
+        kind=LedgerAccount.Kind.MERCHANT_PAYABLE, merchant__isnull=False
+    )
+    return (
+        with_balances(accounts)
+        .filter(current_balance_fen__gt=0)
+        .select_related("merchant", "merchant__payout_schedule")
+        .order_by("-current_balance_fen", "pk")
+    )
 
 
 def differences_for_operator(*, user) -> QuerySet[StatementDifference]:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import is_merchant_owner, is_operator
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
@@ -29,6 +28,8 @@ from groupbuy.escrow.providers.alipay import yuan_to_fen
 from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user
 from groupbuy.payments import wechat_oauth
+from groupbuy.payments.forms import PayoutForm
+from groupbuy.payments.models import Payout
 from groupbuy.payments.payouts import (
     payout_create,
     payout_schedule_set,
@@ -37,6 +38,7 @@ from groupbuy.payments.payouts import (
 from groupbuy.payments.selectors import (
     differences_for_operator,
     merchant_get_for_payouts,
+    payables_for_operator,
     payout_schedule_get,
     payouts_for_merchant,
     payouts_for_operator,
@@ -47,8 +49,12 @@ from groupbuy.payments.services import (
     payment_start,
     providers_for_device,
 )
+from groupbuy.web.forms import add_domain_error
 
 logger = logging.getLogger(__name__)
+
+# The operator's payout page lists this many of the merchants owed the most.
+PAYABLES_SHOWN = 50
 
 
 @csrf_exempt
@@ -161,55 +167,84 @@ def wechat_oauth_return(request: HttpRequest) -> HttpResponse:
     return redirect(next_path)
 
 
-def _payout_form(request: HttpRequest) -> dict:
-    return {
-        "merchant_id": request.POST.get("merchant", "").strip(),
-        "amount_fen": request.POST.get("amount_fen", "").strip(),
-        "provider_name": request.POST.get("provider", "").strip(),
-        "payee_account": request.POST.get("payee_account", "").strip(),
-        "payee_name": request.POST.get("payee_name", "").strip(),
-    }
+def _payout_initial(payables, merchant_id: str) -> dict:
+    """The form filled in for the merchant chosen in the list of what is owed:
+    its whole payable, to the account its daily payout names."""
+    account = next((a for a in payables if a.merchant.public_id == merchant_id), None)
+    if account is None:
+        return {"merchant": merchant_id}
+    initial = {"merchant": merchant_id, "amount_fen": account.current_balance_fen}
+    schedule = getattr(account.merchant, "payout_schedule", None)
+    if schedule is not None:
+        initial.update(
+            provider=schedule.provider,
+            payee_account=schedule.payee_account,
+            payee_name=schedule.payee_name,
+        )
+    return initial
 
 
-def _approve(request: HttpRequest, form: dict) -> None:
-    merchant = Merchant.objects.filter(public_id=form["merchant_id"]).first()
-    if merchant is None:
-        raise NotFound("not_found", _("There is no such merchant."))
+def _approve(request: HttpRequest, form: PayoutForm) -> Payout | None:
+    """Approve the form's payout; on a refusal, put it on the form."""
+    data = form.cleaned_data
     try:
-        amount_fen = int(form["amount_fen"])
-    except ValueError:
-        raise EscrowError(
-            "invalid_amount", _("Enter the amount in fen, a whole number.")
-        ) from None
-    payout_create(
-        actor=request.user,
-        merchant=merchant,
-        amount_fen=amount_fen,
-        provider_name=form["provider_name"],
-        payee_account=form["payee_account"],
-        payee_name=form["payee_name"],
-    )
+        merchant = merchant_get_for_payouts(
+            user=request.user, merchant_id=data["merchant"]
+        )
+        return payout_create(
+            actor=request.user,
+            merchant=merchant,
+            amount_fen=data["amount_fen"],
+            provider_name=data["provider"],
+            payee_account=data["payee_account"],
+            payee_name=data["payee_name"],
+        )
+    except DomainError as refusal:
+        if refusal.code == "not_found":
+            refusal = NotFound(
+                "not_found",
+                _("There is no such merchant."),
+                fields={"merchant": [_("There is no such merchant.")]},
+            )
+        add_domain_error(form, refusal)
+        form.refusal_status = refusal.status
+        return None
 
 
 @login_required
 def operator_payouts(request: HttpRequest) -> HttpResponse:
-    """Operators: payouts (approve one) and the statements' differences."""
+    """Operators: what each merchant is owed, a payout approved from it, the
+    payouts so far and the statements' differences."""
     try:
+        payables = list(payables_for_operator(user=request.user)[:PAYABLES_SHOWN])
         payouts = paginate(
             payouts_for_operator(user=request.user), page=request.GET.get("page", 1)
         )
         differences = differences_for_operator(user=request.user)
     except NotFound:
         raise Http404 from None
-    error, status = "", 200
+    providers = transfer_provider_names()
+    status = 200
     if request.method == "POST":
-        try:
-            _approve(request, _payout_form(request))
-        except DomainError as refusal:
-            error, status = refusal.message, refusal.status
-        else:
+        form = PayoutForm(request.POST, providers=providers)
+        payout = _approve(request, form) if form.is_valid() else None
+        if payout is not None:
+            messages.success(
+                request,
+                _("Payout %(payout)s of %(amount)s approved.")
+                % {"payout": payout.public_id, "amount": format_fen(payout.amount_fen)},
+            )
             return redirect(request.path)
-    context = {"payouts": payouts, "differences": differences, "error": error}
+        status = getattr(form, "refusal_status", 400)
+    else:
+        initial = _payout_initial(payables, request.GET.get("merchant", "").strip())
+        form = PayoutForm(initial=initial, providers=providers)
+    context = {
+        "form": form,
+        "payables": payables,
+        "payouts": payouts,
+        "differences": differences,
+    }
     return render(request, "payments/operator_payouts.html", context, status=status)
 
 

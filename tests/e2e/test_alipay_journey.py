@@ -4,6 +4,7 @@ gateway on 127.0.0.1, with keys made here) and sees the order paid: the real
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -78,5 +79,79 @@ def test_a_phone_pays_a_deal_with_alipay_and_sees_the_order_paid(chromium, alipa
         page.wait_for_url("**/orders/**")
         page.wait_for_selector("#order-paid")
         assert gateway.notified == ["success"]
+    finally:
+        context.close()
+
+
+PAYABLE_SEED = """
+import json
+from groupbuy.accounts.models import User
+from groupbuy.catalog.models import Merchant
+from groupbuy.escrow import ledger
+from groupbuy.escrow.models import LedgerAccount
+from groupbuy.payments.models import PayoutSchedule
+
+User.objects.create_user(
+    phone="+8613900077001", password="operator-pw-1", is_staff=True
+)
+merchant = Merchant.objects.create(name="打款超市", name_en="Payout Mart")
+ledger.ledger_post(
+    kind="test.settled",
+    idempotency_key="e2e-payout-settled",
+    entries=[
+        (ledger.system_account(kind=LedgerAccount.Kind.EXTERNAL), -25_000),
+        (ledger.merchant_payable_account(merchant=merchant), 25_000),
+    ],
+)
+PayoutSchedule.objects.create(
+    merchant=merchant, enabled=False, provider="alipay",
+    payee_account="merchant@example.com", payee_name="Payout Mart Ltd",
+)
+print(json.dumps({"merchant": merchant.public_id}))
+"""
+
+
+def test_an_operator_pays_a_merchant_what_it_is_owed(chromium, alipay_shop):
+    shop, gateway = alipay_shop
+    merchant = json.loads(shop.run_python(PAYABLE_SEED).strip().splitlines()[-1])[
+        "merchant"
+    ]
+    context = chromium.new_context(
+        base_url=shop.url, viewport={"width": 360, "height": 740}, locale="zh-CN"
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        # given an operator on the payouts page
+        page.goto("/login/?next=/payments/operator/payouts/")
+        page.fill("#id_phone", "13900077001")
+        page.fill("#id_password", "operator-pw-1")
+        page.click("#login-submit")
+        # then the merchant is listed with what it is owed
+        row = page.locator(f"#payable-{merchant}")
+        assert "¥250.00" in row.inner_text()
+        # when they choose Pay out beside it
+        row.locator(".pay-out").click()
+        # then the form holds the merchant, its whole payable and its account
+        assert page.input_value("#id_merchant") == merchant
+        assert page.input_value("#id_amount_fen") == "250.00"
+        assert page.input_value("#id_payee_account") == "merchant@example.com"
+        # when they ask for more than it is owed, the page says no and keeps
+        # what they typed
+        page.fill("#id_amount_fen", "300")
+        page.click("#payout-approve")
+        page.wait_for_selector("#form-errors")
+        assert page.input_value("#id_amount_fen") == "300"
+        # when they approve ¥100
+        page.fill("#id_amount_fen", "100")
+        page.click("#payout-approve")
+        # then the payout is listed, Alipay was asked to transfer ¥100.00, and
+        # the merchant is owed ¥150.00
+        page.wait_for_selector("#payout-list td:has-text('¥100.00')")
+        assert [amount for _payee, amount in gateway.transfers.values()] == ["100.00"]
+        assert "¥150.00" in page.locator(f"#payable-{merchant}").inner_text()
+        # and the page fits the phone
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()

@@ -184,3 +184,48 @@ def test_only_operators_approve_or_list_all_payouts(client, fake_alipay):
     assert other.status_code == 404
     assert not Payout.objects.exists()
     assert _payable(merchant) == 30_000
+
+
+def test_operators_list_what_each_merchant_is_owed_largest_first(client, fake_alipay):
+    # given two merchants owed money, one with a daily payout, and one owed nothing
+    small = _merchant_with_payable(1_000)
+    large = _merchant_with_payable(30_000)
+    PayoutSchedule.objects.create(
+        merchant=large, provider="alipay", payee_account="large@example.com"
+    )
+    nothing = _merchant_with_payable(500)
+    client.post(
+        "/api/payments/operator/payouts",
+        {
+            "merchant_id": nothing.public_id,
+            "amount_fen": 500,
+            "provider": "alipay",
+            "payee_account": "merchant@example.com",
+        },
+        content_type="application/json",
+        headers=_auth(make_user(is_staff=True)),
+    )
+    # when an operator lists the payables
+    listing = client.get(
+        "/api/payments/operator/payables", headers=_auth(make_user(is_staff=True))
+    )
+    # then the owed merchants come largest first, with their payout account
+    assert listing.status_code == 200
+    items = listing.json()["items"]
+    assert [(i["merchant_id"], i["payable_fen"]) for i in items] == [
+        (large.public_id, 30_000),
+        (small.public_id, 1_000),
+    ]
+    assert (items[0]["daily_payout"], items[0]["payee_account"]) == (
+        True,
+        "large@example.com",
+    )
+    assert (items[1]["daily_payout"], items[1]["provider"]) == (False, "")
+
+
+@pytest.mark.parametrize("who", ["shopper", "owner", "cashier"])
+def test_nobody_but_operators_lists_the_payables(client, fake_alipay, who):
+    merchant = _merchant_with_payable(1_000)
+    user = make_user() if who == "shopper" else _member(merchant, who)
+    listing = client.get("/api/payments/operator/payables", headers=_auth(user))
+    assert listing.status_code == 404

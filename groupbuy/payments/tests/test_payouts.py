@@ -139,7 +139,7 @@ def test_an_operator_approves_a_payout_on_the_page(
             "/payments/operator/payouts/",
             {
                 "merchant": merchant.public_id,
-                "amount_fen": "20000",
+                "amount_fen": "200.00",
                 "provider": "alipay",
                 "payee_account": "merchant@example.com",
             },
@@ -157,13 +157,16 @@ def test_a_too_large_payout_on_the_page_is_a_form_error(client, fake_alipay):
         "/payments/operator/payouts/",
         {
             "merchant": merchant.public_id,
-            "amount_fen": "1001",
+            "amount_fen": "10.01",
             "provider": "alipay",
             "payee_account": "merchant@example.com",
         },
     )
     assert response.status_code == 409
-    assert 'id="payout-error"' in response.content.decode()
+    page = response.content.decode()
+    assert 'id="form-errors"' in page
+    # what the operator typed is kept, to correct
+    assert 'value="10.01"' in page and f'value="{merchant.public_id}"' in page
     assert Payout.objects.count() == 0
 
 
@@ -175,7 +178,7 @@ def test_the_operator_payout_page_is_404_to_others(client, fake_alipay, who):
     assert client.get("/payments/operator/payouts/").status_code == 404
     posted = client.post(
         "/payments/operator/payouts/",
-        {"merchant": merchant.public_id, "amount_fen": "100", "provider": "alipay"},
+        {"merchant": merchant.public_id, "amount_fen": "1.00", "provider": "alipay"},
     )
     assert posted.status_code == 404
     assert Payout.objects.count() == 0

@@ -1,0 +1,33 @@
+"""The operator's payout form. It checks shape only; payouts.py enforces the
+rules (the payable covers the amount, the provider can pay merchants)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.web.forms import YuanField
+
+
+class PayoutForm(forms.Form):
+    merchant = forms.CharField(
+        label=_("Merchant id"),
+        max_length=40,
+        help_text=_(
+            "Choose “Pay out” beside a merchant above, or type its id (mer_…)."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    # Named after the service's field, so its refusals land on this input.
+    amount_fen = YuanField(label=_("Amount (¥)"))
+    provider = forms.ChoiceField(label=_("Pay by"), choices=())
+    payee_account = forms.CharField(
+        label=_("Account (Alipay login, or WeChat openid)"), max_length=100
+    )
+    payee_name = forms.CharField(
+        label=_("Account holder's name"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, providers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(name, name) for name in providers]
