@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groupbuy.core.ids import PublicIdField
 
@@ -30,7 +31,8 @@ class ErasureRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        # notify's "Pending" is a message not sent yet (待发送)
+        PENDING = "pending", pgettext_lazy("erasure request", "Pending")
         CANCELLED = "cancelled", _("Cancelled")
         COMPLETED = "completed", _("Completed")
 

@@ -8,6 +8,9 @@ them: a visitor, a shopper, a merchant owner, a cashier and an operator, in
 zh-Hans and in English, plus the snap result and the error pages. axe-core is a
 local copy (tests/e2e/vendor/axe.min.js) injected into the page by the test; the
 site never serves it. A failure lists the rule, the elements and the page.
+
+The same pass checks that no page is wider than a 360 px phone and that every
+link a page shows the person opens for them (no 403 or 404).
 """
 
 from __future__ import annotations
@@ -134,6 +137,47 @@ class PageErrors:
             self._add(f"{response.status} for {response.url}")
 
 
+# How far the page is wider than the screen, and the elements that stick out:
+# on a phone nothing should need scrolling sideways (a wide table scrolls
+# inside its .table-wrap).
+SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const element of document.querySelectorAll("body *")) {
+    if (element.getBoundingClientRect().right > width + 1) {
+      out.push(`${element.tagName.toLowerCase()}#${element.id}.${element.className}`);
+    }
+  }
+  return [document.documentElement.scrollWidth - width, out.slice(-3)];
+}"""
+LINKS = (
+    "() => Array.from(document.querySelectorAll('a[href]'),"
+    " a => a.getAttribute('href'))"
+)
+NOT_PAGES = re.compile(r"^//|^/(static|media|private-media|api|admin|i18n|jsi18n)/")
+
+
+def _page_links(page) -> set[str]:
+    """The site's own page links on the open page, without their fragment."""
+    links = set()
+    for href in page.evaluate(LINKS):
+        path = href.split("#", 1)[0]
+        if path.startswith("/") and not NOT_PAGES.search(path):
+            links.add(path)
+    return links
+
+
+def _dead_links(page, links: set[str]) -> list[str]:
+    """The links that answer this person 403 or 404: a link shown to someone
+    who may not follow it, or to nothing."""
+    dead = []
+    for path in sorted(links):
+        status = page.request.get(path, max_redirects=0).status
+        if status in (403, 404):
+            dead.append(f"{path} ({status})")
+    return dead
+
+
 def _html_lang(language: str) -> str:
     return "zh-Hans" if language == "zh-hans" else "en"
 
@@ -162,7 +206,7 @@ def test_every_page_has_no_serious_violation(
         pages = _html_pages(page, paths)
         # the resolver and the seed still give each person real pages to check
         assert len(pages) >= {"visitor": 4, "operator": 3}.get(role, 8), pages
-        findings = {}
+        findings, sideways, links = {}, [], set()
         errors = PageErrors(page)
         for path in pages:
             # when the page is open
@@ -173,9 +217,17 @@ def test_every_page_has_no_serious_violation(
             violations = axe_violations(page)
             if violations:
                 findings[f"{role}/{language} {path}"] = violations
+            overflow, sticking_out = page.evaluate(SIDEWAYS)
+            if overflow > 0:
+                sideways.append(f"{path} ({overflow} px: {sticking_out})")
+            links |= _page_links(page)
         assert not findings, "\n" + _describe(findings)
         # and no page logged an error or failed to load something
         assert not errors.found, "\n".join(errors.found)
+        # and none is wider than the phone's screen
+        assert sideways == [], f"{role}/{language}: scrolls sideways: {sideways}"
+        # and every link a page shows this person opens for them
+        assert _dead_links(page, links) == [], f"{role}/{language}: dead links"
     finally:
         context.close()
 

@@ -88,3 +88,46 @@ def test_the_catalogs_are_what_extraction_gives(extracted):
         or _messages(catalog) != _messages(REPO / catalog.relative_to(copy))
     ]
     assert stale == [], "run `make messages` and commit the catalogs"
+
+
+CATALOGS = sorted((REPO / "groupbuy").rglob("zh_Hans/LC_MESSAGES/*.po"))
+# Python's %-placeholders and the {name} of str.format and the scripts.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|\{\w*\}")
+
+
+def test_no_translation_is_left_fuzzy():
+    # compilemessages leaves a fuzzy entry out, so the page shows the English;
+    # and a fuzzy guess is often another message altogether.
+    fuzzy = {
+        str(catalog.relative_to(REPO)): sorted(msgid for msgid, _ in entries)
+        for catalog in CATALOGS
+        if (entries := _messages(catalog, "--only-fuzzy"))
+    }
+    assert fuzzy == {}, "translate these and remove their fuzzy flag"
+
+
+def _plural_english(catalog: Path) -> dict[str, str]:
+    """msgid → msgid_plural of the catalog's plural entries."""
+    text = subprocess.run(
+        ["msgattrib", "--no-wrap", "--no-location", str(catalog)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(re.findall(r'^msgid "(.+)"\nmsgid_plural "(.*)"$', text, re.M))
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english():
+    # A translation naming a placeholder the code does not pass raises
+    # KeyError where it is shown; one that drops a placeholder drops the
+    # amount, the name or the date from the sentence.
+    wrong = []
+    for catalog in CATALOGS:
+        plurals = _plural_english(catalog)
+        for key, msgstrs in _messages(catalog, "--translated", "--no-fuzzy"):
+            msgid = key.rpartition("\x04")[2]
+            english = sorted(PLACEHOLDER.findall(plurals.get(msgid, msgid)))
+            for msgstr in msgstrs.split("\x00"):
+                if sorted(PLACEHOLDER.findall(msgstr)) != english:
+                    wrong.append(f"{catalog.relative_to(REPO)}: {msgid!r} → {msgstr!r}")
+    assert wrong == [], "\n".join(wrong)

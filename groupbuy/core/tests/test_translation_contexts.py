@@ -12,6 +12,7 @@ from django.utils import translation
 from groupbuy.coupons.models import Coupon
 from groupbuy.deals.models import Deal
 from groupbuy.notify.models import Delivery
+from groupbuy.ops.models import ErasureRequest
 from groupbuy.pooling.models import PoolRequest
 
 
@@ -32,7 +33,9 @@ def test_a_failed_group_buy_and_a_failed_delivery_read_differently():
 
 def test_withdrawn_and_revoked_keep_their_senses():
     assert _zh(PoolRequest.State.WITHDRAWN.label) == "已撤回"
-    assert _zh_template('{% translate "Withdrawn" context "product" %}') == "已下架"
+    # a product taken out of the catalog, not a listing taken off sale (已下架)
+    assert _zh_template('{% translate "Withdrawn" context "product" %}') == "已停用"
+    assert _zh_template('{% translate "Off sale" %}') == "已下架"
     assert _zh(Coupon.Status.REVOKED.label) == "已作废"
     revoked_on = '{% translate "Revoked" context "token, before its date" %}'
     assert _zh_template(revoked_on) == "撤销于"
@@ -48,3 +51,13 @@ def test_a_payout_names_its_destination_and_a_date_range_its_end():
 def test_a_missing_merchant_is_not_called_a_payment():
     missing = translation.gettext_lazy("There is no such merchant.")
     assert _zh(missing) == "没有这个商家。"
+
+
+def test_an_erasure_request_pending_is_not_a_message_waiting_to_be_sent():
+    assert _zh(ErasureRequest.Status.PENDING.label) == "待处理"
+    assert _zh(Delivery.Status.PENDING.label) == "待发送"
+
+
+def test_demand_quantities_read_as_items_and_the_share_link_opens():
+    assert _zh_template('{% translate "units" context "after a number" %}') == "件"
+    assert _zh_template('{% translate "Open" context "open the shared page" %}') == "打开"

@@ -235,7 +235,7 @@ def test_pages_speak_chinese(client):
     client.force_login(make_user())
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/pooling/", headers={"accept-language": "zh-hans"})
-    assert "拼单凑满减" in page.content.decode()
+    assert "一起拼单" in page.content.decode()
 
 
 def test_a_branch_without_coordinates_promises_no_walking_check(client, shop):

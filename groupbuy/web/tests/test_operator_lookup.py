@@ -171,6 +171,6 @@ def test_operator_pages_read_in_chinese(db):
     found = client.get(reverse("web:operator_lookup"), {"q": "ord_none"})
     new = client.get(reverse("web:operator_merchant_new")).content.decode()
     # then
-    assert "平台每日数据" in home and "每日拼团数" in home and "查询" in home
+    assert "平台每日数据" in home and "每日团购数" in home and "查询" in home
     assert "没有找到“ord_none”。" in found.content.decode()
     assert "店主手机号" in new and "创建商户" in new

@@ -7,7 +7,10 @@ empty there, and one makemessages matched to a similar string "fuzzy", which is
 not compiled. So every catalog is filled again afterwards from all of them as
 they were before (a compendium), exact matches only, each string taking the
 translation Django shows at run time: the catalog first in precedence wins. A
-run that changes no source changes no translation. Needs GNU gettext.
+string with no exact match is left empty, never given makemessages' fuzzy guess
+(a guess is often another message: "Ledger" took the translation of "Ledger
+(fen)"), so the test of the catalogs names it to be translated. A run that
+changes no source changes no translation. Needs GNU gettext.
 """
 
 from __future__ import annotations
@@ -104,6 +107,10 @@ class Command(BaseCommand):
                         f"--compendium={compendiums[domain]}",
                         *("-o", catalog),
                         *(os.devnull, catalog),
+                    )
+                    # makemessages' fuzzy guesses survive the merge: empty them.
+                    _gettext(
+                        "msgattrib", "--clear-fuzzy", "--empty", "-o", catalog, catalog
                     )
         with contextlib.chdir(PACKAGE_DIR):  # where compilemessages looks
             call_command("compilemessages", locale=[LOCALE])
