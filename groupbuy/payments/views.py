@@ -184,14 +184,19 @@ def _payout_initial(payables, merchant_id: str) -> dict:
     return initial
 
 
-def _approve(request: HttpRequest, form: PayoutForm) -> Payout | None:
-    """Approve the form's payout; on a refusal, put it on the form."""
+def _approve(request: HttpRequest, form: PayoutForm) -> tuple[Payout | None, int]:
+    """Approve the form's payout: (the payout, 201), or (None, the refusal's
+    status) with the refusal put on the form."""
     data = form.cleaned_data
     try:
         merchant = merchant_get_for_payouts(
             user=request.user, merchant_id=data["merchant"]
         )
-        return payout_create(
+    except NotFound as missing:
+        form.add_error("merchant", missing.message)
+        return None, missing.status
+    try:
+        payout = payout_create(
             actor=request.user,
             merchant=merchant,
             amount_fen=data["amount_fen"],
@@ -200,15 +205,9 @@ def _approve(request: HttpRequest, form: PayoutForm) -> Payout | None:
             payee_name=data["payee_name"],
         )
     except DomainError as refusal:
-        if refusal.code == "not_found":
-            refusal = NotFound(
-                "not_found",
-                _("There is no such merchant."),
-                fields={"merchant": [_("There is no such merchant.")]},
-            )
         add_domain_error(form, refusal)
-        form.refusal_status = refusal.status
-        return None
+        return None, refusal.status
+    return payout, 201
 
 
 @login_required
@@ -227,7 +226,7 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PayoutForm(request.POST, providers=providers)
-        payout = _approve(request, form) if form.is_valid() else None
+        payout, status = _approve(request, form) if form.is_valid() else (None, 400)
         if payout is not None:
             messages.success(
                 request,
@@ -235,7 +234,6 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
                 % {"payout": payout.public_id, "amount": format_fen(payout.amount_fen)},
             )
             return redirect(request.path)
-        status = getattr(form, "refusal_status", 400)
     else:
         initial = _payout_initial(payables, request.GET.get("merchant", "").strip())
         form = PayoutForm(initial=initial, providers=providers)

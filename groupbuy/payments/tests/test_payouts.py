@@ -201,3 +201,40 @@ def test_a_merchant_sees_its_own_payouts_and_nobody_elses(
     for intruder in (other_merchant, shopper):
         client.force_login(intruder)
         assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("merchant_id", "amount", "status", "field"),
+    [
+        ("mer_nosuchmerchant", "1.00", 404, "merchant"),
+        (None, "12.345", 400, "amount_fen"),
+        (None, "-5", 400, "amount_fen"),
+    ],
+)
+def test_a_payout_form_with_a_mistake_says_where_and_writes_nothing(
+    client, fake_alipay, merchant_id, amount, status, field
+):
+    merchant = _merchant_with_payable(5_000)
+    client.force_login(_operator())
+    response = client.post(
+        "/payments/operator/payouts/",
+        {
+            "merchant": merchant_id or merchant.public_id,
+            "amount_fen": amount,
+            "provider": "alipay",
+            "payee_account": "merchant@example.com",
+        },
+    )
+    assert response.status_code == status
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert Payout.objects.count() == 0
+    assert _payable(merchant) == 5_000
+
+
+def test_pay_out_beside_a_merchant_fills_in_the_form(client, fake_alipay):
+    merchant = _merchant_with_payable(12_345)
+    client.force_login(_operator())
+    page = client.get(f"/payments/operator/payouts/?merchant={merchant.public_id}")
+    html = page.content.decode()
+    assert f'name="merchant" value="{merchant.public_id}"' in html
+    assert 'value="123.45"' in html
