@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.catalog.permissions import is_merchant_owner, is_merchant_staff
 from groupbuy.core.errors import DomainError
+from groupbuy.core.pagination import paginate
 from groupbuy.demands import rules, selectors, services
 from groupbuy.demands.forms import (
     DeadlineForm,
@@ -35,12 +36,17 @@ def _user(request):
 
 
 def demand_list(request):
-    """The published demands anyone may join, and mine."""
+    """The published demands anyone may join, and mine (each list paged)."""
     mine = selectors.demands_of_user(user=request.user) if _user(request) else []
     return render(
         request,
         "demands/list.html",
-        {"demands": selectors.demands_published()[:100], "mine": mine},
+        {
+            "demands": paginate(
+                selectors.demands_published(), page=request.GET.get("page", 1)
+            ),
+            "mine": paginate(mine, page=request.GET.get("mine_page", 1)),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupbuy.core.pagination import paginate
 from groupbuy.ops import selectors, services
 from groupbuy.ops.api import export_response
 from groupbuy.ops.errors import OpsError
@@ -59,7 +60,10 @@ def erasure_queue(request):
     return render(
         request,
         "ops/erasure_queue.html",
-        {"requests": requests[:200], "status": status},
+        {
+            "requests": paginate(requests, page=request.GET.get("page", 1)),
+            "status": status,
+        },
     )
 
 

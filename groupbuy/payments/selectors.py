@@ -44,7 +44,7 @@ def payables_for_operator(*, user) -> QuerySet[LedgerAccount]:
 def differences_for_operator(*, user) -> QuerySet[StatementDifference]:
     if not is_operator(user):
         raise NotFound("not_found", _("There is no such page."))
-    return StatementDifference.objects.order_by("-day", "provider", "pk")[:200]
+    return StatementDifference.objects.order_by("-day", "provider", "pk")
 
 
 def merchant_get_for_payouts(*, user, merchant_id: str) -> Merchant:

@@ -219,7 +219,10 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
         payouts = paginate(
             payouts_for_operator(user=request.user), page=request.GET.get("page", 1)
         )
-        differences = differences_for_operator(user=request.user)
+        differences = paginate(
+            differences_for_operator(user=request.user),
+            page=request.GET.get("differences_page", 1),
+        )
     except NotFound:
         raise Http404 from None
     providers = transfer_provider_names()

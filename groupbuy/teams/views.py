@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.core.pagination import paginate
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.teams import selectors, services
@@ -131,7 +132,12 @@ def mine(request):
     return render(
         request,
         "teams/mine.html",
-        {"memberships": selectors.my_memberships(user=request.user)[:100]},
+        {
+            "memberships": paginate(
+                selectors.my_memberships(user=request.user),
+                page=request.GET.get("page", 1),
+            )
+        },
     )
 
 
@@ -149,7 +155,7 @@ def merchant_teams(request, merchant_id: str, deal_id: str):
             "merchant": team_deal.deal.merchant,
             "team_deal": team_deal,
             "deal": team_deal.deal,
-            "teams": teams[:500],
+            "teams": paginate(teams, page=request.GET.get("page", 1)),
             "section": "teams",
         },
     )
@@ -168,7 +174,11 @@ def merchant_deals(request, merchant_id: str):
     return render(
         request,
         "teams/merchant_deals.html",
-        {"merchant": merchant, "team_deals": team_deals[:200], "section": "teams"},
+        {
+            "merchant": merchant,
+            "team_deals": paginate(team_deals, page=request.GET.get("page", 1)),
+            "section": "teams",
+        },
     )
 
 

@@ -1,0 +1,91 @@
+"""Lists that grow without end are paged (20 a page), not cut off: a shopper's
+teams and demands, the published demands, a merchant's team buys and their
+teams, the operator's erasure queue and the statements' differences."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from groupbuy.demands.tests.factories import make_published
+from groupbuy.demands.tests.factories import make_user as make_verified_user
+from groupbuy.escrow.tests.factories import make_user
+from groupbuy.ops.services import erasure_request
+from groupbuy.payments.models import StatementDifference
+from groupbuy.teams.services import team_open
+from groupbuy.teams.tests.factories import make_team_deal
+
+pytestmark = pytest.mark.django_db
+
+PAGE = 20
+
+
+def _count(client, url: str, marker: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return len(re.findall(marker, response.content.decode()))
+
+
+def test_my_teams_are_paged(client):
+    shopper = make_user()
+    for _ in range(PAGE + 1):
+        team_open(actor=shopper, team_deal=make_team_deal())
+    client.force_login(shopper)
+    assert _count(client, "/teams/", 'class="my-team"') == PAGE
+    assert _count(client, "/teams/?page=2", 'class="my-team"') == 1
+
+
+def test_a_merchants_team_buys_and_a_deals_teams_are_paged(client):
+    first = make_team_deal(stock=100)
+    merchant = first.deal.merchant
+    for _ in range(PAGE):
+        make_team_deal(merchant=merchant)
+    for _ in range(PAGE + 1):
+        team_open(actor=make_user(), team_deal=first)
+    client.force_login(make_user(is_staff=True))
+    deals = f"/teams/merchant/{merchant.public_id}/"
+    assert _count(client, deals, "data-deal=") == PAGE
+    assert _count(client, deals + "?page=2", "data-deal=") == 1
+    teams = f"{deals}deals/{first.deal.public_id}/"
+    assert _count(client, teams, "data-team=") == PAGE
+    assert _count(client, teams + "?page=2", "data-team=") == 1
+
+
+def test_published_demands_and_my_demands_are_paged_apart(client):
+    initiator = make_verified_user()
+    for _ in range(PAGE + 1):
+        make_published(initiator=initiator)
+    client.force_login(initiator)
+    assert _count(client, "/demands/", 'class="demand-link"') == PAGE
+    assert _count(client, "/demands/?page=2", 'class="demand-link"') == 1
+    assert _count(client, "/demands/", 'class="my-demand-link"') == PAGE
+    # the second page of mine keeps the first page of the published ones
+    second = "/demands/?mine_page=2"
+    assert _count(client, second, 'class="my-demand-link"') == 1
+    assert _count(client, second, 'class="demand-link"') == PAGE
+
+
+def test_the_erasure_queue_and_the_statement_differences_are_paged(client):
+    for _ in range(PAGE + 1):
+        erasure_request(actor=make_user())
+    StatementDifference.objects.bulk_create(
+        StatementDifference(
+            day=date(2026, 11, 1 + index),
+            provider="alipay",
+            kind=StatementDifference.Kind.AMOUNT_MISMATCH,
+            line_kind="payment",
+            reference=f"ref-{index}",
+            ledger_fen=100,
+            provider_fen=90,
+        )
+        for index in range(PAGE + 1)
+    )
+    client.force_login(make_user(is_staff=True))
+    queue = "/operator/erasures/?status=pending"
+    assert _count(client, queue, '<tr id="erasure-') == PAGE
+    assert _count(client, queue + "&page=2", '<tr id="erasure-') == 1
+    payouts = "/payments/operator/payouts/"
+    assert _count(client, payouts, "ref-") == PAGE
+    assert _count(client, payouts + "?differences_page=2", "ref-") == 1
