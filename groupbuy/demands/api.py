@@ -7,6 +7,8 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from groupbuy.catalog.models import Branch, Category, Merchant, Product
+from groupbuy.core.pagination import page_payload, paginate
+from groupbuy.deals.schemas import PageIn
 from groupbuy.demands import selectors, services
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import SavedSearch
@@ -17,6 +19,7 @@ from groupbuy.demands.schemas import (
     DemandOfferIn,
     DemandOfferOut,
     DemandOut,
+    DemandPageOut,
     DemandParticipationOut,
     DemandPaymentOut,
     DemandPhotoOut,
@@ -63,10 +66,13 @@ def _payment(participation, intent) -> dict:
     }
 
 
-@router.get("", response=list[DemandOut], auth=None)
-def demand_list(request):
-    """List the published demands still open, soonest deadline first."""
-    return [demand_out(d) for d in selectors.demands_published()[:100]]
+@router.get("", response=DemandPageOut, auth=None)
+def demand_list(request, paging: Query[PageIn]):
+    """List the published demands still open, soonest deadline first (paged)."""
+    result = paginate(
+        selectors.demands_published(), page=paging.page, page_size=paging.page_size
+    )
+    return page_payload(result, [demand_out(d) for d in result.items])
 
 
 @router.post("", response={201: DemandOut})

@@ -44,6 +44,14 @@ class DemandOut(Schema):
     photos: list[DemandPhotoOut]
 
 
+class DemandPageOut(Schema):
+    items: list[DemandOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
 class DemandDeadlineIn(Schema):
     deadline_at: datetime
 

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
+from groupbuy.core.pagination import page_payload, paginate
+from groupbuy.deals.schemas import PageIn
 from groupbuy.ops import selectors, services
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.personal_data import export_zip
@@ -21,6 +23,14 @@ class ErasureOut(Schema):
     requested_at: datetime
     due_at: datetime
     completed_at: datetime | None = None
+
+
+class ErasurePageOut(Schema):
+    items: list[ErasureOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
 
 
 def erasure_out(request) -> dict:
@@ -77,11 +87,12 @@ def erasure_withdraw(request):
     return erasure_out(services.erasure_cancel(actor=request.auth, request=pending))
 
 
-@router.get("/ops/erasures", response=list[ErasureOut])
-def erasure_queue(request, status: str = "pending"):
-    """List erasure requests (operators only)."""
+@router.get("/ops/erasures", response=ErasurePageOut)
+def erasure_queue(request, paging: Query[PageIn], status: str = "pending"):
+    """List erasure requests (operators only, paged)."""
     requests = selectors.erasure_list_for_operator(user=request.auth, status=status)
-    return [erasure_out(item) for item in requests[:500]]
+    result = paginate(requests, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [erasure_out(item) for item in result.items])
 
 
 @router.post("/ops/erasures/{request_id}/perform", response=ErasureOut)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound
+from groupbuy.core.pagination import page_payload, paginate
+from groupbuy.deals.schemas import PageIn
 from groupbuy.teams import selectors, services
 from groupbuy.teams.schemas import (
     OpenIn,
     TeamDealCreateIn,
     TeamDealOut,
     TeamMembershipOut,
+    TeamMembershipPageOut,
     TeamOut,
+    TeamPageOut,
     payment_out,
     team_out,
 )
@@ -76,23 +80,26 @@ def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
     return Status(201, _team_deal(request, team_deal))
 
 
-@router.get("/merchants/{merchant_id}/deals/{deal_id}/teams", response=list[TeamOut])
-def merchant_teams(request, merchant_id: str, deal_id: str):
+@router.get("/merchants/{merchant_id}/deals/{deal_id}/teams", response=TeamPageOut)
+def merchant_teams(request, merchant_id: str, deal_id: str, paging: Query[PageIn]):
     """Every team of a team deal with its outcome (the merchant's staff only)."""
     team_deal = selectors.team_deal_get(deal_id=deal_id)
     if team_deal.deal.merchant.public_id != merchant_id:
         raise NotFound("not_found", "There is no such team buy.")
     teams = selectors.teams_for_merchant(actor=request.auth, team_deal=team_deal)
-    return [_team(request, t) for t in teams[:200]]
+    result = paginate(teams, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [_team(request, t) for t in result.items])
 
 
-@router.get("/mine", response=list[TeamMembershipOut])
-def my_teams(request):
-    """My team memberships, newest first."""
-    return [
-        _membership(request, m)
-        for m in selectors.my_memberships(user=request.auth)[:100]
-    ]
+@router.get("/mine", response=TeamMembershipPageOut)
+def my_teams(request, paging: Query[PageIn]):
+    """My team memberships, newest first (paged)."""
+    result = paginate(
+        selectors.my_memberships(user=request.auth),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(result, [_membership(request, m) for m in result.items])
 
 
 @router.get("/deals/{deal_id}", response=TeamDealOut, auth=optional_auth)

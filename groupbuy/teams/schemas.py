@@ -85,6 +85,22 @@ class TeamMembershipOut(Schema):
     payment: TeamPaymentOut | None
 
 
+class TeamPageOut(Schema):
+    items: list[TeamOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class TeamMembershipPageOut(Schema):
+    items: list[TeamMembershipOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
 def team_out(request, team, snapshot: dict) -> dict:
     from groupbuy.teams.services.common import team_url
 

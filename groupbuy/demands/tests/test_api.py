@@ -86,7 +86,7 @@ def test_the_whole_journey_through_the_api(client):
     pay_intent(PaymentIntent.objects.get(public_id=response.json()["intent_id"]))
     response = _post(client, f"/{demand_id}/publish", buyer)
     assert response.json()["state"] == "published"
-    assert [d["id"] for d in _get(client, "").json()] == [demand_id]
+    assert [d["id"] for d in _get(client, "").json()["items"]] == [demand_id]
     # a neighbour joins
     response = _post(client, f"/{demand_id}/join", neighbour, {"quantity": 3})
     assert response.status_code == 201

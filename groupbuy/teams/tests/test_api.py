@@ -88,7 +88,7 @@ def test_the_whole_slice_over_the_api(client, shop, django_capture_on_commit_cal
     team = _get(client, f"/api/teams/{team_id}").json()
     assert (team["state"], team["paid_count"], team["slots_left"]) == ("complete", 2, 0)
     assert all("***" in m["name"] for m in team["members"])
-    mine = _get(client, "/api/teams/mine", bob).json()
+    mine = _get(client, "/api/teams/mine", bob).json()["items"]
     assert [(m["team"]["team_id"], m["status"]) for m in mine] == [
         (team_id, "confirmed")
     ]
@@ -142,7 +142,7 @@ def test_the_merchants_teams_are_for_its_staff_only(client, shop):
     deal_id = shop["team_deal"].deal.public_id
     url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals/{deal_id}/teams"
     _post(client, f"/api/teams/deals/{deal_id}/teams", make_user())
-    assert len(_get(client, url, shop["owner"]).json()) == 1
+    assert len(_get(client, url, shop["owner"]).json()["items"]) == 1
     assert _get(client, url, make_user()).status_code == 403
     assert _get(client, url, shop["rival_owner"]).status_code == 403
     other = f"/api/teams/merchants/{shop['rival'].public_id}/deals/{deal_id}/teams"
@@ -158,9 +158,9 @@ def test_my_teams_shows_only_mine(client, shop):
     deal_id = shop["team_deal"].deal.public_id
     alice, bob = make_user(), make_user()
     _post(client, f"/api/teams/deals/{deal_id}/teams", alice)
-    assert _get(client, "/api/teams/mine", bob).json() == []
-    assert _get(client, "/api/teams/mine", shop["rival_owner"]).json() == []
-    assert len(_get(client, "/api/teams/mine", alice).json()) == 1
+    assert _get(client, "/api/teams/mine", bob).json()["items"] == []
+    assert _get(client, "/api/teams/mine", shop["rival_owner"]).json()["items"] == []
+    assert _get(client, "/api/teams/mine", alice).json()["total"] == 1
     assert _get(client, "/api/teams/mine").status_code == 401
 
 

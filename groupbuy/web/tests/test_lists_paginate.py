@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from groupbuy.accounts.services import api_token_create
 from groupbuy.demands.tests.factories import make_published
 from groupbuy.demands.tests.factories import make_user as make_verified_user
 from groupbuy.escrow.tests.factories import make_user
@@ -89,3 +90,34 @@ def test_the_erasure_queue_and_the_statement_differences_are_paged(client):
     payouts = "/payments/operator/payouts/"
     assert _count(client, payouts, "ref-") == PAGE
     assert _count(client, payouts + "?differences_page=2", "ref-") == 1
+
+
+def test_the_api_pages_the_same_lists(client):
+    def get(url, user):
+        _token, secret = api_token_create(actor=user)
+        response = client.get(url, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 200, url
+        return response.json()
+
+    shopper, operator = make_user(), make_user(is_staff=True)
+    team_deal = make_team_deal(stock=100)
+    for _ in range(PAGE + 1):
+        team_open(actor=make_user(), team_deal=team_deal)
+        erasure_request(actor=make_user())
+    team_open(actor=shopper, team_deal=make_team_deal())
+    make_published()
+    teams = (
+        f"/api/teams/merchants/{team_deal.deal.merchant.public_id}"
+        f"/deals/{team_deal.deal.public_id}/teams"
+    )
+    for url, user, total in (
+        (teams, operator, PAGE + 1),
+        ("/api/ops/erasures", operator, PAGE + 1),
+        ("/api/teams/mine", shopper, 1),
+        ("/api/demands", shopper, 1),
+    ):
+        first = get(url, user)
+        assert (first["total"], len(first["items"])) == (total, min(total, PAGE))
+        if total > PAGE:
+            last = get(f"{url}?page=2", user)
+            assert len(last["items"]) == 1
