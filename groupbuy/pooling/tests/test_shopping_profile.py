@@ -1,0 +1,52 @@
+"""The shopping profile: the usual hour in the shopper's time zone, and every
+cart counted though only the latest are described."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from groupbuy.pooling.models import CartReport
+from groupbuy.pooling.selectors import PROFILE_REPORTS, shopping_profile
+from groupbuy.pooling.tests.factories import make_shop, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(user, branch, start: datetime, amount_fen: int = 10_000) -> CartReport:
+    return CartReport.objects.create(
+        user=user,
+        branch=branch,
+        kind=CartReport.Kind.PURCHASE,
+        amount_fen=amount_fen,
+        window_start_at=start,
+        window_end_at=start + timedelta(hours=1),
+    )
+
+
+def test_the_usual_hour_is_the_shoppers_not_utcs():
+    _merchant, branch, _owner = make_shop()
+    shopper = make_user()
+    # 02:00 UTC is 10:00 in Shanghai, the site's time zone
+    for day in (1, 2, 3):
+        _report(shopper, branch, datetime(2026, 11, day, 2, 0, tzinfo=UTC))
+    assert shopping_profile(user=shopper)["usual_hour"] == 10
+
+
+def test_every_cart_is_counted_beyond_the_ones_described():
+    _merchant, branch, _owner = make_shop()
+    shopper = make_user()
+    start = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    CartReport.objects.bulk_create(
+        CartReport(
+            user=shopper,
+            branch=branch,
+            kind=CartReport.Kind.PURCHASE,
+            amount_fen=10_000,
+            window_start_at=start + timedelta(hours=index),
+            window_end_at=start + timedelta(hours=index + 1),
+        )
+        for index in range(PROFILE_REPORTS + 5)
+    )
+    assert shopping_profile(user=shopper)["reports"] == PROFILE_REPORTS + 5
