@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,8 @@ def notify_coupon_issued(coupon: Coupon) -> None:
         body=format_lazy(
             _("Show it at {merchant} before {expires}: {url}"),
             merchant=coupon.merchant.name,
-            expires=coupon.expires_at.date().isoformat(),
+            # the shop's day: 07:00 on the 11th in Shanghai is the 10th in UTC
+            expires=timezone.localdate(coupon.expires_at).isoformat(),
             url=coupon_page_url(coupon),
         ),
         url=coupon_page_url(coupon),

@@ -1,6 +1,7 @@
 """Issuing, online redemption, revocation and key rotation."""
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
@@ -10,6 +11,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.coupons import codec
 from groupbuy.coupons.models import Coupon, PlatformKey, Redemption, Revocation
+from groupbuy.coupons.notifications import notify_coupon_issued
 from groupbuy.coupons.services import (
     coupon_issue_for_order,
     coupon_redeem_online,
@@ -26,6 +28,7 @@ from groupbuy.coupons.tests.factories import (
     make_station,
     make_user,
 )
+from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +277,13 @@ def test_no_mutated_code_is_ever_redeemed_online():
                 actor=station.owner, merchant=station.merchant, code=mutant
             )
     assert Redemption.objects.count() == 0
+
+
+def test_the_coupon_message_names_the_expiry_day_in_the_shops_time_zone():
+    coupon = coupon_for(confirmed_orders(make_merchant(), quantities=(1,))[0])
+    # 07:00 on 11 December in Shanghai, still the 10th in UTC
+    coupon.expires_at = datetime(2026, 12, 10, 23, 0, tzinfo=UTC)
+    Notification.objects.filter(kind="coupons.issued").delete()
+    notify_coupon_issued(coupon)
+    body = Notification.objects.get(kind="coupons.issued").body
+    assert "2026-12-11" in body and "2026-12-10" not in body
