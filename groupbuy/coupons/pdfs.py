@@ -12,8 +12,11 @@ import io
 import os
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import timezone
 from fpdf import FPDF
 
+from groupbuy.core.money import format_fen
 from groupbuy.coupons import symbols
 from groupbuy.coupons.statements import paid_at_close
 
@@ -58,6 +61,11 @@ def _text(value: str, unicode_ok: bool, fallback: str = "") -> str:
     return value
 
 
+def _local(moment) -> str:
+    """A time as the shop reads it: the site's time zone, as on the pages."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 def _line(pdf: FPDF, text: str, *, size: int = 11, height: float = 6) -> None:
     pdf.set_font_size(size)
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
@@ -75,7 +83,7 @@ def coupon_pdf(coupon, *, branches) -> bytes:
     )
     _line(pdf, _text(coupon.merchant.name, unicode_ok, coupon.merchant.name_en))
     _line(pdf, f"Quantity: {coupon.quantity}   Serial: {coupon.serial}")
-    _line(pdf, f"Valid until: {coupon.expires_at:%Y-%m-%d %H:%M} UTC")
+    _line(pdf, f"Valid until: {_local(coupon.expires_at)} ({settings.TIME_ZONE})")
     if coupon.code:
         image = io.BytesIO(symbols.png(coupon.code, scale=8))
         pdf.image(image, w=90, x=(pdf.w - 90) / 2)
@@ -104,19 +112,19 @@ def statement_pdf(statement) -> bytes:
         size=14,
         height=8,
     )
-    _line(pdf, f"{statement.start} - {statement.end}")
+    _line(pdf, f"{statement.start} - {statement.end} (times: {settings.TIME_ZONE})")
     _line(
         pdf,
-        f"Redeemed {statement.redeemed_fen / 100:.2f}  fee "
-        f"{statement.fee_fen / 100:.2f}  taken back "
-        f"{statement.taken_back_fen / 100:.2f}  net {statement.net_fen / 100:.2f}"
-        f"  (paid at close, not counted: {statement.paid_at_close_fen / 100:.2f})",
+        f"Redeemed {format_fen(statement.redeemed_fen)}  fee "
+        f"{format_fen(statement.fee_fen)}  taken back "
+        f"{format_fen(statement.taken_back_fen)}  net {format_fen(statement.net_fen)}"
+        f"  (paid at close, not counted: {format_fen(statement.paid_at_close_fen)})",
     )
     for r in statement.redemptions:
         _line(
             pdf,
-            f"{r.redeemed_at:%Y-%m-%d %H:%M}  {r.coupon.serial}  x{r.quantity}"
-            f"  {r.amount_fen / 100:.2f}  {r.channel}"
+            f"{_local(r.redeemed_at)}  {r.coupon.serial}  x{r.quantity}"
+            f"  {format_fen(r.amount_fen)}  {r.channel}"
             + ("  paid at close" if paid_at_close(r) else ""),
             size=9,
             height=5,
@@ -124,15 +132,15 @@ def statement_pdf(statement) -> bytes:
     for e in statement.expiries:
         _line(
             pdf,
-            f"EXPIRED {e.settled_at:%Y-%m-%d %H:%M}  {e.coupon.serial}  x{e.quantity}"
-            f"  {e.amount_fen / 100:.2f}  {e.outcome}",
+            f"EXPIRED {_local(e.settled_at)}  {e.coupon.serial}  x{e.quantity}"
+            f"  {format_fen(e.amount_fen)}  {e.outcome}",
             size=9,
             height=5,
         )
     for c in statement.conflicts:
         _line(
             pdf,
-            f"CONFLICT {c.redeemed_at:%Y-%m-%d %H:%M}  {c.coupon.serial}"
+            f"CONFLICT {_local(c.redeemed_at)}  {c.coupon.serial}"
             f"  x{c.quantity}  {c.reason}",
             size=9,
             height=5,

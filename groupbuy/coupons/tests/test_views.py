@@ -1,10 +1,11 @@
 """Coupon pages: the shopper's QR and the merchant's redemption console."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 
-from groupbuy.coupons import symbols
+from groupbuy.coupons import pdfs, symbols
 from groupbuy.coupons.models import BranchSettings, Redemption
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
@@ -108,3 +109,15 @@ def test_the_printable_coupon_and_statement_are_pdfs(client):
         f"/coupons/merchant/{station.merchant.public_id}/statement/?format=pdf"
     )
     assert statement.content.startswith(b"%PDF")
+
+
+def test_the_printable_coupon_gives_its_expiry_in_the_shops_time_zone(monkeypatch):
+    # The pages show local times; the PDF said UTC, eight hours off.
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    coupon.expires_at = datetime(2026, 12, 10, 23, 0, tzinfo=UTC)
+    lines = []
+    monkeypatch.setattr(pdfs, "_line", lambda pdf, text, **kw: lines.append(text))
+    pdfs.coupon_pdf(coupon, branches=[])
+    assert "Valid until: 2026-12-11 07:00 (Asia/Shanghai)" in lines
