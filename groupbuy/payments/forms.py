@@ -31,3 +31,34 @@ class PayoutForm(forms.Form):
     def __init__(self, *args, providers: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [(name, name) for name in providers]
+
+
+class PayoutScheduleForm(forms.Form):
+    """The merchant owner's daily payout: where, and from what balance."""
+
+    enabled = forms.BooleanField(label=_("Pay out every day"), required=False)
+    provider = forms.ChoiceField(label=_("Pay by"), choices=())
+    payee_account = forms.CharField(
+        label=_("Account (Alipay login, or WeChat openid)"),
+        max_length=100,
+        required=False,
+    )
+    payee_name = forms.CharField(
+        label=_("Account holder's name"), max_length=100, required=False
+    )
+    # Named after the service's field, so its refusals land on this input.
+    minimum_fen = YuanField(label=_("Minimum (yuan)"))
+
+    def __init__(self, *args, providers: list[str], schedule=None, **kwargs):
+        if schedule is None:
+            initial = {"enabled": True, "minimum_fen": 10_000}
+        else:
+            initial = {
+                "enabled": schedule.enabled,
+                "provider": schedule.provider,
+                "payee_account": schedule.payee_account,
+                "payee_name": schedule.payee_name,
+                "minimum_fen": schedule.minimum_fen,
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["provider"].choices = [(name, name) for name in providers]

@@ -18,17 +18,15 @@ from groupbuy.catalog.permissions import is_merchant_owner, is_operator
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
-from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers import (
     enabled_provider_names,
     get_enabled_provider,
     get_provider,
 )
-from groupbuy.escrow.providers.alipay import yuan_to_fen
 from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user
 from groupbuy.payments import wechat_oauth
-from groupbuy.payments.forms import PayoutForm
+from groupbuy.payments.forms import PayoutForm, PayoutScheduleForm
 from groupbuy.payments.models import Payout
 from groupbuy.payments.payouts import (
     payout_create,
@@ -249,25 +247,26 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/operator_payouts.html", context, status=status)
 
 
-def _schedule_form(request: HttpRequest) -> dict:
-    return {
-        "enabled": request.POST.get("enabled") == "on",
-        "provider_name": request.POST.get("provider", "").strip(),
-        "payee_account": request.POST.get("payee_account", "").strip(),
-        "payee_name": request.POST.get("payee_name", "").strip(),
-        "minimum": request.POST.get("minimum", "").strip(),
-    }
-
-
-def _minimum_fen(text: str) -> int:
+def _schedule_save(request: HttpRequest, merchant, form: PayoutScheduleForm) -> int:
+    """Save the owner's daily payout: 302, or the status of what is wrong, with
+    the reason on the form and what was typed kept."""
+    if not form.is_valid():
+        return 400
+    data = form.cleaned_data
     try:
-        return yuan_to_fen(text)
-    except (TypeError, ValueError, ArithmeticError):
-        raise EscrowError(
-            "invalid_amount",
-            _("Enter the minimum in yuan, e.g. 100 or 100.50."),
-            fields={"minimum": [_("Not an amount.")]},
-        ) from None
+        payout_schedule_set(
+            actor=request.user,
+            merchant=merchant,
+            enabled=data["enabled"],
+            provider_name=data["provider"],
+            payee_account=data["payee_account"],
+            payee_name=data["payee_name"],
+            minimum_fen=data["minimum_fen"],
+        )
+    except DomainError as refusal:
+        add_domain_error(form, refusal)
+        return refusal.status
+    return 302
 
 
 @login_required
@@ -281,24 +280,18 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
     may_schedule = is_merchant_owner(request.user, merchant) or is_operator(
         request.user
     )
-    error, status = "", 200
+    status, form = 200, None
+    if may_schedule:
+        providers = transfer_provider_names()
+        schedule = payout_schedule_get(user=request.user, merchant=merchant)
+        form = PayoutScheduleForm(
+            request.POST or None, providers=providers, schedule=schedule
+        )
     if request.method == "POST":
-        if not may_schedule:
+        if form is None:
             raise Http404
-        form = _schedule_form(request)
-        try:
-            payout_schedule_set(
-                actor=request.user,
-                merchant=merchant,
-                enabled=form["enabled"],
-                provider_name=form["provider_name"],
-                payee_account=form["payee_account"],
-                payee_name=form["payee_name"],
-                minimum_fen=_minimum_fen(form["minimum"] or "100"),
-            )
-        except DomainError as refusal:
-            error, status = refusal.message, refusal.status
-        else:
+        status = _schedule_save(request, merchant, form)
+        if status == 302:
             messages.success(request, _("Your payout schedule is saved."))
             return redirect(request.path)
     context = {
@@ -306,11 +299,7 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "payouts": paginate(
             payouts_for_merchant(merchant=merchant), page=request.GET.get("page", 1)
         ),
-        "schedule": payout_schedule_get(user=request.user, merchant=merchant)
-        if may_schedule
-        else None,
         "may_schedule": may_schedule,
-        "transfer_providers": transfer_provider_names(),
-        "error": error,
+        "form": form,
     }
     return render(request, "payments/merchant_payouts.html", context, status=status)

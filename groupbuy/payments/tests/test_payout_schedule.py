@@ -91,17 +91,27 @@ def test_the_owner_sets_the_schedule_on_the_payouts_page(client, fake_alipay):
     client.force_login(_owner(merchant))
     refused = client.post(
         url,
-        {"enabled": "on", "provider": "alipay", "payee_account": "", "minimum": "50"},
+        {
+            "enabled": "on",
+            "provider": "alipay",
+            "payee_account": "",
+            "payee_name": "Fresh Mart Ltd",
+            "minimum_fen": "50",
+        },
     )
     assert refused.status_code == 400
-    assert 'id="payout-schedule-error"' in refused.content.decode()
+    page = refused.content.decode()
+    # the reason is on the account field, and what was typed is still there
+    assert 'id="id_payee_account_error"' in page
+    assert 'value="Fresh Mart Ltd"' in page and 'value="50"' in page
+    assert not PayoutSchedule.objects.exists()
     saved = client.post(
         url,
         {
             "enabled": "on",
             "provider": "alipay",
             "payee_account": "merchant@example.com",
-            "minimum": "50.50",
+            "minimum_fen": "50.50",
         },
     )
     assert saved.status_code == 302
