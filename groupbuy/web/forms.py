@@ -125,7 +125,9 @@ class YuanField(forms.Field):
             raise forms.ValidationError(
                 self.error_messages["invalid"], code="invalid"
             ) from None
-        if not amount.is_finite():
+        # Finite and under a trillion yuan: "1e999" is a Decimal that
+        # quantize() refuses with InvalidOperation (it was a 500).
+        if not amount.is_finite() or abs(amount) >= Decimal(10) ** 12:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(

@@ -116,3 +116,14 @@ def test_another_merchant_and_a_shopper_cannot_refund():
     assert shopper.post(refund_url, {"reason": "x"}).status_code in (403, 404)
     order.refresh_from_db()
     assert order.status == DealOrder.Status.PAID
+
+
+@pytest.mark.parametrize("next_value", ["-1", "web:nothing", "https://evil.example/"])
+def test_a_next_that_is_no_path_on_this_site_returns_to_the_deal_page(next_value):
+    # redirect() took "-1" for a URL name and raised NoReverseMatch (a 500)
+    merchant, client = _member()
+    deal = make_deal(merchant=merchant)
+    order = join_and_pay(deal)
+    detail_url, refund_url = _urls(merchant, deal, order)
+    response = client.post(refund_url, {"reason": "Out of stock", "next": next_value})
+    assert (response.status_code, response["Location"]) == (302, detail_url)

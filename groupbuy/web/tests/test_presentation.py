@@ -42,6 +42,8 @@ def test_yuan_field_parses_typed_amounts_to_fen(typed, fen_value):
         ("-3", "The amount must be more than 0."),
         ("twelve", "Enter an amount in yuan, such as 12.50."),
         ("NaN", "Enter an amount in yuan, such as 12.50."),
+        ("1e999", "Enter an amount in yuan, such as 12.50."),
+        ("1e12", "Enter an amount in yuan, such as 12.50."),
     ],
 )
 def test_yuan_field_rejects_bad_amounts_clearly(typed, message):

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,7 @@ from groupbuy.core.net import client_address
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_auth import ApiTokenForm, CodeForm, PasswordCodeForm
 from groupbuy.web.views.auth import demo_sms, remember_demo_sms
-from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.common import domain_errors_as_http, next_path
 
 
 @login_required
@@ -77,7 +76,7 @@ def password_change_verify(request: HttpRequest, verification_id: str) -> HttpRe
 @login_required
 def phone_verify(request: HttpRequest) -> HttpResponse:
     """Send a code to confirm the signed-in person's number (demands need it)."""
-    next_url = _safe_next(request)
+    next_url = next_path(request)
     if request.user.phone_verified_at is not None:
         return redirect(next_url or "web:profile")
     error = None
@@ -108,7 +107,7 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def phone_verify_code(request: HttpRequest, verification_id: str) -> HttpResponse:
     form = CodeForm(request.POST or None)
-    next_url = _safe_next(request)
+    next_url = next_path(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.phone_verify_complete(
@@ -135,15 +134,6 @@ def phone_verify_code(request: HttpRequest, verification_id: str) -> HttpRespons
             "demo_sms": demo_sms(request, verification_id),
         },
     )
-
-
-def _safe_next(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=False
-    ):
-        return candidate
-    return ""
 
 
 @login_required

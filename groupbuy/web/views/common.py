@@ -14,16 +14,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from groupbuy.core.errors import DomainError
 
 
-def safe_next_url(request: HttpRequest, default: str | None = None) -> str:
-    """Return the ?next= target when it stays on this site, else ``default``."""
+def next_path(request: HttpRequest) -> str:
+    """Return the ?next= target when it is a path on this site, else "".
+
+    Only a path: ``redirect()`` takes any other string for a URL name, and
+    ``next=-1`` raised NoReverseMatch (a 500)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target,
         allowed_hosts={request.get_host()},
         require_https=request.is_secure(),
     ):
         return target
-    return resolve_url(default or settings.LOGIN_REDIRECT_URL)
+    return ""
+
+
+def safe_next_url(request: HttpRequest, default: str | None = None) -> str:
+    """Return the ?next= path (``next_path``), else ``default``."""
+    return next_path(request) or resolve_url(default or settings.LOGIN_REDIRECT_URL)
 
 
 def page_number(request: HttpRequest) -> int:
