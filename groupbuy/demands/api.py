@@ -13,13 +13,13 @@ from groupbuy.demands import selectors, services
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import SavedSearch
 from groupbuy.demands.schemas import (
+    BuyerDemandPageOut,
     DemandDeadlineIn,
     DemandIn,
     DemandJoinIn,
     DemandOfferIn,
     DemandOfferOut,
     DemandOut,
-    DemandPageOut,
     DemandParticipationOut,
     DemandPaymentOut,
     DemandPhotoOut,
@@ -66,7 +66,7 @@ def _payment(participation, intent) -> dict:
     }
 
 
-@router.get("", response=DemandPageOut, auth=None)
+@router.get("", response=BuyerDemandPageOut, auth=None)
 def demand_list(request, paging: Query[PageIn]):
     """List the published demands still open, soonest deadline first (paged)."""
     result = paginate(

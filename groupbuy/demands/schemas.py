@@ -44,7 +44,7 @@ class DemandOut(Schema):
     photos: list[DemandPhotoOut]
 
 
-class DemandPageOut(Schema):
+class BuyerDemandPageOut(Schema):
     items: list[DemandOut]
     page: int
     page_size: int
