@@ -273,6 +273,7 @@ def merchant_search(request, merchant_id: str):
             "results": results,
             "error": error,
             "saved": selectors.saved_searches_of(merchant=merchant),
+            "section": "demand-search",
         },
     )
 
@@ -331,5 +332,6 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
             "demand": demand,
             "form": form,
             "offers": selectors.offers_for_viewer(demand=demand, user=request.user),
+            "section": "demand-search",
         },
     )

@@ -301,5 +301,6 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
         ),
         "may_schedule": may_schedule,
         "form": form,
+        "section": "payouts",
     }
     return render(request, "payments/merchant_payouts.html", context, status=status)
