@@ -238,3 +238,13 @@ def test_pay_out_beside_a_merchant_fills_in_the_form(client, fake_alipay):
     html = page.content.decode()
     assert f'name="merchant" value="{merchant.public_id}"' in html
     assert 'value="123.45"' in html
+
+
+def test_no_pay_out_button_where_no_provider_can_pay_merchants(client, settings):
+    # the sandbox takes payments but cannot pay merchants (the demo's case)
+    settings.GROUPBUY_PAYMENT_PROVIDERS = ["sandbox"]
+    merchant = _merchant_with_payable(5_000)
+    client.force_login(_operator())
+    page = client.get("/payments/operator/payouts/").content.decode()
+    assert f'id="payable-{merchant.public_id}"' in page
+    assert "pay-out" not in page and 'id="payout-form"' not in page
