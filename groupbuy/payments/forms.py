@@ -1,5 +1,6 @@
-"""The operator's payout form. It checks shape only; payouts.py enforces the
-rules (the payable covers the amount, the provider can pay merchants)."""
+"""The payout forms: the operator's payout and the owner's daily payout. They
+check shape only; payouts.py enforces the rules (the payable covers the amount,
+the provider can pay merchants, an account is named)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.web.forms import YuanField
 
 
-class PayoutForm(forms.Form):
-    merchant = forms.CharField(
-        label=_("Merchant id"),
-        max_length=40,
-        help_text=_(
-            "Choose “Pay out” beside a merchant above, or type its id (mer_…)."
-        ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    # Named after the service's field, so its refusals land on this input.
-    amount_fen = YuanField(label=_("Amount (¥)"))
+class _PayeeForm(forms.Form):
+    """Where the money goes: a provider that can pay merchants, and its account."""
+
     provider = forms.ChoiceField(label=_("Pay by"), choices=())
     payee_account = forms.CharField(
         label=_("Account (Alipay login, or WeChat openid)"), max_length=100
@@ -33,18 +26,32 @@ class PayoutForm(forms.Form):
         self.fields["provider"].choices = [(name, name) for name in providers]
 
 
-class PayoutScheduleForm(forms.Form):
+class PayoutForm(_PayeeForm):
+    field_order = ["merchant", "amount_fen"]
+
+    merchant = forms.CharField(
+        label=_("Merchant id"),
+        max_length=40,
+        help_text=_(
+            "Choose “Pay out” beside a merchant above, or type its id (mer_…)."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    # Named after the service's field, so its refusals land on this input.
+    amount_fen = YuanField(label=_("Amount (¥)"))
+
+
+class PayoutScheduleForm(_PayeeForm):
     """The merchant owner's daily payout: where, and from what balance."""
 
+    field_order = ["enabled"]
+
     enabled = forms.BooleanField(label=_("Pay out every day"), required=False)
-    provider = forms.ChoiceField(label=_("Pay by"), choices=())
+    # Needed only while the daily payout is on: the service says so.
     payee_account = forms.CharField(
         label=_("Account (Alipay login, or WeChat openid)"),
         max_length=100,
         required=False,
-    )
-    payee_name = forms.CharField(
-        label=_("Account holder's name"), max_length=100, required=False
     )
     # Named after the service's field, so its refusals land on this input.
     minimum_fen = YuanField(label=_("Minimum (yuan)"))
@@ -60,5 +67,4 @@ class PayoutScheduleForm(forms.Form):
                 "payee_name": schedule.payee_name,
                 "minimum_fen": schedule.minimum_fen,
             }
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["provider"].choices = [(name, name) for name in providers]
+        super().__init__(*args, providers=providers, initial=initial, **kwargs)

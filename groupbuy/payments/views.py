@@ -51,9 +51,6 @@ from groupbuy.web.forms import add_domain_error
 
 logger = logging.getLogger(__name__)
 
-# The operator's payout page lists this many of the merchants owed the most.
-PAYABLES_SHOWN = 50
-
 
 @csrf_exempt
 @require_POST
@@ -168,7 +165,7 @@ def wechat_oauth_return(request: HttpRequest) -> HttpResponse:
 def _payout_initial(payables, merchant_id: str) -> dict:
     """The form filled in for the merchant chosen in the list of what is owed:
     its whole payable, to the account its daily payout names."""
-    account = next((a for a in payables if a.merchant.public_id == merchant_id), None)
+    account = payables.filter(merchant__public_id=merchant_id).first()
     if account is None:
         return {"merchant": merchant_id}
     initial = {"merchant": merchant_id, "amount_fen": account.current_balance_fen}
@@ -213,7 +210,7 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
     """Operators: what each merchant is owed, a payout approved from it, the
     payouts so far and the statements' differences."""
     try:
-        payables = list(payables_for_operator(user=request.user)[:PAYABLES_SHOWN])
+        payables = payables_for_operator(user=request.user)
         payouts = paginate(
             payouts_for_operator(user=request.user), page=request.GET.get("page", 1)
         )
@@ -240,7 +237,7 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
         form = PayoutForm(initial=initial, providers=providers)
     context = {
         "form": form,
-        "payables": payables,
+        "payables": paginate(payables, page=request.GET.get("payables_page", 1)),
         "payouts": payouts,
         "differences": differences,
     }

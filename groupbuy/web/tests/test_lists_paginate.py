@@ -1,6 +1,7 @@
 """Lists that grow without end are paged (20 a page), not cut off: a shopper's
 teams and demands, the published demands, a merchant's team buys and their
-teams, the operator's erasure queue and the statements' differences."""
+teams, the operator's erasure queue, the statements' differences and the
+merchants owed money."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from groupbuy.demands.tests.factories import make_user as make_verified_user
 from groupbuy.escrow.tests.factories import make_user
 from groupbuy.ops.services import erasure_request
 from groupbuy.payments.models import StatementDifference
+from groupbuy.payments.tests.test_payouts import _merchant_with_payable
 from groupbuy.teams.services import team_open
 from groupbuy.teams.tests.factories import make_team_deal
 
@@ -90,6 +92,15 @@ def test_the_erasure_queue_and_the_statement_differences_are_paged(client):
     payouts = "/payments/operator/payouts/"
     assert _count(client, payouts, "ref-") == PAGE
     assert _count(client, payouts + "?differences_page=2", "ref-") == 1
+
+
+def test_the_merchants_owed_money_are_paged(client):
+    for amount in range(1_000, 1_000 + PAGE + 1):
+        _merchant_with_payable(amount)
+    client.force_login(make_user(is_staff=True))
+    payouts = "/payments/operator/payouts/"
+    assert _count(client, payouts, '<tr id="payable-') == PAGE
+    assert _count(client, payouts + "?payables_page=2", '<tr id="payable-') == 1
 
 
 def test_the_api_pages_the_same_lists(client):
