@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from fpdf import FPDF
 
 from groupbuy.core.money import format_fen
+from groupbuy.core.times import format_local_time
 from groupbuy.coupons import symbols
 from groupbuy.coupons.statements import paid_at_close
 
@@ -61,11 +61,6 @@ def _text(value: str, unicode_ok: bool, fallback: str = "") -> str:
     return value
 
 
-def _local(moment) -> str:
-    """A time as the shop reads it: the site's time zone, as on the pages."""
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
-
-
 def _line(pdf: FPDF, text: str, *, size: int = 11, height: float = 6) -> None:
     pdf.set_font_size(size)
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
@@ -83,7 +78,8 @@ def coupon_pdf(coupon, *, branches) -> bytes:
     )
     _line(pdf, _text(coupon.merchant.name, unicode_ok, coupon.merchant.name_en))
     _line(pdf, f"Quantity: {coupon.quantity}   Serial: {coupon.serial}")
-    _line(pdf, f"Valid until: {_local(coupon.expires_at)} ({settings.TIME_ZONE})")
+    expires = format_local_time(coupon.expires_at)
+    _line(pdf, f"Valid until: {expires} ({settings.TIME_ZONE})")
     if coupon.code:
         image = io.BytesIO(symbols.png(coupon.code, scale=8))
         pdf.image(image, w=90, x=(pdf.w - 90) / 2)
@@ -123,7 +119,7 @@ def statement_pdf(statement) -> bytes:
     for r in statement.redemptions:
         _line(
             pdf,
-            f"{_local(r.redeemed_at)}  {r.coupon.serial}  x{r.quantity}"
+            f"{format_local_time(r.redeemed_at)}  {r.coupon.serial}  x{r.quantity}"
             f"  {format_fen(r.amount_fen)}  {r.channel}"
             + ("  paid at close" if paid_at_close(r) else ""),
             size=9,
@@ -132,7 +128,8 @@ def statement_pdf(statement) -> bytes:
     for e in statement.expiries:
         _line(
             pdf,
-            f"EXPIRED {_local(e.settled_at)}  {e.coupon.serial}  x{e.quantity}"
+            f"EXPIRED {format_local_time(e.settled_at)}  {e.coupon.serial}"
+            f"  x{e.quantity}"
             f"  {format_fen(e.amount_fen)}  {e.outcome}",
             size=9,
             height=5,
@@ -140,7 +137,7 @@ def statement_pdf(statement) -> bytes:
     for c in statement.conflicts:
         _line(
             pdf,
-            f"CONFLICT {_local(c.redeemed_at)}  {c.coupon.serial}"
+            f"CONFLICT {format_local_time(c.redeemed_at)}  {c.coupon.serial}"
             f"  x{c.quantity}  {c.reason}",
             size=9,
             height=5,

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from groupbuy.core.money import format_fen
+from groupbuy.core.times import format_local_time
 from groupbuy.notify.services import notification_enqueue
 
 
@@ -106,8 +105,8 @@ def notify_deadline_changed(
     def body():
         return _("“%(title)s” now closes at %(deadline)s (it was %(previous)s).") % {
             "title": demand.title,
-            "deadline": date_format(localtime(demand.deadline_at), "Y-m-d H:i"),
-            "previous": date_format(localtime(previous), "Y-m-d H:i"),
+            "deadline": format_local_time(demand.deadline_at),
+            "previous": format_local_time(previous),
         }
 
     data = {"deadline_ms": deadline_ms, "is_sooner": is_sooner}

@@ -24,11 +24,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import Forbidden
+from groupbuy.core.times import format_local_time
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import ForfeitRule
 
@@ -111,7 +110,7 @@ def check_notice(deadline_at: datetime, *, now: datetime) -> None:
         "the earliest is %(earliest)s."
     ) % {
         "hours": hours,
-        "earliest": date_format(localtime(earliest), "Y-m-d H:i"),
+        "earliest": format_local_time(earliest),
     }
     raise DemandError(
         "deadline_too_soon",

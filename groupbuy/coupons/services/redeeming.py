@@ -9,12 +9,12 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_staff
 from groupbuy.core.audit import audit_log
+from groupbuy.core.times import format_local_time
 from groupbuy.coupons import codec
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, Redemption
@@ -232,7 +232,7 @@ def already_redeemed_message(coupon: Coupon) -> str:
         return _("This coupon has already been redeemed.")
     where = last.branch.name if last.branch else last.get_channel_display()
     return _("Already redeemed on %(when)s at %(where)s.") % {
-        "when": date_format(timezone.localtime(last.redeemed_at), "Y-m-d H:i"),
+        "when": format_local_time(last.redeemed_at),
         "where": where,
     }
 

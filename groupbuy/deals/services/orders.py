@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, prefetch_related_objects
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.clock.services import late_by_ms
@@ -22,6 +22,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.compiled import CompiledUpdate, insert
 from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.core.ids import new_public_id
+from groupbuy.core.times import format_local_time
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals import lock_timing, notifications
 from groupbuy.deals.errors import DealError, invalid_pickup_branch
@@ -59,10 +60,6 @@ def _check_pickup_branch(deal: Deal, branch) -> None:
         raise invalid_pickup_branch()
 
 
-def _local(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
-
-
 def _closed_refusal(deal: Deal, *, now) -> DealError:
     """A closed deal's refusal; past its deadline the JSON says by how much.
 
@@ -88,7 +85,7 @@ def join_refusal(deal: Deal, *, quantity: int, now) -> DealError | None:
         return Conflict(
             "not_started",
             _("This group buy starts at %(start)s.")
-            % {"start": _local(deal.starts_at)},
+            % {"start": format_local_time(deal.starts_at)},
         )
     if now >= deal.deadline_at:
         late = late_by_ms(deal.deadline_at, now=now)
