@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from ninja import Schema
+from pydantic import Field
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -76,3 +78,22 @@ def page_payload(result: PageResult, items: list | None = None) -> dict:
         "total": result.total,
         "pages": result.pages,
     }
+
+
+# The API's list schemas. Comments, not docstrings: a docstring would become
+# the schema's OpenAPI description (and its subclasses'), and other apps' own
+# PageIn, of the same shape, must stay identical to this one.
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class PageOut(Schema):
+    # Where a page sits in the list (page_payload); a subclass adds
+    # ``items: list[ItemOut]``.
+    page: int
+    page_size: int
+    total: int
+    pages: int

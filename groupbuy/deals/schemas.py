@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.selectors import deal_prices
 from groupbuy.escrow.services import intent_pay_url
 
@@ -146,11 +146,6 @@ class DealUpdateIn(Schema):
     settlement_mode: str | None = None
 
 
-class PageIn(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-
-
 class DealSearchIn(PageIn):
     q: str = Field("", max_length=100)
     category: str | None = None
@@ -205,22 +200,15 @@ class SalesOut(Schema):
     deals: list[SalesRowOut]
 
 
-class _PageOut(Schema):
-    page: int
-    page_size: int
-    total: int
-    pages: int
-
-
-class DealPageOut(_PageOut):
+class DealPageOut(PageOut):
     items: list[DealOut]
 
 
-class OrderPageOut(_PageOut):
+class OrderPageOut(PageOut):
     items: list[OrderOut]
 
 
-class MerchantOrderPageOut(_PageOut):
+class MerchantOrderPageOut(PageOut):
     items: list[MerchantOrderOut]
 
 

@@ -7,8 +7,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from groupbuy.catalog.models import Branch, Category, Merchant, Product
-from groupbuy.core.pagination import page_payload, paginate
-from groupbuy.deals.schemas import PageIn
+from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.demands import selectors, services
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import SavedSearch

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from groupbuy.core.pagination import PageOut
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
 from groupbuy.demands.selectors import committed_units
 
@@ -44,12 +45,8 @@ class DemandOut(Schema):
     photos: list[DemandPhotoOut]
 
 
-class BuyerDemandPageOut(Schema):
+class BuyerDemandPageOut(PageOut):
     items: list[DemandOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class DemandDeadlineIn(Schema):

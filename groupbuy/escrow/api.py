@@ -7,10 +7,12 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_payload
+from groupbuy.core.pagination import (
+    PageIn,
+    page_payload,
+)
 from groupbuy.escrow import selectors, services
 from groupbuy.escrow.callbacks import payment_callback_receive
 
@@ -66,11 +68,6 @@ class LedgerPageOut(Schema):
 class MerchantMoneyOut(Schema):
     payable_fen: int
     lines: LedgerPageOut
-
-
-class PageIn(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 class CallbackOut(Schema):

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
-from groupbuy.core.pagination import page_payload, paginate
-from groupbuy.deals.schemas import PageIn
+from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.ops import selectors, services
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.personal_data import export_zip
@@ -25,12 +24,8 @@ class ErasureOut(Schema):
     completed_at: datetime | None = None
 
 
-class ErasurePageOut(Schema):
+class ErasurePageOut(PageOut):
     items: list[ErasureOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 def erasure_out(request) -> dict:

@@ -15,6 +15,7 @@ from pydantic import Field
 from groupbuy.core.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    PageOut,
     page_payload,
     paginate,
 )
@@ -65,12 +66,8 @@ class PayableOut(Schema):
     payee_account: str
 
 
-class PayablePageOut(Schema):
+class PayablePageOut(PageOut):
     items: list[PayableOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class PayoutApproveIn(Schema):

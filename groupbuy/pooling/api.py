@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.catalog.models import Product
-from groupbuy.core.pagination import page_payload, paginate
+from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.pooling import savings, selectors, services
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
@@ -25,7 +25,6 @@ from groupbuy.pooling.schemas import (
     MessageIn,
     MessageOut,
     MessagesIn,
-    PageIn,
     PoolingProfileIn,
     PoolOut,
     PoolPage,

@@ -266,11 +266,6 @@ class ContactOut(Schema):
     chat_open: bool
 
 
-class PageIn(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
-
-
 class _Page(Schema):
     page: int
     page_size: int

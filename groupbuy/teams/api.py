@@ -8,8 +8,7 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound
-from groupbuy.core.pagination import page_payload, paginate
-from groupbuy.deals.schemas import PageIn
+from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.teams import selectors, services
 from groupbuy.teams.schemas import (
     OpenIn,

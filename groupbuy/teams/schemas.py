@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from groupbuy.core.pagination import PageOut
 from groupbuy.escrow.services import intent_pay_url
 
 
@@ -85,20 +86,12 @@ class TeamMembershipOut(Schema):
     payment: TeamPaymentOut | None
 
 
-class TeamPageOut(Schema):
+class TeamPageOut(PageOut):
     items: list[TeamOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
-class TeamMembershipPageOut(Schema):
+class TeamMembershipPageOut(PageOut):
     items: list[TeamMembershipOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 def team_out(request, team, snapshot: dict) -> dict:
