@@ -1,18 +1,23 @@
 """Printable PDFs: the coupon and the settlement statement (fpdf2).
 
-Chinese text needs a CJK font: ``GROUPBUY_PDF_FONT`` (a .ttf/.otf/.ttc path) or
-the first Noto CJK font found on the system. Without one, the PDFs are written
-with the built-in Helvetica and show the English names only.
+They are written in the reader's language, like the pages they are printed
+from. Chinese text needs a CJK font: ``GROUPBUY_PDF_FONT`` (a .ttf/.otf/.ttc
+path) or the first Noto CJK font found on the system. Without one, the PDFs are
+written with the built-in Helvetica, in English, with the English names only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from fpdf import FPDF
 
 from groupbuy.core.money import format_fen
@@ -51,6 +56,13 @@ def _document() -> tuple[FPDF, bool]:
     return pdf, False
 
 
+def _language(unicode_ok: bool):
+    """The reader's language, or English where Helvetica cannot draw it."""
+    if unicode_ok:
+        return contextlib.nullcontext()
+    return translation.override("en")
+
+
 def _text(value: str, unicode_ok: bool, fallback: str = "") -> str:
     if unicode_ok:
         return value
@@ -66,80 +78,110 @@ def _line(pdf: FPDF, text: str, *, size: int = 11, height: float = 6) -> None:
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
+def _small(pdf: FPDF, text: str) -> None:
+    _line(pdf, text, size=9, height=5)
+
+
+def _time_zone_note() -> str:
+    return _("Times are in the %(zone)s time zone.") % {"zone": settings.TIME_ZONE}
+
+
 def coupon_pdf(coupon, *, branches) -> bytes:
     """A printable coupon: QR, product, merchant, branch addresses, expiry."""
     pdf, unicode_ok = _document()
     deal = coupon.order.deal
     product = deal.product
-    _line(pdf, _text(deal.title, unicode_ok, product.name_en), size=16, height=9)
-    _line(
-        pdf,
-        _text(f"{product.name_zh} / {product.name_en}", unicode_ok, product.name_en),
-    )
-    _line(pdf, _text(coupon.merchant.name, unicode_ok, coupon.merchant.name_en))
-    _line(pdf, f"Quantity: {coupon.quantity}   Serial: {coupon.serial}")
-    expires = format_local_time(coupon.expires_at)
-    _line(pdf, f"Valid until: {expires} ({settings.TIME_ZONE})")
-    if coupon.code:
-        image = io.BytesIO(symbols.png(coupon.code, scale=8))
-        pdf.image(image, w=90, x=(pdf.w - 90) / 2)
-    for branch in branches:
+    with _language(unicode_ok):
+        _line(pdf, _text(deal.title, unicode_ok, product.name_en), size=16, height=9)
         _line(
             pdf,
             _text(
-                f"{branch.name}: {branch.address}",
-                unicode_ok,
-                "(branch address in Chinese)",
+                f"{product.name_zh} / {product.name_en}", unicode_ok, product.name_en
             ),
-            size=9,
-            height=5,
         )
+        merchant = coupon.merchant
+        _line(pdf, _text(merchant.display_name, unicode_ok, merchant.name_en))
+        units = ngettext("%(units)s unit", "%(units)s units", coupon.quantity) % {
+            "units": coupon.quantity
+        }
+        _line(
+            pdf,
+            _("Serial %(serial)s · %(units)s")
+            % {"serial": coupon.serial, "units": units},
+        )
+        _line(
+            pdf,
+            _("Valid until %(time)s") % {"time": format_local_time(coupon.expires_at)},
+        )
+        if coupon.code:
+            image = io.BytesIO(symbols.png(coupon.code, scale=8))
+            pdf.image(image, w=90, x=(pdf.w - 90) / 2)
+            _small(pdf, _("Show this code at the till."))
+        if branches:
+            _line(pdf, _("Where to redeem"))
+        for branch in branches:
+            _small(
+                pdf,
+                _text(
+                    f"{branch.name}: {branch.address}",
+                    unicode_ok,
+                    "(branch address in Chinese)",
+                ),
+            )
+        _small(pdf, _time_zone_note())
     return bytes(pdf.output())
 
 
 def statement_pdf(statement) -> bytes:
+    """The settlement statement of a period, as its page shows it."""
     pdf, unicode_ok = _document()
     merchant = statement.merchant
-    _line(
-        pdf,
-        _text(
-            f"{merchant.name} statement", unicode_ok, f"{merchant.name_en} statement"
-        ),
-        size=14,
-        height=8,
-    )
-    _line(pdf, f"{statement.start} - {statement.end} (times: {settings.TIME_ZONE})")
-    _line(
-        pdf,
-        f"Redeemed {format_fen(statement.redeemed_fen)}  fee "
-        f"{format_fen(statement.fee_fen)}  taken back "
-        f"{format_fen(statement.taken_back_fen)}  net {format_fen(statement.net_fen)}"
-        f"  (paid at close, not counted: {format_fen(statement.paid_at_close_fen)})",
-    )
-    for r in statement.redemptions:
+    with _language(unicode_ok):
         _line(
             pdf,
-            f"{format_local_time(r.redeemed_at)}  {r.coupon.serial}  x{r.quantity}"
-            f"  {format_fen(r.amount_fen)}  {r.channel}"
-            + ("  paid at close" if paid_at_close(r) else ""),
-            size=9,
-            height=5,
+            _text(merchant.display_name, unicode_ok, merchant.name_en),
+            size=14,
+            height=8,
         )
-    for e in statement.expiries:
-        _line(
-            pdf,
-            f"EXPIRED {format_local_time(e.settled_at)}  {e.coupon.serial}"
-            f"  x{e.quantity}"
-            f"  {format_fen(e.amount_fen)}  {e.outcome}",
-            size=9,
-            height=5,
-        )
-    for c in statement.conflicts:
-        _line(
-            pdf,
-            f"CONFLICT {format_local_time(c.redeemed_at)}  {c.coupon.serial}"
-            f"  x{c.quantity}  {c.reason}",
-            size=9,
-            height=5,
-        )
+        _line(pdf, f"{_('Settlement statement')} {statement.start} - {statement.end}")
+        _small(pdf, _time_zone_note())
+        figures = [(_("Redeemed"), statement.redeemed_fen)]
+        if statement.paid_at_close_fen:
+            figures.append(
+                (_("Redeemed, paid when the deal closed"), statement.paid_at_close_fen)
+            )
+        figures.append((_("Platform fee"), statement.fee_fen))
+        if statement.taken_back_fen:
+            figures.append((_("Taken back for refunds"), -statement.taken_back_fen))
+        figures.append((_("Net"), statement.net_fen))
+        for label, amount in figures:
+            _line(pdf, f"{label}  {format_fen(amount)}")
+        if not statement.redemptions:
+            _small(pdf, _("No redemptions in this period."))
+        for r in statement.redemptions:
+            _small(
+                pdf,
+                f"{format_local_time(r.redeemed_at)}  {r.coupon.serial}  ×{r.quantity}"
+                f"  {format_fen(r.amount_fen)}  {r.get_channel_display()}"
+                + (f"  {_('(paid at close)')}" if paid_at_close(r) else ""),
+            )
+        if statement.expiries:
+            _line(pdf, _("Expired unredeemed"))
+        for e in statement.expiries:
+            taken_back = e.outcome == e.Outcome.TAKEN_BACK
+            amount = -e.amount_fen if taken_back else e.amount_fen
+            _small(
+                pdf,
+                f"{format_local_time(e.settled_at)}  {e.coupon.serial}  ×{e.quantity}"
+                f"  {format_fen(amount)}"
+                f"  {e.get_outcome_display()}",
+            )
+        if statement.conflicts:
+            _line(pdf, _("Conflicts (not paid; for disputes)"))
+        for c in statement.conflicts:
+            _small(
+                pdf,
+                f"{format_local_time(c.redeemed_at)}  {c.coupon.serial}  ×{c.quantity}"
+                f"  {c.get_reason_display()}",
+            )
     return bytes(pdf.output())

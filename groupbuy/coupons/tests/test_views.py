@@ -4,9 +4,14 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.test import override_settings
+from django.utils import timezone, translation
 
+from groupbuy.core.times import format_local_time
 from groupbuy.coupons import pdfs, symbols
 from groupbuy.coupons.models import BranchSettings, Redemption
+from groupbuy.coupons.services import coupon_redeem_online
+from groupbuy.coupons.statements import month_bounds, statement_for
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
@@ -117,7 +122,52 @@ def test_the_printable_coupon_gives_its_expiry_in_the_shops_time_zone(monkeypatc
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
     coupon = coupon_for(order)
     coupon.expires_at = datetime(2026, 12, 10, 23, 0, tzinfo=UTC)
+    lines = _pdf_lines(monkeypatch)
+    pdfs.coupon_pdf(coupon, branches=[])
+    assert "Valid until 2026-12-11 07:00" in lines
+    assert "Times are in the Asia/Shanghai time zone." in lines
+
+
+def _pdf_lines(monkeypatch) -> list[str]:
     lines = []
     monkeypatch.setattr(pdfs, "_line", lambda pdf, text, **kw: lines.append(text))
-    pdfs.coupon_pdf(coupon, branches=[])
-    assert "Valid until: 2026-12-11 07:00 (Asia/Shanghai)" in lines
+    return lines
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_the_pdfs_are_in_the_readers_language(monkeypatch):
+    # They were English whatever the page they were printed from.
+    station = make_station()
+    branch = make_branch(station.merchant, name="人民广场店")
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    coupon = coupon_for(order)
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon.code
+    )
+    coupon.refresh_from_db()
+    start, end = month_bounds(timezone.localdate())
+    statement = statement_for(merchant=station.merchant, start=start, end=end)
+    lines = _pdf_lines(monkeypatch)
+    with translation.override("zh-hans"):
+        pdfs.coupon_pdf(coupon, branches=[branch])
+        pdfs.statement_pdf(statement)
+    expires = format_local_time(coupon.expires_at)
+    assert f"有效期至 {expires}" in lines
+    assert f"序列号 {coupon.serial} · 2 份" in lines
+    assert "核销地点" in lines
+    assert "平台服务费  ¥5.94" in lines  # 3 % of ¥198.00
+    assert any(line.endswith("¥198.00  商户后台（在线）") for line in lines)
+
+
+def test_without_a_chinese_font_the_pdfs_are_english(monkeypatch):
+    # Helvetica cannot draw Chinese: English labels, not question marks.
+    monkeypatch.setattr(pdfs, "cjk_font", lambda: None)
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    lines = _pdf_lines(monkeypatch)
+    with translation.override("zh-hans"):
+        pdf = pdfs.coupon_pdf(coupon, branches=[])
+    assert pdf.startswith(b"%PDF")
+    assert any(line.startswith("Valid until ") for line in lines)
+    assert all(line.isascii() or "·" in line for line in lines[2:])
