@@ -80,9 +80,10 @@ def page_payload(result: PageResult, items: list | None = None) -> dict:
     }
 
 
-# The API's list schemas. Comments, not docstrings: a docstring would become
-# the schema's OpenAPI description (and its subclasses'), and other apps' own
-# PageIn, of the same shape, must stay identical to this one.
+# The API's list schemas, used by every app: a list's query schema subclasses
+# PageIn (adding its filters), its answer subclasses PageOut (adding its items).
+# Comments, not docstrings: a docstring would become the schema's OpenAPI
+# description, and its subclasses'.
 
 
 class PageIn(Schema):

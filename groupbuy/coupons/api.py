@@ -12,20 +12,23 @@ from datetime import date
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
+from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.schemas import (
     BatchOut,
-    ConflictOut,
+    ConflictPageOut,
     CouponBranchOut,
     CouponOut,
+    CouponPageOut,
     KeyOut,
     KeyRegisterIn,
     OfflineIn,
     RedeemIn,
     RedemptionOut,
+    RedemptionPageOut,
     StatementOut,
     SyncOut,
     TermsIn,
@@ -38,10 +41,15 @@ router = Router(tags=["coupons"])
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
-@router.get("/mine", response=list[CouponOut])
-def my_coupons(request):
-    """List my coupons, newest first (each with its code to show at the till)."""
-    return [coupon_out(c) for c in selectors.coupon_list_for_shopper(user=request.auth)]
+@router.get("/mine", response=CouponPageOut)
+def my_coupons(request, paging: Query[PageIn]):
+    """My coupons, newest first, each with its code to show at the till (paged)."""
+    result = paginate(
+        selectors.coupon_list_for_shopper(user=request.auth),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(result, [coupon_out(c) for c in result.items])
 
 
 @router.get("/{coupon_id}", response=CouponOut)
@@ -74,32 +82,44 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
     return redemption_out(redemption)
 
 
-@router.get("/merchants/{merchant_id}/redemptions", response=list[RedemptionOut])
-def redemptions(request, merchant_id: str):
+@router.get("/merchants/{merchant_id}/redemptions", response=RedemptionPageOut)
+def redemptions(request, merchant_id: str, paging: Query[PageIn]):
+    """The merchant's redemptions, newest first (paged)."""
     merchant = _staff_merchant(request, merchant_id)
-    return [
-        redemption_out(r)
-        for r in selectors.merchant_redemptions(merchant=merchant)[:200]
-    ]
+    result = paginate(
+        selectors.merchant_redemptions(merchant=merchant),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(result, [redemption_out(r) for r in result.items])
 
 
-@router.get("/merchants/{merchant_id}/conflicts", response=list[ConflictOut])
-def conflicts(request, merchant_id: str):
+@router.get("/merchants/{merchant_id}/conflicts", response=ConflictPageOut)
+def conflicts(request, merchant_id: str, paging: Query[PageIn]):
+    """Offline redemptions that did not count, newest first (paged)."""
     merchant = _staff_merchant(request, merchant_id)
-    return [
-        {
-            "serial": c.coupon.serial,
-            "coupon_id": c.coupon.public_id,
-            "quantity": c.quantity,
-            "reason": c.reason,
-            "device": c.device,
-            "branch_name": c.branch_name,
-            "redeemed_at": c.redeemed_at,
-            "batch_id": c.batch.public_id,
-            "superseded_at": c.superseded_at,
-        }
-        for c in selectors.merchant_conflicts(merchant=merchant)[:200]
-    ]
+    result = paginate(
+        selectors.merchant_conflicts(merchant=merchant),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(
+        result,
+        [
+            {
+                "serial": c.coupon.serial,
+                "coupon_id": c.coupon.public_id,
+                "quantity": c.quantity,
+                "reason": c.reason,
+                "device": c.device,
+                "branch_name": c.branch_name,
+                "redeemed_at": c.redeemed_at,
+                "batch_id": c.batch.public_id,
+                "superseded_at": c.superseded_at,
+            }
+            for c in result.items
+        ],
+    )
 
 
 @router.post("/merchants/{merchant_id}/keys", response={201: KeyOut})

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from groupbuy.core.pagination import PageOut
 from groupbuy.coupons.models import Coupon, Redemption
 
 
@@ -24,6 +25,10 @@ class CouponOut(Schema):
     product_name: str
     order_id: str
     expires_at: datetime
+
+
+class CouponPageOut(PageOut):
+    items: list[CouponOut]
 
 
 def coupon_out(coupon: Coupon) -> dict:
@@ -59,6 +64,10 @@ class RedemptionOut(Schema):
     channel: str
     branch_id: str | None
     redeemed_at: datetime
+
+
+class RedemptionPageOut(PageOut):
+    items: list[RedemptionOut]
 
 
 def redemption_out(redemption: Redemption) -> dict:
@@ -153,6 +162,10 @@ class ConflictOut(Schema):
     batch_id: str
     # Set when the redemption had counted and an earlier one superseded it.
     superseded_at: datetime | None = None
+
+
+class ConflictPageOut(PageOut):
+    items: list[ConflictOut]
 
 
 class StatementOut(Schema):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
+from groupbuy.core.pagination import paginate
 from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.models import ExpiryRule
@@ -117,9 +118,18 @@ def _console_context(request, merchant, **extra) -> dict:
         "form": RedeemForm(branches=merchant_branches(merchant=merchant)),
         "photo_form": PhotoForm(),
         "batch_form": BatchForm(),
-        "redemptions": redemptions[:100],
-        "conflicts": selectors.merchant_conflicts(merchant=merchant)[:50],
-        "batches": selectors.merchant_batches(merchant=merchant)[:10],
+        "redemptions": paginate(
+            redemptions, page=request.GET.get("redemptions_page", 1)
+        ),
+        "conflicts": paginate(
+            selectors.merchant_conflicts(merchant=merchant),
+            page=request.GET.get("conflicts_page", 1),
+        ),
+        "batches": paginate(
+            selectors.merchant_batches(merchant=merchant),
+            page=request.GET.get("batches_page", 1),
+            page_size=10,
+        ),
         "merchant_key": merchant_key_active(merchant=merchant),
         "multi_branch": merchant_branches(merchant=merchant).count() > 1,
         "deals": _deals_with_rules(merchant),

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.pagination import (
     PageIn,
+    PageOut,
     page_payload,
 )
 from groupbuy.escrow import selectors, services
@@ -57,12 +58,8 @@ class LedgerLineOut(Schema):
     created_at: datetime
 
 
-class LedgerPageOut(Schema):
+class LedgerPageOut(PageOut):
     items: list[LedgerLineOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class MerchantMoneyOut(Schema):

@@ -7,8 +7,8 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema
 
 from groupbuy.core.pagination import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    PageIn,
+    PageOut,
     page_payload,
     paginate,
 )
@@ -33,19 +33,10 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class NotificationPageOut(Schema):
+class NotificationPageOut(PageOut):
     items: list[NotificationOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
     has_next: bool
     unread_count: int
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 class UnreadOut(Schema):
@@ -58,7 +49,7 @@ class MarkedOut(Schema):
 
 
 @router.get("/notifications", response=NotificationPageOut)
-def notification_list(request, query: Query[PageQuery]):
+def notification_list(request, query: Query[PageIn]):
     """List my notifications, newest first."""
     user = request.auth
     result = paginate(

@@ -13,8 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from groupbuy.core.pagination import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    PageIn,
     PageOut,
     page_payload,
     paginate,
@@ -27,11 +26,6 @@ router = Router(tags=["payouts"])
 # Larger than any payable the platform could hold; keeps the integer inside
 # the database's bigint whatever a client sends.
 MAX_FEN = 10**13
-
-
-class PayoutPagingIn(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 class PayoutOut(Schema):
@@ -48,12 +42,8 @@ class PayoutOut(Schema):
     confirmed_at: datetime | None
 
 
-class PayoutPageOut(Schema):
+class PayoutPageOut(PageOut):
     items: list[PayoutOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class PayableOut(Schema):
@@ -114,7 +104,7 @@ def payout_out(payout: Payout) -> dict:
     }
 
 
-def _payout_page(queryset, paging: PayoutPagingIn) -> dict:
+def _payout_page(queryset, paging: PageIn) -> dict:
     result = paginate(queryset, page=paging.page, page_size=paging.page_size)
     return page_payload(result, [payout_out(payout) for payout in result.items])
 
@@ -138,7 +128,7 @@ def _schedule_out(schedule) -> dict:
 
 
 @router.get("/merchants/{merchant_id}/payouts", response=PayoutPageOut)
-def merchant_payouts(request, merchant_id: str, paging: Query[PayoutPagingIn]):
+def merchant_payouts(request, merchant_id: str, paging: Query[PageIn]):
     """Return the merchant's payouts, newest first (its staff and operators)."""
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=merchant_id
@@ -176,7 +166,7 @@ def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
 
 
 @router.get("/operator/payouts", response=PayoutPageOut)
-def operator_payouts(request, paging: Query[PayoutPagingIn]):
+def operator_payouts(request, paging: Query[PageIn]):
     """Return every merchant's payouts, newest first (operators)."""
     return _payout_page(selectors.payouts_for_operator(user=request.auth), paging)
 
@@ -194,7 +184,7 @@ def payable_out(account) -> dict:
 
 
 @router.get("/operator/payables", response=PayablePageOut)
-def operator_payables(request, paging: Query[PayoutPagingIn]):
+def operator_payables(request, paging: Query[PageIn]):
     """Return what each merchant is owed (its payable balance above zero),
     largest first: what a payout is approved from (operators)."""
     accounts = selectors.payables_for_operator(user=request.auth)

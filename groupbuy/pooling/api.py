@@ -83,20 +83,25 @@ def merchant_figures(request, merchant_id: str, period: Query[FiguresIn]):
     """Per promotion: pool requests, pools suggested and confirmed, what
     shoppers saved; per day of the last ``days``. The merchant's staff only."""
     merchant = selectors.merchant_get(merchant_id=merchant_id)
-    figures = promotion_figures(user=request.auth, merchant=merchant, days=period.days)
-    return {
-        "promotions": [
-            {
-                "promotion_id": row["promotion"].public_id,
-                "title": row["promotion"].title,
-                "kind": row["promotion"].kind,
-                **{key: row[key] for key in ("requests", "pools", "confirmed")},
-                "saving_fen": row["saving_fen"],
-            }
-            for row in figures["promotions"]
-        ],
-        "days": figures["days"],
-    }
+    figures = promotion_figures(
+        user=request.auth,
+        merchant=merchant,
+        days=period.days,
+        page=period.page,
+        page_size=period.page_size,
+    )
+    result = figures["promotions"]
+    rows = [
+        {
+            "promotion_id": row["promotion"].public_id,
+            "title": row["promotion"].title,
+            "kind": row["promotion"].kind,
+            **{key: row[key] for key in ("requests", "pools", "confirmed")},
+            "saving_fen": row["saving_fen"],
+        }
+        for row in result.items
+    ]
+    return {"promotions": page_payload(result, rows), "days": figures["days"]}
 
 
 @router.post("/promotions/{promotion_id}/saving", response=SavingOut, auth=None)

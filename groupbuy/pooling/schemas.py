@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
 
 MAX_FEN = 100_000_000
@@ -238,11 +239,9 @@ class MessagesIn(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class BuyersIn(Schema):
+class BuyersIn(PageIn):
     product_id: str = Field(min_length=1, max_length=40)
     before: datetime
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 class BuyerOut(Schema):
@@ -266,30 +265,23 @@ class ContactOut(Schema):
     chat_open: bool
 
 
-class _Page(Schema):
-    page: int
-    page_size: int
-    total: int
-    pages: int
-
-
-class PoolPage(_Page):
+class PoolPage(PageOut):
     items: list[PoolOut]
 
 
-class RequestPage(_Page):
+class RequestPage(PageOut):
     items: list[RequestOut]
 
 
-class ContactPage(_Page):
+class ContactPage(PageOut):
     items: list[ContactOut]
 
 
-class CartPage(_Page):
+class CartPage(PageOut):
     items: list[CartOut]
 
 
-class FiguresIn(Schema):
+class FiguresIn(PageIn):
     days: int = Field(30, ge=1, le=366)
 
 
@@ -310,10 +302,14 @@ class DayFiguresOut(Schema):
     saving_fen: int
 
 
+class PromotionFiguresPageOut(PageOut):
+    items: list[PromotionFiguresOut]
+
+
 class FiguresOut(Schema):
-    promotions: list[PromotionFiguresOut]
+    promotions: PromotionFiguresPageOut
     days: list[DayFiguresOut]
 
 
-class BuyerPage(_Page):
+class BuyerPage(PageOut):
     items: list[BuyerOut]

@@ -12,8 +12,7 @@ from ninja.files import UploadedFile
 
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.pagination import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
+    PageIn,
     page_payload,
     paginate,
 )
@@ -84,11 +83,6 @@ class ThreadMessageIn(Schema):
     body: str = ""
     product_id: str = ""
     client_key: str = Field("", max_length=64)
-
-
-class ThreadPageQuery(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 def _matches(contacts: list[Contact], *, show_numbers: bool) -> list[dict]:
@@ -258,7 +252,7 @@ def voice_note_download(request, share_id: str):
 
 
 @router.get("/threads", response=dict)
-def thread_list(request, query: Query[ThreadPageQuery]):
+def thread_list(request, query: Query[PageIn]):
     """The shares I sent or received, latest activity first."""
     result = paginate(
         selectors.thread_list_for_user(user=request.auth),

@@ -16,7 +16,7 @@ from ninja.decorators import decorate_view
 
 from groupbuy.accounts.auth import caller, optional_auth
 from groupbuy.catalog.selectors import category_get, product_get
-from groupbuy.core.pagination import page_payload
+from groupbuy.core.pagination import PageIn, page_payload
 from groupbuy.snap import answers, selectors
 from groupbuy.snap.capacity import SnapBusy
 from groupbuy.snap.errors import SnapError
@@ -31,7 +31,6 @@ from groupbuy.snap.schemas import (
     LabelIn,
     LaunchPrefillOut,
     LiveCodeIn,
-    PageQuery,
     QueuePageOut,
     SnapAnswerOut,
     SnapPageOut,
@@ -131,7 +130,7 @@ def _busy_response(request, busy: SnapBusy):
 
 
 @router.get("", response=SnapPageOut)
-def snap_list(request, query: Query[PageQuery]):
+def snap_list(request, query: Query[PageIn]):
     """List my snaps, newest first."""
     result = selectors.snaps_of_user(
         user=request.auth, page=query.page, page_size=query.page_size
@@ -144,7 +143,7 @@ def snap_list(request, query: Query[PageQuery]):
 
 
 @router.get("/demand", response=DemandPageOut)
-def demand_list(request, query: Query[PageQuery], over_threshold: bool = False):
+def demand_list(request, query: Query[PageIn], over_threshold: bool = False):
     """Rank products by demand, with new requesters per day for a sparkline."""
     result = selectors.demand_ranking(
         user=request.auth,
@@ -163,7 +162,7 @@ def demand_launch_prefill(request, product_id: str):
 
 
 @router.get("/queue", response=QueuePageOut)
-def queue_list(request, query: Query[PageQuery]):
+def queue_list(request, query: Query[PageIn]):
     """List unrecognised snaps waiting for an operator's label, newest first."""
     result = selectors.unrecognised_queue(
         user=request.auth, page=query.page, page_size=query.page_size

@@ -6,12 +6,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+from groupbuy.core.pagination import PageOut
 
 
 class CategoryOut(Schema):
@@ -116,12 +111,8 @@ class SnapSummaryOut(Schema):
     created_at: datetime
 
 
-class SnapPageOut(Schema):
+class SnapPageOut(PageOut):
     items: list[SnapSummaryOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class DailyOut(Schema):
@@ -143,12 +134,8 @@ class DemandRowOut(Schema):
     launch_url: str
 
 
-class DemandPageOut(Schema):
+class DemandPageOut(PageOut):
     items: list[DemandRowOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class QueueItemOut(Schema):
@@ -162,12 +149,8 @@ class QueueItemOut(Schema):
     signed_in: bool
 
 
-class QueuePageOut(Schema):
+class QueuePageOut(PageOut):
     items: list[QueueItemOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class SnapListingOut(Schema):

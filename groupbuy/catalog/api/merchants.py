@@ -25,15 +25,13 @@ from groupbuy.catalog.api.schemas import (
     patch_changes,
 )
 from groupbuy.catalog.permissions import forbidden, is_merchant_staff, is_operator
-from groupbuy.core.pagination import paginate
+from groupbuy.core.pagination import PageIn, paginate
 
 router = Router(tags=["catalog"])
 
 
-class MerchantFilter(Schema):
+class MerchantFilter(PageIn):
     q: str = Field("", max_length=120)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 class NearestQuery(Schema):
@@ -44,11 +42,9 @@ class NearestQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-class ListingFilter(Schema):
+class ListingFilter(PageIn):
     q: str = Field("", max_length=200)
     include_inactive: bool = Field(False, description="Staff only")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 @router.get("/merchants", response=MerchantPage, auth=None)

@@ -1,6 +1,6 @@
 """Products, their aliases and photos, and categories."""
 
-from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field
 
 from groupbuy.catalog import selectors, services
@@ -22,15 +22,14 @@ from groupbuy.catalog.api.schemas import (
     patch_changes,
     product_out,
 )
+from groupbuy.core.pagination import PageIn
 
 router = Router(tags=["catalog"])
 
 
-class ProductFilter(Schema):
+class ProductFilter(PageIn):
     q: str = Field("", max_length=200, description="Name, brand, alias or GTIN")
     category: str = Field("", max_length=50, description="Slug; includes subcategories")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 def _category_or_none(public_id: str | None):

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from groupbuy.catalog.models import Branch, Listing, Merchant, Product, ProductImage
 from groupbuy.catalog.selectors import CategoryNode, category_demand_threshold
-from groupbuy.core.pagination import PageResult, page_payload
+from groupbuy.core.pagination import PageOut, PageResult, page_payload
 
 # --- Out ------------------------------------------------------------------------
 
@@ -47,12 +47,8 @@ class ProductOut(Schema):
     is_active: bool
 
 
-class ProductPage(Schema):
+class ProductPage(PageOut):
     items: list[ProductOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class CategoryNodeOut(Schema):
@@ -90,12 +86,8 @@ class MerchantOut(Schema):
     branches: list[BranchOut]
 
 
-class MerchantPage(Schema):
+class MerchantPage(PageOut):
     items: list[MerchantOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class ListingOut(Schema):
@@ -106,12 +98,8 @@ class ListingOut(Schema):
     is_active: bool
 
 
-class ListingPage(Schema):
+class ListingPage(PageOut):
     items: list[ListingOut]
-    page: int
-    page_size: int
-    total: int
-    pages: int
 
 
 class AliasOut(Schema):

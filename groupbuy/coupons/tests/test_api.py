@@ -34,7 +34,7 @@ def test_shoppers_see_only_their_own_coupons(client):
     mine, theirs = confirmed_orders(station.merchant, quantities=(1, 1))
     response = client.get("/api/coupons/mine", headers=auth(mine.shopper))
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["items"]
     assert [c["coupon_id"] for c in body] == [coupon_for(mine).public_id]
     assert body[0]["code"] == coupon_for(mine).code
     other = client.get(
@@ -211,7 +211,7 @@ def test_batches_are_verified_idempotent_and_keep_conflicts(client):
     conflicts = client.get(
         f"/api/coupons/merchants/{station.merchant.public_id}/conflicts",
         headers=auth(station.owner),
-    ).json()
+    ).json()["items"]
     assert [c["serial"] for c in conflicts] == [coupon_for(one).serial]
 
 

@@ -209,6 +209,6 @@ def test_the_api_lists_a_superseded_redemption_with_when(client):
     (listed,) = client.get(
         f"/api/coupons/merchants/{station.merchant.public_id}/conflicts",
         headers={"Authorization": f"Bearer {secret}"},
-    ).json()
+    ).json()["items"]
     assert (listed["reason"], listed["device"]) == ("superseded", "till-b")
     assert listed["superseded_at"] is not None

@@ -10,16 +10,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.permissions import is_merchant_staff
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, paginate
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import Pool, PoolRequest
 
 FIGURE_DAYS = 30
 
 
-def promotion_figures(*, user, merchant, days: int = FIGURE_DAYS, now=None) -> dict:
-    """Per promotion (newest 50): pool requests, pools suggested and confirmed,
-    and what shoppers saved in confirmed pools; per day of the last ``days``
-    (local dates): requests, pools confirmed and saving. Staff only (403)."""
+def promotion_figures(
+    *,
+    user,
+    merchant,
+    days: int = FIGURE_DAYS,
+    now=None,
+    page=1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> dict:
+    """Per promotion (one page, newest first): pool requests, pools suggested
+    and confirmed, and what shoppers saved in confirmed pools; per day of the
+    last ``days`` (local dates): requests, pools confirmed and saving. Staff
+    only (403)."""
     if not is_merchant_staff(user, merchant):
         raise PoolingError(
             "forbidden",
@@ -27,9 +37,12 @@ def promotion_figures(*, user, merchant, days: int = FIGURE_DAYS, now=None) -> d
             status=403,
         )
     now = now or timezone.now()
-    promotions = list(
-        merchant.promotions.select_related("branch").order_by("-created_at", "-id")[:50]
+    result = paginate(
+        merchant.promotions.select_related("branch").order_by("-created_at", "-id"),
+        page=page,
+        page_size=page_size,
     )
+    promotions = result.items
     ids = [promotion.pk for promotion in promotions]
     # Counted apart: one query joining requests and pools would multiply sums.
     requests_by = dict(
@@ -69,17 +82,18 @@ def promotion_figures(*, user, merchant, days: int = FIGURE_DAYS, now=None) -> d
         saving_fen=Sum("saving_fen"),
     )
     dates = [first_day + timedelta(days=offset) for offset in range(days)]
+    result.items = [
+        {
+            "promotion": promotion,
+            "requests": requests_by.get(promotion.pk, 0),
+            "pools": pools_by.get(promotion.pk, {}).get("pools", 0),
+            "confirmed": pools_by.get(promotion.pk, {}).get("confirmed", 0),
+            "saving_fen": pools_by.get(promotion.pk, {}).get("saving_fen") or 0,
+        }
+        for promotion in promotions
+    ]
     return {
-        "promotions": [
-            {
-                "promotion": promotion,
-                "requests": requests_by.get(promotion.pk, 0),
-                "pools": pools_by.get(promotion.pk, {}).get("pools", 0),
-                "confirmed": pools_by.get(promotion.pk, {}).get("confirmed", 0),
-                "saving_fen": pools_by.get(promotion.pk, {}).get("saving_fen") or 0,
-            }
-            for promotion in promotions
-        ],
+        "promotions": result,
         "days": [
             {
                 "date": day,

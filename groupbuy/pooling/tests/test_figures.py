@@ -43,7 +43,7 @@ def test_the_figures_count_requests_pools_and_savings(client, activity):
     )
     assert response.status_code == 200
     figures = response.json()
-    rows = {row["promotion_id"]: row for row in figures["promotions"]}
+    rows = {row["promotion_id"]: row for row in figures["promotions"]["items"]}
     busy = rows[activity["busy"].public_id]
     assert (busy["requests"], busy["pools"], busy["confirmed"]) == (3, 1, 1)
     assert busy["saving_fen"] == 5_000
@@ -89,3 +89,21 @@ def test_an_unknown_merchant_is_404(client, activity):
         "/api/pooling/merchants/mer_nosuch/figures", headers=auth(activity["owner"])
     )
     assert response.status_code == 404
+
+
+def test_the_promotions_are_paged_not_cut_off_at_the_newest_50(client, activity):
+    merchant, owner = activity["merchant"], activity["owner"]
+    for _ in range(19):  # 21 promotions with the fixture's two
+        make_promotion(merchant=merchant, owner=owner)
+    client.force_login(owner)
+    url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    assert client.get(url).content.decode().count('class="promotion"') == 20
+    second = client.get(url + "?page=2").content.decode()
+    assert second.count('class="promotion"') == 1
+    assert activity["quiet"].title in second  # the oldest, with its figures
+    api = f"/api/pooling/merchants/{merchant.public_id}/figures?page=2"
+    promotions = client.get(api, headers=auth(owner)).json()["promotions"]
+    assert (promotions["total"], promotions["pages"]) == (21, 2)
+    assert [row["promotion_id"] for row in promotions["items"]] == [
+        activity["quiet"].public_id
+    ]

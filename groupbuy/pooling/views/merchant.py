@@ -58,7 +58,9 @@ def merchant_promotions(request, merchant_id: str):
         else:
             messages.success(request, _("Promotion published."))
             return redirect("pooling:merchant_promotions", merchant_id)
-    figures = promotion_figures(user=request.user, merchant=merchant)
+    figures = promotion_figures(
+        user=request.user, merchant=merchant, page=request.GET.get("page", 1)
+    )
     return render(
         request,
         "pooling/merchant_promotions.html",

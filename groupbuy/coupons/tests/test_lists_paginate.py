@@ -1,0 +1,89 @@
+"""The coupon console's and the API's lists are paged, not cut off: today's
+redemptions (cut at 100), offline conflicts (50 on the page, 200 in the API),
+uploaded batches (the last 10) and a shopper's coupons (every one at once)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from groupbuy.coupons.models import Coupon
+from groupbuy.coupons.services import coupon_redeem_online
+from groupbuy.coupons.tests.factories import (
+    confirmed_orders,
+    coupon_for,
+    make_station,
+)
+from groupbuy.coupons.tests.test_api import auth
+from groupbuy.coupons.tests.test_batches import batch_from, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _coupons(station, count: int) -> list[Coupon]:
+    orders = []
+    while len(orders) < count:  # a test deal has 20 units of stock
+        orders += confirmed_orders(
+            station.merchant, quantities=(1,) * min(10, count - len(orders))
+        )
+    return [coupon_for(order) for order in orders]
+
+
+def _listed(client, url: str, list_id: str) -> int:
+    page = client.get(url)
+    assert page.status_code == 200
+    match = re.search(
+        rf'<ul[^>]*id="{list_id}">(.*?)</ul>', page.content.decode(), re.S
+    )
+    return match[1].count("<li") if match else 0
+
+
+def test_todays_redemptions_are_paged_on_the_console_and_in_the_api(client):
+    station = make_station()
+    for coupon in _coupons(station, 21):
+        coupon_redeem_online(
+            actor=station.owner, merchant=station.merchant, code=coupon.code
+        )
+    client.force_login(station.owner)
+    console = f"/coupons/merchant/{station.merchant.public_id}/"
+    assert _listed(client, console, "redemptions") == 20
+    assert _listed(client, console + "?redemptions_page=2", "redemptions") == 1
+    api = f"/api/coupons/merchants/{station.merchant.public_id}/redemptions"
+    body = client.get(api + "?page=2", headers=auth(station.owner)).json()
+    assert (len(body["items"]), body["total"], body["pages"]) == (1, 21, 2)
+
+
+def test_conflicts_and_uploaded_batches_are_paged(client):
+    station = make_station()
+    (coupon,) = _coupons(station, 1)
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon.code
+    )
+    # eleven tills each upload two claims on the coupon already redeemed online
+    for till in range(11):
+        claims = [(coupon, f"n{till}-{i}", 1, 60) for i in range(2)]
+        upload(station, batch_from(station, f"till-{till}", *claims))
+    client.force_login(station.owner)
+    console = f"/coupons/merchant/{station.merchant.public_id}/"
+    assert _listed(client, console, "conflicts") == 20
+    assert _listed(client, console + "?conflicts_page=2", "conflicts") == 2
+    assert _listed(client, console, "batches") == 10
+    assert _listed(client, console + "?batches_page=2", "batches") == 1
+    api = f"/api/coupons/merchants/{station.merchant.public_id}/conflicts"
+    body = client.get(api + "?page_size=100", headers=auth(station.owner)).json()
+    assert (len(body["items"]), body["total"]) == (22, 22)
+
+
+def test_my_coupons_are_paged_in_the_api(client):
+    station = make_station()
+    coupons = _coupons(station, 3)
+    shopper = coupons[0].shopper
+    Coupon.objects.filter(pk__in=[c.pk for c in coupons]).update(shopper=shopper)
+    first = client.get("/api/coupons/mine?page_size=2", headers=auth(shopper)).json()
+    second = client.get(
+        "/api/coupons/mine?page_size=2&page=2", headers=auth(shopper)
+    ).json()
+    listed = [c["coupon_id"] for c in first["items"] + second["items"]]
+    assert sorted(listed) == sorted(c.public_id for c in coupons)
+    assert (first["total"], first["pages"]) == (3, 2)
