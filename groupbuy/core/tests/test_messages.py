@@ -131,3 +131,16 @@ def test_every_translation_keeps_the_placeholders_of_its_english():
                 if sorted(PLACEHOLDER.findall(msgstr)) != english:
                     wrong.append(f"{catalog.relative_to(REPO)}: {msgid!r} → {msgstr!r}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_the_chinese_addresses_people_one_way():
+    # The catalogs mixed 你 and 您 (39 and 102 lines), sometimes on one page;
+    # the site says 您 throughout, like the shops and payment apps it sits
+    # beside.
+    informal = [
+        f"{catalog.relative_to(REPO)}: {key!r} → {msgstrs!r}"
+        for catalog in CATALOGS
+        for key, msgstrs in _messages(catalog, "--translated")
+        if "你" in msgstrs
+    ]
+    assert informal == [], "\n".join(informal)

@@ -50,7 +50,7 @@ def test_a_payout_names_its_destination_and_a_date_range_its_end():
 
 def test_a_missing_merchant_is_not_called_a_payment():
     missing = translation.gettext_lazy("There is no such merchant.")
-    assert _zh(missing) == "没有这个商家。"
+    assert _zh(missing) == "没有这个商户。"
 
 
 def test_an_erasure_request_pending_is_not_a_message_waiting_to_be_sent():

@@ -62,7 +62,7 @@ def test_owner_refunds_one_order_from_the_deal_page():
         recipient=order.shopper, kind="deals.order.refunded"
     )
     # in the shopper's language (Chinese by default)
-    assert notice.body == "¥198.00 已全额退还给你。商家说明：“Out of stock”"
+    assert notice.body == "¥198.00 已全额退还给您。商家说明：“Out of stock”"
 
 
 def test_a_refund_without_a_reason_refunds_nothing():
