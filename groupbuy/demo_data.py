@@ -365,14 +365,14 @@ def ensure_demo_deals(
             .first()
         )
         if live is None:
-            live = _create_demo_deal(spec, owner=owner, merchant=merchant, now=now)
+            live = create_demo_deal(spec, owner=owner, merchant=merchant, now=now)
         if live.state == Deal.State.DRAFT:
             live = deal_open(actor=owner, deal=live)
         live_deals.append(live)
     return live_deals
 
 
-def _create_demo_deal(spec: DemoDeal, *, owner: User, merchant: Merchant, now):
+def create_demo_deal(spec: DemoDeal, *, owner: User, merchant: Merchant, now):
     product = catalog_selectors.product_get_by_gtin(code=spec.gtin)
     listing = catalog_selectors.listing_for(merchant=merchant, product=product)
     list_price_fen = listing.price_fen

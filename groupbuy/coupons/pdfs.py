@@ -123,7 +123,8 @@ def coupon_pdf(coupon, *, branches) -> bytes:
             _small(
                 pdf,
                 _text(
-                    f"{branch.name}: {branch.address}",
+                    _("%(branch)s: %(address)s")
+                    % {"branch": branch.name, "address": branch.address},
                     unicode_ok,
                     "(branch address in Chinese)",
                 ),

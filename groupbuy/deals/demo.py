@@ -120,7 +120,7 @@ def load_demo_data(*, stdout) -> None:
         if deal is None or not deal.starts_at <= timezone.now() < deal.deadline_at:
             continue
         for number, quantity in joins:
-            joined += _ensure_joined(buyers[number], deal, quantity)
+            joined += ensure_joined(buyers[number], deal, quantity)
     if joined:
         stdout.write(f"deals: {joined} demo orders in {len(JOINS)} group buys\n")
 
@@ -136,7 +136,8 @@ def _ensure_buyer(phone: str, name: str) -> User:
     return user
 
 
-def _ensure_joined(buyer: User, deal: Deal, quantity: int) -> int:
+def ensure_joined(buyer: User, deal: Deal, quantity: int) -> int:
+    """Join ``deal`` as ``buyer`` and pay on the sandbox, once; 1 if joined now."""
     if DealOrder.objects.filter(deal=deal, shopper=buyer).exists():
         return 0
     order = deal_join(actor=buyer, deal=deal, quantity=quantity)

@@ -1,10 +1,14 @@
+"""The coupons demo: key files, and a group buy that already succeeded so the
+first shopper has a coupon to show and the till has redeemed the second's."""
+
 import io
 
 import pytest
 
 from groupbuy.coupons.demo import load_demo_data
-from groupbuy.coupons.models import MerchantKey, PlatformKey
+from groupbuy.coupons.models import Coupon, MerchantKey, PlatformKey, Redemption
 from groupbuy.coupons.tests.factories import make_merchant, make_user
+from groupbuy.deals.models import Deal
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +37,29 @@ def test_the_plugin_declaration_names_modules_that_exist():
     ]
     for target in targets:
         import_string(target.replace(":", "."))
+
+
+def test_the_demo_shoppers_hold_coupons_and_one_was_redeemed_at_the_till(
+    client, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path  # the key files
+    from groupbuy.coupons.demo import SUCCEEDED_DEAL
+    from groupbuy.demo_data import CASHIER, SHOPPER, SHOPPER_2, load_demo
+
+    load_demo()
+    for _ in range(2):  # make demo runs again: nothing is added twice
+        load_demo_data(stdout=io.StringIO())
+    deal = Deal.objects.get(title=SUCCEEDED_DEAL)
+    assert deal.state == Deal.State.SETTLED
+    coupons = {c.shopper.phone: c for c in Coupon.objects.filter(order__deal=deal)}
+    assert set(coupons) == {SHOPPER.phone, SHOPPER_2.phone}
+    waiting, used = coupons[SHOPPER.phone], coupons[SHOPPER_2.phone]
+    assert (waiting.status, waiting.quantity) == (Coupon.Status.VALID, 2)
+    assert used.status == Coupon.Status.REDEEMED
+    (redemption,) = Redemption.objects.all()
+    assert redemption.cashier.phone == CASHIER.phone
+    # the first shopper sees their coupon's code on "My coupons"
+    client.force_login(waiting.shopper)
+    assert (
+        waiting.serial.encode() in client.get(f"/coupons/{waiting.public_id}/").content
+    )
