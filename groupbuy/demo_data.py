@@ -237,6 +237,7 @@ class DemoDeal:
     deadline_in: timedelta
     starts_in: timedelta = timedelta(0)
     max_quantity_per_order: int = 5
+    settlement_mode: str = Deal.SettlementMode.ON_CLOSE
 
 
 DEMO_DEALS = (
@@ -392,4 +393,5 @@ def create_demo_deal(spec: DemoDeal, *, owner: User, merchant: Merchant, now):
         starts_at=starts_at,
         deadline_at=now + spec.deadline_in,
         max_quantity_per_order=spec.max_quantity_per_order,
+        settlement_mode=spec.settlement_mode,
     )

@@ -76,8 +76,14 @@ def _ensure_succeeded_deal() -> int:
     if Deal.objects.filter(merchant=merchant, title=SUCCEEDED_DEAL).exists():
         return 0
     owner = people[OWNER]
+    # Paid per redemption, so the statement shows the redeemed coupon's money.
     spec = DemoDeal(
-        SUCCEEDED_DEAL, MILK_GTIN, ((2, 85),), stock=40, deadline_in=timedelta(hours=1)
+        SUCCEEDED_DEAL,
+        MILK_GTIN,
+        ((2, 85),),
+        stock=40,
+        deadline_in=timedelta(hours=1),
+        settlement_mode=Deal.SettlementMode.ON_REDEMPTION,
     )
     deal = create_demo_deal(spec, owner=owner, merchant=merchant, now=timezone.now())
     if deal.state == Deal.State.DRAFT:

@@ -51,6 +51,7 @@ def test_the_demo_shoppers_hold_coupons_and_one_was_redeemed_at_the_till(
         load_demo_data(stdout=io.StringIO())
     deal = Deal.objects.get(title=SUCCEEDED_DEAL)
     assert deal.state == Deal.State.SETTLED
+    assert deal.settlement_mode == Deal.SettlementMode.ON_REDEMPTION
     coupons = {c.shopper.phone: c for c in Coupon.objects.filter(order__deal=deal)}
     assert set(coupons) == {SHOPPER.phone, SHOPPER_2.phone}
     waiting, used = coupons[SHOPPER.phone], coupons[SHOPPER_2.phone]
