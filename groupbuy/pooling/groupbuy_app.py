@@ -13,7 +13,16 @@ app = GroupbuyApp(
             url_name="pooling:home",
             icon="users",
             order=40,
-        )
+        ),
+        # Publishing a promotion and what pooling did for each: the merchant's
+        # side of pooled orders (unreachable from the console until 2026-12-04).
+        NavEntry(
+            role="merchant",
+            key="promotions",
+            label=_("Promotions"),
+            url_name="pooling:merchant_promotions",
+            order=35,
+        ),
     ],
     websocket_routes=[
         ("ws/pools/<str:pool_id>/", "groupbuy.pooling.consumers:PoolConsumer"),

@@ -107,3 +107,17 @@ def test_the_promotions_are_paged_not_cut_off_at_the_newest_50(client, activity)
     assert [row["promotion_id"] for row in promotions["items"]] == [
         activity["quiet"].public_id
     ]
+
+
+def test_the_console_menu_leads_to_the_promotions_and_they_sit_in_the_console(
+    client, activity
+):
+    # Nothing linked to this page: a merchant could publish a promotion only by
+    # typing its address.
+    merchant = activity["merchant"]
+    client.force_login(activity["owner"])
+    dashboard = client.get(f"/merchant/{merchant.public_id}/").content.decode()
+    url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    assert f'href="{url}"' in dashboard
+    page = client.get(url).content.decode()
+    assert 'aria-current="page" id="merchant-nav-promotions"' in page

@@ -66,6 +66,7 @@ def merchant_promotions(request, merchant_id: str):
         "pooling/merchant_promotions.html",
         {
             "merchant": merchant,
+            "section": "promotions",
             "form": form,
             "promotions": figures["promotions"],
             "charts": figure_charts(figures),
