@@ -210,3 +210,17 @@ def test_choosing_a_product_fills_in_its_everyday_price(console):
     page.select_option("#id_product", seeded["product"])
     assert page.input_value("#id_list_price_fen") == "120"
     assert page.is_checked("#id_settlement_mode_0")
+
+
+def test_the_menu_shows_the_section_a_page_is_in(console):
+    # On a phone the console's menu scrolls sideways and its later sections were
+    # off screen: a page opened from one of them did not show where it was.
+    page, seeded, viewport = console
+    page.goto(f"/pooling/merchant/{seeded['merchant']}/promotions/")
+    current = page.locator('.subnav [aria-current="page"]')
+    assert current.get_attribute("id") == "merchant-nav-promotions"
+    box = current.bounding_box()
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert 0 <= box["x"] and box["x"] + box["width"] <= width, (box, width)
+    if viewport == "phone":
+        _assert_fits(page, "promotions")

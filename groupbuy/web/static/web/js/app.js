@@ -63,6 +63,19 @@ function pageLoaded(root) {
   startModules(root);
 }
 
+// A menu that scrolls sideways on a phone (the merchant console's, the operator's)
+// starts with the current section in view: the later sections were off screen,
+// so a page opened from one of them did not show where it was.
+function showCurrentSection() {
+  for (const current of document.querySelectorAll('.subnav [aria-current="page"]')) {
+    const menu = current.parentElement.getBoundingClientRect();
+    const item = current.getBoundingClientRect();
+    if (item.right > menu.right || item.left < menu.left) {
+      current.parentElement.scrollLeft += item.left - menu.left - (menu.width - item.width) / 2;
+    }
+  }
+}
+
 // A confirm step (<details class="confirm">) hides its summary once open: the
 // focus goes to the step's first control instead of being lost, and Escape
 // closes the step and gives the focus back to its summary (never a trap).
@@ -85,6 +98,7 @@ function confirmSteps() {
 }
 
 markCurrentTab();
+showCurrentSection();
 confirmSteps();
 pageLoaded(document);
 focusFirstInvalidField();
