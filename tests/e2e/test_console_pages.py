@@ -221,6 +221,6 @@ def test_the_menu_shows_the_section_a_page_is_in(console):
     assert current.get_attribute("id") == "merchant-nav-promotions"
     box = current.bounding_box()
     width = page.evaluate("document.documentElement.clientWidth")
-    assert 0 <= box["x"] and box["x"] + box["width"] <= width, (box, width)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
     if viewport == "phone":
         _assert_fits(page, "promotions")

@@ -94,3 +94,40 @@ def test_operator_dashboard_menu():
         "operator-nav-queue",
     ]
     assert re.search(r'href="/snap/operator/queue/"\s+id="operator-nav-queue"', html)
+
+
+def _sections(role: str) -> list:
+    from groupbuy.core.plugins import nav_entries
+
+    return [pytest.param(entry, id=entry.name) for entry in nav_entries(role)]
+
+
+@pytest.mark.parametrize("entry", _sections("merchant"))
+def test_every_console_section_shows_the_console_menu_marking_it(entry):
+    # Plug-in apps' console pages used the plain site layout (payouts, demand
+    # search) or were missing from the menu (pooling's promotions).
+    from django.urls import reverse
+
+    membership = make_merchant_member(user=make_user(preferred_language="en"))
+    client = Client()
+    client.force_login(membership.user)
+    url = reverse(entry.url_name, args=[membership.merchant.public_id])
+    html = client.get(url).content.decode()
+    assert f'aria-current="page" id="merchant-nav-{entry.name}"' in html, url
+
+
+@pytest.mark.parametrize("entry", _sections("operator"))
+def test_every_operator_section_shows_the_operator_menu_marking_it(entry):
+    # The snap pages had a menu of their own with three of its entries; the
+    # payouts and erasure pages had none.
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    url = reverse(entry.url_name)
+    html = client.get(url).content.decode()
+    assert 'id="operator-menu"' in html, url
+    assert re.search(
+        rf'href="{re.escape(url)}"\s+aria-current="page"\s+id="operator-nav-{entry.name}"',
+        html,
+    ), url
