@@ -41,6 +41,14 @@ def test_order_list_shows_only_my_orders(shopper_client, shopper):
     assert [view.order.pk for view in response.context["views"]] == [mine.pk]
 
 
+def test_order_list_says_how_many_units(shopper_client, shopper):
+    # It read "2 × · ¥19.80", the price per unit missing after the ×.
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=2)
+    row = shopper_client.get(reverse("web:order_list")).content.decode()
+    assert f"2 units · ¥{order.amount_fen // 100}." in row
+    assert "× ·" not in row
+
+
 def test_order_list_filters_by_status_and_ignores_unknown(shopper_client, shopper):
     paid = join_and_pay(make_deal(), shopper=shopper)
     deal_join(actor=shopper, deal=make_deal(), quantity=1)
