@@ -23,4 +23,5 @@ app = GroupbuyApp(
     # Registers the service worker (offline pages, queued replies) everywhere.
     signed_in_scripts=["sharing/pwa.js"],
     personal_data="groupbuy.sharing.personal_data:SharingPersonalData",
+    demo_data="groupbuy.sharing.demo:load_demo_data",
 )
