@@ -1,5 +1,8 @@
 """Demo data for pooled orders: a spend-and-save and a buy-3-pay-2 promotion at
-every branch of the demo merchant (idempotent: a running one is kept)."""
+every branch of the demo merchant, and the second demo shopper waiting at the
+first branch with a cart just short of the first tier, so that the first demo
+shopper who asks to pool there is suggested a pool with them (idempotent: a
+running promotion and a waiting request are kept)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from groupbuy.accounts.models import User
 from groupbuy.catalog.models import Merchant
-from groupbuy.pooling.models import Promotion
-from groupbuy.pooling.services import promotion_publish
+from groupbuy.pooling.models import PoolRequest, Promotion
+from groupbuy.pooling.services import pool_request_create, promotion_publish
 
+# The first is the one the second demo shopper waits on (WAITING_FEN).
 DEMOS = [
     {
         "title": "满200减20 / 满300减50 / 满500减100",
@@ -48,3 +53,44 @@ def load_demo_data(*, stdout) -> None:
             **demo,
         )
         stdout.write(f"pooling: promotion “{demo['title']}” at {merchant.name}\n")
+    _ensure_waiting_shopper(merchant, stdout=stdout)
+
+
+# ¥170 at the first branch for 200 − 20, for 12 hours: any cart of ¥30 or more
+# reported there by someone asking to pool completes it.
+WAITING_FEN = 17_000
+WAITING_FOR = timedelta(hours=12)
+
+
+def _ensure_waiting_shopper(merchant: Merchant, *, stdout) -> None:
+    from groupbuy.demo_data import SHOPPER_2
+
+    shopper = User.objects.filter(phone=SHOPPER_2.phone).first()
+    branch = merchant.branches.filter(is_active=True).order_by("pk").first()
+    now = timezone.now()
+    promotion = (
+        Promotion.objects.filter(
+            merchant=merchant, title=DEMOS[0]["title"], ends_at__gt=now
+        )
+        .order_by("-ends_at")
+        .first()
+    )
+    if shopper is None or branch is None or promotion is None:
+        return
+    waiting = PoolRequest.objects.filter(
+        user=shopper,
+        promotion=promotion,
+        branch=branch,
+        state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
+    )
+    if waiting.exists():
+        return
+    pool_request_create(
+        actor=shopper,
+        promotion=promotion,
+        branch=branch,
+        amount_fen=WAITING_FEN,
+        deadline_at=now + WAITING_FOR,
+    )
+    waits = f"¥{WAITING_FEN // 100} at {branch.name}"
+    stdout.write(f"pooling: {SHOPPER_2.phone} waits to pool {waits}\n")
