@@ -115,7 +115,7 @@ def _demand_ids(*, shopper, owner, merchant) -> dict:
 
 def _pool_id(*, shopper, shopper_2, merchant) -> dict:
     from groupbuy.catalog.models import Branch
-    from groupbuy.pooling.models import PoolMember, Promotion
+    from groupbuy.pooling.models import PoolMember, PoolRequest, Promotion
     from groupbuy.pooling.services import pool_request_create, pools_match
 
     branch = Branch.objects.filter(merchant=merchant).order_by("pk").first()
@@ -125,6 +125,12 @@ def _pool_id(*, shopper, shopper_2, merchant) -> dict:
         .first()
     )
     for user in (shopper, shopper_2):
+        # The demo data has shopper_2 waiting there already (pooling/demo.py).
+        waiting = PoolRequest.objects.filter(
+            user=user, promotion=promotion, branch=branch, state__in=["open"]
+        )
+        if waiting.exists():
+            continue
         pool_request_create(
             actor=user,
             promotion=promotion,

@@ -180,7 +180,7 @@ def test_email_goes_out_in_the_recipients_language():
     assert message.subject == "[groupbuy] 全部标为已读"
     assert message.body.startswith("小李，您好：\n\n全部标为已读\n\n请到店自提。\n")
     assert "查看详情： http://127.0.0.1:8000/deals/deal_x/" in message.body
-    assert "这封邮件与你在 groupbuy 的活动有关。" in message.body
+    assert "这封邮件与您在 groupbuy 的活动有关。" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert "点此查看" in html
