@@ -172,3 +172,33 @@ def test_without_a_chinese_font_the_pdfs_are_english(monkeypatch):
     assert pdf.startswith(b"%PDF")
     assert any(line.startswith("Valid until ") for line in lines)
     assert all(line.isascii() or "·" in line for line in lines[2:])
+
+
+def test_a_cashier_sees_the_owners_settings_but_no_form_that_would_refuse_them(
+    client,
+):
+    # The console showed cashiers the key, offline and expiry forms, each
+    # answering them 403.
+    from groupbuy.accounts.services import merchant_membership_add
+    from groupbuy.coupons.tests.factories import make_user
+
+    station = make_station()
+    make_branch(station.merchant)
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+    )
+    cashier = make_user(preferred_language="en")
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=station.merchant, role="cashier"
+    )
+    url = f"/coupons/merchant/{station.merchant.public_id}/"
+    owner_forms = ("key-file/", "/offline/", "/terms/")
+    client.force_login(station.owner)
+    page = client.get(url).content.decode()
+    assert all(form in page for form in owner_forms)
+    client.force_login(cashier)
+    page = client.get(url).content.decode()
+    assert not any(form in page for form in owner_forms)
+    assert 'id="keys-by-owners"' in page and "online only" in page
+    assert " · 2 units · " in page  # today's redemption, with its unit count
