@@ -215,9 +215,13 @@ class PromotionForm(forms.Form):
         label=_("Runs for (days)"), min_value=1, max_value=365, initial=7
     )
 
-    def __init__(self, *args, branches, **kwargs):
+    def __init__(self, *args, branches, whole_merchant=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].choices = [("", _("All branches"))] + [
+        # Only those who may publish for every branch get "All branches"
+        # (pooling/selectors/publishing.py); a cashier picks their own.
+        everywhere = [("", _("All branches"))] if whole_merchant else []
+        self.fields["branch"].required = not whole_merchant
+        self.fields["branch"].choices = everywhere + [
             (branch.public_id, branch.name) for branch in branches
         ]
 

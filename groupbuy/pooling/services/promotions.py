@@ -5,36 +5,26 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.catalog.models import Branch, Merchant, Product
-from groupbuy.catalog.permissions import is_merchant_owner, is_merchant_staff
 from groupbuy.core.audit import audit_log
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import Promotion
+from groupbuy.pooling.selectors.publishing import publish_scope
 
 
 def require_promotion_publisher(*, actor, merchant: Merchant, branch: Branch | None):
     """Owners publish for the merchant or any branch; a cashier tied to a branch
-    publishes for that branch only. ``actor=None`` is the platform itself
-    (demo data, seeding), as in the other apps' services."""
-    if actor is None or is_merchant_owner(actor, merchant):
-        return
-    membership = (
-        user_membership_for(user=actor, merchant_id=merchant.pk)
-        if is_merchant_staff(actor, merchant)
-        else None
-    )
-    if (
-        membership is not None
-        and branch is not None
-        and membership.branch_id == branch.pk
-    ):
+    publishes for that branch only (``publish_scope``). ``actor=None`` is the
+    platform itself (demo data, seeding), as in the other apps' services."""
+    if actor is None or publish_scope(user=actor, merchant=merchant).allows(branch):
         return
     raise PoolingError(
         "forbidden",
-        _("Only the staff of %(merchant)s may publish its promotions.")
-        % {"merchant": merchant.name},
+        _(
+            "Only the merchant's owners, or a cashier for their own branch, may "
+            "publish its promotions."
+        ),
         status=403,
     )
 

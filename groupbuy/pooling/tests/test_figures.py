@@ -121,3 +121,46 @@ def test_the_console_menu_leads_to_the_promotions_and_they_sit_in_the_console(
     assert f'href="{url}"' in dashboard
     page = client.get(url).content.decode()
     assert 'aria-current="page" id="merchant-nav-promotions"' in page
+
+
+def _cashier(merchant, *, branch=None):
+    from groupbuy.accounts.services import merchant_membership_add
+
+    cashier = make_user()
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=merchant, role="cashier", branch=branch
+    )
+    return cashier
+
+
+def test_a_branch_cashier_publishes_for_their_branch_only(client, activity):
+    # A cashier was offered "All branches" and every branch, and told on
+    # submitting that only the merchant's staff may publish.
+    from groupbuy.catalog.models import Branch
+    from groupbuy.pooling.models import Promotion
+
+    merchant = activity["merchant"]
+    mine = Branch.objects.get(merchant=merchant)
+    other = Branch.objects.create(merchant=merchant, name="East", address="2 Road")
+    client.force_login(_cashier(merchant, branch=mine))
+    url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    form = client.get(url).content.decode()
+    assert f'value="{mine.public_id}"' in form
+    assert f'value="{other.public_id}"' not in form
+    assert 'value=""' not in form.split('name="branch"')[1].split("</select>")[0]
+    offer = {"title": "满100减10", "kind": "threshold", "tiers": "100-10", "days": 3}
+    refused = client.post(url, {**offer, "branch": other.public_id})
+    assert (
+        refused.status_code == 200
+        and not Promotion.objects.filter(title="满100减10").exists()
+    )
+    assert client.post(url, {**offer, "branch": mine.public_id}).status_code == 302
+    assert Promotion.objects.get(title="满100减10").branch == mine
+
+
+def test_a_cashier_of_no_branch_is_told_who_may_publish(client, activity):
+    merchant = activity["merchant"]
+    client.force_login(_cashier(merchant))
+    page = client.get(f"/pooling/merchant/{merchant.public_id}/promotions/")
+    html = page.content.decode()
+    assert 'id="promotion-form"' not in html and 'id="promotion-publishers"' in html

@@ -20,6 +20,7 @@ from groupbuy.pooling.forms import (
     PromotionForm,
 )
 from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
+from groupbuy.pooling.selectors.publishing import publish_scope
 from groupbuy.web.views.common import domain_errors_as_http
 
 
@@ -32,8 +33,11 @@ def merchant_promotions(request, merchant_id: str):
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     if not is_merchant_staff(request.user, merchant):
         raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
-    branches = list(merchant.branches.filter(is_active=True))
-    form = PromotionForm(request.POST or None, branches=branches)
+    scope = publish_scope(user=request.user, merchant=merchant)
+    branches = scope.branches
+    form = PromotionForm(
+        request.POST or None, branches=branches, whole_merchant=scope.whole_merchant
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         now = timezone.now()
@@ -68,6 +72,7 @@ def merchant_promotions(request, merchant_id: str):
             "merchant": merchant,
             "section": "promotions",
             "form": form,
+            "can_publish": scope.can_publish,
             "promotions": figures["promotions"],
             "charts": figure_charts(figures),
         },
