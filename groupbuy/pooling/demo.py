@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from groupbuy.accounts.models import User
 from groupbuy.catalog.models import Merchant
+from groupbuy.core.money import format_fen
 from groupbuy.pooling.models import PoolRequest, Promotion
 from groupbuy.pooling.services import pool_request_create, promotion_publish
 
@@ -92,5 +93,5 @@ def _ensure_waiting_shopper(merchant: Merchant, *, stdout) -> None:
         amount_fen=WAITING_FEN,
         deadline_at=now + WAITING_FOR,
     )
-    waits = f"¥{WAITING_FEN // 100} at {branch.name}"
+    waits = f"{format_fen(WAITING_FEN)} at {branch.name}"
     stdout.write(f"pooling: {SHOPPER_2.phone} waits to pool {waits}\n")
