@@ -134,9 +134,9 @@ def test_every_translation_keeps_the_placeholders_of_its_english():
 
 
 def test_the_chinese_addresses_people_one_way():
-    # The catalogs mixed 你 and 您 (39 and 102 lines), sometimes on one page;
-    # the site says 您 throughout, like the shops and payment apps it sits
-    # beside.
+    # The catalogs mixed 你 and 您 (39 and 102 lines): the refund notice said
+    # 你, the join form 您. The site says 您 throughout, like the shops and
+    # payment apps it sits beside.
     informal = [
         f"{catalog.relative_to(REPO)}: {key!r} → {msgstrs!r}"
         for catalog in CATALOGS
