@@ -1,6 +1,7 @@
 """The coupon console's and the API's lists are paged, not cut off: today's
 redemptions (cut at 100), offline conflicts (50 on the page, 200 in the API),
-uploaded batches (the last 10) and a shopper's coupons (every one at once)."""
+uploaded batches (the last 10), the deals whose expiry rule the merchant sets
+(the latest 10) and a shopper's coupons (every one at once)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from groupbuy.coupons.tests.factories import (
 )
 from groupbuy.coupons.tests.test_api import auth
 from groupbuy.coupons.tests.test_batches import batch_from, upload
+from groupbuy.deals.tests.factories import make_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,43 @@ def test_conflicts_and_uploaded_batches_are_paged(client):
     api = f"/api/coupons/merchants/{station.merchant.public_id}/conflicts"
     body = client.get(api + "?page_size=100", headers=auth(station.owner)).json()
     assert (len(body["items"]), body["total"]) == (22, 22)
+
+
+def test_every_deals_expiry_rule_can_be_reached(client):
+    from datetime import timedelta
+
+    from groupbuy.accounts.services import merchant_membership_add
+    from groupbuy.coupons.services import deal_coupon_terms_set
+    from groupbuy.coupons.tests.factories import make_user
+
+    station = make_station()
+    deals = [
+        make_deal(
+            merchant=station.merchant,
+            title=f"Deal closing in {days} days",
+            deadline_in=timedelta(days=days),
+        )
+        for days in range(1, 22)
+    ]
+    # the deal closing soonest is listed last, on the second page
+    deal_coupon_terms_set(
+        actor=station.owner, deal=deals[0], expiry_rule="pay_merchant"
+    )
+    client.force_login(station.owner)
+    console = f"/coupons/merchant/{station.merchant.public_id}/"
+    assert _listed(client, console, "deal-terms") == 20
+    assert _listed(client, console + "?deals_page=2", "deal-terms") == 1
+    last = client.get(console + "?deals_page=2").content.decode()
+    assert "Deal closing in 1 days" in last
+    assert re.search(r'<option value="pay_merchant" *selected', last)
+    # a cashier reads the rule without the owner's form
+    cashier = make_user(preferred_language="en")
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=station.merchant, role="cashier"
+    )
+    client.force_login(cashier)
+    last = client.get(console + "?deals_page=2").content.decode()
+    assert re.search(r'<span class="muted">Pay the merchant</span>', last)
 
 
 def test_my_coupons_are_paged_in_the_api(client):
