@@ -32,7 +32,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test import TestCase
 from django.utils import timezone
@@ -429,10 +429,14 @@ def test_money_is_never_lost_or_created(monkeypatch):
     monkeypatch.setattr(
         "groupbuy.escrow.services.intents.publish_to_user", lambda *args: None
     )
+    # The SQLite suite explores 20 sequences. The PostgreSQL suite runs the
+    # same steps to check they hold under PostgreSQL's SQL, not to explore
+    # more: 6 sequences there (20 took 100 s of a CI run's 20 minutes).
+    examples = 20 if connection.vendor == "sqlite" else 6
     run_state_machine_as_test(
         MoneyMachine,
         settings=settings(
-            max_examples=20,
+            max_examples=examples,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
