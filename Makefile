@@ -35,14 +35,12 @@ serve: venv bytecode
 
 # The whole suite on SQLite. Browser tests run when /usr/bin/chromium exists and
 # are skipped with a message otherwise (.ci/run installs Chromium and forbids skips).
-# The browser journeys beside everything else, the journeys in two worker
-# processes of their own (pytest-xdist, one file per worker at a time, each
-# worker with its own server): a journey mostly waits on Chromium, its server or
-# a timer, so three processes keep two cores busy. The journeys' output follows.
+# Two pytest processes at once: the browser journeys (mostly waiting on Chromium
+# and their own server) beside everything else; the journeys' output follows.
 # (Exit status 5 is "no tests selected", e.g. PYTEST_ARGS naming one app.)
 test: venv bytecode test-js
 	@log=$$(mktemp); \
-	$(BIN)/python -m pytest -q -m browser -n 2 --dist loadfile $(PYTEST_ARGS) >"$$log" 2>&1 & journeys=$$!; \
+	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS) >"$$log" 2>&1 & journeys=$$!; \
 	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS); rest=$$?; \
 	wait $$journeys; journeys_rc=$$?; \
 	echo "--- browser journeys (pytest -m browser) ---"; cat "$$log"; rm -f "$$log"; \
