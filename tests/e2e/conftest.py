@@ -37,6 +37,7 @@ def groupbuy_server():
             extra_env={"GROUPBUY_PUBLIC_URL": f"http://127.0.0.1:{port}"},
         )
         deployment.migrate()
+        deployment.keep_shell()
         deployment.url = deployment.serve(port)
         try:
             yield deployment

@@ -113,6 +113,7 @@ class Deployment:
             self.env["REDIS_URL"] = redis_url
         self.env.update(extra_env or {})
         self.processes: list[subprocess.Popen] = []
+        self._shell: KeptShell | None = None
 
     def groupbuy(self, *args: str, timeout: float = 180) -> str:
         result = subprocess.run(
@@ -144,8 +145,23 @@ class Deployment:
             self.groupbuy("migrate", "--noinput")
 
     def run_python(self, code: str) -> str:
-        """Run Django code against this installation's database; return its stdout."""
+        """Run Django code against this installation's database; return its stdout.
+
+        With ``keep_shell()`` it runs in one Python process kept for the
+        purpose; otherwise in a new ``groupbuy shell -c``."""
+        if self._shell is not None:
+            return self._shell.run(code)
         return self.groupbuy("shell", "-c", code)
+
+    def keep_shell(self) -> None:
+        """Run later ``run_python`` and ``seed`` calls in one process kept for
+        them, not a new ``groupbuy shell`` each: starting Python and setting
+        Django up takes 2–6 s of a 2-core CI machine, and the browser journeys
+        seed about sixty times. For a session whose server's database is never
+        swapped under it (a restore would leave the kept process's caches
+        stale)."""
+        if self._shell is None:
+            self._shell = KeptShell(self)
 
     def seed(self, call: str):
         """Run ``call`` from tests.support.seeding here; return its JSON result."""
@@ -195,6 +211,7 @@ class Deployment:
         )
 
     def stop(self) -> None:
+        self._shell = None  # its process is in self.processes
         for process in self.processes:
             if process.poll() is None:
                 process.terminate()
@@ -204,3 +221,67 @@ class Deployment:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
+
+
+# The kept shell's loop: set Django up once, then run each program it is sent
+# (a JSON string per line) in fresh globals as `groupbuy shell -c` would, and
+# answer with a JSON line: its printed output, or the traceback that stopped it.
+# The connections close after each program, so the server's writes are seen
+# and no SQLite lock is held between programs.
+_KEPT_SHELL_LOOP = """
+import contextlib, io, json, sys, traceback
+import django
+django.setup()
+from django.core.management.commands import shell
+from django.db import connections
+# what `groupbuy shell -c` runs a program in: the shell module's globals and
+# the models Django imports for it
+namespace = {**vars(shell), **shell.Command().get_namespace(verbosity=0)}
+answers = sys.stdout
+sys.stdout = sys.stderr
+for line in sys.stdin:
+    printed = io.StringIO()
+    failed = False
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(json.loads(line), dict(namespace))
+    except BaseException:
+        failed = True
+        printed.write(traceback.format_exc())
+    finally:
+        connections.close_all()
+    answers.write(json.dumps({"failed": failed, "output": printed.getvalue()}) + "\\n")
+    answers.flush()
+"""
+
+
+class KeptShell:
+    """One Python process with Django set up, running programs for a
+    :class:`Deployment` (:meth:`Deployment.keep_shell`)."""
+
+    def __init__(self, deployment: Deployment):
+        log = open(deployment.data_dir / "kept-shell.log", "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _KEPT_SHELL_LOOP],
+            env=deployment.env,
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        deployment.processes.append(self.process)
+        self.log_path = deployment.data_dir / "kept-shell.log"
+
+    def run(self, code: str) -> str:
+        self.process.stdin.write(json.dumps(code) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(
+                f"the kept shell exited:\n{self.log_path.read_text()[-4000:]}"
+            )
+        answer = json.loads(line)
+        if answer["failed"]:
+            raise RuntimeError(f"groupbuy shell failed:\n{answer['output']}")
+        return answer["output"]
