@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groupbuy.catalog.models import Merchant
@@ -44,7 +44,7 @@ def code_digest(text: str) -> str:
 
 def coupon_issue_for_order(*, actor, order: DealOrder) -> Coupon:
     """Issue the order's coupon; issuing again returns the same coupon."""
-    existing = Coupon.objects.filter(order=order).first()
+    existing = _issued(order)
     if existing is not None:
         return existing
     deal = order.deal
@@ -62,6 +62,27 @@ def coupon_issue_for_order(*, actor, order: DealOrder) -> Coupon:
         not_before=int(now.timestamp()),
         expires=int(expires_at.timestamp()),
     )
+    try:
+        return _issue(
+            actor=actor, order=order, key=key, payload=payload, valid=(now, expires_at)
+        )
+    except IntegrityError:
+        # Another process issued it between the look-up and the insert (the
+        # settlement's job beside `groupbuy load_demo`, or two jobs): that one
+        # stands, as for any second call.
+        existing = _issued(order)
+        if existing is None:
+            raise
+        return existing
+
+
+def _issued(order: DealOrder) -> Coupon | None:
+    return Coupon.objects.filter(order=order).first()
+
+
+def _issue(*, actor, order: DealOrder, key, payload: codec.Coupon, valid) -> Coupon:
+    deal = order.deal
+    now, expires_at = valid
     with transaction.atomic():
         coupon = Coupon(
             serial=payload.serial,

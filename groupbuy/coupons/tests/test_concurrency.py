@@ -93,3 +93,27 @@ def test_batches_of_two_stations_imported_at_once_keep_the_earlier_on_postgresql
     assert sorted(n.rsplit(":", 1)[-1] for n in lost) == ["a2", "b", "c2"]
     assert coupon_for(double).redeemed_quantity == 2
     assert_ledger_balanced()
+
+
+@pytest.mark.django_db
+def test_an_order_issued_by_another_process_meanwhile_keeps_that_coupon(monkeypatch):
+    # `groupbuy load_demo` issued coupons while the settlement's job did: the
+    # insert met the other's coupon and failed with a UNIQUE error
+    from groupbuy.coupons.services import issuing
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    first = coupon_for(order)
+    # when the look-up misses the coupon issued meanwhile
+    looked_up = []
+    real_issued = issuing._issued
+
+    def issued_after_the_look_up(order):
+        looked_up.append(order)
+        return None if len(looked_up) == 1 else real_issued(order)
+
+    monkeypatch.setattr(issuing, "_issued", issued_after_the_look_up)
+    again = issuing.coupon_issue_for_order(actor=None, order=order)
+    # then the coupon issued first stands and no second one is made
+    assert again == first
+    assert Coupon.objects.filter(order=order).count() == 1
