@@ -8,14 +8,17 @@ from django.utils.translation import gettext as _
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import is_operator
 from groupbuy.catalog.selectors import merchant_get_for_owner, merchant_get_for_staff
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import (
     Coupon,
+    ExpiryRule,
     Redemption,
     RedemptionBatch,
     RedemptionConflict,
     Revocation,
 )
+from groupbuy.coupons.services.expiry import expiry_rules_for
 from groupbuy.coupons.services.keys import merchant_key_active, platform_keys_valid
 
 __all__ = ["merchant_get_for_owner", "merchant_get_for_staff"]
@@ -54,6 +57,18 @@ def merchant_conflicts(*, merchant: Merchant) -> QuerySet[RedemptionConflict]:
 
 def merchant_batches(*, merchant: Merchant) -> QuerySet[RedemptionBatch]:
     return RedemptionBatch.objects.filter(merchant=merchant)
+
+
+def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:
+    """One page of the merchant's deals, latest deadline first, each with its
+    rule for coupons that expire unredeemed and that rule's label."""
+    deals = paginate(merchant.deals.order_by("-deadline_at", "-pk"), page=page)
+    rules = expiry_rules_for(deals.items)
+    labels = dict(ExpiryRule.choices)
+    for deal in deals.items:
+        deal.coupon_expiry_rule = rules[deal.pk]
+        deal.coupon_expiry_rule_label = labels[deal.coupon_expiry_rule]
+    return deals
 
 
 def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:

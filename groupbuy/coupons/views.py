@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
-from groupbuy.core.pagination import PageResult, paginate
+from groupbuy.core.pagination import paginate
 from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.models import ExpiryRule
@@ -132,7 +132,9 @@ def _console_context(request, merchant, **extra) -> dict:
         ),
         "merchant_key": merchant_key_active(merchant=merchant),
         "multi_branch": merchant_branches(merchant=merchant).count() > 1,
-        "deals": _deals_with_rules(merchant, page=request.GET.get("deals_page", 1)),
+        "deals": selectors.merchant_deals_with_expiry_rules(
+            merchant=merchant, page=request.GET.get("deals_page", 1)
+        ),
         "expiry_rules": ExpiryRule.choices,
         "branches": merchant_branches(merchant=merchant).select_related(
             "coupon_settings"
@@ -186,20 +188,6 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
         return _refused(request, merchant, error.message, code=error.code)
     context = _console_context(request, merchant, redeemed=redemption)
     return render(request, "coupons/console.html", context)
-
-
-def _deals_with_rules(merchant, *, page) -> PageResult:
-    """One page of the merchant's deals, latest deadline first, each with its
-    rule for coupons that expire unredeemed and that rule's label."""
-    from groupbuy.coupons.services.expiry import expiry_rules_for
-
-    deals = paginate(merchant.deals.order_by("-deadline_at", "-pk"), page=page)
-    rules = expiry_rules_for(deals.items)
-    labels = dict(ExpiryRule.choices)
-    for deal in deals.items:
-        deal.coupon_expiry_rule = rules[deal.pk]
-        deal.coupon_expiry_rule_label = labels[deal.coupon_expiry_rule]
-    return deals
 
 
 def _refused(request, merchant, message: str, *, code: str = "invalid"):

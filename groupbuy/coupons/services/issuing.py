@@ -64,7 +64,12 @@ def coupon_issue_for_order(*, actor, order: DealOrder) -> Coupon:
     )
     try:
         return _issue(
-            actor=actor, order=order, key=key, payload=payload, valid=(now, expires_at)
+            actor=actor,
+            order=order,
+            key=key,
+            payload=payload,
+            not_before=now,
+            expires_at=expires_at,
         )
     except IntegrityError:
         # Another process issued it between the look-up and the insert (the
@@ -80,9 +85,10 @@ def _issued(order: DealOrder) -> Coupon | None:
     return Coupon.objects.filter(order=order).first()
 
 
-def _issue(*, actor, order: DealOrder, key, payload: codec.Coupon, valid) -> Coupon:
+def _issue(
+    *, actor, order: DealOrder, key, payload: codec.Coupon, not_before, expires_at
+) -> Coupon:
     deal = order.deal
-    now, expires_at = valid
     with transaction.atomic():
         coupon = Coupon(
             serial=payload.serial,
@@ -93,7 +99,7 @@ def _issue(*, actor, order: DealOrder, key, payload: codec.Coupon, valid) -> Cou
             unit_price_fen=order.final_unit_price_fen or order.unit_price_cap_fen,
             platform_key=key,
             signed=codec.sign(payload, platform_signing_seed(key)),
-            not_before=now,
+            not_before=not_before,
             expires_at=expires_at,
         )
         _seal(coupon, merchant_key_active(merchant=deal.merchant))
