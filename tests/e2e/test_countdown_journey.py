@@ -2,7 +2,8 @@
 
 Two pages opened side by side show the same second; a page whose browser clock
 is 37 s wrong (Playwright's clock API) still shows the server's countdown, within
-the error bound it states beside it.
+the error bound it states beside it. A page of several countdowns writes, at each
+tick, only to the countdown whose second came.
 """
 
 from __future__ import annotations
@@ -182,5 +183,70 @@ def test_a_deadline_change_more_than_a_second_late_is_dropped(
         assert outcome["onTime"] == "applied"
         assert outcome["afterOnTime"] == outcome["before"] + 60_000
         assert 59 <= outcome["shownAfterOnTime"] - outcome["shownAfterLate"] <= 61
+    finally:
+        context.close()
+
+
+def _gtin(body: str) -> str:
+    odd_even = sum(int(digit) * (3 if i % 2 else 1) for i, digit in enumerate(body))
+    return body + str((10 - odd_even % 10) % 10)
+
+
+def test_a_page_of_countdowns_writes_only_the_one_whose_second_came(
+    chromium, groupbuy_server, deal_id
+):
+    # given the home page with several deals' countdowns, each on its own
+    # deadline's second (seeded a moment apart), so the page ticks several
+    # times a second
+    for number in range(3):
+        groupbuy_server.seed(
+            f"seed_open_deal(gtin='{_gtin(f'690770000{number:03d}')}',"
+            " tiers=[(1, 1500)], stock=20, seconds_to_deadline=900)"
+        )
+    context, page = _open_deal(chromium, groupbuy_server, deal_id)
+    try:
+        page.goto("/")
+        page.wait_for_function(
+            "[...document.querySelectorAll('[data-module=countdown]')]"
+            ".filter(e => e.dataset.boundMs).length >= 4"
+        )
+        # when the page is watched for four seconds
+        writes = page.evaluate(
+            """async () => {
+              const countdowns = [...document.querySelectorAll(
+                "[data-module=countdown]")].filter((e) => e.dataset.boundMs);
+              const counts = countdowns.map(() => ({ value: 0, secondsLeft: 0,
+                                                      bound: 0, boundMs: 0 }));
+              const observer = new MutationObserver((records) => {
+                for (const record of records) {
+                  const index = countdowns.findIndex((e) => e.contains(record.target));
+                  if (index < 0) continue;
+                  const count = counts[index];
+                  const name = record.attributeName;
+                  if (record.type === "attributes") {
+                    if (name === "data-seconds-left") count.secondsLeft += 1;
+                    if (name === "data-bound-ms") count.boundMs += 1;
+                  } else if (record.target.closest("[data-clock-value]")) {
+                    count.value += 1;
+                  } else if (record.target.closest("[data-clock-bound]")) {
+                    count.bound += 1;
+                  }
+                }
+              });
+              observer.observe(document.body, {
+                subtree: true, childList: true, characterData: true, attributes: true,
+              });
+              await new Promise((resolve) => setTimeout(resolve, 4000));
+              observer.disconnect();
+              return counts;
+            }"""
+        )
+        # then each countdown changed once a second, and its other fields only
+        # when they changed: not at every other card's tick
+        assert len(writes) >= 4
+        for count in writes:
+            assert 3 <= count["value"] <= 5, writes
+            assert count["secondsLeft"] == count["value"], writes
+            assert count["bound"] == count["boundMs"] <= count["value"] + 2, writes
     finally:
         context.close()

@@ -257,18 +257,27 @@ function deadlineOf(element) {
   return Number.isFinite(deadline) && deadline > 0 ? deadline : null;
 }
 
+// Every countdown changes on its own deadline's second, so a page of cards ticks
+// several times a second; each tick writes only what changed, and the other
+// cards' text and attributes are left as they are (no mutation, less relayout).
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setData(element, name, value) {
+  if (element.dataset[name] !== value) element.dataset[name] = value;
+}
+
 function render(element, now) {
   const deadline = deadlineOf(element);
   if (deadline === null) return;
   const left = secondsLeft(deadline, now);
-  const text = formatRemaining(left * 1000);
-  const value = element.querySelector("[data-clock-value]");
-  if (value.textContent !== text) value.textContent = text;
-  element.dataset.secondsLeft = String(left);
+  setText(element.querySelector("[data-clock-value]"), formatRemaining(left * 1000));
+  setData(element, "secondsLeft", String(left));
   const bound = errorBoundMs();
   const boundText = bound === null ? "" : `±${Math.ceil(bound)} ms`;
-  element.querySelector("[data-clock-bound]").textContent = boundText;
-  element.dataset.boundMs = bound === null ? "" : String(Math.ceil(bound));
+  setText(element.querySelector("[data-clock-bound]"), boundText);
+  setData(element, "boundMs", bound === null ? "" : String(Math.ceil(bound)));
   element.classList.toggle("ended", left === 0);
   speak(element, left);
   if (left === 0 && !element.dataset.endedSent) {
