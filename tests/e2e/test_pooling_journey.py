@@ -1,6 +1,7 @@
 """Pooled orders in real browsers: three shoppers at one shop → a suggestion for
 each → all accept → the pool chat opens for all three and carries messages live;
-two shoppers pool a "second item half price" by product and price; a shopper
+two shoppers pool a "second item half price" by product and price (each form
+shows only the fields its kind of promotion uses); a shopper
 finds another buying the same product, asks to connect, and once accepted they
 chat.
 
@@ -103,6 +104,8 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
         for page, phone in zip(pages, PHONES, strict=True):
             _sign_in(page, phone)
             page.goto(f"/pooling/branches/{seeded['branch']}/")
+            # (a spend-and-save promotion asks for the cart, not a price)
+            page.locator("#field-unit_price").wait_for(state="hidden")
             page.fill("#id_amount", "100")
             page.select_option("#id_max_group_size", "4")
             page.click("#pool-request-submit")
@@ -333,6 +336,9 @@ def test_two_shoppers_pool_a_second_item_half_price(chromium, groupbuy_server):
             _sign_in(page, phone)
             page.goto(f"/pooling/branches/{seeded['branch']}/")
             assert page.locator(".pools-items").count() == 1
+            # (an item promotion asks for the price, not the cart's amount)
+            page.locator("#field-amount").wait_for(state="hidden")
+            assert page.locator("#id_amount").is_disabled()
             page.select_option("#id_promotion", seeded["promotion"])
             page.select_option("#id_product", seeded["product"])
             page.fill("#id_unit_price", "89.90")
@@ -486,7 +492,12 @@ def test_a_merchant_publishes_a_promotion_and_sees_what_pooling_did(
         page.goto(f"/pooling/merchant/{seeded['merchant']}/promotions/")
         # when the owner publishes "spend 300 save 50" for a week
         page.fill("#id_title", "Spend 300 save 50")
+        # (each kind shows only its own rule's fields)
+        page.select_option("#id_kind", "n_for_m")
+        page.locator("#field-tiers").wait_for(state="hidden")
+        assert page.locator("#field-buy_n").is_visible()
         page.select_option("#id_kind", "threshold")
+        page.locator("#field-buy_n").wait_for(state="hidden")
         page.fill("#id_tiers", "300-50")
         page.fill("#id_days", "7")
         page.click("#promotion-submit")

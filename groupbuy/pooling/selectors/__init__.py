@@ -71,6 +71,7 @@ def promotions_at_branch(*, branch: Branch, now=None) -> list[Promotion]:
         )
         .select_related("merchant", "branch")
         .prefetch_related("products")
+        .order_by("pk")  # in the order they were published
     )
 
 
@@ -180,6 +181,7 @@ def pool_view(*, pool: Pool, viewer) -> dict:
                 "amount_fen": member.amount_fen,
                 "share_fen": member.share_fen,
                 "answer": member.answer,
+                "answer_label": member.get_answer_display(),
                 "shares_phone": member.shares_phone,
                 "phone": _("Deleted user")
                 if is_erased(member.user)

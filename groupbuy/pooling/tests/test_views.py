@@ -52,6 +52,9 @@ def test_two_shoppers_pool_accept_and_chat_through_the_pages(
     client.force_login(alice)
     page = client.get(f"/pooling/pools/{pool.public_id}/")
     assert "¥30.00" in page.content.decode()  # alice's saving: 180 / 300 of ¥50
+    # each member's answer is said in words, not as its stored code
+    assert page.content.decode().count(">未答复</span>") == 2
+    assert ">pending<" not in page.content.decode()
     for user in (alice, bob):
         client.force_login(user)
         client.post(f"/pooling/pools/{pool.public_id}/answer/", {"answer": "accept"})
@@ -245,3 +248,25 @@ def test_a_branch_without_coordinates_promises_no_walking_check(client, shop):
     page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
     assert 'id="pool-request-form"' in page
     assert 'id="pool-locate"' not in page
+
+
+def test_the_request_form_starts_on_spend_and_save(client, shop):
+    # given a buy-3-pay-2 promotion published before the shop's spend-and-save
+    merchant, branch, owner, spend_and_save = shop
+    Promotion.objects.filter(pk=spend_and_save.pk).delete()
+    buy_3_pay_2 = make_promotion(
+        merchant=merchant, owner=owner, kind="n_for_m", buy_n=3, pay_m=2
+    )
+    spend_and_save = make_promotion(merchant=merchant, owner=owner)
+    client.force_login(make_user())
+    # when a shopper opens the branch
+    page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
+    # then both are offered in the order they were published, spend-and-save chosen
+    first, second = (
+        page.index(f'value="{promotion.public_id}"')
+        for promotion in (buy_3_pay_2, spend_and_save)
+    )
+    assert first < second
+    assert f'value="{spend_and_save.public_id}" selected' in page
+    # and the list tells the form's script each promotion's kind
+    assert f'data-promotion="{buy_3_pay_2.public_id}" data-kind="n_for_m"' in page
