@@ -73,6 +73,21 @@ def assert_fits(page) -> None:
     assert too_wide == [], f"{page.url}: wider than the phone: {too_wide}"
 
 
+def assert_rows_inside_their_cards(page) -> None:
+    """A list drawn as a card keeps its rows' text off the card's edges."""
+    flush = page.evaluate(
+        """() => [...document.querySelectorAll('.list.card > li')]
+            .filter((row) => {
+              const card = row.parentElement.getBoundingClientRect();
+              const box = row.getBoundingClientRect();
+              return box.left - card.left < 8 || card.right - box.right < 8;
+            })
+            .map((row) => row.parentElement.id || row.textContent.trim().slice(0, 20))
+            .slice(0, 5)"""
+    )
+    assert flush == [], f"{page.url}: rows on their card's edge: {flush}"
+
+
 def _seed_deal(server, **options) -> str:
     arguments = ", ".join(f"{key}={value!r}" for key, value in options.items())
     return server.seed(f"seed_open_deal(gtin={_gtin()!r}, {arguments})")["deal"]
@@ -291,5 +306,6 @@ def test_no_shopper_page_is_wider_than_the_phone(phone, groupbuy_server, languag
     assert len(urls) >= 8
     for url in [*dict.fromkeys(urls), order_url, f"/deals/{deal}/"]:
         phone.goto(url)
-        # then nothing is wider than the phone
+        # then nothing is wider than the phone, and no row sits on its card's edge
         assert_fits(phone)
+        assert_rows_inside_their_cards(phone)
