@@ -11,8 +11,9 @@ site never serves it. A failure lists the rule, the elements and the page.
 Colour contrast, three quarters of axe's time, is checked in Chinese only: the
 colours and font sizes are the same in English.
 
-The same pass checks that no page is wider than a 360 px phone and that every
-link a page shows the person opens for them (no 403 or 404).
+The same pass checks that no page is wider than a 360 px phone, that every
+link a page shows the person opens for them (no 403 or 404), and (in Chinese)
+that no visible button is drawn as the browser's plain grey box.
 """
 
 from __future__ import annotations
@@ -149,6 +150,20 @@ class PageErrors:
 # How far the page is wider than the screen, and the elements that stick out:
 # on a phone nothing should need scrolling sideways (a wide table scrolls
 # inside its .table-wrap).
+# Visible buttons drawn as the browser's own grey box: a site button that forgot
+# its class (primary, secondary, ...), too small to tap and unlike the others.
+UNSTYLED_BUTTONS = """() => {
+  const probe = document.createElement("button");
+  document.body.append(probe);
+  const plain = getComputedStyle(probe).backgroundColor;
+  probe.remove();
+  const buttons = "button, input[type=submit], input[type=button]";
+  return [...document.querySelectorAll(buttons)]
+    .filter((b) => b.offsetParent !== null
+                   && getComputedStyle(b).backgroundColor === plain)
+    .map((b) => b.id || b.textContent.trim().slice(0, 20));
+}"""
+
 SIDEWAYS = """() => {
   const width = document.documentElement.clientWidth;
   const out = [];
@@ -227,7 +242,7 @@ def test_every_page_has_no_serious_violation(
         pages = _html_pages(page, role, paths)
         # the resolver and the seed still give each person real pages to check
         assert len(pages) >= {"visitor": 4, "operator": 3}.get(role, 8), pages
-        findings, sideways, links = {}, [], set()
+        findings, sideways, unstyled, links = {}, [], [], set()
         errors = PageErrors(page)
         for path in pages:
             # when the page is open
@@ -241,12 +256,18 @@ def test_every_page_has_no_serious_violation(
             overflow, sticking_out = page.evaluate(SIDEWAYS)
             if overflow > 0:
                 sideways.append(f"{path} ({overflow} px: {sticking_out})")
+            # (buttons in one language: the same CSS in both)
+            plain = language == CONTRAST_LANGUAGE and page.evaluate(UNSTYLED_BUTTONS)
+            if plain:
+                unstyled.append(f"{path}: {plain}")
             links |= _page_links(page)
         assert not findings, "\n" + _describe(findings)
         # and no page logged an error or failed to load something
         assert not errors.found, "\n".join(errors.found)
         # and none is wider than the phone's screen
         assert sideways == [], f"{role}/{language}: scrolls sideways: {sideways}"
+        # and every button looks like the site's buttons, not the browser's
+        assert unstyled == [], f"{role}: buttons without the site's look: {unstyled}"
         # and every link a page shows this person opens for them
         assert _dead_links(page, role, links) == [], f"{role}/{language}: dead links"
     finally:
