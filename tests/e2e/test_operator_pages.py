@@ -101,3 +101,21 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
     orders.get_by_role("link", name=order_id).click()
     page.wait_for_url(re.compile(rf"/operator/orders/{order_id}/$"))
     assert page.inner_text("#order-shopper-phone") == f"+86{SHOPPER_PHONE}"
+
+    # and the console's pages, from every app, mark none of the shopper's tabs
+    # (the snap console's address starts like the camera tab's, /snap/) and
+    # put their heading above the console's menu, as the dashboard does
+    for path in (
+        "/snap/operator/",
+        "/snap/operator/queue/",
+        "/payments/operator/payouts/",
+        "/operator/erasures/",
+    ):
+        page.goto(path)
+        page.wait_for_selector("#operator-menu [aria-current=page]")
+        assert page.locator(".tabbar [aria-current]").count() == 0, path
+        assert page.evaluate(
+            "document.querySelector('main h1').compareDocumentPosition("
+            "document.querySelector('#operator-menu'))"
+            " & Node.DOCUMENT_POSITION_FOLLOWING"
+        ), path

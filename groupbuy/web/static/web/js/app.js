@@ -2,6 +2,9 @@
 // for with data-module="name" (each lives in ./<name>.js and exports init(element)).
 
 function markCurrentTab() {
+  // A console page (the merchant's, the operator's) is on none of the shopper's
+  // tabs, though /snap/operator/ starts like the camera tab's /snap/.
+  if (document.querySelector("[data-console]")) return;
   const path = window.location.pathname;
   let best = null;
   for (const link of document.querySelectorAll(".tabbar a")) {
