@@ -268,6 +268,9 @@ class DealDetail:
     prices: dict = field(default_factory=dict)
     first_buyers: list[str] = field(default_factory=list)
     pickup_branches: list[Branch] = field(default_factory=list)
+    # Where this buyer last picked up from this merchant, if this deal offers it
+    # (public id): the join form starts on it.
+    usual_pickup_branch: str | None = None
     # The most units this buyer may take now (order limit, stock, first tier).
     units_left_for_buyer: int = 0
 
@@ -294,6 +297,7 @@ def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
         refusal = DomainError(
             "already_joined", _("You have already joined this group buy.")
         )
+    pickup_branches = deal_pickup_branches(deal)
     return DealDetail(
         deal=deal,
         progress=deal_progress(deal_public_id=deal.public_id) or {},
@@ -302,10 +306,28 @@ def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
         can_manage=is_merchant_staff(user=user, merchant_id=deal.merchant_id),
         prices=deal_prices(deal),
         first_buyers=deal_first_buyers(deal),
-        pickup_branches=deal_pickup_branches(deal),
+        pickup_branches=pickup_branches,
+        usual_pickup_branch=_usual_pickup_branch(user, deal, pickup_branches),
         units_left_for_buyer=min(
             deal.max_quantity_per_order, units_left_for_next_buyer(deal)
         ),
+    )
+
+
+def _usual_pickup_branch(user, deal: Deal, branches: list[Branch]) -> str | None:
+    """The branch ``user`` chose for their latest order at the deal's merchant,
+    when ``branches`` (the deal's) has it and there is a choice to make."""
+    if len(branches) < 2 or not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        DealOrder.objects.filter(
+            shopper=user,
+            deal__merchant_id=deal.merchant_id,
+            pickup_branch_id__in=[branch.pk for branch in branches],
+        )
+        .order_by("-joined_at", "-id")
+        .values_list("pickup_branch__public_id", flat=True)
+        .first()
     )
 
 

@@ -192,6 +192,7 @@ class JoinForm(forms.Form):
     pickup_branch = forms.ChoiceField(
         label=_("Pick up at"),
         widget=forms.Select(attrs={"id": "join-pickup-branch"}),
+        error_messages={"required": _("Choose the branch you will pick it up at.")},
     )
 
     def __init__(

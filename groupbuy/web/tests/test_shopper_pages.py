@@ -1,5 +1,6 @@
 """The shopper's pages tell the truth and their flows finish (issue 14, 1–5)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -245,6 +246,34 @@ def test_pickup_branch_is_chosen_on_joining_and_shown_on_the_order():
     assert (
         'id="order-pickup-branch">West<br><span class="muted small">9 West Road' in html
     )
+
+
+def test_the_join_form_starts_on_the_branch_the_shopper_last_picked_up_from():
+    # given a shopper who picked up a first order from West, and another who
+    # has never ordered from this merchant
+    merchant = make_merchant()
+    Branch.objects.create(merchant=merchant, name="East", address="1 East Road")
+    west = Branch.objects.create(merchant=merchant, name="West", address="9 West Road")
+    regular, newcomer = make_user(), make_user()
+    client = Client()
+    client.force_login(regular)
+    client.post(
+        reverse("web:deal_join", args=[make_deal(merchant=merchant).public_id]),
+        {"quantity": "1", "pickup_branch": west.public_id},
+    )
+    second = make_deal(merchant=merchant)
+    # when each opens the merchant's next deal
+    regulars_page = _page(client, second)
+    client.force_login(newcomer)
+    newcomers_page = _page(client, second)
+    # then the regular's form starts on West, the newcomer's asks for a choice
+    assert f'<option value="{west.public_id}" selected>' in regulars_page
+    assert re.search(r'<option value="br_\w+" selected>', newcomers_page) is None
+    # and a join without a branch says which field is missing
+    refused = client.post(
+        reverse("web:deal_join", args=[second.public_id]), {"quantity": "1"}
+    ).content.decode()
+    assert "请选择您要自提的门店。" in refused
 
 
 # --- 4. Language -----------------------------------------------------------------

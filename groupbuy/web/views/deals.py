@@ -71,6 +71,7 @@ def _join_form(detail, data=None) -> JoinForm:
         # tier still needs: what this buyer may take now.
         units_left=detail.units_left_for_buyer,
         branches=detail.pickup_branches,
+        initial={"pickup_branch": detail.usual_pickup_branch},
     )
 
 
