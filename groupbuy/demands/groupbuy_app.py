@@ -11,7 +11,7 @@ app = GroupbuyApp(
             key="demands",
             label=_("Wanted"),
             url_name="demands:list",
-            icon="users",
+            icon="megaphone",
             order=45,
         ),
         NavEntry(
@@ -19,7 +19,7 @@ app = GroupbuyApp(
             key="demand-search",
             label=_("Buyer demands"),
             url_name="demands:merchant_search",
-            icon="users",
+            icon="megaphone",
             order=45,
         ),
     ],

@@ -11,7 +11,7 @@ app = GroupbuyApp(
             key="pools",
             label=_("Pools"),
             url_name="pooling:home",
-            icon="users",
+            icon="cart",
             order=40,
         ),
         # Publishing a promotion and what pooling did for each: the merchant's

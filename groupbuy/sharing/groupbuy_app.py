@@ -12,7 +12,7 @@ app = GroupbuyApp(
             role="shopper",
             label=_("Shared"),
             url_name="sharing:inbox",
-            icon="users",
+            icon="share",
             order=80,
             key="shared",
         ),

@@ -39,6 +39,9 @@ ICONS = {
     "chart": '<path d="M4 20V4M4 20h16"/><path d="M8 16v-5M12 16V8M16 16v-3"/>',
     "list": '<path d="M8 6h12M8 12h12M8 18h12"/><circle cx="4" cy="6" r="1"/>'
     '<circle cx="4" cy="12" r="1"/><circle cx="4" cy="18" r="1"/>',
+    "cart": '<path d="M3 4h2.5l2.2 10.5h10.6L20.5 7H6.6"/>'
+    '<circle cx="9.5" cy="19" r="1.5"/><circle cx="16.5" cy="19" r="1.5"/>',
+    "user": '<circle cx="12" cy="8" r="4"/><path d="M4.5 21a7.5 7.5 0 0 1 15 0"/>',
     "more": '<circle cx="5" cy="12" r="1.6"/><circle cx="12" cy="12" r="1.6"/>'
     '<circle cx="19" cy="12" r="1.6"/>',
 }

@@ -46,6 +46,24 @@ def test_more_page_lists_every_other_shopper_entry_in_order():
     assert "nav-deals" not in ids(listed, "nav-")
 
 
+def test_every_entry_of_the_more_page_has_its_own_icon():
+    client = Client()
+    client.force_login(make_user())
+    html = client.get("/more/").content.decode()
+    listed = html[
+        html.index('id="more-list"') : html.index("</ul>", html.index('id="more-list"'))
+    ]
+    rows = re.findall(r'id="((?:nav|more)-[a-z-]+)">.*?(<svg.*?</svg>)', listed, re.S)
+    assert len(rows) >= 8
+    icons = [icon for _entry, icon in rows]
+    # one look per entry (five shared the same two people until 2026-12-04), and
+    # none falls back to the placeholder circle of an icon that does not exist
+    assert len(set(icons)) == len(icons), rows
+    assert not any(
+        icon.endswith('<circle cx="12" cy="12" r="7"/></svg>') for icon in icons
+    )
+
+
 def test_live_script_only_for_signed_in_people():
     client = Client()
     assert "notify/live" not in client.get("/").content.decode()
