@@ -45,6 +45,7 @@ class ShareCardOut(Schema):
     deal_id: str
     deal_title: str
     deal_state: str
+    deal_state_label: str
     deadline_at: datetime | None
     code: str
     url: str

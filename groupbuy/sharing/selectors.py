@@ -29,6 +29,7 @@ class ProductCard:
     deal_id: str
     deal_title: str
     deal_state: str
+    deal_state_label: str  # in the request's language: what the card's pill says
     deadline_at: object
     code: str
     url: str
@@ -97,6 +98,7 @@ def product_card(*, product: Product, deal: Deal | None = None) -> ProductCard:
         deal_id=shown_deal.public_id if shown_deal else "",
         deal_title=shown_deal.title if shown_deal else "",
         deal_state=shown_deal.state if shown_deal else "",
+        deal_state_label=shown_deal.state_label if shown_deal else "",
         deadline_at=shown_deal.deadline_at if shown_deal else None,
         code=link.code,
         url=reverse("sharing_links:open", args=[link.code]),

@@ -35,6 +35,7 @@ def test_a_deal_card_has_its_short_link_that_opens_the_deal(client):
     page = client.get(card["url"])
     # then
     assert card["deal_id"] == deal.public_id and card["deal_state"] == "open"
+    assert card["deal_state_label"] in ("Open", "进行中")
     assert card["price_fen"] == 9_900
     assert card["url"] == f"/s/{card['code']}"
     assert page.status_code == 200

@@ -23,6 +23,18 @@ def test_the_deal_page_has_a_share_button(client):
     assert f'href="/sharing/new/?deal={deal.public_id}"' in html
 
 
+def test_a_deal_card_says_the_deal_state_in_the_page_language(client):
+    deal = make_deal()
+    url = f"/sharing/new/?deal={deal.public_id}"
+    client.force_login(make_user(preferred_language="zh-hans"))
+    chinese = client.get(url).content.decode()
+    client.force_login(make_user(preferred_language="en"))
+    english = client.get(url).content.decode()
+    # the pill reads 进行中 / Open, never the stored code
+    assert '<span class="pill ok">进行中</span>' in chinese
+    assert '<span class="pill ok">Open</span>' in english
+
+
 def test_the_product_card_page_has_open_graph_tags_and_a_share_button(client):
     product = make_product()
     html = client.get(f"/sharing/products/{product.public_id}/").content.decode()
