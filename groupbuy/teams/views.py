@@ -79,9 +79,15 @@ def team(request, team_id: str):
     """The team page: product, price, members, places left, countdown, share."""
     team = selectors.team_get(team_id=team_id)
     member = selectors.membership_of(user=request.user, team=team)
-    pay_url = ""
+    pay_url, confirming = "", False
     if member is not None and member.status == member.Status.PENDING:
-        pay_url = intent_pay_url(member.order.payment_intent)
+        # Paid, but the job that marks the place paid has not run yet (the
+        # sandbox and the providers return to this page at once): not asked again.
+        intent = member.order.payment_intent
+        if intent.status == intent.Status.REQUIRES_PAYMENT:
+            pay_url = intent_pay_url(intent)
+        else:
+            confirming = intent.status == intent.Status.SUCCEEDED
     return render(
         request,
         "teams/team.html",
@@ -91,6 +97,7 @@ def team(request, team_id: str):
             "snapshot": selectors.team_snapshot(team),
             "member": member,
             "pay_url": pay_url,
+            "confirming": confirming,
             "share_url": request.build_absolute_uri(),
             "card": _share_card(team),
         },

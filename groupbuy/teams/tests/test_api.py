@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.tests.factories import make_merchant, make_product
+from groupbuy.escrow.models import PaymentIntent
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
 from groupbuy.teams.tests.factories import (
     SOLO_PRICE,
@@ -189,6 +190,23 @@ def test_signed_out_people_can_look_but_not_buy(client, shop):
     assert _post(client, f"/api/teams/{team_id}/join").status_code == 401
     assert _post(client, f"/api/teams/deals/{deal_id}/teams").status_code == 401
     assert _post(client, f"/api/teams/deals/{deal_id}/any").status_code == 401
+
+
+def test_a_member_who_just_paid_is_not_asked_to_pay_again(client, shop):
+    # given a shopper who opened a team and paid, back on the team page before
+    # the job that marks their place paid has run
+    client.force_login(make_user())
+    client.post(f"/teams/deals/{shop['team_deal'].deal.public_id}/open/", {"solo": "0"})
+    member = TeamMember.objects.get()
+    intent = member.order.payment_intent
+    PaymentIntent.objects.filter(pk=intent.pk).update(
+        status=PaymentIntent.Status.SUCCEEDED
+    )
+    # when they look at the team
+    page = client.get(f"/teams/t/{member.team.public_id}/").content.decode()
+    # then they are told the payment arrived, not asked to pay again
+    assert 'id="team-pay"' not in page
+    assert 'id="team-confirming"' in page
 
 
 def test_pages_render_and_buy(client, shop):
