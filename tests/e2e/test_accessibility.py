@@ -13,7 +13,8 @@ colours and font sizes are the same in English.
 
 The same pass checks that no page is wider than a 360 px phone, that every
 link a page shows the person opens for them (no 403 or 404), and (in Chinese)
-that no visible button is drawn as the browser's plain grey box.
+that no visible button is drawn as the browser's plain grey box and no card or
+row of figures touches the box after it.
 """
 
 from __future__ import annotations
@@ -164,6 +165,20 @@ UNSTYLED_BUTTONS = """() => {
     .map((b) => b.id || b.textContent.trim().slice(0, 20));
 }"""
 
+# Boxes (cards, rows of figures) that touch the box after them: a block without
+# its bottom margin, so two boxes read as one.
+TOUCHING_BOXES = """() => {
+  const boxes = ".card, .figures";
+  return [...document.querySelectorAll(boxes)]
+    .filter((box) => {
+      const next = box.nextElementSibling;
+      if (!next || !next.matches(boxes) || next.offsetParent === null) return false;
+      const gap = next.getBoundingClientRect().top - box.getBoundingClientRect().bottom;
+      return gap >= 0 && gap < 4;
+    })
+    .map((box) => box.id || box.className);
+}"""
+
 SIDEWAYS = """() => {
   const width = document.documentElement.clientWidth;
   const out = [];
@@ -256,18 +271,21 @@ def test_every_page_has_no_serious_violation(
             overflow, sticking_out = page.evaluate(SIDEWAYS)
             if overflow > 0:
                 sideways.append(f"{path} ({overflow} px: {sticking_out})")
-            # (buttons in one language: the same CSS in both)
-            plain = language == CONTRAST_LANGUAGE and page.evaluate(UNSTYLED_BUTTONS)
-            if plain:
-                unstyled.append(f"{path}: {plain}")
+            # (buttons and boxes in one language: the same CSS in both)
+            if language == CONTRAST_LANGUAGE:
+                plain = page.evaluate(UNSTYLED_BUTTONS)
+                touching = page.evaluate(TOUCHING_BOXES)
+                unstyled += [f"{path}: {plain}"] if plain else []
+                unstyled += [f"{path}: touching {touching}"] if touching else []
             links |= _page_links(page)
         assert not findings, "\n" + _describe(findings)
         # and no page logged an error or failed to load something
         assert not errors.found, "\n".join(errors.found)
         # and none is wider than the phone's screen
         assert sideways == [], f"{role}/{language}: scrolls sideways: {sideways}"
-        # and every button looks like the site's buttons, not the browser's
-        assert unstyled == [], f"{role}: buttons without the site's look: {unstyled}"
+        # and every button looks like the site's buttons, not the browser's, and
+        # no box touches the next
+        assert unstyled == [], f"{role}: without the site's look: {unstyled}"
         # and every link a page shows this person opens for them
         assert _dead_links(page, role, links) == [], f"{role}/{language}: dead links"
     finally:
