@@ -74,6 +74,11 @@ class PoolRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kinds = {p.public_id: p.kind for p in promotions}
         self.fields["promotion"].choices = [(p.public_id, p.title) for p in promotions]
+        # Spend-and-save is what most shoppers come to pool for.
+        self.fields["promotion"].initial = next(
+            (p.public_id for p in promotions if p.kind == Promotion.Kind.THRESHOLD),
+            None,
+        )
         self.fields["product"].choices = [("", "—")] + [
             (p.public_id, p.name) for p in products
         ]

@@ -21,9 +21,17 @@ from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http
 
 
-def _pay_or_team(member):
+def _intent_to_pay(member):
+    """The member's payment while it still awaits paying, else None."""
     intent = member.order.payment_intent
     if intent is not None and intent.status == intent.Status.REQUIRES_PAYMENT:
+        return intent
+    return None
+
+
+def _pay_or_team(member):
+    intent = _intent_to_pay(member)
+    if intent is not None:
         return redirect(intent_pay_url(intent))
     return redirect("teams:team", member.team.public_id)
 
@@ -81,13 +89,14 @@ def team(request, team_id: str):
     member = selectors.membership_of(user=request.user, team=team)
     pay_url, confirming = "", False
     if member is not None and member.status == member.Status.PENDING:
-        # Paid, but the job that marks the place paid has not run yet (the
-        # sandbox and the providers return to this page at once): not asked again.
-        intent = member.order.payment_intent
-        if intent.status == intent.Status.REQUIRES_PAYMENT:
+        intent = _intent_to_pay(member)
+        if intent is not None:
             pay_url = intent_pay_url(intent)
         else:
-            confirming = intent.status == intent.Status.SUCCEEDED
+            # Paid, but the job that marks the place paid has not run yet (the
+            # sandbox and the providers return to this page at once).
+            paid = member.order.payment_intent
+            confirming = paid is not None and paid.status == paid.Status.SUCCEEDED
     return render(
         request,
         "teams/team.html",

@@ -24,7 +24,7 @@ from groupbuy.pooling.forms import (
     ProfileForm,
     to_fen,
 )
-from groupbuy.pooling.models import CartReport, Promotion
+from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -75,14 +75,7 @@ def branch(request, branch_id: str):
         request.POST or None,
         promotions=promotions,
         products=products,
-        initial={
-            "max_group_size": profile.max_group_size,
-            # Spend-and-save is what most shoppers come to pool for.
-            "promotion": next(
-                (p.public_id for p in promotions if p.kind == Promotion.Kind.THRESHOLD),
-                None,
-            ),
-        },
+        initial={"max_group_size": profile.max_group_size},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
