@@ -21,7 +21,7 @@ from groupbuy.coupons.schemas import (
     BatchOut,
     ConflictPageOut,
     CouponBranchOut,
-    CouponOut,
+    CouponDetailOut,
     CouponPageOut,
     KeyOut,
     KeyRegisterIn,
@@ -33,6 +33,7 @@ from groupbuy.coupons.schemas import (
     SyncOut,
     TermsIn,
     TermsOut,
+    coupon_detail_out,
     coupon_out,
     redemption_out,
 )
@@ -52,11 +53,11 @@ def my_coupons(request, paging: Query[PageIn]):
     return page_payload(result, [coupon_out(c) for c in result.items])
 
 
-@router.get("/{coupon_id}", response=CouponOut)
+@router.get("/{coupon_id}", response=CouponDetailOut)
 def coupon_detail(request, coupon_id: str):
-    return coupon_out(
-        selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
-    )
+    """One of my coupons, with when and where its units were redeemed."""
+    coupon = selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
+    return coupon_detail_out(coupon, selectors.coupon_redemptions(coupon=coupon))
 
 
 def _staff_merchant(request, merchant_id: str):

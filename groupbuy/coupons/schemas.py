@@ -27,6 +27,33 @@ class CouponOut(Schema):
     expires_at: datetime
 
 
+class CouponRedemptionOut(Schema):
+    redeemed_at: datetime
+    quantity: int
+    branch_id: str | None
+    branch_name: str
+
+
+class CouponDetailOut(CouponOut):
+    # When, where and how many units were redeemed, oldest first.
+    redemptions: list[CouponRedemptionOut]
+
+
+def coupon_detail_out(coupon: Coupon, redemptions) -> dict:
+    return {
+        **coupon_out(coupon),
+        "redemptions": [
+            {
+                "redeemed_at": redemption.redeemed_at,
+                "quantity": redemption.quantity,
+                "branch_id": redemption.branch.public_id if redemption.branch else None,
+                "branch_name": redemption.branch.name if redemption.branch else "",
+            }
+            for redemption in redemptions
+        ],
+    }
+
+
 class CouponPageOut(PageOut):
     items: list[CouponOut]
 

@@ -43,6 +43,13 @@ def coupon_get_for_shopper(*, user, coupon_id: str) -> Coupon:
     return coupon
 
 
+def coupon_redemptions(*, coupon: Coupon) -> list[Redemption]:
+    """When, where and how many units of ``coupon`` were redeemed, oldest first
+    (for its shopper: the coupon is got through ``coupon_get_for_shopper``)."""
+    redemptions = coupon.redemptions.select_related("branch")
+    return list(redemptions.order_by("redeemed_at", "id"))
+
+
 def merchant_redemptions(*, merchant: Merchant) -> QuerySet[Redemption]:
     return Redemption.objects.filter(coupon__merchant=merchant).select_related(
         "coupon", "branch", "cashier"

@@ -60,6 +60,7 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         "symbol": symbol,
         "symbols": symbols.FORMATS,
         "branches": branches,
+        "redemptions": selectors.coupon_redemptions(coupon=coupon),
     }
     return render(request, "coupons/detail.html", context)
 
@@ -112,6 +113,9 @@ def _console_context(request, merchant, **extra) -> dict:
     redemptions = selectors.merchant_redemptions(merchant=merchant).filter(
         recorded_at__gte=today
     )
+    deals = selectors.merchant_deals_with_expiry_rules(
+        merchant=merchant, page=request.GET.get("deals_page", 1)
+    )
     return {
         "merchant": merchant,
         "section": "coupons",
@@ -132,8 +136,9 @@ def _console_context(request, merchant, **extra) -> dict:
         ),
         "merchant_key": merchant_key_active(merchant=merchant),
         "multi_branch": merchant_branches(merchant=merchant).count() > 1,
-        "deals": selectors.merchant_deals_with_expiry_rules(
-            merchant=merchant, page=request.GET.get("deals_page", 1)
+        "deals": deals,
+        "any_paid_at_close": any(
+            deal.settlement_mode == "on_close" for deal in deals.items
         ),
         "expiry_rules": ExpiryRule.choices,
         "branches": merchant_branches(merchant=merchant).select_related(

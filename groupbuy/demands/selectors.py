@@ -67,7 +67,29 @@ def demands_of_user(*, user):
 def participation_of(*, demand: Demand, user) -> Participation | None:
     if not getattr(user, "pk", None):
         return None
-    return demand.participations.filter(shopper_id=user.pk).first()
+    return (
+        demand.participations.select_related("intent")
+        .filter(shopper_id=user.pk)
+        .first()
+    )
+
+
+def deposit_confirming(participation: Participation | None) -> bool:
+    """Whether ``participation``'s deposit is paid and only its confirmation is
+    on its way: the provider's page returns the shopper at once, the callback
+    that holds the deposit follows (a job), so the page must not ask again."""
+    awaiting = Participation.Status.AWAITING_DEPOSIT
+    if participation is None or participation.status != awaiting:
+        return False
+    intent = participation.intent
+    if intent is None:
+        return False
+    if intent.status == intent.Status.SUCCEEDED:
+        return True
+    return (
+        intent.status == intent.Status.REQUIRES_PAYMENT
+        and intent.submitted_at is not None
+    )
 
 
 def committed_units(demand: Demand) -> int:

@@ -98,6 +98,7 @@ def demand_detail(request, demand_id: str):
         {
             "demand": demand,
             "me": participation,
+            "deposit_confirming": selectors.deposit_confirming(participation),
             "is_initiator": user is not None and demand.initiator_id == user.pk,
             "offers": selectors.offers_for_viewer(demand=demand, user=user),
             "committed": selectors.committed_units(demand),

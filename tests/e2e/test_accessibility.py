@@ -165,6 +165,19 @@ UNSTYLED_BUTTONS = """() => {
     .map((b) => b.id || b.textContent.trim().slice(0, 20));
 }"""
 
+# Text, number, date and choice fields drawn as the browser's square box: the
+# site's fields have rounded corners (app.css lists each input type it styles),
+# but for a stepper's number, which its rounded box holds.
+UNSTYLED_FIELDS = """() => {
+  const skip = ["checkbox", "radio", "file", "hidden", "submit", "button", "range",
+                "color"];
+  return [...document.querySelectorAll("input, select, textarea")]
+    .filter((f) => f.offsetParent !== null && !skip.includes(f.type)
+                   && !f.closest(".stepper")
+                   && getComputedStyle(f).borderTopLeftRadius === "0px")
+    .map((f) => f.id || f.name || f.type);
+}"""
+
 # Boxes (cards, rows of figures) that touch the box after them: a block without
 # its bottom margin, so two boxes read as one.
 TOUCHING_BOXES = """() => {
@@ -273,7 +286,7 @@ def test_every_page_has_no_serious_violation(
                 sideways.append(f"{path} ({overflow} px: {sticking_out})")
             # (buttons and boxes in one language: the same CSS in both)
             if language == CONTRAST_LANGUAGE:
-                plain = page.evaluate(UNSTYLED_BUTTONS)
+                plain = page.evaluate(UNSTYLED_BUTTONS) + page.evaluate(UNSTYLED_FIELDS)
                 touching = page.evaluate(TOUCHING_BOXES)
                 unstyled += [f"{path}: {plain}"] if plain else []
                 unstyled += [f"{path}: touching {touching}"] if touching else []
@@ -283,8 +296,8 @@ def test_every_page_has_no_serious_violation(
         assert not errors.found, "\n".join(errors.found)
         # and none is wider than the phone's screen
         assert sideways == [], f"{role}/{language}: scrolls sideways: {sideways}"
-        # and every button looks like the site's buttons, not the browser's, and
-        # no box touches the next
+        # and every button and field looks like the site's, not the browser's,
+        # and no box touches the next
         assert unstyled == [], f"{role}: without the site's look: {unstyled}"
         # and every link a page shows this person opens for them
         assert _dead_links(page, role, links) == [], f"{role}/{language}: dead links"

@@ -269,3 +269,5 @@ def test_the_console_tells_owners_of_deals_paid_at_close_what_a_refund_takes(cli
     page = client.get(f"/coupons/merchant/{station.merchant.public_id}/")
     assert page.status_code == 200
     assert page.content.count(b"data-paid-at-close") == 1
+    # What a refund then takes is said once, above the list.
+    assert page.content.count(b'id="paid-at-close-note"') == 1

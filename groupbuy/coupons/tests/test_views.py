@@ -59,6 +59,29 @@ def test_the_console_redeems_a_typed_code_once(client):
     assert Redemption.objects.get().branch == branch
 
 
+def test_the_shopper_sees_when_and_where_their_coupon_was_redeemed(client):
+    station = make_station()
+    branch = make_branch(station.merchant, name="East gate")
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    coupon = coupon_for(order)
+    coupon_redeem_online(
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon.code,
+        branch=branch,
+        quantity=2,
+    )
+    client.force_login(order.shopper)
+    page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    assert 'id="coupon-redemptions"' in page and "2 份 · East gate" in page
+    body = client.get(f"/api/coupons/{coupon.public_id}").json()
+    assert [(r["quantity"], r["branch_name"]) for r in body["redemptions"]] == [
+        (2, "East gate")
+    ]
+    client.force_login(station.owner)  # not the merchant's to read here
+    assert client.get(f"/api/coupons/{coupon.public_id}").status_code == 404
+
+
 def test_the_console_reads_a_photo_of_the_code(client):
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(1,))

@@ -15,6 +15,7 @@ from groupbuy.demands.tests.factories import (
     make_published,
     make_user,
     pay_deposit,
+    pay_intent,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +88,13 @@ def test_a_stranger_cannot_accept_or_cancel_from_the_page(client):
 def test_participants_see_every_offer_side_by_side(client):
     demand = make_published()
     joiner = join_and_pay(demand)
-    make_offer(demand, unit_price_fen=4_500)
-    make_offer(demand, unit_price_fen=4_700)
+    offers = [make_offer(demand, unit_price_fen=price) for price in (4_500, 4_700)]
     client.force_login(joiner.shopper)
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
     assert page.count('class="offer-row"') == 2
+    # What each merchant offers to send, not only at what price.
+    for offer in offers:
+        assert f'<td class="offer-product">{offer.product.name}</td>' in page
     client.force_login(make_user())
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
     assert 'class="offer-row"' not in page
@@ -133,3 +136,24 @@ def test_operators_see_demands_in_the_admin_read_only(client):
     page = client.get(f"/admin/demands/demand/{demand.pk}/change/")
     assert page.status_code == 200
     assert client.get("/admin/demands/demand/add/").status_code == 403
+
+
+def test_a_paid_deposit_waiting_for_its_confirmation_is_not_offered_again(client):
+    # The sandbox and the providers send the shopper back at once; the callback
+    # that holds the deposit follows from a job. Until it lands the page says the
+    # deposit is being confirmed (and fetches itself again) instead of "Pay".
+    demand = make_demand()
+    client.force_login(demand.initiator)
+    client.post(f"/demands/{demand.public_id}/deposit/")
+    participation = demand.participations.get()
+    intent = participation.intent
+    type(intent).objects.filter(pk=intent.pk).update(submitted_at=timezone.now())
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert 'id="deposit-confirming"' in page
+    assert 'id="pay-deposit"' not in page
+    assert 'hx-trigger="every 2s"' in page
+    pay_intent(intent)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert 'id="deposit-confirming"' not in page
+    assert 'hx-trigger="every 2s"' not in page
+    assert 'id="publish-demand"' in page
