@@ -134,14 +134,21 @@ def _ensure_produce(
             source=PHOTO_SOURCE,
             aliases=list(item.aliases),
         )
-    if not product.images.exists():
+    # The photo is also a recognition reference, so the demo's snap answers a
+    # photo of the product's picture (say, on another screen) by appearance, as
+    # it would for a shop that has its products' photos on file.
+    image = product.images.filter(is_primary=True).first()
+    if image is None:
         photo = PHOTOS / f"{item.photo}.jpg"
         services.product_image_add(
             actor=operator,
             product=product,
             upload=ContentFile(photo.read_bytes(), name=photo.name),
             is_primary=True,
+            is_reference=True,
         )
+    elif not image.is_reference:
+        services.product_image_update(actor=operator, image=image, is_reference=True)
     if selectors.listing_for(merchant=merchant, product=product) is None:
         services.listing_create(
             actor=operator, merchant=merchant, product=product, price_fen=item.price_fen

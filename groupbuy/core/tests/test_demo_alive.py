@@ -5,11 +5,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from groupbuy.catalog.demo import PHOTOS, produce_by_photo
 from groupbuy.catalog.models import ProductImage
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.ops.models import PlatformDailyStats
 from groupbuy.ops.stats import local_today
+from groupbuy.snap.engine import get_recogniser
 from groupbuy.snap.models import DemandRequest, DemandSignal
+from groupbuy.snap.recognition.image import load_snap_image
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +50,23 @@ def test_demo_has_photos_buyers_in_deals_and_demand_alerts():
     today = PlatformDailyStats.objects.get(day=local_today())
     assert today.orders_joined == DealOrder.objects.count()
     assert today.demand_requests == DemandRequest.objects.count() == 12
+
+
+def test_a_photo_of_a_demo_products_picture_is_recognised_by_its_appearance():
+    # given the demo, whose produce photos are also recognition references
+    load_everything()
+    mango = produce_by_photo("mango")
+    assert mango.images.get().is_reference
+    # when the mango's picture is snapped (say, off another screen)
+    picture = (PHOTOS / "mango.jpg").read_bytes()
+    result = get_recogniser().recognise(load_snap_image(picture))
+    # then the appearance stage names that product first
+    best = result.candidates[0]
+    assert (best.kind, best.value, best.method) == (
+        "product",
+        mango.public_id,
+        "appearance",
+    )
 
 
 def test_loading_the_demo_again_adds_no_orders_photos_or_requests():
