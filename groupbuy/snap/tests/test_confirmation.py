@@ -307,6 +307,8 @@ def test_page_asks_is_it_one_of_these_with_none_of_these(recognised_as):
     assert 'id="snap-unsure"' in html
     assert 'id="snap-none"' in html
     assert product.public_id in html  # its "This one" button
+    # the question is asked once, above the candidates, not again as their title
+    assert html.count("是以下其中之一吗？") == 1
     assert not DemandSignal.objects.exists()
     snap = Snap.objects.get()
     # when: none of these
