@@ -17,6 +17,11 @@ def to_fen(value: Decimal) -> int:
     return int((value * YUAN).to_integral_value())
 
 
+def to_yuan(fen: int) -> Decimal:
+    """The yuan a form shows for ``fen`` (to_fen's inverse)."""
+    return (Decimal(fen) / YUAN).quantize(Decimal("0.01"))
+
+
 class DemandForm(forms.Form):
     title = forms.CharField(label=_("What do you want to buy?"), max_length=120)
     description = forms.CharField(
@@ -73,7 +78,10 @@ class JoinForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    product = forms.ChoiceField(label=_("Product"))
+    product = forms.ChoiceField(
+        label=_("Product"),
+        error_messages={"required": _("Choose the product you will supply.")},
+    )
     quantity = forms.IntegerField(label=_("Units you can supply"), min_value=1)
     unit_price = forms.DecimalField(
         label=_("Unit price (¥)"),
@@ -90,7 +98,10 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = [(p.public_id, str(p)) for p in products]
+        # No product is chosen for the merchant: the first of the list would be
+        # sent by whoever does not look (lollipops for a demand for rice).
+        named = sorted(((p.public_id, str(p)) for p in products), key=lambda c: c[1])
+        self.fields["product"].choices = [("", "—"), *named]
 
 
 class SearchForm(forms.Form):

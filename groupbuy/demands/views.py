@@ -25,6 +25,7 @@ from groupbuy.demands.forms import (
     PhotoForm,
     SearchForm,
     to_fen,
+    to_yuan,
 )
 from groupbuy.demands.models import DemandPhoto, SavedSearch
 from groupbuy.escrow.services import intent_pay_url
@@ -289,6 +290,23 @@ def saved_search_delete(request, merchant_id: str, search_id: str):
     return redirect("demands:merchant_search", merchant_id)
 
 
+def _offer_initial(demand, offers, merchant) -> dict:
+    """The merchant's open offer to revise, else the units the demand wants."""
+    offer = next(
+        (o for o in offers if o.merchant_id == merchant.pk and o.state == "active"),
+        None,
+    )
+    if offer is None:
+        return {"quantity": demand.quantity_wanted}
+    return {
+        "product": offer.product.public_id,
+        "quantity": offer.quantity,
+        "unit_price": to_yuan(offer.unit_price_fen),
+        "delivery_on": offer.delivery_on,
+        "notes": offer.notes,
+    }
+
+
 def _offer_products(merchant):
     return Product.objects.filter(
         Q(added_by_merchant=merchant) | Q(listings__merchant=merchant), is_active=True
@@ -305,7 +323,9 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
         raise PermissionDenied(_("Only the merchant's owners may make offers."))
     demand = selectors.demand_get_for_user(user=request.user, demand_id=demand_id)
     products = list(_offer_products(merchant))
-    form = OfferForm(request.POST or None, products=products)
+    offers = selectors.offers_for_viewer(demand=demand, user=request.user)
+    initial = _offer_initial(demand, offers, merchant)
+    form = OfferForm(request.POST or None, products=products, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         product = next(p for p in products if p.public_id == data["product"])
@@ -332,7 +352,7 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
             "merchant": merchant,
             "demand": demand,
             "form": form,
-            "offers": selectors.offers_for_viewer(demand=demand, user=request.user),
+            "offers": offers,
             "section": "demand-search",
         },
     )

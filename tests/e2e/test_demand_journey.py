@@ -140,6 +140,8 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         ours = f".search-result[data-demand-id='{demand_id}']"
         merchant.wait_for_selector(ours)
         merchant.click(f"{ours} .make-offer")
+        # (no product is chosen for the merchant)
+        merchant.select_option("#id_product", label="Organic milk 1 L")
         merchant.fill("#id_quantity", "20")
         merchant.fill("#id_unit_price", "45")
         merchant.fill(

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from groupbuy.catalog.models import Listing
+from groupbuy.catalog.tests.factories import make_product
 from groupbuy.demands.models import Demand, Offer
 from groupbuy.demands.tasks import demands_expire_task
 from groupbuy.demands.tests.factories import (
@@ -117,6 +119,29 @@ def test_merchant_pages_are_for_that_merchants_staff(client):
     assert merchant.demand_searches.count() == 1
     assert client.get(offer).status_code == 200
     assert Offer.objects.count() == 0
+
+
+def test_the_offer_form_makes_the_merchant_choose_the_product(client):
+    demand = make_published(title="大米", quantity_wanted=30)
+    merchant, owner = make_owner_merchant()
+    rice, lollipop = make_product(name_zh="大米 5kg"), make_product(name_zh="棒棒糖")
+    for product in (rice, lollipop):
+        Listing.objects.create(merchant=merchant, product=product, price_fen=500)
+    url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    client.force_login(owner)
+    # no product is chosen for them, and the units start at what is wanted
+    page = client.get(url).content.decode()
+    assert '<option value="" selected>' in page
+    assert 'name="quantity" value="30"' in page
+    sent = {"quantity": 30, "unit_price": "42.50", "delivery_on": "2030-01-02"}
+    refused = client.post(url, sent)
+    assert "请选择您要供应的商品" in refused.content.decode()
+    assert not Offer.objects.exists()
+    client.post(url, {**sent, "product": rice.public_id})
+    # and revising starts from the offer sent
+    page = client.get(url).content.decode()
+    assert f'<option value="{rice.public_id}" selected>' in page
+    assert 'name="unit_price" value="42.50"' in page
 
 
 def test_the_periodic_job_expires_due_demands():
