@@ -30,12 +30,13 @@ def notify_coupon_issued(coupon: Coupon) -> None:
         recipient=coupon.shopper,
         kind="coupons.issued",
         title=format_lazy(_("Your coupon: {title}"), title=coupon.order.deal.title),
+        # No link in the body: the SMS adds the notification's link itself (it
+        # came twice) and the inbox opens it (it showed as a raw address).
         body=format_lazy(
-            _("Show it at {merchant} before {expires}: {url}"),
+            _("Show it at {merchant} before {expires}."),
             merchant=coupon.merchant.name,
             # the shop's day: 07:00 on the 11th in Shanghai is the 10th in UTC
             expires=timezone.localdate(coupon.expires_at).isoformat(),
-            url=coupon_page_url(coupon),
         ),
         url=coupon_page_url(coupon),
         data={"coupon_id": coupon.public_id, "order_id": coupon.order.public_id},

@@ -11,7 +11,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.coupons import codec
 from groupbuy.coupons.models import Coupon, PlatformKey, Redemption, Revocation
-from groupbuy.coupons.notifications import notify_coupon_issued
+from groupbuy.coupons.notifications import coupon_page_url, notify_coupon_issued
 from groupbuy.coupons.services import (
     coupon_issue_for_order,
     coupon_redeem_online,
@@ -29,6 +29,7 @@ from groupbuy.coupons.tests.factories import (
     make_user,
 )
 from groupbuy.notify.models import Notification
+from groupbuy.notify.senders import sms_text
 
 pytestmark = pytest.mark.django_db
 
@@ -285,5 +286,9 @@ def test_the_coupon_message_names_the_expiry_day_in_the_shops_time_zone():
     coupon.expires_at = datetime(2026, 12, 10, 23, 0, tzinfo=UTC)
     Notification.objects.filter(kind="coupons.issued").delete()
     notify_coupon_issued(coupon)
-    body = Notification.objects.get(kind="coupons.issued").body
-    assert "2026-12-11" in body and "2026-12-10" not in body
+    notification = Notification.objects.get(kind="coupons.issued")
+    assert "2026-12-11" in notification.body and "2026-12-10" not in notification.body
+    # and its SMS carries the coupon's link once (the body has none of its own)
+    link = coupon_page_url(coupon)
+    assert link not in notification.body
+    assert sms_text(notification).count(link) == 1
