@@ -97,6 +97,15 @@ def test_deal_page_renders_for_visitor_with_tiers_progress_and_join_form(db):
     ]
 
 
+def test_only_a_deal_whose_price_falls_promises_a_lower_price(db):
+    falling = Client().get(reverse("web:deal_detail", args=[make_deal().public_id]))
+    assert 'id="deal-as-low-as"' in falling.content.decode()
+    # one price (a demand's accepted offer makes such a deal): nothing to refund
+    flat = make_deal(tiers=((1, 3_650),))
+    page = Client().get(reverse("web:deal_detail", args=[flat.public_id]))
+    assert 'id="deal-as-low-as"' not in page.content.decode()
+
+
 def test_draft_deal_page_is_404_for_visitor(db):
     deal = make_deal(is_open=False)
     response = Client().get(reverse("web:deal_detail", args=[deal.public_id]))
