@@ -1,0 +1,56 @@
+"""Reads of deals and orders for pages, the API and WebSockets.
+
+Getters that fetch on behalf of a person check permission: a draft deal or
+someone else's order is "not found" (404), another merchant's lists forbidden.
+Callers import from here; the modules split the reads by what they are about.
+"""
+
+from groupbuy.deals.buyers import (
+    deal_first_buyers,
+    deal_pickup_branches,
+    mask_buyer_name,
+    pickup_branch_for_deal,
+)
+from groupbuy.deals.selectors.deals import (
+    deal_list_open,
+    deal_participants,
+    deal_prices,
+    deal_progress,
+)
+from groupbuy.deals.selectors.detail import (
+    DealDetail,
+    deal_detail_for_user,
+    deal_get_for_user,
+    is_merchant_staff,
+)
+from groupbuy.deals.selectors.orders import (
+    _check_merchant_staff,
+    _orders,
+    deal_list_for_merchant,
+    operator_overview,
+    order_get_for_user,
+    order_list_for_deal,
+    order_list_for_shopper,
+)
+
+__all__ = [
+    "DealDetail",
+    "_check_merchant_staff",
+    "_orders",
+    "deal_detail_for_user",
+    "deal_first_buyers",
+    "deal_get_for_user",
+    "deal_list_for_merchant",
+    "deal_list_open",
+    "deal_participants",
+    "deal_pickup_branches",
+    "deal_prices",
+    "deal_progress",
+    "is_merchant_staff",
+    "mask_buyer_name",
+    "operator_overview",
+    "order_get_for_user",
+    "order_list_for_deal",
+    "order_list_for_shopper",
+    "pickup_branch_for_deal",
+]

@@ -1,0 +1,120 @@
+"""Orders for their shopper, deals and orders for their merchant, and the
+operator's overview; each getter checks who asks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import (
+    Count,
+    QuerySet,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import Forbidden, NotFound
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.selectors.deals import _with_details
+from groupbuy.deals.selectors.detail import is_merchant_staff
+
+State = Deal.State
+Status = DealOrder.Status
+
+
+def _orders(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "deal",
+        "deal__merchant",
+        "deal__product",
+        "shopper",
+        "payment_intent",
+        "pickup_branch",
+    )
+
+
+def order_list_for_shopper(
+    *, user, status: str | None = None, page: int = 1, page_size=DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """Return the shopper's orders, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return PageResult(items=[], page=1, page_size=page_size, total=0)
+    orders = _orders(DealOrder.objects.filter(shopper=user))
+    if status:
+        orders = orders.filter(status=status)
+    return paginate(orders, page=page, page_size=page_size)
+
+
+def order_get_for_user(*, user, order_id: str) -> DealOrder:
+    """Return the order for its shopper, its merchant's staff or an operator."""
+    order = _orders(DealOrder.objects.filter(public_id=order_id)).first()
+    is_allowed = order is not None and (
+        order.shopper_id == getattr(user, "pk", None)
+        or is_merchant_staff(user=user, merchant_id=order.deal.merchant_id)
+    )
+    if not is_allowed:
+        raise NotFound("not_found", _("There is no such order."))
+    return order
+
+
+def _check_merchant_staff(*, user, merchant) -> None:
+    if not is_merchant_staff(user=user, merchant_id=merchant.pk):
+        raise Forbidden(
+            "forbidden", _("Only this merchant's staff can see its group buys.")
+        )
+
+
+def deal_list_for_merchant(
+    *, user, merchant, state: str | None = None, page=1, page_size=DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """Return the merchant's deals (all states), latest deadline first."""
+    _check_merchant_staff(user=user, merchant=merchant)
+    deals = Deal.objects.filter(merchant=merchant)
+    if state:
+        deals = deals.filter(state=state)
+    deals = _with_details(deals).order_by("-deadline_at", "-id")
+    return paginate(deals, page=page, page_size=page_size)
+
+
+def order_list_for_deal(
+    *, user, deal: Deal, status: str | None = None, page=1, page_size=DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """Return a deal's orders, newest first (its merchant's staff only)."""
+    _check_merchant_staff(user=user, merchant=deal.merchant)
+    orders = _orders(DealOrder.objects.filter(deal=deal))
+    if status:
+        orders = orders.filter(status=status)
+    return paginate(orders, page=page, page_size=page_size)
+
+
+def operator_overview(*, user) -> dict:
+    """Return counts for the operator dashboard (operators only)."""
+    if not getattr(user, "is_staff", False):
+        raise Forbidden("forbidden", _("Only operators can see the overview."))
+    now = timezone.now()
+    deals_by_state = dict(
+        Deal.objects.values("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    orders_by_status = dict(
+        DealOrder.objects.values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        "deals": {state: deals_by_state.get(state, 0) for state in State.values},
+        "orders": {status: orders_by_status.get(status, 0) for status in Status.values},
+        "deals_closing_within_24h": Deal.objects.filter(
+            state=State.OPEN,
+            deadline_at__gt=now,
+            deadline_at__lte=now + timedelta(hours=24),
+        ).count(),
+        "deals_overdue": Deal.objects.filter(
+            state=State.OPEN, deadline_at__lte=now
+        ).count(),
+        # "Today" is the operator's calendar day, in the display zone.
+        "orders_joined_today": DealOrder.objects.filter(
+            joined_at__gte=timezone.localtime(now).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+        ).count(),
+    }
