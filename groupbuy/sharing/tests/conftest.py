@@ -2,7 +2,7 @@ import pytest
 
 from groupbuy.notify import senders
 from groupbuy.notify.sms import MemorySmsBackend
-from groupbuy.sharing import services
+from groupbuy.sharing.services import shares, threads
 
 
 @pytest.fixture(autouse=True)
@@ -16,9 +16,10 @@ def empty_sms_outbox():
 def pushed(monkeypatch):
     """Record the live events sharing publishes (group, event)."""
     events: list[tuple[str, dict]] = []
-    monkeypatch.setattr(
-        services, "publish", lambda group, event: events.append((group, event))
-    )
+    for module in (shares, threads):
+        monkeypatch.setattr(
+            module, "publish", lambda group, event: events.append((group, event))
+        )
     monkeypatch.setattr(senders, "publish", lambda *args: None)
     return events
 

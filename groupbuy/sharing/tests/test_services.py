@@ -126,7 +126,7 @@ def test_a_comment_of_100000_characters_is_refused():
 
 def test_a_failure_halfway_leaves_nothing_sent(monkeypatch):
     # given the second recipient's notification fails
-    from groupbuy.sharing import services
+    from groupbuy.sharing.services import shares
 
     calls = []
 
@@ -135,7 +135,7 @@ def test_a_failure_halfway_leaves_nothing_sent(monkeypatch):
         if len(calls) == 2:
             raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(services, "_notify_recipient", failing)
+    monkeypatch.setattr(shares, "_notify_recipient", failing)
     with pytest.raises(RuntimeError):
         make_share(recipients=[make_user(), STRANGER])
     assert Share.objects.count() == 0 and Participant.objects.count() == 0

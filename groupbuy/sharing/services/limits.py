@@ -1,0 +1,77 @@
+"""How much sharing takes (recipients a share, characters a reply, days a book
+is kept), and how a sharer is named."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.sharing.errors import SharingError
+
+DEFAULT_MAX_RECIPIENTS = 500
+DEFAULT_COMMENT_MAX_CHARS = 2_000
+DEFAULT_BOOK_RETENTION_DAYS = 30
+
+
+def max_recipients() -> int:
+    return int(
+        getattr(settings, "GROUPBUY_SHARING_MAX_RECIPIENTS", DEFAULT_MAX_RECIPIENTS)
+    )
+
+
+def comment_max_chars() -> int:
+    return int(
+        getattr(
+            settings, "GROUPBUY_SHARING_COMMENT_MAX_CHARS", DEFAULT_COMMENT_MAX_CHARS
+        )
+    )
+
+
+def book_retention() -> timedelta:
+    return timedelta(
+        days=int(
+            getattr(
+                settings,
+                "GROUPBUY_SHARING_BOOK_RETENTION_DAYS",
+                DEFAULT_BOOK_RETENTION_DAYS,
+            )
+        )
+    )
+
+
+def check_text(text: str, *, field: str) -> str:
+    """``text`` stripped, or refused when longer than a reply may be."""
+    text = (text or "").strip()
+    if len(text) > comment_max_chars():
+        raise SharingError(
+            "text_too_long",
+            _("Please keep it under %(count)s characters.")
+            % {"count": comment_max_chars()},
+            fields={field: [_("Too long.")]},
+        )
+    return text
+
+
+def recipient_count_check(count: int) -> None:
+    """Refuse an empty or oversized recipient list (before parsing it)."""
+    if not count:
+        raise SharingError(
+            "no_recipients",
+            _("Choose at least one person to share with."),
+            fields={"recipients": [_("Required.")]},
+        )
+    if count > max_recipients():
+        raise SharingError(
+            "too_many_recipients",
+            _("You can share with at most %(count)s people at once.")
+            % {"count": max_recipients()},
+            fields={"recipients": [_("Too many.")]},
+        )
+
+
+def sender_name(user) -> str:
+    """A sharer or replier as others see them: their name, else a masked number."""
+    return user.display_name or mask_phone(user.phone)

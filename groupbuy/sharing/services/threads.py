@@ -1,0 +1,105 @@
+"""A share's reply thread: posting and reading."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+from groupbuy.realtime import publish
+from groupbuy.realtime.publish import user_group
+from groupbuy.sharing.errors import SharingError
+from groupbuy.sharing.models import (
+    Message,
+    Participant,
+    Share,
+)
+from groupbuy.sharing.services.limits import check_text, sender_name
+from groupbuy.sharing.webpush import push_to_user
+
+# --- threads ------------------------------------------------------------------
+
+
+def message_author_label(share: Share, author) -> str:
+    participant = share.participants.filter(user=author).first()
+    return participant.shown_label if participant else sender_name(author)
+
+
+def _thread_participants(share: Share) -> list:
+    return list(share.participants.filter(user__isnull=False).select_related("user"))
+
+
+@transaction.atomic
+def message_post(
+    *, actor, share: Share, body: str, product=None, client_key: str = ""
+) -> Message:
+    """Reply in a share's thread (the caller checked ``actor`` takes part)."""
+    from groupbuy.sharing.selectors import message_as_event, participant_for
+
+    participant_for(user=actor, share=share)  # 403 for anyone else
+    body = check_text(body, field="body")
+    if not body and product is None:
+        raise SharingError(
+            "empty_reply",
+            _("Write something or attach a product."),
+            fields={"body": [_("Required.")]},
+        )
+    if client_key:
+        existing = Message.objects.filter(
+            share=share, author=actor, client_key=client_key
+        ).first()
+        if existing is not None:
+            return existing
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint: a raced resend finds the first
+            message = Message.objects.create(
+                share=share,
+                author=actor,
+                body=body,
+                product=product,
+                client_key=client_key[:64],
+                created_at=now,
+            )
+    except IntegrityError:
+        if not client_key:
+            raise
+        return Message.objects.get(share=share, author=actor, client_key=client_key)
+    Share.objects.filter(pk=share.pk).update(last_activity_at=now)
+    Participant.objects.filter(share=share, user=actor).update(last_read_at=now)
+    event = {"type": "sharing.message", "message": message_as_event(message)}
+    push = {
+        "title": message_author_label(share, actor),
+        "body": body,
+        "url": reverse("sharing:thread", args=[share.public_id]),
+    }
+    for participant in _thread_participants(share):
+        publish(user_group(participant.user.public_id), event)
+        if participant.user_id != actor.pk:
+            after_commit(push_to_user, participant.user_id, push)
+    audit_log(actor=actor, action="sharing.message.posted", obj=message)
+    return message
+
+
+@transaction.atomic
+def thread_mark_read(*, actor, share: Share) -> Participant:
+    """Note that ``actor`` has read the thread up to now; tell the others."""
+    from groupbuy.sharing.selectors import participant_for
+
+    participant = participant_for(user=actor, share=share)
+    now = timezone.now()
+    participant.last_read_at = now
+    participant.save(update_fields=["last_read_at"])
+    event = {
+        "type": "sharing.read",
+        "share": share.public_id,
+        "reader": actor.public_id,
+        "read_at": now.isoformat(),
+    }
+    for other in _thread_participants(share):
+        if other.user_id != actor.pk:
+            publish(user_group(other.user.public_id), event)
+    return participant
