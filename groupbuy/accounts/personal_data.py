@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 PSEUDONYM_PREFIX = "del_"
@@ -37,6 +39,11 @@ def scrub(text: str, strings: list[str]) -> str:
 
 
 class AccountsPersonalData(PersonalDataProvider):
+    holds = gettext_lazy(
+        "your account, the merchants you work for, your API tokens and the "
+        "codes sent to your phone"
+    )
+
     def export(self, user) -> PersonalDataExport:
         return PersonalDataExport(
             records={

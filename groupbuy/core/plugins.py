@@ -120,7 +120,10 @@ class PersonalDataProvider:
     ``export`` returns everything the app holds about ``user``. ``erase`` deletes
     or anonymises it inside the erasure's transaction; money records are kept
     (the user row stays, under a pseudonym, so the ledger still balances).
+    ``holds`` says in a few words what that is, for the person's data page.
     """
+
+    holds: Any = ""
 
     def export(self, user) -> PersonalDataExport:
         return PersonalDataExport()

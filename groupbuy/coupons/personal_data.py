@@ -7,6 +7,8 @@ recorded is cut out (the merchant keeps the redemption, not who rang it up).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
@@ -22,6 +24,8 @@ def _redemption(redemption) -> dict:
 
 
 class CouponsPersonalData(PersonalDataProvider):
+    holds = gettext_lazy("your coupons, and the coupons you redeemed as a cashier")
+
     def export(self, user) -> PersonalDataExport:
         from groupbuy.coupons.models import Coupon, Redemption
 

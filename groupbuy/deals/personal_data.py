@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
 class DealsPersonalData(PersonalDataProvider):
+    holds = gettext_lazy("your group-buy orders")
+
     def export(self, user) -> PersonalDataExport:
         from groupbuy.deals.models import DealOrder
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
@@ -136,6 +138,10 @@ def _erase_demand_text(demand, strings: list[str]) -> bool:
 
 
 class DemandsPersonalData(PersonalDataProvider):
+    holds = gettext_lazy(
+        "your demands, the demands you joined, your offers and saved searches"
+    )
+
     def export(self, user) -> PersonalDataExport:
         files: dict = {}
         return PersonalDataExport(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
 class EscrowPersonalData(PersonalDataProvider):
+    holds = gettext_lazy("your payments and the money lines of your escrow account")
+
     def export(self, user) -> PersonalDataExport:
         from groupbuy.escrow.models import LedgerEntry, PaymentIntent
 

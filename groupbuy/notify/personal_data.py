@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
 class NotifyPersonalData(PersonalDataProvider):
+    holds = gettext_lazy("your notifications and how each was delivered")
+
     def export(self, user) -> PersonalDataExport:
         notifications = user.notifications.prefetch_related("deliveries").order_by(
             "created_at", "id"

@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from groupbuy.core.plugins import (
     PersonalDataExport,
@@ -90,6 +91,11 @@ def _owner_invitations(user):
 
 class OpsPersonalData(PersonalDataProvider):
     """The audit trail of what the person did, and their erasure requests."""
+
+    holds = gettext_lazy(
+        "what you did on the platform (its audit trail), your erasure "
+        "requests and merchant invitations"
+    )
 
     def export(self, user) -> PersonalDataExport:
         from groupbuy.core.models import AuditEntry

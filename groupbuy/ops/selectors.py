@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from groupbuy.core.plugins import personal_data_providers
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ErasureRequest
 
@@ -29,3 +30,12 @@ def erasure_get_for_operator(*, user, request_id: str) -> ErasureRequest:
         return requests.get(public_id=request_id)
     except ErasureRequest.DoesNotExist:
         raise Http404 from None
+
+
+def personal_data_holdings() -> list:
+    """What each app's part of a person's export holds, in app order."""
+    return [
+        provider.holds
+        for _label, provider in personal_data_providers()
+        if getattr(provider, "holds", "")
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,13 @@ from groupbuy.ops.errors import OpsError
 @login_required
 def my_data(request):
     pending = selectors.erasure_pending_for(user=request.user)
-    return render(request, "ops/my_data.html", {"pending": pending})
+    holdings = selectors.personal_data_holdings()
+    context = {
+        "pending": pending,
+        "holdings": holdings,
+        "grace_days": settings.GROUPBUY_ERASURE_GRACE_DAYS,
+    }
+    return render(request, "ops/my_data.html", context)
 
 
 @login_required

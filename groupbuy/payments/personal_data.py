@@ -4,10 +4,14 @@ Payouts belong to merchants, and payments themselves are escrow's."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
 class PaymentsPersonalData(PersonalDataProvider):
+    holds = gettext_lazy("the WeChat Pay identities linked to you")
+
     def export(self, user) -> PersonalDataExport:
         from groupbuy.payments.models import WechatOpenId
 

@@ -11,6 +11,8 @@ pool chat messages are emptied, shown as deleted, so the others keep their chat.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
@@ -151,6 +153,11 @@ def _contact_requests(user) -> list[dict]:
 
 
 class PoolingPersonalData(PersonalDataProvider):
+    holds = gettext_lazy(
+        "your pooling preferences, carts, pool requests and seats, pool "
+        "chats and contact requests"
+    )
+
     def export(self, user) -> PersonalDataExport:
         return PersonalDataExport(
             records={

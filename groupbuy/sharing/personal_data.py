@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
@@ -94,6 +96,11 @@ def _contact_books(user) -> list[dict]:
 
 
 class SharingPersonalData(PersonalDataProvider):
+    holds = gettext_lazy(
+        "the products you shared, their reply threads, your imported "
+        "address books and your push subscriptions"
+    )
+
     def export(self, user) -> PersonalDataExport:
         from groupbuy.sharing.models import MemberPhoneHash
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
 class SnapPersonalData(PersonalDataProvider):
+    holds = gettext_lazy("your snaps with their photos, and the products you asked for")
+
     def export(self, user) -> PersonalDataExport:
         from groupbuy.snap.models import DemandRequest, Snap
 

@@ -6,10 +6,14 @@ pseudonymous account; teammates then see a "Deleted user" (selectors.mask_name).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 
 class TeamsPersonalData(PersonalDataProvider):
+    holds = gettext_lazy("your places in teams")
+
     def export(self, user) -> PersonalDataExport:
         from groupbuy.teams.models import TeamMember
 

@@ -7,11 +7,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.text import capfirst
 
 from groupbuy.accounts.models import User
 from groupbuy.accounts.services import api_token_create
 from groupbuy.core.models import AuditEntry
+from groupbuy.core.plugins import personal_data_providers
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.escrow.models import LedgerEntry
@@ -228,6 +231,27 @@ def test_pages_for_the_person_and_the_operator(client, shopper, operator):
     done = client.post(f"/operator/erasures/{request.public_id}/perform/")
     assert done.status_code == 302
     assert ErasureRequest.objects.get().status == "completed"
+
+
+def test_the_data_page_says_what_every_part_of_the_export_holds(client, shopper):
+    # every app that exports something about a person says what, so the page's
+    # list cannot fall behind an app added later
+    providers = personal_data_providers()
+    assert providers and all(str(provider.holds) for _label, provider in providers)
+    client.force_login(shopper)
+    page = client.get("/account/data/")
+    html = page.content.decode()
+    with translation.override(page.headers["Content-Language"]):
+        for _label, provider in providers:
+            assert f"<li>{escape(capfirst(str(provider.holds)))}</li>" in html
+
+
+def test_the_data_page_says_when_an_erasure_happens(client, shopper, settings):
+    settings.GROUPBUY_ERASURE_GRACE_DAYS = 9
+    client.force_login(shopper)
+    html = client.get("/account/data/").content.decode()
+    terms = html[html.index('id="erasure-terms"') :].split("</p>")[0]
+    assert "9" in terms  # the days before it happens, as the setting says
 
 
 @pytest.fixture
