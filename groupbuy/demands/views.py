@@ -293,7 +293,11 @@ def saved_search_delete(request, merchant_id: str, search_id: str):
 def _offer_initial(demand, offers, merchant) -> dict:
     """The merchant's open offer to revise, else the units the demand wants."""
     offer = next(
-        (o for o in offers if o.merchant_id == merchant.pk and o.state == "active"),
+        (
+            o
+            for o in offers
+            if o.merchant_id == merchant.pk and o.state == o.State.ACTIVE
+        ),
         None,
     )
     if offer is None:
