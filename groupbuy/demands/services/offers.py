@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.selectors import user_membership_for
+from groupbuy.catalog.selectors import listing_for
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.deals.services.outside import Participant, deal_create_with_participants
@@ -195,7 +196,7 @@ def _deal_for(*, demand, offer, participations, total):
         product=offer.product,
         title=demand.title,
         description=demand.description,
-        list_price_fen=max(offer.unit_price_fen, demand.target_unit_price_fen),
+        list_price_fen=_shelf_price(offer),
         tiers=[(1, offer.unit_price_fen)],
         stock=max(total, 1),
         deadline_at=timezone.now() + rules.payment_window(),
@@ -205,3 +206,11 @@ def _deal_for(*, demand, offer, participations, total):
             for p in participations
         ],
     )
+
+
+def _shelf_price(offer: Offer) -> int:
+    """The deal's list price: the merchant's everyday price where it lists the
+    product, never below the offer. The demand's target is what the buyers hoped
+    to pay, not a price anyone charged, so it is not shown struck through."""
+    listing = listing_for(merchant=offer.merchant, product=offer.product)
+    return max(offer.unit_price_fen, listing.price_fen if listing else 0)

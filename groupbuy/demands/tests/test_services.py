@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from groupbuy.catalog.models import Listing
 from groupbuy.core.audit import AuditEntry
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import Deal, DealOrder
@@ -409,6 +410,22 @@ def test_accepting_an_offer_turns_the_demand_into_a_deal_with_deposits_applied(
     for user in (demand.initiator, joiner.shopper):
         assert balance("shopper_held", user=user) == 0
     assert_ledger_sound()
+
+
+def test_the_deal_of_an_offer_shows_the_shops_own_price_as_its_list_price():
+    # the demand's target (what the buyers hoped to pay) is no list price
+    demand = make_published(target_unit_price_fen=5_000)
+    unlisted = make_offer(demand, unit_price_fen=4_500)
+    deal = services.offer_accept(actor=demand.initiator, offer=unlisted).deal
+    assert deal.list_price_fen == 4_500
+    # where the shop lists the product, its everyday price is the list price
+    demand = make_published(target_unit_price_fen=5_000)
+    listed = make_offer(demand, unit_price_fen=4_500)
+    Listing.objects.create(
+        merchant=listed.merchant, product=listed.product, price_fen=5_900
+    )
+    deal = services.offer_accept(actor=demand.initiator, offer=listed).deal
+    assert deal.list_price_fen == 5_900
 
 
 def test_only_the_initiator_accepts_and_only_once():
