@@ -1,6 +1,11 @@
 """Every state change of pooled orders (see the modules for each part)."""
 
 from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.services.answers import (
+    pool_answer,
+    pool_phone_consent,
+    pools_expire_due,
+)
 from groupbuy.pooling.services.chat import chat_post
 from groupbuy.pooling.services.contacts import (
     contact_answer,
@@ -10,13 +15,7 @@ from groupbuy.pooling.services.contacts import (
 from groupbuy.pooling.services.invitations import (
     pool_invitations_send,
 )
-from groupbuy.pooling.services.pools import (
-    pool_answer,
-    pool_phone_consent,
-    pools_expire_due,
-    pools_match,
-    pools_match_all,
-)
+from groupbuy.pooling.services.pools import pools_match, pools_match_all
 from groupbuy.pooling.services.promotions import promotion_publish
 from groupbuy.pooling.services.shoppers import (
     cart_delete,

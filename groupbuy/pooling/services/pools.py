@@ -1,4 +1,4 @@
-"""Forming pools from open requests, and the accept / decline / timeout machine.
+"""Forming pools from open requests (the answers to them: ``answers``).
 
 A matching run writes all its pools in one transaction, so a run that fails
 halfway leaves no half-formed pool; requests move from open to suggested with a
@@ -7,7 +7,6 @@ conditional update, so a request taken by a concurrent run is never in two pools
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import notifications, savings
 from groupbuy.pooling.errors import PoolingError
-from groupbuy.pooling.live import publish_to_member, publish_to_pool
+from groupbuy.pooling.live import publish_to_member
 from groupbuy.pooling.matching.types import Cart, Group, make_group
 from groupbuy.pooling.models import (
     Pool,
@@ -281,143 +280,3 @@ def pools_match_all(*, now=None) -> int:
         except PoolingError:
             continue  # a concurrent run got there first; the next batch retries
     return formed
-
-
-def _member_for(pool: Pool, actor) -> PoolMember:
-    member = pool.members.filter(user=actor).first()
-    if member is None:
-        raise PoolingError("not_found", _("No such pool."), status=404)
-    return member
-
-
-def pool_answer(*, actor, pool: Pool, accept: bool, now=None) -> Pool:
-    """Accept or decline a suggested pool before its answer deadline."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        member = _member_for(pool, actor)
-        pool.refresh_from_db()
-        if member.answer != Answer.PENDING:
-            raise PoolingError(
-                "already_answered", _("You already answered."), status=409
-            )
-        if pool.state != Pool.State.PROPOSED or now > pool.answer_by:
-            raise PoolingError(
-                "answer_closed", _("This suggestion is closed."), status=409
-            )
-        answer = Answer.ACCEPTED if accept else Answer.DECLINED
-        changed = PoolMember.objects.filter(pk=member.pk, answer=Answer.PENDING).update(
-            answer=answer, answered_at=now
-        )
-        if not changed:
-            raise PoolingError(
-                "already_answered", _("You already answered."), status=409
-            )
-        audit_log(
-            actor=actor,
-            action=f"pooling.pool.{answer}",
-            obj=pool,
-            data={"member": actor.public_id},
-        )
-        if not accept:
-            PoolRequest.objects.filter(pk=member.request_id).update(
-                state=PoolRequest.State.WITHDRAWN
-            )
-            _dissolve(pool, now=now)
-        elif not pool.members.exclude(answer=Answer.ACCEPTED).exists():
-            _confirm(pool, now=now)
-        else:
-            _publish_state(pool)
-    pool.refresh_from_db()
-    return pool
-
-
-def _confirm(pool: Pool, *, now) -> None:
-    changed = Pool.objects.filter(pk=pool.pk, state=Pool.State.PROPOSED).update(
-        state=Pool.State.CONFIRMED, confirmed_at=now
-    )
-    if not changed:
-        return
-    pool.state = Pool.State.CONFIRMED
-    PoolRequest.objects.filter(memberships__pool=pool).update(
-        state=PoolRequest.State.POOLED
-    )
-    audit_log(actor=None, action="pooling.pool.confirmed", obj=pool)
-    for member in pool.members.select_related("user"):
-        notifications.notify_outcome(member, confirmed=True)
-    _publish_state(pool)
-
-
-def _dissolve(pool: Pool, *, now) -> None:
-    """Close the pool and put those who accepted (or had not answered yet, if the
-    pool is dissolved by a decline) back into matching at once."""
-    changed = Pool.objects.filter(pk=pool.pk, state=Pool.State.PROPOSED).update(
-        state=Pool.State.DISSOLVED
-    )
-    if not changed:
-        return
-    pool.state = Pool.State.DISSOLVED
-    others = pool.members.exclude(answer__in=[Answer.DECLINED, Answer.TIMED_OUT])
-    PoolRequest.objects.filter(
-        memberships__in=others, state=PoolRequest.State.SUGGESTED
-    ).update(state=PoolRequest.State.OPEN)
-    audit_log(actor=None, action="pooling.pool.dissolved", obj=pool)
-    for member in pool.members.select_related("user"):
-        notifications.notify_outcome(member, confirmed=False)
-    _publish_state(pool)
-    # Should a concurrent run take some of these requests, its savepoint rolls
-    # back; the answer itself stands and the next batch matches the rest.
-    with contextlib.suppress(PoolingError):
-        pools_match(branch_id=pool.branch_id, promotion_id=pool.promotion_id, now=now)
-
-
-def _publish_state(pool: Pool) -> None:
-    event = {"type": "pooling.pool", "pool_id": pool.public_id, "state": pool.state}
-    after_commit(publish_to_pool, pool.public_id, event)
-    for member in pool.members.select_related("user"):
-        after_commit(publish_to_member, member.user.public_id, event)
-
-
-def pools_expire_due(*, now=None) -> int:
-    """Dissolve suggestions not answered in time; expire requests past deadline."""
-    now = now or timezone.now()
-    expired = 0
-    for pool_id in list(
-        Pool.objects.filter(state=Pool.State.PROPOSED, answer_by__lt=now).values_list(
-            "pk", flat=True
-        )
-    ):
-        with transaction.atomic():
-            pool = Pool.objects.get(pk=pool_id)
-            if pool.state != Pool.State.PROPOSED:
-                continue
-            late = pool.members.filter(answer=Answer.PENDING)
-            PoolRequest.objects.filter(memberships__in=late).update(
-                state=PoolRequest.State.EXPIRED
-            )
-            late.update(answer=Answer.TIMED_OUT, answered_at=now)
-            _dissolve(pool, now=now)
-            expired += 1
-    PoolRequest.objects.filter(
-        state=PoolRequest.State.OPEN, deadline_at__lte=now
-    ).update(state=PoolRequest.State.EXPIRED)
-    return expired
-
-
-def pool_phone_consent(*, actor, pool: Pool, agree: bool) -> PoolMember:
-    """Agree (or stop agreeing) to show my phone number to the pool."""
-    with transaction.atomic():
-        member = _member_for(pool, actor)
-        if pool.state != Pool.State.CONFIRMED:
-            raise PoolingError(
-                "not_confirmed", _("The pool is not confirmed."), status=409
-            )
-        if member.shares_phone != agree:
-            member.shares_phone = agree
-            member.save(update_fields=["shares_phone"])
-            audit_log(
-                actor=actor,
-                action="pooling.phone.shared" if agree else "pooling.phone.hidden",
-                obj=pool,
-            )
-            _publish_state(pool)
-    return member
