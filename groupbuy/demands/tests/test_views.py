@@ -176,6 +176,7 @@ def test_a_paid_deposit_waiting_for_its_confirmation_is_not_offered_again(client
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
     assert 'id="deposit-confirming"' in page
     assert 'id="pay-deposit"' not in page
+    assert "定金尚未支付" not in page  # its status does not say "not paid" beside it
     assert 'hx-trigger="every 2s"' in page
     pay_intent(intent)
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
