@@ -184,6 +184,9 @@ class OrderView:
 
     @property
     def status_label(self) -> str:
+        if self.is_waiting_for_payment_confirmation:
+            # paid on the provider's page; not "awaiting payment" beside that
+            return _("Payment being confirmed")
         return self.order.get_status_display()
 
 

@@ -81,6 +81,8 @@ def test_back_from_pay_page_waits_then_shows_paid(shopper_client, shopper):
     waiting = shopper_client.get(_order_url(order)).content.decode()
     # then: the status section polls itself
     assert 'id="order-waiting"' in waiting
+    # and its status is not "awaiting payment" beside it
+    assert 'data-status="pending_payment">Payment being confirmed<' in waiting
     assert f'hx-get="/orders/{order.public_id}/status/"' in waiting
     assert 'hx-trigger="order-changed, every 2s"' in waiting
     # when the callback arrives
