@@ -84,12 +84,7 @@ def deposit_confirming(participation: Participation | None) -> bool:
     intent = participation.intent
     if intent is None:
         return False
-    if intent.status == intent.Status.SUCCEEDED:
-        return True
-    return (
-        intent.status == intent.Status.REQUIRES_PAYMENT
-        and intent.submitted_at is not None
-    )
+    return intent.status == intent.Status.SUCCEEDED or intent.is_awaiting_outcome
 
 
 def committed_units(demand: Demand) -> int:

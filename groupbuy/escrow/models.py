@@ -326,6 +326,12 @@ class PaymentIntent(models.Model):
             return 0
         return self.amount_fen - self.refunded_fen - self.released_fen
 
+    @property
+    def is_awaiting_outcome(self) -> bool:
+        """Paid on the provider's page, its callback not here yet: pages say the
+        payment is being confirmed instead of offering to pay again."""
+        return self.status == self.Status.REQUIRES_PAYMENT and bool(self.submitted_at)
+
 
 class ProviderEvent(models.Model):
     """A provider callback we accepted; its id makes callbacks idempotent."""

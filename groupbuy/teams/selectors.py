@@ -96,6 +96,17 @@ def my_memberships(*, user):
     )
 
 
+def member_payment_confirming(member: TeamMember) -> bool:
+    """The member paid on the provider's page, and the place is not marked paid
+    yet (its callback, or the job that follows it, has not run)."""
+    if member.status != TeamMember.Status.PENDING:
+        return False
+    intent = member.order.payment_intent
+    return intent is not None and (
+        intent.status == intent.Status.SUCCEEDED or intent.is_awaiting_outcome
+    )
+
+
 def membership_of(*, user, team: Team) -> TeamMember | None:
     if not getattr(user, "is_authenticated", False):
         return None

@@ -22,9 +22,14 @@ from groupbuy.web.views.common import domain_errors_as_http
 
 
 def _intent_to_pay(member):
-    """The member's payment while it still awaits paying, else None."""
+    """The member's payment while it still awaits paying (not yet paid on the
+    provider's page), else None."""
     intent = member.order.payment_intent
-    if intent is not None and intent.status == intent.Status.REQUIRES_PAYMENT:
+    if (
+        intent is not None
+        and intent.status == intent.Status.REQUIRES_PAYMENT
+        and not intent.is_awaiting_outcome
+    ):
         return intent
     return None
 
@@ -93,10 +98,8 @@ def team(request, team_id: str):
         if intent is not None:
             pay_url = intent_pay_url(intent)
         else:
-            # Paid, but the job that marks the place paid has not run yet (the
-            # sandbox and the providers return to this page at once).
-            paid = member.order.payment_intent
-            confirming = paid is not None and paid.status == paid.Status.SUCCEEDED
+            # (the sandbox and the providers return here at once)
+            confirming = selectors.member_payment_confirming(member)
     return render(
         request,
         "teams/team.html",
@@ -145,16 +148,12 @@ def join(request, team_id: str):
 
 @login_required
 def mine(request):
-    return render(
-        request,
-        "teams/mine.html",
-        {
-            "memberships": paginate(
-                selectors.my_memberships(user=request.user),
-                page=request.GET.get("page", 1),
-            )
-        },
+    memberships = paginate(
+        selectors.my_memberships(user=request.user), page=request.GET.get("page", 1)
     )
+    for membership in memberships.items:
+        membership.is_confirming = selectors.member_payment_confirming(membership)
+    return render(request, "teams/mine.html", {"memberships": memberships})
 
 
 @login_required

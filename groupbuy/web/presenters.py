@@ -204,17 +204,12 @@ def order_view(order: DealOrder) -> OrderView:
 
     intent = order.payment_intent
     is_pending = order.status == Status.PENDING_PAYMENT
-    submitted = intent is not None and intent.submitted_at is not None
-    needs_payment = (
-        is_pending
-        and intent is not None
-        and not submitted
-        and intent.status == intent.Status.REQUIRES_PAYMENT
-    )
     is_open = intent is not None and intent.status == intent.Status.REQUIRES_PAYMENT
+    awaiting_outcome = is_open and intent.is_awaiting_outcome
+    needs_payment = is_pending and is_open and not awaiting_outcome
     return OrderView(
         order=order,
-        is_waiting_for_payment_confirmation=is_pending and submitted and is_open,
+        is_waiting_for_payment_confirmation=is_pending and awaiting_outcome,
         needs_payment=needs_payment,
         pay_url=intent_pay_url(intent) if needs_payment else "",
         # Mirrors deal_order_cancel's rule only to hide a button that would be

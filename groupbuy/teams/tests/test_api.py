@@ -192,21 +192,30 @@ def test_signed_out_people_can_look_but_not_buy(client, shop):
     assert _post(client, f"/api/teams/deals/{deal_id}/any").status_code == 401
 
 
-def test_a_member_who_just_paid_is_not_asked_to_pay_again(client, shop):
-    # given a shopper who opened a team and paid, back on the team page before
-    # the job that marks their place paid has run
+@pytest.mark.parametrize(
+    "paid",
+    [
+        # paid on the provider's page, its callback not here yet
+        {"submitted_at": timezone.now()},
+        # the callback came, the job that marks the place paid has not run yet
+        {"status": PaymentIntent.Status.SUCCEEDED},
+    ],
+    ids=["submitted", "succeeded"],
+)
+def test_a_member_who_just_paid_is_not_asked_to_pay_again(client, shop, paid):
+    # given a shopper who opened a team and paid, back on the team page at once
     client.force_login(make_user())
     client.post(f"/teams/deals/{shop['team_deal'].deal.public_id}/open/", {"solo": "0"})
     member = TeamMember.objects.get()
-    intent = member.order.payment_intent
-    PaymentIntent.objects.filter(pk=intent.pk).update(
-        status=PaymentIntent.Status.SUCCEEDED
-    )
+    PaymentIntent.objects.filter(pk=member.order.payment_intent_id).update(**paid)
     # when they look at the team
     page = client.get(f"/teams/t/{member.team.public_id}/").content.decode()
     # then they are told the payment arrived, not asked to pay again
     assert 'id="team-pay"' not in page
     assert 'id="team-confirming"' in page
+    # and My teams does not call the place unpaid
+    listing = client.get("/teams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Payment being confirmed" in listing or "付款确认中" in listing
 
 
 def test_pages_render_and_buy(client, shop):
