@@ -81,10 +81,7 @@ def deposit_confirming(participation: Participation | None) -> bool:
     awaiting = Participation.Status.AWAITING_DEPOSIT
     if participation is None or participation.status != awaiting:
         return False
-    intent = participation.intent
-    if intent is None:
-        return False
-    return intent.status == intent.Status.SUCCEEDED or intent.is_awaiting_outcome
+    return participation.intent is not None and participation.intent.payer_has_paid
 
 
 def committed_units(demand: Demand) -> int:

@@ -332,6 +332,12 @@ class PaymentIntent(models.Model):
         payment is being confirmed instead of offering to pay again."""
         return self.status == self.Status.REQUIRES_PAYMENT and bool(self.submitted_at)
 
+    @property
+    def payer_has_paid(self) -> bool:
+        """Paid as far as the payer knows: succeeded, or awaiting its outcome.
+        The order, deposit or place it pays for may not be marked paid yet."""
+        return self.status == self.Status.SUCCEEDED or self.is_awaiting_outcome
+
 
 class ProviderEvent(models.Model):
     """A provider callback we accepted; its id makes callbacks idempotent."""

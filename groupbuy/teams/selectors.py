@@ -102,9 +102,7 @@ def member_payment_confirming(member: TeamMember) -> bool:
     if member.status != TeamMember.Status.PENDING:
         return False
     intent = member.order.payment_intent
-    return intent is not None and (
-        intent.status == intent.Status.SUCCEEDED or intent.is_awaiting_outcome
-    )
+    return intent is not None and intent.payer_has_paid
 
 
 def membership_of(*, user, team: Team) -> TeamMember | None:
