@@ -7,7 +7,8 @@ more than ``--min-carts`` carts it prints
 
 - the engine's saving on that part alone under each of ``--budgets`` seconds
   of its own CPU time, as a fraction of the part's bound (the same bound
-  ``pooling.py`` reports against);
+  ``pooling.py`` reports against), and the shares of the part's amount its
+  matching leaves unmatched and spends above the tiers reached;
 - for windows of ``--window`` consecutive carts (in window order) starting at
   ``--starts``: CP-SAT's best packing in ``--seconds`` (two workers) and its
   proven bound, and one chunk's configuration LP (over the groups the engine's
@@ -55,12 +56,32 @@ def gain(groups) -> int:
 
 def part_budgets(tiers, part, budgets) -> dict:
     bound = pooling_bounds.bound(tiers, part)[0]
-    fractions = {}
+    fractions, anatomy = {}, {}
     for budget in budgets:
         with clock.cpu_time():
             matched = match_many([(tiers, part)], budget_s=budget)[0]
         fractions[str(budget)] = round(matched.gain_fen / bound, 4)
-    return {"carts": len(part), "bound_fen": round(bound), "frac_by_budget": fractions}
+        anatomy[str(budget)] = where_the_money_went(part, matched.groups)
+    return {
+        "carts": len(part),
+        "bound_fen": round(bound),
+        "frac_by_budget": fractions,
+        "anatomy_by_budget": anatomy,
+    }
+
+
+def where_the_money_went(part, groups) -> dict:
+    """Shares of the part's amount left unmatched and spent above the tiers the
+    groups reached: what is left of the gap to the bound is the choice of tiers
+    and partners."""
+    total = sum(cart.amount_fen for cart in part)
+    matched = {key for group in groups for key in group.keys}
+    unmatched = sum(cart.amount_fen for cart in part if cart.key not in matched)
+    overspend = sum(group.overspend_fen for group in groups)
+    return {
+        "unmatched": round(unmatched / total, 4),
+        "overspend": round(overspend / total, 4),
+    }
 
 
 def window(tiers, carts, seconds: float) -> dict | None:
@@ -175,6 +196,7 @@ def main() -> None:
                     {
                         "carts": r["carts"],
                         "frac_by_budget": r["frac_by_budget"],
+                        "anatomy_by_budget": r["anatomy_by_budget"],
                         **({"chunk_caps": r["chunk_caps"]} if chunk_sizes else {}),
                     }
                     for r in results
