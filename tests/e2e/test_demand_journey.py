@@ -45,6 +45,8 @@ merchant = Merchant.objects.create(name="牛奶铺", name_en="Milk Shop")
 merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
 product = Product.objects.create(name_zh="有机牛奶 1L", name_en="Organic milk 1 L")
 Listing.objects.create(merchant=merchant, product=product, price_fen=5_000)
+rice = Product.objects.create(name_zh="五常大米 5kg", name_en="Wuchang rice 5 kg")
+Listing.objects.create(merchant=merchant, product=rice, price_fen=6_900)
 print(json.dumps({"merchant": merchant.public_id}))
 """.replace("JOINER", repr(JOINER))
     .replace("OWNER", repr(OWNER))
@@ -134,7 +136,11 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         ours = f".search-result[data-demand-id='{demand_id}']"
         merchant.wait_for_selector(ours)
         merchant.click(f"{ours} .make-offer")
-        # (no product is chosen for the merchant)
+        # (no product is chosen for the merchant; the box above narrows the list)
+        merchant.fill("#offer-product-filter", "ＯＲＧＡＮＩＣ")  # full-width, any case
+        listed = merchant.locator("#id_product option:not([hidden])")
+        assert listed.all_inner_texts() == ["—", "Organic milk 1 L"]
+        assert merchant.inner_text("#offer-product-count").endswith(": 1")
         merchant.select_option("#id_product", label="Organic milk 1 L")
         merchant.fill("#id_quantity", "20")
         merchant.fill("#id_unit_price", "45")
