@@ -7,6 +7,8 @@ same on every surface.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 
 def format_fen(amount_fen: int, *, symbol: str = "¥", grouping: bool = True) -> str:
     """Return ``amount_fen`` as yuan with two decimals, the sign before the symbol."""
@@ -15,3 +17,13 @@ def format_fen(amount_fen: int, *, symbol: str = "¥", grouping: bool = True) ->
     yuan, fen = divmod(abs(amount), 100)
     whole = f"{yuan:,}" if grouping else str(yuan)
     return f"{sign}{symbol}{whole}.{fen:02d}"
+
+
+def yuan_to_fen(value: Decimal) -> int:
+    """A form's yuan (validated to two decimals) as integer fen."""
+    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    """Integer fen as the yuan a form field shows (two decimals); None stays."""
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))

@@ -10,17 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category
 
-YUAN = Decimal(100)
-
-
-def to_fen(value: Decimal) -> int:
-    return int((value * YUAN).to_integral_value())
-
-
-def to_yuan(fen: int) -> Decimal:
-    """The yuan a form shows for ``fen`` (to_fen's inverse)."""
-    return (Decimal(fen) / YUAN).quantize(Decimal("0.01"))
-
 
 class DemandForm(forms.Form):
     title = forms.CharField(label=_("What do you want to buy?"), max_length=120)

@@ -5,13 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.money import yuan_to_fen
 from groupbuy.pooling.models import CartReport, Promotion
-
-YUAN = Decimal(100)
-
-
-def to_fen(value: Decimal) -> int:
-    return int((value * YUAN).to_integral_value())
 
 
 def _yuan(label, *, least: str = "0.01") -> forms.DecimalField:
@@ -115,7 +110,7 @@ class PoolRequestForm(forms.Form):
         return [
             {
                 "product_id": data["product"],
-                "unit_price_fen": to_fen(data["unit_price"]),
+                "unit_price_fen": yuan_to_fen(data["unit_price"]),
                 "quantity": data["quantity"],
             }
         ]
@@ -180,7 +175,7 @@ class CartReportForm(forms.Form):
         return [
             {
                 "product_id": data["product"],
-                "unit_price_fen": to_fen(data["unit_price"]),
+                "unit_price_fen": yuan_to_fen(data["unit_price"]),
                 "quantity": data.get("quantity") or 1,
             }
         ]
@@ -243,7 +238,7 @@ class PromotionForm(forms.Form):
                 raise forms.ValidationError(
                     _("Write tiers as spend-save, e.g. 300-50.")
                 ) from None
-            tiers.append((to_fen(spend), to_fen(save)))
+            tiers.append((yuan_to_fen(spend), yuan_to_fen(save)))
         return tiers
 
 

@@ -7,23 +7,16 @@ their DomainErrors come back as form errors (``add_domain_error``).
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category, Merchant
+from groupbuy.core.money import fen_to_yuan, yuan_to_fen
 
 MAX_TIER_ROWS = 3
-
-
-def yuan_to_fen(value: Decimal) -> int:
-    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def fen_to_yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 class YuanField(forms.DecimalField):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.errors import DomainError
-from groupbuy.core.money import format_fen
+from groupbuy.core.money import format_fen, yuan_to_fen
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -137,7 +137,7 @@ class YuanField(forms.Field):
             raise forms.ValidationError(
                 self.error_messages["not_positive"], code="not_positive"
             )
-        return int(amount * 100)
+        return yuan_to_fen(amount)
 
 
 class SearchForm(forms.Form):

@@ -22,6 +22,7 @@ from groupbuy.catalog.models import (
     ProductImage,
 )
 from groupbuy.catalog.services import format_yuan
+from groupbuy.core.money import fen_to_yuan, yuan_to_fen
 
 
 class AliasInline(admin.TabularInline):
@@ -248,12 +249,12 @@ class ListingAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["price_yuan"] = Decimal(self.instance.price_fen) / 100
+            self.initial["price_yuan"] = fen_to_yuan(self.instance.price_fen)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("price_yuan") is not None:
-            cleaned["price_fen"] = int(cleaned["price_yuan"] * 100)
+            cleaned["price_fen"] = yuan_to_fen(cleaned["price_yuan"])
         return cleaned
 
 

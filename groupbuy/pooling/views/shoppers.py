@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from groupbuy.catalog.models import Product
 from groupbuy.core.errors import DomainError
+from groupbuy.core.money import yuan_to_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.pooling import selectors, services
 from groupbuy.pooling.forms import (
@@ -22,7 +23,6 @@ from groupbuy.pooling.forms import (
     CartReportForm,
     PoolRequestForm,
     ProfileForm,
-    to_fen,
 )
 from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.services.shoppers import profile_get_or_create
@@ -87,7 +87,9 @@ def branch(request, branch_id: str):
                     actor=request.user,
                     branch=branch,
                     kind=CartReport.Kind.INTENDED,
-                    amount_fen=None if form.pools_items else to_fen(data["amount"]),
+                    amount_fen=(
+                        None if form.pools_items else yuan_to_fen(data["amount"])
+                    ),
                     items=form.items(),
                     window_start_at=now,
                     window_end_at=deadline,
@@ -216,7 +218,7 @@ def carts(request):
                 actor=request.user,
                 branch=selectors.branch_get(branch_id=data["branch"]),
                 kind=data["kind"],
-                amount_fen=to_fen(data["amount"]) if data.get("amount") else None,
+                amount_fen=yuan_to_fen(data["amount"]) if data.get("amount") else None,
                 items=form.items(),
                 window_start_at=data["window_start_at"],
                 window_end_at=data["window_end_at"],
