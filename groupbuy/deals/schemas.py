@@ -58,6 +58,9 @@ class PaymentOut(Schema):
     amount_fen: int
     status: str
     is_submitted: bool
+    # What went back to the payer: a payment that arrived after its order was
+    # cancelled is refunded whole while the order's own refunded_fen stays 0.
+    refunded_fen: int
     pay_url: str
 
 
@@ -249,6 +252,7 @@ def payment_out(request, intent) -> dict | None:
         "amount_fen": intent.amount_fen,
         "status": intent.status,
         "is_submitted": intent.submitted_at is not None,
+        "refunded_fen": intent.refunded_fen,
         "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
     }
 

@@ -338,6 +338,14 @@ class PaymentIntent(models.Model):
         The order, deposit or place it pays for may not be marked paid yet."""
         return self.status == self.Status.SUCCEEDED or self.is_awaiting_outcome
 
+    @property
+    def is_refunded_in_full(self) -> bool:
+        """Taken and given back whole: on an order or a place that was cancelled,
+        a payment that arrived after it (escrow refunds what its purpose refuses)."""
+        return self.status == self.Status.SUCCEEDED and (
+            self.refunded_fen == self.amount_fen
+        )
+
 
 class ProviderEvent(models.Model):
     """A provider callback we accepted; its id makes callbacks idempotent."""

@@ -105,6 +105,19 @@ def member_payment_confirming(member: TeamMember) -> bool:
     return intent is not None and intent.payer_has_paid
 
 
+def member_status_label(member: TeamMember) -> str:
+    """The place's state as My teams says it: a payment on its way is not
+    "awaiting payment", and one that arrived after the place was cancelled was
+    refunded, which "cancelled" alone would hide."""
+    if member_payment_confirming(member):
+        return _("Payment being confirmed")
+    intent = member.order.payment_intent
+    is_cancelled = member.status == TeamMember.Status.CANCELLED
+    if is_cancelled and intent is not None and intent.is_refunded_in_full:
+        return _("Cancelled, payment refunded")
+    return member.get_status_display()
+
+
 def membership_of(*, user, team: Team) -> TeamMember | None:
     if not getattr(user, "is_authenticated", False):
         return None

@@ -152,7 +152,7 @@ def mine(request):
         selectors.my_memberships(user=request.user), page=request.GET.get("page", 1)
     )
     for membership in memberships.items:
-        membership.is_confirming = selectors.member_payment_confirming(membership)
+        membership.status_label = selectors.member_status_label(membership)
     return render(request, "teams/mine.html", {"memberships": memberships})
 
 

@@ -177,6 +177,20 @@ class OrderView:
         )
 
     @property
+    def late_refund_fen(self) -> int:
+        """What a payment that arrived after its order was cancelled got back:
+        escrow refunds a capture its order no longer takes, and the order stays
+        cancelled with nothing of its own refunded."""
+        intent = self.order.payment_intent
+        if self.order.status != Status.CANCELLED or intent is None:
+            return 0
+        return intent.refunded_fen if intent.is_refunded_in_full else 0
+
+    @property
+    def refunded_fen(self) -> int:
+        return self.order.refunded_fen or self.late_refund_fen
+
+    @property
     def payment_window_ends_at(self):
         from groupbuy.deals.services.payment_retry import payment_window
 
@@ -187,6 +201,8 @@ class OrderView:
         if self.is_waiting_for_payment_confirmation:
             # paid on the provider's page; not "awaiting payment" beside that
             return _("Payment being confirmed")
+        if self.late_refund_fen:
+            return _("Cancelled, payment refunded")
         return self.order.get_status_display()
 
 

@@ -11,9 +11,11 @@ from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.tests.factories import make_merchant, make_product
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
+from groupbuy.teams.services import team_expire, team_open
 from groupbuy.teams.tests.factories import (
     SOLO_PRICE,
     TEAM_PRICE,
+    expire_now,
     make_team_deal,
     make_user,
     pay,
@@ -216,6 +218,21 @@ def test_a_member_who_just_paid_is_not_asked_to_pay_again(client, shop, paid):
     # and My teams does not call the place unpaid
     listing = client.get("/teams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Payment being confirmed" in listing or "付款确认中" in listing
+
+
+def test_my_teams_says_a_payment_that_came_after_the_team_expired_was_refunded(
+    client,
+):
+    # given a shopper who paid after their team had expired
+    shopper = make_user()
+    opener = team_open(actor=shopper, team_deal=make_team_deal())
+    team_expire(team=expire_now(opener.team))
+    pay(opener)
+    # when they look at My teams
+    client.force_login(shopper)
+    listing = client.get("/teams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # then the place is not merely "Cancelled": the money came and went back
+    assert "Cancelled, payment refunded" in listing or "已取消，款项已退还" in listing
 
 
 def test_pages_render_and_buy(client, shop):

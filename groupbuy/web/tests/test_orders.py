@@ -3,7 +3,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groupbuy.deals.models import DealOrder
-from groupbuy.deals.services import deal_close, deal_join, deal_settle
+from groupbuy.deals.services import (
+    deal_close,
+    deal_join,
+    deal_order_cancel_unpaid,
+    deal_settle,
+)
 from groupbuy.deals.tests.factories import (
     join_and_pay,
     make_deal,
@@ -93,6 +98,40 @@ def test_back_from_pay_page_waits_then_shows_paid(shopper_client, shopper):
     assert 'id="order-paid"' in fragment
     assert 'hx-trigger="order-changed"' in fragment
     assert "<html" not in fragment
+
+
+def test_a_payment_that_arrives_after_the_order_was_cancelled_shows_its_refund(
+    shopper_client, shopper
+):
+    # given: the payment window ran out while the shopper was paying
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    deal_order_cancel_unpaid(order=order, reason=DealOrder.CancelReason.PAYMENT_EXPIRED)
+    # when the provider's success callback arrives after all
+    pay(order)
+    # then escrow refunded it in full, and the pages say so, not "nothing charged"
+    assert order.status == DealOrder.Status.CANCELLED
+    intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
+    assert intent.refunded_fen == order.amount_fen > 0
+    detail = shopper_client.get(_order_url(order)).content.decode()
+    refunded = f"¥{order.amount_fen // 100}.{order.amount_fen % 100:02d}"
+    assert "nothing was charged" not in detail
+    assert f"after this order was cancelled, so all of it, {refunded}" in detail
+    assert f'id="order-refunded-amount">{refunded}<' in detail
+    listed = shopper_client.get(reverse("web:order_list")).content.decode()
+    assert '<span class="pill bad">Cancelled, payment refunded</span>' in listed
+    api = shopper_client.get(f"/api/deals/orders/{order.public_id}").json()
+    assert (api["status"], api["refunded_fen"]) == ("cancelled", 0)
+    assert api["payment"]["refunded_fen"] == order.amount_fen
+
+
+def test_an_order_cancelled_before_anything_was_paid_says_nothing_was_charged(
+    shopper_client, shopper
+):
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    deal_order_cancel_unpaid(order=order, reason=DealOrder.CancelReason.PAYMENT_EXPIRED)
+    detail = shopper_client.get(_order_url(order)).content.decode()
+    assert "This order is cancelled; nothing was charged." in detail
+    assert 'id="order-refunded-amount"' not in detail
 
 
 def test_confirmed_and_refunded_states_after_close(db):
