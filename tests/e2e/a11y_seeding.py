@@ -51,10 +51,12 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
     deal = now_open.first()
     pending = deal_join(actor=shopper, deal=deal, quantity=1)
     listings = list(Listing.objects.filter(merchant=merchant).order_by("pk")[:2])
+    # A deal's list price may not be above the shop's everyday price.
     won = make_deal(
         merchant=merchant,
         product=listings[0].product,
-        tiers=[(1, 1_500)],
+        list_price_fen=listings[0].price_fen,
+        tiers=[(1, listings[0].price_fen)],
         title="已成团 Settled deal",
     )
     confirmed = join_and_pay(won, quantity=2, shopper=shopper)
@@ -64,7 +66,8 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
     lost = make_deal(
         merchant=merchant,
         product=listings[1].product,
-        tiers=[(5, 1_500)],
+        list_price_fen=listings[1].price_fen,
+        tiers=[(5, listings[1].price_fen)],
         title="未成团 Failed deal",
     )
     join_and_pay(lost, quantity=1, shopper=shopper_2)
@@ -84,9 +87,13 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
 
 
 def _team_id(*, shopper, owner, merchant, product) -> dict:
+    from groupbuy.catalog.selectors import listing_for
     from groupbuy.teams.services import team_deal_create, team_open
     from groupbuy.teams.tests.factories import pay
 
+    # The solo price may not be above the shop's everyday price.
+    listing = listing_for(merchant=merchant, product=product)
+    solo_price_fen = listing.price_fen if listing else 2_000
     team_deal = team_deal_create(
         actor=owner,
         merchant=merchant,
@@ -94,8 +101,8 @@ def _team_id(*, shopper, owner, merchant, product) -> dict:
         title="两人团 Team of two",
         team_size=2,
         window_hours=24,
-        team_price_fen=1_500,
-        solo_price_fen=2_000,
+        team_price_fen=max(1, solo_price_fen * 8 // 10),
+        solo_price_fen=solo_price_fen,
         stock=20,
         starts_at=now() - timedelta(minutes=1),
         ends_at=now() + timedelta(days=2),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
+from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealTier
@@ -76,6 +77,8 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
         add("title", _("Keep the title under 200 characters."))
     if not _is_whole(fields["list_price_fen"]) or fields["list_price_fen"] < 1:
         add("list_price_fen", _("The list price must be more than zero."))
+    elif above := _list_price_above_shelf(fields):
+        add("list_price_fen", above)
     for message in _tier_errors(
         fields["tiers"], list_price_fen=fields["list_price_fen"]
     ):
@@ -104,6 +107,37 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
     if not fields["product"].is_active:
         add("product", _("This product is no longer sold."))
     return errors
+
+
+def _list_price_above_shelf(fields: dict) -> str:
+    """The list price is shown struck through beside the group price, as what the
+    shop charges. Above the price the merchant lists the product at every day it
+    is a discount that never was (a fictitious original price, which China's
+    price rules forbid), so it is refused; a product the merchant does not list
+    has no everyday price to compare with."""
+    from groupbuy.catalog.selectors import listing_for
+
+    listing = listing_for(merchant=fields["merchant"], product=fields["product"])
+    if listing is None or fields["list_price_fen"] <= listing.price_fen:
+        return ""
+    return _(
+        "The list price cannot be above %(price)s, what you sell this product for "
+        "every day: buyers would see a discount that is not there."
+    ) % {"price": format_fen(listing.price_fen)}
+
+
+def _fields_of(deal: Deal) -> dict:
+    return {
+        "merchant": deal.merchant,
+        "product": deal.product,
+        "title": deal.title,
+        "list_price_fen": deal.list_price_fen,
+        "tiers": [(t.min_participants, t.price_fen) for t in deal.tiers.all()],
+        "stock": deal.stock,
+        "starts_at": deal.starts_at,
+        "deadline_at": deal.deadline_at,
+        "max_quantity_per_order": deal.max_quantity_per_order,
+    }
 
 
 def _raise_if_invalid(fields: dict) -> None:
@@ -145,6 +179,7 @@ def deal_create(
     if not merchant.is_active:
         raise DealError("invalid", _("This merchant is not active."))
     fields = {
+        "merchant": merchant,
         "product": product,
         "title": title,
         "list_price_fen": list_price_fen,
@@ -200,18 +235,7 @@ def deal_update(*, actor, deal: Deal, **changes) -> Deal:
         deal = lock_deal(deal)
         if deal.state != State.DRAFT:
             raise Conflict("not_draft", _("Only a draft deal can be edited."))
-        fields = {
-            "product": deal.product,
-            "title": deal.title,
-            "list_price_fen": deal.list_price_fen,
-            "tiers": [(t.min_participants, t.price_fen) for t in deal.tiers.all()],
-            "stock": deal.stock,
-            "starts_at": deal.starts_at,
-            "deadline_at": deal.deadline_at,
-            "max_quantity_per_order": deal.max_quantity_per_order,
-            **changes,
-        }
-        _raise_if_invalid(fields)
+        _raise_if_invalid({**_fields_of(deal), **changes})
         for name, value in changes.items():
             if name != "tiers":
                 setattr(deal, name, value.strip() if isinstance(value, str) else value)
@@ -258,19 +282,7 @@ def deal_open(*, actor, deal: Deal) -> Deal:
             return deal
         if deal.state != State.DRAFT:
             raise Conflict("deal_closed", _("This group buy has already closed."))
-        tiers = [(t.min_participants, t.price_fen) for t in deal.tiers.all()]
-        _raise_if_invalid(
-            {
-                "product": deal.product,
-                "title": deal.title,
-                "list_price_fen": deal.list_price_fen,
-                "tiers": tiers,
-                "stock": deal.stock,
-                "starts_at": deal.starts_at,
-                "deadline_at": deal.deadline_at,
-                "max_quantity_per_order": deal.max_quantity_per_order,
-            }
-        )
+        _raise_if_invalid(_fields_of(deal))
         deal.state = State.OPEN
         deal.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="deals.deal.opened", obj=deal)

@@ -56,6 +56,7 @@ def make_deal(
     starts_in: timedelta = timedelta(hours=-1),
     deadline_in: timedelta = timedelta(days=1),
     max_quantity_per_order: int = 5,
+    list_price_fen: int = 12_900,
 ) -> Deal:
     now = timezone.now()
     deal = deal_create(
@@ -63,7 +64,7 @@ def make_deal(
         merchant=merchant or make_merchant(),
         product=product or make_product(),
         title=title,
-        list_price_fen=12_900,
+        list_price_fen=list_price_fen,
         tiers=tiers,
         stock=stock,
         starts_at=now + starts_in,

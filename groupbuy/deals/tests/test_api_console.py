@@ -160,3 +160,29 @@ def test_owners_create_a_deal_paid_on_redemption(client):
     )
     assert response.status_code == 201, response.json()
     assert Deal.objects.get().settlement_mode == "on_redemption"
+
+
+def test_a_list_price_above_the_shops_everyday_price_is_a_400_and_saves_nothing(
+    client,
+):
+    from groupbuy.catalog.tests.factories import make_listing
+
+    merchant, owner, _cashier, _outsiders = _shop()
+    listing = make_listing(merchant=merchant, price_fen=9_900)
+    now = timezone.now()
+    body = {
+        "product_id": listing.product.public_id,
+        "title": "Tea",
+        "list_price_fen": 12_900,
+        "tiers": [{"min_participants": 2, "price_fen": 8_900}],
+        "stock": 10,
+        "starts_at": now.isoformat(),
+        "deadline_at": (now + timedelta(days=1)).isoformat(),
+    }
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+    response = client.post(
+        url, body, content_type="application/json", headers=_auth(owner)
+    )
+    assert response.status_code == 400
+    assert "¥99.00" in response.json()["fields"]["list_price_fen"][0]
+    assert Deal.objects.count() == 0

@@ -52,7 +52,7 @@ def _deal_post(product, **overrides) -> dict:
 def test_create_deal_saves_draft_with_tiers(db):
     # given
     merchant, client = _owner()
-    listing = make_listing(merchant=merchant)
+    listing = make_listing(merchant=merchant, price_fen=12_900)
     url = reverse("web:merchant_deal_create", args=[merchant.public_id])
     assert client.get(url).status_code == 200
     # when
@@ -73,7 +73,7 @@ def test_create_deal_saves_draft_with_tiers(db):
 
 def test_create_deal_with_rising_tier_prices_shows_service_error(db):
     merchant, client = _owner()
-    listing = make_listing(merchant=merchant)
+    listing = make_listing(merchant=merchant, price_fen=12_900)
     url = reverse("web:merchant_deal_create", args=[merchant.public_id])
     response = client.post(url, _deal_post(listing.product, tier_2_price="100"))
     assert response.status_code == 200
@@ -83,9 +83,37 @@ def test_create_deal_with_rising_tier_prices_shows_service_error(db):
     assert Deal.objects.count() == 0
 
 
+def test_a_list_price_above_the_shops_everyday_price_is_refused(db):
+    # given a product the shop sells for ¥19.90 every day
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=1_990)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    # when the owner crosses out ¥129 as its price
+    response = client.post(
+        url, _deal_post(listing.product, tier_1_price="15", tier_2_price="12")
+    )
+    # then nothing is saved, and the form says why
+    assert Deal.objects.count() == 0
+    assert response.context["form"].errors["list_price_fen"] == [
+        "The list price cannot be above ¥19.90, what you sell this product for "
+        "every day: buyers would see a discount that is not there."
+    ]
+    # and the shop's own price is accepted
+    client.post(
+        url,
+        _deal_post(
+            listing.product,
+            list_price_fen="19.90",
+            tier_1_price="15",
+            tier_2_price="12",
+        ),
+    )
+    assert Deal.objects.get().list_price_fen == 1_990
+
+
 def test_create_deal_with_half_tier_row_and_past_deadline_shows_errors(db):
     merchant, client = _owner()
-    listing = make_listing(merchant=merchant)
+    listing = make_listing(merchant=merchant, price_fen=12_900)
     url = reverse("web:merchant_deal_create", args=[merchant.public_id])
     past = _local(timezone.now() - timedelta(days=1))
     response = client.post(
@@ -100,7 +128,7 @@ def test_create_deal_with_half_tier_row_and_past_deadline_shows_errors(db):
 def test_a_cashier_sees_no_new_deal_link_and_the_form_is_refused(db):
     # given a cashier (the link used to lead to a form that refused on saving)
     merchant, client = _owner(role=MerchantMembership.Role.CASHIER)
-    listing = make_listing(merchant=merchant)
+    listing = make_listing(merchant=merchant, price_fen=12_900)
     url = reverse("web:merchant_deal_create", args=[merchant.public_id])
     # when / then
     for page in ("web:merchant_deals", "web:merchant_dashboard"):
@@ -113,7 +141,7 @@ def test_a_cashier_sees_no_new_deal_link_and_the_form_is_refused(db):
 
 def test_edit_draft_then_open_it(db):
     merchant, client = _owner()
-    listing = make_listing(merchant=merchant)
+    listing = make_listing(merchant=merchant, price_fen=12_900)
     deal = make_deal(merchant=merchant, product=listing.product, is_open=False)
     edit_url = reverse(
         "web:merchant_deal_edit", args=[merchant.public_id, deal.public_id]
