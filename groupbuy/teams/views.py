@@ -19,6 +19,7 @@ from groupbuy.teams import selectors, services
 from groupbuy.teams.forms import TeamDealForm
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.merchant import listed_product_choices, listing_prices
 
 
 def _intent_to_pay(member):
@@ -197,13 +198,6 @@ def merchant_deals(request, merchant_id: str):
     )
 
 
-def _product_choices(merchant) -> list[tuple[str, str]]:
-    return [
-        (listing.product.public_id, listing.product.name)
-        for listing in catalog.merchant_listings(merchant=merchant)
-    ]
-
-
 @login_required
 @domain_errors_as_http
 def merchant_deal_create(request, merchant_id: str):
@@ -214,7 +208,7 @@ def merchant_deal_create(request, merchant_id: str):
     check_can_manage(actor=request.user, merchant=merchant)
     form = TeamDealForm(
         request.POST or None,
-        products=_product_choices(merchant),
+        products=listed_product_choices(merchant),
         initial=TeamDealForm.initial_now(),
     )
     if request.method == "POST" and form.is_valid():
@@ -236,5 +230,10 @@ def merchant_deal_create(request, merchant_id: str):
     return render(
         request,
         "teams/merchant_deal_form.html",
-        {"merchant": merchant, "form": form, "section": "teams"},
+        {
+            "merchant": merchant,
+            "form": form,
+            "section": "teams",
+            "listing_prices": listing_prices(merchant),
+        },
     )

@@ -40,11 +40,13 @@ def test_owner_creates_a_team_buy_from_the_console(page, groupbuy_server):
     # team price above the solo price
     page.click("#merchant-nav-teams")
     page.click("#new-team-deal")
+    page.wait_for_selector("#team-deal-form[data-prefill-ready='1']", state="attached")
     page.select_option("#id_product", seeded["product"])
+    # (choosing the product fills in its everyday price as the solo price)
+    assert page.input_value("#id_solo_price_fen") == "59.00"
     page.fill("#id_title", "Biluochun, team of 3")
     page.fill("#id_team_size", "3")
     page.fill("#id_team_price_fen", "69.00")
-    page.fill("#id_solo_price_fen", "59.00")
     page.fill("#id_stock", "30")
     page.fill("#id_limit_per_shopper", "2")
     page.click("#team-deal-submit")

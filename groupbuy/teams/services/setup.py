@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.selectors import listing_for
 from groupbuy.core.audit import audit_log
+from groupbuy.core.money import format_fen
 from groupbuy.deals.services import deal_create, deal_open
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.teams.errors import TeamError
@@ -69,6 +71,19 @@ def _errors(fields: dict, *, now) -> dict[str, list[str]]:
     return errors
 
 
+def _solo_price_above_shelf(merchant, product, solo_price_fen: int) -> str:
+    """The deal's list price is the solo price, which the team price is shown as a
+    saving on; above the shop's everyday price that saving is not there (the
+    deals app refuses such a list price too, in its own words)."""
+    listing = listing_for(merchant=merchant, product=product)
+    if listing is None or solo_price_fen <= listing.price_fen:
+        return ""
+    return _(
+        "The solo price cannot be above %(price)s, what you sell this product for "
+        "every day: the team price would show a saving that is not there."
+    ) % {"price": format_fen(listing.price_fen)}
+
+
 def team_deal_create(
     *,
     actor,
@@ -98,6 +113,10 @@ def team_deal_create(
         "ends_at": ends_at,
     }
     errors = _errors(fields, now=timezone.now())
+    if "solo_price_fen" not in errors and (
+        above := _solo_price_above_shelf(merchant, product, solo_price_fen)
+    ):
+        errors["solo_price_fen"] = [above]
     if errors:
         raise TeamError(
             "invalid_team_deal", _("Please correct the team settings."), fields=errors

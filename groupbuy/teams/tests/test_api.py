@@ -122,6 +122,18 @@ def test_bad_input_is_a_clear_4xx_in_json(client, shop):
     assert missing.status_code == 404
 
 
+def test_a_solo_price_above_the_shops_everyday_price_is_a_400(client, shop):
+    from groupbuy.catalog.tests.factories import make_listing
+
+    listing = make_listing(merchant=shop["merchant"], price_fen=SOLO_PRICE - 100)
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    body = {**_create_body(), "product_id": listing.product.public_id}
+    response = _post(client, url, shop["owner"], body)
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["solo_price_fen"]
+    assert TeamDeal.objects.count() == 1
+
+
 def test_a_merchant_owner_creates_a_team_deal(client, shop):
     url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
     response = _post(client, url, shop["owner"], _create_body())

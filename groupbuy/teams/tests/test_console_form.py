@@ -63,6 +63,10 @@ def test_the_owner_creates_an_open_team_deal_from_the_form(client, console):
     assert 'id="new-team-deal"' in home.content.decode()
     page = client.get(console["url"])
     assert page.status_code == 200 and b"team-deal-form" in page.content
+    # the products show their everyday prices, which the solo price starts from
+    product_id = console["product"].public_id
+    assert page.context["listing_prices"] == {product_id: "99.00"}
+    assert "· ¥99.00</option>" in page.content.decode()
     # when they submit the form
     response = client.post(console["url"], _form(console))
     # then an open deal in team mode exists with the settings typed
@@ -93,6 +97,13 @@ def test_the_owner_creates_an_open_team_deal_from_the_form(client, console):
             {"team_price_fen": "120.00"},
             "team_price_fen",
             "The team price cannot be above the solo price.",
+        ),
+        (
+            # the shop sells it for ¥99.00 every day
+            {"solo_price_fen": "199.00"},
+            "solo_price_fen",
+            "The solo price cannot be above ¥99.00, what you sell this product for "
+            "every day: the team price would show a saving that is not there.",
         ),
         (
             {"window_hours": "100"},

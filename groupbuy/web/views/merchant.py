@@ -167,7 +167,7 @@ def merchant_listing_edit(
 # --- Deals ----------------------------------------------------------------------
 
 
-def _product_choices(merchant, *, also=None) -> list[tuple[str, str]]:
+def listed_product_choices(merchant, *, also=None) -> list[tuple[str, str]]:
     choices = [
         (listing.product.public_id, f"{listing.product.name} · {_yuan(listing)}")
         for listing in catalog.merchant_listings(merchant=merchant)
@@ -177,9 +177,9 @@ def _product_choices(merchant, *, also=None) -> list[tuple[str, str]]:
     return choices
 
 
-def _listing_prices(merchant) -> dict[str, str]:
-    """Return each listed product's everyday price in yuan, for the deal form's
-    list price to start from (web/js/deal-form.js)."""
+def listing_prices(merchant) -> dict[str, str]:
+    """Return each listed product's everyday price in yuan, for a deal form's
+    list price (a team deal's solo price) to start from (web/js/deal-form.js)."""
     return {
         listing.product.public_id: format_fen(
             listing.price_fen, symbol="", grouping=False
@@ -222,7 +222,7 @@ def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse
     merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
     form = DealForm(
         request.POST or None,
-        products=_product_choices(merchant),
+        products=listed_product_choices(merchant),
         initial=_new_deal_initial(request),
     )
     if request.method == "POST" and form.is_valid():
@@ -242,7 +242,7 @@ def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse
             )
             return redirect("web:merchant_deal_detail", merchant_id, deal.public_id)
     context = {"merchant": merchant, "form": form, "section": "deals"}
-    context["listing_prices"] = _listing_prices(merchant)
+    context["listing_prices"] = listing_prices(merchant)
     return render(request, "web/merchant/deal_form.html", context)
 
 
@@ -267,7 +267,7 @@ def merchant_deal_edit(
         return redirect("web:merchant_deal_detail", merchant_id, deal_id)
     form = DealForm(
         request.POST or None,
-        products=_product_choices(merchant, also=deal.product),
+        products=listed_product_choices(merchant, also=deal.product),
         initial=DealForm.initial_for(deal),
     )
     if request.method == "POST" and form.is_valid():
@@ -285,7 +285,7 @@ def merchant_deal_edit(
             messages.success(request, _("The draft is saved."))
             return redirect("web:merchant_deal_detail", merchant_id, deal_id)
     context = {"merchant": merchant, "deal": deal, "form": form, "section": "deals"}
-    context["listing_prices"] = _listing_prices(merchant)
+    context["listing_prices"] = listing_prices(merchant)
     return render(request, "web/merchant/deal_form.html", context)
 
 

@@ -1,11 +1,13 @@
 // The deal form: choosing a product fills in its everyday (listing) price as the
-// list price, unless the merchant has typed a different one since.
+// list price (a team deal's solo price: data-price-field), unless the merchant
+// has typed a different one since.
 // The prices come from a JSON script the page embeds: {productId: "12.50"}.
 
 export function init(form) {
   const source = document.getElementById(form.dataset.prices);
   const product = form.querySelector("select[name='product']");
-  const price = form.querySelector("input[name='list_price_fen']");
+  const field = form.dataset.priceField || "list_price_fen";
+  const price = form.querySelector(`input[name='${field}']`);
   if (!source || !product || !price) return;
   const prices = JSON.parse(source.textContent);
   // What we filled in last; a value that differs was typed by the merchant.
