@@ -277,6 +277,29 @@ def test_the_deal_page_offers_buy_alone_and_open_a_team(client, shop):
     assert 'id="join-submit"' in plain and 'id="open-team"' not in plain
 
 
+def test_the_deal_page_of_a_team_buy_counts_the_teams_stock_and_its_sales_end(
+    client, shop
+):
+    # given a team deal of which one place is taken
+    team_deal = shop["team_deal"]
+    team_open(actor=make_user(), team_deal=team_deal)
+    team_deal.refresh_from_db()
+    # when anyone opens its deals page
+    page = client.get(
+        f"/deals/{team_deal.deal.public_id}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    # then it counts what the teams share and when sales end, not the deal row's
+    # stock, tiers and closing hour
+    left = f"{team_deal.stock - 1} of {team_deal.stock} left"
+    assert f'id="team-deal-units">{left}<' in page
+    assert "Teams of 2 pay ¥79.00 each" in page
+    ends = timezone.localtime(team_deal.ends_at)
+    shown = ends.strftime("%Y-%m-%d %H:%M")
+    assert f'<time id="deal-deadline" datetime="{ends.isoformat()}">{shown}<' in page
+    assert 'id="deal-tiers"' not in page
+    assert "The best price is reached!" not in page
+
+
 def test_the_merchant_console_lists_team_deals_for_its_owners_only(client, shop):
     page = f"/teams/merchant/{shop['merchant'].public_id}/"
     client.force_login(shop["owner"])
