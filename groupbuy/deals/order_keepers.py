@@ -19,6 +19,10 @@ registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
   read (``Deal.state_label``): an ``Outcome(label, has_failed)`` or None (the
   deals app's own label: a team deal's row closes "failed" because no order
   of its own was paid);
+- asks ``sales_ends(deals)`` when the deals it sells stop selling, where that is
+  not the deal row's deadline (a team deal's row closes an hour after its
+  sales end, so teams are decided first): ``{deal pk: moment}``, for the
+  countdowns on deal cards;
 - hands a shopper's cancellation, a merchant's refund and the payment
   window's expiry of a kept order to ``order_leave(actor=, order=, reason=,
   refund=)`` (``refund=False``: only an unpaid order leaves), which returns the
@@ -46,6 +50,7 @@ class OrderKeeper:
     deal_closing: Callable[..., None]
     order_leave: Callable[..., object]
     deal_outcome: Callable[..., Outcome | None] | None = None
+    sales_ends: Callable[..., dict] | None = None
 
 
 _keepers: dict[str, OrderKeeper] = {}
@@ -93,3 +98,13 @@ def deal_outcome(deal) -> Outcome | None:
             if outcome is not None:
                 return outcome
     return None
+
+
+def sales_ends(deals) -> dict:
+    """Return ``{deal pk: when it stops selling}`` for the deals a keeper sells
+    whose sales end before their row's deadline; other deals are left out."""
+    ends: dict = {}
+    for keeper in list(_keepers.values()):
+        if keeper.sales_ends is not None and deals:
+            ends.update(keeper.sales_ends(deals))
+    return ends

@@ -191,6 +191,16 @@ def deal_outcome(deal):
     )
 
 
+def sales_ends(deals) -> dict:
+    """``deals.order_keepers`` hook: when each team deal among ``deals`` stops
+    selling (its row's deadline is later by the closing grace)."""
+    return dict(
+        TeamDeal.objects.filter(deal__in=[deal.pk for deal in deals]).values_list(
+            "deal_id", "ends_at"
+        )
+    )
+
+
 def team_deals_for_merchant(*, actor, merchant):
     """A merchant's team deals with their teams counted by outcome (owners and
     operators only)."""

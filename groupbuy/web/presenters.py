@@ -7,6 +7,7 @@ own pricing functions; this only arranges them for display.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +83,8 @@ class DealCard:
     next_tier_price_fen: int | None
     participants_to_next_tier: int | None
     progress_percent: int
-    deadline_ms: int
+    # When it stops selling: the deadline, or a team buy's end of sales.
+    ends_at: datetime
     # No tier reached yet: the group buy would fail if it closed now.
     is_below_first_tier: bool
     distance_m: float | None = None
@@ -90,6 +92,10 @@ class DealCard:
     tiers: list[TierStep] = field(default_factory=list)
     phase: str = "open"
     starts_ms: int = 0
+
+    @property
+    def deadline_ms(self) -> int:
+        return int(self.ends_at.timestamp() * 1000)
 
     @property
     def phase_label(self) -> str:
@@ -138,7 +144,7 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
         ),
         progress_percent=_percent(participants, goal),
         is_below_first_tier=reached is None,
-        deadline_ms=int(deal.deadline_at.timestamp() * 1000),
+        ends_at=deal.deadline_at,
         distance_m=getattr(deal, "distance_m", None),
         tiers=steps,
         phase=deal_phase(deal),
@@ -147,10 +153,16 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
 
 
 def deal_cards(deals: list[Deal]) -> list[DealCard]:
+    from groupbuy.deals.order_keepers import sales_ends
+
     cards = [deal_card(deal) for deal in deals]
     thumbnails = product_thumbnail_urls(product_ids={deal.product_id for deal in deals})
+    # A deal another app sells (a team buy) may stop selling before its row's
+    # deadline: the card counts down to that.
+    ends = sales_ends(deals)
     for card in cards:
         card.thumbnail_url = thumbnails.get(card.deal.product_id, "")
+        card.ends_at = ends.get(card.deal.pk, card.ends_at)
     return cards
 
 

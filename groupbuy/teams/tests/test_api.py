@@ -300,6 +300,16 @@ def test_the_deal_page_of_a_team_buy_counts_the_teams_stock_and_its_sales_end(
     assert "The best price is reached!" not in page
 
 
+def test_the_deal_list_counts_a_team_buy_down_to_its_end_of_sales(client, shop):
+    team_deal = shop["team_deal"]
+    listing = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    card = listing[listing.index(f'id="deal-card-{team_deal.deal.public_id}"') :]
+    card = card[: card.index("</a>")]
+    ends_ms = int(team_deal.ends_at.timestamp() * 1000)
+    assert team_deal.deal.deadline_at > team_deal.ends_at  # the row closes later
+    assert f'data-deadline-ms="{ends_ms}"' in card
+
+
 def test_the_merchant_console_lists_team_deals_for_its_owners_only(client, shop):
     page = f"/teams/merchant/{shop['merchant'].public_id}/"
     client.force_login(shop["owner"])
