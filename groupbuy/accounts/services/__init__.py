@@ -5,11 +5,13 @@ from groupbuy.accounts.services.email_verification import (
     email_verification_send,
     email_verify,
 )
-from groupbuy.accounts.services.phone_codes import (
+from groupbuy.accounts.services.password_codes import (
     password_change_complete,
     password_change_request,
     password_reset_complete,
     password_reset_request,
+)
+from groupbuy.accounts.services.phone_codes import (
     phone_verify_complete,
     phone_verify_request,
     sign_up_complete,

@@ -1,4 +1,5 @@
-"""One-time SMS codes: sign-up, password reset and password change.
+"""One-time SMS codes, and the sign-up and number confirmation they prove
+(password reset and change are in ``password_codes``).
 
 A code is six digits, sent through the notify SMS backend once the request's
 transaction commits; only an HMAC of it is stored. It expires after
@@ -33,7 +34,6 @@ from django.utils.translation import ngettext
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.services.code_limits import code_request_throttle
-from groupbuy.accounts.services.tokens import api_tokens_revoke_all
 from groupbuy.accounts.services.users import (
     email_or_error,
     password_or_error,
@@ -104,7 +104,7 @@ def _code_text(purpose: str, code: str) -> str:
     return text % context
 
 
-def _issue(
+def code_issue(
     *,
     purpose: str,
     phone: str,
@@ -161,7 +161,7 @@ def _refusal(verification: PhoneVerification | None, now) -> AccountError | None
     return None
 
 
-def _consume(
+def code_consume(
     *, verification_id: str, code: str, purpose: str, user: User | None = None
 ) -> PhoneVerification:
     """Mark the verification used if ``code`` is right, else count the miss.
@@ -231,7 +231,7 @@ def sign_up_request(
     }
     with transaction.atomic():
         exists = User.objects.filter(phone=e164).exists()
-        return _issue(
+        return code_issue(
             purpose=Purpose.SIGN_UP,
             phone=e164,
             user=None,
@@ -265,7 +265,7 @@ def _announce_phone_verified(user: User, phone: str) -> None:
 
 def sign_up_complete(*, verification_id: str, code: str) -> User:
     """Create the account a sign-up request described, once its code is entered."""
-    verification = _consume(
+    verification = code_consume(
         verification_id=verification_id, code=code, purpose=Purpose.SIGN_UP
     )
     pending = verification.pending
@@ -299,77 +299,6 @@ def sign_up_complete(*, verification_id: str, code: str) -> User:
     return user
 
 
-# --- Passwords ------------------------------------------------------------------
-
-
-def password_reset_request(*, phone: str, address: str = "") -> CodeSent:
-    """Text a reset code if the number has an account; answer alike if not."""
-    e164 = phone_or_error(phone)
-    with transaction.atomic():
-        user = User.objects.filter(phone=e164, is_active=True).first()
-        return _issue(
-            purpose=Purpose.PASSWORD_RESET,
-            phone=e164,
-            user=user,
-            address=address,
-            send_code=user is not None,
-        )
-
-
-def password_change_request(*, actor: User, address: str = "") -> CodeSent:
-    """Text a code to a signed-in person's own number before a password change."""
-    with transaction.atomic():
-        return _issue(
-            purpose=Purpose.PASSWORD_CHANGE,
-            phone=actor.phone,
-            user=actor,
-            address=address,
-        )
-
-
-def _password_set(*, user: User, password: str, action: str) -> User:
-    with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        audit_log(actor=user, action=action, obj=user)
-    return user
-
-
-def password_reset_complete(
-    *, verification_id: str, code: str, new_password: str
-) -> User:
-    """Set a new password with a reset code; every API token is revoked."""
-    password_or_error(new_password, user=None, field="new_password")
-    verification = _consume(
-        verification_id=verification_id, code=code, purpose=Purpose.PASSWORD_RESET
-    )
-    user = verification.user
-    if user is None:  # unreachable: no code was sent, so none can match
-        raise AccountError("code_wrong", _("This code is not right."))
-    with transaction.atomic():
-        _password_set(
-            user=user, password=new_password, action="accounts.password.reset"
-        )
-        api_tokens_revoke_all(actor=user, user=user, reason="password_reset")
-    return user
-
-
-def password_change_complete(
-    *, actor: User, verification_id: str, code: str, new_password: str
-) -> User:
-    """Change a signed-in person's password with the code texted to them."""
-    password_or_error(new_password, user=actor, field="new_password")
-    _consume(
-        verification_id=verification_id,
-        code=code,
-        purpose=Purpose.PASSWORD_CHANGE,
-        user=actor,
-    )
-    return _password_set(
-        user=actor, password=new_password, action="accounts.password.changed"
-    )
-
-
 # --- Confirming a signed-in person's number -------------------------------------
 
 
@@ -377,7 +306,7 @@ def phone_verify_request(*, actor: User, address: str = "") -> CodeSent:
     """Text a code to a signed-in person's own number to confirm they hold it
     (accounts made without the SMS sign-up, e.g. by an operator or the demo)."""
     with transaction.atomic():
-        return _issue(
+        return code_issue(
             purpose=Purpose.PHONE_VERIFY,
             phone=actor.phone,
             user=actor,
@@ -387,7 +316,7 @@ def phone_verify_request(*, actor: User, address: str = "") -> CodeSent:
 
 def phone_verify_complete(*, actor: User, verification_id: str, code: str) -> User:
     """Mark the person's number verified with the code texted to it."""
-    verification = _consume(
+    verification = code_consume(
         verification_id=verification_id,
         code=code,
         purpose=Purpose.PHONE_VERIFY,

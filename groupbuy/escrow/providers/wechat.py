@@ -14,10 +14,6 @@ Settings: see docs/payments.md.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import hashlib
-import io
 import json
 import logging
 import secrets
@@ -36,7 +32,6 @@ from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.alipay import (
     _key_text,
     refund_request_number,
-    yuan_to_fen,
 )
 from groupbuy.escrow.providers.base import (
     DESKTOP,
@@ -48,6 +43,7 @@ from groupbuy.escrow.providers.base import (
     ProviderError,
     StatementLine,
 )
+from groupbuy.escrow.providers.wechat_bill import bill_lines
 
 logger = logging.getLogger(__name__)
 
@@ -66,44 +62,6 @@ HEADERS = (
     "Wechatpay-Serial",
     "Wechatpay-Signature-Type",
 )
-
-
-def _sha1(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-def parse_trade_bill(text: str) -> list[StatementLine]:
-    """Parse the v3 trade bill (CSV, values prefixed with a backtick, a summary
-    after the transactions)."""
-    rows = csv.reader(io.StringIO(text))
-    header = [name.strip() for name in next(rows, [])]
-    column = {name: index for index, name in enumerate(header)}
-    lines = []
-    for row in rows:
-        if not row or not row[0].startswith("`"):
-            break  # the summary ("总交易单数,…") follows the transactions
-        values = [value.strip().lstrip("`") for value in row]
-        state = values[column["交易状态"]]
-        if state == "REFUND":
-            lines.append(
-                StatementLine(
-                    kind="refund",
-                    out_trade_no=values[column["商户订单号"]],
-                    amount_fen=yuan_to_fen(values[column["退款金额"]]),
-                    out_refund_no=values[column["商户退款单号"]],
-                    provider_reference=values[column["微信退款单号"]],
-                )
-            )
-        elif state == "SUCCESS":
-            lines.append(
-                StatementLine(
-                    kind="payment",
-                    out_trade_no=values[column["商户订单号"]],
-                    amount_fen=yuan_to_fen(values[column["应结订单金额"]]),
-                    provider_reference=values[column["微信订单号"]],
-                )
-            )
-    return lines
 
 
 @dataclass(frozen=True)
@@ -389,11 +347,7 @@ class WechatPayProvider:
         if status != 200:
             raise ProviderError(f"wechat pay bill download: {status}")
         raw = content if isinstance(content, bytes) else content.encode()
-        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-        wanted = str(data.get("hash_value", "")).lower()
-        if wanted and wanted not in (_sha1(raw), _sha1(text)):
-            raise ProviderError("wechat pay bill: hash_value does not match")
-        return parse_trade_bill(text.decode("utf-8-sig"))
+        return bill_lines(raw, hash_value=str(data.get("hash_value", "")))
 
 
 def _refund_notice(result: dict, resource: dict) -> RefundNotice:

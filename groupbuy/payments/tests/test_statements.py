@@ -8,7 +8,7 @@ import pytest
 
 from groupbuy.escrow.models import LedgerTransaction
 from groupbuy.escrow.providers import get_provider
-from groupbuy.escrow.providers.wechat import parse_trade_bill
+from groupbuy.escrow.providers.wechat_bill import parse_trade_bill
 from groupbuy.escrow.services import payment_intent_create, payment_refund
 from groupbuy.escrow.tests.factories import make_user
 from groupbuy.notify.models import Notification

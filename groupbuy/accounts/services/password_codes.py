@@ -1,0 +1,84 @@
+"""Password reset and change, each proved by a one-time SMS code
+(``phone_codes``: how codes are issued, limited and checked)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.services.phone_codes import CodeSent, code_consume, code_issue
+from groupbuy.accounts.services.tokens import api_tokens_revoke_all
+from groupbuy.accounts.services.users import password_or_error, phone_or_error
+from groupbuy.core.audit import audit_log
+
+Purpose = PhoneVerification.Purpose
+
+
+def password_reset_request(*, phone: str, address: str = "") -> CodeSent:
+    """Text a reset code if the number has an account; answer alike if not."""
+    e164 = phone_or_error(phone)
+    with transaction.atomic():
+        user = User.objects.filter(phone=e164, is_active=True).first()
+        return code_issue(
+            purpose=Purpose.PASSWORD_RESET,
+            phone=e164,
+            user=user,
+            address=address,
+            send_code=user is not None,
+        )
+
+
+def password_change_request(*, actor: User, address: str = "") -> CodeSent:
+    """Text a code to a signed-in person's own number before a password change."""
+    with transaction.atomic():
+        return code_issue(
+            purpose=Purpose.PASSWORD_CHANGE,
+            phone=actor.phone,
+            user=actor,
+            address=address,
+        )
+
+
+def _password_set(*, user: User, password: str, action: str) -> User:
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_log(actor=user, action=action, obj=user)
+    return user
+
+
+def password_reset_complete(
+    *, verification_id: str, code: str, new_password: str
+) -> User:
+    """Set a new password with a reset code; every API token is revoked."""
+    password_or_error(new_password, user=None, field="new_password")
+    verification = code_consume(
+        verification_id=verification_id, code=code, purpose=Purpose.PASSWORD_RESET
+    )
+    user = verification.user
+    if user is None:  # unreachable: no code was sent, so none can match
+        raise AccountError("code_wrong", _("This code is not right."))
+    with transaction.atomic():
+        _password_set(
+            user=user, password=new_password, action="accounts.password.reset"
+        )
+        api_tokens_revoke_all(actor=user, user=user, reason="password_reset")
+    return user
+
+
+def password_change_complete(
+    *, actor: User, verification_id: str, code: str, new_password: str
+) -> User:
+    """Change a signed-in person's password with the code texted to them."""
+    password_or_error(new_password, user=actor, field="new_password")
+    code_consume(
+        verification_id=verification_id,
+        code=code,
+        purpose=Purpose.PASSWORD_CHANGE,
+        user=actor,
+    )
+    return _password_set(
+        user=actor, password=new_password, action="accounts.password.changed"
+    )
