@@ -106,7 +106,9 @@ def _add_member(*, actor, team: Team, now, is_opener: bool) -> TeamMember:
         amount_fen=team.price_fen,
         purpose=MEMBER_PURPOSE,
         reference=order.public_id,
-        description=f"{deal.title} ({team.public_id})",
+        # What the payer reads on the pay page and in their provider's app, as
+        # an order's reads; the team is in the reference's order.
+        description=f"1 × {deal.title}",
         return_url=team_url(team),
     )
     order.save(update_fields=["payment_intent", "updated_at"])

@@ -421,3 +421,10 @@ def test_the_join_api_refuses_a_team_deal_as_a_plain_join(client):
     assert response.status_code == 409
     assert response.json()["code"] == "team_mode"
     assert not DealOrder.objects.filter(deal=team_deal.deal).exists()
+
+
+def test_the_payment_reads_as_the_product_bought_not_an_internal_id():
+    member = team_open(actor=make_user(), team_deal=make_team_deal())
+    description = member.order.payment_intent.description
+    assert description == f"1 × {member.team.team_deal.deal.title}"
+    assert member.team.public_id not in description
