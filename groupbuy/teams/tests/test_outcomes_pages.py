@@ -95,9 +95,13 @@ def test_the_team_page_shares_the_product_card_and_the_team_link(client):
     team_deal = make_team_deal(team_size=2)
     opener = team_open(actor=make_user(), team_deal=team_deal)
     page = client.get(f"/teams/t/{opener.team.public_id}/").content.decode()
-    # the sharing app's product card of the deal (name, price, its short link)
+    # the sharing app's product card of the deal (name, price)
     assert 'class="share-card"' in page
     assert f'data-deal-id="{team_deal.deal.public_id}"' in page
+    # without its own short link, which leads to the deal and not to the team,
+    # nor the deal row's deadline, which is not the team's
+    assert 'class="share-card-link"' not in page
+    assert "/s/" not in page
     # and the link to share is the team's own page, with copy and Web Share
     assert f"/teams/t/{opener.team.public_id}/" in page
     assert 'id="copy-link"' in page and 'id="share-team"' in page
