@@ -19,10 +19,12 @@ registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
   read (``Deal.state_label``): an ``Outcome(label, has_failed)`` or None (the
   deals app's own label: a team deal's row closes "failed" because no order
   of its own was paid);
-- asks ``sales_ends(deals)`` when the deals it sells stop selling, where that is
-  not the deal row's deadline (a team deal's row closes an hour after its
-  sales end, so teams are decided first): ``{deal pk: moment}``, for the
-  countdowns on deal cards;
+- asks ``sales(deals)`` how the deals it sells are selling where the deal row
+  does not say (``{deal pk: Sales(ends_at, sold, stock)}``, for deal cards and
+  the consoles): a team deal's row closes an hour after its sales end, so teams
+  are decided first, and the units teams take come out of the team deal's own
+  stock, not the row's (whose ``sold`` would close the deal once every unit
+  was taken, teams still forming);
 - hands a shopper's cancellation, a merchant's refund and the payment
   window's expiry of a kept order to ``order_leave(actor=, order=, reason=,
   refund=)`` (``refund=False``: only an unpaid order leaves), which returns the
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,19 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Sales:
+    ends_at: datetime
+    sold: int
+    stock: int
+
+
+@dataclass(frozen=True)
 class OrderKeeper:
     purpose: str
     deal_closing: Callable[..., None]
     order_leave: Callable[..., object]
     deal_outcome: Callable[..., Outcome | None] | None = None
-    sales_ends: Callable[..., dict] | None = None
+    sales: Callable[..., dict] | None = None
 
 
 _keepers: dict[str, OrderKeeper] = {}
@@ -100,11 +110,11 @@ def deal_outcome(deal) -> Outcome | None:
     return None
 
 
-def sales_ends(deals) -> dict:
-    """Return ``{deal pk: when it stops selling}`` for the deals a keeper sells
-    whose sales end before their row's deadline; other deals are left out."""
-    ends: dict = {}
+def kept_sales(deals) -> dict[int, Sales]:
+    """Return ``{deal pk: Sales}`` for the deals among ``deals`` a keeper sells;
+    the others are left out (their row says how they sell)."""
+    sales: dict[int, Sales] = {}
     for keeper in list(_keepers.values()):
-        if keeper.sales_ends is not None and deals:
-            ends.update(keeper.sales_ends(deals))
-    return ends
+        if keeper.sales is not None and deals:
+            sales.update(keeper.sales(deals))
+    return sales

@@ -34,7 +34,7 @@ class TeamsConfig(AppConfig):
         # Team orders are paid through teams.member intents: the deals app
         # hands their closing, cancellation and refund to this app.
         from groupbuy.deals.order_keepers import OrderKeeper, register_order_keeper
-        from groupbuy.teams.selectors import deal_outcome, sales_ends
+        from groupbuy.teams.selectors import deal_outcome, deal_sales
         from groupbuy.teams.services.outcomes import (
             team_deal_closing,
             team_member_leave,
@@ -46,6 +46,6 @@ class TeamsConfig(AppConfig):
                 deal_closing=team_deal_closing,
                 order_leave=team_member_leave,
                 deal_outcome=deal_outcome,
-                sales_ends=sales_ends,
+                sales=deal_sales,
             )
         )

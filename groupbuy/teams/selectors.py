@@ -191,14 +191,19 @@ def deal_outcome(deal):
     )
 
 
-def sales_ends(deals) -> dict:
+def deal_sales(deals) -> dict:
     """``deals.order_keepers`` hook: when each team deal among ``deals`` stops
-    selling (its row's deadline is later by the closing grace)."""
-    return dict(
-        TeamDeal.objects.filter(deal__in=[deal.pk for deal in deals]).values_list(
-            "deal_id", "ends_at"
-        )
+    selling (its row's deadline is later by the closing grace) and what its
+    teams took of the stock they share."""
+    from groupbuy.deals.order_keepers import Sales
+
+    rows = TeamDeal.objects.filter(deal__in=[deal.pk for deal in deals]).values_list(
+        "deal_id", "ends_at", "sold", "stock"
     )
+    return {
+        deal_id: Sales(ends_at=ends_at, sold=sold, stock=stock)
+        for deal_id, ends_at, sold, stock in rows
+    }
 
 
 def team_deals_for_merchant(*, actor, merchant):

@@ -83,10 +83,14 @@ class DealCard:
     next_tier_price_fen: int | None
     participants_to_next_tier: int | None
     progress_percent: int
-    # When it stops selling: the deadline, or a team buy's end of sales.
+    # When it stops selling and what of its stock is taken: the deal row's, or
+    # what the app selling it says (a team buy: deals.order_keepers.Sales).
     ends_at: datetime
+    sold: int
+    stock: int
     # No tier reached yet: the group buy would fail if it closed now.
     is_below_first_tier: bool
+    is_sold_in_teams: bool = False
     distance_m: float | None = None
     thumbnail_url: str = ""
     tiers: list[TierStep] = field(default_factory=list)
@@ -145,6 +149,8 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
         progress_percent=_percent(participants, goal),
         is_below_first_tier=reached is None,
         ends_at=deal.deadline_at,
+        sold=deal.sold,
+        stock=deal.stock,
         distance_m=getattr(deal, "distance_m", None),
         tiers=steps,
         phase=deal_phase(deal),
@@ -153,16 +159,18 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
 
 
 def deal_cards(deals: list[Deal]) -> list[DealCard]:
-    from groupbuy.deals.order_keepers import sales_ends
+    from groupbuy.deals.order_keepers import kept_sales
 
     cards = [deal_card(deal) for deal in deals]
     thumbnails = product_thumbnail_urls(product_ids={deal.product_id for deal in deals})
-    # A deal another app sells (a team buy) may stop selling before its row's
-    # deadline: the card counts down to that.
-    ends = sales_ends(deals)
+    # A deal another app sells (a team buy) stops selling before its row's
+    # deadline and takes its units from its own stock.
+    sales = kept_sales(deals)
     for card in cards:
         card.thumbnail_url = thumbnails.get(card.deal.product_id, "")
-        card.ends_at = ends.get(card.deal.pk, card.ends_at)
+        if kept := sales.get(card.deal.pk):
+            card.ends_at, card.sold, card.stock = kept.ends_at, kept.sold, kept.stock
+            card.is_sold_in_teams = True
     return cards
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.selectors import user_membership_for
-from groupbuy.core.errors import Forbidden
+from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.progress import progress_push
@@ -43,6 +43,23 @@ def check_is_operator(*, actor) -> None:
     if actor is None or getattr(actor, "is_staff", False):
         return
     raise Forbidden("forbidden", _("Only platform operators can do this."))
+
+
+def check_sold_here(deal: Deal) -> None:
+    """Refuse to change the stock or deadline of a deal another app sells (a
+    team buy): its units come out of that app's stock and its sales end on that
+    app's clock, so the row's would change nothing a buyer sees, or close the
+    deal before its teams are decided."""
+    from groupbuy.deals.order_keepers import kept_sales
+
+    if kept_sales([deal]):
+        raise Conflict(
+            "sold_in_teams",
+            _(
+                "This group buy sells in teams: its stock and the end of its sales "
+                "are set when it is created."
+            ),
+        )
 
 
 def lock_deal(deal: Deal) -> Deal:

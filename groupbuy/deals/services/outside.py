@@ -28,6 +28,7 @@ from groupbuy.deals.services.common import (
     State,
     Status,
     check_can_manage,
+    check_sold_here,
     lock_deal,
     push_deadline_on_commit,
     push_progress_on_commit,
@@ -191,6 +192,7 @@ def deal_change_schedule(
     new deadline and stock after commit, and ``deal_deadline_changed`` is sent.
     """
     check_can_manage(actor=actor, merchant=deal.merchant)
+    check_sold_here(deal)
     with transaction.atomic():
         deal = lock_deal(deal)
         if deal.state not in (State.DRAFT, State.OPEN):

@@ -18,6 +18,7 @@ from groupbuy.deals.models import Deal
 from groupbuy.deals.services.common import (
     State,
     check_can_manage,
+    check_sold_here,
     lock_deal,
     push_progress_on_commit,
 )
@@ -28,6 +29,7 @@ MOST_UNITS_ADDED = 100_000
 def deal_add_stock(*, actor, deal: Deal, units: int) -> Deal:
     """Add ``units`` to the stock of a draft or open deal (its owners, operators)."""
     check_can_manage(actor=actor, merchant=deal.merchant)
+    check_sold_here(deal)
     if (
         not isinstance(units, int)
         or isinstance(units, bool)

@@ -45,7 +45,7 @@ from groupbuy.web.forms_merchant import (
     RefundForm,
     StopForm,
 )
-from groupbuy.web.presenters import deal_card, order_view
+from groupbuy.web.presenters import deal_cards, order_view
 from groupbuy.web.templatetags.money import fen
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 from groupbuy.web.views.merchant_access import merchant_deal
@@ -68,7 +68,7 @@ def merchant_dashboard(request: HttpRequest, merchant_id: str) -> HttpResponse:
     listings = paginate(catalog.merchant_listings(merchant=merchant), page_size=5)
     context = {"merchant": merchant, "listings": listings, "section": "overview"}
     recent = deal_list_for_merchant(user=request.user, merchant=merchant, page_size=5)
-    context["recent_deals"] = [deal_card(deal) for deal in recent.items]
+    context["recent_deals"] = deal_cards(list(recent.items))
     context["payable_fen"] = merchant_payable_fen(user=request.user, merchant=merchant)
     return render(request, "web/merchant/dashboard.html", context)
 
@@ -208,7 +208,7 @@ def merchant_deals(request: HttpRequest, merchant_id: str) -> HttpResponse:
     context = {
         "merchant": merchant,
         "deals": deals,
-        "cards": [deal_card(deal) for deal in deals.items],
+        "cards": deal_cards(list(deals.items)),
         "state": state,
         "states": Deal.State.choices,
         "section": "deals",
@@ -304,7 +304,7 @@ def merchant_deal_detail(
     context = {
         "merchant": merchant,
         "deal": deal,
-        "card": deal_card(deal),
+        "card": deal_cards([deal])[0],
         "orders": orders,
         "views": [order_view(order) for order in orders.items],
         "status": status,

@@ -1,0 +1,76 @@
+"""A team buy as the deals app's pages and API show it: the units its teams took
+of the stock they share and the end of its sales, not its deal row's, and no
+stock or deadline change that would not reach the teams."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import api_token_create, merchant_membership_add
+from groupbuy.teams.services import team_open
+from groupbuy.teams.tests.factories import make_team_deal, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sold_one():
+    owner = make_user(preferred_language="en")
+    team_deal = make_team_deal(stock=10)
+    merchant_membership_add(
+        actor=None, user=owner, merchant=team_deal.deal.merchant, role="owner"
+    )
+    team_open(actor=make_user(), team_deal=team_deal)
+    team_deal.refresh_from_db()
+    return team_deal, owner
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def test_the_console_counts_the_teams_units_and_their_end_of_sales(client, sold_one):
+    team_deal, owner = sold_one
+    deal, merchant = team_deal.deal, team_deal.deal.merchant
+    client.force_login(owner)
+    pages = [
+        f"/merchant/{merchant.public_id}/",
+        f"/merchant/{merchant.public_id}/deals/",
+        f"/merchant/{merchant.public_id}/deals/{deal.public_id}/",
+    ]
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "1 / 10" in page, url  # the deal row says 0 / 10
+        assert _local(team_deal.ends_at) in page, url
+        assert _local(deal.deadline_at) not in page, url
+    detail = client.get(pages[-1]).content.decode()
+    # stock and deadline are the team buy's, so their forms are not offered
+    assert 'id="merchant-deal-in-teams"' in detail
+    assert 'id="merchant-deal-stock-form"' not in detail
+    assert 'id="merchant-deal-extend-form"' not in detail
+
+
+def test_changing_a_team_buys_stock_or_deadline_is_a_clear_409(client, sold_one):
+    team_deal, owner = sold_one
+    deal = team_deal.deal
+    _token, secret = api_token_create(actor=owner)
+    headers = {"Authorization": f"Bearer {secret}"}
+    later = (deal.deadline_at + timedelta(days=1)).isoformat()
+    for path, body in (
+        ("stock", {"units": 5}),
+        ("schedule", {"deadline_at": later}),
+    ):
+        response = client.post(
+            f"/api/deals/{deal.public_id}/{path}",
+            body,
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 409, (path, response.json())
+        assert response.json()["code"] == "sold_in_teams"
+    before = (deal.stock, deal.deadline_at)
+    deal.refresh_from_db()
+    assert (deal.stock, deal.deadline_at) == before
