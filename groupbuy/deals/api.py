@@ -38,7 +38,7 @@ from groupbuy.deals.schemas import (
     ScheduleIn,
     StatusFilterIn,
     deal_detail_out,
-    deal_out,
+    deal_outs,
     merchant_order_out,
     order_out,
     payment_out,
@@ -63,7 +63,7 @@ def deal_list(request, filters: Query[DealSearchIn]):
         page=filters.page,
         page_size=filters.page_size,
     )
-    return page_payload(result, [deal_out(deal) for deal in result.items])
+    return page_payload(result, deal_outs(list(result.items)))
 
 
 @router.get("/orders", response=OrderPageOut)
@@ -115,7 +115,7 @@ def merchant_deals(request, merchant_id: str, filters: Query[StatusFilterIn]):
         page=filters.page,
         page_size=filters.page_size,
     )
-    return page_payload(result, [deal_out(deal) for deal in result.items])
+    return page_payload(result, deal_outs(list(result.items)))
 
 
 @router.post("/merchants/{merchant_id}/deals", response={201: DealDetailOut})

@@ -49,6 +49,9 @@ class DealOut(Schema):
     max_quantity_per_order: int
     starts_at: datetime
     deadline_at: datetime
+    # When it stops selling: the deadline, or a team buy's end of sales (its row
+    # closes later, once its teams are decided).
+    sales_end_at: datetime
     closed_at: datetime | None
     distance_m: float | None = None
 
@@ -215,7 +218,17 @@ class MerchantOrderPageOut(PageOut):
     items: list[MerchantOrderOut]
 
 
-def deal_out(deal) -> dict:
+def deal_outs(deals) -> list[dict]:
+    """The deals as the API gives them, a team buy with its teams' stock and end
+    of sales (``deals.order_keepers``), one query for the lot."""
+    from groupbuy.deals.order_keepers import kept_sales
+
+    sales = kept_sales(deals)
+    return [deal_out(deal, sales=sales.get(deal.pk)) for deal in deals]
+
+
+def deal_out(deal, *, sales=None) -> dict:
+    """A deal for the API; ``sales`` is how the app selling it says it sells."""
     product = deal.product
     return {
         "id": deal.public_id,
@@ -233,12 +246,13 @@ def deal_out(deal) -> dict:
         **deal_prices(deal),
         "final_price_fen": deal.final_price_fen,
         "tiers": [tier.as_dict() for tier in deal.tiers.all()],
-        "stock": deal.stock,
-        "units_sold": deal.sold,
+        "stock": sales.stock if sales else deal.stock,
+        "units_sold": sales.sold if sales else deal.sold,
         "participants": deal.participants,
         "max_quantity_per_order": deal.max_quantity_per_order,
         "starts_at": deal.starts_at,
         "deadline_at": deal.deadline_at,
+        "sales_end_at": sales.ends_at if sales else deal.deadline_at,
         "closed_at": deal.closed_at,
         "distance_m": getattr(deal, "distance_m", None),
     }
@@ -292,7 +306,7 @@ def merchant_order_out(request, order) -> dict:
 def deal_detail_out(request, detail) -> dict:
     refusal = detail.join_refusal
     return {
-        **deal_out(detail.deal),
+        **deal_outs([detail.deal])[0],
         "description": detail.deal.description,
         "progress": detail.progress,
         "my_order": order_out(request, detail.my_order) if detail.my_order else None,

@@ -4,7 +4,7 @@ stock or deadline change that would not reach the teams."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -74,3 +74,27 @@ def test_changing_a_team_buys_stock_or_deadline_is_a_clear_409(client, sold_one)
     before = (deal.stock, deal.deadline_at)
     deal.refresh_from_db()
     assert (deal.stock, deal.deadline_at) == before
+
+
+def test_the_deals_api_gives_a_team_buys_own_stock_and_end_of_sales(client, sold_one):
+    from groupbuy.deals.tests.factories import make_deal
+
+    team_deal, _owner = sold_one
+    plain = make_deal()
+
+    def moment(text):  # the API gives milliseconds
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    def same(text, when) -> bool:
+        return abs(moment(text) - when) < timedelta(milliseconds=1)
+
+    deal_id = team_deal.deal.public_id
+    detail = client.get(f"/api/deals/{deal_id}").json()
+    items = {item["id"]: item for item in client.get("/api/deals").json()["items"]}
+    for body in (detail, items[deal_id]):
+        assert (body["units_sold"], body["stock"]) == (1, 10)
+        assert same(body["sales_end_at"], team_deal.ends_at)
+        assert same(body["deadline_at"], team_deal.deal.deadline_at)
+    # an ordinary deal stops selling at its deadline
+    ordinary = items[plain.public_id]
+    assert ordinary["sales_end_at"] == ordinary["deadline_at"]
