@@ -138,13 +138,13 @@ def _answer(
         "method": best.method if best else "",
         "method_label": str(METHOD_LABELS.get(best.method, "")) if best else "",
         "alternatives": [match_payload(m) for m in resolution.alternatives],
-        "deals": [deal_lookup.deal_payload(deal) for deal in deals],
+        "deals": deal_lookup.deal_payloads(deals),
         "looks_like": (
             category_payload(resolution.category)
             if best is None and resolution.category
             else None
         ),
-        "category_deals": [deal_lookup.deal_payload(deal) for deal in category_deals],
+        "category_deals": deal_lookup.deal_payloads(category_deals),
         "unknown_barcodes": list(resolution.unknown_gtins),
         "hint": _hint(best, deals, resolution, is_signed_in=is_signed_in),
         "demand": {

@@ -61,7 +61,10 @@ class SnapDealOut(Schema):
     deadline_at: datetime
     deadline_ms: int = Field(description="The deadline in epoch milliseconds.")
     url: str
-    join_url: str
+    sells_in_teams: bool = Field(
+        description="A team buy: bought alone or in a team on its page, not in one tap."
+    )
+    join_url: str = Field(description="The one-tap join; empty for a team buy.")
 
 
 class DemandNoteOut(Schema):

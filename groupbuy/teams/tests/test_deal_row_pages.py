@@ -98,3 +98,21 @@ def test_the_deals_api_gives_a_team_buys_own_stock_and_end_of_sales(client, sold
     # an ordinary deal stops selling at its deadline
     ordinary = items[plain.public_id]
     assert ordinary["sales_end_at"] == ordinary["deadline_at"]
+
+
+def test_a_snap_offers_a_team_buys_page_not_a_one_tap_join(rf, sold_one):
+    from django.template.loader import render_to_string
+
+    from groupbuy.snap.deal_lookup import deal_payloads
+
+    team_deal, _owner = sold_one
+    (payload,) = deal_payloads([team_deal.deal])
+    # deal_join refuses a team buy, so the snap card leads to its page instead
+    assert (payload["sells_in_teams"], payload["join_url"]) == (True, "")
+    assert payload["units_left"] == 9
+    assert payload["deadline_ms"] == int(team_deal.ends_at.timestamp() * 1000)
+    card = render_to_string(
+        "snap/_deal.html", {"deal": payload}, request=rf.get("/snap/")
+    )
+    assert "snap-join-form" not in card
+    assert f'href="/deals/{team_deal.deal.public_id}/"' in card
