@@ -327,6 +327,11 @@ class PaymentIntent(models.Model):
         return self.amount_fen - self.refunded_fen - self.released_fen
 
     @property
+    def is_payable(self) -> bool:
+        """Still to be paid: not paid on the provider's page yet, nor closed."""
+        return self.status == self.Status.REQUIRES_PAYMENT and not self.submitted_at
+
+    @property
     def is_awaiting_outcome(self) -> bool:
         """Paid on the provider's page, its callback not here yet: pages say the
         payment is being confirmed instead of offering to pay again."""

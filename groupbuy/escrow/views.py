@@ -57,8 +57,7 @@ def sandbox_pay(request: HttpRequest, intent_id: str) -> HttpResponse:
         "intent": intent,
         "amount": format_fen(intent.amount_fen),
         "return_url": _return_url(request, intent),
-        "is_payable": intent.status == intent.Status.REQUIRES_PAYMENT
-        and intent.submitted_at is None,
+        "is_payable": intent.is_payable,
         "error": error,
     }
     return render(request, "escrow/sandbox_pay.html", context, status=status)

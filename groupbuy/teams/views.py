@@ -26,13 +26,7 @@ def _intent_to_pay(member):
     """The member's payment while it still awaits paying (not yet paid on the
     provider's page), else None."""
     intent = member.order.payment_intent
-    if (
-        intent is not None
-        and intent.status == intent.Status.REQUIRES_PAYMENT
-        and not intent.is_awaiting_outcome
-    ):
-        return intent
-    return None
+    return intent if intent is not None and intent.is_payable else None
 
 
 def _pay_or_team(member):

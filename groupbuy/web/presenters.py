@@ -240,9 +240,8 @@ def order_view(order: DealOrder) -> OrderView:
 
     intent = order.payment_intent
     is_pending = order.status == Status.PENDING_PAYMENT
-    is_open = intent is not None and intent.status == intent.Status.REQUIRES_PAYMENT
-    awaiting_outcome = is_open and intent.is_awaiting_outcome
-    needs_payment = is_pending and is_open and not awaiting_outcome
+    awaiting_outcome = intent is not None and intent.is_awaiting_outcome
+    needs_payment = is_pending and intent is not None and intent.is_payable
     return OrderView(
         order=order,
         is_waiting_for_payment_confirmation=is_pending and awaiting_outcome,
