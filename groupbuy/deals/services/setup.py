@@ -109,21 +109,32 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
     return errors
 
 
-def _list_price_above_shelf(fields: dict) -> str:
-    """The list price is shown struck through beside the group price, as what the
-    shop charges. Above the price the merchant lists the product at every day it
-    is a discount that never was (a fictitious original price, which China's
-    price rules forbid), so it is refused; a product the merchant does not list
-    has no everyday price to compare with."""
+def everyday_price_exceeded(*, merchant, product, price_fen: int) -> int | None:
+    """Return the merchant's everyday price of ``product`` when ``price_fen`` is
+    above it, else None. A list price is shown struck through beside the group
+    price as what the shop charges: above its everyday price it is a discount
+    that never was (a fictitious original price, which China's price rules
+    forbid). A product the merchant does not list has nothing to compare with."""
     from groupbuy.catalog.selectors import listing_for
 
-    listing = listing_for(merchant=fields["merchant"], product=fields["product"])
-    if listing is None or fields["list_price_fen"] <= listing.price_fen:
+    listing = listing_for(merchant=merchant, product=product)
+    if listing is None or price_fen <= listing.price_fen:
+        return None
+    return listing.price_fen
+
+
+def _list_price_above_shelf(fields: dict) -> str:
+    everyday = everyday_price_exceeded(
+        merchant=fields["merchant"],
+        product=fields["product"],
+        price_fen=fields["list_price_fen"],
+    )
+    if everyday is None:
         return ""
     return _(
         "The list price cannot be above %(price)s, what you sell this product for "
         "every day: buyers would see a discount that is not there."
-    ) % {"price": format_fen(listing.price_fen)}
+    ) % {"price": format_fen(everyday)}
 
 
 def _fields_of(deal: Deal) -> dict:

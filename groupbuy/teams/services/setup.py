@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groupbuy.catalog.selectors import listing_for
 from groupbuy.core.audit import audit_log
 from groupbuy.core.money import format_fen
 from groupbuy.deals.services import deal_create, deal_open
 from groupbuy.deals.services.common import check_can_manage
+from groupbuy.deals.services.setup import everyday_price_exceeded
 from groupbuy.teams.errors import TeamError
 from groupbuy.teams.models import TeamDeal
 
@@ -73,15 +73,16 @@ def _errors(fields: dict, *, now) -> dict[str, list[str]]:
 
 def _solo_price_above_shelf(merchant, product, solo_price_fen: int) -> str:
     """The deal's list price is the solo price, which the team price is shown as a
-    saving on; above the shop's everyday price that saving is not there (the
-    deals app refuses such a list price too, in its own words)."""
-    listing = listing_for(merchant=merchant, product=product)
-    if listing is None or solo_price_fen <= listing.price_fen:
+    saving on: the deals app's everyday-price rule, said of the solo price."""
+    everyday = everyday_price_exceeded(
+        merchant=merchant, product=product, price_fen=solo_price_fen
+    )
+    if everyday is None:
         return ""
     return _(
         "The solo price cannot be above %(price)s, what you sell this product for "
         "every day: the team price would show a saving that is not there."
-    ) % {"price": format_fen(listing.price_fen)}
+    ) % {"price": format_fen(everyday)}
 
 
 def team_deal_create(
