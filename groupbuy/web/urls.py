@@ -37,6 +37,7 @@ urlpatterns = [
         name="password_reset_verify",
     ),
     path("me/", auth.profile, name="profile"),
+    path("language/", auth.language_switch, name="language_switch"),
     path("me/password/", account_security.password_change, name="password_change"),
     path(
         "me/password/<str:verification_id>/",

@@ -27,12 +27,32 @@ def test_language_switch_changes_page_language(db):
     client = Client()
     assert '<html lang="en">' in client.get("/login/").content.decode()
     # when
-    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/login/"})
+    response = client.post("/language/", {"language": "zh-hans", "next": "/login/"})
     # then
     assert response.status_code == 302
     html = client.get("/login/").content.decode()
     assert '<html lang="zh-Hans">' in html  # BCP 47: the script capitalised
     assert "登录" in html
+
+
+def test_the_switch_becomes_a_signed_in_persons_language_for_messages(
+    shopper_client, shopper
+):
+    # given a shopper whose profile is in Chinese
+    shopper.preferred_language = "zh-hans"
+    shopper.save()
+    # when they switch the site to English from the header
+    response = shopper_client.post("/language/", {"language": "en", "next": "/"})
+    # then the page and their SMS, e-mail and new notifications are in English
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert '<html lang="en">' in shopper_client.get("/").content.decode()
+    shopper.refresh_from_db()
+    assert shopper.preferred_language == "en"
+    # and a language the site does not have changes nothing
+    shopper_client.post("/language/", {"language": "fr", "next": "/"})
+    shopper.refresh_from_db()
+    assert shopper.preferred_language == "en"
 
 
 def test_manifest_describes_installable_app(db):
