@@ -1,17 +1,18 @@
-"""What shoppers are told about their orders, in their own language."""
+"""What shoppers are told about their orders, in their own language (lazy
+translations: the inbox keeps each message in every site language)."""
 
 from __future__ import annotations
 
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import DealOrder
 from groupbuy.notify.services import notification_enqueue
 
 
-def _send(order: DealOrder, *, kind: str, title: str, body: str, data: dict) -> None:
+def _send(order: DealOrder, *, kind: str, title, body, data: dict) -> None:
     notification_enqueue(
         recipient=order.shopper,
         kind=kind,
@@ -24,88 +25,101 @@ def _send(order: DealOrder, *, kind: str, title: str, body: str, data: dict) -> 
 
 
 def notify_order_paid(order: DealOrder) -> None:
-    with translation.override(order.shopper.preferred_language):
-        _send(
-            order,
-            kind="deals.order.paid",
-            title=_("Payment received: %(title)s") % {"title": order.deal.title},
-            body=_(
+    _send(
+        order,
+        kind="deals.order.paid",
+        title=interpolate_lazy(
+            _("Payment received: %(title)s"), {"title": order.deal.title}
+        ),
+        body=interpolate_lazy(
+            _(
                 "%(amount)s is held safely until the group buy closes. If more "
                 "people join, you pay less and the difference comes back to you."
-            )
-            % {"amount": format_fen(order.amount_fen)},
-            data={"amount_fen": order.amount_fen},
-        )
+            ),
+            {"amount": format_fen(order.amount_fen)},
+        ),
+        data={"amount_fen": order.amount_fen},
+    )
 
 
 def notify_deal_succeeded(order: DealOrder) -> None:
-    with translation.override(order.shopper.preferred_language):
-        if order.refunded_fen:
-            body = _(
-                "The final price is %(price)s each, so you pay %(charged)s and "
-                "%(refund)s is refunded to you."
-            )
-        else:
-            body = _("The final price is %(price)s each; you pay %(charged)s.")
-        _send(
-            order,
-            kind="deals.deal.succeeded",
-            title=_("Group buy succeeded: %(title)s") % {"title": order.deal.title},
-            body=body
-            % {
+    if order.refunded_fen:
+        body = _(
+            "The final price is %(price)s each, so you pay %(charged)s and "
+            "%(refund)s is refunded to you."
+        )
+    else:
+        body = _("The final price is %(price)s each; you pay %(charged)s.")
+    _send(
+        order,
+        kind="deals.deal.succeeded",
+        title=interpolate_lazy(
+            _("Group buy succeeded: %(title)s"), {"title": order.deal.title}
+        ),
+        body=interpolate_lazy(
+            body,
+            {
                 "price": format_fen(order.final_unit_price_fen or 0),
                 "charged": format_fen(order.charged_fen or 0),
                 "refund": format_fen(order.refunded_fen),
             },
-            data={
-                "final_unit_price_fen": order.final_unit_price_fen,
-                "charged_fen": order.charged_fen,
-                "refunded_fen": order.refunded_fen,
-            },
-        )
+        ),
+        data={
+            "final_unit_price_fen": order.final_unit_price_fen,
+            "charged_fen": order.charged_fen,
+            "refunded_fen": order.refunded_fen,
+        },
+    )
 
 
 def notify_deal_failed(order: DealOrder) -> None:
-    with translation.override(order.shopper.preferred_language):
-        _send(
-            order,
-            kind="deals.deal.failed",
-            title=_("Group buy did not go ahead: %(title)s")
-            % {"title": order.deal.title},
-            body=_("Not enough people joined. %(amount)s is refunded to you in full.")
-            % {"amount": format_fen(order.refunded_fen)},
-            data={"refunded_fen": order.refunded_fen},
-        )
+    _send(
+        order,
+        kind="deals.deal.failed",
+        title=interpolate_lazy(
+            _("Group buy did not go ahead: %(title)s"), {"title": order.deal.title}
+        ),
+        body=interpolate_lazy(
+            _("Not enough people joined. %(amount)s is refunded to you in full."),
+            {"amount": format_fen(order.refunded_fen)},
+        ),
+        data={"refunded_fen": order.refunded_fen},
+    )
 
 
 def notify_order_expired(order: DealOrder) -> None:
-    with translation.override(order.shopper.preferred_language):
-        _send(
-            order,
-            kind="deals.order.expired",
-            title=_("Order released: %(title)s") % {"title": order.deal.title},
-            body=_(
-                "Your order was not paid in time, so its units went back on sale. "
-                "You can join again while the group buy is open."
-            ),
-            data={"quantity": order.quantity},
-        )
+    _send(
+        order,
+        kind="deals.order.expired",
+        title=interpolate_lazy(
+            _("Order released: %(title)s"), {"title": order.deal.title}
+        ),
+        body=_(
+            "Your order was not paid in time, so its units went back on sale. "
+            "You can join again while the group buy is open."
+        ),
+        data={"quantity": order.quantity},
+    )
 
 
 def notify_order_refunded(order: DealOrder) -> None:
     """Tell the shopper the merchant refunded their order, and why."""
-    with translation.override(order.shopper.preferred_language):
-        amount = format_fen(order.refunded_fen)
-        if order.refund_reason:
-            body = _(
-                "%(amount)s is refunded to you in full. The shop says: “%(reason)s”"
-            ) % {"amount": amount, "reason": order.refund_reason}
-        else:
-            body = _("%(amount)s is refunded to you in full.") % {"amount": amount}
-        _send(
-            order,
-            kind="deals.order.refunded",
-            title=_("Order refunded: %(title)s") % {"title": order.deal.title},
-            body=body,
-            data={"refunded_fen": order.refunded_fen, "reason": order.refund_reason},
+    amount = format_fen(order.refunded_fen)
+    if order.refund_reason:
+        body = interpolate_lazy(
+            _("%(amount)s is refunded to you in full. The shop says: “%(reason)s”"),
+            {"amount": amount, "reason": order.refund_reason},
         )
+    else:
+        body = interpolate_lazy(
+            _("%(amount)s is refunded to you in full."), {"amount": amount}
+        )
+    _send(
+        order,
+        kind="deals.order.refunded",
+        title=interpolate_lazy(
+            _("Order refunded: %(title)s"), {"title": order.deal.title}
+        ),
+        body=body,
+        data={"refunded_fen": order.refunded_fen, "reason": order.refund_reason},
+    )

@@ -7,7 +7,7 @@ with an idempotency key, so a repeated service call tells nobody twice.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from groupbuy.core.money import format_fen
@@ -20,16 +20,17 @@ def demand_url(demand) -> str:
 
 
 def _send(user, *, kind: str, key: str, title, body, demand, data=None) -> None:
-    with translation.override(getattr(user, "preferred_language", None) or "zh-hans"):
-        notification_enqueue(
-            recipient=user,
-            kind=kind,
-            title=str(title()),
-            body=str(body()),
-            url=demand_url(demand),
-            data={"demand_id": demand.public_id, **(data or {})},
-            idempotency_key=key,
-        )
+    """``title`` and ``body`` are functions of no arguments, called in each
+    language the notification is kept in."""
+    notification_enqueue(
+        recipient=user,
+        kind=kind,
+        title=lazy(title, str)(),
+        body=lazy(body, str)(),
+        url=demand_url(demand),
+        data={"demand_id": demand.public_id, **(data or {})},
+        idempotency_key=key,
+    )
 
 
 def notify_joined(*, demand, participation) -> None:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -37,8 +37,15 @@ class Notification(models.Model):
     )
     # Dotted, like audit actions: deals.deal.succeeded, snap.demand.threshold_reached
     kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    # In the language it was sent in (the recipient's, for SMS and e-mail)...
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    # ...and in each other site language where it reads differently,
+    # {"en": {"title": …, "body": …}}, so the inbox reads in the language its
+    # reader has the site in, whatever it was when the message was sent.
+    texts = models.JSONField(
+        _("translations"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
     url = models.CharField(_("link"), max_length=500, blank=True)
     data = models.JSONField(
         _("data"), default=dict, blank=True, encoder=DjangoJSONEncoder
@@ -72,6 +79,23 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def text_in(self, language: str | None = None) -> tuple[str, str]:
+        """The title and body in ``language`` (the active one by default), or as
+        sent when the message has no text in it (a merchant's own words, a
+        notification from before translations were kept)."""
+        text = self.texts.get(language or translation.get_language() or "")
+        if text is None:
+            return self.title, self.body
+        return text["title"], text["body"]
+
+    @property
+    def shown_title(self) -> str:
+        return self.text_in()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.text_in()[1]
 
 
 class Delivery(models.Model):

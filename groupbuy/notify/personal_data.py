@@ -22,6 +22,7 @@ class NotifyPersonalData(PersonalDataProvider):
                         "kind": notification.kind,
                         "title": notification.title,
                         "body": notification.body,
+                        "translations": notification.texts,
                         "url": notification.url,
                         "created_at": notification.created_at,
                         "read_at": notification.read_at,
@@ -54,7 +55,13 @@ class NotifyPersonalData(PersonalDataProvider):
         mentions = Q()
         for value in strings:
             mentions |= Q(title__contains=value) | Q(body__contains=value)
+        # A translation interpolates the same names and numbers as the text it
+        # was sent in, so the rows that mention them are found by that text.
         for notification in Notification.objects.filter(mentions):
             notification.title = scrub(notification.title, strings)
             notification.body = scrub(notification.body, strings)
-            notification.save(update_fields=["title", "body"])
+            notification.texts = {
+                language: {key: scrub(value, strings) for key, value in text.items()}
+                for language, text in notification.texts.items()
+            }
+            notification.save(update_fields=["title", "body", "texts"])

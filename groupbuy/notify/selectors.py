@@ -33,12 +33,13 @@ def notification_get_for_user(*, user, notification_id: str) -> Notification:
 
 
 def notification_as_event(notification: Notification) -> dict:
-    """Describe a notification the way the API and WebSocket pushes do."""
+    """Describe a notification the way the API and WebSocket pushes do, in the
+    active language."""
     return {
         "id": notification.public_id,
         "kind": notification.kind,
-        "title": notification.title,
-        "body": notification.body,
+        "title": notification.shown_title,
+        "body": notification.shown_body,
         "url": notification.url,
         "data": notification.data,
         "created_at": notification.created_at.isoformat(),

@@ -69,11 +69,15 @@ def send_in_app(delivery: Delivery) -> str:
     recipient = notification.recipient
     if recipient is None:
         raise DeliverySkipped("an invitation has no inbox until someone signs up")
+    # The push is in the recipient's language; the inbox and the API give each
+    # reader theirs.
+    with translation.override(notification_language(notification)):
+        event = notification_as_event(notification)
     publish(
         user_group(recipient.public_id),
         {
             "type": "notify.new",
-            "notification": notification_as_event(notification),
+            "notification": event,
             "unread_count": notification_unread_count(user=recipient),
         },
     )
@@ -102,7 +106,7 @@ def _email_message(notification: Notification, address: str) -> EmailMultiAltern
         "language_code": language,
     }
     with translation.override(language):
-        subject = f"[{settings.GROUPBUY_SITE_NAME}] {notification.title}"
+        subject = f"[{settings.GROUPBUY_SITE_NAME}] {notification.shown_title}"
         text = render_to_string("notify/email/notification.txt", context)
         html = render_to_string("notify/email/notification.html", context)
     domain = urlsplit(settings.GROUPBUY_PUBLIC_URL).hostname or "groupbuy.localhost"
@@ -138,10 +142,11 @@ def send_email(delivery: Delivery) -> str:
 
 def sms_text(notification: Notification) -> str:
     with translation.override(notification_language(notification)):
-        body = Truncator(" ".join(notification.body.split())).chars(SMS_BODY_MAX_CHARS)
+        title, body = notification.text_in()
+        body = Truncator(" ".join(body.split())).chars(SMS_BODY_MAX_CHARS)
         text = _("【%(site)s】%(title)s: %(body)s") % {
             "site": settings.GROUPBUY_SITE_NAME,
-            "title": notification.title,
+            "title": title,
             "body": body,
         }
     link = absolute_url(notification.url)

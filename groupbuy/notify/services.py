@@ -19,6 +19,7 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import Truncator
@@ -83,7 +84,9 @@ def notification_enqueue(
     returns None, so retried jobs notify exactly once.
 
     Pass ``title`` and ``body`` as lazy translations (``gettext_lazy``,
-    ``format_lazy``) to have them written in the recipient's language.
+    ``format_lazy``, ``interpolate_lazy``): they are written in the recipient's
+    language for SMS and e-mail, and kept in every site language for the inbox,
+    which shows each reader the language they read the site in.
     """
     check_notification_fields(kind=kind, url=url)
     channel_list = _checked_channels(
@@ -131,9 +134,12 @@ def notification_write(
     check_notification_fields(kind=kind, url=url)
     if idempotency_key and _key_used(idempotency_key):
         return None
-    with translation.override(language):
-        title_text = Truncator(str(title)).chars(TITLE_MAX_CHARS)
-        body_text = str(body)
+    title_text, body_text = _rendered(title, body, language)
+    texts = {}
+    for other_language, _name in settings.LANGUAGES:
+        text = _rendered(title, body, other_language)
+        if text != (title_text, body_text):
+            texts[other_language] = {"title": text[0], "body": text[1]}
     try:
         # A savepoint, so a duplicate key raced in by another transaction leaves
         # the caller's transaction usable.
@@ -143,6 +149,7 @@ def notification_write(
                 kind=kind,
                 title=title_text,
                 body=body_text,
+                texts=texts,
                 url=url,
                 data=data or {},
                 idempotency_key=idempotency_key or None,
@@ -164,6 +171,12 @@ def notification_write(
         for delivery in deliveries:
             after_commit(_hand_over, delivery.pk, delivery.channel)
     return notification
+
+
+def _rendered(title, body, language: str) -> tuple[str, str]:
+    """Lazy translations render in ``language``; plain strings stay as given."""
+    with translation.override(language):
+        return Truncator(str(title)).chars(TITLE_MAX_CHARS), str(body)
 
 
 def _key_used(idempotency_key: str) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.pooling.models import Pool, PoolMember, Promotion
@@ -17,54 +18,57 @@ def pool_url(pool: Pool) -> str:
 
 def notify_suggestion(member: PoolMember) -> None:
     pool = member.pool
-    with translation.override(member.user.preferred_language):
-        notification_enqueue(
-            recipient=member.user,
-            kind="pooling.suggestion",
-            title=_("Pool with %(count)d shoppers and save %(saving)s")
-            % {"count": pool.members.count(), "saving": format_fen(member.share_fen)},
-            body=(
-                _(
-                    "Together your carts reach %(threshold)s at %(promotion)s. "
-                    "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
-                )
-                if pool.promotion.kind == Promotion.Kind.THRESHOLD
-                else _(
-                    "Together your items get %(promotion)s. "
-                    "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
-                )
-            )
-            % {
+    if pool.promotion.kind == Promotion.Kind.THRESHOLD:
+        body = _(
+            "Together your carts reach %(threshold)s at %(promotion)s. "
+            "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
+        )
+    else:
+        body = _(
+            "Together your items get %(promotion)s. "
+            "Your part: %(amount)s, you save %(saving)s. Answer by %(time)s."
+        )
+    notification_enqueue(
+        recipient=member.user,
+        kind="pooling.suggestion",
+        title=interpolate_lazy(
+            _("Pool with %(count)d shoppers and save %(saving)s"),
+            {"count": pool.members.count(), "saving": format_fen(member.share_fen)},
+        ),
+        body=interpolate_lazy(
+            body,
+            {
                 "threshold": format_fen(pool.threshold_fen),
                 "promotion": pool.promotion.title,
                 "amount": format_fen(member.amount_fen),
                 "saving": format_fen(member.share_fen),
                 "time": timezone.localtime(pool.answer_by).strftime("%H:%M"),
             },
-            url=pool_url(pool),
-            data={"pool_id": pool.public_id, "share_fen": member.share_fen},
-            idempotency_key=f"pooling.suggestion:{pool.public_id}:{member.user_id}",
-        )
+        ),
+        url=pool_url(pool),
+        data={"pool_id": pool.public_id, "share_fen": member.share_fen},
+        idempotency_key=f"pooling.suggestion:{pool.public_id}:{member.user_id}",
+    )
 
 
 def notify_outcome(member: PoolMember, *, confirmed: bool) -> None:
     pool = member.pool
     kind = "pooling.confirmed" if confirmed else "pooling.dissolved"
-    with translation.override(member.user.preferred_language):
-        if confirmed:
-            title = _("Your pool is confirmed: chat to meet at the till")
-            body = _("Everyone accepted. You save %(saving)s.") % {
-                "saving": format_fen(member.share_fen)
-            }
-        else:
-            title = _("Your pool did not form")
-            body = _("Someone declined or did not answer. We keep looking for you.")
-        notification_enqueue(
-            recipient=member.user,
-            kind=kind,
-            title=title,
-            body=body,
-            url=pool_url(pool),
-            data={"pool_id": pool.public_id},
-            idempotency_key=f"{kind}:{pool.public_id}:{member.user_id}",
+    if confirmed:
+        title = _("Your pool is confirmed: chat to meet at the till")
+        body = interpolate_lazy(
+            _("Everyone accepted. You save %(saving)s."),
+            {"saving": format_fen(member.share_fen)},
         )
+    else:
+        title = _("Your pool did not form")
+        body = _("Someone declined or did not answer. We keep looking for you.")
+    notification_enqueue(
+        recipient=member.user,
+        kind=kind,
+        title=title,
+        body=body,
+        url=pool_url(pool),
+        data={"pool_id": pool.public_id},
+        idempotency_key=f"{kind}:{pool.public_id}:{member.user_id}",
+    )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.notify.services import notification_enqueue
 
 
-def _send(member, *, kind: str, title: str, body: str) -> None:
+def _send(member, *, kind: str, title, body) -> None:
     from groupbuy.teams.services.common import team_url
 
     team = member.team
@@ -26,38 +26,41 @@ def _send(member, *, kind: str, title: str, body: str) -> None:
 
 def notify_team_complete(member) -> None:
     deal = member.team.team_deal.deal
-    with translation.override(member.shopper.preferred_language):
-        _send(
-            member,
-            kind="teams.complete",
-            title=_("Your team is complete: %(title)s") % {"title": deal.title},
-            body=_(
-                "Every place is taken and paid; your order at %(price)s is confirmed."
-            )
-            % {"price": format_fen(member.team.price_fen)},
-        )
+    _send(
+        member,
+        kind="teams.complete",
+        title=interpolate_lazy(
+            _("Your team is complete: %(title)s"), {"title": deal.title}
+        ),
+        body=interpolate_lazy(
+            _("Every place is taken and paid; your order at %(price)s is confirmed."),
+            {"price": format_fen(member.team.price_fen)},
+        ),
+    )
 
 
 def notify_team_expired(member) -> None:
     deal = member.team.team_deal.deal
-    with translation.override(member.shopper.preferred_language):
-        _send(
-            member,
-            kind="teams.expired",
-            title=_("Your team did not fill: %(title)s") % {"title": deal.title},
-            body=_("The team's time ran out; whatever you paid is refunded in full."),
-        )
+    _send(
+        member,
+        kind="teams.expired",
+        title=interpolate_lazy(
+            _("Your team did not fill: %(title)s"), {"title": deal.title}
+        ),
+        body=_("The team's time ran out; whatever you paid is refunded in full."),
+    )
 
 
 def notify_team_stopped(member) -> None:
     deal = member.team.team_deal.deal
-    with translation.override(member.shopper.preferred_language):
-        _send(
-            member,
-            kind="teams.stopped",
-            title=_("Your team was stopped: %(title)s") % {"title": deal.title},
-            body=_(
-                "This team buy ended before your team filled; whatever you paid "
-                "is refunded in full."
-            ),
-        )
+    _send(
+        member,
+        kind="teams.stopped",
+        title=interpolate_lazy(
+            _("Your team was stopped: %(title)s"), {"title": deal.title}
+        ),
+        body=_(
+            "This team buy ended before your team filled; whatever you paid "
+            "is refunded in full."
+        ),
+    )

@@ -58,6 +58,27 @@ def test_captured_payment_marks_the_order_paid_and_tells_the_shopper(
     assert progress[-1]["participants"] == 1
 
 
+def test_a_shopper_told_in_chinese_reads_the_message_in_english_after_switching(
+    django_capture_on_commit_callbacks, pushes
+):
+    # given a shopper whose profile was in Chinese when they paid
+    deal = make_deal()
+    shopper = make_user(preferred_language="zh-hans")
+    order = deal_join(actor=shopper, deal=deal, quantity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(order)
+    notification = Notification.objects.get(recipient=shopper)
+    # then it was sent in Chinese (the SMS and e-mail use this) and is kept in
+    # English for when they read the site in English
+    assert notification.title == "已收到付款：Jasmine tea 500 g"
+    assert notification.text_in("en") == (
+        "Payment received: Jasmine tea 500 g",
+        "¥198.00 is held safely until the group buy closes. If more people join, "
+        "you pay less and the difference comes back to you.",
+    )
+    assert notification.text_in("zh-hans") == (notification.title, notification.body)
+
+
 def test_declined_payment_keeps_the_order_and_its_units_for_another_try(
     django_capture_on_commit_callbacks,
 ):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.models import Product
 from groupbuy.core.audit import audit_log
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.pooling.errors import PoolingError
@@ -52,17 +54,20 @@ def contact_request(*, actor, cart: CartReport, product: Product) -> ContactRequ
         ) from None
     with transaction.atomic():
         audit_log(actor=actor, action="pooling.contact.requested", obj=contact)
-        with translation.override(cart.user.preferred_language):
-            notification_enqueue(
-                recipient=cart.user,
-                kind="pooling.contact",
-                title=_("A shopper also plans to buy %(product)s")
-                % {"product": product.name},
-                body=_("They would like to exchange contacts. Accept or decline."),
-                url=contact_url(contact),
-                data={"contact_id": contact.public_id},
-                idempotency_key=f"pooling.contact:{contact.public_id}",
-            )
+        notification_enqueue(
+            recipient=cart.user,
+            kind="pooling.contact",
+            title=interpolate_lazy(
+                gettext_lazy("A shopper also plans to buy %(product)s"),
+                {"product": product.name},
+            ),
+            body=gettext_lazy(
+                "They would like to exchange contacts. Accept or decline."
+            ),
+            url=contact_url(contact),
+            data={"contact_id": contact.public_id},
+            idempotency_key=f"pooling.contact:{contact.public_id}",
+        )
     return contact
 
 
@@ -83,18 +88,19 @@ def contact_answer(*, actor, contact: ContactRequest, accept: bool) -> ContactRe
         contact.refresh_from_db()
         audit_log(actor=actor, action=f"pooling.contact.{state}", obj=contact)
         requester = contact.requester
-        with translation.override(requester.preferred_language):
-            notification_enqueue(
-                recipient=requester,
-                kind="pooling.contact_answered",
-                title=_("Your contact request was accepted: say hello")
-                if accept
-                else _("Your contact request was declined"),
-                body=_("About %(product)s.") % {"product": contact.product.name},
-                url=contact_url(contact) if accept else reverse("pooling:buyers"),
-                data={"contact_id": contact.public_id, "state": state},
-                idempotency_key=f"pooling.contact_answered:{contact.public_id}",
-            )
+        notification_enqueue(
+            recipient=requester,
+            kind="pooling.contact_answered",
+            title=gettext_lazy("Your contact request was accepted: say hello")
+            if accept
+            else gettext_lazy("Your contact request was declined"),
+            body=interpolate_lazy(
+                gettext_lazy("About %(product)s."), {"product": contact.product.name}
+            ),
+            url=contact_url(contact) if accept else reverse("pooling:buyers"),
+            data={"contact_id": contact.public_id, "state": state},
+            idempotency_key=f"pooling.contact_answered:{contact.public_id}",
+        )
         after_commit(
             publish_to_contact,
             contact.public_id,

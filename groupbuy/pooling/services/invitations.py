@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.pooling.models import PoolInvitation, PoolRequest
 from groupbuy.pooling.selectors.invitations import invitation_candidates
@@ -57,21 +58,24 @@ def pool_invitations_send(*, request: PoolRequest, now=None) -> list[PoolInvitat
 
 def _notify(invitation: PoolInvitation) -> None:
     request, branch = invitation.request, invitation.branch
-    with translation.override(invitation.user.preferred_language):
-        notification_enqueue(
-            recipient=invitation.user,
-            kind="pooling.invitation",
-            title=_("A pool is forming at %(shop)s")
-            % {"shop": f"{branch.merchant.display_name} · {branch.name}"},
-            body=_(
+    notification_enqueue(
+        recipient=invitation.user,
+        kind="pooling.invitation",
+        title=interpolate_lazy(
+            _("A pool is forming at %(shop)s"),
+            {"shop": f"{branch.merchant.display_name} · {branch.name}"},
+        ),
+        body=interpolate_lazy(
+            _(
                 "%(promotion)s: a shopper there wants to pool before %(time)s. "
                 "Report your cart to join."
-            )
-            % {
+            ),
+            {
                 "promotion": invitation.promotion.title,
                 "time": timezone.localtime(request.deadline_at).strftime("%H:%M"),
             },
-            url=reverse("pooling:branch", args=[branch.public_id]),
-            data={"branch_id": branch.public_id},
-            idempotency_key=f"pooling.invitation:{invitation.public_id}",
-        )
+        ),
+        url=reverse("pooling:branch", args=[branch.public_id]),
+        data={"branch_id": branch.public_id},
+        idempotency_key=f"pooling.invitation:{invitation.public_id}",
+    )
