@@ -1,0 +1,95 @@
+"""Issued coupons, one per confirmed order: signed by a platform key and sealed
+to one of the merchant's keys; the platform keeps the text's digest, so the
+console finds the coupon a code belongs to without the merchant's private key."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
+from groupbuy.coupons.models.keys import MerchantKey, PlatformKey
+
+
+class Coupon(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REDEEMED = "redeemed", _("Redeemed")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    public_id = PublicIdField(prefix="cpn", verbose_name=_("number"))
+    serial = models.CharField(
+        max_length=16, unique=True, verbose_name=_("serial number")
+    )
+    order = models.OneToOneField(
+        "deals.DealOrder",
+        on_delete=models.PROTECT,
+        related_name="coupon",
+        verbose_name=_("order"),
+    )
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.PROTECT,
+        related_name="coupons",
+        verbose_name=_("merchant"),
+    )
+    shopper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coupons",
+        verbose_name=_("shopper"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    redeemed_quantity = models.PositiveIntegerField(_("redeemed"), default=0)
+    unit_price_fen = models.PositiveIntegerField(_("unit price (fen)"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.VALID,
+        db_index=True,
+    )
+    platform_key = models.ForeignKey(
+        PlatformKey, on_delete=models.PROTECT, verbose_name=_("platform key")
+    )
+    # Signature + payload; sealed again whenever the merchant's key changes.
+    signed = models.BinaryField(editable=False, verbose_name=_("signed payload"))
+    # Empty until the merchant has registered a key to seal to.
+    merchant_key = models.ForeignKey(
+        MerchantKey,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("merchant key"),
+    )
+    code = models.TextField(_("code"), blank=True)
+    code_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, verbose_name=_("code digest")
+    )
+    not_before = models.DateTimeField(verbose_name=_("valid from"))
+    expires_at = models.DateTimeField(_("expires at"))
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("issued at"))
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("revoked at")
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(redeemed_quantity__lte=F("quantity")),
+                name="coupons_never_over_redeemed",
+            )
+        ]
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+
+    def __str__(self):
+        return f"{self.public_id} ({self.status})"
+
+    @property
+    def remaining_quantity(self) -> int:
+        return self.quantity - self.redeemed_quantity

@@ -1,0 +1,208 @@
+"""Redemptions, online and in offline batches, the conflicts a batch can raise,
+and revocations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
+from groupbuy.coupons.models.coupons import Coupon
+from groupbuy.coupons.models.keys import MerchantKey
+
+
+class RedemptionBatch(models.Model):
+    """A batch file a station exported and the merchant uploaded."""
+
+    public_id = PublicIdField(prefix="bat", verbose_name=_("number"))
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.PROTECT,
+        related_name="coupon_batches",
+        verbose_name=_("merchant"),
+    )
+    merchant_key = models.ForeignKey(
+        MerchantKey, on_delete=models.PROTECT, verbose_name=_("merchant key")
+    )
+    digest = models.CharField(max_length=64, unique=True, verbose_name=_("digest"))
+    device = models.CharField(max_length=80, blank=True, verbose_name=_("device"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    accepted = models.PositiveIntegerField(default=0, verbose_name=_("accepted"))
+    conflicts = models.PositiveIntegerField(default=0, verbose_name=_("conflicts"))
+    rejected = models.PositiveIntegerField(default=0, verbose_name=_("rejected"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("redemption batch")
+        verbose_name_plural = _("redemption batches")
+
+    def __str__(self):
+        return self.public_id
+
+
+class Redemption(models.Model):
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Console (online)")
+        OFFLINE = "offline", _("Station (offline)")
+
+    public_id = PublicIdField(prefix="red", verbose_name=_("number"))
+    coupon = models.ForeignKey(
+        Coupon,
+        on_delete=models.PROTECT,
+        related_name="redemptions",
+        verbose_name=_("coupon"),
+    )
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    amount_fen = models.PositiveIntegerField(verbose_name=_("amount (fen)"))
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, verbose_name=_("channel")
+    )
+    branch = models.ForeignKey(
+        "catalog.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("branch"),
+    )
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cashier"),
+    )
+    cashier_name = models.CharField(
+        max_length=80, blank=True, verbose_name=_("cashier name")
+    )
+    # Unique per redemption: a station's nonce, or a random one online. A batch
+    # uploaded again finds its nonces here and changes nothing.
+    nonce = models.CharField(max_length=64, unique=True, verbose_name=_("nonce"))
+    batch = models.ForeignKey(
+        RedemptionBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("batch"),
+    )
+    redeemed_at = models.DateTimeField(verbose_name=_("redeemed at"))
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
+    # How many times this claim (nonce) was settled and reversed before: an
+    # offline redemption superseded by an earlier one and later reinstated
+    # settles under a fresh escrow key.
+    settlement_round = models.PositiveIntegerField(
+        default=0, verbose_name=_("settlement round")
+    )
+
+    class Meta:
+        ordering = ["-redeemed_at", "-id"]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+
+    def __str__(self):
+        return f"{self.public_id}: {self.quantity}"
+
+
+class RedemptionConflict(models.Model):
+    """A redemption a station accepted offline that does not count.
+
+    Either the coupon was used up (by online redemptions or earlier offline
+    ones: the station's signed time decides) or it was no longer usable.
+    ``superseded_at`` is set when the claim had counted and was demoted
+    because an earlier one arrived later.
+    """
+
+    class Reason(models.TextChoices):
+        ALREADY_REDEEMED = "already_redeemed", _("Already redeemed")
+        NOT_ENOUGH_LEFT = "not_enough_left", _("Not enough units left")
+        SUPERSEDED = "superseded", _("Superseded by an earlier redemption")
+        EXPIRED = "expired", _("Coupon expired")
+        REVOKED = "revoked", _("Coupon cancelled")
+        PAID_OUT = "paid_out", _("Later redemption already paid out")
+
+    # Claims that lost only for lack of units: they are weighed again (by
+    # time) whenever another claim on the coupon arrives.
+    CAPACITY_REASONS = (
+        Reason.ALREADY_REDEEMED,
+        Reason.NOT_ENOUGH_LEFT,
+        Reason.SUPERSEDED,
+    )
+
+    coupon = models.ForeignKey(
+        Coupon, on_delete=models.PROTECT, related_name="+", verbose_name=_("coupon")
+    )
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merchant"),
+    )
+    batch = models.ForeignKey(
+        RedemptionBatch, on_delete=models.PROTECT, verbose_name=_("batch")
+    )
+    nonce = models.CharField(max_length=64, unique=True, verbose_name=_("nonce"))
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    branch = models.ForeignKey(
+        "catalog.Branch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
+    branch_name = models.CharField(
+        max_length=120, blank=True, verbose_name=_("branch name")
+    )
+    cashier_name = models.CharField(
+        max_length=80, blank=True, verbose_name=_("cashier name")
+    )
+    device = models.CharField(max_length=80, blank=True, verbose_name=_("device"))
+    reason = models.CharField(
+        max_length=20, choices=Reason.choices, verbose_name=_("reason")
+    )
+    redeemed_at = models.DateTimeField(verbose_name=_("redeemed at"))
+    recorded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("recorded at"))
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("superseded at")
+    )
+    settlement_rounds = models.PositiveIntegerField(
+        default=0, verbose_name=_("settlement rounds")
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("redemption conflict")
+        verbose_name_plural = _("redemption conflicts")
+
+    def __str__(self):
+        return f"conflict {self.nonce}"
+
+
+class Revocation(models.Model):
+    """A coupon stations must refuse; ``id`` is the incremental sync cursor."""
+
+    coupon = models.OneToOneField(
+        Coupon, on_delete=models.PROTECT, related_name="revocation"
+    )
+    merchant = models.ForeignKey(
+        "catalog.Merchant", on_delete=models.PROTECT, related_name="+"
+    )
+    serial = models.CharField(max_length=16)
+    reason = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("revocation")
+        verbose_name_plural = _("revocations")
+
+    def __str__(self):
+        return f"revoked {self.serial}"

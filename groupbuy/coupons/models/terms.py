@@ -1,0 +1,96 @@
+"""What a branch and a deal set about their coupons, and what happens to a coupon
+that expires unredeemed."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.coupons.models.coupons import Coupon
+
+
+class BranchSettings(models.Model):
+    """Per-branch coupon settings: offline redemption is an explicit choice."""
+
+    branch = models.OneToOneField(
+        "catalog.Branch",
+        on_delete=models.CASCADE,
+        related_name="coupon_settings",
+        verbose_name=_("branch"),
+    )
+    offline_enabled = models.BooleanField(
+        _("offline redemption allowed"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("branch coupon settings")
+        verbose_name_plural = _("branch coupon settings")
+
+    def __str__(self):
+        return f"{self.branch}: offline={self.offline_enabled}"
+
+
+class ExpiryRule(models.TextChoices):
+    REFUND_SHOPPER = "refund_shopper", _("Refund the shopper")
+    PAY_MERCHANT = "pay_merchant", _("Pay the merchant")
+
+
+class DealCouponTerms(models.Model):
+    """What happens to a deal's coupons that expire unredeemed."""
+
+    deal = models.OneToOneField(
+        "deals.Deal", on_delete=models.CASCADE, related_name="coupon_terms"
+    )
+    expiry_rule = models.CharField(
+        _("unredeemed coupons at expiry"),
+        max_length=20,
+        choices=ExpiryRule.choices,
+        default=ExpiryRule.REFUND_SHOPPER,
+    )
+
+    class Meta:
+        verbose_name = _("coupon terms")
+        verbose_name_plural = _("coupon terms")
+
+    def __str__(self):
+        return f"{self.deal}: {self.expiry_rule}"
+
+
+class CouponExpiry(models.Model):
+    """An expired coupon's unredeemed units and what the rule did with them."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", _("Waiting to be settled")
+        REFUNDED = "refunded", _("Refunded to the shopper")
+        TAKEN_BACK = (
+            "taken_back",
+            _("Refunded to the shopper, taken back from the merchant's balance"),
+        )
+        PAID_MERCHANT = "paid_merchant", _("Paid to the merchant")
+        PAID_AT_CLOSE = "paid_at_close", _("The merchant was paid when the deal closed")
+        NOTHING_LEFT = "nothing_left", _("Nothing left to settle")
+
+    coupon = models.OneToOneField(
+        Coupon,
+        on_delete=models.PROTECT,
+        related_name="expiry",
+        verbose_name=_("coupon"),
+    )
+    rule = models.CharField(_("rule"), max_length=20, choices=ExpiryRule.choices)
+    quantity = models.PositiveIntegerField(_("units"))
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    # When the rule's money moved (or was found to need no move); None while
+    # waiting, e.g. after a failed attempt the next sweep retries.
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.WAITING
+    )
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("expired at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coupon expiry")
+        verbose_name_plural = _("coupon expiries")
+
+    def __str__(self):
+        return f"{self.coupon}: {self.rule} {self.amount_fen}"
