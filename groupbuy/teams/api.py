@@ -11,6 +11,8 @@ from groupbuy.core.errors import NotFound
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.teams import selectors, services
 from groupbuy.teams.schemas import (
+    AddStockIn,
+    ExtendIn,
     OpenIn,
     TeamDealCreateIn,
     TeamDealOut,
@@ -77,6 +79,29 @@ def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
         **payload.dict(exclude={"product_id"}),
     )
     return Status(201, _team_deal(request, team_deal))
+
+
+@router.post("/deals/{deal_id}/stock", response=TeamDealOut)
+def team_deal_add_stock(request, deal_id: str, payload: AddStockIn):
+    """Add units to the stock every team shares (the merchant's owners,
+    operators), while it sells."""
+    team_deal = services.team_deal_add_stock(
+        actor=request.auth,
+        team_deal=selectors.team_deal_get(deal_id=deal_id),
+        units=payload.units,
+    )
+    return _team_deal(request, team_deal)
+
+
+@router.post("/deals/{deal_id}/extend", response=TeamDealOut)
+def team_deal_extend(request, deal_id: str, payload: ExtendIn):
+    """Move the end of sales later (the merchant's owners, operators)."""
+    team_deal = services.team_deal_extend(
+        actor=request.auth,
+        team_deal=selectors.team_deal_get(deal_id=deal_id),
+        ends_at=payload.ends_at,
+    )
+    return _team_deal(request, team_deal)
 
 
 @router.get("/merchants/{merchant_id}/deals/{deal_id}/teams", response=TeamPageOut)

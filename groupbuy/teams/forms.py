@@ -57,3 +57,7 @@ class TeamDealForm(forms.Form):
     def initial_now() -> dict:
         now = timezone.localtime().replace(second=0, microsecond=0)
         return {"starts_at": now, "ends_at": now + timedelta(days=3)}
+
+
+class ExtendSalesForm(forms.Form):
+    ends_at = _datetime_field(_("New end of sales"))

@@ -24,6 +24,14 @@ class TeamDealCreateIn(Schema):
     ends_at: datetime
 
 
+class AddStockIn(Schema):
+    units: int
+
+
+class ExtendIn(Schema):
+    ends_at: datetime
+
+
 class OpenIn(Schema):
     solo: bool = False
 

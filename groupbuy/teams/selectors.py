@@ -131,7 +131,7 @@ def membership_of(*, user, team: Team) -> TeamMember | None:
 
 def teams_for_merchant(*, actor, team_deal: TeamDeal):
     check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
-    return team_deal.teams.order_by("-opened_at", "-id")
+    return team_deal.teams.select_related("opener").order_by("-opened_at", "-id")
 
 
 def team_deal_outcome(team_deal: TeamDeal, *, now=None) -> dict:

@@ -22,4 +22,14 @@ urlpatterns = [
         views.merchant_teams,
         name="merchant_teams",
     ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/stock/",
+        views.merchant_add_stock,
+        name="merchant_add_stock",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/extend/",
+        views.merchant_extend,
+        name="merchant_extend",
+    ),
 ]

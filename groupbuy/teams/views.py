@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,8 +17,9 @@ from groupbuy.core.pagination import paginate
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.teams import selectors, services
-from groupbuy.teams.forms import TeamDealForm
+from groupbuy.teams.forms import ExtendSalesForm, TeamDealForm
 from groupbuy.web.forms import add_domain_error
+from groupbuy.web.forms_merchant import AddStockForm
 from groupbuy.web.views.common import domain_errors_as_http
 from groupbuy.web.views.merchant import listed_product_choices, listing_prices
 
@@ -151,13 +153,23 @@ def mine(request):
     return render(request, "teams/mine.html", {"memberships": memberships})
 
 
-@login_required
-@domain_errors_as_http
-def merchant_teams(request, merchant_id: str, deal_id: str):
+def _merchant_team_deal(merchant_id: str, deal_id: str):
     team_deal = selectors.team_deal_get(deal_id=deal_id)
     if team_deal.deal.merchant.public_id != merchant_id:
         raise NotFound("not_found", _("There is no such team buy."))
-    teams = selectors.teams_for_merchant(actor=request.user, team_deal=team_deal)
+    return team_deal
+
+
+@login_required
+@domain_errors_as_http
+def merchant_teams(request, merchant_id: str, deal_id: str):
+    team_deal = _merchant_team_deal(merchant_id, deal_id)
+    teams = paginate(
+        selectors.teams_for_merchant(actor=request.user, team_deal=team_deal),
+        page=request.GET.get("page", 1),
+    )
+    for team in teams.items:
+        team.opener_name = selectors.mask_name(team.opener)
     return render(
         request,
         "teams/merchant_teams.html",
@@ -165,9 +177,65 @@ def merchant_teams(request, merchant_id: str, deal_id: str):
             "merchant": team_deal.deal.merchant,
             "team_deal": team_deal,
             "deal": team_deal.deal,
-            "teams": paginate(teams, page=request.GET.get("page", 1)),
+            "teams": teams,
             "section": "teams",
+            "stock_form": AddStockForm(),
+            "extend_form": ExtendSalesForm(
+                initial={"ends_at": timezone.localtime(team_deal.ends_at)}
+            ),
         },
+    )
+
+
+def _change_sales(request, merchant_id, deal_id, form_class, action, done: str):
+    team_deal = _merchant_team_deal(merchant_id, deal_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            action(team_deal, form.cleaned_data)
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+    return redirect("teams:merchant_teams", merchant_id, deal_id)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_add_stock(request, merchant_id: str, deal_id: str):
+    def action(team_deal, data):
+        services.team_deal_add_stock(
+            actor=request.user, team_deal=team_deal, units=data["units"]
+        )
+
+    return _change_sales(
+        request, merchant_id, deal_id, AddStockForm, action, _("The stock is added.")
+    )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_extend(request, merchant_id: str, deal_id: str):
+    def action(team_deal, data):
+        services.team_deal_extend(
+            actor=request.user, team_deal=team_deal, ends_at=data["ends_at"]
+        )
+
+    return _change_sales(
+        request,
+        merchant_id,
+        deal_id,
+        ExtendSalesForm,
+        action,
+        _("The end of sales is moved."),
     )
 
 

@@ -1,5 +1,6 @@
 """A merchant creates a team buy from the console in a real browser: the form
-shows a bad setting on its field, then opens the team buy."""
+shows a bad setting on its field, then opens the team buy; while it sells they
+add stock and let it sell for longer."""
 
 from __future__ import annotations
 
@@ -58,5 +59,20 @@ def test_owner_creates_a_team_buy_from_the_console(page, groupbuy_server):
     # then the team buy is open and listed in the console
     page.wait_for_url(re.compile(rf"/teams/merchant/{merchant_id}/deals/deal_[^/]+/$"))
     assert "Selling: 0 open" in page.inner_text("#team-deal-outcome")
+    teams_page = page.url
+    # when they add ten units and move the end of sales a day later
+    page.fill("#team-deal-stock-form input[name=units]", "10")
+    page.click("#team-deal-add-stock")
+    page.wait_for_selector("text=The stock is added.")
+    assert "0 of 40 units taken." in page.inner_text("main")
+    ends = page.input_value("#team-deal-extend-form input[name=ends_at]")
+    day, time = ends.split("T")  # "2026-12-08", "07:00"
+    next_year = f"{int(day[:4]) + 1}{day[4:8]}01T{time}"  # the 1st, a year on
+    page.fill("#team-deal-extend-form input[name=ends_at]", next_year)
+    page.click("#team-deal-extend")
+    # then the page says so and shows the new end
+    page.wait_for_selector("text=The end of sales is moved.")
+    assert next_year.replace("T", " ") in page.inner_text("#team-deal-sales")
+    assert page.url == teams_page
     page.click("#merchant-nav-teams")
     assert "Biluochun, team of 3" in page.inner_text("#merchant-team-deals")

@@ -56,8 +56,8 @@ def check_sold_here(deal: Deal) -> None:
         raise Conflict(
             "sold_in_teams",
             _(
-                "This group buy sells in teams: its stock and the end of its sales "
-                "are set when it is created."
+                "This group buy sells in teams: add stock or sell for longer on "
+                "its teams page."
             ),
         )
 
@@ -96,10 +96,15 @@ def _publish_deadline(deal_public_id: str, deadline_at, reason: str) -> None:
     )
 
 
-def push_deadline_on_commit(deal: Deal, *, reason: str) -> None:
+def push_deadline_on_commit(deal: Deal, *, reason: str, deadline_at=None) -> None:
     """Send every watcher the deal's new deadline (clock's deadline event), so
-    open countdowns move; nothing is sent if the transaction rolls back."""
-    after_commit(_publish_deadline, deal.public_id, deal.deadline_at, reason)
+    open countdowns move; nothing is sent if the transaction rolls back.
+
+    ``deadline_at`` is the moment the countdowns show when it is not the row's
+    (a team buy's end of sales)."""
+    after_commit(
+        _publish_deadline, deal.public_id, deadline_at or deal.deadline_at, reason
+    )
 
 
 def push_progress_on_commit(deal: Deal) -> None:

@@ -16,12 +16,15 @@ from groupbuy.teams.services.outcomes import (
     team_stop,
     teams_sweep,
 )
+from groupbuy.teams.services.sales import team_deal_add_stock, team_deal_extend
 from groupbuy.teams.services.setup import team_deal_create
 
 __all__ = [
     "team_complete",
+    "team_deal_add_stock",
     "team_deal_closing",
     "team_deal_create",
+    "team_deal_extend",
     "team_expire",
     "team_join",
     "team_join_any",

@@ -1,0 +1,120 @@
+"""A merchant adds units to a team buy, or lets it sell for longer.
+
+The deals app refuses both on a team buy's row (``check_sold_here``): its teams
+take their units from ``TeamDeal.stock`` and stop at ``TeamDeal.ends_at``. Here
+both change together with the row, under the row's lock, which the deals app's
+closing also takes, so a team buy is never extended while it closes.
+
+The end of sales only moves later: a shopper may have chosen to open a team, or
+to buy alone, by the end they were shown. Teams already open keep their window
+(a team opens only while its whole window fits before the end, so no team is cut
+short by it); teams that were too late to open before may open now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict
+from groupbuy.core.transactions import after_commit
+from groupbuy.deals.models import Deal
+from groupbuy.deals.services.common import (
+    check_can_manage,
+    lock_deal,
+    push_deadline_on_commit,
+)
+from groupbuy.deals.services.setup import schedule_close_at_deadline
+from groupbuy.deals.services.stock import MOST_UNITS_ADDED
+from groupbuy.deals.signals import deal_deadline_changed
+from groupbuy.teams.errors import TeamError
+from groupbuy.teams.models import TeamDeal
+from groupbuy.teams.services.setup import close_grace
+
+
+def team_deal_add_stock(*, actor, team_deal: TeamDeal, units: int) -> TeamDeal:
+    """Add ``units`` to the stock every team of ``team_deal`` shares."""
+    check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
+    if (
+        not isinstance(units, int)
+        or isinstance(units, bool)
+        or not 1 <= units <= MOST_UNITS_ADDED
+    ):
+        message = _("Add between 1 and %(most)s units.") % {"most": MOST_UNITS_ADDED}
+        raise TeamError("invalid", message, fields={"units": [message]})
+    with transaction.atomic():
+        deal = _lock_selling(team_deal)
+        previous_stock = team_deal.stock
+        # Counter updates: a team opened at this moment takes its unit from the
+        # stock as it is, and neither is lost.
+        TeamDeal.objects.filter(pk=team_deal.pk).update(stock=F("stock") + units)
+        Deal.objects.filter(pk=deal.pk).update(stock=F("stock") + units)
+        team_deal.refresh_from_db()
+        audit_log(
+            actor=actor,
+            action="teams.deal.stock_added",
+            obj=deal,
+            data={
+                "units": units,
+                "previous_stock": previous_stock,
+                "stock": team_deal.stock,
+            },
+        )
+    return team_deal
+
+
+def team_deal_extend(*, actor, team_deal: TeamDeal, ends_at: datetime) -> TeamDeal:
+    """Move the end of ``team_deal``'s sales later, and its row's deadline
+    (the end plus the grace in which teams are decided) with it."""
+    check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
+    if not isinstance(ends_at, datetime) or timezone.is_naive(ends_at):
+        message = _("Give a date and time with its time zone.")
+        raise TeamError("invalid", message, fields={"ends_at": [message]})
+    with transaction.atomic():
+        deal = _lock_selling(team_deal)
+        previous_ends_at = team_deal.ends_at
+        if ends_at <= previous_ends_at:
+            message = _(
+                "The end of sales can only move later than %(end)s: shoppers "
+                "chose to open a team or buy alone by it."
+            ) % {"end": timezone.localtime(previous_ends_at).strftime("%Y-%m-%d %H:%M")}
+            raise TeamError("invalid", message, fields={"ends_at": [message]})
+        team_deal.ends_at = ends_at
+        team_deal.save(update_fields=["ends_at"])
+        previous_deadline_at = deal.deadline_at
+        deal.deadline_at = ends_at + close_grace()
+        deal.save(update_fields=["deadline_at", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="teams.deal.extended",
+            obj=deal,
+            data={
+                "ends_at": ends_at.isoformat(),
+                "previous_ends_at": previous_ends_at.isoformat(),
+            },
+        )
+        deal_deadline_changed.send(
+            sender=Deal,
+            deal=deal,
+            actor=actor,
+            previous_deadline_at=previous_deadline_at,
+            deadline_at=deal.deadline_at,
+        )
+        after_commit(schedule_close_at_deadline, deal.public_id, deal.deadline_at)
+        # Every countdown of a team buy shows its end of sales, not the row's.
+        push_deadline_on_commit(deal, reason="extended", deadline_at=ends_at)
+    return team_deal
+
+
+def _lock_selling(team_deal: TeamDeal) -> Deal:
+    """Lock the team buy's row; refuse once its sales are over."""
+    deal = lock_deal(team_deal.deal)
+    team_deal.refresh_from_db()
+    if deal.state != Deal.State.OPEN or team_deal.ends_at <= timezone.now():
+        raise Conflict("sales_ended", _("This team buy's sales have ended."))
+    return deal

@@ -1,0 +1,187 @@
+"""A merchant adds units to a team buy or lets it sell for longer, from its
+teams page and the API; the deal row follows, and nobody else may."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.core.models import AuditEntry
+from groupbuy.deals.services import deal_close_now
+from groupbuy.deals.tests.factories import make_merchant
+from groupbuy.teams.models import Team
+from groupbuy.teams.services import team_open
+from groupbuy.teams.services.setup import close_grace
+from groupbuy.teams.tests.factories import make_team_deal, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, url, user, body):
+    headers = {}
+    if user is not None:
+        _token, secret = api_token_create(actor=user)
+        headers = {"Authorization": f"Bearer {secret}"}
+    return client.post(url, body, content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def shop():
+    owner, rival_owner = make_user(preferred_language="en"), make_user()
+    merchant = make_merchant(name="Fresh Mart", owner=owner)
+    make_merchant(name="Rival", owner=rival_owner)
+    # a four-hour window, three hours before the end: too late to open a team
+    team_deal = make_team_deal(
+        merchant=merchant, stock=1, window_hours=4, ends_in=timedelta(hours=3)
+    )
+    return {"owner": owner, "rival_owner": rival_owner, "team_deal": team_deal}
+
+
+def test_added_units_let_the_next_shopper_buy(client, shop):
+    # given the only unit is taken
+    team_deal = shop["team_deal"]
+    deal_id = team_deal.deal.public_id
+    solo = {"solo": True}
+    url = f"/api/teams/deals/{deal_id}/teams"
+    assert _post(client, url, make_user(), solo).status_code == 201
+    assert _post(client, url, make_user(), solo).status_code == 409
+    # when the owner adds four units
+    response = _post(
+        client, f"/api/teams/deals/{deal_id}/stock", shop["owner"], {"units": 4}
+    )
+    # then
+    assert response.status_code == 200, response.json()
+    assert (response.json()["stock"], response.json()["units_left"]) == (5, 4)
+    team_deal.refresh_from_db()
+    team_deal.deal.refresh_from_db()
+    assert (team_deal.stock, team_deal.deal.stock) == (5, 5)
+    assert _post(client, url, make_user(), solo).status_code == 201
+    assert AuditEntry.objects.filter(action="teams.deal.stock_added").count() == 1
+
+
+@pytest.mark.parametrize("units", [0, -3, 100_001])
+def test_a_number_of_units_out_of_range_is_a_400_and_changes_nothing(
+    client, shop, units
+):
+    deal_id = shop["team_deal"].deal.public_id
+    response = _post(
+        client, f"/api/teams/deals/{deal_id}/stock", shop["owner"], {"units": units}
+    )
+    assert response.status_code == 400
+    assert "units" in response.json()["fields"]
+    shop["team_deal"].refresh_from_db()
+    assert shop["team_deal"].stock == 1
+
+
+def test_selling_for_longer_moves_the_row_and_lets_teams_open_again(client, shop):
+    # given it is too late to open a team: its window would outlast the sales
+    team_deal = shop["team_deal"]
+    url = f"/api/teams/deals/{team_deal.deal.public_id}/teams"
+    too_late = _post(client, url, make_user(), {})
+    assert too_late.json()["code"] == "team_window_past_end"
+    new_end = timezone.now() + timedelta(days=3)
+    # when
+    response = _post(
+        client,
+        f"/api/teams/deals/{team_deal.deal.public_id}/extend",
+        shop["owner"],
+        {"ends_at": new_end.isoformat()},
+    )
+    # then the row closes after the new end, and a team opens
+    assert response.status_code == 200, response.json()
+    team_deal.refresh_from_db()
+    team_deal.deal.refresh_from_db()
+    assert team_deal.ends_at == new_end
+    assert team_deal.deal.deadline_at == new_end + close_grace()
+    assert _post(client, url, make_user(), {}).status_code == 201
+    assert AuditEntry.objects.filter(action="teams.deal.extended").count() == 1
+
+
+def test_the_end_of_sales_never_moves_earlier(client, shop):
+    team_deal = shop["team_deal"]
+    before = (team_deal.ends_at, team_deal.deal.deadline_at)
+    for moment in (team_deal.ends_at - timedelta(minutes=30), team_deal.ends_at):
+        response = _post(
+            client,
+            f"/api/teams/deals/{team_deal.deal.public_id}/extend",
+            shop["owner"],
+            {"ends_at": moment.isoformat()},
+        )
+        assert response.status_code == 400
+        assert "only move later" in response.json()["fields"]["ends_at"][0]
+    team_deal.refresh_from_db()
+    team_deal.deal.refresh_from_db()
+    assert (team_deal.ends_at, team_deal.deal.deadline_at) == before
+
+
+def test_nothing_changes_once_sales_have_ended(client, shop):
+    team_deal = shop["team_deal"]
+    deal_close_now(actor=shop["owner"], deal=team_deal.deal)
+    deal_id = team_deal.deal.public_id
+    later = (timezone.now() + timedelta(days=1)).isoformat()
+    for path, body in (("stock", {"units": 2}), ("extend", {"ends_at": later})):
+        response = _post(
+            client, f"/api/teams/deals/{deal_id}/{path}", shop["owner"], body
+        )
+        assert response.status_code == 409, path
+        assert response.json()["code"] == "sales_ended"
+
+
+def test_only_the_merchants_owners_change_its_sales(client, shop):
+    team_deal = shop["team_deal"]
+    deal_id = team_deal.deal.public_id
+    later = (timezone.now() + timedelta(days=1)).isoformat()
+    for path, body in (("stock", {"units": 2}), ("extend", {"ends_at": later})):
+        url = f"/api/teams/deals/{deal_id}/{path}"
+        assert _post(client, url, make_user(), body).status_code == 403
+        assert _post(client, url, shop["rival_owner"], body).status_code == 403
+        assert _post(client, url, None, body).status_code == 401
+    merchant_id = team_deal.deal.merchant.public_id
+    client.force_login(shop["rival_owner"])
+    page = f"/teams/merchant/{merchant_id}/deals/{deal_id}/"
+    assert client.post(page + "stock/", {"units": 2}).status_code == 403
+    assert (
+        client.post(page + "extend/", {"ends_at": "2099-01-01T10:00"}).status_code
+        == 403
+    )
+    team_deal.refresh_from_db()
+    assert (team_deal.stock, team_deal.ends_at) == (1, shop["team_deal"].ends_at)
+
+
+def test_the_teams_page_adds_stock_and_sells_for_longer(client, shop):
+    # given
+    team_deal = shop["team_deal"]
+    opener = make_user(display_name="Lan Wei")
+    team_open(actor=opener, team_deal=team_deal, solo=True)
+    merchant_id = team_deal.deal.merchant.public_id
+    page = f"/teams/merchant/{merchant_id}/deals/{team_deal.deal.public_id}/"
+    client.force_login(shop["owner"])
+    html = client.get(page).content.decode()
+    assert 'id="team-deal-stock-form"' in html
+    assert 'id="team-deal-extend-form"' in html
+    assert "L***ei, alone" in html  # named by its buyer, masked
+    # when
+    added = client.post(page + "stock/", {"units": 3}, follow=True)
+    new_end = timezone.localtime() + timedelta(days=2)
+    moved = client.post(
+        page + "extend/", {"ends_at": new_end.strftime("%Y-%m-%dT%H:%M")}, follow=True
+    )
+    earlier = client.post(
+        page + "extend/", {"ends_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    )
+    # then
+    assert "The stock is added." in added.content.decode()
+    assert "The end of sales is moved." in moved.content.decode()
+    assert "only move later" in client.get(earlier["Location"]).content.decode()
+    team_deal.refresh_from_db()
+    assert team_deal.stock == 4
+    assert timezone.localtime(team_deal.ends_at).strftime("%Y-%m-%d %H:%M") == (
+        new_end.strftime("%Y-%m-%d %H:%M")
+    )
+    # and, the sales longer than its window now, a team opens, named by its opener
+    team_open(actor=make_user(display_name="Mei Chen"), team_deal=team_deal)
+    assert "M***en's team" in client.get(page).content.decode()
+    assert Team.objects.filter(team_deal=team_deal).count() == 2
