@@ -2,8 +2,15 @@
 
 The deals app refuses both on a team buy's row (``check_sold_here``): its teams
 take their units from ``TeamDeal.stock`` and stop at ``TeamDeal.ends_at``. Here
-both change together with the row, under the row's lock, which the deals app's
-closing also takes, so a team buy is never extended while it closes.
+both change together with the row, under a lock on the row that the deals app's
+closing (``FOR UPDATE``) waits for, so a team buy is never extended while it
+closes. The lock is ``FOR NO KEY UPDATE``: a shopper buying at that moment holds
+the team buy's stock row and then writes an order that refers to the deal row
+(``FOR KEY SHARE``), which a ``FOR UPDATE`` here would make wait while this
+waits for the stock row: a deadlock (caught by the PostgreSQL race test).
+The stock row is locked next: the deals app's closing ends the sales on it
+(``ends_at`` = now) before it takes the deal row's lock, and an extension that
+had read the old end would otherwise write it back over the closing's.
 
 The end of sales only moves later: a shopper may have chosen to open a team, or
 to buy alone, by the end they were shown. Teams already open keep their window
@@ -24,11 +31,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals.models import Deal
-from groupbuy.deals.services.common import (
-    check_can_manage,
-    lock_deal,
-    push_deadline_on_commit,
-)
+from groupbuy.deals.services.common import check_can_manage, push_deadline_on_commit
 from groupbuy.deals.services.setup import schedule_close_at_deadline
 from groupbuy.deals.services.stock import MOST_UNITS_ADDED
 from groupbuy.deals.signals import deal_deadline_changed
@@ -112,9 +115,14 @@ def team_deal_extend(*, actor, team_deal: TeamDeal, ends_at: datetime) -> TeamDe
 
 
 def _lock_selling(team_deal: TeamDeal) -> Deal:
-    """Lock the team buy's row; refuse once its sales are over."""
-    deal = lock_deal(team_deal.deal)
-    team_deal.refresh_from_db()
+    """Lock the team buy's rows, deal then stock (see above), and read the
+    stock row as locked into ``team_deal``; refuse once its sales are over."""
+    deal = Deal.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=team_deal.deal_id
+    )
+    locked = TeamDeal.objects.select_for_update().get(pk=team_deal.pk)
+    for field in ("stock", "sold", "ends_at"):
+        setattr(team_deal, field, getattr(locked, field))
     if deal.state != Deal.State.OPEN or team_deal.ends_at <= timezone.now():
         raise Conflict("sales_ended", _("This team buy's sales have ended."))
     return deal

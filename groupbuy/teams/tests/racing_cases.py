@@ -162,3 +162,62 @@ def stopping_the_deal_while_members_join_and_pay_refunds_each_once(
             # refunded in full by escrow: held nothing, checked above)
     assert_ledger_invariants()
     connection.close()
+
+
+def stock_added_while_shoppers_buy_is_never_lost(
+    *, buyers: int, additions: int, max_connections: int = 0
+) -> None:
+    """The owner adds units (two at a time) while shoppers buy the last ones."""
+    from groupbuy.deals.tests.factories import make_merchant
+    from groupbuy.teams.services import team_deal_add_stock
+
+    owner = make_user()
+    team_deal = make_team_deal(merchant=make_merchant(owner=owner), stock=3)
+    shoppers = [make_user() for _ in range(buyers)]
+    calls = [
+        lambda s=s: team_open(actor=s, team_deal=team_deal, solo=True) for s in shoppers
+    ] + [
+        lambda: team_deal_add_stock(actor=owner, team_deal=team_deal, units=2)
+        for _ in range(additions)
+    ]
+    outcomes = race(calls, max_connections=max_connections)
+    assert set(outcomes) <= {"ok", "sold_out"}, outcomes
+    team_deal.refresh_from_db()
+    team_deal.deal.refresh_from_db()
+    assert team_deal.stock == team_deal.deal.stock == 3 + 2 * additions
+    bought = Team.objects.filter(team_deal=team_deal).count()
+    assert outcomes["ok"] == bought + additions
+    assert team_deal.sold == bought <= team_deal.stock
+    connection.close()
+
+
+def selling_for_longer_while_the_deal_closes_ends_closed(
+    *, max_connections: int = 0
+) -> None:
+    """Closing wins whatever the order: an extension before it is ended by it,
+    one after it is refused."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groupbuy.deals.models import Deal
+    from groupbuy.deals.services import deal_close_now
+    from groupbuy.deals.tests.factories import make_merchant
+    from groupbuy.teams.services import team_deal_extend
+
+    owner = make_user()
+    team_deal = make_team_deal(merchant=make_merchant(owner=owner))
+    later = timezone.now() + timedelta(days=30)
+    outcomes = race(
+        [
+            lambda: team_deal_extend(actor=owner, team_deal=team_deal, ends_at=later),
+            lambda: deal_close_now(actor=owner, deal=team_deal.deal),
+        ],
+        max_connections=max_connections,
+    )
+    assert outcomes in ({"ok": 2}, {"ok": 1, "sales_ended": 1}), outcomes
+    team_deal.refresh_from_db()
+    team_deal.deal.refresh_from_db()
+    assert team_deal.deal.state != Deal.State.OPEN
+    assert team_deal.ends_at <= timezone.now()
+    connection.close()

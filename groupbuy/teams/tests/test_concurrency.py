@@ -32,3 +32,13 @@ def test_one_shopper_opening_teams_at_once_never_exceeds_the_limit(file_database
 @pytest.mark.django_db(transaction=True)
 def test_stopping_the_deal_while_members_join_and_pay(file_database):
     racing_cases.stopping_the_deal_while_members_join_and_pay_refunds_each_once(teams=4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_added_while_shoppers_buy_is_never_lost(file_database):
+    racing_cases.stock_added_while_shoppers_buy_is_never_lost(buyers=8, additions=3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_selling_for_longer_while_the_deal_closes_ends_closed(file_database):
+    racing_cases.selling_for_longer_while_the_deal_closes_ends_closed()

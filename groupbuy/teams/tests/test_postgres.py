@@ -40,3 +40,17 @@ def test_stopping_the_deal_while_members_join_and_pay_on_postgres():
     racing_cases.stopping_the_deal_while_members_join_and_pay_refunds_each_once(
         teams=10, max_connections=MAX_CONNECTIONS
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_added_while_shoppers_buy_is_never_lost_on_postgres():
+    racing_cases.stock_added_while_shoppers_buy_is_never_lost(
+        buyers=40, additions=10, max_connections=MAX_CONNECTIONS
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_selling_for_longer_while_the_deal_closes_ends_closed_on_postgres():
+    racing_cases.selling_for_longer_while_the_deal_closes_ends_closed(
+        max_connections=MAX_CONNECTIONS
+    )
