@@ -53,6 +53,22 @@ def test_the_console_counts_the_teams_units_and_their_end_of_sales(client, sold_
     assert 'id="merchant-deal-extend-form"' not in detail
 
 
+def test_the_merchants_deal_page_shows_the_team_terms_not_the_rows_tier(
+    client, sold_one
+):
+    team_deal, owner = sold_one
+    merchant, deal = team_deal.deal.merchant, team_deal.deal
+    client.force_login(owner)
+    page = client.get(f"/merchant/{merchant.public_id}/deals/{deal.public_id}/")
+    html = page.content.decode()
+    assert "Teams of 2 pay ¥79.00 each · a team has 24 hours to fill" in html
+    assert 'id="merchant-deal-team-prices">¥79.00 / ¥99.00<' in html
+    assert "1+ buyer" not in html  # the row's one tier
+    # and closing it now says what closing a team buy does
+    assert "every other team is refunded" in html
+    assert "below the first tier" not in html
+
+
 def test_changing_a_team_buys_stock_or_deadline_is_a_clear_409(client, sold_one):
     team_deal, owner = sold_one
     deal = team_deal.deal
