@@ -197,6 +197,23 @@ def thread_participants(*, share: Share) -> list[Participant]:
     return list(share.participants.select_related("user").order_by("pk"))
 
 
+def thread_entries(
+    *, share: Share, participants: list[Participant]
+) -> list[tuple[Message, str, list[str]]]:
+    """Each reply of the thread with who wrote it and who of the others has
+    read past it, as the thread page shows them (the live page adds replies
+    from ``message_as_event``, which names the author the same way)."""
+    authors = {p.user_id: p.shown_label for p in participants if p.user_id}
+    return [
+        (
+            message,
+            authors.get(message.author_id, ""),
+            read_by(message=message, participants=participants),
+        )
+        for message in thread_messages(share=share)
+    ]
+
+
 def read_by(*, message: Message, participants: list[Participant]) -> list[str]:
     """Labels of the others who have read the thread past this message."""
     return [

@@ -127,10 +127,7 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
         "share": share,
         "card": selectors.product_card(product=share.product, deal=share.deal),
         "participants": participants,
-        "messages_read": [
-            (message, selectors.read_by(message=message, participants=participants))
-            for message in selectors.thread_messages(share=share)
-        ],
+        "entries": selectors.thread_entries(share=share, participants=participants),
         "form": form,
     }
     return render(

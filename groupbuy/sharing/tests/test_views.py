@@ -85,6 +85,28 @@ def test_script_in_a_comment_and_a_reply_is_escaped(client):
     assert "&lt;b&gt;hi&lt;/b&gt;" in html
 
 
+def test_each_reply_on_the_thread_page_names_its_author(client):
+    # given a thread where the sender and a friend each replied
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    share = make_share(sender=sender, recipients=[friend])
+    message_post(actor=sender, share=share, body="Shall we?")
+    message_post(actor=friend, share=share, body="Count me in")
+    client.force_login(friend)
+    # when
+    html = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then each reply says who wrote it (until 2026-12-05 only live replies did)
+    replies = html.split('<li class="card message"')[1:]
+    authors = {
+        reply.split('class="message-body">')[1].split("<")[0]: reply.split(
+            'class="message-author">'
+        )[1].split("<")[0]
+        for reply in replies
+    }
+    labels = {p.user_id: p.shown_label for p in share.participants.all()}
+    assert authors == {"Shall we?": labels[sender.pk], "Count me in": labels[friend.pk]}
+    assert labels[sender.pk] != labels[friend.pk]
+
+
 @pytest.mark.parametrize("outsider", ["another user", "another merchant"])
 def test_outsiders_get_403_on_a_thread_page(client, outsider):
     share = make_share(recipients=[make_user()])
