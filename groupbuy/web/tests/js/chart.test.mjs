@@ -13,6 +13,7 @@ test("money series are drawn in yuan and gaps stay gaps", () => {
   assert.equal(config.type, "bar");
   assert.deepEqual(config.data.datasets[0].data, [123.45, null]);
   assert.equal(config.options.plugins.legend.display, false);
+  assert.equal(config.options.scales.y.ticks.callback(12.5), "¥12.5");
 });
 
 test("counts are drawn as they are, several series get a legend", () => {
@@ -28,4 +29,5 @@ test("counts are drawn as they are, several series get a legend", () => {
   assert.equal(config.type, "line");
   assert.deepEqual(config.data.datasets[1].data, [2]);
   assert.equal(config.options.plugins.legend.display, true);
+  assert.equal(config.options.scales.y.ticks.precision, 0); // no "0.5 pools" tick
 });

@@ -41,7 +41,13 @@ export function chartConfig(spec) {
       responsive: true,
       maintainAspectRatio: false,
       plugins: { legend: { display: spec.series.length > 1 } },
-      scales: { y: { beginAtZero: true } },
+      // Counts are whole (no "0.5 pools" tick); money ticks read as yuan.
+      scales: {
+        y: {
+          beginAtZero: true,
+          ticks: spec.money ? { callback: (value) => `¥${value}` } : { precision: 0 },
+        },
+      },
     },
   };
 }
