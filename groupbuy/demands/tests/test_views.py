@@ -96,7 +96,8 @@ def test_participants_see_every_offer_side_by_side(client):
     assert page.count('class="offer-row"') == 2
     # What each merchant offers to send, not only at what price.
     for offer in offers:
-        assert f'<td class="offer-product">{offer.product.name}</td>' in page
+        cell = f'<td class="offer-product" data-label="商品">{offer.product.name}</td>'
+        assert cell in page
     client.force_login(make_user())
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
     assert 'class="offer-row"' not in page
