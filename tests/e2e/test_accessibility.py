@@ -202,6 +202,13 @@ SIDEWAYS = """() => {
   }
   return [document.documentElement.scrollWidth - width, out.slice(-3)];
 }"""
+# A table that scrolls sideways inside its box: on a phone only part of each row
+# shows (a demand's offers: three of seven columns). Wide tables fold into
+# labelled cards (.table-cards) instead.
+SCROLLING_TABLES = """() => [...document.querySelectorAll(".table-wrap")]
+  .filter((wrap) => wrap.offsetParent !== null)
+  .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
+  .map((wrap) => (wrap.querySelector("table") || wrap).id || wrap.parentElement.id)"""
 LINKS = (
     "() => Array.from(document.querySelectorAll('a[href]'),"
     " a => a.getAttribute('href'))"
@@ -288,8 +295,10 @@ def test_every_page_has_no_serious_violation(
             if language == CONTRAST_LANGUAGE:
                 plain = page.evaluate(UNSTYLED_BUTTONS) + page.evaluate(UNSTYLED_FIELDS)
                 touching = page.evaluate(TOUCHING_BOXES)
+                scrolling = page.evaluate(SCROLLING_TABLES)
                 unstyled += [f"{path}: {plain}"] if plain else []
                 unstyled += [f"{path}: touching {touching}"] if touching else []
+                unstyled += [f"{path}: tables scroll {scrolling}"] if scrolling else []
             links |= _page_links(page)
         assert not findings, "\n" + _describe(findings)
         # and no page logged an error or failed to load something
@@ -297,7 +306,7 @@ def test_every_page_has_no_serious_violation(
         # and none is wider than the phone's screen
         assert sideways == [], f"{role}/{language}: scrolls sideways: {sideways}"
         # and every button and field looks like the site's, not the browser's,
-        # and no box touches the next
+        # no box touches the next and no table scrolls sideways
         assert unstyled == [], f"{role}: without the site's look: {unstyled}"
         # and every link a page shows this person opens for them
         assert _dead_links(page, role, links) == [], f"{role}/{language}: dead links"
