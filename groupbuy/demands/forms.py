@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -9,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category
+from groupbuy.web.forms import _datetime_field
+
+DEFAULT_DEADLINE_AHEAD = timedelta(days=7)
 
 
 class DemandForm(forms.Form):
@@ -29,31 +33,20 @@ class DemandForm(forms.Form):
         decimal_places=2,
         min_value=Decimal("0.01"),
     )
-    deadline = forms.DateTimeField(
-        label=_("Deadline"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    # (a time typed without a zone is read in the site's zone, as every
+    # date-and-time field of the site)
+    deadline = _datetime_field(_("Deadline"))
 
-    def clean_deadline(self):
-        value = self.cleaned_data["deadline"]
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value
+    @staticmethod
+    def initial_now() -> dict:
+        """A week from now, to the minute: the field started empty, and the
+        browser's empty date-and-time box reads as broken on a phone."""
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {"deadline": now + DEFAULT_DEADLINE_AHEAD}
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.DateTimeField(
-        label=_("New deadline"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-
-    def clean_deadline(self):
-        value = self.cleaned_data["deadline"]
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
-        return value
+    deadline = _datetime_field(_("New deadline"))
 
 
 class PhotoForm(forms.Form):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -53,7 +54,7 @@ def demand_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def demand_new(request):
-    form = DemandForm(request.POST or None)
+    form = DemandForm(request.POST or None, initial=DemandForm.initial_now())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -103,7 +104,9 @@ def demand_detail(request, demand_id: str):
             "offers": selectors.offers_for_viewer(demand=demand, user=user),
             "committed": selectors.committed_units(demand),
             "join_form": JoinForm(),
-            "deadline_form": DeadlineForm(),
+            "deadline_form": DeadlineForm(
+                initial={"deadline": timezone.localtime(demand.deadline_at)}
+            ),
             "photo_form": PhotoForm(),
             "photos": list(demand.photos.all()),
             "max_photos": DemandPhoto.MAX_PHOTOS,

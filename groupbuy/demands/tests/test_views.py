@@ -69,6 +69,22 @@ def test_creating_a_draft_from_the_page(client):
     assert demand.target_unit_price_fen == 3_990
 
 
+def test_the_deadline_fields_start_filled_in(client):
+    # given
+    demand = make_demand()
+    client.force_login(demand.initiator)
+    # when the initiator opens a new demand's form and their demand's page
+    before = timezone.localtime() + timedelta(days=7)
+    new = client.get("/demands/new/").content.decode()
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    after = timezone.localtime() + timedelta(days=7)
+    # then the deadline starts a week ahead, and "move the deadline" at the
+    # current one (both started as the browser's empty box)
+    assert any(f'value="{week:%Y-%m-%d}T' in new for week in (before, after))
+    current = timezone.localtime(demand.deadline_at).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{current}"' in page
+
+
 def test_joining_from_the_page_sends_the_buyer_to_the_pay_page(client):
     demand = make_published()
     client.force_login(make_user())
