@@ -64,6 +64,7 @@ def test_the_merchants_deal_page_shows_the_team_terms_not_the_rows_tier(
     assert "Teams of 2 pay ¥79.00 each · a team has 24 hours to fill" in html
     assert 'id="merchant-deal-team-prices">¥79.00 / ¥99.00<' in html
     assert "1+ buyer" not in html  # the row's one tier
+    assert "<span>Sales end</span>" in html
     # and closing it now says what closing a team buy does
     assert "every other team is refunded" in html
     assert "below the first tier" not in html
