@@ -20,7 +20,7 @@ from groupbuy.teams import selectors, services
 from groupbuy.teams.forms import ExtendSalesForm, TeamDealForm
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_merchant import AddStockForm
-from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.common import domain_errors_as_http, run_form_action
 from groupbuy.web.views.merchant import listed_product_choices, listing_prices
 
 
@@ -189,20 +189,7 @@ def merchant_teams(request, merchant_id: str, deal_id: str):
 
 def _change_sales(request, merchant_id, deal_id, form_class, action, done: str):
     team_deal = _merchant_team_deal(merchant_id, deal_id)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        try:
-            action(team_deal, form.cleaned_data)
-        except DomainError as error:
-            if error.status in (403, 404):
-                raise
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
+    run_form_action(request, form_class, lambda data: action(team_deal, data), done)
     return redirect("teams:merchant_teams", merchant_id, deal_id)
 
 

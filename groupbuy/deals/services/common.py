@@ -107,6 +107,34 @@ def push_deadline_on_commit(deal: Deal, *, reason: str, deadline_at=None) -> Non
     )
 
 
+def announce_deadline_moved(
+    *, deal: Deal, actor, previous_deadline_at, shown_deadline_at=None
+) -> None:
+    """After a deal's deadline moved (saved, inside the transaction): tell the
+    receivers of ``deal_deadline_changed``, close the deal at its new deadline
+    (the job at the old one finds it not due and does nothing), and move every
+    watcher's countdown to ``shown_deadline_at`` (default: the deadline), all
+    after commit."""
+    from groupbuy.deals.services.setup import schedule_close_at_deadline
+    from groupbuy.deals.signals import deal_deadline_changed
+
+    deal_deadline_changed.send(
+        sender=Deal,
+        deal=deal,
+        actor=actor,
+        previous_deadline_at=previous_deadline_at,
+        deadline_at=deal.deadline_at,
+    )
+    if deal.state == State.OPEN:
+        after_commit(schedule_close_at_deadline, deal.public_id, deal.deadline_at)
+    later = deal.deadline_at > previous_deadline_at
+    push_deadline_on_commit(
+        deal,
+        reason="extended" if later else "brought_forward",
+        deadline_at=shown_deadline_at,
+    )
+
+
 def push_progress_on_commit(deal: Deal) -> None:
     """Send every watcher the deal's progress as committed (read after commit),
     coalesced to a few pushes a second (``groupbuy.deals.progress``)."""

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
-from groupbuy.core.transactions import after_commit
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import Deal, DealOrder
@@ -27,10 +26,10 @@ from groupbuy.deals.pricing import highest_price_fen
 from groupbuy.deals.services.common import (
     State,
     Status,
+    announce_deadline_moved,
     check_can_manage,
     check_sold_here,
     lock_deal,
-    push_deadline_on_commit,
     push_progress_on_commit,
 )
 from groupbuy.deals.services.orders import (
@@ -42,9 +41,7 @@ from groupbuy.deals.services.payments import ORDER_PURPOSE, captured_fen
 from groupbuy.deals.services.setup import (
     deal_create,
     deal_open,
-    schedule_close_at_deadline,
 )
-from groupbuy.deals.signals import deal_deadline_changed
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import payment_intent_apply, payment_intent_create
 
@@ -221,20 +218,8 @@ def deal_change_schedule(
             },
         )
         if "deadline_at" in changed:
-            deal_deadline_changed.send(
-                sender=Deal,
-                deal=deal,
-                actor=actor,
-                previous_deadline_at=previous_deadline_at,
-                deadline_at=deal.deadline_at,
-            )
-            if deal.state == State.OPEN:
-                after_commit(schedule_close_at_deadline, deal.public_id, deadline)
-            push_deadline_on_commit(
-                deal,
-                reason="extended"
-                if deal.deadline_at > previous_deadline_at
-                else "brought_forward",
+            announce_deadline_moved(
+                deal=deal, actor=actor, previous_deadline_at=previous_deadline_at
             )
         push_progress_on_commit(deal)
     return deal

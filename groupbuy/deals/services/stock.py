@@ -26,16 +26,20 @@ from groupbuy.deals.services.common import (
 MOST_UNITS_ADDED = 100_000
 
 
+def units_to_add_refusal(units) -> str:
+    """Why ``units`` cannot be added to a stock, or "" when they can (a team
+    buy's stock takes the same)."""
+    whole = isinstance(units, int) and not isinstance(units, bool)
+    if whole and 1 <= units <= MOST_UNITS_ADDED:
+        return ""
+    return _("Add between 1 and %(most)s units.") % {"most": MOST_UNITS_ADDED}
+
+
 def deal_add_stock(*, actor, deal: Deal, units: int) -> Deal:
     """Add ``units`` to the stock of a draft or open deal (its owners, operators)."""
     check_can_manage(actor=actor, merchant=deal.merchant)
     check_sold_here(deal)
-    if (
-        not isinstance(units, int)
-        or isinstance(units, bool)
-        or not 1 <= units <= MOST_UNITS_ADDED
-    ):
-        message = _("Add between 1 and %(most)s units.") % {"most": MOST_UNITS_ADDED}
+    if message := units_to_add_refusal(units):
         raise DealError("invalid", message, fields={"units": [message]})
     with transaction.atomic():
         deal = lock_deal(deal)

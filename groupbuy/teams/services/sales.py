@@ -29,12 +29,9 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
-from groupbuy.core.transactions import after_commit
 from groupbuy.deals.models import Deal
-from groupbuy.deals.services.common import check_can_manage, push_deadline_on_commit
-from groupbuy.deals.services.setup import schedule_close_at_deadline
-from groupbuy.deals.services.stock import MOST_UNITS_ADDED
-from groupbuy.deals.signals import deal_deadline_changed
+from groupbuy.deals.services.common import announce_deadline_moved, check_can_manage
+from groupbuy.deals.services.stock import units_to_add_refusal
 from groupbuy.teams.errors import TeamError
 from groupbuy.teams.models import TeamDeal
 from groupbuy.teams.services.setup import close_grace
@@ -43,12 +40,7 @@ from groupbuy.teams.services.setup import close_grace
 def team_deal_add_stock(*, actor, team_deal: TeamDeal, units: int) -> TeamDeal:
     """Add ``units`` to the stock every team of ``team_deal`` shares."""
     check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
-    if (
-        not isinstance(units, int)
-        or isinstance(units, bool)
-        or not 1 <= units <= MOST_UNITS_ADDED
-    ):
-        message = _("Add between 1 and %(most)s units.") % {"most": MOST_UNITS_ADDED}
+    if message := units_to_add_refusal(units):
         raise TeamError("invalid", message, fields={"units": [message]})
     with transaction.atomic():
         deal = _lock_selling(team_deal)
@@ -101,16 +93,13 @@ def team_deal_extend(*, actor, team_deal: TeamDeal, ends_at: datetime) -> TeamDe
                 "previous_ends_at": previous_ends_at.isoformat(),
             },
         )
-        deal_deadline_changed.send(
-            sender=Deal,
+        # Every countdown of a team buy shows its end of sales, not the row's.
+        announce_deadline_moved(
             deal=deal,
             actor=actor,
             previous_deadline_at=previous_deadline_at,
-            deadline_at=deal.deadline_at,
+            shown_deadline_at=ends_at,
         )
-        after_commit(schedule_close_at_deadline, deal.public_id, deal.deadline_at)
-        # Every countdown of a team buy shows its end of sales, not the row's.
-        push_deadline_on_commit(deal, reason="extended", deadline_at=ends_at)
     return team_deal
 
 

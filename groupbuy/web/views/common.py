@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
@@ -52,6 +53,30 @@ def remember_language(response, language: str) -> None:
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
     )
+
+
+def run_form_action(request: HttpRequest, form_class, action, done: str) -> None:
+    """Validate ``request.POST`` with ``form_class``, call ``action(cleaned_data)``
+    and say how it went as a message; the caller redirects back to its page.
+
+    For the small forms of a page's actions (add stock, move a deadline): a
+    refusal is a message, not a page of its own, except 403 and 404, which
+    escape to ``domain_errors_as_http``.
+    """
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
 
 
 def domain_errors_as_http(view: Callable) -> Callable:

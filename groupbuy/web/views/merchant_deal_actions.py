@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupbuy.core.errors import DomainError
 from groupbuy.deals.services import (
     deal_add_stock,
     deal_change_schedule,
@@ -24,7 +22,7 @@ from groupbuy.deals.services import (
     deal_stop,
 )
 from groupbuy.web.forms_merchant import AddStockForm, ExtendForm, StopForm
-from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.common import domain_errors_as_http, run_form_action
 from groupbuy.web.views.merchant_access import merchant_deal
 
 
@@ -37,20 +35,7 @@ def _run(
     done: str,
 ) -> HttpResponse:
     _merchant, deal = merchant_deal(request, merchant_id, deal_id)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        try:
-            action(deal, form.cleaned_data)
-        except DomainError as error:
-            if error.status in (403, 404):
-                raise
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
+    run_form_action(request, form_class, lambda data: action(deal, data), done)
     return redirect("web:merchant_deal_detail", merchant_id, deal_id)
 
 
