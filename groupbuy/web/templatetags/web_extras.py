@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.accounts.phones import mask_phone
 
 register = template.Library()
+
+
+@register.simple_tag
+def label_colon() -> str:
+    """The colon after a label, as the page's language writes it: "拼团结束：" in
+    Chinese (full width, no space), "Sales end: " in English. An ASCII colon
+    after a translated label read as a typo on the Chinese pages."""
+    return "：" if (translation.get_language() or "").startswith("zh") else ": "
 
 
 @register.filter

@@ -68,3 +68,14 @@ def test_unknown_page_uses_friendly_404(db):
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
     assert 'id="error-404"' in response.content.decode()
+
+
+def test_a_label_takes_the_colon_of_the_pages_language(shopper_client, shopper):
+    # an ASCII colon after a translated label ("手机号: ") read as a typo
+    shopper_client.cookies["django_language"] = "zh-hans"
+    chinese = shopper_client.get("/me/").content.decode()
+    shopper_client.cookies["django_language"] = "en"
+    english = shopper_client.get("/me/").content.decode()
+    assert "手机号：<span" in chinese
+    assert "手机号: " not in chinese
+    assert "Phone number: <span" in english
