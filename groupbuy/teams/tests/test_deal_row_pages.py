@@ -70,6 +70,22 @@ def test_the_merchants_deal_page_shows_the_team_terms_not_the_rows_tier(
     assert "below the first tier" not in html
 
 
+def test_the_deal_sockets_snapshot_of_a_team_buy_is_the_teams(sold_one):
+    # what an open deal page gets on connect and with each progress push
+    from groupbuy.deals.selectors import deal_progress
+    from groupbuy.teams.services import team_deal_extend
+
+    team_deal, owner = sold_one
+    snapshot = deal_progress(deal_public_id=team_deal.deal.public_id)
+    assert (snapshot["units_sold"], snapshot["stock"]) == (1, 10)
+    assert snapshot["deadline_ms"] == int(team_deal.ends_at.timestamp() * 1000)
+    # and it follows the end of sales when the team buy sells for longer
+    later = team_deal.ends_at + timedelta(days=2)
+    team_deal_extend(actor=owner, team_deal=team_deal, ends_at=later)
+    snapshot = deal_progress(deal_public_id=team_deal.deal.public_id)
+    assert snapshot["deadline_ms"] == int(later.timestamp() * 1000)
+
+
 def test_changing_a_team_buys_stock_or_deadline_is_a_clear_409(client, sold_one):
     team_deal, owner = sold_one
     deal = team_deal.deal
