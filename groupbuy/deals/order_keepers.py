@@ -52,6 +52,12 @@ class Sales:
     ends_at: datetime
     sold: int
     stock: int
+    # Said by the app that sells the deal (a team buy); False: the deal row's own.
+    is_kept: bool = True
+
+    @property
+    def units_left(self) -> int:
+        return max(0, self.stock - self.sold)
 
 
 @dataclass(frozen=True)
@@ -118,3 +124,17 @@ def kept_sales(deals) -> dict[int, Sales]:
         if keeper.sales is not None and deals:
             sales.update(keeper.sales(deals))
     return sales
+
+
+def sales_of(deals) -> dict[int, Sales]:
+    """Return ``{deal pk: Sales}`` for every deal among ``deals``: what its keeper
+    says, else its row's own deadline, units sold and stock. What every page,
+    answer and push that shows how a deal sells reads, one query a keeper."""
+    kept = kept_sales(deals)
+    return {
+        deal.pk: kept.get(deal.pk)
+        or Sales(
+            ends_at=deal.deadline_at, sold=deal.sold, stock=deal.stock, is_kept=False
+        )
+        for deal in deals
+    }

@@ -221,14 +221,14 @@ class MerchantOrderPageOut(PageOut):
 def deal_outs(deals) -> list[dict]:
     """The deals as the API gives them, a team buy with its teams' stock and end
     of sales (``deals.order_keepers``), one query for the lot."""
-    from groupbuy.deals.order_keepers import kept_sales
+    from groupbuy.deals.order_keepers import sales_of
 
-    sales = kept_sales(deals)
-    return [deal_out(deal, sales=sales.get(deal.pk)) for deal in deals]
+    sales = sales_of(deals)
+    return [deal_out(deal, sales=sales[deal.pk]) for deal in deals]
 
 
-def deal_out(deal, *, sales=None) -> dict:
-    """A deal for the API; ``sales`` is how the app selling it says it sells."""
+def deal_out(deal, *, sales) -> dict:
+    """A deal for the API; ``sales`` is how it sells (``order_keepers.sales_of``)."""
     product = deal.product
     return {
         "id": deal.public_id,
@@ -246,13 +246,13 @@ def deal_out(deal, *, sales=None) -> dict:
         **deal_prices(deal),
         "final_price_fen": deal.final_price_fen,
         "tiers": [tier.as_dict() for tier in deal.tiers.all()],
-        "stock": sales.stock if sales else deal.stock,
-        "units_sold": sales.sold if sales else deal.sold,
+        "stock": sales.stock,
+        "units_sold": sales.sold,
         "participants": deal.participants,
         "max_quantity_per_order": deal.max_quantity_per_order,
         "starts_at": deal.starts_at,
         "deadline_at": deal.deadline_at,
-        "sales_end_at": sales.ends_at if sales else deal.deadline_at,
+        "sales_end_at": sales.ends_at,
         "closed_at": deal.closed_at,
         "distance_m": getattr(deal, "distance_m", None),
     }

@@ -86,19 +86,19 @@ def deal_payloads(deals) -> list[dict]:
     """Return what a snap answer shows of each deal. A team buy (sold by another
     app, ``deals.order_keepers``) has no one-tap join: ``deal_join`` refuses it,
     so its card leads to its page, counting down to its end of sales."""
-    from groupbuy.deals.order_keepers import kept_sales
+    from groupbuy.deals.order_keepers import sales_of
 
     deals = list(deals)
-    sales = kept_sales(deals)
-    return [deal_payload(deal, sales=sales.get(deal.pk)) for deal in deals]
+    sales = sales_of(deals)
+    return [deal_payload(deal, sales=sales[deal.pk]) for deal in deals]
 
 
-def deal_payload(deal: Deal, *, sales=None) -> dict:
-    """Return what a snap answer shows of a deal (``sales``: how the app that
-    sells it says it sells, see ``deal_payloads``)."""
+def deal_payload(deal: Deal, *, sales) -> dict:
+    """Return what a snap answer shows of a deal (``sales``: how it sells, see
+    ``deal_payloads``)."""
     tiers = list(deal.tiers.all())
     prices = deal_prices(deal) if tiers else {}
-    ends_at = sales.ends_at if sales else deal.deadline_at
+    ends_at = sales.ends_at
     return {
         "id": deal.public_id,
         "title": deal.title,
@@ -108,11 +108,11 @@ def deal_payload(deal: Deal, *, sales=None) -> dict:
         "current_price_fen": prices.get("current_price_fen", deal.list_price_fen),
         "lowest_price_fen": prices.get("lowest_price_fen", deal.list_price_fen),
         "tiers": [tier.as_dict() for tier in tiers],
-        "units_left": max(0, sales.stock - sales.sold) if sales else deal.units_left,
+        "units_left": sales.units_left,
         "starts_at": deal.starts_at,
         "deadline_at": ends_at,
         "deadline_ms": int(ends_at.timestamp() * 1000),
         "url": deal_url(deal),
-        "sells_in_teams": sales is not None,
-        "join_url": "" if sales else deal_join_url(deal),
+        "sells_in_teams": sales.is_kept,
+        "join_url": "" if sales.is_kept else deal_join_url(deal),
     }

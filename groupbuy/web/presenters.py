@@ -159,16 +159,16 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
 
 
 def deal_cards(deals: list[Deal]) -> list[DealCard]:
-    from groupbuy.deals.order_keepers import kept_sales
+    from groupbuy.deals.order_keepers import sales_of
 
     cards = [deal_card(deal) for deal in deals]
     thumbnails = product_thumbnail_urls(product_ids={deal.product_id for deal in deals})
     # A deal another app sells (a team buy) stops selling before its row's
     # deadline and takes its units from its own stock.
-    sales = kept_sales(deals)
+    sales = sales_of(deals)
     for card in cards:
         card.thumbnail_url = thumbnails.get(card.deal.product_id, "")
-        if kept := sales.get(card.deal.pk):
+        if (kept := sales[card.deal.pk]).is_kept:
             card.ends_at, card.sold, card.stock = kept.ends_at, kept.sold, kept.stock
             card.is_sold_in_teams = True
     return cards

@@ -24,7 +24,7 @@ from groupbuy.catalog.models import Branch, Category, ProductAlias
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.deals.models import Deal, DealOrder, DealTier
-from groupbuy.deals.order_keepers import kept_sales
+from groupbuy.deals.order_keepers import sales_of
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 
 State = Deal.State
@@ -93,7 +93,7 @@ def deal_progress(*, deal_public_id: str) -> dict | None:
     # A deal another app sells (a team buy) counts its units and ends its sales
     # there, as its page and card do; its row would say "0 sold" and count down
     # to its closing an hour later.
-    sales = kept_sales([deal]).get(deal.pk)
+    sales = sales_of([deal])[deal.pk]
     current, upcoming = (
         tier_reached(tiers, participants),
         next_tier(tiers, participants),
@@ -102,8 +102,8 @@ def deal_progress(*, deal_public_id: str) -> dict | None:
         "deal_id": deal.public_id,
         "state": deal.state,
         "participants": participants,
-        "units_sold": sales.sold if sales else deal.sold,
-        "stock": sales.stock if sales else deal.stock,
+        "units_sold": sales.sold,
+        "stock": sales.stock,
         "current_tier": current.as_dict() if current else None,
         "next_tier": upcoming.as_dict() if upcoming else None,
         "participants_to_next_tier": (
@@ -111,7 +111,7 @@ def deal_progress(*, deal_public_id: str) -> dict | None:
         ),
         "final_price_fen": deal.final_price_fen,
         "starts_ms": _epoch_ms(deal.starts_at),
-        "deadline_ms": _epoch_ms(sales.ends_at if sales else deal.deadline_at),
+        "deadline_ms": _epoch_ms(sales.ends_at),
         "server_now_ms": time.time_ns() // 1_000_000,
     }
 
