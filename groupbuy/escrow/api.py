@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.pagination import (
@@ -42,9 +42,16 @@ class SandboxPayIn(Schema):
 
 class MoneyOut(Schema):
     held_fen: int
-    spent_fen: int
+    spent_fen: int = Field(
+        description="Paid to merchants, coupon deals included, "
+        "less what came back for coupons not used"
+    )
     refunded_fen: int
     paid_in_fen: int
+    kept_fen: int = Field(
+        description="Deposits kept under a demand's rule; "
+        "paid_in = held + spent + refunded + kept"
+    )
 
 
 class LedgerLineOut(Schema):
@@ -112,7 +119,7 @@ def intent_sandbox_pay(request, intent_id: str, payload: SandboxPayIn):
 
 @router.get("/me/money", response=MoneyOut)
 def my_money(request):
-    """Return my held, spent, refunded and paid-in totals in fen."""
+    """Return my held, spent, refunded, kept and paid-in totals in fen."""
     return selectors.shopper_money_summary(user=request.auth).__dict__
 
 

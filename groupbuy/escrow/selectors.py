@@ -30,8 +30,21 @@ LEDGER_KIND_LABELS = {
     "escrow.hold.released": gettext_lazy("Paid to merchant"),
     "escrow.hold.pending": gettext_lazy("Paid, settled on redemption"),
     "escrow.redemption.settled": gettext_lazy("Redemption settled to merchant"),
+    "escrow.redemption.reversed": gettext_lazy("Redemption reversed"),
+    "escrow.pending.returned": gettext_lazy("Given back for coupons not used"),
+    "escrow.released.returned": gettext_lazy("Given back for coupons not used"),
     "escrow.deposit.forfeited": gettext_lazy("Deposit kept"),
 }
+
+# What moves a shopper's held money to a merchant, and back: a shopper has
+# spent what these sum to (pending is a coupon deal's charge, settled to the
+# merchant as its coupons are redeemed; the returns give unused units back).
+SPENDING_KINDS = (
+    "escrow.hold.released",
+    "escrow.hold.pending",
+    "escrow.pending.returned",
+    "escrow.released.returned",
+)
 
 
 def ledger_kind_label(kind: str) -> str:
@@ -40,12 +53,18 @@ def ledger_kind_label(kind: str) -> str:
 
 @dataclass(frozen=True)
 class ShopperMoney:
-    """A shopper's escrow at a glance; paid_in == held + spent + refunded."""
+    """A shopper's escrow at a glance.
+
+    paid_in == held + spent + refunded + kept: every fen paid in is still held
+    for an open group buy, went to a merchant (less what came back for coupons
+    not used), was refunded, or was a deposit kept under a demand's rule.
+    """
 
     held_fen: int
     spent_fen: int
     refunded_fen: int
     paid_in_fen: int
+    kept_fen: int
 
 
 @dataclass(frozen=True)
@@ -82,7 +101,9 @@ def _held_account(user) -> LedgerAccount | None:
 def shopper_money_summary(*, user) -> ShopperMoney:
     account = _held_account(user) if user.is_authenticated else None
     if account is None:
-        return ShopperMoney(held_fen=0, spent_fen=0, refunded_fen=0, paid_in_fen=0)
+        return ShopperMoney(
+            held_fen=0, spent_fen=0, refunded_fen=0, paid_in_fen=0, kept_fen=0
+        )
     totals = dict(
         LedgerEntry.objects.filter(account=account)
         .values("transaction__kind")
@@ -91,9 +112,10 @@ def shopper_money_summary(*, user) -> ShopperMoney:
     )
     return ShopperMoney(
         held_fen=account.balance_fen,
-        spent_fen=-totals.get("escrow.hold.released", 0),
+        spent_fen=-sum(totals.get(kind, 0) for kind in SPENDING_KINDS),
         refunded_fen=-totals.get("escrow.refund.sent", 0),
         paid_in_fen=totals.get("escrow.payment.captured", 0),
+        kept_fen=-totals.get("escrow.deposit.forfeited", 0),
     )
 
 

@@ -20,7 +20,9 @@ from groupbuy.coupons.tests.factories import (
     make_station,
 )
 from groupbuy.escrow.models import PendingEarning, Refund
+from groupbuy.escrow.selectors import shopper_money_summary
 from groupbuy.escrow.services import platform_fee_fen
+from groupbuy.escrow.tests.factories import assert_shoppers_money_adds_up
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +155,10 @@ def test_refund_shopper_refunds_the_unredeemed_units_through_escrow(
     earning = PendingEarning.objects.get(reference=order.public_id)
     assert (earning.amount_fen, earning.settled_fen) == (price, price)
     assert_ledger_balanced()
+    # and the shopper's money page says so: one unit spent, two refunded
+    money = shopper_money_summary(user=order.shopper)
+    assert (money.spent_fen, money.refunded_fen) == (price, 2 * price)
+    assert_shoppers_money_adds_up(order.shopper)
 
 
 def test_pay_merchant_settles_the_unredeemed_units_to_the_merchant(

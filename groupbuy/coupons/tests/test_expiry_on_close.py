@@ -28,8 +28,10 @@ from groupbuy.coupons.tests.factories import (
 )
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction, Refund
+from groupbuy.escrow.selectors import shopper_money_summary
 from groupbuy.escrow.services import platform_fee_fen
 from groupbuy.escrow.takeback import escrow_take_back_released
+from groupbuy.escrow.tests.factories import assert_shoppers_money_adds_up
 from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +114,10 @@ def test_refund_shopper_takes_the_unredeemed_units_back_from_the_merchant(
     )
     assert balance_of("shopper_held", user=order.shopper) == 0
     assert_ledger_balanced()
+    # and the shopper's money page says so: one unit spent, two refunded
+    money = shopper_money_summary(user=order.shopper)
+    assert (money.spent_fen, money.refunded_fen) == (price, 2 * price)
+    assert_shoppers_money_adds_up(order.shopper)
 
 
 def test_taking_back_twice_with_one_key_moves_the_money_once(

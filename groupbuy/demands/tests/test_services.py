@@ -29,6 +29,8 @@ from groupbuy.demands.tests.factories import (
     pay_intent,
 )
 from groupbuy.escrow.models import PaymentIntent, Refund
+from groupbuy.escrow.selectors import shopper_money_summary
+from groupbuy.escrow.tests.factories import assert_shoppers_money_adds_up
 from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -475,6 +477,9 @@ def test_withdrawing_after_acceptance_follows_the_forfeit_rule(
     deposit = PaymentIntent.objects.get(pk=joiner.intent_id)
     assert deposit.refunded_fen == refunded
     assert balance("shopper_held", user=joiner.shopper) == 0
+    kept = shopper_money_summary(user=joiner.shopper).kept_fen
+    assert kept == merchant_gets + platform_gets
+    assert_shoppers_money_adds_up(joiner.shopper)
     # and withdrawing again changes nothing
     with pytest.raises(DomainError):
         services.demand_withdraw(actor=joiner.shopper, demand=demand)

@@ -80,3 +80,15 @@ def make_captured_intent(*, payer: User, amount_fen: int = 9_900, **kwargs):
     apply_event(event_for(intent))
     intent.refresh_from_db()
     return intent
+
+
+def assert_shoppers_money_adds_up(user: User) -> None:
+    """The money page's figures account for every fen; every line is named."""
+    from groupbuy.escrow.selectors import shopper_ledger_lines, shopper_money_summary
+
+    money = shopper_money_summary(user=user)
+    assert money.paid_in_fen == (
+        money.held_fen + money.spent_fen + money.refunded_fen + money.kept_fen
+    ), money
+    lines = shopper_ledger_lines(user=user, page_size=100).items
+    assert [line.kind for line in lines if line.label == line.kind] == []

@@ -70,6 +70,7 @@ def test_sandbox_pay_sends_a_callback_that_captures_the_money(
         "spent_fen": 0,
         "refunded_fen": 0,
         "paid_in_fen": 4_500,
+        "kept_fen": 0,
     }
 
 
@@ -159,12 +160,19 @@ def test_my_ledger_lists_every_movement_newest_first_paginated(client):
         "spent_fen": 0,
         "refunded_fen": 300,
         "paid_in_fen": 1_050,
+        "kept_fen": 0,
     }
 
 
 def test_my_money_for_a_newcomer_is_all_zero(client):
     body = client.get("/api/escrow/me/money", headers=_auth(make_user())).json()
-    assert body == {"held_fen": 0, "spent_fen": 0, "refunded_fen": 0, "paid_in_fen": 0}
+    assert body == {
+        "held_fen": 0,
+        "spent_fen": 0,
+        "refunded_fen": 0,
+        "paid_in_fen": 0,
+        "kept_fen": 0,
+    }
 
 
 def test_merchant_money_is_for_its_staff_only(client):
