@@ -1,7 +1,8 @@
 """Team buys in two real browsers against `groupbuy serve`.
 
 A opens a team and copies its link → B opens the link, joins and pays → both
-see the team complete live (WebSocket); and a team that runs out of time is
+see the team complete live (WebSocket), and the team buy's deal page counts B's
+unit live; and a team that runs out of time is
 expired at the end of its window with both members refunded.
 """
 
@@ -87,10 +88,21 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
         # A opens a team, pays and copies its link
         link = _open_and_share(a, deal_id)
         assert a.get_attribute("#team", "data-state") == "open"
+        # A also watches the team buy's deal page, which counts the units left
+        watcher = a_context.new_page()
+        watcher.goto(f"/deals/{deal_id}/")
+        units_left = watcher.locator('#team-deal-units [data-live="units-left"]')
+        left_before = int(units_left.inner_text())
         # B opens the link, joins and pays
         _join_by_link(b, link)
         # both see the team complete, A without reloading
         _wait_for_state(a, "complete", 30)
+        # and the deal page counted B's unit live, without reloading
+        watcher.wait_for_function(
+            "n => document.querySelector('#team-deal-units [data-live=units-left]')"
+            ".textContent.trim() === String(n)",
+            arg=left_before - 1,
+        )
         # the live update keeps the page's own words
         assert a.inner_text("#team-state").strip() == "Complete"
         assert a.inner_text("#team-slots").strip() == "0 place(s) left"

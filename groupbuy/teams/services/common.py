@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import Conflict
 from groupbuy.core.transactions import after_commit
+from groupbuy.deals.services.common import push_progress_on_commit
 from groupbuy.realtime import publish
 from groupbuy.teams.models import Team, TeamDeal
 
@@ -29,7 +30,9 @@ def team_url(team: Team) -> str:
 
 
 def push_team(team: Team) -> None:
-    """After commit, send the team's state to its page and its deal's list."""
+    """After commit, send the team's state to its page and its deal's list, and
+    the deal's progress to its page: every change of a team is one of the units
+    the deal's card counts (a place taken, or given back)."""
     after_commit(_push, team.pk)
 
 
@@ -40,6 +43,7 @@ def _push(team_pk: int) -> None:
     event = {"type": "team.update", **team_snapshot(team)}
     publish(team_group(team.public_id), event)
     publish(deal_teams_group(team.team_deal.deal.public_id), event)
+    push_progress_on_commit(team.team_deal.deal)
 
 
 def next_open_team(team_deal: TeamDeal, *, now, exclude_for=None) -> Team | None:

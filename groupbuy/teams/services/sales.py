@@ -30,7 +30,11 @@ from django.utils.translation import gettext as _
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
 from groupbuy.deals.models import Deal
-from groupbuy.deals.services.common import announce_deadline_moved, check_can_manage
+from groupbuy.deals.services.common import (
+    announce_deadline_moved,
+    check_can_manage,
+    push_progress_on_commit,
+)
 from groupbuy.deals.services.stock import units_to_add_refusal
 from groupbuy.teams.errors import TeamError
 from groupbuy.teams.models import TeamDeal
@@ -60,6 +64,7 @@ def team_deal_add_stock(*, actor, team_deal: TeamDeal, units: int) -> TeamDeal:
                 "stock": team_deal.stock,
             },
         )
+        push_progress_on_commit(deal)
     return team_deal
 
 

@@ -290,8 +290,11 @@ def test_the_deal_page_of_a_team_buy_counts_the_teams_stock_and_its_sales_end(
     ).content.decode()
     # then it counts what the teams share and when sales end, not the deal row's
     # stock, tiers and closing hour
-    left = f"{team_deal.stock - 1} of {team_deal.stock} left"
-    assert f'id="team-deal-units">{left}<' in page
+    left, stock = team_deal.stock - 1, team_deal.stock
+    assert (
+        f'id="team-deal-units"><span data-live="units-left">{left}</span> of '
+        f'<span data-live="stock">{stock}</span> left<'
+    ) in page
     assert "Teams of 2 pay ¥79.00 each" in page
     ends = timezone.localtime(team_deal.ends_at)
     shown = ends.strftime("%Y-%m-%d %H:%M")

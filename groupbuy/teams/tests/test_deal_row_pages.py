@@ -149,3 +149,30 @@ def test_a_snap_offers_a_team_buys_page_not_a_one_tap_join(rf, sold_one):
     )
     assert "snap-join-form" not in card
     assert f'href="/deals/{team_deal.deal.public_id}/"' in card
+
+
+def test_the_deal_page_hears_each_unit_a_team_takes_and_the_stock_added(
+    sold_one, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    # given a watcher of the team buy's deal socket (pushes sent at once)
+    from groupbuy.deals.services import common
+    from groupbuy.teams.services import team_deal_add_stock
+
+    settings.GROUPBUY_PROGRESS_PUSHES_PER_SECOND = 0
+    heard = []
+    monkeypatch.setattr(
+        common, "publish_to_deal", lambda deal_id, event: heard.append(event)
+    )
+    team_deal, owner = sold_one
+    # when a second shopper opens a team, and the owner adds five units
+    with django_capture_on_commit_callbacks(execute=True):
+        team_open(actor=make_user(), team_deal=team_deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        team_deal_add_stock(actor=owner, team_deal=team_deal, units=5)
+    # then the deal page heard each, in the teams' figures
+    progress = [
+        (event["units_sold"], event["stock"])
+        for event in heard
+        if event["type"] == "deal.progress"
+    ]
+    assert progress == [(2, 10), (2, 15)]

@@ -90,12 +90,14 @@ function announceProgress(root, progress, currentFen) {
 function render(root, progress, sentMs = null) {
   setText('[data-live="participants"]', String(progress.participants));
   setText('[data-live="units-left"]', String(Math.max(0, progress.stock - progress.units_sold)));
+  setText('[data-live="stock"]', String(progress.stock));
   setText('[data-live="next-tier"]', nextTierText(progress));
   const highest = Number(root.dataset.highestPriceFen);
   const current =
     progress.final_price_fen ||
     (progress.current_tier ? progress.current_tier.price_fen : highest);
-  if (Number.isFinite(current)) {
+  // A team buy's card has no tiers to announce: its teams' pages say how they fill.
+  if (Number.isFinite(current) && !document.querySelector("[data-team-mode]")) {
     setText('[data-live="current-price"]', formatFen(current));
     announceProgress(root, progress, current);
   }
