@@ -226,6 +226,10 @@ def _page_links(page) -> set[str]:
     return links
 
 
+# How many lines the header's links take (the same on every page of a person).
+HEADER_LINES = """() => new Set([...document.querySelectorAll('.topnav > *')]
+  .map((item) => Math.round(item.getBoundingClientRect().top))).size"""
+
 # What each person's pages and links answer does not depend on the language:
 # the second language's pass asks the server only about what the first did
 # not (about 30 s of the pass's 300 s on a 2-core machine).
@@ -310,6 +314,8 @@ def test_every_page_has_no_serious_violation(
         assert unstyled == [], f"{role}: without the site's look: {unstyled}"
         # and every link a page shows this person opens for them
         assert _dead_links(page, role, links) == [], f"{role}/{language}: dead links"
+        # and their header (console, name, log out, language) is one line
+        assert page.evaluate(HEADER_LINES) == 1, f"{role}/{language}: header wraps"
     finally:
         context.close()
 
