@@ -316,3 +316,15 @@ class DealOrder(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def late_refund_fen(self) -> int:
+        """What a payment that arrived after this order was cancelled got back.
+
+        Escrow refunds a capture its order no longer takes; the order stays
+        cancelled with nothing of its own refunded, so "cancelled" alone would
+        hide the refund (the order pages, My orders and My teams say it)."""
+        intent = self.payment_intent
+        if self.status != self.Status.CANCELLED or intent is None:
+            return 0
+        return intent.refunded_fen if intent.is_refunded_in_full else 0

@@ -111,9 +111,8 @@ def member_status_label(member: TeamMember) -> str:
     refunded, which "cancelled" alone would hide."""
     if member_payment_confirming(member):
         return _("Payment being confirmed")
-    intent = member.order.payment_intent
     is_cancelled = member.status == TeamMember.Status.CANCELLED
-    if is_cancelled and intent is not None and intent.is_refunded_in_full:
+    if is_cancelled and member.order.late_refund_fen:
         return _("Cancelled, payment refunded")
     return member.get_status_display()
 

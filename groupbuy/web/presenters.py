@@ -198,13 +198,7 @@ class OrderView:
 
     @property
     def late_refund_fen(self) -> int:
-        """What a payment that arrived after its order was cancelled got back:
-        escrow refunds a capture its order no longer takes, and the order stays
-        cancelled with nothing of its own refunded."""
-        intent = self.order.payment_intent
-        if self.order.status != Status.CANCELLED or intent is None:
-            return 0
-        return intent.refunded_fen if intent.is_refunded_in_full else 0
+        return self.order.late_refund_fen
 
     @property
     def refunded_fen(self) -> int:
