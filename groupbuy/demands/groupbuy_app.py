@@ -20,7 +20,7 @@ app = GroupbuyApp(
             label=_("Buyer demands"),
             url_name="demands:merchant_search",
             icon="megaphone",
-            order=45,
+            order=26,
         ),
     ],
     websocket_routes=[

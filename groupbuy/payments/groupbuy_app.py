@@ -23,7 +23,7 @@ app = GroupbuyApp(
             label=_("Payouts"),
             url_name="payments:merchant_payouts",
             key="payouts",
-            order=60,
+            order=55,
         ),
     ],
     notification_kinds={

@@ -21,7 +21,7 @@ app = GroupbuyApp(
             key="promotions",
             label=_("Promotions"),
             url_name="pooling:merchant_promotions",
-            order=35,
+            order=30,
         ),
     ],
     websocket_routes=[

@@ -20,7 +20,7 @@ app = GroupbuyApp(
             label=_("Team buys"),
             url_name="teams:merchant_deals",
             icon="users",
-            order=25,
+            order=22,
             owners_only=True,
         ),
     ],

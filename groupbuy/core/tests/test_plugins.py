@@ -137,9 +137,9 @@ def test_plugin_app_nav_entries_join_the_merchant_and_operator_menus(with_plugin
     ]
     assert merchant_menu == [
         "overview",
+        "deals",
         "listings",
         "products",
-        "deals",
         "plug-in-report",
         "money",
     ]
