@@ -14,6 +14,17 @@ test("money series are drawn in yuan and gaps stay gaps", () => {
   assert.deepEqual(config.data.datasets[0].data, [123.45, null]);
   assert.equal(config.options.plugins.legend.display, false);
   assert.equal(config.options.scales.y.ticks.callback(12.5), "¥12.5");
+  assert.equal(config.options.scales.y.ticks.stepSize, undefined);
+});
+
+test("a money chart with nothing in it yet ticks in whole yuan", () => {
+  const config = chartConfig({
+    kind: "line",
+    labels: ["1 Dec", "2 Dec"],
+    money: true,
+    series: [{ label: "saved", values: [0, null] }],
+  });
+  assert.equal(config.options.scales.y.ticks.stepSize, 1);
 });
 
 test("counts are drawn as they are, several series get a legend", () => {

@@ -24,6 +24,9 @@ export function chartConfig(spec) {
   // spec: {kind: "line"|"bar", labels: [...], money: bool,
   //        series: [{label, values: [...]}, ...]}; money values are fen.
   const scale = spec.money ? 100 : 1;
+  // Nothing yet (every day ¥0): ticks ¥0 and ¥1, not ¥0.2, ¥0.4 … of an empty axis.
+  const isEmpty = spec.series.every((series) => series.values.every((value) => !value));
+  const moneyTicks = { callback: (value) => `¥${value}`, ...(isEmpty ? { stepSize: 1 } : {}) };
   return {
     type: spec.kind === "bar" ? "bar" : "line",
     data: {
@@ -45,7 +48,7 @@ export function chartConfig(spec) {
       scales: {
         y: {
           beginAtZero: true,
-          ticks: spec.money ? { callback: (value) => `¥${value}` } : { precision: 0 },
+          ticks: spec.money ? moneyTicks : { precision: 0 },
         },
       },
     },
