@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.money import yuan_to_fen
@@ -242,12 +244,19 @@ class PromotionForm(forms.Form):
         return tiers
 
 
+BUYING_BEFORE_AHEAD = timedelta(days=7)
+
+
 class BuyersForm(forms.Form):
     product = forms.ChoiceField(label=_("Product"))
     before = forms.DateField(
-        label=_("Buying before"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Buying before"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].choices = [(p.public_id, p.name) for p in products]
+        # A week ahead, the window most shoppers ask about: an empty date box
+        # reads as broken on a phone.
+        self.fields["before"].initial = timezone.localdate() + BUYING_BEFORE_AHEAD

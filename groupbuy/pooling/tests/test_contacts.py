@@ -444,3 +444,10 @@ def test_a_cart_can_be_reported_with_a_product_found_by_searching(client, planne
     assert sent.status_code == 302
     [cart] = CartReport.objects.filter(user=shopper)
     assert list(cart.products.all()) == [oil]
+
+
+def test_the_buyers_date_starts_a_week_ahead(client, db):
+    client.force_login(make_user())
+    html = client.get("/pooling/buyers/").content.decode()
+    week_ahead = (timezone.localdate() + timedelta(days=7)).isoformat()
+    assert f'type="date" name="before" value="{week_ahead}"' in html
