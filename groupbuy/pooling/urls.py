@@ -10,6 +10,11 @@ urlpatterns = [
     path("buyers/", views.buyers, name="buyers"),
     path("carts/", views.carts, name="carts"),
     path("carts/<str:cart_id>/delete/", views.cart_delete, name="cart_delete"),
+    path(
+        "requests/<str:request_id>/withdraw/",
+        views.request_withdraw,
+        name="request_withdraw",
+    ),
     path("contacts/<str:contact_id>/", views.contact, name="contact"),
     path(
         "contacts/<str:contact_id>/answer/",

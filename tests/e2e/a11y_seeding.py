@@ -321,6 +321,7 @@ NOT_PAGES = {
     "demands:photo_delete",
     "web:merchant_staff_remove",
     "pooling:cart_delete",
+    "pooling:request_withdraw",
 }
 
 

@@ -153,7 +153,7 @@ LOCATE_SEED = (
 )
 
 
-def test_use_my_location_fills_the_place_and_a_far_shop_is_refused(
+def test_location_fills_the_place_a_far_shop_refuses_and_a_request_is_withdrawn(
     chromium, groupbuy_server
 ):
     seeded = json.loads(
@@ -188,6 +188,10 @@ def test_use_my_location_fills_the_place_and_a_far_shop_is_refused(
         )
         page.click("#pool-request-submit")
         page.wait_for_url(re.compile(r"/pooling/$"))
+        # and, nobody to pool with yet, they withdraw it from the Pools page
+        page.click("#request-list .request[data-state='open'] .request-withdraw")
+        page.wait_for_selector("text=we no longer look for a pool for it")
+        assert page.locator("#request-list .request").count() == 0
     finally:
         context.close()
 

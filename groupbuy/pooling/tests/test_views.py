@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.catalog.models import Branch, Product
+from groupbuy.core.audit import AuditEntry
 from groupbuy.pooling import services
 from groupbuy.pooling.models import (
     CartReport,
@@ -270,3 +271,59 @@ def test_the_request_form_starts_on_spend_and_save(client, shop):
     assert f'value="{spend_and_save.public_id}" selected' in page
     # and the list tells the form's script each promotion's kind
     assert f'data-promotion="{buy_3_pay_2.public_id}" data-kind="n_for_m"' in page
+
+
+def test_a_shopper_withdraws_a_request_from_the_pools_page(client, shop):
+    # given a request still looking (one shopper: nobody to pool with)
+    _merchant, branch, _owner, promotion = shop
+    shopper = make_user(preferred_language="en")
+    _ask(client, shopper, branch, promotion, "180")
+    pool_request = PoolRequest.objects.get(user=shopper)
+    page = client.get("/pooling/").content.decode()
+    assert f'action="/pooling/requests/{pool_request.public_id}/withdraw/"' in page
+    # when they withdraw it, twice (a double tap)
+    url = f"/pooling/requests/{pool_request.public_id}/withdraw/"
+    for _ in range(2):
+        response = client.post(url, follow=True)
+        assert "we no longer look for a pool for it" in response.content.decode()
+    # then it is withdrawn, audited once, and no longer listed
+    pool_request.refresh_from_db()
+    assert pool_request.state == PoolRequest.State.WITHDRAWN
+    assert AuditEntry.objects.filter(action="pooling.request.withdrawn").count() == 1
+    assert pool_request.public_id not in client.get("/pooling/").content.decode()
+
+
+def test_a_suggested_request_is_not_withdrawn_from_the_page(
+    client, shop, django_capture_on_commit_callbacks
+):
+    # given two requests matched into a pool
+    _merchant, branch, _owner, promotion = shop
+    first, second = make_user(preferred_language="en"), make_user()
+    for user, amount in ((first, "180"), (second, "120")):
+        with django_capture_on_commit_callbacks(execute=True):
+            _ask(client, user, branch, promotion, amount)
+    client.force_login(first)
+    pool_request = PoolRequest.objects.get(user=first)
+    assert pool_request.state == PoolRequest.State.SUGGESTED
+    # then the page offers no withdrawal, and a post says why and changes nothing
+    url = f"/pooling/requests/{pool_request.public_id}/withdraw/"
+    assert f'action="{url}"' not in client.get("/pooling/").content.decode()
+    page = client.post(url, follow=True).content.decode()
+    assert "Only a request still looking for a pool can be withdrawn." in page
+    pool_request.refresh_from_db()
+    assert pool_request.state == PoolRequest.State.SUGGESTED
+
+
+@pytest.mark.parametrize("who", ["another shopper", "the merchant's owner"])
+def test_only_its_shopper_withdraws_a_request(client, shop, who):
+    _merchant, branch, owner, promotion = shop
+    shopper = make_user()
+    _ask(client, shopper, branch, promotion, "180")
+    pool_request = PoolRequest.objects.get(user=shopper)
+    client.force_login(make_user() if who == "another shopper" else owner)
+    url = f"/pooling/requests/{pool_request.public_id}/withdraw/"
+    assert client.post(url).status_code == 404
+    client.logout()
+    assert client.post(url).status_code == 302  # to sign in
+    pool_request.refresh_from_db()
+    assert pool_request.state == PoolRequest.State.OPEN

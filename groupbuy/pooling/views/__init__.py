@@ -19,6 +19,7 @@ from groupbuy.pooling.views.shoppers import (
     carts,
     home,
     profile,
+    request_withdraw,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "pool_chat",
     "pool_phone",
     "profile",
+    "request_withdraw",
 ]

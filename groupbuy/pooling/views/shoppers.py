@@ -261,6 +261,23 @@ def cart_delete(request, cart_id: str):
 
 @login_required
 @domain_errors_as_http
+@require_POST
+def request_withdraw(request, request_id: str):
+    """Stop looking for a pool for one of my requests (one not suggested yet:
+    a suggested one is answered, declined, on its pool's page)."""
+    pool_request = selectors.request_get_for_user(
+        user=request.user, request_id=request_id
+    )
+    try:
+        services.pool_request_withdraw(actor=request.user, request=pool_request)
+        messages.success(request, _("Withdrawn: we no longer look for a pool for it."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("pooling:home")
+
+
+@login_required
+@domain_errors_as_http
 @require_http_methods(["GET", "POST"])
 def profile(request):
     current = profile_get_or_create(user=request.user)
