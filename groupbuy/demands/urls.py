@@ -36,4 +36,9 @@ urlpatterns = [
         views.merchant_offer,
         name="merchant_offer",
     ),
+    path(
+        "merchant/<str:merchant_id>/offers/<str:offer_id>/withdraw/",
+        views.merchant_offer_withdraw,
+        name="merchant_offer_withdraw",
+    ),
 ]

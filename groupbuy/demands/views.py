@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -362,3 +363,22 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
             "section": "demand-search",
         },
     )
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def merchant_offer_withdraw(request, merchant_id: str, offer_id: str):
+    """Withdraw the merchant's open offer on a demand (an owner's action)."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    if not is_merchant_owner(request.user, merchant):
+        raise PermissionDenied(_("Only the merchant's owners may make offers."))
+    offer = selectors.offer_get(offer_id=offer_id)
+    if offer.merchant_id != merchant.pk:
+        raise Http404
+    try:
+        services.offer_withdraw(actor=request.user, offer=offer)
+        messages.success(request, _("Offer withdrawn."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("demands:merchant_offer", merchant_id, offer.demand.public_id)

@@ -78,6 +78,17 @@ def _pay_on_sandbox(page) -> None:
     page.wait_for_url(re.compile(r"/demands/dmd_[0-9a-z]+/$"))
 
 
+def _send_offer(merchant, *, unit_price: str) -> None:
+    merchant.select_option("#id_product", label="Organic milk 1 L")
+    merchant.fill("#id_quantity", "20")
+    merchant.fill("#id_unit_price", unit_price)
+    merchant.fill(
+        "#id_delivery_on", (datetime.now() + timedelta(days=5)).strftime("%Y-%m-%d")
+    )
+    merchant.click("#send-offer")
+    merchant.wait_for_selector(".my-offer[data-state=active]")
+
+
 def test_publish_join_offer_accept(chromium, groupbuy_server):
     seeded = json.loads(groupbuy_server.run_python(SEED).strip().splitlines()[-1])
     phones = [_phone(chromium, groupbuy_server) for _ in range(3)]
@@ -141,14 +152,11 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         listed = merchant.locator("#id_product option:not([hidden])")
         assert listed.all_inner_texts() == ["—", "Organic milk 1 L"]
         assert merchant.inner_text("#offer-product-count").endswith(": 1")
-        merchant.select_option("#id_product", label="Organic milk 1 L")
-        merchant.fill("#id_quantity", "20")
-        merchant.fill("#id_unit_price", "45")
-        merchant.fill(
-            "#id_delivery_on", (datetime.now() + timedelta(days=5)).strftime("%Y-%m-%d")
-        )
-        merchant.click("#send-offer")
-        merchant.wait_for_selector(".my-offer[data-state=active]")
+        _send_offer(merchant, unit_price="48")
+        # (they think better of ¥48, withdraw it and offer ¥45)
+        merchant.click("#offer-withdraw")
+        merchant.wait_for_selector(".my-offer[data-state=withdrawn]")
+        _send_offer(merchant, unit_price="45")
 
         # then both buyers see the offer; the initiator accepts it
         joiner.goto(demand_url)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from groupbuy.catalog.models import Listing
 from groupbuy.catalog.tests.factories import make_product
+from groupbuy.core.audit import AuditEntry
 from groupbuy.demands.models import Demand, Offer
 from groupbuy.demands.tasks import demands_expire_task
 from groupbuy.demands.tests.factories import (
@@ -200,3 +201,49 @@ def test_a_paid_deposit_waiting_for_its_confirmation_is_not_offered_again(client
     assert 'id="deposit-confirming"' not in page
     assert 'hx-trigger="every 2s"' not in page
     assert 'id="publish-demand"' in page
+
+
+def _withdraw_url(merchant, offer) -> str:
+    return f"/demands/merchant/{merchant.public_id}/offers/{offer.public_id}/withdraw/"
+
+
+def test_the_owner_withdraws_an_open_offer_from_its_page(client):
+    # given an open offer on a published demand
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    offer = make_offer(demand, merchant=merchant, owner=owner)
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    client.force_login(owner)
+    page_url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    withdraw = _withdraw_url(merchant, offer)
+    assert f'action="{withdraw}"' in client.get(page_url).content.decode()
+    # when they withdraw it, twice (a double tap)
+    for _ in range(2):
+        response = client.post(withdraw, follow=True)
+        assert "Offer withdrawn." in response.content.decode()
+    # then it is withdrawn, once, and the page offers a new one instead
+    offer.refresh_from_db()
+    assert offer.state == Offer.State.WITHDRAWN
+    assert AuditEntry.objects.filter(action="demands.offer.withdrawn").count() == 1
+    assert f'action="{withdraw}"' not in client.get(page_url).content.decode()
+
+
+def test_only_the_offers_own_merchants_owner_withdraws_it(client):
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    offer = make_offer(demand, merchant=merchant, owner=owner)
+    other, other_owner = make_owner_merchant("Other")
+    own_url = _withdraw_url(merchant, offer)
+    # another merchant's owner, through their own console or the offer's
+    client.force_login(other_owner)
+    other_url = _withdraw_url(other, offer)
+    assert client.post(other_url).status_code == 404
+    assert client.post(own_url).status_code == 403
+    # a shopper, and someone signed out
+    client.force_login(make_user())
+    assert client.post(own_url).status_code == 403
+    client.logout()
+    assert client.post(own_url).status_code == 302  # to sign in
+    offer.refresh_from_db()
+    assert offer.state == Offer.State.ACTIVE
