@@ -1,12 +1,18 @@
 from django.urls import path
 
-from groupbuy.snap import operator_views, views
+from groupbuy.snap import history_views, operator_views, views
 
 app_name = "snap"
 
 urlpatterns = [
     path("", views.snap_page, name="snap"),
     path("code/", views.snap_code, name="code"),
+    path("mine/", history_views.my_snaps, name="mine"),
+    path(
+        "mine/<str:snap_id>/photo/delete/",
+        history_views.my_snap_photo_delete,
+        name="mine_photo_delete",
+    ),
     path("<str:snap_id>/choose/", views.snap_choose, name="choose"),
     path("<str:snap_id>/none/", views.snap_none, name="none"),
     path("operator/", operator_views.demand_page, name="operator_demand"),

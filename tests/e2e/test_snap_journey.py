@@ -52,7 +52,9 @@ def seeded(groupbuy_server):
     return json.loads(output.strip().splitlines()[-1])
 
 
-def test_snap_a_barcode_and_join_its_deal(groupbuy_server, page, seeded, tmp_path):
+def test_snap_a_barcode_join_its_deal_and_delete_the_photo(
+    groupbuy_server, page, seeded, tmp_path
+):
     # given: a shopper signed in, holding a photo of the product's barcode
     photo = tmp_path / "barcode.jpg"
     photo.write_bytes(barcode_jpeg(seeded["gtin"], size=(1280, 960)))
@@ -79,3 +81,15 @@ def test_snap_a_barcode_and_join_its_deal(groupbuy_server, page, seeded, tmp_pat
     # then: they are on the pay page for their order
     page.wait_for_url(re.compile(r"/escrow/sandbox/pay/"))
     assert page.url.startswith(groupbuy_server.url)
+
+    # and later they find the snap under My snaps and delete its photo now
+    page.goto("/snap/")
+    page.click("#snap-mine-link")
+    mine = page.locator("#my-snaps .row[data-has-photo='1']").first
+    assert "Oolong tea" in mine.inner_text()
+    photo_url = mine.locator("img").get_attribute("src")
+    assert page.request.get(photo_url).status == 200
+    mine.locator(".snap-photo-delete").click()
+    page.wait_for_selector("text=The photo is deleted")
+    assert page.locator("#my-snaps .row[data-has-photo='0']").count() == 1
+    assert page.request.get(photo_url).status == 404
