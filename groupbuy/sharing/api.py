@@ -254,16 +254,23 @@ def voice_note_download(request, share_id: str):
 
 @router.get("/threads", response=dict)
 def thread_list(request, query: Query[PageIn]):
-    """The shares I sent or received, latest activity first."""
+    """The shares I sent or received, latest activity first; ``is_new`` for a
+    share I have not opened, ``unread_count`` for the replies of others since I
+    last read the thread."""
     result = paginate(
         selectors.thread_list_for_user(user=request.auth),
         page=query.page,
         page_size=query.page_size,
     )
-    return {
-        **page_payload(result, [share_as_dict(share) for share in result.items]),
-        "has_next": result.has_next,
-    }
+    items = [
+        {
+            **share_as_dict(share),
+            "is_new": share.my_last_read_at is None,
+            "unread_count": share.unread_count,
+        }
+        for share in result.items
+    ]
+    return {**page_payload(result, items), "has_next": result.has_next}
 
 
 @router.get("/threads/{share_id}", response=dict)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import Count, Min, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,9 @@ from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.deals.models import Deal
 from groupbuy.deals.selectors import deal_prices
 from groupbuy.sharing.models import ContactBook, Message, Participant, Share, ShareLink
+
+# Before any reply: a share never opened has every reply of others unread.
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -117,10 +122,26 @@ def link_get(*, code: str) -> ShareLink:
 
 
 def thread_list_for_user(*, user) -> QuerySet[Share]:
-    """The shares ``user`` sent or received, latest activity first."""
+    """The shares ``user`` sent or received, latest activity first, each with
+    ``my_last_read_at`` (None: never opened) and ``unread_count``, the replies
+    of others since (all of them for a share never opened)."""
+    my_last_read = Participant.objects.filter(share=OuterRef("pk"), user=user)
+    replies_since = (
+        Message.objects.filter(
+            share=OuterRef("pk"),
+            created_at__gt=Coalesce(OuterRef("my_last_read_at"), Value(NEVER)),
+        )
+        .exclude(author=user)
+        .order_by()
+        .values("share")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         Share.objects.filter(participants__user=user)
         .select_related("sender", "product", "deal")
+        .annotate(my_last_read_at=Subquery(my_last_read.values("last_read_at")[:1]))
+        .annotate(unread_count=Coalesce(Subquery(replies_since), 0))
         .order_by("-last_activity_at", "-pk")
         .distinct()
     )

@@ -102,6 +102,10 @@ def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
         item = page_b.wait_for_selector("#thread-list [data-share-id]")
         assert "Test product 6901234567939" in item.inner_text()
         assert "<b>Join me</b>" in item.inner_text()
+        # and the list says B has not opened it yet
+        page_b.reload()
+        item = page_b.wait_for_selector("#thread-list [data-share-id]")
+        assert item.query_selector(".thread-new") is not None
 
         # when B opens it and replies while A watches the thread
         wait_for_user_socket(page_a)

@@ -213,3 +213,38 @@ def test_the_inbox_and_its_refusals_read_in_chinese(client):
     inbox = client.get("/sharing/").content.decode()
     # then the page speaks Chinese
     assert "分享给我的" in inbox and "还没有分享。" in inbox
+
+
+def test_the_shared_list_says_which_threads_have_something_unread(client):
+    # given a share the friend has not opened
+    sender = make_user(preferred_language="en")
+    friend = make_user(preferred_language="en")
+    share = make_share(sender=sender, recipients=[friend])
+    client.force_login(friend)
+    item = f'data-share-id="{share.public_id}"'
+
+    def friends_item() -> str:
+        html = client.get("/sharing/").content.decode()
+        return html.split(item)[1].split("</li>")[0]
+
+    assert 'class="pill info thread-new"' in friends_item()
+    # when they open it, and the sender then replies twice
+    client.get(f"/sharing/threads/{share.public_id}/")
+    assert "thread-new" not in friends_item()
+    assert "thread-unread" not in friends_item()
+    for body in ("Shall we?", "Ten left"):
+        message_post(actor=sender, share=share, body=body)
+    # then the friend's list counts the two replies, and their own reply
+    # (which reads the thread) clears it
+    assert "2 new replies" in friends_item()
+    message_post(actor=friend, share=share, body="Count me in")
+    assert "thread-unread" not in friends_item()
+    # and the sender's list counts the friend's reply, in the API too
+    client.force_login(sender)
+    body = client.get("/api/sharing/threads").json()
+    (thread,) = body["items"]
+    assert (thread["is_new"], thread["unread_count"]) == (False, 1)
+    # and nobody else has the thread at all
+    client.force_login(make_user())
+    assert client.get("/api/sharing/threads").json()["items"] == []
+    assert item not in client.get("/sharing/").content.decode()
