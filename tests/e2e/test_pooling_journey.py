@@ -134,6 +134,9 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
             page.wait_for_selector(
                 "#chat-messages li:has-text('Meet at till 3 at six')", timeout=15_000
             )
+            # with the time it was sent
+            sent = page.inner_text("#chat-messages li:last-child time")
+            assert re.fullmatch(r"\d\d:\d\d", sent), sent
     finally:
         for context, _page in phones:
             context.close()

@@ -61,11 +61,13 @@ def test_two_shoppers_pool_accept_and_chat_through_the_pages(
         client.post(f"/pooling/pools/{pool.public_id}/answer/", {"answer": "accept"})
     assert Pool.objects.get().state == Pool.State.CONFIRMED
     client.post(f"/pooling/pools/{pool.public_id}/chat/", {"body": "till 3"})
-    assert ChatMessage.objects.get().body == "till 3"
-    assert (
-        'id="pool-chat"'
-        in client.get(f"/pooling/pools/{pool.public_id}/").content.decode()
-    )
+    message = ChatMessage.objects.get()
+    assert message.body == "till 3"
+    page = client.get(f"/pooling/pools/{pool.public_id}/").content.decode()
+    assert 'id="pool-chat"' in page
+    # each message says when it was sent, in the site's time zone
+    sent = timezone.localtime(message.created_at).strftime("%H:%M")
+    assert f'>{sent}</time> <span class="chat-body">till 3</span>' in page
 
 
 def test_the_form_shows_the_reason_for_a_refusal(client, shop):

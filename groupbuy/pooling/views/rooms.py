@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
@@ -89,6 +90,8 @@ def _chat_context(request, history) -> dict:
     "earlier messages" link without JavaScript) the ones before that message;
     ``chat_earlier`` when there may be more before them."""
     messages = history(request.GET.get("before") or None)
+    for message in messages:  # the page shows when each was sent, local time
+        message["sent_at"] = parse_datetime(message["created_at"])
     return {
         "messages_": messages,
         "chat_page": selectors.CHAT_PAGE,

@@ -4,6 +4,13 @@
 // "Earlier messages" loads the page before the first one shown, in place.
 import { openSocket } from "../realtime/socket.js";
 
+// "16:05" as the page shows it: the hour and minute the message was sent, here.
+export function sentAt(iso) {
+  const moment = new Date(iso);
+  const pad = (number) => String(number).padStart(2, "0");
+  return Number.isNaN(moment.getTime()) ? "" : `${pad(moment.getHours())}:${pad(moment.getMinutes())}`;
+}
+
 export function startChat({ socketPath, onEvent = () => {} }) {
   const room = document.querySelector("[data-chat-api]");
   const list = document.getElementById("chat-messages");
@@ -15,7 +22,14 @@ export function startChat({ socketPath, onEvent = () => {} }) {
     item.dataset.id = message.id;
     const author = document.createElement("strong");
     author.textContent = message.author;
-    item.append(author, " ", message.body);
+    const sent = document.createElement("time");
+    sent.className = "muted small";
+    sent.dateTime = message.created_at;
+    sent.textContent = sentAt(message.created_at);
+    const body = document.createElement("span");
+    body.className = "chat-body";
+    body.textContent = message.body;
+    item.append(author, " ", sent, " ", body);
     return item;
   }
 
