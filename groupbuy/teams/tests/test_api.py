@@ -323,3 +323,16 @@ def test_the_merchant_console_lists_team_deals_for_its_owners_only(client, shop)
         client.force_login(intruder)
         assert client.get(page).status_code == 403
     assert client.get("/teams/merchant/mer_nothing/").status_code == 404
+
+
+def test_my_teams_says_how_many_places_an_open_team_has_left_and_by_when(client, shop):
+    deal_id = shop["team_deal"].deal.public_id
+    alice = make_user(preferred_language="en")
+    team_id = _post(client, f"/api/teams/deals/{deal_id}/teams", alice).json()["team"][
+        "team_id"
+    ]
+    team = Team.objects.get(public_id=team_id)
+    client.force_login(alice)
+    listing = client.get("/teams/").content.decode()
+    fills_by = timezone.localtime(team.expires_at).strftime("%m-%d %H:%M")
+    assert f"{team.slots_left} place(s) left · fills by {fills_by}" in listing
