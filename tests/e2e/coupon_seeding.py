@@ -52,6 +52,7 @@ def seed_confirmed_coupon(*, shopper_phone: str, owner_phone: str) -> dict:
     coupon = Coupon.objects.get(order=order)
     return {
         "coupon": coupon.public_id,
+        "order": order.public_id,
         "merchant": merchant.public_id,
         "serial": coupon.serial,
         "code": coupon.code,

@@ -48,8 +48,12 @@ def test_shopper_shows_the_qr_and_the_merchant_redeems_it_once(
         groupbuy_server, shopper_phone="+8613900007701", owner_phone="+8613900007702"
     )
 
-    # when the shopper opens their coupons
+    # when the shopper opens their order, and its coupon from there
     _log_in(page, "+8613900007701")
+    page.goto(f"/orders/{seeded['order']}/")
+    page.click("#order-coupon-link")
+    # (My coupons lists it too)
+    page.wait_for_selector("#coupon-qr svg")
     page.goto("/coupons/")
     page.click(f"#coupon-{seeded['coupon']} a")
     # then the coupon page shows its QR and serial

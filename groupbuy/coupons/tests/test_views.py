@@ -225,3 +225,25 @@ def test_a_cashier_sees_the_owners_settings_but_no_form_that_would_refuse_them(
     assert not any(form in page for form in owner_forms)
     assert 'id="keys-by-owners"' in page and "online only" in page
     assert " · 2 units · " in page  # today's redemption, with its unit count
+
+
+def test_the_order_page_links_its_shopper_to_the_orders_coupon(client, db):
+    from groupbuy.coupons.tests.factories import (
+        confirmed_orders,
+        coupon_for,
+        make_station,
+    )
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    link = 'id="order-coupon-link">'
+    # the shopper sees their coupon one tap away
+    client.force_login(order.shopper)
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert f'href="/coupons/{coupon.public_id}/" {link}' in page
+    # the merchant's owner, who may open the order, is not shown the coupon
+    client.force_login(station.owner)
+    response = client.get(f"/orders/{order.public_id}/")
+    assert response.status_code == 200
+    assert link not in response.content.decode()
