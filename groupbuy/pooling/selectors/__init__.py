@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,11 +91,18 @@ def branches_with_promotions(*, now=None) -> list[Branch]:
 
 def requests_for_user(*, user, still_looking: bool = False):
     """My pool requests, newest first (a QuerySet, to paginate); with
-    ``still_looking``, only those open or suggested."""
+    ``still_looking``, only those open or suggested, each with the public id
+    of the pool it was last suggested for (``pool_public_id``), to answer."""
     requests = PoolRequest.objects.filter(user=user)
     if still_looking:
         requests = requests.filter(
             state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED]
+        ).annotate(
+            pool_public_id=Subquery(
+                PoolMember.objects.filter(request=OuterRef("pk"))
+                .order_by("-id")
+                .values("pool__public_id")[:1]
+            )
         )
     return requests.select_related("promotion", "branch").order_by("-created_at", "-id")
 

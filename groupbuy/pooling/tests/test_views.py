@@ -307,9 +307,14 @@ def test_a_suggested_request_is_not_withdrawn_from_the_page(
     client.force_login(first)
     pool_request = PoolRequest.objects.get(user=first)
     assert pool_request.state == PoolRequest.State.SUGGESTED
-    # then the page offers no withdrawal, and a post says why and changes nothing
+    # then the page offers no withdrawal but the pool to answer, and a post
+    # says why and changes nothing
     url = f"/pooling/requests/{pool_request.public_id}/withdraw/"
-    assert f'action="{url}"' not in client.get("/pooling/").content.decode()
+    home = client.get("/pooling/").content.decode()
+    assert f'action="{url}"' not in home
+    pool = Pool.objects.get()
+    answer = f'href="/pooling/pools/{pool.public_id}/">Answer</a>'
+    assert answer in home.split(f'id="request-{pool_request.public_id}"')[1]
     page = client.post(url, follow=True).content.decode()
     assert "Only a request still looking for a pool can be withdrawn." in page
     pool_request.refresh_from_db()
