@@ -31,6 +31,7 @@ app = GroupbuyApp(
         "demands.offer": _("New offer on a demand"),
         "demands.accepted": _("Offer accepted on a demand"),
         "demands.offer_declined": _("Another offer was chosen"),
+        "demands.offer_withdrawn": _("An offer was withdrawn"),
         "demands.closed": _("Demand closed, deposit refunded"),
         "demands.deadline": _("A demand’s deadline moved"),
         "demands.match": _("New demand matching a saved search"),

@@ -67,6 +67,23 @@ def notify_offer(*, demand, offer, revised: bool) -> None:
         )
 
 
+def notify_offer_withdrawn(*, demand, offer) -> None:
+    """The buyers who could have accepted ``offer`` learn it is gone."""
+    for participation in demand.participations.filter(status="active"):
+        _send(
+            participation.shopper,
+            kind="demands.offer_withdrawn",
+            key=f"demands.offer_withdrawn:{offer.public_id}:{participation.pk}",
+            title=lambda: _("An offer was withdrawn"),
+            body=lambda: (
+                _("%(merchant)s withdrew its offer for “%(title)s”.")
+                % {"merchant": offer.merchant.name, "title": demand.title}
+            ),
+            demand=demand,
+            data={"offer_id": offer.public_id},
+        )
+
+
 def notify_accepted(*, demand, participations, declined) -> None:
     for participation in participations:
         _send(

@@ -19,7 +19,11 @@ from groupbuy.demands.deposits import deposit_give_back, lock_deposit_intents
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.live import push_demand
 from groupbuy.demands.models import Demand, Offer, Participation
-from groupbuy.demands.notifications import notify_accepted, notify_offer
+from groupbuy.demands.notifications import (
+    notify_accepted,
+    notify_offer,
+    notify_offer_withdrawn,
+)
 
 State = Demand.State
 
@@ -121,6 +125,7 @@ def offer_withdraw(*, actor, offer: Offer) -> Offer:
         offer.state = Offer.State.WITHDRAWN
         offer.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="demands.offer.withdrawn", obj=offer)
+        notify_offer_withdrawn(demand=offer.demand, offer=offer)
         push_demand(offer.demand)
     return offer
 

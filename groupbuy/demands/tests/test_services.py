@@ -318,6 +318,12 @@ def test_offers_are_sent_revised_and_withdrawn_by_the_merchants_owners():
     services.offer_withdraw(actor=owner, offer=revised)
     revised.refresh_from_db()
     assert revised.state == Offer.State.WITHDRAWN
+    # the buyer who could have accepted it is told, once however often it is
+    # withdrawn
+    services.offer_withdraw(actor=owner, offer=revised)
+    (told,) = Notification.objects.filter(kind="demands.offer_withdrawn")
+    assert told.recipient == demand.initiator
+    assert merchant.name in told.body
 
 
 def test_an_offer_from_someone_not_an_owner_is_refused():
