@@ -336,3 +336,23 @@ def test_my_teams_says_how_many_places_an_open_team_has_left_and_by_when(client,
     listing = client.get("/teams/").content.decode()
     fills_by = timezone.localtime(team.expires_at).strftime("%m-%d %H:%M")
     assert f"{team.slots_left} place(s) left · fills by {fills_by}" in listing
+
+
+def test_the_order_page_of_a_team_place_leads_its_shopper_back_to_the_team(
+    client, shop
+):
+    deal_id = shop["team_deal"].deal.public_id
+    alice = make_user(preferred_language="en")
+    team_id = _post(client, f"/api/teams/deals/{deal_id}/teams", alice).json()["team"][
+        "team_id"
+    ]
+    order = Team.objects.get(public_id=team_id).members.get().order
+    link = f'href="/teams/t/{team_id}/" id="order-team-link"'
+    client.force_login(alice)
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert link in page and "place(s) left" in page
+    # the merchant's owner, who may open the order, is not shown the team's link
+    client.force_login(shop["owner"])
+    response = client.get(f"/orders/{order.public_id}/")
+    assert response.status_code == 200
+    assert 'id="order-team"' not in response.content.decode()
