@@ -78,6 +78,17 @@ def promotion_publish(request, payload: PromotionIn):
     return Status(201, promotion_out(promotion))
 
 
+@router.post("/promotions/{promotion_id}/end", response=PromotionOut)
+def promotion_end(request, promotion_id: str):
+    """End a running promotion now (those who may publish it): its suggested
+    pools are dissolved, its open requests closed, their shoppers told."""
+    promotion = services.promotion_end(
+        actor=request.auth,
+        promotion=selectors.promotion_get(promotion_id=promotion_id),
+    )
+    return promotion_out(promotion)
+
+
 @router.get("/merchants/{merchant_id}/figures", response=FiguresOut)
 def merchant_figures(request, merchant_id: str, period: Query[FiguresIn]):
     """Per promotion: pool requests, pools suggested and confirmed, what

@@ -38,6 +38,7 @@ app = GroupbuyApp(
         "pooling.contact": _("Contact request from a shopper buying the same"),
         "pooling.contact_answered": _("Answer to my contact request"),
         "pooling.invitation": _("A pool forming at a shop I use"),
+        "pooling.promotion_ended": _("A promotion I pool for ended early"),
     },
     demo_data="groupbuy.pooling.demo:load_demo_data",
     personal_data="groupbuy.pooling.personal_data:PoolingPersonalData",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
@@ -48,6 +49,10 @@ class Promotion(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_running(self) -> bool:
+        return self.starts_at <= timezone.now() < self.ends_at
 
     def rules(self) -> savings.Rules:
         product_ids = frozenset(p.public_id for p in self.products.all())

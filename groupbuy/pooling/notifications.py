@@ -72,3 +72,25 @@ def notify_outcome(member: PoolMember, *, confirmed: bool) -> None:
         data={"pool_id": pool.public_id},
         idempotency_key=f"{kind}:{pool.public_id}:{member.user_id}",
     )
+
+
+def notify_promotion_ended(*, user, promotion: Promotion, pool: Pool | None) -> None:
+    """A shopper whose request (or pool) the promotion's early end closed."""
+    if pool is not None and pool.state == Pool.State.CONFIRMED:
+        body = _(
+            "The shop ended this promotion early. Ask at the till whether your "
+            "pool still gets it."
+        )
+    else:
+        body = _("The shop ended this promotion early, so we no longer pool for it.")
+    notification_enqueue(
+        recipient=user,
+        kind="pooling.promotion_ended",
+        title=interpolate_lazy(
+            _("%(promotion)s has ended"), {"promotion": promotion.title}
+        ),
+        body=body,
+        url=pool_url(pool) if pool is not None else reverse("pooling:home"),
+        data={"promotion_id": promotion.public_id},
+        idempotency_key=f"pooling.promotion_ended:{promotion.public_id}:{user.pk}",
+    )

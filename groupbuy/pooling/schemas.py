@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
@@ -12,13 +13,18 @@ from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
 
 MAX_FEN = 100_000_000
 
+# A tier is [spend, save] in fen. A list of two, not a tuple: a tuple's
+# prefixItems schema is read as an OpenAPI 3.0 tuple ("items": [...]) by some
+# tools, schemathesis among them, which then refuse the document.
+Tier = Annotated[list[int], Field(min_length=2, max_length=2)]
+
 
 class PromotionIn(Schema):
     merchant_id: str
     branch_id: str | None = None
     title: str = Field(min_length=1, max_length=120)
     kind: str
-    tiers: list[tuple[int, int]] = []
+    tiers: list[Tier] = []
     buy_n: int = Field(0, ge=0, le=100)
     pay_m: int = Field(0, ge=0, le=100)
     second_item_percent: int = Field(100, ge=0, le=100)
@@ -33,7 +39,7 @@ class PromotionOut(Schema):
     kind: str
     merchant_id: str
     branch_id: str | None
-    tiers: list[tuple[int, int]]
+    tiers: list[Tier]
     buy_n: int
     pay_m: int
     second_item_percent: int

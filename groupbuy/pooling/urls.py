@@ -32,4 +32,9 @@ urlpatterns = [
         views.merchant_promotions,
         name="merchant_promotions",
     ),
+    path(
+        "merchant/<str:merchant_id>/promotions/<str:promotion_id>/end/",
+        views.merchant_promotion_end,
+        name="merchant_promotion_end",
+    ),
 ]

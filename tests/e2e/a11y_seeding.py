@@ -322,6 +322,7 @@ NOT_PAGES = {
     "web:merchant_staff_remove",
     "pooling:cart_delete",
     "pooling:request_withdraw",
+    "pooling:merchant_promotion_end",
     "snap:mine_photo_delete",
 }
 

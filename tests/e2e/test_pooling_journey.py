@@ -487,7 +487,7 @@ print(json.dumps({"merchant": merchant.public_id}))
 )
 
 
-def test_a_merchant_publishes_a_promotion_and_sees_what_pooling_did(
+def test_a_merchant_publishes_a_promotion_sees_what_pooling_did_and_ends_it(
     chromium, groupbuy_server
 ):
     seeded = json.loads(
@@ -515,5 +515,11 @@ def test_a_merchant_publishes_a_promotion_and_sees_what_pooling_did(
         charts = page.locator("#promotion-charts .chart canvas")
         assert charts.count() == 2
         charts.first.wait_for(state="visible")
+        # and when they end it early, after saying so twice, it offers no end
+        row.locator(".promotion-end summary").click()
+        row.locator(".promotion-end-confirm").click()
+        page.wait_for_selector("text=Promotion ended")
+        row = page.locator("#promotion-list .promotion", has_text="Spend 300 save 50")
+        assert row.locator(".promotion-end").count() == 0
     finally:
         context.close()

@@ -16,7 +16,7 @@ from groupbuy.pooling.services.invitations import (
     pool_invitations_send,
 )
 from groupbuy.pooling.services.pools import pools_match, pools_match_all
-from groupbuy.pooling.services.promotions import promotion_publish
+from groupbuy.pooling.services.promotions import promotion_end, promotion_publish
 from groupbuy.pooling.services.shoppers import (
     cart_delete,
     cart_report,
@@ -42,5 +42,6 @@ __all__ = [
     "pools_match",
     "pools_match_all",
     "profile_update",
+    "promotion_end",
     "promotion_publish",
 ]

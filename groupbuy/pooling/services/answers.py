@@ -68,7 +68,7 @@ def pool_answer(*, actor, pool: Pool, accept: bool, now=None) -> Pool:
         elif not pool.members.exclude(answer=Answer.ACCEPTED).exists():
             _confirm(pool, now=now)
         else:
-            _publish_state(pool)
+            publish_pool_state(pool)
     pool.refresh_from_db()
     return pool
 
@@ -86,7 +86,7 @@ def _confirm(pool: Pool, *, now) -> None:
     audit_log(actor=None, action="pooling.pool.confirmed", obj=pool)
     for member in pool.members.select_related("user"):
         notifications.notify_outcome(member, confirmed=True)
-    _publish_state(pool)
+    publish_pool_state(pool)
 
 
 def _dissolve(pool: Pool, *, now) -> None:
@@ -105,14 +105,14 @@ def _dissolve(pool: Pool, *, now) -> None:
     audit_log(actor=None, action="pooling.pool.dissolved", obj=pool)
     for member in pool.members.select_related("user"):
         notifications.notify_outcome(member, confirmed=False)
-    _publish_state(pool)
+    publish_pool_state(pool)
     # Should a concurrent run take some of these requests, its savepoint rolls
     # back; the answer itself stands and the next batch matches the rest.
     with contextlib.suppress(PoolingError):
         pools_match(branch_id=pool.branch_id, promotion_id=pool.promotion_id, now=now)
 
 
-def _publish_state(pool: Pool) -> None:
+def publish_pool_state(pool: Pool) -> None:
     event = {"type": "pooling.pool", "pool_id": pool.public_id, "state": pool.state}
     after_commit(publish_to_pool, pool.public_id, event)
     for member in pool.members.select_related("user"):
@@ -161,5 +161,5 @@ def pool_phone_consent(*, actor, pool: Pool, agree: bool) -> PoolMember:
                 action="pooling.phone.shared" if agree else "pooling.phone.hidden",
                 obj=pool,
             )
-            _publish_state(pool)
+            publish_pool_state(pool)
     return member

@@ -137,7 +137,11 @@ def pools_match(*, branch_id: int, promotion_id: int, now=None) -> list[Pool]:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        promotion = Promotion.objects.get(pk=promotion_id)
+        # Locked, so that ending the promotion (promotion_end) waits for this
+        # run and a run after it sees it ended: read unlocked, a run that began
+        # before the end could suggest a pool for a promotion already over.
+        # Runs for the promotion's branches take turns.
+        promotion = Promotion.objects.select_for_update().get(pk=promotion_id)
         requests = {
             str(request.pk): request
             for request in PoolRequest.objects.select_related("user").filter(

@@ -3,14 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.core.audit import audit_log
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
-from groupbuy.pooling.models import Promotion
+from groupbuy.pooling.models import Pool, PoolRequest, Promotion
+from groupbuy.pooling.notifications import notify_promotion_ended
 from groupbuy.pooling.selectors.publishing import publish_scope
+from groupbuy.pooling.services.answers import publish_pool_state
 
 
 def require_promotion_publisher(*, actor, merchant: Merchant, branch: Branch | None):
@@ -97,4 +100,54 @@ def promotion_publish(
             obj=promotion,
             data={"kind": kind, "tiers": promotion.tiers, "title": title},
         )
+    return promotion
+
+
+def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
+    """End a running promotion now (a mistake, or the shop stopped it).
+
+    The pools it was suggested for and not yet confirmed are dissolved and the
+    requests still looking are closed (expired), and each shopper is told once;
+    members of a confirmed pool are told too, since the till decides now. Ending
+    it again, or one already over, changes nothing.
+    """
+    require_promotion_publisher(
+        actor=actor, merchant=promotion.merchant, branch=promotion.branch
+    )
+    now = now or timezone.now()
+    with transaction.atomic():
+        promotion = Promotion.objects.select_for_update().get(pk=promotion.pk)
+        if promotion.ends_at <= now:
+            return promotion
+        previous_ends_at = promotion.ends_at
+        promotion.ends_at = now
+        promotion.save(update_fields=["ends_at"])
+        audit_log(
+            actor=actor,
+            action="pooling.promotion.ended",
+            obj=promotion,
+            data={"previous_ends_at": previous_ends_at.isoformat()},
+        )
+        told = set()
+        for pool in Pool.objects.filter(
+            promotion=promotion, state__in=[Pool.State.PROPOSED, Pool.State.CONFIRMED]
+        ).select_for_update():
+            if pool.state == Pool.State.PROPOSED:
+                pool.state = Pool.State.DISSOLVED
+                pool.save(update_fields=["state"])
+                publish_pool_state(pool)
+            for member in pool.members.select_related("user"):
+                notify_promotion_ended(user=member.user, promotion=promotion, pool=pool)
+                told.add(member.user_id)
+        closing = PoolRequest.objects.filter(
+            promotion=promotion,
+            state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
+        )
+        for request in closing.select_related("user"):
+            if request.user_id not in told:
+                notify_promotion_ended(
+                    user=request.user, promotion=promotion, pool=None
+                )
+                told.add(request.user_id)
+        closing.update(state=PoolRequest.State.EXPIRED)
     return promotion

@@ -2,7 +2,7 @@
 request's pages with their chats (``rooms``), and the merchant's promotions
 page (``merchant``)."""
 
-from groupbuy.pooling.views.merchant import merchant_promotions
+from groupbuy.pooling.views.merchant import merchant_promotion_end, merchant_promotions
 from groupbuy.pooling.views.rooms import (
     contact,
     contact_answer,
@@ -31,6 +31,7 @@ __all__ = [
     "contact_answer",
     "contact_chat",
     "home",
+    "merchant_promotion_end",
     "merchant_promotions",
     "pool",
     "pool_answer",

@@ -7,15 +7,16 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import is_merchant_staff
 from groupbuy.core.errors import DomainError
-from groupbuy.pooling import services
+from groupbuy.pooling import selectors, services
 from groupbuy.pooling.forms import (
     PromotionForm,
 )
@@ -77,3 +78,24 @@ def merchant_promotions(request, merchant_id: str):
             "charts": figure_charts(figures),
         },
     )
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def merchant_promotion_end(request, merchant_id: str, promotion_id: str):
+    """End one of the merchant's running promotions now."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    if not is_merchant_staff(request.user, merchant):
+        raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
+    promotion = selectors.promotion_get(promotion_id=promotion_id)
+    if promotion.merchant_id != merchant.pk:
+        raise Http404
+    try:
+        services.promotion_end(actor=request.user, promotion=promotion)
+        messages.success(
+            request, _("Promotion ended: its pools and requests are closed.")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("pooling:merchant_promotions", merchant_id)

@@ -1,0 +1,145 @@
+"""A shop ends a running promotion early: its pools and requests close, and
+the shoppers are told, once."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog.models import Branch
+from groupbuy.core.audit import AuditEntry
+from groupbuy.core.errors import DomainError
+from groupbuy.notify.models import Notification
+from groupbuy.pooling import services
+from groupbuy.pooling.models import Pool, PoolRequest
+from groupbuy.pooling.tests.factories import (
+    auth,
+    make_promotion,
+    make_request,
+    make_shop,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop():
+    merchant, branch, owner = make_shop()
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    return merchant, branch, owner, promotion
+
+
+def _ask(user, shop, amount_fen, capture):
+    _merchant, branch, _owner, promotion = shop
+    with capture(execute=True):
+        return make_request(
+            user=user, promotion=promotion, branch=branch, amount_fen=amount_fen
+        )
+
+
+def test_ending_dissolves_its_suggestions_closes_its_requests_and_tells_them(
+    shop, django_capture_on_commit_callbacks
+):
+    # given a suggested pool of two and a third request still looking
+    _merchant, branch, owner, promotion = shop
+    first, second, third = make_user(), make_user(), make_user()
+    _ask(first, shop, 18_000, django_capture_on_commit_callbacks)
+    _ask(second, shop, 12_000, django_capture_on_commit_callbacks)
+    _ask(third, shop, 9_000, django_capture_on_commit_callbacks)
+    pool = Pool.objects.get()
+    assert pool.state == Pool.State.PROPOSED
+    # when the owner ends the promotion, twice
+    for _ in range(2):
+        services.promotion_end(actor=owner, promotion=promotion)
+    # then it is over, its pool dissolved and every request closed
+    promotion.refresh_from_db()
+    assert not promotion.is_running
+    pool.refresh_from_db()
+    assert pool.state == Pool.State.DISSOLVED
+    states = set(PoolRequest.objects.values_list("state", flat=True))
+    assert states == {PoolRequest.State.EXPIRED}
+    # and each shopper is told once, the audit says it once
+    told = Notification.objects.filter(kind="pooling.promotion_ended")
+    assert sorted(n.recipient_id for n in told) == sorted(
+        u.pk for u in (first, second, third)
+    )
+    assert AuditEntry.objects.filter(action="pooling.promotion.ended").count() == 1
+    # and nobody can ask to pool for it any more
+    with pytest.raises(DomainError):
+        make_request(
+            user=make_user(), promotion=promotion, branch=branch, amount_fen=15_000
+        )
+
+
+def test_a_confirmed_pool_stays_and_its_members_are_told_to_ask_at_the_till(
+    shop, django_capture_on_commit_callbacks
+):
+    _merchant, _branch, owner, promotion = shop
+    first = make_user(preferred_language="en")
+    second = make_user(preferred_language="en")
+    _ask(first, shop, 18_000, django_capture_on_commit_callbacks)
+    _ask(second, shop, 12_000, django_capture_on_commit_callbacks)
+    pool = Pool.objects.get()
+    for user in (first, second):
+        services.pool_answer(actor=user, pool=pool, accept=True)
+    services.promotion_end(actor=owner, promotion=promotion)
+    pool.refresh_from_db()
+    assert pool.state == Pool.State.CONFIRMED
+    (told, _other) = Notification.objects.filter(kind="pooling.promotion_ended")
+    assert "till" in told.body
+
+
+def test_only_those_who_may_publish_it_end_it(client, shop):
+    merchant, _branch, _owner, promotion = shop
+    other_branch = Branch.objects.create(merchant=merchant, name="East", address="2")
+    cashier_elsewhere = make_user()
+    merchant_membership_add(
+        actor=None,
+        user=cashier_elsewhere,
+        merchant=merchant,
+        role="cashier",
+        branch=other_branch,
+    )
+    _other_merchant, _b, other_owner = make_shop(name="Other")
+    for outsider in (make_user(), other_owner, cashier_elsewhere):
+        with pytest.raises(DomainError) as refused:
+            services.promotion_end(actor=outsider, promotion=promotion)
+        assert refused.value.status == 403
+        response = client.post(
+            f"/api/pooling/promotions/{promotion.public_id}/end",
+            headers=auth(outsider),
+        )
+        assert response.status_code == 403, response.json()
+    assert (
+        client.post(f"/api/pooling/promotions/{promotion.public_id}/end").status_code
+        == 401
+    )
+    promotion.refresh_from_db()
+    assert promotion.is_running
+
+
+def test_the_owner_ends_it_on_the_promotions_page_and_by_the_api(client, shop):
+    merchant, _branch, owner, promotion = shop
+    page_url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    end_url = f"{page_url}{promotion.public_id}/end/"
+    client.force_login(owner)
+    assert f'action="{end_url}"' in client.get(page_url).content.decode()
+    response = client.post(end_url, follow=True)
+    assert response.status_code == 200
+    promotion.refresh_from_db()
+    assert promotion.ends_at <= timezone.now()
+    # an ended promotion offers no End now; the API answers it as it is
+    assert f'action="{end_url}"' not in client.get(page_url).content.decode()
+    api = client.post(
+        f"/api/pooling/promotions/{promotion.public_id}/end", headers=auth(owner)
+    )
+    assert api.status_code == 200
+    # through another merchant's console it is not found; a shopper is refused
+    other, _b, other_owner = make_shop(name="Other")
+    client.force_login(other_owner)
+    other_url = f"/pooling/merchant/{other.public_id}/promotions/"
+    assert client.post(f"{other_url}{promotion.public_id}/end/").status_code == 404
+    client.force_login(make_user())
+    assert client.post(end_url).status_code == 403
