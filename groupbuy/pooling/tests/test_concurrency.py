@@ -1,5 +1,6 @@
-"""Races: matching runs never put a request in two pools; two answers to one
-contact request count once; invitation rounds invite a shopper once."""
+"""Races: matching runs never put a request in two pools; a promotion ended
+while matching keeps no suggestion; two answers to one contact request count
+once; invitation rounds invite a shopper once."""
 
 from collections import Counter
 from datetime import timedelta
@@ -55,6 +56,38 @@ def test_concurrent_matching_runs_form_each_pool_once(
     assert sum(pool.saving_fen for pool in Pool.objects.all()) == 15_000
     suggested = PoolRequest.objects.filter(state="suggested").count()
     assert suggested == len(seats)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_promotion_ended_while_matching_runs_keeps_no_suggestion(
+    file_database,  # noqa: F811
+    monkeypatch,
+):
+    # given six open requests that pool, the online step off
+    monkeypatch.setattr(shoppers, "_match_soon", lambda *args: None)
+    merchant, branch, owner = make_shop()
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    for amount in (18_000, 12_000, 15_000, 15_000, 20_000, 10_000):
+        make_request(
+            user=make_user(), promotion=promotion, branch=branch, amount_fen=amount
+        )
+    # when the owner ends the promotion while three matching runs start
+    match = lambda: services.pools_match(  # noqa: E731
+        branch_id=branch.pk, promotion_id=promotion.pk
+    )
+    outcomes = race(
+        [
+            match,
+            match,
+            lambda: services.promotion_end(actor=owner, promotion=promotion),
+            match,
+        ]
+    )
+    # then nobody crashed, and whatever the order no suggestion stands and no
+    # request still looks for a pool of a promotion that is over
+    assert not [outcome for outcome in outcomes if outcome.startswith("crash")]
+    assert not Pool.objects.filter(state=Pool.State.PROPOSED).exists()
+    assert set(PoolRequest.objects.values_list("state", flat=True)) == {"expired"}
 
 
 @pytest.mark.django_db(transaction=True)
