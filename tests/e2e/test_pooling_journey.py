@@ -63,11 +63,12 @@ print(json.dumps({"branch": branch.public_id}))
 )
 
 
-def _phone(chromium, groupbuy_server):
+def _phone(chromium, groupbuy_server, *, timezone_id: str | None = None):
     context = chromium.new_context(
         base_url=groupbuy_server.url,
         viewport={"width": 390, "height": 844},
         locale="en-US",
+        timezone_id=timezone_id,
     )
     context.set_default_timeout(STEP_TIMEOUT_MS)
     return context, context.new_page()
@@ -97,7 +98,9 @@ def _wait_for_suggestion(page, *, timeout_s: float = 30) -> None:
 
 def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
     seeded = json.loads(groupbuy_server.run_python(SEED).strip().splitlines()[-1])
-    phones = [_phone(chromium, groupbuy_server) for _ in PHONES]
+    # (the second shopper's phone is on London time, as a traveller's is)
+    zones = [None, "Europe/London", None]
+    phones = [_phone(chromium, groupbuy_server, timezone_id=zone) for zone in zones]
     try:
         pages = [page for _context, page in phones]
         # given three shoppers at one shop, each with a ¥100 cart for "300 − 50"
@@ -130,13 +133,18 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
         # and a message reaches the others over the WebSocket
         pages[0].fill("#chat-body", "Meet at till 3 at six")
         pages[0].click("#chat-send")
+        last_time = "#chat-messages li:last-child time"
         for page in pages:
             page.wait_for_selector(
                 "#chat-messages li:has-text('Meet at till 3 at six')", timeout=15_000
             )
-            # with the time it was sent
-            sent = page.inner_text("#chat-messages li:last-child time")
-            assert re.fullmatch(r"\d\d:\d\d", sent), sent
+        # with the time it was sent, the same on every phone and as the page
+        # says it once reloaded: the site's time zone, whatever the phone's
+        sent = {page.inner_text(last_time) for page in pages}
+        assert len(sent) == 1 and re.fullmatch(r"\d\d:\d\d", min(sent)), sent
+        pages[1].reload()
+        pages[1].wait_for_selector("#chat-messages li:has-text('Meet at till 3')")
+        assert {pages[1].inner_text(last_time)} == sent
     finally:
         for context, _page in phones:
             context.close()

@@ -4,11 +4,17 @@
 // "Earlier messages" loads the page before the first one shown, in place.
 import { openSocket } from "../realtime/socket.js";
 
-// "16:05" as the page shows it: the hour and minute the message was sent, here.
-export function sentAt(iso) {
+// "16:05" as the page shows it: the hour and minute the message was sent, in
+// the site's time zone (the page's own times are), not the device's.
+export function sentAt(iso, timeZone) {
   const moment = new Date(iso);
-  const pad = (number) => String(number).padStart(2, "0");
-  return Number.isNaN(moment.getTime()) ? "" : `${pad(moment.getHours())}:${pad(moment.getMinutes())}`;
+  if (Number.isNaN(moment.getTime())) return "";
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).format(moment);
+  } catch {
+    return new Intl.DateTimeFormat("en-GB", options).format(moment); // unknown zone
+  }
 }
 
 export function startChat({ socketPath, onEvent = () => {} }) {
@@ -25,7 +31,7 @@ export function startChat({ socketPath, onEvent = () => {} }) {
     const sent = document.createElement("time");
     sent.className = "muted small";
     sent.dateTime = message.created_at;
-    sent.textContent = sentAt(message.created_at);
+    sent.textContent = sentAt(message.created_at, room?.dataset.timeZone);
     const body = document.createElement("span");
     body.className = "chat-body";
     body.textContent = message.body;
