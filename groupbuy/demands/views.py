@@ -30,7 +30,7 @@ from groupbuy.demands.forms import (
 )
 from groupbuy.demands.models import DemandPhoto, SavedSearch
 from groupbuy.escrow.services import intent_pay_url
-from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.common import domain_errors_as_http, run_action
 
 
 def _user(request):
@@ -376,9 +376,9 @@ def merchant_offer_withdraw(request, merchant_id: str, offer_id: str):
     offer = selectors.offer_get(offer_id=offer_id)
     if offer.merchant_id != merchant.pk:
         raise Http404
-    try:
-        services.offer_withdraw(actor=request.user, offer=offer)
-        messages.success(request, _("Offer withdrawn."))
-    except DomainError as error:
-        messages.error(request, error.message)
+    run_action(
+        request,
+        lambda: services.offer_withdraw(actor=request.user, offer=offer),
+        _("Offer withdrawn."),
+    )
     return redirect("demands:merchant_offer", merchant_id, offer.demand.public_id)

@@ -112,10 +112,12 @@ def test_only_those_who_may_publish_it_end_it(client, shop):
             headers=auth(outsider),
         )
         assert response.status_code == 403, response.json()
-    assert (
-        client.post(f"/api/pooling/promotions/{promotion.public_id}/end").status_code
-        == 401
-    )
+    anonymous = client.post(f"/api/pooling/promotions/{promotion.public_id}/end")
+    assert anonymous.status_code == 401
+    # and on the page, a cashier of another branch gets the refusal page
+    client.force_login(cashier_elsewhere)
+    page = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    assert client.post(f"{page}{promotion.public_id}/end/").status_code == 403
     promotion.refresh_from_db()
     assert promotion.is_running
 

@@ -22,7 +22,7 @@ from groupbuy.pooling.forms import (
 )
 from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
 from groupbuy.pooling.selectors.publishing import publish_scope
-from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.common import domain_errors_as_http, run_action
 
 
 @login_required
@@ -91,11 +91,9 @@ def merchant_promotion_end(request, merchant_id: str, promotion_id: str):
     promotion = selectors.promotion_get(promotion_id=promotion_id)
     if promotion.merchant_id != merchant.pk:
         raise Http404
-    try:
-        services.promotion_end(actor=request.user, promotion=promotion)
-        messages.success(
-            request, _("Promotion ended: its pools and requests are closed.")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
+    run_action(
+        request,
+        lambda: services.promotion_end(actor=request.user, promotion=promotion),
+        _("Promotion ended: its pools and requests are closed."),
+    )
     return redirect("pooling:merchant_promotions", merchant_id)

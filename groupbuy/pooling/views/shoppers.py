@@ -26,7 +26,7 @@ from groupbuy.pooling.forms import (
 )
 from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.services.shoppers import profile_get_or_create
-from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.common import domain_errors_as_http, run_action
 
 
 @login_required
@@ -268,11 +268,13 @@ def request_withdraw(request, request_id: str):
     pool_request = selectors.request_get_for_user(
         user=request.user, request_id=request_id
     )
-    try:
-        services.pool_request_withdraw(actor=request.user, request=pool_request)
-        messages.success(request, _("Withdrawn: we no longer look for a pool for it."))
-    except DomainError as error:
-        messages.error(request, error.message)
+    run_action(
+        request,
+        lambda: services.pool_request_withdraw(
+            actor=request.user, request=pool_request
+        ),
+        _("Withdrawn: we no longer look for a pool for it."),
+    )
     return redirect("pooling:home")
 
 

@@ -69,8 +69,16 @@ def run_form_action(request: HttpRequest, form_class, action, done: str) -> None
             for error in errors:
                 messages.error(request, error)
         return
+    run_action(request, lambda: action(form.cleaned_data), done)
+
+
+def run_action(request: HttpRequest, action, done: str) -> None:
+    """Call ``action()`` and say how it went as a message; the caller redirects
+    back to its page. A refusal is a message (a pool request already suggested,
+    an offer already accepted), except 403 and 404, which escape to
+    ``domain_errors_as_http``."""
     try:
-        action(form.cleaned_data)
+        action()
     except DomainError as error:
         if error.status in (403, 404):
             raise
