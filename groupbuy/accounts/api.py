@@ -41,6 +41,7 @@ def user_out(user) -> dict:
         "email_verified": user.email_verified_at is not None,
         "preferred_language": user.preferred_language,
         "contact_channel": user.contact_channel,
+        "inbox_only_kinds": user.inbox_only_kinds,
         "is_operator": user.is_operator,
         "is_phone_verified": user.phone_verified_at is not None,
         "memberships": [

@@ -58,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=ContactChannel.SMS,
         help_text=_("Besides the in-app inbox, how important news reaches you."),
     )
+    # Kinds of notification (``deals.deal.succeeded``…) this person keeps to the
+    # inbox: no SMS, e-mail or push for them, whatever contact_channel says.
+    inbox_only_kinds = models.JSONField(
+        _("kept to the inbox"), default=list, blank=True
+    )
     is_staff = models.BooleanField(_("operator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(

@@ -54,6 +54,7 @@ class AccountsPersonalData(PersonalDataProvider):
                     "display_name": user.display_name,
                     "preferred_language": user.preferred_language,
                     "contact_channel": user.contact_channel,
+                    "inbox_only_kinds": user.inbox_only_kinds,
                     "date_joined": user.date_joined,
                     "phone_verified_at": user.phone_verified_at,
                     "email_verified_at": user.email_verified_at,

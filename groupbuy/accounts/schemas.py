@@ -1,6 +1,7 @@
 """Request and response shapes of the accounts API (names unique API-wide)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
@@ -68,6 +69,9 @@ class UserOut(Schema):
     email_verified: bool
     preferred_language: str
     contact_channel: str
+    inbox_only_kinds: list[str] = Field(
+        description="Kinds of notification kept to the inbox: no SMS, e-mail or push"
+    )
     is_operator: bool
     is_phone_verified: bool
     memberships: list[MembershipOut]
@@ -83,6 +87,12 @@ class ProfileIn(Schema):
     preferred_language: str | None = None
     email: str | None = Field(None, max_length=254)
     contact_channel: str | None = None
+    inbox_only_kinds: list[Annotated[str, Field(max_length=80)]] | None = Field(
+        None,
+        max_length=200,
+        description="Kinds of notification to keep to the inbox "
+        "(e.g. pooling.invitation); the whole list, replacing the one before",
+    )
 
 
 class ApiTokenOut(Schema):

@@ -23,12 +23,15 @@ def coupon_page_url(coupon: Coupon) -> str:
 
 def notify_coupon_issued(coupon: Coupon) -> None:
     """Queue inside the issuing transaction (the outbox sends after commit)."""
-    channels = default_channels(coupon.shopper)
-    if Channel.SMS.value not in channels:
+    kind = "coupons.issued"
+    channels = default_channels(coupon.shopper, kind)
+    # The coupon's link goes by SMS too (the patent's way to the till), unless
+    # the shopper keeps coupons to their inbox.
+    if kind not in coupon.shopper.inbox_only_kinds and Channel.SMS not in channels:
         channels.append(Channel.SMS.value)
     notification_enqueue(
         recipient=coupon.shopper,
-        kind="coupons.issued",
+        kind=kind,
         title=format_lazy(_("Your coupon: {title}"), title=coupon.order.deal.title),
         # No link in the body: the SMS adds the notification's link itself (it
         # came twice) and the inbox opens it (it showed as a raw address).

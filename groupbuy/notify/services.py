@@ -44,10 +44,13 @@ URL_MAX_CHARS = Notification._meta.get_field("url").max_length
 KIND_MAX_CHARS = Notification._meta.get_field("kind").max_length
 
 
-def default_channels(recipient) -> list[str]:
+def default_channels(recipient, kind: str = "") -> list[str]:
     """The in-app inbox always, the channel the person chose in their profile, and
-    every channel an app added that can reach them (web push once they allowed it)."""
+    every channel an app added that can reach them (web push once they allowed it);
+    only the inbox for a kind they keep to it (``User.inbox_only_kinds``)."""
     channels = [Channel.IN_APP.value]
+    if kind and kind in (getattr(recipient, "inbox_only_kinds", None) or ()):
+        return channels
     preferred = getattr(recipient, "contact_channel", "") or ""
     if preferred in Channel.values and preferred not in channels:
         channels.append(preferred)
@@ -90,7 +93,7 @@ def notification_enqueue(
     """
     check_notification_fields(kind=kind, url=url)
     channel_list = _checked_channels(
-        default_channels(recipient) if channels is None else channels
+        default_channels(recipient, kind) if channels is None else channels
     )
     return notification_write(
         recipient=recipient,

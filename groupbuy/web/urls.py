@@ -50,6 +50,11 @@ urlpatterns = [
         account_security.phone_verify_code,
         name="phone_verify_code",
     ),
+    path(
+        "me/notifications/",
+        account_security.notification_settings,
+        name="notification_settings",
+    ),
     path("me/tokens/", account_security.api_tokens, name="api_tokens"),
     path(
         "me/tokens/<str:token_id>/revoke/",

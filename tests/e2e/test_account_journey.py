@@ -56,3 +56,14 @@ def test_sign_up_with_sms_code_log_in_and_reset_the_password(page, groupbuy_serv
     _log_in(page, NEW_PASSWORD)
     page.wait_for_selector("#nav-logout")
     assert page.inner_text("#nav-profile") == "Account"
+
+    # and from their profile they keep pool invitations to the inbox
+    page.click("#nav-profile")
+    page.click("#profile-notifications-link")
+    invitations = page.locator("#kind-poolinginvitation")
+    assert invitations.is_checked()
+    invitations.uncheck()
+    page.click("#notification-settings-save")
+    page.wait_for_selector("text=the others stay in your inbox")
+    assert not page.locator("#kind-poolinginvitation").is_checked()
+    assert page.locator("#kind-dealsorderpaid").is_checked()

@@ -98,6 +98,7 @@ def user_update_profile(
     preferred_language: str | None = None,
     email: str | None = None,
     contact_channel: str | None = None,
+    inbox_only_kinds: list[str] | None = None,
 ) -> User:
     changed = []
     if display_name is not None:
@@ -125,9 +126,28 @@ def user_update_profile(
             raise AccountError("invalid_channel", _("Unknown notification channel."))
         actor.contact_channel = contact_channel
         changed.append("contact_channel")
+    if inbox_only_kinds is not None:
+        actor.inbox_only_kinds = _known_kinds_or_error(inbox_only_kinds)
+        changed.append("inbox_only_kinds")
     if changed:
         actor.save(update_fields=changed)
     return actor
+
+
+def _known_kinds_or_error(kinds) -> list[str]:
+    """The notification kinds the installed apps declare, each once, in order."""
+    from groupbuy.core.plugins import notification_kinds
+
+    known = notification_kinds()
+    unknown = [kind for kind in kinds if kind not in known]
+    if unknown:
+        message = _("Unknown kinds of notification: %(kinds)s.") % {
+            "kinds": ", ".join(sorted(set(map(str, unknown))))
+        }
+        raise AccountError(
+            "invalid_kinds", message, fields={"inbox_only_kinds": [message]}
+        )
+    return sorted(set(kinds))
 
 
 def merchant_membership_add(

@@ -292,3 +292,29 @@ def test_the_coupon_message_names_the_expiry_day_in_the_shops_time_zone():
     link = coupon_page_url(coupon)
     assert link not in notification.body
     assert sms_text(notification).count(link) == 1
+
+
+def test_the_coupon_goes_by_sms_unless_the_shopper_keeps_coupons_to_the_inbox():
+    from groupbuy.accounts.services import user_update_profile
+    from groupbuy.notify.models import Delivery
+
+    coupon = coupon_for(confirmed_orders(make_merchant(), quantities=(1,))[0])
+    shopper = coupon.shopper
+    user_update_profile(actor=shopper, contact_channel="email")
+
+    def channels() -> set[str]:
+        Notification.objects.filter(kind="coupons.issued").delete()
+        notify_coupon_issued(coupon)
+        notification = Notification.objects.get(kind="coupons.issued")
+        return set(
+            Delivery.objects.filter(notification=notification).values_list(
+                "channel", flat=True
+            )
+        )
+
+    # the coupon's SMS goes whatever the profile's channel (e-mail here)
+    assert "sms" in channels()
+    # but not once the shopper keeps coupons to the inbox
+    user_update_profile(actor=shopper, inbox_only_kinds=["coupons.issued"])
+    coupon.shopper.refresh_from_db()
+    assert channels() == {"in_app"}

@@ -1,4 +1,5 @@
-"""The signed-in person's password change (by SMS code) and API tokens."""
+"""The signed-in person's password change (by SMS code), API tokens and which
+notifications reach them beyond the inbox."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.selectors import api_tokens_for_user
 from groupbuy.core.net import client_address
+from groupbuy.core.plugins import notification_kinds
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_auth import ApiTokenForm, CodeForm, PasswordCodeForm
 from groupbuy.web.views.auth import demo_sms, remember_demo_sms
@@ -171,3 +173,24 @@ def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
         request, _("The token “%(name)s” is revoked.") % {"name": token.name}
     )
     return redirect("web:api_tokens")
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Which kinds of notification also come by SMS, e-mail or push; the rest
+    stay in the inbox (``User.inbox_only_kinds``)."""
+    kinds = notification_kinds()
+    if request.method == "POST":
+        by_channel = set(request.POST.getlist("by_channel"))
+        services.user_update_profile(
+            actor=request.user,
+            inbox_only_kinds=[kind for kind in kinds if kind not in by_channel],
+        )
+        messages.success(request, _("Saved: the others stay in your inbox."))
+        return redirect("web:notification_settings")
+    quiet = set(request.user.inbox_only_kinds)
+    rows = sorted(
+        ((kind, str(label), kind not in quiet) for kind, label in kinds.items()),
+        key=lambda row: row[1],
+    )
+    return render(request, "web/auth/notification_settings.html", {"kinds": rows})
