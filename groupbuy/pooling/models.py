@@ -50,9 +50,9 @@ class Promotion(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_running(self) -> bool:
-        return self.starts_at <= timezone.now() < self.ends_at
+    def is_running(self, now=None) -> bool:
+        """Started and not ended at ``now`` (default: this moment)."""
+        return self.starts_at <= (now or timezone.now()) < self.ends_at
 
     def rules(self) -> savings.Rules:
         product_ids = frozenset(p.public_id for p in self.products.all())

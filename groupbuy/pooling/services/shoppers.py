@@ -231,7 +231,7 @@ def pool_request_create(
     n pay m, second item) pools ``items`` (or the ``cart``'s), of which only
     those the promotion counts are kept."""
     now = timezone.now()
-    if not (promotion.starts_at <= now < promotion.ends_at):
+    if not promotion.is_running(now):
         raise PoolingError(
             "promotion_not_running", _("This promotion is not running."), status=409
         )

@@ -55,7 +55,7 @@ def test_ending_dissolves_its_suggestions_closes_its_requests_and_tells_them(
         services.promotion_end(actor=owner, promotion=promotion)
     # then it is over, its pool dissolved and every request closed
     promotion.refresh_from_db()
-    assert not promotion.is_running
+    assert not promotion.is_running()
     pool.refresh_from_db()
     assert pool.state == Pool.State.DISSOLVED
     states = set(PoolRequest.objects.values_list("state", flat=True))
@@ -119,7 +119,7 @@ def test_only_those_who_may_publish_it_end_it(client, shop):
     page = f"/pooling/merchant/{merchant.public_id}/promotions/"
     assert client.post(f"{page}{promotion.public_id}/end/").status_code == 403
     promotion.refresh_from_db()
-    assert promotion.is_running
+    assert promotion.is_running()
 
 
 def test_the_owner_ends_it_on_the_promotions_page_and_by_the_api(client, shop):
