@@ -3,9 +3,6 @@ is deleted (after the retention period, or now, on their say)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,17 +13,20 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.snap import selectors
 from groupbuy.snap.services import snap_photo_delete
+from groupbuy.snap.services.retention import photo_kept_until, retention
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
 @login_required
 def my_snaps(request: HttpRequest) -> HttpResponse:
     snaps = selectors.snaps_of_user(user=request.user, page=page_number(request))
-    days = settings.GROUPBUY_SNAP_PHOTO_RETENTION_DAYS
     for snap in snaps.items:
-        kept_until = snap.created_at + timedelta(days=days)
-        snap.photo_kept_until = kept_until if snap.photo else None
-    return render(request, "snap/mine.html", {"snaps": snaps, "retention_days": days})
+        snap.photo_kept_until = photo_kept_until(snap)
+    return render(
+        request,
+        "snap/mine.html",
+        {"snaps": snaps, "retention_days": retention().days},
+    )
 
 
 @login_required

@@ -18,6 +18,16 @@ from groupbuy.snap.models import Snap
 PURGE_BATCH = 500
 
 
+def retention() -> timedelta:
+    """How long a snap's photo is kept (``GROUPBUY_SNAP_PHOTO_RETENTION_DAYS``)."""
+    return timedelta(days=settings.GROUPBUY_SNAP_PHOTO_RETENTION_DAYS)
+
+
+def photo_kept_until(snap: Snap) -> datetime | None:
+    """When the purge deletes the snap's photo; None when it has none."""
+    return snap.created_at + retention() if snap.photo else None
+
+
 def snap_photos_purge(*, now: datetime | None = None) -> int:
     """Delete photo files older than the retention period; return how many.
 
@@ -25,7 +35,7 @@ def snap_photos_purge(*, now: datetime | None = None) -> int:
     Not audited one by one: ``photo_deleted_at`` records each deletion.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.GROUPBUY_SNAP_PHOTO_RETENTION_DAYS)
+    cutoff = now - retention()
     purged = 0
     while True:
         with transaction.atomic():
