@@ -2,13 +2,13 @@
 
 An app of ``INSTALLED_APPS`` that has a ``<app>.groupbuy_app`` module with an
 ``app = GroupbuyApp(...)`` in it contributes API routers, URL patterns,
-navigation entries, WebSocket routes, ``groupbuy`` subcommands, a demo-data
-loader and notification kinds. The project's wiring (``groupbuy/urls.py``,
-``api.py``, ``asgi.py``, ``cli.py``, the base template) reads them from here and
-names no app, so adding an app is the app itself plus one line in
-``INSTALLED_APPS``. References to code are ``"module:attribute"`` strings,
-imported only when the project wires them, so declaring an app imports nothing
-heavy. See docs/architecture.md, "Extension points".
+navigation entries, parts of the core's pages, WebSocket routes, ``groupbuy``
+subcommands, a demo-data loader and notification kinds. The project's wiring
+(``groupbuy/urls.py``, ``api.py``, ``asgi.py``, ``cli.py``, the base template)
+reads them from here and names no app, so adding an app is the app itself plus
+one line in ``INSTALLED_APPS``. References to code are ``"module:attribute"``
+strings, imported only when the project wires them, so declaring an app imports
+nothing heavy. See docs/architecture.md, "Extension points".
 """
 
 from __future__ import annotations
@@ -24,6 +24,22 @@ from django.urls import NoReverseMatch, reverse
 
 MODULE_NAME = "groupbuy_app"
 NAV_ROLES = ("shopper", "merchant", "operator")
+# The places of the core's pages an app may fill with a template of its own
+# (``GroupbuyApp.page_parts``). The template is rendered with the page's
+# context and decides for itself whether it has anything to say; what the
+# apps render, joined, is the part. In a place the core has something of its
+# own to show, a part that is not blank takes its place (a team buy's deal
+# page shows teams instead of tiers).
+PAGE_SLOTS = {
+    "deal.summary": "the end of a deal page's first card (context: deal, card)",
+    "deal.progress": "instead of a deal's buyers, tiers and deadline",
+    "deal.entry": "instead of a deal's join form or the shopper's order on it",
+    "order.detail": "under an order's status (context: order, is_mine)",
+    "merchant_deal.price": "instead of a console deal's 'Price now' row",
+    "merchant_deal.terms": "instead of a console deal's tiers",
+    "merchant_deal.selling": "instead of a console deal's add-stock and deadline forms",
+    "operator.demand_alerts": "the operator dashboard's demand alerts",
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,8 @@ class GroupbuyApp:
     # URL prefix ("pooling/", "" for the site root) -> URLconf module
     urls: dict[str, str] = field(default_factory=dict)
     nav: list[NavEntry] = field(default_factory=list)
+    # a place of PAGE_SLOTS -> template rendered there with the page's context
+    page_parts: dict[str, str] = field(default_factory=dict)
     # (Django path pattern, or a regex starting with "^"; "module:ConsumerClass")
     websocket_routes: list[tuple[str, str]] = field(default_factory=list)
     # `groupbuy <name> ...` -> "module:function" taking the argv list, returning
@@ -99,6 +117,11 @@ class GroupbuyApp:
     personal_data: str = ""
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.page_parts) - set(PAGE_SLOTS))
+        if unknown:
+            raise ValueError(f"unknown page slots {unknown}; see PAGE_SLOTS")
 
 
 @dataclass
@@ -310,6 +333,13 @@ def nav_links(role: str, *, args: Iterable[Any] = ()) -> list[NavLink]:
             ) from error
         links.append(NavLink(entry=entry, url=url))
     return links
+
+
+def page_part_templates(slot: str) -> list[str]:
+    """Return the templates the apps render in ``slot``, in app order."""
+    if slot not in PAGE_SLOTS:
+        raise ValueError(f"page slot must be one of {sorted(PAGE_SLOTS)}: {slot!r}")
+    return [app.page_parts[slot] for app in installed_apps() if slot in app.page_parts]
 
 
 def demo_loaders() -> list[tuple[str, Callable[..., None]]]:

@@ -24,6 +24,7 @@ app = GroupbuyApp(
             order=15,
         ),
     ],
+    page_parts={"order.detail": "coupons/_order_coupon.html"},
     standalone_cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",
     notification_kinds={

@@ -17,6 +17,7 @@ app = GroupbuyApp(
             key="shared",
         ),
     ],
+    page_parts={"deal.summary": "sharing/_share_button.html"},
     notification_kinds={"sharing.share.received": _("Product shared with you")},
     # Every notification also goes to the browsers where its recipient allowed push.
     notification_channels={"web_push": "groupbuy.sharing.push_channel:channel"},

@@ -37,6 +37,7 @@ app = GroupbuyApp(
             key="queue",
         ),
     ],
+    page_parts={"operator.demand_alerts": "snap/operator/demand_alerts.html"},
     notification_kinds={
         "snap.demand.threshold_passed": _("Demand passed its threshold"),
         "snap.demand.deal_launched": _("A group buy you asked for opened"),

@@ -24,6 +24,14 @@ app = GroupbuyApp(
             owners_only=True,
         ),
     ],
+    page_parts={
+        "deal.progress": "teams/_deal_progress.html",
+        "deal.entry": "teams/_deal_entry.html",
+        "order.detail": "teams/_order_team.html",
+        "merchant_deal.price": "teams/_merchant_deal_price.html",
+        "merchant_deal.terms": "teams/_merchant_deal_terms.html",
+        "merchant_deal.selling": "teams/_merchant_deal_selling.html",
+    },
     websocket_routes=[
         ("ws/teams/<str:team_id>/", "groupbuy.teams.consumers:TeamConsumer"),
         ("ws/team-deals/<str:deal_id>/", "groupbuy.teams.consumers:DealTeamsConsumer"),

@@ -29,6 +29,10 @@ app = GroupbuyApp(
             key="plug-in-queue",
         ),
     ],
+    page_parts={
+        "deal.summary": "plugin_app/_deal_summary.html",
+        "deal.progress": "plugin_app/_deal_progress.html",
+    },
     websocket_routes=[
         ("ws/plugin-app/<str:room>/", "tests.plugin_app.consumers:HelloConsumer")
     ],

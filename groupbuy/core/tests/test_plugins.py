@@ -1,8 +1,8 @@
 """Apps register themselves: a throw-away app plugs in with one INSTALLED_APPS line.
 
-tests/plugin_app declares an API router, pages, navigation entries, a WebSocket
-route, a `groupbuy` subcommand, demo data and a notification kind in its
-groupbuy_app.py; nothing in the project names it.
+tests/plugin_app declares an API router, pages, navigation entries, parts of the
+deal page, a WebSocket route, a `groupbuy` subcommand, demo data and a
+notification kind in its groupbuy_app.py; nothing in the project names it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ PLUGIN_APP = "tests.plugin_app"
 WIRING = ("groupbuy/urls.py", "groupbuy/api.py", "groupbuy/asgi.py", "groupbuy/cli.py")
 BASE_TEMPLATE = "groupbuy/web/templates/web/base.html"
 APPS = ("accounts", "catalog", "deals", "escrow", "notify", "realtime", "snap", "web")
+# The capabilities built on the core: its pages show them only through the parts
+# they declare (GroupbuyApp.page_parts), so an installation can leave one out.
+CAPABILITY_APPS = ("coupons", "demands", "pooling", "sharing", "teams")
+CORE_PAGES = sorted((REPO / "groupbuy/web/templates").rglob("*.html"))
 
 
 @pytest.fixture
@@ -249,6 +253,43 @@ def test_the_base_template_names_no_app_but_its_own():
         app for app in APPS if app != "web" and re.search(rf"['\"]{app}[:/]", source)
     ]
     assert named == []
+
+
+@pytest.mark.parametrize("path", CORE_PAGES, ids=lambda path: path.name)
+def test_the_core_pages_name_no_capability_app(path):
+    source = path.read_text()
+    named = [app for app in CAPABILITY_APPS if re.search(rf"['\"]{app}[:/]", source)]
+    assert named == []
+
+
+@pytest.mark.django_db
+def test_an_apps_parts_show_on_the_deal_page_and_a_blank_one_leaves_its_own(
+    with_plugin_app, settings, client
+):
+    from groupbuy.deals.tests.factories import make_deal
+
+    settings.ROOT_URLCONF = "tests.plugin_app.root_urls"  # its menu entries link
+
+    deal = make_deal(title="Jasmine tea")
+    html = client.get(reverse("web:deal_detail", args=[deal.public_id])).content
+    html = html.decode()
+    # the summary part sees the page's context; the progress part said nothing
+    assert '<p id="plugin-deal-note">Plugged into Jasmine tea</p>' in html
+    assert 'id="deal-tiers"' in html
+    assert 'id="plugin-progress"' not in html
+
+    sold_its_way = make_deal(title="Sold by the plug-in")
+    response = client.get(reverse("web:deal_detail", args=[sold_its_way.public_id]))
+    html = response.content.decode()
+    assert '<section class="card" id="plugin-progress">0 joined' in html
+    assert 'id="deal-tiers"' not in html
+
+
+def test_a_part_needs_a_known_place():
+    with pytest.raises(ValueError, match="unknown page slots"):
+        plugins.GroupbuyApp(page_parts={"deal.sidebar": "x.html"})
+    with pytest.raises(ValueError, match="page slot must be one of"):
+        plugins.page_part_templates("deal.sidebar")
 
 
 def test_existing_apps_keep_their_urls_and_api_paths():

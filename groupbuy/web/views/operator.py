@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,11 +23,6 @@ from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 CLOSING_SOON_COUNT = 10
 CHART_DAYS = 14
-# The snap app provides the first when it has demand alerts to show.
-DEMAND_ALERTS_TEMPLATES = [
-    "snap/operator/demand_alerts.html",
-    "web/operator/_no_demand_alerts.html",
-]
 
 
 def operator_required(view):
@@ -109,7 +103,6 @@ def operator_home(request: HttpRequest) -> HttpResponse:
         "charts": daily_charts(series),
         "figures_computed_at": series.computed_at,
         "closing_soon": deal_cards(closing.items),
-        "demand_alerts_template": select_template(DEMAND_ALERTS_TEMPLATES),
     }
     return render(request, "web/operator/home.html", context)
 
