@@ -43,7 +43,7 @@ def test_anyone_downloads_the_code_this_site_runs(db, data_dir):
         packed = tar.extractfile(prefix + "groupbuy/web/source.py").read()
         assert packed == running
         names = tar.getnames()
-    assert prefix + "groupbuy/settings.py" in names
+    assert prefix + "groupbuy/settings/__init__.py" in names
     assert prefix + "LICENSE" in names
     assert not [name for name in names if "__pycache__" in name]
 

@@ -13,67 +13,40 @@ Everything a deployment changes comes from the environment:
 - GROUPBUY_PAYMENT_PROVIDERS, GROUPBUY_PAYMENTS_TEST_MODE: who takes payments
 docs/deployment.md lists them all. Outside DEBUG and demo mode, the checks in
 groupbuy/core/checks.py refuse to serve on built-in secrets or without hosts.
+
+This module holds the project's wiring; the mode and secrets are read in
+``environment``, money's settings in ``payments``, and the capabilities' own
+(snap, accounts' codes, request limits, hot paths) in ``features``.
 """
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.demo_secrets import demo_secrets_load_or_create
 from groupbuy.ops.logs import logging_config as _ops_logging_config
 
-BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("GROUPBUY_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The parts that only add settings of their own; this module builds the lists
+# (apps, middleware, storages) that several parts extend.
+from groupbuy.settings.environment import *  # noqa: F403
+from groupbuy.settings.environment import (
+    BASE_DIR,
+    DATA_DIR,
+    DEBUG,
+    GROUPBUY_DEMO_MODE,
+    env_bool,
+    env_list,
+    secret,
+)
+from groupbuy.settings.features import *  # noqa: F403
+from groupbuy.settings.payments import *  # noqa: F403
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    return value in ("1", "true", "yes", "on")
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    value = os.environ.get(name)
-    return [
-        item.strip()
-        for item in (default if value is None else value).split(",")
-        if item.strip()
-    ]
-
+# The parts imported above only add settings of their own; this module builds
+# the lists that several parts extend (apps, middleware, storages, backends).
 
 # --- Mode, secrets and production safety ----------------------------------------
-# DEBUG shows Django's technical pages to anyone: never on by default, not even
-# in the demo, which runs in its own explicit mode instead.
-DEBUG = env_bool("DEBUG")
-GROUPBUY_DEMO_MODE = env_bool("GROUPBUY_DEMO_MODE")
-# Every secret with the value it has when nobody sets it. groupbuy.core.checks
-# refuses these values outside DEBUG and demo mode; demo mode replaces them with
-# values generated into the data dir on its first run. Add new secrets here and
-# read them with secret("NAME").
-GROUPBUY_BUILT_IN_SECRETS = {
-    "SECRET_KEY": "dev-only-insecure-key-change-me-in-production",
-    "GROUPBUY_SANDBOX_PAYMENT_SECRET": "sandbox-secret-change-me",
-}
-_DEMO_SECRETS = (
-    demo_secrets_load_or_create(DATA_DIR, GROUPBUY_BUILT_IN_SECRETS)
-    if GROUPBUY_DEMO_MODE
-    else {}
-)
-
-
-def secret(name: str) -> str:
-    return (
-        os.environ.get(name)
-        or _DEMO_SECRETS.get(name)
-        or GROUPBUY_BUILT_IN_SECRETS[name]
-    )
-
-
+# DEBUG, the demo mode and the built-in secrets: groupbuy.settings.environment.
 SECRET_KEY = secret("SECRET_KEY")
 _IS_LOCAL = DEBUG or GROUPBUY_DEMO_MODE
 # Empty in production until set: the checks stop the server rather than guess.
@@ -318,146 +291,7 @@ GROUPBUY_SMS_BACKEND = os.environ.get(
 )
 GROUPBUY_SMS_OUTBOX_DIR = DATA_DIR / "outbox" / "sms"
 
-# --- Business settings ----------------------------------------------------------
-GROUPBUY_SITE_NAME = "groupbuy"
-# Where the More page's "Source code" link leads (AGPL-3.0 section 13). Empty: a
-# tarball of the code this process runs, served by the site itself.
-GROUPBUY_SOURCE_URL = os.environ.get("GROUPBUY_SOURCE_URL", "")
-# Keyed hashes of phone numbers and emails of people invited before they signed
-# up (default: SECRET_KEY); and how long an unclaimed invitation is kept.
-GROUPBUY_CONTACT_HASH_KEY = os.environ.get("GROUPBUY_CONTACT_HASH_KEY", "")
-GROUPBUY_INVITATION_RETENTION_DAYS = int(
-    os.environ.get("GROUPBUY_INVITATION_RETENTION_DAYS", "90")
-)
-# The API's default authentication (a Ninja auth callable or list of them).
-GROUPBUY_API_AUTH = "groupbuy.accounts.auth.api_auth"
-# Unpaid orders release their stock after this many minutes.
-GROUPBUY_PAYMENT_WINDOW_MINUTES = int(
-    os.environ.get("GROUPBUY_PAYMENT_WINDOW_MINUTES", "15")
-)
-# An order whose payment was submitted waits this long for the provider's answer
-# before the expiry job or the deal's close gives up on it.
-GROUPBUY_PAYMENT_SUBMITTED_GRACE_MINUTES = int(
-    os.environ.get("GROUPBUY_PAYMENT_SUBMITTED_GRACE_MINUTES", "10")
-)
-# Reconciliation asks the provider about a submitted payment once its callback
-# is this late.
-GROUPBUY_RECONCILE_AFTER_SECONDS = int(
-    os.environ.get("GROUPBUY_RECONCILE_AFTER_SECONDS", "60")
-)
-# A refund the provider did not confirm is retried after 30 s, 60 s, … (capped).
-GROUPBUY_REFUND_RETRY_BASE_SECONDS = 30
-GROUPBUY_REFUND_RETRY_MAX_SECONDS = 3_600
-# Orders settled per transaction when a deal settles.
-GROUPBUY_SETTLE_BATCH_SIZE = int(os.environ.get("GROUPBUY_SETTLE_BATCH_SIZE", "200"))
-# Platform fee taken from a successful deal, in basis points (100 = 1%).
-GROUPBUY_PLATFORM_FEE_BPS = int(os.environ.get("GROUPBUY_PLATFORM_FEE_BPS", "300"))
-# Shared secret of the built-in sandbox payment provider's signed callbacks.
-GROUPBUY_SANDBOX_PAYMENT_SECRET = secret("GROUPBUY_SANDBOX_PAYMENT_SECRET")
-# When set (e.g. the public …/api/escrow/callbacks/sandbox), the sandbox gateway
-# sends its signed callbacks as real HTTP POSTs; otherwise the same signed bytes go
-# straight to the handler in the worker, so the embedded server works on any port.
-GROUPBUY_SANDBOX_CALLBACK_URL = os.environ.get("GROUPBUY_SANDBOX_CALLBACK_URL", "")
-
-# --- Real payment providers (docs/payments.md) -----------------------------------
-# Each key is given inline (PEM or Alipay's bare base64) or as a file path in the
-# variable of the same name ending in _FILE. None has a built-in value; the checks
-# refuse to serve a provider that is enabled without its credentials.
-GROUPBUY_ALIPAY_APP_ID = os.environ.get("GROUPBUY_ALIPAY_APP_ID", "")
-GROUPBUY_ALIPAY_SELLER_ID = os.environ.get("GROUPBUY_ALIPAY_SELLER_ID", "")
-GROUPBUY_ALIPAY_APP_PRIVATE_KEY = os.environ.get("GROUPBUY_ALIPAY_APP_PRIVATE_KEY", "")
-GROUPBUY_ALIPAY_APP_PRIVATE_KEY_FILE = os.environ.get(
-    "GROUPBUY_ALIPAY_APP_PRIVATE_KEY_FILE", ""
-)
-GROUPBUY_ALIPAY_PUBLIC_KEY = os.environ.get("GROUPBUY_ALIPAY_PUBLIC_KEY", "")
-GROUPBUY_ALIPAY_PUBLIC_KEY_FILE = os.environ.get("GROUPBUY_ALIPAY_PUBLIC_KEY_FILE", "")
-# Alipay's own sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do
-GROUPBUY_ALIPAY_GATEWAY = os.environ.get(
-    "GROUPBUY_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"
-)
-# Default: GROUPBUY_PUBLIC_URL + /payments/notify/alipay/
-GROUPBUY_ALIPAY_NOTIFY_URL = os.environ.get("GROUPBUY_ALIPAY_NOTIFY_URL", "")
-GROUPBUY_WECHATPAY_MCHID = os.environ.get("GROUPBUY_WECHATPAY_MCHID", "")
-GROUPBUY_WECHATPAY_APPID = os.environ.get("GROUPBUY_WECHATPAY_APPID", "")
-GROUPBUY_WECHATPAY_APIV3_KEY = os.environ.get("GROUPBUY_WECHATPAY_APIV3_KEY", "")
-GROUPBUY_WECHATPAY_CERT_SERIAL_NO = os.environ.get(
-    "GROUPBUY_WECHATPAY_CERT_SERIAL_NO", ""
-)
-GROUPBUY_WECHATPAY_PRIVATE_KEY = os.environ.get("GROUPBUY_WECHATPAY_PRIVATE_KEY", "")
-GROUPBUY_WECHATPAY_PRIVATE_KEY_FILE = os.environ.get(
-    "GROUPBUY_WECHATPAY_PRIVATE_KEY_FILE", ""
-)
-# WeChat Pay's public key (微信支付公钥) and its id, which signs notifications
-# and answers (the platform-certificate mode is not used).
-GROUPBUY_WECHATPAY_PUBLIC_KEY = os.environ.get("GROUPBUY_WECHATPAY_PUBLIC_KEY", "")
-GROUPBUY_WECHATPAY_PUBLIC_KEY_FILE = os.environ.get(
-    "GROUPBUY_WECHATPAY_PUBLIC_KEY_FILE", ""
-)
-GROUPBUY_WECHATPAY_PUBLIC_KEY_ID = os.environ.get(
-    "GROUPBUY_WECHATPAY_PUBLIC_KEY_ID", ""
-)
-GROUPBUY_WECHATPAY_GATEWAY = os.environ.get(
-    "GROUPBUY_WECHATPAY_GATEWAY", "https://api.mch.weixin.qq.com"
-)
-# Default: GROUPBUY_PUBLIC_URL + /payments/notify/wechat/
-GROUPBUY_WECHATPAY_NOTIFY_URL = os.environ.get("GROUPBUY_WECHATPAY_NOTIFY_URL", "")
-# Merchant payouts by WeChat's 商家转账: the transfer scene registered for them.
-GROUPBUY_WECHATPAY_TRANSFER_SCENE_ID = os.environ.get(
-    "GROUPBUY_WECHATPAY_TRANSFER_SCENE_ID", "1005"
-)
-# JSAPI inside WeChat needs the payer's openid, from the Official Account's
-# OAuth (snsapi_base): its AppSecret, and where WeChat's OAuth lives.
-GROUPBUY_WECHAT_APP_SECRET = os.environ.get("GROUPBUY_WECHAT_APP_SECRET", "")
-GROUPBUY_WECHAT_OAUTH_AUTHORIZE_URL = os.environ.get(
-    "GROUPBUY_WECHAT_OAUTH_AUTHORIZE_URL",
-    "https://open.weixin.qq.com/connect/oauth2/authorize",
-)
-GROUPBUY_WECHAT_API_URL = os.environ.get(
-    "GROUPBUY_WECHAT_API_URL", "https://api.weixin.qq.com"
-)
-# Delay every sandbox callback by this many seconds (to try out late callbacks).
-GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS = float(
-    os.environ.get("GROUPBUY_SANDBOX_CALLBACK_DELAY_SECONDS", "0")
-)
-# Snap to deal: distinct requesters before operators are prompted (per-category
-# overrides live on Category.demand_threshold).
-GROUPBUY_DEMAND_THRESHOLD = int(os.environ.get("GROUPBUY_DEMAND_THRESHOLD", "5"))
-# Uploaded snap photos are deleted after this many days.
-GROUPBUY_SNAP_PHOTO_RETENTION_DAYS = int(
-    os.environ.get("GROUPBUY_SNAP_PHOTO_RETENTION_DAYS", "30")
-)
-# Snaps a minute before 429: per signed-in person, and per anonymous address.
-GROUPBUY_SNAP_SNAPS_PER_MINUTE = int(
-    os.environ.get("GROUPBUY_SNAP_SNAPS_PER_MINUTE", "30")
-)
-GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE = int(
-    os.environ.get("GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE", "10")
-)
-GROUPBUY_SNAP_MAX_PIXELS = 40_000_000
-# A recognised product counts as demand at once only when its calibrated
-# confidence (estimated precision) reaches this; below it the shopper confirms.
-GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION = float(
-    os.environ.get("GROUPBUY_SNAP_COUNT_AT_ONCE_PRECISION", "0.99")
-)
-
-# --- Accounts: client addresses, phone codes, login limits, API tokens ----------
-# Owned by the accounts app (docs/deployment.md, "Client addresses behind a proxy";
-# docs/api.md, "Sign-up, passwords and tokens").
-# Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or
-# networks (e.g. "127.0.0.1,10.0.0.0/8"). Empty: the peer address is the client.
-GROUPBUY_TRUSTED_PROXIES = [
-    entry.strip()
-    for entry in os.environ.get("GROUPBUY_TRUSTED_PROXIES", "").split(",")
-    if entry.strip()
-]
-# One-time SMS codes (sign-up, password reset and change).
-GROUPBUY_PHONE_CODE_TTL_MINUTES = 10
-GROUPBUY_PHONE_CODE_MAX_ATTEMPTS = 5
-GROUPBUY_PHONE_CODE_RESEND_SECONDS = 60
-GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR = 5
-GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR = 20
-# API tokens expire after this many days unless their owner picks fewer.
-GROUPBUY_API_TOKEN_DAYS = int(os.environ.get("GROUPBUY_API_TOKEN_DAYS", "90"))
+# --- Failed logins ---------------------------------------------------------------
 # Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one phone
 # number or from one client address, further logins are refused, right password
 # included, until the cool-off has passed.
@@ -481,42 +315,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
-# --- Request size limits, recognition capacity, private media --------------------
-# Bodies over these limits get 413 while they stream in, before anything is
-# stored (groupbuy.core.body_limits, an ASGI wrapper in front of Django).
-_MB = 1024 * 1024
-GROUPBUY_SNAP_MAX_UPLOAD_BYTES = int(
-    os.environ.get("GROUPBUY_SNAP_MAX_UPLOAD_BYTES", str(10 * _MB))
-)
-GROUPBUY_PRODUCT_PHOTO_MAX_BYTES = int(
-    os.environ.get("GROUPBUY_PRODUCT_PHOTO_MAX_BYTES", str(10 * _MB))
-)
-# Every other request: JSON bodies, forms.
-GROUPBUY_REQUEST_MAX_BYTES = int(
-    os.environ.get("GROUPBUY_REQUEST_MAX_BYTES", str(1 * _MB))
-)
-# Django keeps a body and its uploaded files in memory up to this size, and only
-# bodies the wrapper let through reach it: nothing is spooled to /tmp.
-FILE_UPLOAD_MAX_MEMORY_SIZE = (
-    max(GROUPBUY_SNAP_MAX_UPLOAD_BYTES, GROUPBUY_PRODUCT_PHOTO_MAX_BYTES) + _MB
-)
-DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE
-# Photos decoded and recognised at once per server process; more snaps wait in
-# a queue of this length for at most this long, and beyond it get 503 with
-# Retry-After (groupbuy.snap.capacity). Memory grows with the slots.
-GROUPBUY_SNAP_RECOGNITION_SLOTS = int(
-    os.environ.get("GROUPBUY_SNAP_RECOGNITION_SLOTS", "2")
-)
-GROUPBUY_SNAP_RECOGNITION_QUEUE = int(
-    os.environ.get("GROUPBUY_SNAP_RECOGNITION_QUEUE", "16")
-)
-GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS = float(
-    os.environ.get("GROUPBUY_SNAP_RECOGNITION_WAIT_SECONDS", "30")
-)
-GROUPBUY_SNAP_RETRY_AFTER_SECONDS = 5
-# glibc malloc arenas per process (0: glibc's default of 8 per core); few arenas
-# keep memory from ballooning after bursts of parallel recognitions.
-GROUPBUY_MALLOC_ARENA_MAX = int(os.environ.get("GROUPBUY_MALLOC_ARENA_MAX", "2"))
+# --- Private media ---------------------------------------------------------------
 # Private media (shoppers' snap photos): stored outside MEDIA_ROOT and served by
 # groupbuy.core.private_media only to whom its permission check allows. With
 # GROUPBUY_PRIVATE_MEDIA_ACCEL=x-accel-redirect (nginx) or x-sendfile (Apache,
@@ -535,18 +334,6 @@ if os.environ.get("GROUPBUY_S3_BUCKET"):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {**STORAGES["default"]["OPTIONS"], "location": "private"},
     }
-
-# Hot paths (docs/architecture.md, "Hot accounts and progress pushes"): a deal's
-# watchers get at most this many progress pushes a second (0: one per change),
-# and each platform-wide ledger account spreads its balance over this many rows.
-GROUPBUY_PROGRESS_PUSHES_PER_SECOND = float(
-    os.environ.get("GROUPBUY_PROGRESS_PUSHES_PER_SECOND", "4")
-)
-GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS = int(
-    os.environ.get("GROUPBUY_LEDGER_HOT_ACCOUNT_SHARDS", "256")
-)
-# Benchmarks only: where a join records how long it held its deal's row lock.
-GROUPBUY_LOCK_TIMING_FILE = os.environ.get("GROUPBUY_LOCK_TIMING_FILE", "")
 
 # --- Operations: probes, metrics, structured logs, backups (groupbuy.ops) --------
 # docs/operations.md. /healthz, /readyz and /metrics are answered by the first
