@@ -102,6 +102,9 @@ class GroupbuyApp:
     demo_data: str = ""
     # dotted notification kind -> human label
     notification_kinds: dict[str, Any] = field(default_factory=dict)
+    # dotted kind of a ledger transaction the app posts -> the label people
+    # read on money pages (a shopper's, a merchant's, the operator's)
+    ledger_kinds: dict[str, Any] = field(default_factory=dict)
     # extra notification channel (at most 10 characters) -> "module:attribute" of
     # a groupbuy.notify.channels.NotificationChannel: whom it reaches, how it sends
     notification_channels: dict[str, str] = field(default_factory=dict)
@@ -368,6 +371,14 @@ def personal_data_providers() -> list[tuple[str, Any]]:
                 (app.label, provider() if isinstance(provider, type) else provider)
             )
     return providers
+
+
+def ledger_kinds() -> dict[str, Any]:
+    """Return every declared ledger transaction kind with its human label."""
+    kinds: dict[str, Any] = {}
+    for app in installed_apps():
+        kinds.update(app.ledger_kinds)
+    return kinds
 
 
 def notification_kinds() -> dict[str, Any]:

@@ -163,7 +163,7 @@ def _post_returned(earning, shares, *, order, key: str) -> LedgerTransaction:
         entries=entries,
         reference_type="escrow.pendingearning",
         reference_id=order.public_id,
-        memo=_("Returned from %(order)s") % {"order": order.public_id},
+        memo=order.public_id,
     )
 
 
@@ -221,7 +221,7 @@ def escrow_reverse_redemption(
             entries=entries,
             reference_type="escrow.pendingearning",
             reference_id=order.public_id,
-            memo=_("Reversed redemption of %(order)s") % {"order": order.public_id},
+            memo=order.public_id,
         )
         audit_log(
             actor=actor,

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.plugins import ledger_kinds
 from groupbuy.escrow.ledger import kind_totals_refresh
 from groupbuy.escrow.models import (
     LedgerAccount,
@@ -22,19 +22,6 @@ from groupbuy.escrow.models import (
 
 Kind = LedgerAccount.Kind
 
-LEDGER_KIND_LABELS = {
-    "escrow.payment.received": gettext_lazy("Payment received"),
-    "escrow.payment.captured": gettext_lazy("Paid into escrow"),
-    "escrow.refund.sent": gettext_lazy("Refunded"),
-    "escrow.refund.paid": gettext_lazy("Refund paid out"),
-    "escrow.hold.released": gettext_lazy("Paid to merchant"),
-    "escrow.hold.pending": gettext_lazy("Paid, settled on redemption"),
-    "escrow.redemption.settled": gettext_lazy("Redemption settled to merchant"),
-    "escrow.redemption.reversed": gettext_lazy("Redemption reversed"),
-    "escrow.pending.returned": gettext_lazy("Given back for coupons not used"),
-    "escrow.released.returned": gettext_lazy("Given back for coupons not used"),
-    "escrow.deposit.forfeited": gettext_lazy("Deposit kept"),
-}
 
 # What moves a shopper's held money to a merchant, and back: a shopper has
 # spent what these sum to (pending is a coupon deal's charge, settled to the
@@ -48,7 +35,9 @@ SPENDING_KINDS = (
 
 
 def ledger_kind_label(kind: str) -> str:
-    return str(LEDGER_KIND_LABELS.get(kind, kind))
+    """What people read for a ledger transaction's kind (the apps declare them,
+    GroupbuyApp.ledger_kinds); the kind itself when none says."""
+    return str(ledger_kinds().get(kind, kind))
 
 
 @dataclass(frozen=True)

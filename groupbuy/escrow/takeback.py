@@ -83,7 +83,7 @@ def escrow_take_back_released(
                 entries=entries,
                 reference_type="escrow.order",
                 reference_id=order.public_id,
-                memo=_("Taken back for %(order)s") % {"order": order.public_id},
+                memo=order.public_id,
             )
         except InsufficientFunds:
             raise InsufficientFunds(

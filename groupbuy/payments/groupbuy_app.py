@@ -29,4 +29,9 @@ app = GroupbuyApp(
     notification_kinds={
         "payments.statement.differences": _("Payment statement differences")
     },
+    ledger_kinds={
+        "payments.payout.sent": _("Payout sent"),
+        "payments.payout.paid": _("Payout confirmed by the provider"),
+        "payments.payout.returned": _("Payout failed, money returned"),
+    },
 )

@@ -320,6 +320,26 @@ def test_every_kind_the_apps_send_is_declared():
     assert sent - set(plugins.notification_kinds()) == set()
 
 
+def test_every_ledger_kind_the_apps_post_has_a_label():
+    # given every dotted kind literal on a `kind=` line of the code that posts
+    # to the ledger (money pages showed a merchant "payments.payout.sent")
+    posted = set()
+    for path in (REPO / "groupbuy").rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        source = path.read_text()
+        if "ledger_post(" not in source and "Posting(" not in source:
+            continue
+        for line in source.splitlines():
+            if "kind=" in line or '= "escrow.' in line:
+                posted |= set(re.findall(r'"([a-z_]+\.[a-z_]+\.[a-z_]+)"', line))
+    # and the payouts' outcomes, posted as f"payments.payout.{kind}"
+    posted |= {"payments.payout.paid", "payments.payout.returned"}
+    # then each has a label
+    assert "payments.payout.sent" in posted
+    assert posted - set(plugins.ledger_kinds()) == set()
+
+
 def test_groupbuy_demo_runs_each_apps_loader_after_the_core_data(
     with_plugin_app, monkeypatch
 ):

@@ -197,7 +197,7 @@ def escrow_settle_redemption(
             entries=[(pending, -amount_fen), *_payable_and_fee(merchant, amount_fen)],
             reference_type="escrow.pendingearning",
             reference_id=order.public_id,
-            memo=_("Redemption of %(order)s") % {"order": order.public_id},
+            memo=order.public_id,
         )
         audit_log(
             actor=actor,

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from groupbuy.catalog.services import format_yuan
 from groupbuy.core.errors import DomainError
@@ -13,6 +14,7 @@ from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction, Refund
 from groupbuy.escrow.providers.sandbox import SandboxProvider
 from groupbuy.escrow.refunds import refund_backoff, refunds_retry_due
+from groupbuy.escrow.selectors import ledger_kind_label
 from groupbuy.escrow.services import (
     escrow_forfeit_deposit,
     escrow_release,
@@ -224,6 +226,34 @@ def test_redemptions_move_pending_money_to_payable_minus_the_fee():
             actor=None, order=_Order("ord_x"), amount_fen=1, idempotency_key="x"
         )
     assert caught.value.code == "nothing_pending"
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_a_redemptions_ledger_line_reads_in_the_readers_language():
+    # given a redemption settled while the cashier's page was in Chinese
+    merchant = make_merchant()
+    intent = make_captured_intent(payer=make_user(), amount_fen=20_000)
+    escrow_release(
+        actor=None,
+        intent=intent,
+        merchant=merchant,
+        amount_fen=20_000,
+        idempotency_key="settle",
+        to_pending=True,
+        reference="ord_1",
+    )
+    with translation.override("zh-hans"):
+        escrow_settle_redemption(
+            actor=None, order=_Order("ord_1"), amount_fen=10_000, idempotency_key="r"
+        )
+    # then its memo holds no words of that language (it read "ord_1 的核销结算"
+    # on an English page), and its label is the reader's
+    posting = LedgerTransaction.objects.get(kind="escrow.redemption.settled")
+    assert posting.memo == "ord_1"
+    with translation.override("en"):
+        assert ledger_kind_label(posting.kind) == "Redemption settled to merchant"
+    with translation.override("zh-hans"):
+        assert ledger_kind_label(posting.kind) == "核销款已结算给商户"
 
 
 def test_a_deposit_is_forfeited_to_a_named_account_under_a_stated_rule():
