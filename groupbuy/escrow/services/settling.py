@@ -223,8 +223,9 @@ def escrow_forfeit_deposit(
 ) -> LedgerTransaction:
     """Keep ``amount_fen`` of a held deposit: move it to ``to_account``.
 
-    ``rule`` names why (e.g. ``"demands.initiator_withdrew"``) and is kept on the
-    posting and in the audit log. The amount counts as spent for the payer.
+    ``rule`` names why (e.g. ``"demands.initiator_withdrew"``) and is kept in the
+    audit log; the posting's memo is the deposit's description, what its payer
+    reads under "Deposit kept". The amount counts as spent for the payer.
     """
     positive_fen(amount_fen)
     if not rule:
@@ -257,7 +258,7 @@ def escrow_forfeit_deposit(
             ],
             reference_type="escrow.paymentintent",
             reference_id=intent.public_id,
-            memo=rule,
+            memo=intent.description,
         )
         intent.refresh_from_db()
         audit_log(

@@ -33,6 +33,7 @@ def make_intent(
     purpose: str = "test.purpose",
     reference: str = "ref_1",
     return_url: str = "",
+    description: str = "2 × Jasmine tea",
 ) -> PaymentIntent:
     return payment_intent_create(
         actor=payer,
@@ -40,7 +41,7 @@ def make_intent(
         amount_fen=amount_fen,
         purpose=purpose,
         reference=reference,
-        description="2 × Jasmine tea",
+        description=description,
         return_url=return_url,
     )
 

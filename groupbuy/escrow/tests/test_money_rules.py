@@ -9,6 +9,7 @@ from django.utils import translation
 
 from groupbuy.catalog.services import format_yuan
 from groupbuy.core.errors import DomainError
+from groupbuy.core.models import AuditEntry
 from groupbuy.core.money import format_fen
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction, Refund
@@ -258,7 +259,9 @@ def test_a_redemptions_ledger_line_reads_in_the_readers_language():
 
 def test_a_deposit_is_forfeited_to_a_named_account_under_a_stated_rule():
     payer, merchant = make_user(), make_merchant()
-    deposit = make_captured_intent(payer=payer, amount_fen=5_000)
+    deposit = make_captured_intent(
+        payer=payer, amount_fen=5_000, description="Deposit: Wuchang rice 5 kg"
+    )
     payable = ledger.merchant_payable_account(merchant=merchant)
     posting = escrow_forfeit_deposit(
         actor=None,
@@ -269,7 +272,11 @@ def test_a_deposit_is_forfeited_to_a_named_account_under_a_stated_rule():
         idempotency_key="forfeit:1",
     )
     deposit.refresh_from_db()
-    assert posting.memo == "demands.initiator_withdrew"
+    # the payer reads what the deposit was for; the rule is in the audit log
+    assert posting.memo == "Deposit: Wuchang rice 5 kg"
+    assert AuditEntry.objects.get(action="escrow.deposit.forfeited").data["rule"] == (
+        "demands.initiator_withdrew"
+    )
     assert (deposit.released_fen, deposit.remaining_held_fen) == (2_000, 3_000)
     assert _balance(Kind.MERCHANT_PAYABLE, merchant=merchant) == 2_000
     assert _balance(Kind.SHOPPER_HELD, user=payer) == 3_000
