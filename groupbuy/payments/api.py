@@ -88,14 +88,16 @@ class PayoutScheduleOut(Schema):
     providers: list[str]
 
 
-def payout_out(payout: Payout) -> dict:
+def payout_out(payout: Payout, *, show_payee: bool = True) -> dict:
+    """A payout for the API; ``payee_account`` is empty unless ``show_payee``
+    (selectors.may_see_payee)."""
     return {
         "id": payout.public_id,
         "merchant_id": payout.merchant.public_id,
         "amount_fen": payout.amount_fen,
         "fee_fen": payout.fee_fen,
         "provider": payout.provider,
-        "payee_account": payout.payee_account,
+        "payee_account": payout.payee_account if show_payee else "",
         "status": payout.status,
         "failure_reason": payout.failure_reason,
         "scheduled_for": payout.scheduled_for,
@@ -104,9 +106,12 @@ def payout_out(payout: Payout) -> dict:
     }
 
 
-def _payout_page(queryset, paging: PageIn) -> dict:
+def _payout_page(queryset, paging: PageIn, *, show_payee: bool = True) -> dict:
     result = paginate(queryset, page=paging.page, page_size=paging.page_size)
-    return page_payload(result, [payout_out(payout) for payout in result.items])
+    return page_payload(
+        result,
+        [payout_out(payout, show_payee=show_payee) for payout in result.items],
+    )
 
 
 def _schedule_out(schedule) -> dict:
@@ -129,11 +134,16 @@ def _schedule_out(schedule) -> dict:
 
 @router.get("/merchants/{merchant_id}/payouts", response=PayoutPageOut)
 def merchant_payouts(request, merchant_id: str, paging: Query[PageIn]):
-    """Return the merchant's payouts, newest first (its staff and operators)."""
+    """Return the merchant's payouts, newest first (its staff and operators;
+    ``payee_account`` is empty for its cashiers)."""
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=merchant_id
     )
-    return _payout_page(selectors.payouts_for_merchant(merchant=merchant), paging)
+    return _payout_page(
+        selectors.payouts_for_merchant(merchant=merchant),
+        paging,
+        show_payee=selectors.may_see_payee(user=request.auth, merchant=merchant),
+    )
 
 
 @router.get("/merchants/{merchant_id}/payout-schedule", response=PayoutScheduleOut)

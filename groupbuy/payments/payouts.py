@@ -125,7 +125,7 @@ def _payout_write(
             ],
             reference_type="payments.payout",
             reference_id=payout.public_id,
-            memo=payee_account[:200],
+            memo=payout.public_id,
         )
         audit_log(
             actor=actor,

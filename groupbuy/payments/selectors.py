@@ -61,9 +61,16 @@ def payouts_for_merchant(*, merchant) -> QuerySet[Payout]:
     return Payout.objects.filter(merchant=merchant).select_related("merchant")
 
 
+def may_see_payee(*, user, merchant) -> bool:
+    """Whether ``user`` may read where a merchant's money goes (the payee
+    account of its schedule and of each payout): its owners and operators, not
+    its cashiers, who see the payouts' amounts and states."""
+    return is_merchant_owner(user, merchant) or is_operator(user)
+
+
 def payout_schedule_get(*, user, merchant) -> PayoutSchedule | None:
     """The merchant's payout schedule, for whoever may set it (its owners and
     operators): it names the account the money goes to."""
-    if not (is_merchant_owner(user, merchant) or is_operator(user)):
+    if not may_see_payee(user=user, merchant=merchant):
         raise NotFound("not_found", _("There is no such merchant."))
     return PayoutSchedule.objects.filter(merchant=merchant).first()

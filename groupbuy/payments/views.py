@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from groupbuy.catalog.permissions import is_merchant_owner, is_operator
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
@@ -35,6 +34,7 @@ from groupbuy.payments.payouts import (
 )
 from groupbuy.payments.selectors import (
     differences_for_operator,
+    may_see_payee,
     merchant_get_for_payouts,
     payables_for_operator,
     payout_schedule_get,
@@ -274,9 +274,7 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
         merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
     except NotFound:
         raise Http404 from None
-    may_schedule = is_merchant_owner(request.user, merchant) or is_operator(
-        request.user
-    )
+    may_schedule = may_see_payee(user=request.user, merchant=merchant)
     status, form = 200, None
     if may_schedule:
         providers = transfer_provider_names()

@@ -127,7 +127,14 @@ def test_operator_approves_a_payout_and_the_merchant_staff_see_it(
         f"/api/payments/merchants/{merchant.public_id}/payouts",
         headers=_auth(cashier),
     ).json()
+    owners = client.get(
+        f"/api/payments/merchants/{merchant.public_id}/payouts",
+        headers=_auth(_member(merchant, "owner")),
+    ).json()
     everyone = client.get("/api/payments/operator/payouts", headers=_auth(operator))
+    money = client.get(
+        f"/api/escrow/merchants/{merchant.public_id}/money", headers=_auth(cashier)
+    ).json()
     # then
     assert created.status_code == 201
     assert created.json()["amount_fen"] == 12_000
@@ -135,6 +142,16 @@ def test_operator_approves_a_payout_and_the_merchant_staff_see_it(
     assert listed["total"] == 1
     assert everyone.json()["items"][0]["merchant_id"] == merchant.public_id
     assert _payable(merchant) == 18_000
+    # where the money went is the owners' (and operators') to read, as the
+    # schedule naming it is: the cashier sees the payout, not the account
+    assert listed["items"][0]["payee_account"] == ""
+    assert owners["items"][0]["payee_account"] == "merchant@example.com"
+    assert everyone.json()["items"][0]["payee_account"] == "merchant@example.com"
+    sent = next(
+        line for line in money["lines"]["items"] if line["label"] == "Payout sent"
+    )
+    assert sent["memo"] == created.json()["id"]
+    assert "merchant@example.com" not in str(money)
 
 
 def test_a_payout_above_the_payable_is_refused_and_writes_nothing(client, fake_alipay):

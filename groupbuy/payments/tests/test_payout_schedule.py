@@ -12,7 +12,11 @@ from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.core.errors import NotFound
 from groupbuy.escrow.tests.factories import make_user
 from groupbuy.payments.models import Payout, PayoutSchedule
-from groupbuy.payments.payouts import payout_schedule_set, payouts_schedule_run
+from groupbuy.payments.payouts import (
+    payout_create,
+    payout_schedule_set,
+    payouts_schedule_run,
+)
 from groupbuy.payments.tests.test_payouts import _merchant_with_payable, _payable
 
 pytestmark = pytest.mark.django_db
@@ -116,9 +120,23 @@ def test_the_owner_sets_the_schedule_on_the_payouts_page(client, fake_alipay):
     )
     assert saved.status_code == 302
     assert PayoutSchedule.objects.get().minimum_fen == 5_050
-    # a cashier sees the payouts but not the schedule, and cannot post it
+    # a payout: its owner reads where it went
+    payout = payout_create(
+        actor=make_user(is_staff=True),
+        merchant=merchant,
+        amount_fen=1_000,
+        provider_name="alipay",
+        payee_account="payout-to@example.com",
+    )
+    page = client.get(url).content.decode()
+    assert f'id="payout-{payout.public_id}"' in page
+    assert "payout-to@example.com" in page
+    # a cashier sees the payouts, not where they went nor the schedule, and
+    # cannot post it
     client.force_login(make_merchant_member(merchant=merchant, role="cashier").user)
     page = client.get(url).content.decode()
     assert 'id="payout-list"' in page and 'id="payout-schedule"' not in page
+    assert f'id="payout-{payout.public_id}"' in page
+    assert "payout-to@example.com" not in page
     assert client.post(url, {"payee_account": "mine"}).status_code == 404
     assert PayoutSchedule.objects.get().payee_account == "merchant@example.com"
