@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
@@ -78,7 +79,7 @@ def erasure_withdraw(request):
     """Withdraw my pending erasure request."""
     pending = selectors.erasure_pending_for(user=request.auth)
     if pending is None:
-        raise OpsError("not_found", "No erasure request is pending.", status=404)
+        raise OpsError("not_found", _("No erasure request is pending."), status=404)
     return erasure_out(services.erasure_cancel(actor=request.auth, request=pending))
 
 

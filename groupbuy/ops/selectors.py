@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from groupbuy.core.plugins import personal_data_providers
 from groupbuy.ops.errors import OpsError
@@ -16,7 +17,7 @@ def erasure_pending_for(*, user) -> ErasureRequest | None:
 def erasure_list_for_operator(*, user, status: str = "pending"):
     if not user.is_operator:
         raise OpsError(
-            "forbidden", "Only operators can see erasure requests.", status=403
+            "forbidden", _("Only operators can see erasure requests."), status=403
         )
     requests = ErasureRequest.objects.select_related("user", "completed_by")
     if status:

@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from py_vapid import Vapid
 
 from groupbuy.core.audit import audit_log
@@ -66,8 +67,8 @@ def subscription_save(
     if not endpoint.startswith("https://"):
         raise SharingError(
             "push_endpoint_invalid",
-            "A push endpoint must be an https:// URL.",
-            fields={"endpoint": ["Not https."]},
+            _("A push endpoint must be an https:// URL."),
+            fields={"endpoint": [_("Not https.")]},
         )
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": actor, "p256dh": p256dh, "auth": auth}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
@@ -109,7 +110,7 @@ def merchant_teams(request, merchant_id: str, deal_id: str, paging: Query[PageIn
     """Every team of a team deal with its outcome (the merchant's staff only)."""
     team_deal = selectors.team_deal_get(deal_id=deal_id)
     if team_deal.deal.merchant.public_id != merchant_id:
-        raise NotFound("not_found", "There is no such team buy.")
+        raise NotFound("not_found", _("There is no such team buy."))
     teams = selectors.teams_for_merchant(actor=request.auth, team_deal=team_deal)
     result = paginate(teams, page=paging.page, page_size=paging.page_size)
     return page_payload(result, [_team(request, t) for t in result.items])
