@@ -34,24 +34,25 @@ class Line:
 
 
 def rules_problems(rules: Rules) -> list[str]:
-    """Return what makes ``rules`` unusable (empty when they are fine)."""
+    """Return the codes of what makes ``rules`` unusable (empty when they are
+    fine), once each; the service says them in the reader's language."""
     problems = []
     if rules.kind not in KINDS:
-        problems.append("unknown kind")
+        problems.append("unknown_kind")
     if rules.kind == THRESHOLD:
         if not rules.tiers:
-            problems.append("a threshold promotion needs at least one tier")
+            problems.append("no_tiers")
         for threshold, off in rules.tiers:
             if threshold <= 0 or off <= 0 or off >= threshold:
-                problems.append("each tier saves less than its positive threshold")
+                problems.append("tier_saving_out_of_range")
         for (t1, d1), (t2, d2) in zip(rules.tiers, rules.tiers[1:], strict=False):
             if not (t2 > t1 and d2 > d1):
-                problems.append("tiers must increase in threshold and saving")
+                problems.append("tiers_not_increasing")
     if rules.kind == N_FOR_M and not (0 < rules.pay_m < rules.buy_n):
-        problems.append("n-for-m needs 0 < m < n")
+        problems.append("n_for_m_out_of_range")
     if rules.kind == SECOND_ITEM and not (0 <= rules.second_item_percent < 100):
-        problems.append("the second item's percent is from 0 to 99")
-    return problems
+        problems.append("second_item_percent_out_of_range")
+    return list(dict.fromkeys(problems))
 
 
 def _counts(rules: Rules, line: Line) -> bool:

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.core.audit import audit_log
@@ -14,6 +15,25 @@ from groupbuy.pooling.models import Pool, PoolRequest, Promotion
 from groupbuy.pooling.notifications import notify_promotion_ended
 from groupbuy.pooling.selectors.publishing import publish_scope
 from groupbuy.pooling.services.answers import publish_pool_state
+
+# savings.rules_problems' codes, as the merchant reads them.
+RULE_PROBLEMS = {
+    "unknown_kind": gettext_lazy("the kind of promotion is unknown"),
+    "no_tiers": gettext_lazy("a spend-and-save promotion needs at least one tier"),
+    "tier_saving_out_of_range": gettext_lazy(
+        "each tier must save less than it asks to spend"
+    ),
+    "tiers_not_increasing": gettext_lazy(
+        "each tier must ask more and save more than the one before"
+    ),
+    "n_for_m_out_of_range": gettext_lazy(
+        "buy n pay m needs m of at least 1 and less than n"
+    ),
+    "second_item_percent_out_of_range": gettext_lazy(
+        "the second item costs 0 to 99 percent of its price"
+    ),
+    "ends_before_start": gettext_lazy("the promotion must end after it starts"),
+}
 
 
 def require_promotion_publisher(*, actor, merchant: Merchant, branch: Branch | None):
@@ -62,14 +82,15 @@ def promotion_publish(
     )
     problems = savings.rules_problems(rules)
     if ends_at <= starts_at:
-        problems.append("the promotion must end after it starts")
+        problems.append("ends_before_start")
     if problems:
+        said = [str(RULE_PROBLEMS[code]) for code in problems]
         raise PoolingError(
             "invalid_promotion",
             _("This promotion cannot be published: %(problems)s.")
-            % {"problems": "; ".join(dict.fromkeys(problems))},
+            % {"problems": _("; ").join(said)},
             status=422,
-            fields={"tiers" if kind == savings.THRESHOLD else "kind": problems},
+            fields={"tiers" if kind == savings.THRESHOLD else "kind": said},
         )
     products = list(Product.objects.filter(public_id__in=list(product_ids)))
     if len(products) != len(set(product_ids)):

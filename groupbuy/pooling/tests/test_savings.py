@@ -46,9 +46,15 @@ def test_second_item_discount_applies_per_product_pair():
 
 
 def test_invalid_rules_are_named():
-    assert rules_problems(Rules(kind=THRESHOLD, tiers=((300, 50), (200, 60))))
-    assert rules_problems(Rules(kind=THRESHOLD, tiers=((200, 20), (300, 10))))
-    assert rules_problems(Rules(kind=N_FOR_M, buy_n=2, pay_m=2))
+    assert rules_problems(Rules(kind=THRESHOLD, tiers=((300, 50), (200, 60)))) == [
+        "tiers_not_increasing"
+    ]
+    assert rules_problems(Rules(kind=THRESHOLD, tiers=((200, 20), (300, 10)))) == [
+        "tiers_not_increasing"
+    ]
+    assert rules_problems(Rules(kind=N_FOR_M, buy_n=2, pay_m=2)) == [
+        "n_for_m_out_of_range"
+    ]
     assert not rules_problems(TIERED)
 
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.core.models import AuditEntry
 from groupbuy.notify.models import Notification
@@ -379,6 +379,19 @@ def test_promotions_with_non_increasing_tiers_are_refused(shop):
         )
     assert (refused.value.status, refused.value.code) == (422, "invalid_promotion")
     assert Promotion.objects.count() == 1
+
+
+def test_a_refused_promotion_says_why_in_the_merchants_language(shop):
+    merchant, _branch, _promotion = shop
+    owner = merchant.memberships.get().user
+    with translation.override("zh-hans"), pytest.raises(PoolingError) as refused:
+        make_promotion(
+            merchant=merchant, owner=owner, tiers=[(30_000, 50), (20_000, 60)]
+        )
+    # it read "…：tiers must increase in threshold and saving。" on Chinese pages
+    why = "每一档的门槛和优惠都必须高于上一档"
+    assert refused.value.message == f"无法发布该促销活动：{why}。"
+    assert refused.value.fields == {"tiers": [why]}
 
 
 def test_only_the_merchants_staff_publish(shop):
