@@ -43,6 +43,31 @@ def _untranslated_refusals() -> list[tuple[str, str, int]]:
     return found
 
 
+def _plain_field_messages() -> list[tuple[str, int, str]]:
+    found = []
+    for path in sorted((REPO / "groupbuy").rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg != "fields" or not isinstance(keyword.value, ast.Dict):
+                    continue
+                for value in keyword.value.values:
+                    for item in getattr(value, "elts", []):
+                        if isinstance(getattr(item, "value", None), str):
+                            relative = str(path.relative_to(REPO))
+                            found.append((relative, node.lineno, item.value))
+    return found
+
+
+def test_a_refusals_field_messages_are_sentences_in_the_readers_language():
+    # the API's "fields" lists what to tell a person beside each input: it held
+    # "?", "unknown" and "length"
+    assert _plain_field_messages() == []
+
+
 def test_every_refusal_a_person_reads_is_translated():
     untranslated = [
         (path, code, line)

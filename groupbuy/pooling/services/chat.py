@@ -25,11 +25,12 @@ def checked_message_body(body: str) -> str:
     """The message as posted, stripped; 422 when empty or too long."""
     text = (body or "").strip()
     if not text or len(text) > MAX_MESSAGE_CHARS:
+        why = _("A message has 1 to %(max)d characters.") % {"max": MAX_MESSAGE_CHARS}
         raise PoolingError(
             "invalid",
-            _("A message has 1 to %(max)d characters.") % {"max": MAX_MESSAGE_CHARS},
+            why,
             status=422,
-            fields={"body": ["length"]},
+            fields={"body": [why]},
         )
     return text
 

@@ -69,9 +69,8 @@ def promotion_publish(
 ) -> Promotion:
     """Publish a promotion at a branch (or all of the merchant's branches)."""
     if branch is not None and branch.merchant_id != merchant.pk:
-        raise PoolingError(
-            "not_found", _("No such branch."), status=404, fields={"branch": ["?"]}
-        )
+        why = _("No such branch.")
+        raise PoolingError("not_found", why, status=404, fields={"branch": [why]})
     require_promotion_publisher(actor=actor, merchant=merchant, branch=branch)
     rules = savings.Rules(
         kind=kind,
@@ -94,11 +93,12 @@ def promotion_publish(
         )
     products = list(Product.objects.filter(public_id__in=list(product_ids)))
     if len(products) != len(set(product_ids)):
+        why = _("Some of the products do not exist.")
         raise PoolingError(
             "invalid_promotion",
-            _("Some of the products do not exist."),
+            why,
             status=422,
-            fields={"product_ids": ["unknown"]},
+            fields={"product_ids": [why]},
         )
     with transaction.atomic():
         promotion = Promotion.objects.create(
