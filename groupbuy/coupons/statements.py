@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from groupbuy.catalog.models import Merchant
+from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.coupons.models import CouponExpiry, Redemption, RedemptionConflict
 from groupbuy.escrow.services import platform_fee_fen
 
@@ -170,6 +171,7 @@ def _taken_back(expiries: list[CouponExpiry]) -> dict[int, int]:
 
 def statement_csv(statement: Statement) -> str:
     out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
     writer.writerow(
         [
@@ -192,12 +194,12 @@ def statement_csv(statement: Statement) -> str:
                 "redemption",
                 r.redeemed_at.isoformat(),
                 r.coupon.serial,
-                r.coupon.order.deal.title,
+                spreadsheet_cell(r.coupon.order.deal.title),
                 r.quantity,
                 0 if at_close else r.amount_fen,
                 0 if at_close else platform_fee_fen(r.amount_fen),
                 r.channel,
-                r.branch.name if r.branch else "",
+                spreadsheet_cell(r.branch.name if r.branch else ""),
                 f"paid at close {r.amount_fen}" if at_close else "",
             ]
         )
@@ -212,8 +214,8 @@ def statement_csv(statement: Statement) -> str:
                 0,
                 0,
                 "offline",
-                c.branch_name,
-                f"{c.reason} ({c.device})",
+                spreadsheet_cell(c.branch_name),
+                spreadsheet_cell(f"{c.reason} ({c.device})"),
             ]
         )
     for e in statement.expiries:
@@ -228,7 +230,7 @@ def statement_csv(statement: Statement) -> str:
                 "expiry",
                 e.settled_at.isoformat(),
                 e.coupon.serial,
-                e.coupon.order.deal.title,
+                spreadsheet_cell(e.coupon.order.deal.title),
                 e.quantity,
                 amount,
                 fee,

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_the_statement_totals_redemptions_less_the_fee(client):
     station = make_station()
     one, two = confirmed_orders(station.merchant, quantities=(1, 2))
+    one.deal.title = "=HYPERLINK(1)"  # a formula to a spreadsheet
+    one.deal.save(update_fields=["title"])
     for order in (one, two):
         coupon_redeem_online(
             actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
@@ -28,9 +30,11 @@ def test_the_statement_totals_redemptions_less_the_fee(client):
     page = client.get(url)
     assert page.status_code == 200
     assert coupon_for(two).serial.encode() in page.content
-    rows = list(
-        csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode()))
-    )
+    spreadsheet = client.get(url + "?format=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(spreadsheet)))
+    # a byte-order mark first, as the orders' CSV: Excel reads the Chinese right
+    assert spreadsheet.startswith("\ufeffkind,redeemed_at,")
+    assert {row[3] for row in rows[1:-1]} == {"'=HYPERLINK(1)"}
     total = 3 * 9_900
     fee = 297 + 594  # 3 % of 99.00 and of 198.00
     assert rows[-1][:7] == ["total", "", "", "", "", str(total), str(fee)]

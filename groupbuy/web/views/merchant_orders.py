@@ -23,6 +23,7 @@ from groupbuy.catalog import selectors as catalog
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
+from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.deals.merchant_selectors import OrderFilters, merchant_orders
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import deal_order_refund
@@ -80,12 +81,6 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _yuan(amount_fen: int) -> str:
     return format_fen(amount_fen, symbol="", grouping=False)
 
@@ -106,21 +101,20 @@ CSV_HEADER = (
 
 def _csv_rows(orders):
     writer = csv.writer(_Echo())
-    # A byte-order mark first, so spreadsheet programs read the Chinese right.
-    yield "\ufeff" + writer.writerow(CSV_HEADER)
+    yield BYTE_ORDER_MARK + writer.writerow(CSV_HEADER)
     for order in orders.iterator(chunk_size=500):
         yield writer.writerow(
             [
                 order.public_id,
-                _cell(order.deal.title),
-                _cell(order.shopper.display_name),
+                spreadsheet_cell(order.deal.title),
+                spreadsheet_cell(order.shopper.display_name),
                 # The mask starts with "+": quoted against formulas.
-                _cell(mask_phone(order.shopper.phone)),
+                spreadsheet_cell(mask_phone(order.shopper.phone)),
                 order.quantity,
                 order.get_status_display(),
                 _yuan(order.amount_fen),
                 _yuan(order.refunded_fen),
-                _cell(order.refund_reason),
+                spreadsheet_cell(order.refund_reason),
                 timezone.localtime(order.joined_at).isoformat(timespec="seconds"),
             ]
         )

@@ -1,0 +1,14 @@
+"""CSV files that people open in a spreadsheet program (Excel, WPS, Numbers)."""
+
+# First in the file, so spreadsheet programs read UTF-8, and Chinese, right.
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def spreadsheet_cell(value) -> str:
+    """``value`` as text that no spreadsheet runs as a formula.
+
+    A cell starting with = + - @ runs as a formula; a quote before it keeps it
+    text. Use it for text others typed (titles, names, notes), not for numbers,
+    whose minus sign is meant."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
