@@ -169,6 +169,11 @@ def _taken_back(expiries: list[CouponExpiry]) -> dict[int, int]:
     return {keys[key]: -amount for key, amount in entries}
 
 
+def _local_time(moment: datetime) -> str:
+    # In the site's time zone, to the second, as the orders' export writes it.
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
 def statement_csv(statement: Statement) -> str:
     out = io.StringIO()
     out.write(BYTE_ORDER_MARK)
@@ -192,7 +197,7 @@ def statement_csv(statement: Statement) -> str:
         writer.writerow(
             [
                 "redemption",
-                r.redeemed_at.isoformat(),
+                _local_time(r.redeemed_at),
                 r.coupon.serial,
                 spreadsheet_cell(r.coupon.order.deal.title),
                 r.quantity,
@@ -207,7 +212,7 @@ def statement_csv(statement: Statement) -> str:
         writer.writerow(
             [
                 "conflict",
-                c.redeemed_at.isoformat(),
+                _local_time(c.redeemed_at),
                 c.coupon.serial,
                 "",
                 c.quantity,
@@ -228,7 +233,7 @@ def statement_csv(statement: Statement) -> str:
         writer.writerow(
             [
                 "expiry",
-                e.settled_at.isoformat(),
+                _local_time(e.settled_at),
                 e.coupon.serial,
                 spreadsheet_cell(e.coupon.order.deal.title),
                 e.quantity,

@@ -35,6 +35,8 @@ def test_the_statement_totals_redemptions_less_the_fee(client):
     # a byte-order mark first, as the orders' CSV: Excel reads the Chinese right
     assert spreadsheet.startswith("\ufeffkind,redeemed_at,")
     assert {row[3] for row in rows[1:-1]} == {"'=HYPERLINK(1)"}
+    # times in the site's zone (Asia/Shanghai), as the orders' export
+    assert {row[1][-6:] for row in rows[1:-1]} == {"+08:00"}
     total = 3 * 9_900
     fee = 297 + 594  # 3 % of 99.00 and of 198.00
     assert rows[-1][:7] == ["total", "", "", "", "", str(total), str(fee)]
