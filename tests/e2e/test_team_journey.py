@@ -21,7 +21,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def _context(chromium, server):
     context = chromium.new_context(
-        base_url=server.url, viewport={"width": 390, "height": 844}, locale="en-US"
+        # Its waits evaluate JavaScript predicates, an eval the pages'
+        # Content Security Policy refuses (the other journeys keep it).
+        bypass_csp=True,
+        base_url=server.url,
+        viewport={"width": 390, "height": 844},
+        locale="en-US",
     )
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     context.set_default_timeout(STEP_TIMEOUT_MS)

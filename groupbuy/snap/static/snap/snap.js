@@ -3,6 +3,7 @@
 //
 // Big camera photos are redrawn on a canvas to at most MAX_SIDE pixels and sent as
 // JPEG at quality 0.92: a tenth of the bytes, and barcodes stay sharp enough to read.
+import { init as initLiveScan } from "./live-scan.js";
 import { enableReadAloud } from "./speak.js";
 
 // Django's JavaScriptCatalog (loaded by web/base.html) defines these globals.
@@ -186,3 +187,5 @@ export function init(root) {
 
 const root = document.getElementById("snap");
 if (root) init(root);
+const liveScan = document.getElementById("snap-live");
+if (liveScan) initLiveScan(liveScan);
