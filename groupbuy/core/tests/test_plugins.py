@@ -303,36 +303,38 @@ def test_existing_apps_keep_their_urls_and_api_paths():
     assert api_paths >= {"/", "/catalog", "/deals", "/escrow", "/notify", "/snap"}
 
 
-def test_every_kind_the_apps_send_is_declared():
-    # given every dotted kind literal on a `kind=` line of the code that notifies
-    sent = set()
+def _dotted_kinds(*, in_code_calling: tuple[str, ...], on_lines_with: tuple[str, ...]):
+    """Every dotted three-part literal ("deals.order.paid") on a line holding
+    one of ``on_lines_with``, in the application code calling one of
+    ``in_code_calling``."""
+    kinds = set()
     for path in (REPO / "groupbuy").rglob("*.py"):
-        if "tests" in path.parts:
-            continue
         source = path.read_text()
-        if "notification_enqueue(" not in source:
+        if "tests" in path.parts or not any(c in source for c in in_code_calling):
             continue
         for line in source.splitlines():
-            if "kind=" in line:
-                sent |= set(re.findall(r'"([a-z_]+\.[a-z_]+\.[a-z_]+)"', line))
+            if any(marker in line for marker in on_lines_with):
+                kinds |= set(re.findall(r'"([a-z_]+\.[a-z_]+\.[a-z_]+)"', line))
+    return kinds
+
+
+def test_every_kind_the_apps_send_is_declared():
+    # given every dotted kind literal on a `kind=` line of the code that notifies
+    sent = _dotted_kinds(
+        in_code_calling=("notification_enqueue(",), on_lines_with=("kind=",)
+    )
     # then each has a label
     assert sent
     assert sent - set(plugins.notification_kinds()) == set()
 
 
 def test_every_ledger_kind_the_apps_post_has_a_label():
-    # given every dotted kind literal on a `kind=` line of the code that posts
-    # to the ledger (money pages showed a merchant "payments.payout.sent")
-    posted = set()
-    for path in (REPO / "groupbuy").rglob("*.py"):
-        if "tests" in path.parts:
-            continue
-        source = path.read_text()
-        if "ledger_post(" not in source and "Posting(" not in source:
-            continue
-        for line in source.splitlines():
-            if "kind=" in line or '= "escrow.' in line:
-                posted |= set(re.findall(r'"([a-z_]+\.[a-z_]+\.[a-z_]+)"', line))
+    # given every dotted kind literal on a `kind=` line (or a constant) of the
+    # code that posts to the ledger (money pages showed "payments.payout.sent")
+    posted = _dotted_kinds(
+        in_code_calling=("ledger_post(", "Posting("),
+        on_lines_with=("kind=", '= "escrow.'),
+    )
     # and the payouts' outcomes, posted as f"payments.payout.{kind}"
     posted |= {"payments.payout.paid", "payments.payout.returned"}
     # then each has a label

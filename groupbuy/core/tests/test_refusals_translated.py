@@ -22,43 +22,42 @@ MACHINE_FACING = {
 }
 
 
-def _untranslated_refusals() -> list[tuple[str, str, int]]:
-    found = []
+def _calls():
+    """(path from the repository, call) for every call in the application code."""
     for path in sorted((REPO / "groupbuy").rglob("*.py")):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if not isinstance(node, ast.Call) or len(node.args) < 2:
-                continue
-            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            if not (name.endswith("Error") or name in REFUSALS):
-                continue
-            code, message = node.args[:2]
-            is_code = isinstance(code, ast.Constant) and isinstance(code.value, str)
-            is_plain = isinstance(message, ast.JoinedStr) or (
-                isinstance(message, ast.Constant) and message.value
-            )
-            if is_code and is_plain:
-                found.append((str(path.relative_to(REPO)), code.value, node.lineno))
+            if isinstance(node, ast.Call):
+                yield str(path.relative_to(REPO)), node
+
+
+def _untranslated_refusals() -> list[tuple[str, str, int]]:
+    found = []
+    for path, call in _calls():
+        name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+        if len(call.args) < 2 or not (name.endswith("Error") or name in REFUSALS):
+            continue
+        code, message = call.args[:2]
+        is_code = isinstance(code, ast.Constant) and isinstance(code.value, str)
+        is_plain = isinstance(message, ast.JoinedStr) or (
+            isinstance(message, ast.Constant) and message.value
+        )
+        if is_code and is_plain:
+            found.append((path, code.value, call.lineno))
     return found
 
 
 def _plain_field_messages() -> list[tuple[str, int, str]]:
     found = []
-    for path in sorted((REPO / "groupbuy").rglob("*.py")):
-        if "tests" in path.parts or "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            if not isinstance(node, ast.Call):
+    for path, call in _calls():
+        for keyword in call.keywords:
+            if keyword.arg != "fields" or not isinstance(keyword.value, ast.Dict):
                 continue
-            for keyword in node.keywords:
-                if keyword.arg != "fields" or not isinstance(keyword.value, ast.Dict):
-                    continue
-                for value in keyword.value.values:
-                    for item in getattr(value, "elts", []):
-                        if isinstance(getattr(item, "value", None), str):
-                            relative = str(path.relative_to(REPO))
-                            found.append((relative, node.lineno, item.value))
+            for value in keyword.value.values:
+                for item in getattr(value, "elts", []):
+                    if isinstance(getattr(item, "value", None), str):
+                        found.append((path, call.lineno, item.value))
     return found
 
 

@@ -188,20 +188,26 @@ class _Order:
         self.public_id = public_id
 
 
+def _merchant_pending_for_an_order(order_id: str, *, amount_fen: int):
+    """A merchant whose pending account holds an order's charge (a coupon deal
+    that succeeded); return the merchant."""
+    merchant = make_merchant()
+    escrow_release(
+        actor=None,
+        intent=make_captured_intent(payer=make_user(), amount_fen=amount_fen),
+        merchant=merchant,
+        amount_fen=amount_fen,
+        idempotency_key="settle",
+        to_pending=True,
+        reference=order_id,
+    )
+    return merchant
+
+
 @override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
 def test_redemptions_move_pending_money_to_payable_minus_the_fee():
     # given an order's 200.00 charge released to the merchant's pending account
-    merchant = make_merchant()
-    intent = make_captured_intent(payer=make_user(), amount_fen=20_000)
-    escrow_release(
-        actor=None,
-        intent=intent,
-        merchant=merchant,
-        amount_fen=20_000,
-        idempotency_key="settle",
-        to_pending=True,
-        reference="ord_1",
-    )
+    merchant = _merchant_pending_for_an_order("ord_1", amount_fen=20_000)
     assert _balance(Kind.MERCHANT_PENDING, merchant=merchant) == 20_000
     assert _balance(Kind.MERCHANT_PAYABLE, merchant=merchant) == 0
     order = _Order("ord_1")
@@ -232,17 +238,7 @@ def test_redemptions_move_pending_money_to_payable_minus_the_fee():
 @override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
 def test_a_redemptions_ledger_line_reads_in_the_readers_language():
     # given a redemption settled while the cashier's page was in Chinese
-    merchant = make_merchant()
-    intent = make_captured_intent(payer=make_user(), amount_fen=20_000)
-    escrow_release(
-        actor=None,
-        intent=intent,
-        merchant=merchant,
-        amount_fen=20_000,
-        idempotency_key="settle",
-        to_pending=True,
-        reference="ord_1",
-    )
+    _merchant_pending_for_an_order("ord_1", amount_fen=20_000)
     with translation.override("zh-hans"):
         escrow_settle_redemption(
             actor=None, order=_Order("ord_1"), amount_fen=10_000, idempotency_key="r"
