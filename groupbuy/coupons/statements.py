@@ -169,6 +169,38 @@ def _taken_back(expiries: list[CouponExpiry]) -> dict[int, int]:
     return {keys[key]: -amount for key, amount in entries}
 
 
+@dataclasses.dataclass(frozen=True)
+class StatementDay:
+    day: date
+    units: int  # coupon units redeemed, deals paid at close included
+    settled_fen: int  # what redemptions settled to the merchant that day
+    fee_fen: int  # the platform's fee on it
+
+
+def statement_days(statement: Statement) -> list[StatementDay]:
+    """Every day of the statement's period with what was redeemed on it (in the
+    site's time zone), for the statement's charts."""
+    units: dict[date, int] = {}
+    settled: dict[date, int] = {}
+    fees: dict[date, int] = {}
+    for redemption in statement.redemptions:
+        day = timezone.localtime(redemption.redeemed_at).date()
+        units[day] = units.get(day, 0) + redemption.quantity
+        if not paid_at_close(redemption):
+            settled[day] = settled.get(day, 0) + redemption.amount_fen
+            fees[day] = fees.get(day, 0) + platform_fee_fen(redemption.amount_fen)
+    length = (statement.end - statement.start).days + 1
+    return [
+        StatementDay(
+            day=day,
+            units=units.get(day, 0),
+            settled_fen=settled.get(day, 0),
+            fee_fen=fees.get(day, 0),
+        )
+        for day in (statement.start + timedelta(days=n) for n in range(length))
+    ]
+
+
 def _local_time(moment: datetime) -> str:
     # In the site's time zone, to the second, as the orders' export writes it.
     return timezone.localtime(moment).isoformat(timespec="seconds")

@@ -21,6 +21,7 @@ from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.keys import merchant_key_active
+from groupbuy.web.charts import Chart, Series
 
 
 def _domain_errors(view):
@@ -324,5 +325,38 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
             f'attachment; filename="statement-{merchant.public_id}-{start}.csv"'
         )
         return response
-    context = {"merchant": merchant, "statement": statement, "section": "coupons"}
+    context = {
+        "merchant": merchant,
+        "statement": statement,
+        "charts": _statement_charts(statement) if statement.redemptions else [],
+        "section": "coupons",
+    }
     return render(request, "coupons/statement.html", context)
+
+
+def _statement_charts(statement) -> list[Chart]:
+    days = statements.statement_days(statement)
+    one_year = statement.start.year == statement.end.year
+    labels = [day.day.strftime("%m-%d" if one_year else "%Y-%m-%d") for day in days]
+    return [
+        Chart(
+            title=_("Settled to you per day"),
+            labels=labels,
+            series=[
+                Series(_("Redeemed"), [day.settled_fen for day in days]),
+                Series(_("Platform fee"), [day.fee_fen for day in days]),
+            ],
+            kind="bar",
+            money=True,
+            label_heading=_("Day"),
+            dom_id="statement-money-chart",
+        ),
+        Chart(
+            title=_("Coupon units redeemed per day"),
+            labels=labels,
+            series=[Series(_("Units"), [day.units for day in days])],
+            kind="bar",
+            label_heading=_("Day"),
+            dom_id="statement-units-chart",
+        ),
+    ]

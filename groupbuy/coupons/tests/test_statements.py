@@ -5,11 +5,12 @@ import io
 
 import pytest
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.coupons.models import RedemptionConflict
 from groupbuy.coupons.services import coupon_redeem_online
+from groupbuy.coupons.statements import month_bounds
 from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,43 @@ def test_redemptions_of_a_deal_paid_at_close_are_listed_but_in_no_total(client):
         9_900 - 297,
     )
     assert len(body["redemptions"]) == 2
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_the_statement_charts_what_was_redeemed_each_day(client):
+    # given one coupon of a deal settled on redemption and one paid at close,
+    # redeemed today
+    station = make_station()
+    (settles,) = confirmed_orders(station.merchant, quantities=(1,))
+    (paid,) = confirmed_orders(
+        station.merchant, quantities=(2,), settlement_mode="on_close"
+    )
+    for order in (settles, paid):
+        coupon_redeem_online(
+            actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+        )
+    # when the owner reads this month's statement
+    client.force_login(station.owner)
+    response = client.get(f"/coupons/merchant/{station.merchant.public_id}/statement/")
+    money, units = response.context["charts"]
+    today = timezone.localdate().strftime("%m-%d")
+    # then every day of the month has a point; today's holds what it settled
+    # (the deal paid at close settled nothing now) and the units redeemed
+    start, end = month_bounds(timezone.localdate())
+    assert len(money.labels) == (end - start).days + 1
+    day = money.labels.index(today)
+    assert [series.values[day] for series in money.series] == [9_900, 297]
+    assert sum(money.series[0].values) == 9_900
+    assert units.series[0].values[day] == 3
+    assert 'id="statement-money-chart"' in response.content.decode()
+
+
+def test_a_statement_with_no_redemption_draws_no_chart(client):
+    station = make_station()
+    client.force_login(station.owner)
+    response = client.get(f"/coupons/merchant/{station.merchant.public_id}/statement/")
+    assert response.context["charts"] == []
+    assert 'id="statement-charts"' not in response.content.decode()
 
 
 def test_other_merchants_cannot_read_the_statement(client):
