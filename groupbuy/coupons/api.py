@@ -217,6 +217,7 @@ def statement(
         "net_fen": result.net_fen,
         "redemptions": [redemption_out(r) for r in result.redemptions],
         "conflicts": len(result.conflicts),
+        "days": [vars(day) for day in statements.statement_days(result)],
     }
 
 

@@ -195,6 +195,15 @@ class ConflictPageOut(PageOut):
     items: list[ConflictOut]
 
 
+class StatementDayOut(Schema):
+    day: date
+    # coupon units redeemed that day (in the site's time zone), deals paid at
+    # close included; what those redemptions settled, and the platform's fee
+    units: int
+    settled_fen: int
+    fee_fen: int
+
+
 class StatementOut(Schema):
     start: date
     end: date
@@ -209,6 +218,8 @@ class StatementOut(Schema):
     net_fen: int
     redemptions: list[RedemptionOut]
     conflicts: int
+    # every day of the period, as the statement page charts them
+    days: list[StatementDayOut] = []
 
 
 class OfflineIn(Schema):

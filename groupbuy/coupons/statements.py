@@ -177,9 +177,17 @@ class StatementDay:
     fee_fen: int  # the platform's fee on it
 
 
+# A longer period is listed and totalled, not drawn day by day.
+MAX_CHARTED_DAYS = 366
+
+
 def statement_days(statement: Statement) -> list[StatementDay]:
     """Every day of the statement's period with what was redeemed on it (in the
-    site's time zone), for the statement's charts."""
+    site's time zone), for the statement's charts; none for a period longer
+    than ``MAX_CHARTED_DAYS``."""
+    length = (statement.end - statement.start).days + 1
+    if not 0 < length <= MAX_CHARTED_DAYS:
+        return []
     units: dict[date, int] = {}
     settled: dict[date, int] = {}
     fees: dict[date, int] = {}
@@ -189,7 +197,6 @@ def statement_days(statement: Statement) -> list[StatementDay]:
         if not paid_at_close(redemption):
             settled[day] = settled.get(day, 0) + redemption.amount_fen
             fees[day] = fees.get(day, 0) + platform_fee_fen(redemption.amount_fen)
-    length = (statement.end - statement.start).days + 1
     return [
         StatementDay(
             day=day,

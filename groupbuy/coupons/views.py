@@ -336,6 +336,8 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 def _statement_charts(statement) -> list[Chart]:
     days = statements.statement_days(statement)
+    if not days:
+        return []
     one_year = statement.start.year == statement.end.year
     labels = [day.day.strftime("%m-%d" if one_year else "%Y-%m-%d") for day in days]
     return [

@@ -120,14 +120,37 @@ def test_the_statement_charts_what_was_redeemed_each_day(client):
     assert sum(money.series[0].values) == 9_900
     assert units.series[0].values[day] == 3
     assert 'id="statement-money-chart"' in response.content.decode()
+    # and the API gives the same days
+    _token, secret = api_token_create(actor=station.owner)
+    body = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/statement",
+        headers={"Authorization": f"Bearer {secret}"},
+    ).json()
+    assert len(body["days"]) == len(money.labels)
+    assert body["days"][day] == {
+        "day": timezone.localdate().isoformat(),
+        "units": 3,
+        "settled_fen": 9_900,
+        "fee_fen": 297,
+    }
 
 
-def test_a_statement_with_no_redemption_draws_no_chart(client):
+def test_a_statement_with_no_redemption_or_of_years_draws_no_chart(client):
     station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
     client.force_login(station.owner)
-    response = client.get(f"/coupons/merchant/{station.merchant.public_id}/statement/")
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    response = client.get(url)
     assert response.context["charts"] == []
     assert 'id="statement-charts"' not in response.content.decode()
+    # a period of a thousand years is listed and totalled, not drawn by day
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+    )
+    response = client.get(url, {"start": "1970-01-01", "end": "2970-01-01"})
+    assert response.status_code == 200
+    assert response.context["charts"] == []
+    assert coupon_for(order).serial in response.content.decode()
 
 
 def test_other_merchants_cannot_read_the_statement(client):
