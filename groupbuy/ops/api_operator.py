@@ -31,6 +31,12 @@ class OperatorDayOut(Schema):
     refunded_fen: int
     demand_requests: int
     demand_alerts: int
+    # the day's snaps by how their answer stands (docs/operations.md)
+    snaps_at_once: int = 0
+    snaps_chosen: int = 0
+    snaps_waiting: int = 0
+    snaps_unrecognised: int = 0
+    snaps_labelled: int = 0
 
 
 class OperatorDailyOut(Schema):

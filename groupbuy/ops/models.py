@@ -96,6 +96,18 @@ class PlatformDailyStats(models.Model):
     refunded_fen = models.BigIntegerField(_("refunded (fen)"), default=0)
     demand_requests = models.PositiveIntegerField(_("demand requests"), default=0)
     demand_alerts = models.PositiveIntegerField(_("demand alerts"), default=0)
+    # The day's snaps by how their answer stands: named at once; named by the
+    # shopper among the suggestions; still waiting for the shopper; none of
+    # the suggestions or nothing found; named by an operator from the queue.
+    snaps_at_once = models.PositiveIntegerField(_("snaps answered at once"), default=0)
+    snaps_chosen = models.PositiveIntegerField(
+        _("snaps the shopper confirmed"), default=0
+    )
+    snaps_waiting = models.PositiveIntegerField(_("snaps waiting"), default=0)
+    snaps_unrecognised = models.PositiveIntegerField(
+        _("snaps not recognised"), default=0
+    )
+    snaps_labelled = models.PositiveIntegerField(_("snaps labelled"), default=0)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 
     class Meta:

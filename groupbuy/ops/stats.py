@@ -42,6 +42,11 @@ FIGURES = (
     "refunded_fen",
     "demand_requests",
     "demand_alerts",
+    "snaps_at_once",
+    "snaps_chosen",
+    "snaps_waiting",
+    "snaps_unrecognised",
+    "snaps_labelled",
 )
 
 
@@ -61,7 +66,7 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     """Return the platform's figures for ``day`` counted from the source tables."""
     from groupbuy.deals.models import Deal, DealOrder
     from groupbuy.escrow.models import PaymentIntent, Refund
-    from groupbuy.snap.models import DemandRequest, DemandSignal
+    from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
 
     start, end = day_bounds(day)
     closed = Deal.objects.filter(closed_at__gte=start, closed_at__lt=end).aggregate(
@@ -70,6 +75,15 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     )
     refunds = Refund.objects.filter(created_at__gte=start, created_at__lt=end)
     refunded = refunds.aggregate(n=Count("id"), fen=Sum("amount_fen"))
+    answered = Snap.Status
+    chosen = Q(result__has_key="chosen")
+    snaps = Snap.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        at_once=Count("id", filter=Q(status=answered.RECOGNISED) & ~chosen),
+        chosen=Count("id", filter=Q(status=answered.RECOGNISED) & chosen),
+        waiting=Count("id", filter=Q(status=answered.UNCONFIRMED)),
+        unrecognised=Count("id", filter=Q(status=answered.NOT_RECOGNISED)),
+        labelled=Count("id", filter=Q(status=answered.LABELLED)),
+    )
     captured = PaymentIntent.objects.filter(
         succeeded_at__gte=start,
         succeeded_at__lt=end,
@@ -93,6 +107,7 @@ def daily_figures_compute(day: date) -> dict[str, int]:
         "demand_alerts": DemandSignal.objects.filter(
             threshold_passed_at__gte=start, threshold_passed_at__lt=end
         ).count(),
+        **{f"snaps_{outcome}": count for outcome, count in snaps.items()},
     }
 
 

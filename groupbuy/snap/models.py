@@ -116,6 +116,8 @@ class Snap(models.Model):
                 name="snap_unrecognised_queue_idx",
             ),
             models.Index(fields=["user", "-created_at"], name="snap_user_idx"),
+            # The platform's figures count each day's snaps by their answer.
+            models.Index(fields=["created_at"], name="snap_created_idx"),
             # The retention job scans old snaps that still have a file.
             models.Index(
                 fields=["created_at"],

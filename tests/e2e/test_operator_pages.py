@@ -83,11 +83,11 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
 
     # then every daily chart is drawn, today's orders among the figures
     page.wait_for_function(
-        "document.querySelectorAll('#operator-charts figure.chart').length === 5 && "
+        "document.querySelectorAll('#operator-charts figure.chart').length === 6 && "
         "[...document.querySelectorAll('#operator-charts figure.chart')]"
         ".every(f => f.dataset.chartDrawn === '1')"
     )
-    assert page.locator("#operator-charts canvas").count() == 5
+    assert page.locator("#operator-charts canvas").count() == 6
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     # when the operator looks the shopper up by phone

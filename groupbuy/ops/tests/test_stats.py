@@ -15,6 +15,7 @@ from groupbuy.ops.stats import (
     platform_daily_series,
     platform_daily_stats_refresh,
 )
+from groupbuy.snap.models import Snap
 from groupbuy.snap.services.demand import demand_record
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,40 @@ def test_a_day_counts_its_deals_orders_payments_refunds_and_demand():
         "refunded_fen": 9_900,
         "demand_requests": 3,
         "demand_alerts": 0,
+        "snaps_at_once": 0,
+        "snaps_chosen": 0,
+        "snaps_waiting": 0,
+        "snaps_unrecognised": 0,
+        "snaps_labelled": 0,
+    }
+
+
+def test_a_day_counts_its_snaps_by_how_their_answer_stands():
+    # given today's snaps: named at once (2), named by the shopper among the
+    # suggestions, waiting for the shopper, none of the suggestions, named by
+    # an operator; and one of yesterday
+    status = Snap.Status
+    for state, result in [
+        (status.RECOGNISED, {}),
+        (status.RECOGNISED, {}),
+        (status.RECOGNISED, {"chosen": "prd_x"}),
+        (status.UNCONFIRMED, {}),
+        (status.NOT_RECOGNISED, {"none_of_these": True}),
+        (status.LABELLED, {}),
+    ]:
+        Snap.objects.create(status=state, result=result)
+    Snap.objects.create(
+        status=status.RECOGNISED, created_at=timezone.now() - timedelta(days=1)
+    )
+    # when
+    figures = daily_figures_compute(local_today())
+    # then
+    assert {key: value for key, value in figures.items() if "snaps" in key} == {
+        "snaps_at_once": 2,
+        "snaps_chosen": 1,
+        "snaps_waiting": 1,
+        "snaps_unrecognised": 1,
+        "snaps_labelled": 1,
     }
 
 

@@ -11,6 +11,7 @@ from groupbuy.core.models import AuditEntry
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.ops.models import MerchantOwnerInvitation
 from groupbuy.ops.stats import platform_daily_stats_refresh
+from groupbuy.snap.models import Snap
 
 
 @pytest.fixture
@@ -146,17 +147,23 @@ def test_new_merchant_with_a_bad_phone_writes_nothing(operator_client, db):
 def test_dashboard_draws_the_daily_charts_from_the_stored_figures(operator_client):
     # given
     join_and_pay(make_deal())
+    Snap.objects.create(status=Snap.Status.UNCONFIRMED)
+    Snap.objects.create(status=Snap.Status.NOT_RECOGNISED)
+    Snap.objects.create(status=Snap.Status.LABELLED)
     platform_daily_stats_refresh()
     # when
     response = operator_client.get(reverse("web:operator_home"))
     # then
     charts = response.context["charts"]
-    assert len(charts) == 5
+    assert len(charts) == 6
     orders = next(c for c in charts if c.series[0].label == "Orders")
     assert orders.series[0].values[-1] == 1
     gmv = next(c for c in charts if c.money)
     assert gmv.series[0].values[-1] == 9_900
-    assert response.content.decode().count('data-module="chart"') == 5
+    snaps = next(c for c in charts if c.title == "Snaps per day by answer")
+    # at once, confirmed, waiting, not recognised (labelled later or not)
+    assert [series.values[-1] for series in snaps.series] == [0, 0, 1, 2]
+    assert response.content.decode().count('data-module="chart"') == 6
 
 
 def test_operator_pages_read_in_chinese(db):

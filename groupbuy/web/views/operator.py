@@ -83,6 +83,27 @@ def daily_charts(series) -> list[Chart]:
             kind="bar",
         ),
         chart(
+            _("Snaps per day by answer"),
+            [
+                (_("At once"), series.values("snaps_at_once")),
+                (_("Confirmed"), series.values("snaps_chosen")),
+                (_("Waiting"), series.values("snaps_waiting")),
+                # what an operator named later, the recogniser did not
+                (
+                    _("Not recognised"),
+                    [
+                        unrecognised + labelled
+                        for unrecognised, labelled in zip(
+                            series.values("snaps_unrecognised"),
+                            series.values("snaps_labelled"),
+                            strict=True,
+                        )
+                    ],
+                ),
+            ],
+            kind="bar",
+        ),
+        chart(
             _("Demand signals per day"),
             [
                 (_("People asking for a product"), series.values("demand_requests")),
