@@ -7,6 +7,7 @@ from groupbuy.catalog.models import Merchant
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.ops.stats import platform_daily_stats_refresh
+from groupbuy.snap.models import Snap
 
 pytestmark = pytest.mark.django_db
 PHONE = "+8613800138000"
@@ -29,6 +30,7 @@ def order():
 
 def test_daily_figures_oldest_first(operator, order):
     # given
+    Snap.objects.create(status=Snap.Status.NOT_RECOGNISED)
     platform_daily_stats_refresh()
     # when
     response = Client().get(
@@ -39,6 +41,7 @@ def test_daily_figures_oldest_first(operator, order):
     assert response.status_code == 200
     assert [day["orders_joined"] for day in days] == [0, 0, 1]
     assert days[-1]["gmv_fen"] == 9_900
+    assert days[-1]["snaps_unrecognised"] == 1
 
 
 def test_lookup_masks_and_detail_shows_and_audits(operator, order):
