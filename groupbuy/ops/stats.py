@@ -146,8 +146,9 @@ class DailySeries:
     rows: list[PlatformDailyStats]
     computed_at: datetime | None
 
-    def values(self, figure: str) -> list[int]:
-        return [getattr(row, figure) for row in self.rows]
+    def values(self, *figures: str) -> list[int]:
+        """Each day's figure, or the sum of ``figures`` when several are named."""
+        return [sum(getattr(row, figure) for figure in figures) for row in self.rows]
 
     @property
     def success_rates(self) -> list[float | None]:

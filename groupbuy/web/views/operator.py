@@ -91,14 +91,7 @@ def daily_charts(series) -> list[Chart]:
                 # what an operator named later, the recogniser did not
                 (
                     _("Not recognised"),
-                    [
-                        unrecognised + labelled
-                        for unrecognised, labelled in zip(
-                            series.values("snaps_unrecognised"),
-                            series.values("snaps_labelled"),
-                            strict=True,
-                        )
-                    ],
+                    series.values("snaps_unrecognised", "snaps_labelled"),
                 ),
             ],
             kind="bar",
