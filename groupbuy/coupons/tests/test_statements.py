@@ -54,19 +54,26 @@ def test_the_statement_totals_redemptions_less_the_fee(client):
     )
 
 
-@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
-def test_redemptions_of_a_deal_paid_at_close_are_listed_but_in_no_total(client):
-    # given one deal settled on redemption and one that paid the merchant at close
+def _one_settled_and_one_paid_at_close_redeemed():
+    """A station whose merchant's coupons are redeemed today: one unit of a deal
+    settled on redemption, two of a deal that paid the merchant at close."""
     station = make_station()
     (settles,) = confirmed_orders(station.merchant, quantities=(1,))
     (paid,) = confirmed_orders(
         station.merchant, quantities=(2,), settlement_mode="on_close"
     )
-    # when both coupons are redeemed
     for order in (settles, paid):
         coupon_redeem_online(
             actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
         )
+    return station, settles, paid
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_redemptions_of_a_deal_paid_at_close_are_listed_but_in_no_total(client):
+    # given one deal settled on redemption and one that paid the merchant at close,
+    # when both coupons are redeemed
+    station, _settles, paid = _one_settled_and_one_paid_at_close_redeemed()
     # then only the first counts; the second is listed as paid at close
     client.force_login(station.owner)
     url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
@@ -97,15 +104,7 @@ def test_redemptions_of_a_deal_paid_at_close_are_listed_but_in_no_total(client):
 def test_the_statement_charts_what_was_redeemed_each_day(client):
     # given one coupon of a deal settled on redemption and one paid at close,
     # redeemed today
-    station = make_station()
-    (settles,) = confirmed_orders(station.merchant, quantities=(1,))
-    (paid,) = confirmed_orders(
-        station.merchant, quantities=(2,), settlement_mode="on_close"
-    )
-    for order in (settles, paid):
-        coupon_redeem_online(
-            actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
-        )
+    station, _settles, _paid = _one_settled_and_one_paid_at_close_redeemed()
     # when the owner reads this month's statement
     client.force_login(station.owner)
     response = client.get(f"/coupons/merchant/{station.merchant.public_id}/statement/")

@@ -19,13 +19,6 @@ from groupbuy.pooling.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shop():
-    merchant, branch, owner = make_shop()
-    promotion = make_promotion(merchant=merchant, owner=owner)
-    return merchant, branch, owner, promotion
-
-
 def _shopper(branch, *, invitable=True, visits=1, hour_offset=0):
     """A shopper with ``visits`` carts reported at ``branch``, shopping
     ``hour_offset`` hours from now."""

@@ -15,20 +15,12 @@ from groupbuy.pooling import services
 from groupbuy.pooling.models import Pool, PoolRequest
 from groupbuy.pooling.tests.factories import (
     auth,
-    make_promotion,
     make_request,
     make_shop,
     make_user,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop():
-    merchant, branch, owner = make_shop()
-    promotion = make_promotion(merchant=merchant, owner=owner)
-    return merchant, branch, owner, promotion
 
 
 def _ask(user, shop, amount_fen, capture):

@@ -21,12 +21,6 @@ from groupbuy.pooling.tests.factories import make_promotion, make_shop, make_use
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shop():
-    merchant, branch, owner = make_shop()
-    return merchant, branch, owner, make_promotion(merchant=merchant, owner=owner)
-
-
 def _ask(client, user, branch, promotion, amount):
     client.force_login(user)
     return client.post(
