@@ -29,13 +29,10 @@ from groupbuy.pooling.tests.factories import (
 )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_matching_runs_form_each_pool_once(
-    file_database,  # noqa: F811
-    monkeypatch,
-):
-    # given six open requests worth ¥150 of saving when pooled, written with the
-    # online step off so that the race starts cold
+def _six_requests_that_pool(monkeypatch):
+    """Six open requests worth ¥150 of saving when pooled, written with the
+    online matching step off so that a race starts cold; (branch, the shop's
+    owner, the promotion)."""
     monkeypatch.setattr(shoppers, "_match_soon", lambda *args: None)
     merchant, branch, owner = make_shop()
     promotion = make_promotion(merchant=merchant, owner=owner)
@@ -43,6 +40,17 @@ def test_concurrent_matching_runs_form_each_pool_once(
         make_request(
             user=make_user(), promotion=promotion, branch=branch, amount_fen=amount
         )
+    return branch, owner, promotion
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_matching_runs_form_each_pool_once(
+    file_database,  # noqa: F811
+    monkeypatch,
+):
+    # given six open requests worth ¥150 of saving when pooled, written with the
+    # online step off so that the race starts cold
+    branch, _owner, promotion = _six_requests_that_pool(monkeypatch)
     # when four batch runs start at the same moment
     outcomes = race(
         [lambda: services.pools_match(branch_id=branch.pk, promotion_id=promotion.pk)]
@@ -64,13 +72,7 @@ def test_a_promotion_ended_while_matching_runs_keeps_no_suggestion(
     monkeypatch,
 ):
     # given six open requests that pool, the online step off
-    monkeypatch.setattr(shoppers, "_match_soon", lambda *args: None)
-    merchant, branch, owner = make_shop()
-    promotion = make_promotion(merchant=merchant, owner=owner)
-    for amount in (18_000, 12_000, 15_000, 15_000, 20_000, 10_000):
-        make_request(
-            user=make_user(), promotion=promotion, branch=branch, amount_fen=amount
-        )
+    branch, owner, promotion = _six_requests_that_pool(monkeypatch)
     # when the owner ends the promotion while three matching runs start
     match = lambda: services.pools_match(  # noqa: E731
         branch_id=branch.pk, promotion_id=promotion.pk
