@@ -328,14 +328,15 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
     context = {
         "merchant": merchant,
         "statement": statement,
-        "charts": _statement_charts(statement) if statement.redemptions else [],
+        "charts": _statement_charts(statement),
         "section": "coupons",
     }
     return render(request, "coupons/statement.html", context)
 
 
 def _statement_charts(statement) -> list[Chart]:
-    days = statements.statement_days(statement)
+    """None for a period with no redemption or too long to draw by day."""
+    days = statements.statement_days(statement) if statement.redemptions else []
     if not days:
         return []
     one_year = statement.start.year == statement.end.year
