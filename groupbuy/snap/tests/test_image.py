@@ -1,10 +1,9 @@
 import io
-import time
 
 import numpy as np
 import pytest
 from django.utils import translation
-from PIL import Image
+from PIL import Image, ImageFile
 
 from groupbuy.snap.recognition.image import (
     DETAIL_LONG_SIDE,
@@ -29,11 +28,22 @@ def english(message) -> str:
         return str(message)
 
 
-def refused(upload, **limits) -> tuple[SnapImageError, float]:
-    started = time.perf_counter()
+def refused(upload, **limits) -> SnapImageError:
     with pytest.raises(SnapImageError) as caught:
         load_snap_image(upload, **limits)
-    return caught.value, time.perf_counter() - started
+    return caught.value
+
+
+@pytest.fixture
+def never_decoded(monkeypatch):
+    """Refusals that must cost next to nothing: decoding pixels fails the test
+    (they were timed under a second; speed belongs in benchmarks)."""
+
+    def decoded(self, *args, **kwargs):
+        raise AssertionError("the refused upload's pixels were decoded")
+
+    monkeypatch.setattr(Image.Image, "load", decoded)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", decoded)
 
 
 @pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
@@ -70,27 +80,26 @@ def test_sniffs_magic_bytes_not_names():
     assert sniff_format(b"%PDF-1.7 not a photo") is None
 
 
-def test_refuses_text_as_unsupported_format():
-    error, seconds = refused(b"name,price\nwater,2.00\n")
+def test_refuses_text_as_unsupported_format(never_decoded):
+    error = refused(b"name,price\nwater,2.00\n")
 
     assert error.code == "unsupported_format"
     assert english(error.message) == "Please send a JPEG, PNG or WebP photo."
-    assert seconds < 1
 
 
 def test_refuses_an_empty_upload():
-    error, _ = refused(b"")
+    error = refused(b"")
 
     assert error.code == "empty"
 
 
 def test_refuses_a_still_gif_as_unsupported_format():
-    error, _ = refused(imaging.encode(small_photo(), "GIF"))
+    error = refused(imaging.encode(small_photo(), "GIF"))
 
     assert error.code == "unsupported_format"
 
 
-def test_refuses_too_large_before_reading_it_all():
+def test_refuses_too_large_before_reading_it_all(never_decoded):
     # given a 30 MB upload that reports its size, like a Django UploadedFile
     class Upload(io.BytesIO):
         size = 30 * MB
@@ -98,7 +107,7 @@ def test_refuses_too_large_before_reading_it_all():
     upload = Upload(b"\xff\xd8\xff" + bytes(30 * MB - 3))
 
     # when
-    error, seconds = refused(upload)
+    error = refused(upload)
 
     # then nothing was read
     assert error.code == "too_large"
@@ -107,7 +116,6 @@ def test_refuses_too_large_before_reading_it_all():
         == "This photo is too large. Please send one under 10 MB."
     )
     assert upload.tell() == 0
-    assert seconds < 1
 
 
 def test_refuses_too_large_stream_reading_only_one_byte_past_the_limit():
@@ -115,7 +123,7 @@ def test_refuses_too_large_stream_reading_only_one_byte_past_the_limit():
     upload = io.BytesIO(b"\xff\xd8\xff" + bytes(3 * MB))
 
     # when
-    error, _ = refused(upload, max_bytes=2 * MB)
+    error = refused(upload, max_bytes=2 * MB)
 
     # then
     assert error.code == "too_large"
@@ -125,21 +133,20 @@ def test_refuses_too_large_stream_reading_only_one_byte_past_the_limit():
 # As in production, where image.py turns Pillow's warning into an error
 # (pytest resets warning filters around each test).
 @pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning")
-def test_refuses_a_decompression_bomb_quickly():
+def test_refuses_a_decompression_bomb_before_decoding_it(never_decoded):
     # given a real 50-megapixel PNG of ~50 kB
     bomb = imaging.png_bomb(7100, 7100)
     assert len(bomb) < 200_000
 
     # when
-    error, seconds = refused(bomb)
+    error = refused(bomb)
 
     # then
     assert error.code == "too_many_pixels"
-    assert seconds < 1
 
 
 def test_refuses_more_pixels_than_the_caller_allows():
-    error, _ = refused(imaging.encode(small_photo(), "PNG"), max_pixels=799)
+    error = refused(imaging.encode(small_photo(), "PNG"), max_pixels=799)
 
     assert error.code == "too_many_pixels"
 
@@ -150,18 +157,17 @@ def test_refuses_a_truncated_photo_as_damaged(image_format):
     photo = imaging.encode(imaging.photo_background(200, 150), image_format)
 
     # when
-    error, seconds = refused(photo[: len(photo) // 2])
+    error = refused(photo[: len(photo) // 2])
 
     # then
     assert error.code == "damaged"
     assert english(error.message) == (
         "This photo is damaged or incomplete. Please take it again."
     )
-    assert seconds < 1
 
 
 def test_refuses_a_header_only_png_as_damaged():
-    error, _ = refused(imaging.encode(small_photo(), "PNG")[:30])
+    error = refused(imaging.encode(small_photo(), "PNG")[:30])
 
     assert error.code == "damaged"
 
@@ -172,12 +178,11 @@ def test_refuses_animations(image_format):
     animation = imaging.animated(image_format)
 
     # when
-    error, seconds = refused(animation)
+    error = refused(animation)
 
     # then
     assert error.code == "animated"
     assert english(error.message) == "This is an animation: please send a still photo."
-    assert seconds < 1
 
 
 def test_applies_exif_orientation():
@@ -230,7 +235,6 @@ def test_scales_sixteen_bit_greyscale():
 
 
 def test_refuses_too_large_bytes():
-    error, seconds = refused(b"\xff\xd8\xff" + bytes(30 * MB))
+    error = refused(b"\xff\xd8\xff" + bytes(30 * MB))
 
     assert error.code == "too_large"
-    assert seconds < 1
