@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from groupbuy.snap.recognition.text_match import (
@@ -105,11 +103,9 @@ def test_tokens_cut_chinese_with_jieba_and_bigrams():
     assert tokens("coca-cola zero") == ["coca", "cola", "zero"]
 
 
-# The speed checks below count this process's CPU time, not wall time: under a
-# loaded CI machine wall time measured other processes (0.07 s took 1.0 s).
-
-
-def test_stays_fast_for_thousands_of_products():
+# How fast the index builds and answers is measured in
+# benchmarks/snap_text_match.py, not here.
+def test_finds_the_product_among_thousands_with_overlapping_names():
     # given 3000 products with overlapping names
     brands = ["农夫山泉", "怡宝", "康师傅", "统一", "娃哈哈", "可口可乐"]
     kinds = ["饮用水", "绿茶", "冰红茶", "果汁", "方便面", "饼干"]
@@ -122,20 +118,15 @@ def test_stays_fast_for_thousands_of_products():
     ]
 
     # when
-    started = time.process_time()
-    big_index = ProductNameIndex.build(entries, version="v1")
-    build_seconds = time.process_time() - started
-    started = time.process_time()
-    matches = big_index.match(["康师傅", "冰红茶 1238ml"])
-    match_seconds = time.process_time() - started
+    matches = ProductNameIndex.build(entries, version="v1").match(
+        ["康师傅", "冰红茶 1238ml"]
+    )
 
     # then
     assert best(matches) == "prod_01238"
-    assert build_seconds < 5
-    assert match_seconds < 0.2
 
 
-def test_stays_fast_on_a_photo_full_of_text(index):
+def test_finds_the_name_on_a_photo_full_of_text(index):
     # given sixty lines of an ingredient list around the name
     filler = [
         f"配料 {number} 水 天然 矿物质 含量 Water content {number}"
@@ -144,13 +135,10 @@ def test_stays_fast_on_a_photo_full_of_text(index):
     lines = [*filler[:30], "可口可乐 零度", "330ml", *filler[30:]]
 
     # when
-    started = time.process_time()
     matches = index.match(lines)
-    seconds = time.process_time() - started
 
     # then
     assert best(matches) == "prod_cokezero"
-    assert seconds < 0.5
 
 
 # --- Names in both scripts (issue 15, item 6) ---------------------------------------
