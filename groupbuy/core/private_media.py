@@ -24,9 +24,11 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
+
+from groupbuy.core.streaming import file_response
 
 Permission = Callable[[object, str], bool]
 _permissions: dict[str, Permission] = {}
@@ -107,5 +109,5 @@ def private_media_view(request, name: str) -> HttpResponse:
         return _private_headers(HttpResponseRedirect(storage.url(name)))
     if settings.GROUPBUY_PRIVATE_MEDIA_ACCEL:
         return _private_headers(_accelerated(name, storage))
-    response = FileResponse(storage.open(name, "rb"), content_type=_content_type(name))
+    response = file_response(storage.open(name, "rb"), content_type=_content_type(name))
     return _private_headers(response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -16,6 +16,7 @@ from groupbuy.core.pagination import (
     page_payload,
     paginate,
 )
+from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors, services, webpush
 from groupbuy.sharing.contacts import (
     Contact,
@@ -244,7 +245,7 @@ def voice_note_download(request, share_id: str):
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
     if not share.voice_note:
         raise Http404
-    response = FileResponse(
+    response = file_response(
         share.voice_note.open("rb"), content_type=share.voice_note_type
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
+from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors, services
 from groupbuy.sharing.api import _member_contacts
 from groupbuy.sharing.contacts import typed_numbers_parse, vcard_max_bytes, vcard_parse
@@ -181,7 +182,7 @@ def voice_note(request: HttpRequest, share_id: str) -> HttpResponse:
     share = selectors.share_get_for_user(user=request.user, share_id=share_id)
     if not share.voice_note:
         raise Http404
-    response = FileResponse(
+    response = file_response(
         share.voice_note.open("rb"), content_type=share.voice_note_type
     )
     response["X-Content-Type-Options"] = "nosniff"

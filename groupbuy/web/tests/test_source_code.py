@@ -36,7 +36,8 @@ def test_anyone_downloads_the_code_this_site_runs(db, data_dir):
     assert response["Content-Type"] == "application/gzip"
     filename = f"groupbuy-{source.version()}.tar.gz"
     assert filename in response["Content-Disposition"]
-    body = b"".join(response.streaming_content)
+    assert response.is_async  # sent a block at a time under ASGI
+    body = b"".join(response)
     with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as tar:
         prefix = f"groupbuy-{source.version()}/"
         running = Path(source.__file__).read_bytes()

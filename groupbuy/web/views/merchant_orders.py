@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import itertools
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -26,6 +25,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
+from groupbuy.core.streaming import sent_as_read
 from groupbuy.deals.merchant_selectors import OrderFilters, merchant_orders
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import deal_order_refund
@@ -125,28 +125,20 @@ def _csv_rows(orders):
 ROWS_PER_HOP = 500
 
 
-async def _sent_as_read(rows):
-    """The CSV's lines, ``ROWS_PER_HOP`` at a time, each batch read in the
-    request's thread (the ORM is synchronous) while the server sends the last.
-
-    Under ASGI a synchronous iterator is read whole into memory before the
-    first byte leaves (Django warns so): a big shop's export would sit in the
-    server's memory at once."""
-    read_batch = sync_to_async(
-        lambda: "".join(itertools.islice(rows, ROWS_PER_HOP)), thread_sensitive=True
-    )
-    while batch := await read_batch():
-        yield batch
-
-
 @login_required
 @domain_errors_as_http
 def merchant_order_export(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
     _form, filters = _filters(request, merchant)
     orders = merchant_orders(user=request.user, merchant=merchant, filters=filters)
+    rows = _csv_rows(orders)
     response = StreamingHttpResponse(
-        _sent_as_read(_csv_rows(orders)), content_type="text/csv; charset=utf-8"
+        # The ORM reads in the request's thread, ROWS_PER_HOP rows at a time.
+        sent_as_read(
+            lambda: "".join(itertools.islice(rows, ROWS_PER_HOP)),
+            thread_sensitive=True,
+        ),
+        content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = (

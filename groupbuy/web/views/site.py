@@ -4,7 +4,7 @@ source code offer."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from groupbuy.core.streaming import file_response
 from groupbuy.web import source
 
 
@@ -62,7 +63,7 @@ def source_code(request: HttpRequest) -> HttpResponse:
     if settings.GROUPBUY_SOURCE_URL:
         return redirect(settings.GROUPBUY_SOURCE_URL)
     archive = source.source_archive()
-    return FileResponse(
+    return file_response(
         archive.open("rb"),
         as_attachment=True,
         filename=f"groupbuy-{source.version()}.tar.gz",
