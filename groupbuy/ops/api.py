@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
+from groupbuy.core.streaming import file_response
 from groupbuy.ops import selectors, services
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.personal_data import export_zip
@@ -41,14 +42,12 @@ def erasure_out(request) -> dict:
 
 def export_response(user) -> HttpResponse:
     services.personal_data_exported(actor=user)
-    response = HttpResponse(
+    return file_response(
         export_zip(user, site_name=settings.GROUPBUY_SITE_NAME),
+        as_attachment=True,
+        filename=f"groupbuy-data-{user.public_id}.zip",
         content_type="application/zip",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="groupbuy-data-{user.public_id}.zip"'
-    )
-    return response
 
 
 @router.get("/me/data/export", response={200: None})

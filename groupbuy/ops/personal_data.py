@@ -7,9 +7,11 @@ for its records and files, the erasure has each delete or anonymise its part.
 
 from __future__ import annotations
 
-import io
 import json
+import shutil
+import tempfile
 import zipfile
+from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -32,31 +34,51 @@ Amounts are in fen (1/100 yuan); times are UTC.
 """
 
 
-def export_zip(user, *, site_name: str) -> bytes:
-    """Return the person's data as a ZIP of JSON files and their own files."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+# An export is kept in memory up to this size and in a temporary file past it:
+# a shopper's photos can make it hundreds of megabytes.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def export_zip(user, *, site_name: str) -> BinaryIO:
+    """Return the person's data as a ZIP of JSON files and their own files, in
+    a temporary file read from its start (the caller closes it). Files are
+    copied in a block at a time, never read whole."""
+    # Returned open: the response that sends it closes it.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+            _write_export(archive, user, site_name)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
+
+
+def _write_export(archive: zipfile.ZipFile, user, site_name: str) -> None:
+    archive.writestr(
+        "README.txt",
+        README.format(site=site_name, when=timezone.now().isoformat()),
+    )
+    for label, provider in personal_data_providers():
+        export = provider.export(user)
         archive.writestr(
-            "README.txt",
-            README.format(site=site_name, when=timezone.now().isoformat()),
+            f"{label}.json",
+            json.dumps(
+                export.records, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+            ),
         )
-        for label, provider in personal_data_providers():
-            export = provider.export(user)
-            archive.writestr(
-                f"{label}.json",
-                json.dumps(
-                    export.records, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
-                ),
-            )
-            for name, source in export.files.items():
-                # A FieldFile brings its own storage (private media); a plain
-                # name is in the default storage.
-                storage = getattr(source, "storage", default_storage)
-                storage_name = getattr(source, "name", source)
-                if storage.exists(storage_name):
-                    with storage.open(storage_name, "rb") as file:
-                        archive.writestr(f"files/{label}/{name}", file.read())
-    return buffer.getvalue()
+        for name, source in export.files.items():
+            # A FieldFile brings its own storage (private media); a plain
+            # name is in the default storage.
+            storage = getattr(source, "storage", default_storage)
+            storage_name = getattr(source, "name", source)
+            if storage.exists(storage_name):
+                with (
+                    storage.open(storage_name, "rb") as file,
+                    archive.open(f"files/{label}/{name}", "w") as entry,
+                ):
+                    shutil.copyfileobj(file, entry)
 
 
 def scrub_text(value, secrets_: list[str]):

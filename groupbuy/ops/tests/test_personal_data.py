@@ -1,5 +1,6 @@
 import io
 import json
+import os
 import zipfile
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from groupbuy.deals.models import DealOrder
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.escrow.models import LedgerEntry
 from groupbuy.notify.models import Notification
+from groupbuy.ops import api, personal_data
 from groupbuy.ops.models import ErasureRequest
 from groupbuy.ops.services import erasures_perform_due
 from groupbuy.snap.models import Snap
@@ -59,7 +61,7 @@ def test_export_holds_account_orders_money_notifications_and_photos(client, shop
     # then
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
     names = set(archive.namelist())
     assert {"README.txt", "accounts.json", "deals.json", "escrow.json"} <= names
     account = json.loads(archive.read("accounts.json"))["account"]
@@ -88,6 +90,36 @@ def test_export_holds_account_orders_money_notifications_and_photos(client, shop
     assert AuditEntry.objects.filter(
         action="ops.personal_data.exported", actor=shopper
     ).exists()
+
+
+def test_a_large_export_is_built_on_disk_and_sent_as_it_is_read(
+    client, shopper, monkeypatch
+):
+    # given an export larger than what is kept in memory
+    big_photo = os.urandom(64 * 1024)  # random: deflating does not shrink it
+    Snap.objects.get(user=shopper).photo.save("big.jpg", ContentFile(big_photo))
+    monkeypatch.setattr(personal_data, "SPOOL_BYTES", 16 * 1024)
+    built = []
+    export_zip = personal_data.export_zip
+
+    def spying(*args, **kwargs):
+        built.append(export_zip(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(api, "export_zip", spying)
+    # when
+    response = client.get("/api/me/data/export", headers=bearer(shopper))
+    # then it went to a temporary file, and the whole of it is sent
+    assert built[0]._rolled
+    assert response.is_async
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="groupbuy-data-{shopper.public_id}.zip"'
+    )
+    body = b"".join(response)
+    assert int(response["Content-Length"]) == len(body)
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    snaps = json.loads(archive.read("snap.json"))["snaps"]
+    assert archive.read(f"files/snap/{snaps[0]['photo']}") == big_photo
 
 
 def test_export_needs_a_signed_in_person(client):
@@ -223,7 +255,7 @@ def test_pages_for_the_person_and_the_operator(client, shopper, operator):
     assert 'id="erasure-pending"' in client.get("/account/data/").content.decode()
     assert client.get("/operator/erasures/").status_code == 403
     export = client.get("/account/data/export.zip")
-    assert export.status_code == 200 and export.content[:2] == b"PK"
+    assert export.status_code == 200 and b"".join(export)[:2] == b"PK"
 
     client.force_login(operator)
     queue = client.get("/operator/erasures/")
@@ -276,7 +308,7 @@ def test_export_holds_what_the_five_apps_keep(client, shopper, everywhere):
     response = client.get("/api/me/data/export", headers=bearer(shopper))
 
     # then
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
     sharing = json.loads(archive.read("sharing.json"))
     [share] = sharing["shares_sent"]
     assert share["id"] == everywhere.ids["share"]
@@ -321,7 +353,7 @@ def test_another_persons_export_holds_nothing_of_the_shopper(client, everywhere)
 
     # then: only the friend's side (what the shopper wrote *to* the friend is
     # the friend's notification, so notify.json is left out of this check)
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
     everything = "\n".join(
         archive.read(name).decode("utf-8", "replace")
         for name in archive.namelist()
