@@ -8,4 +8,4 @@ class CouponsConfig(AppConfig):
     verbose_name = _("Coupons")
 
     def ready(self) -> None:
-        from groupbuy.coupons import receivers  # noqa: F401 - connects the signals
+        from groupbuy.coupons import checks, receivers  # noqa: F401 - registers

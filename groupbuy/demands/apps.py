@@ -20,4 +20,4 @@ class DemandsConfig(AppConfig):
 
         register_capture_handler(DEPOSIT_PURPOSE, deposit_captured)
         register_payment_failed_handler(DEPOSIT_PURPOSE, deposit_failed)
-        from groupbuy.demands import tasks  # noqa: F401
+        from groupbuy.demands import checks, tasks  # noqa: F401

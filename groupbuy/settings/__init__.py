@@ -15,8 +15,10 @@ docs/deployment.md lists them all. Outside DEBUG and demo mode, the checks in
 groupbuy/core/checks.py refuse to serve on built-in secrets or without hosts.
 
 This module holds the project's wiring; the mode and secrets are read in
-``environment``, money's settings in ``payments``, and the capabilities' own
-(snap, accounts' codes, request limits, hot paths) in ``features``.
+``environment``, money's settings in ``payments``, the capabilities' own
+(snap, accounts' codes, request limits, hot paths) in ``features``, and the
+settings apps read with their own defaults, when the environment sets them, in
+``from_apps``.
 """
 
 import os
@@ -40,6 +42,7 @@ from groupbuy.settings.environment import (
     secret,
 )
 from groupbuy.settings.features import *  # noqa: F403
+from groupbuy.settings.from_apps import *  # noqa: F403
 from groupbuy.settings.payments import *  # noqa: F403
 
 # The parts imported above only add settings of their own; this module builds
