@@ -4,7 +4,8 @@ hot paths."""
 import os
 
 # --- Site ----------------------------------------------------------------------
-GROUPBUY_SITE_NAME = "groupbuy"
+# The name people read in the header, SMS, e-mails and the home-screen icon.
+GROUPBUY_SITE_NAME = os.environ.get("GROUPBUY_SITE_NAME", "").strip() or "groupbuy"
 # Where the More page's "Source code" link leads (AGPL-3.0 section 13). Empty: a
 # tarball of the code this process runs, served by the site itself.
 GROUPBUY_SOURCE_URL = os.environ.get("GROUPBUY_SOURCE_URL", "")

@@ -52,25 +52,34 @@ def _settings_in(environment: dict, tmp_path) -> subprocess.CompletedProcess:
     script = (
         "import groupbuy.settings as s; "
         "print(s.GROUPBUY_SMS_HTTP_URL, s.GROUPBUY_POOL_ANSWER_MINUTES, "
-        "s.GROUPBUY_POOL_MATCH_BUDGET_S, hasattr(s, 'GROUPBUY_COUPON_VALID_DAYS'))"
+        "s.GROUPBUY_POOL_MATCH_BUDGET_S, hasattr(s, 'GROUPBUY_COUPON_VALID_DAYS'), "
+        "s.GROUPBUY_SITE_NAME)"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
-        env={**os.environ, "GROUPBUY_DATA_DIR": str(tmp_path), **environment},
+        env={
+            **os.environ,
+            "GROUPBUY_DATA_DIR": str(tmp_path),
+            "PYTHONIOENCODING": "utf-8",
+            **environment,
+        },
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         cwd=GROUPBUY.parent,
         timeout=60,
     )
 
 
-def test_the_environment_sets_an_apps_setting_of_its_kind(tmp_path):
+def test_the_environment_sets_an_apps_setting_of_its_kind_and_the_sites_name(
+    tmp_path,
+):
     # when
     started = _settings_in(
         {
             "GROUPBUY_SMS_HTTP_URL": "https://sms.example.cn/send",
             "GROUPBUY_POOL_ANSWER_MINUTES": " 20 ",
             "GROUPBUY_POOL_MATCH_BUDGET_S": "1.5",
+            "GROUPBUY_SITE_NAME": "鲜邻团购",
         },
         tmp_path,
     )
@@ -81,6 +90,7 @@ def test_the_environment_sets_an_apps_setting_of_its_kind(tmp_path):
         "20",
         "1.5",
         "False",
+        "鲜邻团购",
     ]
 
 
