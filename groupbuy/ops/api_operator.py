@@ -33,6 +33,7 @@ class OperatorDayOut(Schema):
     demand_alerts: int
     # the day's snaps by how their answer stands (docs/operations.md)
     snaps_at_once: int = 0
+    snaps_corrected: int = 0
     snaps_chosen: int = 0
     snaps_waiting: int = 0
     snaps_unrecognised: int = 0

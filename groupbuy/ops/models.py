@@ -96,10 +96,14 @@ class PlatformDailyStats(models.Model):
     refunded_fen = models.BigIntegerField(_("refunded (fen)"), default=0)
     demand_requests = models.PositiveIntegerField(_("demand requests"), default=0)
     demand_alerts = models.PositiveIntegerField(_("demand alerts"), default=0)
-    # The day's snaps by how their answer stands: named at once; named by the
+    # The day's snaps by how their answer stands: named at once; named at once
+    # and then corrected by the shopper (the recogniser was wrong); named by the
     # shopper among the suggestions; still waiting for the shopper; none of
     # the suggestions or nothing found; named by an operator from the queue.
     snaps_at_once = models.PositiveIntegerField(_("snaps answered at once"), default=0)
+    snaps_corrected = models.PositiveIntegerField(
+        _("snaps answered at once, then corrected by the shopper"), default=0
+    )
     snaps_chosen = models.PositiveIntegerField(
         _("snaps the shopper confirmed"), default=0
     )

@@ -43,6 +43,7 @@ FIGURES = (
     "demand_requests",
     "demand_alerts",
     "snaps_at_once",
+    "snaps_corrected",
     "snaps_chosen",
     "snaps_waiting",
     "snaps_unrecognised",
@@ -77,9 +78,12 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     refunded = refunds.aggregate(n=Count("id"), fen=Sum("amount_fen"))
     answered = Snap.Status
     chosen = Q(result__has_key="chosen")
+    corrected = Q(result__has_key="corrected_from")
+    recognised = Q(status=answered.RECOGNISED)
     snaps = Snap.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        at_once=Count("id", filter=Q(status=answered.RECOGNISED) & ~chosen),
-        chosen=Count("id", filter=Q(status=answered.RECOGNISED) & chosen),
+        at_once=Count("id", filter=recognised & ~chosen),
+        corrected=Count("id", filter=recognised & corrected),
+        chosen=Count("id", filter=recognised & chosen & ~corrected),
         waiting=Count("id", filter=Q(status=answered.UNCONFIRMED)),
         unrecognised=Count("id", filter=Q(status=answered.NOT_RECOGNISED)),
         labelled=Count("id", filter=Q(status=answered.LABELLED)),

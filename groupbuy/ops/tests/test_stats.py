@@ -53,6 +53,7 @@ def test_a_day_counts_its_deals_orders_payments_refunds_and_demand():
         "demand_requests": 3,
         "demand_alerts": 0,
         "snaps_at_once": 0,
+        "snaps_corrected": 0,
         "snaps_chosen": 0,
         "snaps_waiting": 0,
         "snaps_unrecognised": 0,
@@ -61,13 +62,15 @@ def test_a_day_counts_its_deals_orders_payments_refunds_and_demand():
 
 
 def test_a_day_counts_its_snaps_by_how_their_answer_stands():
-    # given today's snaps: named at once (2), named by the shopper among the
-    # suggestions, waiting for the shopper, none of the suggestions, named by
-    # an operator; and one of yesterday
+    # given today's snaps: named at once (2), named at once and corrected by
+    # the shopper, named by the shopper among the suggestions, waiting for the
+    # shopper, none of the suggestions, named by an operator; and one of
+    # yesterday
     status = Snap.Status
     for state, result in [
         (status.RECOGNISED, {}),
         (status.RECOGNISED, {}),
+        (status.RECOGNISED, {"chosen": "prd_y", "corrected_from": "prd_x"}),
         (status.RECOGNISED, {"chosen": "prd_x"}),
         (status.UNCONFIRMED, {}),
         (status.NOT_RECOGNISED, {"none_of_these": True}),
@@ -82,6 +85,7 @@ def test_a_day_counts_its_snaps_by_how_their_answer_stands():
     # then
     assert {key: value for key, value in figures.items() if "snaps" in key} == {
         "snaps_at_once": 2,
+        "snaps_corrected": 1,
         "snaps_chosen": 1,
         "snaps_waiting": 1,
         "snaps_unrecognised": 1,

@@ -102,6 +102,49 @@ def demand_record(
     )
 
 
+def demand_withdraw_snap(*, actor, snap: Snap, signal_id: str) -> None:
+    """Take back what ``snap`` counted into the signal ``signal_id``: the snap
+    turned out not to show its product (its taker named another).
+
+    The person's request goes when this was its only snap, and the counter
+    counts one person fewer (a signal nobody else asked for and that never
+    reached its threshold goes with it); a request with other snaps counts one
+    snap fewer. A signal a deal has fulfilled since is history: left as it was.
+    """
+    if snap.user_id is None:
+        return
+    with transaction.atomic():
+        signal = (
+            DemandSignal.objects.select_for_update()
+            .filter(public_id=signal_id, fulfilled_at__isnull=True)
+            .first()
+        )
+        request = (
+            DemandRequest.objects.filter(signal=signal, user_id=snap.user_id).first()
+            if signal is not None
+            else None
+        )
+        if request is None:
+            return
+        if request.snap_count > 1:
+            DemandRequest.objects.filter(pk=request.pk).update(
+                snap_count=F("snap_count") - 1
+            )
+            return
+        request.delete()
+        others = signal.requests.exists()
+        if not others and signal.threshold_passed_at is None:
+            signal.delete()
+        elif signal.count > 0:
+            DemandSignal.objects.filter(pk=signal.pk).update(count=F("count") - 1)
+        audit_log(
+            actor=actor,
+            action="snap.demand.withdrawn",
+            obj=snap,
+            data={"signal": signal_id},
+        )
+
+
 def _open_signal_locked(
     product: Product, snapped_at: datetime
 ) -> tuple[DemandSignal, bool]:

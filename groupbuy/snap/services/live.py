@@ -22,8 +22,12 @@ from groupbuy.snap.errors import SnapError
 from groupbuy.snap.recognition.barcode import BarcodeReading, candidate_from_reading
 from groupbuy.snap.recognition.base import RecognitionContext
 from groupbuy.snap.resolve import resolve_candidates
-from groupbuy.snap.services.demand import demand_record
-from groupbuy.snap.services.snaps import SnapOutcome, _ms, _snap_new
+from groupbuy.snap.services.snaps import (
+    SnapOutcome,
+    _ms,
+    _snap_new,
+    demand_count_snap,
+)
 
 LIVE_ATTEMPT = "live"
 CODE_MAX_CHARS = 512
@@ -82,5 +86,5 @@ def snap_code_submit(*, actor, code_format: str, text: str) -> SnapOutcome:
         snap.total_ms = _ms(started, time.perf_counter())
         snap.save()
         if best is not None and not deals:
-            demand = demand_record(actor=user, product=best.product, snap=snap)
+            demand = demand_count_snap(actor=user, snap=snap, product=best.product)
     return SnapOutcome(snap, resolution, deals, [], demand)

@@ -27,7 +27,15 @@ from groupbuy.snap.resolve import (
     candidates_from_result,
     resolve_candidates,
 )
-from groupbuy.snap.services.demand import DemandOutcome, demand_record
+from groupbuy.snap.services.demand import (
+    DemandOutcome,
+    demand_record,
+    demand_withdraw_snap,
+)
+
+# In a snap's result: the product its taker was counted as asking for through
+# it, and the demand signal that counted them.
+COUNTED_KEY = "counted"
 
 PHOTO_JPEG_QUALITY = 90
 # HTTP status of each refusal of load_snap_image.
@@ -108,7 +116,7 @@ def snap_submit(*, actor, upload, recogniser=None) -> SnapOutcome:
         snap.total_ms = _ms(started, time.perf_counter())
         snap.save()
         if best is not None and not deals:
-            demand = demand_record(actor=user, product=best.product, snap=snap)
+            demand = demand_count_snap(actor=user, snap=snap, product=best.product)
     return SnapOutcome(snap, resolution, deals, category_deals, demand)
 
 
@@ -215,7 +223,10 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
     counts as asking for it when no deal is open. This is also how a snap
     that was not sure enough to count (``UNCONFIRMED``) is confirmed. Only
     products the recogniser proposed can be chosen, so nobody inflates another
-    product's demand.
+    product's demand. A snap that counted its taker as asking for another
+    product (named at once, or chosen before) no longer does; an answer named
+    at once and now replaced is noted as corrected (``corrected_from``), the
+    operators' measure of the recogniser's wrong answers.
     """
     resolution = resolve_candidates(candidates_from_result(snap.result))
     match = resolution.match_for(product)
@@ -231,21 +242,60 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
         snap = Snap.objects.select_for_update().get(pk=snap.pk)
         if snap.status == Snap.Status.LABELLED:
             return snap
+        previous = snap.product
+        corrected = (
+            _answered_at_once(snap) and previous is not None and previous != product
+        )
+        counted_before = snap.result.get(COUNTED_KEY) or {}
         snap.product = product
         snap.status = Snap.Status.RECOGNISED
         snap.method = match.method
         snap.confidence = round(match.confidence, 4)
         snap.result = {**snap.result, "chosen": product.public_id}
+        if corrected:
+            # The recogniser's answer was wrong: kept for the operators' figures.
+            snap.result["corrected_from"] = previous.public_id
+        asks_already = counted_before.get("product") == product.public_id
+        if counted_before and not asks_already:
+            # This snap asked for the product it was taken for; it no longer does.
+            demand_withdraw_snap(
+                actor=user, snap=snap, signal_id=counted_before["signal"]
+            )
+            snap.result.pop(COUNTED_KEY)
         snap.save(update_fields=["product", "status", "method", "confidence", "result"])
         audit_log(
             actor=user,
             action="snap.snap.alternative_chosen",
             obj=snap,
-            data={"product": product.public_id},
+            data={
+                "product": product.public_id,
+                **({"corrected_from": previous.public_id} if corrected else {}),
+            },
         )
-        if is_owner and not deal_lookup.product_has_open_deal(product):
-            demand_record(actor=user, product=product, snap=snap)
+        if (
+            is_owner
+            and not asks_already
+            and not deal_lookup.product_has_open_deal(product)
+        ):
+            demand_count_snap(actor=user, snap=snap, product=product)
     return snap
+
+
+def demand_count_snap(*, actor, snap: Snap, product) -> DemandOutcome | None:
+    """Count ``actor`` as asking for ``product`` through ``snap``, and note on the
+    snap what it counted for, so that naming another product for it takes the
+    request back."""
+    demand = demand_record(actor=actor, product=product, snap=snap)
+    if demand is not None:
+        counted = {"product": product.public_id, "signal": demand.signal.public_id}
+        snap.result = {**snap.result, COUNTED_KEY: counted}
+        snap.save(update_fields=["result"])
+    return demand
+
+
+def _answered_at_once(snap: Snap) -> bool:
+    """Whether the snap still stands as the recogniser named it, unasked."""
+    return snap.status == Snap.Status.RECOGNISED and "chosen" not in snap.result
 
 
 def snap_none_of_these(*, actor, snap: Snap) -> Snap:

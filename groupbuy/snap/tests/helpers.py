@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from groupbuy.snap.recognition.base import Candidate, RecognitionContext
+
 
 def make_open_deal(product, **overrides):
     """Return an open deal for ``product`` (through the deals services)."""
@@ -128,3 +132,22 @@ def textured_jpeg(
     return imaging.encode(
         imaging.degrade(scene, blur=0.5, noise=3.0), "JPEG", quality=90
     )
+
+
+class FakeRecogniser:
+    """Answer every photo with the given candidates (the pipeline is tested apart)."""
+
+    def __init__(self, *candidates: Candidate) -> None:
+        self.candidates = list(candidates)
+
+    def recognise(self, image):
+        return RecognitionContext(candidates=list(self.candidates))
+
+
+def upload() -> SimpleUploadedFile:
+    """A photo the fake recogniser answers (its pixels are never read)."""
+    return SimpleUploadedFile("photo.jpg", blank_jpeg(), "image/jpeg")
+
+
+def name_guess(product, confidence: float) -> Candidate:
+    return Candidate("product", product.public_id, confidence, "name", {})

@@ -8,7 +8,6 @@ nothing until the shopper picks one; "none of these" queues the photo.
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from groupbuy.catalog.tests.factories import (
@@ -19,31 +18,13 @@ from groupbuy.catalog.tests.factories import (
 )
 from groupbuy.snap import engine, resolve, selectors
 from groupbuy.snap.models import DemandSignal, Snap
-from groupbuy.snap.recognition.base import Candidate, RecognitionContext
+from groupbuy.snap.recognition.base import Candidate
 from groupbuy.snap.recognition.calibration import CalibrationTable
 from groupbuy.snap.resolve import calibrated_confidence
 from groupbuy.snap.services import snap_submit
-from groupbuy.snap.tests.helpers import blank_jpeg
+from groupbuy.snap.tests.helpers import FakeRecogniser, name_guess, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-class FakeRecogniser:
-    """Answer every photo with the given candidates (the pipeline is tested apart)."""
-
-    def __init__(self, *candidates: Candidate) -> None:
-        self.candidates = list(candidates)
-
-    def recognise(self, image):
-        return RecognitionContext(candidates=list(self.candidates))
-
-
-def upload():
-    return SimpleUploadedFile("photo.jpg", blank_jpeg(), "image/jpeg")
-
-
-def name_guess(product, confidence: float) -> Candidate:
-    return Candidate("product", product.public_id, confidence, "name", {})
 
 
 def signed_in(user) -> Client:

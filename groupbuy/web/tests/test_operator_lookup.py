@@ -150,6 +150,10 @@ def test_dashboard_draws_the_daily_charts_from_the_stored_figures(operator_clien
     Snap.objects.create(status=Snap.Status.UNCONFIRMED)
     Snap.objects.create(status=Snap.Status.NOT_RECOGNISED)
     Snap.objects.create(status=Snap.Status.LABELLED)
+    Snap.objects.create(
+        status=Snap.Status.RECOGNISED,
+        result={"chosen": "prd_right", "corrected_from": "prd_wrong"},
+    )
     platform_daily_stats_refresh()
     # when
     response = operator_client.get(reverse("web:operator_home"))
@@ -161,8 +165,8 @@ def test_dashboard_draws_the_daily_charts_from_the_stored_figures(operator_clien
     gmv = next(c for c in charts if c.money)
     assert gmv.series[0].values[-1] == 9_900
     snaps = next(c for c in charts if c.title == "Snaps per day by answer")
-    # at once, confirmed, waiting, not recognised (labelled later or not)
-    assert [series.values[-1] for series in snaps.series] == [0, 0, 1, 2]
+    # at once, corrected, confirmed, waiting, not recognised (labelled or not)
+    assert [series.values[-1] for series in snaps.series] == [0, 1, 0, 1, 2]
     assert response.content.decode().count('data-module="chart"') == 6
 
 

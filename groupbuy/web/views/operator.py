@@ -86,6 +86,8 @@ def daily_charts(series) -> list[Chart]:
             _("Snaps per day by answer"),
             [
                 (_("At once"), series.values("snaps_at_once")),
+                # named at once, then corrected by the shopper: a wrong answer
+                (_("Corrected"), series.values("snaps_corrected")),
                 (_("Confirmed"), series.values("snaps_chosen")),
                 (_("Waiting"), series.values("snaps_waiting")),
                 # what an operator named later, the recogniser did not
