@@ -1,0 +1,109 @@
+"""Snap a name label the recogniser is not sure of: pick the product, then
+change one's mind; the request for a deal follows the last choice.
+
+A phone-sized Chromium signs in, photographs a printed label (read by OCR,
+which is never counted at once), is asked "Is it one of these?", taps "This
+one" on a product, then on the other suggestion under "Not this one? Maybe:".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from groupbuy.snap.tests import imaging
+
+pytestmark = pytest.mark.browser
+
+SEED = """
+import json
+from groupbuy.accounts.models import User
+from groupbuy.catalog.gtin import gtin_check_digit
+from groupbuy.catalog.models import Product
+
+User.objects.filter(phone="+8613900990022").delete()
+User.objects.create_user(
+    phone="+8613900990022", password="snap-confirm-pass", preferred_language="en"
+)
+def gtin(body):
+    return body + str(gtin_check_digit(body))
+
+first, _ = Product.objects.get_or_create(
+    gtin=gtin("690000099022"),
+    defaults={"name_zh": "农夫山泉 饮用天然水 550ml", "name_en": "Spring water, small"},
+)
+second, _ = Product.objects.get_or_create(
+    gtin=gtin("690000099023"),
+    defaults={"name_zh": "农夫山泉 饮用天然水 1.5L", "name_en": "Spring water, big"},
+)
+print(json.dumps({"first": first.public_id, "second": second.public_id}))
+"""
+
+ASKING = """
+import json
+from groupbuy.snap.models import DemandRequest
+print(json.dumps(sorted(
+    DemandRequest.objects.filter(user__phone="+8613900990022")
+    .values_list("signal__product__public_id", flat=True)
+)))
+"""
+
+
+@pytest.fixture(scope="module")
+def seeded(groupbuy_server):
+    output = groupbuy_server.run_python(SEED)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def asking_for(groupbuy_server) -> list[str]:
+    return json.loads(groupbuy_server.run_python(ASKING).strip().splitlines()[-1])
+
+
+def test_confirm_a_label_then_change_ones_mind(groupbuy_server, page, seeded, tmp_path):
+    # given: a shopper signed in, holding a photo of a label
+    photo = tmp_path / "label.jpg"
+    photo.write_bytes(
+        imaging.encode(
+            # the glyphs of the tests' font subset (snap/tests/fonts)
+            imaging.label_photo(["农夫山泉", "饮用天然水"], angle=4),
+            "JPEG",
+            quality=90,
+        )
+    )
+    page.goto("/login/?next=/snap/")
+    page.fill("input[name=phone]", "13900990022")
+    page.fill("input[name=password]", "snap-confirm-pass")
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"/snap/$"))
+
+    # when: they take the photo
+    page.set_input_files("#snap-photo", str(photo))
+
+    # then: a name read is not counted at once; both bottles are suggested
+    page.locator("#snap-unsure").wait_for(state="visible")
+    suggestions = page.locator("#snap-alternatives .row")
+    names = suggestions.all_inner_texts()
+    assert any("Spring water, small" in name for name in names)
+    assert any("Spring water, big" in name for name in names)
+    assert asking_for(groupbuy_server) == []
+
+    # when: they pick the small bottle
+    suggestions.filter(has_text="Spring water, small").locator("button").click()
+
+    # then: it is named, and they will be told when a deal launches
+    page.locator("#snap-product").wait_for(state="visible")
+    assert "small" in page.locator("#snap-product-name").inner_text()
+    assert page.locator("#snap-will-notify").is_visible()
+    assert asking_for(groupbuy_server) == [seeded["first"]]
+
+    # when: they see it is the big one, and pick that instead
+    page.locator("#snap-alternatives .row").filter(
+        has_text="Spring water, big"
+    ).locator("button").click()
+
+    # then: the answer and their request follow the last choice
+    page.locator("#snap-product-name").filter(has_text="big").wait_for()
+    assert page.locator("#snap-will-notify").is_visible()
+    assert asking_for(groupbuy_server) == [seeded["second"]]
