@@ -78,15 +78,16 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     refunded = refunds.aggregate(n=Count("id"), fen=Sum("amount_fen"))
     answered = Snap.Status
     chosen = Q(result__has_key="chosen")
+    # Named at once, then the shopper named another product or none: whatever
+    # the snap's status now, the recogniser's answer was wrong.
     corrected = Q(result__has_key="corrected_from")
-    recognised = Q(status=answered.RECOGNISED)
     snaps = Snap.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        at_once=Count("id", filter=recognised & ~chosen),
-        corrected=Count("id", filter=recognised & corrected),
-        chosen=Count("id", filter=recognised & chosen & ~corrected),
+        at_once=Count("id", filter=Q(status=answered.RECOGNISED) & ~chosen),
+        corrected=Count("id", filter=corrected),
+        chosen=Count("id", filter=Q(status=answered.RECOGNISED) & chosen & ~corrected),
         waiting=Count("id", filter=Q(status=answered.UNCONFIRMED)),
-        unrecognised=Count("id", filter=Q(status=answered.NOT_RECOGNISED)),
-        labelled=Count("id", filter=Q(status=answered.LABELLED)),
+        unrecognised=Count("id", filter=Q(status=answered.NOT_RECOGNISED) & ~corrected),
+        labelled=Count("id", filter=Q(status=answered.LABELLED) & ~corrected),
     )
     captured = PaymentIntent.objects.filter(
         succeeded_at__gte=start,

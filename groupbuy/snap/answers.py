@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from groupbuy.catalog.models import Category, Product
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.models import Snap
+from groupbuy.snap.permissions import can_see_snap
 from groupbuy.snap.resolve import (
     ProductMatch,
     Resolution,
@@ -132,6 +133,8 @@ def _answer(
         "recognised": best is not None,
         "needs_confirmation": resolution.needs_confirmation and best is None,
         "product": product_payload(best.product) if best else None,
+        "may_say_none": snap.status != Snap.Status.LABELLED
+        and can_see_snap(user, snap),
         "confidence": round(best.shown_confidence, 3) if best else 0.0,
         "confidence_percent": round(best.shown_confidence * 100) if best else 0,
         "calibrated": best is not None and best.precision is not None,
@@ -146,7 +149,14 @@ def _answer(
         ),
         "category_deals": deal_lookup.deal_payloads(category_deals),
         "unknown_barcodes": list(resolution.unknown_gtins),
-        "hint": _hint(best, deals, resolution, is_signed_in=is_signed_in),
+        "hint": _hint(
+            best,
+            deals,
+            resolution,
+            is_signed_in=is_signed_in,
+            queued=snap.status == Snap.Status.NOT_RECOGNISED
+            and bool(snap.result.get("none_of_these")),
+        ),
         "demand": {
             "counted": is_counted,
             "requesters": requesters,
@@ -161,7 +171,14 @@ def _answer(
     }
 
 
-def _hint(best, deals, resolution: Resolution, *, is_signed_in: bool) -> str:
+def _hint(
+    best, deals, resolution: Resolution, *, is_signed_in: bool, queued: bool = False
+) -> str:
+    if queued:
+        return _(
+            "Thank you. Our team will look at your photo and name the product; "
+            "you will then be counted as asking for it."
+        )
     if best is None and resolution.needs_confirmation:
         return _(
             "We are not sure. Is it one of these? Pick it to see its group buys "

@@ -85,6 +85,10 @@ class SnapAnswerOut(Schema):
         "(or none of them) with POST /api/snap/{id}/confirm."
     )
     product: SnapProductOut | None
+    may_say_none: bool = Field(
+        description="Whether I may say the photo shows none of the suggestions "
+        "(nor ``product``): POST /api/snap/{id}/confirm with none_of_these."
+    )
     confidence: float = Field(ge=0, le=1)
     confidence_percent: int
     calibrated: bool = Field(description=_CALIBRATED)

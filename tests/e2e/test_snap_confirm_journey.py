@@ -3,7 +3,8 @@ change one's mind; the request for a deal follows the last choice.
 
 A phone-sized Chromium signs in, photographs a printed label (read by OCR,
 which is never counted at once), is asked "Is it one of these?", taps "This
-one" on a product, then on the other suggestion under "Not this one? Maybe:".
+one" on a product, then on the other suggestion under "Not this one? Maybe:",
+and at last says "It is not this product".
 """
 
 from __future__ import annotations
@@ -107,3 +108,11 @@ def test_confirm_a_label_then_change_ones_mind(groupbuy_server, page, seeded, tm
     page.locator("#snap-product-name").filter(has_text="big").wait_for()
     assert page.locator("#snap-will-notify").is_visible()
     assert asking_for(groupbuy_server) == [seeded["second"]]
+
+    # when: they decide it is neither after all
+    page.click("#snap-none button")
+
+    # then: the photo waits for the shop's team, and they ask for nothing yet
+    page.locator("#snap-not-recognised").wait_for(state="visible")
+    assert "Our team will look at your photo" in page.inner_text("#snap-hint")
+    assert asking_for(groupbuy_server) == []

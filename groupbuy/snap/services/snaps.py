@@ -299,25 +299,34 @@ def _answered_at_once(snap: Snap) -> bool:
 
 
 def snap_none_of_these(*, actor, snap: Snap) -> Snap:
-    """Record that none of the suggestions is right: the snap goes to the queue.
+    """Record that the snap's product is none of the suggestions (nor the
+    product it was named as): the snap goes to the labelling queue.
 
-    Only its taker (or an operator) may say so, and only while the snap is
-    waiting for confirmation or unrecognised; nothing is counted.
+    Only its taker (or an operator) may say so, until an operator has labelled
+    it. A product named at once is kept as corrected, and what the snap
+    counted its taker as asking for is taken back.
     """
     require_snap_owner_or_operator(actor, snap)
     with transaction.atomic():
         snap = Snap.objects.select_for_update().get(pk=snap.pk)
-        if snap.status not in (Snap.Status.UNCONFIRMED, Snap.Status.NOT_RECOGNISED):
+        if snap.status == Snap.Status.LABELLED:
             raise SnapError(
                 "already_confirmed",
                 _("This photo's product has already been settled."),
                 status=409,
             )
+        named = snap.product
+        counted = snap.result.get(COUNTED_KEY)
+        snap.result = {**snap.result, "none_of_these": True}
+        if _answered_at_once(snap) and named is not None:
+            snap.result["corrected_from"] = named.public_id
+        if counted:
+            demand_withdraw_snap(actor=actor, snap=snap, signal_id=counted["signal"])
+            snap.result.pop(COUNTED_KEY)
         snap.status = Snap.Status.NOT_RECOGNISED
         snap.product = None
         snap.method = ""
         snap.confidence = 0.0
-        snap.result = {**snap.result, "none_of_these": True}
         snap.save(update_fields=["status", "product", "method", "confidence", "result"])
         audit_log(actor=actor, action="snap.snap.none_of_these", obj=snap)
     return snap

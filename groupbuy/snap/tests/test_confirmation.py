@@ -207,18 +207,20 @@ def test_api_none_of_these_queues_the_snap_and_counts_nothing(recognised_as):
     assert not DemandSignal.objects.exists()
     queue = selectors.unrecognised_queue(user=make_operator())
     assert [snap.public_id for snap in queue.items] == [snap_id]
-    # and: once settled it cannot be confirmed as none again after a pick
-    client.post(
+    # and: a pick then "none" again takes back what the pick counted
+    picked = client.post(
         f"/api/snap/{snap_id}/confirm",
         {"product": product.public_id},
         content_type="application/json",
     )
+    assert picked.json()["demand"]["counted"] is True
     again = client.post(
         f"/api/snap/{snap_id}/confirm",
         {"none_of_these": True},
         content_type="application/json",
     )
-    assert (again.status_code, again.json()["code"]) == (409, "already_confirmed")
+    assert again.json()["status"] == "not_recognised"
+    assert not DemandSignal.objects.exists()
 
 
 def test_api_confirm_without_a_choice_is_refused(recognised_as):

@@ -9,15 +9,23 @@ named at once is kept as corrected for the operators' figures.
 from __future__ import annotations
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from groupbuy.catalog.tests.factories import make_operator, make_product, make_user
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.services import deal_close
 from groupbuy.ops.stats import daily_figures_compute, local_today
+from groupbuy.snap import answers, selectors
+from groupbuy.snap.errors import SnapError
 from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
 from groupbuy.snap.recognition.base import Candidate
-from groupbuy.snap.services import demand_record, snap_alternative_choose, snap_submit
+from groupbuy.snap.services import (
+    demand_record,
+    snap_alternative_choose,
+    snap_none_of_these,
+    snap_submit,
+)
 from groupbuy.snap.tests.helpers import (
     FakeRecogniser,
     make_open_deal,
@@ -164,9 +172,62 @@ def test_an_operator_correcting_a_shoppers_snap_takes_their_count_back():
     assert asking_for(wrong) == set() and asking_for(right) == set()
 
 
+def test_saying_an_answer_named_at_once_is_wrong_queues_it_and_takes_back_its_count():
+    # given a snap wrongly named at once, with no right suggestion
+    shopper, wrong = make_user(), make_product()
+    snap = snapped(shopper, wrong)
+    # when the shopper says it is not this product
+    snap = snap_none_of_these(actor=shopper, snap=snap)
+    # then it waits for an operator's label, and nobody asks for the wrong one
+    assert snap.status == Snap.Status.NOT_RECOGNISED and snap.product is None
+    assert snap.result["corrected_from"] == wrong.public_id
+    assert not DemandSignal.objects.exists()
+    queue = selectors.unrecognised_queue(user=make_operator())
+    assert [queued.public_id for queued in queue.items] == [snap.public_id]
+
+
+def test_a_labelled_snap_can_no_longer_be_said_wrong():
+    shopper, product = make_user(), make_product()
+    snap = snapped(shopper, product)
+    Snap.objects.filter(pk=snap.pk).update(status=Snap.Status.LABELLED)
+    snap.refresh_from_db()
+
+    with pytest.raises(SnapError) as refused:
+        snap_none_of_these(actor=shopper, snap=snap)
+
+    assert (refused.value.code, refused.value.status) == ("already_confirmed", 409)
+    assert DemandSignal.objects.get().product == product
+
+
+def test_the_page_offers_it_is_not_this_product_to_the_taker_only():
+    # given a snap named at once
+    shopper, product = make_user(), make_product()
+    snap = snapped(shopper, product)
+    taker, stranger = Client(), Client()
+    taker.force_login(shopper)
+    stranger.force_login(make_user())
+    url = f"/snap/{snap.public_id}/none/"
+
+    # then the answer offers the taker the button, and nobody else
+    def shown_to(user) -> str:
+        answer = answers.answer_for_snap(snap, user=user)
+        return render_to_string("snap/_result.html", {"answer": answer})
+
+    assert "It is not this product" in shown_to(shopper)
+    assert 'id="snap-none"' not in shown_to(make_user())
+    # and: a stranger is refused; the taker's "not this" queues it
+    refused = stranger.post(url, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert refused.status_code == 404
+    page = taker.post(url, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert page.status_code == 200
+    assert "我们的团队会查看您的照片" in page.content.decode()  # in their language
+    snap.refresh_from_db()
+    assert snap.status == Snap.Status.NOT_RECOGNISED
+
+
 def test_the_day_counts_corrected_answers_apart_from_confirmed_ones():
     # given: one answer named at once and corrected, one unsure and confirmed,
-    # one named at once and left
+    # one named at once and left, one named at once and said to be wrong
     shopper = make_user()
     wrong, right, unsure = make_product(), make_product(), make_product()
     snap_alternative_choose(
@@ -179,14 +240,16 @@ def test_the_day_counts_corrected_answers_apart_from_confirmed_ones():
     ).snap
     snap_alternative_choose(actor=shopper, snap=asked, product=unsure)
     snapped(shopper, right)
+    snap_none_of_these(actor=shopper, snap=snapped(shopper, wrong))
     # when
     figures = daily_figures_compute(local_today())
-    # then
+    # then: both wrong answers are corrected ones, not "not recognised"
     assert (
         figures["snaps_at_once"],
         figures["snaps_corrected"],
         figures["snaps_chosen"],
-    ) == (1, 1, 1)
+        figures["snaps_unrecognised"],
+    ) == (1, 2, 1, 0)
 
 
 def test_the_page_and_the_api_correct_an_answer():
