@@ -68,6 +68,7 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     from groupbuy.deals.models import Deal, DealOrder
     from groupbuy.escrow.models import PaymentIntent, Refund
     from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
+    from groupbuy.snap.services.labels import UPHELD_KEY
 
     start, end = day_bounds(day)
     closed = Deal.objects.filter(closed_at__gte=start, closed_at__lt=end).aggregate(
@@ -79,15 +80,17 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     answered = Snap.Status
     chosen = Q(result__has_key="chosen")
     # Named at once, then the shopper named another product or none: whatever
-    # the snap's status now, the recogniser's answer was wrong.
+    # the snap's status now, the recogniser's answer was wrong (unless an
+    # operator's label then upheld it).
     corrected = Q(result__has_key="corrected_from")
+    upheld = Q(status=answered.LABELLED, result__has_key=UPHELD_KEY)
     snaps = Snap.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        at_once=Count("id", filter=Q(status=answered.RECOGNISED) & ~chosen),
+        at_once=Count("id", filter=(Q(status=answered.RECOGNISED) & ~chosen) | upheld),
         corrected=Count("id", filter=corrected),
         chosen=Count("id", filter=Q(status=answered.RECOGNISED) & chosen & ~corrected),
         waiting=Count("id", filter=Q(status=answered.UNCONFIRMED)),
         unrecognised=Count("id", filter=Q(status=answered.NOT_RECOGNISED) & ~corrected),
-        labelled=Count("id", filter=Q(status=answered.LABELLED) & ~corrected),
+        labelled=Count("id", filter=Q(status=answered.LABELLED) & ~corrected & ~upheld),
     )
     captured = PaymentIntent.objects.filter(
         succeeded_at__gte=start,

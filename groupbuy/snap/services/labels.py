@@ -25,6 +25,10 @@ from groupbuy.snap.services.demand import demand_record
 
 NEW_PRODUCT_FIELDS = ("name_zh", "name_en", "gtin", "brand", "spec", "category")
 
+# In a snap's result: the product named at once that a shopper disputed and an
+# operator's label then confirmed (the recogniser was right).
+UPHELD_KEY = "upheld_by_label"
+
 
 def snap_label(
     *,
@@ -67,6 +71,10 @@ def snap_label(
         snap.labelled_by = actor
         snap.labelled_at = timezone.now()
         snap.reference_image = image
+        if snap.result.get("corrected_from") == product.public_id:
+            # The shopper said the product named at once was wrong; it was not.
+            snap.result = {**snap.result, UPHELD_KEY: snap.result["corrected_from"]}
+            del snap.result["corrected_from"]
         snap.save(
             update_fields=[
                 "status",
@@ -74,6 +82,7 @@ def snap_label(
                 "labelled_by",
                 "labelled_at",
                 "reference_image",
+                "result",
             ]
         )
         audit_log(

@@ -26,6 +26,7 @@ from groupbuy.snap.services import (
     snap_none_of_these,
     snap_submit,
 )
+from groupbuy.snap.services.labels import snap_label
 from groupbuy.snap.tests.helpers import (
     FakeRecogniser,
     make_open_deal,
@@ -184,6 +185,20 @@ def test_saying_an_answer_named_at_once_is_wrong_queues_it_and_takes_back_its_co
     assert not DemandSignal.objects.exists()
     queue = selectors.unrecognised_queue(user=make_operator())
     assert [queued.public_id for queued in queue.items] == [snap.public_id]
+
+
+def test_an_operators_label_can_uphold_the_answer_the_shopper_disputed():
+    # given an answer named at once that the shopper said was wrong
+    shopper, product = make_user(), make_product()
+    snap = snap_none_of_these(actor=shopper, snap=snapped(shopper, product))
+    assert daily_figures_compute(local_today())["snaps_corrected"] == 1
+    # when an operator labels the photo as that very product
+    snap = snap_label(actor=make_operator(), snap=snap, product=product)
+    # then it was right at once after all, and the shopper asks for it again
+    figures = daily_figures_compute(local_today())
+    assert (figures["snaps_at_once"], figures["snaps_corrected"]) == (1, 0)
+    assert "corrected_from" not in snap.result
+    assert asking_for(product) == {shopper.pk}
 
 
 def test_a_labelled_snap_can_no_longer_be_said_wrong():
