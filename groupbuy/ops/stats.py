@@ -69,6 +69,7 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     from groupbuy.escrow.models import PaymentIntent, Refund
     from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
     from groupbuy.snap.services.labels import UPHELD_KEY
+    from groupbuy.snap.services.snaps import CORRECTED_KEY
 
     start, end = day_bounds(day)
     closed = Deal.objects.filter(closed_at__gte=start, closed_at__lt=end).aggregate(
@@ -82,7 +83,7 @@ def daily_figures_compute(day: date) -> dict[str, int]:
     # Named at once, then the shopper named another product or none: whatever
     # the snap's status now, the recogniser's answer was wrong (unless an
     # operator's label then upheld it).
-    corrected = Q(result__has_key="corrected_from")
+    corrected = Q(result__has_key=CORRECTED_KEY)
     upheld = Q(status=answered.LABELLED, result__has_key=UPHELD_KEY)
     snaps = Snap.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
         at_once=Count("id", filter=(Q(status=answered.RECOGNISED) & ~chosen) | upheld),

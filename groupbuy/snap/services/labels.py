@@ -22,6 +22,7 @@ from groupbuy.snap.errors import SnapError
 from groupbuy.snap.models import Snap
 from groupbuy.snap.permissions import require_operator
 from groupbuy.snap.services.demand import demand_record
+from groupbuy.snap.services.snaps import CORRECTED_KEY
 
 NEW_PRODUCT_FIELDS = ("name_zh", "name_en", "gtin", "brand", "spec", "category")
 
@@ -71,10 +72,10 @@ def snap_label(
         snap.labelled_by = actor
         snap.labelled_at = timezone.now()
         snap.reference_image = image
-        if snap.result.get("corrected_from") == product.public_id:
+        if snap.result.get(CORRECTED_KEY) == product.public_id:
             # The shopper said the product named at once was wrong; it was not.
-            snap.result = {**snap.result, UPHELD_KEY: snap.result["corrected_from"]}
-            del snap.result["corrected_from"]
+            snap.result = {**snap.result, UPHELD_KEY: snap.result[CORRECTED_KEY]}
+            del snap.result[CORRECTED_KEY]
         snap.save(
             update_fields=[
                 "status",

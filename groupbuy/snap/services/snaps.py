@@ -36,6 +36,9 @@ from groupbuy.snap.services.demand import (
 # In a snap's result: the product its taker was counted as asking for through
 # it, and the demand signal that counted them.
 COUNTED_KEY = "counted"
+# In a snap's result: the product it was named as at once, when its taker then
+# named another or none (the recogniser's wrong answers, counted by ops).
+CORRECTED_KEY = "corrected_from"
 
 PHOTO_JPEG_QUALITY = 90
 # HTTP status of each refusal of load_snap_image.
@@ -225,7 +228,7 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
     products the recogniser proposed can be chosen, so nobody inflates another
     product's demand. A snap that counted its taker as asking for another
     product (named at once, or chosen before) no longer does; an answer named
-    at once and now replaced is noted as corrected (``corrected_from``), the
+    at once and now replaced is noted as corrected (``CORRECTED_KEY``), the
     operators' measure of the recogniser's wrong answers.
     """
     resolution = resolve_candidates(candidates_from_result(snap.result))
@@ -253,15 +256,10 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
         snap.confidence = round(match.confidence, 4)
         snap.result = {**snap.result, "chosen": product.public_id}
         if corrected:
-            # The recogniser's answer was wrong: kept for the operators' figures.
-            snap.result["corrected_from"] = previous.public_id
+            snap.result[CORRECTED_KEY] = previous.public_id
         asks_already = counted_before.get("product") == product.public_id
-        if counted_before and not asks_already:
-            # This snap asked for the product it was taken for; it no longer does.
-            demand_withdraw_snap(
-                actor=user, snap=snap, signal_id=counted_before["signal"]
-            )
-            snap.result.pop(COUNTED_KEY)
+        if not asks_already:
+            _take_back_count(actor=user, snap=snap)
         snap.save(update_fields=["product", "status", "method", "confidence", "result"])
         audit_log(
             actor=user,
@@ -269,7 +267,7 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
             obj=snap,
             data={
                 "product": product.public_id,
-                **({"corrected_from": previous.public_id} if corrected else {}),
+                **({CORRECTED_KEY: previous.public_id} if corrected else {}),
             },
         )
         if (
@@ -298,6 +296,14 @@ def _answered_at_once(snap: Snap) -> bool:
     return snap.status == Snap.Status.RECOGNISED and "chosen" not in snap.result
 
 
+def _take_back_count(*, actor, snap: Snap) -> None:
+    """The snap no longer shows what it counted its taker as asking for (its
+    result, being changed, is saved by the caller)."""
+    counted = snap.result.pop(COUNTED_KEY, None)
+    if counted:
+        demand_withdraw_snap(actor=actor, snap=snap, signal_id=counted["signal"])
+
+
 def snap_none_of_these(*, actor, snap: Snap) -> Snap:
     """Record that the snap's product is none of the suggestions (nor the
     product it was named as): the snap goes to the labelling queue.
@@ -315,14 +321,11 @@ def snap_none_of_these(*, actor, snap: Snap) -> Snap:
                 _("This photo's product has already been settled."),
                 status=409,
             )
-        named = snap.product
-        counted = snap.result.get(COUNTED_KEY)
+        named = snap.product if _answered_at_once(snap) else None
         snap.result = {**snap.result, "none_of_these": True}
-        if _answered_at_once(snap) and named is not None:
-            snap.result["corrected_from"] = named.public_id
-        if counted:
-            demand_withdraw_snap(actor=actor, snap=snap, signal_id=counted["signal"])
-            snap.result.pop(COUNTED_KEY)
+        if named is not None:
+            snap.result[CORRECTED_KEY] = named.public_id
+        _take_back_count(actor=actor, snap=snap)
         snap.status = Snap.Status.NOT_RECOGNISED
         snap.product = None
         snap.method = ""
