@@ -26,7 +26,7 @@ import pytest
 
 from groupbuy.demo_data import CASHIER, OPERATOR, OWNER, SHOPPER
 from groupbuy.snap.tests.helpers import barcode_jpeg
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -80,11 +80,7 @@ def _context(chromium, server, role: str, language: str):
     page = context.new_page()
     login = LOGINS[role]
     if login is not None:
-        page.goto("/login/")
-        page.fill("input[name=phone]", login.phone)
-        page.fill("input[name=password]", login.password)
-        page.click("#login-submit")
-        page.wait_for_selector("#nav-logout")
+        sign_in(page, login.phone, login.password)
     return context, page
 
 

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from groupbuy.coupons import symbols
+from tests.e2e import sign_in
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.coupon_seeding import PASSWORD
 
@@ -76,11 +77,7 @@ def test_the_camera_reads_the_coupon_and_the_server_only_verifies_its_text(
                 else None
             ),
         )
-        page.goto("/login/")
-        page.fill("#id_phone", "+8613900007712")
-        page.fill("#id_password", PASSWORD)
-        page.click("#login-submit")
-        page.wait_for_selector("#nav-logout")
+        sign_in(page, "+8613900007712", PASSWORD)
         # given the merchant's console, which offers the camera
         page.goto(f"/coupons/merchant/{seeded['merchant']}/")
         page.wait_for_selector("#camera-scan", state="visible")

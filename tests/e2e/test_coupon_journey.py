@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.e2e import sign_in
 from tests.e2e.coupon_seeding import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -28,11 +29,7 @@ def _seed(server, **kwargs) -> dict:
 
 
 def _log_in(page, phone: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_phone", phone)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#nav-logout")
+    sign_in(page, phone, PASSWORD)
 
 
 def _log_out(page) -> None:

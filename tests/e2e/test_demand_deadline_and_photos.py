@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from PIL import Image
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,11 +76,7 @@ def _browser(chromium, groupbuy_server):
 
 
 def _sign_in(page, phone: str, next_url: str) -> None:
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=phone]", phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"**{next_url}")
+    sign_in(page, phone, PASSWORD, then=next_url)
 
 
 def _png() -> bytes:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 from tests.e2e.sms import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -65,11 +65,7 @@ def _phone(chromium, groupbuy_server):
 
 
 def _sign_in(page, phone: str) -> None:
-    page.goto("/login/?next=/demands/")
-    page.fill("input[name=phone]", phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"/demands/$"))
+    sign_in(page, phone, PASSWORD, then="/demands/")
 
 
 def _pay_on_sandbox(page) -> None:

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from tests.e2e import sign_in
+
 pytestmark = [pytest.mark.browser]
 
 PHONE, PASSWORD = "13900440001", "language-journey-pass"
@@ -38,11 +40,7 @@ def test_switching_to_english_turns_the_inbox_and_the_profile_english(
     # given a shopper with a Chinese profile and a message sent in Chinese
     seeded = groupbuy_server.run_python(SEED).strip().splitlines()[-1]
     assert json.loads(seeded) == {"ok": True}
-    page.goto("/login/")
-    page.fill("input[name=phone]", PHONE)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#nav-logout")
+    sign_in(page, PHONE, PASSWORD)
     page.goto("/inbox/")
     assert "已收到付款：Jasmine tea" in page.inner_text("#inbox-list")
     # when they switch the site to English from the header

@@ -15,7 +15,7 @@ from string import Template
 
 import pytest
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -83,11 +83,7 @@ def _last_json(output: str):
 
 
 def _sign_in(page, phone: str, password: str, next_path: str) -> None:
-    page.goto(f"/login/?next={next_path}")
-    page.fill("input[name=phone]", phone)
-    page.fill("input[name=password]", password)
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(rf"{re.escape(next_path)}$"))
+    sign_in(page, phone, password, then=next_path)
 
 
 def test_demand_alert_to_launched_deal_to_requesters_told(

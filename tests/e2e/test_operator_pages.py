@@ -14,7 +14,7 @@ from string import Template
 
 import pytest
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -75,11 +75,7 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
     output = groupbuy_server.run_python(SEED)
     order_id = json.loads(output.strip().splitlines()[-1])["order"]
     # given the operator signed in
-    page.goto("/login/?next=/operator/")
-    page.fill("input[name=phone]", OPERATOR_PHONE)
-    page.fill("input[name=password]", OPERATOR_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"/operator/$"))
+    sign_in(page, OPERATOR_PHONE, OPERATOR_PASSWORD, then="/operator/")
 
     # then every daily chart is drawn, today's orders among the figures
     page.wait_for_function(

@@ -19,7 +19,7 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -75,11 +75,7 @@ def _phone(chromium, groupbuy_server, *, timezone_id: str | None = None):
 
 
 def _sign_in(page, phone: str) -> None:
-    page.goto("/login/?next=/pooling/")
-    page.fill("input[name=phone]", phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"/pooling/$"))
+    sign_in(page, phone, PASSWORD, then="/pooling/")
 
 
 def _wait_for_suggestion(page, *, timeout_s: float = 30) -> None:

@@ -10,11 +10,11 @@ and at last says "It is not this product".
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from groupbuy.snap.tests import imaging
+from tests.e2e import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -73,11 +73,7 @@ def test_confirm_a_label_then_change_ones_mind(groupbuy_server, page, seeded, tm
             quality=90,
         )
     )
-    page.goto("/login/?next=/snap/")
-    page.fill("input[name=phone]", "13900990022")
-    page.fill("input[name=password]", "snap-confirm-pass")
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"/snap/$"))
+    sign_in(page, "13900990022", "snap-confirm-pass", then="/snap/")
 
     # when: they take the photo
     page.set_input_files("#snap-photo", str(photo))

@@ -13,6 +13,7 @@ import re
 import pytest
 
 from groupbuy.snap.tests.helpers import barcode_jpeg
+from tests.e2e import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -58,11 +59,7 @@ def test_snap_a_barcode_join_its_deal_and_delete_the_photo(
     # given: a shopper signed in, holding a photo of the product's barcode
     photo = tmp_path / "barcode.jpg"
     photo.write_bytes(barcode_jpeg(seeded["gtin"], size=(1280, 960)))
-    page.goto("/login/?next=/snap/")
-    page.fill("input[name=phone]", "13900990011")
-    page.fill("input[name=password]", "snap-journey-pass")
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"/snap/$"))
+    sign_in(page, "13900990011", "snap-journey-pass", then="/snap/")
 
     # when: they take the photo
     page.set_input_files("#snap-photo", str(photo))
