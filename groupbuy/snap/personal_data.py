@@ -56,7 +56,8 @@ class SnapPersonalData(PersonalDataProvider):
     def erase(self, user) -> None:
         from django.utils import timezone
 
-        from groupbuy.snap.models import DemandRequest, Snap
+        from groupbuy.snap.models import Snap
+        from groupbuy.snap.services.demand import demand_requests_erase
 
         for snap in Snap.objects.filter(user=user).exclude(photo=""):
             snap.photo.delete(save=False)
@@ -64,4 +65,5 @@ class SnapPersonalData(PersonalDataProvider):
             snap.save(update_fields=["photo", "photo_deleted_at"])
         # The snaps stay as anonymous recognition statistics, without their text.
         Snap.objects.filter(user=user).update(user=None, ocr_text="")
-        DemandRequest.objects.filter(user=user).delete()
+        # The open signals' counters count them no more.
+        demand_requests_erase(user=user)

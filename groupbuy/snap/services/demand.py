@@ -131,18 +131,37 @@ def demand_withdraw_snap(*, actor, snap: Snap, signal_id: str) -> None:
                 snap_count=F("snap_count") - 1
             )
             return
-        request.delete()
-        others = signal.requests.exists()
-        if not others and signal.threshold_passed_at is None:
-            signal.delete()
-        elif signal.count > 0:
-            DemandSignal.objects.filter(pk=signal.pk).update(count=F("count") - 1)
+        _request_take_back(signal, request)
         audit_log(
             actor=actor,
             action="snap.demand.withdrawn",
             obj=snap,
             data={"signal": signal_id},
         )
+
+
+def demand_requests_erase(*, user) -> None:
+    """Delete every request of ``user``, whose account is being erased: the
+    signals still open count them no more; a fulfilled one keeps its count,
+    which is history."""
+    with transaction.atomic():
+        for request in DemandRequest.objects.filter(user=user):
+            signal = DemandSignal.objects.select_for_update().get(pk=request.signal_id)
+            if signal.fulfilled_at is None:
+                _request_take_back(signal, request)
+            else:
+                request.delete()
+
+
+def _request_take_back(signal: DemandSignal, request: DemandRequest) -> None:
+    """Remove ``request`` from its open ``signal`` (locked by the caller): the
+    counter counts one person fewer, and a signal nobody else asked for that
+    never reached its threshold goes with it."""
+    request.delete()
+    if not signal.requests.exists() and signal.threshold_passed_at is None:
+        signal.delete()
+    elif signal.count > 0:
+        DemandSignal.objects.filter(pk=signal.pk).update(count=F("count") - 1)
 
 
 def _open_signal_locked(

@@ -22,6 +22,7 @@ from groupbuy.deals.tests.factories import pass_deadline
 from groupbuy.notify.models import Notification
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.models import DemandRequest, DemandSignal
+from groupbuy.snap.personal_data import SnapPersonalData
 from groupbuy.snap.services import demand_fulfil, demand_record
 from groupbuy.snap.tests.helpers import make_open_deal
 
@@ -379,3 +380,39 @@ def test_after_a_deal_ends_a_new_counter_starts():
     assert outcome.signal.fulfilled_at is None
     assert outcome.count == 0
     assert outcome.is_new_requester is True
+
+
+# --- A requester's account erased ------------------------------------------------
+
+
+def test_an_erased_requester_is_counted_no_more():
+    # given three people asking for one product (counter 2), one alone for another
+    product, other = make_product(), make_product()
+    people = [make_user() for _ in range(3)]
+    for person in people:
+        demand_record(actor=person, product=product)
+    demand_record(actor=people[0], product=other)
+    # when the first person's account is erased
+    SnapPersonalData().erase(people[0])
+    # then the counter counts the two left; the signal nobody else asked goes
+    signal = DemandSignal.objects.get(product=product)
+    assert (signal.count, signal.requester_count) == (1, 2)
+    assert set(signal.requests.values_list("user_id", flat=True)) == {
+        people[1].pk,
+        people[2].pk,
+    }
+    assert not DemandSignal.objects.filter(product=other).exists()
+
+
+def test_an_erased_requester_of_a_launched_deal_leaves_its_count_as_history():
+    product = make_product()
+    people = [make_user(), make_user()]
+    for person in people:
+        demand_record(actor=person, product=product)
+    make_open_deal(product)
+
+    SnapPersonalData().erase(people[0])
+
+    signal = DemandSignal.objects.get(product=product)
+    assert signal.count == 1 and signal.fulfilled_at is not None
+    assert not DemandRequest.objects.filter(user=people[0]).exists()
