@@ -13,8 +13,15 @@ import pytest
 from groupbuy.catalog.tests.factories import make_operator, make_product, make_user
 from groupbuy.notify.models import Notification
 from groupbuy.snap.models import DemandRequest, DemandSignal
-from groupbuy.snap.services import demand_record
-from groupbuy.snap.tests.helpers import make_open_deal, run_together
+from groupbuy.snap.services import demand_record, snap_alternative_choose, snap_submit
+from groupbuy.snap.tests.helpers import (
+    FakeRecogniser,
+    barcode_read,
+    make_open_deal,
+    name_guess,
+    run_together,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,6 +85,38 @@ def snaps_racing_a_launch_are_told_or_not_counted():
     assert not DemandSignal.objects.filter(fulfilled_at__isnull=True).exists()
 
 
+def corrections_racing_new_askers_keep_the_counters_right():
+    # given three shoppers whose snaps named a product wrongly at once
+    wrong, right = make_product(), make_product()
+    recogniser = FakeRecogniser(
+        barcode_read(wrong),
+        name_guess(right, 0.6),
+    )
+    correcting = [make_user() for _ in range(3)]
+    snaps = [
+        snap_submit(actor=shopper, upload=upload(), recogniser=recogniser).snap
+        for shopper in correcting
+    ]
+    asking = [make_user() for _ in range(3)]
+
+    def correct_or_ask(index: int):
+        if index < len(snaps):
+            return snap_alternative_choose(
+                actor=correcting[index], snap=snaps[index], product=right
+            )
+        return demand_record(actor=asking[index - len(snaps)], product=wrong)
+
+    # when they correct them while three others ask for that product
+    run_together(correct_or_ask, 6)
+    # then each counter counts exactly the people asking for its product
+    for product, people in ((wrong, asking), (right, correcting)):
+        signal = DemandSignal.objects.get(product=product)
+        assert set(signal.requests.values_list("user_id", flat=True)) == {
+            person.pk for person in people
+        }
+        assert signal.count == len(people) - 1
+
+
 def test_concurrent_first_snaps_all_count():
     concurrent_first_snaps_all_count()
 
@@ -88,6 +127,11 @@ def test_concurrent_snaps_past_the_threshold_alert_operators_once(settings):
 
 def test_snaps_racing_a_launch_are_told_or_not_counted():
     snaps_racing_a_launch_are_told_or_not_counted()
+
+
+@pytest.mark.usefixtures("media_root")
+def test_corrections_racing_new_askers_keep_the_counters_right():
+    corrections_racing_new_askers_keep_the_counters_right()
 
 
 @pytest.mark.postgres
@@ -105,3 +149,9 @@ def test_concurrent_snaps_past_the_threshold_alert_operators_once_on_postgres(
 @pytest.mark.postgres
 def test_snaps_racing_a_launch_are_told_or_not_counted_on_postgres():
     snaps_racing_a_launch_are_told_or_not_counted()
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("media_root")
+def test_corrections_racing_new_askers_keep_the_counters_right_on_postgres():
+    corrections_racing_new_askers_keep_the_counters_right()

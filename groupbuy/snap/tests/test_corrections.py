@@ -19,7 +19,6 @@ from groupbuy.ops.stats import daily_figures_compute, local_today
 from groupbuy.snap import answers, selectors
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
-from groupbuy.snap.recognition.base import Candidate
 from groupbuy.snap.services import (
     demand_record,
     snap_alternative_choose,
@@ -29,16 +28,13 @@ from groupbuy.snap.services import (
 from groupbuy.snap.services.labels import snap_label
 from groupbuy.snap.tests.helpers import (
     FakeRecogniser,
+    barcode_read,
     make_open_deal,
     name_guess,
     upload,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-def barcode_read(product) -> Candidate:
-    return Candidate("gtin", "0" + product.gtin, 0.99, "barcode", {})
 
 
 def snapped(shopper, named, *others) -> Snap:
