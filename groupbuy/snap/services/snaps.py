@@ -222,14 +222,16 @@ def snap_photo_delete(*, actor, snap: Snap) -> Snap:
 def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
     """Record that the snap shows ``product``, one of its alternatives.
 
-    The shopper knows best what they photographed; a signed-in owner then
-    counts as asking for it when no deal is open. This is also how a snap
-    that was not sure enough to count (``UNCONFIRMED``) is confirmed. Only
-    products the recogniser proposed can be chosen, so nobody inflates another
-    product's demand. A snap that counted its taker as asking for another
-    product (named at once, or chosen before) no longer does; an answer named
-    at once and now replaced is noted as corrected (``CORRECTED_KEY``), the
-    operators' measure of the recogniser's wrong answers.
+    The shopper knows best what they photographed; its taker (signed in when
+    they took it) then counts as asking for it when no deal is open, whether
+    they or an operator chose, as when an operator labels a photo. This is also
+    how a snap that was not sure enough to count (``UNCONFIRMED``) is
+    confirmed. Only products the recogniser proposed can be chosen, so nobody
+    inflates another product's demand. A snap that counted its taker as asking
+    for another product (named at once, or chosen before) no longer does; an
+    answer named at once and now replaced is noted as corrected
+    (``CORRECTED_KEY``), the operators' measure of the recogniser's wrong
+    answers.
     """
     resolution = resolve_candidates(candidates_from_result(snap.result))
     match = resolution.match_for(product)
@@ -240,7 +242,6 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
             fields={"product": [_("Choose one of the suggestions.")]},
         )
     user = actor if getattr(actor, "is_authenticated", False) else None
-    is_owner = user is not None and snap.user_id == user.pk
     with transaction.atomic():
         snap = Snap.objects.select_for_update().get(pk=snap.pk)
         if snap.status == Snap.Status.LABELLED:
@@ -271,11 +272,11 @@ def snap_alternative_choose(*, actor, snap: Snap, product) -> Snap:
             },
         )
         if (
-            is_owner
+            snap.user is not None
             and not asks_already
             and not deal_lookup.product_has_open_deal(product)
         ):
-            demand_count_snap(actor=user, snap=snap, product=product)
+            demand_count_snap(actor=snap.user, snap=snap, product=product)
     return snap
 
 

@@ -159,14 +159,15 @@ def test_a_demand_a_deal_has_fulfilled_since_stays_as_it_was():
     assert not AuditEntry.objects.filter(action="snap.demand.withdrawn").exists()
 
 
-def test_an_operator_correcting_a_shoppers_snap_takes_their_count_back():
+def test_an_operator_correcting_a_shoppers_snap_moves_the_shoppers_count():
     shopper, wrong, right = make_user(), make_product(), make_product()
     snap = snapped(shopper, wrong, right)
 
     snap_alternative_choose(actor=make_operator(), snap=snap, product=right)
 
-    # the operator is not counted as asking for anything
-    assert asking_for(wrong) == set() and asking_for(right) == set()
+    # as when an operator labels a photo; the operator asks for nothing
+    assert asking_for(wrong) == set()
+    assert asking_for(right) == {shopper.pk}
 
 
 def test_saying_an_answer_named_at_once_is_wrong_queues_it_and_takes_back_its_count():
