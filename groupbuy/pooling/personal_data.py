@@ -186,7 +186,14 @@ class PoolingPersonalData(PersonalDataProvider):
             PoolMember,
             PoolRequest,
         )
+        from groupbuy.pooling.services.answers import pools_decline_for_erasure
 
+        # Out of matching first, so that the re-matching a decline starts
+        # cannot suggest them again.
+        PoolRequest.objects.filter(user=user, state=PoolRequest.State.OPEN).update(
+            state=PoolRequest.State.WITHDRAWN
+        )
+        pools_decline_for_erasure(user=user)
         PoolingProfile.objects.filter(user=user).delete()
         PoolInvitation.objects.filter(user=user).delete()
         ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user)).delete()

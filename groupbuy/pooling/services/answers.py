@@ -73,6 +73,20 @@ def pool_answer(*, actor, pool: Pool, accept: bool, now=None) -> Pool:
     return pool
 
 
+def pools_decline_for_erasure(*, user, now=None) -> None:
+    """Decline every suggestion still waiting for ``user``, whose account is
+    being erased: the others are matched again at once instead of waiting
+    until the answer deadline for someone who can no longer answer. (What
+    this tells the person is erased with their notifications.)"""
+    waiting = PoolMember.objects.filter(
+        user=user, answer=Answer.PENDING, pool__state=Pool.State.PROPOSED
+    ).select_related("pool")
+    for member in waiting:
+        # Past its deadline, the expiry job closes it as for anyone.
+        with contextlib.suppress(PoolingError):
+            pool_answer(actor=user, pool=member.pool, accept=False, now=now)
+
+
 def _confirm(pool: Pool, *, now) -> None:
     changed = Pool.objects.filter(pk=pool.pk, state=Pool.State.PROPOSED).update(
         state=Pool.State.CONFIRMED, confirmed_at=now
