@@ -74,17 +74,32 @@ def pool_answer(*, actor, pool: Pool, accept: bool, now=None) -> Pool:
 
 
 def pools_decline_for_erasure(*, user, now=None) -> None:
-    """Decline every suggestion still waiting for ``user``, whose account is
-    being erased: the others are matched again at once instead of waiting
-    until the answer deadline for someone who can no longer answer. (What
-    this tells the person is erased with their notifications.)"""
-    waiting = PoolMember.objects.filter(
-        user=user, answer=Answer.PENDING, pool__state=Pool.State.PROPOSED
-    ).select_related("pool")
-    for member in waiting:
-        # Past its deadline, the expiry job closes it as for anyone.
-        with contextlib.suppress(PoolingError):
-            pool_answer(actor=user, pool=member.pool, accept=False, now=now)
+    """Decline, for ``user`` whose account is being erased, every suggestion
+    not confirmed yet, whether they had answered it or not: nobody would come
+    to the till, and the others are matched again at once instead of waiting
+    for an answer that cannot come. (What this tells the person is erased with
+    their notifications.)"""
+    now = now or timezone.now()
+    seats = (
+        PoolMember.objects.filter(user=user, pool__state=Pool.State.PROPOSED)
+        .exclude(answer=Answer.DECLINED)
+        .select_related("pool")
+    )
+    for member in seats:
+        with transaction.atomic():
+            PoolMember.objects.filter(pk=member.pk).update(
+                answer=Answer.DECLINED, answered_at=now
+            )
+            PoolRequest.objects.filter(pk=member.request_id).update(
+                state=PoolRequest.State.WITHDRAWN
+            )
+            audit_log(
+                actor=user,
+                action="pooling.pool.declined",
+                obj=member.pool,
+                data={"member": user.public_id, "account_erased": True},
+            )
+            _dissolve(member.pool, now=now)
 
 
 def _confirm(pool: Pool, *, now) -> None:

@@ -447,18 +447,22 @@ def test_the_batch_matches_every_branch_with_open_requests(shop):
     assert services.pools_match_all() == 1
 
 
-def test_an_erased_member_declines_at_once_and_is_matched_no_more(shop):
+@pytest.mark.parametrize("accepted", [False, True], ids=["unanswered", "accepted"])
+def test_an_erased_member_declines_at_once_and_is_matched_no_more(shop, accepted):
     # given two suggestions out, 180 + 120 and 150 + 150; the 120 declines, so
-    # the 180 is looking again
+    # the 180 is looking again; one 150 has accepted or not answered yet
     _merchant, branch, promotion = shop
     users = _three_shoppers(branch, promotion, amounts=(18_000, 12_000, 15_000, 15_000))
     first, second = sorted(_match(branch, promotion), key=lambda p: -p.amount_fen)
     services.pool_answer(actor=users[1], pool=first, accept=False)
     assert PoolRequest.objects.get(user=users[0]).state == "open"
-    # when the 180's owner and a 150's owner erase their accounts
+    if accepted:
+        services.pool_answer(actor=users[2], pool=second, accept=True)
+    # when the 180's owner and that 150's owner erase their accounts
     PoolingPersonalData().erase(users[0])
     PoolingPersonalData().erase(users[2])
-    # then the 150's suggestion is declined now, not at its deadline
+    # then the 150's suggestion is declined now, not at its deadline (nor
+    # confirmed with them when the other accepts)
     assert Pool.objects.get(pk=second.pk).state == Pool.State.DISSOLVED
     assert PoolMember.objects.get(pool=second, user=users[2]).answer == "declined"
     # and the other 150 is looking again, never with an erased account
