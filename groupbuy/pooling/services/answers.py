@@ -54,21 +54,19 @@ def pool_answer(*, actor, pool: Pool, accept: bool, now=None) -> Pool:
             raise PoolingError(
                 "already_answered", _("You already answered."), status=409
             )
-        audit_log(
-            actor=actor,
-            action=f"pooling.pool.{answer}",
-            obj=pool,
-            data={"member": actor.public_id},
-        )
         if not accept:
-            PoolRequest.objects.filter(pk=member.request_id).update(
-                state=PoolRequest.State.WITHDRAWN
-            )
-            _dissolve(pool, now=now)
-        elif not pool.members.exclude(answer=Answer.ACCEPTED).exists():
-            _confirm(pool, now=now)
+            _declined(pool, member, actor=actor, now=now)
         else:
-            publish_pool_state(pool)
+            audit_log(
+                actor=actor,
+                action="pooling.pool.accepted",
+                obj=pool,
+                data={"member": actor.public_id},
+            )
+            if not pool.members.exclude(answer=Answer.ACCEPTED).exists():
+                _confirm(pool, now=now)
+            else:
+                publish_pool_state(pool)
     pool.refresh_from_db()
     return pool
 
@@ -90,16 +88,22 @@ def pools_decline_for_erasure(*, user, now=None) -> None:
             PoolMember.objects.filter(pk=member.pk).update(
                 answer=Answer.DECLINED, answered_at=now
             )
-            PoolRequest.objects.filter(pk=member.request_id).update(
-                state=PoolRequest.State.WITHDRAWN
-            )
-            audit_log(
-                actor=user,
-                action="pooling.pool.declined",
-                obj=member.pool,
-                data={"member": user.public_id, "account_erased": True},
-            )
-            _dissolve(member.pool, now=now)
+            _declined(member.pool, member, actor=user, now=now, account_erased=True)
+
+
+def _declined(pool: Pool, member: PoolMember, *, actor, now, **facts) -> None:
+    """``member`` (marked declined by the caller) leaves ``pool``: their request
+    is withdrawn and the others are matched again at once."""
+    audit_log(
+        actor=actor,
+        action="pooling.pool.declined",
+        obj=pool,
+        data={"member": actor.public_id, **facts},
+    )
+    PoolRequest.objects.filter(pk=member.request_id).update(
+        state=PoolRequest.State.WITHDRAWN
+    )
+    _dissolve(pool, now=now)
 
 
 def _confirm(pool: Pool, *, now) -> None:
