@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from groupbuy.catalog.models import Category, Product
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.models import Snap
-from groupbuy.snap.permissions import can_see_snap
+from groupbuy.snap.permissions import may_say_none
 from groupbuy.snap.resolve import (
     ProductMatch,
     Resolution,
@@ -133,8 +133,7 @@ def _answer(
         "recognised": best is not None,
         "needs_confirmation": resolution.needs_confirmation and best is None,
         "product": product_payload(best.product) if best else None,
-        "may_say_none": snap.status != Snap.Status.LABELLED
-        and can_see_snap(user, snap),
+        "may_say_none": may_say_none(user, snap),
         "confidence": round(best.shown_confidence, 3) if best else 0.0,
         "confidence_percent": round(best.shown_confidence * 100) if best else 0,
         "calibrated": best is not None and best.precision is not None,

@@ -32,6 +32,14 @@ def can_see_snap(user, snap) -> bool:
     )
 
 
+def may_say_none(user, snap) -> bool:
+    """Whether ``user`` may say the snap shows none of its suggestions (nor the
+    product it was named as): its taker or an operator, until it is labelled."""
+    from groupbuy.snap.models import Snap
+
+    return snap.status != Snap.Status.LABELLED and can_see_snap(user, snap)
+
+
 def require_snap_owner_or_operator(user, snap) -> None:
     if not can_see_snap(user, snap):
         raise forbidden(_("Only the person who took this photo may change it."))
