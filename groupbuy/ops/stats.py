@@ -114,7 +114,7 @@ def daily_figures_compute(day: date) -> dict[str, int]:
             first_snapped_at__gte=start, first_snapped_at__lt=end
         ).count(),
         "demand_alerts": DemandSignal.objects.filter(
-            threshold_passed_at__gte=start, threshold_passed_at__lt=end
+            operators_alerted_at__gte=start, operators_alerted_at__lt=end
         ).count(),
         **{f"snaps_{outcome}": count for outcome, count in snaps.items()},
     }

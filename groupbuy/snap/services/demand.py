@@ -107,9 +107,9 @@ def demand_withdraw_snap(*, actor, snap: Snap, signal_id: str) -> None:
     turned out not to show its product (its taker named another).
 
     The person's request goes when this was its only snap, and the counter
-    counts one person fewer (a signal nobody else asked for and that never
-    reached its threshold goes with it); a request with other snaps counts one
-    snap fewer. A signal a deal has fulfilled since is history: left as it was.
+    counts one person fewer (see ``_request_take_back``); a request with other
+    snaps counts one snap fewer. A signal a deal has fulfilled since is
+    history: left as it was.
     """
     if snap.user_id is None:
         return
@@ -155,13 +155,21 @@ def demand_requests_erase(*, user) -> None:
 
 def _request_take_back(signal: DemandSignal, request: DemandRequest) -> None:
     """Remove ``request`` from its open ``signal`` (locked by the caller): the
-    counter counts one person fewer, and a signal nobody else asked for that
-    never reached its threshold goes with it."""
+    counter counts one person fewer, and a signal nobody else asks for goes
+    with it. A signal that falls back under its threshold no longer waits for a
+    deal past it (the operators' alert, once sent, stays in their inboxes)."""
     request.delete()
-    if not signal.requests.exists() and signal.threshold_passed_at is None:
+    if not signal.requests.exists():
         signal.delete()
-    elif signal.count > 0:
-        DemandSignal.objects.filter(pk=signal.pk).update(count=F("count") - 1)
+        return
+    count = max(signal.count - 1, 0)
+    changes: dict = {"count": count}
+    threshold = category_demand_threshold(category=signal.product.category)
+    if signal.threshold_passed_at is not None and not threshold_is_passed(
+        count=count, threshold=threshold
+    ):
+        changes["threshold_passed_at"] = None
+    DemandSignal.objects.filter(pk=signal.pk).update(**changes)
 
 
 def _open_signal_locked(
@@ -212,13 +220,24 @@ def _request_upsert(
 def _alert_operators_once(
     signal: DemandSignal, product: Product, threshold: int
 ) -> None:
+    """Mark ``signal`` (locked by the caller) as past its threshold, and tell
+    the operators the first time only: a signal that a correction or an
+    erasure took back under its threshold and that passes it again waits for
+    a deal again, but its alert is already in their inboxes."""
+    # Conditional updates, not the values read: on SQLite the lock is the
+    # write itself, so two requests may both have read "not passed".
     now = timezone.now()
-    claimed = DemandSignal.objects.filter(
-        pk=signal.pk, threshold_passed_at__isnull=True
-    ).update(threshold_passed_at=now, operators_alerted_at=now)
-    if not claimed:
+    this_signal = DemandSignal.objects.filter(pk=signal.pk)
+    if not this_signal.filter(threshold_passed_at__isnull=True).update(
+        threshold_passed_at=now
+    ):
         return
-    signal.threshold_passed_at = signal.operators_alerted_at = now
+    signal.threshold_passed_at = now
+    if not this_signal.filter(operators_alerted_at__isnull=True).update(
+        operators_alerted_at=now
+    ):
+        return
+    signal.operators_alerted_at = now
     operators = get_user_model().objects.filter(is_staff=True, is_active=True)
     for operator in operators.order_by("pk"):
         notification_enqueue(

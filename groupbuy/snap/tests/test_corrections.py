@@ -85,6 +85,32 @@ def test_a_correction_takes_one_person_off_a_product_others_ask_for():
     assert asking_for(wrong) == {person.pk for person in others}
 
 
+def test_a_correction_taking_a_product_under_its_threshold_clears_its_alert(
+    settings,
+):
+    # given threshold 1: another person and the wrongly named snap pass it
+    settings.GROUPBUY_DEMAND_THRESHOLD = 1
+    make_operator()
+    shopper, wrong, right = make_user(), make_product(), make_product()
+    demand_record(actor=make_user(), product=wrong)
+    snap = snapped(shopper, wrong, right)
+    assert [row.signal.product for row in over_threshold()] == [wrong]
+    # when the shopper corrects it
+    snap_alternative_choose(actor=shopper, snap=snap, product=right)
+    # then the wrong product waits for a deal past its threshold no more
+    assert over_threshold() == []
+    assert selectors.demand_alert_count() == 0
+    assert DemandSignal.objects.get(product=wrong).threshold_passed_at is None
+    # and the day's figures still count the alert the operators were sent
+    assert daily_figures_compute(local_today())["demand_alerts"] == 1
+
+
+def over_threshold():
+    return selectors.demand_ranking(
+        user=make_operator(), over_threshold_only=True
+    ).items
+
+
 def test_a_correction_keeps_a_request_the_shoppers_other_snaps_made():
     # given the shopper snapped the product twice, the second one wrongly
     shopper, product, other = make_user(), make_product(), make_product()

@@ -20,7 +20,7 @@ from groupbuy.deals.services import deal_open
 from groupbuy.deals.signals import deal_opened
 from groupbuy.deals.tests.factories import pass_deadline
 from groupbuy.notify.models import Notification
-from groupbuy.snap import deal_lookup
+from groupbuy.snap import deal_lookup, selectors
 from groupbuy.snap.models import DemandRequest, DemandSignal
 from groupbuy.snap.personal_data import SnapPersonalData
 from groupbuy.snap.services import demand_fulfil, demand_record
@@ -416,3 +416,46 @@ def test_an_erased_requester_of_a_launched_deal_leaves_its_count_as_history():
     signal = DemandSignal.objects.get(product=product)
     assert signal.count == 1 and signal.fulfilled_at is not None
     assert not DemandRequest.objects.filter(user=people[0]).exists()
+
+
+def test_a_counter_an_erasure_takes_under_its_threshold_waits_past_it_no_more(
+    settings,
+):
+    # given: threshold 1, two people asking (counter 1): past it, operators told
+    settings.GROUPBUY_DEMAND_THRESHOLD = 1
+    make_operator()
+    product = make_product()
+    people = [make_user(), make_user()]
+    for person in people:
+        demand_record(actor=person, product=product)
+    assert selectors.demand_alert_count() == 1
+    # when one of them is erased
+    SnapPersonalData().erase(people[0])
+    # then the product no longer waits for a deal past its threshold
+    signal = DemandSignal.objects.get(product=product)
+    assert (signal.count, signal.threshold_passed_at) == (0, None)
+    assert signal.operators_alerted_at is not None
+    assert selectors.demand_alert_count() == 0
+    # and when another person asks, it passes again without a second alert
+    demand_record(actor=make_user(), product=product)
+    signal.refresh_from_db()
+    assert signal.threshold_passed_at is not None
+    assert selectors.demand_alert_count() == 1
+    assert _threshold_notifications().count() == 1
+
+
+def test_a_signal_nobody_asks_for_any_more_goes_though_operators_were_told(
+    settings,
+):
+    settings.GROUPBUY_DEMAND_THRESHOLD = 0
+    make_operator()
+    product, person = make_product(), make_user()
+    demand_record(actor=person, product=product)
+    assert _threshold_notifications().count() == 1
+
+    SnapPersonalData().erase(person)
+
+    # no counter says one person asks; the alert stays in the inbox
+    assert not DemandSignal.objects.filter(product=product).exists()
+    assert selectors.demand_alert_count() == 0
+    assert _threshold_notifications().count() == 1
