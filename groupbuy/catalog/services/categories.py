@@ -17,7 +17,9 @@ from groupbuy.catalog.services._common import (
     is_set,
     save_changes,
 )
+from groupbuy.catalog.signals import demand_thresholds_changed
 from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
 
 MAX_DEPTH = 6
 
@@ -142,5 +144,9 @@ def category_update(
     if is_set(parent):
         _check_parent(category, parent)
         fields["parent"] = parent
-    save_changes(category, fields, actor=actor, action="catalog.category.updated")
+    changed = save_changes(
+        category, fields, actor=actor, action="catalog.category.updated"
+    )
+    if {"demand_threshold", "parent"} & set(changed):
+        after_commit(demand_thresholds_changed.send, sender=Category)
     return category

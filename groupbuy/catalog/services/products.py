@@ -24,7 +24,9 @@ from groupbuy.catalog.services._common import (
     invalid,
     is_set,
 )
+from groupbuy.catalog.signals import demand_thresholds_changed
 from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
 
 
 def clean_product_gtin(raw: str) -> str:
@@ -197,6 +199,8 @@ def product_update(
             audit_log(
                 actor=actor, action="catalog.product.updated", obj=product, data=data
             )
+            if "category" in changed:
+                after_commit(demand_thresholds_changed.send, sender=Product)
     return product
 
 

@@ -172,6 +172,44 @@ def _request_take_back(signal: DemandSignal, request: DemandRequest) -> None:
     DemandSignal.objects.filter(pk=signal.pk).update(**changes)
 
 
+def demand_thresholds_apply() -> dict[str, int]:
+    """Bring every signal waiting for a deal in line with its product's
+    threshold now: one that a lowered threshold (or a move to another
+    category) has reached is marked and alerted as if the last person had just
+    asked; one that a raised threshold puts out of reach waits past it no more.
+    Return how many passed and how many fell back."""
+    thresholds: dict[int | None, int] = {}
+    changed = {"passed": 0, "fell_back": 0}
+    waiting = DemandSignal.objects.filter(fulfilled_at__isnull=True)
+    for signal in waiting.select_related("product__category").iterator():
+        category = signal.product.category
+        key = category.pk if category else None
+        if key not in thresholds:
+            thresholds[key] = category_demand_threshold(category=category)
+        threshold = thresholds[key]
+        passed = threshold_is_passed(count=signal.count, threshold=threshold)
+        if passed == (signal.threshold_passed_at is not None):
+            continue
+        with transaction.atomic():
+            locked = waiting.select_for_update().filter(pk=signal.pk).first()
+            if locked is None:
+                continue
+            if threshold_is_passed(count=locked.count, threshold=threshold):
+                if locked.threshold_passed_at is None:
+                    _alert_operators_once(locked, signal.product, threshold)
+                    changed["passed"] += 1
+            elif locked.threshold_passed_at is not None:
+                waiting.filter(pk=locked.pk).update(threshold_passed_at=None)
+                changed["fell_back"] += 1
+                audit_log(
+                    actor=None,
+                    action="snap.demand.under_threshold",
+                    obj=locked,
+                    data={"count": locked.count, "threshold": threshold},
+                )
+    return changed
+
+
 def _open_signal_locked(
     product: Product, snapped_at: datetime
 ) -> tuple[DemandSignal, bool]:

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from groupbuy.catalog.services import category_update, product_update
 from groupbuy.catalog.tests.factories import (
     make_category,
     make_operator,
@@ -24,6 +25,7 @@ from groupbuy.snap import deal_lookup, selectors
 from groupbuy.snap.models import DemandRequest, DemandSignal
 from groupbuy.snap.personal_data import SnapPersonalData
 from groupbuy.snap.services import demand_fulfil, demand_record
+from groupbuy.snap.services.demand import demand_thresholds_apply
 from groupbuy.snap.tests.helpers import make_open_deal
 
 pytestmark = pytest.mark.django_db
@@ -459,3 +461,87 @@ def test_a_signal_nobody_asks_for_any_more_goes_though_operators_were_told(
     assert not DemandSignal.objects.filter(product=product).exists()
     assert selectors.demand_alert_count() == 0
     assert _threshold_notifications().count() == 1
+
+
+# --- A threshold changed --------------------------------------------------------
+
+
+@pytest.fixture
+def run_jobs_enqueued(django_capture_on_commit_callbacks):
+    """Run a change and what it does after its commit (jobs run at once here)."""
+
+    def run(change) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+
+    return run
+
+
+def test_lowering_a_categorys_threshold_alerts_for_products_already_past_it(
+    settings, run_jobs_enqueued
+):
+    # given threshold 5 and three people asking (counter 2): not past it
+    settings.GROUPBUY_DEMAND_THRESHOLD = 5
+    operator = make_operator()
+    category = make_category()
+    product = make_product(category=category)
+    for _ in range(3):
+        demand_record(actor=make_user(), product=product)
+    assert selectors.demand_alert_count() == 0
+    # when an operator lowers the category's threshold to 2
+    run_jobs_enqueued(
+        lambda: category_update(actor=operator, category=category, demand_threshold=2)
+    )
+    # then the product is past it at once and the operators are told
+    assert selectors.demand_alert_count() == 1
+    assert _threshold_notifications().count() == 1
+    # and raising it again takes it off the list; lowering again tells no one twice
+    run_jobs_enqueued(
+        lambda: category_update(actor=operator, category=category, demand_threshold=4)
+    )
+    assert selectors.demand_alert_count() == 0
+    assert AuditEntry.objects.filter(action="snap.demand.under_threshold").count() == 1
+    run_jobs_enqueued(
+        lambda: category_update(actor=operator, category=category, demand_threshold=1)
+    )
+    assert selectors.demand_alert_count() == 1
+    assert _threshold_notifications().count() == 1
+
+
+def test_moving_a_product_to_a_category_with_a_lower_threshold_alerts(
+    settings, run_jobs_enqueued
+):
+    settings.GROUPBUY_DEMAND_THRESHOLD = 5
+    operator = make_operator()
+    product = make_product()
+    for _ in range(2):
+        demand_record(actor=make_user(), product=product)
+
+    run_jobs_enqueued(
+        lambda: product_update(
+            actor=operator, product=product, category=make_category(demand_threshold=1)
+        )
+    )
+
+    assert selectors.demand_alert_count() == 1
+    assert _threshold_notifications().get().data["product"] == product.public_id
+
+
+def test_the_sweep_follows_the_default_threshold_and_leaves_met_demand_alone(
+    settings,
+):
+    # given two products asked for by two people each, one of them launched
+    settings.GROUPBUY_DEMAND_THRESHOLD = 5
+    make_operator()
+    waiting, launched = make_product(), make_product()
+    for product in (waiting, launched):
+        for _ in range(2):
+            demand_record(actor=make_user(), product=product)
+    make_open_deal(launched)
+    # when the default threshold is lowered (a restart) and the sweep runs
+    settings.GROUPBUY_DEMAND_THRESHOLD = 1
+    assert demand_thresholds_apply() == {"passed": 1, "fell_back": 0}
+    # then only the product still waiting is past it; the launched one is history
+    assert DemandSignal.objects.get(product=waiting).threshold_passed_at is not None
+    assert DemandSignal.objects.get(product=launched).threshold_passed_at is None
+    assert demand_thresholds_apply() == {"passed": 0, "fell_back": 0}
