@@ -8,26 +8,32 @@ and for bodies without one (chunked) it counts the bytes as they arrive and stop
 passing them on at the limit. Django then sees a client disconnect and stores
 nothing more; the wrapper sends the 413 itself.
 
-Limits per path come from settings (see the "Request size limits" block):
-snaps, product photos, and everything else (JSON bodies and plain forms).
+Limits per path: product photos (settings, "Request size limits" block), the
+uploads the apps declare (``GroupbuyApp.upload_paths``: snaps, a demand's
+photos, a coupon's photo and batch files at the till, address books and voice
+notes), and everything else (JSON bodies and plain forms).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable
 from html import escape
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
+
+from groupbuy.core import plugins
 
 # Multipart framing around a photo: boundaries, part headers, the CSRF field and
 # the product form's other fields.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
-_SNAP_PATHS = re.compile(r"^/(api/snap/?|snap/?)$")
 _PRODUCT_PHOTO_PATHS = re.compile(
     r"^/(api/catalog/products/[^/]+/images/?"
     r"|merchant/[^/]+/products/(new|[^/]+/edit)/?"
@@ -37,10 +43,11 @@ _PRODUCT_PHOTO_PATHS = re.compile(
 
 def body_limit_for(path: str) -> int:
     """Return the most bytes a request body to ``path`` may have."""
-    if _SNAP_PATHS.match(path):
-        return settings.GROUPBUY_SNAP_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES
     if _PRODUCT_PHOTO_PATHS.match(path):
         return settings.GROUPBUY_PRODUCT_PHOTO_MAX_BYTES + MULTIPART_OVERHEAD_BYTES
+    for pattern, max_bytes in plugins.upload_limits():
+        if pattern.match(path):
+            return max_bytes() + MULTIPART_OVERHEAD_BYTES
     return settings.GROUPBUY_REQUEST_MAX_BYTES
 
 
@@ -59,6 +66,14 @@ def _declared_length(scope) -> int | None:
 
 
 def _language(scope) -> str:
+    """The language the visitor chose on the site (its cookie), else the one
+    their browser asks for first, else the site's."""
+    cookies = SimpleCookie()
+    with contextlib.suppress(CookieError):  # a malformed cookie: none chosen
+        cookies.load(_header(scope, b"cookie"))
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and chosen.value in dict(settings.LANGUAGES):
+        return chosen.value
     accepted = _header(scope, b"accept-language").lower()
     # Chinese first, as the site: only a request that asks for English gets it.
     if accepted.startswith("en"):
@@ -75,9 +90,25 @@ def _refusal_body(scope, code: str, message: str) -> tuple[bytes, bytes]:
     if scope["path"].startswith("/api/"):
         payload = {"code": code, "message": message, "fields": {}}
         return b"application/json", json.dumps(payload).encode()
-    page = f"<!doctype html><meta charset=utf-8><title>{escape(code)}</title>"
-    page += f"<p>{escape(message)}"
+    # A page a person can read on a phone and leave: the site's own pages are
+    # not rendered here (Django has not run), so it is plain.
+    page = (
+        f"<!doctype html><html lang={escape(translation.get_language())}>"
+        "<meta charset=utf-8>"
+        '<meta name=viewport content="width=device-width, initial-scale=1">'
+        f"<title>{escape(message)}</title><h1>{escape(message)}</h1>"
+    )
+    back = _same_site_referer(scope)
+    page += f'<p><a href="{escape(back)}">{escape(str(gettext_lazy("Back")))}</a>'
     return b"text/html; charset=utf-8", page.encode()
+
+
+def _same_site_referer(scope) -> str:
+    """The page the visitor came from on this site, else the home page."""
+    referer = urlsplit(_header(scope, b"referer"))
+    if referer.netloc and referer.netloc == _header(scope, b"host"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
 
 
 async def send_refusal(
@@ -105,7 +136,7 @@ async def send_refusal(
 
 
 async def _send_too_large(scope, send, limit: int) -> None:
-    message = _lazy("This request is too large: send at most %(mb)d MB, please.")
+    message = gettext_lazy("This request is too large: send at most %(mb)d MB, please.")
     with translation.override(_language(scope)):
         text = str(message) % {"mb": _megabytes(limit)}
     await send_refusal(scope, send, status=413, code="too_large", message=text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +119,11 @@ class GroupbuyApp:
     # "module:attribute" of a PersonalDataProvider: what the app holds about a
     # person, for their export and their erasure (groupbuy.ops.personal_data)
     personal_data: str = ""
+    # (regex on the request path, "module:function" returning the most bytes of
+    # the files a request there carries): its body may be that large, plus the
+    # multipart framing; every other body is held to GROUPBUY_REQUEST_MAX_BYTES
+    # (groupbuy.core.body_limits refuses larger ones before Django stores them)
+    upload_paths: list[tuple[str, str]] = field(default_factory=list)
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
 
@@ -371,6 +377,22 @@ def personal_data_providers() -> list[tuple[str, Any]]:
                 (app.label, provider() if isinstance(provider, type) else provider)
             )
     return providers
+
+
+def upload_limits() -> list[tuple[re.Pattern, Callable[[], int]]]:
+    """Return (path pattern, function giving its files' most bytes) of every
+    app, in app order."""
+    return list(_upload_limits(tuple(django_apps.get_app_configs())))
+
+
+@functools.lru_cache(maxsize=8)
+def _upload_limits(configs: tuple) -> tuple:
+    # Cached: the body limit is looked up for every HTTP request.
+    return tuple(
+        (re.compile(pattern), load(reference))
+        for app in _declarations(configs)
+        for pattern, reference in app.upload_paths
+    )
 
 
 def ledger_kinds() -> dict[str, Any]:

@@ -1,10 +1,30 @@
 """How the coupons app plugs into groupbuy (see groupbuy.core.plugins)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
+DEFAULT_TILL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+def till_upload_max_bytes() -> int:
+    """A photo of a code from a phone's camera, or a station's batch file."""
+    return int(
+        getattr(
+            settings, "GROUPBUY_COUPON_UPLOAD_MAX_BYTES", DEFAULT_TILL_UPLOAD_MAX_BYTES
+        )
+    )
+
+
 app = GroupbuyApp(
+    upload_paths=[
+        (
+            r"^/(coupons/merchant/[^/]+/(redeem|batches)"
+            r"|api/coupons/merchants/[^/]+/batches)/?$",
+            "groupbuy.coupons.groupbuy_app:till_upload_max_bytes",
+        )
+    ],
     api_routers={"coupons": "groupbuy.coupons.api:router"},
     urls={"coupons/": "groupbuy.coupons.urls"},
     nav=[

@@ -1,8 +1,21 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
+
+def photo_max_bytes() -> int:
+    # The initiator's photos are product photos (services/photos.py).
+    return settings.GROUPBUY_PRODUCT_PHOTO_MAX_BYTES
+
+
 app = GroupbuyApp(
+    upload_paths=[
+        (
+            r"^/(api/)?demands/[^/]+/photos/?$",
+            "groupbuy.demands.groupbuy_app:photo_max_bytes",
+        )
+    ],
     api_routers={"demands": "groupbuy.demands.api:router"},
     urls={"demands/": "groupbuy.demands.urls"},
     nav=[

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 # documentation (docs/<app>.md) and docs/deployment.md.
 _FROM_ENVIRONMENT = {
     # coupons
+    "GROUPBUY_COUPON_UPLOAD_MAX_BYTES": int,
     "GROUPBUY_COUPON_VALID_DAYS": int,
     "GROUPBUY_COUPON_PLATFORM_ID": str,
     "GROUPBUY_COUPON_EXPIRY_RULE": str,

@@ -5,6 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
+    upload_paths=[
+        (
+            r"^/(sharing/contacts|api/sharing/contacts/books)/?$",
+            "groupbuy.sharing.contacts:vcard_max_bytes",
+        ),
+        (
+            r"^/(sharing/new|sharing/threads/[^/]+/voice"
+            r"|api/sharing/shares/with-voice-note)/?$",
+            "groupbuy.sharing.voice:voice_note_max_bytes",
+        ),
+    ],
     api_routers={"sharing": "groupbuy.sharing.api:router"},
     urls={"sharing/": "groupbuy.sharing.urls", "s/": "groupbuy.sharing.link_urls"},
     nav=[

@@ -57,11 +57,13 @@ def _sniff(head: bytes) -> str:
     return ""
 
 
+def voice_note_max_bytes() -> int:
+    return int(getattr(settings, "GROUPBUY_SHARING_VOICE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
 def voice_note_check(upload) -> str:
     """Return the audio type of ``upload`` or refuse it."""
-    limit = int(
-        getattr(settings, "GROUPBUY_SHARING_VOICE_MAX_BYTES", DEFAULT_MAX_BYTES)
-    )
+    limit = voice_note_max_bytes()
     if upload.size > limit:
         raise SharingError(
             "voice_too_large",

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from groupbuy.snap.errors import SnapError
 
@@ -120,7 +120,7 @@ def recognition_slot():
 
 
 _SNAP_UPLOAD_PATHS = re.compile(r"^/(api/snap/?|snap/?)$")
-_BUSY_MESSAGE = _lazy(
+_BUSY_MESSAGE = gettext_lazy(
     "Many people are snapping right now. Please try again in a moment."
 )
 

@@ -1,11 +1,20 @@
 """Snap to deal in the project: pages, API, the Snap tab and the operator's
 demand pages."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
+
+def photo_max_bytes() -> int:
+    return settings.GROUPBUY_SNAP_MAX_UPLOAD_BYTES
+
+
 app = GroupbuyApp(
+    upload_paths=[
+        (r"^/(api/snap|snap)/?$", "groupbuy.snap.groupbuy_app:photo_max_bytes")
+    ],
     personal_data="groupbuy.snap.personal_data:SnapPersonalData",
     # Demand from the demo buyers, so operators see alerts (snap/demo.py).
     demo_data="groupbuy.snap.demo:load_demo_data",

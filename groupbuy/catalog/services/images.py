@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Product, ProductImage
@@ -57,7 +57,7 @@ def _read_image(upload) -> tuple[bytes, str]:
     return data, ALLOWED_FORMATS[image_format]
 
 
-_NOT_A_PHOTO = _lazy("This file is not a JPEG, PNG or WebP photo.")
+_NOT_A_PHOTO = gettext_lazy("This file is not a JPEG, PNG or WebP photo.")
 
 
 def _refused(error: SnapImageError) -> CatalogError:

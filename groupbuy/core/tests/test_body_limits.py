@@ -81,6 +81,34 @@ def test_limits_follow_the_path(settings):
     assert body_limit_for("/api/snap/snp_x/label") == 1 * MB
 
 
+def test_the_apps_uploads_get_their_own_limits(settings):
+    # given each app's upload limit, all above the 1 MB of other bodies
+    settings.GROUPBUY_REQUEST_MAX_BYTES = 1 * MB
+    settings.GROUPBUY_PRODUCT_PHOTO_MAX_BYTES = 4 * MB
+    settings.GROUPBUY_COUPON_UPLOAD_MAX_BYTES = 6 * MB
+    settings.GROUPBUY_SHARING_VCARD_MAX_BYTES = 5 * MB
+    settings.GROUPBUY_SHARING_VOICE_MAX_BYTES = 2 * MB
+    framed = {mb: mb * MB + 64 * 1024 for mb in (2, 4, 5, 6)}
+    # then a phone's photo or file reaches each place that takes one
+    expected = {
+        "/demands/dmd_x/photos/": framed[4],
+        "/api/demands/dmd_x/photos": framed[4],
+        "/coupons/merchant/mer_x/redeem/": framed[6],
+        "/coupons/merchant/mer_x/batches/": framed[6],
+        "/api/coupons/merchants/mer_x/batches": framed[6],
+        "/sharing/contacts/": framed[5],
+        "/api/sharing/contacts/books": framed[5],
+        "/sharing/new/": framed[2],
+        "/sharing/threads/shr_x/voice/": framed[2],
+        "/api/sharing/shares/with-voice-note": framed[2],
+        # and nothing else of theirs takes more than a form
+        "/api/coupons/merchants/mer_x/redeem": 1 * MB,
+        "/sharing/threads/shr_x/": 1 * MB,
+        "/demands/dmd_x/join/": 1 * MB,
+    }
+    assert {path: body_limit_for(path) for path in expected} == expected
+
+
 def test_a_declared_oversize_body_is_refused_before_a_byte_is_read(settings):
     # given
     settings.GROUPBUY_REQUEST_MAX_BYTES = 1 * MB
@@ -182,3 +210,35 @@ def test_django_keeps_bodies_up_to_the_largest_limit_in_memory(settings):
         live.GROUPBUY_SNAP_MAX_UPLOAD_BYTES, live.GROUPBUY_PRODUCT_PHOTO_MAX_BYTES
     )
     assert largest + 64 * 1024 <= live.FILE_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_a_page_refusal_speaks_the_language_chosen_on_the_site_and_leads_back(
+    settings,
+):
+    # given a visitor who chose Chinese on the site, in an English browser
+    settings.GROUPBUY_REQUEST_MAX_BYTES = 1 * MB
+    headers = [
+        (b"content-length", str(2 * MB).encode()),
+        (b"accept-language", b"en-US,en;q=0.9"),
+        (b"cookie", f"{settings.LANGUAGE_COOKIE_NAME}=zh-hans; other=1".encode()),
+        (b"referer", b"http://testserver/coupons/merchant/mer_x/?tab=photo"),
+    ]
+    upload = Upload([b"x"])
+
+    async def django(scope, receive, send):  # pragma: no cover - must not run
+        raise AssertionError
+
+    # when
+    run(BodyLimitMiddleware(django), scope("/login/", headers=headers), upload)
+    # then the page is in Chinese and links back to where they were
+    page = upload.body.decode()
+    assert upload.status == 413
+    assert "<html lang=zh-hans>" in page and "1 MB" in page
+    assert "send at most" not in page
+    assert '<a href="/coupons/merchant/mer_x/?tab=photo">' in page
+    # and another site's page is not linked
+    headers[-1] = (b"referer", b"https://elsewhere.example/x")
+    other = run(
+        BodyLimitMiddleware(django), scope("/login/", headers=headers), Upload([b"x"])
+    )
+    assert '<a href="/">' in other.body.decode()
