@@ -74,7 +74,28 @@ def staff_invite(
         return _invite_number(actor, merchant, phone, role, branch)
 
 
+def _keep_an_owner(merchant: Merchant, user) -> None:
+    """Refuse to demote or remove ``user`` when they are ``merchant``'s only
+    owner, whoever asks: a merchant without an owner has nobody to run its
+    staff, branches and deals. Locks the owners' rows, so two owners cannot
+    demote each other at once."""
+    owners = list(
+        MerchantMembership.objects.select_for_update()
+        .filter(merchant=merchant, role=Role.OWNER)
+        .values_list("user_id", flat=True)
+    )
+    if owners == [user.pk]:
+        message = _(
+            "This is the merchant's only owner: make someone else an owner first."
+        )
+        raise CatalogError(
+            "last_owner", message, status=409, fields={"role": [message]}
+        )
+
+
 def _add_member(actor, merchant, member, role, branch) -> MerchantMembership:
+    if role != Role.OWNER:
+        _keep_an_owner(merchant, member)
     membership = merchant_membership_add(
         actor=actor, user=member, merchant=merchant, role=role, branch=branch
     )
@@ -185,7 +206,7 @@ def staff_invitation_cancel(*, actor, invitation: StaffInvitation) -> None:
 
 def staff_remove(*, actor, membership: MerchantMembership) -> None:
     """Take someone off a merchant's staff (owners and operators); an owner
-    cannot remove themselves, so a merchant never loses its last owner that way."""
+    cannot remove themselves, and nobody removes a merchant's only owner."""
     merchant = membership.merchant
     require_merchant_owner(actor, merchant)
     if membership.user_id == getattr(actor, "pk", None):
@@ -193,6 +214,8 @@ def staff_remove(*, actor, membership: MerchantMembership) -> None:
             "invalid", _("You cannot remove yourself from the staff."), status=409
         )
     with transaction.atomic():
+        if membership.role == Role.OWNER:
+            _keep_an_owner(merchant, membership.user)
         audit_log(
             actor=actor,
             action="accounts.membership.removed",

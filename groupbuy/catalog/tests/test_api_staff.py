@@ -58,3 +58,17 @@ def test_cashiers_and_outsiders_cannot_see_or_invite_staff(client):
         assert response.status_code == 403
     assert not StaffInvitation.objects.exists()
     assert MerchantMembership.objects.filter(merchant=merchant).count() == 2
+
+
+def test_the_only_owner_cannot_demote_themselves_by_api(client):
+    owner = make_merchant_member(role="owner")
+    response = client.post(
+        f"/api/catalog/merchants/{owner.merchant.public_id}/staff",
+        {"phone": owner.user.phone, "role": "cashier"},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "last_owner"
+    owner.refresh_from_db()
+    assert owner.role == "owner"

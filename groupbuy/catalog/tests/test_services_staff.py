@@ -123,3 +123,43 @@ def test_an_owner_removes_staff_but_not_themselves():
     with pytest.raises(CatalogError):
         staff_remove(actor=owner, membership=owner_membership)
     assert MerchantMembership.objects.filter(pk=owner_membership.pk).exists()
+
+
+def test_an_owner_cannot_demote_themselves_while_the_only_owner():
+    # given a merchant whose only owner re-invites their own number as a cashier
+    owner, merchant = _owner()
+    with pytest.raises(CatalogError) as refused:
+        staff_invite(
+            actor=owner, merchant=merchant, phone=owner.phone, role=Role.CASHIER
+        )
+    # then it is refused and they stay the owner
+    assert refused.value.status == 409
+    assert MerchantMembership.objects.get(user=owner).role == Role.OWNER
+    # with a second owner, stepping down is theirs to choose
+    second = make_merchant_member(merchant=merchant, role=Role.OWNER)
+    staff_invite(actor=owner, merchant=merchant, phone=owner.phone, role=Role.CASHIER)
+    assert MerchantMembership.objects.get(user=owner).role == Role.CASHIER
+    # and the owner left cannot be demoted by anyone now
+    with pytest.raises(CatalogError):
+        staff_invite(
+            actor=make_user(is_staff=True),
+            merchant=merchant,
+            phone=second.user.phone,
+            role=Role.CASHIER,
+        )
+    assert MerchantMembership.objects.get(pk=second.pk).role == Role.OWNER
+
+
+def test_an_operator_cannot_remove_a_merchants_only_owner():
+    owner, merchant = _owner()
+    operator = make_user(is_staff=True)
+    with pytest.raises(CatalogError) as refused:
+        staff_remove(
+            actor=operator, membership=MerchantMembership.objects.get(user=owner)
+        )
+    assert refused.value.code == "last_owner"
+    assert MerchantMembership.objects.filter(user=owner, role=Role.OWNER).exists()
+    # one of two owners may go
+    second = make_merchant_member(merchant=merchant, role=Role.OWNER)
+    staff_remove(actor=operator, membership=second)
+    assert not MerchantMembership.objects.filter(pk=second.pk).exists()
