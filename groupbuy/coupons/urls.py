@@ -6,10 +6,11 @@ app_name = "coupons"
 
 urlpatterns = [
     path("", views.coupon_list, name="list"),
+    # Before the coupon pages: "merchant" would otherwise be read as a coupon.
+    path("merchant/", views.merchant_home, name="merchant_home"),
     path("<str:coupon_id>/", views.coupon_detail, name="detail"),
     path("<str:coupon_id>/code.png", views.coupon_png, name="png"),
     path("<str:coupon_id>/coupon.pdf", views.coupon_pdf, name="pdf"),
-    path("merchant/", views.merchant_home, name="merchant_home"),
     path(
         "merchant/<str:merchant_id>/", views.merchant_console, name="merchant_console"
     ),

@@ -107,6 +107,17 @@ def test_other_merchants_and_shoppers_get_403_on_the_console(client):
     assert Redemption.objects.count() == 0
 
 
+def test_coupons_merchant_opens_the_staffs_console_and_refuses_shoppers(client):
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(station.owner)
+    response = client.get("/coupons/merchant/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/coupons/merchant/{station.merchant.public_id}/"
+    client.force_login(order.shopper)
+    assert client.get("/coupons/merchant/").status_code == 403
+
+
 def test_owners_switch_offline_redemption_per_branch(client):
     station = make_station()
     branch = make_branch(station.merchant)

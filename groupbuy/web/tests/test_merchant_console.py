@@ -297,6 +297,19 @@ def test_a_bad_number_is_explained_on_the_form():
     assert not StaffInvitation.objects.exists()
 
 
+def test_the_only_owner_inviting_their_own_number_as_cashier_is_refused():
+    merchant, owner = _member()
+    me = MerchantMembership.objects.get(merchant=merchant)
+    response = owner.post(
+        _url("merchant_staff", merchant),
+        {"phone": me.user.phone[3:], "role": "cashier", "branch": ""},
+    )
+    assert response.status_code == 200
+    assert "only owner" in " ".join(response.context["form"].errors["role"])
+    me.refresh_from_db()
+    assert me.role == Role.OWNER
+
+
 def test_staff_pages_are_hidden_from_and_refused_to_cashiers_and_outsiders():
     merchant, owner = _member()
     branch = Branch.objects.create(merchant=merchant, name="East", address="1 Rd")
