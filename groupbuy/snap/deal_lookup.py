@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from groupbuy.catalog.models import Category, Product
+from groupbuy.catalog.models import Branch, Category, Product
 from groupbuy.deals.links import deal_page_url
 from groupbuy.deals.models import Deal, DealTier
 from groupbuy.deals.selectors import deal_prices
@@ -90,12 +90,31 @@ def deal_payloads(deals) -> list[dict]:
 
     deals = list(deals)
     sales = sales_of(deals)
-    return [deal_payload(deal, sales=sales[deal.pk]) for deal in deals]
+    branches = _pickup_choices({deal.merchant_id for deal in deals})
+    return [
+        deal_payload(
+            deal, sales=sales[deal.pk], branches=branches.get(deal.merchant_id, [])
+        )
+        for deal in deals
+    ]
 
 
-def deal_payload(deal: Deal, *, sales) -> dict:
+def _pickup_choices(merchant_ids: set[int]) -> dict[int, list[dict]]:
+    """Each merchant's active branches, where it has several to choose from
+    (a join must then name one; with one it is taken)."""
+    by_merchant: dict[int, list[dict]] = {}
+    for branch in Branch.objects.filter(
+        merchant_id__in=merchant_ids, is_active=True
+    ).order_by("name", "pk"):
+        by_merchant.setdefault(branch.merchant_id, []).append(
+            {"id": branch.public_id, "name": branch.name}
+        )
+    return {key: found for key, found in by_merchant.items() if len(found) > 1}
+
+
+def deal_payload(deal: Deal, *, sales, branches: list[dict]) -> dict:
     """Return what a snap answer shows of a deal (``sales``: how it sells, see
-    ``deal_payloads``)."""
+    ``deal_payloads``; ``branches``: where to collect, when there is a choice)."""
     tiers = list(deal.tiers.all())
     prices = deal_prices(deal) if tiers else {}
     ends_at = sales.ends_at
@@ -115,4 +134,5 @@ def deal_payload(deal: Deal, *, sales) -> dict:
         "url": deal_url(deal),
         "sells_in_teams": sales.is_kept,
         "join_url": "" if sales.is_kept else deal_join_url(deal),
+        "pickup_branches": branches,
     }

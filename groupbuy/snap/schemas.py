@@ -47,6 +47,11 @@ class TierOut(Schema):
     price_fen: int
 
 
+class SnapPickupBranchOut(Schema):
+    id: str = Field(examples=["br_3f8k2m9q4r7t1w5y"])
+    name: str
+
+
 class SnapDealOut(Schema):
     id: str = Field(examples=["deal_4k9x2m7q8r3t5w6y"])
     title: str
@@ -65,6 +70,10 @@ class SnapDealOut(Schema):
         description="A team buy: bought alone or in a team on its page, not in one tap."
     )
     join_url: str = Field(description="The one-tap join; empty for a team buy.")
+    pickup_branches: list[SnapPickupBranchOut] = Field(
+        description="Where a buyer may collect, when the shop has several: the "
+        "join must name one (pickup_branch). Empty when there is no choice."
+    )
 
 
 class DemandNoteOut(Schema):

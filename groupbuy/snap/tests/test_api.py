@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
+from groupbuy.catalog.models import Branch
 from groupbuy.catalog.tests.factories import (
     make_category,
     make_operator,
@@ -93,6 +94,7 @@ def test_a_barcode_photo_of_a_product_with_deals_answers_them(media_root):
     assert deal["deadline_ms"] == int(sooner.deadline_at.timestamp() * 1000)
     assert deal["url"] == f"/deals/{sooner.public_id}/"
     assert deal["join_url"] == f"/deals/{sooner.public_id}/join/"
+    assert deal["pickup_branches"] == []  # one branch or none: nothing to choose
     assert (deal["list_price_fen"], deal["lowest_price_fen"]) == (12_900, 8_900)
     assert deal["tiers"] == [
         {"min_participants": 2, "price_fen": 9_900},
@@ -450,3 +452,16 @@ def test_too_many_snaps_in_a_minute_are_refused(settings, monkeypatch):
     assert statuses == [200, 200, 429]
     assert signed.status_code == 200
     assert Snap.objects.count() == 3
+
+
+def test_a_deal_of_a_shop_with_several_branches_names_them(media_root):
+    product = make_product()
+    deal = make_open_deal(product)
+    for name in ("West", "East"):
+        Branch.objects.create(merchant=deal.merchant, name=name, address="1 Rd")
+
+    answer = post_photo(signed_in(make_user()), barcode_jpeg(product.gtin)).json()
+
+    branches = answer["deals"][0]["pickup_branches"]
+    assert [branch["name"] for branch in branches] == ["East", "West"]
+    assert all(branch["id"].startswith("br") for branch in branches)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from groupbuy.catalog.models import ProductImage
+from groupbuy.catalog.models import Branch, ProductImage
 from groupbuy.catalog.tests.factories import (
     make_listing,
     make_operator,
@@ -107,6 +107,44 @@ def test_the_one_tap_join_lands_on_the_pay_page():
     order = DealOrder.objects.get(deal=deal, shopper=shopper)
     assert response.status_code == 302
     assert order.payment_intent.public_id in response["Location"]
+
+
+def test_a_deal_card_shows_the_price_a_join_pays_now():
+    # given tiers of ¥99 (2 buyers) and ¥89 (4), nobody joined: ¥99 now
+    product = make_product()
+    make_open_deal(product, list_price_fen=12_900)
+    # when
+    html = snap_page_post(
+        signed_in(make_user(preferred_language="en")), barcode_jpeg(product.gtin), **XHR
+    ).content.decode()
+    # then the card's price is the button's, the best tier a promise beside it
+    assert '<span class="price">¥99.00</span>' in html
+    assert "Join for ¥99.00" in html
+    assert "as low as ¥89.00" in html
+    assert '<span class="price">¥89.00</span>' not in html
+
+
+def test_a_shop_with_several_branches_asks_where_to_collect_on_the_card():
+    # given a deal of a shop with two branches
+    product = make_product()
+    deal = make_open_deal(product)
+    east = Branch.objects.create(merchant=deal.merchant, name="East", address="1 Rd")
+    Branch.objects.create(merchant=deal.merchant, name="West", address="2 Rd")
+    shopper = make_user(preferred_language="en")
+    client = signed_in(shopper)
+    # when the shopper snaps it
+    response = snap_page_post(client, barcode_jpeg(product.gtin), **XHR)
+    # then the card asks where to collect, and the API names the branches
+    html = response.content.decode()
+    assert f'id="snap-branch-{deal.public_id}" required' in html
+    assert f'<option value="{east.public_id}">East</option>' in html
+    # and joining with the branch chosen on the card reserves a unit there
+    joined = client.post(
+        f"/deals/{deal.public_id}/join/",
+        {"quantity": "1", "pickup_branch": east.public_id},
+    )
+    assert joined.status_code == 302
+    assert DealOrder.objects.get(deal=deal, shopper=shopper).pickup_branch == east
 
 
 def test_without_javascript_the_form_posts_and_shows_the_whole_page():
