@@ -176,8 +176,12 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
             return _refused(request, merchant, _("No coupon code found in that photo."))
     elif form.is_valid():
         code = form.cleaned_data["code"]
+    elif "quantity" in form.errors:
+        quantity_error = form.errors["quantity"][0]
+        return _refused(request, merchant, quantity_error, code="bad_quantity")
     else:
-        return _refused(request, merchant, _("Scan or type a coupon code."))
+        message = _("Scan or type a coupon code.")
+        return _refused(request, merchant, message, code="missing_code")
     branch = branches.filter(public_id=request.POST.get("branch") or "").first()
     quantity = form.cleaned_data.get("quantity") if form.is_valid() else None
     try:

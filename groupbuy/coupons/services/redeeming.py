@@ -72,6 +72,9 @@ def platform_key_map(*, now: datetime | None = None) -> dict:
 def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     """Return the coupon ``code`` is for, verified for ``merchant``; else raise."""
     now = now or timezone.now()
+    code = (code or "").strip()
+    if not code:
+        raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
     coupon = (
         Coupon.objects.select_related("order__deal")
         .filter(code_digest=code_digest(code))
@@ -153,9 +156,13 @@ def redeem_coupon(
     _refuse_unusable(coupon)
     wanted = coupon.remaining_quantity if quantity is None else quantity
     if wanted < 1 or wanted > coupon.quantity:
+        # Quote what is left (at least 1: a used-up coupon was refused above);
+        # a quantity within the coupon but over what is left is refused below,
+        # under the row's condition, with the same figure.
         raise CouponError(
             "bad_quantity",
-            _("Redeem between 1 and %(most)d units.") % {"most": coupon.quantity},
+            _("Redeem between 1 and %(most)d units.")
+            % {"most": coupon.remaining_quantity},
             status=422,
         )
     with transaction.atomic():

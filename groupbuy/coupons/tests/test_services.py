@@ -129,6 +129,29 @@ def test_partial_redemption_takes_units_until_none_are_left():
     assert (coupon.status, coupon.redeemed_quantity) == ("redeemed", 3)
 
 
+def test_a_quantity_beyond_the_coupon_quotes_what_is_left():
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    code = coupon_for(order).code
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=code, quantity=1
+    )
+    with pytest.raises(DomainError) as error:
+        coupon_redeem_online(
+            actor=station.owner, merchant=station.merchant, code=code, quantity=5
+        )
+    assert error.value.code == "bad_quantity"
+    assert "between 1 and 1 units" in error.value.message
+    assert coupon_for(order).redeemed_quantity == 1
+
+
+def test_an_empty_code_is_asked_for_not_called_damaged():
+    station = make_station()
+    with pytest.raises(DomainError) as error:
+        coupon_redeem_online(actor=station.owner, merchant=station.merchant, code=" ")
+    assert (error.value.code, error.value.status) == ("missing_code", 422)
+
+
 def test_another_merchant_cannot_redeem_or_even_use_a_stolen_code():
     station, other = make_station(), make_station(name="Other shop")
     (order,) = confirmed_orders(station.merchant, quantities=(1,))

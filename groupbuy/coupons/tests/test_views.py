@@ -59,6 +59,20 @@ def test_the_console_redeems_a_typed_code_once(client):
     assert Redemption.objects.get().branch == branch
 
 
+def test_the_console_explains_a_bad_quantity_beside_a_good_code(client):
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/redeem/"
+    response = client.post(url, {"code": coupon_for(order).code, "quantity": "0"})
+    assert response.status_code == 422
+    assert b'data-code="bad_quantity"' in response.content
+    assert Redemption.objects.count() == 0
+    # and a missing code is asked for
+    response = client.post(url, {"code": "", "quantity": "1"})
+    assert b'data-code="missing_code"' in response.content
+
+
 def test_the_shopper_sees_when_and_where_their_coupon_was_redeemed(client):
     station = make_station()
     branch = make_branch(station.merchant, name="East gate")
