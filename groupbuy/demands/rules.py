@@ -80,11 +80,20 @@ def check_text(value: str, *, field: str, required: bool, limit: int) -> str:
     return value
 
 
+# Time for people to see a demand and answer it: a deadline sooner than this is
+# refused (a deadline in the past is too).
+MIN_DEADLINE_AHEAD = timedelta(minutes=5)
+
+
 def check_deadline(deadline_at, *, now: datetime) -> datetime:
     if not isinstance(deadline_at, datetime) or timezone.is_naive(deadline_at):
         raise _invalid("deadline_at", _("Give a date and time with its time zone."))
-    if deadline_at <= now + timedelta(minutes=5):
-        raise _invalid("deadline_at", _("The deadline must be in the future."))
+    if deadline_at <= now + MIN_DEADLINE_AHEAD:
+        raise _invalid(
+            "deadline_at",
+            _("The deadline must be more than %(minutes)s minutes from now.")
+            % {"minutes": int(MIN_DEADLINE_AHEAD.total_seconds() // 60)},
+        )
     days = getattr(settings, "GROUPBUY_DEMAND_MAX_DAYS", 60)
     if deadline_at > now + timedelta(days=days):
         raise _invalid(

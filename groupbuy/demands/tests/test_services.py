@@ -161,6 +161,14 @@ def test_bad_drafts_are_refused_and_nothing_is_created(field, value):
     assert Demand.objects.count() == 0
 
 
+def test_a_deadline_a_minute_ahead_is_refused_for_being_too_soon_not_past():
+    with pytest.raises(DomainError) as caught:
+        make_demand(deadline_in=timedelta(minutes=2))
+    message = caught.value.fields["deadline_at"][0]
+    assert "more than 5 minutes from now" in message
+    assert make_demand(deadline_in=timedelta(minutes=6)).pk
+
+
 def test_a_buyer_joins_by_paying_a_deposit_and_the_initiator_is_told():
     demand = make_published()
     joiner = make_user()
