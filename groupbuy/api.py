@@ -18,6 +18,7 @@ from ninja.parser import Parser
 
 from groupbuy.core.errors import DomainError
 from groupbuy.core.plugins import api_routers
+from groupbuy.core.validation_messages import validation_message
 
 
 class MalformedJson(Exception):
@@ -102,7 +103,7 @@ def on_validation_error(request, exc: NinjaValidationError):
             if part not in ("body", "payload")
         ]
         name = ".".join(location) or "__all__"
-        fields.setdefault(name, []).append(error.get("msg", _("Invalid value.")))
+        fields.setdefault(name, []).append(validation_message(error))
     first = next(iter(fields.items()), ("", [_("Invalid input.")]))
     message = f"{first[0]}: {first[1][0]}" if first[0] else first[1][0]
     return error_response(request, 422, "invalid", message, fields)

@@ -66,6 +66,73 @@ def test_malformed_json_is_explained_in_chinese(client):
     assert body["message"] == "请求内容不是有效的 JSON（第 1 行第 2 列）。"
 
 
+def test_a_missing_field_is_explained_in_the_requests_language(client):
+    response = client.post(
+        "/api/auth/token",
+        {"password": "x"},
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+    body = assert_api_error(response, 422, "invalid")
+    (message,) = body["fields"]["phone"]
+    assert message == "此项为必填项。"
+    assert body["message"] == f"phone: {message}"
+
+
+def test_every_kind_of_bad_value_gets_a_sentence_of_ours():
+    # given Pydantic's own errors for the values an API client gets wrong
+    from datetime import date, datetime
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    from groupbuy.core.validation_messages import validation_message
+
+    class Shape(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        required: int
+        whole: int
+        number: float
+        flag: bool
+        text: str
+        short: str = Field(max_length=3)
+        long: str = Field(min_length=3)
+        small: int = Field(le=100)
+        big: int = Field(gt=0)
+        items: list[int] = Field(min_length=1)
+        choice: Literal["a", "b"]
+        when: datetime
+        day: date
+
+    bad = {
+        "whole": "lots",
+        "number": "many",
+        "flag": "perhaps",
+        "text": 5,
+        "short": "abcd",
+        "long": "a",
+        "small": 101,
+        "big": 0,
+        "items": [],
+        "choice": "c",
+        "when": "tomorrow",
+        "day": "someday",
+        "unexpected": 1,
+    }
+    try:
+        Shape(**bad)
+    except ValidationError as error:
+        errors = error.errors()
+    # then each is told in our words (translated), none in Pydantic's or the
+    # catch-all's
+    told = {".".join(map(str, e["loc"])): validation_message(e) for e in errors}
+    assert set(told) == {"required", *bad}
+    assert not any(e["msg"] == told[".".join(map(str, e["loc"]))] for e in errors)
+    assert "This value is not valid." not in told.values()
+    assert told["small"] == "Give a number of at most 100."
+    assert told["short"] == "Give at most 3 characters."
+
+
 def test_missing_body_is_a_400_missing_body(client):
     response = client.post("/api/auth/token", "", content_type="application/json")
     body = assert_api_error(response, 400, "missing_body")

@@ -65,7 +65,7 @@ def test_page_size_over_the_limit_is_a_clear_422(client):
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
     assert response.json()["fields"] == {
-        "query.page_size": ["Input should be less than or equal to 100"]
+        "query.page_size": ["Give a number of at most 100."]
     }
 
 
