@@ -28,6 +28,13 @@ def _pool_history(pool) -> list[dict]:
     return selectors.chat_history(pool=pool)
 
 
+def _pool_history_and_state(pool) -> tuple[list[dict], dict]:
+    from groupbuy.pooling.services.answers import pool_state
+
+    history = _pool_history(pool)
+    return history, pool_state(pool)
+
+
 def _contact_history(contact) -> list[dict]:
     from groupbuy.pooling import selectors
 
@@ -89,10 +96,19 @@ class _ChatConsumer(SignedInConsumer):
 
 
 class PoolConsumer(_ChatConsumer):
+    """The history also carries the pool's state, so a page rendered before
+    an answer its socket joined too late to hear still learns of it."""
+
     url_kwarg = "pool_id"
     room_for = staticmethod(_pool_of_member)
     history_of = staticmethod(_pool_history)
     group_for = staticmethod(pool_group)
+
+    async def on_joined(self) -> None:
+        history, state = await database_sync_to_async(_pool_history_and_state)(
+            self.room
+        )
+        await self.send_json({"type": "pooling.history", "messages": history, **state})
 
 
 class ContactConsumer(_ChatConsumer):

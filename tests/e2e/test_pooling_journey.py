@@ -117,8 +117,15 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
             page.wait_for_selector("#pool-members")
             assert page.locator("#pool-members .member").count() == 3
             assert re.search(r"¥16\.6[67]", page.inner_text("#my-share"))
-        # and all accept
-        for page in pages:
+        # and the first accepts: the others see it on their open pages
+        pages[0].click("#pool-accept")
+        pages[0].wait_for_selector("#pool-waiting")
+        for page in pages[1:]:
+            page.locator("#pool-members .member[data-answer='accepted']").wait_for(
+                timeout=15_000
+            )
+        # and then the others
+        for page in pages[1:]:
             page.click("#pool-accept")
             page.wait_for_selector("#pool-state")
 

@@ -177,9 +177,11 @@ def pool_view(*, pool: Pool, viewer) -> dict:
         member.shares_phone for member in members
     )
     me = next(member for member in members if member.user_id == viewer.pk)
+    Answer = PoolMember.Answer
     return {
         "pool": pool,
         "me": me,
+        "answered": sum(member.answer != Answer.PENDING for member in members),
         "phones_shown": everyone_agreed,
         "members": [
             {

@@ -145,8 +145,18 @@ def _dissolve(pool: Pool, *, now) -> None:
         pools_match(branch_id=pool.branch_id, promotion_id=pool.promotion_id, now=now)
 
 
+def pool_state(pool: Pool) -> dict:
+    """The pool's state and how many have answered: a page shows each
+    member's answer, and reloads when either changes."""
+    return {
+        "pool_id": pool.public_id,
+        "state": pool.state,
+        "answered": pool.members.exclude(answer=Answer.PENDING).count(),
+    }
+
+
 def publish_pool_state(pool: Pool) -> None:
-    event = {"type": "pooling.pool", "pool_id": pool.public_id, "state": pool.state}
+    event = {"type": "pooling.pool", **pool_state(pool)}
     after_commit(publish_to_pool, pool.public_id, event)
     for member in pool.members.select_related("user"):
         after_commit(publish_to_member, member.user.public_id, event)

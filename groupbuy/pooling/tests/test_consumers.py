@@ -58,6 +58,8 @@ async def test_members_get_history_then_live_messages():
     socket = await _connect(pool.public_id, users[1])
     history = await socket.receive_json_from()
     assert [m["body"] for m in history["messages"]] == ["first"]
+    # with the pool's state, for a page rendered before its socket joined
+    assert (history["state"], history["answered"]) == ("confirmed", len(users))
     await sync_to_async(services.chat_post)(actor=users[0], pool=pool, body="till 3")
     event = await socket.receive_json_from()
     assert (event["type"], event["message"]["body"]) == ("pooling.chat", "till 3")

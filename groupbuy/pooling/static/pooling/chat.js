@@ -60,8 +60,10 @@ export function startChat({ socketPath, onEvent = () => {} }) {
 
   openSocket(socketPath, {
     onEvent(event) {
-      if (event.type === "pooling.history") event.messages.forEach(show);
-      else if (event.type === "pooling.chat") show(event.message);
+      if (event.type === "pooling.history") {
+        event.messages.forEach(show);
+        onEvent(event); // a pool's history carries its state too
+      } else if (event.type === "pooling.chat") show(event.message);
       else onEvent(event);
     },
   });
