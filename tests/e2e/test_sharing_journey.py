@@ -191,3 +191,85 @@ def test_a_thread_is_readable_offline_and_an_offline_reply_is_delivered(
             page_a.locator("#thread-messages li:has-text('Written offline')").count()
             == 1
         )
+
+
+def is_reply_post(response) -> bool:
+    return response.request.method == "POST" and response.url.endswith("/messages")
+
+
+def test_a_sent_reply_shows_once_and_an_empty_one_is_refused_before_sending(
+    chromium, groupbuy_server
+):
+    deal = groupbuy_server.seed(
+        "seed_open_deal(gtin='6901234567960', tiers=[(2, 1500)], stock=20)"
+    )["deal"]
+    with (
+        browser_page(chromium, groupbuy_server) as (_a_context, page_a),
+        browser_page(chromium, groupbuy_server) as (_b_context, page_b),
+    ):
+        # given A shared a deal with B and both have the thread open
+        sign_up(page_a, groupbuy_server, phone="139 5555 0031", name="Ann")
+        sign_up(page_b, groupbuy_server, phone="139 5555 0032", name="Bo")
+        share_deal(page_a, deal, phone="139 5555 0032", comment="Shall we?")
+        thread_url = page_a.url
+        page_b.goto(thread_url)
+        wait_for_user_socket(page_a)
+        wait_for_user_socket(page_b)
+        messages_a = page_a.locator("#thread-messages li")
+
+        # and A's reply is answered only after its live event reached the page
+        # (the order the tester met: the socket is quicker than the POST)
+        def answer_after_the_live_event(route):
+            if route.request.method != "POST":
+                route.continue_()
+                return
+            response = route.fetch()
+            page_a.wait_for_selector(
+                "#thread-messages li[data-message-id]:has-text('See you there')"
+            )
+            route.fulfill(response=response)
+
+        page_a.route("**/api/sharing/threads/*/messages", answer_after_the_live_event)
+
+        # when A replies
+        page_a.fill("#id_body", "See you there")
+        with page_a.expect_response(is_reply_post):
+            page_a.click("#reply-submit")
+
+        # then, without a reload, the reply shows once and is not left pending
+        page_a.wait_for_function(
+            "() => !document.querySelector('#thread-messages li.pending')",
+            timeout=10_000,
+        )
+        assert messages_a.filter(has_text="See you there").count() == 1
+        assert page_a.locator("#thread-messages li.pending").count() == 0
+        # and B sees it once too
+        page_b.wait_for_selector("#thread-messages li:has-text('See you there')")
+        assert (
+            page_b.locator("#thread-messages li").filter(has_text="See you there")
+        ).count() == 1
+        page_a.unroute("**/api/sharing/threads/*/messages")
+
+        # when A sends an empty reply
+        count = messages_a.count()
+        page_a.fill("#id_body", "   ")
+        page_a.click("#reply-submit")
+
+        # then it is refused on the page and no bubble is added
+        page_a.wait_for_selector("#reply-error")
+        assert messages_a.count() == count
+
+        # when A then writes a real reply, it is sent and the error goes
+        page_a.fill("#id_body", "Second thoughts")
+        with page_a.expect_response(is_reply_post):
+            page_a.click("#reply-submit")
+        page_a.wait_for_selector(
+            "#thread-messages li[data-message-id]:has-text('Second thoughts')"
+        )
+        page_a.wait_for_function(
+            "() => !document.querySelector('#thread-messages li.pending')",
+            timeout=10_000,
+        )
+        assert page_a.locator("#reply-error").count() == 0
+        assert messages_a.count() == count + 1
+        assert page_a.locator("#thread-messages li.pending").count() == 0

@@ -71,14 +71,23 @@ def message_post(
     Share.objects.filter(pk=share.pk).update(last_activity_at=now)
     Participant.objects.filter(share=share, user=actor).update(last_read_at=now)
     event = {"type": "sharing.message", "message": message_as_event(message)}
+    # The author's pages match the event to the reply they show as pending by
+    # its client key: the event may arrive before the POST's answer.
+    own_event = {
+        **event,
+        "message": {**event["message"], "client_key": message.client_key},
+    }
     push = {
         "title": message_author_label(share, actor),
         "body": body,
         "url": reverse("sharing:thread", args=[share.public_id]),
     }
     for participant in _thread_participants(share):
-        publish(user_group(participant.user.public_id), event)
-        if participant.user_id != actor.pk:
+        is_author = participant.user_id == actor.pk
+        publish(
+            user_group(participant.user.public_id), own_event if is_author else event
+        )
+        if not is_author:
             after_commit(push_to_user, participant.user_id, push)
     audit_log(actor=actor, action="sharing.message.posted", obj=message)
     return message

@@ -172,6 +172,21 @@ def test_sender_and_recipient_reply_and_see_read_receipts(pushed):
     assert read_by(message=reply, participants=participants) == ["Ann"]
 
 
+def test_the_live_reply_carries_its_client_key_to_its_author_only(pushed):
+    # given
+    sender, friend = make_user(), make_user()
+    share = make_share(sender=sender, recipients=[friend])
+    pushed.clear()
+    # when the friend replies from a page that shows the reply as pending
+    message_post(actor=friend, share=share, body="Count me in", client_key="k9")
+    # then the friend's pages can match the event to the pending reply
+    events = {group: event["message"] for group, event in pushed}
+    assert events[user_group(friend.public_id)]["client_key"] == "k9"
+    # and the sender's pages do not learn the key
+    assert "client_key" not in events[user_group(sender.public_id)]
+    assert events[user_group(sender.public_id)]["body"] == "Count me in"
+
+
 def test_replying_to_a_thread_one_is_not_part_of_is_forbidden():
     share = make_share(recipients=[make_user()])
     with pytest.raises(Forbidden):

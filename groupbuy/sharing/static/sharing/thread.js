@@ -21,11 +21,22 @@ function saveQueue(items) {
   localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
 }
 
+// The item showing a reply: found by its id once known, or by the client key
+// of a reply still pending. The live event and the POST's answer race; when
+// each made an item, the one with the id stays and the pending copy goes.
+function itemFor(message) {
+  const byId = message.id
+    ? list.querySelector(`[data-message-id="${CSS.escape(message.id)}"]`)
+    : null;
+  const byKey = message.client_key
+    ? list.querySelector(`[data-client-key="${CSS.escape(message.client_key)}"]`)
+    : null;
+  if (byId && byKey && byId !== byKey) byKey.remove();
+  return byId || byKey;
+}
+
 function showMessage(message, { pending = false } = {}) {
-  const key = message.id || message.client_key;
-  let item =
-    list.querySelector(`[data-message-id="${CSS.escape(message.id || "")}"]`) ||
-    list.querySelector(`[data-client-key="${CSS.escape(message.client_key || "")}"]`);
+  let item = itemFor(message);
   if (!item) {
     item = element("li", { className: "card message" });
     item.append(element("p", { className: "message-body", text: message.body }));
@@ -40,10 +51,12 @@ function showMessage(message, { pending = false } = {}) {
   if (message.client_key) item.dataset.clientKey = message.client_key;
   if (message.id) item.dataset.messageId = message.id;
   item.classList.toggle("pending", pending);
-  item.querySelector(".message-status").textContent = pending
-    ? gettext("Waiting for the network…")
-    : (message.author_name || "");
-  return key;
+  const status = item.querySelector(".message-status"); // none on the page's own
+  if (status) {
+    status.textContent = pending
+      ? gettext("Waiting for the network…")
+      : (message.author_name || "");
+  }
 }
 
 async function send(reply) {
@@ -53,10 +66,18 @@ async function send(reply) {
     return true;
   }
   if (result.status >= 400 && result.status < 500) {
+    // refused for good: do not retry, and give the text back to edit
+    itemFor({ client_key: reply.client_key })?.remove();
+    const textarea = form.querySelector("textarea[name=body]");
+    if (!textarea.value) textarea.value = reply.body;
     showError(result.data.message || gettext("Could not send."));
-    return true; // refused for good: do not retry
+    return true;
   }
   return false;
+}
+
+function clearError() {
+  document.getElementById("reply-error")?.remove();
 }
 
 function showError(text) {
@@ -96,7 +117,13 @@ if (thread && form) {
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    clearError();
     const body = form.querySelector("textarea[name=body]").value;
+    if (!body.trim()) {
+      // the server refuses it too; no bubble for a reply that cannot be sent
+      showError(gettext("Write something or attach a product."));
+      return;
+    }
     const payload = { body, client_key: newKey() };
     form.querySelector("textarea[name=body]").value = "";
     showMessage(payload, { pending: true });
