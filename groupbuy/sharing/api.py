@@ -22,6 +22,7 @@ from groupbuy.sharing.contacts import (
     Contact,
     members_by_hash,
     typed_numbers_parse,
+    typed_numbers_split,
     vcard_max_bytes,
     vcard_parse,
     vcard_too_large_error,
@@ -127,8 +128,9 @@ def deal_card(request, deal_id: str):
 @router.post("/contacts/match", response=list[ContactMatchOut])
 def contacts_match(request, payload: ContactNumbersIn):
     """Tell which typed numbers belong to members (rate-limited)."""
-    match_rate_check(request, numbers=len(payload.numbers))
-    contacts = typed_numbers_parse(payload.numbers)
+    numbers = typed_numbers_split(payload.numbers)
+    match_rate_check(request, numbers=len(numbers))
+    contacts = typed_numbers_parse(numbers)
     return _matches(contacts, show_numbers=True)
 
 
@@ -205,13 +207,13 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
     else:
         deal = None
         product = selectors.product_get_shareable(product_id=payload.product_id)
-    count = len(payload.recipients) + len(payload.member_ids)
+    # an item may hold several numbers, as pasted ("138…，139…")
+    recipients = typed_numbers_split(payload.recipients)
+    count = len(recipients) + len(payload.member_ids)
     services.recipient_count_check(count)
     # Sending shows members' names: it is matching too, and limited alike.
     match_rate_check(request, numbers=count)
-    contacts = typed_numbers_parse(payload.recipients) + _member_contacts(
-        payload.member_ids
-    )
+    contacts = typed_numbers_parse(recipients) + _member_contacts(payload.member_ids)
     contacts = list({contact.address: contact for contact in contacts}.values())
     return services.share_send(
         actor=request.auth,

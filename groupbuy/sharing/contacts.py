@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import quopri
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import vobject.base
@@ -23,6 +25,10 @@ from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.models import Invitation
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import MemberPhoneHash
+
+# Shoppers separate numbers with Chinese punctuation as often as with ASCII:
+# commas (, ，), the ideographic comma (、), semicolons (; ；) and new lines.
+NUMBER_SEPARATORS = re.compile(r"[,，、;；\r\n]+")
 
 DEFAULT_VCARD_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_VCARD_MAX_ENTRIES = 10_000
@@ -152,6 +158,37 @@ def _text_value(value: str, params: list, *, structured: bool) -> str:
         parts = [part for part in value.split(";") if part]
         value = " ".join(reversed(parts[:2])) if parts else ""
     return value.replace("\\,", ",").replace("\\;", ";").replace("\\n", " ").strip()
+
+
+def typed_numbers_split(entries: str | Iterable[str]) -> list[str]:
+    """Return the numbers or addresses typed in ``entries`` (one text, or a list
+    whose items may each hold several), in order.
+
+    Split at ``NUMBER_SEPARATORS``, and at spaces only between whole numbers or
+    addresses ("138… 139…"): a number written in groups ("139 0000 0000") stays
+    one. A part that reads as neither is kept whole, for the parse to name it.
+    """
+    texts = [entries] if isinstance(entries, str) else entries
+    numbers: list[str] = []
+    for text in texts:
+        for part in NUMBER_SEPARATORS.split(str(text)):
+            numbers.extend(_words_if_each_an_address(part.strip()))
+    return [number for number in numbers if number]
+
+
+def _words_if_each_an_address(part: str) -> list[str]:
+    words = part.split()  # any whitespace, the full-width space too
+    if len(words) < 2 or _is_address(part):
+        return [part]
+    return words if all(_is_address(word) for word in words) else [part]
+
+
+def _is_address(text: str) -> bool:
+    try:
+        parse_address(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def typed_numbers_parse(numbers: list[str]) -> list[Contact]:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.sharing.contacts import typed_numbers_split
+
 
 class ShareForm(forms.Form):
     recipients = forms.CharField(
@@ -20,10 +22,7 @@ class ShareForm(forms.Form):
     )
 
     def numbers(self) -> list[str]:
-        text = self.cleaned_data.get("recipients") or ""
-        return [
-            part.strip() for part in text.replace(",", "\n").split("\n") if part.strip()
-        ]
+        return typed_numbers_split(self.cleaned_data.get("recipients") or "")
 
     def members(self) -> list[str]:
         text = self.cleaned_data.get("member_ids") or ""

@@ -183,6 +183,30 @@ def test_a_huge_vcard_is_refused_with_413(client):
     assert response.json()["code"] == "vcard_too_large"
 
 
+def test_numbers_pasted_with_chinese_commas_into_one_item_are_each_shared(client):
+    # given
+    sender, friend = make_user(), make_user()
+    deal = make_deal()
+    # when one item holds several numbers, as pasted
+    sent = client.post(
+        "/api/sharing/shares",
+        {"deal_id": deal.public_id, "recipients": [f"{friend.phone}，{STRANGER}"]},
+        content_type="application/json",
+        headers=bearer(sender),
+    )
+    matched = client.post(
+        "/api/sharing/contacts/match",
+        {"numbers": [f"{STRANGER}、{friend.phone}"]},
+        content_type="application/json",
+        headers=bearer(sender),
+    )
+    # then each number counts
+    assert sent.status_code == 201
+    share = Share.objects.get(public_id=sent.json()["id"])
+    assert share.participants.count() == 3
+    assert [row["is_member"] for row in matched.json()] == [False, True]
+
+
 def test_matching_is_rate_limited(client, settings):
     settings.GROUPBUY_SHARING_MATCHES_PER_MINUTE = 3
     user = make_user()

@@ -5,6 +5,7 @@ from groupbuy.sharing.contacts import (
     members_by_hash,
     phone_hash,
     typed_numbers_parse,
+    typed_numbers_split,
     vcard_parse,
 )
 from groupbuy.sharing.errors import SharingError
@@ -47,6 +48,44 @@ def test_a_vcard_of_20_mb_is_refused():
     with pytest.raises(SharingError) as refused:
         vcard_parse(b"BEGIN:VCARD\r\n" + b" " * (20 * 1024 * 1024))
     assert refused.value.code == "vcard_too_large"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "13800000002,13912345678",
+        "13800000002，13912345678",  # full-width comma
+        "13800000002、13912345678",  # ideographic comma
+        "13800000002;13912345678",
+        "13800000002；13912345678",
+        "13800000002\n13912345678",
+        "13800000002\r\n\r\n13912345678\n",
+        "13800000002 13912345678",
+        "13800000002\u300013912345678",  # full-width space
+        " 13800000002 ，  13912345678 、",
+    ],
+)
+def test_typed_numbers_are_split_at_ascii_and_chinese_separators(typed):
+    assert typed_numbers_split(typed) == ["13800000002", "13912345678"]
+
+
+def test_a_number_written_in_groups_stays_one():
+    typed = "139 1234 5678，+86 138 0000 0002\nann@example.com bo@example.com"
+    assert typed_numbers_split(typed) == [
+        "139 1234 5678",
+        "+86 138 0000 0002",
+        "ann@example.com",
+        "bo@example.com",
+    ]
+
+
+def test_each_item_of_a_list_is_split_and_a_bad_part_kept_whole():
+    typed = ["13800000002，13912345678", "", "not a phone 123"]
+    assert typed_numbers_split(typed) == [
+        "13800000002",
+        "13912345678",
+        "not a phone 123",
+    ]
 
 
 def test_typed_numbers_name_the_invalid_ones():

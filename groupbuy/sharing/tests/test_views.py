@@ -59,6 +59,23 @@ def test_sharing_a_deal_from_the_page(client):
     assert share.deal == deal and share.participants.count() == 3
 
 
+def test_numbers_separated_by_chinese_commas_are_all_invited(client):
+    # given
+    sender, friend = make_user(), make_user()
+    deal = make_deal()
+    client.force_login(sender)
+    # when the numbers are typed on a Chinese keyboard
+    response = client.post(
+        f"/sharing/new/?deal={deal.public_id}",
+        {"recipients": f"{friend.phone}，{STRANGER}、13800000002", "comment": ""},
+    )
+    # then each is a recipient
+    share = Share.objects.get()
+    assert response.status_code == 302
+    assert share.participants.filter(user=friend).exists()
+    assert share.participants.count() == 4
+
+
 def test_a_bad_number_on_the_page_is_shown_on_the_form(client):
     client.force_login(make_user())
     product = make_product()

@@ -9,7 +9,8 @@ const status = document.getElementById("contact-status");
 const list = document.getElementById("contact-list");
 
 function addNumber(phone) {
-  const current = numbers.value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  // the separators the server splits at (sharing.contacts.NUMBER_SEPARATORS)
+  const current = numbers.value.split(/[\r\n,，、;；]/).map((s) => s.trim()).filter(Boolean);
   if (!current.includes(phone)) numbers.value = [...current, phone].join("\n");
 }
 
