@@ -1,9 +1,9 @@
 """Team buys in two real browsers against `groupbuy serve`.
 
 A opens a team and copies its link → B opens the link, joins and pays → both
-see the team complete live (WebSocket), and the team buy's deal page counts B's
-unit live; and a team that runs out of time is
-expired at the end of its window with both members refunded.
+see the team complete live (WebSocket), its countdown and invitation to join
+gone, and the team buy's deal page counts B's unit live; and a team that runs
+out of time is expired at the end of its window with both members refunded.
 """
 
 from __future__ import annotations
@@ -77,6 +77,15 @@ def _wait_for_state(page, state: str, timeout_s: float) -> None:
     page.wait_for_selector(f"#team[data-state='{state}']", timeout=timeout_s * 1000)
 
 
+def _assert_shows_outcome(page, outcome: str) -> None:
+    """The team is over: no places left, countdown or invitation to join, and
+    ``outcome`` shown instead."""
+    page.wait_for_selector(outcome, state="visible")
+    for open_only in ("#team-slots", "#team-countdown", "#team-share", "#team-join"):
+        assert page.locator(open_only).count() == 0, open_only
+    assert "join your team" not in page.inner_text("body")
+
+
 def test_a_friend_fills_my_team_and_both_see_it_complete_live(
     chromium, groupbuy_server
 ):
@@ -110,9 +119,12 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
         )
         # the live update keeps the page's own words
         assert a.inner_text("#team-state").strip() == "Complete"
-        assert a.inner_text("#team-slots").strip() == "0 place(s) left"
+        # and the complete team no longer counts down nor invites people in:
+        # it says how it ended
+        _assert_shows_outcome(a, "#team-completed")
         b.goto(link)
         _wait_for_state(b, "complete", 30)
+        _assert_shows_outcome(b, "#team-completed")
         b.goto("/teams/")
         assert "Confirmed" in b.inner_text("#my-teams")
     finally:
@@ -144,6 +156,7 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
         # its scheduled expiry refunds it; A sees it live
         _wait_for_state(a, "expired", 90)
         assert a.inner_text("#team-state").strip() == "Expired"
+        _assert_shows_outcome(a, "#team-refunded")
         for page in (a, b):
             until = time.monotonic() + 60
             while True:

@@ -19,6 +19,20 @@ function connect(el, onEvent) {
   socket.onclose = () => setTimeout(() => connect(el, onEvent), 3000);
 }
 
+// What only an open team shows: places left, the countdown, joining, paying
+// for a place (or waiting for it) and the invitation to share the link.
+const OPEN_ONLY = [
+  "team-slots", "team-time-left", "team-join-form", "team-pay", "team-confirming", "team-share",
+];
+
+// Once the team completes or ends, say so (the page carries the outcome hidden)
+// instead of inviting more people.
+function showOutcome(state) {
+  for (const id of OPEN_ONLY) document.getElementById(id)?.remove();
+  const outcome = document.getElementById(state === "complete" ? "team-completed" : "team-refunded");
+  if (outcome) outcome.hidden = false;
+}
+
 const team = document.getElementById("team");
 if (team) {
   connect(team, (e) => {
@@ -28,8 +42,12 @@ if (team) {
     const pill = document.getElementById("team-state");
     pill.textContent = pill.dataset[`label${e.state[0].toUpperCase()}${e.state.slice(1)}`] || e.state;
     pill.className = `pill ${e.state === "complete" ? "ok" : e.state === "open" ? "info" : "bad"}`;
-    const slots = document.getElementById("team-slots");
-    slots.textContent = (slots.dataset.template || "__N__").replace("__N__", `${e.slots_left}`);
+    if (e.state === "open") {
+      const slots = document.getElementById("team-slots");
+      if (slots) slots.textContent = (slots.dataset.template || "__N__").replace("__N__", `${e.slots_left}`);
+    } else {
+      showOutcome(e.state);
+    }
     const list = document.getElementById("team-members");
     list.replaceChildren(...e.members.map((m) => {
       const li = document.createElement("li");
