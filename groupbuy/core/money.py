@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+# ¥999,999.99: far above any shop or group-buy price (a larger one is a typo),
+# far below the price columns' limit.
+MOST_PRICE_FEN = 99_999_999
+
 
 def format_fen(amount_fen: int, *, symbol: str = "¥", grouping: bool = True) -> str:
     """Return ``amount_fen`` as yuan with two decimals, the sign before the symbol."""

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category, Merchant
-from groupbuy.core.money import fen_to_yuan, yuan_to_fen
+from groupbuy.core.money import MOST_PRICE_FEN, fen_to_yuan, yuan_to_fen
+from groupbuy.deals.services.setup import (
+    MOST_BUYERS_PER_TIER,
+    MOST_STOCK,
+    MOST_UNITS_PER_ORDER,
+)
 
 MAX_TIER_ROWS = 3
 
@@ -22,6 +27,7 @@ MAX_TIER_ROWS = 3
 class YuanField(forms.DecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", Decimal("0.01"))
+        kwargs.setdefault("max_value", fen_to_yuan(MOST_PRICE_FEN))
         kwargs.setdefault("max_digits", 10)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
@@ -64,20 +70,33 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     list_price = YuanField(label=_("List price (¥)"))
     tier1_buyers = forms.IntegerField(
-        label=_("First tier: at least this many buyers"), min_value=1
+        label=_("First tier: at least this many buyers"),
+        min_value=1,
+        max_value=MOST_BUYERS_PER_TIER,
     )
     tier1_price = YuanField(label=_("First tier: price (¥)"))
     tier2_buyers = forms.IntegerField(
-        label=_("Second tier: buyers"), min_value=1, required=False
+        label=_("Second tier: buyers"),
+        min_value=1,
+        max_value=MOST_BUYERS_PER_TIER,
+        required=False,
     )
     tier2_price = YuanField(label=_("Second tier: price (¥)"), required=False)
     tier3_buyers = forms.IntegerField(
-        label=_("Third tier: buyers"), min_value=1, required=False
+        label=_("Third tier: buyers"),
+        min_value=1,
+        max_value=MOST_BUYERS_PER_TIER,
+        required=False,
     )
     tier3_price = YuanField(label=_("Third tier: price (¥)"), required=False)
-    stock = forms.IntegerField(label=_("Stock (units)"), min_value=1)
+    stock = forms.IntegerField(
+        label=_("Stock (units)"), min_value=1, max_value=MOST_STOCK
+    )
     max_quantity_per_order = forms.IntegerField(
-        label=_("Most units per order"), min_value=1, initial=5
+        label=_("Most units per order"),
+        min_value=1,
+        max_value=MOST_UNITS_PER_ORDER,
+        initial=5,
     )
     starts_at = LocalDateTimeField(label=_("Starts"))
     deadline_at = LocalDateTimeField(label=_("Deadline"))
@@ -95,8 +114,10 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
         cleaned = super().clean()
         tiers = []
         for row in range(1, MAX_TIER_ROWS + 1):
-            buyers = cleaned.get(f"tier{row}_buyers")
-            price = cleaned.get(f"tier{row}_price")
+            names = (f"tier{row}_buyers", f"tier{row}_price")
+            if any(name in self.errors for name in names):
+                continue  # already said what is wrong with this row
+            buyers, price = (cleaned.get(name) for name in names)
             if buyers is None and price is None:
                 continue
             if buyers is None or price is None:

@@ -14,6 +14,11 @@ from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen, yuan_to_fen
+from groupbuy.deals.services.setup import (
+    MOST_BUYERS_PER_TIER,
+    MOST_STOCK,
+    MOST_UNITS_PER_ORDER,
+)
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -257,9 +262,14 @@ class DealForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     list_price_fen = YuanField(label=_("List price (¥)"))
-    stock = forms.IntegerField(label=_("Stock (units)"), min_value=1)
+    stock = forms.IntegerField(
+        label=_("Stock (units)"), min_value=1, max_value=MOST_STOCK
+    )
     max_quantity_per_order = forms.IntegerField(
-        label=_("Most units per order"), min_value=1, initial=5
+        label=_("Most units per order"),
+        min_value=1,
+        max_value=MOST_UNITS_PER_ORDER,
+        initial=5,
     )
     starts_at = _datetime_field(_("Starts at"))
     deadline_at = _datetime_field(_("Deadline"))
@@ -290,6 +300,7 @@ class DealForm(forms.Form):
             self.fields[f"tier_{row}_buyers"] = forms.IntegerField(
                 label=_("Tier %(n)s: at least this many buyers") % {"n": row},
                 min_value=1,
+                max_value=MOST_BUYERS_PER_TIER,
                 required=required,
             )
             self.fields[f"tier_{row}_price"] = YuanField(
@@ -313,8 +324,10 @@ class DealForm(forms.Form):
         cleaned = super().clean()
         tiers = []
         for row in range(1, TIER_ROWS + 1):
-            buyers = cleaned.get(f"tier_{row}_buyers")
-            price = cleaned.get(f"tier_{row}_price")
+            names = (f"tier_{row}_buyers", f"tier_{row}_price")
+            if any(name in self.errors for name in names):
+                continue  # already said what is wrong with this row
+            buyers, price = (cleaned.get(name) for name in names)
             if buyers is None and price is None:
                 continue
             if buyers is None or price is None:

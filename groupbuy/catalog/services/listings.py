@@ -10,10 +10,9 @@ from groupbuy.catalog.models import Listing, Merchant, Product
 from groupbuy.catalog.permissions import require_merchant_staff
 from groupbuy.catalog.services._common import UNSET, invalid, is_set
 from groupbuy.core.audit import audit_log
-from groupbuy.core.money import format_fen
+from groupbuy.core.money import MOST_PRICE_FEN, format_fen
 
-# 999,999.99 yuan: far above any shop price, far below the column's limit.
-MAX_PRICE_FEN = 99_999_999
+MAX_PRICE_FEN = MOST_PRICE_FEN
 
 
 def format_yuan(fen: int) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
-from groupbuy.core.money import format_fen
+from groupbuy.core.money import MOST_PRICE_FEN, format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealTier
@@ -25,6 +25,11 @@ from groupbuy.deals.services.common import (
 from groupbuy.deals.signals import deal_opened
 
 MAX_TIERS = 10
+# Far above any real group buy, far below the columns' limits: a number past
+# them is a typo, and one past 2**63 was a 500 (the database's integer overflow).
+MOST_STOCK = 1_000_000
+MOST_BUYERS_PER_TIER = MOST_STOCK
+MOST_UNITS_PER_ORDER = 1_000
 EDITABLE_FIELDS = (
     "product",
     "title",
@@ -53,8 +58,18 @@ def _tier_errors(tiers, *, list_price_fen) -> list[str]:
         return [_("Each tier is a number of buyers and a price in fen.")]
     if any(buyers < 1 for buyers, _price in pairs):
         return [_("A tier needs at least one buyer.")]
+    if any(buyers > MOST_BUYERS_PER_TIER for buyers, _price in pairs):
+        return [
+            _("A tier needs at most %(most)s buyers.")
+            % {"most": f"{MOST_BUYERS_PER_TIER:,}"}
+        ]
     if any(price < 1 for _buyers, price in pairs):
         return [_("Every tier price must be more than zero.")]
+    if any(price > MOST_PRICE_FEN for _buyers, price in pairs):
+        return [
+            _("A tier price may be at most %(price)s.")
+            % {"price": format_fen(MOST_PRICE_FEN)}
+        ]
     ordered = sorted(pairs)
     if len({buyers for buyers, _price in ordered}) != len(ordered):
         return [_("Two tiers have the same number of buyers.")]
@@ -63,6 +78,12 @@ def _tier_errors(tiers, *, list_price_fen) -> list[str]:
     if _is_whole(list_price_fen) and ordered[0][1] > list_price_fen:
         return [_("Group prices cannot be above the list price.")]
     return []
+
+
+def stock_too_large() -> str:
+    return _("A group buy has at most %(most)s units of stock.") % {
+        "most": f"{MOST_STOCK:,}"
+    }
 
 
 def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
@@ -77,6 +98,12 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
         add("title", _("Keep the title under 200 characters."))
     if not _is_whole(fields["list_price_fen"]) or fields["list_price_fen"] < 1:
         add("list_price_fen", _("The list price must be more than zero."))
+    elif fields["list_price_fen"] > MOST_PRICE_FEN:
+        add(
+            "list_price_fen",
+            _("The list price may be at most %(price)s.")
+            % {"price": format_fen(MOST_PRICE_FEN)},
+        )
     elif above := _list_price_above_shelf(fields):
         add("list_price_fen", above)
     for message in _tier_errors(
@@ -86,6 +113,8 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
     stock = fields["stock"]
     if not _is_whole(stock) or stock < 1:
         add("stock", _("Stock must be at least one unit."))
+    elif stock > MOST_STOCK:
+        add("stock", stock_too_large())
     elif "tiers" not in errors and stock < min(b for b, _p in fields["tiers"]):
         add(
             "stock",
@@ -95,6 +124,12 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
     limit = fields["max_quantity_per_order"]
     if not _is_whole(limit) or limit < 1:
         add("max_quantity_per_order", _("Allow at least one unit per order."))
+    elif limit > MOST_UNITS_PER_ORDER:
+        add(
+            "max_quantity_per_order",
+            _("Allow at most %(most)s units per order.")
+            % {"most": f"{MOST_UNITS_PER_ORDER:,}"},
+        )
     starts_at, deadline_at = fields["starts_at"], fields["deadline_at"]
     for name, moment in (("starts_at", starts_at), ("deadline_at", deadline_at)):
         if not isinstance(moment, datetime) or timezone.is_naive(moment):

@@ -22,6 +22,7 @@ from groupbuy.deals.services.common import (
     lock_deal,
     push_progress_on_commit,
 )
+from groupbuy.deals.services.setup import MOST_STOCK, stock_too_large
 
 MOST_UNITS_ADDED = 100_000
 
@@ -45,6 +46,9 @@ def deal_add_stock(*, actor, deal: Deal, units: int) -> Deal:
         deal = lock_deal(deal)
         if deal.state not in (State.DRAFT, State.OPEN):
             raise Conflict("deal_closed", _("This group buy has already closed."))
+        if deal.stock + units > MOST_STOCK:
+            message = stock_too_large()
+            raise DealError("invalid", message, fields={"units": [message]})
         previous_stock = deal.stock
         Deal.objects.filter(pk=deal.pk).update(stock=F("stock") + units)
         deal.refresh_from_db(fields=["stock", "sold", "updated_at"])

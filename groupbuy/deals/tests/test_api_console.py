@@ -186,3 +186,79 @@ def test_a_list_price_above_the_shops_everyday_price_is_a_400_and_saves_nothing(
     assert response.status_code == 400
     assert "¥99.00" in response.json()["fields"]["list_price_fen"][0]
     assert Deal.objects.count() == 0
+
+
+def _deal_body(product, **overrides) -> dict:
+    now = timezone.now()
+    return {
+        "product_id": product.public_id,
+        "title": "Tea",
+        "list_price_fen": 12_900,
+        "tiers": [{"min_participants": 2, "price_fen": 9_900}],
+        "stock": 10,
+        "starts_at": now.isoformat(),
+        "deadline_at": (now + timedelta(days=1)).isoformat(),
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize("who", ["owner", "operator"])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"stock": 2**70}, "stock"),
+        ({"max_quantity_per_order": 2**70}, "max_quantity_per_order"),
+        ({"list_price_fen": 2**70}, "list_price_fen"),
+    ],
+)
+def test_huge_numbers_in_a_new_deal_are_a_400_on_their_field_and_save_nothing(
+    client, who, overrides, field
+):
+    # given someone allowed to create the shop's deals
+    from groupbuy.catalog.tests.factories import make_operator
+
+    merchant, owner, _cashier, _outsiders = _shop()
+    actor = owner if who == "owner" else make_operator()
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+    # when
+    response = client.post(
+        url,
+        _deal_body(make_product(), **overrides),
+        content_type="application/json",
+        headers=_auth(actor),
+    )
+    # then
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["fields"]) == [field]
+    assert Deal.objects.count() == 0
+
+
+def test_huge_numbers_from_an_outsider_are_refused_as_forbidden(client):
+    merchant, _owner, cashier, outsiders = _shop()
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+    for user in [cashier, *outsiders]:
+        response = client.post(
+            url,
+            _deal_body(make_product(), stock=2**70),
+            content_type="application/json",
+            headers=_auth(user),
+        )
+        assert response.status_code == 403
+    assert Deal.objects.count() == 0
+
+
+def test_a_huge_number_in_a_draft_edit_is_a_400_and_changes_nothing(client):
+    merchant, owner, _cashier, _outsiders = _shop()
+    deal = make_deal(merchant=merchant, is_open=False)
+    response = client.patch(
+        f"/api/deals/{deal.public_id}",
+        {"stock": 2**70, "max_quantity_per_order": 2**70},
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"stock", "max_quantity_per_order"}
+    deal.refresh_from_db()
+    assert (deal.stock, deal.max_quantity_per_order) == (10, 5)

@@ -195,3 +195,70 @@ def test_opening_twice_changes_nothing():
     deal = make_deal()
     assert deal_open(actor=None, deal=deal).state == Deal.State.OPEN
     assert AuditEntry.objects.filter(action="deals.deal.opened").count() == 1
+
+
+HUGE = 99_999_999_999_999_999_999
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"stock": HUGE}, "stock"),
+        ({"stock": 1_000_001}, "stock"),
+        ({"max_quantity_per_order": 2**70}, "max_quantity_per_order"),
+        ({"max_quantity_per_order": 1_001}, "max_quantity_per_order"),
+        ({"tiers": [(HUGE, 8_900)], "stock": 100}, "tiers"),
+        ({"tiers": [(10, HUGE)], "list_price_fen": HUGE}, "list_price_fen"),
+        ({"tiers": [(10, 100_000_000)]}, "tiers"),
+        ({"list_price_fen": 100_000_000}, "list_price_fen"),
+    ],
+)
+def test_numbers_past_the_limits_are_refused_on_their_field_and_nothing_is_saved(
+    overrides, field
+):
+    # when
+    with pytest.raises(DomainError) as refusal:
+        _create(**overrides)
+    # then
+    assert (refusal.value.code, refusal.value.status) == ("invalid", 400)
+    assert field in refusal.value.fields
+    assert Deal.objects.count() == 0
+    assert DealTier.objects.count() == 0
+
+
+def test_the_largest_numbers_allowed_make_a_deal():
+    # when
+    deal = _create(
+        stock=1_000_000,
+        max_quantity_per_order=1_000,
+        list_price_fen=99_999_999,
+        tiers=[(1_000_000, 99_999_999)],
+    )
+    # then
+    assert (deal.stock, deal.max_quantity_per_order) == (1_000_000, 1_000)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("stock", HUGE),
+        ("max_quantity_per_order", HUGE),
+        ("tiers", [(10, 9_900), (HUGE, 8_900)]),
+        ("list_price_fen", HUGE),
+    ],
+)
+def test_an_edit_past_the_limits_is_refused_and_changes_nothing(field, value):
+    # given
+    owner = make_user()
+    deal = make_deal(merchant=make_merchant(owner=owner), is_open=False)
+    before = (deal.stock, deal.max_quantity_per_order, deal.list_price_fen)
+    tiers_before = list(deal.tiers.values_list("min_participants", "price_fen"))
+    # when
+    with pytest.raises(DomainError) as refusal:
+        deal_update(actor=owner, deal=deal, **{field: value})
+    # then
+    assert refusal.value.status == 400
+    assert list(refusal.value.fields) == [field]
+    deal.refresh_from_db()
+    assert (deal.stock, deal.max_quantity_per_order, deal.list_price_fen) == before
+    assert list(deal.tiers.values_list("min_participants", "price_fen")) == tiers_before

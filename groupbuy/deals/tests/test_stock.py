@@ -153,3 +153,19 @@ def test_two_stops_at_once_audit_one_stop(file_database):
     assert AuditEntry.objects.filter(action="deals.deal.stopped").count() == 1
     order.refresh_from_db()
     assert order.status == Status.REFUNDED
+
+
+@pytest.mark.django_db
+def test_stock_is_not_added_past_the_most_a_deal_holds():
+    # given a deal 10 units under the most a deal holds
+    owner, deal = _owned_deal(stock=999_990)
+    # when the owner adds 11
+    with pytest.raises(DomainError) as refusal:
+        deal_add_stock(actor=owner, deal=deal, units=11)
+    # then it is refused on the units and the stock is as it was
+    assert (refusal.value.status, list(refusal.value.fields)) == (400, ["units"])
+    deal.refresh_from_db()
+    assert deal.stock == 999_990
+    assert not AuditEntry.objects.filter(action="deals.deal.stock_added").exists()
+    # and 10 are added
+    assert deal_add_stock(actor=owner, deal=deal, units=10).stock == 1_000_000

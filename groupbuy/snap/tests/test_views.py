@@ -397,6 +397,29 @@ def test_a_refused_launch_shows_the_error_and_opens_nothing():
     assert not Notification.objects.filter(kind="snap.demand.deal_launched").exists()
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"stock": "99999999999999999999"},
+        {"max_quantity_per_order": "99999999999999999999"},
+        {"tier2_buyers": "99999999999999999999"},
+    ],
+)
+def test_a_huge_number_in_the_launch_form_is_a_field_error(overrides):
+    # given
+    product = make_product()
+    listing = make_listing(product=product, price_fen=5000)
+    # when
+    response = signed_in(make_operator()).post(
+        f"/snap/operator/launch/{product.public_id}/",
+        _launch_data(listing.merchant, **overrides),
+    )
+    # then
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == set(overrides)
+    assert not Deal.objects.exists()
+
+
 def test_the_queue_shows_photos_with_what_ocr_read():
     # given
     snap_page_post(signed_in(make_user()), blank_jpeg(), **XHR)

@@ -16,10 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
-from groupbuy.core.money import format_fen
+from groupbuy.core.money import MOST_PRICE_FEN, format_fen
 from groupbuy.deals.services import deal_create, deal_open
 from groupbuy.deals.services.common import check_can_manage
-from groupbuy.deals.services.setup import everyday_price_exceeded
+from groupbuy.deals.services.setup import (
+    MOST_STOCK,
+    everyday_price_exceeded,
+    stock_too_large,
+)
 from groupbuy.teams.errors import TeamError
 from groupbuy.teams.models import TeamDeal
 
@@ -46,15 +50,23 @@ def _errors(fields: dict, *, now) -> dict[str, list[str]]:
     if not _whole(window) or window < 1:
         add("window_hours", _("A team window is at least one hour."))
     team_price, solo_price = fields["team_price_fen"], fields["solo_price_fen"]
-    if not _whole(solo_price) or solo_price < 1:
-        add("solo_price_fen", _("Enter a price of at least 1 fen."))
-    if not _whole(team_price) or team_price < 1:
-        add("team_price_fen", _("Enter a price of at least 1 fen."))
-    elif _whole(solo_price) and team_price > solo_price:
+    for name, price in (("solo_price_fen", solo_price), ("team_price_fen", team_price)):
+        if not _whole(price) or price < 1:
+            add(name, _("Enter a price of at least 1 fen."))
+        elif price > MOST_PRICE_FEN:
+            add(
+                name,
+                _("The price may be at most %(max)s.")
+                % {"max": format_fen(MOST_PRICE_FEN)},
+            )
+    prices_valid = not errors.keys() & {"team_price_fen", "solo_price_fen"}
+    if prices_valid and team_price > solo_price:
         add("team_price_fen", _("The team price cannot be above the solo price."))
     stock = fields["stock"]
     if not _whole(stock) or stock < 1:
         add("stock", _("Stock is at least one unit."))
+    elif stock > MOST_STOCK:
+        add("stock", stock_too_large())
     limit = fields["limit_per_shopper"]
     if not _whole(limit) or not 1 <= limit <= 10:
         add("limit_per_shopper", _("Between 1 and 10 teams per shopper."))
@@ -62,7 +74,10 @@ def _errors(fields: dict, *, now) -> dict[str, list[str]]:
     if ends_at <= max(starts_at, now):
         add("ends_at", _("The end must be after the start and in the future."))
     elif (
-        _whole(window) and window >= 1 and starts_at + timedelta(hours=window) > ends_at
+        # Compared in hours: starts_at + a window of 10**20 hours overflowed (500).
+        _whole(window)
+        and window >= 1
+        and window > (ends_at - starts_at) / timedelta(hours=1)
     ):
         add(
             "window_hours",

@@ -380,6 +380,11 @@ def test_a_team_deal_cannot_be_joined_as_a_plain_deal():
         ({"team_price_fen": SOLO_PRICE + 1}, "team_price_fen"),
         ({"window_hours": 24 * 4}, "window_hours"),
         ({"stock": 0}, "stock"),
+        # Numbers past the limits (a window of 10**20 hours overflowed: a 500).
+        ({"window_hours": 10**20}, "window_hours"),
+        ({"stock": 10**20}, "stock"),
+        ({"solo_price_fen": 10**20, "team_price_fen": 10**19}, "solo_price_fen"),
+        ({"solo_price_fen": 10**20, "team_price_fen": 10**19}, "team_price_fen"),
     ],
 )
 def test_bad_team_settings_are_refused_with_the_field_named(change, field):

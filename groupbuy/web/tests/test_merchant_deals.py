@@ -125,6 +125,60 @@ def test_create_deal_with_half_tier_row_and_past_deadline_shows_errors(db):
     assert Deal.objects.count() == 0
 
 
+HUGE = "99999999999999999999"
+
+
+def test_huge_numbers_in_the_deal_form_are_field_errors_not_a_500(db):
+    # given
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    # when the stock, the order limit and a tier's buyers are huge
+    response = client.post(
+        url,
+        _deal_post(
+            listing.product,
+            stock=HUGE,
+            max_quantity_per_order=HUGE,
+            tier_2_buyers=HUGE,
+        ),
+    )
+    # then each is refused on its field (and the browser is told the most)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"stock", "max_quantity_per_order", "tier_2_buyers"}
+    assert len(form.errors["tier_2_buyers"]) == 1
+    assert 'max="1000000"' in str(form["stock"])
+    assert Deal.objects.count() == 0
+
+
+def test_a_price_past_the_most_a_deal_takes_is_refused_on_its_field(db):
+    # given a shop whose everyday price would not stop it
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=99_999_999)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    # when
+    response = client.post(
+        url, _deal_post(listing.product, list_price_fen="1000000000")
+    )
+    # then
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["list_price_fen"]
+    assert Deal.objects.count() == 0
+
+
+def test_a_huge_stock_in_a_draft_edit_is_a_field_error(db):
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    deal = make_deal(merchant=merchant, product=listing.product, is_open=False)
+    url = reverse("web:merchant_deal_edit", args=[merchant.public_id, deal.public_id])
+    response = client.post(url, _deal_post(listing.product, stock=HUGE))
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["stock"]
+    deal.refresh_from_db()
+    assert deal.stock == 10
+
+
 def test_a_cashier_sees_no_new_deal_link_and_the_form_is_refused(db):
     # given a cashier (the link used to lead to a form that refused on saving)
     merchant, client = _owner(role=MerchantMembership.Role.CASHIER)
