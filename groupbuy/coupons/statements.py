@@ -20,12 +20,15 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
+from groupbuy.core.days import day_range_errors, days_window
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
+from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import CouponExpiry, Redemption, RedemptionConflict
 from groupbuy.escrow.services import platform_fee_fen
 
@@ -117,9 +120,15 @@ def month_bounds(today: date) -> tuple[date, date]:
 
 
 def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
-    zone = timezone.get_current_timezone()
-    since = datetime.combine(start, time.min, tzinfo=zone)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    """The statement of ``start`` to ``end`` (days in the display time zone); a
+    day outside the platform's calendar is refused (CouponError invalid_date)."""
+    if errors := day_range_errors(start=start, end=end):
+        raise CouponError(
+            "invalid_date",
+            _("Choose the days again: one is outside the calendar."),
+            fields=errors,
+        )
+    since, until = days_window(start, end)
     redemptions = (
         Redemption.objects.filter(
             coupon__merchant=merchant, redeemed_at__gte=since, redeemed_at__lt=until

@@ -33,7 +33,11 @@ def _domain_errors(view):
                 raise Http404(error.message) from error
             if error.status == 403:
                 raise PermissionDenied(error.message) from error
-            raise
+            # Any other refusal (a statement's day outside the calendar) is a
+            # 400 page with its message, never a 500.
+            return render(
+                request, "web/error.html", {"error": error}, status=error.status
+            )
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__

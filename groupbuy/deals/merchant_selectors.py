@@ -9,11 +9,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from groupbuy.core.days import (
+    FIRST_DAY,
+    day_after,
+    day_range_errors,
+    day_start,
+    days_window,
+)
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import _check_merchant_staff, _orders
 from groupbuy.escrow.services import platform_fee_fen
@@ -36,9 +45,14 @@ class OrderFilters:
     date_to: date | None = None
 
 
-def day_start(day: date) -> datetime:
-    """Return the first moment of ``day`` in the display time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+def check_days(**days: date | None) -> None:
+    """Refuse a day outside the platform's calendar (``core.days``), named."""
+    if errors := day_range_errors(**days):
+        raise DealError(
+            "invalid_date",
+            _("Choose the days again: one is outside the calendar."),
+            fields=errors,
+        )
 
 
 def _search(orders: QuerySet, query: str) -> QuerySet:
@@ -64,6 +78,7 @@ def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOr
     """Return the orders of all of ``merchant``'s deals matching ``filters``,
     newest first."""
     _check_merchant_staff(user=user, merchant=merchant)
+    check_days(date_from=filters.date_from, date_to=filters.date_to)
     orders = _orders(DealOrder.objects.filter(deal__merchant=merchant))
     orders = _search(orders, filters.query)
     if filters.deal_id:
@@ -73,9 +88,7 @@ def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOr
     if filters.date_from:
         orders = orders.filter(joined_at__gte=day_start(filters.date_from))
     if filters.date_to:
-        orders = orders.filter(
-            joined_at__lt=day_start(filters.date_to + timedelta(days=1))
-        )
+        orders = orders.filter(joined_at__lt=day_after(filters.date_to))
     return orders.order_by("-joined_at", "-id")
 
 
@@ -116,10 +129,12 @@ def sales_period(
     date_from: date | None, date_to: date | None, *, today: date | None = None
 ) -> tuple[date, date]:
     """Return the period asked for, at most MOST_SALES_DAYS long, ending today by
-    default and starting two weeks before its end."""
+    default and starting two weeks before its end; a day outside the platform's
+    calendar is refused (``DealError`` invalid_date, on its field)."""
+    check_days(date_from=date_from, date_to=date_to)
     today = today or timezone.localdate()
     date_to = date_to or today
-    date_from = date_from or date_to - timedelta(days=13)
+    date_from = date_from or max(FIRST_DAY, date_to - timedelta(days=13))
     if date_from > date_to:
         date_from, date_to = date_to, date_from
     if (date_to - date_from).days >= MOST_SALES_DAYS:
@@ -136,10 +151,10 @@ def merchant_sales(*, user, merchant, date_from: date, date_to: date) -> Sales:
     platform's fee on what was kept.
     """
     _check_merchant_staff(user=user, merchant=merchant)
+    check_days(date_from=date_from, date_to=date_to)
+    since, until = days_window(date_from, date_to)
     paid = DealOrder.objects.filter(
-        deal__merchant=merchant,
-        paid_at__gte=day_start(date_from),
-        paid_at__lt=day_start(date_to + timedelta(days=1)),
+        deal__merchant=merchant, paid_at__gte=since, paid_at__lt=until
     ).values_list(
         "paid_at",
         "quantity",

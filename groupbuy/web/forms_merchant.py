@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.phones import normalize_phone
+from groupbuy.core.days import FIRST_DAY, LAST_DAY, validate_day
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services.refunds import REASON_MAX_LENGTH
 from groupbuy.deals.services.stock import MOST_UNITS_ADDED
@@ -18,7 +19,15 @@ def _date_field(label) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_day],
+        widget=forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": FIRST_DAY.isoformat(),
+                "max": LAST_DAY.isoformat(),
+            },
+            format="%Y-%m-%d",
+        ),
     )
 
 

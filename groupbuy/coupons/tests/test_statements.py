@@ -229,3 +229,30 @@ def test_expiries_and_superseded_redemptions_are_adjustments_on_the_statement(
     with translation.override("zh-hans"):  # the page's language
         assert str(RedemptionConflict.Reason.SUPERSEDED.label) in page
     assert client.get(url + query + "&format=pdf").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "fields"),
+    [
+        ("0001-01-01", "0001-01-31", ["end", "start"]),
+        ("2026-12-01", "9999-12-31", ["end"]),
+    ],
+)
+def test_a_statement_at_the_edge_of_the_calendar_is_a_400_not_a_500(
+    client, start, end, fields
+):
+    station = make_station()
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    for format in ("", "csv", "pdf"):
+        response = client.get(url, {"start": start, "end": end, "format": format})
+        assert response.status_code == 400
+    _token, secret = api_token_create(actor=station.owner)
+    response = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/statement",
+        {"start": start, "end": end},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_date"
+    assert sorted(response.json()["fields"]) == fields

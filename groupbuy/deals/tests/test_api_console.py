@@ -262,3 +262,37 @@ def test_a_huge_number_in_a_draft_edit_is_a_400_and_changes_nothing(client):
     assert set(response.json()["fields"]) == {"stock", "max_quantity_per_order"}
     deal.refresh_from_db()
     assert (deal.stock, deal.max_quantity_per_order) == (10, 5)
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "fields"),
+    [
+        (
+            "sales",
+            {"date_from": "9999-12-30", "date_to": "9999-12-31"},
+            ["date_from", "date_to"],
+        ),
+        (
+            "sales",
+            {"date_from": "0001-01-01", "date_to": "0001-01-02"},
+            ["date_from", "date_to"],
+        ),
+        ("sales", {"date_from": "0001-01-01"}, ["date_from"]),
+        ("orders", {"date_to": "9999-12-31"}, ["date_to"]),
+        ("orders", {"date_from": "0001-01-01"}, ["date_from"]),
+    ],
+)
+def test_a_day_at_the_edge_of_the_calendar_is_a_400_naming_it(
+    client, path, query, fields
+):
+    merchant, owner, _cashier, _outsiders = _shop()
+    join_and_pay(make_deal(merchant=merchant))
+    response = client.get(
+        f"/api/deals/merchants/{merchant.public_id}/{path}",
+        query,
+        headers=_auth(owner),
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_date"
+    assert sorted(body["fields"]) == fields

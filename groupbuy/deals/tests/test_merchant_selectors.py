@@ -129,3 +129,29 @@ def test_the_sales_period_defaults_to_two_weeks_and_is_capped():
     )
     start, end = sales_period(date(2020, 1, 1), today, today=today)
     assert (end - start).days == 91
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "fields"),
+    [
+        (date(1, 1, 1), date(1, 1, 2), {"date_from", "date_to"}),
+        (date(9999, 12, 30), date(9999, 12, 31), {"date_from", "date_to"}),
+        (None, date.max, {"date_to"}),
+        (date.min, None, {"date_from"}),
+    ],
+)
+def test_a_sales_period_at_the_edge_of_the_calendar_is_refused_on_its_field(
+    date_from, date_to, fields
+):
+    with pytest.raises(DomainError) as refusal:
+        sales_period(date_from, date_to, today=date(2026, 12, 5))
+    assert (refusal.value.code, refusal.value.status) == ("invalid_date", 400)
+    assert set(refusal.value.fields) == fields
+
+
+def test_a_sales_period_at_the_first_day_allowed_does_not_start_before_it():
+    first = date(1900, 1, 1)
+    assert sales_period(None, first + timedelta(days=3)) == (
+        first,
+        first + timedelta(days=3),
+    )

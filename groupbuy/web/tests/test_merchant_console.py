@@ -400,3 +400,29 @@ def test_the_console_speaks_chinese():
     assert "员工和门店" in staff
     sales = owner.get(_url("merchant_sales", merchant)).content.decode()
     assert "每日金额" in sales
+
+
+# --- Days at the edge of the calendar, and a filter that does not read ---------
+
+
+EDGE_DAYS = [
+    ("merchant_orders", {"date_to": "9999-12-31"}, "date_to"),
+    ("merchant_orders", {"date_from": "0001-01-01"}, "date_from"),
+    ("merchant_sales", {"date_from": "0001-01-01", "date_to": "0001-01-02"}, None),
+    ("merchant_sales", {"date_from": "9999-12-30", "date_to": "9999-12-31"}, None),
+]
+
+
+@pytest.mark.parametrize(("page", "query", "field"), EDGE_DAYS)
+def test_a_day_at_the_edge_of_the_calendar_is_a_field_error_not_a_500(
+    page, query, field
+):
+    # given
+    merchant, owner = _member()
+    join_and_pay(make_deal(merchant=merchant))
+    # when
+    response = owner.get(_url(page, merchant), query)
+    # then
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == ({field} if field else set(query))
