@@ -426,3 +426,61 @@ def test_a_day_at_the_edge_of_the_calendar_is_a_field_error_not_a_500(
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == ({field} if field else set(query))
+
+
+def test_a_csv_asked_for_a_day_at_the_edge_of_the_calendar_is_a_400():
+    merchant, owner = _member()
+    join_and_pay(make_deal(merchant=merchant))
+    response = owner.get(
+        _url("merchant_order_export", merchant), {"date_to": "9999-12-31"}
+    )
+    assert response.status_code == 400
+    assert 'id="error-message"' in response.content.decode()
+
+
+def _orders_of_two_buyers(merchant):
+    deal = make_deal(merchant=merchant)
+    wanted = join_and_pay(deal)
+    join_and_pay(deal)
+    return wanted
+
+
+def test_an_invalid_filter_keeps_the_others_and_the_csv_link_exports_the_list():
+    # given two paid orders, and a search for one of them with days the wrong way
+    merchant, owner = _member()
+    wanted = _orders_of_two_buyers(merchant)
+    phone = wanted.shopper.phone
+    query = {
+        "q": phone[-4:],
+        "date_from": timezone.localdate().isoformat(),
+        "date_to": (timezone.localdate() - timedelta(days=5)).isoformat(),
+    }
+    # when
+    response = owner.get(_url("merchant_orders", merchant), query)
+    # then the days are refused on their field and the search still applies
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["date_to"]
+    assert [view.order.public_id for view in response.context["views"]] == [
+        wanted.public_id
+    ]
+    # and the CSV link carries what the list applied, and exports just that
+    export_query = response.context["export_query"]
+    assert "date_to" not in export_query
+    csv = owner.get(_url("merchant_order_export", merchant) + "?" + export_query)
+    lines = b"".join(csv).decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == [wanted.public_id]
+
+
+def test_a_csv_asked_with_a_filter_that_does_not_read_is_a_400_not_everything():
+    merchant, owner = _member()
+    wanted = _orders_of_two_buyers(merchant)
+    response = owner.get(
+        _url("merchant_order_export", merchant),
+        {
+            "q": wanted.shopper.phone[-4:],
+            "date_from": "2026-12-06",
+            "date_to": "2026-12-01",
+        },
+    )
+    assert response.status_code == 400
+    assert not response.get("Content-Disposition")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.core.streaming import sent_as_read
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.merchant_selectors import OrderFilters, merchant_orders
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import deal_order_refund
@@ -37,19 +39,50 @@ from groupbuy.web.views.merchant_access import console_roles, merchant_deal
 
 
 def _filters(request: HttpRequest, merchant) -> tuple[OrderFilterForm, OrderFilters]:
+    """Read the list's filters. One that does not read (a day before the start,
+    an unknown deal) is dropped and shown as an error on the form; the others
+    still apply, so the list never grows to every order because of one typo."""
     deals = Deal.objects.filter(merchant=merchant).order_by("-deadline_at", "-id")
     form = OrderFilterForm(
         request.GET, deals=[(deal.public_id, deal.title) for deal in deals[:200]]
     )
-    if not form.is_valid():
-        return form, OrderFilters()
+    form.is_valid()
     data = form.cleaned_data
     return form, OrderFilters(
-        query=data["q"],
-        deal_id=data["deal"],
-        status=data["status"],
-        date_from=data["date_from"],
-        date_to=data["date_to"],
+        query=data.get("q", ""),
+        deal_id=data.get("deal", ""),
+        status=data.get("status", ""),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
+def _export_query(filters: OrderFilters) -> str:
+    """The CSV link's query: the filters the list applied, and only those."""
+    values = {
+        "q": filters.query,
+        "deal": filters.deal_id,
+        "status": filters.status,
+        "date_from": filters.date_from.isoformat() if filters.date_from else "",
+        "date_to": filters.date_to.isoformat() if filters.date_to else "",
+    }
+    return urlencode({name: value for name, value in values.items() if value})
+
+
+def _filters_refused(form: OrderFilterForm) -> DealError:
+    details = "; ".join(
+        f"{form.fields[name].label if name in form.fields else ''}: {message}"
+        for name, messages in form.errors.items()
+        for message in messages
+    )
+    return DealError(
+        "invalid_filter",
+        _(
+            "The download was not made, a filter could not be read (%(details)s). "
+            "Correct it on the order list and download again."
+        )
+        % {"details": details},
+        fields={name: list(messages) for name, messages in form.errors.items()},
     )
 
 
@@ -69,7 +102,7 @@ def merchant_order_list(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "orders": orders,
         "views": [order_view(order) for order in orders.items],
         "refund_form": RefundForm(),
-        "export_query": request.GET.urlencode(),
+        "export_query": _export_query(filters),
         "section": "orders",
         **console_roles(request.user, merchant),
     }
@@ -129,7 +162,11 @@ ROWS_PER_HOP = 500
 @domain_errors_as_http
 def merchant_order_export(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
-    _form, filters = _filters(request, merchant)
+    form, filters = _filters(request, merchant)
+    if form.errors:
+        # Never more than the list shows: not every order for want of a filter.
+        error = _filters_refused(form)
+        return render(request, "web/error.html", {"error": error}, status=400)
     orders = merchant_orders(user=request.user, merchant=merchant, filters=filters)
     rows = _csv_rows(orders)
     response = StreamingHttpResponse(
