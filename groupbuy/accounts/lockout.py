@@ -91,10 +91,14 @@ def lockout_response(
     request: HttpRequest, original_response=None, credentials: dict | None = None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the answer to a login refused by the lockout."""
+    if isinstance(original_response, dict):
+        # Axes' middleware in async mode (the site runs under ASGI) passes the
+        # credentials second and drops the response (django-axes 8.3.1).
+        original_response, credentials = None, original_response
     phone = axes_username(request, credentials)
     if request.path.startswith("/api/"):
         return lockout_json(request, phone)
-    if original_response is not None and original_response.status_code == 429:
+    if getattr(original_response, "status_code", None) == 429:
         return original_response  # our login page already said when to come back
     until = locked_until(request, phone)
     response = render(

@@ -154,3 +154,27 @@ def test_the_django_admin_login_is_limited_too():
     )
     assert 899 <= int(response["Retry-After"]) <= 900
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_locked_out_web_login_under_asgi_says_when_to_come_back():
+    # given the site served as it runs (ASGI: axes' middleware in async mode,
+    # which hands the lockout answer the credentials where the response goes)
+    from asgiref.sync import sync_to_async
+    from django.test import AsyncClient
+
+    await sync_to_async(make_user)(PHONE)
+    client = AsyncClient()
+    for _ in range(10):
+        await client.post(
+            reverse("web:login"), {"phone": "138 0013 8000", "password": "wrong"}
+        )
+    # when the right password comes next
+    response = await client.post(
+        reverse("web:login"), {"phone": "138 0013 8000", "password": PASSWORD}
+    )
+    # then it is refused with when to try again, not a server error
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert 899 <= int(response["Retry-After"]) <= 900
