@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import secrets
 
 from django.utils.translation import gettext_lazy
@@ -32,10 +34,48 @@ def identifying_strings(user) -> list[str]:
 
 
 def scrub(text: str, strings: list[str]) -> str:
-    """Return ``text`` with every identifying string cut out."""
+    """Return ``text`` with every identifying string cut out, however it was
+    typed: a phone number with spaces, dashes or dots between its digits and
+    with or without its country code, an e-mail address or a Latin-letter name
+    in any case (a name as a whole word only)."""
+    pattern = _identifying_pattern(tuple(strings)) if text and strings else None
+    return pattern.sub("[erased]", text) if pattern else text
+
+
+def identifying_fragments(strings: list[str]) -> list[str]:
+    """Return what any spelling of ``strings`` contains, to find the rows
+    ``scrub`` may change with a case-insensitive "contains": a number's last
+    four digits (whatever is typed between the others), the rest whole."""
+    fragments = set()
     for value in strings:
-        text = text.replace(value, "[erased]")
-    return text
+        digits = re.sub(r"\D", "", value)
+        if re.fullmatch(r"\+?[\d\s\-.()]+", value) and len(digits) >= 7:
+            fragments.add(digits[-4:])
+        elif len(value) >= 2 or not value.isascii():
+            fragments.add(value)
+    return sorted(fragments)
+
+
+_DIGIT_GAP = r"[\s\-.\u3000]*"  # what people type between a number's digits
+
+
+@functools.lru_cache(maxsize=64)
+def _identifying_pattern(strings: tuple[str, ...]) -> re.Pattern | None:
+    parts = []
+    # Longest first, so "+86138…" goes whole rather than leaving "+86".
+    for value in sorted(set(strings), key=len, reverse=True):
+        digits = re.sub(r"\D", "", value)
+        if re.fullmatch(r"\+?[\d\s\-.()]+", value) and len(digits) >= 7:
+            national = digits.removeprefix("86") if value.startswith("+86") else digits
+            number = _DIGIT_GAP.join(map(re.escape, national))
+            parts.append(rf"(?<!\d)(?:\+?86{_DIGIT_GAP})?{number}(?!\d)")
+        elif value.isascii() and len(value) < 2:
+            continue  # one letter names nobody, and would cut it out of every word
+        elif value.isascii():
+            parts.append(rf"(?<![\w@.]){re.escape(value)}(?![\w@])")
+        else:
+            parts.append(re.escape(value))  # a name in Chinese: as written
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
 class AccountsPersonalData(PersonalDataProvider):

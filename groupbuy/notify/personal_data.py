@@ -43,7 +43,11 @@ class NotifyPersonalData(PersonalDataProvider):
     def erase(self, user) -> None:
         from django.db.models import Q
 
-        from groupbuy.accounts.personal_data import identifying_strings, scrub
+        from groupbuy.accounts.personal_data import (
+            identifying_fragments,
+            identifying_strings,
+            scrub,
+        )
         from groupbuy.notify.models import Notification
 
         # Deliveries and invitations go with their notification (cascade).
@@ -52,16 +56,21 @@ class NotifyPersonalData(PersonalDataProvider):
         # you", a comment quoting their number) keeps its place in their
         # inbox, without the person's name, number or e-mail.
         strings = identifying_strings(user)
-        mentions = Q()
-        for value in strings:
-            mentions |= Q(title__contains=value) | Q(body__contains=value)
+        mentions = Q(pk__in=[])
+        for fragment in identifying_fragments(strings):
+            mentions |= Q(title__icontains=fragment) | Q(body__icontains=fragment)
         # A translation interpolates the same names and numbers as the text it
         # was sent in, so the rows that mention them are found by that text.
-        for notification in Notification.objects.filter(mentions):
+        # (A number's last four digits find more rows than mention it: only
+        # those the scrub changes are written.)
+        for notification in Notification.objects.filter(mentions).iterator():
+            before = (notification.title, notification.body, notification.texts)
             notification.title = scrub(notification.title, strings)
             notification.body = scrub(notification.body, strings)
             notification.texts = {
                 language: {key: scrub(value, strings) for key, value in text.items()}
                 for language, text in notification.texts.items()
             }
-            notification.save(update_fields=["title", "body", "texts"])
+            after = (notification.title, notification.body, notification.texts)
+            if after != before:
+                notification.save(update_fields=["title", "body", "texts"])

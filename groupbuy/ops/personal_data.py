@@ -82,11 +82,12 @@ def _write_export(archive: zipfile.ZipFile, user, site_name: str) -> None:
 
 
 def scrub_text(value, secrets_: list[str]):
-    """Return ``value`` (JSON-like) with every secret string replaced."""
+    """Return ``value`` (JSON-like) with every secret string replaced, however
+    it was typed (``accounts.personal_data.scrub``)."""
+    from groupbuy.accounts.personal_data import scrub
+
     if isinstance(value, str):
-        for secret in secrets_:
-            value = value.replace(secret, "[erased]")
-        return value
+        return scrub(value, secrets_)
     if isinstance(value, dict):
         return {key: scrub_text(item, secrets_) for key, item in value.items()}
     if isinstance(value, list):

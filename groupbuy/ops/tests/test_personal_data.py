@@ -373,12 +373,17 @@ def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
 ):
     from groupbuy.coupons.models import Redemption
     from groupbuy.demands.models import Participation
+    from groupbuy.notify.tests.factories import make_notification
     from groupbuy.pooling.models import ChatMessage, PoolMember
     from groupbuy.sharing.models import ContactEntry, Message, Share
     from groupbuy.sharing.voice import PrivateStorage
     from groupbuy.teams.models import TeamMember
 
-    # given
+    # given what the friend was told, the number and name typed as people do
+    spelled = make_notification(
+        recipient=everywhere.friend, body="LAN LAN says: ring +86 139-7777 6666"
+    )
+    unrelated = make_notification(recipient=everywhere.friend, body="Room 6666")
     client.post("/api/me/data/erasure", headers=bearer(shopper))
     request = ErasureRequest.objects.get()
     text = all_text()
@@ -421,6 +426,11 @@ def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
     assert (friend_entry.name, friend_entry.member_id) == ("Neighbour", None)
     assert ChatMessage.objects.filter(body=everywhere.friend_chat).exists()
     assert not PoolMember.objects.filter(user=shopper, shares_phone=True).exists()
+    # and: what the friend was told names them however it was typed
+    spelled.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert spelled.body == "[erased] says: ring [erased]"
+    assert unrelated.body == "Room 6666"
 
 
 def test_an_erased_person_shows_as_deleted_user_to_the_others(
