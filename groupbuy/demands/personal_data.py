@@ -158,6 +158,7 @@ class DemandsPersonalData(PersonalDataProvider):
         from groupbuy.accounts.personal_data import identifying_strings, scrub
         from groupbuy.demands import search
         from groupbuy.demands.models import Demand, Offer, SavedSearch
+        from groupbuy.demands.services import demands_cancel_for_erasure
 
         strings = identifying_strings(user)
         changed = False
@@ -168,6 +169,9 @@ class DemandsPersonalData(PersonalDataProvider):
             changed = _erase_demand_text(demand, strings) or changed
         if changed:
             search.index_compact()
+        # After the texts are scrubbed: those who joined are told of the
+        # cancellation by the demand's title, which may have named the person.
+        demands_cancel_for_erasure(user=user)
         for offer in Offer.objects.filter(created_by=user).exclude(notes=""):
             notes = scrub(offer.notes, strings)
             if notes != offer.notes:

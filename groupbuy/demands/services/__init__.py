@@ -9,6 +9,7 @@ from groupbuy.demands.services.lifecycle import (
     demand_join,
     demand_publish,
     demand_withdraw,
+    demands_cancel_for_erasure,
     demands_expire_due,
 )
 from groupbuy.demands.services.offers import (
@@ -31,6 +32,7 @@ __all__ = [
     "demand_photo_delete",
     "demand_publish",
     "demand_withdraw",
+    "demands_cancel_for_erasure",
     "demands_expire_due",
     "offer_accept",
     "offer_submit",

@@ -298,6 +298,18 @@ def demand_cancel(*, actor, demand: Demand) -> Demand:
     return _close(actor=actor, demand=demand, to_state=State.CANCELLED)
 
 
+def demands_cancel_for_erasure(*, user) -> int:
+    """Cancel every demand ``user`` started that is still open (their account
+    is being erased): only its starter may accept an offer, so it could never
+    come to anything, while the deposits of those who joined it stayed held
+    until its deadline. Every deposit goes back now, and those who joined are
+    told. Return how many were cancelled."""
+    open_demands = Demand.objects.filter(initiator=user, state__in=Demand.OPEN_STATES)
+    for demand in open_demands:
+        _close(actor=user, demand=demand, to_state=State.CANCELLED)
+    return len(open_demands)
+
+
 def _close(*, actor, demand: Demand, to_state: str) -> Demand:
     with transaction.atomic():
         participations = list(demand.participations.select_related("shopper"))

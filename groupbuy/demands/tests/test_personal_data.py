@@ -58,3 +58,35 @@ def test_the_export_is_the_persons_own():
         mine.public_id,
         False,
     )
+
+
+def test_erasure_cancels_the_persons_open_demand_and_gives_every_deposit_back():
+    # given a published demand another shopper joined with a deposit
+    from groupbuy.demands.models import Demand
+    from groupbuy.notify.models import Notification
+
+    initiator = make_user(display_name="Mei Ling")
+    demand = make_published(initiator=initiator, title="Mei Ling wants kefir")
+    joiner = make_user()
+    join_and_pay(demand, joiner)
+    accepted = make_published(initiator=initiator, title="Accepted one")
+    accepted = services.offer_accept(
+        actor=initiator, offer=make_offer(accepted, quantity=20)
+    )
+
+    # when demands erases its part
+    DemandsPersonalData().erase(initiator)
+
+    # then no offer could ever be accepted for it, so it is cancelled and the
+    # deposits go back; an accepted demand is history and stays
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.CANCELLED
+    assert set(demand.participations.values_list("status", flat=True)) == {
+        Participation.Status.REFUNDED
+    }
+    accepted.refresh_from_db()
+    assert accepted.state == Demand.State.ACCEPTED
+    # and the joiner is told, without the initiator's name
+    [told] = Notification.objects.filter(recipient=joiner, kind="demands.closed")
+    assert "Mei Ling" not in f"{told.title} {told.body}"
+    assert_ledger_sound()

@@ -404,11 +404,18 @@ def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
     text = all_text()
     for spelling in (PHONE, PHONE.removeprefix("+86"), "lan@example.com", "Lan Lan"):
         assert spelling not in text, spelling
-    # and: the money records stay, balanced
-    assert ledger_before == list(
+    # and: the money records stay, balanced; what follows them gives back the
+    # deposits of the demand the person started (cancelled: nobody else could
+    # accept an offer for it)
+    ledger_after = list(
         LedgerEntry.objects.order_by("id").values_list("id", "account_id", "amount_fen")
     )
+    assert ledger_after[: len(ledger_before)] == ledger_before
     assert LedgerEntry.objects.aggregate(total=Sum("amount_fen"))["total"] == 0
+    from groupbuy.demands.models import Demand
+
+    demand = Demand.objects.get(public_id=everywhere.ids["demand"])
+    assert demand.state == Demand.State.CANCELLED
     assert Participation.objects.filter(shopper=shopper).count() == 2
     assert TeamMember.objects.filter(shopper=shopper).count() == 1
     assert Redemption.objects.filter(public_id=everywhere.ids["redemption"]).exists()
