@@ -28,6 +28,11 @@ urlpatterns = [
         auth.signup_verify,
         name="signup_verify",
     ),
+    path(
+        "signup/verify/<str:verification_id>/resend/",
+        auth.signup_resend,
+        name="signup_resend",
+    ),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("password/reset/", auth.password_reset, name="password_reset"),
@@ -35,6 +40,11 @@ urlpatterns = [
         "password/reset/<str:verification_id>/",
         auth.password_reset_verify,
         name="password_reset_verify",
+    ),
+    path(
+        "password/reset/<str:verification_id>/resend/",
+        auth.password_reset_resend,
+        name="password_reset_resend",
     ),
     path("me/", auth.profile, name="profile"),
     path("language/", auth.language_switch, name="language_switch"),

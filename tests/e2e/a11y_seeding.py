@@ -324,6 +324,8 @@ NOT_PAGES = {
     "pooling:request_withdraw",
     "pooling:merchant_promotion_end",
     "snap:mine_photo_delete",
+    "web:signup_resend",
+    "web:password_reset_resend",
 }
 
 

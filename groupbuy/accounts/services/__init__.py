@@ -10,12 +10,14 @@ from groupbuy.accounts.services.password_codes import (
     password_change_request,
     password_reset_complete,
     password_reset_request,
+    password_reset_resend,
 )
 from groupbuy.accounts.services.phone_codes import (
     phone_verify_complete,
     phone_verify_request,
     sign_up_complete,
     sign_up_request,
+    sign_up_resend,
 )
 from groupbuy.accounts.services.tokens import (
     api_token_authenticate,
@@ -45,10 +47,12 @@ __all__ = [
     "password_change_request",
     "password_reset_complete",
     "password_reset_request",
+    "password_reset_resend",
     "phone_verify_complete",
     "phone_verify_request",
     "sign_up_complete",
     "sign_up_request",
+    "sign_up_resend",
     "user_sign_up",
     "user_update_profile",
     "validation_error",

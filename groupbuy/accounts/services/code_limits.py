@@ -48,6 +48,22 @@ def _too_many(seconds: float) -> AccountError:
     )
 
 
+def _too_soon(seconds: float) -> AccountError:
+    # The pacing between two codes, not a cap: say how long is left, to the second.
+    seconds = max(1, int(seconds) + 1)
+    return AccountError(
+        "too_many_codes",
+        ngettext(
+            "A code was just sent. You can ask for a new one in %(count)d second.",
+            "A code was just sent. You can ask for a new one in %(count)d seconds.",
+            seconds,
+        )
+        % {"count": seconds},
+        status=429,
+        retry_after=seconds,
+    )
+
+
 def code_request_throttle(*, phone: str, purpose: str, address: str) -> None:
     """Raise AccountError 429 (with ``retry_after``) if no code may be sent now.
 
@@ -66,7 +82,7 @@ def code_request_throttle(*, phone: str, purpose: str, address: str) -> None:
     resend = timedelta(seconds=settings.GROUPBUY_PHONE_CODE_RESEND_SECONDS)
     latest = next((at for at, kind in times if kind == purpose), None)
     if latest is not None and now - latest < resend:
-        raise _too_many((latest + resend - now).total_seconds())
+        raise _too_soon((latest + resend - now).total_seconds())
     per_number = settings.GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR
     if len(times) >= per_number:
         raise _too_many((times[per_number - 1][0] + HOUR - now).total_seconds())

@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, User
-from groupbuy.accounts.services.phone_codes import CodeSent, code_consume, code_issue
+from groupbuy.accounts.services.phone_codes import (
+    CodeSent,
+    code_consume,
+    code_issue,
+    verification_for_resend,
+)
 from groupbuy.accounts.services.tokens import api_tokens_revoke_all
 from groupbuy.accounts.services.users import password_or_error, phone_or_error
 from groupbuy.core.audit import audit_log
@@ -28,6 +33,15 @@ def password_reset_request(*, phone: str, address: str = "") -> CodeSent:
             address=address,
             send_code=user is not None,
         )
+
+
+def password_reset_resend(*, verification_id: str, address: str = "") -> CodeSent:
+    """Text a new reset code to the number an earlier request was for, so it is
+    not typed again; answer alike whether or not it has an account."""
+    earlier = verification_for_resend(
+        verification_id=verification_id, purpose=Purpose.PASSWORD_RESET
+    )
+    return password_reset_request(phone=earlier.phone, address=address)
 
 
 def password_change_request(*, actor: User, address: str = "") -> CodeSent:

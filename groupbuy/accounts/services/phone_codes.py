@@ -229,21 +229,54 @@ def sign_up_request(
         "preferred_language": preferred_language,
         "email": email,
     }
+    return _sign_up_code_issue(phone=e164, pending=pending, address=address)
+
+
+def _sign_up_code_issue(*, phone: str, pending: dict, address: str) -> CodeSent:
     with transaction.atomic():
-        exists = User.objects.filter(phone=e164).exists()
+        exists = User.objects.filter(phone=phone).exists()
         return code_issue(
             purpose=Purpose.SIGN_UP,
-            phone=e164,
+            phone=phone,
             user=None,
             address=address,
             pending={} if exists else pending,
-            send_code=not exists,
+            send_code=not exists and bool(pending.get("password_hash")),
             text_without_code=_(
                 "%(site)s: someone tried to sign up with this number, which already "
                 "has an account. Log in, or reset your password if you forgot it."
             )
             % {"site": settings.GROUPBUY_SITE_NAME},
         )
+
+
+def verification_for_resend(*, verification_id: str, purpose: str) -> PhoneVerification:
+    """Return the unused verification a new code is asked for (404 if none)."""
+    verification = PhoneVerification.objects.filter(
+        public_id=without_nul(verification_id), purpose=purpose
+    ).first()
+    if verification is None:
+        raise AccountError("not_found", _("This code request is unknown."), status=404)
+    if verification.used_at is not None:
+        raise AccountError(
+            "code_used", _("This code was already used, so no new one is needed.")
+        )
+    return verification
+
+
+def sign_up_resend(*, verification_id: str, address: str = "") -> CodeSent:
+    """Text a new sign-up code for what an earlier request described.
+
+    The person's details (the password already hashed) are carried over from the
+    earlier request, so nothing is typed again and no password travels; the
+    earlier code stays good until it expires. Paced like any other code.
+    """
+    earlier = verification_for_resend(
+        verification_id=verification_id, purpose=Purpose.SIGN_UP
+    )
+    return _sign_up_code_issue(
+        phone=earlier.phone, pending=dict(earlier.pending), address=address
+    )
 
 
 def _phone_taken() -> AccountError:

@@ -316,3 +316,69 @@ def test_a_reset_code_right_after_signing_up_is_not_held_back(committed):
     committed(services.password_reset_request, phone=PHONE, address="203.0.113.7")
     # then it is sent (the resend interval is per purpose)
     assert len(sms_to(PHONE)) == 2
+
+
+def test_a_second_code_inside_the_pacing_window_says_how_long_to_wait(committed):
+    # given a code sent a moment ago
+    _request_sign_up(committed)
+    PhoneVerification.objects.update(created_at=timezone.now() - timedelta(seconds=15))
+    # when another is asked for
+    with pytest.raises(AccountError) as refusal:
+        _request_sign_up(committed)
+    # then the answer is about pacing, with the seconds left
+    assert refusal.value.code == "too_many_codes"
+    assert refusal.value.retry_after in (45, 46)
+    assert refusal.value.message in (
+        "A code was just sent. You can ask for a new one in 45 seconds.",
+        "A code was just sent. You can ask for a new one in 46 seconds.",
+    )
+
+
+def test_a_new_sign_up_code_carries_what_the_first_request_described(committed):
+    # given a sign-up asked for a while ago
+    first = _request_sign_up(committed).verification
+    PhoneVerification.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    # when a new code is asked for from it
+    second = committed(
+        services.sign_up_resend,
+        verification_id=first.public_id,
+        address="203.0.113.7",
+    ).verification
+    # then a new code went to the same number, with the same details
+    assert second.public_id != first.public_id
+    assert second.phone == PHONE
+    assert second.pending == PhoneVerification.objects.get(pk=first.pk).pending
+    assert len(sms_to(PHONE)) == 2
+    user = committed(
+        services.sign_up_complete,
+        verification_id=second.public_id,
+        code=code_sent_to(PHONE),
+    )
+    assert (user.display_name, user.preferred_language) == ("Wang", "en")
+    assert user.check_password(PASSWORD)
+
+
+def test_a_new_sign_up_code_for_a_taken_number_sends_no_code(committed):
+    make_user(PHONE)
+    first = _request_sign_up(committed).verification
+    PhoneVerification.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    second = committed(
+        services.sign_up_resend, verification_id=first.public_id
+    ).verification
+    assert second.pending == {}
+    assert all("already has an account" in text for text in sms_to(PHONE))
+
+
+def test_a_new_code_is_refused_for_a_used_or_unknown_request(committed):
+    first = _request_sign_up(committed).verification
+    committed(
+        services.sign_up_complete,
+        verification_id=first.public_id,
+        code=code_sent_to(PHONE),
+    )
+    with pytest.raises(AccountError) as used:
+        services.sign_up_resend(verification_id=first.public_id)
+    with pytest.raises(AccountError) as unknown:
+        services.password_reset_resend(verification_id=first.public_id)
+    assert (used.value.code, unknown.value.status) == ("code_used", 404)
+    assert PhoneVerification.objects.count() == 1

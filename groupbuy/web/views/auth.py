@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -29,6 +29,10 @@ from groupbuy.web.forms_auth import CodeForm, PasswordCodeForm, PasswordResetFor
 from groupbuy.web.views.common import remember_language, safe_next_url
 
 DEMO_SMS_SESSION_KEY = "demo_sms"
+# What was typed on the sign-up and reset forms (never the password), so going
+# back to a form from its code page finds it filled in.
+SIGNUP_TYPED_SESSION_KEY = "signup_typed"
+RESET_PHONE_SESSION_KEY = "password_reset_phone"
 
 
 def _next(request: HttpRequest) -> str:
@@ -53,8 +57,36 @@ def demo_sms(request: HttpRequest, verification_id: str) -> str:
     return request.session.get(DEMO_SMS_SESSION_KEY, {}).get(verification_id, "")
 
 
+def _resend(
+    request: HttpRequest,
+    *,
+    verification_id: str,
+    resend,
+    page: str,
+    sent_message: str,
+) -> HttpResponse:
+    """Ask ``resend`` for a new code; go to its code page, or back to this one
+    with the reason (too soon, already used). ``next`` is kept either way."""
+    next_url = _next(request)
+    try:
+        sent = resend(verification_id=verification_id, address=client_address(request))
+    except AccountError as error:
+        if error.status == 404:
+            raise Http404(error.message) from None
+        messages.error(request, error.message)
+        url = reverse(page, args=[verification_id])
+    else:
+        remember_demo_sms(request, sent)
+        messages.success(request, sent_message)
+        url = reverse(page, args=[sent.verification.public_id])
+    return redirect(_with_next(url, next_url))
+
+
 def signup(request: HttpRequest) -> HttpResponse:
-    initial = {"preferred_language": translation.get_language()}
+    initial = {
+        "preferred_language": translation.get_language(),
+        **request.session.get(SIGNUP_TYPED_SESSION_KEY, {}),
+    }
     form = SignUpForm(request.POST or None, initial=initial)
     next_url = _next(request)
     if request.method == "POST" and form.is_valid():
@@ -66,6 +98,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             remember_demo_sms(request, sent)
+            request.session[SIGNUP_TYPED_SESSION_KEY] = {
+                name: value
+                for name, value in form.cleaned_data.items()
+                if name != "password"
+            }
             url = reverse("web:signup_verify", args=[sent.verification.public_id])
             return redirect(_with_next(url, next_url))
     return render(request, "web/auth/signup.html", {"form": form, "next_url": next_url})
@@ -82,6 +119,7 @@ def signup_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
             add_domain_error(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(SIGNUP_TYPED_SESSION_KEY, None)
             messages.success(request, _("Welcome! Your account is ready."))
             response = redirect(safe_next_url(request))
             remember_language(response, user.preferred_language)
@@ -98,9 +136,22 @@ def signup_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
                 "your account."
             ),
             "submit": _("Create my account"),
-            "restart_url": reverse("web:signup"),
+            "resend_url": reverse("web:signup_resend", args=[verification_id]),
+            "restart_url": _with_next(reverse("web:signup"), _next(request)),
+            "restart_label": _("Change the number or name"),
             "demo_sms": demo_sms(request, verification_id),
         },
+    )
+
+
+@require_POST
+def signup_resend(request: HttpRequest, verification_id: str) -> HttpResponse:
+    return _resend(
+        request,
+        verification_id=verification_id,
+        resend=services.sign_up_resend,
+        page="web:signup_verify",
+        sent_message=_("We sent a new code by SMS to the number you gave."),
     )
 
 
@@ -139,7 +190,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def password_reset(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetForm(request.POST or None)
+    typed_phone = request.session.get(RESET_PHONE_SESSION_KEY, "")
+    form = PasswordResetForm(request.POST or None, initial={"phone": typed_phone})
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.password_reset_request(
@@ -149,6 +201,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             remember_demo_sms(request, sent)
+            request.session[RESET_PHONE_SESSION_KEY] = form.cleaned_data["phone"]
             return redirect("web:password_reset_verify", sent.verification.public_id)
     return render(request, "web/auth/password_reset.html", {"form": form})
 
@@ -163,6 +216,7 @@ def password_reset_verify(request: HttpRequest, verification_id: str) -> HttpRes
         except AccountError as error:
             add_domain_error(form, error)
         else:
+            request.session.pop(RESET_PHONE_SESSION_KEY, None)
             messages.success(
                 request, _("Your password is changed. Log in with the new one.")
             )
@@ -178,9 +232,22 @@ def password_reset_verify(request: HttpRequest, verification_id: str) -> HttpRes
                 "with your new password."
             ),
             "submit": _("Set my new password"),
+            "resend_url": reverse("web:password_reset_resend", args=[verification_id]),
             "restart_url": reverse("web:password_reset"),
+            "restart_label": _("Change the number"),
             "demo_sms": demo_sms(request, verification_id),
         },
+    )
+
+
+@require_POST
+def password_reset_resend(request: HttpRequest, verification_id: str) -> HttpResponse:
+    return _resend(
+        request,
+        verification_id=verification_id,
+        resend=services.password_reset_resend,
+        page="web:password_reset_verify",
+        sent_message=_("If this number has an account, we sent it a new code by SMS."),
     )
 
 
