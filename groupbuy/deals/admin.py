@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
@@ -88,17 +89,30 @@ class DealAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Open the selected draft deals"))
     def open_deals(self, request, queryset):
-        self._run(request, queryset, services.deal_open, _("%(n)s deal(s) opened."))
+        self._run(
+            request,
+            queryset,
+            services.deal_open,
+            ngettext_lazy("%(n)s deal opened.", "%(n)s deals opened.", "n"),
+        )
 
     @admin.action(description=_("Close now (as if the deadline had passed)"))
     def close_now(self, request, queryset):
         self._run(
-            request, queryset, services.deal_close_now, _("%(n)s deal(s) closed.")
+            request,
+            queryset,
+            services.deal_close_now,
+            ngettext_lazy("%(n)s deal closed.", "%(n)s deals closed.", "n"),
         )
 
     @admin.action(description=_("Stop as failed and refund everyone"))
     def stop_and_refund(self, request, queryset):
-        self._run(request, queryset, services.deal_stop, _("%(n)s deal(s) stopped."))
+        self._run(
+            request,
+            queryset,
+            services.deal_stop,
+            ngettext_lazy("%(n)s deal stopped.", "%(n)s deals stopped.", "n"),
+        )
 
 
 @admin.register(DealOrder)

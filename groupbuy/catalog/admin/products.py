@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from groupbuy.catalog import services
 from groupbuy.catalog.admin.base import (
@@ -82,8 +83,13 @@ class ProductAdmin(ServiceAdmin):
         actor = request.user
         for product in queryset:
             services.product_update(actor=actor, product=product, is_active=False)
+        count = queryset.count()
         self.message_user(
-            request, _("%(n)d product(s) switched off.") % {"n": queryset.count()}
+            request,
+            ngettext(
+                "%(n)d product switched off.", "%(n)d products switched off.", count
+            )
+            % {"n": count},
         )
 
     def get_readonly_fields(self, request, obj=None):

@@ -59,6 +59,10 @@ def test_an_erasure_request_pending_is_not_a_message_waiting_to_be_sent():
 
 
 def test_demand_quantities_read_as_items_and_the_share_link_opens():
-    assert _zh_template('{% translate "units" context "after a number" %}') == "件"
+    units = (
+        '{% blocktranslate count count=2 context "after a number" %}{{ count }} unit'
+        "{% plural %}{{ count }} units{% endblocktranslate %}"
+    )
+    assert _zh_template(units) == "2 件"
     open_button = '{% translate "Open" context "open the shared page" %}'
     assert _zh_template(open_button) == "打开"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.errors import Conflict
 from groupbuy.core.transactions import after_commit
@@ -59,9 +60,12 @@ def full_refusal(team_deal: TeamDeal, *, now, actor) -> Conflict:
     other = next_open_team(team_deal, now=now, exclude_for=actor)
     fields = {}
     if other is not None:
-        message = _(
+        message = ngettext(
             "Someone took the last place in this team just before you. Team %(team)s "
-            "has %(left)s place(s) left: join it instead?"
+            "has %(left)s place left: join it instead?",
+            "Someone took the last place in this team just before you. Team %(team)s "
+            "has %(left)s places left: join it instead?",
+            other.slots_left,
         ) % {"team": other.public_id, "left": other.slots_left}
         fields = {"next_team": [other.public_id]}
     else:

@@ -50,7 +50,7 @@ def test_an_open_team_shows_places_left_the_countdown_and_the_invitation(client)
     # then
     for fragment in OPEN_ONLY:
         assert fragment in page
-    assert "1 place(s) left" in page
+    assert "1 place left" in page
     # and the outcomes it may reach live are there, hidden
     assert f'id="team-completed" hidden>{COMPLETED}' in page
     assert f'id="team-refunded" hidden>{REFUNDED}' in page

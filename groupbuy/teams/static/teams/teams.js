@@ -2,6 +2,13 @@
 const pad = (n) => String(n).padStart(2, "0");
 const fmt = (s) => `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 
+// "1 place left" / "2 places left": the page carries both forms in its language.
+function slotsText(el, left) {
+  const rule = new Intl.PluralRules(document.documentElement.lang || "en").select(left);
+  const template = rule === "one" ? el.dataset.one : el.dataset.other;
+  return (template || "__N__").replace("__N__", `${left}`);
+}
+
 function tick() {
   for (const el of document.querySelectorAll(".countdown[data-seconds]")) {
     const s = Math.max(0, Number(el.dataset.seconds));
@@ -44,7 +51,7 @@ if (team) {
     pill.className = `pill ${e.state === "complete" ? "ok" : e.state === "open" ? "info" : "bad"}`;
     if (e.state === "open") {
       const slots = document.getElementById("team-slots");
-      if (slots) slots.textContent = (slots.dataset.template || "__N__").replace("__N__", `${e.slots_left}`);
+      if (slots) slots.textContent = slotsText(slots, e.slots_left);
     } else {
       showOutcome(e.state);
     }
