@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -198,7 +200,10 @@ def push_settings(request: HttpRequest) -> HttpResponse:
 
 def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
-        request, "sharing/sw.js", content_type="application/javascript; charset=utf-8"
+        request,
+        "sharing/sw.js",
+        {"default_language": settings.LANGUAGE_CODE},
+        content_type="application/javascript; charset=utf-8",
     )
     # Served under /sharing/ but controls the whole site (the app shell).
     response["Service-Worker-Allowed"] = "/"
@@ -207,4 +212,13 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 
 def offline(request: HttpRequest) -> HttpResponse:
-    return render(request, "sharing/offline.html")
+    """The page the service worker shows for a page the network cannot give, in
+    the language ``?lang=`` names (it keeps one per language), the same for
+    everyone."""
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        response = render(request, "sharing/offline.html")
+    response["Content-Language"] = language
+    return response

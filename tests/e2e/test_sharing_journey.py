@@ -3,7 +3,8 @@
 A shares a deal with B's number → B sees it arrive live → B replies → A sees the
 reply live; a friend without an account follows the SMS invitation, signs up
 with that number and finds the shared card; a thread stays readable offline and
-a reply written offline is delivered when the network returns.
+a reply written offline is delivered when the network returns; the offline page
+names no one and is in the language in use.
 """
 
 from __future__ import annotations
@@ -191,6 +192,46 @@ def test_a_thread_is_readable_offline_and_an_offline_reply_is_delivered(
             page_a.locator("#thread-messages li:has-text('Written offline')").count()
             == 1
         )
+
+
+def test_the_offline_page_names_no_one_and_is_in_the_language_in_use(
+    chromium, groupbuy_server
+):
+    with browser_page(chromium, groupbuy_server) as (context, page):
+        # given an English member whose visit installed the service worker
+        sign_up(page, groupbuy_server, phone="139 5555 0041", name="Bob")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        page.goto("/inbox/")
+        assert page.get_attribute("html", "lang") == "en"
+
+        # when Bob signs out and the site is switched to Chinese
+        page.click("#nav-logout")
+        page.wait_for_selector("#nav-login")
+        page.click("#language-zh-hans")
+        page.wait_for_selector("#language-en")
+
+        # and the network goes
+        context.set_offline(True)
+
+        # then a page no longer saved is the offline page, which names no one
+        # and is in the language in use now
+        for path in ("/inbox/",):
+            page.goto(path)
+            page.wait_for_selector("#offline-page")
+            assert page.get_attribute("html", "lang") == "zh-Hans", path
+            assert page.locator("#nav-logout").count() == 0, path
+            assert page.locator("#nav-profile").count() == 0, path
+            assert "Bob" not in page.content(), path
+
+        # and with English chosen again online, it is English offline
+        context.set_offline(False)
+        page.goto("/")
+        page.click("#language-en")
+        page.wait_for_selector("#language-zh-hans")
+        context.set_offline(True)
+        page.goto("/inbox/")
+        page.wait_for_selector("#offline-page")
+        assert page.get_attribute("html", "lang") == "en"
 
 
 def is_reply_post(response) -> bool:

@@ -166,6 +166,32 @@ def test_the_service_worker_may_control_the_whole_site(client):
     assert "networkFirst" in response.content.decode()
 
 
+def test_the_service_worker_keeps_an_offline_page_per_language(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    script = client.get("/sharing/sw.js").content.decode()
+    assert 'const LANGUAGES = ["zh-hans", "en"];' in script
+    assert 'const DEFAULT_LANGUAGE = "zh-hans";' in script
+
+
+def test_the_offline_page_names_no_one_and_speaks_the_language_asked(client):
+    # given a signed-in member who reads Chinese
+    client.force_login(make_user(display_name="Lan", preferred_language="zh-hans"))
+    # when the service worker asks for the English and the Chinese offline page
+    english = client.get("/sharing/offline/?lang=en")
+    chinese = client.get("/sharing/offline/?lang=zh-hans")
+    # then each is in its language and names no one
+    assert english["Content-Language"] == "en"
+    assert '<html lang="en">' in english.content.decode()
+    assert chinese["Content-Language"] == "zh-hans"
+    assert '<html lang="zh-Hans">' in chinese.content.decode()
+    for page in (english, chinese):
+        text = page.content.decode()
+        assert 'id="offline-page"' in text
+        assert "Lan" not in text and 'id="nav-logout"' not in text
+        assert "csrf" not in text.lower()
+        assert not page.cookies
+
+
 OGG = b"OggS\x00\x02" + b"\x00" * 200
 
 

@@ -1,12 +1,17 @@
-{% load static %}// groupbuy's service worker (served by sharing at /sharing/sw.js, scope /).
+{% load static i18n %}// groupbuy's service worker (served by sharing at /sharing/sw.js, scope /).
 // Pages are fetched network-first and kept, so the inbox, the share threads and
 // the last deal pages opened stay readable offline; static files cache-first.
-const VERSION = "groupbuy-v1";
+// v2: v1 kept an offline page with the header of whoever was signed in.
+const VERSION = "groupbuy-v2";
 const PAGES = `${VERSION}-pages`;
 const STATIC = `${VERSION}-static`;
 const OFFLINE_URL = "{% url 'sharing:offline' %}";
+{% get_available_languages as LANGUAGES %}const LANGUAGES = [{% for code, name in LANGUAGES %}"{{ code }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+const DEFAULT_LANGUAGE = "{{ default_language }}";
+// Where the language of the last page the network served is kept, so the
+// offline page speaks it after the worker restarts (a key no page asks for).
+const LANGUAGE_KEY = `${OFFLINE_URL}?language-in-use`;
 const SHELL = [
-  OFFLINE_URL,
   "{% static 'web/css/app.css' %}",
   "{% static 'web/js/app.js' %}",
   "{% static 'web/js/i18n.js' %}",
@@ -21,10 +26,17 @@ const SHELL = [
 const MAX_DEAL_PAGES = 10;
 const STATIC_PREFIX = "{% get_static_prefix %}";
 
+function offlineUrl(language) {
+  return `${OFFLINE_URL}?lang=${language}`;
+}
+
+// The offline page names no one (it is not the signed-in layout), so it is kept
+// once per language in the install-time cache and outlives signing out.
 self.addEventListener("install", (event) => {
+  const urls = [...SHELL, ...LANGUAGES.map(offlineUrl)];
   event.waitUntil(
     caches.open(STATIC).then((cache) =>
-      Promise.all(SHELL.map((url) => cache.add(url).catch(() => null)))
+      Promise.all(urls.map((url) => cache.add(url).catch(() => null)))
     ).then(() => self.skipWaiting())
   );
 });
@@ -61,10 +73,45 @@ async function trimDealPages(cache) {
   }
 }
 
+let languageInUse = null;
+
+// A page's Content-Language is the language the person reads the site in now
+// (after a switch, a sign-in or a sign-out alike).
+async function rememberLanguage(response) {
+  const language = (response.headers.get("Content-Language") || "").toLowerCase();
+  if (!LANGUAGES.includes(language) || language === languageInUse) return;
+  languageInUse = language;
+  await (await caches.open(STATIC)).put(LANGUAGE_KEY, new Response(language));
+}
+
+async function languageNow() {
+  if (languageInUse === null) {
+    const saved = await caches.match(LANGUAGE_KEY);
+    languageInUse = saved ? await saved.text() : DEFAULT_LANGUAGE;
+  }
+  return languageInUse;
+}
+
+async function fromNetwork(request) {
+  const response = await fetch(request);
+  if (request.mode === "navigate") await rememberLanguage(response).catch(() => null);
+  return response;
+}
+
+async function offlineFallback(request, error) {
+  if (request.mode === "navigate") {
+    const offline =
+      (await caches.match(offlineUrl(await languageNow()), { ignoreVary: true })) ||
+      (await caches.match(offlineUrl(DEFAULT_LANGUAGE), { ignoreVary: true }));
+    if (offline) return offline;
+  }
+  throw error;
+}
+
 async function networkFirst(request) {
   const cache = await caches.open(PAGES);
   try {
-    const response = await fetch(request);
+    const response = await fromNetwork(request);
     if (response.ok && response.type === "basic") {
       await cache.delete(request, { ignoreVary: true });
       await cache.put(request, response.clone());
@@ -74,11 +121,7 @@ async function networkFirst(request) {
   } catch (error) {
     const cached = await cache.match(request, { ignoreVary: true });
     if (cached) return cached;
-    if (request.mode === "navigate") {
-      const offline = await caches.match(OFFLINE_URL);
-      if (offline) return offline;
-    }
-    throw error;
+    return offlineFallback(request, error);
   }
 }
 
