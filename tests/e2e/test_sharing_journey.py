@@ -3,8 +3,8 @@
 A shares a deal with B's number → B sees it arrive live → B replies → A sees the
 reply live; a friend without an account follows the SMS invitation, signs up
 with that number and finds the shared card; a thread stays readable offline and
-a reply written offline is delivered when the network returns; the offline page
-names no one and is in the language in use.
+a reply written offline is delivered when the network returns; any other page
+opened offline is the offline page, naming no one, in the language in use.
 """
 
 from __future__ import annotations
@@ -213,15 +213,20 @@ def test_the_offline_page_names_no_one_and_is_in_the_language_in_use(
         # and the network goes
         context.set_offline(True)
 
-        # then a page no longer saved is the offline page, which names no one
-        # and is in the language in use now
-        for path in ("/inbox/",):
+        # then a page not saved, kept or someone's own (never cached), is the
+        # offline page, which names no one and is in the language in use now
+        for path in ("/inbox/", "/orders/", "/snap/", "/me/", "/more/"):
             page.goto(path)
             page.wait_for_selector("#offline-page")
             assert page.get_attribute("html", "lang") == "zh-Hans", path
             assert page.locator("#nav-logout").count() == 0, path
             assert page.locator("#nav-profile").count() == 0, path
             assert "Bob" not in page.content(), path
+        # but a script's request is not answered with it
+        outcome = page.evaluate(
+            "() => fetch('/orders/').then(() => 'answered', () => 'failed')"
+        )
+        assert outcome == "failed"
 
         # and with English chosen again online, it is English offline
         context.set_offline(False)
@@ -229,7 +234,7 @@ def test_the_offline_page_names_no_one_and_is_in_the_language_in_use(
         page.click("#language-en")
         page.wait_for_selector("#language-zh-hans")
         context.set_offline(True)
-        page.goto("/inbox/")
+        page.goto("/orders/")
         page.wait_for_selector("#offline-page")
         assert page.get_attribute("html", "lang") == "en"
 

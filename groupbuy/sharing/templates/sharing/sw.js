@@ -1,6 +1,7 @@
 {% load static i18n %}// groupbuy's service worker (served by sharing at /sharing/sw.js, scope /).
 // Pages are fetched network-first and kept, so the inbox, the share threads and
 // the last deal pages opened stay readable offline; static files cache-first.
+// Any other page the network cannot give is answered with the offline page.
 // v2: v1 kept an offline page with the header of whoever was signed in.
 const VERSION = "groupbuy-v2";
 const PAGES = `${VERSION}-pages`;
@@ -125,6 +126,16 @@ async function networkFirst(request) {
   }
 }
 
+// Pages not kept for offline reading (orders, profile…): never cached, since
+// they are someone's own; offline, the offline page instead of the browser's.
+async function networkOnly(request) {
+  try {
+    return await fromNetwork(request);
+  } catch (error) {
+    return offlineFallback(request, error);
+  }
+}
+
 async function cacheFirst(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
@@ -142,6 +153,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
   } else if (isKeptPage(url)) {
     event.respondWith(networkFirst(request));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkOnly(request));
   }
 });
 
