@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, When
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.errors import CatalogError
@@ -29,6 +30,12 @@ def product_get(*, public_id: str, include_inactive: bool = False) -> Product:
     if product is None:
         raise _not_found(_("product"))
     return product
+
+
+def product_name_lazy(product: Product):
+    """Return the product's name in whatever language is active when it is read,
+    so a notification naming it is written in each reader's language."""
+    return lazy(lambda: product.name, str)()
 
 
 def _may_not_change(product: Product) -> CatalogError:

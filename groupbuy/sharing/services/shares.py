@@ -7,18 +7,20 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.catalog.selectors import product_name_lazy
 from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import _ALPHABET
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.invitations import notification_invite
 from groupbuy.notify.models import Invitation
+from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.realtime import publish
 from groupbuy.realtime.publish import user_group
@@ -122,10 +124,11 @@ def share_send(
         joined_at=now,
     )
     thread_url = reverse("sharing:thread", args=[share.public_id])
+    # Lazy to the product's name: each reader gets it in their language.
     title = format_lazy(
         gettext_lazy("{name} shared {product} with you"),
         name=sender_name(actor),
-        product=product.name,
+        product=product_name_lazy(product),
     )
     for contact, member in recipients:
         Participant.objects.create(
@@ -174,12 +177,11 @@ def _notify_recipient(*, actor, share, contact, member, title, url) -> None:
             channels=["in_app"],
             idempotency_key=key,
         )
-        publish(user_group(member.public_id), _share_event(share))
-        after_commit(
-            push_to_user,
-            member.pk,
-            {"title": str(title), "body": share.comment, "url": url},
-        )
+        # The live event and the push are written now: in the member's language.
+        with translation.override(recipient_language(member)):
+            publish(user_group(member.public_id), _share_event(share))
+            push = {"title": str(title), "body": share.comment, "url": url}
+        after_commit(push_to_user, member.pk, push)
         return
     notification_invite(
         actor=actor,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
+from groupbuy.notify.senders import recipient_language
 from groupbuy.realtime import publish
 from groupbuy.realtime.publish import user_group
 from groupbuy.sharing.errors import SharingError
@@ -70,27 +71,38 @@ def message_post(
         return Message.objects.get(share=share, author=actor, client_key=client_key)
     Share.objects.filter(pk=share.pk).update(last_activity_at=now)
     Participant.objects.filter(share=share, user=actor).update(last_read_at=now)
-    event = {"type": "sharing.message", "message": message_as_event(message)}
-    # The author's pages match the event to the reply they show as pending by
-    # its client key: the event may arrive before the POST's answer.
-    own_event = {
-        **event,
-        "message": {**event["message"], "client_key": message.client_key},
-    }
     push = {
         "title": message_author_label(share, actor),
         "body": body,
         "url": reverse("sharing:thread", args=[share.public_id]),
     }
+    events: dict[str, dict] = {}
     for participant in _thread_participants(share):
+        language = recipient_language(participant.user)
+        if language not in events:
+            # An attached product is named in each reader's language.
+            with translation.override(language):
+                events[language] = message_as_event(message)
         is_author = participant.user_id == actor.pk
         publish(
-            user_group(participant.user.public_id), own_event if is_author else event
+            user_group(participant.user.public_id),
+            _message_event(events[language], message, is_author=is_author),
         )
         if not is_author:
             after_commit(push_to_user, participant.user_id, push)
     audit_log(actor=actor, action="sharing.message.posted", obj=message)
     return message
+
+
+def _message_event(message_event: dict, message: Message, *, is_author: bool) -> dict:
+    if not is_author:
+        return {"type": "sharing.message", "message": message_event}
+    # The author's pages match the event to the reply they show as pending by
+    # its client key: the event may arrive before the POST's answer.
+    return {
+        "type": "sharing.message",
+        "message": {**message_event, "client_key": message.client_key},
+    }
 
 
 @transaction.atomic

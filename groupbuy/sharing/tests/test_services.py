@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.accounts.models import User
 from groupbuy.accounts.signals import phone_verified
@@ -26,6 +26,7 @@ from groupbuy.sharing.services import (
     contact_books_purge_expired,
     message_post,
     share_send,
+    shares,
     thread_mark_read,
 )
 from groupbuy.sharing.tests.factories import (
@@ -60,6 +61,69 @@ def test_a_member_gets_the_share_in_the_inbox_and_live(
     assert pushed[0][1]["type"] == "sharing.share"
     assert pushed[0][1]["share"]["sender"] == "Ann"
     assert MemorySmsBackend.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("sender_language", "reader_language", "shown", "not_shown"),
+    [
+        ("zh-hans", "en", "Bananas", "海南香蕉"),
+        ("en", "zh-hans", "海南香蕉", "Bananas"),
+    ],
+)
+def test_a_share_names_the_product_in_its_readers_language(
+    pushed,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    sender_language,
+    reader_language,
+    shown,
+    not_shown,
+):
+    # given a sender who shares from a page in one language
+    sender = make_user(display_name="carol", preferred_language=sender_language)
+    reader = make_user(preferred_language=reader_language)
+    product = make_product(name_zh="海南香蕉", name_en="Bananas")
+    push_payloads = []
+    monkeypatch.setattr(
+        shares, "push_to_user", lambda user_id, payload: push_payloads.append(payload)
+    )
+    # when
+    with (
+        translation.override(sender_language),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        make_share(sender=sender, recipients=[reader], product=product)
+    # then the reader's inbox names the product in the reader's language
+    notification = Notification.objects.get(recipient=reader)
+    with translation.override(reader_language):
+        title = notification.shown_title
+    assert notification.title == title
+    assert "carol" in title and shown in title and not_shown not in title
+    # and so do the push and the live event
+    assert [payload["title"] for payload in push_payloads] == [title]
+    assert [event["share"]["product"] for _group, event in pushed] == [shown]
+    # and the inbox keeps it in the other language for a switch
+    other_language = "zh-hans" if reader_language == "en" else "en"
+    with translation.override(other_language):
+        assert not_shown in notification.shown_title
+
+
+def test_an_invitation_names_the_product_in_the_language_it_is_texted_in(
+    settings, django_capture_on_commit_callbacks
+):
+    # given the site's language is English and a sender shares from a Chinese page
+    settings.LANGUAGE_CODE = "en"
+    product = make_product(name_zh="海南香蕉", name_en="Bananas")
+    # when they share with a number that has no account
+    with (
+        translation.override("zh-hans"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        make_share(sender=make_user(), recipients=[STRANGER], product=product)
+    # then the text names the product in English, the invitation's language
+    assert len(MemorySmsBackend.outbox) == 1
+    text = MemorySmsBackend.outbox[0].text
+    assert "Bananas" in text and "海南香蕉" not in text
 
 
 def test_a_non_member_gets_an_sms_invitation_and_no_number_is_kept(
@@ -170,6 +234,24 @@ def test_sender_and_recipient_reply_and_see_read_receipts(pushed):
     thread_mark_read(actor=sender, share=share)
     participants = thread_participants(share=share)
     assert read_by(message=reply, participants=participants) == ["Ann"]
+
+
+def test_a_product_attached_to_a_reply_is_named_in_each_readers_language(pushed):
+    # given a thread between a Chinese reader and an English reader
+    sender = make_user(preferred_language="zh-hans")
+    friend = make_user(preferred_language="en")
+    share = make_share(sender=sender, recipients=[friend])
+    pushed.clear()
+    # when the friend replies from an English page with a product attached
+    other = make_product(name_zh="乌龙茶", name_en="Oolong")
+    with translation.override("en"):
+        message_post(actor=friend, share=share, body="Try this", product=other)
+    # then each hears of it live with the product in their own language
+    names = {group: event["message"]["product"]["name"] for group, event in pushed}
+    assert names == {
+        user_group(sender.public_id): "乌龙茶",
+        user_group(friend.public_id): "Oolong",
+    }
 
 
 def test_the_live_reply_carries_its_client_key_to_its_author_only(pushed):
