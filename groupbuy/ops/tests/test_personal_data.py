@@ -262,7 +262,26 @@ def test_pages_for_the_person_and_the_operator(client, shopper, operator):
     assert queue.status_code == 200 and request.public_id in queue.content.decode()
     done = client.post(f"/operator/erasures/{request.public_id}/perform/")
     assert done.status_code == 302
-    assert ErasureRequest.objects.get().status == "completed"
+    request.refresh_from_db()
+    assert request.status == "completed"
+    # and the completed list says when it happened, as the site writes moments
+    completed = client.get("/operator/erasures/?status=completed").content.decode()
+    happened = timezone.localtime(request.completed_at).strftime("%Y-%m-%d %H:%M")
+    assert f">{happened}</td>" in completed
+
+
+def test_the_erasure_date_reads_as_the_sites_moments_do(client, shopper):
+    shopper.preferred_language = "en"
+    shopper.save(update_fields=["preferred_language"])
+    client.force_login(shopper)
+    client.post("/account/data/erasure/")
+    due = ErasureRequest.objects.get().due_at
+
+    page = client.get("/account/data/").content.decode()
+
+    pending = page[page.index('id="erasure-pending"') :].split("</p>")[0]
+    assert timezone.localtime(due).strftime("%Y-%m-%d %H:%M") in pending
+    assert ".." not in pending
 
 
 def test_the_data_page_says_what_every_part_of_the_export_holds(client, shopper):
