@@ -29,6 +29,9 @@ def _staff_and_merchant(merchant_name: str):
     return operator, owner, merchant
 
 
+SHARED_MERCHANT = "测试超市"
+
+
 def seed_open_deal(
     *,
     gtin: str,
@@ -38,7 +41,7 @@ def seed_open_deal(
     title: str = "",
     list_price_fen: int = 2000,
     max_quantity_per_order: int = 5,
-    merchant_name: str = "测试超市",
+    merchant_name: str = SHARED_MERCHANT,
     seconds_to_start: int = -60,
     branches: tuple[str, ...] = (),
 ) -> dict:
@@ -50,6 +53,10 @@ def seed_open_deal(
     from groupbuy.catalog import services as catalog
     from groupbuy.deals.services import deal_create, deal_open
 
+    if branches and merchant_name == SHARED_MERCHANT:
+        # A second branch makes every later join at the shared shop ask where
+        # to collect: browser journeys that expect one branch would time out.
+        raise ValueError("give a deal with branches a merchant_name of its own")
     operator, owner, merchant = _staff_and_merchant(merchant_name)
     from groupbuy.catalog.models import Branch
 
