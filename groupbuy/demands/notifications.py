@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.money import format_fen
 from groupbuy.core.times import format_local_time
@@ -189,7 +190,11 @@ def notify_saved_searches(*, demand) -> None:
                 _("New demand for “%(query)s”") % {"query": saved.query}
             ),
             body=lambda: (
-                _("%(title)s: %(units)s units, target %(price)s a unit.")
+                ngettext(
+                    "%(title)s: %(units)s unit, target %(price)s a unit.",
+                    "%(title)s: %(units)s units, target %(price)s a unit.",
+                    demand.quantity_wanted,
+                )
                 % {
                     "title": demand.title,
                     "units": demand.quantity_wanted,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groupbuy.catalog.permissions import is_operator
@@ -136,7 +137,11 @@ def _after_launch(request, deal, product) -> HttpResponse:
     told = signal.requests.count() if signal else 0
     messages.success(
         request,
-        _("The deal “%(title)s” is open. %(count)d people who asked were told.")
+        ngettext(
+            "The deal “%(title)s” is open. %(count)d person who asked was told.",
+            "The deal “%(title)s” is open. %(count)d people who asked were told.",
+            told,
+        )
         % {"title": deal.title, "count": told},
     )
     return redirect("snap:operator_demand")

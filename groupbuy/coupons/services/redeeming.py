@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_staff
@@ -161,7 +162,11 @@ def redeem_coupon(
         # under the row's condition, with the same figure.
         raise CouponError(
             "bad_quantity",
-            _("Redeem between 1 and %(most)d units.")
+            ngettext(
+                "Redeem between 1 and %(most)d unit.",
+                "Redeem between 1 and %(most)d units.",
+                coupon.remaining_quantity,
+            )
             % {"most": coupon.remaining_quantity},
             status=422,
         )

@@ -141,7 +141,7 @@ def test_a_quantity_beyond_the_coupon_quotes_what_is_left():
             actor=station.owner, merchant=station.merchant, code=code, quantity=5
         )
     assert error.value.code == "bad_quantity"
-    assert "between 1 and 1 units" in error.value.message
+    assert "between 1 and 1 unit." in error.value.message
     assert coupon_for(order).redeemed_quantity == 1
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.clock.services import late_by_ms
 from groupbuy.core.audit import audit_log
@@ -48,7 +49,12 @@ def _check_quantity(deal: Deal, quantity) -> None:
     if not is_whole or quantity < 1 or quantity > limit:
         raise DealError(
             "invalid_quantity",
-            _("Choose between 1 and %(limit)s units.") % {"limit": limit},
+            ngettext(
+                "Choose between 1 and %(limit)s unit.",
+                "Choose between 1 and %(limit)s units.",
+                limit,
+            )
+            % {"limit": limit},
             fields={"quantity": [_("Between 1 and %(limit)s.") % {"limit": limit}]},
         )
 
@@ -108,9 +114,12 @@ def join_refusal(deal: Deal, *, quantity: int, now) -> DealError | None:
         return Conflict("sold_out", message, fields={"quantity": [message]})
     left_for_buyer = units_left_for_next_buyer(deal)
     if quantity > left_for_buyer:
-        message = _(
+        message = ngettext(
+            "Only %(left)s unit is left for you, so that enough buyers can "
+            "still join to reach the first tier; choose a smaller quantity.",
             "Only %(left)s units are left for you, so that enough buyers can "
-            "still join to reach the first tier; choose a smaller quantity."
+            "still join to reach the first tier; choose a smaller quantity.",
+            left_for_buyer,
         ) % {"left": left_for_buyer}
         return Conflict("kept_for_buyers", message, fields={"quantity": [message]})
     return None

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
@@ -113,7 +114,11 @@ def _join_with_deposits(*, actor, deal: Deal, participant: Participant) -> DealO
     if not 1 <= quantity <= deal.max_quantity_per_order:
         raise DealError(
             "invalid_quantity",
-            _("Choose between 1 and %(limit)s units.")
+            ngettext(
+                "Choose between 1 and %(limit)s unit.",
+                "Choose between 1 and %(limit)s units.",
+                deal.max_quantity_per_order,
+            )
             % {"limit": deal.max_quantity_per_order},
         )
     deal = lock_deal(deal)
@@ -241,8 +246,11 @@ def _check_stock(deal: Deal, stock: int) -> None:
     needed = max(0, first_tier_buyers(deal) - deal.buyers)
     least = max(1, deal.sold + needed, first_tier_buyers(deal))
     if not isinstance(stock, int) or isinstance(stock, bool) or stock < least:
-        message = _(
+        message = ngettext(
+            "The stock must be at least %(least)s unit: what is reserved plus "
+            "a unit for each buyer still needed for the first tier.",
             "The stock must be at least %(least)s units: what is reserved plus "
-            "a unit for each buyer still needed for the first tier."
+            "a unit for each buyer still needed for the first tier.",
+            least,
         ) % {"least": least}
         raise DealError("invalid", message, fields={"stock": [message]})

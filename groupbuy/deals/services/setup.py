@@ -9,6 +9,7 @@ from itertools import pairwise
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
@@ -118,7 +119,11 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
     elif "tiers" not in errors and stock < min(b for b, _p in fields["tiers"]):
         add(
             "stock",
-            _("A stock of %(stock)s units can never reach the first tier.")
+            ngettext(
+                "A stock of %(stock)s unit can never reach the first tier.",
+                "A stock of %(stock)s units can never reach the first tier.",
+                stock,
+            )
             % {"stock": stock},
         )
     limit = fields["max_quantity_per_order"]

@@ -70,6 +70,13 @@ def test_bad_quantity_is_400_and_changes_nothing(quantity):
     assert _state(deal) == (0, 0, 0)
 
 
+def test_a_one_unit_limit_is_said_in_the_singular():
+    deal = make_deal(max_quantity_per_order=1)
+    with pytest.raises(DomainError) as caught:
+        deal_join(actor=make_user(), deal=deal, quantity=2)
+    assert caught.value.message == "Choose between 1 and 1 unit."
+
+
 def test_joining_a_closed_deal_is_refused_saying_how_late_by_the_servers_clock():
     deal = make_deal()
     deal = pass_deadline(deal)

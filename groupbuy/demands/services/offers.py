@@ -7,6 +7,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.selectors import user_membership_for
@@ -151,7 +152,11 @@ def offer_accept(*, actor, offer: Offer) -> Demand:
         if total > offer.quantity:
             raise Conflict(
                 "offer_too_small",
-                _("This offer supplies %(offer)s units; the buyers want %(total)s.")
+                ngettext(
+                    "This offer supplies %(offer)s unit; the buyers want %(total)s.",
+                    "This offer supplies %(offer)s units; the buyers want %(total)s.",
+                    offer.quantity,
+                )
                 % {"offer": offer.quantity, "total": total},
             )
         deal = _deal_for(demand=demand, offer=offer, participations=active, total=total)
