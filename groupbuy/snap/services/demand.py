@@ -19,12 +19,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Product
-from groupbuy.catalog.selectors import category_demand_threshold
+from groupbuy.catalog.selectors import category_demand_threshold, product_name_lazy
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.snap import deal_lookup
@@ -284,7 +283,7 @@ def _alert_operators_once(
             title=format_lazy(
                 _("{people} people want a group buy for {product}"),
                 people=signal.requester_count,
-                product=_product_name(product),
+                product=product_name_lazy(product),
             ),
             body=format_lazy(
                 _(
@@ -292,7 +291,7 @@ def _alert_operators_once(
                     "(threshold {threshold}). Launch a deal for them."
                 ),
                 people=signal.requester_count,
-                product=_product_name(product),
+                product=product_name_lazy(product),
                 threshold=threshold,
             ),
             url=deal_lookup.launch_url(product=product, signal=signal),
@@ -356,22 +355,17 @@ def demand_fulfil(*, actor, deal) -> DemandSignal | None:
     return signal
 
 
-def _product_name(product: Product):
-    """Return the product's name in whatever language is active when read, so
-    each notification is written in its recipient's language."""
-    return lazy(lambda: product.name, str)()
-
-
 def _notify_requester(request: DemandRequest, deal, product: Product) -> None:
     notification_enqueue(
         recipient=request.user,
         kind="snap.demand.deal_launched",
         title=format_lazy(
-            _("A group buy for {product} has launched"), product=_product_name(product)
+            _("A group buy for {product} has launched"),
+            product=product_name_lazy(product),
         ),
         body=format_lazy(
             _("You snapped {product}, so we said we'd tell you: join the deal now."),
-            product=_product_name(product),
+            product=product_name_lazy(product),
         ),
         url=deal_lookup.deal_url(deal),
         data={"deal": deal.public_id, "product": product.public_id},
