@@ -12,6 +12,7 @@ from groupbuy.accounts.schemas import (
     ApiTokenCreatedOut,
     ApiTokenCreateIn,
     ApiTokenOut,
+    CodeResendIn,
     EmailLinkSentOut,
     EmailVerifyIn,
     PasswordCodeIn,
@@ -85,21 +86,35 @@ def _rate_limited(error: AccountError) -> JsonResponse:
     return response
 
 
+def _code_sent_or_429(send, request, **details):
+    """Send a code (202 with what the client needs to verify it), or the 429
+    that says when another may be asked for."""
+    try:
+        sent = send(**details, address=client_address(request))
+    except AccountError as error:
+        if error.retry_after:
+            return _rate_limited(error)
+        raise
+    return Status(202, _code_sent(sent))
+
+
 @router.post("/auth/signup", response={202: PhoneCodeSentOut}, auth=None)
 def sign_up(request, payload: SignUpIn):
     """Text a code to the phone number; the account is made by /auth/signup/verify.
 
     The answer is the same whether or not the number already has an account.
     """
-    try:
-        sent = services.sign_up_request(
-            **payload.dict(), address=client_address(request)
-        )
-    except AccountError as error:
-        if error.retry_after:
-            return _rate_limited(error)
-        raise
-    return Status(202, _code_sent(sent))
+    return _code_sent_or_429(services.sign_up_request, request, **payload.dict())
+
+
+@router.post("/auth/signup/resend", response={202: PhoneCodeSentOut}, auth=None)
+def sign_up_resend(request, payload: CodeResendIn):
+    """Text a new sign-up code for an earlier /auth/signup request, with its
+    details, so nothing is sent again. Paced like the first code (429 with
+    Retry-After); the earlier code stays good until it expires."""
+    return _code_sent_or_429(
+        services.sign_up_resend, request, verification_id=payload.verification_id
+    )
 
 
 @router.post("/auth/signup/verify", response={201: TokenOut}, auth=None)
@@ -115,15 +130,18 @@ def sign_up_verify(request, payload: SignUpVerifyIn):
 @router.post("/auth/password/reset", response={202: PhoneCodeSentOut}, auth=None)
 def password_reset(request, payload: PasswordResetIn):
     """Text a reset code if the number has an account (answered alike if not)."""
-    try:
-        sent = services.password_reset_request(
-            phone=payload.phone, address=client_address(request)
-        )
-    except AccountError as error:
-        if error.retry_after:
-            return _rate_limited(error)
-        raise
-    return Status(202, _code_sent(sent))
+    return _code_sent_or_429(
+        services.password_reset_request, request, phone=payload.phone
+    )
+
+
+@router.post("/auth/password/reset/resend", response={202: PhoneCodeSentOut}, auth=None)
+def password_reset_resend(request, payload: CodeResendIn):
+    """Text a new reset code to the number of an earlier /auth/password/reset
+    request (answered alike whether or not it has an account)."""
+    return _code_sent_or_429(
+        services.password_reset_resend, request, verification_id=payload.verification_id
+    )
 
 
 @router.post("/auth/password/reset/verify", response=PasswordSetOut, auth=None)
@@ -189,29 +207,15 @@ def email_verify(request, payload: EmailVerifyIn):
 @router.post("/me/password/code", response={202: PhoneCodeSentOut}, auth=api_auth)
 def password_change_code(request):
     """Text a code to my own number before changing my password."""
-    try:
-        sent = services.password_change_request(
-            actor=request.auth, address=client_address(request)
-        )
-    except AccountError as error:
-        if error.retry_after:
-            return _rate_limited(error)
-        raise
-    return Status(202, _code_sent(sent))
+    return _code_sent_or_429(
+        services.password_change_request, request, actor=request.auth
+    )
 
 
 @router.post("/me/phone/code", response={202: PhoneCodeSentOut}, auth=api_auth)
 def phone_verify_code(request):
     """Text a code to my own number to confirm I hold it."""
-    try:
-        sent = services.phone_verify_request(
-            actor=request.auth, address=client_address(request)
-        )
-    except AccountError as error:
-        if error.retry_after:
-            return _rate_limited(error)
-        raise
-    return Status(202, _code_sent(sent))
+    return _code_sent_or_429(services.phone_verify_request, request, actor=request.auth)
 
 
 @router.post("/me/phone/verify", response=UserOut, auth=api_auth)

@@ -28,6 +28,10 @@ class SignUpVerifyIn(Schema):
     token_name: str = Field("signup", max_length=60)
 
 
+class CodeResendIn(Schema):
+    verification_id: str = Field(min_length=1, max_length=40)
+
+
 class PasswordResetIn(Schema):
     phone: str = Field(min_length=3, max_length=32)
 

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.tests.helpers import PASSWORD, code_sent_to, make_user, sms_to
@@ -85,6 +88,103 @@ def test_second_sign_up_code_at_once_is_429_with_retry_after(client, committed):
     assert response.json()["code"] == "too_many_codes"
     assert 1 <= int(response["Retry-After"]) <= 61
     assert PhoneVerification.objects.count() == 1
+
+
+def _as_if_minutes_ago(minutes=2):
+    PhoneVerification.objects.update(
+        created_at=timezone.now() - timedelta(minutes=minutes)
+    )
+
+
+def test_a_new_sign_up_code_over_the_api_signs_up_without_the_details_again(
+    client, committed
+):
+    # given a sign-up asked for two minutes ago, its text lost
+    first = _sign_up(client, committed).json()["verification_id"]
+    _as_if_minutes_ago(2)
+    # when a new code is asked for with only the request's id
+    response = committed(
+        post, client, "/api/auth/signup/resend", {"verification_id": first}
+    )
+    # then a second text went out, and its code makes the account described first
+    assert response.status_code == 202
+    second = response.json()["verification_id"]
+    assert second != first
+    assert len(sms_to("+8613800138000")) == 2
+    created = post(
+        client,
+        "/api/auth/signup/verify",
+        {"verification_id": second, "code": code_sent_to("+8613800138000")},
+    )
+    assert created.status_code == 201
+    assert created.json()["user"]["display_name"] == "Li"
+
+
+def test_a_new_sign_up_code_at_once_is_429_and_sends_nothing(client, committed):
+    first = _sign_up(client, committed).json()["verification_id"]
+    response = post(client, "/api/auth/signup/resend", {"verification_id": first})
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_codes"
+    assert 1 <= int(response["Retry-After"]) <= 61
+    assert len(sms_to("+8613800138000")) == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/auth/signup/resend", "/api/auth/password/reset/resend"]
+)
+def test_a_new_code_for_an_unknown_or_used_request_is_refused(client, committed, path):
+    unknown = post(client, path, {"verification_id": "vrf_nothing_like_it"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
+    first = _sign_up(client, committed).json()["verification_id"]
+    post(
+        client,
+        "/api/auth/signup/verify",
+        {"verification_id": first, "code": code_sent_to("+8613800138000")},
+    )
+    _as_if_minutes_ago(2)
+    used = post(client, path, {"verification_id": first})
+    # a sign-up request is not a reset request: it is unknown there
+    expected = (400, "code_used") if "signup" in path else (404, "not_found")
+    assert (used.status_code, used.json()["code"]) == expected
+    assert len(sms_to("+8613800138000")) == 1
+
+
+def test_a_new_reset_code_over_the_api_goes_to_the_first_number(client, committed):
+    make_user("+8613800138000")
+    first = committed(
+        post, client, "/api/auth/password/reset", {"phone": "13800138000"}
+    ).json()["verification_id"]
+    _as_if_minutes_ago(2)
+    response = committed(
+        post, client, "/api/auth/password/reset/resend", {"verification_id": first}
+    )
+    assert response.status_code == 202
+    assert len(sms_to("+8613800138000")) == 2
+    changed = post(
+        client,
+        "/api/auth/password/reset/verify",
+        {
+            "verification_id": response.json()["verification_id"],
+            "code": code_sent_to("+8613800138000"),
+            "new_password": "a-new-password-5",
+        },
+    )
+    assert changed.status_code == 200
+
+
+def test_a_new_reset_code_for_a_number_without_an_account_answers_alike(
+    client, committed
+):
+    first = committed(
+        post, client, "/api/auth/password/reset", {"phone": "13800138000"}
+    ).json()["verification_id"]
+    _as_if_minutes_ago(2)
+    response = committed(
+        post, client, "/api/auth/password/reset/resend", {"verification_id": first}
+    )
+    assert response.status_code == 202
+    assert set(response.json()) == {"verification_id", "expires_at", "demo_sms"}
+    assert sms_to("+8613800138000") == []
 
 
 @pytest.mark.parametrize("phone", ["12345", "not a phone", "+86 100 0000 0000"])
