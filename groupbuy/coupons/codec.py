@@ -62,6 +62,33 @@ class CodeError(ValueError):
         self.message = message
 
 
+def refusal_message(error: CodeError, gettext) -> str:
+    """What to tell a cashier about ``error``, through ``gettext``: Django's on
+    the platform, the station's own catalog at an offline till (one wording,
+    one translation for both)."""
+    messages = {
+        CodeError.MALFORMED: gettext(
+            "This code is damaged or incomplete. Scan it again or type it in full."
+        ),
+        CodeError.NOT_FOR_THIS_MERCHANT: gettext(
+            "This code is not one of your coupons: it was altered, re-sealed or "
+            "belongs to another merchant."
+        ),
+        CodeError.UNKNOWN_KEY: gettext(
+            "This coupon was signed with a key that no longer verifies."
+        ),
+        CodeError.BAD_SIGNATURE: gettext(
+            "The platform's signature on this coupon is not valid."
+        ),
+        CodeError.WRONG_MERCHANT: gettext(
+            "This coupon was issued for another merchant."
+        ),
+        CodeError.NOT_YET_VALID: gettext("This coupon is not valid yet."),
+        CodeError.EXPIRED: gettext("This coupon has expired."),
+    }
+    return messages.get(error.code, error.message)
+
+
 @dataclasses.dataclass(frozen=True)
 class Coupon:
     platform_id: str

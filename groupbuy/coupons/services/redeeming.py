@@ -28,31 +28,9 @@ from groupbuy.coupons.services.keys import (
 
 logger = logging.getLogger(__name__)
 
-CODE_MESSAGES = {
-    codec.CodeError.MALFORMED: lambda: _(
-        "This code is damaged or incomplete. Scan it again or type it in full."
-    ),
-    codec.CodeError.NOT_FOR_THIS_MERCHANT: lambda: _(
-        "This code is not one of your coupons: it was altered, re-sealed or "
-        "belongs to another merchant."
-    ),
-    codec.CodeError.UNKNOWN_KEY: lambda: _(
-        "This coupon was signed with a key that no longer verifies."
-    ),
-    codec.CodeError.BAD_SIGNATURE: lambda: _(
-        "The platform's signature on this coupon is not valid."
-    ),
-    codec.CodeError.WRONG_MERCHANT: lambda: _(
-        "This coupon was issued for another merchant."
-    ),
-    codec.CodeError.NOT_YET_VALID: lambda: _("This coupon is not valid yet."),
-    codec.CodeError.EXPIRED: lambda: _("This coupon has expired."),
-}
-
 
 def code_error(error: codec.CodeError) -> CouponError:
-    message = CODE_MESSAGES.get(error.code, lambda: error.message)()
-    return CouponError(error.code, message, status=422)
+    return CouponError(error.code, codec.refusal_message(error, _), status=422)
 
 
 def platform_key_map(*, now: datetime | None = None) -> dict:

@@ -10,9 +10,13 @@ groupbuy station export [--out DIR]   write a signed batch file (removable media
 groupbuy station upload [FILE…]       send exported batches to the platform
 groupbuy station serve [--port P]     the till page on 127.0.0.1
 groupbuy station status               what the station holds
+groupbuy station language [LANG]      the language the till speaks (zh-hans, en)
 
 Every command takes ``--dir`` (default $GROUPBUY_STATION_DIR or
-~/.groupbuy-station). Exit status: 0 done, 1 refused or failed, 2 usage.
+~/.groupbuy-station). What the till tells the cashier (redeemed,
+refused and why; the till page) is in the station's language, chosen at init
+(``--language``, default zh-hans) and changed with ``language``; the set-up
+commands answer in English. Exit status: 0 done, 1 refused or failed, 2 usage.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from groupbuy.coupons.station import core
+from groupbuy.coupons.station import core, texts
 from groupbuy.coupons.station.ledger import Ledger
 
 TIMEOUT_SECONDS = 10
@@ -72,6 +76,7 @@ def cmd_init(ledger: Ledger, args) -> int:
         token=args.token,
         branch=args.branch or "",
         device=args.device,
+        language=args.language,
     )
     if args.key_file:
         core.import_key_file(
@@ -134,7 +139,8 @@ def _codes(args) -> list[str]:
 
         found = symbols.read_picture(Path(args.photo).read_bytes())
         if not found:
-            print("REFUSED no_code: no coupon code found in the photo")
+            message = texts.gettext("No coupon code was found in the photo.")
+            print(f"REFUSED no_code {message}")
         return found
     if args.stdin or not args.code:
         return [line for line in (raw.strip() for raw in sys.stdin) if line]
@@ -208,6 +214,13 @@ def cmd_status(ledger: Ledger, args) -> int:
     return 0
 
 
+def cmd_language(ledger: Ledger, args) -> int:
+    if args.language:
+        ledger.set(language=args.language)
+    print(ledger.get("language", texts.LANGUAGES[0]))
+    return 0
+
+
 def cmd_serve(ledger: Ledger, args) -> int:
     from groupbuy.coupons.station.web import serve
 
@@ -224,6 +237,7 @@ COMMANDS = {
     "upload": cmd_upload,
     "status": cmd_status,
     "serve": cmd_serve,
+    "language": cmd_language,
 }
 
 
@@ -246,6 +260,7 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--branch", default="")
     init.add_argument("--device", default="station")
     init.add_argument("--force", action="store_true")
+    init.add_argument("--language", choices=texts.LANGUAGES, default=texts.LANGUAGES[0])
     for name in ("register", "sync", "status"):
         commands.add_parser(name)
     redeem = commands.add_parser("redeem")
@@ -264,6 +279,8 @@ def parser() -> argparse.ArgumentParser:
     upload.add_argument("files", nargs="*")
     serve = commands.add_parser("serve")
     serve.add_argument("--port", type=int, default=8765)
+    language = commands.add_parser("language")
+    language.add_argument("language", nargs="?", choices=texts.LANGUAGES)
     return root
 
 
@@ -274,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "init" and not ledger.is_initialised:
             print("run `groupbuy station init` first")
             return 2
+        texts.use_language(ledger.get("language", texts.LANGUAGES[0]))
         return COMMANDS[args.command](ledger, args)
     finally:
         ledger.close()

@@ -13,6 +13,7 @@ from nacl.signing import SigningKey
 
 from groupbuy.coupons import batchfile, codec
 from groupbuy.coupons.station.ledger import Ledger
+from groupbuy.coupons.station.texts import gettext, ngettext
 
 
 @dataclasses.dataclass
@@ -100,7 +101,7 @@ def redeem(
         return Outcome(
             False,
             "offline_disabled",
-            "Offline redemption is switched off for this branch.",
+            gettext("Offline redemption is switched off for this branch."),
         )
     try:
         coupon = codec.open_coupon(
@@ -111,11 +112,15 @@ def redeem(
             now=now,
         )
     except codec.CodeError as error:
-        return Outcome(False, error.code, error.message)
+        return Outcome(False, error.code, codec.refusal_message(error, gettext))
     reason = ledger.revocation_reason(coupon.serial)
     if reason:
         return Outcome(
-            False, "revoked", f"This coupon was cancelled ({reason}).", coupon.serial
+            False,
+            "revoked",
+            gettext("This coupon was cancelled: %(reason)s.")
+            % {"reason": _revocation_reason(reason)},
+            coupon.serial,
         )
     wanted = quantity
     if wanted is None:
@@ -124,7 +129,12 @@ def redeem(
         return Outcome(
             False,
             "bad_quantity",
-            f"Redeem between 1 and {coupon.quantity} unit(s).",
+            ngettext(
+                "This coupon holds %(count)s unit: redeem 1.",
+                "Redeem between 1 and %(count)s units.",
+                coupon.quantity,
+            )
+            % {"count": coupon.quantity},
             coupon.serial,
         )
     left = ledger.record(
@@ -142,10 +152,24 @@ def redeem(
     return Outcome(
         True,
         "redeemed",
-        f"Redeemed {wanted} of {coupon.quantity} unit(s); {left - wanted} left.",
+        ngettext(
+            "Redeemed %(wanted)s of %(count)s unit; %(left)s left.",
+            "Redeemed %(wanted)s of %(count)s units; %(left)s left.",
+            coupon.quantity,
+        )
+        % {"wanted": wanted, "count": coupon.quantity, "left": left - wanted},
         coupon.serial,
         wanted,
     )
+
+
+def _revocation_reason(reason: str) -> str:
+    # The reasons coupons.services and the admin give; another is shown as sent.
+    return {
+        "order_refunded": gettext("the order was refunded"),
+        "order_cancelled": gettext("the order was cancelled"),
+        "operator": gettext("cancelled by the platform"),
+    }.get(reason, reason)
 
 
 def _platform_keys(ledger: Ledger) -> dict:
@@ -157,13 +181,19 @@ def _platform_keys(ledger: Ledger) -> dict:
 
 def _refused_for_units(ledger: Ledger, serial: str, left: int) -> Outcome:
     if left > 0:
-        return Outcome(
-            False, "not_enough_left", f"Only {left} unit(s) left here.", serial
-        )
+        message = ngettext(
+            "Only %(left)s unit is left here.",
+            "Only %(left)s units are left here.",
+            left,
+        ) % {"left": left}
+        return Outcome(False, "not_enough_left", message, serial)
     when, _branch = ledger.redemption_of(serial)
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
     return Outcome(
-        False, "already_redeemed", f"Already redeemed here on {stamp}.", serial
+        False,
+        "already_redeemed",
+        gettext("Already redeemed here on %(moment)s.") % {"moment": stamp},
+        serial,
     )
 
 

@@ -14,21 +14,22 @@ from urllib.parse import parse_qs
 
 from groupbuy.coupons.station import core
 from groupbuy.coupons.station.ledger import Ledger
+from groupbuy.coupons.station.texts import gettext, language, ngettext
 
-PAGE = """<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">
+PAGE = """<!doctype html><html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>groupbuy station</title><style>
+<title>{title}</title><style>
 body{{font-family:sans-serif;margin:1rem;max-width:40rem}}
 input{{width:100%;font-size:1.2rem;padding:.4rem}}
 .ok{{background:#e6f4ea;padding:.5rem}} .refused{{background:#fdecea;padding:.5rem}}
 li{{font-family:monospace}}</style></head><body>
-<h1>核销 Redeem</h1>{result}
-<form method="post" action="/redeem"><input name="code" id="code" autofocus
- autocomplete="off" placeholder="GB1:…"><label>份数 Units
-<input name="quantity" id="quantity" type="number" min="1" inputmode="numeric"
- placeholder="全部 all" style="width:6rem"></label>
-<button type="submit">核销 Redeem</button></form>
-<h2>今日 Today ({count})</h2><ul id="today">{rows}</ul></body></html>"""
+<h1>{redeem}</h1>{result}
+<form method="post" action="/redeem"><label for="code">{code_label}</label>
+<input name="code" id="code" autofocus autocomplete="off" placeholder="GB1:…">
+<label>{units} <input name="quantity" id="quantity" type="number" min="1"
+ inputmode="numeric" placeholder="{all_left}" style="width:6rem"></label>
+<button type="submit">{redeem}</button></form>
+<h2>{today}</h2><ul id="today">{rows}</ul></body></html>"""
 
 
 def _today_start() -> int:
@@ -45,12 +46,26 @@ def render(ledger: Ledger, outcome: core.Outcome | None = None) -> bytes:
             f"{html.escape(outcome.message)} {outcome.serial}</p>"
         )
     rows = ledger.redemptions_since(_today_start())
+    exported = " " + html.escape(gettext("(exported)"))
     items = "".join(
         f"<li>{time.strftime('%H:%M', time.localtime(at))} {serial} ×{quantity}"
-        f"{' (exported)' if batch else ''}</li>"
+        f"{exported if batch else ''}</li>"
         for serial, quantity, at, _branch, _cashier, batch in rows
     )
-    return PAGE.format(result=result, rows=items, count=len(rows)).encode("utf-8")
+    today = ngettext(
+        "Today: %(count)s redemption", "Today: %(count)s redemptions", len(rows)
+    ) % {"count": len(rows)}
+    return PAGE.format(
+        language="zh-Hans" if language() == "zh-hans" else language(),
+        title=html.escape(gettext("Offline redemption station")),
+        redeem=html.escape(gettext("Redeem")),
+        code_label=html.escape(gettext("Scan or type the coupon code")),
+        units=html.escape(gettext("Units")),
+        all_left=html.escape(gettext("all left")),
+        today=html.escape(today),
+        result=result,
+        rows=items,
+    ).encode("utf-8")
 
 
 def make_handler(ledger: Ledger, lock: threading.Lock):

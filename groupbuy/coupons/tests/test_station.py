@@ -257,11 +257,16 @@ def test_the_till_page_redeems_with_the_network_unplugged(client, tmp_path):
         # when the scanner types the code and Enter (a form post)
         first = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
         second = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
-        # then it is redeemed once and listed for the day
+        # then it is redeemed once and listed for the day, in the station's
+        # language: a new station speaks the site's default, Chinese
         assert first.status_code == 200 and 'data-code="redeemed"' in first.text
+        assert "已核销 1 件（共 1 件），还剩 0 件。" in first.text
         assert second.status_code == 422
         assert 'data-code="already_redeemed"' in second.text
-        assert coupon_for(order).serial in httpx.get(url, timeout=10).text
+        assert "已于" in second.text and "在本机核销" in second.text
+        page = httpx.get(url, timeout=10).text
+        assert coupon_for(order).serial in page
+        assert '<html lang="zh-Hans">' in page and "今日核销：1 笔" in page
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -282,6 +287,8 @@ def test_partial_units_offline_then_upload(live_server, tmp_path):
         live_server.url,
         "--token",
         secret,
+        "--language",
+        "en",
     )
     (order,) = confirmed_orders(merchant, quantities=(3,))
     assert station(directory, "sync")[0] == 0
@@ -294,10 +301,12 @@ def test_partial_units_offline_then_upload(live_server, tmp_path):
     rest = station(directory, "redeem", code)
     again = station(directory, "redeem", code, "--quantity", "1")
     # then 1 then 2 units are taken, the rest refused with the reason
-    assert one == (0, f"OK redeemed {serial} Redeemed 1 of 3 unit(s); 2 left.\n")
+    assert one == (0, f"OK redeemed {serial} Redeemed 1 of 3 units; 2 left.\n")
     assert too_many[0] == 1
-    assert too_many[1].startswith(f"REFUSED not_enough_left {serial} Only 2")
-    assert rest == (0, f"OK redeemed {serial} Redeemed 2 of 3 unit(s); 0 left.\n")
+    assert too_many[1] == (
+        f"REFUSED not_enough_left {serial} Only 2 units are left here.\n"
+    )
+    assert rest == (0, f"OK redeemed {serial} Redeemed 2 of 3 units; 0 left.\n")
     assert again[1].startswith("REFUSED already_redeemed")
     # and, uploaded later, both count on the platform
     station(directory, "export")

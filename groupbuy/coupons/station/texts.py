@@ -1,0 +1,46 @@
+"""What the station says to the cashier, in the station's language.
+
+The station runs without Django, so it reads the coupons app's compiled
+catalog (``groupbuy/coupons/locale``) with the standard library's gettext.
+The messages are marked with calls named ``gettext`` and ``ngettext`` so that
+``makemessages`` extracts them into that catalog with the rest of the app.
+"""
+
+from __future__ import annotations
+
+import gettext as gnu_gettext
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+# The languages the site speaks (settings.LANGUAGES); the first is a new
+# station's, as it is the site's default.
+LANGUAGES = ("zh-hans", "en")
+
+_catalog: gnu_gettext.NullTranslations = gnu_gettext.NullTranslations()
+_language = "en"
+
+
+def use_language(language: str) -> None:
+    """Speak ``language`` from now on (English, the source, if it is unknown)."""
+    global _catalog, _language
+    language = language.lower()
+    if language not in LANGUAGES:
+        language = "en"
+    # Django names the folder zh_Hans; gettext finds it under that name only.
+    folder = {"zh-hans": "zh_Hans"}.get(language, language)
+    _catalog = gnu_gettext.translation(
+        "django", localedir=LOCALE_DIR, languages=[folder], fallback=True
+    )
+    _language = language
+
+
+def language() -> str:
+    return _language
+
+
+def gettext(message: str) -> str:
+    return _catalog.gettext(message)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    return _catalog.ngettext(singular, plural, number)
