@@ -25,6 +25,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.models import Channel, Invitation, Notification
+from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.services import (
     notification_enqueue,
     notification_write,
@@ -72,7 +73,9 @@ def notification_invite(
                 data=data,
                 idempotency_key=idempotency_key,
             )
-    language = language or settings.LANGUAGE_CODE
+    # Not a member yet, so no language of their own: the inviter's is the best
+    # guess (a Chinese shopper's contacts read Chinese), then the site's.
+    language = language or recipient_language(actor)
     now = timezone.now()
     notification = notification_write(
         recipient=None,

@@ -72,6 +72,28 @@ def test_inviting_a_number_without_an_account_texts_it_once(
     assert AuditEntry.objects.filter(action="notify.invitation.created").count() == 1
 
 
+def test_an_invitation_is_written_in_the_inviters_language(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils.translation import gettext_lazy
+
+    # given a sender who reads Chinese on an English-speaking site
+    sender = make_user(preferred_language=User.Language.ZH_HANS)
+    title = gettext_lazy("You are invited to run a shop on groupbuy")
+    # when they invite a number that has no account
+    with django_capture_on_commit_callbacks(execute=True):
+        chinese = invite(actor=sender, title=title)
+    # then the invitation goes out in their language; with no sender, the site's
+    [sms] = MemorySmsBackend.outbox
+    assert "邀请您在 groupbuy 开店" in sms.text, sms.text
+    assert Invitation.objects.get(notification=chinese).language == "zh-hans"
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(address="139 1234 5679", title=title)
+    assert (
+        "You are invited to run a shop on groupbuy" in MemorySmsBackend.outbox[1].text
+    )
+
+
 def test_after_delivery_only_the_keyed_hash_of_the_number_is_kept(
     django_capture_on_commit_callbacks,
 ):
