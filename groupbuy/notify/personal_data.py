@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.utils.translation import gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
+from groupbuy.core.transactions import after_commit
+from groupbuy.notify.outboxes import outboxes_forget
 
 
 class NotifyPersonalData(PersonalDataProvider):
@@ -74,3 +78,12 @@ class NotifyPersonalData(PersonalDataProvider):
             after = (notification.title, notification.body, notification.texts)
             if after != before:
                 notification.save(update_fields=["title", "body", "texts"])
+        # The outbox files (texts and e-mails waiting to be sent on): theirs go,
+        # others' are scrubbed as the inboxes are. After commit: files are not
+        # rolled back with the erasure.
+        after_commit(
+            outboxes_forget,
+            phone=user.phone or "",
+            email=user.email or "",
+            scrub=functools.partial(scrub, strings=strings),
+        )

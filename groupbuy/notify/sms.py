@@ -8,7 +8,10 @@ Built in:
 - ``ConsoleSmsBackend`` writes messages to the log (development).
 - ``FileOutboxSmsBackend`` writes one JSON file per message to
   settings.GROUPBUY_SMS_OUTBOX_DIR, named after the key; another process (or a
-  person) sends them on. This is the default of the one-machine install.
+  person) sends them on. This is the default of the one-machine install. Its
+  files hold numbers and codes, so they are deleted after
+  GROUPBUY_OUTBOX_RETENTION_DAYS and an erased person's at once
+  (``groupbuy.notify.outboxes``).
 - ``MemorySmsBackend`` keeps messages in a class-level list (tests).
 
 The GSM modem backend (the patents' 短信猫: AT commands over a serial port, UCS-2
@@ -28,7 +31,9 @@ import re
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -52,6 +57,16 @@ class BaseSmsBackend:
     def send(self, *, phone: str, text: str, idempotency_key: str) -> str:
         """Send ``text`` to ``phone`` (E.164); return the provider's message id."""
         raise NotImplementedError
+
+    def forget(self, *, phone: str, scrub: Callable[[str], str]) -> None:
+        """Forget an erased person: what this backend keeps of texts to
+        ``phone`` goes, and ``scrub`` is applied to other texts it keeps.
+        A backend that keeps nothing has nothing to do."""
+
+    def purge(self, *, before: datetime) -> int:
+        """Delete what this backend keeps of texts written before ``before``;
+        return how many."""
+        return 0
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
@@ -138,6 +153,50 @@ class FileOutboxSmsBackend(BaseSmsBackend):
             os.link(temporary, path)
         finally:
             os.unlink(temporary)
+
+    def _records(self):
+        try:
+            paths = sorted(self.directory.glob("*.json"))
+        except OSError:
+            return
+        for path in paths:
+            try:
+                yield path, json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # gone meanwhile (sent on), or not ours
+
+    def forget(self, *, phone: str, scrub: Callable[[str], str]) -> None:
+        for path, record in self._records():
+            if record.get("phone") == phone:
+                path.unlink(missing_ok=True)
+                continue
+            text = record.get("text", "")
+            if scrub(text) != text:
+                # Rewritten in place: the key's file must stay so a retried
+                # delivery still finds its message id.
+                record["text"] = scrub(text)
+                handle, temporary = tempfile.mkstemp(
+                    dir=self.directory, prefix=".tmp-", suffix=".json"
+                )
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(record, stream, ensure_ascii=False, indent=2)
+                os.replace(temporary, path)
+
+    def purge(self, *, before: datetime) -> int:
+        deleted = 0
+        cutoff = before.timestamp()
+        try:
+            paths = list(self.directory.glob("*.json"))
+        except OSError:
+            return 0
+        for path in paths:
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    deleted += 1
+            except FileNotFoundError:
+                continue
+        return deleted
 
     @staticmethod
     def _read_message_id(path: Path) -> str:

@@ -45,6 +45,15 @@ def deliveries_sweep() -> None:
         delivery_send(delivery_id)
 
 
+@db_periodic_task(crontab(minute="23", hour="3"))
+def outboxes_purge() -> None:
+    """Delete, once a day, the outbox files older than the retention (texts and
+    e-mails waiting to be sent on hold numbers and codes)."""
+    from groupbuy.notify import outboxes
+
+    outboxes.outboxes_purge()
+
+
 @db_periodic_task(crontab(minute="17", hour="3"))
 def invitations_purge() -> None:
     """Delete, once a day, the invitations nobody claimed within the retention."""

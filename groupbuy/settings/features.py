@@ -15,6 +15,11 @@ GROUPBUY_CONTACT_HASH_KEY = os.environ.get("GROUPBUY_CONTACT_HASH_KEY", "")
 GROUPBUY_INVITATION_RETENTION_DAYS = int(
     os.environ.get("GROUPBUY_INVITATION_RETENTION_DAYS", "90")
 )
+# The one-machine install's file outboxes (a file per text or e-mail, for
+# another process to send on) delete what is older than this: numbers, codes.
+GROUPBUY_OUTBOX_RETENTION_DAYS = int(
+    os.environ.get("GROUPBUY_OUTBOX_RETENTION_DAYS", "7")
+)
 # The API's default authentication (a Ninja auth callable or list of them).
 GROUPBUY_API_AUTH = "groupbuy.accounts.auth.api_auth"
 # --- Snap to deal ---------------------------------------------------------------
