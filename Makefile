@@ -35,17 +35,23 @@ serve: venv bytecode
 
 # The whole suite on SQLite. Browser tests run when /usr/bin/chromium exists and
 # are skipped with a message otherwise (.ci/run installs Chromium and forbids skips).
-# Two pytest processes at once: the browser journeys (mostly waiting on Chromium
-# and their own server) beside everything else; the journeys' output follows.
-# (Exit status 5 is "no tests selected", e.g. PYTEST_ARGS naming one app.)
+# Three pytest processes at once: the browser journeys (mostly waiting on Chromium
+# and their own server), the other slow tests (most start server processes and
+# wait on them), and everything else; the first two's output follows.
+# (Exit status 5 is "no tests selected", e.g. PYTEST_ARGS naming one app: fine
+# for one or two of the three, not for all.)
 test: venv bytecode test-js
-	@log=$$(mktemp); \
-	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS) >"$$log" 2>&1 & journeys=$$!; \
-	$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS); rest=$$?; \
-	wait $$journeys; journeys_rc=$$?; \
-	echo "--- browser journeys (pytest -m browser) ---"; cat "$$log"; rm -f "$$log"; \
-	{ [ $$rest -eq 0 ] || [ $$rest -eq 5 ]; } && { [ $$journeys_rc -eq 0 ] || [ $$journeys_rc -eq 5 ]; } \
-		&& { [ $$rest -ne 5 ] || [ $$journeys_rc -ne 5 ]; }
+	@journeys=$$(mktemp); slow=$$(mktemp); \
+	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS) >"$$journeys" 2>&1 & journeys_pid=$$!; \
+	$(BIN)/python -m pytest -q -m "slow and not browser" $(PYTEST_ARGS) >"$$slow" 2>&1 & slow_pid=$$!; \
+	$(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS); rest=$$?; \
+	wait $$slow_pid; slow_rc=$$?; wait $$journeys_pid; journeys_rc=$$?; \
+	echo "--- slow tests (pytest -m 'slow and not browser') ---"; cat "$$slow"; \
+	echo "--- browser journeys (pytest -m browser) ---"; cat "$$journeys"; \
+	rm -f "$$journeys" "$$slow"; ran=0; \
+	for rc in $$rest $$slow_rc $$journeys_rc; do \
+		case $$rc in 0) ran=1 ;; 5) ;; *) exit $$rc ;; esac; \
+	done; [ $$ran -eq 1 ]
 
 # The JavaScript unit tests (pure modules, e.g. the clock's protocol arithmetic)
 # on Node's own test runner; skipped with a message without Node, except in CI.

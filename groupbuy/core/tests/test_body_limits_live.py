@@ -13,6 +13,8 @@ import pytest
 
 from tests.support.servers import Deployment, free_port
 
+pytestmark = pytest.mark.slow  # a real server process
+
 MB = 1024 * 1024
 
 

@@ -27,7 +27,7 @@ from groupbuy.coupons.tests.factories import make_merchant as make_plain_merchan
 from tests.support.servers import free_port
 
 REPO = Path(__file__).resolve().parents[3]
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def station(directory: Path, *argv: str, stdin: str = "") -> tuple[int, str]:
