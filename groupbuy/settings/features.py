@@ -55,11 +55,21 @@ GROUPBUY_TRUSTED_PROXIES = [
     if entry.strip()
 ]
 # One-time SMS codes (sign-up, password reset and change).
-GROUPBUY_PHONE_CODE_TTL_MINUTES = 10
-GROUPBUY_PHONE_CODE_MAX_ATTEMPTS = 5
-GROUPBUY_PHONE_CODE_RESEND_SECONDS = 60
-GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR = 5
-GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR = 20
+GROUPBUY_PHONE_CODE_TTL_MINUTES = int(
+    os.environ.get("GROUPBUY_PHONE_CODE_TTL_MINUTES", "10")
+)
+GROUPBUY_PHONE_CODE_MAX_ATTEMPTS = int(
+    os.environ.get("GROUPBUY_PHONE_CODE_MAX_ATTEMPTS", "5")
+)
+GROUPBUY_PHONE_CODE_RESEND_SECONDS = int(
+    os.environ.get("GROUPBUY_PHONE_CODE_RESEND_SECONDS", "60")
+)
+GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR = int(
+    os.environ.get("GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR", "5")
+)
+GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR", "20")
+)
 # API tokens expire after this many days unless their owner picks fewer.
 GROUPBUY_API_TOKEN_DAYS = int(os.environ.get("GROUPBUY_API_TOKEN_DAYS", "90"))
 # --- Request size limits, recognition capacity ----------------------------------

@@ -48,12 +48,18 @@ def test_every_setting_an_app_reads_can_be_set_by_an_operator():
     assert unreachable == {}
 
 
-def _settings_in(environment: dict, tmp_path) -> subprocess.CompletedProcess:
+def _settings_in(
+    environment: dict, tmp_path, *, printed: str = ""
+) -> subprocess.CompletedProcess:
     script = (
-        "import groupbuy.settings as s; "
-        "print(s.GROUPBUY_SMS_HTTP_URL, s.GROUPBUY_POOL_ANSWER_MINUTES, "
-        "s.GROUPBUY_POOL_MATCH_BUDGET_S, hasattr(s, 'GROUPBUY_COUPON_VALID_DAYS'), "
-        "s.GROUPBUY_SITE_NAME)"
+        "import groupbuy.settings as s; print("
+        + (
+            printed
+            or "s.GROUPBUY_SMS_HTTP_URL, s.GROUPBUY_POOL_ANSWER_MINUTES, "
+            "s.GROUPBUY_POOL_MATCH_BUDGET_S, hasattr(s, 'GROUPBUY_COUPON_VALID_DAYS'), "
+            "s.GROUPBUY_SITE_NAME"
+        )
+        + ")"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -92,6 +98,26 @@ def test_the_environment_sets_an_apps_setting_of_its_kind_and_the_sites_name(
         "False",
         "鲜邻团购",
     ]
+
+
+def test_the_sms_code_limits_and_the_outbox_retention_come_from_the_environment(
+    tmp_path,
+):
+    names = [
+        "GROUPBUY_PHONE_CODE_TTL_MINUTES",
+        "GROUPBUY_PHONE_CODE_MAX_ATTEMPTS",
+        "GROUPBUY_PHONE_CODE_RESEND_SECONDS",
+        "GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR",
+        "GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR",
+        "GROUPBUY_OUTBOX_RETENTION_DAYS",
+    ]
+    started = _settings_in(
+        {name: str(value) for value, name in enumerate(names, start=2)},
+        tmp_path,
+        printed=", ".join(f"s.{name}" for name in names),
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["2", "3", "4", "5", "6", "7"]
 
 
 def test_a_setting_of_the_wrong_kind_stops_the_start_naming_it(tmp_path):
