@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.selectors import deal_prices
 from groupbuy.escrow.services import intent_pay_url
@@ -133,8 +134,8 @@ class DealCreateIn(Schema):
     list_price_fen: int
     tiers: list[TierIO] = Field(min_length=1, max_length=10)
     stock: int
-    starts_at: datetime
-    deadline_at: datetime
+    starts_at: Moment
+    deadline_at: Moment
     max_quantity_per_order: int = 5
     settlement_mode: str = "on_close"
 
@@ -146,8 +147,8 @@ class DealUpdateIn(Schema):
     list_price_fen: int | None = None
     tiers: list[TierIO] | None = Field(None, min_length=1, max_length=10)
     stock: int | None = None
-    starts_at: datetime | None = None
-    deadline_at: datetime | None = None
+    starts_at: Moment | None = None
+    deadline_at: Moment | None = None
     max_quantity_per_order: int | None = None
     settlement_mode: str | None = None
 
@@ -175,7 +176,7 @@ class AddStockIn(Schema):
 
 
 class ScheduleIn(Schema):
-    deadline_at: datetime
+    deadline_at: Moment
 
 
 class RefundIn(Schema):

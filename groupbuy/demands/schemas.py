@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
 from groupbuy.demands.selectors import committed_units
@@ -18,7 +19,7 @@ class DemandIn(Schema):
     quantity_wanted: int
     initiator_quantity: int = 1
     target_unit_price_fen: int
-    deadline_at: datetime
+    deadline_at: Moment
     latitude: float | None = None
     longitude: float | None = None
 
@@ -50,7 +51,7 @@ class BuyerDemandPageOut(PageOut):
 
 
 class DemandDeadlineIn(Schema):
-    deadline_at: datetime
+    deadline_at: Moment
 
 
 class DemandJoinIn(Schema):
@@ -101,7 +102,7 @@ class DemandSearchIn(Schema):
     within_km: float | None = None
     min_quantity: int | None = None
     max_quantity: int | None = None
-    deadline_before: datetime | None = None
+    deadline_before: Moment | None = None
 
 
 class DemandSavedSearchIn(Schema):

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.moments import MomentField
 from groupbuy.core.money import yuan_to_fen
 from groupbuy.pooling.models import CartReport, Promotion
 
@@ -118,17 +119,8 @@ class PoolRequestForm(forms.Form):
         ]
 
 
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
 def _when(label) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format=DATETIME_INPUT
-        ),
-    )
+    return MomentField(label=label)
 
 
 class CartReportForm(forms.Form):

@@ -8,6 +8,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
 
@@ -29,8 +30,8 @@ class PromotionIn(Schema):
     pay_m: int = Field(0, ge=0, le=100)
     second_item_percent: int = Field(100, ge=0, le=100)
     product_ids: list[str] = []
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
 
 
 class PromotionOut(Schema):
@@ -107,8 +108,8 @@ class CartIn(Schema):
     kind: str = "intended"
     amount_fen: int | None = Field(None, ge=-MAX_FEN, le=MAX_FEN)
     items: list[LineIn] = Field([], max_length=200)
-    window_start_at: datetime
-    window_end_at: datetime
+    window_start_at: Moment
+    window_end_at: Moment
 
 
 class CartOut(Schema):
@@ -140,9 +141,9 @@ class RequestIn(Schema):
     # ones pool items (only those the promotion counts are kept)
     amount_fen: int | None = Field(None, ge=-MAX_FEN, le=MAX_FEN)
     items: list[LineIn] = Field([], max_length=200)
-    deadline_at: datetime
-    window_start_at: datetime | None = None
-    window_end_at: datetime | None = None
+    deadline_at: Moment
+    window_start_at: Moment | None = None
+    window_end_at: Moment | None = None
     max_group_size: int | None = Field(None, ge=2, le=6)
     # Where I am (optional): a shop farther than my max_walk_m is refused.
     latitude: float | None = Field(None, ge=-90, le=90)
@@ -247,7 +248,7 @@ class MessagesIn(Schema):
 
 class BuyersIn(PageIn):
     product_id: str = Field(min_length=1, max_length=40)
-    before: datetime
+    before: Moment
 
 
 class BuyerOut(Schema):

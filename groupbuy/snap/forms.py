@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category, Merchant
+from groupbuy.core.moments import MomentField
 from groupbuy.core.money import MOST_PRICE_FEN, fen_to_yuan, yuan_to_fen
 from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
@@ -33,16 +34,6 @@ class YuanField(forms.DecimalField):
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("step", "0.01")
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    widget = forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-    )
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-        super().__init__(**kwargs)
 
 
 class DomainErrorsMixin:
@@ -98,8 +89,8 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
         max_value=MOST_UNITS_PER_ORDER,
         initial=5,
     )
-    starts_at = LocalDateTimeField(label=_("Starts"))
-    deadline_at = LocalDateTimeField(label=_("Deadline"))
+    starts_at = MomentField(label=_("Starts"))
+    deadline_at = MomentField(label=_("Deadline"))
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.escrow.services import intent_pay_url
 
@@ -20,8 +21,8 @@ class TeamDealCreateIn(Schema):
     solo_price_fen: int
     stock: int
     limit_per_shopper: int = 1
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
 
 
 class AddStockIn(Schema):
@@ -29,7 +30,7 @@ class AddStockIn(Schema):
 
 
 class ExtendIn(Schema):
-    ends_at: datetime
+    ends_at: Moment
 
 
 class OpenIn(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.errors import DomainError
+from groupbuy.core.moments import MomentField
 from groupbuy.core.money import format_fen, yuan_to_fen
 from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
@@ -237,17 +238,10 @@ class JoinForm(forms.Form):
 
 
 TIER_ROWS = 5
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
 def _datetime_field(label) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format=DATETIME_INPUT
-        ),
-    )
+    return MomentField(label=label)
 
 
 class DealForm(forms.Form):

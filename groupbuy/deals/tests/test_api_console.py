@@ -296,3 +296,52 @@ def test_a_day_at_the_edge_of_the_calendar_is_a_400_naming_it(
     body = response.json()
     assert body["code"] == "invalid_date"
     assert sorted(body["fields"]) == fields
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"])
+def test_a_deadline_at_the_edge_of_the_calendar_is_refused_and_pages_stay_up(
+    client, moment
+):
+    # given an open deal (the home page lists it)
+    merchant, owner, _cashier, _outsiders = _shop()
+    deal = make_deal(merchant=merchant)
+    before = deal.deadline_at
+    # when its owner moves the deadline to the end (or start) of the calendar
+    response = client.post(
+        f"/api/deals/{deal.public_id}/schedule",
+        {"deadline_at": moment},
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then it is refused on its field, and nothing changed: 9999-12-31 23:59
+    # UTC is in year 10000 in China, which made every page listing it a 500
+    assert response.status_code == 422, response.json()
+    assert response.json()["fields"]["deadline_at"] == [
+        "Choose a moment from 2000-01-01 to 2099-12-31."
+    ]
+    deal.refresh_from_db()
+    assert deal.deadline_at == before
+    assert client.get("/").status_code == 200
+    assert client.get(f"/deals/{deal.public_id}/").status_code == 200
+
+
+def test_a_new_deal_starting_at_year_one_is_refused(client):
+    merchant, owner, _cashier, _outsiders = _shop()
+    product = make_product()
+    response = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        {
+            "product_id": product.public_id,
+            "title": "Year one",
+            "list_price_fen": 200,
+            "tiers": [{"min_participants": 1, "price_fen": 100}],
+            "stock": 5,
+            "starts_at": "0001-01-01T00:00:00Z",
+            "deadline_at": (timezone.now() + timedelta(days=2)).isoformat(),
+        },
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    assert response.status_code == 422, response.json()
+    assert list(response.json()["fields"]) == ["starts_at"]
+    assert not Deal.objects.filter(title="Year one").exists()

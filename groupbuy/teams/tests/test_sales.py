@@ -117,6 +117,21 @@ def test_the_end_of_sales_never_moves_earlier(client, shop):
     assert (team_deal.ends_at, team_deal.deal.deadline_at) == before
 
 
+def test_an_end_of_sales_past_the_calendar_is_refused_not_a_server_error(client, shop):
+    team_deal = shop["team_deal"]
+    before = team_deal.ends_at
+    response = _post(
+        client,
+        f"/api/teams/deals/{team_deal.deal.public_id}/extend",
+        shop["owner"],
+        {"ends_at": "9999-12-31T23:59:59Z"},
+    )
+    assert response.status_code == 422, response.json()
+    assert "ends_at" in response.json()["fields"]
+    team_deal.refresh_from_db()
+    assert team_deal.ends_at == before
+
+
 def test_nothing_changes_once_sales_have_ended(client, shop):
     team_deal = shop["team_deal"]
     deal_close_now(actor=shop["owner"], deal=team_deal.deal)

@@ -71,6 +71,20 @@ def test_create_deal_saves_draft_with_tiers(db):
     ]
 
 
+def test_a_deadline_past_the_calendar_is_shown_on_its_field(db):
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    response = client.post(
+        url, _deal_post(listing.product, deadline_at="9999-12-31T23:59")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["deadline_at"] == [
+        "Choose a moment from 2000-01-01 to 2099-12-31."
+    ]
+    assert not Deal.objects.exists()
+
+
 def test_create_deal_with_rising_tier_prices_shows_service_error(db):
     merchant, client = _owner()
     listing = make_listing(merchant=merchant, price_fen=12_900)
