@@ -26,11 +26,12 @@ class MalformedJson(Exception):
 
 
 class JsonParser(Parser):
-    """Parse bodies as JSON, saying where a malformed one goes wrong."""
+    """Parse bodies as JSON, saying where a malformed one goes wrong; drop NUL
+    characters from what a request sends."""
 
     def parse_body(self, request):
         try:
-            return json.loads(request.body)
+            body = json.loads(request.body, object_hook=_without_nul_object)
         except UnicodeDecodeError:
             raise MalformedJson(_("The request body is not UTF-8 text.")) from None
         except json.JSONDecodeError as problem:
@@ -41,6 +42,35 @@ class JsonParser(Parser):
                 )
                 % {"line": problem.lineno, "column": problem.colno}
             ) from None
+        # Every request body is an object of fields. Read as one, a list or a
+        # string gave every field its default: '["junk"]' joined a deal.
+        if not isinstance(body, dict):
+            raise MalformedJson(
+                _('The request body must be a JSON object, such as {"quantity": 1}.')
+            )
+        return body
+
+    def parse_querydict(self, data, list_fields, request):
+        # Query strings, forms and path parameters alike (see _without_nul_object).
+        return _without_nul_object(super().parse_querydict(data, list_fields, request))
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _without_nul_object(pairs: dict) -> dict:
+    """NUL is never part of a name, a message or an id, and PostgreSQL refuses
+    it in text (a 500 where it reached the database): dropped as JSON is read,
+    in keys and in values, lists included."""
+    return {
+        _without_nul(key): (
+            [_without_nul(item) for item in value]
+            if isinstance(value, list)
+            else _without_nul(value)
+        )
+        for key, value in pairs.items()
+    }
 
 
 api = NinjaAPI(

@@ -18,6 +18,9 @@ class PageResult:
     page: int
     page_size: int
     total: int
+    # The page asked for lies past the last: a page shows the last one
+    # instead, the API an empty page (see page_payload).
+    asked_past_end: int | None = None
 
     @property
     def pages(self) -> int:
@@ -50,12 +53,15 @@ def paginate(
     except (TypeError, ValueError):
         page_size = DEFAULT_PAGE_SIZE
     paginator = Paginator(queryset, page_size)
+    asked_past_end = None
     try:
         page_obj = paginator.page(page)
     except PageNotAnInteger:
         page_obj = paginator.page(1)
     except EmptyPage:
         page_obj = paginator.page(paginator.num_pages)
+        if str(page).isdigit() and int(page) > paginator.num_pages:
+            asked_past_end = int(page)
     items = page_obj.object_list
     if deferred_join and hasattr(items, "values_list"):
         keys = list(items.values_list("pk", flat=True))
@@ -66,11 +72,23 @@ def paginate(
         page=page_obj.number,
         page_size=page_size,
         total=paginator.count,
+        asked_past_end=asked_past_end,
     )
 
 
 def page_payload(result: PageResult, items: list | None = None) -> dict:
-    """Return the API's list shape: items plus where this page sits in the list."""
+    """Return the API's list shape: items plus where this page sits in the list.
+
+    A page past the last is empty (it was the last page again until 2026-12-05,
+    so a client reading pages until an empty one never stopped)."""
+    if result.asked_past_end is not None:
+        return {
+            "items": [],
+            "page": result.asked_past_end,
+            "page_size": result.page_size,
+            "total": result.total,
+            "pages": result.pages,
+        }
     return {
         "items": result.items if items is None else items,
         "page": result.page,

@@ -55,6 +55,47 @@ def test_malformed_json_is_a_400_saying_where(client):
     )
 
 
+@pytest.mark.parametrize("body", ['["junk"]', '"hello"', "1", "null"])
+def test_a_body_that_is_not_an_object_is_refused_not_read_as_defaults(client, body):
+    # given a shopper and an open deal
+    from groupbuy.deals.models import DealOrder
+    from groupbuy.deals.tests.factories import make_deal, make_user
+
+    deal = make_deal()
+    client.force_login(make_user(preferred_language="en"))
+    # when the join's body is JSON but not an object of fields
+    response = client.post(
+        f"/api/deals/{deal.public_id}/join", body, content_type="application/json"
+    )
+    # then it is refused, not a join of one unit with every field's default
+    error = assert_api_error(response, 400, "malformed_json")
+    assert error["message"] == (
+        'The request body must be a JSON object, such as {"quantity": 1}.'
+    )
+    assert not DealOrder.objects.exists()
+
+
+def test_nul_characters_are_dropped_from_what_a_request_sends():
+    from groupbuy.api import JsonParser
+
+    request = RequestFactory().post(
+        "/api/x",
+        '{"title\\u0000": "a\\u0000b", "tags": ["c\\u0000", 1], '
+        '"inner": {"name": "\\u0000d"}}',
+        content_type="application/json",
+    )
+    assert JsonParser().parse_body(request) == {
+        "title": "ab",
+        "tags": ["c", 1],
+        "inner": {"name": "d"},
+    }
+    query = RequestFactory().get("/api/x", {"q": "a\x00b", "ids": ["e\x00"]}).GET
+    assert JsonParser().parse_querydict(query, ["ids"], None) == {
+        "q": "ab",
+        "ids": ["e"],
+    }
+
+
 def test_malformed_json_is_explained_in_chinese(client):
     response = client.post(
         "/api/auth/token",

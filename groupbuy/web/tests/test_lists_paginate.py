@@ -132,3 +132,23 @@ def test_the_api_pages_the_same_lists(client):
         if total > PAGE:
             last = get(f"{url}?page=2", user)
             assert len(last["items"]) == 1
+
+
+def test_a_page_past_the_last_is_empty_in_the_api_and_the_last_on_a_page(client):
+    # given three published demands, two a page
+    for _ in range(3):
+        make_published()
+    # when a client reads pages until one is empty
+    seen, page = [], 1
+    while page < 10:
+        body = client.get(f"/api/demands?page_size=2&page={page}").json()
+        if not body["items"]:
+            break
+        seen += [item["id"] for item in body["items"]]
+        page += 1
+    # then it stops after the last, having read each once
+    assert (page, len(seen), len(set(seen))) == (3, 3, 3)
+    assert (body["page"], body["pages"], body["total"]) == (3, 2, 3)
+    # while a person following an old link to page 9 sees the last page
+    response = client.get("/demands/?page=9")
+    assert response.status_code == 200
