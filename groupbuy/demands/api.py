@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
+from groupbuy.accounts.auth import caller, optional_auth
 from groupbuy.catalog.models import Branch, Category, Merchant, Product
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.demands import selectors, services
@@ -83,10 +84,11 @@ def demand_create(request, payload: DemandIn):
     return Status(201, demand_out(demand))
 
 
-@router.get("/{demand_id}", response=DemandOut, auth=None)
+@router.get("/{demand_id}", response=DemandOut, auth=optional_auth)
 def demand_detail(request, demand_id: str):
-    user = request.user if request.user.is_authenticated else None
-    return demand_out(selectors.demand_get_for_user(user=user, demand_id=demand_id))
+    """A published demand, or my own draft (with my token or session)."""
+    demand = selectors.demand_get_for_user(user=caller(request), demand_id=demand_id)
+    return demand_out(demand)
 
 
 def _demand(request, demand_id: str):

@@ -189,6 +189,29 @@ def test_a_draft_is_invisible_to_another_user(client):
     assert demand.state == "draft"
 
 
+def test_a_token_shows_its_owner_their_draft_and_nobody_else(client):
+    # given a draft and a published demand
+    draft = make_demand()
+    published = make_published()
+    # when its initiator asks with a bearer token (no session)
+    response = _get(client, f"/{draft.public_id}", draft.initiator)
+    # then they see their draft
+    assert response.status_code == 200, response.content
+    assert (response.json()["id"], response.json()["state"]) == (
+        draft.public_id,
+        "draft",
+    )
+    # and another user's token or no token still finds no such demand
+    for user in (make_user(), published.initiator, None):
+        assert_api_error(_get(client, f"/{draft.public_id}", user), 404, "not_found")
+    # while anyone sees the published one
+    response = _get(client, f"/{published.public_id}")
+    assert (response.status_code, response.json()["state"]) == (200, "published")
+    # and the browser session still shows the initiator their draft
+    client.force_login(draft.initiator)
+    assert client.get(f"/api/demands/{draft.public_id}").status_code == 200
+
+
 def test_another_user_cannot_publish_cancel_accept_or_withdraw_for_others(client):
     demand = make_published()
     offer = make_offer(demand)
