@@ -84,6 +84,19 @@ def demand_create(request, payload: DemandIn):
     return Status(201, demand_out(demand))
 
 
+# Declared before /{demand_id}, which would otherwise take "mine" for an id.
+@router.get("/mine", response=BuyerDemandPageOut)
+def demand_mine(request, paging: Query[PageIn]):
+    """List the demands I started or joined, drafts and closed ones too, newest
+    first (paged)."""
+    result = paginate(
+        selectors.demands_of_user(user=request.auth),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(result, [demand_out(d) for d in result.items])
+
+
 @router.get("/{demand_id}", response=DemandOut, auth=optional_auth)
 def demand_detail(request, demand_id: str):
     """A published demand, or my own draft (with my token or session)."""

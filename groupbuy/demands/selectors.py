@@ -57,10 +57,12 @@ def demands_published(*, now: datetime | None = None):
 
 
 def demands_of_user(*, user):
+    """Return the demands ``user`` started or joined, in every state, newest first."""
     return (
         Demand.objects.filter(participations__shopper=user)
+        .select_related("category", "deal", "accepted_offer")
         .distinct()
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.core.tests.test_api_errors import assert_api_error
+from groupbuy.demands import services
 from groupbuy.demands.models import Demand, Offer
 from groupbuy.demands.tests.factories import (
     assert_ledger_sound,
@@ -210,6 +211,49 @@ def test_a_token_shows_its_owner_their_draft_and_nobody_else(client):
     # and the browser session still shows the initiator their draft
     client.force_login(draft.initiator)
     assert client.get(f"/api/demands/{draft.public_id}").status_code == 200
+
+
+def test_my_demands_list_mine_in_every_state_and_nobody_elses(client):
+    # given my draft, my published demand, my cancelled one, and one I joined
+    buyer, stranger = make_user(), make_user()
+    cancelled = make_published(initiator=buyer)
+    services.demand_cancel(actor=buyer, demand=cancelled)
+    joined = make_published(initiator=stranger)
+    join_and_pay(joined, buyer)
+    published = make_published(initiator=buyer)
+    draft = make_demand(initiator=buyer)
+    # and the stranger's own draft and published demand I have no part in
+    strangers_draft = make_demand(initiator=stranger)
+    strangers_published = make_published(initiator=stranger)
+    # when I list mine with a token
+    response = _get(client, "/mine?page_size=3", buyer)
+    # then I get mine, newest first, paged
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [(d["id"], d["state"]) for d in body["items"]] == [
+        (draft.public_id, "draft"),
+        (published.public_id, "published"),
+        (joined.public_id, "published"),
+    ]
+    assert (body["page"], body["page_size"], body["total"], body["pages"]) == (
+        1,
+        3,
+        4,
+        2,
+    )
+    second = _get(client, "/mine?page=2&page_size=3", buyer).json()
+    assert [(d["id"], d["state"]) for d in second["items"]] == [
+        (cancelled.public_id, "cancelled")
+    ]
+    # and the stranger's list holds only theirs, never my draft
+    theirs = _get(client, "/mine", stranger).json()["items"]
+    assert [d["id"] for d in theirs] == [
+        strangers_published.public_id,
+        strangers_draft.public_id,
+        joined.public_id,
+    ]
+    # and without signing in there is no "mine"
+    assert_api_error(_get(client, "/mine"), 401, "unauthenticated")
 
 
 def test_another_user_cannot_publish_cancel_accept_or_withdraw_for_others(client):
