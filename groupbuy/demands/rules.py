@@ -80,6 +80,25 @@ def check_text(value: str, *, field: str, required: bool, limit: int) -> str:
     return value
 
 
+def check_location(latitude, longitude) -> None:
+    """Refuse one coordinate without the other, and a place not on Earth,
+    naming the coordinate at fault."""
+    if (latitude is None) != (longitude is None):
+        field = "longitude" if longitude is None else "latitude"
+        raise _invalid(field, _("Give both latitude and longitude, or neither."))
+    if latitude is None:
+        return
+    # Written so that NaN, which compares false with everything, is refused too.
+    problems = {}
+    if not -90 <= latitude <= 90:
+        problems["latitude"] = [_("The latitude must be between -90 and 90.")]
+    if not -180 <= longitude <= 180:
+        problems["longitude"] = [_("The longitude must be between -180 and 180.")]
+    if problems:
+        message = next(iter(problems.values()))[0]
+        raise DemandError("invalid", message, fields=problems)
+
+
 # Time for people to see a demand and answer it: a deadline sooner than this is
 # refused (a deadline in the past is too).
 MIN_DEADLINE_AHEAD = timedelta(minutes=5)

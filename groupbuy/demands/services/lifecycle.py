@@ -14,7 +14,6 @@ from groupbuy.demands.deposits import (
     deposit_intent_start,
     lock_deposit_intents,
 )
-from groupbuy.demands.errors import DemandError
 from groupbuy.demands.live import push_deadline, push_demand
 from groupbuy.demands.models import Demand, Offer, Participation
 from groupbuy.demands.notifications import (
@@ -69,13 +68,7 @@ def demand_create(
         high=rules.MAX_PRICE_FEN,
     )
     rules.check_deadline(deadline_at, now=now)
-    if (latitude is None) != (longitude is None) or (
-        latitude is not None
-        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
-    ):
-        raise DemandError(
-            "invalid", _("Give both coordinates."), fields={"latitude": []}
-        )
+    rules.check_location(latitude, longitude)
     with transaction.atomic():
         demand = Demand.objects.create(
             initiator=actor,

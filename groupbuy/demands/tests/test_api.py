@@ -141,6 +141,37 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(client):
         assert_api_error(response, 400, "invalid_query")
 
 
+def test_out_of_range_coordinates_are_named_and_explained(client):
+    # given a draft otherwise fine
+    buyer = make_user()
+    base = {
+        "title": "牛奶",
+        "quantity_wanted": 10,
+        "target_unit_price_fen": 5_000,
+        "deadline_at": (timezone.now() + timedelta(days=2)).isoformat(),
+    }
+    latitude = "The latitude must be between -90 and 90."
+    longitude = "The longitude must be between -180 and 180."
+    both = "Give both latitude and longitude, or neither."
+    for place, fields in (
+        ({"latitude": 91, "longitude": 0}, {"latitude": [latitude]}),
+        ({"latitude": 1e308, "longitude": 0}, {"latitude": [latitude]}),
+        ({"latitude": 0, "longitude": 1e308}, {"longitude": [longitude]}),
+        ({"latitude": 31.2}, {"longitude": [both]}),
+    ):
+        # when its place is not on Earth, or half given
+        response = _post(client, "", buyer, {**base, **place})
+        # then the answer names the coordinate at fault and says why
+        body = assert_api_error(response, 400, "invalid")
+        assert body["fields"] == fields
+        assert body["message"] == next(iter(fields.values()))[0]
+    assert Demand.objects.count() == 0
+    # and a place on Earth is kept
+    response = _post(client, "", buyer, {**base, "latitude": 90, "longitude": -180})
+    assert response.status_code == 201, response.content
+    assert Demand.objects.values_list("latitude", "longitude").get() == (90, -180)
+
+
 def test_a_late_join_or_offer_says_how_late(client):
     demand = make_published()
     Demand.objects.filter(pk=demand.pk).update(

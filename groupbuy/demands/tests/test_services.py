@@ -161,6 +161,44 @@ def test_bad_drafts_are_refused_and_nothing_is_created(field, value):
     assert Demand.objects.count() == 0
 
 
+LATITUDE_RANGE = "The latitude must be between -90 and 90."
+LONGITUDE_RANGE = "The longitude must be between -180 and 180."
+BOTH = "Give both latitude and longitude, or neither."
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "fields"),
+    [
+        (91, 0, {"latitude": [LATITUDE_RANGE]}),
+        (-90.5, 0, {"latitude": [LATITUDE_RANGE]}),
+        (1e308, 0, {"latitude": [LATITUDE_RANGE]}),
+        (float("nan"), 0, {"latitude": [LATITUDE_RANGE]}),
+        (0, 180.5, {"longitude": [LONGITUDE_RANGE]}),
+        (0, -1e308, {"longitude": [LONGITUDE_RANGE]}),
+        (91, 181, {"latitude": [LATITUDE_RANGE], "longitude": [LONGITUDE_RANGE]}),
+        (31.2, None, {"longitude": [BOTH]}),
+        (None, 121.5, {"latitude": [BOTH]}),
+    ],
+)
+def test_a_place_not_on_earth_is_refused_on_the_coordinate_at_fault(
+    latitude, longitude, fields
+):
+    # when a draft names coordinates that are out of range or half given
+    with pytest.raises(DomainError) as caught:
+        make_demand(latitude=latitude, longitude=longitude)
+    # then the refusal names the coordinate at fault, with its message
+    assert (caught.value.status, caught.value.code) == (400, "invalid")
+    assert caught.value.fields == fields
+    assert caught.value.message == next(iter(fields.values()))[0]
+    assert Demand.objects.count() == 0
+
+
+def test_the_edges_of_the_map_and_no_place_at_all_are_accepted():
+    for latitude, longitude in ((90, 180), (-90, -180), (None, None)):
+        demand = make_demand(latitude=latitude, longitude=longitude)
+        assert (demand.latitude, demand.longitude) == (latitude, longitude)
+
+
 def test_a_deadline_a_minute_ahead_is_refused_for_being_too_soon_not_past():
     with pytest.raises(DomainError) as caught:
         make_demand(deadline_in=timedelta(minutes=2))
