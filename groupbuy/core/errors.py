@@ -8,6 +8,9 @@ show ``message`` as a form error.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class DomainError(Exception):
     status = 400
@@ -38,6 +41,20 @@ class DomainError(Exception):
             "message": self.message,
             "fields": self.fields,
         }
+
+
+@contextmanager
+def fields_renamed(names: dict[str, str]) -> Iterator[None]:
+    """Report the fields of a DomainError raised inside under the names the
+    caller sent: services name what they take (``pickup_branch``), an API
+    request may name it otherwise (``pickup_branch_id``)."""
+    try:
+        yield
+    except DomainError as error:
+        error.fields = {
+            names.get(name, name): messages for name, messages in error.fields.items()
+        }
+        raise
 
 
 class NotFound(DomainError):

@@ -8,7 +8,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
-from groupbuy.core.errors import NotFound
+from groupbuy.core.errors import NotFound, fields_renamed
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
 from groupbuy.deals.join_reads import deal_get_for_join
@@ -187,14 +187,19 @@ def deal_stop(request, deal_id: str):
 def deal_join(request, deal_id: str, payload: JoinIn):
     """Join with a quantity: reserves the units and returns the payment to make."""
     deal = deal_get_for_join(user=request.auth, deal_id=deal_id)
-    # The order comes back whole (its deal, shopper and intent attached): no
-    # second read, and the deal's product and tiers are already loaded.
-    branch = selectors.pickup_branch_for_deal(
-        deal=deal, branch_id=payload.pickup_branch_id
-    )
-    order = services.deal_join(
-        actor=request.auth, deal=deal, quantity=payload.quantity, pickup_branch=branch
-    )
+    # A refusal names the branch as this request does, not as the services do.
+    with fields_renamed({"pickup_branch": "pickup_branch_id"}):
+        branch = selectors.pickup_branch_for_deal(
+            deal=deal, branch_id=payload.pickup_branch_id
+        )
+        # The order comes back whole (its deal, shopper and intent attached): no
+        # second read, and the deal's product and tiers are already loaded.
+        order = services.deal_join(
+            actor=request.auth,
+            deal=deal,
+            quantity=payload.quantity,
+            pickup_branch=branch,
+        )
     return Status(
         201,
         {

@@ -127,3 +127,36 @@ def test_the_api_refuses_another_shops_branch_with_a_400(client):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_pickup_branch"
     assert not deal.orders.exists()
+
+
+def test_the_api_names_the_pickup_branch_field_the_client_sent(client):
+    # given a shop with two branches, one closed branch, and another shop's
+    merchant = make_merchant()
+    _branch(merchant, "East")
+    _branch(merchant, "West")
+    closed = _branch(merchant, "Closed", is_active=False)
+    elsewhere = _branch(make_merchant(name="Other"), "Elsewhere")
+    deal = make_deal(merchant=merchant)
+    client.force_login(make_user(preferred_language="en"))
+    url = f"/api/deals/{deal.public_id}/join"
+    for body, code, message in (
+        # when no branch is named where the shop has several
+        ({"quantity": 1}, "pickup_branch_required", "Choose a branch."),
+        # or a branch of another shop, or a closed one
+        (
+            {"quantity": 1, "pickup_branch_id": elsewhere.public_id},
+            "invalid_pickup_branch",
+            "Not a branch of this shop.",
+        ),
+        (
+            {"quantity": 1, "pickup_branch_id": closed.public_id},
+            "invalid_pickup_branch",
+            "Not a branch of this shop.",
+        ),
+    ):
+        response = client.post(url, body, content_type="application/json")
+        # then the refusal names pickup_branch_id, the field of the request
+        assert response.status_code == 400, body
+        assert response.json()["code"] == code
+        assert response.json()["fields"] == {"pickup_branch_id": [message]}
+    assert not deal.orders.exists()

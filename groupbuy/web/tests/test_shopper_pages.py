@@ -250,6 +250,38 @@ def test_pickup_branch_is_chosen_on_joining_and_shown_on_the_order():
     )
 
 
+def test_a_branch_refused_by_the_join_shows_on_the_pickup_branch_field(monkeypatch):
+    # given a shop with two branches, and West closing while the shopper chose it
+    from groupbuy.web.views import deals as deal_views
+
+    merchant = make_merchant()
+    Branch.objects.create(merchant=merchant, name="East", address="1 East Road")
+    west = Branch.objects.create(merchant=merchant, name="West", address="9 West Road")
+    deal = make_deal(merchant=merchant)
+
+    def join_as_west_closes(**kwargs):
+        kwargs["pickup_branch"].is_active = False
+        Branch.objects.filter(pk=west.pk).update(is_active=False)
+        return deal_join(**kwargs)
+
+    monkeypatch.setattr(deal_views, "deal_join", join_as_west_closes)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(make_user(preferred_language="en"))
+    # when the shopper joins with West
+    response = client.post(
+        reverse("web:deal_join", args=[deal.public_id]),
+        {"quantity": "1", "pickup_branch": west.public_id},
+    )
+    # then the page shows the refusal on its branch field, and nothing is ordered
+    assert response.status_code == 200
+    assert response.context["join_form"].errors == {
+        "pickup_branch": ["Not a branch of this shop."],
+        "__all__": ["Choose one of this shop's branches for pickup."],
+    }
+    assert 'id="field-pickup_branch"' in response.content.decode()
+    assert DealOrder.objects.count() == 0
+
+
 def test_the_join_form_starts_on_the_branch_the_shopper_last_picked_up_from():
     # given a shopper who picked up a first order from West, and another who
     # has never ordered from this merchant
