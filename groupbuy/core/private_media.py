@@ -9,10 +9,13 @@ first path segment. An app registers its kind of file once::
     private_media.register("snaps", may_view_snap_photo)
 
 where ``may_view_snap_photo(user, name)`` says whether ``user`` may see the file
-``name`` (e.g. ``snaps/2026/01/02/snp_x.jpg``). Anyone else gets 404, so nobody
-learns which files exist. With ``GROUPBUY_PRIVATE_MEDIA_ACCEL`` set, the view only
-checks and nginx (``X-Accel-Redirect``) or Apache/lighttpd (``X-Sendfile``) sends
-the bytes; on S3 the view redirects to a short-lived signed URL.
+``name`` (e.g. ``snaps/2026/01/02/snp_x.jpg``). ``user`` is whoever the request
+signs in as, by the web session or, as on the API, by ``Authorization: Bearer
+gbt_…`` (a revoked or expired token signs in nobody). Anyone else gets 404, so
+nobody learns which files exist. With ``GROUPBUY_PRIVATE_MEDIA_ACCEL`` set, the
+view only checks and nginx (``X-Accel-Redirect``) or Apache/lighttpd
+(``X-Sendfile``) sends the bytes; on S3 the view redirects to a short-lived
+signed URL.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
@@ -92,15 +96,35 @@ def _content_type(name: str) -> str:
 def _private_headers(response: HttpResponse) -> HttpResponse:
     # Never in a shared cache: the next person to ask may not be allowed.
     response["Cache-Control"] = "private, max-age=3600"
+    # Nor kept for another token in the same client: the answer is per person.
+    patch_vary_headers(response, ("Authorization",))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _viewer(request):
+    """Return who asks: a usable API token's owner, else the session's user.
+
+    The API hands out these URLs (a snap's ``photo_url``) to clients that sign
+    in with a token and have no session, so the token counts here as it does
+    there, through the API's own check.
+    """
+    # Imported here: core is imported by every app, accounts among them.
+    from groupbuy.accounts.auth import BearerTokenAuth
+
+    user = BearerTokenAuth()(request)
+    return user if user is not None else request.user
 
 
 @require_GET
 def private_media_view(request, name: str) -> HttpResponse:
     """Send a private file to someone its kind's permission check allows."""
     permission = _permission_for(name)
-    if not _is_safe(name) or permission is None or not permission(request.user, name):
+    if (
+        not _is_safe(name)
+        or permission is None
+        or not permission(_viewer(request), name)
+    ):
         raise Http404
     storage = private_storage()
     if not storage.exists(name):

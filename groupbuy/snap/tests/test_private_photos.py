@@ -6,6 +6,7 @@ import pytest
 from django.core.files.storage import storages
 from django.test import Client
 
+from groupbuy.accounts.services import api_token_create, api_token_revoke
 from groupbuy.catalog.tests.factories import make_operator, make_user
 from groupbuy.snap.models import Snap
 from groupbuy.snap.tests.helpers import blank_jpeg
@@ -48,6 +49,38 @@ def test_the_taker_gets_their_photo(shopper, photo_url):
     assert response.is_async  # sent a block at a time under ASGI
     assert b"".join(response).startswith(b"\xff\xd8\xff")
     assert response["Cache-Control"] == "private, max-age=3600"
+
+
+def bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_the_taker_gets_the_photo_url_the_api_gave_with_their_token(shopper):
+    # given a client of the API, signed in by token only (no session)
+    _token, secret = api_token_create(actor=shopper)
+    client = Client(headers=bearer(secret))
+    assert post_photo(client, blank_jpeg(seed=5)).status_code == 200
+    (mine,) = client.get("/api/snap").json()["items"]
+    photo_url = mine["photo_url"]
+    # when
+    response = client.get(photo_url)
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response).startswith(b"\xff\xd8\xff")
+
+
+def test_another_shoppers_token_gets_404(photo_url):
+    _token, secret = api_token_create(actor=make_user())
+    assert Client().get(photo_url, headers=bearer(secret)).status_code == 404
+
+
+def test_a_revoked_token_gets_404(shopper, photo_url):
+    # given
+    token, secret = api_token_create(actor=shopper)
+    api_token_revoke(actor=shopper, token_id=token.public_id)
+    # when / then
+    assert Client().get(photo_url, headers=bearer(secret)).status_code == 404
 
 
 def test_an_operator_gets_any_photo(photo_url):
