@@ -228,6 +228,51 @@ def test_cancel_after_the_deadline_is_409(client):
     assert order.status == "paid"
 
 
+def test_after_a_declined_payment_the_order_is_paid_again_once(
+    client, django_capture_on_commit_callbacks
+):
+    # given a shopper whose payment for their order was declined
+    shopper = make_user()
+    headers = _auth(shopper)
+    joined = _join(client, make_deal(), shopper, quantity=2).json()
+    order_url = f"/api/deals/orders/{joined['order']['id']}"
+    declined_url = f"/api/escrow/intents/{joined['payment']['intent_id']}/sandbox-pay"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            declined_url,
+            {"outcome": "failed"},
+            content_type="application/json",
+            headers=headers,
+        )
+    # when they pay the declined payment again
+    again = client.post(
+        declined_url, {}, content_type="application/json", headers=headers
+    )
+    # then they are told it was declined and how to try again, not "already paid"
+    assert again.status_code == 409
+    assert again.json()["code"] == "payment_failed"
+    assert "Try again" in again.json()["message"]
+    # when they ask for a new payment for the same order and pay it
+    new = client.post(f"{order_url}/pay-again", headers=headers)
+    assert new.status_code == 200
+    paid_url = f"/api/escrow/intents/{new.json()['payment']['intent_id']}/sandbox-pay"
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = client.post(
+            paid_url, {}, content_type="application/json", headers=headers
+        )
+    # then the same order is paid once, and neither payment can be paid again
+    assert paid.status_code == 202
+    order = client.get(order_url, headers=headers).json()
+    assert (order["status"], order["payment"]["status"]) == ("paid", "succeeded")
+    for url, code in ((declined_url, "payment_failed"), (paid_url, "already_paid")):
+        refused = client.post(url, {}, content_type="application/json", headers=headers)
+        assert (refused.status_code, refused.json()["code"]) == (409, code)
+    intents = PaymentIntent.objects.filter(reference=joined["order"]["id"])
+    assert sorted(intents.values_list("status", flat=True)) == ["failed", "succeeded"]
+    money = client.get("/api/escrow/me/money", headers=headers).json()
+    assert (money["paid_in_fen"], money["held_fen"]) == (19_800, 19_800)
+
+
 def _deal_payload(product, **overrides):
     now = timezone.now()
     return {

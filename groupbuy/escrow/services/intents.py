@@ -167,16 +167,25 @@ def payment_intents_lock(*, intent_ids: Iterable[int]) -> dict[int, PaymentInten
 
 
 def _not_payable(intent: PaymentIntent) -> EscrowError:
-    if intent.status == Status.SUCCEEDED or intent.submitted_at is not None:
-        return Conflict("already_paid", _("This payment has already been made."))
+    # The status first: a declined or cancelled payment was submitted too, and
+    # telling its payer it was paid would stop them from paying at all.
+    if intent.status == Status.FAILED:
+        # A declined intent stays declined (the gateway closed it); paying again
+        # is a new intent for the same purchase, e.g. an order's pay-again.
+        return Conflict(
+            "payment_failed",
+            _(
+                "This payment was declined, so it cannot be paid now. To try again, "
+                "start a new payment: on your order, choose Try again."
+            ),
+        )
     if intent.status == Status.CANCELLED:
         return Conflict(
             "payment_cancelled",
             _("This payment was cancelled and can no longer be paid."),
         )
-    return Conflict(
-        "payment_failed", _("This payment was declined; it cannot be paid again.")
-    )
+    # Succeeded, or submitted with its outcome still on its way.
+    return Conflict("already_paid", _("This payment has already been made."))
 
 
 def sandbox_payment_submit(

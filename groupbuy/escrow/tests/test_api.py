@@ -1,7 +1,7 @@
 import pytest
 
 from groupbuy.accounts.services import api_token_create
-from groupbuy.escrow.models import LedgerTransaction, ProviderEvent
+from groupbuy.escrow.models import LedgerTransaction, ProviderEvent, SandboxPayment
 from groupbuy.escrow.services import payment_refund
 from groupbuy.escrow.tests.factories import (
     make_captured_intent,
@@ -111,6 +111,34 @@ def test_paying_a_cancelled_intent_is_409(client):
     response = _pay(client, intent, payer)
     assert response.status_code == 409
     assert response.json()["code"] == "payment_cancelled"
+
+
+def test_paying_a_declined_intent_again_says_it_was_declined_and_charges_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    # given a payment the gateway declined
+    payer = make_user()
+    intent = make_intent(payer=payer)
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay(client, intent, payer, outcome="failed")
+    intent.refresh_from_db()
+    assert intent.status == "failed"
+    # when the payer pays it again
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = _pay(client, intent, payer)
+    # then it is refused as declined (it said "already paid"), and nothing moved
+    assert again.status_code == 409
+    assert again.json()["code"] == "payment_failed"
+    assert again.json()["message"] == (
+        "This payment was declined, so it cannot be paid now. To try again, "
+        "start a new payment: on your order, choose Try again."
+    )
+    assert callbacks == []
+    intent.refresh_from_db()
+    assert intent.status == "failed"
+    assert SandboxPayment.objects.count() == 1
+    assert list(ProviderEvent.objects.values_list("outcome", flat=True)) == ["failed"]
+    assert LedgerTransaction.objects.count() == 0
 
 
 def test_someone_elses_intent_cannot_be_paid(client):
