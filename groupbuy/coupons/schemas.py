@@ -6,6 +6,7 @@ import base64
 from datetime import date, datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
@@ -113,12 +114,16 @@ def redemption_out(redemption: Redemption) -> dict:
 
 
 def _key_bytes(value: str) -> bytes:
+    # Raised while the request's language is active: the API shows the message
+    # as is under the field (core.validation_messages).
     try:
         raw = base64.b64decode(value, validate=True)
     except ValueError as error:
-        raise ValueError("not Base64") from error
+        raise ValueError(_("The public key must be Base64 text.")) from error
     if len(raw) != 32:
-        raise ValueError("a public key has 32 bytes")
+        raise ValueError(
+            _("The public key must be 32 bytes long (44 characters of Base64).")
+        )
     return raw
 
 

@@ -3,6 +3,8 @@
 import base64
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
@@ -126,6 +128,59 @@ def test_owners_register_station_keys_and_cashiers_cannot(client):
     assert response.json()["key_id"] == active.public_id
     bad = post(client, url, {**keys, "public_key": "AAAA"}, station.owner)
     assert bad.status_code == 422
+
+
+def _station_keys() -> dict:
+    sealing, signing = PrivateKey.generate(), SigningKey.generate()
+    return {
+        "public_key": base64.b64encode(bytes(sealing.public_key)).decode(),
+        "signing_public_key": base64.b64encode(bytes(signing.verify_key)).decode(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("public_key", "x", "The public key must be Base64 text."),
+        ("signing_public_key", "not base64!", "The public key must be Base64 text."),
+        (
+            "public_key",
+            "AAAA",
+            "The public key must be 32 bytes long (44 characters of Base64).",
+        ),
+    ],
+)
+def test_a_malformed_station_key_is_a_422_on_its_field(client, field, value, message):
+    # given
+    station = make_station()
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/keys"
+    keys_before = list(MerchantKey.objects.values_list("pk", "is_active"))
+    # when
+    response = post(client, url, {**_station_keys(), field: value}, station.owner)
+    # then it says what is wrong in a sentence, under the field (it said "not Base64")
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["fields"]) == ("invalid", {field: [message]})
+    assert body["message"] == f"{field}: {message}"
+    assert list(MerchantKey.objects.values_list("pk", "is_active")) == keys_before
+
+
+def test_a_malformed_station_key_is_told_in_the_requests_language(client):
+    # given
+    station = make_station()
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/keys"
+    with translation.override("zh-hans"):
+        in_chinese = gettext("The public key must be Base64 text.")
+    # when
+    response = client.post(
+        url,
+        {**_station_keys(), "public_key": "x"},
+        content_type="application/json",
+        headers={**auth(station.owner), "Accept-Language": "zh-hans"},
+    )
+    # then
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"public_key": [in_chinese]}
 
 
 def test_sync_lists_keys_and_revocations_after_the_cursor(client):
