@@ -30,7 +30,11 @@ from groupbuy.demands.forms import (
 )
 from groupbuy.demands.models import DemandPhoto, SavedSearch
 from groupbuy.escrow.services import intent_pay_url
+from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http, run_action
+
+# The offer service names its fields as the API does.
+OFFER_FIELDS = {"unit_price_fen": "unit_price", "product_id": "product"}
 
 
 def _user(request):
@@ -348,7 +352,7 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
                 notes=data["notes"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_domain_error(form, error, names=OFFER_FIELDS)
         else:
             messages.success(request, _("Offer sent."))
             return redirect("demands:merchant_offer", merchant_id, demand_id)

@@ -22,11 +22,16 @@ from groupbuy.deals.services.setup import (
 )
 
 
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
+def add_domain_error(
+    form: forms.Form, error: DomainError, *, names: dict[str, str] | None = None
+) -> None:
     """Show a service's refusal on the form: field messages on their fields (on
-    top for fields the form lacks), the message on top unless already shown."""
+    top for fields the form lacks), the message on top unless already shown.
+    ``names`` maps a service's field names to the form's where they differ
+    (``unit_price_fen`` → ``unit_price``)."""
     placed: set[tuple[str | None, str]] = set()
     for name, messages in (error.fields or {}).items():
+        name = (names or {}).get(name, name)
         target = name if name in form.fields else None
         for message in map(str, messages):
             if (target, message) not in placed:

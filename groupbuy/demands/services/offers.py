@@ -14,7 +14,9 @@ from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.catalog.selectors import listing_for
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden
+from groupbuy.core.money import format_fen
 from groupbuy.deals.services.outside import Participant, deal_create_with_participants
+from groupbuy.deals.services.setup import everyday_price_exceeded
 from groupbuy.demands import rules, search
 from groupbuy.demands.deposits import deposit_give_back, lock_deposit_intents
 from groupbuy.demands.errors import DemandError
@@ -46,7 +48,30 @@ def _check_terms(*, merchant, product, quantity, unit_price_fen, delivery_on, no
     if product.added_by_merchant_id not in (None, merchant.pk) or not product.is_active:
         message = _("Choose one of your products.")
         raise DemandError("invalid", message, fields={"product_id": [message]})
+    _check_not_above_everyday(
+        merchant=merchant, product=product, price_fen=unit_price_fen
+    )
     return rules.check_text(notes, field="notes", required=False, limit=2000)
+
+
+def _check_not_above_everyday(*, merchant, product, price_fen: int) -> None:
+    """Refuse an offer dearer than the shop's own everyday price of the product.
+
+    The deal made from an offer shows that everyday price as its list price, and
+    its group price may not be above it (deals' rule against a fictitious original
+    price): such an offer could be sent but never accepted."""
+    everyday = everyday_price_exceeded(
+        merchant=merchant, product=product, price_fen=price_fen
+    )
+    if everyday is None:
+        return
+    message = _(
+        "Offer at most %(price)s a unit: that is what you sell this product for "
+        "every day, and a group buy cannot cost more than your everyday price."
+    ) % {"price": format_fen(everyday)}
+    raise DemandError(
+        "above_everyday_price", message, fields={"unit_price_fen": [message]}
+    )
 
 
 def _lock_open(demand: Demand) -> Demand:
@@ -148,6 +173,7 @@ def offer_accept(*, actor, offer: Offer) -> Demand:
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.state != Offer.State.ACTIVE:
             raise Conflict("offer_closed", _("This offer is no longer open."))
+        _check_still_within_everyday(offer)
         total = sum(p.quantity for p in active)
         if total > offer.quantity:
             raise Conflict(
@@ -218,9 +244,29 @@ def _deal_for(*, demand, offer, participations, total):
     )
 
 
+def _check_still_within_everyday(offer: Offer) -> None:
+    """Refuse to accept an offer the shop's everyday price fell below after it was
+    sent (sending checks it): its deal could not open, and the buyers would pay
+    more than the shop's own price."""
+    everyday = everyday_price_exceeded(
+        merchant=offer.merchant, product=offer.product, price_fen=offer.unit_price_fen
+    )
+    if everyday is None:
+        return
+    raise Conflict(
+        "offer_above_everyday_price",
+        _(
+            "%(merchant)s now sells this product for %(price)s every day, less than "
+            "this offer: ask them to lower it, or choose another offer."
+        )
+        % {"merchant": offer.merchant.display_name, "price": format_fen(everyday)},
+    )
+
+
 def _shelf_price(offer: Offer) -> int:
     """The deal's list price: the merchant's everyday price where it lists the
-    product, never below the offer. The demand's target is what the buyers hoped
-    to pay, not a price anyone charged, so it is not shown struck through."""
+    product (never below the offer, which sending and accepting check), else the
+    offer's. The demand's target is what the buyers hoped to pay, not a price
+    anyone charged, so it is not shown struck through."""
     listing = listing_for(merchant=offer.merchant, product=offer.product)
-    return max(offer.unit_price_fen, listing.price_fen if listing else 0)
+    return listing.price_fen if listing else offer.unit_price_fen

@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.catalog.models import Listing
 from groupbuy.core.tests.test_api_errors import assert_api_error
+from groupbuy.deals.models import Deal
 from groupbuy.demands import services
 from groupbuy.demands.models import Demand, Offer
 from groupbuy.demands.tests.factories import (
@@ -110,6 +112,35 @@ def test_the_whole_journey_through_the_api(client):
     assert response.json()["state"] == "accepted"
     assert response.json()["deal_id"]
     assert_ledger_sound()
+
+
+def test_an_offer_above_the_everyday_price_is_refused_and_one_sent_is_accepted(
+    client,
+):
+    # given a demand and a shop selling a latte for 8.00 every day
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    latte = make_product(name_en="Latte Coffee Drink")
+    Listing.objects.create(merchant=merchant, product=latte, price_fen=800)
+    body = _offer_body(merchant, product_id=latte.public_id)
+    # when it offers 75.00, then the price is refused on its field
+    response = _post(
+        client, f"/{demand.public_id}/offers", owner, {**body, "unit_price_fen": 7_500}
+    )
+    assert_api_error(response, 400, "above_everyday_price")
+    assert "¥8.00" in response.json()["fields"]["unit_price_fen"][0]
+    assert not Offer.objects.exists()
+    # when it offers 7.50 instead, the initiator accepts it: a deal opens
+    response = _post(
+        client, f"/{demand.public_id}/offers", owner, {**body, "unit_price_fen": 750}
+    )
+    assert response.status_code == 201
+    response = _post(
+        client, f"/offers/{response.json()['id']}/accept", demand.initiator
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "accepted"
+    assert Deal.objects.get(public_id=response.json()["deal_id"]).list_price_fen == 800
 
 
 def test_bad_input_is_a_clear_4xx_and_changes_nothing(client):

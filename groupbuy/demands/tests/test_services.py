@@ -482,6 +482,83 @@ def test_the_deal_of_an_offer_shows_the_shops_own_price_as_its_list_price():
     assert deal.list_price_fen == 5_900
 
 
+def _listed(merchant, product, *, price_fen):
+    return Listing.objects.create(
+        merchant=merchant, product=product, price_fen=price_fen
+    )
+
+
+def test_an_offer_above_the_shops_everyday_price_is_refused_on_its_price():
+    # given a shop that sells a latte for 8.00 every day
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    latte = make_product(name_en="Latte Coffee Drink")
+    _listed(merchant, latte, price_fen=800)
+    terms = {
+        "actor": owner,
+        "demand": demand,
+        "merchant": merchant,
+        "product": latte,
+        "quantity": 20,
+        "delivery_on": date.today() + timedelta(days=3),
+    }
+    # when it offers the latte at 75.00
+    error = _raises(
+        "above_everyday_price", services.offer_submit, unit_price_fen=7_500, **terms
+    )
+    # then the price is refused, saying why, and nothing is sent
+    assert error.status == 400
+    assert "¥8.00" in error.message
+    assert error.fields == {"unit_price_fen": [error.message]}
+    assert not demand.offers.exists()
+    assert not Notification.objects.filter(kind="demands.offer").exists()
+    # when it offers the everyday price, then revises it above, it keeps the first
+    offer = services.offer_submit(unit_price_fen=800, **terms)
+    _raises("above_everyday_price", services.offer_submit, unit_price_fen=801, **terms)
+    offer.refresh_from_db()
+    assert offer.unit_price_fen == 800
+    # and the offer it could send is accepted: list price = group price = 8.00
+    deal = services.offer_accept(actor=demand.initiator, offer=offer).deal
+    assert deal.list_price_fen == 800
+    assert [t.price_fen for t in deal.tiers.all()] == [800]
+
+
+def test_an_offer_the_shop_undercut_since_is_refused_at_acceptance_saying_why():
+    # given an offer at 8.00 a shop sold for 8.00, whose everyday price is now 7.00
+    demand = make_published()
+    merchant, owner = make_owner_merchant("Cafe")
+    latte = make_product(name_en="Latte Coffee Drink")
+    listing = _listed(merchant, latte, price_fen=800)
+    offer = services.offer_submit(
+        actor=owner,
+        demand=demand,
+        merchant=merchant,
+        product=latte,
+        quantity=20,
+        unit_price_fen=800,
+        delivery_on=date.today() + timedelta(days=3),
+    )
+    Listing.objects.filter(pk=listing.pk).update(price_fen=700)
+    # when the initiator accepts it
+    error = _raises(
+        "offer_above_everyday_price",
+        services.offer_accept,
+        actor=demand.initiator,
+        offer=offer,
+    )
+    # then they are told why and what to do; the demand stays open
+    assert error.status == 409
+    assert "Cafe" in error.message
+    assert "¥7.00" in error.message
+    demand.refresh_from_db()
+    offer.refresh_from_db()
+    assert (demand.state, offer.state, Deal.objects.count()) == (
+        State.PUBLISHED,
+        Offer.State.ACTIVE,
+        0,
+    )
+
+
 def test_only_the_initiator_accepts_and_only_once():
     demand = make_published()
     offer = make_offer(demand)

@@ -144,7 +144,7 @@ def test_the_offer_form_makes_the_merchant_choose_the_product(client):
     merchant, owner = make_owner_merchant()
     rice, lollipop = make_product(name_zh="大米 5kg"), make_product(name_zh="棒棒糖")
     for product in (rice, lollipop):
-        Listing.objects.create(merchant=merchant, product=product, price_fen=500)
+        Listing.objects.create(merchant=merchant, product=product, price_fen=5_000)
     url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
     client.force_login(owner)
     # no product is chosen for them, and the units start at what is wanted
@@ -247,3 +247,28 @@ def test_only_the_offers_own_merchants_owner_withdraws_it(client):
     assert client.post(own_url).status_code == 302  # to sign in
     offer.refresh_from_db()
     assert offer.state == Offer.State.ACTIVE
+
+
+def test_an_offer_above_the_everyday_price_is_refused_on_the_price_field(client):
+    # given a shop selling a latte for 8.00 every day, on its offer page
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    latte = make_product(name_zh="拿铁咖啡饮料", name_en="Latte Coffee Drink")
+    Listing.objects.create(merchant=merchant, product=latte, price_fen=800)
+    url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    client.force_login(owner)
+    sent = {"product": latte.public_id, "quantity": 20, "delivery_on": "2030-01-02"}
+    # when it sends 75.00, then the form says why on the price and nothing is sent
+    refused = client.post(url, {**sent, "unit_price": "75.00"})
+    assert refused.status_code == 200
+    assert "¥8.00" in str(refused.context["form"].errors["unit_price"])
+    assert "__all__" not in refused.context["form"].errors
+    assert not Offer.objects.exists()
+    # when it sends 7.50, the initiator accepts it from the demand page
+    assert client.post(url, {**sent, "unit_price": "7.50"}).status_code == 302
+    offer = Offer.objects.get()
+    client.force_login(demand.initiator)
+    accepted = client.post(f"/demands/offers/{offer.public_id}/accept/")
+    demand.refresh_from_db()
+    assert demand.state == Demand.State.ACCEPTED
+    assert accepted["Location"] == f"/deals/{demand.deal.public_id}/"
