@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -199,6 +200,34 @@ class OrderView:
     @property
     def late_refund_fen(self) -> int:
         return self.order.late_refund_fen
+
+    @cached_property
+    def paid_fen(self) -> int:
+        """What the order's payments brought in (a deposit applied to it too)."""
+        from groupbuy.deals.selectors import order_paid_fen
+
+        return order_paid_fen(order=self.order)
+
+    @property
+    def up_front_fen(self) -> int:
+        """What the order pays up front: its amount, or more where a demand's
+        deposit larger than the amount paid it (the rest is refunded at close)."""
+        return max(self.order.amount_fen, self.paid_fen)
+
+    @property
+    def up_front_per_unit_fen(self) -> int | None:
+        """The price paid up front per unit, where the order paid it per unit
+        (a deposit larger than the order's amount was not)."""
+        order = self.order
+        if self.up_front_fen != order.quantity * order.unit_price_cap_fen:
+            return None
+        return order.unit_price_cap_fen
+
+    @property
+    def paid_so_far_fen(self) -> int:
+        """Paid already on an order that still awaits its payment (a demand's
+        deposit applied to it); the payment asked for is the rest."""
+        return self.paid_fen if self.needs_payment else 0
 
     @property
     def refunded_fen(self) -> int:

@@ -31,6 +31,7 @@ from groupbuy.deals.selectors.orders import (
     order_get_for_user,
     order_list_for_deal,
     order_list_for_shopper,
+    order_paid_fen,
 )
 
 __all__ = [
@@ -52,5 +53,6 @@ __all__ = [
     "order_get_for_user",
     "order_list_for_deal",
     "order_list_for_shopper",
+    "order_paid_fen",
     "pickup_branch_for_deal",
 ]

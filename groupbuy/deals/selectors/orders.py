@@ -57,6 +57,21 @@ def order_get_for_user(*, user, order_id: str) -> DealOrder:
     return order
 
 
+def order_paid_fen(*, order: DealOrder) -> int:
+    """Return what the order's own payments brought in, refunds aside: a demand's
+    deposit applied to it counts whole, so it may be more than ``amount_fen``.
+    Orders another app keeps (a team buy's) pay under its purpose: 0 here."""
+    from groupbuy.deals.services.payments import ORDER_PURPOSE
+    from groupbuy.escrow.models import PaymentIntent
+
+    paid = PaymentIntent.objects.filter(
+        purpose=ORDER_PURPOSE,
+        reference=order.public_id,
+        status=PaymentIntent.Status.SUCCEEDED,
+    ).values_list("amount_fen", flat=True)
+    return sum(paid)
+
+
 def _check_merchant_staff(*, user, merchant) -> None:
     if not is_merchant_staff(user=user, merchant_id=merchant.pk):
         raise Forbidden(

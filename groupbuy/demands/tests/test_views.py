@@ -1,5 +1,6 @@
 """The demand pages: what each person sees and may do."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,9 @@ from django.utils import timezone
 from groupbuy.catalog.models import Listing
 from groupbuy.catalog.tests.factories import make_product
 from groupbuy.core.audit import AuditEntry
+from groupbuy.deals.services import deal_close
+from groupbuy.deals.tests.factories import pass_deadline
+from groupbuy.demands import services
 from groupbuy.demands.models import Demand, Offer
 from groupbuy.demands.tasks import demands_expire_task
 from groupbuy.demands.tests.factories import (
@@ -272,3 +276,57 @@ def test_an_offer_above_the_everyday_price_is_refused_on_the_price_field(client)
     demand.refresh_from_db()
     assert demand.state == Demand.State.ACCEPTED
     assert accepted["Location"] == f"/deals/{demand.deal.public_id}/"
+
+
+def _amount(page: str, element_id: str) -> str | None:
+    found = re.search(rf'id="{element_id}">([^<]*)<', page)
+    return found.group(1) if found else None
+
+
+def test_the_order_a_larger_deposit_paid_says_what_was_paid_charged_and_refunded(
+    client, django_capture_on_commit_callbacks
+):
+    # given a joiner whose 24.00 deposit (3 units) pays an order of 3 × 7.50
+    demand = make_published(target_unit_price_fen=8_000)
+    joiner = join_and_pay(demand, quantity=3)
+    assert joiner.deposit_fen == 2_400
+    offer = make_offer(demand, unit_price_fen=750)
+    demand = services.offer_accept(actor=demand.initiator, offer=offer)
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they open the order page: 24.00 is what they paid and what is held
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert _amount(page, "order-amount") == "¥24.00"
+    assert "¥24.00 由平台担保托管" in page
+    # (not 7.50 a unit: the deposit was not paid per unit)
+    assert _amount(page, "order-unit-amount") is None
+    # when the group buy closes: paid 24.00 = charged 22.50 + refunded 1.50
+    pass_deadline(demand.deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=demand.deal)
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert [
+        _amount(page, name)
+        for name in ("order-amount", "order-charged", "order-refunded-amount")
+    ] == ["¥24.00", "¥22.50", "¥1.50"]
+
+
+def test_an_order_a_smaller_deposit_paid_in_part_asks_for_the_rest(client):
+    # given a joiner whose 15.00 deposit went to an order of 3 × 45.00
+    demand = make_published(target_unit_price_fen=5_000)
+    joiner = join_and_pay(demand, quantity=3)
+    demand = services.offer_accept(
+        actor=demand.initiator, offer=make_offer(demand, unit_price_fen=4_500)
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they open the order page, then it asks for the 120.00 the payment takes
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert [
+        _amount(page, name)
+        for name in ("order-unit-amount", "order-amount", "order-paid-so-far")
+    ] == ["¥45.00", "¥135.00", "¥15.00"]
+    assert _amount(page, "order-to-pay") == "¥120.00"
+    assert order.payment_intent.amount_fen == 12_000
+    assert "支付 ¥120.00" in page
+    assert "支付 ¥135.00" not in page
