@@ -85,13 +85,25 @@ def notify_offer_withdrawn(*, demand, offer) -> None:
         )
 
 
+def _accepted_title(*, owes: bool):
+    if owes:
+        return lambda: _("An offer was accepted: pay the rest")
+    return lambda: _("An offer was accepted: your deposit paid your order")
+
+
 def notify_accepted(*, demand, participations, declined) -> None:
+    # Only those whose deposit did not cover their order are asked to pay.
+    owing = set(
+        demand.deal.orders.filter(status="pending_payment").values_list(
+            "shopper_id", flat=True
+        )
+    )
     for participation in participations:
         _send(
             participation.shopper,
             kind="demands.accepted",
             key=f"demands.accepted:{demand.public_id}:{participation.pk}",
-            title=lambda: _("An offer was accepted: pay the rest"),
+            title=_accepted_title(owes=participation.shopper_id in owing),
             body=lambda: (
                 _("Your deposit counts toward your order for “%(title)s”.")
                 % {"title": demand.title}

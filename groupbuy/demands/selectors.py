@@ -86,6 +86,43 @@ def deposit_confirming(participation: Participation | None) -> bool:
     return participation.intent is not None and participation.intent.payer_has_paid
 
 
+def accepted_order_of(*, demand: Demand, user):
+    """Return ``user``'s order in the deal made from the demand's accepted offer,
+    if they have one."""
+    from groupbuy.deals.models import DealOrder
+
+    if demand.deal_id is None or not getattr(user, "pk", None):
+        return None
+    return (
+        DealOrder.objects.select_related("deal", "deal__merchant", "payment_intent")
+        .filter(deal_id=demand.deal_id, shopper_id=user.pk)
+        .first()
+    )
+
+
+def participation_may_leave(
+    *, demand: Demand, participation: Participation | None, order, now=None
+) -> bool:
+    """Whether leaving would be taken: before acceptance with a deposit paid or
+    awaited; after it only while the deal still lets the order go (open, before
+    its deadline). Mirrors ``demand_withdraw`` to offer the button; the service
+    decides."""
+    Status = Participation.Status
+    if participation is None or participation.is_initiator:
+        return False
+    if demand.is_open:
+        return participation.status in (Status.AWAITING_DEPOSIT, Status.ACTIVE)
+    if demand.state != Demand.State.ACCEPTED or order is None:
+        return False
+    deal = order.deal
+    return (
+        participation.status == Status.APPLIED
+        and order.is_active
+        and deal.state == deal.State.OPEN
+        and (now or timezone.now()) < deal.deadline_at
+    )
+
+
 def committed_units(demand: Demand) -> int:
     return sum(
         demand.participations.filter(status__in=("active", "applied")).values_list(

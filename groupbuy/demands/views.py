@@ -31,6 +31,7 @@ from groupbuy.demands.forms import (
 from groupbuy.demands.models import DemandPhoto, SavedSearch
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.web.forms import add_domain_error
+from groupbuy.web.presenters import order_view
 from groupbuy.web.views.common import domain_errors_as_http, run_action
 
 # The offer service names its fields as the API does.
@@ -98,12 +99,18 @@ def demand_detail(request, demand_id: str):
     user = _user(request)
     demand = selectors.demand_get_for_user(user=user, demand_id=demand_id)
     participation = selectors.participation_of(demand=demand, user=user)
+    order = selectors.accepted_order_of(demand=demand, user=user)
     return render(
         request,
         "demands/detail.html",
         {
             "demand": demand,
             "me": participation,
+            "my_order": order,
+            "my_order_view": order_view(order) if order else None,
+            "may_leave": selectors.participation_may_leave(
+                demand=demand, participation=participation, order=order
+            ),
             "deposit_confirming": selectors.deposit_confirming(participation),
             "is_initiator": user is not None and demand.initiator_id == user.pk,
             "offers": selectors.offers_for_viewer(demand=demand, user=user),
@@ -218,7 +225,14 @@ def offer_accept(request, offer_id: str):
 
     def accept(demand):
         demand = services.offer_accept(actor=request.user, offer=offer)
-        messages.success(request, _("Offer accepted: pay the rest of your order."))
+        order = selectors.accepted_order_of(demand=demand, user=request.user)
+        owes = order is not None and order_view(order).needs_payment
+        messages.success(
+            request,
+            _("Offer accepted: pay the rest of your order.")
+            if owes
+            else _("Offer accepted: your deposit paid your order."),
+        )
         return redirect("web:deal_detail", demand.deal.public_id)
 
     return _act(request, offer.demand.public_id, accept)

@@ -559,6 +559,29 @@ def test_an_offer_the_shop_undercut_since_is_refused_at_acceptance_saying_why():
     )
 
 
+@override_settings(GROUPBUY_DEMAND_DEPOSIT_FIXED_FEN=2_400)
+def test_only_those_with_something_left_to_pay_are_told_to_pay_it():
+    # given 24.00 deposits: the initiator's 2 units and a joiner's 3 are covered
+    # at 7.50 a unit, another joiner's 10 units (75.00) are not
+    demand = make_published()
+    covered = join_and_pay(demand, quantity=3)
+    owing = join_and_pay(demand, quantity=10)
+    offer = make_offer(demand, unit_price_fen=750)
+    # when the initiator accepts the offer
+    services.offer_accept(actor=demand.initiator, offer=offer)
+    # then only the one with something left to pay is told to pay it
+    titles = {
+        n.recipient_id: n.text_in("en")[0]
+        for n in Notification.objects.filter(kind="demands.accepted")
+    }
+    paid = "An offer was accepted: your deposit paid your order"
+    assert titles == {
+        demand.initiator_id: paid,
+        covered.shopper_id: paid,
+        owing.shopper_id: "An offer was accepted: pay the rest",
+    }
+
+
 def test_only_the_initiator_accepts_and_only_once():
     demand = make_published()
     offer = make_offer(demand)

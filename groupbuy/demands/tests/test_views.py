@@ -330,3 +330,81 @@ def test_an_order_a_smaller_deposit_paid_in_part_asks_for_the_rest(client):
     assert order.payment_intent.amount_fen == 12_000
     assert "支付 ¥120.00" in page
     assert "支付 ¥135.00" not in page
+
+
+def _accepted_with_joiner(*, target_unit_price_fen, unit_price_fen):
+    """A demand whose offer is accepted, with a joiner of 3 units (who reads
+    English)."""
+    demand = make_published(target_unit_price_fen=target_unit_price_fen)
+    joiner = join_and_pay(demand, make_user(preferred_language="en"), quantity=3)
+    offer = make_offer(demand, unit_price_fen=unit_price_fen)
+    return services.offer_accept(actor=demand.initiator, offer=offer), joiner
+
+
+def test_after_acceptance_the_page_says_what_happened_and_asks_nothing_paid(
+    client, django_capture_on_commit_callbacks
+):
+    # given a joiner whose 24.00 deposit paid their order of 3 × 7.50
+    demand, joiner = _accepted_with_joiner(
+        target_unit_price_fen=8_000, unit_price_fen=750
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they open the demand page
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    # then it names the offer accepted, the deal and their order with its figures
+    outcome = page[page.index('id="demand-outcome"') :]
+    assert "Dairy Co" in outcome and "¥7.50" in outcome
+    assert f'href="/deals/{demand.deal.public_id}/" id="demand-deal-link"' in page
+    assert f'href="/orders/{order.public_id}/" id="demand-order-link"' in page
+    assert _amount(page, "order-amount") == "¥24.00"
+    # and asks for no payment; the deadline no longer counts down
+    assert 'id="pay-rest"' not in page
+    assert "pay the rest" not in page.lower()
+    assert 'data-module="countdown"' not in page
+    # while the group buy is open they may still leave it, saying what it does
+    leave = re.search(r'id="withdraw-demand">([^<]*)<', page)
+    assert leave.group(1) == "Leave and cancel my order"
+    # when the group buy closes, then their order is confirmed and leaving is gone
+    pass_deadline(demand.deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=demand.deal)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert 'id="withdraw-demand"' not in page
+    assert [
+        _amount(page, name)
+        for name in ("order-amount", "order-charged", "order-refunded-amount")
+    ] == ["¥24.00", "¥22.50", "¥1.50"]
+
+
+def test_after_acceptance_the_page_asks_for_the_rest_when_some_is_owed(client):
+    # given a joiner whose 15.00 deposit went to an order of 3 × 45.00
+    demand, joiner = _accepted_with_joiner(
+        target_unit_price_fen=5_000, unit_price_fen=4_500
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they open the demand page, then it asks for the 120.00 left, to pay now
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    pay = re.search(r'href="([^"]+)" id="pay-rest">([^<]*)<', page)
+    assert pay.group(1) == f"/escrow/sandbox/pay/{order.payment_intent.public_id}/"
+    assert "¥120.00" in pay.group(2)
+    # and a stranger sees what happened, without an order or a way to leave
+    client.force_login(make_user())
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert 'id="demand-outcome"' in page
+    assert 'id="demand-order-link"' not in page
+    assert 'id="withdraw-demand"' not in page
+
+
+def test_accepting_says_whether_anything_is_left_to_pay(client):
+    # given an initiator whose 16.00 deposit covers their 2 × 7.50
+    demand = make_published(
+        initiator=make_user(preferred_language="en"), target_unit_price_fen=8_000
+    )
+    offer = make_offer(demand, unit_price_fen=750)
+    client.force_login(demand.initiator)
+    # when they accept from the page, then they are not told to pay
+    response = client.post(f"/demands/offers/{offer.public_id}/accept/", follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["Offer accepted: your deposit paid your order."]
