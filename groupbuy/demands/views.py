@@ -311,9 +311,9 @@ def saved_search_delete(request, merchant_id: str, search_id: str):
     return redirect("demands:merchant_search", merchant_id)
 
 
-def _offer_initial(demand, offers, merchant) -> dict:
-    """The merchant's open offer to revise, else the units the demand wants."""
-    offer = next(
+def _open_offer(offers, merchant):
+    """The merchant's open offer, which sending the form again replaces."""
+    return next(
         (
             o
             for o in offers
@@ -321,6 +321,10 @@ def _offer_initial(demand, offers, merchant) -> dict:
         ),
         None,
     )
+
+
+def _offer_initial(demand, offer) -> dict:
+    """The merchant's open offer to revise, else the units the demand wants."""
     if offer is None:
         return {"quantity": demand.quantity_wanted}
     return {
@@ -349,7 +353,8 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
     demand = selectors.demand_get_for_user(user=request.user, demand_id=demand_id)
     products = list(_offer_products(merchant))
     offers = selectors.offers_for_viewer(demand=demand, user=request.user)
-    initial = _offer_initial(demand, offers, merchant)
+    current = _open_offer(offers, merchant)
+    initial = _offer_initial(demand, current)
     form = OfferForm(request.POST or None, products=products, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -368,7 +373,12 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
         except DomainError as error:
             add_domain_error(form, error, names=OFFER_FIELDS)
         else:
-            messages.success(request, _("Offer sent."))
+            messages.success(
+                request,
+                _("Offer sent.")
+                if current is None
+                else _("Offer replaced: the buyers see only the new one."),
+            )
             return redirect("demands:merchant_offer", merchant_id, demand_id)
     return render(
         request,
@@ -378,6 +388,7 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
             "demand": demand,
             "form": form,
             "offers": offers,
+            "current_offer": current,
             "section": "demand-search",
         },
     )

@@ -408,3 +408,41 @@ def test_accepting_says_whether_anything_is_left_to_pay(client):
     response = client.post(f"/demands/offers/{offer.public_id}/accept/", follow=True)
     shown = [str(m) for m in response.context["messages"]]
     assert shown == ["Offer accepted: your deposit paid your order."]
+
+
+def test_the_offer_page_shows_the_open_offer_and_that_sending_replaces_it(client):
+    # given a merchant owner (reading English) on a demand's offer page
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    latte = make_product(name_zh="拿铁", name_en="Latte Coffee Drink")
+    Listing.objects.create(merchant=merchant, product=latte, price_fen=8_000)
+    url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    client.force_login(owner)
+    page = client.get(url).content.decode()
+    assert re.search(r'id="send-offer">([^<]*)<', page).group(1) == "Send the offer"
+    assert 'id="offer-replaces"' not in page
+    # when it sends an offer at 75.00
+    sent = {"product": latte.public_id, "quantity": 20, "delivery_on": "2030-01-02"}
+    response = client.post(url, {**sent, "unit_price": "75.00"}, follow=True)
+    # then the page shows it (product, price, delivery, when) and the button
+    # says that sending again replaces it
+    page = response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == ["Offer sent."]
+    offer = Offer.objects.get()
+    card = page[page.index(f'id="offer-{offer.public_id}"') :]
+    card = card[: card.index("</div>")]
+    sent_at = timezone.localtime(offer.updated_at).strftime("%Y-%m-%d %H:%M")
+    for shown in ("Latte Coffee Drink", "¥75.00", "2030-01-02", f"sent {sent_at}"):
+        assert shown in card
+    assert re.search(r'id="send-offer">([^<]*)<', page).group(1) == "Replace the offer"
+    assert "¥75.00" in page[page.index('id="offer-replaces"') :]
+    # when it sends 7.50, then it is told the offer was replaced, and sees 7.50
+    response = client.post(url, {**sent, "unit_price": "7.50"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Offer replaced: the buyers see only the new one."
+    ]
+    page = response.content.decode()
+    assert page.count('class="card row my-offer"') == 1
+    assert '<span class="my-offer-price">¥7.50</span>' in page
