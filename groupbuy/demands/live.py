@@ -1,8 +1,9 @@
 """What watchers of a demand page are told: ``demand.updated`` after commit.
 
 The event carries the deadline as absolute epoch milliseconds, so the clock
-module renders it against the server's time, and any change (a join, an offer,
-acceptance, closing) reaches every open page through ``realtime.publish``.
+module renders it against the server's time, and any change (a join, an offer
+sent, replaced or withdrawn, acceptance, closing) reaches every open page
+through ``realtime.publish``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ def demand_group(demand_public_id: str) -> str:
 
 
 def demand_progress(demand) -> dict:
-    from groupbuy.demands.selectors import committed_units
+    from groupbuy.demands.selectors import committed_units, offers_changed_ms
 
     return {
         "demand_id": demand.public_id,
@@ -24,6 +25,10 @@ def demand_progress(demand) -> dict:
         "quantity_wanted": demand.quantity_wanted,
         "committed_units": committed_units(demand),
         "open_offers": demand.offers.filter(state="active").count(),
+        # Offers are not in the event: who may see which is the page's to say
+        # (participants all, a merchant its own). A page whose offers are older
+        # than this fetches them.
+        "offers_changed_ms": offers_changed_ms(demand),
         "deadline_ms": demand.deadline_ms,
         "deal_id": demand.deal.public_id if demand.deal_id else None,
     }

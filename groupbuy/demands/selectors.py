@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.geo import haversine_m
+from groupbuy.clock.services import epoch_ms
 from groupbuy.core.errors import NotFound
 from groupbuy.demands import search
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
@@ -129,6 +130,13 @@ def committed_units(demand: Demand) -> int:
             "quantity", flat=True
         )
     )
+
+
+def offers_changed_ms(demand: Demand) -> int | None:
+    """Return when the demand's offers last changed (sent, replaced, withdrawn,
+    declined or accepted) as epoch ms, None before the first."""
+    latest = demand.offers.aggregate(latest=Max("updated_at"))["latest"]
+    return None if latest is None else epoch_ms(latest)
 
 
 def offers_for_viewer(*, demand: Demand, user) -> list[Offer]:

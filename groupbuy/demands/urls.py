@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.demand_list, name="list"),
     path("new/", views.demand_new, name="new"),
     path("<str:demand_id>/", views.demand_detail, name="detail"),
+    path("<str:demand_id>/offers/", views.demand_offers, name="offers"),
     path("<str:demand_id>/deposit/", views.demand_deposit, name="deposit"),
     path("<str:demand_id>/publish/", views.demand_publish, name="publish"),
     path("<str:demand_id>/join/", views.demand_join, name="join"),

@@ -112,8 +112,7 @@ def demand_detail(request, demand_id: str):
                 demand=demand, participation=participation, order=order
             ),
             "deposit_confirming": selectors.deposit_confirming(participation),
-            "is_initiator": user is not None and demand.initiator_id == user.pk,
-            "offers": selectors.offers_for_viewer(demand=demand, user=user),
+            **_offers_context(demand=demand, user=user),
             "committed": selectors.committed_units(demand),
             "join_form": JoinForm(),
             "deadline_form": DeadlineForm(
@@ -127,6 +126,29 @@ def demand_detail(request, demand_id: str):
                 quantity=1, target_unit_price_fen=demand.target_unit_price_fen
             ),
         },
+    )
+
+
+def _offers_context(*, demand, user) -> dict:
+    # (read before the offers: a change between the two reads is fetched again)
+    changed_ms = selectors.offers_changed_ms(demand)
+    return {
+        "is_initiator": user is not None and demand.initiator_id == user.pk,
+        "offers": selectors.offers_for_viewer(demand=demand, user=user),
+        "offers_changed_ms": changed_ms,
+    }
+
+
+@domain_errors_as_http
+def demand_offers(request, demand_id: str):
+    """The offers part of the demand page, which live.js fetches when the
+    demand's socket says its offers changed."""
+    user = _user(request)
+    demand = selectors.demand_get_for_user(user=user, demand_id=demand_id)
+    return render(
+        request,
+        "demands/_offers.html",
+        {"demand": demand, **_offers_context(demand=demand, user=user)},
     )
 
 

@@ -1,7 +1,8 @@
 """Buyer-initiated group buys in real browsers: a buyer signs up, drafts a
 demand, pays the deposit on the sandbox page and publishes it; a second buyer
-joins and pays a deposit; a merchant finds it by keyword, sends an offer; the
-initiator accepts it and lands on the group buy made for them.
+joins and pays a deposit; a merchant finds it by keyword, sends an offer, which
+appears on both buyers' open pages without a reload (withdrawn and replaced
+too); the initiator accepts it and lands on the group buy made for them.
 """
 
 from __future__ import annotations
@@ -148,16 +149,35 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         listed = merchant.locator("#id_product option:not([hidden])")
         assert listed.all_inner_texts() == ["—", "Organic milk 1 L"]
         assert merchant.inner_text("#offer-product-count").endswith(": 1")
+        for buyer in (joiner, initiator):  # (a reload would forget this)
+            buyer.evaluate("window.stillTheSamePage = true")
+        assert merchant.inner_text("#send-offer") == "Send the offer"
         _send_offer(merchant, unit_price="48")
-        # (they think better of ¥48, withdraw it and offer ¥45)
+        # then it appears on the buyers' open pages, no reload
+        active_price = ".offer-row[data-state=active] td.num >> nth=0"
+        for buyer in (joiner, initiator):
+            buyer.wait_for_selector(".offer-row[data-state=active]")
+            assert buyer.inner_text(active_price) == "¥48.00"
+        # (they think better of ¥48, withdraw it and offer ¥45, then replace
+        # that by ¥44: the form says sending again replaces the open offer)
         merchant.click("#offer-withdraw")
         merchant.wait_for_selector(".my-offer[data-state=withdrawn]")
+        joiner.wait_for_selector(".offer-row[data-state=withdrawn]")
         _send_offer(merchant, unit_price="45")
+        assert merchant.inner_text("#send-offer") == "Replace the offer"
+        merchant.fill("#id_unit_price", "44")
+        merchant.click("#send-offer")
+        merchant.wait_for_selector(
+            ".my-offer[data-state=active] .my-offer-price:text-is('¥44.00')"
+        )
+        for buyer in (joiner, initiator):
+            buyer.wait_for_selector(
+                ".offer-row[data-state=active] td.num:text-is('¥44.00')"
+            )
+        for buyer in (joiner, initiator):
+            assert buyer.evaluate("window.stillTheSamePage") is True
 
-        # then both buyers see the offer; the initiator accepts it
-        joiner.goto(demand_url)
-        joiner.wait_for_selector(".offer-row[data-state=active]")
-        initiator.goto(demand_url)
+        # then the initiator accepts it from the row that came live
         initiator.click(".accept-offer")
         initiator.wait_for_url(re.compile(r"/deals/deal_[0-9a-z]+/$"))
         initiator.goto(demand_url)

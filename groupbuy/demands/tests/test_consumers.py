@@ -6,7 +6,13 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from groupbuy.core.plugins import websocket_urlpatterns
-from groupbuy.demands.tests.factories import join_and_pay, make_demand, make_published
+from groupbuy.demands.tests.factories import (
+    join_and_pay,
+    make_demand,
+    make_offer,
+    make_owner_merchant,
+    make_published,
+)
 from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
 
 pytestmark = [
@@ -47,3 +53,36 @@ async def test_a_draft_cannot_be_watched():
         "type": "websocket.close",
         "code": 4404,
     }
+
+
+def _offer_at(demand, merchant, owner, unit_price_fen):
+    return make_offer(
+        demand, merchant=merchant, owner=owner, unit_price_fen=unit_price_fen
+    )
+
+
+async def test_watchers_are_told_when_an_offer_is_sent_and_when_it_is_replaced():
+    # given a watcher of a published demand without offers
+    demand = await database_sync_to_async(make_published)()
+    merchant, owner = await database_sync_to_async(make_owner_merchant)()
+    communicator = WebsocketCommunicator(
+        application, f"/ws/demands/{demand.public_id}/"
+    )
+    assert (await communicator.connect())[0]
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["demand"]["offers_changed_ms"] is None
+    # when a merchant sends an offer
+    offer = await database_sync_to_async(_offer_at)(demand, merchant, owner, 4_800)
+    # then the watcher learns the offers changed, and when
+    sent = await communicator.receive_json_from(timeout=3)
+    assert (sent["type"], sent["open_offers"]) == ("demand.updated", 1)
+    assert sent["offers_changed_ms"] == round(offer.updated_at.timestamp() * 1000)
+    # when it replaces the offer: the count is the same, the moment is not
+    revised = await database_sync_to_async(_offer_at)(demand, merchant, owner, 4_600)
+    replaced = await communicator.receive_json_from(timeout=3)
+    assert replaced["open_offers"] == 1
+    assert replaced["offers_changed_ms"] == round(revised.updated_at.timestamp() * 1000)
+    assert replaced["offers_changed_ms"] > sent["offers_changed_ms"]
+    # (and nothing about the offer itself: who may see it is the page's to say)
+    assert not {"offers", "unit_price_fen", "merchant"} & replaced.keys()
+    await communicator.disconnect()

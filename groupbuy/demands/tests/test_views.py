@@ -446,3 +446,32 @@ def test_the_offer_page_shows_the_open_offer_and_that_sending_replaces_it(client
     page = response.content.decode()
     assert page.count('class="card row my-offer"') == 1
     assert '<span class="my-offer-price">¥7.50</span>' in page
+
+
+def test_the_offers_part_is_fetched_alone_for_whoever_may_see_it(client):
+    # given a published demand with a joiner and two merchants' offers
+    demand = make_published()
+    joiner = join_and_pay(demand)
+    merchant, owner = make_owner_merchant()
+    own = make_offer(demand, merchant=merchant, owner=owner, unit_price_fen=4_700)
+    make_offer(demand, unit_price_fen=4_500)
+    url = f"/demands/{demand.public_id}/offers/"
+    # when the joiner fetches it, then it holds both, stamped with the last change
+    client.force_login(joiner.shopper)
+    part = client.get(url).content.decode()
+    latest = max(o.updated_at for o in demand.offers.all())
+    stamp = round(latest.timestamp() * 1000)
+    assert part.lstrip().startswith(
+        f'<div id="demand-offers-live" data-offers-changed-ms="{stamp}"'
+    )
+    assert part.count('class="offer-row"') == 2
+    # a merchant sees only its own, a stranger none
+    client.force_login(owner)
+    part = client.get(url).content.decode()
+    assert part.count('class="offer-row"') == 1
+    assert own.public_id in part
+    client.force_login(make_user())
+    assert 'class="offer-row"' not in client.get(url).content.decode()
+    # and a draft's is not found for anyone but its initiator
+    draft = make_demand()
+    assert client.get(f"/demands/{draft.public_id}/offers/").status_code == 404

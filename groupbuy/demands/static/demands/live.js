@@ -1,21 +1,51 @@
 // Keep a demand page current: the committed units update in place, a new
 // deadline moves the countdown (absolute epoch ms; the clock module drops one
-// that arrived more than a second late), and a change of state (published →
-// accepted, cancelled, expired) reloads the page.
+// that arrived more than a second late), offers sent, replaced or withdrawn
+// appear (the page's offers part is fetched again: the event says only when
+// they changed, not what they are, which depends on who is looking), and a
+// change of state (published → accepted, cancelled, expired) reloads the page.
 import { applyDeadline } from "../clock/countdown.js";
-import { reloadPage } from "../realtime/socket.js";
+import { openSocket, reloadPage } from "../realtime/socket.js";
 
 const root = document.querySelector("[data-demand-live]");
 if (root) {
   const demandId = root.dataset.demandLive;
   const state = root.dataset.state;
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  let retryMs = 1000;
-  const connect = () => {
-    const socket = new WebSocket(`${scheme}://${location.host}/ws/demands/${demandId}/`);
-    socket.addEventListener("open", () => { retryMs = 1000; });
-    socket.addEventListener("message", (event) => {
-      const message = JSON.parse(event.data);
+  let fetchingOffers = false;
+  let offersWanted = null;
+
+  const offersPart = () => document.getElementById("demand-offers-live");
+
+  // Fetch the offers part until it is at least as new as the last event said.
+  async function refreshOffers(changedMs) {
+    offersWanted = changedMs;
+    if (fetchingOffers) return;
+    fetchingOffers = true;
+    try {
+      while (offersWanted !== null) {
+        const wanted = offersWanted;
+        offersWanted = null;
+        const current = offersPart();
+        if (!current || Number(current.dataset.offersChangedMs || 0) >= wanted) continue;
+        const response = await fetch(`/demands/${demandId}/offers/`, {
+          credentials: "same-origin",
+          headers: { Accept: "text/html" },
+        });
+        if (!response.ok) return;
+        const holder = document.createElement("template");
+        holder.innerHTML = await response.text();
+        const fresh = holder.content.getElementById("demand-offers-live");
+        if (fresh && offersPart()) offersPart().replaceWith(fresh);
+      }
+    } catch {
+      // the next event (or the snapshot after a reconnect) tries again
+    } finally {
+      fetchingOffers = false;
+    }
+  }
+
+  openSocket(`/ws/demands/${demandId}/`, {
+    onEvent(message) {
       const demand = message.demand || message;
       const committed = document.getElementById("demand-committed");
       if (committed && demand.committed_units !== undefined) {
@@ -29,13 +59,13 @@ if (root) {
       }
       // reloadPage: not while this page's own form (accept, leave, cancel) or
       // a link is already navigating away.
-      if (demand.state && demand.state !== state) reloadPage();
-    });
-    socket.addEventListener("close", (event) => {
-      if (event.code === 4404) return;
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 30000);
-    });
-  };
-  connect();
+      if (demand.state && demand.state !== state) {
+        reloadPage();
+        return;
+      }
+      if (Number.isFinite(demand.offers_changed_ms)) {
+        refreshOffers(demand.offers_changed_ms);
+      }
+    },
+  });
 }
