@@ -148,6 +148,23 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
         pages[1].reload()
         pages[1].wait_for_selector("#chat-messages li:has-text('Meet at till 3')")
         assert {pages[1].inner_text(last_time)} == sent
+
+        # when each in turn shows their number to the pool, the first typing a
+        # message once they have
+        for page in pages:
+            with page.expect_navigation():
+                page.click("#phone-consent")
+            page.wait_for_selector("#pool-phone")
+            if page is pages[0]:
+                page.fill("#chat-body", "a draft")
+        # then once the last agrees, every open page shows the three numbers in
+        # place (the first one's draft is still there: the page did not reload)
+        for page in pages:
+            for phone in PHONES:
+                page.locator(f"#pool-members span:text-is('+86{phone}')").wait_for(
+                    timeout=15_000
+                )
+        assert pages[0].input_value("#chat-body") == "a draft"
     finally:
         for context, _page in phones:
             context.close()

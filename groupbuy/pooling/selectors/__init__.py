@@ -170,12 +170,21 @@ def _with_seats(pool: Pool) -> list[PoolMember]:
     return members
 
 
+def _phones_shown(pool: Pool, members) -> bool:
+    return pool.state == Pool.State.CONFIRMED and all(
+        member.shares_phone for member in members
+    )
+
+
+def pool_phones_shown(*, pool: Pool) -> bool:
+    """Whether the members see each other's numbers: once every one agreed."""
+    return _phones_shown(pool, pool.members.all())
+
+
 def pool_view(*, pool: Pool, viewer) -> dict:
     """What a member sees of a pool: members masked, phones only with consent."""
     members = _with_seats(pool)
-    everyone_agreed = pool.state == Pool.State.CONFIRMED and all(
-        member.shares_phone for member in members
-    )
+    everyone_agreed = _phones_shown(pool, members)
     me = next(member for member in members if member.user_id == viewer.pk)
     Answer = PoolMember.Answer
     return {

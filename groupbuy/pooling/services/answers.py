@@ -20,6 +20,7 @@ from groupbuy.pooling.models import (
     PoolMember,
     PoolRequest,
 )
+from groupbuy.pooling.selectors import pool_phones_shown
 from groupbuy.pooling.services.pools import pools_match
 
 Answer = PoolMember.Answer
@@ -146,12 +147,15 @@ def _dissolve(pool: Pool, *, now) -> None:
 
 
 def pool_state(pool: Pool) -> dict:
-    """The pool's state and how many have answered: a page shows each
-    member's answer, and reloads when either changes."""
+    """The pool's state, how many have answered and whether the phone numbers
+    are shown (every member agreed): a page shows each member's answer and
+    number, and refreshes when one of these changes. No number travels here: the
+    page asks for itself again, and is shown what its reader may see."""
     return {
         "pool_id": pool.public_id,
         "state": pool.state,
         "answered": pool.members.exclude(answer=Answer.PENDING).count(),
+        "phones_shown": pool_phones_shown(pool=pool),
     }
 
 

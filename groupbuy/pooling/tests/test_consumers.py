@@ -1,6 +1,7 @@
 """The pool and contact sockets: members (the two sides) get the history and
 live messages; others are refused."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -147,4 +148,28 @@ async def test_a_message_posted_while_joining_is_not_lost(monkeypatch):
     # then the history the socket gets has it
     history = await socket.receive_json_from()
     assert [m["body"] for m in history["messages"]] == ["first", "posted while joining"]
+    await socket.disconnect()
+
+
+async def test_the_numbers_being_shown_reach_open_pages_but_no_number_does():
+    # given a confirmed pool of two, the first member's page open
+    pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    socket = await _connect(pool.public_id, users[0])
+    history = await socket.receive_json_from()
+    assert history["phones_shown"] is False
+    # when the first agrees to show their number, then the second
+    events = []
+    for user in users:
+        await sync_to_async(services.pool_phone_consent)(
+            actor=user, pool=pool, agree=True
+        )
+        events.append(await socket.receive_json_from())
+    # then the page hears that the numbers are shown once both agreed (it asks
+    # for itself again to see them), and no event carries a number
+    assert [(e["type"], e["phones_shown"]) for e in events] == [
+        ("pooling.pool", False),
+        ("pooling.pool", True),
+    ]
+    for user in users:
+        assert user.phone[-11:] not in json.dumps([history, *events])
     await socket.disconnect()

@@ -1,22 +1,47 @@
-// The pool page: live state and chat over ws/pools/<id>/; a change of the
-// pool's state, or another member's answer, reloads the page.
+// The pool page: live state and chat over ws/pools/<id>/. A change of the
+// pool's state, or another member's answer, reloads the page; the phone numbers
+// being shown (or hidden again) refresh the pool's summary and phone card in
+// place, so a message being typed in the chat is kept. The socket never carries
+// a number: the page asks for itself again and is shown what its reader may see.
 import { reloadPage } from "../realtime/socket.js";
 import { startChat } from "./chat.js";
 
-const summary = document.getElementById("pool-summary");
+const REFRESHED_IDS = ["pool-summary", "pool-phone"];
+
+async function refreshInPlace() {
+  let response;
+  try {
+    response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+  } catch {
+    return; // offline: the state the socket brings when it joins again tells
+  }
+  if (!response.ok) return reloadPage();
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const id of REFRESHED_IDS) {
+    const current = document.getElementById(id);
+    const replacement = fresh.getElementById(id);
+    if (current && replacement) current.replaceWith(document.adoptNode(replacement));
+    else if (current || replacement) return reloadPage();
+  }
+}
+
+const poolId = document.getElementById("pool-summary").dataset.poolId;
 
 startChat({
-  socketPath: `/ws/pools/${summary.dataset.poolId}/`,
+  socketPath: `/ws/pools/${poolId}/`,
   onEvent(event) {
     // the live state, or the state the history brings when the socket joins
     // (an answer given before it joined would otherwise go unseen)
+    if (event.type !== "pooling.pool" && event.type !== "pooling.history") return;
+    if (event.state === undefined) return;
+    const summary = document.getElementById("pool-summary");
     if (
-      (event.type === "pooling.pool" || event.type === "pooling.history") &&
-      event.state !== undefined &&
-      (event.state !== summary.dataset.state ||
-        String(event.answered) !== summary.dataset.answered)
+      event.state !== summary.dataset.state ||
+      String(event.answered) !== summary.dataset.answered
     ) {
       reloadPage();
+    } else if (String(event.phones_shown) !== summary.dataset.phonesShown) {
+      refreshInPlace();
     }
   },
 });
