@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
@@ -18,6 +19,7 @@ def pool_url(pool: Pool) -> str:
 
 def notify_suggestion(member: PoolMember) -> None:
     pool = member.pool
+    others = pool.members.exclude(pk=member.pk).count()  # the reader is not one
     if pool.promotion.kind == Promotion.Kind.THRESHOLD:
         body = _(
             "Together your carts reach %(threshold)s at %(promotion)s. "
@@ -32,8 +34,12 @@ def notify_suggestion(member: PoolMember) -> None:
         recipient=member.user,
         kind="pooling.suggestion",
         title=interpolate_lazy(
-            _("Pool with %(count)d shoppers and save %(saving)s"),
-            {"count": pool.members.count(), "saving": format_fen(member.share_fen)},
+            ngettext_lazy(
+                "Pool with %(count)d other shopper and save %(saving)s",
+                "Pool with %(count)d other shoppers and save %(saving)s",
+                others,
+            ),
+            {"count": others, "saving": format_fen(member.share_fen)},
         ),
         body=interpolate_lazy(
             body,

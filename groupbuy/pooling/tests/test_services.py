@@ -71,6 +71,24 @@ def test_a_matching_run_suggests_a_pool_with_each_members_share(shop):
     assert _match(branch, promotion) == []
 
 
+@pytest.mark.parametrize(
+    ("amounts", "title"),
+    [
+        ((18_000, 12_000), "Pool with 1 other shopper and save ¥30.00"),
+        ((12_000, 10_000, 8_000), "Pool with 2 other shoppers and save ¥20.00"),
+    ],
+)
+def test_a_suggestion_counts_the_other_members_not_the_reader(shop, amounts, title):
+    # given shoppers whose carts reach 300 − 50 only together
+    _merchant, branch, promotion = shop
+    users = _three_shoppers(branch, promotion, amounts=amounts)
+    # when the engine suggests the pool
+    [_pool] = _match(branch, promotion)
+    # then the first one's suggestion names the others, not the pool's size
+    suggestion = Notification.objects.get(kind="pooling.suggestion", recipient=users[0])
+    assert suggestion.text_in("en")[0] == title
+
+
 def test_everyone_accepting_confirms_the_pool(shop):
     _merchant, branch, promotion = shop
     users = _three_shoppers(branch, promotion)
