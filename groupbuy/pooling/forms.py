@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -123,6 +123,20 @@ def _when(label) -> forms.DateTimeField:
     return MomentField(label=label)
 
 
+PLANNED_WINDOW = timedelta(hours=2)
+
+
+def default_windows(now: datetime) -> dict[str, tuple[datetime, datetime]]:
+    """The window a cart report starts with, by kind: a purchase in the hour
+    just past; a planned one from the next quarter hour, two hours long."""
+    now = timezone.localtime(now).replace(second=0, microsecond=0)
+    planned_from = now + timedelta(minutes=-now.minute % 15)
+    return {
+        CartReport.Kind.PURCHASE: (now - timedelta(hours=1), now),
+        CartReport.Kind.INTENDED: (planned_from, planned_from + PLANNED_WINDOW),
+    }
+
+
 class CartReportForm(forms.Form):
     """A purchase made or a cart intended: an amount, or a product with its
     price and how many (the amount is then theirs), and when."""
@@ -141,7 +155,7 @@ class CartReportForm(forms.Form):
     window_start_at = _when(_("From"))
     window_end_at = _when(_("Until"))
 
-    def __init__(self, *args, branches=(), products=(), **kwargs):
+    def __init__(self, *args, branches=(), products=(), now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].choices = [
             (b.public_id, f"{b.merchant.display_name} · {b.name}") for b in branches
@@ -149,6 +163,23 @@ class CartReportForm(forms.Form):
         self.fields["product"].choices = [("", "—")] + [
             (p.public_id, p.name) for p in products
         ]
+        self._start_with_windows(default_windows(now or timezone.now()))
+
+    def _start_with_windows(self, windows) -> None:
+        """Start on the default kind's window; each window field also carries
+        every kind's (data-default-<kind>) for cart-window.js to switch to when
+        the kind changes."""
+        kind = self.fields["kind"].initial
+        for index, name in enumerate(("window_start_at", "window_end_at")):
+            self.fields[name].initial = windows[kind][index]
+            self.fields[name].widget.attrs.update(
+                {
+                    f"data-default-{each}": timezone.localtime(window[index]).strftime(
+                        MomentField.input_format
+                    )
+                    for each, window in windows.items()
+                }
+            )
 
     def clean(self):
         data = super().clean()

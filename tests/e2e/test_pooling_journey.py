@@ -477,7 +477,7 @@ print(json.dumps({"branch": branch.public_id}))
 )
 
 
-def test_a_shopper_reports_a_purchase_sees_it_counted_and_deletes_it(
+def test_a_shopper_reports_a_purchase_deletes_it_and_plans_one(
     chromium, groupbuy_server
 ):
     seeded = json.loads(groupbuy_server.run_python(CART_SEED).strip().splitlines()[-1])
@@ -499,6 +499,14 @@ def test_a_shopper_reports_a_purchase_sees_it_counted_and_deletes_it(
         page.click("#profile-carts-link")
         page.click("#cart-list .cart-delete")
         page.wait_for_selector("#no-carts")
+        # and a planned purchase starts from now on, not in the hour just past
+        bought_until = page.input_value("#id_window_end_at")
+        page.check("input[name='kind'][value='intended']")
+        assert page.input_value("#id_window_start_at") >= bought_until
+        page.select_option("#id_branch", seeded["branch"])
+        page.fill("#id_amount", "40")
+        page.click("#cart-report-submit")
+        page.wait_for_selector("#cart-list .cart[data-kind='intended']")
     finally:
         context.close()
 

@@ -76,6 +76,19 @@ def _check_window(start: datetime, end: datetime) -> None:
         raise _invalid("window_end_at", _("The time window must end after it starts."))
 
 
+def _check_plan_not_over(kind: str, end: datetime, *, now: datetime) -> None:
+    # A plan already over is a purchase made (or a slip): listed as still to
+    # come, it would mislead the shopper and their profile's times.
+    if kind == CartReport.Kind.INTENDED and end <= now:
+        raise _invalid(
+            "window_end_at",
+            _(
+                "A planned purchase must end later than now. "
+                "If you already bought it, report it as a purchase."
+            ),
+        )
+
+
 def cart_report(
     *,
     actor,
@@ -85,9 +98,11 @@ def cart_report(
     window_end_at: datetime,
     amount_fen: int | None = None,
     items: list[dict] = (),
+    now: datetime | None = None,
 ) -> CartReport:
     """Record a purchase or an intended cart: items, an amount, or both (an
-    amount given wins over the items' sum, which may list only some items)."""
+    amount given wins over the items' sum, which may list only some items). An
+    intended cart's window must not be over yet."""
     if kind not in CartReport.Kind.values:
         raise _invalid("kind", _("Report a purchase or an intended cart."))
     for item in items:
@@ -98,6 +113,7 @@ def cart_report(
     if amount_fen is None or amount_fen <= 0:
         raise _invalid("amount_fen", _("The amount must be more than zero."))
     _check_window(window_start_at, window_end_at)
+    _check_plan_not_over(kind, window_end_at, now=now or timezone.now())
     with transaction.atomic():
         report = CartReport.objects.create(
             user=actor,

@@ -1,16 +1,20 @@
 """Reporting purchases and intended carts (the shopping profile), and deleting them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from groupbuy.catalog.models import Product
 from groupbuy.pooling import services
+from groupbuy.pooling.forms import CartReportForm
 from groupbuy.pooling.models import CartReport, ContactRequest
 from groupbuy.pooling.tests.factories import auth, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+WINDOW = ("window_start_at", "window_end_at")
 
 
 @pytest.fixture
@@ -79,7 +83,7 @@ def test_bad_reports_are_refused_on_the_form(client, branch, fields, field):
 
 
 def test_a_window_ending_before_it_starts_is_refused(client, branch):
-    client.force_login(make_user())
+    client.force_login(make_user(preferred_language="en"))
     form = _form(branch, amount="10")
     form["window_start_at"], form["window_end_at"] = (
         form["window_end_at"],
@@ -87,8 +91,92 @@ def test_a_window_ending_before_it_starts_is_refused(client, branch):
     )
     response = client.post("/pooling/carts/", form)
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    assert response.context["form"].errors["window_end_at"] == [
+        "The time window must end after it starts."
+    ]
     assert CartReport.objects.count() == 0
+
+
+PLAN_OVER = (
+    "A planned purchase must end later than now. "
+    "If you already bought it, report it as a purchase."
+)
+
+
+def test_a_planned_purchase_starts_in_the_future_and_a_purchase_in_the_past():
+    # given the page opened at 14:07 (the site's time, Asia/Shanghai)
+    now = datetime(2026, 12, 5, 6, 7, 31, tzinfo=UTC)
+    # when the form is made
+    form = CartReportForm(now=now)
+    # then it starts on a purchase in the hour just past
+    local = timezone.localtime
+    assert form.fields["kind"].initial == "purchase"
+    assert [local(form[f].initial).strftime("%H:%M") for f in WINDOW] == [
+        "13:07",
+        "14:07",
+    ]
+    # and offers a planned purchase from the next quarter hour, two hours long
+    rendered = str(form["window_start_at"]) + str(form["window_end_at"])
+    assert 'data-default-intended="2026-12-05T14:15"' in rendered
+    assert 'data-default-intended="2026-12-05T16:15"' in rendered
+    assert 'data-default-purchase="2026-12-05T13:07"' in rendered
+
+
+def test_a_planned_purchase_already_over_is_refused_on_its_field(client, branch):
+    # given a shopper who picks "planned purchase" and leaves the past hour
+    user = make_user(preferred_language="en")
+    client.force_login(user)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = _form(
+        branch,
+        kind="intended",
+        amount="50",
+        window_start_at=(now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        window_end_at=(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    # when they report it
+    response = client.post("/pooling/carts/", form)
+    # then it is refused on the Until field, and nothing is listed
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"window_end_at": [PLAN_OVER]}
+    assert CartReport.objects.count() == 0
+    # and the same times as a purchase made are taken
+    form["kind"] = "purchase"
+    assert client.post("/pooling/carts/", form).status_code == 302
+    assert list(CartReport.objects.values_list("kind", flat=True)) == ["purchase"]
+
+
+@pytest.mark.parametrize(
+    ("start_hours", "end_hours", "status"),
+    [(-3, -1, 422), (-1, 1, 201), (1, 3, 201)],
+)
+def test_the_api_takes_a_planned_purchase_only_if_not_over(
+    client, branch, start_hours, end_hours, status
+):
+    # given a planned purchase ending before now, going on now, or to come
+    user = make_user(preferred_language="en")
+    now = timezone.now()
+    payload = {
+        "branch_id": branch.public_id,
+        "kind": "intended",
+        "amount_fen": 5_000,
+        "window_start_at": (now + timedelta(hours=start_hours)).isoformat(),
+        "window_end_at": (now + timedelta(hours=end_hours)).isoformat(),
+    }
+    # when it is reported through the API
+    response = client.post(
+        "/api/pooling/carts",
+        payload,
+        content_type="application/json",
+        headers=auth(user),
+    )
+    # then only the one already over is refused, on its end
+    assert response.status_code == status
+    if status == 422:
+        assert response.json()["fields"] == {"window_end_at": [PLAN_OVER]}
+        assert CartReport.objects.count() == 0
+    else:
+        assert CartReport.objects.get().kind == "intended"
 
 
 def _report(user, branch, kind="intended"):

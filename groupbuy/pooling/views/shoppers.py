@@ -26,6 +26,7 @@ from groupbuy.pooling.forms import (
 )
 from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.services.shoppers import profile_get_or_create
+from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http, run_action
 
 
@@ -209,7 +210,6 @@ def carts(request):
         request.POST or None,
         branches=selectors.branches_for_reports(),
         products=products,
-        initial=_default_window(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -224,7 +224,7 @@ def carts(request):
                 window_end_at=data["window_end_at"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request, _("Reported. It counts in your shopping profile.")
@@ -242,11 +242,6 @@ def carts(request):
             ),
         },
     )
-
-
-def _default_window() -> dict:
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    return {"window_start_at": now - timedelta(hours=1), "window_end_at": now}
 
 
 @login_required
