@@ -1,8 +1,8 @@
 """Coupons in a real browser against `groupbuy serve`.
 
 a confirmed order → the shopper opens the coupon and its QR → the merchant
-scans its PNG in the console → redeemed → a second scan is refused → the
-redemption is on the settlement statement.
+scans its PNG in the console → redeemed, and the shopper's open page says so
+→ a second scan is refused → the redemption is on the settlement statement.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e import sign_in
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 from tests.e2e.coupon_seeding import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,13 +32,8 @@ def _log_in(page, phone: str) -> None:
     sign_in(page, phone, PASSWORD)
 
 
-def _log_out(page) -> None:
-    page.click("#nav-logout")
-    page.wait_for_selector("#nav-login")
-
-
 def test_shopper_shows_the_qr_and_the_merchant_redeems_it_once(
-    page, groupbuy_server, tmp_path
+    page, chromium, groupbuy_server, tmp_path
 ):
     # given a confirmed order of 2 units at a merchant with a station key
     seeded = _seed(
@@ -63,29 +58,39 @@ def test_shopper_shows_the_qr_and_the_merchant_redeems_it_once(
     assert png.ok and png.headers["content-type"] == "image/png"
     photo = tmp_path / "coupon.png"
     photo.write_bytes(png.body())
-    _log_out(page)
 
-    # when the merchant scans the PNG in the console
-    _log_in(page, "+8613900007702")
-    page.goto(f"/coupons/merchant/{seeded['merchant']}/")
-    page.set_input_files("#redeem-photo", str(photo))
-    page.click("#photo-form button[type=submit]")
-    # then it is redeemed, both units, and listed for today
-    result = page.inner_text("#redeem-result")
-    assert seeded["serial"] in result
-    assert page.get_attribute("#redeem-result", "data-units") == "2"
-    assert seeded["serial"] in page.inner_text("#redemptions")
+    # when the merchant, at the till, scans the PNG in the console while the
+    # shopper's page stays open
+    till = chromium.new_context(base_url=groupbuy_server.url)
+    till.set_default_timeout(STEP_TIMEOUT_MS)
+    try:
+        cashier = till.new_page()
+        _log_in(cashier, "+8613900007702")
+        cashier.goto(f"/coupons/merchant/{seeded['merchant']}/")
+        cashier.set_input_files("#redeem-photo", str(photo))
+        cashier.click("#photo-form button[type=submit]")
+        # then it is redeemed, both units, and listed for today
+        result = cashier.inner_text("#redeem-result")
+        assert seeded["serial"] in result
+        assert cashier.get_attribute("#redeem-result", "data-units") == "2"
+        assert seeded["serial"] in cashier.inner_text("#redemptions")
+        # and the shopper's page says so at once, without its code, unreloaded
+        page.locator("#coupon-status", has_text="Redeemed").wait_for(timeout=15_000)
+        assert page.locator("#coupon-qr").count() == 0
+        assert page.locator("#coupon-redemptions li").count() == 1
 
-    # when the same code is typed (pasted) again
-    page.fill("#redeem-code", code)
-    page.click("#redeem-submit")
-    # then it is refused, saying when it was redeemed
-    error = page.locator("#redeem-error")
-    assert error.get_attribute("data-code") == "already_redeemed"
-    # (the merchant's page is in Chinese: 已于 <date time> 在 <where> 核销。)
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
-    assert today in error.inner_text()
+        # when the same code is typed (pasted) again
+        cashier.fill("#redeem-code", code)
+        cashier.click("#redeem-submit")
+        # then it is refused, saying when it was redeemed
+        error = cashier.locator("#redeem-error")
+        assert error.get_attribute("data-code") == "already_redeemed"
+        # (the merchant's page is in Chinese: 已于 <date time> 在 <where> 核销。)
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
+        assert today in error.inner_text()
 
-    # and the redemption is on this month's settlement statement
-    page.click("#statement-link")
-    assert seeded["serial"] in page.inner_text("#statement-lines")
+        # and the redemption is on this month's settlement statement
+        cashier.click("#statement-link")
+        assert seeded["serial"] in cashier.inner_text("#statement-lines")
+    finally:
+        till.close()

@@ -12,6 +12,7 @@ from groupbuy.catalog.permissions import require_merchant_staff
 from groupbuy.core.audit import audit_log
 from groupbuy.coupons import batchfile, codec
 from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.live import publish_coupon_state
 from groupbuy.coupons.models import (
     Coupon,
     MerchantKey,
@@ -71,9 +72,11 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
         if not created:
             return batch
         _lock_coupons(merchant, redemptions)
+        touched = set()
         for entry in redemptions:
-            _import_one(actor, merchant, batch, entry)
+            touched |= _import_one(actor, merchant, batch, entry)
         batch.save(update_fields=["accepted", "conflicts", "rejected"])
+        _publish_coupons(touched)
         audit_log(
             actor=actor,
             action="coupons.batch.imported",
@@ -106,7 +109,16 @@ def _lock_coupons(merchant: Merchant, redemptions: list) -> None:
     )
 
 
-def _import_one(actor, merchant, batch, entry) -> None:
+def _publish_coupons(coupon_ids: set[int]) -> None:
+    """Push each coupon the batch redeemed (or whose redemptions it moved) once,
+    as the batch leaves it, to a shopper who may have its page open."""
+    for coupon in Coupon.objects.filter(pk__in=coupon_ids).select_related("shopper"):
+        publish_coupon_state(coupon)
+
+
+def _import_one(actor, merchant, batch, entry) -> set[int]:
+    """Import one of the batch's redemptions; return the coupon it placed a
+    claim on (none for one skipped or rejected)."""
     try:
         nonce = f"station:{merchant.public_id}:{entry['nonce']}"[:64]
         serial = str(entry["serial"])
@@ -114,17 +126,17 @@ def _import_one(actor, merchant, batch, entry) -> None:
         redeemed_at = datetime.fromtimestamp(int(entry["redeemed_at"]), tz=UTC)
     except (KeyError, TypeError, ValueError, OverflowError, OSError):
         batch.rejected += 1
-        return
+        return set()
     if not 1 <= quantity <= MAX_UNITS:
         batch.rejected += 1
-        return
+        return set()
     already = Redemption.objects.filter(nonce=nonce).exists()
     if already or RedemptionConflict.objects.filter(nonce=nonce).exists():
-        return
+        return set()
     coupon = Coupon.objects.filter(serial=serial, merchant=merchant).first()
     if coupon is None or not _genuine_at(coupon, merchant, redeemed_at):
         batch.rejected += 1
-        return
+        return set()
     branch = merchant.branches.filter(public_id=str(entry.get("branch", ""))).first()
     claim = Claim(
         nonce=nonce,
@@ -136,6 +148,7 @@ def _import_one(actor, merchant, batch, entry) -> None:
     )
     if claim_place(actor=actor, coupon=coupon, batch=batch, new=claim):
         batch.accepted += 1
+    return {coupon.pk}
 
 
 def _genuine_at(coupon: Coupon, merchant: Merchant, redeemed_at: datetime) -> bool:

@@ -18,6 +18,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import codec
 from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.live import publish_coupon_state
 from groupbuy.coupons.models import Coupon, Redemption
 from groupbuy.coupons.services.issuing import code_digest
 from groupbuy.coupons.services.keys import (
@@ -55,7 +56,8 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     if not code:
         raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
     coupon = (
-        Coupon.objects.select_related("order__deal")
+        # the shopper: told of the redemption (coupons.live)
+        Coupon.objects.select_related("order__deal", "shopper")
         .filter(code_digest=code_digest(code))
         .first()
     )
@@ -107,7 +109,8 @@ def coupon_redeem_online(
     if branch is not None and branch.merchant_id != merchant.pk:
         raise CouponError("bad_branch", _("This branch is not yours."), status=422)
     coupon = coupon_check_code(merchant=merchant, code=code)
-    return redeem_coupon(
+    shopper = coupon.shopper  # read with the coupon; redeeming reloads the coupon
+    redemption = redeem_coupon(
         actor=actor,
         coupon=coupon,
         quantity=quantity,
@@ -116,6 +119,9 @@ def coupon_redeem_online(
         nonce=f"online:{secrets.token_hex(16)}",
         redeemed_at=timezone.now(),
     )
+    # The shopper may be holding the coupon page up at this till.
+    publish_coupon_state(coupon, shopper=shopper)
+    return redemption
 
 
 def redeem_coupon(

@@ -1,0 +1,39 @@
+// The coupon page follows its coupon as the cashier redeems it: a shopper
+// holding the QR up at the till sees "Redeemed" (or how many units are left)
+// without reloading.
+//
+// notify/live.js re-announces every event of the person's socket (ws/me/) on
+// document.body as "realtime-user"; coupons pushes "coupons.coupon.updated" when
+// a redemption is recorded (at a till, or in a station's uploaded batch). On one
+// for this coupon the page asks for itself again and replaces the coupon sheet,
+// so the status, the units left, the code (gone once redeemed) and the
+// redemptions are the server's, in the reader's language. It does so too when
+// the page is shown again (a phone woken up), as its socket may have missed one.
+const sheet = document.getElementById("coupon");
+const couponId = sheet?.dataset.couponId;
+
+async function refresh() {
+  let response;
+  try {
+    response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+  } catch {
+    return; // offline: the next event, or showing the page again, tries again
+  }
+  if (!response.ok) return;
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = page.getElementById("coupon");
+  const current = document.getElementById("coupon");
+  if (fresh && current) current.replaceWith(document.adoptNode(fresh));
+}
+
+if (couponId) {
+  document.body.addEventListener("realtime-user", (event) => {
+    const detail = event.detail || {};
+    if (detail.type === "coupons.coupon.updated" && detail.coupon_id === couponId) {
+      refresh();
+    }
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") refresh();
+  });
+}
