@@ -11,6 +11,7 @@ urlpatterns = [
     path("deals/<str:deal_id>/any/", views.join_any, name="any"),
     path("t/<str:team_id>/", views.team, name="team"),
     path("t/<str:team_id>/join/", views.join, name="join"),
+    path("t/<str:team_id>/payment/", views.team_payment, name="payment"),
     path("merchant/<str:merchant_id>/", views.merchant_deals, name="merchant_deals"),
     path(
         "merchant/<str:merchant_id>/deals/new/",

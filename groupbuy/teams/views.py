@@ -84,10 +84,8 @@ def join_any(request, deal_id: str):
     return _pay_or_team(member)
 
 
-@domain_errors_as_http
-def team(request, team_id: str):
-    """The team page: product, price, members, places left, countdown, share."""
-    team = selectors.team_get(team_id=team_id)
+def _payment_context(request, team) -> dict:
+    """The viewer's place in ``team`` and what its payment part says."""
     member = selectors.membership_of(user=request.user, team=team)
     pay_url, confirming = "", False
     if member is not None and member.status == member.Status.PENDING:
@@ -97,20 +95,37 @@ def team(request, team_id: str):
         else:
             # (the sandbox and the providers return here at once)
             confirming = selectors.member_payment_confirming(member)
+    return {
+        "team": team,
+        "member": member,
+        "pay_url": pay_url,
+        "confirming": confirming,
+    }
+
+
+@domain_errors_as_http
+def team(request, team_id: str):
+    """The team page: product, price, members, places left, countdown, share."""
+    team = selectors.team_get(team_id=team_id)
     return render(
         request,
         "teams/team.html",
         {
-            "team": team,
+            **_payment_context(request, team),
             "deal": team.team_deal.deal,
             "snapshot": selectors.team_snapshot(team),
-            "member": member,
-            "pay_url": pay_url,
-            "confirming": confirming,
             "share_url": request.build_absolute_uri(),
             "card": _share_card(team),
         },
     )
+
+
+@domain_errors_as_http
+def team_payment(request, team_id: str):
+    """The viewer's payment part of the team page, fetched again (htmx) when
+    the team or the viewer's payment changes."""
+    team = selectors.team_get(team_id=team_id)
+    return render(request, "teams/_team_payment.html", _payment_context(request, team))
 
 
 def _share_card(team):

@@ -81,3 +81,21 @@ def seed_team_merchant(*, phone: str, password: str, gtin: str) -> dict:
         actor=owner, merchant=merchant, product=product, price_fen=5900
     )
     return {"merchant": merchant.public_id, "product": product.public_id}
+
+
+def pay_late(*, intent_id: str, delay_seconds: float) -> dict:
+    """Pay a place on the sandbox as its payer does on the pay page, the
+    gateway's callback coming ``delay_seconds`` later (as a real one may)."""
+    from groupbuy.escrow.models import PaymentIntent
+    from groupbuy.escrow.services import sandbox_payment_submit
+    from groupbuy.teams.models import TeamMember
+
+    intent = PaymentIntent.objects.select_related("payer").get(public_id=intent_id)
+    sandbox_payment_submit(
+        actor=intent.payer,
+        intent=intent,
+        outcome="succeeded",
+        callback_delay_seconds=delay_seconds,
+    )
+    member = TeamMember.objects.get(order__public_id=intent.reference)
+    return {"team": member.team.public_id}

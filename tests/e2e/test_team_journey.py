@@ -2,8 +2,10 @@
 
 A opens a team and copies its link → B opens the link, joins and pays → both
 see the team complete live (WebSocket), its countdown and invitation to join
-gone, and the team buy's deal page counts B's unit live; and a team that runs
-out of time is expired at the end of its window with both members refunded.
+gone, and the team buy's deal page counts B's unit live; a team that runs
+out of time is expired at the end of its window with both members refunded;
+and a payer back on the team page before their payment is confirmed sees it
+confirmed there without reloading.
 """
 
 from __future__ import annotations
@@ -63,11 +65,15 @@ def _join_by_link(page, link: str) -> None:
     _pay(page)
 
 
+# What the payer reads on the team page while their payment is on its way.
+PAYMENT_ON_ITS_WAY = "#team-confirming"
+
+
 def _wait_until_paid(page, timeout_s: float = 60) -> None:
     """Reload the team page until its payment is confirmed (the job that marks
     the place paid follows the pay page)."""
     until = time.monotonic() + timeout_s
-    while page.locator("#team-confirming, #team-pay").count():
+    while page.locator(f"{PAYMENT_ON_ITS_WAY}, #team-pay").count():
         assert time.monotonic() < until, "the place was never marked paid"
         time.sleep(0.5)
         page.reload()
@@ -170,3 +176,36 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
     finally:
         a_context.close()
         b_context.close()
+
+
+def test_the_payer_sees_their_place_confirmed_without_reloading(
+    chromium, groupbuy_server
+):
+    deal_id = _seed(groupbuy_server, "seed_team_deal(gtin='6901234567045')")["deal"]
+    context = _context(chromium, groupbuy_server)
+    page = context.new_page()
+    try:
+        sign_up(
+            page, groupbuy_server, phone="139 1600 0005", password="team-pw-5", name="E"
+        )
+        # given a shopper who opened a team and paid on the gateway, whose
+        # answer comes a few seconds after they are back on the team page
+        page.goto(f"/teams/deals/{deal_id}/")
+        page.click("#open-team")
+        page.wait_for_url("**/escrow/sandbox/pay/**")
+        intent_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+        team_id = _seed(
+            groupbuy_server, f"pay_late(intent_id='{intent_id}', delay_seconds=4)"
+        )["team"]
+        page.goto(f"/teams/t/{team_id}/")
+        page.wait_for_selector(PAYMENT_ON_ITS_WAY, state="visible")
+        # when the answer comes: the place is marked paid, the team stays open
+        page.wait_for_function(
+            "document.querySelector('#team-members').textContent.includes('✓')"
+        )
+        # then the page stops saying the payment is on its way, without a reload
+        page.wait_for_selector(PAYMENT_ON_ITS_WAY, state="detached", timeout=5_000)
+        assert page.get_attribute("#team", "data-state") == "open"
+        assert page.locator("#team-pay").count() == 0
+    finally:
+        context.close()

@@ -4,7 +4,9 @@ completes, expires or is stopped it shows the outcome instead."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from groupbuy.escrow.models import PaymentIntent
 from groupbuy.teams.models import Team
 from groupbuy.teams.services import (
     team_complete,
@@ -91,3 +93,32 @@ def test_a_team_that_did_not_fill_shows_the_refund_and_invites_nobody(client, en
     assert 'class="countdown"' not in page
     assert f'id="team-refunded">{REFUNDED}' in page
     assert COMPLETED not in page
+
+
+def test_the_payers_part_is_fetched_again_and_drops_being_confirmed_once_paid(
+    client,
+):
+    # given a shopper who paid on the provider's page, its answer not here yet
+    shopper = make_user(preferred_language="en")
+    member = team_open(actor=shopper, team_deal=make_team_deal(team_size=2))
+    PaymentIntent.objects.filter(pk=member.order.payment_intent_id).update(
+        submitted_at=timezone.now()
+    )
+    team_id = member.team.public_id
+    client.force_login(shopper)
+    page = client.get(f"/teams/t/{team_id}/").content.decode()
+    # then the page says so, and fetches its payment part again (on the
+    # team's and the payment's live updates, and every 2 s meanwhile)
+    assert 'id="team-confirming"' in page
+    assert f'hx-get="/teams/t/{team_id}/payment/"' in page
+    assert 'hx-trigger="order-changed, team-changed, every 2s"' in page
+    # when the answer comes and the place is marked paid
+    pay(member)
+    assert member.status == member.Status.PAID
+    part = client.get(f"/teams/t/{team_id}/payment/")
+    # then the part fetched again no longer says it is being confirmed
+    assert part.status_code == 200
+    body = part.content.decode()
+    assert 'id="team-payment"' in body
+    assert "being confirmed" not in body and 'id="team-pay"' not in body
+    assert "every 2s" not in body

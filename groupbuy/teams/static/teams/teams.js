@@ -28,9 +28,7 @@ function connect(el, onEvent) {
 
 // What only an open team shows: places left, the countdown, joining, paying
 // for a place (or waiting for it) and the invitation to share the link.
-const OPEN_ONLY = [
-  "team-slots", "team-time-left", "team-join-form", "team-pay", "team-confirming", "team-share",
-];
+const OPEN_ONLY = ["team-slots", "team-time-left", "team-join-form", "team-payment", "team-share"];
 
 // Once the team completes or ends, say so (the page carries the outcome hidden)
 // instead of inviting more people.
@@ -52,6 +50,10 @@ if (team) {
     if (e.state === "open") {
       const slots = document.getElementById("team-slots");
       if (slots) slots.textContent = slotsText(slots, e.slots_left);
+      // The viewer's own payment part is per person, the push is not: it is
+      // fetched again, so "being confirmed" goes once their place is paid.
+      const payment = document.getElementById("team-payment");
+      if (payment && window.htmx) window.htmx.trigger(payment, "team-changed");
     } else {
       showOutcome(e.state);
     }
