@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,6 +98,57 @@ def my_memberships(*, user):
         .select_related("team__team_deal__deal", "order__payment_intent")
         .order_by("-joined_at", "-id")
     )
+
+
+class PaymentState(StrEnum):
+    """Where a member's payment for their place stands, as the team page says it."""
+
+    TO_PAY = "to_pay"  # not paid on the provider's page yet
+    AWAITING_OUTCOME = "awaiting_outcome"  # submitted there, its answer not here
+    RECEIVED = "received"  # paid, the place not marked paid yet
+    DECLINED = "declined"  # the provider declined it
+
+
+@dataclass(frozen=True)
+class MemberPayment:
+    """A member's payment for a place still awaiting it, and by when the
+    place is given up unpaid."""
+
+    state: PaymentState
+    intent: object
+    pay_by: datetime
+    can_pay_again: bool = False
+
+    @property
+    def is_on_its_way(self) -> bool:
+        """Paid on the provider's page, the place not marked paid yet."""
+        return self.state in (PaymentState.AWAITING_OUTCOME, PaymentState.RECEIVED)
+
+
+def member_payment(member: TeamMember | None, *, now=None) -> MemberPayment | None:
+    """The payment of ``member``'s place while it awaits payment, else None."""
+    from groupbuy.escrow.models import PaymentIntent
+    from groupbuy.teams.services import member_pay_by, member_payment_retry_refusal
+
+    if member is None or member.status != TeamMember.Status.PENDING:
+        return None
+    intent = member.order.payment_intent
+    if intent is None:
+        return None
+    now = now or timezone.now()
+    pay_by = member_pay_by(member)
+    if intent.is_payable:
+        return MemberPayment(PaymentState.TO_PAY, intent, pay_by)
+    if intent.is_awaiting_outcome:
+        return MemberPayment(PaymentState.AWAITING_OUTCOME, intent, pay_by)
+    if intent.status == PaymentIntent.Status.SUCCEEDED:
+        return MemberPayment(PaymentState.RECEIVED, intent, pay_by)
+    if intent.status == PaymentIntent.Status.FAILED:
+        refusal = member_payment_retry_refusal(member, now=now)
+        return MemberPayment(
+            PaymentState.DECLINED, intent, pay_by, can_pay_again=refusal is None
+        )
+    return None
 
 
 def member_payment_confirming(member: TeamMember) -> bool:

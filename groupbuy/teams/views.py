@@ -85,21 +85,15 @@ def join_any(request, deal_id: str):
 
 
 def _payment_context(request, team) -> dict:
-    """The viewer's place in ``team`` and what its payment part says."""
+    """The viewer's place in ``team`` and where its payment stands."""
     member = selectors.membership_of(user=request.user, team=team)
-    pay_url, confirming = "", False
-    if member is not None and member.status == member.Status.PENDING:
-        intent = _intent_to_pay(member)
-        if intent is not None:
-            pay_url = intent_pay_url(intent)
-        else:
-            # (the sandbox and the providers return here at once)
-            confirming = selectors.member_payment_confirming(member)
+    payment = selectors.member_payment(member)
+    is_to_pay = payment is not None and payment.state == selectors.PaymentState.TO_PAY
     return {
         "team": team,
         "member": member,
-        "pay_url": pay_url,
-        "confirming": confirming,
+        "payment": payment,
+        "pay_url": intent_pay_url(payment.intent) if is_to_pay else "",
     }
 
 
@@ -140,6 +134,25 @@ def _share_card(team):
 
     deal = team.team_deal.deal
     return product_card(product=deal.product, deal=deal)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def pay_again(request, team_id: str):
+    """Make a new payment for the viewer's place, whose payment was declined."""
+    team = selectors.team_get(team_id=team_id)
+    member = selectors.membership_of(user=request.user, team=team)
+    if member is None:
+        raise NotFound("not_found", _("There is no such team."))
+    try:
+        order = services.team_member_payment_retry(
+            actor=request.user, order=member.order
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("teams:team", team_id)
+    return redirect(intent_pay_url(order.payment_intent))
 
 
 @login_required

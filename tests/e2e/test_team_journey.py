@@ -66,7 +66,7 @@ def _join_by_link(page, link: str) -> None:
 
 
 # What the payer reads on the team page while their payment is on its way.
-PAYMENT_ON_ITS_WAY = "#team-confirming"
+PAYMENT_ON_ITS_WAY = "#team-payment-waiting, #team-confirming"
 
 
 def _wait_until_paid(page, timeout_s: float = 60) -> None:
@@ -207,5 +207,41 @@ def test_the_payer_sees_their_place_confirmed_without_reloading(
         page.wait_for_selector(PAYMENT_ON_ITS_WAY, state="detached", timeout=5_000)
         assert page.get_attribute("#team", "data-state") == "open"
         assert page.locator("#team-pay").count() == 0
+    finally:
+        context.close()
+
+
+def test_a_declined_payment_is_paid_again_for_the_same_place(chromium, groupbuy_server):
+    deal_id = _seed(groupbuy_server, "seed_team_deal(gtin='6901234567052')")["deal"]
+    context = _context(chromium, groupbuy_server)
+    page = context.new_page()
+    try:
+        sign_up(
+            page, groupbuy_server, phone="139 1600 0006", password="team-pw-6", name="F"
+        )
+        # given a shopper who opens a team and declines on the gateway
+        page.goto(f"/teams/deals/{deal_id}/")
+        page.click("#open-team")
+        page.wait_for_url("**/escrow/sandbox/pay/**")
+        page.click("#sandbox-decline")
+        page.wait_for_url("**/teams/t/**")
+        team_url = page.url
+        # then the team page never says the payment was received, and once the
+        # gateway's answer comes it offers to pay again, without a reload
+        page.wait_for_selector("#team-pay-again", timeout=20_000)
+        assert "Payment received" not in page.inner_text("#team")
+        assert "declined" in page.inner_text("#team-declined")
+        # when they pay again
+        page.click("#team-pay-again")
+        page.wait_for_url("**/escrow/sandbox/pay/**")
+        page.click("#sandbox-pay")
+        # then the same place is paid
+        page.wait_for_url(team_url)
+        page.wait_for_function(
+            "document.querySelector('#team-members').textContent.includes('✓')",
+            timeout=20_000,
+        )
+        page.wait_for_selector(PAYMENT_ON_ITS_WAY, state="detached", timeout=5_000)
+        assert page.locator("#team-pay, #team-pay-again, #team-declined").count() == 0
     finally:
         context.close()

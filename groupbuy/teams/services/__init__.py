@@ -16,10 +16,17 @@ from groupbuy.teams.services.outcomes import (
     team_stop,
     teams_sweep,
 )
+from groupbuy.teams.services.payment_retry import (
+    member_pay_by,
+    member_payment_retry_refusal,
+    team_member_payment_retry,
+)
 from groupbuy.teams.services.sales import team_deal_add_stock, team_deal_extend
 from groupbuy.teams.services.setup import team_deal_create
 
 __all__ = [
+    "member_pay_by",
+    "member_payment_retry_refusal",
     "team_complete",
     "team_deal_add_stock",
     "team_deal_closing",
@@ -29,6 +36,7 @@ __all__ = [
     "team_join",
     "team_join_any",
     "team_member_leave",
+    "team_member_payment_retry",
     "team_open",
     "team_stop",
     "teams_sweep",

@@ -109,7 +109,7 @@ def test_the_payers_part_is_fetched_again_and_drops_being_confirmed_once_paid(
     page = client.get(f"/teams/t/{team_id}/").content.decode()
     # then the page says so, and fetches its payment part again (on the
     # team's and the payment's live updates, and every 2 s meanwhile)
-    assert 'id="team-confirming"' in page
+    assert 'id="team-payment-waiting"' in page
     assert f'hx-get="/teams/t/{team_id}/payment/"' in page
     assert 'hx-trigger="order-changed, team-changed, every 2s"' in page
     # when the answer comes and the place is marked paid
@@ -120,5 +120,5 @@ def test_the_payers_part_is_fetched_again_and_drops_being_confirmed_once_paid(
     assert part.status_code == 200
     body = part.content.decode()
     assert 'id="team-payment"' in body
-    assert "being confirmed" not in body and 'id="team-pay"' not in body
+    assert "team-payment-waiting" not in body and 'id="team-pay"' not in body
     assert "every 2s" not in body
