@@ -28,7 +28,14 @@ registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
 - hands a shopper's cancellation, a merchant's refund and the payment
   window's expiry of a kept order to ``order_leave(actor=, order=, reason=,
   refund=)`` (``refund=False``: only an unpaid order leaves), which returns the
-  order as it stands.
+  order as it stands;
+- hands paying again for a kept order whose payment was declined (the order
+  page's "Try again", ``POST /api/deals/orders/{id}/pay-again``) to
+  ``payment_retry(actor=, order=)``, which returns the order with its new
+  payment, and asks ``payment_retry_refusal(order, now=)`` whether it may (an
+  error, or None); a keeper without them refuses (``not_payable``). The deals
+  app's own retry would pay the order through ``deals.order``, whose capture
+  marks the order paid and leaves the keeper's place unpaid.
 
 Every callable must be safe to repeat: the deals app may call it again (a
 retried job, a second stop).
@@ -67,6 +74,8 @@ class OrderKeeper:
     order_leave: Callable[..., object]
     deal_outcome: Callable[..., Outcome | None] | None = None
     sales: Callable[..., dict] | None = None
+    payment_retry_refusal: Callable[..., object] | None = None
+    payment_retry: Callable[..., object] | None = None
 
 
 _keepers: dict[str, OrderKeeper] = {}
@@ -91,8 +100,11 @@ def keeper_for(order) -> OrderKeeper | None:
     """Return the keeper of ``order``'s money, None if the deals app holds it."""
     if not _keepers or order.payment_intent_id is None:
         return None
+    from groupbuy.deals.models import DealOrder
     from groupbuy.escrow.models import PaymentIntent
 
+    if DealOrder.payment_intent.is_cached(order):  # read with the order already
+        return _keepers.get(order.payment_intent.purpose)
     purpose = (
         PaymentIntent.objects.filter(pk=order.payment_intent_id)
         .values_list("purpose", flat=True)

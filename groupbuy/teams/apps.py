@@ -39,6 +39,10 @@ class TeamsConfig(AppConfig):
             team_deal_closing,
             team_member_leave,
         )
+        from groupbuy.teams.services.payment_retry import (
+            order_payment_retry_refusal,
+            team_member_payment_retry,
+        )
 
         register_order_keeper(
             OrderKeeper(
@@ -47,5 +51,7 @@ class TeamsConfig(AppConfig):
                 order_leave=team_member_leave,
                 deal_outcome=deal_outcome,
                 sales=deal_sales,
+                payment_retry_refusal=order_payment_retry_refusal,
+                payment_retry=team_member_payment_retry,
             )
         )

@@ -19,6 +19,7 @@ from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import DealOrder
+from groupbuy.deals.order_keepers import keeper_for
 from groupbuy.deals.services.common import State, Status
 from groupbuy.deals.services.payments import ORDER_PURPOSE
 from groupbuy.escrow.models import PaymentIntent
@@ -45,11 +46,20 @@ def payment_window() -> timedelta:
     return timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
 
 
+def _not_payable() -> DealError:
+    return Conflict("not_payable", _("This order is not waiting for payment."))
+
+
 def order_payment_retry_refusal(order: DealOrder, *, now) -> DealError | None:
-    """Return why ``order`` cannot get a new payment now (None when it can)."""
+    """Return why ``order`` cannot get a new payment now (None when it can);
+    the keeper of a kept order (a team place) answers for it."""
+    if keeper := keeper_for(order):
+        if keeper.payment_retry_refusal is None:
+            return _not_payable()
+        return keeper.payment_retry_refusal(order, now=now)
     intent = order.payment_intent
     if order.status != Status.PENDING_PAYMENT or intent is None:
-        return Conflict("not_payable", _("This order is not waiting for payment."))
+        return _not_payable()
     if intent.status != PaymentIntent.Status.FAILED:
         return Conflict(
             "payment_not_declined", _("Your payment for this order is still open.")
@@ -72,6 +82,11 @@ def deal_order_payment_retry(*, actor, order: DealOrder) -> DealOrder:
     """
     if order.shopper_id != getattr(actor, "pk", None):
         raise NotFound("not_found", _("There is no such order."))
+    if keeper := keeper_for(order):
+        # Another app holds this order's money, under its own purpose and locks.
+        if keeper.payment_retry is None:
+            raise _not_payable()
+        return keeper.payment_retry(actor=actor, order=order)
     with transaction.atomic():
         order = (
             DealOrder.objects.select_for_update(of=("self",))

@@ -56,6 +56,21 @@ def member_payment_retry_refusal(member: TeamMember, *, now) -> DomainError | No
     return None
 
 
+def order_payment_retry_refusal(order: DealOrder, *, now) -> DomainError | None:
+    """``deals.order_keepers`` hook: why the place ``order`` holds cannot get a
+    new payment now (None when it can)."""
+    member = (
+        TeamMember.objects.select_related(
+            "team__team_deal__deal", "order__payment_intent"
+        )
+        .filter(order_id=order.pk)
+        .first()
+    )
+    if member is None:
+        return Conflict("not_payable", _("This place is not waiting for payment."))
+    return member_payment_retry_refusal(member, now=now)
+
+
 def team_member_payment_retry(*, actor, order: DealOrder) -> DealOrder:
     """Give ``actor``'s place (its ``order``), whose payment was declined, a new
     payment to make; return the order with it.

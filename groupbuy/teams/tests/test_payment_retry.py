@@ -1,6 +1,7 @@
 """A declined payment for a place: the team page says so and offers to pay
 again for the same place, until the place is given up at the end of the
-payment window (then someone else may take it)."""
+payment window (then someone else may take it); the order page's "Try again"
+and the deals API's pay-again pay the same place through the team."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from groupbuy.accounts.services import api_token_create
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_orders_expire_unpaid
@@ -218,3 +220,72 @@ def test_paying_again_twice_makes_one_new_payment():
     assert PaymentIntent.objects.count() == intents
     member.order.refresh_from_db()
     assert member.order.payment_intent_id == order.payment_intent_id
+
+
+def test_the_order_pages_try_again_pays_the_same_place_through_the_team(client):
+    # given a member whose payment was declined, on their place's order page
+    _, team = _team_one_short()
+    shopper = make_user(preferred_language="en")
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    client.force_login(shopper)
+    order_page = client.get(f"/orders/{member.order.public_id}/").content.decode()
+    assert 'id="pay-again"' in order_page
+    # when they press "Try again" there
+    response = client.post(f"/orders/{member.order.public_id}/pay-again/")
+    # then the new payment is the team's, for the same place
+    member.refresh_from_db()
+    member.order.refresh_from_db()
+    intent = member.order.payment_intent
+    assert response["Location"] == f"/escrow/sandbox/pay/{intent.public_id}/"
+    assert (intent.purpose, intent.reference, intent.amount_fen) == (
+        MEMBER_PURPOSE,
+        member.order.public_id,
+        TEAM_PRICE,
+    )
+    # and paying it pays the place: the team completes, the order is confirmed
+    pay(member)
+    assert member.status == S.PAID
+    assert team_complete(team=team).state == Team.State.COMPLETE
+    member.order.refresh_from_db()
+    assert member.order.status == DealOrder.Status.CONFIRMED
+
+
+def test_the_api_pays_a_declined_place_again_through_the_team(client):
+    # given a member whose payment was declined
+    _, team = _team_one_short()
+    shopper = make_user()
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    _token, secret = api_token_create(actor=shopper)
+    # when they ask the deals API for a new payment
+    response = client.post(
+        f"/api/deals/orders/{member.order.public_id}/pay-again",
+        {},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    # then it is a team payment for the same place
+    assert response.status_code == 200, response.content
+    member.order.refresh_from_db()
+    intent = member.order.payment_intent
+    assert response.json()["payment"]["intent_id"] == intent.public_id
+    assert intent.purpose == MEMBER_PURPOSE
+
+
+def test_the_order_page_offers_no_try_again_once_the_team_ran_out_of_time(client):
+    # given a member whose payment was declined, in a team whose window ended
+    # (its deal still open, the sweep not run yet)
+    _, team = _team_one_short()
+    shopper = make_user(preferred_language="en")
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    expire_now(team)
+    client.force_login(shopper)
+    # when they look at the order, or ask for a new payment anyway
+    order_page = client.get(f"/orders/{member.order.public_id}/").content.decode()
+    intents = PaymentIntent.objects.count()
+    client.post(f"/orders/{member.order.public_id}/pay-again/")
+    # then nothing is offered and nothing is made
+    assert 'id="pay-again"' not in order_page
+    assert PaymentIntent.objects.count() == intents
