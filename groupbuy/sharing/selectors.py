@@ -15,7 +15,7 @@ from groupbuy.catalog.models import Listing, Product
 from groupbuy.catalog.selectors import product_thumbnail_urls
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.deals.models import Deal
-from groupbuy.deals.selectors import deal_prices
+from groupbuy.deals.selectors import deal_prices, deal_sales_end_at
 from groupbuy.sharing.models import ContactBook, Message, Participant, Share, ShareLink
 
 # Before any reply: a share never opened has every reply of others unread.
@@ -104,7 +104,9 @@ def product_card(*, product: Product, deal: Deal | None = None) -> ProductCard:
         deal_title=shown_deal.title if shown_deal else "",
         deal_state=shown_deal.state if shown_deal else "",
         deal_state_label=shown_deal.state_label if shown_deal else "",
-        deadline_at=shown_deal.deadline_at if shown_deal else None,
+        # When it stops selling: a team buy's end of sales, not its row's
+        # closing an hour later.
+        deadline_at=deal_sales_end_at(deal=shown_deal) if shown_deal else None,
         code=link.code,
         url=reverse("sharing_links:open", args=[link.code]),
         target_url=link_target_url(link),

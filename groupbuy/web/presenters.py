@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.catalog.selectors import product_thumbnail_urls
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
+from groupbuy.deals.selectors import deal_sales_end_at
 from groupbuy.escrow.services import intent_pay_url
 
 Status = DealOrder.Status
@@ -232,6 +233,12 @@ class OrderView:
     @property
     def refunded_fen(self) -> int:
         return self.order.refunded_fen or self.late_refund_fen
+
+    @cached_property
+    def sales_end_at(self):
+        """When the order's deal stops selling, as its page says (a team buy's
+        end of sales, not its row's later closing)."""
+        return deal_sales_end_at(deal=self.order.deal)
 
     @property
     def payment_window_ends_at(self):

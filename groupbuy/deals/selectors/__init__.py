@@ -16,6 +16,7 @@ from groupbuy.deals.selectors.deals import (
     deal_participants,
     deal_prices,
     deal_progress,
+    deal_sales_end_at,
 )
 from groupbuy.deals.selectors.detail import (
     DealDetail,
@@ -47,6 +48,7 @@ __all__ = [
     "deal_pickup_branches",
     "deal_prices",
     "deal_progress",
+    "deal_sales_end_at",
     "is_merchant_staff",
     "mask_buyer_name",
     "operator_overview",

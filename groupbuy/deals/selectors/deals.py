@@ -81,6 +81,13 @@ def _epoch_ms(moment) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def deal_sales_end_at(*, deal: Deal):
+    """Return when ``deal`` stops selling, as people are told: its row's deadline,
+    or, for a deal another app sells (a team buy, ``deals.order_keepers``), that
+    app's end of sales (the row closes later, so that app decides first)."""
+    return sales_of([deal])[deal.pk].ends_at
+
+
 def deal_progress(*, deal_public_id: str) -> dict | None:
     """Return the JSON snapshot watchers get; None for unknown or draft deals."""
     deal = (

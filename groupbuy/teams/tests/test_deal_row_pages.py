@@ -176,3 +176,28 @@ def test_the_deal_page_hears_each_unit_a_team_takes_and_the_stock_added(
         if event["type"] == "deal.progress"
     ]
     assert progress == [(2, 10), (2, 15)]
+
+
+def test_the_order_page_and_the_share_card_show_a_team_buys_end_of_sales(
+    client, sold_one
+):
+    # given a shopper with a place in a team buy, whose row closes an hour
+    # after its sales end
+    team_deal, _ = sold_one
+    deal = team_deal.deal
+    assert deal.deadline_at == team_deal.ends_at + timedelta(minutes=60)
+    shopper = make_user(preferred_language="en")
+    member = team_open(actor=shopper, team_deal=team_deal)
+    client.force_login(shopper)
+    # when they look at their order and at the card they would share
+    order_page = client.get(f"/orders/{member.order.public_id}/").content.decode()
+    share_page = client.get(f"/sharing/new/?deal={deal.public_id}").content.decode()
+    # then both say when sales end, as the deal page does, not the row's close
+    ends = timezone.localtime(team_deal.ends_at)
+    assert (
+        f'<time id="order-deal-deadline" datetime="{ends.isoformat()}">'
+        f"{_local(ends)}</time>"
+    ) in order_page
+    assert _local(team_deal.ends_at) in share_page
+    for page in (order_page, share_page):
+        assert _local(deal.deadline_at) not in page
