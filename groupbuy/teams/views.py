@@ -92,6 +92,8 @@ def _payment_context(request, team) -> dict:
     return {
         "team": team,
         "member": member,
+        # Holding a place (not one who left): the team is theirs to share.
+        "is_member": member is not None and member.status in member.HOLDING,
         "payment": payment,
         "pay_url": intent_pay_url(payment.intent) if is_to_pay else "",
     }

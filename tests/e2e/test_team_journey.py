@@ -113,8 +113,16 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
         watcher.goto(f"/deals/{deal_id}/")
         units_left = watcher.locator('#team-deal-units [data-live="units-left"]')
         left_before = int(units_left.inner_text())
-        # B opens the link, joins and pays
-        _join_by_link(b, link)
+        # B opens the link and takes the last place: until B pays, A reads that
+        # the team is full and waits for a payment (not "0 places left")
+        b.goto(link)
+        b.click("#team-join")
+        a.wait_for_function(
+            "document.querySelector('#team-slots').textContent"
+            ".startsWith('This team is full, waiting for a member to pay')"
+        )
+        # B pays
+        _pay(b)
         # both see the team complete, A without reloading
         _wait_for_state(a, "complete", 30)
         # and the deal page counted B's unit live, without reloading

@@ -25,7 +25,7 @@ OPEN_ONLY = (
     "Time left to fill:",
     'id="team-join"',
     'id="team-share"',
-    "friends who open it join your team",
+    "Share this team's link",
 )
 COMPLETED = "This team is complete"
 REFUNDED = "This team did not fill"
@@ -122,3 +122,86 @@ def test_the_payers_part_is_fetched_again_and_drops_being_confirmed_once_paid(
     assert 'id="team-payment"' in body
     assert "team-payment-waiting" not in body and 'id="team-pay"' not in body
     assert "every 2s" not in body
+
+
+def test_only_a_member_is_told_that_friends_join_their_team(client):
+    # given an open team
+    opener = team_open(
+        actor=make_user(preferred_language="en"), team_deal=make_team_deal()
+    )
+    pay(opener)
+    team = opener.team
+    # when someone who is not in it looks, and when its opener does
+    stranger_page = _team_page(client, team)
+    client.force_login(opener.shopper)
+    opener_page = client.get(f"/teams/t/{team.public_id}/").content.decode()
+    # then only the member is told their friends join *their* team
+    assert "join your team" not in stranger_page
+    assert (
+        "Share this team's link: friends who open it can join this team."
+        in stranger_page
+    )
+    assert "Share this team's link: friends who open it join your team." in opener_page
+
+
+def test_a_full_team_waiting_for_a_payment_says_so_and_takes_nobody(client):
+    # given a team of two whose last place is taken but not paid
+    opener = team_open(
+        actor=make_user(preferred_language="en"), team_deal=make_team_deal()
+    )
+    pay(opener)
+    team = opener.team
+    team_join(actor=make_user(), team=team)
+    team.refresh_from_db()
+    assert (team.state, team.slots_left) == (Team.State.OPEN, 0)
+    # when someone else looks at it, and its opener at My teams
+    page = _team_page(client, team)
+    client.force_login(opener.shopper)
+    listing = client.get("/teams/").content.decode()
+    order_page = client.get(f"/orders/{opener.order.public_id}/").content.decode()
+    # then it says it is full and waits for a payment, not "0 places left"
+    assert (
+        "This team is full, waiting for a member to pay; a place not paid in time "
+        "opens again.</p>"
+    ) in page
+    assert "Full, waiting for a member to pay · " in listing
+    assert "Full, waiting for a member to pay · " in order_page
+    for shown in (page, listing, order_page):
+        assert "0 places left" not in shown
+    # and offers no join button for now (teams.js shows it if a place opens)
+    assert 'id="team-join-form" action="' in page
+    assert f'action="/teams/t/{team.public_id}/join/" hidden>' in page
+
+
+def test_the_open_teams_read_as_one_phrase_a_language_can_punctuate(
+    client, monkeypatch
+):
+    # given a deal with an open team, and a translation of the open team's
+    # line as a translator writes it (full-width comma, the time last)
+    from django.utils import translation
+
+    opener = team_open(actor=make_user(), team_deal=make_team_deal())
+    pay(opener)
+    real_ngettext = translation.ngettext
+    msgid = (
+        '%(left)s more needed, <span class="countdown" data-seconds="%(seconds)s">'
+        "</span> left"
+    )
+    zh = (
+        '还差 %(left)s 人，剩余 <span class="countdown" data-seconds="%(seconds)s">'
+        "</span>"
+    )
+
+    def translated(singular, plural, number):
+        if singular == msgid:
+            return zh
+        return real_ngettext(singular, plural, number)
+
+    monkeypatch.setattr(translation, "ngettext", translated)
+    # when anyone opens the deal's teams page
+    page = client.get(
+        f"/teams/deals/{opener.team.team_deal.deal.public_id}/"
+    ).content.decode()
+    # then the line is that one phrase: its number, comma and countdown together
+    assert '还差 1 人，剩余 <span class="countdown" data-seconds="' in page
+    assert "人," not in page

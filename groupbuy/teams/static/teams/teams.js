@@ -2,8 +2,10 @@
 const pad = (n) => String(n).padStart(2, "0");
 const fmt = (s) => `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 
-// "1 place left" / "2 places left": the page carries both forms in its language.
+// "1 place left" / "2 places left": the page carries both forms in its language,
+// and what a full team waiting for a member's payment says.
 function slotsText(el, left) {
+  if (left === 0 && el.dataset.full) return el.dataset.full;
   const rule = new Intl.PluralRules(document.documentElement.lang || "en").select(left);
   const template = rule === "one" ? el.dataset.one : el.dataset.other;
   return (template || "__N__").replace("__N__", `${left}`);
@@ -50,6 +52,9 @@ if (team) {
     if (e.state === "open") {
       const slots = document.getElementById("team-slots");
       if (slots) slots.textContent = slotsText(slots, e.slots_left);
+      // A full team takes nobody until a place opens again (one not paid in time).
+      const joinForm = document.getElementById("team-join-form");
+      if (joinForm) joinForm.hidden = e.slots_left === 0;
       // The viewer's own payment part is per person, the push is not: it is
       // fetched again, so "being confirmed" goes once their place is paid.
       const payment = document.getElementById("team-payment");
