@@ -221,10 +221,16 @@ def team_member_leave(*, actor, order: DealOrder, reason: str, refund: bool = Tr
         return order
     with transaction.atomic():
         team = _lock_team(member.team)
+        # The order's payment as it stands under the team's lock: paying again
+        # (team_member_payment_retry, under the same lock) may have replaced the
+        # one the caller read, and that new one must not stay open.
+        intent_id = (
+            DealOrder.objects.filter(pk=order.pk)
+            .values_list("payment_intent_id", flat=True)
+            .get()
+        )
         # The intent's lock first, then the member (see _lock_members).
-        intent = payment_intents_lock(intent_ids=[order.payment_intent_id])[
-            order.payment_intent_id
-        ]
+        intent = payment_intents_lock(intent_ids=[intent_id])[intent_id]
         member = TeamMember.objects.select_related("order", "shopper").get(pk=member.pk)
         leaving = (Status.PENDING, Status.PAID) if refund else (Status.PENDING,)
         if team.state != Team.State.OPEN or member.status not in leaving:

@@ -221,3 +221,47 @@ def selling_for_longer_while_the_deal_closes_ends_closed(
     assert team_deal.deal.state != Deal.State.OPEN
     assert team_deal.ends_at <= timezone.now()
     connection.close()
+
+
+def paying_again_while_the_place_is_given_up_leaves_nothing_open(
+    *, tabs: int, max_connections: int = 0
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groupbuy.deals.models import DealOrder
+    from groupbuy.deals.services import deal_orders_expire_unpaid
+    from groupbuy.escrow.models import PaymentIntent
+    from groupbuy.escrow.providers.base import PAYMENT_FAILED
+    from groupbuy.escrow.tests.factories import apply_event, event_for
+    from groupbuy.teams.services import team_member_payment_retry
+
+    # given a team whose second place's payment was declined
+    team_deal = make_team_deal(team_size=2)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    pay(opener)
+    shopper = make_user()
+    member = team_join(actor=shopper, team=opener.team)
+    apply_event(event_for(member.order.payment_intent, event_type=PAYMENT_FAILED))
+    order = DealOrder.objects.get(pk=member.order_id)
+    later = timezone.now() + timedelta(hours=1)
+    # when its shopper pays again from several tabs as the expiry job gives it up
+    calls = [
+        lambda: team_member_payment_retry(actor=shopper, order=order)
+        for _ in range(tabs)
+    ] + [lambda: deal_orders_expire_unpaid(now=later)]
+    outcomes = race(calls, max_connections=max_connections)
+    # then at most one new payment was made, the place is given up, and no
+    # payment for it is left open to pay
+    assert not [o for o in outcomes if o.startswith("crash")], outcomes
+    assert outcomes["ok"] in (1, 2), outcomes
+    member.refresh_from_db()
+    assert member.status == TeamMember.Status.CANCELLED
+    intents = PaymentIntent.objects.filter(reference=order.public_id)
+    assert intents.count() == outcomes["ok"]  # the declined one, and a retry
+    assert not intents.filter(status=PaymentIntent.Status.REQUIRES_PAYMENT).exists()
+    team = Team.objects.get(pk=opener.team_id)
+    assert (team.state, team.member_count) == (Team.State.OPEN, 1)
+    assert TeamDeal.objects.get(pk=team_deal.pk).sold == 1
+    connection.close()

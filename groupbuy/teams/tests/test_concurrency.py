@@ -42,3 +42,11 @@ def test_stock_added_while_shoppers_buy_is_never_lost(file_database):
 @pytest.mark.django_db(transaction=True)
 def test_selling_for_longer_while_the_deal_closes_ends_closed(file_database):
     racing_cases.selling_for_longer_while_the_deal_closes_ends_closed()
+
+
+# Paying again for a declined place while the payment window's expiry gives it
+# up: the expiry read the order before the new payment replaced its intent, and
+# left that new payment open.
+@pytest.mark.django_db(transaction=True)
+def test_paying_again_while_the_place_is_given_up(file_database):
+    racing_cases.paying_again_while_the_place_is_given_up_leaves_nothing_open(tabs=4)

@@ -21,6 +21,7 @@ from groupbuy.teams.models import Team, TeamMember
 from groupbuy.teams.services import (
     team_complete,
     team_join,
+    team_member_leave,
     team_member_payment_retry,
     team_open,
 )
@@ -289,3 +290,29 @@ def test_the_order_page_offers_no_try_again_once_the_team_ran_out_of_time(client
     # then nothing is offered and nothing is made
     assert 'id="pay-again"' not in order_page
     assert PaymentIntent.objects.count() == intents
+
+
+def test_a_place_given_up_as_its_shopper_pays_again_leaves_no_payment_open():
+    # given a declined place, which the expiry job reads as it stands, and
+    # whose shopper pays again before the job gives it up
+    _, team = _team_one_short()
+    shopper = make_user()
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    read_by_the_job = DealOrder.objects.get(pk=member.order_id)
+    order = team_member_payment_retry(actor=shopper, order=member.order)
+    # when the job gives the place up with what it read
+    team_member_leave(
+        actor=None,
+        order=read_by_the_job,
+        reason=DealOrder.CancelReason.PAYMENT_EXPIRED,
+        refund=False,
+    )
+    # then the place is given up and the new payment with it: it cannot be paid
+    member.refresh_from_db()
+    assert member.status == S.CANCELLED
+    new_intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
+    assert new_intent.status == PaymentIntent.Status.CANCELLED
+    assert not PaymentIntent.objects.filter(
+        reference=order.public_id, status=PaymentIntent.Status.REQUIRES_PAYMENT
+    ).exists()

@@ -54,3 +54,10 @@ def test_selling_for_longer_while_the_deal_closes_ends_closed_on_postgres():
     racing_cases.selling_for_longer_while_the_deal_closes_ends_closed(
         max_connections=MAX_CONNECTIONS
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_paying_again_while_the_place_is_given_up_on_postgres():
+    racing_cases.paying_again_while_the_place_is_given_up_leaves_nothing_open(
+        tabs=10, max_connections=MAX_CONNECTIONS
+    )
