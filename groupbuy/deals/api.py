@@ -98,7 +98,9 @@ def order_pay_again(request, order_id: str):
 
 @router.post("/orders/{order_id}/cancel", response=OrderOut)
 def order_cancel(request, order_id: str):
-    """Cancel my order before the deadline; a paid one is refunded in full."""
+    """Cancel my order before the deadline; what it holds is refunded, except a
+    demand's deposit, which goes by the demand's forfeit rule (cancelling such
+    an order is leaving the demand)."""
     order = selectors.order_get_for_user(user=request.auth, order_id=order_id)
     order = services.deal_order_cancel(actor=request.auth, order=order)
     return order_out(request, order)

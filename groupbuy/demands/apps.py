@@ -20,4 +20,11 @@ class DemandsConfig(AppConfig):
 
         register_capture_handler(DEPOSIT_PURPOSE, deposit_captured)
         register_payment_failed_handler(DEPOSIT_PURPOSE, deposit_failed)
+        # Cancelling an order made from a demand is leaving the demand: the
+        # deals app asks this app what the deposit's rule keeps.
+        from groupbuy.deals.leave_hooks import LeaveHook, register_leave_hook
+        from groupbuy.demands.selectors import order_leave_terms
+        from groupbuy.demands.services.forfeits import order_leaving
+
+        register_leave_hook(LeaveHook(terms=order_leave_terms, leaving=order_leaving))
         from groupbuy.demands import checks, tasks  # noqa: F401

@@ -50,6 +50,12 @@ def forfeit_rule() -> str:
     return rule
 
 
+def kept_on_leaving_fen(*, rule: str, held_fen: int) -> int:
+    """Return how much of a deposit still held (``held_fen``) someone who leaves
+    after acceptance loses under ``rule``: all of it, unless it is refunded."""
+    return 0 if rule == ForfeitRule.REFUND else held_fen
+
+
 def payment_window() -> timedelta:
     return timedelta(hours=getattr(settings, "GROUPBUY_DEMAND_PAYMENT_HOURS", 48))
 

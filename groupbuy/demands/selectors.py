@@ -13,8 +13,16 @@ from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.geo import haversine_m
 from groupbuy.clock.services import epoch_ms
 from groupbuy.core.errors import NotFound
-from groupbuy.demands import search
-from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
+from groupbuy.core.money import format_fen
+from groupbuy.deals.leave_hooks import LeaveTerms
+from groupbuy.demands import rules, search
+from groupbuy.demands.models import (
+    Demand,
+    ForfeitRule,
+    Offer,
+    Participation,
+    SavedSearch,
+)
 
 SEARCH_LIMIT = 50
 
@@ -105,14 +113,18 @@ def participation_may_leave(
     *, demand: Demand, participation: Participation | None, order, now=None
 ) -> bool:
     """Whether leaving would be taken: before acceptance with a deposit paid or
-    awaited; after it only while the deal still lets the order go (open, before
-    its deadline). Mirrors ``demand_withdraw`` to offer the button; the service
-    decides."""
+    awaited (not the initiator, who cancels the demand instead); after it, for
+    anyone with an order, only while the deal still lets the order go (open,
+    before its deadline). Mirrors ``demand_withdraw`` to offer the button; the
+    service decides."""
     Status = Participation.Status
-    if participation is None or participation.is_initiator:
+    if participation is None:
         return False
     if demand.is_open:
-        return participation.status in (Status.AWAITING_DEPOSIT, Status.ACTIVE)
+        return not participation.is_initiator and participation.status in (
+            Status.AWAITING_DEPOSIT,
+            Status.ACTIVE,
+        )
     if demand.state != Demand.State.ACCEPTED or order is None:
         return False
     deal = order.deal
@@ -122,6 +134,45 @@ def participation_may_leave(
         and deal.state == deal.State.OPEN
         and (now or timezone.now()) < deal.deadline_at
     )
+
+
+def order_leave_terms(order) -> LeaveTerms | None:
+    """Return what cancelling ``order`` would cost its shopper under the
+    demand's forfeit rule (deals' ``LeaveTerms``), None if it was not made from
+    a place they still hold in a demand. What the order's cancel page says."""
+    participation = (
+        Participation.objects.select_related("demand", "intent")
+        .filter(
+            demand__deal_id=order.deal_id,
+            shopper_id=order.shopper_id,
+            status=Participation.Status.APPLIED,
+        )
+        .first()
+    )
+    if participation is None or participation.intent is None:
+        return None
+    demand = participation.demand
+    held_fen = participation.intent.remaining_held_fen
+    facts = {"title": demand.title, "deposit": format_fen(held_fen)}
+    if demand.forfeit_rule == ForfeitRule.MERCHANT:
+        message = _(
+            "This order comes from the demand “%(title)s”. Cancelling it is "
+            "leaving the demand after its offer was accepted: as the demand said "
+            "before you paid, your deposit of %(deposit)s goes to the merchant."
+        )
+    elif demand.forfeit_rule == ForfeitRule.PLATFORM:
+        message = _(
+            "This order comes from the demand “%(title)s”. Cancelling it is "
+            "leaving the demand after its offer was accepted: as the demand said "
+            "before you paid, the platform keeps your deposit of %(deposit)s."
+        )
+    else:
+        message = _(
+            "This order comes from the demand “%(title)s”. Cancelling it is "
+            "leaving the demand; your deposit of %(deposit)s is refunded."
+        )
+    kept_fen = rules.kept_on_leaving_fen(rule=demand.forfeit_rule, held_fen=held_fen)
+    return LeaveTerms(kept_fen=kept_fen, message=message % facts)
 
 
 def committed_units(demand: Demand) -> int:

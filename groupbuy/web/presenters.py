@@ -224,6 +224,21 @@ class OrderView:
             return None
         return order.unit_price_cap_fen
 
+    @cached_property
+    def leave_terms(self):
+        """What another app's rule keeps if the shopper cancels the order (a
+        demand's deposit: cancelling is leaving the demand), None if nothing."""
+        from groupbuy.deals.leave_hooks import leave_terms
+
+        return leave_terms(self.order)
+
+    @property
+    def cancel_refund_fen(self) -> int:
+        """What cancelling now gives back: what the payments brought in, less
+        what such a rule keeps."""
+        kept_fen = self.leave_terms.kept_fen if self.leave_terms else 0
+        return max(0, self.paid_fen - kept_fen)
+
     @property
     def paid_so_far_fen(self) -> int:
         """Paid already on an order that still awaits its payment (a demand's

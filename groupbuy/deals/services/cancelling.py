@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.deals import notifications
+from groupbuy.deals.leave_hooks import run_leaving
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.order_keepers import keeper_for
 from groupbuy.deals.services.common import (
@@ -31,7 +32,9 @@ from groupbuy.escrow.services import payment_intent_cancel
 
 
 def deal_order_cancel(*, actor, order: DealOrder) -> DealOrder:
-    """Cancel ``actor``'s order before the deadline, refunding it if paid."""
+    """Cancel ``actor``'s order before the deadline, refunding what it holds,
+    less what another app's rule keeps when a shopper leaves (``leave_hooks``:
+    a demand's deposit goes by the demand's forfeit rule)."""
     if order.shopper_id != getattr(actor, "pk", None):
         raise NotFound("not_found", _("There is no such order."))
     if keeper := keeper_for(order):
@@ -64,36 +67,37 @@ def _check_may_cancel(deal: Deal, *, now) -> None:
 
 
 def cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder:
-    """Cancel (and refund, if paid) one order; the caller holds the deal lock."""
+    """Cancel (and refund, if paid) one order; the caller holds the deal lock.
+
+    The shopper's own cancellation (``Reason.SHOPPER``) first runs the leave
+    hooks, which may keep part of the money; the rest held is refunded."""
     intents = lock_order_intents([order]).get(order.public_id, [])
     order = (
         DealOrder.objects.select_for_update(of=("self",))
         .select_related("shopper")
         .get(pk=order.pk)
     )
-    if not order.is_active:
-        return order
-    if order.status == Status.PENDING_PAYMENT:
+    is_paid = order.status == Status.PAID
+    if order.status != Status.PENDING_PAYMENT and not (refund and is_paid):
+        return order  # gone already, confirmed, or paid and not to be refunded
+    if reason == Reason.SHOPPER:
+        # The shopper chose to leave: another app's rule may keep part of the
+        # money (a demand's deposit); what is still held is refunded below.
+        run_leaving(actor=actor, deal=deal, order=order)
+        for intent in intents:
+            intent.refresh_from_db()
+    if not is_paid:
         for intent in intents:
             payment_intent_cancel(actor=actor, intent=intent)
-        # A deposit already applied to the order goes back to its payer.
-        order.refunded_fen = refund_all_held(
-            actor=actor,
-            intents=intents,
-            idempotency_key=f"deals.order.cancel:{order.public_id}",
-            reason=reason,
-        )
-        order.status = Status.CANCELLED
-    elif refund and order.status == Status.PAID:
-        order.refunded_fen = refund_all_held(
-            actor=actor,
-            intents=intents,
-            idempotency_key=f"deals.order.cancel:{order.public_id}",
-            reason=reason,
-        )
-        order.status = Status.REFUNDED
-    else:
-        return order
+    # Whatever is held goes back to its payer (on an unpaid order: a deposit
+    # applied to it).
+    order.refunded_fen = refund_all_held(
+        actor=actor,
+        intents=intents,
+        idempotency_key=f"deals.order.cancel:{order.public_id}",
+        reason=reason,
+    )
+    order.status = Status.REFUNDED if is_paid else Status.CANCELLED
     order.cancel_reason = reason
     order.cancelled_at = now
     order.save(

@@ -250,14 +250,16 @@ def demand_withdraw(*, actor, demand: Demand) -> Participation:
     participation = demand.participations.filter(shopper_id=actor.pk).first()
     if participation is None:
         raise NotFound("not_found", _("You have not joined this demand."))
+    if demand.state == State.ACCEPTED:
+        # The initiator too: after acceptance their deposit is in an order
+        # like everyone's, and cancelling that order is leaving.
+        from groupbuy.demands.services.forfeits import participation_forfeit
+
+        return participation_forfeit(actor=actor, participation=participation)
     if participation.is_initiator:
         raise Conflict(
             "initiator_cannot_withdraw", _("Cancel the demand instead of leaving it.")
         )
-    if demand.state == State.ACCEPTED:
-        from groupbuy.demands.services.forfeits import participation_forfeit
-
-        return participation_forfeit(actor=actor, participation=participation)
     with transaction.atomic():
         lock_deposit_intents([participation])
         intent = participation.intent

@@ -24,7 +24,7 @@ from groupbuy.demands.tests.factories import (
     make_user,
     pay_intent,
 )
-from groupbuy.escrow.models import PaymentIntent
+from groupbuy.escrow.models import LedgerTransaction, PaymentIntent
 
 pytestmark = pytest.mark.django_db
 
@@ -438,6 +438,71 @@ def test_withdraw_and_cancel_through_the_api_refund(client):
         409,
         "demand_closed",
     )
+    assert_ledger_sound()
+
+
+def _accepted_with_joiner():
+    """A demand (deposits paid to the merchant on leaving) whose offer of 45.00
+    a unit is accepted; its joiner's 15.00 deposit went to their order of 3."""
+    demand = make_published()
+    joiner = join_and_pay(demand, quantity=3)
+    demand = services.offer_accept(actor=demand.initiator, offer=make_offer(demand))
+    return demand, joiner, demand.deal.orders.get(shopper=joiner.shopper)
+
+
+def test_cancelling_the_order_through_the_deals_api_is_leaving_the_demand(client):
+    # given a joiner whose 15.00 deposit went to their order in the deal
+    demand, joiner, order = _accepted_with_joiner()
+    merchant = demand.accepted_offer.merchant
+    cancel = f"/api/deals/orders/{order.public_id}/cancel"
+    # when they cancel the order through the deals API
+    response = client.post(cancel, headers=_auth(joiner.shopper))
+    # then it is cancelled and the deposit paid to the merchant, as leaving does
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["refunded_fen"]) == (
+        "cancelled",
+        0,
+    )
+    assert balance("merchant_payable", merchant=merchant) == 1_500
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    joiner.refresh_from_db()
+    assert joiner.status == "forfeited"
+    # when they cancel again, or leave, then nothing more changes
+    postings = LedgerTransaction.objects.count()
+    response = client.post(cancel, headers=_auth(joiner.shopper))
+    assert response.json()["status"] == "cancelled"
+    assert_api_error(
+        _post(client, f"/{demand.public_id}/withdraw", joiner.shopper),
+        409,
+        "not_participating",
+    )
+    assert LedgerTransaction.objects.count() == postings
+    assert balance("merchant_payable", merchant=merchant) == 1_500
+    assert_ledger_sound()
+
+
+def test_a_merchant_refund_through_the_api_gives_the_deposit_back(client):
+    # given a joiner who paid the 120.00 rest on top of their 15.00 deposit
+    demand, joiner, order = _accepted_with_joiner()
+    pay_intent(order.payment_intent)
+    merchant = demand.accepted_offer.merchant
+    owner = merchant.memberships.get().user
+    # when the merchant's owner refunds the order
+    response = client.post(
+        f"/api/deals/{demand.deal.public_id}/orders/{order.public_id}/refund",
+        {"reason": "Out of stock"},
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then the joiner gets all 135.00 back, the deposit included
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["refunded_fen"]) == (
+        "refunded",
+        13_500,
+    )
+    assert balance("merchant_payable", merchant=merchant) == 0
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    assert PaymentIntent.objects.get(pk=joiner.intent_id).refunded_fen == 1_500
     assert_ledger_sound()
 
 

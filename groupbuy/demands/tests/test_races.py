@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from groupbuy.deals.models import Deal
+from groupbuy.deals.services import deal_order_cancel
 from groupbuy.deals.tests.racing import race
 from groupbuy.demands import services
 from groupbuy.demands.models import Demand
@@ -76,4 +77,29 @@ def test_cancel_against_accept_ends_one_way_with_the_money_right():
     else:
         assert demand.state == Demand.State.ACCEPTED
         assert balance("shopper_held", user=joiner.shopper) == 1_500
+    assert_ledger_sound()
+
+
+def test_leaving_and_cancelling_the_order_at_once_keep_the_deposit_once():
+    # given a joiner whose 15.00 deposit went to their order in the deal
+    demand = make_published()
+    joiner = join_and_pay(demand, quantity=3)
+    offer = make_offer(demand)
+    demand = services.offer_accept(actor=demand.initiator, offer=offer)
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    # when they leave on the demand page and cancel on the order page at once
+    outcomes = race(
+        [
+            lambda: services.demand_withdraw(actor=joiner.shopper, demand=demand),
+            lambda: deal_order_cancel(actor=joiner.shopper, order=order),
+        ]
+    )
+    # then the deposit went to the merchant once and nothing else moved
+    assert not [o for o in outcomes if o.startswith("crash")], outcomes
+    assert outcomes["ok"] >= 1 and set(outcomes) <= {"ok", "not_participating"}
+    joiner.refresh_from_db()
+    order.refresh_from_db()
+    assert (joiner.status, order.status) == ("forfeited", "cancelled")
+    assert balance("merchant_payable", merchant=offer.merchant) == 1_500
+    assert balance("shopper_held", user=joiner.shopper) == 0
     assert_ledger_sound()

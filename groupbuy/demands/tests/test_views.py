@@ -15,6 +15,8 @@ from groupbuy.demands import services
 from groupbuy.demands.models import Demand, Offer
 from groupbuy.demands.tasks import demands_expire_task
 from groupbuy.demands.tests.factories import (
+    assert_ledger_sound,
+    balance,
     join_and_pay,
     make_demand,
     make_offer,
@@ -24,6 +26,8 @@ from groupbuy.demands.tests.factories import (
     pay_deposit,
     pay_intent,
 )
+from groupbuy.escrow.models import LedgerTransaction
+from groupbuy.escrow.selectors import shopper_money_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -395,6 +399,117 @@ def test_after_acceptance_the_page_asks_for_the_rest_when_some_is_owed(client):
     assert 'id="demand-outcome"' in page
     assert 'id="demand-order-link"' not in page
     assert 'id="withdraw-demand"' not in page
+
+
+def _text(page: str, element_id: str) -> str | None:
+    found = re.search(rf'id="{element_id}">([^<]*)<', page)
+    return found.group(1) if found else None
+
+
+def test_cancelling_the_order_on_its_page_is_leaving_under_the_rule(client):
+    # given a joiner whose 15.00 deposit went to their order (the merchant rule)
+    demand, joiner = _accepted_with_joiner(
+        target_unit_price_fen=5_000, unit_price_fen=4_500
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    merchant = demand.accepted_offer.merchant
+    client.force_login(joiner.shopper)
+    cancel = f"/orders/{order.public_id}/cancel/"
+    # when they open the order's cancel page, then it says what leaving costs
+    page = client.get(cancel).content.decode()
+    terms = _text(page, "order-cancel-terms")
+    assert "demand “有机牛奶 Organic milk”" in terms
+    assert "your deposit of ¥15.00 goes to the merchant" in terms
+    assert _text(page, "order-cancel-refund") == (
+        "You get nothing back, and you leave the group buy."
+    )
+    assert "back in full" not in page
+    # when they confirm
+    response = client.post(cancel)
+    # then the order is cancelled and the deposit paid to the merchant
+    assert response.status_code == 302
+    order.refresh_from_db()
+    joiner.refresh_from_db()
+    assert (order.status, order.refunded_fen) == ("cancelled", 0)
+    assert joiner.status == "forfeited"
+    assert balance("merchant_payable", merchant=merchant) == 1_500
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    assert_ledger_sound()
+    # when they post again, then the page says it is over and nothing changes
+    postings = LedgerTransaction.objects.count()
+    page = client.post(cancel).content.decode()
+    assert 'id="order-not-cancellable"' in page
+    assert LedgerTransaction.objects.count() == postings
+    assert balance("merchant_payable", merchant=merchant) == 1_500
+    # and the demand page no longer offers to leave
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert 'id="withdraw-demand"' not in page
+
+
+def test_the_cancel_page_says_the_deposit_comes_back_under_the_refund_rule(
+    client, settings
+):
+    # given a demand made under the "refund" rule, accepted with a joiner in it
+    settings.GROUPBUY_DEMAND_FORFEIT_RULE = "refund"
+    demand, joiner = _accepted_with_joiner(
+        target_unit_price_fen=5_000, unit_price_fen=4_500
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they open the cancel page, then it says the 15.00 comes back
+    page = client.get(f"/orders/{order.public_id}/cancel/").content.decode()
+    assert "your deposit of ¥15.00 is refunded" in _text(page, "order-cancel-terms")
+    assert _text(page, "order-cancel-refund") == (
+        "You get ¥15.00 back, and you leave the group buy."
+    )
+    # when they confirm, then it does
+    client.post(f"/orders/{order.public_id}/cancel/")
+    assert shopper_money_summary(user=joiner.shopper).refunded_fen == 1_500
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    assert_ledger_sound()
+
+
+def test_the_initiator_may_leave_an_accepted_demand_from_its_page(client):
+    # given the initiator of an accepted demand, their deposit in an order
+    demand, _joiner = _accepted_with_joiner(
+        target_unit_price_fen=5_000, unit_price_fen=4_500
+    )
+    client.force_login(demand.initiator)
+    # when they open the demand page, then they may leave as anyone may
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert _text(page, "withdraw-demand") is not None
+    # when they leave, then their 10.00 deposit goes to the merchant
+    client.post(f"/demands/{demand.public_id}/withdraw/")
+    order = demand.deal.orders.get(shopper=demand.initiator)
+    assert order.status == "cancelled"
+    merchant = demand.accepted_offer.merchant
+    assert balance("merchant_payable", merchant=merchant) == 1_000
+    assert_ledger_sound()
+
+
+def test_a_merchant_refund_from_its_page_gives_the_deposit_back(client):
+    # given a joiner who paid the 120.00 rest on top of their 15.00 deposit
+    demand, joiner = _accepted_with_joiner(
+        target_unit_price_fen=5_000, unit_price_fen=4_500
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    pay_intent(order.payment_intent)
+    merchant = demand.accepted_offer.merchant
+    client.force_login(merchant.memberships.get().user)
+    # when the owner refunds the order from the merchant's deal page
+    response = client.post(
+        f"/merchant/{merchant.public_id}/deals/{demand.deal.public_id}"
+        f"/orders/{order.public_id}/refund/",
+        {"reason": "Out of stock"},
+    )
+    # then all 135.00 goes back to the joiner, nothing to the merchant
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.status, order.refunded_fen) == ("refunded", 13_500)
+    assert balance("merchant_payable", merchant=merchant) == 0
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    assert shopper_money_summary(user=joiner.shopper).refunded_fen == 13_500
+    assert_ledger_sound()
 
 
 def test_accepting_says_whether_anything_is_left_to_pay(client):
