@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -76,15 +76,29 @@ def _check_window(start: datetime, end: datetime) -> None:
         raise _invalid("window_end_at", _("The time window must end after it starts."))
 
 
-def _check_plan_not_over(kind: str, end: datetime, *, now: datetime) -> None:
-    # A plan already over is a purchase made (or a slip): listed as still to
-    # come, it would mislead the shopper and their profile's times.
+# A purchase's window may begin a little ahead of the server's clock (the
+# shopper's phone may run fast); beyond that it has not happened yet.
+PURCHASE_CLOCK_SLACK = timedelta(minutes=5)
+
+
+def _check_window_against_now(kind: str, start, end, *, now: datetime) -> None:
+    # A plan already over is a purchase made (or a slip), and a purchase that
+    # has not begun is a plan: listed as the other, either would mislead the
+    # shopper and their profile's times.
     if kind == CartReport.Kind.INTENDED and end <= now:
         raise _invalid(
             "window_end_at",
             _(
                 "A planned purchase must end later than now. "
                 "If you already bought it, report it as a purchase."
+            ),
+        )
+    if kind == CartReport.Kind.PURCHASE and start > now + PURCHASE_CLOCK_SLACK:
+        raise _invalid(
+            "window_start_at",
+            _(
+                "A purchase already made cannot start later than now. "
+                "If you are going to buy it, report it as a planned purchase."
             ),
         )
 
@@ -102,7 +116,7 @@ def cart_report(
 ) -> CartReport:
     """Record a purchase or an intended cart: items, an amount, or both (an
     amount given wins over the items' sum, which may list only some items). An
-    intended cart's window must not be over yet."""
+    intended cart's window must not be over yet, a purchase's must have begun."""
     if kind not in CartReport.Kind.values:
         raise _invalid("kind", _("Report a purchase or an intended cart."))
     for item in items:
@@ -113,7 +127,9 @@ def cart_report(
     if amount_fen is None or amount_fen <= 0:
         raise _invalid("amount_fen", _("The amount must be more than zero."))
     _check_window(window_start_at, window_end_at)
-    _check_plan_not_over(kind, window_end_at, now=now or timezone.now())
+    _check_window_against_now(
+        kind, window_start_at, window_end_at, now=now or timezone.now()
+    )
     with transaction.atomic():
         report = CartReport.objects.create(
             user=actor,

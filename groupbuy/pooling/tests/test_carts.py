@@ -179,6 +179,44 @@ def test_the_api_takes_a_planned_purchase_only_if_not_over(
         assert CartReport.objects.get().kind == "intended"
 
 
+PURCHASE_TO_COME = (
+    "A purchase already made cannot start later than now. "
+    "If you are going to buy it, report it as a planned purchase."
+)
+
+
+@pytest.mark.parametrize(
+    ("start_minutes", "status"), [(-120, 201), (3, 201), (30, 422), (600, 422)]
+)
+def test_the_api_takes_a_purchase_only_if_it_has_begun(
+    client, branch, start_minutes, status
+):
+    # given a purchase (already made) starting 2 h ago, 3 min ahead (a phone's
+    # clock running fast), half an hour ahead, or ten hours ahead
+    user = make_user(preferred_language="en")
+    start = timezone.now() + timedelta(minutes=start_minutes)
+    payload = {
+        "branch_id": branch.public_id,
+        "kind": "purchase",
+        "amount_fen": 5_000,
+        "window_start_at": start.isoformat(),
+        "window_end_at": (start + timedelta(hours=1)).isoformat(),
+    }
+    response = client.post(
+        "/api/pooling/carts",
+        payload,
+        content_type="application/json",
+        headers=auth(user),
+    )
+    # then one that has not begun is refused on its start: it is a plan
+    assert response.status_code == status, response.json()
+    if status == 422:
+        assert response.json()["fields"] == {"window_start_at": [PURCHASE_TO_COME]}
+        assert CartReport.objects.count() == 0
+    else:
+        assert CartReport.objects.get().kind == "purchase"
+
+
 def _report(user, branch, kind="intended"):
     now = timezone.now()
     return services.cart_report(

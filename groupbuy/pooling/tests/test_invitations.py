@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _shopper(branch, *, invitable=True, visits=1, hour_offset=0):
-    """A shopper with ``visits`` carts reported at ``branch``, shopping
-    ``hour_offset`` hours from now."""
+    """A shopper with ``visits`` purchases reported at ``branch``, made
+    yesterday ``hour_offset`` hours from this hour of the day."""
     user = make_user()
     services.profile_update(
         actor=user,
@@ -30,7 +30,7 @@ def _shopper(branch, *, invitable=True, visits=1, hour_offset=0):
         is_discoverable=False,
         is_invitable=invitable,
     )
-    start = timezone.now() + timedelta(hours=hour_offset)
+    start = timezone.now() + timedelta(hours=hour_offset - 24)
     for _ in range(visits):
         services.cart_report(
             actor=user,
