@@ -81,17 +81,12 @@ def page_payload(result: PageResult, items: list | None = None) -> dict:
 
     A page past the last is empty (it was the last page again until 2026-12-05,
     so a client reading pages until an empty one never stopped)."""
-    if result.asked_past_end is not None:
-        return {
-            "items": [],
-            "page": result.asked_past_end,
-            "page_size": result.page_size,
-            "total": result.total,
-            "pages": result.pages,
-        }
+    past_end = result.asked_past_end is not None
+    if past_end:
+        items = []
     return {
         "items": result.items if items is None else items,
-        "page": result.page,
+        "page": result.asked_past_end if past_end else result.page,
         "page_size": result.page_size,
         "total": result.total,
         "pages": result.pages,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category
-from groupbuy.web.forms import _datetime_field
+from groupbuy.core.moments import MomentField
 
 DEFAULT_DEADLINE_AHEAD = timedelta(days=7)
 
@@ -35,7 +35,7 @@ class DemandForm(forms.Form):
     )
     # (a time typed without a zone is read in the site's zone, as every
     # date-and-time field of the site)
-    deadline = _datetime_field(_("Deadline"))
+    deadline = MomentField(label=_("Deadline"))
 
     @staticmethod
     def initial_now() -> dict:
@@ -46,7 +46,7 @@ class DemandForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    deadline = _datetime_field(_("New deadline"))
+    deadline = MomentField(label=_("New deadline"))
 
 
 class PhotoForm(forms.Form):

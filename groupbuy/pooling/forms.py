@@ -119,10 +119,6 @@ class PoolRequestForm(forms.Form):
         ]
 
 
-def _when(label) -> forms.DateTimeField:
-    return MomentField(label=label)
-
-
 PLANNED_WINDOW = timedelta(hours=2)
 
 
@@ -152,8 +148,8 @@ class CartReportForm(forms.Form):
     product = forms.ChoiceField(label=_("Or a product"), required=False)
     unit_price = _yuan(_("Its price (¥)"), least="0")
     quantity = _how_many(999)
-    window_start_at = _when(_("From"))
-    window_end_at = _when(_("Until"))
+    window_start_at = MomentField(label=_("From"))
+    window_end_at = MomentField(label=_("Until"))
 
     def __init__(self, *args, branches=(), products=(), now=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.web.forms import YuanField, _datetime_field
+from groupbuy.core.moments import MomentField
+from groupbuy.web.forms import YuanField
 
 
 class TeamDealForm(forms.Form):
@@ -38,8 +39,8 @@ class TeamDealForm(forms.Form):
         initial=1,
         help_text=_("How many teams of this deal one shopper may open or join."),
     )
-    starts_at = _datetime_field(_("Starts at"))
-    ends_at = _datetime_field(_("Team buying ends"))
+    starts_at = MomentField(label=_("Starts at"))
+    ends_at = MomentField(label=_("Team buying ends"))
 
     def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,4 +61,4 @@ class TeamDealForm(forms.Form):
 
 
 class ExtendSalesForm(forms.Form):
-    ends_at = _datetime_field(_("New end of sales"))
+    ends_at = MomentField(label=_("New end of sales"))

@@ -245,10 +245,6 @@ class JoinForm(forms.Form):
 TIER_ROWS = 5
 
 
-def _datetime_field(label) -> forms.DateTimeField:
-    return MomentField(label=label)
-
-
 class DealForm(forms.Form):
     """A merchant's group buy: product, prices by tier, stock and timing.
 
@@ -270,8 +266,8 @@ class DealForm(forms.Form):
         max_value=MOST_UNITS_PER_ORDER,
         initial=5,
     )
-    starts_at = _datetime_field(_("Starts at"))
-    deadline_at = _datetime_field(_("Deadline"))
+    starts_at = MomentField(label=_("Starts at"))
+    deadline_at = MomentField(label=_("Deadline"))
     settlement_mode = forms.ChoiceField(
         label=_("When you are paid"),
         choices=[

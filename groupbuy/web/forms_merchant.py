@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.days import FIRST_DAY, LAST_DAY, validate_day
+from groupbuy.core.moments import MomentField
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services.refunds import REASON_MAX_LENGTH
 from groupbuy.deals.services.stock import MOST_UNITS_ADDED
-from groupbuy.web.forms import _datetime_field
 
 
 def _date_field(label) -> forms.DateField:
@@ -83,7 +83,7 @@ class AddStockForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    deadline_at = _datetime_field(_("New deadline"))
+    deadline_at = MomentField(label=_("New deadline"))
 
 
 class StopForm(forms.Form):
