@@ -36,14 +36,20 @@ class TeamConsumer(GroupConsumer):
         return self.scope["url_route"]["kwargs"]["team_id"]
 
     async def may_join(self) -> bool:
-        self.snapshot = await database_sync_to_async(_team_snapshot)(self.team_id)
-        return self.snapshot is not None
+        return await database_sync_to_async(_team_snapshot)(self.team_id) is not None
 
     def groups_for_connection(self) -> list[str]:
         return [team_group(self.team_id)]
 
     async def on_joined(self) -> None:
-        await self.send_json({"type": "team.update", **self.snapshot})
+        # Read again now that the group is joined: a payment confirmed between
+        # the check above and joining (a gateway's answer while the page loads)
+        # was pushed to nobody, and the page kept saying it was on its way.
+        snapshot = await database_sync_to_async(_team_snapshot)(self.team_id)
+        if snapshot is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        await self.send_json({"type": "team.update", **snapshot})
 
 
 class DealTeamsConsumer(GroupConsumer):

@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 
 from groupbuy.core.plugins import websocket_urlpatterns
 from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
+from groupbuy.teams.consumers import TeamConsumer
 from groupbuy.teams.services import team_join, team_open
 from groupbuy.teams.tests.factories import make_team_deal, make_user
 
@@ -38,6 +39,26 @@ async def test_the_team_page_gets_a_snapshot_then_each_join():
     await database_sync_to_async(_join)(team)
     update = await communicator.receive_json_from(timeout=3)
     assert (update["team_id"], update["slots_left"]) == (team.public_id, 1)
+    await communicator.disconnect()
+
+
+async def test_a_change_while_the_socket_joins_is_in_its_snapshot(monkeypatch):
+    # A member joining (or a payment confirmed) after the socket's check but
+    # before it is in the team's group is pushed to nobody: the first message
+    # must already carry it.
+    team = await database_sync_to_async(_open_team)()
+    join_group = TeamConsumer.join
+
+    async def someone_joins_first(consumer, group):
+        await database_sync_to_async(_join)(team)
+        await join_group(consumer, group)
+
+    monkeypatch.setattr(TeamConsumer, "join", someone_joins_first)
+    communicator = WebsocketCommunicator(application, f"/ws/teams/{team.public_id}/")
+    connected, _ = await communicator.connect()
+    assert connected
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["slots_left"] == 1
     await communicator.disconnect()
 
 
