@@ -66,8 +66,9 @@ test-js:
 	fi
 
 # The PostgreSQL suite is the whole suite on PostgreSQL but for the browser
-# journeys (they run their own SQLite server) and the tests that cannot reach
-# the database (they gave their answer in `make test`; see conftest.py), including the tests marked `postgres`
+# journeys (they run their own SQLite server), the tests that cannot reach the
+# database and those marked `one_database` (their answer does not depend on the
+# engine: they gave it in `make test`; see conftest.py), including the tests marked `postgres`
 # (200 concurrent joins…); the Redis suite runs what needs Redis: the channel
 # layer and several server processes sharing one PostgreSQL and one Redis.
 # .ci/run starts both servers if they are down.

@@ -92,7 +92,7 @@ def pytest_collection_modifyitems(config, items):
         "(apt-get install chromium fonts-noto-cjk)"
     )
     if os.environ.get("GROUPBUY_ONLY_DATABASE_TESTS") == "1":
-        items[:] = _deselect_database_free(config, items)
+        items[:] = _deselect_what_sqlite_answers(config, items)
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
@@ -116,11 +116,16 @@ _DATABASE_FIXTURES = {
 _SUBPROCESS_SUITES = ("tests/multi/",)
 
 
-def _deselect_database_free(config, items):
-    """Drop tests that cannot touch the database (the PostgreSQL suite's rerun
-    of them would give the same answer as the SQLite suite, only later)."""
+def _deselect_what_sqlite_answers(config, items):
+    """Drop tests that cannot touch the database, and those marked
+    ``one_database`` whose answer does not depend on which one it is (the
+    PostgreSQL suite's rerun of them would give the SQLite suite's answer, only
+    later)."""
     keep, drop = [], []
     for item in items:
+        if "one_database" in item.keywords:
+            drop.append(item)
+            continue
         reaches_database = (
             item.get_closest_marker("django_db") is not None
             or _DATABASE_FIXTURES & set(item.fixturenames)

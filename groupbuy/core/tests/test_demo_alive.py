@@ -14,7 +14,9 @@ from groupbuy.snap.engine import Recogniser
 from groupbuy.snap.models import DemandRequest, DemandSignal
 from groupbuy.snap.recognition.image import load_snap_image
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# one_database: the demo runs on SQLite (`make demo`), and the services it
+# calls run on PostgreSQL in their own tests.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def load_everything() -> str:

@@ -27,7 +27,13 @@ from groupbuy.coupons.tests.factories import make_merchant as make_plain_merchan
 from tests.support.servers import free_port
 
 REPO = Path(__file__).resolve().parents[3]
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+# one_database: what is tested is the station process and its files; the
+# platform side of sync and upload runs on PostgreSQL in test_api and test_batches.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+    pytest.mark.one_database,
+]
 
 
 def station(directory: Path, *argv: str, stdin: str = "") -> tuple[int, str]:

@@ -7,7 +7,8 @@ from django.test import Client
 
 from groupbuy.catalog.tests.factories import make_merchant_member, make_user
 
-pytestmark = pytest.mark.django_db
+# one_database: menus and links, whichever engine holds the rows.
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 def ids(html: str, prefix: str) -> list[str]:

@@ -13,7 +13,8 @@ from groupbuy.deals.tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
+# one_database: the number of queries is the ORM's, whichever engine runs them.
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 PAGES = {
     "deal list": lambda world: reverse("web:deal_list"),

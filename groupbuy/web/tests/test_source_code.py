@@ -10,6 +10,9 @@ from django.urls import reverse
 
 from groupbuy.web import source
 
+# one_database: the archive and the page offering it, whichever engine runs.
+pytestmark = pytest.mark.one_database
+
 
 @pytest.fixture
 def data_dir(settings, tmp_path):
