@@ -23,11 +23,14 @@ roll back with it; ``actor`` is the acting user, None for jobs.
 ``order_refunded(order, actor, reason, refunded_fen)``
     ``order`` left its deal with its money refunded (status ``refunded``): the
     shopper cancelled, the deal failed, an operator refunded part of it.
-    ``refunded_fen`` is everything refunded for it. Coupons revoke on it.
+    ``refunded_fen`` is everything refunded for it. Coupons revoke on it; the
+    demands app ends the participation of an order made from a demand (unless
+    its shopper left the demand, which the leave hook recorded already).
 
 ``order_cancelled(order, actor, reason)``
     ``order`` was cancelled before it was paid (status ``cancelled``): the
     shopper cancelled, the payment window expired or failed, the deal closed.
+    Coupons and demands as above.
 
 ``deal_deadline_changed(deal, actor, previous_deadline_at, deadline_at)``
     ``deal_change_schedule`` moved an open deal's deadline (the closing job is

@@ -15,6 +15,7 @@ from groupbuy.demands.models import SavedSearch
 from groupbuy.demands.schemas import (
     BuyerDemandPageOut,
     DemandDeadlineIn,
+    DemandDetailOut,
     DemandIn,
     DemandJoinIn,
     DemandOfferIn,
@@ -97,11 +98,15 @@ def demand_mine(request, paging: Query[PageIn]):
     return page_payload(result, [demand_out(d) for d in result.items])
 
 
-@router.get("/{demand_id}", response=DemandOut, auth=optional_auth)
+@router.get("/{demand_id}", response=DemandDetailOut, auth=optional_auth)
 def demand_detail(request, demand_id: str):
-    """A published demand, or my own draft (with my token or session)."""
-    demand = selectors.demand_get_for_user(user=caller(request), demand_id=demand_id)
-    return demand_out(demand)
+    """A published demand, or my own draft (with my token or session), and my
+    place in it (``my_participation``, null if I have none)."""
+    user = caller(request)
+    demand = selectors.demand_get_for_user(user=user, demand_id=demand_id)
+    participation = selectors.participation_of(demand=demand, user=user)
+    mine = participation_out(participation) if participation else None
+    return {**demand_out(demand), "my_participation": mine}
 
 
 def _demand(request, demand_id: str):

@@ -27,4 +27,7 @@ class DemandsConfig(AppConfig):
         from groupbuy.demands.services.forfeits import order_leaving
 
         register_leave_hook(LeaveHook(terms=order_leave_terms, leaving=order_leaving))
-        from groupbuy.demands import checks, tasks  # noqa: F401
+        # An order made from a demand that leaves its deal any other way (a
+        # refund, the payment window's expiry, a failed deal) ends the
+        # participation: receivers of the deals app's documented signals.
+        from groupbuy.demands import checks, receivers, tasks  # noqa: F401

@@ -72,6 +72,11 @@ class DemandParticipationOut(Schema):
     deposit_fen: int
 
 
+class DemandDetailOut(DemandOut):
+    # The caller's own place in the demand (None: signed out, or not in it).
+    my_participation: DemandParticipationOut | None
+
+
 class DemandOfferIn(Schema):
     merchant_id: str
     product_id: str

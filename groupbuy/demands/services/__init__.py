@@ -18,6 +18,7 @@ from groupbuy.demands.services.offers import (
     offer_submit,
     offer_withdraw,
 )
+from groupbuy.demands.services.order_endings import participation_end_with_order
 from groupbuy.demands.services.photos import demand_photo_add, demand_photo_delete
 from groupbuy.demands.services.searches import saved_search_create, saved_search_delete
 
@@ -37,6 +38,7 @@ __all__ = [
     "offer_accept",
     "offer_submit",
     "offer_withdraw",
+    "participation_end_with_order",
     "participation_forfeit",
     "saved_search_create",
     "saved_search_delete",

@@ -210,9 +210,9 @@ def test_a_merchant_or_operator_refund_gives_the_deposit_back(by):
     assert shopper_money_summary(user=joiner.shopper).kept_fen == 0
     assert PaymentIntent.objects.get(pk=joiner.intent_id).refunded_fen == 1_500
     assert not AuditEntry.objects.filter(action="demands.participation.forfeited")
-    # and the joiner did not leave: nothing is forfeited
+    # and the joiner did not leave: nothing is forfeited, the deposit is refunded
     joiner.refresh_from_db()
-    assert joiner.status != Status.FORFEITED
+    assert joiner.status == Status.REFUNDED
     assert_shoppers_money_adds_up(joiner.shopper)
     assert_ledger_sound()
     # and the shopper can no longer leave it (nothing is kept afterwards)
