@@ -261,6 +261,20 @@ class OrderView:
 
         return self.order.joined_at + payment_window()
 
+    @cached_property
+    def deposit_kept(self):
+        """What was kept of a deposit applied to the order as its shopper left
+        (a demand's rule: the merchant's or the platform's), None if nothing.
+        ``order_views`` reads it for a whole list at once."""
+        from groupbuy.deals.selectors import orders_deposit_kept
+
+        return orders_deposit_kept([self.order]).get(self.order.pk)
+
+    @property
+    def is_deposit_kept_by_merchant(self) -> bool:
+        kept = self.deposit_kept
+        return kept is not None and kept.kept_by == "merchant_payable"
+
     @property
     def status_label(self) -> str:
         if self.is_waiting_for_payment_confirmation:
@@ -268,6 +282,10 @@ class OrderView:
             return _("Payment being confirmed")
         if self.late_refund_fen:
             return _("Cancelled, payment refunded")
+        if self.deposit_kept:
+            # "Refunded" beside a refund of ¥0 (or of the rest only) would say
+            # the money came back; the deposit did not.
+            return _("Cancelled, deposit kept")
         return self.order.get_status_display()
 
 
@@ -278,6 +296,19 @@ _TONES = {
     Status.CANCELLED: "bad",
     Status.REFUNDED: "bad",
 }
+
+
+def order_views(orders) -> list[OrderView]:
+    """Return ``order_view`` of each order, what a list shows, reading what was
+    kept of their deposits for all of them at once."""
+    from groupbuy.deals.selectors import orders_deposit_kept
+
+    orders = list(orders)
+    kept = orders_deposit_kept(orders)
+    views = [order_view(order) for order in orders]
+    for view in views:
+        view.deposit_kept = kept.get(view.order.pk)
+    return views
 
 
 def order_view(order: DealOrder) -> OrderView:

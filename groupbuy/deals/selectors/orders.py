@@ -72,6 +72,26 @@ def order_paid_fen(*, order: DealOrder) -> int:
     return sum(paid)
 
 
+def orders_deposit_kept(orders) -> dict:
+    """Return ``{order pk: KeptDeposit}`` for the orders among ``orders`` that
+    left their deal with part of their money kept: a demand's deposit applied
+    to the order, kept by the demand's rule as its shopper left (the merchant's
+    or the platform's). What the order page says instead of a refund of ¥0.
+    No query when none of them has left; two otherwise."""
+    from groupbuy.deals.services.payments import ORDER_PURPOSE
+    from groupbuy.escrow.selectors import deposits_kept
+
+    left = {
+        order.public_id: order.pk
+        for order in orders
+        if order.status in (Status.REFUNDED, Status.CANCELLED)
+    }
+    if not left:
+        return {}
+    kept = deposits_kept(purpose=ORDER_PURPOSE, references=list(left))
+    return {left[reference]: deposit for reference, deposit in kept.items()}
+
+
 def _check_merchant_staff(*, user, merchant) -> None:
     if not is_merchant_staff(user=user, merchant_id=merchant.pk):
         raise Forbidden(

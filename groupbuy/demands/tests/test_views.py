@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from groupbuy.catalog.models import Listing
@@ -590,3 +591,74 @@ def test_the_offers_part_is_fetched_alone_for_whoever_may_see_it(client):
     # and a draft's is not found for anyone but its initiator
     draft = make_demand()
     assert client.get(f"/demands/{draft.public_id}/offers/").status_code == 404
+
+
+def _pill(page: str) -> tuple[str, str] | None:
+    found = re.search(r'id="order-state" data-status="([^"]*)">([^<]*)<', page)
+    return found.groups() if found else None
+
+
+def _text(page: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}">(.*?)</p>', page, re.S)
+    return " ".join(found.group(1).split()) if found else ""
+
+
+def test_an_order_whose_whole_deposit_was_kept_says_so_not_refunded(client):
+    # given a joiner whose 24.00 deposit paid their whole order of 3 × 7.50,
+    # under the "merchant" rule
+    demand = make_published(target_unit_price_fen=8_000)
+    joiner = join_and_pay(demand, make_user(preferred_language="en"), quantity=3)
+    offer = make_offer(demand, unit_price_fen=750)
+    demand = services.offer_accept(actor=demand.initiator, offer=offer)
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they cancel it (leaving the demand): the merchant keeps the deposit
+    client.post(f"/orders/{order.public_id}/cancel/")
+    order.refresh_from_db()
+    assert (order.status, order.refunded_fen) == ("refunded", 0)
+    # then the order page says the deposit was kept, how much and by whom,
+    # and nothing reads as a refund
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert _pill(page) == ("refunded", "Cancelled, deposit kept")
+    merchant = offer.merchant.display_name
+    assert _text(page, "order-deposit-kept") == (
+        "You cancelled this order, which was leaving the buyer demand it came "
+        "from: by the demand's rule, shown before you paid, ¥24.00 of your "
+        f"deposit went to {merchant}. Nothing is refunded."
+    )
+    assert _amount(page, "order-kept-amount") == "¥24.00"
+    assert "Deposit kept by the merchant" in page
+    assert _amount(page, "order-refunded-amount") is None
+    assert "is refunded to you" not in page
+    # and so does the list of their orders
+    listing = client.get("/orders/").content.decode()
+    assert '<span class="pill bad">Cancelled, deposit kept</span>' in listing
+
+
+def test_an_unpaid_order_whose_deposit_the_platform_kept_says_so(client):
+    # given a joiner whose 15.00 deposit went to an order of 3 × 45.00, 120.00
+    # unpaid, under the "platform" rule
+    with override_settings(GROUPBUY_DEMAND_FORFEIT_RULE="platform"):
+        demand = make_published(target_unit_price_fen=5_000)
+    joiner = join_and_pay(demand, make_user(preferred_language="en"), quantity=3)
+    demand = services.offer_accept(
+        actor=demand.initiator, offer=make_offer(demand, unit_price_fen=4_500)
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they leave the demand
+    client.post(f"/demands/{demand.public_id}/withdraw/")
+    order.refresh_from_db()
+    assert (order.status, order.refunded_fen) == ("cancelled", 0)
+    # then the order page says the platform kept the deposit, not "nothing was
+    # charged"
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert _pill(page) == ("cancelled", "Cancelled, deposit kept")
+    assert _text(page, "order-deposit-kept") == (
+        "You cancelled this order, which was leaving the buyer demand it came "
+        "from: by the demand's rule, shown before you paid, the platform kept "
+        "¥15.00 of your deposit. Nothing is refunded."
+    )
+    assert _amount(page, "order-kept-amount") == "¥15.00"
+    assert "Deposit kept by the platform" in page
+    assert "nothing was charged" not in page

@@ -45,7 +45,7 @@ from groupbuy.web.forms_merchant import (
     RefundForm,
     StopForm,
 )
-from groupbuy.web.presenters import deal_cards, order_view
+from groupbuy.web.presenters import deal_cards, order_views
 from groupbuy.web.templatetags.money import fen
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 from groupbuy.web.views.merchant_access import merchant_deal
@@ -306,7 +306,7 @@ def merchant_deal_detail(
         "deal": deal,
         "card": deal_cards([deal])[0],
         "orders": orders,
-        "views": [order_view(order) for order in orders.items],
+        "views": order_views(orders.items),
         "status": status,
         "statuses": DealOrder.Status.choices,
         "section": "deals",

@@ -32,7 +32,7 @@ from groupbuy.deals.merchant_selectors import OrderFilters, merchant_orders
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import deal_order_refund
 from groupbuy.web.forms_merchant import OrderFilterForm, RefundForm
-from groupbuy.web.presenters import order_view
+from groupbuy.web.presenters import order_views
 from groupbuy.web.templatetags.money import fen
 from groupbuy.web.views.common import domain_errors_as_http, page_number, safe_next_url
 from groupbuy.web.views.merchant_access import console_roles, merchant_deal
@@ -100,7 +100,7 @@ def merchant_order_list(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "merchant": merchant,
         "form": form,
         "orders": orders,
-        "views": [order_view(order) for order in orders.items],
+        "views": order_views(orders.items),
         "refund_form": RefundForm(),
         "export_query": _export_query(filters),
         "section": "orders",

@@ -14,7 +14,7 @@ from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_get_for_user, order_list_for_shopper
 from groupbuy.deals.services import deal_order_cancel, deal_order_payment_retry
 from groupbuy.escrow.services import intent_pay_url
-from groupbuy.web.presenters import order_view
+from groupbuy.web.presenters import order_view, order_views
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
@@ -28,7 +28,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "orders": orders,
-        "views": [order_view(order) for order in orders.items],
+        "views": order_views(orders.items),
         "status": status,
         "statuses": DealOrder.Status.choices,
     }
