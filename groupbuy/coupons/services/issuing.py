@@ -14,6 +14,7 @@ from django.utils import timezone
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.audit import audit_log
 from groupbuy.coupons import codec
+from groupbuy.coupons.live import publish_coupon_state
 from groupbuy.coupons.models import Coupon, MerchantKey, Revocation
 from groupbuy.coupons.notifications import notify_coupon_issued
 from groupbuy.coupons.services.keys import (
@@ -158,7 +159,9 @@ def coupons_reseal_for_merchant(*, actor, merchant: Merchant) -> int:
 
 
 def coupon_revoke(*, actor, coupon: Coupon, reason: str) -> Coupon:
-    """Revoke a coupon (its order was cancelled or refunded); repeat-safe."""
+    """Revoke a coupon (its order was cancelled or refunded, or an operator
+    revoked it); repeat-safe. Its shopper's open coupon page is told once this
+    commits, so it stops showing a code the till now refuses."""
     with transaction.atomic():
         coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
         if coupon.status == Coupon.Status.REVOKED:
@@ -178,6 +181,7 @@ def coupon_revoke(*, actor, coupon: Coupon, reason: str) -> Coupon:
             obj=coupon,
             data={"reason": reason, "redeemed_quantity": coupon.redeemed_quantity},
         )
+        publish_coupon_state(coupon)
     return coupon
 
 

@@ -1,5 +1,6 @@
-"""A coupon's redemption reaches its shopper's open pages (ws/me/), once the
-redemption commits: at the till, and in a station's uploaded batch."""
+"""A coupon's redemption or revocation reaches its shopper's open pages
+(ws/me/), once it commits: at the till, in a station's uploaded batch, and when
+its order is refunded or an operator revokes it."""
 
 import importlib
 
@@ -7,7 +8,12 @@ import pytest
 from django.db import transaction
 
 from groupbuy.core.errors import DomainError
-from groupbuy.coupons.services import batch_import, coupon_redeem_online
+from groupbuy.coupons.services import (
+    batch_import,
+    coupon_redeem_online,
+    coupon_revoke,
+    coupon_revoke_for_order,
+)
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
@@ -126,3 +132,48 @@ def test_an_uploaded_batch_pushes_each_coupon_it_redeemed_once_as_it_left_it(
     with django_capture_on_commit_callbacks(execute=True):
         batch_import(actor=station.owner, merchant=station.merchant, data=data)
     assert sent == []
+
+
+def test_a_revocation_reaches_the_shopper_once_it_commits_and_only_once(
+    sent, django_capture_on_commit_callbacks
+):
+    # given a shopper's coupon for 3 units, one of them redeemed at the till
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    coupon = coupon_for(order)
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon.code, quantity=1
+    )
+    sent.clear()
+    # when its order is refunded (the coupons app revokes the coupon)
+    with django_capture_on_commit_callbacks(execute=True):
+        coupon_revoke_for_order(actor=None, order=order, reason="order_refunded")
+        # (nothing before the revocation commits)
+        assert sent == []
+    # then the shopper's sockets hear it revoked, with what was redeemed
+    assert sent == [(user_group(order.shopper.public_id), _state(coupon, "revoked", 1))]
+    # and revoking it again (an operator, a retried refund) pushes nothing
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        coupon_revoke(actor=None, coupon=coupon, reason="operator")
+    assert sent == []
+
+
+def test_a_rolled_back_revocation_tells_the_shopper_nothing(
+    sent, django_capture_on_commit_callbacks
+):
+    # given a valid coupon
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    coupon = coupon_for(order)
+    # when an operator's revocation rolls back
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        coupon_revoke(actor=None, coupon=coupon, reason="operator")
+        raise RuntimeError("the admin's request failed")
+    # then nothing was pushed, and the coupon is still valid
+    assert sent == []
+    assert coupon_for(order).status == "valid"
