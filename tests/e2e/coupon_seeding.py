@@ -57,3 +57,17 @@ def seed_confirmed_coupon(*, shopper_phone: str, owner_phone: str) -> dict:
         "serial": coupon.serial,
         "code": coupon.code,
     }
+
+
+def seed_operator(*, phone: str) -> dict:
+    """An operator who may use the admin (its coupons' Revoke action)."""
+    from groupbuy.accounts.models import User
+
+    User.objects.create_user(
+        phone=phone,
+        password=PASSWORD,
+        preferred_language="en",
+        is_staff=True,
+        is_superuser=True,
+    )
+    return {"operator": phone}

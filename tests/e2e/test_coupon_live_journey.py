@@ -1,0 +1,66 @@
+"""The open coupon page catches up with its coupon in a real browser.
+
+A coupon revoked by an operator while its page is open turns to Revoked without
+a reload.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
+from tests.e2e.coupon_seeding import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _seed(server, function: str, **kwargs) -> dict:
+    code = (
+        "import json\n"
+        f"from tests.e2e.coupon_seeding import {function}\n"
+        f"print(json.dumps({function}(**{kwargs!r})))"
+    )
+    return json.loads(server.run_python(code).strip().splitlines()[-1])
+
+
+def _other_person(chromium, server, phone: str):
+    context = chromium.new_context(base_url=server.url, locale="en-US")
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    person = context.new_page()
+    sign_in(person, phone, PASSWORD)
+    return context, person
+
+
+def test_a_coupon_revoked_while_its_page_is_open_turns_to_revoked(
+    page, chromium, groupbuy_server
+):
+    # given a shopper with their valid coupon's page open
+    seeded = _seed(
+        groupbuy_server,
+        "seed_confirmed_coupon",
+        shopper_phone="+8613900007741",
+        owner_phone="+8613900007742",
+    )
+    _seed(groupbuy_server, "seed_operator", phone="+8613900007743")
+    sign_in(page, "+8613900007741", PASSWORD)
+    page.goto(f"/coupons/{seeded['coupon']}/")
+    page.wait_for_selector("#coupon-qr svg")
+    assert "Valid" in page.inner_text("#coupon-status")
+
+    # when an operator revokes it in the admin
+    context, operator = _other_person(chromium, groupbuy_server, "+8613900007743")
+    try:
+        operator.goto(f"/admin/coupons/coupon/?q={seeded['serial']}")
+        operator.check("input.action-select")
+        operator.select_option("select[name=action]", "revoke")
+        operator.click("button[name=index]")
+        operator.wait_for_selector(".messagelist, #result_list")
+    finally:
+        context.close()
+
+    # then the shopper's page says so at once, its code gone, unreloaded
+    page.locator("#coupon-status", has_text="Revoked").wait_for(timeout=15_000)
+    assert page.locator("#coupon-qr").count() == 0
+    assert page.locator("#coupon-code-text").count() == 0
