@@ -1,7 +1,9 @@
 """The open coupon page catches up with its coupon in a real browser.
 
 A coupon revoked by an operator while its page is open turns to Revoked without
-a reload.
+a reload; and a coupon redeemed before the page's socket has joined the
+person's group (ws/me/) still shows Redeemed once the socket listens: the page
+fetches itself again on notify/live.js's "realtime-user-joined".
 """
 
 from __future__ import annotations
@@ -64,3 +66,52 @@ def test_a_coupon_revoked_while_its_page_is_open_turns_to_revoked(
     page.locator("#coupon-status", has_text="Revoked").wait_for(timeout=15_000)
     assert page.locator("#coupon-qr").count() == 0
     assert page.locator("#coupon-code-text").count() == 0
+
+
+def test_a_redemption_before_the_socket_listens_shows_once_it_does(
+    page, chromium, groupbuy_server
+):
+    # given a shopper whose coupon page's socket (ws/me/) is held back: the
+    # page is up, its socket not yet in the person's group
+    seeded = _seed(
+        groupbuy_server,
+        "seed_confirmed_coupon",
+        shopper_phone="+8613900007721",
+        owner_phone="+8613900007722",
+    )
+    sign_in(page, "+8613900007721", PASSWORD)
+    held = []
+
+    def hold(socket):
+        held.append(socket)  # not connected to the server: nothing reaches it
+
+    page.route_web_socket("**/ws/me/", hold)
+    page.goto(f"/coupons/{seeded['coupon']}/")
+    page.wait_for_selector("#coupon-qr svg")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1
+    assert "Valid" in page.inner_text("#coupon-status")
+
+    # when the cashier redeems it meanwhile (its push reaches no socket of hers)
+    context, cashier = _other_person(chromium, groupbuy_server, "+8613900007722")
+    try:
+        cashier.goto(f"/coupons/merchant/{seeded['merchant']}/")
+        cashier.fill("#redeem-code", seeded["code"])
+        cashier.click("#redeem-submit")
+        cashier.wait_for_selector("#redeem-result")
+        assert seeded["serial"] in cashier.inner_text("#redeem-result")
+    finally:
+        context.close()
+    page.wait_for_timeout(1_000)
+    assert "Valid" in page.inner_text("#coupon-status")
+
+    # and then her socket reaches the server and joins her group
+    held[0].connect_to_server()
+
+    # then her page catches up: redeemed, its code gone, unreloaded
+    page.locator("#coupon-status", has_text="Redeemed").wait_for(timeout=15_000)
+    assert page.locator("#coupon-qr").count() == 0
+    assert page.locator("#coupon-redemptions li").count() == 1

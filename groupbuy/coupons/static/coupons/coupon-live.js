@@ -4,15 +4,23 @@
 //
 // notify/live.js re-announces every event of the person's socket (ws/me/) on
 // document.body as "realtime-user"; coupons pushes "coupons.coupon.updated" when
-// a redemption is recorded (at a till, or in a station's uploaded batch). On one
-// for this coupon the page asks for itself again and replaces the coupon sheet,
-// so the status, the units left, the code (gone once redeemed) and the
-// redemptions are the server's, in the reader's language. It does so too when
-// the page is shown again (a phone woken up), as its socket may have missed one.
+// a redemption is recorded (at a till, or in a station's uploaded batch) and when
+// the coupon is revoked. On one for this coupon the page asks for itself again
+// and replaces the coupon sheet, so the status, the units left, the code (gone
+// once redeemed or revoked) and the redemptions are the server's, in the
+// reader's language. It does so too on "realtime-user-joined" (the socket is in
+// the person's group: on first load and after every reconnect, an event pushed
+// before then never reached the page) and when the page is shown again (a phone
+// woken up), as its socket may have missed one.
 const sheet = document.getElementById("coupon");
 const couponId = sheet?.dataset.couponId;
 
+// Only the latest request's answer is shown: an earlier one answered later
+// would put back a coupon as it was before.
+let latestRequest = 0;
+
 async function refresh() {
+  const request = ++latestRequest;
   let response;
   try {
     response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
@@ -21,6 +29,7 @@ async function refresh() {
   }
   if (!response.ok) return;
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  if (request !== latestRequest) return;
   const fresh = page.getElementById("coupon");
   const current = document.getElementById("coupon");
   if (fresh && current) current.replaceWith(document.adoptNode(fresh));
@@ -33,6 +42,7 @@ if (couponId) {
       refresh();
     }
   });
+  document.body.addEventListener("realtime-user-joined", () => refresh());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") refresh();
   });

@@ -4,6 +4,12 @@
 //   "notify-new"    detail: { notification, unread_count }   (a new notification)
 //   "notify-unread" detail: { unread_count }                  (count changed)
 //   "realtime-user" detail: the raw event, whatever its type   (other apps' events)
+//   "realtime-user-joined" detail: {}   (the socket listens, on each (re)connection)
+// "realtime-user-joined" comes with the first message after each connection (the
+// server's unread count, sent once the socket is in the person's group), i.e. on
+// first load and after every reconnect: anything pushed before then (between the
+// page's render and the socket joining, or while it was away) never reached this
+// page, so a page that follows something live fetches it again on this event.
 // The inbox page refreshes its list on "notify-new" (hx-trigger="notify-new from:body").
 // Load it once per page, for signed-in people only:
 //   <script type="module" src="{% static 'notify/live.js' %}"></script>
@@ -25,6 +31,14 @@ function announce(name, detail) {
   document.body.dispatchEvent(new CustomEvent(name, { detail, bubbles: true }));
 }
 
+// Whether this connection has delivered a message yet; "open" alone is too soon:
+// the server joins the person's group after accepting the socket.
+let heardSinceOpen = false;
+
+function onStatus(status) {
+  if (status === "open") heardSinceOpen = false;
+}
+
 function onEvent(event) {
   if (typeof event.unread_count === "number") showUnreadCount(event.unread_count);
   if (event.type === "notify.new") announce("notify-new", event);
@@ -32,8 +46,12 @@ function onEvent(event) {
     announce("notify-unread", { unread_count: event.unread_count });
   }
   announce("realtime-user", event);
+  if (!heardSinceOpen) {
+    heardSinceOpen = true;
+    announce("realtime-user-joined", {});
+  }
 }
 
 if (!window.groupbuyUserSocket) {
-  window.groupbuyUserSocket = openSocket("/ws/me/", { onEvent });
+  window.groupbuyUserSocket = openSocket("/ws/me/", { onEvent, onStatus });
 }
