@@ -59,8 +59,14 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         symbol = "qr"
     drawing = symbols.svg(coupon.code, symbol=symbol) if coupon.code else ""
     branches = merchant_branches(merchant=coupon.merchant)
+    now = timezone.now()
+    status = coupon.status_at(now)
     context = {
         "coupon": coupon,
+        "status": status,
+        # From the server's clock, not the phone's: coupon-live.js asks for the
+        # page again when it has passed.
+        "expires_in_ms": int((coupon.expires_at - now).total_seconds() * 1000),
         "svg": drawing,
         "symbol": symbol,
         "symbols": symbols.FORMATS,

@@ -71,3 +71,16 @@ def seed_operator(*, phone: str) -> dict:
         is_superuser=True,
     )
     return {"operator": phone}
+
+
+def coupon_expires_in(*, coupon: str, seconds: int) -> dict:
+    """Move a coupon's expiry to ``seconds`` from now (its code keeps its own)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groupbuy.coupons.models import Coupon
+
+    expires_at = timezone.now() + timedelta(seconds=seconds)
+    Coupon.objects.filter(public_id=coupon).update(expires_at=expires_at)
+    return {"expires_at": expires_at.isoformat()}

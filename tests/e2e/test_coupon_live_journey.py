@@ -1,9 +1,10 @@
 """The open coupon page catches up with its coupon in a real browser.
 
 A coupon revoked by an operator while its page is open turns to Revoked without
-a reload; and a coupon redeemed before the page's socket has joined the
-person's group (ws/me/) still shows Redeemed once the socket listens: the page
-fetches itself again on notify/live.js's "realtime-user-joined".
+a reload, and one whose moment passes while it is open turns to Expired; and a
+coupon redeemed before the page's socket has joined the person's group (ws/me/)
+still shows Redeemed once the socket listens: the page fetches itself again on
+notify/live.js's "realtime-user-joined".
 """
 
 from __future__ import annotations
@@ -115,3 +116,26 @@ def test_a_redemption_before_the_socket_listens_shows_once_it_does(
     page.locator("#coupon-status", has_text="Redeemed").wait_for(timeout=15_000)
     assert page.locator("#coupon-qr").count() == 0
     assert page.locator("#coupon-redemptions li").count() == 1
+
+
+def test_a_coupon_whose_moment_passes_while_its_page_is_open_turns_to_expired(
+    page, groupbuy_server
+):
+    # given a shopper's valid coupon with a few seconds left, its page open
+    seeded = _seed(
+        groupbuy_server,
+        "seed_confirmed_coupon",
+        shopper_phone="+8613900007731",
+        owner_phone="+8613900007732",
+    )
+    _seed(groupbuy_server, "coupon_expires_in", coupon=seeded["coupon"], seconds=6)
+    sign_in(page, "+8613900007731", PASSWORD)
+    page.goto(f"/coupons/{seeded['coupon']}/")
+    page.wait_for_selector("#coupon-qr svg")
+    assert "Valid" in page.inner_text("#coupon-status")
+
+    # when its moment passes (no sweep has run: nothing is pushed)
+    # then the page says it expired, its code gone, unreloaded
+    page.locator("#coupon-status", has_text="Expired").wait_for(timeout=20_000)
+    assert page.locator("#coupon-qr").count() == 0
+    assert page.locator("#coupon-code-text").count() == 0

@@ -93,3 +93,11 @@ class Coupon(models.Model):
     @property
     def remaining_quantity(self) -> int:
         return self.quantity - self.redeemed_quantity
+
+    def status_at(self, moment) -> Coupon.Status:
+        """Return the status the till gives this coupon at ``moment``: a valid
+        one past its expiry is refused there (its code carries the date) before
+        the sweep, up to ten minutes later, marks it expired."""
+        if self.status == self.Status.VALID and moment > self.expires_at:
+            return self.Status.EXPIRED
+        return self.Status(self.status)

@@ -1,7 +1,8 @@
 """Coupon pages: the shopper's QR and the merchant's redemption console."""
 
 import io
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import override_settings
@@ -272,3 +273,33 @@ def test_the_order_page_links_its_shopper_to_the_orders_coupon(client, db):
     response = client.get(f"/orders/{order.public_id}/")
     assert response.status_code == 200
     assert link not in response.content.decode()
+
+
+def test_a_coupon_past_its_expiry_shows_expired_before_the_sweep_marks_it(client):
+    # given a shopper's valid coupon with a minute left
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    coupon.expires_at = timezone.now() + timedelta(minutes=1)
+    coupon.save(update_fields=["expires_at"])
+    order.shopper.preferred_language = "en"
+    order.shopper.save(update_fields=["preferred_language"])
+    client.force_login(order.shopper)
+    # when its page is shown
+    page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    # then it is valid, with its code, and says how long it has left by the
+    # server's clock (for the page to ask again then)
+    assert re.search(r'id="coupon-status">Valid<', page)
+    assert 'id="coupon-qr"' in page
+    left_ms = int(re.search(r'data-expires-in-ms="(-?\d+)"', page).group(1))
+    assert 55_000 < left_ms <= 60_000
+
+    # when its moment has passed, the sweep not yet run
+    coupon.expires_at = timezone.now() - timedelta(seconds=1)
+    coupon.save(update_fields=["expires_at"])
+    page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    # then the page says it expired, with no code and no time left to wait for
+    assert re.search(r'id="coupon-status">Expired<', page)
+    assert 'id="coupon-qr"' not in page and coupon.code not in page
+    assert "data-expires-in-ms" not in page
+    assert coupon_for(order).status == "valid"  # (the sweep's to change)

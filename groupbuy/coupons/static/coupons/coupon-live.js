@@ -12,8 +12,24 @@
 // the person's group: on first load and after every reconnect, an event pushed
 // before then never reached the page) and when the page is shown again (a phone
 // woken up), as its socket may have missed one.
+//
+// Nothing is pushed when a coupon expires (the sweep marks it expired up to ten
+// minutes later, while the till refuses it from its moment on), so the page also
+// asks for itself again once the sheet's time left has passed (expiry.js) and
+// then shows it Expired, its code gone.
+import { expiryRefreshDelay } from "./expiry.js";
+
 const sheet = document.getElementById("coupon");
 const couponId = sheet?.dataset.couponId;
+let expiryTimer = null;
+
+// Wait for the expiry of the sheet now shown (each fresh sheet says anew).
+function watchExpiry() {
+  clearTimeout(expiryTimer);
+  const shown = document.getElementById("coupon");
+  const delay = expiryRefreshDelay(shown?.dataset.expiresInMs);
+  if (delay !== null) expiryTimer = setTimeout(refresh, delay);
+}
 
 // Only the latest request's answer is shown: an earlier one answered later
 // would put back a coupon as it was before.
@@ -33,6 +49,7 @@ async function refresh() {
   const fresh = page.getElementById("coupon");
   const current = document.getElementById("coupon");
   if (fresh && current) current.replaceWith(document.adoptNode(fresh));
+  watchExpiry();
 }
 
 if (couponId) {
@@ -46,4 +63,5 @@ if (couponId) {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") refresh();
   });
+  watchExpiry();
 }
