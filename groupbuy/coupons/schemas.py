@@ -64,7 +64,7 @@ def coupon_out(coupon: Coupon) -> dict:
     return {
         "coupon_id": coupon.public_id,
         "serial": coupon.serial,
-        "status": coupon.status,
+        "status": coupon.shown_status.value,
         "quantity": coupon.quantity,
         "redeemed_quantity": coupon.redeemed_quantity,
         "code": coupon.code,

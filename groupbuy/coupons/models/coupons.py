@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
@@ -101,3 +102,8 @@ class Coupon(models.Model):
         if self.status == self.Status.VALID and moment > self.expires_at:
             return self.Status.EXPIRED
         return self.Status(self.status)
+
+    @property
+    def shown_status(self) -> Coupon.Status:
+        """The status as of now, what the pages and the API show (``status_at``)."""
+        return self.status_at(timezone.now())

@@ -303,3 +303,11 @@ def test_a_coupon_past_its_expiry_shows_expired_before_the_sweep_marks_it(client
     assert 'id="coupon-qr"' not in page and coupon.code not in page
     assert "data-expires-in-ms" not in page
     assert coupon_for(order).status == "valid"  # (the sweep's to change)
+    # and so do the list, the order page's coupon box and the API
+    listing = client.get("/coupons/").content.decode()
+    assert '<span class="pill">Expired</span>' in listing
+    order_page = client.get(f"/orders/{order.public_id}/").content.decode()
+    assert 'data-status="expired"' in order_page
+    assert "Show it at the till by" not in order_page
+    answer = client.get(f"/api/coupons/{coupon.public_id}").json()
+    assert answer["status"] == "expired"
