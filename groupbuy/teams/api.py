@@ -22,6 +22,7 @@ from groupbuy.teams.schemas import (
     TeamOut,
     TeamPageOut,
     payment_out,
+    payment_state_out,
     team_out,
 )
 
@@ -39,6 +40,7 @@ def _membership(request, member) -> dict:
         "order_id": member.order.public_id,
         "status": member.status,
         "payment": payment_out(request, member.order.payment_intent),
+        **payment_state_out(selectors.member_payment(member)),
     }
 
 

@@ -93,6 +93,12 @@ class TeamMembershipOut(Schema):
     order_id: str
     status: str
     payment: TeamPaymentOut | None
+    # Where the payment of a place awaiting it stands, as the team page says it
+    # (``status`` stays "pending" whether it is to pay, on its way or declined):
+    # to_pay, awaiting_outcome, received, declined; None once paid or left.
+    payment_state: str | None = None
+    can_pay_again: bool = False
+    pay_by: datetime | None = None
 
 
 class TeamPageOut(PageOut):
@@ -117,4 +123,16 @@ def payment_out(request, intent) -> dict | None:
         "amount_fen": intent.amount_fen,
         "status": intent.status,
         "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
+    }
+
+
+def payment_state_out(payment) -> dict:
+    """The fields of ``TeamMembershipOut`` that say where a place's payment
+    stands (``selectors.member_payment``, None: nothing awaits payment)."""
+    if payment is None:
+        return {"payment_state": None, "can_pay_again": False, "pay_by": None}
+    return {
+        "payment_state": str(payment.state),
+        "can_pay_again": payment.can_pay_again,
+        "pay_by": payment.pay_by,
     }

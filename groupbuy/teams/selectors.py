@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.personal_data import is_erased
@@ -151,21 +152,21 @@ def member_payment(member: TeamMember | None, *, now=None) -> MemberPayment | No
     return None
 
 
-def member_payment_confirming(member: TeamMember) -> bool:
-    """The member paid on the provider's page, and the place is not marked paid
-    yet (its callback, or the job that follows it, has not run)."""
-    if member.status != TeamMember.Status.PENDING:
-        return False
-    intent = member.order.payment_intent
-    return intent is not None and intent.payer_has_paid
-
-
 def member_status_label(member: TeamMember) -> str:
-    """The place's state as My teams says it: a payment on its way is not
-    "awaiting payment", and one that arrived after the place was cancelled was
-    refunded, which "cancelled" alone would hide."""
-    if member_payment_confirming(member):
+    """The place's state as My teams says it, where the payment part of the team
+    page (``member_payment``) says more than the member's status: a payment on
+    its way is not "awaiting payment", nor is one declined (the shopper may pay
+    again until the place is given up); a payment that arrived after the place
+    was cancelled was refunded, which "cancelled" alone would hide."""
+    payment = member_payment(member)
+    if payment is not None and payment.is_on_its_way:
         return _("Payment being confirmed")
+    if payment is not None and payment.state == PaymentState.DECLINED:
+        if not payment.can_pay_again:
+            return _("Payment declined, the time to pay has run out")
+        return _("Payment declined: pay again by %(time)s to keep your place") % {
+            "time": time_format(timezone.localtime(payment.pay_by), "H:i")
+        }
     is_cancelled = member.status == TeamMember.Status.CANCELLED
     if is_cancelled and member.order.late_refund_fen:
         return _("Cancelled, payment refunded")

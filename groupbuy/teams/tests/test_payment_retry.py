@@ -5,7 +5,7 @@ and the deals API's pay-again pay the same place through the team."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -316,3 +316,61 @@ def test_a_place_given_up_as_its_shopper_pays_again_leaves_no_payment_open():
     assert not PaymentIntent.objects.filter(
         reference=order.public_id, status=PaymentIntent.Status.REQUIRES_PAYMENT
     ).exists()
+
+
+def test_my_teams_says_a_declined_payment_may_be_paid_again_and_by_when(client):
+    # given a member whose payment was declined, their place still kept
+    _, team = _team_one_short()
+    shopper = make_user(preferred_language="en")
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    client.force_login(shopper)
+    # when they look at My teams
+    listing = client.get("/teams/").content.decode()
+    # then the place reads as the team page says it: declined, payable again
+    # until the place is given up, not merely awaiting payment
+    pay_by = member.order.joined_at + timedelta(minutes=15)
+    assert (
+        f"Payment declined: pay again by {_hh_mm(pay_by)} to keep your place"
+    ) in listing
+    assert "Awaiting payment" not in listing
+
+
+def test_my_teams_says_a_declined_payment_past_its_window_cannot_be_paid(client):
+    # given a member whose declined place's payment window has just ended,
+    # before the expiry job gave it up
+    _, team = _team_one_short()
+    shopper = make_user(preferred_language="en")
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    DealOrder.objects.filter(pk=member.order_id).update(
+        joined_at=timezone.now() - timedelta(minutes=16)
+    )
+    client.force_login(shopper)
+    # when they look at My teams
+    listing = client.get("/teams/").content.decode()
+    # then they are told the time ran out, not that payment is awaited
+    assert "Payment declined, the time to pay has run out" in listing
+    assert "Awaiting payment" not in listing
+
+
+def test_my_teams_over_the_api_says_a_payment_was_declined_and_by_when(client):
+    # given a member whose payment was declined
+    _, team = _team_one_short()
+    shopper = make_user()
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    _token, secret = api_token_create(actor=shopper)
+    # when their app reads My teams
+    response = client.get(
+        "/api/teams/mine", headers={"Authorization": f"Bearer {secret}"}
+    )
+    # then the place is pending, its payment declined and payable again until
+    # the place is given up (the deals API's pay-again makes the new payment)
+    assert response.status_code == 200, response.content
+    [item] = response.json()["items"]
+    pay_by = member.order.joined_at + timedelta(minutes=15)
+    assert (item["status"], item["payment"]["status"]) == ("pending", "failed")
+    assert (item["payment_state"], item["can_pay_again"]) == ("declined", True)
+    said = datetime.fromisoformat(item["pay_by"])  # to the millisecond
+    assert pay_by - timedelta(milliseconds=1) < said <= pay_by
