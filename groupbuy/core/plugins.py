@@ -36,6 +36,8 @@ PAGE_SLOTS = {
     "deal.progress": "instead of a deal's buyers, tiers and deadline",
     "deal.entry": "instead of a deal's join form or the shopper's order on it",
     "order.detail": "under an order's status (context: order, is_mine)",
+    "order.deadline": "instead of the deal's deadline in an order's timeline "
+    "(context: order, view)",
     "merchant_deal.price": "instead of a console deal's 'Price now' row",
     "merchant_deal.terms": "instead of a console deal's tiers",
     "merchant_deal.selling": "instead of a console deal's add-stock and deadline forms",

@@ -28,6 +28,7 @@ app = GroupbuyApp(
         "deal.progress": "teams/_deal_progress.html",
         "deal.entry": "teams/_deal_entry.html",
         "order.detail": "teams/_order_team.html",
+        "order.deadline": "teams/_order_deadline.html",
         "merchant_deal.price": "teams/_merchant_deal_price.html",
         "merchant_deal.terms": "teams/_merchant_deal_terms.html",
         "merchant_deal.selling": "teams/_merchant_deal_selling.html",

@@ -178,26 +178,58 @@ def test_the_deal_page_hears_each_unit_a_team_takes_and_the_stock_added(
     assert progress == [(2, 10), (2, 15)]
 
 
-def test_the_order_page_and_the_share_card_show_a_team_buys_end_of_sales(
-    client, sold_one
-):
-    # given a shopper with a place in a team buy, whose row closes an hour
-    # after its sales end
+def test_the_share_card_shows_a_team_buys_end_of_sales(client, sold_one):
+    # given a shopper in a team buy, whose row closes an hour after its sales end
     team_deal, _ = sold_one
     deal = team_deal.deal
     assert deal.deadline_at == team_deal.ends_at + timedelta(minutes=60)
+    client.force_login(make_user(preferred_language="en"))
+    # when they look at the card they would share
+    share_page = client.get(f"/sharing/new/?deal={deal.public_id}").content.decode()
+    # then it says when sales end, as the deal page does, not the row's close
+    assert _local(team_deal.ends_at) in share_page
+    assert _local(deal.deadline_at) not in share_page
+
+
+def test_the_order_page_of_a_team_place_gives_the_teams_deadline_to_fill(
+    client, sold_one
+):
+    # given a shopper who opened a team (24 hours to fill) in a team buy whose
+    # sales end in 3 days, its row an hour later
+    team_deal, _ = sold_one
     shopper = make_user(preferred_language="en")
     member = team_open(actor=shopper, team_deal=team_deal)
     client.force_login(shopper)
-    # when they look at their order and at the card they would share
-    order_page = client.get(f"/orders/{member.order.public_id}/").content.decode()
-    share_page = client.get(f"/sharing/new/?deal={deal.public_id}").content.decode()
-    # then both say when sales end, as the deal page does, not the row's close
+    # when they look at their order
+    page = client.get(f"/orders/{member.order.public_id}/").content.decode()
+    # then its timeline names the moment the order depends on: the team fills
+    # by the end of its window or is refunded; neither the end of sales nor
+    # the row's close is called its "group buy deadline"
+    expires = timezone.localtime(member.team.expires_at)
+    assert (
+        "<span>Team's deadline to fill</span>"
+        f'<time id="order-team-deadline" datetime="{expires.isoformat()}">'
+        f"{_local(expires)}</time>"
+    ) in page
+    assert "Group buy deadline" not in page
+    for moment in (team_deal.ends_at, team_deal.deal.deadline_at):
+        assert _local(moment) not in page
+
+
+def test_the_order_page_of_a_buy_alone_says_when_team_buying_ends(client, sold_one):
+    # given a shopper who bought alone: no team to fill
+    team_deal, _ = sold_one
+    shopper = make_user(preferred_language="en")
+    member = team_open(actor=shopper, team_deal=team_deal, solo=True)
+    client.force_login(shopper)
+    # when they look at their order
+    page = client.get(f"/orders/{member.order.public_id}/").content.decode()
+    # then the timeline says when the team buy stops selling, by that name
     ends = timezone.localtime(team_deal.ends_at)
     assert (
-        f'<time id="order-deal-deadline" datetime="{ends.isoformat()}">'
+        "<span>Team buying ends</span>"
+        f'<time id="order-sales-end" datetime="{ends.isoformat()}">'
         f"{_local(ends)}</time>"
-    ) in order_page
-    assert _local(team_deal.ends_at) in share_page
-    for page in (order_page, share_page):
-        assert _local(deal.deadline_at) not in page
+    ) in page
+    assert "Group buy deadline" not in page
+    assert _local(team_deal.deal.deadline_at) not in page

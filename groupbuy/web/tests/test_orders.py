@@ -69,6 +69,22 @@ def test_someone_elses_order_is_404(shopper_client):
     assert shopper_client.get(_order_url(order, "web:order_status")).status_code == 404
 
 
+def test_a_group_buy_orders_timeline_gives_its_deadline(shopper_client, shopper):
+    # given an order of a plain group buy
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    # when its shopper looks at it
+    html = shopper_client.get(_order_url(order)).content.decode()
+    # then the timeline names the deal's deadline as such (a team place's
+    # names its team's instead)
+    deadline = timezone.localtime(order.deal.deadline_at)
+    assert (
+        "<span>Group buy deadline</span>"
+        f'<time id="order-deal-deadline" datetime="{deadline.isoformat()}">'
+        f"{deadline:%Y-%m-%d %H:%M}</time>"
+    ) in html
+    assert 'id="order-team-deadline"' not in html
+
+
 def test_unpaid_order_offers_the_pay_page(shopper_client, shopper):
     order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
     html = shopper_client.get(_order_url(order)).content.decode()
