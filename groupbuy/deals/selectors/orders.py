@@ -60,12 +60,14 @@ def order_get_for_user(*, user, order_id: str) -> DealOrder:
 def order_paid_fen(*, order: DealOrder) -> int:
     """Return what the order's own payments brought in, refunds aside: a demand's
     deposit applied to it counts whole, so it may be more than ``amount_fen``.
-    Orders another app keeps (a team buy's) pay under its purpose: 0 here."""
+    An order another app keeps (a team place) is paid under that app's purpose
+    (``deals.order_keepers``), for the order too."""
+    from groupbuy.deals.order_keepers import kept_purposes
     from groupbuy.deals.services.payments import ORDER_PURPOSE
     from groupbuy.escrow.models import PaymentIntent
 
     paid = PaymentIntent.objects.filter(
-        purpose=ORDER_PURPOSE,
+        purpose__in=[ORDER_PURPOSE, *kept_purposes()],
         reference=order.public_id,
         status=PaymentIntent.Status.SUCCEEDED,
     ).values_list("amount_fen", flat=True)

@@ -8,10 +8,22 @@ from django.urls import reverse
 from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.models import AuditEntry
-from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
+from groupbuy.core.money import format_fen
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_merchant,
+    make_user,
+)
+from groupbuy.demands import services as demand_services
+from groupbuy.demands.tests import factories as demand_factories
 from groupbuy.ops.models import MerchantOwnerInvitation
 from groupbuy.ops.stats import platform_daily_stats_refresh
 from groupbuy.snap.models import Snap
+from groupbuy.teams.services import team_open
+from groupbuy.teams.tests.factories import TEAM_PRICE, make_team_deal
+from groupbuy.teams.tests.factories import pay as pay_team_place
 
 
 @pytest.fixture
@@ -185,3 +197,56 @@ def test_operator_pages_read_in_chinese(db):
     assert "平台每日数据" in home and "每日团购数" in home and "查询" in home
     assert "没有找到“ord_none”。" in found.content.decode()
     assert "店主手机号" in new and "创建商户" in new
+
+
+def _order_details(client, order) -> str:
+    page = client.get(reverse("web:operator_order", args=[order.public_id]))
+    html = page.content.decode()
+    return html[html.index('id="order-details"') :]
+
+
+def test_the_order_page_says_nothing_is_paid_on_an_unpaid_order(operator_client):
+    # given an order of 2 × ¥9.90 whose shopper has not paid yet
+    order = deal_join(actor=make_user(), deal=make_deal(), quantity=2)
+    # when an operator opens it
+    details = _order_details(operator_client, order)
+    # then it gives the order's amount and that nothing was paid, where it
+    # read the amount as "Amount paid"
+    amount = format_fen(order.amount_fen)
+    assert f'<dt>Order amount</dt><dd id="order-amount">{amount}</dd>' in details
+    assert '<dt>Amount paid</dt><dd id="order-paid">¥0.00</dd>' in details
+
+
+def test_the_order_page_gives_what_a_paid_order_brought_in(operator_client, order):
+    # given a paid order
+    # when an operator opens it
+    details = _order_details(operator_client, order)
+    # then what was paid is its amount
+    amount = format_fen(order.amount_fen)
+    assert f'<dt>Amount paid</dt><dd id="order-paid">{amount}</dd>' in details
+
+
+def test_the_order_page_gives_the_part_a_demands_deposit_paid(operator_client):
+    # given an order of 3 × ¥45.00 made from a demand, whose joiner's ¥15.00
+    # deposit paid part of it, the rest not paid yet
+    demand = demand_factories.make_published(target_unit_price_fen=5_000)
+    joiner = demand_factories.join_and_pay(demand, quantity=3)
+    offer = demand_factories.make_offer(demand, unit_price_fen=4_500)
+    demand = demand_services.offer_accept(actor=demand.initiator, offer=offer)
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    # when an operator opens it
+    details = _order_details(operator_client, order)
+    # then the deposit is what was paid, of the order's ¥135.00
+    assert '<dt>Order amount</dt><dd id="order-amount">¥135.00</dd>' in details
+    assert '<dt>Amount paid</dt><dd id="order-paid">¥15.00</dd>' in details
+
+
+def test_the_order_page_gives_what_a_team_place_paid(operator_client):
+    # given a team place paid through the teams app (not a deals payment)
+    member = team_open(actor=make_user(), team_deal=make_team_deal())
+    pay_team_place(member)
+    # when an operator opens its order
+    details = _order_details(operator_client, member.order)
+    # then it says the team price was paid
+    price = format_fen(TEAM_PRICE)
+    assert f'<dt>Amount paid</dt><dd id="order-paid">{price}</dd>' in details

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.core.errors import DomainError
-from groupbuy.deals.selectors import deal_list_open
+from groupbuy.deals.selectors import deal_list_open, order_paid_fen
 from groupbuy.escrow.selectors import platform_money_overview
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard
@@ -156,7 +156,8 @@ def operator_person(request: HttpRequest, user_id: str) -> HttpResponse:
 @operator_required
 def operator_order(request: HttpRequest, order_id: str) -> HttpResponse:
     order = lookup.operator_order_view(user=request.user, order_id=order_id)
-    return render(request, "web/operator/order.html", {"order": order})
+    context = {"order": order, "paid_fen": order_paid_fen(order=order)}
+    return render(request, "web/operator/order.html", context)
 
 
 @operator_required
