@@ -51,7 +51,7 @@ class TeamOut(Schema):
     member_count: int
     slots_left: int
     paid_count: int
-    expires_at: str
+    expires_at: datetime
     seconds_left: int
     members: list[TeamMemberOut]
     url: str = ""

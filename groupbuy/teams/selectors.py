@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.core.errors import NotFound
+from groupbuy.core.times import api_time
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
 
@@ -84,7 +85,7 @@ def team_snapshot(team: Team, *, now=None) -> dict:
         "member_count": team.member_count,
         "slots_left": team.slots_left,
         "paid_count": sum(1 for m in members if m.status != TeamMember.Status.PENDING),
-        "expires_at": team.expires_at.isoformat(),
+        "expires_at": api_time(team.expires_at),
         "seconds_left": max(0, int((team.expires_at - now).total_seconds())),
         "members": [
             {"name": mask_name(m.shopper), "paid": m.status != m.Status.PENDING}

@@ -363,3 +363,14 @@ def test_the_order_page_of_a_team_place_leads_its_shopper_back_to_the_team(
     response = client.get(f"/orders/{order.public_id}/")
     assert response.status_code == 200
     assert 'id="order-team"' not in response.content.decode()
+
+
+def test_a_teams_time_is_written_in_utc_to_the_millisecond_like_every_time(client):
+    # given an open team that expires at a moment with microseconds
+    team = team_open(actor=make_user(), team_deal=make_team_deal(team_size=3)).team
+    expires_at = (timezone.now() + timedelta(hours=5)).replace(microsecond=123456)
+    Team.objects.filter(pk=team.pk).update(expires_at=expires_at)
+    # when
+    body = _get(client, f"/api/teams/{team.public_id}").json()
+    # then it reads as a deal's times do: "Z" and milliseconds, not "+00:00"
+    assert body["expires_at"] == expires_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")

@@ -1,13 +1,17 @@
 """Team sockets: a snapshot on connect, then every join pushed live."""
 
+from datetime import timedelta
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.utils import timezone
 
 from groupbuy.core.plugins import websocket_urlpatterns
 from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
 from groupbuy.teams.consumers import TeamConsumer
+from groupbuy.teams.models import Team
 from groupbuy.teams.services import team_join, team_open
 from groupbuy.teams.tests.factories import make_team_deal, make_user
 
@@ -40,6 +44,24 @@ async def test_the_team_page_gets_a_snapshot_then_each_join():
     update = await communicator.receive_json_from(timeout=3)
     assert (update["team_id"], update["slots_left"]) == (team.public_id, 1)
     await communicator.disconnect()
+
+
+def _expiring_at(team, moment):
+    Team.objects.filter(pk=team.pk).update(expires_at=moment)
+
+
+async def test_the_snapshot_writes_its_time_as_the_api_does():
+    # given an open team that expires at a moment with microseconds
+    team = await database_sync_to_async(_open_team)()
+    expires_at = (timezone.now() + timedelta(hours=5)).replace(microsecond=123456)
+    await database_sync_to_async(_expiring_at)(team, expires_at)
+    # when
+    communicator = WebsocketCommunicator(application, f"/ws/teams/{team.public_id}/")
+    await communicator.connect()
+    snapshot = await communicator.receive_json_from()
+    await communicator.disconnect()
+    # then
+    assert snapshot["expires_at"] == expires_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")
 
 
 async def test_a_change_while_the_socket_joins_is_in_its_snapshot(monkeypatch):
