@@ -17,6 +17,7 @@ from groupbuy.core.pagination import (
     paginate,
 )
 from groupbuy.core.streaming import file_response
+from groupbuy.core.times import api_time
 from groupbuy.sharing import selectors, services, webpush
 from groupbuy.sharing.contacts import (
     Contact,
@@ -307,7 +308,7 @@ def thread_read(request, share_id: str):
     """Mark the thread read (the others see the receipt)."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
     participant = services.thread_mark_read(actor=request.auth, share=share)
-    return {"read_at": participant.last_read_at.isoformat()}
+    return {"read_at": api_time(participant.last_read_at)}
 
 
 class PushKeyOut(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from groupbuy.core.times import api_time
 from groupbuy.sharing import selectors
 from groupbuy.sharing.models import Share
 
@@ -26,7 +27,7 @@ def thread_as_dict(share: Share) -> dict:
                 "name": participant.shown_label,
                 "role": participant.role,
                 "has_joined": participant.user_id is not None,
-                "last_read_at": participant.last_read_at.isoformat()
+                "last_read_at": api_time(participant.last_read_at)
                 if participant.last_read_at
                 else None,
             }

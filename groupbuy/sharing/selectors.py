@@ -14,6 +14,7 @@ from groupbuy.accounts.personal_data import is_erased
 from groupbuy.catalog.models import Listing, Product
 from groupbuy.catalog.selectors import product_thumbnail_urls
 from groupbuy.core.errors import Forbidden, NotFound
+from groupbuy.core.times import api_time
 from groupbuy.deals.models import Deal
 from groupbuy.deals.selectors import deal_prices, deal_sales_end_at
 from groupbuy.sharing.models import ContactBook, Message, Participant, Share, ShareLink
@@ -42,7 +43,7 @@ class ProductCard:
 
     def as_dict(self) -> dict:
         data = dict(self.__dict__)
-        data["deadline_at"] = self.deadline_at.isoformat() if self.deadline_at else None
+        data["deadline_at"] = api_time(self.deadline_at) if self.deadline_at else None
         return data
 
 
@@ -184,8 +185,8 @@ def share_summary(share: Share) -> dict:
         "voice_note_url": reverse("sharing:voice_note", args=[share.public_id])
         if share.voice_note
         else "",
-        "created_at": share.created_at.isoformat(),
-        "last_activity_at": share.last_activity_at.isoformat(),
+        "created_at": api_time(share.created_at),
+        "last_activity_at": api_time(share.last_activity_at),
     }
 
 
@@ -208,7 +209,7 @@ def message_as_event(message: Message) -> dict:
         "body": message.body
         or (str(_("This reply was deleted.")) if is_erased(message.author) else ""),
         "product": _product_brief(message.product),
-        "created_at": message.created_at.isoformat(),
+        "created_at": api_time(message.created_at),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.times import api_time
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.senders import recipient_language
 from groupbuy.realtime import publish
@@ -118,7 +119,7 @@ def thread_mark_read(*, actor, share: Share) -> Participant:
         "type": "sharing.read",
         "share": share.public_id,
         "reader": actor.public_id,
-        "read_at": now.isoformat(),
+        "read_at": api_time(now),
     }
     for other in _thread_participants(share):
         if other.user_id != actor.pk:

@@ -1,6 +1,8 @@
 import pytest
+from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.deals.models import Deal
 from groupbuy.sharing.models import ContactBook, Message, Share
 from groupbuy.sharing.tests.factories import (
     make_deal,
@@ -74,6 +76,60 @@ def test_sharing_over_the_api_then_replying(client):
     ]
     listed = client.get("/api/sharing/threads", headers=bearer(friend)).json()
     assert [item["id"] for item in listed["items"]] == [share_id]
+
+
+def test_times_are_written_in_utc_to_the_millisecond_like_every_time(
+    client, monkeypatch, pushed
+):
+    # given a clock and a deadline with microseconds
+    now = timezone.now().replace(microsecond=123456)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    deal = make_deal()
+    Deal.objects.filter(pk=deal.pk).update(deadline_at=now.replace(year=now.year + 1))
+    sender, friend = make_user(), make_user()
+    written = now.strftime("%Y-%m-%dT%H:%M:%S.123Z")
+    # when a share is sent, answered and read
+    sent = client.post(
+        "/api/sharing/shares",
+        {"deal_id": deal.public_id, "member_ids": [friend.public_id]},
+        content_type="application/json",
+        headers=bearer(sender),
+    ).json()
+    reply = client.post(
+        f"/api/sharing/threads/{sent['id']}/messages",
+        {"body": "yes"},
+        content_type="application/json",
+        headers=bearer(friend),
+    ).json()
+    read = client.post(
+        f"/api/sharing/threads/{sent['id']}/read", headers=bearer(sender)
+    ).json()
+    thread = client.get(
+        f"/api/sharing/threads/{sent['id']}", headers=bearer(sender)
+    ).json()
+    listed = client.get("/api/sharing/threads", headers=bearer(friend)).json()
+    # then every time reads as a deal's times do: "Z" and milliseconds
+    assert (sent["created_at"], sent["last_activity_at"]) == (written, written)
+    assert sent["card"]["deadline_at"] == written.replace(
+        str(now.year), str(now.year + 1), 1
+    )
+    assert (reply["created_at"], read["read_at"]) == (written, written)
+    assert [p["last_read_at"] for p in thread["participants"]] == [written, written]
+    assert [m["created_at"] for m in thread["messages"]] == [written]
+    assert listed["items"][0]["created_at"] == written
+    # and so do the live events
+    share_event, message_events, read_event = _events_by_type(pushed)
+    assert share_event["share"]["created_at"] == written
+    assert {event["message"]["created_at"] for event in message_events} == {written}
+    assert read_event["read_at"] == written
+
+
+def _events_by_type(pushed) -> tuple[dict, list[dict], dict]:
+    events = [event for _group, event in pushed]
+    (share_event,) = [e for e in events if e["type"] == "sharing.share"]
+    message_events = [e for e in events if e["type"] == "sharing.message"]
+    (read_event,) = [e for e in events if e["type"] == "sharing.read"]
+    return share_event, message_events, read_event
 
 
 def test_threads_are_newest_first_and_paginated(client):
