@@ -236,7 +236,7 @@ class MessageOut(Schema):
     id: str
     author: str
     body: str
-    created_at: str
+    created_at: datetime
 
 
 class MessagesIn(Schema):

@@ -14,6 +14,7 @@ from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog import selectors as catalog_selectors
 from groupbuy.catalog.models import Branch, Merchant, Product
+from groupbuy.core.times import api_time
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import (
     CartReport,
@@ -236,7 +237,7 @@ def _chat_page(messages, author_of, *, before: str | None, limit: int) -> list[d
             "author": author_of(message),
             # An erased person's messages are emptied (ops erasure).
             "body": message.body or _("This message was deleted."),
-            "created_at": message.created_at.isoformat(),
+            "created_at": api_time(message.created_at),
         }
         for message in reversed(list(page))
     ]

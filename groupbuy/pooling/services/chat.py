@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.times import api_time
 from groupbuy.core.transactions import after_commit
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_pool
@@ -17,7 +18,7 @@ def message_payload(message: ChatMessage, *, author_name: str) -> dict:
         "id": message.public_id,
         "author": author_name,
         "body": message.body,
-        "created_at": message.created_at.isoformat(),
+        "created_at": api_time(message.created_at),
     }
 
 

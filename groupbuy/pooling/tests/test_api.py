@@ -383,3 +383,22 @@ def test_messages_before_a_message_of_another_chat_or_none_are_refused(
         assert refused.json()["code"] == "not_found"
     assert _get(client, f"{url}?limit=0", users[0]).status_code == 422
     assert _get(client, f"{url}?limit=201", users[0]).status_code == 422
+
+
+def test_chat_times_are_written_in_utc_to_the_millisecond_like_every_time(
+    client, pool, monkeypatch
+):
+    # given a confirmed pool's chat with a message sent at a moment with microseconds
+    pool_obj, users = pool
+    [message_id] = _chat_of(pool_obj, users, 1)
+    sent_at = timezone.now().replace(microsecond=123456)
+    ChatMessage.objects.filter(public_id=message_id).update(created_at=sent_at)
+    monkeypatch.setattr(timezone, "now", lambda: sent_at)
+    url = f"/pools/{pool_obj.public_id}/messages"
+    # when
+    history = _get(client, url, users[0]).json()
+    posted = _post(client, url, {"body": "till 3"}, users[1]).json()
+    # then they read as a deal's times do: "Z" and milliseconds, not "+00:00"
+    written = sent_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")
+    assert [m["created_at"] for m in history] == [written]
+    assert posted["created_at"] == written

@@ -68,6 +68,30 @@ async def test_members_get_history_then_live_messages():
     await socket.disconnect()
 
 
+def _first_message_sent_at(pool, moment):
+    pool.messages.update(created_at=moment)
+
+
+async def test_the_history_and_live_messages_write_times_as_the_api_does(
+    monkeypatch,
+):
+    # given a pool chat whose message was sent at a moment with microseconds
+    pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    sent_at = timezone.now().replace(microsecond=123456)
+    await sync_to_async(_first_message_sent_at)(pool, sent_at)
+    monkeypatch.setattr(timezone, "now", lambda: sent_at)
+    socket = await _connect(pool.public_id, users[1])
+    # when
+    history = await socket.receive_json_from()
+    await sync_to_async(services.chat_post)(actor=users[0], pool=pool, body="till 3")
+    event = await socket.receive_json_from()
+    await socket.disconnect()
+    # then
+    written = sent_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")
+    assert [m["created_at"] for m in history["messages"]] == [written]
+    assert event["message"]["created_at"] == written
+
+
 @pytest.mark.parametrize("who", ["stranger", "merchant owner"])
 async def test_another_user_or_merchant_is_refused(who):
     pool, _users, owner = await sync_to_async(_confirmed_pool)()
