@@ -74,3 +74,40 @@ def test_api_docs_page_references_no_external_host(client):
     assert '"validatorUrl": null' in html
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def _time_properties(schema, where: str):
+    """Yield (where, property schema) for every ``…_at`` property, nested too."""
+    if isinstance(schema, list):
+        for item in schema:
+            yield from _time_properties(item, where)
+        return
+    if not isinstance(schema, dict):
+        return
+    for name, value in (schema.get("properties") or {}).items():
+        if name.endswith("_at"):
+            yield f"{where}.{name}", value
+        yield from _time_properties(value, f"{where}.{name}")
+    for key, value in schema.items():
+        if key != "properties":
+            yield from _time_properties(value, where)
+
+
+def test_every_time_in_the_document_is_a_date_time():
+    """A time declared ``datetime`` is written by the API's one encoder (UTC,
+    milliseconds, "Z"); one declared a string was formatted by hand, and two
+    apps wrote "+00:00" with microseconds that way."""
+    from groupbuy.api import api
+
+    # when
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    # then
+    not_times = [
+        where
+        for name, schema in schemas.items()
+        for where, value in _time_properties(schema, name)
+        if "date-time"
+        not in [value.get("format")]
+        + [option.get("format") for option in value.get("anyOf", [])]
+    ]
+    assert not_times == []
