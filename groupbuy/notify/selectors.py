@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import NotFound
+from groupbuy.core.times import api_time
 from groupbuy.notify.models import Notification
 
 
@@ -42,6 +43,6 @@ def notification_as_event(notification: Notification) -> dict:
         "body": notification.shown_body,
         "url": notification.url,
         "data": notification.data,
-        "created_at": notification.created_at.isoformat(),
-        "read_at": notification.read_at.isoformat() if notification.read_at else None,
+        "created_at": api_time(notification.created_at),
+        "read_at": api_time(notification.read_at) if notification.read_at else None,
     }

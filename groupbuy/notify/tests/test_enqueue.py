@@ -282,3 +282,21 @@ def test_deliveries_handed_over_together_are_each_sent_once_at_commit(
     callbacks[0]()
     assert len(pushed) == 2
     assert len(MemorySmsBackend.outbox) == 2
+
+
+def test_the_pushed_notification_writes_its_time_as_the_api_does(
+    django_capture_on_commit_callbacks, pushed
+):
+    # given a notification made at a moment with microseconds
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notification = enqueue(make_user())
+    made_at = notification.created_at.replace(microsecond=123456)
+    Notification.objects.filter(pk=notification.pk).update(created_at=made_at)
+    # when it is pushed
+    for callback in callbacks:
+        callback()
+    # then it reads as GET /api/notify/notifications does: "Z" and milliseconds
+    [(_group, event)] = pushed
+    assert event["notification"]["created_at"] == made_at.strftime(
+        "%Y-%m-%dT%H:%M:%S.123Z"
+    )
