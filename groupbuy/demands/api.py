@@ -58,12 +58,13 @@ def _merchant(public_id: str | None):
     return merchant
 
 
-def _payment(participation, intent) -> dict:
+def _payment(request, participation, intent) -> dict:
     return {
         "participation_id": participation.public_id,
         "deposit_fen": participation.deposit_fen,
         "intent_id": intent.public_id,
-        "pay_url": intent_pay_url(intent),
+        # Absolute, as a deal order's: a phone app has no page to resolve it on.
+        "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
     }
 
 
@@ -119,7 +120,7 @@ def demand_deposit(request, demand_id: str):
     demand = _demand(request, demand_id)
     intent = services.demand_deposit_start(actor=request.auth, demand=demand)
     participation = selectors.participation_of(demand=demand, user=request.auth)
-    return Status(201, _payment(participation, intent))
+    return Status(201, _payment(request, participation, intent))
 
 
 @router.post("/{demand_id}/publish", response=DemandOut)
@@ -138,7 +139,7 @@ def demand_join(request, demand_id: str, payload: DemandJoinIn):
         demand=_demand(request, demand_id),
         quantity=payload.quantity,
     )
-    return Status(201, _payment(participation, intent))
+    return Status(201, _payment(request, participation, intent))
 
 
 @router.post("/{demand_id}/withdraw", response=DemandParticipationOut)

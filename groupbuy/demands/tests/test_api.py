@@ -58,6 +58,25 @@ def _offer_body(merchant, **extra):
     }
 
 
+def test_a_deposits_pay_url_is_absolute_like_a_deal_orders(client):
+    # given a draft demand and a published one
+    buyer = make_user()
+    draft = make_demand(initiator=buyer)
+    published = make_published()
+    # when the initiator starts its deposit and a neighbour joins the other
+    started = _post(client, f"/{draft.public_id}/deposit", buyer).json()
+    joined = _post(
+        client, f"/{published.public_id}/join", make_user(), {"quantity": 1}
+    ).json()
+    # then both are pay pages a phone app can open as they are
+    assert started["pay_url"] == (
+        f"http://testserver/escrow/sandbox/pay/{started['intent_id']}/"
+    )
+    assert joined["pay_url"] == (
+        f"http://testserver/escrow/sandbox/pay/{joined['intent_id']}/"
+    )
+
+
 def test_the_whole_journey_through_the_api(client):
     # given a buyer drafting a demand
     buyer, neighbour = make_user(), make_user()
