@@ -2,7 +2,8 @@
 
 The same services as the payout pages (``payments.payouts``): an owner (or an
 operator) sets the schedule, any of the merchant's staff reads its payouts, and
-only operators approve one. Someone else's merchant answers 404, as the pages do.
+only operators approve one. Someone else's merchant answers 404, as the pages do;
+the operator endpoints answer anyone else 403, as every operator endpoint does.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, datetime
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from groupbuy.catalog.permissions import require_operator
 from groupbuy.core.pagination import (
     PageIn,
     PageOut,
@@ -178,6 +180,7 @@ def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
 @router.get("/operator/payouts", response=PayoutPageOut)
 def operator_payouts(request, paging: Query[PageIn]):
     """Return every merchant's payouts, newest first (operators)."""
+    require_operator(request.auth)
     return _payout_page(selectors.payouts_for_operator(user=request.auth), paging)
 
 
@@ -197,6 +200,7 @@ def payable_out(account) -> dict:
 def operator_payables(request, paging: Query[PageIn]):
     """Return what each merchant is owed (its payable balance above zero),
     largest first: what a payout is approved from (operators)."""
+    require_operator(request.auth)
     accounts = selectors.payables_for_operator(user=request.auth)
     result = paginate(accounts, page=paging.page, page_size=paging.page_size)
     return page_payload(result, [payable_out(account) for account in result.items])
@@ -206,6 +210,8 @@ def operator_payables(request, paging: Query[PageIn]):
 def operator_payout_create(request, payload: PayoutApproveIn):
     """Approve a payout from a merchant's payable; it is sent to the provider
     at once and its outcome arrives later (operators)."""
+    # Before the merchant is looked up: no one else learns which ids exist.
+    require_operator(request.auth)
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=payload.merchant_id
     )

@@ -173,34 +173,54 @@ def test_a_payout_above_the_payable_is_refused_and_writes_nothing(client, fake_a
     assert _payable(merchant) == 5_000
 
 
-def test_only_operators_approve_or_list_all_payouts(client, fake_alipay):
+FORBIDDEN = {
+    "code": "forbidden",
+    "message": "Only operators may do this.",
+    "fields": {},
+}
+
+
+@pytest.mark.parametrize("who", ["shopper", "owner", "other_owner"])
+def test_only_operators_approve_or_list_all_payouts(client, fake_alipay, who):
+    # given a merchant owed money, and someone signed in who is no operator
     merchant = _merchant_with_payable(30_000)
-    owner = _member(merchant, "owner")
-    other_owner = _member(_merchant_with_payable(100), "owner")
+    user = {
+        "shopper": make_user,
+        "owner": lambda: _member(merchant, "owner"),
+        "other_owner": lambda: _member(_merchant_with_payable(100), "owner"),
+    }[who]()
+    headers = _auth(user)
     body = {
         "merchant_id": merchant.public_id,
         "amount_fen": 1_000,
         "provider": "alipay",
         "payee_account": "me@example.com",
     }
-    for user in (owner, other_owner, make_user()):
-        headers = _auth(user)
-        response = client.post(
+    # when
+    responses = [
+        client.post(
             "/api/payments/operator/payouts",
             body,
             content_type="application/json",
             headers=headers,
-        )
-        assert response.status_code == 404
-        listing = client.get("/api/payments/operator/payouts", headers=headers)
-        assert listing.status_code == 404
+        ),
+        client.get("/api/payments/operator/payouts", headers=headers),
+        client.get("/api/payments/operator/payables", headers=headers),
+    ]
+    # then each is a 403 as every other operator endpoint answers, not a 404
+    assert [(r.status_code, r.json()) for r in responses] == [(403, FORBIDDEN)] * 3
+    assert not Payout.objects.exists()
+    assert _payable(merchant) == 30_000
+
+
+def test_another_merchants_payouts_stay_hidden(client, fake_alipay):
+    merchant = _merchant_with_payable(30_000)
+    other_owner = _member(_merchant_with_payable(100), "owner")
     other = client.get(
         f"/api/payments/merchants/{merchant.public_id}/payouts",
         headers=_auth(other_owner),
     )
     assert other.status_code == 404
-    assert not Payout.objects.exists()
-    assert _payable(merchant) == 30_000
 
 
 def test_operators_list_what_each_merchant_is_owed_largest_first(client, fake_alipay):
@@ -245,4 +265,4 @@ def test_nobody_but_operators_lists_the_payables(client, fake_alipay, who):
     merchant = _merchant_with_payable(1_000)
     user = make_user() if who == "shopper" else _member(merchant, who)
     listing = client.get("/api/payments/operator/payables", headers=_auth(user))
-    assert listing.status_code == 404
+    assert (listing.status_code, listing.json()) == (403, FORBIDDEN)
