@@ -51,11 +51,24 @@ class PasswordSetOut(Schema):
     message: str
 
 
+def _token_days():
+    # No maximum here: the longest a token lives is a setting the server may
+    # change after this document is built, and the service refuses above it
+    # with a 400 naming the real limit (a fixed 3650 here was never the limit).
+    return Field(
+        None,
+        ge=1,
+        description="How many days the token lives: 1 up to the server's "
+        "GROUPBUY_API_TOKEN_DAYS setting (90 by default), which is also what "
+        "it lives when left out; longer is a 400 `invalid` naming the limit.",
+    )
+
+
 class TokenIn(Schema):
     phone: str = Field(min_length=3, max_length=32)
     password: str = Field(min_length=1, max_length=128)
     name: str = Field("", max_length=60)
-    days: int | None = Field(None, ge=1, le=3650)
+    days: int | None = _token_days()
 
 
 class MembershipOut(Schema):
@@ -111,7 +124,7 @@ class ApiTokenOut(Schema):
 
 class ApiTokenCreateIn(Schema):
     name: str = Field(min_length=1, max_length=60, examples=["my script"])
-    days: int | None = Field(None, ge=1, le=3650)
+    days: int | None = _token_days()
 
 
 class ApiTokenCreatedOut(Schema):

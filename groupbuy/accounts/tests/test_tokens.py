@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,41 @@ def test_a_token_cannot_outlive_the_configured_maximum(client, owner):
     assert response.status_code == 400
     assert "days" in response.json()["fields"]
     assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("days", [31, 3651, 100_000])
+def test_above_the_configured_maximum_is_one_clear_400(client, owner, settings, days):
+    # given a platform whose tokens live at most 30 days
+    settings.GROUPBUY_API_TOKEN_DAYS = 30
+    client.force_login(owner)
+    # when
+    created = client.post(
+        "/api/me/tokens", {"name": "x", "days": days}, content_type="application/json"
+    )
+    signed_in = client.post(
+        "/api/auth/token",
+        {"phone": "13800138000", "password": PASSWORD, "days": days},
+        content_type="application/json",
+    )
+    # then both say the real limit, however far above it the request goes
+    for response in (created, signed_in):
+        assert response.status_code == 400
+        assert response.json() == {
+            "code": "invalid",
+            "message": "A token lives between 1 and 30 days.",
+            "fields": {"days": ["Choose 1 to 30."]},
+        }
+    assert ApiToken.objects.count() == 0
+
+
+def test_the_api_document_states_no_maximum_the_server_does_not_keep(client):
+    # when
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    # then "days" names the setting that bounds it, and no number of its own
+    for name in ("TokenIn", "ApiTokenCreateIn"):
+        days = schemas[name]["properties"]["days"]
+        assert "maximum" not in json.dumps(days), name
+        assert "GROUPBUY_API_TOKEN_DAYS" in days["description"], name
 
 
 def test_a_revoked_token_gets_401(client, owner):
