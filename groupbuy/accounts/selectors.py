@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+
 from groupbuy.accounts.models import ApiToken, MerchantMembership, User
 from groupbuy.core.request_memo import remembered
 
@@ -31,6 +33,22 @@ def user_membership_for(*, user: User, merchant_id: int) -> MerchantMembership |
 
 def user_is_merchant_staff(*, user: User) -> bool:
     return user.is_authenticated and user.memberships.exists()
+
+
+def merchants_owned_alone(*, user: User) -> list:
+    """Return the merchants ``user`` is the only owner of, by name."""
+    other_owners = MerchantMembership.objects.filter(
+        merchant_id=OuterRef("merchant_id"), role=MerchantMembership.Role.OWNER
+    ).exclude(user=user)
+    return [
+        membership.merchant
+        for membership in MerchantMembership.objects.filter(
+            user=user, role=MerchantMembership.Role.OWNER
+        )
+        .filter(~Exists(other_owners))
+        .select_related("merchant")
+        .order_by("merchant__name", "merchant_id")
+    ]
 
 
 def api_tokens_for_user(*, user: User) -> list[ApiToken]:

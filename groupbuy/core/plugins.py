@@ -155,12 +155,18 @@ class PersonalDataProvider:
     or anonymises it inside the erasure's transaction; money records are kept
     (the user row stays, under a pseudonym, so the ledger still balances).
     ``holds`` says in a few words what that is, for the person's data page.
+    ``erasure_blockers`` says what must happen before ``user`` can be erased
+    (one sentence each, naming what to do first), or nothing: while any app
+    names something, the request is refused and an erasure is held.
     """
 
     holds: Any = ""
 
     def export(self, user) -> PersonalDataExport:
         return PersonalDataExport()
+
+    def erasure_blockers(self, user) -> list[str]:
+        return []
 
     def erase(self, user) -> None:
         return None

@@ -1,8 +1,12 @@
-"""What deals holds about a person: their orders (kept on erasure: money records)."""
+"""What deals holds about a person: their orders (kept on erasure: money records).
+
+A merchant's only owner is not erased while its group buys are unfinished: an
+open deal would go on taking orders with nobody to run it.
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
@@ -37,6 +41,22 @@ class DealsPersonalData(PersonalDataProvider):
                 ]
             }
         )
+
+    def erasure_blockers(self, user) -> list[str]:
+        from groupbuy.accounts.selectors import merchants_owned_alone
+        from groupbuy.deals.models import Deal
+
+        unfinished = (Deal.State.OPEN, Deal.State.SUCCEEDED, Deal.State.FAILED)
+        return [
+            gettext(
+                "%(merchant)s has group buys that have not finished and no other "
+                "owner: make someone else an owner of it, or close its group "
+                "buys, before this account is deleted."
+            )
+            % {"merchant": merchant.name}
+            for merchant in merchants_owned_alone(user=user)
+            if Deal.objects.filter(merchant=merchant, state__in=unfinished).exists()
+        ]
 
     def erase(self, user) -> None:
         # Orders are money records: they stay, pointing at the pseudonymous user.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
@@ -49,6 +49,32 @@ class EscrowPersonalData(PersonalDataProvider):
                 ],
             }
         )
+
+    def erasure_blockers(self, user) -> list[str]:
+        """Refuse while a merchant ``user`` owns alone is owed money: nobody
+        would be left to see it paid out."""
+        from groupbuy.accounts.selectors import merchants_owned_alone
+        from groupbuy.escrow.ledger import with_balances
+        from groupbuy.escrow.models import LedgerAccount
+
+        owed_kinds = (
+            LedgerAccount.Kind.MERCHANT_PENDING,
+            LedgerAccount.Kind.MERCHANT_PAYABLE,
+        )
+        return [
+            gettext(
+                "%(merchant)s is still owed money and has no other owner: make "
+                "someone else an owner of it, or wait until it is paid out, "
+                "before this account is deleted."
+            )
+            % {"merchant": merchant.name}
+            for merchant in merchants_owned_alone(user=user)
+            if with_balances(
+                LedgerAccount.objects.filter(merchant=merchant, kind__in=owed_kinds)
+            )
+            .filter(current_balance_fen__gt=0)
+            .exists()
+        ]
 
     def erase(self, user) -> None:
         """Keep every payment and line; cut the person out of their free text.

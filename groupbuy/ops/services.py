@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +15,25 @@ from groupbuy.core.plugins import personal_data_providers
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ErasureRequest
 
+logger = logging.getLogger(__name__)
+
+
+def _refuse_while_blocked(user) -> None:
+    """Refuse to erase ``user`` while an app names something to finish first
+    (a merchant they own alone still selling or owed money)."""
+    blockers = [
+        blocker
+        for _label, provider in personal_data_providers()
+        for blocker in getattr(provider, "erasure_blockers", lambda user: [])(user)
+    ]
+    if blockers:
+        raise OpsError(
+            "erasure_blocked",
+            " ".join(blockers),
+            status=409,
+            extra={"blockers": blockers},
+        )
+
 
 def erasure_request(*, actor) -> ErasureRequest:
     """Ask for the actor's own erasure; asking again returns the pending request."""
@@ -25,6 +45,7 @@ def erasure_request(*, actor) -> ErasureRequest:
         )
         if pending is not None:
             return pending
+        _refuse_while_blocked(actor)
         now = timezone.now()
         request = ErasureRequest.objects.create(
             user=actor,
@@ -75,6 +96,7 @@ def erasure_perform(*, actor, request: ErasureRequest) -> ErasureRequest:
                 "cancelled", _("The person cancelled this request."), status=409
             )
         user = request.user
+        _refuse_while_blocked(user)
         # Reverse INSTALLED_APPS order: accounts (early) renames the user last,
         # after the others searched by the real number.
         for _label, provider in reversed(personal_data_providers()):
@@ -93,14 +115,24 @@ def erasure_perform(*, actor, request: ErasureRequest) -> ErasureRequest:
 
 
 def erasures_perform_due(*, now=None) -> int:
-    """Perform every pending request whose period has passed; return how many."""
+    """Perform every pending request whose period has passed; return how many.
+
+    A request something still blocks stays pending (held) and is tried again
+    next time; the operator's queue shows why when they try to erase it.
+    """
     now = now or timezone.now()
     due = ErasureRequest.objects.filter(
         status=ErasureRequest.Status.PENDING, due_at__lte=now
     ).values_list("pk", flat=True)
     count = 0
     for pk in list(due):
-        erasure_perform(actor=None, request=ErasureRequest(pk=pk))
+        try:
+            erasure_perform(actor=None, request=ErasureRequest(pk=pk))
+        except OpsError as error:
+            if error.code != "erasure_blocked":
+                raise
+            logger.warning("erasure %s held: %s", pk, error.message)
+            continue
         count += 1
     return count
 

@@ -37,8 +37,12 @@ def my_data_export(request):
 @login_required
 @require_POST
 def my_data_erasure(request):
-    services.erasure_request(actor=request.user)
-    messages.success(request, _("Your request is recorded."))
+    try:
+        services.erasure_request(actor=request.user)
+    except OpsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your request is recorded."))
     return redirect("ops:my_data")
 
 

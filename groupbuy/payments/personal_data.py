@@ -4,7 +4,7 @@ Payouts belong to merchants, and payments themselves are escrow's."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
@@ -23,6 +23,26 @@ class PaymentsPersonalData(PersonalDataProvider):
                 ]
             }
         )
+
+    def erasure_blockers(self, user) -> list[str]:
+        """Refuse while a payout to a merchant ``user`` owns alone is on its
+        way: if it fails, the money is back in the payable with nobody to
+        fix the payee account."""
+        from groupbuy.accounts.selectors import merchants_owned_alone
+        from groupbuy.payments.models import Payout
+
+        return [
+            gettext(
+                "%(merchant)s has a payout on its way and no other owner: make "
+                "someone else an owner of it, or wait until the payout is done, "
+                "before this account is deleted."
+            )
+            % {"merchant": merchant.name}
+            for merchant in merchants_owned_alone(user=user)
+            if Payout.objects.filter(
+                merchant=merchant, status=Payout.Status.PENDING
+            ).exists()
+        ]
 
     def erase(self, user) -> None:
         from groupbuy.payments.models import WechatOpenId
