@@ -13,9 +13,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
+
+# An open deal before its start: not a stored state (it becomes "open" by the
+# clock alone), but what the merchant console and shared cards call it.
+SCHEDULED_LABEL = _("Scheduled")
 
 
 class Deal(models.Model):
@@ -141,15 +146,25 @@ class Deal(models.Model):
 
         return deal_outcome(self)
 
+    def is_scheduled(self, *, now=None) -> bool:
+        """Return whether the deal is open but has not started yet (buyers
+        read "Starts in …" and cannot join before ``starts_at``)."""
+        return self.state == self.State.OPEN and (now or timezone.now()) < (
+            self.starts_at
+        )
+
     @property
     def state_label(self) -> str:
-        """Return the state people read: a settled failure still reads failed;
-        a deal another app sold reads the outcome that app gives."""
+        """Return the state people read: an open deal whose start is ahead
+        reads scheduled; a settled failure still reads failed; a deal another
+        app sold reads the outcome that app gives."""
         outcome = self.kept_outcome
         if outcome is not None:
             return outcome.label
         if self.has_failed:
             return str(self.State.FAILED.label)
+        if self.is_scheduled():
+            return str(SCHEDULED_LABEL)
         return str(self.get_state_display())
 
 

@@ -14,6 +14,7 @@ from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.pagination import paginate
+from groupbuy.core.times import format_local_time
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.teams import selectors, services
@@ -277,6 +278,14 @@ def merchant_deals(request, merchant_id: str):
     )
 
 
+def _opened_message(deal) -> str:
+    if deal.is_scheduled():
+        return _("The team buy is scheduled: it starts at %(starts_at)s.") % {
+            "starts_at": format_local_time(deal.starts_at)
+        }
+    return _("The team buy is open.")
+
+
 @login_required
 @domain_errors_as_http
 def merchant_deal_create(request, merchant_id: str):
@@ -302,7 +311,7 @@ def merchant_deal_create(request, merchant_id: str):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("The team buy is open."))
+            messages.success(request, _opened_message(team_deal.deal))
             return redirect(
                 "teams:merchant_teams", merchant_id, team_deal.deal.public_id
             )

@@ -52,7 +52,7 @@ def deal_phase(deal: Deal, *, now=None) -> str:
         return "failed"
     if deal.state in (State.SUCCEEDED, State.SETTLED):
         return "succeeded"
-    if now < deal.starts_at:
+    if deal.is_scheduled(now=now):
         return "upcoming"
     if now >= deal.deadline_at:
         return "closing"

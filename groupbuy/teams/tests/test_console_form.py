@@ -149,3 +149,19 @@ def test_only_the_merchant_may_use_the_form(client, console):
     response = client.post(console["url"], _form(console, product=other.public_id))
     assert response.status_code == 200 and "product" in response.context["form"].errors
     assert not TeamDeal.objects.exists()
+
+
+def test_a_team_deal_starting_later_is_said_to_be_scheduled(client, console):
+    # given
+    client.force_login(console["owner"])
+    starts = timezone.localtime() + timedelta(hours=1)
+    # when
+    response = client.post(
+        console["url"], _form(console, starts_at=starts.strftime(LOCAL)), follow=True
+    )
+    # then
+    assert [str(m) for m in response.context["messages"]] == [
+        f"The team buy is scheduled: it starts at {starts:%Y-%m-%d %H:%M}."
+    ]
+    deal = TeamDeal.objects.get().deal
+    assert deal.state == Deal.State.OPEN and deal.state_label == "Scheduled"

@@ -296,3 +296,41 @@ def test_merchant_money_forbidden_for_others(db):
     client.force_login(make_user())
     response = client.get(reverse("web:merchant_money", args=[merchant.public_id]))
     assert response.status_code == 403
+
+
+def test_a_deal_that_has_not_started_reads_scheduled_in_the_console(db):
+    # given: an open deal starting in two hours, and one already running
+    merchant, client = _owner()
+    later = make_deal(merchant=merchant, title="Later", starts_in=timedelta(hours=2))
+    running = make_deal(merchant=merchant, title="Running")
+    # when
+    rows = client.get(reverse("web:merchant_deals", args=[merchant.public_id]))
+    detail = client.get(
+        reverse("web:merchant_deal_detail", args=[merchant.public_id, later.public_id])
+    )
+    # then: the list and the page say it has not started, as buyers read it
+    html = rows.content.decode()
+    row = html[html.index(f'id="merchant-deal-{later.public_id}"') :]
+    assert '<span class="pill">Scheduled</span>' in row.split("</tr>")[0]
+    row = html[html.index(f'id="merchant-deal-{running.public_id}"') :]
+    assert '<span class="pill">Open</span>' in row.split("</tr>")[0]
+    assert '<span class="pill" id="merchant-deal-state">Scheduled</span>' in (
+        detail.content.decode()
+    )
+
+
+def test_opening_a_deal_that_starts_later_says_when_it_starts(db):
+    # given a draft starting in an hour
+    merchant, client = _owner()
+    deal = make_deal(merchant=merchant, is_open=False, starts_in=timedelta(hours=1))
+    open_url = reverse(
+        "web:merchant_deal_open", args=[merchant.public_id, deal.public_id]
+    )
+    # when
+    response = client.post(open_url, follow=True)
+    # then
+    starts = timezone.localtime(deal.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert [str(m) for m in response.context["messages"]] == [
+        f"The group buy is scheduled: it starts at {starts}."
+    ]
+    assert 'id="merchant-deal-state">Scheduled<' in response.content.decode()

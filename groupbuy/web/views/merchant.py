@@ -24,6 +24,7 @@ from groupbuy.catalog.services import listing_create, listing_update
 from groupbuy.core.errors import DomainError, Forbidden
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
+from groupbuy.core.times import format_local_time
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import (
     deal_list_for_merchant,
@@ -331,6 +332,14 @@ def _can_manage(user, merchant) -> bool:
     return True
 
 
+def _opened_message(deal) -> str:
+    if deal.is_scheduled():
+        return _("The group buy is scheduled: it starts at %(starts_at)s.") % {
+            "starts_at": format_local_time(deal.starts_at)
+        }
+    return _("The group buy is open.")
+
+
 @login_required
 @require_POST
 @domain_errors_as_http
@@ -339,11 +348,11 @@ def merchant_deal_open(
 ) -> HttpResponse:
     _merchant, deal = merchant_deal(request, merchant_id, deal_id)
     try:
-        deal_open(actor=request.user, deal=deal)
+        deal = deal_open(actor=request.user, deal=deal)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The group buy is open."))
+        messages.success(request, _opened_message(deal))
     return redirect("web:merchant_deal_detail", merchant_id, deal_id)
 
 
