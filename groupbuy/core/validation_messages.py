@@ -8,8 +8,10 @@ our catalogs, so a request in Chinese is answered in Chinese.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 _WHOLE_NUMBER = ("int_type", "int_parsing", "int_from_float", "int_parsing_size")
@@ -17,6 +19,28 @@ _NUMBER = ("float_type", "float_parsing", "decimal_type", "decimal_parsing")
 _DATE_TIME = ("datetime_type", "datetime_parsing", "datetime_from_date_parsing")
 _DATE = ("date_type", "date_parsing", "date_from_datetime_parsing")
 _OBJECT = ("dict_type", "model_type", "model_attributes_type", "dataclass_type")
+
+
+# One choice as Pydantic writes it in ``expected``: a quoted string or a bare
+# number (its repr).
+_CHOICE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,'"]+""")
+
+
+def _choices(expected: str) -> list[str]:
+    """Return the choices of Pydantic's "'a', 'b' or 'c'" (joined in English
+    whatever the language), or ``[expected]`` if it is written otherwise."""
+    choices, position = [], 0
+    while (match := _CHOICE.match(expected, position)) is not None:
+        choices.append(match.group())
+        position = match.end()
+        if expected.startswith(", ", position):
+            position += 2
+        elif expected.startswith(" or ", position):
+            last = _CHOICE.fullmatch(expected, position + 4)
+            return [*choices, last.group()] if last else [expected]
+        else:
+            break
+    return choices if position == len(expected) and len(choices) == 1 else [expected]
 
 
 def _limit(error: dict[str, Any], *keys: str) -> Any:
@@ -72,5 +96,8 @@ def validation_message(error: dict[str, Any]) -> str:
         limit = limit if kind != "multiple_of" else _limit(error, "multiple_of")
         return bounded[kind] % {"limit": limit}
     if kind in ("literal_error", "enum"):
-        return _("Give one of: %(choices)s.") % {"choices": _limit(error, "expected")}
+        # Joined as the reader's language joins a list: "'a', 'b' or 'c'",
+        # "'a'，'b' 或 'c'" (Django's own words for ", " and "or").
+        choices = get_text_list(_choices(str(_limit(error, "expected"))))
+        return _("Give one of: %(choices)s.") % {"choices": choices}
     return _("This value is not valid.")

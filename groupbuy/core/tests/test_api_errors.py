@@ -249,3 +249,24 @@ def test_profile_refuses_a_malformed_email_and_keeps_the_old_one(client):
     assert_api_error(response, 400, "invalid_email")
     user.refresh_from_db()
     assert user.email == "li@example.com"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "told"),
+    [
+        ("en", "'a', 'b' or 'c'", "Give one of: 'a', 'b' or 'c'."),
+        ("zh-hans", "'a', 'b' or 'c'", "请从以下选一个：'a'，'b' 或 'c'。"),
+        ("zh-hans", "1, 2 or 3", "请从以下选一个：1，2 或 3。"),
+        ("zh-hans", "'x, y' or \"it's\"", "请从以下选一个：'x, y' 或 \"it's\"。"),
+        ("zh-hans", "'only'", "请从以下选一个：'only'。"),
+    ],
+)
+def test_the_choices_are_joined_in_the_readers_language(language, expected, told):
+    # Pydantic joins a Literal's or an Enum's choices with an English "or"
+    from django.utils import translation
+
+    from groupbuy.core.validation_messages import validation_message
+
+    error = {"type": "literal_error", "loc": ("x",), "ctx": {"expected": expected}}
+    with translation.override(language):
+        assert validation_message(error) == told

@@ -239,3 +239,32 @@ def test_refunding_pending_money_twice_with_one_key_moves_it_once(
             actor=None, order=order, amount_fen=2 * price, idempotency_key="k2"
         )
     assert_ledger_balanced()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Give one of: 'refund_shopper' or 'pay_merchant'."),
+        ("zh-hans", "请从以下选一个：'refund_shopper' 或 'pay_merchant'。"),
+    ],
+)
+def test_an_unknown_rule_lists_the_rules_in_the_requests_language(
+    client, language, message
+):
+    # given
+    from groupbuy.accounts.services import api_token_create
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    _token, secret = api_token_create(actor=station.owner)
+    # when
+    response = client.post(
+        f"/api/coupons/merchants/{station.merchant.public_id}/deals/"
+        f"{order.deal.public_id}/terms",
+        {"expiry_rule": "refund"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "Accept-Language": language},
+    )
+    # then: the choices are joined as the language joins a list, not with "or"
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"expiry_rule": [message]}
