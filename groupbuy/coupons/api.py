@@ -79,6 +79,7 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
         code=payload.code,
         branch=branch,
         quantity=payload.quantity,
+        idempotency_key=payload.idempotency_key,
     )
     return redemption_out(redemption)
 

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 
 from groupbuy.core.pagination import PageOut
 from groupbuy.coupons.models import Coupon, Redemption
+from groupbuy.coupons.services.redeeming import IDEMPOTENCY_KEY_PATTERN
 
 
 class CouponOut(Schema):
@@ -80,6 +81,14 @@ class RedeemIn(Schema):
     code: str = Field(min_length=1, max_length=2000)
     branch_id: str | None = None
     quantity: int | None = Field(default=None, ge=1, le=10_000)
+    idempotency_key: str | None = Field(
+        default=None,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description=(
+            "A new random key per redemption (a UUID fits): sent again with the "
+            "same request, it answers the first redemption and redeems nothing."
+        ),
+    )
 
 
 class RedemptionOut(Schema):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,12 @@ from groupbuy.coupons.services.keys import (
 )
 
 logger = logging.getLogger(__name__)
+
+# A till's one-time key for one redemption (the console's form token, or an API
+# client's): it becomes the redemption's nonce, beside the merchant's id, which
+# must fit the nonce's 64 characters ("online:" + "mer_…" (20) + ":" + 36). A
+# UUID fits.
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,36}$"
 
 
 def code_error(error: codec.CodeError) -> CouponError:
@@ -99,29 +106,87 @@ def coupon_redeem_online(
     code: str,
     branch: Branch | None = None,
     quantity: int | None = None,
+    idempotency_key: str | None = None,
 ) -> Redemption:
     """Redeem ``quantity`` units (default: all that are left) of a coupon.
 
     One conditional UPDATE decides, so two tills scanning the same coupon at
-    once (any branches) cannot both succeed.
+    once (any branches) cannot both succeed. With ``idempotency_key``, the
+    same request sent again (a form sent twice, a retry after a lost answer)
+    returns the redemption it made the first time and takes nothing more.
     """
     require_merchant_staff(actor, merchant)
     if branch is not None and branch.merchant_id != merchant.pk:
         raise CouponError("bad_branch", _("This branch is not yours."), status=422)
+    nonce = _online_nonce(merchant=merchant, idempotency_key=idempotency_key)
+    if idempotency_key is not None:
+        earlier = _earlier_redemption(nonce=nonce, code=code, branch=branch)
+        if earlier is not None:
+            return earlier
     coupon = coupon_check_code(merchant=merchant, code=code)
     shopper = coupon.shopper  # read with the coupon; redeeming reloads the coupon
-    redemption = redeem_coupon(
-        actor=actor,
-        coupon=coupon,
-        quantity=quantity,
-        channel=Redemption.Channel.ONLINE,
-        branch=branch,
-        nonce=f"online:{secrets.token_hex(16)}",
-        redeemed_at=timezone.now(),
-    )
+    try:
+        redemption = redeem_coupon(
+            actor=actor,
+            coupon=coupon,
+            quantity=quantity,
+            channel=Redemption.Channel.ONLINE,
+            branch=branch,
+            nonce=nonce,
+            redeemed_at=timezone.now(),
+        )
+    except (IntegrityError, CouponError):
+        # The same key sent at the same moment may have won: then the units
+        # are gone (refused here) or its nonce taken (our insert rolled back),
+        # and its redemption is the answer.
+        earlier = idempotency_key and _earlier_redemption(
+            nonce=nonce, code=code, branch=branch
+        )
+        if not earlier:
+            raise
+        return earlier
     # The shopper may be holding the coupon page up at this till.
     publish_coupon_state(coupon, shopper=shopper)
     return redemption
+
+
+def _online_nonce(*, merchant: Merchant, idempotency_key: str | None) -> str:
+    if idempotency_key is None:
+        return f"online:{secrets.token_hex(16)}"
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
+        raise CouponError(
+            "invalid",
+            _("An idempotency key is 16 to 36 letters, digits, - or _."),
+            status=422,
+            fields={"idempotency_key": [_("16 to 36 letters, digits, - or _.")]},
+        )
+    # Scoped to the merchant: another merchant's till choosing the same key
+    # neither collides with nor sees this one.
+    return f"online:{merchant.public_id}:{idempotency_key}"
+
+
+def _earlier_redemption(*, nonce: str, code: str, branch: Branch | None):
+    """Return the redemption made under ``nonce`` (None if there is none yet);
+    refuse a key reused for another coupon or branch."""
+    earlier = (
+        Redemption.objects.select_related("coupon", "branch")
+        .filter(nonce=nonce)
+        .first()
+    )
+    if earlier is None:
+        return None
+    same_coupon = earlier.coupon.code_digest == code_digest((code or "").strip())
+    if not same_coupon or earlier.branch_id != (branch.pk if branch else None):
+        raise CouponError(
+            "idempotency_key_reused",
+            _(
+                "This request's key already redeemed coupon %(serial)s; "
+                "scan the new coupon again."
+            )
+            % {"serial": earlier.coupon.serial},
+            status=409,
+        )
+    return earlier
 
 
 def redeem_coupon(

@@ -68,6 +68,47 @@ def test_redeem_via_api_then_the_second_time_is_refused(client):
     assert set(again.json()) == {"code", "message", "fields"}
 
 
+def test_a_redemption_sent_again_with_its_idempotency_key_redeems_once(client):
+    # given a coupon of 3 units
+    station = make_station()
+    one, two = confirmed_orders(station.merchant, quantities=(3, 1))
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/redeem"
+    request = {
+        "code": coupon_for(one).code,
+        "quantity": 1,
+        "idempotency_key": "3f1c9a1e-5b7d-4c1a-9e2f-0a6b8d4c2e11",
+    }
+    # when a till sends the same redemption twice (its first answer was lost)
+    first = post(client, url, request, station.owner)
+    again = post(client, url, request, station.owner)
+    # then the second answer is the first redemption, and 1 unit is taken
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert first.json()["remaining_quantity"] == 2
+    assert Redemption.objects.count() == 1
+    assert coupon_for(one).remaining_quantity == 2
+    # and the key is refused for another coupon, and when malformed
+    reused = post(client, url, {**request, "code": coupon_for(two).code}, station.owner)
+    assert (reused.status_code, reused.json()["code"]) == (
+        409,
+        "idempotency_key_reused",
+    )
+    bad = post(client, url, {**request, "idempotency_key": "short"}, station.owner)
+    assert (bad.status_code, list(bad.json()["fields"])) == (422, ["idempotency_key"])
+    assert Redemption.objects.count() == 1
+    # and the same key at another merchant is that merchant's own
+    other = make_station(name="Other shop")
+    (theirs,) = confirmed_orders(other.merchant, quantities=(1,))
+    elsewhere = post(
+        client,
+        f"/api/coupons/merchants/{other.merchant.public_id}/redeem",
+        {**request, "code": coupon_for(theirs).code},
+        other.owner,
+    )
+    assert elsewhere.status_code == 200
+    assert elsewhere.json()["redemption_id"] != first.json()["redemption_id"]
+
+
 def test_other_merchants_and_shoppers_cannot_redeem_or_read(client):
     station, other = make_station(), make_station(name="Other shop")
     (order,) = confirmed_orders(station.merchant, quantities=(1,))

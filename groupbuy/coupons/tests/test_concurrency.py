@@ -42,6 +42,31 @@ def test_the_same_coupon_from_several_branches_at_once_succeeds_once(file_databa
     assert Redemption.objects.filter(coupon=coupon).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_one_redemption_sent_several_times_at_once_redeems_once(file_database):
+    # given a coupon of 3 units
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    code = coupon_for(order).code
+    # when the same request (one idempotency key) arrives four times at once
+    outcomes = race(
+        [
+            lambda: coupon_redeem_online(
+                actor=station.owner,
+                merchant=station.merchant,
+                code=code,
+                quantity=1,
+                idempotency_key="double-tap-0123456789",
+            )
+            for _ in range(4)
+        ]
+    )
+    # then every answer is that one redemption, and 1 unit is taken
+    assert outcomes == Counter({"ok": 4})
+    assert Redemption.objects.filter(coupon=coupon_for(order)).count() == 1
+    assert coupon_for(order).remaining_quantity == 2
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_coupon_from_two_branches_on_postgresql_succeeds_once():
