@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.catalog.permissions import is_operator
+from groupbuy.catalog.permissions import is_operator, require_merchant_staff
 from groupbuy.catalog.selectors import merchant_get_for_owner, merchant_get_for_staff
 from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.coupons.errors import CouponError
@@ -54,6 +54,20 @@ def merchant_redemptions(*, merchant: Merchant) -> QuerySet[Redemption]:
     return Redemption.objects.filter(coupon__merchant=merchant).select_related(
         "coupon", "branch", "cashier"
     )
+
+
+def redemption_get_for_staff(
+    *, user, merchant: Merchant, redemption_id: str
+) -> Redemption:
+    """Return one of ``merchant``'s redemptions for its staff (403 for others;
+    404 for a redemption of another merchant or none)."""
+    require_merchant_staff(user, merchant)
+    redemption = (
+        merchant_redemptions(merchant=merchant).filter(public_id=redemption_id).first()
+    )
+    if redemption is None:
+        raise CouponError("not_found", _("No such redemption."), status=404)
+    return redemption
 
 
 def merchant_conflicts(*, merchant: Merchant) -> QuerySet[RedemptionConflict]:

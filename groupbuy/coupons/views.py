@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -131,6 +133,10 @@ def _console_context(request, merchant, **extra) -> dict:
         "merchant": merchant,
         "section": "coupons",
         "form": RedeemForm(branches=merchant_branches(merchant=merchant)),
+        # A new one-time key on every page: the redemption a form makes is
+        # recorded under it, so the same form sent again (a double tap, back
+        # and resend, a retry) finds that redemption instead of taking more.
+        "redeem_key": secrets.token_urlsafe(18),
         "photo_form": PhotoForm(),
         "batch_form": BatchForm(),
         "redemptions": paginate(
@@ -165,7 +171,13 @@ def merchant_console(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = selectors.merchant_get_for_staff(
         user=request.user, public_id=merchant_id
     )
-    return render(request, "coupons/console.html", _console_context(request, merchant))
+    redeemed = None
+    if request.GET.get("redeemed"):
+        redeemed = selectors.redemption_get_for_staff(
+            user=request.user, merchant=merchant, redemption_id=request.GET["redeemed"]
+        )
+    context = _console_context(request, merchant, redeemed=redeemed)
+    return render(request, "coupons/console.html", context)
 
 
 @login_required
@@ -201,13 +213,15 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
             code=code,
             branch=branch,
             quantity=quantity,
+            idempotency_key=request.POST.get("idempotency_key") or None,
         )
     except DomainError as error:
         if error.status in (403, 404):
             raise
         return _refused(request, merchant, error.message, code=error.code)
-    context = _console_context(request, merchant, redeemed=redemption)
-    return render(request, "coupons/console.html", context)
+    # Post/Redirect/Get: reloading the result must not send the form again.
+    console = reverse("coupons:merchant_console", args=[merchant.public_id])
+    return redirect(f"{console}?redeemed={redemption.public_id}")
 
 
 def _refused(request, merchant, message: str, *, code: str = "invalid"):

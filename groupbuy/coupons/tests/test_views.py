@@ -51,13 +51,92 @@ def test_the_console_redeems_a_typed_code_once(client):
     client.force_login(station.owner)
     url = f"/coupons/merchant/{station.merchant.public_id}/redeem/"
     code = coupon_for(order).code
-    first = client.post(url, {"code": code, "branch": branch.public_id})
+    first = client.post(url, {"code": code, "branch": branch.public_id}, follow=True)
     assert first.status_code == 200 and b'id="redeem-result"' in first.content
     second = client.post(url, {"code": code})
     assert second.status_code == 422
     assert b'data-code="already_redeemed"' in second.content
     assert b"East gate" in second.content  # where it was redeemed
     assert Redemption.objects.get().branch == branch
+
+
+def _redeem_key(page) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+
+
+def test_a_redemption_sent_twice_with_its_form_token_redeems_once(client):
+    # given the till page, with a coupon of 2 units
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    coupon = coupon_for(order)
+    client.force_login(station.owner)
+    console = f"/coupons/merchant/{station.merchant.public_id}/"
+    key = _redeem_key(client.get(console).content.decode())
+    # when its form redeeming 1 unit is sent twice (a double tap, a resend)
+    form = {"code": coupon.code, "quantity": "1", "idempotency_key": key}
+    first = client.post(f"{console}redeem/", form)
+    second = client.post(f"{console}redeem/", form)
+    # then one unit is taken, and both answers lead to that redemption
+    redemption = Redemption.objects.get()
+    assert (redemption.quantity, coupon_for(order).remaining_quantity) == (1, 1)
+    result = f"{console}?redeemed={redemption.public_id}"
+    assert (first.status_code, first["Location"]) == (302, result)
+    assert (second.status_code, second["Location"]) == (302, result)
+    # and the next page carries a new token, which redeems the second unit
+    page = client.get(result).content.decode()
+    assert _redeem_key(page) != key
+    form["idempotency_key"] = _redeem_key(page)
+    assert client.post(f"{console}redeem/", form).status_code == 302
+    assert Redemption.objects.count() == 2
+
+
+def test_reloading_the_redemptions_result_redeems_nothing(client):
+    # given 1 unit of a 2-unit coupon redeemed at the till
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    coupon = coupon_for(order)
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/redeem/"
+    answer = client.post(url, {"code": coupon.code, "quantity": "1"})
+    # when the page it answered with is loaded, then reloaded
+    pages = [client.get(answer["Location"]) for _ in range(2)]
+    # then both show the result, read from the redemption, and nothing more is
+    # taken
+    for page in pages:
+        result = re.search(
+            r'<p[^>]*id="redeem-result"[^>]*>(.*?)</p>', page.content.decode()
+        )
+        assert result and coupon.serial in result.group(1)
+        assert "¥" in result.group(1)
+    assert Redemption.objects.count() == 1
+    assert coupon_for(order).remaining_quantity == 1
+
+
+def test_only_the_merchants_staff_see_a_redemptions_result(client):
+    # given a redemption at one merchant's till
+    station, other = make_station(), make_station(name="Other shop")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    redemption = coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+    )
+    mine = f"/coupons/merchant/{station.merchant.public_id}/"
+    theirs = f"/coupons/merchant/{other.merchant.public_id}/"
+    query = f"?redeemed={redemption.public_id}"
+    # when another merchant's owner or the shopper asks for its result
+    client.force_login(other.owner)
+    through_mine = client.get(mine + query)
+    through_theirs = client.get(theirs + query)
+    client.force_login(order.shopper)
+    by_the_shopper = client.get(mine + query)
+    # then they are refused, and the result is not in any answer
+    assert through_mine.status_code == 403
+    assert through_theirs.status_code == 404
+    assert by_the_shopper.status_code == 403
+    for response in (through_mine, through_theirs, by_the_shopper):
+        assert b'id="redeem-result"' not in response.content
+    # while the merchant's own staff see it
+    client.force_login(station.owner)
+    assert b'id="redeem-result"' in client.get(mine + query).content
 
 
 def test_the_console_explains_a_bad_quantity_beside_a_good_code(client):
@@ -104,9 +183,12 @@ def test_the_console_reads_a_photo_of_the_code(client):
     photo = io.BytesIO(symbols.png(coupon_for(order).code))
     photo.name = "coupon.png"
     response = client.post(
-        f"/coupons/merchant/{station.merchant.public_id}/redeem/", {"photo": photo}
+        f"/coupons/merchant/{station.merchant.public_id}/redeem/",
+        {"photo": photo},
+        follow=True,
     )
     assert response.status_code == 200
+    assert b'id="redeem-result"' in response.content
     assert coupon_for(order).status == "redeemed"
 
 
