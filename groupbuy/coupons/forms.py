@@ -15,6 +15,11 @@ class RedeemForm(forms.Form):
             }
         ),
         help_text=_("Scan with a USB scanner, type or paste the code."),
+        error_messages={
+            "max_length": _(
+                "This is not a coupon code: it is far longer than any coupon code."
+            )
+        },
     )
     branch = forms.ChoiceField(label=_("Branch"), required=False)
     quantity = forms.IntegerField(

@@ -20,6 +20,7 @@ from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
 from groupbuy.coupons import selectors, services, statements, symbols
+from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.keys import merchant_key_active
@@ -190,23 +191,13 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     branches = merchant_branches(merchant=merchant)
     form = RedeemForm(request.POST, branches=branches)
     photo_form = PhotoForm(request.POST, request.FILES)
-    code = ""
-    if "photo" in request.FILES and photo_form.is_valid():
-        found = symbols.read_picture(request.FILES["photo"].read())
-        code = found[0] if found else ""
-        if not code:
-            return _refused(request, merchant, _("No coupon code found in that photo."))
-    elif form.is_valid():
-        code = form.cleaned_data["code"]
-    elif "quantity" in form.errors:
-        quantity_error = form.errors["quantity"][0]
-        return _refused(request, merchant, quantity_error, code="bad_quantity")
-    else:
-        message = _("Scan or type a coupon code.")
-        return _refused(request, merchant, message, code="missing_code")
     branch = branches.filter(public_id=request.POST.get("branch") or "").first()
     quantity = form.cleaned_data.get("quantity") if form.is_valid() else None
     try:
+        if "photo" in request.FILES:
+            code = _code_in_photo(photo_form)
+        else:
+            code = _code_typed(form)
         redemption = services.coupon_redeem_online(
             actor=request.user,
             merchant=merchant,
@@ -222,6 +213,32 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     # Post/Redirect/Get: reloading the result must not send the form again.
     console = reverse("coupons:merchant_console", args=[merchant.public_id])
     return redirect(f"{console}?redeemed={redemption.public_id}")
+
+
+def _code_in_photo(photo_form: PhotoForm) -> str:
+    """Return the first coupon code in the uploaded photo; else refuse."""
+    if not photo_form.is_valid():
+        # Not an image Pillow can open (a text file, a damaged PNG): "scan or
+        # type a code" would hide that the upload itself was refused.
+        message = _("This file is not a photo, or it is damaged.")
+        raise CouponError("not_a_photo", message, status=422)
+    found = symbols.read_picture(photo_form.cleaned_data["photo"].read())
+    if not found:
+        message = _("No coupon code found in that photo.")
+        raise CouponError("no_code_in_photo", message, status=422)
+    return found[0]
+
+
+def _code_typed(form: RedeemForm) -> str:
+    """Return the code scanned, typed or pasted into ``form``; else refuse."""
+    if form.is_valid():
+        return form.cleaned_data["code"]
+    if "quantity" in form.errors:
+        raise CouponError("bad_quantity", form.errors["quantity"][0], status=422)
+    if "code" in form.errors and form.data.get("code", "").strip():
+        # Something was entered that cannot be a code (far too long).
+        raise CouponError("malformed", form.errors["code"][0], status=422)
+    raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
 
 
 def _refused(request, merchant, message: str, *, code: str = "invalid"):

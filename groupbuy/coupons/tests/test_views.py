@@ -192,6 +192,51 @@ def test_the_console_reads_a_photo_of_the_code(client):
     assert coupon_for(order).status == "redeemed"
 
 
+def _till_refusal(response) -> tuple[int, str, str]:
+    refusal = re.search(
+        r'id="redeem-error" role="alert" data-code="([^"]+)">([^<]*)<',
+        response.content.decode(),
+    )
+    return response.status_code, refusal.group(1), refusal.group(2)
+
+
+def _upload(name: str, data: bytes) -> io.BytesIO:
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload
+
+
+def test_the_till_says_what_was_wrong_with_what_was_entered(client):
+    # given the till, and a coupon's photo
+    from PIL import Image
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/redeem/"
+    png = symbols.png(coupon_for(order).code)
+    blank = io.BytesIO()
+    Image.new("L", (200, 200), 255).save(blank, format="PNG")
+    # when a far too long text is pasted, a text file or a damaged PNG is sent
+    # as the photo, and a photo with no code on it
+    pasted = client.post(url, {"code": "GB1:" + "A" * 100_000})
+    text_file = client.post(url, {"photo": _upload("code.txt", b"GB1:ABC")})
+    damaged = client.post(url, {"photo": _upload("code.png", png[:60])})
+    no_code = client.post(url, {"photo": _upload("wall.png", blank.getvalue())})
+    # then each says what happened, none asks to scan or type a code
+    with translation.override("zh-hans"):
+        not_a_code = translation.gettext(
+            "This is not a coupon code: it is far longer than any coupon code."
+        )
+        not_a_photo = translation.gettext("This file is not a photo, or it is damaged.")
+        nothing_found = translation.gettext("No coupon code found in that photo.")
+    assert _till_refusal(pasted) == (422, "malformed", not_a_code)
+    assert _till_refusal(text_file) == (422, "not_a_photo", not_a_photo)
+    assert _till_refusal(damaged) == (422, "not_a_photo", not_a_photo)
+    assert _till_refusal(no_code) == (422, "no_code_in_photo", nothing_found)
+    assert Redemption.objects.count() == 0
+
+
 def test_other_merchants_and_shoppers_get_403_on_the_console(client):
     station, other = make_station(), make_station(name="Other shop")
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
