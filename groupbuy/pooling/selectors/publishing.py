@@ -1,4 +1,5 @@
-"""Who may publish a merchant's promotions, and for which branches."""
+"""Who may publish a merchant's promotions, and for which branches; who may
+end one (those who may publish it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from groupbuy.accounts.selectors import user_membership_for
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import is_merchant_owner, is_merchant_staff
+from groupbuy.pooling.models import Promotion
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,24 @@ def publish_scope(*, user, merchant: Merchant) -> PublishScope:
     if membership is not None and membership.branch is not None:
         return PublishScope(branches=[membership.branch], whole_merchant=False)
     return PublishScope(branches=[], whole_merchant=False)
+
+
+def promotion_may_end(*, user, promotion: Promotion) -> bool:
+    """Say whether ``user`` may end ``promotion``: whoever may publish one for
+    its branch (owners; a cashier of that branch)."""
+    return promotion_ids_user_may_end(
+        user=user, merchant=promotion.merchant, promotions=[promotion]
+    ) == {promotion.pk}
+
+
+def promotion_ids_user_may_end(
+    *, user, merchant: Merchant, promotions: list[Promotion]
+) -> set[int]:
+    """Return the pks of ``merchant``'s ``promotions`` that ``user`` may end
+    (the scope read once for a whole page of them)."""
+    scope = publish_scope(user=user, merchant=merchant)
+    return {
+        promotion.pk
+        for promotion in promotions
+        if promotion.merchant_id == merchant.pk and scope.allows(promotion.branch)
+    }

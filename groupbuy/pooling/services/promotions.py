@@ -13,7 +13,7 @@ from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import Pool, PoolRequest, Promotion
 from groupbuy.pooling.notifications import notify_promotion_ended
-from groupbuy.pooling.selectors.publishing import publish_scope
+from groupbuy.pooling.selectors.publishing import promotion_may_end, publish_scope
 from groupbuy.pooling.services.answers import publish_pool_state
 
 # savings.rules_problems' codes, as the merchant reads them.
@@ -47,6 +47,21 @@ def require_promotion_publisher(*, actor, merchant: Merchant, branch: Branch | N
         _(
             "Only the merchant's owners, or a cashier for their own branch, may "
             "publish its promotions."
+        ),
+        status=403,
+    )
+
+
+def require_promotion_ender(*, actor, promotion: Promotion) -> None:
+    """Those who may publish a promotion for its branch may end it
+    (``promotion_may_end``); ``actor=None`` is the platform itself."""
+    if actor is None or promotion_may_end(user=actor, promotion=promotion):
+        return
+    raise PoolingError(
+        "forbidden",
+        _(
+            "Only the merchant's owners, or a cashier of the promotion's own "
+            "branch, may end this promotion."
         ),
         status=403,
     )
@@ -132,9 +147,7 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
     members of a confirmed pool are told too, since the till decides now. Ending
     it again, or one already over, changes nothing.
     """
-    require_promotion_publisher(
-        actor=actor, merchant=promotion.merchant, branch=promotion.branch
-    )
+    require_promotion_ender(actor=actor, promotion=promotion)
     now = now or timezone.now()
     with transaction.atomic():
         promotion = Promotion.objects.select_for_update().get(pk=promotion.pk)

@@ -4,7 +4,7 @@ the shoppers are told, once."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.models import Branch
@@ -15,6 +15,7 @@ from groupbuy.pooling import services
 from groupbuy.pooling.models import Pool, PoolRequest
 from groupbuy.pooling.tests.factories import (
     auth,
+    make_promotion,
     make_request,
     make_shop,
     make_user,
@@ -137,3 +138,61 @@ def test_the_owner_ends_it_on_the_promotions_page_and_by_the_api(client, shop):
     assert client.post(f"{other_url}{promotion.public_id}/end/").status_code == 404
     client.force_login(make_user())
     assert client.post(end_url).status_code == 403
+
+
+def _cashier_and_promotions(shop):
+    """A promotion for every branch, one for the cashier's branch, the cashier."""
+    merchant, branch, owner, everywhere = shop
+    at_their_branch = make_promotion(merchant=merchant, branch=branch, owner=owner)
+    cashier = make_user()
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=merchant, role="cashier", branch=branch
+    )
+    return cashier, everywhere, at_their_branch
+
+
+def test_a_cashier_is_offered_end_now_only_where_they_may_end(client, shop):
+    # given a promotion for every branch, one for a cashier's branch, and the
+    # cashier of that branch
+    merchant, _branch, owner, _promotion = shop
+    cashier, everywhere, at_their_branch = _cashier_and_promotions(shop)
+    page_url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    # when the cashier opens the promotions page, and the owner does
+    client.force_login(cashier)
+    cashiers_page = client.get(page_url).content.decode()
+    client.force_login(owner)
+    owners_page = client.get(page_url).content.decode()
+    # then the cashier is offered to end only their branch's, the owner both
+    assert f'action="{page_url}{at_their_branch.public_id}/end/"' in cashiers_page
+    assert f'action="{page_url}{everywhere.public_id}/end/"' not in cashiers_page
+    assert cashiers_page.count("promotion-end-confirm") == 1
+    assert owners_page.count("promotion-end-confirm") == 2
+
+
+def test_ending_is_refused_with_what_ending_needs(client, shop):
+    # given a cashier and a promotion for every branch
+    merchant = shop[0]
+    cashier, everywhere, _at_their_branch = _cashier_and_promotions(shop)
+    end_url = (
+        f"/pooling/merchant/{merchant.public_id}/promotions/{everywhere.public_id}/end/"
+    )
+    # when the cashier tries to end it, on the page and through the service
+    with translation.override("en"):
+        client.force_login(cashier)
+        refused = client.post(end_url)
+    # (a request leaves its reader's language active: the service speaks English)
+    with translation.override("en"), pytest.raises(DomainError) as by_the_service:
+        services.promotion_end(actor=cashier, promotion=everywhere)
+    # then both say who may end it, not who may publish
+    said = (
+        "Only the merchant's owners, or a cashier of the promotion's own branch, "
+        "may end this promotion."
+    )
+    assert refused.status_code == 403
+    with translation.override(refused.wsgi_request.LANGUAGE_CODE):
+        shown = translation.gettext(said)
+    assert shown.replace("'", "&#x27;") in refused.content.decode()
+    assert "publish" not in refused.content.decode()
+    assert (by_the_service.value.status, by_the_service.value.message) == (403, said)
+    everywhere.refresh_from_db()
+    assert everywhere.is_running()

@@ -21,7 +21,10 @@ from groupbuy.pooling.forms import (
     PromotionForm,
 )
 from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
-from groupbuy.pooling.selectors.publishing import publish_scope
+from groupbuy.pooling.selectors.publishing import (
+    promotion_ids_user_may_end,
+    publish_scope,
+)
 from groupbuy.web.views.common import domain_errors_as_http, run_action
 
 
@@ -66,6 +69,14 @@ def merchant_promotions(request, merchant_id: str):
     figures = promotion_figures(
         user=request.user, merchant=merchant, page=request.GET.get("page", 1)
     )
+    rows = figures["promotions"].items
+    endable = promotion_ids_user_may_end(
+        user=request.user,
+        merchant=merchant,
+        promotions=[row["promotion"] for row in rows],
+    )
+    for row in rows:
+        row["may_end"] = row["promotion"].pk in endable
     return render(
         request,
         "pooling/merchant_promotions.html",
