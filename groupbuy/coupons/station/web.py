@@ -2,15 +2,22 @@
 
 A USB scanner types the code into the focused field and presses Enter (keyboard
 wedge); the page lists every redemption of the day. No external assets.
+
+A redemption is answered with a redirect to the page showing its result, and
+each form carries a one-time key: reloading the result, going back and sending
+the form again, or a double tap shows the first answer and redeems nothing more
+(as the platform's till does).
 """
 
 from __future__ import annotations
 
 import html
+import secrets
 import threading
 import time
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlsplit
 
 from groupbuy.coupons.station import core
 from groupbuy.coupons.station.ledger import Ledger
@@ -24,7 +31,9 @@ input{{width:100%;font-size:1.2rem;padding:.4rem}}
 .ok{{background:#e6f4ea;padding:.5rem}} .refused{{background:#fdecea;padding:.5rem}}
 li{{font-family:monospace}}</style></head><body>
 <h1>{redeem}</h1>{result}
-<form method="post" action="/redeem"><label for="code">{code_label}</label>
+<form method="post" action="/redeem">
+<input type="hidden" name="form_key" value="{form_key}">
+<label for="code">{code_label}</label>
 <input name="code" id="code" autofocus autocomplete="off" placeholder="GB1:…">
 <label>{units} <input name="quantity" id="quantity" type="number" min="1"
  inputmode="numeric" placeholder="{all_left}" style="width:6rem"></label>
@@ -63,12 +72,33 @@ def render(ledger: Ledger, outcome: core.Outcome | None = None) -> bytes:
         units=html.escape(gettext("Units")),
         all_left=html.escape(gettext("all left")),
         today=html.escape(today),
+        form_key=secrets.token_urlsafe(16),
         result=result,
         rows=items,
     ).encode("utf-8")
 
 
-def make_handler(ledger: Ledger, lock: threading.Lock):
+class Answers:
+    """The outcome of each redemption form sent, by its one-time key, in memory:
+    the last ``keep`` (a till sends a few hundred a day; after a restart an old
+    key redeems as a new form would)."""
+
+    def __init__(self, keep: int = 1000):
+        self.keep = keep
+        self.by_key: OrderedDict[str, core.Outcome] = OrderedDict()
+
+    def get(self, key: str) -> core.Outcome | None:
+        return self.by_key.get(key)
+
+    def put(self, key: str, outcome: core.Outcome) -> None:
+        self.by_key[key] = outcome
+        while len(self.by_key) > self.keep:
+            self.by_key.popitem(last=False)
+
+
+def make_handler(ledger: Ledger, lock: threading.Lock, answers: Answers | None = None):
+    answers = answers if answers is not None else Answers()
+
     class Handler(BaseHTTPRequestHandler):
         def _send(self, body: bytes, status: int = 200) -> None:
             self.send_response(status)
@@ -77,20 +107,35 @@ def make_handler(ledger: Ledger, lock: threading.Lock):
             self.end_headers()
             self.wfile.write(body)
 
+        def _see_result(self, key: str) -> None:
+            self.send_response(303)
+            self.send_header("Location", f"/?result={quote(key)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def do_GET(self):
+            key = (parse_qs(urlsplit(self.path).query).get("result") or [""])[0]
             with lock:
-                self._send(render(ledger))
+                self._send(render(ledger, answers.get(key)))
 
         def do_POST(self):
             length = min(int(self.headers.get("Content-Length") or 0), 8192)
             form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
             code = (form.get("code") or [""])[0]
             units = (form.get("quantity") or [""])[0].strip()
+            key = (form.get("form_key") or [""])[0][:64] or secrets.token_urlsafe(16)
             # Empty means every unit left; anything but a whole number is refused.
             quantity = (int(units) if units.isdigit() else 0) if units else None
             with lock:
+                if answers.get(key) is not None:  # this form was answered already
+                    self._see_result(key)
+                    return
                 outcome = core.redeem(ledger, code, quantity=quantity)
-                self._send(render(ledger, outcome), 200 if outcome.accepted else 422)
+                if not outcome.accepted:  # nothing taken: sending it again is harmless
+                    self._send(render(ledger, outcome), 422)
+                    return
+                answers.put(key, outcome)
+            self._see_result(key)
 
         def log_message(self, format, *args):  # quiet at the till
             return

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -260,19 +261,31 @@ def test_the_till_page_redeems_with_the_network_unplugged(client, tmp_path):
             except httpx.HTTPError:
                 time.sleep(0.2)
         code = coupon_for(order).code
+        form_key = re.search(r'name="form_key" value="([^"]+)"', httpx.get(url).text)[1]
         # when the scanner types the code and Enter (a form post)
-        first = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
-        second = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
-        # then it is redeemed once and listed for the day, in the station's
+        sent = {"code": code, "form_key": form_key}
+        first = httpx.post(f"{url}/redeem", data=sent, timeout=10)
+        # then the answer is the page of its result, which a reload does not
+        # redeem again, nor the same form sent again (back, then send)
+        assert first.status_code == 303
+        result_url = url + first.headers["Location"]
+        shown = httpx.get(result_url, timeout=10)
+        again = httpx.post(f"{url}/redeem", data=sent, timeout=10)
+        assert again.headers["Location"] == first.headers["Location"]
+        assert httpx.get(result_url, timeout=10).text.count('id="result"') == 1
+        # it is redeemed once and listed for the day, in the station's
         # language: a new station speaks the site's default, Chinese
-        assert first.status_code == 200 and 'data-code="redeemed"' in first.text
-        assert "已核销 1 件（共 1 件），还剩 0 件。" in first.text
+        assert 'data-code="redeemed"' in shown.text
+        assert "已核销 1 件（共 1 件），还剩 0 件。" in shown.text
+        # a new form for the same coupon is refused
+        second = httpx.post(f"{url}/redeem", data={"code": code}, timeout=10)
         assert second.status_code == 422
         assert 'data-code="already_redeemed"' in second.text
         assert "已于" in second.text and "在本机核销" in second.text
         page = httpx.get(url, timeout=10).text
         assert coupon_for(order).serial in page
         assert '<html lang="zh-Hans">' in page and "今日核销：1 笔" in page
+        assert Ledger(directory).units_redeemed(coupon_for(order).serial) == 1
     finally:
         process.terminate()
         process.wait(timeout=10)
