@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,14 @@ class Branch(models.Model):
         ordering = ["merchant_id", "name"]
         verbose_name_plural = _("branches")
         verbose_name = _("branch")
+        constraints = [
+            # catalog.services.merchants refuses the name first, also when it
+            # differs in spacing or in a case Lower() does not fold (SQLite's
+            # lower() folds ASCII only).
+            models.UniqueConstraint(
+                "merchant", Lower("name"), name="one_branch_name_per_merchant"
+            )
+        ]
 
     def __str__(self):
         return f"{self.merchant.name} · {self.name}"

@@ -137,6 +137,28 @@ def _branch_fields(*, name=UNSET, address=UNSET, phone=UNSET) -> dict:
     return fields
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _refuse_a_taken_branch_name(merchant: Merchant, name: str, *, branch=None):
+    """Refuse a name another branch of ``merchant`` has, whatever its case and
+    spacing, closed branches too: shoppers pick their pickup branch by name.
+    Locks the merchant's row, so two owners cannot add the same name at once;
+    ``one_branch_name_per_merchant`` backs this up in the database."""
+    Merchant.objects.select_for_update().filter(pk=merchant.pk).first()
+    others = Branch.objects.filter(merchant=merchant)
+    if branch is not None:
+        others = others.exclude(pk=branch.pk)
+    key = _name_key(name)
+    if any(_name_key(other) == key for other in others.values_list("name", flat=True)):
+        raise invalid(
+            "name",
+            _("There is already a branch named %(name)s.") % {"name": name},
+            code="duplicate",
+        )
+
+
 def branch_create(
     *,
     actor,
@@ -152,6 +174,7 @@ def branch_create(
     fields = _branch_fields(name=name, address=address, phone=phone)
     fields["latitude"], fields["longitude"] = _clean_location(latitude, longitude)
     with transaction.atomic():
+        _refuse_a_taken_branch_name(merchant, fields["name"])
         branch = Branch.objects.create(merchant=merchant, **fields)
         audit_log(
             actor=actor,
@@ -182,5 +205,8 @@ def branch_update(
         )
     if is_set(is_active):
         fields["is_active"] = bool(is_active)
-    save_changes(branch, fields, actor=actor, action="catalog.branch.updated")
+    with transaction.atomic():
+        if "name" in fields:
+            _refuse_a_taken_branch_name(branch.merchant, fields["name"], branch=branch)
+        save_changes(branch, fields, actor=actor, action="catalog.branch.updated")
     return branch

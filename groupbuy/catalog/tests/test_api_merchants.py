@@ -1,6 +1,7 @@
 import pytest
 
 from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.models import Listing
 from groupbuy.catalog.tests.factories import (
     make_branch,
@@ -178,3 +179,24 @@ def test_bearer_token_is_recognised_on_public_listing_reads(client):
     )
     assert response.status_code == 200
     assert response.json()["total"] == 1
+
+
+def test_a_second_branch_of_the_same_name_is_refused_by_api(client):
+    # given an owner whose shop has 人民广场店
+    owner = make_merchant_member(role="owner")
+    make_branch(merchant=owner.merchant, name="人民广场店")
+    _token, secret = api_token_create(actor=owner.user)
+    # when they add another 人民广场店 (spaced differently)
+    response = client.post(
+        f"/api/catalog/merchants/{owner.merchant.public_id}/branches",
+        {"name": "人民广场店 ", "address": "上海市黄浦区西藏中路1号"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    # then it is a 400 on the name and there is still one
+    assert response.status_code == 400
+    assert response.json()["code"] == "duplicate"
+    assert response.json()["fields"] == {
+        "name": ["There is already a branch named 人民广场店."]
+    }
+    assert owner.merchant.branches.count() == 1

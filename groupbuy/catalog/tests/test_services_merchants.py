@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog import services
@@ -211,3 +212,40 @@ def test_only_operators_manage_categories():
         services.category_update(actor=make_user(), category=category, name_en="y")
     category.refresh_from_db()
     assert category.name_en != "y"
+
+
+def test_a_branch_name_is_taken_whatever_its_case_and_spacing():
+    # given a merchant with 人民广场店 (closed) and East Gate, and another merchant
+    membership = make_merchant_member()
+    owner, merchant = membership.user, membership.merchant
+    make_branch(merchant=merchant, name="人民广场店", is_active=False)
+    east = make_branch(merchant=merchant, name="East Gate")
+    elsewhere = make_branch(name="人民广场店")
+    # when an owner adds or renames a branch to one of those names
+    for name in (" 人民广场店 ", "east  gate"):
+        with pytest.raises(CatalogError) as refused:
+            services.branch_create(
+                actor=owner, merchant=merchant, name=name, address="1 Rd"
+            )
+        # then it is refused on the name, and nothing is added
+        assert refused.value.code == "duplicate"
+        assert refused.value.fields == {
+            "name": [f"There is already a branch named {' '.join(name.split())}."]
+        }
+    with pytest.raises(CatalogError):
+        services.branch_update(actor=owner, branch=east, name="人民广场店")
+    east.refresh_from_db()
+    assert east.name == "East Gate"
+    assert Branch.objects.filter(merchant=merchant).count() == 2
+    assert not AuditEntry.objects.filter(action="catalog.branch.created").exists()
+    # a branch keeps (or re-cases) its own name; another merchant's is no matter
+    services.branch_update(actor=owner, branch=east, name="EAST GATE")
+    east.refresh_from_db()
+    assert east.name == "EAST GATE"
+    assert elsewhere.name == "人民广场店"
+
+
+def test_the_database_refuses_a_second_branch_of_the_same_name():
+    branch = make_branch(name="East")
+    with pytest.raises(IntegrityError):
+        make_branch(merchant=branch.merchant, name="east")

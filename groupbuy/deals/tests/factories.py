@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import count
 
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from groupbuy.escrow.tests.factories import apply_event, event_for, make_user
 __all__ = ["make_user"]
 
 TIERS = [(2, 9_900), (4, 8_900)]
+_branch_numbers = count(1)
 
 
 def make_merchant(*, name: str = "Fresh Mart", owner=None) -> Merchant:
@@ -38,7 +40,7 @@ def make_category(*, slug: str = "tea", parent=None) -> Category:
 def make_branch(*, merchant, latitude: float, longitude: float) -> Branch:
     return Branch.objects.create(
         merchant=merchant,
-        name="Branch",
+        name=f"Branch {next(_branch_numbers)}",  # a merchant's names are unique
         address="1 Road",
         latitude=latitude,
         longitude=longitude,

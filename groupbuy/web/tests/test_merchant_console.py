@@ -353,6 +353,23 @@ def test_an_owner_adds_and_edits_a_branch_with_its_map_position():
     assert other_owner.get(url).status_code in (403, 404)
 
 
+def test_a_second_branch_of_the_same_name_is_refused_on_the_form():
+    # given a shop with 人民广场店
+    merchant, owner = _member()
+    Branch.objects.create(merchant=merchant, name="人民广场店", address="1 Road")
+    # when the owner adds 人民广场店 again
+    response = owner.post(
+        _url("merchant_branch_create", merchant),
+        {"name": " 人民广场店", "address": "2 Road"},
+    )
+    # then the form says so on the name and nothing is added
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "There is already a branch named 人民广场店."
+    ]
+    assert Branch.objects.filter(merchant=merchant).count() == 1
+
+
 # --- Deal form -------------------------------------------------------------------
 
 
