@@ -43,6 +43,14 @@ def _check_role_and_branch(merchant: Merchant, role: str, branch: Branch | None)
     if branch is not None and branch.merchant_id != merchant.pk:
         message = _("That branch belongs to another merchant.")
         raise CatalogError("invalid", message, fields={"branch": [message]})
+    if branch is not None and role == Role.OWNER:
+        # Refused rather than dropped: the owner meant something by the branch,
+        # and an owner listed "at" a branch would still run every branch.
+        message = _(
+            "An owner runs every branch: a branch is for a cashier only. "
+            "Choose All branches, or the cashier role."
+        )
+        raise CatalogError("invalid", message, fields={"branch": [message]})
 
 
 def _phone_hash(phone_e164: str) -> str:

@@ -4,7 +4,7 @@ import pytest
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.services import api_token_create
-from groupbuy.catalog.models import StaffInvitation
+from groupbuy.catalog.models import Branch, StaffInvitation
 from groupbuy.catalog.tests.factories import make_merchant_member, make_phone, make_user
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,19 @@ def test_the_only_owner_cannot_demote_themselves_by_api(client):
     assert response.json()["code"] == "last_owner"
     owner.refresh_from_db()
     assert owner.role == "owner"
+
+
+def test_an_owner_at_one_branch_is_refused_by_api(client):
+    owner = make_merchant_member(role="owner")
+    branch = Branch.objects.create(
+        merchant=owner.merchant, name="人民广场店", address="1 Rd"
+    )
+    response = client.post(
+        f"/api/catalog/merchants/{owner.merchant.public_id}/staff",
+        {"phone": make_phone(), "role": "owner", "branch_id": branch.public_id},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["branch"]
+    assert not StaffInvitation.objects.exists()

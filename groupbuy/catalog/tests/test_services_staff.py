@@ -163,3 +163,30 @@ def test_an_operator_cannot_remove_a_merchants_only_owner():
     second = make_merchant_member(merchant=merchant, role=Role.OWNER)
     staff_remove(actor=operator, membership=second)
     assert not MerchantMembership.objects.filter(pk=second.pk).exists()
+
+
+def test_an_owner_is_not_invited_to_one_branch():
+    # given an owner and one of their branches
+    owner, merchant = _owner()
+    branch = Branch.objects.create(merchant=merchant, name="人民广场店", address="1 Rd")
+    shopper = make_user(phone_verified_at=timezone.now())
+    # when they invite someone as owner at that branch
+    for phone in (shopper.phone, make_phone()):
+        with pytest.raises(CatalogError) as refused:
+            staff_invite(
+                actor=owner,
+                merchant=merchant,
+                phone=phone,
+                role=Role.OWNER,
+                branch=branch,
+            )
+        # then it is refused on the branch and nobody is added or invited
+        assert refused.value.fields == {
+            "branch": [
+                "An owner runs every branch: a branch is for a cashier only. "
+                "Choose All branches, or the cashier role."
+            ]
+        }
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    assert not StaffInvitation.objects.exists()
+    assert not Invitation.objects.exists()

@@ -287,6 +287,20 @@ def test_an_owner_invites_a_number_and_sees_the_invitation_masked():
     assert not StaffInvitation.objects.exists()
 
 
+def test_an_owner_at_one_branch_is_refused_on_the_form():
+    merchant, owner = _member()
+    branch = Branch.objects.create(merchant=merchant, name="人民广场店", address="1 Rd")
+    response = owner.post(
+        _url("merchant_staff", merchant),
+        {"phone": make_phone(), "role": "owner", "branch": branch.public_id},
+    )
+    assert response.status_code == 200
+    assert (
+        "a branch is for a cashier only" in response.context["form"].errors["branch"][0]
+    )
+    assert not StaffInvitation.objects.exists()
+
+
 def test_a_bad_number_is_explained_on_the_form():
     merchant, owner = _member()
     response = owner.post(
