@@ -70,7 +70,8 @@ def staff_invite(
 
     Owners and operators only. Returns the membership when the number has an
     account, else the (new or renewed) invitation. Inviting the same number
-    again updates the role and branch and sends no second SMS.
+    again updates the role and branch and sends no second SMS; inviting
+    someone already on the staff is refused (409 ``already_staff``).
     """
     require_merchant_owner(actor, merchant)
     phone = normalize_phone(phone)
@@ -78,8 +79,33 @@ def staff_invite(
     with transaction.atomic():
         member = _member_with(phone)
         if member is not None:
+            _refuse_a_member(merchant, member)
             return _add_member(actor, merchant, member, role, branch)
         return _invite_number(actor, merchant, phone, role, branch)
+
+
+def _refuse_a_member(merchant: Merchant, member) -> None:
+    """Refuse to invite someone already on the staff, and change nothing: an
+    invitation is no way to change a member's role or branch."""
+    membership = (
+        MerchantMembership.objects.filter(merchant=merchant, user=member)
+        .select_related("branch")
+        .first()
+    )
+    if membership is None:
+        return
+    role = Role(membership.role).label
+    if membership.branch is not None:
+        role = f"{role} · {membership.branch.name}"
+    message = _(
+        "%(name)s is already on your staff (%(role)s). Nothing was changed."
+    ) % {
+        "name": member.display_name or mask_phone(member.phone),
+        "role": role,
+    }
+    raise CatalogError(
+        "already_staff", message, status=409, fields={"phone": [message]}
+    )
 
 
 def _keep_an_owner(merchant: Merchant, user) -> None:
@@ -102,8 +128,6 @@ def _keep_an_owner(merchant: Merchant, user) -> None:
 
 
 def _add_member(actor, merchant, member, role, branch) -> MerchantMembership:
-    if role != Role.OWNER:
-        _keep_an_owner(merchant, member)
     membership = merchant_membership_add(
         actor=actor, user=member, merchant=merchant, role=role, branch=branch
     )

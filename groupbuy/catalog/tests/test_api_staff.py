@@ -60,18 +60,20 @@ def test_cashiers_and_outsiders_cannot_see_or_invite_staff(client):
     assert MerchantMembership.objects.filter(merchant=merchant).count() == 2
 
 
-def test_the_only_owner_cannot_demote_themselves_by_api(client):
+def test_inviting_a_member_again_by_api_is_a_409_that_changes_nothing(client):
     owner = make_merchant_member(role="owner")
-    response = client.post(
-        f"/api/catalog/merchants/{owner.merchant.public_id}/staff",
-        {"phone": owner.user.phone, "role": "cashier"},
-        content_type="application/json",
-        headers=_auth(owner.user),
-    )
-    assert response.status_code == 409
-    assert response.json()["code"] == "last_owner"
-    owner.refresh_from_db()
-    assert owner.role == "owner"
+    cashier = make_merchant_member(merchant=owner.merchant, role="cashier")
+    for member, role in ((owner, "cashier"), (cashier, "owner")):
+        response = client.post(
+            f"/api/catalog/merchants/{owner.merchant.public_id}/staff",
+            {"phone": member.user.phone, "role": role},
+            content_type="application/json",
+            headers=_auth(owner.user),
+        )
+        assert response.status_code == 409
+        assert response.json()["code"] == "already_staff"
+        member.refresh_from_db()
+        assert member.role != role
 
 
 def test_an_owner_at_one_branch_is_refused_by_api(client):

@@ -125,29 +125,46 @@ def test_an_owner_removes_staff_but_not_themselves():
     assert MerchantMembership.objects.filter(pk=owner_membership.pk).exists()
 
 
-def test_an_owner_cannot_demote_themselves_while_the_only_owner():
-    # given a merchant whose only owner re-invites their own number as a cashier
+def test_inviting_someone_already_on_the_staff_says_so_and_changes_nothing():
+    # given a shop with its owner and a cashier 鲜邻收银员 at 人民广场店
     owner, merchant = _owner()
-    with pytest.raises(CatalogError) as refused:
+    branch = Branch.objects.create(merchant=merchant, name="人民广场店", address="1 Rd")
+    cashier = make_merchant_member(
+        merchant=merchant,
+        role=Role.CASHIER,
+        branch=branch,
+        user=make_user(display_name="鲜邻收银员"),
+    )
+    audited = AuditEntry.objects.count()
+    # when the owner invites the cashier again (as owner) and their own number
+    with pytest.raises(CatalogError) as again:
+        staff_invite(
+            actor=owner, merchant=merchant, phone=cashier.user.phone, role=Role.OWNER
+        )
+    with pytest.raises(CatalogError) as themselves:
         staff_invite(
             actor=owner, merchant=merchant, phone=owner.phone, role=Role.CASHIER
         )
-    # then it is refused and they stay the owner
-    assert refused.value.status == 409
-    assert MerchantMembership.objects.get(user=owner).role == Role.OWNER
-    # with a second owner, stepping down is theirs to choose
-    second = make_merchant_member(merchant=merchant, role=Role.OWNER)
-    staff_invite(actor=owner, merchant=merchant, phone=owner.phone, role=Role.CASHIER)
-    assert MerchantMembership.objects.get(user=owner).role == Role.CASHIER
-    # and the owner left cannot be demoted by anyone now
-    with pytest.raises(CatalogError):
-        staff_invite(
-            actor=make_user(is_staff=True),
-            merchant=merchant,
-            phone=second.user.phone,
-            role=Role.CASHIER,
+    # then both are refused, naming the role they have, and nothing changes
+    assert (again.value.code, again.value.status) == ("already_staff", 409)
+    assert again.value.fields == {
+        "phone": [
+            "鲜邻收银员 is already on your staff (Cashier · 人民广场店). "
+            "Nothing was changed."
+        ]
+    }
+    assert themselves.value.code == "already_staff"
+    assert "(Owner)" in themselves.value.message
+    assert sorted(
+        MerchantMembership.objects.filter(merchant=merchant).values_list(
+            "user", "role", "branch"
         )
-    assert MerchantMembership.objects.get(pk=second.pk).role == Role.OWNER
+    ) == sorted(
+        [(owner.pk, Role.OWNER, None), (cashier.user.pk, Role.CASHIER, branch.pk)]
+    )
+    assert AuditEntry.objects.count() == audited
+    assert not Notification.objects.exists()
+    assert not StaffInvitation.objects.exists()
 
 
 def test_an_operator_cannot_remove_a_merchants_only_owner():

@@ -311,17 +311,24 @@ def test_a_bad_number_is_explained_on_the_form():
     assert not StaffInvitation.objects.exists()
 
 
-def test_the_only_owner_inviting_their_own_number_as_cashier_is_refused():
+def test_inviting_someone_already_on_the_staff_says_so_on_the_form():
+    # given a shop with a cashier 鲜邻收银员
     merchant, owner = _member()
-    me = MerchantMembership.objects.get(merchant=merchant)
+    cashier = make_merchant_member(
+        merchant=merchant, role=Role.CASHIER, user=make_user(display_name="鲜邻收银员")
+    )
+    # when the owner invites them again as an owner
     response = owner.post(
         _url("merchant_staff", merchant),
-        {"phone": me.user.phone[3:], "role": "cashier", "branch": ""},
+        {"phone": cashier.user.phone[3:], "role": "owner", "branch": ""},
     )
+    # then the form says they already are, and with which role; nothing changes
     assert response.status_code == 200
-    assert "only owner" in " ".join(response.context["form"].errors["role"])
-    me.refresh_from_db()
-    assert me.role == Role.OWNER
+    assert response.context["form"].errors["phone"] == [
+        "鲜邻收银员 is already on your staff (Cashier). Nothing was changed."
+    ]
+    cashier.refresh_from_db()
+    assert cashier.role == Role.CASHIER
 
 
 def test_staff_pages_are_hidden_from_and_refused_to_cashiers_and_outsiders():
