@@ -9,6 +9,7 @@ app = GroupbuyApp(
     notification_kinds={
         "catalog.staff.added": _("Added to a merchant's staff"),
         "catalog.staff.invited": _("Invitation to a merchant's staff"),
+        "catalog.staff.answered": _("Answer to your staff invitation"),
     },
     # Fresh produce with photos for `groupbuy demo` (catalog/demo.py).
     demo_data="groupbuy.catalog.demo:load_demo_data",

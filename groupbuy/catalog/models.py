@@ -287,9 +287,10 @@ class Listing(models.Model):
 
 
 class StaffInvitation(models.Model):
-    """An owner's invitation to a phone number with no account yet to join the
-    merchant's staff; it becomes a membership when someone verifies that number
-    (``accounts.signals.phone_verified``)."""
+    """An owner's invitation to a phone number to join the merchant's staff. Its
+    ``invitee`` is the account holding the number (at once, or once someone
+    verifies it: ``accounts.signals.phone_verified``), who accepts it (it becomes
+    a membership) or declines it (it is deleted) before ``expires_at``."""
 
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")
@@ -314,6 +315,14 @@ class StaffInvitation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    invitee = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_invitations",
+        verbose_name=_("invited person"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from groupbuy.accounts.signals import phone_verified
-from groupbuy.catalog.services.staff import staff_invitations_accept
+from groupbuy.catalog.services.staff import staff_invitations_attach
 
 
-@receiver(phone_verified, dispatch_uid="catalog.staff_invitations_accept")
+@receiver(phone_verified, dispatch_uid="catalog.staff_invitations_attach")
 def on_phone_verified(sender, *, user, phone_e164, **kwargs) -> None:
-    """Make the new member staff of the merchants that invited their number."""
-    staff_invitations_accept(user=user, phone_e164=phone_e164)
+    """Hand the new member the staff invitations sent to their number."""
+    staff_invitations_attach(user=user, phone_e164=phone_e164)

@@ -15,6 +15,10 @@ GROUPBUY_CONTACT_HASH_KEY = os.environ.get("GROUPBUY_CONTACT_HASH_KEY", "")
 GROUPBUY_INVITATION_RETENTION_DAYS = int(
     os.environ.get("GROUPBUY_INVITATION_RETENTION_DAYS", "90")
 )
+# How long an owner's invitation to join a merchant's staff waits for an answer.
+GROUPBUY_STAFF_INVITATION_DAYS = int(
+    os.environ.get("GROUPBUY_STAFF_INVITATION_DAYS", "14")
+)
 # The one-machine install's file outboxes (a file per text or e-mail, for
 # another process to send on) delete what is older than this: numbers, codes.
 GROUPBUY_OUTBOX_RETENTION_DAYS = int(

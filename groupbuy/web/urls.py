@@ -16,6 +16,7 @@ from groupbuy.web.views import (
     operator,
     orders,
     site,
+    staff_invitations,
 )
 
 app_name = "web"
@@ -70,6 +71,21 @@ urlpatterns = [
         "me/tokens/<str:token_id>/revoke/",
         account_security.api_token_revoke,
         name="api_token_revoke",
+    ),
+    path(
+        "me/staff-invitations/",
+        staff_invitations.staff_invitations,
+        name="staff_invitations",
+    ),
+    path(
+        "me/staff-invitations/<str:invitation_id>/accept/",
+        staff_invitations.staff_invitation_accept_view,
+        name="staff_invitation_accept",
+    ),
+    path(
+        "me/staff-invitations/<str:invitation_id>/decline/",
+        staff_invitations.staff_invitation_decline_view,
+        name="staff_invitation_decline",
     ),
     path("deals/<str:deal_id>/", deals.deal_detail, name="deal_detail"),
     path("deals/<str:deal_id>/join/", deals.deal_join_view, name="deal_join"),

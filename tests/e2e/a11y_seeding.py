@@ -320,6 +320,8 @@ NOT_PAGES = {
     "ops:erasure_perform",
     "demands:photo_delete",
     "web:merchant_staff_remove",
+    "web:staff_invitation_accept",
+    "web:staff_invitation_decline",
     "pooling:cart_delete",
     "pooling:request_withdraw",
     "pooling:merchant_promotion_end",

@@ -183,7 +183,7 @@ def test_the_owner_invites_a_cashier_and_the_deal_page_fits(console):
     page.select_option("#id_branch", label="East gate")
     page.click("#staff-invite-submit")
     page.wait_for_selector("#messages")
-    assert "An invitation was sent by SMS." in page.inner_text("#messages")
+    assert "The invitation is sent." in page.inner_text("#messages")
     row = page.locator("#staff-table tr[id^=staff-invitation-]")
     assert row.count() == 1
     assert "Cashier" in row.inner_text()

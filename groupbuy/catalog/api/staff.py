@@ -1,4 +1,7 @@
-"""A merchant's staff: list, invite by phone number, remove (owners only)."""
+"""A merchant's staff: list, invite by phone number, withdraw an invitation,
+remove (owners only); and the invitations waiting for my answer."""
+
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -11,7 +14,13 @@ from groupbuy.catalog import selectors
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch
 from groupbuy.catalog.selectors import staff as staff_selectors
-from groupbuy.catalog.services.staff import staff_invite, staff_remove
+from groupbuy.catalog.services.staff import (
+    staff_invitation_accept,
+    staff_invitation_cancel,
+    staff_invitation_decline,
+    staff_invite,
+    staff_remove,
+)
 
 router = Router(tags=["catalog"])
 
@@ -27,6 +36,23 @@ class StaffOut(Schema):
     status: str  # "member" or "invited"
     name: str
     phone: str  # masked
+    role: str
+    branch_id: str | None
+    expires_at: datetime | None = None  # an invitation's
+
+
+class MyStaffInvitationOut(Schema):
+    id: str
+    merchant_id: str
+    merchant_name: str
+    role: str
+    branch_id: str | None
+    branch_name: str
+    expires_at: datetime
+
+
+class StaffInvitationAcceptedOut(Schema):
+    merchant_id: str
     role: str
     branch_id: str | None
 
@@ -50,6 +76,7 @@ def _invitation_out(invitation) -> dict:
         "phone": invitation.phone_masked,
         "role": invitation.role,
         "branch_id": invitation.branch.public_id if invitation.branch else None,
+        "expires_at": invitation.expires_at,
     }
 
 
@@ -68,7 +95,8 @@ def staff_list(request, merchant_id: str):
 
 @router.post("/merchants/{merchant_id}/staff", response={201: StaffOut})
 def staff_invite_endpoint(request, merchant_id: str, payload: StaffInviteIn):
-    """Add a number's holder to the staff, or invite the number by SMS."""
+    """Invite a number's holder to the staff (in their inbox, or by SMS); they
+    join once they accept."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -76,7 +104,7 @@ def staff_invite_endpoint(request, merchant_id: str, payload: StaffInviteIn):
     if payload.branch_id:
         branch = get_object_or_404(Branch, public_id=payload.branch_id)
     try:
-        result = staff_invite(
+        invitation = staff_invite(
             actor=request.auth,
             merchant=merchant,
             phone=payload.phone,
@@ -87,9 +115,7 @@ def staff_invite_endpoint(request, merchant_id: str, payload: StaffInviteIn):
         raise CatalogError(
             "invalid", error.messages[0], fields={"phone": error.messages}
         ) from error
-    if isinstance(result, MerchantMembership):
-        return Status(201, _member_out(result))
-    return Status(201, _invitation_out(result))
+    return Status(201, _invitation_out(invitation))
 
 
 @router.delete("/merchants/{merchant_id}/staff/{user_id}", response={204: None})
@@ -101,4 +127,63 @@ def staff_remove_endpoint(request, merchant_id: str, user_id: str):
         user=request.auth, merchant=merchant, user_public_id=user_id
     )
     staff_remove(actor=request.auth, membership=membership)
+    return Status(204, None)
+
+
+@router.delete(
+    "/merchants/{merchant_id}/staff/invitations/{invitation_id}",
+    response={204: None},
+)
+def staff_invitation_withdraw(request, merchant_id: str, invitation_id: str):
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    invitation = staff_selectors.staff_invitation_get_for_owner(
+        user=request.auth, merchant=merchant, public_id=invitation_id
+    )
+    staff_invitation_cancel(actor=request.auth, invitation=invitation)
+    return Status(204, None)
+
+
+def _my_invitation_out(invitation) -> dict:
+    branch = invitation.branch
+    return {
+        "id": invitation.public_id,
+        "merchant_id": invitation.merchant.public_id,
+        "merchant_name": invitation.merchant.name,
+        "role": invitation.role,
+        "branch_id": branch.public_id if branch else None,
+        "branch_name": branch.name if branch else "",
+        "expires_at": invitation.expires_at,
+    }
+
+
+@router.get("/staff-invitations", response=list[MyStaffInvitationOut])
+def my_staff_invitations(request):
+    """The invitations to join a merchant's staff waiting for my answer."""
+    invitations = staff_selectors.staff_invitations_for_user(user=request.auth)
+    return [_my_invitation_out(invitation) for invitation in invitations]
+
+
+@router.post(
+    "/staff-invitations/{invitation_id}/accept", response=StaffInvitationAcceptedOut
+)
+def my_staff_invitation_accept(request, invitation_id: str):
+    invitation = staff_selectors.staff_invitation_get_for_invitee(
+        user=request.auth, public_id=invitation_id
+    )
+    membership = staff_invitation_accept(actor=request.auth, invitation=invitation)
+    return {
+        "merchant_id": invitation.merchant.public_id,
+        "role": membership.role,
+        "branch_id": membership.branch.public_id if membership.branch else None,
+    }
+
+
+@router.post("/staff-invitations/{invitation_id}/decline", response={204: None})
+def my_staff_invitation_decline(request, invitation_id: str):
+    invitation = staff_selectors.staff_invitation_get_for_invitee(
+        user=request.auth, public_id=invitation_id
+    )
+    staff_invitation_decline(actor=request.auth, invitation=invitation)
     return Status(204, None)

@@ -64,3 +64,33 @@ def staff_invitation_get_for_owner(
     if invitation is None:
         raise CatalogError("not_found", _("There is no such invitation."), status=404)
     return invitation
+
+
+def staff_invitations_for_user(*, user) -> QuerySet[StaffInvitation]:
+    """Return the invitations to join a staff waiting for ``user``'s answer."""
+    return (
+        StaffInvitation.objects.filter(
+            invitee_id=getattr(user, "pk", None),
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("merchant", "branch")
+        .order_by("expires_at", "pk")
+    )
+
+
+def staff_invitation_get_for_invitee(*, user, public_id: str) -> StaffInvitation:
+    """Return ``user``'s own unanswered invitation (expired ones too, so that
+    accepting one says it expired); 404 for anyone else's."""
+    invitation = (
+        StaffInvitation.objects.filter(
+            public_id=public_id,
+            invitee_id=getattr(user, "pk", None),
+            accepted_at__isnull=True,
+        )
+        .select_related("merchant", "branch")
+        .first()
+    )
+    if invitation is None:
+        raise CatalogError("not_found", _("There is no such invitation."), status=404)
+    return invitation

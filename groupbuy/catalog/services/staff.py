@@ -1,20 +1,24 @@
 """A merchant's staff: owners invite people by phone number, with a role.
 
-A number that belongs to an account joins the staff at once and its
-holder is notified. Any other number gets an SMS invitation
-(``notify.invitations.notification_invite``) and a ``StaffInvitation``; when
-someone signs up and verifies that number (``accounts.signals.phone_verified``),
-``staff_invitations_accept`` makes them staff with the role they were offered.
+Nobody joins a staff without saying yes. An invitation (``StaffInvitation``)
+goes to the number: its holder, if it has an account, finds it in their inbox
+and on their staff invitations page; any other number gets an SMS invitation
+(``notify.invitations.notification_invite``), and whoever signs up and
+verifies that number (``accounts.signals.phone_verified``) becomes the
+invitee. The invitee accepts (``staff_invitation_accept``: a membership with
+the role offered) or declines before it expires; owners may withdraw it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +35,6 @@ from groupbuy.notify.invitations import notification_invite
 from groupbuy.notify.models import Invitation
 from groupbuy.notify.services import notification_enqueue
 
-INVITATION_DAYS = 14
 Role = MerchantMembership.Role
 
 
@@ -63,15 +66,19 @@ def _member_with(phone: str):
     return get_user_model().objects.filter(phone=phone, is_active=True).first()
 
 
+def invitation_days() -> int:
+    return int(getattr(settings, "GROUPBUY_STAFF_INVITATION_DAYS", 14))
+
+
 def staff_invite(
     *, actor, merchant: Merchant, phone: str, role: str, branch: Branch | None = None
-) -> MerchantMembership | StaffInvitation:
-    """Add the holder of ``phone`` to ``merchant``'s staff, or invite the number.
+) -> StaffInvitation:
+    """Invite the holder of ``phone`` to ``merchant``'s staff; return the (new or
+    renewed) invitation.
 
-    Owners and operators only. Returns the membership when the number has an
-    account, else the (new or renewed) invitation. Inviting the same number
-    again updates the role and branch and sends no second SMS; inviting
-    someone already on the staff is refused (409 ``already_staff``).
+    Owners and operators only. Inviting the same number again updates the role
+    and branch and notifies nobody twice; inviting someone already on the staff
+    is refused (409 ``already_staff``).
     """
     require_merchant_owner(actor, merchant)
     phone = normalize_phone(phone)
@@ -80,8 +87,7 @@ def staff_invite(
         member = _member_with(phone)
         if member is not None:
             _refuse_a_member(merchant, member)
-            return _add_member(actor, merchant, member, role, branch)
-        return _invite_number(actor, merchant, phone, role, branch)
+        return _invite(actor, merchant, phone, role, branch, invitee=member)
 
 
 def _refuse_a_member(merchant: Merchant, member) -> None:
@@ -127,28 +133,7 @@ def _keep_an_owner(merchant: Merchant, user) -> None:
         )
 
 
-def _add_member(actor, merchant, member, role, branch) -> MerchantMembership:
-    membership = merchant_membership_add(
-        actor=actor, user=member, merchant=merchant, role=role, branch=branch
-    )
-    notification_enqueue(
-        recipient=member,
-        kind="catalog.staff.added",
-        title=format_lazy(
-            gettext_lazy("You are now on the staff of {merchant}"),
-            merchant=merchant.name,
-        ),
-        body=format_lazy(
-            gettext_lazy("Role: {role}. Open the merchant console to start."),
-            role=Role(role).label,
-        ),
-        url=reverse("web:merchant_dashboard", args=[merchant.public_id]),
-        channels=["in_app"],
-    )
-    return membership
-
-
-def _invite_number(actor, merchant, phone, role, branch) -> StaffInvitation:
+def _invite(actor, merchant, phone, role, branch, *, invitee) -> StaffInvitation:
     now = timezone.now()
     invitation, created = StaffInvitation.objects.update_or_create(
         merchant=merchant,
@@ -159,7 +144,8 @@ def _invite_number(actor, merchant, phone, role, branch) -> StaffInvitation:
             "role": role,
             "branch": branch,
             "invited_by": actor,
-            "expires_at": now + timedelta(days=INVITATION_DAYS),
+            "invitee": invitee,
+            "expires_at": now + timedelta(days=invitation_days()),
         },
     )
     audit_log(
@@ -168,6 +154,13 @@ def _invite_number(actor, merchant, phone, role, branch) -> StaffInvitation:
         obj=invitation,
         data={"merchant": merchant.public_id, "role": role, "renewed": not created},
     )
+    answer_url = reverse("web:staff_invitations")
+    if invitee is not None:
+        body = gettext_lazy("Role: {role}. Accept or decline it within {days} days.")
+        url = answer_url
+    else:
+        body = gettext_lazy("Sign up with this number to accept. Role: {role}.")
+        url = f"{reverse('web:signup')}?{urlencode({'next': answer_url})}"
     notification_invite(
         actor=actor,
         address=phone,
@@ -176,11 +169,8 @@ def _invite_number(actor, merchant, phone, role, branch) -> StaffInvitation:
             gettext_lazy("{merchant} invites you to join its staff"),
             merchant=merchant.name,
         ),
-        body=format_lazy(
-            gettext_lazy("Sign up with this number to accept. Role: {role}."),
-            role=Role(role).label,
-        ),
-        url=reverse("web:signup"),
+        body=format_lazy(body, role=Role(role).label, days=invitation_days()),
+        url=url,
         data={"merchant": merchant.public_id, "role": role},
         idempotency_key=f"catalog.staff.invite:{invitation.public_id}",
     )
@@ -188,39 +178,136 @@ def _invite_number(actor, merchant, phone, role, branch) -> StaffInvitation:
 
 
 @transaction.atomic
-def staff_invitations_accept(
+def staff_invitations_attach(
     *, user, phone_e164: str, now: datetime | None = None
 ) -> int:
-    """Make ``user`` staff of every merchant that invited the number they just
-    verified (unexpired invitations); return how many. Again changes nothing."""
+    """Make ``user``, who just verified ``phone_e164``, the invitee of the
+    unexpired invitations sent to that number before it had an account; return
+    how many. They still accept or decline each. Again changes nothing."""
     now = now or timezone.now()
     pending = list(
-        StaffInvitation.objects.select_for_update(of=("self",))
+        StaffInvitation.objects.select_for_update()
         .filter(
             phone_hash=_phone_hash(phone_e164),
+            invitee__isnull=True,
             accepted_at__isnull=True,
             expires_at__gt=now,
         )
-        .select_related("merchant", "branch")
         .order_by("pk")
     )
     for invitation in pending:
-        merchant_membership_add(
-            actor=invitation.invited_by,
-            user=user,
-            merchant=invitation.merchant,
-            role=invitation.role,
-            branch=invitation.branch,
+        invitation.invitee = user
+        invitation.save(update_fields=["invitee"])
+        audit_log(
+            actor=user,
+            action="catalog.staff.invitation_attached",
+            obj=invitation,
+            data={"merchant": invitation.merchant.public_id},
         )
+    return len(pending)
+
+
+def _locked_for_invitee(actor, invitation: StaffInvitation) -> StaffInvitation:
+    """Lock and re-read ``invitation``; 404 unless ``actor`` is its invitee
+    (someone else's invitation is none of their business)."""
+    locked = (
+        StaffInvitation.objects.select_for_update(of=("self",))
+        .select_related("merchant", "branch", "invited_by")
+        .filter(pk=invitation.pk, invitee_id=getattr(actor, "pk", None))
+        .first()
+    )
+    if locked is None:
+        raise CatalogError("not_found", _("There is no such invitation."), status=404)
+    return locked
+
+
+def staff_invitation_accept(
+    *, actor, invitation: StaffInvitation, now: datetime | None = None
+) -> MerchantMembership:
+    """Join the staff ``invitation`` offers ``actor`` (its invitee only), with
+    its role and branch, before it expires. Accepting again returns the same
+    membership and changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = _locked_for_invitee(actor, invitation)
+        merchant = invitation.merchant
+        membership = MerchantMembership.objects.filter(
+            merchant=merchant, user=actor
+        ).first()
+        if invitation.accepted_at is not None and membership is not None:
+            return membership
+        if invitation.expires_at <= now:
+            raise CatalogError(
+                "expired",
+                _("This invitation has expired. Ask the shop to invite you again."),
+                status=409,
+            )
+        if membership is None:  # else they joined meanwhile: keep their role
+            membership = merchant_membership_add(
+                actor=actor,
+                user=actor,
+                merchant=merchant,
+                role=invitation.role,
+                branch=invitation.branch,
+            )
         invitation.accepted_at = now
         invitation.save(update_fields=["accepted_at"])
         audit_log(
-            actor=user,
+            actor=actor,
             action="catalog.staff.invitation_accepted",
             obj=invitation,
-            data={"merchant": invitation.merchant.public_id, "role": invitation.role},
+            data={"merchant": merchant.public_id, "role": invitation.role},
         )
-    return len(pending)
+        _tell_the_inviter(invitation, actor, accepted=True)
+    return membership
+
+
+def staff_invitation_decline(*, actor, invitation: StaffInvitation) -> None:
+    """Say no to ``invitation`` (its invitee only): it is deleted, and the owner
+    who sent it is told. Declining again finds nothing (404)."""
+    with transaction.atomic():
+        invitation = _locked_for_invitee(actor, invitation)
+        if invitation.accepted_at is not None:
+            raise CatalogError(
+                "already_accepted",
+                _("You accepted this invitation already."),
+                status=409,
+            )
+        audit_log(
+            actor=actor,
+            action="catalog.staff.invitation_declined",
+            obj=invitation,
+            data={"merchant": invitation.merchant.public_id},
+        )
+        _tell_the_inviter(invitation, actor, accepted=False)
+        invitation.delete()
+
+
+def _tell_the_inviter(invitation: StaffInvitation, invitee, *, accepted: bool):
+    inviter = invitation.invited_by
+    if inviter is None:
+        return
+    merchant = invitation.merchant
+    title = (
+        gettext_lazy("{name} joined the staff of {merchant}")
+        if accepted
+        else gettext_lazy("{name} declined to join the staff of {merchant}")
+    )
+    notification_enqueue(
+        recipient=inviter,
+        kind="catalog.staff.answered",
+        title=format_lazy(
+            title,
+            name=invitee.display_name or invitation.phone_masked,
+            merchant=merchant.name,
+        ),
+        body=format_lazy(
+            gettext_lazy("Role: {role}."), role=Role(invitation.role).label
+        ),
+        url=reverse("web:merchant_staff", args=[merchant.public_id]),
+        channels=["in_app"],
+        idempotency_key=f"catalog.staff.answered:{invitation.public_id}",
+    )
 
 
 def staff_invitation_cancel(*, actor, invitation: StaffInvitation) -> None:

@@ -1,6 +1,9 @@
 """The staff API: owners list and invite; cashiers and outsiders are refused."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.services import api_token_create
@@ -39,6 +42,102 @@ def test_an_owner_invites_by_api_and_sees_the_invitation_masked(client):
     )
     assert bad.status_code == 400
     assert StaffInvitation.objects.count() == 1
+
+
+def test_a_member_answers_an_invitation_by_api(client):
+    # given an owner inviting a shopper, who has an account, twice over
+    owner = make_merchant_member(role="owner")
+    merchant = owner.merchant
+    shopper, declining = make_user(), make_user()
+    url = f"/api/catalog/merchants/{merchant.public_id}/staff"
+    for person in (shopper, declining):
+        invited = client.post(
+            url,
+            {"phone": person.phone, "role": "cashier"},
+            content_type="application/json",
+            headers=_auth(owner.user),
+        )
+        # then each is an invitation, not a member
+        assert invited.status_code == 201
+        assert (invited.json()["status"], invited.json()["name"]) == ("invited", "")
+        assert invited.json()["expires_at"].endswith("Z")
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    mine = client.get("/api/catalog/staff-invitations", headers=_auth(shopper)).json()
+    assert [(item["merchant_id"], item["role"]) for item in mine] == [
+        (merchant.public_id, "cashier")
+    ]
+    invitation_id = mine[0]["id"]
+    accept = f"/api/catalog/staff-invitations/{invitation_id}/accept"
+    # when someone else (the other invitee, the owner) accepts it: not found
+    for intruder in (declining, owner.user):
+        assert client.post(accept, headers=_auth(intruder)).status_code == 404
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    # when the shopper accepts it
+    accepted = client.post(accept, headers=_auth(shopper))
+    assert accepted.status_code == 200
+    assert accepted.json() == {
+        "merchant_id": merchant.public_id,
+        "role": "cashier",
+        "branch_id": None,
+    }
+    assert MerchantMembership.objects.get(user=shopper).role == "cashier"
+    # and the other declines theirs
+    (theirs,) = client.get(
+        "/api/catalog/staff-invitations", headers=_auth(declining)
+    ).json()
+    declined = client.post(
+        f"/api/catalog/staff-invitations/{theirs['id']}/decline",
+        headers=_auth(declining),
+    )
+    assert declined.status_code == 204
+    assert not MerchantMembership.objects.filter(user=declining).exists()
+    assert not StaffInvitation.objects.filter(accepted_at=None).exists()
+
+
+def test_an_expired_invitation_is_a_409_by_api(client):
+    owner = make_merchant_member(role="owner")
+    shopper = make_user()
+    client.post(
+        f"/api/catalog/merchants/{owner.merchant.public_id}/staff",
+        {"phone": shopper.phone, "role": "cashier"},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    invitation = StaffInvitation.objects.get()
+    StaffInvitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.post(
+        f"/api/catalog/staff-invitations/{invitation.public_id}/accept",
+        headers=_auth(shopper),
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "expired")
+    assert (
+        client.get("/api/catalog/staff-invitations", headers=_auth(shopper)).json()
+        == []
+    )
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+
+
+def test_only_the_merchants_owners_withdraw_an_invitation_by_api(client):
+    # given an owner's invitation, the shop's cashier and another shop's owner
+    owner = make_merchant_member(role="owner")
+    merchant = owner.merchant
+    cashier = make_merchant_member(merchant=merchant, role="cashier").user
+    other_owner = make_merchant_member(role="owner").user
+    created = client.post(
+        f"/api/catalog/merchants/{merchant.public_id}/staff",
+        {"phone": make_user().phone, "role": "cashier"},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    ).json()
+    url = (
+        f"/api/catalog/merchants/{merchant.public_id}/staff/invitations/{created['id']}"
+    )
+    # when they withdraw it, then the others are refused and the owner is not
+    for intruder in (cashier, other_owner, make_user()):
+        assert client.delete(url, headers=_auth(intruder)).status_code == 403
+    assert StaffInvitation.objects.exists()
+    assert client.delete(url, headers=_auth(owner.user)).status_code == 204
+    assert not StaffInvitation.objects.exists()
 
 
 def test_cashiers_and_outsiders_cannot_see_or_invite_staff(client):

@@ -1,15 +1,26 @@
-"""Owners invite staff by phone number; a number without an account joins when
-its holder signs up and verifies it."""
+"""Owners invite staff by phone number; the number's holder (now, or once they
+sign up and verify it) joins only by accepting."""
+
+from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.signals import phone_verified
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch, StaffInvitation
+from groupbuy.catalog.permissions import is_merchant_staff
+from groupbuy.catalog.selectors.staff import (
+    merchant_staff_invitations,
+    staff_invitations_for_user,
+)
 from groupbuy.catalog.services.staff import (
-    staff_invitations_accept,
+    staff_invitation_accept,
+    staff_invitation_cancel,
+    staff_invitation_decline,
+    staff_invitations_attach,
     staff_invite,
     staff_remove,
 )
@@ -31,31 +42,68 @@ def _owner():
     return membership.user, membership.merchant
 
 
-def test_a_number_with_an_account_joins_the_staff_at_once_and_is_told():
-    # given an owner, a branch and a verified shopper
+def test_a_member_is_invited_and_joins_only_when_they_accept():
+    # given an owner, a branch and a verified shopper 小王
     owner, merchant = _owner()
     branch = Branch.objects.create(merchant=merchant, name="East", address="1 Rd")
-    shopper = make_user(phone_verified_at=timezone.now())
-    # when
-    membership = staff_invite(
+    shopper = make_user(phone_verified_at=timezone.now(), display_name="小王")
+    # when the owner invites 小王 as a cashier at East
+    invitation = staff_invite(
         actor=owner,
         merchant=merchant,
         phone=shopper.phone,
         role=Role.CASHIER,
         branch=branch,
     )
-    # then
+    # then 小王 is not on the staff yet, and finds the invitation in their inbox
+    assert (invitation.invitee, invitation.role, invitation.branch) == (
+        shopper,
+        Role.CASHIER,
+        branch,
+    )
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    assert not is_merchant_staff(shopper, merchant)
+    notice = Notification.objects.get(recipient=shopper)
+    assert (notice.kind, notice.url) == (
+        "catalog.staff.invited",
+        "/me/staff-invitations/",
+    )
+    assert not Invitation.objects.exists()  # no SMS invitation: they have an account
+    assert list(staff_invitations_for_user(user=shopper)) == [invitation]
+    # when 小王 accepts (twice)
+    membership = staff_invitation_accept(actor=shopper, invitation=invitation)
+    again = staff_invitation_accept(actor=shopper, invitation=invitation)
+    # then they are a cashier at East, once, and the owner is told
+    assert again.pk == membership.pk
     assert (membership.user, membership.role, membership.branch) == (
         shopper,
         Role.CASHIER,
         branch,
     )
-    notice = Notification.objects.get(recipient=shopper)
-    assert notice.kind == "catalog.staff.added"
-    assert not StaffInvitation.objects.exists()
+    assert is_merchant_staff(shopper, merchant)
+    told = Notification.objects.get(recipient=owner)
+    assert (told.kind, told.url) == (
+        "catalog.staff.answered",
+        f"/merchant/{merchant.public_id}/staff/",
+    )
+    assert (
+        AuditEntry.objects.filter(action="catalog.staff.invitation_accepted").count()
+        == 1
+    )
+    assert list(staff_invitations_for_user(user=shopper)) == []
 
 
-def test_a_number_without_an_account_is_invited_by_sms_and_joins_on_sign_up():
+@override_settings(GROUPBUY_STAFF_INVITATION_DAYS=3)
+def test_an_invitation_lasts_the_configured_days():
+    owner, merchant = _owner()
+    invitation = staff_invite(
+        actor=owner, merchant=merchant, phone=make_phone(), role=Role.CASHIER
+    )
+    lifetime = invitation.expires_at - invitation.created_at
+    assert timedelta(days=3) - timedelta(seconds=5) < lifetime <= timedelta(days=3)
+
+
+def test_a_number_without_an_account_is_invited_by_sms_and_answers_after_sign_up():
     # given an owner inviting a number nobody has signed up with
     owner, merchant = _owner()
     phone = make_phone()
@@ -69,18 +117,108 @@ def test_a_number_without_an_account_is_invited_by_sms_and_joins_on_sign_up():
     assert again.pk == invitation.pk
     assert again.role == Role.CASHIER
     assert Invitation.objects.count() == 1
-    assert Notification.objects.get().kind == "catalog.staff.invited"
+    sms = Notification.objects.get()
+    assert sms.kind == "catalog.staff.invited"
+    assert sms.url == "/signup/?next=%2Fme%2Fstaff-invitations%2F"
     assert AuditEntry.objects.filter(action="catalog.staff.invited").count() == 2
     # when someone signs up with that number and verifies it
     newcomer = make_user(phone=phone)
     phone_verified.send(sender=type(newcomer), user=newcomer, phone_e164=phone)
-    # then they are staff and the invitation is used up
+    # then the invitation is theirs to answer, and they are not staff yet
+    invitation.refresh_from_db()
+    assert (invitation.invitee, invitation.accepted_at) == (newcomer, None)
+    assert not MerchantMembership.objects.filter(user=newcomer).exists()
+    assert phone not in str(vars(invitation))  # only a hash and the masked form
+    assert staff_invitations_attach(user=newcomer, phone_e164=phone) == 0
+    # when they accept, they join with the role offered last
+    staff_invitation_accept(actor=newcomer, invitation=invitation)
     membership = MerchantMembership.objects.get(user=newcomer)
     assert (membership.merchant, membership.role) == (merchant, Role.CASHIER)
-    invitation.refresh_from_db()
-    assert invitation.accepted_at is not None
-    assert phone not in str(vars(invitation))  # only a hash and the masked form
-    assert staff_invitations_accept(user=newcomer, phone_e164=phone) == 0
+
+
+def test_declining_deletes_the_invitation_and_tells_the_owner():
+    # given an invitation to a shopper
+    owner, merchant = _owner()
+    shopper = make_user(display_name="小王")
+    invitation = staff_invite(
+        actor=owner, merchant=merchant, phone=shopper.phone, role=Role.CASHIER
+    )
+    # when they decline it
+    staff_invitation_decline(actor=shopper, invitation=invitation)
+    # then it is gone, they are not staff, and the owner reads who declined
+    assert not StaffInvitation.objects.exists()
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    told = Notification.objects.get(recipient=owner)
+    assert told.kind == "catalog.staff.answered"
+    assert "小王 declined" in str(told.shown_title)
+    assert AuditEntry.objects.filter(
+        action="catalog.staff.invitation_declined"
+    ).exists()
+    with pytest.raises(CatalogError) as refused:
+        staff_invitation_accept(actor=shopper, invitation=invitation)
+    assert refused.value.status == 404
+
+
+def test_an_expired_invitation_cannot_be_accepted():
+    # given an invitation that expired a minute ago
+    owner, merchant = _owner()
+    shopper = make_user()
+    invitation = staff_invite(
+        actor=owner, merchant=merchant, phone=shopper.phone, role=Role.CASHIER
+    )
+    StaffInvitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    # when the shopper accepts it
+    with pytest.raises(CatalogError) as refused:
+        staff_invitation_accept(actor=shopper, invitation=invitation)
+    # then it is refused, and neither side lists it any more
+    assert (refused.value.code, refused.value.status) == ("expired", 409)
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    assert list(staff_invitations_for_user(user=shopper)) == []
+    assert list(merchant_staff_invitations(user=owner, merchant=merchant)) == []
+    assert not Notification.objects.filter(recipient=owner).exists()
+
+
+def test_nobody_else_answers_someone_elses_invitation():
+    # given an invitation to a shopper
+    owner, merchant = _owner()
+    shopper = make_user()
+    invitation = staff_invite(
+        actor=owner, merchant=merchant, phone=shopper.phone, role=Role.OWNER
+    )
+    cashier = make_merchant_member(merchant=merchant, role=Role.CASHIER).user
+    # when another shopper, the shop's cashier or its owner answers it
+    for intruder in (make_user(), cashier, owner, make_user(is_staff=True)):
+        for answer in (staff_invitation_accept, staff_invitation_decline):
+            with pytest.raises(CatalogError) as refused:
+                answer(actor=intruder, invitation=invitation)
+            # then it is not found for them and nothing changes
+            assert refused.value.status == 404
+    assert StaffInvitation.objects.get().accepted_at is None
+    assert MerchantMembership.objects.filter(merchant=merchant).count() == 2
+    assert not is_merchant_staff(shopper, merchant)
+
+
+def test_an_owner_withdraws_an_invitation_and_a_cashier_cannot():
+    # given an invitation to a shopper, and the shop's cashier
+    owner, merchant = _owner()
+    shopper = make_user()
+    cashier = make_merchant_member(merchant=merchant, role=Role.CASHIER).user
+    invitation = staff_invite(
+        actor=owner, merchant=merchant, phone=shopper.phone, role=Role.CASHIER
+    )
+    # when the cashier withdraws it, then it is refused
+    with pytest.raises(CatalogError) as refused:
+        staff_invitation_cancel(actor=cashier, invitation=invitation)
+    assert refused.value.status == 403
+    # when the owner withdraws it, then the shopper can no longer accept it
+    staff_invitation_cancel(actor=owner, invitation=invitation)
+    assert not StaffInvitation.objects.exists()
+    with pytest.raises(CatalogError) as gone:
+        staff_invitation_accept(actor=shopper, invitation=invitation)
+    assert gone.value.status == 404
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
 
 
 def test_only_owners_invite_and_only_to_their_own_branches():

@@ -272,7 +272,7 @@ def test_an_owner_invites_a_number_and_sees_the_invitation_masked():
         follow=True,
     )
     html = response.content.decode()
-    assert "An invitation was sent by SMS." in html
+    assert "The invitation is sent. They join your staff when they accept it" in html
     invitation = StaffInvitation.objects.get()
     assert (invitation.phone_masked, invitation.role) == (
         phone[:-8] + "****" + phone[-4:],
@@ -299,6 +299,61 @@ def test_an_owner_at_one_branch_is_refused_on_the_form():
         "a branch is for a cashier only" in response.context["form"].errors["branch"][0]
     )
     assert not StaffInvitation.objects.exists()
+
+
+def test_a_registered_person_joins_the_staff_only_by_accepting():
+    # given an owner who invites 小王, who has an account
+    merchant, owner = _member()
+    xiaowang = make_user(preferred_language="en", display_name="小王")
+    response = owner.post(
+        _url("merchant_staff", merchant),
+        {"phone": xiaowang.phone, "role": "cashier", "branch": ""},
+        follow=True,
+    )
+    # then the owner reads the same words as for any number, and sees it pending
+    html = response.content.decode()
+    assert "The invitation is sent. They join your staff when they accept it" in html
+    assert "小王" not in html
+    invitation = StaffInvitation.objects.get()
+    assert f'id="staff-invitation-{invitation.public_id}"' in html
+    # and 小王 is not staff: no console
+    me = _login(xiaowang)
+    dashboard = _url("merchant_dashboard", merchant)
+    assert me.get(dashboard).status_code == 403
+    # another person cannot answer it
+    accept = reverse("web:staff_invitation_accept", args=[invitation.public_id])
+    stranger = _login(make_user(preferred_language="en"))
+    assert stranger.post(accept).status_code == 404
+    assert (
+        invitation.public_id
+        not in stranger.get(reverse("web:staff_invitations")).content.decode()
+    )
+    # when 小王 opens their invitations and accepts
+    page = me.get(reverse("web:staff_invitations")).content.decode()
+    assert f'id="staff-invitation-accept-{invitation.public_id}"' in page
+    response = me.post(accept, follow=True)
+    # then the console opens
+    assert response.redirect_chain[-1][0] == dashboard
+    assert "You are now on the staff of" in response.content.decode()
+    assert MerchantMembership.objects.get(user=xiaowang).role == Role.CASHIER
+
+
+def test_a_registered_person_declines_an_invitation():
+    merchant, owner = _member()
+    person = make_user(preferred_language="en")
+    owner.post(
+        _url("merchant_staff", merchant),
+        {"phone": person.phone, "role": "owner", "branch": ""},
+    )
+    invitation = StaffInvitation.objects.get()
+    response = _login(person).post(
+        reverse("web:staff_invitation_decline", args=[invitation.public_id]),
+        follow=True,
+    )
+    assert "You declined to join the staff of" in response.content.decode()
+    assert 'id="staff-invitations-empty"' in response.content.decode()
+    assert not StaffInvitation.objects.exists()
+    assert not MerchantMembership.objects.filter(user=person).exists()
 
 
 def test_a_bad_number_is_explained_on_the_form():

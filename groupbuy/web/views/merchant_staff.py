@@ -1,7 +1,8 @@
 """The merchant console's staff and branches, for the merchant's owners.
 
 Owners invite people by phone number with a role (and, for a cashier, maybe
-one branch), take people off the staff, and keep the branches' names,
+one branch), who join once they accept; withdraw invitations, take people off
+the staff, and keep the branches' names,
 addresses and map positions up to date. Cashiers do not see this section.
 """
 
@@ -15,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.selectors import staff as staff_selectors
 from groupbuy.catalog.services import branch_create, branch_update
 from groupbuy.catalog.services.staff import (
+    invitation_days,
     staff_invitation_cancel,
     staff_invite,
     staff_remove,
@@ -46,7 +47,7 @@ def merchant_staff(request: HttpRequest, merchant_id: str) -> HttpResponse:
         branch_id = form.cleaned_data["branch"]
         branch = next((b for b in branches if b.public_id == branch_id), None)
         try:
-            result = staff_invite(
+            staff_invite(
                 actor=request.user,
                 merchant=merchant,
                 phone=form.cleaned_data["phone"],
@@ -59,13 +60,12 @@ def merchant_staff(request: HttpRequest, merchant_id: str) -> HttpResponse:
             else:
                 add_domain_error(form, error)
         else:
-            if isinstance(result, MerchantMembership):
-                text = _("%(name)s is now on your staff.") % {"name": result.user}
-            else:
-                text = _(
-                    "An invitation was sent by SMS. The number joins your staff "
-                    "when its holder signs up."
-                )
+            # The same words whether or not the number has an account: the
+            # page must not tell an owner who has signed up with which number.
+            text = _(
+                "The invitation is sent. They join your staff when they accept it "
+                "(within %(days)d days)."
+            ) % {"days": invitation_days()}
             messages.success(request, text)
             return redirect("web:merchant_staff", merchant.public_id)
     context = {
