@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category, Merchant
+from groupbuy.catalog.selectors import merchants_selling
 from groupbuy.core.moments import MomentField
 from groupbuy.core.money import MOST_PRICE_FEN, fen_to_yuan, yuan_to_fen
 from groupbuy.deals.services.setup import (
@@ -52,11 +53,13 @@ class DomainErrorsMixin:
 
 
 class LaunchDealForm(DomainErrorsMixin, forms.Form):
+    # Only shops that can sell the product (merchants_selling); the first in
+    # the list used to be chosen for the operator, a shop with no branch too.
     merchant = forms.ModelChoiceField(
         label=_("Merchant"),
-        queryset=Merchant.objects.filter(is_active=True).order_by("name"),
+        queryset=Merchant.objects.none(),
         to_field_name="public_id",
-        empty_label=None,
+        empty_label=_("Choose a merchant"),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     list_price = YuanField(label=_("List price (¥)"))
@@ -101,6 +104,24 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
         "product": None,
     }
 
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        merchants = merchants_selling(product=product)
+        field = self.fields["merchant"]
+        field.queryset = merchants
+        cheapest = merchants.first()
+        if cheapest is None:
+            field.help_text = _(
+                "No merchant can sell this product yet: a merchant needs a listing "
+                "of it and an active branch where buyers collect."
+            )
+        else:
+            self.initial.setdefault("merchant", cheapest.public_id)
+            field.help_text = _(
+                "Merchants that list this product and have a branch to collect "
+                "from, cheapest first."
+            )
+
     def clean(self):
         cleaned = super().clean()
         tiers = []
@@ -138,7 +159,6 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
 
 def launch_initial(prefill: dict) -> dict:
     """Return the launch form's starting values from snap's launch prefill."""
-    listings = prefill["listings"]
     everyday = prefill["everyday_price_fen"]
     buyers = max(2, prefill["suggested_min_participants"])
     now = timezone.localtime().replace(second=0, microsecond=0)
@@ -150,8 +170,6 @@ def launch_initial(prefill: dict) -> dict:
         "starts_at": now,
         "deadline_at": timezone.localtime(prefill["deadline_at"]),
     }
-    if listings:
-        initial["merchant"] = listings[0]["merchant_id"]
     if everyday:
         initial["list_price"] = fen_to_yuan(everyday)
         # A first tier 10% under the everyday price is a sensible start.

@@ -105,13 +105,13 @@ def launch_page(request: HttpRequest, product_id: str) -> HttpResponse:
         raise Http404(error.message) from None
     prefill = launch_prefill(user=request.user, product=product)
     if request.method == "POST":
-        form = LaunchDealForm(request.POST)
+        form = LaunchDealForm(request.POST, product=product)
         if form.is_valid():
             deal = _launch(request, form, product)
             if deal is not None:
                 return _after_launch(request, deal, product)
     else:
-        form = LaunchDealForm(initial=launch_initial(prefill))
+        form = LaunchDealForm(initial=launch_initial(prefill), product=product)
     return render(
         request,
         "snap/operator/launch.html",

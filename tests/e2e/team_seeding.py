@@ -11,9 +11,10 @@ def seed_team_deal(*, gtin: str, team_size: int = 2) -> dict:
 
     from groupbuy.catalog import services as catalog
     from groupbuy.teams.services import team_deal_create
-    from tests.support.seeding import _staff_and_merchant
+    from tests.support.seeding import _staff_and_merchant, ensure_branch
 
     operator, owner, merchant = _staff_and_merchant("拼团超市")
+    ensure_branch(merchant)
     product = catalog.product_create(
         actor=operator,
         name_zh=f"拼团商品 {gtin}",
@@ -60,7 +61,7 @@ def seed_team_merchant(*, phone: str, password: str, gtin: str) -> dict:
     from groupbuy.accounts.models import User
     from groupbuy.accounts.services import merchant_membership_add
     from groupbuy.catalog import services as catalog
-    from groupbuy.catalog.models import Merchant, Product
+    from groupbuy.catalog.models import Branch, Merchant, Product
 
     owner = User.objects.filter(phone=f"+86{phone}").first() or (
         User.objects.create_user(
@@ -74,6 +75,7 @@ def seed_team_merchant(*, phone: str, password: str, gtin: str) -> dict:
     owner.save(update_fields=["password", "is_active"])
     merchant = Merchant.objects.create(name="拼团旅程超市", name_en="Team Mart")
     merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
+    Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
     product, _ = Product.objects.get_or_create(
         gtin=gtin, defaults={"name_zh": "碧螺春", "name_en": "Biluochun tea"}
     )

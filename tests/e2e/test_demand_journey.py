@@ -29,7 +29,7 @@ import json
 from django.utils import timezone
 from groupbuy.accounts.models import User
 from groupbuy.accounts.services import merchant_membership_add
-from groupbuy.catalog.models import Listing, Merchant, Product
+from groupbuy.catalog.models import Branch, Listing, Merchant, Product
 
 for phone in (JOINER, OWNER):
     User.objects.filter(phone="+86" + phone).delete()
@@ -43,6 +43,7 @@ owner = User.objects.create_user(
     phone="+86" + OWNER, password="PASSWORD", preferred_language="en"
 )
 merchant = Merchant.objects.create(name="牛奶铺", name_en="Milk Shop")
+Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
 product = Product.objects.create(name_zh="有机牛奶 1L", name_en="Organic milk 1 L")
 Listing.objects.create(merchant=merchant, product=product, price_fen=5_000)

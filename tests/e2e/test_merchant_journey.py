@@ -23,7 +23,7 @@ from groupbuy.accounts.models import User
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog import services as catalog
 from groupbuy.catalog.gtin import gtin_check_digit
-from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.models import Branch, Merchant, Product
 
 owner = User.objects.filter(phone="+86$phone").first()
 if owner is None:
@@ -32,6 +32,7 @@ if owner is None:
     )
 merchant = Merchant.objects.create(name="旅程超市", name_en="Journey Mart")
 merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
+Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 body = "200000077001"
 gtin = body + str(gtin_check_digit(body))
 product, _ = Product.objects.get_or_create(

@@ -30,7 +30,7 @@ import json
 from groupbuy.accounts.models import User
 from groupbuy.catalog import services as catalog
 from groupbuy.catalog.gtin import gtin_check_digit
-from groupbuy.catalog.models import Category, Merchant, Product
+from groupbuy.catalog.models import Branch, Category, Merchant, Product
 from groupbuy.snap.services.demand import demand_record
 
 operator = User.objects.create_user(
@@ -53,6 +53,7 @@ product = Product.objects.create(
     category=category,
 )
 merchant = Merchant.objects.create(name="运营旅程超市", name_en="Operator Journey Mart")
+Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 catalog.listing_create(
     actor=operator, merchant=merchant, product=product, price_fen=4500
 )

@@ -23,7 +23,7 @@ from datetime import timedelta
 from django.utils import timezone
 from groupbuy.accounts.models import User
 from groupbuy.catalog.gtin import gtin_check_digit
-from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.deals.services import deal_create, deal_open
 
 body = "200000099001"
@@ -33,6 +33,7 @@ User.objects.create_user(
     phone="+8613900990011", password="snap-journey-pass", preferred_language="en"
 )
 merchant = Merchant.objects.create(name="扫码超市", name_en="Snap Mart")
+Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 product, _ = Product.objects.get_or_create(
     gtin=gtin, defaults={"name_zh": "乌龙茶", "name_en": "Oolong tea"}
 )

@@ -29,6 +29,15 @@ def _staff_and_merchant(merchant_name: str):
     return operator, owner, merchant
 
 
+def ensure_branch(merchant) -> None:
+    """Give ``merchant`` one branch unless it has an active one: a deal opens
+    only where buyers can collect."""
+    from groupbuy.catalog.models import Branch
+
+    if not Branch.objects.filter(merchant=merchant, is_active=True).exists():
+        Branch.objects.create(merchant=merchant, name="Main", address="Main Road 1")
+
+
 SHARED_MERCHANT = "测试超市"
 
 
@@ -64,6 +73,7 @@ def seed_open_deal(
         Branch.objects.get_or_create(
             merchant=merchant, name=name, defaults={"address": f"{name} Road 1"}
         )
+    ensure_branch(merchant)
     product = catalog.product_create(
         actor=operator,
         name_zh=f"测试商品 {gtin}",

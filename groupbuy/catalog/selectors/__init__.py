@@ -21,6 +21,7 @@ from groupbuy.catalog.selectors.merchants import (
     merchant_get_for_staff,
     merchant_listings,
     merchants_active,
+    merchants_selling,
     product_listings,
 )
 from groupbuy.catalog.selectors.products import (
@@ -59,6 +60,7 @@ __all__ = [
     "merchant_product_get_for_editor",
     "merchant_products",
     "merchants_active",
+    "merchants_selling",
     "product_find_by_gtin",
     "product_get",
     "product_get_by_gtin",

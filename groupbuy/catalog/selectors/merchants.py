@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.geo import haversine_m
@@ -152,6 +152,21 @@ def product_listings(*, product: Product) -> QuerySet[Listing]:
         )
         .select_related("merchant")
         .order_by("price_fen", "id")
+    )
+
+
+def merchants_selling(*, product: Product) -> QuerySet[Merchant]:
+    """Return the active merchants a deal for ``product`` can be launched at:
+    they list it (the shop sells it) and have an active branch (where buyers
+    collect), cheapest everyday price first."""
+    listing = Listing.objects.filter(
+        merchant=OuterRef("pk"), product=product, is_active=True
+    )
+    branch = Branch.objects.filter(merchant=OuterRef("pk"), is_active=True)
+    return (
+        Merchant.objects.filter(Exists(listing), Exists(branch), is_active=True)
+        .annotate(everyday_price_fen=Subquery(listing.values("price_fen")[:1]))
+        .order_by("everyday_price_fen", "name", "id")
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groupbuy.catalog.models import Branch
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
 from groupbuy.core.money import MOST_PRICE_FEN, format_fen
@@ -334,6 +335,7 @@ def deal_open(*, actor, deal: Deal) -> Deal:
         if deal.state != State.DRAFT:
             raise Conflict("deal_closed", _("This group buy has already closed."))
         _raise_if_invalid(_fields_of(deal))
+        _check_has_pickup_branch(deal.merchant)
         deal.state = State.OPEN
         deal.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="deals.deal.opened", obj=deal)
@@ -341,6 +343,19 @@ def deal_open(*, actor, deal: Deal) -> Deal:
         after_commit(schedule_close_at_deadline, deal.public_id, deal.deadline_at)
         push_progress_on_commit(deal)
     return deal
+
+
+def _check_has_pickup_branch(merchant) -> None:
+    """Refuse to open a deal at a shop with no active branch. Every buyer
+    collects at a branch; with none, shoppers could join and pay with nowhere
+    to collect (a draft may wait while the shop adds its first branch)."""
+    if Branch.objects.filter(merchant=merchant, is_active=True).exists():
+        return
+    raise DealError(
+        "no_pickup_branch",
+        _("This shop has no open branch for buyers to collect from: add one first."),
+        fields={"merchant": [_("This shop has no open branch to collect from.")]},
+    )
 
 
 def schedule_close_at_deadline(deal_public_id: str, deadline_at: datetime) -> None:

@@ -61,9 +61,11 @@ def make_deal(
     list_price_fen: int = 12_900,
 ) -> Deal:
     now = timezone.now()
+    merchant = merchant or make_merchant()
+    ensure_pickup_branch(merchant)
     deal = deal_create(
         actor=None,
-        merchant=merchant or make_merchant(),
+        merchant=merchant,
         product=product or make_product(),
         title=title,
         list_price_fen=list_price_fen,
@@ -76,6 +78,13 @@ def make_deal(
     if is_open:
         deal = deal_open(actor=None, deal=deal)
     return deal
+
+
+def ensure_pickup_branch(merchant: Merchant) -> None:
+    """Give ``merchant`` an active branch unless it has one: a deal only opens
+    where buyers can collect."""
+    if not merchant.branches.filter(is_active=True).exists():
+        Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 
 
 def pass_deadline(deal: Deal) -> Deal:

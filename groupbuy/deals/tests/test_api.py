@@ -9,6 +9,7 @@ from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import deal_close
 from groupbuy.deals.tests.factories import (
+    ensure_pickup_branch,
     join_and_pay,
     make_deal,
     make_merchant,
@@ -293,6 +294,7 @@ def _deal_payload(product, **overrides):
 def test_merchant_owner_creates_edits_and_opens_a_deal(client):
     owner = make_user()
     merchant = make_merchant(owner=owner)
+    ensure_pickup_branch(merchant)
     product = make_product()
     created = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
@@ -318,6 +320,31 @@ def test_merchant_owner_creates_edits_and_opens_a_deal(client):
         f"/api/deals/merchants/{merchant.public_id}/deals", headers=_auth(owner)
     )
     assert [item["id"] for item in listed.json()["items"]] == [deal_id]
+
+
+def test_opening_a_deal_at_a_shop_with_no_branch_is_400_on_the_merchant(client):
+    # given a draft at a shop with no branch
+    owner = make_user()
+    merchant = make_merchant(owner=owner)
+    created = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        _deal_payload(make_product()),
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    deal_id = created.json()["id"]
+    # when
+    response = client.post(f"/api/deals/{deal_id}/open", headers=_auth(owner))
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "no_pickup_branch",
+        "message": (
+            "This shop has no open branch for buyers to collect from: add one first."
+        ),
+        "fields": {"merchant": ["This shop has no open branch to collect from."]},
+    }
+    assert Deal.objects.get(public_id=deal_id).state == Deal.State.DRAFT
 
 
 def test_invalid_deal_is_400_with_fields_and_nothing_is_created(client):

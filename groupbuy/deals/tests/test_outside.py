@@ -18,6 +18,7 @@ from groupbuy.deals.services import (
 )
 from groupbuy.deals.signals import deal_deadline_changed
 from groupbuy.deals.tests.factories import (
+    ensure_pickup_branch,
     make_deal,
     make_merchant,
     make_product,
@@ -40,9 +41,11 @@ def _balance(kind, **owner) -> int:
 
 
 def _demand_deal(participants, **extra):
+    merchant = extra.pop("merchant", None) or make_merchant()
+    ensure_pickup_branch(merchant)
     return deal_create_with_participants(
         actor=None,
-        merchant=extra.pop("merchant", None) or make_merchant(),
+        merchant=merchant,
         product=make_product(),
         title="Osmanthus oolong",
         list_price_fen=12_900,

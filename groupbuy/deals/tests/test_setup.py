@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from groupbuy.catalog.models import Branch
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import Deal, DealTier
@@ -262,3 +263,37 @@ def test_an_edit_past_the_limits_is_refused_and_changes_nothing(field, value):
     deal.refresh_from_db()
     assert (deal.stock, deal.max_quantity_per_order, deal.list_price_fen) == before
     assert list(deal.tiers.values_list("min_participants", "price_fen")) == tiers_before
+
+
+@pytest.mark.parametrize("branch_active", [None, False])
+def test_a_shop_with_no_active_branch_cannot_open_a_deal(branch_active):
+    # given a draft at a shop with no branch, or only a closed one
+    merchant = make_merchant(name="空店")
+    if branch_active is not None:
+        Branch.objects.create(
+            merchant=merchant, name="Old", address="2 Road", is_active=branch_active
+        )
+    deal = _create(merchant=merchant)
+    # when
+    with pytest.raises(DomainError) as caught:
+        deal_open(actor=None, deal=deal)
+    # then
+    error = caught.value
+    assert (error.code, error.status) == ("no_pickup_branch", 400)
+    assert error.fields == {
+        "merchant": ["This shop has no open branch to collect from."]
+    }
+    deal.refresh_from_db()
+    assert deal.state == Deal.State.DRAFT
+    assert not AuditEntry.objects.filter(action="deals.deal.opened").exists()
+
+
+def test_a_draft_opens_once_its_shop_has_a_branch():
+    # given a draft made before the shop's first branch
+    merchant = make_merchant()
+    deal = _create(merchant=merchant)
+    Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+    # when
+    deal = deal_open(actor=None, deal=deal)
+    # then
+    assert deal.state == Deal.State.OPEN

@@ -85,10 +85,12 @@ def test_a_join_stores_the_chosen_pickup_branch_of_the_deals_merchant():
 
 def test_with_one_branch_or_none_the_api_needs_no_choice():
     merchant = make_merchant()
-    deal = make_deal(merchant=merchant)
-    assert pickup_branch_for_deal(deal=deal, branch_id=None) is None
     only = _branch(merchant, "Only")
+    deal = make_deal(merchant=merchant)
     assert pickup_branch_for_deal(deal=deal, branch_id=None) == only
+    # a deal opens only at a shop with a branch, but the shop may close it after
+    Branch.objects.filter(pk=only.pk).update(is_active=False)
+    assert pickup_branch_for_deal(deal=deal, branch_id=None) is None
 
 
 def test_the_api_gives_the_join_details_and_takes_a_pickup_branch(client):

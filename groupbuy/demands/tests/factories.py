@@ -7,7 +7,11 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from groupbuy.deals.tests.factories import make_merchant, make_product
+from groupbuy.deals.tests.factories import (
+    ensure_pickup_branch,
+    make_merchant,
+    make_product,
+)
 from groupbuy.deals.tests.factories import make_user as make_unverified_user
 from groupbuy.demands import services
 from groupbuy.escrow import ledger
@@ -82,6 +86,8 @@ def join_and_pay(demand, user=None, *, quantity: int = 3):
 def make_owner_merchant(name: str = "Dairy Co"):
     owner = make_user()
     merchant = make_merchant(name=name, owner=owner)
+    # where the buyers of the deal its accepted offer opens collect
+    ensure_pickup_branch(merchant)
     return merchant, owner
 
 

@@ -139,7 +139,7 @@ def seed_coupons(user, seeded: Seeded) -> None:
     # Coupons come from the settlement's follow-up job (after commit).
     deal_orders_follow_up(order_ids=[order.pk])
     coupon = Coupon.objects.get(order=order)
-    branch = Branch.objects.create(merchant=station.merchant, name="Main", address="1")
+    branch = Branch.objects.create(merchant=station.merchant, name="Till", address="1")
     redemption = coupon_redeem_online(
         actor=station.owner, merchant=station.merchant, code=coupon.code, branch=branch
     )

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
-from groupbuy.catalog.models import Branch
+from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.tests.factories import (
     make_category,
     make_operator,
@@ -456,9 +456,10 @@ def test_too_many_snaps_in_a_minute_are_refused(settings, monkeypatch):
 
 def test_a_deal_of_a_shop_with_several_branches_names_them(media_root):
     product = make_product()
-    deal = make_open_deal(product)
+    merchant = Merchant.objects.create(name="Two Branch Mart")
     for name in ("West", "East"):
-        Branch.objects.create(merchant=deal.merchant, name=name, address="1 Rd")
+        Branch.objects.create(merchant=merchant, name=name, address="1 Rd")
+    make_open_deal(product, merchant=merchant)
 
     answer = post_photo(signed_in(make_user()), barcode_jpeg(product.gtin)).json()
 

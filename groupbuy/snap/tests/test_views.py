@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from groupbuy.catalog.models import Branch, ProductImage
 from groupbuy.catalog.tests.factories import (
+    make_branch,
     make_listing,
+    make_merchant,
     make_operator,
     make_product,
     make_user,
@@ -315,10 +317,17 @@ def test_the_alerts_fragment_lists_products_past_their_threshold(settings):
     assert "<html" not in html
 
 
+def _listing_at_a_shop(**overrides):
+    """A listing by a merchant with a branch: one that can sell in a deal."""
+    listing = make_listing(**overrides)
+    make_branch(merchant=listing.merchant)
+    return listing
+
+
 def test_the_launch_form_is_prefilled_from_demand():
     # given
     product = make_product(name_en="Desk lamp")
-    listing = make_listing(product=product, price_fen=5000)
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
     for _ in range(3):
         demand_record(actor=make_user(), product=product)
     operator = make_operator(preferred_language="en")
@@ -357,7 +366,7 @@ def _launch_data(merchant, **overrides):
 def test_launching_opens_the_deal_and_tells_the_requesters():
     # given
     product = make_product()
-    listing = make_listing(product=product, price_fen=5000)
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
     requesters = [make_user(), make_user()]
     for person in requesters:
         demand_record(actor=person, product=product)
@@ -380,10 +389,61 @@ def test_launching_opens_the_deal_and_tells_the_requesters():
     assert DemandSignal.objects.get().fulfilled_deal == deal
 
 
+def test_the_launch_form_offers_only_merchants_that_can_sell_the_product():
+    # given a shop with no branch, one with a branch but no listing, and two
+    # that list the product and have a branch
+    product = make_product()
+    empty = make_merchant(name="空店")
+    unlisted = make_merchant(name="Aardvark Mart")
+    make_branch(merchant=unlisted)
+    dear = make_listing(product=product, price_fen=5000, merchant=make_merchant())
+    cheap = make_listing(product=product, price_fen=4800, merchant=make_merchant())
+    for listing in (dear, cheap):
+        make_branch(merchant=listing.merchant)
+    Branch.objects.create(merchant=empty, name="Closed", address="x", is_active=False)
+    make_listing(product=product, price_fen=3000, merchant=empty)
+    # when
+    response = signed_in(make_operator()).get(
+        f"/snap/operator/launch/{product.public_id}/"
+    )
+    # then the cheapest shop that can sell it is chosen, the others are not offered
+    form = response.context["form"]
+    assert [m.public_id for m in form.fields["merchant"].queryset] == [
+        cheap.merchant.public_id,
+        dear.merchant.public_id,
+    ]
+    assert form.initial["merchant"] == cheap.merchant.public_id
+    html = response.content.decode()
+    assert empty.public_id not in html
+    assert unlisted.public_id not in html
+
+
+def test_with_no_merchant_able_to_sell_it_the_launch_form_chooses_none():
+    # given only a listing at a shop with no branch
+    product = make_product()
+    listing = make_listing(product=product, merchant=make_merchant(name="空店"))
+    make_branch(merchant=make_merchant(name="Another"))
+    operator = make_operator(preferred_language="en")
+    # when
+    response = signed_in(operator).get(f"/snap/operator/launch/{product.public_id}/")
+    # then
+    form = response.context["form"]
+    assert list(form.fields["merchant"].queryset) == []
+    assert "merchant" not in form.initial
+    assert "No merchant can sell this product yet" in response.content.decode()
+    # and posting that shop anyway opens nothing
+    response = signed_in(operator).post(
+        f"/snap/operator/launch/{product.public_id}/", _launch_data(listing.merchant)
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["merchant"]
+    assert not Deal.objects.exists()
+
+
 def test_a_refused_launch_shows_the_error_and_opens_nothing():
     # given
     product = make_product()
-    listing = make_listing(product=product)
+    listing = _listing_at_a_shop(product=product)
     demand_record(actor=make_user(), product=product)
     # when: a group price above the list price
     response = signed_in(make_operator()).post(
@@ -408,7 +468,7 @@ def test_a_refused_launch_shows_the_error_and_opens_nothing():
 def test_a_huge_number_in_the_launch_form_is_a_field_error(overrides):
     # given
     product = make_product()
-    listing = make_listing(product=product, price_fen=5000)
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
     # when
     response = signed_in(make_operator()).post(
         f"/snap/operator/launch/{product.public_id}/",

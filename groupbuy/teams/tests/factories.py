@@ -6,7 +6,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from groupbuy.deals.tests.factories import make_merchant, make_product, make_user
+from groupbuy.deals.tests.factories import (
+    ensure_pickup_branch,
+    make_merchant,
+    make_product,
+    make_user,
+)
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount
 from groupbuy.escrow.providers.base import PAYMENT_SUCCEEDED
@@ -29,9 +34,11 @@ def make_team_deal(
     ends_in: timedelta = timedelta(days=3),
 ):
     now = timezone.now()
+    merchant = merchant or make_merchant()
+    ensure_pickup_branch(merchant)
     return team_deal_create(
         actor=None,
-        merchant=merchant or make_merchant(),
+        merchant=merchant,
         product=make_product(),
         title="Jasmine tea 500 g",
         team_size=team_size,

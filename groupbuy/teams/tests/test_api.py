@@ -9,7 +9,11 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
-from groupbuy.deals.tests.factories import make_merchant, make_product
+from groupbuy.deals.tests.factories import (
+    ensure_pickup_branch,
+    make_merchant,
+    make_product,
+)
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
 from groupbuy.teams.services import team_expire, team_open
@@ -45,6 +49,7 @@ def _get(client, url, user=None):
 def shop():
     owner, rival_owner = make_user(), make_user()
     merchant = make_merchant(name="Fresh Mart", owner=owner)
+    ensure_pickup_branch(merchant)
     rival = make_merchant(name="Rival", owner=rival_owner)
     return {
         "owner": owner,

@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from groupbuy.catalog.models import Listing
 from groupbuy.deals.models import Deal
-from groupbuy.deals.tests.factories import make_merchant, make_product
+from groupbuy.deals.tests.factories import (
+    ensure_pickup_branch,
+    make_merchant,
+    make_product,
+)
 from groupbuy.teams.models import TeamDeal
 from groupbuy.teams.tests.factories import make_user
 
@@ -24,6 +28,7 @@ def console():
     # English pages (people's default language is zh-Hans)
     owner, rival_owner = make_user(preferred_language="en"), make_user()
     merchant = make_merchant(name="Fresh Mart", owner=owner)
+    ensure_pickup_branch(merchant)
     product = make_product()
     Listing.objects.create(merchant=merchant, product=product, price_fen=9_900)
     return {

@@ -242,6 +242,29 @@ def test_edit_draft_then_open_it(db):
     assert response["Location"].endswith(f"/deals/{deal.public_id}/")
 
 
+def test_a_shop_with_no_branch_is_told_to_add_one_before_opening(db):
+    # given a draft made with the merchant's deal form, at a shop with no branch
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    client.post(
+        reverse("web:merchant_deal_create", args=[merchant.public_id]),
+        _deal_post(listing.product),
+    )
+    deal = Deal.objects.get()
+    open_url = reverse(
+        "web:merchant_deal_open", args=[merchant.public_id, deal.public_id]
+    )
+    # when
+    response = client.post(open_url, follow=True)
+    # then
+    assert (
+        "This shop has no open branch for buyers to collect from: add one first."
+        in response.content.decode()
+    )
+    deal.refresh_from_db()
+    assert deal.state == Deal.State.DRAFT
+
+
 def test_deal_detail_lists_orders_for_staff_only(db):
     merchant, client = _owner()
     deal = make_deal(merchant=merchant)
