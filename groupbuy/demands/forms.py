@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category
 from groupbuy.core.moments import MomentField
+from groupbuy.web.forms import YuanField
 
 DEFAULT_DEADLINE_AHEAD = timedelta(days=7)
 
@@ -27,12 +27,8 @@ class DemandForm(forms.Form):
     initiator_quantity = forms.IntegerField(
         label=_("Units for me"), min_value=1, initial=1
     )
-    target_price = forms.DecimalField(
-        label=_("Target price per unit (¥)"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-    )
+    # The site's one price field (fen, and one wording for a wrong amount).
+    target_price = YuanField(label=_("Target price per unit (¥)"))
     # (a time typed without a zone is read in the site's zone, as every
     # date-and-time field of the site)
     deadline = MomentField(label=_("Deadline"))
@@ -65,12 +61,7 @@ class OfferForm(forms.Form):
         error_messages={"required": _("Choose the product you will supply.")},
     )
     quantity = forms.IntegerField(label=_("Units you can supply"), min_value=1)
-    unit_price = forms.DecimalField(
-        label=_("Unit price (¥)"),
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-    )
+    unit_price = YuanField(label=_("Unit price (¥)"))
     delivery_on = forms.DateField(
         label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.catalog.permissions import is_merchant_owner, is_merchant_staff
 from groupbuy.core.errors import DomainError
-from groupbuy.core.money import fen_to_yuan, yuan_to_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.demands import rules, selectors, services
 from groupbuy.demands.forms import (
@@ -71,7 +70,7 @@ def demand_new(request):
                 category=data["category"],
                 quantity_wanted=data["quantity_wanted"],
                 initiator_quantity=data["initiator_quantity"],
-                target_unit_price_fen=yuan_to_fen(data["target_price"]),
+                target_unit_price_fen=data["target_price"],
                 deadline_at=data["deadline"],
             )
         except DomainError as error:
@@ -352,7 +351,7 @@ def _offer_initial(demand, offer) -> dict:
     return {
         "product": offer.product.public_id,
         "quantity": offer.quantity,
-        "unit_price": fen_to_yuan(offer.unit_price_fen),
+        "unit_price": offer.unit_price_fen,
         "delivery_on": offer.delivery_on,
         "notes": offer.notes,
     }
@@ -388,7 +387,7 @@ def merchant_offer(request, merchant_id: str, demand_id: str):
                 merchant=merchant,
                 product=product,
                 quantity=data["quantity"],
-                unit_price_fen=yuan_to_fen(data["unit_price"]),
+                unit_price_fen=data["unit_price"],
                 delivery_on=data["delivery_on"],
                 notes=data["notes"],
             )

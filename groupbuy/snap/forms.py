@@ -7,7 +7,6 @@ their DomainErrors come back as form errors (``add_domain_error``).
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -16,25 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.catalog.models import Category, Merchant
 from groupbuy.catalog.selectors import merchants_selling
 from groupbuy.core.moments import MomentField
-from groupbuy.core.money import MOST_PRICE_FEN, fen_to_yuan, yuan_to_fen
 from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
     MOST_STOCK,
     MOST_UNITS_PER_ORDER,
 )
+from groupbuy.web.forms import YuanField  # the site's one price field
 
 MAX_TIER_ROWS = 3
-
-
-class YuanField(forms.DecimalField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", Decimal("0.01"))
-        kwargs.setdefault("max_value", fen_to_yuan(MOST_PRICE_FEN))
-        kwargs.setdefault("max_digits", 10)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("step", "0.01")
 
 
 class DomainErrorsMixin:
@@ -138,7 +126,7 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
                     _("Give both the number of buyers and the price, or neither."),
                 )
                 continue
-            tiers.append((buyers, yuan_to_fen(price)))
+            tiers.append((buyers, price))
         cleaned["tiers"] = tiers
         return cleaned
 
@@ -147,7 +135,7 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
         return {
             "merchant": data["merchant"],
             "title": data["title"],
-            "list_price_fen": yuan_to_fen(data["list_price"]),
+            "list_price_fen": data["list_price"],
             "tiers": data["tiers"],
             "stock": data["stock"],
             "max_quantity_per_order": data["max_quantity_per_order"],
@@ -171,9 +159,9 @@ def launch_initial(prefill: dict) -> dict:
         "deadline_at": timezone.localtime(prefill["deadline_at"]),
     }
     if everyday:
-        initial["list_price"] = fen_to_yuan(everyday)
+        initial["list_price"] = everyday
         # A first tier 10% under the everyday price is a sensible start.
-        initial["tier1_price"] = fen_to_yuan(max(1, everyday * 9 // 10))
+        initial["tier1_price"] = max(1, everyday * 9 // 10)
     return initial
 
 

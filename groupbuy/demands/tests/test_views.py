@@ -258,6 +258,39 @@ def test_only_the_offers_own_merchants_owner_withdraws_it(client):
     assert offer.state == Offer.State.ACTIVE
 
 
+def test_a_price_with_three_decimals_is_refused_as_on_the_deal_forms(client):
+    # given a merchant's offer page and a shopper's new demand page, in Chinese
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    rice = make_product(name_zh="大米 5kg")
+    Listing.objects.create(merchant=merchant, product=rice, price_fen=5_000)
+    url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    offer = {"product": rice.public_id, "quantity": 20, "delivery_on": "2030-01-02"}
+    deadline = timezone.localtime() + timedelta(days=2)
+    wanted = {
+        "title": "大米",
+        "quantity_wanted": 5,
+        "initiator_quantity": 1,
+        "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+    }
+    # when each is sent with a price to the tenth of a fen
+    client.force_login(owner)
+    offered = client.post(
+        url, {**offer, "unit_price": "42.505"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    client.force_login(make_user())
+    asked = client.post(
+        "/demands/new/",
+        {**wanted, "target_price": "39.901"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    # then both say it in the deal forms' words (web.forms.YuanField)
+    assert offered.context["form"].errors["unit_price"] == ["最多保留两位小数（分）。"]
+    assert asked.context["form"].errors["target_price"] == ["最多保留两位小数（分）。"]
+    assert not Offer.objects.exists()
+    assert Demand.objects.count() == 1
+
+
 def test_an_offer_above_the_everyday_price_is_refused_on_the_price_field(client):
     # given a shop selling a latte for 8.00 every day, on its offer page
     demand = make_published()

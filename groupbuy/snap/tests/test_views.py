@@ -338,8 +338,8 @@ def test_the_launch_form_is_prefilled_from_demand():
     assert form.initial["title"] == "Group buy: Desk lamp"
     assert form.initial["merchant"] == listing.merchant.public_id
     assert form.initial["tier1_buyers"] == 3
-    assert str(form.initial["list_price"]) == "50.00"
-    assert str(form.initial["tier1_price"]) == "45.00"
+    assert (form.initial["list_price"], form.initial["tier1_price"]) == (5000, 4500)
+    assert 'name="list_price" value="50.00"' in response.content.decode()
     assert 'id="launch-demand"' in response.content.decode()
 
 
@@ -477,6 +477,22 @@ def test_a_huge_number_in_the_launch_form_is_a_field_error(overrides):
     # then
     assert response.status_code == 200
     assert set(response.context["form"].errors) == set(overrides)
+    assert not Deal.objects.exists()
+
+
+def test_a_launch_price_with_three_decimals_is_refused_as_on_the_deal_forms():
+    # given
+    product = make_product()
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
+    # when
+    response = signed_in(make_operator(preferred_language="zh-hans")).post(
+        f"/snap/operator/launch/{product.public_id}/",
+        _launch_data(listing.merchant, tier1_price="45.005"),
+    )
+    # then: the words of every price field (web.forms.YuanField)
+    assert response.context["form"].errors["tier1_price"] == [
+        "最多保留两位小数（分）。"
+    ]
     assert not Deal.objects.exists()
 
 
