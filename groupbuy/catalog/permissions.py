@@ -5,6 +5,12 @@ and the products it added while no other merchant sells them; any of its staff
 (owner or cashier) manage its listings. The shared platform catalog (products no
 merchant added) is for operators only, so one shop cannot rename another shop's
 goods.
+
+The shop's money is its owners' (least privilege): its balance and ledger, its
+sales figures and settlement statements, its payouts and their schedule, and
+the export of its orders with the shoppers' details. A cashier keeps what the
+till needs (orders, redeeming coupons, shelf prices); the readers of those call
+``require_merchant_money_reader``.
 """
 
 from __future__ import annotations
@@ -99,6 +105,18 @@ def require_merchant_owner(user, merchant) -> None:
             _("Only the owners of %(merchant)s may do this.")
             % {"merchant": merchant.name}
         )
+
+
+def is_merchant_money_reader(user, merchant) -> bool:
+    """Say whether ``user`` may read ``merchant``'s money: its owners and
+    operators, not its cashiers."""
+    return is_merchant_owner(user, merchant)
+
+
+def require_merchant_money_reader(user, merchant) -> None:
+    """Refuse a cashier (and anyone else) the merchant's money with the owners'
+    403, the same error as every owners-only action."""
+    require_merchant_owner(user, merchant)
 
 
 def require_merchant_staff(user, merchant) -> None:

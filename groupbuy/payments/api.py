@@ -1,9 +1,11 @@
 """Payouts API: a merchant's payouts and daily schedule; operators approve payouts.
 
-The same services as the payout pages (``payments.payouts``): an owner (or an
-operator) sets the schedule, any of the merchant's staff reads its payouts, and
-only operators approve one. Someone else's merchant answers 404, as the pages do;
-the operator endpoints answer anyone else 403, as every operator endpoint does.
+The same services as the payout pages (``payments.payouts``): a merchant's
+owners (or an operator) read its payouts and set the schedule, and only
+operators approve one. The shop's money is its owners': its cashiers are
+refused 403 forbidden, as on every owners-only endpoint; someone else's
+merchant answers 404, as the pages do; the operator endpoints answer anyone
+else 403, as every operator endpoint does.
 """
 
 from __future__ import annotations
@@ -136,8 +138,7 @@ def _schedule_out(schedule) -> dict:
 
 @router.get("/merchants/{merchant_id}/payouts", response=PayoutPageOut)
 def merchant_payouts(request, merchant_id: str, paging: Query[PageIn]):
-    """Return the merchant's payouts, newest first (its staff and operators;
-    ``payee_account`` is empty for its cashiers)."""
+    """Return the merchant's payouts, newest first (its owners and operators)."""
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=merchant_id
     )

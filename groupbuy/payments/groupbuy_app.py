@@ -24,6 +24,7 @@ app = GroupbuyApp(
             url_name="payments:merchant_payouts",
             key="payouts",
             order=55,
+            owners_only=True,
         ),
     ],
     notification_kinds={

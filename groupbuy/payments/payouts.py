@@ -22,7 +22,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groupbuy.catalog.permissions import is_merchant_owner, is_operator
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import NotFound
 from groupbuy.core.transactions import after_commit
@@ -37,6 +36,7 @@ from groupbuy.escrow.providers import (
 from groupbuy.escrow.providers.alipay import TransferRefused
 from groupbuy.escrow.refunds import refund_backoff
 from groupbuy.payments.models import Payout, PayoutSchedule
+from groupbuy.payments.selectors import check_payout_reader
 
 logger = logging.getLogger(__name__)
 Kind = LedgerAccount.Kind
@@ -151,8 +151,7 @@ def payout_schedule_set(
 ) -> PayoutSchedule:
     """Set where and when the merchant's payable is paid out (its owner or an
     operator); audited, since it decides where money goes."""
-    if not (is_merchant_owner(actor, merchant) or is_operator(actor)):
-        raise NotFound("not_found", _("There is no such merchant."))
+    check_payout_reader(user=actor, merchant=merchant)
     payee_account = (payee_account or "").strip()
     if enabled and not payee_account:
         raise EscrowError(

@@ -1,4 +1,4 @@
-"""Reads of the payments app: payouts for operators and for a merchant's staff."""
+"""Reads of the payments app: payouts for operators and for a merchant's owners."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from groupbuy.catalog.permissions import (
     is_merchant_owner,
     is_merchant_staff,
     is_operator,
+    require_merchant_money_reader,
 )
 from groupbuy.core.errors import NotFound
 from groupbuy.escrow.ledger import with_balances
@@ -47,30 +48,42 @@ def differences_for_operator(*, user) -> QuerySet[StatementDifference]:
     return StatementDifference.objects.order_by("-day", "provider", "pk")
 
 
+def check_payout_reader(*, user, merchant) -> None:
+    """Let the merchant's owners and operators through. Refuse its cashiers
+    403 with the owners' error (the shop's money is its owners'); anyone else
+    404, as before: the payout pages do not say whom a merchant pays."""
+    if is_merchant_owner(user, merchant) or is_operator(user):
+        return
+    if is_merchant_staff(user, merchant):
+        require_merchant_money_reader(user, merchant)
+    raise NotFound("not_found", _("There is no such merchant."))
+
+
 def merchant_get_for_payouts(*, user, merchant_id: str) -> Merchant:
-    """Return the merchant if ``user`` works for it (or is an operator), else 404."""
+    """Return the merchant if ``user`` is one of its owners or an operator;
+    its cashiers 403, anyone else 404 (``check_payout_reader``)."""
     merchant = Merchant.objects.filter(public_id=merchant_id).first()
-    if merchant is None or not (is_merchant_staff(user, merchant) or is_operator(user)):
+    if merchant is None:
         raise NotFound("not_found", _("There is no such merchant."))
+    check_payout_reader(user=user, merchant=merchant)
     return merchant
 
 
 def payouts_for_merchant(*, merchant) -> QuerySet[Payout]:
     """The merchant's payouts, newest first (check access with
-    ``merchant_get_for_payouts`` first)."""
+    ``merchant_get_for_payouts`` first: its owners and operators)."""
     return Payout.objects.filter(merchant=merchant).select_related("merchant")
 
 
 def may_see_payee(*, user, merchant) -> bool:
     """Whether ``user`` may read where a merchant's money goes (the payee
-    account of its schedule and of each payout): its owners and operators, not
-    its cashiers, who see the payouts' amounts and states."""
+    account of its schedule and of each payout): its owners and operators."""
     return is_merchant_owner(user, merchant) or is_operator(user)
 
 
 def payout_schedule_get(*, user, merchant) -> PayoutSchedule | None:
     """The merchant's payout schedule, for whoever may set it (its owners and
-    operators): it names the account the money goes to."""
-    if not may_see_payee(user=user, merchant=merchant):
-        raise NotFound("not_found", _("There is no such merchant."))
+    operators): it names the account the money goes to. A cashier 403, anyone
+    else 404 (``check_payout_reader``)."""
+    check_payout_reader(user=user, merchant=merchant)
     return PayoutSchedule.objects.filter(merchant=merchant).first()

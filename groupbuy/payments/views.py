@@ -48,6 +48,7 @@ from groupbuy.payments.services import (
     providers_for_device,
 )
 from groupbuy.web.forms import add_domain_error
+from groupbuy.web.views.common import domain_errors_as_http
 
 logger = logging.getLogger(__name__)
 
@@ -267,13 +268,11 @@ def _schedule_save(request: HttpRequest, merchant, form: PayoutScheduleForm) -> 
 
 
 @login_required
+@domain_errors_as_http
 def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    """A merchant's staff: the merchant's payouts and why any failed; its owner
-    sets the daily payout schedule."""
-    try:
-        merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
-    except NotFound:
-        raise Http404 from None
+    """A merchant's owners: the merchant's payouts and why any failed, and the
+    daily payout schedule (its cashiers 403, anyone else 404)."""
+    merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
     may_schedule = may_see_payee(user=request.user, merchant=merchant)
     status, form = 200, None
     if may_schedule:
