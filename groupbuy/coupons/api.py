@@ -202,8 +202,11 @@ def _batch_bytes(request) -> bytes:
 def statement(
     request, merchant_id: str, start: date | None = None, end: date | None = None
 ):
-    """The settlement statement of a period (default: this month)."""
-    merchant = _staff_merchant(request, merchant_id)
+    """The settlement statement of a period (default: this month); its owners
+    and operators only (a cashier is refused 403)."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
     default_start, default_end = statements.month_bounds(timezone.localdate())
     result = statements.statement_for(
         merchant=merchant, start=start or default_start, end=end or default_end

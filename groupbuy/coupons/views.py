@@ -341,8 +341,9 @@ def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
 @login_required
 @_domain_errors
 def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    """The settlement statement of a period (default: this month); ?format=csv."""
-    merchant = selectors.merchant_get_for_staff(
+    """The settlement statement of a period (default: this month); ?format=csv.
+    The shop's money: its owners' and the operators', not its cashiers'."""
+    merchant = selectors.merchant_get_for_owner(
         user=request.user, public_id=merchant_id
     )
     start, end = statements.month_bounds(timezone.localdate())

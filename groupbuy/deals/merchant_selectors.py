@@ -1,7 +1,8 @@
 """Reads for the merchant console: orders across a merchant's deals, and sales.
 
-Both are for the merchant's staff (and operators) only; another merchant's
-staff and shoppers are refused with 403.
+The orders are for the merchant's staff (and operators); the sales figures,
+money, are for its owners (and operators) only. Anyone else, a cashier for the
+sales, is refused with 403.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.days import (
     FIRST_DAY,
     day_after,
@@ -92,6 +94,16 @@ def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOr
     return orders.order_by("-joined_at", "-id")
 
 
+def merchant_orders_for_export(
+    *, user, merchant, filters: OrderFilters
+) -> QuerySet[DealOrder]:
+    """Return ``merchant_orders`` for a download: every matching order with its
+    shoppers' details leaves the platform, so for its owners and operators only
+    (403)."""
+    require_merchant_money_reader(user, merchant)
+    return merchant_orders(user=user, merchant=merchant, filters=filters)
+
+
 @dataclass
 class SalesFigures:
     """One row of sales: a day or a deal."""
@@ -148,9 +160,9 @@ def merchant_sales(*, user, merchant, date_from: date, date_to: date) -> Sales:
 
     Revenue is what buyers paid; refunds what went back to them (a merchant's
     refund, a failed deal, or the difference to a lower final tier); fees the
-    platform's fee on what was kept.
+    platform's fee on what was kept. Its owners and operators only (403).
     """
-    _check_merchant_staff(user=user, merchant=merchant)
+    require_merchant_money_reader(user, merchant)
     check_days(date_from=date_from, date_to=date_to)
     since, until = days_window(date_from, date_to)
     paid = DealOrder.objects.filter(

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.selectors import user_membership_for
+from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.core.plugins import ledger_kinds
@@ -184,17 +184,16 @@ def shopper_ledger_lines(
     return _ledger_lines(account, page=page, page_size=page_size)
 
 
-def _check_merchant_staff(*, user, merchant) -> None:
+def _check_merchant_money_reader(*, user, merchant) -> None:
     if not user.is_authenticated:
         raise Forbidden("forbidden", _("Please sign in first."))
-    if user.is_staff or user_membership_for(user=user, merchant_id=merchant.pk):
-        return
-    raise Forbidden("forbidden", _("Only this merchant's staff can see its money."))
+    require_merchant_money_reader(user, merchant)
 
 
 def merchant_payable_fen(*, user, merchant) -> int:
-    """Return what the platform owes ``merchant`` (its staff and operators only)."""
-    _check_merchant_staff(user=user, merchant=merchant)
+    """Return what the platform owes ``merchant`` (its owners and operators
+    only; a cashier is refused 403)."""
+    _check_merchant_money_reader(user=user, merchant=merchant)
     account = LedgerAccount.objects.filter(
         kind=Kind.MERCHANT_PAYABLE, merchant=merchant
     ).first()
@@ -204,7 +203,9 @@ def merchant_payable_fen(*, user, merchant) -> int:
 def merchant_ledger_lines(
     *, user, merchant, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
 ) -> PageResult:
-    _check_merchant_staff(user=user, merchant=merchant)
+    """Return every movement of the merchant's payable, newest first (its
+    owners and operators only)."""
+    _check_merchant_money_reader(user=user, merchant=merchant)
     account = LedgerAccount.objects.filter(
         kind=Kind.MERCHANT_PAYABLE, merchant=merchant
     ).first()

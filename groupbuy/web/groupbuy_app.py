@@ -74,6 +74,7 @@ app = GroupbuyApp(
             url_name="web:merchant_sales",
             order=40,
             key="sales",
+            owners_only=True,
         ),
         NavEntry(
             role="merchant",
@@ -89,6 +90,7 @@ app = GroupbuyApp(
             url_name="web:merchant_money",
             order=50,
             key="money",
+            owners_only=True,
         ),
         NavEntry(
             role="operator",

@@ -124,7 +124,10 @@ def test_order_pages_refuse_outsiders_and_a_cashier_sees_no_refund():
         for who, client in _outsiders().items():
             assert client.get(url).status_code == 403, who
         assert Client().get(url).status_code == 302  # to the sign-in page
-        assert cashier.get(url).status_code == 200
+    # the list is the till's; the export, every order with its shoppers'
+    # details, is the owners'
+    assert cashier.get(_url("merchant_orders", merchant)).status_code == 200
+    assert cashier.get(_url("merchant_order_export", merchant)).status_code == 403
     html = cashier.get(_url("merchant_orders", merchant)).content.decode()
     assert f'id="merchant-order-{order.public_id}"' in html
     assert "merchant-order-refund-" not in html
@@ -251,11 +254,12 @@ def test_the_sales_page_shows_charts_and_the_figures_per_deal():
     assert charts[1].series[0].values[-1] == 1  # today's one order
 
 
-def test_the_sales_page_is_for_the_merchants_staff_only():
-    merchant, _owner = _member()
+def test_the_sales_page_is_for_the_merchants_owners_only():
+    merchant, owner = _member()
     _same, cashier = _member(role=Role.CASHIER, merchant=merchant)
     url = _url("merchant_sales", merchant)
-    assert cashier.get(url).status_code == 200
+    assert owner.get(url).status_code == 200
+    assert cashier.get(url).status_code == 403
     for who, client in _outsiders().items():
         assert client.get(url).status_code == 403, who
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
+from groupbuy.catalog.permissions import is_merchant_money_reader
 from groupbuy.catalog.services import listing_create, listing_update
 from groupbuy.core.errors import DomainError, Forbidden
 from groupbuy.core.money import format_fen
@@ -70,7 +71,11 @@ def merchant_dashboard(request: HttpRequest, merchant_id: str) -> HttpResponse:
     context = {"merchant": merchant, "listings": listings, "section": "overview"}
     recent = deal_list_for_merchant(user=request.user, merchant=merchant, page_size=5)
     context["recent_deals"] = deal_cards(list(recent.items))
-    context["payable_fen"] = merchant_payable_fen(user=request.user, merchant=merchant)
+    context["payable_fen"] = (  # None for a cashier: the money is the owners'
+        merchant_payable_fen(user=request.user, merchant=merchant)
+        if is_merchant_money_reader(request.user, merchant)
+        else None
+    )
     return render(request, "web/merchant/dashboard.html", context)
 
 
@@ -362,7 +367,7 @@ def merchant_deal_open(
 @login_required
 @domain_errors_as_http
 def merchant_money(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
     context = {
         "merchant": merchant,
         "payable_fen": merchant_payable_fen(user=request.user, merchant=merchant),

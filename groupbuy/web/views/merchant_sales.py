@@ -49,7 +49,7 @@ def _charts(sales: Sales) -> list[Chart]:
 @login_required
 @domain_errors_as_http
 def merchant_sales_page(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
     form = DateRangeForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     date_from, date_to = sales_period(data.get("date_from"), data.get("date_to"))
