@@ -108,6 +108,10 @@ class GroupbuyApp:
     # dotted kind of a ledger transaction the app posts -> the label people
     # read on money pages (a shopper's, a merchant's, the operator's)
     ledger_kinds: dict[str, Any] = field(default_factory=dict)
+    # the same, where a merchant reads it on its own money page differently:
+    # what left a shopper "to the merchant" arrived in the merchant's balance,
+    # which only a payout sends on to its bank
+    merchant_ledger_kinds: dict[str, Any] = field(default_factory=dict)
     # extra notification channel (at most 10 characters) -> "module:attribute" of
     # a groupbuy.notify.channels.NotificationChannel: whom it reaches, how it sends
     notification_channels: dict[str, str] = field(default_factory=dict)
@@ -408,6 +412,15 @@ def ledger_kinds() -> dict[str, Any]:
     kinds: dict[str, Any] = {}
     for app in installed_apps():
         kinds.update(app.ledger_kinds)
+    return kinds
+
+
+def merchant_ledger_kinds() -> dict[str, Any]:
+    """Return the labels a merchant reads for ledger kinds on its money page,
+    where they differ from ``ledger_kinds``."""
+    kinds: dict[str, Any] = {}
+    for app in installed_apps():
+        kinds.update(app.merchant_ledger_kinds)
     return kinds
 
 

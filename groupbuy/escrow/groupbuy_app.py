@@ -22,4 +22,10 @@ app = GroupbuyApp(
         "escrow.released.returned": _("Given back for coupons not used"),
         "escrow.deposit.forfeited": _("Deposit kept"),
     },
+    # On the merchant's money page these add to its payable balance: the money
+    # is the merchant's but still on the platform until a payout sends it.
+    merchant_ledger_kinds={
+        "escrow.hold.released": _("Settled to your balance"),
+        "escrow.redemption.settled": _("Coupon redemption settled to your balance"),
+    },
 )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
-from groupbuy.core.plugins import ledger_kinds
+from groupbuy.core.plugins import ledger_kinds, merchant_ledger_kinds
 from groupbuy.escrow.ledger import kind_totals_refresh
 from groupbuy.escrow.models import (
     LedgerAccount,
@@ -34,9 +34,14 @@ SPENDING_KINDS = (
 )
 
 
-def ledger_kind_label(kind: str) -> str:
+def ledger_kind_label(kind: str, *, for_merchant: bool = False) -> str:
     """What people read for a ledger transaction's kind (the apps declare them,
-    GroupbuyApp.ledger_kinds); the kind itself when none says."""
+    GroupbuyApp.ledger_kinds); the kind itself when none says. ``for_merchant``:
+    as a merchant reads it on its own money page (GroupbuyApp.
+    merchant_ledger_kinds), where a shopper's "Paid to merchant" is money
+    settled to the merchant's balance, not yet paid out to its bank."""
+    if for_merchant and kind in (labels := merchant_ledger_kinds()):
+        return str(labels[kind])
     return str(ledger_kinds().get(kind, kind))
 
 
@@ -149,7 +154,9 @@ def shopper_money_summary(*, user) -> ShopperMoney:
     )
 
 
-def _ledger_lines(account, *, page, page_size) -> PageResult:
+def _ledger_lines(
+    account, *, page, page_size, for_merchant: bool = False
+) -> PageResult:
     if account is None:
         return PageResult(items=[], page=1, page_size=page_size, total=0)
     entries = (
@@ -164,7 +171,7 @@ def _ledger_lines(account, *, page, page_size) -> PageResult:
         LedgerLine(
             transaction_id=entry.transaction.public_id,
             kind=entry.transaction.kind,
-            label=ledger_kind_label(entry.transaction.kind),
+            label=ledger_kind_label(entry.transaction.kind, for_merchant=for_merchant),
             amount_fen=entry.amount_fen,
             reference_type=entry.transaction.reference_type,
             reference_id=entry.transaction.reference_id,
@@ -209,7 +216,7 @@ def merchant_ledger_lines(
     account = LedgerAccount.objects.filter(
         kind=Kind.MERCHANT_PAYABLE, merchant=merchant
     ).first()
-    return _ledger_lines(account, page=page, page_size=page_size)
+    return _ledger_lines(account, page=page, page_size=page_size, for_merchant=True)
 
 
 def platform_money_overview(*, user) -> dict:

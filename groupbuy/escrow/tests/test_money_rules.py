@@ -249,6 +249,11 @@ def test_a_redemptions_ledger_line_reads_in_the_readers_language():
     assert posting.memo == "ord_1"
     with translation.override("en"):
         assert ledger_kind_label(posting.kind) == "Redemption settled to merchant"
+        # on the merchant's own money page it counts in its balance
+        assert (
+            ledger_kind_label(posting.kind, for_merchant=True)
+            == "Coupon redemption settled to your balance"
+        )
     with translation.override("zh-hans"):
         assert ledger_kind_label(posting.kind) == "核销款已结算给商户"
 

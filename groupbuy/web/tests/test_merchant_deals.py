@@ -313,6 +313,34 @@ def test_merchant_money_shows_what_is_owed_after_a_successful_deal(db):
     assert len(response.context["lines"].items) == 2
 
 
+def test_merchant_money_says_the_deals_money_is_in_the_balance_not_paid_out(db):
+    # given: a deal succeeds and settles; no payout has been made
+    merchant, client = _owner()
+    deal = make_deal(merchant=merchant)
+    order = join_and_pay(deal)
+    join_and_pay(deal)
+    deal_settle(deal=deal_close(deal=pass_deadline(deal)))
+    order.shopper.preferred_language = "en"
+    order.shopper.save(update_fields=["preferred_language"])
+    shopper = Client()
+    shopper.force_login(order.shopper)
+    # when the owner and the buyer open their money pages
+    page = client.get(reverse("web:merchant_money", args=[merchant.public_id]))
+    mine = shopper.get(reverse("web:money")).content.decode()
+    # then the owner's row says the money reached the balance it counts in
+    # (until 2026-12-05 it read "Paid to merchant" while still owed to them)
+    html = page.content.decode()
+    assert [(line.kind, line.label) for line in page.context["lines"].items] == [
+        ("escrow.hold.released", "Settled to your balance")
+    ] * 2
+    assert 'id="merchant-payable">¥192.06<' in html
+    assert "Settled to your balance" in html
+    assert "Paid to merchant" not in html
+    assert "until a payout sends it to your account" in html
+    # and for the buyer, whose money went to the merchant, it still says so
+    assert "Paid to merchant" in mine
+
+
 def test_merchant_money_forbidden_for_others(db):
     merchant = make_merchant()
     client = Client()
