@@ -23,6 +23,13 @@ def format_fen(amount_fen: int, *, symbol: str = "¥", grouping: bool = True) ->
     return f"{sign}{symbol}{whole}.{fen:02d}"
 
 
+def format_fen_for_spreadsheet(amount_fen: int) -> str:
+    """Return ``amount_fen`` as a CSV export writes money: yuan with two
+    decimals, no symbol nor grouping, so a spreadsheet reads a number (238.40,
+    -12.00)."""
+    return format_fen(amount_fen, symbol="", grouping=False)
+
+
 def yuan_to_fen(value: Decimal) -> int:
     """A form's yuan (validated to two decimals) as integer fen."""
     return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.days import day_range_errors, days_window
+from groupbuy.core.money import format_fen, format_fen_for_spreadsheet
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import CouponExpiry, Redemption, RedemptionConflict
@@ -222,88 +223,103 @@ def _local_time(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+# The columns of the statement's CSV (docs/coupons.md): names for scripts, in
+# English as the orders' export's; values for the shop owner, in the reader's
+# language, and money in yuan with two decimals (core.money).
+CSV_HEADER = (
+    "kind",
+    "redeemed_at",
+    "serial",
+    "deal",
+    "quantity",
+    "amount_yuan",
+    "fee_yuan",
+    "channel",
+    "branch",
+    "note",
+)
+
+
+def _csv_redemption(redemption: Redemption) -> list:
+    at_close = paid_at_close(redemption)
+    amount = 0 if at_close else redemption.amount_fen
+    return [
+        _("Redemption"),
+        _local_time(redemption.redeemed_at),
+        redemption.coupon.serial,
+        spreadsheet_cell(redemption.coupon.order.deal.title),
+        redemption.quantity,
+        format_fen_for_spreadsheet(amount),
+        format_fen_for_spreadsheet(platform_fee_fen(amount)),
+        redemption.get_channel_display(),
+        spreadsheet_cell(redemption.branch.name if redemption.branch else ""),
+        _("Paid when the deal closed: %(amount)s")
+        % {"amount": format_fen(redemption.amount_fen)}
+        if at_close
+        else "",
+    ]
+
+
+def _csv_conflict(conflict: RedemptionConflict) -> list:
+    return [
+        _("Conflict"),
+        _local_time(conflict.redeemed_at),
+        conflict.coupon.serial,
+        "",
+        conflict.quantity,
+        format_fen_for_spreadsheet(0),
+        format_fen_for_spreadsheet(0),
+        Redemption.Channel.OFFLINE.label,
+        spreadsheet_cell(conflict.branch_name),
+        spreadsheet_cell(f"{conflict.get_reason_display()} ({conflict.device})"),
+    ]
+
+
+def _csv_expiry(statement: Statement, expiry: CouponExpiry) -> list:
+    if expiry.outcome == CouponExpiry.Outcome.PAID_MERCHANT:
+        amount, fee = expiry.amount_fen, platform_fee_fen(expiry.amount_fen)
+    elif expiry.outcome == CouponExpiry.Outcome.TAKEN_BACK:
+        amount, fee = -expiry.amount_fen, -statement.fee_returned_fen(expiry)
+    else:
+        amount = fee = 0
+    return [
+        _("Expired unredeemed"),
+        _local_time(expiry.settled_at),
+        expiry.coupon.serial,
+        spreadsheet_cell(expiry.coupon.order.deal.title),
+        expiry.quantity,
+        format_fen_for_spreadsheet(amount),
+        format_fen_for_spreadsheet(fee),
+        "",
+        "",
+        f"{expiry.get_outcome_display()}: {format_fen(expiry.amount_fen)}",
+    ]
+
+
+def _csv_total(statement: Statement) -> list:
+    return [
+        _("Total"),
+        "",
+        "",
+        "",
+        "",
+        format_fen_for_spreadsheet(statement.total_fen),
+        format_fen_for_spreadsheet(statement.fee_fen),
+        "",
+        "",
+        _("Net: %(amount)s") % {"amount": format_fen(statement.net_fen)},
+    ]
+
+
 def statement_csv(statement: Statement) -> str:
+    """Return the statement as CSV (``CSV_HEADER``), in the active language:
+    every redemption, conflict and expiry, then the totals."""
     out = io.StringIO()
     out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "kind",
-            "redeemed_at",
-            "serial",
-            "deal",
-            "quantity",
-            "amount_fen",
-            "fee_fen",
-            "channel",
-            "branch",
-            "note",
-        ]
-    )
-    for r in statement.redemptions:
-        at_close = paid_at_close(r)
-        writer.writerow(
-            [
-                "redemption",
-                _local_time(r.redeemed_at),
-                r.coupon.serial,
-                spreadsheet_cell(r.coupon.order.deal.title),
-                r.quantity,
-                0 if at_close else r.amount_fen,
-                0 if at_close else platform_fee_fen(r.amount_fen),
-                r.channel,
-                spreadsheet_cell(r.branch.name if r.branch else ""),
-                f"paid at close {r.amount_fen}" if at_close else "",
-            ]
-        )
-    for c in statement.conflicts:
-        writer.writerow(
-            [
-                "conflict",
-                _local_time(c.redeemed_at),
-                c.coupon.serial,
-                "",
-                c.quantity,
-                0,
-                0,
-                "offline",
-                spreadsheet_cell(c.branch_name),
-                spreadsheet_cell(f"{c.reason} ({c.device})"),
-            ]
-        )
-    for e in statement.expiries:
-        if e.outcome == CouponExpiry.Outcome.PAID_MERCHANT:
-            amount, fee = e.amount_fen, platform_fee_fen(e.amount_fen)
-        elif e.outcome == CouponExpiry.Outcome.TAKEN_BACK:
-            amount, fee = -e.amount_fen, -statement.fee_returned_fen(e)
-        else:
-            amount = fee = 0
-        writer.writerow(
-            [
-                "expiry",
-                _local_time(e.settled_at),
-                e.coupon.serial,
-                spreadsheet_cell(e.coupon.order.deal.title),
-                e.quantity,
-                amount,
-                fee,
-                "",
-                "",
-                f"{e.outcome} {e.amount_fen}",
-            ]
-        )
-    writer.writerow(
-        [
-            "total",
-            "",
-            "",
-            "",
-            "",
-            statement.total_fen,
-            statement.fee_fen,
-            "",
-            "",
-            f"net {statement.net_fen}",
-        ]
-    )
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_csv_redemption(r) for r in statement.redemptions)
+    writer.writerows(_csv_conflict(c) for c in statement.conflicts)
+    writer.writerows(_csv_expiry(statement, e) for e in statement.expiries)
+    writer.writerow(_csv_total(statement))
     return out.getvalue()

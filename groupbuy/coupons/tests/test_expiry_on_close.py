@@ -235,6 +235,7 @@ def test_the_statement_deducts_what_was_taken_back(
     import io
 
     from groupbuy.accounts.services import api_token_create
+    from groupbuy.core.money import format_fen, format_fen_for_spreadsheet
 
     station = make_station()
     (order,) = confirmed_orders(
@@ -260,9 +261,13 @@ def test_the_statement_deducts_what_was_taken_back(
     rows = list(
         csv.reader(io.StringIO(client.get(url + "&format=csv").content.decode()))
     )
-    (expiry,) = [row for row in rows if row[0] == "expiry"]
-    assert expiry[5:7] == [str(-amount), str(-(amount - taken))]
-    assert rows[-1][5] == str(-amount) and rows[-1][-1] == f"net {-taken}"
+    (expiry,) = rows[1:-1]
+    assert expiry[5:7] == [
+        format_fen_for_spreadsheet(-amount),
+        format_fen_for_spreadsheet(-(amount - taken)),
+    ]
+    assert rows[-1][5] == format_fen_for_spreadsheet(-amount)
+    assert rows[-1][-1].endswith(format_fen(-taken))
     page = client.get(url)
     assert b"statement-taken-back" in page.content
 

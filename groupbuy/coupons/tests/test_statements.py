@@ -6,6 +6,7 @@ import io
 import pytest
 from django.test import override_settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.coupons.models import RedemptionConflict
@@ -40,7 +41,7 @@ def test_the_statement_totals_redemptions_less_the_fee(client):
     assert {row[1][-6:] for row in rows[1:-1]} == {"+08:00"}
     total = 3 * 9_900
     fee = 297 + 594  # 3 % of 99.00 and of 198.00
-    assert rows[-1][:7] == ["total", "", "", "", "", str(total), str(fee)]
+    assert rows[-1][1:7] == ["", "", "", "", "297.00", "8.91"]
     assert len(rows) == 4  # header, two redemptions, total
     _token, secret = api_token_create(actor=station.owner)
     body = client.get(
@@ -70,6 +71,58 @@ def _one_settled_and_one_paid_at_close_redeemed():
 
 
 @override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_the_statement_csv_writes_yuan_and_words_as_the_orders_export(client):
+    # given one coupon settled on redemption and one of a deal paid at close,
+    # redeemed today, and an owner reading English
+    station, settles, paid = _one_settled_and_one_paid_at_close_redeemed()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/?format=csv"
+    # when they download the statement
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    # then money is yuan with two decimals, as the orders' export writes it,
+    # and the values are words the owner reads (until 2026-12-05: fen,
+    # "redemption", "online", "paid at close 19800" and "net 9603")
+    assert [row[:1] + row[2:] for row in rows] == [
+        [
+            "\ufeffkind",
+            "serial",
+            "deal",
+            "quantity",
+            "amount_yuan",
+            "fee_yuan",
+            "channel",
+            "branch",
+            "note",
+        ],
+        [
+            "Redemption",
+            coupon_for(settles).serial,
+            settles.deal.title,
+            "1",
+            "99.00",
+            "2.97",
+            "Console (online)",
+            "",
+            "",
+        ],
+        [
+            "Redemption",
+            coupon_for(paid).serial,
+            paid.deal.title,
+            "2",
+            "0.00",
+            "0.00",
+            "Console (online)",
+            "",
+            "Paid when the deal closed: ¥198.00",
+        ],
+        ["Total", "", "", "", "99.00", "2.97", "", "", "Net: ¥96.03"],
+    ]
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
 def test_redemptions_of_a_deal_paid_at_close_are_listed_but_in_no_total(client):
     # given one deal settled on redemption and one that paid the merchant at close,
     # when both coupons are redeemed
@@ -84,9 +137,9 @@ def test_redemptions_of_a_deal_paid_at_close_are_listed_but_in_no_total(client):
         csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode()))
     )
     by_serial = {row[2]: row for row in rows[1:-1]}
-    assert by_serial[coupon_for(paid).serial][5:7] == ["0", "0"]
-    assert by_serial[coupon_for(paid).serial][9] == "paid at close 19800"
-    assert rows[-1][5:7] == ["9900", "297"]
+    assert by_serial[coupon_for(paid).serial][5:7] == ["0.00", "0.00"]
+    assert by_serial[coupon_for(paid).serial][9].endswith("¥198.00")
+    assert rows[-1][5:7] == ["99.00", "2.97"]
     _token, secret = api_token_create(actor=station.owner)
     body = client.get(
         f"/api/coupons/merchants/{station.merchant.public_id}/statement",
@@ -218,13 +271,16 @@ def test_expiries_and_superseded_redemptions_are_adjustments_on_the_statement(
     spreadsheet = client.get(url + query + "&format=csv").content.decode()
     rows = list(csv.reader(io.StringIO(spreadsheet)))
     # then the paid expiry counts, the superseded redemption is only listed
-    kinds = [row[0] for row in rows[1:]]
-    assert kinds == ["redemption", "conflict", "expiry", "total"]
-    assert rows[2][9].startswith("superseded")
-    total = 9_900 + 2 * 9_900
-    fee = 297 + 594
-    assert rows[-1][5:7] == [str(total), str(fee)]
-    assert rows[-1][9] == f"net {total - fee}"
+    with translation.override("zh-hans"):  # the page's language
+        kinds = [row[0] for row in rows[1:]]
+        assert kinds == [
+            str(_(kind))
+            for kind in ("Redemption", "Conflict", "Expired unredeemed", "Total")
+        ]
+        assert rows[2][9].startswith(str(RedemptionConflict.Reason.SUPERSEDED.label))
+    # 297.00 in all, 8.91 of fee: 288.09 net
+    assert rows[-1][5:7] == ["297.00", "8.91"]
+    assert rows[-1][9].endswith("¥288.09")
     assert 'id="statement-expiries"' in page
     with translation.override("zh-hans"):  # the page's language
         assert str(RedemptionConflict.Reason.SUPERSEDED.label) in page

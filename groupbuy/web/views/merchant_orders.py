@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog import selectors as catalog
 from groupbuy.core.errors import DomainError
-from groupbuy.core.money import format_fen
+from groupbuy.core.money import format_fen_for_spreadsheet
 from groupbuy.core.pagination import paginate
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.core.streaming import sent_as_read
@@ -120,10 +120,6 @@ class _Echo:
         return value
 
 
-def _yuan(amount_fen: int) -> str:
-    return format_fen(amount_fen, symbol="", grouping=False)
-
-
 CSV_HEADER = (
     "order",
     "group_buy",
@@ -151,8 +147,8 @@ def _csv_rows(orders):
                 spreadsheet_cell(mask_phone(order.shopper.phone)),
                 order.quantity,
                 order.get_status_display(),
-                _yuan(order.amount_fen),
-                _yuan(order.refunded_fen),
+                format_fen_for_spreadsheet(order.amount_fen),
+                format_fen_for_spreadsheet(order.refunded_fen),
                 spreadsheet_cell(order.refund_reason),
                 timezone.localtime(order.joined_at).isoformat(timespec="seconds"),
             ]
