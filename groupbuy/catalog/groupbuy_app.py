@@ -10,6 +10,7 @@ app = GroupbuyApp(
         "catalog.staff.added": _("Added to a merchant's staff"),
         "catalog.staff.invited": _("Invitation to a merchant's staff"),
         "catalog.staff.answered": _("Answer to your staff invitation"),
+        "catalog.staff.role_changed": _("Your role on a merchant's staff changed"),
     },
     # Fresh produce with photos for `groupbuy demo` (catalog/demo.py).
     demo_data="groupbuy.catalog.demo:load_demo_data",

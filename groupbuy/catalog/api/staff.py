@@ -1,5 +1,6 @@
 """A merchant's staff: list, invite by phone number, withdraw an invitation,
-remove (owners only); and the invitations waiting for my answer."""
+change a member's role, remove (owners only); and the invitations waiting for
+my answer."""
 
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from groupbuy.catalog.services.staff import (
     staff_invitation_decline,
     staff_invite,
     staff_remove,
+    staff_role_change,
 )
 
 router = Router(tags=["catalog"])
@@ -29,6 +31,11 @@ class StaffInviteIn(Schema):
     phone: str = Field(max_length=20)
     role: str = Field(max_length=10)
     branch_id: str | None = None
+
+
+class StaffRoleIn(Schema):
+    role: str = Field(max_length=10)
+    branch_id: str | None = None  # a cashier's branch; none: every branch
 
 
 class StaffOut(Schema):
@@ -128,6 +135,27 @@ def staff_remove_endpoint(request, merchant_id: str, user_id: str):
     )
     staff_remove(actor=request.auth, membership=membership)
     return Status(204, None)
+
+
+@router.patch("/merchants/{merchant_id}/staff/{user_id}", response=StaffOut)
+def staff_role_change_endpoint(
+    request, merchant_id: str, user_id: str, payload: StaffRoleIn
+):
+    """Make a member an owner or a cashier (at one branch, or all); they are
+    told."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    membership = staff_selectors.membership_get_for_owner(
+        user=request.auth, merchant=merchant, user_public_id=user_id
+    )
+    branch = None
+    if payload.branch_id:
+        branch = get_object_or_404(Branch, public_id=payload.branch_id)
+    membership = staff_role_change(
+        actor=request.auth, membership=membership, role=payload.role, branch=branch
+    )
+    return _member_out(membership)
 
 
 @router.delete(

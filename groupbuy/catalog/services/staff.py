@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -122,6 +123,7 @@ def _keep_an_owner(merchant: Merchant, user) -> None:
     owners = list(
         MerchantMembership.objects.select_for_update()
         .filter(merchant=merchant, role=Role.OWNER)
+        .order_by("pk")
         .values_list("user_id", flat=True)
     )
     if owners == [user.pk]:
@@ -342,3 +344,87 @@ def staff_remove(*, actor, membership: MerchantMembership) -> None:
             data={"user": membership.user.public_id, "role": membership.role},
         )
         MerchantMembership.objects.filter(pk=membership.pk).delete()
+
+
+def staff_role_change(
+    *, actor, membership: MerchantMembership, role: str, branch: Branch | None = None
+) -> MerchantMembership:
+    """Make a member of a merchant's staff an owner (of every branch) or a
+    cashier (at one open branch, or all of them); return the membership.
+
+    Owners and operators only; the only owner stays an owner (409
+    ``last_owner``). The person is told. The same role and branch again changes
+    and tells nothing.
+    """
+    merchant = membership.merchant
+    require_merchant_owner(actor, merchant)
+    _check_role_and_branch(merchant, role, branch)
+    if branch is not None and not branch.is_active:
+        message = _("That branch is closed: choose an open branch.")
+        raise CatalogError("invalid", message, fields={"branch": [message]})
+    with transaction.atomic():
+        membership = _locked_with_owners(membership)
+        before = (membership.role, membership.branch)
+        if before == (role, branch):
+            return membership
+        if membership.role == Role.OWNER and role != Role.OWNER:
+            _keep_an_owner(merchant, membership.user)
+        membership.role, membership.branch = role, branch
+        membership.save(update_fields=["role", "branch"])
+        entry = audit_log(
+            actor=actor,
+            action="accounts.membership.role_changed",
+            obj=membership,
+            data={
+                "user": membership.user.public_id,
+                "merchant": merchant.public_id,
+                "role": role,
+                "branch": branch.public_id if branch else None,
+                "previous_role": before[0],
+                "previous_branch": before[1].public_id if before[1] else None,
+            },
+        )
+        _tell_the_member(membership, change_id=entry.pk)
+    return membership
+
+
+def _locked_with_owners(membership: MerchantMembership) -> MerchantMembership:
+    """Lock the merchant's owners and ``membership`` in primary-key order (two
+    owners demoting each other wait for one another) and re-read it; 404 if it
+    is gone."""
+    locked = {
+        row.pk: row
+        for row in MerchantMembership.objects.select_for_update(of=("self",))
+        .filter(merchant_id=membership.merchant_id)
+        .filter(Q(role=Role.OWNER) | Q(pk=membership.pk))
+        .select_related("user", "merchant", "branch")
+        .order_by("pk")
+    }
+    if membership.pk not in locked:
+        raise CatalogError("not_found", _("There is no such staff member."), status=404)
+    return locked[membership.pk]
+
+
+def _tell_the_member(membership: MerchantMembership, *, change_id: int) -> None:
+    merchant = membership.merchant
+    if membership.role == Role.OWNER:
+        body = gettext_lazy("You run every branch and the shop's staff.")
+    elif membership.branch is not None:
+        body = format_lazy(
+            gettext_lazy("At the branch {branch}."), branch=membership.branch.name
+        )
+    else:
+        body = gettext_lazy("At every branch.")
+    notification_enqueue(
+        recipient=membership.user,
+        kind="catalog.staff.role_changed",
+        title=format_lazy(
+            gettext_lazy("Your role at {merchant} is now {role}"),
+            merchant=merchant.name,
+            role=Role(membership.role).label,
+        ),
+        body=body,
+        url=reverse("web:merchant_dashboard", args=[merchant.public_id]),
+        data={"merchant": merchant.public_id, "role": membership.role},
+        idempotency_key=f"catalog.staff.role_changed:{change_id}",
+    )
