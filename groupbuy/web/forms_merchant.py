@@ -117,6 +117,31 @@ class StaffInviteForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
 
+class StaffRoleForm(forms.Form):
+    """One staff member's role and branch, on their row of the staff page."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=MerchantMembership.Role.choices)
+    branch = forms.ChoiceField(
+        label=_("Branch"),
+        required=False,
+        help_text=_("For a cashier: where they redeem coupons."),
+    )
+
+    def __init__(self, *args, branches=(), membership=None, **kwargs):
+        if membership is not None:
+            kwargs.setdefault("prefix", f"role-{membership.user.public_id}")
+            kwargs.setdefault(
+                "initial",
+                {
+                    "role": membership.role,
+                    "branch": membership.branch.public_id if membership.branch else "",
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["branch"].choices = [("", _("All branches")), *branches]
+
+
 class BranchForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     address = forms.CharField(label=_("Address"), max_length=255)

@@ -218,6 +218,11 @@ urlpatterns = [
         name="merchant_staff_remove",
     ),
     path(
+        "merchant/<str:merchant_id>/staff/<str:membership_id>/role/",
+        merchant_staff.merchant_staff_role,
+        name="merchant_staff_role",
+    ),
+    path(
         "merchant/<str:merchant_id>/branches/new/",
         merchant_staff.merchant_branch_create,
         name="merchant_branch_create",

@@ -320,6 +320,7 @@ NOT_PAGES = {
     "ops:erasure_perform",
     "demands:photo_delete",
     "web:merchant_staff_remove",
+    "web:merchant_staff_role",
     "web:staff_invitation_accept",
     "web:staff_invitation_decline",
     "pooling:cart_delete",

@@ -359,14 +359,15 @@ def staff_role_change(
     merchant = membership.merchant
     require_merchant_owner(actor, merchant)
     _check_role_and_branch(merchant, role, branch)
-    if branch is not None and not branch.is_active:
-        message = _("That branch is closed: choose an open branch.")
-        raise CatalogError("invalid", message, fields={"branch": [message]})
     with transaction.atomic():
         membership = _locked_with_owners(membership)
         before = (membership.role, membership.branch)
         if before == (role, branch):
             return membership
+        if branch is not None and not branch.is_active and branch != before[1]:
+            # Staying at a branch that has closed is no move to it.
+            message = _("That branch is closed: choose an open branch.")
+            raise CatalogError("invalid", message, fields={"branch": [message]})
         if membership.role == Role.OWNER and role != Role.OWNER:
             _keep_an_owner(merchant, membership.user)
         membership.role, membership.branch = role, branch

@@ -1,8 +1,8 @@
 """The merchant console's staff and branches, for the merchant's owners.
 
 Owners invite people by phone number with a role (and, for a cashier, maybe
-one branch), who join once they accept; withdraw invitations, take people off
-the staff, and keep the branches' names,
+one branch), who join once they accept; withdraw invitations, change a
+member's role and branch, take people off the staff, and keep the branches' names,
 addresses and map positions up to date. Cashiers do not see this section.
 """
 
@@ -25,14 +25,33 @@ from groupbuy.catalog.services.staff import (
     staff_invitation_cancel,
     staff_invite,
     staff_remove,
+    staff_role_change,
 )
 from groupbuy.web.forms import add_domain_error
-from groupbuy.web.forms_merchant import BranchForm, StaffInviteForm
+from groupbuy.web.forms_merchant import BranchForm, StaffInviteForm, StaffRoleForm
 from groupbuy.web.views.common import domain_errors_as_http
 
 
-def _branch_choices(branches) -> list[tuple[str, str]]:
-    return [(branch.public_id, branch.name) for branch in branches if branch.is_active]
+def _branch_choices(branches, keep=None) -> list[tuple[str, str]]:
+    """The open branches, and ``keep`` (a member's own branch) even if closed."""
+    return [
+        (
+            branch.public_id,
+            branch.name
+            if branch.is_active
+            else _("%(name)s (closed)") % {"name": branch.name},
+        )
+        for branch in branches
+        if branch.is_active or branch == keep
+    ]
+
+
+def _role_form(branches, membership, data=None) -> StaffRoleForm:
+    return StaffRoleForm(
+        data,
+        membership=membership,
+        branches=_branch_choices(branches, keep=membership.branch),
+    )
 
 
 @login_required
@@ -68,10 +87,26 @@ def merchant_staff(request: HttpRequest, merchant_id: str) -> HttpResponse:
             ) % {"days": invitation_days()}
             messages.success(request, text)
             return redirect("web:merchant_staff", merchant.public_id)
+    return _staff_page(request, merchant, branches, form)
+
+
+def _staff_page(request, merchant, branches, form, *, role_form=None):
+    """The staff page; ``role_form`` is a member's refused role form, shown on
+    their row with its errors."""
+    staff = staff_selectors.merchant_staff(user=request.user, merchant=merchant)
+    rows = [
+        (
+            membership,
+            role_form
+            if role_form is not None and role_form.membership == membership
+            else _role_form(branches, membership),
+        )
+        for membership in staff
+    ]
     context = {
         "merchant": merchant,
         "form": form,
-        "staff": staff_selectors.merchant_staff(user=request.user, merchant=merchant),
+        "staff_rows": rows,
         "invitations": staff_selectors.merchant_staff_invitations(
             user=request.user, merchant=merchant
         ),
@@ -79,6 +114,45 @@ def merchant_staff(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "section": "staff",
     }
     return render(request, "web/merchant/staff.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_staff_role(
+    request: HttpRequest, merchant_id: str, membership_id: str
+) -> HttpResponse:
+    """Change a member's role and branch (``membership_id`` is their user id)."""
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
+    membership = staff_selectors.membership_get_for_owner(
+        user=request.user, merchant=merchant, user_public_id=membership_id
+    )
+    branches = list(
+        staff_selectors.merchant_all_branches(user=request.user, merchant=merchant)
+    )
+    form = _role_form(branches, membership, request.POST)
+    if form.is_valid():
+        branch_id = form.cleaned_data["branch"]
+        try:
+            changed = staff_role_change(
+                actor=request.user,
+                membership=membership,
+                role=form.cleaned_data["role"],
+                branch=next((b for b in branches if b.public_id == branch_id), None),
+            )
+        except CatalogError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The role is saved. They have been told."))
+            if (
+                changed.user_id == request.user.pk
+                and changed.role != changed.Role.OWNER
+            ):
+                # They made themselves a cashier: the staff page is not theirs now.
+                return redirect("web:merchant_dashboard", merchant.public_id)
+            return redirect("web:merchant_staff", merchant.public_id)
+    invite = StaffInviteForm(branches=_branch_choices(branches))
+    return _staff_page(request, merchant, branches, invite, role_form=form)
 
 
 @login_required
