@@ -335,7 +335,7 @@ def deal_open(*, actor, deal: Deal) -> Deal:
         if deal.state != State.DRAFT:
             raise Conflict("deal_closed", _("This group buy has already closed."))
         _raise_if_invalid(_fields_of(deal))
-        _check_has_pickup_branch(deal.merchant)
+        check_has_pickup_branch(deal.merchant)
         deal.state = State.OPEN
         deal.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="deals.deal.opened", obj=deal)
@@ -345,10 +345,11 @@ def deal_open(*, actor, deal: Deal) -> Deal:
     return deal
 
 
-def _check_has_pickup_branch(merchant) -> None:
+def check_has_pickup_branch(merchant) -> None:
     """Refuse to open a deal at a shop with no active branch. Every buyer
     collects at a branch; with none, shoppers could join and pay with nowhere
-    to collect (a draft may wait while the shop adds its first branch)."""
+    to collect (a draft may wait while the shop adds its first branch). A
+    demand's offer, which opens a deal when accepted, is refused with it."""
     if Branch.objects.filter(merchant=merchant, is_active=True).exists():
         return
     raise DealError(

@@ -15,8 +15,12 @@ from groupbuy.catalog.selectors import listing_for
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.core.money import format_fen
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.services.outside import Participant, deal_create_with_participants
-from groupbuy.deals.services.setup import everyday_price_exceeded
+from groupbuy.deals.services.setup import (
+    check_has_pickup_branch,
+    everyday_price_exceeded,
+)
 from groupbuy.demands import rules, search
 from groupbuy.demands.deposits import deposit_give_back, lock_deposit_intents
 from groupbuy.demands.errors import DemandError
@@ -52,6 +56,19 @@ def _check_terms(*, merchant, product, quantity, unit_price_fen, delivery_on, no
         merchant=merchant, product=product, price_fen=unit_price_fen
     )
     return rules.check_text(notes, field="notes", required=False, limit=2000)
+
+
+def _check_has_pickup_branch(merchant) -> None:
+    """Refuse an offer from a shop with no open branch when it is sent: the deal
+    accepting it opens could not open (deals refuse it, ``no_pickup_branch``),
+    and the buyers would have chosen an offer that cannot be taken."""
+    try:
+        check_has_pickup_branch(merchant)
+    except DealError as error:
+        # The deals' words, on the field that names the shop here.
+        raise DemandError(
+            error.code, error.message, fields={"merchant_id": [error.message]}
+        ) from None
 
 
 def _check_not_above_everyday(*, merchant, product, price_fen: int) -> None:
@@ -97,6 +114,7 @@ def offer_submit(
 ) -> Offer:
     """Send ``merchant``'s offer, or revise its open one."""
     check_merchant_owner(actor=actor, merchant=merchant)
+    _check_has_pickup_branch(merchant)
     notes = _check_terms(
         merchant=merchant,
         product=product,

@@ -254,6 +254,22 @@ def test_a_negative_offer_price_is_refused(client):
     assert Offer.objects.count() == 0
 
 
+def test_an_offer_from_a_shop_with_no_open_branch_is_refused(client):
+    # given a shop with no branch at all
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    merchant.branches.all().delete()
+    # when it sends an offer
+    response = _post(
+        client, f"/{demand.public_id}/offers", owner, _offer_body(merchant)
+    )
+    # then it is a 400 on the shop, in the deals' words, and nothing is sent
+    body = assert_api_error(response, 400, "no_pickup_branch")
+    message = "This shop has no open branch for buyers to collect from: add one first."
+    assert (body["message"], body["fields"]) == (message, {"merchant_id": [message]})
+    assert Offer.objects.count() == 0
+
+
 # --- who may do what -------------------------------------------------------
 
 

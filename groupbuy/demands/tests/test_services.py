@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from groupbuy.catalog.models import Listing
+from groupbuy.catalog.models import Branch, Listing
 from groupbuy.core.audit import AuditEntry
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import Deal, DealOrder
@@ -20,6 +20,7 @@ from groupbuy.demands.tests.factories import (
     fail_intent,
     join_and_pay,
     make_demand,
+    make_merchant,
     make_offer,
     make_owner_merchant,
     make_product,
@@ -653,3 +654,36 @@ def test_deposits_still_unpaid_at_acceptance_are_stopped_and_refunded_if_paid_la
     pay_intent(intent)
     assert balance("shopper_held", user=late.shopper) == 0
     assert_ledger_sound()
+
+
+def test_an_offer_from_a_shop_with_no_open_branch_is_refused_when_sent():
+    # given a shop with only a closed branch, and one with an open offer
+    demand = make_published()
+    owner = make_user()
+    shut = make_merchant(name="Shut Co", owner=owner)
+    Branch.objects.create(merchant=shut, name="Closed", address="1 Rd", is_active=False)
+    open_shop, open_owner = make_owner_merchant()
+    offer = make_offer(demand, merchant=open_shop, owner=open_owner)
+    audited = AuditEntry.objects.count()
+    notified = Notification.objects.count()
+    # when the first sends an offer, and the second closes its branch and revises
+    refused = []
+    open_shop.branches.update(is_active=False)
+    for merchant, actor in ((shut, owner), (open_shop, open_owner)):
+        with pytest.raises(DomainError) as caught:
+            make_offer(demand, merchant=merchant, owner=actor, unit_price_fen=4_000)
+        refused.append(caught.value)
+    # then both are refused in the deals' words, and nothing is sent or changed
+    message = "This shop has no open branch for buyers to collect from: add one first."
+    for error in refused:
+        assert (error.code, error.status, error.message) == (
+            "no_pickup_branch",
+            400,
+            message,
+        )
+        assert error.fields == {"merchant_id": [message]}
+    assert list(demand.offers.values_list("pk", "unit_price_fen")) == [
+        (offer.pk, offer.unit_price_fen)
+    ]
+    assert AuditEntry.objects.count() == audited
+    assert Notification.objects.count() == notified

@@ -695,3 +695,35 @@ def test_an_unpaid_order_whose_deposit_the_platform_kept_says_so(client):
     assert _amount(page, "order-kept-amount") == "¥15.00"
     assert "Deposit kept by the platform" in page
     assert "nothing was charged" not in page
+
+
+def test_an_offer_from_a_shop_with_no_open_branch_is_refused_on_the_page(client):
+    # given a shop that sells milk and whose only branch is closed, on its offer page
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    milk = make_product(name_zh="牛奶", name_en="Milk")
+    Listing.objects.create(merchant=merchant, product=milk, price_fen=900)
+    merchant.branches.update(is_active=False)
+    url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    client.force_login(owner)
+    sent = {
+        "product": milk.public_id,
+        "quantity": 20,
+        "unit_price": "7.50",
+        "delivery_on": "2030-01-02",
+    }
+    # when it sends an offer (its owner reads the site in Chinese)
+    refused = client.post(url, sent)
+    # then the form says so once, in the deals' words and their translation
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {
+        "__all__": ["此商户没有可供买家自提的营业门店：请先添加一个门店。"]
+    }
+    # and in English for an owner who reads English; nothing is sent
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    in_english = client.post(url, sent)
+    assert in_english.context["form"].errors["__all__"] == [
+        "This shop has no open branch for buyers to collect from: add one first."
+    ]
+    assert not Offer.objects.exists()

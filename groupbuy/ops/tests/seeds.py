@@ -22,6 +22,7 @@ from groupbuy.coupons.services import coupon_redeem_online
 from groupbuy.coupons.tests.factories import make_station
 from groupbuy.deals.services import deal_close, deal_orders_follow_up, deal_settle
 from groupbuy.deals.tests.factories import (
+    ensure_pickup_branch,
     join_and_pay,
     make_deal,
     make_merchant,
@@ -169,6 +170,7 @@ def seed_demands(user, seeded: Seeded, *, name: str, national: str) -> None:
     demand_factories.join_and_pay(theirs, user)
     # The person also works for a merchant: an offer and a saved search.
     merchant = make_merchant(name="Oat Co", owner=user)
+    ensure_pickup_branch(merchant)  # a shop offers only with a branch to collect at
     demands.offer_submit(
         actor=user,
         demand=theirs,
