@@ -189,3 +189,27 @@ def test_an_owner_at_one_branch_is_refused_by_api(client):
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["branch"]
     assert not StaffInvitation.objects.exists()
+
+
+def test_inviting_to_a_closed_branch_is_refused_on_its_field(client):
+    # given an owner who reads English and a branch of theirs that has closed
+    owner = make_merchant_member(role="owner")
+    owner.user.preferred_language = "en"
+    owner.user.save(update_fields=["preferred_language"])
+    closed = Branch.objects.create(
+        merchant=owner.merchant, name="Closed", address="1 Rd", is_active=False
+    )
+    # when they invite a cashier there
+    response = client.post(
+        f"/api/catalog/merchants/{owner.merchant.public_id}/staff",
+        {"phone": make_phone(), "role": "cashier", "branch_id": closed.public_id},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    # then it is a 400 on the branch, and nobody is invited
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"] == {
+        "branch": ["That branch is closed: choose an open branch."]
+    }
+    assert not StaffInvitation.objects.exists()

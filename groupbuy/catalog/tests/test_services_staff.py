@@ -345,3 +345,33 @@ def test_an_owner_is_not_invited_to_one_branch():
     assert not MerchantMembership.objects.filter(user=shopper).exists()
     assert not StaffInvitation.objects.exists()
     assert not Invitation.objects.exists()
+
+
+def test_nobody_is_invited_to_a_closed_branch():
+    # given an owner and one of their branches, closed
+    owner, merchant = _owner()
+    closed = Branch.objects.create(
+        merchant=merchant, name="人民广场店", address="1 Rd", is_active=False
+    )
+    shopper = make_user(phone_verified_at=timezone.now())
+    audited = AuditEntry.objects.count()
+    # when they invite a shopper and a number without an account there
+    for phone in (shopper.phone, make_phone()):
+        with pytest.raises(CatalogError) as refused:
+            staff_invite(
+                actor=owner,
+                merchant=merchant,
+                phone=phone,
+                role=Role.CASHIER,
+                branch=closed,
+            )
+        # then it is refused on the branch, as the role change refuses it
+        assert (refused.value.code, refused.value.status) == ("invalid", 400)
+        assert refused.value.fields == {
+            "branch": ["That branch is closed: choose an open branch."]
+        }
+    # and nobody is invited, told or audited
+    assert not StaffInvitation.objects.exists()
+    assert not Invitation.objects.exists()
+    assert not Notification.objects.exists()
+    assert AuditEntry.objects.count() == audited

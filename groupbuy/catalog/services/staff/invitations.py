@@ -29,7 +29,10 @@ from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch, Merchant, StaffInvitation
 from groupbuy.catalog.permissions import require_merchant_owner
-from groupbuy.catalog.services.staff.members import _check_role_and_branch
+from groupbuy.catalog.services.staff.members import (
+    _check_branch_open,
+    _check_role_and_branch,
+)
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.addresses import contact_hash
 from groupbuy.notify.invitations import notification_invite
@@ -61,11 +64,13 @@ def staff_invite(
 
     Owners and operators only. Inviting the same number again updates the role
     and branch and notifies nobody twice; inviting someone already on the staff
-    is refused (409 ``already_staff``).
+    is refused (409 ``already_staff``), and so is a closed branch.
     """
     require_merchant_owner(actor, merchant)
     phone = normalize_phone(phone)
     _check_role_and_branch(merchant, role, branch)
+    # A cashier invited to a closed branch could redeem nowhere.
+    _check_branch_open(branch)
     with transaction.atomic():
         member = _member_with(phone)
         if member is not None:

@@ -38,6 +38,12 @@ def _check_role_and_branch(merchant: Merchant, role: str, branch: Branch | None)
         raise CatalogError("invalid", message, fields={"branch": [message]})
 
 
+def _check_branch_open(branch: Branch | None) -> None:
+    if branch is not None and not branch.is_active:
+        message = _("That branch is closed: choose an open branch.")
+        raise CatalogError("invalid", message, fields={"branch": [message]})
+
+
 def _keep_an_owner(merchant: Merchant, user) -> None:
     """Refuse to demote or remove ``user`` when they are ``merchant``'s only
     owner, whoever asks: a merchant without an owner has nobody to run its
@@ -97,10 +103,9 @@ def staff_role_change(
         before = (membership.role, membership.branch)
         if before == (role, branch):
             return membership
-        if branch is not None and not branch.is_active and branch != before[1]:
+        if branch != before[1]:
             # Staying at a branch that has closed is no move to it.
-            message = _("That branch is closed: choose an open branch.")
-            raise CatalogError("invalid", message, fields={"branch": [message]})
+            _check_branch_open(branch)
         if membership.role == Role.OWNER and role != Role.OWNER:
             _keep_an_owner(merchant, membership.user)
         membership.role, membership.branch = role, branch
