@@ -10,11 +10,15 @@ where it is read (the API's schemas through ``Moment``, the forms through
 keeps its own rule on top (a deadline in the future, a demand within 60 days).
 A filter's moment (``deadline_before``) is bounded too: it reaches the same
 arithmetic.
+
+A new start is not in the past either (``start_refusal``): a deal that "began" in
+2020 opened at once and showed that date. That too is refused where it is read;
+the services keep accepting any start (their tests' deals began an hour ago).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from django import forms
@@ -25,6 +29,11 @@ from pydantic import AfterValidator
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+# How far a person's clock may be from the server's: a start this little behind
+# now is a start now (their clock runs slow, or the request took a while), and a
+# purchase this little ahead has happened (their phone runs fast).
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 def moment_refusal(moment: datetime | None) -> str:
@@ -44,14 +53,64 @@ def validate_moment(moment: datetime | None) -> None:
         raise ValidationError(message, code="moment_out_of_range")
 
 
+def _to_the_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def start_refusal(
+    starts_at: datetime | None,
+    *,
+    stored: datetime | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Why ``starts_at`` cannot be set as a start, or "" when it can: a start more
+    than CLOCK_SLACK before now is refused, unless it is the ``stored`` start
+    sent back unchanged (to the minute, as the forms show it): an open deal's
+    start has passed, and saving its other fields must not trip on it."""
+    if starts_at is None or timezone.is_naive(starts_at):
+        return ""
+    if stored is not None and _to_the_minute(starts_at) == _to_the_minute(stored):
+        return ""
+    if starts_at >= (now or timezone.now()) - CLOCK_SLACK:
+        return ""
+    return _(
+        "The start has passed: choose a time from now on, "
+        "or leave it empty to start now."
+    )
+
+
+def clean_start(starts_at: datetime | None, *, stored=None) -> datetime | None:
+    """A form's start: refused when it has passed (see ``start_refusal``); the
+    ``stored`` one, to the second, when it is sent back as the form showed it."""
+    if message := start_refusal(starts_at, stored=stored):
+        raise ValidationError(message, code="start_passed")
+    if starts_at is None or stored is None:
+        return starts_at
+    return stored if _to_the_minute(starts_at) == _to_the_minute(stored) else starts_at
+
+
+def start_help_text(zone: str) -> str:
+    """A form's help beside a start that may be left empty."""
+    return _("Leave it empty to start now. Time zone: %(zone)s.") % {"zone": zone}
+
+
 def _checked(moment: datetime) -> datetime:
     if message := moment_refusal(moment):
         raise ValueError(message)
     return moment
 
 
+def _not_passed(moment: datetime) -> datetime:
+    if message := start_refusal(moment):
+        raise ValueError(message)
+    return moment
+
+
 # A datetime an API request sets: the schema refuses it outside the range.
 Moment = Annotated[datetime, AfterValidator(_checked)]
+# A new start an API request sets: in range, and not more than CLOCK_SLACK ago.
+# (A changed start is checked against the stored one by its handler.)
+Start = Annotated[datetime, AfterValidator(_checked), AfterValidator(_not_passed)]
 
 
 class MomentField(forms.DateTimeField):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound, fields_renamed
+from groupbuy.core.moments import start_refusal
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
 from groupbuy.deals.join_reads import deal_get_for_join
@@ -126,6 +129,7 @@ def deal_create(request, merchant_id: str, payload: DealCreateIn):
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     product = get_object_or_404(Product, public_id=payload.product_id)
     fields = payload.dict(exclude={"product_id", "tiers"})
+    fields["starts_at"] = payload.starts_at or timezone.now()
     tiers = [(tier.min_participants, tier.price_fen) for tier in payload.tiers]
     deal = services.deal_create(
         actor=request.auth, merchant=merchant, product=product, tiers=tiers, **fields
@@ -152,6 +156,8 @@ def deal_progress(request, deal_id: str):
 def deal_update(request, deal_id: str, payload: DealUpdateIn):
     """Edit a draft group buy."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
+    if message := start_refusal(payload.starts_at, stored=deal.starts_at):
+        raise ValidationError({"starts_at": [message]})
     changes = payload.dict(exclude_unset=True, exclude={"product_id"})
     if payload.tiers is not None:
         changes["tiers"] = [(t.min_participants, t.price_fen) for t in payload.tiers]

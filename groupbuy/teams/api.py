@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -79,7 +80,8 @@ def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
         actor=request.auth,
         merchant=merchant,
         product=product,
-        **payload.dict(exclude={"product_id"}),
+        **payload.dict(exclude={"product_id", "starts_at"}),
+        starts_at=payload.starts_at or timezone.now(),
     )
     return Status(201, _team_deal(request, team_deal))
 

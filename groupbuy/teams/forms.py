@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.moments import MomentField
+from groupbuy.core.moments import MomentField, clean_start, start_help_text
 from groupbuy.web.forms import YuanField
 
 
@@ -39,25 +39,33 @@ class TeamDealForm(forms.Form):
         initial=1,
         help_text=_("How many teams of this deal one shopper may open or join."),
     )
-    starts_at = MomentField(label=_("Starts at"))
+    # Empty is now: a start filled in with the time the page was loaded would
+    # have passed by the time the form is sent.
+    starts_at = MomentField(label=_("Starts at"), required=False)
     ends_at = MomentField(label=_("Team buying ends"))
 
     def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].choices = [("", _("Choose a product")), *products]
         zone = timezone.get_current_timezone_name()
-        for name in ("starts_at", "ends_at"):
-            self.fields[name].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+        self.fields["starts_at"].help_text = start_help_text(zone)
+        self.fields["ends_at"].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+
+    def clean_starts_at(self):
+        return clean_start(self.cleaned_data.get("starts_at"))
 
     def service_arguments(self) -> dict:
         """The ``team_deal_create`` keyword arguments (no product)."""
         names = [name for name in self.fields if name != "product"]
-        return {name: self.cleaned_data[name] for name in names}
+        arguments = {name: self.cleaned_data[name] for name in names}
+        arguments["starts_at"] = arguments["starts_at"] or timezone.now()
+        return arguments
 
     @staticmethod
     def initial_now() -> dict:
+        """The end three days out; the start is left empty (now)."""
         now = timezone.localtime().replace(second=0, microsecond=0)
-        return {"starts_at": now, "ends_at": now + timedelta(days=3)}
+        return {"ends_at": now + timedelta(days=3)}
 
 
 class ExtendSalesForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.errors import DomainError
-from groupbuy.core.moments import MomentField
+from groupbuy.core.moments import MomentField, clean_start, start_help_text
 from groupbuy.core.money import format_fen, yuan_to_fen
 from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
@@ -266,7 +266,9 @@ class DealForm(forms.Form):
         max_value=MOST_UNITS_PER_ORDER,
         initial=5,
     )
-    starts_at = MomentField(label=_("Starts at"))
+    # Empty is now: a start filled in with the time the page was loaded would
+    # have passed by the time the form is sent.
+    starts_at = MomentField(label=_("Starts at"), required=False)
     deadline_at = MomentField(label=_("Deadline"))
     settlement_mode = forms.ChoiceField(
         label=_("When you are paid"),
@@ -284,12 +286,17 @@ class DealForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, products=(), **kwargs):
+    def __init__(self, *args, products=(), stored_starts_at=None, **kwargs):
+        """``stored_starts_at`` is the edited deal's start, accepted unchanged
+        even once it has passed."""
         super().__init__(*args, **kwargs)
+        self.stored_starts_at = stored_starts_at
         self.fields["product"].choices = [("", _("Choose a product")), *products]
         zone = timezone.get_current_timezone_name()
-        for name in ("starts_at", "deadline_at"):
-            self.fields[name].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+        self.fields["starts_at"].help_text = start_help_text(zone)
+        self.fields["deadline_at"].help_text = _("Time zone: %(zone)s.") % {
+            "zone": zone
+        }
         for row in range(1, TIER_ROWS + 1):
             required = row == 1
             self.fields[f"tier_{row}_buyers"] = forms.IntegerField(
@@ -304,6 +311,10 @@ class DealForm(forms.Form):
 
     def clean_settlement_mode(self) -> str:
         return self.cleaned_data.get("settlement_mode") or "on_close"
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data.get("starts_at")
+        return clean_start(starts_at, stored=self.stored_starts_at)
 
     def tier_rows(self) -> list[tuple]:
         """Return the (buyers field, price field) pairs, for the template."""
@@ -349,7 +360,9 @@ class DealForm(forms.Form):
             "tiers",
             "settlement_mode",
         )
-        return {name: data[name] for name in names}
+        arguments = {name: data[name] for name in names}
+        arguments["starts_at"] = arguments["starts_at"] or timezone.now()
+        return arguments
 
     @classmethod
     def initial_for(cls, deal) -> dict:

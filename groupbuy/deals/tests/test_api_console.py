@@ -345,3 +345,74 @@ def test_a_new_deal_starting_at_year_one_is_refused(client):
     assert response.status_code == 422, response.json()
     assert list(response.json()["fields"]) == ["starts_at"]
     assert not Deal.objects.filter(title="Year one").exists()
+
+
+PASSED_START = (
+    "The start has passed: choose a time from now on, or leave it empty to start now."
+)
+
+
+def _english_shop():
+    merchant, owner, _cashier, _outsiders = _shop()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    return merchant, owner
+
+
+def test_a_new_deal_starting_in_the_past_is_refused_and_no_start_is_now(client):
+    # given an owner
+    merchant, owner = _english_shop()
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+    six_minutes_ago = timezone.now() - timedelta(minutes=6)
+    # when they create deals starting in 2020 and six minutes ago
+    for start in ("2020-01-01T00:00:00+08:00", six_minutes_ago.isoformat()):
+        response = client.post(
+            url,
+            _deal_body(make_product(), starts_at=start),
+            content_type="application/json",
+            headers=_auth(owner),
+        )
+        # then each is refused on the start, and nothing is saved
+        assert response.status_code == 422
+        assert response.json()["fields"] == {"starts_at": [PASSED_START]}
+    assert Deal.objects.count() == 0
+    # when they leave the start out, the deal starts now
+    body = _deal_body(make_product())
+    del body["starts_at"]
+    before = timezone.now()
+    response = client.post(
+        url, body, content_type="application/json", headers=_auth(owner)
+    )
+    assert response.status_code == 201
+    assert before <= Deal.objects.get().starts_at <= timezone.now()
+
+
+def test_a_draft_edit_keeps_its_passed_start_but_refuses_a_new_passed_one(client):
+    # given a draft whose start passed an hour ago
+    merchant, owner = _english_shop()
+    deal = make_deal(merchant=merchant, is_open=False)
+    started = deal.starts_at
+    url = f"/api/deals/{deal.public_id}"
+    # when the start is moved to two hours ago
+    moved = client.patch(
+        url,
+        {"starts_at": (started - timedelta(hours=1)).isoformat()},
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then it is refused on the start, and nothing changes
+    assert moved.status_code == 422
+    assert moved.json()["fields"] == {"starts_at": [PASSED_START]}
+    deal.refresh_from_db()
+    assert deal.starts_at == started
+    # when the start is sent back unchanged with a new title
+    kept = client.patch(
+        url,
+        {"starts_at": started.isoformat(), "title": "Renamed"},
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then the draft is saved, its start as it was
+    assert kept.status_code == 200
+    deal.refresh_from_db()
+    assert (deal.title, deal.starts_at) == ("Renamed", started)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from groupbuy.catalog.geo import haversine_m, is_valid_coordinate
 from groupbuy.catalog.models import Branch, Product
 from groupbuy.core.audit import audit_log
+from groupbuy.core.moments import CLOCK_SLACK
 from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
@@ -78,7 +79,7 @@ def _check_window(start: datetime, end: datetime) -> None:
 
 # A purchase's window may begin a little ahead of the server's clock (the
 # shopper's phone may run fast); beyond that it has not happened yet.
-PURCHASE_CLOCK_SLACK = timedelta(minutes=5)
+PURCHASE_CLOCK_SLACK = CLOCK_SLACK
 
 
 def _check_window_against_now(kind: str, start, end, *, now: datetime) -> None:

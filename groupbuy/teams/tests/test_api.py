@@ -379,3 +379,31 @@ def test_a_teams_time_is_written_in_utc_to_the_millisecond_like_every_time(clien
     body = _get(client, f"/api/teams/{team.public_id}").json()
     # then it reads as a deal's times do: "Z" and milliseconds, not "+00:00"
     assert body["expires_at"] == expires_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")
+
+
+def test_a_team_deal_starting_in_the_past_is_refused_and_no_start_is_now(client, shop):
+    # given an owner who reads English
+    shop["owner"].preferred_language = "en"
+    shop["owner"].save(update_fields=["preferred_language"])
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    # when they create one starting in 2020
+    past = _post(
+        client, url, shop["owner"], _create_body(starts_at="2020-01-01T00:00:00Z")
+    )
+    # then it is refused on the start
+    assert past.status_code == 422
+    assert past.json()["fields"] == {
+        "starts_at": [
+            "The start has passed: choose a time from now on, "
+            "or leave it empty to start now."
+        ]
+    }
+    assert TeamDeal.objects.count() == 1
+    # when they leave the start out, it starts now
+    body = _create_body()
+    del body["starts_at"]
+    before = timezone.now()
+    created = _post(client, url, shop["owner"], body)
+    assert created.status_code == 201
+    deal = TeamDeal.objects.get(deal__public_id=created.json()["deal_id"]).deal
+    assert before <= deal.starts_at <= timezone.now()

@@ -170,3 +170,36 @@ def test_a_team_deal_starting_later_is_said_to_be_scheduled(client, console):
     ]
     deal = TeamDeal.objects.get().deal
     assert deal.state == Deal.State.OPEN and deal.state_label == "Scheduled"
+
+
+PASSED_START = (
+    "The start has passed: choose a time from now on, or leave it empty to start now."
+)
+
+
+def test_a_start_in_the_past_is_refused_on_its_field(client, console):
+    # given the owner on the new team buy form
+    client.force_login(console["owner"])
+    six_minutes_ago = timezone.localtime() - timedelta(minutes=6)
+    # when they set a start in 2020, then one six minutes ago
+    for start in ("2020-01-01T00:00", six_minutes_ago.strftime(LOCAL)):
+        response = client.post(console["url"], _form(console, starts_at=start))
+        # then it is refused on the start, and no deal is made
+        assert response.status_code == 200
+        assert response.context["form"].errors == {"starts_at": [PASSED_START]}
+    assert not TeamDeal.objects.exists()
+
+
+def test_the_start_is_left_empty_and_empty_is_now(client, console):
+    # given the form, as the page offers it (sent, say, ten minutes later)
+    client.force_login(console["owner"])
+    form = client.get(console["url"]).context["form"]
+    assert form["starts_at"].value() is None
+    # when it is sent with no start
+    before = timezone.now()
+    response = client.post(console["url"], _form(console, starts_at=""))
+    # then the team buy is open from when it was saved
+    assert response.status_code == 302
+    deal = TeamDeal.objects.get().deal
+    assert before <= deal.starts_at <= timezone.now()
+    assert deal.state == Deal.State.OPEN

@@ -385,3 +385,71 @@ def test_opening_a_deal_that_starts_later_says_when_it_starts(db):
         f"The group buy is scheduled: it starts at {starts}."
     ]
     assert 'id="merchant-deal-state">Scheduled<' in response.content.decode()
+
+
+PASSED_START = (
+    "The start has passed: choose a time from now on, or leave it empty to start now."
+)
+
+
+def test_a_new_deal_starting_in_the_past_is_refused_on_its_start(db):
+    # given an owner on the new deal form
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    # when they set a start in 2020, then one six minutes ago
+    for start in ("2020-01-01T00:00", _local(timezone.now() - timedelta(minutes=6))):
+        response = client.post(url, _deal_post(listing.product, starts_at=start))
+        # then it is refused on the start, and nothing is saved
+        assert response.status_code == 200
+        assert response.context["form"].errors == {"starts_at": [PASSED_START]}
+    assert not Deal.objects.exists()
+
+
+def test_a_start_a_few_minutes_ago_is_a_start_now(db):
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    start = timezone.now() - timedelta(minutes=3)
+    response = client.post(url, _deal_post(listing.product, starts_at=_local(start)))
+    assert response.status_code == 302
+    assert Deal.objects.get().starts_at == start.replace(second=0, microsecond=0)
+
+
+def test_the_new_deal_form_leaves_the_start_empty_and_empty_is_now(db):
+    # given the new deal form, loaded and sent (say) ten minutes later
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    form = client.get(url).context["form"]
+    assert form["starts_at"].value() is None
+    # when it is sent with the start left empty
+    before = timezone.now()
+    response = client.post(url, _deal_post(listing.product, starts_at=""))
+    # then the deal starts when it was saved
+    assert response.status_code == 302
+    assert before <= Deal.objects.get().starts_at <= timezone.now()
+
+
+def test_editing_a_draft_keeps_its_passed_start_but_refuses_a_new_one(db):
+    # given a draft whose start passed an hour ago
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    deal = make_deal(merchant=merchant, product=listing.product, is_open=False)
+    started = deal.starts_at
+    url = reverse("web:merchant_deal_edit", args=[merchant.public_id, deal.public_id])
+    # when the start is moved to two hours ago
+    moved = _deal_post(listing.product, starts_at=_local(started - timedelta(hours=1)))
+    response = client.post(url, moved)
+    # then it is refused on the start
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"starts_at": [PASSED_START]}
+    deal.refresh_from_db()
+    assert deal.starts_at == started
+    # when it is sent back as the form shows it (to the minute), renamed
+    kept = _deal_post(listing.product, starts_at=_local(started), title="Renamed")
+    response = client.post(url, kept)
+    # then the draft is saved with its start as it was
+    assert response.status_code == 302
+    deal.refresh_from_db()
+    assert (deal.title, deal.starts_at) == ("Renamed", started)

@@ -255,7 +255,7 @@ def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse
 def _new_deal_initial(request: HttpRequest) -> dict:
     now = timezone.localtime().replace(second=0, microsecond=0)
     return {
-        "starts_at": now,
+        # No start: empty is now (see DealForm.starts_at).
         "deadline_at": now + timedelta(days=3),
         "product": request.GET.get("product", ""),
     }
@@ -275,6 +275,7 @@ def merchant_deal_edit(
         request.POST or None,
         products=listed_product_choices(merchant, also=deal.product),
         initial=DealForm.initial_for(deal),
+        stored_starts_at=deal.starts_at,
     )
     if request.method == "POST" and form.is_valid():
         try:
