@@ -92,16 +92,16 @@ class PayoutScheduleOut(Schema):
     providers: list[str]
 
 
-def payout_out(payout: Payout, *, show_payee: bool = True) -> dict:
-    """A payout for the API; ``payee_account`` is empty unless ``show_payee``
-    (selectors.may_see_payee)."""
+def payout_out(payout: Payout) -> dict:
+    """A payout for the API, for its merchant's owners and operators (the only
+    readers of payouts: ``selectors.check_payout_reader``)."""
     return {
         "id": payout.public_id,
         "merchant_id": payout.merchant.public_id,
         "amount_fen": payout.amount_fen,
         "fee_fen": payout.fee_fen,
         "provider": payout.provider,
-        "payee_account": payout.payee_account if show_payee else "",
+        "payee_account": payout.payee_account,
         "status": payout.status,
         "failure_reason": payout.failure_reason,
         "scheduled_for": payout.scheduled_for,
@@ -110,11 +110,11 @@ def payout_out(payout: Payout, *, show_payee: bool = True) -> dict:
     }
 
 
-def _payout_page(queryset, paging: PageIn, *, show_payee: bool = True) -> dict:
+def _payout_page(queryset, paging: PageIn) -> dict:
     result = paginate(queryset, page=paging.page, page_size=paging.page_size)
     return page_payload(
         result,
-        [payout_out(payout, show_payee=show_payee) for payout in result.items],
+        [payout_out(payout) for payout in result.items],
     )
 
 
@@ -142,11 +142,7 @@ def merchant_payouts(request, merchant_id: str, paging: Query[PageIn]):
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=merchant_id
     )
-    return _payout_page(
-        selectors.payouts_for_merchant(merchant=merchant),
-        paging,
-        show_payee=selectors.may_see_payee(user=request.auth, merchant=merchant),
-    )
+    return _payout_page(selectors.payouts_for_merchant(merchant=merchant), paging)
 
 
 @router.get("/merchants/{merchant_id}/payout-schedule", response=PayoutScheduleOut)

@@ -75,12 +75,6 @@ def payouts_for_merchant(*, merchant) -> QuerySet[Payout]:
     return Payout.objects.filter(merchant=merchant).select_related("merchant")
 
 
-def may_see_payee(*, user, merchant) -> bool:
-    """Whether ``user`` may read where a merchant's money goes (the payee
-    account of its schedule and of each payout): its owners and operators."""
-    return is_merchant_owner(user, merchant) or is_operator(user)
-
-
 def payout_schedule_get(*, user, merchant) -> PayoutSchedule | None:
     """The merchant's payout schedule, for whoever may set it (its owners and
     operators): it names the account the money goes to. A cashier 403, anyone

@@ -34,7 +34,6 @@ from groupbuy.payments.payouts import (
 )
 from groupbuy.payments.selectors import (
     differences_for_operator,
-    may_see_payee,
     merchant_get_for_payouts,
     payables_for_operator,
     payout_schedule_get,
@@ -273,17 +272,12 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
     """A merchant's owners: the merchant's payouts and why any failed, and the
     daily payout schedule (its cashiers 403, anyone else 404)."""
     merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
-    may_schedule = may_see_payee(user=request.user, merchant=merchant)
-    status, form = 200, None
-    if may_schedule:
-        providers = transfer_provider_names()
-        schedule = payout_schedule_get(user=request.user, merchant=merchant)
-        form = PayoutScheduleForm(
-            request.POST or None, providers=providers, schedule=schedule
-        )
+    status = 200
+    schedule = payout_schedule_get(user=request.user, merchant=merchant)
+    form = PayoutScheduleForm(
+        request.POST or None, providers=transfer_provider_names(), schedule=schedule
+    )
     if request.method == "POST":
-        if form is None:
-            raise Http404
         status = _schedule_save(request, merchant, form)
         if status == 302:
             messages.success(request, _("Your payout schedule is saved."))
@@ -293,7 +287,6 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "payouts": paginate(
             payouts_for_merchant(merchant=merchant), page=request.GET.get("page", 1)
         ),
-        "may_schedule": may_schedule,
         "form": form,
         "section": "payouts",
     }
