@@ -93,3 +93,45 @@ def test_an_erased_persons_texts_and_e_mails_leave_the_outboxes(
     # and a retried delivery of the text about her still finds its message id
     again = backend.send(phone="+8613900000002", text="x", idempotency_key="about-lan")
     assert again == about["message_id"]
+
+
+@pytest.mark.django_db
+def test_e_mails_are_read_as_mime_to_forget_a_person_written_encoded(
+    django_capture_on_commit_callbacks, file_email
+):
+    """A Chinese subject is written RFC 2047-encoded and a body with a long
+    line quoted-printable: searched as text, neither shows the person's name."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from groupbuy.notify.personal_data import NotifyPersonalData
+    from groupbuy.notify.tests.factories import make_user
+
+    lan = make_user(display_name="林兰", email="lan@example.com")
+    mail.send_mail("验证码", "您的验证码：246810", None, ["lan@example.com"])
+    long_line = "林兰与您分享了一把水壶。" + "详情" * 600
+    mail.send_mail("林兰分享了商品", long_line, None, ["bo@example.com"])
+    mail.send_mail("Deal closed", "A deal closed", None, ["mei@example.com"])
+    written = b"".join(path.read_bytes() for path in file_email.iterdir())
+    assert "林兰".encode() not in written  # encoded, so a text search misses it
+    # when Lan's account is erased
+    with django_capture_on_commit_callbacks(execute=True):
+        NotifyPersonalData().erase(lan)
+    # then the e-mail to her is gone, the one about her no longer names her,
+    # and the other is kept byte for byte
+    messages = []
+    for path in sorted(file_email.iterdir()):
+        for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if raw.strip():
+                messages.append(BytesParser(policy=policy.default).parsebytes(raw))
+    assert sorted(message["To"] for message in messages) == [
+        "bo@example.com",
+        "mei@example.com",
+    ]
+    about = next(message for message in messages if message["To"] == "bo@example.com")
+    assert about["Subject"] == "[erased]分享了商品"
+    body = about.get_content()
+    assert "林兰" not in body and body.startswith("[erased]与您分享了一把水壶。")
+    assert "246810" not in "".join(message.get_content() for message in messages)
+    other = next(message for message in messages if message["To"] == "mei@example.com")
+    assert other.get_content().strip() == "A deal closed"
