@@ -130,6 +130,11 @@ class GroupbuyApp:
     # multipart framing; every other body is held to GROUPBUY_REQUEST_MAX_BYTES
     # (groupbuy.core.body_limits refuses larger ones before Django stores them)
     upload_paths: list[tuple[str, str]] = field(default_factory=list)
+    # "module:function" taking a branch and keyword ``last_open`` (no other
+    # branch of its merchant is open), returning what must happen before the
+    # branch may close (one sentence each, naming what to do first), or
+    # nothing: while any app names something, closing it is refused (409)
+    branch_close_blockers: str = ""
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
 
@@ -389,6 +394,17 @@ def personal_data_providers() -> list[tuple[str, Any]]:
                 (app.label, provider() if isinstance(provider, type) else provider)
             )
     return providers
+
+
+def branch_close_blockers(branch, *, last_open: bool) -> list[str]:
+    """Return what every app says must happen before ``branch`` closes, in
+    app order; empty when it may close."""
+    return [
+        blocker
+        for app in installed_apps()
+        if app.branch_close_blockers
+        for blocker in load(app.branch_close_blockers)(branch, last_open=last_open)
+    ]
 
 
 def upload_limits() -> list[tuple[re.Pattern, Callable[[], int]]]:

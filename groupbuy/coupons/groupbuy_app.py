@@ -52,4 +52,6 @@ app = GroupbuyApp(
         "coupons.expiry.waiting": _("Expired coupon refund waiting"),
     },
     personal_data="groupbuy.coupons.personal_data:CouponsPersonalData",
+    # A branch may not close while a coupon to collect there is valid.
+    branch_close_blockers="groupbuy.coupons.branch_closing:branch_close_blockers",
 )

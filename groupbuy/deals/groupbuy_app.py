@@ -6,6 +6,8 @@ from groupbuy.core.plugins import GroupbuyApp
 
 app = GroupbuyApp(
     personal_data="groupbuy.deals.personal_data:DealsPersonalData",
+    # A branch may not close while an order waits there (deals/branch_closing.py).
+    branch_close_blockers="groupbuy.deals.branch_closing:branch_close_blockers",
     # Produce deals and buyers already in (deals/demo.py).
     demo_data="groupbuy.deals.demo:load_demo_data",
     api_routers={"deals": "groupbuy.deals.api:router"},

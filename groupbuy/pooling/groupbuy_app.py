@@ -42,4 +42,6 @@ app = GroupbuyApp(
     },
     demo_data="groupbuy.pooling.demo:load_demo_data",
     personal_data="groupbuy.pooling.personal_data:PoolingPersonalData",
+    # A branch may not close while shoppers plan to pool there.
+    branch_close_blockers="groupbuy.pooling.branch_closing:branch_close_blockers",
 )

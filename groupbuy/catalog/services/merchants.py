@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.geo import is_valid_coordinate
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_owner, require_operator
@@ -21,6 +22,7 @@ from groupbuy.catalog.services._common import (
     is_set,
     save_changes,
 )
+from groupbuy.core import plugins
 from groupbuy.core.audit import audit_log
 
 _MICRODEGREE = Decimal("0.000001")
@@ -196,6 +198,9 @@ def branch_update(
     phone: str = UNSET,
     is_active: bool = UNSET,
 ) -> Branch:
+    """Change a branch of a merchant (its owners or operators), close it
+    (``is_active=False``: refused while buyers still count on it) or open it
+    again."""
     require_merchant_owner(actor, branch.merchant)
     fields = _branch_fields(name=name, address=address, phone=phone)
     if is_set(latitude) or is_set(longitude):
@@ -208,5 +213,35 @@ def branch_update(
     with transaction.atomic():
         if "name" in fields:
             _refuse_a_taken_branch_name(branch.merchant, fields["name"], branch=branch)
+        if fields.get("is_active") is False:
+            _refuse_to_strand_buyers(branch)
         save_changes(branch, fields, actor=actor, action="catalog.branch.updated")
     return branch
+
+
+def _refuse_to_strand_buyers(branch: Branch) -> None:
+    """Refuse to close ``branch`` while an app names buyers who would be left
+    with nowhere to collect (``branch_close_blockers``: orders and coupons to
+    collect there, deals open at the shop's last open branch, pools planned
+    there). Locks the merchant's branches (the merchant's row first, as every
+    branch change does), so two of its last branches cannot close at once."""
+    Merchant.objects.select_for_update().filter(pk=branch.merchant_id).first()
+    branches = list(
+        Branch.objects.select_for_update()
+        .filter(merchant_id=branch.merchant_id)
+        .order_by("pk")
+        .values_list("pk", "is_active")
+    )
+    if not dict(branches).get(branch.pk):
+        return  # already closed: nothing changes
+    last_open = not any(
+        is_open for pk, is_open in branches if is_open and pk != branch.pk
+    )
+    blockers = plugins.branch_close_blockers(branch, last_open=last_open)
+    if blockers:
+        raise CatalogError(
+            "branch_in_use",
+            " ".join(blockers),
+            status=409,
+            extra={"blockers": blockers},
+        )

@@ -200,3 +200,60 @@ def test_a_second_branch_of_the_same_name_is_refused_by_api(client):
         "name": ["There is already a branch named 人民广场店."]
     }
     assert owner.merchant.branches.count() == 1
+
+
+def _close(client, branch, user):
+    _token, secret = api_token_create(actor=user)
+    return client.patch(
+        f"/api/catalog/branches/{branch.public_id}",
+        {"is_active": False},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
+def test_closing_a_branch_buyers_still_collect_from_is_a_409(client):
+    # given a shop whose only branch serves an open group buy
+    from groupbuy.deals.tests.factories import make_deal
+
+    membership = make_merchant_member(user=make_user(preferred_language="en"))
+    branch = make_branch(merchant=membership.merchant)
+    make_deal(merchant=membership.merchant)
+    # when its owner closes it over the API
+    response = _close(client, branch, membership.user)
+    # then a 409 says why and what to do; the branch stays open
+    message = (
+        "The shop has 1 group buy open or scheduled and this is its last open "
+        "branch: let it end, or open another branch first."
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "branch_in_use",
+        "message": message,
+        "fields": {},
+        "blockers": [message],
+    }
+    branch.refresh_from_db()
+    assert branch.is_active is True
+
+
+def test_closing_a_branch_nothing_waits_at_answers_it_closed(client):
+    membership = make_merchant_member()
+    branch = make_branch(merchant=membership.merchant)
+    response = _close(client, branch, membership.user)
+    assert response.status_code == 200
+    assert response.json()["is_active"] is False
+
+
+def test_another_merchants_owner_and_a_cashier_may_not_close_a_branch(client):
+    # given a branch, an owner of another shop and a cashier of this one
+    branch = make_branch()
+    outsider = make_merchant_member().user
+    cashier = make_merchant_member(
+        merchant=branch.merchant, role=MerchantMembership.Role.CASHIER
+    ).user
+    # when they close it, then they are refused and it stays open
+    assert _close(client, branch, outsider).status_code in (403, 404)
+    assert _close(client, branch, cashier).status_code in (403, 404)
+    branch.refresh_from_db()
+    assert branch.is_active is True

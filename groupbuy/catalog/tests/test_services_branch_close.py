@@ -1,0 +1,106 @@
+"""Closing a branch: refused while buyers would be left with nowhere to collect
+(the apps' ``branch_close_blockers``), allowed when nothing waits there."""
+
+import pytest
+from django.utils import translation
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog import services
+from groupbuy.catalog.errors import CatalogError
+from groupbuy.catalog.models import Branch
+from groupbuy.catalog.tests.factories import make_branch, make_merchant_member
+from groupbuy.core.models import AuditEntry
+from groupbuy.deals.tests.factories import join_and_pay, make_deal
+
+pytestmark = pytest.mark.django_db
+CLOSED_AUDIT = {"action": "catalog.branch.updated"}
+
+
+def _owner_with_branch(**branch):
+    membership = make_merchant_member()
+    return membership.user, make_branch(merchant=membership.merchant, **branch)
+
+
+def test_the_last_open_branch_of_a_shop_with_an_open_deal_does_not_close():
+    # given a shop whose only branch is where the buyers of its open deal collect
+    owner, branch = _owner_with_branch()
+    make_deal(merchant=branch.merchant)
+    # when the owner closes it
+    with translation.override("en"), pytest.raises(CatalogError) as caught:
+        services.branch_update(actor=owner, branch=branch, is_active=False)
+    # then it is refused, saying why and what to do; nothing is written
+    assert (caught.value.status, caught.value.code) == (409, "branch_in_use")
+    assert caught.value.message == (
+        "The shop has 1 group buy open or scheduled and this is its last open "
+        "branch: let it end, or open another branch first."
+    )
+    assert caught.value.extra == {"blockers": [caught.value.message]}
+    assert Branch.objects.get(pk=branch.pk).is_active is True
+    assert not AuditEntry.objects.filter(**CLOSED_AUDIT).exists()
+
+
+def test_a_branch_where_paid_orders_wait_does_not_close():
+    # given two open branches; a buyer paid to collect at the first
+    owner, branch = _owner_with_branch()
+    make_branch(merchant=branch.merchant)
+    deal = make_deal(merchant=branch.merchant)
+    order = join_and_pay(deal)
+    order.pickup_branch = branch
+    order.save(update_fields=["pickup_branch"])
+    # when the owner closes the first
+    with translation.override("en"), pytest.raises(CatalogError) as caught:
+        services.branch_update(actor=owner, branch=branch, is_active=False)
+    # then it is refused; the deal may go on at the other branch
+    assert caught.value.status == 409
+    assert caught.value.message == (
+        "1 order of a group buy still running is to be collected here: refund "
+        "it, or wait until it has been collected."
+    )
+    assert Branch.objects.get(pk=branch.pk).is_active is True
+    assert not AuditEntry.objects.filter(**CLOSED_AUDIT).exists()
+
+
+def test_a_branch_nobody_collects_from_closes_while_another_stays_open():
+    # given an open deal whose buyer collects at the other branch
+    owner, branch = _owner_with_branch()
+    other = make_branch(merchant=branch.merchant)
+    order = join_and_pay(make_deal(merchant=branch.merchant))
+    order.pickup_branch = other
+    order.save(update_fields=["pickup_branch"])
+    # when the owner closes the first branch
+    services.branch_update(actor=owner, branch=branch, is_active=False)
+    # then it closes, once audited
+    assert Branch.objects.get(pk=branch.pk).is_active is False
+    entry = AuditEntry.objects.get(**CLOSED_AUDIT)
+    assert (entry.object_id, entry.data) == (
+        branch.public_id,
+        {"changed": ["is_active"]},
+    )
+
+
+def test_the_last_branch_of_a_shop_with_nothing_waiting_closes_and_reopens():
+    owner, branch = _owner_with_branch()
+    services.branch_update(actor=owner, branch=branch, is_active=False)
+    assert Branch.objects.get(pk=branch.pk).is_active is False
+    # closing again changes nothing; reopening is never refused
+    services.branch_update(actor=owner, branch=branch, is_active=False)
+    services.branch_update(actor=owner, branch=branch, is_active=True)
+    assert Branch.objects.get(pk=branch.pk).is_active is True
+    assert AuditEntry.objects.filter(**CLOSED_AUDIT).count() == 2
+
+
+def test_another_merchants_owner_and_a_cashier_may_not_close_a_branch():
+    # given a branch, an owner of another shop and a cashier of this one
+    _owner, branch = _owner_with_branch()
+    outsider = make_merchant_member().user
+    cashier = make_merchant_member(
+        merchant=branch.merchant, role=MerchantMembership.Role.CASHIER
+    ).user
+    for actor in (outsider, cashier):
+        # when they close it
+        with pytest.raises(CatalogError) as caught:
+            services.branch_update(actor=actor, branch=branch, is_active=False)
+        # then they are refused and it stays open
+        assert caught.value.status == 403
+    assert Branch.objects.get(pk=branch.pk).is_active is True
+    assert not AuditEntry.objects.filter(**CLOSED_AUDIT).exists()
