@@ -233,6 +233,11 @@ urlpatterns = [
         name="merchant_branch_edit",
     ),
     path(
+        "merchant/<str:merchant_id>/branches/<str:branch_id>/status/",
+        merchant_staff.merchant_branch_status,
+        name="merchant_branch_status",
+    ),
+    path(
         "merchant/<str:merchant_id>/money/",
         merchant.merchant_money,
         name="merchant_money",

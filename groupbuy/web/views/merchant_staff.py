@@ -184,9 +184,10 @@ def merchant_staff_remove(
     return redirect("web:merchant_staff", merchant.public_id)
 
 
-def _branch_page(request, merchant, form, branch=None) -> HttpResponse:
+def _branch_page(request, merchant, form, branch=None, status_errors=()):
     context = {"merchant": merchant, "form": form, "branch": branch}
     context["section"] = "staff"
+    context["status_errors"] = status_errors
     return render(request, "web/merchant/branch_form.html", context)
 
 
@@ -206,15 +207,20 @@ def merchant_branch_create(request: HttpRequest, merchant_id: str) -> HttpRespon
     return _branch_page(request, merchant, form)
 
 
+def _owned_branch(request, merchant_id: str, branch_id: str):
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
+    branch = catalog.branch_get_for_owner(user=request.user, public_id=branch_id)
+    if branch.merchant_id != merchant.pk:
+        raise CatalogError("not_found", _("There is no such branch."), status=404)
+    return merchant, branch
+
+
 @login_required
 @domain_errors_as_http
 def merchant_branch_edit(
     request: HttpRequest, merchant_id: str, branch_id: str
 ) -> HttpResponse:
-    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
-    branch = catalog.branch_get_for_owner(user=request.user, public_id=branch_id)
-    if branch.merchant_id != merchant.pk:
-        raise CatalogError("not_found", _("There is no such branch."), status=404)
+    merchant, branch = _owned_branch(request, merchant_id, branch_id)
     form = BranchForm(request.POST or None, initial=BranchForm.initial_for(branch))
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,3 +231,29 @@ def merchant_branch_edit(
             messages.success(request, _("The branch is saved."))
             return redirect("web:merchant_staff", merchant.public_id)
     return _branch_page(request, merchant, form, branch)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_branch_status(
+    request: HttpRequest, merchant_id: str, branch_id: str
+) -> HttpResponse:
+    """Close a branch (``is_active=0``) or open it again (``1``). A refusal
+    (buyers would have nowhere to collect) is shown on the branch's page."""
+    merchant, branch = _owned_branch(request, merchant_id, branch_id)
+    is_active = request.POST.get("is_active") == "1"
+    try:
+        branch_update(actor=request.user, branch=branch, is_active=is_active)
+    except CatalogError as error:
+        if error.status in (403, 404):
+            raise
+        branch.refresh_from_db()
+        form = BranchForm(initial=BranchForm.initial_for(branch))
+        errors = error.extra.get("blockers") or [error.message]
+        return _branch_page(request, merchant, form, branch, status_errors=errors)
+    if is_active:
+        messages.success(request, _("The branch is open again."))
+    else:
+        messages.success(request, _("The branch is closed."))
+    return redirect("web:merchant_staff", merchant.public_id)
