@@ -1,6 +1,8 @@
 """Closing a branch: refused while buyers would be left with nowhere to collect
 (the apps' ``branch_close_blockers``), allowed when nothing waits there."""
 
+from collections import Counter
+
 import pytest
 from django.utils import translation
 
@@ -10,7 +12,9 @@ from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch
 from groupbuy.catalog.tests.factories import make_branch, make_merchant_member
 from groupbuy.core.models import AuditEntry
+from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
 from groupbuy.deals.tests.factories import join_and_pay, make_deal
+from groupbuy.deals.tests.racing import race
 
 pytestmark = pytest.mark.django_db
 CLOSED_AUDIT = {"action": "catalog.branch.updated"}
@@ -104,3 +108,26 @@ def test_another_merchants_owner_and_a_cashier_may_not_close_a_branch():
         assert caught.value.status == 403
     assert Branch.objects.get(pk=branch.pk).is_active is True
     assert not AuditEntry.objects.filter(**CLOSED_AUDIT).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_closing_a_shops_two_branches_at_once_leave_one_open(
+    file_database,  # noqa: F811
+):
+    # given a shop with an open deal and two open branches, and two owners
+    owner, branch = _owner_with_branch()
+    other = make_branch(merchant=branch.merchant)
+    make_deal(merchant=branch.merchant)
+    second_owner = make_merchant_member(merchant=branch.merchant).user
+    # when each closes one branch at the same moment
+    outcomes = race(
+        [
+            lambda: services.branch_update(actor=owner, branch=branch, is_active=False),
+            lambda: services.branch_update(
+                actor=second_owner, branch=other, is_active=False
+            ),
+        ]
+    )
+    # then one closes and the other, now the last, is refused: buyers keep one
+    assert outcomes == Counter({"ok": 1, "branch_in_use": 1})
+    assert Branch.objects.filter(merchant=branch.merchant, is_active=True).count() == 1
