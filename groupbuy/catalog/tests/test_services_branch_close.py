@@ -12,6 +12,8 @@ from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch
 from groupbuy.catalog.tests.factories import make_branch, make_merchant_member
 from groupbuy.core.models import AuditEntry
+from groupbuy.deals.models import Deal
+from groupbuy.deals.services import deal_open
 from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
 from groupbuy.deals.tests.factories import join_and_pay, make_deal
 from groupbuy.deals.tests.racing import race
@@ -131,3 +133,29 @@ def test_two_owners_closing_a_shops_two_branches_at_once_leave_one_open(
     # then one closes and the other, now the last, is refused: buyers keep one
     assert outcomes == Counter({"ok": 1, "branch_in_use": 1})
     assert Branch.objects.filter(merchant=branch.merchant, is_active=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_deal_while_the_last_branch_closes_leaves_no_deal_stranded(
+    file_database,  # noqa: F811
+):
+    # given a draft deal at a shop with one open branch
+    owner, branch = _owner_with_branch()
+    deal = make_deal(merchant=branch.merchant, is_open=False)
+    # when the deal opens while the branch closes
+    outcomes = race(
+        [
+            lambda: deal_open(actor=owner, deal=deal),
+            lambda: services.branch_update(actor=owner, branch=branch, is_active=False),
+        ]
+    )
+    # then one of them is refused: an open deal keeps its branch, or the branch
+    # closed and the deal stays a draft
+    deal.refresh_from_db()
+    branch.refresh_from_db()
+    if branch.is_active:
+        assert outcomes == Counter({"ok": 1, "branch_in_use": 1})
+        assert deal.state == Deal.State.OPEN
+    else:
+        assert outcomes == Counter({"ok": 1, "no_pickup_branch": 1})
+        assert deal.state == Deal.State.DRAFT

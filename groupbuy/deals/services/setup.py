@@ -335,7 +335,7 @@ def deal_open(*, actor, deal: Deal) -> Deal:
         if deal.state != State.DRAFT:
             raise Conflict("deal_closed", _("This group buy has already closed."))
         _raise_if_invalid(_fields_of(deal))
-        check_has_pickup_branch(deal.merchant)
+        check_has_pickup_branch(deal.merchant, lock=True)
         deal.state = State.OPEN
         deal.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="deals.deal.opened", obj=deal)
@@ -345,12 +345,22 @@ def deal_open(*, actor, deal: Deal) -> Deal:
     return deal
 
 
-def check_has_pickup_branch(merchant) -> None:
+def check_has_pickup_branch(merchant, *, lock: bool = False) -> None:
     """Refuse to open a deal at a shop with no active branch. Every buyer
     collects at a branch; with none, shoppers could join and pay with nowhere
     to collect (a draft may wait while the shop adds its first branch). A
-    demand's offer, which opens a deal when accepted, is refused with it."""
-    if Branch.objects.filter(merchant=merchant, is_active=True).exists():
+    demand's offer, which opens a deal when accepted, is refused with it.
+
+    ``lock`` (inside a transaction) locks the open branches until it ends, so
+    the last one cannot close meanwhile (catalog's ``branch_update`` locks
+    them to refuse closing the last one while a deal is open)."""
+    branches = Branch.objects.filter(merchant=merchant, is_active=True)
+    if lock:
+        branches = branches.select_for_update().order_by("pk").values_list("pk")
+        has_one = bool(list(branches))
+    else:
+        has_one = branches.exists()
+    if has_one:
         return
     raise DealError(
         "no_pickup_branch",
