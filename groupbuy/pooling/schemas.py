@@ -13,11 +13,18 @@ from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
 
 MAX_FEN = 100_000_000
+# More tiers than a poster can show is a mistake, and matching tries each.
+MAX_TIERS = 20
+# An amount a shopper pools: more than nothing, at most one cart's worth.
+AmountFen = Annotated[int, Field(ge=1, le=MAX_FEN)]
 
 # A tier is [spend, save] in fen. A list of two, not a tuple: a tuple's
 # prefixItems schema is read as an OpenAPI 3.0 tuple ("items": [...]) by some
 # tools, schemathesis among them, which then refuse the document.
 Tier = Annotated[list[int], Field(min_length=2, max_length=2)]
+# What a merchant sends: both figures above nothing and at most MAX_FEN (the
+# service then checks that each tier saves less than it asks, and rises).
+TierIn = Annotated[list[AmountFen], Field(min_length=2, max_length=2)]
 
 
 class PromotionIn(Schema):
@@ -25,7 +32,7 @@ class PromotionIn(Schema):
     branch_id: str | None = None
     title: str = Field(min_length=1, max_length=120)
     kind: str
-    tiers: list[Tier] = []
+    tiers: list[TierIn] = Field([], max_length=MAX_TIERS)
     buy_n: int = Field(0, ge=0, le=100)
     pay_m: int = Field(0, ge=0, le=100)
     second_item_percent: int = Field(100, ge=0, le=100)
@@ -106,7 +113,7 @@ class ProfileOut(Schema):
 class CartIn(Schema):
     branch_id: str
     kind: str = "intended"
-    amount_fen: int | None = Field(None, ge=-MAX_FEN, le=MAX_FEN)
+    amount_fen: AmountFen | None = None
     items: list[LineIn] = Field([], max_length=200)
     window_start_at: Moment
     window_end_at: Moment
@@ -139,7 +146,7 @@ class RequestIn(Schema):
     branch_id: str
     # spend-and-save promotions pool an amount; buy-n-pay-m and second-item
     # ones pool items (only those the promotion counts are kept)
-    amount_fen: int | None = Field(None, ge=-MAX_FEN, le=MAX_FEN)
+    amount_fen: AmountFen | None = None
     items: list[LineIn] = Field([], max_length=200)
     deadline_at: Moment
     window_start_at: Moment | None = None
