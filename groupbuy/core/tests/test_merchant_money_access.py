@@ -1,6 +1,6 @@
 """The shop's money is its owners': who may open a merchant's balance, ledger,
-sales, payouts, payout schedule, settlement statement and orders export, on
-the pages and in the API.
+sales, payouts, payout schedule, settlement statement, orders export and what
+its pooling promotions did, on the pages and in the API.
 
 The staff page promises cashiers "see orders, redeem coupons and keep the
 shelf prices"; until 2026-12-05 a cashier also read all of the above (200),
@@ -39,6 +39,7 @@ ENDPOINTS = {
     "payout schedule": ("get", "/api/payments/merchants/{m}/payout-schedule"),
     "payout schedule put": ("put", "/api/payments/merchants/{m}/payout-schedule"),
     "statement": ("get", "/api/coupons/merchants/{m}/statement"),
+    "pooling figures": ("get", "/api/pooling/merchants/{m}/figures"),
 }
 API_OUTSIDERS_SEE_NOT_FOUND = {"payouts", "payout schedule", "payout schedule put"}
 SCHEDULE = {"enabled": False, "payee_account": "", "minimum_fen": 10_000}

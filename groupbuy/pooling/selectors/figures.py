@@ -9,12 +9,33 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groupbuy.catalog.permissions import is_merchant_staff
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, paginate
+from groupbuy.catalog.permissions import (
+    is_merchant_staff,
+    require_merchant_money_reader,
+)
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import Pool, PoolRequest
 
 FIGURE_DAYS = 30
+
+
+def promotions_for_staff(
+    *, user, merchant, page=1, page_size: int = DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """One page of the merchant's promotions, newest first, for its staff
+    (403 for anyone else): what the promotions page lists for every reader."""
+    if not is_merchant_staff(user, merchant):
+        raise PoolingError(
+            "forbidden",
+            _("Only the merchant's staff may see its promotions."),
+            status=403,
+        )
+    return paginate(
+        merchant.promotions.select_related("branch").order_by("-created_at", "-id"),
+        page=page,
+        page_size=page_size,
+    )
 
 
 def promotion_figures(
@@ -28,19 +49,13 @@ def promotion_figures(
 ) -> dict:
     """Per promotion (one page, newest first): pool requests, pools suggested
     and confirmed, and what shoppers saved in confirmed pools; per day of the
-    last ``days`` (local dates): requests, pools confirmed and saving. Staff
-    only (403)."""
-    if not is_merchant_staff(user, merchant):
-        raise PoolingError(
-            "forbidden",
-            _("Only the merchant's staff may see its promotions."),
-            status=403,
-        )
+    last ``days`` (local dates): requests, pools confirmed and saving. What
+    the shop's promotions did for it is its money: owners and operators only,
+    its cashiers get the owners-only 403 (``require_merchant_money_reader``)."""
+    require_merchant_money_reader(user, merchant)
     now = now or timezone.now()
-    result = paginate(
-        merchant.promotions.select_related("branch").order_by("-created_at", "-id"),
-        page=page,
-        page_size=page_size,
+    result = promotions_for_staff(
+        user=user, merchant=merchant, page=page, page_size=page_size
     )
     promotions = result.items
     ids = [promotion.pk for promotion in promotions]

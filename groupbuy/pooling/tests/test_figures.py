@@ -1,4 +1,5 @@
-"""What a merchant sees of pooling: per promotion and per day, staff only."""
+"""What a merchant sees of pooling: per promotion and per day, owners and
+operators only (a cashier sees the promotions without their figures)."""
 
 import pytest
 from django.utils import timezone
@@ -164,3 +165,77 @@ def test_a_cashier_of_no_branch_is_told_who_may_publish(client, activity):
     page = client.get(f"/pooling/merchant/{merchant.public_id}/promotions/")
     html = page.content.decode()
     assert 'id="promotion-form"' not in html and 'id="promotion-publishers"' in html
+
+
+def _people(activity) -> dict:
+    """Who may ask for the shop's figures: its owner, a cashier of its branch, an
+    operator, another merchant's owner."""
+    from groupbuy.catalog.models import Branch
+    from groupbuy.catalog.tests.factories import make_operator
+
+    merchant = activity["merchant"]
+    branch = Branch.objects.get(merchant=merchant)
+    return {
+        "owner": activity["owner"],
+        "cashier": _cashier(merchant, branch=branch),
+        "operator": make_operator(),
+        "other owner": make_shop(name="Other")[2],
+    }
+
+
+def test_only_owners_and_operators_read_the_figures_in_the_api(client, activity):
+    # given the shop's people, and the body of every owners-only refusal
+    people = _people(activity)
+    merchant_id = activity["merchant"].public_id
+    owners_only = client.get(
+        f"/api/catalog/merchants/{merchant_id}/staff", headers=auth(people["cashier"])
+    )
+    # when each asks for the figures
+    responses = {
+        who: client.get(
+            f"/api/pooling/merchants/{merchant_id}/figures", headers=auth(user)
+        )
+        for who, user in people.items()
+    }
+    # then the owner and the operator read them, the cashier gets the owners'
+    # refusal and sees no figure
+    assert {who: r.status_code for who, r in responses.items()} == {
+        "owner": 200,
+        "cashier": 403,
+        "operator": 200,
+        "other owner": 403,
+    }
+    assert responses["operator"].json() == responses["owner"].json()
+    assert responses["cashier"].json() == owners_only.json()
+    assert responses["cashier"].json()["code"] == "forbidden"
+    assert "saving_fen" not in responses["other owner"].content.decode()
+
+
+def test_a_cashier_publishes_and_ends_on_the_promotions_page_but_sees_no_figures(
+    client, activity
+):
+    # given the shop's people
+    people = _people(activity)
+    url = f"/pooling/merchant/{activity['merchant'].public_id}/promotions/"
+    figure_marks = ('id="promotion-charts"', 'id="promotion-figures"', "¥50.00")
+    pages = {}
+    # when each opens the promotions page
+    for who, user in people.items():
+        client.force_login(user)
+        pages[who] = client.get(url)
+    # then the owner and the operator see the figures and charts
+    for who in ("owner", "operator"):
+        html = pages[who].content.decode()
+        assert pages[who].status_code == 200
+        assert all(mark in html for mark in figure_marks), who
+        assert html.count('class="chart"') == 2
+    # the cashier still sees the promotions and the form, without any figure
+    cashier = pages["cashier"].content.decode()
+    assert pages["cashier"].status_code == 200
+    assert cashier.count('class="promotion"') == 2
+    assert activity["busy"].title in cashier
+    assert 'id="promotion-form"' in cashier
+    assert not any(mark in cashier for mark in figure_marks)
+    assert 'class="chart"' not in cashier
+    # another merchant's owner is refused the page as before
+    assert pages["other owner"].status_code == 403

@@ -14,13 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.catalog.permissions import is_merchant_staff
+from groupbuy.catalog.permissions import is_merchant_money_reader, is_merchant_staff
 from groupbuy.core.errors import DomainError
 from groupbuy.pooling import selectors, services
 from groupbuy.pooling.forms import (
     PromotionForm,
 )
-from groupbuy.pooling.selectors.figures import figure_charts, promotion_figures
+from groupbuy.pooling.selectors.figures import (
+    figure_charts,
+    promotion_figures,
+    promotions_for_staff,
+)
 from groupbuy.pooling.selectors.publishing import (
     promotion_ids_user_may_end,
     publish_scope,
@@ -66,16 +70,13 @@ def merchant_promotions(request, merchant_id: str):
         else:
             messages.success(request, _("Promotion published."))
             return redirect("pooling:merchant_promotions", merchant_id)
-    figures = promotion_figures(
-        user=request.user, merchant=merchant, page=request.GET.get("page", 1)
-    )
-    rows = figures["promotions"].items
+    promotions, charts = _promotions_and_figures(request, merchant)
     endable = promotion_ids_user_may_end(
         user=request.user,
         merchant=merchant,
-        promotions=[row["promotion"] for row in rows],
+        promotions=[row["promotion"] for row in promotions.items],
     )
-    for row in rows:
+    for row in promotions.items:
         row["may_end"] = row["promotion"].pk in endable
     return render(
         request,
@@ -85,10 +86,24 @@ def merchant_promotions(request, merchant_id: str):
             "section": "promotions",
             "form": form,
             "can_publish": scope.can_publish,
-            "promotions": figures["promotions"],
-            "charts": figure_charts(figures),
+            "promotions": promotions,
+            "shows_figures": charts is not None,
+            "charts": charts or [],
         },
     )
+
+
+def _promotions_and_figures(request, merchant) -> tuple:
+    """The page of promotions as rows, with what pooling did for each and the
+    charts for the owners and operators; a cashier, who publishes and ends
+    them, gets the rows alone and no charts (None): the figures are money."""
+    page = request.GET.get("page", 1)
+    if is_merchant_money_reader(request.user, merchant):
+        figures = promotion_figures(user=request.user, merchant=merchant, page=page)
+        return figures["promotions"], figure_charts(figures)
+    promotions = promotions_for_staff(user=request.user, merchant=merchant, page=page)
+    promotions.items = [{"promotion": promotion} for promotion in promotions.items]
+    return promotions, None
 
 
 @login_required
