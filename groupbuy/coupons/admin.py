@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
-from groupbuy.coupons import services
+from groupbuy.coupons import selectors, services
 from groupbuy.coupons.models import (
     BranchSettings,
     Coupon,
@@ -67,6 +67,23 @@ class MerchantKeyAdmin(ReadOnlyAdmin):
     search_fields = ("public_id", "merchant__name")
 
 
+class ShownStatusFilter(admin.SimpleListFilter):
+    """The status the shopper and the till see (``Coupon.shown_status``), not
+    the stored one: a coupon past its expiry is listed under expired before the
+    sweep, up to ten minutes later, stores it so."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Coupon.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Coupon.Status.values:
+            return queryset
+        return selectors.coupons_shown_as(queryset, status=self.value())
+
+
 @admin.register(Coupon)
 class CouponAdmin(ReadOnlyAdmin):
     list_display = (
@@ -75,15 +92,19 @@ class CouponAdmin(ReadOnlyAdmin):
         "merchant",
         "quantity",
         "redeemed_quantity",
-        "status",
+        "shown_status_label",
         "expires_at",
     )
-    list_filter = ("status",)
+    list_filter = (ShownStatusFilter,)
     search_fields = ("public_id", "serial", "order__public_id")
     exclude = ("signed", "unit_price_fen")
     readonly_fields = ("unit_price",)
     unit_price = fen_display("unit_price_fen", _("unit price"))
     actions = ["revoke"]
+
+    @admin.display(description=_("status"), ordering="status")
+    def shown_status_label(self, coupon):
+        return coupon.shown_status.label
 
     @admin.action(description=_("Revoke the selected coupons"))
     def revoke(self, request, queryset):

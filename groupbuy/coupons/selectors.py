@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
@@ -29,6 +30,19 @@ def coupon_list_for_shopper(*, user) -> QuerySet[Coupon]:
     return Coupon.objects.filter(shopper=user).select_related(
         "merchant", "order__deal__product"
     )
+
+
+def coupons_shown_as(coupons: QuerySet[Coupon], *, status: str, now=None):
+    """Return those of ``coupons`` whose status as shown at ``now`` (now by
+    default; ``Coupon.status_at``) is ``status``, in the query: a valid coupon
+    past its expiry is expired before the sweep stores it so."""
+    now = now or timezone.now()
+    past_expiry = Q(status=Coupon.Status.VALID, expires_at__lt=now)
+    if status == Coupon.Status.EXPIRED:
+        return coupons.filter(Q(status=Coupon.Status.EXPIRED) | past_expiry)
+    if status == Coupon.Status.VALID:
+        return coupons.filter(status=Coupon.Status.VALID).exclude(past_expiry)
+    return coupons.filter(status=status)
 
 
 def coupon_get_for_shopper(*, user, coupon_id: str) -> Coupon:
