@@ -227,8 +227,13 @@ class PromotionForm(forms.Form):
         required=False,
         help_text=_("For example: 200-20, 300-50, 500-100"),
     )
-    buy_n = forms.IntegerField(label=_("Buy n"), required=False, min_value=0)
-    pay_m = forms.IntegerField(label=_("Pay m"), required=False, min_value=0)
+    # The API's limits (schemas.PromotionIn): a larger n is a typing mistake.
+    buy_n = forms.IntegerField(
+        label=_("Buy n"), required=False, min_value=0, max_value=100
+    )
+    pay_m = forms.IntegerField(
+        label=_("Pay m"), required=False, min_value=0, max_value=100
+    )
     second_item_percent = forms.IntegerField(
         label=_("Second item costs (%)"), required=False, min_value=0, max_value=100
     )
@@ -255,11 +260,12 @@ class PromotionForm(forms.Form):
                 continue
             try:
                 spend, save = (Decimal(x.strip()) for x in part.split("-"))
+                # "NaN" and "Infinity" are Decimals too, but no amount
+                tiers.append((yuan_to_fen(spend), yuan_to_fen(save)))
             except (ValueError, ArithmeticError):
                 raise forms.ValidationError(
                     _("Write tiers as spend-save, e.g. 300-50.")
                 ) from None
-            tiers.append((yuan_to_fen(spend), yuan_to_fen(save)))
         return tiers
 
 

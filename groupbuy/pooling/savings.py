@@ -14,6 +14,11 @@ N_FOR_M = "n_for_m"  # buy n pay m: in each n eligible items the n-m cheapest ar
 SECOND_ITEM = "second_item"  # every second unit of a product at percent of its price
 KINDS = (THRESHOLD, N_FOR_M, SECOND_ITEM)
 
+# The most any amount may be (¥1,000,000): a cart, a line's price, a tier.
+MAX_FEN = 100_000_000
+# More tiers than a poster can show is a mistake, and matching tries each.
+MAX_TIERS = 20
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -42,9 +47,13 @@ def rules_problems(rules: Rules) -> list[str]:
     if rules.kind == THRESHOLD:
         if not rules.tiers:
             problems.append("no_tiers")
+        if len(rules.tiers) > MAX_TIERS:
+            problems.append("too_many_tiers")
         for threshold, off in rules.tiers:
             if threshold <= 0 or off <= 0 or off >= threshold:
                 problems.append("tier_saving_out_of_range")
+            if threshold > MAX_FEN:
+                problems.append("tier_too_large")
         for (t1, d1), (t2, d2) in zip(rules.tiers, rules.tiers[1:], strict=False):
             if not (t2 > t1 and d2 > d1):
                 problems.append("tiers_not_increasing")

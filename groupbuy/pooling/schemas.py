@@ -11,10 +11,8 @@ from pydantic import Field
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
+from groupbuy.pooling.savings import MAX_FEN, MAX_TIERS
 
-MAX_FEN = 100_000_000
-# More tiers than a poster can show is a mistake, and matching tries each.
-MAX_TIERS = 20
 # An amount a shopper pools: more than nothing, at most one cart's worth.
 AmountFen = Annotated[int, Field(ge=1, le=MAX_FEN)]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.core.audit import audit_log
+from groupbuy.core.money import format_fen
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import Pool, PoolRequest, Promotion
@@ -23,6 +24,8 @@ RULE_PROBLEMS = {
     "tier_saving_out_of_range": gettext_lazy(
         "each tier must save less than it asks to spend"
     ),
+    "too_many_tiers": gettext_lazy("a promotion has at most %(tiers)d tiers"),
+    "tier_too_large": gettext_lazy("a tier asks to spend at most %(amount)s"),
     "tiers_not_increasing": gettext_lazy(
         "each tier must ask more and save more than the one before"
     ),
@@ -34,6 +37,16 @@ RULE_PROBLEMS = {
     ),
     "ends_before_start": gettext_lazy("the promotion must end after it starts"),
 }
+
+
+def _rule_problem_said(code: str) -> str:
+    said = str(RULE_PROBLEMS[code])
+    # Only these two carry a placeholder (another's translation has a bare %).
+    if code == "too_many_tiers":
+        return said % {"tiers": savings.MAX_TIERS}
+    if code == "tier_too_large":
+        return said % {"amount": format_fen(savings.MAX_FEN)}
+    return said
 
 
 def require_promotion_publisher(*, actor, merchant: Merchant, branch: Branch | None):
@@ -98,7 +111,7 @@ def promotion_publish(
     if ends_at <= starts_at:
         problems.append("ends_before_start")
     if problems:
-        said = [str(RULE_PROBLEMS[code]) for code in problems]
+        said = [_rule_problem_said(code) for code in problems]
         raise PoolingError(
             "invalid_promotion",
             _("This promotion cannot be published: %(problems)s.")

@@ -328,3 +328,45 @@ def test_only_its_shopper_withdraws_a_request(client, shop, who):
     assert client.post(url).status_code == 302  # to sign in
     pool_request.refresh_from_db()
     assert pool_request.state == PoolRequest.State.OPEN
+
+
+@pytest.mark.parametrize(
+    ("tiers", "buy_n", "field", "why"),
+    [
+        ("2000000-100", "", "__all__", "a tier asks to spend at most ¥1,000,000.00"),
+        (
+            ", ".join(f"{n}00-{n}" for n in range(1, 22)),
+            "",
+            "__all__",
+            "a promotion has at most 20 tiers",
+        ),
+        ("NaN-1", "", "tiers", "Write tiers as spend-save, e.g. 300-50."),
+        ("Infinity-1", "", "tiers", "Write tiers as spend-save, e.g. 300-50."),
+        ("1e40-1", "", "tiers", "Write tiers as spend-save, e.g. 300-50."),
+        ("", "1000000000000", "buy_n", "less than or equal to 100"),
+    ],
+)
+def test_the_promotion_form_refuses_amounts_no_shop_means(
+    client, shop, tiers, buy_n, field, why
+):
+    """The API refused them by its schema; the page published a ¥2,000,000
+    tier, answered 500 to "NaN" or "Infinity" and sent a twelve-digit n on."""
+    merchant, _branch, owner, _promotion = shop
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    client.force_login(owner)
+    kind = "n_for_m" if buy_n else "threshold"
+    response = client.post(
+        f"/pooling/merchant/{merchant.public_id}/promotions/",
+        {
+            "title": "Big",
+            "kind": kind,
+            "tiers": tiers,
+            "buy_n": buy_n,
+            "pay_m": "1" if buy_n else "",
+            "days": 3,
+        },
+    )
+    assert response.status_code == 200
+    assert why in " ".join(response.context["form"].errors[field])
+    assert Promotion.objects.count() == 1  # the shop's own, from before
