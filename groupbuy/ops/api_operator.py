@@ -11,6 +11,7 @@ from datetime import date, datetime
 from ninja import Query, Router, Schema, Status
 
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.deals.selectors import order_paid_fen
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard
 from groupbuy.ops.stats import platform_daily_series
@@ -172,6 +173,9 @@ class OperatorOrderOut(Schema):
     status: str
     quantity: int
     amount_fen: int
+    # what its payments brought in, refunds aside (a team place's too): none
+    # of the amount yet, part of it (a demand's deposit) or more
+    paid_fen: int
     refunded_fen: int
     payment_id: str | None
     joined_at: datetime
@@ -190,6 +194,7 @@ def order_detail(request, order_id: str):
         "status": order.status,
         "quantity": order.quantity,
         "amount_fen": order.amount_fen,
+        "paid_fen": order_paid_fen(order=order),
         "refunded_fen": order.refunded_fen,
         "payment_id": order.payment_intent.public_id if order.payment_intent else None,
         "joined_at": order.joined_at,

@@ -5,9 +5,18 @@ from groupbuy.accounts.models import User
 from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.models import AuditEntry
-from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
+from groupbuy.deals.services import deal_join
+from groupbuy.deals.tests.factories import (
+    join_and_pay,
+    make_deal,
+    make_merchant,
+    make_user,
+)
 from groupbuy.ops.stats import platform_daily_stats_refresh
 from groupbuy.snap.models import Snap
+from groupbuy.teams.services import team_open
+from groupbuy.teams.tests.factories import TEAM_PRICE, make_team_deal
+from groupbuy.teams.tests.factories import pay as pay_team_place
 
 pytestmark = pytest.mark.django_db
 PHONE = "+8613800138000"
@@ -113,3 +122,41 @@ def test_shoppers_and_merchant_owners_are_refused(order):
             == 403
         )
     assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
+
+
+def _order_answer(operator, order) -> dict:
+    response = Client().get(
+        f"/api/operator/orders/{order.public_id}", headers=bearer(operator)
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_order_answer_says_nothing_is_paid_on_an_unpaid_order(operator):
+    # given an order of 2 × ¥99.00 whose shopper has not paid yet
+    order = deal_join(actor=make_user(), deal=make_deal(), quantity=2)
+    # when an operator reads it
+    answer = _order_answer(operator, order)
+    # then it gives the amount and, apart, that nothing was paid or refunded
+    assert answer["amount_fen"] == 19_800
+    assert answer["paid_fen"] == 0
+    assert answer["refunded_fen"] == 0
+
+
+def test_the_order_answer_gives_what_a_paid_order_brought_in(operator, order):
+    # given a paid order (the fixture)
+    # when an operator reads it
+    answer = _order_answer(operator, order)
+    # then what was paid is its amount
+    assert answer["amount_fen"] == 9_900
+    assert answer["paid_fen"] == 9_900
+
+
+def test_the_order_answer_gives_what_a_team_place_paid(operator):
+    # given a team place paid through the teams app (not a deals payment)
+    member = team_open(actor=make_user(), team_deal=make_team_deal())
+    pay_team_place(member)
+    # when an operator reads its order
+    answer = _order_answer(operator, member.order)
+    # then it says the team price was paid
+    assert answer["paid_fen"] == TEAM_PRICE
