@@ -43,7 +43,9 @@ from groupbuy.deals.schemas import (
     deal_detail_out,
     deal_outs,
     merchant_order_out,
+    merchant_order_outs,
     order_out,
+    order_outs,
     payment_out,
 )
 
@@ -78,7 +80,7 @@ def my_orders(request, filters: Query[StatusFilterIn]):
         page=filters.page,
         page_size=filters.page_size,
     )
-    return page_payload(result, [order_out(request, o) for o in result.items])
+    return page_payload(result, order_outs(request, result.items))
 
 
 @router.get("/orders/{order_id}", response=OrderOut)
@@ -228,7 +230,7 @@ def deal_orders(request, deal_id: str, filters: Query[StatusFilterIn]):
         page=filters.page,
         page_size=filters.page_size,
     )
-    items = [merchant_order_out(request, order) for order in result.items]
+    items = merchant_order_outs(request, result.items)
     return page_payload(result, items)
 
 
@@ -255,7 +257,7 @@ def merchant_order_list(
     result = paginate(
         orders, page=filters.page, page_size=filters.page_size, deferred_join=True
     )
-    items = [merchant_order_out(request, order) for order in result.items]
+    items = merchant_order_outs(request, result.items)
     return page_payload(result, items)
 
 

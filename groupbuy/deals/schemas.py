@@ -10,7 +10,7 @@ from pydantic import Field
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.moments import Moment, Start
 from groupbuy.core.pagination import PageIn, PageOut
-from groupbuy.deals.selectors import deal_prices
+from groupbuy.deals.selectors import deal_prices, orders_deposit_kept
 from groupbuy.escrow.services import intent_pay_url
 
 
@@ -80,6 +80,11 @@ class OrderOut(Schema):
     final_unit_price_fen: int | None
     charged_fen: int | None
     refunded_fen: int
+    # What a demand's rule kept of the deposit applied to the order as its
+    # shopper left (the pages' "Cancelled, deposit kept"), and who has it:
+    # "merchant" or "platform"; 0 and null otherwise.
+    deposit_kept_fen: int = 0
+    deposit_kept_by: str | None = None
     joined_at: datetime
     paid_at: datetime | None
     confirmed_at: datetime | None
@@ -272,7 +277,16 @@ def payment_out(request, intent) -> dict | None:
     }
 
 
-def order_out(request, order) -> dict:
+# the account a kept deposit went to, named as a demand's forfeit_rule names it
+_KEPT_BY = {"merchant_payable": "merchant", "platform_revenue": "platform"}
+
+
+def order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
+    """Return the order's answer; ``deposits_kept`` is ``orders_deposit_kept``
+    of a list it is in, read once for the whole list (``order_outs``)."""
+    if deposits_kept is None:
+        deposits_kept = orders_deposit_kept([order])
+    kept = deposits_kept.get(order.pk)
     return {
         "id": order.public_id,
         "deal_id": order.deal.public_id,
@@ -285,6 +299,8 @@ def order_out(request, order) -> dict:
         "final_unit_price_fen": order.final_unit_price_fen,
         "charged_fen": order.charged_fen,
         "refunded_fen": order.refunded_fen,
+        "deposit_kept_fen": kept.amount_fen if kept else 0,
+        "deposit_kept_by": _KEPT_BY.get(kept.kept_by) if kept else None,
         "joined_at": order.joined_at,
         "paid_at": order.paid_at,
         "confirmed_at": order.confirmed_at,
@@ -295,9 +311,23 @@ def order_out(request, order) -> dict:
     }
 
 
-def merchant_order_out(request, order) -> dict:
+def order_outs(request, orders) -> list[dict]:
+    """Return the orders' answers, reading their kept deposits at once."""
+    orders = list(orders)
+    kept = orders_deposit_kept(orders)
+    return [order_out(request, order, deposits_kept=kept) for order in orders]
+
+
+def merchant_order_outs(request, orders) -> list[dict]:
+    """Return the orders' answers for their merchant, as ``order_outs``."""
+    orders = list(orders)
+    kept = orders_deposit_kept(orders)
+    return [merchant_order_out(request, order, deposits_kept=kept) for order in orders]
+
+
+def merchant_order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
     return {
-        **order_out(request, order),
+        **order_out(request, order, deposits_kept=deposits_kept),
         "shopper_name": order.shopper.display_name,
         "shopper_phone": mask_phone(order.shopper.phone),
         "refund_reason": order.refund_reason,

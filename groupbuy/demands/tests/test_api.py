@@ -4,6 +4,9 @@ do what (another user, another merchant) on every endpoint."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
@@ -558,3 +561,75 @@ def test_a_merchant_search_without_a_merchant_is_a_clear_400(client):
     assert response.json()["fields"] == {
         "merchant_id": ["Say which merchant you act for."]
     }
+
+
+def _my_orders(client, user) -> dict:
+    response = client.get("/api/deals/orders", headers=_auth(user))
+    assert response.status_code == 200, response.content
+    return {order["id"]: order for order in response.json()["items"]}
+
+
+def test_an_order_whose_deposit_was_kept_says_so_in_the_deals_api(client):
+    # given a joiner whose 15.00 deposit went to their order, who left the
+    # demand by cancelling it: the merchant keeps the deposit
+    _demand, joiner, order = _accepted_with_joiner()
+    client.post(
+        f"/api/deals/orders/{order.public_id}/cancel", headers=_auth(joiner.shopper)
+    )
+    # when they read the order and their orders
+    detail = client.get(
+        f"/api/deals/orders/{order.public_id}", headers=_auth(joiner.shopper)
+    ).json()
+    listed = _my_orders(client, joiner.shopper)[order.public_id]
+    # then both say the 15.00 was kept, by the merchant, beside a refund of 0
+    for answer in (detail, listed):
+        assert (answer["status"], answer["refunded_fen"]) == ("cancelled", 0)
+        assert (answer["deposit_kept_fen"], answer["deposit_kept_by"]) == (
+            1_500,
+            "merchant",
+        )
+
+
+def test_an_order_whose_deposit_the_platform_kept_names_the_platform(client):
+    # given a joiner who left a demand whose rule gives deposits to the platform
+    with override_settings(GROUPBUY_DEMAND_FORFEIT_RULE="platform"):
+        demand = make_published()
+    joiner = join_and_pay(demand, quantity=3)
+    demand = services.offer_accept(actor=demand.initiator, offer=make_offer(demand))
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    _post(client, f"/{demand.public_id}/withdraw", joiner.shopper)
+    # when they read the order
+    answer = client.get(
+        f"/api/deals/orders/{order.public_id}", headers=_auth(joiner.shopper)
+    ).json()
+    # then it names the platform
+    assert (answer["deposit_kept_fen"], answer["deposit_kept_by"]) == (
+        1_500,
+        "platform",
+    )
+
+
+def test_orders_kept_nothing_of_say_0_and_the_list_reads_them_at_once(client):
+    # given a shopper who left one demand (deposit kept) and still holds an
+    # order in another
+    _demand, joiner, left = _accepted_with_joiner()
+    shopper = joiner.shopper
+    client.post(f"/api/deals/orders/{left.public_id}/cancel", headers=_auth(shopper))
+    other = make_published()
+    join_and_pay(other, shopper, quantity=3)
+    other = services.offer_accept(actor=other.initiator, offer=make_offer(other))
+    held = other.deal.orders.get(shopper=shopper)
+    # when they list their orders
+    with CaptureQueriesContext(connection) as one_left:
+        orders = _my_orders(client, shopper)
+    # then the one held kept nothing
+    assert (
+        orders[held.public_id]["deposit_kept_fen"],
+        orders[held.public_id]["deposit_kept_by"],
+    ) == (0, None)
+    # and leaving the second too costs the list no more queries
+    client.post(f"/api/deals/orders/{held.public_id}/cancel", headers=_auth(shopper))
+    with CaptureQueriesContext(connection) as both_left:
+        orders = _my_orders(client, shopper)
+    assert orders[held.public_id]["deposit_kept_fen"] == 1_500
+    assert len(both_left) == len(one_left)
