@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Product
-from groupbuy.catalog.selectors import product_listings
+from groupbuy.catalog.selectors import merchants_selling
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.answers import category_payload, product_payload
 from groupbuy.snap.models import Snap
@@ -87,8 +87,10 @@ def queue_item_payload(snap: Snap) -> dict:
 def launch_prefill(*, user, product: Product) -> dict:
     """Return the values a "launch deal" form starts from for ``product``."""
     row = demand_signal_for_product(user=user, product=product)
-    listings = list(product_listings(product=product)[:10])
-    cheapest = listings[0].price_fen if listings else None
+    # The shops the launch form offers (a listing and an open branch): a shop
+    # without a branch would only be refused by deal_open.
+    merchants = list(merchants_selling(product=product)[:10])
+    cheapest = merchants[0].everyday_price_fen if merchants else None
     deadline = timezone.now() + timedelta(days=DEFAULT_DEAL_DAYS)
     return {
         "product": product_payload(product),
@@ -98,11 +100,11 @@ def launch_prefill(*, user, product: Product) -> dict:
         "suggested_min_participants": row.signal.requester_count if row else 2,
         "listings": [
             {
-                "merchant_id": listing.merchant.public_id,
-                "merchant_name": listing.merchant.name,
-                "price_fen": listing.price_fen,
+                "merchant_id": merchant.public_id,
+                "merchant_name": merchant.name,
+                "price_fen": merchant.everyday_price_fen,
             }
-            for listing in listings
+            for merchant in merchants
         ],
         "everyday_price_fen": cheapest,
     }

@@ -11,7 +11,10 @@ from django.test import Client
 
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.tests.factories import (
+    make_branch,
     make_category,
+    make_listing,
+    make_merchant,
     make_operator,
     make_product,
     make_user,
@@ -435,6 +438,57 @@ def test_launch_prefill_carries_the_demand():
     assert body["demand"]["requesters"] == 2
     assert body["suggested_min_participants"] == 2
     assert body["title"] == f"Group buy: {product.name_en}"
+
+
+def test_launch_prefill_offers_only_the_shops_the_launch_form_offers():
+    # given a cheap shop whose only branch is closed, one with no branch at
+    # all, and two that list the product and have an open branch
+    product = make_product()
+    closed = make_listing(product=product, price_fen=3000, merchant=make_merchant())
+    Branch.objects.create(
+        merchant=closed.merchant, name="Closed", address="x", is_active=False
+    )
+    branchless = make_listing(product=product, price_fen=3500, merchant=make_merchant())
+    dear = make_listing(product=product, price_fen=5000, merchant=make_merchant())
+    cheap = make_listing(product=product, price_fen=4800, merchant=make_merchant())
+    for listing in (dear, cheap):
+        make_branch(merchant=listing.merchant)
+    # when an operator asks for the launch prefill
+    response = signed_in(make_operator()).get(
+        f"/api/snap/demand/{product.public_id}/launch"
+    )
+    # then it lists the two shops deal_open accepts, cheapest first, and the
+    # everyday price is the cheapest of theirs, not the branchless shops'
+    assert response.status_code == 200
+    body = response.json()
+    assert body["listings"] == [
+        {
+            "merchant_id": cheap.merchant.public_id,
+            "merchant_name": cheap.merchant.name,
+            "price_fen": 4800,
+        },
+        {
+            "merchant_id": dear.merchant.public_id,
+            "merchant_name": dear.merchant.name,
+            "price_fen": 5000,
+        },
+    ]
+    assert body["everyday_price_fen"] == 4800
+    assert closed.merchant.public_id not in response.content.decode()
+    assert branchless.merchant.public_id not in response.content.decode()
+
+
+def test_launch_prefill_with_no_shop_able_to_sell_lists_none():
+    # given only a listing at a shop with no branch
+    product = make_product()
+    make_listing(product=product, merchant=make_merchant())
+    # when
+    response = signed_in(make_operator()).get(
+        f"/api/snap/demand/{product.public_id}/launch"
+    )
+    # then
+    body = response.json()
+    assert (body["listings"], body["everyday_price_fen"]) == ([], None)
 
 
 def test_too_many_snaps_in_a_minute_are_refused(settings, monkeypatch):
