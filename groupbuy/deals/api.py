@@ -97,7 +97,7 @@ def order_pay_again(request, order_id: str):
     order = services.deal_order_payment_retry(actor=request.auth, order=order)
     return {
         "order": order_out(request, order),
-        "payment": payment_out(request, order.payment_intent),
+        "payment": payment_out(request, order),
     }
 
 
@@ -214,7 +214,7 @@ def deal_join(request, deal_id: str, payload: JoinIn):
         201,
         {
             "order": order_out(request, order),
-            "payment": payment_out(request, order.payment_intent),
+            "payment": payment_out(request, order),
         },
     )
 

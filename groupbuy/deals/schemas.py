@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
@@ -11,7 +12,8 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.moments import Moment, Start
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.selectors import deal_prices, orders_deposit_kept
-from groupbuy.escrow.services import intent_pay_url
+from groupbuy.deals.services import order_payment_retry_refusal
+from groupbuy.escrow.services import intent_payer_url
 
 
 class TierIO(Schema):
@@ -65,7 +67,11 @@ class PaymentOut(Schema):
     # What went back to the payer: a payment that arrived after its order was
     # cancelled is refunded whole while the order's own refunded_fen stays 0.
     refunded_fen: int
+    # Where to pay: the pay page, or once the payment was declined, the order's
+    # page (a team place's: its team's), which offers to pay again.
     pay_url: str
+    # A declined payment may be replaced: POST /api/deals/orders/{id}/pay-again.
+    can_pay_again: bool = False
 
 
 class OrderOut(Schema):
@@ -264,16 +270,22 @@ def deal_out(deal, *, sales) -> dict:
     }
 
 
-def payment_out(request, intent) -> dict | None:
+def payment_out(request, order) -> dict | None:
+    """Return the order's payment; a declined one leads to where it is paid
+    again, as the order page offers (``order_payment_retry_refusal``)."""
+    intent = order.payment_intent
     if intent is None:
         return None
+    is_declined = intent.status == intent.Status.FAILED
     return {
         "intent_id": intent.public_id,
         "amount_fen": intent.amount_fen,
         "status": intent.status,
         "is_submitted": intent.submitted_at is not None,
         "refunded_fen": intent.refunded_fen,
-        "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
+        "pay_url": request.build_absolute_uri(intent_payer_url(intent)),
+        "can_pay_again": is_declined
+        and order_payment_retry_refusal(order, now=timezone.now()) is None,
     }
 
 
@@ -305,7 +317,7 @@ def order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
         "paid_at": order.paid_at,
         "confirmed_at": order.confirmed_at,
         "cancelled_at": order.cancelled_at,
-        "payment": payment_out(request, order.payment_intent),
+        "payment": payment_out(request, order),
         "pickup_branch_id": getattr(order.pickup_branch, "public_id", None),
         "pickup_branch_name": getattr(order.pickup_branch, "name", None),
     }

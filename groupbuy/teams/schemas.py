@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from groupbuy.core.moments import Moment, Start
 from groupbuy.core.pagination import PageOut
-from groupbuy.escrow.services import intent_pay_url
+from groupbuy.escrow.services import intent_payer_url
 
 
 class TeamDealCreateIn(Schema):
@@ -85,6 +85,8 @@ class TeamPaymentOut(Schema):
     intent_id: str
     amount_fen: int
     status: str
+    # Where to pay: the pay page, or once the payment was declined, the team's
+    # page, which offers to pay again (the membership's can_pay_again).
     pay_url: str
 
 
@@ -122,7 +124,7 @@ def payment_out(request, intent) -> dict | None:
         "intent_id": intent.public_id,
         "amount_fen": intent.amount_fen,
         "status": intent.status,
-        "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
+        "pay_url": request.build_absolute_uri(intent_payer_url(intent)),
     }
 
 

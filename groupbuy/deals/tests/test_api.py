@@ -274,6 +274,67 @@ def test_after_a_declined_payment_the_order_is_paid_again_once(
     assert (money["paid_in_fen"], money["held_fen"]) == (19_800, 19_800)
 
 
+def _decline(client, headers, intent_id, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/api/escrow/intents/{intent_id}/sandbox-pay",
+            {"outcome": "failed"},
+            content_type="application/json",
+            headers=headers,
+        )
+
+
+def test_a_declined_payment_leads_to_the_order_page_that_pays_again(
+    client, django_capture_on_commit_callbacks
+):
+    # given a shopper whose payment for their order was declined
+    shopper = make_user()
+    headers = _auth(shopper)
+    joined = _join(client, make_deal(), shopper).json()
+    order_id = joined["order"]["id"]
+    assert joined["payment"]["pay_url"].startswith("http://testserver/escrow/")
+    assert joined["payment"]["can_pay_again"] is False
+    intent_id = joined["payment"]["intent_id"]
+    _decline(client, headers, intent_id, django_capture_on_commit_callbacks)
+    # when they read the order, alone and in their list
+    order = client.get(f"/api/deals/orders/{order_id}", headers=headers).json()
+    [listed] = client.get("/api/deals/orders", headers=headers).json()["items"]
+    # then its payment leads to the order's page, which offers to pay again,
+    # not to the declined payment's pay page, and says it may be paid again
+    for payment in (order["payment"], listed["payment"]):
+        assert payment["status"] == "failed"
+        assert payment["pay_url"] == f"http://testserver/orders/{order_id}/"
+        assert payment["can_pay_again"] is True
+    # when they pay again, then the new payment leads to its pay page
+    again = client.post(f"/api/deals/orders/{order_id}/pay-again", headers=headers)
+    payment = again.json()["payment"]
+    new_id = payment["intent_id"]
+    assert new_id != intent_id
+    assert payment["pay_url"] == f"http://testserver/escrow/sandbox/pay/{new_id}/"
+    assert payment["can_pay_again"] is False
+
+
+def test_a_declined_payment_past_its_window_cannot_be_paid_again(
+    client, django_capture_on_commit_callbacks
+):
+    # given an order whose payment was declined and whose payment window ended
+    shopper = make_user()
+    headers = _auth(shopper)
+    joined = _join(client, make_deal(), shopper).json()
+    order_id = joined["order"]["id"]
+    intent_id = joined["payment"]["intent_id"]
+    _decline(client, headers, intent_id, django_capture_on_commit_callbacks)
+    DealOrder.objects.filter(public_id=order_id).update(
+        joined_at=timezone.now() - timedelta(days=1)
+    )
+    # when they read it
+    order = client.get(f"/api/deals/orders/{order_id}", headers=headers).json()
+    # then it still leads to the order's page (which says the time ran out),
+    # and says it cannot be paid again
+    assert order["payment"]["pay_url"] == f"http://testserver/orders/{order_id}/"
+    assert order["payment"]["can_pay_again"] is False
+
+
 def _deal_payload(product, **overrides):
     now = timezone.now()
     return {

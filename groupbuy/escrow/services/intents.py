@@ -63,6 +63,15 @@ def intent_pay_url(intent: PaymentIntent) -> str:
     return get_provider(intent.provider).pay_page_url(intent)
 
 
+def intent_payer_url(intent: PaymentIntent) -> str:
+    """Return where to send ``intent``'s payer: its pay page, or, once it was
+    declined, the page it returns to. A declined payment cannot be paid; that
+    page (the order's, the team's) says so and offers to pay again."""
+    if intent.status == Status.FAILED and intent.return_url:
+        return intent.return_url
+    return intent_pay_url(intent)
+
+
 def intent_event(intent: PaymentIntent) -> dict:
     """Return the JSON pushed to the payer's sockets when ``intent`` changes."""
     return {

@@ -374,3 +374,30 @@ def test_my_teams_over_the_api_says_a_payment_was_declined_and_by_when(client):
     assert (item["payment_state"], item["can_pay_again"]) == ("declined", True)
     said = datetime.fromisoformat(item["pay_by"])  # to the millisecond
     assert pay_by - timedelta(milliseconds=1) < said <= pay_by
+
+
+def test_a_declined_place_payment_leads_to_the_team_page_over_the_api(client):
+    # given a member whose payment was declined
+    _, team = _team_one_short()
+    shopper = make_user()
+    member = team_join(actor=shopper, team=team)
+    _decline(member)
+    headers = {"Authorization": f"Bearer {api_token_create(actor=shopper)[1]}"}
+    # when their app reads My teams and the place's order
+    [item] = client.get("/api/teams/mine", headers=headers).json()["items"]
+    order = client.get(
+        f"/api/deals/orders/{member.order.public_id}", headers=headers
+    ).json()
+    # then both payments lead to the team page, which offers to pay again for
+    # the place, not to the declined payment's pay page
+    team_page = f"http://testserver/teams/t/{team.public_id}/"
+    assert item["payment"]["pay_url"] == team_page
+    assert item["can_pay_again"] is True
+    assert order["payment"]["pay_url"] == team_page
+    assert order["payment"]["can_pay_again"] is True
+    # and once the team's window has ended, the order says it cannot
+    expire_now(team)
+    order = client.get(
+        f"/api/deals/orders/{member.order.public_id}", headers=headers
+    ).json()
+    assert order["payment"]["can_pay_again"] is False
