@@ -12,8 +12,10 @@ A filter's moment (``deadline_before``) is bounded too: it reaches the same
 arithmetic.
 
 A new start is not in the past either (``start_refusal``): a deal that "began" in
-2020 opened at once and showed that date. That too is refused where it is read;
-the services keep accepting any start (their tests' deals began an hour ago).
+2020 opened at once and showed that date. That too is refused where it is read
+(the forms' ``clean_start``, the API handlers' ``check_start``, after their
+permission check); the services keep accepting any start (their tests' deals
+began an hour ago).
 """
 
 from __future__ import annotations
@@ -100,17 +102,18 @@ def _checked(moment: datetime) -> datetime:
     return moment
 
 
-def _not_passed(moment: datetime) -> datetime:
-    if message := start_refusal(moment):
-        raise ValueError(message)
-    return moment
-
-
-# A datetime an API request sets: the schema refuses it outside the range.
+# A datetime an API request sets: the schema refuses it outside the range. A
+# start is one too; whether it has passed is its handler's check_start.
 Moment = Annotated[datetime, AfterValidator(_checked)]
-# A new start an API request sets: in range, and not more than CLOCK_SLACK ago.
-# (A changed start is checked against the stored one by its handler.)
-Start = Annotated[datetime, AfterValidator(_checked), AfterValidator(_not_passed)]
+
+
+def check_start(starts_at: datetime | None, *, stored=None) -> None:
+    """An API handler's check of a start it sets (see ``start_refusal``), a 422
+    on ``starts_at``. Made after the handler's permission check, not in the
+    schema: someone who may not create the deal is told that (403), not that
+    the start has passed."""
+    if message := start_refusal(starts_at, stored=stored):
+        raise ValidationError({"starts_at": [message]})
 
 
 class MomentField(forms.DateTimeField):

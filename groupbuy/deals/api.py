@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound, fields_renamed
-from groupbuy.core.moments import start_refusal
+from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
 from groupbuy.deals.join_reads import deal_get_for_join
@@ -129,6 +128,8 @@ def merchant_deals(request, merchant_id: str, filters: Query[StatusFilterIn]):
 def deal_create(request, merchant_id: str, payload: DealCreateIn):
     """Create a draft group buy (the merchant's owners, or operators)."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    services.check_can_manage(actor=request.auth, merchant=merchant)
+    check_start(payload.starts_at)
     product = get_object_or_404(Product, public_id=payload.product_id)
     fields = payload.dict(exclude={"product_id", "tiers"})
     fields["starts_at"] = payload.starts_at or timezone.now()
@@ -158,8 +159,7 @@ def deal_progress(request, deal_id: str):
 def deal_update(request, deal_id: str, payload: DealUpdateIn):
     """Edit a draft group buy."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
-    if message := start_refusal(payload.starts_at, stored=deal.starts_at):
-        raise ValidationError({"starts_at": [message]})
+    check_start(payload.starts_at, stored=deal.starts_at)
     changes = payload.dict(exclude_unset=True, exclude={"product_id"})
     if payload.tiers is not None:
         changes["tiers"] = [(t.min_participants, t.price_fen) for t in payload.tiers]

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.core.moments import Moment, Start
+from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.selectors import deal_prices, orders_deposit_kept
 from groupbuy.deals.services import order_payment_retry_refusal
@@ -145,7 +145,7 @@ class DealCreateIn(Schema):
     list_price_fen: int
     tiers: list[TierIO] = Field(min_length=1, max_length=10)
     stock: int
-    starts_at: Start | None = None  # none: now
+    starts_at: Moment | None = None  # none: now; passed: check_start
     deadline_at: Moment
     max_quantity_per_order: int = 5
     settlement_mode: str = "on_close"

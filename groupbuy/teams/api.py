@@ -10,7 +10,9 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound
+from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import PageIn, page_payload, paginate
+from groupbuy.deals.services import check_can_manage
 from groupbuy.teams import selectors, services
 from groupbuy.teams.schemas import (
     AddStockIn,
@@ -75,6 +77,8 @@ def _outcome(team_deal) -> dict:
 def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
     """Create and open a deal in team mode (the merchant's owners, operators)."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    check_can_manage(actor=request.auth, merchant=merchant)
+    check_start(payload.starts_at)
     product = get_object_or_404(Product, public_id=payload.product_id)
     team_deal = services.team_deal_create(
         actor=request.auth,

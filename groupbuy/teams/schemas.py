@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from groupbuy.core.moments import Moment, Start
+from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.escrow.services import intent_payer_url
 
@@ -21,7 +21,7 @@ class TeamDealCreateIn(Schema):
     solo_price_fen: int
     stock: int
     limit_per_shopper: int = 1
-    starts_at: Start | None = None  # none: now
+    starts_at: Moment | None = None  # none: now; passed: check_start
     ends_at: Moment
 
 

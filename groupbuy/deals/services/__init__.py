@@ -16,6 +16,7 @@ from groupbuy.deals.services.closing import (
     deal_stop,
     deals_close_due,
 )
+from groupbuy.deals.services.common import check_can_manage
 from groupbuy.deals.services.orders import (
     deal_join,
     join_refusal,
@@ -42,6 +43,7 @@ from groupbuy.deals.services.stock import deal_add_stock
 
 __all__ = [
     "Participant",
+    "check_can_manage",
     "deal_add_stock",
     "deal_change_schedule",
     "deal_close",

@@ -375,6 +375,7 @@ def test_a_new_deal_starting_in_the_past_is_refused_and_no_start_is_now(client):
         # then each is refused on the start, and nothing is saved
         assert response.status_code == 422
         assert response.json()["fields"] == {"starts_at": [PASSED_START]}
+        assert response.json()["message"] == PASSED_START
     assert Deal.objects.count() == 0
     # when they leave the start out, the deal starts now
     body = _deal_body(make_product())
@@ -385,6 +386,22 @@ def test_a_new_deal_starting_in_the_past_is_refused_and_no_start_is_now(client):
     )
     assert response.status_code == 201
     assert before <= Deal.objects.get().starts_at <= timezone.now()
+
+
+def test_a_past_start_from_someone_who_may_not_create_is_a_403_not_a_422(client):
+    # given a shop, its cashier, another shop's owner and a shopper
+    merchant, _owner, cashier, outsiders = _shop()
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+    body = _deal_body(make_product(), starts_at="2020-01-01T00:00:00Z")
+    for user in (cashier, *outsiders):
+        # when they create a deal there starting in 2020
+        response = client.post(
+            url, body, content_type="application/json", headers=_auth(user)
+        )
+        # then they are told they may not, not that the start has passed
+        assert response.status_code == 403, response.json()
+        assert response.json()["code"] == "forbidden"
+    assert Deal.objects.count() == 0
 
 
 def test_a_draft_edit_keeps_its_passed_start_but_refuses_a_new_passed_one(client):

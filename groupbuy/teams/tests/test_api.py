@@ -381,6 +381,19 @@ def test_a_teams_time_is_written_in_utc_to_the_millisecond_like_every_time(clien
     assert body["expires_at"] == expires_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")
 
 
+def test_a_past_start_from_someone_who_may_not_create_is_a_403_not_a_422(client, shop):
+    # given another shop's owner and a shopper
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    body = _create_body(starts_at="2020-01-01T00:00:00Z")
+    for user in (shop["rival_owner"], make_user()):
+        # when they create a team deal there starting in 2020
+        response = _post(client, url, user, body)
+        # then they are told they may not, not that the start has passed
+        assert response.status_code == 403, response.json()
+        assert response.json()["code"] == "forbidden"
+    assert TeamDeal.objects.count() == 1
+
+
 def test_a_team_deal_starting_in_the_past_is_refused_and_no_start_is_now(client, shop):
     # given an owner who reads English
     shop["owner"].preferred_language = "en"
