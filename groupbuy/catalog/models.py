@@ -342,3 +342,9 @@ class StaffInvitation(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} invitation to {self.merchant}"
+
+    @property
+    def branch_has_closed(self) -> bool:
+        """Whether the branch it offers has closed: nobody accepts it then (the
+        shop may open the branch again, or invite them to another)."""
+        return self.branch is not None and not self.branch.is_active

@@ -16,6 +16,7 @@ from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch
 from groupbuy.catalog.selectors import staff as staff_selectors
 from groupbuy.catalog.services.staff import (
+    branch_closed_message,
     staff_invitation_accept,
     staff_invitation_cancel,
     staff_invitation_decline,
@@ -56,6 +57,8 @@ class MyStaffInvitationOut(Schema):
     branch_id: str | None
     branch_name: str
     expires_at: datetime
+    is_acceptable: bool  # false while its branch is closed (it may be declined)
+    reason: str  # why not, in the reader's language; "" when acceptable
 
 
 class StaffInvitationAcceptedOut(Schema):
@@ -183,6 +186,10 @@ def _my_invitation_out(invitation) -> dict:
         "branch_id": branch.public_id if branch else None,
         "branch_name": branch.name if branch else "",
         "expires_at": invitation.expires_at,
+        "is_acceptable": not invitation.branch_has_closed,
+        "reason": (
+            branch_closed_message(invitation) if invitation.branch_has_closed else ""
+        ),
     }
 
 

@@ -63,9 +63,10 @@ def test_a_member_answers_an_invitation_by_api(client):
         assert invited.json()["expires_at"].endswith("Z")
     assert not MerchantMembership.objects.filter(user=shopper).exists()
     mine = client.get("/api/catalog/staff-invitations", headers=_auth(shopper)).json()
-    assert [(item["merchant_id"], item["role"]) for item in mine] == [
-        (merchant.public_id, "cashier")
-    ]
+    assert [
+        (item["merchant_id"], item["role"], item["is_acceptable"], item["reason"])
+        for item in mine
+    ] == [(merchant.public_id, "cashier", True, "")]
     invitation_id = mine[0]["id"]
     accept = f"/api/catalog/staff-invitations/{invitation_id}/accept"
     # when someone else (the other invitee, the owner) accepts it: not found
@@ -115,6 +116,55 @@ def test_an_expired_invitation_is_a_409_by_api(client):
         == []
     )
     assert not MerchantMembership.objects.filter(user=shopper).exists()
+
+
+def test_an_invitation_to_a_branch_closed_since_is_a_409_by_api(client):
+    # given a shopper invited as a cashier at a branch that has closed since
+    owner = make_merchant_member(role="owner")
+    branch = Branch.objects.create(merchant=owner.merchant, name="人民广场店")
+    shopper = make_user(preferred_language="en")
+    client.post(
+        f"/api/catalog/merchants/{owner.merchant.public_id}/staff",
+        {"phone": shopper.phone, "role": "cashier", "branch_id": branch.public_id},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    invitation = StaffInvitation.objects.get()
+    Branch.objects.filter(pk=branch.pk).update(is_active=False)
+    words = (
+        "The branch 人民广场店 has closed since this invitation was sent: "
+        "ask the shop for a new invitation."
+    )
+    # then their list shows it as not acceptable, and why
+    (mine,) = client.get(
+        "/api/catalog/staff-invitations", headers=_auth(shopper)
+    ).json()
+    assert (mine["is_acceptable"], mine["reason"]) == (False, words)
+    # when they accept it anyway: a 409 in words, and nothing written
+    response = client.post(
+        f"/api/catalog/staff-invitations/{invitation.public_id}/accept",
+        headers=_auth(shopper),
+    )
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["message"]) == (
+        "branch_closed",
+        words,
+    )
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    assert StaffInvitation.objects.get().accepted_at is None
+    # another person still finds nothing to accept
+    other = client.post(
+        f"/api/catalog/staff-invitations/{invitation.public_id}/accept",
+        headers=_auth(owner.user),
+    )
+    assert other.status_code == 404
+    # and they may still decline it
+    declined = client.post(
+        f"/api/catalog/staff-invitations/{invitation.public_id}/decline",
+        headers=_auth(shopper),
+    )
+    assert declined.status_code == 204
+    assert not StaffInvitation.objects.exists()
 
 
 def test_only_the_merchants_owners_withdraw_an_invitation_by_api(client):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.signals import phone_verified
@@ -25,6 +25,7 @@ from groupbuy.catalog.services.staff import (
     staff_remove,
 )
 from groupbuy.catalog.tests.factories import (
+    make_branch,
     make_merchant,
     make_merchant_member,
     make_phone,
@@ -178,6 +179,42 @@ def test_an_expired_invitation_cannot_be_accepted():
     assert list(staff_invitations_for_user(user=shopper)) == []
     assert list(merchant_staff_invitations(user=owner, merchant=merchant)) == []
     assert not Notification.objects.filter(recipient=owner).exists()
+
+
+def test_an_invitation_to_a_branch_closed_since_cannot_be_accepted():
+    # given a shopper invited as a cashier at 人民广场店, which then closes
+    owner, merchant = _owner()
+    branch = make_branch(merchant=merchant, name="人民广场店")
+    shopper = make_user(preferred_language="en")
+    invitation = staff_invite(
+        actor=owner,
+        merchant=merchant,
+        phone=shopper.phone,
+        role=Role.CASHIER,
+        branch=branch,
+    )
+    Branch.objects.filter(pk=branch.pk).update(is_active=False)
+    # when the shopper accepts it
+    with translation.override("en"), pytest.raises(CatalogError) as refused:
+        staff_invitation_accept(actor=shopper, invitation=invitation)
+    # then it is refused in plain words, and nothing is written
+    assert (refused.value.code, refused.value.status) == ("branch_closed", 409)
+    assert refused.value.message == (
+        "The branch 人民广场店 has closed since this invitation was sent: "
+        "ask the shop for a new invitation."
+    )
+    assert not MerchantMembership.objects.filter(user=shopper).exists()
+    assert StaffInvitation.objects.get().accepted_at is None
+    assert not AuditEntry.objects.filter(
+        action="catalog.staff.invitation_accepted"
+    ).exists()
+    assert not Notification.objects.filter(recipient=owner).exists()
+    # and it is still theirs to decline (or to accept if the branch reopens)
+    (listed,) = staff_invitations_for_user(user=shopper)
+    assert listed.branch_has_closed
+    Branch.objects.filter(pk=branch.pk).update(is_active=True)
+    membership = staff_invitation_accept(actor=shopper, invitation=invitation)
+    assert (membership.role, membership.branch) == (Role.CASHIER, branch)
 
 
 def test_nobody_else_answers_someone_elses_invitation():

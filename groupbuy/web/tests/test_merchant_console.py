@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models import Branch, StaffInvitation
+from groupbuy.catalog.services.staff import branch_closed_message
 from groupbuy.catalog.tests.factories import (
     make_listing,
     make_merchant_member,
@@ -358,6 +359,53 @@ def test_a_registered_person_declines_an_invitation():
     assert 'id="staff-invitations-empty"' in response.content.decode()
     assert not StaffInvitation.objects.exists()
     assert not MerchantMembership.objects.filter(user=person).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "declined"),
+    [("en", "You declined to join the staff of"), ("zh-hans", "您已谢绝加入")],
+)
+def test_an_invitation_to_a_branch_closed_since_is_not_accepted(language, declined):
+    # given a person invited as a cashier at 人民广场店, which has closed since
+    merchant, owner = _member()
+    branch = Branch.objects.create(merchant=merchant, name="人民广场店", address="1 Rd")
+    person = make_user(preferred_language=language)
+    owner.post(
+        _url("merchant_staff", merchant),
+        {"phone": person.phone, "role": "cashier", "branch": branch.public_id},
+    )
+    invitation = StaffInvitation.objects.get()
+    Branch.objects.filter(pk=branch.pk).update(is_active=False)
+    me = _login(person)
+    # when they open their invitations: it is there, not to be accepted
+    page = me.get(reverse("web:staff_invitations")).content.decode()
+    assert f'id="staff-invitation-{invitation.public_id}"' in page
+    assert f'id="staff-invitation-closed-{invitation.public_id}"' in page
+    assert f'id="staff-invitation-accept-{invitation.public_id}"' not in page
+    assert f'id="staff-invitation-decline-{invitation.public_id}"' in page
+    if language == "en":
+        assert (
+            "The branch 人民广场店 has closed since this invitation was sent: "
+            "ask the shop for a new invitation."
+        ) in page
+    # when they accept it all the same (a page loaded before it closed)
+    accept = reverse("web:staff_invitation_accept", args=[invitation.public_id])
+    response = me.post(accept, follow=True)
+    # then they are told on their invitations page, and nothing is written
+    assert response.redirect_chain[-1][0] == reverse("web:staff_invitations")
+    messages = [str(m) for m in response.context["messages"]]
+    with translation.override(language):
+        assert messages == [branch_closed_message(invitation)]
+    assert not MerchantMembership.objects.filter(user=person).exists()
+    assert StaffInvitation.objects.get().accepted_at is None
+    assert _login(person).get(_url("merchant_dashboard", merchant)).status_code == 403
+    # and they may decline it
+    response = me.post(
+        reverse("web:staff_invitation_decline", args=[invitation.public_id]),
+        follow=True,
+    )
+    assert declined in response.content.decode()
+    assert not StaffInvitation.objects.exists()
 
 
 def test_a_bad_number_is_explained_on_the_form():

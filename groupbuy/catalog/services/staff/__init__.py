@@ -2,6 +2,7 @@
 members' roles and removal (``members``)."""
 
 from groupbuy.catalog.services.staff.invitations import (
+    branch_closed_message,
     invitation_days,
     staff_invitation_accept,
     staff_invitation_cancel,
@@ -12,6 +13,7 @@ from groupbuy.catalog.services.staff.invitations import (
 from groupbuy.catalog.services.staff.members import staff_remove, staff_role_change
 
 __all__ = [
+    "branch_closed_message",
     "invitation_days",
     "staff_invitation_accept",
     "staff_invitation_cancel",

@@ -6,7 +6,9 @@ and on their staff invitations page; any other number gets an SMS invitation
 (``notify.invitations.notification_invite``), and whoever signs up and
 verifies that number (``accounts.signals.phone_verified``) becomes the
 invitee. The invitee accepts (``staff_invitation_accept``: a membership with
-the role offered) or declines before it expires; owners may withdraw it.
+the role offered) or declines before it expires; owners may withdraw it. An
+invitation to a branch that has closed since is not accepted (it may still be
+declined, and becomes acceptable again if the branch reopens).
 """
 
 from __future__ import annotations
@@ -194,7 +196,8 @@ def staff_invitation_accept(
     *, actor, invitation: StaffInvitation, now: datetime | None = None
 ) -> MerchantMembership:
     """Join the staff ``invitation`` offers ``actor`` (its invitee only), with
-    its role and branch, before it expires. Accepting again returns the same
+    its role and branch, before it expires and while its branch is open (409
+    ``expired``, ``branch_closed``). Accepting again returns the same
     membership and changes nothing."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -210,6 +213,12 @@ def staff_invitation_accept(
                 "expired",
                 _("This invitation has expired. Ask the shop to invite you again."),
                 status=409,
+            )
+        # Read with the invitation, inside the lock: a branch closed since it
+        # was sent would make a cashier who can redeem nowhere.
+        if invitation.branch_has_closed:
+            raise CatalogError(
+                "branch_closed", branch_closed_message(invitation), status=409
             )
         if membership is None:  # else they joined meanwhile: keep their role
             membership = merchant_membership_add(
@@ -229,6 +238,15 @@ def staff_invitation_accept(
         )
         _tell_the_inviter(invitation, actor, accepted=True)
     return membership
+
+
+def branch_closed_message(invitation: StaffInvitation) -> str:
+    """Tell the invitee why ``invitation`` (to a branch that has closed) cannot
+    be accepted; the invitations page says the same (one msgid)."""
+    return _(
+        "The branch %(branch)s has closed since this invitation was sent: "
+        "ask the shop for a new invitation."
+    ) % {"branch": invitation.branch.name}
 
 
 def staff_invitation_decline(*, actor, invitation: StaffInvitation) -> None:
