@@ -3,11 +3,12 @@
 Coupons and redemptions are money records: they stay on erasure, pointing at
 the pseudonymous account. A cashier's name copied onto the redemptions they
 recorded is cut out (the merchant keeps the redemption, not who rang it up).
+Nobody is erased while a coupon they paid for is still to be used.
 """
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
@@ -65,6 +66,36 @@ class CouponsPersonalData(PersonalDataProvider):
                 ],
             }
         )
+
+    def erasure_blockers(self, user) -> list[str]:
+        """Refuse while ``user`` holds a paid coupon not used up and not
+        expired: the goods are paid for and waiting at the shop for a person
+        who would no longer exist."""
+        from django.utils import timezone
+
+        from groupbuy.coupons.models import Coupon
+
+        now = timezone.now()
+        unused = (
+            Coupon.objects.filter(
+                shopper=user, status=Coupon.Status.VALID, expires_at__gt=now
+            )
+            .select_related("merchant")
+            .order_by("expires_at", "id")
+        )
+        return [
+            gettext(
+                "Your coupon %(serial)s for %(merchant)s is paid for and not used "
+                "yet: use it at the shop, or wait until it expires on %(date)s, "
+                "before this account is deleted."
+            )
+            % {
+                "serial": coupon.serial,
+                "merchant": coupon.merchant.name,
+                "date": timezone.localdate(coupon.expires_at).isoformat(),
+            }
+            for coupon in unused
+        ]
 
     def erase(self, user) -> None:
         from groupbuy.coupons.models import Redemption

@@ -1,7 +1,9 @@
 """What deals holds about a person: their orders (kept on erasure: money records).
 
-A merchant's only owner is not erased while its group buys are unfinished: an
-open deal would go on taking orders with nobody to run it.
+Nobody is erased while a group buy they paid into has not finished with their
+money (it would be confirmed, or refunded, to a person who no longer exists),
+nor a merchant's only owner while its group buys are unfinished: an open deal
+would go on taking orders with nobody to run it.
 """
 
 from __future__ import annotations
@@ -43,21 +45,58 @@ class DealsPersonalData(PersonalDataProvider):
         )
 
     def erasure_blockers(self, user) -> list[str]:
-        from groupbuy.accounts.selectors import merchants_owned_alone
-        from groupbuy.deals.models import Deal
-
-        unfinished = (Deal.State.OPEN, Deal.State.SUCCEEDED, Deal.State.FAILED)
-        return [
-            gettext(
-                "%(merchant)s has group buys that have not finished and no other "
-                "owner: make someone else an owner of it, or close its group "
-                "buys, before this account is deleted."
-            )
-            % {"merchant": merchant.name}
-            for merchant in merchants_owned_alone(user=user)
-            if Deal.objects.filter(merchant=merchant, state__in=unfinished).exists()
-        ]
+        return _orders_holding_money(user) + _shops_needing_their_owner(user)
 
     def erase(self, user) -> None:
         # Orders are money records: they stay, pointing at the pseudonymous user.
         return None
+
+
+def _orders_holding_money(user) -> list[str]:
+    """Name each group buy ``user`` has paid into that has not finished with
+    their money: a paid order (or an unpaid one a demand's deposit went to)
+    waiting for the deal to close and settle. Finished, refunded and cancelled
+    orders hold nothing; a team's place is the teams app's to name."""
+    from groupbuy.deals.models import DealOrder
+    from groupbuy.deals.order_keepers import exclude_kept
+    from groupbuy.deals.services.payments import order_held_fen
+
+    Status = DealOrder.Status
+    orders = (
+        exclude_kept(
+            DealOrder.objects.filter(
+                shopper=user, status__in=(Status.PENDING_PAYMENT, Status.PAID)
+            )
+        )
+        .annotate(held_fen=order_held_fen())
+        .filter(held_fen__gt=0)
+        .select_related("deal")
+        .order_by("joined_at", "id")
+    )
+    titles = {order.deal_id: order.deal.title for order in orders}.values()
+    return [
+        gettext(
+            "You have paid into the group buy “%(deal)s”, which has not finished: "
+            "cancel your order while it is open, or wait until it ends, before "
+            "this account is deleted."
+        )
+        % {"deal": title}
+        for title in titles
+    ]
+
+
+def _shops_needing_their_owner(user) -> list[str]:
+    from groupbuy.accounts.selectors import merchants_owned_alone
+    from groupbuy.deals.models import Deal
+
+    unfinished = (Deal.State.OPEN, Deal.State.SUCCEEDED, Deal.State.FAILED)
+    return [
+        gettext(
+            "%(merchant)s has group buys that have not finished and no other "
+            "owner: make someone else an owner of it, or close its group "
+            "buys, before this account is deleted."
+        )
+        % {"merchant": merchant.name}
+        for merchant in merchants_owned_alone(user=user)
+        if Deal.objects.filter(merchant=merchant, state__in=unfinished).exists()
+    ]

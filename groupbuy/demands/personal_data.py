@@ -6,13 +6,14 @@ Erased: saved searches and photos are deleted; the person's number, e-mail and
 name are cut out of their demands' and offers' text (and the search index);
 demands, participations and deposits are money records and stay, pointing at
 the pseudonymous account, so every deposit still balances in the ledger.
+Not erased while a deposit in someone else's open demand is held.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
@@ -153,6 +154,32 @@ class DemandsPersonalData(PersonalDataProvider):
             },
             files=files,
         )
+
+    def erasure_blockers(self, user) -> list[str]:
+        """Refuse while a deposit ``user`` paid into someone else's open demand
+        is held: it would be applied to an order, or refunded, for a person who
+        no longer exists. Their own open demands do not block: erasing cancels
+        them, every deposit refunded; after an offer is accepted the deposit is
+        the order's (the deals app names it)."""
+        from groupbuy.demands.models import Demand, Participation
+
+        held = (
+            Participation.objects.filter(
+                shopper=user, status=Participation.Status.ACTIVE
+            )
+            .exclude(demand__initiator=user, demand__state__in=Demand.OPEN_STATES)
+            .select_related("demand")
+            .order_by("created_at", "id")
+        )
+        return [
+            gettext(
+                "Your deposit for the demand “%(demand)s” is still held: leave the "
+                "demand (the deposit comes back to you), or wait until it ends, "
+                "before this account is deleted."
+            )
+            % {"demand": participation.demand.title}
+            for participation in held
+        ]
 
     def erase(self, user) -> None:
         from groupbuy.accounts.personal_data import identifying_strings, scrub

@@ -2,11 +2,12 @@
 
 Both are orders (money records) and stay on erasure, pointing at the
 pseudonymous account; teammates then see a "Deleted user" (selectors.mask_name).
+Nobody is erased while they hold a paid place in a team still forming.
 """
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
@@ -40,6 +41,31 @@ class TeamsPersonalData(PersonalDataProvider):
                 ]
             }
         )
+
+    def erasure_blockers(self, user) -> list[str]:
+        """Refuse while ``user`` has paid for a place in a team still forming:
+        the team would complete (a coupon) or expire (a refund) for a person
+        who no longer exists."""
+        from groupbuy.teams.models import TeamMember
+
+        seats = (
+            TeamMember.objects.filter(shopper=user, status=TeamMember.Status.PAID)
+            .select_related("team__team_deal__deal")
+            .order_by("joined_at", "id")
+        )
+        titles = {
+            seat.team.team_deal.deal_id: seat.team.team_deal.deal.title
+            for seat in seats
+        }
+        return [
+            gettext(
+                "You have paid for a place in a team for “%(deal)s”, which has "
+                "not filled yet: leave the team, or wait until it fills or its "
+                "time runs out, before this account is deleted."
+            )
+            % {"deal": title}
+            for title in titles.values()
+        ]
 
     def erase(self, user) -> None:
         # Teams and seats are orders: kept under the pseudonym, nothing to cut.

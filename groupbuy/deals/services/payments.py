@@ -45,9 +45,9 @@ def lock_order_intents(orders) -> dict[str, list[PaymentIntent]]:
     return by_order
 
 
-def confirmable_orders(deal):
-    """Return the deal's paid orders whose intents still hold their whole amount,
-    counted in SQL (a deal may have tens of thousands of orders)."""
+def order_held_fen():
+    """Return, as an expression on DealOrder rows, the fen its intents still
+    hold in escrow (0 if none)."""
     # A bare SUM (no GROUP BY) over the order's intents, filtered by reference
     # only, so the database reads them by the reference index: with the status
     # in the WHERE clause (or grouped), SQLite scanned every intent per order.
@@ -65,8 +65,14 @@ def confirmable_orders(deal):
         .annotate(fen=Func(succeeded_held, function="SUM"))
         .values("fen")
     )
+    return Coalesce(Subquery(held), Value(0))
+
+
+def confirmable_orders(deal):
+    """Return the deal's paid orders whose intents still hold their whole amount,
+    counted in SQL (a deal may have tens of thousands of orders)."""
     return deal.orders.filter(status=DealOrder.Status.PAID).filter(
-        amount_fen__lte=Coalesce(Subquery(held), Value(0))
+        amount_fen__lte=order_held_fen()
     )
 
 

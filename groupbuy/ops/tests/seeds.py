@@ -3,7 +3,9 @@
 Free text is seeded with the person's number, e-mail and name on purpose, so
 that the all-columns scan after erasure proves each app cut them out; the
 others' data (a friend's reply, a friend's address book, a pool mate's chat
-message, a merchant's redemption) is seeded too, to prove it stays.
+message, a merchant's redemption) is seeded too, to prove it stays. What the
+person paid for has finished (a redeemed coupon, a team that filled, a demand left),
+or it would hold the erasure back.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 
@@ -149,10 +152,17 @@ def seed_coupons(user, seeded: Seeded) -> None:
 
 
 def seed_teams(user, seeded: Seeded) -> None:
-    team_deal = make_team_deal(team_size=3)
+    team_deal = make_team_deal(team_size=2)
     member = team_open(actor=user, team_deal=team_deal)
     pay(member)
-    pay(team_join(actor=seeded.friend, team=member.team))
+    # Coupons are issued once the completing payment commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pay(team_join(actor=seeded.friend, team=member.team))
+    # The team filled; its coupon has since expired unused (a paid place in a
+    # team still forming, or a coupon still to use, would hold the erasure back).
+    assert Coupon.objects.filter(order=member.order).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
     seeded.ids["team"] = member.team.public_id
 
 
@@ -168,6 +178,9 @@ def seed_demands(user, seeded: Seeded, *, name: str, national: str) -> None:
     seeded.demand_photo_name = photo.image.name
     theirs = demand_factories.make_published(initiator=friend, title="Rice 10 kg")
     demand_factories.join_and_pay(theirs, user)
+    # Then left it, the deposit given back (one still held would hold the
+    # erasure back).
+    demands.demand_withdraw(actor=user, demand=theirs)
     # The person also works for a merchant: an offer and a saved search.
     merchant = make_merchant(name="Oat Co", owner=user)
     ensure_pickup_branch(merchant)  # a shop offers only with a branch to collect at

@@ -17,6 +17,7 @@ from groupbuy.accounts.services import api_token_create
 from groupbuy.core.models import AuditEntry
 from groupbuy.core.plugins import personal_data_providers
 from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services import deal_order_cancel
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.escrow.models import LedgerEntry
 from groupbuy.notify.models import Notification
@@ -37,12 +38,13 @@ def bearer(user) -> dict:
 
 @pytest.fixture
 def shopper():
-    """A shopper with a paid order, notifications and a snapped photo."""
+    """A shopper with an order paid then cancelled (a paid one would hold the
+    erasure back), notifications and a snapped photo."""
     user = User.objects.create_user(PHONE, "long-enough-pw", display_name="Lan Lan")
     user.email = "lan@example.com"
     user.save()
     deal = make_deal()
-    join_and_pay(deal, shopper=user)
+    deal_order_cancel(actor=user, order=join_and_pay(deal, shopper=user))
     Notification.objects.create(recipient=user, kind="test.kind", title="Hello Lan")
     snap = Snap(user=user, status="not_recognised", ocr_text="kettle 1.7L")
     snap.photo.save("kettle.jpg", ContentFile(PHOTO))
@@ -347,7 +349,7 @@ def test_export_holds_what_the_five_apps_keep(client, shopper, everywhere):
     assert pooling["contact_requests"][0]["direction"] == "received"
     assert len(pooling["carts"]) == 1
     coupons = json.loads(archive.read("coupons.json"))
-    [coupon] = coupons["coupons"]
+    [coupon] = [c for c in coupons["coupons"] if c["redemptions"]]
     assert coupon["id"] == everywhere.ids["coupon"]
     assert [r["id"] for r in coupon["redemptions"]] == [everywhere.ids["redemption"]]
     teams = json.loads(archive.read("teams.json"))
@@ -383,7 +385,12 @@ def test_another_persons_export_holds_nothing_of_the_shopper(client, everywhere)
     sharing = json.loads(archive.read("sharing.json"))
     assert sharing["shares_sent"] == []
     assert [r["body"] for r in sharing["replies"]] == [everywhere.friend_reply]
-    assert json.loads(archive.read("coupons.json"))["coupons"] == []
+    coupons = json.loads(archive.read("coupons.json"))["coupons"]
+    assert [coupon["order"] for coupon in coupons] == [  # their team's
+        DealOrder.objects.get(
+            shopper=everywhere.friend, team_member__isnull=False
+        ).public_id
+    ]
     assert json.loads(archive.read("demands.json"))["saved_searches"] == []
 
 
