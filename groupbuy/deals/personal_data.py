@@ -8,6 +8,7 @@ would go on taking orders with nobody to run it.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
@@ -54,9 +55,10 @@ class DealsPersonalData(PersonalDataProvider):
 
 def _orders_holding_money(user) -> list[str]:
     """Name each group buy ``user`` has paid into that has not finished with
-    their money: a paid order (or an unpaid one a demand's deposit went to)
-    waiting for the deal to close and settle. Finished, refunded and cancelled
-    orders hold nothing; a team's place is the teams app's to name."""
+    their money: a paid order (or an unpaid one a demand's deposit went to, or
+    whose payment is on its way) waiting for the deal to close and settle.
+    Finished, refunded and cancelled orders hold nothing; a team's place is
+    the teams app's to name."""
     from groupbuy.deals.models import DealOrder
     from groupbuy.deals.order_keepers import exclude_kept
     from groupbuy.deals.services.payments import order_held_fen
@@ -69,7 +71,7 @@ def _orders_holding_money(user) -> list[str]:
             )
         )
         .annotate(held_fen=order_held_fen())
-        .filter(held_fen__gt=0)
+        .filter(Q(held_fen__gt=0) | _paid_awaiting_the_outcome("payment_intent__"))
         .select_related("deal")
         .order_by("joined_at", "id")
     )
@@ -83,6 +85,19 @@ def _orders_holding_money(user) -> list[str]:
         % {"deal": title}
         for title in titles
     ]
+
+
+def _paid_awaiting_the_outcome(intent: str) -> Q:
+    """Paid on the provider's page, the callback not here yet: the money is
+    on its way to escrow (``PaymentIntent.is_awaiting_outcome``)."""
+    from groupbuy.escrow.models import PaymentIntent
+
+    return Q(
+        **{
+            f"{intent}status": PaymentIntent.Status.REQUIRES_PAYMENT,
+            f"{intent}submitted_at__isnull": False,
+        }
+    )
 
 
 def _shops_needing_their_owner(user) -> list[str]:

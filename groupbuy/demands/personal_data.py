@@ -161,12 +161,20 @@ class DemandsPersonalData(PersonalDataProvider):
         no longer exists. Their own open demands do not block: erasing cancels
         them, every deposit refunded; after an offer is accepted the deposit is
         the order's (the deals app names it)."""
-        from groupbuy.demands.models import Demand, Participation
+        from django.db.models import Q
 
+        from groupbuy.demands.models import Demand, Participation
+        from groupbuy.escrow.models import PaymentIntent
+
+        # Held, or paid on the provider's page with the callback still to come.
+        paying = Q(
+            status=Participation.Status.AWAITING_DEPOSIT,
+            intent__status=PaymentIntent.Status.REQUIRES_PAYMENT,
+            intent__submitted_at__isnull=False,
+        )
         held = (
-            Participation.objects.filter(
-                shopper=user, status=Participation.Status.ACTIVE
-            )
+            Participation.objects.filter(shopper=user)
+            .filter(Q(status=Participation.Status.ACTIVE) | paying)
             .exclude(demand__initiator=user, demand__state__in=Demand.OPEN_STATES)
             .select_related("demand")
             .order_by("created_at", "id")

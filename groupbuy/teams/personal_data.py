@@ -46,10 +46,20 @@ class TeamsPersonalData(PersonalDataProvider):
         """Refuse while ``user`` has paid for a place in a team still forming:
         the team would complete (a coupon) or expire (a refund) for a person
         who no longer exists."""
+        from django.db.models import Q
+
+        from groupbuy.escrow.models import PaymentIntent
         from groupbuy.teams.models import TeamMember
 
+        # Paid, or paid on the provider's page with the callback still to come.
+        paying = Q(
+            status=TeamMember.Status.PENDING,
+            order__payment_intent__status=PaymentIntent.Status.REQUIRES_PAYMENT,
+            order__payment_intent__submitted_at__isnull=False,
+        )
         seats = (
-            TeamMember.objects.filter(shopper=user, status=TeamMember.Status.PAID)
+            TeamMember.objects.filter(shopper=user)
+            .filter(Q(status=TeamMember.Status.PAID) | paying)
             .select_related("team__team_deal__deal")
             .order_by("joined_at", "id")
         )

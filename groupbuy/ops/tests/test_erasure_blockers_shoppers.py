@@ -17,7 +17,7 @@ from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_join, deal_order_cancel
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.demands.models import Demand, Participation
-from groupbuy.demands.services import demand_withdraw, offer_accept
+from groupbuy.demands.services import demand_join, demand_withdraw, offer_accept
 from groupbuy.demands.tests.factories import join_and_pay as join_demand_and_pay
 from groupbuy.demands.tests.factories import make_offer, make_published
 from groupbuy.escrow.models import PaymentIntent
@@ -126,6 +126,26 @@ def test_unpaid_and_refunded_orders_do_not_hold_it(client, shopper):
 
     # then the request is recorded
     assert answer.status_code == 202
+
+
+def test_a_payment_made_but_not_confirmed_yet_holds_it(client, shopper):
+    # given an order, a team place and a deposit each paid on the provider's
+    # page, the provider's answer still on its way
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    place = team_open(actor=shopper, team_deal=make_team_deal())
+    _participation, deposit = demand_join(
+        actor=shopper, demand=make_published(), quantity=1
+    )
+    intents = [order.payment_intent_id, place.order.payment_intent_id, deposit.pk]
+    PaymentIntent.objects.filter(pk__in=intents).update(submitted_at=timezone.now())
+
+    # when they ask
+    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+
+    # then each is named: the money is on its way
+    assert answer.status_code == 409
+    assert answer.json()["blockers"] == [PAID_ORDER, PAID_PLACE, HELD_DEPOSIT]
+    assert not ErasureRequest.objects.exists()
 
 
 def test_a_paid_team_place_holds_it_until_they_leave(client, shopper):
