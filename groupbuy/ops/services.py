@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +36,16 @@ def _refuse_while_blocked(user) -> None:
         )
 
 
+def _lock_person(user_id: int):
+    """Lock the person's row for the check and the erasure: always before their
+    requests' rows (requesting and performing take them in this order)."""
+    return get_user_model().objects.select_for_update().get(pk=user_id)
+
+
 def erasure_request(*, actor) -> ErasureRequest:
     """Ask for the actor's own erasure; asking again returns the pending request."""
     with transaction.atomic():
+        _lock_person(actor.pk)
         pending = (
             ErasureRequest.objects.select_for_update()
             .filter(user=actor, status=ErasureRequest.Status.PENDING)
@@ -83,19 +91,19 @@ def erasure_perform(*, actor, request: ErasureRequest) -> ErasureRequest:
     """
     if actor is not None and not actor.is_operator:
         raise OpsError("forbidden", _("Only operators can do this."), status=403)
+    user_id = ErasureRequest.objects.values_list("user_id", flat=True).get(
+        pk=request.pk
+    )
     with transaction.atomic():
-        request = (
-            ErasureRequest.objects.select_for_update()
-            .select_related("user")
-            .get(pk=request.pk)
-        )
+        # The blockers are read and the data erased under the person's lock.
+        user = _lock_person(user_id)
+        request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
         if request.status == ErasureRequest.Status.COMPLETED:
             return request
         if request.status != ErasureRequest.Status.PENDING:
             raise OpsError(
                 "cancelled", _("The person cancelled this request."), status=409
             )
-        user = request.user
         _refuse_while_blocked(user)
         # Reverse INSTALLED_APPS order: accounts (early) renames the user last,
         # after the others searched by the real number.

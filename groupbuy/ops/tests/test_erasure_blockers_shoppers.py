@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from groupbuy.accounts.models import User
@@ -21,6 +22,7 @@ from groupbuy.demands.services import demand_join, demand_withdraw, offer_accept
 from groupbuy.demands.tests.factories import join_and_pay as join_demand_and_pay
 from groupbuy.demands.tests.factories import make_offer, make_published
 from groupbuy.escrow.models import PaymentIntent
+from groupbuy.ops import services
 from groupbuy.ops.models import ErasureRequest
 from groupbuy.ops.services import erasure_request, erasures_perform_due
 from groupbuy.teams.models import TeamMember
@@ -283,3 +285,32 @@ def test_paying_during_the_grace_period_holds_the_job_and_erases_nothing(
     assert order.status == DealOrder.Status.PAID
     intent = PaymentIntent.objects.get(pk=order.payment_intent_id)
     assert intent.remaining_held_fen == held
+
+
+def test_the_person_is_locked_before_their_blockers_are_read(monkeypatch, shopper):
+    # given a spy on row locks, and on when the blockers are read
+    locked, seen_by_the_check = [], []
+    select_for_update = QuerySet.select_for_update
+
+    def spying(queryset, *args, **kwargs):
+        locked.append(queryset.model._meta.label)
+        return select_for_update(queryset, *args, **kwargs)
+
+    refuse_while_blocked = services._refuse_while_blocked
+
+    def checking(user):
+        seen_by_the_check.append(list(locked))
+        refuse_while_blocked(user)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spying)
+    monkeypatch.setattr(services, "_refuse_while_blocked", checking)
+
+    # when they ask, and the request falls due
+    erasure_request(actor=shopper)
+    locked.clear()
+    assert erasures_perform_due(now=timezone.now() + timedelta(days=8)) == 1
+
+    # then each check ran with the person's row locked first (a join or payment
+    # that takes the same lock waits for the erasure, or the check sees it)
+    assert seen_by_the_check[0][:1] == ["accounts.User"]
+    assert seen_by_the_check[1][:2] == ["accounts.User", "ops.ErasureRequest"]
