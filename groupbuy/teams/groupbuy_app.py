@@ -42,6 +42,7 @@ app = GroupbuyApp(
         "teams.complete": _("Team complete"),
         "teams.expired": _("Team expired"),
         "teams.stopped": _("Team stopped"),
+        "teams.closed": _("Team closed"),
     },
     personal_data="groupbuy.teams.personal_data:TeamsPersonalData",
 )

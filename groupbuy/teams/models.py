@@ -6,6 +6,7 @@ member holds one ``DealOrder`` of the deal (so coupons and order pages work as
 for any order) paid through a ``teams.member`` payment intent. A team whose
 members have all paid is complete: every member's order is confirmed at once.
 A team still short when its window ends expires: every member is refunded.
+A team every member left (none paying or paid) closes.
 
 Counters move only in conditional UPDATEs: ``TeamDeal.sold`` (never above
 ``stock``) and ``Team.member_count`` (never above ``size``).
@@ -72,6 +73,9 @@ class Team(models.Model):
         EXPIRED = "expired", _("Expired")
         # The deal was stopped or closed before the team filled: refunded.
         STOPPED = "stopped", _("Stopped")
+        # Every member left before it filled (the opener's payment ran out, say):
+        # nobody holds a place, so nobody is left to join or to refund.
+        CLOSED = "closed", _("Closed")
 
     public_id = PublicIdField(prefix="team")
     team_deal = models.ForeignKey(

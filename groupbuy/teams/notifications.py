@@ -1,4 +1,5 @@
-"""What team members are told when their team completes or expires."""
+"""What team members are told when their team completes, expires, is stopped
+or closes."""
 
 from __future__ import annotations
 
@@ -63,4 +64,28 @@ def notify_team_stopped(member) -> None:
             "This team buy ended before your team filled; whatever you paid "
             "is refunded in full."
         ),
+    )
+
+
+def notify_team_closed(member) -> None:
+    """Tell the member whose unpaid place, given up, left their team empty."""
+    deal = member.team.team_deal.deal
+    if member.team.size == 1:
+        title = _("Not paid in time: %(title)s")
+        body = _(
+            "Your payment was not completed in time, so your order is cancelled "
+            "and its unit went back on sale."
+        )
+    else:
+        title = _("Your team was closed: %(title)s")
+        body = _(
+            "Your payment was not completed in time, so your place was given up "
+            "and the team, with nobody left in it, is closed. You can open a new "
+            "team while the team buy is open."
+        )
+    _send(
+        member,
+        kind="teams.closed",
+        title=interpolate_lazy(title, {"title": deal.title}),
+        body=body,
     )

@@ -158,7 +158,8 @@ def member_status_label(member: TeamMember) -> str:
     page (``member_payment``) says more than the member's status: a payment on
     its way is not "awaiting payment", nor is one declined (the shopper may pay
     again until the place is given up); a payment that arrived after the place
-    was cancelled was refunded, which "cancelled" alone would hide."""
+    was cancelled was refunded, which "cancelled" alone would hide; a place
+    given up unpaid says so."""
     payment = member_payment(member)
     if payment is not None and payment.is_on_its_way:
         return _("Payment being confirmed")
@@ -171,6 +172,8 @@ def member_status_label(member: TeamMember) -> str:
     is_cancelled = member.status == TeamMember.Status.CANCELLED
     if is_cancelled and member.order.late_refund_fen:
         return _("Cancelled, payment refunded")
+    if is_cancelled and member.order.cancel_reason == "payment_expired":
+        return member.order.get_cancel_reason_display()  # "Not paid in time"
     return member.get_status_display()
 
 

@@ -29,7 +29,7 @@ from groupbuy.teams.models import Team, TeamDeal, TeamMember
 from groupbuy.teams.services.common import full_refusal, push_team, team_url
 from groupbuy.teams.services.payments import MEMBER_PURPOSE
 
-ENDED = (Team.State.EXPIRED, Team.State.STOPPED)
+ENDED = (Team.State.EXPIRED, Team.State.STOPPED, Team.State.CLOSED)
 
 
 def _check_can_buy(*, actor, team_deal: TeamDeal, now) -> None:

@@ -5,7 +5,8 @@ goes from escrow to the merchant and each order is confirmed at the team price,
 sending ``order_confirmed`` (coupons are issued). ``team_expire`` runs on a team
 still short at the end of its window: paid members are refunded in full, unpaid
 ones cancelled, and their units go back to the shared stock. Both take the team
-row's lock first and change nothing when run again.
+row's lock first and change nothing when run again. A team every member
+left (``team_member_leave``), none paying or paid, closes.
 """
 
 from __future__ import annotations
@@ -256,8 +257,30 @@ def team_member_leave(*, actor, order: DealOrder, reason: str, refund: bool = Tr
                 "refunded_fen": member.order.refunded_fen,
             },
         )
+        _close_if_empty(actor=actor, team=team, last=member, now=timezone.now())
         push_team(team)
     return member.order
+
+
+def _close_if_empty(*, actor, team: Team, last: TeamMember | None, now) -> None:
+    """Close the locked ``team`` once nobody holds a place in it.
+
+    Until 2026-12-06 it stayed open with no member: listed for others to join
+    ("2 more needed"), while its opener, whose payment had run out, was
+    promised a refund of nothing. ``last``, the member whose leaving emptied
+    it, is told when their payment ran out (leaving by choice, they know).
+    """
+    if team.members.filter(status__in=TeamMember.HOLDING).exists():
+        return
+    team.state = Team.State.CLOSED
+    team.expired_at = now
+    team.save(update_fields=["state", "expired_at"])
+    reason = last.order.cancel_reason if last is not None else ""
+    audit_log(
+        actor=actor, action="teams.team.closed", obj=team, data={"reason": reason}
+    )
+    if reason == DealOrder.CancelReason.PAYMENT_EXPIRED:
+        notifications.notify_team_closed(last)
 
 
 def team_deal_closing(*, actor=None, deal: Deal, now, stopping: bool) -> None:
@@ -314,13 +337,30 @@ def _free_abandoned_places(*, now) -> int:
                     sold=F("sold") - 1
                 )
                 freed += 1
+            _close_if_empty(actor=None, team=team, last=None, now=now)
             push_team(team)
     return freed
 
 
+def _close_empty_teams(*, now) -> int:
+    """Close open teams nobody holds a place in (left so before teams closed
+    when their last member left)."""
+    closed = 0
+    for team in Team.objects.filter(state=Team.State.OPEN, member_count=0):
+        with transaction.atomic():
+            team = _lock_team(team)
+            if team.state != Team.State.OPEN:
+                continue
+            _close_if_empty(actor=None, team=team, last=None, now=now)
+            closed += team.state == Team.State.CLOSED
+            push_team(team)
+    return closed
+
+
 def teams_sweep(*, now=None) -> dict:
     """The periodic job: expire teams past their window, complete full paid
-    teams whose completion was lost, free abandoned places."""
+    teams whose completion was lost, free abandoned places, close teams
+    nobody is left in."""
     now = now or timezone.now()
     expired = 0
     for team in Team.objects.filter(state=Team.State.OPEN, expires_at__lte=now):
@@ -337,4 +377,10 @@ def teams_sweep(*, now=None) -> dict:
     for team in full:
         completed += team_complete(team=team).state == Team.State.COMPLETE
     freed = _free_abandoned_places(now=now)
-    return {"expired": expired, "completed": completed, "freed": freed}
+    closed = _close_empty_teams(now=now)
+    return {
+        "expired": expired,
+        "completed": completed,
+        "freed": freed,
+        "closed": closed,
+    }

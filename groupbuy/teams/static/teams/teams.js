@@ -36,7 +36,8 @@ const OPEN_ONLY = ["team-slots", "team-time-left", "team-join-form", "team-payme
 // instead of inviting more people.
 function showOutcome(state) {
   for (const id of OPEN_ONLY) document.getElementById(id)?.remove();
-  const outcome = document.getElementById(state === "complete" ? "team-completed" : "team-refunded");
+  const outcomes = { complete: "team-completed", closed: "team-closed" };
+  const outcome = document.getElementById(outcomes[state] || "team-refunded");
   if (outcome) outcome.hidden = false;
 }
 
