@@ -172,7 +172,12 @@ def test_the_merchants_teams_are_for_its_staff_only(client, shop):
     client.force_login(shop["rival_owner"])
     assert client.get(page).status_code == 403
     client.force_login(shop["owner"])
-    assert client.get(page).status_code == 200
+    response = client.get(page)
+    assert response.status_code == 200
+    # when each team opened, with its year as everywhere on the site
+    opened_at = Team.objects.get(team_deal=shop["team_deal"]).opened_at
+    opened = timezone.localtime(opened_at).strftime("%Y-%m-%d %H:%M")
+    assert f" {opened}</span></span></td>" in response.content.decode()
 
 
 def test_my_teams_shows_only_mine(client, shop):
@@ -345,9 +350,11 @@ def test_my_teams_says_how_many_places_an_open_team_has_left_and_by_when(client,
     team = Team.objects.get(public_id=team_id)
     client.force_login(alice)
     listing = client.get("/teams/").content.decode()
-    fills_by = timezone.localtime(team.expires_at).strftime("%m-%d %H:%M")
+    # with its year, as the rest of the site writes times (until 2026-12-06
+    # "fills by 12-07 07:44")
+    fills_by = timezone.localtime(team.expires_at).strftime("%Y-%m-%d %H:%M")
     places = "place" if team.slots_left == 1 else "places"
-    assert f"{team.slots_left} {places} left · fills by {fills_by}" in listing
+    assert f"{team.slots_left} {places} left · fills by {fills_by} " in listing
 
 
 def test_the_order_page_of_a_team_place_leads_its_shopper_back_to_the_team(
@@ -358,11 +365,14 @@ def test_the_order_page_of_a_team_place_leads_its_shopper_back_to_the_team(
     team_id = _post(client, f"/api/teams/deals/{deal_id}/teams", alice).json()["team"][
         "team_id"
     ]
-    order = Team.objects.get(public_id=team_id).members.get().order
+    team = Team.objects.get(public_id=team_id)
+    order = team.members.get().order
     link = f'href="/teams/t/{team_id}/" id="order-team-link"'
     client.force_login(alice)
     page = client.get(f"/orders/{order.public_id}/").content.decode()
     assert link in page and re.search(r"\d+ places? left", page)
+    fills_by = timezone.localtime(team.expires_at).strftime("%Y-%m-%d %H:%M")
+    assert f"fills by {fills_by} or is refunded" in page
     # the merchant's owner, who may open the order, is not shown the team's link
     client.force_login(shop["owner"])
     response = client.get(f"/orders/{order.public_id}/")
