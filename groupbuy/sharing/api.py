@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.pagination import (
     PageIn,
     page_payload,
@@ -31,7 +30,11 @@ from groupbuy.sharing.contacts import (
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import Share
 from groupbuy.sharing.presenters import share_as_dict, thread_as_dict
-from groupbuy.sharing.throttle import match_rate_check
+from groupbuy.sharing.throttle import (
+    match_daily_check,
+    match_rate_check,
+    match_size_check,
+)
 
 router = Router(tags=["sharing"])
 
@@ -60,11 +63,14 @@ class ContactNumbersIn(Schema):
 
 
 class ContactMatchOut(Schema):
+    """One of the caller's own contacts: the name they gave it, its number as
+    they sent it (empty in a stored book, which keeps none) and whether it is
+    a member's. Never the member's own name or id: knowing a number must not
+    tell who has it."""
+
     name: str
     phone: str
     is_member: bool
-    member_id: str
-    member_name: str
 
 
 class ContactBookOut(Schema):
@@ -89,27 +95,19 @@ class ThreadMessageIn(Schema):
     client_key: str = Field("", max_length=64)
 
 
-def _matches(contacts: list[Contact], *, show_numbers: bool) -> list[dict]:
-    members = members_by_hash([contact.address_hash for contact in contacts])
-    rows = []
-    for contact in contacts:
-        member = members.get(contact.address_hash)
-        rows.append(
-            {
-                "name": contact.name,
-                # Members are shown masked; the uploader's own non-member
-                # numbers come back once so the page can invite them.
-                "phone": mask_phone(contact.address)
-                if member or not show_numbers
-                else contact.address,
-                "is_member": member is not None,
-                "member_id": member.public_id if member else "",
-                "member_name": (member.display_name or mask_phone(member.phone))
-                if member
-                else "",
-            }
-        )
-    return rows
+def _matches(request, contacts: list[Contact]) -> list[dict]:
+    """Whether each of the caller's contacts is a member's number, after the
+    limits on matching."""
+    match_size_check(len(contacts))
+    match_rate_check(request, numbers=len(contacts))
+    hashes = [contact.address_hash for contact in contacts]
+    match_daily_check(request, hashes=hashes)
+    members = members_by_hash(hashes)
+    return [
+        # The caller sent these numbers: they get them back, to share by number.
+        {"name": contact.name, "phone": contact.address, "is_member": digest in members}
+        for contact, digest in zip(contacts, hashes, strict=True)
+    ]
 
 
 @router.get("/cards/products/{product_id}", response=ShareCardOut, auth=None)
@@ -128,11 +126,12 @@ def deal_card(request, deal_id: str):
 
 @router.post("/contacts/match", response=list[ContactMatchOut])
 def contacts_match(request, payload: ContactNumbersIn):
-    """Tell which typed numbers belong to members (rate-limited)."""
+    """Tell which of my typed numbers are members' (limited; names no one)."""
+    match_size_check(len(payload.numbers))
     numbers = typed_numbers_split(payload.numbers)
-    match_rate_check(request, numbers=len(numbers))
+    match_size_check(len(numbers))
     contacts = typed_numbers_parse(numbers)
-    return _matches(contacts, show_numbers=True)
+    return _matches(request, contacts)
 
 
 @router.post("/contacts/books", response={201: ContactBookOut})
@@ -141,7 +140,7 @@ def contact_book_import(request, file: File[UploadedFile]):
     if file.size > vcard_max_bytes():
         raise vcard_too_large_error()
     contacts = vcard_parse(file.read())
-    match_rate_check(request, numbers=len(contacts))
+    matches = _matches(request, contacts)
     book = services.contact_book_import(
         actor=request.auth, contacts=contacts, source="vcard"
     )
@@ -152,7 +151,7 @@ def contact_book_import(request, file: File[UploadedFile]):
             "source": book.source,
             "created_at": book.created_at,
             "expires_at": book.expires_at,
-            "contacts": _matches(contacts, show_numbers=True),
+            "contacts": matches,
         },
     )
 
@@ -171,12 +170,10 @@ def contact_book_current(request):
         "contacts": [
             {
                 "name": entry.name,
-                "phone": mask_phone(entry.member.phone) if entry.member else "",
-                "is_member": entry.member is not None,
-                "member_id": entry.member.public_id if entry.member else "",
-                "member_name": (entry.member.display_name if entry.member else ""),
+                "phone": "",
+                "is_member": entry.member_id is not None,
             }
-            for entry in book.entries.select_related("member").order_by("name", "pk")
+            for entry in book.entries.order_by("name", "pk")
         ],
     }
 
@@ -214,7 +211,10 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
     services.recipient_count_check(count)
     # Sending shows members' names: it is matching too, and limited alike.
     match_rate_check(request, numbers=count)
-    contacts = typed_numbers_parse(recipients) + _member_contacts(payload.member_ids)
+    typed = typed_numbers_parse(recipients)
+    # Who of them is a member shows in the thread: sending is matching too.
+    match_daily_check(request, hashes=[contact.address_hash for contact in typed])
+    contacts = typed + _member_contacts(payload.member_ids)
     contacts = list({contact.address: contact for contact in contacts}.values())
     return services.share_send(
         actor=request.auth,

@@ -31,7 +31,8 @@ from groupbuy.sharing.models import MemberPhoneHash
 NUMBER_SEPARATORS = re.compile(r"[,，、;；\r\n]+")
 
 DEFAULT_VCARD_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_VCARD_MAX_ENTRIES = 10_000
+# A large address book; matching takes no more numbers a request (throttle).
+DEFAULT_VCARD_MAX_ENTRIES = 5_000
 
 
 def vcard_max_bytes() -> int:
@@ -84,8 +85,8 @@ def _unparsable() -> SharingError:
 def vcard_parse(data: bytes) -> list[Contact]:
     """Return the distinct valid phone numbers of a vCard file with their names.
 
-    Refuse a file over the size or entry limits and one that is not a vCard;
-    numbers that are not valid phone numbers are skipped.
+    Refuse a file over the size or entry limits (cards, and numbers) and one
+    that is not a vCard; numbers that are not valid phone numbers are skipped.
     """
     if len(data) > vcard_max_bytes():
         raise vcard_too_large_error()
@@ -110,6 +111,8 @@ def vcard_parse(data: bytes) -> list[Contact]:
             except ValidationError:
                 continue
             contacts.setdefault(phone, Contact(name=name, address=phone))
+    if len(contacts) > vcard_max_entries():  # cards with several numbers each
+        raise vcard_too_large_error()
     return list(contacts.values())
 
 

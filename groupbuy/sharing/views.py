@@ -18,7 +18,7 @@ from groupbuy.sharing import selectors, services
 from groupbuy.sharing.api import _member_contacts
 from groupbuy.sharing.contacts import typed_numbers_parse, vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
-from groupbuy.sharing.throttle import match_rate_check
+from groupbuy.sharing.throttle import match_daily_check, match_rate_check
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -69,9 +69,9 @@ def compose(request: HttpRequest) -> HttpResponse:
             count = len(form.numbers()) + len(form.members())
             services.recipient_count_check(count)
             match_rate_check(request, numbers=count)
-            contacts = typed_numbers_parse(form.numbers()) + _member_contacts(
-                form.members()
-            )
+            typed = typed_numbers_parse(form.numbers())
+            match_daily_check(request, hashes=[c.address_hash for c in typed])
+            contacts = typed + _member_contacts(form.members())
             share = services.share_send(
                 actor=request.user,
                 product=product,
@@ -150,6 +150,9 @@ def contacts(request: HttpRequest) -> HttpResponse:
 
                 raise vcard_too_large_error()
             parsed = vcard_parse(upload.read())
+            # Importing shows who is a member: the same limits as the API's.
+            match_rate_check(request, numbers=len(parsed))
+            match_daily_check(request, hashes=[c.address_hash for c in parsed])
             services.contact_book_import(
                 actor=request.user, contacts=parsed, source="vcard"
             )

@@ -195,14 +195,11 @@ def test_importing_a_vcard_marks_members_and_can_be_deleted(client):
     # then
     assert response.status_code == 201
     contacts = {c["name"]: c for c in response.json()["contacts"]}
-    assert contacts["Bo"]["is_member"] and contacts["Bo"]["member_name"] == "Bo"
-    assert member.phone not in contacts["Bo"]["phone"]
+    assert contacts["Bo"] == {"name": "Bo", "phone": member.phone, "is_member": True}
     assert contacts["Stranger"] == {
         "name": "Stranger",
         "phone": STRANGER,
         "is_member": False,
-        "member_id": "",
-        "member_name": "",
     }
     current = client.get("/api/sharing/contacts/books/current", headers=bearer(owner))
     assert STRANGER not in current.content.decode()
@@ -438,3 +435,103 @@ def test_a_share_without_a_voice_note_has_none_to_play(client):
         ]
         == ""
     )
+
+
+def _match(client, user, numbers):
+    return client.post(
+        "/api/sharing/contacts/match",
+        {"numbers": numbers},
+        content_type="application/json",
+        headers=bearer(user),
+    )
+
+
+def test_matching_says_member_or_not_and_never_who(client):
+    # given the platform's operator and a shop's cashier, known by name
+    operator = make_user(display_name="Operator Wang", is_staff=True)
+    cashier = make_user(display_name="Cashier Li")
+    prober = make_user()
+    # when someone who merely knows their numbers matches them
+    matched = _match(client, prober, [operator.phone, cashier.phone, STRANGER])
+    # then they learn which are members' and nothing of whose
+    assert matched.status_code == 200
+    assert matched.json() == [
+        {"name": "", "phone": operator.phone, "is_member": True},
+        {"name": "", "phone": cashier.phone, "is_member": True},
+        {"name": "", "phone": STRANGER, "is_member": False},
+    ]
+    text = matched.content.decode()
+    for secret in ("Operator Wang", "Cashier Li"):
+        assert secret not in text
+    assert operator.public_id not in text and cashier.public_id not in text
+
+
+def test_an_imported_book_never_names_its_members(client):
+    # given
+    owner, member = make_user(), make_user(display_name="Real Name")
+    data = vcard([("My label", member.phone)])
+    # when the book is imported, then read back
+    imported = client.post(
+        "/api/sharing/contacts/books", {"file": _upload(data)}, headers=bearer(owner)
+    )
+    current = client.get("/api/sharing/contacts/books/current", headers=bearer(owner))
+    # then each shows the owner's own label, and "member", only
+    assert imported.json()["contacts"] == [
+        {"name": "My label", "phone": member.phone, "is_member": True}
+    ]
+    assert current.json()["contacts"] == [
+        {"name": "My label", "phone": "", "is_member": True}
+    ]
+    for response in (imported, current):
+        text = response.content.decode()
+        assert "Real Name" not in text and member.public_id not in text
+
+
+def test_more_numbers_than_an_address_book_are_refused(client, settings):
+    from groupbuy.sharing.throttle import DEFAULT_MATCH_MAX_NUMBERS
+
+    assert DEFAULT_MATCH_MAX_NUMBERS == 5_000
+    settings.GROUPBUY_SHARING_MATCH_MAX_NUMBERS = 3
+    # four numbers, whether as four items or pasted into one
+    numbers = [f"+8613912{n:06d}" for n in range(4)]
+    for payload in (numbers, ["，".join(numbers)]):
+        response = _match(client, make_user(), payload)
+        assert response.status_code == 400
+        assert response.json()["code"] == "too_many_numbers"
+        assert response.json()["message"] == (
+            "At most 3 numbers can be matched at once."
+        )
+
+
+def test_a_person_checks_a_few_distinct_numbers_a_day(client, settings):
+    settings.GROUPBUY_SHARING_MATCHES_PER_DAY = 3
+    me = make_user()
+    a, b, c, d = (f"+8613912{n:06d}" for n in range(4))
+    # when
+    statuses = [
+        _match(client, me, numbers).status_code
+        for numbers in ([a, b], [a, b], [c], [b, c])
+    ]
+    refused = _match(client, me, [a, d])
+    # then the numbers checked again cost nothing; a fourth is refused
+    assert statuses == [200, 200, 200, 200]
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "daily_match_limit"
+    assert _match(client, me, [a]).status_code == 200
+    # and so is importing or sending to a new number that day
+    imported = client.post(
+        "/api/sharing/contacts/books",
+        {"file": _upload(vcard([("D", d)]))},
+        headers=bearer(me),
+    )
+    sent = client.post(
+        "/api/sharing/shares",
+        {"product_id": make_product().public_id, "recipients": [d]},
+        content_type="application/json",
+        headers=bearer(me),
+    )
+    assert (imported.status_code, imported.json()["code"]) == (429, "daily_match_limit")
+    assert (sent.status_code, sent.json()["code"]) == (429, "daily_match_limit")
+    assert not ContactBook.objects.exists() and not Share.objects.exists()
+    # and someone else has their own day
+    assert _match(client, make_user(), [d]).status_code == 200

@@ -292,3 +292,22 @@ def test_the_shared_list_says_which_threads_have_something_unread(client):
     client.force_login(make_user())
     assert client.get("/api/sharing/threads").json()["items"] == []
     assert item not in client.get("/sharing/").content.decode()
+
+
+def test_importing_a_book_on_the_page_is_limited_as_matching_is(client, settings):
+    # given a person who has checked their one number of the day
+    settings.GROUPBUY_SHARING_MATCHES_PER_DAY = 1
+    owner, member = make_user(), make_user(display_name="Real Name")
+    client.force_login(owner)
+    first = SimpleUploadedFile("a.vcf", vcard([("Bo", member.phone)]))
+    assert client.post("/sharing/contacts/", {"file": first}).status_code == 302
+    page = client.get("/sharing/contacts/").content.decode()
+    assert "Bo" in page and "Real Name" not in page
+    # when they import a book with another number
+    second = SimpleUploadedFile("b.vcf", vcard([("Bo", member.phone), ("X", STRANGER)]))
+    refused = client.post("/sharing/contacts/", {"file": second})
+    # then the page says so and keeps the first book
+    assert refused.status_code == 400
+    assert "at most 1 different numbers a day" in refused.content.decode()
+    assert ContactBook.objects.get(owner=owner).entries.count() == 1
+

@@ -4,7 +4,6 @@ import { apiPost, element } from "./common.js";
 import { gettext } from "../web/js/i18n.js";
 
 const numbers = document.getElementById("id_recipients");
-const members = document.getElementById("id_member_ids");
 const status = document.getElementById("contact-status");
 const list = document.getElementById("contact-list");
 
@@ -14,17 +13,13 @@ function addNumber(phone) {
   if (!current.includes(phone)) numbers.value = [...current, phone].join("\n");
 }
 
-function addMember(id) {
-  const current = members.value.split(",").filter(Boolean);
-  if (!current.includes(id)) members.value = [...current, id].join(",");
-}
-
 function showContacts(contacts) {
   list.replaceChildren();
   for (const contact of contacts) {
     const item = element("li", { className: "row" });
+    // The name is the one in the file; matching never names a member.
     const label = contact.is_member
-      ? `${contact.name || contact.member_name} · ${gettext("member")}`
+      ? `${contact.name || contact.phone} · ${contact.phone} · ${gettext("member")}`
       : `${contact.name || contact.phone} · ${contact.phone}`;
     const button = element("button", {
       className: "button small secondary",
@@ -32,8 +27,7 @@ function showContacts(contacts) {
       attrs: { type: "button" },
     });
     button.addEventListener("click", () => {
-      if (contact.is_member) addMember(contact.member_id);
-      else addNumber(contact.phone);
+      addNumber(contact.phone);
       button.disabled = true;
     });
     item.append(element("span", { text: label }), button);
