@@ -311,3 +311,15 @@ def test_importing_a_book_on_the_page_is_limited_as_matching_is(client, settings
     assert "at most 1 different numbers a day" in refused.content.decode()
     assert ContactBook.objects.get(owner=owner).entries.count() == 1
 
+
+def test_the_contacts_page_says_names_are_kept_and_numbers_only_fingerprinted(client):
+    # given an English reader (a Chinese text of the new words comes later)
+    client.force_login(make_user())
+    # when
+    page = client.get("/sharing/contacts/").content.decode()
+    # then the note cannot be read as fingerprinting the names too
+    assert (
+        "For each contact we keep their name as it is in the book, and a keyed "
+        "fingerprint of their number instead of the number" in page
+    )
+    assert "Only names and keyed fingerprints of the numbers" not in page
