@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
@@ -256,13 +257,18 @@ def voice_note_download(request, share_id: str):
     return response
 
 
+class ThreadListIn(PageIn):
+    # "received": others' shares to me; "sent": mine; empty: both.
+    box: Literal["", "received", "sent"] = ""
+
+
 @router.get("/threads", response=dict)
-def thread_list(request, query: Query[PageIn]):
-    """The shares I sent or received, latest activity first; ``is_new`` for a
-    share I have not opened, ``unread_count`` for the replies of others since I
-    last read the thread."""
+def thread_list(request, query: Query[ThreadListIn]):
+    """The shares I sent or received (``box=received`` or ``sent`` for one of
+    them), latest activity first; ``is_new`` for a share I have not opened,
+    ``unread_count`` for the replies of others since I last read the thread."""
     result = paginate(
-        selectors.thread_list_for_user(user=request.auth),
+        selectors.thread_list_for_user(user=request.auth, box=query.box),
         page=query.page,
         page_size=query.page_size,
     )

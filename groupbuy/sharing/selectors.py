@@ -124,10 +124,11 @@ def link_get(*, code: str) -> ShareLink:
 # --- threads ------------------------------------------------------------------
 
 
-def thread_list_for_user(*, user) -> QuerySet[Share]:
-    """The shares ``user`` sent or received, latest activity first, each with
-    ``my_last_read_at`` (None: never opened) and ``unread_count``, the replies
-    of others since (all of them for a share never opened)."""
+def thread_list_for_user(*, user, box: str = "") -> QuerySet[Share]:
+    """The shares ``user`` received (``box="received"``: others' shares they
+    are in), sent (``"sent"``) or both (``""``), latest activity first, each
+    with ``my_last_read_at`` (None: never opened) and ``unread_count``, the
+    replies of others since (all of them for a share never opened)."""
     my_last_read = Participant.objects.filter(share=OuterRef("pk"), user=user)
     replies_since = (
         Message.objects.filter(
@@ -140,9 +141,13 @@ def thread_list_for_user(*, user) -> QuerySet[Share]:
         .annotate(count=Count("pk"))
         .values("count")
     )
+    shares = Share.objects.filter(participants__user=user)
+    if box == "received":
+        shares = shares.exclude(sender=user)
+    elif box == "sent":
+        shares = shares.filter(sender=user)
     return (
-        Share.objects.filter(participants__user=user)
-        .select_related("sender", "product", "deal")
+        shares.select_related("sender", "product", "deal")
         .annotate(my_last_read_at=Subquery(my_last_read.values("last_read_at")[:1]))
         .annotate(unread_count=Coalesce(Subquery(replies_since), 0))
         .order_by("-last_activity_at", "-pk")

@@ -96,10 +96,13 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    """The shares others sent me; ``?box=sent``, the ones I sent."""
+    box = "sent" if request.GET.get("box") == "sent" else "received"
     result = paginate(
-        selectors.thread_list_for_user(user=request.user), page=page_number(request)
+        selectors.thread_list_for_user(user=request.user, box=box),
+        page=page_number(request),
     )
-    return render(request, "sharing/inbox.html", {"threads": result})
+    return render(request, "sharing/inbox.html", {"threads": result, "box": box})
 
 
 @login_required

@@ -323,3 +323,33 @@ def test_the_contacts_page_says_names_are_kept_and_numbers_only_fingerprinted(cl
         "fingerprint of their number instead of the number" in page
     )
     assert "Only names and keyed fingerprints of the numbers" not in page
+
+
+def test_received_lists_others_shares_and_sent_lists_mine(client):
+    # given a shopper who shared one product and was sent another
+    me, friend = make_user(), make_user()
+    mine = make_share(sender=me, recipients=[friend], comment="from me")
+    theirs = make_share(sender=friend, recipients=[me], comment="to me")
+    client.force_login(me)
+    # when they open Shared, then its Sent tab
+    received = client.get("/sharing/").content.decode()
+    sent = client.get("/sharing/?box=sent").content.decode()
+    # then each lists only its own
+    assert f'data-share-id="{theirs.public_id}"' in received
+    assert f'data-share-id="{mine.public_id}"' not in received
+    assert f'data-share-id="{mine.public_id}"' in sent
+    assert f'data-share-id="{theirs.public_id}"' not in sent
+    assert 'id="box-sent" aria-current="page"' in sent
+
+    # and the API gives either, or both as before
+    def ids(box: str) -> list[str]:
+        listed = client.get(f"/api/sharing/threads?box={box}").json()["items"]
+        return [item["id"] for item in listed]
+
+    assert ids("received") == [theirs.public_id]
+    assert ids("sent") == [mine.public_id]
+    assert ids("") == [theirs.public_id, mine.public_id]
+    # and the received list of the friend holds my share, not theirs
+    client.force_login(friend)
+    friends = client.get("/sharing/").content.decode()
+    assert mine.public_id in friends and theirs.public_id not in friends

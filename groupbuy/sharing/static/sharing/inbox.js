@@ -4,6 +4,8 @@ import { element, onUserEvent } from "./common.js";
 const list = document.getElementById("thread-list");
 
 function addShare(share) {
+  // A share sent to me belongs to the received list only.
+  if (list?.dataset.box !== "received") return;
   if (!list || list.querySelector(`[data-share-id="${CSS.escape(share.id)}"]`)) return;
   document.getElementById("thread-empty")?.remove();
   const item = element("li", {
