@@ -16,6 +16,17 @@ from groupbuy.core.ids import PublicIdField
 from groupbuy.sharing.voice import PrivateStorage, voice_note_path
 
 
+def person_label(user) -> str:
+    """A member as others in sharing see them now: their display name, else
+    their masked number; "Deleted user" once their data was erased."""
+    from groupbuy.accounts.personal_data import is_erased
+    from groupbuy.accounts.phones import mask_phone
+
+    if is_erased(user):
+        return str(_("Deleted user"))
+    return user.display_name or mask_phone(user.phone)
+
+
 class MemberPhoneHash(models.Model):
     """The keyed hash of a member's phone number, for matching address books."""
 
@@ -152,6 +163,11 @@ class Share(models.Model):
     def __str__(self):
         return self.public_id
 
+    @property
+    def sender_label(self) -> str:
+        """The sender as the others see them now (load ``sender`` with it)."""
+        return person_label(self.sender)
+
 
 class Participant(models.Model):
     """Someone in a share's thread: the sender, a member, or an invited number
@@ -201,7 +217,13 @@ class Participant(models.Model):
 
     @property
     def shown_label(self) -> str:
-        """The label, or "Deleted user" once the person's data was erased."""
+        """How the others see this participant: a member by their name as it is
+        now (``person_label``; load ``user`` with the participant), so a new
+        display name shows in every thread at once; an invitation not claimed
+        yet by the masked number or address it was sent to, the one thing known
+        of it; "Deleted user" once erased."""
+        if self.user_id is not None:
+            return person_label(self.user)
         return self.label or str(_("Deleted user"))
 
 

@@ -182,7 +182,7 @@ def participant_for(*, user, share: Share) -> Participant:
 def share_summary(share: Share) -> dict:
     return {
         "id": share.public_id,
-        "sender": share.participants.get(role=Participant.Role.SENDER).shown_label,
+        "sender": share.sender_label,
         "product": share.product.name,
         "comment": share.comment,
         "url": reverse("sharing:thread", args=[share.public_id]),
@@ -203,9 +203,11 @@ def _product_brief(product: Product | None) -> dict | None:
 
 
 def message_as_event(message: Message) -> dict:
-    participant = Participant.objects.filter(
-        share_id=message.share_id, user_id=message.author_id
-    ).first()
+    participant = (
+        Participant.objects.filter(share_id=message.share_id, user_id=message.author_id)
+        .select_related("user")
+        .first()
+    )
     return {
         "id": message.public_id,
         "share": message.share.public_id,

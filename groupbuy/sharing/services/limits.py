@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.phones import mask_phone
 from groupbuy.sharing.errors import SharingError
+from groupbuy.sharing.models import person_label
 
 DEFAULT_MAX_RECIPIENTS = 500
 DEFAULT_COMMENT_MAX_CHARS = 2_000
@@ -73,5 +73,6 @@ def recipient_count_check(count: int) -> None:
 
 
 def sender_name(user) -> str:
-    """A sharer or replier as others see them: their name, else a masked number."""
-    return user.display_name or mask_phone(user.phone)
+    """A sharer or replier as others see them: their name, else a masked number
+    (what a participant's ``label`` keeps; pages read ``person_label``, live)."""
+    return person_label(user)

@@ -26,7 +26,7 @@ from groupbuy.sharing.webpush import push_to_user
 
 
 def message_author_label(share: Share, author) -> str:
-    participant = share.participants.filter(user=author).first()
+    participant = share.participants.filter(user=author).select_related("user").first()
     return participant.shown_label if participant else sender_name(author)
 
 

@@ -353,3 +353,34 @@ def test_received_lists_others_shares_and_sent_lists_mine(client):
     client.force_login(friend)
     friends = client.get("/sharing/").content.decode()
     assert mine.public_id in friends and theirs.public_id not in friends
+
+
+def test_a_new_display_name_shows_everywhere_in_sharing_at_once(client):
+    from groupbuy.accounts.services import user_update_profile
+
+    # given a thread between Lan and Mei, each having replied and read
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    share = make_share(sender=sender, recipients=[friend, STRANGER])
+    message_post(actor=sender, share=share, body="Shall we?")
+    message_post(actor=friend, share=share, body="Count me in")
+    # when both change their display names
+    user_update_profile(actor=sender, display_name="Lan Wei")
+    user_update_profile(actor=friend, display_name="Mei Chen")
+    # then the friend's list, the thread page and its receipts use the new names
+    client.force_login(friend)
+    listed = client.get("/sharing/").content.decode()
+    assert "Lan Wei" in listed
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    people = page.split('id="thread-people">')[1].split("</p>")[0]
+    assert people.startswith("Lan Wei, Mei Chen, +86139****5678")
+    authors = page.split('class="message-author">')[1:]
+    assert [author.split("<")[0] for author in authors] == ["Lan Wei", "Mei Chen"]
+    assert "Read by Mei Chen" in page
+    # and so does the API, and a reply's live event
+    client.force_login(sender)
+    thread = client.get(f"/api/sharing/threads/{share.public_id}").json()
+    assert thread["sender"] == "Lan Wei"
+    assert [p["name"] for p in thread["participants"]][:2] == ["Lan Wei", "Mei Chen"]
+    assert [m["author_name"] for m in thread["messages"]] == ["Lan Wei", "Mei Chen"]
+    assert thread["messages"][0]["read_by"] == ["Mei Chen"]
+    assert "Lan<" not in page and "Mei<" not in page
