@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.names import mask_display_name
 from groupbuy.catalog.models import Branch
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.errors import invalid_pickup_branch
 from groupbuy.deals.models import Deal, DealOrder
 
 FIRST_BUYERS_SHOWN = 5
-
-
-def mask_buyer_name(user) -> str:
-    """Return the first character of a buyer's display name, the rest hidden
-    (张**, a***), as group-buy pages show who joined; no phone digits."""
-    name = (getattr(user, "display_name", "") or "").strip()
-    if not name:
-        return "***"
-    return name[0] + ("**" if ord(name[0]) > 0x2E80 else "***")
 
 
 def deal_first_buyers(deal: Deal, *, limit: int = FIRST_BUYERS_SHOWN) -> list[str]:
@@ -29,7 +21,7 @@ def deal_first_buyers(deal: Deal, *, limit: int = FIRST_BUYERS_SHOWN) -> list[st
         .select_related("shopper")
         .order_by("joined_at", "id")[:limit]
     )
-    return [mask_buyer_name(order.shopper) for order in orders]
+    return [mask_display_name(order.shopper) for order in orders]
 
 
 def deal_pickup_branches(deal: Deal) -> list[Branch]:

@@ -1,7 +1,8 @@
 """What teams holds about a person: the teams they opened and their seats.
 
 Both are orders (money records) and stay on erasure, pointing at the
-pseudonymous account; teammates then see a "Deleted user" (selectors.mask_name).
+pseudonymous account; teammates then see a "Deleted user"
+(accounts.names.mask_display_name).
 Nobody is erased while they hold a paid place in a team still forming.
 """
 

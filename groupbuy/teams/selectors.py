@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.personal_data import is_erased
+from groupbuy.accounts.names import mask_display_name
 from groupbuy.core.errors import NotFound
 from groupbuy.core.times import api_time
 from groupbuy.deals.services.common import check_can_manage
@@ -64,13 +64,6 @@ def open_teams(team_deal: TeamDeal, *, now=None, viewer=None):
     return teams
 
 
-def mask_name(user) -> str:
-    if is_erased(user):
-        return _("Deleted user")
-    name = str(getattr(user, "display_name", "") or user.get_username())
-    return (name[:1] + "***" + name[-2:]) if len(name) > 3 else name[:1] + "***"
-
-
 def team_snapshot(team: Team, *, now=None) -> dict:
     now = now or timezone.now()
     members = team.members.filter(status__in=TeamMember.HOLDING).select_related(
@@ -88,7 +81,7 @@ def team_snapshot(team: Team, *, now=None) -> dict:
         "expires_at": api_time(team.expires_at),
         "seconds_left": max(0, int((team.expires_at - now).total_seconds())),
         "members": [
-            {"name": mask_name(m.shopper), "paid": m.status != m.Status.PENDING}
+            {"name": mask_display_name(m.shopper), "paid": m.status != m.Status.PENDING}
             for m in members
         ],
     }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupbuy.accounts.names import mask_display_name
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
@@ -271,7 +272,7 @@ def merchant_teams(request, merchant_id: str, deal_id: str):
         page=request.GET.get("page", 1),
     )
     for team in teams.items:
-        team.opener_name = selectors.mask_name(team.opener)
+        team.opener_name = mask_display_name(team.opener)
     return render(
         request,
         "teams/merchant_teams.html",

@@ -8,7 +8,6 @@ Callers import from here; the modules split the reads by what they are about.
 from groupbuy.deals.buyers import (
     deal_first_buyers,
     deal_pickup_branches,
-    mask_buyer_name,
     pickup_branch_for_deal,
 )
 from groupbuy.deals.selectors.deals import (
@@ -51,7 +50,6 @@ __all__ = [
     "deal_progress",
     "deal_sales_end_at",
     "is_merchant_staff",
-    "mask_buyer_name",
     "operator_overview",
     "order_get_for_user",
     "order_list_for_deal",

@@ -2,12 +2,12 @@
 
 import pytest
 
+from groupbuy.accounts.names import mask_display_name
 from groupbuy.catalog.models import Branch
 from groupbuy.catalog.tests.factories import make_user
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.selectors import (
     deal_detail_for_user,
-    mask_buyer_name,
     pickup_branch_for_deal,
 )
 from groupbuy.deals.services import deal_join
@@ -23,9 +23,9 @@ def _branch(merchant, name: str, *, is_active: bool = True) -> Branch:
 
 
 def test_names_are_masked_to_their_first_character():
-    assert mask_buyer_name(make_user(display_name="张三丰")) == "张**"
-    assert mask_buyer_name(make_user(display_name="alice")) == "a***"
-    assert mask_buyer_name(make_user(display_name="")) == "***"
+    assert mask_display_name(make_user(display_name="张三丰")) == "张**"
+    assert mask_display_name(make_user(display_name="alice")) == "a***"
+    assert mask_display_name(make_user(display_name="")) == "***"
 
 
 def test_first_buyers_are_the_first_five_who_paid_in_joining_order():

@@ -430,3 +430,17 @@ def test_a_team_deal_starting_in_the_past_is_refused_and_no_start_is_now(client,
     assert created.status_code == 201
     deal = TeamDeal.objects.get(deal__public_id=created.json()["deal_id"]).deal
     assert before <= deal.starts_at <= timezone.now()
+
+
+def test_team_members_are_masked_as_the_deal_page_masks_its_buyers(client, shop):
+    # given a team opened by 小明 and joined by someone with no display name
+    opener = make_user(display_name="小明")
+    nameless = make_user(display_name="")
+    team_id = _post(
+        client, f"/api/teams/deals/{shop['team_deal'].deal.public_id}/teams", opener
+    ).json()["team"]["team_id"]
+    _post(client, f"/api/teams/{team_id}/join", nameless)
+    # when
+    team = _get(client, f"/api/teams/{team_id}").json()
+    # then the team names them as a deal page does (小**, never digits of a number)
+    assert [member["name"] for member in team["members"]] == ["小**", "***"]
