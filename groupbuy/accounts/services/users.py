@@ -100,6 +100,14 @@ def user_update_profile(
     contact_channel: str | None = None,
     inbox_only_kinds: list[str] | None = None,
 ) -> User:
+    # Checked before anything is set, so a refusal leaves ``actor`` as it was.
+    if email is not None:
+        email = email_or_error(email)
+    _channel_reachable_or_error(
+        channel=actor.contact_channel if contact_channel is None else contact_channel,
+        email=actor.email if email is None else email,
+        channel_is_changing=contact_channel not in (None, actor.contact_channel),
+    )
     changed = []
     if display_name is not None:
         actor.display_name = without_nul(display_name).strip()[:60]
@@ -113,14 +121,12 @@ def user_update_profile(
             )
         actor.preferred_language = preferred_language
         changed.append("preferred_language")
-    if email is not None:
-        email = email_or_error(email)
-        if email != actor.email:
-            # A new address has not been proved; an old proof does not carry over.
-            actor.email = email
-            actor.email_verified_at = None
-            actor.email_verification_sent_at = None
-            changed += ["email", "email_verified_at", "email_verification_sent_at"]
+    if email is not None and email != actor.email:
+        # A new address has not been proved; an old proof does not carry over.
+        actor.email = email
+        actor.email_verified_at = None
+        actor.email_verification_sent_at = None
+        changed += ["email", "email_verified_at", "email_verification_sent_at"]
     if contact_channel is not None:
         if contact_channel not in User.ContactChannel.values:
             raise AccountError("invalid_channel", _("Unknown notification channel."))
@@ -132,6 +138,29 @@ def user_update_profile(
     if changed:
         actor.save(update_fields=changed)
     return actor
+
+
+def _channel_reachable_or_error(
+    *, channel: str, email: str, channel_is_changing: bool
+) -> None:
+    """Refuse a profile where news would go by e-mail to no address.
+
+    An unconfirmed address is enough: notifications are sent to it already (the
+    confirmation only proves it for things shared with the address). SMS needs
+    nothing more, every account has a phone number.
+    """
+    if channel != User.ContactChannel.EMAIL or email:
+        return
+    if channel_is_changing:
+        message = _("To be notified by e-mail, enter your e-mail address.")
+        field = "contact_channel"
+    else:
+        message = _(
+            "You are notified by e-mail: choose another way to be notified "
+            "before removing your e-mail address."
+        )
+        field = "email"
+    raise AccountError("email_needed", message, fields={field: [message]})
 
 
 def _known_kinds_or_error(kinds) -> list[str]:

@@ -346,3 +346,71 @@ def test_nul_characters_in_ids_and_token_names_are_4xx(client, committed):
     assert verify.status_code == 400
     assert created.status_code == 201
     assert created.json()["info"]["name"] == "ab"
+
+
+@pytest.mark.parametrize("email", ["", "  "])
+def test_choosing_email_without_an_address_is_refused(client, email):
+    # given a person with no e-mail address, notified by SMS
+    user = make_user("+8613800138000", preferred_language="en")
+    client.force_login(user)
+    # when
+    response = client.patch(
+        "/api/me",
+        {"contact_channel": "email", "email": email},
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "email_needed"
+    assert body["fields"] == {
+        "contact_channel": ["To be notified by e-mail, enter your e-mail address."]
+    }
+    user.refresh_from_db()
+    assert (user.contact_channel, user.email) == ("sms", "")
+
+
+def test_choosing_email_with_an_unconfirmed_address_is_allowed(client):
+    user = make_user("+8613800138000", preferred_language="en")
+    client.force_login(user)
+    response = client.patch(
+        "/api/me",
+        {"contact_channel": "email", "email": "lin@example.com"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["contact_channel"] == "email"
+    assert response.json()["email_verified"] is False
+
+
+def test_removing_the_address_while_notified_by_email_is_refused(client):
+    # given a person notified by e-mail
+    user = make_user(
+        "+8613800138000",
+        preferred_language="en",
+        email="lin@example.com",
+        contact_channel="email",
+    )
+    client.force_login(user)
+    # when the address alone is removed
+    response = client.patch("/api/me", {"email": ""}, content_type="application/json")
+    # then
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "email": [
+            "You are notified by e-mail: choose another way to be notified "
+            "before removing your e-mail address."
+        ]
+    }
+    user.refresh_from_db()
+    assert (user.contact_channel, user.email) == ("email", "lin@example.com")
+    # when the channel changes with it
+    response = client.patch(
+        "/api/me",
+        {"email": "", "contact_channel": "sms"},
+        content_type="application/json",
+    )
+    # then
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert (user.contact_channel, user.email) == ("sms", "")

@@ -323,7 +323,9 @@ def test_the_coupon_goes_by_sms_unless_the_shopper_keeps_coupons_to_the_inbox():
 
     coupon = coupon_for(confirmed_orders(make_merchant(), quantities=(1,))[0])
     shopper = coupon.shopper
-    user_update_profile(actor=shopper, contact_channel="email")
+    user_update_profile(
+        actor=shopper, email="shopper@example.com", contact_channel="email"
+    )
 
     def channels() -> set[str]:
         Notification.objects.filter(kind="coupons.issued").delete()

@@ -271,6 +271,52 @@ def test_profile_with_bad_email_changes_nothing(shopper_client, shopper):
     assert shopper.display_name == "Lin"
 
 
+def test_profile_refuses_email_notifications_without_an_address(
+    shopper_client, shopper
+):
+    # given a shopper with no e-mail address
+    # when they choose to be notified by e-mail
+    response = shopper_client.post(
+        reverse("web:profile"),
+        {"email": "", "preferred_language": "en", "contact_channel": "email"},
+    )
+    # then the page says why, on the field, and nothing is saved
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "contact_channel": ["To be notified by e-mail, enter your e-mail address."]
+    }
+    shopper.refresh_from_db()
+    assert shopper.contact_channel == "sms"
+
+
+def test_profile_refuses_clearing_the_address_notifications_go_to(
+    shopper_client, shopper
+):
+    # given a shopper notified by e-mail
+    shopper.email, shopper.contact_channel = "lin@example.com", "email"
+    shopper.save(update_fields=["email", "contact_channel"])
+    # when they clear the address and keep the channel
+    response = shopper_client.post(
+        reverse("web:profile"),
+        {"email": "", "preferred_language": "en", "contact_channel": "email"},
+    )
+    # then
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["email"]
+    assert "choose another way to be notified" in response.content.decode()
+    shopper.refresh_from_db()
+    assert (shopper.email, shopper.contact_channel) == ("lin@example.com", "email")
+
+
+def test_notification_settings_warn_when_email_has_no_address(shopper_client, shopper):
+    # given an account saved before the profile refused this
+    User.objects.filter(pk=shopper.pk).update(contact_channel="email")
+    # when
+    page = shopper_client.get(reverse("web:notification_settings")).content.decode()
+    # then
+    assert "has no e-mail address" in page
+
+
 def test_account_pages_speak_chinese(shopper_client):
     # given a visitor and a signed-in person who switched to Chinese
     visitor = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
