@@ -353,3 +353,36 @@ def test_signing_up_from_the_join_button_comes_back_and_completes_the_join(
     order = DealOrder.objects.get()
     assert (order.shopper.phone, order.quantity) == ("+8613800138001", 2)
     assert order.payment_intent.public_id in response["Location"]
+
+
+def test_creating_a_token_redirects_and_shows_the_secret_once(shopper_client, shopper):
+    from groupbuy.accounts.models import ApiToken
+
+    # when a token is created
+    response = shopper_client.post(
+        reverse("web:api_tokens"), {"name": "my shop script", "days": 30}
+    )
+    # then the answer is a redirect that carries no secret
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:api_tokens")
+    token = ApiToken.objects.get(user=shopper)
+    # and the page it leads to shows the secret, once
+    first = shopper_client.get(reverse("web:api_tokens"))
+    secret = first.context["created"]["secret"]
+    assert first.context["created"]["token"] == token
+    assert secret in first.content.decode()
+    assert ApiToken.objects.get(key_hash=token.key_hash) == token
+    second = shopper_client.get(reverse("web:api_tokens"))
+    assert second.context["created"] is None
+    assert secret not in second.content.decode()
+    assert 'id="token-secret"' not in second.content.decode()
+    assert ApiToken.objects.filter(user=shopper).count() == 1
+
+
+def test_a_token_secret_waiting_in_one_session_is_not_shown_to_another(
+    shopper_client, operator_client
+):
+    shopper_client.post(reverse("web:api_tokens"), {"name": "script", "days": 30})
+    page = operator_client.get(reverse("web:api_tokens"))
+    assert page.context["created"] is None
+    assert shopper_client.get(reverse("web:api_tokens")).context["created"]

@@ -138,10 +138,17 @@ def phone_verify_code(request: HttpRequest, verification_id: str) -> HttpRespons
     )
 
 
+# The new token's secret waits here, in the server-side session, for the one page
+# that shows it after the redirect (never in the URL); the database keeps only its
+# hash.
+CREATED_TOKEN_SESSION_KEY = "web.api_token_created"
+
+
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Create a token (Post/Redirect/Get, so a reload creates nothing more) and
+    show its secret once, on the page the redirect leads to."""
     form = ApiTokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         try:
             token, secret = services.api_token_create(
@@ -150,18 +157,27 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         except AccountError as error:
             form.add_error(None, error.message)
         else:
-            # Shown on this answer only: the secret is not stored anywhere.
-            created = {"token": token, "secret": secret}
-            form = ApiTokenForm()
+            request.session[CREATED_TOKEN_SESSION_KEY] = {
+                "token_id": token.public_id,
+                "secret": secret,
+            }
+            return redirect("web:api_tokens")
+    tokens = api_tokens_for_user(user=request.user)
     return render(
         request,
         "web/auth/tokens.html",
-        {
-            "form": form,
-            "created": created,
-            "tokens": api_tokens_for_user(user=request.user),
-        },
+        {"form": form, "created": _created_token(request, tokens), "tokens": tokens},
     )
+
+
+def _created_token(request: HttpRequest, tokens) -> dict | None:
+    """The token just created with its secret, taken out of the session so it is
+    shown on this answer only."""
+    created = request.session.pop(CREATED_TOKEN_SESSION_KEY, None)
+    if not created:
+        return None
+    token = next((t for t in tokens if t.public_id == created["token_id"]), None)
+    return {"token": token, "secret": created["secret"]} if token else None
 
 
 @login_required
