@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp
+from groupbuy.core.plugins import GroupbuyApp, NotificationAudience
 
 app = GroupbuyApp(
     api_routers={"catalog": "groupbuy.catalog.api:router"},
@@ -11,6 +11,10 @@ app = GroupbuyApp(
         "catalog.staff.invited": _("Invitation to a merchant's staff"),
         "catalog.staff.answered": _("Answer to your staff invitation"),
         "catalog.staff.role_changed": _("Your role on a merchant's staff changed"),
+    },
+    notification_audiences={
+        "catalog.staff.answered": NotificationAudience.MERCHANT_STAFF,
+        "catalog.staff.role_changed": NotificationAudience.MERCHANT_STAFF,
     },
     # Fresh produce with photos for `groupbuy demo` (catalog/demo.py).
     demo_data="groupbuy.catalog.demo:load_demo_data",

@@ -105,6 +105,10 @@ class GroupbuyApp:
     demo_data: str = ""
     # dotted notification kind -> human label
     notification_kinds: dict[str, Any] = field(default_factory=dict)
+    # dotted notification kind -> who it can reach, for kinds that do not reach
+    # everyone: NotificationAudience.MERCHANT_STAFF (someone on a merchant's
+    # staff) or .OPERATOR; the settings page shows a kind only to them
+    notification_audiences: dict[str, str] = field(default_factory=dict)
     # dotted kind of a ledger transaction the app posts -> the label people
     # read on money pages (a shopper's, a merchant's, the operator's)
     ledger_kinds: dict[str, Any] = field(default_factory=dict)
@@ -446,3 +450,19 @@ def notification_kinds() -> dict[str, Any]:
     for app in installed_apps():
         kinds.update(app.notification_kinds)
     return kinds
+
+
+class NotificationAudience:
+    """Who a kind of notification can reach, when not everyone."""
+
+    EVERYONE = "everyone"
+    MERCHANT_STAFF = "merchant_staff"
+    OPERATOR = "operator"
+
+
+def notification_audiences() -> dict[str, str]:
+    """Return every declared notification kind with who it can reach."""
+    audiences = dict.fromkeys(notification_kinds(), NotificationAudience.EVERYONE)
+    for app in installed_apps():
+        audiences.update(app.notification_audiences)
+    return audiences

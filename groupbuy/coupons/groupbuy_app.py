@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp, NavEntry
+from groupbuy.core.plugins import GroupbuyApp, NavEntry, NotificationAudience
 
 DEFAULT_TILL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
@@ -50,6 +50,9 @@ app = GroupbuyApp(
     notification_kinds={
         "coupons.issued": _("Coupon ready"),
         "coupons.expiry.waiting": _("Expired coupon refund waiting"),
+    },
+    notification_audiences={
+        "coupons.expiry.waiting": NotificationAudience.MERCHANT_STAFF,
     },
     personal_data="groupbuy.coupons.personal_data:CouponsPersonalData",
     # A branch may not close while a coupon to collect there is valid.

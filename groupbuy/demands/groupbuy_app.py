@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp, NavEntry
+from groupbuy.core.plugins import GroupbuyApp, NavEntry, NotificationAudience
 
 
 def photo_max_bytes() -> int:
@@ -48,6 +48,10 @@ app = GroupbuyApp(
         "demands.closed": _("Demand closed, deposit refunded"),
         "demands.deadline": _("A demand’s deadline moved"),
         "demands.match": _("New demand matching a saved search"),
+    },
+    notification_audiences={
+        "demands.offer_declined": NotificationAudience.MERCHANT_STAFF,
+        "demands.match": NotificationAudience.MERCHANT_STAFF,
     },
     demo_data="groupbuy.demands.demo:load_demo_data",
     personal_data="groupbuy.demands.personal_data:DemandsPersonalData",

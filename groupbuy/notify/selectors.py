@@ -3,10 +3,17 @@ so the existence of someone else's notification is not revealed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import NotFound
+from groupbuy.core.plugins import (
+    NotificationAudience,
+    notification_audiences,
+    notification_kinds,
+)
 from groupbuy.core.times import api_time
 from groupbuy.notify.models import Notification
 
@@ -45,4 +52,25 @@ def notification_as_event(notification: Notification) -> dict:
         "data": notification.data,
         "created_at": api_time(notification.created_at),
         "read_at": api_time(notification.read_at) if notification.read_at else None,
+    }
+
+
+def notification_kinds_for_user(*, user) -> dict[str, Any]:
+    """Return the kinds of notification that can reach ``user``, with their
+    labels: everyone's, a merchant's staff's while they are on one, an
+    operator's to operators."""
+    from groupbuy.accounts.selectors import user_is_merchant_staff
+
+    if not user.is_authenticated:
+        return {}
+    audiences = {NotificationAudience.EVERYONE}
+    if user_is_merchant_staff(user=user):
+        audiences.add(NotificationAudience.MERCHANT_STAFF)
+    if user.is_operator:
+        audiences.add(NotificationAudience.OPERATOR)
+    audience_of = notification_audiences()
+    return {
+        kind: label
+        for kind, label in notification_kinds().items()
+        if audience_of[kind] in audiences
     }

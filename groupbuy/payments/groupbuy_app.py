@@ -4,7 +4,7 @@ shopper's choice of provider (the providers themselves live in
 
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp, NavEntry
+from groupbuy.core.plugins import GroupbuyApp, NavEntry, NotificationAudience
 
 app = GroupbuyApp(
     urls={"payments/": "groupbuy.payments.urls"},
@@ -29,6 +29,9 @@ app = GroupbuyApp(
     ],
     notification_kinds={
         "payments.statement.differences": _("Payment statement differences")
+    },
+    notification_audiences={
+        "payments.statement.differences": NotificationAudience.OPERATOR,
     },
     ledger_kinds={
         "payments.payout.sent": _("Payout sent"),

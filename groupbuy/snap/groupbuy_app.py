@@ -4,7 +4,7 @@ demand pages."""
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp, NavEntry
+from groupbuy.core.plugins import GroupbuyApp, NavEntry, NotificationAudience
 
 
 def photo_max_bytes() -> int:
@@ -52,6 +52,11 @@ app = GroupbuyApp(
         "snap.demand.deal_launched": _("A group buy you asked for opened"),
         "snap.classifier.retrained": _("Photo recogniser retrained"),
         "snap.classifier.failed": _("Photo recogniser training failed"),
+    },
+    notification_audiences={
+        "snap.demand.threshold_passed": NotificationAudience.OPERATOR,
+        "snap.classifier.retrained": NotificationAudience.OPERATOR,
+        "snap.classifier.failed": NotificationAudience.OPERATOR,
     },
     # Refuse snaps beyond the recognition capacity before their body is read.
     http_middleware=["groupbuy.snap.capacity:SnapAdmissionMiddleware"],

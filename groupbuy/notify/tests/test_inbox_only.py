@@ -82,3 +82,60 @@ def test_the_api_sets_and_shows_them_for_the_caller_only(client):
         "/api/me", {"inbox_only_kinds": []}, content_type="application/json"
     )
     assert anonymous.status_code == 401
+
+
+def _listed_kinds(user) -> set[str]:
+    client = Client()
+    client.force_login(user)
+    page = client.get("/me/notifications/")
+    return {kind for kind, _label, _by_channel in page.context["kinds"]}
+
+
+STAFF_KINDS = {
+    "catalog.staff.answered",
+    "catalog.staff.role_changed",
+    "coupons.expiry.waiting",
+    "demands.offer_declined",
+    "demands.match",
+}
+OPERATOR_KINDS = {
+    "payments.statement.differences",
+    "snap.demand.threshold_passed",
+    "snap.classifier.retrained",
+    "snap.classifier.failed",
+}
+
+
+def test_the_page_lists_only_the_kinds_that_can_reach_the_person():
+    from groupbuy.accounts.models import MerchantMembership
+    from groupbuy.core.plugins import notification_kinds
+    from groupbuy.escrow.tests.factories import make_merchant
+
+    # given a shopper, a shop's owner and an operator
+    shopper = make_user(preferred_language="en")
+    owner = make_user(preferred_language="en")
+    MerchantMembership.objects.create(
+        user=owner, merchant=make_merchant(), role=MerchantMembership.Role.OWNER
+    )
+    operator = make_user(preferred_language="en", is_staff=True)
+    everyone = set(notification_kinds()) - STAFF_KINDS - OPERATOR_KINDS
+    # when / then
+    assert _listed_kinds(shopper) == everyone
+    assert {"deals.order.paid", "catalog.staff.invited"} <= everyone
+    assert _listed_kinds(owner) == everyone | STAFF_KINDS
+    assert _listed_kinds(operator) == everyone | OPERATOR_KINDS
+
+
+def test_saving_the_page_leaves_the_kinds_not_shown_as_they_were():
+    # given a former operator who kept the recogniser's news to the inbox
+    user = make_user(preferred_language="en")
+    user_update_profile(
+        actor=user, inbox_only_kinds=["snap.classifier.retrained", "teams.expired"]
+    )
+    client = Client()
+    client.force_login(user)
+    # when they tick every kind shown
+    client.post("/me/notifications/", {"by_channel": sorted(_listed_kinds(user))})
+    # then only the shown one changed
+    user.refresh_from_db()
+    assert user.inbox_only_kinds == ["snap.classifier.retrained"]

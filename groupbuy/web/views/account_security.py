@@ -18,6 +18,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.selectors import api_tokens_for_user
 from groupbuy.core.net import client_address
 from groupbuy.core.plugins import notification_kinds
+from groupbuy.notify.selectors import notification_kinds_for_user
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_auth import ApiTokenForm, CodeForm, PasswordCodeForm
 from groupbuy.web.views.auth import demo_sms, remember_demo_sms
@@ -194,17 +195,23 @@ def api_token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
 @login_required
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """Which kinds of notification also come by SMS, e-mail or push; the rest
-    stay in the inbox (``User.inbox_only_kinds``)."""
-    kinds = notification_kinds()
+    stay in the inbox (``User.inbox_only_kinds``). Only the kinds that can reach
+    the person are listed; saving leaves the others as they were."""
+    kinds = notification_kinds_for_user(user=request.user)
+    quiet = set(request.user.inbox_only_kinds)
     if request.method == "POST":
+        declared = notification_kinds()
         by_channel = set(request.POST.getlist("by_channel"))
         services.user_update_profile(
             actor=request.user,
-            inbox_only_kinds=[kind for kind in kinds if kind not in by_channel],
+            inbox_only_kinds=[
+                # kept as they were: the kinds not shown (still declared)
+                *(kind for kind in quiet if kind not in kinds and kind in declared),
+                *(kind for kind in kinds if kind not in by_channel),
+            ],
         )
         messages.success(request, _("Saved: the others stay in your inbox."))
         return redirect("web:notification_settings")
-    quiet = set(request.user.inbox_only_kinds)
     rows = sorted(
         ((kind, str(label), kind not in quiet) for kind, label in kinds.items()),
         key=lambda row: row[1],
