@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "groupbuy.core.request_memo.RequestMemoMiddleware",
     "groupbuy.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the session, language and user: the 405 page is a site page.
+    "groupbuy.web.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
