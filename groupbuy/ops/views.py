@@ -35,8 +35,14 @@ def my_data_export(request):
 
 
 @login_required
-@require_POST
 def my_data_erasure(request):
+    """Ask whether to delete the account (GET), like cancelling an order does;
+    only the confirming POST records the request."""
+    if selectors.erasure_pending_for(user=request.user) is not None:
+        return redirect("ops:my_data")
+    if request.method != "POST":
+        context = {"grace_days": settings.GROUPBUY_ERASURE_GRACE_DAYS}
+        return render(request, "ops/erasure_confirm.html", context)
     try:
         services.erasure_request(actor=request.user)
     except OpsError as error:

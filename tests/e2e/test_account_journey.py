@@ -1,5 +1,7 @@
 """Accounts in a real browser against `groupbuy serve`: sign up with the SMS code
-read from the file outbox → log out and log in → reset the password by code."""
+read from the file outbox → log out and log in → reset the password by code →
+choose the messages beyond the inbox → ask to delete the account, confirming
+first."""
 
 from __future__ import annotations
 
@@ -67,3 +69,17 @@ def test_sign_up_with_sms_code_log_in_and_reset_the_password(page, groupbuy_serv
     page.wait_for_selector("text=the others stay in your inbox")
     assert not page.locator("#kind-poolinginvitation").is_checked()
     assert page.locator("#kind-dealsorderpaid").is_checked()
+
+    # when they ask to delete their account, they are asked first
+    page.goto("/account/data/")
+    page.click("#erasure-request")
+    page.wait_for_selector("#erasure-confirm")
+    # and going back records nothing
+    page.click("#erasure-back")
+    page.wait_for_selector("#erasure-request")
+    assert page.locator("#erasure-pending").count() == 0
+    # then confirming records the request, with its date
+    page.click("#erasure-request")
+    page.click("#erasure-confirm")
+    page.wait_for_selector("#erasure-pending")
+    assert page.locator("#erasure-cancel").is_visible()

@@ -272,6 +272,30 @@ def test_pages_for_the_person_and_the_operator(client, shopper, operator):
     assert f">{happened}</td>" in completed
 
 
+def test_delete_my_account_asks_for_confirmation_first(client, shopper):
+    # given a shopper on their data page
+    shopper.preferred_language = "en"
+    shopper.save(update_fields=["preferred_language"])
+    client.force_login(shopper)
+    data_page = client.get("/account/data/").content.decode()
+    assert 'href="/account/data/erasure/" id="erasure-request"' in data_page
+    # when they follow "Delete my account"
+    confirm = client.get("/account/data/erasure/")
+    # then they are asked, and nothing is recorded yet
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "Delete your account?" in page
+    assert 'id="erasure-confirm"' in page
+    assert 'href="/account/data/" id="erasure-back"' in page
+    assert ErasureRequest.objects.count() == 0
+    # when they confirm
+    assert client.post("/account/data/erasure/").status_code == 302
+    # then it is recorded, and asking again only leads back to the data page
+    assert ErasureRequest.objects.filter(user=shopper, status="pending").count() == 1
+    again = client.get("/account/data/erasure/")
+    assert (again.status_code, again["Location"]) == (302, "/account/data/")
+
+
 def test_the_erasure_date_reads_as_the_sites_moments_do(client, shopper):
     shopper.preferred_language = "en"
     shopper.save(update_fields=["preferred_language"])
