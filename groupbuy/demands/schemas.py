@@ -9,7 +9,7 @@ from ninja import Schema
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
-from groupbuy.demands.selectors import committed_units
+from groupbuy.demands.selectors import committed_units, units_still_wanted
 
 
 class DemandIn(Schema):
@@ -37,6 +37,7 @@ class DemandOut(Schema):
     state: str
     quantity_wanted: int
     committed_units: int
+    units_still_wanted: int
     target_unit_price_fen: int
     deadline_at: datetime
     deadline_ms: int
@@ -132,6 +133,7 @@ def demand_out(demand: Demand) -> dict:
         "state": demand.state,
         "quantity_wanted": demand.quantity_wanted,
         "committed_units": committed_units(demand),
+        "units_still_wanted": units_still_wanted(demand),
         "target_unit_price_fen": demand.target_unit_price_fen,
         "deadline_at": demand.deadline_at,
         "deadline_ms": demand.deadline_ms,

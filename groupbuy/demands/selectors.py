@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,12 +175,27 @@ def order_leave_terms(order) -> LeaveTerms | None:
     return LeaveTerms(kept_fen=kept_fen, message=message % facts)
 
 
+# Units whose deposit is held (or applied to an order): what an offer must supply.
+COMMITTED_STATUSES = (Participation.Status.ACTIVE, Participation.Status.APPLIED)
+# Units spoken for: committed, or joined with the deposit not paid yet.
+TAKEN_STATUSES = (*COMMITTED_STATUSES, Participation.Status.AWAITING_DEPOSIT)
+
+
 def committed_units(demand: Demand) -> int:
     return sum(
-        demand.participations.filter(status__in=("active", "applied")).values_list(
+        demand.participations.filter(status__in=COMMITTED_STATUSES).values_list(
             "quantity", flat=True
         )
     )
+
+
+def units_still_wanted(demand: Demand) -> int:
+    """Return how many units a join may still take: the units wanted less those
+    committed or joined and awaiting their deposit (never below 0)."""
+    taken = demand.participations.filter(status__in=TAKEN_STATUSES).aggregate(
+        taken=Sum("quantity")
+    )["taken"]
+    return max(0, demand.quantity_wanted - (taken or 0))
 
 
 def offers_changed_ms(demand: Demand) -> int | None:

@@ -99,6 +99,10 @@ def demand_detail(request, demand_id: str):
     demand = selectors.demand_get_for_user(user=user, demand_id=demand_id)
     participation = selectors.participation_of(demand=demand, user=user)
     order = selectors.accepted_order_of(demand=demand, user=user)
+    units_left = selectors.units_still_wanted(demand)
+    join_form = JoinForm()
+    # The browser's hint only; demand_join is what refuses a larger join.
+    join_form.fields["quantity"].widget.attrs["max"] = units_left
     return render(
         request,
         "demands/detail.html",
@@ -113,7 +117,8 @@ def demand_detail(request, demand_id: str):
             "deposit_confirming": selectors.deposit_confirming(participation),
             **_offers_context(demand=demand, user=user),
             "committed": selectors.committed_units(demand),
-            "join_form": JoinForm(),
+            "join_form": join_form,
+            "units_left": units_left,
             "deadline_form": DeadlineForm(
                 initial={"deadline": timezone.localtime(demand.deadline_at)}
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
@@ -21,6 +22,7 @@ from groupbuy.demands.notifications import (
     notify_deadline_changed,
     notify_saved_searches,
 )
+from groupbuy.demands.selectors import units_still_wanted
 
 State = Demand.State
 Status = Participation.Status
@@ -160,6 +162,9 @@ def demand_join(*, actor, demand: Demand, quantity: int):
         if demand.state != State.PUBLISHED:
             raise Conflict("demand_closed", _("This demand is not open to join."))
         _check_open_until_deadline(demand)
+        if demand.participations.filter(shopper_id=actor.pk).exists():
+            raise Conflict("already_joined", _("You have already joined this demand."))
+        _check_units_left(demand, quantity=quantity)
         try:
             with transaction.atomic():
                 participation = Participation.objects.create(
@@ -185,6 +190,24 @@ def demand_join(*, actor, demand: Demand, quantity: int):
             actor=actor, demand=demand, participation=participation
         )
     return participation, intent
+
+
+def _check_units_left(demand: Demand, *, quantity: int) -> None:
+    """Refuse a join for more units than are still wanted. The caller holds the
+    demand's row lock, which every join takes, so two joins cannot both count
+    the same units as free."""
+    left = units_still_wanted(demand)
+    if quantity <= left:
+        return
+    if left == 0:
+        message = _("Every unit this demand wants is already taken.")
+    else:
+        message = ngettext(
+            "Only %(left)s unit is still wanted.",
+            "Only %(left)s units are still wanted.",
+            left,
+        ) % {"left": left}
+    raise Conflict("too_many_units", message, fields={"quantity": [message]})
 
 
 def demand_change_deadline(*, actor, demand: Demand, deadline_at) -> Demand:

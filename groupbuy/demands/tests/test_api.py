@@ -244,6 +244,29 @@ def test_a_late_join_or_offer_says_how_late(client):
     assert Offer.objects.count() == 0
 
 
+def test_a_join_beyond_the_units_still_wanted_is_a_409_saying_how_many(client):
+    # given 10 units wanted, the initiator's 2 held
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    assert _get(client, f"/{demand.public_id}").json()["units_still_wanted"] == 8
+    # when a neighbour asks for 9
+    body = assert_api_error(
+        _post(client, f"/{demand.public_id}/join", make_user(), {"quantity": 9}),
+        409,
+        "too_many_units",
+    )
+    # then the answer says how many are left, and nothing is written
+    assert body["message"] == "Only 8 units are still wanted."
+    assert body["fields"] == {"quantity": ["Only 8 units are still wanted."]}
+    assert demand.participations.count() == 1
+    # and the 8 left may be taken, after which none are
+    response = _post(client, f"/{demand.public_id}/join", make_user(), {"quantity": 8})
+    assert response.status_code == 201
+    pay_intent(PaymentIntent.objects.get(public_id=response.json()["intent_id"]))
+    answer = _get(client, f"/{demand.public_id}").json()
+    assert (answer["quantity_wanted"], answer["committed_units"]) == (10, 10)
+    assert answer["units_still_wanted"] == 0
+
+
 def test_a_negative_offer_price_is_refused(client):
     demand = make_published()
     merchant, owner = make_owner_merchant()

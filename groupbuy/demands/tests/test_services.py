@@ -12,7 +12,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import deal_close
 from groupbuy.deals.tests.factories import pass_deadline
-from groupbuy.demands import services
+from groupbuy.demands import selectors, services
 from groupbuy.demands.models import Demand, Offer, Participation
 from groupbuy.demands.tests.factories import (
     assert_ledger_sound,
@@ -238,6 +238,57 @@ def test_joining_twice_or_ones_own_demand_is_refused():
         )
         assert error.status == 409
     assert demand.participations.count() == 2
+
+
+def test_a_join_may_take_only_the_units_still_wanted():
+    # given 10 units wanted, the initiator's 2 held
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    # when a neighbour asks for 9
+    error = _raises(
+        "too_many_units",
+        services.demand_join,
+        actor=make_user(),
+        demand=demand,
+        quantity=9,
+    )
+    # then it is refused, saying how many are left, and nothing is written
+    assert error.status == 409
+    assert error.message == "Only 8 units are still wanted."
+    assert error.fields == {"quantity": ["Only 8 units are still wanted."]}
+    assert demand.participations.count() == 1
+    assert PaymentIntent.objects.filter(purpose="demands.deposit").count() == 1
+    # and 8 are taken
+    join_and_pay(demand, quantity=8)
+    assert selectors.committed_units(demand) == 10
+    assert selectors.units_still_wanted(demand) == 0
+
+
+def test_an_unpaid_join_holds_its_units_until_it_leaves():
+    # given 10 wanted: the initiator's 2 held, 7 joined and not paid yet
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    waiting = make_user()
+    services.demand_join(actor=waiting, demand=demand, quantity=7)
+    # then only 1 unit is left to join
+    error = _raises(
+        "too_many_units",
+        services.demand_join,
+        actor=make_user(),
+        demand=demand,
+        quantity=2,
+    )
+    assert error.message == "Only 1 unit is still wanted."
+    # and once the unpaid buyer leaves, their units are free again
+    services.demand_withdraw(actor=waiting, demand=demand)
+    assert selectors.units_still_wanted(demand) == 8
+    join_and_pay(demand, quantity=8)
+    error = _raises(
+        "too_many_units",
+        services.demand_join,
+        actor=make_user(),
+        demand=demand,
+        quantity=1,
+    )
+    assert error.message == "Every unit this demand wants is already taken."
 
 
 def test_a_join_after_the_deadline_says_by_how_much_it_passed():
@@ -564,7 +615,7 @@ def test_an_offer_the_shop_undercut_since_is_refused_at_acceptance_saying_why():
 def test_only_those_with_something_left_to_pay_are_told_to_pay_it():
     # given 24.00 deposits: the initiator's 2 units and a joiner's 3 are covered
     # at 7.50 a unit, another joiner's 10 units (75.00) are not
-    demand = make_published()
+    demand = make_published(quantity_wanted=20)
     covered = join_and_pay(demand, quantity=3)
     owing = join_and_pay(demand, quantity=10)
     offer = make_offer(demand, unit_price_fen=750)

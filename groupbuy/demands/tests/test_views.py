@@ -102,6 +102,27 @@ def test_joining_from_the_page_sends_the_buyer_to_the_pay_page(client):
     assert "/escrow/sandbox/pay/" in response.url
 
 
+def test_the_page_says_how_many_units_are_left_and_refuses_more(client):
+    # given 10 units wanted, the initiator's 2 held
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    client.force_login(make_user(preferred_language="en"))
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert "8 units are still wanted." in page
+    assert 'max="8"' in page
+    # when the buyer asks for 9
+    response = client.post(
+        f"/demands/{demand.public_id}/join/", {"quantity": 9}, follow=True
+    )
+    # then the page says how many are left, and they have not joined
+    assert "Only 8 units are still wanted." in response.content.decode()
+    assert demand.participations.count() == 1
+    # and once every unit is taken the page takes no more joins
+    join_and_pay(demand, quantity=8)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert "Every unit this demand wants is already taken." in page
+    assert 'id="join-form"' not in page
+
+
 def test_a_stranger_cannot_accept_or_cancel_from_the_page(client):
     demand = make_published()
     offer = make_offer(demand)
