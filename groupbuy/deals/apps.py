@@ -16,9 +16,12 @@ class DealsConfig(AppConfig):
         from groupbuy.escrow.handlers import (
             register_capture_handler,
             register_payment_failed_handler,
+            register_return_label,
         )
 
         register_capture_handler(ORDER_PURPOSE, order_payment_captured)
         register_payment_failed_handler(ORDER_PURPOSE, order_payment_failed)
+        # An order's payment returns to the order page.
+        register_return_label(ORDER_PURPOSE, _("Back to my order"))
         # Register the jobs (the every-minute sweeps) with Huey in every process.
         from groupbuy.deals import tasks  # noqa: F401

@@ -16,10 +16,13 @@ class DemandsConfig(AppConfig):
         from groupbuy.escrow.handlers import (
             register_capture_handler,
             register_payment_failed_handler,
+            register_return_label,
         )
 
         register_capture_handler(DEPOSIT_PURPOSE, deposit_captured)
         register_payment_failed_handler(DEPOSIT_PURPOSE, deposit_failed)
+        # A deposit returns to the demand's page.
+        register_return_label(DEPOSIT_PURPOSE, _("Back to the demand"))
         # Cancelling an order made from a demand is leaving the demand: the
         # deals app asks this app what the deposit's rule keeps.
         from groupbuy.deals.leave_hooks import LeaveHook, register_leave_hook

@@ -18,18 +18,27 @@ registers, from its ``AppConfig.ready()``:
     ``func(intent) -> None`` runs inside the transaction that marks an intent
     failed (the payer declined or the provider refused).
 
+``register_return_label(purpose, label)``
+    ``label`` (lazy text) names the page an intent of ``purpose`` returns its
+    payer to (its ``return_url``): the sandbox pay page's link back reads it
+    ("Back to my order"), so the link says where it goes.
+
 An intent whose purpose has no capture handler keeps its money held.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
 
 CaptureHandler = Callable[..., bool]
 FailureHandler = Callable[..., None]
 
 _capture_handlers: dict[str, CaptureHandler] = {}
 _failure_handlers: dict[str, FailureHandler] = {}
+_return_labels: dict[str, Any] = {}
 
 
 def register_capture_handler(purpose: str, func: CaptureHandler) -> None:
@@ -46,3 +55,14 @@ def capture_handler_for(purpose: str) -> CaptureHandler | None:
 
 def failure_handler_for(purpose: str) -> FailureHandler | None:
     return _failure_handlers.get(purpose)
+
+
+def register_return_label(purpose: str, label: Any) -> None:
+    _return_labels[purpose] = label
+
+
+def return_label_for(purpose: str) -> str:
+    """Return what the link to an intent's ``return_url`` reads, in the active
+    language: the purpose's own words, else a plain "Go back"."""
+    label = _return_labels.get(purpose)
+    return str(label) if label is not None else _("Go back")

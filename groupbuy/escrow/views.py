@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
+from groupbuy.escrow.handlers import return_label_for
 from groupbuy.escrow.providers import is_sandbox_enabled
 from groupbuy.escrow.selectors import intent_get_for_user
 from groupbuy.escrow.services import sandbox_payment_submit
@@ -57,6 +58,7 @@ def sandbox_pay(request: HttpRequest, intent_id: str) -> HttpResponse:
         "intent": intent,
         "amount": format_fen(intent.amount_fen),
         "return_url": _return_url(request, intent),
+        "return_label": return_label_for(intent.purpose),
         "is_payable": intent.is_payable,
         "error": error,
     }

@@ -1,5 +1,7 @@
 """The hosted pay page and the asynchronous, possibly late or repeated callbacks."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -28,6 +30,28 @@ def test_pay_page_shows_the_amount_purpose_and_both_buttons():
     assert 'id="sandbox-pay"' in html
     assert 'id="sandbox-decline"' in html
     assert 'href="/orders/o/"' in html
+
+
+@pytest.mark.parametrize(
+    ("purpose", "label"),
+    [
+        ("deals.order", "Back to my order"),
+        ("teams.member", "Back to the team"),
+        ("demands.deposit", "Back to the demand"),
+        ("test.purpose", "Go back"),
+    ],
+)
+def test_the_link_back_says_where_it_goes(purpose, label):
+    # given a payment whose return page is its purpose's own page
+    payer = make_user(preferred_language="en")
+    intent = make_intent(payer=payer, purpose=purpose, return_url="/somewhere/")
+    # when its payer opens the pay page
+    page = _logged_in(payer).get(f"/escrow/sandbox/pay/{intent.public_id}/")
+    html = page.content.decode()
+    # then the link back names that page, not "the shop"
+    link = re.search(r'<a href="([^"]*)" id="sandbox-return">([^<]*)</a>', html)
+    assert link.groups() == ("/somewhere/", label)
+    assert "Back to the shop" not in html
 
 
 def test_pay_click_redirects_to_the_return_url_and_the_callback_lands(
