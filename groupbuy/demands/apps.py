@@ -11,10 +11,12 @@ class DemandsConfig(AppConfig):
         from groupbuy.demands.deposits import (
             DEPOSIT_PURPOSE,
             deposit_captured,
+            deposit_descriptions,
             deposit_failed,
         )
         from groupbuy.escrow.handlers import (
             register_capture_handler,
+            register_describer,
             register_payment_failed_handler,
             register_return_label,
         )
@@ -23,6 +25,8 @@ class DemandsConfig(AppConfig):
         register_payment_failed_handler(DEPOSIT_PURPOSE, deposit_failed)
         # A deposit returns to the demand's page.
         register_return_label(DEPOSIT_PURPOSE, _("Back to the demand"))
+        # Its ledger lines say "Deposit: …" in the reader's language.
+        register_describer(DEPOSIT_PURPOSE, deposit_descriptions)
         # Cancelling an order made from a demand is leaving the demand: the
         # deals app asks this app what the deposit's rule keeps.
         from groupbuy.deals.leave_hooks import LeaveHook, register_leave_hook

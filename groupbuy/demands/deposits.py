@@ -86,6 +86,19 @@ def deposit_failed(*, intent) -> None:
         )
 
 
+def deposit_descriptions(references: list[str]) -> dict[str, str]:
+    """Say what the deposits paying ``references`` (participations) are for, in
+    the active language, as their intents' descriptions say it."""
+    participations = Participation.objects.filter(
+        public_id__in=references
+    ).select_related("demand")
+    return {p.public_id: _deposit_description(p.demand) for p in participations}
+
+
+def _deposit_description(demand: Demand) -> str:
+    return _("Deposit: %(title)s") % {"title": demand.title[:150]}
+
+
 def deposit_intent_start(*, actor, demand: Demand, participation: Participation):
     """Return the intent collecting ``participation``'s deposit (a new one if the
     last attempt failed or was cancelled)."""
@@ -98,7 +111,7 @@ def deposit_intent_start(*, actor, demand: Demand, participation: Participation)
         amount_fen=participation.deposit_fen,
         purpose=DEPOSIT_PURPOSE,
         reference=participation.public_id,
-        description=_("Deposit: %(title)s") % {"title": demand.title[:150]},
+        description=_deposit_description(demand),
         return_url=reverse("demands:detail", args=[demand.public_id]),
     )
     participation.intent = intent

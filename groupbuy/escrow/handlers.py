@@ -23,6 +23,13 @@ registers, from its ``AppConfig.ready()``:
     payer to (its ``return_url``): the sandbox pay page's link back reads it
     ("Back to my order"), so the link says where it goes.
 
+``register_describer(purpose, func)``
+    ``func(references) -> {reference: text}`` says, in the active language,
+    what the intents of ``purpose`` paying ``references`` are for ("Deposit:
+    …"). A ledger line whose memo is its intent's stored description (written
+    in the payer's language at the time, and kept as the record) is shown in
+    the reader's language through it.
+
 An intent whose purpose has no capture handler keeps its money held.
 """
 
@@ -39,6 +46,7 @@ FailureHandler = Callable[..., None]
 _capture_handlers: dict[str, CaptureHandler] = {}
 _failure_handlers: dict[str, FailureHandler] = {}
 _return_labels: dict[str, Any] = {}
+_describers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 
 
 def register_capture_handler(purpose: str, func: CaptureHandler) -> None:
@@ -66,3 +74,11 @@ def return_label_for(purpose: str) -> str:
     language: the purpose's own words, else a plain "Go back"."""
     label = _return_labels.get(purpose)
     return str(label) if label is not None else _("Go back")
+
+
+def register_describer(purpose: str, func: Callable[[list[str]], dict[str, str]]):
+    _describers[purpose] = func
+
+
+def describer_for(purpose: str) -> Callable[[list[str]], dict[str, str]] | None:
+    return _describers.get(purpose)

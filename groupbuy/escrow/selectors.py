@@ -12,6 +12,7 @@ from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.core.plugins import ledger_kinds, merchant_ledger_kinds
+from groupbuy.escrow.handlers import describer_for
 from groupbuy.escrow.ledger import kind_totals_refresh
 from groupbuy.escrow.models import (
     LedgerAccount,
@@ -71,6 +72,9 @@ class LedgerLine:
     reference_id: str
     memo: str
     created_at: datetime
+    # The memo as the reader reads it: the same, or in their language where
+    # the intent's purpose can say what it was for (handlers.register_describer).
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,7 @@ def _ledger_lines(
         .order_by("-transaction_id")
     )
     result = paginate(entries, page=page, page_size=page_size)
+    described = _described_memos([entry.transaction for entry in result.items])
     result.items = [
         LedgerLine(
             transaction_id=entry.transaction.public_id,
@@ -177,10 +182,46 @@ def _ledger_lines(
             reference_id=entry.transaction.reference_id,
             memo=entry.transaction.memo,
             created_at=entry.transaction.created_at,
+            description=described.get(entry.transaction.pk, entry.transaction.memo),
         )
         for entry in result.items
     ]
     return result
+
+
+def _described_memos(postings) -> dict[int, str]:
+    """Return, by posting id, the memo in the reader's language for postings
+    about an intent whose memo is that intent's stored description (the memo
+    itself is the record and stays as written)."""
+    intent_ids = {
+        p.reference_id for p in postings if p.reference_type == "escrow.paymentintent"
+    }
+    if not intent_ids:
+        return {}
+    intents = {
+        intent.public_id: intent
+        for intent in PaymentIntent.objects.filter(public_id__in=intent_ids).only(
+            "public_id", "purpose", "reference", "description"
+        )
+    }
+    by_purpose: dict[str, set[str]] = {}
+    for intent in intents.values():
+        if describer_for(intent.purpose) is not None:
+            by_purpose.setdefault(intent.purpose, set()).add(intent.reference)
+    texts = {
+        (purpose, reference): text
+        for purpose, references in by_purpose.items()
+        for reference, text in describer_for(purpose)(sorted(references)).items()
+    }
+    described = {}
+    for posting in postings:
+        intent = intents.get(posting.reference_id)
+        if intent is None or posting.memo != intent.description[:200]:
+            continue
+        text = texts.get((intent.purpose, intent.reference))
+        if text:
+            described[posting.pk] = text
+    return described
 
 
 def shopper_ledger_lines(

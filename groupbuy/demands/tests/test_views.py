@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.catalog.models import Listing
 from groupbuy.catalog.tests.factories import make_product
@@ -121,6 +121,25 @@ def test_the_page_says_how_many_units_are_left_and_refuses_more(client):
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
     assert "Every unit this demand wants is already taken." in page
     assert 'id="join-form"' not in page
+
+
+def test_my_money_says_deposit_in_my_language_whatever_it_was_paid_in(client):
+    # given a buyer who joined while the site spoke Chinese to them
+    demand = make_published(title="五常大米")
+    buyer = make_user(preferred_language="en")
+    with translation.override("zh-hans"):
+        join_and_pay(demand, buyer, quantity=1)
+    stored = set(LedgerTransaction.objects.values_list("memo", flat=True))
+    assert "定金：五常大米" in stored
+    # when they read My money in English
+    client.force_login(buyer)
+    page = client.get("/money/").content.decode()
+    # then the deposit's lines say so in English; the record is unchanged
+    assert "Deposit: 五常大米" in page
+    assert "定金" not in page
+    assert "定金：五常大米" in set(
+        LedgerTransaction.objects.values_list("memo", flat=True)
+    )
 
 
 def test_a_stranger_cannot_accept_or_cancel_from_the_page(client):
