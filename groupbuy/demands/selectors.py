@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,8 +178,6 @@ def order_leave_terms(order) -> LeaveTerms | None:
 
 # Units whose deposit is held (or applied to an order): what an offer must supply.
 COMMITTED_STATUSES = (Participation.Status.ACTIVE, Participation.Status.APPLIED)
-# Units spoken for: committed, or joined with the deposit not paid yet.
-TAKEN_STATUSES = (*COMMITTED_STATUSES, Participation.Status.AWAITING_DEPOSIT)
 
 
 def committed_units(demand: Demand) -> int:
@@ -189,12 +188,30 @@ def committed_units(demand: Demand) -> int:
     )
 
 
-def units_still_wanted(demand: Demand) -> int:
+def units_still_wanted(demand: Demand, *, now=None) -> int:
     """Return how many units a join may still take: the units wanted less those
-    committed or joined and awaiting their deposit (never below 0)."""
-    taken = demand.participations.filter(status__in=TAKEN_STATUSES).aggregate(
-        taken=Sum("quantity")
-    )["taken"]
+    committed, and those joined with the deposit not paid yet, for the payment
+    window since the join (or its last payment attempt) or while a payment sent
+    to the provider waits for its answer (never below 0). Past that an unpaid
+    join holds nothing: otherwise joining for every unit left and never paying
+    would close a demand to everyone else. It may still pay later, and the
+    demand then counts more units than it wants (offers are accepted on the
+    units committed then)."""
+    from groupbuy.escrow.models import PaymentIntent
+
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
+    awaiting = Q(status=Participation.Status.AWAITING_DEPOSIT)
+    holding = awaiting & (
+        Q(updated_at__gte=now - window)
+        | Q(
+            intent__status=PaymentIntent.Status.REQUIRES_PAYMENT,
+            intent__submitted_at__isnull=False,
+        )
+    )
+    taken = demand.participations.filter(
+        Q(status__in=COMMITTED_STATUSES) | holding
+    ).aggregate(taken=Sum("quantity"))["taken"]
     return max(0, demand.quantity_wanted - (taken or 0))
 
 

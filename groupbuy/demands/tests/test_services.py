@@ -291,6 +291,21 @@ def test_an_unpaid_join_holds_its_units_until_it_leaves():
     assert error.message == "Every unit this demand wants is already taken."
 
 
+def test_an_unpaid_join_holds_its_units_for_the_payment_window_only(settings):
+    """Else joining for every unit left and never paying closed the demand."""
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 15
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    services.demand_join(actor=make_user(), demand=demand, quantity=8)
+    assert selectors.units_still_wanted(demand) == 0
+    later = timezone.now() + timedelta(minutes=16)
+    assert selectors.units_still_wanted(demand, now=later) == 8
+    # a payment sent to the provider and not answered yet keeps holding them
+    unpaid = demand.participations.get(is_initiator=False)
+    unpaid.intent.submitted_at = timezone.now()
+    unpaid.intent.save(update_fields=["submitted_at"])
+    assert selectors.units_still_wanted(demand, now=later) == 0
+
+
 def test_a_join_after_the_deadline_says_by_how_much_it_passed():
     demand = _pass_deadline(make_published(), by_ms=2_500)
     error = _raises(
