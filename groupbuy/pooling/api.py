@@ -265,7 +265,12 @@ def pool_messages(request, pool_id: str, paging: Query[MessagesIn]):
 @router.post("/pools/{pool_id}/messages", response={201: MessageOut})
 def pool_message_post(request, pool_id: str, payload: MessageIn):
     pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
-    message = services.chat_post(actor=request.auth, pool=pool, body=payload.body)
+    message = services.chat_post(
+        actor=request.auth,
+        pool=pool,
+        body=payload.body,
+        client_key=payload.client_key,
+    )
     return Status(
         201,
         message_payload(
@@ -338,7 +343,10 @@ def contact_messages(request, contact_id: str, paging: Query[MessagesIn]):
 def contact_message_post(request, contact_id: str, payload: MessageIn):
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
     message = services.contact_chat_post(
-        actor=request.auth, contact=contact, body=payload.body
+        actor=request.auth,
+        contact=contact,
+        body=payload.body,
+        client_key=payload.client_key,
     )
     return Status(
         201,

@@ -255,6 +255,9 @@ class _Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     body = models.CharField(max_length=500)
+    # Made by the page for each message it sends: sending it again (a double
+    # click, a retried request) stores it once (a constraint per room, below).
+    client_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -270,6 +273,13 @@ class ChatMessage(_Message):
     pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="messages")
 
     class Meta(_Message.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pool", "author", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="pooling_chat_message_client_key_once",
+            )
+        ]
         verbose_name = _("chat message")
         verbose_name_plural = _("chat messages")
 
@@ -323,6 +333,13 @@ class ContactMessage(_Message):
     )
 
     class Meta(_Message.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "author", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="pooling_contact_message_client_key_once",
+            )
+        ]
         verbose_name = _("contact message")
         verbose_name_plural = _("contact messages")
 

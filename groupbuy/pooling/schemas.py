@@ -235,6 +235,9 @@ class ConsentIn(Schema):
 
 class MessageIn(Schema):
     body: str = Field(max_length=2000)
+    # A key the client makes for each message: the same key sent again (a
+    # double click, a retry) returns the message stored the first time.
+    client_key: str = Field("", max_length=64)
 
 
 class MessageOut(Schema):

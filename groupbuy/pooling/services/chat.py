@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
@@ -11,6 +11,7 @@ from groupbuy.pooling.live import publish_to_pool
 from groupbuy.pooling.models import ChatMessage, Pool
 
 MAX_MESSAGE_CHARS = ChatMessage._meta.get_field("body").max_length
+MAX_CLIENT_KEY_CHARS = ChatMessage._meta.get_field("client_key").max_length
 
 
 def message_payload(message: ChatMessage, *, author_name: str) -> dict:
@@ -36,8 +37,31 @@ def checked_message_body(body: str) -> str:
     return text
 
 
-def chat_post(*, actor, pool: Pool, body: str) -> ChatMessage:
-    """Post to the chat of a confirmed pool I am in."""
+def message_store_once(model, *, room: dict, author, body: str, client_key: str):
+    """Store a message in a room (``room``: its field, as ``{"pool": pool}``);
+    return it and whether it is new. A message sent again with the same
+    ``client_key`` (a double click, a retried request) is the one stored the
+    first time, whatever its body."""
+    key = (client_key or "").strip()[:MAX_CLIENT_KEY_CHARS]
+    if key:
+        existing = model.objects.filter(**room, author=author, client_key=key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():  # a savepoint: a raced resend finds the first
+            message = model.objects.create(
+                **room, author=author, body=body, client_key=key
+            )
+    except IntegrityError:
+        if not key:
+            raise
+        return model.objects.get(**room, author=author, client_key=key), False
+    return message, True
+
+
+def chat_post(*, actor, pool: Pool, body: str, client_key: str = "") -> ChatMessage:
+    """Post to the chat of a confirmed pool I am in; sent again with the same
+    ``client_key``, the message is stored (and announced) once."""
     from groupbuy.pooling.selectors import chat_label_for
 
     text = checked_message_body(body)
@@ -51,7 +75,15 @@ def chat_post(*, actor, pool: Pool, body: str) -> ChatMessage:
                 _("The chat opens once every member has accepted."),
                 status=409,
             )
-        message = ChatMessage.objects.create(pool=pool, author=actor, body=text)
+        message, is_new = message_store_once(
+            ChatMessage,
+            room={"pool": pool},
+            author=actor,
+            body=text,
+            client_key=client_key,
+        )
+        if not is_new:
+            return message
         audit_log(
             actor=actor,
             action="pooling.chat.posted",

@@ -21,7 +21,11 @@ from groupbuy.pooling.models import (
     ContactRequest,
     PoolingProfile,
 )
-from groupbuy.pooling.services.chat import checked_message_body, message_payload
+from groupbuy.pooling.services.chat import (
+    checked_message_body,
+    message_payload,
+    message_store_once,
+)
 
 
 def contact_url(contact: ContactRequest) -> str:
@@ -109,8 +113,12 @@ def contact_answer(*, actor, contact: ContactRequest, accept: bool) -> ContactRe
     return contact
 
 
-def contact_chat_post(*, actor, contact: ContactRequest, body: str) -> ContactMessage:
-    """Post to the chat of an accepted contact request I am a side of."""
+def contact_chat_post(
+    *, actor, contact: ContactRequest, body: str, client_key: str = ""
+) -> ContactMessage:
+    """Post to the chat of an accepted contact request I am a side of; sent
+    again with the same ``client_key``, the message is stored (and announced)
+    once."""
     from groupbuy.pooling.selectors import contact_author_label
 
     text = checked_message_body(body)
@@ -124,9 +132,15 @@ def contact_chat_post(*, actor, contact: ContactRequest, body: str) -> ContactMe
         )
         if state != ContactRequest.State.ACCEPTED:
             raise chat_not_open()
-        message = ContactMessage.objects.create(
-            contact=contact, author=actor, body=text
+        message, is_new = message_store_once(
+            ContactMessage,
+            room={"contact": contact},
+            author=actor,
+            body=text,
+            client_key=client_key,
         )
+        if not is_new:
+            return message
         audit_log(
             actor=actor,
             action="pooling.contact.posted",

@@ -402,3 +402,34 @@ def test_chat_times_are_written_in_utc_to_the_millisecond_like_every_time(
     written = sent_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")
     assert [m["created_at"] for m in history] == [written]
     assert posted["created_at"] == written
+
+
+def test_a_message_sent_twice_with_its_key_is_stored_and_announced_once(
+    client, pool, django_capture_on_commit_callbacks
+):
+    # given a confirmed pool's chat, and a member whose Send was clicked twice
+    pool_obj, users = pool
+    _chat_of(pool_obj, users, 0)
+    url = f"/pools/{pool_obj.public_id}/messages"
+    sent = {"body": "Meet at till 3", "client_key": "3f2c9a"}
+    # when both requests arrive
+    with django_capture_on_commit_callbacks(execute=False) as announced:
+        first = _post(client, url, sent, users[0])
+        second = _post(client, url, sent, users[0])
+    # then one message is stored, both answers are it, and it is pushed once
+    assert [first.status_code, second.status_code] == [201, 201]
+    assert second.json() == first.json()
+    assert list(ChatMessage.objects.values_list("body", flat=True)) == [
+        "Meet at till 3"
+    ]
+    assert len(announced) == 1
+    # the same key from the other member, or another key, is another message
+    _post(client, url, sent, users[1])
+    _post(client, url, {**sent, "client_key": "77ab01"}, users[0])
+    _post(client, url, {"body": "no key"}, users[0])
+    _post(client, url, {"body": "no key"}, users[0])
+    assert ChatMessage.objects.count() == 5
+    # a key longer than a key is refused like any malformed field
+    too_long = _post(client, url, {**sent, "client_key": "k" * 65}, users[0])
+    assert too_long.status_code == 422
+    assert ChatMessage.objects.count() == 5

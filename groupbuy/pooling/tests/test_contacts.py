@@ -1,6 +1,7 @@
 """Who plans to buy product X before a date, and contacts exchanged with consent."""
 
 import importlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -166,6 +167,53 @@ def test_accepting_opens_a_chat_between_the_two_sides(client, planned):
             "OK, at the entrance",
         ]
         assert history[0]["author"] == mask_phone(asker.phone)
+
+
+def test_a_contact_message_sent_twice_with_its_key_is_stored_once(client, planned):
+    # given an accepted contact request
+    asker, recipient = make_user(), planned["open"]
+    contact_id = _ask(client, asker, planned)["id"]
+    _answer(client, recipient, contact_id, True)
+    url = f"/api/pooling/contacts/{contact_id}/messages"
+    sent = {"body": "Saturday at 10?", "client_key": "a1b2c3"}
+
+    def say(user, payload):
+        return client.post(
+            url, payload, content_type="application/json", headers=auth(user)
+        )
+
+    # when the asker's Send is clicked twice
+    first, second = say(asker, sent), say(asker, sent)
+    # then one message is stored and both answers are it
+    assert [first.status_code, second.status_code] == [201, 201]
+    assert second.json() == first.json()
+    assert ContactMessage.objects.count() == 1
+    # the other side's message with the same key is theirs, stored too
+    assert say(recipient, sent).status_code == 201
+    assert ContactMessage.objects.count() == 2
+
+
+def test_the_chat_form_without_javascript_stores_a_resent_message_once(client, planned):
+    # given the contact page of an accepted request, its form with a key
+    asker, recipient = make_user(), planned["open"]
+    contact_id = _ask(client, asker, planned)["id"]
+    _answer(client, recipient, contact_id, True)
+    client.force_login(asker)
+    page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+    [key] = re.findall(r'name="client_key" value="([0-9a-f]{32})"', page)
+    # when the form is sent twice (a double click without JavaScript)
+    for _twice in range(2):
+        client.post(
+            f"/pooling/contacts/{contact_id}/chat/",
+            {"body": "see you there", "client_key": key},
+        )
+    # then the message is stored once, and the page's next form has a new key
+    assert list(ContactMessage.objects.values_list("body", flat=True)) == [
+        "see you there"
+    ]
+    page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+    assert f'value="{key}"' not in page
+    assert 'id="chat-error"' in page and 'aria-live="assertive"' in page
 
 
 def test_another_shopper_or_merchant_cannot_read_or_post(client, planned):

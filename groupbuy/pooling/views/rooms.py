@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -74,12 +76,12 @@ def contact_answer(request, contact_id: str):
 @require_POST
 def contact_chat(request, contact_id: str):
     """Post a chat message (the page without JavaScript; chat.js uses the API)."""
-    body = request.POST.get("body", "")
+    body, key = request.POST.get("body", ""), request.POST.get("client_key", "")
     _act(
         request,
         _contact(request, contact_id),
         lambda contact: services.contact_chat_post(
-            actor=request.user, contact=contact, body=body
+            actor=request.user, contact=contact, body=body, client_key=key
         ),
     )
     return redirect("pooling:contact", contact_id)
@@ -94,6 +96,8 @@ def _chat_context(request, history) -> dict:
         message["sent_at"] = parse_datetime(message["created_at"])
     return {
         "messages_": messages,
+        # The form's key for its next message: sent twice, it is stored once.
+        "chat_client_key": uuid.uuid4().hex,
         "chat_page": selectors.CHAT_PAGE,
         "chat_earlier": len(messages) >= selectors.CHAT_PAGE,
     }
@@ -154,10 +158,12 @@ def pool_phone(request, pool_id: str):
 @require_POST
 def pool_chat(request, pool_id: str):
     """Post a chat message (the page without JavaScript; chat.js uses the API)."""
-    body = request.POST.get("body", "")
+    body, key = request.POST.get("body", ""), request.POST.get("client_key", "")
     _act(
         request,
         _pool(request, pool_id),
-        lambda pool: services.chat_post(actor=request.user, pool=pool, body=body),
+        lambda pool: services.chat_post(
+            actor=request.user, pool=pool, body=body, client_key=key
+        ),
     )
     return redirect("pooling:pool", pool_id)

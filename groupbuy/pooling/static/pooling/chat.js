@@ -2,7 +2,12 @@
 // messages arrive on the socket; messages are sent through the API, and both
 // sides (the sender too) see them from the socket. Other events go to onEvent.
 // "Earlier messages" loads the page before the first one shown, in place.
+// One message is on its way at a time, with a key of its own: a double click
+// sends it once, and should a resend reach the server anyway (a retry after a
+// lost answer), the server stores it once. A refusal is said in #chat-error.
 import { openSocket } from "../realtime/socket.js";
+import { gettext } from "../web/js/i18n.js";
+import { chatSender, newClientKey, refusalText } from "./chat-sender.js";
 
 // "16:05" as the page shows it: the hour and minute the message was sent, in
 // the site's time zone (the page's own times are), not the device's.
@@ -15,6 +20,16 @@ export function sentAt(iso, timeZone) {
   } catch {
     return new Intl.DateTimeFormat("en-GB", options).format(moment); // unknown zone
   }
+}
+
+async function postMessage(url, csrf, payload) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    body: JSON.stringify(payload),
+  });
+  const data = await response.json().catch(() => ({}));
+  return { ok: response.ok, data };
 }
 
 export function startChat({ socketPath, onEvent = () => {} }) {
@@ -70,19 +85,36 @@ export function startChat({ socketPath, onEvent = () => {} }) {
 
   const form = document.getElementById("chat-form");
   if (!form || !room) return;
+  const input = document.getElementById("chat-body");
+  const button = document.getElementById("chat-send");
+  const error = document.getElementById("chat-error");
+  const keyField = form.querySelector('input[name="client_key"]');
+  const sender = chatSender({
+    post: (payload) => postMessage(room.dataset.chatApi, csrf, payload),
+    firstKey: keyField?.value || newClientKey(),
+  });
+  function say(text) {
+    if (!error) return;
+    error.textContent = text;
+    error.hidden = !text;
+  }
   form.addEventListener("submit", async (submit) => {
     submit.preventDefault();
-    const input = document.getElementById("chat-body");
-    const body = input.value.trim();
-    if (!body) return;
-    const response = await fetch(room.dataset.chatApi, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ body }),
-    });
-    if (response.ok) {
-      show(await response.json());
-      input.value = "";
+    if (sender.isSending) return;
+    say("");
+    button.disabled = true;
+    try {
+      const result = await sender.send(input.value);
+      if (result?.ok) {
+        show(result.data);
+        input.value = "";
+      } else if (result) {
+        say(refusalText(result.data, gettext("Could not send.")));
+      }
+    } catch {
+      say(gettext("Could not send."));
+    } finally {
+      button.disabled = false;
     }
   });
 }
