@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.models import Product
+from groupbuy.catalog.selectors import product_name_lazy
 from groupbuy.core.audit import audit_log
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.transactions import after_commit
@@ -63,7 +64,7 @@ def contact_request(*, actor, cart: CartReport, product: Product) -> ContactRequ
             kind="pooling.contact",
             title=interpolate_lazy(
                 gettext_lazy("A shopper also plans to buy %(product)s"),
-                {"product": product.name},
+                {"product": product_name_lazy(product)},
             ),
             body=gettext_lazy(
                 "They would like to exchange contacts. Accept or decline."
@@ -99,7 +100,8 @@ def contact_answer(*, actor, contact: ContactRequest, accept: bool) -> ContactRe
             if accept
             else gettext_lazy("Your contact request was declined"),
             body=interpolate_lazy(
-                gettext_lazy("About %(product)s."), {"product": contact.product.name}
+                gettext_lazy("About %(product)s."),
+                {"product": product_name_lazy(contact.product)},
             ),
             url=contact_url(contact) if accept else reverse("pooling:buyers"),
             data={"contact_id": contact.public_id, "state": state},

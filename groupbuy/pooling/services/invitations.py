@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.audit import audit_log
@@ -56,6 +57,12 @@ def pool_invitations_send(*, request: PoolRequest, now=None) -> list[PoolInvitat
     return sent
 
 
+def _shop_name_lazy(branch):
+    """The shop as each reader names it: its English name for one who reads
+    English (the inbox keeps a notification in every language)."""
+    return lazy(lambda: f"{branch.merchant.display_name} · {branch.name}", str)()
+
+
 def _notify(invitation: PoolInvitation) -> None:
     request, branch = invitation.request, invitation.branch
     notification_enqueue(
@@ -63,7 +70,7 @@ def _notify(invitation: PoolInvitation) -> None:
         kind="pooling.invitation",
         title=interpolate_lazy(
             _("A pool is forming at %(shop)s"),
-            {"shop": f"{branch.merchant.display_name} · {branch.name}"},
+            {"shop": _shop_name_lazy(branch)},
         ),
         body=interpolate_lazy(
             _(

@@ -235,6 +235,30 @@ def test_another_shopper_or_merchant_cannot_read_or_post(client, planned):
     assert list(ContactMessage.objects.values_list("body", flat=True)) == ["private"]
 
 
+def test_each_side_is_told_the_product_in_their_own_language(planned):
+    # given a shopper reading Chinese who asks one reading English to connect
+    asker = make_user(preferred_language="zh-hans")
+    recipient = planned["open"]
+    recipient.preferred_language = "en"
+    recipient.save(update_fields=["preferred_language"])
+    with translation.override("zh-hans"):
+        contact = services.contact_request(
+            actor=asker, cart=planned["open_cart"], product=planned["tea"]
+        )
+    # when the one reading English accepts, on an English page
+    with translation.override("en"):
+        services.contact_answer(actor=recipient, contact=contact, accept=True)
+    # then each is told of the product by its name in their own language
+    asked = Notification.objects.get(kind="pooling.contact", recipient=recipient)
+    assert asked.title == "A shopper also plans to buy Tea"
+    assert "茶" in asked.texts["zh-hans"]["title"]
+    answered = Notification.objects.get(
+        kind="pooling.contact_answered", recipient=asker
+    )
+    assert "茶" in answered.body and "Tea" not in answered.body
+    assert answered.texts["en"]["body"] == "About Tea."
+
+
 def test_a_declined_request_keeps_the_chat_closed(client, planned):
     asker = make_user()
     contact_id = _ask(client, asker, planned)["id"]

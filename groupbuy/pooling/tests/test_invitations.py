@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.notify.models import Notification
 from groupbuy.pooling import services, tasks
@@ -70,6 +70,26 @@ def test_regulars_who_agreed_are_invited_and_told_where(shop):
             "recipient", flat=True
         )
     )
+
+
+def test_the_invitation_names_the_shop_in_the_reader_s_language(shop):
+    # given a regular reading English, at a shop with an English name
+    merchant, branch, _owner, promotion = shop
+    merchant.name, merchant.name_en = "鲜果超市", "Fruit Mart"
+    merchant.save(update_fields=["name", "name_en"])
+    regular = _shopper(branch, visits=2)
+    regular.preferred_language = "en"
+    regular.save(update_fields=["preferred_language"])
+    request = make_request(
+        user=make_user(), promotion=promotion, branch=branch, amount_fen=12_000
+    )
+    # when the matching runs in Chinese (the asker's request, or the worker)
+    with translation.override("zh-hans"):
+        tasks.pools_match_task.call_local(branch.pk, promotion.pk, request.pk)
+    # then the regular's invitation names the shop in English
+    note = Notification.objects.get(kind="pooling.invitation")
+    assert note.title == "A pool is forming at Fruit Mart · Main"
+    assert "鲜果超市 · Main" in note.texts["zh-hans"]["title"]
 
 
 def test_a_shopper_is_invited_once_per_promotion_and_shop(shop):
