@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.moments import MomentField
 from groupbuy.core.money import yuan_to_fen
+from groupbuy.pooling import savings
 from groupbuy.pooling.models import CartReport, Promotion
+from groupbuy.pooling.services.shoppers import at_most_said
+
+# The most an amount or a price may be, as the API allows (savings.MAX_FEN).
+MOST_YUAN = Decimal(savings.MAX_FEN) / 100
 
 
 def _yuan(label, *, least: str = "0.01") -> forms.DecimalField:
@@ -18,6 +23,8 @@ def _yuan(label, *, least: str = "0.01") -> forms.DecimalField:
         max_digits=10,
         decimal_places=2,
         min_value=Decimal(least),
+        max_value=MOST_YUAN,
+        error_messages={"max_value": at_most_said()},
         required=False,
     )
 
@@ -180,7 +187,8 @@ class CartReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("product") and data.get("unit_price") is None:
-            self.add_error("unit_price", _("Give the product's price."))
+            if "unit_price" not in self.errors:  # one reason at a time
+                self.add_error("unit_price", _("Give the product's price."))
         elif (
             not data.get("product")
             and data.get("amount") is None

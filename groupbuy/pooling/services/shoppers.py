@@ -8,11 +8,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.geo import haversine_m, is_valid_coordinate
 from groupbuy.catalog.models import Branch, Product
 from groupbuy.core.audit import audit_log
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.moments import CLOCK_SLACK
+from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
@@ -26,6 +29,31 @@ MAX_POOLED_UNITS = 50
 
 def _invalid(field: str, message: str) -> PoolingError:
     return PoolingError("invalid", message, status=422, fields={field: [message]})
+
+
+def at_most_said():
+    """Say the most an amount or a price may be ("At most ¥1,000,000.00."), in
+    the language it is read in (a form field's error)."""
+    return interpolate_lazy(
+        gettext_lazy("At most %(amount)s."), {"amount": format_fen(savings.MAX_FEN)}
+    )
+
+
+def _check_amount(amount_fen: int | None) -> None:
+    """More than nothing and at most savings.MAX_FEN, as the API's schemas say:
+    the pages and a cart's items summed reach here unchecked."""
+    if amount_fen is None or amount_fen <= 0:
+        raise _invalid("amount_fen", _("The amount must be more than zero."))
+    _check_amount_at_most(amount_fen)
+
+
+def _check_amount_at_most(amount_fen: int) -> None:
+    if amount_fen > savings.MAX_FEN:
+        raise _invalid(
+            "amount_fen",
+            _("The amount can be at most %(amount)s.")
+            % {"amount": format_fen(savings.MAX_FEN)},
+        )
 
 
 def profile_get_or_create(*, user) -> PoolingProfile:
@@ -125,8 +153,7 @@ def cart_report(
             raise _invalid("items", _("Prices cannot be negative."))
     if items and amount_fen is None:
         amount_fen = sum(item["unit_price_fen"] * item["quantity"] for item in items)
-    if amount_fen is None or amount_fen <= 0:
-        raise _invalid("amount_fen", _("The amount must be more than zero."))
+    _check_amount(amount_fen)
     _check_window(window_start_at, window_end_at)
     _check_window_against_now(
         kind, window_start_at, window_end_at, now=now or timezone.now()
@@ -277,12 +304,12 @@ def pool_request_create(
         )
     if promotion.kind == savings.THRESHOLD:
         items = []
-        if amount_fen is None or amount_fen <= 0:
-            raise _invalid("amount_fen", _("The amount must be more than zero."))
+        _check_amount(amount_fen)
     else:
         items, amount_fen = _items_to_pool(
             promotion, items or (cart.items if cart is not None else [])
         )
+        _check_amount_at_most(amount_fen)
     if deadline_at <= now:
         raise _invalid("deadline_at", _("The deadline must be in the future."))
     deadline_at = min(deadline_at, promotion.ends_at)

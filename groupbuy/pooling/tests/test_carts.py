@@ -82,6 +82,53 @@ def test_bad_reports_are_refused_on_the_form(client, branch, fields, field):
     assert CartReport.objects.count() == 0
 
 
+def test_a_report_above_what_the_api_allows_is_refused_on_its_field(client, branch):
+    # given a shopper reading English on the cart page
+    tea = Product.objects.create(name_zh="茶", name_en="Tea")
+    client.force_login(make_user(preferred_language="en"))
+    # when the amount, or a price, is above ¥1,000,000 (the API's limit)
+    for fields, field in (
+        ({"amount": "99999999"}, "amount"),
+        ({"product": tea.public_id, "unit_price": "2000000"}, "unit_price"),
+    ):
+        response = client.post("/pooling/carts/", _form(branch, **fields))
+        # then the field says so, and nothing is written
+        assert response.status_code == 200
+        assert response.context["form"].errors[field] == ["At most ¥1,000,000.00."]
+    # and a price within it times a quantity past it is refused on the amount
+    response = client.post(
+        "/pooling/carts/",
+        _form(branch, product=tea.public_id, unit_price="1000000", quantity=999),
+    )
+    assert response.status_code == 200
+    assert "The amount can be at most ¥1,000,000.00." in response.content.decode()
+    assert CartReport.objects.count() == 0
+
+
+def test_the_api_refuses_items_summing_past_the_limit(client, branch):
+    # given items each within the limit, together ¥2,000,000
+    user = make_user(preferred_language="en")
+    start = timezone.now() - timedelta(hours=1)
+    response = client.post(
+        "/api/pooling/carts",
+        {
+            "branch_id": branch.public_id,
+            "kind": "purchase",
+            "items": [{"unit_price_fen": 100_000_000, "quantity": 2}],
+            "window_start_at": start.isoformat(),
+            "window_end_at": (start + timedelta(minutes=30)).isoformat(),
+        },
+        content_type="application/json",
+        headers=auth(user),
+    )
+    # then it is a 422 on the amount (it was stored, past what an amount may be)
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "amount_fen": ["The amount can be at most ¥1,000,000.00."]
+    }
+    assert CartReport.objects.count() == 0
+
+
 def test_a_window_ending_before_it_starts_is_refused(client, branch):
     client.force_login(make_user(preferred_language="en"))
     form = _form(branch, amount="10")

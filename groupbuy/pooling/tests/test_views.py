@@ -74,6 +74,48 @@ def test_the_form_shows_the_reason_for_a_refusal(client, shop):
     assert PoolRequest.objects.count() == 0
 
 
+def test_a_cart_above_what_the_api_allows_is_refused_on_its_field(client, shop):
+    # given a shopper reading English on a shop's pool request page
+    _merchant, branch, _owner, promotion = shop
+    user = make_user(preferred_language="en")
+    # when they ask to pool ¥99,999,999 (the API takes at most ¥1,000,000)
+    response = _ask(client, user, branch, promotion, "99999999")
+    # then the form says so on the amount, and nothing is written
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"] == ["At most ¥1,000,000.00."]
+    assert "At most ¥1,000,000.00." in response.content.decode()
+    assert PoolRequest.objects.count() == 0
+    assert CartReport.objects.count() == 0
+    # and ¥1,000,000 itself is taken
+    assert _ask(client, user, branch, promotion, "1000000").status_code == 302
+    assert PoolRequest.objects.get().amount_fen == 100_000_000
+
+
+def test_items_priced_past_the_limit_are_refused(client, shop):
+    # given an item promotion, and two bottles at ¥1,000,000 each on the form
+    merchant, branch, owner, _promotion = shop
+    other = make_promotion(
+        merchant=merchant, owner=owner, kind="n_for_m", buy_n=3, pay_m=2
+    )
+    shampoo = Product.objects.create(name_zh="洗发水", name_en="Shampoo")
+    client.force_login(make_user(preferred_language="en"))
+    form = {
+        "promotion": other.public_id,
+        "product": shampoo.public_id,
+        "minutes": 60,
+        "max_group_size": 3,
+    }
+    url = f"/pooling/branches/{branch.public_id}/"
+    # when the price is above the limit, the price field says so
+    response = client.post(url, {**form, "unit_price": "1000000.01", "quantity": 1})
+    assert response.context["form"].errors["unit_price"] == ["At most ¥1,000,000.00."]
+    # when each is within it but together they are not, the form says why
+    response = client.post(url, {**form, "unit_price": "1000000", "quantity": 2})
+    assert response.status_code == 200
+    assert "The amount can be at most ¥1,000,000.00." in response.content.decode()
+    assert PoolRequest.objects.count() == 0
+
+
 def test_an_item_promotion_pools_the_product_given_on_the_form(client, shop):
     merchant, branch, owner, _promotion = shop
     other = make_promotion(
