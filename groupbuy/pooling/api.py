@@ -351,6 +351,9 @@ def contact_message_post(request, contact_id: str, payload: MessageIn):
     return Status(
         201,
         message_payload(
-            message, author_name=selectors.contact_author_label(request.auth)
+            message,
+            author_name=selectors.contact_author_label(
+                contact=contact, user=request.auth
+            ),
         ),
     )

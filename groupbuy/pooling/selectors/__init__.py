@@ -380,10 +380,15 @@ def contacts_for_user(*, user):
     )
 
 
-def contact_author_label(user) -> str:
-    # The same label goes to both sides over the socket, so it names the
-    # author the way the other side already knows them: by their masked number.
-    return _("Deleted user") if is_erased(user) else mask_phone(user.phone)
+def contact_author_label(*, contact: ContactRequest, user) -> str:
+    """Name a message's author as the page names the sides: by their number,
+    shown in full once the request is accepted (the chat is open only then;
+    the same label goes to both sides over the socket)."""
+    if is_erased(user):
+        return _("Deleted user")
+    if contact.state == ContactRequest.State.ACCEPTED:
+        return user.phone
+    return mask_phone(user.phone)
 
 
 def contact_chat_history(
@@ -393,7 +398,7 @@ def contact_chat_history(
     first."""
     return _chat_page(
         ContactMessage.objects.filter(contact=contact).select_related("author"),
-        lambda message: contact_author_label(message.author),
+        lambda message: contact_author_label(contact=contact, user=message.author),
         before=before,
         limit=limit,
     )

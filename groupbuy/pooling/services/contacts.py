@@ -134,6 +134,7 @@ def contact_chat_post(
         )
         if state != ContactRequest.State.ACCEPTED:
             raise chat_not_open()
+        contact.state = state  # the caller's copy may predate the answer
         message, is_new = message_store_once(
             ContactMessage,
             room={"contact": contact},
@@ -152,7 +153,7 @@ def contact_chat_post(
         event = {
             "type": "pooling.chat",
             "message": message_payload(
-                message, author_name=contact_author_label(actor)
+                message, author_name=contact_author_label(contact=contact, user=actor)
             ),
         }
         after_commit(publish_to_contact, contact.public_id, event)

@@ -135,6 +135,9 @@ async def test_the_two_sides_of_a_contact_get_history_then_live_messages():
     )
     event = await socket.receive_json_from()
     assert (event["type"], event["message"]["body"]) == ("pooling.chat", "Saturday?")
+    # labelled with the number the page shows both sides once accepted
+    assert event["message"]["author"] == asker.phone
+    assert history["messages"][0]["author"] == asker.phone
     await socket.disconnect()
 
 

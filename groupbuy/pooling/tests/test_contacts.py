@@ -159,14 +159,19 @@ def test_accepting_opens_a_chat_between_the_two_sides(client, planned):
     assert told.url == f"/pooling/contacts/{contact_id}/"
     assert _say(client, asker, contact_id, "  Saturday at 10?  ").status_code == 201
     reply = _say(client, recipient, contact_id, "OK, at the entrance")
-    assert reply.json()["author"] == mask_phone(recipient.phone)
+    # each message is labelled with its author's number, shown in full as the
+    # page shows both numbers once accepted (it was "+86138****0002")
+    assert reply.json()["author"] == recipient.phone
     for user in (asker, recipient):
         history = _read(client, user, contact_id).json()
-        assert [m["body"] for m in history] == [
-            "Saturday at 10?",
-            "OK, at the entrance",
+        assert [(m["author"], m["body"]) for m in history] == [
+            (asker.phone, "Saturday at 10?"),
+            (recipient.phone, "OK, at the entrance"),
         ]
-        assert history[0]["author"] == mask_phone(asker.phone)
+    client.force_login(asker)
+    page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+    assert f"<strong>{recipient.phone}</strong>" in page
+    assert mask_phone(recipient.phone) not in page
 
 
 def test_a_contact_message_sent_twice_with_its_key_is_stored_once(client, planned):
