@@ -134,7 +134,7 @@ def _answer(
         "needs_confirmation": resolution.needs_confirmation and best is None,
         "product": product_payload(best.product) if best else None,
         "may_say_none": may_say_none(user, snap),
-        "confidence": round(best.shown_confidence, 3) if best else 0.0,
+        "confidence": shown_confidence(best),
         "confidence_percent": round(best.shown_confidence * 100) if best else 0,
         "calibrated": best is not None and best.precision is not None,
         "method": best.method if best else "",
@@ -215,14 +215,21 @@ def printed_gtin(code: str) -> str:
     return code[1:] if len(code) == 14 and code.startswith("0") else code
 
 
+def shown_confidence(best: ProductMatch | None) -> float:
+    """Return the confidence a snap's answer gives its product: the measured
+    precision (or the raw score where unmeasured), 0.0 without a product."""
+    return round(best.shown_confidence, 3) if best else 0.0
+
+
 def snap_summary(snap: Snap) -> dict:
-    """Return one line of a person's snap history."""
+    """Return one line of a person's snap history, its confidence as the snap's
+    own answer gives it (not the raw score stored on the row)."""
     return {
         "id": snap.public_id,
         "status": snap.status,
         "product": product_payload(snap.product) if snap.product else None,
         "method": snap.method,
-        "confidence": round(snap.confidence, 3),
+        "confidence": shown_confidence(snap_resolution(snap).best),
         "photo_url": snap.photo.url if snap.photo else "",
         "created_at": snap.created_at,
     }

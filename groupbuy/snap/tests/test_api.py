@@ -21,6 +21,7 @@ from groupbuy.catalog.tests.factories import (
 )
 from groupbuy.notify.models import Notification
 from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
+from groupbuy.snap.recognition.calibration import CalibrationTable
 from groupbuy.snap.services import demand_record
 from groupbuy.snap.tests import imaging
 from groupbuy.snap.tests.helpers import (
@@ -520,3 +521,29 @@ def test_a_deal_of_a_shop_with_several_branches_names_them(media_root):
     branches = answer["deals"][0]["pickup_branches"]
     assert [branch["name"] for branch in branches] == ["East", "West"]
     assert all(branch["id"].startswith("br") for branch in branches)
+
+
+def test_my_snaps_list_gives_the_confidence_the_snap_itself_gives(monkeypatch):
+    # given a snap recognised by appearance at a raw score of 1.0, which the
+    # calibration measured as 95.9% precise
+    monkeypatch.setattr(
+        "groupbuy.snap.resolve.shipped_calibration",
+        lambda: {"appearance": CalibrationTable(scores=(0.0,), precisions=(0.959,))},
+    )
+    owner = make_user()
+    product = make_product(name_en="Oolong tea", brand="Tieguanyin")
+    candidate = {"kind": "product", "value": product.public_id, "confidence": 1.0}
+    snap = Snap.objects.create(
+        user=owner,
+        status=Snap.Status.RECOGNISED,
+        product=product,
+        method="appearance",
+        confidence=1.0,
+        result={"candidates": [{**candidate, "method": "appearance", "detail": {}}]},
+    )
+    # when
+    (listed,) = signed_in(owner).get("/api/snap").json()["items"]
+    detail = signed_in(owner).get(f"/api/snap/{snap.public_id}").json()
+    # then the list says what the snap's own answer (and its page) says
+    assert (detail["confidence"], detail["confidence_percent"]) == (0.959, 96)
+    assert listed["confidence"] == 0.959
