@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.multipartparser import MultiPartParser
@@ -547,3 +549,15 @@ def test_my_snaps_list_gives_the_confidence_the_snap_itself_gives(monkeypatch):
     # then the list says what the snap's own answer (and its page) says
     assert (detail["confidence"], detail["confidence_percent"]) == (0.959, 96)
     assert listed["confidence"] == 0.959
+
+
+def test_a_photo_of_one_pixel_is_not_recognised_and_logs_no_error(caplog):
+    # given
+    pixel = imaging.encode(np.full((1, 1, 3), 255, np.uint8), "PNG")
+    # when
+    with caplog.at_level(logging.WARNING):
+        response = post_photo(Client(), pixel, "pixel.png", "image/png")
+    # then it is not recognised, and no stage failed with a traceback
+    assert response.status_code == 200
+    assert response.json()["recognised"] is False
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -386,3 +386,13 @@ def test_the_plain_call_needs_no_confirmation():
     reader = BarcodeReader(retries=lambda side: [_misreading("sharpen", "sharpen")])
     readings = reader.read(SnapImage(rgb=photo))
     assert [(r.text, r.attempt) for r in readings] == [("6901939621257", "plain")]
+
+
+def test_a_picture_of_one_pixel_reads_nothing_and_raises_nothing():
+    # It raised cv2.error (!ssize.empty()): the crops of a picture a pixel
+    # across are empty, and OpenCV refuses to scale an empty picture.
+    image = load_snap_image(imaging.encode(np.full((1, 1, 3), 255, np.uint8), "PNG"))
+    reader = BarcodeReader(time_budget_ms=UNHURRIED_MS)
+    pixel = np.full((1, 1), 255, np.uint8)
+    assert BarcodeStage(reader=reader).run(image, RecognitionContext()) == []
+    assert reader.read_gray(pixel, detail_gray=pixel) == []

@@ -164,6 +164,8 @@ class BarcodeReader:
 
     def _decode(self, attempt: Attempt, source: np.ndarray) -> list[BarcodeReading]:
         prepared = np.ascontiguousarray(attempt.prepare(source))
+        if prepared.size == 0:
+            return []  # a crop of a picture too small to have that window
         symbols = zxingcpp.read_barcodes(
             prepared,
             formats=self.formats,

@@ -157,7 +157,7 @@ def crop_attempts(scale: float, prefix: str = "") -> list[Attempt]:
     return [
         Attempt(
             f"{prefix}crop-{name}",
-            lambda g, w=window: _clahe(scale_by(_crop(g, w), scale)),
+            lambda g, w=window: _cropped(g, w, scale),
             {},
             "crop",
         )
@@ -202,6 +202,18 @@ def _rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     rotation[0, 2] += (new_width - width) / 2
     rotation[1, 2] += (new_height - height) / 2
     return cv2.warpAffine(gray, rotation, (new_width, new_height), borderValue=255)
+
+
+def _cropped(
+    gray: np.ndarray, window: tuple[float, float, float, float], scale: float
+) -> np.ndarray:
+    """Return the window of the picture, scaled and equalised; empty where the
+    picture is too small to have one (a few pixels across): nothing to read
+    there, and OpenCV refuses to scale an empty picture."""
+    crop = _crop(gray, window)
+    if crop.size == 0:
+        return crop
+    return _clahe(scale_by(crop, scale))
 
 
 def _crop(gray: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:
