@@ -44,6 +44,25 @@ def test_deal_list_search_and_category_filter(db):
     assert [card.deal.pk for card in by_category] == [tea_deal.pk]
 
 
+def test_deal_list_search_too_long_says_so_and_lists_nothing(db):
+    # It showed every open deal, the search silently dropped.
+    deal = make_deal(title="Oolong")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/", {"q": "o" * 101})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response.context["cards"] == []
+    assert f'id="deal-card-{deal.public_id}"' not in html
+    assert 'id="deal-search-error"' in html
+    assert "at most 100 characters (it has 101)" in html
+    assert 'value="' + "o" * 101 + '"' in html  # the search is kept to shorten
+    assert 'id="deal-list-empty"' not in html  # not "No group buys are open"
+    # a search of 100 characters is still a search
+    ok = client.get("/", {"q": "o" * 100})
+    assert ok.status_code == 200
+    assert 'id="deal-search-error"' not in ok.content.decode()
+
+
 def test_deal_list_unknown_category_or_bad_location_is_ignored_not_500(db):
     deal = make_deal()
     response = Client().get("/", {"category": "nope", "lat": "999", "lng": "x"})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.catalog.selectors import category_tree, product_thumbnail_urls
 from groupbuy.core.errors import DomainError
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult
 from groupbuy.deals.selectors import deal_detail_for_user, deal_list_open
 from groupbuy.deals.services import deal_join
 from groupbuy.escrow.services import intent_pay_url
@@ -39,22 +40,28 @@ def _category_choices() -> list[tuple[str, str]]:
 
 def deal_list(request: HttpRequest) -> HttpResponse:
     form = DealFilterForm(request.GET, categories=_category_choices())
-    form.is_valid()  # invalid filters are dropped and shown as errors
+    form.is_valid()  # a bad category or location is dropped (the location said)
     filters = form.cleaned_data
-    deals = deal_list_open(
-        search=filters.get("q") or "",
-        category=filters.get("category") or None,
-        latitude=filters.get("lat"),
-        longitude=filters.get("lng"),
-        page=page_number(request),
-    )
+    if form.has_error("q"):
+        # A search that cannot be run (too long) lists nothing rather than
+        # every deal, with the reason beside the search box.
+        deals = PageResult(items=[], page=1, page_size=DEFAULT_PAGE_SIZE, total=0)
+    else:
+        deals = deal_list_open(
+            search=filters.get("q") or "",
+            category=filters.get("category") or None,
+            latitude=filters.get("lat"),
+            longitude=filters.get("lng"),
+            page=page_number(request),
+        )
     context = {
         "form": form,
         "deals": deals,
         "cards": deal_cards(deals.items),
         "is_nearest_first": filters.get("lat") is not None,
     }
-    return render(request, "web/deals/list.html", context)
+    status = 400 if form.has_error("q") else 200
+    return render(request, "web/deals/list.html", context, status=status)
 
 
 # A join asked for before signing in: {"deal": public id, "quantity", "branch"},
