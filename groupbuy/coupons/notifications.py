@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog.selectors import merchant_name_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.coupons.models import Coupon
 from groupbuy.notify.models import Channel
@@ -37,7 +38,7 @@ def notify_coupon_issued(coupon: Coupon) -> None:
         # came twice) and the inbox opens it (it showed as a raw address).
         body=format_lazy(
             _("Show it at {merchant} before {expires}."),
-            merchant=coupon.merchant.name,
+            merchant=merchant_name_lazy(coupon.merchant),
             # the shop's day: 07:00 on the 11th in Shanghai is the 10th in UTC
             expires=timezone.localdate(coupon.expires_at).isoformat(),
         ),

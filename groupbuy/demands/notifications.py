@@ -61,7 +61,7 @@ def notify_offer(*, demand, offer, revised: bool) -> None:
             ),
             body=lambda: (
                 _("%(merchant)s offers “%(title)s”.")
-                % {"merchant": offer.merchant.name, "title": demand.title}
+                % {"merchant": offer.merchant.display_name, "title": demand.title}
             ),
             demand=demand,
             data={"offer_id": offer.public_id, "revised": revised},
@@ -78,7 +78,7 @@ def notify_offer_withdrawn(*, demand, offer) -> None:
             title=lambda: _("An offer was withdrawn"),
             body=lambda: (
                 _("%(merchant)s withdrew its offer for “%(title)s”.")
-                % {"merchant": offer.merchant.name, "title": demand.title}
+                % {"merchant": offer.merchant.display_name, "title": demand.title}
             ),
             demand=demand,
             data={"offer_id": offer.public_id},

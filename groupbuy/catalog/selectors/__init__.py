@@ -25,6 +25,7 @@ from groupbuy.catalog.selectors.merchants import (
     product_listings,
 )
 from groupbuy.catalog.selectors.products import (
+    merchant_name_lazy,
     merchant_product_get_for_editor,
     merchant_products,
     product_find_by_gtin,
@@ -57,6 +58,7 @@ __all__ = [
     "merchant_get_for_owner",
     "merchant_get_for_staff",
     "merchant_listings",
+    "merchant_name_lazy",
     "merchant_product_get_for_editor",
     "merchant_products",
     "merchants_active",

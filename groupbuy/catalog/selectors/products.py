@@ -38,6 +38,13 @@ def product_name_lazy(product: Product):
     return lazy(lambda: product.name, str)()
 
 
+def merchant_name_lazy(merchant):
+    """Return the shop's name in whatever language is active when it is read
+    (``Merchant.display_name``: its English name in English, where it has one),
+    so a notification naming it is written in each reader's language."""
+    return lazy(lambda: merchant.display_name, str)()
+
+
 def _may_not_change(product: Product) -> CatalogError:
     return CatalogError(
         "forbidden",

@@ -343,3 +343,17 @@ def test_the_coupon_goes_by_sms_unless_the_shopper_keeps_coupons_to_the_inbox():
     user_update_profile(actor=shopper, inbox_only_kinds=["coupons.issued"])
     coupon.shopper.refresh_from_db()
     assert channels() == {"in_app"}
+
+
+def test_the_coupon_message_names_the_shop_in_each_readers_language():
+    # It read "Show it at 鲜邻超市 before …" in English, the pages saying
+    # "FreshNeighbour Market".
+    merchant = make_merchant(name="鲜邻超市")
+    merchant.name_en = "FreshNeighbour Market"
+    merchant.save(update_fields=["name_en"])
+    coupon = coupon_for(confirmed_orders(merchant, quantities=(1,))[0])
+    Notification.objects.filter(kind="coupons.issued").delete()
+    notify_coupon_issued(coupon)
+    notification = Notification.objects.get(kind="coupons.issued")
+    assert "Show it at FreshNeighbour Market before" in notification.text_in("en")[1]
+    assert "鲜邻超市" in notification.text_in("zh-hans")[1]

@@ -753,3 +753,17 @@ def test_an_offer_from_a_shop_with_no_open_branch_is_refused_when_sent():
     ]
     assert AuditEntry.objects.count() == audited
     assert Notification.objects.count() == notified
+
+
+def test_offer_messages_name_the_shop_in_each_readers_language():
+    # They named the shop by its Chinese name in English too.
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    merchant.name, merchant.name_en = "鲜邻超市", "FreshNeighbour Market"
+    merchant.save(update_fields=["name", "name_en"])
+    offer = make_offer(demand, merchant=merchant, owner=owner)
+    services.offer_withdraw(actor=owner, offer=offer)
+    for kind in ("demands.offer", "demands.offer_withdrawn"):
+        notification = Notification.objects.get(kind=kind)
+        assert "FreshNeighbour Market" in notification.text_in("en")[1]
+        assert "鲜邻超市" in notification.text_in("zh-hans")[1]
