@@ -333,6 +333,17 @@ class DealOrder(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
     @property
+    def shown_status(self) -> str:
+        """The status as the pages, the My orders tabs and the API's
+        ``shown_status`` give it: a paid order its shopper cancelled is
+        cancelled (its money refunded), though ``status`` stays ``refunded``."""
+        if self.status == self.Status.REFUNDED and (
+            self.cancel_reason == self.CancelReason.SHOPPER
+        ):
+            return self.Status.CANCELLED
+        return self.status
+
+    @property
     def late_refund_fen(self) -> int:
         """What a payment that arrived after this order was cancelled got back.
 

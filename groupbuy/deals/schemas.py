@@ -79,6 +79,9 @@ class OrderOut(Schema):
     deal_id: str
     deal_title: str
     status: str
+    # The status the pages and My orders' tabs give: "cancelled" for a paid
+    # order its shopper cancelled, whose status stays "refunded".
+    shown_status: str
     cancel_reason: str
     quantity: int
     unit_price_cap_fen: int
@@ -304,6 +307,7 @@ def order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
         "deal_id": order.deal.public_id,
         "deal_title": order.deal.title,
         "status": order.status,
+        "shown_status": order.shown_status,
         "cancel_reason": order.cancel_reason,
         "quantity": order.quantity,
         "unit_price_cap_fen": order.unit_price_cap_fen,

@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.selectors import product_thumbnail_urls
+from groupbuy.core.money import format_fen
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 from groupbuy.deals.selectors import deal_sales_end_at
 from groupbuy.escrow.services import intent_pay_url
 
 Status = DealOrder.Status
+Reason = DealOrder.CancelReason
 State = Deal.State
 
 # What a shopper reads about a deal's state (its pill), by phase.
@@ -31,6 +33,33 @@ PHASE_LABELS = {
     "succeeded": _("Succeeded"),
     "failed": _("Failed"),
 }
+_REFUNDED_SENTENCES = {
+    Reason.SHOPPER: _("You cancelled this order: %(refunded)s is refunded to you."),
+    Reason.DEAL_FAILED: _(
+        "The group buy did not reach its target: %(refunded)s is refunded to you."
+    ),
+    Reason.MERCHANT: _(
+        "The shop refunded this order: %(refunded)s is refunded to you."
+    ),
+    Reason.OPERATOR: _(
+        "The platform cancelled this order: %(refunded)s is refunded to you."
+    ),
+}
+_CANCELLED_SENTENCES = {
+    Reason.SHOPPER: _("You cancelled this order; nothing was charged."),
+    Reason.PAYMENT_EXPIRED: _(
+        "This order was cancelled as it was not paid in time; nothing was charged."
+    ),
+    Reason.PAYMENT_FAILED: _(
+        "This order was cancelled as its payment was declined; nothing was charged."
+    ),
+    Reason.DEAL_CLOSED: _(
+        "This order was cancelled as it was not paid before the group buy "
+        "closed; nothing was charged."
+    ),
+    Reason.OPERATOR: _("The platform cancelled this order; nothing was charged."),
+}
+
 PHASE_TONES = {
     "draft": "info",
     "upcoming": "info",
@@ -286,7 +315,39 @@ class OrderView:
             # "Refunded" beside a refund of ¥0 (or of the rest only) would say
             # the money came back; the deposit did not.
             return _("Cancelled, deposit kept")
-        return self.order.get_status_display()
+        if self.order.shown_status != self.order.status and self.order.refunded_fen:
+            # the shopper cancelled a paid order: cancelled, not "Refunded"
+            return _("Cancelled, %(amount)s refunded") % {
+                "amount": format_fen(self.order.refunded_fen)
+            }
+        return Status(self.order.shown_status).label
+
+    @property
+    def payment_label(self) -> str:
+        """The payment's state: "Paid" alone beside a refunded order would say
+        the money is still taken."""
+        intent = self.order.payment_intent
+        if intent.status == intent.Status.SUCCEEDED and intent.refunded_fen:
+            if intent.refunded_fen >= intent.amount_fen:
+                return _("Paid, then refunded")
+            return _("Paid, partly refunded")
+        return intent.get_status_display()
+
+    @property
+    def ending_sentence(self) -> str:
+        """What the status section says of a refunded or cancelled order, one
+        whole sentence per reason (a reason glued on read "。 买家取消.")."""
+        order = self.order
+        if order.status == Status.REFUNDED:
+            sentence = _REFUNDED_SENTENCES.get(
+                order.cancel_reason, _("%(refunded)s is refunded to you.")
+            )
+            return str(sentence % {"refunded": format_fen(order.refunded_fen)})
+        return str(
+            _CANCELLED_SENTENCES.get(
+                order.cancel_reason, _("This order is cancelled; nothing was charged.")
+            )
+        )
 
 
 _TONES = {

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db.models import (
     Count,
+    Q,
     QuerySet,
 )
 from django.utils import timezone
@@ -34,15 +35,37 @@ def _orders(queryset: QuerySet) -> QuerySet:
 
 
 def order_list_for_shopper(
-    *, user, status: str | None = None, page: int = 1, page_size=DEFAULT_PAGE_SIZE
+    *,
+    user,
+    status: str | None = None,
+    shown_status: str | None = None,
+    page: int = 1,
+    page_size=DEFAULT_PAGE_SIZE,
 ) -> PageResult:
-    """Return the shopper's orders, newest first."""
+    """Return the shopper's orders, newest first, of a ``status`` or of a
+    ``shown_status`` (My orders' tabs; see ``shown_status_is``)."""
     if not getattr(user, "is_authenticated", False):
         return PageResult(items=[], page=1, page_size=page_size, total=0)
     orders = _orders(DealOrder.objects.filter(shopper=user))
     if status:
         orders = orders.filter(status=status)
+    if shown_status:
+        orders = orders.filter(shown_status_is(shown_status))
     return paginate(orders, page=page, page_size=page_size)
+
+
+def shown_status_is(status: str) -> Q:
+    """Match the orders whose ``DealOrder.shown_status`` is ``status``: a paid
+    order its shopper cancelled is under Cancelled, not Refunded."""
+    cancelled_by_shopper = Q(
+        status=DealOrder.Status.REFUNDED,
+        cancel_reason=DealOrder.CancelReason.SHOPPER,
+    )
+    if status == DealOrder.Status.CANCELLED:
+        return Q(status=status) | cancelled_by_shopper
+    if status == DealOrder.Status.REFUNDED:
+        return Q(status=status) & ~cancelled_by_shopper
+    return Q(status=status)
 
 
 def order_get_for_user(*, user, order_id: str) -> DealOrder:

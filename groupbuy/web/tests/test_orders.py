@@ -146,7 +146,12 @@ def test_an_order_cancelled_before_anything_was_paid_says_nothing_was_charged(
     order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
     deal_order_cancel_unpaid(order=order, reason=DealOrder.CancelReason.PAYMENT_EXPIRED)
     detail = shopper_client.get(_order_url(order)).content.decode()
-    assert "This order is cancelled; nothing was charged." in detail
+    # one sentence with its reason (it was "…nothing was charged. Not paid in
+    # time.", glued on, which read "。 未按时付款." in Chinese)
+    assert (
+        "This order was cancelled as it was not paid in time; nothing was charged.</p>"
+        in detail
+    )
     assert 'id="order-refunded-amount"' not in detail
 
 
@@ -249,3 +254,43 @@ def test_cancel_someone_elses_order_is_404(shopper_client):
     assert response.status_code == 404
     order.refresh_from_db()
     assert order.status == DealOrder.Status.PENDING_PAYMENT
+
+
+def test_a_paid_order_its_shopper_cancelled_reads_cancelled_and_refunded(
+    shopper_client, shopper
+):
+    # It read "Refunded", "Payment: Paid" under it, sat under the Refunded tab,
+    # and its reason was glued on: "¥99.00 已退还给您。 买家取消."
+    order = join_and_pay(make_deal(), shopper=shopper)
+    shopper_client.post(_order_url(order, "web:order_cancel"))
+    # the page
+    page = shopper_client.get(_order_url(order)).content.decode()
+    assert ">Cancelled, ¥99.00 refunded</span>" in page
+    assert 'id="order-payment-status">Paid, then refunded<' in page
+    assert "You cancelled this order: ¥99.00 is refunded to you.</p>" in page
+    # the tabs
+    tab = reverse("web:order_list")
+    cancelled = shopper_client.get(tab, {"status": "cancelled"}).context["views"]
+    refunded = shopper_client.get(tab, {"status": "refunded"}).context["views"]
+    assert ([v.order.pk for v in cancelled], refunded) == ([order.pk], [])
+    # the API: status as it was, shown_status beside it
+    api = shopper_client.get(f"/api/deals/orders/{order.public_id}").json()
+    assert (api["status"], api["shown_status"]) == ("refunded", "cancelled")
+    listed = shopper_client.get("/api/deals/orders", {"status": "refunded"}).json()
+    assert [item["id"] for item in listed["items"]] == [order.public_id]
+
+
+def test_a_failed_deals_refund_reads_as_one_sentence(db):
+    deal = make_deal()
+    order = join_and_pay(deal)
+    deal_close(deal=pass_deadline(deal))
+    # the shopper's own language wins over the browser's
+    order.shopper.preferred_language = "en"
+    order.shopper.save(update_fields=["preferred_language"])
+    client = Client()
+    client.force_login(order.shopper)
+    html = client.get(_order_url(order)).content.decode()
+    assert (
+        "The group buy did not reach its target: ¥99.00 is refunded to you.</p>" in html
+    )
+    assert "is refunded to you. The group buy" not in html

@@ -24,7 +24,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if status not in DealOrder.Status.values:
         status = ""
     orders = order_list_for_shopper(
-        user=request.user, status=status or None, page=page_number(request)
+        user=request.user, shown_status=status or None, page=page_number(request)
     )
     context = {
         "orders": orders,
