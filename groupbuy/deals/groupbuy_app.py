@@ -23,5 +23,6 @@ app = GroupbuyApp(
         "deals.deal.succeeded": _("Group buy succeeded"),
         "deals.deal.failed": _("Group buy failed"),
         "deals.order.expired": _("Unpaid order released"),
+        "deals.order.deal_closed": _("Unpaid order released at close"),
     },
 )

@@ -102,6 +102,33 @@ def notify_order_expired(order: DealOrder) -> None:
     )
 
 
+def notify_order_released_at_close(order: DealOrder) -> None:
+    """Tell the shopper their unpaid order was released as its deal closed."""
+    if order.refunded_fen:
+        # a demand's deposit was applied to it: that comes back
+        body = interpolate_lazy(
+            _(
+                "The group buy closed before you paid, so your order was released; "
+                "the %(amount)s already paid is refunded to you."
+            ),
+            {"amount": format_fen(order.refunded_fen)},
+        )
+    else:
+        body = _(
+            "The group buy closed before you paid, so your order was released. "
+            "Nothing was charged."
+        )
+    _send(
+        order,
+        kind="deals.order.deal_closed",
+        title=interpolate_lazy(
+            _("Order released: %(title)s"), {"title": order.deal.title}
+        ),
+        body=body,
+        data={"quantity": order.quantity, "refunded_fen": order.refunded_fen},
+    )
+
+
 def notify_order_refunded(order: DealOrder) -> None:
     """Tell the shopper the merchant refunded their order, and why."""
     amount = format_fen(order.refunded_fen)

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
+from groupbuy.deals import notifications
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.order_keepers import exclude_kept, run_deal_closing
 from groupbuy.deals.pricing import tier_reached
@@ -224,6 +225,7 @@ def _cancel_pending(actor, deal, order, intents, *, now) -> None:
     )
     release_stock(deal=deal, quantity=order.quantity)
     send_order_left(order=order, actor=actor, reason=Reason.DEAL_CLOSED)
+    notifications.notify_order_released_at_close(order)
 
 
 def _settle_later(deal_public_id: str) -> None:

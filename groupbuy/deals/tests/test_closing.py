@@ -74,6 +74,14 @@ def test_success_charges_the_tier_reached_refunds_the_rest_and_pays_the_merchant
         assert _balance("shopper_held", user=order.shopper) == 0
     unpaid.refresh_from_db()
     assert (unpaid.status, unpaid.cancel_reason) == (Status.CANCELLED, "deal_closed")
+    # and its shopper is told, in their language, that nothing was charged
+    released = Notification.objects.get(
+        recipient=unpaid.shopper, kind="deals.order.deal_closed"
+    )
+    assert released.text_in("en")[1] == (
+        "The group buy closed before you paid, so your order was released. "
+        "Nothing was charged."
+    )
     assert sorted(confirmed) == sorted(order.pk for order in paid)
     charged = 7 * 8_900  # 62 300 fen, fee 3% = 1 869
     assert _balance("merchant_payable", merchant=deal.merchant) == charged - 1_869
