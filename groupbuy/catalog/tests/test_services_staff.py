@@ -412,3 +412,24 @@ def test_nobody_is_invited_to_a_closed_branch():
     assert not Invitation.objects.exists()
     assert not Notification.objects.exists()
     assert AuditEntry.objects.count() == audited
+
+
+def test_staff_messages_name_the_shop_in_each_readers_language():
+    # They named it as the owner's language had it when sent: "鲜邻超市
+    # invites you to join its staff" in an English inbox.
+    owner, merchant = _owner()
+    merchant.name, merchant.name_en = "鲜邻超市", "FreshNeighbour Market"
+    merchant.save(update_fields=["name", "name_en"])
+    shopper = make_user(phone_verified_at=timezone.now(), display_name="Lan")
+    with translation.override("zh-hans"):
+        invitation = staff_invite(
+            actor=owner, merchant=merchant, phone=shopper.phone, role=Role.CASHIER
+        )
+        staff_invitation_accept(actor=shopper, invitation=invitation)
+    for recipient, kind in (
+        (shopper, "catalog.staff.invited"),
+        (owner, "catalog.staff.answered"),
+    ):
+        notice = Notification.objects.get(recipient=recipient, kind=kind)
+        assert "FreshNeighbour Market" in notice.text_in("en")[0]
+        assert "鲜邻超市" in notice.text_in("zh-hans")[0]

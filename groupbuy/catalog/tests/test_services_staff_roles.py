@@ -67,8 +67,10 @@ def test_an_owner_moves_a_cashier_to_another_branch_and_the_cashier_is_told():
         "catalog.staff.role_changed",
         f"/merchant/{owner.merchant.public_id}/",
     )
+    # the shop named in each reader's language (its English name here)
+    assert owner.merchant.name_en and owner.merchant.name_en != owner.merchant.name
     assert notice.text_in("en") == (
-        f"Your role at {owner.merchant.name} is now Cashier",
+        f"Your role at {owner.merchant.name_en} is now Cashier",
         "At the branch West.",
     )
 

@@ -31,6 +31,7 @@ from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch, Merchant, StaffInvitation
 from groupbuy.catalog.permissions import require_merchant_owner
+from groupbuy.catalog.selectors import merchant_name_lazy
 from groupbuy.catalog.services.staff.members import (
     _check_branch_open,
     _check_role_and_branch,
@@ -138,7 +139,7 @@ def _invite(actor, merchant, phone, role, branch, *, invitee) -> StaffInvitation
         kind="catalog.staff.invited",
         title=format_lazy(
             gettext_lazy("{merchant} invites you to join its staff"),
-            merchant=merchant.name,
+            merchant=merchant_name_lazy(merchant),
         ),
         body=format_lazy(body, role=Role(role).label, days=invitation_days()),
         url=url,
@@ -286,7 +287,7 @@ def _tell_the_inviter(invitation: StaffInvitation, invitee, *, accepted: bool):
         title=format_lazy(
             title,
             name=invitee.display_name or invitation.phone_masked,
-            merchant=merchant.name,
+            merchant=merchant_name_lazy(merchant),
         ),
         body=format_lazy(
             gettext_lazy("Role: {role}."), role=Role(invitation.role).label

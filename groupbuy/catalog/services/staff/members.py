@@ -14,6 +14,7 @@ from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_owner
+from groupbuy.catalog.selectors import merchant_name_lazy
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.services import notification_enqueue
 
@@ -159,7 +160,7 @@ def _tell_the_member(membership: MerchantMembership, *, change_id: int) -> None:
         kind="catalog.staff.role_changed",
         title=format_lazy(
             gettext_lazy("Your role at {merchant} is now {role}"),
-            merchant=merchant.name,
+            merchant=merchant_name_lazy(merchant),
             role=Role(membership.role).label,
         ),
         body=body,
