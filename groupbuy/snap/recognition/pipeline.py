@@ -61,6 +61,11 @@ class RecognitionResult:
         return self.best is not None and self.best.confidence >= NEAR_CERTAIN
 
 
+# The shorter side below which a picture is not looked at (a barcode's bars,
+# a label's characters and a product's shape all need more).
+MIN_SIDE_PX = 16
+
+
 class Pipeline:
     """Run ``stages`` in order on one photo; see the module docstring."""
 
@@ -74,8 +79,12 @@ class Pipeline:
         context = RecognitionContext()
         skipped, failed = [], []
         started = time.perf_counter()
+        # A picture a few pixels across (or a thin strip) shows nothing any
+        # stage can read, and scaling it down for a stage leaves no pixels at
+        # all, which OpenCV refuses with an error: it is not recognised.
+        too_small = min(image.size) < MIN_SIDE_PX
         for stage in self.stages:
-            if context.best_confidence() >= self.near_certain:
+            if too_small or context.best_confidence() >= self.near_certain:
                 skipped.append(stage.name)
                 continue
             stage_started = time.perf_counter()

@@ -1,4 +1,5 @@
 import itertools
+import logging
 
 import numpy as np
 import pytest
@@ -396,3 +397,19 @@ def test_a_picture_of_one_pixel_reads_nothing_and_raises_nothing():
     pixel = np.full((1, 1), 255, np.uint8)
     assert BarcodeStage(reader=reader).run(image, RecognitionContext()) == []
     assert reader.read_gray(pixel, detail_gray=pixel) == []
+
+
+@pytest.mark.parametrize("shape", [(1, 2000), (2000, 3), (12, 900)])
+def test_a_thin_strip_is_not_looked_at_and_fails_no_stage(shape, caplog):
+    # A strip a few pixels thin raised cv2.error in the barcode stage (its
+    # copy scaled for analysis had no rows left), logged with a traceback.
+    from groupbuy.snap.recognition.pipeline import Pipeline
+
+    strip = np.full((*shape, 3), 255, np.uint8)
+    strip[:, ::7] = 0  # bars, so that the stage would look for a code
+    image = load_snap_image(imaging.encode(strip, "PNG"))
+    reader = BarcodeReader(time_budget_ms=UNHURRIED_MS)
+    with caplog.at_level(logging.WARNING):
+        result = Pipeline([BarcodeStage(reader=reader)]).run(image)
+    assert (result.candidates, result.failed_stages) == ([], [])
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
