@@ -8,11 +8,11 @@ comes back as Django's HTML pages; this middleware replaces those under /api/.
 
 from __future__ import annotations
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import api_error_response, is_api_path
+from groupbuy.core.middleware_shell import SyncAndAsyncMiddleware
 
 KEPT_HEADERS = ("Allow", "Retry-After")
 
@@ -66,19 +66,6 @@ def api_error_as_json(request, response):
     return replacement
 
 
-class ApiErrorJsonMiddleware:
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if iscoroutinefunction(self):
-            return self.__acall__(request)
-        return api_error_as_json(request, self.get_response(request))
-
-    async def __acall__(self, request):
-        return api_error_as_json(request, await self.get_response(request))
+class ApiErrorJsonMiddleware(SyncAndAsyncMiddleware):
+    def after(self, request, response):
+        return api_error_as_json(request, response)

@@ -12,10 +12,11 @@ services) nothing is remembered: every call asks the database.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from groupbuy.core.middleware_shell import SyncAndAsyncMiddleware
 
 T = TypeVar("T")
 
@@ -39,27 +40,11 @@ def forget() -> None:
         memo.clear()
 
 
-class RequestMemoMiddleware:
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if iscoroutinefunction(self):
-            return self.__acall__(request)
+class RequestMemoMiddleware(SyncAndAsyncMiddleware):
+    @contextmanager
+    def around(self, request):
         token = _memo.set({})
         try:
-            return self.get_response(request)
-        finally:
-            _memo.reset(token)
-
-    async def __acall__(self, request):
-        token = _memo.set({})
-        try:
-            return await self.get_response(request)
+            yield
         finally:
             _memo.reset(token)

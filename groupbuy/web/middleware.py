@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from groupbuy.core.errors import is_api_path
+from groupbuy.core.middleware_shell import SyncAndAsyncMiddleware
 
 
 def _back_path(request) -> str:
@@ -46,21 +46,9 @@ def method_not_allowed_as_page(request, response):
     return page.render()
 
 
-class MethodNotAllowedPageMiddleware:
-    sync_capable = True
-    async_capable = True
+class MethodNotAllowedPageMiddleware(SyncAndAsyncMiddleware):
+    # Rendering the page reads the session and the user.
+    after_uses_database = True
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if iscoroutinefunction(self):
-            return self.__acall__(request)
-        return method_not_allowed_as_page(request, self.get_response(request))
-
-    async def __acall__(self, request):
-        response = await self.get_response(request)
-        # Rendering reads the session and the user: database work.
-        return await sync_to_async(method_not_allowed_as_page)(request, response)
+    def after(self, request, response):
+        return method_not_allowed_as_page(request, response)
