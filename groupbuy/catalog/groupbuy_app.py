@@ -7,7 +7,6 @@ from groupbuy.core.plugins import GroupbuyApp, NotificationAudience
 app = GroupbuyApp(
     api_routers={"catalog": "groupbuy.catalog.api:router"},
     notification_kinds={
-        "catalog.staff.added": _("Added to a merchant's staff"),
         "catalog.staff.invited": _("Invitation to a merchant's staff"),
         "catalog.staff.answered": _("Answer to your staff invitation"),
         "catalog.staff.role_changed": _("Your role on a merchant's staff changed"),

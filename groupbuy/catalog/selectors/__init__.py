@@ -22,7 +22,6 @@ from groupbuy.catalog.selectors.merchants import (
     merchant_listings,
     merchants_active,
     merchants_selling,
-    product_listings,
 )
 from groupbuy.catalog.selectors.products import (
     merchant_name_lazy,
@@ -68,7 +67,6 @@ __all__ = [
     "product_get_by_gtin",
     "product_get_for_editor",
     "product_image_get_for_editor",
-    "product_listings",
     "product_name_entries",
     "product_name_lazy",
     "product_search",

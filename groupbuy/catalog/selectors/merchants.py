@@ -144,17 +144,6 @@ def listing_for(*, merchant: Merchant, product: Product) -> Listing | None:
     ).first()
 
 
-def product_listings(*, product: Product) -> QuerySet[Listing]:
-    """Return who sells ``product`` at what everyday price, cheapest first."""
-    return (
-        Listing.objects.filter(
-            product=product, is_active=True, merchant__is_active=True
-        )
-        .select_related("merchant")
-        .order_by("price_fen", "id")
-    )
-
-
 def merchants_selling(*, product: Product) -> QuerySet[Merchant]:
     """Return the active merchants a deal for ``product`` can be launched at:
     they list it (the shop sells it) and have an active branch (where buyers
