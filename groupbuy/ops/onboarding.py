@@ -20,6 +20,7 @@ from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.selectors import merchant_name_lazy
 from groupbuy.catalog.services import merchant_create
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.invitations import notification_invite
@@ -60,7 +61,7 @@ def merchant_onboard(
                 title=gettext_lazy("You run a shop on groupbuy now"),
                 body=format_lazy(
                     gettext_lazy("You are the owner of {merchant}; open the console."),
-                    merchant=merchant.name,
+                    merchant=merchant_name_lazy(merchant),
                 ),
                 url=reverse("web:merchant_home"),
             )
@@ -84,7 +85,7 @@ def merchant_onboard(
                     "{merchant} is ready for you: sign up with this phone number "
                     "to become its owner."
                 ),
-                merchant=merchant.name,
+                merchant=merchant_name_lazy(merchant),
             ),
             url=reverse("web:signup"),
             idempotency_key=f"ops.owner_invited:{invitation.public_id}",

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.signals import phone_verified
@@ -83,3 +84,20 @@ def test_an_erased_person_leaves_no_number_on_owner_invitations():
     # then
     assert exported["merchant_owner_invitations"][0]["merchant"] == "新店"
     assert MerchantOwnerInvitation.objects.get().phone == ""
+
+
+def test_the_new_owners_message_names_the_shop_in_their_language():
+    # It named the shop as the operator's language had it: "You are the owner
+    # of 鲜邻超市" in an English inbox.
+    operator = make_user(is_staff=True)
+    member = User.objects.create_user(PHONE, "long-enough-pw")
+    with translation.override("zh-hans"):
+        merchant_onboard(
+            actor=operator,
+            name="鲜邻超市",
+            name_en="FreshNeighbour Market",
+            owner_phone=PHONE,
+        )
+    notice = Notification.objects.get(kind=OWNER_ADDED_KIND, recipient=member)
+    assert "FreshNeighbour Market" in notice.text_in("en")[1]
+    assert "鲜邻超市" in notice.text_in("zh-hans")[1]
