@@ -73,7 +73,55 @@ def _without_nul_object(pairs: dict) -> dict:
     }
 
 
-api = NinjaAPI(
+# What every refusal looks like (``error_response``, ``DomainError.as_dict``),
+# declared once in the document for every operation: a client written from
+# the document alone knows how to read a 4xx without trying one.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["code", "message", "fields"],
+    "properties": {
+        "code": {
+            "type": "string",
+            "description": "What went wrong, for programs: stable, snake_case "
+            "(not_found, invalid, forbidden, rate_limited, deal_full…).",
+        },
+        "message": {
+            "type": "string",
+            "description": "The same for a person, in the request's language.",
+        },
+        "fields": {
+            "type": "object",
+            "description": "Messages about each field of the request that was "
+            "refused, by field name; empty when the refusal is about no field.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    # Some refusals add facts beside the message (``late_by_ms``,
+    # ``blockers``).
+    "additionalProperties": True,
+}
+ERROR_RESPONSE = {
+    "description": "Refused: the status says how (400 bad input, 401 not signed "
+    "in, 403 not allowed, 404 not found or not yours, 409 not in this state, "
+    "413 too large, 422 invalid, 429 too many requests).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+class GroupbuyApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        document = super().get_openapi_schema(**kwargs)
+        document.setdefault("components", {}).setdefault("schemas", {})["Error"] = (
+            ERROR_SCHEMA
+        )
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("4XX", ERROR_RESPONSE)
+        return document
+
+
+api = GroupbuyApi(
     title="groupbuy API",
     version="1",
     description="Group-buying platform: deals, escrow, snap to deal. "

@@ -111,3 +111,32 @@ def test_every_time_in_the_document_is_a_date_time():
         + [option.get("format") for option in value.get("anyOf", [])]
     ]
     assert not_times == []
+
+
+def test_every_operation_documents_its_refusals_and_they_match(
+    client, django_user_model
+):
+    """A client written from the document alone learns what a refusal looks
+    like; the document said nothing of any 4xx."""
+    import jsonschema_rs
+
+    # given
+    document = client.get("/api/openapi.json").json()
+    error_schema = document["components"]["schemas"]["Error"]
+    # then every operation declares its refusals as that schema
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            declared = operation["responses"].get("4XX")
+            assert declared, (method, path)
+            schema = declared["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Error"}
+    # and real refusals of each kind match it
+    answers = [
+        client.get("/api/no-such-thing"),  # 404 outside any route
+        client.get("/api/me"),  # 401
+        client.post("/api/auth/token", {"phone": "x"}, content_type="application/json"),
+        client.put("/api/health"),  # 405
+    ]
+    for answer in answers:
+        assert 400 <= answer.status_code < 500
+        jsonschema_rs.Draft202012Validator(error_schema).validate(answer.json())
