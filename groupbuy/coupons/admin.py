@@ -11,6 +11,7 @@ from groupbuy.coupons.models import (
     BranchSettings,
     Coupon,
     CouponExpiry,
+    CouponRefund,
     MerchantKey,
     PlatformKey,
     Redemption,
@@ -169,6 +170,19 @@ class CouponExpiryAdmin(ReadOnlyAdmin):
         "last_error",
     )
     list_filter = ("outcome", "rule")
+    search_fields = ("coupon__serial", "coupon__public_id")
+    list_select_related = ("coupon",)
+    exclude = ("amount_fen",)
+    readonly_fields = ("amount",)
+    amount = fen_display("amount_fen", _("amount"))
+
+
+@admin.register(CouponRefund)
+class CouponRefundAdmin(ReadOnlyAdmin):
+    """Coupons whose shoppers refunded their unused units before expiry."""
+
+    list_display = ("coupon", "quantity", "amount", "outcome", "refunded_at")
+    list_filter = ("outcome",)
     search_fields = ("coupon__serial", "coupon__public_id")
     list_select_related = ("coupon",)
     exclude = ("amount_fen",)

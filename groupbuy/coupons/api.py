@@ -60,6 +60,17 @@ def coupon_detail(request, coupon_id: str):
     return coupon_detail_out(coupon, selectors.coupon_redemptions(coupon=coupon))
 
 
+@router.post("/{coupon_id}/refund", response=CouponDetailOut)
+def refund_unused(request, coupon_id: str):
+    """Refund my coupon's unused units before it expires (随时退): their price
+    goes back the way I paid and the coupon's code stops working at every till.
+    Asking again answers the same refund."""
+    coupon = selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
+    services.coupon_refund_unused(actor=request.auth, coupon=coupon)
+    coupon = selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
+    return coupon_detail_out(coupon, selectors.coupon_redemptions(coupon=coupon))
+
+
 def _staff_merchant(request, merchant_id: str):
     return selectors.merchant_get_for_staff(user=request.auth, public_id=merchant_id)
 
@@ -248,7 +259,8 @@ def branch_offline(request, merchant_id: str, branch_id: str, payload: OfflineIn
 
 @router.post("/merchants/{merchant_id}/deals/{deal_id}/terms", response=TermsOut)
 def deal_terms(request, merchant_id: str, deal_id: str, payload: TermsIn):
-    """Owners state what happens to the deal's coupons that expire unredeemed."""
+    """Owners state what the deal's coupons promise: what happens to those that
+    expire unredeemed, and whether shoppers may refund them unused."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -256,6 +268,13 @@ def deal_terms(request, merchant_id: str, deal_id: str, payload: TermsIn):
     if deal is None:
         raise CouponError("not_found", _("No such deal."), status=404)
     terms = services.deal_coupon_terms_set(
-        actor=request.auth, deal=deal, expiry_rule=payload.expiry_rule
+        actor=request.auth,
+        deal=deal,
+        expiry_rule=payload.expiry_rule,
+        unused_refundable=payload.unused_refundable,
     )
-    return {"deal_id": deal.public_id, "expiry_rule": terms.expiry_rule}
+    return {
+        "deal_id": deal.public_id,
+        "expiry_rule": terms.expiry_rule,
+        "unused_refundable": terms.unused_refundable,
+    }

@@ -74,20 +74,30 @@ class CouponsPersonalData(PersonalDataProvider):
         from django.utils import timezone
 
         from groupbuy.coupons.models import Coupon
+        from groupbuy.coupons.services.refunding import refund_offer_fen
 
         now = timezone.now()
         unused = (
             Coupon.objects.filter(
                 shopper=user, status=Coupon.Status.VALID, expires_at__gt=now
             )
-            .select_related("merchant")
+            .select_related("merchant", "order__deal")
             .order_by("expires_at", "id")
         )
+
         return [
-            gettext(
-                "Your coupon %(serial)s for %(merchant)s is paid for and not used "
-                "yet: use it at the shop, or wait until it expires on %(date)s, "
-                "before this account is deleted."
+            (
+                gettext(
+                    "Your coupon %(serial)s for %(merchant)s is paid for and not "
+                    "used yet: use it at the shop or refund it before this "
+                    "account is deleted."
+                )
+                if refund_offer_fen(coupon)
+                else gettext(
+                    "Your coupon %(serial)s for %(merchant)s is paid for and not "
+                    "used yet: use it at the shop, or wait until it expires on "
+                    "%(date)s, before this account is deleted."
+                )
             )
             % {
                 "serial": coupon.serial,

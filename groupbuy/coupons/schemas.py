@@ -36,14 +36,40 @@ class CouponRedemptionOut(Schema):
     branch_name: str
 
 
+class CouponRefundOut(Schema):
+    quantity: int
+    amount_fen: int
+    outcome: str
+    refunded_at: datetime
+
+
 class CouponDetailOut(CouponOut):
     # When, where and how many units were redeemed, oldest first.
     redemptions: list[CouponRedemptionOut]
+    refundable_fen: int = Field(
+        description="What POST /api/coupons/{coupon_id}/refund would give back "
+        "now: the unused units' price; 0 when this coupon cannot be refunded "
+        "(used up, expired, revoked, or a deal whose terms refuse refunds)."
+    )
+    refund: CouponRefundOut | None = Field(
+        description="The refund of this coupon's unused units, once made."
+    )
 
 
 def coupon_detail_out(coupon: Coupon, redemptions) -> dict:
+    from groupbuy.coupons.services.refunding import refund_offer_fen
+
+    refund = getattr(coupon, "refund", None)
     return {
         **coupon_out(coupon),
+        "refundable_fen": refund_offer_fen(coupon),
+        "refund": refund
+        and {
+            "quantity": refund.quantity,
+            "amount_fen": refund.amount_fen,
+            "outcome": refund.outcome,
+            "refunded_at": refund.refunded_at,
+        },
         "redemptions": [
             {
                 "redeemed_at": redemption.redeemed_at,
@@ -241,9 +267,20 @@ class OfflineIn(Schema):
 
 
 class TermsIn(Schema):
-    expiry_rule: Literal["refund_shopper", "pay_merchant"]
+    expiry_rule: Literal["refund_shopper", "pay_merchant"] | None = Field(
+        default=None,
+        description="What happens to coupons that expire unredeemed; "
+        "left as it is when not given.",
+    )
+    unused_refundable: bool | None = Field(
+        default=None,
+        description="Whether shoppers may refund unused coupons before they "
+        "expire (the default). Once buyers have paid it can be turned on but "
+        "not off (409 refund_promised). Left as it is when not given.",
+    )
 
 
 class TermsOut(Schema):
     deal_id: str
     expiry_rule: str
+    unused_refundable: bool

@@ -21,6 +21,8 @@ from groupbuy.coupons.models import (
 )
 from groupbuy.coupons.services.expiry import expiry_rules_for
 from groupbuy.coupons.services.keys import merchant_key_active, platform_keys_valid
+from groupbuy.coupons.services.refunding import refundable_unused_by_deal
+from groupbuy.deals.models import DealOrder
 
 __all__ = ["merchant_get_for_owner", "merchant_get_for_staff"]
 REVOCATIONS_PER_SYNC = 1000
@@ -100,9 +102,19 @@ def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:
     deals = paginate(merchant.deals.order_by("-deadline_at", "-pk"), page=page)
     rules = expiry_rules_for(deals.items)
     labels = dict(ExpiryRule.choices)
+    refundable = refundable_unused_by_deal(deals.items)
+    promised = set(
+        DealOrder.objects.filter(
+            deal__in=deals.items,
+            status__in=(DealOrder.Status.PAID, DealOrder.Status.CONFIRMED),
+        ).values_list("deal_id", flat=True)
+    )
     for deal in deals.items:
         deal.coupon_expiry_rule = rules[deal.pk]
         deal.coupon_expiry_rule_label = labels[deal.coupon_expiry_rule]
+        deal.coupon_unused_refundable = refundable[deal.pk]
+        # Buyers paid under the promise: it can no longer be withdrawn.
+        deal.coupon_refund_promised = refundable[deal.pk] and deal.pk in promised
     return deals
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     # Before the coupon pages: "merchant" would otherwise be read as a coupon.
     path("merchant/", views.merchant_home, name="merchant_home"),
     path("<str:coupon_id>/", views.coupon_detail, name="detail"),
+    path("<str:coupon_id>/refund/", views.coupon_refund, name="refund"),
     path("<str:coupon_id>/code.png", views.coupon_png, name="png"),
     path("<str:coupon_id>/coupon.pdf", views.coupon_pdf, name="pdf"),
     path(

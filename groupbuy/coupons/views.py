@@ -18,12 +18,14 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
+from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
 from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.keys import merchant_key_active
+from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
 from groupbuy.web.charts import Chart, Series
 
 
@@ -75,8 +77,35 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         "symbols": symbols.FORMATS,
         "branches": branches,
         "redemptions": selectors.coupon_redemptions(coupon=coupon),
+        "refundable_fen": refund_offer_fen(coupon),
+        "refund": getattr(coupon, "refund", None),
     }
     return render(request, "coupons/detail.html", context)
+
+
+@login_required
+@_domain_errors
+def coupon_refund(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    """Refund a coupon's unused units: a GET asks to confirm, the POST refunds."""
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    if request.method == "POST":
+        refund = services.coupon_refund_unused(actor=request.user, coupon=coupon)
+        messages.success(
+            request,
+            _(
+                "%(amount)s is on its way back to you; this coupon's code no "
+                "longer works."
+            )
+            % {"amount": format_fen(refund.amount_fen)},
+        )
+        return redirect("coupons:detail", coupon.public_id)
+    if refusal := refund_refusal(coupon):
+        raise refusal
+    return render(
+        request,
+        "coupons/refund_confirm.html",
+        {"coupon": coupon, "refundable_fen": refund_offer_fen(coupon)},
+    )
 
 
 @login_required
@@ -305,7 +334,8 @@ def merchant_branch_offline(
 def merchant_deal_terms(
     request: HttpRequest, merchant_id: str, deal_id: str
 ) -> HttpResponse:
-    """Owners choose what happens to a deal's coupons that expire unredeemed."""
+    """Owners choose what happens to a deal's coupons that expire unredeemed,
+    and whether shoppers may refund them unused."""
     merchant = selectors.merchant_get_for_owner(
         user=request.user, public_id=merchant_id
     )
@@ -315,7 +345,15 @@ def merchant_deal_terms(
     rule = request.POST.get("expiry_rule", "")
     if rule not in ExpiryRule.values:
         return _refused(request, merchant, _("Choose a rule."))
-    services.deal_coupon_terms_set(actor=request.user, deal=deal, expiry_rule=rule)
+    # The form sends "off" then, when ticked, "on"; a deal whose refunds are
+    # promised to buyers shows no box and sends neither.
+    refundable = request.POST.getlist("unused_refundable")
+    services.deal_coupon_terms_set(
+        actor=request.user,
+        deal=deal,
+        expiry_rule=rule,
+        unused_refundable=refundable[-1] == "on" if refundable else None,
+    )
     return redirect("coupons:merchant_console", merchant.public_id)
 
 

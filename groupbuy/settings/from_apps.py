@@ -22,6 +22,7 @@ _FROM_ENVIRONMENT = {
     "GROUPBUY_COUPON_VALID_DAYS": int,
     "GROUPBUY_COUPON_PLATFORM_ID": str,
     "GROUPBUY_COUPON_EXPIRY_RULE": str,
+    "GROUPBUY_COUPON_UNUSED_REFUNDABLE": bool,
     # demands
     "GROUPBUY_DEMAND_DEPOSIT_BPS": int,
     "GROUPBUY_DEMAND_DEPOSIT_FIXED_FEN": int,
@@ -58,14 +59,24 @@ _FROM_ENVIRONMENT = {
     # payments
     "GROUPBUY_WECHATPAY_NOTIFY_MAX_AGE_SECONDS": int,
 }
-_KIND_NAMES = {int: "a whole number", float: "a number"}
+_KIND_NAMES = {int: "a whole number", float: "a number", bool: "true or false"}
+_BOOLEANS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "false": False,
+    "0": False,
+    "no": False,
+}
 
 
 def _from_environment(name: str, kind: type):
     text = os.environ[name].strip()
     try:
+        if kind is bool:
+            return _BOOLEANS[text.lower()]
         return kind(text)
-    except ValueError:
+    except (KeyError, ValueError):
         raise ImproperlyConfigured(
             f"{name}={text!r} in the environment is not {_KIND_NAMES[kind]}"
         ) from None

@@ -144,3 +144,26 @@ def test_a_rule_that_is_not_one_of_its_choices_stops_the_start(name, check, sett
     assert check not in failed()
     setattr(settings, name, "refund-everyone")
     assert check in failed()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("false", "False"), (" No ", "False"), ("1", "True")]
+)
+def test_a_yes_or_no_setting_reads_the_words_people_write(tmp_path, text, value):
+    # bool("false") is True: the words are read, not Python's truth.
+    started = _settings_in(
+        {"GROUPBUY_COUPON_UNUSED_REFUNDABLE": text},
+        tmp_path,
+        printed="s.GROUPBUY_COUPON_UNUSED_REFUNDABLE",
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == [value]
+
+
+def test_a_yes_or_no_setting_refuses_anything_else(tmp_path):
+    started = _settings_in({"GROUPBUY_COUPON_UNUSED_REFUNDABLE": "maybe"}, tmp_path)
+    assert started.returncode != 0
+    assert (
+        "GROUPBUY_COUPON_UNUSED_REFUNDABLE='maybe' in the environment is not true "
+        "or false" in started.stderr
+    )

@@ -22,6 +22,7 @@ from groupbuy.coupons.models.redemptions import (
 from groupbuy.coupons.models.terms import (
     BranchSettings,
     CouponExpiry,
+    CouponRefund,
     DealCouponTerms,
     ExpiryRule,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "BranchSettings",
     "Coupon",
     "CouponExpiry",
+    "CouponRefund",
     "DealCouponTerms",
     "ExpiryRule",
     "MerchantKey",

@@ -47,6 +47,12 @@ class DealCouponTerms(models.Model):
         choices=ExpiryRule.choices,
         default=ExpiryRule.REFUND_SHOPPER,
     )
+    # 随时退: what shoppers of a group-buying app expect (Meituan's and
+    # Dianping's coupons say so on every deal); a shop may turn it off for a
+    # deal, saying so before anyone buys.
+    unused_refundable = models.BooleanField(
+        _("shoppers may refund unused coupons before they expire"), default=True
+    )
 
     class Meta:
         verbose_name = _("coupon terms")
@@ -94,3 +100,37 @@ class CouponExpiry(models.Model):
 
     def __str__(self):
         return f"{self.coupon}: {self.rule} {self.amount_fen}"
+
+
+class CouponRefund(models.Model):
+    """A shopper's refund of a valid coupon's unused units, before it expired.
+
+    Written in the same transaction as the money's move and the coupon's
+    revocation: a refund that could not be paid (the merchant's balance was
+    already paid out) leaves no record and the coupon valid.
+    """
+
+    class Outcome(models.TextChoices):
+        REFUNDED = "refunded", _("Refunded to the shopper")
+        TAKEN_BACK = (
+            "taken_back",
+            _("Refunded to the shopper, taken back from the merchant's balance"),
+        )
+
+    coupon = models.OneToOneField(
+        Coupon,
+        on_delete=models.PROTECT,
+        related_name="refund",
+        verbose_name=_("coupon"),
+    )
+    quantity = models.PositiveIntegerField(_("units"))
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    refunded_at = models.DateTimeField(_("refunded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coupon refund")
+        verbose_name_plural = _("coupon refunds")
+
+    def __str__(self):
+        return f"refund of {self.coupon}: {self.amount_fen} fen"

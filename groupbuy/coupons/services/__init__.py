@@ -20,6 +20,7 @@ from groupbuy.coupons.services.redeeming import (
     coupon_check_code,
     coupon_redeem_online,
 )
+from groupbuy.coupons.services.refunding import coupon_refund_unused
 
 __all__ = [
     "batch_import",
@@ -27,6 +28,7 @@ __all__ = [
     "coupon_check_code",
     "coupon_issue_for_order",
     "coupon_redeem_online",
+    "coupon_refund_unused",
     "coupon_revoke",
     "coupon_revoke_for_order",
     "coupons_expire_due",

@@ -7,9 +7,11 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import DomainError
+from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, CouponExpiry, DealCouponTerms, ExpiryRule
 from groupbuy.coupons.notifications import notify_refund_waiting
 
@@ -36,19 +38,78 @@ def expiry_rules_for(deals) -> dict[int, str]:
     return {deal.pk: stated.get(deal.pk, default_expiry_rule()) for deal in deals}
 
 
-def deal_coupon_terms_set(*, actor, deal, expiry_rule: str) -> DealCouponTerms:
+def deal_coupon_terms_set(
+    *,
+    actor,
+    deal,
+    expiry_rule: str | None = None,
+    unused_refundable: bool | None = None,
+) -> DealCouponTerms:
+    """Set what ``deal`` promises about its coupons; None leaves a term as it is.
+
+    What buyers paid under stays promised to them: once a deal has paid
+    orders, refunds of unused coupons cannot be turned off, nor the rule at
+    expiry changed from refunding the shopper to paying the merchant (the
+    other way, in the buyers' favour, is always allowed).
+    """
     from groupbuy.catalog.permissions import require_merchant_owner
+    from groupbuy.coupons.services.refunding import unused_refundable_for
+    from groupbuy.deals.models import DealOrder
 
     require_merchant_owner(actor, deal.merchant)
     with transaction.atomic():
-        terms, _created = DealCouponTerms.objects.update_or_create(
-            deal=deal, defaults={"expiry_rule": ExpiryRule(expiry_rule)}
+        terms = DealCouponTerms.objects.select_for_update().filter(deal=deal).first()
+        was_refundable = (
+            terms.unused_refundable if terms else unused_refundable_for(deal)
         )
+        paid = DealOrder.objects.filter(
+            deal=deal,
+            status__in=(DealOrder.Status.PAID, DealOrder.Status.CONFIRMED),
+        )
+        was_rule = terms.expiry_rule if terms else default_expiry_rule()
+        if (
+            was_rule == ExpiryRule.REFUND_SHOPPER
+            and expiry_rule == ExpiryRule.PAY_MERCHANT
+            and paid.exists()
+        ):
+            raise CouponError(
+                "rule_promised",
+                _(
+                    "Buyers paid for this deal when its coupons unused at expiry "
+                    "were to be refunded to them; that promise stays for this deal."
+                ),
+                status=409,
+                fields={"expiry_rule": [_("Already promised to buyers.")]},
+            )
+        if was_refundable and unused_refundable is False and paid.exists():
+            raise CouponError(
+                "refund_promised",
+                _(
+                    "Buyers paid for this deal when its coupons could be refunded "
+                    "unused; that promise stays for this deal."
+                ),
+                status=409,
+                fields={"unused_refundable": [_("Already promised to buyers.")]},
+            )
+        if terms is None:
+            terms = DealCouponTerms(
+                deal=deal,
+                expiry_rule=default_expiry_rule(),
+                unused_refundable=was_refundable,
+            )
+        if expiry_rule is not None:
+            terms.expiry_rule = ExpiryRule(expiry_rule)
+        if unused_refundable is not None:
+            terms.unused_refundable = unused_refundable
+        terms.save()
         audit_log(
             actor=actor,
             action="coupons.deal_terms.set",
             obj=deal,
-            data={"expiry_rule": terms.expiry_rule},
+            data={
+                "expiry_rule": terms.expiry_rule,
+                "unused_refundable": terms.unused_refundable,
+            },
         )
     return terms
 

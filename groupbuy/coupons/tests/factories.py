@@ -9,7 +9,7 @@ from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
 from groupbuy.catalog.models import Branch
-from groupbuy.coupons.models import Coupon
+from groupbuy.coupons.models import Coupon, DealCouponTerms
 from groupbuy.coupons.services import merchant_key_register
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_close, deal_settle
@@ -59,16 +59,24 @@ def make_branch(merchant, *, name: str = "Main street") -> Branch:
 
 
 def confirmed_orders(
-    merchant, *, quantities=(1, 2), settlement_mode: str = "on_redemption"
+    merchant,
+    *,
+    quantities=(1, 2),
+    settlement_mode: str = "on_redemption",
+    expiry_rule: str | None = None,
 ) -> list[DealOrder]:
     """Run a deal for ``merchant`` to success; return its confirmed orders.
 
     By default coupon redemptions move the money (merchant-pending until
     then); ``settlement_mode="on_close"`` pays the merchant at close instead.
+    ``expiry_rule`` is the deal's rule for coupons unused at expiry, stated
+    before anyone pays (once they have, it can no longer be made worse).
     """
     deal = make_deal(merchant=merchant, stock=20, tiers=[(1, 9_900)])
     deal.settlement_mode = settlement_mode
     deal.save(update_fields=["settlement_mode"])
+    if expiry_rule is not None:
+        DealCouponTerms.objects.create(deal=deal, expiry_rule=expiry_rule)
     orders = [join_and_pay(deal, quantity=q) for q in quantities]
     pass_deadline(deal)
     deal = deal_close(deal=deal)

@@ -29,15 +29,14 @@ pytestmark = pytest.mark.django_db
 
 def test_expired_coupons_record_their_unredeemed_share_by_the_deal_rule():
     station = make_station()
-    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    (order,) = confirmed_orders(
+        station.merchant, quantities=(3,), expiry_rule="pay_merchant"
+    )
     coupon_redeem_online(
         actor=station.owner,
         merchant=station.merchant,
         code=coupon_for(order).code,
         quantity=1,
-    )
-    deal_coupon_terms_set(
-        actor=station.owner, deal=order.deal, expiry_rule="pay_merchant"
     )
     later = coupon_for(order).expires_at + timedelta(seconds=1)
     # when the sweep runs before and after the expiry (twice)
@@ -78,10 +77,10 @@ def test_only_the_merchant_owner_sets_the_rule():
 def test_owners_set_the_rule_on_the_page_and_by_api(client):
     from groupbuy.accounts.services import api_token_create
     from groupbuy.coupons.services.expiry import expiry_rule_for
+    from groupbuy.deals.tests.factories import make_deal
 
     station, other = make_station(), make_station(name="Other")
-    (order,) = confirmed_orders(station.merchant, quantities=(1,))
-    deal = order.deal
+    deal = make_deal(merchant=station.merchant)
     client.force_login(station.owner)
     page = (
         f"/coupons/merchant/{station.merchant.public_id}/deals/{deal.public_id}/terms/"
@@ -112,7 +111,38 @@ def test_owners_set_the_rule_on_the_page_and_by_api(client):
     assert response.json() == {
         "deal_id": deal.public_id,
         "expiry_rule": "refund_shopper",
+        "unused_refundable": True,
     }
+
+
+def test_what_buyers_paid_under_cannot_be_made_worse_for_them(client):
+    # The rule at expiry could be turned from refunding the shopper to paying
+    # the merchant after coupons were sold, on the page and by the API.
+    from groupbuy.accounts.services import api_token_create
+    from groupbuy.coupons.services.expiry import expiry_rule_for
+
+    station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    deal = order.deal
+    client.force_login(station.owner)
+    page = (
+        f"/coupons/merchant/{station.merchant.public_id}/deals/{deal.public_id}/terms/"
+    )
+    answer = client.post(page, {"expiry_rule": "pay_merchant"})
+    assert answer.status_code == 409
+    assert "that promise stays for this deal" in answer.content.decode()
+    _token, secret = api_token_create(actor=station.owner)
+    answer = client.post(
+        f"/api/coupons/merchants/{station.merchant.public_id}/deals/"
+        f"{deal.public_id}/terms",
+        {"expiry_rule": "pay_merchant"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert (answer.status_code, answer.json()["code"]) == (409, "rule_promised")
+    assert expiry_rule_for(deal) == "refund_shopper"
 
 
 def _expire_all(coupon, callbacks):
@@ -165,9 +195,8 @@ def test_pay_merchant_settles_the_unredeemed_units_to_the_merchant(
     django_capture_on_commit_callbacks,
 ):
     station = make_station()
-    (order,) = confirmed_orders(station.merchant, quantities=(2,))
-    deal_coupon_terms_set(
-        actor=station.owner, deal=order.deal, expiry_rule="pay_merchant"
+    (order,) = confirmed_orders(
+        station.merchant, quantities=(2,), expiry_rule="pay_merchant"
     )
     _expire_all(coupon_for(order), django_capture_on_commit_callbacks)
     _expire_all(coupon_for(order), django_capture_on_commit_callbacks)

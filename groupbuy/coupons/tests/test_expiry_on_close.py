@@ -16,7 +16,6 @@ from groupbuy.coupons.models import CouponExpiry
 from groupbuy.coupons.services import (
     coupon_redeem_online,
     coupons_expire_due,
-    deal_coupon_terms_set,
 )
 from groupbuy.coupons.tests.factories import (
     assert_ledger_balanced,
@@ -200,10 +199,10 @@ def test_pay_merchant_on_a_deal_paid_at_close_moves_nothing(
 ):
     station = make_station()
     (order,) = confirmed_orders(
-        station.merchant, quantities=(2,), settlement_mode="on_close"
-    )
-    deal_coupon_terms_set(
-        actor=station.owner, deal=order.deal, expiry_rule="pay_merchant"
+        station.merchant,
+        quantities=(2,),
+        settlement_mode="on_close",
+        expiry_rule="pay_merchant",
     )
     payable = balance_of("merchant_payable", merchant=station.merchant)
     _sweep(order, django_capture_on_commit_callbacks)

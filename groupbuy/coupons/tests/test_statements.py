@@ -228,14 +228,12 @@ def test_expiries_and_superseded_redemptions_are_adjustments_on_the_statement(
     from groupbuy.coupons.services import (
         batch_import,
         coupons_expire_due,
-        deal_coupon_terms_set,
     )
 
     # given a paid expiry (2 units), and a coupon redeemed offline twice
     station = make_station()
-    unused, twice = confirmed_orders(station.merchant, quantities=(2, 1))
-    deal_coupon_terms_set(
-        actor=station.owner, deal=unused.deal, expiry_rule="pay_merchant"
+    unused, twice = confirmed_orders(
+        station.merchant, quantities=(2, 1), expiry_rule="pay_merchant"
     )
     coupon = coupon_for(twice)
     for device, seconds in (("till-b", 60), ("till-a", 10)):

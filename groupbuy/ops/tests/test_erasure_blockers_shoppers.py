@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from groupbuy.accounts.models import User
 from groupbuy.accounts.services import api_token_create
-from groupbuy.coupons.models import Coupon
+from groupbuy.coupons.models import Coupon, DealCouponTerms
 from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_join, deal_order_cancel
@@ -242,6 +242,13 @@ def test_a_coupon_not_used_yet_holds_it_a_used_or_expired_one_does_not(client, s
 
     # then the coupon is named, with how to finish it
     assert answer.status_code == 409
+    assert answer.json()["blockers"] == [
+        f"Your coupon {coupon.serial} for Tea House is paid for and not used yet: "
+        "use it at the shop or refund it before this account is deleted."
+    ]
+    # (a deal whose coupons cannot be refunded says to wait for the expiry)
+    DealCouponTerms.objects.create(deal=order.deal, unused_refundable=False)
+    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
     assert answer.json()["blockers"] == [
         f"Your coupon {coupon.serial} for Tea House is paid for and not used yet: "
         f"use it at the shop, or wait until it expires on {expiry}, before this "

@@ -1,0 +1,157 @@
+"""A shopper refunds a valid coupon's unused units before it expires (随时退).
+
+The money goes back the way an expired coupon's does under "refund the
+shopper" (``expiry._move_money``): from merchant-pending for a deal settled on
+redemption, taken back from the merchant's payable for one that paid the
+merchant at close. Unlike an expiry, which may wait for the merchant's balance,
+a refund the shopper asks for happens at once or not at all: if the merchant
+has already been paid out, nothing changes and the shopper is told to ask the
+shop. The coupon is revoked in the same transaction, so every till (and, at
+their next sync, the offline stations) refuses its code.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import NotFound
+from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.models import Coupon, CouponRefund, DealCouponTerms
+from groupbuy.coupons.services.issuing import coupon_revoke
+from groupbuy.escrow.errors import InsufficientFunds
+
+REVOCATION_REASON = "refunded_unused"
+
+
+def _platform_default() -> bool:
+    return getattr(settings, "GROUPBUY_COUPON_UNUSED_REFUNDABLE", True)
+
+
+def unused_refundable_for(deal) -> bool:
+    """Whether ``deal``'s coupons may be refunded unused (its terms, else the
+    platform's default, GROUPBUY_COUPON_UNUSED_REFUNDABLE)."""
+    return refundable_unused_by_deal([deal])[deal.pk]
+
+
+def refundable_unused_by_deal(deals) -> dict[int, bool]:
+    """``unused_refundable_for`` of each deal, by deal pk, in one query."""
+    stated = dict(
+        DealCouponTerms.objects.filter(deal__in=deals).values_list(
+            "deal_id", "unused_refundable"
+        )
+    )
+    return {deal.pk: stated.get(deal.pk, _platform_default()) for deal in deals}
+
+
+def refund_refusal(coupon: Coupon, *, now=None) -> CouponError | None:
+    """Why ``coupon`` cannot be refunded now (None when it can), before any
+    money is tried: for pages and the API to offer the refund or say why not."""
+    status = coupon.status_at(now or timezone.now())
+    if status == Coupon.Status.EXPIRED:
+        return CouponError(
+            "expired",
+            _("This coupon has expired; its unused units follow the deal's rule."),
+            status=409,
+        )
+    if status != Coupon.Status.VALID or coupon.remaining_quantity == 0:
+        return CouponError(
+            "not_refundable",
+            _("Only a valid coupon with units left can be refunded."),
+            status=409,
+        )
+    if not unused_refundable_for(coupon.order.deal):
+        return CouponError(
+            "refund_not_offered",
+            _(
+                "The shop does not refund this deal's coupons once bought; its "
+                "terms said so on the deal."
+            ),
+            status=409,
+        )
+    return None
+
+
+def coupon_refund_unused(*, actor, coupon: Coupon) -> CouponRefund:
+    """Refund ``actor``'s valid coupon's unused units and revoke it.
+
+    Repeat-safe: asking again for a coupon already refunded returns its refund.
+    """
+    if coupon.shopper_id != getattr(actor, "pk", None):
+        raise NotFound("not_found", _("There is no such coupon."))
+    with transaction.atomic():
+        coupon = (
+            Coupon.objects.select_for_update(of=("self",))
+            .select_related("order__deal")
+            .get(pk=coupon.pk)
+        )
+        earlier = CouponRefund.objects.filter(coupon=coupon).first()
+        if earlier is not None:
+            return earlier
+        if refusal := refund_refusal(coupon):
+            raise refusal
+        quantity = coupon.remaining_quantity
+        amount_fen = quantity * coupon.unit_price_fen
+        try:
+            with transaction.atomic():
+                outcome = _give_back(actor, coupon, amount_fen)
+        except InsufficientFunds:
+            raise CouponError(
+                "merchant_paid_out",
+                _(
+                    "The shop has already been paid for this coupon, so it cannot "
+                    "be refunded here; ask the shop, or use it before it expires."
+                ),
+                status=409,
+            ) from None
+        refund = CouponRefund.objects.create(
+            coupon=coupon, quantity=quantity, amount_fen=amount_fen, outcome=outcome
+        )
+        coupon_revoke(actor=actor, coupon=coupon, reason=REVOCATION_REASON)
+        audit_log(
+            actor=actor,
+            action="coupons.coupon.refunded",
+            obj=coupon,
+            data={"quantity": quantity, "amount_fen": amount_fen, "outcome": outcome},
+        )
+    return refund
+
+
+def refund_key(coupon: Coupon) -> str:
+    """The escrow key a coupon's unused units are refunded under."""
+    return f"coupons.refund_unused:{coupon.serial}"
+
+
+def _give_back(actor, coupon: Coupon, amount_fen: int) -> str:
+    from groupbuy.coupons.services.redeeming import settles_on_redemption
+    from groupbuy.escrow.pending import escrow_refund_pending
+    from groupbuy.escrow.takeback import escrow_take_back_released
+
+    order = coupon.order
+    if settles_on_redemption(order):
+        escrow_refund_pending(
+            actor=actor,
+            order=order,
+            amount_fen=amount_fen,
+            idempotency_key=refund_key(coupon),
+            reason="coupon_refunded",
+        )
+        return CouponRefund.Outcome.REFUNDED
+    escrow_take_back_released(
+        actor=actor,
+        order=order,
+        amount_fen=amount_fen,
+        idempotency_key=refund_key(coupon),
+        reason="coupon_refunded",
+    )
+    return CouponRefund.Outcome.TAKEN_BACK
+
+
+def refund_offer_fen(coupon: Coupon) -> int:
+    """What refunding ``coupon`` now would give back (0 when it cannot be)."""
+    if refund_refusal(coupon) is not None:
+        return 0
+    return coupon.remaining_quantity * coupon.unit_price_fen
