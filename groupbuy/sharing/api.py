@@ -196,7 +196,10 @@ def _member_contacts(member_ids: list[str]) -> list[Contact]:
             _("Some of the people chosen are not members."),
             fields={"member_ids": unknown[:10]},
         )
-    return [Contact(name="", address=user.phone) for user in found.values()]
+    return [
+        Contact(name="", address=user.phone, is_chosen_by_id=True)
+        for user in found.values()
+    ]
 
 
 def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
@@ -287,7 +290,7 @@ def thread_list(request, query: Query[ThreadListIn]):
 def thread_detail(request, share_id: str):
     """A share with its card, participants, replies and read receipts."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
-    return thread_as_dict(share)
+    return thread_as_dict(share, viewer=request.auth)
 
 
 @router.post("/threads/{share_id}/messages", response={201: dict})

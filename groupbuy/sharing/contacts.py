@@ -54,6 +54,9 @@ class Contact:
     name: str
     address: str  # E.164 phone number, or a normalised email address
     kind: str = Invitation.Kind.PHONE
+    # A member the sender chose by their id, knowing who they are, rather
+    # than a number they typed or imported: shown by name in the thread.
+    is_chosen_by_id: bool = False
 
     @property
     def address_hash(self) -> str:

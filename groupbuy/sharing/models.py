@@ -198,6 +198,13 @@ class Participant(models.Model):
         max_length=64, blank=True, db_index=True, verbose_name=_("address hash")
     )
     label = models.CharField(max_length=120, blank=True, verbose_name=_("label"))
+    # Whether the others see this member's own name: the sender, a member
+    # chosen as a member, a recipient once they replied. A recipient reached by
+    # a number shows only ``label`` (the sender's name for the contact, or the
+    # masked number) until then: typing a number must not tell whose it is.
+    is_name_shown = models.BooleanField(
+        default=False, verbose_name=_("name shown to the others")
+    )
     last_read_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("last read at")
     )
@@ -217,14 +224,37 @@ class Participant(models.Model):
 
     @property
     def shown_label(self) -> str:
-        """How the others see this participant: a member by their name as it is
-        now (``person_label``; load ``user`` with the participant), so a new
-        display name shows in every thread at once; an invitation not claimed
-        yet by the masked number or address it was sent to, the one thing known
-        of it; "Deleted user" once erased."""
-        if self.user_id is not None:
+        """How the others see this participant (``label_for`` anyone else)."""
+        return self.label_for(None)
+
+    def is_named_for(self, viewer) -> bool:
+        """Whether ``viewer`` sees this member by their own name: they are
+        that member, or the member's name is shown (``is_name_shown``)."""
+        return self.user_id is not None and (
+            self.is_name_shown or self.user_id == getattr(viewer, "pk", None)
+        )
+
+    def label_for(self, viewer) -> str:
+        """How ``viewer`` sees this participant (load ``user`` with it).
+
+        Named (``is_named_for``): by their name as it is now (``person_label``),
+        so a new display name shows in every thread at once. Otherwise by
+        ``label``, what the sender typed (their name for the contact, else the
+        masked number or address), the one thing they knew. "Deleted user"
+        once erased.
+        """
+        from groupbuy.accounts.personal_data import is_erased
+
+        if self.is_named_for(viewer) or (self.user_id and is_erased(self.user)):
             return person_label(self.user)
-        return self.label or str(_("Deleted user"))
+        if self.user_id is None:
+            return self.label or str(_("Deleted user"))
+        # A member's row from before names were held back keeps no number.
+        return self.label or str(self.Role.RECIPIENT.label)
+
+    def id_for(self, viewer) -> str:
+        """The member's public id, to those who see them by name; else ""."""
+        return self.user.public_id if self.is_named_for(viewer) else ""
 
 
 class Message(models.Model):

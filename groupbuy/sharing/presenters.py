@@ -16,15 +16,17 @@ def share_as_dict(share: Share) -> dict:
     }
 
 
-def thread_as_dict(share: Share) -> dict:
+def thread_as_dict(share: Share, *, viewer) -> dict:
+    """The thread as ``viewer`` sees it: a recipient reached by a number is
+    named, and has an id, only once they replied (``Participant.label_for``)."""
     participants = selectors.thread_participants(share=share)
     messages = selectors.thread_messages(share=share)
     return {
         **share_as_dict(share),
         "participants": [
             {
-                "id": participant.user.public_id if participant.user else "",
-                "name": participant.shown_label,
+                "id": participant.id_for(viewer),
+                "name": participant.label_for(viewer),
                 "role": participant.role,
                 "has_joined": participant.user_id is not None,
                 "last_read_at": api_time(participant.last_read_at)
@@ -37,7 +39,7 @@ def thread_as_dict(share: Share) -> dict:
             {
                 **selectors.message_as_event(message),
                 "read_by": selectors.read_by(
-                    message=message, participants=participants
+                    message=message, participants=participants, viewer=viewer
                 ),
             }
             for message in messages

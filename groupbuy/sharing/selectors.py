@@ -228,27 +228,36 @@ def thread_participants(*, share: Share) -> list[Participant]:
     return list(share.participants.select_related("user").order_by("pk"))
 
 
+def thread_people(*, participants: list[Participant], viewer) -> list[str]:
+    """Everyone in the thread as ``viewer`` sees them (``Participant.label_for``)."""
+    return [participant.label_for(viewer) for participant in participants]
+
+
 def thread_entries(
-    *, share: Share, participants: list[Participant]
+    *, share: Share, participants: list[Participant], viewer
 ) -> list[tuple[Message, str, list[str]]]:
     """Each reply of the thread with who wrote it and who of the others has
-    read past it, as the thread page shows them (the live page adds replies
-    from ``message_as_event``, which names the author the same way)."""
-    authors = {p.user_id: p.shown_label for p in participants if p.user_id}
+    read past it, as ``viewer``'s thread page shows them (the live page adds
+    replies from ``message_as_event``, which names the author the same way:
+    having replied, they are named to everyone)."""
+    authors = {p.user_id: p.label_for(viewer) for p in participants if p.user_id}
     return [
         (
             message,
             authors.get(message.author_id, ""),
-            read_by(message=message, participants=participants),
+            read_by(message=message, participants=participants, viewer=viewer),
         )
         for message in thread_messages(share=share)
     ]
 
 
-def read_by(*, message: Message, participants: list[Participant]) -> list[str]:
-    """Labels of the others who have read the thread past this message."""
+def read_by(
+    *, message: Message, participants: list[Participant], viewer=None
+) -> list[str]:
+    """Labels of the others who have read the thread past this message, as
+    ``viewer`` sees them (a reader who never replied by the sender's label)."""
     return [
-        participant.shown_label
+        participant.label_for(viewer)
         for participant in participants
         if participant.user_id
         and participant.user_id != message.author_id

@@ -132,8 +132,12 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
     context = {
         "share": share,
         "card": selectors.product_card(product=share.product, deal=share.deal),
-        "participants": participants,
-        "entries": selectors.thread_entries(share=share, participants=participants),
+        "people": selectors.thread_people(
+            participants=participants, viewer=request.user
+        ),
+        "entries": selectors.thread_entries(
+            share=share, participants=participants, viewer=request.user
+        ),
         "form": form,
     }
     return render(

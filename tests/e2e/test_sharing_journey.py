@@ -1,10 +1,11 @@
 """Sharing in real browsers against `groupbuy serve`.
 
-A shares a deal with B's number → B sees it arrive live → B replies → A sees the
-reply live; a friend without an account follows the SMS invitation, signs up
-with that number and finds the shared card; a thread stays readable offline and
-a reply written offline is delivered when the network returns; any other page
-opened offline is the offline page, naming no one, in the language in use.
+A shares a deal with B's number (A's thread shows it masked, not B's name) → B
+sees it arrive live → B replies → A sees the reply live, named; a friend without
+an account follows the SMS invitation, signs up with that number and finds the
+shared card; a thread stays readable offline and a reply written offline is
+delivered when the network returns; any other page opened offline is the offline
+page, naming no one, in the language in use.
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
         # when A shares the deal with B's number, with markup in the comment
         share_deal(page_a, deal, phone="139 5555 0002", comment="<b>Join me</b>")
 
+        # then A's thread shows the number A typed, masked, not B's name
+        assert page_a.inner_text("#thread-people") == "Ann, +86139****0002"
+
         # then it arrives in B's open inbox without a reload, escaped
         item = page_b.wait_for_selector("#thread-list [data-share-id]")
         assert "Test product 6901234567939" in item.inner_text()
@@ -115,8 +119,11 @@ def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
         page_b.fill("#id_body", "Count me in")
         page_b.click("#reply-submit")
 
-        # then A sees the reply live
-        page_a.wait_for_selector("#thread-messages li:has-text('Count me in')")
+        # then A sees the reply live, and B's name on it: B chose to speak
+        reply = page_a.wait_for_selector(
+            "#thread-messages li:has-text('Count me in') .message-status:has-text('Bo')"
+        )
+        assert reply.inner_text() == "Bo"
         page_b.wait_for_selector("#thread-messages li[data-message-id]")
 
 

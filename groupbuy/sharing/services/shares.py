@@ -83,6 +83,13 @@ def mask_address(contact: Contact) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def recipient_label(contact: Contact) -> str:
+    """How a recipient shows to the others until they reply: the name the
+    sender gave the contact, else the number or address masked. Never a
+    member's own name: typing a number must not tell whose it is."""
+    return contact.name[:120] or mask_address(contact)
+
+
 @transaction.atomic
 def share_send(
     *,
@@ -97,7 +104,8 @@ def share_send(
 
     Members get an inbox notification and a live event; anyone else an
     invitation by SMS whose link shows the share once they sign up with that
-    number.
+    number. A recipient reached by a number shows to the others by
+    ``recipient_label`` until they reply, a member chosen by id by their name.
     """
     comment = check_text(comment, field="comment")
     voice_type = voice_note_check(voice_note) if voice_note is not None else ""
@@ -120,6 +128,7 @@ def share_send(
         user=actor,
         role=Participant.Role.SENDER,
         label=sender_name(actor),
+        is_name_shown=True,
         last_read_at=now,
         joined_at=now,
     )
@@ -136,7 +145,8 @@ def share_send(
             user=member,
             role=Participant.Role.RECIPIENT,
             address_hash="" if member else contact.address_hash,
-            label=sender_name(member) if member else mask_address(contact),
+            label=recipient_label(contact),
+            is_name_shown=member is not None and contact.is_chosen_by_id,
             joined_at=now,
         )
         _notify_recipient(
@@ -221,10 +231,10 @@ def shares_claim(*, user, phone_e164: str = "", email: str = "") -> int:
         .order_by("pk")
     )
     for participant in pending:
+        # The label stays what the sender typed: claiming is not speaking.
         participant.user = user
         participant.address_hash = ""
-        participant.label = sender_name(user)
-        participant.save(update_fields=["user", "address_hash", "label"])
+        participant.save(update_fields=["user", "address_hash"])
     if pending:
         audit_log(
             actor=user,

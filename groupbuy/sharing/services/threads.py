@@ -71,7 +71,10 @@ def message_post(
             raise
         return Message.objects.get(share=share, author=actor, client_key=client_key)
     Share.objects.filter(pk=share.pk).update(last_activity_at=now)
-    Participant.objects.filter(share=share, user=actor).update(last_read_at=now)
+    # Replying is choosing to speak: from now on the others see the name.
+    Participant.objects.filter(share=share, user=actor).update(
+        last_read_at=now, is_name_shown=True
+    )
     push = {
         "title": message_author_label(share, actor),
         "body": body,
@@ -118,7 +121,8 @@ def thread_mark_read(*, actor, share: Share) -> Participant:
     event = {
         "type": "sharing.read",
         "share": share.public_id,
-        "reader": actor.public_id,
+        # Who read, only to those who see them by name (``Participant.id_for``).
+        "reader": participant.id_for(None),
         "read_at": api_time(now),
     }
     for other in _thread_participants(share):

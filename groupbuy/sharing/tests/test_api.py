@@ -535,3 +535,78 @@ def test_a_person_checks_a_few_distinct_numbers_a_day(client, settings):
     assert not ContactBook.objects.exists() and not Share.objects.exists()
     # and someone else has their own day
     assert _match(client, make_user(), [d]).status_code == 200
+
+
+def test_the_api_names_a_member_reached_by_number_only_once_they_reply(client, pushed):
+    from groupbuy.accounts.phones import mask_phone
+
+    # given Lan shares by Mei's number over the API, and Mei reads it
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    sent = client.post(
+        "/api/sharing/shares",
+        {"product_id": make_product().public_id, "recipients": [friend.phone]},
+        content_type="application/json",
+        headers=bearer(sender),
+    ).json()
+    base = f"/api/sharing/threads/{sent['id']}"
+    client.post(
+        f"{base}/messages",
+        {"body": "Hi"},
+        content_type="application/json",
+        headers=bearer(sender),
+    )
+    pushed.clear()
+    client.post(f"{base}/read", headers=bearer(friend))
+    # when Lan reads the thread
+    thread = client.get(base, headers=bearer(sender)).json()
+    # then Mei is her masked number, with no id, in the people and receipts
+    masked = mask_phone(friend.phone)
+    assert [(p["id"], p["name"]) for p in thread["participants"]] == [
+        (sender.public_id, "Lan"),
+        ("", masked),
+    ]
+    assert thread["messages"][0]["read_by"] == [masked]
+    assert "Mei" not in str(thread) and friend.public_id not in str(thread)
+    # and the live receipt Lan got does not say who read
+    assert [event["reader"] for _group, event in pushed] == [""]
+    # while Mei sees herself as before
+    mine = client.get(base, headers=bearer(friend)).json()
+    assert mine["participants"][1] == {
+        **mine["participants"][1],
+        "id": friend.public_id,
+        "name": "Mei",
+    }
+    # when Mei replies
+    reply = client.post(
+        f"{base}/messages",
+        {"body": "Count me in"},
+        content_type="application/json",
+        headers=bearer(friend),
+    ).json()
+    # then Lan sees her name and id everywhere, live too
+    thread = client.get(base, headers=bearer(sender)).json()
+    assert [(p["id"], p["name"]) for p in thread["participants"]] == [
+        (sender.public_id, "Lan"),
+        (friend.public_id, "Mei"),
+    ]
+    assert reply["author_name"] == "Mei"
+    assert [m["author_name"] for m in thread["messages"]] == ["Lan", "Mei"]
+    live = [e for _g, e in pushed if e["type"] == "sharing.message"]
+    assert {event["message"]["author_name"] for event in live} == {"Mei"}
+
+
+def test_a_member_chosen_by_id_is_named_from_the_start(client):
+    # given Lan chooses Mei as a member (by her id, so knowing who she is)
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    sent = client.post(
+        "/api/sharing/shares",
+        {"product_id": make_product().public_id, "member_ids": [friend.public_id]},
+        content_type="application/json",
+        headers=bearer(sender),
+    ).json()
+    # when Lan reads the thread
+    thread = client.get(
+        f"/api/sharing/threads/{sent['id']}", headers=bearer(sender)
+    ).json()
+    # then Mei is named, as chosen
+    assert [p["name"] for p in thread["participants"]] == ["Lan", "Mei"]

@@ -28,6 +28,7 @@ from groupbuy.sharing.services import (
     share_send,
     shares,
     thread_mark_read,
+    threads,
 )
 from groupbuy.sharing.tests.factories import (
     make_deal,
@@ -392,3 +393,81 @@ def test_a_share_emailed_to_a_non_member_is_theirs_once_they_confirm_that_addres
     invited = share.participants.get(role=Participant.Role.RECIPIENT)
     assert invited.user_id == friend.pk
     assert not share.participants.filter(user=pretender).exists()
+
+
+def test_a_recipient_shows_by_the_senders_name_for_them_until_they_reply(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from groupbuy.sharing.selectors import thread_people
+
+    # given Ann shares with her contact "Mum", whose number is Bo's
+    sender, friend = make_user(display_name="Ann"), make_user(display_name="Bo")
+    share = share_send(
+        actor=sender,
+        product=make_product(),
+        contacts=[Contact(name="Mum", address=friend.phone)],
+    )
+    participants = thread_participants(share=share)
+    # then Ann sees her own label for the contact, Bo sees himself as Bo
+    assert thread_people(participants=participants, viewer=sender) == ["Ann", "Mum"]
+    assert thread_people(participants=participants, viewer=friend) == ["Ann", "Bo"]
+    # when Bo replies
+    pushes = []
+    monkeypatch.setattr(
+        threads, "push_to_user", lambda user_id, push: pushes.append((user_id, push))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        message_post(actor=friend, share=share, body="Yes")
+    # then Ann is told "Bo" replied and sees him by his name from now on
+    assert [(user_id, push["title"]) for user_id, push in pushes] == [(sender.pk, "Bo")]
+    participants = thread_participants(share=share)
+    assert thread_people(participants=participants, viewer=sender) == ["Ann", "Bo"]
+
+
+def test_a_claimed_invitation_stays_the_masked_number_until_its_owner_replies():
+    from groupbuy.sharing.selectors import thread_people
+
+    # given a share to a number without an account
+    sender = make_user(display_name="Ann")
+    share = make_share(sender=sender, recipients=[STRANGER])
+    # when someone signs up with that number as "Cy" and claims it
+    newcomer = User.objects.create_user(STRANGER, "long-enough-pw", display_name="Cy")
+    phone_verified.send(sender=User, user=newcomer, phone_e164=STRANGER)
+    # then the sender still sees the number they typed, masked; Cy sees Cy
+    participants = thread_participants(share=share)
+    assert thread_people(participants=participants, viewer=sender) == [
+        "Ann",
+        "+86139****5678",
+    ]
+    assert thread_people(participants=participants, viewer=newcomer) == ["Ann", "Cy"]
+
+
+def test_threads_from_before_name_only_their_senders_and_who_replied():
+    import importlib
+
+    from django.apps import apps
+
+    from groupbuy.sharing.selectors import thread_people
+
+    migration = importlib.import_module(
+        "groupbuy.sharing.migrations.0003_participant_is_name_shown"
+    )
+    # given threads as they were stored: each member's label their name then
+    sender = make_user(display_name="Ann")
+    talker, quiet = make_user(display_name="Bo"), make_user(display_name="Cy")
+    share = make_share(sender=sender, recipients=[talker, quiet, STRANGER])
+    message_post(actor=talker, share=share, body="Yes")
+    Participant.objects.update(is_name_shown=False)
+    Participant.objects.filter(user=talker).update(label="Bo")
+    Participant.objects.filter(user=quiet).update(label="Cy")
+    # when the migration runs
+    migration.hold_back_names(apps, None)
+    # then the one who never replied shows by neither name nor number
+    participants = thread_participants(share=share)
+    assert thread_people(participants=participants, viewer=sender) == [
+        "Ann",
+        "Bo",
+        "Recipient",
+        "+86139****5678",
+    ]
+    assert thread_people(participants=participants, viewer=quiet)[2] == "Cy"

@@ -384,3 +384,66 @@ def test_a_new_display_name_shows_everywhere_in_sharing_at_once(client):
     assert [m["author_name"] for m in thread["messages"]] == ["Lan Wei", "Mei Chen"]
     assert thread["messages"][0]["read_by"] == ["Mei Chen"]
     assert "Lan<" not in page and "Mei<" not in page
+
+
+def _people(client, share) -> str:
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    return page.split('id="thread-people">')[1].split("</p>")[0]
+
+
+def test_a_member_reached_by_number_is_named_to_the_others_only_once_they_reply(
+    client,
+):
+    from groupbuy.accounts.phones import mask_phone
+    from groupbuy.sharing.services import thread_mark_read
+
+    # given Lan shares by number with Mei and Zhu (members) and a stranger
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    other = make_user(display_name="Zhu")
+    share = make_share(sender=sender, recipients=[friend, other, STRANGER])
+    message_post(actor=sender, share=share, body="Shall we?")
+    # and Mei has read it, without replying
+    thread_mark_read(actor=friend, share=share)
+    masked = mask_phone(friend.phone)
+    # when Lan opens the thread
+    client.force_login(sender)
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then Mei is the number Lan typed, masked, in the people and "Read by"
+    people = page.split('id="thread-people">')[1].split("</p>")[0]
+    assert people == f"Lan, {masked}, {mask_phone(other.phone)}, +86139****5678"
+    assert f"Read by {masked}" in page
+    assert "Mei" not in page and "Zhu" not in page
+    # and so does the other member in the thread
+    client.force_login(other)
+    assert _people(client, share) == f"Lan, {masked}, Zhu, +86139****5678"
+    # while Mei sees herself by her name, as before
+    client.force_login(friend)
+    assert _people(client, share).startswith(f"Lan, Mei, {mask_phone(other.phone)}")
+    # when Mei replies
+    message_post(actor=friend, share=share, body="Count me in")
+    # then Lan sees her name in the people and on her reply
+    client.force_login(sender)
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    people = page.split('id="thread-people">')[1].split("</p>")[0]
+    assert people == f"Lan, Mei, {mask_phone(other.phone)}, +86139****5678"
+    authors = [a.split("<")[0] for a in page.split('class="message-author">')[1:]]
+    assert authors == ["Lan", "Mei"]
+    # and the Shared by me list names none of the recipients
+    listed = client.get("/sharing/?box=sent").content.decode()
+    assert share.public_id in listed and "Zhu" not in listed
+
+
+def test_an_erased_recipient_who_never_replied_shows_as_deleted_user(client):
+    from groupbuy.accounts.personal_data import PSEUDONYM_PREFIX
+    from groupbuy.sharing.personal_data import SharingPersonalData
+
+    # given a share to a member's number, then that member's data is erased
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    share = make_share(sender=sender, recipients=[friend])
+    SharingPersonalData().erase(friend)
+    friend.phone, friend.display_name = f"{PSEUDONYM_PREFIX}1", ""
+    friend.save(update_fields=["phone", "display_name"])
+    # when the sender opens the thread
+    client.force_login(sender)
+    # then
+    assert _people(client, share) == "Lan, Deleted user"
