@@ -18,7 +18,7 @@ class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
     can_delete = False
-    fields = ("user", "role", "label", "last_read_at", "joined_at")
+    fields = ("user", "role", "label", "is_name_shown", "last_read_at", "joined_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

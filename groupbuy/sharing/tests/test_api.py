@@ -284,12 +284,14 @@ def test_matching_is_rate_limited(client, settings):
 @pytest.mark.parametrize("outsider", ["another user", "another merchant"])
 def test_outsiders_cannot_read_reply_or_mark_a_thread(client, outsider):
     # given a share between two people
-    share = make_share(recipients=[make_user()])
+    share = make_share(recipients=[make_user(display_name="Mei")])
     intruder = make_user() if outsider == "another user" else merchant_owner()
     headers = bearer(intruder)
     base = f"/api/sharing/threads/{share.public_id}"
     # when / then
-    assert client.get(base, headers=headers).status_code == 403
+    read = client.get(base, headers=headers)
+    assert read.status_code == 403 and "Mei" not in read.content.decode()
+    assert client.get(f"{base}/voice-note", headers=headers).status_code == 403
     replied = client.post(
         f"{base}/messages",
         {"body": "hi"},

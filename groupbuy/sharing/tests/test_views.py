@@ -126,12 +126,15 @@ def test_each_reply_on_the_thread_page_names_its_author(client):
 
 @pytest.mark.parametrize("outsider", ["another user", "another merchant"])
 def test_outsiders_get_403_on_a_thread_page(client, outsider):
-    share = make_share(recipients=[make_user()])
+    share = make_share(recipients=[make_user(display_name="Mei")])
     intruder = make_user()
     if outsider == "another merchant":
         make_merchant(owner=intruder)
     client.force_login(intruder)
-    assert client.get(f"/sharing/threads/{share.public_id}/").status_code == 403
+    page = client.get(f"/sharing/threads/{share.public_id}/")
+    assert page.status_code == 403 and "Mei" not in page.content.decode()
+    listed = client.get("/sharing/?box=received").content.decode()
+    assert share.public_id not in listed
     posted = client.post(f"/sharing/threads/{share.public_id}/", {"body": "hi"})
     assert posted.status_code == 403
     assert share.messages.count() == 0
@@ -246,6 +249,8 @@ def test_operators_see_shares_in_the_admin_read_only(client):
     shown = client.get(f"/admin/sharing/share/{share.pk}/change/")
     assert listed.status_code == 200 and share.public_id in listed.content.decode()
     assert shown.status_code == 200 and STRANGER not in shown.content.decode()
+    # and whether each participant is named to the others (a sender is)
+    assert "Name shown to the others" in shown.content.decode()
     assert client.get("/admin/sharing/share/add/").status_code == 403
 
 
