@@ -74,5 +74,6 @@ def recipient_count_check(count: int) -> None:
 
 def sender_name(user) -> str:
     """A sharer or replier as others see them: their name, else a masked number
-    (what a participant's ``label`` keeps; pages read ``person_label``, live)."""
+    (``person_label``; a recipient reached by a number is shown by
+    ``recipient_label`` until they reply)."""
     return person_label(user)
