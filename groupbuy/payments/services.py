@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.services.payers import payer_lock
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.escrow.callbacks import payment_event_apply
@@ -149,6 +150,9 @@ def payment_start(
         )
     is_sandbox = provider_name == SANDBOX
     with transaction.atomic():
+        # The payer's row first (accounts.services.payers): a payment started
+        # counts as paid for erasure, which waits for this or refuses it.
+        payer_lock(user=actor)
         now = timezone.now()
         switchable = Q(submitted_at__isnull=True) | Q(provider=provider_name)
         changed = (

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groupbuy.accounts.services.payers import payer_lock
 from groupbuy.clock.services import late_by_ms
 from groupbuy.core.audit import audit_log
 from groupbuy.core.compiled import CompiledUpdate, insert
@@ -190,11 +191,13 @@ def deal_join(*, actor, deal: Deal, quantity: int, pickup_branch=None) -> DealOr
     The order waits for payment of quantity × the first tier's price (the most
     a unit can cost); the difference to the final price is refunded at close.
 
-    The deal's row is touched last: the payment intent, the order and their
-    audit rows are written first (no lock on the deal), then the conditional
-    UPDATE takes the stock and the deal's row lock, which the commit right
-    after lets go. When the stock is gone the UPDATE matches nothing and the
-    whole transaction rolls back, so no order outlives a refused reservation.
+    The payer's row is locked first (``payer_lock``: an erasure waits for the
+    join, or the join finds the account erased). The deal's row is touched
+    last: the payment intent, the order and their audit rows are written
+    first (no lock on the deal), then the conditional UPDATE takes the stock
+    and the deal's row lock, which the commit right after lets go. When the
+    stock is gone the UPDATE matches nothing and the whole transaction rolls
+    back, so no order outlives a refused reservation.
 
     ``pickup_branch`` (optional) is one of the merchant's active branches.
     """
@@ -216,6 +219,8 @@ def deal_join(*, actor, deal: Deal, quantity: int, pickup_branch=None) -> DealOr
     )
     try:
         with transaction.atomic():
+            # The payer's row first (accounts.services.payers: erasure waits).
+            payer_lock(user=actor)
             now = timezone.now()
             order.joined_at = now
             order.payment_intent = payment_intent_create(

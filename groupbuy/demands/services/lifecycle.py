@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groupbuy.accounts.services.payers import payer_lock
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.demands import rules, search
@@ -72,6 +73,7 @@ def demand_create(
     rules.check_deadline(deadline_at, now=now)
     rules.check_location(latitude, longitude)
     with transaction.atomic():
+        payer_lock(user=actor)  # the payer's row first: erasure waits for it
         demand = Demand.objects.create(
             initiator=actor,
             title=title,
@@ -107,6 +109,7 @@ def demand_create(
 def demand_deposit_start(*, actor, demand: Demand):
     """Return the intent through which ``actor`` pays their deposit."""
     with transaction.atomic():
+        payer_lock(user=actor)  # the payer's row first: erasure waits for it
         demand = _lock(demand)
         participation = demand.participations.filter(shopper_id=actor.pk).first()
         if participation is None:
@@ -158,6 +161,7 @@ def demand_join(*, actor, demand: Demand, quantity: int):
     rules.check_phone_verified(actor)
     rules.check_whole(quantity, field="quantity", low=1, high=rules.MAX_QUANTITY)
     with transaction.atomic():
+        payer_lock(user=actor)  # the payer's row first: erasure waits for it
         demand = _lock(demand)
         if demand.state != State.PUBLISHED:
             raise Conflict("demand_closed", _("This demand is not open to join."))

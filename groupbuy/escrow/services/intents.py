@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.services.payers import payer_lock
 from groupbuy.core.audit import audit_log
 from groupbuy.core.compiled import insert
 from groupbuy.core.errors import Conflict, NotFound
@@ -224,6 +225,9 @@ def sandbox_payment_submit(
     from groupbuy.escrow.tasks import sandbox_callbacks_send
 
     with transaction.atomic():
+        # The payer's row first (accounts.services.payers): a payment made
+        # counts as paid for erasure, which waits for this or refuses it.
+        payer_lock(user=actor)
         now = timezone.now()
         submitted = PaymentIntent.objects.filter(
             pk=intent.pk, status=Status.REQUIRES_PAYMENT, submitted_at__isnull=True

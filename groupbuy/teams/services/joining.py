@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groupbuy.accounts.services.payers import payer_lock
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.core.transactions import after_commit
@@ -142,6 +143,7 @@ def team_open(*, actor, team_deal: TeamDeal, solo: bool = False) -> TeamMember:
             ),
         )
     with transaction.atomic():
+        payer_lock(user=actor)  # the payer's row first: erasure waits for it
         _take_stock(team_deal, now=now)
         team = Team.objects.create(
             team_deal=team_deal,
@@ -192,6 +194,7 @@ def team_join(*, actor, team: Team) -> TeamMember:
         raise Conflict("own_team", _("You are already in this team."))
     _check_can_buy(actor=actor, team_deal=team_deal, now=now)
     with transaction.atomic():
+        payer_lock(user=actor)  # the payer's row first: erasure waits for it
         taken = Team.objects.filter(
             pk=team.pk,
             state=Team.State.OPEN,
