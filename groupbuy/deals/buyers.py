@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from groupbuy.accounts.names import mask_display_name
 from groupbuy.catalog.models import Branch
 from groupbuy.core.errors import DomainError
-from groupbuy.deals.errors import invalid_pickup_branch
+from groupbuy.deals.errors import branch_closed_refusal, invalid_pickup_branch
 from groupbuy.deals.models import Deal, DealOrder
 
 FIRST_BUYERS_SHOWN = 5
@@ -33,7 +33,8 @@ def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | Non
     """Return the deal's merchant's active branch ``branch_id``; with none named,
     the shop's only branch (None when it has none). Another shop's or an unknown
     branch is a 400, and so is naming none where the shop has several (the
-    shopper must say where they collect, as the join page asks)."""
+    shopper must say where they collect, as the join page asks); one of the
+    shop's branches that has closed is a 409 ``branch_closed``."""
     branches = Branch.objects.filter(merchant_id=deal.merchant_id, is_active=True)
     if not branch_id:
         # deal_get_for_join counted them with the deal; otherwise look.
@@ -48,7 +49,11 @@ def pickup_branch_for_deal(*, deal: Deal, branch_id: str | None) -> Branch | Non
                 fields={"pickup_branch": [_("Choose a branch.")]},
             )
         return several[0] if several else None
-    branch = branches.filter(public_id=branch_id).first()
+    branch = Branch.objects.filter(
+        merchant_id=deal.merchant_id, public_id=branch_id
+    ).first()
     if branch is None:
         raise invalid_pickup_branch()
+    if not branch.is_active:
+        raise branch_closed_refusal(branch)
     return branch

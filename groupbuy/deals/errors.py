@@ -16,3 +16,17 @@ def invalid_pickup_branch() -> DealError:
         _("Choose one of this shop's branches for pickup."),
         fields={"pickup_branch": [_("Not a branch of this shop.")]},
     )
+
+
+def branch_closed_refusal(branch) -> DealError:
+    """A pickup branch of the shop that has closed (before the join, or while
+    it was being made): choose another."""
+    message = _(
+        "The branch “%(branch)s” has closed: choose another branch for pickup."
+    ) % {"branch": branch.name}
+    return DealError(
+        "branch_closed",
+        message,
+        status=409,
+        fields={"pickup_branch": [message]},
+    )

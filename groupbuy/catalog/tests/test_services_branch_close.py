@@ -11,11 +11,12 @@ from groupbuy.catalog import services
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch
 from groupbuy.catalog.tests.factories import make_branch, make_merchant_member
+from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
-from groupbuy.deals.models import Deal
-from groupbuy.deals.services import deal_open
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import deal_join, deal_open
 from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
-from groupbuy.deals.tests.factories import join_and_pay, make_deal
+from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_user
 from groupbuy.deals.tests.racing import race
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,69 @@ def test_opening_a_deal_while_the_last_branch_closes_leaves_no_deal_stranded(
     else:
         assert outcomes == Counter({"ok": 1, "no_pickup_branch": 1})
         assert deal.state == Deal.State.DRAFT
+
+
+def test_a_join_naming_a_branch_that_closed_meanwhile_is_refused():
+    # given a shop with two branches and an open deal; a shopper's join page
+    # loaded the first branch while it was open
+    owner, branch = _owner_with_branch(name="East")
+    make_branch(merchant=branch.merchant)
+    deal = make_deal(merchant=branch.merchant)
+    seen_open = Branch.objects.get(pk=branch.pk)
+    services.branch_update(actor=owner, branch=branch, is_active=False)
+    # when the join arrives naming it
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        deal_join(actor=make_user(), deal=deal, quantity=1, pickup_branch=seen_open)
+    # then it is refused as closed, and no order waits at the closed branch
+    assert (caught.value.code, caught.value.status) == ("branch_closed", 409)
+    assert caught.value.message == (
+        "The branch “East” has closed: choose another branch for pickup."
+    )
+    assert not DealOrder.objects.filter(pickup_branch=branch).exists()
+    deal.refresh_from_db()
+    assert deal.sold == 0
+
+
+def branch_closing_while_shoppers_join_there(*, shoppers: int) -> None:
+    """Race a branch's closing against joins naming it as their pickup branch."""
+    owner, branch = _owner_with_branch()
+    make_branch(merchant=branch.merchant)  # the deal goes on at the other
+    deal = make_deal(merchant=branch.merchant, stock=100)
+    seen_open = Branch.objects.get(pk=branch.pk)
+    joiners = [make_user() for _ in range(shoppers)]
+    outcomes = race(
+        [lambda: services.branch_update(actor=owner, branch=branch, is_active=False)]
+        + [
+            lambda shopper=shopper: deal_join(
+                actor=shopper, deal=deal, quantity=1, pickup_branch=seen_open
+            )
+            for shopper in joiners
+        ]
+    )
+    # then the branch closed with no order left to collect there, or it stayed
+    # open because an order got in first
+    assert set(outcomes) <= {"ok", "branch_closed", "branch_in_use"}
+    waiting = DealOrder.objects.filter(pickup_branch=branch).count()
+    if Branch.objects.get(pk=branch.pk).is_active:
+        assert outcomes["branch_in_use"] == 1
+        assert (outcomes["ok"], waiting) == (shoppers, shoppers)
+    else:
+        assert outcomes["ok"] == 1 and waiting == 0
+        assert outcomes["branch_closed"] == shoppers
+    deal.refresh_from_db()
+    assert deal.sold == waiting
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", range(3))
+def test_a_branch_closing_while_shoppers_join_there_strands_nobody(
+    file_database,  # noqa: F811
+    run,
+):
+    branch_closing_while_shoppers_join_there(shoppers=6)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_branch_closing_while_shoppers_join_there_strands_nobody_on_postgres():
+    branch_closing_while_shoppers_join_there(shoppers=30)

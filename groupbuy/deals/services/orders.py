@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groupbuy.accounts.services.payers import payer_lock
+from groupbuy.catalog.models import Branch
 from groupbuy.clock.services import late_by_ms
 from groupbuy.core.audit import audit_log
 from groupbuy.core.compiled import CompiledUpdate, insert
@@ -27,7 +28,11 @@ from groupbuy.core.ids import new_public_id
 from groupbuy.core.times import format_local_time
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals import lock_timing, notifications
-from groupbuy.deals.errors import DealError, invalid_pickup_branch
+from groupbuy.deals.errors import (
+    DealError,
+    branch_closed_refusal,
+    invalid_pickup_branch,
+)
 from groupbuy.deals.join_guards import check_join_allowed
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import Deal, DealOrder
@@ -63,8 +68,29 @@ def _check_quantity(deal: Deal, quantity) -> None:
 def _check_pickup_branch(deal: Deal, branch) -> None:
     if branch is None:
         return
-    if branch.merchant_id != deal.merchant_id or not branch.is_active:
+    if branch.merchant_id != deal.merchant_id:
         raise invalid_pickup_branch()
+    if not branch.is_active:
+        raise branch_closed_refusal(branch)
+
+
+def lock_pickup_branch(branch) -> None:
+    """Lock ``branch`` until the join commits and refuse it if it has closed.
+
+    Closing a branch (catalog's ``branch_update``) locks it and counts the
+    orders to collect there: this join's order is then either committed and
+    counted, or waits here and finds the branch closed. Taken after the
+    deal's stock UPDATE (deal, then branch, as ``deal_open`` locks them), with
+    ``FOR NO KEY UPDATE``, which a closing's ``FOR UPDATE`` waits for.
+    """
+    is_active = (
+        Branch.objects.select_for_update(no_key=True)
+        .filter(pk=branch.pk)
+        .values_list("is_active", flat=True)
+        .first()
+    )
+    if not is_active:
+        raise branch_closed_refusal(branch)
 
 
 def _closed_refusal(deal: Deal, *, now) -> DealError:
@@ -195,11 +221,13 @@ def deal_join(*, actor, deal: Deal, quantity: int, pickup_branch=None) -> DealOr
     join, or the join finds the account erased). The deal's row is touched
     last: the payment intent, the order and their audit rows are written
     first (no lock on the deal), then the conditional UPDATE takes the stock
-    and the deal's row lock, which the commit right after lets go. When the
+    and the deal's row lock, which the commit right after lets go; only the
+    pickup branch's lock comes after it (``lock_pickup_branch``). When the
     stock is gone the UPDATE matches nothing and the whole transaction rolls
     back, so no order outlives a refused reservation.
 
-    ``pickup_branch`` (optional) is one of the merchant's active branches.
+    ``pickup_branch`` (optional) is one of the merchant's active branches; one
+    closed by the time the join commits is refused (``branch_closed``).
     """
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("forbidden", _("Please sign in first."))
@@ -249,6 +277,8 @@ def deal_join(*, actor, deal: Deal, quantity: int, pickup_branch=None) -> DealOr
             )
             _reserve(deal, quantity=quantity, now=now)
             lock_timing.note_stock_taken()  # held from here to the commit
+            if pickup_branch is not None:
+                lock_pickup_branch(pickup_branch)
             push_progress_on_commit(deal)
     except IntegrityError:
         raise Conflict(

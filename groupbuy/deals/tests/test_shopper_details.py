@@ -132,11 +132,10 @@ def test_the_api_refuses_another_shops_branch_with_a_400(client):
 
 
 def test_the_api_names_the_pickup_branch_field_the_client_sent(client):
-    # given a shop with two branches, one closed branch, and another shop's
+    # given a shop with two branches, and another shop's
     merchant = make_merchant()
     _branch(merchant, "East")
     _branch(merchant, "West")
-    closed = _branch(merchant, "Closed", is_active=False)
     elsewhere = _branch(make_merchant(name="Other"), "Elsewhere")
     deal = make_deal(merchant=merchant)
     client.force_login(make_user(preferred_language="en"))
@@ -144,14 +143,9 @@ def test_the_api_names_the_pickup_branch_field_the_client_sent(client):
     for body, code, message in (
         # when no branch is named where the shop has several
         ({"quantity": 1}, "pickup_branch_required", "Choose a branch."),
-        # or a branch of another shop, or a closed one
+        # or a branch of another shop
         (
             {"quantity": 1, "pickup_branch_id": elsewhere.public_id},
-            "invalid_pickup_branch",
-            "Not a branch of this shop.",
-        ),
-        (
-            {"quantity": 1, "pickup_branch_id": closed.public_id},
             "invalid_pickup_branch",
             "Not a branch of this shop.",
         ),
@@ -161,4 +155,29 @@ def test_the_api_names_the_pickup_branch_field_the_client_sent(client):
         assert response.status_code == 400, body
         assert response.json()["code"] == code
         assert response.json()["fields"] == {"pickup_branch_id": [message]}
+    assert not deal.orders.exists()
+
+
+def test_the_api_refuses_a_branch_of_the_shop_that_has_closed_with_a_409(client):
+    # given a shop with an open and a closed branch
+    merchant = make_merchant()
+    _branch(merchant, "East")
+    closed = _branch(merchant, "Closed", is_active=False)
+    deal = make_deal(merchant=merchant)
+    client.force_login(make_user(preferred_language="en"))
+    # when a shopper names the closed one
+    response = client.post(
+        f"/api/deals/{deal.public_id}/join",
+        {"quantity": 1, "pickup_branch_id": closed.public_id},
+        content_type="application/json",
+    )
+    # then it is refused as closed (it is the shop's: "not a branch of this
+    # shop" was wrong), naming the request's field; nothing is written
+    message = "The branch “Closed” has closed: choose another branch for pickup."
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "branch_closed",
+        "message": message,
+        "fields": {"pickup_branch_id": [message]},
+    }
     assert not deal.orders.exists()
