@@ -217,7 +217,9 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = selectors.merchant_get_for_staff(
         user=request.user, public_id=merchant_id
     )
-    branches = merchant_branches(merchant=merchant)
+    # Any of the shop's branches, a closed one too: a console opened before
+    # its branch closed is told so by the service, not refused as "no code".
+    branches = merchant.branches.all()
     form = RedeemForm(request.POST, branches=branches)
     photo_form = PhotoForm(request.POST, request.FILES)
     branch = branches.filter(public_id=request.POST.get("branch") or "").first()

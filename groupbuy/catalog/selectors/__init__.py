@@ -10,6 +10,7 @@ from groupbuy.catalog.selectors.categories import (
 )
 from groupbuy.catalog.selectors.merchants import (
     BranchDistance,
+    branch_closed_at,
     branch_get_for_owner,
     branches_nearest,
     listing_for,
@@ -43,6 +44,7 @@ from groupbuy.catalog.selectors.products import (
 __all__ = [
     "BranchDistance",
     "CategoryNode",
+    "branch_closed_at",
     "branch_get_for_owner",
     "branches_nearest",
     "category_demand_threshold",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from groupbuy.catalog.permissions import (
 )
 from groupbuy.catalog.selectors.common import _not_found
 from groupbuy.catalog.selectors.products import products_matching
+from groupbuy.core.models import AuditEntry
 
 
 def merchants_active(*, query: str = "") -> QuerySet[Merchant]:
@@ -58,6 +60,27 @@ def merchant_get_for_owner(*, user, public_id: str) -> Merchant:
 
 def merchant_branches(*, merchant: Merchant) -> QuerySet[Branch]:
     return merchant.branches.filter(is_active=True).order_by("name", "id")
+
+
+def branch_closed_at(*, branch: Branch) -> datetime | None:
+    """Return when ``branch``, closed now, closed: the time of its last change
+    of ``is_active`` in the audit trail (``branch_update`` audits every
+    change). None when it is open, or when no change is recorded (closed
+    outside the services, e.g. in a shell).
+    """
+    if branch.is_active:
+        return None
+    changes = (
+        AuditEntry.objects.filter(
+            action="catalog.branch.updated", object_id=branch.public_id
+        )
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "data")
+    )
+    for created_at, data in changes:
+        if "is_active" in (data or {}).get("changed", []):
+            return created_at
+    return None
 
 
 def branch_get_for_owner(*, user, public_id: str) -> Branch:

@@ -148,7 +148,7 @@ def _refuse_a_taken_branch_name(merchant: Merchant, name: str, *, branch=None):
     spacing, closed branches too: shoppers pick their pickup branch by name.
     Locks the merchant's row, so two owners cannot add the same name at once;
     ``one_branch_name_per_merchant`` backs this up in the database."""
-    Merchant.objects.select_for_update().filter(pk=merchant.pk).first()
+    Merchant.objects.select_for_update(no_key=True).filter(pk=merchant.pk).first()
     others = Branch.objects.filter(merchant=merchant)
     if branch is not None:
         others = others.exclude(pk=branch.pk)
@@ -224,8 +224,16 @@ def _refuse_to_strand_buyers(branch: Branch) -> None:
     with nowhere to collect (``branch_close_blockers``: orders and coupons to
     collect there, deals open at the shop's last open branch, pools planned
     there). Locks the merchant's branches (the merchant's row first, as every
-    branch change does), so two of its last branches cannot close at once."""
-    Merchant.objects.select_for_update().filter(pk=branch.merchant_id).first()
+    branch change does), so two of its last branches cannot close at once.
+
+    The merchant's row is taken ``FOR NO KEY UPDATE``: branch changes queue on
+    it, but rows that merely point at the merchant (a redemption, an order)
+    may still be written. ``FOR UPDATE`` also held those writers' foreign-key
+    checks: a till holding this branch's lock then waited for the merchant
+    while the closing waited for the branch (a deadlock on PostgreSQL)."""
+    Merchant.objects.select_for_update(no_key=True).filter(
+        pk=branch.merchant_id
+    ).first()
     branches = list(
         Branch.objects.select_for_update()
         .filter(merchant_id=branch.merchant_id)

@@ -127,6 +127,7 @@ class RedemptionConflict(models.Model):
         EXPIRED = "expired", _("Coupon expired")
         REVOKED = "revoked", _("Coupon cancelled")
         PAID_OUT = "paid_out", _("Later redemption already paid out")
+        BRANCH_CLOSED = "branch_closed", _("Redeemed after its branch closed")
 
     # Claims that lost only for lack of units: they are weighed again (by
     # time) whenever another claim on the coupon arrives.

@@ -23,6 +23,7 @@ from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
 from groupbuy.catalog.models import Branch
+from groupbuy.catalog.selectors import branch_closed_at
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons.models import (
@@ -70,18 +71,41 @@ def earliest_that_fit(claims: list[Claim], *, units: int) -> set[str]:
     return counted
 
 
+def made_after_its_branch_closed(claim: Claim) -> bool:
+    """Return whether ``claim`` was made at a branch that had closed by then.
+
+    A station keeps redeeming with no network, so a claim uploaded after its
+    branch closed still counts when the station's signed time is before the
+    close (the audit trail's, ``branch_closed_at``). A closed branch with no
+    recorded close time counts nothing: the claim waits as a conflict for
+    people to settle rather than being paid on a guess.
+    """
+    branch = claim.branch
+    if branch is None:
+        return False
+    branch = Branch.objects.get(pk=branch.pk)  # as it is now, not as loaded
+    if branch.is_active:
+        return False
+    closed_at = branch_closed_at(branch=branch)
+    return closed_at is None or claim.redeemed_at >= closed_at
+
+
 def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) -> bool:
     """Weigh ``new`` with the coupon's other offline claims; return whether it
     counts. Supersedes and reinstates others as the times decide, atomically.
 
     A later claim whose settlement cannot be reversed (the merchant was already
     paid out) keeps counting; ``new`` is then recorded as a ``paid_out``
-    conflict instead, for people to settle.
+    conflict instead, for people to settle. A claim made at a branch that had
+    closed by then is a ``branch_closed`` conflict.
     """
     with transaction.atomic():
         coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
         if coupon.status in (Coupon.Status.REVOKED, Coupon.Status.EXPIRED):
             _record_conflict(actor, coupon, batch, new, reason=coupon.status)
+            return False
+        if made_after_its_branch_closed(new):
+            _record_conflict(actor, coupon, batch, new, reason=Reason.BRANCH_CLOSED)
             return False
         try:
             with transaction.atomic():

@@ -118,6 +118,8 @@ def coupon_redeem_online(
     require_merchant_staff(actor, merchant)
     if branch is not None and branch.merchant_id != merchant.pk:
         raise CouponError("bad_branch", _("This branch is not yours."), status=422)
+    if branch is not None and not branch.is_active:
+        raise branch_closed_refusal(branch)
     nonce = _online_nonce(merchant=merchant, idempotency_key=idempotency_key)
     if idempotency_key is not None:
         earlier = _earlier_redemption(nonce=nonce, code=code, branch=branch)
@@ -243,6 +245,8 @@ def redeem_coupon(
                 % {"left": coupon.remaining_quantity},
                 status=409,
             )
+        if branch is not None and channel == Redemption.Channel.ONLINE:
+            _lock_open_branch(branch)
         redemption = Redemption.objects.create(
             coupon=coupon,
             quantity=wanted,
@@ -270,6 +274,39 @@ def redeem_coupon(
         settle_redemption(actor=actor, redemption=redemption)
     coupon.refresh_from_db()
     return redemption
+
+
+def branch_closed_refusal(branch: Branch) -> CouponError:
+    """The till's branch has closed: the cashier is told to pick where they are."""
+    return CouponError(
+        "branch_closed",
+        _(
+            "The branch “%(branch)s” chosen on this till has closed, so coupons "
+            "cannot be redeemed there: choose the branch you are at and scan "
+            "again."
+        )
+        % {"branch": branch.name},
+        status=409,
+    )
+
+
+def _lock_open_branch(branch: Branch) -> None:
+    """Lock ``branch`` until the redemption commits; refuse it if it has closed.
+
+    A branch closing (catalog's ``branch_update``) locks it, so a redemption
+    either commits first or waits and finds it closed. Taken after the
+    coupon's UPDATE (coupon, then branch, as a batch import's coupon locks
+    come first), ``FOR NO KEY UPDATE``, which a closing's ``FOR UPDATE``
+    waits for.
+    """
+    is_active = (
+        Branch.objects.select_for_update(no_key=True)
+        .filter(pk=branch.pk)
+        .values_list("is_active", flat=True)
+        .first()
+    )
+    if not is_active:
+        raise branch_closed_refusal(branch)
 
 
 def _refuse_unusable(coupon: Coupon) -> None:
