@@ -28,5 +28,5 @@ def branch_closed_refusal(branch) -> DealError:
         "branch_closed",
         message,
         status=409,
-        fields={"pickup_branch": [message]},
+        fields={"pickup_branch": [_("This branch has closed.")]},
     )

@@ -203,7 +203,14 @@ class JoinForm(forms.Form):
     pickup_branch = forms.ChoiceField(
         label=_("Pick up at"),
         widget=forms.Select(attrs={"id": "join-pickup-branch"}),
-        error_messages={"required": _("Choose the branch you will pick it up at.")},
+        error_messages={
+            "required": _("Choose the branch you will pick it up at."),
+            # Only open branches are choices: another was offered by a page
+            # loaded before it closed.
+            "invalid_choice": _(
+                "This branch has closed since the page was opened: choose another."
+            ),
+        },
     )
 
     def __init__(

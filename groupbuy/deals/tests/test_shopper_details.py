@@ -178,6 +178,6 @@ def test_the_api_refuses_a_branch_of_the_shop_that_has_closed_with_a_409(client)
     assert response.json() == {
         "code": "branch_closed",
         "message": message,
-        "fields": {"pickup_branch_id": [message]},
+        "fields": {"pickup_branch_id": ["This branch has closed."]},
     }
     assert not deal.orders.exists()

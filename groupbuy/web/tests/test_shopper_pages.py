@@ -272,13 +272,41 @@ def test_a_branch_refused_by_the_join_shows_on_the_pickup_branch_field(monkeypat
         reverse("web:deal_join", args=[deal.public_id]),
         {"quantity": "1", "pickup_branch": west.public_id},
     )
-    # then the page shows the refusal on its branch field, and nothing is ordered
+    # then the page says on its branch field that West has closed (until
+    # 2026-12-06: "Not a branch of this shop."), and nothing is ordered
     assert response.status_code == 200
     assert response.context["join_form"].errors == {
-        "pickup_branch": ["Not a branch of this shop."],
-        "__all__": ["Choose one of this shop's branches for pickup."],
+        "pickup_branch": ["This branch has closed."],
+        "__all__": ["The branch “West” has closed: choose another branch for pickup."],
     }
     assert 'id="field-pickup_branch"' in response.content.decode()
+    assert DealOrder.objects.count() == 0
+
+
+def test_a_branch_closed_since_the_page_was_opened_is_named_as_closed():
+    # given a shop with three branches; West closes after the shopper's page
+    # offered it
+    merchant = make_merchant()
+    for name in ("East", "North"):
+        Branch.objects.create(merchant=merchant, name=name, address="1 Road")
+    west = Branch.objects.create(merchant=merchant, name="West", address="9 West Road")
+    deal = make_deal(merchant=merchant)
+    Branch.objects.filter(pk=west.pk).update(is_active=False)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(make_user(preferred_language="en"))
+    # when the shopper joins with West
+    response = client.post(
+        reverse("web:deal_join", args=[deal.public_id]),
+        {"quantity": "1", "pickup_branch": west.public_id},
+    )
+    # then the branch field says it has closed (until 2026-12-06: Django's
+    # "Select a valid choice. br_… is not one of the available choices.")
+    assert response.status_code == 200
+    assert response.context["join_form"].errors == {
+        "pickup_branch": [
+            "This branch has closed since the page was opened: choose another."
+        ]
+    }
     assert DealOrder.objects.count() == 0
 
 
