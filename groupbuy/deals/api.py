@@ -76,6 +76,7 @@ def my_orders(request, filters: Query[StatusFilterIn]):
     result = selectors.order_list_for_shopper(
         user=request.auth,
         status=filters.status,
+        shown_status=filters.shown_status,
         page=filters.page,
         page_size=filters.page_size,
     )
@@ -227,6 +228,7 @@ def deal_orders(request, deal_id: str, filters: Query[StatusFilterIn]):
         user=request.auth,
         deal=deal,
         status=filters.status,
+        shown_status=filters.shown_status,
         page=filters.page,
         page_size=filters.page_size,
     )
@@ -250,6 +252,7 @@ def merchant_order_list(
             query=filters.q,
             deal_id=filters.deal_id,
             status=filters.status or "",
+            shown_status=filters.shown_status or "",
             date_from=filters.date_from,
             date_to=filters.date_to,
         ),

@@ -27,6 +27,7 @@ from groupbuy.core.days import (
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import _check_merchant_staff, _orders
+from groupbuy.deals.selectors.orders import shown_status_is
 from groupbuy.escrow.services import platform_fee_fen
 
 Status = DealOrder.Status
@@ -38,11 +39,15 @@ MOST_SALES_DAYS = 92
 
 @dataclass(frozen=True)
 class OrderFilters:
-    """What the order list is narrowed to; empty values mean "any"."""
+    """What the order list is narrowed to; empty values mean "any". ``status``
+    is a stored status, ``shown_status`` the status the pages give (a paid
+    order its shopper cancelled is cancelled, not refunded): the console's
+    filter is the latter, as the shopper's My orders tabs are."""
 
     query: str = ""
     deal_id: str = ""
     status: str = ""
+    shown_status: str = ""
     date_from: date | None = None
     date_to: date | None = None
 
@@ -87,6 +92,8 @@ def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOr
         orders = orders.filter(deal__public_id=filters.deal_id)
     if filters.status:
         orders = orders.filter(status=filters.status)
+    if filters.shown_status:
+        orders = orders.filter(shown_status_is(filters.shown_status))
     if filters.date_from:
         orders = orders.filter(joined_at__gte=day_start(filters.date_from))
     if filters.date_to:

@@ -83,6 +83,8 @@ class OrderOut(Schema):
     # order its shopper cancelled, whose status stays "refunded".
     shown_status: str
     cancel_reason: str
+    # The shop's (or the platform's) words when it refunded the order; "" else.
+    refund_reason: str
     quantity: int
     unit_price_cap_fen: int
     amount_fen: int
@@ -106,7 +108,6 @@ class OrderOut(Schema):
 class MerchantOrderOut(OrderOut):
     shopper_name: str
     shopper_phone: str
-    refund_reason: str
 
 
 class PickupBranchOut(Schema):
@@ -176,6 +177,9 @@ class DealSearchIn(PageIn):
 
 class StatusFilterIn(PageIn):
     status: str | None = None
+    # The status the pages give (``OrderOut.shown_status``): "cancelled" finds
+    # a paid order its shopper cancelled, "refunded" no longer does.
+    shown_status: str | None = None
 
 
 class MerchantOrderFilterIn(StatusFilterIn):
@@ -309,6 +313,7 @@ def order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
         "status": order.status,
         "shown_status": order.shown_status,
         "cancel_reason": order.cancel_reason,
+        "refund_reason": order.refund_reason,
         "quantity": order.quantity,
         "unit_price_cap_fen": order.unit_price_cap_fen,
         "amount_fen": order.amount_fen,
@@ -346,7 +351,6 @@ def merchant_order_out(request, order, *, deposits_kept: dict | None = None) -> 
         **order_out(request, order, deposits_kept=deposits_kept),
         "shopper_name": order.shopper.display_name,
         "shopper_phone": mask_phone(order.shopper.phone),
-        "refund_reason": order.refund_reason,
     }
 
 

@@ -59,6 +59,18 @@ _CANCELLED_SENTENCES = {
     ),
     Reason.OPERATOR: _("The platform cancelled this order; nothing was charged."),
 }
+# A cancelled order that had been paid in part (a demand's deposit applied to
+# it): what was paid comes back, so "nothing was charged" would be wrong.
+_CANCELLED_REFUNDED_SENTENCES = {
+    Reason.PAYMENT_EXPIRED: _(
+        "This order was cancelled as it was not paid in time: the %(refunded)s "
+        "already paid is refunded to you."
+    ),
+    Reason.DEAL_CLOSED: _(
+        "This order was cancelled as it was not paid before the group buy "
+        "closed: the %(refunded)s already paid is refunded to you."
+    ),
+}
 
 PHASE_TONES = {
     "draft": "info",
@@ -334,6 +346,19 @@ class OrderView:
         return intent.get_status_display()
 
     @property
+    def refund_reason_sentence(self) -> str:
+        """The words the shop (or the platform) gave when it refunded the
+        order, as the shopper's notification quotes them; "" if none."""
+        order = self.order
+        if order.status != Status.REFUNDED or not order.refund_reason:
+            return ""
+        if order.cancel_reason == Reason.OPERATOR:
+            sentence = _("The platform says: “%(reason)s”")
+        else:
+            sentence = _("The shop says: “%(reason)s”")
+        return str(sentence % {"reason": order.refund_reason})
+
+    @property
     def ending_sentence(self) -> str:
         """What the status section says of a refunded or cancelled order, one
         whole sentence per reason (a reason glued on read "。 买家取消.")."""
@@ -341,6 +366,15 @@ class OrderView:
         if order.status == Status.REFUNDED:
             sentence = _REFUNDED_SENTENCES.get(
                 order.cancel_reason, _("%(refunded)s is refunded to you.")
+            )
+            return str(sentence % {"refunded": format_fen(order.refunded_fen)})
+        if order.refunded_fen:
+            sentence = _CANCELLED_REFUNDED_SENTENCES.get(
+                order.cancel_reason,
+                _(
+                    "This order is cancelled: the %(refunded)s already paid is "
+                    "refunded to you."
+                ),
             )
             return str(sentence % {"refunded": format_fen(order.refunded_fen)})
         return str(

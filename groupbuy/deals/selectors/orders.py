@@ -56,7 +56,8 @@ def order_list_for_shopper(
 
 def shown_status_is(status: str) -> Q:
     """Match the orders whose ``DealOrder.shown_status`` is ``status``: a paid
-    order its shopper cancelled is under Cancelled, not Refunded."""
+    order its shopper cancelled is under Cancelled, not Refunded (My orders'
+    tabs, the merchant console's status filters)."""
     cancelled_by_shopper = Q(
         status=DealOrder.Status.REFUNDED,
         cancel_reason=DealOrder.CancelReason.SHOPPER,
@@ -137,13 +138,22 @@ def deal_list_for_merchant(
 
 
 def order_list_for_deal(
-    *, user, deal: Deal, status: str | None = None, page=1, page_size=DEFAULT_PAGE_SIZE
+    *,
+    user,
+    deal: Deal,
+    status: str | None = None,
+    shown_status: str | None = None,
+    page=1,
+    page_size=DEFAULT_PAGE_SIZE,
 ) -> PageResult:
-    """Return a deal's orders, newest first (its merchant's staff only)."""
+    """Return a deal's orders, newest first (its merchant's staff only), of a
+    ``status`` or of a ``shown_status`` (the console's tabs)."""
     _check_merchant_staff(user=user, merchant=deal.merchant)
     orders = _orders(DealOrder.objects.filter(deal=deal))
     if status:
         orders = orders.filter(status=status)
+    if shown_status:
+        orders = orders.filter(shown_status_is(shown_status))
     return paginate(orders, page=page, page_size=page_size)
 
 

@@ -172,13 +172,14 @@ def test_the_demand_page_and_api_say_the_order_was_refunded():
     assert _my_part(page) == ("applied", "Deposit applied to the order", "")
     assert 'id="withdraw-demand"' in page
     _refund_by("merchant")(demand, order)
-    # when they open the demand page, then it says the deposit was refunded, why,
-    # and offers no Leave
+    # when they open the demand page, then it says the deposit was refunded and,
+    # in one sentence as the order page does, why (it read "Deposit refunded ·
+    # Refunded by the merchant", the order's reason glued on), and offers no Leave
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
     assert _my_part(page) == (
         "refunded",
         "Deposit refunded",
-        "Refunded by the merchant",
+        "The shop refunded this order: ¥135.00 is refunded to you.",
     )
     assert 'id="withdraw-demand"' not in page
     assert 'data-status="refunded"' in page  # the order's pill
@@ -198,3 +199,27 @@ def test_the_demand_page_and_api_say_the_order_was_refunded():
     # and someone signed out has no place in it
     anonymous = Client().get(f"/api/demands/{demand.public_id}").json()
     assert anonymous["my_participation"] is None
+
+
+def test_a_cancelled_order_whose_deposit_came_back_does_not_say_nothing_was_charged():
+    # The order page and the demand page said "…not paid in time; nothing was
+    # charged." though the ¥15.00 deposit applied to it was charged, then
+    # refunded.
+    # given a joiner who did not pay the rest of their order in time
+    demand, joiner, order = _accepted()
+    joiner.shopper.preferred_language = "en"
+    joiner.shopper.save(update_fields=["preferred_language"])
+    _let_the_payment_window_expire(demand, order)
+    client = Client()
+    client.force_login(joiner.shopper)
+    # when they open the demand page and the order page
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    order_page = client.get(f"/orders/{order.public_id}/").content.decode()
+    # then both say the deposit already paid is refunded
+    said = (
+        "This order was cancelled as it was not paid in time: the ¥15.00 already "
+        "paid is refunded to you."
+    )
+    assert _my_part(page) == ("refunded", "Deposit refunded", said)
+    assert f'<p id="order-cancelled">{said}</p>' in order_page
+    assert "nothing was charged" not in order_page

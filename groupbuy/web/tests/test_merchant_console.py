@@ -629,3 +629,73 @@ def test_a_csv_asked_with_a_filter_that_does_not_read_is_a_400_not_everything():
     )
     assert response.status_code == 400
     assert not response.get("Content-Disposition")
+
+
+def _cancelled_and_refunded(merchant):
+    """A paid order its shopper cancelled (status refunded, shown cancelled)
+    and a paid order the shop refunded, on one deal of ``merchant``."""
+    from groupbuy.deals.services import deal_order_cancel, deal_order_refund
+
+    deal = make_deal(merchant=merchant, title="Tea")
+    cancelled = join_and_pay(deal)
+    deal_order_cancel(actor=cancelled.shopper, order=cancelled)
+    refunded = join_and_pay(deal)
+    owner = merchant.memberships.get(role=Role.OWNER).user
+    deal_order_refund(
+        actor=owner, deal=deal, order_id=refunded.public_id, reason="Out of stock"
+    )
+    return deal, cancelled, refunded
+
+
+def _listed(html: str, *orders) -> list[bool]:
+    return [f'id="merchant-order-{order.public_id}"' in html for order in orders]
+
+
+def test_the_status_filters_put_a_shopper_cancelled_order_under_cancelled():
+    # It sat under "Refunded" (the stored status) while its pill and the
+    # shopper's My orders said "Cancelled, ¥99.00 refunded".
+    # given an order its shopper cancelled after paying, one the shop refunded
+    merchant, owner = _member()
+    deal, cancelled, refunded = _cancelled_and_refunded(merchant)
+    orders_url = _url("merchant_orders", merchant)
+    deal_url = _url("merchant_deal_detail", merchant, deal.public_id)
+    # when the console filters by status, then each is under its shown status
+    for url in (orders_url, deal_url):
+        under_cancelled = owner.get(url, {"status": "cancelled"}).content.decode()
+        under_refunded = owner.get(url, {"status": "refunded"}).content.decode()
+        assert _listed(under_cancelled, cancelled, refunded) == [True, False], url
+        assert _listed(under_refunded, cancelled, refunded) == [False, True], url
+    assert (
+        ">Cancelled, ¥99.00 refunded</span>"
+        in owner.get(orders_url, {"status": "cancelled"}).content.decode()
+    )
+    # and the CSV of the Cancelled filter holds it, reading Cancelled
+    csv = owner.get(_url("merchant_order_export", merchant), {"status": "cancelled"})
+    lines = b"".join(csv).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    row = lines[1].split(",")
+    assert (row[0], row[5], row[7]) == (cancelled.public_id, "Cancelled", "99.00")
+
+
+def test_the_order_apis_filter_by_shown_status_and_keep_status():
+    # given the same two orders
+    merchant, owner = _member()
+    deal, cancelled, refunded = _cancelled_and_refunded(merchant)
+    merchant_api = f"/api/deals/merchants/{merchant.public_id}/orders"
+    deal_api = f"/api/deals/{deal.public_id}/orders"
+    for url in (merchant_api, deal_api):
+        # when asked by shown_status, then by the pages' categories
+        by_shown = owner.get(url, {"shown_status": "cancelled"}).json()["items"]
+        assert [item["id"] for item in by_shown] == [cancelled.public_id], url
+        assert (by_shown[0]["status"], by_shown[0]["shown_status"]) == (
+            "refunded",
+            "cancelled",
+        )
+        refunded_shown = owner.get(url, {"shown_status": "refunded"}).json()
+        assert [i["id"] for i in refunded_shown["items"]] == [refunded.public_id]
+        # and status keeps following the money: both are refunded
+        by_status = owner.get(url, {"status": "refunded"}).json()["items"]
+        assert {item["id"] for item in by_status} == {
+            cancelled.public_id,
+            refunded.public_id,
+        }, url

@@ -250,3 +250,37 @@ def test_the_order_page_gives_what_a_team_place_paid(operator_client):
     # then it says the team price was paid
     price = format_fen(TEAM_PRICE)
     assert f'<dt>Amount paid</dt><dd id="order-paid">{price}</dd>' in details
+
+
+def test_the_order_page_gives_the_shown_status_and_the_reasons_apart(
+    operator_client,
+):
+    # It read "Refunded (Cancelled by the shopper)": the stored status with
+    # the reason glued on, where the shopper's page says the order was
+    # cancelled and its money refunded.
+    # given a paid order its shopper cancelled, and one the shop refunded
+    from groupbuy.deals.services import deal_order_cancel, deal_order_refund
+
+    deal = make_deal()
+    cancelled = join_and_pay(deal)
+    deal_order_cancel(actor=cancelled.shopper, order=cancelled)
+    refunded = join_and_pay(deal)
+    deal_order_refund(
+        actor=make_user(is_staff=True),
+        deal=deal,
+        order_id=refunded.public_id,
+        reason="Damaged <b>box</b>",
+    )
+    # when an operator opens them
+    first = _order_details(operator_client, cancelled)
+    second = _order_details(operator_client, refunded)
+    # then the status is the one the pages give, the stored one in data-status,
+    # and why it ended on its own line
+    assert (
+        '<dd id="order-status" data-status="refunded">Cancelled, ¥99.00 refunded</dd>'
+        in first
+    )
+    assert '<dd id="order-cancel-reason">Cancelled by the shopper</dd>' in first
+    assert "Refunded (" not in first
+    assert '<dd id="order-status" data-status="refunded">Refunded</dd>' in second
+    assert '<dd id="order-refund-reason">Damaged &lt;b&gt;box&lt;/b&gt;</dd>' in second

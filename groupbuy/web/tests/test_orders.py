@@ -294,3 +294,34 @@ def test_a_failed_deals_refund_reads_as_one_sentence(db):
         "The group buy did not reach its target: ¥99.00 is refunded to you.</p>" in html
     )
     assert "is refunded to you. The group buy" not in html
+
+
+def test_the_shops_reason_for_a_refund_is_on_the_order_page_and_api(
+    shopper_client, shopper
+):
+    # The shop's reason reached the shopper's inbox but not the order page nor
+    # the order's API answer (only the merchant's).
+    # given an order the shop refunded with a reason holding markup
+    from groupbuy.catalog.tests.factories import make_merchant_member
+    from groupbuy.deals.services import deal_order_refund
+
+    order = join_and_pay(make_deal(), shopper=shopper)
+    deal_order_refund(
+        actor=make_merchant_member(merchant=order.deal.merchant).user,
+        deal=order.deal,
+        order_id=order.public_id,
+        reason='Out of stock <script>alert("x")</script>',
+    )
+    # when the shopper opens it
+    page = shopper_client.get(_order_url(order)).content.decode()
+    api = shopper_client.get(f"/api/deals/orders/{order.public_id}").json()
+    # then the page quotes the reason, escaped, under the outcome
+    assert "The shop refunded this order: ¥99.00 is refunded to you.</p>" in page
+    assert (
+        '<p id="order-refund-reason">The shop says: “Out of stock '
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;”</p>" in page
+    )
+    assert "<script>alert" not in page
+    # and the API gives it as written
+    assert api["refund_reason"] == 'Out of stock <script>alert("x")</script>'
+    assert (api["status"], api["cancel_reason"]) == ("refunded", "merchant")

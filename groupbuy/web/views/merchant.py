@@ -306,7 +306,10 @@ def merchant_deal_detail(
     if status not in DealOrder.Status.values:
         status = ""
     orders = order_list_for_deal(
-        user=request.user, deal=deal, status=status or None, page=page_number(request)
+        user=request.user,
+        deal=deal,
+        shown_status=status or None,  # the tabs read as the pills do
+        page=page_number(request),
     )
     context = {
         "merchant": merchant,

@@ -33,7 +33,7 @@ from groupbuy.deals.merchant_selectors import (
     merchant_orders,
     merchant_orders_for_export,
 )
-from groupbuy.deals.models import Deal
+from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import deal_order_refund
 from groupbuy.web.forms_merchant import OrderFilterForm, RefundForm
 from groupbuy.web.presenters import order_views
@@ -55,7 +55,9 @@ def _filters(request: HttpRequest, merchant) -> tuple[OrderFilterForm, OrderFilt
     return form, OrderFilters(
         query=data.get("q", ""),
         deal_id=data.get("deal", ""),
-        status=data.get("status", ""),
+        # the status the list's pills give: a paid order its shopper
+        # cancelled is under Cancelled, as on the shopper's My orders
+        shown_status=data.get("status", ""),
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
     )
@@ -66,7 +68,7 @@ def _export_query(filters: OrderFilters) -> str:
     values = {
         "q": filters.query,
         "deal": filters.deal_id,
-        "status": filters.status,
+        "status": filters.shown_status,
         "date_from": filters.date_from.isoformat() if filters.date_from else "",
         "date_to": filters.date_to.isoformat() if filters.date_to else "",
     }
@@ -146,7 +148,7 @@ def _csv_rows(orders):
                 # The mask starts with "+": quoted against formulas.
                 spreadsheet_cell(mask_phone(order.shopper.phone)),
                 order.quantity,
-                order.get_status_display(),
+                DealOrder.Status(order.shown_status).label,
                 format_fen_for_spreadsheet(order.amount_fen),
                 format_fen_for_spreadsheet(order.refunded_fen),
                 spreadsheet_cell(order.refund_reason),

@@ -18,7 +18,7 @@ from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard
 from groupbuy.ops.stats import dashboard_headline, platform_daily_series
 from groupbuy.web.charts import Chart, Series
-from groupbuy.web.presenters import deal_cards
+from groupbuy.web.presenters import deal_cards, order_view
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 CLOSING_SOON_COUNT = 10
@@ -156,7 +156,11 @@ def operator_person(request: HttpRequest, user_id: str) -> HttpResponse:
 @operator_required
 def operator_order(request: HttpRequest, order_id: str) -> HttpResponse:
     order = lookup.operator_order_view(user=request.user, order_id=order_id)
-    context = {"order": order, "paid_fen": order_paid_fen(order=order)}
+    context = {
+        "order": order,
+        "view": order_view(order),
+        "paid_fen": order_paid_fen(order=order),
+    }
     return render(request, "web/operator/order.html", context)
 
 
