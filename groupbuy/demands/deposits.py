@@ -10,9 +10,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict
 from groupbuy.demands.models import Demand, Participation
+from groupbuy.demands.selectors import units_still_wanted
 from groupbuy.escrow.services import (
     payment_intent_cancel,
     payment_intent_create,
@@ -39,6 +42,30 @@ def _locked(participation_public_id: str):
     return demand, participation
 
 
+def units_taken_refusal(*, demand: Demand, participation: Participation):
+    """Return the 409 refusing to take ``participation``'s deposit when the
+    units it joined for are no longer free (others committed or hold them since
+    its payment window ran out), else None. The caller holds the demand's row
+    lock, which every join and every deposit taken holds too."""
+    left = units_still_wanted(demand, excluding=participation)
+    if participation.quantity <= left:
+        return None
+    if left == 0:
+        message = _(
+            "The units you joined for were taken while your deposit was unpaid, "
+            "and no unit is still wanted. Nothing was charged."
+        )
+    else:
+        message = ngettext(
+            "The units you joined for were taken while your deposit was unpaid: "
+            "only %(left)s unit is still wanted. Nothing was charged.",
+            "The units you joined for were taken while your deposit was unpaid: "
+            "only %(left)s units are still wanted. Nothing was charged.",
+            left,
+        ) % {"left": left}
+    return Conflict("units_taken", message, extra={"units_left": left})
+
+
 def deposit_captured(*, intent) -> bool:
     """Hold the deposit if the participation still wants it; else refund it."""
     demand, participation = _locked(intent.reference)
@@ -55,6 +82,23 @@ def deposit_captured(*, intent) -> bool:
         or now >= demand.deadline_at
         or (not participation.is_initiator and demand.state != Demand.State.PUBLISHED)
     ):
+        return False
+    refusal = units_taken_refusal(demand=demand, participation=participation)
+    if refusal is not None:
+        # Paid past its payment window, its units taken meanwhile: holding it
+        # would commit more units than the demand wants. Escrow refunds it whole,
+        # as a deal's payment arriving for a released order; the join still
+        # awaits its deposit, to pay once enough units are free again.
+        audit_log(
+            actor=None,
+            action="demands.deposit.refused",
+            obj=participation,
+            data={
+                "reason": refusal.code,
+                "units_left": refusal.extra["units_left"],
+                "intent": intent.public_id,
+            },
+        )
         return False
     participation.status = Status.ACTIVE
     participation.deposit_captured_at = now

@@ -93,7 +93,25 @@ def deposit_confirming(participation: Participation | None) -> bool:
     awaiting = Participation.Status.AWAITING_DEPOSIT
     if participation is None or participation.status != awaiting:
         return False
-    return participation.intent is not None and participation.intent.payer_has_paid
+    intent = participation.intent
+    # one refunded whole (its units were taken before it arrived) is no longer
+    # on its way
+    return (
+        intent is not None and intent.payer_has_paid and not intent.is_refunded_in_full
+    )
+
+
+def deposit_refused_fen(participation: Participation | None) -> int:
+    """Return what came back of a deposit paid after the units its join held
+    were taken (``deposits.deposit_captured`` refused it; escrow refunded it
+    whole): the join still awaits its deposit. 0 otherwise."""
+    awaiting = Participation.Status.AWAITING_DEPOSIT
+    if participation is None or participation.status != awaiting:
+        return 0
+    intent = participation.intent
+    if intent is None or not intent.is_refunded_in_full:
+        return 0
+    return intent.refunded_fen
 
 
 def accepted_order_of(*, demand: Demand, user):
@@ -188,15 +206,17 @@ def committed_units(demand: Demand) -> int:
     )
 
 
-def units_still_wanted(demand: Demand, *, now=None) -> int:
+def units_still_wanted(
+    demand: Demand, *, now=None, excluding: Participation | None = None
+) -> int:
     """Return how many units a join may still take: the units wanted less those
     committed, and those joined with the deposit not paid yet, for the payment
     window since the join (or its last payment attempt) or while a payment sent
     to the provider waits for its answer (never below 0). Past that an unpaid
     join holds nothing: otherwise joining for every unit left and never paying
-    would close a demand to everyone else. It may still pay later, and the
-    demand then counts more units than it wants (offers are accepted on the
-    units committed then)."""
+    would close a demand to everyone else. It may still pay later if its units
+    are still free (``excluding`` it: what the others leave), which paying
+    checks (``services.lifecycle``, ``deposits.deposit_captured``)."""
     from groupbuy.escrow.models import PaymentIntent
 
     now = now or timezone.now()
@@ -209,10 +229,11 @@ def units_still_wanted(demand: Demand, *, now=None) -> int:
             intent__submitted_at__isnull=False,
         )
     )
-    taken = demand.participations.filter(
-        Q(status__in=COMMITTED_STATUSES) | holding
-    ).aggregate(taken=Sum("quantity"))["taken"]
-    return max(0, demand.quantity_wanted - (taken or 0))
+    taken = demand.participations.filter(Q(status__in=COMMITTED_STATUSES) | holding)
+    if excluding is not None:
+        taken = taken.exclude(pk=excluding.pk)
+    taken_units = taken.aggregate(taken=Sum("quantity"))["taken"]
+    return max(0, demand.quantity_wanted - (taken_units or 0))
 
 
 def offers_changed_ms(demand: Demand) -> int | None:

@@ -115,6 +115,7 @@ def demand_detail(request, demand_id: str):
                 demand=demand, participation=participation, order=order
             ),
             "deposit_confirming": selectors.deposit_confirming(participation),
+            "deposit_refused_fen": selectors.deposit_refused_fen(participation),
             **_offers_context(demand=demand, user=user),
             "committed": selectors.committed_units(demand),
             "join_form": join_form,

@@ -15,6 +15,7 @@ from groupbuy.demands.deposits import (
     deposit_give_back,
     deposit_intent_start,
     lock_deposit_intents,
+    units_taken_refusal,
 )
 from groupbuy.demands.live import push_deadline, push_demand
 from groupbuy.demands.models import Demand, Offer, Participation
@@ -24,6 +25,7 @@ from groupbuy.demands.notifications import (
     notify_saved_searches,
 )
 from groupbuy.demands.selectors import units_still_wanted
+from groupbuy.escrow.services import payment_intent_cancel
 
 State = Demand.State
 Status = Participation.Status
@@ -107,19 +109,46 @@ def demand_create(
 
 
 def demand_deposit_start(*, actor, demand: Demand):
-    """Return the intent through which ``actor`` pays their deposit."""
+    """Return the intent through which ``actor`` pays their deposit, their join
+    holding its units for another payment window.
+
+    A join past its window held nothing, so others may have taken its units:
+    then paying is refused (409 ``units_taken``) and its unpaid intent cancelled,
+    so that a pay page still open cannot take money for units it no longer has.
+    Otherwise it takes them again."""
+    participation = demand.participations.filter(shopper_id=actor.pk).first()
+    if participation is None:
+        raise NotFound("not_found", _("You have not joined this demand."))
     with transaction.atomic():
         payer_lock(user=actor)  # the payer's row first: erasure waits for it
+        # the deposits' lock order: the intent, the demand, the participation
+        lock_deposit_intents([participation])
+        intent = participation.intent
         demand = _lock(demand)
-        participation = demand.participations.filter(shopper_id=actor.pk).first()
-        if participation is None:
-            raise NotFound("not_found", _("You have not joined this demand."))
+        participation = Participation.objects.select_for_update().get(
+            pk=participation.pk
+        )
+        participation.intent = intent
         if participation.status != Status.AWAITING_DEPOSIT:
             raise Conflict("deposit_paid", _("Your deposit is already paid."))
         _check_open_until_deadline(demand)
-        return deposit_intent_start(
-            actor=actor, demand=demand, participation=participation
+        refusal = units_taken_refusal(demand=demand, participation=participation)
+        if refusal is None:
+            intent = deposit_intent_start(
+                actor=actor, demand=demand, participation=participation
+            )
+            # "since it last tried to pay": the window starts again
+            participation.save(update_fields=["updated_at"])
+            return intent
+        if intent is not None and intent.is_payable:
+            payment_intent_cancel(actor=actor, intent=intent)
+        audit_log(
+            actor=actor,
+            action="demands.deposit.refused",
+            obj=participation,
+            data={"reason": refusal.code, "units_left": refusal.extra["units_left"]},
         )
+    raise refusal
 
 
 def _check_open_until_deadline(demand: Demand) -> None:

@@ -656,3 +656,29 @@ def test_orders_kept_nothing_of_say_0_and_the_list_reads_them_at_once(client):
         orders = _my_orders(client, shopper)
     assert orders[held.public_id]["deposit_kept_fen"] == 1_500
     assert len(both_left) == len(one_left)
+
+
+def test_paying_a_deposit_whose_units_were_taken_meanwhile_is_a_409(client, settings):
+    # given a join of 8 left unpaid past its payment window, whose units
+    # another buyer then took
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 15
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    late = make_user()
+    participation, _intent = services.demand_join(actor=late, demand=demand, quantity=8)
+    participation.__class__.objects.filter(pk=participation.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=16)
+    )
+    join_and_pay(demand, quantity=8)
+    # when its buyer asks to pay
+    response = _post(client, f"/{demand.public_id}/deposit", late)
+    # then it is a 409 saying so, with how many units are left
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "units_taken",
+        "message": "The units you joined for were taken while your deposit was "
+        "unpaid, and no unit is still wanted. Nothing was charged.",
+        "fields": {},
+        "units_left": 0,
+    }
+    answer = _get(client, f"/{demand.public_id}").json()
+    assert (answer["committed_units"], answer["units_still_wanted"]) == (10, 0)

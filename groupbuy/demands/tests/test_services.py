@@ -306,6 +306,115 @@ def test_an_unpaid_join_holds_its_units_for_the_payment_window_only(settings):
     assert selectors.units_still_wanted(demand, now=later) == 0
 
 
+def _window_ran_out(participation, settings) -> None:
+    """Put ``participation``'s join (or its last payment attempt) past the
+    payment window, as if it had been left unpaid that long."""
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 15
+    Participation.objects.filter(pk=participation.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=16)
+    )
+
+
+def test_a_late_deposit_takes_its_units_again_while_they_are_free(settings):
+    # given 10 wanted, the initiator's 2 held, a join of 3 left unpaid past
+    # its payment window (holding nothing)
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    late = make_user()
+    participation, first_intent = services.demand_join(
+        actor=late, demand=demand, quantity=3
+    )
+    _window_ran_out(participation, settings)
+    assert selectors.units_still_wanted(demand) == 8
+    # when its buyer starts paying, then the join holds its 3 units again
+    intent = services.demand_deposit_start(actor=late, demand=demand)
+    assert intent.pk == first_intent.pk
+    assert selectors.units_still_wanted(demand) == 5
+    # and once paid they are committed
+    pay_intent(intent)
+    participation.refresh_from_db()
+    assert participation.status == Status.ACTIVE
+    assert selectors.committed_units(demand) == 5
+    assert not AuditEntry.objects.filter(action="demands.deposit.refused")
+
+
+def test_a_late_deposit_is_refused_once_others_took_its_units(settings):
+    # A join past its payment window could still pay after others had taken
+    # its units: the demand then counted 16 units of the 10 it wanted.
+    # given a join of 8 left unpaid past its window, whose 8 units another
+    # buyer then took and paid for
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    late = make_user()
+    participation, stale_intent = services.demand_join(
+        actor=late, demand=demand, quantity=8
+    )
+    _window_ran_out(participation, settings)
+    join_and_pay(demand, quantity=7)
+    # when its buyer starts paying
+    error = _raises(
+        "units_taken", services.demand_deposit_start, actor=late, demand=demand
+    )
+    # then it is refused, saying how many are left, and its pay page can no
+    # longer take money
+    assert error.status == 409
+    assert error.message == (
+        "The units you joined for were taken while your deposit was unpaid: only 1 "
+        "unit is still wanted. Nothing was charged."
+    )
+    assert error.extra == {"units_left": 1}
+    stale_intent.refresh_from_db()
+    assert stale_intent.status == PaymentIntent.Status.CANCELLED
+    participation.refresh_from_db()
+    assert participation.status == Status.AWAITING_DEPOSIT
+    assert selectors.committed_units(demand) == 9
+    assert AuditEntry.objects.get(
+        action="demands.deposit.refused", object_id=participation.public_id
+    ).data == {"reason": "units_taken", "units_left": 1}
+
+
+def test_a_late_deposit_that_arrives_anyway_is_refunded_whole(settings):
+    # given a join of 8 past its window, whose units another buyer took (not
+    # paid yet, within their own window), and the late buyer paying on the
+    # provider's page they had kept open
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    late = make_user()
+    participation, stale_intent = services.demand_join(
+        actor=late, demand=demand, quantity=8
+    )
+    _window_ran_out(participation, settings)
+    _other, other_intent = services.demand_join(
+        actor=make_user(), demand=demand, quantity=8
+    )
+    # when the provider's callback brings the money
+    pay_intent(stale_intent)
+    # then escrow refunds it whole and the join still awaits its deposit
+    assert stale_intent.status == PaymentIntent.Status.SUCCEEDED
+    assert stale_intent.refunded_fen == stale_intent.amount_fen
+    assert balance("shopper_held", user=late) == 0
+    participation.refresh_from_db()
+    assert participation.status == Status.AWAITING_DEPOSIT
+    assert selectors.deposit_refused_fen(participation) == stale_intent.amount_fen
+    assert not selectors.deposit_confirming(participation)
+    assert AuditEntry.objects.get(
+        action="demands.deposit.refused", object_id=participation.public_id
+    ).data == {
+        "reason": "units_taken",
+        "units_left": 0,
+        "intent": stale_intent.public_id,
+    }
+    # and the demand never counts more than it wants
+    pay_intent(other_intent)
+    assert selectors.committed_units(demand) == 10
+    assert_ledger_sound()
+    # and paying again is refused while nothing is free
+    error = _raises(
+        "units_taken", services.demand_deposit_start, actor=late, demand=demand
+    )
+    assert error.message == (
+        "The units you joined for were taken while your deposit was unpaid, and no "
+        "unit is still wanted. Nothing was charged."
+    )
+
+
 def test_a_join_after_the_deadline_says_by_how_much_it_passed():
     demand = _pass_deadline(make_published(), by_ms=2_500)
     error = _raises(

@@ -767,3 +767,35 @@ def test_an_offer_from_a_shop_with_no_open_branch_is_refused_on_the_page(client)
         "This shop has no open branch for buyers to collect from: add one first."
     ]
     assert not Offer.objects.exists()
+
+
+def test_a_late_deposit_refunded_for_units_taken_says_so_and_spins_no_more(
+    client, settings
+):
+    # given a join of 8 past its payment window whose units another buyer
+    # took, its buyer paying anyway on the provider's page
+    settings.GROUPBUY_PAYMENT_WINDOW_MINUTES = 15
+    demand = make_published(quantity_wanted=10, initiator_quantity=2)
+    late = make_user(preferred_language="en")
+    participation, stale = services.demand_join(actor=late, demand=demand, quantity=8)
+    participation.__class__.objects.filter(pk=participation.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=16)
+    )
+    join_and_pay(demand, quantity=8)
+    pay_intent(stale)
+    client.force_login(late)
+    # when they open the demand page
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    # then it says the deposit came back, not that it is being confirmed
+    assert (
+        '<p id="deposit-refused">Your deposit reached us after the units you joined '
+        "for were taken, so all of it, ¥40.00, is refunded to you. You can pay "
+        "again once enough units are free.</p>"
+    ) in page
+    assert 'id="deposit-confirming"' not in page
+    assert 'hx-trigger="every 2s"' not in page
+    # and paying again is refused on the page with the reason
+    answer = client.post(f"/demands/{demand.public_id}/deposit/", follow=True)
+    assert "The units you joined for were taken while your deposit was unpaid" in (
+        answer.content.decode()
+    )
