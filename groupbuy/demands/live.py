@@ -1,8 +1,9 @@
 """What watchers of a demand page are told: ``demand.updated`` after commit.
 
 The event carries the deadline as absolute epoch milliseconds, so the clock
-module renders it against the server's time, and any change (a join, an offer
-sent, replaced or withdrawn, acceptance, closing) reaches every open page
+module renders it against the server's time, and any change (a join, a deposit
+paid or started again, an offer sent, replaced or withdrawn, acceptance,
+closing) reaches every open page
 through ``realtime.publish``.
 """
 
@@ -17,13 +18,21 @@ def demand_group(demand_public_id: str) -> str:
 
 
 def demand_progress(demand) -> dict:
-    from groupbuy.demands.selectors import committed_units, offers_changed_ms
+    from groupbuy.demands.selectors import (
+        committed_units,
+        offers_changed_ms,
+        units_still_wanted,
+    )
 
     return {
         "demand_id": demand.public_id,
         "state": demand.state,
         "quantity_wanted": demand.quantity_wanted,
         "committed_units": committed_units(demand),
+        # what a join may still take: a join (paid or not) and a late deposit
+        # taking its units again change it, so the page's "8 units are still
+        # wanted" follows (a join's hold running out changes it unannounced)
+        "units_still_wanted": units_still_wanted(demand),
         "open_offers": demand.offers.filter(state="active").count(),
         # Offers are not in the event: who may see which is the page's to say
         # (participants all, a merchant its own). A page whose offers are older

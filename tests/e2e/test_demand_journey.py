@@ -127,19 +127,28 @@ def test_publish_join_offer_accept(chromium, groupbuy_server):
         initiator.click("#publish-demand")
         initiator.wait_for_selector("#demand-state[data-state=published]")
 
-        # and a second buyer joins with 3 units and pays a deposit
+        # and a second buyer joins with 3 units and pays a deposit, while a
+        # merchant watches the demand's page: its count of the units still
+        # wanted follows, no reload (it changed only on reload until 2026-12-06)
         # (the session's shared server lists other tests' demands too)
         demand_id = demand_url.rstrip("/").rsplit("/", 1)[-1]
+        _sign_in(merchant, OWNER)
+        merchant.goto(demand_url)
+        assert merchant.inner_text("#units-left") == "8 units are still wanted."
+        merchant.evaluate("window.stillTheSamePage = true")
         _sign_in(joiner, JOINER)
         joiner.click(f".demand-link[href*='{demand_id}']")
         joiner.fill("#id_quantity", "3")
         joiner.click("#join-demand")
+        merchant.wait_for_selector("#join-section[data-units-left='5']")
+        assert merchant.inner_text("#units-left") == "5 units are still wanted."
+        assert merchant.get_attribute("#id_quantity", "max") == "5"
+        assert merchant.evaluate("window.stillTheSamePage") is True
         _pay_on_sandbox(joiner)
         assert not joiner.locator("#pay-deposit").count()
         joiner.wait_for_selector("#my-participation[data-status=active]")
 
-        # when a merchant finds it by keyword and sends an offer
-        _sign_in(merchant, OWNER)
+        # when the merchant finds it by keyword and sends an offer
         merchant.goto(f"/demands/merchant/{seeded['merchant']}/search/?q=牛奶")
         # (other demands of the session's shared server may match the word too)
         ours = f".search-result[data-demand-id='{demand_id}']"

@@ -139,6 +139,7 @@ def demand_deposit_start(*, actor, demand: Demand):
             )
             # "since it last tried to pay": the window starts again
             participation.save(update_fields=["updated_at"])
+            push_demand(demand)  # its units may have been free until now
             return intent
         if intent is not None and intent.is_payable:
             payment_intent_cancel(actor=actor, intent=intent)
@@ -222,6 +223,7 @@ def demand_join(*, actor, demand: Demand, quantity: int):
         intent = deposit_intent_start(
             actor=actor, demand=demand, participation=participation
         )
+        push_demand(demand)  # the units still wanted went down
     return participation, intent
 
 

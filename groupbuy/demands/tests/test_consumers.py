@@ -25,7 +25,11 @@ application = URLRouter(websocket_urlpatterns())
 
 
 async def test_watchers_get_the_snapshot_then_progress_when_someone_joins():
-    demand = await database_sync_to_async(make_published)()
+    # The units still wanted changed on a join (its units held at once) with
+    # nothing sent: the page's "8 units are still wanted." stayed until reloaded.
+    demand = await database_sync_to_async(make_published)(
+        quantity_wanted=10, initiator_quantity=2
+    )
     communicator = WebsocketCommunicator(
         application, f"/ws/demands/{demand.public_id}/"
     )
@@ -35,10 +39,14 @@ async def test_watchers_get_the_snapshot_then_progress_when_someone_joins():
     assert snapshot["type"] == "demand.snapshot"
     assert snapshot["demand"]["deadline_ms"] == demand.deadline_ms
     assert snapshot["demand"]["committed_units"] == 2
+    assert snapshot["demand"]["units_still_wanted"] == 8
     await database_sync_to_async(join_and_pay)(demand, quantity=3)
-    update = await communicator.receive_json_from(timeout=3)
-    assert update["type"] == "demand.updated"
-    assert update["committed_units"] == 5
+    # the join holds its 3 units at once, then its deposit commits them
+    joined = await communicator.receive_json_from(timeout=3)
+    assert joined["type"] == "demand.updated"
+    assert (joined["committed_units"], joined["units_still_wanted"]) == (2, 5)
+    paid = await communicator.receive_json_from(timeout=3)
+    assert (paid["committed_units"], paid["units_still_wanted"]) == (5, 5)
     await communicator.disconnect()
 
 

@@ -4,6 +4,9 @@
 // appear (the page's offers part is fetched again: the event says only when
 // they changed, not what they are, which depends on who is looking), and a
 // change of state (published → accepted, cancelled, expired) reloads the page.
+// When someone joins, the Join part's "5 units are still wanted." (and the
+// quantity's max) follow: the part is fetched again from the page, its words
+// being the server's to translate; what the watcher typed in it stays.
 import { applyDeadline } from "../clock/countdown.js";
 import { openSocket, reloadPage } from "../realtime/socket.js";
 
@@ -44,6 +47,56 @@ if (root) {
     }
   }
 
+  let fetchingJoin = false;
+  let unitsWanted = null;
+  const joinPart = () => document.getElementById("join-section");
+
+  // Put the fresh Join part's count in place; swap the whole part only when
+  // the form comes or goes (none left, or some again).
+  function applyJoinPart(current, fresh) {
+    const form = current.querySelector("#join-form");
+    const freshForm = fresh.querySelector("#join-form");
+    const count = current.querySelector("#units-left");
+    const freshCount = fresh.querySelector("#units-left");
+    if (!form || !freshForm || !count || !freshCount) {
+      current.replaceWith(fresh);
+      return;
+    }
+    count.replaceWith(freshCount);
+    const quantity = form.querySelector("[name=quantity]");
+    const freshQuantity = freshForm.querySelector("[name=quantity]");
+    if (quantity && freshQuantity) quantity.max = freshQuantity.max;
+    current.dataset.unitsLeft = fresh.dataset.unitsLeft;
+  }
+
+  // Fetch the Join part until it says the count the last event gave.
+  async function refreshJoin(units) {
+    unitsWanted = units;
+    if (fetchingJoin) return;
+    fetchingJoin = true;
+    try {
+      while (unitsWanted !== null) {
+        const wanted = unitsWanted;
+        unitsWanted = null;
+        const current = joinPart();
+        if (!current || Number(current.dataset.unitsLeft) === wanted) continue;
+        const response = await fetch(window.location.pathname, {
+          credentials: "same-origin",
+          headers: { Accept: "text/html" },
+        });
+        if (!response.ok) return;
+        const holder = document.createElement("template");
+        holder.innerHTML = await response.text();
+        const fresh = holder.content.getElementById("join-section");
+        if (fresh && joinPart()) applyJoinPart(joinPart(), fresh);
+      }
+    } catch {
+      // the next event (or the snapshot after a reconnect) tries again
+    } finally {
+      fetchingJoin = false;
+    }
+  }
+
   openSocket(`/ws/demands/${demandId}/`, {
     onEvent(message) {
       const demand = message.demand || message;
@@ -65,6 +118,9 @@ if (root) {
       }
       if (Number.isFinite(demand.offers_changed_ms)) {
         refreshOffers(demand.offers_changed_ms);
+      }
+      if (Number.isFinite(demand.units_still_wanted)) {
+        refreshJoin(demand.units_still_wanted);
       }
     },
   });
