@@ -171,6 +171,12 @@ class OperatorOrderOut(Schema):
     shopper_id: str
     shopper_phone: str
     status: str
+    # as the pages give it ("cancelled" for a paid order its shopper
+    # cancelled, whose status stays "refunded"), why it ended, and the shop's
+    # (or platform's) words when it refunded it
+    shown_status: str
+    cancel_reason: str
+    refund_reason: str
     quantity: int
     amount_fen: int
     # what its payments brought in, refunds aside (a team place's too): none
@@ -192,6 +198,9 @@ def order_detail(request, order_id: str):
         "shopper_id": order.shopper.public_id,
         "shopper_phone": order.shopper.phone,
         "status": order.status,
+        "shown_status": order.shown_status,
+        "cancel_reason": order.cancel_reason,
+        "refund_reason": order.refund_reason,
         "quantity": order.quantity,
         "amount_fen": order.amount_fen,
         "paid_fen": order_paid_fen(order=order),

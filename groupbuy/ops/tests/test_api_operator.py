@@ -160,3 +160,30 @@ def test_the_order_answer_gives_what_a_team_place_paid(operator):
     answer = _order_answer(operator, member.order)
     # then it says the team price was paid
     assert answer["paid_fen"] == TEAM_PRICE
+
+
+def test_the_order_answer_gives_the_shown_status_and_the_reasons(operator):
+    # It gave only the stored status: "refunded" for an order its shopper
+    # cancelled, with no reason, where the operator's page says "Cancelled,
+    # ¥99.00 refunded" and why.
+    from groupbuy.deals.services import deal_order_cancel, deal_order_refund
+
+    deal = make_deal()
+    cancelled = join_and_pay(deal)
+    deal_order_cancel(actor=cancelled.shopper, order=cancelled)
+    refunded = join_and_pay(deal)
+    deal_order_refund(
+        actor=operator, deal=deal, order_id=refunded.public_id, reason="Recalled"
+    )
+    first, second = (
+        _order_answer(operator, cancelled),
+        _order_answer(operator, refunded),
+    )
+    assert [
+        first[key]
+        for key in ("status", "shown_status", "cancel_reason", "refund_reason")
+    ] == ["refunded", "cancelled", "shopper", ""]
+    assert [
+        second[key]
+        for key in ("status", "shown_status", "cancel_reason", "refund_reason")
+    ] == ["refunded", "refunded", "operator", "Recalled"]
