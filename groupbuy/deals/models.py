@@ -344,6 +344,12 @@ class DealOrder(models.Model):
         return self.status
 
     @property
+    def shown_status_label(self) -> str:
+        """``shown_status`` in words ("Cancelled"), for the lists that give no
+        more (the operator's look-up and person pages, the console's CSV)."""
+        return self.Status(self.shown_status).label
+
+    @property
     def late_refund_fen(self) -> int:
         """What a payment that arrived after this order was cancelled got back.
 

@@ -284,3 +284,16 @@ def test_the_order_page_gives_the_shown_status_and_the_reasons_apart(
     assert "Refunded (" not in first
     assert '<dd id="order-status" data-status="refunded">Refunded</dd>' in second
     assert '<dd id="order-refund-reason">Damaged &lt;b&gt;box&lt;/b&gt;</dd>' in second
+
+
+def test_the_lookup_and_person_lists_give_the_shown_status(operator_client, shopper):
+    # They read "Refunded" for a paid order its shopper cancelled, which its
+    # page reads "Cancelled, ¥99.00 refunded".
+    from groupbuy.deals.services import deal_order_cancel
+
+    order = join_and_pay(make_deal(), shopper=shopper)
+    deal_order_cancel(actor=shopper, order=order)
+    cell = '<td data-label="Status" class="order-status" data-status="refunded">'
+    for url in operator_pages(order)[:2]:
+        html = operator_client.get(url).content.decode()
+        assert f"{cell}Cancelled</td>" in html, url

@@ -33,7 +33,7 @@ from groupbuy.deals.merchant_selectors import (
     merchant_orders,
     merchant_orders_for_export,
 )
-from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.models import Deal
 from groupbuy.deals.services import deal_order_refund
 from groupbuy.web.forms_merchant import OrderFilterForm, RefundForm
 from groupbuy.web.presenters import order_views
@@ -148,7 +148,7 @@ def _csv_rows(orders):
                 # The mask starts with "+": quoted against formulas.
                 spreadsheet_cell(mask_phone(order.shopper.phone)),
                 order.quantity,
-                DealOrder.Status(order.shown_status).label,
+                order.shown_status_label,
                 format_fen_for_spreadsheet(order.amount_fen),
                 format_fen_for_spreadsheet(order.refunded_fen),
                 spreadsheet_cell(order.refund_reason),
