@@ -3,7 +3,8 @@ browser against `groupbuy serve`.
 
 The owner filters the order list and downloads it as CSV (phones masked), sees
 the sales charts drawn, and invites a cashier by phone number; at 360 px no
-element is wider than the screen and no page scrolls sideways.
+element is wider than the screen and no page scrolls sideways, though the deal's
+title holds a 150-character code with nowhere to break.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ Listing.objects.create(merchant=merchant, product=product, price_fen=13950)
 now = timezone.now()
 deal = deal_create(
     actor=None, merchant=merchant, product=product,
-    title="Tieguanyin tea, a neighbourhood price for the whole building",
+    # A batch code with no space to break at: it widened the deal page and the
+    # cashier console to 2,000 px on a phone.
+    title="Tieguanyin tea, a neighbourhood price, batch TGY" + "0123456789" * 15,
     list_price_fen=12900, tiers=[(2, 9900), (5, 8900)], stock=50,
     starts_at=now - timedelta(hours=1), deadline_at=now + timedelta(days=2),
     max_quantity_per_order=5,
@@ -194,6 +197,8 @@ def test_the_owner_invites_a_cashier_and_the_deal_page_fits(console):
         _assert_fits(page, "staff")
         page.goto(f"/merchant/{seeded['merchant']}/deals/{seeded['deal']}/")
         _assert_fits(page, "deal page")
+        page.goto(f"/coupons/merchant/{seeded['merchant']}/")
+        _assert_fits(page, "coupon console")
         page.goto(f"/merchant/{seeded['merchant']}/deals/new/")
         _assert_fits(page, "deal form")
 
