@@ -11,9 +11,18 @@ from pydantic import Field
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
+from groupbuy.deals.models import Deal
 from groupbuy.deals.selectors import deal_prices, orders_deposit_kept
 from groupbuy.deals.services import order_payment_retry_refusal
 from groupbuy.escrow.services import intent_payer_url
+
+# The values a client may send, in the document (the service refuses others
+# with 400 invalid, in the request's language).
+SETTLEMENT_MODES = {
+    "enum": list(Deal.SettlementMode.values),
+    "description": "on_close: the merchant is paid when the deal succeeds; "
+    "on_redemption: each coupon redeemed pays its share.",
+}
 
 
 class TierIO(Schema):
@@ -152,7 +161,7 @@ class DealCreateIn(Schema):
     starts_at: Moment | None = None  # none: now; passed: check_start
     deadline_at: Moment
     max_quantity_per_order: int = 5
-    settlement_mode: str = "on_close"
+    settlement_mode: str = Field("on_close", json_schema_extra=SETTLEMENT_MODES)
 
 
 class DealUpdateIn(Schema):
@@ -165,7 +174,13 @@ class DealUpdateIn(Schema):
     starts_at: Moment | None = None
     deadline_at: Moment | None = None
     max_quantity_per_order: int | None = None
-    settlement_mode: str | None = None
+    settlement_mode: str | None = Field(
+        None,
+        json_schema_extra={
+            **SETTLEMENT_MODES,
+            "enum": [*SETTLEMENT_MODES["enum"], None],
+        },
+    )
 
 
 class DealSearchIn(PageIn):

@@ -28,14 +28,18 @@ from groupbuy.catalog.services.staff import (
 router = Router(tags=["catalog"])
 
 
+# The roles a client may give, in the document (others: 400 invalid).
+ROLES = {"enum": list(MerchantMembership.Role.values)}
+
+
 class StaffInviteIn(Schema):
     phone: str = Field(max_length=20)
-    role: str = Field(max_length=10)
+    role: str = Field(max_length=10, json_schema_extra=ROLES)
     branch_id: str | None = None
 
 
 class StaffRoleIn(Schema):
-    role: str = Field(max_length=10)
+    role: str = Field(max_length=10, json_schema_extra=ROLES)
     branch_id: str | None = None  # a cashier's branch; none: every branch
 
 

@@ -140,3 +140,20 @@ def test_every_operation_documents_its_refusals_and_they_match(
     for answer in answers:
         assert 400 <= answer.status_code < 500
         jsonschema_rs.Draft202012Validator(error_schema).validate(answer.json())
+
+
+def test_the_document_lists_the_values_a_choice_takes(client):
+    # A client guessed at a settlement mode and a staff role: the document
+    # said only "string".
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert schemas["DealCreateIn"]["properties"]["settlement_mode"]["enum"] == [
+        "on_close",
+        "on_redemption",
+    ]
+    assert schemas["DealUpdateIn"]["properties"]["settlement_mode"]["enum"] == [
+        "on_close",
+        "on_redemption",
+        None,
+    ]
+    for name in ("StaffInviteIn", "StaffRoleIn"):
+        assert schemas[name]["properties"]["role"]["enum"] == ["owner", "cashier"]
