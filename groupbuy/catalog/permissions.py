@@ -119,12 +119,43 @@ def require_merchant_money_reader(user, merchant) -> None:
     require_merchant_owner(user, merchant)
 
 
+def staff_branch_limit(user, merchant):
+    """Return the one branch of ``merchant`` that ``user`` is limited to: a
+    cashier's membership with a branch. None when they work at every branch
+    (owners, whatever branch their membership names; operators; cashiers of
+    every branch) or are not its staff."""
+    if is_operator(user):
+        return None
+    return _branch_limit(_membership(user, merchant))
+
+
+def require_merchant_staff_branch(user, merchant):
+    """Refuse anyone but ``merchant``'s staff (``require_merchant_staff``);
+    return the branch they are limited to (``staff_branch_limit``), from one
+    read of their membership."""
+    if is_operator(user):
+        return None
+    membership = _membership(user, merchant)
+    if membership is None:
+        raise _not_staff(merchant)
+    return _branch_limit(membership)
+
+
+def _branch_limit(membership: MerchantMembership | None):
+    if membership is None or membership.role != MerchantMembership.Role.CASHIER:
+        return None
+    return membership.branch
+
+
 def require_merchant_staff(user, merchant) -> None:
     if not is_merchant_staff(user, merchant):
-        raise forbidden(
-            _("Only the staff of %(merchant)s may do this.")
-            % {"merchant": merchant.name}
-        )
+        raise _not_staff(merchant)
+
+
+def _not_staff(merchant) -> CatalogError:
+    return forbidden(
+        _("Only the staff of %(merchant)s may do this.") % {"merchant": merchant.name}
+    )
 
 
 def require_product_editor(user, product) -> None:

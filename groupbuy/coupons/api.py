@@ -77,7 +77,9 @@ def _staff_merchant(request, merchant_id: str):
 
 @router.post("/merchants/{merchant_id}/redeem", response=RedemptionOut)
 def redeem(request, merchant_id: str, payload: RedeemIn):
-    """Redeem a scanned or typed code at the till (all units unless ``quantity``)."""
+    """Redeem a scanned or typed code at the till (all units unless ``quantity``).
+    A cashier limited to one branch redeems there: without ``branch_id`` at
+    that branch, and another branch is refused 403 ``not_your_branch``."""
     merchant = _staff_merchant(request, merchant_id)
     branch = None
     if payload.branch_id:
@@ -97,10 +99,11 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
 
 @router.get("/merchants/{merchant_id}/redemptions", response=RedemptionPageOut)
 def redemptions(request, merchant_id: str, paging: Query[PageIn]):
-    """The merchant's redemptions, newest first (paged)."""
+    """The merchant's redemptions, newest first (paged); a cashier limited to
+    one branch gets that branch's."""
     merchant = _staff_merchant(request, merchant_id)
     result = paginate(
-        selectors.merchant_redemptions(merchant=merchant),
+        selectors.redemptions_for_staff(user=request.auth, merchant=merchant),
         page=paging.page,
         page_size=paging.page_size,
     )
@@ -109,10 +112,11 @@ def redemptions(request, merchant_id: str, paging: Query[PageIn]):
 
 @router.get("/merchants/{merchant_id}/conflicts", response=ConflictPageOut)
 def conflicts(request, merchant_id: str, paging: Query[PageIn]):
-    """Offline redemptions that did not count, newest first (paged)."""
+    """Offline redemptions that did not count, newest first (paged); a cashier
+    limited to one branch gets that branch's."""
     merchant = _staff_merchant(request, merchant_id)
     result = paginate(
-        selectors.merchant_conflicts(merchant=merchant),
+        selectors.conflicts_for_staff(user=request.auth, merchant=merchant),
         page=paging.page,
         page_size=paging.page_size,
     )

@@ -26,9 +26,11 @@ class RedeemForm(forms.Form):
         label=_("Units (empty: all left)"), required=False, min_value=1
     )
 
-    def __init__(self, *args, branches=(), **kwargs):
+    def __init__(self, *args, branches=(), any_branch=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].choices = [("", "—")] + [
+        # No "—" for a cashier limited to one branch: they redeem there.
+        self.fields["branch"].choices = [("", "—")] if any_branch else []
+        self.fields["branch"].choices += [
             (branch.public_id, branch.name) for branch in branches
         ]
 

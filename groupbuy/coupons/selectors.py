@@ -7,7 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.catalog.permissions import is_operator, require_merchant_staff
+from groupbuy.catalog.permissions import (
+    is_operator,
+    require_merchant_staff,
+    staff_branch_limit,
+)
 from groupbuy.catalog.selectors import merchant_get_for_owner, merchant_get_for_staff
 from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.coupons.errors import CouponError
@@ -72,14 +76,35 @@ def merchant_redemptions(*, merchant: Merchant) -> QuerySet[Redemption]:
     )
 
 
+def redemptions_for_staff(*, user, merchant: Merchant) -> QuerySet[Redemption]:
+    """Return the redemptions ``user`` sees among ``merchant``'s: a cashier
+    limited to one branch those made there, everyone else's staff all."""
+    require_merchant_staff(user, merchant)
+    redemptions = merchant_redemptions(merchant=merchant)
+    if (branch := staff_branch_limit(user, merchant)) is not None:
+        redemptions = redemptions.filter(branch=branch)
+    return redemptions
+
+
+def conflicts_for_staff(*, user, merchant: Merchant) -> QuerySet[RedemptionConflict]:
+    """Return the offline conflicts ``user`` sees among ``merchant``'s (as
+    ``redemptions_for_staff``)."""
+    require_merchant_staff(user, merchant)
+    conflicts = merchant_conflicts(merchant=merchant)
+    if (branch := staff_branch_limit(user, merchant)) is not None:
+        conflicts = conflicts.filter(branch=branch)
+    return conflicts
+
+
 def redemption_get_for_staff(
     *, user, merchant: Merchant, redemption_id: str
 ) -> Redemption:
     """Return one of ``merchant``'s redemptions for its staff (403 for others;
     404 for a redemption of another merchant or none)."""
-    require_merchant_staff(user, merchant)
     redemption = (
-        merchant_redemptions(merchant=merchant).filter(public_id=redemption_id).first()
+        redemptions_for_staff(user=user, merchant=merchant)
+        .filter(public_id=redemption_id)
+        .first()
     )
     if redemption is None:
         raise CouponError("not_found", _("No such redemption."), status=404)

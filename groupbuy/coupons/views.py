@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groupbuy.accounts.selectors import user_memberships
+from groupbuy.catalog.permissions import staff_branch_limit
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
@@ -153,16 +154,23 @@ def coupon_pdf(request: HttpRequest, coupon_id: str) -> HttpResponse:
 
 def _console_context(request, merchant, **extra) -> dict:
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    redemptions = selectors.merchant_redemptions(merchant=merchant).filter(
-        recorded_at__gte=today
-    )
+    redemptions = selectors.redemptions_for_staff(
+        user=request.user, merchant=merchant
+    ).filter(recorded_at__gte=today)
+    own_branch = staff_branch_limit(request.user, merchant)
     deals = selectors.merchant_deals_with_expiry_rules(
         merchant=merchant, page=request.GET.get("deals_page", 1)
     )
     return {
         "merchant": merchant,
         "section": "coupons",
-        "form": RedeemForm(branches=merchant_branches(merchant=merchant)),
+        # A cashier limited to one branch is offered that branch only.
+        "form": RedeemForm(
+            branches=[own_branch]
+            if own_branch
+            else merchant_branches(merchant=merchant),
+            any_branch=own_branch is None,
+        ),
         # A new one-time key on every page: the redemption a form makes is
         # recorded under it, so the same form sent again (a double tap, back
         # and resend, a retry) finds that redemption instead of taking more.
@@ -173,7 +181,7 @@ def _console_context(request, merchant, **extra) -> dict:
             redemptions, page=request.GET.get("redemptions_page", 1)
         ),
         "conflicts": paginate(
-            selectors.merchant_conflicts(merchant=merchant),
+            selectors.conflicts_for_staff(user=request.user, merchant=merchant),
             page=request.GET.get("conflicts_page", 1),
         ),
         "batches": paginate(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groupbuy.catalog.models import Branch, Merchant
-from groupbuy.catalog.permissions import require_merchant_staff
+from groupbuy.catalog.permissions import require_merchant_staff_branch
 from groupbuy.core.audit import audit_log
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import codec
@@ -114,10 +114,14 @@ def coupon_redeem_online(
     once (any branches) cannot both succeed. With ``idempotency_key``, the
     same request sent again (a form sent twice, a retry after a lost answer)
     returns the redemption it made the first time and takes nothing more.
+
+    A cashier limited to one branch redeems there only: at that branch when
+    none is given, and never at another.
     """
-    require_merchant_staff(actor, merchant)
+    limit = require_merchant_staff_branch(actor, merchant)
     if branch is not None and branch.merchant_id != merchant.pk:
         raise CouponError("bad_branch", _("This branch is not yours."), status=422)
+    branch = redeeming_branch(limit=limit, branch=branch)
     if branch is not None and not branch.is_active:
         raise branch_closed_refusal(branch)
     nonce = _online_nonce(merchant=merchant, idempotency_key=idempotency_key)
@@ -150,6 +154,22 @@ def coupon_redeem_online(
     # The shopper may be holding the coupon page up at this till.
     publish_coupon_state(coupon, shopper=shopper)
     return redemption
+
+
+def redeeming_branch(*, limit: Branch | None, branch: Branch | None):
+    """Return the branch a cashier redeems at when asking for ``branch``: the
+    one their membership limits them to, if any (403 for another), else
+    ``branch`` as asked."""
+    if limit is None:
+        return branch
+    if branch is not None and branch.pk != limit.pk:
+        raise CouponError(
+            "not_your_branch",
+            _("You redeem coupons at the branch “%(own)s” only, not at “%(asked)s”.")
+            % {"own": limit.name, "asked": branch.name},
+            status=403,
+        )
+    return limit
 
 
 def _online_nonce(*, merchant: Merchant, idempotency_key: str | None) -> str:
