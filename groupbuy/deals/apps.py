@@ -8,6 +8,7 @@ class DealsConfig(AppConfig):
     verbose_name = _("Group buys")
 
     def ready(self):
+        from groupbuy.deals.selectors.orders import order_deal_titles
         from groupbuy.deals.services import (
             order_payment_captured,
             order_payment_failed,
@@ -15,6 +16,7 @@ class DealsConfig(AppConfig):
         from groupbuy.deals.services.common import ORDER_PURPOSE
         from groupbuy.escrow.handlers import (
             register_capture_handler,
+            register_earning_describer,
             register_payment_failed_handler,
             register_return_label,
         )
@@ -23,5 +25,7 @@ class DealsConfig(AppConfig):
         register_payment_failed_handler(ORDER_PURPOSE, order_payment_failed)
         # An order's payment returns to the order page.
         register_return_label(ORDER_PURPOSE, _("Back to my order"))
+        # A coupon's settlement on the shop's money page names the deal.
+        register_earning_describer(ORDER_PURPOSE, order_deal_titles)
         # Register the jobs (the every-minute sweeps) with Huey in every process.
         from groupbuy.deals import tasks  # noqa: F401

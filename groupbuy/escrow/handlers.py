@@ -30,6 +30,13 @@ registers, from its ``AppConfig.ready()``:
     in the payer's language at the time, and kept as the record) is shown in
     the reader's language through it.
 
+``register_earning_describer(purpose, func)``
+    ``func(references) -> {reference: text}`` names, in the active language,
+    what the merchant earned on ``references`` paid by intents of ``purpose``
+    (a deal order: the deal's title). A merchant's ledger line about such an
+    earning (a coupon redemption settled, reversed, or given back), whose memo
+    is only the reference, reads it beside the reference.
+
 An intent whose purpose has no capture handler keeps its money held.
 """
 
@@ -47,6 +54,7 @@ _capture_handlers: dict[str, CaptureHandler] = {}
 _failure_handlers: dict[str, FailureHandler] = {}
 _return_labels: dict[str, Any] = {}
 _describers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+_earning_describers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 
 
 def register_capture_handler(purpose: str, func: CaptureHandler) -> None:
@@ -78,6 +86,16 @@ def return_label_for(purpose: str) -> str:
 
 def register_describer(purpose: str, func: Callable[[list[str]], dict[str, str]]):
     _describers[purpose] = func
+
+
+def register_earning_describer(
+    purpose: str, func: Callable[[list[str]], dict[str, str]]
+):
+    _earning_describers[purpose] = func
+
+
+def earning_describer_for(purpose: str) -> Callable[[list[str]], dict[str, str]] | None:
+    return _earning_describers.get(purpose)
 
 
 def describer_for(purpose: str) -> Callable[[list[str]], dict[str, str]] | None:

@@ -12,7 +12,7 @@ from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.core.plugins import ledger_kinds, merchant_ledger_kinds
-from groupbuy.escrow.handlers import describer_for
+from groupbuy.escrow.handlers import describer_for, earning_describer_for
 from groupbuy.escrow.ledger import kind_totals_refresh
 from groupbuy.escrow.models import (
     LedgerAccount,
@@ -190,6 +190,39 @@ def _ledger_lines(
 
 
 def _described_memos(postings) -> dict[int, str]:
+    return {**_described_intent_memos(postings), **_described_earning_memos(postings)}
+
+
+def _described_earning_memos(postings) -> dict[int, str]:
+    """Return, by posting id, what postings about a merchant's earning on a
+    reference (a coupon redemption settled or reversed, coupons given back),
+    whose memo is the bare reference, read: what it was for (the deal's
+    title, handlers.register_earning_describer), then the reference."""
+    about_earning = [
+        p
+        for p in postings
+        if p.reference_type == "escrow.pendingearning" and p.memo == p.reference_id
+    ]
+    if not about_earning:
+        return {}
+    purposes = PaymentIntent.objects.filter(
+        reference__in={p.reference_id for p in about_earning}
+    ).values_list("reference", "purpose")
+    by_purpose: dict[str, set[str]] = {}
+    for reference, purpose in purposes:
+        by_purpose.setdefault(purpose, set()).add(reference)
+    texts: dict[str, str] = {}
+    for purpose, references in by_purpose.items():
+        if describer := earning_describer_for(purpose):
+            texts.update(describer(sorted(references)))
+    return {
+        p.pk: f"{texts[p.reference_id]} · {p.reference_id}"
+        for p in about_earning
+        if texts.get(p.reference_id)
+    }
+
+
+def _described_intent_memos(postings) -> dict[int, str]:
     """Return, by posting id, the memo in the reader's language for postings
     about an intent whose memo is that intent's stored description (the memo
     itself is the record and stays as written)."""

@@ -188,3 +188,13 @@ def operator_overview(*, user) -> dict:
             )
         ).count(),
     }
+
+
+def order_deal_titles(references: list[str]) -> dict[str, str]:
+    """Return, by order id, the title of the deal each of ``references`` is an
+    order of (what a merchant earned on the order was for)."""
+    return dict(
+        DealOrder.objects.filter(public_id__in=references).values_list(
+            "public_id", "deal__title"
+        )
+    )

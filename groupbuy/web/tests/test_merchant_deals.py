@@ -453,3 +453,29 @@ def test_editing_a_draft_keeps_its_passed_start_but_refuses_a_new_one(db):
     assert response.status_code == 302
     deal.refresh_from_db()
     assert (deal.title, deal.starts_at) == ("Renamed", started)
+
+
+def test_merchant_money_names_the_deal_of_a_coupon_settlement(db):
+    # given a deal settled on redemption, one of its coupons redeemed
+    # (until 2026-12-06 its line read only the order's id)
+    from groupbuy.coupons.services import coupon_redeem_online
+    from groupbuy.coupons.tests.factories import (
+        confirmed_orders,
+        coupon_for,
+        make_station,
+    )
+
+    station = make_station(owner=make_user(preferred_language="en"))
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+    )
+    client = Client()
+    client.force_login(station.owner)
+    # when the owner opens the money page
+    page = client.get(reverse("web:merchant_money", args=[station.merchant.public_id]))
+    # then the settlement names the deal, and the order beside it
+    (line,) = page.context["lines"].items
+    assert line.label == "Coupon redemption settled to your balance"
+    assert line.description == f"{order.deal.title} · {order.public_id}"
+    assert line.description in page.content.decode()
