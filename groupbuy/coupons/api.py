@@ -25,6 +25,8 @@ from groupbuy.coupons.schemas import (
     CouponPageOut,
     KeyOut,
     KeyRegisterIn,
+    MerchantRefundIn,
+    MerchantRefundOut,
     OfflineIn,
     RedeemIn,
     RedemptionOut,
@@ -35,6 +37,7 @@ from groupbuy.coupons.schemas import (
     TermsOut,
     coupon_detail_out,
     coupon_out,
+    merchant_refund_out,
     redemption_out,
 )
 
@@ -137,6 +140,27 @@ def conflicts(request, merchant_id: str, paging: Query[PageIn]):
             for c in result.items
         ],
     )
+
+
+@router.post(
+    "/merchants/{merchant_id}/coupons/{coupon_id}/refund", response=MerchantRefundOut
+)
+def merchant_refund(
+    request, merchant_id: str, coupon_id: str, payload: MerchantRefundIn
+):
+    """Owners refund a coupon's unused units, whatever the deal's terms, with a
+    reason the shopper is told; 409 ``merchant_paid_out`` when the balance
+    cannot cover it (nothing changes). Asking again answers the same refund."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    coupon = selectors.coupon_get_for_merchant_owner(
+        user=request.auth, merchant=merchant, coupon_id=coupon_id
+    )
+    refund = services.coupon_refund_by_merchant(
+        actor=request.auth, coupon=coupon, reason=payload.reason
+    )
+    return merchant_refund_out(refund)
 
 
 @router.post("/merchants/{merchant_id}/keys", response={201: KeyOut})

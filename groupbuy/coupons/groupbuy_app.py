@@ -44,7 +44,11 @@ app = GroupbuyApp(
             order=15,
         ),
     ],
-    page_parts={"order.detail": "coupons/_order_coupon.html"},
+    page_parts={
+        "order.detail": "coupons/_order_coupon.html",
+        # An ended deal's order is refunded through its coupon's unused units.
+        "merchant_order.actions": "coupons/_merchant_order_refund.html",
+    },
     standalone_cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",
     notification_kinds={

@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.selectors import merchant_name_lazy
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.coupons.models import Coupon
 from groupbuy.notify.models import Channel
@@ -77,3 +79,38 @@ def notify_refund_waiting(*, record, order) -> None:
             channels=["in_app"],
             idempotency_key=f"coupons.expiry.waiting:{record.pk}:{membership.user_id}",
         )
+
+
+def notify_refunded_by_merchant(*, refund) -> None:
+    """Tell the shopper the shop refunded their coupon's unused units, and why
+    (queued in the refund's transaction; the outbox sends after commit)."""
+    coupon = refund.coupon
+    notification_enqueue(
+        recipient=coupon.shopper,
+        kind="coupons.refunded_by_merchant",
+        title=format_lazy(
+            _("{merchant} refunded your coupon"),
+            merchant=merchant_name_lazy(coupon.merchant),
+        ),
+        body=interpolate_lazy(
+            ngettext_lazy(
+                "%(merchant)s refunded the %(units)d unused unit of your coupon "
+                "for %(title)s: %(amount)s goes back the way you paid, and its "
+                "code no longer works. The shop's reason: %(reason)s",
+                "%(merchant)s refunded the %(units)d unused units of your coupon "
+                "for %(title)s: %(amount)s goes back the way you paid, and its "
+                "code no longer works. The shop's reason: %(reason)s",
+                refund.quantity,
+            ),
+            {
+                "merchant": merchant_name_lazy(coupon.merchant),
+                "units": refund.quantity,
+                "title": coupon.order.deal.title,
+                "amount": format_fen(refund.amount_fen),
+                "reason": refund.reason,
+            },
+        ),
+        url=coupon_page_url(coupon),
+        data={"coupon_id": coupon.public_id, "order_id": coupon.order.public_id},
+        idempotency_key=f"coupons.refunded_by_merchant:{coupon.public_id}",
+    )

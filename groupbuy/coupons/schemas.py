@@ -41,6 +41,9 @@ class CouponRefundOut(Schema):
     amount_fen: int
     outcome: str
     refunded_at: datetime
+    reason: str = Field(
+        default="", description="The shop's reason, when the shop refunded it."
+    )
 
 
 class CouponDetailOut(CouponOut):
@@ -69,6 +72,7 @@ def coupon_detail_out(coupon: Coupon, redemptions) -> dict:
             "amount_fen": refund.amount_fen,
             "outcome": refund.outcome,
             "refunded_at": refund.refunded_at,
+            "reason": refund.reason,
         },
         "redemptions": [
             {
@@ -260,6 +264,41 @@ class StatementOut(Schema):
     conflicts: int
     # every day of the period, as the statement page charts them
     days: list[StatementDayOut] = []
+
+
+class MerchantRefundIn(Schema):
+    reason: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Why the shop refunds the coupon; the shopper is told.",
+    )
+
+
+class MerchantRefundOut(Schema):
+    coupon_id: str
+    serial: str
+    order_id: str
+    quantity: int
+    amount_fen: int
+    outcome: Literal["refunded", "taken_back"]
+    reason: str
+    refunded_by: str | None
+    refunded_at: datetime
+
+
+def merchant_refund_out(refund) -> dict:
+    coupon = refund.coupon
+    return {
+        "coupon_id": coupon.public_id,
+        "serial": coupon.serial,
+        "order_id": coupon.order.public_id,
+        "quantity": refund.quantity,
+        "amount_fen": refund.amount_fen,
+        "outcome": refund.outcome,
+        "reason": refund.reason,
+        "refunded_by": refund.refunded_by.public_id if refund.refunded_by else None,
+        "refunded_at": refund.refunded_at,
+    }
 
 
 class OfflineIn(Schema):

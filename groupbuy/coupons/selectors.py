@@ -63,6 +63,36 @@ def coupon_get_for_shopper(*, user, coupon_id: str) -> Coupon:
     return coupon
 
 
+def coupon_get_for_merchant_owner(*, user, merchant: Merchant, coupon_id: str):
+    """Return ``merchant``'s coupon for its owners (403 for anyone else;
+    404 for a coupon of another merchant, or none)."""
+    merchant_get_for_owner(user=user, public_id=merchant.public_id)
+    coupon = (
+        Coupon.objects.select_related("merchant", "order__deal", "shopper")
+        .filter(merchant=merchant, public_id=coupon_id)
+        .first()
+    )
+    if coupon is None:
+        raise CouponError("not_found", _("No such coupon."), status=404)
+    return coupon
+
+
+def refundable_coupons_by_order(*, orders) -> dict[int, Coupon]:
+    """Return, by order pk, the coupons of ``orders`` with units left to refund
+    (valid, not past expiry), each with ``refundable_fen``: one query."""
+    from django.db.models import F
+
+    coupons = Coupon.objects.filter(
+        order__in=orders,
+        status=Coupon.Status.VALID,
+        expires_at__gt=timezone.now(),
+        redeemed_quantity__lt=F("quantity"),
+    )
+    for coupon in coupons:
+        coupon.refundable_fen = coupon.remaining_quantity * coupon.unit_price_fen
+    return {coupon.order_id: coupon for coupon in coupons}
+
+
 def coupon_redemptions(*, coupon: Coupon) -> list[Redemption]:
     """When, where and how many units of ``coupon`` were redeemed, oldest first
     (for its shopper: the coupon is got through ``coupon_get_for_shopper``)."""

@@ -41,6 +41,11 @@ urlpatterns = [
         name="merchant_deal_terms",
     ),
     path(
+        "merchant/<str:merchant_id>/coupons/<str:coupon_id>/refund/",
+        views.merchant_coupon_refund,
+        name="merchant_coupon_refund",
+    ),
+    path(
         "merchant/<str:merchant_id>/key-file/",
         views.merchant_key_file,
         name="merchant_key_file",

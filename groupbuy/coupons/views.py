@@ -28,6 +28,7 @@ from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.keys import merchant_key_active
 from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
 from groupbuy.web.charts import Chart, Series
+from groupbuy.web.views.common import safe_next_url
 
 
 def _domain_errors(view):
@@ -365,6 +366,38 @@ def merchant_deal_terms(
         unused_refundable=refundable[-1] == "on" if refundable else None,
     )
     return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_coupon_refund(
+    request: HttpRequest, merchant_id: str, coupon_id: str
+) -> HttpResponse:
+    """Owners refund a coupon's unused units with a reason (the shop cannot
+    honour it); back to the page the form was on."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    coupon = selectors.coupon_get_for_merchant_owner(
+        user=request.user, merchant=merchant, coupon_id=coupon_id
+    )
+    back = safe_next_url(request, reverse("web:merchant_orders", args=[merchant_id]))
+    try:
+        refund = services.coupon_refund_by_merchant(
+            actor=request.user, coupon=coupon, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(
+        request,
+        _("Coupon %(serial)s was refunded: %(amount)s goes back to the buyer.")
+        % {"serial": coupon.serial, "amount": format_fen(refund.amount_fen)},
+    )
+    return redirect(back)
 
 
 @login_required

@@ -3,6 +3,7 @@ that expires unredeemed."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -103,7 +104,8 @@ class CouponExpiry(models.Model):
 
 
 class CouponRefund(models.Model):
-    """A shopper's refund of a valid coupon's unused units, before it expired.
+    """A refund of a valid coupon's unused units, before it expired: asked for
+    by its shopper, or made by the shop's owner (``refunded_by``, ``reason``).
 
     Written in the same transaction as the money's move and the coupon's
     revocation: a refund that could not be paid (the merchant's balance was
@@ -127,6 +129,18 @@ class CouponRefund(models.Model):
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     refunded_at = models.DateTimeField(_("refunded at"), auto_now_add=True)
+    # Who refunded (the shopper, or the shop's owner); null for refunds made
+    # before it was recorded, or by a deleted account.
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("refunded by"),
+    )
+    # The shop's reason, told to the shopper; blank for the shopper's own.
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("coupon refund")

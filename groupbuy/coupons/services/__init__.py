@@ -20,7 +20,10 @@ from groupbuy.coupons.services.redeeming import (
     coupon_check_code,
     coupon_redeem_online,
 )
-from groupbuy.coupons.services.refunding import coupon_refund_unused
+from groupbuy.coupons.services.refunding import (
+    coupon_refund_by_merchant,
+    coupon_refund_unused,
+)
 
 __all__ = [
     "batch_import",
@@ -28,6 +31,7 @@ __all__ = [
     "coupon_check_code",
     "coupon_issue_for_order",
     "coupon_redeem_online",
+    "coupon_refund_by_merchant",
     "coupon_refund_unused",
     "coupon_revoke",
     "coupon_revoke_for_order",

@@ -8,6 +8,11 @@ a refund the shopper asks for happens at once or not at all: if the merchant
 has already been paid out, nothing changes and the shopper is told to ask the
 shop. The coupon is revoked in the same transaction, so every till (and, at
 their next sync, the offline stations) refuses its code.
+
+The shop's owners may refund a coupon's unused units too
+(``coupon_refund_by_merchant``), whatever the deal's terms promised, with a
+reason the shopper is told: when the shop cannot honour a coupon, this is how
+the money goes back (an order of an ended deal can no longer be refunded).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.permissions import require_merchant_owner
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import NotFound
 from groupbuy.coupons.errors import CouponError
@@ -25,6 +31,8 @@ from groupbuy.coupons.services.issuing import coupon_revoke
 from groupbuy.escrow.errors import InsufficientFunds
 
 REVOCATION_REASON = "refunded_unused"
+MERCHANT_REVOCATION_REASON = "refunded_by_merchant"
+REASON_MAX_LENGTH = 200
 
 
 def _platform_default() -> bool:
@@ -47,9 +55,12 @@ def refundable_unused_by_deal(deals) -> dict[int, bool]:
     return {deal.pk: stated.get(deal.pk, _platform_default()) for deal in deals}
 
 
-def refund_refusal(coupon: Coupon, *, now=None) -> CouponError | None:
+def refund_refusal(
+    coupon: Coupon, *, now=None, offered_only: bool = True
+) -> CouponError | None:
     """Why ``coupon`` cannot be refunded now (None when it can), before any
-    money is tried: for pages and the API to offer the refund or say why not."""
+    money is tried: for pages and the API to offer the refund or say why not.
+    ``offered_only=False`` (the shop's own refund) ignores the deal's terms."""
     status = coupon.status_at(now or timezone.now())
     if status == Coupon.Status.EXPIRED:
         return CouponError(
@@ -63,7 +74,7 @@ def refund_refusal(coupon: Coupon, *, now=None) -> CouponError | None:
             _("Only a valid coupon with units left can be refunded."),
             status=409,
         )
-    if not unused_refundable_for(coupon.order.deal):
+    if offered_only and not unused_refundable_for(coupon.order.deal):
         return CouponError(
             "refund_not_offered",
             _(
@@ -82,16 +93,43 @@ def coupon_refund_unused(*, actor, coupon: Coupon) -> CouponRefund:
     """
     if coupon.shopper_id != getattr(actor, "pk", None):
         raise NotFound("not_found", _("There is no such coupon."))
+    return _refund(actor=actor, coupon=coupon, offered_only=True)
+
+
+def coupon_refund_by_merchant(*, actor, coupon: Coupon, reason: str) -> CouponRefund:
+    """Refund a valid coupon's unused units for its shop's owner ``actor``,
+    whatever the deal's terms, revoke it and tell the shopper ``reason``.
+
+    At once or not at all, as the shopper's: a merchant whose balance cannot
+    cover the take-back is refused 409 ``merchant_paid_out`` and nothing
+    changes. Repeat-safe: a coupon already refunded answers its refund.
+    """
+    require_merchant_owner(actor, coupon.merchant)
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > REASON_MAX_LENGTH:
+        raise CouponError(
+            "invalid",
+            _("Say why you refund this coupon (at most 200 characters)."),
+            status=422,
+            fields={"reason": [_("Between 1 and 200 characters.")]},
+        )
+    return _refund(actor=actor, coupon=coupon, offered_only=False, reason=reason)
+
+
+def _refund(*, actor, coupon: Coupon, offered_only: bool, reason: str = ""):
+    """Refund ``coupon``'s unused units and revoke it, in one transaction;
+    ``offered_only``: only if the deal's terms offer it (the shopper's)."""
+    by_merchant = not offered_only
     with transaction.atomic():
         coupon = (
             Coupon.objects.select_for_update(of=("self",))
-            .select_related("order__deal")
+            .select_related("order__deal", "merchant", "shopper")
             .get(pk=coupon.pk)
         )
         earlier = CouponRefund.objects.filter(coupon=coupon).first()
         if earlier is not None:
             return earlier
-        if refusal := refund_refusal(coupon):
+        if refusal := refund_refusal(coupon, offered_only=offered_only):
             raise refusal
         quantity = coupon.remaining_quantity
         amount_fen = quantity * coupon.unit_price_fen
@@ -99,25 +137,49 @@ def coupon_refund_unused(*, actor, coupon: Coupon) -> CouponRefund:
             with transaction.atomic():
                 outcome = _give_back(actor, coupon, amount_fen)
         except InsufficientFunds:
-            raise CouponError(
-                "merchant_paid_out",
-                _(
-                    "The shop has already been paid for this coupon, so it cannot "
-                    "be refunded here; ask the shop, or use it before it expires."
-                ),
-                status=409,
-            ) from None
+            raise _paid_out_refusal(by_merchant=by_merchant) from None
         refund = CouponRefund.objects.create(
-            coupon=coupon, quantity=quantity, amount_fen=amount_fen, outcome=outcome
+            coupon=coupon,
+            quantity=quantity,
+            amount_fen=amount_fen,
+            outcome=outcome,
+            refunded_by=actor if getattr(actor, "pk", None) else None,
+            reason=reason,
         )
-        coupon_revoke(actor=actor, coupon=coupon, reason=REVOCATION_REASON)
+        coupon_revoke(
+            actor=actor,
+            coupon=coupon,
+            reason=MERCHANT_REVOCATION_REASON if by_merchant else REVOCATION_REASON,
+        )
         audit_log(
             actor=actor,
-            action="coupons.coupon.refunded",
+            action="coupons.coupon.refunded_by_merchant"
+            if by_merchant
+            else "coupons.coupon.refunded",
             obj=coupon,
-            data={"quantity": quantity, "amount_fen": amount_fen, "outcome": outcome},
+            data={"quantity": quantity, "amount_fen": amount_fen, "outcome": outcome}
+            | ({"reason": reason} if by_merchant else {}),
         )
+        if by_merchant:
+            from groupbuy.coupons.notifications import notify_refunded_by_merchant
+
+            notify_refunded_by_merchant(refund=refund)
     return refund
+
+
+def _paid_out_refusal(*, by_merchant: bool) -> CouponError:
+    if by_merchant:
+        message = _(
+            "Your balance cannot cover this refund: this coupon's money was "
+            "already paid out to you. Nothing was changed; refund it once your "
+            "balance covers it."
+        )
+    else:
+        message = _(
+            "The shop has already been paid for this coupon, so it cannot "
+            "be refunded here; ask the shop, or use it before it expires."
+        )
+    return CouponError("merchant_paid_out", message, status=409)
 
 
 def refund_key(coupon: Coupon) -> str:

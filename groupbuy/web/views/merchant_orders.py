@@ -102,6 +102,7 @@ def merchant_order_list(request: HttpRequest, merchant_id: str) -> HttpResponse:
         page=page_number(request),
         deferred_join=True,  # a busy shop's last pages stay quick
     )
+    roles = console_roles(request.user, merchant)
     context = {
         "merchant": merchant,
         "form": form,
@@ -110,7 +111,7 @@ def merchant_order_list(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "refund_form": RefundForm(),
         "export_query": _export_query(filters),
         "section": "orders",
-        **console_roles(request.user, merchant),
+        **roles,
     }
     return render(request, "web/merchant/orders.html", context)
 
