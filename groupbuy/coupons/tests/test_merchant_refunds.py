@@ -184,3 +184,16 @@ def test_the_owner_refunds_from_the_order_list_and_a_cashier_is_not_offered(clie
     )
     assert "Say why you refund this coupon" in empty.content.decode()
     assert CouponRefund.objects.count() == 1
+
+
+def test_the_shoppers_coupon_page_gives_the_shops_reason(client):
+    # given a coupon the shop refunded
+    station = make_station()
+    order, coupon = _coupon_the_terms_do_not_refund(station)
+    coupon_refund_by_merchant(actor=station.owner, coupon=coupon, reason=REASON)
+    # when its shopper opens it
+    client.force_login(order.shopper)
+    page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    # then it says the units were refunded, and the shop's reason
+    assert "3 unused units refunded on" in page
+    assert f"The shop refunded it: {REASON}" in page
