@@ -6,7 +6,7 @@ import functools
 import re
 import secrets
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
@@ -131,6 +131,9 @@ class AccountsPersonalData(PersonalDataProvider):
             }
         )
 
+    def erasure_blockers(self, user) -> list[str]:
+        return _platform_needing_its_operator(user)
+
     def erase(self, user) -> None:
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -153,3 +156,30 @@ class AccountsPersonalData(PersonalDataProvider):
         user.email_verified_at = user.email_verification_sent_at = None
         user.set_unusable_password()
         user.save()
+
+
+def _platform_needing_its_operator(user) -> list[str]:
+    """Refuse to erase the last active operator: nobody would be left to run
+    the platform (perform erasures, onboard merchants, answer look-ups).
+
+    The other operators' rows are locked (pk order), so two operators erased
+    at the same time cannot each count on the other staying.
+    """
+    from groupbuy.accounts.models import User
+
+    if not user.is_staff:
+        return []
+    others = (
+        User.objects.select_for_update()
+        .filter(is_staff=True, is_active=True)
+        .exclude(pk=user.pk)
+        .order_by("pk")
+    )
+    if list(others.values_list("pk", flat=True)):
+        return []
+    return [
+        gettext(
+            "You are the platform's only operator: make someone else an "
+            "operator before this account is deleted."
+        )
+    ]

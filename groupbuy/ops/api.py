@@ -20,6 +20,7 @@ router = Router(tags=["personal data"])
 
 class ErasureOut(Schema):
     id: str
+    person_id: str  # the account's public id (never its phone or name)
     status: str
     requested_at: datetime
     due_at: datetime
@@ -33,6 +34,7 @@ class ErasurePageOut(PageOut):
 def erasure_out(request) -> dict:
     return {
         "id": request.public_id,
+        "person_id": request.user.public_id,
         "status": request.status,
         "requested_at": request.requested_at,
         "due_at": request.due_at,
