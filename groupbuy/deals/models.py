@@ -94,6 +94,12 @@ class Deal(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Sent by a form with the deal it creates (the operator's launch form): the
+    # same form sent again (back button, double click) creates it once (a
+    # constraint per creator, below; ``deal_create``'s ``idempotency_key``).
+    idempotency_key = models.CharField(
+        max_length=64, blank=True, default="", verbose_name=_("idempotency key")
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
@@ -114,6 +120,11 @@ class Deal(models.Model):
             models.CheckConstraint(
                 condition=Q(max_quantity_per_order__gte=1),
                 name="deals_order_limit_at_least_one",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="deals_deal_idempotency_key_once",
             ),
         ]
         verbose_name = _("group buy")

@@ -6,6 +6,7 @@ their DomainErrors come back as form errors (``add_domain_error``).
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django import forms
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category, Merchant
 from groupbuy.catalog.selectors import merchants_selling
-from groupbuy.core.moments import MomentField
+from groupbuy.core.moments import MomentField, clean_start, start_help_text
 from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
     MOST_STOCK,
@@ -80,10 +81,17 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
         max_value=MOST_UNITS_PER_ORDER,
         initial=5,
     )
-    starts_at = MomentField(label=_("Starts"))
+    # Empty is now; a start that has passed is refused as on the deal forms
+    # and the deal API (core.moments.start_refusal).
+    starts_at = MomentField(label=_("Starts"), required=False)
     deadline_at = MomentField(label=_("Deadline"))
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    # One per form shown (launch_initial): the form sent again (back button,
+    # double click) opens the deal it opened the first time (deal_create).
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput
     )
 
     field_for_service = {
@@ -94,6 +102,9 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
 
     def __init__(self, *args, product, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = start_help_text(
+            timezone.get_current_timezone_name()
+        )
         merchants = merchants_selling(product=product)
         field = self.fields["merchant"]
         field.queryset = merchants
@@ -109,6 +120,9 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
                 "Merchants that list this product and have a branch to collect "
                 "from, cheapest first."
             )
+
+    def clean_starts_at(self):
+        return clean_start(self.cleaned_data.get("starts_at"))
 
     def clean(self):
         cleaned = super().clean()
@@ -139,9 +153,10 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
             "tiers": data["tiers"],
             "stock": data["stock"],
             "max_quantity_per_order": data["max_quantity_per_order"],
-            "starts_at": data["starts_at"],
+            "starts_at": data["starts_at"] or timezone.now(),
             "deadline_at": data["deadline_at"],
             "description": data["description"],
+            "idempotency_key": data["idempotency_key"],
         }
 
 
@@ -149,14 +164,15 @@ def launch_initial(prefill: dict) -> dict:
     """Return the launch form's starting values from snap's launch prefill."""
     everyday = prefill["everyday_price_fen"]
     buyers = max(2, prefill["suggested_min_participants"])
-    now = timezone.localtime().replace(second=0, microsecond=0)
     initial = {
         "title": prefill["title"],
         "tier1_buyers": buyers,
         "stock": max(buyers * 5, 20),
         "max_quantity_per_order": 5,
-        "starts_at": now,
+        # No start: empty is now, and a prefilled "now" would have passed by
+        # the time a slow operator sends the form.
         "deadline_at": timezone.localtime(prefill["deadline_at"]),
+        "idempotency_key": secrets.token_urlsafe(16),
     }
     if everyday:
         initial["list_price"] = everyday

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import pairwise
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -221,13 +221,20 @@ def deal_create(
     description: str = "",
     max_quantity_per_order: int = 5,
     settlement_mode: str = Deal.SettlementMode.ON_CLOSE,
+    idempotency_key: str = "",
 ) -> Deal:
     """Create a draft deal with its price tiers [(min buyers, price fen), …].
 
     ``settlement_mode`` "on_redemption" pays the merchant per coupon redemption
     instead of at close (the charge waits in the merchant's pending account).
+    With ``idempotency_key`` (a form's one-time key), the same request sent
+    again by the same actor returns the deal it created the first time.
     """
     check_can_manage(actor=actor, merchant=merchant)
+    if idempotency_key:
+        earlier = _deal_created_with(actor=actor, idempotency_key=idempotency_key)
+        if earlier is not None:
+            return earlier
     if not merchant.is_active:
         raise DealError("invalid", _("This merchant is not active."))
     fields = {
@@ -248,18 +255,49 @@ def deal_create(
             _("Choose when the merchant is paid."),
             fields={"settlement_mode": [_("Not a settlement mode.")]},
         )
+    try:
+        return _deal_insert(
+            actor=actor,
+            fields=fields,
+            description=description,
+            settlement_mode=settlement_mode,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        # The same key sent at the same moment won: its deal is the answer.
+        earlier = idempotency_key and _deal_created_with(
+            actor=actor, idempotency_key=idempotency_key
+        )
+        if not earlier:
+            raise
+        return earlier
+
+
+def _deal_created_with(*, actor, idempotency_key: str) -> Deal | None:
+    if not getattr(actor, "pk", None):
+        return None
+    return Deal.objects.filter(
+        created_by=actor, idempotency_key=idempotency_key
+    ).first()
+
+
+def _deal_insert(
+    *, actor, fields: dict, description: str, settlement_mode: str, idempotency_key
+) -> Deal:
+    tiers = fields["tiers"]
     with transaction.atomic():
         deal = Deal.objects.create(
+            idempotency_key=idempotency_key if getattr(actor, "pk", None) else "",
             settlement_mode=settlement_mode,
-            merchant=merchant,
-            product=product,
-            title=title.strip(),
+            merchant=fields["merchant"],
+            product=fields["product"],
+            title=fields["title"].strip(),
             description=description.strip(),
-            list_price_fen=list_price_fen,
-            stock=stock,
-            starts_at=starts_at,
-            deadline_at=deadline_at,
-            max_quantity_per_order=max_quantity_per_order,
+            list_price_fen=fields["list_price_fen"],
+            stock=fields["stock"],
+            starts_at=fields["starts_at"],
+            deadline_at=fields["deadline_at"],
+            max_quantity_per_order=fields["max_quantity_per_order"],
             created_by=actor if getattr(actor, "pk", None) else None,
         )
         _replace_tiers(deal, tiers)
@@ -269,7 +307,7 @@ def deal_create(
             obj=deal,
             data={
                 "tiers": sorted(list(tier) for tier in tiers),
-                "stock": stock,
+                "stock": fields["stock"],
                 "settlement_mode": settlement_mode,
             },
         )

@@ -15,6 +15,7 @@ from groupbuy.catalog.tests.factories import (
     make_branch,
     make_listing,
     make_merchant,
+    make_merchant_member,
     make_operator,
     make_product,
     make_user,
@@ -387,6 +388,105 @@ def test_launching_opens_the_deal_and_tells_the_requesters():
     told = Notification.objects.filter(kind="snap.demand.deal_launched")
     assert sorted(n.recipient_id for n in told) == sorted(p.pk for p in requesters)
     assert DemandSignal.objects.get().fulfilled_deal == deal
+
+
+def test_a_launch_starting_in_the_past_is_refused_as_by_the_deal_api():
+    # given
+    product = make_product()
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
+    operator = make_operator(preferred_language="en")
+    # when
+    response = signed_in(operator).post(
+        f"/snap/operator/launch/{product.public_id}/",
+        _launch_data(listing.merchant, starts_at="2020-01-01T00:00"),
+    )
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_at"] == [
+        "The start has passed: choose a time from now on, or leave it empty to "
+        "start now."
+    ]
+    assert not Deal.objects.exists()
+
+
+def test_a_launch_with_no_start_opens_now():
+    # given
+    product = make_product()
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
+    before = timezone.now()
+    # when
+    response = signed_in(make_operator()).post(
+        f"/snap/operator/launch/{product.public_id}/",
+        _launch_data(listing.merchant, starts_at=""),
+    )
+    # then
+    assert response.status_code == 302
+    deal = Deal.objects.get()
+    assert deal.state == Deal.State.OPEN
+    assert before <= deal.starts_at <= timezone.now()
+
+
+def _form_key(html: str) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
+
+
+def test_the_launch_form_sent_twice_opens_one_deal():
+    # given the form, as shown
+    product = make_product()
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
+    demand_record(actor=make_user(), product=product)
+    client = signed_in(make_operator())
+    url = f"/snap/operator/launch/{product.public_id}/"
+    key = _form_key(client.get(url).content.decode())
+    data = _launch_data(listing.merchant, idempotency_key=key)
+    # when it is sent, then sent again (the back button, submit again)
+    first = client.post(url, data)
+    second = client.post(url, data)
+    # then one deal is open, and both answers lead where the first did
+    deal = Deal.objects.get()
+    assert deal.state == Deal.State.OPEN
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"]
+    told = Notification.objects.filter(kind="snap.demand.deal_launched")
+    assert told.count() == 1
+    # and the form shown again carries a new key, which opens another deal
+    again = _form_key(client.get(url).content.decode())
+    assert again != key
+    client.post(url, _launch_data(listing.merchant, idempotency_key=again))
+    assert Deal.objects.count() == 2
+
+
+def test_another_operators_launch_with_the_same_key_is_their_own():
+    # given a deal launched by one operator with a key
+    product = make_product()
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
+    url = f"/snap/operator/launch/{product.public_id}/"
+    data = _launch_data(listing.merchant, idempotency_key="k" * 22)
+    first = make_operator()
+    signed_in(first).post(url, data)
+    # when another operator sends the same key
+    other = make_operator()
+    response = signed_in(other).post(url, data)
+    # then theirs is a deal of its own, not an answer with the first one's
+    assert response.status_code == 302
+    assert sorted(Deal.objects.values_list("created_by", flat=True)) == sorted(
+        [first.pk, other.pk]
+    )
+
+
+def test_a_merchant_owner_or_shopper_cannot_launch():
+    # given the owner of another merchant, and a shopper
+    product = make_product()
+    listing = _listing_at_a_shop(product=product, price_fen=5000)
+    owner = make_user()
+    make_merchant_member(user=owner)
+    url = f"/snap/operator/launch/{product.public_id}/"
+    data = _launch_data(listing.merchant, idempotency_key="k" * 22)
+    # when
+    answers = [signed_in(person).post(url, data) for person in (owner, make_user())]
+    # then
+    assert [answer.status_code for answer in answers] == [403, 403]
+    assert not Deal.objects.exists()
 
 
 def test_the_launch_form_offers_only_merchants_that_can_sell_the_product():
