@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.deals.selectors import order_paid_fen
 from groupbuy.ops import lookup
-from groupbuy.ops.onboarding import merchant_onboard
+from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
 from groupbuy.ops.stats import platform_daily_series
 
 router = Router(tags=["operator"])
@@ -245,12 +245,21 @@ class OperatorMerchantIn(Schema):
     name: str
     name_en: str = ""
     owner_phone: str
+    # Create it even though an active merchant has this name (else 409).
+    allow_same_name: bool = False
+
+
+class OperatorMerchantRef(Schema):
+    merchant_id: str
+    name: str
 
 
 class OperatorMerchantOnboardedOut(Schema):
     merchant_id: str
     name: str
     owner_invited: bool
+    # An existing account named as owner: the shops they already own too.
+    owner_other_merchants: list[OperatorMerchantRef]
 
 
 @router.post("/merchants", response={201: OperatorMerchantOnboardedOut})
@@ -261,12 +270,17 @@ def merchant_new(request, payload: OperatorMerchantIn):
         name=payload.name,
         name_en=payload.name_en,
         owner_phone=payload.owner_phone,
+        allow_same_name=payload.allow_same_name,
     )
+    others = owners_other_merchants(merchant=merchant)
     return Status(
         201,
         {
             "merchant_id": merchant.public_id,
             "name": merchant.name,
             "owner_invited": invitation is not None,
+            "owner_other_merchants": [
+                {"merchant_id": other.public_id, "name": other.name} for other in others
+            ],
         },
     )

@@ -5,6 +5,10 @@ that number becomes the owner at once and is told in their inbox; anyone else
 gets an invitation by SMS (``notify.invitations``) and becomes the owner when
 they sign up and verify that number (``accounts.signals.phone_verified``, see
 ``owner_invitations_accept``).
+
+A name an active merchant already has (whatever its case and spaces) is
+refused unless the operator confirms (``allow_same_name``): sent twice, the
+form made two shops of the same name.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
@@ -26,10 +30,59 @@ from groupbuy.core.audit import audit_log
 from groupbuy.notify.invitations import notification_invite
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.ops.errors import OpsError
-from groupbuy.ops.lookup import require_operator
 from groupbuy.ops.models import MerchantOwnerInvitation
 
 OWNER_ADDED_KIND = "ops.merchant.owner_added"
+
+
+def _require_operator(user) -> None:
+    if not getattr(user, "is_staff", False):
+        raise OpsError(
+            "forbidden", gettext("Only operators can create merchants."), status=403
+        )
+
+
+def _refuse_same_name(name: str) -> None:
+    """Refuse ``name`` when an active merchant has it (case and spaces aside)."""
+    existing = (
+        Merchant.objects.filter(is_active=True, name__iexact=name.strip())
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        return
+    message = gettext(
+        "A merchant named “%(name)s” already exists (%(merchant)s): open it "
+        "rather than creating it again, or confirm that you want another shop "
+        "with this name."
+    ) % {"name": existing.name, "merchant": existing.public_id}
+    raise OpsError(
+        "merchant_exists",
+        message,
+        status=409,
+        fields={"name": [message]},
+        extra={"merchant_id": existing.public_id, "merchant_name": existing.name},
+    )
+
+
+def owners_other_merchants(*, merchant: Merchant) -> list[Merchant]:
+    """Return the other active merchants the owners of ``merchant`` own, by
+    name: an existing account named as owner runs them too."""
+    owners = MerchantMembership.objects.filter(
+        merchant=merchant, role=MerchantMembership.Role.OWNER
+    ).values("user_id")
+    return list(
+        Merchant.objects.filter(
+            is_active=True,
+            memberships__user_id__in=owners,
+            memberships__role=MerchantMembership.Role.OWNER,
+        )
+        .exclude(pk=merchant.pk)
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 OWNER_INVITED_KIND = "ops.merchant.owner_invited"
 
 
@@ -43,14 +96,23 @@ def _owner_phone(raw: str) -> str:
 
 
 def merchant_onboard(
-    *, actor, name: str, owner_phone: str, name_en: str = ""
+    *,
+    actor,
+    name: str,
+    owner_phone: str,
+    name_en: str = "",
+    allow_same_name: bool = False,
 ) -> tuple[Merchant, MerchantOwnerInvitation | None]:
     """Create a merchant with its owner, or an invitation for the owner's phone.
 
     Return the merchant and the invitation (None when the owner had an account).
+    A name an active merchant has is refused (409 ``merchant_exists``) unless
+    ``allow_same_name``.
     """
-    require_operator(actor)
+    _require_operator(actor)
     phone = _owner_phone(owner_phone)
+    if not allow_same_name:
+        _refuse_same_name(name)
     with transaction.atomic():
         owner = User.objects.filter(phone=phone, is_active=True).first()
         merchant = merchant_create(actor=actor, name=name, name_en=name_en, owner=owner)

@@ -187,3 +187,87 @@ def test_the_order_answer_gives_the_shown_status_and_the_reasons(operator):
         second[key]
         for key in ("status", "shown_status", "cancel_reason", "refund_reason")
     ] == ["refunded", "refunded", "operator", "Recalled"]
+
+
+def _new_merchant(user, **payload):
+    return Client().post(
+        "/api/operator/merchants",
+        {"name": "鲜邻超市", "owner_phone": "+8613900000088", **payload},
+        content_type="application/json",
+        headers={**bearer(user), "Accept-Language": "en"},
+    )
+
+
+def test_a_merchant_sent_twice_is_refused_the_second_time(operator):
+    # given one created
+    first = _new_merchant(operator)
+    assert first.status_code == 201
+    existing = Merchant.objects.get()
+    # when the same name is sent again, in another case and with spaces
+    again = _new_merchant(operator, name="  鲜邻超市 ")
+    latin = _new_merchant(operator, name="Fresh Market")
+    latin_again = _new_merchant(operator, name=" fresh MARKET")
+    # then
+    message = (
+        f"A merchant named “鲜邻超市” already exists ({existing.public_id}): open "
+        "it rather than creating it again, or confirm that you want another shop "
+        "with this name."
+    )
+    assert again.status_code == 409
+    assert again.json() == {
+        "code": "merchant_exists",
+        "message": message,
+        "fields": {"name": [message]},
+        "merchant_id": existing.public_id,
+        "merchant_name": "鲜邻超市",
+    }
+    assert latin.status_code == 201
+    assert (latin_again.status_code, latin_again.json()["code"]) == (
+        409,
+        "merchant_exists",
+    )
+    assert Merchant.objects.filter(name__iexact="鲜邻超市").count() == 1
+
+
+def test_a_same_name_is_created_when_confirmed_or_the_other_is_off(operator):
+    # given
+    _new_merchant(operator)
+    # when the operator confirms
+    confirmed = _new_merchant(operator, allow_same_name=True)
+    # then
+    assert confirmed.status_code == 201
+    assert Merchant.objects.filter(name="鲜邻超市").count() == 2
+    # and a name only switched-off merchants have is free
+    Merchant.objects.update(is_active=False)
+    assert _new_merchant(operator).status_code == 201
+
+
+def test_the_answer_says_when_the_owner_already_runs_a_shop(operator):
+    # given an account that owns a shop
+    person = User.objects.create_user("+8613900000088", "long-enough-pw")
+    shop = make_merchant(name="老店", owner=person)
+    # when it is named the owner of a new one
+    answer = _new_merchant(operator)
+    # then
+    assert answer.status_code == 201
+    assert answer.json()["owner_invited"] is False
+    assert answer.json()["owner_other_merchants"] == [
+        {"merchant_id": shop.public_id, "name": "老店"}
+    ]
+    # and a new person's answer names none
+    fresh = _new_merchant(operator, name="新店", owner_phone="+8613900000077")
+    assert fresh.json()["owner_other_merchants"] == []
+
+
+def test_a_non_operator_is_told_only_operators_create_merchants(order):
+    # given a shopper and the owner of another merchant
+    owner = User.objects.create_user("+8613700137000", "long-enough-pw")
+    make_merchant(owner=owner)
+    for user in (order.shopper, owner):
+        User.objects.filter(pk=user.pk).update(preferred_language="en")
+        # when
+        answer = _new_merchant(user, allow_same_name=True)
+        # then
+        assert answer.status_code == 403
+        assert answer.json()["message"] == "Only operators can create merchants."
+    assert not Merchant.objects.filter(name="鲜邻超市").exists()

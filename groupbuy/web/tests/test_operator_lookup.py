@@ -297,3 +297,61 @@ def test_the_lookup_and_person_lists_give_the_shown_status(operator_client, shop
     for url in operator_pages(order)[:2]:
         html = operator_client.get(url).content.decode()
         assert f"{cell}Cancelled</td>" in html, url
+
+
+def test_a_taken_name_is_refused_then_created_when_confirmed(operator_client, db):
+    # given a shop of that name
+    url = reverse("web:operator_merchant_new")
+    form = {"name": "鲜邻超市", "owner_phone": "13700001234"}
+    assert operator_client.post(url, form).status_code == 302
+    existing = Merchant.objects.get()
+    # when the form is sent again
+    refused = operator_client.post(url, {**form, "name": " 鲜邻超市"})
+    # then it is refused naming the shop, and offers to create it anyway
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["name"] == [
+        f"A merchant named “鲜邻超市” already exists ({existing.public_id}): open "
+        "it rather than creating it again, or confirm that you want another shop "
+        "with this name."
+    ]
+    html = refused.content.decode()
+    assert 'name="allow_same_name"' in html and "Create it anyway" in html
+    assert Merchant.objects.count() == 1
+    # and sent without the box ticked it is refused again; ticked, it is created
+    unticked = operator_client.post(url, form)
+    assert unticked.status_code == 200
+    assert 'name="allow_same_name"' in unticked.content.decode()
+    assert (
+        operator_client.post(url, {**form, "allow_same_name": "on"}).status_code == 302
+    )
+    assert Merchant.objects.filter(name="鲜邻超市").count() == 2
+
+
+def test_the_form_does_not_offer_a_same_name_before_a_refusal(operator_client):
+    page = operator_client.get(reverse("web:operator_merchant_new"))
+    assert 'name="allow_same_name"' not in page.content.decode()
+
+
+def test_the_page_says_when_the_owner_already_runs_a_shop(operator_client, shopper):
+    # given the shopper owns a shop
+    shop = Merchant.objects.create(name="老店")
+    MerchantMembership.objects.create(user=shopper, merchant=shop, role="owner")
+    # when they are named owner of a new one
+    answer = operator_client.post(
+        reverse("web:operator_merchant_new"),
+        {"name": "新店", "owner_phone": "13800138000"},
+        follow=True,
+    )
+    # then
+    assert [str(m) for m in answer.context["messages"]] == [
+        "新店 is ready; its owner can open the console now. They already own 老店 too."
+    ]
+
+
+def test_a_merchant_owner_cannot_create_a_merchant(owner_client):
+    answer = owner_client.post(
+        reverse("web:operator_merchant_new"),
+        {"name": "新店", "owner_phone": "13700001234", "allow_same_name": "on"},
+    )
+    assert answer.status_code == 403
+    assert not Merchant.objects.filter(name="新店").exists()

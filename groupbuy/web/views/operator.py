@@ -15,7 +15,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.deals.selectors import deal_list_open, order_paid_fen
 from groupbuy.escrow.selectors import platform_money_overview
 from groupbuy.ops import lookup
-from groupbuy.ops.onboarding import merchant_onboard
+from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
 from groupbuy.ops.stats import dashboard_headline, platform_daily_series
 from groupbuy.web.charts import Chart, Series
 from groupbuy.web.presenters import deal_cards, order_view
@@ -186,6 +186,38 @@ class MerchantOnboardForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "allow_same_name" in self.data:
+            self.offer_same_name()
+
+    def offer_same_name(self) -> None:
+        """Show "Create it anyway": only once a name was refused as taken."""
+        self.fields["allow_same_name"] = forms.BooleanField(
+            label=gettext_lazy("Create it anyway"),
+            required=False,
+            help_text=gettext_lazy(
+                "Tick this to create another merchant with the same name."
+            ),
+        )
+
+
+def _onboarded_text(merchant, invitation) -> str:
+    if invitation is not None:
+        return _(
+            "%(merchant)s is ready; its owner was invited by SMS and "
+            "becomes the owner on signing up."
+        ) % {"merchant": merchant.name}
+    text = _("%(merchant)s is ready; its owner can open the console now.") % {
+        "merchant": merchant.name
+    }
+    others = owners_other_merchants(merchant=merchant)
+    if others:
+        text += " " + _("They already own %(merchants)s too.") % {
+            "merchants": ", ".join(other.name for other in others)
+        }
+    return text
+
 
 @operator_required
 def operator_merchant_new(request: HttpRequest) -> HttpResponse:
@@ -196,19 +228,14 @@ def operator_merchant_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, **form.cleaned_data
             )
         except DomainError as error:
+            if error.code == "merchant_exists":
+                form.offer_same_name()
             for field, errors in error.fields.items():
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
             if not error.fields:
                 form.add_error(None, error.message)
         else:
-            if invitation is None:
-                text = _("%(merchant)s is ready; its owner can open the console now.")
-            else:
-                text = _(
-                    "%(merchant)s is ready; its owner was invited by SMS and "
-                    "becomes the owner on signing up."
-                )
-            messages.success(request, text % {"merchant": merchant.name})
+            messages.success(request, _onboarded_text(merchant, invitation))
             return redirect("web:operator_merchant_new")
     return render(request, "web/operator/merchant_new.html", {"form": form})
