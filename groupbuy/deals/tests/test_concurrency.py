@@ -7,13 +7,20 @@ hold together under contention and that every loser gets a clean sold_out.
 """
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from groupbuy.deals.models import DealOrder
-from groupbuy.deals.services import deal_join
-from groupbuy.deals.tests.factories import make_deal, make_user
+from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.services import deal_create, deal_join
+from groupbuy.deals.tests.factories import (
+    make_deal,
+    make_merchant,
+    make_product,
+    make_user,
+)
 from groupbuy.deals.tests.racing import race
 from groupbuy.escrow.models import PaymentIntent
 
@@ -63,3 +70,33 @@ def test_the_same_shopper_racing_themself_gets_one_order(file_database):
     assert outcomes == Counter({"ok": 1, "already_joined": 5})
     deal.refresh_from_db()
     assert deal.sold == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_sent_at_once_with_one_key_makes_one_deal(file_database):
+    # given an owner's create, sent four times at once with the same key
+    owner = make_user()
+    merchant = make_merchant(owner=owner)
+    product = make_product()
+    now = timezone.now()
+
+    def create():
+        return deal_create(
+            actor=owner,
+            merchant=merchant,
+            product=product,
+            title="Jasmine tea",
+            list_price_fen=12_900,
+            tiers=[(10, 9_900)],
+            stock=100,
+            starts_at=now,
+            deadline_at=now + timedelta(days=2),
+            idempotency_key="launch-form-key-0001",
+        )
+
+    # when
+    outcomes = race([create] * 4)
+
+    # then every call answers with the one deal made
+    assert outcomes == Counter(ok=4)
+    assert Deal.objects.filter(idempotency_key="launch-form-key-0001").count() == 1
