@@ -19,6 +19,7 @@ from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
     MOST_STOCK,
     MOST_UNITS_PER_ORDER,
+    group_price_not_below,
 )
 
 
@@ -350,6 +351,13 @@ class DealForm(forms.Form):
                 )
                 continue
             tiers.append((buyers, price))
+            list_price_fen = cleaned.get("list_price_fen")
+            if list_price_fen is not None and price >= list_price_fen:
+                # The service refuses it too, on all the tiers: here it is said
+                # on the row to change.
+                self.add_error(
+                    f"tier_{row}_price", group_price_not_below(list_price_fen)
+                )
         cleaned["tiers"] = tiers
         return cleaned
 

@@ -51,12 +51,13 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
     deal = now_open.first()
     pending = deal_join(actor=shopper, deal=deal, quantity=1)
     listings = list(Listing.objects.filter(merchant=merchant).order_by("pk")[:2])
-    # A deal's list price may not be above the shop's everyday price.
+    # A deal's list price may not be above the shop's everyday price, and its
+    # tiers are below the list price.
     won = make_deal(
         merchant=merchant,
         product=listings[0].product,
         list_price_fen=listings[0].price_fen,
-        tiers=[(1, listings[0].price_fen)],
+        tiers=[(1, listings[0].price_fen - 10)],
         title="已成团 Settled deal",
     )
     confirmed = join_and_pay(won, quantity=2, shopper=shopper)
@@ -67,7 +68,7 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
         merchant=merchant,
         product=listings[1].product,
         list_price_fen=listings[1].price_fen,
-        tiers=[(5, listings[1].price_fen)],
+        tiers=[(5, listings[1].price_fen - 10)],
         title="未成团 Failed deal",
     )
     join_and_pay(lost, quantity=1, shopper=shopper_2)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_owner_creates_a_team_buy_from_the_console(page, groupbuy_server):
     page.fill("#id_limit_per_shopper", "2")
     page.click("#team-deal-submit")
     # then the form says what is wrong, on that field
-    page.wait_for_selector("text=The team price cannot be above the solo price.")
+    page.wait_for_selector("text=The team price must be below the solo price.")
     # when they fix it
     page.fill("#id_team_price_fen", "49.00")
     page.click("#team-deal-submit")
@@ -70,9 +71,17 @@ def test_owner_creates_a_team_buy_from_the_console(page, groupbuy_server):
     next_year = f"{int(day[:4]) + 1}{day[4:8]}01T{time}"  # the 1st, a year on
     page.fill("#team-deal-extend-form input[name=ends_at]", next_year)
     page.click("#team-deal-extend")
+    # then a year on is refused: buyers' payments would wait that long
+    page.wait_for_selector("text=A group buy sells for at most 90 days")
+    # when they move it a day later
+    a_day_on = (datetime.fromisoformat(ends) + timedelta(days=1)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+    page.fill("#team-deal-extend-form input[name=ends_at]", a_day_on)
+    page.click("#team-deal-extend")
     # then the page says so and shows the new end
     page.wait_for_selector("text=The end of sales is moved.")
-    assert next_year.replace("T", " ") in page.inner_text("#team-deal-sales")
+    assert a_day_on.replace("T", " ") in page.inner_text("#team-deal-sales")
     assert page.url == teams_page
     page.click("#merchant-nav-teams")
     assert "Biluochun, team of 3" in page.inner_text("#merchant-team-deals")

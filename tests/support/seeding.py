@@ -98,20 +98,36 @@ def seed_open_deal(
 
 
 def deal_deadline_in(*, deal: str, seconds: float) -> dict:
-    """Bring a deal's deadline to ``seconds`` from now the way its merchant
-    would (``deal_change_schedule``, which schedules the close at the new
-    deadline): a journey pays first under a far deadline, then waits seconds,
-    not the half minute a fixed deadline needs to cover a slow machine."""
+    """Bring a deal's deadline to ``seconds`` from now: a journey pays first
+    under a far deadline, then waits seconds, not the half minute a fixed
+    deadline needs to cover a slow machine. Since 2026-12-06 its merchant may
+    not bring a deadline sooner once someone paid (``deal_change_schedule``),
+    so this saves it directly and does what that service does after: the close
+    scheduled at the new deadline, every countdown moved
+    (``announce_deadline_moved``)."""
+    from django.db import transaction
     from django.utils import timezone
 
     from groupbuy.accounts.models import MerchantMembership
     from groupbuy.deals.models import Deal
-    from groupbuy.deals.services import deal_change_schedule
+    from groupbuy.deals.services.common import (
+        announce_deadline_moved,
+        push_progress_on_commit,
+    )
 
-    found = Deal.objects.select_related("merchant").get(public_id=deal)
-    owner = MerchantMembership.objects.get(merchant=found.merchant, role="owner").user
     deadline = timezone.now() + timedelta(seconds=seconds)
-    deal_change_schedule(actor=owner, deal=found, deadline=deadline)
+    with transaction.atomic():
+        found = Deal.objects.select_for_update().get(public_id=deal)
+        owner = MerchantMembership.objects.get(
+            merchant=found.merchant, role="owner"
+        ).user
+        previous_deadline_at = found.deadline_at
+        found.deadline_at = deadline
+        found.save(update_fields=["deadline_at", "updated_at"])
+        announce_deadline_moved(
+            deal=found, actor=owner, previous_deadline_at=previous_deadline_at
+        )
+        push_progress_on_commit(found)
     return {"deal": deal, "deadline_at": deadline.isoformat()}
 
 

@@ -40,8 +40,11 @@ from groupbuy.deals.services.orders import (
 )
 from groupbuy.deals.services.payments import ORDER_PURPOSE, captured_fen
 from groupbuy.deals.services.setup import (
+    deadline_passed,
+    deadline_too_late,
     deal_create,
     deal_open,
+    latest_deadline,
 )
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import payment_intent_apply, payment_intent_create
@@ -232,14 +235,38 @@ def deal_change_schedule(
 
 def _check_deadline(deal: Deal, deadline: datetime) -> None:
     if not isinstance(deadline, datetime) or timezone.is_naive(deadline):
-        raise DealError(
-            "invalid",
-            _("Give a date and time with its time zone."),
-            fields={"deadline_at": [_("Give a date and time with its time zone.")]},
+        _refuse_deadline(_("Give a date and time with its time zone."))
+    now = timezone.now()
+    if deadline <= now:
+        _refuse_deadline(deadline_passed())
+    if deadline <= deal.starts_at:
+        _refuse_deadline(_("The deadline must be after the start."))
+    # An open deal has sold since it was made: the longest a deal may hold
+    # payments runs from then, so moving it again and again gains nothing.
+    since = now if deal.state == State.DRAFT else deal.created_at
+    latest = latest_deadline(starts_at=deal.starts_at, since=since)
+    if deadline > latest:
+        _refuse_deadline(deadline_too_late(latest))
+    if deadline < deal.deadline_at and _has_paid_orders(deal):
+        _refuse_deadline(
+            _(
+                "Someone has paid, so the deadline can only move later than "
+                "%(deadline)s: buyers chose to join by it."
+            )
+            % {
+                "deadline": timezone.localtime(deal.deadline_at).strftime(
+                    "%Y-%m-%d %H:%M"
+                )
+            }
         )
-    if deadline <= max(timezone.now(), deal.starts_at):
-        message = _("The deadline must be in the future and after the start.")
-        raise DealError("invalid", message, fields={"deadline_at": [message]})
+
+
+def _has_paid_orders(deal: Deal) -> bool:
+    return deal.orders.filter(status__in=(Status.PAID, Status.CONFIRMED)).exists()
+
+
+def _refuse_deadline(message: str) -> None:
+    raise DealError("invalid", message, fields={"deadline_at": [message]})
 
 
 def _check_stock(deal: Deal, stock: int) -> None:

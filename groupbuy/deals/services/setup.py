@@ -3,9 +3,10 @@ operators for any)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import pairwise
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,9 +78,18 @@ def _tier_errors(tiers, *, list_price_fen) -> list[str]:
         return [_("Two tiers have the same number of buyers.")]
     if any(later[1] >= earlier[1] for earlier, later in pairwise(ordered)):
         return [_("Each tier with more buyers must be cheaper than the one before.")]
-    if _is_whole(list_price_fen) and ordered[0][1] > list_price_fen:
-        return [_("Group prices cannot be above the list price.")]
+    if _is_whole(list_price_fen) and ordered[0][1] >= list_price_fen:
+        # The dearest tier (fewest buyers) is the one to compare: at the list
+        # price a "group price" is no discount at all.
+        return [group_price_not_below(list_price_fen)]
     return []
+
+
+def group_price_not_below(list_price_fen: int) -> str:
+    return _(
+        "Every group price must be below the list price (%(price)s): "
+        "a tier at the list price offers buyers no discount."
+    ) % {"price": format_fen(list_price_fen)}
 
 
 def stock_too_large() -> str:
@@ -141,13 +151,43 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
         if not isinstance(moment, datetime) or timezone.is_naive(moment):
             add(name, _("Give a date and time with its time zone."))
     if "starts_at" not in errors and "deadline_at" not in errors:
-        if deadline_at <= starts_at:
+        # The past first: a start left empty is now, and "after the start" read
+        # as if the owner had given one.
+        if deadline_at <= now:
+            add("deadline_at", deadline_passed())
+        elif deadline_at <= starts_at:
             add("deadline_at", _("The deadline must be after the start."))
-        elif deadline_at <= now:
-            add("deadline_at", _("The deadline must be in the future."))
+        elif deadline_at > (latest := latest_deadline(starts_at=starts_at, since=now)):
+            add("deadline_at", deadline_too_late(latest))
     if not fields["product"].is_active:
         add("product", _("This product is no longer sold."))
     return errors
+
+
+def deal_max_days() -> int:
+    return getattr(settings, "GROUPBUY_DEAL_MAX_DAYS", 90)
+
+
+def latest_deadline(*, starts_at: datetime, since: datetime) -> datetime:
+    """Return the latest deadline of a deal selling from ``starts_at``, or from
+    ``since`` (now, or when an open deal was made) when that is later. Buyers'
+    payments wait in escrow until the deadline: a deal in 2099 would hold them
+    for years."""
+    return max(starts_at, since) + timedelta(days=deal_max_days())
+
+
+def deadline_too_late(latest: datetime) -> str:
+    return _(
+        "A group buy sells for at most %(days)s days, as buyers' payments wait "
+        "until its deadline: choose a deadline by %(latest)s."
+    ) % {
+        "days": deal_max_days(),
+        "latest": timezone.localtime(latest).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def deadline_passed() -> str:
+    return _("This deadline has passed: choose a time in the future.")
 
 
 def everyday_price_exceeded(*, merchant, product, price_fen: int) -> int | None:

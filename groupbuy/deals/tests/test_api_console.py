@@ -433,3 +433,83 @@ def test_a_draft_edit_keeps_its_passed_start_but_refuses_a_new_passed_one(client
     assert kept.status_code == 200
     deal.refresh_from_db()
     assert (deal.title, deal.starts_at) == ("Renamed", started)
+
+
+def test_a_past_deadline_with_no_start_is_a_400_saying_it_has_passed(client):
+    # given an owner who reads English
+    merchant, owner, _cashier, _outsiders = _shop()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    body = _deal_body(
+        make_product(),
+        deadline_at=(timezone.now() - timedelta(hours=1)).isoformat(),
+    )
+    del body["starts_at"]
+    # when
+    response = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        body,
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then it says the deadline has passed (no start was given to be after)
+    assert response.status_code == 400
+    assert response.json()["fields"]["deadline_at"] == [
+        "This deadline has passed: choose a time in the future."
+    ]
+    assert Deal.objects.count() == 0
+
+
+def test_a_tier_at_the_list_price_is_a_400_on_the_tiers(client):
+    # given
+    merchant, owner, _cashier, _outsiders = _shop()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    body = _deal_body(
+        make_product(), tiers=[{"min_participants": 2, "price_fen": 12_900}]
+    )
+    # when
+    response = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        body,
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then
+    assert response.status_code == 400
+    assert response.json()["fields"]["tiers"] == [
+        "Every group price must be below the list price (¥129.00): a tier at the "
+        "list price offers buyers no discount."
+    ]
+    assert Deal.objects.count() == 0
+
+
+def test_a_deadline_in_2099_is_a_400_on_create_and_on_schedule(client):
+    # given
+    merchant, owner, _cashier, _outsiders = _shop()
+    far = timezone.now().replace(year=2099).isoformat()
+    # when a deal is made to close in 2099
+    response = client.post(
+        f"/api/deals/merchants/{merchant.public_id}/deals",
+        _deal_body(make_product(), deadline_at=far),
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["deadline_at"]
+    assert Deal.objects.count() == 0
+    # when an open deal's deadline is moved to 2099
+    deal = make_deal(merchant=merchant)
+    before = deal.deadline_at
+    response = client.post(
+        f"/api/deals/{deal.public_id}/schedule",
+        {"deadline_at": far},
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    # then
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["deadline_at"]
+    deal.refresh_from_db()
+    assert deal.deadline_at == before

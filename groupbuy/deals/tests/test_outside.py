@@ -241,3 +241,64 @@ def test_schedule_changes_that_break_the_rules_are_refused():
         )
     deal.refresh_from_db()
     assert deal.stock == 10
+
+
+@override_settings(GROUPBUY_DEAL_MAX_DAYS=10)
+def test_a_deadline_is_not_moved_past_the_longest_a_deal_may_sell():
+    # given an open deal that started an hour ago
+    deal = make_deal()
+    # when the shop moves its deadline 2099 (or just past 10 days from its start)
+    for too_late in (
+        timezone.now().replace(year=2099),
+        deal.created_at + timedelta(days=10, minutes=1),
+    ):
+        with pytest.raises(DomainError) as caught:
+            deal_change_schedule(actor=None, deal=deal, deadline=too_late)
+        # then it is refused on the deadline, saying by when
+        assert caught.value.code == "invalid"
+        assert caught.value.fields["deadline_at"][0].startswith(
+            "A group buy sells for at most 10 days, as buyers' payments wait until "
+            "its deadline: choose a deadline by "
+        )
+    deal.refresh_from_db()
+    assert deal.deadline_at < timezone.now() + timedelta(days=2)
+    # and within the 10 days it moves
+    within = deal.created_at + timedelta(days=9)
+    deal = deal_change_schedule(actor=None, deal=deal, deadline=within)
+    assert deal.deadline_at == within
+
+
+def test_once_someone_paid_the_deadline_only_moves_later():
+    # given an open deal with a paid order
+    deal = make_deal(deadline_in=timedelta(days=2))
+    order = deal_join(actor=make_user(), deal=deal, quantity=1)
+    pay(order)
+    assert order.status == Status.PAID
+    before = deal.deadline_at
+    # when the shop brings the deadline to five minutes from now
+    with pytest.raises(DomainError) as caught:
+        deal_change_schedule(
+            actor=None, deal=deal, deadline=timezone.now() + timedelta(minutes=5)
+        )
+    # then it is refused, saying why
+    assert caught.value.fields["deadline_at"][0].startswith(
+        "Someone has paid, so the deadline can only move later than "
+    )
+    deal.refresh_from_db()
+    assert deal.deadline_at == before
+    # and a later deadline is still accepted
+    later = before + timedelta(days=1)
+    assert deal_change_schedule(actor=None, deal=deal, deadline=later).deadline_at == (
+        later
+    )
+
+
+def test_with_nobody_paid_the_deadline_may_come_sooner():
+    # given an open deal whose only order awaits its payment
+    deal = make_deal(deadline_in=timedelta(days=2))
+    deal_join(actor=make_user(), deal=deal, quantity=1)
+    sooner = timezone.now() + timedelta(hours=3)
+    # when / then
+    assert deal_change_schedule(actor=None, deal=deal, deadline=sooner).deadline_at == (
+        sooner
+    )

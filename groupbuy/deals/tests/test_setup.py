@@ -81,7 +81,14 @@ NOW = timezone.now()
         (
             {"tiers": [(10, 13_000)]},
             "tiers",
-            "Group prices cannot be above the list price.",
+            "Every group price must be below the list price (¥129.00): a tier at "
+            "the list price offers buyers no discount.",
+        ),
+        (
+            {"tiers": [(10, 12_900), (50, 8_900)]},
+            "tiers",
+            "Every group price must be below the list price (¥129.00): a tier at "
+            "the list price offers buyers no discount.",
         ),
         ({"stock": 0}, "stock", "Stock must be at least one unit."),
         (
@@ -95,7 +102,10 @@ NOW = timezone.now()
             "Allow at least one unit per order.",
         ),
         (
-            {"deadline_at": NOW - timedelta(days=1), "starts_at": NOW},
+            {
+                "starts_at": NOW + timedelta(days=3),
+                "deadline_at": NOW + timedelta(days=2),
+            },
             "deadline_at",
             "The deadline must be after the start.",
         ),
@@ -105,7 +115,13 @@ NOW = timezone.now()
                 "deadline_at": NOW - timedelta(days=1),
             },
             "deadline_at",
-            "The deadline must be in the future.",
+            "This deadline has passed: choose a time in the future.",
+        ),
+        (
+            # no start given (the API and the form take now): not "after the start"
+            {"deadline_at": NOW - timedelta(days=1), "starts_at": NOW},
+            "deadline_at",
+            "This deadline has passed: choose a time in the future.",
         ),
         (
             {"starts_at": datetime(2030, 1, 1)},
@@ -233,7 +249,7 @@ def test_the_largest_numbers_allowed_make_a_deal():
         stock=1_000_000,
         max_quantity_per_order=1_000,
         list_price_fen=99_999_999,
-        tiers=[(1_000_000, 99_999_999)],
+        tiers=[(1_000_000, 99_999_998)],
     )
     # then
     assert (deal.stock, deal.max_quantity_per_order) == (1_000_000, 1_000)
@@ -297,3 +313,28 @@ def test_a_draft_opens_once_its_shop_has_a_branch():
     deal = deal_open(actor=None, deal=deal)
     # then
     assert deal.state == Deal.State.OPEN
+
+
+def test_a_deadline_past_the_longest_a_deal_may_sell_is_refused():
+    # given the default of 90 days from the start
+    starts_at = timezone.now() + timedelta(days=1)
+    # when the deadline is a minute past them, or in 2099
+    for deadline_at in (
+        starts_at + timedelta(days=90, minutes=1),
+        starts_at.replace(year=2099),
+    ):
+        with pytest.raises(DomainError) as caught:
+            _create(starts_at=starts_at, deadline_at=deadline_at)
+        # then
+        assert caught.value.fields["deadline_at"] == [
+            "A group buy sells for at most 90 days, as buyers' payments wait until "
+            "its deadline: choose a deadline by "
+            + timezone.localtime(starts_at + timedelta(days=90)).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+            + "."
+        ]
+    assert Deal.objects.count() == 0
+    # and 90 days to the minute is accepted
+    deal = _create(starts_at=starts_at, deadline_at=starts_at + timedelta(days=90))
+    assert deal.deadline_at == starts_at + timedelta(days=90)

@@ -35,10 +35,11 @@ from groupbuy.deals.services.common import (
     check_can_manage,
     push_progress_on_commit,
 )
+from groupbuy.deals.services.setup import deadline_too_late
 from groupbuy.deals.services.stock import units_to_add_refusal
 from groupbuy.teams.errors import TeamError
 from groupbuy.teams.models import TeamDeal
-from groupbuy.teams.services.setup import close_grace
+from groupbuy.teams.services.setup import close_grace, latest_end
 
 
 def team_deal_add_stock(*, actor, team_deal: TeamDeal, units: int) -> TeamDeal:
@@ -83,6 +84,12 @@ def team_deal_extend(*, actor, team_deal: TeamDeal, ends_at: datetime) -> TeamDe
                 "The end of sales can only move later than %(end)s: shoppers "
                 "chose to open a team or buy alone by it."
             ) % {"end": timezone.localtime(previous_ends_at).strftime("%Y-%m-%d %H:%M")}
+            raise TeamError("invalid", message, fields={"ends_at": [message]})
+        # From when the deal was made, as the deals app's schedule counts: each
+        # extension does not start the longest a team buy may hold payments anew.
+        latest = latest_end(starts_at=deal.starts_at, since=deal.created_at)
+        if ends_at > latest:
+            message = deadline_too_late(latest)
             raise TeamError("invalid", message, fields={"ends_at": [message]})
         team_deal.ends_at = ends_at
         team_deal.save(update_fields=["ends_at"])

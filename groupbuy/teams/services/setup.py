@@ -21,7 +21,9 @@ from groupbuy.deals.services import deal_create, deal_open
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.deals.services.setup import (
     MOST_STOCK,
+    deadline_too_late,
     everyday_price_exceeded,
+    latest_deadline,
     stock_too_large,
 )
 from groupbuy.teams.errors import TeamError
@@ -60,8 +62,10 @@ def _errors(fields: dict, *, now) -> dict[str, list[str]]:
                 % {"max": format_fen(MOST_PRICE_FEN)},
             )
     prices_valid = not errors.keys() & {"team_price_fen", "solo_price_fen"}
-    if prices_valid and team_price > solo_price:
-        add("team_price_fen", _("The team price cannot be above the solo price."))
+    if prices_valid and team_price >= solo_price:
+        # The deals app's rule (a group price below the list price), said here on
+        # the team price: at the solo price a team saves nobody anything.
+        add("team_price_fen", _("The team price must be below the solo price."))
     stock = fields["stock"]
     if not _whole(stock) or stock < 1:
         add("stock", _("Stock is at least one unit."))
@@ -83,7 +87,15 @@ def _errors(fields: dict, *, now) -> dict[str, list[str]]:
             "window_hours",
             _("The team window cannot run past the end of the group buy."),
         )
+    elif ends_at > (latest := latest_end(starts_at=starts_at, since=now)):
+        add("ends_at", deadline_too_late(latest))
     return errors
+
+
+def latest_end(*, starts_at, since):
+    """Return the latest end of sales: the deals app's latest deadline, less the
+    grace that the deal row closes after the end."""
+    return latest_deadline(starts_at=starts_at, since=since) - close_grace()
 
 
 def _solo_price_above_shelf(merchant, product, solo_price_fen: int) -> str:

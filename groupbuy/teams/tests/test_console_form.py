@@ -101,7 +101,13 @@ def test_the_owner_creates_an_open_team_deal_from_the_form(client, console):
         (
             {"team_price_fen": "120.00"},
             "team_price_fen",
-            "The team price cannot be above the solo price.",
+            "The team price must be below the solo price.",
+        ),
+        (
+            # a team at the solo price saves nobody anything
+            {"team_price_fen": "99.00"},
+            "team_price_fen",
+            "The team price must be below the solo price.",
         ),
         (
             # the shop sells it for ¥99.00 every day

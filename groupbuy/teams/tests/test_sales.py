@@ -200,3 +200,33 @@ def test_the_teams_page_adds_stock_and_sells_for_longer(client, shop):
     team_open(actor=make_user(display_name="Mei Chen"), team_deal=team_deal)
     assert "M***'s team" in client.get(page).content.decode()
     assert Team.objects.filter(team_deal=team_deal).count() == 2
+
+
+def test_the_end_of_sales_does_not_move_past_the_longest_a_deal_may_sell(client, shop):
+    # given a team buy (90 days at most from when it was made, by default)
+    team_deal = shop["team_deal"]
+    before = (team_deal.ends_at, team_deal.deal.deadline_at)
+    # when its end of sales is moved to 2099
+    response = _post(
+        client,
+        f"/api/teams/deals/{team_deal.deal.public_id}/extend",
+        shop["owner"],
+        {"ends_at": timezone.now().replace(year=2099).isoformat()},
+    )
+    # then it is refused on the end, and nothing moves
+    assert response.status_code == 400
+    assert response.json()["fields"]["ends_at"][0].startswith(
+        "A group buy sells for at most 90 days"
+    )
+    team_deal.refresh_from_db()
+    team_deal.deal.refresh_from_db()
+    assert (team_deal.ends_at, team_deal.deal.deadline_at) == before
+    # and within them it moves (the row closing the grace later, on the 90th day)
+    latest = team_deal.deal.created_at + timedelta(days=90) - close_grace()
+    response = _post(
+        client,
+        f"/api/teams/deals/{team_deal.deal.public_id}/extend",
+        shop["owner"],
+        {"ends_at": latest.isoformat()},
+    )
+    assert response.status_code == 200, response.json()

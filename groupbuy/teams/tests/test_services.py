@@ -378,7 +378,10 @@ def test_a_team_deal_cannot_be_joined_as_a_plain_deal():
         ({"team_size": 1}, "team_size"),
         ({"team_size": 11}, "team_size"),
         ({"team_price_fen": SOLO_PRICE + 1}, "team_price_fen"),
+        ({"team_price_fen": SOLO_PRICE}, "team_price_fen"),
         ({"window_hours": 24 * 4}, "window_hours"),
+        # buyers' payments would wait in escrow for years
+        ({"ends_at": timezone.now().replace(year=2099)}, "ends_at"),
         ({"stock": 0}, "stock"),
         # Numbers past the limits (a window of 10**20 hours overflowed: a 500).
         ({"window_hours": 10**20}, "window_hours"),

@@ -479,3 +479,44 @@ def test_merchant_money_names_the_deal_of_a_coupon_settlement(db):
     assert line.label == "Coupon redemption settled to your balance"
     assert line.description == f"{order.deal.title} · {order.public_id}"
     assert line.description in page.content.decode()
+
+
+def test_a_tier_at_the_list_price_is_refused_on_its_row(db):
+    # given a product the shop sells for ¥12.50 every day
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=1_250)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    # when the owner crosses out ¥12.50 and offers the first tier at ¥12.50
+    response = client.post(
+        url,
+        _deal_post(
+            listing.product,
+            list_price_fen="12.5",
+            tier_1_price="12.5",
+            tier_2_price="11",
+        ),
+    )
+    # then nothing is saved, and the row with no discount says why
+    assert response.status_code == 200
+    assert response.context["form"].errors["tier_1_price"] == [
+        "Every group price must be below the list price (¥12.50): a tier at the "
+        "list price offers buyers no discount."
+    ]
+    assert Deal.objects.count() == 0
+
+
+def test_a_past_deadline_with_no_start_says_it_has_passed(db):
+    # given a draft
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    deal = make_deal(merchant=merchant, product=listing.product, is_open=False)
+    url = reverse("web:merchant_deal_edit", args=[merchant.public_id, deal.public_id])
+    # when the owner leaves the start empty and gives yesterday as the deadline
+    past = _local(timezone.now() - timedelta(days=1))
+    response = client.post(
+        url, _deal_post(listing.product, starts_at="", deadline_at=past)
+    )
+    # then the form says the deadline has passed, not that it is before a start
+    assert response.context["form"].errors["deadline_at"] == [
+        "This deadline has passed: choose a time in the future."
+    ]
