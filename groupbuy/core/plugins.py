@@ -141,6 +141,11 @@ class GroupbuyApp:
     # branch may close (one sentence each, naming what to do first), or
     # nothing: while any app names something, closing it is refused (409)
     branch_close_blockers: str = ""
+    # "module:function" taking a listing and keyword ``price_fen`` (lower than
+    # its everyday price now), returning why the listing may not drop to it
+    # (one sentence each, naming what rests on the old price), or nothing:
+    # while any app names something, the new price is refused (409)
+    listing_price_blockers: str = ""
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
 
@@ -410,6 +415,17 @@ def branch_close_blockers(branch, *, last_open: bool) -> list[str]:
         for app in installed_apps()
         if app.branch_close_blockers
         for blocker in load(app.branch_close_blockers)(branch, last_open=last_open)
+    ]
+
+
+def listing_price_blockers(listing, *, price_fen: int) -> list[str]:
+    """Return what every app says stops ``listing`` dropping to ``price_fen``,
+    in app order; empty when it may."""
+    return [
+        blocker
+        for app in installed_apps()
+        if app.listing_price_blockers
+        for blocker in load(app.listing_price_blockers)(listing, price_fen=price_fen)
     ]
 
 

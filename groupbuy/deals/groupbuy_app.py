@@ -8,6 +8,9 @@ app = GroupbuyApp(
     personal_data="groupbuy.deals.personal_data:DealsPersonalData",
     # A branch may not close while an order waits there (deals/branch_closing.py).
     branch_close_blockers="groupbuy.deals.branch_closing:branch_close_blockers",
+    # An everyday price may not drop below an open deal's original price
+    # (deals/listing_prices.py).
+    listing_price_blockers="groupbuy.deals.listing_prices:listing_price_blockers",
     # Produce deals and buyers already in (deals/demo.py).
     demo_data="groupbuy.deals.demo:load_demo_data",
     api_routers={"deals": "groupbuy.deals.api:router"},

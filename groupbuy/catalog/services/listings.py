@@ -9,6 +9,7 @@ from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Listing, Merchant, Product
 from groupbuy.catalog.permissions import require_merchant_staff
 from groupbuy.catalog.services._common import UNSET, invalid, is_set
+from groupbuy.core import plugins
 from groupbuy.core.audit import audit_log
 from groupbuy.core.money import MOST_PRICE_FEN, format_fen
 
@@ -88,25 +89,47 @@ def listing_create(
 def listing_update(
     *, actor, listing: Listing, price_fen: int = UNSET, is_active: bool = UNSET
 ) -> Listing:
+    """Change ``listing``'s everyday price or switch it on or off. A lower price
+    is refused while an app says something shown to buyers rests on the old one
+    (``listing_price_blockers``: a group buy's original price)."""
     require_merchant_staff(actor, listing.merchant)
-    changed, data = [], {}
     if is_set(price_fen):
         price_fen = clean_price_fen(price_fen)
-        if price_fen != listing.price_fen:
-            data["price_fen"] = {"from": listing.price_fen, "to": price_fen}
-            listing.price_fen = price_fen
+    with transaction.atomic():
+        # The listing's row first, then what the apps read: a deal opening
+        # meanwhile locks this row too, so it either waits and reads the new
+        # price or has opened before this reads its deals.
+        locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        changed, data = [], {}
+        if is_set(price_fen) and price_fen != locked.price_fen:
+            if price_fen < locked.price_fen:
+                _refuse_a_price_shown_to_buyers(locked, price_fen)
+            data["price_fen"] = {"from": locked.price_fen, "to": price_fen}
+            locked.price_fen = price_fen
             changed.append("price_fen")
-    if is_set(is_active) and bool(is_active) != listing.is_active:
-        listing.is_active = bool(is_active)
-        data["is_active"] = listing.is_active
-        changed.append("is_active")
-    if changed:
-        with transaction.atomic():
-            listing.save(update_fields=changed)
+        if is_set(is_active) and bool(is_active) != locked.is_active:
+            locked.is_active = bool(is_active)
+            data["is_active"] = locked.is_active
+            changed.append("is_active")
+        if changed:
+            locked.save(update_fields=changed)
             audit_log(
-                actor=actor, action="catalog.listing.updated", obj=listing, data=data
+                actor=actor, action="catalog.listing.updated", obj=locked, data=data
             )
+    listing.price_fen, listing.is_active = locked.price_fen, locked.is_active
     return listing
+
+
+def _refuse_a_price_shown_to_buyers(listing: Listing, price_fen: int) -> None:
+    blockers = plugins.listing_price_blockers(listing, price_fen=price_fen)
+    if blockers:
+        raise CatalogError(
+            "price_below_open_deals",
+            " ".join(blockers),
+            status=409,
+            fields={"price_fen": blockers},
+            extra={"blockers": blockers},
+        )
 
 
 def listing_deactivate(*, actor, listing: Listing) -> Listing:

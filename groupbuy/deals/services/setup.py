@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from groupbuy.catalog.models import Branch
+from groupbuy.catalog.models import Branch, Listing
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
 from groupbuy.core.money import MOST_PRICE_FEN, format_fen
@@ -412,6 +412,11 @@ def deal_open(*, actor, deal: Deal) -> Deal:
             return deal
         if deal.state != State.DRAFT:
             raise Conflict("deal_closed", _("This group buy has already closed."))
+        # The everyday price it is checked against may not drop meanwhile:
+        # catalog's listing_update locks this row before reading the open deals.
+        Listing.objects.select_for_update().filter(
+            merchant_id=deal.merchant_id, product_id=deal.product_id
+        ).values_list("pk").first()
         _raise_if_invalid(_fields_of(deal))
         check_has_pickup_branch(deal.merchant, lock=True)
         deal.state = State.OPEN

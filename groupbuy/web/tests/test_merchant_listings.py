@@ -160,3 +160,35 @@ def test_listing_pages_forbidden_for_plain_user(db):
     merchant = make_merchant()
     url = reverse("web:merchant_listings", args=[merchant.public_id])
     assert _client_for(user).get(url).status_code == 403
+
+
+def test_listing_edit_refuses_a_price_below_an_open_deals_original_price(db):
+    # given a product sold for ¥15.90 every day, with an open deal showing ¥12.50
+    from groupbuy.deals.tests.factories import make_deal
+
+    membership = make_member(role="cashier")
+    listing = make_listing(merchant=membership.merchant, price_fen=1_590)
+    deal = make_deal(
+        merchant=membership.merchant,
+        product=listing.product,
+        title="Tea now",
+        list_price_fen=1_250,
+        tiers=[(2, 1_100)],
+    )
+    url = reverse(
+        "web:merchant_listing_edit",
+        args=[membership.merchant.public_id, listing.public_id],
+    )
+    # when the cashier sets ¥1.00
+    response = _client_for(membership.user).post(
+        url, {"price_fen": "1.00", "is_active": "on"}
+    )
+    # then the form says which deal holds the price, and nothing changes
+    assert response.status_code == 200
+    assert response.context["form"].errors["price_fen"] == [
+        f"The group buy “Tea now” ({deal.public_id}), open or scheduled, shows "
+        "¥12.50 as its original price: the everyday price may not go below it "
+        "until the group buy ends."
+    ]
+    listing.refresh_from_db()
+    assert listing.price_fen == 1_590
