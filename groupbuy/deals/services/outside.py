@@ -98,6 +98,9 @@ def deal_create_with_participants(
             description=description,
             max_quantity_per_order=max_quantity_per_order,
             settlement_mode=settlement_mode,
+            # The participants agreed to these prices (a demand's offer): no
+            # discount on the list price is claimed.
+            require_discount=False,
         )
         deal = deal_open(actor=actor, deal=deal)
         for participant in participants:

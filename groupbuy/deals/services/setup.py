@@ -51,7 +51,7 @@ def _is_whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _tier_errors(tiers, *, list_price_fen) -> list[str]:
+def _tier_errors(tiers, *, list_price_fen, require_discount: bool) -> list[str]:
     if not tiers:
         return [_("Add at least one price tier.")]
     if len(tiers) > MAX_TIERS:
@@ -78,10 +78,14 @@ def _tier_errors(tiers, *, list_price_fen) -> list[str]:
         return [_("Two tiers have the same number of buyers.")]
     if any(later[1] >= earlier[1] for earlier, later in pairwise(ordered)):
         return [_("Each tier with more buyers must be cheaper than the one before.")]
-    if _is_whole(list_price_fen) and ordered[0][1] >= list_price_fen:
-        # The dearest tier (fewest buyers) is the one to compare: at the list
-        # price a "group price" is no discount at all.
+    if not _is_whole(list_price_fen):
+        return []
+    # The dearest tier (fewest buyers) is the one to compare: at the list price
+    # a "group price" is no discount at all.
+    if require_discount and ordered[0][1] >= list_price_fen:
         return [group_price_not_below(list_price_fen)]
+    if ordered[0][1] > list_price_fen:
+        return [_("Group prices cannot be above the list price.")]
     return []
 
 
@@ -119,7 +123,9 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
     elif above := _list_price_above_shelf(fields):
         add("list_price_fen", above)
     for message in _tier_errors(
-        fields["tiers"], list_price_fen=fields["list_price_fen"]
+        fields["tiers"],
+        list_price_fen=fields["list_price_fen"],
+        require_discount=fields.get("require_discount", True),
     ):
         add("tiers", message)
     stock = fields["stock"]
@@ -262,8 +268,14 @@ def deal_create(
     max_quantity_per_order: int = 5,
     settlement_mode: str = Deal.SettlementMode.ON_CLOSE,
     idempotency_key: str = "",
+    require_discount: bool = True,
 ) -> Deal:
     """Create a draft deal with its price tiers [(min buyers, price fen), …].
+
+    Every tier is below the list price, shown struck through as the original
+    price, unless ``require_discount`` is False: a deal made from a demand's
+    accepted offer sells at the agreed price, which may be the list price (the
+    shop's everyday price, or the offer's own where it lists none).
 
     ``settlement_mode`` "on_redemption" pays the merchant per coupon redemption
     instead of at close (the charge waits in the merchant's pending account).
@@ -287,6 +299,7 @@ def deal_create(
         "starts_at": starts_at,
         "deadline_at": deadline_at,
         "max_quantity_per_order": max_quantity_per_order,
+        "require_discount": require_discount,
     }
     _raise_if_invalid(fields)
     if settlement_mode not in Deal.SettlementMode.values:
@@ -417,7 +430,9 @@ def deal_open(*, actor, deal: Deal) -> Deal:
         Listing.objects.select_for_update().filter(
             merchant_id=deal.merchant_id, product_id=deal.product_id
         ).values_list("pk").first()
-        _raise_if_invalid(_fields_of(deal))
+        # The prices were held to a discount when set (deal_create, deal_update);
+        # what may have moved since is the everyday price, checked again here.
+        _raise_if_invalid({**_fields_of(deal), "require_discount": False})
         check_has_pickup_branch(deal.merchant, lock=True)
         deal.state = State.OPEN
         deal.save(update_fields=["state", "updated_at"])

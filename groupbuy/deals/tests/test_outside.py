@@ -302,3 +302,26 @@ def test_with_nobody_paid_the_deadline_may_come_sooner():
     assert deal_change_schedule(actor=None, deal=deal, deadline=sooner).deadline_at == (
         sooner
     )
+
+
+def test_a_deal_from_an_offer_may_sell_at_its_list_price():
+    # given a demand's offer at what the shop lists (no discount is claimed: the
+    # buyers agreed to the price)
+    shopper = make_user()
+    deposit = make_captured_intent(payer=shopper, amount_fen=9_900)
+    merchant = make_merchant()
+    ensure_pickup_branch(merchant)
+    # when
+    deal = deal_create_with_participants(
+        actor=None,
+        merchant=merchant,
+        product=make_product(),
+        title="Osmanthus oolong",
+        list_price_fen=9_900,
+        tiers=[(1, 9_900)],
+        stock=10,
+        deadline_at=timezone.now() + timedelta(days=2),
+        participants=[Participant(shopper=shopper, quantity=1, deposits=[deposit])],
+    )
+    # then
+    assert (deal.state, deal.list_price_fen) == (State.OPEN, 9_900)
