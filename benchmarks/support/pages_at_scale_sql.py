@@ -24,7 +24,7 @@ BULK_SQL = [
     INSERT INTO deals_deal (public_id, title, description, list_price_fen, stock,
         sold, buyers, settlement_mode, settle_cursor, max_quantity_per_order,
         starts_at, deadline_at, state, final_price_fen, created_at, updated_at,
-        merchant_id, product_id, idempotency_key)
+        merchant_id, product_id, idempotency_key, stopped_by, stop_reason)
     SELECT %(prefix)s || 'deal' || g, 'Deal ' || g, '', 2000, 1000, %(per_deal)s,
         %(per_deal)s, 'on_close', 0, 5,
         now() - interval '10 days',
@@ -35,7 +35,7 @@ BULK_SQL = [
         CASE WHEN g %% 10 BETWEEN 3 AND 7 THEN 1500 END,
         now(), now(),
         (%(merchant_ids)s::bigint[])[1 + (g / 10) %% 100],
-        %(product_id)s, ''
+        %(product_id)s, '', '', ''
     FROM generate_series(1, %(deals)s) g
     """,
     """

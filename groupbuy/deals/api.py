@@ -39,6 +39,7 @@ from groupbuy.deals.schemas import (
     SalesOut,
     ScheduleIn,
     StatusFilterIn,
+    StopIn,
     deal_detail_out,
     deal_outs,
     merchant_order_out,
@@ -179,18 +180,20 @@ def deal_open(request, deal_id: str):
 
 @router.post("/{deal_id}/close", response=DealDetailOut)
 def deal_close_now(request, deal_id: str):
-    """Close now as if the deadline had passed (owners, operators)."""
+    """Close now as if the deadline had passed (owners, operators). A group buy
+    no longer open: 409, nothing changed."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
     services.deal_close_now(actor=request.auth, deal=deal)
     return _detail(request, deal_id)
 
 
 @router.post("/{deal_id}/stop", response=DealDetailOut)
-def deal_stop(request, deal_id: str):
-    """Stop the group buy as failed; everyone is refunded in full (owners,
-    operators)."""
+def deal_stop(request, deal_id: str, payload: StopIn | None = None):
+    """Stop the group buy as failed; everyone is refunded in full and told why
+    (owners, operators). A group buy no longer open: 409, nothing changed."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
-    services.deal_stop(actor=request.auth, deal=deal)
+    reason = payload.reason if payload is not None else ""
+    services.deal_stop(actor=request.auth, deal=deal, reason=reason)
     return _detail(request, deal_id)
 
 

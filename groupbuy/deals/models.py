@@ -38,6 +38,10 @@ class Deal(models.Model):
         # redemption moves its share to payable (escrow_settle_redemption).
         ON_REDEMPTION = "on_redemption", _("Pay the merchant on each redemption")
 
+    class StoppedBy(models.TextChoices):
+        MERCHANT = "merchant", _("The shop")
+        PLATFORM = "platform", _("The platform")
+
     public_id = PublicIdField(prefix="deal", verbose_name=_("number"))
     merchant = models.ForeignKey(
         "catalog.Merchant",
@@ -76,6 +80,12 @@ class Deal(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    # Who stopped the deal as failed before its deadline ("" if nobody did), and
+    # why in their own words: what its shoppers are told and their orders say.
+    stopped_by = models.CharField(
+        _("stopped by"), max_length=10, choices=StoppedBy.choices, blank=True
+    )
+    stop_reason = models.CharField(_("why stopped"), max_length=200, blank=True)
     settlement_mode = models.CharField(
         _("merchant paid"),
         max_length=20,
@@ -226,6 +236,7 @@ class DealOrder(models.Model):
         PAYMENT_FAILED = "payment_failed", _("Payment declined")
         DEAL_CLOSED = "deal_closed", _("Not paid before the deal closed")
         DEAL_FAILED = "deal_failed", _("The group buy did not reach its target")
+        DEAL_STOPPED = "deal_stopped", _("The group buy was stopped")
         OPERATOR = "operator", _("Cancelled by the platform")
         MERCHANT = "merchant", _("Refunded by the merchant")
 

@@ -87,6 +87,52 @@ def notify_deal_failed(order: DealOrder) -> None:
     )
 
 
+# Who stopped a deal → what its shoppers read, without and with their reason.
+_STOPPED_BODIES = {
+    "merchant": (
+        _("The shop stopped this group buy. %(amount)s is refunded to you in full."),
+        _(
+            "The shop stopped this group buy. %(amount)s is refunded to you in "
+            "full. The shop says: “%(reason)s”"
+        ),
+    ),
+    "platform": (
+        _(
+            "The platform stopped this group buy. %(amount)s is refunded to you "
+            "in full."
+        ),
+        _(
+            "The platform stopped this group buy. %(amount)s is refunded to you "
+            "in full. The platform says: “%(reason)s”"
+        ),
+    ),
+}
+
+
+def notify_deal_stopped(order: DealOrder, *, deal) -> None:
+    """Tell the shopper who stopped the deal (the shop or the platform) and
+    why, in their words, quoted; their payment is refunded in full."""
+    without_reason, with_reason = _STOPPED_BODIES.get(
+        deal.stopped_by, _STOPPED_BODIES["platform"]
+    )
+    _send(
+        order,
+        kind="deals.deal.stopped",
+        title=interpolate_lazy(
+            _("Group buy stopped: %(title)s"), {"title": order.deal.title}
+        ),
+        body=interpolate_lazy(
+            with_reason if deal.stop_reason else without_reason,
+            {"amount": format_fen(order.refunded_fen), "reason": deal.stop_reason},
+        ),
+        data={
+            "refunded_fen": order.refunded_fen,
+            "reason": deal.stop_reason,
+            "stopped_by": deal.stopped_by,
+        },
+    )
+
+
 def notify_order_expired(order: DealOrder) -> None:
     _send(
         order,

@@ -216,6 +216,11 @@ class RefundIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
+class StopIn(Schema):
+    # Told to the deal's shoppers, quoted, and kept on their refunded orders.
+    reason: str = Field("", max_length=200)
+
+
 class SalesIn(Schema):
     date_from: date | None = None
     date_to: date | None = None

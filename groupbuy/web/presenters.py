@@ -45,6 +45,15 @@ _REFUNDED_SENTENCES = {
         "The platform cancelled this order: %(refunded)s is refunded to you."
     ),
 }
+# An order refunded as its deal was stopped, by who stopped it.
+_STOPPED_SENTENCES = {
+    Deal.StoppedBy.MERCHANT: _(
+        "The shop stopped this group buy: %(refunded)s is refunded to you."
+    ),
+    Deal.StoppedBy.PLATFORM: _(
+        "The platform stopped this group buy: %(refunded)s is refunded to you."
+    ),
+}
 _CANCELLED_SENTENCES = {
     Reason.SHOPPER: _("You cancelled this order; nothing was charged."),
     Reason.PAYMENT_EXPIRED: _(
@@ -346,13 +355,21 @@ class OrderView:
         return intent.get_status_display()
 
     @property
+    def is_stopped_by_platform(self) -> bool:
+        order = self.order
+        return order.cancel_reason == Reason.DEAL_STOPPED and (
+            order.deal.stopped_by == Deal.StoppedBy.PLATFORM
+        )
+
+    @property
     def refund_reason_sentence(self) -> str:
         """The words the shop (or the platform) gave when it refunded the
-        order, as the shopper's notification quotes them; "" if none."""
+        order or stopped its deal, as the shopper's notification quotes them;
+        "" if none."""
         order = self.order
         if order.status != Status.REFUNDED or not order.refund_reason:
             return ""
-        if order.cancel_reason == Reason.OPERATOR:
+        if order.cancel_reason == Reason.OPERATOR or self.is_stopped_by_platform:
             sentence = _("The platform says: “%(reason)s”")
         else:
             sentence = _("The shop says: “%(reason)s”")
@@ -367,6 +384,8 @@ class OrderView:
             sentence = _REFUNDED_SENTENCES.get(
                 order.cancel_reason, _("%(refunded)s is refunded to you.")
             )
+            if order.cancel_reason == Reason.DEAL_STOPPED:
+                sentence = _STOPPED_SENTENCES.get(order.deal.stopped_by, sentence)
             return str(sentence % {"refunded": format_fen(order.refunded_fen)})
         if order.refunded_fen:
             sentence = _CANCELLED_REFUNDED_SENTENCES.get(

@@ -27,15 +27,19 @@ full, order by order. Either way the deal ends ``settled``.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals import notifications
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.order_keepers import exclude_kept, run_deal_closing
 from groupbuy.deals.pricing import tier_reached
@@ -64,6 +68,8 @@ from groupbuy.deals.signals import send_order_left
 from groupbuy.escrow.services import payment_intent_cancel
 
 logger = logging.getLogger(__name__)
+StoppedBy = Deal.StoppedBy
+STOP_REASON_MAX_LENGTH = 200
 
 
 def deal_is_due(deal: Deal, *, now) -> bool:
@@ -115,21 +121,28 @@ def deal_close(
     now=None,
     force: bool = False,
     fail: bool = False,
-    stop_reason: str | None = None,
+    stop: Stop | None = None,
+    refuse_closed: bool = False,
 ) -> Deal:
     """Close ``deal`` if it is open and due (``force``: even if not due).
 
-    ``fail`` closes it as failed whatever the participants (an operator stopping
-    a deal; ``stop_reason`` then goes to a ``deals.deal.stopped`` audit row,
-    written only by the call that closed it). Safe to call any number of times,
-    concurrently. Orders another app keeps (``order_keepers``) are that app's
-    to decide, before the deal's lock.
+    ``fail`` closes it as failed whatever the participants; ``stop`` (someone
+    stopping the deal, ``deal_stop``) fails it too, is kept on the deal (who and
+    why: what its shoppers are told) and goes to a ``deals.deal.stopped`` audit
+    row, written only by the call that closed it. Safe to call any number of
+    times, concurrently; ``refuse_closed`` (a person asking to close or stop)
+    raises ``Conflict`` instead when the deal is no longer open. Orders another
+    app keeps (``order_keepers``) are that app's to decide, before the deal's
+    lock.
     """
+    fail = fail or stop is not None
     _let_keepers_close(actor=actor, deal=deal, now=now, force=force, fail=fail)
     with transaction.atomic():
         deal = lock_deal(deal)
         now = now or timezone.now()
         if deal.state != State.OPEN:
+            if refuse_closed:
+                raise not_open_refusal(deal)
             return deal
         if not (force or fail or deal_is_due(deal, now=now)):
             return deal
@@ -152,7 +165,18 @@ def deal_close(
         else:
             deal.state = State.FAILED
         deal.closed_at = now
-        deal.save(update_fields=["state", "final_price_fen", "closed_at", "updated_at"])
+        if stop is not None:
+            deal.stopped_by, deal.stop_reason = stop.by, stop.reason
+        deal.save(
+            update_fields=[
+                "state",
+                "final_price_fen",
+                "closed_at",
+                "stopped_by",
+                "stop_reason",
+                "updated_at",
+            ]
+        )
         deal.refresh_from_db(fields=["sold", "buyers"])
         audit_log(
             actor=actor,
@@ -164,12 +188,12 @@ def deal_close(
                 "forced_failure": fail,
             },
         )
-        if fail and stop_reason is not None:
+        if stop is not None:
             audit_log(
                 actor=actor,
                 action="deals.deal.stopped",
                 obj=deal,
-                data={"reason": " ".join(stop_reason.split())[:200]},
+                data={"reason": stop.reason, "by": stop.by},
             )
         push_progress_on_commit(deal)
         if deal.state == State.FAILED:
@@ -340,23 +364,58 @@ def _mark_settled(actor, deal: Deal, *, now) -> None:
     push_progress_on_commit(deal)
 
 
+@dataclass(frozen=True)
+class Stop:
+    """Who stops a deal (``Deal.StoppedBy``) and why, in their own words."""
+
+    by: str
+    reason: str = ""
+
+
+def stop_reason_refusal(reason: str) -> str:
+    """Why ``reason`` (spaces already collapsed) cannot be given, or ""."""
+    if len(reason) <= STOP_REASON_MAX_LENGTH:
+        return ""
+    return _("Keep the reason under %(n)s characters.") % {"n": STOP_REASON_MAX_LENGTH}
+
+
+def not_open_refusal(deal: Deal) -> Conflict:
+    """The refusal to close or stop a deal that is not open: nothing changed."""
+    if deal.state == State.DRAFT:
+        return Conflict("deal_not_open", _("This group buy is not open yet."))
+    return Conflict("deal_closed", _("This group buy has already closed."))
+
+
 def deal_stop(*, actor, deal: Deal, reason: str = "") -> Deal:
     """Stop an open deal now as failed, refunding everyone in full (operators
-    and the merchant's owners; ``reason`` goes to the audit log)."""
+    and the merchant's owners).
+
+    ``reason`` is the stopper's own words (spaces collapsed, at most
+    ``STOP_REASON_MAX_LENGTH``): kept on the deal and its refunded orders, quoted
+    to its shoppers, audited. A deal no longer open is refused (``Conflict``
+    deal_closed, or deal_not_open for a draft): nothing is stopped twice.
+    """
     check_can_manage(actor=actor, merchant=deal.merchant)
+    reason = " ".join((reason or "").split())
+    if message := stop_reason_refusal(reason):
+        raise DealError("invalid", message, fields={"reason": [message]})
+    by = StoppedBy.PLATFORM if getattr(actor, "is_staff", True) else StoppedBy.MERCHANT
     # No lock is taken here: deal_close lets other apps' keepers close their
     # orders before it locks the deal (locking first deadlocks with a member
-    # joining a team at that moment, on PostgreSQL). It writes the "stopped"
-    # audit row under that lock, so of two stops at once only the one that
-    # closed the deal records it.
-    return deal_close(actor=actor, deal=deal, fail=True, stop_reason=reason or "")
+    # joining a team at that moment, on PostgreSQL). It checks the state and
+    # writes the "stopped" audit row under that lock, so of two stops at once
+    # only the one that closed the deal records it; the other is refused.
+    return deal_close(
+        actor=actor, deal=deal, stop=Stop(by=by, reason=reason), refuse_closed=True
+    )
 
 
 def deal_close_now(*, actor, deal: Deal) -> Deal:
     """Close an open deal now, as if its deadline had passed (operators and the
-    merchant's owners): it succeeds at the tier reached, else fails and refunds."""
+    merchant's owners): it succeeds at the tier reached, else fails and refunds.
+    A deal no longer open is refused, as ``deal_stop`` refuses it."""
     check_can_manage(actor=actor, merchant=deal.merchant)
-    return deal_close(actor=actor, deal=deal, force=True)
+    return deal_close(actor=actor, deal=deal, force=True, refuse_closed=True)
 
 
 def deals_close_due(*, now=None) -> list[str]:

@@ -39,16 +39,25 @@ def settle_order(actor, deal, order, intents, *, now) -> bool:
 
 
 def _refund_in_full(actor, deal, order, intents, *, now) -> None:
+    is_stopped = bool(deal.stopped_by)
     _refund_rest_and_leave(
         actor,
         deal,
         order,
         intents,
         now=now,
-        reason=Reason.DEAL_FAILED,
+        reason=Reason.DEAL_STOPPED if is_stopped else Reason.DEAL_FAILED,
         idempotency_key=f"deals.deal.failed:{order.public_id}",
     )
-    notifications.notify_deal_failed(order)
+    if is_stopped:
+        # The stopper's words reach the order page and the order's answers as a
+        # merchant's refund reason does.
+        if deal.stop_reason:
+            order.refund_reason = deal.stop_reason
+            order.save(update_fields=["refund_reason", "updated_at"])
+        notifications.notify_deal_stopped(order, deal=deal)
+    else:
+        notifications.notify_deal_failed(order)
 
 
 def _confirm(actor, deal, order, intents, *, now) -> None:

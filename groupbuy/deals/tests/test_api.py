@@ -474,11 +474,15 @@ def test_operators_close_and_stop_deals(client):
     )
     assert response.json()["state"] in ("succeeded", "settled")
     response = client.post(
-        f"/api/deals/{stopping.public_id}/stop", headers=_auth(operator)
+        f"/api/deals/{stopping.public_id}/stop",
+        content_type="application/json",
+        headers=_auth(operator),
     )
     assert response.json()["state"] == "settled"
     refused = client.post(
-        f"/api/deals/{make_deal().public_id}/stop", headers=_auth(make_user())
+        f"/api/deals/{make_deal().public_id}/stop",
+        content_type="application/json",
+        headers=_auth(make_user()),
     )
     assert refused.status_code == 403
 

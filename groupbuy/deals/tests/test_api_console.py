@@ -513,3 +513,75 @@ def test_a_deadline_in_2099_is_a_400_on_create_and_on_schedule(client):
     assert list(response.json()["fields"]) == ["deadline_at"]
     deal.refresh_from_db()
     assert deal.deadline_at == before
+
+
+def test_an_owner_stops_a_deal_with_a_reason_its_shoppers_get(client):
+    # given an open deal of the shop with a paid order
+    merchant, owner, _cashier, _outsiders = _shop()
+    deal = make_deal(merchant=merchant)
+    order = join_and_pay(deal)
+    url = f"/api/deals/{deal.public_id}/stop"
+    # when the owner stops it with a reason too long, then with one
+    too_long = client.post(
+        url, {"reason": "x" * 201}, content_type="application/json", **_h(owner)
+    )
+    response = client.post(
+        url, {"reason": "供应商断货"}, content_type="application/json", **_h(owner)
+    )
+    # then the long one is a 422 that stops nothing; the other stops it, and the
+    # shopper's order gives the shop's words
+    assert too_long.status_code == 422
+    assert response.status_code == 200
+    assert response.json()["state"] == "settled"
+    answer = client.get(f"/api/deals/orders/{order.public_id}", **_h(order.shopper))
+    assert (answer.json()["cancel_reason"], answer.json()["refund_reason"]) == (
+        "deal_stopped",
+        "供应商断货",
+    )
+
+
+def test_stopping_without_a_body_still_stops(client):
+    merchant, owner, _cashier, _outsiders = _shop()
+    deal = make_deal(merchant=merchant)
+    # (an empty body, as `curl -X POST` sends)
+    response = client.generic("POST", f"/api/deals/{deal.public_id}/stop", **_h(owner))
+    assert (response.status_code, response.json()["state"]) == (200, "settled")
+    deal.refresh_from_db()
+    assert (deal.stopped_by, deal.stop_reason) == ("merchant", "")
+
+
+def test_closing_or_stopping_a_closed_deal_is_a_409_that_changes_nothing(client):
+    # given a deal the owner already stopped, and a draft
+    merchant, owner, _cashier, _outsiders = _shop()
+    deal = make_deal(merchant=merchant)
+    client.post(
+        f"/api/deals/{deal.public_id}/stop",
+        {"reason": "first"},
+        content_type="application/json",
+        **_h(owner),
+    )
+    draft = make_deal(merchant=merchant, is_open=False)
+    # when it is closed or stopped again (the draft too)
+    answers = {
+        (which, action): client.post(
+            f"/api/deals/{target.public_id}/{action}",
+            content_type="application/json",
+            **_h(owner),
+        )
+        for which, target in (("stopped", deal), ("draft", draft))
+        for action in ("close", "stop")
+    }
+    # then each is a 409 saying why, and the first reason stands
+    assert {key: (r.status_code, r.json()["code"]) for key, r in answers.items()} == {
+        ("stopped", "close"): (409, "deal_closed"),
+        ("stopped", "stop"): (409, "deal_closed"),
+        ("draft", "close"): (409, "deal_not_open"),
+        ("draft", "stop"): (409, "deal_not_open"),
+    }
+    deal.refresh_from_db()
+    draft.refresh_from_db()
+    assert (deal.stop_reason, draft.state) == ("first", Deal.State.DRAFT)
+
+
+def _h(user) -> dict:
+    return {"headers": _auth(user)}

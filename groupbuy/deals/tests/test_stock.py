@@ -22,6 +22,7 @@ from groupbuy.deals.tests.factories import (
     make_user,
 )
 from groupbuy.deals.tests.racing import race
+from groupbuy.notify.models import Notification
 
 State, Status = Deal.State, DealOrder.Status
 
@@ -113,10 +114,86 @@ def test_an_owner_stops_a_deal_and_everyone_is_refunded_with_the_reason_audited(
         order.refresh_from_db()
         assert order.status == Status.REFUNDED
     entry = AuditEntry.objects.get(action="deals.deal.stopped")
-    assert entry.data == {"reason": "Supplier let us down"}
-    # stopping again changes nothing and audits nothing
-    deal_stop(actor=owner, deal=deal, reason="again")
+    assert entry.data == {"reason": "Supplier let us down", "by": "merchant"}
+    assert (deal.stopped_by, deal.stop_reason) == ("merchant", "Supplier let us down")
+    # stopping again is refused, changes nothing and audits nothing
+    with pytest.raises(DomainError) as refused:
+        deal_stop(actor=owner, deal=deal, reason="again")
+    assert (refused.value.status, refused.value.code) == (409, "deal_closed")
     assert AuditEntry.objects.filter(action="deals.deal.stopped").count() == 1
+    deal.refresh_from_db()
+    assert deal.stop_reason == "Supplier let us down"
+
+
+@pytest.mark.django_db
+def test_closing_or_stopping_a_deal_no_longer_open_is_refused():
+    # given a settled deal, a deal closed now, and a draft
+    owner, settled = _owned_deal()
+    join_and_pay(settled)
+    settled = deal_close_now(actor=owner, deal=settled)
+    assert settled.state == State.SETTLED
+    draft = make_deal(merchant=settled.merchant, is_open=False)
+    # when the owner closes or stops them, then each is refused, unchanged
+    for deal, code in ((settled, "deal_closed"), (draft, "deal_not_open")):
+        for service in (deal_close_now, deal_stop):
+            with pytest.raises(DomainError) as refused:
+                service(actor=owner, deal=deal)
+            assert (refused.value.status, refused.value.code) == (409, code)
+        deal.refresh_from_db()
+        assert deal.stopped_by == ""
+    assert not AuditEntry.objects.filter(action="deals.deal.stopped").exists()
+
+
+@pytest.mark.django_db
+def test_the_shoppers_of_a_stopped_deal_are_told_who_stopped_it_and_why(
+    django_capture_on_commit_callbacks,
+):
+    # given a paid order of the shop's deal and one of a deal the platform stops
+    owner, deal = _owned_deal()
+    order = join_and_pay(deal, shopper=make_user(preferred_language="en"))
+    other = make_deal()
+    other_order = join_and_pay(other, shopper=make_user(preferred_language="en"))
+    # when the owner stops theirs with a reason, an operator the other without
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_stop(actor=owner, deal=deal, reason=" Supplier <b>out</b> of stock ")
+        deal_stop(actor=make_user(is_staff=True), deal=other)
+    # then each shopper reads who stopped it (and the shop's words), not "Not
+    # enough people joined"
+    order.refresh_from_db()
+    assert (order.cancel_reason, order.refund_reason) == (
+        "deal_stopped",
+        "Supplier <b>out</b> of stock",
+    )
+    note = Notification.objects.get(recipient=order.shopper, kind="deals.deal.stopped")
+    assert note.title == "Group buy stopped: Jasmine tea 500 g"
+    assert note.body == (
+        "The shop stopped this group buy. ¥99.00 is refunded to you in full. "
+        "The shop says: “Supplier <b>out</b> of stock”"
+    )
+    assert note.data["reason"] == "Supplier <b>out</b> of stock"
+    assert note.data["stopped_by"] == "merchant"
+    note = Notification.objects.get(
+        recipient=other_order.shopper, kind="deals.deal.stopped"
+    )
+    assert note.body == (
+        "The platform stopped this group buy. ¥99.00 is refunded to you in full."
+    )
+    other_order.refresh_from_db()
+    assert (other_order.cancel_reason, other_order.refund_reason) == (
+        "deal_stopped",
+        "",
+    )
+    assert not Notification.objects.filter(kind="deals.deal.failed").exists()
+
+
+@pytest.mark.django_db
+def test_a_stop_reason_longer_than_200_characters_is_refused():
+    owner, deal = _owned_deal()
+    with pytest.raises(DomainError) as refused:
+        deal_stop(actor=owner, deal=deal, reason="x" * 201)
+    assert (refused.value.code, list(refused.value.fields)) == ("invalid", ["reason"])
+    deal.refresh_from_db()
+    assert deal.state == State.OPEN
 
 
 @pytest.mark.django_db
@@ -148,8 +225,8 @@ def test_two_stops_at_once_audit_one_stop(file_database):
     outcomes = race(
         [lambda: deal_stop(actor=owner, deal=deal, reason="twice") for _ in range(2)]
     )
-    # then both answer, one closed it, the shopper is refunded once
-    assert outcomes == Counter({"ok": 2})
+    # then one closed it, the other is told it already closed; refunded once
+    assert outcomes == Counter({"ok": 1, "deal_closed": 1})
     assert AuditEntry.objects.filter(action="deals.deal.stopped").count() == 1
     order.refresh_from_db()
     assert order.status == Status.REFUNDED

@@ -90,7 +90,7 @@ ENDINGS = [
         1_500,
     ),
     (_fail_at_the_deadline, DealOrder.Status.CANCELLED, Reason.DEAL_CLOSED, 1_500),
-    (_stop_the_deal, DealOrder.Status.REFUNDED, Reason.DEAL_FAILED, 13_500),
+    (_stop_the_deal, DealOrder.Status.REFUNDED, Reason.DEAL_STOPPED, 13_500),
 ]
 IDS = ["merchant_refund", "operator_refund", "expired", "deal_failed", "deal_stopped"]
 

@@ -127,9 +127,11 @@ def test_stopping_a_team_deal_refunds_every_paid_member_through_escrow(
     assert balance(Kind.REFUNDS_PAID) + balance(Kind.GATEWAY_CLEARING) == TEAM_PRICE
     assert Notification.objects.filter(kind="teams.stopped").count() == 2
     assert_ledger_invariants()
-    # and stopping (and settling) again changes nothing
+    # and stopping again is refused; it and settling again change nothing
     with django_capture_on_commit_callbacks(execute=True):
-        deal_stop(actor=_operator(), deal=team_deal.deal)
+        with pytest.raises(DomainError) as refused:
+            deal_stop(actor=_operator(), deal=team_deal.deal)
+        assert refused.value.code == "deal_closed"
         deal_settle(deal=team_deal.deal)
         deals_close_due()
     _assert_refunded_once(paid)

@@ -197,6 +197,28 @@ def test_an_owner_adds_stock_moves_the_deadline_and_stops_a_deal():
     assert order.status == DealOrder.Status.REFUNDED
 
 
+def test_a_stopped_deals_order_page_says_the_shop_stopped_it_and_quotes_why():
+    # given a paid order of the shop's open deal
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant)
+    shopper = make_user(preferred_language="en")
+    order = join_and_pay(deal, shopper=shopper)
+    stop_url = _url("merchant_deal_stop", merchant, deal.public_id)
+    # when the owner stops it with a reason, then presses stop again
+    owner.post(stop_url, {"reason": "Supplier <b>out</b> of stock"})
+    again = owner.post(stop_url, {"reason": "again"}, follow=True).content.decode()
+    # then the shopper's order page says who stopped it and quotes them, escaped
+    page = _login(shopper).get(reverse("web:order_detail", args=[order.public_id]))
+    html = page.content.decode()
+    assert "The shop stopped this group buy: ¥99.00 is refunded to you." in html
+    assert "The shop says: “Supplier &lt;b&gt;out&lt;/b&gt; of stock”" in html
+    assert "did not reach its target" not in html
+    # and the second stop is refused, the first reason kept
+    assert "This group buy has already closed." in again
+    deal.refresh_from_db()
+    assert deal.stop_reason == "Supplier <b>out</b> of stock"
+
+
 def test_a_cashier_sees_a_draft_but_cannot_edit_or_open_it():
     merchant, _owner = _member()
     deal = make_deal(merchant=merchant, is_open=False)
