@@ -26,6 +26,7 @@ from groupbuy.deals.schemas import (
     DealDetailOut,
     DealPageOut,
     DealSearchIn,
+    DealStateFilterIn,
     DealUpdateIn,
     JoinIn,
     JoinOut,
@@ -113,13 +114,14 @@ def order_cancel(request, order_id: str):
 
 
 @router.get("/merchants/{merchant_id}/deals", response=DealPageOut)
-def merchant_deals(request, merchant_id: str, filters: Query[StatusFilterIn]):
-    """List a merchant's group buys in every state (its staff only)."""
+def merchant_deals(request, merchant_id: str, filters: Query[DealStateFilterIn]):
+    """List a merchant's group buys (its staff only), all or those of a
+    ``state`` (``status`` too), as each reads: a settled failure is "failed"."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     result = selectors.deal_list_for_merchant(
         user=request.auth,
         merchant=merchant,
-        state=filters.status,
+        state=filters.state or filters.status,
         page=filters.page,
         page_size=filters.page_size,
     )

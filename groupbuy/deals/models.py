@@ -158,6 +158,21 @@ class Deal(models.Model):
         return outcome.has_failed if outcome is not None else True
 
     @property
+    def shown_state(self) -> str:
+        """The state the pages give and the merchant's lists filter on
+        (``selectors.shown_state_is``): ``state``, except that a closed deal
+        that failed is ``failed`` even once settled (everyone refunded; a
+        stopped deal too), and a deal another app sold whose outcome is not a
+        failure is ``succeeded`` until settled (its row closes "failed")."""
+        if self.state not in (self.State.FAILED, self.State.SETTLED):
+            return self.state
+        if self.has_failed:
+            return self.State.FAILED
+        if self.state == self.State.FAILED:
+            return self.State.SUCCEEDED
+        return self.State.SETTLED
+
+    @property
     def kept_outcome(self):
         """How a closed deal sold by another app (teams) ended, or None
         (``deals.order_keepers``)."""

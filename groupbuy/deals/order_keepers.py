@@ -19,6 +19,9 @@ registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
   read (``Deal.state_label``): an ``Outcome(label, has_failed)`` or None (the
   deals app's own label: a team deal's row closes "failed" because no order
   of its own was paid);
+- asks ``deals_not_failed()`` for a ``Q`` over deals matching the closed deals it
+  sells whose outcome is not a failure (``Outcome.has_failed`` false), so that the
+  merchant's lists filter on ``Deal.shown_state`` as its label reads;
 - asks ``sales(deals)`` how the deals it sells are selling where the deal row
   does not say (``{deal pk: Sales(ends_at, sold, stock)}``, for deal cards and
   the consoles): a team deal's row closes an hour after its sales end, so teams
@@ -76,6 +79,7 @@ class OrderKeeper:
     sales: Callable[..., dict] | None = None
     payment_retry_refusal: Callable[..., object] | None = None
     payment_retry: Callable[..., object] | None = None
+    deals_not_failed: Callable[[], object] | None = None
 
 
 _keepers: dict[str, OrderKeeper] = {}
@@ -126,6 +130,17 @@ def deal_outcome(deal) -> Outcome | None:
             if outcome is not None:
                 return outcome
     return None
+
+
+def kept_deals_not_failed():
+    """Return a ``Q`` over deals matching those a keeper sells that did not fail
+    (``Outcome.has_failed`` false), or None when no keeper says."""
+    found = None
+    for keeper in list(_keepers.values()):
+        if keeper.deals_not_failed is not None:
+            q = keeper.deals_not_failed()
+            found = q if found is None else found | q
+    return found
 
 
 def kept_sales(deals) -> dict[int, Sales]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Schema
@@ -47,6 +48,9 @@ class DealOut(Schema):
     id: str
     title: str
     state: str
+    # The state the pages give: "failed" for a settled deal that failed (a
+    # stopped one too), whose ``state`` stays "settled".
+    shown_state: str
     merchant: DealMerchantOut
     product: DealProductOut
     list_price_fen: int
@@ -197,6 +201,17 @@ class StatusFilterIn(PageIn):
     shown_status: str | None = None
 
 
+# A deal's shown_state (Deal.State's values), what a merchant's list filters on.
+DealStateFilter = Literal["draft", "open", "succeeded", "failed", "settled"]
+
+
+class DealStateFilterIn(PageIn):
+    # The deals whose shown_state is this: a settled deal that failed is
+    # "failed", not "settled". ``status`` is the same filter's older name.
+    state: DealStateFilter | None = None
+    status: DealStateFilter | None = None
+
+
 class MerchantOrderFilterIn(StatusFilterIn):
     q: str = Field("", max_length=40)
     deal_id: str = Field("", max_length=40)
@@ -273,6 +288,7 @@ def deal_out(deal, *, sales) -> dict:
         "id": deal.public_id,
         "title": deal.title,
         "state": deal.state,
+        "shown_state": deal.shown_state,
         "merchant": {"id": deal.merchant.public_id, "name": deal.merchant.name},
         "product": {
             "id": product.public_id,

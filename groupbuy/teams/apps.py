@@ -37,7 +37,11 @@ class TeamsConfig(AppConfig):
         # Team orders are paid through teams.member intents: the deals app
         # hands their closing, cancellation and refund to this app.
         from groupbuy.deals.order_keepers import OrderKeeper, register_order_keeper
-        from groupbuy.teams.selectors import deal_outcome, deal_sales
+        from groupbuy.teams.selectors import (
+            deal_outcome,
+            deal_sales,
+            deals_not_failed,
+        )
         from groupbuy.teams.services.outcomes import (
             team_deal_closing,
             team_member_leave,
@@ -53,6 +57,7 @@ class TeamsConfig(AppConfig):
                 deal_closing=team_deal_closing,
                 order_leave=team_member_leave,
                 deal_outcome=deal_outcome,
+                deals_not_failed=deals_not_failed,
                 sales=deal_sales,
                 payment_retry_refusal=order_payment_retry_refusal,
                 payment_retry=team_member_payment_retry,

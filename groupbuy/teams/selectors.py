@@ -243,6 +243,17 @@ def deal_outcome(deal):
     )
 
 
+def deals_not_failed():
+    """``deals.order_keepers`` hook: the team deals that did not fail, as
+    ``deal_outcome`` says (a team completed, or a shopper bought alone)."""
+    from django.db.models import Q
+
+    with_complete_team = TeamDeal.objects.filter(
+        teams__state=Team.State.COMPLETE
+    ).values("deal_id")
+    return Q(pk__in=with_complete_team)
+
+
 def deal_sales(deals) -> dict:
     """``deals.order_keepers`` hook: when each team deal among ``deals`` stops
     selling (its row's deadline is later by the closing grace) and what its

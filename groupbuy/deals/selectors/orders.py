@@ -125,14 +125,33 @@ def _check_merchant_staff(*, user, merchant) -> None:
         )
 
 
+def shown_state_is(state: str) -> Q:
+    """Match the deals whose ``Deal.shown_state`` is ``state``: a settled deal
+    that failed (a stopped one too) is under Failed, not Settled; a deal
+    another app sold goes by the outcome that app gives (``order_keepers``)."""
+    from groupbuy.deals.order_keepers import kept_deals_not_failed
+
+    failed = Q(state__in=[State.FAILED, State.SETTLED], final_price_fen__isnull=True)
+    if (not_failed := kept_deals_not_failed()) is not None:
+        failed &= ~not_failed
+    if state == State.FAILED:
+        return failed
+    if state == State.SETTLED:
+        return Q(state=State.SETTLED) & ~failed
+    if state == State.SUCCEEDED:
+        return Q(state=State.SUCCEEDED) | (Q(state=State.FAILED) & ~failed)
+    return Q(state=state)
+
+
 def deal_list_for_merchant(
     *, user, merchant, state: str | None = None, page=1, page_size=DEFAULT_PAGE_SIZE
 ) -> PageResult:
-    """Return the merchant's deals (all states), latest deadline first."""
+    """Return the merchant's deals, latest deadline first, all of them or those
+    whose ``shown_state`` is ``state`` (as each row's label reads)."""
     _check_merchant_staff(user=user, merchant=merchant)
     deals = Deal.objects.filter(merchant=merchant)
     if state:
-        deals = deals.filter(state=state)
+        deals = deals.filter(shown_state_is(state))
     deals = _with_details(deals).order_by("-deadline_at", "-id")
     return paginate(deals, page=page, page_size=page_size)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create, merchant_membership_add
 from groupbuy.deals.models import Deal, DealOrder
-from groupbuy.deals.services import deal_join
+from groupbuy.deals.services import deal_close_now, deal_join, deal_stop
 from groupbuy.deals.tests.factories import (
     join_and_pay,
     make_deal,
@@ -585,3 +585,47 @@ def test_closing_or_stopping_a_closed_deal_is_a_409_that_changes_nothing(client)
 
 def _h(user) -> dict:
     return {"headers": _auth(user)}
+
+
+def test_the_merchants_deal_list_files_a_stopped_deal_under_failed_not_settled(
+    client, django_capture_on_commit_callbacks
+):
+    # given a deal that succeeded and settled, and one the owner stopped
+    merchant, owner, _cashier, _outsiders = _shop()
+    succeeded, stopped = make_deal(merchant=merchant), make_deal(merchant=merchant)
+    for _ in range(2):
+        join_and_pay(succeeded)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close_now(actor=owner, deal=succeeded)
+    join_and_pay(stopped)
+    deal_stop(actor=owner, deal=stopped, reason="供应商断货")
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+
+    def ids(**query):
+        body = client.get(url, query, **_h(owner)).json()
+        return {
+            item["id"]: (item["state"], item["shown_state"]) for item in body["items"]
+        }
+
+    # when the owner filters by failed and settled, by either name
+    # then the stopped deal reads failed (its state still settled) and is there
+    failed = {stopped.public_id: ("settled", "failed")}
+    settled = {succeeded.public_id: ("settled", "settled")}
+    assert ids(status="failed") == ids(state="failed") == failed
+    assert ids(status="settled") == ids(state="settled") == settled
+    assert ids() == {**failed, **settled}
+
+
+def test_an_unknown_deal_state_filter_is_a_422_naming_the_states(client):
+    merchant, owner, _cashier, _outsiders = _shop()
+    make_deal(merchant=merchant)
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+    for name in ("status", "state"):
+        response = client.get(url, {name: "bogus"}, **_h(owner))
+        assert response.status_code == 422
+        assert response.json()["message"] == (
+            f"query.{name}: Give one of: 'draft', 'open', 'succeeded', 'failed' "
+            "or 'settled'."
+        )

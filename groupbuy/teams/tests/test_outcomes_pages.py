@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.deals.models import Deal
+from groupbuy.deals.selectors.orders import shown_state_is
 from groupbuy.deals.services import deal_stop, deals_close_due
 from groupbuy.deals.tests.factories import make_deal, make_merchant, pass_deadline
 from groupbuy.teams.models import TeamDeal
@@ -55,6 +56,22 @@ def test_a_stopped_team_deal_with_no_complete_team_still_reads_failed():
     deal.refresh_from_db()
     assert deal.state_label == "Ended: 0 teams completed, 1 refunded"
     assert deal.has_failed is True
+
+
+def test_a_team_deals_shown_state_and_the_lists_filter_go_by_its_outcome():
+    # given a team deal with complete teams, and one stopped with none complete
+    ended = _finished_team_deal()[0].deal
+    stopped = make_team_deal(team_size=2)
+    pay(team_open(actor=make_user(), team_deal=stopped))
+    stopped = deal_stop(actor=make_user(is_staff=True), deal=stopped.deal)
+    stopped.refresh_from_db()
+    # then each reads, and is filtered, as its outcome says
+    assert (ended.shown_state, stopped.shown_state) == ("settled", "failed")
+    found = {
+        state: set(Deal.objects.filter(shown_state_is(state)))
+        for state in ("settled", "failed")
+    }
+    assert found == {"settled": {ended}, "failed": {stopped}}
 
 
 def test_a_plain_failed_deal_still_reads_failed():

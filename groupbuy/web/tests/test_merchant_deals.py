@@ -12,7 +12,7 @@ from groupbuy.catalog.tests.factories import (
     make_user,
 )
 from groupbuy.deals.models import Deal
-from groupbuy.deals.services import deal_close, deal_join, deal_settle
+from groupbuy.deals.services import deal_close, deal_join, deal_settle, deal_stop
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, pass_deadline
 
 
@@ -520,3 +520,31 @@ def test_a_past_deadline_with_no_start_says_it_has_passed(db):
     assert response.context["form"].errors["deadline_at"] == [
         "This deadline has passed: choose a time in the future."
     ]
+
+
+def test_a_stopped_deal_is_under_the_failed_tab_as_its_row_reads(db):
+    # given a deal that succeeded and settled, and one the owner stopped
+    merchant, client = _owner()
+    succeeded, stopped = make_deal(merchant=merchant), make_deal(merchant=merchant)
+    for _ in range(2):
+        join_and_pay(succeeded)
+    pass_deadline(succeeded)
+    deal_settle(deal=deal_close(deal=succeeded))
+    join_and_pay(stopped)
+    deal_stop(actor=None, deal=stopped, reason="Supplier out of stock")
+    url = reverse("web:merchant_deals", args=[merchant.public_id])
+
+    def rows(state):
+        html = client.get(url, {"state": state}).content.decode()
+        return {
+            deal.public_id
+            for deal in (succeeded, stopped)
+            if f'id="merchant-deal-{deal.public_id}"' in html
+        }
+
+    # when the owner opens the Failed and Settled tabs
+    # then the stopped deal (its row reads Failed) is under Failed, not Settled
+    assert rows("failed") == {stopped.public_id}
+    assert rows("settled") == {succeeded.public_id}
+    html = client.get(url, {"state": "failed"}).content.decode()
+    assert '<span class="pill">Failed</span>' in html
