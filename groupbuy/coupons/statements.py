@@ -122,13 +122,17 @@ def month_bounds(today: date) -> tuple[date, date]:
 
 def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
     """The statement of ``start`` to ``end`` (days in the display time zone); a
-    day outside the platform's calendar is refused (CouponError invalid_date)."""
+    day outside the platform's calendar, or an end before the start, is refused
+    (CouponError invalid_date, on its field)."""
     if errors := day_range_errors(start=start, end=end):
         raise CouponError(
             "invalid_date",
             _("Choose the days again: one is outside the calendar."),
             fields=errors,
         )
+    if end < start:
+        message = _("The end date is before the start date.")
+        raise CouponError("invalid_date", message, fields={"end": [message]})
     since, until = days_window(start, end)
     redemptions = (
         Redemption.objects.filter(

@@ -427,14 +427,27 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = selectors.merchant_get_for_owner(
         user=request.user, public_id=merchant_id
     )
-    start, end = statements.month_bounds(timezone.localdate())
+    month = statements.month_bounds(timezone.localdate())
+    start, end = month
     try:
         start = date.fromisoformat(request.GET.get("start") or start.isoformat())
         end = date.fromisoformat(request.GET.get("end") or end.isoformat())
     except ValueError:
         pass
-    statement = statements.statement_for(merchant=merchant, start=start, end=end)
-    if request.GET.get("format") == "pdf":
+    file_format = request.GET.get("format")
+    period_error = ""
+    try:
+        statement = statements.statement_for(merchant=merchant, start=start, end=end)
+    except CouponError as refusal:
+        if file_format in ("pdf", "csv") or refusal.code != "invalid_date":
+            raise
+        # As the sales page: the page says what is wrong with the days asked
+        # for (an end before the start) and shows this month instead, never a
+        # statement of nothing under the days as typed.
+        period_error = refusal.message
+        start, end = month
+        statement = statements.statement_for(merchant=merchant, start=start, end=end)
+    if file_format == "pdf":
         from groupbuy.coupons import pdfs  # imported here: see coupon_pdf
 
         response = HttpResponse(
@@ -444,7 +457,7 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
             f'attachment; filename="statement-{merchant.public_id}-{start}.pdf"'
         )
         return response
-    if request.GET.get("format") == "csv":
+    if file_format == "csv":
         response = HttpResponse(
             statements.statement_csv(statement), content_type="text/csv; charset=utf-8"
         )
@@ -457,8 +470,10 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "statement": statement,
         "charts": _statement_charts(statement),
         "section": "coupons",
+        "period_error": period_error,
     }
-    return render(request, "coupons/statement.html", context)
+    status = 400 if period_error else 200
+    return render(request, "coupons/statement.html", context, status=status)
 
 
 def _statement_charts(statement) -> list[Chart]:

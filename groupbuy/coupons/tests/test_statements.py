@@ -310,3 +310,39 @@ def test_a_statement_at_the_edge_of_the_calendar_is_a_400_not_a_500(
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_date"
     assert sorted(response.json()["fields"]) == fields
+
+
+def test_a_statement_ending_before_it_starts_is_refused_as_the_sales_page_does(
+    client,
+):
+    # given an owner reading the site in English
+    station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    reversed_days = {"start": "2026-12-31", "end": "2026-12-01"}
+    # when the end is before the start, on the page, its files and the API
+    page = client.get(url, reversed_days)
+    files = [client.get(url, {**reversed_days, "format": f}) for f in ("csv", "pdf")]
+    _token, secret = api_token_create(actor=station.owner)
+    api = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/statement",
+        reversed_days,
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    # then each is refused with the sales page's words (until 2026-12-06 a 200
+    # of zeros headed "2026-12-31 – 2026-12-01"); the page shows this month
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "The end date is before the start date." in html
+    assert "2026-12-31 – 2026-12-01" not in html
+    first, last = month_bounds(timezone.localdate())
+    assert (page.context["statement"].start, page.context["statement"].end) == (
+        first,
+        last,
+    )
+    assert [response.status_code for response in files] == [400, 400]
+    assert api.status_code == 400
+    assert api.json()["code"] == "invalid_date"
+    assert api.json()["fields"] == {"end": ["The end date is before the start date."]}
