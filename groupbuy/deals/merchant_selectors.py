@@ -147,17 +147,22 @@ class Sales:
 def sales_period(
     date_from: date | None, date_to: date | None, *, today: date | None = None
 ) -> tuple[date, date]:
-    """Return the period asked for, at most MOST_SALES_DAYS long, ending today by
-    default and starting two weeks before its end; a day outside the platform's
-    calendar is refused (``DealError`` invalid_date, on its field)."""
+    """Return the period asked for, ending today by default and starting two
+    weeks before its end. Refused (``DealError`` invalid_date, on its field): a
+    day outside the platform's calendar, an end before the start, a period
+    longer than MOST_SALES_DAYS (it is never cut short unsaid)."""
     check_days(date_from=date_from, date_to=date_to)
     today = today or timezone.localdate()
     date_to = date_to or today
     date_from = date_from or max(FIRST_DAY, date_to - timedelta(days=13))
     if date_from > date_to:
-        date_from, date_to = date_to, date_from
-    if (date_to - date_from).days >= MOST_SALES_DAYS:
-        date_from = date_to - timedelta(days=MOST_SALES_DAYS - 1)
+        message = _("The end date is before the start date.")
+        raise DealError("invalid_date", message, fields={"date_to": [message]})
+    if (days := (date_to - date_from).days + 1) > MOST_SALES_DAYS:
+        message = _(
+            "Choose a period of at most %(most)s days (this one has %(days)s)."
+        ) % {"most": MOST_SALES_DAYS, "days": days}
+        raise DealError("invalid_date", message, fields={"date_from": [message]})
     return date_from, date_to
 
 

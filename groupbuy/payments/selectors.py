@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import (
     is_merchant_owner,
-    is_merchant_staff,
     is_operator,
     require_merchant_money_reader,
 )
@@ -49,19 +48,18 @@ def differences_for_operator(*, user) -> QuerySet[StatementDifference]:
 
 
 def check_payout_reader(*, user, merchant) -> None:
-    """Let the merchant's owners and operators through. Refuse its cashiers
-    403 with the owners' error (the shop's money is its owners'); anyone else
-    404, as before: the payout pages do not say whom a merchant pays."""
+    """Let the merchant's owners and operators through; refuse anyone else
+    (its cashiers, another shop's staff, shoppers) 403 with the owners' error,
+    as every owners-only endpoint of a merchant does (the shop's money is its
+    owners'). An unknown merchant is 404 (``merchant_get_for_payouts``)."""
     if is_merchant_owner(user, merchant) or is_operator(user):
         return
-    if is_merchant_staff(user, merchant):
-        require_merchant_money_reader(user, merchant)
-    raise NotFound("not_found", _("There is no such merchant."))
+    require_merchant_money_reader(user, merchant)
 
 
 def merchant_get_for_payouts(*, user, merchant_id: str) -> Merchant:
     """Return the merchant if ``user`` is one of its owners or an operator;
-    its cashiers 403, anyone else 404 (``check_payout_reader``)."""
+    anyone else 403 (``check_payout_reader``); no such merchant 404."""
     merchant = Merchant.objects.filter(public_id=merchant_id).first()
     if merchant is None:
         raise NotFound("not_found", _("There is no such merchant."))
@@ -77,7 +75,7 @@ def payouts_for_merchant(*, merchant) -> QuerySet[Payout]:
 
 def payout_schedule_get(*, user, merchant) -> PayoutSchedule | None:
     """The merchant's payout schedule, for whoever may set it (its owners and
-    operators): it names the account the money goes to. A cashier 403, anyone
-    else 404 (``check_payout_reader``)."""
+    operators): it names the account the money goes to. Anyone else 403
+    (``check_payout_reader``)."""
     check_payout_reader(user=user, merchant=merchant)
     return PayoutSchedule.objects.filter(merchant=merchant).first()

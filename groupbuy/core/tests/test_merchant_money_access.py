@@ -28,9 +28,9 @@ PAGES = {
     "statement": "/coupons/merchant/{m}/statement/",
     "statement csv": "/coupons/merchant/{m}/statement/?format=csv",
 }
-# Another merchant's owner and a shopper: 403 as on every console page; the
-# payout pages answer them 404 (they do not say whom a merchant pays).
-OUTSIDERS_SEE_NOT_FOUND = {"payouts"}
+# Another merchant's owner and a shopper: 403 as on every console page (the
+# payout pages answered them 404 until 2026-12-06).
+OUTSIDERS_SEE_NOT_FOUND: set[str] = set()
 
 ENDPOINTS = {
     "money": ("get", "/api/escrow/merchants/{m}/money"),
@@ -41,7 +41,7 @@ ENDPOINTS = {
     "statement": ("get", "/api/coupons/merchants/{m}/statement"),
     "pooling figures": ("get", "/api/pooling/merchants/{m}/figures"),
 }
-API_OUTSIDERS_SEE_NOT_FOUND = {"payouts", "payout schedule", "payout schedule put"}
+API_OUTSIDERS_SEE_NOT_FOUND: set[str] = set()
 SCHEDULE = {"enabled": False, "payee_account": "", "minimum_fen": 10_000}
 
 

@@ -629,3 +629,28 @@ def test_an_unknown_deal_state_filter_is_a_422_naming_the_states(client):
             f"query.{name}: Give one of: 'draft', 'open', 'succeeded', 'failed' "
             "or 'settled'."
         )
+
+
+def test_a_reversed_or_too_long_sales_period_is_a_400_not_a_changed_one(client):
+    merchant, owner, _cashier, _outsiders = _shop()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    url = f"/api/deals/merchants/{merchant.public_id}/sales"
+    answers = [
+        client.get(url, period, **_h(owner)).json()
+        for period in (
+            {"date_from": "2026-12-31", "date_to": "2026-12-01"},
+            {"date_from": "1900-01-01", "date_to": "2999-12-31"},
+        )
+    ]
+    assert [(a["code"], a["fields"]) for a in answers] == [
+        ("invalid_date", {"date_to": ["The end date is before the start date."]}),
+        (
+            "invalid_date",
+            {
+                "date_from": [
+                    "Choose a period of at most 92 days (this one has 401767)."
+                ]
+            },
+        ),
+    ]

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.accounts.models import User
 from groupbuy.core.errors import DomainError
@@ -120,15 +120,45 @@ def test_sales_per_day_and_per_deal_count_paid_orders_refunds_and_fees():
     assert sales.days[-1].revenue_fen == total.revenue_fen
 
 
-def test_the_sales_period_defaults_to_two_weeks_and_is_capped():
+def test_the_sales_period_defaults_to_two_weeks_and_takes_up_to_92_days():
     today = date(2026, 12, 2)
     assert sales_period(None, None, today=today) == (date(2026, 11, 19), today)
-    assert sales_period(today, date(2026, 11, 1), today=today) == (
-        date(2026, 11, 1),
-        today,
-    )
-    start, end = sales_period(date(2020, 1, 1), today, today=today)
-    assert (end - start).days == 91
+    most = date(2026, 9, 2)  # 92 days to 2026-12-02
+    assert sales_period(most, today, today=today) == (most, today)
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "field", "message"),
+    [
+        (
+            date(2026, 12, 2),
+            date(2026, 11, 1),
+            "date_to",
+            "The end date is before the start date.",
+        ),
+        (
+            date(2026, 1, 1),
+            date(2026, 12, 6),
+            "date_from",
+            "Choose a period of at most 92 days (this one has 340).",
+        ),
+        (
+            date(1900, 1, 1),
+            date(2999, 12, 31),
+            "date_from",
+            "Choose a period of at most 92 days (this one has 401767).",
+        ),
+    ],
+)
+def test_a_reversed_or_too_long_sales_period_is_refused_not_changed(
+    date_from, date_to, field, message
+):
+    # until 2026-12-06 a reversed period was swapped and a long one cut to its
+    # last 92 days (2026-01-01…12-06 read 09-06…12-06), unsaid
+    with translation.override("en"), pytest.raises(DomainError) as refusal:
+        sales_period(date_from, date_to, today=date(2026, 12, 6))
+    assert (refusal.value.code, refusal.value.status) == ("invalid_date", 400)
+    assert refusal.value.fields == {field: [message]}
 
 
 @pytest.mark.parametrize(

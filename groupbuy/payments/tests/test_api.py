@@ -68,13 +68,13 @@ def test_cashiers_other_merchants_and_shoppers_cannot_see_or_set_the_schedule(
     merchant = _merchant_with_payable(100)
     other_owner = _member(_merchant_with_payable(100), "owner")
     cashier = _member(merchant, "cashier")
-    # when / then: the cashier, who knows the shop, 403 forbidden (until
-    # 2026-12-05 a 404 "There is no such merchant."); the others 404; nothing
-    # written
+    # when / then: each 403 forbidden, as every owners-only endpoint of a
+    # merchant answers (until 2026-12-05 the cashier had a 404 "There is no
+    # such merchant.", the others until 2026-12-06); nothing written
     for user, status, code in [
         (cashier, 403, "forbidden"),
-        (other_owner, 404, "not_found"),
-        (make_user(), 404, "not_found"),
+        (other_owner, 403, "forbidden"),
+        (make_user(), 403, "forbidden"),
     ]:
         headers = _auth(user)
         got = client.get(_schedule_url(merchant), headers=headers)
@@ -211,14 +211,31 @@ def test_only_operators_approve_or_list_all_payouts(client, fake_alipay, who):
     assert _payable(merchant) == 30_000
 
 
-def test_another_merchants_payouts_stay_hidden(client, fake_alipay):
+def test_another_merchants_payouts_are_a_403_as_its_other_money_is(client, fake_alipay):
+    # given a merchant, another merchant's owner and a shopper
     merchant = _merchant_with_payable(30_000)
     other_owner = _member(_merchant_with_payable(100), "owner")
-    other = client.get(
-        f"/api/payments/merchants/{merchant.public_id}/payouts",
-        headers=_auth(other_owner),
+    for outsider in (other_owner, make_user()):
+        # when they ask for its payouts and, alike, its sales
+        answers = [
+            client.get(
+                f"/api/{path}/merchants/{merchant.public_id}/{what}",
+                headers=_auth(outsider),
+            )
+            for path, what in (("payments", "payouts"), ("deals", "sales"))
+        ]
+        # then both are the same 403 (the payouts were a 404 "There is no such
+        # merchant." until 2026-12-06), no payout given
+        assert [(a.status_code, a.json()["code"]) for a in answers] == [
+            (403, "forbidden"),
+            (403, "forbidden"),
+        ]
+        assert answers[0].json()["message"] == answers[1].json()["message"]
+        assert "items" not in answers[0].json()
+    unknown = client.get(
+        "/api/payments/merchants/mer_none/payouts", headers=_auth(other_owner)
     )
-    assert other.status_code == 404
+    assert unknown.status_code == 404
 
 
 def test_operators_list_what_each_merchant_is_owed_largest_first(client, fake_alipay):

@@ -287,6 +287,21 @@ def test_the_sales_page_is_for_the_merchants_owners_only():
         assert client.get(url).status_code == 403, who
 
 
+def test_a_sales_period_too_long_is_said_on_its_field_not_cut_unsaid():
+    # given an owner asking for the sales of most of a year
+    merchant, owner = _member()
+    url = _url("merchant_sales", merchant)
+    # when
+    response = owner.get(url, {"date_from": "2026-01-01", "date_to": "2026-12-06"})
+    # then the page says the period is too long, on its start, and shows the
+    # default two weeks as such, not 2026-09-06 to 2026-12-06 as if asked for
+    html = response.content.decode()
+    assert "Choose a period of at most 92 days (this one has 340)." in html
+    sales = response.context["sales"]
+    assert (sales.date_to - sales.date_from).days == 13
+    assert "from 2026-09-06 to 2026-12-06" not in html
+
+
 # --- Staff and branches ----------------------------------------------------------
 
 

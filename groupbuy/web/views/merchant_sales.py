@@ -9,8 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog import selectors as catalog
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.merchant_selectors import Sales, merchant_sales, sales_period
 from groupbuy.web.charts import Chart, Series
+from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -52,7 +54,12 @@ def merchant_sales_page(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
     form = DateRangeForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    date_from, date_to = sales_period(data.get("date_from"), data.get("date_to"))
+    try:
+        date_from, date_to = sales_period(data.get("date_from"), data.get("date_to"))
+    except DealError as refusal:
+        # Said on its field (a period too long), the default period shown.
+        add_domain_error(form, refusal)
+        date_from, date_to = sales_period(None, None)
     sales = merchant_sales(
         user=request.user, merchant=merchant, date_from=date_from, date_to=date_to
     )
