@@ -117,13 +117,12 @@ def merchant_figures(request, merchant_id: str, period: Query[FiguresIn]):
 
 @router.post("/promotions/{promotion_id}/saving", response=SavingOut, auth=None)
 def promotion_saving(request, promotion_id: str, payload: SavingIn):
-    """Compute what a basket saves under a promotion."""
-    rules = selectors.promotion_get(promotion_id=promotion_id).rules()
-    lines = [savings.Line(**line.dict()) for line in payload.lines]
-    return {
-        "eligible_fen": savings.eligible_fen(rules, lines),
-        "saving_fen": savings.basket_saving(rules, lines),
-    }
+    """Compute what a basket saves under a promotion running now (409
+    ``promotion_not_running`` for one over or not yet begun)."""
+    return selectors.promotion_saving_quote(
+        promotion=selectors.promotion_get(promotion_id=promotion_id),
+        lines=[savings.Line(**line.dict()) for line in payload.lines],
+    )
 
 
 def _profile(user) -> dict:

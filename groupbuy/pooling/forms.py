@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from groupbuy.core.money import yuan_to_fen
 from groupbuy.pooling import savings
 from groupbuy.pooling.models import CartReport, Promotion
 from groupbuy.pooling.services.shoppers import at_most_said
+from groupbuy.web.forms import YuanField  # the site's one price field
 
 # The most an amount or a price may be, as the API allows (savings.MAX_FEN).
 MOST_YUAN = Decimal(savings.MAX_FEN) / 100
@@ -248,9 +250,15 @@ class PromotionForm(forms.Form):
     days = forms.IntegerField(
         label=_("Runs for (days)"), min_value=1, max_value=365, initial=7
     )
+    # A new key each time the form is shown: sent twice (a double click, back
+    # and resend), it publishes once (services.promotion_publish).
+    client_key = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64
+    )
 
     def __init__(self, *args, branches, whole_merchant=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["client_key"].initial = uuid.uuid4().hex
         # Only those who may publish for every branch get "All branches"
         # (pooling/selectors/publishing.py); a cashier picks their own.
         everywhere = [("", _("All branches"))] if whole_merchant else []
@@ -260,21 +268,32 @@ class PromotionForm(forms.Form):
         ]
 
     def clean_tiers(self) -> list[tuple[int, int]]:
+        """Each "spend-save" pair in fen, each amount read as every price field
+        reads one (YuanField): "20.555" is refused, not rounded to 20.56."""
         tiers = []
         for part in (
             (self.cleaned_data.get("tiers") or "").replace("，", ",").split(",")
         ):
             if not part.strip():
                 continue
-            try:
-                spend, save = (Decimal(x.strip()) for x in part.split("-"))
-                # "NaN" and "Infinity" are Decimals too, but no amount
-                tiers.append((yuan_to_fen(spend), yuan_to_fen(save)))
-            except (ValueError, ArithmeticError):
-                raise forms.ValidationError(
-                    _("Write tiers as spend-save, e.g. 300-50.")
-                ) from None
+            amounts = part.split("-")
+            if len(amounts) != 2:
+                raise forms.ValidationError(TIERS_AS_WRITTEN)
+            tiers.append(tuple(_tier_amount(amount) for amount in amounts))
         return tiers
+
+
+TIERS_AS_WRITTEN = _("Write tiers as spend-save, e.g. 300-50.")
+
+
+def _tier_amount(text: str) -> int:
+    try:
+        return YuanField().clean(text)
+    except forms.ValidationError as error:
+        # Too many decimals, or nothing: said as the price fields say it.
+        if error.code in ("too_precise", "not_positive"):
+            raise
+        raise forms.ValidationError(TIERS_AS_WRITTEN) from None
 
 
 BUYING_BEFORE_AHEAD = timedelta(days=7)

@@ -41,9 +41,19 @@ class Promotion(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Made by the publishing page for each form it shows (or sent by an API
+    # client): the same form sent twice publishes once (a constraint, below).
+    client_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "created_by", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="pooling_promotion_client_key_once",
+            )
+        ]
         verbose_name = _("promotion")
         verbose_name_plural = _("promotions")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -25,24 +25,37 @@ Tier = Annotated[list[int], Field(min_length=2, max_length=2)]
 TierIn = Annotated[list[AmountFen], Field(min_length=2, max_length=2)]
 
 
+# The kinds of promotion (Promotion.Kind), listed in the OpenAPI document and in
+# the 422 a client gets for another word.
+PromotionKind = Literal["threshold", "n_for_m", "second_item"]
+KIND_DESCRIBED = (
+    "threshold: spend and save (满减), by `tiers`; n_for_m: buy `buy_n`, pay "
+    "`pay_m`; second_item: every second unit costs `second_item_percent` %."
+)
+
+
 class PromotionIn(Schema):
     merchant_id: str
     branch_id: str | None = None
     title: str = Field(min_length=1, max_length=120)
-    kind: str
+    kind: PromotionKind = Field(description=KIND_DESCRIBED)
     tiers: list[TierIn] = Field([], max_length=MAX_TIERS)
     buy_n: int = Field(0, ge=0, le=100)
     pay_m: int = Field(0, ge=0, le=100)
     second_item_percent: int = Field(100, ge=0, le=100)
     product_ids: list[str] = []
     starts_at: Moment
+    # After starts_at and after now: a promotion already over is refused (422).
     ends_at: Moment
+    # Made by the client for each promotion it publishes: sent again (a retry),
+    # the promotion published the first time is answered and no other stored.
+    client_key: str = Field("", max_length=64)
 
 
 class PromotionOut(Schema):
     id: str
     title: str
-    kind: str
+    kind: PromotionKind = Field(description=KIND_DESCRIBED)
     merchant_id: str
     branch_id: str | None
     tiers: list[Tier]

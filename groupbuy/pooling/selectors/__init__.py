@@ -15,6 +15,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog import selectors as catalog_selectors
 from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.core.times import api_time
+from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import (
     CartReport,
@@ -60,6 +61,21 @@ def promotion_get(*, promotion_id: str) -> Promotion:
     if promotion is None:
         raise _not_found()
     return promotion
+
+
+def promotion_saving_quote(*, promotion: Promotion, lines, now=None) -> dict:
+    """Return what a basket of ``lines`` counts and saves under ``promotion`` at
+    ``now``; refused (409) when it is not running then, as asking to pool for it
+    is: a promotion over (or not yet begun) saves nothing at the till."""
+    if not promotion.is_running(now):
+        raise PoolingError(
+            "promotion_not_running", _("This promotion is not running."), status=409
+        )
+    rules = promotion.rules()
+    return {
+        "eligible_fen": savings.eligible_fen(rules, lines),
+        "saving_fen": savings.basket_saving(rules, lines),
+    }
 
 
 def promotions_at_branch(*, branch: Branch, now=None) -> list[Promotion]:

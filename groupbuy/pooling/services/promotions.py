@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,8 @@ from groupbuy.pooling.models import Pool, PoolRequest, Promotion
 from groupbuy.pooling.notifications import notify_promotion_ended
 from groupbuy.pooling.selectors.publishing import promotion_may_end, publish_scope
 from groupbuy.pooling.services.answers import publish_pool_state
+
+MAX_CLIENT_KEY_CHARS = Promotion._meta.get_field("client_key").max_length
 
 # savings.rules_problems' codes, as the merchant reads them.
 RULE_PROBLEMS = {
@@ -36,7 +38,12 @@ RULE_PROBLEMS = {
         "the second item costs 0 to 99 percent of its price"
     ),
     "ends_before_start": gettext_lazy("the promotion must end after it starts"),
+    "ends_in_past": gettext_lazy("the promotion must end in the future"),
 }
+
+# Problems with the promotion's dates, filed under ``ends_at``; the others under
+# the rule's own field (``tiers`` for spend and save, else ``kind``).
+WINDOW_PROBLEMS = frozenset({"ends_before_start", "ends_in_past"})
 
 
 def _rule_problem_said(code: str) -> str:
@@ -47,6 +54,25 @@ def _rule_problem_said(code: str) -> str:
     if code == "tier_too_large":
         return said % {"amount": format_fen(savings.MAX_FEN)}
     return said
+
+
+def _problem_fields(kind: str, problems: list[str]) -> dict[str, list[str]]:
+    rule_field = "tiers" if kind == savings.THRESHOLD else "kind"
+    fields: dict[str, list[str]] = {}
+    for code in problems:
+        field = "ends_at" if code in WINDOW_PROBLEMS else rule_field
+        fields.setdefault(field, []).append(_rule_problem_said(code))
+    return fields
+
+
+def _window_problems(starts_at: datetime, ends_at: datetime, now: datetime):
+    if ends_at <= starts_at:
+        return ["ends_before_start"]
+    # A promotion that is already over would only mislead (its saving quoted,
+    # its row listed as published): refuse it rather than store it.
+    if ends_at <= now:
+        return ["ends_in_past"]
+    return []
 
 
 def require_promotion_publisher(*, actor, merchant: Merchant, branch: Branch | None):
@@ -94,12 +120,23 @@ def promotion_publish(
     pay_m: int = 0,
     second_item_percent: int = 100,
     product_ids: list[str] = (),
+    client_key: str = "",
+    now: datetime | None = None,
 ) -> Promotion:
-    """Publish a promotion at a branch (or all of the merchant's branches)."""
+    """Publish a promotion at a branch (or all of the merchant's branches).
+
+    Sent again by the same person with the same ``client_key`` (a double click
+    on the form, a retried request), the promotion published the first time is
+    returned and nothing more is stored, whatever the rest says."""
     if branch is not None and branch.merchant_id != merchant.pk:
         why = _("No such branch.")
         raise PoolingError("not_found", why, status=404, fields={"branch": [why]})
     require_promotion_publisher(actor=actor, merchant=merchant, branch=branch)
+    key = (client_key or "").strip()[:MAX_CLIENT_KEY_CHARS] if actor else ""
+    if key:
+        existing = _published_with_key(merchant=merchant, actor=actor, key=key)
+        if existing is not None:
+            return existing
     rules = savings.Rules(
         kind=kind,
         tiers=tuple((int(t), int(o)) for t, o in tiers),
@@ -107,9 +144,9 @@ def promotion_publish(
         pay_m=pay_m,
         second_item_percent=second_item_percent,
     )
-    problems = savings.rules_problems(rules)
-    if ends_at <= starts_at:
-        problems.append("ends_before_start")
+    problems = savings.rules_problems(rules) + _window_problems(
+        starts_at, ends_at, now or timezone.now()
+    )
     if problems:
         said = [_rule_problem_said(code) for code in problems]
         raise PoolingError(
@@ -117,7 +154,7 @@ def promotion_publish(
             _("This promotion cannot be published: %(problems)s.")
             % {"problems": _("; ").join(said)},
             status=422,
-            fields={"tiers" if kind == savings.THRESHOLD else "kind": said},
+            fields=_problem_fields(kind, problems),
         )
     products = list(Product.objects.filter(public_id__in=list(product_ids)))
     if len(products) != len(set(product_ids)):
@@ -128,27 +165,65 @@ def promotion_publish(
             status=422,
             fields={"product_ids": [why]},
         )
-    with transaction.atomic():
-        promotion = Promotion.objects.create(
-            merchant=merchant,
-            branch=branch,
-            title=title,
-            kind=kind,
-            tiers=[list(tier) for tier in rules.tiers],
-            buy_n=buy_n,
-            pay_m=pay_m,
-            second_item_percent=second_item_percent,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            created_by=actor,
-        )
-        promotion.products.set(products)
-        audit_log(
-            actor=actor,
-            action="pooling.promotion.published",
-            obj=promotion,
-            data={"kind": kind, "tiers": promotion.tiers, "title": title},
-        )
+    try:
+        with transaction.atomic():  # a savepoint: a raced resend finds the first
+            promotion = _promotion_create(
+                actor=actor,
+                merchant=merchant,
+                branch=branch,
+                title=title,
+                rules=rules,
+                products=products,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                client_key=key,
+            )
+    except IntegrityError:
+        if not key:
+            raise
+        return _published_with_key(merchant=merchant, actor=actor, key=key)
+    return promotion
+
+
+def _published_with_key(*, merchant: Merchant, actor, key: str) -> Promotion | None:
+    return Promotion.objects.filter(
+        merchant=merchant, created_by=actor, client_key=key
+    ).first()
+
+
+def _promotion_create(
+    *,
+    actor,
+    merchant: Merchant,
+    branch: Branch | None,
+    title: str,
+    rules: savings.Rules,
+    products: list[Product],
+    starts_at: datetime,
+    ends_at: datetime,
+    client_key: str,
+) -> Promotion:
+    promotion = Promotion.objects.create(
+        merchant=merchant,
+        branch=branch,
+        title=title,
+        kind=rules.kind,
+        tiers=[list(tier) for tier in rules.tiers],
+        buy_n=rules.buy_n,
+        pay_m=rules.pay_m,
+        second_item_percent=rules.second_item_percent,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=actor,
+        client_key=client_key,
+    )
+    promotion.products.set(products)
+    audit_log(
+        actor=actor,
+        action="pooling.promotion.published",
+        obj=promotion,
+        data={"kind": rules.kind, "tiers": promotion.tiers, "title": title},
+    )
     return promotion
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.catalog.models import Branch
-from groupbuy.pooling import services
+from groupbuy.core.models import AuditEntry
+from groupbuy.pooling import savings, services
 from groupbuy.pooling.models import (
     CartReport,
     ChatMessage,
@@ -433,3 +434,120 @@ def test_a_message_sent_twice_with_its_key_is_stored_and_announced_once(
     too_long = _post(client, url, {**sent, "client_key": "k" * 65}, users[0])
     assert too_long.status_code == 422
     assert ChatMessage.objects.count() == 5
+
+
+def test_a_promotion_already_over_is_refused_on_its_end(client, world):
+    # given a window that ended years ago
+    payload = _promotion_payload(
+        world,
+        starts_at="2020-01-01T00:00:00+08:00",
+        ends_at="2020-01-02T00:00:00+08:00",
+    )
+    world["owner"].preferred_language = "en"
+    world["owner"].save(update_fields=["preferred_language"])
+
+    # when the owner publishes it
+    response = _post(client, "/promotions", payload, world["owner"])
+
+    # then it is refused on ends_at, and nothing is stored
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_promotion"
+    assert response.json()["fields"] == {
+        "ends_at": ["the promotion must end in the future"]
+    }
+    assert Promotion.objects.count() == 1
+
+
+def test_an_end_before_the_start_is_filed_under_ends_at(client, world):
+    # given an end a day before the start, and tiers that are fine
+    now = timezone.now()
+    payload = _promotion_payload(
+        world,
+        starts_at=(now + timedelta(days=2)).isoformat(),
+        ends_at=(now + timedelta(days=1)).isoformat(),
+    )
+    world["owner"].preferred_language = "en"
+    world["owner"].save(update_fields=["preferred_language"])
+
+    # when
+    response = _post(client, "/promotions", payload, world["owner"])
+
+    # then the refusal names the end, not the tiers
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "ends_at": ["the promotion must end after it starts"]
+    }
+
+
+@pytest.mark.parametrize("when", ["over", "not_begun"])
+def test_the_saving_of_a_promotion_not_running_is_refused(client, world, when):
+    # given a promotion that ended an hour ago, or begins in an hour
+    now = timezone.now()
+    window = {
+        "over": (now - timedelta(days=1), now - timedelta(hours=1)),
+        "not_begun": (now + timedelta(hours=1), now + timedelta(days=1)),
+    }[when]
+    promotion = world["promotion"]
+    Promotion.objects.filter(pk=promotion.pk).update(
+        starts_at=window[0], ends_at=window[1]
+    )
+
+    # when a basket that would reach its ¥300 tier asks what it saves
+    response = _post(
+        client,
+        f"/promotions/{promotion.public_id}/saving",
+        {"lines": [{"unit_price_fen": 16_000, "quantity": 2}]},
+    )
+
+    # then it is refused as asking to pool for it is, and no saving is quoted
+    assert response.status_code == 409
+    assert response.json()["code"] == "promotion_not_running"
+    assert "saving_fen" not in response.json()
+
+
+def test_publishing_again_with_the_same_client_key_stores_one(client, world):
+    # given a promotion published with a client key
+    payload = _promotion_payload(world, title="重复提交 dup", client_key="k-1")
+    first = _post(client, "/promotions", payload, world["owner"])
+
+    # when the same request is sent again
+    again = _post(client, "/promotions", payload, world["owner"])
+
+    # then the same promotion answers, once stored and audited
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert Promotion.objects.filter(title="重复提交 dup").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="pooling.promotion.published", object_id=first.json()["id"]
+        ).count()
+        == 1
+    )
+    # and with another key, it publishes another
+    other = _post(
+        client, "/promotions", {**payload, "client_key": "k-2"}, world["owner"]
+    )
+    assert other.json()["id"] != first.json()["id"]
+
+
+def test_the_kinds_of_promotion_are_listed_in_the_schema_and_the_refusal(client, world):
+    # given the API's description
+    document = client.get("/api/openapi.json").json()
+    kind = document["components"]["schemas"]["PromotionIn"]["properties"]["kind"]
+    world["owner"].preferred_language = "en"
+    world["owner"].save(update_fields=["preferred_language"])
+
+    # when a client guesses another kind
+    response = _post(
+        client,
+        "/promotions",
+        _promotion_payload(world, kind="buy_n_pay_m"),
+        world["owner"],
+    )
+
+    # then the document lists the three, and so does the 422
+    assert kind["enum"] == list(savings.KINDS)
+    assert response.status_code == 422
+    assert response.json()["fields"]["kind"] == [
+        "Give one of: 'threshold', 'n_for_m' or 'second_item'."
+    ]

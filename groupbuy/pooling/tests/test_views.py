@@ -412,3 +412,47 @@ def test_the_promotion_form_refuses_amounts_no_shop_means(
     assert response.status_code == 200
     assert why in " ".join(response.context["form"].errors[field])
     assert Promotion.objects.count() == 1  # the shop's own, from before
+
+
+def test_a_tier_with_three_decimals_is_refused_as_the_price_fields_refuse_it(
+    client, shop
+):
+    """The page stored "200-20.555" as [20000, 2056]; the deal form refuses it."""
+    # given
+    merchant, _branch, owner, _promotion = shop
+    client.force_login(owner)
+
+    # when
+    response = client.post(
+        f"/pooling/merchant/{merchant.public_id}/promotions/",
+        {"title": "三位小数", "kind": "threshold", "tiers": "200-20.555", "days": 3},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors["tiers"] == ["最多保留两位小数（分）。"]
+    assert not Promotion.objects.filter(title="三位小数").exists()
+
+
+def test_the_publishing_form_sent_twice_publishes_once(client, shop):
+    # given the form as the page shows it, with its one-time key
+    merchant, _branch, owner, _promotion = shop
+    client.force_login(owner)
+    url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    key = client.get(url).context["form"]["client_key"].value()
+    form = {
+        "title": "重复提交 dup",
+        "kind": "threshold",
+        "tiers": "200-20",
+        "days": 3,
+        "client_key": key,
+    }
+
+    # when it is sent twice (a double click, back and resend)
+    first, second = client.post(url, form), client.post(url, form)
+
+    # then one promotion is published, and both land on the list
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Promotion.objects.filter(title="重复提交 dup").count() == 1
+    # and the next form shown carries a new key
+    assert client.get(url).context["form"]["client_key"].value() not in ("", key)

@@ -64,6 +64,7 @@ def merchant_promotions(request, merchant_id: str):
                 second_item_percent=data["second_item_percent"] or 100,
                 starts_at=now,
                 ends_at=now + timedelta(days=data["days"]),
+                client_key=data["client_key"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
