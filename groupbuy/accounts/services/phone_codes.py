@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -113,8 +113,10 @@ def code_issue(
     pending: dict | None = None,
     text_without_code: str = "",
     send_code: bool = True,
+    language: str | None = None,
 ) -> CodeSent:
-    """Create a verification (in the caller's transaction) and queue its SMS."""
+    """Create a verification (in the caller's transaction) and queue its SMS,
+    written in ``language`` (default: the request's)."""
     code_request_throttle(phone=phone, purpose=purpose, address=address)
     now = timezone.now()
     verification_id = new_public_id("vrf")
@@ -138,7 +140,8 @@ def code_issue(
         obj=verification,
         data={"purpose": purpose, "address": address},
     )
-    text = _code_text(purpose, code) if send_code else text_without_code
+    with translation.override(language or translation.get_language()):
+        text = _code_text(purpose, code) if send_code else text_without_code
     if text:
         after_commit(_send_sms, phone, text, f"phone-code-{verification_id}")
     return CodeSent(verification, text)
@@ -234,19 +237,29 @@ def sign_up_request(
 
 def _sign_up_code_issue(*, phone: str, pending: dict, address: str) -> CodeSent:
     with transaction.atomic():
-        exists = User.objects.filter(phone=phone).exists()
+        holder = User.objects.filter(phone=phone).first()
+        # The SMS is in the language the person chose on the form, not their
+        # browser's; a number that has an account is told in its holder's.
+        # Refusals (too many codes) stay in the request's language.
+        language = (
+            holder.preferred_language
+            if holder is not None
+            else pending.get("preferred_language") or User.Language.ZH_HANS
+        )
+        with translation.override(language):
+            taken_text = _(
+                "%(site)s: someone tried to sign up with this number, which already "
+                "has an account. Log in, or reset your password if you forgot it."
+            ) % {"site": settings.GROUPBUY_SITE_NAME}
         return code_issue(
             purpose=Purpose.SIGN_UP,
             phone=phone,
             user=None,
             address=address,
-            pending={} if exists else pending,
-            send_code=not exists and bool(pending.get("password_hash")),
-            text_without_code=_(
-                "%(site)s: someone tried to sign up with this number, which already "
-                "has an account. Log in, or reset your password if you forgot it."
-            )
-            % {"site": settings.GROUPBUY_SITE_NAME},
+            pending={} if holder is not None else pending,
+            send_code=holder is None and bool(pending.get("password_hash")),
+            text_without_code=taken_text,
+            language=language,
         )
 
 
