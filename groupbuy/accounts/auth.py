@@ -6,6 +6,7 @@ Browsers use the Django session (with CSRF on unsafe methods); other clients sen
 
 from ninja.security import HttpBearer, SessionAuth
 
+from groupbuy.accounts.middleware import activate_user_language
 from groupbuy.accounts.services import api_token_authenticate
 
 
@@ -14,6 +15,10 @@ class BearerTokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            # The middlewares saw no one: from here on (the handler, its
+            # refusals, the 422s of the input read after authentication)
+            # answer in the person's saved language, as the web does.
+            activate_user_language(request, user)
         return user
 
 

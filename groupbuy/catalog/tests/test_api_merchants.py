@@ -184,6 +184,8 @@ def test_bearer_token_is_recognised_on_public_listing_reads(client):
 def test_a_second_branch_of_the_same_name_is_refused_by_api(client):
     # given an owner whose shop has 人民广场店
     owner = make_merchant_member(role="owner")
+    owner.user.preferred_language = "en"  # the API speaks it; we compare English
+    owner.user.save(update_fields=["preferred_language"])
     make_branch(merchant=owner.merchant, name="人民广场店")
     _token, secret = api_token_create(actor=owner.user)
     # when they add another 人民广场店 (spaced differently)

@@ -142,6 +142,8 @@ def test_cashiers_outsiders_and_other_merchants_owners_are_refused_by_api(client
 
 def test_another_merchants_branch_or_a_closed_one_is_refused_on_its_field(client):
     owner, cashier, east, _west = _shop()
+    owner.user.preferred_language = "en"  # the API speaks it; we compare English
+    owner.user.save(update_fields=["preferred_language"])
     elsewhere = make_branch(name="Elsewhere")
     closed = make_branch(merchant=owner.merchant, name="Closed", is_active=False)
     for branch, message in (

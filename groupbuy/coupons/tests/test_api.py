@@ -192,8 +192,10 @@ def _station_keys() -> dict:
     ],
 )
 def test_a_malformed_station_key_is_a_422_on_its_field(client, field, value, message):
-    # given
+    # given (the API speaks a token user's saved language)
     station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
     url = f"/api/coupons/merchants/{station.merchant.public_id}/keys"
     keys_before = list(MerchantKey.objects.values_list("pk", "is_active"))
     # when

@@ -284,6 +284,9 @@ def test_an_unknown_rule_lists_the_rules_in_the_requests_language(
     from groupbuy.accounts.services import api_token_create
 
     station = make_station()
+    # (a token user is answered in their saved language, over Accept-Language)
+    station.owner.preferred_language = ""
+    station.owner.save(update_fields=["preferred_language"])
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
     _token, secret = api_token_create(actor=station.owner)
     # when

@@ -8,18 +8,24 @@ from django.utils import timezone
 from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import deal_close
+from groupbuy.deals.tests import factories
 from groupbuy.deals.tests.factories import (
     ensure_pickup_branch,
     join_and_pay,
     make_deal,
     make_merchant,
     make_product,
-    make_user,
     pass_deadline,
 )
 from groupbuy.escrow.models import PaymentIntent
 
 pytestmark = pytest.mark.django_db
+
+
+def make_user(**extra):
+    """A user reading English: the API answers a token user in their saved
+    language, and these tests compare its English messages."""
+    return factories.make_user(**{"preferred_language": "en", **extra})
 
 
 def _auth(user) -> dict:

@@ -26,6 +26,14 @@ def _auth(user) -> dict:
     return {"Authorization": f"Bearer {secret}"}
 
 
+def _read_english(*users) -> None:
+    """The API answers a token user in their saved language; these compare
+    its English."""
+    for user in users:
+        user.preferred_language = "en"
+        user.save(update_fields=["preferred_language"])
+
+
 def _shop():
     owner, cashier = make_user(), make_user()
     merchant = make_merchant(owner=owner)
@@ -85,6 +93,7 @@ def test_the_orders_of_all_deals_page_newest_first_without_gaps_or_repeats(clien
 
 def test_owners_add_stock_move_the_deadline_and_refund_others_cannot(client):
     merchant, owner, cashier, outsiders = _shop()
+    _read_english(owner, cashier, *outsiders)
     deal = make_deal(merchant=merchant, stock=10)
     order = join_and_pay(deal)
     stock_url = f"/api/deals/{deal.public_id}/stock"
@@ -304,6 +313,7 @@ def test_a_deadline_at_the_edge_of_the_calendar_is_refused_and_pages_stay_up(
 ):
     # given an open deal (the home page lists it)
     merchant, owner, _cashier, _outsiders = _shop()
+    _read_english(owner)
     deal = make_deal(merchant=merchant)
     before = deal.deadline_at
     # when its owner moves the deadline to the end (or start) of the calendar

@@ -15,6 +15,7 @@ from groupbuy.core.tests.test_api_errors import assert_api_error
 from groupbuy.deals.models import Deal
 from groupbuy.demands import services
 from groupbuy.demands.models import Demand, Offer
+from groupbuy.demands.tests import factories
 from groupbuy.demands.tests.factories import (
     assert_ledger_sound,
     balance,
@@ -24,12 +25,17 @@ from groupbuy.demands.tests.factories import (
     make_owner_merchant,
     make_product,
     make_published,
-    make_user,
     pay_intent,
 )
 from groupbuy.escrow.models import LedgerTransaction, PaymentIntent
 
 pytestmark = pytest.mark.django_db
+
+
+def make_user(**extra):
+    """A user reading English: the API answers a token user in their saved
+    language, and these tests compare its English messages."""
+    return factories.make_user(**{"preferred_language": "en", **extra})
 
 
 def _auth(user) -> dict:
@@ -285,6 +291,8 @@ def test_an_offer_from_a_shop_with_no_open_branch_is_refused(client):
     demand = make_published()
     merchant, owner = make_owner_merchant()
     merchant.branches.all().delete()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
     # when it sends an offer
     response = _post(
         client, f"/{demand.public_id}/offers", owner, _offer_body(merchant)
@@ -572,7 +580,7 @@ def test_a_merchant_search_without_a_merchant_is_a_clear_400(client):
     from groupbuy.accounts.services import api_token_create
     from groupbuy.demands.tests.factories import make_user as demands_user
 
-    _token, secret = api_token_create(actor=demands_user())
+    _token, secret = api_token_create(actor=demands_user(preferred_language="en"))
     # when the merchant is left empty (schemathesis found a 500 here)
     response = client.get(
         "/api/demands/merchant/search",

@@ -24,6 +24,11 @@ SCHEDULE = {
 
 
 def _auth(user):
+    """Bearer headers for ``user``, who reads English: the API answers a token
+    user in their saved language, and these tests compare English."""
+    if user.preferred_language != "en":
+        user.preferred_language = "en"
+        user.save(update_fields=["preferred_language"])
     _token, secret = api_token_create(actor=user)
     return {"Authorization": f"Bearer {secret}"}
 

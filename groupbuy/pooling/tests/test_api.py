@@ -16,17 +16,29 @@ from groupbuy.pooling.models import (
     PoolRequest,
     Promotion,
 )
+from groupbuy.pooling.tests import factories
 from groupbuy.pooling.tests.factories import (
     auth,
     make_promotion,
     make_request,
-    make_shop,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/pooling"
+
+
+def make_user(**extra):
+    """A user reading English: the API answers a token user in their saved
+    language, and these tests compare its English messages."""
+    return factories.make_user(**{"preferred_language": "en", **extra})
+
+
+def make_shop(**kwargs):
+    merchant, branch, owner = factories.make_shop(**kwargs)
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    return merchant, branch, owner
 
 
 def _post(client, path, data, user=None):

@@ -10,11 +10,25 @@ from django.utils.translation import override
 from groupbuy.api import api
 from groupbuy.pooling.models import CartReport, PoolingProfile, PoolRequest, Promotion
 from groupbuy.pooling.schemas import MAX_FEN, MAX_TIERS
-from groupbuy.pooling.tests.factories import auth, make_promotion, make_shop, make_user
+from groupbuy.pooling.tests import factories
+from groupbuy.pooling.tests.factories import auth, make_promotion
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/pooling"
+
+
+def make_user(**extra):
+    """A user reading English: the API answers a token user in their saved
+    language, and these tests compare its English messages."""
+    return factories.make_user(**{"preferred_language": "en", **extra})
+
+
+def make_shop():
+    merchant, branch, owner = factories.make_shop()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    return merchant, branch, owner
 
 
 @pytest.fixture

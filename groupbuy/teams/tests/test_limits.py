@@ -76,7 +76,7 @@ def test_a_place_left_frees_its_slot_and_the_same_team_can_be_rejoined():
 
 def test_the_api_answers_409_beyond_the_limit(client):
     team_deal = make_team_deal(team_size=3, limit_per_shopper=2)
-    alice = make_user()
+    alice = make_user(preferred_language="en")  # the API speaks it
     _token, secret = api_token_create(actor=alice)
     headers = {"Authorization": f"Bearer {secret}"}
     url = f"/api/teams/deals/{team_deal.deal.public_id}/teams"
