@@ -493,6 +493,9 @@ def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
 def test_an_erased_person_shows_as_deleted_user_to_the_others(
     client, shopper, operator, everywhere
 ):
+    # the friend reads English (the API speaks a token user's saved language)
+    everywhere.friend.preferred_language = "en"
+    everywhere.friend.save(update_fields=["preferred_language"])
     client.post("/api/me/data/erasure", headers=bearer(shopper))
     client.post(
         f"/api/ops/erasures/{ErasureRequest.objects.get().public_id}/perform",
