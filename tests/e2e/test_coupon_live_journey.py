@@ -93,7 +93,9 @@ def test_a_redemption_before_the_socket_listens_shows_once_it_does(
         if held:
             break
         page.wait_for_timeout(100)
-    assert len(held) == 1
+    # (on a slow run the page may give up on a socket that never opens and dial
+    # again: the newest one is the one it listens on)
+    assert held
     assert "Valid" in page.inner_text("#coupon-status")
 
     # when the cashier redeems it meanwhile (its push reaches no socket of hers)
@@ -110,7 +112,7 @@ def test_a_redemption_before_the_socket_listens_shows_once_it_does(
     assert "Valid" in page.inner_text("#coupon-status")
 
     # and then her socket reaches the server and joins her group
-    held[0].connect_to_server()
+    held[-1].connect_to_server()
 
     # then her page catches up: redeemed, its code gone, unreloaded
     page.locator("#coupon-status", has_text="Redeemed").wait_for(timeout=15_000)
