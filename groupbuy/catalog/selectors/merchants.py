@@ -62,6 +62,25 @@ def merchant_branches(*, merchant: Merchant) -> QuerySet[Branch]:
     return merchant.branches.filter(is_active=True).order_by("name", "id")
 
 
+def branch_open_locked(branch: Branch) -> bool:
+    """Lock ``branch`` until the caller's transaction commits; return whether
+    it is open now.
+
+    For a write that leaves something at the branch (an order to collect, a
+    redemption): closing a branch (``branch_update``) takes it ``FOR UPDATE``
+    and counts what waits there, so the write either commits first and is
+    counted, or waits here and finds it closed. ``FOR NO KEY UPDATE``, which
+    the closing's lock waits for; take it after the caller's own row (the
+    deal, the coupon), the order ``deal_open`` and batch imports lock in.
+    """
+    return bool(
+        Branch.objects.select_for_update(no_key=True)
+        .filter(pk=branch.pk)
+        .values_list("is_active", flat=True)
+        .first()
+    )
+
+
 def branch_closed_at(*, branch: Branch) -> datetime | None:
     """Return when ``branch``, closed now, closed: the time of its last change
     of ``is_active`` in the audit trail (``branch_update`` audits every

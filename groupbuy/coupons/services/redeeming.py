@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_staff_branch
+from groupbuy.catalog.selectors import branch_open_locked
 from groupbuy.core.audit import audit_log
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import codec
@@ -313,19 +314,10 @@ def branch_closed_refusal(branch: Branch) -> CouponError:
 def _lock_open_branch(branch: Branch) -> None:
     """Lock ``branch`` until the redemption commits; refuse it if it has closed.
 
-    A branch closing (catalog's ``branch_update``) locks it, so a redemption
-    either commits first or waits and finds it closed. Taken after the
-    coupon's UPDATE (coupon, then branch, as a batch import's coupon locks
-    come first), ``FOR NO KEY UPDATE``, which a closing's ``FOR UPDATE``
-    waits for.
+    Taken after the coupon's UPDATE (coupon, then branch, as a batch
+    import's coupon locks come first); see ``branch_open_locked``.
     """
-    is_active = (
-        Branch.objects.select_for_update(no_key=True)
-        .filter(pk=branch.pk)
-        .values_list("is_active", flat=True)
-        .first()
-    )
-    if not is_active:
+    if not branch_open_locked(branch):
         raise branch_closed_refusal(branch)
 
 

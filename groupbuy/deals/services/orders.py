@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groupbuy.accounts.services.payers import payer_lock
-from groupbuy.catalog.models import Branch
+from groupbuy.catalog.selectors import branch_open_locked
 from groupbuy.clock.services import late_by_ms
 from groupbuy.core.audit import audit_log
 from groupbuy.core.compiled import CompiledUpdate, insert
@@ -77,19 +77,10 @@ def _check_pickup_branch(deal: Deal, branch) -> None:
 def lock_pickup_branch(branch) -> None:
     """Lock ``branch`` until the join commits and refuse it if it has closed.
 
-    Closing a branch (catalog's ``branch_update``) locks it and counts the
-    orders to collect there: this join's order is then either committed and
-    counted, or waits here and finds the branch closed. Taken after the
-    deal's stock UPDATE (deal, then branch, as ``deal_open`` locks them), with
-    ``FOR NO KEY UPDATE``, which a closing's ``FOR UPDATE`` waits for.
+    Taken after the deal's stock UPDATE (deal, then branch, as ``deal_open``
+    locks them); see ``catalog.selectors.branch_open_locked``.
     """
-    is_active = (
-        Branch.objects.select_for_update(no_key=True)
-        .filter(pk=branch.pk)
-        .values_list("is_active", flat=True)
-        .first()
-    )
-    if not is_active:
+    if not branch_open_locked(branch):
         raise branch_closed_refusal(branch)
 
 
