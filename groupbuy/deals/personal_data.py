@@ -1,5 +1,9 @@
 """What deals holds about a person: their orders (kept on erasure: money records).
 
+An order still waiting for payment is cancelled on erasure (as the platform's,
+``operator``), so its units go back on sale at once instead of staying held
+for a person who can no longer pay, until the payment window ends.
+
 Nobody is erased while a group buy they paid into has not finished with their
 money (it would be confirmed, or refunded, to a person who no longer exists),
 nor a merchant's only owner while its group buys are unfinished: an open deal
@@ -49,8 +53,20 @@ class DealsPersonalData(PersonalDataProvider):
         return _orders_holding_money(user) + _shops_needing_their_owner(user)
 
     def erase(self, user) -> None:
-        # Orders are money records: they stay, pointing at the pseudonymous user.
-        return None
+        # Orders are money records: they stay, pointing at the pseudonymous
+        # user. Unpaid ones release their units; the blockers above made sure
+        # none holds money or waits for a provider's answer. Runs under the
+        # person's lock, taken before any deal's (the join's order too).
+        from groupbuy.deals.models import DealOrder
+        from groupbuy.deals.services.cancelling import deal_order_cancel_unpaid
+
+        unpaid = DealOrder.objects.filter(
+            shopper=user, status=DealOrder.Status.PENDING_PAYMENT
+        ).select_related("deal")
+        for order in unpaid.order_by("deal_id", "id"):
+            deal_order_cancel_unpaid(
+                order=order, reason=DealOrder.CancelReason.OPERATOR
+            )
 
 
 def _orders_holding_money(user) -> list[str]:

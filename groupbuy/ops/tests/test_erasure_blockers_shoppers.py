@@ -321,3 +321,37 @@ def test_the_person_is_locked_before_their_blockers_are_read(monkeypatch, shoppe
     # that takes the same lock waits for the erasure, or the check sees it)
     assert seen_by_the_check[0][:1] == ["accounts.User"]
     assert seen_by_the_check[1][:2] == ["accounts.User", "ops.ErasureRequest"]
+
+
+def test_erasing_cancels_their_unpaid_orders_and_puts_the_units_back(shopper):
+    # given an order awaiting payment for 3 units, and an unpaid team place
+    deal = make_deal(stock=10)
+    order = deal_join(actor=shopper, deal=deal, quantity=3)
+    place = team_open(actor=shopper, team_deal=make_team_deal())
+    team_deal_id = place.order.deal_id
+    deal.refresh_from_db()
+    assert deal.sold == 3
+    request = erasure_request(actor=shopper)
+
+    # when the request falls due and is performed
+    assert erasures_perform_due(now=timezone.now() + timedelta(days=8)) == 1
+
+    # then both are cancelled by the platform, and their units are on sale again
+    request.refresh_from_db()
+    assert request.status == ErasureRequest.Status.COMPLETED
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason) == (
+        DealOrder.Status.CANCELLED,
+        DealOrder.CancelReason.OPERATOR,
+    )
+    assert PaymentIntent.objects.get(pk=order.payment_intent_id).status == (
+        PaymentIntent.Status.CANCELLED
+    )
+    deal.refresh_from_db()
+    assert (deal.sold, deal.buyers) == (0, 0)
+    place.refresh_from_db()
+    assert place.status == TeamMember.Status.CANCELLED
+    assert DealOrder.objects.get(pk=place.order_id).status == DealOrder.Status.CANCELLED
+    assert not DealOrder.objects.filter(
+        deal_id=team_deal_id, status=DealOrder.Status.PENDING_PAYMENT
+    ).exists()
