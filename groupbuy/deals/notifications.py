@@ -148,9 +148,76 @@ def notify_order_expired(order: DealOrder) -> None:
     )
 
 
-def notify_order_released_at_close(order: DealOrder) -> None:
-    """Tell the shopper their unpaid order was released as its deal closed."""
-    if order.refunded_fen:
+# Who stopped a deal → what the shopper of an unpaid order reads: (nothing
+# paid, a deposit refunded) × (without, with their reason).
+_RELEASED_STOPPED_BODIES = {
+    "merchant": (
+        (
+            _(
+                "The shop stopped this group buy before you paid, so your order "
+                "was released. Nothing was charged."
+            ),
+            _(
+                "The shop stopped this group buy before you paid, so your order "
+                "was released. Nothing was charged. The shop says: “%(reason)s”"
+            ),
+        ),
+        (
+            _(
+                "The shop stopped this group buy before you paid, so your order "
+                "was released; the %(amount)s already paid is refunded to you."
+            ),
+            _(
+                "The shop stopped this group buy before you paid, so your order "
+                "was released; the %(amount)s already paid is refunded to you. "
+                "The shop says: “%(reason)s”"
+            ),
+        ),
+    ),
+    "platform": (
+        (
+            _(
+                "The platform stopped this group buy before you paid, so your "
+                "order was released. Nothing was charged."
+            ),
+            _(
+                "The platform stopped this group buy before you paid, so your "
+                "order was released. Nothing was charged. The platform says: "
+                "“%(reason)s”"
+            ),
+        ),
+        (
+            _(
+                "The platform stopped this group buy before you paid, so your "
+                "order was released; the %(amount)s already paid is refunded to "
+                "you."
+            ),
+            _(
+                "The platform stopped this group buy before you paid, so your "
+                "order was released; the %(amount)s already paid is refunded to "
+                "you. The platform says: “%(reason)s”"
+            ),
+        ),
+    ),
+}
+
+
+def notify_order_released_at_close(order: DealOrder, *, stop=None) -> None:
+    """Tell the shopper their unpaid order was released as its deal closed;
+    ``stop`` (``closing.Stop``): the deal was stopped, by whom and why, which
+    they read as its paid buyers do (``notify_deal_stopped``)."""
+    data = {"quantity": order.quantity, "refunded_fen": order.refunded_fen}
+    if stop is not None:
+        bodies = _RELEASED_STOPPED_BODIES.get(
+            stop.by, _RELEASED_STOPPED_BODIES["platform"]
+        )
+        without_reason, with_reason = bodies[bool(order.refunded_fen)]
+        body = interpolate_lazy(
+            with_reason if stop.reason else without_reason,
+            {"amount": format_fen(order.refunded_fen), "reason": stop.reason},
+        )
+        data.update(stopped_by=stop.by, reason=stop.reason)
+    elif order.refunded_fen:
         # a demand's deposit was applied to it: that comes back
         body = interpolate_lazy(
             _(
@@ -171,7 +238,7 @@ def notify_order_released_at_close(order: DealOrder) -> None:
             _("Order released: %(title)s"), {"title": order.deal.title}
         ),
         body=body,
-        data={"quantity": order.quantity, "refunded_fen": order.refunded_fen},
+        data=data,
     )
 
 

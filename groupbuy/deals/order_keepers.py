@@ -9,12 +9,15 @@ registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
 
 - leaves every order paid through the keeper's purpose out of closing,
   settling and the tier count;
-- calls ``deal_closing(actor=, deal=, now=, stopping=)`` before it takes the
-  row lock of a deal it is about to close (the keeper takes its own locks in
-  its own order): the keeper decides, refunds or cancels every live order it
-  keeps; ``stopping`` is an operator stopping the deal as failed (refund
-  everything unfinished), otherwise the deadline passed or an operator closed
-  it early;
+- calls ``deal_closing(actor=, deal=, now=, stopping=, stop=)`` before it
+  takes the row lock of a deal it is about to close (the keeper takes its own
+  locks in its own order): the keeper decides, refunds or cancels every live
+  order it keeps; ``stopping`` is the deal closing as failed whatever its
+  orders (refund everything unfinished), otherwise the deadline passed or an
+  operator closed it early; ``stop``, when someone stopped it, says who and
+  why (``closing.Stop``: ``by``, a ``Deal.StoppedBy``, and ``reason``, their
+  words), for the keeper to tell its shoppers as the deals app tells its own
+  (the deal row gets them only once it is closed, after the keepers);
 - asks ``deal_outcome(deal)`` how a closed deal ended, for the label people
   read (``Deal.state_label``): an ``Outcome(label, has_failed)`` or None (the
   deals app's own label: a team deal's row closes "failed" because no order
@@ -117,9 +120,11 @@ def keeper_for(order) -> OrderKeeper | None:
     return _keepers.get(purpose)
 
 
-def run_deal_closing(*, actor, deal, now, stopping: bool) -> None:
+def run_deal_closing(*, actor, deal, now, stopping: bool, stop=None) -> None:
     for keeper in list(_keepers.values()):
-        keeper.deal_closing(actor=actor, deal=deal, now=now, stopping=stopping)
+        keeper.deal_closing(
+            actor=actor, deal=deal, now=now, stopping=stopping, stop=stop
+        )
 
 
 def deal_outcome(deal) -> Outcome | None:

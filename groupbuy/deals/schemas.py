@@ -96,7 +96,9 @@ class OrderOut(Schema):
     # order its shopper cancelled, whose status stays "refunded".
     shown_status: str
     cancel_reason: str
-    # The shop's (or the platform's) words when it refunded the order; "" else.
+    # The shop's (or the platform's) words when it refunded the order or
+    # stopped its deal (cancel_reason "deal_stopped", an unpaid order cancelled
+    # too); "" else.
     refund_reason: str
     quantity: int
     unit_price_cap_fen: int

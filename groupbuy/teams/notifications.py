@@ -10,7 +10,7 @@ from groupbuy.core.money import format_fen
 from groupbuy.notify.services import notification_enqueue
 
 
-def _send(member, *, kind: str, title, body) -> None:
+def _send(member, *, kind: str, title, body, extra: dict | None = None) -> None:
     from groupbuy.teams.services.common import team_url
 
     team = member.team
@@ -20,7 +20,11 @@ def _send(member, *, kind: str, title, body) -> None:
         title=title,
         body=body,
         url=team_url(team),
-        data={"team_id": team.public_id, "order_id": member.order.public_id},
+        data={
+            "team_id": team.public_id,
+            "order_id": member.order.public_id,
+            **(extra or {}),
+        },
         idempotency_key=f"{kind}:{member.order.public_id}",
     )
 
@@ -52,18 +56,59 @@ def notify_team_expired(member) -> None:
     )
 
 
-def notify_team_stopped(member) -> None:
+# Who stopped the team buy → what a member of a stopped team reads, without
+# and with their reason.
+_STOPPED_BODIES = {
+    "merchant": (
+        _(
+            "The shop stopped this team buy before your team filled; whatever "
+            "you paid is refunded in full."
+        ),
+        _(
+            "The shop stopped this team buy before your team filled; whatever "
+            "you paid is refunded in full. The shop says: “%(reason)s”"
+        ),
+    ),
+    "platform": (
+        _(
+            "The platform stopped this team buy before your team filled; "
+            "whatever you paid is refunded in full."
+        ),
+        _(
+            "The platform stopped this team buy before your team filled; "
+            "whatever you paid is refunded in full. The platform says: "
+            "“%(reason)s”"
+        ),
+    ),
+}
+
+
+def notify_team_stopped(member, *, stop=None) -> None:
+    """Tell a member their team was stopped; ``stop`` (who stopped the team
+    buy and why, in their words): told as the deal's own buyers are told."""
     deal = member.team.team_deal.deal
+    extra = {}
+    if stop is not None:
+        without_reason, with_reason = _STOPPED_BODIES.get(
+            stop.by, _STOPPED_BODIES["platform"]
+        )
+        body = interpolate_lazy(
+            with_reason if stop.reason else without_reason, {"reason": stop.reason}
+        )
+        extra = {"stopped_by": stop.by, "reason": stop.reason}
+    else:
+        body = _(
+            "This team buy ended before your team filled; whatever you paid "
+            "is refunded in full."
+        )
     _send(
         member,
         kind="teams.stopped",
         title=interpolate_lazy(
             _("Your team was stopped: %(title)s"), {"title": deal.title}
         ),
-        body=_(
-            "This team buy ended before your team filled; whatever you paid "
-            "is refunded in full."
-        ),
+        body=body,
+        extra=extra,
     )
 
 

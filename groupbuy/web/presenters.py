@@ -68,6 +68,30 @@ _CANCELLED_SENTENCES = {
     ),
     Reason.OPERATOR: _("The platform cancelled this order; nothing was charged."),
 }
+# An unpaid order cancelled as its deal was stopped, by who stopped it: without
+# and with a deposit that comes back.
+_CANCELLED_STOPPED_SENTENCES = {
+    Deal.StoppedBy.MERCHANT: (
+        _(
+            "The shop stopped this group buy before you paid, so this order is "
+            "cancelled; nothing was charged."
+        ),
+        _(
+            "The shop stopped this group buy before you paid, so this order is "
+            "cancelled: the %(refunded)s already paid is refunded to you."
+        ),
+    ),
+    Deal.StoppedBy.PLATFORM: (
+        _(
+            "The platform stopped this group buy before you paid, so this order "
+            "is cancelled; nothing was charged."
+        ),
+        _(
+            "The platform stopped this group buy before you paid, so this order "
+            "is cancelled: the %(refunded)s already paid is refunded to you."
+        ),
+    ),
+}
 # A cancelled order that had been paid in part (a demand's deposit applied to
 # it): what was paid comes back, so "nothing was charged" would be wrong.
 _CANCELLED_REFUNDED_SENTENCES = {
@@ -367,7 +391,12 @@ class OrderView:
         order or stopped its deal, as the shopper's notification quotes them;
         "" if none."""
         order = self.order
-        if order.status != Status.REFUNDED or not order.refund_reason:
+        if not order.refund_reason:
+            return ""
+        is_stopped = order.cancel_reason == Reason.DEAL_STOPPED
+        if order.status != Status.REFUNDED and not (
+            order.status == Status.CANCELLED and is_stopped
+        ):
             return ""
         if order.cancel_reason == Reason.OPERATOR or self.is_stopped_by_platform:
             sentence = _("The platform says: “%(reason)s”")
@@ -386,6 +415,13 @@ class OrderView:
             )
             if order.cancel_reason == Reason.DEAL_STOPPED:
                 sentence = _STOPPED_SENTENCES.get(order.deal.stopped_by, sentence)
+            return str(sentence % {"refunded": format_fen(order.refunded_fen)})
+        if order.cancel_reason == Reason.DEAL_STOPPED:
+            sentences = _CANCELLED_STOPPED_SENTENCES.get(
+                order.deal.stopped_by,
+                _CANCELLED_STOPPED_SENTENCES[Deal.StoppedBy.PLATFORM],
+            )
+            sentence = sentences[bool(order.refunded_fen)]
             return str(sentence % {"refunded": format_fen(order.refunded_fen)})
         if order.refunded_fen:
             sentence = _CANCELLED_REFUNDED_SENTENCES.get(

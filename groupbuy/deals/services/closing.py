@@ -136,7 +136,9 @@ def deal_close(
     lock.
     """
     fail = fail or stop is not None
-    _let_keepers_close(actor=actor, deal=deal, now=now, force=force, fail=fail)
+    _let_keepers_close(
+        actor=actor, deal=deal, now=now, force=force, fail=fail, stop=stop
+    )
     with transaction.atomic():
         deal = lock_deal(deal)
         now = now or timezone.now()
@@ -152,7 +154,7 @@ def deal_close(
         intents, orders = _lock_live_orders(deal, [Status.PENDING_PAYMENT, Status.PAID])
         for order in orders:
             if order.status == Status.PENDING_PAYMENT:
-                _cancel_pending(actor, deal, order, intents, now=now)
+                _cancel_pending(actor, deal, order, intents, now=now, stop=stop)
             elif held_fen(intents[order.public_id]) < order.amount_fen:
                 leave_after_outside_refund(
                     actor, deal, order, intents[order.public_id], now=now
@@ -208,7 +210,9 @@ def deal_close(
     return deal
 
 
-def _let_keepers_close(*, actor, deal: Deal, now, force: bool, fail: bool) -> None:
+def _let_keepers_close(
+    *, actor, deal: Deal, now, force: bool, fail: bool, stop: Stop | None
+) -> None:
     # Unlocked read: keepers take their own locks (team rows, then intents), and
     # taking them under the deal's lock could deadlock with a joining member.
     fresh = Deal.objects.filter(pk=deal.pk).first()
@@ -216,7 +220,7 @@ def _let_keepers_close(*, actor, deal: Deal, now, force: bool, fail: bool) -> No
     if fresh is None or fresh.state != State.OPEN:
         return
     if force or fail or deal_is_due(fresh, now=now):
-        run_deal_closing(actor=actor, deal=fresh, now=now, stopping=fail)
+        run_deal_closing(actor=actor, deal=fresh, now=now, stopping=fail, stop=stop)
 
 
 def _close_later(deal_public_id: str, eta) -> None:
@@ -225,7 +229,12 @@ def _close_later(deal_public_id: str, eta) -> None:
     deal_close_task.schedule(args=(deal_public_id,), eta=eta)
 
 
-def _cancel_pending(actor, deal, order, intents, *, now) -> None:
+def _cancel_pending(actor, deal, order, intents, *, now, stop=None) -> None:
+    """Cancel an unpaid order of a closing deal. Stopped (``stop``), it is
+    cancelled as stopped and keeps the stopper's words as a stopped deal's
+    refunded orders do, so that its page and answers say who stopped it and
+    why, as its shopper's notification does."""
+    reason = Reason.DEAL_STOPPED if stop is not None else Reason.DEAL_CLOSED
     own = intents.get(order.public_id, [])
     for intent in own:
         payment_intent_cancel(actor=actor, intent=intent)
@@ -233,23 +242,19 @@ def _cancel_pending(actor, deal, order, intents, *, now) -> None:
         actor=actor,
         intents=own,
         idempotency_key=f"deals.deal.closed:{order.public_id}",
-        reason=Reason.DEAL_CLOSED,
+        reason=reason,
     )
     order.status = Status.CANCELLED
-    order.cancel_reason = Reason.DEAL_CLOSED
+    order.cancel_reason = reason
     order.cancelled_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "cancel_reason",
-            "cancelled_at",
-            "refunded_fen",
-            "updated_at",
-        ]
-    )
+    fields = ["status", "cancel_reason", "cancelled_at", "refunded_fen", "updated_at"]
+    if stop is not None and stop.reason:
+        order.refund_reason = stop.reason
+        fields.append("refund_reason")
+    order.save(update_fields=fields)
     release_stock(deal=deal, quantity=order.quantity)
-    send_order_left(order=order, actor=actor, reason=Reason.DEAL_CLOSED)
-    notifications.notify_order_released_at_close(order)
+    send_order_left(order=order, actor=actor, reason=reason)
+    notifications.notify_order_released_at_close(order, stop=stop)
 
 
 def _settle_later(deal_public_id: str) -> None:

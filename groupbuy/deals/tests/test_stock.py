@@ -246,3 +246,67 @@ def test_stock_is_not_added_past_the_most_a_deal_holds():
     assert not AuditEntry.objects.filter(action="deals.deal.stock_added").exists()
     # and 10 are added
     assert deal_add_stock(actor=owner, deal=deal, units=10).stock == 1_000_000
+
+
+@pytest.mark.django_db
+def test_an_unpaid_order_of_a_stopped_deal_is_told_who_stopped_it_and_why(
+    django_capture_on_commit_callbacks,
+):
+    # given an unpaid order of the shop's deal and one of a deal the platform
+    # stops
+    owner, deal = _owned_deal()
+    order = deal_join(actor=make_user(preferred_language="en"), deal=deal, quantity=1)
+    other = make_deal()
+    other_order = deal_join(
+        actor=make_user(preferred_language="en"), deal=other, quantity=1
+    )
+    # when the owner stops theirs with a reason, an operator the other without
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_stop(actor=owner, deal=deal, reason="Supplier out of stock")
+        deal_stop(actor=make_user(is_staff=True), deal=other)
+    # then the order is cancelled as stopped and keeps the shop's words
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason, order.refund_reason) == (
+        "cancelled",
+        "deal_stopped",
+        "Supplier out of stock",
+    )
+    note = Notification.objects.get(
+        recipient=order.shopper, kind="deals.order.deal_closed"
+    )
+    assert note.body == (
+        "The shop stopped this group buy before you paid, so your order was "
+        "released. Nothing was charged. The shop says: “Supplier out of stock”"
+    )
+    assert (note.data["stopped_by"], note.data["reason"]) == (
+        "merchant",
+        "Supplier out of stock",
+    )
+    other_order.refresh_from_db()
+    assert (other_order.cancel_reason, other_order.refund_reason) == (
+        "deal_stopped",
+        "",
+    )
+    note = Notification.objects.get(
+        recipient=other_order.shopper, kind="deals.order.deal_closed"
+    )
+    assert note.body == (
+        "The platform stopped this group buy before you paid, so your order was "
+        "released. Nothing was charged."
+    )
+    assert note.data["stopped_by"] == "platform"
+
+
+@pytest.mark.django_db
+def test_an_unpaid_order_of_a_deal_closed_early_is_released_as_before(
+    django_capture_on_commit_callbacks,
+):
+    owner, deal = _owned_deal()
+    order = deal_join(actor=make_user(preferred_language="en"), deal=deal, quantity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close_now(actor=owner, deal=deal)
+    order.refresh_from_db()
+    assert (order.cancel_reason, order.refund_reason) == ("deal_closed", "")
+    note = Notification.objects.get(kind="deals.order.deal_closed")
+    assert "stopped" not in note.body
+    assert "stopped_by" not in note.data

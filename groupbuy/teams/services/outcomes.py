@@ -120,7 +120,9 @@ def team_complete(*, actor=None, team: Team) -> Team:
     return team
 
 
-def _member_leaves(*, actor, team, member, intent, now, reason) -> None:
+def _member_leaves(
+    *, actor, team, member, intent, now, reason, stop_reason: str = ""
+) -> None:
     order = member.order
     if member.status == Status.PAID:
         remaining = intent.remaining_held_fen
@@ -143,15 +145,13 @@ def _member_leaves(*, actor, team, member, intent, now, reason) -> None:
             order.status = OrderStatus.CANCELLED
     order.cancel_reason = reason
     order.cancelled_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "cancel_reason",
-            "cancelled_at",
-            "refunded_fen",
-            "updated_at",
-        ]
-    )
+    fields = ["status", "cancel_reason", "cancelled_at", "refunded_fen", "updated_at"]
+    if stop_reason:
+        # the stopper's words, shown with the order as the deals app's own
+        # orders of a stopped deal show them
+        order.refund_reason = stop_reason
+        fields.append("refund_reason")
+    order.save(update_fields=fields)
     member.save(update_fields=["status"])
     TeamDeal.objects.filter(pk=team.team_deal_id, sold__gte=1).update(
         sold=F("sold") - 1
@@ -165,13 +165,17 @@ def team_expire(*, actor=None, team: Team, now=None) -> Team:
     return _end_team(actor=actor, team=team, now=now, state=Team.State.EXPIRED)
 
 
-def team_stop(*, actor=None, team: Team, now=None) -> Team:
+def team_stop(*, actor=None, team: Team, now=None, stop=None) -> Team:
     """Refund every paid member and cancel every unpaid one of an open team
-    now, whatever its window: its deal was stopped or closed early."""
-    return _end_team(actor=actor, team=team, now=now, state=Team.State.STOPPED)
+    now, whatever its window: its deal was stopped or closed early. ``stop``
+    (the deals app's ``Stop``: who stopped the deal and why) is what the
+    members are told and their orders keep."""
+    return _end_team(
+        actor=actor, team=team, now=now, state=Team.State.STOPPED, stop=stop
+    )
 
 
-def _end_team(*, actor, team: Team, now, state) -> Team:
+def _end_team(*, actor, team: Team, now, state, stop=None) -> Team:
     with transaction.atomic():
         team = _lock_team(team)
         now = now or timezone.now()
@@ -180,11 +184,12 @@ def _end_team(*, actor, team: Team, now, state) -> Team:
         if state == Team.State.EXPIRED and now < team.expires_at:
             return team
         members, intents = _lock_members(team, (Status.PENDING, Status.PAID))
-        reason = (
-            DealOrder.CancelReason.DEAL_FAILED
-            if state == Team.State.EXPIRED
-            else DealOrder.CancelReason.DEAL_CLOSED
-        )
+        if state == Team.State.EXPIRED:
+            reason = DealOrder.CancelReason.DEAL_FAILED
+        elif stop is not None:
+            reason = DealOrder.CancelReason.DEAL_STOPPED
+        else:
+            reason = DealOrder.CancelReason.DEAL_CLOSED
         for member in members:
             intent = intents[member.order.payment_intent_id]
             _member_leaves(
@@ -194,11 +199,12 @@ def _end_team(*, actor, team: Team, now, state) -> Team:
                 intent=intent,
                 now=now,
                 reason=reason,
+                stop_reason=stop.reason if stop is not None else "",
             )
             if state == Team.State.EXPIRED:
                 notifications.notify_team_expired(member)
             else:
-                notifications.notify_team_stopped(member)
+                notifications.notify_team_stopped(member, stop=stop)
         team.state = state
         team.expired_at = now
         team.save(update_fields=["state", "expired_at"])
@@ -283,7 +289,9 @@ def _close_if_empty(*, actor, team: Team, last: TeamMember | None, now) -> None:
         notifications.notify_team_closed(last)
 
 
-def team_deal_closing(*, actor=None, deal: Deal, now, stopping: bool) -> None:
+def team_deal_closing(
+    *, actor=None, deal: Deal, now, stopping: bool, stop=None
+) -> None:
     """The deals app is about to close ``deal`` (order keeper hook).
 
     Sales end now (no team opens or takes a member after this). ``stopping``
@@ -291,6 +299,7 @@ def team_deal_closing(*, actor=None, deal: Deal, now, stopping: bool) -> None:
     refunded. Otherwise (deadline, or closed early): a full team whose members
     all paid completes, a team past its window expires, the rest are stopped.
     Complete teams are left alone. Each team is its own transaction.
+    ``stop``: who stopped the deal and why, told to the stopped teams' members.
     """
     team_deal = TeamDeal.objects.filter(deal_id=deal.pk).first()
     if team_deal is None:
@@ -304,7 +313,7 @@ def team_deal_closing(*, actor=None, deal: Deal, now, stopping: bool) -> None:
         if not stopping and now >= team.expires_at:
             team_expire(actor=actor, team=team, now=now)
         else:
-            team_stop(actor=actor, team=team, now=now)
+            team_stop(actor=actor, team=team, now=now, stop=stop)
 
 
 def _free_abandoned_places(*, now) -> int:

@@ -271,3 +271,54 @@ def test_the_payment_window_expiry_cancels_an_unpaid_team_order_and_its_intent(
     assert intent.status == PaymentIntent.Status.CANCELLED
     team_deal.refresh_from_db()
     assert team_deal.sold == 0
+
+
+def test_a_stopped_team_buys_members_are_told_who_stopped_it_and_why(
+    django_capture_on_commit_callbacks,
+):
+    # given a team buy of a shop, an open team with a paid and an unpaid member
+    owner = make_user()
+    team_deal = make_team_deal(team_size=3)
+    merchant_membership_add(
+        actor=None, user=owner, merchant=team_deal.deal.merchant, role="owner"
+    )
+    paid = team_open(actor=make_user(preferred_language="en"), team_deal=team_deal)
+    pay(paid)
+    unpaid = team_join(actor=make_user(preferred_language="zh-hans"), team=paid.team)
+    # when the owner stops the deal with a reason
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_stop(actor=owner, deal=team_deal.deal, reason="Supplier out of stock")
+    # then each member reads that the shop stopped it, and the shop's words
+    note = Notification.objects.get(recipient=paid.shopper, kind="teams.stopped")
+    assert note.body == (
+        "The shop stopped this team buy before your team filled; whatever you "
+        "paid is refunded in full. The shop says: “Supplier out of stock”"
+    )
+    assert (note.data["stopped_by"], note.data["reason"]) == (
+        "merchant",
+        "Supplier out of stock",
+    )
+    note = Notification.objects.get(recipient=unpaid.shopper, kind="teams.stopped")
+    assert "Supplier out of stock" in note.body
+    assert note.data["stopped_by"] == "merchant"
+    # and both orders keep it as a stopped deal's own orders do
+    for member, status in ((paid, OS.REFUNDED), (unpaid, OS.CANCELLED)):
+        member.order.refresh_from_db()
+        assert (
+            member.order.status,
+            member.order.cancel_reason,
+            member.order.refund_reason,
+        ) == (status, "deal_stopped", "Supplier out of stock")
+
+
+def test_a_team_stopped_by_the_platform_without_a_reason_says_so():
+    team_deal = make_team_deal(team_size=2)
+    paid = team_open(actor=make_user(preferred_language="en"), team_deal=team_deal)
+    pay(paid)
+    deal_stop(actor=_operator(), deal=team_deal.deal)
+    note = Notification.objects.get(recipient=paid.shopper, kind="teams.stopped")
+    assert note.body == (
+        "The platform stopped this team buy before your team filled; whatever "
+        "you paid is refunded in full."
+    )
+    assert (note.data["stopped_by"], note.data["reason"]) == ("platform", "")

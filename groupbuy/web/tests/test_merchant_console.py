@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.models import Branch, StaffInvitation
 from groupbuy.catalog.services.staff import branch_closed_message
 from groupbuy.catalog.tests.factories import (
@@ -736,3 +737,38 @@ def test_the_order_apis_filter_by_shown_status_and_keep_status():
             cancelled.public_id,
             refunded.public_id,
         }, url
+
+
+def test_a_stopped_deals_unpaid_order_page_and_answer_say_who_stopped_it_and_why():
+    # given an unpaid order of the shop's open deal
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant)
+    shopper = make_user(preferred_language="en")
+    order = deal_join(actor=shopper, deal=deal, quantity=1)
+    # when the owner stops it with a reason
+    owner.post(
+        _url("merchant_deal_stop", merchant, deal.public_id),
+        {"reason": "Supplier <b>out</b> of stock"},
+    )
+    # then the shopper's order page says the shop stopped it and quotes them
+    page = _login(shopper).get(reverse("web:order_detail", args=[order.public_id]))
+    html = page.content.decode()
+    assert (
+        "The shop stopped this group buy before you paid, so this order is "
+        "cancelled; nothing was charged."
+    ) in html
+    assert "The shop says: “Supplier &lt;b&gt;out&lt;/b&gt; of stock”" in html
+    assert "not paid before the group buy closed" not in html
+    # and so does the order's answer
+    _token, secret = api_token_create(actor=shopper)
+    answer = Client().get(
+        f"/api/deals/orders/{order.public_id}",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["status"], body["cancel_reason"], body["refund_reason"]) == (
+        "cancelled",
+        "deal_stopped",
+        "Supplier <b>out</b> of stock",
+    )
