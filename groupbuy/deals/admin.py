@@ -1,14 +1,46 @@
 """Operators watch deals and orders here; changes go through the deals services."""
 
+from functools import partial
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.deals import services
 from groupbuy.deals.models import Deal, DealOrder, DealTier
+from groupbuy.deals.services.closing import STOP_REASON_MAX_LENGTH, stop_reason_refusal
+
+
+class StopForm(forms.Form):
+    """The stop action's confirmation: the reason the buyers are told."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        # A little room past the limit: spaces are collapsed before it counts.
+        max_length=STOP_REASON_MAX_LENGTH * 2,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=interpolate_lazy(
+            _(
+                "Optional, at most %(n)s characters. Each buyer reads it quoted: "
+                "“The platform says: …”."
+            ),
+            {"n": STOP_REASON_MAX_LENGTH},
+        ),
+    )
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if message := stop_reason_refusal(reason):
+            raise forms.ValidationError(message)
+        return reason
 
 
 class DealTierInline(admin.TabularInline):
@@ -107,11 +139,30 @@ class DealAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Stop as failed and refund everyone"))
     def stop_and_refund(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            services.deal_stop,
-            ngettext_lazy("%(n)s deal stopped.", "%(n)s deals stopped.", "n"),
+        """Ask the reason first (the admin's confirmation page, as its delete
+        action asks), then stop each deal through ``deal_stop``: stopped by
+        the platform, its buyers told the reason."""
+        is_confirmed = "apply" in request.POST
+        form = StopForm(request.POST if is_confirmed else None)
+        if is_confirmed and form.is_valid():
+            self._run(
+                request,
+                queryset,
+                partial(services.deal_stop, reason=form.cleaned_data["reason"]),
+                ngettext_lazy("%(n)s deal stopped.", "%(n)s deals stopped.", "n"),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Stop as failed and refund everyone"),
+            "opts": self.model._meta,
+            "deals": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/deals/deal/stop_and_refund.html", context
         )
 
 

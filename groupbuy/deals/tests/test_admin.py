@@ -4,8 +4,10 @@ operator actions go through the services."""
 import pytest
 from django.test import Client
 
+from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import Deal
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_user
+from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -38,22 +40,65 @@ def test_every_deals_and_escrow_admin_page_renders(admin_client_for_operator):
         assert admin_client_for_operator.get(page).status_code == 200, page
 
 
-def test_admin_stop_action_refunds_through_the_service(admin_client_for_operator):
-    deal = make_deal()
-    order = join_and_pay(deal)
-    response = admin_client_for_operator.post(
-        "/admin/deals/deal/",
-        {"action": "stop_and_refund", "_selected_action": [deal.pk]},
+def test_admin_stop_action_asks_the_reason_then_stops_through_the_service(
+    django_capture_on_commit_callbacks,
+):
+    # given an English-reading operator and an open deal with a paid order
+    admin_client_for_operator = Client()
+    admin_client_for_operator.force_login(
+        make_user(is_staff=True, is_superuser=True, preferred_language="en")
     )
+    deal = make_deal()
+    order = join_and_pay(deal, shopper=make_user(preferred_language="en"))
+    # when an operator picks the stop action, then a page asks the reason and
+    # nothing is stopped yet
+    picked = {"action": "stop_and_refund", "_selected_action": [deal.pk]}
+    asked = admin_client_for_operator.post("/admin/deals/deal/", picked)
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert 'name="reason"' in html and 'name="apply"' in html
+    assert deal.title in html
+    deal.refresh_from_db()
+    assert deal.state == Deal.State.OPEN
+    # a reason too long is refused on the page, nothing stopped
+    too_long = admin_client_for_operator.post(
+        "/admin/deals/deal/", {**picked, "apply": "1", "reason": "x" * 201}
+    )
+    assert too_long.status_code == 200
+    assert "Keep the reason under 200 characters." in too_long.content.decode()
+    deal.refresh_from_db()
+    assert deal.state == Deal.State.OPEN
+    # when they confirm with a reason
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for_operator.post(
+            "/admin/deals/deal/",
+            {**picked, "apply": "1", "reason": "  Counterfeit   goods "},
+        )
     assert response.status_code == 302
     deal.refresh_from_db()
     order.refresh_from_db()
-    # a failed deal ends settled, with no final price
+    # then the deal is stopped by the platform with the reason, everyone refunded
+    # (a failed deal ends settled, with no final price)
     assert (deal.state, deal.final_price_fen, order.status) == (
         Deal.State.SETTLED,
         None,
         "refunded",
     )
+    assert (deal.stopped_by, deal.stop_reason) == ("platform", "Counterfeit goods")
+    entry = AuditEntry.objects.get(action="deals.deal.stopped")
+    assert entry.data == {"reason": "Counterfeit goods", "by": "platform"}
+    assert entry.actor.is_staff
+    note = Notification.objects.get(recipient=order.shopper, kind="deals.deal.stopped")
+    assert note.body.endswith("The platform says: “Counterfeit goods”")
+    # and stopping it again is refused with a message, nothing changed
+    again = admin_client_for_operator.post(
+        "/admin/deals/deal/",
+        {**picked, "apply": "1", "reason": "again"},
+        follow=True,
+    )
+    assert "This group buy has already closed." in again.content.decode()
+    deal.refresh_from_db()
+    assert deal.stop_reason == "Counterfeit goods"
 
 
 def test_admin_refund_action_returns_what_is_held(admin_client_for_operator):
