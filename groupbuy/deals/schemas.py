@@ -69,6 +69,10 @@ class DealOut(Schema):
     # closes later, once its teams are decided).
     sales_end_at: datetime
     closed_at: datetime | None
+    # Who stopped the deal ("merchant" or "platform") and why, in their words,
+    # as its buyers are told; null and "" for a deal nobody stopped.
+    stopped_by: Literal["merchant", "platform"] | None = None
+    stop_reason: str = ""
     distance_m: float | None = None
 
 
@@ -311,6 +315,8 @@ def deal_out(deal, *, sales) -> dict:
         "deadline_at": deal.deadline_at,
         "sales_end_at": sales.ends_at,
         "closed_at": deal.closed_at,
+        "stopped_by": deal.stopped_by or None,
+        "stop_reason": deal.stop_reason,
         "distance_m": getattr(deal, "distance_m", None),
     }
 

@@ -664,3 +664,33 @@ def test_a_reversed_or_too_long_sales_period_is_a_400_not_a_changed_one(client):
             },
         ),
     ]
+
+
+def test_a_stopped_deal_says_who_stopped_it_and_why_to_shoppers_and_its_shop(client):
+    # given a deal the owner stopped with a reason, one an operator stopped
+    # without, and an open one
+    merchant, owner, _cashier, _outsiders = _shop()
+    by_shop, by_platform, still_open = (make_deal(merchant=merchant) for _ in "abc")
+    deal_stop(actor=owner, deal=by_shop, reason="供应商断货")
+    deal_stop(actor=make_user(is_staff=True), deal=by_platform)
+    expected = {
+        by_shop.public_id: ("merchant", "供应商断货"),
+        by_platform.public_id: ("platform", ""),
+        still_open.public_id: (None, ""),
+    }
+    # when a shopper (or nobody) reads each deal, and the owner lists them
+    for deal_id, said in expected.items():
+        for headers in ({}, _h(make_user())):
+            body = client.get(f"/api/deals/{deal_id}", **headers).json()
+            assert (body["stopped_by"], body["stop_reason"]) == said
+    listed = client.get(
+        f"/api/deals/merchants/{merchant.public_id}/deals", **_h(owner)
+    ).json()["items"]
+    # then each says who stopped it and why, null and "" when nobody did
+    assert {
+        item["id"]: (item["stopped_by"], item["stop_reason"]) for item in listed
+    } == expected
+    # and the shoppers' list says it of the open one too
+    items = client.get("/api/deals").json()["items"]
+    opened = next(item for item in items if item["id"] == still_open.public_id)
+    assert (opened["stopped_by"], opened["stop_reason"]) == (None, "")
