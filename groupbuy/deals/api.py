@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from groupbuy.core.errors import NotFound, fields_renamed
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.join_reads import deal_get_for_join
 from groupbuy.deals.merchant_selectors import (
     OrderFilters,
@@ -21,6 +24,7 @@ from groupbuy.deals.merchant_selectors import (
     sales_period,
 )
 from groupbuy.deals.schemas import (
+    IDEMPOTENCY_KEY_PATTERN,
     AddStockIn,
     DealCreateIn,
     DealDetailOut,
@@ -128,20 +132,50 @@ def merchant_deals(request, merchant_id: str, filters: Query[DealStateFilterIn])
     return page_payload(result, deal_outs(list(result.items)))
 
 
-@router.post("/merchants/{merchant_id}/deals", response={201: DealDetailOut})
+@router.post(
+    "/merchants/{merchant_id}/deals", response={200: DealDetailOut, 201: DealDetailOut}
+)
 def deal_create(request, merchant_id: str, payload: DealCreateIn):
-    """Create a draft group buy (the merchant's owners, or operators)."""
+    """Create a draft group buy (the merchant's owners, or operators).
+
+    With an ``idempotency_key`` (or an ``Idempotency-Key`` header) the same
+    request sent again answers the deal the first one created, 200."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     services.check_can_manage(actor=request.auth, merchant=merchant)
+    key = _idempotency_key(request, payload.idempotency_key)
     check_start(payload.starts_at)
     product = get_object_or_404(Product, public_id=payload.product_id)
-    fields = payload.dict(exclude={"product_id", "tiers"})
+    fields = payload.dict(exclude={"product_id", "tiers", "idempotency_key"})
     fields["starts_at"] = payload.starts_at or timezone.now()
     tiers = [(tier.min_participants, tier.price_fen) for tier in payload.tiers]
+    earlier = services.deal_created_with(actor=request.auth, idempotency_key=key)
     deal = services.deal_create(
-        actor=request.auth, merchant=merchant, product=product, tiers=tiers, **fields
+        actor=request.auth,
+        merchant=merchant,
+        product=product,
+        tiers=tiers,
+        idempotency_key=key,
+        **fields,
     )
-    return Status(201, _detail(request, deal.public_id))
+    return Status(200 if earlier else 201, _detail(request, deal.public_id))
+
+
+def _idempotency_key(request, in_body: str | None) -> str:
+    """The create's one-time key, from the body or the ``Idempotency-Key``
+    header (the two, if both are sent, must agree); "" if none."""
+    in_header = request.headers.get("Idempotency-Key")
+    if in_header is None:
+        return in_body or ""
+    message = ""
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, in_header):
+        message = _("An idempotency key is 16 to 36 letters, digits, - or _.")
+    elif in_body is not None and in_body != in_header:
+        message = _("The Idempotency-Key header and idempotency_key differ.")
+    if message:
+        raise DealError(
+            "invalid", message, status=422, fields={"idempotency_key": [message]}
+        )
+    return in_header
 
 
 @router.get("/{deal_id}", response=DealDetailOut, auth=optional_auth)

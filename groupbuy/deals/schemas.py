@@ -26,6 +26,11 @@ SETTLEMENT_MODES = {
 }
 
 
+# An API client's one-time key for a create (16 to 36 letters, digits, - or _;
+# a UUID fits), as the coupons' redemption takes one.
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,36}$"
+
+
 class TierIO(Schema):
     min_participants: int = Field(ge=1, le=1_000_000)
     price_fen: int = Field(ge=1, le=100_000_000)
@@ -172,6 +177,15 @@ class DealCreateIn(Schema):
     deadline_at: Moment
     max_quantity_per_order: int = 5
     settlement_mode: str = Field("on_close", json_schema_extra=SETTLEMENT_MODES)
+    idempotency_key: str | None = Field(
+        default=None,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description=(
+            "A new random key per deal created (a UUID fits; or the "
+            "Idempotency-Key header): sent again with the same request, it "
+            "answers the deal the first one created (200) and creates nothing."
+        ),
+    )
 
 
 class DealUpdateIn(Schema):

@@ -38,7 +38,12 @@ from groupbuy.deals.services.settle_batch import (
     deal_orders_follow_up_due,
 )
 from groupbuy.deals.services.settle_order import issue_coupons_for_confirmed_order
-from groupbuy.deals.services.setup import deal_create, deal_open, deal_update
+from groupbuy.deals.services.setup import (
+    deal_create,
+    deal_created_with,
+    deal_open,
+    deal_update,
+)
 from groupbuy.deals.services.stock import deal_add_stock
 
 __all__ = [
@@ -50,6 +55,7 @@ __all__ = [
     "deal_close_now",
     "deal_create",
     "deal_create_with_participants",
+    "deal_created_with",
     "deal_is_due",
     "deal_join",
     "deal_open",

@@ -279,14 +279,18 @@ def deal_create(
 
     ``settlement_mode`` "on_redemption" pays the merchant per coupon redemption
     instead of at close (the charge waits in the merchant's pending account).
-    With ``idempotency_key`` (a form's one-time key), the same request sent
-    again by the same actor returns the deal it created the first time.
+    With ``idempotency_key`` (a form's or an API client's one-time key), the
+    same request sent again by the same actor, at once or later, returns the
+    deal it created the first time; the key sent with another shop, product or
+    title is refused (``Conflict`` idempotency_key_reused), nothing created.
     """
     check_can_manage(actor=actor, merchant=merchant)
     if idempotency_key:
         earlier = _deal_created_with(actor=actor, idempotency_key=idempotency_key)
         if earlier is not None:
-            return earlier
+            return _same_request(
+                earlier, merchant=merchant, product=product, title=title
+            )
     if not merchant.is_active:
         raise DealError("invalid", _("This merchant is not active."))
     fields = {
@@ -323,7 +327,31 @@ def deal_create(
         )
         if not earlier:
             raise
-        return earlier
+        return _same_request(earlier, merchant=merchant, product=product, title=title)
+
+
+def deal_created_with(*, actor, idempotency_key: str) -> Deal | None:
+    """Return the deal ``actor`` created with ``idempotency_key``, None if none
+    (what ``deal_create`` would answer again)."""
+    if not idempotency_key:
+        return None
+    return _deal_created_with(actor=actor, idempotency_key=idempotency_key)
+
+
+def _same_request(earlier: Deal, *, merchant, product, title: str) -> Deal:
+    """Return ``earlier``, the deal a key made, if it is what this request asks
+    for; refuse the key sent again with another shop, product or title (a
+    client reusing a key would otherwise get someone else's deal back)."""
+    asked = (merchant.pk, product.pk, title.strip())
+    if (earlier.merchant_id, earlier.product_id, earlier.title) != asked:
+        raise Conflict(
+            "idempotency_key_reused",
+            _(
+                "This request's key already created another group buy; send a "
+                "new key for a new one."
+            ),
+        )
+    return earlier
 
 
 def _deal_created_with(*, actor, idempotency_key: str) -> Deal | None:

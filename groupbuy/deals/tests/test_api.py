@@ -512,3 +512,70 @@ def test_a_join_that_would_starve_the_first_tier_is_a_409_with_the_units_left(
         "message": message,
         "fields": {"quantity": [message]},
     }
+
+
+def test_a_create_sent_again_with_its_key_answers_the_first_deal(client):
+    # given an owner, and a request with a one-time key in the body or header
+    owner = make_user(preferred_language="en")
+    merchant = make_merchant(owner=owner)
+    product = make_product()
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+
+    def create(body, **headers):
+        return client.post(
+            url,
+            body,
+            content_type="application/json",
+            headers={**_auth(owner), **headers},
+        )
+
+    in_body = _deal_payload(product, idempotency_key="body-key-0000000001")
+    # when each is sent twice
+    first, again = create(in_body), create(in_body)
+    in_header = _deal_payload(product)
+    header = {"Idempotency-Key": "3b241101-e2bb-4255-8caf-4136c566a962"}
+    first_h, again_h = create(in_header, **header), create(in_header, **header)
+    # then the second answers the deal the first made, 200, and makes none
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert (first_h.status_code, again_h.status_code) == (201, 200)
+    assert again_h.json()["id"] == first_h.json()["id"] != first.json()["id"]
+    assert Deal.objects.filter(merchant=merchant).count() == 2
+    # and without a key every request creates one, as before
+    assert create(_deal_payload(product)).status_code == 201
+    assert create(_deal_payload(product)).status_code == 201
+    assert Deal.objects.filter(merchant=merchant).count() == 4
+    # the key sent with another request is a 409 that creates nothing
+    other = create({**in_body, "title": "Another tea"})
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
+    # a malformed key, or a header and body that differ, is a 422 naming it
+    for body, headers in (
+        (_deal_payload(product, idempotency_key="short"), {}),
+        (_deal_payload(product), {"Idempotency-Key": "no spaces allowed here!"}),
+        (in_body, {"Idempotency-Key": "another-key-000000001"}),
+    ):
+        refused = create(body, **headers)
+        assert refused.status_code == 422, (body, headers)
+        assert (refused.json()["code"], list(refused.json()["fields"])) == (
+            "invalid",
+            ["idempotency_key"],
+        )
+    assert Deal.objects.filter(merchant=merchant).count() == 4
+    # another merchant's owner may use the same key for their own deal, and
+    # neither they nor a shopper reach this shop's deal with it
+    other_owner = make_user()
+    other_merchant = make_merchant(name="Other", owner=other_owner)
+    theirs = client.post(
+        f"/api/deals/merchants/{other_merchant.public_id}/deals",
+        in_body,
+        content_type="application/json",
+        headers=_auth(other_owner),
+    )
+    assert theirs.status_code == 201
+    assert theirs.json()["id"] != first.json()["id"]
+    for outsider in (other_owner, make_user()):
+        refused = client.post(
+            url, in_body, content_type="application/json", headers=_auth(outsider)
+        )
+        assert refused.status_code == 403
+    assert Deal.objects.filter(merchant=merchant).count() == 4

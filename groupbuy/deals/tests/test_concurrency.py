@@ -100,3 +100,49 @@ def test_a_create_sent_at_once_with_one_key_makes_one_deal(file_database):
     # then every call answers with the one deal made
     assert outcomes == Counter(ok=4)
     assert Deal.objects.filter(idempotency_key="launch-form-key-0001").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_create_sent_at_once_with_one_key_makes_one_deal(file_database):
+    # given an owner's API create, sent four times at once with the same key
+    from django.test import Client
+
+    from groupbuy.accounts.services import api_token_create
+
+    owner = make_user()
+    merchant = make_merchant(owner=owner)
+    product = make_product()
+    _token, secret = api_token_create(actor=owner)
+    now = timezone.now()
+    body = {
+        "product_id": product.public_id,
+        "title": "Jasmine tea",
+        "list_price_fen": 12_900,
+        "tiers": [{"min_participants": 10, "price_fen": 9_900}],
+        "stock": 100,
+        "starts_at": now.isoformat(),
+        "deadline_at": (now + timedelta(days=2)).isoformat(),
+    }
+    answers = []
+
+    def create():
+        answer = Client().post(
+            f"/api/deals/merchants/{merchant.public_id}/deals",
+            body,
+            content_type="application/json",
+            headers={
+                "Authorization": f"Bearer {secret}",
+                "Idempotency-Key": "api-create-key-0001",
+            },
+        )
+        answers.append((answer.status_code, answer.json().get("id")))
+
+    # when
+    outcomes = race([create] * 4)
+
+    # then every request answers with the one deal made, once as created
+    assert outcomes == Counter(ok=4)
+    assert {status for status, _id in answers} <= {200, 201}
+    assert 201 in {status for status, _id in answers}
+    assert len({deal_id for _status, deal_id in answers}) == 1
+    assert Deal.objects.filter(merchant=merchant).count() == 1
