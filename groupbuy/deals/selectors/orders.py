@@ -143,14 +143,35 @@ def shown_state_is(state: str) -> Q:
     return Q(state=state)
 
 
+# The console's tab for open deals not started yet (``Deal.is_scheduled``): not
+# a stored state, so not one of ``Deal.State``'s nor of the API's filter.
+SCHEDULED = "scheduled"
+
+
 def deal_list_for_merchant(
-    *, user, merchant, state: str | None = None, page=1, page_size=DEFAULT_PAGE_SIZE
+    *,
+    user,
+    merchant,
+    state: str | None = None,
+    page=1,
+    page_size=DEFAULT_PAGE_SIZE,
+    scheduled_apart: bool = False,
+    now=None,
 ) -> PageResult:
     """Return the merchant's deals, latest deadline first, all of them or those
-    whose ``shown_state`` is ``state`` (as each row's label reads)."""
+    whose ``shown_state`` is ``state`` (as each row's label reads).
+
+    ``scheduled_apart`` (the console's tabs, whose rows read "Scheduled" for an
+    open deal before its start): ``open`` leaves those out and ``scheduled``
+    (``SCHEDULED``) lists them alone."""
     _check_merchant_staff(user=user, merchant=merchant)
     deals = Deal.objects.filter(merchant=merchant)
-    if state:
+    now = now or timezone.now()
+    if scheduled_apart and state == SCHEDULED:
+        deals = deals.filter(state=State.OPEN, starts_at__gt=now)
+    elif scheduled_apart and state == State.OPEN:
+        deals = deals.filter(state=State.OPEN, starts_at__lte=now)
+    elif state:
         deals = deals.filter(shown_state_is(state))
     deals = _with_details(deals).order_by("-deadline_at", "-id")
     return paginate(deals, page=page, page_size=page_size)

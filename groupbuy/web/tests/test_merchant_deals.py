@@ -548,3 +548,58 @@ def test_a_stopped_deal_is_under_the_failed_tab_as_its_row_reads(db):
     assert rows("settled") == {succeeded.public_id}
     html = client.get(url, {"state": "failed"}).content.decode()
     assert '<span class="pill">Failed</span>' in html
+
+
+def test_a_scheduled_deal_is_under_its_own_tab_not_under_open(db):
+    # given an open deal starting in two hours, one already running, a draft
+    merchant, client = _owner()
+    later = make_deal(merchant=merchant, title="Later", starts_in=timedelta(hours=2))
+    running = make_deal(merchant=merchant, title="Running")
+    draft = make_deal(merchant=merchant, title="Draft", is_open=False)
+    url = reverse("web:merchant_deals", args=[merchant.public_id])
+
+    def listed(**query):
+        html = client.get(url, query).content.decode()
+        return {
+            deal.public_id
+            for deal in (later, running, draft)
+            if f'id="merchant-deal-{deal.public_id}"' in html
+        }
+
+    # when the owner opens each tab, then the scheduled deal is under
+    # Scheduled alone, the running one under Open, all under All
+    assert listed(state="scheduled") == {later.public_id}
+    assert listed(state="open") == {running.public_id}
+    assert listed() == {later.public_id, running.public_id, draft.public_id}
+    html = client.get(url, {"state": "scheduled"}).content.decode()
+    assert '<a href="?state=scheduled" aria-current="page">Scheduled</a>' in html
+    # and the API's filter is unchanged: open there still means the stored state
+    from groupbuy.deals.selectors import deal_list_for_merchant
+
+    owner = MerchantMembership.objects.get(merchant=merchant).user
+    assert {
+        deal.public_id
+        for deal in deal_list_for_merchant(
+            user=owner, merchant=merchant, state="open"
+        ).items
+    } == {later.public_id, running.public_id}
+
+
+def test_an_unknown_deal_filter_lists_every_deal_and_says_so(db):
+    # given two deals
+    merchant, client = _owner()
+    deals = [make_deal(merchant=merchant, title=t) for t in ("One", "Two")]
+    url = reverse("web:merchant_deals", args=[merchant.public_id])
+    # when a link asks for a filter there is none of
+    response = client.get(url, {"state": "bogus"})
+    # then every deal is listed, a note says the filter is unknown, and All is
+    # the tab shown as current
+    assert response.status_code == 200
+    html = response.content.decode()
+    for deal in deals:
+        assert f'id="merchant-deal-{deal.public_id}"' in html
+    assert "There is no “bogus” filter, so every group buy is listed." in html
+    assert '<a href="?" aria-current="page">All</a>' in html
+    # and a known filter shows no such note
+    html = client.get(url, {"state": "open"}).content.decode()
+    assert 'id="merchant-deals-unknown-filter"' not in html

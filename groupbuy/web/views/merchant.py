@@ -26,11 +26,12 @@ from groupbuy.core.errors import DomainError, Forbidden
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.core.times import format_local_time
-from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.models import SCHEDULED_LABEL, Deal, DealOrder
 from groupbuy.deals.selectors import (
     deal_list_for_merchant,
     order_list_for_deal,
 )
+from groupbuy.deals.selectors.orders import SCHEDULED
 from groupbuy.deals.services import deal_create, deal_open, deal_update
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.selectors import merchant_ledger_lines, merchant_payable_fen
@@ -198,25 +199,39 @@ def _yuan(listing) -> str:
     return fen(listing.price_fen)
 
 
+def _deal_tabs() -> list[tuple[str, str]]:
+    """The deal list's tabs, as its rows read: an open deal before its start
+    reads "Scheduled" and is under its own tab, not under Open."""
+    tabs = list(Deal.State.choices)
+    tabs.insert(1, (SCHEDULED, SCHEDULED_LABEL))
+    return tabs
+
+
 @login_required
 @domain_errors_as_http
 def merchant_deals(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    tabs = _deal_tabs()
     state = request.GET.get("state", "")
-    if state not in Deal.State.values:
+    # A value no tab has (an old or mistyped link) lists every deal, saying so:
+    # until 2026-12-06 it did so silently, as if the filter had worked.
+    unknown_state = state if state and state not in dict(tabs) else ""
+    if unknown_state:
         state = ""
     deals = deal_list_for_merchant(
         user=request.user,
         merchant=merchant,
         state=state or None,
         page=page_number(request),
+        scheduled_apart=True,
     )
     context = {
         "merchant": merchant,
         "deals": deals,
         "cards": deal_cards(list(deals.items)),
         "state": state,
-        "states": Deal.State.choices,
+        "states": tabs,
+        "unknown_state": unknown_state,
         "section": "deals",
     }
     return render(request, "web/merchant/deals.html", context)
