@@ -151,7 +151,22 @@ def on_domain_error(request, exc: DomainError):
 
 
 # Where a bad value came from is not part of its name for the person reading it.
-_LOCATIONS = ("body", "payload", "query", "path", "form", "file")
+_LOCATIONS = ("body", "query", "path", "form", "file")
+
+
+def _field_name(loc) -> str:
+    """Name a refused value as the client sent it: ``page_size`` for
+    ``?page_size=``, ``tiers.0.price_fen`` for a body's field.
+
+    Ninja's ``loc`` starts with where the value came from and, for a body,
+    the handler's argument (``payload``): neither is a name the client used
+    (until 2026-12-06 a query parameter was reported as ``query.page_size``)."""
+    parts = list(loc)
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts) or "__all__"
 
 
 def _is_missing_body(errors: list[dict]) -> bool:
@@ -175,12 +190,7 @@ def on_validation_error(request, exc: NinjaValidationError):
         )
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [
-            str(part)
-            for part in error.get("loc", [])
-            if part not in ("body", "payload")
-        ]
-        name = ".".join(location) or "__all__"
+        name = _field_name(error.get("loc", ()))
         fields.setdefault(name, []).append(validation_message(error))
     first = next(iter(fields.items()), ("", [_("Invalid input.")]))
     message = f"{first[0]}: {first[1][0]}" if first[0] else first[1][0]

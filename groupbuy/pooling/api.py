@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.catalog.models import Product
+from groupbuy.core.errors import fields_renamed
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.pooling import savings, selectors, services
 from groupbuy.pooling.errors import PoolingError
@@ -48,6 +49,10 @@ from groupbuy.pooling.services.shoppers import profile_get_or_create
 
 router = Router(tags=["pooling"])
 
+# The services name the branch they take (as the pages' forms do); these
+# requests send its id.
+_REQUEST_NAMES = {"branch": "branch_id"}
+
 
 def _page(queryset, paging: PageIn, out) -> dict:
     """One page of ``queryset``, each row shown with ``out``."""
@@ -69,12 +74,13 @@ def promotion_publish(request, payload: PromotionIn):
     branch = (
         selectors.branch_get(branch_id=payload.branch_id) if payload.branch_id else None
     )
-    promotion = services.promotion_publish(
-        actor=request.auth,
-        merchant=merchant,
-        branch=branch,
-        **payload.dict(exclude={"merchant_id", "branch_id"}),
-    )
+    with fields_renamed(_REQUEST_NAMES):
+        promotion = services.promotion_publish(
+            actor=request.auth,
+            merchant=merchant,
+            branch=branch,
+            **payload.dict(exclude={"merchant_id", "branch_id"}),
+        )
     return Status(201, promotion_out(promotion))
 
 
@@ -155,15 +161,16 @@ def profile_update(request, payload: PoolingProfileIn):
 def cart_report(request, payload: CartIn):
     """Report a purchase or an intended cart (items, or just an amount)."""
     branch = selectors.branch_get(branch_id=payload.branch_id)
-    report = services.cart_report(
-        actor=request.auth,
-        branch=branch,
-        kind=payload.kind,
-        amount_fen=payload.amount_fen,
-        items=[item.dict() for item in payload.items],
-        window_start_at=payload.window_start_at,
-        window_end_at=payload.window_end_at,
-    )
+    with fields_renamed(_REQUEST_NAMES):
+        report = services.cart_report(
+            actor=request.auth,
+            branch=branch,
+            kind=payload.kind,
+            amount_fen=payload.amount_fen,
+            items=[item.dict() for item in payload.items],
+            window_start_at=payload.window_start_at,
+            window_end_at=payload.window_end_at,
+        )
     return Status(201, cart_out(report))
 
 
@@ -185,12 +192,13 @@ def cart_delete(request, cart_id: str):
 def pool_request_create(request, payload: RequestIn):
     """Ask to pool a cart for a promotion at a branch before a deadline: its
     amount for spend-and-save, its items for buy-n-pay-m and second-item."""
-    pool_request = services.pool_request_create(
-        actor=request.auth,
-        promotion=selectors.promotion_get(promotion_id=payload.promotion_id),
-        branch=selectors.branch_get(branch_id=payload.branch_id),
-        **payload.dict(exclude={"promotion_id", "branch_id"}),
-    )
+    with fields_renamed(_REQUEST_NAMES):
+        pool_request = services.pool_request_create(
+            actor=request.auth,
+            promotion=selectors.promotion_get(promotion_id=payload.promotion_id),
+            branch=selectors.branch_get(branch_id=payload.branch_id),
+            **payload.dict(exclude={"promotion_id", "branch_id"}),
+        )
     return Status(201, request_out(pool_request))
 
 

@@ -24,6 +24,7 @@ from groupbuy.catalog.services.staff import (
     staff_remove,
     staff_role_change,
 )
+from groupbuy.core.errors import fields_renamed
 
 router = Router(tags=["catalog"])
 
@@ -69,6 +70,10 @@ class StaffInvitationAcceptedOut(Schema):
     merchant_id: str
     role: str
     branch_id: str | None
+
+
+# The services name the branch they take; these requests send its id.
+_REQUEST_NAMES = {"branch": "branch_id"}
 
 
 def _member_out(membership: MerchantMembership) -> dict:
@@ -118,13 +123,14 @@ def staff_invite_endpoint(request, merchant_id: str, payload: StaffInviteIn):
     if payload.branch_id:
         branch = get_object_or_404(Branch, public_id=payload.branch_id)
     try:
-        invitation = staff_invite(
-            actor=request.auth,
-            merchant=merchant,
-            phone=payload.phone,
-            role=payload.role,
-            branch=branch,
-        )
+        with fields_renamed(_REQUEST_NAMES):
+            invitation = staff_invite(
+                actor=request.auth,
+                merchant=merchant,
+                phone=payload.phone,
+                role=payload.role,
+                branch=branch,
+            )
     except ValidationError as error:
         raise CatalogError(
             "invalid", error.messages[0], fields={"phone": error.messages}
@@ -159,9 +165,10 @@ def staff_role_change_endpoint(
     branch = None
     if payload.branch_id:
         branch = get_object_or_404(Branch, public_id=payload.branch_id)
-    membership = staff_role_change(
-        actor=request.auth, membership=membership, role=payload.role, branch=branch
-    )
+    with fields_renamed(_REQUEST_NAMES):
+        membership = staff_role_change(
+            actor=request.auth, membership=membership, role=payload.role, branch=branch
+        )
     return _member_out(membership)
 
 

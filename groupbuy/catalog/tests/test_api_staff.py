@@ -237,7 +237,7 @@ def test_an_owner_at_one_branch_is_refused_by_api(client):
         headers=_auth(owner.user),
     )
     assert response.status_code == 400
-    assert list(response.json()["fields"]) == ["branch"]
+    assert list(response.json()["fields"]) == ["branch_id"]
     assert not StaffInvitation.objects.exists()
 
 
@@ -260,6 +260,6 @@ def test_inviting_to_a_closed_branch_is_refused_on_its_field(client):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert response.json()["fields"] == {
-        "branch": ["That branch is closed: choose an open branch."]
+        "branch_id": ["That branch is closed: choose an open branch."]
     }
     assert not StaffInvitation.objects.exists()

@@ -157,7 +157,7 @@ def test_another_merchants_branch_or_a_closed_one_is_refused_on_its_field(client
             actor=owner.user,
         )
         assert response.status_code == 400
-        assert response.json()["fields"] == {"branch": [message]}
+        assert response.json()["fields"] == {"branch_id": [message]}
     bad_role = _patch(client, cashier, {"role": "boss"}, actor=owner.user)
     assert (bad_role.status_code, list(bad_role.json()["fields"])) == (400, ["role"])
     cashier.refresh_from_db()

@@ -636,8 +636,7 @@ def test_an_unknown_deal_state_filter_is_a_422_naming_the_states(client):
         response = client.get(url, {name: "bogus"}, **_h(owner))
         assert response.status_code == 422
         assert response.json()["message"] == (
-            f"query.{name}: Give one of: 'draft', 'open', 'succeeded', 'failed' "
-            "or 'settled'."
+            f"{name}: Give one of: 'draft', 'open', 'succeeded', 'failed' or 'settled'."
         )
 
 

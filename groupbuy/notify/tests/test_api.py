@@ -64,9 +64,7 @@ def test_page_size_over_the_limit_is_a_clear_422(client):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
-    assert response.json()["fields"] == {
-        "query.page_size": ["Give a number of at most 100."]
-    }
+    assert response.json()["fields"] == {"page_size": ["Give a number of at most 100."]}
 
 
 def test_unread_count_counts_only_my_unread(client):
