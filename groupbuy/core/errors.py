@@ -57,6 +57,26 @@ def fields_renamed(names: dict[str, str]) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def id_in_request(field: str) -> Iterator[None]:
+    """Refuse an id the request's body or query names (``product_id``) that
+    names nothing the caller may use, as a 400 ``invalid`` on that field.
+
+    A 404 says the address is wrong; here the address is right and one value
+    sent to it is not. Wrap the lookup of that one id only: a 404 raised by
+    anything else inside would be misfiled under the field."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    try:
+        yield
+    except (Http404, DomainError) as error:
+        if isinstance(error, DomainError) and error.status != 404:
+            raise
+        message = _("Nothing with this id can be used here: check the id sent.")
+        raise DomainError("invalid", message, fields={field: [message]}) from error
+
+
 class NotFound(DomainError):
     status = 404
 

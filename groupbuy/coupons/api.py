@@ -88,7 +88,10 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
     if payload.branch_id:
         branch = merchant.branches.filter(public_id=payload.branch_id).first()
         if branch is None:
-            raise CouponError("bad_branch", _("No such branch."), status=422)
+            why = _("No such branch.")
+            raise CouponError(
+                "bad_branch", why, status=422, fields={"branch_id": [why]}
+            )
     redemption = services.coupon_redeem_online(
         actor=request.auth,
         merchant=merchant,

@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
-from groupbuy.core.errors import NotFound, fields_renamed
+from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
@@ -144,7 +144,8 @@ def deal_create(request, merchant_id: str, payload: DealCreateIn):
     services.check_can_manage(actor=request.auth, merchant=merchant)
     key = _idempotency_key(request, payload.idempotency_key)
     check_start(payload.starts_at)
-    product = get_object_or_404(Product, public_id=payload.product_id)
+    with id_in_request("product_id"):
+        product = get_object_or_404(Product, public_id=payload.product_id)
     fields = payload.dict(exclude={"product_id", "tiers", "idempotency_key"})
     fields["starts_at"] = payload.starts_at or timezone.now()
     tiers = [(tier.min_participants, tier.price_fen) for tier in payload.tiers]
@@ -202,7 +203,10 @@ def deal_update(request, deal_id: str, payload: DealUpdateIn):
     if payload.tiers is not None:
         changes["tiers"] = [(t.min_participants, t.price_fen) for t in payload.tiers]
     if payload.product_id is not None:
-        changes["product"] = get_object_or_404(Product, public_id=payload.product_id)
+        with id_in_request("product_id"):
+            changes["product"] = get_object_or_404(
+                Product, public_id=payload.product_id
+            )
     services.deal_update(actor=request.auth, deal=deal, **changes)
     return _detail(request, deal_id)
 

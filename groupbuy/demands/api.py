@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from groupbuy.accounts.auth import caller, optional_auth
 from groupbuy.catalog.models import Branch, Category, Merchant, Product
+from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.demands import selectors, services
 from groupbuy.demands.errors import DemandError
@@ -49,9 +50,16 @@ def _by_public_id(model, public_id: str | None, *, field: str):
     return found
 
 
+def _sent(model, public_id: str | None, *, field: str):
+    """The object a body or a query names by id: one that names nothing is a
+    400 on that field (it was a 404, as if the address were wrong)."""
+    with id_in_request(field):
+        return _by_public_id(model, public_id, field=field)
+
+
 def _merchant(public_id: str | None):
     """Return the merchant named by ``merchant_id``, which these calls need."""
-    merchant = _by_public_id(Merchant, public_id, field="merchant_id")
+    merchant = _sent(Merchant, public_id, field="merchant_id")
     if merchant is None:
         message = _("Say which merchant you act for.")
         raise DemandError("invalid", message, fields={"merchant_id": [message]})
@@ -81,7 +89,7 @@ def demand_list(request, paging: Query[PageIn]):
 def demand_create(request, payload: DemandIn):
     """Draft a demand; pay its deposit, then publish it."""
     data = payload.dict(exclude={"category_id"})
-    category = _by_public_id(Category, payload.category_id, field="category_id")
+    category = _sent(Category, payload.category_id, field="category_id")
     demand = services.demand_create(actor=request.auth, category=category, **data)
     return Status(201, demand_out(demand))
 
@@ -201,7 +209,7 @@ def offer_submit(request, demand_id: str, payload: DemandOfferIn):
     """Send an offer (or revise the merchant's open one)."""
     demand = _demand(request, demand_id)
     merchant = _merchant(payload.merchant_id)
-    product = _by_public_id(Product, payload.product_id, field="product_id")
+    product = _sent(Product, payload.product_id, field="product_id")
     offer = services.offer_submit(
         actor=request.auth,
         demand=demand,
@@ -240,8 +248,8 @@ def demand_search(request, filters: Query[DemandSearchIn]):
 
 
 def search_filters(filters, *, merchant) -> selectors.SearchFilters:
-    category = _by_public_id(Category, filters.category_id, field="category_id")
-    branch = _by_public_id(Branch, filters.branch_id, field="branch_id")
+    category = _sent(Category, filters.category_id, field="category_id")
+    branch = _sent(Branch, filters.branch_id, field="branch_id")
     near = None
     if branch is not None:
         if branch.merchant_id != merchant.pk or branch.latitude is None:
@@ -269,7 +277,7 @@ def saved_search_list(request, merchant_id: str):
 @router.post("/merchant/saved-searches", response={201: DemandSavedSearchOut})
 def saved_search_create(request, payload: DemandSavedSearchIn):
     merchant = _merchant(payload.merchant_id)
-    category = _by_public_id(Category, payload.category_id, field="category_id")
+    category = _sent(Category, payload.category_id, field="category_id")
     saved = services.saved_search_create(
         actor=request.auth, merchant=merchant, query=payload.q, category=category
     )

@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from groupbuy.catalog.permissions import require_operator
+from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import (
     PageIn,
     PageOut,
@@ -209,9 +210,10 @@ def operator_payout_create(request, payload: PayoutApproveIn):
     at once and its outcome arrives later (operators)."""
     # Before the merchant is looked up: no one else learns which ids exist.
     require_operator(request.auth)
-    merchant = selectors.merchant_get_for_payouts(
-        user=request.auth, merchant_id=payload.merchant_id
-    )
+    with id_in_request("merchant_id"):
+        merchant = selectors.merchant_get_for_payouts(
+            user=request.auth, merchant_id=payload.merchant_id
+        )
     payout = payouts.payout_create(
         actor=request.auth,
         merchant=merchant,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.catalog.models import Product
-from groupbuy.core.errors import fields_renamed
+from groupbuy.core.errors import fields_renamed, id_in_request
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.pooling import savings, selectors, services
 from groupbuy.pooling.errors import PoolingError
@@ -70,10 +70,12 @@ def branch_promotions(request, branch_id: str):
 @router.post("/promotions", response={201: PromotionOut})
 def promotion_publish(request, payload: PromotionIn):
     """Publish a promotion (merchant owners, or a branch's own staff)."""
-    merchant = selectors.merchant_get(merchant_id=payload.merchant_id)
-    branch = (
-        selectors.branch_get(branch_id=payload.branch_id) if payload.branch_id else None
-    )
+    with id_in_request("merchant_id"):
+        merchant = selectors.merchant_get(merchant_id=payload.merchant_id)
+    branch = None
+    if payload.branch_id:
+        with id_in_request("branch_id"):
+            branch = selectors.branch_get(branch_id=payload.branch_id)
     with fields_renamed(_REQUEST_NAMES):
         promotion = services.promotion_publish(
             actor=request.auth,
@@ -160,7 +162,8 @@ def profile_update(request, payload: PoolingProfileIn):
 @router.post("/carts", response={201: CartOut})
 def cart_report(request, payload: CartIn):
     """Report a purchase or an intended cart (items, or just an amount)."""
-    branch = selectors.branch_get(branch_id=payload.branch_id)
+    with id_in_request("branch_id"):
+        branch = selectors.branch_get(branch_id=payload.branch_id)
     with fields_renamed(_REQUEST_NAMES):
         report = services.cart_report(
             actor=request.auth,
@@ -192,11 +195,15 @@ def cart_delete(request, cart_id: str):
 def pool_request_create(request, payload: RequestIn):
     """Ask to pool a cart for a promotion at a branch before a deadline: its
     amount for spend-and-save, its items for buy-n-pay-m and second-item."""
+    with id_in_request("promotion_id"):
+        promotion = selectors.promotion_get(promotion_id=payload.promotion_id)
+    with id_in_request("branch_id"):
+        branch = selectors.branch_get(branch_id=payload.branch_id)
     with fields_renamed(_REQUEST_NAMES):
         pool_request = services.pool_request_create(
             actor=request.auth,
-            promotion=selectors.promotion_get(promotion_id=payload.promotion_id),
-            branch=selectors.branch_get(branch_id=payload.branch_id),
+            promotion=promotion,
+            branch=branch,
             **payload.dict(exclude={"promotion_id", "branch_id"}),
         )
     return Status(201, request_out(pool_request))
@@ -308,10 +315,12 @@ def _contact_row(user, contact_id: str) -> dict:
 @router.post("/contacts", response={201: ContactOut})
 def contact_request(request, payload: ContactIn):
     """Ask a shopper from the buyers list to exchange contacts."""
-    product = Product.objects.filter(public_id=payload.product_id).first()
-    if product is None:
-        raise PoolingError("not_found", _("No such product."), status=404)
-    cart = selectors.cart_get_discoverable(cart_id=payload.cart_id)
+    with id_in_request("product_id"):
+        product = Product.objects.filter(public_id=payload.product_id).first()
+        if product is None:
+            raise PoolingError("not_found", _("No such product."), status=404)
+    with id_in_request("cart_id"):
+        cart = selectors.cart_get_discoverable(cart_id=payload.cart_id)
     contact = services.contact_request(actor=request.auth, cart=cart, product=product)
     return Status(201, _contact_row(request.auth, contact.public_id))
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import (
     PageIn,
     page_payload,
@@ -204,11 +205,13 @@ def _member_contacts(member_ids: list[str]) -> list[Contact]:
 
 def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
     if payload.deal_id:
-        deal = selectors.deal_get_shareable(deal_id=payload.deal_id)
+        with id_in_request("deal_id"):
+            deal = selectors.deal_get_shareable(deal_id=payload.deal_id)
         product = deal.product
     else:
         deal = None
-        product = selectors.product_get_shareable(product_id=payload.product_id)
+        with id_in_request("product_id"):
+            product = selectors.product_get_shareable(product_id=payload.product_id)
     # an item may hold several numbers, as pasted ("138…，139…")
     recipients = typed_numbers_split(payload.recipients)
     count = len(recipients) + len(payload.member_ids)
@@ -297,11 +300,10 @@ def thread_detail(request, share_id: str):
 def message_post(request, share_id: str, payload: ThreadMessageIn):
     """Reply in a thread, optionally attaching another product's card."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
-    product = (
-        selectors.product_get_shareable(product_id=payload.product_id)
-        if payload.product_id
-        else None
-    )
+    product = None
+    if payload.product_id:
+        with id_in_request("product_id"):
+            product = selectors.product_get_shareable(product_id=payload.product_id)
     message = services.message_post(
         actor=request.auth,
         share=share,

@@ -16,6 +16,7 @@ from ninja.decorators import decorate_view
 
 from groupbuy.accounts.auth import caller, optional_auth
 from groupbuy.catalog.selectors import category_get, product_get
+from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn, page_payload
 from groupbuy.snap import answers, selectors
 from groupbuy.snap.capacity import SnapBusy
@@ -121,6 +122,13 @@ def snap_code_create(request, payload: LiveCodeIn):
     return answers.answer_for_outcome(outcome, user=user)
 
 
+def _product_sent(public_id: str):
+    """The product a request names in ``product``: one that is not there is a
+    400 on that field (the snap in the address is there)."""
+    with id_in_request("product"):
+        return product_get(public_id=public_id)
+
+
 def _busy_response(request, busy: SnapBusy):
     from groupbuy.api import error_response
 
@@ -212,7 +220,7 @@ def snap_confirm(request, snap_id: str, payload: ConfirmIn):
         snap = snap_alternative_choose(
             actor=request.auth,
             snap=snap,
-            product=product_get(public_id=payload.product),
+            product=_product_sent(payload.product),
         )
     else:
         raise SnapError(
@@ -236,12 +244,13 @@ def snap_label_create(request, snap_id: str, payload: LabelIn):
         snap = snap_label(
             actor=request.auth,
             snap=snap,
-            product=product_get(public_id=payload.product),
+            product=_product_sent(payload.product),
         )
     elif payload.new_product is not None:
         fields = payload.new_product.model_dump(exclude_none=True)
         if "category" in fields:
-            fields["category"] = category_get(public_id=fields["category"])
+            with id_in_request("new_product.category"):
+                fields["category"] = category_get(public_id=fields["category"])
         snap = snap_label(actor=request.auth, snap=snap, new_product=fields)
     else:
         raise SnapError(

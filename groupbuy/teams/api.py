@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
-from groupbuy.core.errors import NotFound
+from groupbuy.core.errors import NotFound, id_in_request
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.deals.services import check_can_manage
@@ -79,7 +79,8 @@ def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     check_can_manage(actor=request.auth, merchant=merchant)
     check_start(payload.starts_at)
-    product = get_object_or_404(Product, public_id=payload.product_id)
+    with id_in_request("product_id"):
+        product = get_object_or_404(Product, public_id=payload.product_id)
     team_deal = services.team_deal_create(
         actor=request.auth,
         merchant=merchant,

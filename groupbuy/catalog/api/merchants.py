@@ -25,6 +25,7 @@ from groupbuy.catalog.api.schemas import (
     patch_changes,
 )
 from groupbuy.catalog.permissions import forbidden, is_merchant_staff, is_operator
+from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn, paginate
 
 router = Router(tags=["catalog"])
@@ -81,11 +82,10 @@ def merchant_update(request, merchant_id: str, payload: MerchantPatch):
 @router.get("/branches/nearest", response=list[BranchOut], auth=None)
 def branch_nearest(request, query: Query[NearestQuery]):
     """Active branches nearest to a point, with their distance in metres."""
-    merchant = (
-        selectors.merchant_get(public_id=query.merchant_id)
-        if query.merchant_id
-        else None
-    )
+    merchant = None
+    if query.merchant_id:
+        with id_in_request("merchant_id"):
+            merchant = selectors.merchant_get(public_id=query.merchant_id)
     found = selectors.branches_nearest(
         latitude=query.latitude,
         longitude=query.longitude,
@@ -141,7 +141,8 @@ def listing_create(request, merchant_id: str, payload: ListingIn):
     merchant = selectors.merchant_get_for_staff(
         user=request.auth, public_id=merchant_id
     )
-    product = selectors.product_get(public_id=payload.product_id)
+    with id_in_request("product_id"):
+        product = selectors.product_get(public_id=payload.product_id)
     listing = services.listing_create(
         actor=request.auth,
         merchant=merchant,

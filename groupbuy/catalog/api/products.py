@@ -22,6 +22,7 @@ from groupbuy.catalog.api.schemas import (
     patch_changes,
     product_out,
 )
+from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn
 
 router = Router(tags=["catalog"])
@@ -33,13 +34,17 @@ class ProductFilter(PageIn):
 
 
 def _category_or_none(public_id: str | None):
-    return selectors.category_get(public_id=public_id) if public_id else None
+    if not public_id:
+        return None
+    with id_in_request("category_id"):
+        return selectors.category_get(public_id=public_id)
 
 
 def _merchant_or_none(public_id: str | None):
     if not public_id:
         return None
-    return selectors.merchant_get(public_id=public_id, include_inactive=True)
+    with id_in_request("merchant_id"):
+        return selectors.merchant_get(public_id=public_id, include_inactive=True)
 
 
 @router.get("/products", response=ProductPage, auth=None)

@@ -24,7 +24,7 @@ from groupbuy.catalog.services.staff import (
     staff_remove,
     staff_role_change,
 )
-from groupbuy.core.errors import fields_renamed
+from groupbuy.core.errors import fields_renamed, id_in_request
 
 router = Router(tags=["catalog"])
 
@@ -121,7 +121,8 @@ def staff_invite_endpoint(request, merchant_id: str, payload: StaffInviteIn):
     )
     branch = None
     if payload.branch_id:
-        branch = get_object_or_404(Branch, public_id=payload.branch_id)
+        with id_in_request("branch_id"):
+            branch = get_object_or_404(Branch, public_id=payload.branch_id)
     try:
         with fields_renamed(_REQUEST_NAMES):
             invitation = staff_invite(
@@ -164,7 +165,8 @@ def staff_role_change_endpoint(
     )
     branch = None
     if payload.branch_id:
-        branch = get_object_or_404(Branch, public_id=payload.branch_id)
+        with id_in_request("branch_id"):
+            branch = get_object_or_404(Branch, public_id=payload.branch_id)
     with fields_renamed(_REQUEST_NAMES):
         membership = staff_role_change(
             actor=request.auth, membership=membership, role=payload.role, branch=branch

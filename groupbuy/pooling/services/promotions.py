@@ -129,8 +129,10 @@ def promotion_publish(
     on the form, a retried request), the promotion published the first time is
     returned and nothing more is stored, whatever the rest says."""
     if branch is not None and branch.merchant_id != merchant.pk:
-        why = _("No such branch.")
-        raise PoolingError("not_found", why, status=404, fields={"branch": [why]})
+        # The merchant's id and the branch's are both sent: the branch is the
+        # value refused, not an address that leads nowhere.
+        why = _("That branch belongs to another merchant.")
+        raise PoolingError("invalid", why, fields={"branch": [why]})
     require_promotion_publisher(actor=actor, merchant=merchant, branch=branch)
     key = (client_key or "").strip()[:MAX_CLIENT_KEY_CHARS] if actor else ""
     if key:
