@@ -33,6 +33,15 @@ KIND_DESCRIBED = (
     "`pay_m`; second_item: every second unit costs `second_item_percent` %."
 )
 
+# What a cart report is (CartReport.Kind), listed in the OpenAPI document and in
+# the 422 a client gets for another word (until 2026-12-06 any string was taken
+# and refused by the service under ``kind``, the document saying nothing).
+CartKind = Literal["purchase", "intended"]
+CART_KIND_DESCRIBED = (
+    "purchase: a purchase made (its time window has begun); intended: a cart "
+    "you mean to buy (its time window is not over)."
+)
+
 
 class PromotionIn(Schema):
     merchant_id: str
@@ -123,7 +132,7 @@ class ProfileOut(Schema):
 
 class CartIn(Schema):
     branch_id: str
-    kind: str = "intended"
+    kind: CartKind = Field("intended", description=CART_KIND_DESCRIBED)
     amount_fen: AmountFen | None = None
     items: list[LineIn] = Field([], max_length=200)
     window_start_at: Moment
@@ -133,7 +142,7 @@ class CartIn(Schema):
 class CartOut(Schema):
     id: str
     branch_id: str
-    kind: str
+    kind: CartKind = Field(description=CART_KIND_DESCRIBED)
     amount_fen: int
     items: list[LineOut]
     window_start_at: datetime

@@ -41,9 +41,20 @@ RULE_PROBLEMS = {
     "ends_in_past": gettext_lazy("the promotion must end in the future"),
 }
 
-# Problems with the promotion's dates, filed under ``ends_at``; the others under
-# the rule's own field (``tiers`` for spend and save, else ``kind``).
-WINDOW_PROBLEMS = frozenset({"ends_before_start", "ends_in_past"})
+# The field of the request (and of the merchant's form) each problem is about.
+PROBLEM_FIELDS = {
+    "unknown_kind": "kind",
+    "no_tiers": "tiers",
+    "tier_saving_out_of_range": "tiers",
+    "too_many_tiers": "tiers",
+    "tier_too_large": "tiers",
+    "tiers_not_increasing": "tiers",
+    # m is what is paid: n alone is never wrong, m is wrong for that n.
+    "n_for_m_out_of_range": "pay_m",
+    "second_item_percent_out_of_range": "second_item_percent",
+    "ends_before_start": "ends_at",
+    "ends_in_past": "ends_at",
+}
 
 
 def _rule_problem_said(code: str) -> str:
@@ -56,12 +67,12 @@ def _rule_problem_said(code: str) -> str:
     return said
 
 
-def _problem_fields(kind: str, problems: list[str]) -> dict[str, list[str]]:
-    rule_field = "tiers" if kind == savings.THRESHOLD else "kind"
+def _problem_fields(problems: list[str]) -> dict[str, list[str]]:
+    """File each problem under the field it is about (until 2026-12-06 a buy n
+    pay m or second-item rule's problems were filed under ``kind``)."""
     fields: dict[str, list[str]] = {}
     for code in problems:
-        field = "ends_at" if code in WINDOW_PROBLEMS else rule_field
-        fields.setdefault(field, []).append(_rule_problem_said(code))
+        fields.setdefault(PROBLEM_FIELDS[code], []).append(_rule_problem_said(code))
     return fields
 
 
@@ -156,7 +167,7 @@ def promotion_publish(
             _("This promotion cannot be published: %(problems)s.")
             % {"problems": _("; ").join(said)},
             status=422,
-            fields=_problem_fields(kind, problems),
+            fields=_problem_fields(problems),
         )
     products = list(Product.objects.filter(public_id__in=list(product_ids)))
     if len(products) != len(set(product_ids)):

@@ -563,3 +563,76 @@ def test_the_kinds_of_promotion_are_listed_in_the_schema_and_the_refusal(client,
     assert response.json()["fields"]["kind"] == [
         "Give one of: 'threshold', 'n_for_m' or 'second_item'."
     ]
+
+
+def test_a_carts_kinds_are_listed_in_the_schema_and_another_is_refused_on_kind(
+    client, world
+):
+    # given the API's description
+    document = client.get("/api/openapi.json").json()
+    kind = document["components"]["schemas"]["CartIn"]["properties"]["kind"]
+    now = timezone.now()
+
+    # when a client reports a cart of a kind there is not
+    response = _post(
+        client,
+        "/carts",
+        {
+            "branch_id": world["branch"].public_id,
+            "kind": "wishlist",
+            "amount_fen": 10_000,
+            "window_start_at": now.isoformat(),
+            "window_end_at": (now + timedelta(hours=1)).isoformat(),
+        },
+        world["stranger"],
+    )
+
+    # then the document lists the two kinds, and the 422 names them on kind
+    assert kind["enum"] == CartReport.Kind.values == ["purchase", "intended"]
+    assert kind["default"] == "intended"
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"] == {
+        "kind": ["Give one of: 'purchase' or 'intended'."]
+    }
+    assert CartReport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("rule", "field", "message"),
+    [
+        (
+            {"kind": "n_for_m", "buy_n": 2, "pay_m": 2},
+            "pay_m",
+            "buy n pay m needs m of at least 1 and less than n",
+        ),
+        (
+            {"kind": "second_item", "second_item_percent": 100},
+            "second_item_percent",
+            "the second item costs 0 to 99 percent of its price",
+        ),
+        (
+            {"kind": "threshold", "tiers": [[20_000, 2_000], [10_000, 5_000]]},
+            "tiers",
+            "each tier must ask more and save more than the one before",
+        ),
+    ],
+)
+def test_a_promotions_rule_is_refused_on_the_field_it_is_about(
+    client, world, rule, field, message
+):
+    # given an owner reading English
+    world["owner"].preferred_language = "en"
+    world["owner"].save(update_fields=["preferred_language"])
+    published = Promotion.objects.count()
+
+    # when they publish a rule that cannot work
+    response = _post(
+        client, "/promotions", _promotion_payload(world, **rule), world["owner"]
+    )
+
+    # then it is refused on that field, not on kind, and nothing is published
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_promotion"
+    assert response.json()["fields"] == {field: [message]}
+    assert Promotion.objects.count() == published
