@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from groupbuy.core.errors import DomainError
@@ -109,9 +110,28 @@ ERROR_RESPONSE = {
 }
 
 
+class GroupbuySchema(OpenAPISchema):
+    def operation_security(self, operation):
+        """Add the empty requirement (anyone) to an operation whose auth lets
+        a caller without credentials through (one marked ``openapi_optional``,
+        as the settings' auth app marks its anonymous caller): OpenAPI reads the list as
+        alternatives, so the token stays documented and is no longer required.
+        Until 2026-12-06 the public deal, team and listing reads were
+        documented as needing a token."""
+        security = super().operation_security(operation)
+        if security and any(
+            getattr(auth, "openapi_optional", False)
+            for auth in operation.auth_callbacks
+        ):
+            security.append({})
+        return security
+
+
 class GroupbuyApi(NinjaAPI):
-    def get_openapi_schema(self, **kwargs):
-        document = super().get_openapi_schema(**kwargs)
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        document = GroupbuySchema(self, path_prefix)
         document.setdefault("components", {}).setdefault("schemas", {})["Error"] = (
             ERROR_SCHEMA
         )

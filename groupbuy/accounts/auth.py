@@ -42,6 +42,11 @@ def _anonymous(request):
     return AnonymousUser()
 
 
+# The OpenAPI document says so: a token or a session is one way in, none
+# another (the API adds an empty security requirement where this is allowed).
+_anonymous.openapi_optional = True
+
+
 # For endpoints anyone may call but signed-in people see more of: callers with a
 # token or session are recognised, everyone else passes as AnonymousUser instead of
 # getting a 401.
