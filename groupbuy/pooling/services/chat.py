@@ -24,14 +24,13 @@ def message_payload(message: ChatMessage, *, author_name: str) -> dict:
 
 
 def checked_message_body(body: str) -> str:
-    """The message as posted, stripped; 422 when empty or too long."""
+    """The message as posted, stripped; 400 when empty or too long."""
     text = (body or "").strip()
     if not text or len(text) > MAX_MESSAGE_CHARS:
         why = _("A message has 1 to %(max)d characters.") % {"max": MAX_MESSAGE_CHARS}
         raise PoolingError(
             "invalid",
             why,
-            status=422,
             fields={"body": [why]},
         )
     return text

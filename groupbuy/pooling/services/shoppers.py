@@ -28,7 +28,9 @@ MAX_POOLED_UNITS = 50
 
 
 def _invalid(field: str, message: str) -> PoolingError:
-    return PoolingError("invalid", message, status=422, fields={field: [message]})
+    # 400, as every service's refusal of a value it was sent: 422 is the API's
+    # own answer to a value that does not fit the schema (docs/api.md, Errors).
+    return PoolingError("invalid", message, fields={field: [message]})
 
 
 def at_most_said():
@@ -230,7 +232,7 @@ def _check_location(branch: Branch, latitude, longitude, max_walk_m: int) -> Non
 
 def _items_to_pool(promotion: Promotion, items) -> tuple[list[dict], int]:
     """The items of a request for a promotion priced on items, the ones it
-    counts, and their amount; 422 when none counts."""
+    counts, and their amount; 400 when none counts."""
     for item in items:
         if item.get("unit_price_fen", 0) < 0 or item.get("quantity", 0) < 1:
             raise _invalid("items", _("Prices cannot be negative."))

@@ -178,7 +178,7 @@ def test_a_request_for_an_item_promotion_pools_its_items(client, world):
     }
     # an amount alone says nothing about the items: refused, nothing written
     refused = _post(client, "/requests", request, world["stranger"])
-    assert refused.status_code == 422
+    assert refused.status_code == 400
     assert refused.json()["code"] == "invalid"
     assert "items" in refused.json()["message"]
     assert PoolRequest.objects.count() == 0

@@ -270,7 +270,7 @@ def test_bad_requests_are_refused_and_write_nothing(shop):
     assert wrong_branch.value.code == "wrong_branch"
     with pytest.raises(PoolingError) as negative:
         make_request(user=user, promotion=promotion, branch=branch, amount_fen=-5)
-    assert negative.value.status == 422
+    assert negative.value.status == 400
     Promotion.objects.filter(pk=promotion.pk).update(ends_at=timezone.now())
     promotion.refresh_from_db()
     with pytest.raises(PoolingError) as expired:
@@ -295,7 +295,7 @@ def test_an_item_promotion_pools_items_not_an_amount(shop, rules):
     other = make_promotion(merchant=merchant, owner=promotion.created_by, **rules)
     with pytest.raises(PoolingError) as refused:
         make_request(user=make_user(), promotion=other, branch=branch, amount_fen=9_000)
-    assert (refused.value.code, refused.value.status) == ("invalid", 422)
+    assert (refused.value.code, refused.value.status) == ("invalid", 400)
     assert refused.value.fields == {"items": [refused.value.message]}
     assert PoolRequest.objects.count() == 0
     # items are kept, and the request's amount is theirs
@@ -314,7 +314,7 @@ def test_an_item_promotion_pools_items_not_an_amount(shop, rules):
             branch=branch,
             items=[_item("prd_oil", 6_000, 30), _item("prd_rice", 900, 21)],
         )
-    assert too_many.value.status == 422
+    assert too_many.value.status == 400
 
 
 def test_items_outside_the_promotions_products_are_refused(shop):
@@ -334,7 +334,7 @@ def test_items_outside_the_promotions_products_are_refused(shop):
             branch=branch,
             items=[_item(coffee.public_id, 3_000)],
         )
-    assert refused.value.status == 422
+    assert refused.value.status == 400
     request = make_request(
         user=make_user(),
         promotion=only_tea,

@@ -73,11 +73,11 @@ def test_a_shop_farther_than_i_walk_is_refused_and_nothing_written(shop):
 @pytest.mark.parametrize(
     ("latitude", "longitude"), [(31.25, None), (None, 121.47), (91, 0)]
 )
-def test_half_a_place_or_no_place_on_earth_is_422(shop, latitude, longitude):
+def test_half_a_place_or_no_place_on_earth_is_400(shop, latitude, longitude):
     _merchant, branch, promotion = shop
     with pytest.raises(PoolingError) as refused:
         _ask_from(make_user(), promotion, _located(branch), latitude, longitude)
-    assert refused.value.status == 422
+    assert refused.value.status == 400
     assert PoolRequest.objects.count() == 0
 
 
