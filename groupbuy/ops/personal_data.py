@@ -17,8 +17,8 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.plugins import (
     PersonalDataExport,
@@ -26,12 +26,28 @@ from groupbuy.core.plugins import (
     personal_data_providers,
 )
 
-README = """This is everything {site} holds about you, as of {when}.
 
-Each <app>.json file holds what one part of {site} keeps (your account, orders,
-payments and money lines, notifications, snaps…); files/ holds your photos.
-Amounts are in fen (1/100 yuan); times are UTC.
-"""
+def _readme(user, site_name: str) -> str:
+    """The export's README, in the person's own language (the ZIP is theirs to
+    keep, read away from the site), naming what each file holds."""
+    with translation.override(user.preferred_language):
+        lines = [
+            gettext("This is everything %(site)s holds about you, as of %(when)s.")
+            % {"site": site_name, "when": timezone.now().isoformat()},
+            "",
+            gettext(
+                "Each file below holds what one part of %(site)s keeps; files/ "
+                "holds your photos and other files. Amounts are in fen (1/100 "
+                "yuan); times are UTC."
+            )
+            % {"site": site_name},
+            "",
+        ]
+        lines += [
+            f"{label}.json: {provider.holds}" if provider.holds else f"{label}.json"
+            for label, provider in personal_data_providers()
+        ]
+    return "\n".join(lines) + "\n"
 
 
 # An export is kept in memory up to this size and in a temporary file past it:
@@ -56,10 +72,7 @@ def export_zip(user, *, site_name: str) -> BinaryIO:
 
 
 def _write_export(archive: zipfile.ZipFile, user, site_name: str) -> None:
-    archive.writestr(
-        "README.txt",
-        README.format(site=site_name, when=timezone.now().isoformat()),
-    )
+    archive.writestr("README.txt", _readme(user, site_name))
     for label, provider in personal_data_providers():
         export = provider.export(user)
         archive.writestr(

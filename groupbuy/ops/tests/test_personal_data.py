@@ -530,3 +530,29 @@ def test_an_erased_person_shows_as_deleted_user_to_the_others(
         f"/api/teams/{everywhere.ids['team']}", headers=bearer(everywhere.friend)
     ).json()
     assert "Deleted user" in [member["name"] for member in team["members"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "opening", "deals_line"),
+    [
+        ("en", "This is everything", "deals.json: your group-buy orders"),
+        ("zh-hans", "这是", "deals.json: 您的团购订单"),
+    ],
+)
+def test_the_export_readme_is_in_the_persons_language_and_names_each_file(
+    client, shopper, language, opening, deals_line
+):
+    # given a person who reads the site in one language
+    shopper.preferred_language = language
+    shopper.save(update_fields=["preferred_language"])
+
+    # when they download their data (the request in the other language)
+    other = "zh-hans" if language == "en" else "en"
+    headers = {**bearer(shopper), "Accept-Language": other}
+    response = client.get("/api/me/data/export", headers=headers)
+
+    # then the README is in their own language and says what each file holds
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
+    readme = archive.read("README.txt").decode()
+    assert readme.startswith(opening)
+    assert deals_line in readme.splitlines()
