@@ -278,6 +278,12 @@ class DealForm(forms.Form):
     # have passed by the time the form is sent.
     starts_at = MomentField(label=_("Starts at"), required=False)
     deadline_at = MomentField(label=_("Deadline"))
+    # One per new-deal form shown (merchant_deal_create): the form sent again
+    # (back button, double click, a retry after a timeout) answers the draft
+    # the first one saved (deal_create) instead of saving a second.
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput
+    )
     settlement_mode = forms.ChoiceField(
         label=_("When you are paid"),
         choices=[

@@ -71,6 +71,26 @@ def test_create_deal_saves_draft_with_tiers(db):
     ]
 
 
+def test_the_new_deal_form_sent_twice_saves_one_draft(db):
+    # given the new-deal form as shown, with its one-time key
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    key = client.get(url).context["form"].initial["idempotency_key"]
+    assert len(key) >= 16
+
+    # when it is sent twice (a double click, the back button, a retry)
+    first = client.post(url, _deal_post(listing.product, idempotency_key=key))
+    second = client.post(url, _deal_post(listing.product, idempotency_key=key))
+
+    # then one draft is saved and both land on it
+    deal = Deal.objects.get()
+    assert first["Location"] == second["Location"]
+    assert first["Location"].endswith(f"/deals/{deal.public_id}/")
+    # and a form shown again carries a new key: a second deal is a new one
+    assert client.get(url).context["form"].initial["idempotency_key"] != key
+
+
 def test_a_deadline_past_the_calendar_is_shown_on_its_field(db):
     merchant, client = _owner()
     listing = make_listing(merchant=merchant, price_fen=12_900)

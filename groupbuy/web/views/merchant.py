@@ -6,6 +6,7 @@ operators, who support them); others get the 403 page.
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.contrib import messages
@@ -253,6 +254,7 @@ def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse
                 actor=request.user,
                 merchant=merchant,
                 product=product,
+                idempotency_key=form.cleaned_data["idempotency_key"],
                 **form.service_arguments(),
             )
         except DomainError as error:
@@ -273,6 +275,7 @@ def _new_deal_initial(request: HttpRequest) -> dict:
         # No start: empty is now (see DealForm.starts_at).
         "deadline_at": now + timedelta(days=3),
         "product": request.GET.get("product", ""),
+        "idempotency_key": secrets.token_urlsafe(16),
     }
 
 
