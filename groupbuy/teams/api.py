@@ -60,6 +60,9 @@ def _team_deal(request, team_deal) -> dict:
         "stock": team_deal.stock,
         "units_left": team_deal.units_left,
         "ends_at": team_deal.ends_at,
+        "shown_state": team_deal.deal.shown_state,
+        "stopped_by": team_deal.deal.stopped_by or None,
+        "stop_reason": team_deal.deal.stop_reason,
         "outcome": _outcome(team_deal),
         "open_teams": [
             _team(request, t)

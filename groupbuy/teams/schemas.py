@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -77,6 +78,11 @@ class TeamDealOut(Schema):
     stock: int
     units_left: int
     ends_at: datetime
+    # The deal's state as its page gives it (deals' shown_state), and, for a
+    # deal the shop or the platform stopped, who and why, as members are told.
+    shown_state: str
+    stopped_by: Literal["merchant", "platform"] | None = None
+    stop_reason: str = ""
     outcome: TeamDealOutcomeOut
     open_teams: list[TeamOut]
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.deals.services import deal_stop
 from groupbuy.deals.tests.factories import (
     ensure_pickup_branch,
     make_merchant,
@@ -444,3 +445,25 @@ def test_team_members_are_masked_as_the_deal_page_masks_its_buyers(client, shop)
     team = _get(client, f"/api/teams/{team_id}").json()
     # then the team names them as a deal page does (小**, never digits of a number)
     assert [member["name"] for member in team["members"]] == ["小**", "***"]
+
+
+def test_a_stopped_team_deal_says_who_stopped_it_and_why(client, shop):
+    # given an open team deal, read before and after its shop stops it
+    deal_id = shop["team_deal"].deal.public_id
+    before = _get(client, f"/api/teams/deals/{deal_id}").json()
+    assert (before["shown_state"], before["stopped_by"], before["stop_reason"]) == (
+        "open",
+        None,
+        "",
+    )
+    deal_stop(actor=shop["owner"], deal=shop["team_deal"].deal, reason="Out of tea")
+
+    # when anyone reads it
+    after = _get(client, f"/api/teams/deals/{deal_id}").json()
+
+    # then it reads failed, stopped by the merchant, with their words
+    assert (after["shown_state"], after["stopped_by"], after["stop_reason"]) == (
+        "failed",
+        "merchant",
+        "Out of tea",
+    )
