@@ -18,6 +18,8 @@ class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
     can_delete = False
+    # Not ``contact_name``: the sender's own name for a contact is theirs,
+    # and looking at a share needs no one's private names.
     fields = ("user", "role", "label", "is_name_shown", "last_read_at", "joined_at")
     readonly_fields = fields
 

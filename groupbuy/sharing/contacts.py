@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import quopri
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import vobject.base
@@ -61,6 +61,19 @@ class Contact:
     @property
     def address_hash(self) -> str:
         return contact_hash(self.kind, self.address)
+
+
+CONTACT_NAME_MAX_CHARS = 120
+# Control characters, and the marks that reorder text around them (a name
+# written right to left could otherwise turn the rest of a line around).
+_UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def contact_name_clean(name: object) -> str:
+    """A name for a contact as kept: no control characters (a line break or
+    tab reads as a space), spaces collapsed, at most 120 characters."""
+    text = _UNSHOWN.sub(" ", str(name or ""))
+    return " ".join(text.split())[:CONTACT_NAME_MAX_CHARS].strip()
 
 
 def phone_hash(e164: str) -> str:
@@ -197,9 +210,17 @@ def _is_address(text: str) -> bool:
     return True
 
 
-def typed_numbers_parse(numbers: list[str]) -> list[Contact]:
+def typed_numbers_parse(
+    numbers: list[str], *, names: Mapping[str, str] | None = None
+) -> list[Contact]:
     """Normalise typed phone numbers (or email addresses, invited by email);
-    refuse the whole list naming the invalid ones."""
+    refuse the whole list naming the invalid ones.
+
+    ``names`` gives the sender's own name for some of them ({number: name}, the
+    number written in any way it normalises from); a name for a number not in
+    ``numbers`` is ignored.
+    """
+    named = _names_by_address(names or {})
     contacts: dict[str, Contact] = {}
     invalid: list[str] = []
     for raw in numbers:
@@ -208,7 +229,9 @@ def typed_numbers_parse(numbers: list[str]) -> list[Contact]:
         except ValidationError:
             invalid.append(str(raw)[:40])
             continue
-        contacts.setdefault(address, Contact(name="", address=address, kind=kind))
+        contacts.setdefault(
+            address, Contact(name=named.get(address, ""), address=address, kind=kind)
+        )
     if invalid:
         raise SharingError(
             "phone_invalid",
@@ -217,6 +240,18 @@ def typed_numbers_parse(numbers: list[str]) -> list[Contact]:
             fields={"recipients": invalid[:10]},
         )
     return list(contacts.values())
+
+
+def _names_by_address(names: Mapping[str, str]) -> dict[str, str]:
+    named: dict[str, str] = {}
+    for raw, name in names.items():
+        try:
+            _kind, address = parse_address(raw)
+        except ValidationError:
+            continue  # not a recipient: the numbers are refused on their own
+        if cleaned := contact_name_clean(name):
+            named.setdefault(address, cleaned)
+    return named
 
 
 def member_hash_save(user) -> None:

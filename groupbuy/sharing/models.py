@@ -197,11 +197,19 @@ class Participant(models.Model):
     address_hash = models.CharField(
         max_length=64, blank=True, db_index=True, verbose_name=_("address hash")
     )
+    # What the others see of a recipient reached by a number or address until
+    # they reply: that number or address masked, never a name.
     label = models.CharField(max_length=120, blank=True, verbose_name=_("label"))
+    # The sender's own name for the contact ("Mum", from their picker or
+    # address book), shown to the sender only: to the others it would tell
+    # what the sender calls them, and which member has the number.
+    contact_name = models.CharField(
+        max_length=120, blank=True, verbose_name=_("sender's name for them")
+    )
     # Whether the others see this member's own name: the sender, a member
     # chosen as a member, a recipient once they replied. A recipient reached by
-    # a number shows only ``label`` (the sender's name for the contact, or the
-    # masked number) until then: typing a number must not tell whose it is.
+    # a number shows only ``label`` (the masked number) until then: typing a
+    # number must not tell whose it is.
     is_name_shown = models.BooleanField(
         default=False, verbose_name=_("name shown to the others")
     )
@@ -237,20 +245,27 @@ class Participant(models.Model):
     def label_for(self, viewer) -> str:
         """How ``viewer`` sees this participant (load ``user`` with it).
 
-        Named (``is_named_for``): by their name as it is now (``person_label``),
-        so a new display name shows in every thread at once. Otherwise by
-        ``label``, what the sender typed (their name for the contact, else the
-        masked number or address), the one thing they knew. "Deleted user"
-        once erased.
+        The share's sender sees a recipient by their own name for the contact
+        (``contact_name``) when they gave one. Named (``is_named_for``): by
+        their name as it is now (``person_label``), so a new display name shows
+        in every thread at once. Otherwise by ``label``, the masked number or
+        address, the one thing the sender typed. "Deleted user" once erased.
         """
         from groupbuy.accounts.personal_data import is_erased
 
-        if self.is_named_for(viewer) or (self.user_id and is_erased(self.user)):
+        if self.user_id and is_erased(self.user):
             return person_label(self.user)
-        if self.user_id is None:
-            return self.label or str(_("Deleted user"))
-        # A member's row from before names were held back keeps no number.
+        if self.contact_name and self.is_sender(viewer):
+            return self.contact_name
+        if self.is_named_for(viewer):
+            return person_label(self.user)
+        # A row from before names were held back may keep no number.
         return self.label or str(self.Role.RECIPIENT.label)
+
+    def is_sender(self, viewer) -> bool:
+        """Whether ``viewer`` sent this participant's share."""
+        viewer_id = getattr(viewer, "pk", None)
+        return viewer_id is not None and self.share.sender_id == viewer_id
 
     def id_for(self, viewer) -> str:
         """The member's public id, to those who see them by name; else ""."""

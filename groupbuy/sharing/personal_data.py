@@ -1,11 +1,12 @@
 """What sharing holds about a person, for their export and their erasure.
 
-Exported: the shares they sent (with voice notes), the threads they are in,
-their replies, their own imported address books (names and keyed hashes, as
-stored: never numbers) and their push subscriptions. Erased: their address
-books, phone hash, push subscriptions and voice notes are deleted; their
-comments and replies are emptied and shown as from a "Deleted user", so the
-others keep their threads and their own replies.
+Exported: the shares they sent (with voice notes, and their own names for the
+contacts they sent them to), the threads they are in, their replies, their own
+imported address books (names and keyed hashes, as stored: never numbers) and
+their push subscriptions. Erased: their address books, phone hash, push
+subscriptions, voice notes and names for contacts are deleted; their comments
+and replies are emptied and shown as from a "Deleted user", so the others keep
+their threads and their own replies.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ def _shares_sent(user, files: dict) -> list[dict]:
     from groupbuy.sharing.models import Share
 
     records = []
-    shares = Share.objects.filter(sender=user).select_related("product", "deal")
+    shares = (
+        Share.objects.filter(sender=user)
+        .select_related("product", "deal")
+        .prefetch_related("participants")
+    )
     for share in shares.order_by("created_at", "id"):
         voice_note = ""
         if share.voice_note:
@@ -35,10 +40,20 @@ def _shares_sent(user, files: dict) -> list[dict]:
                 "deal": share.deal.public_id if share.deal else None,
                 "comment": share.comment,
                 "voice_note": voice_note or None,
+                # The sender's own names for the contacts they sent it to.
+                "contact_names": [
+                    participant.contact_name
+                    for participant in sorted(share.participants.all(), key=_pk)
+                    if participant.contact_name
+                ],
                 "created_at": share.created_at,
             }
         )
     return records
+
+
+def _pk(row) -> int:
+    return row.pk
 
 
 def _threads(user) -> list[dict]:
@@ -49,6 +64,8 @@ def _threads(user) -> list[dict]:
         {
             "share": participant.share.public_id,
             "role": participant.role,
+            # The masked number the others see, never the sender's own name
+            # for this person (``contact_name``), which is the sender's data.
             "shown_as": participant.label,
             "joined_at": participant.joined_at,
             "last_read_at": participant.last_read_at,
@@ -140,7 +157,11 @@ class SharingPersonalData(PersonalDataProvider):
             comment="", voice_note="", voice_note_type=""
         )
         # The thread stays for the others; the person shows as "Deleted user".
-        Participant.objects.filter(user=user).update(label="", address_hash="")
+        Participant.objects.filter(user=user).update(
+            label="", contact_name="", address_hash=""
+        )
+        # The names they gave their contacts are theirs, and go with them.
+        Participant.objects.filter(share__sender=user).update(contact_name="")
         Message.objects.filter(author=user).update(body="", client_key="")
         # Others' address books keep their own entry, no longer tied to the account.
         ContactEntry.objects.filter(member=user).update(member=None)

@@ -18,9 +18,12 @@ def share_as_dict(share: Share) -> dict:
 
 def thread_as_dict(share: Share, *, viewer) -> dict:
     """The thread as ``viewer`` sees it: a recipient reached by a number is
-    named, and has an id, only once they replied (``Participant.label_for``)."""
+    named, and has an id, only once they replied; the sender sees their own
+    name for the contact, if they gave one (``Participant.label_for``)."""
     participants = selectors.thread_participants(share=share)
     messages = selectors.thread_messages(share=share)
+    # As the thread page names them: the sender by their name for the contact.
+    authors = {p.user_id: p.label_for(viewer) for p in participants if p.user_id}
     return {
         **share_as_dict(share),
         "participants": [
@@ -38,6 +41,7 @@ def thread_as_dict(share: Share, *, viewer) -> dict:
         "messages": [
             {
                 **selectors.message_as_event(message),
+                "author_name": authors.get(message.author_id, ""),
                 "read_by": selectors.read_by(
                     message=message, participants=participants, viewer=viewer
                 ),

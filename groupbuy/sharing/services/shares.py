@@ -24,7 +24,12 @@ from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.realtime import publish
 from groupbuy.realtime.publish import user_group
-from groupbuy.sharing.contacts import Contact, members_by_hash, phone_hash
+from groupbuy.sharing.contacts import (
+    Contact,
+    contact_name_clean,
+    members_by_hash,
+    phone_hash,
+)
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import (
     Participant,
@@ -84,10 +89,11 @@ def mask_address(contact: Contact) -> str:
 
 
 def recipient_label(contact: Contact) -> str:
-    """How a recipient shows to the others until they reply: the name the
-    sender gave the contact, else the number or address masked. Never a
-    member's own name: typing a number must not tell whose it is."""
-    return contact.name[:120] or mask_address(contact)
+    """How a recipient shows to the others until they reply: the number or
+    address masked. Never a member's own name (typing a number must not tell
+    whose it is), nor the sender's name for the contact, which is the sender's
+    alone (``Participant.contact_name``)."""
+    return mask_address(contact)
 
 
 @transaction.atomic
@@ -105,7 +111,8 @@ def share_send(
     Members get an inbox notification and a live event; anyone else an
     invitation by SMS whose link shows the share once they sign up with that
     number. A recipient reached by a number shows to the others by
-    ``recipient_label`` until they reply, a member chosen by id by their name.
+    ``recipient_label`` until they reply, a member chosen by id by their name;
+    the sender sees the name they gave the contact (``Contact.name``), if any.
     """
     comment = check_text(comment, field="comment")
     voice_type = voice_note_check(voice_note) if voice_note is not None else ""
@@ -146,6 +153,7 @@ def share_send(
             role=Participant.Role.RECIPIENT,
             address_hash="" if member else contact.address_hash,
             label=recipient_label(contact),
+            contact_name=contact_name_clean(contact.name),
             is_name_shown=member is not None and contact.is_chosen_by_id,
             joined_at=now,
         )

@@ -75,24 +75,31 @@ def message_post(
     Participant.objects.filter(share=share, user=actor).update(
         last_read_at=now, is_name_shown=True
     )
-    push = {
-        "title": message_author_label(share, actor),
-        "body": body,
-        "url": reverse("sharing:thread", args=[share.public_id]),
-    }
+    url = reverse("sharing:thread", args=[share.public_id])
+    participants = _thread_participants(share)
+    author = next(p for p in participants if p.user_id == actor.pk)
     events: dict[str, dict] = {}
-    for participant in _thread_participants(share):
+    for participant in participants:
         language = recipient_language(participant.user)
         if language not in events:
             # An attached product is named in each reader's language.
             with translation.override(language):
                 events[language] = message_as_event(message)
         is_author = participant.user_id == actor.pk
+        # Each reader's own copy names the author as they see them: the
+        # sender by their own name for the contact, if they gave one, which
+        # no one else's copy carries.
+        author_name = author.label_for(participant.user)
         publish(
             user_group(participant.user.public_id),
-            _message_event(events[language], message, is_author=is_author),
+            _message_event(
+                {**events[language], "author_name": author_name},
+                message,
+                is_author=is_author,
+            ),
         )
         if not is_author:
+            push = {"title": author_name, "body": body, "url": url}
             after_commit(push_to_user, participant.user_id, push)
     audit_log(actor=actor, action="sharing.message.posted", obj=message)
     return message

@@ -395,33 +395,110 @@ def test_a_share_emailed_to_a_non_member_is_theirs_once_they_confirm_that_addres
     assert not share.participants.filter(user=pretender).exists()
 
 
-def test_a_recipient_shows_by_the_senders_name_for_them_until_they_reply(
-    monkeypatch, django_capture_on_commit_callbacks
+def test_the_senders_name_for_a_contact_shows_to_the_sender_only(
+    monkeypatch, pushed, django_capture_on_commit_callbacks
 ):
+    from groupbuy.accounts.phones import mask_phone
     from groupbuy.sharing.selectors import thread_people
 
-    # given Ann shares with her contact "Mum", whose number is Bo's
+    # given Ann shares with her contact "Mum", whose number is Bo's, and Cy
     sender, friend = make_user(display_name="Ann"), make_user(display_name="Bo")
+    other = make_user(display_name="Cy")
     share = share_send(
         actor=sender,
         product=make_product(),
-        contacts=[Contact(name="Mum", address=friend.phone)],
+        contacts=[
+            Contact(name="Mum", address=friend.phone),
+            Contact(name="Aunt Cy", address=other.phone),
+        ],
     )
     participants = thread_participants(share=share)
-    # then Ann sees her own label for the contact, Bo sees himself as Bo
-    assert thread_people(participants=participants, viewer=sender) == ["Ann", "Mum"]
-    assert thread_people(participants=participants, viewer=friend) == ["Ann", "Bo"]
+    # then Ann sees her own names for them; Bo sees himself, and Cy masked
+    masked_bo, masked_cy = mask_phone(friend.phone), mask_phone(other.phone)
+    assert thread_people(participants=participants, viewer=sender) == [
+        "Ann",
+        "Mum",
+        "Aunt Cy",
+    ]
+    assert thread_people(participants=participants, viewer=friend) == [
+        "Ann",
+        "Bo",
+        masked_cy,
+    ]
+    assert thread_people(participants=participants, viewer=other) == [
+        "Ann",
+        masked_bo,
+        "Cy",
+    ]
+    # and the label everyone else sees is the number masked, never the name
+    assert [p.label for p in participants[1:]] == [masked_bo, masked_cy]
+    assert [p.contact_name for p in participants[1:]] == ["Mum", "Aunt Cy"]
     # when Bo replies
     pushes = []
     monkeypatch.setattr(
         threads, "push_to_user", lambda user_id, push: pushes.append((user_id, push))
     )
+    pushed.clear()
     with django_capture_on_commit_callbacks(execute=True):
         message_post(actor=friend, share=share, body="Yes")
-    # then Ann is told "Bo" replied and sees him by his name from now on
-    assert [(user_id, push["title"]) for user_id, push in pushes] == [(sender.pk, "Bo")]
+    # then Ann is told "Mum" replied, Cy that "Bo" did
+    assert sorted((user_id, push["title"]) for user_id, push in pushes) == sorted(
+        [(sender.pk, "Mum"), (other.pk, "Bo")]
+    )
+    # and only Ann's live copy of the reply carries her name for him
+    authors = {group: event["message"]["author_name"] for group, event in pushed}
+    assert authors == {
+        user_group(sender.public_id): "Mum",
+        user_group(friend.public_id): "Bo",
+        user_group(other.public_id): "Bo",
+    }
+    for group, event in pushed:
+        if group != user_group(sender.public_id):
+            assert "Mum" not in str(event) and "Aunt Cy" not in str(event)
+    # and from now on the others see Bo by his name; Ann still by hers for him
     participants = thread_participants(share=share)
-    assert thread_people(participants=participants, viewer=sender) == ["Ann", "Bo"]
+    assert thread_people(participants=participants, viewer=sender)[1] == "Mum"
+    assert thread_people(participants=participants, viewer=other)[1] == "Bo"
+
+
+def test_a_contact_name_is_kept_without_control_characters_and_cut_at_120():
+    # given names as a picker or a vCard may give them
+    sender = make_user()
+    share = share_send(
+        actor=sender,
+        product=make_product(),
+        contacts=[
+            Contact(name="Mum\n\x00\u202e(home)\t", address=STRANGER),
+            Contact(name="x" * 500, address="+8613912340000"),
+        ],
+    )
+    # then
+    names = [p.contact_name for p in thread_participants(share=share)[1:]]
+    assert names == ["Mum (home)", "x" * 120]
+
+
+def test_a_read_receipt_shows_the_senders_name_for_the_reader_to_the_sender_only():
+    from groupbuy.accounts.phones import mask_phone
+
+    # given Ann shares with her contact "Mum" (Bo) and with Cy; Bo reads it
+    sender, friend = make_user(display_name="Ann"), make_user(display_name="Bo")
+    other = make_user(display_name="Cy")
+    share = share_send(
+        actor=sender,
+        product=make_product(),
+        contacts=[
+            Contact(name="Mum", address=friend.phone),
+            Contact(name="", address=other.phone),
+        ],
+    )
+    message = message_post(actor=sender, share=share, body="Shall we?")
+    thread_mark_read(actor=friend, share=share)
+    participants = thread_participants(share=share)
+    # then
+    assert read_by(message=message, participants=participants, viewer=sender) == ["Mum"]
+    assert read_by(message=message, participants=participants, viewer=other) == [
+        mask_phone(friend.phone)
+    ]
 
 
 def test_a_claimed_invitation_stays_the_masked_number_until_its_owner_replies():
@@ -471,3 +548,71 @@ def test_threads_from_before_name_only_their_senders_and_who_replied():
         "+86139****5678",
     ]
     assert thread_people(participants=participants, viewer=quiet)[2] == "Cy"
+
+
+def test_threads_from_before_keep_the_senders_names_for_the_sender_only():
+    import importlib
+
+    from django.apps import apps
+
+    from groupbuy.sharing.selectors import thread_people
+
+    migration = importlib.import_module(
+        "groupbuy.sharing.migrations.0004_participant_contact_name"
+    )
+    # given a thread as it was stored: the sender's names for two contacts
+    # (a member's number and an unclaimed one) in the label everyone saw
+    sender, friend = make_user(display_name="Ann"), make_user(display_name="Bo")
+    share = make_share(sender=sender, recipients=[friend, STRANGER, "+8613912340000"])
+    Participant.objects.filter(user=friend).update(label="Mum")
+    Participant.objects.filter(address_hash=phone_hash("+8613912340000")).update(
+        label="Auntie"
+    )
+    # when the migration runs
+    migration.names_to_the_sender_only(apps, None)
+    # then the sender still sees their names; the others a "Recipient"
+    participants = thread_participants(share=share)
+    assert thread_people(participants=participants, viewer=sender) == [
+        "Ann",
+        "Mum",
+        "+86139****5678",
+        "Auntie",
+    ]
+    assert thread_people(participants=participants, viewer=friend) == [
+        "Ann",
+        "Bo",
+        "+86139****5678",
+        "Recipient",
+    ]
+    assert [p.label for p in participants] == ["Ann", "", "+86139****5678", ""]
+    # and running it again changes nothing
+    migration.names_to_the_sender_only(apps, None)
+    assert [p.contact_name for p in thread_participants(share=share)] == [
+        "",
+        "Mum",
+        "",
+        "Auntie",
+    ]
+
+
+def test_the_senders_names_for_contacts_are_in_their_export_only_and_erased():
+    from groupbuy.sharing.personal_data import SharingPersonalData
+
+    # given Ann shares with her contact "Mum" (Bo)
+    sender, friend = make_user(display_name="Ann"), make_user(display_name="Bo")
+    share = share_send(
+        actor=sender,
+        product=make_product(),
+        contacts=[Contact(name="Mum", address=friend.phone)],
+    )
+    # when each exports their data
+    mine = SharingPersonalData().export(sender).records
+    theirs = SharingPersonalData().export(friend).records
+    # then Ann's holds her name for the contact, Bo's does not
+    assert mine["shares_sent"][0]["contact_names"] == ["Mum"]
+    assert "Mum" not in str(theirs)
+    assert theirs["threads"][0]["shown_as"] == share.participants.get(user=friend).label
+    # when Ann's data is erased
+    SharingPersonalData().erase(sender)
+    # then her names for her contacts go with it
+    assert not Participant.objects.exclude(contact_name="").exists()

@@ -452,3 +452,37 @@ def test_an_erased_recipient_who_never_replied_shows_as_deleted_user(client):
     client.force_login(sender)
     # then
     assert _people(client, share) == "Lan, Deleted user"
+
+
+def test_the_senders_name_for_a_contact_is_on_the_senders_thread_page_only(client):
+    from groupbuy.accounts.phones import mask_phone
+    from groupbuy.sharing.contacts import Contact
+    from groupbuy.sharing.services import share_send
+
+    # given Lan shares with her contact "妈妈" (Mei's number) and with Zhu
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    other = make_user(display_name="Zhu")
+    share = share_send(
+        actor=sender,
+        product=make_product(),
+        contacts=[
+            Contact(name="妈妈", address=friend.phone),
+            Contact(name="", address=other.phone),
+        ],
+    )
+    message_post(actor=sender, share=share, body="Shall we?")
+    message_post(actor=friend, share=share, body="Count me in")
+    # when Lan opens the thread
+    client.force_login(sender)
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then Mei is "妈妈" in the people, on her reply and in "Read by"
+    assert _people(client, share) == f"Lan, 妈妈, {mask_phone(other.phone)}"
+    authors = [a.split("<")[0] for a in page.split('class="message-author">')[1:]]
+    assert authors == ["Lan", "妈妈"]
+    assert "Read by 妈妈" in page
+    # when Zhu, and Mei herself, open it, the name is nowhere on the page
+    for reader, shown in ((other, "Mei"), (friend, "Mei")):
+        client.force_login(reader)
+        page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+        assert "妈妈" not in page
+        assert _people(client, share).split(", ")[1] == shown
