@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Discriminator, Tag
 
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import (
@@ -42,6 +43,10 @@ router = Router(tags=["sharing"])
 
 # Generous: the service answers "at most 500" with a clear message, not a 422.
 MAX_LISTED_NUMBERS = 100_000
+# Far past any real one (a name is cut to 120): only a request that is not a
+# contact's gets a 422.
+MAX_ADDRESS_CHARS = 320
+MAX_NAME_CHARS = 1_000
 
 
 class ShareCardOut(Schema):
@@ -83,10 +88,34 @@ class ContactBookOut(Schema):
     contacts: list[ContactMatchOut]
 
 
+class RecipientIn(Schema):
+    """One number or e-mail address with the sender's own name for it, which
+    only the sender sees (at most 120 characters are kept, control characters
+    dropped)."""
+
+    address: str = Field(..., max_length=MAX_ADDRESS_CHARS)
+    name: str = Field("", max_length=MAX_NAME_CHARS)
+
+
+def _recipient_kind(item: object) -> str:
+    return "contact" if isinstance(item, dict) else "text"
+
+
+# Told apart by their type, so that a bad item is explained once, as what it
+# is ("recipients.0.contact.name: …"), not as both a bad string and object.
+RecipientItem = Annotated[
+    Annotated[str, Tag("text")] | Annotated[RecipientIn, Tag("contact")],
+    Discriminator(_recipient_kind),
+]
+
+
 class ShareSendIn(Schema):
     product_id: str = ""
     deal_id: str = ""
-    recipients: list[str] = Field(default_factory=list, max_length=MAX_LISTED_NUMBERS)
+    # A string may hold several numbers, as pasted; an object, one with its name.
+    recipients: list[RecipientItem] = Field(
+        default_factory=list, max_length=MAX_LISTED_NUMBERS
+    )
     member_ids: list[str] = Field(default_factory=list, max_length=MAX_LISTED_NUMBERS)
     comment: str = ""
 
@@ -203,6 +232,22 @@ def _member_contacts(member_ids: list[str]) -> list[Contact]:
     ]
 
 
+def _recipients_with_names(
+    items: list[str | RecipientIn],
+) -> tuple[list[str], dict[str, str]]:
+    """The numbers in the order sent, and the sender's names for some of them."""
+    numbers: list[str] = []
+    names: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, str):
+            # a string may hold several numbers, as pasted ("138…，139…")
+            numbers.extend(typed_numbers_split(item))
+        else:
+            numbers.append(item.address)
+            names.setdefault(item.address, item.name)
+    return numbers, names
+
+
 def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
     if payload.deal_id:
         with id_in_request("deal_id"):
@@ -212,13 +257,12 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
         deal = None
         with id_in_request("product_id"):
             product = selectors.product_get_shareable(product_id=payload.product_id)
-    # an item may hold several numbers, as pasted ("138…，139…")
-    recipients = typed_numbers_split(payload.recipients)
+    recipients, names = _recipients_with_names(payload.recipients)
     count = len(recipients) + len(payload.member_ids)
     services.recipient_count_check(count)
     # Sending shows members' names: it is matching too, and limited alike.
     match_rate_check(request, numbers=count)
-    typed = typed_numbers_parse(recipients)
+    typed = typed_numbers_parse(recipients, names=names)
     # Who of them is a member shows in the thread: sending is matching too.
     match_daily_check(request, hashes=[contact.address_hash for contact in typed])
     contacts = typed + _member_contacts(payload.member_ids)
@@ -235,7 +279,8 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
 
 @router.post("/shares", response={201: dict})
 def share_send(request, payload: ShareSendIn):
-    """Share a product or group buy with phone numbers and/or members."""
+    """Share a product or group buy with phone numbers and/or members; a
+    recipient given as ``{"address", "name"}`` shows by that name to me only."""
     return Status(201, share_as_dict(_share_send(request, payload)))
 
 
@@ -244,7 +289,8 @@ def share_send_with_voice_note(
     request, payload: Form[ShareSendIn], voice_note: File[UploadedFile]
 ):
     """The same as ``POST /shares``, as multipart form data with a voice note
-    (WebM, Ogg, MP3, WAV or M4A); repeat ``recipients`` for several numbers."""
+    (WebM, Ogg, MP3, WAV or M4A); repeat ``recipients`` for several numbers,
+    each a string (a form field cannot hold a name with it)."""
     share = _share_send(request, payload, voice_note=voice_note)
     return Status(201, share_as_dict(share))
 

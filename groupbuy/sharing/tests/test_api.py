@@ -612,3 +612,139 @@ def test_a_member_chosen_by_id_is_named_from_the_start(client):
     ).json()
     # then Mei is named, as chosen
     assert [p["name"] for p in thread["participants"]] == ["Lan", "Mei"]
+
+
+def _send_to_mum(client, sender, friend, other):
+    return client.post(
+        "/api/sharing/shares",
+        {
+            "product_id": make_product().public_id,
+            "recipients": [{"address": friend.phone, "name": "妈妈"}, other.phone],
+        },
+        content_type="application/json",
+        headers=bearer(sender),
+    )
+
+
+def test_a_recipient_sent_with_a_name_is_named_so_to_the_sender_only(client, pushed):
+    from groupbuy.accounts.phones import mask_phone
+
+    # given Lan shares over the API with Mei's number as "妈妈", and Zhu's
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    other = make_user(display_name="Zhu")
+    sent = _send_to_mum(client, sender, friend, other)
+    assert sent.status_code == 201
+    base = f"/api/sharing/threads/{sent.json()['id']}"
+    # when Lan reads the thread
+    thread = client.get(base, headers=bearer(sender)).json()
+    # then Mei is "妈妈" to her, still with no id
+    assert [(p["id"], p["name"]) for p in thread["participants"]] == [
+        (sender.public_id, "Lan"),
+        ("", "妈妈"),
+        ("", mask_phone(other.phone)),
+    ]
+    assert friend.public_id not in str(thread) and "Mei" not in str(thread)
+    # while Zhu, and Mei herself, never get the name
+    for reader in (other, friend):
+        answer = client.get(base, headers=bearer(reader))
+        assert answer.status_code == 200 and "妈妈" not in answer.content.decode()
+    # when Mei replies
+    pushed.clear()
+    reply = client.post(
+        f"{base}/messages",
+        {"body": "Count me in"},
+        content_type="application/json",
+        headers=bearer(friend),
+    )
+    # then Lan's thread and her live copy name Mei "妈妈"; no one else's does
+    assert "妈妈" not in reply.content.decode()
+    thread = client.get(base, headers=bearer(sender)).json()
+    assert [m["author_name"] for m in thread["messages"]] == ["妈妈"]
+    assert thread["participants"][1] == {
+        **thread["participants"][1],
+        "id": friend.public_id,
+        "name": "妈妈",
+    }
+    live = {group: event for group, event in pushed if event["type"] != "sharing.read"}
+    assert live.pop(f"user.{sender.public_id}")["message"]["author_name"] == "妈妈"
+    assert set(live) == {f"user.{friend.public_id}", f"user.{other.public_id}"}
+    assert "妈妈" not in str(live)
+    assert "妈妈" not in client.get(base, headers=bearer(other)).content.decode()
+
+
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_outsiders_never_see_the_senders_name_for_a_contact(client, outsider):
+    # given Lan's share to "妈妈"
+    sender, friend, other = make_user(), make_user(), make_user()
+    sent = _send_to_mum(client, sender, friend, other).json()
+    base = f"/api/sharing/threads/{sent['id']}"
+    intruder = make_user() if outsider == "another user" else merchant_owner()
+    # when / then
+    read = client.get(base, headers=bearer(intruder))
+    assert read.status_code == 403 and "妈妈" not in read.content.decode()
+    listed = client.get("/api/sharing/threads", headers=bearer(intruder)).json()
+    assert listed["items"] == []
+
+
+def test_a_recipients_name_is_cleaned_and_cut_at_120_characters(client):
+    from groupbuy.sharing.models import Participant
+
+    # given names with control characters and one too long to keep whole
+    sender = make_user()
+    sent = client.post(
+        "/api/sharing/shares",
+        {
+            "product_id": make_product().public_id,
+            "recipients": [
+                {"address": STRANGER, "name": "Mum\n\u202e\x07(home)"},
+                {"address": "+8613912340000", "name": "x" * 500},
+                {"address": "+8613912340001"},
+            ],
+        },
+        content_type="application/json",
+        headers=bearer(sender),
+    )
+    # then
+    assert sent.status_code == 201
+    names = Participant.objects.filter(role="recipient").order_by("pk")
+    assert [p.contact_name for p in names] == ["Mum (home)", "x" * 120, ""]
+
+
+@pytest.mark.parametrize(
+    ("recipient", "status", "code"),
+    [
+        ({"address": STRANGER, "name": "x" * 1_001}, 422, "invalid"),
+        ({"name": "Mum"}, 422, "invalid"),
+        ({"address": STRANGER, "name": ["Mum"]}, 422, "invalid"),
+        ({"address": "not a number", "name": "Mum"}, 400, "phone_invalid"),
+        (
+            {"address": f"{STRANGER}, +8613912340000", "name": "Mum"},
+            400,
+            "phone_invalid",
+        ),
+        (7, 422, "invalid"),
+    ],
+)
+def test_a_bad_recipient_object_is_a_clear_error_and_nothing_is_sent(
+    client, recipient, status, code
+):
+    response = client.post(
+        "/api/sharing/shares",
+        {"product_id": make_product().public_id, "recipients": [recipient]},
+        content_type="application/json",
+        headers=bearer(make_user()),
+    )
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert set(response.json()) == {"code", "message", "fields"}
+    assert Share.objects.count() == 0
+
+
+def test_the_api_schema_takes_a_recipient_as_a_string_or_an_object(client):
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    items = schemas["ShareSendIn"]["properties"]["recipients"]["items"]
+    assert items["oneOf"] == [
+        {"type": "string"},
+        {"$ref": "#/components/schemas/RecipientIn"},
+    ]
+    assert set(schemas["RecipientIn"]["properties"]) == {"address", "name"}
+    assert schemas["RecipientIn"]["required"] == ["address"]
