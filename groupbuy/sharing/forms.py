@@ -1,7 +1,12 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.sharing.contacts import typed_numbers_split
+
+# 500 recipients with long names fit many times over.
+RECIPIENT_NAMES_MAX_CHARS = 200_000
 
 
 class ShareForm(forms.Form):
@@ -12,6 +17,9 @@ class ShareForm(forms.Form):
         help_text=_("One or more, separated by commas or new lines."),
     )
     member_ids = forms.CharField(widget=forms.HiddenInput, required=False)
+    # {number: name} for the numbers picked from the sender's contacts (the
+    # page's script fills it): the names only the sender sees in the thread.
+    recipient_names = forms.CharField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -20,6 +28,36 @@ class ShareForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}),
     )
+
+    def clean_recipient_names(self) -> dict[str, str]:
+        text = self.cleaned_data.get("recipient_names") or ""
+        if not text:
+            return {}
+        unreadable = forms.ValidationError(
+            _("The names of the contacts you picked could not be read.")
+        )
+        if len(text) > RECIPIENT_NAMES_MAX_CHARS:
+            raise unreadable
+        try:
+            names = json.loads(text)
+        except ValueError:
+            raise unreadable from None
+        if not isinstance(names, dict) or not all(
+            isinstance(name, str) for name in names.values()
+        ):
+            raise unreadable
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field's error would show nowhere: on top of the form instead.
+        for message in self.errors.pop("recipient_names", []):
+            self.add_error(None, message)
+        return cleaned
+
+    def names(self) -> dict[str, str]:
+        """The sender's names for the numbers they picked, {number: name}."""
+        return self.cleaned_data.get("recipient_names") or {}
 
     def numbers(self) -> list[str]:
         return typed_numbers_split(self.cleaned_data.get("recipients") or "")

@@ -69,7 +69,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             count = len(form.numbers()) + len(form.members())
             services.recipient_count_check(count)
             match_rate_check(request, numbers=count)
-            typed = typed_numbers_parse(form.numbers())
+            typed = typed_numbers_parse(form.numbers(), names=form.names())
             match_daily_check(request, hashes=[c.address_hash for c in typed])
             contacts = typed + _member_contacts(form.members())
             share = services.share_send(

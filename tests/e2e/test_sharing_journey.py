@@ -1,7 +1,9 @@
 """Sharing in real browsers against `groupbuy serve`.
 
 A shares a deal with B's number (A's thread shows it masked, not B's name) → B
-sees it arrive live → B replies → A sees the reply live, named; a friend without
+sees it arrive live → B replies → A sees the reply live, named; A picks B from her
+contacts as "妈妈" and a friend from a vCard, and only A's thread shows those names;
+a friend without
 an account follows the SMS invitation, signs up with that number and finds the
 shared card; a thread stays readable offline and a reply written offline is
 delivered when the network returns; any other page opened offline is the offline
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -63,7 +66,8 @@ def share_deal(page, deal_id: str, *, phone: str, comment: str) -> None:
     page.wait_for_url("**/sharing/threads/**")
 
 
-def invitation_link(server, *, timeout: float = 20.0) -> str:
+def invitation_link(server, *, phone: str, timeout: float = 20.0) -> str:
+    """The thread link texted to ``phone`` (E.164): other journeys text others."""
     outbox = server.data_dir / "outbox" / "sms"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -72,8 +76,9 @@ def invitation_link(server, *, timeout: float = 20.0) -> str:
                 # the outbox's temporary file of a message being written
                 # (pathlib's glob matches dotfiles): gone a moment later
                 continue
-            text = json.loads(path.read_text(encoding="utf-8"))["text"]
-            if "/sharing/threads/" in text:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            text = record["text"]
+            if record["phone"] == phone and "/sharing/threads/" in text:
                 return (
                     "/sharing/threads/"
                     + text.split("/sharing/threads/")[1].split("/")[0]
@@ -127,6 +132,65 @@ def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
         page_b.wait_for_selector("#thread-messages li[data-message-id]")
 
 
+# The Contact Picker API exists on Android only: A's page gets a stand-in that
+# answers as the picker does ({name: [...], tel: [...]} per contact).
+PICKER_STAND_IN = """
+Object.defineProperty(navigator, "contacts", {
+  value: { select: async () => [{ name: ["妈妈"], tel: ["139 5555 0052"] }] },
+});
+window.ContactsManager = function ContactsManager() {};
+"""
+
+
+def test_the_names_a_sender_picks_show_in_their_thread_only(chromium, groupbuy_server):
+    deal = groupbuy_server.seed(
+        "seed_open_deal(gtin='6901234567083', tiers=[(2, 1500)], stock=20)"
+    )["deal"]
+    with (
+        browser_page(chromium, groupbuy_server) as (a_context, page_a),
+        browser_page(chromium, groupbuy_server) as (_b_context, page_b),
+    ):
+        # given B is a member, and A has B in her phone's contacts as "妈妈"
+        sign_up(page_a, groupbuy_server, phone="139 5555 0051", name="Ann")
+        sign_up(page_b, groupbuy_server, phone="139 5555 0052", name="Bo")
+        a_context.add_init_script(PICKER_STAND_IN)
+
+        # when A picks B from her contacts and a friend from a vCard, and sends
+        page_a.goto(f"/deals/{deal}/")
+        page_a.click("#share-button")
+        page_a.wait_for_url("**/sharing/new/**")
+        page_a.click("#contact-picker")
+        page_a.wait_for_function(
+            "document.getElementById('id_recipients').value.includes('0052')"
+        )
+        page_a.set_input_files(
+            "#vcard-file",
+            files=[
+                {
+                    "name": "friends.vcf",
+                    "mimeType": "text/vcard",
+                    "buffer": (
+                        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy from work\r\n"
+                        b"TEL;TYPE=CELL:139 5555 0053\r\nEND:VCARD\r\n"
+                    ),
+                }
+            ],
+        )
+        page_a.click("#contact-list li:has-text('Cy from work') button")
+        page_a.fill("#id_comment", "For the family")
+        page_a.click("#share-submit")
+        page_a.wait_for_url("**/sharing/threads/**")
+
+        # then A's thread names them as she does
+        assert page_a.inner_text("#thread-people") == "Ann, 妈妈, Cy from work"
+
+        # and B's thread shows B and the friend's number masked, never A's names
+        page_b.goto(urlsplit(page_a.url).path)
+        assert page_b.inner_text("#thread-people") == "Ann, Bo, +86139****0053"
+        html = page_b.content()
+        assert "妈妈" not in html and "Cy from work" not in html
+
+
 def test_a_friend_without_an_account_signs_up_and_finds_the_share(
     chromium, groupbuy_server
 ):
@@ -140,7 +204,7 @@ def test_a_friend_without_an_account_signs_up_and_finds_the_share(
         # given A shares with a number that has no account
         sign_up(page_a, groupbuy_server, phone="139 5555 0011", name="Ann")
         share_deal(page_a, deal, phone="139 5555 0013", comment="You will like it")
-        link = invitation_link(groupbuy_server)
+        link = invitation_link(groupbuy_server, phone="+8613955550013")
 
         # when the friend follows the texted link, is asked to log in, signs up
         page_c.goto(link)

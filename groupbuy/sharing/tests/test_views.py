@@ -486,3 +486,62 @@ def test_the_senders_name_for_a_contact_is_on_the_senders_thread_page_only(clien
         page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
         assert "妈妈" not in page
         assert _people(client, share).split(", ")[1] == shown
+
+
+def test_names_picked_on_the_compose_page_show_to_the_sender_only(client):
+    import json
+
+    from groupbuy.accounts.phones import mask_phone
+    from groupbuy.sharing.models import Participant
+
+    # given Lan picks Mei's number as "妈妈" and types Zhu's, and a stranger's
+    sender, friend = make_user(display_name="Lan"), make_user(display_name="Mei")
+    other = make_user(display_name="Zhu")
+    client.force_login(sender)
+    picked = (
+        "+86 " + friend.phone[3:6] + " " + friend.phone[6:10] + " " + friend.phone[10:]
+    )
+    # when she sends it
+    response = client.post(
+        f"/sharing/new/?product={make_product().public_id}",
+        {
+            "recipients": f"{picked}\n{other.phone}\n{STRANGER}",
+            "recipient_names": json.dumps(
+                {
+                    picked: "妈妈\u202e\n",
+                    STRANGER: "x" * 500,
+                    "+8613000000000": "Nobody",
+                }
+            ),
+        },
+    )
+    # then she sees "妈妈" in the thread, the others the numbers masked
+    share = Share.objects.get()
+    assert response.status_code == 302
+    names = share.participants.filter(role="recipient").order_by("pk")
+    assert [p.contact_name for p in names] == ["妈妈", "", "x" * 120]
+    assert (
+        _people(client, share) == f"Lan, 妈妈, {mask_phone(other.phone)}, {'x' * 120}"
+    )
+    assert not Participant.objects.filter(contact_name="Nobody").exists()
+    # and neither Zhu nor Mei finds the name on their page
+    for reader in (other, friend):
+        client.force_login(reader)
+        page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+        assert "妈妈" not in page and "xxxxxxxxxx" not in page
+
+
+@pytest.mark.parametrize(
+    "names", ["oops", "[1]", '{"+8613912345678": 5}', "{" + " " * 200_001 + "}"]
+)
+def test_unreadable_names_on_the_compose_page_are_a_clear_400(client, names):
+    client.force_login(make_user())
+    response = client.post(
+        f"/sharing/new/?product={make_product().public_id}",
+        {"recipients": STRANGER, "recipient_names": names},
+    )
+    assert response.status_code == 400
+    assert "The names of the contacts you picked could not be read." in (
+        response.content.decode()
+    )
+    assert Share.objects.count() == 0

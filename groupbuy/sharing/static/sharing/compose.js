@@ -1,17 +1,26 @@
 // Choosing recipients: the browser's Contact Picker where it exists, or a vCard
-// imported through the API; chosen numbers go into the phone numbers field.
+// imported through the API; chosen numbers go into the phone numbers field and
+// the names picked with them into the hidden recipient_names field, which only
+// the sender sees in the thread (recipients.js).
 import { apiPost, element } from "./common.js";
+import { addRecipient, namesField, readNames } from "./recipients.js";
 import { gettext } from "../web/js/i18n.js";
 
 const numbers = document.getElementById("id_recipients");
+const namesInput = document.getElementById("id_recipient_names");
 const status = document.getElementById("contact-status");
 const list = document.getElementById("contact-list");
+let names = readNames(namesInput?.value);
 
-function addNumber(phone) {
-  // the separators the server splits at (sharing.contacts.NUMBER_SEPARATORS)
-  const current = numbers.value.split(/[\r\n,，、;；]/).map((s) => s.trim()).filter(Boolean);
-  if (!current.includes(phone)) numbers.value = [...current, phone].join("\n");
+function addNumber(phone, name = "") {
+  const added = addRecipient(numbers.value, names, phone, name);
+  numbers.value = added.text;
+  names = added.names;
 }
+
+document.getElementById("share-form")?.addEventListener("submit", () => {
+  if (namesInput) namesInput.value = namesField(numbers.value, names);
+});
 
 function showContacts(contacts) {
   list.replaceChildren();
@@ -27,7 +36,7 @@ function showContacts(contacts) {
       attrs: { type: "button" },
     });
     button.addEventListener("click", () => {
-      addNumber(contact.phone);
+      addNumber(contact.phone, contact.name);
       button.disabled = true;
     });
     item.append(element("span", { text: label }), button);
@@ -41,7 +50,10 @@ if (picker && "contacts" in navigator && "ContactsManager" in window) {
   picker.addEventListener("click", async () => {
     try {
       const picked = await navigator.contacts.select(["name", "tel"], { multiple: true });
-      for (const contact of picked) for (const tel of contact.tel || []) addNumber(tel);
+      for (const contact of picked) {
+        const name = (contact.name || [])[0] || "";
+        for (const tel of contact.tel || []) addNumber(tel, name);
+      }
     } catch {
       status.textContent = gettext("The contact picker is not available.");
     }
