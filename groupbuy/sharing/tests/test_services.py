@@ -612,7 +612,17 @@ def test_the_senders_names_for_contacts_are_in_their_export_only_and_erased():
     assert mine["shares_sent"][0]["contact_names"] == ["Mum"]
     assert "Mum" not in str(theirs)
     assert theirs["threads"][0]["shown_as"] == share.participants.get(user=friend).label
+    # when Bo's data is erased
+    SharingPersonalData().erase(friend)
+    # then Ann's name for him goes too: he is a "Deleted user" to everyone
+    assert share.participants.get(user=friend).contact_name == ""
     # when Ann's data is erased
+    other_share = share_send(
+        actor=sender,
+        product=make_product(),
+        contacts=[Contact(name="Auntie", address=STRANGER)],
+    )
     SharingPersonalData().erase(sender)
     # then her names for her contacts go with it
+    assert other_share.participants.get(role="recipient").contact_name == ""
     assert not Participant.objects.exclude(contact_name="").exists()
