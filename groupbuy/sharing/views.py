@@ -18,6 +18,7 @@ from groupbuy.sharing import selectors, services
 from groupbuy.sharing.api import _member_contacts
 from groupbuy.sharing.contacts import typed_numbers_parse, vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
+from groupbuy.sharing.static_version import static_files_version
 from groupbuy.sharing.throttle import match_daily_check, match_rate_check
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http, page_number
@@ -212,7 +213,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "sharing/sw.js",
-        {"default_language": settings.LANGUAGE_CODE},
+        {
+            "default_language": settings.LANGUAGE_CODE,
+            "static_version": static_files_version(),
+        },
         content_type="application/javascript; charset=utf-8",
     )
     # Served under /sharing/ but controls the whole site (the app shell).

@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groupbuy.sharing.models import ContactBook, Share
 from groupbuy.sharing.services import message_post
+from groupbuy.sharing.static_version import static_files_version
 from groupbuy.sharing.tests.factories import (
     make_deal,
     make_merchant,
@@ -545,3 +548,25 @@ def test_unreadable_names_on_the_compose_page_are_a_clear_400(client, names):
         response.content.decode()
     )
     assert Share.objects.count() == 0
+
+
+def test_the_service_worker_changes_when_a_static_file_does(client, settings, tmp_path):
+    # given the service worker as a release serves it
+    before = client.get("/sharing/sw.js").content.decode()
+
+    # when a release changes a static file (the same name, new content)
+    changed = tmp_path / "web" / "js"
+    changed.mkdir(parents=True)
+    (changed / "app.js").write_text("// the next release")
+    settings.STATICFILES_DIRS = [str(tmp_path)]
+    static_files_version.cache_clear()
+    try:
+        after = client.get("/sharing/sw.js").content.decode()
+    finally:
+        static_files_version.cache_clear()
+
+    # then the script differs in its cache version, so browsers install it and
+    # drop the caches holding the old file
+    version = re.compile(r'const VERSION = "(groupbuy-v2-[0-9a-f]{12})";')
+    assert version.search(before) and version.search(after)
+    assert version.search(before).group(1) != version.search(after).group(1)

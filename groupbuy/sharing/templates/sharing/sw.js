@@ -3,7 +3,10 @@
 // the last deal pages opened stay readable offline; static files cache-first.
 // Any other page the network cannot give is answered with the offline page.
 // v2: v1 kept an offline page with the header of whoever was signed in.
-const VERSION = "groupbuy-v2";
+// The static files' fingerprint follows: their names carry no hash, so a
+// release that changes one changes this script, the browser installs it and
+// "activate" drops the old caches (cache-first would keep old code for good).
+const VERSION = "groupbuy-v2-{{ static_version }}";
 const PAGES = `${VERSION}-pages`;
 const STATIC = `${VERSION}-static`;
 const OFFLINE_URL = "{% url 'sharing:offline' %}";
