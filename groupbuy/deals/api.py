@@ -120,7 +120,8 @@ def order_cancel(request, order_id: str):
 @router.get("/merchants/{merchant_id}/deals", response=DealPageOut)
 def merchant_deals(request, merchant_id: str, filters: Query[DealStateFilterIn]):
     """List a merchant's group buys (its staff only), all or those of a
-    ``state`` (``status`` too), as each reads: a settled failure is "failed"."""
+    ``state`` (``status`` too), as each reads: a settled failure is "failed",
+    an open deal before its start "scheduled" (not "open")."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     result = selectors.deal_list_for_merchant(
         user=request.auth,

@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.core.ids import PublicIdField
 
 # An open deal before its start: not a stored state (it becomes "open" by the
-# clock alone), but what the merchant console and shared cards call it.
+# clock alone), but its ``shown_state``, what the merchant console, the API and
+# shared cards call it.
+SCHEDULED = "scheduled"
 SCHEDULED_LABEL = _("Scheduled")
 
 
@@ -160,10 +162,14 @@ class Deal(models.Model):
     @property
     def shown_state(self) -> str:
         """The state the pages give and the merchant's lists filter on
-        (``selectors.shown_state_is``): ``state``, except that a closed deal
-        that failed is ``failed`` even once settled (everyone refunded; a
-        stopped deal too), and a deal another app sold whose outcome is not a
-        failure is ``succeeded`` until settled (its row closes "failed")."""
+        (``selectors.shown_state_is``): ``state``, except that an open deal
+        before its start is ``scheduled`` (joining it is refused, not_started),
+        a closed deal that failed is ``failed`` even once settled (everyone
+        refunded; a stopped deal too), and a deal another app sold whose
+        outcome is not a failure is ``succeeded`` until settled (its row closes
+        "failed")."""
+        if self.is_scheduled():
+            return SCHEDULED
         if self.state not in (self.State.FAILED, self.State.SETTLED):
             return self.state
         if self.has_failed:

@@ -53,7 +53,8 @@ class DealOut(Schema):
     id: str
     title: str
     state: str
-    # The state the pages give: "failed" for a settled deal that failed (a
+    # The state the pages give: "scheduled" for an open deal before its start,
+    # whose ``state`` is "open"; "failed" for a settled deal that failed (a
     # stopped one too), whose ``state`` stays "settled".
     shown_state: str
     merchant: DealMerchantOut
@@ -221,8 +222,11 @@ class StatusFilterIn(PageIn):
     shown_status: str | None = None
 
 
-# A deal's shown_state (Deal.State's values), what a merchant's list filters on.
-DealStateFilter = Literal["draft", "open", "succeeded", "failed", "settled"]
+# A deal's shown_state (Deal.State's values and "scheduled"), what a merchant's
+# list filters on.
+DealStateFilter = Literal[
+    "draft", "scheduled", "open", "succeeded", "failed", "settled"
+]
 
 
 class DealStateFilterIn(PageIn):

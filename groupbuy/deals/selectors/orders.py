@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
-from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.models import SCHEDULED, Deal, DealOrder
 from groupbuy.deals.selectors.deals import _with_details
 from groupbuy.deals.selectors.detail import is_merchant_staff
 
@@ -125,12 +125,18 @@ def _check_merchant_staff(*, user, merchant) -> None:
         )
 
 
-def shown_state_is(state: str) -> Q:
-    """Match the deals whose ``Deal.shown_state`` is ``state``: a settled deal
-    that failed (a stopped one too) is under Failed, not Settled; a deal
-    another app sold goes by the outcome that app gives (``order_keepers``)."""
+def shown_state_is(state: str, *, now=None) -> Q:
+    """Match the deals whose ``Deal.shown_state`` is ``state`` (at ``now``): an
+    open deal before its start is under Scheduled, not Open (``is_scheduled``);
+    a settled deal that failed (a stopped one too) is under Failed, not
+    Settled; a deal another app sold goes by the outcome that app gives
+    (``order_keepers``)."""
     from groupbuy.deals.order_keepers import kept_deals_not_failed
 
+    if state in (SCHEDULED, State.OPEN):
+        now = now or timezone.now()
+        started = Q(starts_at__lte=now)
+        return Q(state=State.OPEN) & (~started if state == SCHEDULED else started)
     failed = Q(state__in=[State.FAILED, State.SETTLED], final_price_fen__isnull=True)
     if (not_failed := kept_deals_not_failed()) is not None:
         failed &= ~not_failed
@@ -143,11 +149,6 @@ def shown_state_is(state: str) -> Q:
     return Q(state=state)
 
 
-# The console's tab for open deals not started yet (``Deal.is_scheduled``): not
-# a stored state, so not one of ``Deal.State``'s nor of the API's filter.
-SCHEDULED = "scheduled"
-
-
 def deal_list_for_merchant(
     *,
     user,
@@ -155,24 +156,15 @@ def deal_list_for_merchant(
     state: str | None = None,
     page=1,
     page_size=DEFAULT_PAGE_SIZE,
-    scheduled_apart: bool = False,
     now=None,
 ) -> PageResult:
     """Return the merchant's deals, latest deadline first, all of them or those
-    whose ``shown_state`` is ``state`` (as each row's label reads).
-
-    ``scheduled_apart`` (the console's tabs, whose rows read "Scheduled" for an
-    open deal before its start): ``open`` leaves those out and ``scheduled``
-    (``SCHEDULED``) lists them alone."""
+    whose ``shown_state`` is ``state`` (as each row's label reads): ``open``
+    leaves out the open deals not started yet, which ``scheduled`` lists."""
     _check_merchant_staff(user=user, merchant=merchant)
     deals = Deal.objects.filter(merchant=merchant)
-    now = now or timezone.now()
-    if scheduled_apart and state == SCHEDULED:
-        deals = deals.filter(state=State.OPEN, starts_at__gt=now)
-    elif scheduled_apart and state == State.OPEN:
-        deals = deals.filter(state=State.OPEN, starts_at__lte=now)
-    elif state:
-        deals = deals.filter(shown_state_is(state))
+    if state:
+        deals = deals.filter(shown_state_is(state, now=now))
     deals = _with_details(deals).order_by("-deadline_at", "-id")
     return paginate(deals, page=page, page_size=page_size)
 

@@ -626,6 +626,49 @@ def test_the_merchants_deal_list_files_a_stopped_deal_under_failed_not_settled(
     assert ids() == {**failed, **settled}
 
 
+def test_a_deal_not_started_reads_scheduled_and_is_listed_apart_from_open(client):
+    # given a merchant's deal that has started and one that starts in 3 hours
+    merchant, owner, _cashier, _outsiders = _shop()
+    running = make_deal(merchant=merchant)
+    later = make_deal(merchant=merchant, starts_in=timedelta(hours=3))
+    shopper = make_user()
+    # when a shopper reads the later one, and tries to join it
+    read = client.get(f"/api/deals/{later.public_id}", **_h(shopper)).json()
+    joined = client.post(
+        f"/api/deals/{later.public_id}/join",
+        {"quantity": 1},
+        content_type="application/json",
+        **_h(shopper),
+    )
+    # then it reads scheduled, as joining it is refused for not having started,
+    # its stored state still open
+    assert (read["state"], read["shown_state"]) == ("open", "scheduled")
+    assert (joined.status_code, joined.json()["code"]) == (409, "not_started")
+    listed = client.get("/api/deals", **_h(shopper)).json()["items"]
+    assert {item["id"]: item["shown_state"] for item in listed} == {
+        running.public_id: "open",
+        later.public_id: "scheduled",
+    }
+    # and the merchant's list files it under scheduled, not under open
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+
+    def ids(**query):
+        body = client.get(url, query, **_h(owner)).json()
+        return {item["id"] for item in body["items"]}
+
+    assert ids(state="scheduled") == ids(status="scheduled") == {later.public_id}
+    assert ids(state="open") == {running.public_id}
+    assert ids() == {running.public_id, later.public_id}
+    # and once it has started it is open
+    Deal.objects.filter(pk=later.pk).update(
+        starts_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert ids(state="open") == {running.public_id, later.public_id}
+    assert ids(state="scheduled") == set()
+    read = client.get(f"/api/deals/{later.public_id}", **_h(shopper)).json()
+    assert read["shown_state"] == "open"
+
+
 def test_an_unknown_deal_state_filter_is_a_422_naming_the_states(client):
     merchant, owner, _cashier, _outsiders = _shop()
     make_deal(merchant=merchant)
@@ -636,7 +679,8 @@ def test_an_unknown_deal_state_filter_is_a_422_naming_the_states(client):
         response = client.get(url, {name: "bogus"}, **_h(owner))
         assert response.status_code == 422
         assert response.json()["message"] == (
-            f"{name}: Give one of: 'draft', 'open', 'succeeded', 'failed' or 'settled'."
+            f"{name}: Give one of: 'draft', 'scheduled', 'open', 'succeeded', "
+            "'failed' or 'settled'."
         )
 
 

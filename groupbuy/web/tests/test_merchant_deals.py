@@ -593,16 +593,19 @@ def test_a_scheduled_deal_is_under_its_own_tab_not_under_open(db):
     assert listed() == {later.public_id, running.public_id, draft.public_id}
     html = client.get(url, {"state": "scheduled"}).content.decode()
     assert '<a href="?state=scheduled" aria-current="page">Scheduled</a>' in html
-    # and the API's filter is unchanged: open there still means the stored state
+    # and the API's filter goes by the same rule (its shown_state "scheduled")
     from groupbuy.deals.selectors import deal_list_for_merchant
 
     owner = MerchantMembership.objects.get(merchant=merchant).user
     assert {
-        deal.public_id
-        for deal in deal_list_for_merchant(
-            user=owner, merchant=merchant, state="open"
-        ).items
-    } == {later.public_id, running.public_id}
+        state: {
+            deal.public_id
+            for deal in deal_list_for_merchant(
+                user=owner, merchant=merchant, state=state
+            ).items
+        }
+        for state in ("open", "scheduled")
+    } == {"open": {running.public_id}, "scheduled": {later.public_id}}
 
 
 def test_an_unknown_deal_filter_lists_every_deal_and_says_so(db):

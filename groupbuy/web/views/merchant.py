@@ -27,12 +27,11 @@ from groupbuy.core.errors import DomainError, Forbidden
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.core.times import format_local_time
-from groupbuy.deals.models import SCHEDULED_LABEL, Deal, DealOrder
+from groupbuy.deals.models import SCHEDULED, SCHEDULED_LABEL, Deal, DealOrder
 from groupbuy.deals.selectors import (
     deal_list_for_merchant,
     order_list_for_deal,
 )
-from groupbuy.deals.selectors.orders import SCHEDULED
 from groupbuy.deals.services import deal_create, deal_open, deal_update
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.selectors import merchant_ledger_lines, merchant_payable_fen
@@ -224,7 +223,6 @@ def merchant_deals(request: HttpRequest, merchant_id: str) -> HttpResponse:
         merchant=merchant,
         state=state or None,
         page=page_number(request),
-        scheduled_apart=True,
     )
     context = {
         "merchant": merchant,
