@@ -20,8 +20,12 @@ class DemandForm(forms.Form):
     description = forms.CharField(
         label=_("Details"), required=False, max_length=4000, widget=forms.Textarea
     )
+    # Optional: a demand may leave its category unsaid.
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("Choose a category"),
     )
     quantity_wanted = forms.IntegerField(label=_("Units wanted in all"), min_value=1)
     initiator_quantity = forms.IntegerField(
@@ -80,7 +84,10 @@ class OfferForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Keywords"), required=False, max_length=200)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("Any category"),
     )
     branch = forms.ChoiceField(label=_("Near branch"), required=False)
     within_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=0)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import Forbidden
+from groupbuy.core.money import format_fen
 from groupbuy.core.times import format_local_time
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import ForfeitRule
@@ -71,6 +72,34 @@ def check_whole(value, *, field: str, low: int, high: int) -> int:
         raise _invalid(
             field,
             _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high},
+        )
+    return value
+
+
+def check_price(value, *, field: str) -> int:
+    """Refuse a unit price outside one fen to ``MAX_PRICE_FEN``, naming the limits
+    in yuan: people type prices in yuan, and "1 to 100000000" read as yuan was a
+    hundred times the real limit."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _invalid(field, _("Enter a whole number."))
+    if not 1 <= value <= MAX_PRICE_FEN:
+        raise _invalid(
+            field,
+            _("Enter a price from %(low)s to %(high)s.")
+            % {"low": format_fen(1), "high": format_fen(MAX_PRICE_FEN)},
+        )
+    return value
+
+
+def check_own_units(value, *, quantity_wanted: int) -> int:
+    """Refuse an initiator taking more units than the demand wants in all,
+    saying which total bounds them (a bare "1 to 10" named neither)."""
+    check_whole(value, field="initiator_quantity", low=1, high=MAX_QUANTITY)
+    if value > quantity_wanted:
+        raise _invalid(
+            "initiator_quantity",
+            _("Your own units can be at most the units wanted in all (%(total)s).")
+            % {"total": quantity_wanted},
         )
     return value
 

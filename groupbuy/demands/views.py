@@ -33,7 +33,8 @@ from groupbuy.web.forms import add_domain_error
 from groupbuy.web.presenters import order_view
 from groupbuy.web.views.common import domain_errors_as_http, run_action
 
-# The offer service names its fields as the API does.
+# The services name their fields as the API does.
+DEMAND_FIELDS = {"target_unit_price_fen": "target_price", "deadline_at": "deadline"}
 OFFER_FIELDS = {"unit_price_fen": "unit_price", "product_id": "product"}
 
 
@@ -76,7 +77,7 @@ def demand_new(request):
         except DomainError as error:
             if error.code == "phone_not_verified":
                 return _to_phone_check(request, error, back=reverse("demands:new"))
-            form.add_error(None, error.message)
+            add_domain_error(form, error, names=DEMAND_FIELDS)
         else:
             return redirect("demands:detail", demand.public_id)
     return render(

@@ -63,15 +63,8 @@ def demand_create(
     rules.check_whole(
         quantity_wanted, field="quantity_wanted", low=1, high=rules.MAX_QUANTITY
     )
-    rules.check_whole(
-        initiator_quantity, field="initiator_quantity", low=1, high=quantity_wanted
-    )
-    rules.check_whole(
-        target_unit_price_fen,
-        field="target_unit_price_fen",
-        low=1,
-        high=rules.MAX_PRICE_FEN,
-    )
+    rules.check_own_units(initiator_quantity, quantity_wanted=quantity_wanted)
+    rules.check_price(target_unit_price_fen, field="target_unit_price_fen")
     rules.check_deadline(deadline_at, now=now)
     rules.check_location(latitude, longitude)
     with transaction.atomic():

@@ -43,9 +43,7 @@ def check_merchant_owner(*, actor, merchant) -> None:
 
 def _check_terms(*, merchant, product, quantity, unit_price_fen, delivery_on, notes):
     rules.check_whole(quantity, field="quantity", low=1, high=rules.MAX_QUANTITY)
-    rules.check_whole(
-        unit_price_fen, field="unit_price_fen", low=1, high=rules.MAX_PRICE_FEN
-    )
+    rules.check_price(unit_price_fen, field="unit_price_fen")
     if not isinstance(delivery_on, date) or delivery_on < timezone.localdate():
         message = _("Give a delivery date from today on.")
         raise DemandError("invalid", message, fields={"delivery_on": [message]})

@@ -331,6 +331,69 @@ def test_a_price_with_three_decimals_is_refused_as_on_the_deal_forms(client):
     assert Demand.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"target_price": "99999999999"},
+            "target_price",
+            "Enter a price from ¥0.01 to ¥1,000,000.00.",
+        ),
+        (
+            {"quantity_wanted": 10, "initiator_quantity": 11},
+            "initiator_quantity",
+            "Your own units can be at most the units wanted in all (10).",
+        ),
+        (
+            {"deadline_in": timedelta(days=61)},
+            "deadline",
+            "The deadline can be at most 60 days ahead.",
+        ),
+        (
+            {"deadline_in": timedelta(hours=-1)},
+            "deadline",
+            "The deadline must be more than 5 minutes from now.",
+        ),
+    ],
+)
+def test_a_refused_draft_says_why_on_the_field_at_fault(client, change, field, message):
+    # given a draft the form takes but the service refuses
+    client.force_login(make_user(preferred_language="en"))
+    deadline = timezone.localtime() + change.pop("deadline_in", timedelta(days=2))
+    sent = {
+        "title": "大米",
+        "quantity_wanted": 5,
+        "initiator_quantity": 1,
+        "target_price": "39.90",
+        "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+        **change,
+    }
+    # when it is sent
+    response = client.post("/demands/new/", sent)
+    # then the field at fault says why (a price's limits in yuan), nothing on top
+    form = response.context["form"]
+    assert form.errors == {field: [message]}
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not Demand.objects.exists()
+
+
+def test_the_category_choices_start_with_words_not_dashes(client):
+    # given a merchant's search page and a shopper's new demand page
+    merchant, owner = make_owner_merchant()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    client.force_login(owner)
+    search = client.get(f"/demands/merchant/{merchant.public_id}/search/")
+    client.force_login(make_user(preferred_language="en"))
+    new = client.get("/demands/new/")
+    # then the empty choice says what it means: a filter on no category, and a
+    # demand whose category is still to choose
+    search, new = search.content.decode(), new.content.decode()
+    assert '<option value="" selected>Any category</option>' in search
+    assert '<option value="" selected>Choose a category</option>' in new
+    assert "---------" not in new + search
+
+
 def test_an_offer_above_the_everyday_price_is_refused_on_the_price_field(client):
     # given a shop selling a latte for 8.00 every day, on its offer page
     demand = make_published()
