@@ -40,13 +40,18 @@ def test_a_deal_not_started_shows_starts_in_with_its_own_countdown_not_open():
     # when
     html = _page(Client(), deal)
     listing = Client().get("/").content.decode()
-    # then
+    # then each countdown counts to the start and says so in its own words
+    # ("Starts in less than 2 hours"), the label beside it not read twice
     assert 'data-phase="upcoming">Starting soon</span>' in html
-    countdown = 'id="deal-starts-countdown" data-module="countdown" data-deadline-ms='
+    countdown = (
+        'id="deal-starts-countdown" data-module="countdown" data-counts-to="start"'
+        " data-deadline-ms="
+    )
     assert f'{countdown}"{starts_ms}"' in html
+    assert '<p id="deal-starts"><span aria-hidden="true">Starts in</span>' in html
     assert 'id="join-form"' not in html
-    assert 'data-phase="upcoming">Starts in' in listing
-    assert f'data-deadline-ms="{starts_ms}"' in listing
+    assert 'data-phase="upcoming"><span aria-hidden="true">Starts in</span>' in listing
+    assert f'data-counts-to="start" data-deadline-ms="{starts_ms}"' in listing
 
 
 def test_a_succeeded_deal_shows_its_outcome_instead_of_the_next_tier():

@@ -11,12 +11,16 @@
 // slews its offset by at most 0.5 ms a tick unless it is off by more than 100 ms
 // (during the first burst it steps to each better estimate). Until the first sync it uses the page's
 // render time (data-server-now-ms). Every countdown changes on the exact server
-// second (requestAnimationFrame after a timer) and shows its error bound.
+// second (requestAnimationFrame after a timer). Its error bound is no part of
+// the text a shopper reads: it is the digits' tooltip and data-bound-ms, and
+// neither once the countdown has ended.
 // Deadlines are absolute epoch ms; applyDeadline() takes a pushed change and
 // drops it when it arrived more than a second late (event "countdown:late").
 // Screen readers never hear the ticking digits (aria-hidden): a hidden text beside
 // them says the time left in words, changed only at the moments of announce.js;
 // with data-announce on the element it is a polite live region (docs/clock.md).
+// data-counts-to="start" counts down to a start, and the words say so ("Starts
+// in less than 2 hours", not "Less than 2 hours left").
 import { gettext, interpolate, ngettext } from "../web/js/i18n.js";
 import { announcementMoment, momentKey } from "./announce.js";
 import {
@@ -221,10 +225,12 @@ export function formatRemaining(milliseconds) {
   return `${dayText} ${time}`;
 }
 
-// The time left in words for a moment of announce.js.
+// The time left in words for a moment of announce.js; with `toStart`, the time
+// until a start, said whole (the label before it is hidden from screen readers).
 // Each ngettext call spells its strings out: makemessages (xgettext) finds
 // only literal arguments of gettext and ngettext.
-export function spokenRemaining({ unit, count }) {
+export function spokenRemaining({ unit, count }, { toStart = false } = {}) {
+  if (toStart) return spokenUntilStart({ unit, count });
   let text;
   switch (unit) {
     case "ended":
@@ -244,12 +250,53 @@ export function spokenRemaining({ unit, count }) {
   return interpolate(text, { count });
 }
 
+function spokenUntilStart({ unit, count }) {
+  let text;
+  switch (unit) {
+    case "ended":
+      return gettext("Started");
+    case "seconds":
+      text = ngettext("Starts in %(count)s second", "Starts in %(count)s seconds", count);
+      break;
+    case "minutes":
+      text = ngettext("Starts in %(count)s minute", "Starts in %(count)s minutes", count);
+      break;
+    case "hours":
+      text = ngettext(
+        "Starts in less than %(count)s hour",
+        "Starts in less than %(count)s hours",
+        count,
+      );
+      break;
+    default:
+      text = ngettext(
+        "Starts in less than %(count)s day",
+        "Starts in less than %(count)s days",
+        count,
+      );
+  }
+  return interpolate(text, { count });
+}
+
+// The clock's error bound as the digits' tooltip and data-bound-ms: nothing
+// before the first sync, nor once ended, when it no longer means anything.
+export function boundShown(boundMs, secondsLeft) {
+  if (boundMs === null || !(secondsLeft > 0)) return { boundMs: "", title: "" };
+  const ms = Math.ceil(boundMs);
+  const title = interpolate(gettext("Within ±%(ms)s ms of the server's clock"), { ms });
+  return { boundMs: String(ms), title };
+}
+
+const countsToStart = (element) => element.dataset.countsTo === "start";
+
 function speak(element, left) {
   const moment = announcementMoment(left);
   const key = momentKey(moment);
   if (element.dataset.spokenMoment === key) return;
   element.dataset.spokenMoment = key;
-  element.querySelector("[data-clock-spoken]").textContent = spokenRemaining(moment);
+  element.querySelector("[data-clock-spoken]").textContent = spokenRemaining(moment, {
+    toStart: countsToStart(element),
+  });
 }
 
 function deadlineOf(element) {
@@ -268,16 +315,22 @@ function setData(element, name, value) {
   if (element.dataset[name] !== value) element.dataset[name] = value;
 }
 
+function setTitle(node, title) {
+  if (title === "") {
+    if (node.hasAttribute("title")) node.removeAttribute("title");
+  } else if (node.title !== title) node.title = title;
+}
+
 function render(element, now) {
   const deadline = deadlineOf(element);
   if (deadline === null) return;
   const left = secondsLeft(deadline, now);
-  setText(element.querySelector("[data-clock-value]"), formatRemaining(left * 1000));
+  const value = element.querySelector("[data-clock-value]");
+  setText(value, formatRemaining(left * 1000));
   setData(element, "secondsLeft", String(left));
-  const bound = errorBoundMs();
-  const boundText = bound === null ? "" : `±${Math.ceil(bound)} ms`;
-  setText(element.querySelector("[data-clock-bound]"), boundText);
-  setData(element, "boundMs", bound === null ? "" : String(Math.ceil(bound)));
+  const bound = boundShown(errorBoundMs(), left);
+  setTitle(value, bound.title);
+  setData(element, "boundMs", bound.boundMs);
   element.classList.toggle("ended", left === 0);
   speak(element, left);
   if (left === 0 && !element.dataset.endedSent) {
@@ -345,11 +398,6 @@ export function init(element) {
   const value = document.createElement("span");
   value.dataset.clockValue = "";
   value.setAttribute("aria-hidden", "true");
-  const bound = document.createElement("small");
-  bound.dataset.clockBound = "";
-  bound.className = "clock-bound";
-  bound.title = gettext("How far this countdown can be from the server's clock");
-  bound.setAttribute("aria-hidden", "true");
   const spoken = document.createElement("span");
   spoken.dataset.clockSpoken = "";
   spoken.className = "visually-hidden";
@@ -363,9 +411,9 @@ export function init(element) {
   if (deadline !== null) {
     const moment = announcementMoment(secondsLeft(deadline, serverNowMs()));
     element.dataset.spokenMoment = momentKey(moment);
-    spoken.textContent = spokenRemaining(moment);
+    spoken.textContent = spokenRemaining(moment, { toStart: countsToStart(element) });
   }
-  element.append(value, " ", bound, spoken);
+  element.append(value, spoken);
   countdowns.add(element);
   // Kept for scripts that set data-deadline-ms themselves.
   element.addEventListener("countdown:restart", () => {
