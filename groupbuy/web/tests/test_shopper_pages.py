@@ -48,9 +48,10 @@ def test_a_deal_not_started_shows_starts_in_with_its_own_countdown_not_open():
         " data-deadline-ms="
     )
     assert f'{countdown}"{starts_ms}"' in html
-    assert '<p id="deal-starts"><span aria-hidden="true">Starts in</span>' in html
+    label = '<span aria-hidden="true" data-starts-label>Starts in</span>'
+    assert f'<p id="deal-starts">{label}' in html
     assert 'id="join-form"' not in html
-    assert 'data-phase="upcoming"><span aria-hidden="true">Starts in</span>' in listing
+    assert f'data-phase="upcoming">{label}' in listing
     assert f'data-counts-to="start" data-deadline-ms="{starts_ms}"' in listing
 
 

@@ -216,8 +216,9 @@ function startClock(element) {
 
 const pad = (number) => String(number).padStart(2, "0");
 
-export function formatRemaining(milliseconds) {
-  if (milliseconds <= 0) return gettext("Ended");
+// With `toStart`, a countdown to a start: once at zero it has started, not ended.
+export function formatRemaining(milliseconds, { toStart = false } = {}) {
+  if (milliseconds <= 0) return toStart ? gettext("Started") : gettext("Ended");
   const { days, hours, minutes, seconds } = splitSeconds(Math.ceil(milliseconds / 1000));
   const time = `${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
   if (days === 0) return time;
@@ -326,7 +327,14 @@ function render(element, now) {
   if (deadline === null) return;
   const left = secondsLeft(deadline, now);
   const value = element.querySelector("[data-clock-value]");
-  setText(value, formatRemaining(left * 1000));
+  const toStart = countsToStart(element);
+  setText(value, formatRemaining(left * 1000, { toStart }));
+  if (toStart) {
+    // "Starts in" before the digits would read "Starts in Started" (a card is
+    // not reloaded when its deal starts; the deal page is).
+    const label = element.parentElement?.querySelector("[data-starts-label]");
+    if (label) label.hidden = left === 0;
+  }
   setData(element, "secondsLeft", String(left));
   const bound = boundShown(errorBoundMs(), left);
   setTitle(value, bound.title);

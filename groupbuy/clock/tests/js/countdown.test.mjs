@@ -17,7 +17,9 @@ export async function resolve(specifier, context, next) {
 register(`data:text/javascript,${encodeURIComponent(resolver)}`);
 globalThis.window = {}; // no catalog: the English source words
 const { announcementMoment } = await import("../../static/clock/announce.js");
-const { boundShown, spokenRemaining } = await import("../../static/clock/countdown.js");
+const { boundShown, formatRemaining, spokenRemaining } = await import(
+  "../../static/clock/countdown.js"
+);
 
 const spoken = (seconds, options) => spokenRemaining(announcementMoment(seconds), options);
 
@@ -47,4 +49,10 @@ test("the clock's bound is a tooltip while the countdown runs", () => {
 test("the bound is not given before the first sync nor once the countdown ended", () => {
   assert.deepEqual(boundShown(null, 600), { boundMs: "", title: "" });
   assert.deepEqual(boundShown(2, 0), { boundMs: "", title: "" });
+});
+
+test("the digits of a countdown to a start read Started at zero, not Ended", () => {
+  assert.equal(formatRemaining(0, { toStart: true }), "Started");
+  assert.equal(formatRemaining(0), "Ended");
+  assert.equal(formatRemaining(61_000, { toStart: true }), "00:01:01");
 });
