@@ -14,6 +14,8 @@ from groupbuy.core.errors import DomainError
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, CouponExpiry, DealCouponTerms, ExpiryRule
 from groupbuy.coupons.notifications import notify_refund_waiting
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services import deal_order_units_refunded
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -54,7 +56,6 @@ def deal_coupon_terms_set(
     """
     from groupbuy.catalog.permissions import require_merchant_owner
     from groupbuy.coupons.services.refunding import unused_refundable_for
-    from groupbuy.deals.models import DealOrder
 
     require_merchant_owner(actor, deal.merchant)
     with transaction.atomic():
@@ -197,6 +198,9 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
         if record.settled_at is not None:
             return record
         order = record.coupon.order
+        # The order's row before escrow's locks, as the deals services take
+        # it: money given back to the shopper is added to its refunded_fen.
+        DealOrder.objects.select_for_update(of=("self",)).filter(pk=order.pk).first()
         if not record.amount_fen:
             outcome = CouponExpiry.Outcome.NOTHING_LEFT
         elif record.rule == ExpiryRule.PAY_MERCHANT and not settles_on_redemption(
@@ -214,6 +218,13 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
                 record.last_error = f"{error.code}: {error.message}"[:200]
                 record.save(update_fields=["last_error"])
                 return record
+        if outcome in (CouponExpiry.Outcome.REFUNDED, CouponExpiry.Outcome.TAKEN_BACK):
+            deal_order_units_refunded(
+                actor=None,
+                order_id=order.pk,
+                amount_fen=record.amount_fen,
+                every_unit=record.quantity == record.coupon.quantity,
+            )
         record.outcome, record.settled_at, record.last_error = outcome, now, ""
         record.save(update_fields=["outcome", "settled_at", "last_error"])
         audit_log(

@@ -13,6 +13,10 @@ The shop's owners may refund a coupon's unused units too
 (``coupon_refund_by_merchant``), whatever the deal's terms promised, with a
 reason the shopper is told: when the shop cannot honour a coupon, this is how
 the money goes back (an order of an ended deal can no longer be refunded).
+
+Either way the amount is added to the order's ``refunded_fen`` in the same
+transaction (``deals.services.deal_order_units_refunded``), under the order's
+row lock, taken first: an order none of whose units was used is refunded.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from groupbuy.core.errors import NotFound
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, CouponRefund, DealCouponTerms
 from groupbuy.coupons.services.issuing import coupon_revoke
+from groupbuy.deals.models import DealOrder
+from groupbuy.deals.services import deal_order_units_refunded
 from groupbuy.escrow.errors import InsufficientFunds
 
 REVOCATION_REASON = "refunded_unused"
@@ -121,6 +127,11 @@ def _refund(*, actor, coupon: Coupon, offered_only: bool, reason: str = ""):
     ``offered_only``: only if the deal's terms offer it (the shopper's)."""
     by_merchant = not offered_only
     with transaction.atomic():
+        # The order's row first, before escrow's locks, as the deals services
+        # take it: its refunded_fen grows in this transaction.
+        DealOrder.objects.select_for_update(of=("self",)).filter(
+            pk=coupon.order_id
+        ).first()
         coupon = (
             Coupon.objects.select_for_update(of=("self",))
             .select_related("order__deal", "merchant", "shopper")
@@ -145,6 +156,14 @@ def _refund(*, actor, coupon: Coupon, offered_only: bool, reason: str = ""):
             outcome=outcome,
             refunded_by=actor if getattr(actor, "pk", None) else None,
             reason=reason,
+        )
+        deal_order_units_refunded(
+            actor=actor,
+            order_id=coupon.order_id,
+            amount_fen=amount_fen,
+            every_unit=quantity == coupon.quantity,
+            reason=DealOrder.CancelReason.MERCHANT if by_merchant else "",
+            refund_reason=reason,
         )
         coupon_revoke(
             actor=actor,

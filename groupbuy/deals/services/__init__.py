@@ -32,7 +32,10 @@ from groupbuy.deals.services.payment_retry import (
     order_payment_failed,
     order_payment_retry_refusal,
 )
-from groupbuy.deals.services.refunds import deal_order_refund
+from groupbuy.deals.services.refunds import (
+    deal_order_refund,
+    deal_order_units_refunded,
+)
 from groupbuy.deals.services.settle_batch import (
     deal_orders_follow_up,
     deal_orders_follow_up_due,
@@ -63,6 +66,7 @@ __all__ = [
     "deal_order_cancel_unpaid",
     "deal_order_payment_retry",
     "deal_order_refund",
+    "deal_order_units_refunded",
     "deal_orders_expire_unpaid",
     "deal_orders_follow_up",
     "deal_orders_follow_up_due",

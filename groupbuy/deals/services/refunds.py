@@ -101,3 +101,50 @@ def _check_refundable(deal: Deal, order: DealOrder) -> None:
         )
     if order.status != Status.PAID:
         raise Conflict("not_paid", _("Only a paid order can be refunded."))
+
+
+def deal_order_units_refunded(
+    *,
+    actor,
+    order_id: int,
+    amount_fen: int,
+    every_unit: bool,
+    reason: str = "",
+    refund_reason: str = "",
+) -> DealOrder:
+    """Record on a confirmed order the money another app gave back for some of
+    its units after the deal closed (a coupon's unused units, refunded or
+    expired under "refund the shopper"): ``refunded_fen`` grows by
+    ``amount_fen``, so every page, list, CSV and the sales figures count it.
+
+    ``every_unit``: none of the order's units was used, so the order is
+    refunded (``status`` refunded, ``cancel_reason`` ``reason``, the shop's
+    words ``refund_reason``); a partly refunded order stays confirmed, with
+    the amount refunded shown beside it.
+
+    Call it inside the transaction that moves the money, once per refund: the
+    caller's own record of the refund (written in that transaction) is what
+    makes a repeat move nothing. Takes the order's row lock; callers take it
+    before escrow's locks, as the deals services do.
+    """
+    order = DealOrder.objects.select_for_update(of=("self",)).get(pk=order_id)
+    order.refunded_fen += amount_fen
+    fields = ["refunded_fen", "updated_at"]
+    if every_unit and order.status == Status.CONFIRMED:
+        order.status = Status.REFUNDED
+        order.cancel_reason = reason
+        order.refund_reason = refund_reason[:REASON_MAX_LENGTH]
+        order.cancelled_at = timezone.now()
+        fields += ["status", "cancel_reason", "refund_reason", "cancelled_at"]
+    order.save(update_fields=fields)
+    audit_log(
+        actor=actor,
+        action="deals.order.units_refunded",
+        obj=order,
+        data={
+            "amount_fen": amount_fen,
+            "refunded_fen": order.refunded_fen,
+            "status": order.status,
+        },
+    )
+    return order
