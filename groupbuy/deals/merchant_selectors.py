@@ -26,7 +26,11 @@ from groupbuy.core.days import (
 )
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import DealOrder
-from groupbuy.deals.selectors import _check_merchant_staff, _orders
+from groupbuy.deals.selectors import (
+    _check_merchant_staff,
+    _orders,
+    orders_with_paid_fen,
+)
 from groupbuy.deals.selectors.orders import shown_status_is
 from groupbuy.escrow.services import platform_fee_fen
 
@@ -83,10 +87,13 @@ def _search(orders: QuerySet, query: str) -> QuerySet:
 
 def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOrder]:
     """Return the orders of all of ``merchant``'s deals matching ``filters``,
-    newest first."""
+    newest first, each with ``paid_fen``: what its payments brought in
+    (``orders_with_paid_fen``), which the list and the CSV show as paid."""
     _check_merchant_staff(user=user, merchant=merchant)
     check_days(date_from=filters.date_from, date_to=filters.date_to)
-    orders = _orders(DealOrder.objects.filter(deal__merchant=merchant))
+    orders = orders_with_paid_fen(
+        _orders(DealOrder.objects.filter(deal__merchant=merchant))
+    )
     orders = _search(orders, filters.query)
     if filters.deal_id:
         orders = orders.filter(deal__public_id=filters.deal_id)

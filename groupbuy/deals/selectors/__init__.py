@@ -33,6 +33,7 @@ from groupbuy.deals.selectors.orders import (
     order_list_for_shopper,
     order_paid_fen,
     orders_deposit_kept,
+    orders_with_paid_fen,
 )
 
 __all__ = [
@@ -56,5 +57,6 @@ __all__ = [
     "order_list_for_shopper",
     "order_paid_fen",
     "orders_deposit_kept",
+    "orders_with_paid_fen",
     "pickup_branch_for_deal",
 ]

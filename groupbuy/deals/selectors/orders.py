@@ -6,10 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import (
+    BigIntegerField,
     Count,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,21 +86,44 @@ def order_get_for_user(*, user, order_id: str) -> DealOrder:
     return order
 
 
-def order_paid_fen(*, order: DealOrder) -> int:
-    """Return what the order's own payments brought in, refunds aside: a demand's
-    deposit applied to it counts whole, so it may be more than ``amount_fen``.
-    An order another app keeps (a team place) is paid under that app's purpose
-    (``deals.order_keepers``), for the order too."""
+def _order_payments(reference):
+    """The payments that brought money in for an order (``reference``: its
+    public id, or an ``OuterRef`` to it): its own and, for an order another app
+    keeps (a team place), that app's purpose (``deals.order_keepers``)."""
     from groupbuy.deals.order_keepers import kept_purposes
     from groupbuy.deals.services.payments import ORDER_PURPOSE
     from groupbuy.escrow.models import PaymentIntent
 
-    paid = PaymentIntent.objects.filter(
+    return PaymentIntent.objects.filter(
         purpose__in=[ORDER_PURPOSE, *kept_purposes()],
-        reference=order.public_id,
+        reference=reference,
         status=PaymentIntent.Status.SUCCEEDED,
-    ).values_list("amount_fen", flat=True)
-    return sum(paid)
+    )
+
+
+def order_paid_fen(*, order: DealOrder) -> int:
+    """Return what the order's own payments brought in, refunds aside: a demand's
+    deposit applied to it counts whole, so it may be more than ``amount_fen``
+    (or less: an order a deposit paid in part and nothing else yet). An order
+    another app keeps (a team place) is paid under that app's purpose
+    (``deals.order_keepers``), for the order too."""
+    return sum(_order_payments(order.public_id).values_list("amount_fen", flat=True))
+
+
+def orders_with_paid_fen(orders: QuerySet) -> QuerySet:
+    """``orders`` annotated with ``paid_fen``, ``order_paid_fen`` of each row in
+    the same query: what the lists and CSVs of many orders show as paid (the
+    order's ``amount_fen`` is what it costs, not what came in)."""
+    paid = (
+        _order_payments(OuterRef("public_id"))
+        .order_by()
+        .values("reference")
+        .annotate(total=Sum("amount_fen"))
+        .values("total")
+    )
+    return orders.annotate(
+        paid_fen=Coalesce(Subquery(paid, output_field=BigIntegerField()), 0)
+    )
 
 
 def orders_deposit_kept(orders) -> dict:

@@ -862,3 +862,35 @@ def test_a_late_deposit_refunded_for_units_taken_says_so_and_spins_no_more(
     assert "The units you joined for were taken while your deposit was unpaid" in (
         answer.content.decode()
     )
+
+
+def test_the_shops_order_list_and_csv_say_what_a_deposit_paid_in_part_brought_in(
+    client,
+):
+    # given a joiner whose 15.00 deposit went to an order of 3 × 45.00, the
+    # rest never paid
+    demand = make_published(target_unit_price_fen=5_000)
+    joiner = join_and_pay(demand, quantity=3)
+    merchant, owner = make_owner_merchant()
+    demand = services.offer_accept(
+        actor=demand.initiator,
+        offer=make_offer(demand, merchant=merchant, owner=owner, unit_price_fen=4_500),
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    assert (order.status, order.amount_fen) == ("pending_payment", 13_500)
+    client.force_login(owner)
+    # when the shop opens its order list and downloads its CSV
+    page = client.get(f"/merchant/{merchant.public_id}/orders/").content.decode()
+    row = page[page.index(f'id="merchant-order-{order.public_id}"') :]
+    row = row[: row.index("</tr>")]
+    csv = client.get(f"/merchant/{merchant.public_id}/orders/export.csv")
+    lines = b"".join(csv).decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    (cells,) = [
+        dict(zip(header, line.split(","), strict=True))
+        for line in lines[1:]
+        if line.startswith(order.public_id)
+    ]
+    # then both say the 15.00 paid, not the order's 135.00
+    assert "¥15.00" in row and "¥135.00" not in row
+    assert cells["paid_yuan"] == "15.00"

@@ -150,7 +150,9 @@ def _csv_rows(orders):
                 spreadsheet_cell(mask_phone(order.shopper.phone)),
                 order.quantity,
                 order.shown_status_label,
-                format_fen_for_spreadsheet(order.amount_fen),
+                # What its payments brought in (a deposit paid in part is
+                # not the order's whole amount), as the list shows it.
+                format_fen_for_spreadsheet(order.paid_fen),
                 format_fen_for_spreadsheet(order.refunded_fen),
                 spreadsheet_cell(order.refund_reason),
                 timezone.localtime(order.joined_at).isoformat(timespec="seconds"),
