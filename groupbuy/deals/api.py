@@ -299,6 +299,7 @@ def merchant_order_list(
             shown_status=filters.shown_status or "",
             date_from=filters.date_from,
             date_to=filters.date_to,
+            date_by=filters.date_by,
         ),
     )
     result = paginate(

@@ -54,6 +54,13 @@ class OrderFilters:
     shown_status: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    # Which day of an order ``date_from``/``date_to`` are: the day it was
+    # joined (JOINED, the list's default), or the day it was paid (PAID, the
+    # day Sales counts it on; an order not paid is then never in the period).
+    date_by: str = "joined"
+
+
+DATE_BY_JOINED, DATE_BY_PAID = "joined", "paid"
 
 
 def check_days(**days: date | None) -> None:
@@ -64,6 +71,14 @@ def check_days(**days: date | None) -> None:
             _("Choose the days again: one is outside the calendar."),
             fields=errors,
         )
+
+
+def check_period(date_from: date | None, date_to: date | None) -> None:
+    """Refuse an end before the start (``DealError`` invalid_date on
+    ``date_to``): the orders (list, CSV, API) and Sales alike."""
+    if date_from and date_to and date_from > date_to:
+        message = _("The end date is before the start date.")
+        raise DealError("invalid_date", message, fields={"date_to": [message]})
 
 
 def _search(orders: QuerySet, query: str) -> QuerySet:
@@ -91,6 +106,7 @@ def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOr
     (``orders_with_paid_fen``), which the list and the CSV show as paid."""
     _check_merchant_staff(user=user, merchant=merchant)
     check_days(date_from=filters.date_from, date_to=filters.date_to)
+    check_period(filters.date_from, filters.date_to)
     orders = orders_with_paid_fen(
         _orders(DealOrder.objects.filter(deal__merchant=merchant))
     )
@@ -101,10 +117,12 @@ def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOr
         orders = orders.filter(status=filters.status)
     if filters.shown_status:
         orders = orders.filter(shown_status_is(filters.shown_status))
+    # Days in the display time zone, as Sales reads them (``days_window``).
+    moment = "paid_at" if filters.date_by == DATE_BY_PAID else "joined_at"
     if filters.date_from:
-        orders = orders.filter(joined_at__gte=day_start(filters.date_from))
+        orders = orders.filter(**{f"{moment}__gte": day_start(filters.date_from)})
     if filters.date_to:
-        orders = orders.filter(joined_at__lt=day_after(filters.date_to))
+        orders = orders.filter(**{f"{moment}__lt": day_after(filters.date_to)})
     return orders.order_by("-joined_at", "-id")
 
 
@@ -162,9 +180,7 @@ def sales_period(
     today = today or timezone.localdate()
     date_to = date_to or today
     date_from = date_from or max(FIRST_DAY, date_to - timedelta(days=13))
-    if date_from > date_to:
-        message = _("The end date is before the start date.")
-        raise DealError("invalid_date", message, fields={"date_to": [message]})
+    check_period(date_from, date_to)
     if (days := (date_to - date_from).days + 1) > MOST_SALES_DAYS:
         message = _(
             "Choose a period of at most %(most)s days (this one has %(days)s)."

@@ -6,9 +6,11 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
@@ -241,6 +243,9 @@ class MerchantOrderFilterIn(StatusFilterIn):
     deal_id: str = Field("", max_length=40)
     date_from: date | None = None
     date_to: date | None = None
+    # Which day of an order date_from/date_to are: the day joined (default),
+    # or the day paid, the day the sales figures count it on.
+    date_by: Literal["joined", "paid"] = "joined"
 
 
 class AddStockIn(Schema):
@@ -411,8 +416,14 @@ def merchant_order_outs(request, orders) -> list[dict]:
 def merchant_order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
     return {
         **order_out(request, order, deposits_kept=deposits_kept),
-        "shopper_name": order.shopper.display_name,
-        "shopper_phone": mask_phone(order.shopper.phone),
+        # An erased buyer is "Deleted user" with no phone (the pseudonym
+        # kept in its phone column is no number to mask).
+        "shopper_name": str(_("Deleted user"))
+        if is_erased(order.shopper)
+        else order.shopper.display_name,
+        "shopper_phone": ""
+        if is_erased(order.shopper)
+        else mask_phone(order.shopper.phone),
     }
 
 

@@ -44,7 +44,8 @@ class DateRangeForm(forms.Form):
 
 
 class OrderFilterForm(DateRangeForm):
-    """The console's order list: search, deal, status and the days joined."""
+    """The console's order list: search, deal, status and the days joined or
+    paid."""
 
     q = forms.CharField(
         label=_("Order number or phone"),
@@ -56,8 +57,18 @@ class OrderFilterForm(DateRangeForm):
     )
     deal = forms.ChoiceField(label=_("Group buy"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    # Which day of an order From and To are: Sales counts an order on the day
+    # it was paid, so "paid" gives the orders a Sales period counts.
+    date_by = forms.ChoiceField(
+        label=_("Days are"),
+        required=False,
+        choices=[
+            ("joined", _("the day the order was made")),
+            ("paid", _("the day it was paid (as Sales counts)")),
+        ],
+    )
 
-    field_order = ["q", "deal", "status", "date_from", "date_to"]
+    field_order = ["q", "deal", "status", "date_by", "date_from", "date_to"]
 
     def __init__(self, *args, deals=(), **kwargs):
         super().__init__(*args, **kwargs)

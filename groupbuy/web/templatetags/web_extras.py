@@ -7,6 +7,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone, translation
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 
 register = template.Library()
@@ -56,6 +57,13 @@ def distance(metres) -> str:
     if metres < 1000:
         return f"{int(round(metres, -1)) or 10} m"
     return f"{metres / 1000:.1f} km"
+
+
+@register.filter(name="is_erased")
+def is_erased_filter(user) -> bool:
+    """Whether ``user`` is an erased account: named "Deleted user", with no
+    phone (its pseudonym is no number to mask)."""
+    return is_erased(user)
 
 
 @register.filter

@@ -772,3 +772,82 @@ def test_a_stopped_deals_unpaid_order_page_and_answer_say_who_stopped_it_and_why
         "deal_stopped",
         "Supplier <b>out</b> of stock",
     )
+
+
+def _csv(owner: Client, merchant, query=None) -> list[dict]:
+    import csv as csv_module
+
+    answer = owner.get(_url("merchant_order_export", merchant), query or {})
+    assert answer.status_code == 200
+    text = b"".join(answer).decode("utf-8-sig")
+    return list(csv_module.DictReader(text.splitlines()))
+
+
+def test_the_csv_filters_by_the_day_paid_as_sales_counts_and_gives_paid_at():
+    from groupbuy.core.days import day_start
+
+    # given an order joined at 23:30 on 12-01 (the site's time) and paid at
+    # 00:30 on 12-02
+    merchant, owner = _member()
+    order = join_and_pay(make_deal(merchant=merchant))
+    paid_day = timezone.localdate() - timedelta(days=3)
+    paid_at = day_start(paid_day) + timedelta(minutes=30)
+    DealOrder.objects.filter(pk=order.pk).update(
+        joined_at=paid_at - timedelta(hours=1), paid_at=paid_at
+    )
+    day = {"date_from": paid_day.isoformat(), "date_to": paid_day.isoformat()}
+    # when Sales and the CSV are asked for the day it was paid
+    sales = owner.get(f"/api/deals/merchants/{merchant.public_id}/sales", day).json()
+    by_paid = _csv(owner, merchant, {**day, "date_by": "paid"})
+    by_joined = _csv(owner, merchant, day)
+    api = owner.get(
+        f"/api/deals/merchants/{merchant.public_id}/orders",
+        {**day, "date_by": "paid"},
+    ).json()
+    # then the CSV by day paid holds the order Sales counts, with its paid_at
+    assert sales["total"]["orders"] == 1
+    assert [row["order"] for row in by_paid] == [order.public_id]
+    assert by_paid[0]["paid_at"] == timezone.localtime(paid_at).isoformat(
+        timespec="seconds"
+    )
+    assert by_paid[0]["refunded_yuan"] == "0.00"
+    assert [item["id"] for item in api["items"]] == [order.public_id]
+    # and by the day joined (the default, said on the form) it is not that day's
+    assert by_joined == []
+    page = owner.get(_url("merchant_orders", merchant), {**day, "date_by": "paid"})
+    assert "date_by=paid" in page.context["export_query"]
+    assert order.public_id in page.content.decode()
+
+
+def test_the_orders_api_refuses_a_reversed_period_as_sales_does():
+    merchant, owner = _member()
+    join_and_pay(make_deal(merchant=merchant))
+    reversed_period = {"date_from": "2026-12-31", "date_to": "2026-12-01"}
+    answers = [
+        owner.get(f"/api/deals/merchants/{merchant.public_id}/{path}", reversed_period)
+        for path in ("orders", "sales")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["fields"] == {
+        "date_to": ["The end date is before the start date."]
+    }
+
+
+def test_an_erased_buyer_reads_deleted_user_with_no_phone():
+    # given an order whose buyer's account was erased (kept under a pseudonym)
+    merchant, owner = _member()
+    order = join_and_pay(make_deal(merchant=merchant))
+    shopper = order.shopper
+    shopper.phone, shopper.display_name = "del_af36e5b4ce1e4d14", ""
+    shopper.save(update_fields=["phone", "display_name"])
+    # when the shop reads its CSV, its list and its orders API
+    (row,) = _csv(owner, merchant)
+    page = owner.get(_url("merchant_orders", merchant)).content.decode()
+    (item,) = owner.get(f"/api/deals/merchants/{merchant.public_id}/orders").json()[
+        "items"
+    ]
+    # then each names a deleted user, and no pseudonym dressed as a phone
+    assert (row["buyer"], row["phone_masked"]) == ("Deleted user", "")
+    assert "Deleted user" in page and "del_af36" not in page
+    assert (item["shopper_name"], item["shopper_phone"]) == ("Deleted user", "")

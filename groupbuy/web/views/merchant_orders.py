@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog import selectors as catalog
 from groupbuy.core.errors import DomainError
@@ -60,6 +61,7 @@ def _filters(request: HttpRequest, merchant) -> tuple[OrderFilterForm, OrderFilt
         shown_status=data.get("status", ""),
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
+        date_by=data.get("date_by") or "joined",
     )
 
 
@@ -71,6 +73,7 @@ def _export_query(filters: OrderFilters) -> str:
         "status": filters.shown_status,
         "date_from": filters.date_from.isoformat() if filters.date_from else "",
         "date_to": filters.date_to.isoformat() if filters.date_to else "",
+        "date_by": "" if filters.date_by == "joined" else filters.date_by,
     }
     return urlencode({name: value for name, value in values.items() if value})
 
@@ -134,6 +137,8 @@ CSV_HEADER = (
     "refunded_yuan",
     "refund_reason",
     "joined_at",
+    # When it was paid (empty if never): the moment Sales counts it on.
+    "paid_at",
 )
 
 
@@ -145,9 +150,7 @@ def _csv_rows(orders):
             [
                 order.public_id,
                 spreadsheet_cell(order.deal.title),
-                spreadsheet_cell(order.shopper.display_name),
-                # The mask starts with "+": quoted against formulas.
-                spreadsheet_cell(mask_phone(order.shopper.phone)),
+                *_buyer_cells(order.shopper),
                 order.quantity,
                 order.shown_status_label,
                 # What its payments brought in (a deposit paid in part is
@@ -155,9 +158,29 @@ def _csv_rows(orders):
                 format_fen_for_spreadsheet(order.paid_fen),
                 format_fen_for_spreadsheet(order.refunded_fen),
                 spreadsheet_cell(order.refund_reason),
-                timezone.localtime(order.joined_at).isoformat(timespec="seconds"),
+                _moment(order.joined_at),
+                _moment(order.paid_at),
             ]
         )
+
+
+def _buyer_cells(shopper) -> list[str]:
+    """The buyer's name and masked phone; "Deleted user" and no phone for an
+    erased account, as the other pages name it (its pseudonym is no phone)."""
+    if is_erased(shopper):
+        return [str(_("Deleted user")), ""]
+    return [
+        spreadsheet_cell(shopper.display_name),
+        # The mask starts with "+": quoted against formulas.
+        spreadsheet_cell(mask_phone(shopper.phone)),
+    ]
+
+
+def _moment(moment) -> str:
+    """A moment in the site's time zone (ISO 8601), "" for none."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 ROWS_PER_HOP = 500
