@@ -6,7 +6,8 @@ order's refunded_fen (and status) as they were, so the order pages, the order
 API, the shop's CSV and its Sales understated the refund. This adds each such
 refund to its order, as ``deals.services.deal_order_units_refunded`` now does
 in the refund's own transaction: refunded_fen grows by the amount; an order of
-which no unit was used (the refund or expiry took every unit) is refunded.
+which no unit was used (the refund or expiry took every unit) is refunded,
+unless another app keeps it (a team place keeps its status).
 
 Never counts a refund twice: an order is corrected only while its refunded_fen
 plus the coupon's refunds stays within what its payments had refunded.
@@ -16,6 +17,7 @@ from django.db import migrations
 from django.db.models import Sum
 
 MOVED = ("refunded", "taken_back")
+ORDER_PURPOSE = "deals.order"  # deals.services.payments.ORDER_PURPOSE, as it was
 
 
 def _refunds_by_order(apps) -> dict:
@@ -65,7 +67,14 @@ def count_coupon_refunds_on_orders(apps, schema_editor):
         order.refunded_fen += coupon_fen
         fields = ["refunded_fen"]
         whole = [refund for refund in refunds if refund[1]]
-        if whole and order.status == "confirmed":
+        # An order another app keeps (a team place, paid under its own
+        # purpose) keeps its status, as the service leaves it.
+        purpose = (
+            PaymentIntent.objects.filter(pk=order.payment_intent_id)
+            .values_list("purpose", flat=True)
+            .first()
+        )
+        if whole and order.status == "confirmed" and purpose in (None, ORDER_PURPOSE):
             _amount, _every, when, reason, words = whole[0]
             order.status = "refunded"
             order.cancel_reason = reason

@@ -249,3 +249,25 @@ def test_the_migration_corrects_orders_refunded_before_and_never_twice(
         ], order
     assert by_shop.refund_reason == "Closed."
     assert by_shop.refunded_fen == by_shop.payment_intent.refunded_fen
+
+
+def test_a_team_places_refund_adds_to_its_order_which_the_team_app_keeps(
+    django_capture_on_commit_callbacks,
+):
+    from groupbuy.teams.services import team_open
+    from groupbuy.teams.tests.factories import make_team_deal, make_user, pay
+
+    # given a team place bought alone, its coupon issued
+    member = team_open(actor=make_user(), team_deal=make_team_deal(), solo=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(member)
+    order = member.order
+    order.refresh_from_db()
+    assert order.status == "confirmed"
+    before = order.refunded_fen
+    # when its shopper refunds the coupon
+    refund = coupon_refund_unused(actor=order.shopper, coupon=coupon_for(order))
+    # then the order counts the refund, and stays as the team app keeps it
+    order.refresh_from_db()
+    assert order.refunded_fen == before + refund.amount_fen
+    assert order.status == "confirmed"
