@@ -7,7 +7,8 @@ same on every surface.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # ¥999,999.99: far above any shop or group-buy price (a larger one is a typo),
 # far below the price columns' limit.
@@ -28,6 +29,51 @@ def format_fen_for_spreadsheet(amount_fen: int) -> str:
     decimals, no symbol nor grouping, so a spreadsheet reads a number (238.40,
     -12.00)."""
     return format_fen(amount_fen, symbol="", grouping=False)
+
+
+# An amount as people type it: digits, a point before the fen, commas only
+# between thousands ("1,234.56", "12,345", not "0,050"); a sign is read so that "-3" is
+# refused as not positive rather than as gibberish. No exponent ("1e2"), no
+# NaN or infinity. \d also takes full-width digits (１２), as Decimal does.
+_YUAN_AS_TYPED = re.compile(
+    r"[+-]?(?:(?!0)\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+"
+)
+_CURRENCY_SIGNS = ("¥", "￥")
+
+
+class YuanSyntaxError(ValueError):
+    """Typed text that is not an amount in yuan. ``code`` is "misplaced_comma"
+    when the text is an amount but for a comma where no thousands separator
+    goes ("0,05", "1,00", "1,2345": a decimal comma is never guessed), else
+    "invalid"."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def parse_yuan(text: str) -> Decimal:
+    """Read an amount typed in yuan ("12.5", "¥1,234.56", "￥12，345") as a
+    Decimal, exactly as written; raise YuanSyntaxError otherwise.
+
+    A comma (or the full-width "，") is read only as a thousands separator in
+    its place. The amount's size, sign and number of decimals are the caller's
+    to check."""
+    text = str(text).strip()
+    for sign in _CURRENCY_SIGNS:
+        if text.startswith(sign):
+            text = text[len(sign) :].strip()
+            break
+    text = text.replace("，", ",")
+    if not _YUAN_AS_TYPED.fullmatch(text):
+        ungrouped = text.replace(",", "")
+        if "," in text and _YUAN_AS_TYPED.fullmatch(ungrouped):
+            raise YuanSyntaxError("misplaced_comma")
+        raise YuanSyntaxError("invalid")
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern lets none through
+        raise YuanSyntaxError("invalid") from None
 
 
 def yuan_to_fen(value: Decimal) -> int:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.moments import MomentField
-from groupbuy.core.money import yuan_to_fen
+from groupbuy.core.money import YuanSyntaxError, parse_yuan, yuan_to_fen
 from groupbuy.pooling import savings
 from groupbuy.pooling.models import CartReport, Promotion
 from groupbuy.pooling.services.shoppers import at_most_said
@@ -19,8 +19,24 @@ from groupbuy.web.forms import YuanField  # the site's one price field
 MOST_YUAN = Decimal(savings.MAX_FEN) / 100
 
 
+class _YuanDecimalField(forms.DecimalField):
+    """Yuan as a Decimal, read as every price field reads it (YuanField,
+    core.money.parse_yuan): "1e2" is not ¥100, and a comma only separates
+    thousands ("1,299"; "0,05" is refused, not ¥5)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_yuan(str(value))
+        except YuanSyntaxError as error:
+            messages = YuanField.default_error_messages
+            message = messages.get(error.code) or self.error_messages["invalid"]
+            raise forms.ValidationError(message, code=error.code) from None
+
+
 def _yuan(label, *, least: str = "0.01") -> forms.DecimalField:
-    return forms.DecimalField(
+    return _YuanDecimalField(
         label=label,
         max_digits=10,
         decimal_places=2,

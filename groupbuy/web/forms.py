@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.errors import DomainError
 from groupbuy.core.moments import MomentField, clean_start, start_help_text
-from groupbuy.core.money import format_fen, yuan_to_fen
+from groupbuy.core.money import YuanSyntaxError, format_fen, parse_yuan, yuan_to_fen
 from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
     MOST_STOCK,
@@ -104,10 +104,16 @@ class ProfileForm(forms.Form):
 
 
 class YuanField(forms.Field):
-    """A price typed in yuan ("12.5", "¥12.50") cleaned to integer fen (1250)."""
+    """A price typed in yuan ("12.5", "¥12.50", "1,299") cleaned to integer fen
+    (1250). Commas only separate thousands (core.money.parse_yuan): "0,05" is
+    refused, not read as ¥5."""
 
     default_error_messages = {
         "invalid": _("Enter an amount in yuan, such as 12.50."),
+        "misplaced_comma": _(
+            "Write fen after a point and commas only between thousands, "
+            "such as 1,234.50."
+        ),
         "too_precise": _("Use at most two decimals (fen)."),
         "not_positive": _("The amount must be more than 0."),
     }
@@ -130,16 +136,15 @@ class YuanField(forms.Field):
             return None
         if len(text) > 16:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        text = text.replace("¥", "").replace("￥", "").replace(",", "").strip()
         try:
-            amount = Decimal(text)
-        except InvalidOperation:
+            amount = parse_yuan(text)  # no exponent, NaN nor infinity
+        except YuanSyntaxError as error:
             raise forms.ValidationError(
-                self.error_messages["invalid"], code="invalid"
+                self.error_messages[error.code], code=error.code
             ) from None
-        # Finite and under a trillion yuan: "1e999" is a Decimal that
-        # quantize() refuses with InvalidOperation (it was a 500).
-        if not amount.is_finite() or abs(amount) >= Decimal(10) ** 12:
+        # Under a trillion yuan (16 characters allow no more, but the field's
+        # limit may be raised).
+        if abs(amount) >= Decimal(10) ** 12:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(

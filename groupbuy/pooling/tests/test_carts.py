@@ -1,8 +1,10 @@
 """Reporting purchases and intended carts (the shopping profile), and deleting them."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
+from django import forms
 from django.utils import timezone
 
 from groupbuy.catalog.models import Product
@@ -317,3 +319,21 @@ def test_deleting_a_cart_takes_the_contact_requests_made_for_it(client, branch):
     assert not ContactRequest.objects.exists()
     again = client.delete(f"/api/pooling/carts/{cart.public_id}", headers=auth(user))
     assert again.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "yuan"), [("50", "50"), ("1,299.50", "1299.50"), ("12，345", "12345")]
+)
+def test_a_cart_amount_is_read_as_every_price_field_reads_it(typed, yuan):
+    assert CartReportForm().fields["amount"].clean(typed) == Decimal(yuan)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("1e2", "invalid"), ("2E1", "invalid"), ("0,05", "misplaced_comma")],
+)
+def test_a_cart_amount_in_exponent_or_with_a_decimal_comma_is_refused(typed, code):
+    # "1e2" was ¥100 (Django's DecimalField reads exponents)
+    with pytest.raises(forms.ValidationError) as error:
+        CartReportForm().fields["amount"].clean(typed)
+    assert error.value.code == code
