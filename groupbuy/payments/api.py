@@ -71,6 +71,9 @@ class PayoutApproveIn(Schema):
     provider: str = Field(..., max_length=20)
     payee_account: str = Field(..., max_length=100)
     payee_name: str = Field("", max_length=100)
+    # Optional, one per approval: sent again with the same key (a retry after
+    # a lost answer), the approval returns the payout it made the first time.
+    idempotency_key: str = Field("", max_length=64)
 
 
 class PayoutScheduleIn(Schema):
@@ -207,7 +210,10 @@ def operator_payables(request, paging: Query[PageIn]):
 @router.post("/operator/payouts", response={201: PayoutOut})
 def operator_payout_create(request, payload: PayoutApproveIn):
     """Approve a payout from a merchant's payable; it is sent to the provider
-    at once and its outcome arrives later (operators)."""
+    at once and its outcome arrives later (operators). With an
+    ``idempotency_key``, the same approval sent again returns the first payout
+    (201) and pays nothing more; the key sent with another merchant or amount
+    is refused (409 ``idempotency_key_reused``)."""
     # Before the merchant is looked up: no one else learns which ids exist.
     require_operator(request.auth)
     with id_in_request("merchant_id"):
@@ -221,5 +227,6 @@ def operator_payout_create(request, payload: PayoutApproveIn):
         provider_name=payload.provider,
         payee_account=payload.payee_account,
         payee_name=payload.payee_name,
+        idempotency_key=payload.idempotency_key,
     )
     return Status(201, payout_out(payout))

@@ -4,6 +4,8 @@ the provider can pay merchants, an account is named)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,17 @@ class PayoutForm(_PayeeForm):
     )
     # Named after the service's field, so its refusals land on this input.
     amount_fen = YuanField(label=_("Amount (¥)"))
+    # One per form shown (the view's GET): the form sent again (a second
+    # click, the back button, two tabs) returns the payout it made the first
+    # time instead of paying twice (payout_create), as the deal launch form does.
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput
+    )
+
+
+def payout_form_key() -> str:
+    """A new one-time key for a payout form shown."""
+    return secrets.token_urlsafe(16)
 
 
 class PayoutScheduleForm(_PayeeForm):

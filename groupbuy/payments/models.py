@@ -51,6 +51,13 @@ class Payout(models.Model):
     # The day of a scheduled payout (None when an operator approved it): at
     # most one per merchant and day, so the daily job is safe to run again.
     scheduled_for = models.DateField(null=True, blank=True)
+    # The approving form's one-time key (or the API's ``idempotency_key``): the
+    # same approval sent again (a second click, a resent form, a retried
+    # request) returns this payout instead of paying twice (a constraint per
+    # approver, below; ``payouts.payout_create``).
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -62,7 +69,12 @@ class Payout(models.Model):
                 fields=["merchant", "scheduled_for"],
                 condition=models.Q(scheduled_for__isnull=False),
                 name="payments_one_scheduled_payout_a_day",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["approved_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="payments_payout_idempotency_key_once",
+            ),
         ]
 
     def __str__(self):

@@ -55,17 +55,67 @@ def payout_create(
     provider_name: str,
     payee_account: str,
     payee_name: str = "",
+    idempotency_key: str = "",
 ) -> Payout:
-    """Approve a payout of ``amount_fen`` from the merchant's payable (operators)."""
+    """Approve a payout of ``amount_fen`` from the merchant's payable (operators).
+
+    With ``idempotency_key`` (the payout form's one-time key, or the API
+    client's), the same approval sent again by the same operator, one after
+    the other or at the same moment, returns the payout it made the first time
+    and pays nothing more. The key sent again for another merchant or amount
+    is refused (409 ``idempotency_key_reused``)."""
     _operator_only(actor)
-    return _payout_write(
-        actor=actor,
-        merchant=merchant,
-        amount_fen=amount_fen,
-        provider_name=provider_name,
-        payee_account=payee_account,
-        payee_name=payee_name,
-    )
+    key = (idempotency_key or "").strip()
+    if len(key) > MAX_IDEMPOTENCY_KEY_CHARS:
+        raise EscrowError(
+            "invalid_idempotency_key",
+            _("The idempotency key is too long."),
+            fields={"idempotency_key": [_("At most 64 characters.")]},
+        )
+    if key:
+        earlier = _payout_approved_with(actor=actor, idempotency_key=key)
+        if earlier is not None:
+            return _same_approval(earlier, merchant=merchant, amount_fen=amount_fen)
+    try:
+        return _payout_write(
+            actor=actor,
+            merchant=merchant,
+            amount_fen=amount_fen,
+            provider_name=provider_name,
+            payee_account=payee_account,
+            payee_name=payee_name,
+            idempotency_key=key,
+        )
+    except IntegrityError:
+        # The same key sent at the same moment won: its payout is the answer.
+        earlier = key and _payout_approved_with(actor=actor, idempotency_key=key)
+        if not earlier:
+            raise
+        return _same_approval(earlier, merchant=merchant, amount_fen=amount_fen)
+
+
+MAX_IDEMPOTENCY_KEY_CHARS = Payout._meta.get_field("idempotency_key").max_length
+
+
+def _payout_approved_with(*, actor, idempotency_key: str) -> Payout | None:
+    return Payout.objects.filter(
+        approved_by=actor, idempotency_key=idempotency_key
+    ).first()
+
+
+def _same_approval(payout: Payout, *, merchant, amount_fen: int) -> Payout:
+    """The payout an approval sent again made; the key is not reused for another."""
+    if payout.merchant_id != merchant.pk or payout.amount_fen != amount_fen:
+        raise EscrowError(
+            "idempotency_key_reused",
+            _(
+                "This approval was already used for payout %(payout)s; "
+                "reload the page to approve another."
+            )
+            % {"payout": payout.public_id},
+            status=409,
+        )
+    return payout
 
 
 def transfer_provider_names() -> list[str]:
@@ -97,6 +147,7 @@ def _payout_write(
     payee_account: str,
     payee_name: str = "",
     scheduled_for=None,
+    idempotency_key: str = "",
 ) -> Payout:
     if amount_fen <= 0:
         raise EscrowError(
@@ -105,6 +156,29 @@ def _payout_write(
             fields={"amount_fen": [_("Enter an amount above zero.")]},
         )
     _transfer_provider(provider_name)
+    return _payout_insert(
+        actor=actor,
+        merchant=merchant,
+        amount_fen=amount_fen,
+        provider_name=provider_name,
+        payee_account=payee_account,
+        payee_name=payee_name,
+        scheduled_for=scheduled_for,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _payout_insert(
+    *,
+    actor,
+    merchant,
+    amount_fen: int,
+    provider_name: str,
+    payee_account: str,
+    payee_name: str,
+    scheduled_for,
+    idempotency_key: str,
+) -> Payout:
     with transaction.atomic():
         payout = Payout.objects.create(
             merchant=merchant,
@@ -115,6 +189,7 @@ def _payout_write(
             business_number="po" + secrets.token_hex(15),
             approved_by=actor,
             scheduled_for=scheduled_for,
+            idempotency_key=idempotency_key if actor is not None else "",
         )
         ledger.ledger_post(  # InsufficientFunds: more than the payable holds
             kind="payments.payout.sent",

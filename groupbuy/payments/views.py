@@ -25,7 +25,7 @@ from groupbuy.escrow.providers import (
 from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user
 from groupbuy.payments import wechat_oauth
-from groupbuy.payments.forms import PayoutForm, PayoutScheduleForm
+from groupbuy.payments.forms import PayoutForm, PayoutScheduleForm, payout_form_key
 from groupbuy.payments.models import Payout
 from groupbuy.payments.payouts import (
     payout_create,
@@ -167,8 +167,12 @@ def _payout_initial(payables, merchant_id: str) -> dict:
     its whole payable, to the account its daily payout names."""
     account = payables.filter(merchant__public_id=merchant_id).first()
     if account is None:
-        return {"merchant": merchant_id}
-    initial = {"merchant": merchant_id, "amount_fen": account.current_balance_fen}
+        return {"merchant": merchant_id, "idempotency_key": payout_form_key()}
+    initial = {
+        "merchant": merchant_id,
+        "amount_fen": account.current_balance_fen,
+        "idempotency_key": payout_form_key(),
+    }
     schedule = getattr(account.merchant, "payout_schedule", None)
     if schedule is not None:
         initial.update(
@@ -198,6 +202,7 @@ def _approve(request: HttpRequest, form: PayoutForm) -> tuple[Payout | None, int
             provider_name=data["provider"],
             payee_account=data["payee_account"],
             payee_name=data["payee_name"],
+            idempotency_key=data["idempotency_key"],
         )
     except DomainError as refusal:
         add_domain_error(form, refusal)

@@ -157,6 +157,45 @@ def test_operator_approves_a_payout_and_the_merchant_owner_sees_it(
     assert sent["memo"] == created.json()["id"]
 
 
+def test_an_approval_sent_again_with_its_key_returns_the_first_payout(
+    client, fake_alipay
+):
+    # given an operator's approval with an idempotency key
+    merchant = _merchant_with_payable(30_000)
+    headers = _auth(make_user(is_staff=True))
+    approval = {
+        "merchant_id": merchant.public_id,
+        "amount_fen": 12_000,
+        "provider": "alipay",
+        "payee_account": "merchant@example.com",
+        "idempotency_key": "retry-7f3a",
+    }
+
+    def send(**changes):
+        return client.post(
+            "/api/payments/operator/payouts",
+            {**approval, **changes},
+            content_type="application/json",
+            headers=headers,
+        )
+
+    # when it is sent, and sent again after a lost answer
+    first, again = send(), send()
+    # then both answers are the one payout, paid out once
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert Payout.objects.count() == 1
+    assert _payable(merchant) == 18_000
+    # and the key sent with another amount is refused, not a second payout
+    reused = send(amount_fen=1_000)
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert first.json()["id"] in reused.json()["message"]
+    # a key longer than 64 characters is a 422, and nothing is written
+    assert send(idempotency_key="k" * 65).status_code == 422
+    assert Payout.objects.count() == 1
+
+
 def test_a_payout_above_the_payable_is_refused_and_writes_nothing(client, fake_alipay):
     merchant = _merchant_with_payable(5_000)
     response = client.post(

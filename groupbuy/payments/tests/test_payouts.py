@@ -11,7 +11,7 @@ from django.utils import timezone
 from groupbuy.catalog.tests.factories import make_merchant, make_merchant_member
 from groupbuy.core.errors import NotFound
 from groupbuy.escrow import ledger
-from groupbuy.escrow.errors import InsufficientFunds
+from groupbuy.escrow.errors import EscrowError, InsufficientFunds
 from groupbuy.escrow.models import LedgerAccount
 from groupbuy.escrow.tests.factories import make_user
 from groupbuy.payments.models import Payout
@@ -148,6 +148,65 @@ def test_an_operator_approves_a_payout_on_the_page(
     assert Payout.objects.get().status == "succeeded"
     page = client.get("/payments/operator/payouts/")
     assert Payout.objects.get().public_id in page.content.decode()
+
+
+def test_the_payout_form_sent_twice_pays_once(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given the payout form as the page shows it, with its one-time key
+    merchant = _merchant_with_payable(50_000)
+    client.force_login(_operator())
+    page = client.get(f"/payments/operator/payouts/?merchant={merchant.public_id}")
+    key = page.context["form"].initial["idempotency_key"]
+    assert f'name="idempotency_key" value="{key}"' in page.content.decode()
+    form = {
+        "merchant": merchant.public_id,
+        "amount_fen": "200.00",
+        "provider": "alipay",
+        "payee_account": "merchant@example.com",
+        "idempotency_key": key,
+    }
+    # when it is sent twice (a double click, the back button and send again)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/payments/operator/payouts/", form)
+        second = client.post("/payments/operator/payouts/", form)
+    # then one payout is made and paid, and ¥200 left the payable once
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Payout.objects.count() == 1
+    assert len(fake_alipay.transfers) == 1
+    assert _payable(merchant) == 30_000
+    # and the next form shown has a new key, for the next payout
+    again = client.get(f"/payments/operator/payouts/?merchant={merchant.public_id}")
+    assert again.context["form"].initial["idempotency_key"] != key
+
+
+def test_an_approval_sent_again_returns_its_payout_and_is_not_reused(fake_alipay):
+    merchant = _merchant_with_payable(50_000)
+    operator, other_operator = _operator(), _operator()
+
+    def approve(amount_fen, actor=operator, key="key-1"):
+        return payout_create(
+            actor=actor,
+            merchant=merchant,
+            amount_fen=amount_fen,
+            provider_name="alipay",
+            payee_account="merchant@example.com",
+            idempotency_key=key,
+        )
+
+    first = approve(10_000)
+    # the same approval again: the same payout, nothing more paid
+    assert approve(10_000) == first
+    assert _payable(merchant) == 40_000
+    # the key sent with another amount is refused, not taken as a new payout
+    with pytest.raises(EscrowError) as refused:
+        approve(20_000)
+    assert (refused.value.code, refused.value.status) == ("idempotency_key_reused", 409)
+    # a new key, or another operator's form, is another payout
+    assert approve(10_000, key="key-2") != first
+    assert approve(10_000, actor=other_operator) != first
+    assert Payout.objects.count() == 3
+    assert _payable(merchant) == 20_000
 
 
 def test_a_too_large_payout_on_the_page_is_a_form_error(client, fake_alipay):
