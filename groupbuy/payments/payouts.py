@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import NotFound
+from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.escrow import ledger
-from groupbuy.escrow.errors import EscrowError
+from groupbuy.escrow.errors import EscrowError, InsufficientFunds
 from groupbuy.escrow.models import LedgerAccount
 from groupbuy.escrow.providers import (
     enabled_provider_names,
@@ -156,15 +157,39 @@ def _payout_write(
             fields={"amount_fen": [_("Enter an amount above zero.")]},
         )
     _transfer_provider(provider_name)
-    return _payout_insert(
-        actor=actor,
-        merchant=merchant,
-        amount_fen=amount_fen,
-        provider_name=provider_name,
-        payee_account=payee_account,
-        payee_name=payee_name,
-        scheduled_for=scheduled_for,
-        idempotency_key=idempotency_key,
+    try:
+        return _payout_insert(
+            actor=actor,
+            merchant=merchant,
+            amount_fen=amount_fen,
+            provider_name=provider_name,
+            payee_account=payee_account,
+            payee_name=payee_name,
+            scheduled_for=scheduled_for,
+            idempotency_key=idempotency_key,
+        )
+    except InsufficientFunds:
+        # The ledger names its account and counts fen, for its other callers;
+        # whoever approves a payout is told the shop's balance in yuan.
+        raise _above_payable(merchant=merchant, amount_fen=amount_fen) from None
+
+
+def _above_payable(*, merchant, amount_fen: int) -> InsufficientFunds:
+    """The refusal of a payout larger than what the merchant may be paid out."""
+    available = ledger.account_balance_fen(
+        ledger.merchant_payable_account(merchant=merchant)
+    )
+    values = {
+        "merchant": merchant.display_name,
+        "available": format_fen(max(available, 0)),
+        "amount": format_fen(amount_fen),
+    }
+    return InsufficientFunds(
+        "payout_above_balance",
+        _("%(merchant)s has %(available)s to pay out; %(amount)s is more than that.")
+        % values,
+        fields={"amount_fen": [_("At most %(available)s.") % values]},
+        extra={"available_fen": max(available, 0)},
     )
 
 

@@ -210,7 +210,14 @@ def test_a_payout_above_the_payable_is_refused_and_writes_nothing(client, fake_a
         headers=_auth(make_user(is_staff=True)),
     )
     assert response.status_code == 409
-    assert response.json()["message"]
+    assert response.json() == {
+        "code": "payout_above_balance",
+        "message": (
+            f"{merchant.name_en} has ¥50.00 to pay out; ¥50.01 is more than that."
+        ),
+        "fields": {"amount_fen": ["At most ¥50.00."]},
+        "available_fen": 5_000,
+    }
     assert not Payout.objects.exists()
     assert _payable(merchant) == 5_000
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.catalog.tests.factories import make_merchant, make_merchant_member
 from groupbuy.core.errors import NotFound
@@ -109,8 +109,16 @@ def test_a_transfer_that_gets_no_answer_is_retried_with_the_same_number(
 
 def test_a_payout_larger_than_the_payable_is_refused(fake_alipay):
     merchant = _merchant_with_payable(5_000)
-    with pytest.raises(InsufficientFunds):
+    with translation.override("en"), pytest.raises(InsufficientFunds) as refused:
         _pay(merchant, 5_001)
+    # said in yuan, of the shop, not in fen of a ledger account
+    assert refused.value.code == "payout_above_balance"
+    assert refused.value.status == 409
+    assert refused.value.message == (
+        f"{merchant.name_en} has ¥50.00 to pay out; ¥50.01 is more than that."
+    )
+    assert refused.value.fields == {"amount_fen": ["At most ¥50.00."]}
+    assert refused.value.extra == {"available_fen": 5_000}
     assert Payout.objects.count() == 0
     assert _payable(merchant) == 5_000
     assert fake_alipay.transfers == {}
@@ -211,7 +219,7 @@ def test_an_approval_sent_again_returns_its_payout_and_is_not_reused(fake_alipay
 
 def test_a_too_large_payout_on_the_page_is_a_form_error(client, fake_alipay):
     merchant = _merchant_with_payable(1_000)
-    client.force_login(_operator())
+    client.force_login(make_user(is_staff=True, preferred_language="en"))
     response = client.post(
         "/payments/operator/payouts/",
         {
@@ -224,6 +232,13 @@ def test_a_too_large_payout_on_the_page_is_a_form_error(client, fake_alipay):
     assert response.status_code == 409
     page = response.content.decode()
     assert 'id="form-errors"' in page
+    # in yuan, of the shop (it said "Not enough money in Merchant payable · …
+    # to move 1001 fen.")
+    assert (
+        f"{merchant.name_en} has ¥10.00 to pay out; ¥10.01 is more than that." in page
+    )
+    assert "At most ¥10.00." in page
+    assert "fen." not in page and "Merchant payable" not in page
     # what the operator typed is kept, to correct
     assert 'value="10.01"' in page and f'value="{merchant.public_id}"' in page
     assert Payout.objects.count() == 0
