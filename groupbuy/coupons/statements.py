@@ -275,7 +275,7 @@ def _csv_conflict(conflict: RedemptionConflict) -> list:
         format_fen_for_spreadsheet(0),
         Redemption.Channel.OFFLINE.label,
         spreadsheet_cell(conflict.branch_name),
-        spreadsheet_cell(f"{conflict.get_reason_display()} ({conflict.device})"),
+        spreadsheet_cell(conflict.reason_and_device),
     ]
 
 

@@ -8,6 +8,7 @@ class DealsConfig(AppConfig):
     verbose_name = _("Group buys")
 
     def ready(self):
+        from groupbuy.deals.models import DealOrder
         from groupbuy.deals.selectors.orders import order_deal_titles
         from groupbuy.deals.services import (
             order_payment_captured,
@@ -18,6 +19,8 @@ class DealsConfig(AppConfig):
             register_capture_handler,
             register_earning_describer,
             register_payment_failed_handler,
+            register_purpose_label,
+            register_refund_reasons,
             register_return_label,
         )
 
@@ -25,6 +28,14 @@ class DealsConfig(AppConfig):
         register_payment_failed_handler(ORDER_PURPOSE, order_payment_failed)
         # An order's payment returns to the order page.
         register_return_label(ORDER_PURPOSE, _("Back to my order"))
+        # The operator's payment page says what a payment or refund was for.
+        register_purpose_label(ORDER_PURPOSE, _("Group-buy order"))
+        register_refund_reasons(
+            {
+                **dict(DealOrder.CancelReason.choices),
+                "final_price": _("Difference to the final price"),
+            }
+        )
         # A coupon's settlement on the shop's money page names the deal.
         register_earning_describer(ORDER_PURPOSE, order_deal_titles)
         # Register the jobs (the every-minute sweeps) with Huey in every process.

@@ -18,6 +18,8 @@ class DemandsConfig(AppConfig):
             register_capture_handler,
             register_describer,
             register_payment_failed_handler,
+            register_purpose_label,
+            register_refund_reasons,
             register_return_label,
         )
 
@@ -25,6 +27,15 @@ class DemandsConfig(AppConfig):
         register_payment_failed_handler(DEPOSIT_PURPOSE, deposit_failed)
         # A deposit returns to the demand's page.
         register_return_label(DEPOSIT_PURPOSE, _("Back to the demand"))
+        register_purpose_label(DEPOSIT_PURPOSE, _("Demand deposit"))
+        register_refund_reasons(
+            {
+                "demands.withdrawn": _("Withdrew from the demand"),
+                "demands.cancelled": _("The demand was cancelled"),
+                "demands.expired": _("The demand expired"),
+                "demands.accepted": _("An offer was accepted before it was paid"),
+            }
+        )
         # Its ledger lines say "Deposit: …" in the reader's language.
         register_describer(DEPOSIT_PURPOSE, deposit_descriptions)
         # Cancelling an order made from a demand is leaving the demand: the

@@ -37,6 +37,17 @@ registers, from its ``AppConfig.ready()``:
     earning (a coupon redemption settled, reversed, or given back), whose memo
     is only the reference, reads it beside the reference.
 
+``register_purpose_label(purpose, label)``
+    ``label`` (lazy text) names what intents of ``purpose`` pay for ("Group-buy
+    order"), where the operator reads a payment (``purpose_label``); an
+    unregistered purpose is shown as its code.
+
+``register_refund_reasons({reason: label})``
+    The reasons the app refunds money for (the ``reason`` a refund stores:
+    ``"deal_stopped"``, ``"coupon_refunded"``…) with their lazy labels, read
+    by ``refund_reason_label``. A reason no app registered is someone's own
+    words (a merchant's refund note) and is shown as written.
+
 An intent whose purpose has no capture handler keeps its money held.
 """
 
@@ -46,6 +57,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CaptureHandler = Callable[..., bool]
 FailureHandler = Callable[..., None]
@@ -55,6 +67,37 @@ _failure_handlers: dict[str, FailureHandler] = {}
 _return_labels: dict[str, Any] = {}
 _describers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 _earning_describers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+_purpose_labels: dict[str, Any] = {}
+# Escrow's own reasons: an operator's refund in the admin, and a payment that
+# arrived after its purpose could no longer take it.
+_refund_reasons: dict[str, Any] = {
+    "operator": gettext_lazy("Refunded by the platform"),
+    "not_accepted": gettext_lazy("Paid too late; refunded in full"),
+}
+
+
+def register_purpose_label(purpose: str, label: Any) -> None:
+    _purpose_labels[purpose] = label
+
+
+def purpose_label(purpose: str) -> str:
+    """What intents of ``purpose`` pay for, in the active language."""
+    label = _purpose_labels.get(purpose)
+    return str(label) if label is not None else purpose
+
+
+def register_refund_reasons(labels: dict[str, Any]) -> None:
+    """Add the app's refund reasons; one already registered keeps its label
+    (escrow's "operator" is a refund by the platform, whoever else uses it)."""
+    for reason, label in labels.items():
+        _refund_reasons.setdefault(reason, label)
+
+
+def refund_reason_label(reason: str) -> str:
+    """A refund's reason for people: a registered code's label in the active
+    language, anything else (someone's own words) as written."""
+    label = _refund_reasons.get(reason)
+    return str(label) if label is not None else reason
 
 
 def register_capture_handler(purpose: str, func: CaptureHandler) -> None:

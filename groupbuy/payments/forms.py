@@ -9,6 +9,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.escrow.providers import provider_label
 from groupbuy.web.forms import YuanField
 
 
@@ -25,7 +26,10 @@ class _PayeeForm(forms.Form):
 
     def __init__(self, *args, providers: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(name, name) for name in providers]
+        # Named for people ("Alipay", 支付宝), sent as the provider's code.
+        self.fields["provider"].choices = [
+            (name, provider_label(name)) for name in providers
+        ]
 
 
 class PayoutForm(_PayeeForm):

@@ -80,6 +80,13 @@ class Payout(models.Model):
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen to {self.merchant_id}"
 
+    @property
+    def provider_label(self) -> str:
+        """The provider's name for people ("Alipay", 支付宝)."""
+        from groupbuy.escrow.providers import provider_label
+
+        return provider_label(self.provider)
+
 
 class PayoutSchedule(models.Model):
     """A merchant's standing instruction: pay the payable out every day.

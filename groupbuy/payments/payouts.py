@@ -379,6 +379,9 @@ def _settle(payout: Payout, *, paid: bool, detail: str) -> Payout:
             entries=[(clearing, -payout.amount_fen), (to_account, payout.amount_fen)],
             reference_type="payments.payout",
             reference_id=payout.public_id,
+            # Named as the "sent" line is: the merchant's money page shows
+            # which payout came back.
+            memo=payout.public_id,
         )
         payout.status = Payout.Status.SUCCEEDED if paid else Payout.Status.FAILED
         payout.confirmed_at = timezone.now()

@@ -20,7 +20,7 @@ from groupbuy.core.pagination import paginate
 from groupbuy.escrow.providers import (
     enabled_provider_names,
     get_enabled_provider,
-    get_provider,
+    provider_label,
 )
 from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user
@@ -87,7 +87,7 @@ def _client_ip(request: HttpRequest) -> str:
 
 def _choices(device: str) -> list[dict]:
     return [
-        {"name": name, "label": getattr(get_provider(name), "label", name)}
+        {"name": name, "label": provider_label(name)}
         for name in providers_for_device(device)
     ]
 

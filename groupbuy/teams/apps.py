@@ -11,6 +11,7 @@ class TeamsConfig(AppConfig):
         from groupbuy.escrow.handlers import (
             register_capture_handler,
             register_payment_failed_handler,
+            register_purpose_label,
             register_return_label,
         )
         from groupbuy.teams.services.payments import (
@@ -23,6 +24,7 @@ class TeamsConfig(AppConfig):
         register_payment_failed_handler(MEMBER_PURPOSE, member_payment_failed)
         # A place's payment returns to the team's page.
         register_return_label(MEMBER_PURPOSE, _("Back to the team"))
+        register_purpose_label(MEMBER_PURPOSE, _("Team-buy place"))
         from groupbuy.deals.join_hooks import (
             register_join_annotation,
             register_join_guard,

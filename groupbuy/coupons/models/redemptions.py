@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
@@ -185,6 +186,19 @@ class RedemptionConflict(models.Model):
 
     def __str__(self):
         return f"conflict {self.nonce}"
+
+    @property
+    def reason_and_device(self) -> str:
+        """Why it does not count, and on which station it was redeemed, said as
+        a station (its name is the merchant's own, "station" unless named):
+        "Already redeemed, at station “front till”", not "Already redeemed
+        (front till)"."""
+        if not self.device:
+            return str(self.get_reason_display())
+        return gettext("%(reason)s, at station “%(device)s”") % {
+            "reason": self.get_reason_display(),
+            "device": self.device,
+        }
 
 
 class Revocation(models.Model):

@@ -346,3 +346,13 @@ def test_a_statement_ending_before_it_starts_is_refused_as_the_sales_page_does(
     assert api.status_code == 400
     assert api.json()["code"] == "invalid_date"
     assert api.json()["fields"] == {"end": ["The end date is before the start date."]}
+
+
+def test_a_conflicts_station_is_named_as_a_station_not_bare_in_brackets():
+    # (the statement and its CSV read "已核销 (station)": the station's own
+    # name, "station" unless the merchant named it, bare in brackets)
+    conflict = RedemptionConflict(reason="already_redeemed", device="station")
+    with translation.override("en"):
+        assert conflict.reason_and_device == ("Already redeemed, at station “station”")
+        conflict.device = ""
+        assert conflict.reason_and_device == "Already redeemed"

@@ -88,6 +88,20 @@ class PaymentIntent(models.Model):
         return f"{self.public_id} {self.amount_fen} fen ({self.status})"
 
     @property
+    def purpose_label(self) -> str:
+        """What it pays for, in the reader's language ("Group-buy order")."""
+        from groupbuy.escrow.handlers import purpose_label
+
+        return purpose_label(self.purpose)
+
+    @property
+    def provider_label(self) -> str:
+        """Its provider's name for people ("Alipay", 支付宝)."""
+        from groupbuy.escrow.providers import provider_label
+
+        return provider_label(self.provider)
+
+    @property
     def remaining_held_fen(self) -> int:
         """Return what is still in escrow for this intent."""
         if self.status != self.Status.SUCCEEDED:
@@ -219,6 +233,14 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.public_id} {self.amount_fen} fen of {self.intent.public_id}"
+
+    @property
+    def reason_label(self) -> str:
+        """Why, in the reader's language ("The group buy was stopped"); a
+        reason someone typed (a merchant's note) as written."""
+        from groupbuy.escrow.handlers import refund_reason_label
+
+        return refund_reason_label(self.reason)
 
 
 class PendingEarning(models.Model):

@@ -28,6 +28,7 @@ __all__ = [
     "get_enabled_provider",
     "get_provider",
     "is_sandbox_enabled",
+    "provider_label",
     "registered_provider_names",
 ]
 
@@ -37,6 +38,14 @@ _PROVIDERS: dict[str, PaymentProvider] = {
     AlipayProvider.name: AlipayProvider(),
     WechatPayProvider.name: WechatPayProvider(),
 }
+
+
+def provider_label(name: str) -> str:
+    """The provider's name for people, in the reader's language ("Alipay",
+    支付宝), wherever a provider is named on a page or in a choice; a name no
+    provider is registered under is shown as it is."""
+    provider = _PROVIDERS.get(name)
+    return str(getattr(provider, "label", None) or name)
 
 
 def registered_provider_names() -> list[str]:

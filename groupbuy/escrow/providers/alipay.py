@@ -29,6 +29,7 @@ from urllib.request import urlopen
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.base import (
@@ -177,7 +178,7 @@ def _call(method, **kwargs) -> dict:
 
 class AlipayProvider:
     name = "alipay"
-    label = "支付宝 Alipay"
+    label = gettext_lazy("Alipay")  # 支付宝
     devices = ("desktop", "phone")
 
     def pay_page_url(self, intent) -> str:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.base import EVENT_TYPES, PaymentEvent
@@ -63,6 +64,7 @@ def _malformed(message: str) -> EscrowError:
 
 class SandboxProvider:
     name = "sandbox"
+    label = gettext_lazy("Sandbox (test payment)")  # 沙盒（测试支付）
 
     def pay_page_url(self, intent) -> str:
         return reverse("escrow:sandbox_pay", kwargs={"intent_id": intent.public_id})

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.alipay import (
@@ -168,7 +169,7 @@ def _expire_at() -> str:
 
 class WechatPayProvider:
     name = "wechat"
-    label = "微信支付 WeChat Pay"
+    label = gettext_lazy("WeChat Pay")  # 微信支付
 
     @property
     def devices(self) -> tuple[str, ...]:

@@ -79,6 +79,17 @@ def test_the_page_offers_each_provider(client, all_providers):
     assert 'id="pay-with-alipay"' not in inside_wechat.content.decode()
 
 
+def test_each_provider_is_offered_by_its_name_for_people(client, all_providers):
+    # (the sandbox's button read "Pay with sandbox", 使用sandbox支付)
+    payer = make_user(preferred_language="en")
+    client.force_login(payer)
+    html = client.get(_url(_intent(payer)), headers={"User-Agent": PHONE_UA})
+    html = html.content.decode()
+    for label in ("Alipay", "WeChat Pay", "Sandbox (test payment)"):
+        assert f"Pay with {label}" in html
+    assert "Pay with sandbox" not in html
+
+
 def test_alipay_on_a_desktop_redirects_to_page_pay_and_counts_as_submitted(
     client, all_providers
 ):

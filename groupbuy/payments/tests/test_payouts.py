@@ -86,6 +86,55 @@ def test_a_refused_transfer_returns_the_money_and_says_why(
     assert _payable(merchant) == 50_000
     clearing = ledger.system_account(kind="gateway_clearing")
     assert ledger.account_balance_fen(clearing) == 0
+    # and the money coming back names the payout, as its sending does (the
+    # "Payout failed, money returned" line had no memo)
+    returned = ledger.merchant_payable_account(merchant=merchant)
+    memos = set(
+        returned.entries.filter(
+            transaction__kind="payments.payout.returned"
+        ).values_list("transaction__memo", flat=True)
+    )
+    assert memos == {payout.public_id}
+
+
+def test_a_failed_payout_shows_the_providers_words_as_the_providers(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a payout Alipay refused with its code and its (Chinese) message
+    merchant = _merchant_with_payable(50_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 30_000, payee="nobody@example.com")
+    payout.refresh_from_db()
+    # when the shop's owner and an operator read their payouts pages in English
+    owner = make_merchant_member(merchant=merchant).user
+    pages = []
+    for reader, url in (
+        (owner, f"/payments/merchant/{merchant.public_id}/payouts/"),
+        (_operator(), "/payments/operator/payouts/"),
+    ):
+        reader.preferred_language = "en"
+        reader.save(update_fields=["preferred_language"])
+        client.force_login(reader)
+        pages.append(client.get(url).content.decode())
+    # then the reason is kept as Alipay wrote it, said to be Alipay's
+    for page in pages:
+        assert f"Alipay said: <q>{payout.failure_reason}</q>" in page
+
+
+def test_the_payout_forms_name_providers_for_people(client, fake_alipay):
+    # (the provider choice and the daily payout's read "alipay")
+    merchant = _merchant_with_payable(5_000)
+    owner = make_merchant_member(merchant=merchant, role="owner").user
+    operator = _operator()
+    for reader, url in (
+        (operator, "/payments/operator/payouts/"),
+        (owner, f"/payments/merchant/{merchant.public_id}/payouts/"),
+    ):
+        reader.preferred_language = "en"
+        reader.save(update_fields=["preferred_language"])
+        client.force_login(reader)
+        form = client.get(url).context["form"]
+        assert ("alipay", "Alipay") in list(form.fields["provider"].choices)
 
 
 def test_a_transfer_that_gets_no_answer_is_retried_with_the_same_number(

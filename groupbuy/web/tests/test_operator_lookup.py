@@ -355,3 +355,37 @@ def test_a_merchant_owner_cannot_create_a_merchant(owner_client):
     )
     assert answer.status_code == 403
     assert not Merchant.objects.filter(name="新店").exists()
+
+
+def test_the_payment_page_names_refund_reasons_purpose_and_provider_in_words(
+    operator_client, order, operator
+):
+    # given refunds for the reasons the apps store, and one a merchant typed
+    from groupbuy.escrow.models import Refund
+
+    operator.preferred_language = "en"
+    operator.save(update_fields=["preferred_language"])
+    intent = order.payment_intent
+    reasons = ["coupon_refunded", "deal_stopped", "operator", "Box was crushed"]
+    for number, reason in enumerate(reasons):
+        Refund.objects.create(
+            intent=intent, amount_fen=1, idempotency_key=f"k{number}", reason=reason
+        )
+    # when the operator opens the payment
+    page = operator_client.get(
+        reverse("web:operator_payment", args=[intent.public_id])
+    ).content.decode()
+    # then each reason, what it paid for and its provider read as words (it
+    # showed "coupon_refunded", "deal_stopped", "operator", "deals.order" and
+    # "sandbox"), and the merchant's own words as written
+    for words in (
+        "Unused coupon units refunded",
+        "The group buy was stopped",
+        "Refunded by the platform",
+        "Box was crushed",
+        "Group-buy order",
+        "Sandbox (test payment)",
+    ):
+        assert words in page, words
+    for code in ("coupon_refunded", "deal_stopped", "· operator<", "deals.order"):
+        assert code not in page, code
