@@ -1,7 +1,10 @@
 """Operators read the ledger here; money moves only through escrow services."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
@@ -105,10 +108,31 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Refund what is still held"))
     def refund_what_is_held(self, request, queryset):
-        for intent in queryset:
-            remaining = intent.remaining_held_fen
-            if remaining <= 0:
-                continue
+        """Ask first, listing each payment and what would go back (Django's
+        intermediate page, as delete_selected does); refund once confirmed and
+        say what was refunded. Until 2026-12-06 it refunded at once, silently."""
+        intents = list(queryset.select_related("payer").order_by("pk"))
+        rows = [
+            (intent, intent.remaining_held_fen)
+            for intent in intents
+            if intent.remaining_held_fen > 0
+        ]
+        if not request.POST.get("post"):
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Refund what is still held"),
+                "opts": self.model._meta,
+                "queryset": intents,
+                "rows": rows,
+                "total_fen": sum(held for _intent, held in rows),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(
+                request, "admin/escrow/paymentintent/refund_confirmation.html", context
+            )
+        refunded, total_fen = [], 0
+        for intent, remaining in rows:
             try:
                 payment_refund(
                     actor=request.user,
@@ -123,6 +147,32 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
                 self.message_user(
                     request, f"{intent.public_id}: {refusal.message}", messages.ERROR
                 )
+                continue
+            refunded.append(intent.public_id)
+            total_fen += remaining
+        if refunded:
+            self.message_user(
+                request,
+                ngettext(
+                    "Refunded %(total)s to the payer of %(payments)s.",
+                    "Refunded %(total)s to the payers of %(count)d payments: "
+                    "%(payments)s.",
+                    len(refunded),
+                )
+                % {
+                    "total": format_fen(total_fen),
+                    "count": len(refunded),
+                    "payments": ", ".join(refunded),
+                },
+                messages.SUCCESS,
+            )
+        elif not rows:
+            self.message_user(
+                request,
+                _("None of the selected payments holds money to refund."),
+                messages.WARNING,
+            )
+        return None
 
 
 @admin.register(Refund)

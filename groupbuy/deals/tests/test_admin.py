@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from groupbuy.core.models import AuditEntry
+from groupbuy.core.money import format_fen
 from groupbuy.deals.models import Deal
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_user
 from groupbuy.notify.models import Notification
@@ -101,12 +102,52 @@ def test_admin_stop_action_asks_the_reason_then_stops_through_the_service(
     assert deal.stop_reason == "Counterfeit goods"
 
 
-def test_admin_refund_action_returns_what_is_held(admin_client_for_operator):
-    order = join_and_pay(make_deal())
-    intent = order.payment_intent
-    admin_client_for_operator.post(
-        "/admin/escrow/paymentintent/",
-        {"action": "refund_what_is_held", "_selected_action": [intent.pk]},
+def test_admin_refund_action_asks_first_then_returns_what_is_held():
+    # (an operator who reads English: the message is read on the next page)
+    admin_client_for_operator = Client()
+    admin_client_for_operator.force_login(
+        make_user(is_staff=True, is_superuser=True, preferred_language="en")
     )
-    intent.refresh_from_db()
-    assert intent.refunded_fen == intent.amount_fen
+    # given two paid orders, and a payment with nothing held
+    first, second = join_and_pay(make_deal()), join_and_pay(make_deal())
+    intents = [first.payment_intent, second.payment_intent]
+    selected = {
+        "action": "refund_what_is_held",
+        "_selected_action": [intent.pk for intent in intents],
+    }
+    # when the operator chooses the action
+    asked = admin_client_for_operator.post(
+        "/admin/escrow/paymentintent/", selected, headers={"Accept-Language": "en"}
+    )
+    # then nothing is refunded yet: a page lists each payment and what goes back
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert 'id="refund-question"' in page and 'name="post" value="yes"' in page
+    total = 0
+    for intent in intents:
+        intent.refresh_from_db()
+        assert intent.refunded_fen == 0
+        assert intent.public_id in page
+        total += intent.amount_fen
+    assert format_fen(total) in page
+    # when they confirm
+    done = admin_client_for_operator.post(
+        "/admin/escrow/paymentintent/",
+        {**selected, "post": "yes"},
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    # then each is refunded what it held, and the page says so
+    for intent in intents:
+        intent.refresh_from_db()
+        assert intent.refunded_fen == intent.amount_fen
+    said = [str(message) for message in done.context["messages"]]
+    assert said == [
+        f"Refunded {format_fen(total)} to the payers of 2 payments: "
+        f"{intents[0].public_id}, {intents[1].public_id}."
+    ]
+    # and choosing it again has nothing left to refund
+    again = admin_client_for_operator.post(
+        "/admin/escrow/paymentintent/", selected, headers={"Accept-Language": "en"}
+    )
+    assert 'id="refund-nothing"' in again.content.decode()
