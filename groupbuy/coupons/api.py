@@ -262,6 +262,18 @@ def statement(
         "taken_back_fen": result.taken_back_fen,
         "net_fen": result.net_fen,
         "redemptions": [redemption_out(r) for r in result.redemptions],
+        "refunds": [
+            {
+                "coupon_id": refund.coupon.public_id,
+                "serial": refund.coupon.serial,
+                "quantity": refund.quantity,
+                "amount_fen": refund.amount_fen,
+                "outcome": refund.outcome,
+                "taken_back_fen": result.refund_merchant_fen(refund),
+                "refunded_at": refund.refunded_at,
+            }
+            for refund in result.refunds
+        ],
         "conflicts": len(result.conflicts),
         "days": [vars(day) for day in statements.statement_days(result)],
     }

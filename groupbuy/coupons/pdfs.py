@@ -177,6 +177,17 @@ def statement_pdf(statement) -> bytes:
                 f"  {format_fen(amount)}"
                 f"  {e.get_outcome_display()}",
             )
+        if statement.refunds:
+            _line(pdf, _("Refunded unused"))
+        for refund in statement.refunds:
+            taken_back = refund.outcome == refund.Outcome.TAKEN_BACK
+            amount = -refund.amount_fen if taken_back else refund.amount_fen
+            _small(
+                pdf,
+                f"{format_local_time(refund.refunded_at)}  {refund.coupon.serial}"
+                f"  ×{refund.quantity}  {format_fen(amount)}"
+                f"  {refund.get_outcome_display()}",
+            )
         if statement.conflicts:
             _line(pdf, _("Conflicts (not paid; for disputes)"))
         for c in statement.conflicts:

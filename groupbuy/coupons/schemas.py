@@ -248,6 +248,20 @@ class StatementDayOut(Schema):
     fee_fen: int
 
 
+class StatementRefundOut(Schema):
+    """A valid coupon's unused units refunded in the period (the shopper's or
+    the shop's own refund): ``taken_back_fen`` is what it took from the
+    merchant's balance (0 for money refunded from merchant-pending)."""
+
+    coupon_id: str
+    serial: str
+    quantity: int
+    amount_fen: int
+    outcome: Literal["refunded", "taken_back"]
+    taken_back_fen: int
+    refunded_at: datetime
+
+
 class StatementOut(Schema):
     start: date
     end: date
@@ -257,10 +271,13 @@ class StatementOut(Schema):
     paid_at_close_fen: int = 0
     fee_fen: int
     # Taken back from the merchant for coupons of deals paid at close that
-    # expired under "refund the shopper" (already deducted from net_fen).
+    # expired under "refund the shopper" or were refunded unused (already
+    # deducted from net_fen).
     taken_back_fen: int = 0
     net_fen: int
     redemptions: list[RedemptionOut]
+    # coupons refunded unused in the period, by when
+    refunds: list[StatementRefundOut] = []
     conflicts: int
     # every day of the period, as the statement page charts them
     days: list[StatementDayOut] = []

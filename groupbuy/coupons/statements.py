@@ -10,7 +10,11 @@ period: paid to the merchant (counted in the totals, less the fee), refunded
 to the shopper from merchant-pending (listed, not counted), or, for a deal that
 paid the merchant at close, refunded to the shopper by taking the money back
 from the merchant (deducted: the merchant's part as the ledger moved it, the
-platform's fee returned). A redemption superseded by an earlier
+platform's fee returned). Refunds of valid coupons' unused units (the shopper's
+or the shop's own, ``CouponRefund``) are adjustments the same way, by the day
+they were made: taken back from the merchant's payable (deducted, as a taken
+back expiry) or refunded from merchant-pending (listed, not counted: that money
+had not reached the merchant). A redemption superseded by an earlier
 offline one is listed among the conflicts (reason ``superseded``): its
 settlement was reversed, so it is in no total.
 """
@@ -30,7 +34,12 @@ from groupbuy.core.days import day_range_errors, days_window
 from groupbuy.core.money import format_fen, format_fen_for_spreadsheet
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.coupons.errors import CouponError
-from groupbuy.coupons.models import CouponExpiry, Redemption, RedemptionConflict
+from groupbuy.coupons.models import (
+    CouponExpiry,
+    CouponRefund,
+    Redemption,
+    RedemptionConflict,
+)
 from groupbuy.escrow.services import platform_fee_fen
 
 
@@ -44,6 +53,9 @@ class Statement:
     expiries: list[CouponExpiry] = dataclasses.field(default_factory=list)
     # Expiry pk -> what was taken back from the merchant's payable.
     taken_back: dict[int, int] = dataclasses.field(default_factory=dict)
+    refunds: list[CouponRefund] = dataclasses.field(default_factory=list)
+    # Refund pk -> what was taken back from the merchant's payable.
+    refund_taken_back: dict[int, int] = dataclasses.field(default_factory=dict)
 
     @property
     def paid_expiries(self) -> list[CouponExpiry]:
@@ -85,23 +97,54 @@ class Statement:
         return sum(e.amount_fen for e in self.taken_back_expiries)
 
     @property
+    def taken_back_refunds(self) -> list[CouponRefund]:
+        taken = CouponRefund.Outcome.TAKEN_BACK
+        return [r for r in self.refunds if r.outcome == taken]
+
+    @property
+    def refund_taken_back_fen(self) -> int:
+        """What the shoppers got back of money the merchant was paid at close,
+        for coupons refunded unused before they expired."""
+        return sum(r.amount_fen for r in self.taken_back_refunds)
+
+    @property
+    def refund_from_pending_fen(self) -> int:
+        """Refunds of money that had not reached the merchant: listed only."""
+        refunded = CouponRefund.Outcome.REFUNDED
+        return sum(r.amount_fen for r in self.refunds if r.outcome == refunded)
+
+    @property
     def taken_back_fen(self) -> int:
-        """The merchant's part of it (the rest is the platform's fee returned)."""
-        return sum(self.taken_back.get(e.pk, 0) for e in self.taken_back_expiries)
+        """The merchant's part of the money taken back, for expiries and
+        refunds (the rest is the platform's fee returned)."""
+        expiries = sum(self.taken_back.get(e.pk, 0) for e in self.taken_back_expiries)
+        refunds = sum(
+            self.refund_taken_back.get(r.pk, 0) for r in self.taken_back_refunds
+        )
+        return expiries + refunds
 
     def fee_returned_fen(self, expiry: CouponExpiry) -> int:
         return expiry.amount_fen - self.taken_back.get(expiry.pk, 0)
+
+    def refund_fee_returned_fen(self, refund: CouponRefund) -> int:
+        return refund.amount_fen - self.refund_taken_back.get(refund.pk, 0)
+
+    def refund_merchant_fen(self, refund: CouponRefund) -> int:
+        """What ``refund`` took from the merchant's payable (0: from pending)."""
+        return self.refund_taken_back.get(refund.pk, 0)
 
     @property
     def fee_fen(self) -> int:
         amounts = [r.amount_fen for r in self.settled_redemptions]
         amounts += [e.amount_fen for e in self.paid_expiries]
-        returned = self.expiry_taken_back_fen - self.taken_back_fen
+        returned = self.expiry_taken_back_fen + self.refund_taken_back_fen
+        returned -= self.taken_back_fen
         return sum(platform_fee_fen(amount) for amount in amounts) - returned
 
     @property
     def total_fen(self) -> int:
-        return self.redeemed_fen + self.expiry_paid_fen - self.expiry_taken_back_fen
+        taken_back = self.expiry_taken_back_fen + self.refund_taken_back_fen
+        return self.redeemed_fen + self.expiry_paid_fen - taken_back
 
     @property
     def net_fen(self) -> int:
@@ -152,6 +195,13 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
         .order_by("settled_at", "id")
     )
     expiries = list(expiries)
+    refunds = list(
+        CouponRefund.objects.filter(
+            coupon__merchant=merchant, refunded_at__gte=since, refunded_at__lt=until
+        )
+        .select_related("coupon__order__deal")
+        .order_by("refunded_at", "id")
+    )
     return Statement(
         merchant,
         start,
@@ -160,6 +210,8 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
         list(conflicts),
         expiries,
         _taken_back(expiries),
+        refunds,
+        _refunds_taken_back(refunds),
     )
 
 
@@ -167,13 +219,35 @@ def _taken_back(expiries: list[CouponExpiry]) -> dict[int, int]:
     """Return, by expiry pk, what the ledger took back from the merchant's
     payable for the expiries refunded out of money paid at close (one query)."""
     from groupbuy.coupons.services.expiry import take_back_key
+
+    return _payable_taken_back(
+        {
+            take_back_key(e.coupon.serial): e.pk
+            for e in expiries
+            if e.outcome == CouponExpiry.Outcome.TAKEN_BACK
+        }
+    )
+
+
+def _refunds_taken_back(refunds: list[CouponRefund]) -> dict[int, int]:
+    """Return, by refund pk, what the ledger took back from the merchant's
+    payable for the refunds of coupons of deals paid at close (one query)."""
+    from groupbuy.coupons.services.refunding import refund_key
+
+    return _payable_taken_back(
+        {
+            refund_key(r.coupon): r.pk
+            for r in refunds
+            if r.outcome == CouponRefund.Outcome.TAKEN_BACK
+        }
+    )
+
+
+def _payable_taken_back(keys: dict[str, int]) -> dict[int, int]:
+    """Return, by the pk ``keys`` maps each escrow key to, what the ledger
+    postings under that key took from the merchant's payable."""
     from groupbuy.escrow.models import LedgerAccount, LedgerEntry
 
-    keys = {
-        take_back_key(e.coupon.serial): e.pk
-        for e in expiries
-        if e.outcome == CouponExpiry.Outcome.TAKEN_BACK
-    }
     if not keys:
         return {}
     entries = LedgerEntry.objects.filter(
@@ -300,6 +374,28 @@ def _csv_expiry(statement: Statement, expiry: CouponExpiry) -> list:
     ]
 
 
+def _csv_refund(statement: Statement, refund: CouponRefund) -> list:
+    if refund.outcome == CouponRefund.Outcome.TAKEN_BACK:
+        amount = -refund.amount_fen
+        fee = -statement.refund_fee_returned_fen(refund)
+    else:
+        amount = fee = 0
+    return [
+        _("Refunded unused"),
+        _local_time(refund.refunded_at),
+        refund.coupon.serial,
+        spreadsheet_cell(refund.coupon.order.deal.title),
+        refund.quantity,
+        format_fen_for_spreadsheet(amount),
+        format_fen_for_spreadsheet(fee),
+        "",
+        "",
+        spreadsheet_cell(
+            f"{refund.get_outcome_display()}: {format_fen(refund.amount_fen)}"
+        ),
+    ]
+
+
 def _csv_total(statement: Statement) -> list:
     return [
         _("Total"),
@@ -317,7 +413,7 @@ def _csv_total(statement: Statement) -> list:
 
 def statement_csv(statement: Statement) -> str:
     """Return the statement as CSV (``CSV_HEADER``), in the active language:
-    every redemption, conflict and expiry, then the totals."""
+    every redemption, conflict, expiry and refund, then the totals."""
     out = io.StringIO()
     out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
@@ -325,5 +421,6 @@ def statement_csv(statement: Statement) -> str:
     writer.writerows(_csv_redemption(r) for r in statement.redemptions)
     writer.writerows(_csv_conflict(c) for c in statement.conflicts)
     writer.writerows(_csv_expiry(statement, e) for e in statement.expiries)
+    writer.writerows(_csv_refund(statement, r) for r in statement.refunds)
     writer.writerow(_csv_total(statement))
     return out.getvalue()

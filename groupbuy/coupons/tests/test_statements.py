@@ -9,10 +9,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.core.money import format_fen, format_fen_for_spreadsheet
 from groupbuy.coupons.models import RedemptionConflict
-from groupbuy.coupons.services import coupon_redeem_online
+from groupbuy.coupons.services import (
+    coupon_redeem_online,
+    coupon_refund_by_merchant,
+    coupon_refund_unused,
+)
 from groupbuy.coupons.statements import month_bounds
-from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
+from groupbuy.coupons.tests.factories import (
+    balance_of,
+    confirmed_orders,
+    coupon_for,
+    make_station,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -356,3 +366,75 @@ def test_a_conflicts_station_is_named_as_a_station_not_bare_in_brackets():
         assert conflict.reason_and_device == ("Already redeemed, at station “station”")
         conflict.device = ""
         assert conflict.reason_and_device == "Already redeemed"
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_coupons_refunded_unused_are_deducted_on_the_statement(client):
+    # given a coupon of 3 units of a deal that paid the merchant at close, one
+    # redeemed, the other two then refunded by the shop (taken back from its
+    # payable), and a coupon of a deal settled on redemption refunded by its
+    # shopper (from merchant-pending: the merchant had not been paid for it)
+    station = make_station()
+    (paid,) = confirmed_orders(
+        station.merchant, quantities=(3,), settlement_mode="on_close"
+    )
+    (pending,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon_redeem_online(
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon_for(paid).code,
+        quantity=1,
+    )
+    payable = balance_of("merchant_payable", merchant=station.merchant)
+    coupon_refund_by_merchant(
+        actor=station.owner, coupon=coupon_for(paid), reason="Closed for works"
+    )
+    coupon_refund_unused(actor=pending.shopper, coupon=coupon_for(pending))
+    taken = payable - balance_of("merchant_payable", merchant=station.merchant)
+    amount = 2 * paid.final_unit_price_fen
+    assert 0 < taken < amount  # the rest is the platform's fee returned
+    # when the owner reads this month's statement: API, CSV, page and PDF
+    _token, secret = api_token_create(actor=station.owner)
+    merchant_id = station.merchant.public_id
+    body = client.get(
+        f"/api/coupons/merchants/{merchant_id}/statement",
+        headers={"Authorization": f"Bearer {secret}"},
+    ).json()
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{merchant_id}/statement/"
+    rows = list(
+        csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode()))
+    )
+    page = client.get(url).content.decode()
+    pdf = client.get(url + "?format=pdf")
+    # then the take-back is deducted, as the ledger moved it (until 2026-12-06
+    # the statement said nothing of refunds: taken_back_fen 0, net 0)
+    assert (body["taken_back_fen"], body["net_fen"]) == (taken, -taken)
+    assert body["fee_fen"] == -(amount - taken)
+    assert [
+        (r["serial"], r["outcome"], r["amount_fen"], r["taken_back_fen"])
+        for r in body["refunds"]
+    ] == [
+        (coupon_for(paid).serial, "taken_back", amount, taken),
+        (coupon_for(pending).serial, "refunded", pending.final_unit_price_fen, 0),
+    ]
+    _header, _redemption, *refunded, _total = rows
+    assert [(row[2], row[4], row[5], row[6]) for row in refunded] == [
+        (
+            coupon_for(paid).serial,
+            "2",
+            format_fen_for_spreadsheet(-amount),
+            format_fen_for_spreadsheet(-(amount - taken)),
+        ),
+        (
+            coupon_for(pending).serial,
+            "1",
+            format_fen_for_spreadsheet(0),
+            format_fen_for_spreadsheet(0),
+        ),
+    ]
+    assert rows[-1][5] == format_fen_for_spreadsheet(-amount)
+    assert rows[-1][-1].endswith(format_fen(-taken))
+    assert 'id="statement-refunds"' in page
+    assert page.count(coupon_for(paid).serial) == 2  # redeemed, then refunded
+    assert pdf.status_code == 200
