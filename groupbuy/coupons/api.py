@@ -10,7 +10,6 @@ import base64
 from datetime import date
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -249,10 +248,8 @@ def statement(
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
-    default_start, default_end = statements.month_bounds(timezone.localdate())
-    result = statements.statement_for(
-        merchant=merchant, start=start or default_start, end=end or default_end
-    )
+    start, end = statements.statement_period(start, end)
+    result = statements.statement_for(merchant=merchant, start=start, end=end)
     return {
         "start": result.start,
         "end": result.end,

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.days import FIRST_DAY, LAST_DAY, validate_day
+
 
 class RedeemForm(forms.Form):
     code = forms.CharField(
@@ -41,3 +43,33 @@ class PhotoForm(forms.Form):
 
 class BatchForm(forms.Form):
     batch = forms.FileField(label=_("Batch file from the station"))
+
+
+def _day_field(label) -> forms.DateField:
+    # ISO days only (what the page's date inputs send, and the API reads): a
+    # day typed in another order is refused on its field, never guessed at.
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_day],
+        error_messages={
+            "invalid": _("Enter a day that exists, as YYYY-MM-DD (2026-11-30).")
+        },
+        widget=forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": FIRST_DAY.isoformat(),
+                "max": LAST_DAY.isoformat(),
+            },
+            format="%Y-%m-%d",
+        ),
+    )
+
+
+class StatementPeriodForm(forms.Form):
+    """The settlement statement's days (``statements.statement_period`` fills
+    in the one left empty)."""
+
+    start = _day_field(_("From"))
+    end = _day_field(_("To"))

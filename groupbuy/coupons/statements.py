@@ -163,6 +163,27 @@ def month_bounds(today: date) -> tuple[date, date]:
     return first, next_month - timedelta(days=1)
 
 
+def statement_period(
+    start: date | None, end: date | None, *, today: date | None = None
+) -> tuple[date, date]:
+    """Return the period a statement asked for ``start`` to ``end`` covers.
+
+    A statement is read by the month, so the days default together: neither
+    given is this month; a lone end is its month up to that day (``end`` of
+    2026-11-30 alone is November); a lone start runs to the end of its month.
+    A lone day is never paired with a bound of the current month, which made
+    a lone end of a past month "before the start" and a lone start of a past
+    month a statement of several months under a one-month heading.
+    """
+    if start is None and end is None:
+        return month_bounds(today or timezone.localdate())
+    if start is None:
+        return end.replace(day=1), end
+    if end is None:
+        return start, month_bounds(start)[1]
+    return start, end
+
+
 def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
     """The statement of ``start`` to ``end`` (days in the display time zone); a
     day outside the platform's calendar, or an end before the start, is refused

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,11 +22,17 @@ from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.errors import CouponError
-from groupbuy.coupons.forms import BatchForm, PhotoForm, RedeemForm
+from groupbuy.coupons.forms import (
+    BatchForm,
+    PhotoForm,
+    RedeemForm,
+    StatementPeriodForm,
+)
 from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.keys import merchant_key_active
 from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
 from groupbuy.web.charts import Chart, Series
+from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import safe_next_url
 
 
@@ -427,25 +432,22 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = selectors.merchant_get_for_owner(
         user=request.user, public_id=merchant_id
     )
-    month = statements.month_bounds(timezone.localdate())
-    start, end = month
-    try:
-        start = date.fromisoformat(request.GET.get("start") or start.isoformat())
-        end = date.fromisoformat(request.GET.get("end") or end.isoformat())
-    except ValueError:
-        pass
+    form = StatementPeriodForm(request.GET)
     file_format = request.GET.get("format")
     period_error = ""
     try:
-        statement = statements.statement_for(merchant=merchant, start=start, end=end)
+        statement = _asked_statement(merchant, form)
     except CouponError as refusal:
+        # A file is never made for other days than asked: its CSV/PDF is a 400
+        # saying why. As the sales page, the page says it on the fields and
+        # above this month's statement, never a statement of other days under
+        # what was typed.
         if file_format in ("pdf", "csv") or refusal.code != "invalid_date":
             raise
-        # As the sales page: the page says what is wrong with the days asked
-        # for (an end before the start) and shows this month instead, never a
-        # statement of nothing under the days as typed.
+        if form.is_valid():
+            add_domain_error(form, refusal)
         period_error = refusal.message
-        start, end = month
+        start, end = statements.statement_period(None, None)
         statement = statements.statement_for(merchant=merchant, start=start, end=end)
     if file_format == "pdf":
         from groupbuy.coupons import pdfs  # imported here: see coupon_pdf
@@ -454,7 +456,8 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
             pdfs.statement_pdf(statement), content_type="application/pdf"
         )
         response["Content-Disposition"] = (
-            f'attachment; filename="statement-{merchant.public_id}-{start}.pdf"'
+            f'attachment; filename="statement-{merchant.public_id}-'
+            f'{statement.start}-{statement.end}.pdf"'
         )
         return response
     if file_format == "csv":
@@ -462,11 +465,17 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
             statements.statement_csv(statement), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = (
-            f'attachment; filename="statement-{merchant.public_id}-{start}.csv"'
+            f'attachment; filename="statement-{merchant.public_id}-'
+            f'{statement.start}-{statement.end}.csv"'
         )
         return response
+    if not period_error:
+        form = StatementPeriodForm(
+            initial={"start": statement.start, "end": statement.end}
+        )
     context = {
         "merchant": merchant,
+        "form": form,
         "statement": statement,
         "charts": _statement_charts(statement),
         "section": "coupons",
@@ -474,6 +483,34 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
     }
     status = 400 if period_error else 200
     return render(request, "coupons/statement.html", context, status=status)
+
+
+def _asked_statement(merchant, form: StatementPeriodForm) -> statements.Statement:
+    """Return the statement of the days ``form`` asks for; a day that cannot be
+    read is refused (CouponError invalid_date, on its field) rather than
+    replaced by a default."""
+    if not form.is_valid():
+        reasons = [
+            _("%(field)s “%(value)s”: %(reason)s")
+            % {
+                "field": form.fields[name].label,
+                "value": form.data.get(name, ""),
+                "reason": " ".join(map(str, errors)),
+            }
+            for name, errors in form.errors.items()
+        ]
+        raise CouponError(
+            "invalid_date",
+            _("The days asked for could not be read. %(reasons)s")
+            % {"reasons": " ".join(reasons)},
+            fields={
+                name: list(map(str, errors)) for name, errors in form.errors.items()
+            },
+        )
+    start, end = statements.statement_period(
+        form.cleaned_data["start"], form.cleaned_data["end"]
+    )
+    return statements.statement_for(merchant=merchant, start=start, end=end)
 
 
 def _statement_charts(statement) -> list[Chart]:

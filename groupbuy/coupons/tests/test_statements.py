@@ -438,3 +438,91 @@ def test_coupons_refunded_unused_are_deducted_on_the_statement(client):
     assert 'id="statement-refunds"' in page
     assert page.count(coupon_for(paid).serial) == 2  # redeemed, then refunded
     assert pdf.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "asked, field",
+    [
+        # a day that does not exist: until 2026-12-06 a 200 headed
+        # "2026-11-01 – 2026-12-31" (the end fell back to this month's)
+        ({"start": "2026-11-01", "end": "2026-11-31"}, "end"),
+        # a day written in another order: until then this month, unsaid
+        ({"start": "2026/11/01", "end": "2026-11-30"}, "start"),
+        ({"start": "yesterday"}, "start"),
+    ],
+)
+def test_a_statement_of_days_that_cannot_be_read_is_refused_never_replaced(
+    client, asked, field
+):
+    # given an owner reading English
+    station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    # when they ask for the page and its files
+    page = client.get(url, asked)
+    files = [client.get(url, {**asked, "format": f}) for f in ("csv", "pdf")]
+    # then the page is a 400 saying so on the field, above this month's
+    # statement (as the sales page)
+    assert page.status_code == 400
+    form = page.context["form"]
+    assert list(form.errors) == [field]
+    assert form.errors[field] == [
+        "Enter a day that exists, as YYYY-MM-DD (2026-11-30)."
+    ]
+    html = page.content.decode()
+    assert 'id="statement-period-error"' in html
+    assert "This month's statement is shown instead." in html
+    first, last = month_bounds(timezone.localdate())
+    assert (page.context["statement"].start, page.context["statement"].end) == (
+        first,
+        last,
+    )
+    # and no file is made: a 400 naming the day that could not be read
+    for response in files:
+        assert response.status_code == 400
+        assert "Content-Disposition" not in response
+        message = response.content.decode()
+        assert "The days asked for could not be read." in message
+        assert asked[field] in message
+
+
+def test_a_lone_day_asks_for_the_statement_of_its_month(client):
+    # given an owner
+    station = make_station()
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    _token, secret = api_token_create(actor=station.owner)
+    api = f"/api/coupons/merchants/{station.merchant.public_id}/statement"
+    headers = {"Authorization": f"Bearer {secret}"}
+    cases = [
+        # a lone end: its month up to it (until 2026-12-06 refused as "before
+        # the start", the start being this month's first day)
+        ({"end": "2026-11-30"}, ("2026-11-01", "2026-11-30")),
+        ({"end": "2026-11-15"}, ("2026-11-01", "2026-11-15")),
+        # a lone start, or an empty end: to the end of its month (until then
+        # to the end of this month, under a heading of several months)
+        ({"start": "2026-11-01", "end": ""}, ("2026-11-01", "2026-11-30")),
+        ({"start": "2026-02-10"}, ("2026-02-10", "2026-02-28")),
+        # a day not padded with zeros is still read as the day it names
+        ({"start": "2026-1-1", "end": "2026-1-31"}, ("2026-01-01", "2026-01-31")),
+    ]
+    for asked, (start, end) in cases:
+        # when it asks for the page, the CSV and (without empties) the API
+        page = client.get(url, asked)
+        spreadsheet = client.get(url, {**asked, "format": "csv"})
+        # then each is the statement of those days
+        assert page.status_code == 200, asked
+        statement = page.context["statement"]
+        assert (statement.start.isoformat(), statement.end.isoformat()) == (
+            start,
+            end,
+        )
+        assert f"{start} – {end}" in page.content.decode()
+        assert spreadsheet["Content-Disposition"].endswith(f'-{start}-{end}.csv"')
+        if "-1-" not in str(asked):  # the API reads ISO days only (422)
+            body = client.get(
+                api, {k: v for k, v in asked.items() if v}, headers=headers
+            ).json()
+            assert (body["start"], body["end"]) == (start, end), asked
