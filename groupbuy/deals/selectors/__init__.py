@@ -26,6 +26,7 @@ from groupbuy.deals.selectors.detail import (
 from groupbuy.deals.selectors.orders import (
     _check_merchant_staff,
     _orders,
+    deal_failure_refunded_buyers,
     deal_list_for_merchant,
     operator_overview,
     order_get_for_user,
@@ -41,6 +42,7 @@ __all__ = [
     "_check_merchant_staff",
     "_orders",
     "deal_detail_for_user",
+    "deal_failure_refunded_buyers",
     "deal_first_buyers",
     "deal_get_for_user",
     "deal_list_for_merchant",

@@ -86,6 +86,20 @@ def order_get_for_user(*, user, order_id: str) -> DealOrder:
     return order
 
 
+def deal_failure_refunded_buyers(*, deal: Deal) -> int:
+    """Return how many buyers a failed deal refunds: those refunded because it
+    failed or was stopped, and those still paid, whom its settlement refunds
+    next (a big deal is refunded in batches)."""
+    reasons = [DealOrder.CancelReason.DEAL_FAILED, DealOrder.CancelReason.DEAL_STOPPED]
+    return (
+        DealOrder.objects.filter(deal=deal)
+        .filter(Q(status=Status.PAID) | Q(cancel_reason__in=reasons))
+        .values("shopper")
+        .distinct()
+        .count()
+    )
+
+
 def _order_payments(reference):
     """The payments that brought money in for an order (``reference``: its
     public id, or an ``OuterRef`` to it): its own and, for an order another app

@@ -493,6 +493,27 @@ def test_operators_close_and_stop_deals(client):
     assert refused.status_code == 403
 
 
+def test_the_close_answer_says_whether_the_deal_succeeded_or_failed(client):
+    # given a deal below its first tier (2 buyers) and one that reached it
+    below, reached = make_deal(), make_deal()
+    operator = make_user(is_staff=True)
+    join_and_pay(below)
+    for _ in range(2):
+        join_and_pay(reached)
+    # when an operator closes both now
+    failed = client.post(
+        f"/api/deals/{below.public_id}/close", headers=_auth(operator)
+    ).json()
+    succeeded = client.post(
+        f"/api/deals/{reached.public_id}/close", headers=_auth(operator)
+    ).json()
+    # then the answer carries the outcome: failed with no price, or the price
+    # of the tier reached
+    assert (failed["shown_state"], failed["final_price_fen"]) == ("failed", None)
+    assert succeeded["shown_state"] in ("succeeded", "settled")
+    assert succeeded["final_price_fen"] == 9_900
+
+
 def test_a_join_that_would_starve_the_first_tier_is_a_409_with_the_units_left(
     client,
 ):

@@ -198,6 +198,46 @@ def test_an_owner_adds_stock_moves_the_deadline_and_stops_a_deal():
     assert order.status == DealOrder.Status.REFUNDED
 
 
+def test_close_now_says_whether_the_deal_succeeded_or_failed_and_refunded():
+    # given two deals whose first tier needs 2 buyers: one with a single paid
+    # buyer, one with two; an owner reading English
+    merchant, owner = _member()
+    below = make_deal(merchant=merchant)
+    reached = make_deal(merchant=merchant)
+    order = join_and_pay(below)
+    join_and_pay(reached)
+    join_and_pay(reached)
+    # when the owner closes both now
+    failed = owner.post(
+        _url("merchant_deal_close", merchant, below.public_id), follow=True
+    ).content.decode()
+    succeeded = owner.post(
+        _url("merchant_deal_close", merchant, reached.public_id), follow=True
+    ).content.decode()
+    # then each message says what happened (until 2026-12-06 both read "The
+    # group buy is closed at the tier it reached.", the failed one too)
+    assert (
+        "The group buy is closed below its first tier, so it failed: "
+        "1 buyer is refunded in full."
+    ) in failed
+    order.refresh_from_db()
+    assert order.status == DealOrder.Status.REFUNDED
+    assert (
+        "The group buy is closed and succeeded: each unit costs ¥99.00, the "
+        "price of the tier it reached."
+    ) in succeeded
+    assert "closed at the tier it reached" not in failed + succeeded
+
+
+def test_close_now_of_a_deal_nobody_paid_for_says_nobody_is_refunded():
+    merchant, owner = _member()
+    deal = make_deal(merchant=merchant)
+    page = owner.post(
+        _url("merchant_deal_close", merchant, deal.public_id), follow=True
+    ).content.decode()
+    assert "so it failed; nobody had paid, so nobody is refunded." in page
+
+
 def test_a_stopped_deals_order_page_says_the_shop_stopped_it_and_quotes_why():
     # given a paid order of the shop's open deal
     merchant, owner = _member()

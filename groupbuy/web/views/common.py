@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,7 +56,9 @@ def remember_language(response, language: str) -> None:
     )
 
 
-def run_form_action(request: HttpRequest, form_class, action, done: str) -> None:
+def run_form_action(
+    request: HttpRequest, form_class, action, done: str | Callable[[Any], str]
+) -> None:
     """Validate ``request.POST`` with ``form_class``, call ``action(cleaned_data)``
     and say how it went as a message; the caller redirects back to its page.
 
@@ -72,19 +75,20 @@ def run_form_action(request: HttpRequest, form_class, action, done: str) -> None
     run_action(request, lambda: action(form.cleaned_data), done)
 
 
-def run_action(request: HttpRequest, action, done: str) -> None:
-    """Call ``action()`` and say how it went as a message; the caller redirects
-    back to its page. A refusal is a message (a pool request already suggested,
-    an offer already accepted), except 403 and 404, which escape to
-    ``domain_errors_as_http``."""
+def run_action(request: HttpRequest, action, done: str | Callable[[Any], str]) -> None:
+    """Call ``action()`` and say how it went as a message (``done``, or what
+    ``done`` makes of the action's result when the outcome decides the words);
+    the caller redirects back to its page. A refusal is a message (a pool
+    request already suggested, an offer already accepted), except 403 and 404,
+    which escape to ``domain_errors_as_http``."""
     try:
-        action()
+        result = action()
     except DomainError as error:
         if error.status in (403, 404):
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, done)
+        messages.success(request, done(result) if callable(done) else done)
 
 
 def domain_errors_as_http(view: Callable) -> Callable:

@@ -8,13 +8,18 @@ and pushes the new figures to the shoppers watching the deal page.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from groupbuy.core.money import format_fen
+from groupbuy.deals.models import Deal
+from groupbuy.deals.selectors import deal_failure_refunded_buyers
 from groupbuy.deals.services import (
     deal_add_stock,
     deal_change_schedule,
@@ -32,7 +37,7 @@ def _run(
     deal_id: str,
     form_class,
     action: Callable[..., object],
-    done: str,
+    done: str | Callable[[Any], str],
 ) -> HttpResponse:
     _merchant, deal = merchant_deal(request, merchant_id, deal_id)
     run_form_action(request, form_class, lambda data: action(deal, data), done)
@@ -76,16 +81,34 @@ def merchant_deal_close(
     request: HttpRequest, merchant_id: str, deal_id: str
 ) -> HttpResponse:
     def action(deal, data):
-        deal_close_now(actor=request.user, deal=deal)
+        return deal_close_now(actor=request.user, deal=deal)
 
-    return _run(
-        request,
-        merchant_id,
-        deal_id,
-        StopForm,
-        action,
-        _("The group buy is closed at the tier it reached."),
-    )
+    return _run(request, merchant_id, deal_id, StopForm, action, _closed_message)
+
+
+def _closed_message(deal: Deal) -> str:
+    """Say how closing ``deal`` now ended: at the price of the tier it reached,
+    or failed below its first tier with its buyers refunded."""
+    if deal.shown_state != Deal.State.FAILED:
+        if deal.final_price_fen is None:  # another app's deal, priced its way
+            return _("The group buy is closed and succeeded.")
+        return _(
+            "The group buy is closed and succeeded: each unit costs %(price)s, "
+            "the price of the tier it reached."
+        ) % {"price": format_fen(deal.final_price_fen)}
+    refunded = deal_failure_refunded_buyers(deal=deal)
+    if not refunded:
+        return _(
+            "The group buy is closed below its first tier, so it failed; nobody "
+            "had paid, so nobody is refunded."
+        )
+    return ngettext(
+        "The group buy is closed below its first tier, so it failed: "
+        "%(count)s buyer is refunded in full.",
+        "The group buy is closed below its first tier, so it failed: "
+        "%(count)s buyers are refunded in full.",
+        refunded,
+    ) % {"count": refunded}
 
 
 @login_required
