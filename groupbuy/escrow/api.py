@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
@@ -16,6 +16,7 @@ from groupbuy.core.pagination import (
 )
 from groupbuy.escrow import selectors, services
 from groupbuy.escrow.callbacks import payment_callback_receive
+from groupbuy.escrow.merchant_money import merchant_money_for_period
 
 router = Router(tags=["escrow"])
 
@@ -70,7 +71,14 @@ class LedgerPageOut(PageOut):
 
 
 class MerchantMoneyOut(Schema):
-    payable_fen: int
+    payable_fen: int  # the balance now
+    # The period asked for (days in the display time zone), null for the whole
+    # history; its payable balance at the start of date_from and at the end of
+    # date_to (closing_fen = opening_fen + the sum of its lines).
+    date_from: date | None = None
+    date_to: date | None = None
+    opening_fen: int = 0
+    closing_fen: int = 0
     lines: LedgerPageOut
 
 
@@ -133,17 +141,35 @@ def my_ledger(request, paging: Query[PageIn]):
 
 
 @router.get("/merchants/{merchant_id}/money", response=MerchantMoneyOut)
-def merchant_money(request, merchant_id: str, paging: Query[PageIn]):
-    """Return what the platform owes a merchant and the lines behind it."""
+def merchant_money(
+    request,
+    merchant_id: str,
+    paging: Query[PageIn],
+    date_from: date | None = None,
+    date_to: date | None = None,
+):
+    """Return what the platform owes a merchant and the lines behind it; with
+    date_from/date_to, the lines of that period with its opening and closing
+    balances (at most 366 days; a lone date_to starts on its month's first
+    day, a lone date_from ends today)."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     payable_fen = selectors.merchant_payable_fen(user=request.auth, merchant=merchant)
-    lines = selectors.merchant_ledger_lines(
+    period = merchant_money_for_period(
         user=request.auth,
         merchant=merchant,
+        date_from=date_from,
+        date_to=date_to,
         page=paging.page,
         page_size=paging.page_size,
     )
-    return {"payable_fen": payable_fen, "lines": page_out(lines)}
+    return {
+        "payable_fen": payable_fen,
+        "date_from": period.date_from,
+        "date_to": period.date_to,
+        "opening_fen": period.opening_fen,
+        "closing_fen": period.closing_fen,
+        "lines": page_out(period.lines),
+    }
 
 
 @router.post("/callbacks/{provider_name}", response=CallbackOut, auth=None)

@@ -158,21 +158,18 @@ def shopper_money_summary(*, user) -> ShopperMoney:
     )
 
 
-def _ledger_lines(
-    account, *, page, page_size, for_merchant: bool = False
-) -> PageResult:
-    if account is None:
-        return PageResult(items=[], page=1, page_size=page_size, total=0)
-    entries = (
-        LedgerEntry.objects.filter(account=account)
-        .select_related("transaction")
-        # Transactions are numbered in the order they are posted; ordering by
-        # the number walks the (account, transaction) index, newest first.
-        .order_by("-transaction_id")
-    )
-    result = paginate(entries, page=page, page_size=page_size)
-    described = _described_memos([entry.transaction for entry in result.items])
-    result.items = [
+def _ledger_entries(account, *, since=None, until=None):
+    entries = LedgerEntry.objects.filter(account=account).select_related("transaction")
+    if since is not None:
+        entries = entries.filter(transaction__created_at__gte=since)
+    if until is not None:
+        entries = entries.filter(transaction__created_at__lt=until)
+    return entries
+
+
+def _lines_of(entries, *, for_merchant: bool) -> list[LedgerLine]:
+    described = _described_memos([entry.transaction for entry in entries])
+    return [
         LedgerLine(
             transaction_id=entry.transaction.public_id,
             kind=entry.transaction.kind,
@@ -184,9 +181,43 @@ def _ledger_lines(
             created_at=entry.transaction.created_at,
             description=described.get(entry.transaction.pk, entry.transaction.memo),
         )
-        for entry in result.items
+        for entry in entries
     ]
+
+
+def _ledger_lines(
+    account,
+    *,
+    page,
+    page_size,
+    for_merchant: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> PageResult:
+    """A page of the account's lines, newest first; ``since``/``until``: only
+    those posted in [since, until)."""
+    if account is None:
+        return PageResult(items=[], page=1, page_size=page_size, total=0)
+    # Transactions are numbered in the order they are posted; ordering by the
+    # number walks the (account, transaction) index, newest first.
+    entries = _ledger_entries(account, since=since, until=until).order_by(
+        "-transaction_id"
+    )
+    result = paginate(entries, page=page, page_size=page_size)
+    result.items = _lines_of(list(result.items), for_merchant=for_merchant)
     return result
+
+
+def ledger_lines_in_order(
+    account, *, for_merchant: bool = False, since=None, until=None
+) -> list[LedgerLine]:
+    """Every line of the account posted in [since, until), oldest first."""
+    if account is None:
+        return []
+    entries = _ledger_entries(account, since=since, until=until).order_by(
+        "transaction_id"
+    )
+    return _lines_of(list(entries), for_merchant=for_merchant)
 
 
 def _described_memos(postings) -> dict[int, str]:

@@ -8,6 +8,7 @@ from groupbuy.web.views import (
     deals,
     merchant,
     merchant_deal_actions,
+    merchant_money,
     merchant_orders,
     merchant_products,
     merchant_sales,
@@ -239,7 +240,7 @@ urlpatterns = [
     ),
     path(
         "merchant/<str:merchant_id>/money/",
-        merchant.merchant_money,
+        merchant_money.merchant_money,
         name="merchant_money",
     ),
     path("operator/", operator.operator_home, name="operator_home"),

@@ -34,7 +34,7 @@ from groupbuy.deals.selectors import (
 )
 from groupbuy.deals.services import deal_create, deal_open, deal_update
 from groupbuy.deals.services.common import check_can_manage
-from groupbuy.escrow.selectors import merchant_ledger_lines, merchant_payable_fen
+from groupbuy.escrow.selectors import merchant_payable_fen
 from groupbuy.web.forms import (
     DealForm,
     ListingCreateForm,
@@ -379,21 +379,3 @@ def merchant_deal_open(
     else:
         messages.success(request, _opened_message(deal))
     return redirect("web:merchant_deal_detail", merchant_id, deal_id)
-
-
-# --- Money ----------------------------------------------------------------------
-
-
-@login_required
-@domain_errors_as_http
-def merchant_money(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
-    context = {
-        "merchant": merchant,
-        "payable_fen": merchant_payable_fen(user=request.user, merchant=merchant),
-        "lines": merchant_ledger_lines(
-            user=request.user, merchant=merchant, page=page_number(request)
-        ),
-        "section": "money",
-    }
-    return render(request, "web/merchant/money.html", context)
