@@ -181,6 +181,37 @@ def test_closing_a_team_deal_now_refunds_open_teams_and_completes_paid_full_ones
     assert_ledger_invariants()
 
 
+def test_close_now_on_the_console_says_how_the_team_deal_ended(
+    client, django_capture_on_commit_callbacks
+):
+    # given a team deal with one complete team and one lonely paid opener, and
+    # its owner reading English
+    team_deal = make_team_deal(team_size=2)
+    owner = make_user(preferred_language="en")
+    merchant_membership_add(
+        actor=None, user=owner, merchant=team_deal.deal.merchant, role="owner"
+    )
+    a, b, c = make_user(), make_user(), make_user()
+    first = team_open(actor=a, team_deal=team_deal)
+    pay(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(team_join(actor=b, team=first.team))
+    pay(team_open(actor=c, team_deal=team_deal))
+    client.force_login(owner)
+    # when the owner closes it now on the console
+    deal = team_deal.deal
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            f"/merchant/{deal.merchant.public_id}/deals/{deal.public_id}/close/",
+            follow=True,
+        )
+    # then the message is the teams' outcome, not a tier's price nor "failed"
+    html = page.content.decode()
+    assert "The group buy is closed. Ended: 1 team completed, 1 refunded." in html, (
+        html[-3000:]
+    )
+
+
 def test_the_deadline_close_and_settle_never_mark_a_team_order_refunded_unpaid(
     django_capture_on_commit_callbacks,
 ):

@@ -88,9 +88,12 @@ def merchant_deal_close(
 
 def _closed_message(deal: Deal) -> str:
     """Say how closing ``deal`` now ended: at the price of the tier it reached,
-    or failed below its first tier with its buyers refunded."""
+    or failed below its first tier with its buyers refunded. A deal another
+    app sells (teams) ends the way that app says (``Deal.kept_outcome``)."""
+    if (kept := deal.kept_outcome) is not None:
+        return _("The group buy is closed. %(outcome)s.") % {"outcome": kept.label}
     if deal.shown_state != Deal.State.FAILED:
-        if deal.final_price_fen is None:  # another app's deal, priced its way
+        if deal.final_price_fen is None:  # not expected of the deals' own
             return _("The group buy is closed and succeeded.")
         return _(
             "The group buy is closed and succeeded: each unit costs %(price)s, "
