@@ -207,7 +207,9 @@ class MemberOut(Schema):
     amount_fen: int
     share_fen: int
     answer: str
-    phone: str
+    # in full once every member agreed to show theirs (phones_shown), one's own
+    # always; null for the others until then: no part of it is shown
+    phone: str | None
 
 
 class PoolOut(Schema):

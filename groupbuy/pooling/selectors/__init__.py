@@ -199,7 +199,8 @@ def pool_phones_shown(*, pool: Pool) -> bool:
 
 
 def pool_view(*, pool: Pool, viewer) -> dict:
-    """What a member sees of a pool: members masked, phones only with consent."""
+    """What a member sees of a pool: members by seat ("Shopper B"), the
+    others' numbers only once every member agreed (``None`` until then)."""
     members = _with_seats(pool)
     everyone_agreed = _phones_shown(pool, members)
     me = next(member for member in members if member.user_id == viewer.pk)
@@ -218,15 +219,23 @@ def pool_view(*, pool: Pool, viewer) -> dict:
                 "answer": member.answer,
                 "answer_label": member.get_answer_display(),
                 "shares_phone": member.shares_phone,
-                "phone": _("Deleted user")
-                if is_erased(member.user)
-                else member.user.phone
-                if everyone_agreed
-                else mask_phone(member.user.phone),
+                "phone": _member_phone(member, viewer, everyone_agreed),
             }
             for member in members
         ],
     }
+
+
+def _member_phone(member: PoolMember, viewer, everyone_agreed: bool) -> str | None:
+    """A member's number as ``viewer`` may see it: in full once every member
+    agreed (and one's own always), otherwise none of it. A masked number
+    ("+86138****0002") still gave the network and the last four digits of
+    people who had not agreed to anything."""
+    if is_erased(member.user):
+        return _("Deleted user")
+    if everyone_agreed or member.user_id == viewer.pk:
+        return member.user.phone
+    return None
 
 
 CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"

@@ -16,7 +16,12 @@ from groupbuy.pooling.models import (
     PoolRequest,
     Promotion,
 )
-from groupbuy.pooling.tests.factories import make_promotion, make_shop, make_user
+from groupbuy.pooling.tests.factories import (
+    auth,
+    make_promotion,
+    make_shop,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -456,3 +461,60 @@ def test_the_publishing_form_sent_twice_publishes_once(client, shop):
     assert Promotion.objects.filter(title="重复提交 dup").count() == 1
     # and the next form shown carries a new key
     assert client.get(url).context["form"]["client_key"].value() not in ("", key)
+
+
+def _hides_number(text: str, phone: str) -> bool:
+    """No recognisable part of ``phone``: neither in full nor masked (what
+    "+86137****5678" gave away: the network and the last four digits)."""
+    national = phone.removeprefix("+86")
+    return (
+        national not in text
+        and "+86" + national[:3] not in text
+        and "****" + national[-4:] not in text
+        and "****" not in text
+    )
+
+
+def test_no_part_of_another_members_number_shows_before_everyone_agrees(
+    client, shop, django_capture_on_commit_callbacks
+):
+    _merchant, branch, _owner, promotion = shop
+    alice, bob = make_user(), make_user()
+    alice.phone, bob.phone = "+8615011112222", "+8613712345678"
+    alice.save(update_fields=["phone"])
+    bob.save(update_fields=["phone"])
+    for user, amount in ((alice, "180.00"), (bob, "120")):
+        with django_capture_on_commit_callbacks(execute=True):
+            _ask(client, user, branch, promotion, amount)
+    pool = Pool.objects.get()
+    page_url = f"/pooling/pools/{pool.public_id}/"
+    api_url = f"/api/pooling/pools/{pool.public_id}"
+
+    def seen_by_alice() -> tuple[str, str]:
+        client.force_login(alice)
+        page = client.get(page_url).content.decode()
+        api = client.get(api_url, headers=auth(alice)).content.decode()
+        return page, api
+
+    # the suggestion, then confirmed, then alice alone agreed: bob's number
+    # stays hidden on the page and in the API; alice sees her own
+    for step in ("suggested", "confirmed", "alice agreed"):
+        if step == "confirmed":
+            for user in (alice, bob):
+                client.force_login(user)
+                client.post(f"{page_url}answer/", {"answer": "accept"})
+        if step == "alice agreed":
+            client.force_login(alice)
+            client.post(f"{page_url}phone/", {"agree": "1"})
+        page, api = seen_by_alice()
+        assert _hides_number(page, bob.phone), step
+        assert _hides_number(api, bob.phone), step
+        assert alice.phone in page
+    client.force_login(alice)
+    [suggestion] = client.get("/api/pooling/pools", headers=auth(alice)).json()["items"]
+    assert [m["phone"] for m in suggestion["members"]] == [alice.phone, None]
+    # once bob agrees too, both see each other's number in full
+    client.force_login(bob)
+    client.post(f"{page_url}phone/", {"agree": "1"})
+    page, api = seen_by_alice()
+    assert bob.phone in page and bob.phone in api
