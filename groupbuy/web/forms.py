@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
+from groupbuy.accounts.services.users import display_name_or_error
 from groupbuy.core.errors import DomainError
 from groupbuy.core.moments import MomentField, clean_start, start_help_text
 from groupbuy.core.money import YuanSyntaxError, format_fen, parse_yuan, yuan_to_fen
@@ -31,6 +32,7 @@ def add_domain_error(
     ``names`` maps a service's field names to the form's where they differ
     (``unit_price_fen`` → ``unit_price``)."""
     placed: set[tuple[str | None, str]] = set()
+    said = [str(m) for messages in (error.fields or {}).values() for m in messages]
     for name, messages in (error.fields or {}).items():
         name = (names or {}).get(name, name)
         target = name if name in form.fields else None
@@ -38,7 +40,11 @@ def add_domain_error(
             if (target, message) not in placed:
                 form.add_error(target, message)
                 placed.add((target, message))
-    if error.message not in {message for _target, message in placed}:
+    # A refusal naming several fields says each of them in its message (the
+    # sign-up form's): shown on the fields already.
+    if error.message not in {message for _target, message in placed} and (
+        error.message != " ".join(said)
+    ):
         form.add_error(None, error.message)
 
 
@@ -88,6 +94,15 @@ class LoginForm(forms.Form):
             raise forms.ValidationError(error.messages[0]) from None
 
 
+def _clean_display_name(form: forms.Form) -> str:
+    """The service's check, on the form, so it is said with the form's other
+    mistakes (an e-mail address the form refuses before any service runs)."""
+    try:
+        return display_name_or_error(form.cleaned_data.get("display_name") or "")
+    except DomainError as error:
+        raise forms.ValidationError(error.message) from None
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"), max_length=60, required=False
@@ -101,6 +116,8 @@ class ProfileForm(forms.Form):
         choices=User.ContactChannel.choices,
         help_text=_("Besides the in-app inbox, how important news reaches you."),
     )
+
+    clean_display_name = _clean_display_name
 
 
 class YuanField(forms.Field):

@@ -35,7 +35,10 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.services.code_limits import code_request_throttle
 from groupbuy.accounts.services.users import (
+    all_or_errors,
+    display_name_or_error,
     email_or_error,
+    password_candidate,
     password_or_error,
     phone_or_error,
     without_nul,
@@ -218,11 +221,15 @@ def sign_up_request(
     address: str = "",
 ) -> CodeSent:
     """Check the sign-up form and text a code to the number; create nobody yet."""
-    e164 = phone_or_error(phone)
-    display_name = without_nul(display_name).strip()[:60]
-    email = email_or_error(email)
-    password_or_error(
-        password, user=User(phone=e164, display_name=display_name), field="password"
+    # Every field is checked, so a form with a bad number and a bad password
+    # says both at once (until 2026-12-06 it named the number only).
+    e164, display_name, email, _password = all_or_errors(
+        lambda: phone_or_error(phone),
+        lambda: display_name_or_error(display_name),
+        lambda: email_or_error(email),
+        lambda: password_or_error(
+            password, user=password_candidate(phone, display_name), field="password"
+        ),
     )
     if preferred_language not in User.Language.values:
         preferred_language = User.Language.ZH_HANS

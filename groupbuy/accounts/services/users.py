@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Callable
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -52,6 +56,59 @@ def password_or_error(password: str, *, user: User | None, field: str) -> None:
         raise validation_error(field, error) from None
 
 
+# Seven digits or more, however spaced: "13800000001", "+86 138-0000-0001",
+# "138 0000 0001" (and full-width digits, which ``\d`` matches too).
+_PHONE_LIKE = re.compile(r"\d(?:[\s\-.()/]*\d){6,}")
+DISPLAY_NAME_CHARS = 60
+
+
+def display_name_or_error(display_name: str) -> str:
+    """Return the display name as kept (NULs dropped, trimmed, cut to 60), or
+    raise AccountError on the field when it looks like a phone number: others
+    see the name where they would see a number (shares, a deal's buyers), and
+    "13800000001" there passes its holder off as whoever has that number."""
+    name = without_nul(display_name or "").strip()[:DISPLAY_NAME_CHARS]
+    if _PHONE_LIKE.search(name):
+        why = _("A display name cannot be a phone number or hold a run of 7 digits.")
+        raise AccountError("invalid_display_name", why, fields={"display_name": [why]})
+    return name
+
+
+def all_or_errors(*checks: Callable[[], object]) -> list:
+    """Run every check and return their results; when any refuses, raise one
+    AccountError holding every field's messages, so a form says all that is
+    wrong at once, not the first only (a refusal alone is raised as it is)."""
+    results, errors = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except AccountError as error:
+            results.append(None)
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        fields: dict[str, list[str]] = {}
+        for error in errors:
+            for name, messages in (error.fields or {None: [error.message]}).items():
+                fields.setdefault(name, []).extend(messages)
+        # The message says every field's mistake, in the form's order.
+        raise AccountError(
+            "invalid",
+            " ".join(m for messages in fields.values() for m in messages),
+            fields={name: msgs for name, msgs in fields.items() if name},
+        )
+    return results
+
+
+def password_candidate(phone: str, display_name: str) -> User:
+    """The unsaved person a new password is compared with (not too like their
+    number or name), by their number as typed when it is not one."""
+    with contextlib.suppress(ValidationError):
+        phone = normalize_phone(phone)
+    return User(phone=phone, display_name=display_name)
+
+
 def user_sign_up(
     *,
     phone: str,
@@ -65,10 +122,14 @@ def user_sign_up(
     For the demo data and operators' tools; people sign up through
     ``sign_up_request`` / ``sign_up_complete``, which verify the number first.
     """
-    email = email_or_error(email)
-    e164 = phone_or_error(phone)
-    candidate = User(phone=e164, display_name=display_name)
-    password_or_error(password, user=candidate, field="password")
+    e164, display_name, email, _password = all_or_errors(
+        lambda: phone_or_error(phone),
+        lambda: display_name_or_error(display_name),
+        lambda: email_or_error(email),
+        lambda: password_or_error(
+            password, user=password_candidate(phone, display_name), field="password"
+        ),
+    )
     if preferred_language not in User.Language.values:
         preferred_language = User.Language.ZH_HANS
     try:
@@ -76,7 +137,7 @@ def user_sign_up(
             user = User.objects.create_user(
                 e164,
                 password,
-                display_name=display_name.strip()[:60],
+                display_name=display_name,
                 preferred_language=preferred_language,
                 email=email,
             )
@@ -103,6 +164,8 @@ def user_update_profile(
     # Checked before anything is set, so a refusal leaves ``actor`` as it was.
     if email is not None:
         email = email_or_error(email)
+    if display_name is not None:
+        display_name = display_name_or_error(display_name)
     _channel_reachable_or_error(
         channel=actor.contact_channel if contact_channel is None else contact_channel,
         email=actor.email if email is None else email,
@@ -110,7 +173,7 @@ def user_update_profile(
     )
     changed = []
     if display_name is not None:
-        actor.display_name = without_nul(display_name).strip()[:60]
+        actor.display_name = display_name
         changed.append("display_name")
     if preferred_language is not None:
         if preferred_language not in User.Language.values:

@@ -414,3 +414,57 @@ def test_removing_the_address_while_notified_by_email_is_refused(client):
     assert response.status_code == 200
     user.refresh_from_db()
     assert (user.contact_channel, user.email) == ("sms", "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["13800000001", "+86 138 0000 0001", "138-0000-0001", "Li 1380000000", "1234567"],
+)
+def test_a_display_name_that_looks_like_a_phone_number_is_refused(
+    client, committed, name
+):
+    # others see the name where they would see a number: "13800000001" there
+    # passes its holder off as whoever has that number
+    user = make_user("+8613800138000", display_name="Li", preferred_language="en")
+    client.force_login(user)
+    response = client.patch(
+        "/api/me", {"display_name": name}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_display_name"
+    assert body["fields"]["display_name"] == [
+        "A display name cannot be a phone number or hold a run of 7 digits."
+    ]
+    user.refresh_from_db()
+    assert user.display_name == "Li"
+    signup = _sign_up(client, committed, phone="13800138009", display_name=name)
+    assert signup.status_code == 400
+    assert "display_name" in signup.json()["fields"]
+    assert PhoneVerification.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ["小王", "Room 1203", "Li 138-00", "2026 Li"])
+def test_a_display_name_with_a_few_digits_is_kept(client, name):
+    user = make_user("+8613800138000")
+    client.force_login(user)
+    response = client.patch(
+        "/api/me", {"display_name": name}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["display_name"] == name
+
+
+def test_sign_up_with_a_bad_phone_and_a_bad_password_names_both(client):
+    response = post(
+        client,
+        "/api/auth/signup",
+        {"phone": "12345", "password": "12345678", "email": "not-mail"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400, response.json()
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["fields"]) == {"phone", "password", "email"}
+    assert "phone number" in body["message"] and "password" in body["message"]
+    assert PhoneVerification.objects.count() == 0

@@ -386,3 +386,44 @@ def test_a_token_secret_waiting_in_one_session_is_not_shown_to_another(
     page = operator_client.get(reverse("web:api_tokens"))
     assert page.context["created"] is None
     assert shopper_client.get(reverse("web:api_tokens")).context["created"]
+
+
+def test_signup_with_a_bad_phone_and_a_bad_password_shows_both(db):
+    response = Client().post(
+        reverse("web:signup"),
+        {
+            "phone": "12",
+            "password": "12345678",
+            "display_name": "138 0000 0001",
+            "preferred_language": "en",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"phone", "password", "display_name"}
+    assert User.objects.count() == 0
+    assert sms_to("+8613800000001") == []
+
+
+def test_profile_refuses_a_display_name_that_looks_like_a_phone_number(
+    shopper_client, shopper
+):
+    response = shopper_client.post(
+        reverse("web:profile"),
+        {
+            "display_name": "+86 138-0000-0001",
+            "email": "not-an-email",
+            "preferred_language": "en",
+            "contact_channel": "sms",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    # said with the other mistake on the form, not after it is mended
+    assert errors["display_name"] == [
+        "A display name cannot be a phone number or hold a run of 7 digits."
+    ]
+    assert "email" in errors
+    shopper.refresh_from_db()
+    assert shopper.display_name == "Lin"
