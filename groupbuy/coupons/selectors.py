@@ -34,7 +34,7 @@ REVOCATIONS_PER_SYNC = 1000
 
 def coupon_list_for_shopper(*, user) -> QuerySet[Coupon]:
     return Coupon.objects.filter(shopper=user).select_related(
-        "merchant", "order__deal__product"
+        "merchant", "order__deal__product", "refund"
     )
 
 

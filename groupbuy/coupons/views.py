@@ -81,7 +81,7 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         "expires_in_ms": int((coupon.expires_at - now).total_seconds() * 1000),
         "svg": drawing,
         "symbol": symbol,
-        "symbols": symbols.FORMATS,
+        "symbols": [(name, symbols.LABELS[name]) for name in symbols.FORMATS],
         "branches": branches,
         "redemptions": selectors.coupon_redemptions(coupon=coupon),
         "refundable_fen": refund_offer_fen(coupon),

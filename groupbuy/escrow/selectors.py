@@ -228,7 +228,8 @@ def _described_earning_memos(postings) -> dict[int, str]:
     """Return, by posting id, what postings about a merchant's earning on a
     reference (a coupon redemption settled or reversed, coupons given back),
     whose memo is the bare reference, read: what it was for (the deal's
-    title, handlers.register_earning_describer), then the reference."""
+    title, handlers.register_earning_describer; else what its payment said
+    it was for, as the payment's own line reads), then the reference."""
     about_earning = [
         p
         for p in postings
@@ -238,14 +239,22 @@ def _described_earning_memos(postings) -> dict[int, str]:
         return {}
     purposes = PaymentIntent.objects.filter(
         reference__in={p.reference_id for p in about_earning}
-    ).values_list("reference", "purpose")
+    ).values_list("reference", "purpose", "description")
     by_purpose: dict[str, set[str]] = {}
-    for reference, purpose in purposes:
+    # What the payment itself was described as: the name a payment line of
+    # the same order reads, for purposes that name no earning (a team's order
+    # paid by its member; until 2026-12-06 its returned coupon read "ord_…").
+    paid_for: dict[str, str] = {}
+    for reference, purpose, description in purposes:
         by_purpose.setdefault(purpose, set()).add(reference)
+        if description:
+            paid_for.setdefault(reference, description)
     texts: dict[str, str] = {}
     for purpose, references in by_purpose.items():
-        if describer := earning_describer_for(purpose):
+        if describer := earning_describer_for(purpose) or describer_for(purpose):
             texts.update(describer(sorted(references)))
+        else:
+            texts.update({r: paid_for[r] for r in references if r in paid_for})
     return {
         p.pk: f"{texts[p.reference_id]} · {p.reference_id}"
         for p in about_earning
