@@ -44,6 +44,19 @@ class DemandForm(forms.Form):
         now = timezone.localtime().replace(second=0, microsecond=0)
         return {"deadline": now + DEFAULT_DEADLINE_AHEAD}
 
+    @staticmethod
+    def initial_for_barcode(code: str) -> dict:
+        """The title and details of a request for a product known only by its
+        barcode (snap's "Ask for this product" links here with ``?barcode=``);
+        nothing for anything but 8 to 14 digits."""
+        code = (code or "").strip()
+        if not (code.isascii() and code.isdigit() and 8 <= len(code) <= 14):
+            return {}
+        return {
+            "title": _("Product with barcode %(barcode)s") % {"barcode": code},
+            "description": _("Barcode: %(barcode)s") % {"barcode": code},
+        }
+
 
 class DeadlineForm(forms.Form):
     deadline = MomentField(label=_("New deadline"))

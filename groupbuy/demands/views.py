@@ -60,7 +60,11 @@ def demand_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def demand_new(request):
-    form = DemandForm(request.POST or None, initial=DemandForm.initial_now())
+    initial = {
+        **DemandForm.initial_now(),
+        **DemandForm.initial_for_barcode(request.GET.get("barcode", "")),
+    }
+    form = DemandForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

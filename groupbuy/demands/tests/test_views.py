@@ -95,6 +95,23 @@ def test_the_deadline_fields_start_filled_in(client):
     assert f'value="{current}"' in page
 
 
+@pytest.mark.parametrize(
+    "barcode, filled",
+    [("8413000065504", True), ("<b>1</b>", False), ("1234567", False)],
+)
+def test_a_barcode_in_the_link_fills_the_new_demand_form(client, barcode, filled):
+    # given: snap's "Ask for this product" for a barcode the catalog lacks
+    client.force_login(make_user(preferred_language="en"))
+    # when
+    page = client.get("/demands/new/", {"barcode": barcode})
+    # then: a barcode fills title and details; anything else fills nothing
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert ('value="Product with barcode 8413000065504"' in html) is filled
+    assert ("Barcode: 8413000065504" in html) is filled
+    assert "&lt;b&gt;1" not in html
+
+
 def test_joining_from_the_page_sends_the_buyer_to_the_pay_page(client):
     demand = make_published()
     client.force_login(make_user())
