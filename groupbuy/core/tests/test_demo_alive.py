@@ -73,6 +73,29 @@ def test_a_photo_of_a_demo_products_picture_is_recognised_by_its_appearance():
     )
 
 
+def test_a_shop_photo_of_bananas_is_answered_with_their_group_buys():
+    # given the demo; a shop photo of bananas matches no studio photo feature
+    # by feature, and the category model says what kind of thing it is
+    from groupbuy.snap.answers import category_payload
+    from groupbuy.snap.deal_lookup import open_deals_for_category
+    from groupbuy.snap.recognition.base import Candidate
+    from groupbuy.snap.resolve import resolve_candidates
+
+    load_everything()
+    bananas = produce_by_photo("banana")
+    said = [
+        Candidate("category", "banana", 0.71, "appearance", {"is_leaf": True}),
+        Candidate("category", "fruit", 0.93, "appearance", {"is_leaf": False}),
+    ]
+    # when
+    resolution = resolve_candidates(said)
+    # then the kind is one of the demo's, holding the bananas and their deal
+    assert category_payload(resolution.category)["slug"] == "banana"
+    assert bananas.category == resolution.category
+    deals = open_deals_for_category(resolution.category)
+    assert deals and {deal.product_id for deal in deals} == {bananas.pk}
+
+
 def test_loading_the_demo_again_adds_no_orders_photos_or_requests():
     # given
     load_everything()
