@@ -7,6 +7,9 @@ of product is known, that category's deals), and a hint for the shopper.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +31,33 @@ METHOD_LABELS = {
     "name": gettext_lazy("name on the label"),
     "appearance": gettext_lazy("appearance"),
 }
+
+
+# How a suggestion was found, as a phrase naming the product: a bare method
+# word after the name ("Bananas appearance") read as part of the name.
+MATCH_REASONS = {
+    "barcode": gettext_lazy("barcode of %(product)s"),
+    "name": gettext_lazy("the label reads like %(product)s"),
+    "appearance": gettext_lazy("looks like %(product)s"),
+}
+
+
+def match_reason(match: ProductMatch) -> str:
+    """Return why ``match`` is suggested, e.g. "looks like Bananas"."""
+    phrase = MATCH_REASONS.get(match.method)
+    if phrase is None:
+        return match.product.name
+    return str(phrase) % {"product": match.product.name}
+
+
+def ask_for_product_url(gtin: str) -> str:
+    """Return the page where a shopper asks for a product the catalog lacks,
+    its form filled with the barcode; empty when the site has no such page."""
+    try:
+        url = reverse("demands:new")
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode({'barcode': printed_gtin(gtin)})}"
 
 
 def product_payload(product: Product) -> dict:
@@ -56,6 +86,7 @@ def match_payload(match: ProductMatch) -> dict:
         "calibrated": match.precision is not None,
         "method": match.method,
         "method_label": str(METHOD_LABELS.get(match.method, match.method)),
+        "reason": match_reason(match),
     }
 
 
@@ -127,6 +158,13 @@ def _answer(
 ) -> dict:
     best = resolution.best
     is_signed_in = bool(getattr(user, "is_authenticated", False))
+    # A barcode the catalog lacks names no product, so the snap counts for
+    # nothing: the answer offers to ask for the product instead.
+    ask_url = (
+        ask_for_product_url(resolution.unknown_gtins[0])
+        if best is None and resolution.unknown_gtins
+        else ""
+    )
     return {
         "id": snap.public_id,
         "status": snap.status,
@@ -148,11 +186,13 @@ def _answer(
         ),
         "category_deals": deal_lookup.deal_payloads(category_deals),
         "unknown_barcodes": list(resolution.unknown_gtins),
+        "ask_for_product_url": ask_url,
         "hint": _hint(
             best,
             deals,
             resolution,
             is_signed_in=is_signed_in,
+            may_ask=bool(ask_url),
             queued=snap.status == Snap.Status.NOT_RECOGNISED
             and bool(snap.result.get("none_of_these")),
         ),
@@ -171,7 +211,13 @@ def _answer(
 
 
 def _hint(
-    best, deals, resolution: Resolution, *, is_signed_in: bool, queued: bool = False
+    best,
+    deals,
+    resolution: Resolution,
+    *,
+    is_signed_in: bool,
+    queued: bool = False,
+    may_ask: bool = False,
 ) -> str:
     if queued:
         return _(
@@ -199,6 +245,13 @@ def _hint(
         return _("It looks like %(category)s. Here are deals of that kind.") % {
             "category": resolution.category.name
         }
+    if resolution.unknown_gtins and may_ask:
+        return _(
+            "We read the barcode %(gtin)s but do not carry this product yet, so "
+            "this snap does not count as asking for it. Ask for this product to "
+            "start a group buy others can join; our team will also look at your "
+            "photo."
+        ) % {"gtin": printed_gtin(resolution.unknown_gtins[0])}
     if resolution.unknown_gtins:
         return _(
             "We read the barcode %(gtin)s but do not carry this product yet. "

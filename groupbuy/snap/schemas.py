@@ -40,6 +40,10 @@ class MatchOut(Schema):
     calibrated: bool = Field(description=_CALIBRATED)
     method: str = Field(examples=["barcode", "name", "appearance"])
     method_label: str
+    reason: str = Field(
+        description="Why it is suggested, naming the product.",
+        examples=["looks like Bananas"],
+    )
 
 
 class TierOut(Schema):
@@ -110,6 +114,13 @@ class SnapAnswerOut(Schema):
     )
     category_deals: list[SnapDealOut]
     unknown_barcodes: list[str]
+    ask_for_product_url: str = Field(
+        description="For a barcode the catalog lacks: the page to ask for the "
+        "product (a group-buy request others can join), its form filled with "
+        "the barcode. The snap itself counts as asking for nothing. Empty "
+        "otherwise.",
+        examples=["/demands/new/?barcode=8413000065504"],
+    )
     hint: str
     demand: DemandNoteOut
     ocr_text: str

@@ -177,6 +177,35 @@ def test_a_barcode_not_in_the_catalog_is_reported_and_queued():
     assert Snap.objects.get().status == Snap.Status.NOT_RECOGNISED
 
 
+def test_a_barcode_not_in_the_catalog_offers_to_ask_for_the_product():
+    # given: the snap names no product, so it counts as asking for nothing
+    from groupbuy.catalog.tests.factories import make_gtin13
+
+    unknown = make_gtin13()
+    client = signed_in(make_user(preferred_language="en"))
+    # when
+    answer = post_photo(client, barcode_jpeg(unknown)).json()
+    # then
+    assert answer["ask_for_product_url"] == f"/demands/new/?barcode={unknown}"
+    assert "does not count as asking" in answer["hint"]
+    assert "Ask for this product" in answer["hint"]
+    assert not DemandSignal.objects.exists()
+    # and the link opens the request form filled with the barcode
+    form = client.get(answer["ask_for_product_url"]).content.decode()
+    assert f'value="Product with barcode {unknown}"' in form
+    assert f"Barcode: {unknown}" in form
+
+
+def test_a_known_barcode_offers_no_request_link(media_root):
+    # given
+    product = make_product()
+    # when
+    answer = post_photo(Client(), barcode_jpeg(product.gtin)).json()
+    # then
+    assert answer["recognised"] is True
+    assert answer["ask_for_product_url"] == ""
+
+
 # --- Not recognised ---------------------------------------------------------------
 
 

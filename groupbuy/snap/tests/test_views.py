@@ -13,6 +13,8 @@ from django.utils import timezone
 from groupbuy.catalog.models import Branch, ProductImage
 from groupbuy.catalog.tests.factories import (
     make_branch,
+    make_category,
+    make_gtin13,
     make_listing,
     make_merchant,
     make_merchant_member,
@@ -186,6 +188,108 @@ def test_nothing_recognisable_shows_the_hint():
     assert response.status_code == 200
     assert 'id="snap-not-recognised"' in html
     assert "Move closer" in html
+
+
+def test_a_barcode_not_in_the_catalog_links_to_ask_for_the_product():
+    # given
+    unknown = make_gtin13()
+    # when
+    response = snap_page_post(
+        signed_in(make_user(preferred_language="en")), barcode_jpeg(unknown), **XHR
+    )
+    # then
+    html = response.content.decode()
+    assert 'id="snap-ask-for-product"' in html
+    assert f'href="/demands/new/?barcode={unknown}"' in html
+    assert "Ask for this product" in html
+
+
+def _snap_suggesting(client, product, method: str) -> str:
+    """Take a snap and make its stored answer suggest ``product`` by ``method``."""
+    snap_id = re.search(
+        r'data-snap-id="([^"]+)"',
+        snap_page_post(client, blank_jpeg(), **XHR).content.decode(),
+    ).group(1)
+    snap = Snap.objects.get(public_id=snap_id)
+    snap.result = {
+        "candidates": [
+            {
+                "kind": "product",
+                "value": product.public_id,
+                "confidence": 0.3,
+                "method": method,
+                "detail": {},
+            }
+        ]
+    }
+    snap.save(update_fields=["result"])
+    return snap_id
+
+
+@pytest.mark.parametrize(
+    "language, expected, bare",
+    [
+        ("en", "Looks like Bananas", "Bananas appearance"),
+        # (the phrase's Chinese, 看起来像 海南香蕉, comes with the translations)
+        ("zh-hans", "海南香蕉", "海南香蕉 外观"),
+    ],
+)
+def test_a_suggestion_says_how_it_was_found_in_a_phrase(language, expected, bare):
+    # given
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from groupbuy.snap.answers import answer_for_snap
+
+    user = make_user(preferred_language=language)
+    bananas = make_product(name_zh="海南香蕉", name_en="Bananas")
+    snap = Snap.objects.get(
+        public_id=_snap_suggesting(signed_in(user), bananas, "appearance")
+    )
+    # when
+    with translation.override(language):
+        answer = answer_for_snap(snap, user=user)
+        html = render_to_string("snap/_result.html", {"answer": answer})
+    # then
+    reason = answer["alternatives"][0]["reason"]
+    assert expected in reason[:1].upper() + reason[1:]
+    assert expected in html
+    assert bare not in " ".join(html.split())
+
+
+def test_a_photo_of_a_kind_says_what_it_looks_like_not_not_recognised():
+    # given a snap the category model took for bananas, a kind the catalog has
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from groupbuy.snap.answers import answer_for_snap
+
+    user = make_user(preferred_language="en")
+    kind = make_category(slug="banana", name_en="Bananas", name_zh="香蕉")
+    deal = make_open_deal(make_product(category=kind))
+    snap_id = _snap_suggesting(signed_in(user), make_product(), "appearance")
+    snap = Snap.objects.get(public_id=snap_id)
+    snap.result = {
+        "candidates": [
+            {
+                "kind": "category",
+                "value": "banana",
+                "confidence": 0.7,
+                "method": "appearance",
+                "detail": {"is_leaf": True},
+            }
+        ]
+    }
+    snap.save(update_fields=["result"])
+    # when
+    with translation.override("en"):
+        html = render_to_string(
+            "snap/_result.html", {"answer": answer_for_snap(snap, user=user)}
+        )
+    # then
+    assert "It looks like Bananas" in html
+    assert f'id="snap-deal-{deal.public_id}"' in html
+    assert "Not recognised" not in html
 
 
 def test_a_bad_file_shows_the_refusal_with_its_status():
