@@ -8,6 +8,7 @@ from groupbuy.accounts import services
 from groupbuy.accounts.auth import api_auth
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.lockout import lockout_json
+from groupbuy.accounts.reauth import password_confirm
 from groupbuy.accounts.schemas import (
     ApiTokenCreatedOut,
     ApiTokenCreateIn,
@@ -18,6 +19,8 @@ from groupbuy.accounts.schemas import (
     PasswordCodeIn,
     PasswordResetIn,
     PasswordSetOut,
+    PhoneChangeCodeIn,
+    PhoneChangeIn,
     PhoneCodeIn,
     PhoneCodeSentOut,
     ProfileIn,
@@ -222,6 +225,37 @@ def phone_verify_code(request):
 def phone_verify(request, payload: PhoneCodeIn):
     """Confirm my number with the code from /me/phone/code."""
     user = services.phone_verify_complete(actor=request.auth, **payload.dict())
+    return user_out(user)
+
+
+@router.post("/me/phone/change/code", response={202: PhoneCodeSentOut}, auth=api_auth)
+def phone_change_code(request, payload: PhoneChangeCodeIn):
+    """Text a code to the number I am moving my account to; my password first.
+
+    A wrong password is a 400 on ``password`` and counts as a failed login (429
+    with Retry-After once logins are locked out).
+    """
+    try:
+        password_confirm(request, user=request.auth, password=payload.password)
+    except AccountError as error:
+        if error.retry_after:
+            return _rate_limited(error)
+        raise
+    return _code_sent_or_429(
+        services.phone_change_request,
+        request,
+        actor=request.auth,
+        new_phone=payload.new_phone,
+    )
+
+
+@router.post("/me/phone/change", response=UserOut, auth=api_auth)
+def phone_change(request, payload: PhoneChangeIn):
+    """Move my account to the new number with the code from /me/phone/change/code.
+
+    409 ``phone_taken`` if another account holds the number by then.
+    """
+    user = services.phone_change_complete(actor=request.auth, **payload.dict())
     return user_out(user)
 
 

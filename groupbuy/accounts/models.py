@@ -201,6 +201,7 @@ class PhoneVerification(models.Model):
         PASSWORD_RESET = "password_reset", _("Password reset")
         PASSWORD_CHANGE = "password_change", _("Password change")
         PHONE_VERIFY = "phone_verify", _("Phone number check")
+        PHONE_CHANGE = "phone_change", _("Phone number change")
 
     public_id = PublicIdField(prefix="vrf", verbose_name=_("number"))
     purpose = models.CharField(

@@ -47,6 +47,16 @@ class PhoneCodeIn(Schema):
     code: str = Field(min_length=1, max_length=12, examples=["123456"])
 
 
+class PhoneChangeCodeIn(Schema):
+    new_phone: str = Field(min_length=3, max_length=32, examples=["13900139000"])
+    password: str = Field(min_length=1, max_length=128)
+
+
+class PhoneChangeIn(Schema):
+    new_phone: str = Field(min_length=3, max_length=32, examples=["13900139000"])
+    code: str = Field(min_length=1, max_length=12, examples=["123456"])
+
+
 class PasswordSetOut(Schema):
     message: str
 

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
-def _phone_field() -> forms.CharField:
+def _phone_field(label=None) -> forms.CharField:
     return forms.CharField(
-        label=_("Phone number"),
+        label=label or _("Phone number"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
@@ -33,6 +33,17 @@ class CodeForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     phone = _phone_field()
+
+
+class PhoneChangeForm(forms.Form):
+    new_phone = _phone_field(label=_("New phone number"))
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("So that nobody else using this device can move your account."),
+    )
 
 
 class PasswordCodeForm(CodeForm):

@@ -57,6 +57,12 @@ urlpatterns = [
         name="password_change_verify",
     ),
     path("me/phone/", account_security.phone_verify, name="phone_verify"),
+    path("me/phone/change/", account_security.phone_change, name="phone_change"),
+    path(
+        "me/phone/change/<str:verification_id>/",
+        account_security.phone_change_code,
+        name="phone_change_code",
+    ),
     path(
         "me/phone/<str:verification_id>/",
         account_security.phone_verify_code,

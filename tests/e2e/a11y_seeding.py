@@ -219,6 +219,11 @@ def _verification_ids(*, shopper) -> dict:
         User.objects.create_user("+8613800009997", "a11y-unverified-9")
     )
     phone = phone_verify_request(actor=unverified)
+    # The shopper moving to a new number, its code sent there; the code page
+    # answers only them.
+    from groupbuy.accounts.services import phone_change_request
+
+    moving = phone_change_request(actor=shopper, new_phone="+8613800009996")
     return {
         "phone_verification_id": phone.verification.public_id,
         "user_id": shopper.public_id,
@@ -226,6 +231,7 @@ def _verification_ids(*, shopper) -> dict:
         "signup_verification_id": sign_up.verification.public_id,
         "reset_verification_id": reset.verification.public_id,
         "change_verification_id": change.verification.public_id,
+        "phone_change_verification_id": moving.verification.public_id,
     }
 
 
@@ -286,6 +292,7 @@ VERIFICATIONS = {
     "web:password_reset_verify": "reset_verification_id",
     "web:password_change_verify": "change_verification_id",
     "web:phone_verify_code": "phone_verification_id",
+    "web:phone_change_code": "phone_change_verification_id",
 }
 
 

@@ -12,6 +12,11 @@ from groupbuy.accounts.services.password_codes import (
     password_reset_request,
     password_reset_resend,
 )
+from groupbuy.accounts.services.phone_change import (
+    phone_change_complete,
+    phone_change_request,
+    phone_change_verification,
+)
 from groupbuy.accounts.services.phone_codes import (
     phone_verify_complete,
     phone_verify_request,
@@ -48,6 +53,9 @@ __all__ = [
     "password_reset_complete",
     "password_reset_request",
     "password_reset_resend",
+    "phone_change_complete",
+    "phone_change_request",
+    "phone_change_verification",
     "phone_verify_complete",
     "phone_verify_request",
     "sign_up_complete",

@@ -94,6 +94,11 @@ def _code_text(purpose: str, code: str) -> str:
             "%(site)s: your code to confirm this number is %(code)s. It expires "
             "in %(minutes)d minutes. Never tell it to anyone."
         )
+    elif purpose == Purpose.PHONE_CHANGE:
+        text = _(
+            "%(site)s: your code to make this number your account's is %(code)s. "
+            "It expires in %(minutes)d minutes. Never tell it to anyone."
+        )
     elif purpose == Purpose.PASSWORD_RESET:
         text = _(
             "%(site)s: your password reset code is %(code)s. It expires in "

@@ -15,12 +15,18 @@ from django.views.decorators.http import require_POST
 from groupbuy.accounts import services
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.accounts.reauth import password_confirm
 from groupbuy.accounts.selectors import api_tokens_for_user
 from groupbuy.core.net import client_address
 from groupbuy.core.plugins import notification_kinds
 from groupbuy.notify.selectors import notification_kinds_for_user
 from groupbuy.web.forms import add_domain_error
-from groupbuy.web.forms_auth import ApiTokenForm, CodeForm, PasswordCodeForm
+from groupbuy.web.forms_auth import (
+    ApiTokenForm,
+    CodeForm,
+    PasswordCodeForm,
+    PhoneChangeForm,
+)
 from groupbuy.web.views.auth import demo_sms, remember_demo_sms
 from groupbuy.web.views.common import domain_errors_as_http, next_path
 
@@ -134,6 +140,74 @@ def phone_verify_code(request: HttpRequest, verification_id: str) -> HttpRespons
             "submit": _("Confirm my number"),
             "restart_url": reverse("web:phone_verify"),
             "next_url": next_url,
+            "demo_sms": demo_sms(request, verification_id),
+        },
+    )
+
+
+@login_required
+def phone_change(request: HttpRequest) -> HttpResponse:
+    """Move the account to another number: the new number and the password."""
+    form = PhoneChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_confirm(
+                request, user=request.user, password=form.cleaned_data["password"]
+            )
+            sent = services.phone_change_request(
+                actor=request.user,
+                new_phone=form.cleaned_data["new_phone"],
+                address=client_address(request),
+            )
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            remember_demo_sms(request, sent)
+            return redirect("web:phone_change_code", sent.verification.public_id)
+    return render(
+        request,
+        "web/auth/phone_change.html",
+        {"form": form, "masked_phone": mask_phone(request.user.phone)},
+    )
+
+
+@login_required
+@domain_errors_as_http
+def phone_change_code(request: HttpRequest, verification_id: str) -> HttpResponse:
+    verification = services.phone_change_verification(
+        user=request.user, verification_id=verification_id
+    )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.phone_change_complete(
+                actor=request.user,
+                new_phone=verification.phone,
+                code=form.cleaned_data["code"],
+            )
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            update_session_auth_hash(request, user)  # a new session key
+            messages.success(
+                request,
+                _("Your phone number is now %(phone)s.")
+                % {"phone": mask_phone(user.phone)},
+            )
+            return redirect("web:profile")
+    return render(
+        request,
+        "web/auth/code.html",
+        {
+            "form": form,
+            "title": _("Change your phone number"),
+            "intro": _(
+                "We sent a code by SMS to %(phone)s. Enter it to sign in with that "
+                "number from now on."
+            )
+            % {"phone": mask_phone(verification.phone)},
+            "submit": _("Change my number"),
+            "restart_url": reverse("web:phone_change"),
             "demo_sms": demo_sms(request, verification_id),
         },
     )
