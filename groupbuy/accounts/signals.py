@@ -3,7 +3,9 @@
 ``phone_verified(sender=User, user, phone_e164)``
     Sent after the transaction commits, once a person has proved with an SMS code
     that ``phone_e164`` (E.164, e.g. ``+8613800138000``) is theirs and it is the
-    phone number of ``user``: today when a sign-up is completed. Receivers may, for
+    phone number of ``user``: when a sign-up is completed, a number is confirmed,
+    or an account is moved to another number (``phone_change_complete``; then
+    what a receiver derived from the old number must follow). Receivers may, for
     example, attach invitations that were sent to that number before the account
     existed. A receiver that raises is logged and does not undo the sign-up.
 

@@ -1,6 +1,7 @@
 """Codes under races: one code per number at a time, one account per code."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
@@ -55,3 +56,40 @@ def test_racing_the_right_code_makes_one_account(file_database):  # noqa: F811
     # then one account was made and the code was used once
     assert outcomes == Counter({"ok": 1, "code_used": 5})
     assert User.objects.filter(phone=PHONE).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_claiming_one_new_number_at_once_one_wins(file_database):  # noqa: F811
+    # given two people, each holding a code we know for the same new number
+    from groupbuy.accounts.services.phone_codes import _code_hash
+
+    new_phone = "+8613900139020"
+    people = [
+        User.objects.create_user(phone, PASSWORD, preferred_language="en")
+        for phone in ("+8613800138021", "+8613800138022")
+    ]
+    for index, person in enumerate(people):
+        sent = services.phone_change_request(
+            actor=person, new_phone=new_phone, address=f"203.0.113.{index}"
+        )
+        verification_id = sent.verification.public_id
+        PhoneVerification.objects.filter(public_id=verification_id).update(
+            code_hash=_code_hash(verification_id, "424242"),
+            created_at=sent.verification.created_at - timedelta(minutes=5),
+        )
+    # when both enter their code at the same moment
+    outcomes = race(
+        [
+            lambda person=person: services.phone_change_complete(
+                actor=person, new_phone=new_phone, code="424242"
+            )
+            for person in people
+        ]
+    )
+    # then one account has the number and the other was told it is taken
+    assert outcomes == Counter({"ok": 1, "phone_taken": 1})
+    assert User.objects.filter(phone=new_phone).count() == 1
+    phones = {person.pk: person.phone for person in User.objects.all()}
+    old_phones = {"+8613800138021", "+8613800138022"}
+    assert sorted(phones.values()).count(new_phone) == 1
+    assert len(set(phones.values()) & old_phones) == 1
