@@ -1,6 +1,7 @@
 """A signed-in person moves their account to another phone number."""
 
 import pytest
+from django.utils import timezone
 
 from groupbuy.accounts import services
 from groupbuy.accounts.errors import AccountError
@@ -374,3 +375,16 @@ def test_another_persons_code_page_is_not_found(client, committed):
     assert client.get(url).status_code == 404
     assert client.post(url, {"code": code_sent_to(NEW)}).status_code == 404
     assert set(User.objects.values_list("phone", flat=True)) == {OLD, OTHER}
+
+
+def test_an_expired_code_moves_nothing(committed):
+    user = make_user(OLD)
+    committed(services.phone_change_request, actor=user, new_phone=NEW)
+    PhoneVerification.objects.update(expires_at=timezone.now())
+    with pytest.raises(AccountError) as refused:
+        services.phone_change_complete(
+            actor=user, new_phone=NEW, code=code_sent_to(NEW)
+        )
+    assert refused.value.code == "code_expired"
+    user.refresh_from_db()
+    assert user.phone == OLD
