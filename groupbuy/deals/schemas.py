@@ -16,7 +16,7 @@ from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.models import Deal
 from groupbuy.deals.selectors import deal_prices, orders_deposit_kept
-from groupbuy.deals.services import order_payment_retry_refusal
+from groupbuy.deals.services import order_cancel_refusal, order_payment_retry_refusal
 from groupbuy.escrow.services import intent_payer_url
 
 # The values a client may send, in the document (the service refuses others
@@ -130,6 +130,11 @@ class OrderOut(Schema):
     payment: PaymentOut | None
     pickup_branch_id: str | None = None
     pickup_branch_name: str | None = None
+    # Whether the one asking, the order's shopper, may cancel it now (POST
+    # /api/deals/orders/{id}/cancel), by the rule the order page's Cancel
+    # follows (``order_cancel_refusal``): false for a team place whose team
+    # is complete, and for anyone else asking (the shop's staff).
+    can_cancel: bool = False
 
 
 class MerchantOrderOut(OrderOut):
@@ -396,7 +401,15 @@ def order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
         "payment": payment_out(request, order),
         "pickup_branch_id": getattr(order.pickup_branch, "public_id", None),
         "pickup_branch_name": getattr(order.pickup_branch, "name", None),
+        "can_cancel": _can_cancel(request, order),
     }
+
+
+def _can_cancel(request, order) -> bool:
+    asker = getattr(request, "auth", None) or getattr(request, "user", None)
+    if order.shopper_id != getattr(asker, "pk", None):
+        return False
+    return order_cancel_refusal(order, now=timezone.now()) is None
 
 
 def order_outs(request, orders) -> list[dict]:

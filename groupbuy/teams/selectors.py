@@ -12,7 +12,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.names import mask_display_name
-from groupbuy.core.errors import NotFound
+from groupbuy.core.errors import Conflict, DomainError, NotFound
 from groupbuy.core.times import api_time
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
@@ -179,6 +179,35 @@ def membership_of(*, user, team: Team) -> TeamMember | None:
         .order_by("-id")
         .first()
     )
+
+
+def member_leave_refusal(member: TeamMember) -> DomainError | None:
+    """Return why ``member`` cannot leave their team now (None when they can):
+    a place awaiting payment or paid in a team still forming may be left (a
+    paid one is refunded in full); a complete team's places are confirmed
+    orders with their coupons, and an ended team's were refunded already."""
+    leaving = (TeamMember.Status.PENDING, TeamMember.Status.PAID)
+    if member.team.state == Team.State.COMPLETE:
+        return Conflict(
+            "team_complete",
+            _(
+                "Your team is complete and this order is confirmed, so it can no "
+                "longer be cancelled."
+            ),
+        )
+    if member.status not in leaving or member.team.state != Team.State.OPEN:
+        return Conflict(
+            "team_ended",
+            _("This team is no longer forming, so its places can no longer be left."),
+        )
+    return None
+
+
+def order_leave_refusal(order, *, now) -> DomainError | None:
+    """``deals.order_keepers`` hook: why the shopper of ``order`` cannot leave
+    the place it holds now (None when they can, or when it holds none)."""
+    member = TeamMember.objects.select_related("team").filter(order_id=order.pk).first()
+    return None if member is None else member_leave_refusal(member)
 
 
 def teams_for_merchant(*, actor, team_deal: TeamDeal):

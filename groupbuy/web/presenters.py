@@ -462,7 +462,10 @@ def order_views(orders) -> list[OrderView]:
 
 
 def order_view(order: DealOrder) -> OrderView:
-    from groupbuy.deals.services import order_payment_retry_refusal
+    from groupbuy.deals.services import (
+        order_cancel_refusal,
+        order_payment_retry_refusal,
+    )
 
     intent = order.payment_intent
     is_pending = order.status == Status.PENDING_PAYMENT
@@ -473,11 +476,9 @@ def order_view(order: DealOrder) -> OrderView:
         is_waiting_for_payment_confirmation=is_pending and awaiting_outcome,
         needs_payment=needs_payment,
         pay_url=intent_pay_url(intent) if needs_payment else "",
-        # Mirrors deal_order_cancel's rule only to hide a button that would be
-        # refused; the service still decides.
-        can_cancel=order.is_active
-        and order.deal.state == Deal.State.OPEN
-        and timezone.now() < order.deal.deadline_at,
+        # deal_order_cancel's own rule (a team place's keeper's too: not once
+        # its team is complete), so no button offers what would be refused.
+        can_cancel=order_cancel_refusal(order, now=timezone.now()) is None,
         state_tone=_TONES.get(order.status, "info"),
         # Mirrors the service's rule to offer the button; the service decides.
         can_retry_payment=is_pending

@@ -7,6 +7,7 @@ from groupbuy.deals.services.cancelling import (
     deal_order_cancel,
     deal_order_cancel_unpaid,
     deal_orders_expire_unpaid,
+    order_cancel_refusal,
 )
 from groupbuy.deals.services.closing import (
     deal_close,
@@ -76,6 +77,7 @@ __all__ = [
     "deals_close_due",
     "issue_coupons_for_confirmed_order",
     "join_refusal",
+    "order_cancel_refusal",
     "order_payment_captured",
     "order_payment_failed",
     "order_payment_retry_refusal",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
-from groupbuy.core.errors import Conflict, NotFound
+from groupbuy.core.errors import Conflict, DomainError, NotFound
 from groupbuy.deals import notifications
 from groupbuy.deals.leave_hooks import run_leaving
 from groupbuy.deals.models import Deal, DealOrder
@@ -34,36 +34,93 @@ from groupbuy.escrow.services import payment_intent_cancel
 def deal_order_cancel(*, actor, order: DealOrder) -> DealOrder:
     """Cancel ``actor``'s order before the deadline, refunding what it holds,
     less what another app's rule keeps when a shopper leaves (``leave_hooks``:
-    a demand's deposit goes by the demand's forfeit rule)."""
+    a demand's deposit goes by the demand's forfeit rule).
+
+    Refused (``order_cancel_refusal``) when the order cannot be cancelled now;
+    never answers an order still active as if it were cancelled. An order
+    that already left (a second tap, a retried request) is returned as it
+    stands, nothing changed."""
     if order.shopper_id != getattr(actor, "pk", None):
         raise NotFound("not_found", _("There is no such order."))
+    if order.status in LEFT_STATUSES:
+        return order
     if keeper := keeper_for(order):
         # Another app holds this order's money and takes its own locks.
-        _check_may_cancel(Deal.objects.get(pk=order.deal_id), now=timezone.now())
-        return keeper.order_leave(
+        order.deal = Deal.objects.get(pk=order.deal_id)
+        _raise_refusal(order, now=timezone.now())
+        order = keeper.order_leave(
             actor=actor, order=order, reason=Reason.SHOPPER, refund=True
         )
-    with transaction.atomic():
-        deal = lock_deal(order.deal)
-        now = timezone.now()
-        _check_may_cancel(deal, now=now)
-        order = cancel_locked(
-            actor=actor, deal=deal, order=order, reason=Reason.SHOPPER, now=now
-        )
+    else:
+        with transaction.atomic():
+            order.deal = lock_deal(order.deal)
+            now = timezone.now()
+            _raise_refusal(order, now=now)
+            order = cancel_locked(
+                actor=actor,
+                deal=order.deal,
+                order=order,
+                reason=Reason.SHOPPER,
+                now=now,
+            )
+    if order.is_active:
+        # Something changed between the check and the locks (the team filled).
+        order.deal = Deal.objects.get(pk=order.deal_id)
+        _raise_refusal(order, now=timezone.now())
+        raise _not_cancellable(order)
     return order
 
 
-def _check_may_cancel(deal: Deal, *, now) -> None:
+# An order its shopper, the payment window or the shop already ended.
+LEFT_STATUSES = (Status.CANCELLED, Status.REFUNDED)
+
+
+def order_cancel_refusal(order: DealOrder, *, now) -> DomainError | None:
+    """Return why ``order``'s shopper cannot cancel it now (None when they can).
+
+    The one rule the order page's Cancel, the cancel page, the API's
+    ``can_cancel`` and ``deal_order_cancel`` go by: the order awaits payment or
+    is paid, its deal is open and its deadline ahead, and the keeper of a kept
+    order (a team place: not once its team is complete) lets it go."""
+    keeper = keeper_for(order)
+    if order.status == Status.CONFIRMED and keeper is not None:
+        # The keeper says why in its own words (a team place: its team filled).
+        return _keeper_refusal(keeper, order, now=now) or _not_cancellable(order)
+    if order.status not in (Status.PENDING_PAYMENT, Status.PAID):
+        return _not_cancellable(order)
+    deal = order.deal
     if deal.state != State.OPEN:
-        raise Conflict(
+        return Conflict(
             "deal_closed",
             _("This group buy has closed; its orders can no longer be cancelled."),
         )
     if now >= deal.deadline_at:
-        raise Conflict(
+        return Conflict(
             "deadline_passed",
             _("The deadline has passed; orders can no longer be cancelled."),
         )
+    return _keeper_refusal(keeper, order, now=now) if keeper is not None else None
+
+
+def _keeper_refusal(keeper, order: DealOrder, *, now) -> DomainError | None:
+    if keeper.leave_refusal is None:
+        return None
+    return keeper.leave_refusal(order, now=now)
+
+
+def _not_cancellable(order: DealOrder) -> DomainError:
+    status = DealOrder.Status(order.shown_status).label
+    return Conflict(
+        "not_cancellable",
+        _("This order is %(status)s and can no longer be cancelled.")
+        % {"status": status},
+    )
+
+
+def _raise_refusal(order: DealOrder, *, now) -> None:
+    refusal = order_cancel_refusal(order, now=now)
+    if refusal is not None:
+        raise refusal
 
 
 def cancel_locked(*, actor, deal, order, reason, now, refund=True) -> DealOrder:
