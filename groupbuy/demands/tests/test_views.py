@@ -589,11 +589,15 @@ def test_cancelling_the_order_on_its_page_is_leaving_under_the_rule(client):
     assert balance("merchant_payable", merchant=merchant) == 1_500
     assert balance("shopper_held", user=joiner.shopper) == 0
     assert_ledger_sound()
-    # when they post again, then the page says it is over and nothing changes
+    # when they post again (a double tap), then it lands on the order page as
+    # the first did (until 2026-12-06 an error page), and nothing changes
     postings = LedgerTransaction.objects.count()
-    page = client.post(cancel).content.decode()
-    assert 'id="order-not-cancellable"' in page
+    again = client.post(cancel)
+    order_page = f"/orders/{order.public_id}/"
+    assert (again.status_code, again["Location"]) == (302, order_page)
     assert LedgerTransaction.objects.count() == postings
+    # and the cancel page, opened again, says it is over
+    assert 'id="order-not-cancellable"' in client.get(cancel).content.decode()
     assert balance("merchant_payable", merchant=merchant) == 1_500
     # and the demand page no longer offers to leave
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
