@@ -210,6 +210,21 @@ def order_leave_refusal(order, *, now) -> DomainError | None:
     return None if member is None else member_leave_refusal(member)
 
 
+def member_leave_refund_fen(member: TeamMember | None, *, now=None) -> int | None:
+    """What leaving gives ``member`` back now, in fen (0 for a place not paid
+    yet), or None when they cannot leave (the deals app's cancel rule, the
+    keeper's included: ``order_cancel_refusal``). What the team page's Leave
+    offers."""
+    from groupbuy.deals.selectors import order_paid_fen
+    from groupbuy.deals.services import order_cancel_refusal
+
+    if member is None or member.status not in TeamMember.HOLDING:
+        return None
+    if order_cancel_refusal(member.order, now=now or timezone.now()) is not None:
+        return None
+    return order_paid_fen(order=member.order)
+
+
 def teams_for_merchant(*, actor, team_deal: TeamDeal):
     check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
     return team_deal.teams.select_related("opener").order_by("-opened_at", "-id")

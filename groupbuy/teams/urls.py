@@ -13,6 +13,7 @@ urlpatterns = [
     path("t/<str:team_id>/join/", views.join, name="join"),
     path("t/<str:team_id>/payment/", views.team_payment, name="payment"),
     path("t/<str:team_id>/pay-again/", views.pay_again, name="pay_again"),
+    path("t/<str:team_id>/leave/", views.leave, name="leave"),
     path("merchant/<str:merchant_id>/", views.merchant_deals, name="merchant_deals"),
     path(
         "merchant/<str:merchant_id>/deals/new/",

@@ -18,8 +18,10 @@ from groupbuy.accounts.names import mask_display_name
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
+from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.core.times import format_local_time
+from groupbuy.deals.services import deal_order_cancel
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.services import intent_pay_url
 from groupbuy.teams import selectors, services
@@ -171,6 +173,8 @@ def _payment_context(request, team) -> dict:
         "is_member": member is not None and member.status in member.HOLDING,
         "payment": payment,
         "pay_url": intent_pay_url(payment.intent) if is_to_pay else "",
+        # None: nothing to leave (not a member, the team filled or ended).
+        "leave_refund_fen": selectors.member_leave_refund_fen(member),
     }
 
 
@@ -230,6 +234,40 @@ def pay_again(request, team_id: str):
         messages.error(request, refusal.message)
         return redirect("teams:team", team_id)
     return redirect(intent_pay_url(order.payment_intent))
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def leave(request, team_id: str):
+    """Leave the viewer's place in a team still forming: the order's own cancel
+    (``deal_order_cancel``: a paid place is refunded in full). A repeat (a
+    second tap) finds the place left and says so again."""
+    team = selectors.team_get(team_id=team_id)
+    member = selectors.membership_of(user=request.user, team=team)
+    if member is None:
+        raise NotFound("not_found", _("There is no such team."))
+    try:
+        order = deal_order_cancel(actor=request.user, order=member.order)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _left_message(order))
+    return redirect("teams:team", team_id)
+
+
+def _left_message(order) -> str:
+    if order.cancel_reason != order.CancelReason.SHOPPER:
+        # It ended otherwise meanwhile (the team's time ran out, say).
+        status = order.Status(order.shown_status).label
+        return _("This order is %(status)s and can no longer be cancelled.") % {
+            "status": status
+        }
+    if order.refunded_fen:
+        return _("You left the team: %(amount)s is refunded to you.") % {
+            "amount": format_fen(order.refunded_fen)
+        }
+    return _("You left the team; nothing was charged.")
 
 
 @_confirm_first(_confirm_join)

@@ -181,3 +181,86 @@ def test_a_second_tap_on_confirm_lands_on_the_order_saying_it_is_cancelled(clien
     page = client.get(second["Location"]).content.decode()
     assert "Your order is cancelled." in page
 
+
+def test_the_team_page_offers_a_paid_member_to_leave_for_a_refund(client):
+    # given a paid place in a team still forming
+    member = _paid_in_forming_team()
+    client.force_login(member.shopper)
+    team_url = f"/teams/t/{member.team.public_id}/"
+    page = client.get(team_url).content.decode()
+    assert "Leave the team (refund ¥79.00)" in page
+    assert "You get ¥79.00 back in full, and your place goes to someone else." in page
+    # when they leave (twice: a double tap)
+    first = client.post(f"{team_url}leave/")
+    second = client.post(f"{team_url}leave/")
+    # then both land on the team page saying so, refunded once
+    assert (first.status_code, first["Location"]) == (302, team_url)
+    assert (second.status_code, second["Location"]) == (302, team_url)
+    assert [str(m) for m in get_messages(second.wsgi_request)] == [
+        "You left the team: ¥79.00 is refunded to you.",
+        "You left the team: ¥79.00 is refunded to you.",
+    ]
+    member.order.refresh_from_db()
+    assert (member.order.status, member.order.refunded_fen) == (OS.REFUNDED, TEAM_PRICE)
+    assert Refund.objects.filter(intent=member.order.payment_intent).count() == 1
+    assert "Leave the team" not in client.get(team_url).content.decode()
+
+
+def test_an_unpaid_member_leaves_with_nothing_charged(client):
+    team_deal = make_team_deal(team_size=3)
+    member = team_open(actor=make_user(preferred_language="en"), team_deal=team_deal)
+    client.force_login(member.shopper)
+    team_url = f"/teams/t/{member.team.public_id}/"
+    page = client.get(team_url).content.decode()
+    assert 'id="team-leave-open">Leave the team</summary>' in page
+    response = client.post(f"{team_url}leave/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "You left the team; nothing was charged."
+    ]
+    member.order.refresh_from_db()
+    assert member.order.status == OS.CANCELLED
+
+
+def test_a_complete_team_offers_no_leave_and_refuses_one(client):
+    member = _complete_team()
+    client.force_login(member.shopper)
+    team_url = f"/teams/t/{member.team.public_id}/"
+    assert 'id="team-leave' not in client.get(team_url).content.decode()
+    response = client.post(f"{team_url}leave/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Your team is complete and this order is confirmed, so it can no longer "
+        "be cancelled."
+    ]
+    _assert_still_confirmed(member)
+
+
+@pytest.mark.parametrize("who", ["another shopper", "the shop's owner"])
+def test_only_the_member_can_leave_their_place(client, who):
+    member = _paid_in_forming_team()
+    deal = member.team.team_deal.deal
+    other = make_user()
+    if who == "the shop's owner":
+        from groupbuy.accounts.services import merchant_membership_add
+
+        merchant_membership_add(
+            actor=None, user=other, merchant=deal.merchant, role="owner"
+        )
+    client.force_login(other)
+    response = client.post(f"/teams/t/{member.team.public_id}/leave/")
+    assert response.status_code == 404
+    member.order.refresh_from_db()
+    assert member.order.status == OS.PAID
+
+
+def test_the_account_deletion_refusal_names_the_leave_the_team_page_offers(client):
+    # given a paid place in a team still forming
+    from groupbuy.teams.personal_data import TeamsPersonalData
+
+    member = _paid_in_forming_team()
+    # then deleting the account is refused, telling them to leave the team…
+    (blocker,) = TeamsPersonalData().erasure_blockers(member.shopper)
+    assert "leave the team" in blocker
+    # …which the team's page offers them
+    client.force_login(member.shopper)
+    page = client.get(f"/teams/t/{member.team.public_id}/").content.decode()
+    assert 'id="team-leave-form"' in page
