@@ -1,5 +1,6 @@
 // Page-wide behaviour: highlight the current tab and start the modules a page asks
 // for with data-module="name" (each lives in ./<name>.js and exports init(element)).
+import { init as busyForms } from "./busy-forms.js";
 
 function markCurrentTab() {
   // A console page (the merchant's, the operator's) is on none of the shopper's
@@ -102,6 +103,7 @@ function confirmSteps() {
 
 markCurrentTab();
 showCurrentSection();
+busyForms(document); // every POST form: busy once sent, one tap (busy-forms.js)
 confirmSteps();
 pageLoaded(document);
 focusFirstInvalidField();
