@@ -5,8 +5,10 @@ A opens a team and copies its link → B opens the link signed out, joins
 see the team complete live (WebSocket), its countdown and invitation to join
 gone, and the team buy's deal page counts B's unit live; a team that runs
 out of time is expired at the end of its window with both members refunded;
-and a payer back on the team page before their payment is confirmed sees it
-confirmed there without reloading.
+a payer back on the team page before their payment is confirmed sees it
+confirmed there without reloading; on a slow network a join button shows it is
+busy and takes no second tap; and at the deadline by the synchronised clock a
+deal page stops offering to join before the server's push.
 """
 
 from __future__ import annotations
@@ -271,5 +273,107 @@ def test_a_declined_payment_is_paid_again_for_the_same_place(chromium, groupbuy_
         )
         page.wait_for_selector(PAYMENT_ON_ITS_WAY, state="detached", timeout=5_000)
         assert page.locator("#team-pay, #team-pay-again, #team-declined").count() == 0
+    finally:
+        context.close()
+
+
+# Noted in the page as the join's form turns busy (before its answer, however
+# slow, replaces the page).
+WATCH_THE_JOIN = """() => {
+  const button = document.querySelector('#buy-alone');
+  const form = button.form;
+  new MutationObserver(() => {
+    if (!button.disabled || sessionStorage.getItem('busy')) return;
+    sessionStorage.setItem('busy', JSON.stringify({
+      ariaBusy: form.getAttribute('aria-busy'),
+      spinner: button.querySelector('.spinner') !== null,
+    }));
+  }).observe(button, {attributes: true});
+}"""
+
+
+def test_a_join_shows_it_is_busy_while_its_answer_is_on_its_way(
+    chromium, groupbuy_server
+):
+    deal_id = _seed(groupbuy_server, "seed_team_deal(gtin='6901234567069')")["deal"]
+    context = _context(chromium, groupbuy_server)
+    page = context.new_page()
+    try:
+        sign_up(
+            page, groupbuy_server, phone="139 1600 0007", password="team-pw-7", name="G"
+        )
+        page.goto(f"/deals/{deal_id}/")
+        joins = []
+        page.on(
+            "request",
+            lambda request: (
+                joins.append(request.url)
+                if request.method == "POST" and "/open/" in request.url
+                else None
+            ),
+        )
+        page.evaluate(WATCH_THE_JOIN)
+        # when the shopper taps "Buy alone ¥20.00"
+        page.click("#buy-alone")
+        # (the button's own solo=1 was still sent: the solo price is asked)
+        page.wait_for_url("**/escrow/sandbox/pay/**")
+        assert "¥20.00" in page.inner_text("main")
+        page.click("#sandbox-pay")
+        page.wait_for_url("**/teams/t/**")
+        # then, while its answer was on its way, the form said it was busy and
+        # its button was disabled, with a spinner; one join was sent
+        busy = json.loads(page.evaluate("sessionStorage.getItem('busy')"))
+        assert busy == {"ariaBusy": "true", "spinner": True}
+        assert len(joins) == 1, joins
+    finally:
+        context.close()
+
+
+def test_the_join_form_goes_at_the_deadline_before_the_servers_push(
+    chromium, groupbuy_server
+):
+    # given a plain deal whose deadline is seconds away, open in the browser
+    context = _context(chromium, groupbuy_server)
+    page = context.new_page()
+    try:
+        sign_up(
+            page, groupbuy_server, phone="139 1600 0008", password="team-pw-8", name="H"
+        )
+        # (its deadline in the page as rendered: no push has to reach it in time)
+        deal_id = groupbuy_server.seed(
+            "seed_open_deal(gtin='6901234567076', tiers=[(1, 1500)], stock=20,"
+            " seconds_to_deadline=12)"
+        )["deal"]
+        page.goto(f"/deals/{deal_id}/")
+        page.wait_for_selector("#join-form", state="visible")
+        page.evaluate("window.notReloaded = true")
+        # when its countdown reaches zero
+        page.wait_for_selector("#deal-countdown.ended", timeout=20_000)
+        # then, on the same page (no reload yet: the push comes later), the
+        # join form is gone and the page says the group buy has closed
+        shown = page.evaluate(
+            "() => ({ same: window.notReloaded === true,"
+            " formHidden: document.querySelector('#join-section').hidden,"
+            " buttonDisabled: document.querySelector('#join-submit').disabled,"
+            " ended: !document.querySelector('#join-ended').hidden })"
+        )
+        assert shown == {
+            "same": True,
+            "formHidden": True,
+            "buttonDisabled": True,
+            "ended": True,
+        }
+        assert page.inner_text("#join-ended").strip() == "This group buy has closed."
+        # and a join sent anyway is refused with the reason
+        page.evaluate(
+            "() => { const form = document.querySelector('#join-form');"
+            " for (const c of form.querySelectorAll('[disabled]')) c.disabled = false;"
+            " form.submit(); }"
+        )
+        page.wait_for_load_state()
+        page.wait_for_selector("#form-errors, #join-closed")
+        refusal = page.inner_text("main")
+        assert "closed" in refusal or "deadline" in refusal, refusal
+        assert page.locator("#join-form").count() == 0
     finally:
         context.close()

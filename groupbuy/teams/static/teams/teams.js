@@ -11,11 +11,21 @@ function slotsText(el, left) {
   return (template || "__N__").replace("__N__", `${left}`);
 }
 
+// The team's time to fill is up: it takes nobody now (a join would be refused,
+// team_expired), so its Join goes before the server's push of the outcome.
+function stopJoining() {
+  const form = document.getElementById("team-join-form");
+  if (!form || form.hidden) return;
+  form.hidden = true;
+  for (const button of form.querySelectorAll("button")) button.disabled = true;
+}
+
 function tick() {
   for (const el of document.querySelectorAll(".countdown[data-seconds]")) {
     const s = Math.max(0, Number(el.dataset.seconds));
     el.textContent = fmt(s);
     el.dataset.seconds = String(Math.max(0, s - 1));
+    if (s === 0 && el.id === "team-countdown") stopJoining();
   }
 }
 tick();

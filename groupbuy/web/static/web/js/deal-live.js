@@ -123,6 +123,20 @@ function render(root, progress, sentMs = null) {
   }
 }
 
+// At the deadline by the synchronised clock (docs/clock.md), stop offering to
+// join: the server's push that the deal closed comes seconds later (the close
+// job, then the reload), and until 2026-12-06 the join form stayed meanwhile.
+// The parts marked data-join-until-deadline are hidden and their controls
+// disabled; data-join-ended says why. A join sent anyway is refused by the
+// server (deadline_passed, by how many ms).
+export function endJoining(doc) {
+  for (const part of doc.querySelectorAll("[data-join-until-deadline]")) {
+    part.hidden = true;
+    for (const control of part.querySelectorAll("button, input, select")) control.disabled = true;
+  }
+  for (const note of doc.querySelectorAll("[data-join-ended]")) note.hidden = false;
+}
+
 const REFETCH_AFTER_LATE_MS = 5000;
 const REFETCH_SPREAD_MS = 3000;
 
@@ -136,6 +150,9 @@ export function init(root) {
       window.setTimeout(reloadPage, 500);
     });
   }
+  document
+    .getElementById("deal-countdown")
+    ?.addEventListener("countdown:ended", () => endJoining(document));
   if (!dealId || !("WebSocket" in window)) return;
   progressRegion(root);
   const path = `/ws/deals/${encodeURIComponent(dealId)}/`;
