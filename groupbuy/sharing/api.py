@@ -20,6 +20,7 @@ from groupbuy.core.pagination import (
 )
 from groupbuy.core.streaming import file_response
 from groupbuy.core.times import api_time
+from groupbuy.deals.schemas import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.sharing import selectors, services, webpush
 from groupbuy.sharing.contacts import (
     Contact,
@@ -118,6 +119,16 @@ class ShareSendIn(Schema):
     )
     member_ids: list[str] = Field(default_factory=list, max_length=MAX_LISTED_NUMBERS)
     comment: str = ""
+    idempotency_key: str | None = Field(
+        default=None,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description=(
+            "A new random key per share sent (a UUID fits): sent again with the "
+            "same request, it answers the share the first one sent (200) and "
+            "sends nothing more; with another product, group buy or recipients, "
+            "a 409 idempotency_key_reused."
+        ),
+    )
 
 
 class ThreadMessageIn(Schema):
@@ -274,25 +285,34 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
         contacts=contacts,
         comment=payload.comment,
         voice_note=voice_note,
+        idempotency_key=payload.idempotency_key or "",
     )
 
 
-@router.post("/shares", response={201: dict})
+def _sent(share: Share) -> Status:
+    """201 with a share just sent; 200 with the one an earlier request with
+    the same ``idempotency_key`` sent."""
+    return Status(200 if share.is_repeat else 201, share_as_dict(share))
+
+
+@router.post("/shares", response={200: dict, 201: dict})
 def share_send(request, payload: ShareSendIn):
     """Share a product or group buy with phone numbers and/or members; a
-    recipient given as ``{"address", "name"}`` shows by that name to me only."""
-    return Status(201, share_as_dict(_share_send(request, payload)))
+    recipient given as ``{"address", "name"}`` shows by that name to me only.
+
+    With an ``idempotency_key`` the same request sent again answers the share
+    the first one sent, 200, and sends nothing more."""
+    return _sent(_share_send(request, payload))
 
 
-@router.post("/shares/with-voice-note", response={201: dict})
+@router.post("/shares/with-voice-note", response={200: dict, 201: dict})
 def share_send_with_voice_note(
     request, payload: Form[ShareSendIn], voice_note: File[UploadedFile]
 ):
     """The same as ``POST /shares``, as multipart form data with a voice note
     (WebM, Ogg, MP3, WAV or M4A); repeat ``recipients`` for several numbers,
     each a string (a form field cannot hold a name with it)."""
-    share = _share_send(request, payload, voice_note=voice_note)
-    return Status(201, share_as_dict(share))
+    return _sent(_share_send(request, payload, voice_note=voice_note))
 
 
 @router.get("/threads/{share_id}/voice-note", response={200: None})

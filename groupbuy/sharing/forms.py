@@ -1,4 +1,5 @@
 import json
+import secrets
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,12 @@ class ShareForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}),
     )
+    # One per compose form shown (ShareForm.new_key): the form sent again (a
+    # double tap, the back button) answers the share the first one sent
+    # (share_send) instead of sending a second.
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput
+    )
 
     def clean_recipient_names(self) -> dict[str, str]:
         text = self.cleaned_data.get("recipient_names") or ""
@@ -54,6 +61,17 @@ class ShareForm(forms.Form):
         for message in self.errors.pop("recipient_names", []):
             self.add_error(None, message)
         return cleaned
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_urlsafe(16)
+
+    def key_renew(self) -> None:
+        """Give the form shown again a new one-time key: its own already sent
+        another share (idempotency_key_reused), and sending it again is the
+        sender's new request."""
+        self.data = self.data.copy()
+        self.data["idempotency_key"] = self.new_key()
 
     def names(self) -> dict[str, str]:
         """The sender's names for the numbers they picked, {number: name}."""

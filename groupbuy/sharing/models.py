@@ -154,9 +154,23 @@ class Share(models.Model):
     last_activity_at = models.DateTimeField(
         db_index=True, verbose_name=_("last activity at")
     )
+    # The one-time key of the compose form shown, or an API client's: the same
+    # request sent again (a double tap, a retry after a lost answer) answers
+    # the share it sent (``share_send``), settled by the constraint below when
+    # the two arrive at once.
+    idempotency_key = models.CharField(
+        max_length=64, blank=True, default="", verbose_name=_("idempotency key")
+    )
 
     class Meta:
         ordering = ["-last_activity_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="sharing_share_idempotency_key_once",
+            ),
+        ]
         verbose_name = _("share")
         verbose_name_plural = _("shares")
 

@@ -64,7 +64,11 @@ def _target(request: HttpRequest):
 @domain_errors_as_http
 def compose(request: HttpRequest) -> HttpResponse:
     product, deal = _target(request)
-    form = ShareForm(request.POST or None, request.FILES or None)
+    form = ShareForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"idempotency_key": ShareForm.new_key()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             count = len(form.numbers()) + len(form.members())
@@ -80,9 +84,10 @@ def compose(request: HttpRequest) -> HttpResponse:
                 contacts=list({c.address: c for c in contacts}.values()),
                 comment=form.cleaned_data["comment"],
                 voice_note=form.cleaned_data.get("voice_note"),
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            _compose_error(form, error)
         else:
             messages.success(request, _("Shared."))
             return redirect("sharing:thread", share.public_id)
@@ -93,6 +98,22 @@ def compose(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if form.errors else 200
     return render(request, "sharing/compose.html", context, status=status)
+
+
+def _compose_error(form: ShareForm, error: DomainError) -> None:
+    if error.code != "idempotency_key_reused":
+        add_domain_error(form, error)
+        return
+    # The page sent once already (shown again from the history, then changed):
+    # say so in its words, and let the next Send be a new share.
+    form.add_error(
+        None,
+        _(
+            "This page already sent a share to other people. Check the "
+            "recipients and send again to share with them too."
+        ),
+    )
+    form.key_renew()
 
 
 @login_required

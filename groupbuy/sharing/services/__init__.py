@@ -18,6 +18,7 @@ from groupbuy.sharing.services.shares import (
     mask_address,
     share_link_get_or_create,
     share_send,
+    share_sent_with,
     shares_claim,
 )
 from groupbuy.sharing.services.threads import (
@@ -39,6 +40,7 @@ __all__ = [
     "recipient_count_check",
     "share_link_get_or_create",
     "share_send",
+    "share_sent_with",
     "shares_claim",
     "thread_mark_read",
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.selectors import product_name_lazy
 from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict
 from groupbuy.core.ids import _ALPHABET
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.addresses import contact_hash, parse_address
@@ -96,7 +97,6 @@ def recipient_label(contact: Contact) -> str:
     return mask_address(contact)
 
 
-@transaction.atomic
 def share_send(
     *,
     actor,
@@ -105,6 +105,7 @@ def share_send(
     contacts: list[Contact],
     comment: str = "",
     voice_note=None,
+    idempotency_key: str = "",
 ) -> Share:
     """Share a product (or deal) card with people by phone number, all or none.
 
@@ -113,12 +114,98 @@ def share_send(
     number. A recipient reached by a number shows to the others by
     ``recipient_label`` until they reply, a member chosen by id by their name;
     the sender sees the name they gave the contact (``Contact.name``), if any.
+
+    With ``idempotency_key`` (the compose form's one-time key, or an API
+    client's), the same request sent again by the same sender, at once or
+    later, returns the share the first one sent and sends nothing more
+    (``is_repeat`` is then True on the answer); the key sent with another
+    product, group buy or recipients is refused (``Conflict``
+    idempotency_key_reused), nothing sent.
     """
     comment = check_text(comment, field="comment")
     voice_type = voice_note_check(voice_note) if voice_note is not None else ""
     recipients = _recipients(actor=actor, contacts=contacts)
     if deal is not None and deal.product_id != product.pk:
         raise SharingError("deal_mismatch", _("That group buy is for another product."))
+    asked = {"product": product, "deal": deal, "recipients": recipients}
+    earlier = share_sent_with(actor=actor, idempotency_key=idempotency_key)
+    if earlier is not None:
+        return _same_request(earlier, **asked)
+    try:
+        with transaction.atomic():
+            share = _share_insert(
+                actor=actor,
+                product=product,
+                deal=deal,
+                recipients=recipients,
+                comment=comment,
+                voice_note=voice_note,
+                voice_type=voice_type,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # The same key sent at the same moment won: its share is the answer.
+        earlier = share_sent_with(actor=actor, idempotency_key=idempotency_key)
+        if earlier is None:
+            raise
+        return _same_request(earlier, **asked)
+    share.is_repeat = False
+    return share
+
+
+def share_sent_with(*, actor, idempotency_key: str) -> Share | None:
+    """Return the share ``actor`` sent with ``idempotency_key``, None if none
+    (what ``share_send`` would answer again)."""
+    if not idempotency_key or not getattr(actor, "pk", None):
+        return None
+    return Share.objects.filter(sender=actor, idempotency_key=idempotency_key).first()
+
+
+def _recipient_keys(recipients: list[tuple[Contact, object]]) -> set[tuple]:
+    return {
+        ("member", member.pk) if member else ("address", contact.address_hash)
+        for contact, member in recipients
+    }
+
+
+def _same_request(earlier: Share, *, product, deal, recipients) -> Share:
+    """Return ``earlier``, the share a key sent, if it is what this request
+    asks for; refuse the key sent again with another product, group buy or
+    recipients (they would otherwise silently get nothing)."""
+    sent_to = {
+        ("member", user_id) if user_id else ("address", address_hash)
+        for user_id, address_hash in earlier.participants.filter(
+            role=Participant.Role.RECIPIENT
+        ).values_list("user_id", "address_hash")
+    }
+    same = (
+        earlier.product_id == product.pk
+        and earlier.deal_id == (deal.pk if deal is not None else None)
+        and sent_to == _recipient_keys(recipients)
+    )
+    if not same:
+        raise Conflict(
+            "idempotency_key_reused",
+            _(
+                "This request's key already sent another share; send a new key "
+                "for a new one."
+            ),
+        )
+    earlier.is_repeat = True
+    return earlier
+
+
+def _share_insert(
+    *,
+    actor,
+    product,
+    deal,
+    recipients: list[tuple[Contact, object]],
+    comment: str,
+    voice_note,
+    voice_type: str,
+    idempotency_key: str,
+) -> Share:
     now = timezone.now()
     share = Share.objects.create(
         sender=actor,
@@ -127,6 +214,7 @@ def share_send(
         link=share_link_get_or_create(product=product, deal=deal),
         comment=comment,
         voice_note_type=voice_type,
+        idempotency_key=idempotency_key,
         created_at=now,
         last_activity_at=now,
     )

@@ -748,3 +748,151 @@ def test_the_api_schema_takes_a_recipient_as_a_string_or_an_object(client):
     ]
     assert set(schemas["RecipientIn"]["properties"]) == {"address", "name"}
     assert schemas["RecipientIn"]["required"] == ["address"]
+
+
+KEY = "3b241101-e2bb-4255-8caf-4136c566a962"
+
+
+def test_a_share_sent_again_with_its_key_answers_the_first_share(client):
+    from groupbuy.notify.models import Invitation, Notification
+
+    # given a sender and a share with a one-time key
+    sender, friend = make_user(), make_user()
+    headers = bearer(sender)
+    body = {
+        "product_id": make_product().public_id,
+        "recipients": [friend.phone, {"address": STRANGER, "name": "Mum"}],
+        "idempotency_key": KEY,
+    }
+
+    def send(payload):
+        return client.post(
+            "/api/sharing/shares",
+            payload,
+            content_type="application/json",
+            headers=headers,
+        )
+
+    # when it is sent twice
+    first, again = send(body), send(body)
+    # then the second answers the share the first sent, 200, and sends nothing
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert Share.objects.count() == 1
+    assert Notification.objects.filter(recipient=friend).count() == 1
+    assert Invitation.objects.count() == 1
+    # and without a key every request sends one, as before
+    unkeyed = {**body, "idempotency_key": None}
+    assert [send(unkeyed).status_code for _ in range(2)] == [201, 201]
+    assert Share.objects.count() == 3
+
+
+def test_a_share_key_sent_with_another_share_is_a_409_and_a_bad_one_a_422(client):
+    # given a share sent with a key
+    sender, friend, other = make_user(preferred_language="en"), make_user(), make_user()
+    headers = bearer(sender)
+    product = make_product()
+    body = {
+        "product_id": product.public_id,
+        "recipients": [friend.phone],
+        "idempotency_key": KEY,
+    }
+
+    def send(payload):
+        return client.post(
+            "/api/sharing/shares",
+            payload,
+            content_type="application/json",
+            headers=headers,
+        )
+
+    assert send(body).status_code == 201
+    # when the key comes with other recipients or another group buy
+    deal = make_deal()
+    for changed in (
+        {"recipients": [other.phone]},
+        {"product_id": "", "deal_id": deal.public_id},
+    ):
+        refused = send({**body, **changed})
+        # then it is a 409 that sends nothing
+        assert refused.status_code == 409, changed
+        assert refused.json() == {
+            "code": "idempotency_key_reused",
+            "message": (
+                "This request's key already sent another share; send a new key "
+                "for a new one."
+            ),
+            "fields": {},
+        }
+    # and a malformed key is a 422 naming it
+    for key in ("short", "no spaces allowed here!", "x" * 37):
+        malformed = send({**body, "idempotency_key": key})
+        assert malformed.status_code == 422, key
+        assert malformed.json()["code"] == "invalid"
+        assert any("idempotency_key" in field for field in malformed.json()["fields"])
+    assert Share.objects.count() == 1
+    assert not Share.objects.filter(participants__user=other).exists()
+
+
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_someone_else_sending_my_key_gets_their_own_share_not_mine(client, outsider):
+    # given my share sent with a key
+    sender, friend = make_user(), make_user()
+    body = {
+        "product_id": make_product().public_id,
+        "recipients": [friend.phone],
+        "idempotency_key": KEY,
+    }
+    mine = client.post(
+        "/api/sharing/shares",
+        body,
+        content_type="application/json",
+        headers=bearer(sender),
+    )
+    # when someone else sends the same request with the same key
+    intruder = make_user() if outsider == "another user" else merchant_owner()
+    theirs = client.post(
+        "/api/sharing/shares",
+        body,
+        content_type="application/json",
+        headers=bearer(intruder),
+    )
+    # then they sent a share of their own and learnt nothing of mine
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert theirs.json()["id"] != mine.json()["id"]
+    assert Share.objects.get(public_id=theirs.json()["id"]).sender == intruder
+
+
+def test_a_voice_note_share_sent_again_with_its_key_is_sent_once(client):
+    # given a share with a voice note and a key, as multipart form data
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sender = make_user()
+    headers = bearer(sender)
+    product = make_product()
+
+    def send():
+        return client.post(
+            "/api/sharing/shares/with-voice-note",
+            {
+                "product_id": product.public_id,
+                "recipients": [STRANGER],
+                "idempotency_key": KEY,
+                "voice_note": SimpleUploadedFile("note.ogg", OGG, "audio/ogg"),
+            },
+            headers=headers,
+        )
+
+    # when it is sent twice
+    first, again = send(), send()
+    # then the second answers the first share, 200
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert Share.objects.count() == 1
+
+
+def test_the_api_schema_documents_the_share_key(client):
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    key = schemas["ShareSendIn"]["properties"]["idempotency_key"]
+    assert key["anyOf"][0]["pattern"] == "^[A-Za-z0-9_-]{16,36}$"
+    assert "answers the share the first one sent (200)" in key["description"]

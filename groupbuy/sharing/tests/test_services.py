@@ -6,8 +6,8 @@ from django.utils import timezone, translation
 
 from groupbuy.accounts.models import User
 from groupbuy.accounts.signals import phone_verified
-from groupbuy.core.errors import Forbidden
-from groupbuy.notify.models import Notification
+from groupbuy.core.errors import Conflict, Forbidden
+from groupbuy.notify.models import Invitation, Notification
 from groupbuy.notify.sms import MemorySmsBackend
 from groupbuy.realtime.publish import user_group
 from groupbuy.sharing.contacts import Contact, phone_hash
@@ -626,3 +626,77 @@ def test_the_senders_names_for_contacts_are_in_their_export_only_and_erased():
     # then her names for her contacts go with it
     assert other_share.participants.get(role="recipient").contact_name == ""
     assert not Participant.objects.exclude(contact_name="").exists()
+
+
+def _send_with_key(sender, *, product, addresses, key="compose-form-key-001"):
+    return share_send(
+        actor=sender,
+        product=product,
+        contacts=[Contact(name="", address=address) for address in addresses],
+        comment="Look!",
+        idempotency_key=key,
+    )
+
+
+def test_a_share_sent_again_with_its_key_is_sent_once(
+    django_capture_on_commit_callbacks,
+):
+    # given a sender, a member and a number without an account
+    sender, friend = make_user(), make_user()
+    product = make_product()
+    # when the same share is sent twice with the compose form's one key
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _send_with_key(
+            sender, product=product, addresses=[friend.phone, STRANGER]
+        )
+        again = _send_with_key(
+            sender, product=product, addresses=[STRANGER, friend.phone]
+        )
+    # then the second answers the first share, and nothing more was sent
+    assert again.pk == first.pk
+    assert (first.is_repeat, again.is_repeat) == (False, True)
+    assert Share.objects.count() == 1
+    assert first.participants.count() == 3
+    assert Notification.objects.filter(recipient=friend).count() == 1
+    assert Invitation.objects.count() == 1
+    assert len(MemorySmsBackend.outbox) == 1
+
+
+def test_a_key_sent_again_with_another_share_is_refused_and_sends_nothing():
+    # given a share sent with a key
+    sender, friend, other = make_user(), make_user(), make_user()
+    product = make_product()
+    _send_with_key(sender, product=product, addresses=[friend.phone])
+    # when the key comes again with other recipients, or another product
+    for product_sent, addresses in (
+        (product, [other.phone]),
+        (product, [friend.phone, STRANGER]),
+        (make_product(name_en="Oolong", name_zh="乌龙"), [friend.phone]),
+    ):
+        with pytest.raises(Conflict) as refused:
+            _send_with_key(sender, product=product_sent, addresses=addresses)
+        # then it is refused as a reused key, and nothing is sent
+        assert (refused.value.code, refused.value.status) == (
+            "idempotency_key_reused",
+            409,
+        )
+    assert Share.objects.count() == 1
+    assert not Notification.objects.filter(recipient=other).exists()
+    assert Invitation.objects.count() == 0
+
+
+def test_keys_are_each_senders_own_and_no_key_sends_every_time():
+    # given two senders who happen to send the same key
+    ann, bo, friend = make_user(), make_user(), make_user()
+    product = make_product()
+    # when each sends with it, and Ann twice more with no key
+    anns = _send_with_key(ann, product=product, addresses=[friend.phone])
+    bos = _send_with_key(bo, product=product, addresses=[friend.phone])
+    unkeyed = [
+        _send_with_key(ann, product=product, addresses=[friend.phone], key="")
+        for _ in range(2)
+    ]
+    # then each got their own share, and every unkeyed request sent one
+    assert bos.pk != anns.pk and bos.sender == bo
+    assert len({anns.pk, *(share.pk for share in unkeyed)}) == 3
+    assert Notification.objects.filter(recipient=friend).count() == 4

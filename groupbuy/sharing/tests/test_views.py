@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from groupbuy.notify.models import Invitation, Notification
 from groupbuy.sharing.models import ContactBook, Share
 from groupbuy.sharing.services import message_post
 from groupbuy.sharing.static_version import static_files_version
@@ -570,3 +571,60 @@ def test_the_service_worker_changes_when_a_static_file_does(client, settings, tm
     version = re.compile(r'const VERSION = "(groupbuy-v2-[0-9a-f]{12})";')
     assert version.search(before) and version.search(after)
     assert version.search(before).group(1) != version.search(after).group(1)
+
+
+def _shown_key(response) -> str:
+    """The compose form's one-time key, as the page holds it."""
+    html = response.content.decode()
+    return html.split('name="idempotency_key" value="')[1].split('"')[0]
+
+
+def test_the_compose_form_sent_twice_shares_once(client):
+    # given a sender on the compose page, a member and a number with no account
+    sender, friend = make_user(), make_user()
+    deal = make_deal()
+    url = f"/sharing/new/?deal={deal.public_id}"
+    client.force_login(sender)
+    key = _shown_key(client.get(url))
+    post = {"recipients": f"{friend.phone}\n{STRANGER}", "idempotency_key": key}
+    # when Send is tapped twice
+    first, second = client.post(url, post), client.post(url, post)
+    # then both lead to the one thread, with the success message, and the
+    # member and the number were each told once
+    share = Share.objects.get()
+    thread = f"/sharing/threads/{share.public_id}/"
+    assert (first.status_code, first["Location"]) == (302, thread)
+    assert (second.status_code, second["Location"]) == (302, thread)
+    assert "Shared." in client.get(thread).content.decode()
+    assert Notification.objects.filter(recipient=friend).count() == 1
+    assert Invitation.objects.count() == 1
+    # and the page shown again has a new key
+    assert _shown_key(client.get(url)) not in ("", key)
+
+
+def test_the_compose_form_sent_again_to_others_says_so_and_sends_on_the_next_tap(
+    client,
+):
+    # given a share sent from the compose page
+    sender, friend, other = make_user(), make_user(), make_user()
+    deal = make_deal()
+    url = f"/sharing/new/?deal={deal.public_id}"
+    client.force_login(sender)
+    key = _shown_key(client.get(url))
+    client.post(url, {"recipients": friend.phone, "idempotency_key": key})
+    # when the page is shown again from the history and sent to someone else
+    refused = client.post(url, {"recipients": other.phone, "idempotency_key": key})
+    # then it says so, sends nothing, and the form shown holds a new key
+    assert refused.status_code == 400
+    assert "This page already sent a share to other people" in (
+        refused.content.decode()
+    )
+    assert Share.objects.count() == 1
+    assert not Notification.objects.filter(recipient=other).exists()
+    new_key = _shown_key(refused)
+    assert new_key not in ("", key)
+    # when Send is tapped again, the share goes to them
+    sent = client.post(url, {"recipients": other.phone, "idempotency_key": new_key})
+    assert sent.status_code == 302
+    assert Share.objects.count() == 2
+    assert Notification.objects.filter(recipient=other).count() == 1
