@@ -3,7 +3,7 @@
 A shares a deal with B's number (A's thread shows it masked, not B's name) → B
 sees it arrive live → B replies → A sees the reply live, named; A picks B from her
 contacts as "妈妈" and a friend from a vCard, and only A's thread shows those names;
-a friend without
+a double tap on Send shares once; a friend without
 an account follows the SMS invitation, signs up with that number and finds the
 shared card; a thread stays readable offline and a reply written offline is
 delivered when the network returns; any other page opened offline is the offline
@@ -189,6 +189,91 @@ def test_the_names_a_sender_picks_show_in_their_thread_only(chromium, groupbuy_s
         assert page_b.inner_text("#thread-people") == "Ann, Bo, +86139****0053"
         html = page_b.content()
         assert "妈妈" not in html and "Cy from work" not in html
+
+
+RECORD_THE_BUTTON_ON_SUBMIT = """() => {
+  sessionStorage.setItem("sends", "[]");
+  document.getElementById("share-form").addEventListener("submit", () => {
+    const button = document.getElementById("share-submit");
+    const sends = JSON.parse(sessionStorage.getItem("sends"));
+    sends.push([button.disabled, button.getAttribute("aria-busy"), button.textContent]);
+    sessionStorage.setItem("sends", JSON.stringify(sends));
+  });
+}"""
+
+
+# A submit event dispatched by a script sends no request: the page's script
+# sees the form sent, and nothing else happens.
+BUSY_SENDING = """() => document.getElementById("share-form").dispatchEvent(
+  new Event("submit", {cancelable: true}))"""
+
+
+def is_share_post(request) -> bool:
+    return request.method == "POST" and "/sharing/new/" in request.url
+
+
+def test_a_double_tap_on_send_shares_once(chromium, groupbuy_server):
+    deal = groupbuy_server.seed(
+        "seed_open_deal(gtin='6901234567090', tiers=[(2, 1500)], stock=20)"
+    )["deal"]
+    with browser_page(chromium, groupbuy_server) as (_context, page):
+        # given A on the share page of a deal, with a number typed
+        sign_up(page, groupbuy_server, phone="139 5555 0061", name="Ann")
+        page.goto(f"/deals/{deal}/")
+        page.click("#share-button")
+        page.wait_for_url("**/sharing/new/**")
+        page.fill("#id_recipients", "139 5555 0063")
+        sent = []
+        page.on("request", lambda r: sent.append(r.url) if is_share_post(r) else None)
+        # and the page notes how the button looks each time the form is sent
+        # (after compose.js has had its say), where the next page can read it
+        page.evaluate(RECORD_THE_BUTTON_ON_SUBMIT)
+
+        # when A taps Send twice in a row, as a phone's double tap does
+        page.dblclick("#share-submit")
+        page.wait_for_url("**/sharing/threads/**")
+
+        # then one request went, while the button was busy and disabled
+        assert len(sent) == 1
+        seen = page.evaluate("() => JSON.parse(sessionStorage.getItem('sends'))")
+        assert seen == [[True, "true", "Sending…"]]
+        # and A has one thread
+        threads = page.evaluate(
+            "() => fetch('/api/sharing/threads?box=sent').then(r => r.json())"
+        )
+        assert len(threads["items"]) == 1
+        assert page.url.endswith(f"/sharing/threads/{threads['items'][0]['id']}/")
+
+        # when A goes back to the share page, its Send button works
+        page.go_back()
+        page.wait_for_url("**/sharing/new/**")
+        button = page.locator("#share-submit")
+        assert button.is_enabled() and button.inner_text() == "Send"
+
+        # when the page is busy sending (a submit event that sends nothing:
+        # the answer is as good as on its way), with the page's clock under
+        # the test's control
+        page.clock.install()
+        page.reload()
+        page.evaluate(BUSY_SENDING)
+        assert button.is_disabled() and button.inner_text() == "Sending…"
+        # and it is shown again from the browser's back/forward cache (which
+        # Playwright's Chromium turns off: its pageshow event stands in)
+        page.evaluate(
+            "() => window.dispatchEvent("
+            "new PageTransitionEvent('pageshow', {persisted: true}))"
+        )
+        # then the button is back, no longer busy
+        assert button.is_enabled() and button.inner_text() == "Send"
+        assert button.get_attribute("aria-busy") is None
+
+        # when it is busy again and no answer comes for 20 seconds
+        page.evaluate(BUSY_SENDING)
+        page.clock.run_for(19_000)
+        assert button.is_disabled()
+        page.clock.run_for(1_000)
+        # then the button is back too (sending again answers the same share)
+        assert button.is_enabled() and button.inner_text() == "Send"
 
 
 def test_a_friend_without_an_account_signs_up_and_finds_the_share(

@@ -18,8 +18,45 @@ function addNumber(phone, name = "") {
   names = added.names;
 }
 
-document.getElementById("share-form")?.addEventListener("submit", () => {
+// Sending: the button is busy and disabled from the first tap, so a second tap
+// (a phone's double tap, 30-150 ms apart) sends nothing more; the form's one-time
+// idempotency_key makes any request that still goes out again (Enter pressed
+// twice, a retry) answer the same share. The button comes back when the page
+// does (the back button, from the browser's cache) and, should the answer never
+// come (the user stopped the page, a network that hangs), after a while. The
+// form says data-busy="off": the pages' shared busy-forms.js leaves it to this.
+const form = document.getElementById("share-form");
+const sendButton = document.getElementById("share-submit");
+const sendLabel = sendButton?.textContent;
+const SEND_AGAIN_AFTER_MS = 20_000;
+let sending = false;
+let sendAgainTimer = 0;
+
+function sendingShown(isSending) {
+  sending = isSending;
+  clearTimeout(sendAgainTimer);
+  if (!sendButton) return;
+  sendButton.disabled = isSending;
+  sendButton.textContent = isSending ? gettext("Sending…") : sendLabel;
+  if (isSending) {
+    sendButton.setAttribute("aria-busy", "true");
+    sendAgainTimer = setTimeout(() => sendingShown(false), SEND_AGAIN_AFTER_MS);
+  } else {
+    sendButton.removeAttribute("aria-busy");
+  }
+}
+
+form?.addEventListener("submit", (event) => {
+  if (sending) {
+    event.preventDefault();
+    return;
+  }
   if (namesInput) namesInput.value = namesField(numbers.value, names);
+  sendingShown(true);
+});
+
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) sendingShown(false);
 });
 
 function showContacts(contacts) {
