@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.pagination import PageOut
 from groupbuy.coupons.models import Coupon, Redemption
-from groupbuy.coupons.services.redeeming import IDEMPOTENCY_KEY_PATTERN
 
 
 class CouponOut(Schema):

@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
@@ -24,7 +25,6 @@ from groupbuy.deals.merchant_selectors import (
     sales_period,
 )
 from groupbuy.deals.schemas import (
-    IDEMPOTENCY_KEY_PATTERN,
     AddStockIn,
     DealCreateIn,
     DealDetailOut,

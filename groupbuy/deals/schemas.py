@@ -12,6 +12,7 @@ from pydantic import Field
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.models import Deal
@@ -26,11 +27,6 @@ SETTLEMENT_MODES = {
     "description": "on_close: the merchant is paid when the deal succeeds; "
     "on_redemption: each coupon redeemed pays its share.",
 }
-
-
-# An API client's one-time key for a create (16 to 36 letters, digits, - or _;
-# a UUID fits), as the coupons' redemption takes one.
-IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,36}$"
 
 
 class TierIO(Schema):

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import Discriminator, Tag
 
 from groupbuy.core.errors import id_in_request
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.pagination import (
     PageIn,
     page_payload,
@@ -20,7 +21,6 @@ from groupbuy.core.pagination import (
 )
 from groupbuy.core.streaming import file_response
 from groupbuy.core.times import api_time
-from groupbuy.deals.schemas import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.sharing import selectors, services, webpush
 from groupbuy.sharing.contacts import (
     Contact,

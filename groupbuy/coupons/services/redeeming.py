@@ -17,6 +17,7 @@ from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_staff_branch
 from groupbuy.catalog.selectors import branch_open_locked
 from groupbuy.core.audit import audit_log
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import codec
 from groupbuy.coupons.errors import CouponError
@@ -32,10 +33,9 @@ from groupbuy.coupons.services.keys import (
 logger = logging.getLogger(__name__)
 
 # A till's one-time key for one redemption (the console's form token, or an API
-# client's): it becomes the redemption's nonce, beside the merchant's id, which
-# must fit the nonce's 64 characters ("online:" + "mer_…" (20) + ":" + 36). A
-# UUID fits.
-IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,36}$"
+# client's, core.idempotency's shape): it becomes the redemption's nonce, beside
+# the merchant's id, which must fit the nonce's 64 characters ("online:" +
+# "mer_…" (20) + ":" + 36).
 
 
 def code_error(error: codec.CodeError) -> CouponError:
