@@ -1,9 +1,12 @@
 """Accounts in a real browser against `groupbuy serve`: sign up with the SMS code
 read from the file outbox → log out and log in → reset the password by code →
 choose the messages beyond the inbox → ask to delete the account, confirming
-first."""
+first; and change the phone number by a code texted to the new one."""
 
 from __future__ import annotations
+
+import json
+import time
 
 import pytest
 
@@ -83,3 +86,50 @@ def test_sign_up_with_sms_code_log_in_and_reset_the_password(page, groupbuy_serv
     page.click("#erasure-confirm")
     page.wait_for_selector("#erasure-pending")
     assert page.locator("#erasure-cancel").is_visible()
+
+
+def test_change_the_phone_number_by_a_code_sent_to_the_new_one(page, groupbuy_server):
+    # given a shopper signed in with one number
+    sign_up(
+        page, groupbuy_server, phone="139 0000 6789", password=PASSWORD, name="Mover"
+    )
+
+    # when, from their profile, they ask to move to a new number with their
+    # password, and enter the code texted to the new number
+    page.click("#nav-profile")
+    page.click("#profile-phone-change-link")
+    page.fill("#id_new_phone", "139 0000 6790")
+    page.fill("#id_password", PASSWORD)
+    page.click("#phone-change-submit")
+    page.wait_for_url("**/me/phone/change/vrf_*/")
+    verification_id = verification_id_from(page.url)
+    page.fill("#id_code", code_from_outbox(groupbuy_server.data_dir, verification_id))
+    page.click("#code-submit")
+
+    # then their profile gives the new number
+    page.wait_for_selector("#profile-phone")
+    assert page.inner_text("#profile-phone") == "+8613900006790"
+    # and the old number was told, by SMS, of the change
+    told = (
+        groupbuy_server.data_dir
+        / "outbox"
+        / "sms"
+        / (f"phone-changed-{verification_id}.json")
+    )
+    deadline = time.monotonic() + 10
+    while not told.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert json.loads(told.read_text(encoding="utf-8"))["phone"] == "+8613900006789"
+
+    # and they sign in with the new number from now on, not the old one
+    _log_out(page)
+    page.goto("/login/")
+    page.fill("#id_phone", "139 0000 6789")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#form-errors")
+    page.fill("#id_phone", "139 0000 6790")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#nav-logout")
+    assert page.inner_text("#nav-profile") == "Mover"
