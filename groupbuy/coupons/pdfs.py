@@ -82,6 +82,19 @@ def _small(pdf: FPDF, text: str) -> None:
     _line(pdf, text, size=9, height=5)
 
 
+def _adjustment(pdf: FPDF, adjustment, when) -> None:
+    """A coupon's units settled other than by redemption (an expiry, a refund),
+    negative where the merchant's money was taken back."""
+    taken_back = adjustment.outcome == adjustment.Outcome.TAKEN_BACK
+    amount = -adjustment.amount_fen if taken_back else adjustment.amount_fen
+    _small(
+        pdf,
+        f"{format_local_time(when)}  {adjustment.coupon.serial}"
+        f"  ×{adjustment.quantity}  {format_fen(amount)}"
+        f"  {adjustment.get_outcome_display()}",
+    )
+
+
 def _time_zone_note() -> str:
     return _("Times are in the %(zone)s time zone.") % {"zone": settings.TIME_ZONE}
 
@@ -168,26 +181,12 @@ def statement_pdf(statement) -> bytes:
             )
         if statement.expiries:
             _line(pdf, _("Expired unredeemed"))
-        for e in statement.expiries:
-            taken_back = e.outcome == e.Outcome.TAKEN_BACK
-            amount = -e.amount_fen if taken_back else e.amount_fen
-            _small(
-                pdf,
-                f"{format_local_time(e.settled_at)}  {e.coupon.serial}  ×{e.quantity}"
-                f"  {format_fen(amount)}"
-                f"  {e.get_outcome_display()}",
-            )
+        for expiry in statement.expiries:
+            _adjustment(pdf, expiry, expiry.settled_at)
         if statement.refunds:
             _line(pdf, _("Refunded unused"))
         for refund in statement.refunds:
-            taken_back = refund.outcome == refund.Outcome.TAKEN_BACK
-            amount = -refund.amount_fen if taken_back else refund.amount_fen
-            _small(
-                pdf,
-                f"{format_local_time(refund.refunded_at)}  {refund.coupon.serial}"
-                f"  ×{refund.quantity}  {format_fen(amount)}"
-                f"  {refund.get_outcome_display()}",
-            )
+            _adjustment(pdf, refund, refund.refunded_at)
         if statement.conflicts:
             _line(pdf, _("Conflicts (not paid; for disputes)"))
         for c in statement.conflicts:

@@ -381,18 +381,9 @@ def _csv_expiry(statement: Statement, expiry: CouponExpiry) -> list:
         amount, fee = -expiry.amount_fen, -statement.fee_returned_fen(expiry)
     else:
         amount = fee = 0
-    return [
-        _("Expired unredeemed"),
-        _local_time(expiry.settled_at),
-        expiry.coupon.serial,
-        spreadsheet_cell(expiry.coupon.order.deal.title),
-        expiry.quantity,
-        format_fen_for_spreadsheet(amount),
-        format_fen_for_spreadsheet(fee),
-        "",
-        "",
-        f"{expiry.get_outcome_display()}: {format_fen(expiry.amount_fen)}",
-    ]
+    return _csv_adjustment(
+        _("Expired unredeemed"), expiry, expiry.settled_at, amount=amount, fee=fee
+    )
 
 
 def _csv_refund(statement: Statement, refund: CouponRefund) -> list:
@@ -401,18 +392,26 @@ def _csv_refund(statement: Statement, refund: CouponRefund) -> list:
         fee = -statement.refund_fee_returned_fen(refund)
     else:
         amount = fee = 0
+    return _csv_adjustment(
+        _("Refunded unused"), refund, refund.refunded_at, amount=amount, fee=fee
+    )
+
+
+def _csv_adjustment(label: str, adjustment, when, *, amount: int, fee: int) -> list:
+    """A row for a coupon's units settled other than by redemption (an expiry,
+    a refund): what the merchant's money moved by, and the outcome in words."""
     return [
-        _("Refunded unused"),
-        _local_time(refund.refunded_at),
-        refund.coupon.serial,
-        spreadsheet_cell(refund.coupon.order.deal.title),
-        refund.quantity,
+        label,
+        _local_time(when),
+        adjustment.coupon.serial,
+        spreadsheet_cell(adjustment.coupon.order.deal.title),
+        adjustment.quantity,
         format_fen_for_spreadsheet(amount),
         format_fen_for_spreadsheet(fee),
         "",
         "",
         spreadsheet_cell(
-            f"{refund.get_outcome_display()}: {format_fen(refund.amount_fen)}"
+            f"{adjustment.get_outcome_display()}: {format_fen(adjustment.amount_fen)}"
         ),
     ]
 
