@@ -34,12 +34,13 @@ registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
 - hands a shopper's cancellation, a merchant's refund and the payment
   window's expiry of a kept order to ``order_leave(actor=, order=, reason=,
   refund=)`` (``refund=False``: only an unpaid order leaves), which returns the
-  order as it stands, and asks ``leave_refusal(order, now=)`` whether its
-  shopper may leave now (an error, or None), before the deals app's own rules
-  (the order awaiting payment or paid, the deal open, its deadline ahead): what
-  the order page, the cancel page and the API's ``can_cancel`` go by, so that
-  an order the keeper would not let go (a team place whose team is complete)
-  is never offered a cancel that changes nothing;
+  order as it stands, and asks ``leave_refusals(orders, now=)`` whether the
+  shoppers of orders it keeps may leave now (``{order pk: an error, or None}``,
+  one query for the lot: My orders asks for a whole page at once), after the
+  deals app's own rules (the order awaiting payment or paid, the deal open, its
+  deadline ahead): what the order page, the cancel page and the API's
+  ``can_cancel`` go by, so that an order the keeper would not let go (a team
+  place whose team is complete) is never offered a cancel that changes nothing;
 - hands paying again for a kept order whose payment was declined (the order
   page's "Try again", ``POST /api/deals/orders/{id}/pay-again``) to
   ``payment_retry(actor=, order=)``, which returns the order with its new
@@ -86,7 +87,7 @@ class OrderKeeper:
     deal_outcome: Callable[..., Outcome | None] | None = None
     sales: Callable[..., dict] | None = None
     payment_retry_refusal: Callable[..., object] | None = None
-    leave_refusal: Callable[..., object] | None = None
+    leave_refusals: Callable[..., dict] | None = None
     payment_retry: Callable[..., object] | None = None
     deals_not_failed: Callable[[], object] | None = None
 

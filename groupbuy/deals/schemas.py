@@ -17,7 +17,11 @@ from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.models import Deal
 from groupbuy.deals.selectors import deal_prices, orders_deposit_kept
-from groupbuy.deals.services import order_cancel_refusal, order_payment_retry_refusal
+from groupbuy.deals.services import (
+    order_cancel_refusal,
+    order_cancel_refusals,
+    order_payment_retry_refusal,
+)
 from groupbuy.escrow.services import intent_payer_url
 
 # The values a client may send, in the document (the service refuses others
@@ -368,9 +372,16 @@ def payment_out(request, order) -> dict | None:
 _KEPT_BY = {"merchant_payable": "merchant", "platform_revenue": "platform"}
 
 
-def order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
+def order_out(
+    request,
+    order,
+    *,
+    deposits_kept: dict | None = None,
+    cancel_refusals: dict | None = None,
+) -> dict:
     """Return the order's answer; ``deposits_kept`` is ``orders_deposit_kept``
-    of a list it is in, read once for the whole list (``order_outs``)."""
+    and ``cancel_refusals`` ``order_cancel_refusals`` of a list it is in, read
+    once for the whole list (``order_outs``)."""
     if deposits_kept is None:
         deposits_kept = orders_deposit_kept([order])
     kept = deposits_kept.get(order.pk)
@@ -397,22 +408,29 @@ def order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
         "payment": payment_out(request, order),
         "pickup_branch_id": getattr(order.pickup_branch, "public_id", None),
         "pickup_branch_name": getattr(order.pickup_branch, "name", None),
-        "can_cancel": _can_cancel(request, order),
+        "can_cancel": _can_cancel(request, order, cancel_refusals),
     }
 
 
-def _can_cancel(request, order) -> bool:
+def _can_cancel(request, order, cancel_refusals: dict | None) -> bool:
     asker = getattr(request, "auth", None) or getattr(request, "user", None)
     if order.shopper_id != getattr(asker, "pk", None):
         return False
-    return order_cancel_refusal(order, now=timezone.now()) is None
+    if cancel_refusals is None:
+        return order_cancel_refusal(order, now=timezone.now()) is None
+    return cancel_refusals[order.pk] is None
 
 
 def order_outs(request, orders) -> list[dict]:
-    """Return the orders' answers, reading their kept deposits at once."""
+    """Return the orders' answers, reading their kept deposits and whether
+    they can be cancelled at once."""
     orders = list(orders)
     kept = orders_deposit_kept(orders)
-    return [order_out(request, order, deposits_kept=kept) for order in orders]
+    refusals = order_cancel_refusals(orders, now=timezone.now())
+    return [
+        order_out(request, order, deposits_kept=kept, cancel_refusals=refusals)
+        for order in orders
+    ]
 
 
 def merchant_order_outs(request, orders) -> list[dict]:

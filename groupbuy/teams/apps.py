@@ -43,7 +43,7 @@ class TeamsConfig(AppConfig):
             deal_outcome,
             deal_sales,
             deals_not_failed,
-            order_leave_refusal,
+            order_leave_refusals,
         )
         from groupbuy.teams.services.outcomes import (
             team_deal_closing,
@@ -59,7 +59,7 @@ class TeamsConfig(AppConfig):
                 purpose=MEMBER_PURPOSE,
                 deal_closing=team_deal_closing,
                 order_leave=team_member_leave,
-                leave_refusal=order_leave_refusal,
+                leave_refusals=order_leave_refusals,
                 deal_outcome=deal_outcome,
                 deals_not_failed=deals_not_failed,
                 sales=deal_sales,

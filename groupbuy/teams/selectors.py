@@ -203,11 +203,15 @@ def member_leave_refusal(member: TeamMember) -> DomainError | None:
     return None
 
 
-def order_leave_refusal(order, *, now) -> DomainError | None:
-    """``deals.order_keepers`` hook: why the shopper of ``order`` cannot leave
-    the place it holds now (None when they can, or when it holds none)."""
-    member = TeamMember.objects.select_related("team").filter(order_id=order.pk).first()
-    return None if member is None else member_leave_refusal(member)
+def order_leave_refusals(orders, *, now) -> dict[int, DomainError | None]:
+    """``deals.order_keepers`` hook: why the shopper of each of ``orders``
+    cannot leave the place it holds now, by order pk (None when they can, or
+    when it holds none); one query for the lot."""
+    members = TeamMember.objects.select_related("team").filter(
+        order_id__in=[order.pk for order in orders]
+    )
+    refusals = {member.order_id: member_leave_refusal(member) for member in members}
+    return {order.pk: refusals.get(order.pk) for order in orders}
 
 
 def member_leave_refund_fen(member: TeamMember | None, *, now=None) -> int | None:

@@ -450,18 +450,25 @@ _TONES = {
 
 def order_views(orders) -> list[OrderView]:
     """Return ``order_view`` of each order, what a list shows, reading what was
-    kept of their deposits for all of them at once."""
+    kept of their deposits and whether they can be cancelled for all of them at
+    once."""
     from groupbuy.deals.selectors import orders_deposit_kept
+    from groupbuy.deals.services import order_cancel_refusals
 
     orders = list(orders)
     kept = orders_deposit_kept(orders)
-    views = [order_view(order) for order in orders]
+    refusals = order_cancel_refusals(orders, now=timezone.now())
+    views = [
+        order_view(order, can_cancel=refusals[order.pk] is None) for order in orders
+    ]
     for view in views:
         view.deposit_kept = kept.get(view.order.pk)
     return views
 
 
-def order_view(order: DealOrder) -> OrderView:
+def order_view(order: DealOrder, *, can_cancel: bool | None = None) -> OrderView:
+    """Return what the order's page says about it; ``can_cancel`` is what
+    ``order_cancel_refusals`` said of a list it is in (``order_views``)."""
     from groupbuy.deals.services import (
         order_cancel_refusal,
         order_payment_retry_refusal,
@@ -471,6 +478,8 @@ def order_view(order: DealOrder) -> OrderView:
     is_pending = order.status == Status.PENDING_PAYMENT
     awaiting_outcome = intent is not None and intent.is_awaiting_outcome
     needs_payment = is_pending and intent is not None and intent.is_payable
+    if can_cancel is None:
+        can_cancel = order_cancel_refusal(order, now=timezone.now()) is None
     return OrderView(
         order=order,
         is_waiting_for_payment_confirmation=is_pending and awaiting_outcome,
@@ -478,9 +487,13 @@ def order_view(order: DealOrder) -> OrderView:
         pay_url=intent_pay_url(intent) if needs_payment else "",
         # deal_order_cancel's own rule (a team place's keeper's too: not once
         # its team is complete), so no button offers what would be refused.
-        can_cancel=order_cancel_refusal(order, now=timezone.now()) is None,
+        can_cancel=can_cancel,
         state_tone=_TONES.get(order.status, "info"),
         # Mirrors the service's rule to offer the button; the service decides.
+        # Only a declined payment is made again (the deals app's rule and every
+        # keeper's), so a list asks no keeper about a payment still open.
         can_retry_payment=is_pending
+        and intent is not None
+        and intent.status == intent.Status.FAILED
         and order_payment_retry_refusal(order, now=timezone.now()) is None,
     )

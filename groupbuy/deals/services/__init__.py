@@ -8,6 +8,7 @@ from groupbuy.deals.services.cancelling import (
     deal_order_cancel_unpaid,
     deal_orders_expire_unpaid,
     order_cancel_refusal,
+    order_cancel_refusals,
 )
 from groupbuy.deals.services.closing import (
     deal_close,
@@ -78,6 +79,7 @@ __all__ = [
     "issue_coupons_for_confirmed_order",
     "join_refusal",
     "order_cancel_refusal",
+    "order_cancel_refusals",
     "order_payment_captured",
     "order_payment_failed",
     "order_payment_retry_refusal",

@@ -15,7 +15,7 @@ from groupbuy.core.errors import Conflict, DomainError, NotFound
 from groupbuy.deals import notifications
 from groupbuy.deals.leave_hooks import run_leaving
 from groupbuy.deals.models import Deal, DealOrder
-from groupbuy.deals.order_keepers import keeper_for
+from groupbuy.deals.order_keepers import OrderKeeper, keeper_for
 from groupbuy.deals.services.common import (
     Reason,
     State,
@@ -82,30 +82,51 @@ def order_cancel_refusal(order: DealOrder, *, now) -> DomainError | None:
     ``can_cancel`` and ``deal_order_cancel`` go by: the order awaits payment or
     is paid, its deal is open and its deadline ahead, and the keeper of a kept
     order (a team place: not once its team is complete) lets it go."""
-    keeper = keeper_for(order)
+    return order_cancel_refusals([order], now=now)[order.pk]
+
+
+def order_cancel_refusals(orders, *, now) -> dict[int, DomainError | None]:
+    """Return ``order_cancel_refusal`` of each of ``orders`` by pk, asking each
+    keeper once for all the orders it keeps (a list: My orders)."""
+    refusals: dict[int, DomainError | None] = {}
+    to_ask: dict[OrderKeeper, list[DealOrder]] = {}
+    for order in orders:
+        keeper = keeper_for(order)
+        refusals[order.pk], ask_keeper = _own_refusal(order, keeper, now=now)
+        if ask_keeper:
+            to_ask.setdefault(keeper, []).append(order)
+    for keeper, kept in to_ask.items():
+        for pk, refusal in keeper.leave_refusals(kept, now=now).items():
+            # The keeper says why in its own words (a team place: its team filled).
+            refusals[pk] = refusal or refusals[pk]
+    return refusals
+
+
+def _own_refusal(
+    order: DealOrder, keeper: OrderKeeper | None, *, now
+) -> tuple[DomainError | None, bool]:
+    """Return the deals app's own refusal of cancelling ``order`` (None: it may
+    be cancelled) and whether ``keeper``'s refusal, if it has one, is to be
+    said instead."""
+    asks = keeper is not None and keeper.leave_refusals is not None
     if order.status == Status.CONFIRMED and keeper is not None:
-        # The keeper says why in its own words (a team place: its team filled).
-        return _keeper_refusal(keeper, order, now=now) or _not_cancellable(order)
+        return _not_cancellable(order), asks
     if order.status not in (Status.PENDING_PAYMENT, Status.PAID):
-        return _not_cancellable(order)
+        return _not_cancellable(order), False
     deal = order.deal
     if deal.state != State.OPEN:
-        return Conflict(
+        refusal = Conflict(
             "deal_closed",
             _("This group buy has closed; its orders can no longer be cancelled."),
         )
+        return refusal, False
     if now >= deal.deadline_at:
-        return Conflict(
+        refusal = Conflict(
             "deadline_passed",
             _("The deadline has passed; orders can no longer be cancelled."),
         )
-    return _keeper_refusal(keeper, order, now=now) if keeper is not None else None
-
-
-def _keeper_refusal(keeper, order: DealOrder, *, now) -> DomainError | None:
-    if keeper.leave_refusal is None:
-        return None
-    return keeper.leave_refusal(order, now=now)
+        return refusal, False
+    return None, asks
 
 
 def _not_cancellable(order: DealOrder) -> DomainError:
