@@ -16,6 +16,8 @@
 // neither once the countdown has ended.
 // Deadlines are absolute epoch ms; applyDeadline() takes a pushed change and
 // drops it when it arrived more than a second late (event "countdown:late").
+// At zero the element fires "countdown:ended"; given a later deadline after
+// that, "countdown:resumed" (and "countdown:ended" again at the new zero).
 // Screen readers never hear the ticking digits (aria-hidden): a hidden text beside
 // them says the time left in words, changed only at the moments of announce.js;
 // with data-announce on the element it is a polite live region (docs/clock.md).
@@ -344,6 +346,12 @@ function render(element, now) {
   if (left === 0 && !element.dataset.endedSent) {
     element.dataset.endedSent = "1";
     element.dispatchEvent(new CustomEvent("countdown:ended", { bubbles: true }));
+  } else if (left > 0 && element.dataset.endedSent) {
+    // Ended, then given a later deadline (a deal extended): it runs again, says
+    // so ("countdown:resumed", for what the end took away) and ends again at
+    // the new zero.
+    delete element.dataset.endedSent;
+    element.dispatchEvent(new CustomEvent("countdown:resumed", { bubbles: true }));
   }
 }
 
@@ -393,7 +401,6 @@ export function applyDeadline(element, { deadlineMs, sentMs = null }) {
   }
   if (String(deadlineMs) === element.dataset.deadlineMs) return "unchanged";
   element.dataset.deadlineMs = String(deadlineMs);
-  delete element.dataset.endedSent;
   // The spoken text is not cleared: a moved deadline is said as a new moment.
   delete element.dataset.secondsLeft;
   renderAll();

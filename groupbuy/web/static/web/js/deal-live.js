@@ -132,9 +132,28 @@ function render(root, progress, sentMs = null) {
 export function endJoining(doc) {
   for (const part of doc.querySelectorAll("[data-join-until-deadline]")) {
     part.hidden = true;
-    for (const control of part.querySelectorAll("button, input, select")) control.disabled = true;
+    for (const control of part.querySelectorAll("button, input, select")) {
+      if (control.disabled) continue; // (the server's: a sold-out button, say)
+      control.disabled = true;
+      control.dataset.disabledAtDeadline = "";
+    }
   }
   for (const note of doc.querySelectorAll("[data-join-ended]")) note.hidden = false;
+}
+
+// The deadline moved later after the countdown reached zero (the merchant
+// extended the deal, pushed over the socket): offer to join again what
+// endJoining took away, until the new deadline. Until 2026-12-06 the form
+// stayed hidden until a push reloaded the page.
+export function resumeJoining(doc) {
+  for (const part of doc.querySelectorAll("[data-join-until-deadline]")) {
+    part.hidden = false;
+    for (const control of part.querySelectorAll("[data-disabled-at-deadline]")) {
+      control.disabled = false;
+      delete control.dataset.disabledAtDeadline;
+    }
+  }
+  for (const note of doc.querySelectorAll("[data-join-ended]")) note.hidden = true;
 }
 
 const REFETCH_AFTER_LATE_MS = 5000;
@@ -150,9 +169,9 @@ export function init(root) {
       window.setTimeout(reloadPage, 500);
     });
   }
-  document
-    .getElementById("deal-countdown")
-    ?.addEventListener("countdown:ended", () => endJoining(document));
+  const endsIn = document.getElementById("deal-countdown");
+  endsIn?.addEventListener("countdown:ended", () => endJoining(document));
+  endsIn?.addEventListener("countdown:resumed", () => resumeJoining(document));
   if (!dealId || !("WebSocket" in window)) return;
   progressRegion(root);
   const path = `/ws/deals/${encodeURIComponent(dealId)}/`;
