@@ -27,6 +27,7 @@ app = GroupbuyApp(
         "deals.deal.failed": _("Group buy failed"),
         "deals.order.expired": _("Unpaid order released"),
         "deals.order.deal_closed": _("Unpaid order released at close"),
+        "deals.order.deal_stopped": _("Unpaid order released: group buy stopped"),
         "deals.deal.stopped": _("Group buy stopped by the shop or the platform"),
     },
 )

@@ -205,35 +205,55 @@ _RELEASED_STOPPED_BODIES = {
 def notify_order_released_at_close(order: DealOrder, *, stop=None) -> None:
     """Tell the shopper their unpaid order was released as its deal closed;
     ``stop`` (``closing.Stop``): the deal was stopped, by whom and why, which
-    they read as its paid buyers do (``notify_deal_stopped``)."""
+    they read as its paid buyers do (``notify_deal_stopped``), under its own
+    kind (until 2026-12-06 it was told as ``deals.order.deal_closed``)."""
     data = {"quantity": order.quantity, "refunded_fen": order.refunded_fen}
     if stop is not None:
-        bodies = _RELEASED_STOPPED_BODIES.get(
-            stop.by, _RELEASED_STOPPED_BODIES["platform"]
-        )
-        without_reason, with_reason = bodies[bool(order.refunded_fen)]
-        body = interpolate_lazy(
-            with_reason if stop.reason else without_reason,
-            {"amount": format_fen(order.refunded_fen), "reason": stop.reason},
-        )
         data.update(stopped_by=stop.by, reason=stop.reason)
-    elif order.refunded_fen:
+        _send_released(
+            order,
+            kind="deals.order.deal_stopped",
+            body=_released_stopped_body(order, stop),
+            data=data,
+        )
+    else:
+        _send_released(
+            order,
+            kind="deals.order.deal_closed",
+            body=_released_closed_body(order),
+            data=data,
+        )
+
+
+def _released_stopped_body(order: DealOrder, stop):
+    bodies = _RELEASED_STOPPED_BODIES.get(stop.by, _RELEASED_STOPPED_BODIES["platform"])
+    without_reason, with_reason = bodies[bool(order.refunded_fen)]
+    return interpolate_lazy(
+        with_reason if stop.reason else without_reason,
+        {"amount": format_fen(order.refunded_fen), "reason": stop.reason},
+    )
+
+
+def _released_closed_body(order: DealOrder):
+    if order.refunded_fen:
         # a demand's deposit was applied to it: that comes back
-        body = interpolate_lazy(
+        return interpolate_lazy(
             _(
                 "The group buy closed before you paid, so your order was released; "
                 "the %(amount)s already paid is refunded to you."
             ),
             {"amount": format_fen(order.refunded_fen)},
         )
-    else:
-        body = _(
-            "The group buy closed before you paid, so your order was released. "
-            "Nothing was charged."
-        )
+    return _(
+        "The group buy closed before you paid, so your order was released. "
+        "Nothing was charged."
+    )
+
+
+def _send_released(order: DealOrder, *, kind: str, body, data: dict) -> None:
     _send(
         order,
-        kind="deals.order.deal_closed",
+        kind=kind,
         title=interpolate_lazy(
             _("Order released: %(title)s"), {"title": order.deal.title}
         ),
