@@ -27,6 +27,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -91,9 +92,32 @@ def clean_start(starts_at: datetime | None, *, stored=None) -> datetime | None:
     return stored if _to_the_minute(starts_at) == _to_the_minute(stored) else starts_at
 
 
+# What people call the display zones a shop is likely to run the platform in; a
+# help text reading "Time zone: Asia/Shanghai" was a database name to them.
+# Any other zone shows its IANA name, which is at least exact.
+_ZONE_NAMES = {
+    "Asia/Shanghai": gettext_lazy("Beijing time"),
+    "Asia/Hong_Kong": gettext_lazy("Hong Kong time"),
+    "Asia/Taipei": gettext_lazy("Taipei time"),
+    "UTC": gettext_lazy("UTC"),
+}
+
+
+def zone_label(zone: str) -> str:
+    """The display time zone ``zone`` as people call it."""
+    return str(_ZONE_NAMES.get(zone, zone))
+
+
+def zone_help_text(zone: str) -> str:
+    """A form's help beside a moment: which clock it is read on."""
+    return _("Time zone: %(zone)s.") % {"zone": zone_label(zone)}
+
+
 def start_help_text(zone: str) -> str:
     """A form's help beside a start that may be left empty."""
-    return _("Leave it empty to start now. Time zone: %(zone)s.") % {"zone": zone}
+    return _("Leave it empty to start now. Time zone: %(zone)s.") % {
+        "zone": zone_label(zone)
+    }
 
 
 def _checked(moment: datetime) -> datetime:

@@ -13,7 +13,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.moments import MomentField, clean_start, start_help_text
+from groupbuy.core.moments import (
+    MomentField,
+    clean_start,
+    start_help_text,
+    zone_help_text,
+)
 from groupbuy.web.forms import YuanField
 
 
@@ -49,7 +54,7 @@ class TeamDealForm(forms.Form):
         self.fields["product"].choices = [("", _("Choose a product")), *products]
         zone = timezone.get_current_timezone_name()
         self.fields["starts_at"].help_text = start_help_text(zone)
-        self.fields["ends_at"].help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+        self.fields["ends_at"].help_text = zone_help_text(zone)
 
     def clean_starts_at(self):
         return clean_start(self.cleaned_data.get("starts_at"))

@@ -14,7 +14,12 @@ from groupbuy.accounts.models import User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.accounts.services.users import display_name_or_error
 from groupbuy.core.errors import DomainError
-from groupbuy.core.moments import MomentField, clean_start, start_help_text
+from groupbuy.core.moments import (
+    MomentField,
+    clean_start,
+    start_help_text,
+    zone_help_text,
+)
 from groupbuy.core.money import YuanSyntaxError, format_fen, parse_yuan, yuan_to_fen
 from groupbuy.deals.services.setup import (
     MOST_BUYERS_PER_TIER,
@@ -330,9 +335,7 @@ class DealForm(forms.Form):
         self.fields["product"].choices = [("", _("Choose a product")), *products]
         zone = timezone.get_current_timezone_name()
         self.fields["starts_at"].help_text = start_help_text(zone)
-        self.fields["deadline_at"].help_text = _("Time zone: %(zone)s.") % {
-            "zone": zone
-        }
+        self.fields["deadline_at"].help_text = zone_help_text(zone)
         for row in range(1, TIER_ROWS + 1):
             required = row == 1
             self.fields[f"tier_{row}_buyers"] = forms.IntegerField(

@@ -626,3 +626,18 @@ def test_an_unknown_deal_filter_lists_every_deal_and_says_so(db):
     # and a known filter shows no such note
     html = client.get(url, {"state": "open"}).content.decode()
     assert 'id="merchant-deals-unknown-filter"' not in html
+
+
+def test_the_new_deal_form_names_its_clock_and_shows_no_label_for_its_hidden_key(db):
+    # given an owner opening the new deal form (display zone Asia/Shanghai)
+    merchant, client = _owner()
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    # when the page is read
+    page = client.get(url).content.decode()
+    # then its one-time key is a bare hidden input, with no label or box of its own
+    assert 'type="hidden" name="idempotency_key"' in page
+    assert 'for="id_idempotency_key"' not in page
+    assert "Idempotency key" not in page
+    # and its times are said to be Beijing time, not a database's zone name
+    assert "Time zone: Beijing time." in page
+    assert "Asia/Shanghai" not in page
