@@ -105,7 +105,10 @@ def branch_closed_at(*, branch: Branch) -> datetime | None:
 def branch_get_for_owner(*, user, public_id: str) -> Branch:
     branch = Branch.objects.select_related("merchant").filter(public_id=public_id)
     branch = branch.first()
-    if branch is None:
+    if branch is None or not is_merchant_staff(user, branch.merchant):
+        # Other merchants' people learn nothing about whether the branch
+        # exists (they got the owners-only 403, naming its shop); the shop's
+        # cashiers get that 403 below.
         raise _not_found(_("branch"))
     require_merchant_owner(user, branch.merchant)
     return branch

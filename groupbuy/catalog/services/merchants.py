@@ -153,12 +153,15 @@ def _refuse_a_taken_branch_name(merchant: Merchant, name: str, *, branch=None):
     if branch is not None:
         others = others.exclude(pk=branch.pk)
     key = _name_key(name)
-    if any(_name_key(other) == key for other in others.values_list("name", flat=True)):
-        raise invalid(
-            "name",
-            _("There is already a branch named %(name)s.") % {"name": name},
-            code="duplicate",
-        )
+    for taken in others.values_list("name", flat=True):
+        if _name_key(taken) == key:
+            # Named as saved ("East Gate"), not as typed ("east  gate"): the
+            # owner looks for it in their list of branches.
+            raise invalid(
+                "name",
+                _("There is already a branch named %(name)s.") % {"name": taken},
+                code="duplicate",
+            )
 
 
 def branch_create(

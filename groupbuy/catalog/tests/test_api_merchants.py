@@ -254,8 +254,23 @@ def test_another_merchants_owner_and_a_cashier_may_not_close_a_branch(client):
     cashier = make_merchant_member(
         merchant=branch.merchant, role=MerchantMembership.Role.CASHIER
     ).user
-    # when they close it, then they are refused and it stays open
-    assert _close(client, branch, outsider).status_code in (403, 404)
-    assert _close(client, branch, cashier).status_code in (403, 404)
+    # when they close it, then they are refused and it stays open: the
+    # outsider as if there were no such branch (as another shop's deals,
+    # listings and orders), the cashier as the owners-only action it is
+    assert _close(client, branch, outsider).status_code == 404
+    assert _close(client, branch, cashier).status_code == 403
     branch.refresh_from_db()
     assert branch.is_active is True
+
+
+def test_another_shops_branch_page_is_404_not_a_403_naming_its_shop(client):
+    # given an owner of one shop and a branch of another
+    branch = make_branch()
+    outsider = make_merchant_member()
+    client.force_login(outsider.user)
+    # when they open it under their own shop's console
+    url = f"/merchant/{outsider.merchant.public_id}/branches/{branch.public_id}/"
+    response = client.get(url)
+    # then it is not found, and its shop is not named
+    assert response.status_code == 404
+    assert branch.merchant.name not in response.content.decode()
