@@ -488,10 +488,12 @@ def check_has_pickup_branch(merchant, *, lock: bool = False) -> None:
         has_one = branches.exists()
     if has_one:
         return
+    # No field: none of the requests that open a deal sends the shop (it is
+    # the deal's, or in the address). A demand's offer, which does send it,
+    # files this under its ``merchant_id``.
     raise DealError(
         "no_pickup_branch",
         _("This shop has no open branch for buyers to collect from: add one first."),
-        fields={"merchant": [_("This shop has no open branch to collect from.")]},
     )
 
 

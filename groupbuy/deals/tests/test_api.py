@@ -389,7 +389,7 @@ def test_merchant_owner_creates_edits_and_opens_a_deal(client):
     assert [item["id"] for item in listed.json()["items"]] == [deal_id]
 
 
-def test_opening_a_deal_at_a_shop_with_no_branch_is_400_on_the_merchant(client):
+def test_opening_a_deal_at_a_shop_with_no_branch_is_a_400_on_no_field(client):
     # given a draft at a shop with no branch
     owner = make_user()
     merchant = make_merchant(owner=owner)
@@ -409,7 +409,8 @@ def test_opening_a_deal_at_a_shop_with_no_branch_is_400_on_the_merchant(client):
         "message": (
             "This shop has no open branch for buyers to collect from: add one first."
         ),
-        "fields": {"merchant": ["This shop has no open branch to collect from."]},
+        # the request sends no field: the refusal is the request's as a whole
+        "fields": {},
     }
     assert Deal.objects.get(public_id=deal_id).state == Deal.State.DRAFT
 
