@@ -180,7 +180,6 @@ def _online_nonce(*, merchant: Merchant, idempotency_key: str | None) -> str:
         raise CouponError(
             "invalid",
             _("An idempotency key is 16 to 36 letters, digits, - or _."),
-            status=422,
             fields={"idempotency_key": [_("16 to 36 letters, digits, - or _.")]},
         )
     # Scoped to the merchant: another merchant's till choosing the same key

@@ -116,7 +116,6 @@ def coupon_refund_by_merchant(*, actor, coupon: Coupon, reason: str) -> CouponRe
         raise CouponError(
             "invalid",
             _("Say why you refund this coupon (at most 200 characters)."),
-            status=422,
             fields={"reason": [_("Between 1 and 200 characters.")]},
         )
     return _refund(actor=actor, coupon=coupon, offered_only=False, reason=reason)

@@ -207,3 +207,31 @@ def test_the_shoppers_coupon_page_gives_the_shops_reason(client):
     # then it says the units were refunded, and the shop's reason
     assert "3 unused units refunded on" in page
     assert f"The shop refunded it: {REASON}" in page
+
+
+def test_a_blank_reason_is_the_services_400_on_reason(client):
+    # given an owner whose reason is only spaces: well-formed for the API (it
+    # has a character), refused by the service
+    station = make_station()
+    _order, coupon = _coupon_the_terms_do_not_refund(station)
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    path = f"coupons/{coupon.public_id}/refund"
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/{path}"
+    # when
+    refused = post(client, url, {"reason": "   "}, station.owner)
+    # then it is a service's refusal, 400 on the field (docs/api.md: 422 is only
+    # the request-reading layer's), and nothing is refunded
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "code": "invalid",
+            "message": "Say why you refund this coupon (at most 200 characters).",
+            "fields": {"reason": ["Between 1 and 200 characters."]},
+        },
+    )
+    with pytest.raises(DomainError) as refusal:
+        coupon_refund_by_merchant(actor=station.owner, coupon=coupon, reason="")
+    assert (refusal.value.status, list(refusal.value.fields)) == (400, ["reason"])
+    assert not CouponRefund.objects.exists()
+    assert coupon_for(_order).status == "valid"

@@ -357,3 +357,24 @@ def test_the_coupon_message_names_the_shop_in_each_readers_language():
     notification = Notification.objects.get(kind="coupons.issued")
     assert "Show it at FreshNeighbour Market before" in notification.text_in("en")[1]
     assert "鲜邻超市" in notification.text_in("zh-hans")[1]
+
+
+def test_a_malformed_idempotency_key_is_the_services_400_on_its_field():
+    # given a coupon and a key too short to be random (the API's schema refuses
+    # it first, 422; the console's form reaches the service with it)
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    # when
+    with pytest.raises(DomainError) as refusal:
+        coupon_redeem_online(
+            actor=station.owner,
+            merchant=station.merchant,
+            code=coupon_for(order).code,
+            idempotency_key="short",
+        )
+    # then a service's refusal is a 400 naming the field (docs/api.md), and
+    # nothing is redeemed
+    assert (refusal.value.code, refusal.value.status) == ("invalid", 400)
+    assert list(refusal.value.fields) == ["idempotency_key"]
+    assert not Redemption.objects.exists()
+    assert coupon_for(order).remaining_quantity == 2
