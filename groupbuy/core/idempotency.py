@@ -6,4 +6,37 @@ key too short to be random is refused. Each app stores its own keys, unique per
 person, so the database settles two requests that arrive at once.
 """
 
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import DomainError
+
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,36}$"
+
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key_sent(request, in_body: str | None) -> str:
+    """Return the request's one-time key, from its body (``idempotency_key``,
+    already checked by the schema) or its ``Idempotency-Key`` header; "" if
+    neither has one.
+
+    Both may be sent, if they agree. A malformed header, or a header and body
+    that differ, is a 422 ``invalid`` on ``idempotency_key``: the request is
+    refused as it is read, as the schema refuses a malformed body's key."""
+    in_header = request.headers.get(IDEMPOTENCY_KEY_HEADER)
+    if in_header is None:
+        return in_body or ""
+    message = ""
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, in_header):
+        message = _("An idempotency key is 16 to 36 letters, digits, - or _.")
+    elif in_body is not None and in_body != in_header:
+        message = _("The Idempotency-Key header and idempotency_key differ.")
+    if message:
+        raise DomainError(
+            "invalid", message, status=422, fields={"idempotency_key": [message]}
+        )
+    return in_header

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +10,10 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
-from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
+from groupbuy.core.idempotency import idempotency_key_sent
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
-from groupbuy.deals.errors import DealError
 from groupbuy.deals.join_reads import deal_get_for_join
 from groupbuy.deals.merchant_selectors import (
     OrderFilters,
@@ -143,7 +140,7 @@ def deal_create(request, merchant_id: str, payload: DealCreateIn):
     request sent again answers the deal the first one created, 200."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     services.check_can_manage(actor=request.auth, merchant=merchant)
-    key = _idempotency_key(request, payload.idempotency_key)
+    key = idempotency_key_sent(request, payload.idempotency_key)
     check_start(payload.starts_at)
     with id_in_request("product_id"):
         product = get_object_or_404(Product, public_id=payload.product_id)
@@ -160,24 +157,6 @@ def deal_create(request, merchant_id: str, payload: DealCreateIn):
         **fields,
     )
     return Status(200 if earlier else 201, _detail(request, deal.public_id))
-
-
-def _idempotency_key(request, in_body: str | None) -> str:
-    """The create's one-time key, from the body or the ``Idempotency-Key``
-    header (the two, if both are sent, must agree); "" if none."""
-    in_header = request.headers.get("Idempotency-Key")
-    if in_header is None:
-        return in_body or ""
-    message = ""
-    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, in_header):
-        message = _("An idempotency key is 16 to 36 letters, digits, - or _.")
-    elif in_body is not None and in_body != in_header:
-        message = _("The Idempotency-Key header and idempotency_key differ.")
-    if message:
-        raise DealError(
-            "invalid", message, status=422, fields={"idempotency_key": [message]}
-        )
-    return in_header
 
 
 @router.get("/{deal_id}", response=DealDetailOut, auth=optional_auth)

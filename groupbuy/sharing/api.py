@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import Discriminator, Tag
 
 from groupbuy.core.errors import id_in_request
-from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_sent
 from groupbuy.core.pagination import (
     PageIn,
     page_payload,
@@ -123,7 +123,8 @@ class ShareSendIn(Schema):
         default=None,
         pattern=IDEMPOTENCY_KEY_PATTERN,
         description=(
-            "A new random key per share sent (a UUID fits): sent again with the "
+            "A new random key per share sent (a UUID fits; or in the "
+            "Idempotency-Key header, which must then agree): sent again with the "
             "same request, it answers the share the first one sent (200) and "
             "sends nothing more; with another product, group buy or recipients, "
             "a 409 idempotency_key_reused."
@@ -260,6 +261,7 @@ def _recipients_with_names(
 
 
 def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
+    key = idempotency_key_sent(request, payload.idempotency_key)
     if payload.deal_id:
         with id_in_request("deal_id"):
             deal = selectors.deal_get_shareable(deal_id=payload.deal_id)
@@ -285,7 +287,7 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
         contacts=contacts,
         comment=payload.comment,
         voice_note=voice_note,
-        idempotency_key=payload.idempotency_key or "",
+        idempotency_key=key,
     )
 
 
@@ -300,8 +302,9 @@ def share_send(request, payload: ShareSendIn):
     """Share a product or group buy with phone numbers and/or members; a
     recipient given as ``{"address", "name"}`` shows by that name to me only.
 
-    With an ``idempotency_key`` the same request sent again answers the share
-    the first one sent, 200, and sends nothing more."""
+    With an ``idempotency_key`` (or an ``Idempotency-Key`` header) the same
+    request sent again answers the share the first one sent, 200, and sends
+    nothing more."""
     return _sent(_share_send(request, payload))
 
 

@@ -891,6 +891,103 @@ def test_a_voice_note_share_sent_again_with_its_key_is_sent_once(client):
     assert Share.objects.count() == 1
 
 
+def test_a_share_sent_again_with_its_key_in_the_header_answers_the_first(client):
+    from groupbuy.notify.models import Invitation, Notification
+
+    # given a sender whose client sends its one-time key as a header, as deals'
+    # creates take it
+    sender, friend = make_user(preferred_language="en"), make_user()
+    body = {
+        "product_id": make_product().public_id,
+        "recipients": [friend.phone, STRANGER],
+    }
+
+    def send(payload, key=KEY):
+        return client.post(
+            "/api/sharing/shares",
+            payload,
+            content_type="application/json",
+            headers={**bearer(sender), "Idempotency-Key": key},
+        )
+
+    # when it is sent twice, and once more with the same key in both places
+    first, again = send(body), send(body)
+    both = send({**body, "idempotency_key": KEY})
+    # then the later ones answer the share the first sent, 200, and send nothing
+    assert (first.status_code, again.status_code, both.status_code) == (201, 200, 200)
+    assert again.json() == first.json() == both.json()
+    assert Share.objects.count() == 1
+    assert Notification.objects.filter(recipient=friend).count() == 1
+    assert Invitation.objects.count() == 1
+    # and the header's key with other recipients is the body's 409
+    reused = send({**body, "recipients": [STRANGER]})
+    assert (reused.status_code, reused.json()["code"]) == (
+        409,
+        "idempotency_key_reused",
+    )
+    # and a malformed header, or a header and body that differ, is a 422 on the
+    # key, sending nothing
+    for payload, key in (
+        (body, "no spaces allowed here!"),
+        ({**body, "idempotency_key": "another-key-000000001"}, KEY),
+    ):
+        refused = send(payload, key)
+        assert refused.status_code == 422, (payload, key)
+        assert (refused.json()["code"], list(refused.json()["fields"])) == (
+            "invalid",
+            ["idempotency_key"],
+        )
+    assert Share.objects.count() == 1
+
+
+def test_a_voice_note_share_takes_its_key_in_the_header_too(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given a share with a voice note, its key in the header
+    sender = make_user()
+    product = make_product()
+
+    def send():
+        return client.post(
+            "/api/sharing/shares/with-voice-note",
+            {
+                "product_id": product.public_id,
+                "recipients": [STRANGER],
+                "voice_note": SimpleUploadedFile("note.ogg", OGG, "audio/ogg"),
+            },
+            headers={**bearer(sender), "Idempotency-Key": KEY},
+        )
+
+    # when it is sent twice
+    first, again = send(), send()
+    # then it is sent once
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert Share.objects.count() == 1
+
+
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_my_header_key_sent_by_someone_else_sends_their_own_share(client, outsider):
+    # given my share sent with a key in the header
+    sender, friend = make_user(), make_user()
+    body = {"product_id": make_product().public_id, "recipients": [friend.phone]}
+    intruder = make_user() if outsider == "another user" else merchant_owner()
+    answers = [
+        client.post(
+            "/api/sharing/shares",
+            body,
+            content_type="application/json",
+            headers={**bearer(who), "Idempotency-Key": KEY},
+        )
+        for who in (sender, intruder)
+    ]
+    # then each sent their own
+    assert [answer.status_code for answer in answers] == [201, 201]
+    mine, theirs = (answer.json()["id"] for answer in answers)
+    assert mine != theirs
+    assert Share.objects.get(public_id=theirs).sender == intruder
+
+
 def test_the_api_schema_documents_the_share_key(client):
     schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
     key = schemas["ShareSendIn"]["properties"]["idempotency_key"]

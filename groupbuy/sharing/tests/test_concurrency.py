@@ -93,3 +93,38 @@ def test_the_api_sent_the_same_share_at_once_answers_one_share(
     share = _sent_once(friend=friend)
     assert sorted(statuses) == [200, 200, 201]
     assert ids == [share.public_id] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_sent_at_once_with_the_key_in_the_header_answers_one_share(
+    file_database,  # noqa: F811
+):
+    # given a sender's token, and the share they send with an Idempotency-Key
+    from groupbuy.accounts.services import api_token_create
+
+    sender, friend = make_user(), make_user()
+    product = make_product()
+    _token, secret = api_token_create(actor=sender)
+    body = {"product_id": product.public_id, "recipients": [friend.phone, STRANGER]}
+    statuses, ids = [], []
+
+    def send():
+        response = Client().post(
+            "/api/sharing/shares",
+            body,
+            content_type="application/json",
+            headers={
+                "Authorization": f"Bearer {secret}",
+                "Idempotency-Key": "api-share-header-key-01",
+            },
+        )
+        statuses.append(response.status_code)
+        ids.append(response.json().get("id"))
+
+    # when it is sent three times at the same moment
+    outcomes = race([send] * 3)
+    # then one request sent it (201) and the others answer that share (200)
+    assert outcomes == Counter(ok=3)
+    share = _sent_once(friend=friend)
+    assert sorted(statuses) == [200, 200, 201]
+    assert ids == [share.public_id] * 3
