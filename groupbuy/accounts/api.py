@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from groupbuy.accounts import services
 from groupbuy.accounts.auth import api_auth
@@ -12,7 +12,8 @@ from groupbuy.accounts.reauth import password_confirm
 from groupbuy.accounts.schemas import (
     ApiTokenCreatedOut,
     ApiTokenCreateIn,
-    ApiTokenOut,
+    ApiTokenListIn,
+    ApiTokenPageOut,
     CodeResendIn,
     EmailLinkSentOut,
     EmailVerifyIn,
@@ -32,6 +33,7 @@ from groupbuy.accounts.schemas import (
 )
 from groupbuy.accounts.selectors import api_tokens_for_user, user_memberships
 from groupbuy.core.net import client_address
+from groupbuy.core.pagination import page_payload, paginate
 
 router = Router(tags=["accounts"])
 
@@ -266,10 +268,15 @@ def password_change(request, payload: PasswordCodeIn):
     return {"message": _("Your password is changed.")}
 
 
-@router.get("/me/tokens", response=list[ApiTokenOut], auth=api_auth)
-def tokens_list(request):
-    """My API tokens, newest first (secrets are never shown again)."""
-    return [token_out(token) for token in api_tokens_for_user(user=request.auth)]
+@router.get("/me/tokens", response=ApiTokenPageOut, auth=api_auth)
+def tokens_list(request, filters: Query[ApiTokenListIn]):
+    """My API tokens that still work, newest first (paged; secrets are never
+    shown again); ``include_inactive`` adds the revoked and expired ones."""
+    tokens = api_tokens_for_user(
+        user=request.auth, include_inactive=filters.include_inactive
+    )
+    result = paginate(tokens, page=filters.page, page_size=filters.page_size)
+    return page_payload(result, [token_out(token) for token in result.items])
 
 
 @router.post("/me/tokens", response={201: ApiTokenCreatedOut}, auth=api_auth)

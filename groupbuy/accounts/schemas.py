@@ -6,6 +6,8 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from groupbuy.core.pagination import PageIn, PageOut
+
 
 class SignUpIn(Schema):
     phone: str = Field(min_length=3, max_length=32, examples=["13800138000"])
@@ -130,6 +132,17 @@ class ApiTokenOut(Schema):
     expires_at: datetime
     revoked_at: datetime | None
     is_usable: bool
+
+
+class ApiTokenListIn(PageIn):
+    include_inactive: bool = Field(
+        False,
+        description="Also list the tokens revoked or expired (left out by default).",
+    )
+
+
+class ApiTokenPageOut(PageOut):
+    items: list[ApiTokenOut]
 
 
 class ApiTokenCreateIn(Schema):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from groupbuy.accounts.models import ApiToken, MerchantMembership, User
 from groupbuy.core.request_memo import remembered
@@ -51,8 +52,14 @@ def merchants_owned_alone(*, user: User) -> list:
     ]
 
 
-def api_tokens_for_user(*, user: User) -> list[ApiToken]:
-    """Return ``user``'s tokens, newest first, revoked and expired ones included."""
+def api_tokens_for_user(
+    *, user: User, include_inactive: bool = False
+) -> QuerySet[ApiToken]:
+    """Return ``user``'s tokens that still work, newest first (a QuerySet, to
+    paginate); ``include_inactive``: the revoked and expired ones too."""
     if not user.is_authenticated:
-        return []
-    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))
+        return ApiToken.objects.none()
+    tokens = ApiToken.objects.filter(user=user)
+    if not include_inactive:
+        tokens = tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return tokens.order_by("-created_at", "-pk")

@@ -59,9 +59,10 @@ def test_tokens_are_named_listed_and_expire(client, owner):
     expires_in = ApiToken.objects.get(name="my script").expires_at - timezone.now()
     assert timedelta(days=6, hours=23) < expires_in <= timedelta(days=7)
     assert listed.status_code == 200
-    assert [token["name"] for token in listed.json()] == ["my script", "first"]
-    assert all(token["is_usable"] for token in listed.json())
-    assert "key_hash" not in listed.json()[0]
+    items = listed.json()["items"]
+    assert [token["name"] for token in items] == ["my script", "first"]
+    assert all(token["is_usable"] for token in items)
+    assert "key_hash" not in items[0]
 
 
 def test_a_token_cannot_outlive_the_configured_maximum(client, owner):
@@ -122,8 +123,12 @@ def test_a_revoked_token_gets_401(client, owner):
     assert response.status_code == 204
     assert client.get("/api/me", **bearer(secret)).status_code == 401
     assert client.get("/api/me", **bearer(other_secret)).status_code == 200
-    listed = client.get("/api/me/tokens", **bearer(other_secret)).json()
-    laptop = next(item for item in listed if item["name"] == "laptop")
+    listed = client.get("/api/me/tokens", **bearer(other_secret)).json()["items"]
+    assert [item["name"] for item in listed] == ["phone"]
+    everything = client.get(
+        "/api/me/tokens?include_inactive=true", **bearer(other_secret)
+    ).json()["items"]
+    laptop = next(item for item in everything if item["name"] == "laptop")
     assert laptop["revoked_at"] is not None
     assert laptop["is_usable"] is False
 
@@ -159,10 +164,86 @@ def test_another_user_cannot_see_or_revoke_my_tokens(client, owner, intruder, re
     listed = client.get("/api/me/tokens", **bearer(their_secret))
     revoke = client.delete(f"/api/me/tokens/{mine.public_id}", **bearer(their_secret))
     # then
-    assert [token["name"] for token in listed.json()] == ["theirs"]
+    assert [token["name"] for token in listed.json()["items"]] == ["theirs"]
     assert revoke.status_code == 404
     assert revoke.json()["code"] == "not_found"
     assert client.get("/api/me", **bearer(my_secret)).status_code == 200
+
+
+def test_my_tokens_list_the_live_ones_a_page_at_a_time(client, owner):
+    # given a live token, a revoked one and an expired one, and 21 more live
+    _live, secret = services.api_token_create(actor=owner, name="live")
+    revoked, _ = services.api_token_create(actor=owner, name="revoked")
+    services.api_token_revoke(actor=owner, token_id=revoked.public_id)
+    expired, _ = services.api_token_create(actor=owner, name="expired")
+    ApiToken.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    for number in range(21):
+        services.api_token_create(actor=owner, name=f"script {number}")
+    # when
+    first = client.get("/api/me/tokens", **bearer(secret))
+    second = client.get("/api/me/tokens?page=2", **bearer(secret))
+    everything = client.get(
+        "/api/me/tokens?include_inactive=true&page_size=100", **bearer(secret)
+    )
+    # then the list is paged as every list is, with the live tokens only
+    assert first.status_code == 200
+    assert {key: first.json()[key] for key in ("page", "page_size", "total")} == {
+        "page": 1,
+        "page_size": 20,
+        "total": 22,
+    }
+    assert first.json()["pages"] == 2
+    assert [token["name"] for token in first.json()["items"]][:2] == [
+        "script 20",
+        "script 19",
+    ]
+    assert [token["name"] for token in second.json()["items"]] == ["script 0", "live"]
+    # and asked for, the revoked and expired ones too
+    names = [token["name"] for token in everything.json()["items"]]
+    assert everything.json()["total"] == 24
+    assert names[-3:] == ["expired", "revoked", "live"]
+
+
+def test_the_api_document_declares_the_tokens_page(client):
+    # when
+    document = client.get("/api/openapi.json").json()
+    operation = document["paths"]["/api/me/tokens"]["get"]
+    # then the answer is the lists' page, and the filter is named
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/ApiTokenPageOut"}
+    page = document["components"]["schemas"]["ApiTokenPageOut"]
+    assert set(page["properties"]) == {"items", "page", "page_size", "total", "pages"}
+    assert {parameter["name"] for parameter in operation["parameters"]} == {
+        "page",
+        "page_size",
+        "include_inactive",
+    }
+
+
+def test_the_token_page_lists_live_tokens_a_page_at_a_time(owner):
+    # given a revoked token and 21 live ones
+    revoked, _ = services.api_token_create(actor=owner, name="revoked one")
+    services.api_token_revoke(actor=owner, token_id=revoked.public_id)
+    for number in range(21):
+        services.api_token_create(actor=owner, name=f"script {number}")
+    client = Client()
+    client.force_login(owner)
+    url = reverse("web:api_tokens")
+    # when
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    everything = client.get(url + "?include_inactive=1&page=2").content.decode()
+    # then 20 a page, the revoked one left out unless asked for
+    assert first.count('id="token-tok_') == 20
+    assert 'id="page-next"' in first
+    assert second.count('id="token-tok_') == 1
+    assert "revoked one" not in first + second
+    assert "revoked one" in everything
+    # and the next page keeps the choice
+    all_first = client.get(url + "?include_inactive=1").content.decode()
+    assert 'href="?include_inactive=1&amp;page=2"' in all_first
 
 
 def test_token_pages_need_sign_in(client):

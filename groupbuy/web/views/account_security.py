@@ -18,6 +18,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.reauth import password_confirm
 from groupbuy.accounts.selectors import api_tokens_for_user
 from groupbuy.core.net import client_address
+from groupbuy.core.pagination import paginate
 from groupbuy.core.plugins import notification_kinds
 from groupbuy.notify.selectors import notification_kinds_for_user
 from groupbuy.web.forms import add_domain_error
@@ -237,21 +238,35 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 "secret": secret,
             }
             return redirect("web:api_tokens")
-    tokens = api_tokens_for_user(user=request.user)
+    # As the API: the tokens that still work, unless asked for all of them.
+    include_inactive = request.GET.get("include_inactive") == "1"
+    tokens = paginate(
+        api_tokens_for_user(user=request.user, include_inactive=include_inactive),
+        page=request.GET.get("page", 1),
+    )
     return render(
         request,
         "web/auth/tokens.html",
-        {"form": form, "created": _created_token(request, tokens), "tokens": tokens},
+        {
+            "form": form,
+            "created": _created_token(request),
+            "tokens": tokens,
+            "include_inactive": include_inactive,
+        },
     )
 
 
-def _created_token(request: HttpRequest, tokens) -> dict | None:
+def _created_token(request: HttpRequest) -> dict | None:
     """The token just created with its secret, taken out of the session so it is
     shown on this answer only."""
     created = request.session.pop(CREATED_TOKEN_SESSION_KEY, None)
     if not created:
         return None
-    token = next((t for t in tokens if t.public_id == created["token_id"]), None)
+    token = (
+        api_tokens_for_user(user=request.user, include_inactive=True)
+        .filter(public_id=created["token_id"])
+        .first()
+    )
     return {"token": token, "secret": created["secret"]} if token else None
 
 
