@@ -21,6 +21,7 @@ from groupbuy.demands.schemas import (
     DemandJoinIn,
     DemandOfferIn,
     DemandOfferOut,
+    DemandOfferPageOut,
     DemandOut,
     DemandParticipationOut,
     DemandPaymentOut,
@@ -196,12 +197,13 @@ def demand_photo_delete(request, demand_id: str, photo_id: str):
     return Status(204, None)
 
 
-@router.get("/{demand_id}/offers", response=list[DemandOfferOut])
-def demand_offers(request, demand_id: str):
-    """Participants see every offer; a merchant's staff see their own."""
+@router.get("/{demand_id}/offers", response=DemandOfferPageOut)
+def demand_offers(request, demand_id: str, paging: Query[PageIn]):
+    """Participants see every offer; a merchant's staff see their own (paged)."""
     demand = _demand(request, demand_id)
     offers = selectors.offers_for_viewer(demand=demand, user=request.auth)
-    return [offer_out(o) for o in offers]
+    result = paginate(offers, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [offer_out(o) for o in result.items])
 
 
 @router.post("/{demand_id}/offers", response={201: DemandOfferOut})

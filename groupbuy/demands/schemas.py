@@ -100,6 +100,10 @@ class DemandOfferOut(Schema):
     state: str
 
 
+class DemandOfferPageOut(PageOut):
+    items: list[DemandOfferOut]
+
+
 class DemandSearchIn(Schema):
     merchant_id: str
     q: str = ""

@@ -32,6 +32,7 @@ from groupbuy.pooling.schemas import (
     ProfileOut,
     PromotionIn,
     PromotionOut,
+    PromotionPage,
     RequestIn,
     RequestOut,
     RequestPage,
@@ -60,11 +61,12 @@ def _page(queryset, paging: PageIn, out) -> dict:
     return page_payload(result, [out(row) for row in result.items])
 
 
-@router.get("/branches/{branch_id}/promotions", response=list[PromotionOut], auth=None)
-def branch_promotions(request, branch_id: str):
-    """List the promotions running at a branch now."""
+@router.get("/branches/{branch_id}/promotions", response=PromotionPage, auth=None)
+def branch_promotions(request, branch_id: str, paging: Query[PageIn]):
+    """List the promotions running at a branch now, in the order they were
+    published (paged)."""
     branch = selectors.branch_get(branch_id=branch_id)
-    return [promotion_out(p) for p in selectors.promotions_at_branch(branch=branch)]
+    return _page(selectors.promotions_at_branch(branch=branch), paging, promotion_out)
 
 
 @router.post("/promotions", response={201: PromotionOut})

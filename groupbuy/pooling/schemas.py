@@ -304,6 +304,10 @@ class ContactOut(Schema):
     chat_open: bool
 
 
+class PromotionPage(PageOut):
+    items: list[PromotionOut]
+
+
 class PoolPage(PageOut):
     items: list[PoolOut]
 

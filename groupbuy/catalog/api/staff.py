@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from groupbuy.accounts.models import MerchantMembership
@@ -25,6 +25,7 @@ from groupbuy.catalog.services.staff import (
     staff_role_change,
 )
 from groupbuy.core.errors import fields_renamed, id_in_request
+from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 
 router = Router(tags=["catalog"])
 
@@ -66,6 +67,14 @@ class MyStaffInvitationOut(Schema):
     reason: str  # why not, in the reader's language; "" when acceptable
 
 
+class StaffPageOut(PageOut):
+    items: list[StaffOut]
+
+
+class MyStaffInvitationPageOut(PageOut):
+    items: list[MyStaffInvitationOut]
+
+
 class StaffInvitationAcceptedOut(Schema):
     merchant_id: str
     role: str
@@ -99,9 +108,9 @@ def _invitation_out(invitation) -> dict:
     }
 
 
-@router.get("/merchants/{merchant_id}/staff", response=list[StaffOut])
-def staff_list(request, merchant_id: str):
-    """The staff and the open invitations (phones masked)."""
+@router.get("/merchants/{merchant_id}/staff", response=StaffPageOut)
+def staff_list(request, merchant_id: str, paging: Query[PageIn]):
+    """The staff, then the open invitations (phones masked), paged."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -109,7 +118,9 @@ def staff_list(request, merchant_id: str):
     invitations = staff_selectors.merchant_staff_invitations(
         user=request.auth, merchant=merchant
     )
-    return [_member_out(m) for m in members] + [_invitation_out(i) for i in invitations]
+    # Short by nature (a shop's staff): paged as one list, members first.
+    rows = [_member_out(m) for m in members] + [_invitation_out(i) for i in invitations]
+    return page_payload(paginate(rows, page=paging.page, page_size=paging.page_size))
 
 
 @router.post("/merchants/{merchant_id}/staff", response={201: StaffOut})
@@ -206,11 +217,13 @@ def _my_invitation_out(invitation) -> dict:
     }
 
 
-@router.get("/staff-invitations", response=list[MyStaffInvitationOut])
-def my_staff_invitations(request):
-    """The invitations to join a merchant's staff waiting for my answer."""
+@router.get("/staff-invitations", response=MyStaffInvitationPageOut)
+def my_staff_invitations(request, paging: Query[PageIn]):
+    """The invitations to join a merchant's staff waiting for my answer, the
+    soonest to expire first (paged)."""
     invitations = staff_selectors.staff_invitations_for_user(user=request.auth)
-    return [_my_invitation_out(invitation) for invitation in invitations]
+    result = paginate(invitations, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [_my_invitation_out(i) for i in result.items])
 
 
 @router.post(

@@ -33,7 +33,8 @@ def test_an_owner_invites_by_api_and_sees_the_invitation_masked(client):
     assert response.json()["status"] == "invited"
     assert response.json()["phone"] == phone[:-8] + "****" + phone[-4:]
     listed = client.get(url, headers=_auth(owner.user)).json()
-    assert {item["status"] for item in listed} == {"member", "invited"}
+    assert {item["status"] for item in listed["items"]} == {"member", "invited"}
+    assert (listed["total"], listed["page"], listed["pages"]) == (2, 1, 1)
     bad = client.post(
         url,
         {"phone": "12", "role": "cashier"},
@@ -62,7 +63,9 @@ def test_a_member_answers_an_invitation_by_api(client):
         assert (invited.json()["status"], invited.json()["name"]) == ("invited", "")
         assert invited.json()["expires_at"].endswith("Z")
     assert not MerchantMembership.objects.filter(user=shopper).exists()
-    mine = client.get("/api/catalog/staff-invitations", headers=_auth(shopper)).json()
+    mine = client.get("/api/catalog/staff-invitations", headers=_auth(shopper)).json()[
+        "items"
+    ]
     assert [
         (item["merchant_id"], item["role"], item["is_acceptable"], item["reason"])
         for item in mine
@@ -85,7 +88,7 @@ def test_a_member_answers_an_invitation_by_api(client):
     # and the other declines theirs
     (theirs,) = client.get(
         "/api/catalog/staff-invitations", headers=_auth(declining)
-    ).json()
+    ).json()["items"]
     declined = client.post(
         f"/api/catalog/staff-invitations/{theirs['id']}/decline",
         headers=_auth(declining),
@@ -111,10 +114,8 @@ def test_an_expired_invitation_is_a_409_by_api(client):
         headers=_auth(shopper),
     )
     assert (response.status_code, response.json()["code"]) == (409, "expired")
-    assert (
-        client.get("/api/catalog/staff-invitations", headers=_auth(shopper)).json()
-        == []
-    )
+    listed = client.get("/api/catalog/staff-invitations", headers=_auth(shopper))
+    assert (listed.json()["items"], listed.json()["total"]) == ([], 0)
     assert not MerchantMembership.objects.filter(user=shopper).exists()
 
 
@@ -138,7 +139,7 @@ def test_an_invitation_to_a_branch_closed_since_is_a_409_by_api(client):
     # then their list shows it as not acceptable, and why
     (mine,) = client.get(
         "/api/catalog/staff-invitations", headers=_auth(shopper)
-    ).json()
+    ).json()["items"]
     assert (mine["is_acceptable"], mine["reason"]) == (False, words)
     # when they accept it anyway: a 409 in words, and nothing written
     response = client.post(
@@ -263,3 +264,67 @@ def test_inviting_to_a_closed_branch_is_refused_on_its_field(client):
         "branch_id": ["That branch is closed: choose an open branch."]
     }
     assert not StaffInvitation.objects.exists()
+
+
+def test_the_staff_and_my_invitations_come_a_page_at_a_time(client):
+    # given a shop with an owner, 2 cashiers and 2 open invitations, one of
+    # them to a shopper invited by 3 shops
+    owner = make_merchant_member(role="owner")
+    merchant = owner.merchant
+    for _ in range(2):
+        make_merchant_member(merchant=merchant, role="cashier")
+    shopper = make_user()
+    others = [make_merchant_member(role="owner") for _ in range(2)]
+    for inviter in (owner, *others):
+        client.post(
+            f"/api/catalog/merchants/{inviter.merchant.public_id}/staff",
+            {"phone": shopper.phone, "role": "cashier"},
+            content_type="application/json",
+            headers=_auth(inviter.user),
+        )
+    client.post(
+        f"/api/catalog/merchants/{merchant.public_id}/staff",
+        {"phone": make_phone(), "role": "cashier"},
+        content_type="application/json",
+        headers=_auth(owner.user),
+    )
+    url = f"/api/catalog/merchants/{merchant.public_id}/staff"
+    # when each is read 2 at a time
+    staff = [
+        client.get(f"{url}?page={page}&page_size=2", headers=_auth(owner.user)).json()
+        for page in (1, 2, 3, 4)
+    ]
+    invitations = client.get(
+        "/api/catalog/staff-invitations?page_size=2", headers=_auth(shopper)
+    ).json()
+    # then the staff come members first, then invitations, in the lists' envelope
+    assert [[item["status"] for item in page["items"]] for page in staff] == [
+        ["member", "member"],
+        ["member", "invited"],
+        ["invited"],
+        [],
+    ]
+    assert {(page["total"], page["pages"]) for page in staff} == {(5, 3)}
+    assert staff[3]["page"] == 4  # past the last: empty, the page asked for
+    assert (invitations["total"], invitations["pages"]) == (3, 2)
+    assert len(invitations["items"]) == 2
+    assert {item["merchant_id"] for item in invitations["items"]} <= {
+        merchant.public_id,
+        *(other.merchant.public_id for other in others),
+    }
+
+
+def test_the_api_document_declares_the_staff_pages(client):
+    document = client.get("/api/openapi.json").json()
+    for path, name in (
+        ("/api/catalog/merchants/{merchant_id}/staff", "StaffPageOut"),
+        ("/api/catalog/staff-invitations", "MyStaffInvitationPageOut"),
+    ):
+        operation = document["paths"][path]["get"]
+        answer = operation["responses"]["200"]["content"]["application/json"]
+        assert answer["schema"] == {"$ref": f"#/components/schemas/{name}"}
+        assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"]}
+        page = document["components"]["schemas"][name]
+        assert {"items", "page", "page_size", "total", "pages"} == set(
+            page["properties"]
+        )

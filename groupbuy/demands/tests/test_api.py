@@ -132,9 +132,9 @@ def test_the_whole_journey_through_the_api(client):
     assert response.status_code == 201
     offer_id = response.json()["id"]
     # participants see it; the initiator accepts
-    assert [
-        o["id"] for o in _get(client, f"/{demand_id}/offers", neighbour).json()
-    ] == [offer_id]
+    offers = _get(client, f"/{demand_id}/offers", neighbour).json()
+    assert [o["id"] for o in offers["items"]] == [offer_id]
+    assert (offers["total"], offers["page"], offers["pages"]) == (1, 1, 1)
     response = _post(client, f"/offers/{offer_id}/accept", buyer)
     assert response.status_code == 200
     assert response.json()["state"] == "accepted"
@@ -407,7 +407,7 @@ def test_another_user_cannot_publish_cancel_accept_or_withdraw_for_others(client
         _post(client, f"/{demand.public_id}/deposit", stranger), 404, "not_found"
     )
     # a stranger sees no offers; anonymous callers are refused
-    assert _get(client, f"/{demand.public_id}/offers", stranger).json() == []
+    assert _get(client, f"/{demand.public_id}/offers", stranger).json()["items"] == []
     assert _get(client, f"/{demand.public_id}/offers").status_code == 401
     demand.refresh_from_db()
     assert (demand.state, Offer.objects.get().state) == ("published", "active")
@@ -443,10 +443,10 @@ def test_another_merchant_cannot_act_for_a_merchant(client):
     )
     assert_api_error(response, 403, "forbidden")
     # and sees only its own offers, not Dairy Co's
-    assert _get(client, f"/{demand.public_id}/offers", other_owner).json() == []
-    assert [
-        o["id"] for o in _get(client, f"/{demand.public_id}/offers", owner).json()
-    ] == [offer.public_id]
+    theirs = _get(client, f"/{demand.public_id}/offers", other_owner).json()
+    assert (theirs["items"], theirs["total"]) == ([], 0)
+    mine = _get(client, f"/{demand.public_id}/offers", owner).json()
+    assert [o["id"] for o in mine["items"]] == [offer.public_id]
     offer.refresh_from_db()
     assert offer.state == "active"
 
@@ -690,3 +690,23 @@ def test_paying_a_deposit_whose_units_were_taken_meanwhile_is_a_409(client, sett
     }
     answer = _get(client, f"/{demand.public_id}").json()
     assert (answer["committed_units"], answer["units_still_wanted"]) == (10, 0)
+
+
+def test_a_demands_offers_come_a_page_at_a_time(client):
+    # given a demand with offers from three shops, cheapest first
+    demand = make_published()
+    made = []
+    for number, price in enumerate((4_000, 3_000, 5_000)):
+        merchant, owner = make_owner_merchant(f"Shop {number}")
+        made.append(
+            make_offer(demand, merchant=merchant, owner=owner, unit_price_fen=price)
+        )
+    # when a participant reads them 2 at a time
+    first = _get(client, f"/{demand.public_id}/offers?page_size=2", demand.initiator)
+    second = _get(
+        client, f"/{demand.public_id}/offers?page=2&page_size=2", demand.initiator
+    )
+    # then they come in the lists' envelope, cheapest first, as before
+    assert (first.json()["total"], first.json()["pages"]) == (3, 2)
+    ids = [o["id"] for o in first.json()["items"] + second.json()["items"]]
+    assert ids == [made[1].public_id, made[0].public_id, made[2].public_id]

@@ -102,9 +102,29 @@ def test_owner_publishes_and_anyone_reads_a_branchs_promotions(client, world):
     response = _post(client, "/promotions", _promotion_payload(world), world["owner"])
     assert response.status_code == 201, response.json()
     listed = _get(client, f"/branches/{world['branch'].public_id}/promotions").json()
-    assert {p["title"] for p in listed} == {"满300减50", "满200减20"}
+    assert {p["title"] for p in listed["items"]} == {"满300减50", "满200减20"}
+    assert (listed["total"], listed["page"], listed["pages"]) == (2, 1, 1)
     other = _get(client, f"/branches/{world['other_branch'].public_id}/promotions")
-    assert other.json() == []
+    assert (other.json()["items"], other.json()["total"]) == ([], 0)
+
+
+def test_a_branchs_promotions_come_a_page_at_a_time(client, world):
+    # given the branch's promotion and two more
+    for title in ("满200减20", "满500减100"):
+        payload = _promotion_payload(world, title=title)
+        assert _post(client, "/promotions", payload, world["owner"]).status_code == 201
+    url = f"/branches/{world['branch'].public_id}/promotions"
+    # when they are read 2 at a time
+    first = _get(client, f"{url}?page_size=2").json()
+    second = _get(client, f"{url}?page=2&page_size=2").json()
+    # then in the order they were published, across two pages
+    assert (first["total"], first["pages"], len(first["items"])) == (3, 2, 2)
+    assert [p["title"] for p in second["items"]] == ["满500减100"]
+    refused = _get(client, f"{url}?page_size=101")
+    assert (refused.status_code, list(refused.json()["fields"])) == (
+        422,
+        ["page_size"],
+    )
 
 
 @pytest.mark.parametrize("who", ["stranger", "other_owner"])
