@@ -19,6 +19,12 @@ IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,36}$"
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 
 
+def idempotency_key_rule() -> str:
+    """The rule a malformed key broke, in the reader's language: what the
+    schemas' pattern refusal says too (core.validation_messages)."""
+    return _("An idempotency key is 16 to 36 letters, digits, - or _.")
+
+
 def idempotency_key_sent(request, in_body: str | None) -> str:
     """Return the request's one-time key, from its body (``idempotency_key``,
     already checked by the schema) or its ``Idempotency-Key`` header; "" if
@@ -32,7 +38,7 @@ def idempotency_key_sent(request, in_body: str | None) -> str:
         return in_body or ""
     message = ""
     if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, in_header):
-        message = _("An idempotency key is 16 to 36 letters, digits, - or _.")
+        message = idempotency_key_rule()
     elif in_body is not None and in_body != in_header:
         message = _("The Idempotency-Key header and idempotency_key differ.")
     if message:

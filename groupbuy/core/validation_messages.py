@@ -14,6 +14,8 @@ from typing import Any
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_rule
+
 _WHOLE_NUMBER = ("int_type", "int_parsing", "int_from_float", "int_parsing_size")
 _NUMBER = ("float_type", "float_parsing", "decimal_type", "decimal_parsing")
 _DATE_TIME = ("datetime_type", "datetime_parsing", "datetime_from_date_parsing")
@@ -70,6 +72,11 @@ def validation_message(error: dict[str, Any]) -> str:
     }
     if kind in simple:
         return simple[kind]
+    if kind == "string_pattern_mismatch" and _limit(error, "pattern") == (
+        IDEMPOTENCY_KEY_PATTERN
+    ):
+        # "This value is not valid." gave a client sending "k1" no clue.
+        return idempotency_key_rule()
     if kind in _WHOLE_NUMBER:
         return _("Give a whole number.")
     if kind in _NUMBER:

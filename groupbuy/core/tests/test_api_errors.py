@@ -270,3 +270,21 @@ def test_the_choices_are_joined_in_the_readers_language(language, expected, told
     error = {"type": "literal_error", "loc": ("x",), "ctx": {"expected": expected}}
     with translation.override(language):
         assert validation_message(error) == told
+
+
+def test_a_malformed_idempotency_key_is_told_the_keys_rule():
+    # given a schema's one-time key sent too short to be random ("k1")
+    from pydantic import BaseModel, Field, ValidationError
+
+    from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
+    from groupbuy.core.validation_messages import validation_message
+
+    class Request(BaseModel):
+        idempotency_key: str = Field(pattern=IDEMPOTENCY_KEY_PATTERN)
+
+    with pytest.raises(ValidationError) as refused:
+        Request(idempotency_key="k1")
+    # then the refusal says what a key is, not only that the value is not valid
+    assert validation_message(refused.value.errors()[0]) == (
+        "An idempotency key is 16 to 36 letters, digits, - or _."
+    )

@@ -95,6 +95,8 @@ def test_a_redemption_sent_again_with_its_idempotency_key_redeems_once(client):
     )
     bad = post(client, url, {**request, "idempotency_key": "short"}, station.owner)
     assert (bad.status_code, list(bad.json()["fields"])) == (422, ["idempotency_key"])
+    # (saying what a key is, in the owner's Chinese: "幂等键由 16 到 36 个…")
+    assert "16" in bad.json()["fields"]["idempotency_key"][0]
     assert Redemption.objects.count() == 1
     # and the same key at another merchant is that merchant's own
     other = make_station(name="Other shop")
