@@ -235,3 +235,34 @@ def test_a_blank_reason_is_the_services_400_on_reason(client):
     assert (refusal.value.status, list(refusal.value.fields)) == (400, ["reason"])
     assert not CouponRefund.objects.exists()
     assert coupon_for(_order).status == "valid"
+
+
+def _list_queries(client, url: str) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm up: session, caches
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(url)
+    assert answer.status_code == 200
+    return len(queries), answer.content.decode()
+
+
+@pytest.mark.one_database
+def test_the_order_lists_refund_actions_read_as_many_queries_for_6_rows_as_for_2(
+    client,
+):
+    # given an owner's order list with 2 confirmed orders, each coupon refundable
+    # (its refund action asked the database once per confirmed row)
+    station = make_station()
+    client.force_login(station.owner)
+    url = f"/merchant/{station.merchant.public_id}/orders/"
+    confirmed_orders(station.merchant, quantities=(1, 2))
+    small, page = _list_queries(client, url)
+    assert page.count('id="merchant-coupon-refund-cpn') == 2
+    # when 4 more confirmed orders join the list
+    confirmed_orders(station.merchant, quantities=(1, 1, 2, 3))
+    large, page = _list_queries(client, url)
+    # then every row still offers its refund, and the list reads no more queries
+    assert page.count('id="merchant-coupon-refund-cpn') == 6
+    assert large == small
