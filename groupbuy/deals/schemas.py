@@ -16,7 +16,7 @@ from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.models import Deal
-from groupbuy.deals.selectors import deal_prices, orders_deposit_kept
+from groupbuy.deals.selectors import deal_prices, order_paid_fen, orders_deposit_kept
 from groupbuy.deals.services import (
     order_cancel_refusal,
     order_cancel_refusals,
@@ -138,6 +138,10 @@ class OrderOut(Schema):
 
 
 class MerchantOrderOut(OrderOut):
+    # What the order's payments brought in, refunds aside (the shop's order
+    # list's Paid): a demand's deposit applied to it counts whole, so it may be
+    # less than amount_fen (only the deposit paid yet) or more.
+    paid_fen: int
     shopper_name: str
     shopper_phone: str
 
@@ -441,8 +445,12 @@ def merchant_order_outs(request, orders) -> list[dict]:
 
 
 def merchant_order_out(request, order, *, deposits_kept: dict | None = None) -> dict:
+    """Return the order's answer for its merchant; a list's orders come with
+    ``paid_fen`` read for all of them (``orders_with_paid_fen``)."""
+    paid_fen = getattr(order, "paid_fen", None)
     return {
         **order_out(request, order, deposits_kept=deposits_kept),
+        "paid_fen": order_paid_fen(order=order) if paid_fen is None else paid_fen,
         # An erased buyer is "Deleted user" with no phone (the pseudonym
         # kept in its phone column is no number to mask).
         "shopper_name": str(_("Deleted user"))

@@ -221,9 +221,10 @@ def order_list_for_deal(
     page_size=DEFAULT_PAGE_SIZE,
 ) -> PageResult:
     """Return a deal's orders, newest first (its merchant's staff only), of a
-    ``status`` or of a ``shown_status`` (the console's tabs)."""
+    ``status`` or of a ``shown_status`` (the console's tabs), each with
+    ``paid_fen`` (``orders_with_paid_fen``)."""
     _check_merchant_staff(user=user, merchant=deal.merchant)
-    orders = _orders(DealOrder.objects.filter(deal=deal))
+    orders = orders_with_paid_fen(_orders(DealOrder.objects.filter(deal=deal)))
     if status:
         orders = orders.filter(status=status)
     if shown_status:

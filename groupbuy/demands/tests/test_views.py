@@ -915,3 +915,48 @@ def test_the_shops_order_list_and_csv_say_what_a_deposit_paid_in_part_brought_in
     # then both say the 15.00 paid, not the order's 135.00
     assert "¥15.00" in row and "¥135.00" not in row
     assert cells["paid_yuan"] == "15.00"
+
+
+def test_the_shops_orders_api_says_what_a_deposit_paid_in_part_brought_in(client):
+    from groupbuy.accounts.services import api_token_create
+
+    # given a joiner whose 15.00 deposit went to an order of 3 × 45.00, the
+    # rest not paid yet
+    demand = make_published(target_unit_price_fen=5_000)
+    joiner = join_and_pay(demand, quantity=3)
+    merchant, owner = make_owner_merchant()
+    demand = services.offer_accept(
+        actor=demand.initiator,
+        offer=make_offer(demand, merchant=merchant, owner=owner, unit_price_fen=4_500),
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    _token, secret = api_token_create(actor=owner)
+    headers = {"Authorization": f"Bearer {secret}"}
+    urls = (
+        f"/api/deals/merchants/{merchant.public_id}/orders",
+        f"/api/deals/{demand.deal.public_id}/orders",
+    )
+    # when the shop lists its orders through the API, both lists
+    for url in urls:
+        items = client.get(url, headers=headers).json()["items"]
+        (item,) = [item for item in items if item["id"] == order.public_id]
+        # then each says the 15.00 paid beside the order's 135.00
+        assert (item["id"], item["amount_fen"], item["paid_fen"]) == (
+            order.public_id,
+            13_500,
+            1_500,
+        )
+    # and once the rest is paid and the shop refunds the order, its answer says
+    # everything paid, deposit and rest, and that all of it was refunded
+    pay_intent(order.payment_intent)
+    refunded = client.post(
+        f"/api/deals/{demand.deal.public_id}/orders/{order.public_id}/refund",
+        {"reason": "Out of stock"},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    assert (refunded["status"], refunded["paid_fen"], refunded["refunded_fen"]) == (
+        "refunded",
+        13_500,
+        13_500,
+    )
