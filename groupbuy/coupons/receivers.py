@@ -5,7 +5,9 @@ follow-up job, after the money moved (a failure leaves the order awaiting its
 follow-up, retried by the every-minute sweep), or inside the transaction of an
 order settled on its own (team outcomes, a batch settled order by order).
 ``order_refunded``
-and ``order_cancelled`` (an order that left its deal) revoke it.
+and ``order_cancelled`` (an order that left its deal) revoke it, unless the
+coupon's own refund or expiry refunded the order (it is revoked with its own
+reason, or expired, already).
 """
 
 from __future__ import annotations

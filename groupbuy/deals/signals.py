@@ -22,7 +22,9 @@ roll back with it; ``actor`` is the acting user, None for jobs.
 
 ``order_refunded(order, actor, reason, refunded_fen)``
     ``order`` left its deal with its money refunded (status ``refunded``): the
-    shopper cancelled, the deal failed, an operator refunded part of it.
+    shopper cancelled, the deal failed, an operator refunded part of it, or
+    another app gave back every unit of a confirmed order
+    (``deal_order_units_refunded``: a coupon refunded or expired unused).
     ``refunded_fen`` is everything refunded for it. Coupons revoke on it; the
     demands app ends the participation of an order made from a demand (unless
     its shopper left the demand, which the leave hook recorded already).

@@ -15,7 +15,13 @@ from groupbuy.catalog.models import Merchant
 from groupbuy.core.audit import audit_log
 from groupbuy.coupons import codec
 from groupbuy.coupons.live import publish_coupon_state
-from groupbuy.coupons.models import Coupon, MerchantKey, Revocation
+from groupbuy.coupons.models import (
+    Coupon,
+    CouponExpiry,
+    CouponRefund,
+    MerchantKey,
+    Revocation,
+)
 from groupbuy.coupons.notifications import notify_coupon_issued
 from groupbuy.coupons.services.keys import (
     merchant_key_active,
@@ -186,7 +192,16 @@ def coupon_revoke(*, actor, coupon: Coupon, reason: str) -> Coupon:
 
 
 def coupon_revoke_for_order(*, actor, order: DealOrder, reason: str) -> Coupon | None:
+    """Revoke the coupon of ``order``, which left its deal cancelled or refunded.
+
+    A coupon whose own refund or expiry gave its money back (and so refunded
+    the order, ``deal_order_units_refunded``) is left as that made it: revoked
+    with its own reason, or expired."""
     coupon = Coupon.objects.filter(order=order).first()
     if coupon is None:
         return None
+    if CouponRefund.objects.filter(coupon=coupon).exists():
+        return coupon
+    if CouponExpiry.objects.filter(coupon=coupon).exists():
+        return coupon
     return coupon_revoke(actor=actor, coupon=coupon, reason=reason)

@@ -25,6 +25,7 @@ from groupbuy.deals.services.common import (
     check_can_manage,
     lock_deal,
 )
+from groupbuy.deals.signals import send_order_left
 
 REASON_MAX_LENGTH = 200
 
@@ -119,9 +120,11 @@ def deal_order_units_refunded(
 
     ``every_unit``: none of the order's units was used, so the order is
     refunded (``status`` refunded, ``cancel_reason`` ``reason``, the shop's
-    words ``refund_reason``); a partly refunded order stays confirmed, with
-    the amount refunded shown beside it, and so does an order another app
-    keeps (a team place: ``order_keepers``), whose status that app decides.
+    words ``refund_reason``) and ``order_refunded`` is sent, as for every
+    order that leaves refunded (a demand's participation ends with it); a
+    partly refunded order stays confirmed, with the amount refunded shown
+    beside it, and so does an order another app keeps (a team place:
+    ``order_keepers``), whose status that app decides.
 
     Call it inside the transaction that moves the money, once per refund: the
     caller's own record of the refund (written in that transaction) is what
@@ -150,4 +153,9 @@ def deal_order_units_refunded(
             "status": order.status,
         },
     )
+    if "status" in fields:
+        # Once, as the order turns refunded; inside the caller's transaction,
+        # as the deals services send it, so what receivers write commits or
+        # rolls back with the refund.
+        send_order_left(order=order, actor=actor, reason=reason)
     return order

@@ -1,25 +1,37 @@
 """An order made from a demand that leaves its deal without its shopper leaving
 the demand: a merchant's or operator's refund, the payment window's expiry, a
-failed deal. The participation ends ``refunded`` (nothing forfeited), and the
-demand page and API say so."""
+failed deal, a coupon refund that gives back all its units. The participation
+ends ``refunded`` (nothing forfeited), and the demand page and API say so."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
+from nacl.public import PrivateKey
+from nacl.signing import SigningKey
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.core.audit import AuditEntry
 from groupbuy.core.errors import DomainError
+from groupbuy.coupons.models import Coupon, Revocation
+from groupbuy.coupons.services import (
+    coupon_redeem_online,
+    coupon_refund_by_merchant,
+    coupon_refund_unused,
+    coupons_expire_due,
+    merchant_key_register,
+)
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import (
     deal_close,
     deal_order_refund,
     deal_orders_expire_unpaid,
+    deal_settle,
     deal_stop,
 )
+from groupbuy.deals.signals import order_refunded
 from groupbuy.deals.tests.factories import pass_deadline
 from groupbuy.demands import services
 from groupbuy.demands.models import Participation
@@ -223,3 +235,120 @@ def test_a_cancelled_order_whose_deposit_came_back_does_not_say_nothing_was_char
     assert _my_part(page) == ("refunded", "Deposit refunded", said)
     assert f'<p id="order-cancelled">{said}</p>' in order_page
     assert "nothing was charged" not in order_page
+
+
+def _confirmed_with_a_coupon():
+    """``_accepted``, the rest paid and the deal succeeded: the joiner's order of
+    3 units is confirmed, its coupon issued, its participation still applied."""
+    demand, joiner, order = _accepted()
+    pay_intent(order.payment_intent)
+    pass_deadline(demand.deal)
+    deal = deal_close(deal=demand.deal)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        deal_settle(deal=deal)
+    order.refresh_from_db()
+    joiner.refresh_from_db()
+    assert (order.status, joiner.status) == ("confirmed", Status.APPLIED)
+    return demand, joiner, order, Coupon.objects.get(order=order)
+
+
+def _refunded_by_the_shopper(demand, order, coupon):
+    coupon_refund_unused(actor=order.shopper, coupon=coupon)
+
+
+def _refunded_by_the_shop(demand, order, coupon):
+    owner = demand.accepted_offer.merchant.memberships.get().user
+    coupon_refund_by_merchant(actor=owner, coupon=coupon, reason="Kitchen closed.")
+
+
+def _expired_under_refund_the_shopper(demand, order, coupon):
+    coupons_expire_due(now=coupon.expires_at + timedelta(seconds=1))
+
+
+COUPON_REFUNDS = [
+    (_refunded_by_the_shopper, "", "revoked"),
+    (_refunded_by_the_shop, Reason.MERCHANT, "revoked"),
+    (_expired_under_refund_the_shopper, "", "expired"),
+]
+
+
+@pytest.mark.parametrize(
+    ("refund", "reason", "coupon_status"),
+    COUPON_REFUNDS,
+    ids=["shopper", "shop", "expiry"],
+)
+def test_a_coupon_refund_that_refunds_the_order_ends_the_participation(
+    refund, reason, coupon_status, django_capture_on_commit_callbacks
+):
+    # given a demand-made deal's confirmed order whose coupon was never used
+    demand, joiner, order, coupon = _confirmed_with_a_coupon()
+    sent = []
+
+    def record(sender, *, order, reason, refunded_fen, **kwargs):
+        sent.append((order.public_id, reason, refunded_fen))
+
+    order_refunded.connect(record, dispatch_uid="test.coupon_refunds")
+    try:
+        # when the coupon's unused units (all 3) go back to the shopper, twice
+        # (a double tap, the expiry sweep run again)
+        with django_capture_on_commit_callbacks(execute=True):
+            refund(demand, order, coupon)
+            refund(demand, order, coupon)
+    finally:
+        order_refunded.disconnect(dispatch_uid="test.coupon_refunds")
+    # then the order is refunded, and the deals app said so once, as every
+    # other refund does
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason, order.refunded_fen) == (
+        "refunded",
+        reason,
+        13_500,
+    )
+    assert sent == [(order.public_id, reason, 13_500)]
+    # and the participation ended refunded (it stayed applied, a shopper fully
+    # refunded still counted as in the demand)
+    joiner.refresh_from_db()
+    assert joiner.status == Status.REFUNDED
+    entry = AuditEntry.objects.get(
+        action="demands.participation.refunded", object_id=joiner.public_id
+    )
+    assert (entry.data["order"], entry.data["order_status"]) == (
+        order.public_id,
+        "refunded",
+    )
+    # and the coupon keeps what its own refund or expiry made it: the order's
+    # refund revoked nothing more (no second revocation, no "order_refunded")
+    coupon.refresh_from_db()
+    assert coupon.status == coupon_status
+    assert not Revocation.objects.filter(coupon=coupon, reason="order_refunded")
+    assert Revocation.objects.filter(coupon=coupon).count() == (
+        coupon_status == "revoked"
+    )
+    assert not AuditEntry.objects.filter(action="demands.participation.forfeited")
+    assert_ledger_sound()
+
+
+def test_a_partly_used_coupons_refund_leaves_the_participation_applied():
+    # given a demand-made deal's confirmed order whose coupon had 1 of 3 used
+    demand, joiner, order, coupon = _confirmed_with_a_coupon()
+    merchant = demand.accepted_offer.merchant
+    owner = merchant.memberships.get().user
+    merchant_key_register(
+        actor=owner,
+        merchant=merchant,
+        public_key=bytes(PrivateKey.generate().public_key),
+        signing_public_key=bytes(SigningKey.generate().verify_key),
+        device_name="till 1",
+    )
+    coupon.refresh_from_db()
+    coupon_redeem_online(actor=owner, merchant=merchant, code=coupon.code, quantity=1)
+    # when its shopper refunds the 2 unused units
+    coupon_refund_unused(actor=order.shopper, coupon=coupon)
+    # then the order stays confirmed, and so does the participation
+    order.refresh_from_db()
+    joiner.refresh_from_db()
+    assert (order.status, order.refunded_fen, joiner.status) == (
+        "confirmed",
+        9_000,
+        Status.APPLIED,
+    )
