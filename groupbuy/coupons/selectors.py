@@ -23,10 +23,12 @@ from groupbuy.coupons.models import (
     RedemptionConflict,
     Revocation,
 )
-from groupbuy.coupons.services.expiry import expiry_rules_for
+from groupbuy.coupons.services.expiry import (
+    deals_promised_to_buyers,
+    expiry_rules_for,
+)
 from groupbuy.coupons.services.keys import merchant_key_active, platform_keys_valid
 from groupbuy.coupons.services.refunding import refundable_unused_by_deal
-from groupbuy.deals.models import DealOrder
 
 __all__ = ["merchant_get_for_owner", "merchant_get_for_staff"]
 REVOCATIONS_PER_SYNC = 1000
@@ -158,12 +160,7 @@ def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:
     rules = expiry_rules_for(deals.items)
     labels = dict(ExpiryRule.choices)
     refundable = refundable_unused_by_deal(deals.items)
-    promised = set(
-        DealOrder.objects.filter(
-            deal__in=deals.items,
-            status__in=(DealOrder.Status.PAID, DealOrder.Status.CONFIRMED),
-        ).values_list("deal_id", flat=True)
-    )
+    promised = deals_promised_to_buyers(deals.items)
     for deal in deals.items:
         deal.coupon_expiry_rule = rules[deal.pk]
         deal.coupon_expiry_rule_label = labels[deal.coupon_expiry_rule]

@@ -40,6 +40,25 @@ def expiry_rules_for(deals) -> dict[int, str]:
     return {deal.pk: stated.get(deal.pk, default_expiry_rule()) for deal in deals}
 
 
+def deals_promised_to_buyers(deals) -> set[int]:
+    """Return the pks of ``deals`` whose coupon terms stay promised to buyers:
+    those with an order paid or confirmed, in one query.
+
+    An order refunded whole (its shopper cancelled, the shop refunded it, or
+    its coupon's units all went back to the shopper, refunded or expired) is
+    not counted: no coupon of it is left for the terms to govern. A partly
+    refunded order is still confirmed and counts, and so does a team place
+    whose units were all refunded (the teams app keeps it confirmed)."""
+    return set(
+        DealOrder.objects.filter(
+            deal__in=deals,
+            status__in=(DealOrder.Status.PAID, DealOrder.Status.CONFIRMED),
+        )
+        .values_list("deal_id", flat=True)
+        .distinct()
+    )
+
+
 def deal_coupon_terms_set(
     *,
     actor,
@@ -50,9 +69,11 @@ def deal_coupon_terms_set(
     """Set what ``deal`` promises about its coupons; None leaves a term as it is.
 
     What buyers paid under stays promised to them: once a deal has paid
-    orders, refunds of unused coupons cannot be turned off, nor the rule at
-    expiry changed from refunding the shopper to paying the merchant (the
-    other way, in the buyers' favour, is always allowed).
+    orders (``deals_promised_to_buyers``), refunds of unused coupons cannot be
+    turned off, nor the rule at expiry changed from refunding the shopper to
+    paying the merchant (the other way, in the buyers' favour, is always
+    allowed). Once every paid order was refunded whole, no buyer holds a
+    coupon under the terms, and they may change again.
     """
     from groupbuy.catalog.permissions import require_merchant_owner
     from groupbuy.coupons.services.refunding import unused_refundable_for
@@ -63,15 +84,12 @@ def deal_coupon_terms_set(
         was_refundable = (
             terms.unused_refundable if terms else unused_refundable_for(deal)
         )
-        paid = DealOrder.objects.filter(
-            deal=deal,
-            status__in=(DealOrder.Status.PAID, DealOrder.Status.CONFIRMED),
-        )
+        promised = deal.pk in deals_promised_to_buyers([deal])
         was_rule = terms.expiry_rule if terms else default_expiry_rule()
         if (
             was_rule == ExpiryRule.REFUND_SHOPPER
             and expiry_rule == ExpiryRule.PAY_MERCHANT
-            and paid.exists()
+            and promised
         ):
             raise CouponError(
                 "rule_promised",
@@ -82,7 +100,7 @@ def deal_coupon_terms_set(
                 status=409,
                 fields={"expiry_rule": [_("Already promised to buyers.")]},
             )
-        if was_refundable and unused_refundable is False and paid.exists():
+        if was_refundable and unused_refundable is False and promised:
             raise CouponError(
                 "refund_promised",
                 _(

@@ -172,6 +172,66 @@ def test_a_deal_nobody_paid_for_yet_may_turn_refunds_off():
     assert (terms.unused_refundable, terms.expiry_rule) == (False, "refund_shopper")
 
 
+def _console_promises_refunds(client, station) -> bool:
+    client.force_login(station.owner)
+    page = client.get(f"/coupons/merchant/{station.merchant.public_id}/")
+    assert page.status_code == 200
+    return "data-refund-promised" in page.content.decode()
+
+
+def test_a_deal_whose_paid_orders_were_all_refunded_whole_may_change_its_terms(
+    client,
+):
+    # given an ended deal whose two buyers both refunded their whole coupons,
+    # so that no coupon of it is left for its terms to govern
+    station = make_station()
+    orders = confirmed_orders(station.merchant, quantities=(1, 2))
+    assert _console_promises_refunds(client, station)
+    for order in orders:
+        coupon_refund_unused(actor=order.shopper, coupon=coupon_for(order))
+        order.refresh_from_db()
+        assert order.status == "refunded"
+    # when its owner turns refunds off and has expired coupons pay the shop
+    terms = deal_coupon_terms_set(
+        actor=station.owner,
+        deal=orders[0].deal,
+        unused_refundable=False,
+        expiry_rule="pay_merchant",
+    )
+    # then both change (nobody paid under them still holds a coupon), and the
+    # console offers the refunds box again rather than "promised to buyers"
+    assert (terms.unused_refundable, terms.expiry_rule) == (False, "pay_merchant")
+    assert not _console_promises_refunds(client, station)
+
+
+def test_a_deal_with_a_partly_refunded_order_keeps_its_terms_promised(client):
+    # given an ended deal: one buyer refunded their whole coupon, the other
+    # used 1 of their 2 units and refunded the other (their order still
+    # confirmed)
+    station = make_station()
+    whole, part = confirmed_orders(station.merchant, quantities=(1, 2))
+    coupon_refund_unused(actor=whole.shopper, coupon=coupon_for(whole))
+    coupon_redeem_online(
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon_for(part).code,
+        quantity=1,
+    )
+    coupon_refund_unused(actor=part.shopper, coupon=coupon_for(part))
+    part.refresh_from_db()
+    assert part.status == "confirmed"
+    # when its owner tries to turn refunds off, or to pay the shop at expiry
+    for change, code in (
+        ({"unused_refundable": False}, "refund_promised"),
+        ({"expiry_rule": "pay_merchant"}, "rule_promised"),
+    ):
+        with pytest.raises(DomainError) as refusal:
+            deal_coupon_terms_set(actor=station.owner, deal=part.deal, **change)
+        # then each is refused, as the buyer paid under them
+        assert (refusal.value.code, refusal.value.status) == (code, 409)
+    assert _console_promises_refunds(client, station)
+
+
 def test_the_shopper_refunds_from_the_coupon_page_after_confirming(client):
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(2,))
