@@ -234,11 +234,11 @@ def phone_verify(request, payload: PhoneCodeIn):
 def phone_change_code(request, payload: PhoneChangeCodeIn):
     """Text a code to the number I am moving my account to; my password first.
 
-    A wrong password is a 400 on ``password`` and counts as a failed login (429
-    with Retry-After once logins are locked out).
+    A wrong password is a 400 on ``password``; too many are a 429
+    ``too_many_passwords`` with Retry-After (never a login lockout).
     """
     try:
-        password_confirm(request, user=request.auth, password=payload.password)
+        password_confirm(user=request.auth, password=payload.password)
     except AccountError as error:
         if error.retry_after:
             return _rate_limited(error)

@@ -242,3 +242,32 @@ class PhoneVerification(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} code for {self.phone}"
+
+
+class PasswordConfirmAttempt(models.Model):
+    """A password typed to confirm a change a stolen session must not make
+    (``accounts.reauth``), kept while it counts against the person's limit.
+
+    Its own count, apart from the login lockout (django-axes): a wrong password
+    here must never lock the account's owner out of signing in.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="password_confirm_attempts",
+        verbose_name=_("person"),
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="password_confirm_by_user")
+        ]
+        verbose_name = _("password confirmation attempt")
+        verbose_name_plural = _("password confirmation attempts")
+
+    def __str__(self):
+        return f"password confirmation by user {self.user_id}"

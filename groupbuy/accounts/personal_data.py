@@ -128,6 +128,11 @@ class AccountsPersonalData(PersonalDataProvider):
                     }
                     for verification in user.phone_verifications.all()
                 ],
+                # Kept only while they count against the change page's limit.
+                "password_confirmations": [
+                    {"at": attempt.created_at}
+                    for attempt in user.password_confirm_attempts.order_by("id")
+                ],
             }
         )
 
@@ -145,6 +150,7 @@ class AccountsPersonalData(PersonalDataProvider):
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username=phone).delete()
         user.api_tokens.all().delete()
+        user.password_confirm_attempts.all().delete()
         user.memberships.all().delete()
         # The row stays (orders and ledger accounts point at it) under a pseudonym.
         user.phone = _pseudonym()

@@ -74,6 +74,16 @@ GROUPBUY_PHONE_CODES_PER_NUMBER_PER_HOUR = int(
 GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR = int(
     os.environ.get("GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR", "20")
 )
+# Wrong passwords typed to confirm a change (moving the account to another
+# number) per person within the minutes below, before that confirmation is
+# refused (right password included) until the oldest counted one is older. Its
+# own count: it never locks the person's login (GROUPBUY_LOGIN_FAILURE_LIMIT).
+GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT = int(
+    os.environ.get("GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT", "5")
+)
+GROUPBUY_PASSWORD_CONFIRM_COOLOFF_MINUTES = int(
+    os.environ.get("GROUPBUY_PASSWORD_CONFIRM_COOLOFF_MINUTES", "15")
+)
 # API tokens expire after this many days unless their owner picks fewer.
 GROUPBUY_API_TOKEN_DAYS = int(os.environ.get("GROUPBUY_API_TOKEN_DAYS", "90"))
 # --- Request size limits, recognition capacity ----------------------------------

@@ -1,11 +1,13 @@
 """A signed-in person moves their account to another phone number."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from groupbuy.accounts import services
 from groupbuy.accounts.errors import AccountError
-from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.models import PasswordConfirmAttempt, PhoneVerification, User
 from groupbuy.accounts.signals import phone_verified
 from groupbuy.accounts.tests.helpers import PASSWORD, code_sent_to, make_user, sms_to
 from groupbuy.core.models import AuditEntry
@@ -211,31 +213,85 @@ def test_the_api_refuses_a_wrong_password_on_its_field(client):
     assert sms_to(NEW) == []
 
 
-def test_wrong_passwords_lock_out_like_logins(client, settings):
-    settings.AXES_FAILURE_LIMIT = 3
-    user = make_user(OLD)
-    headers = _auth(user)
-    answers = [
-        _post(
-            client,
-            "/api/me/phone/change/code",
-            {"new_phone": NEW, "password": "not-it"},
-            headers,
-        )
-        for _ in range(3)
-    ]
-    assert [a.status_code for a in answers][:2] == [400, 400]
-    # then even the right password waits
-    answer = _post(
+def _ask_code(client, headers, password):
+    return _post(
         client,
         "/api/me/phone/change/code",
-        {"new_phone": NEW, "password": PASSWORD},
+        {"new_phone": NEW, "password": password},
         headers,
     )
+
+
+def test_wrong_passwords_have_their_own_limit(client, settings):
+    # given a limit of 3 wrong passwords on the change page, 2 for logins
+    settings.GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT = 3
+    settings.AXES_FAILURE_LIMIT = 2
+    user = make_user(OLD)
+    headers = _auth(user)
+    # when someone holding the session guesses 3 wrong passwords
+    answers = [_ask_code(client, headers, "not-it") for _ in range(3)]
+    # then each is refused on its field, and after them even the right one waits
+    assert [a.json()["code"] for a in answers] == ["password_wrong"] * 3
+    answer = _ask_code(client, headers, PASSWORD)
     assert answer.status_code == 429
-    assert answer.json()["code"] == "too_many_logins"
-    assert int(answer["Retry-After"]) > 0
+    assert answer.json()["code"] == "too_many_passwords"
+    assert answer.json()["message"] == (
+        "Too many wrong passwords. Try again in 15 minutes."
+    )
+    assert 14 * 60 < int(answer["Retry-After"]) <= 15 * 60
     assert not PhoneVerification.objects.exists()
+    # while the owner's login is not locked: the right password signs in
+    login = _post(client, "/api/auth/token", {"phone": OLD, "password": PASSWORD}, {})
+    assert login.status_code == 200, login.content
+    from axes.models import AccessAttempt
+
+    assert not AccessAttempt.objects.filter(username=OLD).exists()
+
+
+def test_the_limit_frees_up_after_the_cool_off(client, settings):
+    # given a person who used up their wrong passwords 16 minutes ago
+    settings.GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT = 2
+    user = make_user(OLD)
+    headers = _auth(user)
+    for _ in range(2):
+        _ask_code(client, headers, "not-it")
+    PasswordConfirmAttempt.objects.update(
+        created_at=timezone.now() - timedelta(minutes=16)
+    )
+    # when they type the right one
+    answer = _ask_code(client, headers, PASSWORD)
+    # then the code is sent, and the count starts again
+    assert answer.status_code == 202, answer.content
+    assert not PasswordConfirmAttempt.objects.exists()
+
+
+def test_a_refused_confirmation_does_not_push_the_wait_further(client, settings):
+    settings.GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT = 1
+    user = make_user(OLD)
+    headers = _auth(user)
+    _ask_code(client, headers, "not-it")
+    for _ in range(3):
+        assert _ask_code(client, headers, "not-it").status_code == 429
+    assert PasswordConfirmAttempt.objects.count() == 1
+
+
+def test_the_page_refuses_too_many_wrong_passwords_and_keeps_the_login(
+    client, settings
+):
+    settings.GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT = 2
+    settings.AXES_FAILURE_LIMIT = 2
+    user = make_user(OLD)
+    client.force_login(user)
+    for _ in range(2):
+        client.post("/me/phone/change/", {"new_phone": NEW, "password": "x"})
+    answer = client.post("/me/phone/change/", {"new_phone": NEW, "password": PASSWORD})
+    assert "Too many wrong passwords. Try again in 15 minutes." in (
+        answer.content.decode()
+    )
+    assert not PhoneVerification.objects.exists()
+    client.logout()
+    login = client.post("/login/", {"phone": OLD, "password": PASSWORD})
+    assert login.status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -152,9 +152,7 @@ def phone_change(request: HttpRequest) -> HttpResponse:
     form = PhoneChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            password_confirm(
-                request, user=request.user, password=form.cleaned_data["password"]
-            )
+            password_confirm(user=request.user, password=form.cleaned_data["password"])
             sent = services.phone_change_request(
                 actor=request.user,
                 new_phone=form.cleaned_data["new_phone"],
