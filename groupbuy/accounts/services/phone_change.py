@@ -13,6 +13,8 @@ follows (sharing's keyed member hash, invitations sent to that number).
 
 from __future__ import annotations
 
+import hmac
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -26,6 +28,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.services.phone_codes import (
     CodeSent,
     _announce_phone_verified,
+    _code_hash,
     _send_sms,
     code_consume,
     code_issue,
@@ -104,6 +107,28 @@ def _phone_taken() -> AccountError:
     )
 
 
+def _is_finished_change(*, user: User, new_phone: str, code: str) -> bool:
+    """Whether the person's account moved to ``new_phone`` with ``code`` by
+    their latest request, while that code would still work: the same change
+    sent again (a double tap, a retry after a lost answer)."""
+    if user.phone != new_phone:
+        return False
+    latest = (
+        PhoneVerification.objects.filter(purpose=Purpose.PHONE_CHANGE, user=user)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest.phone == new_phone
+        and latest.used_at is not None
+        and latest.expires_at > timezone.now()
+        and hmac.compare_digest(
+            latest.code_hash, _code_hash(latest.public_id, without_nul(code).strip())
+        )
+    )
+
+
 def phone_change_complete(*, actor: User, new_phone: str, code: str) -> User:
     """Move the account to ``new_phone`` with the code texted to it.
 
@@ -111,19 +136,27 @@ def phone_change_complete(*, actor: User, new_phone: str, code: str) -> User:
     one stays counted, so this block commits even when it refuses), the number
     is refused if another account holds it, then changed, marked verified and
     audited. Sessions and tokens are kept: they belong to the same person.
+
+    The change just made, sent again with the same number and code while the
+    code would still work, returns the account as it is and changes nothing;
+    anything else for the number the account has is ``phone_same``.
     """
-    e164 = _new_phone_or_error(actor=actor, new_phone=new_phone)
+    with fields_renamed({"phone": "new_phone"}):
+        e164 = phone_or_error(without_nul(new_phone))
     refusal: AccountError | None = None
     with transaction.atomic():
+        # Under the lock: a repeat sent at once waits for the first to finish.
         user = User.objects.select_for_update().get(pk=actor.pk)
         try:
+            if _is_finished_change(user=user, new_phone=e164, code=code):
+                return _refreshed(actor, user)
+            _new_phone_or_error(actor=user, new_phone=e164)
             verification = code_consume(
                 verification_id=_latest_request(actor=user, new_phone=e164).public_id,
                 code=code,
                 purpose=Purpose.PHONE_CHANGE,
                 user=user,
             )
-            _new_phone_or_error(actor=user, new_phone=e164)  # changed since?
             if User.objects.filter(phone=e164).exclude(pk=user.pk).exists():
                 raise _phone_taken()
             _phone_move(user=user, new_phone=e164, verification=verification)
@@ -133,6 +166,10 @@ def phone_change_complete(*, actor: User, new_phone: str, code: str) -> User:
             refusal = error
     if refusal is not None:
         raise refusal
+    return _refreshed(actor, user)
+
+
+def _refreshed(actor: User, user: User) -> User:
     actor.phone = user.phone
     actor.phone_verified_at = user.phone_verified_at
     return user

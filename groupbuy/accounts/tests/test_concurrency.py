@@ -8,6 +8,7 @@ import pytest
 from groupbuy.accounts import services
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.tests.helpers import PASSWORD
+from groupbuy.core.models import AuditEntry
 from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
 from groupbuy.deals.tests.racing import race
 
@@ -93,3 +94,34 @@ def test_two_people_claiming_one_new_number_at_once_one_wins(file_database):  # 
     old_phones = {"+8613800138021", "+8613800138022"}
     assert sorted(phones.values()).count(new_phone) == 1
     assert len(set(phones.values()) & old_phones) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_change_sent_several_times_at_once_moves_once(file_database):  # noqa: F811
+    # given a person holding a code we know for their new number
+    from groupbuy.accounts.services.phone_codes import _code_hash
+
+    new_phone = "+8613900139030"
+    person = User.objects.create_user(
+        "+8613800138031", PASSWORD, preferred_language="en"
+    )
+    sent = services.phone_change_request(actor=person, new_phone=new_phone)
+    verification_id = sent.verification.public_id
+    PhoneVerification.objects.filter(public_id=verification_id).update(
+        code_hash=_code_hash(verification_id, "424242")
+    )
+    # when a double tap (and a retry) send the same change together
+    outcomes = race(
+        [
+            lambda: services.phone_change_complete(
+                actor=User.objects.get(pk=person.pk),
+                new_phone=new_phone,
+                code="424242",
+            )
+            for _ in range(3)
+        ]
+    )
+    # then every one answers the change, made once
+    assert outcomes == Counter({"ok": 3})
+    assert User.objects.get(pk=person.pk).phone == new_phone
+    assert AuditEntry.objects.filter(action="accounts.phone.changed").count() == 1

@@ -444,3 +444,89 @@ def test_an_expired_code_moves_nothing(committed):
     assert refused.value.code == "code_expired"
     user.refresh_from_db()
     assert user.phone == OLD
+
+
+# --- A repeat of the change ----------------------------------------------------
+
+
+def _changed(committed, user) -> str:
+    committed(services.phone_change_request, actor=user, new_phone=NEW)
+    code = code_sent_to(NEW)
+    committed(services.phone_change_complete, actor=user, new_phone=NEW, code=code)
+    return code
+
+
+def test_the_same_change_sent_again_answers_the_same_and_changes_nothing(committed):
+    # given a person who just moved their account with a code
+    user = make_user(OLD)
+    code = _changed(committed, user)
+    changed_at = User.objects.get(pk=user.pk).phone_verified_at
+    # when the same request comes again (a double tap, a retried request)
+    again = committed(
+        services.phone_change_complete, actor=user, new_phone="139 0013 9011", code=code
+    )
+    # then it answers the account as it is, and nothing more happens
+    assert again.pk == user.pk
+    assert (again.phone, again.phone_verified_at) == (NEW, changed_at)
+    assert AuditEntry.objects.filter(action="accounts.phone.changed").count() == 1
+    assert Notification.objects.filter(kind="accounts.phone.changed").count() == 1
+    assert len(sms_to(OLD)) == 1
+
+
+@pytest.mark.parametrize("which", ["another code", "code expired"])
+def test_another_request_for_the_number_the_account_has_is_phone_same(committed, which):
+    # given a person who moved their account to NEW
+    user = make_user(OLD)
+    code = _changed(committed, user)
+    if which == "code expired":
+        PhoneVerification.objects.update(expires_at=timezone.now())
+    else:
+        code = _wrong(code)
+    # when a request for NEW comes that is not a repeat of the change
+    with pytest.raises(AccountError) as refused:
+        services.phone_change_complete(actor=user, new_phone=NEW, code=code)
+    # then it is told the number is already theirs
+    assert refused.value.code == "phone_same"
+    assert list(refused.value.fields) == ["new_phone"]
+
+
+def test_the_api_answers_a_repeated_change_as_the_first(
+    client, django_capture_on_commit_callbacks
+):
+    user = make_user(OLD)
+    headers = _auth(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask_code(client, headers, PASSWORD)
+    body = {"new_phone": NEW, "code": code_sent_to(NEW)}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _post(client, "/api/me/phone/change", body, headers)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _post(client, "/api/me/phone/change", body, headers)
+    assert first.status_code == second.status_code == 200
+    assert second.json() == first.json()
+    assert len(sms_to(OLD)) == 1
+    other = _post(
+        client,
+        "/api/me/phone/change",
+        {"new_phone": NEW, "code": _wrong(code_sent_to(NEW))},
+        headers,
+    )
+    assert other.status_code == 400
+    assert other.json()["code"] == "phone_same"
+
+
+def test_the_code_page_sent_twice_lands_on_the_profile_both_times(
+    client, django_capture_on_commit_callbacks
+):
+    user = make_user(OLD)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/me/phone/change/", {"new_phone": NEW, "password": PASSWORD}
+        )
+    answers = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(client.post(sent.url, {"code": code_sent_to(NEW)}))
+    assert [(a.status_code, a.url) for a in answers] == [(302, "/me/")] * 2
+    assert len(sms_to(OLD)) == 1
