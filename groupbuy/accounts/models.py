@@ -271,3 +271,32 @@ class PasswordConfirmAttempt(models.Model):
 
     def __str__(self):
         return f"password confirmation by user {self.user_id}"
+
+
+class PreviousPhone(models.Model):
+    """A number the person's account had before they moved it to another.
+
+    Kept so their export and their erasure find what was keyed by that number
+    while it was theirs (invitations sent to it, codes, login attempts, texts
+    to it), up to ``held_until``: what came to the number after it went, to
+    whoever has it next, is not theirs. The number itself, not its hash, since
+    an erasure must find it written out in texts. Exported with the account
+    and deleted at its erasure; never used to sign in or to find the person.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="previous_phones",
+        verbose_name=_("person"),
+    )
+    phone = models.CharField(max_length=20, verbose_name=_("phone number"))
+    held_until = models.DateTimeField(verbose_name=_("held until"))
+
+    class Meta:
+        ordering = ["held_until", "pk"]
+        verbose_name = _("previous phone number")
+        verbose_name_plural = _("previous phone numbers")
+
+    def __str__(self):
+        return f"previous number of user {self.user_id}"

@@ -24,13 +24,24 @@ def is_erased(user) -> bool:
 
 
 def identifying_strings(user) -> list[str]:
-    """Return what identifies the person in free text: numbers, e-mail, name."""
-    phone = user.phone or ""
-    strings = [phone]
-    if phone.startswith("+86"):
-        strings.append(phone.removeprefix("+86"))
+    """Return what identifies the person in free text: numbers (every number
+    the account had, ``selectors.phones_held``), e-mail, name."""
+    from groupbuy.accounts.selectors import phones_held
+
+    strings = []
+    for held in phones_held(user=user):
+        strings.append(held.phone)
+        if held.phone.startswith("+86"):
+            strings.append(held.phone.removeprefix("+86"))
     strings += [user.email or "", user.display_name or ""]
-    return [value for value in strings if value]
+    return list(dict.fromkeys(value for value in strings if value))
+
+
+def held_before(held, field: str) -> dict:
+    """Return the filter for rows keyed by ``held`` (a ``HeldPhone``) that were
+    the person's: any time for the number they have, before ``until`` for one
+    they had (``field`` names the row's time)."""
+    return {} if held.until is None else {f"{field}__lt": held.until}
 
 
 def scrub(text: str, strings: list[str]) -> str:
@@ -80,8 +91,8 @@ def _identifying_pattern(strings: tuple[str, ...]) -> re.Pattern | None:
 
 class AccountsPersonalData(PersonalDataProvider):
     holds = gettext_lazy(
-        "your account, the merchants you work for, your API tokens and the "
-        "codes sent to your phone"
+        "your account, the numbers it had before, the merchants you work for, "
+        "your API tokens and the codes sent to your phone"
     )
 
     def export(self, user) -> PersonalDataExport:
@@ -120,6 +131,10 @@ class AccountsPersonalData(PersonalDataProvider):
                     }
                     for token in user.api_tokens.all()
                 ],
+                "previous_phones": [
+                    {"phone": previous.phone, "held_until": previous.held_until}
+                    for previous in user.previous_phones.all()
+                ],
                 "phone_codes": [
                     {
                         "purpose": verification.purpose,
@@ -143,12 +158,22 @@ class AccountsPersonalData(PersonalDataProvider):
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
         from groupbuy.accounts.models import PhoneVerification
+        from groupbuy.accounts.selectors import phones_held
 
-        phone = user.phone
         PhoneVerification.objects.filter(user=user).delete()
-        PhoneVerification.objects.filter(phone=phone).delete()
-        for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.filter(username=phone).delete()
+        # Codes and login attempts for every number the account had, while it
+        # had it: the ones after it went belong to the number's next holder.
+        for held in phones_held(user=user):
+            PhoneVerification.objects.filter(
+                phone=held.phone, **held_before(held, "created_at")
+            ).delete()
+            for model in (AccessAttempt, AccessFailureLog, AccessLog):
+                model.objects.filter(
+                    username=held.phone, **held_before(held, "attempt_time")
+                ).delete()
+        # Last of all (accounts erases after every other app): the others
+        # found what was sent to these numbers through them.
+        user.previous_phones.all().delete()
         user.api_tokens.all().delete()
         user.password_confirm_attempts.all().delete()
         user.memberships.all().delete()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -63,3 +66,29 @@ def api_tokens_for_user(
     if not include_inactive:
         tokens = tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     return tokens.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class HeldPhone:
+    """A number a person's account had: ``until`` the moment it moved away from
+    it, None for the number it has now."""
+
+    phone: str
+    until: datetime | None = None
+
+
+def phones_held(*, user: User) -> list[HeldPhone]:
+    """Return every number ``user``'s account has had, the current one first.
+
+    For the personal data providers: what was keyed by a previous number up
+    to its ``until`` was the person's; what came to it afterwards is not. An
+    erased account has no number left (its pseudonym is none).
+    """
+    from groupbuy.accounts.personal_data import is_erased
+
+    held = [HeldPhone(user.phone)] if user.phone and not is_erased(user) else []
+    held += [
+        HeldPhone(previous.phone, previous.held_until)
+        for previous in user.previous_phones.order_by("-held_until", "-pk")
+    ]
+    return held

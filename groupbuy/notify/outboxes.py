@@ -11,7 +11,7 @@ the SMS backend's own ``purge`` and ``forget`` say what it keeps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -53,12 +53,24 @@ def outboxes_purge(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def outboxes_forget(*, phone: str, email: str, scrub: Callable[[str], str]) -> None:
+def outboxes_forget(
+    *,
+    phone: str,
+    email: str,
+    scrub: Callable[[str], str],
+    previous_phones: Iterable[tuple[str, datetime]] = (),
+) -> None:
     """Delete the texts to ``phone`` and the e-mails to ``email``, and scrub the
     person out of the other texts and e-mails (Django's file backend may write
-    several messages to one file, so a file is rewritten, not deleted)."""
+    several messages to one file, so a file is rewritten, not deleted).
+
+    ``previous_phones`` are (number, until) of the numbers the person had
+    before: the texts to each written before its ``until`` go too.
+    """
     if phone:
         get_sms_backend().forget(phone=phone, scrub=scrub)
+    for previous, until in previous_phones:
+        get_sms_backend().forget(phone=previous, scrub=scrub, before=until)
     for path in _email_files():
         try:
             written = path.read_bytes()

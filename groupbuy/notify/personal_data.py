@@ -11,6 +11,30 @@ from groupbuy.core.transactions import after_commit
 from groupbuy.notify.outboxes import outboxes_forget
 
 
+def _invitations_to(user):
+    """The invitations sent to a number of the person's while it was theirs
+    that no account claimed (``accounts.selectors.phones_held``): an
+    invitation sent to a number the person had before was addressed to them."""
+    from django.db.models import Q
+
+    from groupbuy.accounts.personal_data import held_before
+    from groupbuy.accounts.selectors import phones_held
+    from groupbuy.notify.addresses import contact_hash
+    from groupbuy.notify.models import Invitation
+
+    sent_to = Q(pk__in=[])
+    for held in phones_held(user=user):
+        sent_to |= Q(
+            address_hash=contact_hash(Invitation.Kind.PHONE, held.phone),
+            **held_before(held, "created_at"),
+        )
+    return Invitation.objects.filter(
+        sent_to,
+        address_kind=Invitation.Kind.PHONE,
+        notification__recipient__isnull=True,
+    ).order_by("created_at", "pk")
+
+
 class NotifyPersonalData(PersonalDataProvider):
     holds = gettext_lazy("your notifications and how each was delivered")
 
@@ -40,7 +64,18 @@ class NotifyPersonalData(PersonalDataProvider):
                         ],
                     }
                     for notification in notifications
-                ]
+                ],
+                "invitations": [
+                    {
+                        "kind": invitation.notification.kind,
+                        "title": invitation.notification.title,
+                        "body": invitation.notification.body,
+                        "created_at": invitation.created_at,
+                    }
+                    for invitation in _invitations_to(user).select_related(
+                        "notification"
+                    )
+                ],
             }
         )
 
@@ -52,10 +87,15 @@ class NotifyPersonalData(PersonalDataProvider):
             identifying_strings,
             scrub,
         )
+        from groupbuy.accounts.selectors import phones_held
         from groupbuy.notify.models import Notification
 
         # Deliveries and invitations go with their notification (cascade).
         user.notifications.all().delete()
+        # So do the invitations to a number of theirs no account claimed.
+        Notification.objects.filter(
+            pk__in=_invitations_to(user).values("notification_id")
+        ).delete()
         # What others were told about the person ("Lan shared a kettle with
         # you", a comment quoting their number) keeps its place in their
         # inbox, without the person's name, number or e-mail.
@@ -81,9 +121,11 @@ class NotifyPersonalData(PersonalDataProvider):
         # The outbox files (texts and e-mails waiting to be sent on): theirs go,
         # others' are scrubbed as the inboxes are. After commit: files are not
         # rolled back with the erasure.
+        held = phones_held(user=user)
         after_commit(
             outboxes_forget,
             phone=user.phone or "",
             email=user.email or "",
             scrub=functools.partial(scrub, strings=strings),
+            previous_phones=[(h.phone, h.until) for h in held if h.until],
         )

@@ -58,10 +58,18 @@ class BaseSmsBackend:
         """Send ``text`` to ``phone`` (E.164); return the provider's message id."""
         raise NotImplementedError
 
-    def forget(self, *, phone: str, scrub: Callable[[str], str]) -> None:
+    def forget(
+        self,
+        *,
+        phone: str,
+        scrub: Callable[[str], str],
+        before: datetime | None = None,
+    ) -> None:
         """Forget an erased person: what this backend keeps of texts to
-        ``phone`` goes, and ``scrub`` is applied to other texts it keeps.
-        A backend that keeps nothing has nothing to do."""
+        ``phone`` goes (only those written before ``before``, for a number the
+        person had before: later texts are its next holder's), and ``scrub`` is
+        applied to other texts it keeps. A backend that keeps nothing has
+        nothing to do."""
 
     def purge(self, *, before: datetime) -> int:
         """Delete what this backend keeps of texts written before ``before``;
@@ -95,6 +103,15 @@ class MemorySmsBackend(BaseSmsBackend):
         with self._lock:
             MemorySmsBackend.outbox.append(message)
         return message.message_id
+
+
+def _written_before(record: dict, before: datetime | None) -> bool:
+    if before is None:
+        return True
+    try:
+        return datetime.fromisoformat(record["created_at"]) < before
+    except (KeyError, TypeError, ValueError):
+        return False  # no time to tell: not known to be the person's
 
 
 class FileOutboxSmsBackend(BaseSmsBackend):
@@ -165,9 +182,15 @@ class FileOutboxSmsBackend(BaseSmsBackend):
             except (OSError, ValueError):
                 continue  # gone meanwhile (sent on), or not ours
 
-    def forget(self, *, phone: str, scrub: Callable[[str], str]) -> None:
+    def forget(
+        self,
+        *,
+        phone: str,
+        scrub: Callable[[str], str],
+        before: datetime | None = None,
+    ) -> None:
         for path, record in self._records():
-            if record.get("phone") == phone:
+            if record.get("phone") == phone and _written_before(record, before):
                 path.unlink(missing_ok=True)
                 continue
             text = record.get("text", "")

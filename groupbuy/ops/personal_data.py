@@ -117,11 +117,16 @@ def phone_spellings(phone: str) -> list[str]:
 
 
 def _owner_invitations(user):
+    """The invitations the person accepted, and those sent to a number of
+    theirs while it was theirs (``accounts.selectors.phones_held``; an erased
+    person's numbers are already gone)."""
+    from groupbuy.accounts.personal_data import held_before
+    from groupbuy.accounts.selectors import phones_held
     from groupbuy.ops.models import MerchantOwnerInvitation
 
     mine = Q(accepted_by=user)
-    if user.phone:  # an erased person's number is already gone
-        mine |= Q(phone=user.phone)
+    for held in phones_held(user=user):
+        mine |= Q(phone=held.phone, **held_before(held, "created_at"))
     return MerchantOwnerInvitation.objects.filter(mine).select_related("merchant")
 
 
@@ -178,7 +183,13 @@ class OpsPersonalData(PersonalDataProvider):
 
         _owner_invitations(user).update(phone="")
 
-        secrets_ = phone_spellings(user.phone) + ([user.email] if user.email else [])
+        from groupbuy.accounts.selectors import phones_held
+
+        secrets_ = [
+            spelling
+            for held in phones_held(user=user)
+            for spelling in phone_spellings(held.phone)
+        ] + ([user.email] if user.email else [])
         if user.display_name:
             secrets_.append(user.display_name)
         mentions = Q()

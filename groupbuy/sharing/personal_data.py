@@ -1,12 +1,15 @@
 """What sharing holds about a person, for their export and their erasure.
 
 Exported: the shares they sent (with voice notes, and their own names for the
-contacts they sent them to), the threads they are in, their replies, their own
-imported address books (names and keyed hashes, as stored: never numbers) and
-their push subscriptions. Erased: their address books, phone hash, push
-subscriptions, voice notes and names for contacts are deleted; their comments
-and replies are emptied and shown as from a "Deleted user", so the others keep
-their threads and their own replies.
+contacts they sent them to), the threads they are in, the shares sent to a
+number of theirs (the one they have, or one they had while it was theirs) that
+no account claimed, their replies, their own imported address books (names and
+keyed hashes, as stored: never numbers) and their push subscriptions. Erased:
+their address books, phone hash, push subscriptions, voice notes and names for
+contacts are deleted; the unclaimed shares sent to their numbers lose the
+number's hash and masked form; their comments and replies are emptied and shown
+as from a "Deleted user", so the others keep their threads and their own
+replies.
 """
 
 from __future__ import annotations
@@ -74,6 +77,39 @@ def _threads(user) -> list[dict]:
     ]
 
 
+def _invitations_to(user):
+    """The recipients' places in others' shares sent to a number of the
+    person's while it was theirs, which no account claimed: a share sent to a
+    number they had before was addressed to them (``phones_held``); one sent
+    to it after it went is its next holder's."""
+    from django.db.models import Q
+
+    from groupbuy.accounts.personal_data import held_before
+    from groupbuy.accounts.selectors import phones_held
+    from groupbuy.sharing.contacts import phone_hash
+    from groupbuy.sharing.models import Participant
+
+    sent_to = Q(pk__in=[])
+    for held in phones_held(user=user):
+        sent_to |= Q(
+            address_hash=phone_hash(held.phone), **held_before(held, "joined_at")
+        )
+    return Participant.objects.filter(sent_to, user__isnull=True)
+
+
+def _invitations(user) -> list[dict]:
+    participants = _invitations_to(user).select_related("share", "share__product")
+    return [
+        {
+            "share": participant.share.public_id,
+            "product": participant.share.product.public_id,
+            "shown_as": participant.label,
+            "invited_at": participant.joined_at,
+        }
+        for participant in participants.order_by("joined_at", "id")
+    ]
+
+
 def _replies(user) -> list[dict]:
     from groupbuy.sharing.models import Message
 
@@ -127,6 +163,7 @@ class SharingPersonalData(PersonalDataProvider):
             records={
                 "shares_sent": _shares_sent(user, files),
                 "threads": _threads(user),
+                "invitations": _invitations(user),
                 "replies": _replies(user),
                 "contact_books": _contact_books(user),
                 "phone_hash": phone_hash.phone_hash if phone_hash else None,
@@ -160,6 +197,10 @@ class SharingPersonalData(PersonalDataProvider):
         Participant.objects.filter(user=user).update(
             label="", contact_name="", address_hash=""
         )
+        # Shares sent to a number of theirs nobody claimed keep their place in
+        # the sender's thread, with neither the masked number nor its hash:
+        # nobody can claim them any more.
+        _invitations_to(user).update(label="", address_hash="")
         # The names they gave their contacts are theirs, and go with them.
         Participant.objects.filter(share__sender=user).update(contact_name="")
         Message.objects.filter(author=user).update(body="", client_key="")

@@ -6,9 +6,12 @@ re-authenticated the person with their password first: ``accounts.reauth``), and
 the new number belongs to another account is told only then, after the code
 proved the person holds it, so asking for codes reveals nothing about a number.
 
-Afterwards the old number is told by SMS and the person in their inbox, and
-``phone_verified`` is announced for the new number, so what is derived from it
-follows (sharing's keyed member hash, invitations sent to that number).
+The old number is recorded (``PreviousPhone``) with the moment it stopped being
+the person's, so their export and erasure still find what was sent to it before
+(``accounts.selectors.phones_held``). Afterwards the old number is told by SMS
+and the person in their inbox, and ``phone_verified`` is announced for the new
+number, so what is derived from it follows (sharing's keyed member hash,
+invitations sent to that number).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.accounts.errors import AccountError
-from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.models import PhoneVerification, PreviousPhone, User
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.services.phone_codes import (
     CodeSent,
@@ -185,6 +188,11 @@ def _phone_move(*, user: User, new_phone: str, verification: PhoneVerification):
     except IntegrityError:
         user.phone = old_phone
         raise _phone_taken() from None
+    # What was keyed by the old number until now stays the person's, for their
+    # export and their erasure (accounts.selectors.phones_held).
+    PreviousPhone.objects.create(
+        user=user, phone=old_phone, held_until=user.phone_verified_at
+    )
     audit_log(
         actor=user,
         action="accounts.phone.changed",
