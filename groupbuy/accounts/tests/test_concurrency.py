@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from groupbuy.accounts import services
-from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.models import PasswordConfirmAttempt, PhoneVerification, User
 from groupbuy.accounts.tests.helpers import PASSWORD
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
@@ -125,3 +125,28 @@ def test_one_change_sent_several_times_at_once_moves_once(file_database):  # noq
     assert outcomes == Counter({"ok": 3})
     assert User.objects.get(pk=person.pk).phone == new_phone
     assert AuditEntry.objects.filter(action="accounts.phone.changed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_passwords_sent_at_once_are_checked_no_more_than_the_limit(
+    file_database,  # noqa: F811
+    settings,
+):
+    from groupbuy.accounts.reauth import password_confirm
+
+    # given a limit of 3 wrong passwords on the change page
+    settings.GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT = 3
+    person = User.objects.create_user(
+        "+8613800138051", PASSWORD, preferred_language="en"
+    )
+    # when a session thief sends 8 guesses at the same moment
+    outcomes = race(
+        [
+            lambda guess=guess: password_confirm(user=person, password=f"guess-{guess}")
+            for guess in range(8)
+        ]
+    )
+    # then no more than 3 were checked; the others were refused unchecked
+    assert outcomes["password_wrong"] <= 3
+    assert outcomes["password_wrong"] + outcomes["too_many_passwords"] == 8
+    assert PasswordConfirmAttempt.objects.count() == outcomes["password_wrong"]
