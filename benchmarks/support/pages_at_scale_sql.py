@@ -20,6 +20,8 @@ BULK_SQL = [
     """,
     # Deals: 30 % open (deadlines over the next three days), 50 % settled,
     # 20 % failed; ten deals in a row per merchant (the first: the measured one).
+    # idempotency_key has a database default ('', no key) and may be left out;
+    # it is named with the rest for the reader.
     """
     INSERT INTO deals_deal (public_id, title, description, list_price_fen, stock,
         sold, buyers, settlement_mode, settle_cursor, max_quantity_per_order,

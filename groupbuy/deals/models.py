@@ -109,8 +109,14 @@ class Deal(models.Model):
     # Sent by a form with the deal it creates (the operator's launch form): the
     # same form sent again (back button, double click) creates it once (a
     # constraint per creator, below; ``deal_create``'s ``idempotency_key``).
+    # "" is no key, in the database too: a row inserted by code that does not
+    # know the column (the old release during a rolling deploy) has none.
     idempotency_key = models.CharField(
-        max_length=64, blank=True, default="", verbose_name=_("idempotency key")
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("idempotency key"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))

@@ -157,9 +157,15 @@ class Share(models.Model):
     # The one-time key of the compose form shown, or an API client's: the same
     # request sent again (a double tap, a retry after a lost answer) answers
     # the share it sent (``share_send``), settled by the constraint below when
-    # the two arrive at once.
+    # the two arrive at once. "" is no key, in the database too: a row
+    # inserted by code that does not know the column (the old release during
+    # a rolling deploy) has none.
     idempotency_key = models.CharField(
-        max_length=64, blank=True, default="", verbose_name=_("idempotency key")
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("idempotency key"),
     )
 
     class Meta:
