@@ -126,8 +126,8 @@ class ShareSendIn(Schema):
             "A new random key per share sent (a UUID fits; or in the "
             "Idempotency-Key header, which must then agree): sent again with the "
             "same request, it answers the share the first one sent (200) and "
-            "sends nothing more; with another product, group buy or recipients, "
-            "a 409 idempotency_key_reused."
+            "sends nothing more; with another product, group buy, recipients, "
+            "comment or voice note, a 409 idempotency_key_reused."
         ),
     )
 

@@ -109,8 +109,9 @@ def _compose_error(form: ShareForm, error: DomainError) -> None:
     form.add_error(
         None,
         _(
-            "This page already sent a share to other people. Check the "
-            "recipients and send again to share with them too."
+            "This page already sent another share (to other people, or with "
+            "another comment or voice note). Check it and send again to send "
+            "this one too."
         ),
     )
     form.key_renew()

@@ -3,6 +3,7 @@ sent to a number or address once its owner signs up."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -119,15 +120,21 @@ def share_send(
     client's), the same request sent again by the same sender, at once or
     later, returns the share the first one sent and sends nothing more
     (``is_repeat`` is then True on the answer); the key sent with another
-    product, group buy or recipients is refused (``Conflict``
-    idempotency_key_reused), nothing sent.
+    product, group buy, recipients, comment or voice note is refused
+    (``Conflict`` idempotency_key_reused), nothing sent.
     """
     comment = check_text(comment, field="comment")
     voice_type = voice_note_check(voice_note) if voice_note is not None else ""
     recipients = _recipients(actor=actor, contacts=contacts)
     if deal is not None and deal.product_id != product.pk:
         raise SharingError("deal_mismatch", _("That group buy is for another product."))
-    asked = {"product": product, "deal": deal, "recipients": recipients}
+    asked = {
+        "product": product,
+        "deal": deal,
+        "recipients": recipients,
+        "comment": comment,
+        "voice_note": voice_note,
+    }
     earlier = share_sent_with(actor=actor, idempotency_key=idempotency_key)
     if earlier is not None:
         return _same_request(earlier, **asked)
@@ -168,10 +175,13 @@ def _recipient_keys(recipients: list[tuple[Contact, object]]) -> set[tuple]:
     }
 
 
-def _same_request(earlier: Share, *, product, deal, recipients) -> Share:
+def _same_request(
+    earlier: Share, *, product, deal, recipients, comment: str, voice_note
+) -> Share:
     """Return ``earlier``, the share a key sent, if it is what this request
-    asks for; refuse the key sent again with another product, group buy or
-    recipients (they would otherwise silently get nothing)."""
+    asks for; refuse the key sent again with another product, group buy,
+    recipients, comment or voice note (they would otherwise silently not be
+    sent)."""
     sent_to = {
         ("member", user_id) if user_id else ("address", address_hash)
         for user_id, address_hash in earlier.participants.filter(
@@ -182,6 +192,8 @@ def _same_request(earlier: Share, *, product, deal, recipients) -> Share:
         earlier.product_id == product.pk
         and earlier.deal_id == (deal.pk if deal is not None else None)
         and sent_to == _recipient_keys(recipients)
+        and earlier.comment == comment
+        and _same_voice_note(earlier, voice_note)
     )
     if not same:
         raise Conflict(
@@ -193,6 +205,27 @@ def _same_request(earlier: Share, *, product, deal, recipients) -> Share:
         )
     earlier.is_repeat = True
     return earlier
+
+
+def _same_voice_note(earlier: Share, voice_note) -> bool:
+    """Whether ``voice_note`` (an upload or None) is the one ``earlier`` kept,
+    byte for byte."""
+    if not earlier.voice_note or voice_note is None:
+        return not earlier.voice_note and voice_note is None
+    if earlier.voice_note.size != voice_note.size:
+        return False
+    with earlier.voice_note.open("rb") as kept:
+        kept_digest = _digest(kept)
+    sent_digest = _digest(voice_note)
+    voice_note.seek(0)
+    return kept_digest == sent_digest
+
+
+def _digest(file) -> bytes:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    return digest.digest()
 
 
 def _share_insert(

@@ -807,11 +807,13 @@ def test_a_share_key_sent_with_another_share_is_a_409_and_a_bad_one_a_422(client
         )
 
     assert send(body).status_code == 201
-    # when the key comes with other recipients or another group buy
+    # when the key comes with other recipients, another group buy or another
+    # comment
     deal = make_deal()
     for changed in (
         {"recipients": [other.phone]},
         {"product_id": "", "deal_id": deal.public_id},
+        {"comment": "Cheaper now!"},
     ):
         refused = send({**body, **changed})
         # then it is a 409 that sends nothing
@@ -986,6 +988,39 @@ def test_my_header_key_sent_by_someone_else_sends_their_own_share(client, outsid
     mine, theirs = (answer.json()["id"] for answer in answers)
     assert mine != theirs
     assert Share.objects.get(public_id=theirs).sender == intruder
+
+
+def test_a_voice_note_share_key_sent_with_another_voice_note_is_a_409(client):
+    # given a share with a voice note and a key, as multipart form data
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sender = make_user(preferred_language="en")
+    headers = bearer(sender)
+    product = make_product()
+
+    def send(data):
+        return client.post(
+            "/api/sharing/shares/with-voice-note",
+            {
+                "product_id": product.public_id,
+                "recipients": [STRANGER],
+                "idempotency_key": KEY,
+                "voice_note": SimpleUploadedFile("note.ogg", data, "audio/ogg"),
+            },
+            headers=headers,
+        )
+
+    assert send(OGG).status_code == 201
+    # when the key comes again with another recording
+    refused = send(OGG + b"\x01")
+    # then it is a 409, and the first share's note is the one kept
+    assert (refused.status_code, refused.json()["code"]) == (
+        409,
+        "idempotency_key_reused",
+    )
+    share = Share.objects.get()
+    with share.voice_note.open("rb") as kept:
+        assert kept.read() == OGG
 
 
 def test_the_api_schema_documents_the_share_key(client):

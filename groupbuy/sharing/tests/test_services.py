@@ -700,3 +700,62 @@ def test_keys_are_each_senders_own_and_no_key_sends_every_time():
     assert bos.pk != anns.pk and bos.sender == bo
     assert len({anns.pk, *(share.pk for share in unkeyed)}) == 3
     assert Notification.objects.filter(recipient=friend).count() == 4
+
+
+OGG = b"OggS\x00\x02" + b"\x00" * 200
+
+
+def _voice(data: bytes = OGG):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("note.ogg", data, "audio/ogg")
+
+
+def _send_keyed(sender, *, product, friend, comment="Look!", voice_note=None):
+    return share_send(
+        actor=sender,
+        product=product,
+        contacts=[Contact(name="", address=friend.phone)],
+        comment=comment,
+        voice_note=voice_note,
+        idempotency_key="compose-form-key-001",
+    )
+
+
+def test_a_key_sent_again_with_another_comment_or_voice_note_is_refused():
+    # given a share sent with a key, a comment and a voice note
+    sender, friend = make_user(), make_user()
+    product = make_product()
+    first = _send_keyed(sender, product=product, friend=friend, voice_note=_voice())
+    # when the key comes again with another comment, another voice note, or
+    # none, to the same person
+    for changed in (
+        {"comment": "Look again!", "voice_note": _voice()},
+        {"voice_note": _voice(OGG + b"\x01")},
+        {"voice_note": _voice(b"OggS\x00\x02" + b"\x01" * 200)},
+        {"voice_note": None},
+    ):
+        with pytest.raises(Conflict) as refused:
+            _send_keyed(sender, product=product, friend=friend, **changed)
+        # then it is refused as a reused key, and nothing more is sent
+        assert refused.value.code == "idempotency_key_reused", changed
+    # and the same request, its comment spaced as typed, answers the first
+    again = _send_keyed(
+        sender, product=product, friend=friend, comment=" Look! ", voice_note=_voice()
+    )
+    assert (again.pk, again.is_repeat) == (first.pk, True)
+    assert Share.objects.count() == 1
+    assert Notification.objects.filter(recipient=friend).count() == 1
+
+
+def test_a_key_sent_again_with_a_voice_note_the_first_had_not_is_refused():
+    # given a share sent with a key and no voice note
+    sender, friend = make_user(), make_user()
+    product = make_product()
+    _send_keyed(sender, product=product, friend=friend)
+    # when the key comes again with a voice note
+    with pytest.raises(Conflict) as refused:
+        _send_keyed(sender, product=product, friend=friend, voice_note=_voice())
+    # then it is refused, and no voice note was kept
+    assert refused.value.code == "idempotency_key_reused"
+    assert Share.objects.get().voice_note.name == ""

@@ -616,7 +616,7 @@ def test_the_compose_form_sent_again_to_others_says_so_and_sends_on_the_next_tap
     refused = client.post(url, {"recipients": other.phone, "idempotency_key": key})
     # then it says so, sends nothing, and the form shown holds a new key
     assert refused.status_code == 400
-    assert "This page already sent a share to other people" in (
+    assert "This page already sent another share (to other people" in (
         refused.content.decode()
     )
     assert Share.objects.count() == 1
