@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -34,6 +33,7 @@ from groupbuy.sharing.contacts import (
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import Share
 from groupbuy.sharing.presenters import share_as_dict, thread_as_dict
+from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.throttle import (
     match_daily_check,
     match_rate_check,
@@ -228,22 +228,6 @@ def contact_book_delete(request, book_id: str):
     return Status(204, None)
 
 
-def _member_contacts(member_ids: list[str]) -> list[Contact]:
-    users = get_user_model().objects.filter(public_id__in=member_ids, is_active=True)
-    found = {user.public_id: user for user in users}
-    unknown = [member_id for member_id in member_ids if member_id not in found]
-    if unknown:
-        raise SharingError(
-            "member_unknown",
-            _("Some of the people chosen are not members."),
-            fields={"member_ids": unknown[:10]},
-        )
-    return [
-        Contact(name="", address=user.phone, is_chosen_by_id=True)
-        for user in found.values()
-    ]
-
-
 def _recipients_with_names(
     items: list[str | RecipientIn],
 ) -> tuple[list[str], dict[str, str]]:
@@ -270,21 +254,15 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
         deal = None
         with id_in_request("product_id"):
             product = selectors.product_get_shareable(product_id=payload.product_id)
-    recipients, names = _recipients_with_names(payload.recipients)
-    count = len(recipients) + len(payload.member_ids)
-    services.recipient_count_check(count)
-    # Sending shows members' names: it is matching too, and limited alike.
-    match_rate_check(request, numbers=count)
-    typed = typed_numbers_parse(recipients, names=names)
-    # Who of them is a member shows in the thread: sending is matching too.
-    match_daily_check(request, hashes=[contact.address_hash for contact in typed])
-    contacts = typed + _member_contacts(payload.member_ids)
-    contacts = list({contact.address: contact for contact in contacts}.values())
-    return services.share_send(
+    numbers, names = _recipients_with_names(payload.recipients)
+    return share_send_within_limits(
+        request,
         actor=request.auth,
         product=product,
         deal=deal,
-        contacts=contacts,
+        numbers=numbers,
+        names=names,
+        member_ids=payload.member_ids,
         comment=payload.comment,
         voice_note=voice_note,
         idempotency_key=key,

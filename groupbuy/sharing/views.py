@@ -15,9 +15,9 @@ from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
 from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors, services
-from groupbuy.sharing.api import _member_contacts
-from groupbuy.sharing.contacts import typed_numbers_parse, vcard_max_bytes, vcard_parse
+from groupbuy.sharing.contacts import vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
+from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.static_version import static_files_version
 from groupbuy.sharing.throttle import match_daily_check, match_rate_check
 from groupbuy.web.forms import add_domain_error
@@ -71,17 +71,14 @@ def compose(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            count = len(form.numbers()) + len(form.members())
-            services.recipient_count_check(count)
-            match_rate_check(request, numbers=count)
-            typed = typed_numbers_parse(form.numbers(), names=form.names())
-            match_daily_check(request, hashes=[c.address_hash for c in typed])
-            contacts = typed + _member_contacts(form.members())
-            share = services.share_send(
+            share = share_send_within_limits(
+                request,
                 actor=request.user,
                 product=product,
                 deal=deal,
-                contacts=list({c.address: c for c in contacts}.values()),
+                numbers=form.numbers(),
+                names=form.names(),
+                member_ids=form.members(),
                 comment=form.cleaned_data["comment"],
                 voice_note=form.cleaned_data.get("voice_note"),
                 idempotency_key=form.cleaned_data["idempotency_key"],

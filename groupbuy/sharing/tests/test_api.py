@@ -339,10 +339,12 @@ def test_every_write_endpoint_needs_a_signed_in_person(client):
 
 
 def test_a_huge_recipient_list_is_refused_before_any_parsing(client, monkeypatch):
-    from groupbuy.sharing import api
+    from groupbuy.sharing import sending
 
     parsed = []
-    monkeypatch.setattr(api, "typed_numbers_parse", lambda n: parsed.append(n) or [])
+    monkeypatch.setattr(
+        sending, "typed_numbers_parse", lambda n, **names: parsed.append(n) or []
+    )
     response = client.post(
         "/api/sharing/shares",
         {"product_id": make_product().public_id, "recipients": ["x"] * 50_000},
@@ -1021,6 +1023,38 @@ def test_a_voice_note_share_key_sent_with_another_voice_note_is_a_409(client):
     share = Share.objects.get()
     with share.voice_note.open("rb") as kept:
         assert kept.read() == OGG
+
+
+def test_a_share_sent_again_with_its_key_matches_nothing_more(client, settings):
+    # given a sender who may match two numbers a minute
+    settings.GROUPBUY_SHARING_MATCHES_PER_MINUTE = 2
+    sender, friend = make_user(preferred_language="en"), make_user()
+    headers = bearer(sender)
+    body = {
+        "product_id": make_product().public_id,
+        "recipients": [friend.phone],
+        "idempotency_key": KEY,
+    }
+
+    def send(payload):
+        return client.post(
+            "/api/sharing/shares",
+            payload,
+            content_type="application/json",
+            headers=headers,
+        )
+
+    # when a share to one number is sent, then retried three times
+    statuses = [send(body).status_code for _attempt in range(4)]
+    # then every retry is answered with the share: they counted nothing
+    assert statuses == [201, 200, 200, 200]
+    # when the key comes with another number, it is refused and counts, as
+    # any send does (a typed number that is a chosen member's would be a 200)
+    assert send({**body, "recipients": [STRANGER]}).status_code == 409
+    # then the minute's two numbers are spent
+    refused = send({**body, "idempotency_key": None})
+    assert (refused.status_code, refused.json()["code"]) == (429, "rate_limited")
+    assert Share.objects.count() == 1
 
 
 def test_the_api_schema_documents_the_share_key(client):

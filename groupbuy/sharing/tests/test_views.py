@@ -602,6 +602,22 @@ def test_the_compose_form_sent_twice_shares_once(client):
     assert _shown_key(client.get(url)) not in ("", key)
 
 
+def test_the_compose_form_sent_again_counts_no_more_matches(client, settings):
+    # given a sender who may match one number a minute, on the compose page
+    settings.GROUPBUY_SHARING_MATCHES_PER_MINUTE = 1
+    sender, friend = make_user(), make_user()
+    url = f"/sharing/new/?deal={make_deal().public_id}"
+    client.force_login(sender)
+    post = {"recipients": friend.phone, "idempotency_key": _shown_key(client.get(url))}
+    # when Send is tapped twice
+    first, second = client.post(url, post), client.post(url, post)
+    # then the second leads to the thread too: it matched nothing more
+    thread = f"/sharing/threads/{Share.objects.get().public_id}/"
+    assert (first.status_code, first["Location"]) == (302, thread)
+    assert (second.status_code, second["Location"]) == (302, thread)
+    assert Notification.objects.filter(recipient=friend).count() == 1
+
+
 def test_the_compose_form_sent_again_to_others_says_so_and_sends_on_the_next_tap(
     client,
 ):
