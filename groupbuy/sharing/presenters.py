@@ -22,8 +22,7 @@ def thread_as_dict(share: Share, *, viewer) -> dict:
     name for the contact, if they gave one (``Participant.label_for``)."""
     participants = selectors.thread_participants(share=share)
     messages = selectors.thread_messages(share=share)
-    # As the thread page names them: the sender by their name for the contact.
-    authors = {p.user_id: p.label_for(viewer) for p in participants if p.user_id}
+    authors = selectors.message_author_names(participants=participants, viewer=viewer)
     return {
         **share_as_dict(share),
         "participants": [

@@ -233,6 +233,13 @@ def thread_people(*, participants: list[Participant], viewer) -> list[str]:
     return [participant.label_for(viewer) for participant in participants]
 
 
+def message_author_names(*, participants: list[Participant], viewer) -> dict[int, str]:
+    """The name of each member of the thread as the author of a reply, by user
+    id, as ``viewer`` sees them (``Participant.label_for``): the thread page,
+    the API's thread and each reader's live event name an author alike."""
+    return {p.user_id: p.label_for(viewer) for p in participants if p.user_id}
+
+
 def thread_entries(
     *, share: Share, participants: list[Participant], viewer
 ) -> list[tuple[Message, str, list[str]]]:
@@ -240,7 +247,7 @@ def thread_entries(
     read past it, as ``viewer``'s thread page shows them (the live page adds
     replies from ``message_as_event``, which names the author the same way:
     having replied, they are named to everyone)."""
-    authors = {p.user_id: p.label_for(viewer) for p in participants if p.user_id}
+    authors = message_author_names(participants=participants, viewer=viewer)
     return [
         (
             message,

@@ -22,7 +22,6 @@ from groupbuy.sharing.services.shares import (
     shares_claim,
 )
 from groupbuy.sharing.services.threads import (
-    message_author_label,
     message_post,
     thread_mark_read,
 )
@@ -35,7 +34,6 @@ __all__ = [
     "contact_books_purge_expired",
     "mask_address",
     "max_recipients",
-    "message_author_label",
     "message_post",
     "recipient_count_check",
     "share_link_get_or_create",

@@ -19,15 +19,10 @@ from groupbuy.sharing.models import (
     Participant,
     Share,
 )
-from groupbuy.sharing.services.limits import check_text, sender_name
+from groupbuy.sharing.services.limits import check_text
 from groupbuy.sharing.webpush import push_to_user
 
 # --- threads ------------------------------------------------------------------
-
-
-def message_author_label(share: Share, author) -> str:
-    participant = share.participants.filter(user=author).select_related("user").first()
-    return participant.shown_label if participant else sender_name(author)
 
 
 def _thread_participants(share: Share) -> list:
