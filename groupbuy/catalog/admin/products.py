@@ -1,7 +1,5 @@
 """Products, their images and listings in the admin."""
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +21,7 @@ from groupbuy.catalog.models import (
     ProductImage,
 )
 from groupbuy.catalog.services import format_yuan
-from groupbuy.core.money import fen_to_yuan, yuan_to_fen
+from groupbuy.web.forms import YuanField
 
 
 class AliasInline(admin.TabularInline):
@@ -239,14 +237,12 @@ class ProductImageAdmin(ServiceAdmin):
 
 
 class ListingAdminForm(forms.ModelForm):
-    """Operators type prices in yuan (12.50); the listing keeps fen."""
+    """Operators type prices in yuan (12.50); the listing keeps fen. The price
+    is read as every yuan field on the site reads it (YuanField, through
+    core.money.parse_yuan): "1e2" is not 100.00 and a comma only separates
+    thousands ("0,05" is refused, not read as 5.00)."""
 
-    price_yuan = forms.DecimalField(
-        label=_("price (yuan)"),
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-    )
+    price_yuan = YuanField(label=_("price (yuan)"))
 
     class Meta:
         model = Listing
@@ -255,12 +251,12 @@ class ListingAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["price_yuan"] = fen_to_yuan(self.instance.price_fen)
+            self.initial["price_yuan"] = self.instance.price_fen
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("price_yuan") is not None:
-            cleaned["price_fen"] = yuan_to_fen(cleaned["price_yuan"])
+            cleaned["price_fen"] = cleaned["price_yuan"]  # YuanField gives fen
         return cleaned
 
 

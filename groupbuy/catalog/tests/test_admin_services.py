@@ -239,6 +239,52 @@ def test_a_listing_price_changed_in_the_admin_is_audited(admin_client):
     assert entry.data == {"price_fen": {"from": 1000, "to": 1200}}
 
 
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("1e2", "Enter an amount in yuan, such as 12.50."),
+        (
+            "0,05",
+            "Write fen after a point and commas only between thousands, "
+            "such as 1,234.50.",
+        ),
+        ("12.345", "Use at most two decimals (fen)."),
+        ("0", "The amount must be more than 0."),
+    ],
+)
+def test_the_listing_price_is_read_as_every_yuan_field_reads_it(
+    admin_client, typed, message
+):
+    # given a listing at 10.00
+    listing = make_listing(price_fen=1000)
+    # when an operator types a price the site's yuan fields refuse (until
+    # 2026-12-06 the admin's DecimalField took "1e2" as 100.00)
+    response = admin_client.post(
+        f"/admin/catalog/listing/{listing.pk}/change/",
+        {"price_yuan": typed, "is_active": "on"},
+    )
+    # then the form says why on the price and nothing changes
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["price_yuan"] == [message]
+    listing.refresh_from_db()
+    assert listing.price_fen == 1000
+    assert not AuditEntry.objects.filter(action="catalog.listing.updated").exists()
+
+
+def test_the_listing_price_takes_thousands_and_the_yuan_sign(admin_client):
+    listing = make_listing(price_fen=1000)
+    response = admin_client.post(
+        f"/admin/catalog/listing/{listing.pk}/change/",
+        {"price_yuan": "¥1,234.50", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert listing.price_fen == 123_450
+    # and the form shows the stored price in yuan
+    page = admin_client.get(f"/admin/catalog/listing/{listing.pk}/change/")
+    assert 'value="1234.50"' in page.content.decode()
+
+
 def test_the_admin_offers_no_deletion_where_no_service_exists(admin_client):
     product = make_product()
     listing = make_listing(product=product)
