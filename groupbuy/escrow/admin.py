@@ -10,6 +10,7 @@ from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
 from groupbuy.escrow import ledger
+from groupbuy.escrow.handlers import purpose_label
 from groupbuy.escrow.models import (
     LedgerAccount,
     LedgerEntry,
@@ -18,7 +19,51 @@ from groupbuy.escrow.models import (
     ProviderEvent,
     Refund,
 )
+from groupbuy.escrow.providers import provider_label
 from groupbuy.escrow.services import payment_refund
+
+
+class LabelledChoicesFilter(admin.SimpleListFilter):
+    """A filter on a code column (a provider, a purpose) offering the codes in
+    use under their labels in the reader's language, not as stored."""
+
+    label_of = staticmethod(str)
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(self.parameter_name, flat=True)
+            .distinct()
+        )
+        return sorted(((code, self.label_of(code)) for code in codes), key=_second)
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.parameter_name: self.value()})
+        return queryset
+
+
+def _second(pair):
+    return str(pair[1])
+
+
+class ProviderFilter(LabelledChoicesFilter):
+    title = _("provider")
+    parameter_name = "provider"
+    label_of = staticmethod(provider_label)
+
+
+class PurposeFilter(LabelledChoicesFilter):
+    title = _("what for")
+    parameter_name = "purpose"
+    label_of = staticmethod(purpose_label)
+
+
+@admin.display(description=_("reason"), ordering="reason")
+def refund_reason_shown(model_admin, refund):
+    """Why, in words: a registered reason's label, someone's note as written."""
+    return refund.reason_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -72,8 +117,9 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 class RefundInline(admin.TabularInline):
     model = Refund
-    fields = ("public_id", "amount", "status", "reason", "actor", "created_at")
+    fields = ("public_id", "amount", "status", "reason_label", "actor", "created_at")
     readonly_fields = fields
+    reason_label = refund_reason_shown
     amount = fen_display("amount_fen", _("amount"))
     extra = 0
     can_delete = False
@@ -91,20 +137,35 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
         "refunded",
         "released",
         "status",
-        "purpose",
+        "purpose_label",
         "reference",
+        "provider_label",
         "created_at",
     )
-    list_filter = ("status", "provider", "purpose")
+    list_filter = ("status", ProviderFilter, PurposeFilter)
     search_fields = ("public_id", "reference", "payer__phone", "provider_reference")
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     actions = ["refund_what_is_held"]
-    exclude = ("amount_fen", "refunded_fen", "released_fen")
-    readonly_fields = ("amount", "refunded", "released")
+    exclude = ("amount_fen", "refunded_fen", "released_fen", "purpose", "provider")
+    readonly_fields = (
+        "amount",
+        "refunded",
+        "released",
+        "purpose_label",
+        "provider_label",
+    )
     amount = fen_display("amount_fen", _("amount"))
     refunded = fen_display("refunded_fen", _("refunded"))
     released = fen_display("released_fen", _("released to the merchant"))
+
+    @admin.display(description=_("what for"), ordering="purpose")
+    def purpose_label(self, intent):
+        return intent.purpose_label
+
+    @admin.display(description=_("provider"), ordering="provider")
+    def provider_label(self, intent):
+        return intent.provider_label
 
     @admin.action(description=_("Refund what is still held"))
     def refund_what_is_held(self, request, queryset):
@@ -181,14 +242,17 @@ class RefundAdmin(ReadOnlyAdmin):
         "public_id",
         "intent",
         "amount",
-        "reason",
+        "status",
+        "reason_label",
         "actor",
         "created_at",
     )
+    list_filter = ("status",)
     search_fields = ("public_id", "intent__public_id", "idempotency_key")
-    exclude = ("amount_fen",)
-    readonly_fields = ("amount",)
+    exclude = ("amount_fen", "reason")
+    readonly_fields = ("amount", "reason_label")
     amount = fen_display("amount_fen", _("amount"))
+    reason_label = refund_reason_shown
 
 
 @admin.register(ProviderEvent)

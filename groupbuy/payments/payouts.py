@@ -348,6 +348,9 @@ def payout_send(*, payout_pk: int, now=None) -> Payout:
     except TransferRefused as refusal:
         return _settle(payout, paid=False, detail=str(refusal))
     except Exception as error:
+        # The operator's page says only that no answer came (the error is
+        # the program's words): the log keeps what went wrong.
+        logger.warning("payout %s: no answer from the provider: %r", payout.pk, error)
         attempts = payout.attempts + 1
         now = now or timezone.now()
         Payout.objects.filter(pk=payout.pk, status=Payout.Status.PENDING).update(

@@ -5,7 +5,8 @@ from django.test import Client
 
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount
-from groupbuy.escrow.tests.factories import make_user
+from groupbuy.escrow.services import payment_refund
+from groupbuy.escrow.tests.factories import make_captured_intent, make_user
 
 pytestmark = pytest.mark.django_db
 Kind = LedgerAccount.Kind
@@ -34,3 +35,81 @@ def test_the_account_admin_shows_a_platform_accounts_summed_balance():
         if account.pk == clearing.pk
     ] == [3_702]
     assert "¥37.02" in detail.content.decode()
+
+
+def _operator_reading_english() -> Client:
+    client = Client()
+    client.force_login(
+        make_user(is_staff=True, is_superuser=True, preferred_language="en")
+    )
+    return client
+
+
+def _column(listing, name: str) -> list[str]:
+    """The cells of the admin change list's column ``name``, as shown."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    changelist = listing.context["cl"]
+    index = list(changelist.list_display).index(name)
+    return [
+        str(list(items_for_result(changelist, result, None))[index])
+        for result in changelist.result_list
+    ]
+
+
+def test_the_payment_list_names_what_each_paid_for_and_its_provider_in_words():
+    # given a group-buy order's payment, paid in the sandbox
+    payer = make_user()
+    make_captured_intent(payer=payer, purpose="deals.order", reference="ord_x")
+    # when an operator reading English opens the payment list
+    listing = _operator_reading_english().get("/admin/escrow/paymentintent/")
+    # then what it paid for and its provider are words, not codes (until
+    # 2026-12-06 the list read deals.order, and its filters sandbox)
+    assert listing.status_code == 200
+    assert [
+        cell.split(">", 1)[1].split("<", 1)[0]
+        for cell in _column(listing, "purpose_label")
+    ] == ["Group-buy order"]
+    assert [
+        cell.split(">", 1)[1].split("<", 1)[0]
+        for cell in _column(listing, "provider_label")
+    ] == ["Sandbox (test payment)"]
+    filters = {
+        spec.title: [
+            choice["display"] for choice in spec.choices(listing.context["cl"])
+        ]
+        for spec in listing.context["cl"].filter_specs
+    }
+    assert filters["provider"][1:] == ["Sandbox (test payment)"]
+    assert filters["what for"][1:] == ["Group-buy order"]
+    html = listing.content.decode()
+    assert ">deals.order<" not in html and ">sandbox<" not in html
+
+
+def test_the_refund_list_gives_each_reason_in_words_or_as_written():
+    # given one refund by the platform and one a merchant explained in words
+    payer = make_user()
+    intent = make_captured_intent(payer=payer, amount_fen=2_000)
+    for key, reason in (("a", "operator"), ("b", "Out of stock, sorry")):
+        payment_refund(
+            actor=payer,
+            intent=intent,
+            amount_fen=500,
+            idempotency_key=key,
+            reason=reason,
+        )
+    client = _operator_reading_english()
+    # when an operator reading English opens the refund list and the payment
+    listing = client.get("/admin/escrow/refund/")
+    payment = client.get(f"/admin/escrow/paymentintent/{intent.pk}/change/")
+    # then the platform's refund reads "Refunded by the platform", the note as
+    # written, and neither page shows the code "operator"
+    assert listing.status_code == payment.status_code == 200
+    assert sorted(
+        cell.split(">", 1)[1].split("<", 1)[0]
+        for cell in _column(listing, "reason_label")
+    ) == ["Out of stock, sorry", "Refunded by the platform"]
+    for page in (listing, payment):
+        html = page.content.decode()
+        assert "Refunded by the platform" in html
+        assert ">operator<" not in html

@@ -156,6 +156,33 @@ def test_a_transfer_that_gets_no_answer_is_retried_with_the_same_number(
     assert list(fake_alipay.transfers) == [payout.business_number]
 
 
+def test_a_payout_waiting_for_an_answer_says_so_in_words_not_the_error(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a payout whose first transfer got no answer from Alipay
+    merchant = _merchant_with_payable(50_000)
+    fake_alipay.fail_next.append({"code": "20000", "msg": "Service Unavailable"})
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 10_000)
+    payout.refresh_from_db()
+    assert payout.status == "pending" and "20000" in payout.last_error
+    operator = make_user(is_staff=True, preferred_language="en")
+    client.force_login(operator)
+    # when an operator reads the payouts page
+    html = client.get("/payments/operator/payouts/").content.decode()
+    # then it says what is happening and when it is tried again, and not the
+    # program's text (until 2026-12-06 it showed ProviderError('alipay: …'))
+    when = timezone.localtime(payout.next_attempt_at).strftime("%Y-%m-%d %H:%M")
+    assert (
+        "No answer from Alipay after 1 attempt; it is asked again at " + when
+    ) in html
+    assert payout.last_error not in html and "ProviderError" not in html
+    # and once paid, the earlier error is not shown at all
+    payouts_retry_due(now=timezone.now() + timedelta(hours=1))
+    html = client.get("/payments/operator/payouts/").content.decode()
+    assert "No answer from" not in html and "20000" not in html
+
+
 def test_a_payout_larger_than_the_payable_is_refused(fake_alipay):
     merchant = _merchant_with_payable(5_000)
     with translation.override("en"), pytest.raises(InsufficientFunds) as refused:
