@@ -1,4 +1,5 @@
-"""Payouts API: a merchant's payouts and daily schedule; operators approve payouts.
+"""Payouts API: a merchant's payouts and daily schedule; operators approve payouts
+and read the platform's fee income (``escrow.platform_fees``).
 
 The same services as the payout pages (``payments.payouts``): a merchant's
 owners (or an operator) read its payouts and set the schedule, and only
@@ -11,6 +12,7 @@ else 403, as every operator endpoint does.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -23,6 +25,7 @@ from groupbuy.core.pagination import (
     page_payload,
     paginate,
 )
+from groupbuy.escrow.platform_fees import platform_fees_for_period
 from groupbuy.payments import payouts, selectors
 from groupbuy.payments.models import Payout, PayoutSchedule
 
@@ -230,3 +233,65 @@ def operator_payout_create(request, payload: PayoutApproveIn):
         idempotency_key=payload.idempotency_key,
     )
     return Status(201, payout_out(payout))
+
+
+class FeeFiguresOut(Schema):
+    earned_fen: int  # credits to the platform-revenue account
+    returned_fen: int  # its debits (fees given back), as a positive amount
+    net_fen: int  # earned_fen - returned_fen: what the account moved
+
+
+class FeeBucketOut(FeeFiguresOut):
+    start: date  # the day, or the first day of the month
+
+
+class MerchantFeesOut(FeeFiguresOut):
+    # null for lines that moved no merchant's money (deposits kept for the
+    # platform under a demand's rule)
+    merchant_id: str | None
+    merchant_name: str
+
+
+class PlatformFeesOut(FeeFiguresOut):
+    date_from: date
+    date_to: date
+    by: Literal["day", "month"]
+    buckets: list[FeeBucketOut]
+    merchants: list[MerchantFeesOut]
+
+
+def _figures(fees) -> dict:
+    return {
+        "earned_fen": fees.earned_fen,
+        "returned_fen": fees.returned_fen,
+        "net_fen": fees.net_fen,
+    }
+
+
+@router.get("/operator/fees", response=PlatformFeesOut)
+def operator_fees(request, date_from: date | None = None, date_to: date | None = None):
+    """Return the platform's fee income over date_from..date_to (days in the
+    display time zone, at most 366; neither: this month so far; a lone
+    date_to starts on its month's first day, a lone date_from ends today): its
+    totals, by day (by month past 62 days) and by merchant (operators)."""
+    require_operator(request.auth)
+    fees = platform_fees_for_period(
+        user=request.auth, date_from=date_from, date_to=date_to
+    )
+    return {
+        **_figures(fees.total),
+        "date_from": fees.date_from,
+        "date_to": fees.date_to,
+        "by": fees.by,
+        "buckets": [
+            {"start": bucket.start, **_figures(bucket)} for bucket in fees.buckets
+        ],
+        "merchants": [
+            {
+                "merchant_id": merchant.merchant_id or None,
+                "merchant_name": merchant.merchant_name,
+                **_figures(merchant),
+            }
+            for merchant in fees.merchants
+        ],
+    }

@@ -19,6 +19,13 @@ app = GroupbuyApp(
             order=60,
         ),
         NavEntry(
+            role="operator",
+            label=_("Platform fees"),
+            url_name="payments:operator_fees",
+            key="fees",
+            order=62,
+        ),
+        NavEntry(
             role="merchant",
             label=_("Payouts"),
             url_name="payments:merchant_payouts",

@@ -30,8 +30,9 @@ from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
-def _form_refusal(form: DateRangeForm) -> EscrowError:
-    """The form's errors as one refusal, for a CSV that cannot be made."""
+def form_refusal(form: DateRangeForm) -> EscrowError:
+    """The form's errors as one refusal, for a CSV that cannot be made (here
+    and on the operator's fees page)."""
     reasons = " ".join(
         f"{form.fields[name].label if name in form.fields else ''}: "
         + " ".join(map(str, errors))
@@ -142,7 +143,7 @@ def money_csv(period: MerchantMoneyPeriod, lines: list[LedgerLine]) -> str:
 
 def _money_csv(request: HttpRequest, merchant, form: DateRangeForm) -> HttpResponse:
     if not form.is_valid():
-        raise _form_refusal(form)
+        raise form_refusal(form)
     # A period refused is a 400 page saying why (domain_errors_as_http), never
     # a file of other days.
     period, lines = merchant_money_lines_for_period(

@@ -1,0 +1,226 @@
+"""The operator's platform fees page, its CSV and its API: the same figures,
+operators only, a bad period refused on its field."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from groupbuy.accounts.services import api_token_create
+from groupbuy.catalog.tests.factories import make_merchant_member, make_user
+from groupbuy.escrow.tests.test_platform_fees import november_activity
+
+pytestmark = pytest.mark.django_db
+
+URL = "/payments/operator/fees/"
+API = "/api/payments/operator/fees"
+NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
+
+
+def _someone(who: str):
+    """A shopper, or a shop's owner or cashier (never an operator)."""
+    if who == "shopper":
+        return make_user()
+    return make_merchant_member(role=who).user
+
+
+def _operator_client() -> Client:
+    client = Client()
+    client.force_login(make_user(is_staff=True, preferred_language="en"))
+    return client
+
+
+def test_the_page_gives_novembers_fees_chart_and_merchants():
+    # given
+    fresh, corner = november_activity()
+    # when an operator reading English asks for November
+    page = _operator_client().get(URL, NOVEMBER)
+    # then the totals are November's revenue lines, with a chart by day and
+    # each shop's part (the deposit kept for the platform under no shop)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<div class="value" id="fees-earned">¥27.00</div>' in html
+    assert '<div class="value" id="fees-returned">¥1.00</div>' in html
+    assert '<div class="value" id="fees-net">¥26.00</div>' in html
+    chart = page.context["chart"]
+    assert chart.title == "Platform fees per day" and len(chart.labels) == 30
+    assert 'id="fees-chart"' in html
+    assert f'id="fees-merchant-{corner.public_id}"' in html
+    assert f'id="fees-merchant-{fresh.public_id}"' in html
+    assert "No merchant (deposits kept for the platform)" in html
+    assert "?date_from=2026-11-01&date_to=2026-11-30&format=csv" in html
+    # and the operator console's menu links to it, marked as the page open
+    assert f'href="{URL}" aria-current="page" id="operator-nav-fees"' in html
+
+
+def test_the_console_menu_links_to_the_fees_page():
+    html = _operator_client().get("/operator/").content.decode()
+    assert f'href="{URL}"' in html and "Platform fees" in html
+
+
+def test_the_page_reads_in_chinese():
+    client = Client()
+    client.force_login(make_user(is_staff=True, preferred_language="zh-hans"))
+    with translation.override("zh-hans"):
+        page = client.get(URL)
+    assert page.status_code == 200
+    assert '<html lang="zh-Hans">' in page.content.decode()
+
+
+def test_the_csv_is_one_row_a_day_and_merchant_then_the_total():
+    fresh, corner = november_activity()
+    response = _operator_client().get(URL, {**NOVEMBER, "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(
+        'platform-fees-2026-11-01-2026-11-30.csv"'
+    )
+    text = response.content.decode()
+    assert text.startswith(
+        "\ufeffday,merchant_id,merchant,fees_earned_yuan,fees_returned_yuan,net_yuan"
+    )
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert sorted(rows[:-1]) == sorted(
+        [
+            ["2026-11-01", fresh.public_id, "鲜邻超市", "4.00", "0.00", "4.00"],
+            ["2026-11-01", corner.public_id, "Corner Shop", "2.00", "0.00", "2.00"],
+            ["2026-11-03", fresh.public_id, "鲜邻超市", "0.00", "1.00", "-1.00"],
+            ["2026-11-03", "", "No merchant", "15.00", "0.00", "15.00"],
+            ["2026-11-30", corner.public_id, "Corner Shop", "6.00", "0.00", "6.00"],
+        ]
+    )
+    assert rows[-1] == ["", "", "Total", "27.00", "1.00", "26.00"]
+
+
+@pytest.mark.parametrize(
+    "asked, field, message",
+    [
+        (
+            {"date_from": "2026-11-30", "date_to": "2026-11-01"},
+            "date_to",
+            "The end date is before the start date.",
+        ),
+        ({"date_from": "2026-11-31"}, "date_from", "Enter a valid date."),
+        (
+            {"date_from": "2025-01-01", "date_to": "2026-11-30"},
+            "date_from",
+            "Choose a period of at most 366 days (this one has 699).",
+        ),
+        (
+            {"date_from": "0001-01-01", "date_to": "2026-11-30"},
+            "date_from",
+            "Choose a day from 1900-01-01 to 9998-12-31.",
+        ),
+    ],
+)
+def test_a_bad_period_is_a_400_on_its_field_and_never_a_file(asked, field, message):
+    client = _operator_client()
+    page = client.get(URL, asked)
+    assert page.status_code == 400
+    assert page.context["form"].errors[field] == [message]
+    # this month is shown as such, not other days under the days typed
+    assert page.context["fees"].date_from.day == 1
+    download = client.get(URL, {**asked, "format": "csv"})
+    assert download.status_code == 400
+    assert "Content-Disposition" not in download
+    assert message in download.content.decode()
+
+
+@pytest.mark.parametrize("who", ["shopper", "owner", "cashier"])
+def test_the_page_and_its_csv_are_404_to_anyone_but_operators(who):
+    user = _someone(who)
+    client = Client()
+    client.force_login(user)
+    assert client.get(URL, NOVEMBER).status_code == 404
+    assert client.get(URL, {**NOVEMBER, "format": "csv"}).status_code == 404
+    # a bad period tells them nothing either
+    assert client.get(URL, {"date_from": "x"}).status_code == 404
+    html = client.get("/").content.decode()
+    assert URL not in html
+
+
+def test_a_visitor_is_sent_to_sign_in():
+    response = Client().get(URL, NOVEMBER)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+
+
+def _api(user, **params):
+    _token, secret = api_token_create(actor=user)
+    return Client().get(API, params, headers={"Authorization": f"Bearer {secret}"})
+
+
+def test_the_api_gives_the_pages_figures():
+    fresh, corner = november_activity()
+    operator = make_user(is_staff=True, preferred_language="en")
+    answer = _api(operator, **NOVEMBER)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert {k: body[k] for k in ("earned_fen", "returned_fen", "net_fen", "by")} == {
+        "earned_fen": 2_700,
+        "returned_fen": 100,
+        "net_fen": 2_600,
+        "by": "day",
+    }
+    assert (body["date_from"], body["date_to"]) == ("2026-11-01", "2026-11-30")
+    assert len(body["buckets"]) == 30
+    assert body["buckets"][2] == {
+        "start": "2026-11-03",
+        "earned_fen": 1_500,
+        "returned_fen": 100,
+        "net_fen": 1_400,
+    }
+    assert body["merchants"] == [
+        {
+            "merchant_id": corner.public_id,
+            "merchant_name": "Corner Shop",
+            "earned_fen": 800,
+            "returned_fen": 0,
+            "net_fen": 800,
+        },
+        {
+            "merchant_id": fresh.public_id,
+            "merchant_name": "鲜邻超市",
+            "earned_fen": 400,
+            "returned_fen": 100,
+            "net_fen": 300,
+        },
+        {
+            "merchant_id": None,
+            "merchant_name": "",
+            "earned_fen": 1_500,
+            "returned_fen": 0,
+            "net_fen": 1_500,
+        },
+    ]
+
+
+def test_the_api_refuses_a_bad_period_on_its_field():
+    operator = make_user(is_staff=True, preferred_language="en")
+    reversed_days = _api(operator, date_from="2026-11-30", date_to="2026-11-01")
+    assert reversed_days.status_code == 400
+    assert reversed_days.json()["fields"] == {
+        "date_to": ["The end date is before the start date."]
+    }
+    # a day it cannot read is the API's 422 on the field, as every query's
+    unreadable = _api(operator, date_from="2026-11-31")
+    assert unreadable.status_code == 422
+    assert "date_from" in unreadable.json()["fields"]
+    too_early = _api(operator, date_from="0001-01-01", date_to="2026-11-30")
+    assert too_early.status_code == 400
+    assert list(too_early.json()["fields"]) == ["date_from"]
+
+
+@pytest.mark.parametrize("who", ["shopper", "owner", "cashier"])
+def test_the_api_is_403_to_anyone_but_operators(who):
+    november_activity()
+    user = _someone(who)
+    response = _api(user, **NOVEMBER)
+    assert response.status_code == 403
+    assert "earned_fen" not in response.json()
+
+
+def test_the_api_is_401_without_a_token():
+    assert Client().get(API, NOVEMBER).status_code == 401
