@@ -36,16 +36,13 @@ class LabelledChoicesFilter(admin.SimpleListFilter):
             .values_list(self.parameter_name, flat=True)
             .distinct()
         )
-        return sorted(((code, self.label_of(code)) for code in codes), key=_second)
+        choices = [(code, self.label_of(code)) for code in codes]
+        return sorted(choices, key=lambda choice: str(choice[1]))
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(**{self.parameter_name: self.value()})
         return queryset
-
-
-def _second(pair):
-    return str(pair[1])
 
 
 class ProviderFilter(LabelledChoicesFilter):
