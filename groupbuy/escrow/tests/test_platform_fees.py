@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import Sum
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from groupbuy.catalog.tests.factories import make_merchant, make_user
 from groupbuy.core.days import days_window
@@ -209,3 +211,74 @@ def test_only_operators_read_the_fees(who):
     user = make_user() if who == "shopper" else AnonymousUser()
     with pytest.raises(NotFound):
         platform_fees_for_period(user=user, date_from=None, date_to=None)
+
+
+# Activity: (merchant 0-2 or None for a deposit kept, day from FIRST, second of
+# that day in Shanghai, fee): seconds near either end of the day, where UTC and
+# Shanghai disagree on the date; every third fee of a merchant is given back.
+FIRST = date(2026, 10, 1)
+activity = st.lists(
+    st.tuples(
+        st.sampled_from([0, 1, 2, None]),
+        st.integers(0, 70),
+        st.sampled_from([0, 1, 8 * 3600 - 1, 8 * 3600, 16 * 3600, 86_399]),
+        st.integers(1, 5_000),
+    ),
+    max_size=15,
+)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(activity=activity, first=st.integers(0, 70), length=st.integers(0, 70))
+def test_the_fees_add_up_to_the_revenue_lines_over_any_activity(
+    activity, first, length
+):
+    # given fees settled, given back and deposits kept on random days (the
+    # examples share one database: each counts from what was there before it)
+    date_from = FIRST + timedelta(days=first)
+    date_to = date_from + timedelta(days=length)
+    reader = operator()
+    before = platform_fees_for_period(user=reader, date_from=date_from, date_to=date_to)
+    kept_before = sum(m.net_fen for m in before.merchants if not m.merchant_id)
+    merchants = [make_merchant(name=f"Shop {n}") for n in range(3)]
+    moves = []  # (Shanghai day, merchant public id or "", signed fee)
+    for number, (shop, days, seconds, fee) in enumerate(activity):
+        at = local(FIRST + timedelta(days=days), seconds)
+        if shop is None:
+            keep_deposit(fee, at)
+            moves.append((at.date(), "", fee))
+            continue
+        merchant = merchants[shop]
+        settle(merchant, fee * 50, fee, at)
+        moves.append((at.date(), merchant.public_id, fee))
+        if number % 3 == 2:
+            give_back(merchant, fee * 50, fee, at + timedelta(seconds=1))
+            returned_at = (at + timedelta(seconds=1)).astimezone(SHANGHAI)
+            moves.append((returned_at.date(), merchant.public_id, -fee))
+    # when an operator reads the period
+    fees = platform_fees_for_period(user=reader, date_from=date_from, date_to=date_to)
+    # then every figure is what the moves on those Shanghai days add up to
+    inside = [
+        (day, shop, fee) for day, shop, fee in moves if date_from <= day <= date_to
+    ]
+    earned = sum(fee for _d, _s, fee in inside if fee > 0)
+    returned = -sum(fee for _d, _s, fee in inside if fee < 0)
+    assert fees.total.earned_fen == before.total.earned_fen + earned
+    assert fees.total.returned_fen == before.total.returned_fen + returned
+    assert fees.total.net_fen == before.total.net_fen + earned - returned
+    expected = {
+        shop: sum(fee for _d, s, fee in inside if s == shop)
+        for shop in {s for _d, s, _f in inside}
+    }
+    if kept_before:
+        expected[""] = expected.get("", 0) + kept_before
+    ours = {merchant.public_id for merchant in merchants} | {""}
+    assert {
+        m.merchant_id: m.net_fen for m in fees.merchants if m.merchant_id in ours
+    } == expected
+    assert sum(b.net_fen for b in fees.buckets) == fees.total.net_fen
+    assert sum(row.net_fen for row in fees.rows) == fees.total.net_fen
