@@ -167,7 +167,7 @@ def platform_fees_for_period(
         earned, returned = row["earned"] or 0, -(row["returned"] or 0)
         merchant = merchants.get(row["merchant"])
         public_id = merchant.public_id if merchant else ""
-        name = merchant.name if merchant else ""
+        name = merchant.display_name if merchant else ""  # in the reader's language
         total.add(earned, returned)
         day = row["day"]
         buckets[day if by == "day" else day.replace(day=1)].add(earned, returned)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +82,8 @@ def keep_deposit(amount_fen: int, at: datetime) -> None:
 def november_activity():
     """Two shops' fees in November 2026 (Shanghai days), one given back, a
     deposit kept, and lines just outside November on either side."""
-    fresh, corner = make_merchant(name="鲜邻超市"), make_merchant(name="Corner Shop")
+    fresh = make_merchant(name="鲜邻超市", name_en="")
+    corner = make_merchant(name="Corner Shop", name_en="Corner Shop")
     settle(fresh, 50_000, 1_000, local(date(2026, 10, 31), 86_399))  # October
     settle(fresh, 20_000, 400, local(date(2026, 11, 1)))  # first second
     settle(corner, 10_000, 200, local(date(2026, 11, 1), 3_600))
@@ -282,3 +283,18 @@ def test_the_fees_add_up_to_the_revenue_lines_over_any_activity(
     } == expected
     assert sum(b.net_fen for b in fees.buckets) == fees.total.net_fen
     assert sum(row.net_fen for row in fees.rows) == fees.total.net_fen
+
+
+def test_a_merchant_is_named_in_the_readers_language():
+    merchant = make_merchant(name="鲜邻超市", name_en="Fresh Neighbour")
+    settle(merchant, 10_000, 200, local(date(2026, 11, 2)))
+    names = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            fees = platform_fees_for_period(
+                user=operator(),
+                date_from=date(2026, 11, 1),
+                date_to=date(2026, 11, 30),
+            )
+        names[language] = [m.merchant_name for m in fees.merchants]
+    assert names == {"en": ["Fresh Neighbour"], "zh-hans": ["鲜邻超市"]}
