@@ -204,6 +204,11 @@ class CouponBranchOut(Schema):
     offline_enabled: bool
 
 
+class SyncBranchOut(CouponBranchOut):
+    # A closed branch is listed too, so that its station stops redeeming.
+    is_active: bool
+
+
 class SyncOut(Schema):
     merchant_id: str
     merchant_key_id: str | None
@@ -211,7 +216,7 @@ class SyncOut(Schema):
     revocations: list[RevocationOut]
     revocations_cursor: int
     has_more: bool
-    branches: list[CouponBranchOut]
+    branches: list[SyncBranchOut]
 
 
 class BatchOut(Schema):

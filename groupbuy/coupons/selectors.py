@@ -171,7 +171,9 @@ def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:
 
 
 def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
-    """What a station needs offline: valid platform keys and new revocations."""
+    """What a station needs offline: valid platform keys, new revocations and
+    every branch, closed ones with ``is_active`` false (a station at one stops
+    redeeming)."""
     from groupbuy.coupons.services.keys import platform_id
 
     revocations = list(
@@ -180,9 +182,7 @@ def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
         .values("id", "serial", "reason")[:REVOCATIONS_PER_SYNC]
     )
     key = merchant_key_active(merchant=merchant)
-    branches = merchant.branches.filter(is_active=True).select_related(
-        "coupon_settings"
-    )
+    branches = merchant.branches.order_by("pk").select_related("coupon_settings")
     return {
         "merchant_id": merchant.public_id,
         "platform_keys": [
@@ -204,6 +204,7 @@ def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
             {
                 "branch_id": branch.public_id,
                 "name": branch.name,
+                "is_active": branch.is_active,
                 "offline_enabled": bool(
                     getattr(branch, "coupon_settings", None)
                     and branch.coupon_settings.offline_enabled

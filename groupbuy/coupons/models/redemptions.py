@@ -178,6 +178,12 @@ class RedemptionConflict(models.Model):
     settlement_rounds = models.PositiveIntegerField(
         default=0, verbose_name=_("settlement rounds")
     )
+    # A branch_closed claim: the station handed the goods over, so its units
+    # were taken off the coupon (when it had them left) though the shop is not
+    # paid for them; they are never given again, online or offline.
+    holds_units = models.BooleanField(
+        default=False, db_default=False, verbose_name=_("units taken off the coupon")
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

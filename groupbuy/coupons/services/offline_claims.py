@@ -36,6 +36,7 @@ from groupbuy.coupons.services.redeeming import (
     redeem_coupon,
     settlement_key,
     settles_on_redemption,
+    take_units,
 )
 from groupbuy.escrow.errors import InsufficientFunds
 
@@ -97,7 +98,9 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
     A later claim whose settlement cannot be reversed (the merchant was already
     paid out) keeps counting; ``new`` is then recorded as a ``paid_out``
     conflict instead, for people to settle. A claim made at a branch that had
-    closed by then is a ``branch_closed`` conflict.
+    closed by then is a ``branch_closed`` conflict: the shop is not paid for
+    it, but the station handed the goods over, so its units are taken off the
+    coupon if it has them left (``holds_units``) and never given again.
     """
     with transaction.atomic():
         coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
@@ -105,7 +108,14 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
             _record_conflict(actor, coupon, batch, new, reason=coupon.status)
             return False
         if made_after_its_branch_closed(new):
-            _record_conflict(actor, coupon, batch, new, reason=Reason.BRANCH_CLOSED)
+            _record_conflict(
+                actor,
+                coupon,
+                batch,
+                new,
+                reason=Reason.BRANCH_CLOSED,
+                holds_units=take_units(coupon, new.quantity),
+            )
             return False
         try:
             with transaction.atomic():
@@ -130,6 +140,10 @@ def _rearrange(actor, coupon: Coupon, batch, new: Claim) -> bool:
     online = Redemption.objects.filter(
         coupon=coupon, channel=Redemption.Channel.ONLINE
     ).aggregate(units=Sum("quantity"))["units"]
+    # Units handed over at a closed branch are gone, as online ones are.
+    held = RedemptionConflict.objects.filter(coupon=coupon, holds_units=True).aggregate(
+        units=Sum("quantity")
+    )["units"]
     counted = [
         _claim_of_redemption(r)
         for r in Redemption.objects.filter(
@@ -143,7 +157,8 @@ def _rearrange(actor, coupon: Coupon, batch, new: Claim) -> bool:
         ).select_related("batch", "branch")
     ]
     winners = earliest_that_fit(
-        [*counted, *waiting, new], units=coupon.quantity - (online or 0)
+        [*counted, *waiting, new],
+        units=coupon.quantity - (online or 0) - (held or 0),
     )
     # What supersedes a demoted claim: the new one when it counts (it is
     # what changed), else the earliest claim that counts.
@@ -291,7 +306,9 @@ def _reinstate(actor, coupon, conflict: RedemptionConflict, current) -> None:
     )
 
 
-def _record_conflict(actor, coupon, batch, claim: Claim, *, reason: str) -> None:
+def _record_conflict(
+    actor, coupon, batch, claim: Claim, *, reason: str, holds_units: bool = False
+) -> None:
     RedemptionConflict.objects.create(
         coupon=coupon,
         merchant_id=coupon.merchant_id,
@@ -304,11 +321,18 @@ def _record_conflict(actor, coupon, batch, claim: Claim, *, reason: str) -> None
         device=batch.device,
         reason=reason,
         redeemed_at=claim.redeemed_at,
+        holds_units=holds_units,
     )
     batch.conflicts += 1
     audit_log(
         actor=actor,
         action="coupons.redemption.conflict",
         obj=coupon,
-        data={"batch": batch.public_id, "reason": reason, "nonce": claim.nonce},
+        data={
+            "batch": batch.public_id,
+            "reason": reason,
+            "nonce": claim.nonce,
+            "quantity": claim.quantity,
+            "holds_units": holds_units,
+        },
     )

@@ -242,21 +242,7 @@ def redeem_coupon(
             status=422,
         )
     with transaction.atomic():
-        taken = Coupon.objects.filter(
-            pk=coupon.pk,
-            status=Coupon.Status.VALID,
-            redeemed_quantity__lte=F("quantity") - wanted,
-        ).update(
-            redeemed_quantity=F("redeemed_quantity") + wanted,
-            status=Case(
-                When(
-                    redeemed_quantity=F("quantity") - wanted,
-                    then=Value(Coupon.Status.REDEEMED),
-                ),
-                default=Value(Coupon.Status.VALID),
-            ),
-        )
-        if not taken:
+        if not take_units(coupon, wanted):
             coupon.refresh_from_db()
             _refuse_unusable(coupon)
             raise CouponError(
@@ -294,6 +280,28 @@ def redeem_coupon(
         settle_redemption(actor=actor, redemption=redemption)
     coupon.refresh_from_db()
     return redemption
+
+
+def take_units(coupon: Coupon, wanted: int) -> bool:
+    """Take ``wanted`` units off a valid coupon if it has them left, in one
+    conditional UPDATE (redeemed once they are all taken); return whether it
+    did."""
+    return bool(
+        Coupon.objects.filter(
+            pk=coupon.pk,
+            status=Coupon.Status.VALID,
+            redeemed_quantity__lte=F("quantity") - wanted,
+        ).update(
+            redeemed_quantity=F("redeemed_quantity") + wanted,
+            status=Case(
+                When(
+                    redeemed_quantity=F("quantity") - wanted,
+                    then=Value(Coupon.Status.REDEEMED),
+                ),
+                default=Value(Coupon.Status.VALID),
+            ),
+        )
+    )
 
 
 def branch_closed_refusal(branch: Branch) -> CouponError:

@@ -76,10 +76,24 @@ def apply_sync(ledger: Ledger, data: dict) -> int:
     ledger.set(
         revocations_cursor=data["revocations_cursor"], synced_at=int(time.time())
     )
-    for branch in data.get("branches", []):
-        if branch["branch_id"] == ledger.get("branch"):
-            ledger.set(branch_offline_enabled=int(branch["offline_enabled"]))
+    _apply_branch(ledger, data.get("branches", []))
     return len(data["revocations"])
+
+
+def _apply_branch(ledger: Ledger, branches: list[dict]) -> None:
+    """Take this station's branch's switches from the sync; a branch the shop
+    no longer lists (closed on an older platform, or gone) counts as closed."""
+    own = ledger.get("branch")
+    if not own:
+        return
+    mine = next((b for b in branches if b["branch_id"] == own), None)
+    if mine is None:
+        ledger.set(branch_active=0)
+        return
+    ledger.set(
+        branch_active=int(mine.get("is_active", True)),
+        branch_offline_enabled=int(mine["offline_enabled"]),
+    )
 
 
 def redeem(
@@ -97,12 +111,9 @@ def redeem(
     other tills: the platform sorts that out when batches arrive).
     """
     now = int(now if now is not None else time.time())
-    if ledger.get("branch") and ledger.get("branch_offline_enabled", "1") != "1":
-        return Outcome(
-            False,
-            "offline_disabled",
-            gettext("Offline redemption is switched off for this branch."),
-        )
+    refusal = _station_refusal(ledger)
+    if refusal is not None:
+        return refusal
     try:
         coupon = codec.open_coupon(
             text,
@@ -161,6 +172,28 @@ def redeem(
         coupon.serial,
         wanted,
     )
+
+
+def _station_refusal(ledger: Ledger) -> Outcome | None:
+    """Why this station may not redeem at all now, as its last sync left it."""
+    if not ledger.get("branch"):
+        return None
+    if ledger.get("branch_active", "1") != "1":
+        return Outcome(
+            False,
+            "branch_closed",
+            gettext(
+                "This station's branch has closed, so it cannot redeem coupons: "
+                "ask the shop's owner to set it up for the branch it is at."
+            ),
+        )
+    if ledger.get("branch_offline_enabled", "1") != "1":
+        return Outcome(
+            False,
+            "offline_disabled",
+            gettext("Offline redemption is switched off for this branch."),
+        )
+    return None
 
 
 def _revocation_reason(reason: str) -> str:

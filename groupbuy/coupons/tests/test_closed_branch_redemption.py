@@ -12,9 +12,12 @@ from groupbuy.catalog.models import Branch
 from groupbuy.catalog.services import branch_update
 from groupbuy.core.models import AuditEntry
 from groupbuy.coupons import batchfile
+from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, Redemption, RedemptionConflict
 from groupbuy.coupons.services import batch_import, coupon_redeem_online
 from groupbuy.coupons.tests.factories import (
+    assert_ledger_balanced,
+    balance_of,
     confirmed_orders,
     coupon_for,
     make_branch,
@@ -140,8 +143,10 @@ def test_an_offline_redemption_counts_if_made_before_its_branch_closed():
     assert conflict.nonce.rsplit(":", 1)[-1] == "after"
     assert conflict.reason == RedemptionConflict.Reason.BRANCH_CLOSED
     assert conflict.get_reason_display() == "Redeemed after its branch closed"
+    # and its unit, handed over at the till, is taken off the coupon too
+    assert conflict.holds_units is True
     coupon.refresh_from_db()
-    assert coupon.redeemed_quantity == 1
+    assert (coupon.redeemed_quantity, coupon.status) == (2, Coupon.Status.REDEEMED)
 
 
 def test_an_offline_redemption_at_a_branch_closed_at_no_recorded_time_waits():
@@ -155,10 +160,88 @@ def test_an_offline_redemption_at_a_branch_closed_at_no_recorded_time_waits():
     data = _batch(station, coupon, ("early", east, coupon.issued_at))
     # when its station's batch arrives
     batch = batch_import(actor=station.owner, merchant=station.merchant, data=data)
-    # then the claim is not paid on a guess: it waits as a conflict
+    # then the claim is not paid on a guess: it waits as a conflict, its unit
+    # taken off the coupon (the station handed it over) and nothing redeemed
     assert (batch.accepted, batch.conflicts) == (0, 1)
-    assert RedemptionConflict.objects.get().reason == "branch_closed"
-    _untouched(coupon)
+    conflict = RedemptionConflict.objects.get()
+    assert (conflict.reason, conflict.holds_units) == ("branch_closed", True)
+    coupon.refresh_from_db()
+    assert (coupon.status, coupon.redeemed_quantity) == (Coupon.Status.REDEEMED, 1)
+    assert not Redemption.objects.filter(coupon=coupon).exists()
+
+
+def test_a_coupon_gives_no_more_units_than_it_holds_after_a_closed_branch_claim():
+    # given a 2-unit coupon, one unit of which a station at the closed East
+    # gate handed over after the close (its till said "1 left")
+    station, east, coupon = _shop_with_a_closed_branch()
+    after_close = _closed_at(east) + timedelta(minutes=1)
+    pending_before = balance_of("merchant_pending", merchant=station.merchant)
+    data = _batch(station, coupon, ("closed", east, after_close))
+    batch = batch_import(actor=station.owner, merchant=station.merchant, data=data)
+    # when the shopper then redeems what is left online, and tries again
+    online = coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon.code
+    )
+    with pytest.raises(CouponError) as again:
+        coupon_redeem_online(
+            actor=station.owner, merchant=station.merchant, code=coupon.code
+        )
+    # then the coupon gave its 2 units, no more (until 2026-12-06 the closed
+    # branch's unit stayed on it: 1 offline + 2 online); the shop is paid for
+    # the online unit only, the other's money waiting in pending
+    assert (batch.accepted, batch.conflicts) == (0, 1)
+    assert online.quantity == 1
+    assert again.value.code == "already_redeemed"
+    coupon.refresh_from_db()
+    held = RedemptionConflict.objects.get(coupon=coupon, holds_units=True)
+    assert held.quantity + online.quantity == coupon.quantity == 2
+    assert (coupon.redeemed_quantity, coupon.status) == (2, Coupon.Status.REDEEMED)
+    pending_after = balance_of("merchant_pending", merchant=station.merchant)
+    assert pending_before - pending_after == coupon.unit_price_fen
+    assert_ledger_balanced()
+
+
+def test_a_closed_branch_claim_keeps_its_units_from_a_later_arriving_earlier_one():
+    # given a 2-unit coupon: a closed branch's claim of both units (uploaded
+    # first), then an open branch's claim of one unit made earlier
+    station, east, coupon = _shop_with_a_closed_branch()
+    west = Branch.objects.get(merchant=station.merchant, name="West gate")
+    closed_at = _closed_at(east)
+    body = {
+        "merchant_id": station.merchant.public_id,
+        "device": "till 1",
+        "exported_at": 0,
+        "redemptions": [
+            {
+                "nonce": "both",
+                "serial": coupon.serial,
+                "code": coupon.code,
+                "quantity": 2,
+                "redeemed_at": int((closed_at + timedelta(minutes=1)).timestamp()),
+                "branch": east.public_id,
+                "cashier": "",
+            }
+        ],
+    }
+    batch_import(
+        actor=station.owner,
+        merchant=station.merchant,
+        data=batchfile.write(body, bytes(station.signing)),
+    )
+    earlier = _batch(station, coupon, ("west", west, closed_at))
+    # when the earlier one arrives
+    batch = batch_import(actor=station.owner, merchant=station.merchant, data=earlier)
+    # then it finds no unit left: units handed over are never given again
+    assert (batch.accepted, batch.conflicts) == (0, 1)
+    coupon.refresh_from_db()
+    assert coupon.redeemed_quantity == 2
+    assert not Redemption.objects.filter(coupon=coupon).exists()
+    reasons = set(
+        RedemptionConflict.objects.filter(coupon=coupon).values_list(
+            "reason", "holds_units"
+        )
+    )
+    assert reasons == {("branch_closed", True), ("already_redeemed", False)}
 
 
 def test_an_offline_redemption_at_an_open_branch_counts_as_before():
