@@ -167,7 +167,11 @@ def merchant_refund(
 
 @router.post("/merchants/{merchant_id}/keys", response={201: KeyOut})
 def register_key(request, merchant_id: str, payload: KeyRegisterIn):
-    """Register a station's public keys (the private halves stay on the station)."""
+    """Register a station's public keys (the private halves stay on the station).
+
+    This replaces the shop's current key, as generating a key file does: every
+    other station refuses coupons from its next sync until set up again.
+    """
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -190,7 +194,13 @@ def register_key(request, merchant_id: str, payload: KeyRegisterIn):
 
 @router.post("/merchants/{merchant_id}/keys/generate")
 def generate_key(request, merchant_id: str):
-    """Generate keys on the platform; answer the key file, once. Keep it safe."""
+    """Generate keys on the platform; answer the key file, once. Keep it safe.
+
+    This replaces the shop's current key: every station set up with it refuses
+    coupons from its next sync until it is set up again with this key file
+    (`groupbuy station init --force --key-file FILE`). Codes shoppers already
+    hold keep redeeming online; new coupons are sealed to the new key.
+    """
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -213,6 +223,10 @@ def sync(request, merchant_id: str, revocations_after: int = 0):
     data = selectors.station_sync(merchant=merchant, revocations_after=cursor)
     for key in data["platform_keys"]:
         key["public_key"] = base64.b64encode(key["public_key"]).decode("ascii")
+    if data["merchant_public_key"] is not None:
+        data["merchant_public_key"] = base64.b64encode(
+            data["merchant_public_key"]
+        ).decode("ascii")
     return data
 
 

@@ -212,6 +212,9 @@ class SyncBranchOut(CouponBranchOut):
 class SyncOut(Schema):
     merchant_id: str
     merchant_key_id: str | None
+    # The active key's X25519 public half (Base64): a station set up before it
+    # kept its key's id tells by it whether its key was replaced.
+    merchant_public_key: str | None
     platform_keys: list[PlatformKeyOut]
     revocations: list[RevocationOut]
     revocations_cursor: int

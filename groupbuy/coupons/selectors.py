@@ -171,7 +171,8 @@ def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:
 
 
 def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
-    """What a station needs offline: valid platform keys, new revocations and
+    """What a station needs offline: valid platform keys, new revocations, the
+    shop's active key (a station whose key is no longer it stops redeeming) and
     every branch, closed ones with ``is_active`` false (a station at one stops
     redeeming)."""
     from groupbuy.coupons.services.keys import platform_id
@@ -200,6 +201,7 @@ def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
         else revocations_after,
         "has_more": len(revocations) == REVOCATIONS_PER_SYNC,
         "merchant_key_id": key.public_id if key else None,
+        "merchant_public_key": bytes(key.public_key) if key else None,
         "branches": [
             {
                 "branch_id": branch.public_id,

@@ -409,10 +409,25 @@ def merchant_coupon_refund(
 @require_POST
 @_domain_errors
 def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    """Generate the merchant's keys on the platform and hand the file over once."""
+    """Generate the merchant's keys on the platform and hand the file over once.
+
+    Replacing a key stops every station set up with it, so the owner ticks that
+    they understand first (the button is one click away on the console)."""
     merchant = selectors.merchant_get_for_owner(
         user=request.user, public_id=merchant_id
     )
+    if merchant_key_active(merchant=merchant) and (
+        request.POST.get("confirm_replace") != "on"
+    ):
+        raise CouponError(
+            "confirm_replace",
+            _(
+                "The key was not replaced: tick “I understand: replace the "
+                "current key” first. Every station set up with the current key "
+                "refuses coupons until it is set up again with the new key file."
+            ),
+            status=400,
+        )
     _key, key_file = services.merchant_key_generate(
         actor=request.user, merchant=merchant
     )

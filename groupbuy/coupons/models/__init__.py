@@ -8,6 +8,7 @@ key, which by default never leaves the merchant's station.
 
 from groupbuy.coupons.models.coupons import (
     Coupon,
+    EarlierCode,
 )
 from groupbuy.coupons.models.keys import (
     MerchantKey,
@@ -33,6 +34,7 @@ __all__ = [
     "CouponExpiry",
     "CouponRefund",
     "DealCouponTerms",
+    "EarlierCode",
     "ExpiryRule",
     "MerchantKey",
     "PlatformKey",

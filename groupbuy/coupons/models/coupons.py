@@ -107,3 +107,36 @@ class Coupon(models.Model):
     def shown_status(self) -> Coupon.Status:
         """The status as of now, what the pages and the API show (``status_at``)."""
         return self.status_at(timezone.now())
+
+
+class EarlierCode(models.Model):
+    """A code a coupon had before it was sealed again to the merchant's new key.
+
+    Shoppers keep screenshots and printed coupons, so a code issued under an
+    earlier key is still the coupon online: the till finds the coupon by its
+    digest, as by the current one. Only the digest is kept.
+    """
+
+    coupon = models.ForeignKey(
+        Coupon,
+        on_delete=models.CASCADE,
+        related_name="earlier_codes",
+        verbose_name=_("coupon"),
+    )
+    code_digest = models.CharField(
+        max_length=64, unique=True, verbose_name=_("code digest")
+    )
+    merchant_key = models.ForeignKey(
+        MerchantKey,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merchant key"),
+    )
+    replaced_at = models.DateTimeField(auto_now_add=True, verbose_name=_("replaced at"))
+
+    class Meta:
+        verbose_name = _("earlier coupon code")
+        verbose_name_plural = _("earlier coupon codes")
+
+    def __str__(self):
+        return f"earlier code of {self.coupon_id}"

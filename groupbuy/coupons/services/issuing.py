@@ -19,6 +19,7 @@ from groupbuy.coupons.models import (
     Coupon,
     CouponExpiry,
     CouponRefund,
+    EarlierCode,
     MerchantKey,
     Revocation,
 )
@@ -136,11 +137,21 @@ def _seal(coupon: Coupon, merchant_key: MerchantKey | None) -> None:
     coupon.code_digest = code_digest(coupon.code)
 
 
+def _keep_earlier_code(coupon: Coupon) -> None:
+    if coupon.code_digest and coupon.merchant_key_id:
+        EarlierCode.objects.get_or_create(
+            code_digest=coupon.code_digest,
+            defaults={"coupon": coupon, "merchant_key_id": coupon.merchant_key_id},
+        )
+
+
 def coupons_reseal_for_merchant(*, actor, merchant: Merchant) -> int:
     """Seal the merchant's open coupons to its active key; return how many.
 
     Called when a key is registered: coupons issued before the merchant had a
-    key get their code, and older codes move to the new key.
+    key get their code, and older codes move to the new key. The code each had
+    is kept (its digest, ``EarlierCode``): a shopper's screenshot or printed
+    coupon still redeems online.
     """
     key = merchant_key_active(merchant=merchant)
     if key is None:
@@ -151,6 +162,7 @@ def coupons_reseal_for_merchant(*, actor, merchant: Merchant) -> int:
             merchant=merchant, status=Coupon.Status.VALID
         )
         for coupon in open_coupons.exclude(merchant_key=key).order_by("pk"):
+            _keep_earlier_code(coupon)
             _seal(coupon, key)
             coupon.save(update_fields=["merchant_key", "code", "code_digest"])
             count += 1

@@ -63,12 +63,7 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     code = (code or "").strip()
     if not code:
         raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
-    coupon = (
-        # the shopper: told of the redemption (coupons.live)
-        Coupon.objects.select_related("order__deal", "shopper")
-        .filter(code_digest=code_digest(code))
-        .first()
-    )
+    coupon = coupon_for_code(code)
     if coupon is None:
         try:
             codec.from_text(code)
@@ -88,6 +83,20 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
             _verify(coupon, merchant, now)
         except codec.CodeError as error:
             raise code_error(error) from error
+    return coupon
+
+
+def coupon_for_code(code: str) -> Coupon | None:
+    """Return the coupon issued with the text ``code``: its current code, or
+    one it had before the merchant's key was replaced (a screenshot, a printed
+    coupon). The text must be exactly one the platform issued; its signed
+    bytes are verified by the caller either way."""
+    digest = code_digest(code)
+    # the shopper: told of the redemption (coupons.live)
+    coupons = Coupon.objects.select_related("order__deal", "shopper")
+    coupon = coupons.filter(code_digest=digest).first()
+    if coupon is None:
+        coupon = coupons.filter(earlier_codes__code_digest=digest).first()
     return coupon
 
 
@@ -197,7 +206,7 @@ def _earlier_redemption(*, nonce: str, code: str, branch: Branch | None):
     )
     if earlier is None:
         return None
-    same_coupon = earlier.coupon.code_digest == code_digest((code or "").strip())
+    same_coupon = earlier.coupon == coupon_for_code((code or "").strip())
     if not same_coupon or earlier.branch_id != (branch.pk if branch else None):
         raise CouponError(
             "idempotency_key_reused",

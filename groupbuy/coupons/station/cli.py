@@ -78,6 +78,7 @@ def cmd_init(ledger: Ledger, args) -> int:
         device=args.device,
         language=args.language,
     )
+    ledger.set(key_replaced_by="", merchant_key_id="")
     if args.key_file:
         core.import_key_file(
             ledger, json.loads(Path(args.key_file).read_text()), args.merchant
@@ -108,7 +109,7 @@ def cmd_register(ledger: Ledger, args) -> int:
     except Offline as error:
         print(f"not registered yet ({error}); run `groupbuy station register`")
         return 1
-    ledger.set(registered=1, merchant_key_id=answer["key_id"])
+    ledger.set(registered=1, merchant_key_id=answer["key_id"], key_replaced_by="")
     print(f"registered key {answer['key_id']}")
     return 0
 
@@ -130,7 +131,19 @@ def cmd_sync(ledger: Ledger, args) -> int:
         print(f"sync failed: {error}")
         return 1
     print(f"synced: {len(ledger.platform_keys())} platform keys, {new} new revocations")
+    if core.key_replaced(ledger):
+        print(KEY_REPLACED)
+        return 1
     return 0
+
+
+KEY_REPLACED = (
+    "the shop's coupon key was replaced: this station's key opens no new coupon, "
+    "so it refuses every code. Set it up with the current key file "
+    "(`groupbuy station init --force --key-file FILE`), or register this "
+    "station's own key again (`groupbuy station register`: that replaces the "
+    "shop's key once more, and every other station's)."
+)
 
 
 def _codes(args) -> list[str]:
@@ -203,7 +216,11 @@ def cmd_status(ledger: Ledger, args) -> int:
         json.dumps(
             {
                 "merchant_id": ledger.get("merchant_id"),
-                "registered": ledger.get("registered") == "1",
+                "registered": ledger.get("registered") == "1"
+                and not core.key_replaced(ledger),
+                # The shop's key was replaced since this station registered:
+                # the active key's id ("none": the shop has none).
+                "key_replaced_by": ledger.get("key_replaced_by") or None,
                 "platform_keys": len(ledger.platform_keys()),
                 "revocations_cursor": int(ledger.get("revocations_cursor", "0")),
                 "redeemed_last_24h": len(ledger.redemptions_since(since)),

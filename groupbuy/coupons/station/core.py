@@ -45,6 +45,8 @@ def import_key_file(ledger: Ledger, key_file: dict, merchant_id: str) -> None:
     ledger.set(
         sealing_private_key=key_file["sealing_private_key"],
         signing_private_key=key_file["signing_private_key"],
+        merchant_key_id=key_file.get("key_id", ""),
+        key_replaced_by="",
     )
 
 
@@ -77,6 +79,7 @@ def apply_sync(ledger: Ledger, data: dict) -> int:
         revocations_cursor=data["revocations_cursor"], synced_at=int(time.time())
     )
     _apply_branch(ledger, data.get("branches", []))
+    _apply_merchant_key(ledger, data)
     return len(data["revocations"])
 
 
@@ -94,6 +97,37 @@ def _apply_branch(ledger: Ledger, branches: list[dict]) -> None:
         branch_active=int(mine.get("is_active", True)),
         branch_offline_enabled=int(mine["offline_enabled"]),
     )
+
+
+def _apply_merchant_key(ledger: Ledger, data: dict) -> None:
+    """Note whether the shop's coupon key is still this station's.
+
+    New coupons are sealed to the shop's active key only: a station whose key
+    was replaced (another station registered, or a key file was generated)
+    can open none of them, so it stops redeeming until it is set up again.
+    """
+    if ledger.get("registered") != "1":
+        return  # its status already says it is not registered
+    if key_is_current(ledger, data):
+        ledger.set(key_replaced_by="")
+    else:
+        ledger.set(key_replaced_by=data.get("merchant_key_id") or "none")
+
+
+def key_is_current(ledger: Ledger, data: dict) -> bool:
+    """Return whether the sync answer ``data`` names this station's key as the
+    shop's active one (by its id, or by its public key for a station set up
+    before it kept its key's id)."""
+    own_id, active_id = ledger.get("merchant_key_id"), data.get("merchant_key_id")
+    if own_id and active_id:
+        return own_id == active_id
+    if "merchant_public_key" in data:
+        return public_keys(ledger)[0] == data["merchant_public_key"]
+    return True  # an older platform's answer: nothing to tell by
+
+
+def key_replaced(ledger: Ledger) -> bool:
+    return bool(ledger.get("key_replaced_by"))
 
 
 def redeem(
@@ -176,6 +210,16 @@ def redeem(
 
 def _station_refusal(ledger: Ledger) -> Outcome | None:
     """Why this station may not redeem at all now, as its last sync left it."""
+    if key_replaced(ledger):
+        return Outcome(
+            False,
+            "key_replaced",
+            gettext(
+                "The shop's coupon key was replaced, so this station cannot check "
+                "coupons any more: ask the shop's owner to set it up again with "
+                "the current key."
+            ),
+        )
     if not ledger.get("branch"):
         return None
     if ledger.get("branch_active", "1") != "1":
