@@ -33,8 +33,9 @@ from groupbuy.escrow.providers import (
     enabled_provider_names,
     get_enabled_provider,
     get_provider,
+    registered_provider_names,
 )
-from groupbuy.escrow.providers.alipay import TransferRefused
+from groupbuy.escrow.providers.base import TransferRefused
 from groupbuy.escrow.refunds import refund_backoff
 from groupbuy.payments.models import Payout, PayoutSchedule
 from groupbuy.payments.selectors import check_payout_reader
@@ -120,7 +121,7 @@ def _same_approval(payout: Payout, *, merchant, amount_fen: int) -> Payout:
 
 
 def transfer_provider_names() -> list[str]:
-    """The enabled providers that can pay merchants."""
+    """The enabled providers that can pay merchants (the sandbox among them)."""
     return [
         name
         for name in enabled_provider_names()
@@ -128,15 +129,35 @@ def transfer_provider_names() -> list[str]:
     ]
 
 
+def transfer_capable_provider_names() -> list[str]:
+    """Every provider the code knows that can pay merchants, switched on or not:
+    what an operator may switch on when no enabled one can."""
+    return [
+        name
+        for name in registered_provider_names()
+        if hasattr(get_provider(name), "transfer")
+    ]
+
+
 def _transfer_provider(provider_name: str):
-    provider = get_enabled_provider(provider_name)
-    if not hasattr(provider, "transfer"):
+    """Return the enabled provider ``provider_name`` if it can pay merchants;
+    else refuse (400, on the provider field) naming those that can."""
+    if provider_name not in transfer_provider_names():
+        enabled = transfer_provider_names()
+        if enabled:
+            hint = _("Choose one of: %(providers)s.") % {
+                "providers": ", ".join(enabled)
+            }
+        else:
+            hint = _("No provider that can pay merchants is switched on.")
         raise EscrowError(
             "transfer_unavailable",
-            _("This provider cannot pay merchants."),
-            fields={"provider": [_("Choose another provider.")]},
+            _("“%(provider)s” cannot pay merchants here.") % {"provider": provider_name}
+            + " "
+            + hint,
+            fields={"provider": [hint]},
         )
-    return provider
+    return get_enabled_provider(provider_name)
 
 
 def _payout_write(

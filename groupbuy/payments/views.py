@@ -18,6 +18,7 @@ from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.escrow.providers import (
+    SANDBOX,
     enabled_provider_names,
     get_enabled_provider,
     provider_label,
@@ -30,6 +31,7 @@ from groupbuy.payments.models import Payout
 from groupbuy.payments.payouts import (
     payout_create,
     payout_schedule_set,
+    transfer_capable_provider_names,
     transfer_provider_names,
 )
 from groupbuy.payments.selectors import (
@@ -210,6 +212,16 @@ def _approve(request: HttpRequest, form: PayoutForm) -> tuple[Payout | None, int
     return payout, 201
 
 
+def _providers_to_switch_on(*, for_operator: bool) -> str:
+    """The providers that could pay merchants if switched on, for the sentence
+    shown where none is: codes for the operator (the setting's words), names
+    for the shop's owner (the sandbox is no real choice for them)."""
+    names = transfer_capable_provider_names()
+    if for_operator:
+        return ", ".join(names)
+    return ", ".join(str(provider_label(name)) for name in names if name != SANDBOX)
+
+
 @login_required
 def operator_payouts(request: HttpRequest) -> HttpResponse:
     """Operators: what each merchant is owed, a payout approved from it, the
@@ -245,6 +257,7 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
         "payables": paginate(payables, page=request.GET.get("payables_page", 1)),
         "payouts": payouts,
         "differences": differences,
+        "providers_to_switch_on": _providers_to_switch_on(for_operator=True),
     }
     return render(request, "payments/operator_payouts.html", context, status=status)
 
@@ -294,5 +307,6 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
         ),
         "form": form,
         "section": "payouts",
+        "providers_to_switch_on": _providers_to_switch_on(for_operator=False),
     }
     return render(request, "payments/merchant_payouts.html", context, status=status)

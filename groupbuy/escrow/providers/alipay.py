@@ -40,6 +40,7 @@ from groupbuy.escrow.providers.base import (
     PaymentEvent,
     ProviderError,
     StatementLine,
+    TransferRefused,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,10 +51,6 @@ PAID_STATUSES = ("TRADE_SUCCESS", "TRADE_FINISHED")
 CLOSED_STATUS = "TRADE_CLOSED"
 SUCCESS_CODE = "10000"
 TRADE_NOT_EXIST = "ACQ.TRADE_NOT_EXIST"
-
-
-class TransferRefused(Exception):
-    """The provider refused a transfer for good; the money goes back."""
 
 
 def fen_to_yuan(amount_fen: int) -> str:

@@ -28,6 +28,10 @@ class ProviderError(Exception):
     """The provider answered with an error (or not at all); the caller retries."""
 
 
+class TransferRefused(Exception):
+    """The provider refused a transfer for good; the money goes back."""
+
+
 @dataclass(frozen=True)
 class PayAction:
     """What the shopper's page does to pay: go to ``url``, show ``qr_text`` as a

@@ -5,6 +5,11 @@ callback signed with HMAC-SHA256 over the raw body, keyed by
 ``settings.GROUPBUY_SANDBOX_PAYMENT_SECRET``, in the ``X-Sandbox-Signature``
 header as ``sha256=<hex>``. Callbacks travel through a Huey task, so they arrive
 asynchronously, and tests can make them late or send them twice.
+
+It pays merchants too (``transfer``), so payouts can be tried where it is on (the
+demo, test installations): any payee account is paid at once with a made-up
+transfer id, except ``REFUSED_PAYEE_ACCOUNT``, which it refuses for good as a
+real provider refuses an unknown payee, so the money goes back to the shop.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.escrow.errors import EscrowError
-from groupbuy.escrow.providers.base import EVENT_TYPES, PaymentEvent
+from groupbuy.escrow.providers.base import EVENT_TYPES, PaymentEvent, TransferRefused
 
 SIGNATURE_HEADER = "X-Sandbox-Signature"
+# The payee account the sandbox refuses to pay (docs/payments.md).
+REFUSED_PAYEE_ACCOUNT = "refused@sandbox.test"
 
 
 def sign(body: bytes) -> str:
@@ -95,6 +102,22 @@ class SandboxProvider:
     def refund(self, *, intent, amount_fen: int, idempotency_key: str) -> str:
         digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:16]
         return f"sbx_rf_{digest}"
+
+    def transfer(self, *, payout) -> str:
+        """Pretend to pay ``payout``: return a transfer id made from its business
+        number (asked again, the same id: one payment), or raise TransferRefused
+        for ``REFUSED_PAYEE_ACCOUNT`` or once the sandbox is switched off (no
+        money moved, so none may be written as paid)."""
+        from groupbuy.escrow.providers import is_sandbox_enabled
+
+        if not is_sandbox_enabled():
+            raise TransferRefused("SANDBOX_OFF The sandbox is switched off.")
+        if payout.payee_account.strip().lower() == REFUSED_PAYEE_ACCOUNT:
+            raise TransferRefused(
+                "PAYEE_NOT_EXIST The sandbox refuses this payee account."
+            )
+        digest = hashlib.sha256(payout.business_number.encode()).hexdigest()[:16]
+        return f"sbx_tr_{digest}"
 
     def query_intent(self, intent) -> PaymentEvent | None:
         from groupbuy.escrow.models import SandboxPayment

@@ -43,6 +43,7 @@ from groupbuy.escrow.providers.base import (
     PaymentEvent,
     ProviderError,
     StatementLine,
+    TransferRefused,
 )
 from groupbuy.escrow.providers.wechat_bill import bill_lines
 
@@ -307,8 +308,6 @@ class WechatPayProvider:
         cancelled (the money goes back), ProviderError while it is on its way or
         waiting for the payee to confirm in WeChat (the retry job asks again).
         """
-        from groupbuy.escrow.providers.alipay import TransferRefused
-
         sdk = client()
         status, data = _call(
             sdk.mch_transfer_bills_query, out_bill_no=payout.business_number

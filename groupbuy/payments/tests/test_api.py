@@ -101,7 +101,8 @@ def test_bad_schedules_are_refused_with_their_field(client, fake_alipay):
         ({"payee_account": ""}, 400),
         ({"minimum_fen": 99}, 422),
         ({"minimum_fen": 10**20}, 422),
-        ({"provider": "sandbox"}, 400),
+        ({"provider": "wechat"}, 400),  # not switched on here
+        ({"provider": "nonesuch"}, 400),
     ]:
         response = client.put(
             _schedule_url(merchant),

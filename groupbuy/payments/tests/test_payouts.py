@@ -393,8 +393,8 @@ def test_pay_out_beside_a_merchant_fills_in_the_form(client, fake_alipay):
 
 
 def test_no_pay_out_button_where_no_provider_can_pay_merchants(client, settings):
-    # the sandbox takes payments but cannot pay merchants (the demo's case)
-    settings.GROUPBUY_PAYMENT_PROVIDERS = ["sandbox"]
+    # no provider is switched on (the sandbox pays merchants since 2026-12-06)
+    settings.GROUPBUY_PAYMENT_PROVIDERS = []
     merchant = _merchant_with_payable(5_000)
     client.force_login(_operator())
     page = client.get("/payments/operator/payouts/").content.decode()
