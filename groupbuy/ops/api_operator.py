@@ -82,12 +82,27 @@ class OperatorPaymentRow(Schema):
     created_at: datetime
 
 
+class OperatorMerchantOwnerRow(Schema):
+    id: str
+    display_name: str
+    phone_masked: str
+
+
+class OperatorMerchantRow(Schema):
+    id: str
+    name: str
+    name_en: str
+    is_active: bool
+    owners: list[OperatorMerchantOwnerRow]
+
+
 class OperatorLookupOut(Schema):
     people: list[OperatorPersonRow]
     orders: list[OperatorOrderRow]
     orders_total: int
     payments: list[OperatorPaymentRow]
     payments_total: int
+    merchants: list[OperatorMerchantRow]
 
 
 class OperatorLookupIn(Schema):
@@ -98,7 +113,8 @@ class OperatorLookupIn(Schema):
 
 @router.get("/lookup", response=OperatorLookupOut)
 def lookup_find(request, params: Query[OperatorLookupIn]):
-    """Find people, orders and payments by number or phone (phones masked)."""
+    """Find people, orders, payments and merchants by number or phone, and
+    merchants by name (phones masked)."""
     result = lookup.operator_lookup(
         user=request.auth,
         query=params.q,
@@ -138,6 +154,24 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
             for payment in result.payments.items
         ],
         "payments_total": result.payments.total,
+        "merchants": [_merchant_row(merchant) for merchant in result.merchants],
+    }
+
+
+def _merchant_row(merchant) -> dict:
+    return {
+        "id": merchant.public_id,
+        "name": merchant.name,
+        "name_en": merchant.name_en,
+        "is_active": merchant.is_active,
+        "owners": [
+            {
+                "id": membership.user.public_id,
+                "display_name": membership.user.display_name,
+                "phone_masked": mask_phone(membership.user.phone),
+            }
+            for membership in merchant.owner_memberships
+        ],
     }
 
 

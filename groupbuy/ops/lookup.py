@@ -1,4 +1,5 @@
-"""Operators look up a person, an order or a payment by its number or a phone.
+"""Operators look up a person, an order, a payment or a shop by its number or a
+phone, and a shop by (part of) its name.
 
 Lists show phone numbers masked (138****1234); the full number is only on a
 detail page, and opening a detail page writes an audit row (who looked at whom,
@@ -12,11 +13,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.models import User
+from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
+from groupbuy.catalog.models import Merchant
+from groupbuy.catalog.selectors import merchant_owners_prefetch
 from groupbuy.core.audit import audit_log
 from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.deals.models import DealOrder
@@ -38,10 +42,14 @@ class LookupResult:
     users: list[User]
     orders: PageResult
     payments: PageResult
+    # each with ``owner_memberships`` (merchant_owners_prefetch)
+    merchants: list[Merchant]
 
     @property
     def is_empty(self) -> bool:
-        return not (self.users or self.orders.total or self.payments.total)
+        return not (
+            self.users or self.merchants or self.orders.total or self.payments.total
+        )
 
 
 def _as_phone(query: str) -> str:
@@ -56,21 +64,32 @@ def _as_phone(query: str) -> str:
 def operator_lookup(
     *, user, query: str, orders_page: int = 1, payments_page: int = 1
 ) -> LookupResult:
-    """Find people, orders and payments whose number or phone is ``query``."""
+    """Find people, orders, payments and merchants whose number or phone is
+    ``query``, and merchants whose name holds it (any case). A phone finds the
+    shops that person owns."""
     require_operator(user)
     query = (query or "").strip()[:60]
     phone = _as_phone(query)
     users = User.objects.none()
     orders = DealOrder.objects.none()
     payments = PaymentIntent.objects.none()
+    merchants = Merchant.objects.none()
     if phone:
         users = User.objects.filter(phone=phone)
         orders = DealOrder.objects.filter(shopper__phone=phone)
         payments = PaymentIntent.objects.filter(payer__phone=phone)
+        merchants = Merchant.objects.filter(
+            memberships__user__phone=phone,
+            memberships__role=MerchantMembership.Role.OWNER,
+        )
     elif query:
         users = User.objects.filter(public_id=query)
         orders = DealOrder.objects.filter(public_id=query)
         payments = PaymentIntent.objects.filter(public_id=query)
+        merchants = Merchant.objects.filter(
+            Q(public_id=query) | Q(name__icontains=query) | Q(name_en__icontains=query)
+        )
+    merchants = merchants.distinct().prefetch_related(merchant_owners_prefetch())
     orders = orders.select_related("deal", "shopper").order_by("-joined_at", "-id")
     payments = payments.select_related("payer").order_by("-created_at", "-id")
     return LookupResult(
@@ -79,6 +98,7 @@ def operator_lookup(
         users=list(users[:LIST_PAGE_SIZE]),
         orders=paginate(orders, page=orders_page, page_size=LIST_PAGE_SIZE),
         payments=paginate(payments, page=payments_page, page_size=LIST_PAGE_SIZE),
+        merchants=list(merchants.order_by("-is_active", "name", "pk")[:LIST_PAGE_SIZE]),
     )
 
 

@@ -51,11 +51,12 @@ def _refuse_same_name(name: str) -> None:
     )
     if existing is None:
         return
+    # Named as people know it: its number is beside the message (API) or a
+    # link to its console (the page), not in the words.
     message = gettext(
-        "A merchant named “%(name)s” already exists (%(merchant)s): open it "
-        "rather than creating it again, or confirm that you want another shop "
-        "with this name."
-    ) % {"name": existing.name, "merchant": existing.public_id}
+        "A merchant named “%(name)s” already exists: open it rather than "
+        "creating it again, or confirm that you want another shop with this name."
+    ) % {"name": existing.name}
     raise OpsError(
         "merchant_exists",
         message,

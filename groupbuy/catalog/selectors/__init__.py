@@ -22,6 +22,7 @@ from groupbuy.catalog.selectors.merchants import (
     merchant_get_for_owner,
     merchant_get_for_staff,
     merchant_listings,
+    merchant_owners_prefetch,
     merchants_active,
     merchants_selling,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "merchant_get_for_staff",
     "merchant_listings",
     "merchant_name_lazy",
+    "merchant_owners_prefetch",
     "merchant_product_get_for_editor",
     "merchant_products",
     "merchants_active",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.geo import haversine_m
 from groupbuy.catalog.models import (
     Branch,
@@ -33,6 +34,21 @@ def merchants_active(*, query: str = "") -> QuerySet[Merchant]:
             Q(name__icontains=text) | Q(name_en__icontains=text)
         )
     return merchants.order_by("name", "id")
+
+
+def merchant_owners_prefetch(*, through: str = "") -> Prefetch:
+    """Prefetch each merchant's owner memberships, with their people, as
+    ``merchant.owner_memberships`` (oldest first): how a person tells one shop
+    from another on an operator's list. ``through`` is the path to the
+    merchant from the listed model (``"merchant__"`` for its accounts)."""
+    owners = (
+        MerchantMembership.objects.filter(role=MerchantMembership.Role.OWNER)
+        .select_related("user")
+        .order_by("pk")
+    )
+    return Prefetch(
+        f"{through}memberships", queryset=owners, to_attr="owner_memberships"
+    )
 
 
 def merchant_get(*, public_id: str, include_inactive: bool = False) -> Merchant:

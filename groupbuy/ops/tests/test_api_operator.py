@@ -124,6 +124,46 @@ def test_shoppers_and_merchant_owners_are_refused(order):
     assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
 
 
+def test_lookup_finds_merchants_by_name_and_number(operator):
+    # given a shop with an owner, and another
+    owner = User.objects.create_user(
+        "+8613700137000", "long-enough-pw", display_name="Wang"
+    )
+    shop = make_merchant(name="Fresh Mart", owner=owner)
+    make_merchant(name="鲜邻超市")
+    client = Client()
+    # when the operator looks up part of its name, and its number
+    by_name = client.get("/api/operator/lookup?q=fresh", headers=bearer(operator))
+    by_number = client.get(
+        f"/api/operator/lookup?q={shop.public_id}", headers=bearer(operator)
+    )
+    # then each finds it, owners' phones masked
+    expected = [
+        {
+            "id": shop.public_id,
+            "name": "Fresh Mart",
+            "name_en": "",
+            "is_active": True,
+            "owners": [
+                {
+                    "id": owner.public_id,
+                    "display_name": "Wang",
+                    "phone_masked": "+86137****7000",
+                }
+            ],
+        }
+    ]
+    assert by_name.status_code == by_number.status_code == 200
+    assert by_name.json()["merchants"] == expected
+    assert by_number.json()["merchants"] == expected
+    assert by_name.json()["people"] == []
+    # and a shopper or a shop's owner is refused
+    for user in (make_user(), owner):
+        refused = client.get("/api/operator/lookup?q=fresh", headers=bearer(user))
+        assert refused.status_code == 403
+        assert "merchants" not in refused.json()
+
+
 def _order_answer(operator, order) -> dict:
     response = Client().get(
         f"/api/operator/orders/{order.public_id}", headers=bearer(operator)
@@ -211,9 +251,8 @@ def test_a_merchant_sent_twice_is_refused_the_second_time(operator):
     latin_again = _new_merchant(operator, name=" fresh MARKET")
     # then
     message = (
-        f"A merchant named “鲜邻超市” already exists ({existing.public_id}): open "
-        "it rather than creating it again, or confirm that you want another shop "
-        "with this name."
+        "A merchant named “鲜邻超市” already exists: open it rather than creating "
+        "it again, or confirm that you want another shop with this name."
     )
     assert again.status_code == 409
     assert again.json() == {

@@ -90,6 +90,41 @@ def test_lookup_by_order_number_finds_that_order_only(operator_client, order):
     assert other.public_id not in response.content.decode()
 
 
+def test_lookup_finds_a_shop_by_part_of_its_name_or_its_number(
+    operator_client, shopper
+):
+    # given two shops, one owned by the shopper, and one of another name
+    shop = make_merchant(name="Fresh Mart Jing'an", owner=shopper)
+    Merchant.objects.filter(pk=shop.pk).update(name_en="Fresh Mart")
+    other = make_merchant(name="鲜邻超市")
+    url = reverse("web:operator_lookup")
+    # when the operator looks up part of its name, in another case
+    by_name = operator_client.get(url, {"q": "fresh mart"})
+    # then that shop is listed, linked to its console, its owner's phone masked
+    assert [m.pk for m in by_name.context["result"].merchants] == [shop.pk]
+    html = by_name.content.decode()
+    assert f'href="/merchant/{shop.public_id}/"' in html
+    assert "Lin" in html and "+86138****8000" in html
+    assert "+8613800138000" not in html
+    assert other.public_id not in html
+    # and by its number, or a Chinese name's part, each finds its shop only
+    by_number = operator_client.get(url, {"q": shop.public_id}).context["result"]
+    assert [m.pk for m in by_number.merchants] == [shop.pk]
+    by_part = operator_client.get(url, {"q": "鲜邻"}).context["result"]
+    assert [m.pk for m in by_part.merchants] == [other.pk]
+    # and its owner's phone finds the shops they own, beside the person
+    by_phone = operator_client.get(url, {"q": "13800138000"}).context["result"]
+    assert [m.pk for m in by_phone.merchants] == [shop.pk]
+    assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
+
+
+def test_lookup_of_a_shop_is_forbidden_to_others(shopper_client, owner_client):
+    make_merchant(name="Fresh Mart")
+    url = reverse("web:operator_lookup") + "?q=Fresh"
+    assert shopper_client.get(url).status_code == 403
+    assert owner_client.get(url).status_code == 403
+
+
 def test_lookup_of_nothing_says_so(operator_client, db):
     response = operator_client.get(reverse("web:operator_lookup"), {"q": "ord_nope"})
     assert 'id="lookup-empty"' in response.content.decode()
@@ -310,11 +345,14 @@ def test_a_taken_name_is_refused_then_created_when_confirmed(operator_client, db
     # then it is refused naming the shop, and offers to create it anyway
     assert refused.status_code == 200
     assert refused.context["form"].errors["name"] == [
-        f"A merchant named “鲜邻超市” already exists ({existing.public_id}): open "
-        "it rather than creating it again, or confirm that you want another shop "
-        "with this name."
+        "A merchant named “鲜邻超市” already exists: open it rather than creating "
+        "it again, or confirm that you want another shop with this name."
     ]
     html = refused.content.decode()
+    # named as people know it, with a link to its console (until 2026-12-06
+    # the message gave its internal number, mer_…)
+    assert existing.public_id not in str(refused.context["form"].errors)
+    assert f'<a href="/merchant/{existing.public_id}/">Open 鲜邻超市</a>' in html
     assert 'name="allow_same_name"' in html and "Create it anyway" in html
     assert Merchant.objects.count() == 1
     # and sent without the box ticked it is refused again; ticked, it is created
@@ -343,9 +381,17 @@ def test_the_page_says_when_the_owner_already_runs_a_shop(operator_client, shopp
         follow=True,
     )
     # then
+    new = Merchant.objects.get(name="新店")
     assert [str(m) for m in answer.context["messages"]] == [
-        "新店 is ready; its owner can open the console now. They already own 老店 too."
+        "新店 is ready; its owner can open the console now. They already own 老店 "
+        f'too. <a href="/merchant/{new.public_id}/" id="merchant-new-console">'
+        "Open 新店</a>"
     ]
+    # and the link is a link on the page (the message was text only)
+    assert (
+        f'<a href="/merchant/{new.public_id}/" id="merchant-new-console">'
+        in answer.content.decode()
+    )
 
 
 def test_a_merchant_owner_cannot_create_a_merchant(owner_client):

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -203,25 +205,34 @@ class MerchantOnboardForm(forms.Form):
 
 
 def _onboarded_text(merchant, invitation) -> str:
+    """Say the merchant is made, with a link to its console (operators may
+    open every shop's)."""
     if invitation is not None:
-        return _(
+        text = _(
             "%(merchant)s is ready; its owner was invited by SMS and "
             "becomes the owner on signing up."
         ) % {"merchant": merchant.name}
-    text = _("%(merchant)s is ready; its owner can open the console now.") % {
-        "merchant": merchant.name
-    }
-    others = owners_other_merchants(merchant=merchant)
-    if others:
-        text += " " + _("They already own %(merchants)s too.") % {
-            "merchants": ", ".join(other.name for other in others)
+    else:
+        text = _("%(merchant)s is ready; its owner can open the console now.") % {
+            "merchant": merchant.name
         }
-    return text
+        others = owners_other_merchants(merchant=merchant)
+        if others:
+            text += " " + _("They already own %(merchants)s too.") % {
+                "merchants": ", ".join(other.name for other in others)
+            }
+    return format_html(
+        '{} <a href="{}" id="merchant-new-console">{}</a>',
+        text,
+        reverse("web:merchant_dashboard", args=[merchant.public_id]),
+        _("Open %(merchant)s") % {"merchant": merchant.name},
+    )
 
 
 @operator_required
 def operator_merchant_new(request: HttpRequest) -> HttpResponse:
     form = MerchantOnboardForm(request.POST or None)
+    existing = None  # the merchant that has the name, when it is refused
     if request.method == "POST" and form.is_valid():
         try:
             merchant, invitation = merchant_onboard(
@@ -230,6 +241,7 @@ def operator_merchant_new(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             if error.code == "merchant_exists":
                 form.offer_same_name()
+                existing = error.extra
             for field, errors in error.fields.items():
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
@@ -238,4 +250,5 @@ def operator_merchant_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _onboarded_text(merchant, invitation))
             return redirect("web:operator_merchant_new")
-    return render(request, "web/operator/merchant_new.html", {"form": form})
+    context = {"form": form, "existing": existing}
+    return render(request, "web/operator/merchant_new.html", context)
