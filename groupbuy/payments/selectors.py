@@ -11,6 +11,7 @@ from groupbuy.catalog.permissions import (
     is_operator,
     require_merchant_money_reader,
 )
+from groupbuy.catalog.selectors import merchant_owners_prefetch
 from groupbuy.core.errors import NotFound
 from groupbuy.escrow.ledger import with_balances
 from groupbuy.escrow.models import LedgerAccount
@@ -26,8 +27,9 @@ def payouts_for_operator(*, user) -> QuerySet[Payout]:
 
 def payables_for_operator(*, user) -> QuerySet[LedgerAccount]:
     """The merchants' payable accounts that hold money, largest first, each
-    with ``current_balance_fen``, its merchant and the merchant's payout
-    schedule (operators only): what a payout is approved from."""
+    with ``current_balance_fen``, its merchant, the merchant's payout schedule
+    and its owners (``merchant.owner_memberships``, how the operator tells the
+    shop apart) (operators only): what a payout is approved from."""
     if not is_operator(user):
         raise NotFound("not_found", _("There is no such page."))
     accounts = LedgerAccount.objects.filter(
@@ -37,6 +39,7 @@ def payables_for_operator(*, user) -> QuerySet[LedgerAccount]:
         with_balances(accounts)
         .filter(current_balance_fen__gt=0)
         .select_related("merchant", "merchant__payout_schedule")
+        .prefetch_related(merchant_owners_prefetch(through="merchant__"))
         .order_by("-current_balance_fen", "pk")
     )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from groupbuy.catalog.tests.factories import make_merchant, make_merchant_member
@@ -400,3 +402,47 @@ def test_no_pay_out_button_where_no_provider_can_pay_merchants(client, settings)
     page = client.get("/payments/operator/payouts/").content.decode()
     assert f'id="payable-{merchant.public_id}"' in page
     assert "pay-out" not in page and 'id="payout-form"' not in page
+
+
+def _merchant_cell(html: str, merchant) -> str:
+    row = html.split(f'id="payable-{merchant.public_id}"', 1)[1].split("</tr>", 1)[0]
+    return row.split("</td>", 1)[0]
+
+
+def test_the_payables_name_each_shop_by_its_name_and_owner_not_its_number(
+    client, fake_alipay
+):
+    # given a shop owed money, with an owner, and one with none yet
+    merchant = _merchant_with_payable(5_000)
+    owner = make_merchant_member(merchant=merchant).user
+    owner.display_name = "Wang"
+    owner.save(update_fields=["display_name"])
+    ownerless = _merchant_with_payable(3_000)
+    operator = _operator()
+    operator.preferred_language = "en"
+    operator.save(update_fields=["preferred_language"])
+    client.force_login(operator)
+    # when the operator opens the payouts page
+    html = client.get("/payments/operator/payouts/").content.decode()
+    # then each shop reads as its name and its owner, with the phone masked
+    # (until 2026-12-06 its internal number, mer_…, stood under its name)
+    cell = _merchant_cell(html, merchant)
+    assert merchant.name in cell and merchant.name_en in cell
+    masked = owner.phone[:-8] + "****" + owner.phone[-4:]
+    assert f"Owner: Wang {masked}" in cell
+    assert merchant.public_id not in cell and owner.phone not in cell
+    assert "No owner yet" in _merchant_cell(html, ownerless)
+
+
+def test_the_payables_read_their_owners_in_a_fixed_number_of_queries(
+    client, fake_alipay
+):
+    client.force_login(_operator())
+    make_merchant_member(merchant=_merchant_with_payable(5_000))
+    with CaptureQueriesContext(connection) as one:
+        client.get("/payments/operator/payouts/")
+    for _ in range(3):
+        make_merchant_member(merchant=_merchant_with_payable(5_000))
+    with CaptureQueriesContext(connection) as four:
+        client.get("/payments/operator/payouts/")
+    assert len(four.captured_queries) == len(one.captured_queries)
