@@ -9,7 +9,8 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.escrow.providers import provider_label
+from groupbuy.escrow.providers import SANDBOX, provider_label
+from groupbuy.escrow.providers.sandbox import REFUSED_PAYEE_ACCOUNT
 from groupbuy.web.forms import YuanField
 
 
@@ -30,6 +31,11 @@ class _PayeeForm(forms.Form):
         self.fields["provider"].choices = [
             (name, provider_label(name)) for name in providers
         ]
+        if SANDBOX in providers:  # the demo's and test installations' case
+            self.fields["payee_account"].help_text = _(
+                "With the sandbox (test payment) any account is paid at once and no "
+                "money moves; %(refused)s is refused, to try a failed payout."
+            ) % {"refused": REFUSED_PAYEE_ACCOUNT}
 
 
 class PayoutForm(_PayeeForm):

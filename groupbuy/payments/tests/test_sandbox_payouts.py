@@ -179,6 +179,11 @@ def test_a_shop_sets_its_payee_account_on_the_page_and_over_the_api(client):
     # then the schedule form is there, offering the sandbox by its name
     assert 'id="payout-schedule-form"' in page
     assert 'value="sandbox"' in page and "Sandbox (test payment)" in page
+    # and says what the sandbox does with the account
+    assert (
+        "With the sandbox (test payment) any account is paid at once and no money "
+        "moves; refused@sandbox.test is refused, to try a failed payout." in page
+    )
     # when they save it
     saved = client.post(
         url,
