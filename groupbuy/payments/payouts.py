@@ -142,22 +142,18 @@ def transfer_capable_provider_names() -> list[str]:
 def _transfer_provider(provider_name: str):
     """Return the enabled provider ``provider_name`` if it can pay merchants;
     else refuse (400, on the provider field) naming those that can."""
-    if provider_name not in transfer_provider_names():
-        enabled = transfer_provider_names()
-        if enabled:
-            hint = _("Choose one of: %(providers)s.") % {
-                "providers": ", ".join(enabled)
-            }
-        else:
-            hint = _("No provider that can pay merchants is switched on.")
-        raise EscrowError(
-            "transfer_unavailable",
-            _("“%(provider)s” cannot pay merchants here.") % {"provider": provider_name}
-            + " "
-            + hint,
-            fields={"provider": [hint]},
-        )
-    return get_enabled_provider(provider_name)
+    enabled = transfer_provider_names()
+    if provider_name in enabled:
+        return get_enabled_provider(provider_name)
+    if enabled:
+        hint = _("Choose one of: %(providers)s.") % {"providers": ", ".join(enabled)}
+    else:
+        hint = _("No provider that can pay merchants is switched on.")
+    message = _("“%(provider)s” cannot pay merchants here. %(hint)s") % {
+        "provider": provider_name,
+        "hint": hint,
+    }
+    raise EscrowError("transfer_unavailable", message, fields={"provider": [hint]})
 
 
 def _payout_write(

@@ -237,6 +237,9 @@ def test_a_provider_that_is_not_switched_on_is_a_400_naming_those_that_are(clien
     body = response.json()
     assert body["code"] == "transfer_unavailable"
     assert body["fields"] == {"provider": ["Choose one of: sandbox."]}
+    assert body["message"] == (
+        "“alipay” cannot pay merchants here. Choose one of: sandbox."
+    )
     assert not Payout.objects.exists()
     assert _payable(merchant) == 5_000
 
