@@ -24,8 +24,10 @@ class RedeemForm(forms.Form):
         },
     )
     branch = forms.ChoiceField(label=_("Branch"), required=False)
+    # Empty means one unit, not all that are left: a cashier scanning a 5-unit
+    # coupon for a shopper who wants one must not take all five unasked.
     quantity = forms.IntegerField(
-        label=_("Units (empty: all left)"), required=False, min_value=1
+        label=_("Units (empty: 1)"), required=False, min_value=1
     )
 
     def __init__(self, *args, branches=(), any_branch=True, **kwargs):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,8 +105,9 @@ def coupon_redemptions(*, coupon: Coupon) -> list[Redemption]:
 
 
 def merchant_redemptions(*, merchant: Merchant) -> QuerySet[Redemption]:
+    # The deal: the till says what each redeemed coupon was for.
     return Redemption.objects.filter(coupon__merchant=merchant).select_related(
-        "coupon", "branch", "cashier"
+        "coupon__order__deal", "branch", "cashier"
     )
 
 
@@ -151,6 +154,59 @@ def merchant_conflicts(*, merchant: Merchant) -> QuerySet[RedemptionConflict]:
 
 def merchant_batches(*, merchant: Merchant) -> QuerySet[RedemptionBatch]:
     return RedemptionBatch.objects.filter(merchant=merchant)
+
+
+def batches_for_staff(*, user, merchant: Merchant) -> QuerySet[RedemptionBatch]:
+    """Return the uploaded batches ``user`` sees among ``merchant``'s: a cashier
+    limited to one branch those with a redemption or conflict there and those
+    they uploaded themselves, everyone else's staff all."""
+    require_merchant_staff(user, merchant)
+    batches = merchant_batches(merchant=merchant).select_related("uploaded_by")
+    if (branch := staff_branch_limit(user, merchant)) is None:
+        return batches
+    at_branch = (
+        Q(pk__in=Redemption.objects.filter(branch=branch).values("batch"))
+        | Q(pk__in=RedemptionConflict.objects.filter(branch=branch).values("batch"))
+        | Q(uploaded_by=user)
+    )
+    return batches.filter(at_branch)
+
+
+def batch_get_for_staff(*, user, merchant: Merchant, batch_id: str) -> RedemptionBatch:
+    """Return one of the batches ``user`` sees (``batches_for_staff``); 404 for
+    another merchant's, another branch's, or none."""
+    batch = (
+        batches_for_staff(user=user, merchant=merchant)
+        .filter(public_id=batch_id)
+        .first()
+    )
+    if batch is None:
+        raise CouponError("not_found", _("No such batch."), status=404)
+    return batch
+
+
+@dataclass
+class BatchLines:
+    redemptions: list[Redemption]
+    conflicts: list[RedemptionConflict]
+
+
+def batch_lines_for_staff(*, user, batch: RedemptionBatch) -> BatchLines:
+    """Return ``batch``'s redemptions and conflicts that ``user`` sees (as
+    ``redemptions_for_staff``), in the station's order of time."""
+    merchant = batch.merchant
+    return BatchLines(
+        redemptions=list(
+            redemptions_for_staff(user=user, merchant=merchant)
+            .filter(batch=batch)
+            .order_by("redeemed_at", "id")
+        ),
+        conflicts=list(
+            conflicts_for_staff(user=user, merchant=merchant)
+            .filter(batch=batch)
+            .order_by("redeemed_at", "id")
+        ),
+    )
 
 
 def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:

@@ -20,6 +20,7 @@ from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
+from groupbuy.core.times import format_local_time
 from groupbuy.coupons import selectors, services, statements, symbols
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.forms import (
@@ -29,6 +30,7 @@ from groupbuy.coupons.forms import (
     StatementPeriodForm,
 )
 from groupbuy.coupons.models import ExpiryRule
+from groupbuy.coupons.services.batches import batch_file_bytes
 from groupbuy.coupons.services.keys import merchant_key_active
 from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
 from groupbuy.web.charts import Chart, Series
@@ -158,25 +160,38 @@ def coupon_pdf(request: HttpRequest, coupon_id: str) -> HttpResponse:
     return response
 
 
-def _console_context(request, merchant, **extra) -> dict:
+def _till_branch_key(merchant) -> str:
+    return f"coupons.till_branch.{merchant.public_id}"
+
+
+def _till_form(request, merchant, data=None) -> RedeemForm:
+    """The till's form: a cashier limited to one branch is offered that branch
+    only; anyone else the open branches, the one they last redeemed at chosen
+    (kept in their session), and on a refusal what they sent (``data``)."""
+    own_branch = staff_branch_limit(request.user, merchant)
+    return RedeemForm(
+        data,
+        branches=[own_branch] if own_branch else merchant_branches(merchant=merchant),
+        any_branch=own_branch is None,
+        initial={"branch": request.session.get(_till_branch_key(merchant), "")},
+    )
+
+
+def _console_context(request, merchant, *, form=None, **extra) -> dict:
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     redemptions = selectors.redemptions_for_staff(
         user=request.user, merchant=merchant
     ).filter(recorded_at__gte=today)
-    own_branch = staff_branch_limit(request.user, merchant)
     deals = selectors.merchant_deals_with_expiry_rules(
         merchant=merchant, page=request.GET.get("deals_page", 1)
     )
     return {
         "merchant": merchant,
         "section": "coupons",
-        # A cashier limited to one branch is offered that branch only.
-        "form": RedeemForm(
-            branches=[own_branch]
-            if own_branch
-            else merchant_branches(merchant=merchant),
-            any_branch=own_branch is None,
-        ),
+        "form": form or _till_form(request, merchant),
+        # Rows are picked by when they were recorded: an offline redemption of
+        # an earlier day uploaded today is shown with its day.
+        "today": today.date(),
         # A new one-time key on every page: the redemption a form makes is
         # recorded under it, so the same form sent again (a double tap, back
         # and resend, a retry) finds that redemption instead of taking more.
@@ -191,7 +206,7 @@ def _console_context(request, merchant, **extra) -> dict:
             page=request.GET.get("conflicts_page", 1),
         ),
         "batches": paginate(
-            selectors.merchant_batches(merchant=merchant),
+            selectors.batches_for_staff(user=request.user, merchant=merchant),
             page=request.GET.get("batches_page", 1),
             page_size=10,
         ),
@@ -237,27 +252,55 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     form = RedeemForm(request.POST, branches=branches)
     photo_form = PhotoForm(request.POST, request.FILES)
     branch = branches.filter(public_id=request.POST.get("branch") or "").first()
-    quantity = form.cleaned_data.get("quantity") if form.is_valid() else None
     try:
         if "photo" in request.FILES:
             code = _code_in_photo(photo_form)
         else:
             code = _code_typed(form)
+        _require_branch(request, merchant, branch)
         redemption = services.coupon_redeem_online(
             actor=request.user,
             merchant=merchant,
             code=code,
             branch=branch,
-            quantity=quantity,
+            quantity=_units_asked(form),
             idempotency_key=request.POST.get("idempotency_key") or None,
         )
     except DomainError as error:
         if error.status in (403, 404):
             raise
-        return _refused(request, merchant, error.message, code=error.code)
+        return _refused(
+            request,
+            merchant,
+            error.message,
+            code=error.code,
+            form=_till_form(request, merchant, data=request.POST),
+        )
+    if redemption.branch is not None:
+        request.session[_till_branch_key(merchant)] = redemption.branch.public_id
     # Post/Redirect/Get: reloading the result must not send the form again.
     console = reverse("coupons:merchant_console", args=[merchant.public_id])
     return redirect(f"{console}?redeemed={redemption.public_id}")
+
+
+def _units_asked(form: RedeemForm) -> int:
+    """Return the units asked for; one when the field is empty (a photo scan
+    sends none): taking every unit left needs the cashier to say how many."""
+    form.is_valid()  # a photo's form has no code: its units are read all the same
+    return form.cleaned_data.get("quantity") or 1
+
+
+def _require_branch(request, merchant, branch) -> None:
+    """Refuse a redemption at no branch from a till of a shop with more than
+    one open branch: its statement would not say where the coupon was used.
+    (A cashier limited to one branch redeems there; the service sees to it.)"""
+    if branch is not None or staff_branch_limit(request.user, merchant):
+        return
+    if merchant_branches(merchant=merchant).count() > 1:
+        message = _("Choose the branch you are at.")
+        raise CouponError(
+            "branch_required", message, status=422, fields={"branch": [message]}
+        )
 
 
 def _code_in_photo(photo_form: PhotoForm) -> str:
@@ -286,9 +329,19 @@ def _code_typed(form: RedeemForm) -> str:
     raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
 
 
-def _refused(request, merchant, message: str, *, code: str = "invalid"):
-    context = _console_context(request, merchant, refusal=message, refusal_code=code)
-    return render(request, "coupons/console.html", context, status=422)
+def _refused(
+    request,
+    merchant,
+    message: str,
+    *,
+    code: str = "invalid",
+    form: RedeemForm | None = None,
+    status: int = 422,
+):
+    context = _console_context(
+        request, merchant, form=form, refusal=message, refusal_code=code
+    )
+    return render(request, "coupons/console.html", context, status=status)
 
 
 @login_required
@@ -305,24 +358,33 @@ def merchant_batch_upload(request: HttpRequest, merchant_id: str) -> HttpRespons
         batch = services.batch_import(
             actor=request.user,
             merchant=merchant,
-            data=request.FILES["batch"].read(4 * 1024 * 1024 + 1),
+            data=batch_file_bytes(request.FILES["batch"]),
         )
     except DomainError as error:
         if error.status in (403, 404):
             raise
-        return _refused(request, merchant, error.message, code=error.code)
-    messages.success(
-        request,
-        _(
+        status = 413 if error.code == "too_large" else 422
+        return _refused(
+            request, merchant, error.message, code=error.code, status=status
+        )
+    counts = {
+        "accepted": batch.accepted,
+        "conflicts": batch.conflicts,
+        "rejected": batch.rejected,
+    }
+    if batch.already_imported:
+        message = _(
+            "This batch was already imported on %(when)s (%(accepted)d redeemed, "
+            "%(conflicts)d conflicts, %(rejected)d refused); nothing was imported "
+            "again."
+        ) % {"when": format_local_time(batch.uploaded_at), **counts}
+        messages.info(request, message)
+    else:
+        message = _(
             "Batch imported: %(accepted)d redeemed, %(conflicts)d conflicts, "
             "%(rejected)d refused."
         )
-        % {
-            "accepted": batch.accepted,
-            "conflicts": batch.conflicts,
-            "rejected": batch.rejected,
-        },
-    )
+        messages.success(request, message % counts)
     return redirect("coupons:merchant_console", merchant.public_id)
 
 

@@ -81,7 +81,9 @@ def test_the_camera_reads_the_coupon_and_the_server_only_verifies_its_text(
         # given the merchant's console, which offers the camera
         page.goto(f"/coupons/merchant/{seeded['merchant']}/")
         page.wait_for_selector("#camera-scan", state="visible")
-        # when the cashier starts it with the coupon in front of it
+        # when the cashier asks for both units (an empty field takes one) and
+        # starts it with the coupon in front of it
+        page.fill("#id_quantity", "2")
         page.click("#camera-scan")
         # then the coupon is redeemed, both units, and no picture was sent
         page.wait_for_selector("#redeem-result", timeout=45_000)

@@ -103,6 +103,7 @@ def test_a_redemption_before_the_socket_listens_shows_once_it_does(
     try:
         cashier.goto(f"/coupons/merchant/{seeded['merchant']}/")
         cashier.fill("#redeem-code", seeded["code"])
+        cashier.fill("#id_quantity", "2")  # both units (empty takes one)
         cashier.click("#redeem-submit")
         cashier.wait_for_selector("#redeem-result")
         assert seeded["serial"] in cashier.inner_text("#redeem-result")

@@ -25,6 +25,26 @@ from groupbuy.coupons.services.redeeming import platform_key_map
 
 MAX_REDEMPTIONS_PER_BATCH = 5000
 MAX_UNITS = 10_000
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+
+def batch_file_bytes(upload) -> bytes:
+    """Return the uploaded batch file's bytes; refuse one over the limit (413
+    ``too_large``), saying the limit, rather than reading it in part and
+    calling it damaged."""
+    data = upload.read(MAX_BATCH_BYTES + 1)
+    if len(data) > MAX_BATCH_BYTES:
+        raise batch_too_large()
+    return data
+
+
+def batch_too_large() -> CouponError:
+    return CouponError(
+        "too_large",
+        _("This batch file is too large: the limit is %(limit)d MB.")
+        % {"limit": MAX_BATCH_BYTES // (1024 * 1024)},
+        status=413,
+    )
 
 
 def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
@@ -33,7 +53,8 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
     Each redemption carries a nonce: one already recorded is skipped. Units
     the platform already counts as used make the claim a conflict, not a
     redemption; among offline claims the earliest (station time) count, see
-    ``offline_claims``.
+    ``offline_claims``. The batch answered has ``already_imported`` set when
+    this file had been imported before (it is that import, unchanged).
     """
     require_merchant_staff(actor, merchant)
     keys = {bytes(k.signing_public_key): k for k in merchant.coupon_keys.all()}
@@ -58,6 +79,7 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
         )
     existing = RedemptionBatch.objects.filter(digest=digest).first()
     if existing is not None:
+        existing.already_imported = True
         return existing
     with transaction.atomic():
         batch, created = RedemptionBatch.objects.get_or_create(
@@ -69,6 +91,7 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
                 "uploaded_by": actor if getattr(actor, "pk", None) else None,
             },
         )
+        batch.already_imported = not created
         if not created:
             return batch
         _lock_coupons(merchant, redemptions)
