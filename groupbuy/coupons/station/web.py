@@ -27,7 +27,7 @@ PAGE = """<!doctype html><html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><style>
 body{{font-family:sans-serif;margin:1rem;max-width:40rem}}
-input{{width:100%;font-size:1.2rem;padding:.4rem}}
+input{{width:100%;box-sizing:border-box;font-size:1.2rem;padding:.4rem}}
 .ok{{background:#e6f4ea;padding:.5rem}} .refused{{background:#fdecea;padding:.5rem}}
 li{{font-family:monospace}}</style></head><body>
 <h1>{redeem}</h1>{result}
@@ -50,8 +50,10 @@ def render(ledger: Ledger, outcome: core.Outcome | None = None) -> bytes:
     result = ""
     if outcome is not None:
         css = "ok" if outcome.accepted else "refused"
+        # Read out at once: the cashier is looking at the shopper, not the page.
+        role = "status" if outcome.accepted else "alert"
         result = (
-            f'<p class="{css}" id="result" data-code="{outcome.code}">'
+            f'<p class="{css}" id="result" role="{role}" data-code="{outcome.code}">'
             f"{html.escape(outcome.message)} {outcome.serial}</p>"
         )
     rows = ledger.redemptions_since(_today_start())
