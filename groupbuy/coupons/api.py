@@ -17,7 +17,9 @@ from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.schemas import (
+    BatchDetailOut,
     BatchOut,
+    BatchPageOut,
     ConflictPageOut,
     CouponBranchOut,
     CouponDetailOut,
@@ -34,14 +36,20 @@ from groupbuy.coupons.schemas import (
     SyncOut,
     TermsIn,
     TermsOut,
+    batch_summary_out,
+    conflict_out,
     coupon_detail_out,
     coupon_out,
     merchant_refund_out,
     redemption_out,
 )
+from groupbuy.coupons.services.batches import (
+    MAX_BATCH_BYTES,
+    batch_file_bytes,
+    batch_too_large,
+)
 
 router = Router(tags=["coupons"])
-MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
 @router.get("/mine", response=CouponPageOut)
@@ -125,23 +133,7 @@ def conflicts(request, merchant_id: str, paging: Query[PageIn]):
         page=paging.page,
         page_size=paging.page_size,
     )
-    return page_payload(
-        result,
-        [
-            {
-                "serial": c.coupon.serial,
-                "coupon_id": c.coupon.public_id,
-                "quantity": c.quantity,
-                "reason": c.reason,
-                "device": c.device,
-                "branch_name": c.branch_name,
-                "redeemed_at": c.redeemed_at,
-                "batch_id": c.batch.public_id,
-                "superseded_at": c.superseded_at,
-            }
-            for c in result.items
-        ],
-    )
+    return page_payload(result, [conflict_out(c) for c in result.items])
 
 
 @router.post(
@@ -232,7 +224,8 @@ def sync(request, merchant_id: str, revocations_after: int = 0):
 
 @router.post("/merchants/{merchant_id}/batches", response=BatchOut)
 def upload_batch(request, merchant_id: str):
-    """Import a station's signed batch file (the request body, as exported)."""
+    """Import a station's signed batch file (the request body, as exported).
+    The same file again answers its first import (``already_imported``)."""
     merchant = _staff_merchant(request, merchant_id)
     data = _batch_bytes(request)
     batch = services.batch_import(actor=request.auth, merchant=merchant, data=data)
@@ -242,28 +235,69 @@ def upload_batch(request, merchant_id: str):
         "conflicts": batch.conflicts,
         "rejected": batch.rejected,
         "device": batch.device,
+        "already_imported": batch.already_imported,
+        "uploaded_at": batch.uploaded_at,
     }
 
 
 def _batch_bytes(request) -> bytes:
     upload = request.FILES.get("batch") if request.FILES else None
-    data = upload.read(MAX_BATCH_BYTES + 1) if upload else request.body
-    if len(data) > MAX_BATCH_BYTES:
-        raise CouponError("too_large", _("This batch file is too large."), status=413)
-    return data
+    if upload:
+        return batch_file_bytes(upload)
+    if len(request.body) > MAX_BATCH_BYTES:
+        raise batch_too_large()
+    return request.body
+
+
+@router.get("/merchants/{merchant_id}/batches", response=BatchPageOut)
+def batches(request, merchant_id: str, paging: Query[PageIn]):
+    """The station batches uploaded, newest first (paged); a cashier limited
+    to one branch gets those with a line at their branch, and their own."""
+    merchant = _staff_merchant(request, merchant_id)
+    result = paginate(
+        selectors.batches_for_staff(user=request.auth, merchant=merchant),
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(result, [batch_summary_out(b) for b in result.items])
+
+
+@router.get("/merchants/{merchant_id}/batches/{batch_id}", response=BatchDetailOut)
+def batch_detail(request, merchant_id: str, batch_id: str):
+    """One uploaded batch, who uploaded it, and its lines: the redemptions it
+    recorded and its conflicts (a cashier limited to one branch: theirs)."""
+    merchant = _staff_merchant(request, merchant_id)
+    batch = selectors.batch_get_for_staff(
+        user=request.auth, merchant=merchant, batch_id=batch_id
+    )
+    lines = selectors.batch_lines_for_staff(user=request.auth, batch=batch)
+    return batch_summary_out(batch) | {
+        "redemptions": [redemption_out(r) for r in lines.redemptions],
+        "conflict_lines": [conflict_out(c) for c in lines.conflicts],
+    }
 
 
 @router.get("/merchants/{merchant_id}/statement", response=StatementOut)
 def statement(
-    request, merchant_id: str, start: date | None = None, end: date | None = None
+    request,
+    merchant_id: str,
+    paging: Query[PageIn],
+    start: date | None = None,
+    end: date | None = None,
 ):
     """The settlement statement of a period (default: this month); its owners
-    and operators only (a cashier is refused 403)."""
+    and operators only (a cashier is refused 403). The totals count every
+    redemption of the period; ``redemptions`` is one page of them (``page``,
+    ``page_size``; where it sits in ``redemptions_page``)."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
     start, end = statements.statement_period(start, end)
     result = statements.statement_for(merchant=merchant, start=start, end=end)
+    redemptions = paginate(
+        result.redemptions, page=paging.page, page_size=paging.page_size
+    )
+    where = page_payload(redemptions, [redemption_out(r) for r in redemptions.items])
     return {
         "start": result.start,
         "end": result.end,
@@ -272,7 +306,8 @@ def statement(
         "fee_fen": result.fee_fen,
         "taken_back_fen": result.taken_back_fen,
         "net_fen": result.net_fen,
-        "redemptions": [redemption_out(r) for r in result.redemptions],
+        "redemptions": where.pop("items"),
+        "redemptions_page": where,
         "refunds": [
             {
                 "coupon_id": refund.coupon.public_id,

@@ -228,6 +228,47 @@ class BatchOut(Schema):
     conflicts: int
     rejected: int
     device: str
+    # The same file uploaded again: this is its first import, unchanged.
+    already_imported: bool = False
+    uploaded_at: datetime
+
+
+class BatchUploaderOut(Schema):
+    user_id: str
+    display_name: str
+
+
+class BatchSummaryOut(Schema):
+    batch_id: str
+    device: str
+    accepted: int
+    conflicts: int
+    rejected: int
+    uploaded_at: datetime
+    # None once the uploader's account is gone.
+    uploaded_by: BatchUploaderOut | None
+
+
+class BatchPageOut(PageOut):
+    items: list[BatchSummaryOut]
+
+
+def batch_summary_out(batch) -> dict:
+    uploader = batch.uploaded_by
+    return {
+        "batch_id": batch.public_id,
+        "device": batch.device,
+        "accepted": batch.accepted,
+        "conflicts": batch.conflicts,
+        "rejected": batch.rejected,
+        "uploaded_at": batch.uploaded_at,
+        "uploaded_by": {
+            "user_id": uploader.public_id,
+            "display_name": uploader.display_name,
+        }
+        if uploader
+        else None,
+    }
 
 
 class ConflictOut(Schema):
@@ -245,6 +286,27 @@ class ConflictOut(Schema):
 
 class ConflictPageOut(PageOut):
     items: list[ConflictOut]
+
+
+def conflict_out(conflict) -> dict:
+    return {
+        "serial": conflict.coupon.serial,
+        "coupon_id": conflict.coupon.public_id,
+        "quantity": conflict.quantity,
+        "reason": conflict.reason,
+        "device": conflict.device,
+        "branch_name": conflict.branch_name,
+        "redeemed_at": conflict.redeemed_at,
+        "batch_id": conflict.batch.public_id,
+        "superseded_at": conflict.superseded_at,
+    }
+
+
+class BatchDetailOut(BatchSummaryOut):
+    # The batch's lines (a cashier limited to one branch: that branch's):
+    # the redemptions it recorded and the claims that did not count.
+    redemptions: list[RedemptionOut]
+    conflict_lines: list[ConflictOut]
 
 
 class StatementDayOut(Schema):
@@ -283,7 +345,9 @@ class StatementOut(Schema):
     # deducted from net_fen).
     taken_back_fen: int = 0
     net_fen: int
+    # One page of the period's redemptions (the totals count them all).
     redemptions: list[RedemptionOut]
+    redemptions_page: PageOut
     # coupons refunded unused in the period, by when
     refunds: list[StatementRefundOut] = []
     conflicts: int

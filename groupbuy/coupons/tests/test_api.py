@@ -282,12 +282,14 @@ def test_batches_are_verified_idempotent_and_keep_conflicts(client):
     one, two = confirmed_orders(station.merchant, quantities=(1, 1))
     data = _batch(station, [_entry(coupon_for(one)), _entry(coupon_for(two), "n2")])
     response = upload(client, station, data)
-    assert response.json() | {"batch_id": ""} == {
+    assert response.json() | {"batch_id": "", "uploaded_at": ""} == {
         "batch_id": "",
         "accepted": 2,
         "conflicts": 0,
         "rejected": 0,
         "device": "t1",
+        "already_imported": False,
+        "uploaded_at": "",
     }
     # the same file again, and a new file repeating a nonce: nothing changes
     assert (
