@@ -554,6 +554,11 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "merchant": merchant,
         "form": form,
         "statement": statement,
+        # The totals count every redemption; the page lists one page of them
+        # (the CSV and PDF all).
+        "redemptions": paginate(
+            statement.redemptions, page=request.GET.get("redemptions_page", 1)
+        ),
         "charts": _statement_charts(statement),
         "section": "coupons",
         "period_error": period_error,
