@@ -274,7 +274,10 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
             merchant,
             error.message,
             code=error.code,
-            form=_till_form(request, merchant, data=request.POST),
+            # What was typed, kept; a photo's form has no code to keep.
+            form=None
+            if "photo" in request.FILES
+            else _till_form(request, merchant, data=request.POST),
         )
     if redemption.branch is not None:
         request.session[_till_branch_key(merchant)] = redemption.branch.public_id

@@ -87,6 +87,13 @@ def test_shopper_shows_the_qr_and_the_merchant_redeems_it_once(
         # then it is refused, saying when it was redeemed
         error = cashier.locator("#redeem-error")
         assert error.get_attribute("data-code") == "already_redeemed"
+        # and the code sent is kept, selected, so the next scan replaces it
+        kept = cashier.evaluate(
+            "() => { const f = document.getElementById('redeem-code');"
+            " return [f.value, document.activeElement === f,"
+            " f.selectionStart === 0 && f.selectionEnd === f.value.length]; }"
+        )
+        assert kept == [code, True, True]
         # (the merchant's page is in Chinese: 已于 <date time> 在 <where> 核销。)
         today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
         assert today in error.inner_text()

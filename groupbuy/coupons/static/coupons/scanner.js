@@ -13,6 +13,14 @@ const button = document.getElementById("camera-scan");
 const video = document.getElementById("camera");
 const field = document.getElementById("redeem-code");
 
+// A refused scan comes back with what was sent in the field: select it, so the
+// next scan (a USB scanner types over a selection) replaces it instead of
+// being added to it.
+if (field?.value) {
+  field.focus();
+  field.select();
+}
+
 if (navigator.mediaDevices?.getUserMedia && button && field) {
   button.hidden = false;
   button.addEventListener("click", async () => {
