@@ -164,16 +164,22 @@ def _till_branch_key(merchant) -> str:
     return f"coupons.till_branch.{merchant.public_id}"
 
 
-def _till_form(request, merchant, data=None) -> RedeemForm:
+def _till_form(request, merchant, data=None, *, by_photo=False) -> RedeemForm:
     """The till's form: a cashier limited to one branch is offered that branch
     only; anyone else the open branches, the one they last redeemed at chosen
     (kept in their session), and on a refusal what they sent (``data``)."""
     own_branch = staff_branch_limit(request.user, merchant)
+    initial = {"branch": request.session.get(_till_branch_key(merchant), "")}
+    if by_photo:
+        # A photo scan typed no code: show its branch and units again, not a
+        # "required" under the empty code field.
+        initial = {"branch": data.get("branch", ""), "quantity": data.get("quantity")}
+        data = None
     return RedeemForm(
         data,
         branches=[own_branch] if own_branch else merchant_branches(merchant=merchant),
         any_branch=own_branch is None,
-        initial={"branch": request.session.get(_till_branch_key(merchant), "")},
+        initial=initial,
     )
 
 
@@ -252,11 +258,13 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     form = RedeemForm(request.POST, branches=branches)
     photo_form = PhotoForm(request.POST, request.FILES)
     branch = branches.filter(public_id=request.POST.get("branch") or "").first()
+    # The photo when "Scan photo" was pressed, or a photo came with no code
+    # typed; else the code (a USB scan's Enter with a photo still chosen).
+    by_photo = "photo" in request.FILES and (
+        request.POST.get("scan") == "photo" or not request.POST.get("code", "").strip()
+    )
     try:
-        if "photo" in request.FILES:
-            code = _code_in_photo(photo_form)
-        else:
-            code = _code_typed(form)
+        code = _code_in_photo(photo_form) if by_photo else _code_typed(form)
         _require_branch(request, merchant, branch)
         redemption = services.coupon_redeem_online(
             actor=request.user,
@@ -274,10 +282,7 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
             merchant,
             error.message,
             code=error.code,
-            # What was typed, kept; a photo's form has no code to keep.
-            form=None
-            if "photo" in request.FILES
-            else _till_form(request, merchant, data=request.POST),
+            form=_till_form(request, merchant, request.POST, by_photo=by_photo),
         )
     if redemption.branch is not None:
         request.session[_till_branch_key(merchant)] = redemption.branch.public_id
@@ -287,9 +292,9 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
 
 
 def _units_asked(form: RedeemForm) -> int:
-    """Return the units asked for; one when the field is empty (a photo scan
-    sends none): taking every unit left needs the cashier to say how many."""
-    form.is_valid()  # a photo's form has no code: its units are read all the same
+    """Return the units asked for; one when the field is empty: taking every
+    unit left needs the cashier to say how many."""
+    form.is_valid()  # a photo scan has no code: its units are read all the same
     return form.cleaned_data.get("quantity") or 1
 
 

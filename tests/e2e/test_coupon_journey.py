@@ -69,7 +69,7 @@ def test_shopper_shows_the_qr_and_the_merchant_redeems_it_once(
         cashier.goto(f"/coupons/merchant/{seeded['merchant']}/")
         cashier.set_input_files("#redeem-photo", str(photo))
         # (both units: an empty units field takes one)
-        cashier.fill("#photo-quantity", "2")
+        cashier.fill("#id_quantity", "2")
         cashier.click("#photo-form button[type=submit]")
         # then it is redeemed, both units, and listed for today
         result = cashier.inner_text("#redeem-result")

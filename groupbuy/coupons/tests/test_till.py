@@ -84,6 +84,38 @@ def test_a_photo_scan_takes_the_units_asked_and_one_when_none_are(client):
     assert coupon_for(two).remaining_quantity == 2
 
 
+def test_a_photo_scan_is_sent_with_the_tills_branch_and_units(client):
+    # given the till of a shop with two branches
+    station = _english_station()
+    make_branch(station.merchant, name="East gate")
+    west = make_branch(station.merchant, name="West gate")
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    client.force_login(station.owner)
+    page = client.get(_console(station)).content.decode()
+    # then the photo and its button belong to the till's form, so the branch
+    # and units chosen there go with the photo (sent as multipart by its button)
+    assert re.search(r'<input type="file" name="photo"[^>]*form="redeem-form"', page)
+    button = re.search(r'<button[^>]*value="photo"[^>]*>', page).group(0)
+    assert 'form="redeem-form"' in button
+    assert 'formenctype="multipart/form-data"' in button
+    # and a photo sent with a code still in the field (kept from a refusal) is
+    # read from the photo when "Scan photo" is pressed
+    photo = _file("code.png", symbols.png(coupon_for(order).code))
+    answer = client.post(
+        f"{_console(station)}redeem/",
+        {
+            "photo": photo,
+            "scan": "photo",
+            "code": "GB1:OLD",
+            "quantity": "2",
+            "branch": west.public_id,
+        },
+    )
+    assert answer.status_code == 302
+    redemption = Redemption.objects.get()
+    assert (redemption.quantity, redemption.branch) == (2, west)
+
+
 def test_the_till_keeps_its_branch_after_a_scan(client):
     # given a shop with two branches and a cashier who may work at any
     station = _english_station()
