@@ -264,7 +264,10 @@ class PromotionForm(forms.Form):
         label=_("Second item costs (%)"), required=False, min_value=0, max_value=100
     )
     days = forms.IntegerField(
-        label=_("Runs for (days)"), min_value=1, max_value=365, initial=7
+        label=_("Runs for (days)"),
+        min_value=1,
+        max_value=savings.MAX_PROMOTION_DAYS,
+        initial=7,
     )
     # A new key each time the form is shown: sent twice (a double click, back
     # and resend), it publishes once (services.promotion_publish).

@@ -18,6 +18,11 @@ KINDS = (THRESHOLD, N_FOR_M, SECOND_ITEM)
 MAX_FEN = 100_000_000
 # More tiers than a poster can show is a mistake, and matching tries each.
 MAX_TIERS = 20
+# The longest a promotion runs, and the furthest ahead it may end: a shop-wide
+# promotion keeps the shop's last branch from closing while it runs or is yet to
+# start (pooling/branch_closing.py), so one to 2099 would hold it open for good.
+# The merchant's form offers "Runs for (days)" up to this; the service enforces it.
+MAX_PROMOTION_DAYS = 365
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,6 +39,10 @@ RULE_PROBLEMS = {
     ),
     "ends_before_start": gettext_lazy("the promotion must end after it starts"),
     "ends_in_past": gettext_lazy("the promotion must end in the future"),
+    "runs_too_long": gettext_lazy("a promotion runs for at most %(days)d days"),
+    "ends_too_far_ahead": gettext_lazy(
+        "a promotion ends at most %(days)d days from now"
+    ),
 }
 
 # The field of the request (and of the merchant's form) each problem is about.
@@ -54,16 +58,20 @@ PROBLEM_FIELDS = {
     "second_item_percent_out_of_range": "second_item_percent",
     "ends_before_start": "ends_at",
     "ends_in_past": "ends_at",
+    "runs_too_long": "ends_at",
+    "ends_too_far_ahead": "ends_at",
 }
 
 
 def _rule_problem_said(code: str) -> str:
     said = str(RULE_PROBLEMS[code])
-    # Only these two carry a placeholder (another's translation has a bare %).
+    # Only these carry a placeholder (another's translation has a bare %).
     if code == "too_many_tiers":
         return said % {"tiers": savings.MAX_TIERS}
     if code == "tier_too_large":
         return said % {"amount": format_fen(savings.MAX_FEN)}
+    if code in ("runs_too_long", "ends_too_far_ahead"):
+        return said % {"days": savings.MAX_PROMOTION_DAYS}
     return said
 
 
@@ -83,6 +91,13 @@ def _window_problems(starts_at: datetime, ends_at: datetime, now: datetime):
     # its row listed as published): refuse it rather than store it.
     if ends_at <= now:
         return ["ends_in_past"]
+    longest = timedelta(days=savings.MAX_PROMOTION_DAYS)
+    if ends_at - starts_at > longest:
+        return ["runs_too_long"]
+    # A short promotion far ahead blocks closing the shop's last branch as
+    # surely as a long one (it is "yet to start" all the while).
+    if ends_at - now > longest:
+        return ["ends_too_far_ahead"]
     return []
 
 
@@ -169,15 +184,7 @@ def promotion_publish(
             status=422,
             fields=_problem_fields(problems),
         )
-    products = list(Product.objects.filter(public_id__in=list(product_ids)))
-    if len(products) != len(set(product_ids)):
-        why = _("Some of the products do not exist.")
-        raise PoolingError(
-            "invalid_promotion",
-            why,
-            status=422,
-            fields={"product_ids": [why]},
-        )
+    products = _products_the_shop_sells(merchant, product_ids)
     try:
         with transaction.atomic():  # a savepoint: a raced resend finds the first
             promotion = _promotion_create(
@@ -196,6 +203,29 @@ def promotion_publish(
             raise
         return _published_with_key(merchant=merchant, actor=actor, key=key)
     return promotion
+
+
+def _products_the_shop_sells(merchant: Merchant, product_ids) -> list[Product]:
+    """Return the products named, each one the merchant lists for sale (an
+    active listing); refuse the request on ``product_ids`` naming the others.
+    A promotion counting a product the shop does not sell saves nothing at
+    its till and only misleads shoppers who pool for it."""
+    wanted = list(dict.fromkeys(product_ids))
+    products = list(
+        Product.objects.filter(
+            public_id__in=wanted,
+            listings__merchant=merchant,
+            listings__is_active=True,
+        )
+    )
+    found = {product.public_id for product in products}
+    missing = [product_id for product_id in wanted if product_id not in found]
+    if missing:
+        why = _("The shop does not sell these products: %(ids)s.") % {
+            "ids": ", ".join(missing)
+        }
+        raise PoolingError("invalid", why, fields={"product_ids": [why]})
+    return products
 
 
 def _published_with_key(*, merchant: Merchant, actor, key: str) -> Promotion | None:
