@@ -22,7 +22,7 @@ from groupbuy.accounts.services import merchant_membership_add, user_sign_up
 from groupbuy.catalog import selectors as catalog_selectors
 from groupbuy.catalog import services as catalog_services
 from groupbuy.catalog.gtin import gtin14
-from groupbuy.catalog.models import Branch, Category, Merchant, Product
+from groupbuy.catalog.models import Category, Merchant, Product
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import deal_close, deal_create, deal_open
 
@@ -63,28 +63,44 @@ CATEGORIES = (
     ("alcohol", "酒类", "Beer, Wine & Spirits", "food-drink", 8),
 )
 
+
 # (name, address, latitude, longitude, phone)
+def _week(weekdays: tuple[str, str], weekend: tuple[str, str]) -> list[dict]:
+    hours = {"mon": weekdays, "tue": weekdays, "wed": weekdays, "thu": weekdays}
+    hours |= {"fri": weekdays, "sat": weekend, "sun": weekend}
+    return [{"day": d, "opens": o, "closes": c} for d, (o, c) in hours.items()]
+
+
+# (name, English name, address, latitude, longitude, phone, opening hours): a
+# mall branch with the mall's hours, one open late at weekends, an office
+# district one shut on Sundays.
 BRANCHES = (
     (
         "人民广场店",
+        "People's Square",
         "上海市黄浦区西藏中路268号B1",
         31.233180,
         121.475620,
         "021 6358 0101",
+        _week(("08:00", "22:00"), ("08:00", "22:00")),
     ),
     (
         "静安寺店",
+        "Jing'an Temple",
         "上海市静安区南京西路1618号B2",
         31.223420,
         121.446170,
         "021 6288 0102",
+        _week(("10:00", "22:00"), ("10:00", "23:30")),
     ),
     (
         "陆家嘴店",
+        "Lujiazui",
         "上海市浦东新区陆家嘴环路1000号B1",
         31.239040,
         121.503210,
         "021 5882 0103",
+        _week(("07:30", "21:00"), ("09:00", "18:00"))[:6],
     ),
 )
 
@@ -152,19 +168,25 @@ def _ensure_merchant(*, operator: User, owner: User) -> Merchant:
 
 
 def _ensure_branches(*, operator: User, merchant: Merchant) -> None:
-    existing = set(
-        Branch.objects.filter(merchant=merchant).values_list("name", flat=True)
-    )
-    for name, address, latitude, longitude, phone in BRANCHES:
-        if name not in existing:
+    existing = {branch.name: branch for branch in merchant.branches.all()}
+    for name, name_en, address, latitude, longitude, phone, hours in BRANCHES:
+        branch = existing.get(name)
+        if branch is None:
             catalog_services.branch_create(
                 actor=operator,
                 merchant=merchant,
                 name=name,
+                name_en=name_en,
                 address=address,
                 latitude=latitude,
                 longitude=longitude,
                 phone=phone,
+                opening_hours=hours,
+            )
+        elif not branch.name_en and not branch.opening_hours:
+            # A demo loaded before branches had English names and hours.
+            catalog_services.branch_update(
+                actor=operator, branch=branch, name_en=name_en, opening_hours=hours
             )
 
 

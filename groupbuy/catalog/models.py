@@ -5,7 +5,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.gtin import clean_gtin, gtin14, is_valid_gtin, validate_gtin
+from groupbuy.catalog.hours import hours_summary
 from groupbuy.core.ids import PublicIdField
+
+
+def in_reader_language(name: str, name_en: str) -> str:
+    """Return ``name_en`` on English pages when there is one, else ``name``."""
+    if (get_language() or "").startswith("en") and name_en:
+        return name_en
+    return name
 
 
 class Merchant(models.Model):
@@ -27,9 +35,7 @@ class Merchant(models.Model):
     @property
     def display_name(self) -> str:
         """Return the English name on English pages when there is one."""
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 class Branch(models.Model):
@@ -41,6 +47,9 @@ class Branch(models.Model):
         verbose_name=_("merchant"),
     )
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(
+        _("English name"), max_length=120, blank=True, db_default=""
+    )
     address = models.CharField(_("address"), max_length=255)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -49,6 +58,9 @@ class Branch(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # One entry per day the branch opens, [{"day": "mon", "opens": "08:00",
+    # "closes": "22:00"}, ...] (catalog.hours); empty when the shop gave none.
+    opening_hours = models.JSONField(_("opening hours"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -66,6 +78,16 @@ class Branch(models.Model):
 
     def __str__(self):
         return f"{self.merchant.name} · {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """Return the English name on English pages when there is one."""
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def hours_summary(self) -> str:
+        """Return the opening hours in the reader's language ("" if none)."""
+        return hours_summary(self.opening_hours)
 
 
 class Category(models.Model):

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.catalog.api.schemas import OpeningHoursDay
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
@@ -149,7 +150,11 @@ class MerchantOrderOut(OrderOut):
 class PickupBranchOut(Schema):
     id: str
     name: str
+    name_en: str
     address: str
+    # As the catalog's BranchOut gives them (catalog.hours).
+    opening_hours: list[OpeningHoursDay]
+    opening_hours_summary: str
 
 
 class DealDetailOut(DealOut):
@@ -476,7 +481,14 @@ def deal_detail_out(request, detail) -> dict:
         "first_buyers": detail.first_buyers,
         "units_left_for_buyer": detail.units_left_for_buyer,
         "pickup_branches": [
-            {"id": branch.public_id, "name": branch.name, "address": branch.address}
+            {
+                "id": branch.public_id,
+                "name": branch.name,
+                "name_en": branch.name_en,
+                "address": branch.address,
+                "opening_hours": branch.opening_hours,
+                "opening_hours_summary": branch.hours_summary,
+            }
             for branch in detail.pickup_branches
         ],
     }

@@ -179,7 +179,8 @@ class CartReportForm(forms.Form):
     def __init__(self, *args, branches=(), products=(), now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].choices = [
-            (b.public_id, f"{b.merchant.display_name} · {b.name}") for b in branches
+            (b.public_id, f"{b.merchant.display_name} · {b.display_name}")
+            for b in branches
         ]
         self.fields["product"].choices = [("", "—")] + [
             (p.public_id, p.name) for p in products

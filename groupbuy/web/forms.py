@@ -265,7 +265,7 @@ class JoinForm(forms.Form):
             self.fields["pickup_branch"].choices = [
                 ("", _("Choose a branch")),
                 *(
-                    (branch.public_id, f"{branch.name} · {branch.address}")
+                    (branch.public_id, _pickup_choice_label(branch))
                     for branch in branches
                 ),
             ]
@@ -275,6 +275,12 @@ class JoinForm(forms.Form):
         if "pickup_branch" in self.fields:
             return self.branches[self.cleaned_data["pickup_branch"]]
         return next(iter(self.branches.values()), None)
+
+
+def _pickup_choice_label(branch) -> str:
+    """Name the branch as the reader reads it, where it is and when it opens."""
+    parts = [branch.display_name, branch.address, branch.hours_summary]
+    return " · ".join(part for part in parts if part)
 
 
 TIER_ROWS = 5

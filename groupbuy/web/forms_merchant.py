@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.phones import normalize_phone
+from groupbuy.catalog.hours import DAYS, day_label
 from groupbuy.core.days import FIRST_DAY, LAST_DAY, validate_day
 from groupbuy.core.moments import MomentField
 from groupbuy.deals.models import DealOrder
@@ -153,8 +154,27 @@ class StaffRoleForm(forms.Form):
         self.fields["branch"].choices = [("", _("All branches")), *branches]
 
 
+def _hour_field(label) -> forms.CharField:
+    # Text, not <input type="time">: that cannot say 24:00 (midnight close).
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=5,
+        widget=forms.TextInput(attrs={"placeholder": "08:00", "size": 5}),
+    )
+
+
 class BranchForm(forms.Form):
+    """A branch, with its week of opening hours as seven rows of opening and
+    closing times (``catalog.hours``); an empty row is a day it is closed."""
+
     name = forms.CharField(label=_("Name"), max_length=120)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=120,
+        required=False,
+        help_text=_("Shown on English pages; leave empty to show the name."),
+    )
     address = forms.CharField(label=_("Address"), max_length=255)
     latitude = forms.DecimalField(
         label=_("Latitude"),
@@ -174,9 +194,50 @@ class BranchForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day in DAYS:
+            self.fields[f"opens_{day}"] = _hour_field(
+                _("%(day)s opens") % {"day": day_label(day)}
+            )
+            self.fields[f"closes_{day}"] = _hour_field(
+                _("%(day)s closes") % {"day": day_label(day)}
+            )
+
     @classmethod
     def initial_for(cls, branch) -> dict:
-        return {
+        initial = {
             name: getattr(branch, name)
-            for name in ("name", "address", "latitude", "longitude", "phone")
+            for name in ("name", "name_en", "address", "latitude", "longitude", "phone")
         }
+        for entry in branch.opening_hours:
+            initial[f"opens_{entry['day']}"] = entry["opens"]
+            initial[f"closes_{entry['day']}"] = entry["closes"]
+        return initial
+
+    def detail_fields(self):
+        """The fields other than the hours, in order."""
+        return [field for field in self if not field.name.startswith(HOUR_PREFIXES)]
+
+    def hour_rows(self):
+        """(day's name, opening field, closing field) for each day of the week."""
+        return [
+            (day_label(day), self[f"opens_{day}"], self[f"closes_{day}"])
+            for day in DAYS
+        ]
+
+    def clean(self):
+        """Turn the rows into the service's ``opening_hours`` (a half-filled row
+        is passed on, for the service to say what is missing)."""
+        data = super().clean()
+        hours = []
+        for day in DAYS:
+            opens = (data.pop(f"opens_{day}", "") or "").strip()
+            closes = (data.pop(f"closes_{day}", "") or "").strip()
+            if opens or closes:
+                hours.append({"day": day, "opens": opens, "closes": closes})
+        data["opening_hours"] = hours
+        return data
+
+
+HOUR_PREFIXES = ("opens_", "closes_")

@@ -111,7 +111,10 @@ def branch_create(request, merchant_id: str, payload: BranchIn):
 def branch_update(request, branch_id: str, payload: BranchPatch):
     branch = selectors.branch_get_for_owner(user=request.auth, public_id=branch_id)
     changes = patch_changes(
-        payload, clearable=frozenset({"latitude", "longitude", "phone"})
+        payload,
+        clearable=frozenset(
+            {"latitude", "longitude", "phone", "name_en", "opening_hours"}
+        ),
     )
     branch = services.branch_update(actor=request.auth, branch=branch, **changes)
     return branch_out(branch)

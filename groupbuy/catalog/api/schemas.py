@@ -6,6 +6,8 @@ it names (``null`` clears a field that may be empty).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from ninja import Schema
 from pydantic import Field
 
@@ -64,15 +66,34 @@ class CategoryNodeOut(Schema):
     children: list[CategoryNodeOut]
 
 
+class OpeningHoursDay(Schema):
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    opens: str = Field(
+        max_length=5, description='"HH:MM" on the 24-hour clock.', examples=["08:00"]
+    )
+    closes: str = Field(
+        max_length=5,
+        description=(
+            '"HH:MM"; "24:00" is midnight. Earlier than `opens` is open overnight '
+            "(it closes the next day); equal to it is refused."
+        ),
+        examples=["22:00"],
+    )
+
+
 class BranchOut(Schema):
     id: str
     merchant_id: str
     merchant_name: str
     name: str
+    name_en: str
     address: str
     latitude: float | None
     longitude: float | None
     phone: str
+    opening_hours: list[OpeningHoursDay]
+    # The week in the reader's language ("Mon–Fri 08:00–22:00; Sat–Sun closed").
+    opening_hours_summary: str
     is_active: bool
     distance_m: float | None = None
 
@@ -176,20 +197,34 @@ class MerchantPatch(Schema):
     is_active: bool | None = None
 
 
+HOURS_DESCRIBED = (
+    "One entry per day the branch opens (each day at most once); the days not "
+    "listed are closed. Empty: no hours given."
+)
+
+
 class BranchIn(Schema):
     name: str = Field(max_length=120)
+    name_en: str = Field("", max_length=120)
     address: str = Field(max_length=255)
     latitude: float | None = None
     longitude: float | None = None
     phone: str = Field("", max_length=32)
+    opening_hours: list[OpeningHoursDay] = Field(
+        [], max_length=7, description=HOURS_DESCRIBED
+    )
 
 
 class BranchPatch(Schema):
     name: str | None = Field(None, max_length=120)
+    name_en: str | None = Field(None, max_length=120)
     address: str | None = Field(None, max_length=255)
     latitude: float | None = None
     longitude: float | None = None
     phone: str | None = Field(None, max_length=32)
+    opening_hours: list[OpeningHoursDay] | None = Field(
+        None, max_length=7, description=HOURS_DESCRIBED
+    )
     is_active: bool | None = None
 
 
@@ -274,10 +309,13 @@ def branch_out(branch: Branch, distance_m: float | None = None) -> dict:
         "merchant_id": branch.merchant.public_id,
         "merchant_name": branch.merchant.name,
         "name": branch.name,
+        "name_en": branch.name_en,
         "address": branch.address,
         "latitude": float(branch.latitude) if branch.latitude is not None else None,
         "longitude": float(branch.longitude) if branch.longitude is not None else None,
         "phone": branch.phone,
+        "opening_hours": branch.opening_hours,
+        "opening_hours_summary": branch.hours_summary,
         "is_active": branch.is_active,
         "distance_m": round(distance_m, 1) if distance_m is not None else None,
     }

@@ -13,6 +13,7 @@ from groupbuy.accounts.phones import normalize_phone
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.geo import is_valid_coordinate
+from groupbuy.catalog.hours import OpeningHoursError, clean_opening_hours
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_owner, require_operator
 from groupbuy.catalog.services._common import (
@@ -124,12 +125,36 @@ def _clean_branch_phone(phone: str) -> str:
         raise invalid("phone", error.messages[0]) from None
 
 
-def _branch_fields(*, name=UNSET, address=UNSET, phone=UNSET) -> dict:
+def _clean_opening_hours(opening_hours) -> list[dict]:
+    try:
+        return clean_opening_hours(opening_hours)
+    except OpeningHoursError as error:
+        raise invalid("opening_hours", str(error)) from None
+
+
+def _branch_fields(
+    *,
+    name=UNSET,
+    name_en=UNSET,
+    address=UNSET,
+    phone=UNSET,
+    opening_hours=UNSET,
+) -> dict:
     fields = {}
     if is_set(name):
         fields["name"] = clean_text(
             name, field="name", label=_("branch name"), max_length=120, required=True
         )
+    if is_set(name_en):
+        fields["name_en"] = clean_text(
+            name_en,
+            field="name_en",
+            label=_("English name"),
+            max_length=120,
+            required=False,
+        )
+    if is_set(opening_hours):
+        fields["opening_hours"] = _clean_opening_hours(opening_hours)
     if is_set(address):
         fields["address"] = clean_text(
             address, field="address", label=_("address"), max_length=255, required=True
@@ -173,10 +198,21 @@ def branch_create(
     latitude: float | Decimal | None = None,
     longitude: float | Decimal | None = None,
     phone: str = "",
+    name_en: str = "",
+    opening_hours: list[dict] | None = None,
 ) -> Branch:
-    """Open a branch of ``merchant`` (its owners or operators)."""
+    """Open a branch of ``merchant`` (its owners or operators).
+
+    ``opening_hours`` is the week as ``catalog.hours`` reads it, one
+    ``{"day", "opens", "closes"}`` per day the branch opens."""
     require_merchant_owner(actor, merchant)
-    fields = _branch_fields(name=name, address=address, phone=phone)
+    fields = _branch_fields(
+        name=name,
+        name_en=name_en,
+        address=address,
+        phone=phone,
+        opening_hours=opening_hours,
+    )
     fields["latitude"], fields["longitude"] = _clean_location(latitude, longitude)
     with transaction.atomic():
         _refuse_a_taken_branch_name(merchant, fields["name"])
@@ -200,12 +236,20 @@ def branch_update(
     longitude: float | Decimal | None = UNSET,
     phone: str = UNSET,
     is_active: bool = UNSET,
+    name_en: str = UNSET,
+    opening_hours: list[dict] | None = UNSET,
 ) -> Branch:
     """Change a branch of a merchant (its owners or operators), close it
     (``is_active=False``: refused while buyers still count on it) or open it
     again."""
     require_merchant_owner(actor, branch.merchant)
-    fields = _branch_fields(name=name, address=address, phone=phone)
+    fields = _branch_fields(
+        name=name,
+        name_en=name_en,
+        address=address,
+        phone=phone,
+        opening_hours=opening_hours,
+    )
     if is_set(latitude) or is_set(longitude):
         fields["latitude"], fields["longitude"] = _clean_location(
             latitude if is_set(latitude) else branch.latitude,

@@ -60,7 +60,9 @@ def pool_invitations_send(*, request: PoolRequest, now=None) -> list[PoolInvitat
 def _shop_name_lazy(branch):
     """The shop as each reader names it: its English name for one who reads
     English (the inbox keeps a notification in every language)."""
-    return lazy(lambda: f"{branch.merchant.display_name} · {branch.name}", str)()
+    return lazy(
+        lambda: f"{branch.merchant.display_name} · {branch.display_name}", str
+    )()
 
 
 def _notify(invitation: PoolInvitation) -> None:
