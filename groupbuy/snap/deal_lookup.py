@@ -107,7 +107,14 @@ def _pickup_choices(merchant_ids: set[int]) -> dict[int, list[dict]]:
         merchant_id__in=merchant_ids, is_active=True
     ).order_by("name", "pk"):
         by_merchant.setdefault(branch.merchant_id, []).append(
-            {"id": branch.public_id, "name": branch.name}
+            {
+                "id": branch.public_id,
+                "name": branch.name,
+                "name_en": branch.name_en,
+                # The page's choice: the name as the reader reads it.
+                "display_name": branch.display_name,
+                "opening_hours_summary": branch.hours_summary,
+            }
         )
     return {key: found for key, found in by_merchant.items() if len(found) > 1}
 

@@ -54,6 +54,11 @@ class TierOut(Schema):
 class SnapPickupBranchOut(Schema):
     id: str = Field(examples=["br_3f8k2m9q4r7t1w5y"])
     name: str
+    name_en: str = Field(description='The English name, "" when none.')
+    opening_hours_summary: str = Field(
+        description='When it opens, in the reader\'s language ("" when not given).',
+        examples=["Mon–Fri 08:00–22:00; Sat–Sun 09:00–21:00"],
+    )
 
 
 class SnapDealOut(Schema):

@@ -152,6 +152,38 @@ def test_a_shop_with_several_branches_asks_where_to_collect_on_the_card():
     assert DealOrder.objects.get(deal=deal, shopper=shopper).pickup_branch == east
 
 
+def test_the_cards_branches_read_in_english_with_their_hours():
+    # given a deal of a shop with two branches, one with an English name and hours
+    # (until 2026-12-06 the card named 东门店 on English pages, with no times)
+    product = make_product()
+    deal = make_open_deal(product)
+    east = Branch.objects.create(
+        merchant=deal.merchant,
+        name="东门店",
+        name_en="East gate",
+        address="1 Rd",
+        opening_hours=[{"day": "sat", "opens": "10:00", "closes": "16:00"}],
+    )
+    Branch.objects.create(merchant=deal.merchant, name="West", address="2 Rd")
+    client = signed_in(make_user(preferred_language="en"))
+    # when an English reader snaps it, on the page and over the API
+    html = snap_page_post(client, barcode_jpeg(product.gtin), **XHR).content.decode()
+    upload = SimpleUploadedFile("photo.jpg", barcode_jpeg(product.gtin), "image/jpeg")
+    answer = client.post("/api/snap", {"photo": upload}).json()
+    # then the card names East gate with its hours, and the API gives both names
+    assert (
+        f'<option value="{east.public_id}">East gate · Mon–Fri closed; '
+        "Sat 10:00–16:00; Sun closed</option>"
+    ) in html
+    [branch] = [
+        b for b in answer["deals"][0]["pickup_branches"] if b["id"] == east.public_id
+    ]
+    assert (branch["name"], branch["name_en"]) == ("东门店", "East gate")
+    assert branch["opening_hours_summary"] == (
+        "Mon–Fri closed; Sat 10:00–16:00; Sun closed"
+    )
+
+
 def test_without_javascript_the_form_posts_and_shows_the_whole_page():
     # given
     product = make_product(name_en="Oolong tea")
