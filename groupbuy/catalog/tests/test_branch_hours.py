@@ -161,7 +161,7 @@ def test_the_api_adds_a_branch_with_hours_and_answers_both_names(client):
 
 
 @pytest.mark.django_db
-def test_the_api_refuses_a_close_before_nothing_on_the_field(client):
+def test_the_api_refuses_a_close_equal_to_the_opening_on_the_field(client):
     member = _english_owner()
     response = client.post(
         f"/api/catalog/merchants/{member.merchant.public_id}/branches",
