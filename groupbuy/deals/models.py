@@ -84,10 +84,19 @@ class Deal(models.Model):
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     # Who stopped the deal as failed before its deadline ("" if nobody did), and
     # why in their own words: what its shoppers are told and their orders say.
+    # db_default: code of the release before still inserts deals during a
+    # rolling deploy without naming these columns (docs/deployment.md).
     stopped_by = models.CharField(
-        _("stopped by"), max_length=10, choices=StoppedBy.choices, blank=True
+        _("stopped by"),
+        max_length=10,
+        choices=StoppedBy.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
-    stop_reason = models.CharField(_("why stopped"), max_length=200, blank=True)
+    stop_reason = models.CharField(
+        _("why stopped"), max_length=200, blank=True, default="", db_default=""
+    )
     settlement_mode = models.CharField(
         _("merchant paid"),
         max_length=20,

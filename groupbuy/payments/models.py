@@ -55,8 +55,10 @@ class Payout(models.Model):
     # same approval sent again (a second click, a resent form, a retried
     # request) returns this payout instead of paying twice (a constraint per
     # approver, below; ``payouts.payout_create``).
+    # db_default: the release before inserts payouts without it during a
+    # rolling deploy (docs/deployment.md).
     idempotency_key = models.CharField(
-        _("idempotency key"), max_length=64, blank=True, default=""
+        _("idempotency key"), max_length=64, blank=True, default="", db_default=""
     )
 
     class Meta:

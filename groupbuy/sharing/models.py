@@ -224,14 +224,18 @@ class Participant(models.Model):
     # address book), shown to the sender only: to the others it would tell
     # what the sender calls them, and which member has the number.
     contact_name = models.CharField(
-        max_length=120, blank=True, verbose_name=_("sender's name for them")
+        max_length=120,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("sender's name for them"),
     )
     # Whether the others see this member's own name: the sender, a member
     # chosen as a member, a recipient once they replied. A recipient reached by
     # a number shows only ``label`` (the masked number) until then: typing a
     # number must not tell whose it is.
     is_name_shown = models.BooleanField(
-        default=False, verbose_name=_("name shown to the others")
+        default=False, db_default=False, verbose_name=_("name shown to the others")
     )
     last_read_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("last read at")
