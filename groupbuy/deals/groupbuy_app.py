@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp
+from groupbuy.core.plugins import GroupbuyApp, NotificationAudience
 
 app = GroupbuyApp(
     personal_data="groupbuy.deals.personal_data:DealsPersonalData",
@@ -29,5 +29,16 @@ app = GroupbuyApp(
         "deals.order.deal_closed": _("Unpaid order released at close"),
         "deals.order.deal_stopped": _("Unpaid order released: group buy stopped"),
         "deals.deal.stopped": _("Group buy stopped by the shop or the platform"),
+        # To the shop's owners (deals/shop_notifications.py): inbox, never SMS.
+        "deals.shop.tier_reached": _("Your group buy reached a price tier"),
+        "deals.shop.succeeded": _("Your group buy succeeded"),
+        "deals.shop.failed": _("Your group buy did not go ahead"),
+        "deals.shop.stopped": _("Your group buy was stopped by the platform"),
+    },
+    notification_audiences={
+        "deals.shop.tier_reached": NotificationAudience.MERCHANT_STAFF,
+        "deals.shop.succeeded": NotificationAudience.MERCHANT_STAFF,
+        "deals.shop.failed": NotificationAudience.MERCHANT_STAFF,
+        "deals.shop.stopped": NotificationAudience.MERCHANT_STAFF,
     },
 )

@@ -25,3 +25,13 @@ def deal_page_url(deal) -> str:
     return _page_url(
         "web:deal_detail", {"deal_id": deal.public_id}, f"/deals/{deal.public_id}/"
     )
+
+
+def console_deal_page_url(deal) -> str:
+    """Return the deal's page in its merchant's console (what owners open)."""
+    merchant_id = deal.merchant.public_id
+    return _page_url(
+        "web:merchant_deal_detail",
+        {"merchant_id": merchant_id, "deal_id": deal.public_id},
+        f"/merchant/{merchant_id}/deals/{deal.public_id}/",
+    )

@@ -18,6 +18,14 @@ def deal_close_task(deal_public_id: str) -> str | None:
 
 
 @db_task()
+def deal_tier_reached_task(deal_public_id: str) -> int | None:
+    """After a payment commits: tell the owners a new tier is reached."""
+    deal = Deal.objects.filter(public_id=deal_public_id).first()
+    tier = services.deal_tier_reached_notify(deal=deal) if deal else None
+    return tier.min_participants if tier else None
+
+
+@db_task()
 def deal_settle_task(deal_public_id: str) -> str | None:
     deal = Deal.objects.filter(public_id=deal_public_id).first()
     return services.deal_settle(deal=deal).state if deal else None

@@ -50,6 +50,7 @@ from groupbuy.deals.services.setup import (
     deal_update,
 )
 from groupbuy.deals.services.stock import deal_add_stock
+from groupbuy.deals.services.tier_alerts import deal_tier_reached_notify
 
 __all__ = [
     "Participant",
@@ -74,6 +75,7 @@ __all__ = [
     "deal_orders_follow_up_due",
     "deal_settle",
     "deal_stop",
+    "deal_tier_reached_notify",
     "deal_update",
     "deals_close_due",
     "issue_coupons_for_confirmed_order",

@@ -31,14 +31,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict
 from groupbuy.core.transactions import after_commit
-from groupbuy.deals import notifications
+from groupbuy.deals import notifications, shop_notifications
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.order_keepers import exclude_kept, run_deal_closing
@@ -197,6 +197,9 @@ def deal_close(
                 obj=deal,
                 data={"reason": stop.reason, "by": stop.by},
             )
+            if stop.by == StoppedBy.PLATFORM:
+                # An owner who stopped it knows; the platform's stop is news.
+                shop_notifications.notify_owners_stopped_by_platform(deal)
         push_progress_on_commit(deal)
         if deal.state == State.FAILED:
             # Refund a small deal's buyers at once; a big one continues in
@@ -367,6 +370,25 @@ def _mark_settled(actor, deal: Deal, *, now) -> None:
         },
     )
     push_progress_on_commit(deal)
+    _tell_owners_how_it_ended(deal, outcome=was, confirmed=confirmed)
+
+
+def _tell_owners_how_it_ended(deal: Deal, *, outcome: str, confirmed: int) -> None:
+    """Tell the owners, once settled (the final price as charged, every buyer
+    refunded), how the deal ended. A stopped deal was told at its stop (or the
+    owner stopped it); one another app sells (a team buy) ends as that app
+    says, which its own notifications tell."""
+    if deal.stopped_by or deal.kept_outcome is not None:
+        return
+    if outcome == State.SUCCEEDED:
+        charged = deal.orders.filter(status=Status.CONFIRMED).aggregate(
+            total=Sum("charged_fen")
+        )["total"]
+        shop_notifications.notify_owners_succeeded(
+            deal, buyers=confirmed, charged_fen=charged or 0
+        )
+    else:
+        shop_notifications.notify_owners_failed(deal)
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,15 @@ def mark_paid_effects(*, order_public_id: str, intent) -> None:
     )
     notifications.notify_order_paid(order)
     push_progress_on_commit(order.deal)
+    # Owners hear of a new tier before the sold-out close may end the deal.
+    after_commit(_tell_owners_of_tier_later, order.deal.public_id)
     after_commit(_close_if_sold_out_later, order.deal.public_id)
+
+
+def _tell_owners_of_tier_later(deal_public_id: str) -> None:
+    from groupbuy.deals.tasks import deal_tier_reached_task
+
+    deal_tier_reached_task(deal_public_id)
 
 
 def _close_if_sold_out_later(deal_public_id: str) -> None:

@@ -95,6 +95,10 @@ STAFF_KINDS = {
     "catalog.staff.answered",
     "catalog.staff.role_changed",
     "coupons.expiry.waiting",
+    "deals.shop.tier_reached",
+    "deals.shop.succeeded",
+    "deals.shop.failed",
+    "deals.shop.stopped",
     "demands.offer_declined",
     "demands.match",
 }

@@ -212,6 +212,30 @@ def test_close_now_on_the_console_says_how_the_team_deal_ended(
     )
 
 
+def test_a_team_deals_owner_is_not_told_it_failed_when_a_team_completed(
+    django_capture_on_commit_callbacks,
+):
+    # given a team deal with one complete team (its row has no paid order of
+    # its own, so it closes "failed" while the teams say how it ended)
+    team_deal = make_team_deal(team_size=2)
+    owner = make_user(preferred_language="en")
+    merchant_membership_add(
+        actor=None, user=owner, merchant=team_deal.deal.merchant, role="owner"
+    )
+    first = team_open(actor=make_user(), team_deal=team_deal)
+    pay(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(team_join(actor=make_user(), team=first.team))
+    # when an operator closes it now
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close_now(actor=_operator(), deal=team_deal.deal)
+    # then the deals app tells its owner nothing about the outcome: it is the
+    # teams' (deals/shop_notifications.py covers deals sold by their row)
+    assert not Notification.objects.filter(
+        recipient=owner, kind__startswith="deals.shop."
+    ).exists()
+
+
 def test_the_deadline_close_and_settle_never_mark_a_team_order_refunded_unpaid(
     django_capture_on_commit_callbacks,
 ):

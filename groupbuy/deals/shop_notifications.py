@@ -1,0 +1,184 @@
+"""What a deal's shop owners are told: a price tier reached, how the deal
+closed, that the platform stopped it.
+
+Owners only (not cashiers), each in their own language (lazy translations),
+linked to the deal's page in the merchant console. They go to the inbox, and
+by e-mail or push where the owner chose those, but never by SMS: a busy shop
+would get a text for every tier of every deal. A kind an owner keeps to the
+inbox (``User.inbox_only_kinds``) goes to the inbox only. Each is sent once per
+owner (an idempotency key per deal, tier or outcome, and owner), so a retried
+job or two payments checking at once tell nobody twice.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.core.i18n import interpolate_lazy
+from groupbuy.core.money import format_fen
+from groupbuy.deals.links import console_deal_page_url
+from groupbuy.deals.models import Deal, DealTier
+from groupbuy.notify.models import Channel
+from groupbuy.notify.services import default_channels, notification_enqueue
+
+
+def owner_channels(owner, kind: str) -> list[str]:
+    """The owner's usual channels for ``kind``, without SMS."""
+    return [
+        channel
+        for channel in default_channels(owner, kind)
+        if channel != Channel.SMS.value
+    ]
+
+
+def _send_to_owners(deal: Deal, *, kind: str, key: str, title, body, data) -> int:
+    """Queue one notification for each owner of ``deal``'s merchant (in the
+    caller's transaction, delivered after commit); return how many were new."""
+    owners = (
+        MerchantMembership.objects.filter(
+            merchant_id=deal.merchant_id, role=MerchantMembership.Role.OWNER
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    sent = 0
+    for membership in owners:
+        owner = membership.user
+        notification = notification_enqueue(
+            recipient=owner,
+            kind=kind,
+            title=title,
+            body=body,
+            url=console_deal_page_url(deal),
+            data={"deal_id": deal.public_id, **data},
+            channels=owner_channels(owner, kind),
+            idempotency_key=f"{kind}:{key}:{owner.public_id}",
+        )
+        sent += notification is not None
+    return sent
+
+
+def notify_owners_tier_reached(deal: Deal, *, tier: DealTier, buyers: int) -> int:
+    """Tell the owners ``buyers`` paid orders reach ``tier`` (once per tier)."""
+    is_first = tier.min_participants == min(
+        t.min_participants for t in deal.tiers.all()
+    )
+    if is_first:
+        title = _("Your group buy is going ahead: %(title)s")
+        body = ngettext_lazy(
+            "%(buyers)d buyer has paid, reaching its first tier: %(price)s each. "
+            "It goes ahead when it closes unless buyers leave.",
+            "%(buyers)d buyers have paid, reaching its first tier: %(price)s each. "
+            "It goes ahead when it closes unless buyers leave.",
+            buyers,
+        )
+    else:
+        title = _("Your group buy reached a new tier: %(title)s")
+        body = ngettext_lazy(
+            "%(buyers)d buyer has paid, so everyone now pays %(price)s each "
+            "(the tier for %(needed)d or more).",
+            "%(buyers)d buyers have paid, so everyone now pays %(price)s each "
+            "(the tier for %(needed)d or more).",
+            buyers,
+        )
+    return _send_to_owners(
+        deal,
+        kind="deals.shop.tier_reached",
+        key=f"{deal.public_id}:{tier.min_participants}",
+        title=interpolate_lazy(title, {"title": deal.title}),
+        body=interpolate_lazy(
+            body,
+            {
+                "buyers": buyers,
+                "price": format_fen(tier.price_fen),
+                "needed": tier.min_participants,
+            },
+        ),
+        data={
+            "min_participants": tier.min_participants,
+            "price_fen": tier.price_fen,
+            "buyers": buyers,
+        },
+    )
+
+
+def notify_owners_succeeded(deal: Deal, *, buyers: int, charged_fen: int) -> int:
+    """Tell the owners the deal settled as a success: its final price, how
+    many buyers it confirmed and what they were charged in all."""
+    return _send_to_owners(
+        deal,
+        kind="deals.shop.succeeded",
+        key=deal.public_id,
+        title=interpolate_lazy(
+            _("Your group buy succeeded: %(title)s"), {"title": deal.title}
+        ),
+        body=interpolate_lazy(
+            ngettext_lazy(
+                "It closed at %(price)s each with %(buyers)d buyer, who paid "
+                "%(total)s in all.",
+                "It closed at %(price)s each with %(buyers)d buyers, who paid "
+                "%(total)s in all.",
+                buyers,
+            ),
+            {
+                "price": format_fen(deal.final_price_fen or 0),
+                "buyers": buyers,
+                "total": format_fen(charged_fen),
+            },
+        ),
+        data={
+            "final_price_fen": deal.final_price_fen,
+            "buyers": buyers,
+            "charged_fen": charged_fen,
+        },
+    )
+
+
+def notify_owners_failed(deal: Deal) -> int:
+    """Tell the owners the deal closed below its first tier and every buyer
+    got their money back."""
+    needed = min(tier.min_participants for tier in deal.tiers.all())
+    return _send_to_owners(
+        deal,
+        kind="deals.shop.failed",
+        key=deal.public_id,
+        title=interpolate_lazy(
+            _("Your group buy did not go ahead: %(title)s"), {"title": deal.title}
+        ),
+        body=interpolate_lazy(
+            ngettext_lazy(
+                "Fewer than %(needed)d buyer paid before it closed, so every "
+                "buyer is refunded in full.",
+                "Fewer than %(needed)d buyers paid before it closed, so every "
+                "buyer is refunded in full.",
+                needed,
+            ),
+            {"needed": needed},
+        ),
+        data={"first_tier_participants": needed},
+    )
+
+
+def notify_owners_stopped_by_platform(deal: Deal) -> int:
+    """Tell the owners the platform stopped their deal, and why in its words;
+    every buyer is refunded in full."""
+    if deal.stop_reason:
+        body = interpolate_lazy(
+            _("Every buyer is refunded in full. The platform says: “%(reason)s”"),
+            {"reason": deal.stop_reason},
+        )
+    else:
+        body = _("Every buyer is refunded in full.")
+    return _send_to_owners(
+        deal,
+        kind="deals.shop.stopped",
+        key=deal.public_id,
+        title=interpolate_lazy(
+            _("The platform stopped your group buy: %(title)s"),
+            {"title": deal.title},
+        ),
+        body=body,
+        data={"stopped_by": deal.stopped_by, "reason": deal.stop_reason},
+    )
