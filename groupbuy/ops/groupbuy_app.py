@@ -1,17 +1,39 @@
 """Operations in the project: backup and restore commands, a person's data pages
-and API, the operators' erasure queue, and ops' own part of a person's data."""
+and API, the operators' erasure queue, ops' own part of a person's data, and
+applications to open a shop with the operators' answer to them."""
 
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.core.plugins import GroupbuyApp, NavEntry
+from groupbuy.core.plugins import GroupbuyApp, NavEntry, NotificationAudience
 
 app = GroupbuyApp(
     api_routers={
         "": "groupbuy.ops.api:router",
         "operator": "groupbuy.ops.api_operator:router",
+        "shop-applications": "groupbuy.ops.api_shop_applications:router",
+        "operator/shop-applications": (
+            "groupbuy.ops.api_shop_applications:operator_router"
+        ),
     },
     urls={"": "groupbuy.ops.urls"},
     nav=[
+        # Anyone may apply to open a shop: listed on the More page.
+        NavEntry(
+            role="shopper",
+            label=_("Open a shop"),
+            url_name="ops:shop_apply",
+            icon="bag",
+            order=95,
+            key="open-shop",
+        ),
+        NavEntry(
+            role="operator",
+            label=_("Shop applications"),
+            url_name="ops:operator_shop_applications",
+            icon="list",
+            order=85,
+            key="shop-applications",
+        ),
         NavEntry(
             role="operator",
             label=_("Erasure requests"),
@@ -19,7 +41,7 @@ app = GroupbuyApp(
             icon="shield",
             order=90,
             key="erasures",
-        )
+        ),
     ],
     cli_commands={
         "backup": "groupbuy.ops.backup:backup_main",
@@ -31,6 +53,12 @@ app = GroupbuyApp(
     notification_kinds={
         "ops.merchant.owner_added": _("You were made a merchant's owner"),
         "ops.merchant.owner_invited": _("Invitation to run a shop"),
+        "ops.shop_application.submitted": _("A shop applied to open"),
+        "ops.shop_application.approved": _("Your shop application was approved"),
+        "ops.shop_application.declined": _("Your shop application was declined"),
+    },
+    notification_audiences={
+        "ops.shop_application.submitted": NotificationAudience.OPERATOR,
     },
     # Counts open WebSocket connections for /metrics.
     websocket_middleware=["groupbuy.ops.websockets:CountWebSocketConnections"],

@@ -177,3 +177,82 @@ class MerchantOwnerInvitation(models.Model):
 
     def __str__(self):
         return f"owner invitation {self.public_id} for {self.merchant_id}"
+
+
+class ShopApplication(models.Model):
+    """A person's application to open a shop on the platform.
+
+    An operator approves it, which creates the merchant with the applicant as
+    its owner and its first branch (``ops.shop_applications``), or declines it
+    with a reason; until then the applicant may withdraw it. A person has at
+    most one pending application.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("shop application", "Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    public_id = PublicIdField(prefix="sap")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="shop_applications",
+        verbose_name=_("applicant"),
+    )
+    name = models.CharField(_("shop name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    branch_address = models.CharField(_("address of the first branch"), max_length=255)
+    sells = models.CharField(_("what the shop sells"), max_length=500)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # The form's (or API client's) one-time key: the same submit sent twice
+    # answers the application the first made.
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, default=""
+    )
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("merchant"),
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("shop application")
+        verbose_name_plural = _("shop applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(status="pending"),
+                name="ops_one_pending_shop_application_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="ops_shop_application_idempotency_key_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"shop application {self.public_id} ({self.status})"

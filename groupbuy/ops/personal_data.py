@@ -130,12 +130,47 @@ def _owner_invitations(user):
     return MerchantOwnerInvitation.objects.filter(mine).select_related("merchant")
 
 
+def _shop_application_record(application) -> dict:
+    return {
+        "id": application.public_id,
+        "status": application.status,
+        "name": application.name,
+        "name_en": application.name_en,
+        "contact_phone": application.contact_phone,
+        "branch_address": application.branch_address,
+        "sells": application.sells,
+        "note": application.note,
+        "decline_reason": application.decline_reason,
+        "merchant": application.merchant.public_id if application.merchant else None,
+        "submitted_at": application.created_at,
+        "decided_at": application.decided_at,
+        "withdrawn_at": application.withdrawn_at,
+    }
+
+
+def _shop_applications_erase(user) -> None:
+    """Delete the person's applications that opened no shop; of those that did,
+    keep the shop's name (the merchant's own) and drop the rest."""
+    from groupbuy.ops.models import ShopApplication
+
+    mine = ShopApplication.objects.filter(applicant=user)
+    mine.exclude(status=ShopApplication.Status.APPROVED).delete()
+    mine.update(
+        contact_phone="",
+        branch_address="",
+        sells="",
+        note="",
+        decline_reason="",
+        idempotency_key="",
+    )
+
+
 class OpsPersonalData(PersonalDataProvider):
     """The audit trail of what the person did, and their erasure requests."""
 
     holds = gettext_lazy(
         "what you did on the platform (its audit trail), your erasure "
-        "requests and merchant invitations"
+        "requests, merchant invitations and applications to open a shop"
     )
 
     def export(self, user) -> PersonalDataExport:
@@ -171,6 +206,10 @@ class OpsPersonalData(PersonalDataProvider):
                     }
                     for invitation in _owner_invitations(user)
                 ],
+                "shop_applications": [
+                    _shop_application_record(application)
+                    for application in user.shop_applications.order_by("pk")
+                ],
             }
         )
 
@@ -182,6 +221,7 @@ class OpsPersonalData(PersonalDataProvider):
         from groupbuy.core.models import AuditEntry
 
         _owner_invitations(user).update(phone="")
+        _shop_applications_erase(user)
 
         from groupbuy.accounts.selectors import phones_held
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.plugins import personal_data_providers
 from groupbuy.ops.errors import OpsError
-from groupbuy.ops.models import ErasureRequest
+from groupbuy.ops.models import ErasureRequest, ShopApplication
 
 
 def erasure_pending_for(*, user) -> ErasureRequest | None:
@@ -40,3 +40,52 @@ def personal_data_holdings() -> list:
         for _label, provider in personal_data_providers()
         if getattr(provider, "holds", "")
     ]
+
+
+def shop_application_list_for_user(*, user):
+    """Return the person's own shop applications, newest first."""
+    return ShopApplication.objects.filter(applicant=user).select_related("merchant")
+
+
+def shop_application_pending_for(*, user) -> ShopApplication | None:
+    return shop_application_list_for_user(user=user).filter(status="pending").first()
+
+
+def shop_application_get_for_user(*, user, application_id: str) -> ShopApplication:
+    """Return one of the person's own applications; anyone else's is a 404."""
+    try:
+        return shop_application_list_for_user(user=user).get(public_id=application_id)
+    except ShopApplication.DoesNotExist:
+        raise Http404 from None
+
+
+SHOP_APPLICATION_STATUSES = tuple(ShopApplication.Status.values)
+
+
+def shop_application_list_for_operator(*, user, status: str = "pending"):
+    """Return the applications in ``status`` ("" for all), oldest pending first."""
+    if not user.is_operator:
+        raise OpsError(
+            "forbidden", _("Only operators can see shop applications."), status=403
+        )
+    if status and status not in SHOP_APPLICATION_STATUSES:
+        message = _("Choose one of: %(statuses)s.") % {
+            "statuses": ", ".join(SHOP_APPLICATION_STATUSES)
+        }
+        raise OpsError("invalid", message, fields={"status": [message]})
+    applications = ShopApplication.objects.select_related(
+        "applicant", "merchant", "decided_by"
+    )
+    if status:
+        applications = applications.filter(status=status)
+    if status == ShopApplication.Status.PENDING:
+        return applications.order_by("created_at", "id")
+    return applications.order_by("-created_at", "-id")
+
+
+def shop_application_get_for_operator(*, user, application_id: str):
+    applications = shop_application_list_for_operator(user=user, status="")
+    try:
+        return applications.get(public_id=application_id)
+    except ShopApplication.DoesNotExist:
+        raise Http404 from None

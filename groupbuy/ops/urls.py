@@ -1,5 +1,6 @@
 from django.urls import path
 
+from groupbuy.ops import shop_application_views as shops
 from groupbuy.ops import views
 
 app_name = "ops"
@@ -18,5 +19,36 @@ urlpatterns = [
         "operator/erasures/<str:request_id>/perform/",
         views.erasure_perform,
         name="erasure_perform",
+    ),
+    path("shop/", shops.shop_apply, name="shop_apply"),
+    path(
+        "shop/applications/<str:application_id>/",
+        shops.shop_application,
+        name="shop_application",
+    ),
+    path(
+        "shop/applications/<str:application_id>/withdraw/",
+        shops.shop_application_withdraw_view,
+        name="shop_application_withdraw",
+    ),
+    path(
+        "operator/shop-applications/",
+        shops.operator_shop_applications,
+        name="operator_shop_applications",
+    ),
+    path(
+        "operator/shop-applications/<str:application_id>/",
+        shops.operator_shop_application,
+        name="operator_shop_application",
+    ),
+    path(
+        "operator/shop-applications/<str:application_id>/approve/",
+        shops.operator_shop_application_approve,
+        name="operator_shop_application_approve",
+    ),
+    path(
+        "operator/shop-applications/<str:application_id>/decline/",
+        shops.operator_shop_application_decline,
+        name="operator_shop_application_decline",
     ),
 ]

@@ -235,6 +235,22 @@ def _verification_ids(*, shopper) -> dict:
     }
 
 
+def _shop_application_id(*, shopper) -> dict:
+    """A pending application to open a shop (the shopper's page, the
+    operator's page)."""
+    from groupbuy.ops.shop_applications import shop_application_submit
+
+    application = shop_application_submit(
+        actor=shopper,
+        name="无障碍小铺",
+        name_en="Accessible Corner",
+        branch_address="上海市黄浦区南京东路9号",
+        sells="Tea and snacks",
+        note="Open every day.",
+    )
+    return {"application_id": application.public_id}
+
+
 def now():
     from django.utils import timezone
 
@@ -261,6 +277,7 @@ def seed_accessibility() -> dict:
     ids |= _share_id(shopper=shopper, shopper_2=shopper_2, deal_id=ids["deal_id"])
     ids |= _contact_id(shopper=shopper, shopper_2=shopper_2, product=product)
     ids |= _verification_ids(shopper=shopper)
+    ids |= _shop_application_id(shopper=shopper)
     return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
 
 
@@ -286,6 +303,7 @@ ARGUMENTS = {
     "token": "email_token",
     "user_id": "user_id",
     "payment_id": "intent_id",
+    "application_id": "application_id",
 }
 VERIFICATIONS = {
     "web:signup_verify": "signup_verification_id",
@@ -326,6 +344,9 @@ NOT_PAGES = {
     "demands:saved_search_delete",
     "web:api_token_revoke",
     "ops:erasure_perform",
+    "ops:shop_application_withdraw",
+    "ops:operator_shop_application_approve",
+    "ops:operator_shop_application_decline",
     "demands:photo_delete",
     "web:merchant_staff_remove",
     "web:merchant_staff_role",

@@ -107,6 +107,7 @@ OPERATOR_KINDS = {
     "snap.demand.threshold_passed",
     "snap.classifier.retrained",
     "snap.classifier.failed",
+    "ops.shop_application.submitted",
 }
 
 
