@@ -184,14 +184,17 @@ def shop_application_submit(
         sells=sells,
         note=note,
     )
-    earlier = shop_application_sent_with(actor=actor, idempotency_key=idempotency_key)
-    if earlier is not None:
-        earlier.is_repeat = True
-        return earlier
     try:
         with transaction.atomic():
-            # The person's row first: two submits queue here on PostgreSQL.
+            # The person's row first: two submits queue here (and on SQLite at
+            # BEGIN IMMEDIATE), so the second finds what the first made.
             get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+            earlier = shop_application_sent_with(
+                actor=actor, idempotency_key=idempotency_key
+            )
+            if earlier is not None:
+                earlier.is_repeat = True
+                return earlier
             _refuse_a_second_pending(actor)
             application = ShopApplication.objects.create(
                 applicant=actor, idempotency_key=idempotency_key, **fields
