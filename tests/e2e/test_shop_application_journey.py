@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from pathlib import Path
 from string import Template
 
 import pytest
@@ -36,11 +38,17 @@ SHOP_OF_APPLICANT = Template("""
 import json
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models import Branch
-from groupbuy.notify.models import Notification
+from groupbuy.notify.models import Delivery, Notification
+from groupbuy.notify.sms import get_sms_backend
 
 membership = MerchantMembership.objects.get(user__phone="+86$applicant")
 branch = Branch.objects.get(merchant=membership.merchant)
+texted = Delivery.objects.get(
+    channel="sms", notification__kind="ops.shop_application.approved",
+    notification__recipient=membership.user,
+)
 print(json.dumps({
+    "sms_path": str(get_sms_backend().path_for(texted.idempotency_key)),
     "merchant": membership.merchant.public_id,
     "name": membership.merchant.name,
     "role": membership.role,
@@ -101,3 +109,11 @@ def test_apply_then_approved_then_the_console(chromium, page, groupbuy_server):
         "上海市黄浦区南京东路77号",
     )
     assert shop["operator_told"] == 1
+    # and were texted too (their chosen channel), the SMS in the file outbox
+    texted = Path(shop["sms_path"])
+    deadline = time.monotonic() + 10
+    while not texted.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    sms = json.loads(texted.read_text(encoding="utf-8"))
+    assert sms["phone"] == f"+86{APPLICANT_PHONE}"
+    assert "Your shop is open on groupbuy" in sms["text"]
