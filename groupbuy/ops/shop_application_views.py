@@ -36,6 +36,10 @@ def shop_apply(request):
             )
         except DomainError as error:
             add_domain_error(form, error)
+            if error.code == "idempotency_key_reused":
+                # Sent again, the form is the person's new application.
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = ShopApplicationForm.new_key()
         else:
             if not application.is_repeat:
                 messages.success(request, _("Your application is sent."))

@@ -120,6 +120,24 @@ def shop_application_sent_with(*, actor, idempotency_key: str):
     ).first()
 
 
+def _same_request(earlier: ShopApplication, fields: dict) -> ShopApplication:
+    """Return ``earlier``, what a key sent, if this request asks the same; refuse
+    the key sent again with other details (the page shown again from the
+    history and changed), which would otherwise silently change nothing."""
+    if any(getattr(earlier, name) != value for name, value in fields.items()):
+        raise OpsError(
+            "idempotency_key_reused",
+            gettext(
+                "This form already sent an application with other details: "
+                "see your applications, or send this one again to apply anew."
+            ),
+            status=409,
+            extra={"application_id": earlier.public_id},
+        )
+    earlier.is_repeat = True
+    return earlier
+
+
 def _refuse_a_second_pending(actor) -> None:
     pending = ShopApplication.objects.filter(
         applicant=actor, status=ShopApplication.Status.PENDING
@@ -173,7 +191,8 @@ def shop_application_submit(
     ``contact_phone`` defaults to the applicant's own number. A second
     application while one is pending is refused (409 ``application_pending``
     naming it). The same ``idempotency_key`` sent again returns the application
-    the first request made (``is_repeat`` True) and sends nothing more.
+    the first request made (``is_repeat`` True) and sends nothing more; sent
+    with other details it is refused (409 ``idempotency_key_reused``).
     """
     fields = _cleaned(
         actor=actor,
@@ -193,8 +212,7 @@ def shop_application_submit(
                 actor=actor, idempotency_key=idempotency_key
             )
             if earlier is not None:
-                earlier.is_repeat = True
-                return earlier
+                return _same_request(earlier, fields)
             _refuse_a_second_pending(actor)
             application = ShopApplication.objects.create(
                 applicant=actor, idempotency_key=idempotency_key, **fields
@@ -211,8 +229,7 @@ def shop_application_submit(
         if earlier is None:
             _refuse_a_second_pending(actor)
             raise
-        earlier.is_repeat = True
-        return earlier
+        return _same_request(earlier, fields)
     application.is_repeat = False
     return application
 

@@ -112,8 +112,9 @@ def test_the_same_key_sent_twice_makes_one_application_and_tells_once():
     make_operator()
     person = make_person()
     # when
-    first = make_shop_application(applicant=person, idempotency_key="k" * 20)
-    again = make_shop_application(applicant=person, idempotency_key="k" * 20)
+    sent = {"name": "鲜果小铺", "idempotency_key": "k" * 20}
+    first = make_shop_application(applicant=person, **sent)
+    again = make_shop_application(applicant=person, **sent)
     # then
     assert again.pk == first.pk
     assert (first.is_repeat, again.is_repeat) == (False, True)
@@ -318,3 +319,20 @@ def test_erasure_deletes_unapproved_applications_and_blanks_the_approved_one():
         "",
     )
     assert ShopApplication.objects.get(pk=other.pk).note == other.note
+
+
+def test_the_same_key_with_other_details_is_refused():
+    # given an application sent, then withdrawn
+    person = make_person()
+    first = make_shop_application(applicant=person, idempotency_key="k" * 20)
+    shop_application_withdraw(actor=person, application=first)
+    # when the same form, changed, is sent again
+    with pytest.raises(OpsError) as refused:
+        make_shop_application(applicant=person, name="另一家", idempotency_key="k" * 20)
+    # then
+    assert (refused.value.status, refused.value.code) == (
+        409,
+        "idempotency_key_reused",
+    )
+    assert refused.value.extra == {"application_id": first.public_id}
+    assert ShopApplication.objects.count() == 1

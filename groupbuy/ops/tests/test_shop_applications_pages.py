@@ -177,3 +177,24 @@ def test_shoppers_and_merchant_staff_cannot_open_the_queue_or_decide(role):
     assert client.post(f"{base}decline/", {"reason": "No"}).status_code == 403
     assert ShopApplication.objects.get().status == "pending"
     assert not Merchant.objects.filter(name=application.name).exists()
+
+
+def test_the_form_changed_and_sent_again_gets_a_new_key():
+    # given an application sent from the form, then withdrawn
+    person = make_person()
+    client = signed_in(person)
+    key = _key(client.get("/shop/").content.decode())
+    client.post("/shop/", {**FORM, "idempotency_key": key})
+    first = ShopApplication.objects.get()
+    client.post(f"/shop/applications/{first.public_id}/withdraw/")
+    # when the page, shown again from the history, is changed and sent
+    refused = client.post("/shop/", {**FORM, "name": "另一家", "idempotency_key": key})
+    again = client.post(
+        "/shop/",
+        {**FORM, "name": "另一家", "idempotency_key": _key(refused.content.decode())},
+    )
+    # then the first send says so, and the second applies anew
+    assert refused.status_code == 400
+    assert "already sent an application" in refused.content.decode()
+    assert again.status_code == 302
+    assert ShopApplication.objects.filter(name="另一家", status="pending").count() == 1
