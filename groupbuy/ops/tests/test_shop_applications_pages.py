@@ -198,3 +198,10 @@ def test_the_form_changed_and_sent_again_gets_a_new_key():
     assert "already sent an application" in refused.content.decode()
     assert again.status_code == 302
     assert ShopApplication.objects.filter(name="另一家", status="pending").count() == 1
+
+
+def test_the_sign_up_page_offers_signing_up_to_open_a_shop():
+    page = Client().get("/signup/").content.decode()
+    assert 'href="/signup/?next=/shop/"' in page
+    onward = Client().get("/signup/?next=/shop/").content.decode()
+    assert "signup-open-shop" not in onward
