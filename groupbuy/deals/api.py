@@ -52,6 +52,8 @@ from groupbuy.deals.schemas import (
 )
 
 router = Router(tags=["deals"])
+# The services name the product they take; a request names its id.
+PRODUCT_AS_SENT = {"product": "product_id"}
 
 
 def _detail(request, deal_id: str) -> dict:
@@ -148,14 +150,15 @@ def deal_create(request, merchant_id: str, payload: DealCreateIn):
     fields["starts_at"] = payload.starts_at or timezone.now()
     tiers = [(tier.min_participants, tier.price_fen) for tier in payload.tiers]
     earlier = services.deal_created_with(actor=request.auth, idempotency_key=key)
-    deal = services.deal_create(
-        actor=request.auth,
-        merchant=merchant,
-        product=product,
-        tiers=tiers,
-        idempotency_key=key,
-        **fields,
-    )
+    with fields_renamed(PRODUCT_AS_SENT):
+        deal = services.deal_create(
+            actor=request.auth,
+            merchant=merchant,
+            product=product,
+            tiers=tiers,
+            idempotency_key=key,
+            **fields,
+        )
     return Status(200 if earlier else 201, _detail(request, deal.public_id))
 
 
@@ -187,14 +190,16 @@ def deal_update(request, deal_id: str, payload: DealUpdateIn):
             changes["product"] = get_object_or_404(
                 Product, public_id=payload.product_id
             )
-    services.deal_update(actor=request.auth, deal=deal, **changes)
+    with fields_renamed(PRODUCT_AS_SENT):
+        services.deal_update(actor=request.auth, deal=deal, **changes)
     return _detail(request, deal_id)
 
 
 @router.post("/{deal_id}/open", response=DealDetailOut)
 def deal_open(request, deal_id: str):
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
-    services.deal_open(actor=request.auth, deal=deal)
+    with fields_renamed(PRODUCT_AS_SENT):
+        services.deal_open(actor=request.auth, deal=deal)
     return _detail(request, deal_id)
 
 

@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
-from groupbuy.core.errors import NotFound, id_in_request
+from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.deals.services import check_can_manage
@@ -84,13 +84,14 @@ def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
     check_start(payload.starts_at)
     with id_in_request("product_id"):
         product = get_object_or_404(Product, public_id=payload.product_id)
-    team_deal = services.team_deal_create(
-        actor=request.auth,
-        merchant=merchant,
-        product=product,
-        **payload.dict(exclude={"product_id", "starts_at"}),
-        starts_at=payload.starts_at or timezone.now(),
-    )
+    with fields_renamed({"product": "product_id"}):
+        team_deal = services.team_deal_create(
+            actor=request.auth,
+            merchant=merchant,
+            product=product,
+            **payload.dict(exclude={"product_id", "starts_at"}),
+            starts_at=payload.starts_at or timezone.now(),
+        )
     return Status(201, _team_deal(request, team_deal))
 
 

@@ -88,13 +88,18 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
 
 
 def _team_id(*, shopper, owner, merchant, product) -> dict:
+    from groupbuy.catalog.models import Listing
     from groupbuy.catalog.selectors import listing_for
     from groupbuy.teams.services import team_deal_create, team_open
     from groupbuy.teams.tests.factories import pay
 
     # The solo price may not be above the shop's everyday price.
     listing = listing_for(merchant=merchant, product=product)
-    solo_price_fen = listing.price_fen if listing else 2_000
+    if listing is None:  # a team buy is made for a product the shop lists
+        listing = Listing.objects.create(
+            merchant=merchant, product=product, price_fen=2_000
+        )
+    solo_price_fen = listing.price_fen
     team_deal = team_deal_create(
         actor=owner,
         merchant=merchant,

@@ -21,6 +21,10 @@ def seed_team_deal(*, gtin: str, team_size: int = 2) -> dict:
         name_en=f"Team product {gtin}",
         gtin=gtin,
     )
+    # The solo price is what the shop sells it for every day.
+    catalog.listing_create(
+        actor=owner, merchant=merchant, product=product, price_fen=2000
+    )
     now = timezone.now()
     team_deal = team_deal_create(
         actor=owner,

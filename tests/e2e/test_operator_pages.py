@@ -27,7 +27,7 @@ import json
 from datetime import timedelta
 from django.utils import timezone
 from groupbuy.accounts.models import User
-from groupbuy.catalog.models import Branch, Merchant, Product
+from groupbuy.catalog.models import Branch, Listing, Merchant, Product
 from groupbuy.deals.services import deal_create, deal_join, deal_open
 from groupbuy.escrow.tests.factories import apply_event, event_for
 from groupbuy.ops.stats import platform_daily_stats_refresh
@@ -40,6 +40,7 @@ shopper = User.objects.create_user(phone="+86$shopper", password="$password")
 merchant = Merchant.objects.create(name="运营页面超市", name_en="Operator Pages Mart")
 Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 product = Product.objects.create(name_zh="龙井", name_en="Longjing tea")
+Listing.objects.create(merchant=merchant, product=product, price_fen=12_900)
 now = timezone.now()
 deal = deal_open(actor=None, deal=deal_create(
     actor=None, merchant=merchant, product=product, title="Longjing tea 250 g",

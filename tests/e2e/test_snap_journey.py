@@ -23,7 +23,7 @@ from datetime import timedelta
 from django.utils import timezone
 from groupbuy.accounts.models import User
 from groupbuy.catalog.gtin import gtin_check_digit
-from groupbuy.catalog.models import Branch, Merchant, Product
+from groupbuy.catalog.models import Branch, Listing, Merchant, Product
 from groupbuy.deals.services import deal_create, deal_open
 
 body = "200000099001"
@@ -37,6 +37,7 @@ Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 product, _ = Product.objects.get_or_create(
     gtin=gtin, defaults={"name_zh": "乌龙茶", "name_en": "Oolong tea"}
 )
+Listing.objects.create(merchant=merchant, product=product, price_fen=5900)
 now = timezone.now()
 deal = deal_create(
     actor=None, merchant=merchant, product=product, title="Oolong tea × 6",

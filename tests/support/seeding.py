@@ -80,6 +80,10 @@ def seed_open_deal(
         name_en=f"Test product {gtin}",
         gtin=gtin,
     )
+    # The shop sells it every day at the list price (a deal shows it as such).
+    catalog.listing_create(
+        actor=owner, merchant=merchant, product=product, price_fen=list_price_fen
+    )
     now = timezone.now()
     deal = deal_create(
         actor=owner,

@@ -51,7 +51,9 @@ def _already_listed(listing: Listing) -> CatalogError:
 def listing_create(
     *, actor, merchant: Merchant, product: Product, price_fen: int
 ) -> Listing:
-    """List ``product`` at ``merchant``; a deactivated listing comes back."""
+    """List ``product`` at ``merchant``; a deactivated listing comes back. The
+    price is refused (409) below the original price of a deal of the product
+    open at the shop, as a lower price would be (``listing_update``)."""
     require_merchant_staff(actor, merchant)
     price_fen = clean_price_fen(price_fen)
     if not product.is_active:
@@ -60,19 +62,20 @@ def listing_create(
             _("“%(product)s” is no longer sold.") % {"product": product.name},
             code="product_inactive",
         )
-    existing = Listing.objects.filter(merchant=merchant, product=product).first()
-    if existing is not None and existing.is_active:
-        raise _already_listed(existing)
     try:
         with transaction.atomic():
-            if existing is None:
-                listing = Listing.objects.create(
-                    merchant=merchant, product=product, price_fen=price_fen
-                )
-            else:
-                listing = existing
-                listing.price_fen, listing.is_active = price_fen, True
-                listing.save(update_fields=["price_fen", "is_active"])
+            # Locked as listing_update locks it: a deal opening meanwhile waits.
+            existing = (
+                Listing.objects.select_for_update()
+                .filter(merchant=merchant, product=product)
+                .first()
+            )
+            if existing is not None and existing.is_active:
+                raise _already_listed(existing)
+            listing = existing or Listing(merchant=merchant, product=product)
+            listing.price_fen, listing.is_active = price_fen, True
+            _refuse_a_price_shown_to_buyers(listing, price_fen)
+            listing.save()
             audit_log(
                 actor=actor,
                 action="catalog.listing.created",
@@ -89,9 +92,10 @@ def listing_create(
 def listing_update(
     *, actor, listing: Listing, price_fen: int = UNSET, is_active: bool = UNSET
 ) -> Listing:
-    """Change ``listing``'s everyday price or switch it on or off. A lower price
-    is refused while an app says something shown to buyers rests on the old one
-    (``listing_price_blockers``: a group buy's original price)."""
+    """Change ``listing``'s everyday price or switch it on or off. A lower price,
+    or switching it on again at a price, is refused while an app says something
+    shown to buyers rests on a higher one (``listing_price_blockers``: a group
+    buy's original price)."""
     require_merchant_staff(actor, listing.merchant)
     if is_set(price_fen):
         price_fen = clean_price_fen(price_fen)
@@ -101,9 +105,11 @@ def listing_update(
         # price or has opened before this reads its deals.
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
         changed, data = [], {}
+        switched_on = is_set(is_active) and bool(is_active) and not locked.is_active
+        new_price_fen = price_fen if is_set(price_fen) else locked.price_fen
+        if switched_on or new_price_fen < locked.price_fen:
+            _refuse_a_price_shown_to_buyers(locked, new_price_fen)
         if is_set(price_fen) and price_fen != locked.price_fen:
-            if price_fen < locked.price_fen:
-                _refuse_a_price_shown_to_buyers(locked, price_fen)
             data["price_fen"] = {"from": locked.price_fen, "to": price_fen}
             locked.price_fen = price_fen
             changed.append("price_fen")

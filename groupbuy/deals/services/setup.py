@@ -167,7 +167,35 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
             add("deadline_at", deadline_too_late(latest))
     if not fields["product"].is_active:
         add("product", _("This product is no longer sold."))
+    elif _original_price_without_listing(fields):
+        add("product", not_listed())
     return errors
+
+
+def not_listed() -> str:
+    return _(
+        "Your shop does not list this product: list it at its everyday price "
+        "first, as the deal's list price is shown as what you sell it for."
+    )
+
+
+def _original_price_without_listing(fields: dict) -> bool:
+    """Whether the deal shows an original price the shop has no everyday price to
+    back: its list price is struck through beside its group prices as what the
+    shop charges, so a product the shop does not list (or no longer lists)
+    would let any figure through. A deal sold at an agreed price (a demand's
+    offer, ``require_discount`` False, its list price its only tier's price)
+    claims no discount and needs no listing."""
+    from groupbuy.catalog.selectors import listing_for
+
+    if listing_for(merchant=fields["merchant"], product=fields["product"]):
+        return False
+    if fields.get("require_discount", True):
+        return True
+    prices = [tier[1] for tier in fields["tiers"] if len(tuple(tier)) == 2]
+    if not prices or not all(map(_is_whole, [*prices, fields["list_price_fen"]])):
+        return False  # refused on its own field
+    return fields["list_price_fen"] > max(prices)
 
 
 def deal_max_days() -> int:
@@ -201,7 +229,9 @@ def everyday_price_exceeded(*, merchant, product, price_fen: int) -> int | None:
     above it, else None. A list price is shown struck through beside the group
     price as what the shop charges: above its everyday price it is a discount
     that never was (a fictitious original price, which China's price rules
-    forbid). A product the merchant does not list has nothing to compare with."""
+    forbid). A product the merchant does not list has nothing to compare with:
+    a deal that shows an original price is refused for it on its own
+    (``_original_price_without_listing``)."""
     from groupbuy.catalog.selectors import listing_for
 
     listing = listing_for(merchant=merchant, product=product)

@@ -8,7 +8,7 @@ from itertools import count
 from django.utils import timezone
 
 from groupbuy.accounts.services import merchant_membership_add
-from groupbuy.catalog.models import Branch, Category, Merchant, Product
+from groupbuy.catalog.models import Branch, Category, Listing, Merchant, Product
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import deal_create, deal_join, deal_open
 from groupbuy.escrow.providers.base import PAYMENT_FAILED, PAYMENT_SUCCEEDED
@@ -31,6 +31,13 @@ def make_product(
     *, name_zh: str = "茉莉花茶", name_en: str = "Jasmine tea", category=None
 ):
     return Product.objects.create(name_zh=name_zh, name_en=name_en, category=category)
+
+
+def make_listed_product(*, merchant: Merchant, price_fen: int = 12_900, **names):
+    """A product ``merchant`` sells every day at ``price_fen``."""
+    product = make_product(**names)
+    ensure_listing(merchant=merchant, product=product, price_fen=price_fen)
+    return product
 
 
 def make_category(*, slug: str = "tea", parent=None) -> Category:
@@ -62,11 +69,13 @@ def make_deal(
 ) -> Deal:
     now = timezone.now()
     merchant = merchant or make_merchant()
+    product = product or make_product()
     ensure_pickup_branch(merchant)
+    ensure_listing(merchant=merchant, product=product, price_fen=list_price_fen)
     deal = deal_create(
         actor=None,
         merchant=merchant,
-        product=product or make_product(),
+        product=product,
         title=title,
         list_price_fen=list_price_fen,
         tiers=tiers,
@@ -78,6 +87,15 @@ def make_deal(
     if is_open:
         deal = deal_open(actor=None, deal=deal)
     return deal
+
+
+def ensure_listing(*, merchant: Merchant, product: Product, price_fen: int) -> None:
+    """List ``product`` at ``merchant`` at ``price_fen`` unless the shop has a
+    listing of it (a test's own, active or not, is left as it is): a deal that
+    shows an original price needs the shop's everyday price behind it."""
+    Listing.objects.get_or_create(
+        merchant=merchant, product=product, defaults={"price_fen": price_fen}
+    )
 
 
 def ensure_pickup_branch(merchant: Merchant) -> None:

@@ -10,11 +10,12 @@ from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import deal_close
 from groupbuy.deals.tests import factories
 from groupbuy.deals.tests.factories import (
+    ensure_listing,
     ensure_pickup_branch,
     join_and_pay,
     make_deal,
+    make_listed_product,
     make_merchant,
-    make_product,
     pass_deadline,
 )
 from groupbuy.escrow.models import PaymentIntent
@@ -362,7 +363,7 @@ def test_merchant_owner_creates_edits_and_opens_a_deal(client):
     owner = make_user()
     merchant = make_merchant(owner=owner)
     ensure_pickup_branch(merchant)
-    product = make_product()
+    product = make_listed_product(merchant=merchant)
     created = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
         _deal_payload(product),
@@ -395,7 +396,7 @@ def test_opening_a_deal_at_a_shop_with_no_branch_is_a_400_on_no_field(client):
     merchant = make_merchant(owner=owner)
     created = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
-        _deal_payload(make_product()),
+        _deal_payload(make_listed_product(merchant=merchant)),
         content_type="application/json",
         headers=_auth(owner),
     )
@@ -421,7 +422,7 @@ def test_invalid_deal_is_400_with_fields_and_nothing_is_created(client):
     response = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
         _deal_payload(
-            make_product(),
+            make_listed_product(merchant=merchant),
             tiers=[
                 {"min_participants": 10, "price_fen": 8_000},
                 {"min_participants": 50, "price_fen": 9_000},
@@ -443,7 +444,7 @@ def test_strangers_cannot_create_or_see_a_merchants_deals(client):
     stranger = make_user()
     created = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
-        _deal_payload(make_product()),
+        _deal_payload(make_listed_product(merchant=merchant)),
         content_type="application/json",
         headers=_auth(stranger),
     )
@@ -540,7 +541,7 @@ def test_a_create_sent_again_with_its_key_answers_the_first_deal(client):
     # given an owner, and a request with a one-time key in the body or header
     owner = make_user(preferred_language="en")
     merchant = make_merchant(owner=owner)
-    product = make_product()
+    product = make_listed_product(merchant=merchant)
     url = f"/api/deals/merchants/{merchant.public_id}/deals"
 
     def create(body, **headers):
@@ -587,6 +588,7 @@ def test_a_create_sent_again_with_its_key_answers_the_first_deal(client):
     # neither they nor a shopper reach this shop's deal with it
     other_owner = make_user()
     other_merchant = make_merchant(name="Other", owner=other_owner)
+    ensure_listing(merchant=other_merchant, product=product, price_fen=12_900)
     theirs = client.post(
         f"/api/deals/merchants/{other_merchant.public_id}/deals",
         in_body,

@@ -13,8 +13,8 @@ from groupbuy.deals.services import deal_close_now, deal_join, deal_stop
 from groupbuy.deals.tests.factories import (
     join_and_pay,
     make_deal,
+    make_listed_product,
     make_merchant,
-    make_product,
     make_user,
 )
 
@@ -150,7 +150,7 @@ def test_owners_add_stock_move_the_deadline_and_refund_others_cannot(client):
 
 def test_owners_create_a_deal_paid_on_redemption(client):
     merchant, owner, _cashier, _outsiders = _shop()
-    product = make_product()
+    product = make_listed_product(merchant=merchant)
     now = timezone.now()
     response = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
@@ -232,7 +232,7 @@ def test_huge_numbers_in_a_new_deal_are_a_400_on_their_field_and_save_nothing(
     # when
     response = client.post(
         url,
-        _deal_body(make_product(), **overrides),
+        _deal_body(make_listed_product(merchant=merchant), **overrides),
         content_type="application/json",
         headers=_auth(actor),
     )
@@ -250,7 +250,7 @@ def test_huge_numbers_from_an_outsider_are_refused_as_forbidden(client):
     for user in [cashier, *outsiders]:
         response = client.post(
             url,
-            _deal_body(make_product(), stock=2**70),
+            _deal_body(make_listed_product(merchant=merchant), stock=2**70),
             content_type="application/json",
             headers=_auth(user),
         )
@@ -337,7 +337,7 @@ def test_a_deadline_at_the_edge_of_the_calendar_is_refused_and_pages_stay_up(
 
 def test_a_new_deal_starting_at_year_one_is_refused(client):
     merchant, owner, _cashier, _outsiders = _shop()
-    product = make_product()
+    product = make_listed_product(merchant=merchant)
     response = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
         {
@@ -378,7 +378,7 @@ def test_a_new_deal_starting_in_the_past_is_refused_and_no_start_is_now(client):
     for start in ("2020-01-01T00:00:00+08:00", six_minutes_ago.isoformat()):
         response = client.post(
             url,
-            _deal_body(make_product(), starts_at=start),
+            _deal_body(make_listed_product(merchant=merchant), starts_at=start),
             content_type="application/json",
             headers=_auth(owner),
         )
@@ -388,7 +388,7 @@ def test_a_new_deal_starting_in_the_past_is_refused_and_no_start_is_now(client):
         assert response.json()["message"] == PASSED_START
     assert Deal.objects.count() == 0
     # when they leave the start out, the deal starts now
-    body = _deal_body(make_product())
+    body = _deal_body(make_listed_product(merchant=merchant))
     del body["starts_at"]
     before = timezone.now()
     response = client.post(
@@ -402,7 +402,9 @@ def test_a_past_start_from_someone_who_may_not_create_is_a_403_not_a_422(client)
     # given a shop, its cashier, another shop's owner and a shopper
     merchant, _owner, cashier, outsiders = _shop()
     url = f"/api/deals/merchants/{merchant.public_id}/deals"
-    body = _deal_body(make_product(), starts_at="2020-01-01T00:00:00Z")
+    body = _deal_body(
+        make_listed_product(merchant=merchant), starts_at="2020-01-01T00:00:00Z"
+    )
     for user in (cashier, *outsiders):
         # when they create a deal there starting in 2020
         response = client.post(
@@ -451,7 +453,7 @@ def test_a_past_deadline_with_no_start_is_a_400_saying_it_has_passed(client):
     owner.preferred_language = "en"
     owner.save(update_fields=["preferred_language"])
     body = _deal_body(
-        make_product(),
+        make_listed_product(merchant=merchant),
         deadline_at=(timezone.now() - timedelta(hours=1)).isoformat(),
     )
     del body["starts_at"]
@@ -476,7 +478,8 @@ def test_a_tier_at_the_list_price_is_a_400_on_the_tiers(client):
     owner.preferred_language = "en"
     owner.save(update_fields=["preferred_language"])
     body = _deal_body(
-        make_product(), tiers=[{"min_participants": 2, "price_fen": 12_900}]
+        make_listed_product(merchant=merchant),
+        tiers=[{"min_participants": 2, "price_fen": 12_900}],
     )
     # when
     response = client.post(
@@ -501,7 +504,7 @@ def test_a_deadline_in_2099_is_a_400_on_create_and_on_schedule(client):
     # when a deal is made to close in 2099
     response = client.post(
         f"/api/deals/merchants/{merchant.public_id}/deals",
-        _deal_body(make_product(), deadline_at=far),
+        _deal_body(make_listed_product(merchant=merchant), deadline_at=far),
         content_type="application/json",
         headers=_auth(owner),
     )

@@ -17,8 +17,8 @@ from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.services import deal_create, deal_join
 from groupbuy.deals.tests.factories import (
     make_deal,
+    make_listed_product,
     make_merchant,
-    make_product,
     make_user,
 )
 from groupbuy.deals.tests.racing import race
@@ -77,7 +77,7 @@ def test_a_create_sent_at_once_with_one_key_makes_one_deal(file_database):
     # given an owner's create, sent four times at once with the same key
     owner = make_user()
     merchant = make_merchant(owner=owner)
-    product = make_product()
+    product = make_listed_product(merchant=merchant)
     now = timezone.now()
 
     def create():
@@ -111,7 +111,7 @@ def test_an_api_create_sent_at_once_with_one_key_makes_one_deal(file_database):
 
     owner = make_user()
     merchant = make_merchant(owner=owner)
-    product = make_product()
+    product = make_listed_product(merchant=merchant)
     _token, secret = api_token_create(actor=owner)
     now = timezone.now()
     body = {

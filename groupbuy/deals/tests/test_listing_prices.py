@@ -102,4 +102,4 @@ def test_drafts_and_other_shops_deals_do_not_hold_the_price(client):
     response = _patch(client, listing, owner, 100)
     # then
     assert response.status_code == 200, response.json()
-    assert Listing.objects.get().price_fen == 100
+    assert Listing.objects.get(pk=listing.pk).price_fen == 100

@@ -18,6 +18,7 @@ from groupbuy.deals.services import (
 )
 from groupbuy.deals.signals import deal_deadline_changed
 from groupbuy.deals.tests.factories import (
+    ensure_listing,
     ensure_pickup_branch,
     make_deal,
     make_merchant,
@@ -43,10 +44,12 @@ def _balance(kind, **owner) -> int:
 def _demand_deal(participants, **extra):
     merchant = extra.pop("merchant", None) or make_merchant()
     ensure_pickup_branch(merchant)
+    product = make_product()
+    ensure_listing(merchant=merchant, product=product, price_fen=12_900)
     return deal_create_with_participants(
         actor=None,
         merchant=merchant,
-        product=make_product(),
+        product=product,
         title="Osmanthus oolong",
         list_price_fen=12_900,
         tiers=[(2, 9_900), (3, 8_900)],

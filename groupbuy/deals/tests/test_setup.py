@@ -9,10 +9,12 @@ from huey.contrib.djhuey import HUEY
 from groupbuy.catalog.models import Branch
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
+from groupbuy.core.money import MOST_PRICE_FEN
 from groupbuy.deals.models import Deal, DealTier
 from groupbuy.deals.services import deal_create, deal_open, deal_update
 from groupbuy.deals.signals import deal_opened
 from groupbuy.deals.tests.factories import (
+    ensure_listing,
     make_deal,
     make_merchant,
     make_product,
@@ -36,6 +38,13 @@ def _create(**overrides):
         "deadline_at": now + timedelta(days=2),
         **overrides,
     }
+    # The shop sells it at the list price, or as 12_900 where that is no price.
+    price_fen = fields["list_price_fen"]
+    if not (isinstance(price_fen, int) and 0 < price_fen <= MOST_PRICE_FEN):
+        price_fen = 12_900
+    ensure_listing(
+        merchant=fields["merchant"], product=fields["product"], price_fen=price_fen
+    )
     return deal_create(**fields)
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from groupbuy.deals.tests.factories import (
     ensure_pickup_branch,
+    make_listed_product,
     make_merchant,
-    make_product,
     make_user,
 )
 from groupbuy.escrow import ledger
@@ -39,7 +39,7 @@ def make_team_deal(
     return team_deal_create(
         actor=None,
         merchant=merchant,
-        product=make_product(),
+        product=make_listed_product(merchant=merchant, price_fen=SOLO_PRICE),
         title="Jasmine tea 500 g",
         team_size=team_size,
         window_hours=window_hours,

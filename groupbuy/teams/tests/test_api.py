@@ -12,6 +12,7 @@ from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.services import deal_stop
 from groupbuy.deals.tests.factories import (
     ensure_pickup_branch,
+    make_listed_product,
     make_merchant,
     make_product,
 )
@@ -61,10 +62,16 @@ def shop():
     }
 
 
-def _create_body(**change):
+def _create_body(merchant=None, **change):
+    """A new team deal's body, for a product ``merchant`` lists (at the solo
+    price) or, with none, for a product no shop lists."""
     now = timezone.now()
+    if merchant is not None:
+        product = make_listed_product(merchant=merchant, price_fen=SOLO_PRICE)
+    else:
+        product = make_product()
     return {
-        "product_id": make_product().public_id,
+        "product_id": product.public_id,
         "title": "Tea",
         "team_size": 3,
         "window_hours": 24,
@@ -143,13 +150,29 @@ def test_a_solo_price_above_the_shops_everyday_price_is_a_400(client, shop):
 
 def test_a_merchant_owner_creates_a_team_deal(client, shop):
     url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
-    response = _post(client, url, shop["owner"], _create_body())
+    response = _post(client, url, shop["owner"], _create_body(shop["merchant"]))
     assert response.status_code == 201
     assert response.json()["team_size"] == 3
     assert TeamDeal.objects.count() == 2
 
 
 # --- authorization: another user, another merchant, on every endpoint ------------
+
+
+def test_a_team_deal_for_a_product_the_shop_does_not_list_is_a_400(client, shop):
+    # given a product the shop does not list
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    shop["owner"].preferred_language = "en"
+    shop["owner"].save(update_fields=["preferred_language"])
+    # when its owner makes a team deal of it, its solo price shown as a saving
+    response = _post(client, url, shop["owner"], _create_body())
+    # then it is refused on the product, and nothing is made
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["product_id"]
+    assert response.json()["fields"]["product_id"][0].startswith(
+        "Your shop does not list this product"
+    )
+    assert TeamDeal.objects.count() == 1
 
 
 def test_creating_a_team_deal_is_for_the_merchants_owners_only(client, shop):
@@ -424,7 +447,7 @@ def test_a_team_deal_starting_in_the_past_is_refused_and_no_start_is_now(client,
     }
     assert TeamDeal.objects.count() == 1
     # when they leave the start out, it starts now
-    body = _create_body()
+    body = _create_body(shop["merchant"])
     del body["starts_at"]
     before = timezone.now()
     created = _post(client, url, shop["owner"], body)
