@@ -192,7 +192,8 @@ class DealCreateIn(Schema):
     stock: int
     starts_at: Moment | None = None  # none: now; passed: check_start
     deadline_at: Moment
-    max_quantity_per_order: int = 5
+    # At most the stock; none: 5, or the stock when that is less.
+    max_quantity_per_order: int | None = None
     settlement_mode: str = Field("on_close", json_schema_extra=SETTLEMENT_MODES)
     idempotency_key: str | None = Field(
         default=None,

@@ -72,7 +72,7 @@ def deal_create_with_participants(
     participants: Sequence[Participant],
     starts_at: datetime | None = None,
     description: str = "",
-    max_quantity_per_order: int = 5,
+    max_quantity_per_order: int | None = None,
     settlement_mode: str = Deal.SettlementMode.ON_CLOSE,
 ) -> Deal:
     """Create and open a deal whose ``participants`` have already joined.

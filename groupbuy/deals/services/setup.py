@@ -33,6 +33,7 @@ MAX_TIERS = 10
 MOST_STOCK = 1_000_000
 MOST_BUYERS_PER_TIER = MOST_STOCK
 MOST_UNITS_PER_ORDER = 1_000
+DEFAULT_UNITS_PER_ORDER = 5
 EDITABLE_FIELDS = (
     "product",
     "title",
@@ -152,6 +153,10 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
             _("Allow at most %(most)s units per order.")
             % {"most": f"{MOST_UNITS_PER_ORDER:,}"},
         )
+    elif "stock" not in errors and limit > stock:
+        # No order could ever take that many: the limit would promise buyers
+        # what the deal does not have.
+        add("max_quantity_per_order", limit_above_stock(stock))
     starts_at, deadline_at = fields["starts_at"], fields["deadline_at"]
     for name, moment in (("starts_at", starts_at), ("deadline_at", deadline_at)):
         if not isinstance(moment, datetime) or timezone.is_naive(moment):
@@ -196,6 +201,22 @@ def _original_price_without_listing(fields: dict) -> bool:
     if not prices or not all(map(_is_whole, [*prices, fields["list_price_fen"]])):
         return False  # refused on its own field
     return fields["list_price_fen"] > max(prices)
+
+
+def limit_above_stock(stock: int) -> str:
+    return ngettext(
+        "The deal has %(stock)s unit in stock: allow at most %(stock)s per order.",
+        "The deal has %(stock)s units in stock: allow at most %(stock)s per order.",
+        stock,
+    ) % {"stock": stock}
+
+
+def default_limit(stock) -> int:
+    """Return the most units per order a deal gets when none is given: 5, or
+    its whole stock when that is less."""
+    if _is_whole(stock) and 1 <= stock < DEFAULT_UNITS_PER_ORDER:
+        return stock
+    return DEFAULT_UNITS_PER_ORDER
 
 
 def deal_max_days() -> int:
@@ -295,7 +316,7 @@ def deal_create(
     starts_at: datetime,
     deadline_at: datetime,
     description: str = "",
-    max_quantity_per_order: int = 5,
+    max_quantity_per_order: int | None = None,
     settlement_mode: str = Deal.SettlementMode.ON_CLOSE,
     idempotency_key: str = "",
     require_discount: bool = True,
@@ -306,6 +327,9 @@ def deal_create(
     price, unless ``require_discount`` is False: a deal made from a demand's
     accepted offer sells at the agreed price, which may be the list price (the
     shop's everyday price, or the offer's own where it lists none).
+
+    ``max_quantity_per_order`` may not be above ``stock``; left out it is 5, or
+    the stock when that is less.
 
     ``settlement_mode`` "on_redemption" pays the merchant per coupon redemption
     instead of at close (the charge waits in the merchant's pending account).
@@ -332,7 +356,11 @@ def deal_create(
         "stock": stock,
         "starts_at": starts_at,
         "deadline_at": deadline_at,
-        "max_quantity_per_order": max_quantity_per_order,
+        "max_quantity_per_order": (
+            default_limit(stock)
+            if max_quantity_per_order is None
+            else max_quantity_per_order
+        ),
         "require_discount": require_discount,
     }
     _raise_if_invalid(fields)

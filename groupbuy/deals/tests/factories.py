@@ -64,7 +64,7 @@ def make_deal(
     title: str = "Jasmine tea 500 g",
     starts_in: timedelta = timedelta(hours=-1),
     deadline_in: timedelta = timedelta(days=1),
-    max_quantity_per_order: int = 5,
+    max_quantity_per_order: int | None = None,
     list_price_fen: int = 12_900,
 ) -> Deal:
     now = timezone.now()

@@ -740,3 +740,32 @@ def test_a_stopped_deal_says_who_stopped_it_and_why_to_shoppers_and_its_shop(cli
     items = client.get("/api/deals").json()["items"]
     opened = next(item for item in items if item["id"] == still_open.public_id)
     assert (opened["stopped_by"], opened["stop_reason"]) == (None, "")
+
+
+def test_a_limit_per_order_above_the_stock_is_a_400_on_its_field(client):
+    # given an owner, and someone from another shop and a shopper
+    merchant, owner, _cashier, outsiders = _shop()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    url = f"/api/deals/merchants/{merchant.public_id}/deals"
+    body = _deal_body(
+        make_listed_product(merchant=merchant), stock=10, max_quantity_per_order=500
+    )
+    # when they make a deal of 10 units allowing 500 per order
+    for user in outsiders:
+        refused = client.post(
+            url, body, content_type="application/json", headers=_auth(user)
+        )
+        assert refused.status_code == 403
+    response = client.post(
+        url, body, content_type="application/json", headers=_auth(owner)
+    )
+    # then it is refused on the limit, and nothing is saved
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "max_quantity_per_order": [
+            "The deal has 10 units in stock: allow at most 10 per order."
+        ]
+    }
+    assert Deal.objects.count() == 0
+

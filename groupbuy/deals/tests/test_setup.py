@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from huey.contrib.djhuey import HUEY
 
 from groupbuy.catalog.models import Branch
@@ -345,3 +345,41 @@ def test_a_deadline_past_the_longest_a_deal_may_sell_is_refused():
     # and 90 days to the minute is accepted
     deal = _create(starts_at=starts_at, deadline_at=starts_at + timedelta(days=90))
     assert deal.deadline_at == starts_at + timedelta(days=90)
+
+
+LIMIT_ABOVE_STOCK = "The deal has 10 units in stock: allow at most 10 per order."
+
+
+def test_a_limit_per_order_above_the_stock_is_refused_on_its_field():
+    # when a deal with 10 units in stock allows 500 per order
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        _create(stock=10, tiers=[(2, 9_900)], max_quantity_per_order=500)
+    # then it is refused on the limit, and nothing is saved
+    assert (caught.value.code, caught.value.fields) == (
+        "invalid",
+        {"max_quantity_per_order": [LIMIT_ABOVE_STOCK]},
+    )
+    assert not Deal.objects.exists()
+    # and the whole stock in one order is allowed
+    assert _create(stock=10, max_quantity_per_order=10, tiers=[(2, 9_900)]).pk
+
+
+def test_a_draft_edited_to_less_stock_than_its_limit_is_refused():
+    # given a draft allowing 5 units per order
+    deal = make_deal(is_open=False, stock=20, max_quantity_per_order=5)
+    # when its stock is cut to 3, or its limit raised past its stock
+    for changes in ({"stock": 3}, {"max_quantity_per_order": 21}):
+        with pytest.raises(DomainError) as caught:
+            deal_update(actor=None, deal=deal, **changes)
+        # then it is refused on the limit, and nothing changes
+        assert list(caught.value.fields) == ["max_quantity_per_order"]
+    deal.refresh_from_db()
+    assert (deal.stock, deal.max_quantity_per_order) == (20, 5)
+
+
+def test_a_deal_made_without_a_limit_allows_five_or_its_whole_stock():
+    # when deals with 3 and 30 units are made with no limit per order
+    few = _create(stock=3, tiers=[(2, 9_900)])
+    many = _create(stock=30, tiers=[(2, 9_900)])
+    # then
+    assert (few.max_quantity_per_order, many.max_quantity_per_order) == (3, 5)

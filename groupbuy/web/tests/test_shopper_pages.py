@@ -206,7 +206,7 @@ def test_pay_again_api_gives_a_new_payment_and_refuses_another_user():
 
 def test_the_quantity_has_a_stepper_that_stops_at_the_units_left_for_this_buyer():
     # given stock 3 and a first tier of 2 buyers: one unit is kept for the second
-    deal = make_deal(stock=3, max_quantity_per_order=5)
+    deal = make_deal(stock=3, max_quantity_per_order=3)
     html = _page(Client(), deal)
     assert '<div class="stepper" data-module="stepper">' in html
     assert 'max="2"' in html
