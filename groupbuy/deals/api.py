@@ -14,9 +14,11 @@ from groupbuy.core.idempotency import idempotency_key_sent
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
+from groupbuy.deals.errors import DealError
 from groupbuy.deals.join_reads import deal_get_for_join
 from groupbuy.deals.merchant_selectors import (
     OrderFilters,
+    merchant_deal_to_filter_on,
     merchant_orders,
     merchant_sales,
     sales_period,
@@ -271,14 +273,16 @@ def deal_orders(request, deal_id: str, filters: Query[StatusFilterIn]):
 def merchant_order_list(
     request, merchant_id: str, filters: Query[MerchantOrderFilterIn]
 ):
-    """Search the orders of all the merchant's group buys (its staff only)."""
+    """Search the orders of all the merchant's group buys (its staff only).
+    ``deal_id`` (or ``deal``) naming no deal of this merchant is a 400."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    deal_id = _deal_filter(request, merchant, filters)
     orders = merchant_orders(
         user=request.auth,
         merchant=merchant,
         filters=OrderFilters(
             query=filters.q,
-            deal_id=filters.deal_id,
+            deal_id=deal_id,
             status=filters.status or "",
             shown_status=filters.shown_status or "",
             date_from=filters.date_from,
@@ -291,6 +295,22 @@ def merchant_order_list(
     )
     items = merchant_order_outs(request, result.items)
     return page_payload(result, items)
+
+
+def _deal_filter(request, merchant, filters: MerchantOrderFilterIn) -> str:
+    """The deal the orders are filtered on, checked to be the merchant's ("" for
+    none): sent as ``deal_id`` or, as the console's page names it, ``deal``."""
+    if filters.deal and filters.deal_id and filters.deal != filters.deal_id:
+        message = _("Send deal_id or deal, not two different group buys.")
+        raise DealError("invalid", message, fields={"deal": [message]})
+    name = "deal_id" if filters.deal_id else "deal"
+    deal_id = filters.deal_id or filters.deal
+    if deal_id:
+        with id_in_request(name):
+            merchant_deal_to_filter_on(
+                user=request.auth, merchant=merchant, deal_id=deal_id
+            )
+    return deal_id
 
 
 @router.get("/merchants/{merchant_id}/sales", response=SalesOut)

@@ -24,8 +24,9 @@ from groupbuy.core.days import (
     day_start,
     days_window,
 )
+from groupbuy.core.errors import NotFound
 from groupbuy.deals.errors import DealError
-from groupbuy.deals.models import DealOrder
+from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import (
     _check_merchant_staff,
     _orders,
@@ -98,6 +99,18 @@ def _search(orders: QuerySet, query: str) -> QuerySet:
     return orders.filter(
         Q(public_id__icontains=query) | Q(shopper__display_name__icontains=query)
     )
+
+
+def merchant_deal_to_filter_on(*, user, merchant, deal_id: str) -> Deal:
+    """Return ``merchant``'s deal ``deal_id``, which its staff filter its orders
+    on. Another shop's deal or none is ``NotFound``: the orders of a deal that
+    is not the shop's are none of them, and an unknown id is a typo, not a
+    filter that matches nothing."""
+    _check_merchant_staff(user=user, merchant=merchant)
+    deal = Deal.objects.filter(merchant=merchant, public_id=deal_id).first()
+    if deal is None:
+        raise NotFound("not_found", _("There is no such group buy."))
+    return deal
 
 
 def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOrder]:

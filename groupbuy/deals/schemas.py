@@ -256,6 +256,8 @@ class DealStateFilterIn(PageIn):
 class MerchantOrderFilterIn(StatusFilterIn):
     q: str = Field("", max_length=40)
     deal_id: str = Field("", max_length=40)
+    # The console's orders page names it so (its links, its CSV link).
+    deal: str = Field("", max_length=40, description="deal_id's other name")
     date_from: date | None = None
     date_to: date | None = None
     # Which day of an order date_from/date_to are: the day joined (default),

@@ -769,3 +769,49 @@ def test_a_limit_per_order_above_the_stock_is_a_400_on_its_field(client):
     }
     assert Deal.objects.count() == 0
 
+
+UNKNOWN_ID = "Nothing with this id can be used here: check the id sent."
+
+
+@pytest.mark.parametrize("name", ["deal_id", "deal"])
+def test_orders_filtered_on_another_shops_deal_or_none_are_a_400(client, name):
+    # given a shop with a paid order, and another shop's deal with one
+    merchant, owner, cashier, outsiders = _shop()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    mine = make_deal(merchant=merchant)
+    paid = join_and_pay(mine)
+    theirs = make_deal(merchant=make_merchant(name="Elsewhere"))
+    join_and_pay(theirs)
+    url = f"/api/deals/merchants/{merchant.public_id}/orders"
+    # when its owner filters its orders on the other shop's deal, or on none
+    for deal_id in (theirs.public_id, "deal_nosuchdeal0000"):
+        response = client.get(url, {name: deal_id}, headers=_auth(owner))
+        # then it is refused on that parameter, listing no order
+        assert response.status_code == 400
+        assert response.json() == {
+            "code": "invalid",
+            "message": UNKNOWN_ID,
+            "fields": {name: [UNKNOWN_ID]},
+        }
+    # and its own deal filters its orders, for its cashier too
+    for user in (owner, cashier):
+        response = client.get(url, {name: mine.public_id}, headers=_auth(user))
+        assert [item["id"] for item in response.json()["items"]] == [paid.public_id]
+    # while another shop's owner and a shopper are refused, whatever the id
+    for user in outsiders:
+        for deal_id in (mine.public_id, theirs.public_id):
+            response = client.get(url, {name: deal_id}, headers=_auth(user))
+            assert response.status_code == 403
+
+
+def test_orders_filtered_on_two_different_deals_at_once_are_a_400(client):
+    merchant, owner, _cashier, _outsiders = _shop()
+    first, second = make_deal(merchant=merchant), make_deal(merchant=merchant)
+    response = client.get(
+        f"/api/deals/merchants/{merchant.public_id}/orders",
+        {"deal_id": first.public_id, "deal": second.public_id},
+        headers=_auth(owner),
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["deal"]
