@@ -8,7 +8,9 @@ they sign up and verify that number (``accounts.signals.phone_verified``, see
 
 A name an active merchant already has (whatever its case and spaces) is
 refused unless the operator confirms (``allow_same_name``): sent twice, the
-form made two shops of the same name.
+form made two shops of the same name. The catalog's ``merchant_create`` refuses
+it (as ``merchant_update`` refuses an owner's rename to it), locked so two at
+once cannot both pass; here it is said to the operator.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.utils.translation import gettext, gettext_lazy
 from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.selectors import merchant_name_lazy
 from groupbuy.catalog.services import merchant_create
@@ -42,27 +45,21 @@ def _require_operator(user) -> None:
         )
 
 
-def _refuse_same_name(name: str) -> None:
-    """Refuse ``name`` when an active merchant has it (case and spaces aside)."""
-    existing = (
-        Merchant.objects.filter(is_active=True, name__iexact=name.strip())
-        .order_by("pk")
-        .first()
-    )
-    if existing is None:
-        return
+def _operator_refusal(error: CatalogError) -> OpsError:
+    """The catalog's refusal of a taken name, said to the operator, who may
+    open that shop or confirm another of the same name."""
     # Named as people know it: its number is beside the message (API) or a
     # link to its console (the page), not in the words.
     message = gettext(
         "A merchant named “%(name)s” already exists: open it rather than "
         "creating it again, or confirm that you want another shop with this name."
-    ) % {"name": existing.name}
-    raise OpsError(
+    ) % {"name": error.extra["merchant_name"]}
+    return OpsError(
         "merchant_exists",
         message,
         status=409,
         fields={"name": [message]},
-        extra={"merchant_id": existing.public_id, "merchant_name": existing.name},
+        extra=error.extra,
     )
 
 
@@ -112,11 +109,20 @@ def merchant_onboard(
     """
     _require_operator(actor)
     phone = _owner_phone(owner_phone)
-    if not allow_same_name:
-        _refuse_same_name(name)
     with transaction.atomic():
         owner = User.objects.filter(phone=phone, is_active=True).first()
-        merchant = merchant_create(actor=actor, name=name, name_en=name_en, owner=owner)
+        try:
+            merchant = merchant_create(
+                actor=actor,
+                name=name,
+                name_en=name_en,
+                owner=owner,
+                allow_same_name=allow_same_name,
+            )
+        except CatalogError as error:
+            if error.code != "merchant_exists":
+                raise
+            raise _operator_refusal(error) from None
         if owner is not None:
             notification_enqueue(
                 recipient=owner,

@@ -26,7 +26,6 @@ from groupbuy.core.errors import DomainError
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ShopApplication
-from groupbuy.ops.onboarding import _refuse_same_name
 
 SUBMITTED_KIND = "ops.shop_application.submitted"
 APPROVED_KIND = "ops.shop_application.approved"
@@ -276,11 +275,13 @@ def _require_operator(user) -> None:
 
 def _name_taken(application: ShopApplication, error: DomainError) -> OpsError:
     merchant = error.extra.get("merchant_id", "")
+    # Named as people know it, as the New merchant form says it; its id is in
+    # the answer's extra for a link.
     message = gettext(
-        "A merchant named “%(name)s” already exists (%(merchant)s), so this "
-        "application cannot be approved as it is: ask the applicant for another "
-        "name, or decline it saying why. It stays pending."
-    ) % {"name": application.name, "merchant": merchant}
+        "A merchant named “%(name)s” already exists, so this application cannot "
+        "be approved as it is: ask the applicant for another name, or decline it "
+        "saying why. It stays pending."
+    ) % {"name": error.extra.get("merchant_name") or application.name}
     return OpsError(
         "merchant_exists",
         message,
@@ -292,8 +293,8 @@ def _name_taken(application: ShopApplication, error: DomainError) -> OpsError:
 def _open_shop(*, actor, application: ShopApplication):
     """Create the merchant with the applicant as owner, and its first branch."""
     try:
-        # The New merchant form's own check, as it stands.
-        _refuse_same_name(application.name)
+        # merchant_create refuses a name an active merchant has (409
+        # merchant_exists), inside its transaction.
         merchant = merchant_create(
             actor=actor,
             name=application.name,

@@ -14,7 +14,6 @@ from groupbuy.catalog.api.schemas import (
     ListingOut,
     ListingPage,
     ListingPatch,
-    MerchantIn,
     MerchantOut,
     MerchantPage,
     MerchantPatch,
@@ -60,11 +59,9 @@ def merchant_detail(request, merchant_id: str):
     return merchant_out(selectors.merchant_get(public_id=merchant_id))
 
 
-@router.post("/merchants", response={201: MerchantOut})
-def merchant_create(request, payload: MerchantIn):
-    """Register a merchant (operators)."""
-    merchant = services.merchant_create(actor=request.auth, **payload.dict())
-    return Status(201, merchant_out(merchant))
+# No POST /merchants: operators create a merchant with its owner (POST
+# /api/operator/merchants, ops.onboarding); one made here had no owner, and
+# nobody could then run it.
 
 
 @router.patch("/merchants/{merchant_id}", response=MerchantOut)

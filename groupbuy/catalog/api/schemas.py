@@ -184,12 +184,6 @@ class CategoryPatch(Schema):
     demand_threshold: int | None = None
 
 
-class MerchantIn(Schema):
-    name: str = Field(max_length=120)
-    name_en: str = Field("", max_length=120)
-    description: str = Field("", max_length=5000)
-
-
 class MerchantPatch(Schema):
     name: str | None = Field(None, max_length=120)
     name_en: str | None = Field(None, max_length=120)

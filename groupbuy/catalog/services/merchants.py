@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.models import MerchantMembership
@@ -48,13 +49,63 @@ def _merchant_fields(*, name=UNSET, name_en=UNSET, description=UNSET) -> dict:
     return fields
 
 
+def _lock_merchant_name(name: str) -> None:
+    """Hold ``name`` (case and spacing aside) until the transaction ends, so two
+    shops cannot take it at once. SQLite's BEGIN IMMEDIATE already serialises
+    every writer; on PostgreSQL a transaction advisory lock per name does (no
+    row stands for a name, and a unique index would forbid the operator's
+    confirmed second shop of a name)."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(f"merchant-name:{_name_key(name)}".encode()).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)",
+            [int.from_bytes(digest[:8], "big", signed=True)],
+        )
+
+
+def _refuse_a_taken_merchant_name(name: str, *, merchant: Merchant | None = None):
+    """Refuse a name an active merchant other than ``merchant`` has, whatever its
+    case and spacing (409 ``merchant_exists``): shoppers and the shop's staff tell
+    shops apart by name. Call inside the transaction that saves the name."""
+    _lock_merchant_name(name)
+    others = Merchant.objects.filter(is_active=True, name__iexact=name)
+    if merchant is not None:
+        others = others.exclude(pk=merchant.pk)
+    existing = others.order_by("pk").first()
+    if existing is None:
+        return
+    message = _("A merchant named “%(name)s” already exists (%(merchant)s).") % {
+        "name": existing.name,
+        "merchant": existing.public_id,
+    }
+    raise CatalogError(
+        "merchant_exists",
+        message,
+        status=409,
+        fields={"name": [message]},
+        extra={"merchant_id": existing.public_id, "merchant_name": existing.name},
+    )
+
+
 def merchant_create(
-    *, actor, name: str, name_en: str = "", description: str = "", owner=None
+    *,
+    actor,
+    name: str,
+    name_en: str = "",
+    description: str = "",
+    owner=None,
+    allow_same_name: bool = False,
 ) -> Merchant:
-    """Create a merchant (operators only), optionally with its first owner."""
+    """Create a merchant (operators only), optionally with its first owner. A
+    name an active merchant has is refused (409 ``merchant_exists``) unless the
+    operator confirms another shop of that name (``allow_same_name``)."""
     require_operator(actor)
     fields = _merchant_fields(name=name, name_en=name_en, description=description)
     with transaction.atomic():
+        if not allow_same_name:
+            _refuse_a_taken_merchant_name(fields["name"])
         merchant = Merchant.objects.create(**fields)
         audit_log(actor=actor, action="catalog.merchant.created", obj=merchant)
         if owner is not None:
@@ -76,7 +127,8 @@ def merchant_update(
     description: str = UNSET,
     is_active: bool = UNSET,
 ) -> Merchant:
-    """Change a merchant's details (its owners) or switch it off (operators)."""
+    """Change a merchant's details (its owners) or switch it off (operators).
+    A new name another active merchant has is refused (409 ``merchant_exists``)."""
     if is_set(is_active):
         require_operator(actor)
     else:
@@ -84,7 +136,10 @@ def merchant_update(
     fields = _merchant_fields(name=name, name_en=name_en, description=description)
     if is_set(is_active):
         fields["is_active"] = bool(is_active)
-    save_changes(merchant, fields, actor=actor, action="catalog.merchant.updated")
+    with transaction.atomic():
+        if "name" in fields and fields["name"] != merchant.name:
+            _refuse_a_taken_merchant_name(fields["name"], merchant=merchant)
+        save_changes(merchant, fields, actor=actor, action="catalog.merchant.updated")
     return merchant
 
 

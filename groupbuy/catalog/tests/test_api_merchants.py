@@ -49,14 +49,20 @@ def test_nearest_with_impossible_latitude_is_422(client):
 
 
 def test_operator_creates_merchant_and_owner_adds_a_branch(client):
+    owner = make_user()
     client.force_login(make_operator())
     created = client.post(
-        "/api/catalog/merchants",
-        {"name": "鲜邻超市", "name_en": "FreshNeighbour Market"},
+        "/api/operator/merchants",
+        {
+            "name": "鲜邻超市",
+            "name_en": "FreshNeighbour Market",
+            "owner_phone": owner.phone,
+        },
         content_type="application/json",
     )
     assert created.status_code == 201
-    merchant_id = created.json()["id"]
+    merchant_id = created.json()["merchant_id"]
+    client.force_login(owner)
     branch = client.post(
         f"/api/catalog/merchants/{merchant_id}/branches",
         {

@@ -174,7 +174,8 @@ def test_a_taken_name_refuses_the_approval_and_the_application_stays_pending():
         shop_application_approve(actor=operator, application=application)
     # then
     assert (refused.value.status, refused.value.code) == (409, "merchant_exists")
-    assert existing.public_id in refused.value.message
+    assert f"“{existing.name}”" in refused.value.message
+    assert refused.value.extra["merchant_id"] == existing.public_id
     assert "stays pending" in refused.value.message
     assert ShopApplication.objects.get(pk=application.pk).status == "pending"
     assert Merchant.objects.count() == 1
