@@ -116,9 +116,19 @@ class AccountsPersonalData(PersonalDataProvider):
                         "merchant": membership.merchant.public_id,
                         "merchant_name": membership.merchant.name,
                         "role": membership.role,
+                        "branch": (
+                            {
+                                "id": membership.branch.public_id,
+                                "name": membership.branch.name,
+                            }
+                            if membership.branch
+                            else None
+                        ),
                         "since": membership.created_at,
                     }
-                    for membership in user.memberships.select_related("merchant")
+                    for membership in user.memberships.select_related(
+                        "merchant", "branch"
+                    )
                 ],
                 "api_tokens": [
                     {

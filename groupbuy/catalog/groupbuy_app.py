@@ -15,6 +15,8 @@ app = GroupbuyApp(
         "catalog.staff.answered": NotificationAudience.MERCHANT_STAFF,
         "catalog.staff.role_changed": NotificationAudience.MERCHANT_STAFF,
     },
+    # The staff invitations sent to a person and by them (catalog/personal_data.py).
+    personal_data="groupbuy.catalog.personal_data:CatalogPersonalData",
     # Fresh produce with photos for `groupbuy demo` (catalog/demo.py).
     demo_data="groupbuy.catalog.demo:load_demo_data",
 )
