@@ -1,13 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from groupbuy.accounts.models import (
     ApiToken,
     MerchantMembership,
+    PasswordConfirmAttempt,
     PhoneVerification,
+    PreviousPhone,
     User,
 )
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.accounts.services import password_confirm_attempts_clear
 
 
 class MembershipInline(admin.TabularInline):
@@ -93,3 +98,96 @@ class PhoneVerificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class PersonColumnsMixin:
+    """List columns naming the row's person by name and masked number: a
+    list needs no one's full number (the row's page shows it)."""
+
+    list_select_related = ("user",)
+
+    @admin.display(description=_("person's phone number"), ordering="user__phone")
+    def person_phone(self, obj) -> str:
+        return mask_phone(obj.user.phone)
+
+    @admin.display(description=_("name"), ordering="user__display_name")
+    def person_name(self, obj) -> str:
+        return obj.user.display_name or "—"
+
+
+@admin.register(PasswordConfirmAttempt)
+class PasswordConfirmAttemptAdmin(PersonColumnsMixin, admin.ModelAdmin):
+    """Read-only: attempts are counted only by ``accounts.reauth``. The one
+    action clears a person's limit early, audited; deleting rows one by one
+    (unaudited) is not offered."""
+
+    list_display = ("person_phone", "person_name", "created_at")
+    search_fields = ("user__phone", "user__public_id")
+    date_hierarchy = "created_at"
+    fields = ("user", "created_at")
+    readonly_fields = fields
+    actions = ["clear_for_people"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_clear_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.delete_passwordconfirmattempt")
+
+    @admin.action(
+        description=_(
+            "Let the selected attempts' people confirm their password again now"
+        ),
+        permissions=["clear"],
+    )
+    def clear_for_people(self, request, queryset):
+        count = password_confirm_attempts_clear(
+            actor=request.user,
+            user_ids=list(queryset.values_list("user_id", flat=True).distinct()),
+        )
+        if not count:
+            message = _("None of these people had password confirmations to clear.")
+            self.message_user(request, message, messages.WARNING)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "Password confirmations cleared for %(count)d person.",
+                "Password confirmations cleared for %(count)d people.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(PreviousPhone)
+class PreviousPhoneAdmin(PersonColumnsMixin, admin.ModelAdmin):
+    """Read-only: kept for the person's export and erasure (``phones_held``),
+    which a change or a deletion here would lead astray. Searched by the
+    person's current number or id, never by the old number: it never finds
+    anyone."""
+
+    list_display = ("previous_phone", "person_phone", "person_name", "held_until")
+    search_fields = ("user__phone", "user__public_id")
+    fields = ("user", "phone", "held_until")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("previous phone number"), ordering="phone")
+    def previous_phone(self, obj) -> str:
+        return mask_phone(obj.phone)

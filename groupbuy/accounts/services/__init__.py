@@ -12,6 +12,9 @@ from groupbuy.accounts.services.password_codes import (
     password_reset_request,
     password_reset_resend,
 )
+from groupbuy.accounts.services.password_confirm import (
+    password_confirm_attempts_clear,
+)
 from groupbuy.accounts.services.phone_change import (
     phone_change_complete,
     phone_change_request,
@@ -50,6 +53,7 @@ __all__ = [
     "merchant_membership_add",
     "password_change_complete",
     "password_change_request",
+    "password_confirm_attempts_clear",
     "password_reset_complete",
     "password_reset_request",
     "password_reset_resend",
