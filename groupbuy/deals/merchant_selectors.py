@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import phonenumbers
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +39,7 @@ from groupbuy.escrow.services import platform_fee_fen
 
 Status = DealOrder.Status
 # Digits with the separators people type, and the stars of a masked number
-# (138****1234) copied from a list.
+# (+86138****1234, as accounts.phones.mask_phone shows it) copied from a list.
 PHONE_QUERY = re.compile(r"^[+\d\s*()-]{4,}$")
 MOST_SALES_DAYS = 92
 
@@ -86,16 +88,11 @@ def _search(orders: QuerySet, query: str) -> QuerySet:
     query = query.strip()
     if not query:
         return orders
-    if PHONE_QUERY.match(query):
-        # "138****1234" → starts with 138 and ends with 1234 (after the +86).
-        parts = [re.sub(r"\D", "", part) for part in query.split("*")]
-        parts = [part for part in parts if part]
-        if len(parts) >= 2:
-            return orders.filter(
-                shopper__phone__contains=parts[0], shopper__phone__endswith=parts[-1]
-            )
-        if parts:
-            return orders.filter(shopper__phone__contains=parts[0])
+    digits = re.sub(r"\D", "", query)
+    if PHONE_QUERY.match(query) and digits:
+        if "*" in query:
+            return orders.filter(_masked_phone(query))
+        return orders.filter(shopper__phone__contains=digits)
     return orders.filter(
         Q(public_id__icontains=query) | Q(shopper__display_name__icontains=query)
     )
@@ -111,6 +108,27 @@ def merchant_deal_to_filter_on(*, user, merchant, deal_id: str) -> Deal:
     if deal is None:
         raise NotFound("not_found", _("There is no such group buy."))
     return deal
+
+
+def _masked_phone(query: str) -> Q:
+    """Find the numbers a masked one stands for: "+86138****1234" (as
+    ``mask_phone`` shows it) starts with +86138 and ends with 1234; without
+    "+" the start is national too ("138****1234": +86138…, in the default
+    region)."""
+    head, _stars, rest = query.partition("*")
+    start = re.sub(r"\D", "", head)
+    end = re.sub(r"\D", "", rest.rpartition("*")[2])
+    found = Q()
+    if start:
+        found &= Q(shopper__phone__startswith=f"+{start}")
+        if not head.lstrip().startswith("+"):
+            country = phonenumbers.country_code_for_region(
+                settings.PHONE_DEFAULT_REGION
+            )
+            found |= Q(shopper__phone__startswith=f"+{country}{start}")
+    if end:
+        found &= Q(shopper__phone__endswith=end)
+    return found
 
 
 def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOrder]:

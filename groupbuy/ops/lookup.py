@@ -1,10 +1,10 @@
 """Operators look up a person, an order, a payment or a shop by its number or a
 phone, and a shop by (part of) its name.
 
-Lists show phone numbers masked (138****1234); the full number is only on a
-detail page, and opening a detail page writes an audit row (who looked at whom,
-when), because looking at someone's personal data is itself something to
-account for.
+Lists show phone numbers masked as ``accounts.phones.mask_phone`` does
+(+86138****1234); the full number is only on a detail page, and opening a
+detail page writes an audit row (who looked at whom, when), because looking at
+someone's personal data is itself something to account for.
 """
 
 from __future__ import annotations

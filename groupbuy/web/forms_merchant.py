@@ -53,7 +53,7 @@ class OrderFilterForm(DateRangeForm):
         max_length=40,
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("e.g. 138****1234")}
+            attrs={"type": "search", "placeholder": _("e.g. +86138****1234")}
         ),
     )
     deal = forms.ChoiceField(label=_("Group buy"), required=False)

@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from groupbuy.accounts.models import User
+from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.merchant_selectors import (
     OrderFilters,
@@ -185,3 +186,25 @@ def test_a_sales_period_at_the_first_day_allowed_does_not_start_before_it():
         first,
         first + timedelta(days=3),
     )
+
+
+def test_a_masked_number_finds_the_numbers_it_masks_only():
+    # given buyers whose numbers both end in 1234 and hold 138, one at its start
+    owner, merchant, tea, _rice = _shop()
+    masked = User.objects.create_user("+8613812341234", "pw-long-enough")
+    other = User.objects.create_user("+8615913801234", "pw-long-enough")
+    wanted = join_and_pay(tea, shopper=masked)
+    join_and_pay(tea, shopper=other)
+
+    def find(query):
+        filters = OrderFilters(query=query)
+        return _ids(merchant_orders(user=owner, merchant=merchant, filters=filters))
+
+    # when the owner searches the number as the list shows it
+    # (accounts.phones.mask_phone), or typed without the country code
+    # then only the number it masks is found: its start, then its last four
+    assert mask_phone(masked.phone) == "+86138****1234"
+    assert find("+86138****1234") == {wanted.public_id}
+    assert find("138****1234") == {wanted.public_id}
+    assert find("+86 138 **** 1234") == {wanted.public_id}
+    assert find("****1234") == _ids(DealOrder.objects.filter(deal=tea))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from groupbuy.accounts.models import MerchantMembership
+from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.models import Branch, StaffInvitation
 from groupbuy.catalog.services.staff import branch_closed_message
@@ -78,6 +79,21 @@ def test_the_order_list_spans_deals_masks_phones_and_filters_by_status():
     assert f'id="merchant-order-{paid.public_id}"' not in filtered
     assert f'id="merchant-order-{unpaid.public_id}"' in filtered
     assert "export.csv?status=pending_payment" in filtered
+
+
+def test_a_buyers_number_copied_from_the_list_finds_their_orders():
+    # given a paid order, its buyer's number shown masked (mask_phone)
+    merchant, owner = _member()
+    paid = join_and_pay(make_deal(merchant=merchant, title="Tea"))
+    join_and_pay(make_deal(merchant=merchant, title="Rice"))
+    shown = mask_phone(paid.shopper.phone)
+    html = owner.get(_url("merchant_orders", merchant)).content.decode()
+    assert shown in html
+    # when the owner searches for it as the list shows it
+    found = owner.get(_url("merchant_orders", merchant), {"q": shown})
+    # then the search offers that form, and finds that buyer's order only
+    assert 'placeholder="e.g. +86138****1234"' in html
+    assert list(found.context["orders"].items) == [paid]
 
 
 def test_the_order_list_pages_through_many_orders():
