@@ -389,6 +389,9 @@ def _settle(payout: Payout, *, paid: bool, detail: str) -> Payout:
         if paid:
             to_account, kind = ledger.system_account(kind=Kind.EXTERNAL), "paid"
             payout.provider_reference = detail[:100]
+            # An earlier attempt's error is no longer what the payout says:
+            # it is paid (``attempts`` still counts the tries).
+            payout.last_error = ""
         else:
             to_account = ledger.merchant_payable_account(merchant=payout.merchant)
             kind = "returned"
@@ -413,6 +416,7 @@ def _settle(payout: Payout, *, paid: bool, detail: str) -> Payout:
                 "failure_reason",
                 "confirmed_at",
                 "next_attempt_at",
+                "last_error",
             ]
         )
         audit_log(

@@ -185,6 +185,24 @@ def test_a_payout_waiting_for_an_answer_says_so_in_words_not_the_error(
     assert "No answer from" not in html and "20000" not in html
 
 
+def test_a_payout_paid_on_a_retry_keeps_no_error_from_before(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a payout whose first transfer got no answer
+    merchant = _merchant_with_payable(50_000)
+    fake_alipay.fail_next.append({"code": "20000", "msg": "Service Unavailable"})
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = _pay(merchant, 10_000)
+    payout.refresh_from_db()
+    assert payout.last_error
+    # when the retry job pays it
+    assert payouts_retry_due(now=timezone.now() + timedelta(hours=1)) == 1
+    # then it is paid with no error left to read, its attempts still counted
+    payout.refresh_from_db()
+    assert (payout.status, payout.last_error, payout.attempts) == ("succeeded", "", 1)
+    assert (payout.next_attempt_at, payout.failure_reason) == (None, "")
+
+
 def test_a_payout_larger_than_the_payable_is_refused(fake_alipay):
     merchant = _merchant_with_payable(5_000)
     with translation.override("en"), pytest.raises(InsufficientFunds) as refused:
