@@ -47,7 +47,11 @@ def _invitations_received(user) -> list[dict]:
             "merchant": invitation.merchant.public_id,
             "merchant_name": invitation.merchant.name,
             "role": invitation.role,
-            "branch": invitation.branch.name if invitation.branch else None,
+            "branch": (
+                {"id": invitation.branch.public_id, "name": invitation.branch.name}
+                if invitation.branch
+                else None
+            ),
             # The masked number it was sent to, as the shop's owners see it.
             "sent_to": invitation.phone_masked,
             "invited_at": invitation.created_at,

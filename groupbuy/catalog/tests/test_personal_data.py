@@ -30,10 +30,14 @@ OLD = "+8613800138051"
 NEW = "+8613900139052"
 
 
-def _invite(phone: str, **overrides) -> StaffInvitation:
-    owner = overrides.pop("owner", None) or make_merchant_member(role=Role.OWNER)
+def _invite(phone: str, owner=None, branch=None) -> StaffInvitation:
+    owner = owner or make_merchant_member(role=Role.OWNER)
     return staff_invite(
-        actor=owner.user, merchant=owner.merchant, phone=phone, role=Role.CASHIER
+        actor=owner.user,
+        merchant=owner.merchant,
+        phone=phone,
+        role=Role.CASHIER,
+        branch=branch,
     )
 
 
@@ -53,7 +57,8 @@ def person():
     StaffInvitation.objects.filter(pk=after.pk).update(
         created_at=moved_at + timedelta(minutes=1)
     )
-    to_account = _invite(NEW)
+    shop = make_merchant_member(role=Role.OWNER)
+    to_account = _invite(NEW, owner=shop, branch=make_branch(merchant=shop.merchant))
     own_shop = make_merchant_member(user=person, role=Role.OWNER)
     sent = _invite(make_phone(), owner=own_shop)
     return SimpleNamespace(
@@ -84,6 +89,11 @@ def test_the_export_holds_the_staff_invitations_to_them_and_from_them(person):
     assert [i["sent_to"] for i in received] == ["+86138****8051", "+86139****9052"]
     assert received[0]["merchant"] == person.before.merchant.public_id
     assert received[0]["role"] == "cashier"
+    branch = person.to_account.branch
+    assert [i["branch"] for i in received] == [
+        None,
+        {"id": branch.public_id, "name": branch.name},
+    ]
     # and the one they sent, without the number it went to
     [sent] = export["catalog"]["staff_invitations_sent"]
     assert sent == {
