@@ -62,6 +62,12 @@ class Redemption(models.Model):
         verbose_name=_("coupon"),
     )
     quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    # The units an online request named, null when it named none ("all that
+    # is left"): the same idempotency key is the same request only with the
+    # same ask (a retry with another quantity is refused, not answered).
+    quantity_asked = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("units asked for")
+    )
     amount_fen = models.PositiveIntegerField(verbose_name=_("amount (fen)"))
     channel = models.CharField(
         max_length=10, choices=Channel.choices, verbose_name=_("channel")

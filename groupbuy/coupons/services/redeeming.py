@@ -136,7 +136,9 @@ def coupon_redeem_online(
         raise branch_closed_refusal(branch)
     nonce = _online_nonce(merchant=merchant, idempotency_key=idempotency_key)
     if idempotency_key is not None:
-        earlier = _earlier_redemption(nonce=nonce, code=code, branch=branch)
+        earlier = _earlier_redemption(
+            nonce=nonce, code=code, branch=branch, quantity=quantity
+        )
         if earlier is not None:
             return earlier
     coupon = coupon_check_code(merchant=merchant, code=code)
@@ -150,13 +152,14 @@ def coupon_redeem_online(
             branch=branch,
             nonce=nonce,
             redeemed_at=timezone.now(),
+            quantity_asked=quantity,
         )
     except (IntegrityError, CouponError):
         # The same key sent at the same moment may have won: then the units
         # are gone (refused here) or its nonce taken (our insert rolled back),
         # and its redemption is the answer.
         earlier = idempotency_key and _earlier_redemption(
-            nonce=nonce, code=code, branch=branch
+            nonce=nonce, code=code, branch=branch, quantity=quantity
         )
         if not earlier:
             raise
@@ -196,9 +199,17 @@ def _online_nonce(*, merchant: Merchant, idempotency_key: str | None) -> str:
     return f"online:{merchant.public_id}:{idempotency_key}"
 
 
-def _earlier_redemption(*, nonce: str, code: str, branch: Branch | None):
+def _earlier_redemption(
+    *, nonce: str, code: str, branch: Branch | None, quantity: int | None
+):
     """Return the redemption made under ``nonce`` (None if there is none yet);
-    refuse a key reused for another coupon or branch."""
+    refuse a key reused for another coupon, branch or quantity.
+
+    The quantity is compared as asked, not as taken: an omitted quantity
+    ("all that is left") is the same request only as another omitted one, as
+    what is left changes with every redemption (a 1-unit redemption sent
+    again without a quantity would otherwise ask for the rest).
+    """
     earlier = (
         Redemption.objects.select_related("coupon", "branch")
         .filter(nonce=nonce)
@@ -217,6 +228,19 @@ def _earlier_redemption(*, nonce: str, code: str, branch: Branch | None):
             % {"serial": earlier.coupon.serial},
             status=409,
         )
+    if earlier.quantity_asked != quantity:
+        raise CouponError(
+            "idempotency_key_reused",
+            ngettext(
+                "This request's key already redeemed %(units)d unit of coupon "
+                "%(serial)s; scan the coupon again to redeem more.",
+                "This request's key already redeemed %(units)d units of coupon "
+                "%(serial)s; scan the coupon again to redeem more.",
+                earlier.quantity,
+            )
+            % {"units": earlier.quantity, "serial": earlier.coupon.serial},
+            status=409,
+        )
     return earlier
 
 
@@ -232,6 +256,7 @@ def redeem_coupon(
     cashier_name: str = "",
     batch=None,
     settlement_round: int = 0,
+    quantity_asked: int | None = None,
 ) -> Redemption:
     """Take ``quantity`` units off a verified coupon, record and settle it."""
     _refuse_unusable(coupon)
@@ -274,6 +299,7 @@ def redeem_coupon(
             batch=batch,
             redeemed_at=redeemed_at,
             settlement_round=settlement_round,
+            quantity_asked=quantity_asked,
         )
         audit_log(
             actor=actor,

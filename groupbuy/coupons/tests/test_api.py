@@ -389,3 +389,44 @@ def test_junk_never_answers_500(client):
     assert (
         client.get(f"{base}/statement?start=nope", headers=headers).status_code == 422
     )
+
+
+def test_the_same_idempotency_key_with_another_quantity_is_refused(client):
+    # given a 3-unit coupon, 1 unit redeemed under a till's key
+    station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    three, two = confirmed_orders(station.merchant, quantities=(3, 2))
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/redeem"
+    request = {
+        "code": coupon_for(three).code,
+        "quantity": 1,
+        "idempotency_key": "9d0f4c1e-5b7d-4c1a-9e2f-0a6b8d4c2e11",
+    }
+    assert post(client, url, request, station.owner).status_code == 200
+    # when the same key comes with 2 units, or with none (all that is left)
+    for other in (
+        {**request, "quantity": 2},
+        {"code": request["code"], "idempotency_key": request["idempotency_key"]},
+    ):
+        refused = post(client, url, other, station.owner)
+        # then it is refused as a key reused for another request, nothing taken
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "idempotency_key_reused"
+        assert refused.json()["message"] == (
+            f"This request's key already redeemed 1 unit of coupon "
+            f"{coupon_for(three).serial}; scan the coupon again to redeem more."
+        )
+    assert coupon_for(three).remaining_quantity == 2
+    assert Redemption.objects.count() == 1
+    # and a key first sent without a quantity matches only a request without one
+    keyed = {"code": coupon_for(two).code, "idempotency_key": "1" * 20}
+    first = post(client, url, keyed, station.owner)
+    assert first.json()["quantity"] == 2
+    assert post(client, url, keyed, station.owner).json() == first.json()
+    explicit = post(client, url, {**keyed, "quantity": 2}, station.owner)
+    assert (explicit.status_code, explicit.json()["code"]) == (
+        409,
+        "idempotency_key_reused",
+    )
+    assert Redemption.objects.count() == 2
