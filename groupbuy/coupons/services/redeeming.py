@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,7 +23,7 @@ from groupbuy.core.times import format_local_time
 from groupbuy.coupons import codec
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.live import publish_coupon_state
-from groupbuy.coupons.models import Coupon, Redemption
+from groupbuy.coupons.models import Coupon, CouponRefund, Redemption, Revocation
 from groupbuy.coupons.services.issuing import code_digest
 from groupbuy.coupons.services.keys import (
     platform_id,
@@ -75,6 +76,9 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     try:
         _verify(coupon, merchant, now)
     except codec.CodeError as error:
+        if error.code == codec.CodeError.EXPIRED:
+            # The code carries the date: say which day it was.
+            raise CouponError("expired", expired_message(coupon), status=422) from error
         if error.code != codec.CodeError.UNKNOWN_KEY:
             raise code_error(error) from error
         # A key made a moment ago in another process: read the keys again once.
@@ -365,17 +369,65 @@ def _lock_open_branch(branch: Branch) -> None:
 
 def _refuse_unusable(coupon: Coupon) -> None:
     if coupon.status == Coupon.Status.REVOKED:
-        raise CouponError(
-            "revoked",
-            _("This coupon was cancelled (its order was refunded or cancelled)."),
-            status=409,
-        )
+        raise CouponError("revoked", revoked_message(coupon), status=409)
     if coupon.status == Coupon.Status.EXPIRED:
-        raise CouponError("expired", _("This coupon has expired."), status=409)
+        raise CouponError("expired", expired_message(coupon), status=409)
     if coupon.status == Coupon.Status.REDEEMED:
         raise CouponError(
             "already_redeemed", already_redeemed_message(coupon), status=409
         )
+
+
+def unusable_message(coupon: Coupon) -> str | None:
+    """Say why ``coupon`` cannot be used now, as the till would (None if it can)."""
+    status = coupon.shown_status
+    if status == Coupon.Status.REVOKED:
+        return revoked_message(coupon)
+    if status == Coupon.Status.EXPIRED:
+        return expired_message(coupon)
+    if status == Coupon.Status.REDEEMED:
+        return already_redeemed_message(coupon)
+    return None
+
+
+def _local_day(moment: datetime) -> str:
+    """``moment``'s day in the site's time zone, in the reader's language."""
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def expired_message(coupon: Coupon) -> str:
+    return _("This coupon expired on %(date)s.") % {
+        "date": _local_day(coupon.expires_at)
+    }
+
+
+def revoked_message(coupon: Coupon) -> str:
+    """Say what made ``coupon`` unusable and when: refunded (by its shopper or
+    the shop), cancelled with its order, or revoked (by an operator)."""
+    refund = CouponRefund.objects.filter(coupon=coupon).first()
+    if refund is not None:
+        return _("This coupon was refunded on %(date)s; it cannot be used.") % {
+            "date": _local_day(refund.refunded_at)
+        }
+    date = _local_day(coupon.revoked_at or timezone.now())
+    reason = (
+        Revocation.objects.filter(coupon=coupon)
+        .values_list("reason", flat=True)
+        .first()
+    )
+    if reason == "order_refunded":
+        message = _(
+            "This coupon was cancelled on %(date)s, as its order was refunded; "
+            "it cannot be used."
+        )
+    elif reason == "order_cancelled":
+        message = _(
+            "This coupon was cancelled on %(date)s, as its order was cancelled; "
+            "it cannot be used."
+        )
+    else:
+        message = _("This coupon was revoked on %(date)s; it cannot be used.")
+    return message % {"date": date}
 
 
 def already_redeemed_message(coupon: Coupon) -> str:
