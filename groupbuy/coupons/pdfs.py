@@ -23,6 +23,7 @@ from fpdf import FPDF
 from groupbuy.core.money import format_fen
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import symbols
+from groupbuy.coupons.services.redeeming import unusable_message
 from groupbuy.coupons.statements import paid_at_close
 
 FONT_CANDIDATES = (
@@ -126,10 +127,13 @@ def coupon_pdf(coupon, *, branches) -> bytes:
             pdf,
             _("Valid until %(time)s") % {"time": format_local_time(coupon.expires_at)},
         )
-        if coupon.code:
-            image = io.BytesIO(symbols.png(coupon.code, scale=8))
+        code = coupon.code_to_show
+        if code:
+            image = io.BytesIO(symbols.png(code, scale=8))
             pdf.image(image, w=90, x=(pdf.w - 90) / 2)
             _small(pdf, _("Show this code at the till."))
+        elif refusal := unusable_message(coupon):
+            _line(pdf, refusal)
         if branches:
             _line(pdf, _("Where to redeem"))
         for branch in branches:

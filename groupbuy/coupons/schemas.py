@@ -21,7 +21,11 @@ class CouponOut(Schema):
     status: str
     quantity: int
     redeemed_quantity: int
-    code: str
+    code: str | None = Field(
+        description="The code to show at the till; null once the coupon cannot "
+        "be redeemed (used up, revoked or refunded, expired) and before the shop "
+        "has set up its till."
+    )
     merchant_id: str
     merchant_name: str
     product_name: str
@@ -98,7 +102,7 @@ def coupon_out(coupon: Coupon) -> dict:
         "status": coupon.shown_status.value,
         "quantity": coupon.quantity,
         "redeemed_quantity": coupon.redeemed_quantity,
-        "code": coupon.code,
+        "code": coupon.code_to_show,
         "merchant_id": coupon.merchant.public_id,
         "merchant_name": coupon.merchant.name,
         "product_name": deal.product.name_zh,

@@ -71,7 +71,8 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
     symbol = request.GET.get("symbol", "qr")
     if symbol not in symbols.FORMATS:
         symbol = "qr"
-    drawing = symbols.svg(coupon.code, symbol=symbol) if coupon.code else ""
+    code = coupon.code_to_show
+    drawing = symbols.svg(code, symbol=symbol) if code else ""
     branches = merchant_branches(merchant=coupon.merchant)
     now = timezone.now()
     status = coupon.status_at(now)
@@ -121,14 +122,13 @@ def coupon_refund(request: HttpRequest, coupon_id: str) -> HttpResponse:
 @_domain_errors
 def coupon_png(request: HttpRequest, coupon_id: str) -> HttpResponse:
     coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
-    if not coupon.code:
-        raise Http404(_("This coupon has no code yet."))
+    code = coupon.code_to_show
+    if not code:
+        raise Http404(_("This coupon has no code to show."))
     symbol = request.GET.get("symbol", "qr")
     if symbol not in symbols.FORMATS:
         symbol = "qr"
-    response = HttpResponse(
-        symbols.png(coupon.code, symbol=symbol), content_type="image/png"
-    )
+    response = HttpResponse(symbols.png(code, symbol=symbol), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
 

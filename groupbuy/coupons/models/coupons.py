@@ -108,6 +108,16 @@ class Coupon(models.Model):
         """The status as of now, what the pages and the API show (``status_at``)."""
         return self.status_at(timezone.now())
 
+    @property
+    def code_to_show(self) -> str | None:
+        """The code to give the shopper, None once no till would take it (used
+        up, revoked or refunded, expired) or before it is sealed: a dead
+        coupon's code drawn on a page, a PNG or a printout invites a useless
+        trip to the till, and a refunded one shown there looks like fraud."""
+        if self.shown_status != self.Status.VALID:
+            return None
+        return self.code or None
+
 
 class EarlierCode(models.Model):
     """A code a coupon had before it was sealed again to the merchant's new key.

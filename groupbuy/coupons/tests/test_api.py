@@ -430,3 +430,52 @@ def test_the_same_idempotency_key_with_another_quantity_is_refused(client):
         "idempotency_key_reused",
     )
     assert Redemption.objects.count() == 2
+
+
+def test_a_coupon_that_cannot_be_redeemed_gives_no_code(client):
+    # given coupons in every state a shopper can hold them in
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groupbuy.coupons.models import Coupon
+    from groupbuy.coupons.services import (
+        coupon_redeem_online,
+        coupon_refund_unused,
+        coupon_revoke,
+    )
+
+    station = make_station()
+    orders = confirmed_orders(station.merchant, quantities=(1, 1, 1, 1, 1, 1))
+    valid, redeemed, revoked, refunded, expired, past_expiry = (
+        coupon_for(order) for order in orders
+    )
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=redeemed.code
+    )
+    coupon_revoke(actor=None, coupon=revoked, reason="order_refunded")
+    coupon_refund_unused(actor=refunded.shopper, coupon=refunded)
+    Coupon.objects.filter(pk=expired.pk).update(status=Coupon.Status.EXPIRED)
+    # valid in the database, but past its expiry: the till refuses it already
+    Coupon.objects.filter(pk=past_expiry.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    # when the shopper reads each one, and their list
+    codes, listed = {}, {}
+    for coupon in (valid, redeemed, revoked, refunded, expired, past_expiry):
+        headers = auth(coupon.shopper)
+        response = client.get(f"/api/coupons/{coupon.public_id}", headers=headers)
+        assert response.status_code == 200
+        codes[coupon.serial] = response.json()["code"]
+        (item,) = client.get("/api/coupons/mine", headers=headers).json()["items"]
+        listed[item["serial"]] = item["code"]
+    # then only the valid coupon has its code
+    assert codes == {
+        valid.serial: valid.code,
+        redeemed.serial: None,
+        revoked.serial: None,
+        refunded.serial: None,
+        expired.serial: None,
+        past_expiry.serial: None,
+    }
+    assert listed == codes

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import pdfs, symbols
@@ -438,3 +438,33 @@ def test_a_coupon_past_its_expiry_shows_expired_before_the_sweep_marks_it(client
     assert "Show it at the till by" not in order_page
     answer = client.get(f"/api/coupons/{coupon.public_id}").json()
     assert answer["status"] == "expired"
+
+
+def test_a_coupon_that_cannot_be_redeemed_draws_no_code(client, monkeypatch):
+    # given a coupon its shopper refunded
+    from groupbuy.coupons.services import coupon_refund_unused
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    coupon = coupon_for(order)
+    coupon_refund_unused(actor=order.shopper, coupon=coupon)
+    order.shopper.preferred_language = "en"
+    order.shopper.save(update_fields=["preferred_language"])
+    client.force_login(order.shopper)
+    drawn = []
+    monkeypatch.setattr(symbols, "png", lambda code, **kw: drawn.append(code))
+    lines = _pdf_lines(monkeypatch)
+    # when the shopper opens its page, its PNG and its printable PDF
+    page = client.get(f"/coupons/{coupon.public_id}/")
+    png = client.get(f"/coupons/{coupon.public_id}/code.png")
+    pdf = client.get(f"/coupons/{coupon.public_id}/coupon.pdf")
+    # then none of them gives the code, and the PDF says it cannot be used
+    assert page.status_code == 200 and b'id="coupon-qr"' not in page.content
+    assert coupon.code.encode() not in page.content
+    assert png.status_code == 404
+    assert pdf.content.startswith(b"%PDF")
+    assert drawn == []
+    refunded_on = formats.date_format(
+        timezone.localtime(coupon.refund.refunded_at), "DATE_FORMAT"
+    )
+    assert f"This coupon was refunded on {refunded_on}; it cannot be used." in lines
