@@ -24,6 +24,7 @@ from groupbuy.coupons.schemas import (
     CouponBranchOut,
     CouponDetailOut,
     CouponPageOut,
+    KeyGenerateIn,
     KeyOut,
     KeyRegisterIn,
     MerchantRefundIn,
@@ -162,7 +163,9 @@ def register_key(request, merchant_id: str, payload: KeyRegisterIn):
     """Register a station's public keys (the private halves stay on the station).
 
     This replaces the shop's current key, as generating a key file does: every
-    other station refuses coupons from its next sync until set up again.
+    other station refuses coupons from its next sync until set up again. A
+    shop that has a key must send ``replace_current: true`` (else 409
+    ``key_exists``); a key once replaced is refused (409 ``key_replaced``).
     """
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
@@ -173,6 +176,7 @@ def register_key(request, merchant_id: str, payload: KeyRegisterIn):
         public_key=base64.b64decode(payload.public_key),
         signing_public_key=base64.b64decode(payload.signing_public_key),
         device_name=payload.device_name,
+        replace_current=payload.replace_current,
     )
     return Status(
         201,
@@ -185,19 +189,22 @@ def register_key(request, merchant_id: str, payload: KeyRegisterIn):
 
 
 @router.post("/merchants/{merchant_id}/keys/generate")
-def generate_key(request, merchant_id: str):
+def generate_key(request, merchant_id: str, payload: KeyGenerateIn | None = None):
     """Generate keys on the platform; answer the key file, once. Keep it safe.
 
     This replaces the shop's current key: every station set up with it refuses
     coupons from its next sync until it is set up again with this key file
     (`groupbuy station init --force --key-file FILE`). Codes shoppers already
-    hold keep redeeming online; new coupons are sealed to the new key.
+    hold keep redeeming online; new coupons are sealed to the new key. A shop
+    that has a key must send ``replace_current: true`` (else 409 ``key_exists``).
     """
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
     _key, key_file = services.merchant_key_generate(
-        actor=request.auth, merchant=merchant
+        actor=request.auth,
+        merchant=merchant,
+        replace_current=bool(payload and payload.replace_current),
     )
     response = HttpResponse(key_file, content_type="application/json")
     response["Content-Disposition"] = (

@@ -174,12 +174,26 @@ class KeyRegisterIn(Schema):
     public_key: str = Field(description="X25519 public key, Base64")
     signing_public_key: str = Field(description="Ed25519 public key, Base64")
     device_name: str = Field(default="", max_length=80)
+    replace_current: bool = Field(
+        default=False,
+        description="Replace the shop's current key (every station set up with "
+        "it stops until set up again); without it a shop that has a key is "
+        "answered 409 key_exists.",
+    )
 
     @field_validator("public_key", "signing_public_key")
     @classmethod
     def _is_key(cls, value: str) -> str:
         _key_bytes(value)
         return value
+
+
+class KeyGenerateIn(Schema):
+    replace_current: bool = Field(
+        default=False,
+        description="Replace the shop's current key; without it a shop that has "
+        "a key is answered 409 key_exists.",
+    )
 
 
 class KeyOut(Schema):

@@ -499,7 +499,7 @@ def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
             status=400,
         )
     _key, key_file = services.merchant_key_generate(
-        actor=request.user, merchant=merchant
+        actor=request.user, merchant=merchant, replace_current=True
     )
     response = HttpResponse(key_file, content_type="application/json")
     response["Content-Disposition"] = (

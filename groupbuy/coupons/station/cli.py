@@ -2,7 +2,10 @@
 
 groupbuy station init --merchant MER --server URL --token TOKEN [--key-file F]
     [--branch BR] [--device NAME]   make (or import) the keys; register when online
-groupbuy station register             register the public keys (if init was offline)
+groupbuy station register [--replace-current]
+                                      register the public keys (if init was
+                                      offline); replacing the shop's key needs
+                                      --replace-current
 groupbuy station sync                 pull platform keys and new revocations
 groupbuy station redeem [CODE] [--stdin] [--photo P] [--quantity K]
                                       redeem with no network (K units, default all)
@@ -38,6 +41,16 @@ class Offline(Exception):
     """The platform could not be reached (or refused); the message says why."""
 
 
+class Refused(Offline):
+    """The platform answered with an error: its status and its JSON body."""
+
+    def __init__(self, status: int, body: dict) -> None:
+        self.status = status
+        self.code = body.get("code", "") if isinstance(body, dict) else ""
+        message = body.get("message", "") if isinstance(body, dict) else str(body)
+        super().__init__(f"platform refused ({status}): {message}")
+
+
 def _client(ledger: Ledger):
     import httpx
 
@@ -59,10 +72,10 @@ def _call(ledger: Ledger, method: str, path: str, **kwargs) -> dict:
         raise Offline(f"platform unreachable: {error}") from error
     if response.status_code >= 400:
         try:
-            message = response.json().get("message", response.text)
+            body = response.json()
         except ValueError:
-            message = response.text
-        raise Offline(f"platform refused ({response.status_code}): {message}")
+            body = {"message": response.text}
+        raise Refused(response.status_code, body)
     return response.json()
 
 
@@ -93,6 +106,20 @@ def cmd_init(ledger: Ledger, args) -> int:
     return 0
 
 
+KEY_EXISTS = (
+    "the shop already has a coupon key, so this station's key was not registered. "
+    "To check coupons here, set it up with the shop's current key file "
+    "(`groupbuy station init --force --key-file FILE`). Or replace the shop's "
+    "key with this station's (`groupbuy station register --replace-current`): "
+    "every other station then refuses coupons until it is set up again."
+)
+KEY_WAS_REPLACED = (
+    "Set this station up with new keys (`groupbuy station init --force`, then "
+    "`groupbuy station register --replace-current`) or with the shop's current "
+    "key file (`groupbuy station init --force --key-file FILE`)."
+)
+
+
 def cmd_register(ledger: Ledger, args) -> int:
     sealing, signing = core.public_keys(ledger)
     try:
@@ -104,8 +131,17 @@ def cmd_register(ledger: Ledger, args) -> int:
                 "public_key": sealing,
                 "signing_public_key": signing,
                 "device_name": ledger.get("device"),
+                "replace_current": bool(getattr(args, "replace_current", False)),
             },
         )
+    except Refused as error:
+        if error.code == "key_exists":
+            print(KEY_EXISTS)
+        elif error.code == "key_replaced":
+            print(f"not registered: {error}\n{KEY_WAS_REPLACED}")
+        else:
+            print(f"not registered: {error}")
+        return 1
     except Offline as error:
         print(f"not registered yet ({error}); run `groupbuy station register`")
         return 1
@@ -140,9 +176,11 @@ def cmd_sync(ledger: Ledger, args) -> int:
 KEY_REPLACED = (
     "the shop's coupon key was replaced: this station's key opens no new coupon, "
     "so it refuses every code. Set it up with the current key file "
-    "(`groupbuy station init --force --key-file FILE`), or register this "
-    "station's own key again (`groupbuy station register`: that replaces the "
-    "shop's key once more, and every other station's)."
+    "(`groupbuy station init --force --key-file FILE`), or give it new keys "
+    "(`groupbuy station init --force`, then `groupbuy station register "
+    "--replace-current`: that replaces the shop's key once more, and every other "
+    "station's). Its old key cannot be registered again: a replaced key may "
+    "have leaked."
 )
 
 
@@ -278,7 +316,14 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--device", default="station")
     init.add_argument("--force", action="store_true")
     init.add_argument("--language", choices=texts.LANGUAGES, default=texts.LANGUAGES[0])
-    for name in ("register", "sync", "status"):
+    replace_help = (
+        "replace the shop's current coupon key with this station's (every other "
+        "station refuses coupons until set up again)"
+    )
+    init.add_argument("--replace-current", action="store_true", help=replace_help)
+    register = commands.add_parser("register")
+    register.add_argument("--replace-current", action="store_true", help=replace_help)
+    for name in ("sync", "status"):
         commands.add_parser(name)
     redeem = commands.add_parser("redeem")
     redeem.add_argument("code", nargs="?")

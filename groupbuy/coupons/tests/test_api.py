@@ -164,6 +164,7 @@ def test_owners_register_station_keys_and_cashiers_cannot(client):
             bytes(SigningKey.generate().verify_key)
         ).decode(),
     }
+    keys["replace_current"] = True
     assert post(client, url, keys, cashier).status_code == 403
     response = post(client, url, keys, station.owner)
     assert response.status_code == 201

@@ -43,7 +43,13 @@ def test_a_code_shoppers_held_before_the_key_was_replaced_still_redeems(client):
     screenshot = coupon_for(order).code
     headers = _api(client, station.owner)
     base = f"/api/coupons/merchants/{station.merchant.public_id}"
-    assert client.post(f"{base}/keys/generate", headers=headers).status_code == 200
+    replaced = client.post(
+        f"{base}/keys/generate",
+        {"replace_current": True},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert replaced.status_code == 200
     current = coupon_for(order).code
     assert current != screenshot
     # when the till redeems the screenshot's code, one unit
@@ -72,7 +78,9 @@ def test_an_earlier_code_sent_again_with_its_key_answers_the_same_redemption():
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(2,))
     screenshot = coupon_for(order).code
-    merchant_key_generate(actor=station.owner, merchant=station.merchant)
+    merchant_key_generate(
+        actor=station.owner, merchant=station.merchant, replace_current=True
+    )
     redeem = dict(
         actor=station.owner,
         merchant=station.merchant,
@@ -89,7 +97,9 @@ def test_another_shops_code_is_still_refused_after_a_key_change():
     station, other = make_station(), make_station(name="Other shop")
     (order,) = confirmed_orders(other.merchant, quantities=(1,))
     code = coupon_for(order).code
-    merchant_key_generate(actor=other.owner, merchant=other.merchant)
+    merchant_key_generate(
+        actor=other.owner, merchant=other.merchant, replace_current=True
+    )
     with pytest.raises(CouponError) as refused:
         coupon_redeem_online(actor=station.owner, merchant=station.merchant, code=code)
     assert refused.value.code == "wrong_merchant"
@@ -128,7 +138,7 @@ def test_a_station_whose_key_was_replaced_says_so_and_refuses(client, tmp_path, 
     assert core.redeem(ledger, coupon_for(first).code).accepted
     # when the owner generates a key file and the station syncs
     key, key_file = merchant_key_generate(
-        actor=station.owner, merchant=station.merchant
+        actor=station.owner, merchant=station.merchant, replace_current=True
     )
     _sync(client, ledger, station.owner)
     outcome = core.redeem(ledger, coupon_for(second).code)
@@ -158,7 +168,9 @@ def test_a_station_set_up_before_it_kept_its_key_id_tells_by_the_public_key(
     ledger.set(merchant_key_id="")
     _sync(client, ledger, station.owner)
     assert not core.key_replaced(ledger)
-    merchant_key_generate(actor=station.owner, merchant=station.merchant)
+    merchant_key_generate(
+        actor=station.owner, merchant=station.merchant, replace_current=True
+    )
     _sync(client, ledger, station.owner)
     assert core.redeem(ledger, coupon_for(order).code).code == "key_replaced"
 
@@ -168,7 +180,9 @@ def test_the_sync_command_says_plainly_that_the_key_was_replaced(
 ):
     station = make_station()
     ledger = _station(tmp_path, station)
-    merchant_key_generate(actor=station.owner, merchant=station.merchant)
+    merchant_key_generate(
+        actor=station.owner, merchant=station.merchant, replace_current=True
+    )
     headers = _api(client, station.owner)
     monkeypatch.setattr(
         cli,
