@@ -135,6 +135,10 @@ class RedemptionConflict(models.Model):
         REVOKED = "revoked", _("Coupon cancelled")
         PAID_OUT = "paid_out", _("Later redemption already paid out")
         BRANCH_CLOSED = "branch_closed", _("Redeemed after its branch closed")
+        KEY_REPLACED = (
+            "key_replaced",
+            _("Redeemed after its station's key was replaced"),
+        )
 
     # Claims that lost only for lack of units: they are weighed again (by
     # time) whenever another claim on the coupon arrives.

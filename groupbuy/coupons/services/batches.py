@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,11 +20,21 @@ from groupbuy.coupons.models import (
     RedemptionBatch,
     RedemptionConflict,
 )
-from groupbuy.coupons.services.offline_claims import Claim, claim_place
+from groupbuy.coupons.services.offline_claims import (
+    Claim,
+    claim_place,
+    record_conflict,
+)
 from groupbuy.coupons.services.redeeming import platform_key_map
 
 MAX_REDEMPTIONS_PER_BATCH = 5000
 MAX_UNITS = 10_000
+# A batch signed with a key the shop has replaced counts the redemptions the
+# station signed before the replacement, and this long after it: a station's
+# clock may run a little fast. Later ones are key_replaced conflicts.
+KEY_REPLACED_GRACE = timedelta(minutes=5)
+
+
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 
@@ -57,7 +67,11 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
     this file had been imported before (it is that import, unchanged).
     """
     require_merchant_staff(actor, merchant)
-    keys = {bytes(k.signing_public_key): k for k in merchant.coupon_keys.all()}
+    # The active key wins where a key was registered twice (before 2026-12-06).
+    keys = {
+        bytes(k.signing_public_key): k
+        for k in merchant.coupon_keys.order_by("is_active", "created_at", "id")
+    }
     try:
         body, digest, signer = batchfile.read(data, list(keys))
     except batchfile.BatchError as error:
@@ -95,9 +109,10 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
         if not created:
             return batch
         _lock_coupons(merchant, redemptions)
+        signed_until = _key_signs_until(keys[signer])
         touched = set()
         for entry in redemptions:
-            touched |= _import_one(actor, merchant, batch, entry)
+            touched |= _import_one(actor, merchant, batch, entry, signed_until)
         batch.save(update_fields=["accepted", "conflicts", "rejected"])
         _publish_coupons(touched)
         audit_log(
@@ -139,7 +154,16 @@ def _publish_coupons(coupon_ids: set[int]) -> None:
         publish_coupon_state(coupon)
 
 
-def _import_one(actor, merchant, batch, entry) -> set[int]:
+def _key_signs_until(key: MerchantKey) -> datetime | None:
+    """Return until when redemptions signed with ``key`` count (None: always,
+    the shop's current key). A replaced key may have leaked, so what it signed
+    counts only up to its replacement, and ``KEY_REPLACED_GRACE`` after."""
+    if key.is_active or key.retired_at is None:
+        return None
+    return key.retired_at + KEY_REPLACED_GRACE
+
+
+def _import_one(actor, merchant, batch, entry, signed_until=None) -> set[int]:
     """Import one of the batch's redemptions; return the coupon it placed a
     claim on (none for one skipped or rejected)."""
     try:
@@ -169,6 +193,12 @@ def _import_one(actor, merchant, batch, entry) -> set[int]:
         branch_name=branch.name if branch else str(entry.get("branch", ""))[:120],
         cashier_name=str(entry.get("cashier", ""))[:80],
     )
+    if signed_until is not None and redeemed_at > signed_until:
+        # Not counted, its units left on the coupon: for people to settle.
+        record_conflict(
+            actor, coupon, batch, claim, reason=RedemptionConflict.Reason.KEY_REPLACED
+        )
+        return set()
     if claim_place(actor=actor, coupon=coupon, batch=batch, new=claim):
         batch.accepted += 1
     return {coupon.pk}

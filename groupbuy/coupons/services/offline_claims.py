@@ -105,10 +105,10 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
     with transaction.atomic():
         coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
         if coupon.status in (Coupon.Status.REVOKED, Coupon.Status.EXPIRED):
-            _record_conflict(actor, coupon, batch, new, reason=coupon.status)
+            record_conflict(actor, coupon, batch, new, reason=coupon.status)
             return False
         if made_after_its_branch_closed(new):
-            _record_conflict(
+            record_conflict(
                 actor,
                 coupon,
                 batch,
@@ -125,14 +125,14 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
             reason = error.code[:20]
             if isinstance(error, InsufficientFunds):
                 reason = Reason.PAID_OUT
-            _record_conflict(actor, coupon, batch, new, reason=reason)
+            record_conflict(actor, coupon, batch, new, reason=reason)
             return False
         if not counted:
             coupon.refresh_from_db()
             reason = Reason.NOT_ENOUGH_LEFT
             if coupon.remaining_quantity == 0:
                 reason = Reason.ALREADY_REDEEMED
-            _record_conflict(actor, coupon, batch, new, reason=reason)
+            record_conflict(actor, coupon, batch, new, reason=reason)
     return counted
 
 
@@ -306,7 +306,7 @@ def _reinstate(actor, coupon, conflict: RedemptionConflict, current) -> None:
     )
 
 
-def _record_conflict(
+def record_conflict(
     actor, coupon, batch, claim: Claim, *, reason: str, holds_units: bool = False
 ) -> None:
     RedemptionConflict.objects.create(
