@@ -197,6 +197,7 @@ def statement_pdf(statement) -> bytes:
             _small(
                 pdf,
                 f"{format_local_time(c.redeemed_at)}  {c.coupon.serial}  ×{c.quantity}"
-                f"  {c.get_reason_display()}",
+                f"  {c.get_reason_display()}"
+                + (f"  {c.superseded_note}" if c.superseded_at else ""),
             )
     return bytes(pdf.output())

@@ -16,7 +16,8 @@ they were made: taken back from the merchant's payable (deducted, as a taken
 back expiry) or refunded from merchant-pending (listed, not counted: that money
 had not reached the merchant). A redemption superseded by an earlier
 offline one is listed among the conflicts (reason ``superseded``): its
-settlement was reversed, so it is in no total.
+settlement was reversed (none, on a deal that paid the shop when it closed), so
+it is in no total.
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
     )
     conflicts = RedemptionConflict.objects.filter(
         merchant=merchant, redeemed_at__gte=since, redeemed_at__lt=until
-    ).select_related("coupon", "batch")
+    ).select_related("coupon__order__deal", "batch")
     expiries = (
         CouponExpiry.objects.filter(
             coupon__merchant=merchant, settled_at__gte=since, settled_at__lt=until
@@ -360,17 +361,24 @@ def _csv_redemption(redemption: Redemption) -> list:
 
 
 def _csv_conflict(conflict: RedemptionConflict) -> list:
+    note = conflict.reason_and_device
+    if conflict.superseded_note:
+        # Translated, so that each language joins them with its own semicolon.
+        note = _("%(reason)s; %(note)s") % {
+            "reason": note,
+            "note": conflict.superseded_note,
+        }
     return [
         _("Conflict"),
         _local_time(conflict.redeemed_at),
         conflict.coupon.serial,
-        "",
+        spreadsheet_cell(conflict.coupon.order.deal.title),
         conflict.quantity,
         format_fen_for_spreadsheet(0),
         format_fen_for_spreadsheet(0),
         Redemption.Channel.OFFLINE.label,
         spreadsheet_cell(conflict.branch_name),
-        spreadsheet_cell(conflict.reason_and_device),
+        spreadsheet_cell(note),
     ]
 
 
@@ -410,8 +418,13 @@ def _csv_adjustment(label: str, adjustment, when, *, amount: int, fee: int) -> l
         format_fen_for_spreadsheet(fee),
         "",
         "",
+        # Translated, so that Chinese joins them with a full-width colon.
         spreadsheet_cell(
-            f"{adjustment.get_outcome_display()}: {format_fen(adjustment.amount_fen)}"
+            _("%(outcome)s: %(amount)s")
+            % {
+                "outcome": adjustment.get_outcome_display(),
+                "amount": format_fen(adjustment.amount_fen),
+            }
         ),
     ]
 

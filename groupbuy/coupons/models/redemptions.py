@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
+from groupbuy.core.times import format_local_time
 from groupbuy.coupons.models.coupons import Coupon
 from groupbuy.coupons.models.keys import MerchantKey
 
@@ -215,6 +216,22 @@ class RedemptionConflict(models.Model):
             "reason": self.get_reason_display(),
             "device": self.device,
         }
+
+    @property
+    def superseded_note(self) -> str:
+        """What became of a superseded claim's money, "" for other conflicts:
+        its settlement was reversed, or, on a deal that paid the shop when it
+        closed, there was none to reverse (the close paid for every unit)."""
+        if self.superseded_at is None:
+            return ""
+        when = format_local_time(self.superseded_at)
+        deal = self.coupon.order.deal
+        if deal.settlement_mode != deal.SettlementMode.ON_REDEMPTION:
+            return gettext(
+                "superseded %(when)s; no settlement to reverse (the deal paid "
+                "the shop when it closed)"
+            ) % {"when": when}
+        return gettext("settlement reversed %(when)s") % {"when": when}
 
 
 class Revocation(models.Model):

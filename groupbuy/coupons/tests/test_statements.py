@@ -526,3 +526,106 @@ def test_a_lone_day_asks_for_the_statement_of_its_month(client):
                 api, {k: v for k, v in asked.items() if v}, headers=headers
             ).json()
             assert (body["start"], body["end"]) == (start, end), asked
+
+
+def _redeemed_by_two_stations(station, coupon) -> None:
+    """till-b's later redemption arrives first, then till-a's earlier one
+    supersedes it."""
+    from groupbuy.coupons import batchfile
+    from groupbuy.coupons.services import batch_import
+
+    for device, seconds in (("till-b", 60), ("till-a", 10)):
+        entry = {
+            "nonce": f"{device}-{coupon.serial}",
+            "serial": coupon.serial,
+            "code": coupon.code,
+            "quantity": 1,
+            "redeemed_at": int(coupon.issued_at.timestamp()) + seconds,
+            "branch": "",
+            "cashier": "",
+        }
+        body = {
+            "merchant_id": station.merchant.public_id,
+            "device": device,
+            "exported_at": 0,
+            "redemptions": [entry],
+        }
+        batch_import(
+            actor=station.owner,
+            merchant=station.merchant,
+            data=batchfile.write(body, bytes(station.signing)),
+        )
+
+
+def test_a_superseded_redemption_of_a_deal_paid_at_close_reverses_no_settlement(
+    client, monkeypatch
+):
+    # given a coupon of a deal paid at close and one of a deal settled on
+    # redemption, each redeemed by two stations, the later upload superseded
+    from groupbuy.coupons import pdfs
+
+    station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    (at_close,) = confirmed_orders(
+        station.merchant, quantities=(1,), settlement_mode="on_close"
+    )
+    (on_redemption,) = confirmed_orders(station.merchant, quantities=(1,))
+    for order in (at_close, on_redemption):
+        _redeemed_by_two_stations(station, coupon_for(order))
+    # when the owner reads the statement: page, CSV and PDF
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    page = client.get(url).content.decode()
+    rows = list(
+        csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode()))
+    )
+    lines = []
+    monkeypatch.setattr(pdfs, "_small", lambda pdf, text: lines.append(text))
+    assert client.get(url + "?format=pdf").status_code == 200
+    # then the deal paid at close says no settlement was reversed, the other
+    # that its settlement was reversed, and the CSV names each conflict's deal
+    superseded = {
+        c.coupon.order_id: c
+        for c in RedemptionConflict.objects.select_related("coupon")
+    }
+    when = {
+        order.pk: timezone.localtime(superseded[order.pk].superseded_at)
+        for order in (at_close, on_redemption)
+    }
+    at_close_note = (
+        f"superseded {when[at_close.pk]:%Y-%m-%d %H:%M}; no settlement to "
+        "reverse (the deal paid the shop when it closed)"
+    )
+    reversed_note = f"settlement reversed {when[on_redemption.pk]:%Y-%m-%d %H:%M}"
+    assert at_close_note in page and reversed_note in page
+    assert page.count("settlement reversed") == 1
+    conflicts = {row[2]: row for row in rows if row[0] == "Conflict"}
+    for order, note in ((at_close, at_close_note), (on_redemption, reversed_note)):
+        row = conflicts[coupon_for(order).serial]
+        assert row[3] == order.deal.title
+        assert row[9] == (
+            f"Superseded by an earlier redemption, at station “till-b”; {note}"
+        )
+        assert any(line.endswith(note) for line in lines)
+
+
+def test_the_csvs_outcome_and_amount_are_joined_as_the_language_writes_them(
+    client, monkeypatch
+):
+    # given a coupon refunded unused, and a translation using full-width colons
+    from groupbuy.coupons import statements
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon_refund_unused(actor=order.shopper, coupon=coupon_for(order))
+    full_width = {"%(outcome)s: %(amount)s": "%(outcome)s：%(amount)s"}
+    monkeypatch.setattr(statements, "_", lambda text: full_width.get(text, text))
+    # when the statement is written as CSV
+    start, end = month_bounds(timezone.localdate())
+    result = statements.statement_for(merchant=station.merchant, start=start, end=end)
+    with translation.override("en"):
+        rows = list(csv.reader(io.StringIO(statements.statement_csv(result))))
+    # then the refund's note is joined by the translation's colon
+    (refund,) = [row for row in rows if row[0] == "Refunded unused"]
+    assert refund[9] == f"Refunded to the shopper：{format_fen(9_900)}"
