@@ -468,3 +468,15 @@ def test_a_coupon_that_cannot_be_redeemed_draws_no_code(client, monkeypatch):
         timezone.localtime(coupon.refund.refunded_at), "DATE_FORMAT"
     )
     assert f"This coupon was refunded on {refunded_on}; it cannot be used." in lines
+
+
+def test_only_its_shopper_gets_a_coupons_png_and_pdf(client):
+    station, other = make_station(), make_station(name="Other shop")
+    mine, theirs = confirmed_orders(station.merchant, quantities=(1, 1))
+    coupon = coupon_for(mine)
+    for user in (theirs.shopper, station.owner, other.owner):
+        client.force_login(user)
+        for path in ("code.png", "coupon.pdf"):
+            assert client.get(f"/coupons/{coupon.public_id}/{path}").status_code == 404
+    client.force_login(mine.shopper)
+    assert client.get(f"/coupons/{coupon.public_id}/code.png").status_code == 200
