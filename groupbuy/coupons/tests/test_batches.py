@@ -212,3 +212,22 @@ def test_the_api_lists_a_superseded_redemption_with_when(client):
     ).json()["items"]
     assert (listed["reason"], listed["device"]) == ("superseded", "till-b")
     assert listed["superseded_at"] is not None
+
+
+def test_the_batch_list_counts_redemptions_as_such_in_chinese():
+    # given the console's line for an uploaded batch, read in Chinese: it counts
+    # redemptions (one may be of 4 units), not units
+    from django.template import Context, Template
+    from django.utils import translation
+
+    line = Template(
+        "{% load i18n %}"
+        "{% blocktranslate count c=conflicts with a=accepted r=rejected %}"
+        "{{ a }} redeemed, {{ c }} conflict, {{ r }} refused{% plural %}"
+        "{{ a }} redeemed, {{ c }} conflicts, {{ r }} refused{% endblocktranslate %}"
+    )
+    # when it is drawn
+    with translation.override("zh-hans"):
+        drawn = line.render(Context({"accepted": 1, "conflicts": 2, "rejected": 0}))
+    # then each count is of 笔 (transactions), as the upload's own message says
+    assert drawn == "核销 1 笔，冲突 2 笔，拒绝 0 笔"
