@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from groupbuy.deals.models import Deal
 from groupbuy.deals.tests.factories import make_deal
 from groupbuy.escrow.tests.factories import make_user
+from tests.support.rolling_deploys import insert_copy_without
 
 
 def _insert_without_key(deal: Deal, *, public_id: str) -> Deal:
-    """Insert a copy of ``deal`` naming every column but ``idempotency_key``,
-    as the release before the column came does during a rolling deploy."""
-    table = connection.ops.quote_name(Deal._meta.db_table)
-    columns = [
-        field.column
-        for field in Deal._meta.concrete_fields
-        if not field.primary_key and field.name != "idempotency_key"
-    ]
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    values = ", ".join(
-        "%s" if column == "public_id" else connection.ops.quote_name(column)
-        for column in columns
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} WHERE id = %s",
-            [public_id, deal.pk],
-        )
-    return Deal.objects.get(public_id=public_id)
+    return insert_copy_without(deal, column="idempotency_key", public_id=public_id)
 
 
 @pytest.mark.django_db

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from groupbuy.sharing.models import Share
 from groupbuy.sharing.services import share_sent_with
 from groupbuy.sharing.tests.factories import make_share, make_user
+from tests.support.rolling_deploys import insert_copy_without
 
 
 def _insert_without_key(share: Share, *, public_id: str) -> Share:
-    """Insert a copy of ``share`` naming every column but ``idempotency_key``,
-    as the release before the column came does during a rolling deploy."""
-    table = connection.ops.quote_name(Share._meta.db_table)
-    columns = [
-        field.column
-        for field in Share._meta.concrete_fields
-        if not field.primary_key and field.name != "idempotency_key"
-    ]
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    values = ", ".join(
-        "%s" if column == "public_id" else connection.ops.quote_name(column)
-        for column in columns
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} WHERE id = %s",
-            [public_id, share.pk],
-        )
-    return Share.objects.get(public_id=public_id)
+    return insert_copy_without(share, column="idempotency_key", public_id=public_id)
 
 
 @pytest.mark.django_db
