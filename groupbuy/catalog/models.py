@@ -60,7 +60,12 @@ class Branch(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # One entry per day the branch opens, [{"day": "mon", "opens": "08:00",
     # "closes": "22:00"}, ...] (catalog.hours); empty when the shop gave none.
-    opening_hours = models.JSONField(_("opening hours"), default=list, blank=True)
+    opening_hours = models.JSONField(
+        _("opening hours"),
+        default=list,
+        blank=True,
+        db_default=models.Value([], models.JSONField()),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -20,7 +20,10 @@ class Migration(migrations.Migration):
             model_name="branch",
             name="opening_hours",
             field=models.JSONField(
-                blank=True, default=list, verbose_name="opening hours"
+                blank=True,
+                db_default=models.Value([], models.JSONField()),
+                default=list,
+                verbose_name="opening hours",
             ),
         ),
     ]

@@ -243,3 +243,20 @@ def test_only_the_shops_owners_add_or_change_a_branchs_hours(client, who):
     assert member.merchant.branches.count() == 1
     branch.refresh_from_db()
     assert (branch.opening_hours, branch.name_en) == ([], "")
+
+
+@pytest.mark.django_db
+def test_a_branch_inserted_by_the_release_before_hours_has_none():
+    # given a branch, and the release before opening hours, which inserts
+    # branches naming no opening_hours (nor name_en) during a rolling deploy
+    from tests.support.rolling_deploys import insert_copy_without
+
+    branch = make_branch(
+        opening_hours=[{"day": "mon", "opens": "08:00", "closes": "22:00"}]
+    )
+    # when it inserts one
+    old = insert_copy_without(
+        branch, column="opening_hours", public_id="br_old_release", name="Old Gate"
+    )
+    # then the database gives it no hours, as the new code writes "none given"
+    assert old.opening_hours == []
