@@ -1,4 +1,5 @@
-"""Coupon pages: the shopper's coupons and the merchant's redemption console."""
+"""The merchant's till: the redemption console, redeeming by code or photo,
+offline batches, the offline switch and the shop's coupon key."""
 
 from __future__ import annotations
 
@@ -18,119 +19,19 @@ from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.permissions import staff_branch_limit
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.errors import DomainError
-from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
 from groupbuy.core.times import format_local_time
-from groupbuy.coupons import selectors, services, statements, symbols
+from groupbuy.coupons import selectors, services, symbols
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.forms import (
     BatchForm,
     PhotoForm,
     RedeemForm,
-    StatementPeriodForm,
 )
 from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.services.batches import batch_file_bytes
 from groupbuy.coupons.services.keys import merchant_key_active
-from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
-from groupbuy.web.charts import Chart, Series
-from groupbuy.web.forms import add_domain_error
-from groupbuy.web.views.common import safe_next_url
-
-
-def _domain_errors(view):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            if error.status == 404:
-                raise Http404(error.message) from error
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            # Any other refusal (a statement's day outside the calendar) is a
-            # 400 page with its message, never a 500.
-            return render(
-                request, "web/error.html", {"error": error}, status=error.status
-            )
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
-@login_required
-def coupon_list(request: HttpRequest) -> HttpResponse:
-    coupons = selectors.coupon_list_for_shopper(user=request.user)
-    return render(request, "coupons/list.html", {"coupons": coupons})
-
-
-@login_required
-@_domain_errors
-def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
-    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
-    symbol = request.GET.get("symbol", "qr")
-    if symbol not in symbols.FORMATS:
-        symbol = "qr"
-    code = coupon.code_to_show
-    drawing = symbols.svg(code, symbol=symbol) if code else ""
-    branches = merchant_branches(merchant=coupon.merchant)
-    now = timezone.now()
-    status = coupon.status_at(now)
-    context = {
-        "coupon": coupon,
-        "status": status,
-        # From the server's clock, not the phone's: coupon-live.js asks for the
-        # page again when it has passed.
-        "expires_in_ms": int((coupon.expires_at - now).total_seconds() * 1000),
-        "svg": drawing,
-        "symbol": symbol,
-        "symbols": [(name, symbols.LABELS[name]) for name in symbols.FORMATS],
-        "branches": branches,
-        "redemptions": selectors.coupon_redemptions(coupon=coupon),
-        "refundable_fen": refund_offer_fen(coupon),
-        "refund": getattr(coupon, "refund", None),
-    }
-    return render(request, "coupons/detail.html", context)
-
-
-@login_required
-@_domain_errors
-def coupon_refund(request: HttpRequest, coupon_id: str) -> HttpResponse:
-    """Refund a coupon's unused units: a GET asks to confirm, the POST refunds."""
-    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
-    if request.method == "POST":
-        refund = services.coupon_refund_unused(actor=request.user, coupon=coupon)
-        messages.success(
-            request,
-            _(
-                "%(amount)s is on its way back to you; this coupon's code no "
-                "longer works."
-            )
-            % {"amount": format_fen(refund.amount_fen)},
-        )
-        return redirect("coupons:detail", coupon.public_id)
-    if refusal := refund_refusal(coupon):
-        raise refusal
-    return render(
-        request,
-        "coupons/refund_confirm.html",
-        {"coupon": coupon, "refundable_fen": refund_offer_fen(coupon)},
-    )
-
-
-@login_required
-@_domain_errors
-def coupon_png(request: HttpRequest, coupon_id: str) -> HttpResponse:
-    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
-    code = coupon.code_to_show
-    if not code:
-        raise Http404(_("This coupon has no code to show."))
-    symbol = request.GET.get("symbol", "qr")
-    if symbol not in symbols.FORMATS:
-        symbol = "qr"
-    response = HttpResponse(symbols.png(code, symbol=symbol), content_type="image/png")
-    response["Cache-Control"] = "private, no-store"
-    return response
+from groupbuy.coupons.views.common import _domain_errors
 
 
 @login_required
@@ -140,24 +41,6 @@ def merchant_home(request: HttpRequest) -> HttpResponse:
     if not memberships:
         raise PermissionDenied(_("Only a merchant's staff can redeem coupons."))
     return redirect("coupons:merchant_console", memberships[0].merchant.public_id)
-
-
-@login_required
-@_domain_errors
-def coupon_pdf(request: HttpRequest, coupon_id: str) -> HttpResponse:
-    """The printable coupon (PDF)."""
-    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
-    branches = merchant_branches(merchant=coupon.merchant)
-    # Imported here: fpdf and fontTools cost every process about a second to
-    # import, and only these two views print.
-    from groupbuy.coupons import pdfs
-
-    response = HttpResponse(
-        pdfs.coupon_pdf(coupon, branches=branches), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="{coupon.public_id}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _till_branch_key(merchant) -> str:
@@ -417,67 +300,6 @@ def merchant_branch_offline(
 @login_required
 @require_POST
 @_domain_errors
-def merchant_deal_terms(
-    request: HttpRequest, merchant_id: str, deal_id: str
-) -> HttpResponse:
-    """Owners choose what happens to a deal's coupons that expire unredeemed,
-    and whether shoppers may refund them unused."""
-    merchant = selectors.merchant_get_for_owner(
-        user=request.user, public_id=merchant_id
-    )
-    deal = merchant.deals.filter(public_id=deal_id).first()
-    if deal is None:
-        raise Http404(_("No such deal."))
-    rule = request.POST.get("expiry_rule", "")
-    if rule not in ExpiryRule.values:
-        return _refused(request, merchant, _("Choose a rule."))
-    # The form sends "off" then, when ticked, "on"; a deal whose refunds are
-    # promised to buyers shows no box and sends neither.
-    refundable = request.POST.getlist("unused_refundable")
-    services.deal_coupon_terms_set(
-        actor=request.user,
-        deal=deal,
-        expiry_rule=rule,
-        unused_refundable=refundable[-1] == "on" if refundable else None,
-    )
-    return redirect("coupons:merchant_console", merchant.public_id)
-
-
-@login_required
-@require_POST
-@_domain_errors
-def merchant_coupon_refund(
-    request: HttpRequest, merchant_id: str, coupon_id: str
-) -> HttpResponse:
-    """Owners refund a coupon's unused units with a reason (the shop cannot
-    honour it); back to the page the form was on."""
-    merchant = selectors.merchant_get_for_owner(
-        user=request.user, public_id=merchant_id
-    )
-    coupon = selectors.coupon_get_for_merchant_owner(
-        user=request.user, merchant=merchant, coupon_id=coupon_id
-    )
-    back = safe_next_url(request, reverse("web:merchant_orders", args=[merchant_id]))
-    try:
-        refund = services.coupon_refund_by_merchant(
-            actor=request.user, coupon=coupon, reason=request.POST.get("reason", "")
-        )
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, error.message)
-        return redirect(back)
-    messages.success(
-        request,
-        _("Coupon %(serial)s was refunded: %(amount)s goes back to the buyer.")
-        % {"serial": coupon.serial, "amount": format_fen(refund.amount_fen)},
-    )
-    return redirect(back)
-
-
-@login_required
-@require_POST
-@_domain_errors
 def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
     """Generate the merchant's keys on the platform and hand the file over once.
 
@@ -507,128 +329,3 @@ def merchant_key_file(request: HttpRequest, merchant_id: str) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-@login_required
-@_domain_errors
-def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    """The settlement statement of a period (default: this month); ?format=csv.
-    The shop's money: its owners' and the operators', not its cashiers'."""
-    merchant = selectors.merchant_get_for_owner(
-        user=request.user, public_id=merchant_id
-    )
-    form = StatementPeriodForm(request.GET)
-    file_format = request.GET.get("format")
-    period_error = ""
-    try:
-        statement = _asked_statement(merchant, form)
-    except CouponError as refusal:
-        # A file is never made for other days than asked: its CSV/PDF is a 400
-        # saying why. As the sales page, the page says it on the fields and
-        # above this month's statement, never a statement of other days under
-        # what was typed.
-        if file_format in ("pdf", "csv") or refusal.code != "invalid_date":
-            raise
-        if form.is_valid():
-            add_domain_error(form, refusal)
-        period_error = refusal.message
-        start, end = statements.statement_period(None, None)
-        statement = statements.statement_for(merchant=merchant, start=start, end=end)
-    if file_format == "pdf":
-        from groupbuy.coupons import pdfs  # imported here: see coupon_pdf
-
-        response = HttpResponse(
-            pdfs.statement_pdf(statement), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="statement-{merchant.public_id}-'
-            f'{statement.start}-{statement.end}.pdf"'
-        )
-        return response
-    if file_format == "csv":
-        response = HttpResponse(
-            statements.statement_csv(statement), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="statement-{merchant.public_id}-'
-            f'{statement.start}-{statement.end}.csv"'
-        )
-        return response
-    if not period_error:
-        form = StatementPeriodForm(
-            initial={"start": statement.start, "end": statement.end}
-        )
-    context = {
-        "merchant": merchant,
-        "form": form,
-        "statement": statement,
-        # The totals count every redemption; the page lists one page of them
-        # (the CSV and PDF all).
-        "redemptions": paginate(
-            statement.redemptions, page=request.GET.get("redemptions_page", 1)
-        ),
-        "charts": _statement_charts(statement),
-        "section": "coupons",
-        "period_error": period_error,
-    }
-    status = 400 if period_error else 200
-    return render(request, "coupons/statement.html", context, status=status)
-
-
-def _asked_statement(merchant, form: StatementPeriodForm) -> statements.Statement:
-    """Return the statement of the days ``form`` asks for; a day that cannot be
-    read is refused (CouponError invalid_date, on its field) rather than
-    replaced by a default."""
-    if not form.is_valid():
-        reasons = [
-            _("%(field)s “%(value)s”: %(reason)s")
-            % {
-                "field": form.fields[name].label,
-                "value": form.data.get(name, ""),
-                "reason": " ".join(map(str, errors)),
-            }
-            for name, errors in form.errors.items()
-        ]
-        raise CouponError(
-            "invalid_date",
-            _("The days asked for could not be read. %(reasons)s")
-            % {"reasons": " ".join(reasons)},
-            fields={
-                name: list(map(str, errors)) for name, errors in form.errors.items()
-            },
-        )
-    start, end = statements.statement_period(
-        form.cleaned_data["start"], form.cleaned_data["end"]
-    )
-    return statements.statement_for(merchant=merchant, start=start, end=end)
-
-
-def _statement_charts(statement) -> list[Chart]:
-    """None for a period with no redemption or too long to draw by day."""
-    days = statements.statement_days(statement) if statement.redemptions else []
-    if not days:
-        return []
-    one_year = statement.start.year == statement.end.year
-    labels = [day.day.strftime("%m-%d" if one_year else "%Y-%m-%d") for day in days]
-    return [
-        Chart(
-            title=_("Settled to you per day"),
-            labels=labels,
-            series=[
-                Series(_("Redeemed"), [day.settled_fen for day in days]),
-                Series(_("Platform fee"), [day.fee_fen for day in days]),
-            ],
-            kind="bar",
-            money=True,
-            label_heading=_("Day"),
-            dom_id="statement-money-chart",
-        ),
-        Chart(
-            title=_("Coupon units redeemed per day"),
-            labels=labels,
-            series=[Series(_("Units"), [day.units for day in days])],
-            kind="bar",
-            label_heading=_("Day"),
-            dom_id="statement-units-chart",
-        ),
-    ]

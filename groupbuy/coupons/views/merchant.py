@@ -1,0 +1,213 @@
+"""The shop's coupon back office: a deal's coupon terms, refunding a coupon,
+and the coupon statement (its refusals are shown on the till's page)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groupbuy.core.errors import DomainError
+from groupbuy.core.money import format_fen
+from groupbuy.core.pagination import paginate
+from groupbuy.coupons import selectors, services, statements
+from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.forms import (
+    StatementPeriodForm,
+)
+from groupbuy.coupons.models import ExpiryRule
+from groupbuy.coupons.views.common import _domain_errors
+from groupbuy.coupons.views.till import _refused
+from groupbuy.web.charts import Chart, Series
+from groupbuy.web.forms import add_domain_error
+from groupbuy.web.views.common import safe_next_url
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_deal_terms(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    """Owners choose what happens to a deal's coupons that expire unredeemed,
+    and whether shoppers may refund them unused."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    deal = merchant.deals.filter(public_id=deal_id).first()
+    if deal is None:
+        raise Http404(_("No such deal."))
+    rule = request.POST.get("expiry_rule", "")
+    if rule not in ExpiryRule.values:
+        return _refused(request, merchant, _("Choose a rule."))
+    # The form sends "off" then, when ticked, "on"; a deal whose refunds are
+    # promised to buyers shows no box and sends neither.
+    refundable = request.POST.getlist("unused_refundable")
+    services.deal_coupon_terms_set(
+        actor=request.user,
+        deal=deal,
+        expiry_rule=rule,
+        unused_refundable=refundable[-1] == "on" if refundable else None,
+    )
+    return redirect("coupons:merchant_console", merchant.public_id)
+
+
+@login_required
+@require_POST
+@_domain_errors
+def merchant_coupon_refund(
+    request: HttpRequest, merchant_id: str, coupon_id: str
+) -> HttpResponse:
+    """Owners refund a coupon's unused units with a reason (the shop cannot
+    honour it); back to the page the form was on."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    coupon = selectors.coupon_get_for_merchant_owner(
+        user=request.user, merchant=merchant, coupon_id=coupon_id
+    )
+    back = safe_next_url(request, reverse("web:merchant_orders", args=[merchant_id]))
+    try:
+        refund = services.coupon_refund_by_merchant(
+            actor=request.user, coupon=coupon, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(
+        request,
+        _("Coupon %(serial)s was refunded: %(amount)s goes back to the buyer.")
+        % {"serial": coupon.serial, "amount": format_fen(refund.amount_fen)},
+    )
+    return redirect(back)
+
+
+@login_required
+@_domain_errors
+def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """The settlement statement of a period (default: this month); ?format=csv.
+    The shop's money: its owners' and the operators', not its cashiers'."""
+    merchant = selectors.merchant_get_for_owner(
+        user=request.user, public_id=merchant_id
+    )
+    form = StatementPeriodForm(request.GET)
+    file_format = request.GET.get("format")
+    period_error = ""
+    try:
+        statement = _asked_statement(merchant, form)
+    except CouponError as refusal:
+        # A file is never made for other days than asked: its CSV/PDF is a 400
+        # saying why. As the sales page, the page says it on the fields and
+        # above this month's statement, never a statement of other days under
+        # what was typed.
+        if file_format in ("pdf", "csv") or refusal.code != "invalid_date":
+            raise
+        if form.is_valid():
+            add_domain_error(form, refusal)
+        period_error = refusal.message
+        start, end = statements.statement_period(None, None)
+        statement = statements.statement_for(merchant=merchant, start=start, end=end)
+    if file_format == "pdf":
+        from groupbuy.coupons import pdfs  # imported here: see coupon_pdf
+
+        response = HttpResponse(
+            pdfs.statement_pdf(statement), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{merchant.public_id}-'
+            f'{statement.start}-{statement.end}.pdf"'
+        )
+        return response
+    if file_format == "csv":
+        response = HttpResponse(
+            statements.statement_csv(statement), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{merchant.public_id}-'
+            f'{statement.start}-{statement.end}.csv"'
+        )
+        return response
+    if not period_error:
+        form = StatementPeriodForm(
+            initial={"start": statement.start, "end": statement.end}
+        )
+    context = {
+        "merchant": merchant,
+        "form": form,
+        "statement": statement,
+        # The totals count every redemption; the page lists one page of them
+        # (the CSV and PDF all).
+        "redemptions": paginate(
+            statement.redemptions, page=request.GET.get("redemptions_page", 1)
+        ),
+        "charts": _statement_charts(statement),
+        "section": "coupons",
+        "period_error": period_error,
+    }
+    status = 400 if period_error else 200
+    return render(request, "coupons/statement.html", context, status=status)
+
+
+def _asked_statement(merchant, form: StatementPeriodForm) -> statements.Statement:
+    """Return the statement of the days ``form`` asks for; a day that cannot be
+    read is refused (CouponError invalid_date, on its field) rather than
+    replaced by a default."""
+    if not form.is_valid():
+        reasons = [
+            _("%(field)s “%(value)s”: %(reason)s")
+            % {
+                "field": form.fields[name].label,
+                "value": form.data.get(name, ""),
+                "reason": " ".join(map(str, errors)),
+            }
+            for name, errors in form.errors.items()
+        ]
+        raise CouponError(
+            "invalid_date",
+            _("The days asked for could not be read. %(reasons)s")
+            % {"reasons": " ".join(reasons)},
+            fields={
+                name: list(map(str, errors)) for name, errors in form.errors.items()
+            },
+        )
+    start, end = statements.statement_period(
+        form.cleaned_data["start"], form.cleaned_data["end"]
+    )
+    return statements.statement_for(merchant=merchant, start=start, end=end)
+
+
+def _statement_charts(statement) -> list[Chart]:
+    """None for a period with no redemption or too long to draw by day."""
+    days = statements.statement_days(statement) if statement.redemptions else []
+    if not days:
+        return []
+    one_year = statement.start.year == statement.end.year
+    labels = [day.day.strftime("%m-%d" if one_year else "%Y-%m-%d") for day in days]
+    return [
+        Chart(
+            title=_("Settled to you per day"),
+            labels=labels,
+            series=[
+                Series(_("Redeemed"), [day.settled_fen for day in days]),
+                Series(_("Platform fee"), [day.fee_fen for day in days]),
+            ],
+            kind="bar",
+            money=True,
+            label_heading=_("Day"),
+            dom_id="statement-money-chart",
+        ),
+        Chart(
+            title=_("Coupon units redeemed per day"),
+            labels=labels,
+            series=[Series(_("Units"), [day.units for day in days])],
+            kind="bar",
+            label_heading=_("Day"),
+            dom_id="statement-units-chart",
+        ),
+    ]

@@ -1,0 +1,110 @@
+"""The shopper's coupons: the list, a coupon's page, its refund, its QR code
+and its printable PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.catalog.selectors import merchant_branches
+from groupbuy.core.money import format_fen
+from groupbuy.coupons import selectors, services, symbols
+from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
+from groupbuy.coupons.views.common import _domain_errors
+
+
+@login_required
+def coupon_list(request: HttpRequest) -> HttpResponse:
+    coupons = selectors.coupon_list_for_shopper(user=request.user)
+    return render(request, "coupons/list.html", {"coupons": coupons})
+
+
+@login_required
+@_domain_errors
+def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    symbol = request.GET.get("symbol", "qr")
+    if symbol not in symbols.FORMATS:
+        symbol = "qr"
+    code = coupon.code_to_show
+    drawing = symbols.svg(code, symbol=symbol) if code else ""
+    branches = merchant_branches(merchant=coupon.merchant)
+    now = timezone.now()
+    status = coupon.status_at(now)
+    context = {
+        "coupon": coupon,
+        "status": status,
+        # From the server's clock, not the phone's: coupon-live.js asks for the
+        # page again when it has passed.
+        "expires_in_ms": int((coupon.expires_at - now).total_seconds() * 1000),
+        "svg": drawing,
+        "symbol": symbol,
+        "symbols": [(name, symbols.LABELS[name]) for name in symbols.FORMATS],
+        "branches": branches,
+        "redemptions": selectors.coupon_redemptions(coupon=coupon),
+        "refundable_fen": refund_offer_fen(coupon),
+        "refund": getattr(coupon, "refund", None),
+    }
+    return render(request, "coupons/detail.html", context)
+
+
+@login_required
+@_domain_errors
+def coupon_refund(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    """Refund a coupon's unused units: a GET asks to confirm, the POST refunds."""
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    if request.method == "POST":
+        refund = services.coupon_refund_unused(actor=request.user, coupon=coupon)
+        messages.success(
+            request,
+            _(
+                "%(amount)s is on its way back to you; this coupon's code no "
+                "longer works."
+            )
+            % {"amount": format_fen(refund.amount_fen)},
+        )
+        return redirect("coupons:detail", coupon.public_id)
+    if refusal := refund_refusal(coupon):
+        raise refusal
+    return render(
+        request,
+        "coupons/refund_confirm.html",
+        {"coupon": coupon, "refundable_fen": refund_offer_fen(coupon)},
+    )
+
+
+@login_required
+@_domain_errors
+def coupon_png(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    code = coupon.code_to_show
+    if not code:
+        raise Http404(_("This coupon has no code to show."))
+    symbol = request.GET.get("symbol", "qr")
+    if symbol not in symbols.FORMATS:
+        symbol = "qr"
+    response = HttpResponse(symbols.png(code, symbol=symbol), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@_domain_errors
+def coupon_pdf(request: HttpRequest, coupon_id: str) -> HttpResponse:
+    """The printable coupon (PDF)."""
+    coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
+    branches = merchant_branches(merchant=coupon.merchant)
+    # Imported here: fpdf and fontTools cost every process about a second to
+    # import, and only these two views print.
+    from groupbuy.coupons import pdfs
+
+    response = HttpResponse(
+        pdfs.coupon_pdf(coupon, branches=branches), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{coupon.public_id}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
