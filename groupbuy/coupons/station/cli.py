@@ -102,7 +102,9 @@ def cmd_init(ledger: Ledger, args) -> int:
         core.generate_keys(ledger)
         ledger.set(registered=0)
         print("generated the merchant keys; the private keys stay on this station")
-        cmd_register(ledger, args)
+        # Offline, it registers later (`register`); refused, the script must know.
+        if _register(ledger, args) == "refused":
+            return 1
     return 0
 
 
@@ -121,6 +123,12 @@ KEY_WAS_REPLACED = (
 
 
 def cmd_register(ledger: Ledger, args) -> int:
+    return 0 if _register(ledger, args) == "registered" else 1
+
+
+def _register(ledger: Ledger, args) -> str:
+    """Register the station's public keys; say how it went: "registered",
+    "refused" (the platform said why, printed) or "offline"."""
     sealing, signing = core.public_keys(ledger)
     try:
         answer = _call(
@@ -141,13 +149,13 @@ def cmd_register(ledger: Ledger, args) -> int:
             print(f"not registered: {error}\n{KEY_WAS_REPLACED}")
         else:
             print(f"not registered: {error}")
-        return 1
+        return "refused"
     except Offline as error:
         print(f"not registered yet ({error}); run `groupbuy station register`")
-        return 1
+        return "offline"
     ledger.set(registered=1, merchant_key_id=answer["key_id"], key_replaced_by="")
     print(f"registered key {answer['key_id']}")
-    return 0
+    return "registered"
 
 
 def cmd_sync(ledger: Ledger, args) -> int:
@@ -250,6 +258,7 @@ def cmd_upload(ledger: Ledger, args) -> int:
 
 def cmd_status(ledger: Ledger, args) -> int:
     since = int(time.time()) - 86_400
+    refusal = core.station_refusal(ledger)
     print(
         json.dumps(
             {
@@ -263,6 +272,10 @@ def cmd_status(ledger: Ledger, args) -> int:
                 "revocations_cursor": int(ledger.get("revocations_cursor", "0")),
                 "redeemed_last_24h": len(ledger.redemptions_since(since)),
                 "unexported": len(ledger.unexported()),
+                # Its branch closed (as its last sync said): it redeems nothing.
+                "branch_closed": core.branch_closed(ledger),
+                # Why it refuses every code now (None: it redeems).
+                "message": refusal.message if refusal else None,
             }
         )
     )

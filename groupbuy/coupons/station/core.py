@@ -145,7 +145,7 @@ def redeem(
     other tills: the platform sorts that out when batches arrive).
     """
     now = int(now if now is not None else time.time())
-    refusal = _station_refusal(ledger)
+    refusal = station_refusal(ledger)
     if refusal is not None:
         return refusal
     try:
@@ -208,7 +208,7 @@ def redeem(
     )
 
 
-def _station_refusal(ledger: Ledger) -> Outcome | None:
+def station_refusal(ledger: Ledger) -> Outcome | None:
     """Why this station may not redeem at all now, as its last sync left it."""
     if key_replaced(ledger):
         return Outcome(
@@ -222,7 +222,7 @@ def _station_refusal(ledger: Ledger) -> Outcome | None:
         )
     if not ledger.get("branch"):
         return None
-    if ledger.get("branch_active", "1") != "1":
+    if branch_closed(ledger):
         return Outcome(
             False,
             "branch_closed",
@@ -238,6 +238,11 @@ def _station_refusal(ledger: Ledger) -> Outcome | None:
             gettext("Offline redemption is switched off for this branch."),
         )
     return None
+
+
+def branch_closed(ledger: Ledger) -> bool:
+    """Return whether this station's branch had closed at its last sync."""
+    return bool(ledger.get("branch")) and ledger.get("branch_active", "1") != "1"
 
 
 def _revocation_reason(reason: str) -> str:
