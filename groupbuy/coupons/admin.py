@@ -98,10 +98,16 @@ class CouponAdmin(ReadOnlyAdmin):
     )
     list_filter = (ShownStatusFilter,)
     search_fields = ("public_id", "serial", "order__public_id")
-    exclude = ("signed", "unit_price_fen")
-    readonly_fields = ("unit_price",)
+    # The code only while a till would take it, as the API's ``code`` (null
+    # once used up, revoked, refunded or expired): never an editable field.
+    exclude = ("signed", "unit_price_fen", "code")
+    readonly_fields = ("unit_price", "shown_code")
     unit_price = fen_display("unit_price_fen", _("unit price"))
     actions = ["revoke"]
+
+    @admin.display(description=_("code"))
+    def shown_code(self, coupon):
+        return coupon.code_to_show or "-"
 
     @admin.display(description=_("status"), ordering="status")
     def shown_status_label(self, coupon):

@@ -88,3 +88,44 @@ def test_the_filter_agrees_with_the_shown_status_at_any_moment(coupons):
 def test_the_coupon_list_is_the_operators(client, coupons):
     client.force_login(make_user())
     assert client.get(LIST, {"status": "expired"}).status_code == 302
+
+
+def _change_page(client, coupon) -> str:
+    operator = make_user(is_staff=True, is_superuser=True, preferred_language="en")
+    client.force_login(operator)
+    with translation.override("en"):
+        response = client.get(f"{LIST}{coupon.pk}/change/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_coupon_page_shows_a_usable_coupons_code_read_only(client):
+    # given a valid coupon
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    # when an operator opens it in the admin
+    page = _change_page(client, coupon)
+    # then its code is shown, and there is no field to edit it
+    assert coupon.code in page
+    assert 'name="code"' not in page
+
+
+@pytest.mark.parametrize("dead", ["revoked", "expired", "redeemed"])
+def test_the_coupon_page_hides_the_code_of_a_coupon_no_till_takes(client, dead):
+    # given a coupon that can no longer be used (revoked, past its expiry
+    # before the sweep, or used up)
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    changes = {
+        "revoked": {"status": Coupon.Status.REVOKED},
+        "expired": {"expires_at": timezone.now() - timedelta(seconds=1)},
+        "redeemed": {"status": Coupon.Status.REDEEMED, "redeemed_quantity": 1},
+    }[dead]
+    Coupon.objects.filter(pk=coupon.pk).update(**changes)
+    # when an operator opens it in the admin
+    page = _change_page(client, coupon)
+    # then its code is not there (until 2026-12-06 it was), as the API's is null
+    assert coupon.code not in page
+    assert 'name="code"' not in page
