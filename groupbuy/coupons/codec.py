@@ -56,10 +56,12 @@ class CodeError(ValueError):
     NOT_YET_VALID = "not_yet_valid"
     EXPIRED = "expired"
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, expires: int | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        # An expired coupon's signed expiry (Unix seconds): the till names its day.
+        self.expires = expires
 
 
 def refusal_message(error: CodeError, gettext) -> str:
@@ -338,7 +340,9 @@ def check_coupon(coupon: Coupon, *, merchant_id: str, now: int) -> None:
     if now < coupon.not_before:
         raise CodeError(CodeError.NOT_YET_VALID, "This coupon is not valid yet.")
     if now > coupon.expires:
-        raise CodeError(CodeError.EXPIRED, "This coupon has expired.")
+        raise CodeError(
+            CodeError.EXPIRED, "This coupon has expired.", expires=coupon.expires
+        )
 
 
 def open_coupon(

@@ -229,6 +229,8 @@ class SyncBranchOut(CouponBranchOut):
 
 class SyncOut(Schema):
     merchant_id: str
+    # The site's display zone (IANA name), in which the station writes days.
+    time_zone: str
     merchant_key_id: str | None
     # The active key's X25519 public half (Base64): a station set up before it
     # kept its key's id tells by it whether its key was replaced.

@@ -242,6 +242,8 @@ def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
     branches = merchant.branches.order_by("pk").select_related("coupon_settings")
     return {
         "merchant_id": merchant.public_id,
+        # The site's display zone: the station writes a coupon's expiry day in it.
+        "time_zone": timezone.get_default_timezone_name(),
         "platform_keys": [
             {
                 "platform_id": platform_id(),

@@ -12,6 +12,7 @@ from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
 from groupbuy.coupons import batchfile, codec
+from groupbuy.coupons.station import texts
 from groupbuy.coupons.station.ledger import Ledger
 from groupbuy.coupons.station.texts import gettext, ngettext
 
@@ -78,6 +79,8 @@ def apply_sync(ledger: Ledger, data: dict) -> int:
     ledger.set(
         revocations_cursor=data["revocations_cursor"], synced_at=int(time.time())
     )
+    if data.get("time_zone"):  # an older platform's answer has none
+        ledger.set(time_zone=data["time_zone"])
     _apply_branch(ledger, data.get("branches", []))
     _apply_merchant_key(ledger, data)
     return len(data["revocations"])
@@ -157,7 +160,7 @@ def redeem(
             now=now,
         )
     except codec.CodeError as error:
-        return Outcome(False, error.code, codec.refusal_message(error, gettext))
+        return Outcome(False, error.code, _code_refusal(ledger, error))
     reason = ledger.revocation_reason(coupon.serial)
     if reason:
         return Outcome(
@@ -238,6 +241,14 @@ def station_refusal(ledger: Ledger) -> Outcome | None:
             gettext("Offline redemption is switched off for this branch."),
         )
     return None
+
+
+def _code_refusal(ledger: Ledger, error: codec.CodeError) -> str:
+    if error.code == codec.CodeError.EXPIRED and error.expires is not None:
+        # The code carries its expiry: name the day, as the online till does.
+        day = texts.format_day(error.expires, ledger.get("time_zone"))
+        return gettext("This coupon expired on %(date)s.") % {"date": day}
+    return codec.refusal_message(error, gettext)
 
 
 def branch_closed(ledger: Ledger) -> bool:

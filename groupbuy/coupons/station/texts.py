@@ -9,7 +9,10 @@ The messages are marked with calls named ``gettext`` and ``ngettext`` so that
 from __future__ import annotations
 
 import gettext as gnu_gettext
+import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 # The languages the site speaks (settings.LANGUAGES); the first is a new
@@ -44,3 +47,33 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, number: int) -> str:
     return _catalog.ngettext(singular, plural, number)
+
+
+# Django's DATE_FORMAT in each language ("N j, Y": AP-style month names), so a
+# day reads as on the platform's till.
+_AP_MONTHS = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
+
+
+def format_day(moment: int, zone_name: str | None) -> str:
+    """Write the day of ``moment`` (Unix seconds) in ``zone_name`` (the site's
+    display zone, from the last sync; else this machine's) as the site does."""
+    try:
+        day = datetime.fromtimestamp(moment, ZoneInfo(zone_name or ""))
+    except (ZoneInfoNotFoundError, ValueError):
+        day = datetime(*time.localtime(moment)[:3])
+    if _language == "zh-hans":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{_AP_MONTHS[day.month - 1]} {day.day}, {day.year}"
