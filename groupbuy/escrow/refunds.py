@@ -84,12 +84,14 @@ def refund_confirm(*, refund: Refund, provider_reference: str) -> Refund:
         refund.provider_reference = provider_reference[:100]
         refund.confirmed_at = timezone.now()
         refund.next_attempt_at = None
+        refund.last_error = ""  # a failed earlier attempt is no longer news
         refund.save(
             update_fields=[
                 "status",
                 "provider_reference",
                 "confirmed_at",
                 "next_attempt_at",
+                "last_error",
             ]
         )
         audit_log(
@@ -174,9 +176,16 @@ def _confirm_many(references: dict[int, str]) -> int:
             refund.provider_reference = references[refund.pk][:100]
             refund.confirmed_at = now
             refund.next_attempt_at = None
+            refund.last_error = ""
         Refund.objects.bulk_update(
             refunds,
-            ["status", "provider_reference", "confirmed_at", "next_attempt_at"],
+            [
+                "status",
+                "provider_reference",
+                "confirmed_at",
+                "next_attempt_at",
+                "last_error",
+            ],
         )
         audit_log_many(
             actor=None,

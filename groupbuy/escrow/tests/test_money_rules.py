@@ -14,7 +14,11 @@ from groupbuy.core.money import format_fen
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction, Refund
 from groupbuy.escrow.providers.sandbox import SandboxProvider
-from groupbuy.escrow.refunds import refund_backoff, refunds_retry_due
+from groupbuy.escrow.refunds import (
+    refund_backoff,
+    refunds_retry_due,
+    refunds_send_many,
+)
 from groupbuy.escrow.selectors import ledger_kind_label
 from groupbuy.escrow.services import (
     escrow_forfeit_deposit,
@@ -135,6 +139,42 @@ def test_a_failing_provider_is_retried_with_backoff(
     assert _balance(Kind.REFUNDS_PAID) == 9_900
     assert _balance(Kind.GATEWAY_CLEARING) == 0
     assert refund_backoff(20) == timedelta(seconds=600)
+
+
+def test_a_refund_that_succeeds_on_retry_keeps_no_error(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a refund whose first send failed
+    _Gateway(failures=1).install(monkeypatch)
+    intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = payment_refund(
+            actor=None, intent=intent, amount_fen=9_900, idempotency_key="r"
+        )
+    refund.refresh_from_db()
+    assert refund.last_error == "ConnectionError('gateway unreachable')"
+    # when the retry succeeds
+    assert refunds_retry_due(now=refund.next_attempt_at) == 1
+    # then the refund no longer reports the old failure
+    refund.refresh_from_db()
+    assert (refund.status, refund.attempts, refund.last_error) == ("succeeded", 1, "")
+
+
+def test_refunds_sent_together_clear_the_error_of_a_failed_first_send(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a refund whose first send failed
+    _Gateway(failures=1).install(monkeypatch)
+    intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = payment_refund(
+            actor=None, intent=intent, amount_fen=9_900, idempotency_key="r"
+        )
+    # when it is sent again with a batch's refunds
+    assert refunds_send_many(refund_pks=[refund.pk]) == 1
+    # then
+    refund.refresh_from_db()
+    assert (refund.status, refund.last_error) == ("succeeded", "")
 
 
 # --- 5. idempotency -----------------------------------------------------------------
