@@ -34,11 +34,13 @@ app = GroupbuyApp(
         "deals.shop.succeeded": _("Your group buy succeeded"),
         "deals.shop.failed": _("Your group buy did not go ahead"),
         "deals.shop.stopped": _("Your group buy was stopped by the platform"),
+        "deals.shop.stopped_by_owner": _("Another owner stopped your group buy"),
     },
     notification_audiences={
         "deals.shop.tier_reached": NotificationAudience.MERCHANT_STAFF,
         "deals.shop.succeeded": NotificationAudience.MERCHANT_STAFF,
         "deals.shop.failed": NotificationAudience.MERCHANT_STAFF,
         "deals.shop.stopped": NotificationAudience.MERCHANT_STAFF,
+        "deals.shop.stopped_by_owner": NotificationAudience.MERCHANT_STAFF,
     },
 )

@@ -1,5 +1,5 @@
 """What a deal's shop owners are told: a price tier reached, how the deal
-closed, that the platform stopped it.
+closed, that the platform or another of its owners stopped it.
 
 Owners only (not cashiers), each in their own language (lazy translations),
 linked to the deal's page in the merchant console. They go to the inbox, and
@@ -33,9 +33,12 @@ def owner_channels(owner, kind: str) -> list[str]:
     ]
 
 
-def _send_to_owners(deal: Deal, *, kind: str, key: str, title, body, data) -> int:
-    """Queue one notification for each owner of ``deal``'s merchant (in the
-    caller's transaction, delivered after commit); return how many were new."""
+def _send_to_owners(
+    deal: Deal, *, kind: str, key: str, title, body, data, except_user=None
+) -> int:
+    """Queue one notification for each owner of ``deal``'s merchant but
+    ``except_user`` (in the caller's transaction, delivered after commit);
+    return how many were new."""
     owners = (
         MerchantMembership.objects.filter(
             merchant_id=deal.merchant_id, role=MerchantMembership.Role.OWNER
@@ -43,6 +46,8 @@ def _send_to_owners(deal: Deal, *, kind: str, key: str, title, body, data) -> in
         .select_related("user")
         .order_by("pk")
     )
+    if except_user is not None:
+        owners = owners.exclude(user_id=except_user.pk)
     sent = 0
     for membership in owners:
         owner = membership.user
@@ -181,4 +186,33 @@ def notify_owners_stopped_by_platform(deal: Deal) -> int:
         ),
         body=body,
         data={"stopped_by": deal.stopped_by, "reason": deal.stop_reason},
+    )
+
+
+def notify_other_owners_stopped_by_owner(deal: Deal, *, stopper) -> int:
+    """Tell the deal's other owners that ``stopper``, an owner, stopped it, and
+    why in their words; every buyer is refunded in full. The stopper knows."""
+    name = str(stopper)  # the display name, else the phone number
+    if deal.stop_reason:
+        body = interpolate_lazy(
+            _("Every buyer is refunded in full. %(owner)s says: “%(reason)s”"),
+            {"owner": name, "reason": deal.stop_reason},
+        )
+    else:
+        body = _("Every buyer is refunded in full.")
+    return _send_to_owners(
+        deal,
+        kind="deals.shop.stopped_by_owner",
+        key=deal.public_id,
+        title=interpolate_lazy(
+            _("%(owner)s stopped your group buy: %(title)s"),
+            {"owner": name, "title": deal.title},
+        ),
+        body=body,
+        data={
+            "stopped_by": deal.stopped_by,
+            "stopped_by_user_id": stopper.public_id,
+            "reason": deal.stop_reason,
+        },
+        except_user=stopper,
     )

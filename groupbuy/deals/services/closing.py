@@ -198,8 +198,12 @@ def deal_close(
                 data={"reason": stop.reason, "by": stop.by},
             )
             if stop.by == StoppedBy.PLATFORM:
-                # An owner who stopped it knows; the platform's stop is news.
                 shop_notifications.notify_owners_stopped_by_platform(deal)
+            elif actor is not None:
+                # The owner who stopped it knows; the shop's other owners not.
+                shop_notifications.notify_other_owners_stopped_by_owner(
+                    deal, stopper=actor
+                )
         push_progress_on_commit(deal)
         if deal.state == State.FAILED:
             # Refund a small deal's buyers at once; a big one continues in

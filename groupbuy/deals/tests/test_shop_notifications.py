@@ -31,6 +31,7 @@ SHOP_KINDS = (
     "deals.shop.succeeded",
     "deals.shop.failed",
     "deals.shop.stopped",
+    "deals.shop.stopped_by_owner",
 )
 
 
@@ -232,6 +233,37 @@ def test_an_owner_stopping_their_own_deal_is_not_told_it_failed(
     with django_capture_on_commit_callbacks(execute=True):
         deal_stop(actor=owner, deal=deal, reason="Out of stock")
     assert _told(owner) == []
+
+
+@pytest.mark.django_db
+def test_the_other_owners_hear_an_owner_stopped_the_deal_who_and_why(
+    django_capture_on_commit_callbacks,
+):
+    # given a shop with two owners and a cashier, and a deal with a paid buyer
+    merchant, owner, other_owner, cashier = _shop(display_name="Ms Wang")
+    deal = make_deal(merchant=merchant)
+    join_and_pay(deal)
+    # when the first owner stops it with a reason
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_stop(actor=owner, deal=deal, reason="Out of stock")
+    # then the other owner is told who stopped it and why, in their language
+    assert _told(other_owner) == [
+        (
+            "deals.shop.stopped_by_owner",
+            "Ms Wang stopped your group buy: Jasmine tea 500 g",
+            "Every buyer is refunded in full. Ms Wang says: “Out of stock”",
+        )
+    ]
+    note = Notification.objects.get(recipient=other_owner)
+    assert note.data == {
+        "deal_id": deal.public_id,
+        "stopped_by": "merchant",
+        "stopped_by_user_id": owner.public_id,
+        "reason": "Out of stock",
+    }
+    # and neither the owner who stopped it nor the cashier is
+    assert _told(owner) == []
+    assert _told(cashier) == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -99,6 +99,7 @@ STAFF_KINDS = {
     "deals.shop.succeeded",
     "deals.shop.failed",
     "deals.shop.stopped",
+    "deals.shop.stopped_by_owner",
     "demands.offer_declined",
     "demands.match",
 }
