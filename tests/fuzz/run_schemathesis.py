@@ -29,6 +29,11 @@ ROLES = {
     "merchant-owner": ("13800000003", "demo-owner-1"),
 }
 CHECKS = "not_a_server_error,response_schema_conformance"
+# The fuzzer must not sign itself out halfway (it would only see 401s): it
+# authenticates with one bearer token, which DELETE /api/me/tokens/{token_id}
+# revokes (accounts/api.py), the only operation of that path. Matched as
+# schemathesis matches it, with re.search on the document's path key.
+NEVER_FUZZED_PATHS = r"^/api/me/tokens/\{[^/]+\}$"
 
 
 def bearer_token(url: str, phone: str, password: str) -> str:
@@ -61,9 +66,8 @@ def schemathesis_command(
         "30",
         "--header",
         f"Authorization: Bearer {token}",
-        # The fuzzer must not sign itself out halfway (it would only see 401s).
         "--exclude-path-regex",
-        r"/api/auth/tokens?/.*revoke|/api/auth/logout",
+        NEVER_FUZZED_PATHS,
         "--report",
         "junit",
         "--report-dir",
