@@ -15,6 +15,28 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.services import password_confirm_attempts_clear
 
 
+class _Row:
+    """A list row as its checkbox names it: its pk and a label."""
+
+    def __init__(self, obj, label: str):
+        self.pk = obj.pk
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class MaskedRowsMixin:
+    """Name each row's select checkbox (Django reads ``str(obj)`` to screen
+    readers) by ``row_label``, which holds no full phone number."""
+
+    def row_label(self, obj) -> str:
+        raise NotImplementedError
+
+    def action_checkbox(self, obj):
+        return super().action_checkbox(_Row(obj, self.row_label(obj)))
+
+
 class MembershipInline(admin.TabularInline):
     model = MerchantMembership
     extra = 0
@@ -22,9 +44,17 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(MaskedRowsMixin, BaseUserAdmin):
     ordering = ("-date_joined",)
-    list_display = ("phone", "display_name", "is_staff", "is_active", "date_joined")
+    # The list masks numbers (search by a full one still finds it); the
+    # person's change page, for those who may edit it, shows it in full.
+    list_display = (
+        "masked_phone",
+        "display_name",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    )
     search_fields = ("phone", "display_name", "email", "public_id")
     list_filter = ("is_staff", "is_active", "preferred_language")
     readonly_fields = ("public_id", "date_joined", "last_login")
@@ -60,6 +90,13 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("phone", "password1", "password2")}),
     )
 
+    @admin.display(description=_("phone number"), ordering="phone")
+    def masked_phone(self, obj) -> str:
+        return mask_phone(obj.phone)
+
+    def row_label(self, obj) -> str:
+        return obj.display_name or mask_phone(obj.phone)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
@@ -77,11 +114,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(PhoneVerification)
-class PhoneVerificationAdmin(admin.ModelAdmin):
+class PhoneVerificationAdmin(MaskedRowsMixin, admin.ModelAdmin):
     """Read-only: codes are made and used only through the services."""
 
     list_display = (
-        "phone",
+        "masked_phone",
         "purpose",
         "created_at",
         "expires_at",
@@ -98,6 +135,13 @@ class PhoneVerificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("phone number"), ordering="phone")
+    def masked_phone(self, obj) -> str:
+        return mask_phone(obj.phone)
+
+    def row_label(self, obj) -> str:
+        return f"{obj.get_purpose_display()} {mask_phone(obj.phone)}"
 
 
 class PersonColumnsMixin:
@@ -191,3 +235,36 @@ class PreviousPhoneAdmin(PersonColumnsMixin, admin.ModelAdmin):
     @admin.display(description=_("previous phone number"), ordering="phone")
     def previous_phone(self, obj) -> str:
         return mask_phone(obj.phone)
+
+
+@admin.display(description=_("phone number"), ordering="username")
+def masked_username(obj) -> str:
+    # axes records the phone number tried (accounts.lockout.axes_username)
+    return mask_phone(obj.username or "")
+
+
+def _axes_row_label(model_admin, obj) -> str:
+    return f"{obj.ip_address} {mask_phone(obj.username or '')}"
+
+
+def axes_admin_mask_numbers() -> None:
+    """Show the failed-login lists (django-axes) with the numbers masked.
+
+    Called once every admin module is registered (``AccountsConfig.ready``):
+    axes registers its own after ours. Search by a full number still works.
+    """
+    for model, model_admin in list(admin.site._registry.items()):
+        shows_number = "username" in model_admin.list_display
+        if model._meta.app_label != "axes" or not shows_number:
+            continue
+        columns = tuple(
+            masked_username if column == "username" else column
+            for column in model_admin.list_display
+        )
+        masked = type(
+            model_admin.__class__.__name__,
+            (MaskedRowsMixin, model_admin.__class__),
+            {"list_display": columns, "row_label": _axes_row_label},
+        )
+        admin.site.unregister(model)
+        admin.site.register(model, masked)

@@ -17,7 +17,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from groupbuy.accounts.admin import axes_admin_mask_numbers
         from groupbuy.accounts.models import MerchantMembership
+
+        # The admin (listed before us) has registered every admin module.
+        axes_admin_mask_numbers()
 
         for signal in (post_save, post_delete):
             signal.connect(

@@ -1,0 +1,85 @@
+"""Admin lists that show a phone number show it masked (``mask_phone``), as a
+list needs no one's full number; searching by the full number still finds the
+row, and a person's own change page shows it in full to support."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.test import Client
+from django.utils import timezone
+
+from groupbuy.accounts.models import PhoneVerification
+from groupbuy.accounts.tests.helpers import make_user
+
+pytestmark = pytest.mark.django_db
+
+NUMBER = "+8613800138071"
+MASKED = "+86138****8071"
+
+
+@pytest.fixture
+def support() -> Client:
+    client = Client()
+    client.force_login(make_user("+8613700137001", is_staff=True, is_superuser=True))
+    return client
+
+
+def _list(client: Client, url: str, **query) -> str:
+    answer = client.get(url, query)
+    assert answer.status_code == 200
+    return answer.content.decode()
+
+
+def test_user_list_masks_numbers_and_finds_a_full_one(support):
+    # given a person with no name (their row is named by its number)
+    person = make_user(NUMBER)
+    # when support opens the list, then searches by the full number
+    html = _list(support, "/admin/accounts/user/")
+    found = _list(support, "/admin/accounts/user/", q=NUMBER)
+    # then the list shows the masked number only, and the search finds them
+    assert MASKED in html
+    assert NUMBER not in html
+    assert f"/admin/accounts/user/{person.pk}/change/" in found
+    # and the person's change page shows the full number
+    assert NUMBER in _list(support, f"/admin/accounts/user/{person.pk}/change/")
+
+
+def test_phone_code_list_masks_numbers_and_finds_a_full_one(support):
+    # given a code sent to a number
+    code = PhoneVerification.objects.create(
+        purpose=PhoneVerification.Purpose.SIGN_UP,
+        phone=NUMBER,
+        code_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    # when support opens the list, then searches by the full number
+    html = _list(support, "/admin/accounts/phoneverification/")
+    found = _list(support, "/admin/accounts/phoneverification/", q=NUMBER)
+    # then the list shows the masked number only, and the search finds it
+    assert MASKED in html
+    assert NUMBER not in html
+    assert f"/admin/accounts/phoneverification/{code.pk}/change/" in found
+
+
+@pytest.mark.parametrize(
+    ("model", "url"),
+    [
+        (AccessAttempt, "/admin/axes/accessattempt/"),
+        (AccessLog, "/admin/axes/accesslog/"),
+        (AccessFailureLog, "/admin/axes/accessfailurelog/"),
+    ],
+)
+def test_failed_login_lists_mask_numbers_and_find_a_full_one(support, model, url):
+    # given a login tried with a number (axes records it as the username)
+    fields = {"username": NUMBER, "ip_address": "203.0.113.9", "user_agent": "test"}
+    if model is AccessAttempt:
+        fields["failures_since_start"] = 3
+    row = model.objects.create(**fields)
+    # when support opens the list, then searches by the full number
+    html = _list(support, url)
+    found = _list(support, url, q=NUMBER)
+    # then the list shows the masked number only, and the search finds it
+    assert MASKED in html
+    assert NUMBER not in html
+    assert f"{url}{row.pk}/change/" in found
