@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Query, Router, Schema, Status
 
+from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.ops import selectors
@@ -14,6 +15,7 @@ from groupbuy.ops.shop_applications import (
     shop_application_approve,
     shop_application_decline,
     shop_application_submit,
+    shop_application_view_for_operator,
     shop_application_withdraw,
 )
 
@@ -60,12 +62,19 @@ class OperatorShopApplicationOut(ShopApplicationOut):
     applicant_id: str
 
 
+class OperatorShopApplicationMaskedOut(OperatorShopApplicationOut):
+    # Only the application's detail, whose reading is audited, gives the number
+    # in full (as ops.lookup does); the queue and the decisions' answers (a
+    # repeated approve records nothing) mask it.
+    contact_phone: str = Field(description="masked, as +86138****1234")
+
+
 class ShopApplicationPageOut(PageOut):
     items: list[ShopApplicationOut]
 
 
 class OperatorShopApplicationPageOut(PageOut):
-    items: list[OperatorShopApplicationOut]
+    items: list[OperatorShopApplicationMaskedOut]
 
 
 class DeclineIn(Schema):
@@ -94,6 +103,13 @@ def operator_application_out(application: ShopApplication) -> dict:
     return {
         **application_out(application),
         "applicant_id": application.applicant.public_id,
+    }
+
+
+def operator_application_masked_out(application: ShopApplication) -> dict:
+    return {
+        **operator_application_out(application),
+        "contact_phone": mask_phone(application.contact_phone),
     }
 
 
@@ -143,30 +159,35 @@ def application_queue(request, paging: Query[PageIn], status: str = "pending"):
         user=request.auth, status=status
     )
     result = paginate(applications, page=paging.page, page_size=paging.page_size)
-    items = [operator_application_out(item) for item in result.items]
+    items = [operator_application_masked_out(item) for item in result.items]
     return page_payload(result, items)
 
 
 @operator_router.get("/{application_id}", response=OperatorShopApplicationOut)
 def application_detail(request, application_id: str):
-    """One shop application (operators only)."""
-    application = selectors.shop_application_get_for_operator(
-        user=request.auth, application_id=application_id
+    """One shop application with its contact phone in full (operators only;
+    each read is audited)."""
+    application = shop_application_view_for_operator(
+        actor=request.auth, application_id=application_id
     )
     return operator_application_out(application)
 
 
-@operator_router.post("/{application_id}/approve", response=OperatorShopApplicationOut)
+@operator_router.post(
+    "/{application_id}/approve", response=OperatorShopApplicationMaskedOut
+)
 def application_approve(request, application_id: str):
     """Open the shop: its merchant, owned by the applicant, and first branch."""
     application = selectors.shop_application_get_for_operator(
         user=request.auth, application_id=application_id
     )
     approved = shop_application_approve(actor=request.auth, application=application)
-    return operator_application_out(approved)
+    return operator_application_masked_out(approved)
 
 
-@operator_router.post("/{application_id}/decline", response=OperatorShopApplicationOut)
+@operator_router.post(
+    "/{application_id}/decline", response=OperatorShopApplicationMaskedOut
+)
 def application_decline(request, application_id: str, payload: DeclineIn):
     """Decline an application, saying why (the applicant reads the reason)."""
     application = selectors.shop_application_get_for_operator(
@@ -175,4 +196,4 @@ def application_decline(request, application_id: str, payload: DeclineIn):
     declined = shop_application_decline(
         actor=request.auth, application=application, reason=payload.reason
     )
-    return operator_application_out(declined)
+    return operator_application_masked_out(declined)

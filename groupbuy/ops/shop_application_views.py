@@ -18,6 +18,7 @@ from groupbuy.ops.shop_applications import (
     shop_application_approve,
     shop_application_decline,
     shop_application_submit,
+    shop_application_view_for_operator,
     shop_application_withdraw,
 )
 from groupbuy.web.forms import add_domain_error
@@ -109,8 +110,8 @@ def _operator_detail(request, application, decline_form=None, status=200):
 @login_required
 def operator_shop_application(request, application_id: str):
     _operator_only(request)
-    application = selectors.shop_application_get_for_operator(
-        user=request.user, application_id=application_id
+    application = shop_application_view_for_operator(
+        actor=request.user, application_id=application_id
     )
     return _operator_detail(request, application)
 

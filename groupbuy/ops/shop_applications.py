@@ -24,6 +24,7 @@ from groupbuy.catalog.services import branch_create, merchant_create
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import DomainError
 from groupbuy.notify.services import notification_enqueue
+from groupbuy.ops import selectors
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ShopApplication
 
@@ -271,6 +272,17 @@ def _require_operator(user) -> None:
             gettext("Only operators can decide on shop applications."),
             status=403,
         )
+
+
+@transaction.atomic
+def shop_application_view_for_operator(*, actor, application_id: str):
+    """Return an application for an operator to read in full, recording the
+    look: its contact phone is someone's personal data (as ``ops.lookup``)."""
+    application = selectors.shop_application_get_for_operator(
+        user=actor, application_id=application_id
+    )
+    audit_log(actor=actor, action="ops.shop_application.viewed", obj=application)
+    return application
 
 
 def _name_taken(application: ShopApplication, error: DomainError) -> OpsError:

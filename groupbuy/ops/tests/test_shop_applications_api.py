@@ -8,6 +8,7 @@ from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.tests.factories import make_merchant_member
+from groupbuy.core.models import AuditEntry
 from groupbuy.ops.models import ShopApplication
 from groupbuy.ops.tests.factories import (
     make_operator,
@@ -182,3 +183,49 @@ def test_shoppers_and_merchant_staff_cannot_list_or_decide(role):
     assert [answers[0]] + [answer.status_code for answer in answers[1:]] == [403] * 4
     assert ShopApplication.objects.get(pk=application.pk).status == "pending"
     assert Merchant.objects.filter(name=application.name).count() == 0
+
+
+def test_the_queue_masks_the_contact_phone_and_the_detail_gives_it_audited():
+    # given an application with a contact phone
+    operator = make_operator()
+    application = make_shop_application(contact_phone="13900001234")
+    # when the operator lists the queue
+    listed = Client().get(QUEUE, headers=bearer(operator))
+    # then the number is masked and reading the list is not recorded
+    assert listed.json()["items"][0]["contact_phone"] == "+86139****1234"
+    assert not AuditEntry.objects.filter(action="ops.shop_application.viewed").exists()
+    # when the operator opens the application
+    detail = Client().get(f"{QUEUE}/{application.public_id}", headers=bearer(operator))
+    # then it gives the number in full, and one row records who read it
+    assert detail.json()["contact_phone"] == "+8613900001234"
+    viewed = AuditEntry.objects.get(action="ops.shop_application.viewed")
+    assert (viewed.actor, viewed.object_id) == (operator, application.public_id)
+
+
+def test_approving_answers_the_contact_phone_masked_each_time():
+    # given an application an operator approves
+    operator = make_operator()
+    application = make_shop_application(contact_phone="13900001234")
+    path = f"{QUEUE}/{application.public_id}/approve"
+    # when they approve it, then again (the repeat records nothing)
+    answers = [post(operator, path), post(operator, path)]
+    # then neither answer gives the number in full
+    assert [answer.json()["contact_phone"] for answer in answers] == [
+        "+86139****1234"
+    ] * 2
+    assert not AuditEntry.objects.filter(action="ops.shop_application.viewed").exists()
+
+
+@pytest.mark.parametrize("role", ["shopper", "owner"])
+def test_others_reading_an_application_get_403_and_nothing_is_recorded(role):
+    # given an application, and a shopper or a shop's owner
+    application = make_shop_application(contact_phone="13900001234")
+    actor = make_person()
+    if role == "owner":
+        make_merchant_member(user=actor, role="owner")
+    # when they open it
+    response = Client().get(f"{QUEUE}/{application.public_id}", headers=bearer(actor))
+    # then it is refused, and no look is recorded
+    assert response.status_code == 403
+    assert "+8613900001234" not in response.content.decode()
+    assert not AuditEntry.objects.filter(action="ops.shop_application.viewed").exists()

@@ -8,6 +8,7 @@ from django.test import Client
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.tests.factories import make_merchant_member
+from groupbuy.core.models import AuditEntry
 from groupbuy.ops.models import ShopApplication
 from groupbuy.ops.tests.factories import (
     make_operator,
@@ -205,3 +206,18 @@ def test_the_sign_up_page_offers_signing_up_to_open_a_shop():
     assert 'href="/signup/?next=/shop/"' in page
     onward = Client().get("/signup/?next=/shop/").content.decode()
     assert "signup-open-shop" not in onward
+
+
+def test_the_operators_application_page_shows_the_phone_and_records_the_look():
+    # given an application with a contact phone
+    operator = make_operator()
+    application = make_shop_application(contact_phone="13900001234")
+    client = signed_in(operator)
+    # when the operator opens the queue, then the application's page
+    client.get("/operator/shop-applications/")
+    assert not AuditEntry.objects.filter(action="ops.shop_application.viewed").exists()
+    page = client.get(f"/operator/shop-applications/{application.public_id}/")
+    # then the page shows the number in full, and one row records who read it
+    assert "+8613900001234" in page.content.decode()
+    viewed = AuditEntry.objects.get(action="ops.shop_application.viewed")
+    assert (viewed.actor, viewed.object_id) == (operator, application.public_id)
