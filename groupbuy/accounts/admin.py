@@ -37,6 +37,14 @@ class MaskedRowsMixin:
         return super().action_checkbox(_Row(obj, self.row_label(obj)))
 
 
+def person_label(user) -> str:
+    """Name a person in an admin list: their name, else their masked number
+    (``str(user)`` would give the full number)."""
+    if user is None:
+        return "—"
+    return user.display_name or mask_phone(user.phone)
+
+
 class MembershipInline(admin.TabularInline):
     model = MerchantMembership
     extra = 0
@@ -99,9 +107,9 @@ class UserAdmin(MaskedRowsMixin, BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(MaskedRowsMixin, admin.ModelAdmin):
     list_display = (
-        "user",
+        "person",
         "name",
         "created_at",
         "last_used_at",
@@ -111,6 +119,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ("revoked_at",)
     search_fields = ("user__phone", "name", "public_id")
     readonly_fields = ("public_id", "key_hash", "created_at", "last_used_at")
+    list_select_related = ("user",)
+
+    @admin.display(description=_("person"), ordering="user__phone")
+    def person(self, obj) -> str:
+        return person_label(obj.user)
+
+    def row_label(self, obj) -> str:
+        return f"{obj.name or obj.public_id} {person_label(obj.user)}"
 
 
 @admin.register(PhoneVerification)

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from groupbuy.accounts.admin import person_label
 from groupbuy.core.plugins import notification_kinds
 from groupbuy.notify.models import Delivery, Invitation, Notification
 from groupbuy.notify.services import delivery_retry_failed
@@ -46,7 +47,7 @@ class InvitationInline(admin.StackedInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "kind_label", "recipient", "title", "read_at")
+    list_display = ("created_at", "kind", "kind_label", "to", "title", "read_at")
     list_filter = ("kind", "deliveries__status", "deliveries__channel")
     search_fields = ("public_id", "title", "recipient__phone", "idempotency_key")
     date_hierarchy = "created_at"
@@ -60,6 +61,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("recipient"), ordering="recipient__phone")
+    def to(self, notification: Notification) -> str:
+        return person_label(notification.recipient)
 
     @admin.display(description=_("what"))
     def kind_label(self, notification: Notification) -> str:

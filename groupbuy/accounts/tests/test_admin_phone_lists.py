@@ -10,7 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from groupbuy.accounts.models import PhoneVerification
+from groupbuy.accounts.services import api_token_create
 from groupbuy.accounts.tests.helpers import make_user
+from groupbuy.notify.tests.factories import make_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,27 @@ def test_failed_login_lists_mask_numbers_and_find_a_full_one(support, model, url
     assert MASKED in html
     assert NUMBER not in html
     assert f"{url}{row.pk}/change/" in found
+
+
+def test_token_list_names_an_unnamed_person_by_the_masked_number(support):
+    # given a token of a person with no name
+    token, _secret = api_token_create(actor=make_user(NUMBER), name="till")
+    # when support opens the list, then searches by the full number
+    html = _list(support, "/admin/accounts/apitoken/")
+    found = _list(support, "/admin/accounts/apitoken/", q=NUMBER)
+    # then the list shows the masked number only, and the search finds it
+    assert MASKED in html
+    assert NUMBER not in html
+    assert f"/admin/accounts/apitoken/{token.pk}/change/" in found
+
+
+def test_notification_list_names_an_unnamed_recipient_by_the_masked_number(support):
+    # given a notification to a person with no name
+    notification = make_notification(recipient=make_user(NUMBER))
+    # when support opens the list, then searches by the full number
+    html = _list(support, "/admin/notify/notification/")
+    found = _list(support, "/admin/notify/notification/", q=NUMBER)
+    # then the list shows the masked number only, and the search finds it
+    assert MASKED in html
+    assert NUMBER not in html
+    assert f"/admin/notify/notification/{notification.pk}/change/" in found
