@@ -70,12 +70,17 @@ def _count(key: str, amount: int) -> int:
         return amount
 
 
+def current_minute() -> int:
+    """The fixed window a match is counted in: minutes since the epoch."""
+    return int(time.time() // 60)
+
+
 def match_rate_check(request, *, numbers: int) -> None:
     """Count ``numbers`` matches for this caller; raise 429 over the limit."""
     limit = _setting("GROUPBUY_SHARING_MATCHES_PER_MINUTE", DEFAULT_MATCHES_PER_MINUTE)
     if not limit:
         return
-    window = int(time.time() // 60)
+    window = current_minute()
     keys = [f"sharing:match:addr:{client_address(request)}:{window}"]
     user = _caller(request)
     if user is not None:

@@ -40,12 +40,17 @@ def _limit_and_key(request) -> tuple[int, str]:
     return limit, f"addr:{client_address(request)}"
 
 
+def current_minute() -> int:
+    """The fixed window a snap is counted in: minutes since the epoch."""
+    return int(time.time() // 60)
+
+
 def snap_rate_check(request) -> None:
     """Count this snap; raise SnapError 429 when the caller is over the limit."""
     limit, who = _limit_and_key(request)
     if not limit:
         return
-    window = int(time.time() // 60)
+    window = current_minute()
     key = f"snap:rate:{who}:{window}"
     cache.add(key, 0, timeout=120)
     try:

@@ -25,10 +25,18 @@ def pushed(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
+def fresh_rate_limits(monkeypatch):
+    """Start each test with no matches counted, in one fixed minute: the
+    per-minute budget is a fixed window, so a test crossing a minute's end
+    would otherwise start a fresh budget half-way (CI once did, 11:03:59.97
+    to 11:04:00.11, and a fifth match was let through)."""
     from django.core.cache import cache
 
+    from groupbuy.sharing import throttle
+
     cache.clear()
+    minute = throttle.current_minute()
+    monkeypatch.setattr(throttle, "current_minute", lambda: minute)
 
 
 @pytest.fixture(autouse=True)

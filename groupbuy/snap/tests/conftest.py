@@ -6,11 +6,17 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _snap_rate_limits_reset():
-    """Start every test with fresh snap rate-limit windows."""
+def _snap_rate_limits_reset(monkeypatch):
+    """Start every test with fresh snap rate-limit windows, in one fixed
+    minute: the window is fixed, so a test crossing a minute's end would
+    otherwise start a fresh budget half-way through."""
     from django.core.cache import cache
 
+    from groupbuy.snap import throttle
+
     cache.clear()
+    minute = throttle.current_minute()
+    monkeypatch.setattr(throttle, "current_minute", lambda: minute)
     yield
 
 
