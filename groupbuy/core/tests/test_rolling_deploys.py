@@ -32,22 +32,34 @@ CHECKED_AFTER = {
     "teams": 4,
 }
 LOCAL_APPS = ("groupbuy.",)
+EMPTY_CONTAINER_FACTORIES = (list, dict)
 
 
 def _constant_insert_default(field):
     """What Django writes into ``field`` when the code does not set it, if that
     is a constant the database could write as well; None otherwise.
 
-    An explicit non-callable ``default`` ("" / False / 0 / a choice), or the
-    "" Django gives a NOT NULL text field without one. Callable defaults
-    (``list``, ``timezone.now``, a new public id) are left out: their value
-    is made per row, which a constant db_default cannot be.
+    An explicit non-callable ``default`` ("" / False / 0 / a choice), the
+    empty list or mapping a JSON column's ``default=list`` / ``dict`` makes,
+    or the "" Django gives a NOT NULL text field without one. Other callable
+    defaults (``timezone.now``, a new public id) are left out: their value is
+    made per row, which a constant db_default cannot be.
     """
+    if field.default in EMPTY_CONTAINER_FACTORIES:
+        return field.default()
     if field.default is not NOT_PROVIDED:
         return None if callable(field.default) else field.default
     if field.empty_strings_allowed and not field.null and not field.is_relation:
         return ""
     return None
+
+
+def _database_default_value(field):
+    """The constant ``field``'s db_default writes: a JSON column's is written
+    ``Value([], JSONField())``, other columns' as the plain value."""
+    if field.db_default is NOT_PROVIDED:
+        return NOT_PROVIDED
+    return getattr(field.db_default, "value", field.db_default)
 
 
 def _added_columns_after_cutoff():
@@ -94,7 +106,7 @@ def test_every_column_added_to_an_existing_table_has_a_database_default():
         value = _constant_insert_default(field)
         if field.null or value is None:
             continue
-        if field.db_default is NOT_PROVIDED or field.db_default != value:
+        if _database_default_value(field) != value:
             missing.append(f"{migration}: {model.__name__}.{field.name} ({value!r})")
     assert missing == []
 
@@ -109,6 +121,7 @@ def test_the_rule_checks_the_columns_that_lacked_a_database_default():
     assert checked >= {
         ("deals", "deal", "stopped_by"),
         ("deals", "deal", "stop_reason"),
+        ("catalog", "branch", "opening_hours"),
         ("payments", "payout", "idempotency_key"),
         ("sharing", "participant", "contact_name"),
         ("sharing", "participant", "is_name_shown"),
