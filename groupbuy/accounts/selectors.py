@@ -40,9 +40,12 @@ def user_is_merchant_staff(*, user: User) -> bool:
 
 
 def merchants_owned_alone(*, user: User) -> list:
-    """Return the merchants ``user`` is the only owner of, by name."""
+    """Return the merchants ``user`` is the only owner of, by name: an owner
+    whose account is switched off (or erased) runs nothing, so does not count."""
     other_owners = MerchantMembership.objects.filter(
-        merchant_id=OuterRef("merchant_id"), role=MerchantMembership.Role.OWNER
+        merchant_id=OuterRef("merchant_id"),
+        role=MerchantMembership.Role.OWNER,
+        user__is_active=True,
     ).exclude(user=user)
     return [
         membership.merchant

@@ -116,6 +116,24 @@ def test_the_only_owner_stays_an_owner_whoever_asks():
     assert not Notification.objects.filter(kind="catalog.staff.role_changed").exists()
 
 
+def test_an_owner_whose_account_is_off_does_not_count_as_the_other_owner():
+    # given a shop whose second owner's account is switched off
+    owner, _cashier, east, _west = _shop()
+    switched_off = make_merchant_member(
+        merchant=owner.merchant, role=Role.OWNER, user=make_user(is_active=False)
+    )
+    assert switched_off.user.is_active is False
+    # when the active owner is made a cashier
+    with pytest.raises(CatalogError) as refused:
+        staff_role_change(
+            actor=owner.user, membership=owner, role=Role.CASHIER, branch=east
+        )
+    # then it is refused: nobody who can sign in would run the shop
+    assert (refused.value.code, refused.value.status) == ("last_owner", 409)
+    owner.refresh_from_db()
+    assert owner.role == Role.OWNER
+
+
 def test_cashiers_and_other_merchants_owners_cannot_change_roles():
     owner, cashier, _east, _west = _shop()
     other_owner = make_merchant_member(role=Role.OWNER).user

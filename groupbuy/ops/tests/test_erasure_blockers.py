@@ -65,6 +65,29 @@ def test_the_only_owner_of_a_shop_with_an_open_deal_cannot_ask(client, owner, sh
     assert not ErasureRequest.objects.exists()
 
 
+def test_a_second_owner_whose_account_is_off_does_not_free_the_first(
+    client, owner, shop
+):
+    # given a shop with an open deal and a second owner who cannot sign in
+    make_deal(merchant=shop)
+    MerchantMembership.objects.create(
+        merchant=shop,
+        user=User.objects.create_user(
+            "+8613700000009", "long-enough-pw", is_active=False
+        ),
+        role=MerchantMembership.Role.OWNER,
+    )
+
+    # when the active owner asks to be erased
+    answer = client.post(
+        "/api/me/data/erasure", headers={**bearer(owner), "Accept-Language": "en"}
+    )
+
+    # then it is refused as for an only owner
+    assert (answer.status_code, answer.json()["blockers"]) == (409, [OPEN_DEALS])
+    assert not ErasureRequest.objects.exists()
+
+
 def test_the_data_page_says_what_to_do_first(client, owner, shop):
     # given
     make_deal(merchant=shop, starts_in=timedelta(hours=1))  # scheduled counts

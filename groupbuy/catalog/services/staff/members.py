@@ -46,17 +46,18 @@ def _check_branch_open(branch: Branch | None) -> None:
 
 
 def _keep_an_owner(merchant: Merchant, user) -> None:
-    """Refuse to demote or remove ``user`` when they are ``merchant``'s only
-    owner, whoever asks: a merchant without an owner has nobody to run its
-    staff, branches and deals. Locks the owners' rows, so two owners cannot
+    """Refuse to demote or remove ``user`` when no other owner who can sign
+    in would be left, whoever asks: a merchant without an owner has nobody to
+    run its staff, branches and deals, and an owner whose account is switched
+    off (or erased) runs nothing. Locks the owners' rows, so two owners cannot
     demote each other at once."""
-    owners = list(
-        MerchantMembership.objects.select_for_update()
+    owners = (
+        MerchantMembership.objects.select_for_update(of=("self",))
         .filter(merchant=merchant, role=Role.OWNER)
         .order_by("pk")
-        .values_list("user_id", flat=True)
+        .values_list("user_id", "user__is_active")
     )
-    if owners == [user.pk]:
+    if not any(active for user_id, active in owners if user_id != user.pk):
         message = _(
             "This is the merchant's only owner: make someone else an owner first."
         )
