@@ -8,7 +8,7 @@ show ``message`` as a form error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -41,6 +41,36 @@ class DomainError(Exception):
             "message": self.message,
             "fields": self.fields,
         }
+
+
+def all_or_errors(
+    *checks: Callable[[], object], refusal: type[DomainError] = DomainError
+) -> list:
+    """Run every check and return their results; when any refuses (raises
+    ``refusal``), raise one ``refusal`` holding every field's messages, so a
+    form says all that is wrong at once, not the first only (a refusal alone
+    is raised as it is)."""
+    results, errors = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except refusal as error:
+            results.append(None)
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        fields: dict[str, list[str]] = {}
+        for error in errors:
+            for name, messages in (error.fields or {None: [error.message]}).items():
+                fields.setdefault(name, []).extend(messages)
+        # The message says every field's mistake, in the form's order.
+        raise refusal(
+            "invalid",
+            " ".join(m for messages in fields.values() for m in messages),
+            fields={name: msgs for name, msgs in fields.items() if name},
+        )
+    return results
 
 
 @contextmanager

@@ -95,7 +95,8 @@ def check_own_units(value, *, quantity_wanted: int) -> int:
     """Refuse an initiator taking more units than the demand wants in all,
     saying which total bounds them (a bare "1 to 10" named neither)."""
     check_whole(value, field="initiator_quantity", low=1, high=MAX_QUANTITY)
-    if value > quantity_wanted:
+    # A total that is not a whole number is refused on its own field.
+    if isinstance(quantity_wanted, int) and value > quantity_wanted:
         raise _invalid(
             "initiator_quantity",
             _("Your own units can be at most the units wanted in all (%(total)s).")

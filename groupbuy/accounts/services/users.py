@@ -14,6 +14,7 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import all_or_errors as core_all_or_errors
 
 
 def validation_error(field: str, error: ValidationError) -> AccountError:
@@ -75,30 +76,8 @@ def display_name_or_error(display_name: str) -> str:
 
 
 def all_or_errors(*checks: Callable[[], object]) -> list:
-    """Run every check and return their results; when any refuses, raise one
-    AccountError holding every field's messages, so a form says all that is
-    wrong at once, not the first only (a refusal alone is raised as it is)."""
-    results, errors = [], []
-    for check in checks:
-        try:
-            results.append(check())
-        except AccountError as error:
-            results.append(None)
-            errors.append(error)
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        fields: dict[str, list[str]] = {}
-        for error in errors:
-            for name, messages in (error.fields or {None: [error.message]}).items():
-                fields.setdefault(name, []).extend(messages)
-        # The message says every field's mistake, in the form's order.
-        raise AccountError(
-            "invalid",
-            " ".join(m for messages in fields.values() for m in messages),
-            fields={name: msgs for name, msgs in fields.items() if name},
-        )
-    return results
+    """core.errors.all_or_errors for accounts' own refusals."""
+    return core_all_or_errors(*checks, refusal=AccountError)
 
 
 def password_candidate(phone: str, display_name: str) -> User:

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from groupbuy.accounts.services.payers import payer_lock
 from groupbuy.core.audit import audit_log
-from groupbuy.core.errors import Conflict, Forbidden, NotFound
+from groupbuy.core.errors import Conflict, Forbidden, NotFound, all_or_errors
 from groupbuy.demands import rules, search
 from groupbuy.demands.deposits import (
     deposit_give_back,
@@ -17,6 +17,7 @@ from groupbuy.demands.deposits import (
     lock_deposit_intents,
     units_taken_refusal,
 )
+from groupbuy.demands.errors import DemandError
 from groupbuy.demands.live import push_deadline, push_demand
 from groupbuy.demands.models import Demand, Offer, Participation
 from groupbuy.demands.notifications import (
@@ -56,17 +57,22 @@ def demand_create(
     """Draft a demand; it publishes once the initiator's deposit is captured."""
     rules.check_phone_verified(actor)
     now = timezone.now()
-    title = rules.check_text(title, field="title", required=True, limit=120)
-    description = rules.check_text(
-        description, field="description", required=False, limit=4000
+    title, description, *_checked = all_or_errors(
+        lambda: rules.check_text(title, field="title", required=True, limit=120),
+        lambda: rules.check_text(
+            description, field="description", required=False, limit=4000
+        ),
+        lambda: rules.check_whole(
+            quantity_wanted, field="quantity_wanted", low=1, high=rules.MAX_QUANTITY
+        ),
+        lambda: rules.check_own_units(
+            initiator_quantity, quantity_wanted=quantity_wanted
+        ),
+        lambda: rules.check_price(target_unit_price_fen, field="target_unit_price_fen"),
+        lambda: rules.check_deadline(deadline_at, now=now),
+        lambda: rules.check_location(latitude, longitude),
+        refusal=DemandError,
     )
-    rules.check_whole(
-        quantity_wanted, field="quantity_wanted", low=1, high=rules.MAX_QUANTITY
-    )
-    rules.check_own_units(initiator_quantity, quantity_wanted=quantity_wanted)
-    rules.check_price(target_unit_price_fen, field="target_unit_price_fen")
-    rules.check_deadline(deadline_at, now=now)
-    rules.check_location(latitude, longitude)
     with transaction.atomic():
         payer_lock(user=actor)  # the payer's row first: erasure waits for it
         demand = Demand.objects.create(

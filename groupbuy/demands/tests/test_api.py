@@ -231,6 +231,32 @@ def test_out_of_range_coordinates_are_named_and_explained(client):
     assert Demand.objects.values_list("latitude", "longitude").get() == (90, -180)
 
 
+def test_every_bad_field_of_a_new_demand_is_named_at_once(client):
+    # given a draft with an empty title, a price of nothing, a deadline past
+    # and half a place
+    buyer = make_user()
+    draft = {
+        "title": "  ",
+        "quantity_wanted": 10,
+        "target_unit_price_fen": 0,
+        "deadline_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "latitude": 31.2,
+    }
+    # when it is sent
+    body = assert_api_error(_post(client, "", buyer, draft), 400, "invalid")
+    # then each mistake is named in one answer, and its message says them all
+    assert list(body["fields"]) == [
+        "title",
+        "target_unit_price_fen",
+        "deadline_at",
+        "longitude",
+    ]
+    assert body["message"] == " ".join(
+        messages[0] for messages in body["fields"].values()
+    )
+    assert Demand.objects.count() == 0
+
+
 def test_a_late_join_or_offer_says_how_late(client):
     demand = make_published()
     Demand.objects.filter(pk=demand.pk).update(
