@@ -8,6 +8,7 @@ import secrets
 
 from django.utils.translation import gettext, gettext_lazy
 
+from groupbuy.core.locks import transaction_lock
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
 
 PSEUDONYM_PREFIX = "del_"
@@ -203,20 +204,19 @@ def _platform_needing_its_operator(user) -> list[str]:
     """Refuse to erase the last active operator: nobody would be left to run
     the platform (perform erasures, onboard merchants, answer look-ups).
 
-    The other operators' rows are locked (pk order), so two operators erased
-    at the same time cannot each count on the other staying.
+    One lock for the whole platform is held while counting, so two
+    operators erased at the same time cannot each count on the other staying:
+    the second counts once the first is erased. (Locking the other operators'
+    rows deadlocked on PostgreSQL: each erasure holds its own person's row
+    first, then waited for the other's.)
     """
     from groupbuy.accounts.models import User
 
     if not user.is_staff:
         return []
-    others = (
-        User.objects.select_for_update()
-        .filter(is_staff=True, is_active=True)
-        .exclude(pk=user.pk)
-        .order_by("pk")
-    )
-    if list(others.values_list("pk", flat=True)):
+    transaction_lock("platform-operators")
+    others = User.objects.filter(is_staff=True, is_active=True).exclude(pk=user.pk)
+    if others.exists():
         return []
     return [
         gettext(

@@ -9,27 +9,21 @@ Requests for different numbers from one address may still overlap by a code or t
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification
+from groupbuy.core.locks import transaction_lock
 
 HOUR = timedelta(hours=1)
 
 
 def _lock_number(phone: str) -> None:
-    if connection.vendor != "postgresql":
-        return
-    digest = hashlib.sha256(f"phone-code:{phone}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    transaction_lock(f"phone-code:{phone}")
 
 
 def _too_many(seconds: float) -> AccountError:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.models import MerchantMembership
@@ -26,6 +25,7 @@ from groupbuy.catalog.services._common import (
 )
 from groupbuy.core import plugins
 from groupbuy.core.audit import audit_log
+from groupbuy.core.locks import transaction_lock
 
 _MICRODEGREE = Decimal("0.000001")
 
@@ -51,18 +51,9 @@ def _merchant_fields(*, name=UNSET, name_en=UNSET, description=UNSET) -> dict:
 
 def _lock_merchant_name(name: str) -> None:
     """Hold ``name`` (case and spacing aside) until the transaction ends, so two
-    shops cannot take it at once. SQLite's BEGIN IMMEDIATE already serialises
-    every writer; on PostgreSQL a transaction advisory lock per name does (no
-    row stands for a name, and a unique index would forbid the operator's
-    confirmed second shop of a name)."""
-    if connection.vendor != "postgresql":
-        return
-    digest = hashlib.sha256(f"merchant-name:{_name_key(name)}".encode()).digest()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)",
-            [int.from_bytes(digest[:8], "big", signed=True)],
-        )
+    shops cannot take it at once (no row stands for a name, and a unique index
+    would forbid the operator's confirmed second shop of a name)."""
+    transaction_lock(f"merchant-name:{_name_key(name)}")
 
 
 def _refuse_a_taken_merchant_name(name: str, *, merchant: Merchant | None = None):

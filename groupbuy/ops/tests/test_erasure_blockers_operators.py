@@ -1,6 +1,8 @@
 """Erasing the platform's last active operator is refused: nobody would be
 left to run it (perform erasures, onboard merchants)."""
 
+import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -8,8 +10,15 @@ from django.utils import timezone
 
 from groupbuy.accounts.models import User
 from groupbuy.accounts.services import api_token_create
+from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
+from groupbuy.deals.tests.racing import race
+from groupbuy.ops import services
 from groupbuy.ops.models import ErasureRequest
-from groupbuy.ops.services import erasure_request, erasures_perform_due
+from groupbuy.ops.services import (
+    erasure_perform,
+    erasure_request,
+    erasures_perform_due,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +143,49 @@ def test_a_shopper_cannot_list_the_queue(client):
 
     # then
     assert answer.status_code == 403
+
+
+def erase_the_only_two_operators_at_once(then=lambda: None) -> None:
+    # given two operators, each with an erasure request due
+    first = make_operator("+8613700000011")
+    second = make_operator("+8613700000012")
+    requests = [erasure_request(actor=first), erasure_request(actor=second)]
+    then()
+
+    # when the job performs both at the same moment
+    outcomes = race(
+        [
+            lambda request=request: erasure_perform(actor=None, request=request)
+            for request in requests
+        ]
+    )
+
+    # then one is erased and the other refused as the last operator: never
+    # both, and neither fails on a deadlock
+    assert outcomes == Counter({"ok": 1, "erasure_blocked": 1})
+    assert User.objects.filter(is_staff=True, is_active=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_erased_at_once_leave_one(file_database):  # noqa: F811
+    erase_the_only_two_operators_at_once()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_erased_at_once_leave_one_on_postgres(monkeypatch):
+    # Both erasures hold their own person's row before either counts the
+    # operators (SQLite takes one writer at a time, so only here): counting by
+    # locking the other operator's row deadlocked at this point.
+    both_hold_their_person = threading.Barrier(2, timeout=10)
+    check = services._refuse_while_blocked
+
+    def check_once_both_hold_their_person(user):
+        both_hold_their_person.wait()
+        check(user)
+
+    erase_the_only_two_operators_at_once(
+        then=lambda: monkeypatch.setattr(
+            services, "_refuse_while_blocked", check_once_both_hold_their_person
+        )
+    )
