@@ -36,3 +36,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # The audit trail is the proof of what happened (erasures, payouts, stops):
+    # nobody removes a line of it, the superuser included.
+    def has_delete_permission(self, request, obj=None):
+        return False
