@@ -194,7 +194,7 @@ class ShopApplication(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    public_id = PublicIdField(prefix="sap")
+    public_id = PublicIdField(prefix="sap", verbose_name=_("number"))
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
