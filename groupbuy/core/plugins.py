@@ -42,6 +42,8 @@ PAGE_SLOTS = {
     "merchant_deal.terms": "instead of a console deal's tiers",
     "merchant_deal.selling": "instead of a console deal's add-stock and deadline forms",
     "operator.demand_alerts": "the operator dashboard's demand alerts",
+    "operator.figures": "more figures after the operator dashboard's own "
+    "(each a div.figure)",
     "merchant_order.actions": "an order's actions on the merchant's order list, "
     "for its owners (context: order, merchant)",
 }

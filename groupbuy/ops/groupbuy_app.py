@@ -43,6 +43,8 @@ app = GroupbuyApp(
             key="erasures",
         ),
     ],
+    # The shop applications waiting for an answer, among the dashboard's figures.
+    page_parts={"operator.figures": "ops/operator/pending_applications_figure.html"},
     cli_commands={
         "backup": "groupbuy.ops.backup:backup_main",
         "restore": "groupbuy.ops.backup:restore_main",

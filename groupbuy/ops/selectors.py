@@ -83,6 +83,12 @@ def shop_application_list_for_operator(*, user, status: str = "pending"):
     return applications.order_by("-created_at", "-id")
 
 
+def shop_application_pending_count(*, user) -> int:
+    """Return how many applications wait for an operator's answer (operators
+    only): the dashboard's figure, one count over the status index."""
+    return shop_application_list_for_operator(user=user).count()
+
+
 def shop_application_get_for_operator(*, user, application_id: str):
     applications = shop_application_list_for_operator(user=user, status="")
     try:
