@@ -1,4 +1,5 @@
-"""What deals holds about a person: their orders (kept on erasure: money records).
+"""What deals holds about a person: their orders (kept on erasure: money
+records; a refund's reason the shop wrote loses whatever names them).
 
 An order still waiting for payment is cancelled on erasure (as the platform's,
 ``operator``), so its units go back on sale at once instead of staying held
@@ -42,6 +43,8 @@ class DealsPersonalData(PersonalDataProvider):
                         "joined_at": order.joined_at,
                         "paid_at": order.paid_at,
                         "cancelled_at": order.cancelled_at,
+                        "cancel_reason": order.cancel_reason,
+                        "refund_reason": order.refund_reason,
                         "pickup_branch": getattr(order.pickup_branch, "name", None),
                     }
                     for order in orders.order_by("joined_at", "id")
@@ -57,9 +60,19 @@ class DealsPersonalData(PersonalDataProvider):
         # user. Unpaid ones release their units; the blockers above made sure
         # none holds money or waits for a provider's answer. Runs under the
         # person's lock, taken before any deal's (the join's order too).
+        from groupbuy.accounts.personal_data import identifying_strings, scrub
         from groupbuy.deals.models import DealOrder
         from groupbuy.deals.services.cancelling import deal_order_cancel_unpaid
 
+        # A refund's reason is the shop's own words to the buyer, which may
+        # name them ("call Zhang on 137…"): cut the person out, as every
+        # other free text is.
+        strings = identifying_strings(user)
+        explained = DealOrder.objects.filter(shopper=user).exclude(refund_reason="")
+        for order in explained.only("pk", "refund_reason"):
+            reason = scrub(order.refund_reason, strings)
+            if reason != order.refund_reason:
+                DealOrder.objects.filter(pk=order.pk).update(refund_reason=reason)
         unpaid = DealOrder.objects.filter(
             shopper=user, status=DealOrder.Status.PENDING_PAYMENT
         ).select_related("deal")

@@ -17,7 +17,7 @@ from groupbuy.accounts.services import api_token_create
 from groupbuy.core.models import AuditEntry
 from groupbuy.core.plugins import personal_data_providers
 from groupbuy.deals.models import DealOrder
-from groupbuy.deals.services import deal_order_cancel
+from groupbuy.deals.services import deal_order_cancel, deal_order_refund
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.escrow.models import LedgerEntry
 from groupbuy.notify.models import Notification
@@ -151,7 +151,15 @@ def all_text(*, excluding_tables=()) -> str:
 def test_erasure_leaves_no_trace_of_the_number_and_the_ledger_balances(
     client, shopper, operator
 ):
-    # given: the person asks for erasure, which is due in the stated period
+    # given: a shop refunded one of their orders naming them in its reason
+    deal = make_deal()
+    deal_order_refund(
+        actor=operator,
+        deal=deal,
+        order_id=join_and_pay(deal, shopper=shopper).public_id,
+        reason=f"Lan Lan asked on {PHONE.removeprefix('+86')}",
+    )
+    # and: the person asks for erasure, which is due in the stated period
     asked = client.post("/api/me/data/erasure", headers=bearer(shopper))
     assert asked.status_code == 202
     body = asked.json()
@@ -183,7 +191,10 @@ def test_erasure_leaves_no_trace_of_the_number_and_the_ledger_balances(
     erased = User.objects.get(pk=shopper.pk)
     assert erased.phone.startswith("del_") and not erased.is_active
     assert not erased.has_usable_password()
-    assert DealOrder.objects.filter(shopper=erased).count() == 1
+    assert DealOrder.objects.filter(shopper=erased).count() == 2
+    assert (
+        DealOrder.objects.get(deal=deal).refund_reason == "[erased] asked on [erased]"
+    )
     # and: the photo is gone from storage
     from django.core.files.storage import default_storage
 
