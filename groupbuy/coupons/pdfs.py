@@ -174,9 +174,9 @@ def statement_pdf(statement) -> bytes:
         figures.append((_("Net"), statement.net_fen))
         for label, amount in figures:
             _line(pdf, f"{label}  {format_fen(amount)}")
-        if not statement.redemptions:
+        if not statement.has_redemptions:
             _small(pdf, _("No redemptions in this period."))
-        for r in statement.redemptions:
+        for r in statement.redemptions.iterator():
             _small(
                 pdf,
                 f"{format_local_time(r.redeemed_at)}  {r.coupon.serial}  ×{r.quantity}"

@@ -18,6 +18,11 @@ had not reached the merchant). A redemption superseded by an earlier
 offline one is listed among the conflicts (reason ``superseded``): its
 settlement was reversed (none, on a deal that paid the shop when it closed), so
 it is in no total.
+
+The redemptions of a period can be many (a busy month, 100,000): their totals
+and their days are sums the database makes (``RedemptionTotals``,
+``statement_days``), and they are read row by row only to be listed: a page of
+them on the page and in the API, all of them in the CSV and the PDF.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ import dataclasses
 import io
 from datetime import date, datetime, timedelta
 
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +48,18 @@ from groupbuy.coupons.models import (
     Redemption,
     RedemptionConflict,
 )
-from groupbuy.escrow.services import platform_fee_fen
+from groupbuy.deals.models import Deal
+from groupbuy.escrow.services import platform_fee_expression, platform_fee_fen
+
+
+@dataclasses.dataclass(frozen=True)
+class RedemptionTotals:
+    """What a period's redemptions add up to (``redemption_totals``)."""
+
+    count: int = 0
+    settled_fen: int = 0  # of deals settled on redemption: counted
+    fee_fen: int = 0  # the platform's fee on each of those, added up
+    paid_at_close_fen: int = 0  # of deals that paid at close: listed only
 
 
 @dataclasses.dataclass
@@ -49,7 +67,8 @@ class Statement:
     merchant: Merchant
     start: date
     end: date  # inclusive
-    redemptions: list[Redemption]
+    # Every redemption of the period, oldest first, not read until listed.
+    redemptions: QuerySet[Redemption]
     conflicts: list[RedemptionConflict]
     expiries: list[CouponExpiry] = dataclasses.field(default_factory=list)
     # Expiry pk -> what was taken back from the merchant's payable.
@@ -57,6 +76,11 @@ class Statement:
     refunds: list[CouponRefund] = dataclasses.field(default_factory=list)
     # Refund pk -> what was taken back from the merchant's payable.
     refund_taken_back: dict[int, int] = dataclasses.field(default_factory=dict)
+    redemption_totals: RedemptionTotals = RedemptionTotals()
+
+    @property
+    def has_redemptions(self) -> bool:
+        return self.redemption_totals.count > 0
 
     @property
     def paid_expiries(self) -> list[CouponExpiry]:
@@ -64,19 +88,15 @@ class Statement:
         return [e for e in self.expiries if e.outcome == paid]
 
     @property
-    def settled_redemptions(self) -> list[Redemption]:
-        """Redemptions that moved money now (deals settled on redemption)."""
-        return [r for r in self.redemptions if not paid_at_close(r)]
-
-    @property
     def redeemed_fen(self) -> int:
-        return sum(r.amount_fen for r in self.settled_redemptions)
+        """Redemptions that moved money now (deals settled on redemption)."""
+        return self.redemption_totals.settled_fen
 
     @property
     def paid_at_close_fen(self) -> int:
         """Redeemed coupons of deals that paid the merchant when they closed:
         listed, in no total (that money was in the statement of the close)."""
-        return sum(r.amount_fen for r in self.redemptions if paid_at_close(r))
+        return self.redemption_totals.paid_at_close_fen
 
     @property
     def expiry_paid_fen(self) -> int:
@@ -136,11 +156,10 @@ class Statement:
 
     @property
     def fee_fen(self) -> int:
-        amounts = [r.amount_fen for r in self.settled_redemptions]
-        amounts += [e.amount_fen for e in self.paid_expiries]
+        expiries = sum(platform_fee_fen(e.amount_fen) for e in self.paid_expiries)
         returned = self.expiry_taken_back_fen + self.refund_taken_back_fen
         returned -= self.taken_back_fen
-        return sum(platform_fee_fen(amount) for amount in amounts) - returned
+        return self.redemption_totals.fee_fen + expiries - returned
 
     @property
     def total_fen(self) -> int:
@@ -156,6 +175,25 @@ def paid_at_close(redemption: Redemption) -> bool:
     """Whether the redeemed coupon's deal paid the merchant when it closed."""
     deal = redemption.coupon.order.deal
     return deal.settlement_mode != deal.SettlementMode.ON_REDEMPTION
+
+
+# The redemptions ``paid_at_close`` says moved money now, for the database.
+SETTLED_NOW = Q(coupon__order__deal__settlement_mode=Deal.SettlementMode.ON_REDEMPTION)
+
+
+def redemption_totals(redemptions: QuerySet[Redemption]) -> RedemptionTotals:
+    """Return what ``redemptions`` add up to, summed by the database (one
+    query): the fee of each settled one rounded as ``platform_fee_fen`` does."""
+    return RedemptionTotals(
+        **redemptions.order_by().aggregate(
+            count=Count("pk"),
+            settled_fen=Sum("amount_fen", filter=SETTLED_NOW, default=0),
+            fee_fen=Sum(
+                platform_fee_expression("amount_fen"), filter=SETTLED_NOW, default=0
+            ),
+            paid_at_close_fen=Sum("amount_fen", filter=~SETTLED_NOW, default=0),
+        )
+    )
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -228,12 +266,13 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
         merchant,
         start,
         end,
-        list(redemptions),
+        redemptions,
         list(conflicts),
         expiries,
         _taken_back(expiries),
         refunds,
         _refunds_taken_back(refunds),
+        redemption_totals(redemptions),
     )
 
 
@@ -293,27 +332,27 @@ MAX_CHARTED_DAYS = 366
 
 def statement_days(statement: Statement) -> list[StatementDay]:
     """Every day of the statement's period with what was redeemed on it (in the
-    site's time zone), for the statement's charts; none for a period longer
-    than ``MAX_CHARTED_DAYS``."""
+    site's time zone, as the period's days are), for the statement's charts;
+    none for a period longer than ``MAX_CHARTED_DAYS``. The database sums each
+    day (one query)."""
     length = (statement.end - statement.start).days + 1
     if not 0 < length <= MAX_CHARTED_DAYS:
         return []
-    units: dict[date, int] = {}
-    settled: dict[date, int] = {}
-    fees: dict[date, int] = {}
-    for redemption in statement.redemptions:
-        day = timezone.localtime(redemption.redeemed_at).date()
-        units[day] = units.get(day, 0) + redemption.quantity
-        if not paid_at_close(redemption):
-            settled[day] = settled.get(day, 0) + redemption.amount_fen
-            fees[day] = fees.get(day, 0) + platform_fee_fen(redemption.amount_fen)
-    return [
-        StatementDay(
-            day=day,
-            units=units.get(day, 0),
-            settled_fen=settled.get(day, 0),
-            fee_fen=fees.get(day, 0),
+    sums = (
+        statement.redemptions.order_by()
+        .annotate(day=TruncDate("redeemed_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(
+            units=Sum("quantity"),
+            settled_fen=Sum("amount_fen", filter=SETTLED_NOW, default=0),
+            fee_fen=Sum(
+                platform_fee_expression("amount_fen"), filter=SETTLED_NOW, default=0
+            ),
         )
+    )
+    by_day = {row["day"]: StatementDay(**row) for row in sums}
+    return [
+        by_day.get(day) or StatementDay(day=day, units=0, settled_fen=0, fee_fen=0)
         for day in (statement.start + timedelta(days=n) for n in range(length))
     ]
 
@@ -451,7 +490,8 @@ def statement_csv(statement: Statement) -> str:
     out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_redemption(r) for r in statement.redemptions)
+    # Read a chunk at a time: a busy month's redemptions are not all held at once.
+    writer.writerows(_csv_redemption(r) for r in statement.redemptions.iterator())
     writer.writerows(_csv_conflict(c) for c in statement.conflicts)
     writer.writerows(_csv_expiry(statement, e) for e in statement.expiries)
     writer.writerows(_csv_refund(statement, r) for r in statement.refunds)

@@ -184,7 +184,7 @@ def _asked_statement(merchant, form: StatementPeriodForm) -> statements.Statemen
 
 def _statement_charts(statement) -> list[Chart]:
     """None for a period with no redemption or too long to draw by day."""
-    days = statements.statement_days(statement) if statement.redemptions else []
+    days = statements.statement_days(statement) if statement.has_redemptions else []
     if not days:
         return []
     one_year = statement.start.year == statement.end.year

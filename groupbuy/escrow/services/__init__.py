@@ -30,6 +30,7 @@ from groupbuy.escrow.services.settling import (
     escrow_forfeit_deposit,
     escrow_release,
     escrow_settle_redemption,
+    platform_fee_expression,
     platform_fee_fen,
     repeat_or_conflict,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "payment_intents_lock",
     "payment_refund",
     "payment_refund_locked",
+    "platform_fee_expression",
     "platform_fee_fen",
     "positive_fen",
     "push_intent_event",

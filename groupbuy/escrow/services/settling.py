@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, F
+from django.db.models.functions import Cast, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,19 @@ def platform_fee_fen(amount_fen: int, *, fee_bps: int | None = None) -> int:
     """Return the platform's fee on ``amount_fen``, rounded half up to a fen."""
     bps = settings.GROUPBUY_PLATFORM_FEE_BPS if fee_bps is None else fee_bps
     return min(amount_fen, (amount_fen * bps + 5_000) // 10_000)
+
+
+def platform_fee_expression(amount, *, fee_bps: int | None = None):
+    """Return ``platform_fee_fen`` of the ``amount`` column as a database
+    expression, so that the database can sum fees of many rows, each rounded
+    as ``platform_fee_fen`` rounds it (amounts are never negative: integer
+    division is floor division then)."""
+    bps = settings.GROUPBUY_PLATFORM_FEE_BPS if fee_bps is None else fee_bps
+    # In 64 bits: a 32-bit amount times the rate can outgrow 32 bits.
+    amount = Cast(amount, BigIntegerField())
+    return Least(
+        amount, (amount * bps + 5_000) / 10_000, output_field=BigIntegerField()
+    )
 
 
 def escrow_release(
