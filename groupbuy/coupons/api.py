@@ -7,7 +7,6 @@ stations and upload batches; owners register keys. Everyone else gets 403/404.
 from __future__ import annotations
 
 import base64
-from datetime import date
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from ninja import Query, Router, Status
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
+from groupbuy.coupons.forms import StatementPeriodForm
 from groupbuy.coupons.schemas import (
     BatchDetailOut,
     BatchOut,
@@ -284,22 +284,30 @@ def batch_detail(request, merchant_id: str, batch_id: str):
     }
 
 
+# The statement's days, as its page reads them (forms.StatementPeriodForm).
+_DAY = "A day, YYYY-MM-DD (2026-11-30; 2026-1-1 too), in the site's time zone."
+
+
 @router.get("/merchants/{merchant_id}/statement", response=StatementOut)
 def statement(
     request,
     merchant_id: str,
     paging: Query[PageIn],
-    start: date | None = None,
-    end: date | None = None,
+    start: str | None = Query(None, description=_DAY),
+    end: str | None = Query(None, description=_DAY),
 ):
     """The settlement statement of a period (default: this month); its owners
-    and operators only (a cashier is refused 403). The totals count every
+    and operators only (a cashier is refused 403). ``start`` and ``end`` are
+    days (YYYY-MM-DD) read as the statement's page reads them: one that cannot
+    be read is a 400 ``invalid_date`` on it. The totals count every
     redemption of the period; ``redemptions`` is one page of them (``page``,
     ``page_size``; where it sits in ``redemptions_page``)."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
-    start, end = statements.statement_period(start, end)
+    # Read after whose statement it is: someone else's is 403/404 whatever days.
+    asked = StatementPeriodForm({"start": start, "end": end})
+    start, end = statements.statement_period(*asked.asked_days(as_parameters=True))
     result = statements.statement_for(merchant=merchant, start=start, end=end)
     redemptions = paginate(
         result.redemptions, page=paging.page, page_size=paging.page_size

@@ -1,7 +1,11 @@
+from datetime import date
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.days import FIRST_DAY, LAST_DAY, validate_day
+from groupbuy.coupons.errors import CouponError
 
 
 class RedeemForm(forms.Form):
@@ -71,7 +75,38 @@ def _day_field(label) -> forms.DateField:
 
 class StatementPeriodForm(forms.Form):
     """The settlement statement's days (``statements.statement_period`` fills
-    in the one left empty)."""
+    in the one left empty), as the page and the API read them."""
 
     start = _day_field(_("From"))
     end = _day_field(_("To"))
+
+    def asked_days(
+        self, *, as_parameters: bool = False
+    ) -> tuple[date | None, date | None]:
+        """Return the start and the end asked for (None for one left empty).
+
+        A day that cannot be read is refused (CouponError invalid_date, on
+        its field) rather than replaced by a default: the page names the field
+        by its label and quotes what was typed; the API (``as_parameters``)
+        names it as its query parameter, as it names any refused value."""
+        if self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        fields = {name: list(map(str, errors)) for name, errors in self.errors.items()}
+        if as_parameters:
+            message = " ".join(
+                f"{name}: {' '.join(errors)}" for name, errors in fields.items()
+            )
+        else:
+            reasons = [
+                gettext("%(field)s “%(value)s”: %(reason)s")
+                % {
+                    "field": self.fields[name].label,
+                    "value": self.data.get(name, ""),
+                    "reason": " ".join(errors),
+                }
+                for name, errors in fields.items()
+            ]
+            message = gettext("The days asked for could not be read. %(reasons)s") % {
+                "reasons": " ".join(reasons)
+            }
+        raise CouponError("invalid_date", message, fields=fields)

@@ -158,27 +158,7 @@ def _asked_statement(merchant, form: StatementPeriodForm) -> statements.Statemen
     """Return the statement of the days ``form`` asks for; a day that cannot be
     read is refused (CouponError invalid_date, on its field) rather than
     replaced by a default."""
-    if not form.is_valid():
-        reasons = [
-            _("%(field)s “%(value)s”: %(reason)s")
-            % {
-                "field": form.fields[name].label,
-                "value": form.data.get(name, ""),
-                "reason": " ".join(map(str, errors)),
-            }
-            for name, errors in form.errors.items()
-        ]
-        raise CouponError(
-            "invalid_date",
-            _("The days asked for could not be read. %(reasons)s")
-            % {"reasons": " ".join(reasons)},
-            fields={
-                name: list(map(str, errors)) for name, errors in form.errors.items()
-            },
-        )
-    start, end = statements.statement_period(
-        form.cleaned_data["start"], form.cleaned_data["end"]
-    )
+    start, end = statements.statement_period(*form.asked_days())
     return statements.statement_for(merchant=merchant, start=start, end=end)
 
 
