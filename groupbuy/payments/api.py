@@ -28,6 +28,8 @@ from groupbuy.core.pagination import (
 from groupbuy.escrow.platform_fees import platform_fees_for_period
 from groupbuy.payments import payouts, selectors
 from groupbuy.payments.models import Payout, PayoutSchedule
+from groupbuy.web.forms_merchant import DateRangeForm
+from groupbuy.web.views.merchant_money import form_refusal
 
 router = Router(tags=["payouts"])
 
@@ -268,16 +270,28 @@ def _figures(fees) -> dict:
     }
 
 
+# The fees' days, as the fees page reads them (web.forms_merchant.DateRangeForm).
+_DAY = "A day, YYYY-MM-DD (2026-11-30), in the site's time zone."
+
+
 @router.get("/operator/fees", response=PlatformFeesOut)
-def operator_fees(request, date_from: date | None = None, date_to: date | None = None):
+def operator_fees(
+    request,
+    date_from: str | None = Query(None, description=_DAY),
+    date_to: str | None = Query(None, description=_DAY),
+):
     """Return the platform's fee income over date_from..date_to (days in the
     display time zone, at most 366; neither: this month so far; a lone
     date_to starts on its month's first day, a lone date_from ends today): its
-    totals, by day (by month past 62 days) and by merchant (operators)."""
+    totals, by day (by month past 62 days) and by merchant (operators). The
+    days are read as the fees page reads them (2026-11-30); one that cannot be
+    read, or an end before the start, is a 400 ``invalid_date`` on its field."""
     require_operator(request.auth)
-    fees = platform_fees_for_period(
-        user=request.auth, date_from=date_from, date_to=date_to
-    )
+    # Read after who is asking: anyone but an operator is 403 whatever days.
+    form = DateRangeForm({"date_from": date_from, "date_to": date_to})
+    if not form.is_valid():
+        raise form_refusal(form, as_parameters=True)
+    fees = platform_fees_for_period(user=request.auth, **form.cleaned_data)
     return {
         **_figures(fees.total),
         "date_from": fees.date_from,

@@ -30,19 +30,26 @@ from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
-def form_refusal(form: DateRangeForm) -> EscrowError:
+def form_refusal(form: DateRangeForm, *, as_parameters: bool = False) -> EscrowError:
     """The form's errors as one refusal, for a CSV that cannot be made (here
-    and on the operator's fees page)."""
-    reasons = " ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: "
-        + " ".join(map(str, errors))
-        for name, errors in form.errors.items()
-    )
-    return EscrowError(
-        "invalid_date",
-        _("The days asked for could not be read. %(reasons)s") % {"reasons": reasons},
-        fields={name: list(map(str, errors)) for name, errors in form.errors.items()},
-    )
+    and on the operator's fees page), each field named by its label; for the
+    fees API (``as_parameters``) named as its query parameter, as the API
+    names any refused value (``date_from: Enter a valid date.``)."""
+    fields = {name: list(map(str, errors)) for name, errors in form.errors.items()}
+    if as_parameters:
+        message = " ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in fields.items()
+        )
+    else:
+        reasons = " ".join(
+            f"{form.fields[name].label if name in form.fields else ''}: "
+            + " ".join(errors)
+            for name, errors in fields.items()
+        )
+        message = _("The days asked for could not be read. %(reasons)s") % {
+            "reasons": reasons
+        }
+    return EscrowError("invalid_date", message, fields=fields)
 
 
 @login_required
