@@ -195,6 +195,9 @@ def deal_change_schedule(
 ) -> Deal:
     """Move an open (or draft) deal's deadline and/or change its stock.
 
+    The stock may not drop below what is reserved, the first tier's buyers or
+    the deal's limit per order (400 on ``stock``).
+
     The closing job is scheduled at the new deadline (the one at the old
     deadline finds the deal not due and does nothing), every watcher gets the
     new deadline and stock after commit, and ``deal_deadline_changed`` is sent.
@@ -283,4 +286,17 @@ def _check_stock(deal: Deal, stock: int) -> None:
             "a unit for each buyer still needed for the first tier.",
             least,
         ) % {"least": least}
+        raise DealError("invalid", message, fields={"stock": [message]})
+    if stock < deal.max_quantity_per_order:
+        # As at creation (setup's limit_above_stock): no order could take the
+        # units the limit promises. The limit is edited only on a draft
+        # (deal_update), so the stock sent here is what is refused.
+        limit = deal.max_quantity_per_order
+        message = ngettext(
+            "Each order may take up to %(limit)s unit: the stock cannot be less "
+            "than that.",
+            "Each order may take up to %(limit)s units: the stock cannot be less "
+            "than that.",
+            limit,
+        ) % {"limit": limit}
         raise DealError("invalid", message, fields={"stock": [message]})

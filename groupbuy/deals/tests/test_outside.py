@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.clock.services import epoch_ms, server_now_ms
 from groupbuy.core.errors import DomainError
@@ -244,6 +244,28 @@ def test_schedule_changes_that_break_the_rules_are_refused():
         )
     deal.refresh_from_db()
     assert deal.stock == 10
+
+
+def test_a_stock_cut_below_the_limit_per_order_is_refused_on_the_stock():
+    # given an open deal of 10 units allowing 5 per order, one tier of 2 buyers
+    deal = make_deal(stock=10, tiers=[(2, 9_900)], max_quantity_per_order=5)
+    # when its stock is cut to 4, as creation refuses 5 per order of 4 units
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        deal_change_schedule(actor=None, deal=deal, stock=4)
+    # then it is refused on the stock, saying the least it may be
+    assert (caught.value.status, caught.value.code, caught.value.fields) == (
+        400,
+        "invalid",
+        {
+            "stock": [
+                "Each order may take up to 5 units: the stock cannot be less than that."
+            ]
+        },
+    )
+    deal.refresh_from_db()
+    assert deal.stock == 10
+    # and the stock cut to the limit itself is accepted
+    assert deal_change_schedule(actor=None, deal=deal, stock=5).stock == 5
 
 
 @override_settings(GROUPBUY_DEAL_MAX_DAYS=10)
