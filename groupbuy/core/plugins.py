@@ -148,6 +148,11 @@ class GroupbuyApp:
     # (one sentence each, naming what rests on the old price), or nothing:
     # while any app names something, the new price is refused (409)
     listing_price_blockers: str = ""
+    # "module:function" taking a listing (on sale now), returning why it may
+    # not be switched off (one sentence each, naming what shows its everyday
+    # price to buyers), or nothing: while any app names something, switching
+    # it off is refused (409)
+    listing_withdrawal_blockers: str = ""
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
 
@@ -428,6 +433,17 @@ def listing_price_blockers(listing, *, price_fen: int) -> list[str]:
         for app in installed_apps()
         if app.listing_price_blockers
         for blocker in load(app.listing_price_blockers)(listing, price_fen=price_fen)
+    ]
+
+
+def listing_withdrawal_blockers(listing) -> list[str]:
+    """Return what every app says stops ``listing`` being switched off, in app
+    order; empty when it may."""
+    return [
+        blocker
+        for app in installed_apps()
+        if app.listing_withdrawal_blockers
+        for blocker in load(app.listing_withdrawal_blockers)(listing)
     ]
 
 

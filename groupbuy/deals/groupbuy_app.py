@@ -11,6 +11,10 @@ app = GroupbuyApp(
     # An everyday price may not drop below an open deal's original price
     # (deals/listing_prices.py).
     listing_price_blockers="groupbuy.deals.listing_prices:listing_price_blockers",
+    # Nor may the listing be switched off while such a deal shows its price.
+    listing_withdrawal_blockers=(
+        "groupbuy.deals.listing_prices:listing_withdrawal_blockers"
+    ),
     # Produce deals and buyers already in (deals/demo.py).
     demo_data="groupbuy.deals.demo:load_demo_data",
     api_routers={"deals": "groupbuy.deals.api:router"},

@@ -95,7 +95,8 @@ def listing_update(
     """Change ``listing``'s everyday price or switch it on or off. A lower price,
     or switching it on again at a price, is refused while an app says something
     shown to buyers rests on a higher one (``listing_price_blockers``: a group
-    buy's original price)."""
+    buy's original price); switching it off, while an app says something shown
+    to buyers rests on it (``listing_withdrawal_blockers``)."""
     require_merchant_staff(actor, listing.merchant)
     if is_set(price_fen):
         price_fen = clean_price_fen(price_fen)
@@ -109,6 +110,8 @@ def listing_update(
         new_price_fen = price_fen if is_set(price_fen) else locked.price_fen
         if switched_on or new_price_fen < locked.price_fen:
             _refuse_a_price_shown_to_buyers(locked, new_price_fen)
+        if is_set(is_active) and not is_active and locked.is_active:
+            _refuse_a_withdrawal_shown_to_buyers(locked)
         if is_set(price_fen) and price_fen != locked.price_fen:
             data["price_fen"] = {"from": locked.price_fen, "to": price_fen}
             locked.price_fen = price_fen
@@ -138,12 +141,29 @@ def _refuse_a_price_shown_to_buyers(listing: Listing, price_fen: int) -> None:
         )
 
 
+def _refuse_a_withdrawal_shown_to_buyers(listing: Listing) -> None:
+    blockers = plugins.listing_withdrawal_blockers(listing)
+    if blockers:
+        raise CatalogError(
+            "listing_has_open_deals",
+            " ".join(blockers),
+            status=409,
+            fields={"is_active": blockers},
+            extra={"blockers": blockers},
+        )
+
+
 def listing_deactivate(*, actor, listing: Listing) -> Listing:
-    """Stop selling; the row stays because deals and orders may refer to it."""
+    """Stop selling; the row stays because deals and orders may refer to it.
+    Refused (409) as switching it off is (``listing_update``)."""
     require_merchant_staff(actor, listing.merchant)
-    if listing.is_active:
-        with transaction.atomic():
-            listing.is_active = False
-            listing.save(update_fields=["is_active"])
-            audit_log(actor=actor, action="catalog.listing.deactivated", obj=listing)
+    with transaction.atomic():
+        # Locked as listing_update locks it: a deal opening meanwhile waits.
+        locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        if locked.is_active:
+            _refuse_a_withdrawal_shown_to_buyers(locked)
+            locked.is_active = False
+            locked.save(update_fields=["is_active"])
+            audit_log(actor=actor, action="catalog.listing.deactivated", obj=locked)
+    listing.is_active = False
     return listing

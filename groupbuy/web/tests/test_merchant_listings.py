@@ -192,3 +192,35 @@ def test_listing_edit_refuses_a_price_below_an_open_deals_original_price(db):
     ]
     listing.refresh_from_db()
     assert listing.price_fen == 1_590
+
+
+def test_listing_edit_refuses_taking_off_sale_a_product_an_open_deal_shows(db):
+    # given a product sold for ¥15.90 every day, with an open deal showing ¥12.50
+    from groupbuy.deals.tests.factories import make_deal
+
+    membership = make_member(role="cashier")
+    listing = make_listing(merchant=membership.merchant, price_fen=1_590)
+    deal = make_deal(
+        merchant=membership.merchant,
+        product=listing.product,
+        title="Tea now",
+        list_price_fen=1_250,
+        tiers=[(2, 1_100)],
+    )
+    url = reverse(
+        "web:merchant_listing_edit",
+        args=[membership.merchant.public_id, listing.public_id],
+    )
+    # when the cashier unticks "On sale"
+    response = _client_for(membership.user).post(url, {"price_fen": "15.90"})
+    # then the form says which deal shows the price, and it stays on sale
+    assert response.status_code == 200
+    message = (
+        f"The group buy “Tea now” ({deal.public_id}), open or scheduled, shows "
+        "¥12.50 as the price you sell this product for every day: keep it on sale "
+        "until the group buy ends."
+    )
+    assert response.context["form"].errors["is_active"] == [message]
+    assert message in response.content.decode()
+    listing.refresh_from_db()
+    assert listing.is_active is True
