@@ -1,5 +1,6 @@
 """Merchants, their branches and the category tree in the admin."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -36,12 +37,39 @@ class BranchInline(admin.TabularInline):
         return False
 
 
+class MerchantAdminForm(forms.ModelForm):
+    # The escape the operators' New merchant form has: a merchant switched on
+    # again (or renamed) while another active one has its name is refused
+    # (merchant_exists) unless this is ticked.
+    allow_same_name = forms.BooleanField(
+        label=_("Allow the same name as another shop"),
+        required=False,
+        help_text=_(
+            "Tick this to save the merchant active although another active "
+            "merchant has its name."
+        ),
+    )
+
+    class Meta:
+        model = Merchant
+        fields = ("name", "name_en", "description", "is_active")
+
+
 @admin.register(Merchant)
 class MerchantAdmin(ServiceAdmin):
+    form = MerchantAdminForm
     list_display = ("name", "name_en", "public_id", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "name_en", "public_id")
-    fields = ("public_id", "name", "name_en", "description", "is_active", "created_at")
+    fields = (
+        "public_id",
+        "name",
+        "name_en",
+        "description",
+        "is_active",
+        "allow_same_name",
+        "created_at",
+    )
     readonly_fields = ("public_id", "created_at")
     inlines = [BranchInline]
 
@@ -60,6 +88,8 @@ class MerchantAdmin(ServiceAdmin):
                 )
             return became(obj, merchant)
         changes = changed_fields(form, {"name", "name_en", "description", "is_active"})
+        if data["allow_same_name"]:
+            changes["allow_same_name"] = True
         merchant = Merchant.objects.get(pk=obj.pk)
         services.merchant_update(actor=request.user, merchant=merchant, **changes)
         obj.refresh_from_db()

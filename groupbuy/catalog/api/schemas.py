@@ -189,6 +189,9 @@ class MerchantPatch(Schema):
     name_en: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
     is_active: bool | None = None
+    # Operators: save it active (switched on again, or renamed) even though
+    # another active merchant has its name (else 409 merchant_exists).
+    allow_same_name: bool | None = None
 
 
 HOURS_DESCRIBED = (

@@ -117,19 +117,27 @@ def merchant_update(
     name_en: str = UNSET,
     description: str = UNSET,
     is_active: bool = UNSET,
+    allow_same_name: bool = False,
 ) -> Merchant:
-    """Change a merchant's details (its owners) or switch it off (operators).
-    A new name another active merchant has is refused (409 ``merchant_exists``)."""
-    if is_set(is_active):
+    """Change a merchant's details (its owners) or switch it off or on again
+    (operators). A new name another active merchant has is refused (409
+    ``merchant_exists``), and so is switching a merchant on again while another
+    active one has its name (taken while it was off), unless an operator
+    confirms two shops of that name (``allow_same_name``), as on create."""
+    if is_set(is_active) or allow_same_name:
         require_operator(actor)
     else:
         require_merchant_owner(actor, merchant)
     fields = _merchant_fields(name=name, name_en=name_en, description=description)
     if is_set(is_active):
         fields["is_active"] = bool(is_active)
+    renamed = "name" in fields and fields["name"] != merchant.name
+    switched_on = fields.get("is_active") is True and not merchant.is_active
     with transaction.atomic():
-        if "name" in fields and fields["name"] != merchant.name:
-            _refuse_a_taken_merchant_name(fields["name"], merchant=merchant)
+        if (renamed or switched_on) and not allow_same_name:
+            _refuse_a_taken_merchant_name(
+                fields.get("name", merchant.name), merchant=merchant
+            )
         save_changes(merchant, fields, actor=actor, action="catalog.merchant.updated")
     return merchant
 

@@ -163,3 +163,111 @@ def test_two_owners_renaming_their_shops_to_one_name_at_once_leave_one(
     # then one is renamed and the other refused
     assert outcomes == Counter({"ok": 1, "merchant_exists": 1})
     assert Merchant.objects.filter(name="Fresh Mart").count() == 1
+
+
+def _switch_on(client, merchant, user, **extra):
+    return client.patch(
+        f"/api/catalog/merchants/{merchant.public_id}",
+        {"is_active": True, **extra},
+        content_type="application/json",
+        headers=_auth(user),
+    )
+
+
+def test_switching_a_shop_on_whose_name_was_taken_meanwhile_is_a_409(client):
+    # given a closed "Fresh Mart", and another shop that took the name since
+    closed = make_merchant(name="Fresh Mart", is_active=False)
+    taken = make_merchant(name="FRESH MART")
+    operator = make_operator(preferred_language="en")
+    # when an operator switches the closed one on again
+    response = _switch_on(client, closed, operator)
+    # then it is refused as a rename to that name is, and it stays closed
+    assert response.status_code == 409
+    message = f"A merchant named “FRESH MART” already exists ({taken.public_id})."
+    assert response.json() == {
+        "code": "merchant_exists",
+        "message": message,
+        "fields": {"name": [message]},
+        "merchant_id": taken.public_id,
+        "merchant_name": "FRESH MART",
+    }
+    closed.refresh_from_db()
+    assert closed.is_active is False
+    assert not AuditEntry.objects.filter(action="catalog.merchant.updated").exists()
+    # and switched on with a free name, or confirmed, it is accepted
+    renamed = _switch_on(client, closed, operator, name="Fresh Mart Old Town")
+    assert (renamed.status_code, renamed.json()["name"]) == (
+        200,
+        "Fresh Mart Old Town",
+    )
+    Merchant.objects.filter(pk=closed.pk).update(name="Fresh Mart", is_active=False)
+    confirmed = _switch_on(client, closed, operator, allow_same_name=True)
+    assert confirmed.status_code == 200, confirmed.json()
+    active = Merchant.objects.filter(is_active=True, name__iexact="fresh mart")
+    assert active.count() == 2
+
+
+def test_only_an_operator_switches_a_shop_on_or_confirms_a_same_name(client):
+    # given a closed shop with its owner, another shop's owner and a shopper
+    membership = make_merchant_member()
+    closed = membership.merchant
+    services.merchant_update(actor=make_operator(), merchant=closed, is_active=False)
+    make_merchant(name=closed.name)
+    outsider = make_merchant_member().user
+    for user in (membership.user, outsider, make_user()):
+        # when they switch it on, or rename it confirming a same name
+        for extra in ({}, {"allow_same_name": True}):
+            response = _switch_on(client, closed, user, **extra)
+            # then they are refused
+            assert response.status_code == 403
+    renamed = _rename_confirmed(client, closed, membership.user, closed.name + "!")
+    assert renamed.status_code == 403
+    closed.refresh_from_db()
+    assert closed.is_active is False
+
+
+def _rename_confirmed(client, merchant, user, name):
+    return client.patch(
+        f"/api/catalog/merchants/{merchant.public_id}",
+        {"name": name, "allow_same_name": True},
+        content_type="application/json",
+        headers=_auth(user),
+    )
+
+
+def _admin_form(merchant, **changes) -> dict:
+    form = {
+        "name": merchant.name,
+        "name_en": merchant.name_en,
+        "description": merchant.description,
+        "is_active": "on" if merchant.is_active else "",
+        "branches-TOTAL_FORMS": "0",
+        "branches-INITIAL_FORMS": "0",
+    }
+    form.update(changes)
+    return form
+
+
+def test_the_admin_switches_a_shop_on_under_a_taken_name_only_when_confirmed(client):
+    # given a closed "Fresh Mart", and another shop that took the name since
+    closed = make_merchant(name="Fresh Mart", is_active=False)
+    taken = make_merchant(name="FRESH MART")
+    client.force_login(make_operator(is_superuser=True, preferred_language="en"))
+    url = f"/admin/catalog/merchant/{closed.pk}/change/"
+    # when an operator ticks it active in the admin
+    response = client.post(url, _admin_form(closed, is_active="on"), follow=True)
+    # then the admin says the name is taken, and it stays closed
+    assert response.status_code == 200
+    assert (
+        f"A merchant named “FRESH MART” already exists ({taken.public_id})."
+        in response.content.decode()
+    )
+    closed.refresh_from_db()
+    assert closed.is_active is False
+    # and with the same name allowed, it is switched on
+    response = client.post(
+        url, _admin_form(closed, is_active="on", allow_same_name="on"), follow=True
+    )
+    assert response.status_code == 200
+    closed.refresh_from_db()
+    assert closed.is_active is True
