@@ -1,7 +1,8 @@
 """Merchants, their branches and the category tree in the admin."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog import services
@@ -73,20 +74,15 @@ class MerchantAdmin(ServiceAdmin):
     readonly_fields = ("public_id", "created_at")
     inlines = [BranchInline]
 
+    def add_view(self, request, form_url="", extra_context=None):
+        # A merchant is made with its owner (ops' merchant_onboard: an account
+        # at once, else an SMS invitation); one made here had none, so nobody
+        # could run it. The admin's Add leads to the operators' New merchant page.
+        messages.info(request, _("A merchant is created with its owner, on this page."))
+        return redirect("web:operator_merchant_new")
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        if not change:
-            merchant = services.merchant_create(
-                actor=request.user,
-                name=data["name"],
-                name_en=data["name_en"],
-                description=data["description"],
-            )
-            if not data["is_active"]:
-                services.merchant_update(
-                    actor=request.user, merchant=merchant, is_active=False
-                )
-            return became(obj, merchant)
         changes = changed_fields(form, {"name", "name_en", "description", "is_active"})
         if data["allow_same_name"]:
             changes["allow_same_name"] = True

@@ -271,3 +271,26 @@ def test_the_admin_switches_a_shop_on_under_a_taken_name_only_when_confirmed(cli
     assert response.status_code == 200
     closed.refresh_from_db()
     assert closed.is_active is True
+
+
+def test_the_admin_adds_no_merchant_without_an_owner(client):
+    # given an operator in the admin
+    client.force_login(make_operator(is_superuser=True, preferred_language="en"))
+    form = _admin_form(Merchant(name="No owner"), is_active="on")
+    # when they open the admin's Add merchant, or post it
+    opened = client.get("/admin/catalog/merchant/add/")
+    posted = client.post("/admin/catalog/merchant/add/", form)
+    # then both lead to the New merchant page, which names the owner
+    assert (opened.status_code, opened["Location"]) == (
+        302,
+        "/operator/merchants/new/",
+    )
+    assert (posted.status_code, posted["Location"]) == (
+        302,
+        "/operator/merchants/new/",
+    )
+    page = client.get(opened["Location"]).content.decode()
+    assert "A merchant is created with its owner, on this page." in page
+    assert 'name="owner_phone"' in page
+    # and no merchant is made
+    assert not Merchant.objects.exists()
