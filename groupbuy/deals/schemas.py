@@ -419,7 +419,8 @@ def order_out(
         "cancelled_at": order.cancelled_at,
         "payment": payment_out(request, order),
         "pickup_branch_id": getattr(order.pickup_branch, "public_id", None),
-        "pickup_branch_name": getattr(order.pickup_branch, "name", None),
+        # As the pages name it: its English name for an English reader.
+        "pickup_branch_name": getattr(order.pickup_branch, "display_name", None),
         "can_cancel": _can_cancel(request, order, cancel_refusals),
     }
 

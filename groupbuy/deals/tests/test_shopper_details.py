@@ -3,8 +3,9 @@
 import pytest
 
 from groupbuy.accounts.names import mask_display_name
+from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.models import Branch
-from groupbuy.catalog.tests.factories import make_user
+from groupbuy.catalog.tests.factories import make_merchant_member, make_user
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.selectors import (
     deal_detail_for_user,
@@ -14,6 +15,11 @@ from groupbuy.deals.services import deal_join
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 
 pytestmark = pytest.mark.django_db
+
+
+def _auth(user) -> dict:
+    _token, secret = api_token_create(actor=user)
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def _branch(merchant, name: str, *, is_active: bool = True) -> Branch:
@@ -181,3 +187,57 @@ def test_the_api_refuses_a_branch_of_the_shop_that_has_closed_with_a_409(client)
         "fields": {"pickup_branch_id": ["This branch has closed."]},
     }
     assert not deal.orders.exists()
+
+
+def test_an_orders_pickup_branch_is_named_in_the_readers_language(client):
+    # given a shop whose branch has an English name, and another without one
+    merchant = make_merchant()
+    jingan = Branch.objects.create(
+        merchant=merchant, name="静安店", name_en="Jing'an", address="南京西路1号"
+    )
+    deal = make_deal(merchant=merchant)
+    plain = make_deal(merchant=make_merchant(name="Other"))
+    plain.merchant.branches.update(name="徐汇店")
+    reading = {"en": make_user(preferred_language="en")}
+    reading["zh-hans"] = make_user(preferred_language="zh-hans")
+    orders = {
+        language: deal_join(
+            actor=shopper, deal=deal, quantity=1, pickup_branch=jingan
+        ).public_id
+        for language, shopper in reading.items()
+    }
+    branch = plain.merchant.branches.get()
+    no_english = deal_join(
+        actor=reading["en"], deal=plain, quantity=1, pickup_branch=branch
+    ).public_id
+    # when each reads their order, and their orders, through the API
+    names = {}
+    for language, shopper in reading.items():
+        headers = _auth(shopper)
+        detail = client.get(f"/api/deals/orders/{orders[language]}", headers=headers)
+        listed = client.get("/api/deals/orders", headers=headers).json()["items"]
+        names[language] = (
+            detail.json()["pickup_branch_name"],
+            {item["id"]: item["pickup_branch_name"] for item in listed},
+        )
+    # then English readers get its English name, others (and where it has no
+    # English name, everyone) its Chinese one, as the pages show it
+    assert names == {
+        "en": ("Jing'an", {orders["en"]: "Jing'an", no_english: "徐汇店"}),
+        "zh-hans": ("静安店", {orders["zh-hans"]: "静安店"}),
+    }
+
+
+def test_another_shopper_or_shop_cannot_read_an_order(client):
+    # given a shopper's order
+    deal = make_deal()
+    order = join_and_pay(deal, shopper=make_user())
+    other_owner = make_user()
+    make_merchant_member(user=other_owner, merchant=make_merchant(name="Other"))
+    for user in (make_user(), other_owner):
+        # when another shopper or another shop's owner reads it
+        response = client.get(
+            f"/api/deals/orders/{order.public_id}", headers=_auth(user)
+        )
+        # then it is not found for them
+        assert response.status_code == 404
