@@ -518,3 +518,24 @@ def test_no_part_of_another_members_number_shows_before_everyone_agrees(
     client.post(f"{page_url}phone/", {"agree": "1"})
     page, api = seen_by_alice()
     assert bob.phone in page and bob.phone in api
+
+
+def test_the_branch_page_gives_its_opening_hours(client, shop):
+    # given a branch open Monday and Tuesday, and a shopper reading English
+    _merchant, branch, _owner, _promotion = shop
+    hours = [
+        {"day": day, "opens": "08:00", "closes": "22:00"} for day in ("mon", "tue")
+    ]
+    Branch.objects.filter(pk=branch.pk).update(opening_hours=hours)
+    client.force_login(make_user(preferred_language="en"))
+    # when they open the branch's page
+    page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
+    # then it says when shoppers can go there, as the order and coupon pages do
+    assert (
+        '<span id="branch-hours">Opening hours: Mon–Tue 08:00–22:00; Wed–Sun closed'
+        "</span>" in page
+    )
+    # and a branch that gave no hours says nothing of them
+    Branch.objects.filter(pk=branch.pk).update(opening_hours=[])
+    page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
+    assert 'id="branch-hours"' not in page
