@@ -40,11 +40,13 @@ from groupbuy.deals.services.orders import (
 )
 from groupbuy.deals.services.payments import ORDER_PURPOSE, captured_fen
 from groupbuy.deals.services.setup import (
+    MOST_STOCK,
     deadline_passed,
     deadline_too_late,
     deal_create,
     deal_open,
     latest_deadline,
+    stock_too_large,
 )
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import payment_intent_apply, payment_intent_create
@@ -196,7 +198,7 @@ def deal_change_schedule(
     """Move an open (or draft) deal's deadline and/or change its stock.
 
     The stock may not drop below what is reserved, the first tier's buyers or
-    the deal's limit per order (400 on ``stock``).
+    the deal's limit per order, nor rise past ``MOST_STOCK`` (400 on ``stock``).
 
     The closing job is scheduled at the new deadline (the one at the old
     deadline finds the deal not due and does nothing), every watcher gets the
@@ -286,6 +288,9 @@ def _check_stock(deal: Deal, stock: int) -> None:
             "a unit for each buyer still needed for the first tier.",
             least,
         ) % {"least": least}
+        raise DealError("invalid", message, fields={"stock": [message]})
+    if stock > MOST_STOCK:
+        message = stock_too_large()
         raise DealError("invalid", message, fields={"stock": [message]})
     if stock < deal.max_quantity_per_order:
         # As at creation (setup's limit_above_stock): no order could take the

@@ -268,6 +268,22 @@ def test_a_stock_cut_below_the_limit_per_order_is_refused_on_the_stock():
     assert deal_change_schedule(actor=None, deal=deal, stock=5).stock == 5
 
 
+def test_a_stock_raised_past_the_most_a_deal_may_have_is_refused_on_the_stock():
+    # given an open deal of 10 units
+    deal = make_deal(stock=10)
+    # when its stock is raised past a million units, or past the database's
+    for stock in (1_000_001, 2**63):
+        with translation.override("en"), pytest.raises(DomainError) as caught:
+            deal_change_schedule(actor=None, deal=deal, stock=stock)
+        # then it is refused on the stock, as at creation
+        assert (caught.value.status, caught.value.fields) == (
+            400,
+            {"stock": ["A group buy has at most 1,000,000 units of stock."]},
+        )
+    deal.refresh_from_db()
+    assert deal.stock == 10
+
+
 @override_settings(GROUPBUY_DEAL_MAX_DAYS=10)
 def test_a_deadline_is_not_moved_past_the_longest_a_deal_may_sell():
     # given an open deal that started an hour ago
