@@ -281,7 +281,9 @@ def _refused_for_units(ledger: Ledger, serial: str, left: int) -> Outcome:
         ) % {"left": left}
         return Outcome(False, "not_enough_left", message, serial)
     when, _branch = ledger.redemption_of(serial)
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
+    # In the site's display zone, as the expired refusal names its day: the
+    # machine's own zone may be another (or UTC, as many tills are set up).
+    stamp = texts.format_moment(when, ledger.get("time_zone"))
     return Outcome(
         False,
         "already_redeemed",

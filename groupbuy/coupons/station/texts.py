@@ -67,13 +67,24 @@ _AP_MONTHS = (
 )
 
 
+def _in_zone(moment: int, zone_name: str | None) -> datetime:
+    """Return ``moment`` (Unix seconds) in ``zone_name`` (the site's display
+    zone, from the last sync), or in this machine's zone if there is none."""
+    try:
+        return datetime.fromtimestamp(moment, ZoneInfo(zone_name or ""))
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime(*time.localtime(moment)[:6])
+
+
+def format_moment(moment: int, zone_name: str | None) -> str:
+    """Write ``moment`` to the minute in ``zone_name`` (see ``_in_zone``)."""
+    return _in_zone(moment, zone_name).strftime("%Y-%m-%d %H:%M")
+
+
 def format_day(moment: int, zone_name: str | None) -> str:
     """Write the day of ``moment`` (Unix seconds) in ``zone_name`` (the site's
     display zone, from the last sync; else this machine's) as the site does."""
-    try:
-        day = datetime.fromtimestamp(moment, ZoneInfo(zone_name or ""))
-    except (ZoneInfoNotFoundError, ValueError):
-        day = datetime(*time.localtime(moment)[:3])
+    day = _in_zone(moment, zone_name)
     if _language == "zh-hans":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{_AP_MONTHS[day.month - 1]} {day.day}, {day.year}"

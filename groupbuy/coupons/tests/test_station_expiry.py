@@ -1,8 +1,12 @@
 """A station refuses a code past the expiry it carries naming the day, in the
-site's display zone and the till's language, as the online till does."""
+site's display zone and the till's language, as the online till does; the
+moment it names for a code already redeemed is in that zone too."""
 
 import base64
+import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
@@ -49,6 +53,16 @@ def _synced_station(client, tmp_path, station) -> Ledger:
     return ledger
 
 
+@pytest.fixture
+def machine_in_new_york(monkeypatch):
+    """Set this process's local zone to one that is not the site's."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 def _site_day(moment, language: str) -> str:
     with translation.override(language):
         return date_format(localtime(moment), "DATE_FORMAT")
@@ -92,3 +106,31 @@ def test_months_are_written_as_django_writes_them(month):
     with translation.override("en"):
         expected = date_format(moment, "N j, Y")
     assert texts.format_day(int(moment.timestamp()), "UTC") == expected
+
+
+@pytest.mark.django_db
+def test_already_redeemed_names_the_moment_in_the_display_zone(
+    client, tmp_path, machine_in_new_york
+):
+    # given a synced station on a machine whose own zone is New York's
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    ledger = _synced_station(client, tmp_path, station)
+    assert ledger.get("time_zone") == "Asia/Shanghai"
+    # and the coupon redeemed there late tomorrow in UTC, the day after in
+    # Shanghai
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    evening = datetime.combine(tomorrow, dt_time(20, 0), tzinfo=UTC)
+    assert core.redeem(ledger, coupon.code, now=evening.timestamp()).accepted
+    # when it is scanned again
+    outcome = core.redeem(ledger, coupon.code, now=evening.timestamp() + 60)
+    # then the refusal names the moment in Shanghai, 04:00 the day after (until
+    # 2026-12-06 it named the machine's, 15:00 the day before)
+    in_shanghai = evening.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert in_shanghai.strftime("%H:%M") == "04:00"
+    assert (outcome.accepted, outcome.code) == (False, "already_redeemed")
+    assert outcome.message == (
+        f"Already redeemed here on {in_shanghai:%Y-%m-%d} 04:00."
+    )
+    ledger.close()
