@@ -66,9 +66,19 @@ def my_coupons(request, paging: Query[PageIn]):
 
 @router.get("/{coupon_id}", response=CouponDetailOut)
 def coupon_detail(request, coupon_id: str):
-    """One of my coupons, with when and where its units were redeemed."""
+    """One of my coupons, with when and where its units were redeemed (and
+    those a station handed over at a closed branch, awaiting the shop's
+    review)."""
     coupon = selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
-    return coupon_detail_out(coupon, selectors.coupon_redemptions(coupon=coupon))
+    return _coupon_detail(request, coupon)
+
+
+def _coupon_detail(request, coupon) -> dict:
+    return coupon_detail_out(
+        coupon,
+        selectors.coupon_redemptions(coupon=coupon),
+        units_held=selectors.coupon_units_held(user=request.auth, coupon=coupon),
+    )
 
 
 @router.post("/{coupon_id}/refund", response=CouponDetailOut)
@@ -79,7 +89,7 @@ def refund_unused(request, coupon_id: str):
     coupon = selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
     services.coupon_refund_unused(actor=request.auth, coupon=coupon)
     coupon = selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
-    return coupon_detail_out(coupon, selectors.coupon_redemptions(coupon=coupon))
+    return _coupon_detail(request, coupon)
 
 
 def _staff_merchant(request, merchant_id: str):

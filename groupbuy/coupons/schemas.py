@@ -40,6 +40,13 @@ class CouponRedemptionOut(Schema):
     branch_name: str
 
 
+class CouponUnitsHeldOut(Schema):
+    redeemed_at: datetime
+    quantity: int
+    branch_id: str | None
+    branch_name: str
+
+
 class CouponRefundOut(Schema):
     quantity: int
     amount_fen: int
@@ -61,9 +68,15 @@ class CouponDetailOut(CouponOut):
     refund: CouponRefundOut | None = Field(
         description="The refund of this coupon's unused units, once made."
     )
+    units_held: list[CouponUnitsHeldOut] = Field(
+        description="Units a shop's station handed over at a branch that had "
+        "closed, oldest first: taken off the coupon (counted in "
+        "redeemed_quantity) but not among its redemptions, awaiting the shop's "
+        "review. Given to the coupon's shopper and the shop only."
+    )
 
 
-def coupon_detail_out(coupon: Coupon, redemptions) -> dict:
+def coupon_detail_out(coupon: Coupon, redemptions, *, units_held) -> dict:
     from groupbuy.coupons.services.refunding import refund_offer_fen
 
     refund = getattr(coupon, "refund", None)
@@ -86,6 +99,15 @@ def coupon_detail_out(coupon: Coupon, redemptions) -> dict:
                 "branch_name": redemption.branch.name if redemption.branch else "",
             }
             for redemption in redemptions
+        ],
+        "units_held": [
+            {
+                "redeemed_at": held.redeemed_at,
+                "quantity": held.quantity,
+                "branch_id": held.branch.public_id if held.branch else None,
+                "branch_name": held.branch.name if held.branch else "",
+            }
+            for held in units_held
         ],
     }
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import (
+    is_merchant_staff,
     is_operator,
     require_merchant_staff,
     staff_branch_limit,
@@ -102,6 +103,17 @@ def coupon_redemptions(*, coupon: Coupon) -> list[Redemption]:
     (for its shopper: the coupon is got through ``coupon_get_for_shopper``)."""
     redemptions = coupon.redemptions.select_related("branch")
     return list(redemptions.order_by("redeemed_at", "id"))
+
+
+def coupon_units_held(*, user, coupon: Coupon) -> list[RedemptionConflict]:
+    """Return the claims holding units of ``coupon`` (handed over by a station
+    at a branch that had closed: taken off the coupon, not redeemed, waiting
+    for the shop's review), oldest first, for its shopper and the shop's
+    staff; none for anyone else."""
+    if coupon.shopper_id != user.pk and not is_merchant_staff(user, coupon.merchant):
+        return []
+    held = RedemptionConflict.objects.filter(coupon=coupon, holds_units=True)
+    return list(held.select_related("branch", "merchant").order_by("redeemed_at", "id"))
 
 
 def merchant_redemptions(*, merchant: Merchant) -> QuerySet[Redemption]:

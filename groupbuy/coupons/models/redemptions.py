@@ -218,6 +218,15 @@ class RedemptionConflict(models.Model):
         }
 
     @property
+    def place_name(self) -> str:
+        """Where the station redeemed it, for the shopper: its branch (in the
+        reader's language), else the shop (as the coupon page names a
+        redemption; ``branch_name`` may be an id the station sent)."""
+        if self.branch is not None:
+            return self.branch.display_name
+        return self.merchant.display_name
+
+    @property
     def superseded_note(self) -> str:
         """What became of a superseded claim's money, "" for other conflicts:
         its settlement was reversed, or, on a deal that paid the shop when it

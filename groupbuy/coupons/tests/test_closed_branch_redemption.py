@@ -5,13 +5,13 @@ the branch closed."""
 from datetime import timedelta
 
 import pytest
-from django.utils import html
+from django.utils import html, timezone
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.models import Branch
 from groupbuy.catalog.services import branch_update
 from groupbuy.core.models import AuditEntry
-from groupbuy.coupons import batchfile
+from groupbuy.coupons import batchfile, selectors
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, Redemption, RedemptionConflict
 from groupbuy.coupons.services import batch_import, coupon_redeem_online
@@ -22,6 +22,7 @@ from groupbuy.coupons.tests.factories import (
     coupon_for,
     make_branch,
     make_station,
+    make_user,
 )
 from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
 from groupbuy.deals.tests.racing import race
@@ -199,6 +200,77 @@ def test_a_coupon_gives_no_more_units_than_it_holds_after_a_closed_branch_claim(
     pending_after = balance_of("merchant_pending", merchant=station.merchant)
     assert pending_before - pending_after == coupon.unit_price_fen
     assert_ledger_balanced()
+
+
+def test_the_shopper_is_told_of_a_unit_held_by_a_closed_branch_claim(client):
+    # given a 2-unit coupon, one unit of which a station at the closed East
+    # gate handed over after the close
+    station, east, coupon = _shop_with_a_closed_branch()
+    after_close = _closed_at(east) + timedelta(minutes=1)
+    data = _batch(station, coupon, ("closed", east, after_close))
+    batch_import(actor=station.owner, merchant=station.merchant, data=data)
+    shopper = coupon.shopper
+    shopper.preferred_language = "en"
+    shopper.save(update_fields=["preferred_language"])
+    day = timezone.localtime(after_close).strftime("%Y-%m-%d")
+    # when its shopper opens the coupon's page and asks the API for it
+    client.force_login(shopper)
+    page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    answer = client.get(f"/api/coupons/{coupon.public_id}").json()
+    # then both say the unit was used there, awaiting the shop's review (until
+    # 2026-12-06 the coupon just had a unit fewer left, no redemption saying
+    # why)
+    assert 'id="coupon-units-held"' in page
+    assert f"1 unit used at East gate on {day}, awaiting the shop's review" in page
+    assert answer["redemptions"] == []
+    assert answer["redeemed_quantity"] == 1
+    assert answer["units_held"] == [
+        {
+            # to the second, as the station signs it
+            "redeemed_at": f"{after_close:%Y-%m-%dT%H:%M:%S}Z",
+            "quantity": 1,
+            "branch_id": east.public_id,
+            "branch_name": "East gate",
+        }
+    ]
+
+
+def test_units_held_are_told_to_the_coupons_shopper_and_the_shop_only():
+    # given a unit of a coupon held by a closed branch's claim
+    station, east, coupon = _shop_with_a_closed_branch()
+    after_close = _closed_at(east) + timedelta(minutes=1)
+    data = _batch(station, coupon, ("closed", east, after_close))
+    batch_import(actor=station.owner, merchant=station.merchant, data=data)
+    (held,) = RedemptionConflict.objects.filter(coupon=coupon, holds_units=True)
+    other_shop = make_station(name="Other Mart")
+    # when each asks for the coupon's held units
+    seen = {
+        who: selectors.coupon_units_held(user=user, coupon=coupon)
+        for who, user in [
+            ("shopper", coupon.shopper),
+            ("shop", station.owner),
+            ("other shopper", make_user()),
+            ("other shop", other_shop.owner),
+        ]
+    }
+    # then its shopper and its shop are told, no one else
+    assert seen == {
+        "shopper": [held],
+        "shop": [held],
+        "other shopper": [],
+        "other shop": [],
+    }
+
+
+def test_another_shopper_or_shop_cannot_read_a_coupon_with_units_held(client):
+    station, east, coupon = _shop_with_a_closed_branch()
+    after_close = _closed_at(east) + timedelta(minutes=1)
+    data = _batch(station, coupon, ("closed", east, after_close))
+    batch_import(actor=station.owner, merchant=station.merchant, data=data)
+    for user in (make_user(), make_station(name="Other Mart").owner):
+        client.force_login(user)
+        assert client.get(f"/coupons/{coupon.public_id}/").status_code == 404
+        assert client.get(f"/api/coupons/{coupon.public_id}").status_code == 404
 
 
 def test_a_closed_branch_claim_keeps_its_units_from_a_later_arriving_earlier_one():

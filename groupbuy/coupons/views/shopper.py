@@ -46,6 +46,7 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         "symbols": [(name, symbols.LABELS[name]) for name in symbols.FORMATS],
         "branches": branches,
         "redemptions": selectors.coupon_redemptions(coupon=coupon),
+        "units_held": selectors.coupon_units_held(user=request.user, coupon=coupon),
         "refundable_fen": refund_offer_fen(coupon),
         "refund": getattr(coupon, "refund", None),
     }
