@@ -282,7 +282,8 @@ def batches(request, merchant_id: str, paging: Query[PageIn]):
 @router.get("/merchants/{merchant_id}/batches/{batch_id}", response=BatchDetailOut)
 def batch_detail(request, merchant_id: str, batch_id: str):
     """One uploaded batch, who uploaded it, and its lines: the redemptions it
-    recorded and its conflicts (a cashier limited to one branch: theirs)."""
+    recorded, its conflicts and the refused lines kept for people to settle (a
+    cashier limited to one branch: theirs)."""
     merchant = _staff_merchant(request, merchant_id)
     batch = selectors.batch_get_for_staff(
         user=request.auth, merchant=merchant, batch_id=batch_id
@@ -291,6 +292,7 @@ def batch_detail(request, merchant_id: str, batch_id: str):
     return batch_summary_out(batch) | {
         "redemptions": [redemption_out(r) for r in lines.redemptions],
         "conflict_lines": [conflict_out(c) for c in lines.conflicts],
+        "refused_lines": [conflict_out(c) for c in lines.refused],
     }
 
 

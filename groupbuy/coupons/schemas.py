@@ -349,6 +349,12 @@ class BatchDetailOut(BatchSummaryOut):
     # the redemptions it recorded and the claims that did not count.
     redemptions: list[RedemptionOut]
     conflict_lines: list[ConflictOut]
+    refused_lines: list[ConflictOut] = Field(
+        description="Lines counted in rejected that are kept for people to "
+        "settle: those signed after the station's key was replaced "
+        "(reason key_replaced). Other refused lines (unknown or other shops' "
+        "coupons) are only counted."
+    )
 
 
 class StatementDayOut(Schema):

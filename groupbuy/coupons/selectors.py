@@ -201,24 +201,33 @@ def batch_get_for_staff(*, user, merchant: Merchant, batch_id: str) -> Redemptio
 class BatchLines:
     redemptions: list[Redemption]
     conflicts: list[RedemptionConflict]
+    # Lines the batch refused but kept for people to settle (key_replaced).
+    refused: list[RedemptionConflict]
 
 
 def batch_lines_for_staff(*, user, batch: RedemptionBatch) -> BatchLines:
-    """Return ``batch``'s redemptions and conflicts that ``user`` sees (as
-    ``redemptions_for_staff``), in the station's order of time."""
+    """Return ``batch``'s redemptions, conflicts and refused lines kept for
+    people to settle that ``user`` sees (as ``redemptions_for_staff``), in the
+    station's order of time."""
     merchant = batch.merchant
+    kept = (
+        conflicts_for_staff(user=user, merchant=merchant)
+        .filter(batch=batch)
+        .order_by("redeemed_at", "id")
+    )
     return BatchLines(
         redemptions=list(
             redemptions_for_staff(user=user, merchant=merchant)
             .filter(batch=batch)
             .order_by("redeemed_at", "id")
         ),
-        conflicts=list(
-            conflicts_for_staff(user=user, merchant=merchant)
-            .filter(batch=batch)
-            .order_by("redeemed_at", "id")
-        ),
+        conflicts=[line for line in kept if not _is_refused(line)],
+        refused=[line for line in kept if _is_refused(line)],
     )
+
+
+def _is_refused(line: RedemptionConflict) -> bool:
+    return line.reason in RedemptionConflict.REFUSED_REASONS
 
 
 def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:

@@ -149,6 +149,11 @@ class RedemptionConflict(models.Model):
         Reason.SUPERSEDED,
     )
 
+    # Lines their batch refused (nothing was redeemed: signed after the key
+    # was replaced), kept as conflicts for people to settle; the batch counts
+    # them as refused, not among its conflicts.
+    REFUSED_REASONS = (Reason.KEY_REPLACED,)
+
     coupon = models.ForeignKey(
         Coupon, on_delete=models.PROTECT, related_name="+", verbose_name=_("coupon")
     )

@@ -323,7 +323,10 @@ def record_conflict(
         redeemed_at=claim.redeemed_at,
         holds_units=holds_units,
     )
-    batch.conflicts += 1
+    if reason in RedemptionConflict.REFUSED_REASONS:
+        batch.rejected += 1
+    else:
+        batch.conflicts += 1
     audit_log(
         actor=actor,
         action="coupons.redemption.conflict",
