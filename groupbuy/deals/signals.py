@@ -27,7 +27,9 @@ roll back with it; ``actor`` is the acting user, None for jobs.
     (``deal_order_units_refunded``: a coupon refunded or expired unused).
     ``refunded_fen`` is everything refunded for it. Coupons revoke on it; the
     demands app ends the participation of an order made from a demand (unless
-    its shopper left the demand, which the leave hook recorded already).
+    its shopper left the demand, which the leave hook recorded already); the
+    teams app releases the place of a complete team whose order it is (a
+    place the teams app refunded itself is released already).
 
 ``order_cancelled(order, actor, reason)``
     ``order`` was cancelled before it was paid (status ``cancelled``): the

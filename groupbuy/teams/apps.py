@@ -14,6 +14,7 @@ class TeamsConfig(AppConfig):
             register_purpose_label,
             register_return_label,
         )
+        from groupbuy.teams import receivers  # noqa: F401 - registers
         from groupbuy.teams.services.payments import (
             MEMBER_PURPOSE,
             member_payment_captured,

@@ -87,6 +87,15 @@ def team_snapshot(team: Team, *, now=None) -> dict:
     }
 
 
+def places_refunded_after_completion(team: Team) -> int:
+    """Return how many of ``team``'s places were confirmed and then refunded
+    in whole (``services.releasing``); members who left while it formed were
+    never confirmed."""
+    return team.members.filter(
+        status=TeamMember.Status.REFUNDED, order__confirmed_at__isnull=False
+    ).count()
+
+
 def my_memberships(*, user):
     return (
         TeamMember.objects.filter(shopper=user)

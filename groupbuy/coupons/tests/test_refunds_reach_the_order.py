@@ -251,9 +251,10 @@ def test_the_migration_corrects_orders_refunded_before_and_never_twice(
     assert by_shop.refunded_fen == by_shop.payment_intent.refunded_fen
 
 
-def test_a_team_places_refund_adds_to_its_order_which_the_team_app_keeps(
+def test_a_team_places_refund_refunds_its_order_and_releases_the_place(
     django_capture_on_commit_callbacks,
 ):
+    from groupbuy.teams.models import TeamMember
     from groupbuy.teams.services import team_open
     from groupbuy.teams.tests.factories import make_team_deal, make_user, pay
 
@@ -267,7 +268,11 @@ def test_a_team_places_refund_adds_to_its_order_which_the_team_app_keeps(
     before = order.refunded_fen
     # when its shopper refunds the coupon
     refund = coupon_refund_unused(actor=order.shopper, coupon=coupon_for(order))
-    # then the order counts the refund, and stays as the team app keeps it
+    # then the order counts the refund and, its one unit refunded, is refunded,
+    # the team app releasing the place (until 2026-12-06 both stayed
+    # confirmed)
     order.refresh_from_db()
+    member.refresh_from_db()
     assert order.refunded_fen == before + refund.amount_fen
-    assert order.status == "confirmed"
+    assert order.status == "refunded"
+    assert member.status == TeamMember.Status.REFUNDED

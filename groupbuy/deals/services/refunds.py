@@ -121,10 +121,10 @@ def deal_order_units_refunded(
     ``every_unit``: none of the order's units was used, so the order is
     refunded (``status`` refunded, ``cancel_reason`` ``reason``, the shop's
     words ``refund_reason``) and ``order_refunded`` is sent, as for every
-    order that leaves refunded (a demand's participation ends with it); a
-    partly refunded order stays confirmed, with the amount refunded shown
-    beside it, and so does an order another app keeps (a team place:
-    ``order_keepers``), whose status that app decides.
+    order that leaves refunded (a demand's participation ends with it; a
+    team place, an order another app keeps, is released by that app on it);
+    a partly refunded order stays confirmed, with the amount refunded shown
+    beside it.
 
     Call it inside the transaction that moves the money, once per refund: the
     caller's own record of the refund (written in that transaction) is what
@@ -134,9 +134,10 @@ def deal_order_units_refunded(
     order = DealOrder.objects.select_for_update(of=("self",)).get(pk=order_id)
     order.refunded_fen += amount_fen
     fields = ["refunded_fen", "updated_at"]
-    # An order another app keeps (a team place) keeps its status: that app
-    # says what became of its place, and its pages read its own record.
-    if every_unit and order.status == Status.CONFIRMED and keeper_for(order) is None:
+    # An order another app keeps (a team place) is refunded as any other: the
+    # money moved, and order_refunded tells that app to release its place.
+    # (Until 2026-12-06 it stayed confirmed, and its team still counted it.)
+    if every_unit and order.status == Status.CONFIRMED:
         order.status = Status.REFUNDED
         order.cancel_reason = reason
         order.refund_reason = refund_reason[:REASON_MAX_LENGTH]

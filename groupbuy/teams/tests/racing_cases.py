@@ -265,3 +265,39 @@ def paying_again_while_the_place_is_given_up_leaves_nothing_open(
     assert (team.state, team.member_count) == (Team.State.OPEN, 1)
     assert TeamDeal.objects.get(pk=team_deal.pk).sold == 1
     connection.close()
+
+
+def members_refunding_a_complete_team_at_once_count_down_once_each() -> None:
+    # given a complete team of three, each member's coupon issued
+    from groupbuy.coupons.models import Coupon
+    from groupbuy.coupons.services import coupon_refund_unused
+    from groupbuy.teams.services import team_complete
+
+    team_deal = make_team_deal(team_size=3)
+    opener = team_open(actor=make_user(), team_deal=team_deal)
+    members = [opener] + [
+        team_join(actor=make_user(), team=opener.team) for _ in range(2)
+    ]
+    for member in members:
+        pay(member)
+    team = team_complete(team=opener.team)
+    assert team.state == Team.State.COMPLETE
+    coupons = {m.pk: Coupon.objects.get(order_id=m.order_id) for m in members}
+    # when every member refunds their coupon at once, each from two tabs
+    outcomes = race(
+        [
+            lambda m=m: coupon_refund_unused(actor=m.shopper, coupon=coupons[m.pk])
+            for m in members
+            for _tab in range(2)
+        ]
+    )
+    # then each place is released once: the team counts nobody, still complete
+    assert outcomes == Counter({"ok": 6})
+    team.refresh_from_db()
+    assert (team.state, team.member_count) == (Team.State.COMPLETE, 0)
+    statuses = set(
+        TeamMember.objects.filter(team=team).values_list("status", flat=True)
+    )
+    assert statuses == {TeamMember.Status.REFUNDED}
+    assert_ledger_invariants()
+    connection.close()

@@ -50,3 +50,10 @@ def test_selling_for_longer_while_the_deal_closes_ends_closed(file_database):
 @pytest.mark.django_db(transaction=True)
 def test_paying_again_while_the_place_is_given_up(file_database):
     racing_cases.paying_again_while_the_place_is_given_up_leaves_nothing_open(tabs=4)
+
+
+# Members of a complete team refunding their coupons at once: each place is
+# released (the team counted down) once, whichever tab's refund lands first.
+@pytest.mark.django_db(transaction=True)
+def test_members_refunding_a_complete_team_at_once(file_database):
+    racing_cases.members_refunding_a_complete_team_at_once_count_down_once_each()

@@ -45,6 +45,7 @@ def team(request, team_id: str):
             **_payment_context(request, team),
             "deal": team.team_deal.deal,
             "snapshot": selectors.team_snapshot(team),
+            "refunded_places": selectors.places_refunded_after_completion(team),
             "share_url": request.build_absolute_uri(),
             "card": _share_card(team),
         },
