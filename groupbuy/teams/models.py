@@ -113,6 +113,10 @@ class Team(models.Model):
 
     @property
     def slots_left(self) -> int:
+        # A complete team takes nobody, even once a place of it was refunded
+        # afterwards (services.releasing counts it down).
+        if self.state == self.State.COMPLETE:
+            return 0
         return max(0, self.size - self.member_count)
 
 

@@ -117,3 +117,17 @@ def test_the_team_page_counts_the_place_no_more_and_says_why(client):
         "team price and nobody new can join." in page
     )
     assert 'id="team-join-form"' not in page
+
+
+def test_the_api_counts_the_place_no_more_and_offers_no_place(client):
+    # given a complete team of three whose third member refunded their coupon
+    team, (_opener, _second, third) = _complete_team_of_three()
+    coupon_refund_unused(
+        actor=third.shopper, coupon=Coupon.objects.get(order=third.order)
+    )
+    # when anyone reads the team
+    answer = client.get(f"/api/teams/{team.public_id}").json()
+    # then it counts two members and, complete, has no place to offer
+    assert (answer["state"], answer["member_count"]) == ("complete", 2)
+    assert answer["slots_left"] == 0
+    assert len(answer["members"]) == 2
