@@ -107,9 +107,7 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
         branch = merchant.branches.filter(public_id=payload.branch_id).first()
         if branch is None:
             why = _("No such branch.")
-            raise CouponError(
-                "bad_branch", why, status=422, fields={"branch_id": [why]}
-            )
+            raise CouponError("bad_branch", why, fields={"branch_id": [why]})
     redemption = services.coupon_redeem_online(
         actor=request.auth,
         merchant=merchant,

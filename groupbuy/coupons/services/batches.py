@@ -81,15 +81,17 @@ def batch_import(*, actor, merchant: Merchant, data: bytes) -> RedemptionBatch:
             obj=merchant,
             data={"code": error.code},
         )
-        raise CouponError(error.code, _batch_message(error.code), status=422) from error
+        raise CouponError(error.code, _batch_message(error.code)) from error
     if body.get("merchant_id") != merchant.public_id:
         raise CouponError(
-            "wrong_merchant", _("This batch belongs to another merchant."), status=422
+            "wrong_merchant", _("This batch belongs to another merchant.")
         )
     redemptions = body["redemptions"]
     if len(redemptions) > MAX_REDEMPTIONS_PER_BATCH:
+        # The same code as a file over the byte limit, and its status: the
+        # batch is too large to take in one upload either way.
         raise CouponError(
-            "too_large", _("Too many redemptions in one batch."), status=422
+            "too_large", _("Too many redemptions in one batch."), status=413
         )
     existing = RedemptionBatch.objects.filter(digest=digest).first()
     if existing is not None:

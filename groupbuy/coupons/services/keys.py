@@ -208,7 +208,6 @@ def merchant_key_register(
         raise CouponError(
             "bad_key",
             _("A public key has 32 bytes."),
-            status=422,
             fields={"public_key": [_("A public key has 32 bytes.")]},
         )
     with transaction.atomic():

@@ -39,8 +39,19 @@ logger = logging.getLogger(__name__)
 # "mer_…" (20) + ":" + 36).
 
 
+# A code that is not yet or no longer valid is the coupon's state, as a
+# coupon the sweep marked expired is (409); any other refusal of a code is a
+# value the till sent that names no coupon it may redeem (400, as every
+# service's refusal of a well-formed value: docs/api.md, Errors).
+_CODE_ERROR_STATUS = {
+    codec.CodeError.NOT_YET_VALID: 409,
+    codec.CodeError.EXPIRED: 409,
+}
+
+
 def code_error(error: codec.CodeError) -> CouponError:
-    return CouponError(error.code, codec.refusal_message(error, _), status=422)
+    status = _CODE_ERROR_STATUS.get(error.code, 400)
+    return CouponError(error.code, codec.refusal_message(error, _), status=status)
 
 
 def platform_key_map(*, now: datetime | None = None) -> dict:
@@ -63,7 +74,7 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     now = now or timezone.now()
     code = (code or "").strip()
     if not code:
-        raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
+        raise CouponError("missing_code", _("Scan or type a coupon code."))
     coupon = coupon_for_code(code)
     if coupon is None:
         try:
@@ -78,7 +89,7 @@ def coupon_check_code(*, merchant: Merchant, code: str, now=None) -> Coupon:
     except codec.CodeError as error:
         if error.code == codec.CodeError.EXPIRED:
             # The code carries the date: say which day it was.
-            raise CouponError("expired", expired_message(coupon), status=422) from error
+            raise CouponError("expired", expired_message(coupon), status=409) from error
         if error.code != codec.CodeError.UNKNOWN_KEY:
             raise code_error(error) from error
         # A key made a moment ago in another process: read the keys again once.
@@ -134,7 +145,7 @@ def coupon_redeem_online(
     """
     limit = require_merchant_staff_branch(actor, merchant)
     if branch is not None and branch.merchant_id != merchant.pk:
-        raise CouponError("bad_branch", _("This branch is not yours."), status=422)
+        raise CouponError("bad_branch", _("This branch is not yours."))
     branch = redeeming_branch(limit=limit, branch=branch)
     if branch is not None and not branch.is_active:
         raise branch_closed_refusal(branch)
@@ -277,7 +288,6 @@ def redeem_coupon(
                 coupon.remaining_quantity,
             )
             % {"most": coupon.remaining_quantity},
-            status=422,
         )
     with transaction.atomic():
         if not take_units(coupon, wanted):

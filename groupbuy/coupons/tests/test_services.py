@@ -149,7 +149,7 @@ def test_an_empty_code_is_asked_for_not_called_damaged():
     station = make_station()
     with pytest.raises(DomainError) as error:
         coupon_redeem_online(actor=station.owner, merchant=station.merchant, code=" ")
-    assert (error.value.code, error.value.status) == ("missing_code", 422)
+    assert (error.value.code, error.value.status) == ("missing_code", 400)
 
 
 def test_another_merchant_cannot_redeem_or_even_use_a_stolen_code():
@@ -206,7 +206,7 @@ def test_damaged_codes_are_refused_with_a_clear_reason():
             coupon_redeem_online(
                 actor=station.owner, merchant=station.merchant, code=bad
             )
-        assert (error.value.code, error.value.status) == (reason, 422)
+        assert (error.value.code, error.value.status) == (reason, 400)
 
 
 def test_a_refunded_order_revokes_its_coupon_and_it_cannot_be_redeemed():
