@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from groupbuy.core.errors import fields_renamed
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
@@ -98,9 +99,11 @@ def _staff_merchant(request, merchant_id: str):
 
 @router.post("/merchants/{merchant_id}/redeem", response=RedemptionOut)
 def redeem(request, merchant_id: str, payload: RedeemIn):
-    """Redeem a scanned or typed code at the till (all units unless ``quantity``).
-    A cashier limited to one branch redeems there: without ``branch_id`` at
-    that branch, and another branch is refused 403 ``not_your_branch``."""
+    """Redeem a scanned or typed code at the till: one unit unless ``quantity``.
+    Without ``branch_id`` it is redeemed at the shop's only open branch; a shop
+    with more than one must name it (400 ``branch_required``). A cashier
+    limited to one branch redeems there: without ``branch_id`` at that branch,
+    and another branch is refused 403 ``not_your_branch``."""
     merchant = _staff_merchant(request, merchant_id)
     branch = None
     if payload.branch_id:
@@ -108,14 +111,15 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
         if branch is None:
             why = _("No such branch.")
             raise CouponError("bad_branch", why, fields={"branch_id": [why]})
-    redemption = services.coupon_redeem_online(
-        actor=request.auth,
-        merchant=merchant,
-        code=payload.code,
-        branch=branch,
-        quantity=payload.quantity,
-        idempotency_key=payload.idempotency_key,
-    )
+    with fields_renamed({"branch": "branch_id"}):
+        redemption = services.coupon_redeem_online(
+            actor=request.auth,
+            merchant=merchant,
+            code=payload.code,
+            branch=branch,
+            quantity=payload.quantity,
+            idempotency_key=payload.idempotency_key,
+        )
     return redemption_out(redemption)
 
 

@@ -135,8 +135,20 @@ def coupon_out(coupon: Coupon) -> dict:
 
 class RedeemIn(Schema):
     code: str = Field(min_length=1, max_length=2000)
-    branch_id: str | None = None
-    quantity: int | None = Field(default=None, ge=1, le=10_000)
+    branch_id: str | None = Field(
+        default=None,
+        description=(
+            "Where the coupon is used. Without it: the shop's only open branch "
+            "(a branch cashier's own); a shop with several is 400 branch_required."
+        ),
+    )
+    quantity: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="Units to take: one without it (all that were left until "
+        "2026-12-06).",
+    )
     idempotency_key: str | None = Field(
         default=None,
         pattern=IDEMPOTENCY_KEY_PATTERN,

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_staff_branch
-from groupbuy.catalog.selectors import branch_open_locked
+from groupbuy.catalog.selectors import branch_open_locked, merchant_branches
 from groupbuy.core.audit import audit_log
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.times import format_local_time
@@ -133,7 +133,8 @@ def coupon_redeem_online(
     quantity: int | None = None,
     idempotency_key: str | None = None,
 ) -> Redemption:
-    """Redeem ``quantity`` units (default: all that are left) of a coupon.
+    """Redeem ``quantity`` units (default: one) of a coupon, the till's and
+    the API's rule alike: taking more is a number the cashier says.
 
     One conditional UPDATE decides, so two tills scanning the same coupon at
     once (any branches) cannot both succeed. With ``idempotency_key``, the
@@ -141,14 +142,20 @@ def coupon_redeem_online(
     returns the redemption it made the first time and takes nothing more.
 
     A cashier limited to one branch redeems there only: at that branch when
-    none is given, and never at another.
+    none is given, and never at another. Anyone else naming no branch
+    redeems at the shop's only open branch; a shop with several must be told
+    which (``branch_required``), so its statement says where.
     """
     limit = require_merchant_staff_branch(actor, merchant)
     if branch is not None and branch.merchant_id != merchant.pk:
         raise CouponError("bad_branch", _("This branch is not yours."))
     branch = redeeming_branch(limit=limit, branch=branch)
+    if branch is None:
+        branch = only_open_branch(merchant)
     if branch is not None and not branch.is_active:
         raise branch_closed_refusal(branch)
+    if quantity is None:
+        quantity = 1
     nonce = _online_nonce(merchant=merchant, idempotency_key=idempotency_key)
     if idempotency_key is not None:
         earlier = _earlier_redemption(
@@ -200,6 +207,23 @@ def redeeming_branch(*, limit: Branch | None, branch: Branch | None):
     return limit
 
 
+def only_open_branch(merchant: Merchant) -> Branch | None:
+    """Return the branch a redemption naming none is made at: the shop's only
+    open branch (None when it has none); refuse one at a shop with several
+    open, as its statement would not say where the coupon was used."""
+    open_branches = list(merchant_branches(merchant=merchant)[:2])
+    if len(open_branches) > 1:
+        raise CouponError(
+            "branch_required",
+            _(
+                "This shop has more than one open branch: choose the one you are "
+                "at, so the statement says where the coupon was used."
+            ),
+            fields={"branch": [_("Choose the branch you are at.")]},
+        )
+    return open_branches[0] if open_branches else None
+
+
 def _online_nonce(*, merchant: Merchant, idempotency_key: str | None) -> str:
     if idempotency_key is None:
         return f"online:{secrets.token_hex(16)}"
@@ -220,10 +244,10 @@ def _earlier_redemption(
     """Return the redemption made under ``nonce`` (None if there is none yet);
     refuse a key reused for another coupon, branch or quantity.
 
-    The quantity is compared as asked, not as taken: an omitted quantity
-    ("all that is left") is the same request only as another omitted one, as
-    what is left changes with every redemption (a 1-unit redemption sent
-    again without a quantity would otherwise ask for the rest).
+    The quantity is compared as asked, not as taken (an omitted one is asked
+    as 1). Redemptions keyed before 2026-12-06 without a quantity asked "all
+    that is left" (``quantity_asked`` null): none is the same request as one
+    sent now.
     """
     earlier = (
         Redemption.objects.select_related("coupon", "branch")
@@ -263,7 +287,7 @@ def redeem_coupon(
     *,
     actor,
     coupon: Coupon,
-    quantity: int | None,
+    quantity: int,
     channel: str,
     nonce: str,
     redeemed_at: datetime,
@@ -275,7 +299,7 @@ def redeem_coupon(
 ) -> Redemption:
     """Take ``quantity`` units off a verified coupon, record and settle it."""
     _refuse_unusable(coupon)
-    wanted = coupon.remaining_quantity if quantity is None else quantity
+    wanted = quantity
     if wanted < 1 or wanted > coupon.quantity:
         # Quote what is left (at least 1: a used-up coupon was refused above);
         # a quantity within the coupon but over what is left is refused below,

@@ -405,27 +405,31 @@ def test_the_same_idempotency_key_with_another_quantity_is_refused(client):
         "quantity": 1,
         "idempotency_key": "9d0f4c1e-5b7d-4c1a-9e2f-0a6b8d4c2e11",
     }
-    assert post(client, url, request, station.owner).status_code == 200
-    # when the same key comes with 2 units, or with none (all that is left)
-    for other in (
-        {**request, "quantity": 2},
-        {"code": request["code"], "idempotency_key": request["idempotency_key"]},
-    ):
-        refused = post(client, url, other, station.owner)
-        # then it is refused as a key reused for another request, nothing taken
-        assert refused.status_code == 409
-        assert refused.json()["code"] == "idempotency_key_reused"
-        assert refused.json()["message"] == (
-            f"This request's key already redeemed 1 unit of coupon "
-            f"{coupon_for(three).serial}; scan the coupon again to redeem more."
-        )
+    first = post(client, url, request, station.owner)
+    assert first.status_code == 200
+    # when the same key comes with 2 units
+    refused = post(client, url, {**request, "quantity": 2}, station.owner)
+    # then it is refused as a key reused for another request, nothing taken
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "idempotency_key_reused"
+    assert refused.json()["message"] == (
+        f"This request's key already redeemed 1 unit of coupon "
+        f"{coupon_for(three).serial}; scan the coupon again to redeem more."
+    )
+    # while with none it is the same request (no quantity is one unit; until
+    # 2026-12-06 it was all that is left, and refused here)
+    unnamed = {"code": request["code"], "idempotency_key": request["idempotency_key"]}
+    assert post(client, url, unnamed, station.owner).json() == first.json()
     assert coupon_for(three).remaining_quantity == 2
     assert Redemption.objects.count() == 1
-    # and a key first sent without a quantity matches only a request without one
+    # and a key first sent without a quantity took one unit, and matches a
+    # request naming one unit, not two
     keyed = {"code": coupon_for(two).code, "idempotency_key": "1" * 20}
     first = post(client, url, keyed, station.owner)
-    assert first.json()["quantity"] == 2
+    assert first.json()["quantity"] == 1
     assert post(client, url, keyed, station.owner).json() == first.json()
+    one = post(client, url, {**keyed, "quantity": 1}, station.owner)
+    assert one.json() == first.json()
     explicit = post(client, url, {**keyed, "quantity": 2}, station.owner)
     assert (explicit.status_code, explicit.json()["code"]) == (
         409,

@@ -59,7 +59,10 @@ def test_a_branch_whose_coupons_are_all_redeemed_closes():
     # given the coupon to collect at East fully redeemed, the Main branch open
     station, east, order = _shop_with_a_coupon_to_collect_at("East")
     coupon_redeem_online(
-        actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon_for(order).code,
+        quantity=coupon_for(order).quantity,
     )
     assert coupon_for(order).status == Coupon.Status.REDEEMED
     # when the owner closes East, then it closes

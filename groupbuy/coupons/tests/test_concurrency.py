@@ -27,6 +27,7 @@ def _race_branches(count: int) -> tuple[Counter, Coupon]:
                 merchant=station.merchant,
                 code=code,
                 branch=branch,
+                quantity=2,
             )
             for branch in branches
         ]

@@ -87,12 +87,13 @@ def test_online_redemption_is_one_time_and_the_second_scan_says_when_and_where()
     branch = make_branch(station.merchant, name="Nanjing Road")
     (order,) = confirmed_orders(station.merchant, quantities=(2,))
     coupon = coupon_for(order)
-    # when the cashier scans it
+    # when the cashier scans it for both its units
     redemption = coupon_redeem_online(
         actor=station.owner,
         merchant=station.merchant,
         code=coupon.code,
         branch=branch,
+        quantity=2,
     )
     # then all units are redeemed at that branch by that cashier
     coupon.refresh_from_db()

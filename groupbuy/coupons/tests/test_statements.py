@@ -36,7 +36,10 @@ def test_the_statement_totals_redemptions_less_the_fee(client):
     one.deal.save(update_fields=["title"])
     for order in (one, two):
         coupon_redeem_online(
-            actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+            actor=station.owner,
+            merchant=station.merchant,
+            code=coupon_for(order).code,
+            quantity=coupon_for(order).quantity,
         )
     client.force_login(station.owner)
     url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
@@ -76,7 +79,10 @@ def _one_settled_and_one_paid_at_close_redeemed():
     )
     for order in (settles, paid):
         coupon_redeem_online(
-            actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+            actor=station.owner,
+            merchant=station.merchant,
+            code=coupon_for(order).code,
+            quantity=coupon_for(order).quantity,
         )
     return station, settles, paid
 
@@ -115,7 +121,7 @@ def test_the_statement_csv_writes_yuan_and_words_as_the_orders_export(client):
             "99.00",
             "2.97",
             "Console (online)",
-            "",
+            "Main",  # the shop's only open branch, none being named
             "",
         ],
         [
@@ -126,7 +132,7 @@ def test_the_statement_csv_writes_yuan_and_words_as_the_orders_export(client):
             "0.00",
             "0.00",
             "Console (online)",
-            "",
+            "Main",
             "Paid when the deal closed: ¥198.00",
         ],
         ["Total", "", "", "", "99.00", "2.97", "", "", "Net: ¥96.03"],
@@ -208,7 +214,10 @@ def test_a_statement_with_no_redemption_or_of_years_draws_no_chart(client):
     assert 'id="statement-charts"' not in response.content.decode()
     # a period of a thousand years is listed and totalled, not drawn by day
     coupon_redeem_online(
-        actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon_for(order).code,
+        quantity=coupon_for(order).quantity,
     )
     response = client.get(url, {"start": "1970-01-01", "end": "2970-01-01"})
     assert response.status_code == 200

@@ -173,7 +173,10 @@ def test_a_shop_with_two_open_branches_asks_which_one(client):
     # then it is refused, asking for the branch, and nothing is taken
     assert refused.status_code == 422
     assert b'data-code="branch_required"' in refused.content
-    assert b"Choose the branch you are at." in refused.content
+    assert (
+        b"This shop has more than one open branch: choose the one you are at, so "
+        b"the statement says where the coupon was used." in refused.content
+    )
     assert not Redemption.objects.exists()
     # while with a branch it goes through
     done = client.post(url, {"code": coupon_for(order).code, "branch": east.public_id})

@@ -318,7 +318,7 @@ def test_the_pdfs_are_in_the_readers_language(monkeypatch):
     (order,) = confirmed_orders(station.merchant, quantities=(2,))
     coupon = coupon_for(order)
     coupon_redeem_online(
-        actor=station.owner, merchant=station.merchant, code=coupon.code
+        actor=station.owner, merchant=station.merchant, code=coupon.code, quantity=2
     )
     coupon.refresh_from_db()
     start, end = month_bounds(timezone.localdate())
@@ -362,7 +362,10 @@ def test_a_cashier_sees_the_owners_settings_but_no_form_that_would_refuse_them(
     make_branch(station.merchant)
     (order,) = confirmed_orders(station.merchant, quantities=(2,))
     coupon_redeem_online(
-        actor=station.owner, merchant=station.merchant, code=coupon_for(order).code
+        actor=station.owner,
+        merchant=station.merchant,
+        code=coupon_for(order).code,
+        quantity=2,
     )
     cashier = make_user(preferred_language="en")
     merchant_membership_add(

@@ -148,7 +148,6 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     )
     try:
         code = _code_in_photo(photo_form) if by_photo else _code_typed(form)
-        _require_branch(request, merchant, branch)
         redemption = services.coupon_redeem_online(
             actor=request.user,
             merchant=merchant,
@@ -174,24 +173,12 @@ def merchant_redeem(request: HttpRequest, merchant_id: str) -> HttpResponse:
     return redirect(f"{console}?redeemed={redemption.public_id}")
 
 
-def _units_asked(form: RedeemForm) -> int:
-    """Return the units asked for; one when the field is empty: taking every
-    unit left needs the cashier to say how many."""
+def _units_asked(form: RedeemForm) -> int | None:
+    """Return the units asked for, None when the field is empty: the service
+    takes one then, as over the API (and a shop with several open branches
+    needs one chosen: the service's ``branch_required``)."""
     form.is_valid()  # a photo scan has no code: its units are read all the same
-    return form.cleaned_data.get("quantity") or 1
-
-
-def _require_branch(request, merchant, branch) -> None:
-    """Refuse a redemption at no branch from a till of a shop with more than
-    one open branch: its statement would not say where the coupon was used.
-    (A cashier limited to one branch redeems there; the service sees to it.)"""
-    if branch is not None or staff_branch_limit(request.user, merchant):
-        return
-    if merchant_branches(merchant=merchant).count() > 1:
-        message = _("Choose the branch you are at.")
-        raise CouponError(
-            "branch_required", message, status=422, fields={"branch": [message]}
-        )
+    return form.cleaned_data.get("quantity")
 
 
 def _code_in_photo(photo_form: PhotoForm) -> str:
