@@ -8,7 +8,7 @@ groupbuy station register [--replace-current]
                                       --replace-current
 groupbuy station sync                 pull platform keys and new revocations
 groupbuy station redeem [CODE] [--stdin] [--photo P] [--quantity K]
-                                      redeem with no network (K units, default all)
+                                      redeem with no network (K units, default 1)
 groupbuy station export [--out DIR]   write a signed batch file (removable media)
 groupbuy station upload [FILE…]       send exported batches to the platform
 groupbuy station serve [--port P]     the till page on 127.0.0.1
@@ -346,7 +346,7 @@ def parser() -> argparse.ArgumentParser:
     redeem.add_argument(
         "--quantity",
         type=int,
-        help="units to take (default: all the coupon has left here)",
+        help="units to take (default: 1)",
     )
     export = commands.add_parser("export")
     export.add_argument("--out")

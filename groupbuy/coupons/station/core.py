@@ -141,7 +141,9 @@ def redeem(
     quantity: int | None = None,
     now=None,
 ) -> Outcome:
-    """Verify a code offline and take ``quantity`` units (default: all left).
+    """Verify a code offline and take ``quantity`` units (default: one, as at
+    the platform's till and over its API: taking more is a number the cashier
+    says).
 
     Never raises for bad input. The ledger refuses more units than the coupon
     holds, counting what this station redeemed before (it cannot know about
@@ -170,9 +172,7 @@ def redeem(
             % {"reason": _revocation_reason(reason)},
             coupon.serial,
         )
-    wanted = quantity
-    if wanted is None:
-        wanted = max(1, coupon.quantity - ledger.units_redeemed(coupon.serial))
+    wanted = 1 if quantity is None else quantity
     if not 1 <= wanted <= coupon.quantity:
         return Outcome(
             False,

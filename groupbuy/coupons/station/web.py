@@ -36,7 +36,7 @@ li{{font-family:monospace}}</style></head><body>
 <label for="code">{code_label}</label>
 <input name="code" id="code" autofocus autocomplete="off" placeholder="GB1:…">
 <label>{units} <input name="quantity" id="quantity" type="number" min="1"
- inputmode="numeric" placeholder="{all_left}" style="width:6rem"></label>
+ inputmode="numeric" placeholder="1" style="width:6rem"></label>
 <button type="submit">{redeem}</button></form>
 <h2>{today}</h2><ul id="today">{rows}</ul></body></html>"""
 
@@ -71,8 +71,8 @@ def render(ledger: Ledger, outcome: core.Outcome | None = None) -> bytes:
         title=html.escape(gettext("Offline redemption station")),
         redeem=html.escape(gettext("Redeem")),
         code_label=html.escape(gettext("Scan or type the coupon code")),
-        units=html.escape(gettext("Units")),
-        all_left=html.escape(gettext("all left")),
+        # The platform till's label (and translation): an empty field takes one.
+        units=html.escape(gettext("Units (empty: 1)")),
         today=html.escape(today),
         form_key=secrets.token_urlsafe(16),
         result=result,
@@ -126,7 +126,7 @@ def make_handler(ledger: Ledger, lock: threading.Lock, answers: Answers | None =
             code = (form.get("code") or [""])[0]
             units = (form.get("quantity") or [""])[0].strip()
             key = (form.get("form_key") or [""])[0][:64] or secrets.token_urlsafe(16)
-            # Empty means every unit left; anything but a whole number is refused.
+            # Empty means one unit; anything but a whole number is refused.
             quantity = (int(units) if units.isdigit() else 0) if units else None
             with lock:
                 if answers.get(key) is not None:  # this form was answered already

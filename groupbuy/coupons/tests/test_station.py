@@ -109,8 +109,10 @@ def test_init_sync_redeem_offline_export_and_upload(live_server, tmp_path):
     assert lines[1].startswith("REFUSED already_redeemed")
     assert lines[2].startswith("REFUSED revoked")
     assert status == 1
-    # and the second coupon, already used online, is accepted offline too
-    coupon_redeem_online(actor=owner, merchant=merchant, code=coupon_for(second).code)
+    # and the second coupon, used up online, is accepted offline too
+    coupon_redeem_online(
+        actor=owner, merchant=merchant, code=coupon_for(second).code, quantity=2
+    )
     assert station(directory, "redeem", coupon_for(second).code)[0] == 0
     assert station(directory, "upload")[1].strip() == "nothing to upload"
     status, output = station(directory, "export")
@@ -314,27 +316,30 @@ def test_partial_units_offline_then_upload(live_server, tmp_path):
     server = unplug(directory)
     code = coupon_for(order).code
     serial = coupon_for(order).serial
-    # when the till takes 1 unit, then asks for 3, then takes what is left
+    # when the till takes 1 unit, then asks for 3, then names none (one unit:
+    # until 2026-12-06 all that were left), then takes what is left
     one = station(directory, "redeem", code, "--quantity", "1")
     too_many = station(directory, "redeem", code, "--quantity", "3")
-    rest = station(directory, "redeem", code)
+    unnamed = station(directory, "redeem", code)
+    rest = station(directory, "redeem", code, "--quantity", "1")
     again = station(directory, "redeem", code, "--quantity", "1")
-    # then 1 then 2 units are taken, the rest refused with the reason
+    # then 1, 1 and 1 units are taken, the others refused with the reason
     assert one == (0, f"OK redeemed {serial} Redeemed 1 of 3 units; 2 left.\n")
     assert too_many[0] == 1
     assert too_many[1] == (
         f"REFUSED not_enough_left {serial} Only 2 units are left here.\n"
     )
-    assert rest == (0, f"OK redeemed {serial} Redeemed 2 of 3 units; 0 left.\n")
+    assert unnamed == (0, f"OK redeemed {serial} Redeemed 1 of 3 units; 1 left.\n")
+    assert rest == (0, f"OK redeemed {serial} Redeemed 1 of 3 units; 0 left.\n")
     assert again[1].startswith("REFUSED already_redeemed")
     # and, uploaded later, both count on the platform
     station(directory, "export")
     plug_in(directory, server)
     status, output = station(directory, "upload")
-    assert status == 0 and "2 redeemed, 0 conflicts, 0 refused" in output, output
+    assert status == 0 and "3 redeemed, 0 conflicts, 0 refused" in output, output
     assert sorted(
         Redemption.objects.filter(channel="offline").values_list("quantity", flat=True)
-    ) == [1, 2]
+    ) == [1, 1, 1]
     assert coupon_for(order).status == "redeemed"
 
 

@@ -24,6 +24,16 @@ def test_the_station_page_inputs_fit_a_375px_screen(tmp_path):
     assert re.search(r"input\{[^}]*width:100%[^}]*box-sizing:border-box", style)
 
 
+def test_the_station_page_says_an_empty_units_field_takes_one(tmp_path):
+    # given the station's page, in English
+    page = _page(tmp_path, None)
+    # then its units field says what an empty one takes, as the platform's
+    # till does (until 2026-12-06 "all left", and it took them all)
+    assert "Units (empty: 1)" in page
+    assert 'placeholder="1"' in page
+    assert "all left" not in page
+
+
 def test_the_station_page_announces_its_result(tmp_path):
     # given an accepted and a refused redemption
     accepted = core.Outcome(True, "ok", "Redeemed 1 unit.", serial="ABC", quantity=1)

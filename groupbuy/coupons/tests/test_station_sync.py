@@ -111,3 +111,20 @@ def test_a_station_at_an_open_branch_still_redeems(client, tmp_path):
         True,
         "Redeemed 1 of 2 units; 1 left.",
     )
+
+
+def test_a_station_scan_naming_no_units_takes_one(client, tmp_path):
+    # given a station at an open branch and a 3-unit coupon
+    owner, merchant, _east, ledger = _shop(tmp_path)
+    (order,) = confirmed_orders(merchant, quantities=(3,))
+    _sync(client, ledger, owner, merchant)
+    # when it is scanned with no units named
+    outcome = core.redeem(ledger, coupon_for(order).code)
+    # then one unit is taken, as at the platform's till and over its API
+    # (until 2026-12-06: all three)
+    assert (outcome.accepted, outcome.quantity, outcome.message) == (
+        True,
+        1,
+        "Redeemed 1 of 3 units; 2 left.",
+    )
+    assert ledger.units_redeemed(coupon_for(order).serial) == 1
