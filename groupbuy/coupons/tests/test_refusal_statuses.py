@@ -8,15 +8,22 @@ from datetime import timedelta
 import pytest
 
 from groupbuy.core.errors import DomainError
-from groupbuy.coupons.models import Redemption
+from groupbuy.coupons.models import MerchantKey, Redemption, RedemptionBatch
 from groupbuy.coupons.services import merchant_key_register
 from groupbuy.coupons.services.redeeming import coupon_check_code
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
     make_station,
+    make_user,
 )
-from groupbuy.coupons.tests.test_api import _batch, _entry, post, upload
+from groupbuy.coupons.tests.test_api import (
+    _batch,
+    _entry,
+    _station_keys,
+    post,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +163,25 @@ def test_another_shops_staff_and_a_shopper_are_refused_before_any_code_is_read(
     ]
     # then they are refused as outsiders, not told about the code
     assert [a.status_code for a in answers] == [403, 403]
+
+
+def test_outsiders_cannot_upload_a_shops_batch_or_register_its_key(client):
+    # given a shop's real batch and a valid pair of station keys
+    station, other = make_station(), make_station(name="Other shop")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    batch = _batch(station, [_entry(coupon_for(order))])
+    base = f"/api/coupons/merchants/{station.merchant.public_id}"
+    keys = _station_keys() | {"replace_current": True}
+    key_before = MerchantKey.objects.get(merchant=station.merchant, is_active=True)
+    # when another shop's owner, the coupon's shopper and a stranger send them
+    # to this shop's endpoints
+    outsiders = (other.owner, order.shopper, make_user())
+    uploads = [upload(client, station, batch, user) for user in outsiders]
+    registers = [post(client, f"{base}/keys", keys, user) for user in outsiders]
+    # then each is refused 403 before anything is read, and nothing changes
+    assert [_refusal(r) for r in uploads + registers] == [(403, "forbidden")] * 6
+    assert not RedemptionBatch.objects.exists()
+    assert not Redemption.objects.exists()
+    assert MerchantKey.objects.get(merchant=station.merchant, is_active=True) == (
+        key_before
+    )
