@@ -11,7 +11,7 @@ from groupbuy.accounts.models import (
     PreviousPhone,
     User,
 )
-from groupbuy.accounts.phones import mask_phone
+from groupbuy.accounts.phones import mask_phone, person_label
 from groupbuy.accounts.services import password_confirm_attempts_clear
 
 
@@ -37,12 +37,23 @@ class MaskedRowsMixin:
         return super().action_checkbox(_Row(obj, self.row_label(obj)))
 
 
-def person_label(user) -> str:
-    """Name a person in an admin list: their name, else their masked number
-    (``str(user)`` would give the full number)."""
-    if user is None:
-        return "—"
-    return user.display_name or mask_phone(user.phone)
+def person_display(field: str, description):
+    """Return an admin column naming the person in the user field ``field`` by
+    ``person_label``: ``str(user)`` is the full number of someone with no name.
+
+    Assign it in a ModelAdmin as ``core.admin.fen_display`` is
+    (``payer_shown = person_display("payer", _("payer"))``), name it in
+    ``list_display`` and ``readonly_fields`` in place of the field (which the
+    row's page would show as ``str(user)``: exclude it), add the field to
+    ``list_select_related`` and search on ``<field>__phone``, so the full
+    number still finds the row.
+    """
+
+    @admin.display(description=description, ordering=f"{field}__phone")
+    def show(self, obj) -> str:
+        return person_label(getattr(obj, field))
+
+    return show
 
 
 class MembershipInline(admin.TabularInline):

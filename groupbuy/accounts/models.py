@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.accounts.phones import normalize_phone
+from groupbuy.accounts.phones import normalize_phone, person_label
 from groupbuy.core.ids import PublicIdField
 
 
@@ -144,7 +144,9 @@ class MerchantMembership(models.Model):
         verbose_name_plural = _("merchant staff")
 
     def __str__(self):
-        return f"{self.user} @ {self.merchant} ({self.role})"
+        # Named as lists name people (admin pages, deletion summaries): not
+        # by str(user), the full number of someone with no name.
+        return f"{person_label(self.user)} @ {self.merchant} ({self.role})"
 
 
 def default_token_expiry():
@@ -182,7 +184,7 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
 
     def __str__(self):
-        return f"token {self.name or self.pk} for {self.user}"
+        return f"token {self.name or self.pk} for {person_label(self.user)}"
 
     @property
     def is_usable(self) -> bool:

@@ -33,3 +33,11 @@ def mask_phone(e164: str) -> str:
     if len(e164) < 8:
         return "****"
     return f"{e164[:-8]}****{e164[-4:]}"
+
+
+def person_label(user) -> str:
+    """Name a person where staff read lists: their name, else their masked
+    number (``str(user)`` would give the full number); "—" for nobody."""
+    if user is None:
+        return "—"
+    return user.display_name or mask_phone(user.phone)

@@ -37,3 +37,15 @@ def code_sent_to(phone: str) -> str:
 def make_user(phone: str = "+8613800138000", **extra) -> User:
     extra.setdefault("preferred_language", "en")
     return User.objects.create_user(phone, PASSWORD, **extra)
+
+
+# A number for a person with no display name, and how admin lists show it.
+UNNAMED_NUMBER = "+8613800138071"
+UNNAMED_MASKED = "+86138****8071"
+
+
+def admin_page(client, url: str, **query) -> str:
+    """Return the admin page at ``url`` (with ``query``), asserting it answers."""
+    answer = client.get(url, query)
+    assert answer.status_code == 200
+    return answer.content.decode()

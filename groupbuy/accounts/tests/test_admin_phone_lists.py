@@ -9,9 +9,10 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.test import Client
 from django.utils import timezone
 
-from groupbuy.accounts.models import PhoneVerification
+from groupbuy.accounts.models import MerchantMembership, PhoneVerification
 from groupbuy.accounts.services import api_token_create
 from groupbuy.accounts.tests.helpers import make_user
+from groupbuy.catalog.models import Merchant
 from groupbuy.notify.tests.factories import make_notification
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,23 @@ def test_notification_list_names_an_unnamed_recipient_by_the_masked_number(suppo
     assert MASKED in html
     assert NUMBER not in html
     assert f"/admin/notify/notification/{notification.pk}/change/" in found
+
+
+def test_a_tokens_delete_page_names_an_unnamed_person_by_the_masked_number(support):
+    # given a token of a person with no name (str(token) named their number)
+    token, _secret = api_token_create(actor=make_user(NUMBER), name="till")
+    # when support opens the token's delete page
+    html = _list(support, f"/admin/accounts/apitoken/{token.pk}/delete/")
+    # then it names the token with the masked number only
+    assert f"token till for {MASKED}" in html
+    assert NUMBER not in html
+
+
+def test_a_membership_names_an_unnamed_person_by_the_masked_number():
+    # given a shop's cashier with no name
+    membership = MerchantMembership.objects.create(
+        user=make_user(NUMBER), merchant=Merchant.objects.create(name="Fresh Mart")
+    )
+    # when it is named (deletion summaries, the admin's history)
+    # then by the masked number, not the full one
+    assert str(membership) == f"{MASKED} @ Fresh Mart (cashier)"
