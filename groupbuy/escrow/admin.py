@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from groupbuy.accounts.admin import person_display
+from groupbuy.accounts.phones import person_label
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
@@ -88,11 +90,13 @@ class EntryInline(admin.TabularInline):
 
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "kind", "user", "merchant", "balance")
+    list_display = ("public_id", "kind", "person", "merchant", "balance")
     list_filter = ("kind",)
+    list_select_related = ("user", "merchant")
     search_fields = ("public_id", "user__phone", "merchant__name")
-    exclude = ("balance_fen",)
-    readonly_fields = ("balance",)
+    exclude = ("balance_fen", "user")
+    readonly_fields = ("person", "balance")
+    person = person_display("user", LedgerAccount.user.field.verbose_name)
 
     def get_queryset(self, request):
         return ledger.with_balances(super().get_queryset(request))
@@ -114,9 +118,10 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 class RefundInline(admin.TabularInline):
     model = Refund
-    fields = ("public_id", "amount", "status", "reason_label", "actor", "created_at")
+    fields = ("public_id", "amount", "status", "reason_label", "by", "created_at")
     readonly_fields = fields
     reason_label = refund_reason_shown
+    by = person_display("actor", Refund.actor.field.verbose_name)
     amount = fen_display("amount_fen", _("amount"))
     extra = 0
     can_delete = False
@@ -129,7 +134,7 @@ class RefundInline(admin.TabularInline):
 class PaymentIntentAdmin(ReadOnlyAdmin):
     list_display = (
         "public_id",
-        "payer",
+        "payer_shown",
         "amount",
         "refunded",
         "released",
@@ -142,16 +147,26 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
     list_filter = ("status", ProviderFilter, PurposeFilter)
     search_fields = ("public_id", "reference", "payer__phone", "provider_reference")
     date_hierarchy = "created_at"
+    list_select_related = ("payer",)
     inlines = [RefundInline]
     actions = ["refund_what_is_held"]
-    exclude = ("amount_fen", "refunded_fen", "released_fen", "purpose", "provider")
+    exclude = (
+        "payer",
+        "amount_fen",
+        "refunded_fen",
+        "released_fen",
+        "purpose",
+        "provider",
+    )
     readonly_fields = (
+        "payer_shown",
         "amount",
         "refunded",
         "released",
         "purpose_label",
         "provider_label",
     )
+    payer_shown = person_display("payer", PaymentIntent.payer.field.verbose_name)
     amount = fen_display("amount_fen", _("amount"))
     refunded = fen_display("refunded_fen", _("refunded"))
     released = fen_display("released_fen", _("released to the merchant"))
@@ -171,7 +186,7 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
         say what was refunded. Until 2026-12-06 it refunded at once, silently."""
         intents = list(queryset.select_related("payer").order_by("pk"))
         rows = [
-            (intent, intent.remaining_held_fen)
+            (intent, intent.remaining_held_fen, person_label(intent.payer))
             for intent in intents
             if intent.remaining_held_fen > 0
         ]
@@ -182,7 +197,7 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
                 "opts": self.model._meta,
                 "queryset": intents,
                 "rows": rows,
-                "total_fen": sum(held for _intent, held in rows),
+                "total_fen": sum(held for _intent, held, _payer in rows),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
                 "media": self.media,
             }
@@ -190,7 +205,7 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
                 request, "admin/escrow/paymentintent/refund_confirmation.html", context
             )
         refunded, total_fen = [], 0
-        for intent, remaining in rows:
+        for intent, remaining, _payer in rows:
             try:
                 payment_refund(
                     actor=request.user,
@@ -241,15 +256,22 @@ class RefundAdmin(ReadOnlyAdmin):
         "amount",
         "status",
         "reason_label",
-        "actor",
+        "by",
         "created_at",
     )
     list_filter = ("status",)
-    search_fields = ("public_id", "intent__public_id", "idempotency_key")
-    exclude = ("amount_fen", "reason")
-    readonly_fields = ("amount", "reason_label")
+    list_select_related = ("intent", "actor")
+    search_fields = (
+        "public_id",
+        "intent__public_id",
+        "idempotency_key",
+        "actor__phone",
+    )
+    exclude = ("amount_fen", "reason", "actor")
+    readonly_fields = ("amount", "reason_label", "by")
     amount = fen_display("amount_fen", _("amount"))
     reason_label = refund_reason_shown
+    by = person_display("actor", Refund.actor.field.verbose_name)
 
 
 @admin.register(ProviderEvent)

@@ -47,6 +47,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.accounts.phones import person_label
 from groupbuy.core.ids import PublicIdField
 
 
@@ -115,7 +116,9 @@ class LedgerAccount(models.Model):
         verbose_name_plural = _("ledger accounts")
 
     def __str__(self):
-        owner = self.user or self.merchant
+        # A person by name or masked number (str(user) is a full number): it
+        # names the account in admin lists, its entries and ledger refusals.
+        owner = person_label(self.user) if self.user_id else self.merchant
         label = self.get_kind_display()
         return f"{label} · {owner}" if owner else str(label)
 

@@ -1,0 +1,87 @@
+"""The escrow admin names a person with no display name by their masked number
+(``person_label``), never by ``str(user)``, their full number; a search by the
+full number still finds their rows."""
+
+import pytest
+from django.test import Client
+
+from groupbuy.accounts.tests.helpers import (
+    UNNAMED_MASKED,
+    UNNAMED_NUMBER,
+    admin_page,
+    make_user,
+)
+from groupbuy.escrow.models import LedgerAccount
+from groupbuy.escrow.services import payment_refund
+from groupbuy.escrow.tests.factories import make_captured_intent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def support() -> Client:
+    client = Client()
+    client.force_login(make_user("+8613700137001", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def unnamed():
+    return make_user(UNNAMED_NUMBER)
+
+
+def test_the_account_list_names_an_unnamed_person_by_the_masked_number(
+    support, unnamed
+):
+    # given a payment held in escrow in the unnamed payer's account
+    make_captured_intent(payer=unnamed)
+    account = LedgerAccount.objects.get(user=unnamed)
+    url = "/admin/escrow/ledgeraccount/"
+    # when support opens the list and the account, then searches the number
+    html = admin_page(support, url)
+    detail = admin_page(support, f"{url}{account.pk}/change/")
+    found = admin_page(support, url, q=UNNAMED_NUMBER)
+    # then the list (its checkboxes too) and the account show the masked
+    # number only, and the search finds the account
+    for page in (html, detail):
+        assert UNNAMED_MASKED in page
+        assert UNNAMED_NUMBER not in page
+    assert f"{url}{account.pk}/change/" in found
+
+
+def test_the_payment_list_names_an_unnamed_payer_by_the_masked_number(support, unnamed):
+    # given a payment by a person with no name
+    intent = make_captured_intent(payer=unnamed)
+    url = "/admin/escrow/paymentintent/"
+    # when support opens the list, the payment and the refund's confirmation,
+    # then searches by the full number
+    html = admin_page(support, url)
+    detail = admin_page(support, f"{url}{intent.pk}/change/")
+    confirmation = support.post(
+        url, {"action": "refund_what_is_held", "_selected_action": [intent.pk]}
+    ).content.decode()
+    found = admin_page(support, url, q=UNNAMED_NUMBER)
+    # then each shows the masked number only, and the search finds the payment
+    for page in (html, detail, confirmation):
+        assert UNNAMED_MASKED in page
+        assert UNNAMED_NUMBER not in page
+    assert f"{url}{intent.pk}/change/" in found
+
+
+def test_the_refund_list_names_an_unnamed_person_by_the_masked_number(support, unnamed):
+    # given a refund the unnamed payer asked for
+    intent = make_captured_intent(payer=unnamed, amount_fen=2_000)
+    refund = payment_refund(
+        actor=unnamed, intent=intent, amount_fen=500, idempotency_key="a"
+    )
+    url = "/admin/escrow/refund/"
+    # when support opens the list, the refund and its payment, then searches
+    html = admin_page(support, url)
+    detail = admin_page(support, f"{url}{refund.pk}/change/")
+    payment = admin_page(support, f"/admin/escrow/paymentintent/{intent.pk}/change/")
+    found = admin_page(support, url, q=UNNAMED_NUMBER)
+    # then each shows the masked number only, and the search finds the refund
+    for page in (html, detail, payment):
+        assert UNNAMED_MASKED in page
+        assert UNNAMED_NUMBER not in page
+    assert f"{url}{refund.pk}/change/" in found
