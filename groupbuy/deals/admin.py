@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from groupbuy.accounts.admin import person_display
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.i18n import interpolate_lazy
@@ -79,13 +80,14 @@ class DealAdmin(admin.ModelAdmin):
         "final_price",
         "closed_at",
         "settled_at",
-        "created_by",
+        "creator",
         "created_at",
         "updated_at",
     )
-    exclude = ("final_price_fen", "list_price_fen")
+    exclude = ("final_price_fen", "list_price_fen", "created_by")
     inlines = [DealTierInline]
     list_price = fen_display("list_price_fen", _("list price"))
+    creator = person_display("created_by", Deal.created_by.field.verbose_name)
 
     @admin.display(description=_("sold / stock"), ordering="sold")
     def sold_of_stock(self, deal):
@@ -171,7 +173,7 @@ class DealOrderAdmin(admin.ModelAdmin):
     list_display = (
         "public_id",
         "deal",
-        "shopper",
+        "buyer",
         "quantity",
         "amount",
         "status",
@@ -182,15 +184,27 @@ class DealOrderAdmin(admin.ModelAdmin):
     list_filter = ("status", "cancel_reason")
     search_fields = ("public_id", "deal__title", "shopper__phone")
     date_hierarchy = "joined_at"
-    exclude = [f.name for f in DealOrder._meta.fields if f.name.endswith("_fen")]
+    list_select_related = ("deal", "shopper")
+    # The shopper is shown by ``buyer`` (str(user) is a full number).
+    exclude = [
+        f.name
+        for f in DealOrder._meta.fields
+        if f.name.endswith("_fen") or f.name == "shopper"
+    ]
     readonly_fields = [
-        *(f.name for f in DealOrder._meta.fields if not f.name.endswith("_fen")),
+        *(
+            f.name
+            for f in DealOrder._meta.fields
+            if not f.name.endswith("_fen") and f.name != "shopper"
+        ),
+        "buyer",
         "unit_price_cap",
         "amount",
         "final_unit_price",
         "charged",
         "refunded",
     ]
+    buyer = person_display("shopper", DealOrder.shopper.field.verbose_name)
     unit_price_cap = fen_display("unit_price_cap_fen", _("unit price paid"))
     amount = fen_display("amount_fen", _("amount paid"))
     final_unit_price = fen_display("final_unit_price_fen", _("final unit price"))
