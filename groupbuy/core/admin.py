@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.accounts.phones import person_label
 from groupbuy.core.models import AuditEntry
 from groupbuy.core.money import format_fen
 
@@ -26,10 +27,22 @@ def fen_display(field: str, description):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "action", "object_type", "object_id", "actor")
+    list_display = ("created_at", "action", "object_type", "object_id", "by")
     list_filter = ("action", "object_type")
-    search_fields = ("object_id", "action")
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    list_select_related = ("actor",)
+    search_fields = ("object_id", "action", "actor__phone")
+    # The actor is shown by ``by``: str(user) is a full number.
+    exclude = ("actor",)
+    readonly_fields = [
+        *(f.name for f in AuditEntry._meta.fields if f.name != "actor"),
+        "by",
+    ]
+
+    @admin.display(
+        description=AuditEntry.actor.field.verbose_name, ordering="actor__phone"
+    )
+    def by(self, entry) -> str:
+        return person_label(entry.actor)
 
     def has_add_permission(self, request):
         return False
