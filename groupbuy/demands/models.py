@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.accounts.phones import person_label
 from groupbuy.core.ids import PublicIdField
 
 
@@ -176,7 +177,7 @@ class Participation(models.Model):
         verbose_name_plural = _("demand participations")
 
     def __str__(self):
-        return f"{self.shopper} × {self.quantity} · {self.demand}"
+        return f"{person_label(self.shopper)} × {self.quantity} · {self.demand}"
 
 
 class Offer(models.Model):
