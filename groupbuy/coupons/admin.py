@@ -1,9 +1,12 @@
 """Operators manage coupon keys and watch coupons here; changes go through
-the coupons services, so every key event is audited."""
+the coupons services, so every key event is audited. People are named by
+``person_label`` (their name, else their masked number), never by
+``str(user)``, the full number of someone with no name."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.accounts.admin import person_display
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons import selectors, services
@@ -97,12 +100,13 @@ class CouponAdmin(ReadOnlyAdmin):
         "expires_at",
     )
     list_filter = (ShownStatusFilter,)
-    search_fields = ("public_id", "serial", "order__public_id")
+    search_fields = ("public_id", "serial", "order__public_id", "shopper__phone")
     # The code only while a till would take it, as the API's ``code`` (null
     # once used up, revoked, refunded or expired): never an editable field.
-    exclude = ("signed", "unit_price_fen", "code")
-    readonly_fields = ("unit_price", "shown_code")
+    exclude = ("signed", "unit_price_fen", "code", "shopper")
+    readonly_fields = ("unit_price", "shown_code", "holder")
     unit_price = fen_display("unit_price_fen", _("unit price"))
+    holder = person_display("shopper", Coupon.shopper.field.verbose_name)
     actions = ["revoke"]
 
     @admin.display(description=_("code"))
@@ -131,9 +135,10 @@ class RedemptionAdmin(ReadOnlyAdmin):
         "redeemed_at",
     )
     list_filter = ("channel",)
-    exclude = ("amount_fen",)
-    readonly_fields = ("amount",)
+    exclude = ("amount_fen", "cashier")
+    readonly_fields = ("amount", "redeemed_by")
     amount = fen_display("amount_fen", _("amount"))
+    redeemed_by = person_display("cashier", Redemption.cashier.field.verbose_name)
 
 
 @admin.register(RedemptionConflict)
@@ -152,6 +157,11 @@ class RedemptionBatchAdmin(ReadOnlyAdmin):
         "conflicts",
         "rejected",
         "uploaded_at",
+    )
+    exclude = ("uploaded_by",)
+    readonly_fields = ("uploader",)
+    uploader = person_display(
+        "uploaded_by", RedemptionBatch.uploaded_by.field.verbose_name
     )
 
 
@@ -191,6 +201,9 @@ class CouponRefundAdmin(ReadOnlyAdmin):
     list_filter = ("outcome",)
     search_fields = ("coupon__serial", "coupon__public_id")
     list_select_related = ("coupon",)
-    exclude = ("amount_fen",)
-    readonly_fields = ("amount",)
+    exclude = ("amount_fen", "refunded_by")
+    readonly_fields = ("amount", "refunder")
     amount = fen_display("amount_fen", _("amount"))
+    refunder = person_display(
+        "refunded_by", CouponRefund.refunded_by.field.verbose_name
+    )
