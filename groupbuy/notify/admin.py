@@ -53,8 +53,16 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)
     inlines = [InvitationInline, DeliveryInline]
-    readonly_fields = [field.name for field in Notification._meta.fields]
-    raw_id_fields = ("recipient",)
+    # The recipient is shown by ``to``: str(user) is a full number.
+    exclude = ("recipient",)
+    readonly_fields = [
+        "to",
+        *(
+            field.name
+            for field in Notification._meta.fields
+            if field.name != "recipient"
+        ),
+    ]
 
     def has_add_permission(self, request):
         return False

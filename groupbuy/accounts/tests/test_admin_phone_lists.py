@@ -103,12 +103,15 @@ def test_token_list_names_an_unnamed_person_by_the_masked_number(support):
 def test_notification_list_names_an_unnamed_recipient_by_the_masked_number(support):
     # given a notification to a person with no name
     notification = make_notification(recipient=make_user(NUMBER))
-    # when support opens the list, then searches by the full number
+    # when support opens the list and the notification, then searches by the
+    # full number
     html = _list(support, "/admin/notify/notification/")
+    detail = _list(support, f"/admin/notify/notification/{notification.pk}/change/")
     found = _list(support, "/admin/notify/notification/", q=NUMBER)
-    # then the list shows the masked number only, and the search finds it
-    assert MASKED in html
-    assert NUMBER not in html
+    # then both show the masked number only, and the search finds it
+    for page in (html, detail):
+        assert MASKED in page
+        assert NUMBER not in page
     assert f"/admin/notify/notification/{notification.pk}/change/" in found
 
 
