@@ -3,14 +3,15 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from groupbuy.accounts.admin import person_display
 from groupbuy.accounts.phones import person_label
 from groupbuy.core.admin import fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
+from groupbuy.core.times import format_local_time
 from groupbuy.escrow import ledger
 from groupbuy.escrow.handlers import purpose_label
 from groupbuy.escrow.models import (
@@ -63,6 +64,35 @@ class PurposeFilter(LabelledChoicesFilter):
 def refund_reason_shown(model_admin, refund):
     """Why, in words: a registered reason's label, someone's note as written."""
     return refund.reason_label
+
+
+def refund_progress(refund: Refund) -> str:
+    """Where a refund stands, in a sentence for support. The provider's error
+    (``last_error``, the program's words) is no sentence: the refund's page
+    keeps it under its technical details."""
+    provider = refund.intent.provider_label
+    if refund.status == Refund.Status.SUCCEEDED:
+        if refund.confirmed_at is None:
+            return gettext("Confirmed by %(provider)s.") % {"provider": provider}
+        return gettext("Confirmed by %(provider)s on %(when)s.") % {
+            "provider": provider,
+            "when": format_local_time(refund.confirmed_at),
+        }
+    if refund.attempts and refund.next_attempt_at:
+        return ngettext(
+            "%(provider)s has not confirmed it after %(count)d attempt; it is "
+            "asked again at %(when)s.",
+            "%(provider)s has not confirmed it after %(count)d attempts; it is "
+            "asked again at %(when)s.",
+            refund.attempts,
+        ) % {
+            "provider": provider,
+            "count": refund.attempts,
+            "when": format_local_time(refund.next_attempt_at),
+        }
+    return gettext("Sent to %(provider)s; waiting for its answer.") % {
+        "provider": provider
+    }
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -267,11 +297,48 @@ class RefundAdmin(ReadOnlyAdmin):
         "idempotency_key",
         "actor__phone",
     )
-    exclude = ("amount_fen", "reason", "actor")
-    readonly_fields = ("amount", "reason_label", "by")
+    # The page says in words where the refund stands; what the provider or
+    # the program said (last_error), the tries and the keys are for support,
+    # under a technical details section shown on demand.
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "public_id",
+                    "intent",
+                    "amount",
+                    "reason_label",
+                    "by",
+                    "status",
+                    "progress",
+                    "created_at",
+                    "confirmed_at",
+                )
+            },
+        ),
+        (
+            _("Technical details"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "last_error",
+                    "attempts",
+                    "next_attempt_at",
+                    "provider_reference",
+                    "idempotency_key",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ("amount", "reason_label", "by", "progress")
     amount = fen_display("amount_fen", _("amount"))
     reason_label = refund_reason_shown
     by = person_display("actor", Refund.actor.field.verbose_name)
+
+    @admin.display(description=_("where it stands"))
+    def progress(self, refund):
+        return refund_progress(refund)
 
 
 @admin.register(ProviderEvent)

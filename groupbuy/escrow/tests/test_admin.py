@@ -1,10 +1,16 @@
 """The ledger account admin shows balances summed from shards."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
 
+from groupbuy.core.times import format_local_time
 from groupbuy.escrow import ledger
-from groupbuy.escrow.models import LedgerAccount
+from groupbuy.escrow.models import LedgerAccount, Refund
+from groupbuy.escrow.refunds import refund_confirm
 from groupbuy.escrow.services import payment_refund
 from groupbuy.escrow.tests.factories import make_captured_intent, make_user
 
@@ -113,3 +119,41 @@ def test_the_refund_list_gives_each_reason_in_words_or_as_written():
         html = page.content.decode()
         assert "Refunded by the platform" in html
         assert ">operator<" not in html
+
+
+def test_a_refunds_page_says_where_it_stands_and_keeps_the_error_for_support():
+    # given a refund the provider has not confirmed after one try, which
+    # failed with the program's words, and one it confirmed
+    payer = make_user()
+    intent = make_captured_intent(payer=payer, amount_fen=2_000)
+    waiting, confirmed = (
+        payment_refund(actor=payer, intent=intent, amount_fen=500, idempotency_key=key)
+        for key in ("a", "b")
+    )
+    error = "ProviderError('sandbox: 503 Service Unavailable')"
+    retry_at = timezone.now() + timedelta(minutes=1)
+    Refund.objects.filter(pk=waiting.pk).update(
+        attempts=1, next_attempt_at=retry_at, last_error=error
+    )
+    refund_confirm(refund=confirmed, provider_reference="sbx_rf_1")
+    confirmed.refresh_from_db()
+    client = _operator_reading_english()
+    # when an operator reading English opens each refund's page
+    waiting_page = client.get(f"/admin/escrow/refund/{waiting.pk}/change/")
+    confirmed_page = client.get(f"/admin/escrow/refund/{confirmed.pk}/change/")
+    # then each says where it stands in a sentence (until 2026-12-06 the page
+    # gave only the error), and the error is there for support under the
+    # technical details, which open on demand
+    assert waiting_page.status_code == confirmed_page.status_code == 200
+    html = waiting_page.content.decode()
+    assert (
+        "Sandbox (test payment) has not confirmed it after 1 attempt; it is "
+        f"asked again at {format_local_time(retry_at)}."
+    ) in html
+    details = html.index("<details><summary>")
+    assert "Technical details" in html[details : html.index("</summary>", details)]
+    assert html.index(escape(error)) > details
+    assert (
+        "Confirmed by Sandbox (test payment) on "
+        f"{format_local_time(confirmed.confirmed_at)}."
+    ) in confirmed_page.content.decode()
