@@ -22,7 +22,7 @@ from groupbuy.escrow.models import (
     ProviderEvent,
     Refund,
 )
-from groupbuy.escrow.providers import provider_label
+from groupbuy.escrow.providers import event_type_label, provider_label
 from groupbuy.escrow.services import payment_refund
 
 
@@ -52,6 +52,12 @@ class ProviderFilter(LabelledChoicesFilter):
     title = _("provider")
     parameter_name = "provider"
     label_of = staticmethod(provider_label)
+
+
+class EventTypeFilter(LabelledChoicesFilter):
+    title = ProviderEvent.type.field.verbose_name
+    parameter_name = "type"
+    label_of = staticmethod(event_type_label)
 
 
 class PurposeFilter(LabelledChoicesFilter):
@@ -343,6 +349,29 @@ class RefundAdmin(ReadOnlyAdmin):
 
 @admin.register(ProviderEvent)
 class ProviderEventAdmin(ReadOnlyAdmin):
-    list_display = ("received_at", "provider", "event_id", "type", "outcome", "intent")
-    list_filter = ("provider", "type", "outcome")
+    """The provider and what its event says are read in words, as on the
+    payment list; the event id and payload stay as the provider sent them."""
+
+    list_display = (
+        "received_at",
+        "provider_label",
+        "event_id",
+        "type_label",
+        "outcome",
+        "intent",
+    )
+    list_filter = (ProviderFilter, EventTypeFilter, "outcome")
+    list_select_related = ("intent",)
     search_fields = ("event_id", "intent__public_id")
+    exclude = ("provider", "type")
+    readonly_fields = ("provider_label", "type_label")
+
+    @admin.display(
+        description=ProviderEvent.provider.field.verbose_name, ordering="provider"
+    )
+    def provider_label(self, event):
+        return provider_label(event.provider)
+
+    @admin.display(description=ProviderEvent.type.field.verbose_name, ordering="type")
+    def type_label(self, event):
+        return event_type_label(event.type)

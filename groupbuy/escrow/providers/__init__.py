@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.alipay import AlipayProvider
-from groupbuy.escrow.providers.base import PaymentEvent, PaymentProvider
+from groupbuy.escrow.providers.base import (
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    REFUND_SUCCEEDED,
+    PaymentEvent,
+    PaymentProvider,
+)
 from groupbuy.escrow.providers.sandbox import SandboxProvider
 from groupbuy.escrow.providers.wechat import WechatPayProvider
 
@@ -25,6 +31,7 @@ __all__ = [
     "PaymentProvider",
     "default_provider_name",
     "enabled_provider_names",
+    "event_type_label",
     "get_enabled_provider",
     "get_provider",
     "is_sandbox_enabled",
@@ -46,6 +53,17 @@ def provider_label(name: str) -> str:
     provider is registered under is shown as it is."""
     provider = _PROVIDERS.get(name)
     return str(getattr(provider, "label", None) or name)
+
+
+def event_type_label(event_type: str) -> str:
+    """What a provider's event says happened, in the reader's language
+    ("Paid", 已付款); a type no provider sends is shown as it is."""
+    labels = {
+        PAYMENT_SUCCEEDED: _("Paid"),
+        PAYMENT_FAILED: _("Payment failed"),
+        REFUND_SUCCEEDED: _("Refunded"),
+    }
+    return str(labels.get(event_type, event_type))
 
 
 def registered_provider_names() -> list[str]:

@@ -10,9 +10,16 @@ from django.utils.html import escape
 from groupbuy.core.times import format_local_time
 from groupbuy.escrow import ledger
 from groupbuy.escrow.models import LedgerAccount, Refund
+from groupbuy.escrow.providers.base import PAYMENT_FAILED
 from groupbuy.escrow.refunds import refund_confirm
 from groupbuy.escrow.services import payment_refund
-from groupbuy.escrow.tests.factories import make_captured_intent, make_user
+from groupbuy.escrow.tests.factories import (
+    apply_event,
+    event_for,
+    make_captured_intent,
+    make_intent,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 Kind = LedgerAccount.Kind
@@ -157,3 +164,39 @@ def test_a_refunds_page_says_where_it_stands_and_keeps_the_error_for_support():
         "Confirmed by Sandbox (test payment) on "
         f"{format_local_time(confirmed.confirmed_at)}."
     ) in confirmed_page.content.decode()
+
+
+def test_the_provider_event_list_says_what_each_event_said_in_words():
+    # given a payment the sandbox said was paid and one it said failed
+    payer = make_user()
+    make_captured_intent(payer=payer, reference="ord_paid")
+    failed = make_intent(payer=payer, reference="ord_failed")
+    apply_event(event_for(failed, event_type=PAYMENT_FAILED))
+    # when an operator reading English opens the provider event list
+    listing = _operator_reading_english().get("/admin/escrow/providerevent/")
+    # then the provider, what each event said and its outcome are words, and
+    # the filters offer them so (until 2026-12-06 the list read sandbox and
+    # payment.succeeded, and its filters the same codes)
+    assert listing.status_code == 200
+    texts = {
+        name: [
+            cell.split(">", 1)[1].split("<", 1)[0] for cell in _column(listing, name)
+        ]
+        for name in ("provider_label", "type_label", "outcome")
+    }
+    assert texts == {
+        "provider_label": ["Sandbox (test payment)"] * 2,
+        "type_label": ["Payment failed", "Paid"],
+        "outcome": ["Marked failed", "Captured"],
+    }
+    filters = {
+        str(spec.title): [
+            choice["display"] for choice in spec.choices(listing.context["cl"])
+        ]
+        for spec in listing.context["cl"].filter_specs
+    }
+    assert filters["provider"][1:] == ["Sandbox (test payment)"]
+    assert filters["type"][1:] == ["Paid", "Payment failed"]
+    html = listing.content.decode()
+    for code in ("sandbox", "payment.succeeded", "payment.failed"):
+        assert f">{code}<" not in html
