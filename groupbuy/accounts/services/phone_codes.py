@@ -95,9 +95,13 @@ def _code_text(purpose: str, code: str) -> str:
             "in %(minutes)d minutes. Never tell it to anyone."
         )
     elif purpose == Purpose.PHONE_CHANGE:
+        # Sent to whoever holds the number, who may not be the one asking (a
+        # mistyped number, or someone else's): say what it is for and that
+        # they may ignore it, without saying whose account asked.
         text = _(
-            "%(site)s: your code to make this number your account's is %(code)s. "
-            "It expires in %(minutes)d minutes. Never tell it to anyone."
+            "%(site)s: someone asked to move an account to this number. The code "
+            "is %(code)s; it expires in %(minutes)d minutes. If it was not you, "
+            "ignore this message. Never tell the code to anyone."
         )
     elif purpose == Purpose.PASSWORD_RESET:
         text = _(

@@ -143,6 +143,10 @@ def test_a_number_another_account_holds_is_refused_only_after_its_code(committed
     user = make_user(OLD)
     committed(services.phone_change_request, actor=user, new_phone=NEW)
     holder = make_user(NEW)
+    # and its holder was told what the code is for, and that they may ignore it
+    (texted,) = sms_to(NEW)
+    assert "someone asked to move an account to this number" in texted
+    assert "If it was not you, ignore this message." in texted
     # when a wrong code is entered: the code is refused, nothing is told
     with pytest.raises(AccountError) as refused:
         services.phone_change_complete(
