@@ -3,11 +3,8 @@ operator's overview; each getter checks who asks."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import (
     BigIntegerField,
-    Count,
     OuterRef,
     Q,
     QuerySet,
@@ -230,39 +227,6 @@ def order_list_for_deal(
     if shown_status:
         orders = orders.filter(shown_status_is(shown_status))
     return paginate(orders, page=page, page_size=page_size)
-
-
-def operator_overview(*, user) -> dict:
-    """Return counts for the operator dashboard (operators only)."""
-    if not getattr(user, "is_staff", False):
-        raise Forbidden("forbidden", _("Only operators can see the overview."))
-    now = timezone.now()
-    deals_by_state = dict(
-        Deal.objects.values("state").annotate(n=Count("id")).values_list("state", "n")
-    )
-    orders_by_status = dict(
-        DealOrder.objects.values("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    return {
-        "deals": {state: deals_by_state.get(state, 0) for state in State.values},
-        "orders": {status: orders_by_status.get(status, 0) for status in Status.values},
-        "deals_closing_within_24h": Deal.objects.filter(
-            state=State.OPEN,
-            deadline_at__gt=now,
-            deadline_at__lte=now + timedelta(hours=24),
-        ).count(),
-        "deals_overdue": Deal.objects.filter(
-            state=State.OPEN, deadline_at__lte=now
-        ).count(),
-        # "Today" is the operator's calendar day, in the display zone.
-        "orders_joined_today": DealOrder.objects.filter(
-            joined_at__gte=timezone.localtime(now).replace(
-                hour=0, minute=0, second=0, microsecond=0
-            )
-        ).count(),
-    }
 
 
 def order_deal_titles(references: list[str]) -> dict[str, str]:

@@ -9,7 +9,6 @@ from groupbuy.deals.selectors import (
     deal_get_for_user,
     deal_list_for_merchant,
     deal_list_open,
-    operator_overview,
     order_get_for_user,
     order_list_for_deal,
     order_list_for_shopper,
@@ -156,23 +155,3 @@ def test_merchant_lists_are_for_staff_only():
         with pytest.raises(DomainError) as caught:
             read()
         assert caught.value.status == 403
-
-
-def test_operator_overview_counts_deals_and_orders():
-    deal = make_deal()
-    make_deal(is_open=False)
-    join_and_pay(deal)
-    deal_join(actor=make_user(), deal=deal, quantity=1)
-    overview = operator_overview(user=make_user(is_staff=True))
-    assert overview["deals"] == {
-        "draft": 1,
-        "open": 1,
-        "succeeded": 0,
-        "failed": 0,
-        "settled": 0,
-    }
-    assert overview["orders"]["paid"] == 1
-    assert overview["orders"]["pending_payment"] == 1
-    assert overview["deals_closing_within_24h"] == 1
-    with pytest.raises(DomainError):
-        operator_overview(user=make_user())
