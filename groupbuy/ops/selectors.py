@@ -14,11 +14,20 @@ def erasure_pending_for(*, user) -> ErasureRequest | None:
     ).first()
 
 
+ERASURE_STATUSES = tuple(ErasureRequest.Status.values)
+
+
 def erasure_list_for_operator(*, user, status: str = "pending"):
+    """Return the requests in ``status`` ("" for all), soonest due first."""
     if not user.is_operator:
         raise OpsError(
             "forbidden", _("Only operators can see erasure requests."), status=403
         )
+    if status and status not in ERASURE_STATUSES:
+        message = _("Choose one of: %(statuses)s.") % {
+            "statuses": ", ".join(ERASURE_STATUSES)
+        }
+        raise OpsError("invalid", message, fields={"status": [message]})
     requests = ErasureRequest.objects.select_related("user", "completed_by")
     if status:
         requests = requests.filter(status=status)

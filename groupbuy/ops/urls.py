@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("operator/erasures/", views.erasure_queue, name="erasure_queue"),
     path(
+        "operator/erasures/<str:request_id>/",
+        views.erasure_confirm,
+        name="erasure_confirm",
+    ),
+    path(
         "operator/erasures/<str:request_id>/perform/",
         views.erasure_perform,
         name="erasure_perform",

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from groupbuy.core.pagination import paginate
 from groupbuy.ops import selectors, services
 from groupbuy.ops.api import export_response
 from groupbuy.ops.errors import OpsError
+from groupbuy.ops.models import ErasureRequest
 
 
 @login_required
@@ -71,8 +73,14 @@ def _operator_only(request) -> None:
 def erasure_queue(request):
     _operator_only(request)
     status = request.GET.get("status", "pending")
-    if status not in ("pending", "completed", "cancelled"):
-        status = "pending"
+    if status not in selectors.ERASURE_STATUSES:
+        # say so rather than list nothing, as if there were no requests
+        messages.warning(
+            request,
+            _("There is no list “%(status)s”: here are the pending requests.")
+            % {"status": status[:30]},
+        )
+        return redirect(f"{reverse('ops:erasure_queue')}?status=pending")
     requests = selectors.erasure_list_for_operator(user=request.user, status=status)
     return render(
         request,
@@ -80,8 +88,20 @@ def erasure_queue(request):
         {
             "requests": paginate(requests, page=request.GET.get("page", 1)),
             "status": status,
+            "statuses": ErasureRequest.Status.choices,
         },
     )
+
+
+@login_required
+def erasure_confirm(request, request_id: str):
+    """Ask the operator whether to erase the person now, naming them: the
+    erasure cannot be undone, and a queue row is easy to mistake for another."""
+    _operator_only(request)
+    item = selectors.erasure_get_for_operator(user=request.user, request_id=request_id)
+    if item.status != ErasureRequest.Status.PENDING:
+        return redirect(f"{reverse('ops:erasure_queue')}?status={item.status}")
+    return render(request, "ops/erasure_perform_confirm.html", {"item": item})
 
 
 @login_required

@@ -256,6 +256,18 @@ def _shop_application_id(*, shopper) -> dict:
     return {"application_id": application.public_id}
 
 
+def _erasure_request_id() -> dict:
+    """Someone asking to be erased (the operator's "Erase now" confirm page);
+    a person of their own, so no other page's account is erased."""
+    from groupbuy.accounts.models import User
+    from groupbuy.ops.services import erasure_request
+
+    leaving = User.objects.filter(phone="+8613800009995").first() or (
+        User.objects.create_user("+8613800009995", "a11y-leaving-9")
+    )
+    return {"erasure_request_id": erasure_request(actor=leaving).public_id}
+
+
 def now():
     from django.utils import timezone
 
@@ -283,6 +295,7 @@ def seed_accessibility() -> dict:
     ids |= _contact_id(shopper=shopper, shopper_2=shopper_2, product=product)
     ids |= _verification_ids(shopper=shopper)
     ids |= _shop_application_id(shopper=shopper)
+    ids |= _erasure_request_id()
     return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
 
 
@@ -309,6 +322,8 @@ ARGUMENTS = {
     "user_id": "user_id",
     "payment_id": "intent_id",
     "application_id": "application_id",
+    # the operator's erasure requests (pooling's withdraw is POST only)
+    "request_id": "erasure_request_id",
 }
 VERIFICATIONS = {
     "web:signup_verify": "signup_verification_id",
