@@ -17,7 +17,6 @@ from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
 from groupbuy.ops.stats import platform_daily_series
 
 router = Router(tags=["operator"])
-MAX_DAYS = 90
 
 
 class OperatorDayOut(Schema):
@@ -52,9 +51,9 @@ class OperatorDaysIn(Schema):
 
 @router.get("/stats/daily", response=OperatorDailyOut)
 def stats_daily(request, params: Query[OperatorDaysIn]):
-    """Return the platform's figures per day, oldest first (operators only)."""
-    days = max(1, min(params.days, MAX_DAYS))
-    series = platform_daily_series(user=request.auth, days=days)
+    """Return the platform's figures per day, oldest first (operators only):
+    the last ``days`` (1 to 90) up to today."""
+    series = platform_daily_series(user=request.auth, days=params.days)
     return {"computed_at": series.computed_at, "days": series.rows}
 
 

@@ -164,6 +164,10 @@ class DailySeries:
         return [row.success_rate for row in self.rows]
 
 
+# The longest series asked for at once: a quarter's figures, one small query.
+MAX_SERIES_DAYS = 90
+
+
 def platform_daily_series(*, user, days: int = 14) -> DailySeries:
     """Return the last ``days`` days of figures, oldest first (operators only).
 
@@ -173,6 +177,12 @@ def platform_daily_series(*, user, days: int = 14) -> DailySeries:
         raise OpsError(
             "forbidden", _("Only operators can see the platform's figures."), status=403
         )
+    if not 1 <= days <= MAX_SERIES_DAYS:
+        message = _("Choose from %(fewest)d to %(most)d days.") % {
+            "fewest": 1,
+            "most": MAX_SERIES_DAYS,
+        }
+        raise OpsError("invalid", message, fields={"days": [message]})
     today = local_today()
     wanted = [today - timedelta(days=back) for back in range(days - 1, -1, -1)]
     stored = {

@@ -53,6 +53,29 @@ def test_daily_figures_oldest_first(operator, order):
     assert days[-1]["snaps_unrecognised"] == 1
 
 
+@pytest.mark.parametrize("days", [0, -1, 91, 100_000])
+def test_daily_figures_refuse_a_number_of_days_out_of_range(operator, days):
+    # given an operator who reads English
+    operator.preferred_language = "en"
+    operator.save(update_fields=["preferred_language"])
+    # when
+    response = Client().get(
+        f"/api/operator/stats/daily?days={days}", headers=bearer(operator)
+    )
+    # then: said, not quietly turned into 1 or 90 days
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["fields"] == {"days": ["Choose from 1 to 90 days."]}
+
+
+def test_daily_figures_take_from_1_to_90_days(operator):
+    client = Client()
+    headers = bearer(operator)
+    for days in (1, 90):
+        response = client.get(f"/api/operator/stats/daily?days={days}", headers=headers)
+        assert len(response.json()["days"]) == days
+
+
 def test_lookup_masks_and_detail_shows_and_audits(operator, order):
     client = Client()
     found = client.get(
