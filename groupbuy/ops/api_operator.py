@@ -69,6 +69,7 @@ class OperatorOrderRow(Schema):
     shopper_phone_masked: str
     status: str
     amount_fen: int
+    refunded_fen: int
     joined_at: datetime
 
 
@@ -78,6 +79,7 @@ class OperatorPaymentRow(Schema):
     description: str
     status: str
     amount_fen: int
+    refunded_fen: int
     created_at: datetime
 
 
@@ -136,6 +138,7 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
                 "shopper_phone_masked": mask_phone(order.shopper.phone),
                 "status": order.status,
                 "amount_fen": order.amount_fen,
+                "refunded_fen": order.refunded_fen,
                 "joined_at": order.joined_at,
             }
             for order in result.orders.items
@@ -148,6 +151,7 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
                 "description": payment.description,
                 "status": payment.status,
                 "amount_fen": payment.amount_fen,
+                "refunded_fen": payment.refunded_fen,
                 "created_at": payment.created_at,
             }
             for payment in result.payments.items

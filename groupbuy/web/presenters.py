@@ -19,6 +19,7 @@ from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 from groupbuy.deals.selectors import deal_sales_end_at
 from groupbuy.escrow.services import intent_pay_url
+from groupbuy.web.operator_presenters import payment_status_label
 
 Status = DealOrder.Status
 Reason = DealOrder.CancelReason
@@ -371,12 +372,7 @@ class OrderView:
     def payment_label(self) -> str:
         """The payment's state: "Paid" alone beside a refunded order would say
         the money is still taken."""
-        intent = self.order.payment_intent
-        if intent.status == intent.Status.SUCCEEDED and intent.refunded_fen:
-            if intent.refunded_fen >= intent.amount_fen:
-                return _("Paid, then refunded")
-            return _("Paid, partly refunded")
-        return intent.get_status_display()
+        return payment_status_label(self.order.payment_intent)
 
     @property
     def is_stopped_by_platform(self) -> bool:

@@ -79,3 +79,11 @@ def page_querystring(context, param: str, number) -> str:
     query = context.request.GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def payment_status(intent) -> str:
+    """A payment's state, saying when it was refunded in full or in part."""
+    from groupbuy.web.operator_presenters import payment_status_label
+
+    return payment_status_label(intent)
