@@ -283,7 +283,8 @@ class PreviousPhone(models.Model):
     to it), up to ``held_until``: what came to the number after it went, to
     whoever has it next, is not theirs. The number itself, not its hash, since
     an erasure must find it written out in texts. Exported with the account
-    and deleted at its erasure; never used to sign in or to find the person.
+    and deleted at its erasure; never used to sign in, and only an
+    operator's look-up finds the person by it (saying it was a previous one).
     """
 
     user = models.ForeignKey(

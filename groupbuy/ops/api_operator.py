@@ -10,10 +10,12 @@ from datetime import date, datetime
 
 from ninja import Query, Router, Schema, Status
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.deals.selectors import order_paid_fen
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
+from groupbuy.ops.selectors import erasure_pending_for
 from groupbuy.ops.stats import platform_daily_series
 
 router = Router(tags=["operator"])
@@ -59,8 +61,12 @@ def stats_daily(request, params: Query[OperatorDaysIn]):
 
 class OperatorPersonRow(Schema):
     id: str
-    phone_masked: str
+    phone_masked: str  # the number the account has now ("" once erased)
     display_name: str
+    # found by a number the account had before, up to this moment (null when
+    # found by the number it has now, or by its id)
+    previous_number_until: datetime | None = None
+    erased_at: datetime | None = None  # an erased account ("Deleted user")
 
 
 class OperatorOrderRow(Schema):
@@ -123,13 +129,10 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
         payments_page=params.payments_page,
     )
     return {
-        "people": [
-            {
-                "id": person.public_id,
-                "phone_masked": mask_phone(person.phone),
-                "display_name": person.display_name,
-            }
-            for person in result.users
+        "people": [_person_row(person) for person in result.users]
+        + [
+            _person_row(previous.user, previous_number_until=previous.held_until)
+            for previous in result.former_holders
         ],
         "orders": [
             {
@@ -161,6 +164,17 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
     }
 
 
+def _person_row(person, previous_number_until=None) -> dict:
+    erased = is_erased(person)
+    return {
+        "id": person.public_id,
+        "phone_masked": "" if erased else mask_phone(person.phone),
+        "display_name": person.display_name,
+        "previous_number_until": previous_number_until,
+        "erased_at": getattr(person, "erased_at", None) if erased else None,
+    }
+
+
 def _merchant_row(merchant) -> dict:
     return {
         "id": merchant.public_id,
@@ -178,26 +192,46 @@ def _merchant_row(merchant) -> dict:
     }
 
 
+class OperatorPreviousPhoneOut(Schema):
+    phone_masked: str
+    held_until: datetime
+
+
 class OperatorPersonOut(Schema):
     id: str
-    phone: str
+    phone: str  # "" once erased (the account keeps a pseudonym, no number)
     display_name: str
     email: str
     is_active: bool
     date_joined: datetime
+    # the numbers the account had before, latest first (masked)
+    previous_phones: list[OperatorPreviousPhoneOut] = []
+    # when a pending erasure request is due (null if none)
+    erasure_due_at: datetime | None = None
+    erased_at: datetime | None = None
 
 
 @router.get("/people/{user_id}", response=OperatorPersonOut)
 def person_detail(request, user_id: str):
     """One person in full (the reading is audited)."""
     person = lookup.operator_user_view(user=request.auth, user_id=user_id)
+    pending = erasure_pending_for(user=person)
     return {
         "id": person.public_id,
-        "phone": person.phone,
+        "phone": "" if is_erased(person) else person.phone,
         "display_name": person.display_name,
         "email": person.email,
         "is_active": person.is_active,
         "date_joined": person.date_joined,
+        "previous_phones": [
+            {
+                "phone_masked": mask_phone(previous.phone),
+                "held_until": previous.held_until,
+            }
+            for previous in lookup.person_previous_phones(person=person)
+        ],
+        "erasure_due_at": pending.due_at if pending else None,
+        "erased_at": lookup.person_erased_at(person=person),
     }
 
 

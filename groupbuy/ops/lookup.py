@@ -9,15 +9,17 @@ someone's personal data is itself something to account for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.models import MerchantMembership, User
+from groupbuy.accounts.models import MerchantMembership, PreviousPhone, User
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.selectors import merchant_owners_prefetch
@@ -26,6 +28,7 @@ from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.deals.models import DealOrder
 from groupbuy.escrow.models import PaymentIntent, Refund
 from groupbuy.ops.errors import OpsError
+from groupbuy.ops.models import ErasureRequest
 
 LIST_PAGE_SIZE = 20
 
@@ -44,12 +47,43 @@ class LookupResult:
     payments: PageResult
     # each with ``owner_memberships`` (merchant_owners_prefetch)
     merchants: list[Merchant]
+    # People who had the phone before they moved their account to another
+    # number (each with its ``user`` and ``held_until``), latest first.
+    former_holders: list[PreviousPhone] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.users or self.merchants or self.orders.total or self.payments.total
+            self.users
+            or self.former_holders
+            or self.merchants
+            or self.orders.total
+            or self.payments.total
         )
+
+
+def _erased_at():
+    """When the person's account was erased (its completed request), for an
+    annotation; None for anyone not erased."""
+    completed = ErasureRequest.objects.filter(
+        user=OuterRef("pk"), status=ErasureRequest.Status.COMPLETED
+    ).order_by("-completed_at")
+    return Subquery(completed.values("completed_at")[:1])
+
+
+def person_erased_at(*, person: User) -> datetime | None:
+    """When an erased person's account was erased; None if it is not."""
+    if not is_erased(person):
+        return None
+    completed = ErasureRequest.objects.filter(
+        user=person, status=ErasureRequest.Status.COMPLETED
+    ).order_by("-completed_at")
+    return completed.values_list("completed_at", flat=True).first()
+
+
+def person_previous_phones(*, person: User) -> list[PreviousPhone]:
+    """The numbers the person's account had before, latest first."""
+    return list(person.previous_phones.order_by("-held_until", "-pk"))
 
 
 def _as_phone(query: str) -> str:
@@ -71,11 +105,17 @@ def operator_lookup(
     query = (query or "").strip()[:60]
     phone = _as_phone(query)
     users = User.objects.none()
+    former_holders = PreviousPhone.objects.none()
     orders = DealOrder.objects.none()
     payments = PaymentIntent.objects.none()
     merchants = Merchant.objects.none()
     if phone:
         users = User.objects.filter(phone=phone)
+        # Someone asking about "their" number may have moved their account to
+        # another since: the number finds them too, said to be a previous one.
+        former_holders = PreviousPhone.objects.filter(phone=phone).exclude(
+            user__phone=phone
+        )
         orders = DealOrder.objects.filter(shopper__phone=phone)
         payments = PaymentIntent.objects.filter(payer__phone=phone)
         merchants = Merchant.objects.filter(
@@ -95,7 +135,12 @@ def operator_lookup(
     return LookupResult(
         query=query,
         phone=phone,
-        users=list(users[:LIST_PAGE_SIZE]),
+        users=list(users.annotate(erased_at=_erased_at())[:LIST_PAGE_SIZE]),
+        former_holders=list(
+            former_holders.select_related("user").order_by("-held_until", "-pk")[
+                :LIST_PAGE_SIZE
+            ]
+        ),
         orders=paginate(orders, page=orders_page, page_size=LIST_PAGE_SIZE),
         payments=paginate(payments, page=payments_page, page_size=LIST_PAGE_SIZE),
         merchants=list(merchants.order_by("-is_active", "name", "pk")[:LIST_PAGE_SIZE]),

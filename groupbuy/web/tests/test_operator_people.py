@@ -111,3 +111,159 @@ def test_the_lookup_api_gives_refunded_amounts_in_its_lists(operator, refunded_o
         whole.payment_intent.public_id: whole.amount_fen,
         part.payment_intent.public_id: 640,
     }
+
+
+OLD_PHONE = "+8613800138011"
+
+
+@pytest.fixture
+def moved(shopper):
+    """The shopper had OLD_PHONE until 2026-11-30, then moved to their number."""
+    from datetime import UTC, datetime
+
+    from groupbuy.accounts.models import PreviousPhone
+
+    PreviousPhone.objects.create(
+        user=shopper,
+        phone=OLD_PHONE,
+        held_until=datetime(2026, 11, 30, 4, 0, tzinfo=UTC),
+    )
+    return shopper
+
+
+def test_lookup_finds_a_person_by_a_number_they_had_before(operator_client, moved):
+    html = operator_client.get(
+        reverse("web:operator_lookup"), {"q": "138 0013 8011"}
+    ).content.decode()
+
+    # then they are found, with their number now (masked) and the old one's end
+    assert 'id="lookup-empty"' not in html
+    people = html[html.index('id="lookup-people"') :]
+    assert f'href="/operator/people/{moved.public_id}/"' in people
+    assert '<span class="masked-phone">+86138****8000</span>' in people
+    assert "Had this number until 2026-11-30" in people
+    assert "+8613800138000" not in html
+
+
+def test_the_lookup_api_finds_a_person_by_a_number_they_had_before(operator, moved):
+    found = (
+        Client()
+        .get("/api/operator/lookup", {"q": "13800138011"}, headers=bearer(operator))
+        .json()
+    )
+
+    assert found["people"] == [
+        {
+            "id": moved.public_id,
+            "phone_masked": "+86138****8000",
+            "display_name": "Lin",
+            "previous_number_until": "2026-11-30T04:00:00Z",
+            "erased_at": None,
+        }
+    ]
+
+
+def test_the_person_page_gives_previous_numbers_and_a_pending_erasure(
+    operator_client, moved
+):
+    from django.utils import timezone
+
+    from groupbuy.ops.services import erasure_request
+
+    request = erasure_request(actor=moved)
+
+    html = operator_client.get(
+        reverse("web:operator_person", args=[moved.public_id])
+    ).content.decode()
+
+    previous = html[html.index('id="person-previous-phones"') :]
+    assert previous.startswith(
+        'id="person-previous-phones"><span class="masked-phone">+86138****8011</span>'
+        ' <span class="muted small">until 2026-11-30</span></dd>'
+    )
+    assert OLD_PHONE not in html
+    due = timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M")
+    assert (
+        f'<dd id="person-erasure-pending">Asked to be erased; due {due} '
+        f'<a href="/operator/erasures/{request.public_id}/">Erase now</a></dd>'
+    ) in html
+
+
+def test_the_person_api_gives_previous_numbers_and_a_pending_erasure(operator, moved):
+    from groupbuy.ops.services import erasure_request
+
+    request = erasure_request(actor=moved)
+
+    person = (
+        Client()
+        .get(f"/api/operator/people/{moved.public_id}", headers=bearer(operator))
+        .json()
+    )
+
+    assert person["previous_phones"] == [
+        {"phone_masked": "+86138****8011", "held_until": "2026-11-30T04:00:00Z"}
+    ]
+    assert person["erasure_due_at"] is not None
+    assert person["erasure_due_at"].startswith(request.due_at.strftime("%Y-%m-%d"))
+    assert person["erased_at"] is None
+
+
+@pytest.fixture
+def erased(shopper, operator):
+    """The shopper, with an order paid then cancelled, erased by the operator."""
+    from groupbuy.deals.services import deal_order_cancel
+    from groupbuy.ops.services import erasure_perform, erasure_request
+
+    order = join_and_pay(make_deal(), shopper=shopper)
+    deal_order_cancel(actor=shopper, order=order)
+    request = erasure_perform(actor=operator, request=erasure_request(actor=shopper))
+    shopper.refresh_from_db()
+    return shopper, order, request
+
+
+def test_an_erased_person_is_a_deleted_user_with_the_date_to_operators(
+    operator_client, erased
+):
+    from django.utils import timezone
+
+    person, order, request = erased
+    day = timezone.localtime(request.completed_at).strftime("%Y-%m-%d")
+    pages = {
+        "person": reverse("web:operator_person", args=[person.public_id]),
+        "order": reverse("web:operator_order", args=[order.public_id]),
+        "payment": reverse(
+            "web:operator_payment", args=[order.payment_intent.public_id]
+        ),
+        "lookup": reverse("web:operator_lookup") + f"?q={person.public_id}",
+    }
+    for name, url in pages.items():
+        html = operator_client.get(url).content.decode()
+        # then never the pseudonym, whole or masked
+        assert person.phone not in html, name
+        assert person.phone[:12] not in html, name
+        assert f"Deleted user, erased on {day}" in html, name
+
+
+def test_the_lookup_lists_name_an_erased_buyer_as_deleted_user(operator_client, erased):
+    person, order, _request = erased
+
+    html = operator_client.get(
+        reverse("web:operator_lookup"), {"q": order.public_id}
+    ).content.decode()
+
+    assert '<td data-label="Shopper">Deleted user</td>' in html
+    assert person.phone[:12] not in html
+
+
+def test_the_person_api_gives_an_erased_person_no_pseudonym(operator, erased):
+    person, _order, request = erased
+
+    answer = (
+        Client()
+        .get(f"/api/operator/people/{person.public_id}", headers=bearer(operator))
+        .json()
+    )
+
+    assert answer["phone"] == ""
+    assert answer["erased_at"] is not None
+    assert answer["erased_at"].startswith(request.completed_at.strftime("%Y-%m-%d"))

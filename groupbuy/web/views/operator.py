@@ -18,6 +18,7 @@ from groupbuy.deals.selectors import deal_list_open, order_paid_fen
 from groupbuy.escrow.selectors import platform_money_overview
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
+from groupbuy.ops.selectors import erasure_pending_for
 from groupbuy.ops.stats import dashboard_headline, platform_daily_series
 from groupbuy.web.charts import Chart, Series
 from groupbuy.web.presenters import deal_cards, order_view
@@ -151,7 +152,13 @@ def operator_lookup(request: HttpRequest) -> HttpResponse:
 def operator_person(request: HttpRequest, user_id: str) -> HttpResponse:
     person = lookup.operator_user_view(user=request.user, user_id=user_id)
     orders = lookup.person_recent_orders(person=person, page=page_number(request))
-    context = {"person": person, "orders": orders}
+    context = {
+        "person": person,
+        "orders": orders,
+        "erased_at": lookup.person_erased_at(person=person),
+        "previous_phones": lookup.person_previous_phones(person=person),
+        "erasure_pending": erasure_pending_for(user=person),
+    }
     return render(request, "web/operator/person.html", context)
 
 
@@ -162,6 +169,7 @@ def operator_order(request: HttpRequest, order_id: str) -> HttpResponse:
         "order": order,
         "view": order_view(order),
         "paid_fen": order_paid_fen(order=order),
+        "shopper_erased_at": lookup.person_erased_at(person=order.shopper),
     }
     return render(request, "web/operator/order.html", context)
 
@@ -170,7 +178,11 @@ def operator_order(request: HttpRequest, order_id: str) -> HttpResponse:
 def operator_payment(request: HttpRequest, payment_id: str) -> HttpResponse:
     payment = lookup.operator_payment_view(user=request.user, payment_id=payment_id)
     refunds = lookup.payment_refunds(payment=payment)
-    context = {"payment": payment, "refunds": refunds}
+    context = {
+        "payment": payment,
+        "refunds": refunds,
+        "payer_erased_at": lookup.person_erased_at(person=payment.payer),
+    }
     return render(request, "web/operator/payment.html", context)
 
 
