@@ -164,6 +164,16 @@ def test_the_queue_filters_by_status():
     assert application.public_id not in declined.content.decode()
 
 
+def test_the_queue_marks_the_status_shown_in_the_consoles_filter_bar():
+    client = signed_in(make_operator())
+    page = client.get("/operator/shop-applications/?status=declined").content.decode()
+    # the bar the console's other filter bars use, whose current link is styled
+    # (the "tabs" bar had no style, so nothing showed which list this was)
+    assert '<nav class="subnav" aria-label=' in page
+    assert '<nav class="tabs"' not in page
+    assert 'aria-current="page" id="applications-declined"' in page
+
+
 @pytest.mark.parametrize("role", ["shopper", "owner", "cashier"])
 def test_shoppers_and_merchant_staff_cannot_open_the_queue_or_decide(role):
     actor = make_person()
