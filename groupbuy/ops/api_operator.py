@@ -164,6 +164,12 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
     }
 
 
+def _phone(person) -> str:
+    """The person's number in full; "" once erased (the account keeps a
+    pseudonym, del_…, which is no number)."""
+    return "" if is_erased(person) else person.phone
+
+
 def _person_row(person, previous_number_until=None) -> dict:
     erased = is_erased(person)
     return {
@@ -218,7 +224,7 @@ def person_detail(request, user_id: str):
     pending = erasure_pending_for(user=person)
     return {
         "id": person.public_id,
-        "phone": "" if is_erased(person) else person.phone,
+        "phone": _phone(person),
         "display_name": person.display_name,
         "email": person.email,
         "is_active": person.is_active,
@@ -240,7 +246,7 @@ class OperatorOrderOut(Schema):
     deal_id: str
     deal_title: str
     shopper_id: str
-    shopper_phone: str
+    shopper_phone: str  # "" once erased
     status: str
     # as the pages give it ("cancelled" for a paid order its shopper
     # cancelled, whose status stays "refunded"), why it ended, and the shop's
@@ -267,7 +273,7 @@ def order_detail(request, order_id: str):
         "deal_id": order.deal.public_id,
         "deal_title": order.deal.title,
         "shopper_id": order.shopper.public_id,
-        "shopper_phone": order.shopper.phone,
+        "shopper_phone": _phone(order.shopper),
         "status": order.status,
         "shown_status": order.shown_status,
         "cancel_reason": order.cancel_reason,
@@ -284,7 +290,7 @@ def order_detail(request, order_id: str):
 class OperatorPaymentOut(Schema):
     id: str
     payer_id: str
-    payer_phone: str
+    payer_phone: str  # "" once erased
     purpose: str
     reference: str
     status: str
@@ -301,7 +307,7 @@ def payment_detail(request, payment_id: str):
     return {
         "id": payment.public_id,
         "payer_id": payment.payer.public_id,
-        "payer_phone": payment.payer.phone,
+        "payer_phone": _phone(payment.payer),
         "purpose": payment.purpose,
         "reference": payment.reference,
         "status": payment.status,

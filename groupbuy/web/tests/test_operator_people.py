@@ -267,3 +267,17 @@ def test_the_person_api_gives_an_erased_person_no_pseudonym(operator, erased):
     assert answer["phone"] == ""
     assert answer["erased_at"] is not None
     assert answer["erased_at"].startswith(request.completed_at.strftime("%Y-%m-%d"))
+
+
+def test_the_order_and_payment_apis_give_an_erased_buyer_no_pseudonym(operator, erased):
+    _person, order, _request = erased
+    client = Client()
+    headers = bearer(operator)
+
+    detail = client.get(f"/api/operator/orders/{order.public_id}", headers=headers)
+    payment = client.get(
+        f"/api/operator/payments/{order.payment_intent.public_id}", headers=headers
+    )
+
+    assert detail.json()["shopper_phone"] == ""
+    assert payment.json()["payer_phone"] == ""
