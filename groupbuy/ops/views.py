@@ -72,7 +72,7 @@ def _operator_only(request) -> None:
 @login_required
 def erasure_queue(request):
     _operator_only(request)
-    status = request.GET.get("status", "pending")
+    status = request.GET.get("status") or "pending"
     if status not in selectors.ERASURE_STATUSES:
         # say so rather than list nothing, as if there were no requests
         messages.warning(

@@ -145,6 +145,9 @@ def test_an_unknown_status_says_so_instead_of_no_requests(client, operator, pers
     page = answer.content.decode()
     assert "There is no list “bogus”: here are the pending requests." in page
     assert "No requests." not in page and "Zhang Erase" in page
+    # while a status left empty is the pending list, as with none
+    empty = client.get("/operator/erasures/?status=")
+    assert empty.status_code == 200 and "Zhang Erase" in empty.content.decode()
 
 
 def test_the_api_lists_pending_by_default_all_when_empty_and_refuses_others(
