@@ -47,7 +47,9 @@ class ErasureRequest(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    due_at = models.DateTimeField(_("erased by"), db_index=True)
+    due_at = models.DateTimeField(
+        pgettext_lazy("erasure request", "due"), db_index=True
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
