@@ -9,6 +9,7 @@ station uses them too.
 from __future__ import annotations
 
 import io
+from html import escape
 
 import cv2
 import numpy
@@ -40,13 +41,26 @@ def qr(text: str) -> segno.QRCode:
     return segno.make(text, error="q", micro=False, boost_error=False)
 
 
-def svg(text: str, *, symbol: str = "qr", scale: int = 4) -> str:
+def svg(text: str, *, symbol: str = "qr", scale: int = 4, label: str = "") -> str:
+    """Return the code drawn as SVG, named ``label`` for screen readers.
+
+    Inlined in a page, an unnamed drawing is skipped by a screen reader (or
+    read as a jumble of paths); with ``label`` the <svg> is an image of that
+    name (role="img" and aria-label on the element itself).
+    """
     if symbol == "qr":
         buffer = io.BytesIO()
         qr(text).save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True)
-        return buffer.getvalue().decode("utf-8")
-    barcode = zxingcpp.create_barcode(text, _format(symbol))
-    return zxingcpp.write_barcode_to_svg(barcode)
+        drawing = buffer.getvalue().decode("utf-8")
+    else:
+        barcode = zxingcpp.create_barcode(text, _format(symbol))
+        drawing = zxingcpp.write_barcode_to_svg(barcode)
+    return _named(drawing, label) if label else drawing
+
+
+def _named(drawing: str, label: str) -> str:
+    attributes = f'<svg role="img" aria-label="{escape(label, quote=True)}"'
+    return drawing.replace("<svg", attributes, 1)
 
 
 def png(text: str, *, symbol: str = "qr", scale: int = 4) -> bytes:

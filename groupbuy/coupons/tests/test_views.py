@@ -483,3 +483,23 @@ def test_only_its_shopper_gets_a_coupons_png_and_pdf(client):
             assert client.get(f"/coupons/{coupon.public_id}/{path}").status_code == 404
     client.force_login(mine.shopper)
     assert client.get(f"/coupons/{coupon.public_id}/code.png").status_code == 200
+
+
+def test_the_coupons_drawn_code_is_an_image_named_for_screen_readers(client):
+    # given a shopper reading English with a valid coupon
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    order.shopper.preferred_language = "en"
+    order.shopper.save(update_fields=["preferred_language"])
+    client.force_login(order.shopper)
+    # when its page is shown, as QR and as PDF417
+    qr_page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    pdf417_page = client.get(
+        f"/coupons/{coupon.public_id}/?symbol=pdf417"
+    ).content.decode()
+    # then the <svg> itself is an image named after what it draws, and no
+    # wrapper claims to be an image too (which would hide the svg's name)
+    assert '<svg role="img" aria-label="QR code of this coupon"' in qr_page
+    assert '<svg role="img" aria-label="PDF417 code of this coupon"' in pdf417_page
+    assert '<div class="coupon-code" id="coupon-qr">' in qr_page

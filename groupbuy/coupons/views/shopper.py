@@ -31,7 +31,8 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
     if symbol not in symbols.FORMATS:
         symbol = "qr"
     code = coupon.code_to_show
-    drawing = symbols.svg(code, symbol=symbol) if code else ""
+    label = _("%(symbol)s code of this coupon") % {"symbol": symbols.LABELS[symbol]}
+    drawing = symbols.svg(code, symbol=symbol, label=label) if code else ""
     branches = merchant_branches(merchant=coupon.merchant)
     now = timezone.now()
     status = coupon.status_at(now)
