@@ -117,6 +117,19 @@ def test_deal_page_renders_for_visitor_with_tiers_progress_and_join_form(db):
     ]
 
 
+def test_the_deal_page_carries_an_empty_polite_region_for_its_progress(db):
+    # given an open deal (deal-live.js says there when buyers join, the price drops)
+    deal = make_deal()
+    # when its page is shown
+    html = Client().get(reverse("web:deal_detail", args=[deal.public_id])).content
+    # then the region is in the page from the start, empty: one the script
+    # creates only once it runs may not be watched by a screen reader
+    assert (
+        b'<p class="visually-hidden" data-live="progress-announce" role="status" '
+        b'aria-live="polite" aria-atomic="true"></p>'
+    ) in html
+
+
 def test_only_a_deal_whose_price_falls_promises_a_lower_price(db):
     falling = Client().get(reverse("web:deal_detail", args=[make_deal().public_id]))
     assert 'id="deal-as-low-as"' in falling.content.decode()
