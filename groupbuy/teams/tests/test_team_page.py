@@ -205,3 +205,17 @@ def test_the_open_teams_read_as_one_phrase_a_language_can_punctuate(
     # then the line is that one phrase: its number, comma and countdown together
     assert '还差 1 人，剩余 <span class="countdown" data-seconds="' in page
     assert "人," not in page
+
+
+def test_an_open_team_page_carries_an_empty_polite_region_for_its_changes(client):
+    # given an open team (teams.js announces its places and outcome there)
+    team = _open_team()
+    # when its page is shown
+    page = _team_page(client, team)
+    # then a polite status region is there from the start, empty, and not
+    # among what goes when the team completes
+    assert (
+        '<p class="visually-hidden" id="team-announce" role="status" '
+        'aria-live="polite" aria-atomic="true"></p>'
+    ) in page
+    assert "team-announce" not in OPEN_ONLY

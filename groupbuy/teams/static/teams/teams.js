@@ -1,15 +1,8 @@
 // Team pages: countdowns, live updates over the WebSocket, share and copy link.
+import { announceTeamChange, OUTCOMES, slotsText } from "./announce.js";
+
 const pad = (n) => String(n).padStart(2, "0");
 const fmt = (s) => `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-
-// "1 place left" / "2 places left": the page carries both forms in its language,
-// and what a full team waiting for a member's payment says.
-function slotsText(el, left) {
-  if (left === 0 && el.dataset.full) return el.dataset.full;
-  const rule = new Intl.PluralRules(document.documentElement.lang || "en").select(left);
-  const template = rule === "one" ? el.dataset.one : el.dataset.other;
-  return (template || "__N__").replace("__N__", `${left}`);
-}
 
 // The team's time to fill is up: it takes nobody now (a join would be refused,
 // team_expired), so its Join goes before the server's push of the outcome.
@@ -46,8 +39,7 @@ const OPEN_ONLY = ["team-slots", "team-time-left", "team-join-form", "team-payme
 // instead of inviting more people.
 function showOutcome(state) {
   for (const id of OPEN_ONLY) document.getElementById(id)?.remove();
-  const outcomes = { complete: "team-completed", closed: "team-closed" };
-  const outcome = document.getElementById(outcomes[state] || "team-refunded");
+  const outcome = document.getElementById(OUTCOMES[state] || "team-refunded");
   if (outcome) outcome.hidden = false;
 }
 
@@ -55,6 +47,7 @@ const team = document.getElementById("team");
 if (team) {
   connect(team, (e) => {
     if (e.type !== "team.update") return;
+    announceTeamChange(document, e); // (before the page changes: it compares)
     team.dataset.state = e.state;
     // The page carries its labels in its own language (a push is not per-language).
     const pill = document.getElementById("team-state");
