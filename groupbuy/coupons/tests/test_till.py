@@ -297,3 +297,26 @@ def _file(name: str, data: bytes) -> io.BytesIO:
     upload = io.BytesIO(data)
     upload.name = name
     return upload
+
+
+def test_the_result_says_the_value_redeemed_with_the_units_and_then_what_is_left(
+    client,
+):
+    # given a 3-unit coupon at ¥99.00 a unit
+    station = _english_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    coupon = coupon_for(order)
+    client.force_login(station.owner)
+    # when the cashier redeems 2 units
+    answer = client.post(
+        f"{_console(station)}redeem/", {"code": coupon.code, "quantity": "2"}
+    )
+    result = _result(client.get(answer["Location"]).content.decode())
+    # then the value is the 2 units', said with them, and the result ends with
+    # what is left (not followed by a value that reads as the value left)
+    assert Redemption.objects.get().amount_fen == 19_800
+    assert (
+        f"Redeemed 2 units of “{order.deal.title}”, worth ¥198.00 "
+        f"(coupon {coupon.serial})."
+    ) in result
+    assert result.endswith("<strong>1 left</strong>")
