@@ -8,6 +8,7 @@ same on every surface.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # ¥999,999.99: far above any shop or group-buy price (a larger one is a typo),
@@ -39,6 +40,12 @@ _YUAN_AS_TYPED = re.compile(
     r"[+-]?(?:(?!0)\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+"
 )
 _CURRENCY_SIGNS = ("¥", "￥")
+# A Chinese input method types full-width forms by default ("１２．００", "＋",
+# "，"): folded to their ASCII forms (NFKC) before reading. Only these: NFKC
+# of the whole text would also read a superscript "12²" as 122. "。" is what
+# the point key types in Chinese punctuation mode ("12。50").
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+_IDEOGRAPHIC_FULL_STOP = "。"
 
 
 class YuanSyntaxError(ValueError):
@@ -53,18 +60,20 @@ class YuanSyntaxError(ValueError):
 
 
 def parse_yuan(text: str) -> Decimal:
-    """Read an amount typed in yuan ("12.5", "¥1,234.56", "￥12，345") as a
-    Decimal, exactly as written; raise YuanSyntaxError otherwise.
+    """Read an amount typed in yuan ("12.5", "¥1,234.56", "￥12，345",
+    "１２．５０") as a Decimal, exactly as written; raise YuanSyntaxError
+    otherwise.
 
+    Full-width digits and signs read as their ASCII forms, "。" as the point.
     A comma (or the full-width "，") is read only as a thousands separator in
     its place. The amount's size, sign and number of decimals are the caller's
     to check."""
-    text = str(text).strip()
+    text = _FULL_WIDTH.sub(_ascii_form, str(text))
+    text = text.replace(_IDEOGRAPHIC_FULL_STOP, ".").strip()
     for sign in _CURRENCY_SIGNS:
         if text.startswith(sign):
             text = text[len(sign) :].strip()
             break
-    text = text.replace("，", ",")
     if not _YUAN_AS_TYPED.fullmatch(text):
         ungrouped = text.replace(",", "")
         if "," in text and _YUAN_AS_TYPED.fullmatch(ungrouped):
@@ -74,6 +83,10 @@ def parse_yuan(text: str) -> Decimal:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern lets none through
         raise YuanSyntaxError("invalid") from None
+
+
+def _ascii_form(found: re.Match) -> str:
+    return unicodedata.normalize("NFKC", found[0])
 
 
 def yuan_to_fen(value: Decimal) -> int:

@@ -315,6 +315,29 @@ def test_only_the_offers_own_merchants_owner_withdraws_it(client):
     assert offer.state == Offer.State.ACTIVE
 
 
+def test_an_offer_price_typed_full_width_is_read_as_yuan(client):
+    # given a merchant's offer page, typed with a Chinese input method
+    demand = make_published()
+    merchant, owner = make_owner_merchant()
+    rice = make_product(name_zh="大米 5kg")
+    Listing.objects.create(merchant=merchant, product=rice, price_fen=5_000)
+    url = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    client.force_login(owner)
+    # when the unit price is sent full width ("１２．００")
+    answer = client.post(
+        url,
+        {
+            "product": rice.public_id,
+            "quantity": "２０",
+            "unit_price": "１２．００",
+            "delivery_on": "2030-01-02",
+        },
+    )
+    # then the offer is sent at ¥12.00 a unit
+    assert answer.status_code == 302
+    assert Offer.objects.get().unit_price_fen == 1_200
+
+
 def test_a_price_with_three_decimals_is_refused_as_on_the_deal_forms(client):
     # given a merchant's offer page and a shopper's new demand page, in Chinese
     demand = make_published()

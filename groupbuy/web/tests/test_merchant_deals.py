@@ -71,6 +71,25 @@ def test_create_deal_saves_draft_with_tiers(db):
     ]
 
 
+def test_deal_prices_typed_full_width_are_read_as_yuan(db):
+    # given a merchant typing with a Chinese input method's default full width
+    merchant, client = _owner()
+    listing = make_listing(merchant=merchant, price_fen=12_900)
+    url = reverse("web:merchant_deal_create", args=[merchant.public_id])
+    # when the prices are sent as it types them
+    typed = {
+        "list_price_fen": "１２９．００",
+        "tier_1_price": "９９",
+        "tier_2_price": "８９．５０",
+    }
+    response = client.post(url, _deal_post(listing.product, **typed))
+    # then the draft has them, as typed in ASCII
+    assert response.status_code == 302
+    deal = Deal.objects.get()
+    assert deal.list_price_fen == 12_900
+    assert [t.price_fen for t in deal.tiers.all()] == [9_900, 8_950]
+
+
 def test_the_new_deal_form_sent_twice_saves_one_draft(db):
     # given the new-deal form as shown, with its one-time key
     merchant, client = _owner()

@@ -40,6 +40,11 @@ def test_yuan_filter_renders_plain_decimal_for_inputs():
         ("12,345", 1_234_500),
         ("1,234,567.8", 123_456_780),
         ("12，345.06", 1_234_506),
+        # as a Chinese input method types them (full-width, or "。" for the point)
+        ("１２．００", 1200),
+        ("￥１，２９９．５", 129_950),
+        ("１２。５", 1250),
+        ("＋１２", 1200),
         ("¥ 1,000", 100_000),
         (".5", 50),
     ],
@@ -75,6 +80,10 @@ COMMA = "Write fen after a point and commas only between thousands, such as 1,23
         ("0,050", COMMA),
         ("1,000,00", COMMA),
         ("5，00", COMMA),
+        ("０，０５", COMMA),
+        ("－３", "The amount must be more than 0."),
+        ("１２²", "Enter an amount in yuan, such as 12.50."),
+        ("１２．３４５", "Use at most two decimals (fen)."),
     ],
 )
 def test_yuan_field_rejects_bad_amounts_clearly(typed, message):
