@@ -16,7 +16,7 @@ from groupbuy.catalog.permissions import (
     staff_branch_limit,
 )
 from groupbuy.catalog.selectors import merchant_get_for_owner, merchant_get_for_staff
-from groupbuy.core.pagination import PageResult, paginate
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import (
     Coupon,
@@ -230,10 +230,14 @@ def _is_refused(line: RedemptionConflict) -> bool:
     return line.reason in RedemptionConflict.REFUSED_REASONS
 
 
-def merchant_deals_with_expiry_rules(*, merchant: Merchant, page) -> PageResult:
+def merchant_deals_with_expiry_rules(
+    *, merchant: Merchant, page, page_size: int = DEFAULT_PAGE_SIZE
+) -> PageResult:
     """One page of the merchant's deals, latest deadline first, each with its
     rule for coupons that expire unredeemed and that rule's label."""
-    deals = paginate(merchant.deals.order_by("-deadline_at", "-pk"), page=page)
+    deals = paginate(
+        merchant.deals.order_by("-deadline_at", "-pk"), page=page, page_size=page_size
+    )
     rules = expiry_rules_for(deals.items)
     labels = dict(ExpiryRule.choices)
     refundable = refundable_unused_by_deal(deals.items)

@@ -71,8 +71,10 @@ def _console_context(request, merchant, *, form=None, **extra) -> dict:
     redemptions = selectors.redemptions_for_staff(
         user=request.user, merchant=merchant
     ).filter(recorded_at__gte=today)
+    # Ten deals a page, as the batches: the till's own tools come first, and
+    # twenty rows of forms made its page several screens long on a phone.
     deals = selectors.merchant_deals_with_expiry_rules(
-        merchant=merchant, page=request.GET.get("deals_page", 1)
+        merchant=merchant, page=request.GET.get("deals_page", 1), page_size=10
     )
     return {
         "merchant": merchant,
