@@ -1,7 +1,8 @@
 """API answers in a token user's saved language, as the web does for session
 users: the saved language wins over Accept-Language unless the person just
-switched it with the language cookie; what is refused before the token is read
-(an unknown address) stays in Accept-Language's language."""
+switched it with the language cookie. An unknown address (or method), refused
+before any endpoint reads the token, answers in it too (core.middleware);
+without a usable token it answers in the request's language."""
 
 import pytest
 from django.utils import translation
@@ -80,15 +81,72 @@ def test_the_saved_language_wins_as_on_the_web(client, saved, headers, cookie, s
     assert response.json()["message"] == expected
 
 
-def test_an_unknown_address_keeps_the_request_language(client):
-    # given a token user who chose English, asking in Chinese
+def test_an_unknown_address_answers_in_the_token_users_saved_language(client, settings):
+    # given the site's default language, Chinese, as in production, and a
+    # token user who chose English, sending no Accept-Language, then Chinese
+    settings.LANGUAGE_CODE = "zh-hans"
     user = make_user(preferred_language="en")
 
-    # when the address is no endpoint: no token is read for it
-    response = client.get(
-        "/api/no-such-thing", headers=bearer(user, **{"Accept-Language": "zh-hans"})
+    # when the address is no endpoint, or the endpoint takes no such method
+    plain = client.get("/api/nonexistent", headers=bearer(user))
+    asked_in_chinese = client.get(
+        "/api/nonexistent", headers=bearer(user, **{"Accept-Language": "zh-hans"})
+    )
+    wrong_method = client.delete("/api/deals", headers=bearer(user))
+
+    # then each answers in English, as their other refusals do
+    for response in (plain, asked_in_chinese):
+        assert response.status_code == 404
+        assert response.json()["message"] == (
+            "There is nothing at this address. The API documentation at "
+            "/api/docs lists every path."
+        )
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["message"] == (
+        "This address does not accept DELETE requests."
     )
 
-    # then it answers in the request's language
+
+def test_an_unknown_address_without_a_usable_token_keeps_the_request_language(
+    client,
+):
+    # given a token that was never handed out, and a token user who just
+    # switched to Chinese with the language cookie
+    user = make_user(preferred_language="en")
+    made_up = {"Authorization": "Bearer gbt_madeup", "Accept-Language": "zh-hans"}
+
+    # when each asks for an address that is no endpoint
+    unknown = client.get("/api/no-such-thing", headers=made_up)
+    client.cookies["django_language"] = "zh-hans"
+    switched = client.get("/api/no-such-thing", headers=bearer(user))
+
+    # then both answer in the request's language
+    for response in (unknown, switched):
+        assert response.status_code == 404
+        assert response.json()["message"].startswith("这个地址")
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_the_token_is_read_off_the_event_loop():
+    # given the JSON-error middleware in an async stack, and a token user who
+    # chose English asking in Chinese for an address that is no endpoint
+    from asgiref.sync import sync_to_async
+    from django.http import HttpResponseNotFound
+    from django.test import RequestFactory
+
+    from groupbuy.core.middleware import ApiErrorJsonMiddleware
+
+    async def no_route(request):
+        return HttpResponseNotFound("<h1>Not Found</h1>")
+
+    user = await sync_to_async(make_user)(preferred_language="en")
+    headers = await sync_to_async(bearer)(user, **{"Accept-Language": "zh-hans"})
+    request = RequestFactory().get("/api/nonexistent", headers=headers)
+    request.LANGUAGE_CODE = "zh-hans"
+    # when it answers (reading the database on the loop would raise
+    # SynchronousOnlyOperation)
+    response = await ApiErrorJsonMiddleware(no_route)(request)
+    # then it answers in their saved language
     assert response.status_code == 404
-    assert response.json()["message"].startswith("这个地址")
+    assert b"There is nothing at this address." in response.content
