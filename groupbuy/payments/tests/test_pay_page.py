@@ -4,6 +4,7 @@ who may use it."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -136,7 +137,12 @@ def test_wechat_on_a_desktop_shows_a_qr_code(client, all_providers):
         _url(intent), {"provider": "wechat"}, headers={"User-Agent": DESKTOP_UA}
     )
     assert response.status_code == 200
-    assert '<div id="pay-qr"><svg' in response.content.decode()
+    # drawn as one image named for screen readers (in the payer's language),
+    # which skip a bare svg
+    assert re.search(
+        r'<div id="pay-qr" role="img" aria-label="[^"]+"><svg',
+        response.content.decode(),
+    )
     assert fake_wechat.requests[-1][1] == "/v3/pay/transactions/native"
 
 
