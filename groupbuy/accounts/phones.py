@@ -36,8 +36,13 @@ def mask_phone(e164: str) -> str:
 
 
 def person_label(user) -> str:
-    """Name a person where staff read lists: their name, else their masked
-    number (``str(user)`` would give the full number); "—" for nobody."""
+    """Name a person where staff and other members read lists: their name,
+    else their masked number (``str(user)`` would give the full number);
+    "Deleted user" once erased (not the pseudonym); "—" for nobody."""
+    from groupbuy.accounts.personal_data import is_erased
+
     if user is None:
         return "—"
+    if is_erased(user):
+        return _("Deleted user")
     return user.display_name or mask_phone(user.phone)

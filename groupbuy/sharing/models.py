@@ -12,19 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.accounts.phones import person_label
 from groupbuy.core.ids import PublicIdField
 from groupbuy.sharing.voice import PrivateStorage, voice_note_path
-
-
-def person_label(user) -> str:
-    """A member as others in sharing see them now: their display name, else
-    their masked number; "Deleted user" once their data was erased."""
-    from groupbuy.accounts.personal_data import is_erased
-    from groupbuy.accounts.phones import mask_phone
-
-    if is_erased(user):
-        return str(_("Deleted user"))
-    return user.display_name or mask_phone(user.phone)
 
 
 class MemberPhoneHash(models.Model):

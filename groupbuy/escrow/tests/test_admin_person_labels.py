@@ -4,7 +4,9 @@ full number still finds their rows."""
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from groupbuy.accounts.models import User
 from groupbuy.accounts.tests.helpers import (
     UNNAMED_MASKED,
     UNNAMED_NUMBER,
@@ -85,3 +87,22 @@ def test_the_refund_list_names_an_unnamed_person_by_the_masked_number(support, u
         assert UNNAMED_MASKED in page
         assert UNNAMED_NUMBER not in page
     assert f"{url}{refund.pk}/change/" in found
+
+
+def test_an_erased_payer_reads_as_a_deleted_user_not_their_pseudonym(support):
+    # given a payment by a person since erased (kept under a pseudonym)
+    erased = make_user("+8613700137099")
+    intent = make_captured_intent(payer=erased)
+    User.objects.filter(pk=erased.pk).update(phone="del_0123456789abcdef")
+    url = "/admin/escrow/paymentintent/"
+    # when support opens the payments list and the payment (as support reads
+    # it, in English)
+    with translation.override("en"):
+        pages = [
+            admin_page(support, url),
+            admin_page(support, f"{url}{intent.pk}/change/"),
+        ]
+    # then they say "Deleted user", as the shop's pages do, not the pseudonym
+    for page in pages:
+        assert "Deleted user" in page
+        assert "del_0123" not in page
