@@ -332,6 +332,7 @@ def statement(
         "end": result.end,
         "redeemed_fen": result.redeemed_fen,
         "paid_at_close_fen": result.paid_at_close_fen,
+        "expiry_paid_fen": result.expiry_paid_fen,
         "fee_fen": result.fee_fen,
         "taken_back_fen": result.taken_back_fen,
         "net_fen": result.net_fen,

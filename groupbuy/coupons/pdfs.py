@@ -168,7 +168,11 @@ def statement_pdf(statement) -> bytes:
             figures.append(
                 (_("Redeemed, paid when the deal closed"), statement.paid_at_close_fen)
             )
-        figures.append((_("Platform fee"), statement.fee_fen))
+        if statement.expiry_paid_fen:
+            figures.append(
+                (_("Expired unredeemed, paid to you"), statement.expiry_paid_fen)
+            )
+        figures.append((_("Platform fee"), -statement.fee_fen))
         if statement.taken_back_fen:
             figures.append((_("Taken back for refunds"), -statement.taken_back_fen))
         figures.append((_("Net"), statement.net_fen))

@@ -399,10 +399,14 @@ class StatementOut(Schema):
     redeemed_fen: int
     # Redemptions of deals that paid the merchant at close: listed, not counted.
     paid_at_close_fen: int = 0
+    # Coupons that expired unredeemed and were paid to the merchant.
+    expiry_paid_fen: int = 0
+    # The platform's fee on redeemed_fen and expiry_paid_fen.
     fee_fen: int
-    # Taken back from the merchant for coupons of deals paid at close that
-    # expired under "refund the shopper" or were refunded unused (already
-    # deducted from net_fen).
+    # The merchant's part of what was taken back for coupons of deals paid at
+    # close that expired under "refund the shopper" or were refunded unused
+    # (the platform returned its own fee): net_fen is redeemed_fen +
+    # expiry_paid_fen - fee_fen - taken_back_fen.
     taken_back_fen: int = 0
     net_fen: int
     # One page of the period's redemptions (the totals count them all).

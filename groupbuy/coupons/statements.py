@@ -156,15 +156,19 @@ class Statement:
 
     @property
     def fee_fen(self) -> int:
+        """The platform's fee on what was paid to the merchant in the period
+        (redemptions settled now, expiries paid). A fee returned with a
+        take-back is not subtracted here: ``taken_back_fen`` is already the
+        merchant's part, net of it, so that the headline figures add up
+        (``redeemed_fen + expiry_paid_fen - fee_fen - taken_back_fen``)."""
         expiries = sum(platform_fee_fen(e.amount_fen) for e in self.paid_expiries)
-        returned = self.expiry_taken_back_fen + self.refund_taken_back_fen
-        returned -= self.taken_back_fen
-        return self.redemption_totals.fee_fen + expiries - returned
+        return self.redemption_totals.fee_fen + expiries
 
     @property
     def total_fen(self) -> int:
-        taken_back = self.expiry_taken_back_fen + self.refund_taken_back_fen
-        return self.redeemed_fen + self.expiry_paid_fen - taken_back
+        """What moved the merchant's money in the period before the fee: the
+        CSV's amount column added up."""
+        return self.redeemed_fen + self.expiry_paid_fen - self.taken_back_fen
 
     @property
     def net_fen(self) -> int:
@@ -422,31 +426,61 @@ def _csv_conflict(conflict: RedemptionConflict) -> list:
 
 
 def _csv_expiry(statement: Statement, expiry: CouponExpiry) -> list:
+    fee_returned = 0
     if expiry.outcome == CouponExpiry.Outcome.PAID_MERCHANT:
         amount, fee = expiry.amount_fen, platform_fee_fen(expiry.amount_fen)
     elif expiry.outcome == CouponExpiry.Outcome.TAKEN_BACK:
-        amount, fee = -expiry.amount_fen, -statement.fee_returned_fen(expiry)
+        amount, fee = -statement.taken_back.get(expiry.pk, 0), 0
+        fee_returned = statement.fee_returned_fen(expiry)
     else:
         amount = fee = 0
     return _csv_adjustment(
-        _("Expired unredeemed"), expiry, expiry.settled_at, amount=amount, fee=fee
+        _("Expired unredeemed"),
+        expiry,
+        expiry.settled_at,
+        amount=amount,
+        fee=fee,
+        fee_returned=fee_returned,
     )
 
 
 def _csv_refund(statement: Statement, refund: CouponRefund) -> list:
+    fee_returned = 0
     if refund.outcome == CouponRefund.Outcome.TAKEN_BACK:
-        amount = -refund.amount_fen
-        fee = -statement.refund_fee_returned_fen(refund)
+        amount, fee = -statement.refund_merchant_fen(refund), 0
+        fee_returned = statement.refund_fee_returned_fen(refund)
     else:
         amount = fee = 0
     return _csv_adjustment(
-        _("Refunded unused"), refund, refund.refunded_at, amount=amount, fee=fee
+        _("Refunded unused"),
+        refund,
+        refund.refunded_at,
+        amount=amount,
+        fee=fee,
+        fee_returned=fee_returned,
     )
 
 
-def _csv_adjustment(label: str, adjustment, when, *, amount: int, fee: int) -> list:
+def _csv_adjustment(
+    label: str, adjustment, when, *, amount: int, fee: int, fee_returned: int
+) -> list:
     """A row for a coupon's units settled other than by redemption (an expiry,
-    a refund): what the merchant's money moved by, and the outcome in words."""
+    a refund): what the merchant's money moved by, and the outcome in words.
+
+    A take-back moves the merchant's money by its part only (the platform
+    returns its fee to the shopper): the row's amount is that part, its fee
+    none, and the note says the whole refund and the fee returned, so that
+    the columns add up to the statement's figures."""
+    # Translated, so that Chinese joins them with a full-width colon.
+    note = _("%(outcome)s: %(amount)s") % {
+        "outcome": adjustment.get_outcome_display(),
+        "amount": format_fen(adjustment.amount_fen),
+    }
+    if fee_returned:
+        note = _("%(note)s, of which the platform's fee returned: %(fee)s") % {
+            "note": note,
+            "fee": format_fen(fee_returned),
+        }
     return [
         label,
         _local_time(when),
@@ -457,14 +491,7 @@ def _csv_adjustment(label: str, adjustment, when, *, amount: int, fee: int) -> l
         format_fen_for_spreadsheet(fee),
         "",
         "",
-        # Translated, so that Chinese joins them with a full-width colon.
-        spreadsheet_cell(
-            _("%(outcome)s: %(amount)s")
-            % {
-                "outcome": adjustment.get_outcome_display(),
-                "amount": format_fen(adjustment.amount_fen),
-            }
-        ),
+        spreadsheet_cell(note),
     ]
 
 

@@ -254,7 +254,7 @@ def test_the_statement_deducts_what_was_taken_back(
             headers={"Authorization": f"Bearer {secret}"},
         ).json()
     assert (body["taken_back_fen"], body["net_fen"]) == (taken, -taken)
-    assert body["fee_fen"] == -(amount - taken)
+    assert body["fee_fen"] == 0  # none charged; the fee returned is not taken
     client.force_login(station.owner)
     url = f"/coupons/merchant/{merchant_id}/statement/{query}"
     rows = list(
@@ -262,10 +262,11 @@ def test_the_statement_deducts_what_was_taken_back(
     )
     (expiry,) = rows[1:-1]
     assert expiry[5:7] == [
-        format_fen_for_spreadsheet(-amount),
-        format_fen_for_spreadsheet(-(amount - taken)),
+        format_fen_for_spreadsheet(-taken),
+        format_fen_for_spreadsheet(0),
     ]
-    assert rows[-1][5] == format_fen_for_spreadsheet(-amount)
+    assert expiry[-1].endswith(format_fen(amount - taken))  # the fee returned
+    assert rows[-1][5] == format_fen_for_spreadsheet(-taken)
     assert rows[-1][-1].endswith(format_fen(-taken))
     page = client.get(url)
     assert b"statement-taken-back" in page.content

@@ -332,7 +332,7 @@ def test_the_pdfs_are_in_the_readers_language(monkeypatch):
     assert f"序列号 {coupon.serial} · 2 份" in lines
     assert "核销地点" in lines
     assert f"人民广场店：{branch.address}" in lines
-    assert "平台服务费  ¥5.94" in lines  # 3 % of ¥198.00
+    assert "平台服务费  -¥5.94" in lines  # 3 % of ¥198.00, taken off
     assert any(line.endswith("¥198.00  商户后台（在线）") for line in lines)
 
 
