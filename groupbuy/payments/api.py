@@ -46,7 +46,11 @@ class PayoutOut(Schema):
     provider: str
     payee_account: str
     status: str
+    # The provider's own text for a refused transfer, as it wrote it.
     failure_reason: str
+    # What it means in the reader's language; "" when the platform does not
+    # know the provider's code (then read failure_reason).
+    failure_message: str = ""
     scheduled_for: date | None
     created_at: datetime
     confirmed_at: datetime | None
@@ -113,6 +117,7 @@ def payout_out(payout: Payout) -> dict:
         "payee_account": payout.payee_account,
         "status": payout.status,
         "failure_reason": payout.failure_reason,
+        "failure_message": payout.failure_words,
         "scheduled_for": payout.scheduled_for,
         "created_at": payout.created_at,
         "confirmed_at": payout.confirmed_at,

@@ -83,6 +83,21 @@ class Payout(models.Model):
         return f"{self.public_id} {self.amount_fen} fen to {self.merchant_id}"
 
     @property
+    def failure_code(self) -> str:
+        """The provider's code of a refused transfer (``failure_reason``)."""
+        from groupbuy.escrow.providers.base import refusal_code
+
+        return refusal_code(self.failure_reason)
+
+    @property
+    def failure_words(self) -> str:
+        """Why the transfer was refused, in the reader's language; "" when the
+        provider's code is not one the platform knows."""
+        from groupbuy.escrow.providers.base import refusal_words
+
+        return refusal_words(self.failure_reason)
+
+    @property
     def provider_label(self) -> str:
         """The provider's name for people ("Alipay", 支付宝)."""
         from groupbuy.escrow.providers import provider_label

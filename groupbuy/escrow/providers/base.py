@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.utils.translation import gettext_lazy
+
 PAYMENT_SUCCEEDED = "payment.succeeded"
 REFUND_SUCCEEDED = "refund.succeeded"
 PAYMENT_FAILED = "payment.failed"
@@ -29,7 +31,37 @@ class ProviderError(Exception):
 
 
 class TransferRefused(Exception):
-    """The provider refused a transfer for good; the money goes back."""
+    """The provider refused a transfer for good; the money goes back.
+
+    Its text is the provider's own, "<CODE> <message>" (Alipay's sub_code and
+    sub_msg, the sandbox's likewise), kept as the payout's ``failure_reason``
+    for support; people read it in their language through ``refusal_words``."""
+
+
+# The transfer refusals people are told in words, by the provider's code (the
+# sandbox uses Alipay's codes). Any other is shown as the provider wrote it.
+REFUSAL_WORDS = {
+    "PAYEE_NOT_EXIST": gettext_lazy("The payee account does not exist."),
+    "PAYEE_USER_INFO_ERROR": gettext_lazy(
+        "The payee's name does not match the account."
+    ),
+    "PAYER_BALANCE_NOT_ENOUGH": gettext_lazy(
+        "The platform's account at the provider has too little money."
+    ),
+    "SANDBOX_OFF": gettext_lazy("The sandbox is switched off."),
+}
+
+
+def refusal_code(reason: str) -> str:
+    """Return the provider's code a ``TransferRefused`` text starts with."""
+    return reason.split(" ", 1)[0] if reason else ""
+
+
+def refusal_words(reason: str) -> str:
+    """Return what a transfer refusal means in the active language, or "" for
+    a code this platform does not know (shown in the provider's words)."""
+    words = REFUSAL_WORDS.get(refusal_code(reason))
+    return str(words) if words else ""
 
 
 @dataclass(frozen=True)

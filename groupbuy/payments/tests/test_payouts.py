@@ -118,9 +118,19 @@ def test_a_failed_payout_shows_the_providers_words_as_the_providers(
         reader.save(update_fields=["preferred_language"])
         client.force_login(reader)
         pages.append(client.get(url).content.decode())
-    # then the reason is kept as Alipay wrote it, said to be Alipay's
+    # then a refusal the platform knows is said in the reader's words, Alipay's
+    # code beside them and its own text kept (until 2026-12-06 quoted only, in
+    # whatever language Alipay wrote)
     for page in pages:
-        assert f"Alipay said: <q>{payout.failure_reason}</q>" in page
+        assert (
+            "Alipay said: The payee account does not exist. "
+            f'<span class="muted small" title="{payout.failure_reason}">'
+            "(PAYEE_NOT_EXIST)</span>"
+        ) in page
+    # and one it does not know is kept as Alipay wrote it, said to be Alipay's
+    Payout.objects.filter(pk=payout.pk).update(failure_reason="NEW_CODE 新的原因")
+    page = client.get("/payments/operator/payouts/").content.decode()
+    assert "Alipay said: <q>NEW_CODE 新的原因</q>" in page
 
 
 def test_the_payout_forms_name_providers_for_people(client, fake_alipay):

@@ -269,3 +269,47 @@ def test_where_no_provider_can_pay_merchants_the_pages_say_what_to_switch_on(
         "add one of sandbox, alipay, wechat to the setting "
         "GROUPBUY_PAYMENT_PROVIDERS" in operator_page
     )
+
+
+def test_a_refused_payout_is_told_in_the_readers_words_keeping_the_providers(
+    client, django_capture_on_commit_callbacks
+):
+    # given a payout to the sandbox's refused payee, failed
+    merchant = _merchant_with_payable(5_000)
+    owner = _owner(merchant)
+    operator = _english(make_user(is_staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = payout_create(
+            actor=operator,
+            merchant=merchant,
+            amount_fen=3_000,
+            provider_name="sandbox",
+            payee_account=REFUSED_PAYEE_ACCOUNT,
+        )
+    payout.refresh_from_db()
+    # when the operator and the shop's owner read their payouts pages and API
+    client.force_login(operator)
+    operator_page = client.get("/payments/operator/payouts/").content.decode()
+    client.force_login(owner)
+    owner_page = client.get(
+        f"/payments/merchant/{merchant.public_id}/payouts/"
+    ).content.decode()
+    (listed,) = client.get(
+        f"/api/payments/merchants/{merchant.public_id}/payouts",
+        headers=_auth(owner),
+    ).json()["items"]
+    # then they read why in words of their language (translated: until
+    # 2026-12-06 the sandbox's English sentence was quoted on Chinese pages),
+    # the provider's code beside them and its own text kept for support
+    said = (
+        "Sandbox (test payment) said: The payee account does not exist. "
+        '<span class="muted small" '
+        'title="PAYEE_NOT_EXIST The sandbox refuses this payee account.">'
+        "(PAYEE_NOT_EXIST)</span>"
+    )
+    assert said in operator_page and said in owner_page
+    assert "<q>PAYEE_NOT_EXIST" not in operator_page + owner_page
+    assert (listed["failure_reason"], listed["failure_message"]) == (
+        payout.failure_reason,
+        "The payee account does not exist.",
+    )
