@@ -60,29 +60,31 @@ def operator_fees(request: HttpRequest) -> HttpResponse:
     form = DateRangeForm(request.GET)
     if request.GET.get("format") == "csv":
         return _fees_csv(request, form)
-    data = form.cleaned_data if form.is_valid() else {}
-    status = 200 if form.is_valid() else 400
-    try:
-        fees = _fees(request, data.get("date_from"), data.get("date_to"))
-    except EscrowError as refusal:
-        if refusal.code != "invalid_date":
-            raise
-        # Said on its field, this month shown as such, never other days under
-        # the days as typed (as the shop's money page).
-        add_domain_error(form, refusal)
-        status = 400
-        fees = _fees(request, None, None)
-    if status == 200:
+    # A period refused is said on its field with no figures below: until
+    # 2026-12-06 this month's were shown, and its CSV linked, under the error
+    # and the days typed, read as the period asked for.
+    fees = None
+    if form.is_valid():
+        try:
+            fees = _fees(
+                request, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+            )
+        except EscrowError as refusal:
+            if refusal.code != "invalid_date":
+                raise
+            add_domain_error(form, refusal)
+    if fees is not None:
         form = DateRangeForm(
             initial={"date_from": fees.date_from, "date_to": fees.date_to}
         )
     context = {
         "form": form,
         "fees": fees,
-        "chart": fees_chart(fees),
+        "chart": fees_chart(fees) if fees is not None else None,
         "time_zone_note": _("Times are in the %(zone)s time zone.")
         % {"zone": settings.TIME_ZONE},
     }
+    status = 200 if fees is not None else 400
     return render(request, "payments/operator_fees.html", context, status=status)
 
 

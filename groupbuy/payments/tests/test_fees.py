@@ -51,6 +51,9 @@ def test_the_page_gives_novembers_fees_chart_and_merchants():
     assert f'id="fees-merchant-{corner.public_id}"' in html
     assert f'id="fees-merchant-{fresh.public_id}"' in html
     assert "No merchant (deposits kept for the platform)" in html
+    # and names each shop without its internal id, as the payouts page does
+    # (until 2026-12-06 "mer_…" under each name)
+    assert f">{corner.public_id}<" not in html
     assert "?date_from=2026-11-01&date_to=2026-11-30&format=csv" in html
     # and the operator console's menu links to it, marked as the page open
     assert f'href="{URL}" aria-current="page" id="operator-nav-fees"' in html
@@ -120,8 +123,13 @@ def test_a_bad_period_is_a_400_on_its_field_and_never_a_file(asked, field, messa
     page = client.get(URL, asked)
     assert page.status_code == 400
     assert page.context["form"].errors[field] == [message]
-    # this month is shown as such, not other days under the days typed
-    assert page.context["fees"].date_from.day == 1
+    # no figures, nor a CSV of other days, under the days typed (until
+    # 2026-12-06 this month's figures and its CSV link were shown below)
+    assert page.context["fees"] is None
+    html = page.content.decode()
+    assert 'id="fees-earned"' not in html and 'id="fees-csv"' not in html
+    assert 'id="fees-per-merchant"' not in html
+    assert 'id="fees-no-period"' in html
     download = client.get(URL, {**asked, "format": "csv"})
     assert download.status_code == 400
     assert "Content-Disposition" not in download
