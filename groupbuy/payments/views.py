@@ -185,6 +185,38 @@ def _payout_initial(payables, merchant_id: str) -> dict:
     return initial
 
 
+def _payout_again_initial(payouts, payout_id: str) -> dict:
+    """The form filled in as the failed payout ``payout_id`` was (merchant,
+    amount, provider, account), to pay it again; empty for any other."""
+    failed = payouts.filter(public_id=payout_id, status=Payout.Status.FAILED).first()
+    if failed is None:
+        return {}
+    return {
+        "merchant": failed.merchant.public_id,
+        "amount_fen": failed.amount_fen,
+        "provider": failed.provider,
+        "payee_account": failed.payee_account,
+        "payee_name": failed.payee_name,
+        "idempotency_key": payout_form_key(),
+    }
+
+
+def _payout_form_shown(payables, payouts, query, *, providers) -> PayoutForm:
+    """The payout form as a GET shows it: blank, filled in for the merchant
+    chosen in what is owed (``merchant``), or as a failed payout was
+    (``again``). Filled in, its amount has the focus: the operator who pressed
+    "Pay out" or "Pay again" checks it and approves, rather than tabbing from
+    the top of the page."""
+    merchant_id = query.get("merchant", "").strip()
+    initial = _payout_again_initial(payouts, query.get("again", "").strip())
+    if not initial:
+        initial = _payout_initial(payables, merchant_id)
+    form = PayoutForm(initial=initial, providers=providers)
+    if initial.get("amount_fen") is not None or merchant_id:
+        form.fields["amount_fen"].widget.attrs["autofocus"] = True
+    return form
+
+
 def _approve(request: HttpRequest, form: PayoutForm) -> tuple[Payout | None, int]:
     """Approve the form's payout: (the payout, 201), or (None, the refusal's
     status) with the refusal put on the form."""
@@ -250,8 +282,12 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
             )
             return redirect(request.path)
     else:
-        initial = _payout_initial(payables, request.GET.get("merchant", "").strip())
-        form = PayoutForm(initial=initial, providers=providers)
+        form = _payout_form_shown(
+            payables,
+            payouts_for_operator(user=request.user),
+            request.GET,
+            providers=providers,
+        )
     context = {
         "form": form,
         "payables": paginate(payables, page=request.GET.get("payables_page", 1)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -125,6 +126,10 @@ class ProfileForm(forms.Form):
     clean_display_name = _clean_display_name
 
 
+# A number of yuan written with digits (thousands' commas, a point) only.
+_DIGITS_ONLY = re.compile(r"[¥￥]?[0-9][0-9,]*(\.[0-9]*)?")
+
+
 class YuanField(forms.Field):
     """A price typed in yuan ("12.5", "¥12.50", "1,299") cleaned to integer fen
     (1250). Commas only separate thousands (core.money.parse_yuan): "0,05" is
@@ -138,6 +143,7 @@ class YuanField(forms.Field):
         ),
         "too_precise": _("Use at most two decimals (fen)."),
         "not_positive": _("The amount must be more than 0."),
+        "too_large": _("This amount is too large."),
     }
 
     widget = forms.TextInput
@@ -157,7 +163,8 @@ class YuanField(forms.Field):
         if not text:
             return None
         if len(text) > 16:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            code = "too_large" if _DIGITS_ONLY.fullmatch(text) else "invalid"
+            raise forms.ValidationError(self.error_messages[code], code=code)
         try:
             amount = parse_yuan(text)  # no exponent, NaN nor infinity
         except YuanSyntaxError as error:
@@ -167,7 +174,10 @@ class YuanField(forms.Field):
         # Under a trillion yuan (16 characters allow no more, but the field's
         # limit may be raised).
         if abs(amount) >= Decimal(10) ** 12:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            # A number, but past any amount (it was "Enter an amount in yuan").
+            raise forms.ValidationError(
+                self.error_messages["too_large"], code="too_large"
+            )
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(
                 self.error_messages["too_precise"], code="too_precise"

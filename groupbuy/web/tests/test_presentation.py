@@ -66,6 +66,12 @@ COMMA = "Write fen after a point and commas only between thousands, such as 1,23
         ("NaN", "Enter an amount in yuan, such as 12.50."),
         ("1e999", "Enter an amount in yuan, such as 12.50."),
         ("1e12", "Enter an amount in yuan, such as 12.50."),
+        # a number, too large for any amount (until 2026-12-06 "Enter an
+        # amount in yuan", though it is yuan)
+        ("99999999999999", "This amount is too large."),
+        ("1000000000000.00", "This amount is too large."),
+        ("999999999999999999999", "This amount is too large."),
+        ("99999999999999999999x", "Enter an amount in yuan, such as 12.50."),
         ("1e2", "Enter an amount in yuan, such as 12.50."),
         ("1E-2", "Enter an amount in yuan, such as 12.50."),
         ("inf", "Enter an amount in yuan, such as 12.50."),
