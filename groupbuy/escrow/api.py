@@ -140,6 +140,24 @@ def my_ledger(request, paging: Query[PageIn]):
     return page_out(result)
 
 
+class PlatformMoneyOut(Schema):
+    """The operator dashboard's money tiles."""
+
+    # "Money held in escrow": shoppers' money held for open group buys
+    shopper_held_fen: int
+    # "Owed to merchants": the merchants' payable balances, added up
+    merchant_payable_fen: int
+    # when the totals job last summed them (once a minute)
+    totals_computed_at: datetime
+
+
+@router.get("/operator/money", response=PlatformMoneyOut)
+def operator_money(request):
+    """Return the money the operator dashboard shows: held in escrow and owed
+    to merchants, as of when they were summed (operators only)."""
+    return selectors.platform_money_overview(user=request.auth)
+
+
 @router.get("/merchants/{merchant_id}/money", response=MerchantMoneyOut)
 def merchant_money(
     request,

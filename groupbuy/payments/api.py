@@ -195,6 +195,52 @@ def operator_payouts(request, paging: Query[PageIn]):
     return _payout_page(selectors.payouts_for_operator(user=request.auth), paging)
 
 
+class StatementDifferenceOut(Schema):
+    """A line where a provider's daily statement and the ledger disagree."""
+
+    day: date
+    provider: str
+    kind: str
+    # the kind in the reader's words, as the payouts page says it
+    kind_label: str
+    line_kind: str  # payment | refund
+    reference: str
+    # None where the line is on one side only
+    ledger_fen: int | None
+    provider_fen: int | None
+    created_at: datetime
+
+
+class StatementDifferencePageOut(PageOut):
+    items: list[StatementDifferenceOut]
+
+
+@router.get("/operator/statement-differences", response=StatementDifferencePageOut)
+def operator_statement_differences(request, paging: Query[PageIn]):
+    """Return the providers' statement lines that differ from the ledger, newest
+    day first: the payouts page's "Statement differences" (operators)."""
+    require_operator(request.auth)
+    differences = selectors.differences_for_operator(user=request.auth)
+    result = paginate(differences, page=paging.page, page_size=paging.page_size)
+    return page_payload(
+        result,
+        [
+            {
+                "day": difference.day,
+                "provider": difference.provider,
+                "kind": difference.kind,
+                "kind_label": difference.get_kind_display(),
+                "line_kind": difference.line_kind,
+                "reference": difference.reference,
+                "ledger_fen": difference.ledger_fen,
+                "provider_fen": difference.provider_fen,
+                "created_at": difference.created_at,
+            }
+            for difference in result.items
+        ],
+    )
+
+
 def payable_out(account) -> dict:
     schedule = getattr(account.merchant, "payout_schedule", None)
     return {
