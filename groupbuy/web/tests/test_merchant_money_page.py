@@ -95,11 +95,15 @@ def test_a_period_the_money_page_cannot_show_is_refused_never_replaced(
     # when the owner asks for days it cannot have, on the page and as CSV
     page = client.get(_url(merchant), asked)
     spreadsheet = client.get(_url(merchant), {**asked, "format": "csv"})
-    # then the page says why on the field, showing the whole history as such
+    # then the page says why on the field, showing no lines nor balances
+    # (until 2026-12-06 the whole history, under the days typed)
     assert page.status_code == 400
     assert page.context["form"].errors[field] == [message]
-    assert page.context["period"].date_from is None
-    assert "Every line since the first" in page.content.decode()
+    assert page.context["period"] is None
+    html = page.content.decode()
+    assert 'id="money-no-period"' in html
+    assert 'id="money-opening"' not in html and 'id="ledger-' not in html
+    assert 'id="money-csv"' not in html
     # and no file is made: a 400 page saying why
     assert spreadsheet.status_code == 400
     assert "Content-Disposition" not in spreadsheet

@@ -60,31 +60,24 @@ def merchant_money(request: HttpRequest, merchant_id: str) -> HttpResponse:
     wants_csv = request.GET.get("format") == "csv"
     if wants_csv:
         return _money_csv(request, merchant, form)
-    data = form.cleaned_data if form.is_valid() else {}
-    status = 200 if form.is_valid() else 400
-    try:
-        period = merchant_money_for_period(
-            user=request.user,
-            merchant=merchant,
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-            page=page_number(request),
-        )
-    except EscrowError as refusal:
-        if refusal.code != "invalid_date":
-            raise
-        # As the sales page: said on its field, and the whole history shown
-        # as such, never another period under the days as typed.
-        add_domain_error(form, refusal)
-        status = 400
-        period = merchant_money_for_period(
-            user=request.user,
-            merchant=merchant,
-            date_from=None,
-            date_to=None,
-            page=page_number(request),
-        )
-    if status == 200:
+    # A period refused is said on its field with no lines nor balances below,
+    # as the operator's fees page: until 2026-12-06 the whole history was
+    # shown under the days typed (a reversed period read as every line).
+    period = None
+    if form.is_valid():
+        try:
+            period = merchant_money_for_period(
+                user=request.user,
+                merchant=merchant,
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                page=page_number(request),
+            )
+        except EscrowError as refusal:
+            if refusal.code != "invalid_date":
+                raise
+            add_domain_error(form, refusal)
+    if period is not None:
         form = DateRangeForm(
             initial={"date_from": period.date_from, "date_to": period.date_to}
         )
@@ -93,11 +86,12 @@ def merchant_money(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "form": form,
         "payable_fen": merchant_payable_fen(user=request.user, merchant=merchant),
         "period": period,
-        "lines": period.lines,
+        "lines": period.lines if period is not None else None,
         "section": "money",
         "time_zone_note": _("Times are in the %(zone)s time zone.")
         % {"zone": settings.TIME_ZONE},
     }
+    status = 200 if period is not None else 400
     return render(request, "web/merchant/money.html", context, status=status)
 
 
