@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
 from groupbuy.core.idempotency import idempotency_key_sent
 from groupbuy.core.moments import check_start
@@ -52,6 +53,8 @@ from groupbuy.deals.schemas import (
     order_outs,
     payment_out,
 )
+from groupbuy.web.forms_merchant import DateRangeForm
+from groupbuy.web.views.merchant_money import form_refusal
 
 router = Router(tags=["deals"])
 # The services name the product they take; a request names its id.
@@ -276,6 +279,9 @@ def merchant_order_list(
     """Search the orders of all the merchant's group buys (its staff only).
     ``deal_id`` (or ``deal``) naming no deal of this merchant is a 400."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    # Whose orders they are first: anyone else is 403 whatever the filters.
+    selectors._check_merchant_staff(user=request.auth, merchant=merchant)
+    days = _days(filters.date_from, filters.date_to)
     deal_id = _deal_filter(request, merchant, filters)
     orders = merchant_orders(
         user=request.auth,
@@ -285,8 +291,8 @@ def merchant_order_list(
             deal_id=deal_id,
             status=filters.status or "",
             shown_status=filters.shown_status or "",
-            date_from=filters.date_from,
-            date_to=filters.date_to,
+            date_from=days["date_from"],
+            date_to=days["date_to"],
             date_by=filters.date_by,
         ),
     )
@@ -295,6 +301,17 @@ def merchant_order_list(
     )
     items = merchant_order_outs(request, result.items)
     return page_payload(result, items)
+
+
+def _days(date_from: str | None, date_to: str | None) -> dict:
+    """Read ``date_from`` and ``date_to`` as the console's pages read them
+    (web.forms_merchant.DateRangeForm: 2026-11-30, 2026-11-1 too, an empty one
+    none); a day that cannot be read, or an end before the start, is a 400
+    ``invalid_date`` on its parameter, as on the pages (it was a 422)."""
+    form = DateRangeForm({"date_from": date_from, "date_to": date_to})
+    if not form.is_valid():
+        raise form_refusal(form, as_parameters=True)
+    return form.cleaned_data
 
 
 def _deal_filter(request, merchant, filters: MerchantOrderFilterIn) -> str:
@@ -317,7 +334,10 @@ def _deal_filter(request, merchant, filters: MerchantOrderFilterIn) -> str:
 def merchant_sales_figures(request, merchant_id: str, period: Query[SalesIn]):
     """Orders, units, revenue, fees and refunds per day and per group buy."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
-    date_from, date_to = sales_period(period.date_from, period.date_to)
+    # Whose sales they are first: anyone else is 403 whatever the days.
+    require_merchant_money_reader(request.auth, merchant)
+    days = _days(period.date_from, period.date_to)
+    date_from, date_to = sales_period(days["date_from"], days["date_to"])
     sales = merchant_sales(
         user=request.auth, merchant=merchant, date_from=date_from, date_to=date_to
     )

@@ -253,13 +253,17 @@ class DealStateFilterIn(PageIn):
     status: DealStateFilter | None = None
 
 
+_DAY = "A day, YYYY-MM-DD (2026-11-30), in the site's time zone."
+
+
 class MerchantOrderFilterIn(StatusFilterIn):
     q: str = Field("", max_length=40)
     deal_id: str = Field("", max_length=40)
     # The console's orders page names it so (its links, its CSV link).
     deal: str = Field("", max_length=40, description="deal_id's other name")
-    date_from: date | None = None
-    date_to: date | None = None
+    # Days read as the console's orders page reads them (deals.api._days).
+    date_from: str | None = Field(None, description=_DAY)
+    date_to: str | None = Field(None, description=_DAY)
     # Which day of an order date_from/date_to are: the day joined (default),
     # or the day paid, the day the sales figures count it on.
     date_by: Literal["joined", "paid"] = "joined"
@@ -283,8 +287,9 @@ class StopIn(Schema):
 
 
 class SalesIn(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
+    # Days read as the console's sales page reads them (deals.api._days).
+    date_from: str | None = Field(None, description=_DAY)
+    date_to: str | None = Field(None, description=_DAY)
 
 
 class SalesRowOut(Schema):

@@ -17,6 +17,8 @@ from groupbuy.core.pagination import (
 from groupbuy.escrow import selectors, services
 from groupbuy.escrow.callbacks import payment_callback_receive
 from groupbuy.escrow.merchant_money import merchant_money_for_period
+from groupbuy.web.forms_merchant import DateRangeForm
+from groupbuy.web.views.merchant_money import form_refusal
 
 router = Router(tags=["escrow"])
 
@@ -158,25 +160,35 @@ def operator_money(request):
     return selectors.platform_money_overview(user=request.auth)
 
 
+# The money's days, as the money page reads them (web.forms_merchant.DateRangeForm).
+_DAY = "A day, YYYY-MM-DD (2026-11-30), in the site's time zone."
+
+
 @router.get("/merchants/{merchant_id}/money", response=MerchantMoneyOut)
 def merchant_money(
     request,
     merchant_id: str,
     paging: Query[PageIn],
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: str | None = Query(None, description=_DAY),
+    date_to: str | None = Query(None, description=_DAY),
 ):
     """Return what the platform owes a merchant and the lines behind it; with
     date_from/date_to, the lines of that period with its opening and closing
     balances (at most 366 days; a lone date_to starts on its month's first
-    day, a lone date_from ends today)."""
+    day, a lone date_from ends today). The days are read as the money page
+    reads them (2026-11-30); one that cannot be read, or an end before the
+    start, is a 400 ``invalid_date`` on its field."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     payable_fen = selectors.merchant_payable_fen(user=request.auth, merchant=merchant)
+    # Read after whose money it is: anyone else is 403 whatever days.
+    form = DateRangeForm({"date_from": date_from, "date_to": date_to})
+    if not form.is_valid():
+        raise form_refusal(form, as_parameters=True)
     period = merchant_money_for_period(
         user=request.auth,
         merchant=merchant,
-        date_from=date_from,
-        date_to=date_to,
+        date_from=form.cleaned_data["date_from"],
+        date_to=form.cleaned_data["date_to"],
         page=paging.page,
         page_size=paging.page_size,
     )

@@ -183,7 +183,14 @@ def test_the_api_gives_the_periods_balances_and_refuses_a_bad_period(client):
     assert reversed_days.json()["fields"] == {
         "date_to": ["The end date is before the start date."]
     }
-    assert unreadable.status_code == 422
+    # a day it cannot read is a 400 on its field, as on the money page (it was
+    # a 422 from the query's own parsing until 2026-12-06)
+    assert unreadable.status_code == 400
+    assert unreadable.json() == {
+        "code": "invalid_date",
+        "message": "date_from: Enter a valid date.",
+        "fields": {"date_from": ["Enter a valid date."]},
+    }
     # and without days it answers the whole history, as before
     whole = _get(client, url, owner).json()
     assert (whole["opening_fen"], whole["closing_fen"], whole["date_from"]) == (
@@ -205,3 +212,6 @@ def test_the_periods_money_is_refused_to_cashiers_and_other_merchants(client):
         response = _get(client, url, user, date_from="2026-11-01", date_to="2026-11-30")
         assert response.status_code == 403
         assert "opening_fen" not in response.json()
+        # whatever the days: whose money it is is asked first
+        unreadable = _get(client, url, user, date_from="2026-11-31")
+        assert unreadable.status_code == 403
