@@ -11,8 +11,10 @@ import json
 import shutil
 import tempfile
 import zipfile
+from datetime import UTC
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, TextField
@@ -33,14 +35,19 @@ def _readme(user, site_name: str) -> str:
     with translation.override(user.preferred_language):
         lines = [
             gettext("This is everything %(site)s holds about you, as of %(when)s.")
-            % {"site": site_name, "when": timezone.now().isoformat()},
+            % {"site": site_name, "when": _utc(timezone.now())},
             "",
+            # What the files hold, as DjangoJSONEncoder writes a moment read
+            # from the database: in UTC, ending in Z. Until 2026-12-06 it said
+            # only "times are UTC", which people took for the pages' times.
             gettext(
                 "Each file below holds what one part of %(site)s keeps; files/ "
                 "holds your photos and other files. Amounts are in fen (1/100 "
-                "yuan); times are UTC."
+                "yuan). Times are in UTC, written as 2026-12-06T03:30:00Z (the "
+                "Z means UTC); the site's pages and CSV files show them in the "
+                "%(zone)s time zone."
             )
-            % {"site": site_name},
+            % {"site": site_name, "zone": settings.TIME_ZONE},
             "",
         ]
         lines += [
@@ -48,6 +55,11 @@ def _readme(user, site_name: str) -> str:
             for label, provider in personal_data_providers()
         ]
     return "\n".join(lines) + "\n"
+
+
+def _utc(moment) -> str:
+    """``moment`` in UTC as the export's files write it (ending in Z)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # An export is kept in memory up to this size and in a temporary file past it:

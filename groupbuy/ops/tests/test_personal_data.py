@@ -2,7 +2,7 @@ import io
 import json
 import os
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -567,3 +567,27 @@ def test_the_export_readme_is_in_the_persons_language_and_names_each_file(
     readme = archive.read("README.txt").decode()
     assert readme.startswith(opening)
     assert deals_line in readme.splitlines()
+
+
+def test_the_export_readme_says_the_times_are_utc_as_its_files_write_them(
+    client, shopper
+):
+    # given a person reading English
+    shopper.preferred_language = "en"
+    shopper.save(update_fields=["preferred_language"])
+    # when they download their data
+    response = client.get("/api/me/data/export", headers=bearer(shopper))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
+    readme = archive.read("README.txt").decode()
+    # then the README says how the times are written, and that the pages show
+    # Beijing time (until 2026-12-06 only "times are UTC", beside pages and
+    # CSVs at +08:00)
+    assert (
+        "Times are in UTC, written as 2026-12-06T03:30:00Z (the Z means UTC); "
+        "the site's pages and CSV files show them in the Asia/Shanghai time zone."
+    ) in readme
+    assert readme.splitlines()[0].endswith("Z.")
+    # and the files do write them so
+    (order,) = json.loads(archive.read("deals.json"))["orders"]
+    assert order["joined_at"].endswith("Z")
+    assert datetime.fromisoformat(order["joined_at"]).utcoffset() == timedelta(0)
