@@ -72,7 +72,12 @@ def daily_charts(series) -> list[Chart]:
         chart(
             _("Payments and refunds per day"),
             [
-                (_("Payments captured (GMV)"), series.values("gmv_fen")),
+                # Orders' and team places' payments only: a demand deposit is
+                # no sale (ops.stats.ORDER_PAYMENT_PURPOSES).
+                (
+                    _("Order payments captured (GMV, demand deposits not included)"),
+                    series.values("gmv_fen"),
+                ),
                 (_("Refunded"), series.values("refunded_fen")),
             ],
             money=True,
