@@ -86,7 +86,11 @@ def compose(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             _compose_error(form, error)
         else:
-            messages.success(request, _("Shared."))
+            if share.is_duplicate:
+                # The page shown again from the history, sent again as it was.
+                messages.info(request, _("You already shared this."))
+            else:
+                messages.success(request, _("Shared."))
             return redirect("sharing:thread", share.public_id)
     context = {
         "form": form,

@@ -14,6 +14,8 @@ from groupbuy.sharing.models import person_label
 DEFAULT_MAX_RECIPIENTS = 500
 DEFAULT_COMMENT_MAX_CHARS = 2_000
 DEFAULT_BOOK_RETENTION_DAYS = 30
+# A share like one the sender sent this recently is taken for it sent again.
+DEFAULT_DUPLICATE_WINDOW_SECONDS = 600
 
 
 def max_recipients() -> int:
@@ -37,6 +39,20 @@ def book_retention() -> timedelta:
                 settings,
                 "GROUPBUY_SHARING_BOOK_RETENTION_DAYS",
                 DEFAULT_BOOK_RETENTION_DAYS,
+            )
+        )
+    )
+
+
+def duplicate_window() -> timedelta:
+    """How long a share sent is the answer to the same share sent again with
+    another key (the compose page shown again from the history)."""
+    return timedelta(
+        seconds=int(
+            getattr(
+                settings,
+                "GROUPBUY_SHARING_DUPLICATE_WINDOW_SECONDS",
+                DEFAULT_DUPLICATE_WINDOW_SECONDS,
             )
         )
     )

@@ -40,6 +40,7 @@ from groupbuy.sharing.models import (
 )
 from groupbuy.sharing.services.limits import (
     check_text,
+    duplicate_window,
     recipient_count_check,
     sender_name,
 )
@@ -122,6 +123,12 @@ def share_send(
     (``is_repeat`` is then True on the answer); the key sent with another
     product, group buy, recipients, comment or voice note is refused
     (``Conflict`` idempotency_key_reused), nothing sent.
+
+    Whatever its key, a share with no voice note that is the same as one the
+    sender sent within ``duplicate_window`` (same product and group buy, same
+    recipients, same comment) is that share sent again (the compose page
+    shown again from the history comes with a new key): it returns that share
+    and sends nothing (``is_repeat`` and ``is_duplicate`` True).
     """
     comment = check_text(comment, field="comment")
     voice_type = voice_note_check(voice_note) if voice_note is not None else ""
@@ -138,6 +145,17 @@ def share_send(
     earlier = share_sent_with(actor=actor, idempotency_key=idempotency_key)
     if earlier is not None:
         return _same_request(earlier, **asked)
+    if voice_note is None:
+        duplicate = share_sent_alike_recently(
+            actor=actor,
+            product=product,
+            deal=deal,
+            recipients=recipients,
+            comment=comment,
+        )
+        if duplicate is not None:
+            duplicate.is_repeat = duplicate.is_duplicate = True
+            return duplicate
     try:
         with transaction.atomic():
             share = _share_insert(
@@ -156,7 +174,7 @@ def share_send(
         if earlier is None:
             raise
         return _same_request(earlier, **asked)
-    share.is_repeat = False
+    share.is_repeat = share.is_duplicate = False
     return share
 
 
@@ -166,6 +184,35 @@ def share_sent_with(*, actor, idempotency_key: str) -> Share | None:
     if not idempotency_key or not getattr(actor, "pk", None):
         return None
     return Share.objects.filter(sender=actor, idempotency_key=idempotency_key).first()
+
+
+def share_sent_alike_recently(
+    *, actor, product, deal, recipients: list[tuple[Contact, object]], comment: str
+) -> Share | None:
+    """Return the latest share ``actor`` sent within ``duplicate_window`` of
+    ``product`` (and ``deal``) to exactly ``recipients`` with ``comment``, None
+    if none."""
+    candidates = Share.objects.filter(
+        sender=actor,
+        product=product,
+        deal=deal,
+        comment=comment,
+        created_at__gte=timezone.now() - duplicate_window(),
+    ).order_by("-created_at", "-pk")[:20]
+    asked = _recipient_keys(recipients)
+    for candidate in candidates:
+        if _sent_to(candidate) == asked:
+            return candidate
+    return None
+
+
+def _sent_to(share: Share) -> set[tuple]:
+    return {
+        ("member", user_id) if user_id else ("address", address_hash)
+        for user_id, address_hash in share.participants.filter(
+            role=Participant.Role.RECIPIENT
+        ).values_list("user_id", "address_hash")
+    }
 
 
 def _recipient_keys(recipients: list[tuple[Contact, object]]) -> set[tuple]:
@@ -182,16 +229,10 @@ def _same_request(
     asks for; refuse the key sent again with another product, group buy,
     recipients, comment or voice note (they would otherwise silently not be
     sent)."""
-    sent_to = {
-        ("member", user_id) if user_id else ("address", address_hash)
-        for user_id, address_hash in earlier.participants.filter(
-            role=Participant.Role.RECIPIENT
-        ).values_list("user_id", "address_hash")
-    }
     same = (
         earlier.product_id == product.pk
         and earlier.deal_id == (deal.pk if deal is not None else None)
-        and sent_to == _recipient_keys(recipients)
+        and _sent_to(earlier) == _recipient_keys(recipients)
         and earlier.comment == comment
         and _same_voice_note(earlier, voice_note)
     )
@@ -204,6 +245,7 @@ def _same_request(
             ),
         )
     earlier.is_repeat = True
+    earlier.is_duplicate = False
     return earlier
 
 

@@ -366,11 +366,16 @@ def test_sending_counts_against_the_matching_limit(client, settings):
     statuses = [
         client.post(
             "/api/sharing/shares",
-            {"product_id": product.public_id, "recipients": [STRANGER]},
+            # Each another share: the same one again would be answered, 200.
+            {
+                "product_id": product.public_id,
+                "recipients": [STRANGER],
+                "comment": f"try {attempt}",
+            },
             content_type="application/json",
             headers=headers,
         ).status_code
-        for _attempt in range(3)
+        for attempt in range(3)
     ]
     assert statuses == [201, 201, 429]
 
@@ -783,9 +788,12 @@ def test_a_share_sent_again_with_its_key_answers_the_first_share(client):
     assert Share.objects.count() == 1
     assert Notification.objects.filter(recipient=friend).count() == 1
     assert Invitation.objects.count() == 1
-    # and without a key every request sends one, as before
-    unkeyed = {**body, "idempotency_key": None}
-    assert [send(unkeyed).status_code for _ in range(2)] == [201, 201]
+    # and without a key every request sends one, as before (each another
+    # comment: the same share again is answered, test_duplicates)
+    assert [
+        send({**body, "idempotency_key": None, "comment": comment}).status_code
+        for comment in ("one", "two")
+    ] == [201, 201]
     assert Share.objects.count() == 3
 
 

@@ -628,12 +628,14 @@ def test_the_senders_names_for_contacts_are_in_their_export_only_and_erased():
     assert not Participant.objects.exclude(contact_name="").exists()
 
 
-def _send_with_key(sender, *, product, addresses, key="compose-form-key-001"):
+def _send_with_key(
+    sender, *, product, addresses, key="compose-form-key-001", comment="Look!"
+):
     return share_send(
         actor=sender,
         product=product,
         contacts=[Contact(name="", address=address) for address in addresses],
-        comment="Look!",
+        comment=comment,
         idempotency_key=key,
     )
 
@@ -689,12 +691,15 @@ def test_keys_are_each_senders_own_and_no_key_sends_every_time():
     # given two senders who happen to send the same key
     ann, bo, friend = make_user(), make_user(), make_user()
     product = make_product()
-    # when each sends with it, and Ann twice more with no key
+    # when each sends with it, and Ann twice more with no key (each another
+    # comment: the same share again is answered, test_duplicates)
     anns = _send_with_key(ann, product=product, addresses=[friend.phone])
     bos = _send_with_key(bo, product=product, addresses=[friend.phone])
     unkeyed = [
-        _send_with_key(ann, product=product, addresses=[friend.phone], key="")
-        for _ in range(2)
+        _send_with_key(
+            ann, product=product, addresses=[friend.phone], key="", comment=comment
+        )
+        for comment in ("Look again!", "And again!")
     ]
     # then each got their own share, and every unkeyed request sent one
     assert bos.pk != anns.pk and bos.sender == bo
