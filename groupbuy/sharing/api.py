@@ -250,6 +250,13 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
         with id_in_request("deal_id"):
             deal = selectors.deal_get_shareable(deal_id=payload.deal_id)
         product = deal.product
+        if payload.product_id and payload.product_id != product.public_id:
+            # Sharing the group buy would not be sharing the product asked for.
+            raise SharingError(
+                "deal_mismatch",
+                _("That group buy is for another product."),
+                fields={"product_id": [payload.product_id]},
+            )
     else:
         deal = None
         with id_in_request("product_id"):

@@ -34,7 +34,7 @@ class ProductCard:
     price_fen: int | None
     deal_id: str
     deal_title: str
-    deal_state: str
+    deal_state: str  # Deal.shown_state: the code of what deal_state_label says
     deal_state_label: str  # in the request's language: what the card's pill says
     deadline_at: object
     code: str
@@ -103,7 +103,9 @@ def product_card(*, product: Product, deal: Deal | None = None) -> ProductCard:
         price_fen=price,
         deal_id=shown_deal.public_id if shown_deal else "",
         deal_title=shown_deal.title if shown_deal else "",
-        deal_state=shown_deal.state if shown_deal else "",
+        # As the deal pages give it (deals' ``shown_state``), so that it
+        # agrees with the label: "scheduled" for an open deal before its start.
+        deal_state=shown_deal.shown_state if shown_deal else "",
         deal_state_label=shown_deal.state_label if shown_deal else "",
         # When it stops selling: a team buy's end of sales, not its row's
         # closing an hour later.
