@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from groupbuy.core.audit import audit_log
 from groupbuy.core.times import api_time
 from groupbuy.core.transactions import after_commit
+from groupbuy.notify.selectors import notification_list_for_user
 from groupbuy.notify.senders import recipient_language
+from groupbuy.notify.services import notification_mark_read
 from groupbuy.realtime import publish
 from groupbuy.realtime.publish import user_group
 from groupbuy.sharing.errors import SharingError
@@ -120,6 +122,7 @@ def thread_mark_read(*, actor, share: Share) -> Participant:
     now = timezone.now()
     participant.last_read_at = now
     participant.save(update_fields=["last_read_at"])
+    _share_notifications_mark_read(actor=actor, share=share)
     event = {
         "type": "sharing.read",
         "share": share.public_id,
@@ -131,3 +134,19 @@ def thread_mark_read(*, actor, share: Share) -> Participant:
         if other.user_id != actor.pk:
             publish(user_group(other.user.public_id), event)
     return participant
+
+
+def _share_notifications_mark_read(*, actor, share: Share) -> None:
+    """Read ``actor``'s inbox notification of ``share`` ("… shared … with
+    you"): opening the thread reads it, as it clears the Shared list's badge."""
+    unread = (
+        notification_list_for_user(user=actor)
+        .filter(
+            kind="sharing.share.received",
+            data__share=share.public_id,
+            read_at__isnull=True,
+        )
+        .values_list("public_id", flat=True)
+    )
+    for notification_id in list(unread):
+        notification_mark_read(actor=actor, notification_id=notification_id)
