@@ -157,6 +157,25 @@ def thread_list_for_user(*, user, box: str = "") -> QuerySet[Share]:
     )
 
 
+def share_recipient_labels(*, shares: list[Share], viewer) -> dict[int, list[str]]:
+    """The recipients of each share, by share id, as ``viewer`` sees them in
+    its thread (``Participant.label_for``): the sender's "Shared by me" list
+    names who each share went to."""
+    by_id = {share.pk: share for share in shares}
+    labels: dict[int, list[str]] = {share_id: [] for share_id in by_id}
+    recipients = (
+        Participant.objects.filter(
+            share_id__in=list(by_id), role=Participant.Role.RECIPIENT
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    for participant in recipients:
+        participant.share = by_id[participant.share_id]
+        labels[participant.share_id].append(participant.label_for(viewer))
+    return labels
+
+
 def share_get_for_user(*, user, share_id: str) -> Share:
     """Return the share; 404 when there is none, 403 when ``user`` is not in it."""
     share = (

@@ -126,6 +126,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         selectors.thread_list_for_user(user=request.user, box=box),
         page=page_number(request),
     )
+    if box == "sent":
+        # My own shares: each row names who it went to, not me.
+        recipients = selectors.share_recipient_labels(
+            shares=result.items, viewer=request.user
+        )
+        for share in result.items:
+            share.recipient_labels = recipients[share.pk]
     return render(request, "sharing/inbox.html", {"threads": result, "box": box})
 
 
