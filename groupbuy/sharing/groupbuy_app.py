@@ -1,6 +1,7 @@
 """Sharing in the project: product cards, short links, share threads, the PWA."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
@@ -21,7 +22,9 @@ app = GroupbuyApp(
     nav=[
         NavEntry(
             role="shopper",
-            label=_("Shared"),
+            # The feature (分享), both lists; not the received one's "Shared
+            # with me" (分享给我的).
+            label=pgettext_lazy("name of the sharing feature", "Shared"),
             url_name="sharing:inbox",
             icon="share",
             order=80,
