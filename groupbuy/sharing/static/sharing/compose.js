@@ -97,7 +97,12 @@ if (picker && "contacts" in navigator && "ContactsManager" in window) {
   });
 }
 
-document.getElementById("vcard-file")?.addEventListener("change", async (event) => {
+// "Import vCard" is a button, reached and pressed from the keyboard like any
+// (a label for the hidden input was neither): it opens the file chooser.
+const vcardFile = document.getElementById("vcard-file");
+document.getElementById("vcard-import")?.addEventListener("click", () => vcardFile?.click());
+
+vcardFile?.addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
   const data = new FormData();
