@@ -163,6 +163,7 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
     context = {
         "share": share,
         "card": selectors.product_card(product=share.product, deal=share.deal),
+        "sender": share.sender_label,
         "people": selectors.thread_people(
             participants=participants, viewer=request.user
         ),

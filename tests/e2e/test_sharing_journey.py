@@ -126,7 +126,7 @@ def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
 
         # then A sees the reply live, and B's name on it: B chose to speak
         reply = page_a.wait_for_selector(
-            "#thread-messages li:has-text('Count me in') .message-status:has-text('Bo')"
+            "#thread-messages li:has-text('Count me in') .message-author:has-text('Bo')"
         )
         assert reply.inner_text() == "Bo"
         page_b.wait_for_selector("#thread-messages li[data-message-id]")

@@ -380,7 +380,7 @@ def test_a_new_display_name_shows_everywhere_in_sharing_at_once(client):
     listed = client.get("/sharing/").content.decode()
     assert "Lan Wei" in listed
     page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
-    people = page.split('id="thread-people">')[1].split("</p>")[0]
+    people = page.split('id="thread-people">')[1].split("</span>")[0]
     assert people.startswith("Lan Wei, Mei Chen, +86139****5678")
     authors = page.split('class="message-author">')[1:]
     assert [author.split("<")[0] for author in authors] == ["Lan Wei", "Mei Chen"]
@@ -397,7 +397,7 @@ def test_a_new_display_name_shows_everywhere_in_sharing_at_once(client):
 
 def _people(client, share) -> str:
     page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
-    return page.split('id="thread-people">')[1].split("</p>")[0]
+    return page.split('id="thread-people">')[1].split("</span>")[0]
 
 
 def test_a_member_reached_by_number_is_named_to_the_others_only_once_they_reply(
@@ -418,7 +418,7 @@ def test_a_member_reached_by_number_is_named_to_the_others_only_once_they_reply(
     client.force_login(sender)
     page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
     # then Mei is the number Lan typed, masked, in the people and "Read by"
-    people = page.split('id="thread-people">')[1].split("</p>")[0]
+    people = page.split('id="thread-people">')[1].split("</span>")[0]
     assert people == f"Lan, {masked}, {mask_phone(other.phone)}, +86139****5678"
     assert f"Read by {masked}" in page
     assert "Mei" not in page and "Zhu" not in page
@@ -433,7 +433,7 @@ def test_a_member_reached_by_number_is_named_to_the_others_only_once_they_reply(
     # then Lan sees her name in the people and on her reply
     client.force_login(sender)
     page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
-    people = page.split('id="thread-people">')[1].split("</p>")[0]
+    people = page.split('id="thread-people">')[1].split("</span>")[0]
     assert people == f"Lan, Mei, {mask_phone(other.phone)}, +86139****5678"
     authors = [a.split("<")[0] for a in page.split('class="message-author">')[1:]]
     assert authors == ["Lan", "Mei"]

@@ -1,6 +1,7 @@
 // A share's thread: replies arrive live, mine are sent through the API, and a
 // reply written offline waits in localStorage until the network returns.
 import { apiPost, element, onUserEvent } from "./common.js";
+import { metaParts } from "./thread-message.js";
 import { gettext } from "../web/js/i18n.js";
 
 const thread = document.getElementById("thread");
@@ -35,28 +36,45 @@ function itemFor(message) {
   return byId || byKey;
 }
 
+// The meta line as the page's own replies have it: "author · time", or a
+// note while the reply waits for the network. A page-served reply keeps its
+// own (with its "Read by").
+function fillMeta(meta, message, pending) {
+  const parts = metaParts(message, { pending, timeZone: thread.dataset.timeZone });
+  if (parts.pending) {
+    meta.textContent = gettext("Waiting for the network…");
+    return;
+  }
+  const author = element("strong", { className: "message-author", text: parts.author });
+  const time = element("time", { text: parts.time, attrs: { datetime: parts.datetime } });
+  meta.replaceChildren(author, " · ", time);
+}
+
+// A new item, built as thread.html builds a reply; the list is a polite live
+// log (role="log"), so a reply added here is read out.
+function newItem(message) {
+  const item = element("li", { className: "card message" });
+  item.append(element("p", { className: "message-body", text: message.body }));
+  if (message.product) {
+    const attached = element("p", { className: "small" });
+    attached.append(element("a", { text: message.product.name, attrs: { href: message.product.url } }));
+    item.append(attached);
+  }
+  item.append(element("p", { className: "small muted message-meta", attrs: { "data-live": "" } }));
+  return item;
+}
+
 function showMessage(message, { pending = false } = {}) {
   let item = itemFor(message);
   if (!item) {
-    item = element("li", { className: "card message" });
-    item.append(element("p", { className: "message-body", text: message.body }));
-    if (message.product) {
-      const attached = element("p", { className: "small" });
-      attached.append(element("a", { text: message.product.name, attrs: { href: message.product.url } }));
-      item.append(attached);
-    }
-    item.append(element("p", { className: "small muted message-status" }));
+    item = newItem(message);
     list.append(item);
   }
   if (message.client_key) item.dataset.clientKey = message.client_key;
   if (message.id) item.dataset.messageId = message.id;
   item.classList.toggle("pending", pending);
-  const status = item.querySelector(".message-status"); // none on the page's own
-  if (status) {
-    status.textContent = pending
-      ? gettext("Waiting for the network…")
-      : (message.author_name || "");
-  }
+  const meta = item.querySelector(".message-meta[data-live]"); // none on the page's own
+  if (meta) fillMeta(meta, message, pending);
 }
 
 async function send(reply) {

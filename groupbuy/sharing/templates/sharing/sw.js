@@ -24,6 +24,7 @@ const SHELL = [
   "{% static 'sharing/pwa.js' %}",
   "{% static 'sharing/common.js' %}",
   "{% static 'sharing/thread.js' %}",
+  "{% static 'sharing/thread-message.js' %}",
   "{% static 'sharing/inbox.js' %}",
   "{% static 'web/vendor/htmx.min.js' %}",
 ];
