@@ -14,11 +14,11 @@ from groupbuy.sharing.services.limits import (
     max_recipients,
     recipient_count_check,
 )
+from groupbuy.sharing.services.repeats import share_sent_with
 from groupbuy.sharing.services.shares import (
     mask_address,
     share_link_get_or_create,
     share_send,
-    share_sent_with,
     shares_claim,
 )
 from groupbuy.sharing.services.threads import (
