@@ -5,7 +5,12 @@ import pytest
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.sharing.contacts import Contact
 from groupbuy.sharing.services import share_send
-from groupbuy.sharing.tests.factories import make_product, make_share, make_user
+from groupbuy.sharing.tests.factories import (
+    make_merchant,
+    make_product,
+    make_share,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +46,15 @@ def test_shared_by_me_names_the_recipients_as_my_threads_do(client):
     assert "thread-recipients" not in received
 
 
-def test_shared_by_me_lists_no_one_elses_shares(client):
+@pytest.mark.parametrize("outsider", ["another user", "another merchant"])
+def test_shared_by_me_lists_no_one_elses_shares(client, outsider):
     # given a share someone else sent to a friend
     share = make_share(sender=make_user(), recipients=[make_user()])
-    # when another member reads their "Shared by me"
-    client.force_login(make_user(preferred_language="en"))
+    reader = make_user(preferred_language="en")
+    if outsider == "another merchant":
+        make_merchant(owner=reader)
+    # when another member, or a shop's owner, reads their "Shared by me"
+    client.force_login(reader)
     html = client.get("/sharing/?box=sent").content.decode()
     # then it is not there, nor are its recipients
     assert share.public_id not in html
