@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -167,9 +169,13 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
         "people": selectors.thread_people(
             participants=participants, viewer=request.user
         ),
-        "entries": selectors.thread_entries(
-            share=share, participants=participants, viewer=request.user
-        ),
+        # Each reply's readers also as JSON, for the script to add live ones.
+        "entries": [
+            (message, author, readers, json.dumps(readers, ensure_ascii=False))
+            for message, author, readers in selectors.thread_entries(
+                share=share, participants=participants, viewer=request.user
+            )
+        ],
         "form": form,
     }
     return render(

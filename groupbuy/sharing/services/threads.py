@@ -132,7 +132,14 @@ def thread_mark_read(*, actor, share: Share) -> Participant:
     }
     for other in _thread_participants(share):
         if other.user_id != actor.pk:
-            publish(user_group(other.user.public_id), event)
+            # Each copy names the reader as that person's "Read by" does (the
+            # sender's own name for the contact, the masked number of someone
+            # not named), for their page to add it to the replies read.
+            reader_name = participant.label_for(other.user)
+            publish(
+                user_group(other.user.public_id),
+                {**event, "reader_name": reader_name},
+            )
     return participant
 
 

@@ -5,9 +5,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from groupbuy.accounts.phones import mask_phone
+from groupbuy.realtime.publish import user_group
+from groupbuy.sharing.contacts import Contact
 from groupbuy.sharing.models import Message, Share
-from groupbuy.sharing.services import message_post
-from groupbuy.sharing.tests.factories import make_share, make_user
+from groupbuy.sharing.services import message_post, share_send, thread_mark_read
+from groupbuy.sharing.tests.factories import make_product, make_share, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +31,7 @@ def test_the_thread_page_has_a_heading_a_live_log_and_labelled_people(client):
     assert '<h1 id="thread-title">Conversation about Jasmine tea</h1>' in page
     assert (
         '<div id="thread-log" role="log" aria-live="polite" aria-label="Replies">\n'
-        '  <ol class="thread-messages" id="thread-messages">'
+        '  <ol class="thread-messages" id="thread-messages"'
     ) in page
     # and the people line is labelled
     assert (
@@ -47,3 +50,57 @@ def test_the_thread_page_has_a_heading_a_live_log_and_labelled_people(client):
     ) in page
     # and the page gives its script the site's time zone for live replies
     assert 'data-time-zone="Asia/Shanghai"' in page
+
+
+def test_a_live_receipt_names_the_reader_as_each_readers_page_does(pushed):
+    # given Lan's share to Mei (whom Lan calls "Mum") and Zhu, by number
+    lan = make_user(display_name="Lan")
+    mei, zhu = make_user(display_name="Mei"), make_user(display_name="Zhu")
+    share = share_send(
+        actor=lan,
+        product=make_product(),
+        contacts=[Contact(name="Mum", address=mei.phone), Contact("", zhu.phone)],
+        comment="Shall we?",
+    )
+    pushed.clear()
+    # when Mei reads the thread
+    thread_mark_read(actor=mei, share=share)
+    # then Lan's receipt names her "Mum", Zhu's her masked number, as their
+    # pages' "Read by" do; neither gives her id (she has not spoken)
+    receipts = {group: event for group, event in pushed}
+    assert receipts == {
+        user_group(lan.public_id): {
+            "type": "sharing.read",
+            "share": share.public_id,
+            "reader": "",
+            "reader_name": "Mum",
+            "read_at": receipts[user_group(lan.public_id)]["read_at"],
+        },
+        user_group(zhu.public_id): {
+            "type": "sharing.read",
+            "share": share.public_id,
+            "reader": "",
+            "reader_name": mask_phone(mei.phone),
+            "read_at": receipts[user_group(zhu.public_id)]["read_at"],
+        },
+    }
+    assert "Mei" not in str(pushed)
+
+
+def test_each_reply_gives_the_page_its_author_and_readers_for_live_receipts(client):
+    # given a reply Lan has read
+    lan = make_user(preferred_language="en", display_name="Lan")
+    mei = make_user(preferred_language="en", display_name="Mei")
+    share = make_share(sender=lan, recipients=[mei])
+    message = message_post(actor=mei, share=share, body="Count me in")
+    thread_mark_read(actor=lan, share=share)
+    # when Mei opens the thread
+    client.force_login(mei)
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then the reply carries its author's id and its readers, and the list the
+    # words "Read by", for the script to add a reader live
+    assert (
+        f'data-message-id="{message.public_id}" data-author="{mei.public_id}" '
+        'data-readers="[&quot;Lan&quot;]"'
+    ) in page
+    assert 'id="thread-messages" data-read-by-label="Read by"' in page

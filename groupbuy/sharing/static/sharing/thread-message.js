@@ -37,3 +37,18 @@ export function metaParts(message, { pending = false, timeZone } = {}) {
     time: message.created_at ? sentAt(message.created_at, timeZone) : "",
   };
 }
+
+// Whether a receipt (the live sharing.read: reader's id, or "" for someone not
+// named, who has written nothing; read_at) covers a reply: its reader read
+// past it and did not write it, as the page's "Read by" counts.
+export function isReadBy(reply, receipt) {
+  if (receipt.reader && reply.author === receipt.reader) return false;
+  const written = new Date(reply.createdAt).getTime();
+  const read = new Date(receipt.read_at).getTime();
+  return !Number.isNaN(written) && !Number.isNaN(read) && written <= read;
+}
+
+// The reply's readers with one more, each once, in the order they read.
+export function readersWith(names, name) {
+  return !name || names.includes(name) ? names : [...names, name];
+}

@@ -1,7 +1,7 @@
 // A share's thread: replies arrive live, mine are sent through the API, and a
 // reply written offline waits in localStorage until the network returns.
 import { apiPost, element, onUserEvent } from "./common.js";
-import { metaParts } from "./thread-message.js";
+import { isReadBy, metaParts, readersWith } from "./thread-message.js";
 import { gettext } from "../web/js/i18n.js";
 
 const thread = document.getElementById("thread");
@@ -72,9 +72,44 @@ function showMessage(message, { pending = false } = {}) {
   }
   if (message.client_key) item.dataset.clientKey = message.client_key;
   if (message.id) item.dataset.messageId = message.id;
+  if (message.author) item.dataset.author = message.author;
   item.classList.toggle("pending", pending);
   const meta = item.querySelector(".message-meta[data-live]"); // none on the page's own
-  if (meta) fillMeta(meta, message, pending);
+  if (meta) {
+    fillMeta(meta, message, pending);
+    if (!pending) showReaders(meta, readersOf(item)); // receipts that came first
+  }
+}
+
+function readersOf(item) {
+  try {
+    return JSON.parse(item.dataset.readers || "[]");
+  } catch {
+    return [];
+  }
+}
+
+// A live receipt adds its reader to the "Read by" of each reply they read
+// past, as a reload would show it.
+function showReceipt(receipt) {
+  for (const item of list.querySelectorAll("li[data-message-id]")) {
+    const meta = item.querySelector(".message-meta");
+    const time = meta?.querySelector("time");
+    const reply = { author: item.dataset.author || "", createdAt: time?.getAttribute("datetime") };
+    if (!meta || !isReadBy(reply, receipt)) continue;
+    const names = readersWith(readersOf(item), receipt.reader_name);
+    item.dataset.readers = JSON.stringify(names);
+    showReaders(meta, names);
+  }
+}
+
+function showReaders(meta, names) {
+  let readBy = meta.querySelector(".read-by");
+  if (!readBy && names.length) {
+    readBy = element("span", { className: "read-by" });
+    meta.append(" · ", readBy);
+  }
+  if (readBy) readBy.textContent = `${list.dataset.readByLabel} ${names.join(", ")}`;
 }
 
 async function send(reply) {
@@ -159,6 +194,7 @@ if (thread && form) {
       }
     }
     if (event.type === "sharing.read" && event.share === shareId) {
+      showReceipt(event);
       const status = document.getElementById("thread-read") ||
         thread.appendChild(element("p", { className: "small muted", attrs: { id: "thread-read" } }));
       status.textContent = gettext("Read just now");

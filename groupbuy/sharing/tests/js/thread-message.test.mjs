@@ -3,7 +3,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { metaParts, sentAt } from "../../static/sharing/thread-message.js";
+import {
+  isReadBy,
+  metaParts,
+  readersWith,
+  sentAt,
+} from "../../static/sharing/thread-message.js";
 
 test("a reply's time is written as the page writes it, in the site's zone", () => {
   assert.equal(sentAt("2026-12-06T11:14:05.123Z", "Asia/Shanghai"), "2026-12-06 19:14");
@@ -28,4 +33,23 @@ test("a sent reply names its author and when it was sent", () => {
 
 test("a reply waiting for the network has no author or time yet", () => {
   assert.deepEqual(metaParts({ body: "hi" }, { pending: true }), { pending: true });
+});
+
+test("a receipt covers the replies its reader read past and did not write", () => {
+  const receipt = { reader: "usr_mei", read_at: "2026-12-06T11:20:00.000Z" };
+  const earlier = { author: "usr_lan", createdAt: "2026-12-06T19:14:00.123456+08:00" };
+  const later = { author: "usr_lan", createdAt: "2026-12-06T11:21:00.000Z" };
+  const hers = { author: "usr_mei", createdAt: "2026-12-06T11:00:00.000Z" };
+  assert.equal(isReadBy(earlier, receipt), true);
+  assert.equal(isReadBy(later, receipt), false);
+  assert.equal(isReadBy(hers, receipt), false);
+  // someone not named has written nothing: every reply before is theirs to read
+  assert.equal(isReadBy(hers, { reader: "", read_at: receipt.read_at }), true);
+  assert.equal(isReadBy({ author: "usr_lan" }, receipt), false); // no time
+});
+
+test("a reader is added to a reply's readers once", () => {
+  assert.deepEqual(readersWith(["Lan"], "Mei"), ["Lan", "Mei"]);
+  assert.deepEqual(readersWith(["Lan", "Mei"], "Mei"), ["Lan", "Mei"]);
+  assert.deepEqual(readersWith(["Lan"], ""), ["Lan"]);
 });
