@@ -297,8 +297,9 @@ def pool_message_post(request, pool_id: str, payload: MessageIn):
 
 @router.get("/buyers", response=BuyerPage)
 def buyers(request, filters: Query[BuyersIn]):
-    """Who plans to buy a product before a date (masked; only those who opted
-    in), a page at a time."""
+    """Who plans to buy a product before a date (only those who opted in,
+    named "Shopper 1", "Shopper 2"… with no part of their number), a page at
+    a time."""
     result = paginate(
         selectors.buyers_of_product(
             user=request.auth, product_id=filters.product_id, before=filters.before
@@ -306,7 +307,7 @@ def buyers(request, filters: Query[BuyersIn]):
         page=filters.page,
         page_size=filters.page_size,
     )
-    return page_payload(result, [selectors.buyer_row(cart) for cart in result.items])
+    return page_payload(result, selectors.buyer_rows(result))
 
 
 def _contact_row(user, contact_id: str) -> dict:

@@ -285,9 +285,13 @@ class BuyersIn(PageIn):
 
 class BuyerOut(Schema):
     cart_id: str
+    # "Shopper 3": the place in the list, as a pool names its members by seat
+    label: str
     branch: str
     window_start_at: datetime
-    phone: str
+    # always null: no part of the number (it was masked, "+86138****0001",
+    # until 2026-12-06); a contact request they accept shows it
+    phone: str | None
 
 
 class ContactIn(Schema):
@@ -300,7 +304,11 @@ class ContactOut(Schema):
     product: str
     state: str
     is_mine_to_answer: bool
-    phone: str
+    # the other side: their number once accepted, until then "The shopper you
+    # asked" or "The shopper who asked you"
+    label: str
+    # in full once accepted, null until then: no part of it is shown
+    phone: str | None
     chat_open: bool
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.personal_data import is_erased
-from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog import selectors as catalog_selectors
 from groupbuy.catalog.models import Branch, Merchant, Product
+from groupbuy.core.pagination import PageResult
 from groupbuy.core.times import api_time
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
@@ -356,13 +356,24 @@ def buyers_of_product(*, user, product_id: str, before, now=None):
     )
 
 
-def buyer_row(cart: CartReport) -> dict:
-    return {
-        "cart_id": cart.public_id,
-        "branch": cart.branch.name,
-        "window_start_at": cart.window_start_at,
-        "phone": mask_phone(cart.user.phone),
-    }
+def buyer_rows(page: PageResult) -> list[dict]:
+    """What may be shown of each planned cart on ``page`` of
+    ``buyers_of_product``: the shopper named by their place in the list
+    ("Shopper 3"), as a pool names its members by seat, and no part of their
+    number. They agreed to be found, not to give their number: that takes a
+    contact request they accept. A masked number ("+86138****0001") gave
+    away the network and the last four digits."""
+    first = (page.page - 1) * page.page_size + 1
+    return [
+        {
+            "cart_id": cart.public_id,
+            "label": _("Shopper %(seat)s") % {"seat": first + index},
+            "branch": cart.branch.name,
+            "window_start_at": cart.window_start_at,
+            "phone": None,
+        }
+        for index, cart in enumerate(page.items)
+    ]
 
 
 def cart_get_discoverable(*, cart_id: str) -> CartReport:
@@ -378,11 +389,18 @@ def cart_get_discoverable(*, cart_id: str) -> CartReport:
 
 def contact_row(*, contact: ContactRequest, viewer) -> dict:
     """What ``viewer``, one side of ``contact``, sees of it: the other side's
-    number masked until the request is accepted."""
-    other = (
-        contact.recipient if contact.requester_id == viewer.pk else contact.requester
-    )
+    number once the request is accepted, none of it before (``phone`` None),
+    the other side named by what they did ("The shopper you asked") until
+    then, as a pool names its members by seat."""
+    asked = contact.requester_id == viewer.pk
+    other = contact.recipient if asked else contact.requester
     accepted = contact.state == ContactRequest.State.ACCEPTED
+    if accepted:
+        label = other.phone
+    elif asked:
+        label = _("The shopper you asked")
+    else:
+        label = _("The shopper who asked you")
     return {
         "id": contact.public_id,
         "product": contact.product.name,
@@ -390,7 +408,8 @@ def contact_row(*, contact: ContactRequest, viewer) -> dict:
         "state_label": ContactRequest.State(contact.state).label,
         "is_mine_to_answer": contact.recipient_id == viewer.pk
         and contact.state == ContactRequest.State.PENDING,
-        "phone": other.phone if accepted else mask_phone(other.phone),
+        "label": label,
+        "phone": other.phone if accepted else None,
         "chat_open": accepted,
     }
 
@@ -408,12 +427,14 @@ def contacts_for_user(*, user):
 def contact_author_label(*, contact: ContactRequest, user) -> str:
     """Name a message's author as the page names the sides: by their number,
     shown in full once the request is accepted (the chat is open only then;
-    the same label goes to both sides over the socket)."""
+    the same label goes to both sides over the socket). Before that no part of
+    it: the one who asked is "Shopper A", the one asked "Shopper B"."""
     if is_erased(user):
         return _("Deleted user")
     if contact.state == ContactRequest.State.ACCEPTED:
         return user.phone
-    return mask_phone(user.phone)
+    seat = "A" if user.pk == contact.requester_id else "B"
+    return _("Shopper %(seat)s") % {"seat": seat}
 
 
 def contact_chat_history(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.models import Product
 from groupbuy.notify.models import Notification
-from groupbuy.pooling import services
+from groupbuy.pooling import selectors, services
 from groupbuy.pooling.models import CartReport, ContactMessage, ContactRequest
 from groupbuy.pooling.tests.factories import auth, make_shop, make_user
 
@@ -90,18 +90,123 @@ def _read(client, user, contact_id):
     )
 
 
-def test_only_opted_in_shoppers_are_listed_masked(client, planned):
+def test_only_opted_in_shoppers_are_listed(client, planned):
     asker = make_user()
     found = _buyers(client, asker, planned["tea"])
     assert [b["cart_id"] for b in found] == [planned["open_cart"].public_id]
-    assert "****" in found[0]["phone"]
     assert _buyers(client, asker, planned["tea"], days=0) == []
+
+
+def _hides_number(text: str, phone: str) -> bool:
+    """No recognisable part of ``phone``: neither in full nor masked (what
+    "+86138****0001" gave away: the network and the last four digits)."""
+    national = phone.removeprefix("+86")
+    return (
+        national not in text
+        and "+86" + national[:3] not in text
+        and "****" + national[-4:] not in text
+        and "****" not in text
+    )
+
+
+def _numbered(user, phone: str):
+    """``user`` with ``phone``: one sharing no part with another's (test users'
+    numbers all start +86138, and a page shows its reader's own)."""
+    user.phone = phone
+    user.save(update_fields=["phone"])
+    return user
+
+
+def _buyers_page(client, user, product) -> str:
+    client.force_login(user)
+    before = (timezone.now() + timedelta(days=2)).date().isoformat()
+    return client.get(
+        "/pooling/buyers/", {"product": product.public_id, "before": before}
+    ).content.decode()
+
+
+def test_shoppers_found_are_named_by_their_place_with_no_part_of_their_number(
+    client, planned
+):
+    # given a shopper who opted in to be found, and one looking (in English)
+    planner = _numbered(planned["open"], "+8615011112222")
+    asker = make_user(preferred_language="en")
+    # when the one looking searches, in the API and on the page
+    [found] = _buyers(client, asker, planned["tea"])
+    page = _buyers_page(client, asker, planned["tea"])
+    # then the shopper is "Shopper 1", and no part of their number is shown
+    assert found["label"] == "Shopper 1"
+    assert found["phone"] is None
+    assert _hides_number(str(found), planner.phone)
+    assert "Shopper 1 · " in page
+    assert _hides_number(page, planner.phone)
+
+
+def test_a_contact_request_shows_no_part_of_a_number_until_it_is_accepted(
+    client, planned
+):
+    # given a shopper reading English who asks the planner to connect
+    planner = _numbered(planned["open"], "+8615011112222")
+    asker = _numbered(make_user(preferred_language="en"), "+8618765432109")
+    planner.preferred_language = "en"
+    planner.save(update_fields=["preferred_language"])
+    asked = _ask(client, asker, planned)
+    contact_id = asked["id"]
+    # then, before an answer, neither side sees any part of the other's number:
+    # the API names the other side by what they did, the pages too
+    assert (asked["label"], asked["phone"]) == ("The shopper you asked", None)
+    sides = (
+        (asker, planner, "The shopper you asked"),
+        (planner, asker, "The shopper who asked you"),
+    )
+    for viewer, other, label in sides:
+        [row] = client.get("/api/pooling/contacts", headers=auth(viewer)).json()[
+            "items"
+        ]
+        assert (row["label"], row["phone"]) == (label, None)
+        client.force_login(viewer)
+        buyers = client.get("/pooling/buyers/").content.decode()
+        contact = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+        assert f"Tea · {label}" in buyers
+        assert "number hidden" in contact
+        for text in (str(row), buyers, contact):
+            assert _hides_number(text, other.phone), (viewer, text)
+    # and a message's author, were one named before the answer, is a seat
+    contact = ContactRequest.objects.get(public_id=contact_id)
+    with translation.override("en"):
+        assert [
+            selectors.contact_author_label(contact=contact, user=user)
+            for user in (asker, planner)
+        ] == ["Shopper A", "Shopper B"]
+    # when the planner accepts, both see the other's number in full
+    accepted = _answer(client, planner, contact_id, True).json()
+    assert (accepted["label"], accepted["phone"]) == (asker.phone, asker.phone)
+    for viewer, other, _label in sides:
+        [row] = client.get("/api/pooling/contacts", headers=auth(viewer)).json()[
+            "items"
+        ]
+        assert (row["label"], row["phone"]) == (other.phone, other.phone)
+        client.force_login(viewer)
+        page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+        assert f'<span id="contact-phone">{other.phone}</span>' in page
+
+
+def test_a_declined_request_never_shows_the_number(client, planned):
+    planner = _numbered(planned["open"], "+8615011112222")
+    asker = _numbered(make_user(), "+8618765432109")
+    contact_id = _ask(client, asker, planned)["id"]
+    declined = _answer(client, planner, contact_id, False).json()
+    assert declined["phone"] is None
+    assert _hides_number(str(declined), asker.phone)
+    [row] = client.get("/api/pooling/contacts", headers=auth(asker)).json()["items"]
+    assert row["phone"] is None
+    assert _hides_number(str(row), planner.phone)
 
 
 def test_contact_exchanged_only_after_the_other_side_accepts(client, planned):
     asker = make_user()
     asked = _ask(client, asker, planned)
-    assert "****" in asked["phone"]
+    assert asked["phone"] is None
     assert Notification.objects.filter(
         kind="pooling.contact", recipient=planned["open"]
     ).exists()

@@ -151,7 +151,7 @@ def buyers(request):
             ),
             page=request.GET.get("found_page", 1),
         )
-        found.items = [selectors.buyer_row(cart) for cart in found.items]
+        found.items = selectors.buyer_rows(found)
     if request.method == "POST":
         try:
             if request.POST.get("contact"):
