@@ -284,7 +284,7 @@ class PromotionForm(forms.Form):
         everywhere = [("", _("All branches"))] if whole_merchant else []
         self.fields["branch"].required = not whole_merchant
         self.fields["branch"].choices = everywhere + [
-            (branch.public_id, branch.name) for branch in branches
+            (branch.public_id, branch.display_name) for branch in branches
         ]
 
     def clean_tiers(self) -> list[tuple[int, int]]:

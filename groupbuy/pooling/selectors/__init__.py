@@ -368,7 +368,7 @@ def buyer_rows(page: PageResult) -> list[dict]:
         {
             "cart_id": cart.public_id,
             "label": _("Shopper %(seat)s") % {"seat": first + index},
-            "branch": cart.branch.name,
+            "branch": cart.branch.display_name,  # in the reader's language
             "window_start_at": cart.window_start_at,
             "phone": None,
         }

@@ -633,3 +633,23 @@ def test_the_buyers_date_starts_a_week_ahead(client, db):
     html = client.get("/pooling/buyers/").content.decode()
     week_ahead = (timezone.localdate() + timedelta(days=7)).isoformat()
     assert f'type="date" name="before" value="{week_ahead}"' in html
+
+
+def test_a_shopper_found_is_at_the_branch_named_in_the_readers_language(
+    client, planned
+):
+    # given a planned cart at a branch with a Chinese and an English name
+    branch = planned["open_cart"].branch
+    branch.name, branch.name_en = "人民广场店", "Peoples Square"
+    branch.save(update_fields=["name", "name_en"])
+    for language, name, other in (
+        ("en", "Peoples Square", "人民广场店"),
+        ("zh-hans", "人民广场店", "Peoples Square"),
+    ):
+        # when a shopper reading that language searches
+        asker = make_user(preferred_language=language)
+        [found] = _buyers(client, asker, planned["tea"])
+        page = _buyers_page(client, asker, planned["tea"])
+        # then the API and the page name the branch in their language
+        assert found["branch"] == name
+        assert f" · {name} · " in page and other not in page

@@ -539,3 +539,26 @@ def test_the_branch_page_gives_its_opening_hours(client, shop):
     Branch.objects.filter(pk=branch.pk).update(opening_hours=[])
     page = client.get(f"/pooling/branches/{branch.public_id}/").content.decode()
     assert 'id="branch-hours"' not in page
+
+
+def test_the_promotions_page_names_branches_in_the_readers_language(client, shop):
+    # given a branch with a Chinese and an English name, and a promotion there
+    merchant, branch, owner, _promotion = shop
+    branch.name, branch.name_en = "人民广场店", "Peoples Square"
+    branch.save(update_fields=["name", "name_en"])
+    make_promotion(merchant=merchant, branch=branch, owner=owner)
+    url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    for language, name, other in (
+        ("en", "Peoples Square", "人民广场店"),
+        ("zh-hans", "人民广场店", "Peoples Square"),
+    ):
+        owner.preferred_language = language
+        owner.save(update_fields=["preferred_language"])
+        client.force_login(owner)
+        # when the owner opens the promotions page
+        page = client.get(url).content.decode()
+        # then the list and the form's branch choices name it in their language
+        listed = page.split('id="promotion-table"')[1]
+        assert f" · {name} · " in listed
+        assert f'<option value="{branch.public_id}">{name}</option>' in page
+        assert other not in page
