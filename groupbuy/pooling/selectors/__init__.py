@@ -387,6 +387,14 @@ def cart_get_discoverable(*, cart_id: str) -> CartReport:
     return cart
 
 
+def _contact_state_label(contact: ContactRequest, *, asked: bool) -> str:
+    """The state as its reader lives it: a request waiting is the other side's
+    to answer for the one who asked, their own for the one asked."""
+    if contact.state != ContactRequest.State.PENDING:
+        return ContactRequest.State(contact.state).label
+    return _("Waiting for their answer") if asked else _("Waiting for your answer")
+
+
 def contact_row(*, contact: ContactRequest, viewer) -> dict:
     """What ``viewer``, one side of ``contact``, sees of it: the other side's
     number once the request is accepted, none of it before (``phone`` None),
@@ -405,7 +413,7 @@ def contact_row(*, contact: ContactRequest, viewer) -> dict:
         "id": contact.public_id,
         "product": contact.product.name,
         "state": contact.state,
-        "state_label": ContactRequest.State(contact.state).label,
+        "state_label": _contact_state_label(contact, asked=asked),
         "is_mine_to_answer": contact.recipient_id == viewer.pk
         and contact.state == ContactRequest.State.PENDING,
         "label": label,

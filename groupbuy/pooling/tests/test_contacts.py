@@ -653,3 +653,30 @@ def test_a_shopper_found_is_at_the_branch_named_in_the_readers_language(
         # then the API and the page name the branch in their language
         assert found["branch"] == name
         assert f" · {name} · " in page and other not in page
+
+
+def test_a_waiting_request_tells_each_side_whose_answer_it_waits_for(client, planned):
+    # given a request waiting for the planner's answer, both sides reading English
+    planner = planned["open"]
+    planner.preferred_language = "en"
+    planner.save(update_fields=["preferred_language"])
+    asker = make_user(preferred_language="en")
+    contact_id = _ask(client, asker, planned)["id"]
+    for viewer, state in (
+        (asker, "Waiting for their answer"),
+        (planner, "Waiting for your answer"),
+    ):
+        # when each opens the buyers page and the request's page
+        client.force_login(viewer)
+        buyers = client.get("/pooling/buyers/").content.decode()
+        contact = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+        # then the state says whose answer it waits for
+        assert f'<span class="pill info">{state}</span>' in buyers
+        assert f'id="contact-state">{state}</span>' in contact
+        assert "Waiting for an answer" not in buyers + contact
+    # and once answered, both read the answer
+    _answer(client, planner, contact_id, True)
+    for viewer in (asker, planner):
+        client.force_login(viewer)
+        contact = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
+        assert 'id="contact-state">Accepted</span>' in contact
