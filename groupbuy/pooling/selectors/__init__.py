@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.personal_data import is_erased
@@ -134,15 +136,35 @@ def products_for_forms(
     ``query``, best first, or without one its first ``limit`` by name."""
     limited = [p.pk for promotion in promotions for p in promotion.products.all()]
     first = Q(pk__in=limited) | Q(public_id=chosen) if chosen else Q(pk__in=limited)
-    listed = list(Product.objects.filter(first, is_active=True).order_by("name_zh"))
+    by_name = _product_name_order()
+    listed = list(Product.objects.filter(first, is_active=True).order_by(by_name, "id"))
     seen = {product.pk for product in listed}
+    query = " ".join(query.split())
     if query:
-        catalog = catalog_selectors.products_matching(query=query)
+        # best first (products_matching's rank), then by the reader's name
+        catalog = catalog_selectors.products_matching(query=query).order_by(
+            "rank", by_name, "id"
+        )
     else:
-        catalog = Product.objects.filter(is_active=True).order_by("name_zh")
+        catalog = Product.objects.filter(is_active=True).order_by(by_name, "id")
     catalog = list(catalog[:limit])
     offered = [*listed, *(product for product in catalog if product.pk not in seen)]
     return offered, bool(query and catalog)
+
+
+def _product_name_order():
+    """Order products by the name the reader reads (Product.name): the English
+    one on English pages where there is one, else the Chinese one. Sorting by
+    the Chinese name put "Bananas" (香蕉) after "C100 Lemon Juice Drink"."""
+    if (get_language() or "").startswith("en"):
+        return Lower(
+            Case(
+                When(name_en="", then=F("name_zh")),
+                default=F("name_en"),
+                output_field=CharField(),
+            )
+        ).asc()
+    return F("name_zh").asc()
 
 
 def request_get_for_user(*, user, request_id: str) -> PoolRequest:

@@ -1,5 +1,6 @@
 """The pages: report a cart and ask to pool, answer, chat; and who may see them."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -562,3 +563,40 @@ def test_the_promotions_page_names_branches_in_the_readers_language(client, shop
         assert f" · {name} · " in listed
         assert f'<option value="{branch.public_id}">{name}</option>' in page
         assert other not in page
+
+
+def _offered(page: str) -> list[str]:
+    """The product select's choices, in order, by their text."""
+    select = page.split('id="id_product"')[1].split("</select>")[0]
+    return [
+        name for name in re.findall(r'<option value="prd_[^"]*"[^>]*>([^<]*)<', select)
+    ]
+
+
+@pytest.mark.parametrize("search", ["", "Drink"])
+def test_product_pickers_are_sorted_by_the_name_the_reader_reads(client, shop, search):
+    # given products whose Chinese names sort otherwise than their English ones
+    _merchant, branch, _owner, _promotion = shop
+    for name_zh, name_en in (
+        ("C100柠檬汁饮料", "C100 Lemon Juice Drink"),
+        ("苹果汁饮料", "apple Drink"),  # lower case sorts among the others
+        ("香蕉奶饮料", "Banana milk Drink"),
+        ("茶饮料", ""),  # no English name: read, and sorted, by its Chinese one
+    ):
+        Product.objects.create(name_zh=name_zh, name_en=name_en)
+    query = {"q": search} if search else {}
+    for language, expected in (
+        (
+            "en",
+            ["apple Drink", "Banana milk Drink", "C100 Lemon Juice Drink", "茶饮料"],
+        ),
+        ("zh-hans", ["C100柠檬汁饮料", "苹果汁饮料", "茶饮料", "香蕉奶饮料"]),
+    ):
+        if search:  # the tea has no "Drink" in its names
+            expected = [name for name in expected if name != "茶饮料"]
+        client.force_login(make_user(preferred_language=language))
+        # when they open the pool request form and Who is buying it?
+        for url in (f"/pooling/branches/{branch.public_id}/", "/pooling/buyers/"):
+            page = client.get(url, query).content.decode()
+            # then the products are in the order of the names they read
+            assert _offered(page) == expected, (language, url)
