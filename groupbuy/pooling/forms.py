@@ -75,7 +75,9 @@ class PoolRequestForm(forms.Form):
     )
     unit_price = _yuan(_("Its price (¥), for buy-n-pay-m and second-item"))
     quantity = _how_many(99)
-    # Filled by "Use my location" (the browser's geolocation) or typed.
+    # Filled by "Use my location" (the browser's geolocation, locate.js), never
+    # typed: raw numbers meant nothing to shoppers. The page says "Using your
+    # location" instead, with a button to clear it.
     latitude = forms.DecimalField(
         label=_("Where I am: latitude (optional)"),
         required=False,
@@ -83,6 +85,7 @@ class PoolRequestForm(forms.Form):
         max_value=90,
         decimal_places=6,
         max_digits=9,
+        widget=forms.HiddenInput,
     )
     longitude = forms.DecimalField(
         label=_("Where I am: longitude (optional)"),
@@ -91,6 +94,7 @@ class PoolRequestForm(forms.Form):
         max_value=180,
         decimal_places=6,
         max_digits=9,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, promotions: list[Promotion], products=(), **kwargs):
@@ -113,6 +117,9 @@ class PoolRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "latitude" in self.errors or "longitude" in self.errors:
+            # A hidden field's error would show nowhere: say it above the form.
+            self.add_error(None, LOCATION_UNREADABLE)
         if "promotion" not in data:
             return data
         if not self.pools_items:
@@ -143,6 +150,10 @@ class PoolRequestForm(forms.Form):
             }
         ]
 
+
+LOCATION_UNREADABLE = _(
+    "Your location could not be read: press “Use my location” again, or clear it."
+)
 
 PLANNED_WINDOW = timedelta(hours=2)
 

@@ -600,3 +600,40 @@ def test_product_pickers_are_sorted_by_the_name_the_reader_reads(client, shop, s
             page = client.get(url, query).content.decode()
             # then the products are in the order of the names they read
             assert _offered(page) == expected, (language, url)
+
+
+def test_the_place_is_sent_hidden_and_said_as_using_your_location(client, shop):
+    # given a branch with a place, and a shopper reading English
+    _merchant, branch, _owner, promotion = shop
+    Branch.objects.filter(pk=branch.pk).update(latitude="31.23", longitude="121.47")
+    client.force_login(make_user(preferred_language="en"))
+    url = f"/pooling/branches/{branch.public_id}/"
+    # when they open the request form
+    page = client.get(url).content.decode()
+    # then no latitude or longitude box is shown, only hidden inputs for the
+    # "Use my location" button to fill, and nothing says a place is used yet
+    assert '<input type="hidden" name="latitude" id="id_latitude">' in page
+    assert '<input type="hidden" name="longitude" id="id_longitude">' in page
+    assert "latitude (optional)" not in page
+    assert 'id="pool-locate"' in page
+    assert '<span id="pool-location-status" role="status"' in page
+    assert 'data-using="Using your location."></span>' in page
+    assert 'id="pool-location-clear" hidden>Clear my location</button>' in page
+    # and when a form sent with a place comes back refused (too far), it says
+    # the place is used, with the button to clear it
+    fields = {"promotion": promotion.public_id, "amount": "150", "minutes": 60}
+    far = client.post(
+        url, {**fields, "max_group_size": 4, "latitude": "31.25", "longitude": "121.47"}
+    ).content.decode()
+    assert "farther than the 1000 m you will walk" in far
+    assert 'data-using="Using your location.">Using your location.</span>' in far
+    assert 'id="pool-location-clear"' in far
+    assert 'id="pool-location-clear" hidden' not in far
+    assert 'name="latitude" value="31.25"' in far
+    # and a place that is no place is said above the form, not lost with its
+    # hidden field
+    bad = client.post(
+        url, {**fields, "max_group_size": 4, "latitude": "91", "longitude": "121.47"}
+    ).content.decode()
+    assert "Your location could not be read" in bad.split('id="form-errors"')[1]
+    assert PoolRequest.objects.count() == 0
