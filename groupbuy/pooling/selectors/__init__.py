@@ -230,6 +230,13 @@ def pool_view(*, pool: Pool, viewer) -> dict:
     return {
         "pool": pool,
         "me": me,
+        # a dissolved pool's member whose request went back to matching (they
+        # had accepted, or not answered before another declined)
+        "still_looking": pool.state == Pool.State.DISSOLVED
+        and PoolRequest.objects.filter(
+            pk=me.request_id,
+            state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
+        ).exists(),
         "answered": sum(member.answer != Answer.PENDING for member in members),
         "phones_shown": everyone_agreed,
         "members": [

@@ -637,3 +637,42 @@ def test_the_place_is_sent_hidden_and_said_as_using_your_location(client, shop):
     ).content.decode()
     assert "Your location could not be read" in bad.split('id="form-errors"')[1]
     assert PoolRequest.objects.count() == 0
+
+
+def test_a_dissolved_pool_quotes_no_saving_and_shows_each_member_a_way_on(
+    client, shop, django_capture_on_commit_callbacks
+):
+    # given a pool of two shoppers reading English, the one asking ¥180 saving
+    # ¥30 of its ¥50
+    _merchant, branch, _owner, promotion = shop
+    alice = make_user(preferred_language="en")
+    bob = make_user(preferred_language="en")
+    for user, amount in ((alice, "180.00"), (bob, "120")):
+        with django_capture_on_commit_callbacks(execute=True):
+            _ask(client, user, branch, promotion, amount)
+    pool = Pool.objects.get()
+    url = f"/pooling/pools/{pool.public_id}/"
+    client.force_login(alice)
+    assert "¥30.00" in client.get(url).content.decode()
+    # when alice declines it
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{url}answer/", {"answer": "decline"})
+    assert Pool.objects.get().state == Pool.State.DISSOLVED
+    # then neither page quotes a saving, and both say it was dissolved
+    pages = {}
+    for user in (alice, bob):
+        client.force_login(user)
+        pages[user] = page = client.get(url).content.decode()
+        assert "This pool was dissolved: nobody saves anything with it." in page
+        assert "¥30.00" not in page and "¥50.00" not in page
+        assert "saving" not in page and "saves ¥" not in page
+        assert 'id="my-share"' not in page
+        assert '<a href="/pooling/" id="pool-back">Back to Pools</a>' in page
+    # alice, who declined, may ask to pool at the shop again
+    ask_again = f'<a href="/pooling/branches/{branch.public_id}/" id="pool-ask-again">'
+    assert ask_again + "Ask to pool at this shop again</a>" in pages[alice]
+    assert "We keep looking" not in pages[alice]
+    # bob, whose request went back to matching, is told it keeps looking
+    assert PoolRequest.objects.get(user=bob).state == PoolRequest.State.OPEN
+    assert "We keep looking for other shoppers to pool your cart with." in pages[bob]
+    assert 'id="pool-ask-again"' not in pages[bob]
