@@ -680,3 +680,18 @@ def test_a_waiting_request_tells_each_side_whose_answer_it_waits_for(client, pla
         client.force_login(viewer)
         contact = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
         assert 'id="contact-state">Accepted</span>' in contact
+
+
+def test_another_shopper_or_merchant_lists_nothing_of_a_request(client, planned):
+    # given a request waiting between two shoppers
+    asker = make_user(preferred_language="en")
+    contact_id = _ask(client, asker, planned)["id"]
+    for intruder in (make_user(preferred_language="en"), planned["owner"]):
+        # when another shopper, or the shop's owner, lists their own requests
+        listed = client.get("/api/pooling/contacts", headers=auth(intruder)).json()
+        client.force_login(intruder)
+        page = client.get("/pooling/buyers/").content.decode()
+        # then it is not among them, and its page is not theirs to open
+        assert listed["total"] == 0
+        assert contact_id not in page and 'class="row contact"' not in page
+        assert client.get(f"/pooling/contacts/{contact_id}/").status_code == 404

@@ -563,6 +563,13 @@ def test_the_promotions_page_names_branches_in_the_readers_language(client, shop
         assert f" · {name} · " in listed
         assert f'<option value="{branch.public_id}">{name}</option>' in page
         assert other not in page
+    # and a shopper or another merchant's owner is refused the page
+    _other_merchant, _other_branch, other_owner = make_shop(name="Other")
+    for intruder in (make_user(), other_owner):
+        client.force_login(intruder)
+        refused = client.get(url)
+        assert refused.status_code == 403
+        assert "Peoples Square" not in refused.content.decode()
 
 
 def _offered(page: str) -> list[str]:
