@@ -1,6 +1,7 @@
 """Reads of pooled orders, and getters that check who may see what
 (``figures``: what a merchant sees of pooling at their shops; ``invitations``:
-whom to invite from shopping histories)."""
+whom to invite from shopping histories; ``contacts``: who is buying a product,
+and contact requests)."""
 
 from __future__ import annotations
 
@@ -15,25 +16,27 @@ from django.utils.translation import gettext as _
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.catalog import selectors as catalog_selectors
 from groupbuy.catalog.models import Branch, Merchant, Product
-from groupbuy.core.pagination import PageResult
-from groupbuy.core.times import api_time
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import (
     CartReport,
     ChatMessage,
-    ContactMessage,
-    ContactRequest,
     Pool,
-    PoolingProfile,
     PoolMember,
     PoolRequest,
     Promotion,
 )
-
-
-def _not_found() -> PoolingError:
-    return PoolingError("not_found", _("Not found."), status=404)
+from groupbuy.pooling.selectors.common import CHAT_PAGE, chat_page, not_found
+from groupbuy.pooling.selectors.contacts import (
+    buyer_rows,
+    buyers_of_product,
+    cart_get_discoverable,
+    contact_author_label,
+    contact_chat_history,
+    contact_get_for_user,
+    contact_row,
+    contacts_for_user,
+)
 
 
 def merchant_get(*, merchant_id: str) -> Merchant:
@@ -50,7 +53,7 @@ def branch_get(*, branch_id: str) -> Branch:
         .first()
     )
     if branch is None:
-        raise _not_found()
+        raise not_found()
     return branch
 
 
@@ -61,7 +64,7 @@ def promotion_get(*, promotion_id: str) -> Promotion:
         .first()
     )
     if promotion is None:
-        raise _not_found()
+        raise not_found()
     return promotion
 
 
@@ -170,7 +173,7 @@ def _product_name_order():
 def request_get_for_user(*, user, request_id: str) -> PoolRequest:
     request = PoolRequest.objects.filter(public_id=request_id, user=user).first()
     if request is None:
-        raise _not_found()
+        raise not_found()
     return request
 
 
@@ -193,7 +196,7 @@ def pool_get_for_member(*, user, pool_id: str) -> Pool:
         else None
     )
     if pool is None:
-        raise _not_found()
+        raise not_found()
     return pool
 
 
@@ -267,42 +270,12 @@ def _member_phone(member: PoolMember, viewer, everyone_agreed: bool) -> str | No
     return None
 
 
-CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"
-
-
-def _chat_page(messages, author_of, *, before: str | None, limit: int) -> list[dict]:
-    """The last ``limit`` of ``messages`` (one room's), or the last ``limit``
-    before the message ``before`` (its public id, 404 if not in the room),
-    oldest first."""
-    if before is not None:
-        anchor = messages.filter(public_id=before).first()
-        if anchor is None:
-            raise PoolingError(
-                "not_found", _("No such message in this chat."), status=404
-            )
-        messages = messages.filter(
-            Q(created_at__lt=anchor.created_at)
-            | Q(created_at=anchor.created_at, id__lt=anchor.id)
-        )
-    page = messages.order_by("-created_at", "-id")[:limit]
-    return [
-        {
-            "id": message.public_id,
-            "author": author_of(message),
-            # An erased person's messages are emptied (ops erasure).
-            "body": message.body or _("This message was deleted."),
-            "created_at": api_time(message.created_at),
-        }
-        for message in reversed(list(page))
-    ]
-
-
 def chat_history(
     *, pool: Pool, before: str | None = None, limit: int = CHAT_PAGE
 ) -> list[dict]:
     """A pool chat's last messages, or those before ``before``, oldest first."""
     labels = {member.user_id: member_label(member) for member in _with_seats(pool)}
-    return _chat_page(
+    return chat_page(
         ChatMessage.objects.filter(pool=pool),
         lambda message: labels.get(message.author_id, "?"),
         before=before,
@@ -329,7 +302,7 @@ def carts_for_user(*, user):
 def cart_get_for_user(*, user, cart_id: str) -> CartReport:
     cart = CartReport.objects.filter(public_id=cart_id, user=user).first()
     if cart is None:
-        raise _not_found()
+        raise not_found()
     return cart
 
 
@@ -365,136 +338,15 @@ def shopping_profile(*, user) -> dict:
     }
 
 
-def buyers_of_product(*, user, product_id: str, before, now=None):
-    """Intended carts holding ``product_id`` whose shopping window opens before
-    ``before`` and has not closed, of shoppers who opted in (not ``user``'s),
-    soonest first; ``buyer_row`` is what may be shown of each."""
-    now = now or timezone.now()
-    discoverable = PoolingProfile.objects.filter(is_discoverable=True).values("user")
-    return (
-        CartReport.objects.filter(
-            kind=CartReport.Kind.INTENDED,
-            products__public_id=product_id,
-            window_start_at__lte=before,
-            window_end_at__gte=now,
-            user__in=discoverable,
-        )
-        .exclude(user=user)
-        .select_related("branch", "user")
-        .order_by("window_start_at", "id")
-    )
-
-
-def buyer_rows(page: PageResult) -> list[dict]:
-    """What may be shown of each planned cart on ``page`` of
-    ``buyers_of_product``: the shopper named by their place in the list
-    ("Shopper 3"), as a pool names its members by seat, and no part of their
-    number. They agreed to be found, not to give their number: that takes a
-    contact request they accept. A masked number ("+86138****0001") gave
-    away the network and the last four digits."""
-    first = (page.page - 1) * page.page_size + 1
-    return [
-        {
-            "cart_id": cart.public_id,
-            "label": _("Shopper %(seat)s") % {"seat": first + index},
-            "branch": cart.branch.display_name,  # in the reader's language
-            "window_start_at": cart.window_start_at,
-            "phone": None,
-        }
-        for index, cart in enumerate(page.items)
-    ]
-
-
-def cart_get_discoverable(*, cart_id: str) -> CartReport:
-    cart = (
-        CartReport.objects.select_related("user")
-        .filter(public_id=cart_id, kind=CartReport.Kind.INTENDED)
-        .first()
-    )
-    if cart is None:
-        raise _not_found()
-    return cart
-
-
-def _contact_state_label(contact: ContactRequest, *, asked: bool) -> str:
-    """The state as its reader lives it: a request waiting is the other side's
-    to answer for the one who asked, their own for the one asked."""
-    if contact.state != ContactRequest.State.PENDING:
-        return ContactRequest.State(contact.state).label
-    return _("Waiting for their answer") if asked else _("Waiting for your answer")
-
-
-def contact_row(*, contact: ContactRequest, viewer) -> dict:
-    """What ``viewer``, one side of ``contact``, sees of it: the other side's
-    number once the request is accepted, none of it before (``phone`` None),
-    the other side named by what they did ("The shopper you asked") until
-    then, as a pool names its members by seat."""
-    asked = contact.requester_id == viewer.pk
-    other = contact.recipient if asked else contact.requester
-    accepted = contact.state == ContactRequest.State.ACCEPTED
-    if accepted:
-        label = other.phone
-    elif asked:
-        label = _("The shopper you asked")
-    else:
-        label = _("The shopper who asked you")
-    return {
-        "id": contact.public_id,
-        "product": contact.product.name,
-        "state": contact.state,
-        "state_label": _contact_state_label(contact, asked=asked),
-        "is_mine_to_answer": contact.recipient_id == viewer.pk
-        and contact.state == ContactRequest.State.PENDING,
-        "label": label,
-        "phone": other.phone if accepted else None,
-        "chat_open": accepted,
-    }
-
-
-def contacts_for_user(*, user):
-    """My contact requests, sent and received, newest first (a QuerySet, to
-    paginate; ``contact_row`` says what I see of each)."""
-    return (
-        ContactRequest.objects.filter(Q(requester=user) | Q(recipient=user))
-        .select_related("requester", "recipient", "product")
-        .order_by("-created_at", "-id")
-    )
-
-
-def contact_author_label(*, contact: ContactRequest, user) -> str:
-    """Name a message's author as the page names the sides: by their number,
-    shown in full once the request is accepted (the chat is open only then;
-    the same label goes to both sides over the socket). Before that no part of
-    it: the one who asked is "Shopper A", the one asked "Shopper B"."""
-    if is_erased(user):
-        return _("Deleted user")
-    if contact.state == ContactRequest.State.ACCEPTED:
-        return user.phone
-    seat = "A" if user.pk == contact.requester_id else "B"
-    return _("Shopper %(seat)s") % {"seat": seat}
-
-
-def contact_chat_history(
-    *, contact: ContactRequest, before: str | None = None, limit: int = CHAT_PAGE
-) -> list[dict]:
-    """An accepted contact's last messages, or those before ``before``, oldest
-    first."""
-    return _chat_page(
-        ContactMessage.objects.filter(contact=contact).select_related("author"),
-        lambda message: contact_author_label(contact=contact, user=message.author),
-        before=before,
-        limit=limit,
-    )
-
-
-def contact_get_for_user(*, user, contact_id: str) -> ContactRequest:
-    """A contact request ``user`` sent or received; 404 for anyone else."""
-    contact = (
-        ContactRequest.objects.select_related("requester", "recipient", "product")
-        .filter(public_id=contact_id)
-        .filter(Q(requester=user) | Q(recipient=user))
-        .first()
-    )
-    if contact is None:
-        raise _not_found()
-    return contact
+# Read from the pages, the API and the consumers as selectors.<name>.
+__all__ = [
+    "CHAT_PAGE",
+    "buyer_rows",
+    "buyers_of_product",
+    "cart_get_discoverable",
+    "contact_author_label",
+    "contact_chat_history",
+    "contact_get_for_user",
+    "contact_row",
+    "contacts_for_user",
+]

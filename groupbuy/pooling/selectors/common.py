@@ -1,0 +1,44 @@
+"""What the pooling selectors share: the refusal of an object not found, and
+a chat's paging (pools' and contact requests' alike)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from groupbuy.core.times import api_time
+from groupbuy.pooling.errors import PoolingError
+
+
+def not_found() -> PoolingError:
+    return PoolingError("not_found", _("Not found."), status=404)
+
+
+CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"
+
+
+def chat_page(messages, author_of, *, before: str | None, limit: int) -> list[dict]:
+    """The last ``limit`` of ``messages`` (one room's), or the last ``limit``
+    before the message ``before`` (its public id, 404 if not in the room),
+    oldest first."""
+    if before is not None:
+        anchor = messages.filter(public_id=before).first()
+        if anchor is None:
+            raise PoolingError(
+                "not_found", _("No such message in this chat."), status=404
+            )
+        messages = messages.filter(
+            Q(created_at__lt=anchor.created_at)
+            | Q(created_at=anchor.created_at, id__lt=anchor.id)
+        )
+    page = messages.order_by("-created_at", "-id")[:limit]
+    return [
+        {
+            "id": message.public_id,
+            "author": author_of(message),
+            # An erased person's messages are emptied (ops erasure).
+            "body": message.body or _("This message was deleted."),
+            "created_at": api_time(message.created_at),
+        }
+        for message in reversed(list(page))
+    ]
