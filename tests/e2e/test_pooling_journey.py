@@ -208,7 +208,18 @@ def test_location_fills_the_place_a_far_shop_refuses_and_a_request_is_withdrawn(
         page = context.new_page()
         _sign_in(page, LOCATE_PHONE)
         page.goto(f"/pooling/branches/{seeded['branch']}/")
-        # when they press "Use my location" and ask to pool
+        # when they press "Use my location", the place goes into hidden fields
+        # and the form says it is used; "Clear my location" empties them
+        page.click("#pool-locate")
+        page.wait_for_function(
+            "document.getElementById('id_latitude').value === '31.250000'"
+        )
+        assert page.inner_text("#pool-location-status") == "Using your location."
+        page.click("#pool-location-clear")
+        page.wait_for_function("document.getElementById('id_latitude').value === ''")
+        assert page.inner_text("#pool-location-status") == ""
+        assert page.locator("#pool-location-clear").is_hidden()
+        # and pressed again, they ask to pool
         page.click("#pool-locate")
         page.wait_for_function(
             "document.getElementById('id_latitude').value === '31.250000'"
