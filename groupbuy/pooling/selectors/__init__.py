@@ -326,7 +326,8 @@ def shopping_profile(*, user) -> dict:
     zone (a shopper's 10 o'clock, not UTC's 2)."""
     all_reports = CartReport.objects.filter(user=user)
     reports = list(all_reports.select_related("branch")[:PROFILE_REPORTS])
-    branches = Counter(report.branch.name for report in reports)
+    # named in the reader's language, as every other page names a branch
+    branches = Counter(report.branch.display_name for report in reports)
     hours = Counter(timezone.localtime(r.window_start_at).hour for r in reports)
     amounts = sorted(report.amount_fen for report in reports)
     counted = len(reports) if len(reports) < PROFILE_REPORTS else all_reports.count()

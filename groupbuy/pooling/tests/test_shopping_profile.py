@@ -50,3 +50,22 @@ def test_every_cart_is_counted_beyond_the_ones_described():
         for index in range(PROFILE_REPORTS + 5)
     )
     assert shopping_profile(user=shopper)["reports"] == PROFILE_REPORTS + 5
+
+
+def test_the_usual_shops_are_named_in_the_readers_language(client):
+    # given a shopper who reported carts at a branch with two names
+    _merchant, branch, _owner = make_shop()
+    branch.name, branch.name_en = "人民广场店", "Peoples Square"
+    branch.save(update_fields=["name", "name_en"])
+    for language, name, other in (
+        ("en", "Peoples Square", "人民广场店"),
+        ("zh-hans", "人民广场店", "Peoples Square"),
+    ):
+        shopper = make_user(preferred_language=language)
+        _report(shopper, branch, datetime(2026, 11, 1, 2, 0, tzinfo=UTC))
+        # when they open their preferences page
+        client.force_login(shopper)
+        page = client.get("/pooling/profile/").content.decode()
+        # then their usual shop is named in their language
+        assert f'<p class="muted">{name} × 1</p>' in page
+        assert other not in page
