@@ -91,6 +91,20 @@ def _accepted_title(*, owes: bool):
     return lambda: _("An offer was accepted: your deposit paid your order")
 
 
+def _accepted_body(demand) -> str:
+    # Name what is sold: the offer may be for another product than the wish.
+    offer = demand.accepted_offer
+    return _(
+        "%(merchant)s's offer of %(product)s at %(price)s a unit was accepted for "
+        "“%(title)s”. Your deposit counts toward your order."
+    ) % {
+        "merchant": offer.merchant.display_name,
+        "product": offer.product.name,
+        "price": format_fen(offer.unit_price_fen),
+        "title": demand.title,
+    }
+
+
 def notify_accepted(*, demand, participations, declined) -> None:
     # Only those whose deposit did not cover their order are asked to pay.
     owing = set(
@@ -104,10 +118,7 @@ def notify_accepted(*, demand, participations, declined) -> None:
             kind="demands.accepted",
             key=f"demands.accepted:{demand.public_id}:{participation.pk}",
             title=_accepted_title(owes=participation.shopper_id in owing),
-            body=lambda: (
-                _("Your deposit counts toward your order for “%(title)s”.")
-                % {"title": demand.title}
-            ),
+            body=lambda: _accepted_body(demand),
             demand=demand,
             data={"deal_id": demand.deal.public_id},
         )

@@ -130,7 +130,8 @@ def _erase_demand_text(demand, strings: list[str]) -> bool:
     if demand.state == demand.State.PUBLISHED:
         search.index_update(demand_id=demand.pk, text=demand.search_text)
     if demand.deal_id:
-        # The deal made from the accepted offer copied the demand's words.
+        # The deal made from the accepted offer copied the demand's description
+        # (and, for deals made before 2026-12-06, its title).
         deal = demand.deal
         deal.title = scrub(deal.title, strings)
         deal.description = scrub(deal.description, strings)

@@ -44,6 +44,26 @@ def test_the_shopper_sees_the_qr_of_their_coupon_and_others_do_not(client):
     assert client.get(f"/coupons/{coupon.public_id}/").status_code == 404
 
 
+def test_the_coupon_names_the_product_sold_beside_the_deals_title(client):
+    # given a coupon of a deal titled otherwise than its product (a demand's
+    # deal was titled with the buyers' wish)
+    station = make_station()
+    [order] = confirmed_orders(station.merchant, quantities=(1,))
+    deal = order.deal
+    deal.title = "🍜 螺蛳粉，要正宗的！！"
+    deal.save(update_fields=["title"])
+    deal.product.spec = "300 g"
+    deal.product.save(update_fields=["spec"])
+    order.shopper.preferred_language = "en"
+    order.shopper.save(update_fields=["preferred_language"])
+    client.force_login(order.shopper)
+    # when its shopper opens it
+    page = client.get(f"/coupons/{coupon_for(order).public_id}/").content.decode()
+    # then the product actually sold is named under the title
+    named = re.search(r'<span id="coupon-product">([^<]*)</span>', page)
+    assert named is not None and named.group(1) == "Jasmine tea · 300 g"
+
+
 def test_the_console_redeems_a_typed_code_once(client):
     station = make_station()
     branch = make_branch(station.merchant, name="East gate")

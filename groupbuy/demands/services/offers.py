@@ -16,6 +16,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.core.money import format_fen
 from groupbuy.deals.errors import DealError
+from groupbuy.deals.models import Deal
 from groupbuy.deals.services.outside import Participant, deal_create_with_participants
 from groupbuy.deals.services.setup import (
     check_has_pickup_branch,
@@ -246,7 +247,7 @@ def _deal_for(*, demand, offer, participations, total):
         actor=None,
         merchant=offer.merchant,
         product=offer.product,
-        title=demand.title,
+        title=_deal_title(offer),
         description=demand.description,
         list_price_fen=_shelf_price(offer),
         tiers=[(1, offer.unit_price_fen)],
@@ -258,6 +259,18 @@ def _deal_for(*, demand, offer, participations, total):
             for p in participations
         ],
     )
+
+
+def _deal_title(offer: Offer) -> str:
+    """Title the deal by the product the merchant sells, not the buyers' wish.
+
+    The demand's title is what the buyers asked for ("螺蛳粉"); the offer may sell
+    something else ("热干面"), and the deal's title is what orders, coupons, the
+    till and notifications name. A deal's title is one stored string, so it takes
+    the catalog's Chinese name (the platform's language), else the English one."""
+    product = offer.product
+    name = product.name_zh or product.name_en
+    return name[: Deal._meta.get_field("title").max_length]
 
 
 def _check_still_within_everyday(offer: Offer) -> None:

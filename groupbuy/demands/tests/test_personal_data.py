@@ -28,7 +28,7 @@ def test_erasure_cuts_the_person_out_of_an_accepted_demand_and_its_deal():
     demand = services.offer_accept(
         actor=initiator, offer=make_offer(demand, quantity=20)
     )
-    assert demand.deal.title == "Mei Ling wants kefir"
+    assert initiator.phone in demand.deal.description
 
     # when demands erases its part
     DemandsPersonalData().erase(initiator)
@@ -38,7 +38,7 @@ def test_erasure_cuts_the_person_out_of_an_accepted_demand_and_its_deal():
     demand.deal.refresh_from_db()
     assert demand.title == "[erased] wants kefir"
     assert initiator.phone not in demand.description
-    assert demand.deal.title == "[erased] wants kefir"
+    assert initiator.phone not in demand.deal.description
     assert {"mei", "ling"}.isdisjoint(demand.search_text.split())
     # and the deposits are untouched money records
     assert Participation.objects.filter(demand=demand).count() == 2

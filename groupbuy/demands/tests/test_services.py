@@ -658,6 +658,35 @@ def test_the_deal_of_an_offer_shows_the_shops_own_price_as_its_list_price():
     assert deal.list_price_fen == 5_900
 
 
+def test_the_deal_of_an_offer_is_named_after_the_product_sold_not_the_wish(
+    django_capture_on_commit_callbacks,
+):
+    # given buyers wishing for one thing and a shop offering another
+    reader = make_user(preferred_language="en")
+    demand = make_published(initiator=reader, title="🍜 螺蛳粉，要正宗的！！")
+    merchant, owner = make_owner_merchant(name="鲜邻超市")
+    offer = services.offer_submit(
+        actor=owner,
+        demand=demand,
+        merchant=merchant,
+        product=make_product(name_zh="热干面", name_en="Wuhan Hot Dry Noodles"),
+        quantity=5,
+        unit_price_fen=950,
+        delivery_on=date.today() + timedelta(days=7),
+    )
+    # when the initiator accepts it
+    with django_capture_on_commit_callbacks(execute=True):
+        deal = services.offer_accept(actor=demand.initiator, offer=offer).deal
+    # then the deal (and so its orders, coupons and till) names what is sold
+    assert deal.title == "热干面"
+    # and the buyers are told what they accepted, in their language
+    told = Notification.objects.get(kind="demands.accepted", recipient=reader)
+    assert told.body == (
+        "鲜邻超市's offer of Wuhan Hot Dry Noodles at ¥9.50 a unit was accepted "
+        "for “🍜 螺蛳粉，要正宗的！！”. Your deposit counts toward your order."
+    )
+
+
 def _listed(merchant, product, *, price_fen):
     return Listing.objects.create(
         merchant=merchant, product=product, price_fen=price_fen
