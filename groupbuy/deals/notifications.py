@@ -24,22 +24,47 @@ def _send(order: DealOrder, *, kind: str, title, body, data: dict) -> None:
     )
 
 
-def notify_order_paid(order: DealOrder) -> None:
+def notify_order_paid(
+    order: DealOrder, *, paid_fen: int, earlier_fen: int, price_may_drop: bool
+) -> None:
+    """Tell the shopper what they just paid (``paid_fen``) and what is held.
+
+    ``earlier_fen`` came in before (a demand's deposit applied to the order);
+    the price-drop promise is made only where more buyers can lower the price."""
+    held = {
+        "amount": format_fen(paid_fen),
+        "deposit": format_fen(earlier_fen),
+        "total": format_fen(paid_fen + earlier_fen),
+    }
     _send(
         order,
         kind="deals.order.paid",
         title=interpolate_lazy(
             _("Payment received: %(title)s"), {"title": order.deal.title}
         ),
-        body=interpolate_lazy(
-            _(
-                "%(amount)s is held safely until the group buy closes. If more "
-                "people join, you pay less and the difference comes back to you."
-            ),
-            {"amount": format_fen(order.amount_fen)},
-        ),
-        data={"amount_fen": order.amount_fen},
+        body=interpolate_lazy(_paid_text(earlier_fen, price_may_drop), held),
+        data={"amount_fen": order.amount_fen, "paid_fen": paid_fen},
     )
+
+
+def _paid_text(earlier_fen: int, price_may_drop: bool):
+    if earlier_fen and price_may_drop:
+        return _(
+            "You paid %(amount)s; with your deposit of %(deposit)s, %(total)s is "
+            "held safely until the group buy closes. If more people join, you pay "
+            "less and the difference comes back to you."
+        )
+    if earlier_fen:
+        return _(
+            "You paid %(amount)s; with your deposit of %(deposit)s, %(total)s is "
+            "held safely until the group buy closes."
+        )
+    if price_may_drop:
+        return _(
+            "%(amount)s is held safely until the group buy closes. If more "
+            "people join, you pay less and the difference comes back to you."
+        )
+    return _("%(amount)s is held safely until the group buy closes.")
 
 
 def notify_deal_succeeded(order: DealOrder) -> None:

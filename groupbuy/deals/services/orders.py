@@ -312,7 +312,15 @@ def mark_paid_effects(*, order_public_id: str, intent) -> None:
         obj=order,
         data={"amount_fen": order.amount_fen, "intent": intent.public_id},
     )
-    notifications.notify_order_paid(order)
+    notifications.notify_order_paid(
+        order,
+        paid_fen=intent.amount_fen,
+        earlier_fen=max(0, captured_fen(order) - intent.amount_fen),
+        # Only more buyers lower the price: a one-tier deal, or one whose units
+        # are all taken, promises nothing.
+        price_may_drop=order.deal.sold < order.deal.stock
+        and order.deal.tiers.count() > 1,
+    )
     push_progress_on_commit(order.deal)
     # Owners hear of a new tier before the sold-out close may end the deal.
     after_commit(_tell_owners_of_tier_later, order.deal.public_id)

@@ -79,6 +79,25 @@ def test_a_shopper_told_in_chinese_reads_the_message_in_english_after_switching(
     assert notification.text_in("zh-hans") == (notification.title, notification.body)
 
 
+def test_a_payment_for_a_deal_whose_price_cannot_drop_promises_no_refund(
+    django_capture_on_commit_callbacks,
+):
+    # given a one-tier deal and a deal whose last units the shopper takes
+    one_tier = make_deal(tiers=[(1, 9_900)], list_price_fen=12_900)
+    sold_out = make_deal(stock=2, tiers=[(1, 9_900), (2, 8_900)])
+    shopper = make_user(preferred_language="en")
+    for deal in (one_tier, sold_out):
+        order = deal_join(actor=shopper, deal=deal, quantity=2)
+        # when they pay
+        with django_capture_on_commit_callbacks(execute=True):
+            pay(order)
+        # then they are told what is held, and no price drop is promised
+        told = Notification.objects.get(
+            kind="deals.order.paid", data__order_id=order.public_id
+        )
+        assert told.body == "¥198.00 is held safely until the group buy closes."
+
+
 def test_declined_payment_keeps_the_order_and_its_units_for_another_try(
     django_capture_on_commit_callbacks,
 ):

@@ -687,6 +687,28 @@ def test_the_deal_of_an_offer_is_named_after_the_product_sold_not_the_wish(
     )
 
 
+def test_paying_the_rest_says_what_was_paid_now_and_promises_no_price_drop(
+    django_capture_on_commit_callbacks,
+):
+    # given an accepted offer (one tier, every unit taken) and a ¥10.00 deposit
+    reader = make_user(preferred_language="en")
+    demand = make_published(initiator=reader, initiator_quantity=2)
+    demand = services.offer_accept(actor=reader, offer=make_offer(demand))
+    order = demand.deal.orders.get(shopper=reader)
+    rest = PaymentIntent.objects.get(
+        reference=order.public_id, status="requires_payment"
+    )
+    # when the initiator pays the rest
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_intent(rest)
+    # then they are told of the ¥80.00 just paid, the deposit, and no refund
+    told = Notification.objects.get(kind="deals.order.paid", recipient=reader)
+    assert told.body == (
+        "You paid ¥80.00; with your deposit of ¥10.00, ¥90.00 is held safely "
+        "until the group buy closes."
+    )
+
+
 def _listed(merchant, product, *, price_fen):
     return Listing.objects.create(
         merchant=merchant, product=product, price_fen=price_fen
