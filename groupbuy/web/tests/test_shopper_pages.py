@@ -55,6 +55,20 @@ def test_a_deal_not_started_shows_starts_in_with_its_own_countdown_not_open():
     assert f'data-counts-to="start" data-deadline-ms="{starts_ms}"' in listing
 
 
+def test_a_deal_whose_units_are_all_taken_asks_its_buyers_to_pay_not_others_to_join():
+    # given a one-tier deal whose every unit a shopper reserved, unpaid (as the
+    # deal a demand's accepted offer opens)
+    deal = make_deal(stock=2, tiers=[(1, 9_900)])
+    deal_join(actor=make_user(), deal=deal, quantity=2)
+    # when anyone opens it
+    html = _page(Client(), deal)
+    # then it does not ask for one more buyer, whom nothing is left for
+    said = re.search(r'id="deal-next-tier">\s*(.*?)\s*</p>', html, re.S).group(1)
+    assert said == (
+        "Every unit is taken: 1 more buyer must pay for this group buy to go ahead."
+    )
+
+
 def test_a_succeeded_deal_shows_its_outcome_instead_of_the_next_tier():
     # given two buyers reach the first tier (¥99.00) and the deal settles
     deal = make_deal()

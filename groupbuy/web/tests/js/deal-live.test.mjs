@@ -142,3 +142,16 @@ test("the form goes again when the later deadline comes", () => {
   assert.equal(page.form.hidden, true);
   assert.equal(page.ended.hidden, false);
 });
+
+test("a deal whose every unit is taken asks its buyers to pay, not one more to join", () => {
+  const tier = { min_participants: 1, price_fen: 950 };
+  const waiting = { current_tier: null, next_tier: tier, participants_to_next_tier: 1 };
+  assert.equal(
+    dealLive.nextTierText({ ...waiting, units_sold: 5, stock: 5 }),
+    "Every unit is taken: 1 more buyer must pay for this group buy to go ahead.",
+  );
+  assert.equal(
+    dealLive.nextTierText({ ...waiting, units_sold: 3, stock: 5 }),
+    "1 more buyer is needed for this group buy to go ahead.",
+  );
+});

@@ -20,9 +20,18 @@ function setText(selector, text) {
   }
 }
 
-function nextTierText(progress) {
+export function nextTierText(progress) {
   const missing = progress.participants_to_next_tier;
   if (!progress.next_tier || !missing) return gettext("The best price is reached!");
+  if (!progress.current_tier && progress.units_sold >= progress.stock) {
+    // Nobody else can join: those holding the units must pay.
+    const toPay = ngettext(
+      "Every unit is taken: %(count)s more buyer must pay for this group buy to go ahead.",
+      "Every unit is taken: %(count)s more buyers must pay for this group buy to go ahead.",
+      missing,
+    );
+    return interpolate(toPay, { count: missing });
+  }
   if (!progress.current_tier) {
     const needed = ngettext(
       "%(count)s more buyer is needed for this group buy to go ahead.",
