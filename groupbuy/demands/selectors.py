@@ -10,6 +10,7 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.geo import haversine_m
 from groupbuy.clock.services import epoch_ms
@@ -256,6 +257,18 @@ def offers_for_viewer(*, demand: Demand, user) -> list[Offer]:
         else []
     )
     return list(offers.filter(merchant_id__in=merchant_ids))
+
+
+def merchants_offering_as(*, demand: Demand, user) -> list:
+    """Return the shops ``user`` may make an offer for on ``demand`` as its
+    owner (``offer_submit``'s rule): none on a demand that takes no offers."""
+    if demand.state != Demand.State.PUBLISHED or not getattr(user, "pk", None):
+        return []
+    return [
+        membership.merchant
+        for membership in user_memberships(user=user)
+        if membership.role == MerchantMembership.Role.OWNER
+    ]
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,7 @@ def demand_detail(request, demand_id: str):
             "deposit_refused_fen": selectors.deposit_refused_fen(participation),
             **_offers_context(demand=demand, user=user),
             "committed": selectors.committed_units(demand),
+            "offer_as": selectors.merchants_offering_as(demand=demand, user=user),
             "join_form": join_form,
             "units_left": units_left,
             "deadline_form": DeadlineForm(

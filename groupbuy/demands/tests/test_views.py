@@ -7,6 +7,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from groupbuy.accounts.services.users import merchant_membership_add
 from groupbuy.catalog.models import Listing
 from groupbuy.catalog.tests.factories import make_product
 from groupbuy.core.audit import AuditEntry
@@ -983,3 +984,38 @@ def test_the_shops_orders_api_says_what_a_deposit_paid_in_part_brought_in(client
         13_500,
         13_500,
     )
+
+
+def _offer_links(client, user, demand) -> list[str]:
+    client.force_login(user)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    return re.findall(r'<a href="(/demands/merchant/[^"]+/offer/[^"]+/)">', page)
+
+
+def test_a_shops_owner_opening_a_demand_finds_a_link_to_offer_as_that_shop(client):
+    # given a published demand, a shop's owner, its cashier, another shop's
+    # owner and a shopper
+    demand = make_published()
+    merchant, owner = make_owner_merchant(name="鲜邻超市")
+    other, other_owner = make_owner_merchant(name="Other Mart")
+    cashier = make_user()
+    merchant_membership_add(actor=None, user=cashier, merchant=merchant, role="cashier")
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    # when each opens it, then only owners are shown their own shop's offer page
+    offer_page = f"/demands/merchant/{merchant.public_id}/offer/{demand.public_id}/"
+    assert _offer_links(client, owner, demand) == [offer_page]
+    assert _offer_links(client, other_owner, demand) == [
+        f"/demands/merchant/{other.public_id}/offer/{demand.public_id}/"
+    ]
+    assert _offer_links(client, cashier, demand) == []
+    assert _offer_links(client, make_user(), demand) == []
+    client.force_login(owner)
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    assert f'<a href="{offer_page}">Make an offer as 鲜邻超市</a>' in page
+    # and the page it links to is the owner's alone
+    assert client.get(offer_page).status_code == 200
+    client.force_login(other_owner)
+    assert client.get(offer_page).status_code == 403
+    client.force_login(cashier)
+    assert client.get(offer_page).status_code == 403
