@@ -36,9 +36,14 @@ pytestmark = pytest.mark.django_db
 
 def test_the_list_and_a_published_page_are_public_with_a_deadline_element(client):
     demand = make_published(title="有机牛奶")
-    assert "有机牛奶" in client.get("/demands/").content.decode()
+    listing = client.get("/demands/").content.decode()
+    assert "有机牛奶" in listing
+    assert f'data-deadline-ms="{demand.deadline_ms}"' in listing
+    # (a deadline without an id of its own has no empty id attribute)
+    assert 'id=""' not in listing
     page = client.get(f"/demands/{demand.public_id}/").content.decode()
     assert f'data-deadline-ms="{demand.deadline_ms}"' in page
+    assert 'id="demand-deadline"' in page
     assert 'id="join-section"' in page
 
 
