@@ -9,10 +9,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.models import Category
+from groupbuy.catalog.selectors import category_tree
 from groupbuy.core.moments import MomentField
 from groupbuy.web.forms import YuanField
 
 DEFAULT_DEADLINE_AHEAD = timedelta(days=7)
+
+
+def _category_tree_choices(empty_label) -> list[tuple]:
+    """The categories as the home page lists them: each under its parent,
+    indented with "— " a level (the home page's filter, web/views/deals.py)."""
+    choices: list[tuple] = [("", empty_label)]
+
+    def walk(nodes, depth: int) -> None:
+        for node in nodes:
+            choices.append((node.category.pk, "— " * depth + node.category.name))
+            walk(node.children, depth + 1)
+
+    walk(category_tree(), 0)
+    return choices
 
 
 class DemandForm(forms.Form):
@@ -36,6 +51,12 @@ class DemandForm(forms.Form):
     # (a time typed without a zone is read in the site's zone, as every
     # date-and-time field of the site)
     deadline = MomentField(label=_("Deadline"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _category_tree_choices(
+            self.fields["category"].empty_label
+        )
 
     @staticmethod
     def initial_now() -> dict:
@@ -109,6 +130,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _category_tree_choices(
+            self.fields["category"].empty_label
+        )
         self.fields["branch"].choices = [("", "—")] + [
             (b.public_id, b.name) for b in branches
         ]

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from groupbuy.accounts.services.users import merchant_membership_add
 from groupbuy.catalog.models import Listing
-from groupbuy.catalog.tests.factories import make_product
+from groupbuy.catalog.tests.factories import make_category, make_product
 from groupbuy.core.audit import AuditEntry
 from groupbuy.deals.services import deal_close
 from groupbuy.deals.tests.factories import pass_deadline
@@ -1024,3 +1024,30 @@ def test_a_shops_owner_opening_a_demand_finds_a_link_to_offer_as_that_shop(clien
     assert client.get(offer_page).status_code == 403
     client.force_login(cashier)
     assert client.get(offer_page).status_code == 403
+
+
+def _category_options(html: str) -> list[str]:
+    select = re.search(r'<select name="category"[^>]*>(.*?)</select>', html, re.S)
+    return [
+        label.strip()
+        for label in re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+    ]
+
+
+def test_the_demand_forms_list_categories_as_a_tree_as_the_home_page_does(client):
+    # given a category with a child (whose name sorts before the parent's)
+    food = make_category(name_en="Food", name_zh="食品饮料")
+    make_category(name_en="Apples", name_zh="苹果", parent=food)
+    make_category(name_en="Books", name_zh="图书")
+    client.force_login(make_user(preferred_language="en"))
+    # when the demand form and the merchants' search are opened
+    new = client.get("/demands/new/").content.decode()
+    merchant, owner = make_owner_merchant()
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    client.force_login(owner)
+    search = client.get(f"/demands/merchant/{merchant.public_id}/search/")
+    # then each child is indented under its parent
+    tree = ["Books", "Food", "— Apples"]
+    assert _category_options(new) == ["Choose a category", *tree]
+    assert _category_options(search.content.decode()) == ["Any category", *tree]
