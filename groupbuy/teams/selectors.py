@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
@@ -81,10 +82,23 @@ def team_snapshot(team: Team, *, now=None) -> dict:
         "expires_at": api_time(team.expires_at),
         "seconds_left": max(0, int((team.expires_at - now).total_seconds())),
         "members": [
-            {"name": mask_display_name(m.shopper), "paid": m.status != m.Status.PENDING}
+            {
+                "name": mask_display_name(m.shopper),
+                "paid": m.status != m.Status.PENDING,
+                "key": member_key(m),
+            }
             for m in members
         ],
     }
+
+
+def member_key(member: TeamMember | None) -> str:
+    """An opaque mark of ``member``'s place in the team's snapshot (pushed to
+    anyone watching the team), for the team page to find its reader's own
+    place and say "(you)" beside it; it names nobody and opens nothing."""
+    if member is None:
+        return ""
+    return salted_hmac("groupbuy.teams.member", str(member.pk)).hexdigest()[:16]
 
 
 def places_refunded_after_completion(team: Team) -> int:

@@ -3,6 +3,8 @@ completes, expires or is stopped it shows the outcome instead."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -124,7 +126,7 @@ def test_the_payers_part_is_fetched_again_and_drops_being_confirmed_once_paid(
     assert "every 2s" not in body
 
 
-def test_only_a_member_is_told_that_friends_join_their_team(client):
+def test_members_and_others_alike_are_told_friends_can_join_this_team(client):
     # given an open team
     opener = team_open(
         actor=make_user(preferred_language="en"), team_deal=make_team_deal()
@@ -135,13 +137,53 @@ def test_only_a_member_is_told_that_friends_join_their_team(client):
     stranger_page = _team_page(client, team)
     client.force_login(opener.shopper)
     opener_page = client.get(f"/teams/t/{team.public_id}/").content.decode()
-    # then only the member is told their friends join *their* team
-    assert "join your team" not in stranger_page
-    assert (
-        "Share this team's link: friends who open it can join this team."
-        in stranger_page
+    # then both read that friends can join this team (a joiner shares a team
+    # that is not "theirs", until 2026-12-06 "friends who open it join your team")
+    for page in (stranger_page, opener_page):
+        assert "join your team" not in page
+        assert "Share this team's link: friends who open it can join this team." in page
+
+
+def _members(page: str) -> list[str]:
+    listed = re.search(r'<ul id="team-members"[^>]*>(.*?)</ul>', page, re.S)
+    return [item.strip() for item in re.findall(r"<li>(.*?)</li>", listed.group(1))]
+
+
+def test_the_joiner_who_must_pay_is_told_the_team_waits_for_them_and_sees_you(
+    client,
+):
+    # given a team of two whose opener paid and whose joiner took the last
+    # place, unpaid
+    opener = team_open(
+        actor=make_user(preferred_language="en", display_name="小王"),
+        team_deal=make_team_deal(),
     )
-    assert "Share this team's link: friends who open it join your team." in opener_page
+    pay(opener)
+    team = opener.team
+    joiner = team_join(
+        actor=make_user(preferred_language="en", display_name="小李"), team=team
+    )
+    # when the joiner, the opener and someone else open the team page
+    client.force_login(joiner.shopper)
+    joiner_page = client.get(f"/teams/t/{team.public_id}/").content.decode()
+    client.force_login(opener.shopper)
+    opener_page = client.get(f"/teams/t/{team.public_id}/").content.decode()
+    stranger_page = _team_page(client, team)
+    # then the joiner is told the team waits for their own payment
+    mine = (
+        "This team is full and waits for your payment: pay in time, or your "
+        "place opens again for someone else.</p>"
+    )
+    others = (
+        "This team is full, waiting for a member to pay; a place not paid in "
+        "time opens again.</p>"
+    )
+    assert mine in joiner_page and others not in joiner_page
+    assert others in opener_page and mine not in opener_page
+    # and each member sees their own place as theirs, nobody else's
+    assert _members(joiner_page) == ["小** ✓", "小** (you)"]
+    assert _members(opener_page) == ["小** (you) ✓", "小**"]
+    assert _members(stranger_page) == ["小** ✓", "小**"]
 
 
 def test_a_full_team_waiting_for_a_payment_says_so_and_takes_nobody(client):

@@ -22,11 +22,15 @@ def _payment_context(request, team) -> dict:
     member = selectors.membership_of(user=request.user, team=team)
     payment = selectors.member_payment(member)
     is_to_pay = payment is not None and payment.state == selectors.PaymentState.TO_PAY
+    is_member = member is not None and member.status in member.HOLDING
     return {
         "team": team,
         "member": member,
         # Holding a place (not one who left): the team is theirs to share.
-        "is_member": member is not None and member.status in member.HOLDING,
+        "is_member": is_member,
+        # The reader's own place among the members ("(you)"; "your payment").
+        "my_key": selectors.member_key(member) if is_member else "",
+        "i_owe": is_member and member.status == member.Status.PENDING,
         "payment": payment,
         "pay_url": intent_pay_url(payment.intent) if is_to_pay else "",
         # None: nothing to leave (not a member, the team filled or ended).

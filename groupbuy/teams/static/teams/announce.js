@@ -8,7 +8,11 @@ export const OUTCOMES = { complete: "team-completed", closed: "team-closed" };
 
 // "1 place left" / "2 places left": the page carries both forms in its language,
 // and what a full team waiting for a member's payment says.
-export function slotsText(el, left) {
+export function slotsText(el, left, members = []) {
+  // The reader whose own place is unpaid is the member the team waits for.
+  const me = el.ownerDocument?.getElementById("team-members")?.dataset.me;
+  const mine = me && members.some((m) => m.key === me && !m.paid);
+  if (left === 0 && mine && el.dataset.fullMine) return el.dataset.fullMine;
   if (left === 0 && el.dataset.full) return el.dataset.full;
   const lang = el.ownerDocument?.documentElement?.lang || "en";
   const rule = new Intl.PluralRules(lang).select(left);
@@ -27,7 +31,7 @@ export function teamChangeText(doc, event) {
   }
   const slots = doc.getElementById("team-slots");
   if (!slots) return "";
-  const text = slotsText(slots, event.slots_left);
+  const text = slotsText(slots, event.slots_left, event.members);
   return text === slots.textContent.trim() ? "" : text;
 }
 

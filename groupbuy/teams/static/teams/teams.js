@@ -55,7 +55,7 @@ if (team) {
     pill.className = `pill ${e.state === "complete" ? "ok" : e.state === "open" ? "info" : "bad"}`;
     if (e.state === "open") {
       const slots = document.getElementById("team-slots");
-      if (slots) slots.textContent = slotsText(slots, e.slots_left);
+      if (slots) slots.textContent = slotsText(slots, e.slots_left, e.members);
       // A full team takes nobody until a place opens again (one not paid in time).
       const joinForm = document.getElementById("team-join-form");
       if (joinForm) joinForm.hidden = e.slots_left === 0;
@@ -67,9 +67,11 @@ if (team) {
       showOutcome(e.state);
     }
     const list = document.getElementById("team-members");
+    const me = list.dataset.me;
     list.replaceChildren(...e.members.map((m) => {
       const li = document.createElement("li");
-      li.textContent = m.name + (m.paid ? " ✓" : "");
+      const you = me && m.key === me ? ` (${list.dataset.you})` : "";
+      li.textContent = m.name + you + (m.paid ? " ✓" : "");
       return li;
     }));
   });
