@@ -43,6 +43,7 @@ app = GroupbuyApp(
         "teams.expired": _("Team expired"),
         "teams.stopped": _("Team stopped"),
         "teams.closed": _("Team closed"),
+        "teams.left": _("Left a team, refunded"),
     },
     personal_data="groupbuy.teams.personal_data:TeamsPersonalData",
 )

@@ -1,5 +1,5 @@
 """What team members are told when their team completes, expires, is stopped
-or closes."""
+or closes, and when they leave a team with a refund."""
 
 from __future__ import annotations
 
@@ -41,6 +41,26 @@ def notify_team_complete(member) -> None:
             _("Every place is taken and paid; your order at %(price)s is confirmed."),
             {"price": format_fen(member.team.price_fen)},
         ),
+    )
+
+
+def notify_team_left(member) -> None:
+    """The receipt of a paid member's refund on leaving a team still forming."""
+    deal = member.team.team_deal.deal
+    _send(
+        member,
+        kind="teams.left",
+        title=interpolate_lazy(
+            _("You left the team: %(title)s"), {"title": deal.title}
+        ),
+        body=interpolate_lazy(
+            _(
+                "%(amount)s is refunded to you in full, the way you paid. Your "
+                "place went back to the team for someone else."
+            ),
+            {"amount": format_fen(member.order.refunded_fen)},
+        ),
+        extra={"refunded_fen": member.order.refunded_fen},
     )
 
 

@@ -263,6 +263,11 @@ def team_member_leave(*, actor, order: DealOrder, reason: str, refund: bool = Tr
                 "refunded_fen": member.order.refunded_fen,
             },
         )
+        if reason == DealOrder.CancelReason.SHOPPER and member.order.refunded_fen:
+            # The shopper left by choice: their refund's receipt, in the inbox
+            # beside the page's message (a shop's refund is the deals app's
+            # to tell, an expired payment had nothing to refund).
+            notifications.notify_team_left(member)
         _close_if_empty(actor=actor, team=team, last=member, now=timezone.now())
         push_team(team)
     return member.order

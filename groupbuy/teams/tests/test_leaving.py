@@ -12,6 +12,7 @@ from groupbuy.core.errors import Conflict
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_order_cancel
 from groupbuy.escrow.models import Refund
+from groupbuy.notify.models import Notification
 from groupbuy.teams.models import Team, TeamMember
 from groupbuy.teams.services import team_complete, team_join, team_open
 from groupbuy.teams.tests.factories import (
@@ -219,6 +220,35 @@ def test_an_unpaid_member_leaves_with_nothing_charged(client):
     ]
     member.order.refresh_from_db()
     assert member.order.status == OS.CANCELLED
+
+
+def test_leaving_a_paid_place_leaves_a_receipt_in_the_inbox_once(
+    client, django_capture_on_commit_callbacks
+):
+    # given a paid place in a team still forming, and an unpaid one in another
+    member = _paid_in_forming_team()
+    unpaid = team_open(
+        actor=make_user(preferred_language="en"), team_deal=make_team_deal()
+    )
+    team_url = f"/teams/t/{member.team.public_id}/"
+    # when each leaves (the paid one twice: a double tap)
+    client.force_login(member.shopper)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{team_url}leave/")
+        client.post(f"{team_url}leave/")
+    client.force_login(unpaid.shopper)
+    client.post(f"/teams/t/{unpaid.team.public_id}/leave/")
+    # then the paid one finds one receipt of the refund in the inbox
+    [receipt] = Notification.objects.filter(kind="teams.left")
+    assert receipt.recipient == member.shopper
+    assert receipt.title == f"You left the team: {member.team.team_deal.deal.title}"
+    assert receipt.body == (
+        "¥79.00 is refunded to you in full, the way you paid. Your place went "
+        "back to the team for someone else."
+    )
+    assert (receipt.url, receipt.data["refunded_fen"]) == (team_url, TEAM_PRICE)
+    # and the unpaid one, charged nothing, gets none
+    assert not Notification.objects.filter(recipient=unpaid.shopper).exists()
 
 
 def test_a_complete_team_offers_no_leave_and_refuses_one(client):
