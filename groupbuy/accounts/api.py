@@ -83,7 +83,7 @@ def _code_sent(sent) -> dict:
     }
 
 
-def _rate_limited(error: AccountError) -> JsonResponse:
+def rate_limited_response(error: AccountError) -> JsonResponse:
     """A 429 with Retry-After: DomainError responses carry no headers."""
     response = JsonResponse(error.as_dict(), status=error.status)
     if error.retry_after:
@@ -98,7 +98,7 @@ def _code_sent_or_429(send, request, **details):
         sent = send(**details, address=client_address(request))
     except AccountError as error:
         if error.retry_after:
-            return _rate_limited(error)
+            return rate_limited_response(error)
         raise
     return Status(202, _code_sent(sent))
 
@@ -198,7 +198,7 @@ def email_verification_send(request):
         services.email_verification_send(actor=request.auth)
     except AccountError as error:
         if error.retry_after:
-            return _rate_limited(error)
+            return rate_limited_response(error)
         raise
     return Status(202, {"message": _("A link is on its way to your e-mail address.")})
 
@@ -241,7 +241,7 @@ def phone_change_code(request, payload: PhoneChangeCodeIn):
         password_confirm(user=request.auth, password=payload.password)
     except AccountError as error:
         if error.retry_after:
-            return _rate_limited(error)
+            return rate_limited_response(error)
         raise
     return _code_sent_or_429(
         services.phone_change_request,

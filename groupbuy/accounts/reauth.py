@@ -1,5 +1,6 @@
 """Re-authentication: a signed-in person types their password again before a
-change a stolen session must not make (moving the account to another number).
+change a stolen session must not make (moving the account to another number,
+asking for it to be deleted).
 
 Wrong passwords here have their own limit per person
 (GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT within

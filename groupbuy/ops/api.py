@@ -7,8 +7,11 @@ from datetime import datetime
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from groupbuy.accounts.api import rate_limited_response
+from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.reauth import password_confirm
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.core.streaming import file_response
 from groupbuy.ops import selectors, services
@@ -69,9 +72,24 @@ def erasure_status(request):
     return {"pending": erasure_out(pending) if pending else None}
 
 
+class ErasureAskIn(Schema):
+    password: str = Field(min_length=1, max_length=128)
+
+
 @router.post("/me/data/erasure", response={202: ErasureOut})
-def erasure_ask(request):
-    """Ask for my account and personal data to be erased by ``due_at``."""
+def erasure_ask(request, payload: ErasureAskIn):
+    """Ask for my account and personal data to be erased by ``due_at``; my
+    password first.
+
+    A wrong password is a 400 ``password_wrong`` on ``password``; too many are a
+    429 ``too_many_passwords`` with Retry-After (the phone change's own limit).
+    """
+    try:
+        password_confirm(user=request.auth, password=payload.password)
+    except AccountError as error:
+        if error.retry_after:
+            return rate_limited_response(error)
+        raise
     return Status(202, erasure_out(services.erasure_request(actor=request.auth)))
 
 

@@ -59,3 +59,16 @@ class DeclineForm(forms.Form):
         max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ErasureConfirmForm(forms.Form):
+    """The password again before an account is put on the way to deletion, as
+    moving it to another number asks (accounts.reauth counts wrong ones)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("So that nobody else using this device can delete your account."),
+    )

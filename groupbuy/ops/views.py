@@ -12,11 +12,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.reauth import password_confirm
 from groupbuy.core.pagination import paginate
 from groupbuy.ops import selectors, services
 from groupbuy.ops.api import export_response
 from groupbuy.ops.errors import OpsError
+from groupbuy.ops.forms import ErasureConfirmForm
 from groupbuy.ops.models import ErasureRequest
+from groupbuy.web.forms import add_domain_error
 
 
 @login_required
@@ -39,19 +43,25 @@ def my_data_export(request):
 @login_required
 def my_data_erasure(request):
     """Ask whether to delete the account (GET), like cancelling an order does;
-    only the confirming POST records the request."""
+    only the confirming POST, with the password, records the request."""
     if selectors.erasure_pending_for(user=request.user) is not None:
         return redirect("ops:my_data")
-    if request.method != "POST":
-        context = {"grace_days": settings.GROUPBUY_ERASURE_GRACE_DAYS}
-        return render(request, "ops/erasure_confirm.html", context)
-    try:
-        services.erasure_request(actor=request.user)
-    except OpsError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your request is recorded."))
-    return redirect("ops:my_data")
+    form = ErasureConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_confirm(user=request.user, password=form.cleaned_data["password"])
+        except AccountError as error:
+            add_domain_error(form, error)
+        else:
+            try:
+                services.erasure_request(actor=request.user)
+            except OpsError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Your request is recorded."))
+            return redirect("ops:my_data")
+    context = {"form": form, "grace_days": settings.GROUPBUY_ERASURE_GRACE_DAYS}
+    return render(request, "ops/erasure_confirm.html", context)
 
 
 @login_required

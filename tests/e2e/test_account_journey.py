@@ -1,7 +1,7 @@
 """Accounts in a real browser against `groupbuy serve`: sign up with the SMS code
 read from the file outbox → log out and log in → reset the password by code →
 choose the messages beyond the inbox → ask to delete the account, confirming
-first; and change the phone number by a code texted to the new one."""
+first with the password; and change the phone number by a code texted to the new one."""
 
 from __future__ import annotations
 
@@ -81,8 +81,14 @@ def test_sign_up_with_sms_code_log_in_and_reset_the_password(page, groupbuy_serv
     page.click("#erasure-back")
     page.wait_for_selector("#erasure-request")
     assert page.locator("#erasure-pending").count() == 0
-    # then confirming records the request, with its date
+    # and confirming without the password records nothing either
     page.click("#erasure-request")
+    page.fill("#id_password", PASSWORD)
+    page.click("#erasure-confirm")
+    page.wait_for_selector("text=This is not your password.")
+    assert page.locator("#erasure-pending").count() == 0
+    # then confirming with it records the request, with its date
+    page.fill("#id_password", NEW_PASSWORD)
     page.click("#erasure-confirm")
     page.wait_for_selector("#erasure-pending")
     assert page.locator("#erasure-cancel").is_visible()

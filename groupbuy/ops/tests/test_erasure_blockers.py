@@ -17,6 +17,9 @@ from groupbuy.payments.models import Payout
 
 pytestmark = pytest.mark.django_db
 
+# Asking to be erased takes the account's password.
+WITH_PASSWORD = {"password": "long-enough-pw"}
+
 OPEN_DEALS = (
     "Tea House has group buys that have not finished and no other owner: make "
     "someone else an owner of it, or close its group buys, before this account "
@@ -51,7 +54,10 @@ def test_the_only_owner_of_a_shop_with_an_open_deal_cannot_ask(client, owner, sh
 
     # when
     answer = client.post(
-        "/api/me/data/erasure", headers={**bearer(owner), "Accept-Language": "en"}
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers={**bearer(owner), "Accept-Language": "en"},
     )
 
     # then
@@ -80,7 +86,10 @@ def test_a_second_owner_whose_account_is_off_does_not_free_the_first(
 
     # when the active owner asks to be erased
     answer = client.post(
-        "/api/me/data/erasure", headers={**bearer(owner), "Accept-Language": "en"}
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers={**bearer(owner), "Accept-Language": "en"},
     )
 
     # then it is refused as for an only owner
@@ -94,7 +103,9 @@ def test_the_data_page_says_what_to_do_first(client, owner, shop):
     client.force_login(owner)
 
     # when
-    answer = client.post("/account/data/erasure/", HTTP_ACCEPT_LANGUAGE="en")
+    answer = client.post(
+        "/account/data/erasure/", WITH_PASSWORD, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     # then
     assert answer.status_code == 302
@@ -148,7 +159,12 @@ def test_a_shop_owed_money_or_paying_out_keeps_its_only_owner(client, owner, sho
     )
     headers = {**bearer(owner), "Accept-Language": "en"}
 
-    owed = client.post("/api/me/data/erasure", headers=headers)
+    owed = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=headers,
+    )
 
     assert owed.status_code == 409
     assert owed.json()["message"].startswith("Tea House is still owed money")
@@ -162,7 +178,12 @@ def test_a_shop_owed_money_or_paying_out_keeps_its_only_owner(client, owner, sho
         business_number="po-1",
     )
 
-    paying = client.post("/api/me/data/erasure", headers=headers)
+    paying = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=headers,
+    )
 
     assert paying.status_code == 409
     assert paying.json()["message"].startswith("Tea House has a payout on its way")
@@ -178,7 +199,12 @@ def test_a_shop_with_another_owner_loses_only_this_person(
     make_deal(merchant=shop)
 
     # when
-    asked = client.post("/api/me/data/erasure", headers=bearer(owner))
+    asked = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(owner),
+    )
     performed = client.post(
         f"/api/ops/erasures/{asked.json()['id']}/perform", headers=bearer(operator)
     )
@@ -196,6 +222,11 @@ def test_an_only_owner_of_a_shop_with_nothing_open_is_erased(client, owner, shop
     deal = make_deal(merchant=shop)
     Deal.objects.filter(pk=deal.pk).update(state=Deal.State.SETTLED)
 
-    asked = client.post("/api/me/data/erasure", headers=bearer(owner))
+    asked = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(owner),
+    )
 
     assert asked.status_code == 202

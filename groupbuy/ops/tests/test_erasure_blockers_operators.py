@@ -22,6 +22,9 @@ from groupbuy.ops.services import (
 
 pytestmark = pytest.mark.django_db
 
+# Asking to be erased takes the account's password.
+WITH_PASSWORD = {"password": "long-enough-pw"}
+
 ONLY_OPERATOR = (
     "You are the platform's only operator: make someone else an operator "
     "before this account is deleted."
@@ -44,7 +47,10 @@ def test_the_only_operator_cannot_ask_to_be_erased(client):
 
     # when
     answer = client.post(
-        "/api/me/data/erasure", headers={**bearer(operator), "Accept-Language": "en"}
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers={**bearer(operator), "Accept-Language": "en"},
     )
 
     # then
@@ -65,7 +71,10 @@ def test_an_inactive_operator_does_not_count(client):
 
     # when
     answer = client.post(
-        "/api/me/data/erasure", headers={**bearer(operator), "Accept-Language": "en"}
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers={**bearer(operator), "Accept-Language": "en"},
     )
 
     # then

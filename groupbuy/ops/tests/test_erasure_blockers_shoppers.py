@@ -32,6 +32,9 @@ from groupbuy.teams.tests.factories import pay as pay_place
 
 pytestmark = pytest.mark.django_db
 
+# Asking to be erased takes the account's password.
+WITH_PASSWORD = {"password": "long-enough-pw"}
+
 PAID_ORDER = (
     "You have paid into the group buy “Jasmine tea 500 g”, which has not "
     "finished: cancel your order while it is open, or wait until it ends, "
@@ -76,7 +79,12 @@ def test_a_paid_order_in_an_open_group_buy_holds_the_erasure(client, shopper):
     order = join_and_pay(make_deal(), shopper=shopper)
 
     # when they ask over the API
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     # then they are told what to finish first, and nothing is recorded
     assert answer.status_code == 409
@@ -91,7 +99,12 @@ def test_a_paid_order_in_an_open_group_buy_holds_the_erasure(client, shopper):
     # and once they cancel the order (refunded), they may ask
     deal_order_cancel(actor=shopper, order=order)
     assert DealOrder.objects.get(pk=order.pk).status == DealOrder.Status.REFUNDED
-    again = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    again = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
     assert again.status_code == 202
 
 
@@ -103,7 +116,7 @@ def test_the_data_page_says_which_group_buy_to_finish(client, shopper, language)
     client.force_login(shopper)
 
     # when they press "Delete my account"
-    answer = client.post("/account/data/erasure/")
+    answer = client.post("/account/data/erasure/", WITH_PASSWORD)
 
     # then the page tells them, in their language, and records nothing
     assert answer.status_code == 302
@@ -124,7 +137,12 @@ def test_unpaid_and_refunded_orders_do_not_hold_it(client, shopper):
     deal_order_cancel(actor=shopper, order=refunded)
 
     # when they ask
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     # then the request is recorded
     assert answer.status_code == 202
@@ -142,7 +160,12 @@ def test_a_payment_made_but_not_confirmed_yet_holds_it(client, shopper):
     PaymentIntent.objects.filter(pk__in=intents).update(submitted_at=timezone.now())
 
     # when they ask
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     # then each is named: the money is on its way
     assert answer.status_code == 409
@@ -157,7 +180,12 @@ def test_a_paid_team_place_holds_it_until_they_leave(client, shopper):
     assert place.status == TeamMember.Status.PAID
 
     # when they ask
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     # then the team is named (once: its order is the team's, not the deal's)
     assert answer.status_code == 409
@@ -167,9 +195,12 @@ def test_a_paid_team_place_holds_it_until_they_leave(client, shopper):
     deal_order_cancel(actor=shopper, order=place.order)
     place.refresh_from_db()
     assert place.status == TeamMember.Status.REFUNDED
-    assert client.post("/api/me/data/erasure", headers=bearer(shopper)).status_code == (
-        202
-    )
+    assert client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    ).status_code == (202)
 
 
 def test_a_deposit_held_in_someone_elses_demand_holds_it(client, shopper):
@@ -179,7 +210,12 @@ def test_a_deposit_held_in_someone_elses_demand_holds_it(client, shopper):
     assert participation.status == Participation.Status.ACTIVE
 
     # when they ask
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     # then the demand is named
     assert answer.status_code == 409
@@ -187,9 +223,12 @@ def test_a_deposit_held_in_someone_elses_demand_holds_it(client, shopper):
     assert not ErasureRequest.objects.exists()
     # and once they leave it (the deposit comes back), they may ask
     demand_withdraw(actor=shopper, demand=demand)
-    assert client.post("/api/me/data/erasure", headers=bearer(shopper)).status_code == (
-        202
-    )
+    assert client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    ).status_code == (202)
 
 
 def test_a_deposit_applied_to_an_order_not_paid_yet_holds_it(client, shopper):
@@ -202,7 +241,12 @@ def test_a_deposit_applied_to_an_order_not_paid_yet_holds_it(client, shopper):
     assert order.status == DealOrder.Status.PENDING_PAYMENT
 
     # when they ask
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     # then the group buy is named, once (the deposit is the order's now)
     assert answer.status_code == 409
@@ -217,7 +261,12 @@ def test_their_own_open_demand_does_not_hold_it_and_is_cancelled(client, shopper
     demand = make_published(initiator=shopper)
 
     # when they ask, and the request is performed
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
     assert answer.status_code == 202
     assert erasures_perform_due(now=timezone.now() + timedelta(days=8)) == 1
 
@@ -238,7 +287,12 @@ def test_a_coupon_not_used_yet_holds_it_a_used_or_expired_one_does_not(client, s
     expiry = timezone.localdate(coupon.expires_at).isoformat()
 
     # when they ask
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     # then the coupon is named, with how to finish it
     assert answer.status_code == 409
@@ -248,7 +302,12 @@ def test_a_coupon_not_used_yet_holds_it_a_used_or_expired_one_does_not(client, s
     ]
     # (a deal whose coupons cannot be refunded says to wait for the expiry)
     DealCouponTerms.objects.create(deal=order.deal, unused_refundable=False)
-    answer = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
     assert answer.json()["blockers"] == [
         f"Your coupon {coupon.serial} for Tea House is paid for and not used yet: "
         f"use it at the shop, or wait until it expires on {expiry}, before this "
@@ -258,18 +317,24 @@ def test_a_coupon_not_used_yet_holds_it_a_used_or_expired_one_does_not(client, s
     Coupon.objects.filter(pk=coupon.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
-    assert client.post("/api/me/data/erasure", headers=bearer(shopper)).status_code == (
-        202
-    )
+    assert client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    ).status_code == (202)
     ErasureRequest.objects.all().delete()
     Coupon.objects.filter(pk=coupon.pk).update(
         expires_at=timezone.now() + timedelta(days=30),
         status=Coupon.Status.REDEEMED,
         redeemed_quantity=1,
     )
-    assert client.post("/api/me/data/erasure", headers=bearer(shopper)).status_code == (
-        202
-    )
+    assert client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    ).status_code == (202)
 
 
 def test_paying_during_the_grace_period_holds_the_job_and_erases_nothing(

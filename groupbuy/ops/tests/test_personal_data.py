@@ -28,6 +28,9 @@ from groupbuy.snap.models import Snap
 
 pytestmark = pytest.mark.django_db
 
+# Asking to be erased takes the account's password.
+WITH_PASSWORD = {"password": "long-enough-pw"}
+
 PHONE = "+8613977776666"
 PHOTO = b"\xff\xd8 a kettle \xff\xd9"
 
@@ -160,7 +163,12 @@ def test_erasure_leaves_no_trace_of_the_number_and_the_ledger_balances(
         reason=f"Lan Lan asked on {PHONE.removeprefix('+86')}",
     )
     # and: the person asks for erasure, which is due in the stated period
-    asked = client.post("/api/me/data/erasure", headers=bearer(shopper))
+    asked = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
     assert asked.status_code == 202
     body = asked.json()
     assert body["status"] == "pending"
@@ -205,7 +213,12 @@ def test_erasure_leaves_no_trace_of_the_number_and_the_ledger_balances(
 
 
 def test_erasure_is_performed_by_the_job_once_due(client, shopper):
-    client.post("/api/me/data/erasure", headers=bearer(shopper))
+    client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
 
     assert erasures_perform_due() == 0
     assert erasures_perform_due(now=timezone.now() + timedelta(days=7, seconds=1)) == 1
@@ -218,8 +231,18 @@ def test_asking_twice_returns_the_same_request_and_cancelling_keeps_the_account(
     client, shopper
 ):
     headers = bearer(shopper)
-    first = client.post("/api/me/data/erasure", headers=headers).json()
-    second = client.post("/api/me/data/erasure", headers=headers).json()
+    first = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    second = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=headers,
+    ).json()
     assert first["id"] == second["id"]
     status = client.get("/api/me/data/erasure", headers=headers).json()
     assert status["pending"]["id"] == first["id"]
@@ -239,7 +262,12 @@ def test_another_user_or_a_merchant_can_neither_see_nor_perform_erasures(
     client, shopper
 ):
     # given
-    client.post("/api/me/data/erasure", headers=bearer(shopper))
+    client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
     request = ErasureRequest.objects.get()
     other = User.objects.create_user("+8613600000002", "long-enough-pw")
     owner = User.objects.create_user("+8613600000003", "long-enough-pw")
@@ -263,7 +291,7 @@ def test_another_user_or_a_merchant_can_neither_see_nor_perform_erasures(
 def test_pages_for_the_person_and_the_operator(client, shopper, operator):
     client.force_login(shopper)
     assert client.get("/account/data/").status_code == 200
-    assert client.post("/account/data/erasure/").status_code == 302
+    assert client.post("/account/data/erasure/", WITH_PASSWORD).status_code == 302
     request = ErasureRequest.objects.get()
     assert 'id="erasure-pending"' in client.get("/account/data/").content.decode()
     assert client.get("/operator/erasures/").status_code == 403
@@ -300,7 +328,7 @@ def test_delete_my_account_asks_for_confirmation_first(client, shopper):
     assert 'href="/account/data/" id="erasure-back"' in page
     assert ErasureRequest.objects.count() == 0
     # when they confirm
-    assert client.post("/account/data/erasure/").status_code == 302
+    assert client.post("/account/data/erasure/", WITH_PASSWORD).status_code == 302
     # then it is recorded, and asking again only leads back to the data page
     assert ErasureRequest.objects.filter(user=shopper, status="pending").count() == 1
     again = client.get("/account/data/erasure/")
@@ -311,7 +339,7 @@ def test_the_erasure_date_reads_as_the_sites_moments_do(client, shopper):
     shopper.preferred_language = "en"
     shopper.save(update_fields=["preferred_language"])
     client.force_login(shopper)
-    client.post("/account/data/erasure/")
+    client.post("/account/data/erasure/", WITH_PASSWORD)
     due = ErasureRequest.objects.get().due_at
 
     page = client.get("/account/data/").content.decode()
@@ -445,7 +473,12 @@ def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
         recipient=everywhere.friend, body="LAN LAN says: ring +86 139-7777 6666"
     )
     unrelated = make_notification(recipient=everywhere.friend, body="Room 6666")
-    client.post("/api/me/data/erasure", headers=bearer(shopper))
+    client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
     request = ErasureRequest.objects.get()
     text = all_text()
     for spelling in (PHONE.removeprefix("+86"), "lan@example.com", "Lan Lan"):
@@ -507,7 +540,12 @@ def test_an_erased_person_shows_as_deleted_user_to_the_others(
     # the friend reads English (the API speaks a token user's saved language)
     everywhere.friend.preferred_language = "en"
     everywhere.friend.save(update_fields=["preferred_language"])
-    client.post("/api/me/data/erasure", headers=bearer(shopper))
+    client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers=bearer(shopper),
+    )
     client.post(
         f"/api/ops/erasures/{ErasureRequest.objects.get().public_id}/perform",
         headers=bearer(operator),
