@@ -42,6 +42,18 @@ def erasure_get_for_operator(*, user, request_id: str) -> ErasureRequest:
         raise Http404 from None
 
 
+def erasure_blockers_for(*, user) -> list[str]:
+    """Return what keeps ``user`` from being erased, each saying what to do
+    first (a shop they own alone still selling, money they paid still waiting);
+    empty when nothing does. The person's own: asking and erasing refuse on
+    these, and their data page shows them before they ask."""
+    return [
+        blocker
+        for _label, provider in personal_data_providers()
+        for blocker in getattr(provider, "erasure_blockers", lambda user: [])(user)
+    ]
+
+
 def personal_data_holdings() -> list:
     """What each app's part of a person's export holds, in app order."""
     return [

@@ -15,6 +15,7 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.plugins import personal_data_providers
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ErasureRequest
+from groupbuy.ops.selectors import erasure_blockers_for
 
 logger = logging.getLogger(__name__)
 
@@ -22,11 +23,7 @@ logger = logging.getLogger(__name__)
 def _refuse_while_blocked(user) -> None:
     """Refuse to erase ``user`` while an app names something to finish first
     (a merchant they own alone still selling or owed money)."""
-    blockers = [
-        blocker
-        for _label, provider in personal_data_providers()
-        for blocker in getattr(provider, "erasure_blockers", lambda user: [])(user)
-    ]
+    blockers = erasure_blockers_for(user=user)
     if blockers:
         raise OpsError(
             "erasure_blocked",

@@ -29,6 +29,10 @@ def my_data(request):
     holdings = selectors.personal_data_holdings()
     context = {
         "pending": pending,
+        # Said before they press "Delete my account", which would be refused.
+        "blockers": (
+            [] if pending else selectors.erasure_blockers_for(user=request.user)
+        ),
         "holdings": holdings,
         "grace_days": settings.GROUPBUY_ERASURE_GRACE_DAYS,
     }
@@ -60,7 +64,11 @@ def my_data_erasure(request):
             else:
                 messages.success(request, _("Your request is recorded."))
             return redirect("ops:my_data")
-    context = {"form": form, "grace_days": settings.GROUPBUY_ERASURE_GRACE_DAYS}
+    context = {
+        "form": form,
+        "blockers": selectors.erasure_blockers_for(user=request.user),
+        "grace_days": settings.GROUPBUY_ERASURE_GRACE_DAYS,
+    }
     return render(request, "ops/erasure_confirm.html", context)
 
 
