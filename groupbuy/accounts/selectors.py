@@ -95,3 +95,24 @@ def phones_held(*, user: User) -> list[HeldPhone]:
         for previous in user.previous_phones.order_by("-held_until", "-pk")
     ]
     return held
+
+
+def sign_up_code_still_open(*, verification_id: str) -> bool:
+    """Return whether the sign-up verification ``verification_id`` still takes
+    its code (unused, not expired, tries left).
+
+    For the browser that asked for it (its id remembered in the session): the
+    same answer whether or not the number had an account, whose verification
+    takes no code but reads alike, so it tells nothing the code page did not.
+    """
+    from django.conf import settings
+
+    from groupbuy.accounts.models import PhoneVerification
+
+    return PhoneVerification.objects.filter(
+        public_id=verification_id,
+        purpose=PhoneVerification.Purpose.SIGN_UP,
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        failed_attempts__lt=settings.GROUPBUY_PHONE_CODE_MAX_ATTEMPTS,
+    ).exists()

@@ -23,6 +23,7 @@ from groupbuy.accounts.lockout import (
     retry_after_seconds,
 )
 from groupbuy.accounts.models import User
+from groupbuy.accounts.selectors import sign_up_code_still_open
 from groupbuy.core.net import client_address
 from groupbuy.web.forms import LoginForm, ProfileForm, SignUpForm, add_domain_error
 from groupbuy.web.forms_auth import CodeForm, PasswordCodeForm, PasswordResetForm
@@ -33,6 +34,10 @@ DEMO_SMS_SESSION_KEY = "demo_sms"
 # back to a form from its code page finds it filled in.
 SIGNUP_TYPED_SESSION_KEY = "signup_typed"
 RESET_PHONE_SESSION_KEY = "password_reset_phone"
+# The sign-up code this browser last asked for, so the sign-up page can lead
+# back to its code page if that tab was closed (asking again would be refused
+# as too soon while the code already texted still works).
+SIGNUP_VERIFICATION_SESSION_KEY = "signup_verification"
 
 
 def _next(request: HttpRequest) -> str:
@@ -64,9 +69,11 @@ def _resend(
     resend,
     page: str,
     sent_message: str,
+    session_key: str = "",
 ) -> HttpResponse:
     """Ask ``resend`` for a new code; go to its code page, or back to this one
-    with the reason (too soon, already used). ``next`` is kept either way."""
+    with the reason (too soon, already used). ``next`` is kept either way; the
+    new code's id is kept in the session under ``session_key`` if given."""
     next_url = _next(request)
     try:
         sent = resend(verification_id=verification_id, address=client_address(request))
@@ -77,6 +84,8 @@ def _resend(
         url = reverse(page, args=[verification_id])
     else:
         remember_demo_sms(request, sent)
+        if session_key:
+            request.session[session_key] = sent.verification.public_id
         messages.success(request, sent_message)
         url = reverse(page, args=[sent.verification.public_id])
     return redirect(_with_next(url, next_url))
@@ -98,6 +107,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             remember_demo_sms(request, sent)
+            request.session[SIGNUP_VERIFICATION_SESSION_KEY] = (
+                sent.verification.public_id
+            )
             request.session[SIGNUP_TYPED_SESSION_KEY] = {
                 name: value
                 for name, value in form.cleaned_data.items()
@@ -105,7 +117,28 @@ def signup(request: HttpRequest) -> HttpResponse:
             }
             url = reverse("web:signup_verify", args=[sent.verification.public_id])
             return redirect(_with_next(url, next_url))
-    return render(request, "web/auth/signup.html", {"form": form, "next_url": next_url})
+    return render(
+        request,
+        "web/auth/signup.html",
+        {
+            "form": form,
+            "next_url": next_url,
+            "open_code_url": _open_sign_up_code_url(request, next_url),
+        },
+    )
+
+
+def _open_sign_up_code_url(request: HttpRequest, next_url: str) -> str:
+    """The code page of the sign-up code this session asked for, while that
+    code still works; "" otherwise. Only this session's: never looked up by
+    number, so it tells nobody whether a number has an account."""
+    verification_id = request.session.get(SIGNUP_VERIFICATION_SESSION_KEY, "")
+    if not verification_id or not sign_up_code_still_open(
+        verification_id=verification_id
+    ):
+        return ""
+    url = reverse("web:signup_verify", args=[verification_id])
+    return _with_next(url, next_url)
 
 
 def signup_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
@@ -120,6 +153,7 @@ def signup_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session.pop(SIGNUP_TYPED_SESSION_KEY, None)
+            request.session.pop(SIGNUP_VERIFICATION_SESSION_KEY, None)
             messages.success(request, _("Welcome! Your account is ready."))
             response = redirect(safe_next_url(request))
             remember_language(response, user.preferred_language)
@@ -152,6 +186,7 @@ def signup_resend(request: HttpRequest, verification_id: str) -> HttpResponse:
         resend=services.sign_up_resend,
         page="web:signup_verify",
         sent_message=_("We sent a new code by SMS to the number you gave."),
+        session_key=SIGNUP_VERIFICATION_SESSION_KEY,
     )
 
 
