@@ -43,6 +43,17 @@ app = GroupbuyApp(
             icon="scan",
             order=15,
         ),
+        # The coupons' money, beside the shop's: its page marked this tab,
+        # not "Redeem coupons" (until 2026-12-06).
+        NavEntry(
+            role="merchant",
+            label=_("Settlement statement"),
+            url_name="coupons:merchant_statement",
+            key="statement",
+            icon="receipt",
+            order=52,
+            owners_only=True,
+        ),
     ],
     page_parts={
         "order.detail": "coupons/_order_coupon.html",

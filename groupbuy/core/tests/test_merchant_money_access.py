@@ -140,6 +140,7 @@ def test_a_cashiers_console_links_to_no_money_page(shop):
         'id="merchant-nav-money"',
         'id="merchant-nav-sales"',
         'id="merchant-nav-payouts"',
+        'id="merchant-nav-statement"',
     )
     # when
     pages = {"c": cashier.get(overview), "o": owner.get(overview)}

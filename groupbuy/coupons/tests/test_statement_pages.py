@@ -65,3 +65,20 @@ def test_the_statement_page_pages_its_redemptions_and_the_csv_holds_all(client):
     assert 'id="redemptions_page-next"' in first
     # and the CSV has every one
     assert sum(csv.count(serial) for serial in serials) == 21
+
+
+def test_the_statement_page_marks_its_own_tab_not_the_tills(client):
+    # given an owner on their coupons' settlement statement
+    station = make_station()
+    client.force_login(station.owner)
+    merchant_id = station.merchant.public_id
+    # when the statement is opened
+    page = client.get(f"/coupons/merchant/{merchant_id}/statement/").content.decode()
+    # then the console's bar marks the statement's tab, and only it
+    assert (
+        f'<a href="/coupons/merchant/{merchant_id}/statement/" aria-current="page" '
+        'id="merchant-nav-statement">' in page
+    )
+    assert page.count('aria-current="page"') == 1
+    assert 'aria-current="page" id="merchant-nav-coupons"' not in page
+    assert 'id="merchant-nav-coupons"' in page

@@ -147,7 +147,7 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
             statement.redemptions, page=request.GET.get("redemptions_page", 1)
         ),
         "charts": _statement_charts(statement),
-        "section": "coupons",
+        "section": "statement",
         "period_error": period_error,
     }
     status = 400 if period_error else 200

@@ -92,6 +92,7 @@ def test_merchant_console_menu():
         "merchant-nav-products",
         "merchant-nav-sales",
         "merchant-nav-money",
+        "merchant-nav-statement",
         "merchant-nav-payouts",
         "merchant-nav-staff",
     ]
