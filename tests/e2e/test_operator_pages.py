@@ -120,3 +120,31 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
             "document.querySelector('#operator-menu'))"
             " & Node.DOCUMENT_POSITION_FOLLOWING"
         ), path
+        # and on the phone the bar, scrolled sideways, shows the current tab
+        assert page.evaluate(CURRENT_TAB_IN_SIGHT), path
+
+    # and on a laptop (1366 px) the bar wraps: every tab is in sight on every
+    # page, none cut or scrolled away (until 2026-12-06 "Erasure requests" was
+    # hidden, and on its page "Dashboard" and "Look up" were)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for path in ("/operator/", "/payments/operator/payouts/", "/operator/erasures/"):
+        page.goto(path)
+        page.wait_for_selector("#operator-menu [aria-current=page]")
+        assert page.evaluate(EVERY_TAB_IN_SIGHT), path
+
+
+CURRENT_TAB_IN_SIGHT = """(() => {
+  const bar = document.querySelector('#operator-menu');
+  const tab = bar.querySelector('[aria-current=page]').getBoundingClientRect();
+  const box = bar.getBoundingClientRect();
+  return tab.left >= box.left - 1 && tab.right <= box.right + 1;
+})()"""
+
+EVERY_TAB_IN_SIGHT = """(() => {
+  const bar = document.querySelector('#operator-menu');
+  const box = bar.getBoundingClientRect();
+  return bar.scrollWidth <= bar.clientWidth && [...bar.querySelectorAll('a')].every(
+    (a) => a.getBoundingClientRect().left >= box.left - 1
+      && a.getBoundingClientRect().right <= box.right + 1
+  );
+})()"""
