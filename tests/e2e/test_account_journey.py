@@ -81,7 +81,8 @@ def test_sign_up_with_sms_code_log_in_and_reset_the_password(page, groupbuy_serv
     page.click("#erasure-back")
     page.wait_for_selector("#erasure-request")
     assert page.locator("#erasure-pending").count() == 0
-    # and confirming without the password records nothing either
+    # and confirming with the password they had before the reset records
+    # nothing either
     page.click("#erasure-request")
     page.fill("#id_password", PASSWORD)
     page.click("#erasure-confirm")
