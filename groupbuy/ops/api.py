@@ -63,13 +63,20 @@ def data_export(request):
 
 class ErasureStatusOut(Schema):
     pending: ErasureOut | None
+    # what keeps the account from being erased now, each saying what to do
+    # first (empty when nothing does): the data page's list
+    blockers: list[str]
 
 
 @router.get("/me/data/erasure", response=ErasureStatusOut)
 def erasure_status(request):
-    """Return my pending erasure request, if any (``pending`` is null if not)."""
+    """Return my pending erasure request, if any (``pending`` is null if not),
+    and what would refuse erasing me now."""
     pending = selectors.erasure_pending_for(user=request.auth)
-    return {"pending": erasure_out(pending) if pending else None}
+    return {
+        "pending": erasure_out(pending) if pending else None,
+        "blockers": selectors.erasure_blockers_for(user=request.auth),
+    }
 
 
 class ErasureAskIn(Schema):

@@ -5,6 +5,7 @@ import pytest
 from django.utils.html import escape
 
 from groupbuy.accounts.models import User
+from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.services import deal_order_cancel
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_merchant
 from groupbuy.ops.models import ErasureRequest
@@ -17,6 +18,10 @@ PAID_ORDER = (
     "finished: cancel your order while it is open, or wait until it ends, "
     "before this account is deleted."
 )
+
+
+def bearer(user) -> dict:
+    return {"Authorization": f"Bearer {api_token_create(actor=user)[1]}"}
 
 
 @pytest.fixture
@@ -83,3 +88,33 @@ def test_the_blockers_shown_are_the_persons_own(client, shopper):
         assert "Jasmine tea" not in page
         assert 'id="erasure-blocked"' not in page
         assert 'id="erasure-request"' in page
+
+
+def test_the_api_status_names_the_blockers_before_asking(client, shopper):
+    # given a paid order in an open group buy, and someone else with none
+    order = join_and_pay(make_deal(), shopper=shopper)
+    other = User.objects.create_user(
+        "+8613977771502", "long-enough-pw", preferred_language="en"
+    )
+    owner = User.objects.create_user(
+        "+8613977771503", "long-enough-pw", preferred_language="en"
+    )
+    make_merchant(name="Corner shop", owner=owner)
+
+    # when they ask the API how their erasure stands
+    answer = client.get("/api/me/data/erasure", headers=bearer(shopper))
+
+    # then it names what to finish first, as the data page does
+    assert answer.status_code == 200
+    assert answer.json() == {"pending": None, "blockers": [PAID_ORDER]}
+    # and another shopper or a merchant's owner sees only their own (none)
+    for intruder in (other, owner):
+        seen = client.get("/api/me/data/erasure", headers=bearer(intruder))
+        assert seen.json() == {"pending": None, "blockers": []}
+
+    # when the order is cancelled (refunded)
+    deal_order_cancel(actor=shopper, order=order)
+
+    # then nothing blocks any more
+    again = client.get("/api/me/data/erasure", headers=bearer(shopper))
+    assert again.json() == {"pending": None, "blockers": []}

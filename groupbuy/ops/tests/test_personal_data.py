@@ -254,7 +254,8 @@ def test_asking_twice_returns_the_same_request_and_cancelling_keeps_the_account(
     assert erasures_perform_due(now=timezone.now() + timedelta(days=30)) == 0
     assert User.objects.get(pk=shopper.pk).phone == PHONE
     assert client.get("/api/me/data/erasure", headers=headers).json() == {
-        "pending": None
+        "pending": None,
+        "blockers": [],
     }
 
 
@@ -277,7 +278,7 @@ def test_another_user_or_a_merchant_can_neither_see_nor_perform_erasures(
         headers = bearer(intruder)
         # then: their own "me" view shows nothing of the shopper's request
         seen = client.get("/api/me/data/erasure", headers=headers)
-        assert seen.json() == {"pending": None}
+        assert seen.json() == {"pending": None, "blockers": []}
         assert client.delete("/api/me/data/erasure", headers=headers).status_code == 404
         listed = client.get("/api/ops/erasures", headers=headers)
         assert listed.status_code == 403 and listed.json()["code"] == "forbidden"
