@@ -72,6 +72,8 @@ def message_post(
     Participant.objects.filter(share=share, user=actor).update(
         last_read_at=now, is_name_shown=True
     )
+    # Replying reads the thread, so it reads the share's inbox item too.
+    _share_notifications_mark_read(actor=actor, share=share)
     url = reverse("sharing:thread", args=[share.public_id])
     participants = _thread_participants(share)
     author = next(p for p in participants if p.user_id == actor.pk)
@@ -145,7 +147,8 @@ def thread_mark_read(*, actor, share: Share) -> Participant:
 
 def _share_notifications_mark_read(*, actor, share: Share) -> None:
     """Read ``actor``'s inbox notification of ``share`` ("… shared … with
-    you"): opening the thread reads it, as it clears the Shared list's badge."""
+    you"): opening the thread or replying reads it, as it clears the Shared
+    list's badge."""
     unread = (
         notification_list_for_user(user=actor)
         .filter(

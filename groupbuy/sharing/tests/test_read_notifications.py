@@ -1,4 +1,5 @@
-"""Opening a shared thread reads its inbox notification, the reader's only."""
+"""Opening a shared thread, or replying in it, reads its inbox notification,
+the reader's only."""
 
 import pytest
 
@@ -67,3 +68,40 @@ def test_someone_outside_the_thread_reads_no_notification(client):
         # then they are refused, and the friend's notification stays unread
         assert (page.status_code, api.status_code) == (403, 403)
     assert _unread(friend) == [share.public_id]
+
+
+def test_replying_on_the_thread_page_reads_its_notification_only(client):
+    # given two shares to a friend, one of them to another friend too, the
+    # friend replying from the page without opening the thread first (a
+    # page left open before the share arrived, a form sent again)
+    sender, friend, other = make_user(), make_user(), make_user()
+    share = make_share(sender=sender, recipients=[friend, other])
+    another = make_share(sender=sender, recipients=[friend])
+    client.force_login(friend)
+    # when the friend replies on the first thread
+    response = client.post(
+        f"/sharing/threads/{share.public_id}/", {"body": "Count me in"}
+    )
+    # then its notification is read; the other share's, and the other
+    # friend's notification of the same share, are not
+    assert response.status_code == 302
+    assert _unread(friend) == [another.public_id]
+    assert _unread(other) == [share.public_id]
+
+
+def test_replying_over_the_api_reads_its_notification(client):
+    # given a share to a friend
+    sender, friend = make_user(), make_user()
+    share = make_share(sender=sender, recipients=[friend])
+    _token, secret = api_token_create(actor=friend)
+    # when the friend's app posts a reply (it never marked the thread read)
+    response = client.post(
+        f"/api/sharing/threads/{share.public_id}/messages",
+        {"body": "Count me in"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    # then its notification is read, and the sender's inbox is untouched
+    assert response.status_code == 201, response.content
+    assert _unread(friend) == []
+    assert not Notification.objects.filter(recipient=sender).exists()
