@@ -205,7 +205,8 @@ class MemberOut(Schema):
     label: str
     is_me: bool
     amount_fen: int
-    share_fen: int
+    # null once the pool is dissolved: nobody saves anything with it
+    share_fen: int | None
     answer: str
     # in full once every member agreed to show theirs (phones_shown), one's own
     # always; null for the others until then: no part of it is shown
@@ -222,9 +223,11 @@ class PoolOut(Schema):
     branch_id: str
     amount_fen: int
     threshold_fen: int
-    saving_fen: int
+    # both null once the pool is dissolved (state "dissolved"): nobody saves
+    # anything with it, as its page says
+    saving_fen: int | None
     answer_by: datetime
-    my_share_fen: int
+    my_share_fen: int | None
     my_answer: str
     phones_shown: bool
     members: list[MemberOut]
@@ -232,6 +235,7 @@ class PoolOut(Schema):
 
 def pool_out(view: dict) -> dict:
     pool: Pool = view["pool"]
+    saves = pool.state != Pool.State.DISSOLVED
     return {
         "id": pool.public_id,
         "state": pool.state,
@@ -240,12 +244,15 @@ def pool_out(view: dict) -> dict:
         "branch_id": pool.branch.public_id,
         "amount_fen": pool.amount_fen,
         "threshold_fen": pool.threshold_fen,
-        "saving_fen": pool.saving_fen,
+        "saving_fen": pool.saving_fen if saves else None,
         "answer_by": pool.answer_by,
-        "my_share_fen": view["me"].share_fen,
+        "my_share_fen": view["me"].share_fen if saves else None,
         "my_answer": view["me"].answer,
         "phones_shown": view["phones_shown"],
-        "members": view["members"],
+        "members": [
+            member if saves else {**member, "share_fen": None}
+            for member in view["members"]
+        ],
     }
 
 

@@ -657,3 +657,25 @@ def test_a_promotions_rule_is_refused_on_the_field_it_is_about(
     assert response.json()["code"] == "invalid_promotion"
     assert response.json()["fields"] == {field: [message]}
     assert Promotion.objects.count() == published
+
+
+def test_a_dissolved_pool_gives_no_saving(client, world, pool):
+    # given a suggested pool of two whose members each save something
+    pool_obj, (alice, bob) = pool
+    path = f"/pools/{pool_obj.public_id}"
+    before = _get(client, path, bob).json()
+    assert before["saving_fen"] == 5_000 and before["my_share_fen"] > 0
+    assert all(member["share_fen"] > 0 for member in before["members"])
+    # when alice declines it
+    declined = _post(client, f"{path}/answer", {"accept": False}, alice)
+    # then her answer and both members' reads say nobody saves with it
+    assert declined.status_code == 200
+    answers = [declined.json()] + [
+        _get(client, path, user).json() for user in (alice, bob)
+    ]
+    for answer in answers:
+        assert answer["state"] == "dissolved"
+        assert (answer["saving_fen"], answer["my_share_fen"]) == (None, None)
+        assert [member["share_fen"] for member in answer["members"]] == [None, None]
+        # what they asked to spend stays theirs to read
+        assert sorted(m["amount_fen"] for m in answer["members"]) == [12_000, 18_000]
