@@ -310,6 +310,10 @@ class ContactOut(Schema):
     id: str
     product: str
     state: str
+    # the state as the reader lives it, in their language: "Waiting for your
+    # answer" to the one asked, "Waiting for their answer" to the one who
+    # asked, then "Accepted" or "Declined", as the page reads
+    state_label: str
     is_mine_to_answer: bool
     # the other side: their number once accepted, until then "The shopper you
     # asked" or "The shopper who asked you"

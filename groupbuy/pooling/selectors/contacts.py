@@ -73,7 +73,8 @@ def _contact_state_label(contact: ContactRequest, *, asked: bool) -> str:
     """The state as its reader lives it: a request waiting is the other side's
     to answer for the one who asked, their own for the one asked."""
     if contact.state != ContactRequest.State.PENDING:
-        return ContactRequest.State(contact.state).label
+        # str(): the API's schema takes a string, not the lazy choice label
+        return str(ContactRequest.State(contact.state).label)
     return _("Waiting for their answer") if asked else _("Waiting for your answer")
 
 

@@ -695,3 +695,28 @@ def test_another_shopper_or_merchant_lists_nothing_of_a_request(client, planned)
         assert listed["total"] == 0
         assert contact_id not in page and 'class="row contact"' not in page
         assert client.get(f"/pooling/contacts/{contact_id}/").status_code == 404
+
+
+def test_the_api_says_each_side_whose_answer_a_request_waits_for(client, planned):
+    # given a request from a shopper reading English to a planner reading Chinese
+    planner = planned["open"]
+    planner.preferred_language = "zh-hans"
+    planner.save(update_fields=["preferred_language"])
+    asker = make_user(preferred_language="en")
+    # when the asker sends it and each side lists their requests
+    asked = _ask(client, asker, planned)
+    [theirs] = client.get("/api/pooling/contacts", headers=auth(planner)).json()[
+        "items"
+    ]
+    # then each reads whose answer it waits for, in their own language
+    assert asked["state_label"] == "Waiting for their answer"
+    with translation.override("zh-hans"):
+        assert theirs["state_label"] == _("Waiting for your answer")
+    # and once the planner accepts, both read it, each in their language
+    answered = _answer(client, planner, asked["id"], True)
+    [mine] = client.get("/api/pooling/contacts", headers=auth(asker)).json()["items"]
+    assert (answered.json()["state"], answered.json()["state_label"]) == (
+        "accepted",
+        "已接受",
+    )
+    assert mine["state_label"] == "Accepted"
