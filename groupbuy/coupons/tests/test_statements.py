@@ -655,7 +655,7 @@ def test_the_csvs_outcome_and_amount_are_joined_as_the_language_writes_them(
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
     coupon_refund_unused(actor=order.shopper, coupon=coupon_for(order))
     full_width = {"%(outcome)s: %(amount)s": "%(outcome)s：%(amount)s"}
-    monkeypatch.setattr(statements, "_", lambda text: full_width.get(text, text))
+    monkeypatch.setattr(statements.export, "_", lambda text: full_width.get(text, text))
     # when the statement is written as CSV
     start, end = month_bounds(timezone.localdate())
     result = statements.statement_for(merchant=station.merchant, start=start, end=end)
