@@ -49,3 +49,19 @@ def admin_page(client, url: str, **query) -> str:
     answer = client.get(url, query)
     assert answer.status_code == 200
     return answer.content.decode()
+
+
+def support_client():
+    """A test client signed in to the admin as support (a superuser)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("+8613700137001", is_staff=True, is_superuser=True))
+    return client
+
+
+def assert_masked_only(*pages: str, masked=UNNAMED_MASKED, number=UNNAMED_NUMBER):
+    """Assert each admin page shows the person's number masked, never whole."""
+    for page in pages:
+        assert masked in page
+        assert number not in page

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from groupbuy.accounts.models import MerchantMembership, PhoneVerification
 from groupbuy.accounts.services import api_token_create
-from groupbuy.accounts.tests.helpers import make_user
+from groupbuy.accounts.tests.helpers import (
+    assert_masked_only,
+    make_user,
+    support_client,
+)
 from groupbuy.catalog.models import Merchant
 from groupbuy.notify.tests.factories import make_notification
 
@@ -23,9 +27,7 @@ MASKED = "+86138****8071"
 
 @pytest.fixture
 def support() -> Client:
-    client = Client()
-    client.force_login(make_user("+8613700137001", is_staff=True, is_superuser=True))
-    return client
+    return support_client()
 
 
 def _list(client: Client, url: str, **query) -> str:
@@ -109,9 +111,7 @@ def test_notification_list_names_an_unnamed_recipient_by_the_masked_number(suppo
     detail = _list(support, f"/admin/notify/notification/{notification.pk}/change/")
     found = _list(support, "/admin/notify/notification/", q=NUMBER)
     # then both show the masked number only, and the search finds it
-    for page in (html, detail):
-        assert MASKED in page
-        assert NUMBER not in page
+    assert_masked_only(html, detail)
     assert f"/admin/notify/notification/{notification.pk}/change/" in found
 
 
