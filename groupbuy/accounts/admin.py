@@ -13,6 +13,7 @@ from groupbuy.accounts.models import (
 )
 from groupbuy.accounts.phones import mask_phone, person_label
 from groupbuy.accounts.services import password_confirm_attempts_clear
+from groupbuy.core.admin import ReadOnlyAdmin
 
 
 class _Row:
@@ -187,7 +188,7 @@ class PersonColumnsMixin:
 
 
 @admin.register(PasswordConfirmAttempt)
-class PasswordConfirmAttemptAdmin(PersonColumnsMixin, admin.ModelAdmin):
+class PasswordConfirmAttemptAdmin(PersonColumnsMixin, ReadOnlyAdmin):
     """Read-only: attempts are counted only by ``accounts.reauth``. The one
     action clears a person's limit early, audited; deleting rows one by one
     (unaudited) is not offered."""
@@ -198,15 +199,6 @@ class PasswordConfirmAttemptAdmin(PersonColumnsMixin, admin.ModelAdmin):
     fields = ("user", "created_at")
     readonly_fields = fields
     actions = ["clear_for_people"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_clear_permission(self, request) -> bool:
         return request.user.has_perm("accounts.delete_passwordconfirmattempt")
@@ -239,7 +231,7 @@ class PasswordConfirmAttemptAdmin(PersonColumnsMixin, admin.ModelAdmin):
 
 
 @admin.register(PreviousPhone)
-class PreviousPhoneAdmin(PersonColumnsMixin, admin.ModelAdmin):
+class PreviousPhoneAdmin(PersonColumnsMixin, ReadOnlyAdmin):
     """Read-only: kept for the person's export and erasure (``phones_held``),
     which a change or a deletion here would lead astray. Searched by the
     person's current number or id, never by the old number: it never finds
@@ -249,15 +241,6 @@ class PreviousPhoneAdmin(PersonColumnsMixin, admin.ModelAdmin):
     search_fields = ("user__phone", "user__public_id")
     fields = ("user", "phone", "held_until")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("previous phone number"), ordering="phone")
     def previous_phone(self, obj) -> str:

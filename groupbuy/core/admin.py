@@ -10,6 +10,26 @@ admin.site.site_title = _("groupbuy admin")
 admin.site.index_title = _("Administration")
 
 
+class ReadOnlyAdminMixin:
+    """An admin that shows rows and changes none: no add, change or delete
+    (records other code writes: money, audit lines, codes sent). The audit
+    trail especially is the proof of what happened (erasures, payouts,
+    stops): nobody removes a line of it, the superuser included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
 def fen_display(field: str, description):
     """Return an admin column showing the fen field ``field`` in yuan (¥12.30).
 
@@ -26,7 +46,7 @@ def fen_display(field: str, description):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "action", "object_type", "object_id", "by")
     list_filter = ("action", "object_type")
     list_select_related = ("actor",)
@@ -43,14 +63,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     )
     def by(self, entry) -> str:
         return person_label(entry.actor)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    # The audit trail is the proof of what happened (erasures, payouts, stops):
-    # nobody removes a line of it, the superuser included.
-    def has_delete_permission(self, request, obj=None):
-        return False

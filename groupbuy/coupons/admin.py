@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.admin import person_display
-from groupbuy.core.admin import fen_display
+from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.coupons import selectors, services
 from groupbuy.coupons.models import (
@@ -21,17 +21,6 @@ from groupbuy.coupons.models import (
     RedemptionBatch,
     RedemptionConflict,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlatformKey)

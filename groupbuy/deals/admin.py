@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from groupbuy.accounts.admin import person_display
-from groupbuy.core.admin import fen_display
+from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
@@ -59,7 +59,7 @@ class DealTierInline(admin.TabularInline):
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):
+class DealAdmin(ReadOnlyAdmin):
     # Few columns, so the title keeps its width (web/css/admin.css).
     list_display = (
         "title",
@@ -101,14 +101,6 @@ class DealAdmin(admin.ModelAdmin):
 
     # Deals are created and edited by merchants in their console (or the API),
     # where the deals services validate them; here operators watch and act.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _run(self, request, queryset, service, done_message):
         changed = 0
@@ -169,7 +161,7 @@ class DealAdmin(admin.ModelAdmin):
 
 
 @admin.register(DealOrder)
-class DealOrderAdmin(admin.ModelAdmin):
+class DealOrderAdmin(ReadOnlyAdmin):
     list_display = (
         "public_id",
         "deal",
@@ -210,12 +202,3 @@ class DealOrderAdmin(admin.ModelAdmin):
     final_unit_price = fen_display("final_unit_price_fen", _("final unit price"))
     charged = fen_display("charged_fen", _("charged"))
     refunded = fen_display("refunded_fen", _("refunded"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

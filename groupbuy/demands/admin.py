@@ -7,19 +7,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.admin import person_display
-from groupbuy.core.admin import fen_display
+from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ParticipationInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.admin import person_display
 from groupbuy.accounts.phones import person_label
-from groupbuy.core.admin import fen_display
+from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
 from groupbuy.core.times import format_local_time
@@ -99,17 +99,6 @@ def refund_progress(refund: Refund) -> str:
     return gettext("Sent to %(provider)s; waiting for its answer.") % {
         "provider": provider
     }
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EntryInline(admin.TabularInline):

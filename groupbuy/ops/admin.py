@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.admin import person_label
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.admin import ReadOnlyAdmin
 from groupbuy.ops.models import ShopApplication
 
 
 @admin.register(ShopApplication)
-class ShopApplicationAdmin(admin.ModelAdmin):
+class ShopApplicationAdmin(ReadOnlyAdmin):
     """Read-only: applications are decided on the operator's pages, through the
     services (the shop opened, the applicant told, audited).
 
@@ -58,15 +59,6 @@ class ShopApplicationAdmin(admin.ModelAdmin):
         "operator_page",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("applicant"), ordering="applicant__phone")
     def applicant_label(self, obj) -> str:

@@ -17,9 +17,10 @@ from groupbuy.catalog.models import (
     Merchant,
 )
 from groupbuy.catalog.selectors import category_demand_threshold
+from groupbuy.core.admin import ReadOnlyAdminMixin
 
 
-class BranchInline(admin.TabularInline):
+class BranchInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Branches at a glance; they are added and changed on the branch pages."""
 
     model = Branch
@@ -27,15 +28,6 @@ class BranchInline(admin.TabularInline):
     fields = ("name", "address", "latitude", "longitude", "phone", "is_active")
     readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MerchantAdminForm(forms.ModelForm):
