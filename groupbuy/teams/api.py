@@ -10,9 +10,10 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
+from groupbuy.core.idempotency import idempotency_key_sent
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import PageIn, page_payload, paginate
-from groupbuy.deals.services import check_can_manage
+from groupbuy.deals.services import check_can_manage, deal_created_with
 from groupbuy.teams import selectors, services
 from groupbuy.teams.schemas import (
     AddStockIn,
@@ -76,23 +77,31 @@ def _outcome(team_deal) -> dict:
     return {**outcome, "label": selectors.outcome_label(outcome)}
 
 
-@router.post("/merchants/{merchant_id}/deals", response={201: TeamDealOut})
+@router.post(
+    "/merchants/{merchant_id}/deals", response={200: TeamDealOut, 201: TeamDealOut}
+)
 def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
-    """Create and open a deal in team mode (the merchant's owners, operators)."""
+    """Create and open a deal in team mode (the merchant's owners, operators).
+
+    With an ``idempotency_key`` (or an ``Idempotency-Key`` header) the same
+    request sent again answers the team deal the first one opened, 200."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     check_can_manage(actor=request.auth, merchant=merchant)
+    key = idempotency_key_sent(request, payload.idempotency_key)
     check_start(payload.starts_at)
     with id_in_request("product_id"):
         product = get_object_or_404(Product, public_id=payload.product_id)
+    earlier = deal_created_with(actor=request.auth, idempotency_key=key)
     with fields_renamed({"product": "product_id"}):
         team_deal = services.team_deal_create(
             actor=request.auth,
             merchant=merchant,
             product=product,
-            **payload.dict(exclude={"product_id", "starts_at"}),
+            **payload.dict(exclude={"product_id", "starts_at", "idempotency_key"}),
             starts_at=payload.starts_at or timezone.now(),
+            idempotency_key=key,
         )
-    return Status(201, _team_deal(request, team_deal))
+    return Status(200 if earlier else 201, _team_deal(request, team_deal))
 
 
 @router.post("/deals/{deal_id}/stock", response=TeamDealOut)

@@ -7,6 +7,7 @@ sales period) are the service's, shown on their fields by ``add_domain_error``.
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django import forms
@@ -48,6 +49,12 @@ class TeamDealForm(forms.Form):
     # have passed by the time the form is sent.
     starts_at = MomentField(label=_("Starts at"), required=False)
     ends_at = MomentField(label=_("Team buying ends"))
+    # One per form shown: the form sent again (a retry after a timeout, reload
+    # and resend) answers the team buy the first one opened (team_deal_create)
+    # instead of opening a second one for shoppers.
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,9 +75,12 @@ class TeamDealForm(forms.Form):
 
     @staticmethod
     def initial_now() -> dict:
-        """The end three days out; the start is left empty (now)."""
+        """The end three days out; the start is left empty (now); a new key."""
         now = timezone.localtime().replace(second=0, microsecond=0)
-        return {"ends_at": now + timedelta(days=3)}
+        return {
+            "ends_at": now + timedelta(days=3),
+            "idempotency_key": secrets.token_urlsafe(16),
+        }
 
 
 class ExtendSalesForm(forms.Form):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.escrow.services import intent_payer_url
@@ -24,6 +25,15 @@ class TeamDealCreateIn(Schema):
     limit_per_shopper: int = 1
     starts_at: Moment | None = None  # none: now; passed: check_start
     ends_at: Moment
+    idempotency_key: str | None = Field(
+        default=None,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description=(
+            "A new random key per team deal created (a UUID fits; or the "
+            "Idempotency-Key header): sent again with the same request, it "
+            "answers the team deal the first one opened (200) and opens nothing."
+        ),
+    )
 
 
 class AddStockIn(Schema):

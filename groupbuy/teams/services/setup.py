@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.errors import Conflict
 from groupbuy.core.money import MOST_PRICE_FEN, format_fen
-from groupbuy.deals.services import deal_create, deal_open
+from groupbuy.deals.services import deal_create, deal_created_with, deal_open
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.deals.services.setup import (
     MOST_STOCK,
@@ -127,9 +128,23 @@ def team_deal_create(
     ends_at,
     limit_per_shopper: int = 1,
     description: str = "",
+    idempotency_key: str = "",
 ) -> TeamDeal:
-    """Create and open a deal in team mode; return its team settings."""
+    """Create and open a deal in team mode; return its team settings.
+
+    With ``idempotency_key`` (a form's or an API client's one-time key), the
+    same request sent again returns the team deal the first one opened; the
+    key sent with another shop, product or title is refused (``Conflict``
+    idempotency_key_reused), nothing created.
+    """
     check_can_manage(actor=actor, merchant=merchant)
+    earlier = _opened_with(
+        actor=actor,
+        idempotency_key=idempotency_key,
+        asked=(merchant.pk, product.pk, title.strip()),
+    )
+    if earlier is not None:
+        return earlier
     fields = {
         "team_size": team_size,
         "window_hours": window_hours,
@@ -162,7 +177,10 @@ def team_deal_create(
             starts_at=starts_at,
             deadline_at=ends_at + close_grace(),
             max_quantity_per_order=1,
+            idempotency_key=idempotency_key,
         )
+        if (opened := TeamDeal.objects.filter(deal=deal).first()) is not None:
+            return opened  # the same key, sent at the same moment, won
         deal = deal_open(actor=actor, deal=deal)
         stored = {k: v for k, v in fields.items() if k != "starts_at"}
         team_deal = TeamDeal.objects.create(deal=deal, **stored)
@@ -171,5 +189,30 @@ def team_deal_create(
             action="teams.deal.created",
             obj=deal,
             data={k: v for k, v in fields.items() if k.endswith(("_fen", "_size"))},
+        )
+    return team_deal
+
+
+def _opened_with(*, actor, idempotency_key: str, asked: tuple) -> TeamDeal | None:
+    """Return the team deal ``actor`` opened with ``idempotency_key`` if it is
+    the one ``asked`` for (merchant pk, product pk, title); None if the key made
+    nothing yet. A key that made another deal is refused: a client reusing one
+    would otherwise get another deal back."""
+    if not idempotency_key:
+        return None
+    earlier = deal_created_with(actor=actor, idempotency_key=idempotency_key)
+    if earlier is None:
+        return None
+    team_deal = TeamDeal.objects.filter(deal=earlier).select_related("deal").first()
+    if (
+        team_deal is None
+        or (earlier.merchant_id, earlier.product_id, earlier.title) != asked
+    ):
+        raise Conflict(
+            "idempotency_key_reused",
+            _(
+                "This request's key already created another group buy; send a "
+                "new key for a new one."
+            ),
         )
     return team_deal

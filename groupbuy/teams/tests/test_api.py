@@ -156,6 +156,36 @@ def test_a_merchant_owner_creates_a_team_deal(client, shop):
     assert TeamDeal.objects.count() == 2
 
 
+def test_a_team_deal_sent_twice_with_its_key_is_created_once(client, shop):
+    # given a new team deal's body with a one-time key
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    body = _create_body(shop["merchant"], idempotency_key="team-deal-key-0001")
+    # when it is sent twice (a retry after a lost answer)
+    first = _post(client, url, shop["owner"], body)
+    second = _post(client, url, shop["owner"], body)
+    # then one team deal is made; the second answer is the first's deal, 200
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["deal_id"] == second.json()["deal_id"]
+    assert TeamDeal.objects.count() == 2  # the fixture's and this one
+    # and the same key with another title is refused, nothing made
+    other = _post(client, url, shop["owner"], {**body, "title": "Other tea"})
+    assert other.status_code == 409
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert TeamDeal.objects.count() == 2
+
+
+def test_a_team_deal_key_may_come_in_the_idempotency_key_header(client, shop):
+    url = f"/api/teams/merchants/{shop['merchant'].public_id}/deals"
+    body = _create_body(shop["merchant"])
+    headers = {**_auth(shop["owner"]), "Idempotency-Key": "team-deal-key-0002"}
+    answers = [
+        client.post(url, body, content_type="application/json", headers=headers)
+        for _ in range(2)
+    ]
+    assert [answer.status_code for answer in answers] == [201, 200]
+    assert TeamDeal.objects.count() == 2
+
+
 # --- authorization: another user, another merchant, on every endpoint ------------
 
 

@@ -93,6 +93,24 @@ def test_the_owner_creates_an_open_team_deal_from_the_form(client, console):
     assert team_deal.deal.merchant == console["merchant"]
 
 
+def test_the_form_sent_twice_opens_one_team_buy(client, console):
+    # given the new team buy form as shown, with its one-time key
+    client.force_login(console["owner"])
+    key = client.get(console["url"]).context["form"].initial["idempotency_key"]
+    assert len(key) >= 16
+    # when it is sent twice (a retry after a timeout, reload and resend)
+    first = client.post(console["url"], _form(console, idempotency_key=key))
+    second = client.post(console["url"], _form(console, idempotency_key=key))
+    # then one team buy is open, and both land on it
+    team_deal = TeamDeal.objects.select_related("deal").get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert first["Location"].endswith(f"/deals/{team_deal.deal.public_id}/")
+    assert Deal.objects.count() == 1
+    # and the form shown again carries a new key: another team buy is a new one
+    assert client.get(console["url"]).context["form"].initial["idempotency_key"] != key
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
