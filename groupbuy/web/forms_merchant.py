@@ -164,6 +164,22 @@ def _hour_field(label) -> forms.CharField:
     )
 
 
+class MerchantProfileForm(forms.Form):
+    """The shop's own details its owners keep: its name and English name."""
+
+    name = forms.CharField(label=_("Shop name"), max_length=120)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=120,
+        required=False,
+        help_text=_("Shown on English pages; leave empty to show the name."),
+    )
+
+    @classmethod
+    def initial_for(cls, merchant) -> dict:
+        return {"name": merchant.name, "name_en": merchant.name_en}
+
+
 class BranchForm(forms.Form):
     """A branch, with its week of opening hours as seven rows of opening and
     closing times (``catalog.hours``); an empty row is a day it is closed."""

@@ -230,6 +230,11 @@ urlpatterns = [
         name="merchant_staff_role",
     ),
     path(
+        "merchant/<str:merchant_id>/profile/",
+        merchant_staff.merchant_profile,
+        name="merchant_profile",
+    ),
+    path(
         "merchant/<str:merchant_id>/branches/new/",
         merchant_staff.merchant_branch_create,
         name="merchant_branch_create",

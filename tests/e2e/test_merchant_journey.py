@@ -130,3 +130,50 @@ def test_owner_creates_opens_sees_orders_and_refunds_one(page, groupbuy_server):
         groupbuy_server.run_python(ORDER_STATUSES.substitute(deal=deal_id))
     )
     assert statuses == {refunded_id: ["refunded", 5800], kept_id: ["paid", 0]}
+
+
+PROFILE_OWNER_PHONE = "13900771201"
+
+SEED_PROFILE_MERCHANT = Template("""
+import json
+from groupbuy.accounts.models import User
+from groupbuy.accounts.services import merchant_membership_add
+from groupbuy.catalog.models import Branch, Merchant
+
+owner = User.objects.create_user(
+    phone="+86$phone", password="$password", preferred_language="en"
+)
+merchant = Merchant.objects.create(name="旧名小店", name_en="")
+merchant_membership_add(actor=None, user=owner, merchant=merchant, role="owner")
+Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
+print(json.dumps({"merchant": merchant.public_id}))
+""").substitute(phone=PROFILE_OWNER_PHONE, password=OWNER_PASSWORD)
+
+
+def test_owner_renames_the_shop_from_staff_and_branches(page, groupbuy_server):
+    # given a shop whose owner signs in on a phone
+    seeded = _last_json(groupbuy_server.run_python(SEED_PROFILE_MERCHANT))
+    merchant_id = seeded["merchant"]
+    page.goto("/login/?next=/merchant/")
+    page.fill("input[name=phone]", PROFILE_OWNER_PHONE)
+    page.fill("input[name=password]", OWNER_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(rf"/merchant/{merchant_id}/$"))
+
+    # when they open Staff and branches and edit the shop's details
+    page.click("#merchant-nav-staff")
+    assert "旧名小店" in page.inner_text("#merchant-profile")
+    page.click("#merchant-profile-edit")
+    page.fill("#id_name", "新名小店")
+    page.fill("#id_name_en", "New Name Shop")
+    page.click("#merchant-profile-submit")
+
+    # then the page says so and the console reads the new name
+    page.wait_for_selector("#messages")
+    assert "The shop's details are saved." in page.inner_text("#messages")
+    assert "新名小店 · New Name Shop" in page.inner_text("#merchant-profile")
+    assert page.inner_text("#merchant-name").strip() == "新名小店"
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow == 0

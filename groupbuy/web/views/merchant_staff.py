@@ -3,7 +3,8 @@
 Owners invite people by phone number with a role (and, for a cashier, maybe
 one branch), who join once they accept; withdraw invitations, change a
 member's role and branch, take people off the staff, and keep the branches' names,
-addresses and map positions up to date. Cashiers do not see this section.
+addresses and map positions up to date, and the shop's own name. Cashiers do
+not see this section.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.selectors import staff as staff_selectors
-from groupbuy.catalog.services import branch_create, branch_update
+from groupbuy.catalog.services import branch_create, branch_update, merchant_update
 from groupbuy.catalog.services.staff import (
     invitation_days,
     staff_invitation_cancel,
@@ -28,7 +29,12 @@ from groupbuy.catalog.services.staff import (
     staff_role_change,
 )
 from groupbuy.web.forms import add_domain_error
-from groupbuy.web.forms_merchant import BranchForm, StaffInviteForm, StaffRoleForm
+from groupbuy.web.forms_merchant import (
+    BranchForm,
+    MerchantProfileForm,
+    StaffInviteForm,
+    StaffRoleForm,
+)
 from groupbuy.web.views.common import domain_errors_as_http
 
 
@@ -257,3 +263,31 @@ def merchant_branch_status(
     else:
         messages.success(request, _("The branch is closed."))
     return redirect("web:merchant_staff", merchant.public_id)
+
+
+@login_required
+@domain_errors_as_http
+def merchant_profile(request: HttpRequest, merchant_id: str) -> HttpResponse:
+    """The shop's name and English name, for its owners. A refusal (a name
+    another shop has) is shown on its field, with what was typed kept."""
+    merchant = catalog.merchant_get_for_owner(user=request.user, public_id=merchant_id)
+    form = MerchantProfileForm(
+        request.POST or None, initial=MerchantProfileForm.initial_for(merchant)
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                merchant_update(
+                    actor=request.user, merchant=merchant, **form.cleaned_data
+                )
+            except CatalogError as error:
+                add_domain_error(form, error)
+                status = error.status
+                merchant.refresh_from_db()  # the header shows the saved name
+            else:
+                messages.success(request, _("The shop's details are saved."))
+                return redirect("web:merchant_staff", merchant.public_id)
+    context = {"merchant": merchant, "form": form, "section": "staff"}
+    return render(request, "web/merchant/profile_form.html", context, status=status)
