@@ -26,6 +26,7 @@ from groupbuy.catalog.services._common import (
 )
 from groupbuy.catalog.signals import demand_thresholds_changed
 from groupbuy.core.audit import audit_log
+from groupbuy.core.locks import transaction_lock
 from groupbuy.core.transactions import after_commit
 
 
@@ -117,6 +118,39 @@ def _require_product_creator(actor, merchant: Merchant | None) -> None:
         )
 
 
+def _refuse_a_second_copy(merchant: Merchant | None, fields: dict) -> None:
+    """Refuse a product without a barcode that ``merchant`` already added (the
+    same Chinese name, brand and specification, case aside): nobody can tell
+    the two apart, and the form sent again (a retry, reload and resend) made
+    one more each time. A barcode is already unique (``_check_gtin_free``).
+    Call inside the transaction that saves the product."""
+    if merchant is None or fields["gtin"]:
+        return
+    transaction_lock(f"product-added-by:{merchant.pk}")
+    existing = (
+        Product.objects.filter(
+            added_by_merchant=merchant,
+            is_active=True,
+            gtin="",
+            name_zh__iexact=fields["name_zh"],
+            brand__iexact=fields["brand"],
+            spec__iexact=fields["spec"],
+        )
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        return
+    message = _(
+        "Your shop already has “%(name)s” (%(id)s) with this brand and "
+        "specification: edit that one under Our products instead of adding it "
+        "again."
+    ) % {"name": existing.name_zh, "id": existing.public_id}
+    raise CatalogError(
+        "product_exists", message, status=409, fields={"name_zh": [message]}
+    )
+
+
 def product_create(
     *,
     actor,
@@ -145,6 +179,7 @@ def product_create(
     alias_texts = [_clean_alias(text) for text in aliases]
     _check_gtin_free(fields["gtin"])
     with transaction.atomic():
+        _refuse_a_second_copy(merchant, fields)
         product = Product(category=category, added_by_merchant=merchant, **fields)
         _save_guarding_gtin(product)
         for text in dict.fromkeys(alias_texts):

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog import services
@@ -107,6 +108,45 @@ def test_merchant_owner_adds_a_product_for_their_merchant():
     )
     # then
     assert product.added_by_merchant == membership.merchant
+
+
+def test_the_same_product_added_twice_without_a_barcode_is_refused_naming_the_first():
+    # given a shop that added 自制豆浆 1 L, with no barcode
+    membership = make_merchant_member(user=make_user(preferred_language="en"))
+    first = services.product_create(
+        actor=membership.user,
+        name_zh="自制豆浆",
+        spec="1 L",
+        merchant=membership.merchant,
+    )
+    # when the same form is sent again (a retry, reload and resend)
+    with translation.override("en"), pytest.raises(CatalogError) as caught:
+        services.product_create(
+            actor=membership.user,
+            name_zh=" 自制豆浆 ",
+            spec="1 l",
+            merchant=membership.merchant,
+        )
+    # then it is refused on the name, naming the product already there
+    message = (
+        f"Your shop already has “自制豆浆” ({first.public_id}) with this brand and "
+        "specification: edit that one under Our products instead of adding it again."
+    )
+    assert (caught.value.code, caught.value.status) == ("product_exists", 409)
+    assert caught.value.fields == {"name_zh": [message]}
+    assert Product.objects.count() == 1
+    # and another specification, or another shop's, is a product of its own
+    services.product_create(
+        actor=membership.user,
+        name_zh="自制豆浆",
+        spec="2 L",
+        merchant=membership.merchant,
+    )
+    other = make_merchant_member()
+    services.product_create(
+        actor=other.user, name_zh="自制豆浆", spec="1 L", merchant=other.merchant
+    )
+    assert Product.objects.count() == 3
 
 
 def test_cashier_and_other_owners_may_not_add_products_for_a_merchant():

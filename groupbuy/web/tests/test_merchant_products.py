@@ -276,3 +276,23 @@ def test_signed_out_visitor_is_sent_to_login(db):
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
+
+
+def test_the_new_product_form_sent_twice_adds_one_product(db):
+    # given an owner who added 乌龙茶 from the form
+    membership = make_member()
+    client = _client_for(membership.user)
+    first = client.post(_new_url(membership), _form_data(spec="250 g"))
+    assert first.status_code == 302
+    product = Product.objects.get()
+    # when the same form is sent again (reload and resend, a retry)
+    second = client.post(_new_url(membership), _form_data(spec="250 g"))
+    # then nothing more is added: the name field says which product it already is
+    assert second.status_code == 200
+    form = second.context["form"]
+    assert form.errors["name_zh"] == [
+        f"Your shop already has “乌龙茶” ({product.public_id}) with this brand and "
+        "specification: edit that one under Our products instead of adding it again."
+    ]
+    assert (form["name_zh"].value(), form["spec"].value()) == ("乌龙茶", "250 g")
+    assert Product.objects.count() == 1
