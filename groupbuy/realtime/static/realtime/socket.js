@@ -6,6 +6,14 @@
 // (1 s doubling up to 30 s), at once when the network returns. It stops for good
 // on the server's refusals 4401 (not signed in) and 4404 (no such deal).
 // Returns { close() }.
+//
+// A phone's connection can die with no close at all (the network dropped, the
+// radio switched, the tab was frozen; Chromium's offline mode too): the socket
+// stays "open" and nothing comes. So every ping (each PING_INTERVAL_MS, and at
+// once when the network returns or the page is shown again) must be answered
+// within PONG_TIMEOUT_MS, by the pong or any message; if not, the socket is given
+// up (whatever it still delivers is ignored) and a new one connects as after a
+// drop. Until 2026-12-06 such a socket was kept for good: no live updates.
 
 // reloadPage(): the reload a live update asks for, unless the person has
 // already started leaving the page (a link clicked, a form sent): a reload then
@@ -24,7 +32,8 @@ export function reloadPage() {
 }
 
 const FINAL_CLOSE_CODES = new Set([4401, 4403, 4404]);
-const PING_INTERVAL_MS = 25000;
+export const PING_INTERVAL_MS = 25000;
+export const PONG_TIMEOUT_MS = 10000;
 
 export function openSocket(path, { onEvent = () => {}, onStatus = () => {} } = {}) {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -33,20 +42,27 @@ export function openSocket(path, { onEvent = () => {}, onStatus = () => {} } = {
   let retryDelayMs = 1000;
   let retryTimer = null;
   let pingTimer = null;
+  let pongTimer = null;
   let stopped = false;
 
   function connect() {
     clearTimeout(retryTimer);
     if (stopped) return;
     onStatus("connecting");
-    socket = new WebSocket(url);
-    socket.addEventListener("open", () => {
+    const current = new WebSocket(url);
+    socket = current;
+    current.addEventListener("open", () => {
+      if (socket !== current) return;
       retryDelayMs = 1000;
       onStatus("open");
-      // Some proxies drop idle connections; a ping keeps this one alive.
-      pingTimer = setInterval(() => send({ type: "ping" }), PING_INTERVAL_MS);
+      // Some proxies drop idle connections; a ping keeps this one alive, and
+      // its answer shows the connection still works.
+      pingTimer = setInterval(checkAlive, PING_INTERVAL_MS);
     });
-    socket.addEventListener("message", (message) => {
+    current.addEventListener("message", (message) => {
+      if (socket !== current) return; // given up: a newer socket speaks now
+      clearTimeout(pongTimer);
+      pongTimer = null;
       let event;
       try {
         event = JSON.parse(message.data);
@@ -55,19 +71,48 @@ export function openSocket(path, { onEvent = () => {}, onStatus = () => {} } = {
       }
       if (event && event.type !== "pong") onEvent(event);
     });
-    socket.addEventListener("close", (closing) => {
-      clearInterval(pingTimer);
-      socket = null;
+    current.addEventListener("close", (closing) => {
+      if (socket !== current) return;
+      forget();
       if (stopped || FINAL_CLOSE_CODES.has(closing.code)) {
         stopped = true;
         onStatus("closed");
         return;
       }
-      onStatus("reconnecting");
-      const jitter = 0.5 + Math.random() / 2;
-      retryTimer = setTimeout(connect, retryDelayMs * jitter);
-      retryDelayMs = Math.min(retryDelayMs * 2, 30000);
+      retry();
     });
+  }
+
+  function forget() {
+    clearInterval(pingTimer);
+    clearTimeout(pongTimer);
+    pongTimer = null;
+    socket = null;
+  }
+
+  function retry() {
+    onStatus("reconnecting");
+    const jitter = 0.5 + Math.random() / 2;
+    retryTimer = setTimeout(connect, retryDelayMs * jitter);
+    retryDelayMs = Math.min(retryDelayMs * 2, 30000);
+  }
+
+  // A ping that must be answered in time, or the socket is given up.
+  function checkAlive() {
+    if (!socket || socket.readyState !== WebSocket.OPEN || pongTimer) return;
+    send({ type: "ping" });
+    pongTimer = setTimeout(giveUp, PONG_TIMEOUT_MS);
+  }
+
+  function giveUp() {
+    const dead = socket;
+    forget();
+    try {
+      dead?.close(4000); // (its close event, should one come, is ignored)
+    } catch {
+      // already closing
+    }
+    if (!stopped) retry();
   }
 
   function send(payload) {
@@ -77,18 +122,28 @@ export function openSocket(path, { onEvent = () => {}, onStatus = () => {} } = {
   }
 
   window.addEventListener("online", () => {
-    if (!socket && !stopped) {
+    if (stopped) return;
+    if (socket) {
+      checkAlive();
+    } else {
       retryDelayMs = 1000;
       connect();
     }
   });
+  if (typeof document !== "undefined") {
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") checkAlive();
+    });
+  }
   connect();
 
   return {
     close() {
       stopped = true;
       clearTimeout(retryTimer);
-      if (socket) socket.close(1000);
+      const current = socket;
+      forget();
+      if (current) current.close(1000);
     },
   };
 }
