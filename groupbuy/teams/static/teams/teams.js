@@ -1,8 +1,7 @@
 // Team pages: countdowns, live updates over the WebSocket, share and copy link.
+import { init as startCountdown } from "../clock/countdown.js";
+import { openSocket } from "../realtime/socket.js";
 import { announceTeamChange, OUTCOMES, slotsText } from "./announce.js";
-
-const pad = (n) => String(n).padStart(2, "0");
-const fmt = (s) => `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 
 // The team's time to fill is up: it takes nobody now (a join would be refused,
 // team_expired), so its Join goes before the server's push of the outcome.
@@ -13,22 +12,32 @@ function stopJoining() {
   for (const button of form.querySelectorAll("button")) button.disabled = true;
 }
 
-function tick() {
-  for (const el of document.querySelectorAll(".countdown[data-seconds]")) {
-    const s = Math.max(0, Number(el.dataset.seconds));
-    el.textContent = fmt(s);
-    el.dataset.seconds = String(Math.max(0, s - 1));
-    if (s === 0 && el.id === "team-countdown") stopJoining();
+// Each team's countdown is the clock app's (clock/countdown.js): it counts to
+// the team's expires_at by the server's clock, so a tab the phone suspended
+// for minutes shows the right time when it wakes. Until 2026-12-06 it took a
+// second off per timer tick, and a suspended tab came back minutes behind,
+// still offering to join a team whose time was up. The time is on the
+// countdown or its list item (data-expires-at), the page's render time on an
+// ancestor (data-server-now-ms).
+function startCountdowns(root) {
+  for (const holder of root.querySelectorAll("[data-expires-at]")) {
+    const countdown = holder.matches(".countdown") ? holder : holder.querySelector(".countdown");
+    const deadline = Date.parse(holder.dataset.expiresAt);
+    if (!countdown || !Number.isFinite(deadline)) continue;
+    countdown.dataset.deadlineMs = String(deadline);
+    const rendered = countdown.closest("[data-server-now-ms]")?.dataset.serverNowMs;
+    if (rendered) countdown.dataset.serverNowMs = rendered;
+    startCountdown(countdown);
   }
 }
-tick();
-setInterval(tick, 1000);
+document.getElementById("team-countdown")?.addEventListener("countdown:ended", stopJoining);
+startCountdowns(document);
 
+// The realtime app's socket: it reconnects with a growing delay, stops on the
+// server's refusal and replaces a connection that died silently. The team's
+// socket starts with the team as it is, so what changed meanwhile shows.
 function connect(el, onEvent) {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}${el.dataset.ws}`);
-  socket.onmessage = (m) => onEvent(JSON.parse(m.data));
-  socket.onclose = () => setTimeout(() => connect(el, onEvent), 3000);
+  openSocket(el.dataset.ws, { onEvent });
 }
 
 // What only an open team shows: places left, the countdown, joining, paying
@@ -93,7 +102,10 @@ if (openTeams) {
       const response = await fetch(location.href, { credentials: "same-origin" });
       const html = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = html.getElementById("open-team-list");
-      if (fresh && !leaving) document.getElementById("open-team-list").replaceWith(fresh);
+      if (fresh && !leaving) {
+        document.getElementById("open-team-list").replaceWith(fresh);
+        startCountdowns(fresh);
+      }
     }, 300);
   });
 }

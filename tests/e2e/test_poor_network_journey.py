@@ -1,0 +1,104 @@
+"""A shopper on a phone with a poor network, in a real browser.
+
+A team's countdown and the open teams' countdowns on a team buy's page count
+the time that passed while the tab was suspended (a phone's browser freezes
+a tab in the background), and the team stops offering to join once its time
+is up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.e2e import STEP_TIMEOUT_MS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE_OPENER = "+8613917020001"
+
+
+def _run(server, code: str) -> dict:
+    return json.loads(server.run_python(code).strip().splitlines()[-1])
+
+
+def _phone_context(chromium, server):
+    context = chromium.new_context(
+        base_url=server.url,
+        viewport={"width": 375, "height": 740},
+        locale="en-US",
+    )
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    return context
+
+
+def _seconds(text: str) -> int:
+    """Seconds shown by "HH:MM:SS" in ``text`` (0 once it says it ended)."""
+    found = re.search(r"(\d+):(\d\d):(\d\d)", text)
+    if not found:
+        return 0
+    hours, minutes, seconds = (int(part) for part in found.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+SEED_TEAM = f"""
+import json
+from datetime import timedelta
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.teams.models import Team, TeamDeal
+from groupbuy.teams.services import team_open
+from tests.e2e.team_seeding import seed_team_deal
+
+deal = seed_team_deal(gtin="6900000170205")["deal"]
+opener = User.objects.create_user("{PHONE_OPENER}", "poor-network-pass",
+                                  display_name="Opener", preferred_language="en")
+team_deal = TeamDeal.objects.get(deal__public_id=deal)
+team = team_open(actor=opener, team_deal=team_deal).team
+# four minutes left to fill it
+Team.objects.filter(pk=team.pk).update(expires_at=timezone.now() + timedelta(minutes=4))
+print(json.dumps({{"deal": deal, "team": team.public_id}}))
+"""
+
+
+def test_a_team_countdown_counts_the_minutes_a_suspended_tab_missed(
+    chromium, groupbuy_server
+):
+    # given a team with four minutes left to fill, its page open on a phone
+    # whose clock the test controls (the tab is suspended by jumping it)
+    seeded = _run(groupbuy_server, SEED_TEAM)
+    context = _phone_context(chromium, groupbuy_server)
+    # The page's clock is the test's: the clock socket (ws/clock/) is kept
+    # silent, as the server's time would rightly pull the jumped clock back.
+    context.route_web_socket(re.compile(r"/ws/clock/$"), lambda socket: None)
+    try:
+        team_page = context.new_page()
+        team_page.clock.install()
+        team_page.goto(f"/teams/t/{seeded['team']}/")
+        team_page.locator("#team-countdown").filter(has_text=":").wait_for()
+        before = _seconds(team_page.inner_text("#team-countdown"))
+        assert 200 < before <= 240
+        assert team_page.locator("#team-join").is_visible()
+        deal_page = context.new_page()
+        deal_page.clock.install()
+        deal_page.goto(f"/teams/deals/{seeded['deal']}/")
+        listed = deal_page.locator(f'[data-team="{seeded["team"]}"] .countdown')
+        listed.filter(has_text=":").wait_for()
+        listed_before = _seconds(listed.inner_text())
+
+        # when the phone suspends the deal page's tab for two minutes
+        deal_page.clock.fast_forward("02:00")
+        # then its countdown has moved on by those two minutes, not by a tick
+        deal_page.wait_for_timeout(1_500)
+        listed_after = _seconds(listed.inner_text())
+        assert 110 <= listed_before - listed_after <= 130, (listed_before, listed_after)
+
+        # when the team page's tab is suspended past the team's time
+        team_page.clock.fast_forward("05:00")
+        # then it no longer counts down, and no longer offers to join
+        team_page.locator("#team-join-form").wait_for(state="hidden")
+        assert _seconds(team_page.inner_text("#team-time-left")) == 0
+    finally:
+        context.close()
