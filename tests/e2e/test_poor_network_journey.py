@@ -4,6 +4,9 @@ A team's countdown and the open teams' countdowns on a team buy's page count
 the time that passed while the tab was suspended (a phone's browser freezes
 a tab in the background), and the team stops offering to join once its time
 is up.
+
+A reply to a share whose sending failed while the phone still counted itself
+online (a request lost on a bad line) is sent again by itself, once.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import re
 
 import pytest
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE_OPENER = "+8613917020001"
+PHONE_ANN, PHONE_BO = "+8613917020002", "+8613917020003"
+PASSWORD = "poor-network-pass"
 
 
 def _run(server, code: str) -> dict:
@@ -53,7 +58,7 @@ from groupbuy.teams.services import team_open
 from tests.e2e.team_seeding import seed_team_deal
 
 deal = seed_team_deal(gtin="6900000170205")["deal"]
-opener = User.objects.create_user("{PHONE_OPENER}", "poor-network-pass",
+opener = User.objects.create_user("{PHONE_OPENER}", "{PASSWORD}",
                                   display_name="Opener", preferred_language="en")
 team_deal = TeamDeal.objects.get(deal__public_id=deal)
 team = team_open(actor=opener, team_deal=team_deal).team
@@ -100,5 +105,67 @@ def test_a_team_countdown_counts_the_minutes_a_suspended_tab_missed(
         # then it no longer counts down, and no longer offers to join
         team_page.locator("#team-join-form").wait_for(state="hidden")
         assert _seconds(team_page.inner_text("#team-time-left")) == 0
+    finally:
+        context.close()
+
+
+SEED_SHARE = f"""
+import json
+from groupbuy.accounts.models import User
+from groupbuy.catalog.models import Product
+from groupbuy.sharing.contacts import Contact
+from groupbuy.sharing.services import share_send
+
+ann = User.objects.create_user("{PHONE_ANN}", "{PASSWORD}", display_name="Ann",
+                               preferred_language="en")
+bo = User.objects.create_user("{PHONE_BO}", "{PASSWORD}", display_name="Bo",
+                              preferred_language="en")
+product = Product.objects.create(name_zh="茉莉花茶", name_en="Jasmine tea")
+share = share_send(actor=ann, product=product, comment="Shall we?",
+                   contacts=[Contact(name="", address=bo.phone)])
+print(json.dumps({{"share": share.public_id}}))
+"""
+
+REPLIES = """
+import json
+from groupbuy.sharing.models import Message
+print(json.dumps({"count": Message.objects.filter(body="Sent on a bad line").count()}))
+"""
+
+
+def test_a_reply_lost_on_a_bad_line_is_sent_again_by_itself(chromium, groupbuy_server):
+    # given Ann's thread with Bo open on her phone
+    seeded = _run(groupbuy_server, SEED_SHARE)
+    context = _phone_context(chromium, groupbuy_server)
+    try:
+        page = context.new_page()
+        sign_in(page, PHONE_ANN, PASSWORD)
+        page.goto(f"/sharing/threads/{seeded['share']}/")
+        page.wait_for_selector("#reply-form")
+        # and a line that loses her requests, though the phone says it is online
+        line = {"bad": True}
+
+        def lossy(route):
+            if line["bad"] and route.request.method == "POST":
+                route.abort("connectionreset")
+            else:
+                route.continue_()
+
+        page.route("**/api/sharing/threads/*/messages", lossy)
+
+        # when she replies, the reply waits
+        page.fill("#id_body", "Sent on a bad line")
+        page.click("#reply-submit")
+        page.wait_for_selector("#thread-messages li.pending")
+
+        # and once the line is good again, without a reload or an online event,
+        # it is delivered, once
+        line["bad"] = False
+        page.wait_for_selector(
+            "#thread-messages li[data-message-id]:has-text('Sent on a bad line')",
+            timeout=15_000,
+        )
+        assert page.locator("#thread-messages li.pending").count() == 0
+        assert _run(groupbuy_server, REPLIES) == {"count": 1}
     finally:
         context.close()

@@ -142,22 +142,62 @@ function showError(text) {
   box.textContent = text;
 }
 
-async function flushQueue() {
-  const remaining = [];
-  for (const reply of queued()) {
-    if (reply.share !== shareId) {
-      remaining.push(reply);
-      continue;
-    }
-    let delivered = false;
-    try {
-      delivered = navigator.onLine && (await send(reply.payload));
-    } catch {
-      delivered = false;
-    }
-    if (!delivered) remaining.push(reply);
+// Sending the waiting replies: one pass at a time (a reply sent while a pass
+// runs starts another once it ends, so nothing is sent twice at once), and
+// the queue saved at the end keeps what was added meanwhile. A reply the
+// network lost while the phone still counted itself online is tried again
+// after RETRY_FIRST_MS, doubling to RETRY_MAX_MS; offline, the "online" event
+// sends it. Until 2026-12-06 it waited for that event or a reload, and stayed
+// "Waiting for the network…" on a bad line.
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 60000;
+let retryDelayMs = RETRY_FIRST_MS;
+let retryTimer = null;
+let flushing = null;
+let flushAgain = false;
+
+function flushQueue() {
+  if (flushing) {
+    flushAgain = true;
+    return flushing;
   }
-  saveQueue(remaining);
+  window.clearTimeout(retryTimer);
+  flushing = (async () => {
+    do {
+      flushAgain = false;
+      await flushOnce();
+    } while (flushAgain);
+  })().finally(() => {
+    flushing = null;
+    scheduleRetry();
+  });
+  return flushing;
+}
+
+async function flushOnce() {
+  const delivered = new Set();
+  let failed = false;
+  for (const reply of queued()) {
+    if (reply.share !== shareId) continue;
+    let sent = false;
+    try {
+      sent = navigator.onLine && (await send(reply.payload));
+    } catch {
+      sent = false;
+    }
+    if (sent) delivered.add(reply.payload.client_key);
+    else failed = true;
+  }
+  saveQueue(queued().filter((reply) => !delivered.has(reply.payload.client_key)));
+  if (!failed) retryDelayMs = RETRY_FIRST_MS;
+}
+
+function scheduleRetry() {
+  window.clearTimeout(retryTimer);
+  const waiting = queued().some((reply) => reply.share === shareId);
+  if (!waiting || !navigator.onLine) return; // (offline: the online event sends)
+  retryTimer = window.setTimeout(flushQueue, retryDelayMs);
+  retryDelayMs = Math.min(retryDelayMs * 2, RETRY_MAX_MS);
 }
 
 function newKey() {
@@ -183,7 +223,10 @@ if (thread && form) {
     saveQueue([...queued(), { share: shareId, payload }]);
     await flushQueue();
   });
-  window.addEventListener("online", flushQueue);
+  window.addEventListener("online", () => {
+    retryDelayMs = RETRY_FIRST_MS;
+    flushQueue();
+  });
   flushQueue();
   if (navigator.onLine) apiPost(`/api/sharing/threads/${shareId}/read`, {}).catch(() => {});
   onUserEvent((event) => {
