@@ -5,6 +5,9 @@ the time that passed while the tab was suspended (a phone's browser freezes
 a tab in the background), and the team stops offering to join once its time
 is up.
 
+A message that arrives while the inbox's socket is away (a dead connection
+replaced, a reconnect) shows in the open inbox once the socket is back.
+
 A reply to a share whose sending failed while the phone still counted itself
 online (a request lost on a bad line) is sent again by itself, once.
 """
@@ -22,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE_OPENER = "+8613917020001"
 PHONE_ANN, PHONE_BO = "+8613917020002", "+8613917020003"
+PHONE_CY = "+8613917020004"
 PASSWORD = "poor-network-pass"
 
 
@@ -167,5 +171,62 @@ def test_a_reply_lost_on_a_bad_line_is_sent_again_by_itself(chromium, groupbuy_s
         )
         assert page.locator("#thread-messages li.pending").count() == 0
         assert _run(groupbuy_server, REPLIES) == {"count": 1}
+    finally:
+        context.close()
+
+
+SEED_CY = f"""
+import json
+from groupbuy.accounts.models import User
+User.objects.create_user("{PHONE_CY}", "{PASSWORD}", display_name="Cy",
+                         preferred_language="en")
+print(json.dumps({{"ok": True}}))
+"""
+
+NOTIFY_CY = f"""
+import json
+from groupbuy.accounts.models import User
+from groupbuy.notify.services import notification_enqueue
+notification_enqueue(recipient=User.objects.get(phone="{PHONE_CY}"),
+                     kind="test.poor_network", title="Your parcel is ready", body="",
+                     channels=["in_app"])
+print(json.dumps({{"ok": True}}))
+"""
+
+
+def test_a_message_sent_while_the_inbox_socket_was_away_shows_once_it_is_back(
+    chromium, groupbuy_server
+):
+    # given Cy signed in on a phone
+    _run(groupbuy_server, SEED_CY)
+    context = _phone_context(chromium, groupbuy_server)
+    try:
+        page = context.new_page()
+        sign_in(page, PHONE_CY, PASSWORD)
+        # whose inbox's first socket (ws/me/) is on a line that carries nothing
+        sockets = []
+
+        def line(socket):
+            sockets.append(socket)
+            if len(sockets) > 1:
+                socket.connect_to_server()
+
+        page.route_web_socket(re.compile(r"/ws/me/$"), line)
+        page.goto("/inbox/")
+        page.wait_for_selector("#inbox-list")
+        assert len(sockets) == 1
+
+        # when a message is sent to Cy meanwhile (its push is lost)
+        _run(groupbuy_server, NOTIFY_CY)
+        page.wait_for_timeout(500)
+        assert "Your parcel is ready" not in page.inner_text("#inbox-list")
+        # and the dead socket is closed, so the page connects again
+        sockets[0].close()
+
+        # then the open inbox shows the message, without a reload
+        page.locator("#inbox-list").filter(has_text="Your parcel is ready").wait_for(
+            timeout=15_000
+        )
+        assert page.inner_text("#inbox-badge") == "1"
     finally:
         context.close()
