@@ -8,6 +8,9 @@ is up.
 A message that arrives while the inbox's socket is away (a dead connection
 replaced, a reconnect) shows in the open inbox once the socket is back.
 
+Marking the inbox read while offline says it did not work (htmx dropped
+the failed request without a word).
+
 A reply to a share whose sending failed while the phone still counted itself
 online (a request lost on a bad line) is sent again by itself, once.
 """
@@ -25,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE_OPENER = "+8613917020001"
 PHONE_ANN, PHONE_BO = "+8613917020002", "+8613917020003"
-PHONE_CY = "+8613917020004"
+PHONE_CY, PHONE_CY2 = "+8613917020004", "+8613917020005"
 PASSWORD = "poor-network-pass"
 
 
@@ -228,5 +231,35 @@ def test_a_message_sent_while_the_inbox_socket_was_away_shows_once_it_is_back(
             timeout=15_000
         )
         assert page.inner_text("#inbox-badge") == "1"
+    finally:
+        context.close()
+
+
+def test_marking_the_inbox_read_offline_says_it_did_not_work(chromium, groupbuy_server):
+    # given Cy's inbox open, with one unread message
+    _run(groupbuy_server, SEED_CY.replace("Cy", "Cy2").replace(PHONE_CY, PHONE_CY2))
+    _run(groupbuy_server, NOTIFY_CY.replace(PHONE_CY, PHONE_CY2))
+    context = _phone_context(chromium, groupbuy_server)
+    try:
+        page = context.new_page()
+        sign_in(page, PHONE_CY2, PASSWORD)
+        page.goto("/inbox/")
+        page.wait_for_selector("#inbox-list .is-unread")
+
+        # when the network goes and Cy taps "Mark all read"
+        context.set_offline(True)
+        page.click("#inbox-mark-all-read")
+
+        # then the page says it did not work, and the message is still unread
+        alert = page.locator("#inbox [role=alert]")
+        alert.wait_for()
+        assert "No connection" in alert.inner_text()
+        assert page.locator("#inbox-list .is-unread").count() == 1
+
+        # when the network is back and Cy taps again, it works and the alert goes
+        context.set_offline(False)
+        page.click("#inbox-mark-all-read")
+        page.wait_for_selector("#inbox-list .is-unread", state="detached")
+        alert.wait_for(state="detached")
     finally:
         context.close()

@@ -1,6 +1,7 @@
 // Page-wide behaviour: highlight the current tab and start the modules a page asks
 // for with data-module="name" (each lives in ./<name>.js and exports init(element)).
 import { init as busyForms } from "./busy-forms.js";
+import { init as requestErrors } from "./request-errors.js";
 
 function markCurrentTab() {
   // A console page (the merchant's, the operator's) is on none of the shopper's
@@ -104,6 +105,7 @@ function confirmSteps() {
 markCurrentTab();
 showCurrentSection();
 busyForms(document); // every POST form: busy once sent, one tap (busy-forms.js)
+requestErrors(document); // an htmx request that changes something says when it failed
 confirmSteps();
 pageLoaded(document);
 focusFirstInvalidField();
