@@ -76,6 +76,24 @@ def _in_zone(moment: int, zone_name: str | None) -> datetime:
         return datetime(*time.localtime(moment)[:6])
 
 
+def day_start(moment: float, zone_name: str | None) -> int:
+    """Return the first second (Unix) of ``moment``'s day in ``zone_name``
+    (see ``_in_zone``): the shop's day, whatever zone the machine is set to."""
+    try:
+        zone = ZoneInfo(zone_name or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        now = time.localtime(moment)
+        midnight = (now.tm_year, now.tm_mon, now.tm_mday, 0, 0, 0, 0, 0, -1)
+        return int(time.mktime(midnight))
+    day = datetime.fromtimestamp(moment, zone)
+    return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
+
+
+def format_clock(moment: int, zone_name: str | None) -> str:
+    """Write ``moment`` as HH:MM in ``zone_name`` (see ``_in_zone``)."""
+    return _in_zone(moment, zone_name).strftime("%H:%M")
+
+
 def format_moment(moment: int, zone_name: str | None) -> str:
     """Write ``moment`` to the minute in ``zone_name`` (see ``_in_zone``)."""
     return _in_zone(moment, zone_name).strftime("%Y-%m-%d %H:%M")

@@ -1,7 +1,9 @@
 """The till page of ``groupbuy station serve``: 127.0.0.1 only, no network needed.
 
 A USB scanner types the code into the focused field and presses Enter (keyboard
-wedge); the page lists every redemption of the day. No external assets.
+wedge); the page lists every redemption of the day: the shop's day, in the
+site's time zone from the last sync, whatever zone the machine is set to. No
+external assets.
 
 A redemption is answered with a redirect to the page showing its result, and
 each form carries a one-time key: reloading the result, going back and sending
@@ -19,7 +21,7 @@ from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
-from groupbuy.coupons.station import core
+from groupbuy.coupons.station import core, texts
 from groupbuy.coupons.station.ledger import Ledger
 from groupbuy.coupons.station.texts import gettext, language, ngettext
 
@@ -41,9 +43,14 @@ li{{font-family:monospace}}</style></head><body>
 <h2>{today}</h2><ul id="today">{rows}</ul></body></html>"""
 
 
-def _today_start() -> int:
-    now = time.localtime()
-    return int(time.mktime((now.tm_year, now.tm_mon, now.tm_mday, 0, 0, 0, 0, 0, -1)))
+def _now() -> float:
+    return time.time()
+
+
+def _today_start(zone_name: str | None) -> int:
+    """Today's first second in the site's zone (the shop's day), as the sync
+    gave it; this machine's zone only before the first sync."""
+    return texts.day_start(_now(), zone_name)
 
 
 def render(ledger: Ledger, outcome: core.Outcome | None = None) -> bytes:
@@ -56,10 +63,11 @@ def render(ledger: Ledger, outcome: core.Outcome | None = None) -> bytes:
             f'<p class="{css}" id="result" role="{role}" data-code="{outcome.code}">'
             f"{html.escape(outcome.message)} {outcome.serial}</p>"
         )
-    rows = ledger.redemptions_since(_today_start())
+    zone = ledger.get("time_zone")
+    rows = ledger.redemptions_since(_today_start(zone))
     exported = " " + html.escape(gettext("(exported)"))
     items = "".join(
-        f"<li>{time.strftime('%H:%M', time.localtime(at))} {serial} ×{quantity}"
+        f"<li>{texts.format_clock(at, zone)} {serial} ×{quantity}"
         f"{exported if batch else ''}</li>"
         for serial, quantity, at, _branch, _cashier, batch in rows
     )

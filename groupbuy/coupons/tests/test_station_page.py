@@ -2,6 +2,7 @@
 result to screen readers."""
 
 import re
+import time
 
 from groupbuy.coupons.station import core, web
 from groupbuy.coupons.station.ledger import Ledger
@@ -41,3 +42,49 @@ def test_the_station_page_announces_its_result(tmp_path):
     # then the accepted one is a status, the refused one an alert
     assert 'role="status"' in _page(tmp_path / "a", accepted)
     assert 'role="alert"' in _page(tmp_path / "b", refused)
+
+
+def _beijing(*parts) -> int:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return int(datetime(*parts, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp())
+
+
+def test_todays_list_is_the_shops_day_not_the_machines(tmp_path, monkeypatch):
+    # given a till machine set to UTC, as many are, at a station whose last
+    # sync gave the site's zone (Beijing), at 01:30 on 6 December in Beijing
+    # (still 5 December in UTC)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr(web, "_now", lambda: _beijing(2026, 12, 6, 1, 30))
+    ledger = Ledger(tmp_path)
+    try:
+        ledger.set(time_zone="Asia/Shanghai")
+        # and a redemption at 00:30 today and one at 10:00 yesterday (both on
+        # 5 December in UTC)
+        for serial, moment in (
+            ("TODAY", _beijing(2026, 12, 6, 0, 30)),
+            ("YESTERDAY", _beijing(2026, 12, 5, 10, 0)),
+        ):
+            ledger.record(
+                nonce=serial,
+                serial=serial,
+                code="GB1:x",
+                quantity=1,
+                of_units=1,
+                branch="",
+                cashier="",
+                now=moment,
+            )
+        page = web.render(ledger).decode("utf-8")
+    finally:
+        ledger.close()
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    # then "Today" is the shop's day: today's redemption, at its Beijing time
+    today = re.search(r'<ul id="today">(.*?)</ul>', page, re.S).group(1)
+    assert "TODAY" in today
+    assert "00:30 TODAY" in today
+    assert "YESTERDAY" not in today
+    assert "Today: 1 redemption" in page
