@@ -9,6 +9,7 @@ station uses them too.
 from __future__ import annotations
 
 import io
+import re
 from html import escape
 
 import cv2
@@ -54,8 +55,26 @@ def svg(text: str, *, symbol: str = "qr", scale: int = 4, label: str = "") -> st
         drawing = buffer.getvalue().decode("utf-8")
     else:
         barcode = zxingcpp.create_barcode(text, _format(symbol))
-        drawing = zxingcpp.write_barcode_to_svg(barcode)
+        drawing = _inlinable(zxingcpp.write_barcode_to_svg(barcode))
     return _named(drawing, label) if label else drawing
+
+
+def _inlinable(drawing: str) -> str:
+    """Return zxing-cpp's SVG document as an element to inline in HTML.
+
+    The document starts with an XML declaration and a doctype, which in the
+    middle of an HTML page are a bogus comment and a parse error; its <svg>
+    has a size but no viewBox, so scaled by CSS it grows its canvas and leaves
+    the drawing its pixel size in a corner; and it carries an id ("barcode")
+    and a <desc> ("Zint Generated Symbol") meant for no page."""
+    drawing = drawing[drawing.index("<svg") :]
+    width = re.search(r'<svg[^>]* width="(\d+)"', drawing)
+    height = re.search(r'<svg[^>]* height="(\d+)"', drawing)
+    if width and height and "viewBox" not in drawing.split(">", 1)[0]:
+        box = f'<svg viewBox="0 0 {width.group(1)} {height.group(1)}"'
+        drawing = drawing.replace("<svg", box, 1)
+    drawing = re.sub(r"\s*<desc>[^<]*</desc>", "", drawing, count=1)
+    return drawing.replace(' id="barcode"', "", 1).strip()
 
 
 def _named(drawing: str, label: str) -> str:

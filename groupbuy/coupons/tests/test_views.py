@@ -523,3 +523,27 @@ def test_the_coupons_drawn_code_is_an_image_named_for_screen_readers(client):
     assert '<svg role="img" aria-label="QR code of this coupon"' in qr_page
     assert '<svg role="img" aria-label="PDF417 code of this coupon"' in pdf417_page
     assert '<div class="coupon-code" id="coupon-qr">' in qr_page
+
+
+def test_the_pdf417_and_data_matrix_drawings_inline_into_the_page(client):
+    # given a shopper with a valid coupon
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    client.force_login(order.shopper)
+    for symbol in ("pdf417", "datamatrix"):
+        # when its page draws it as PDF417 or Data Matrix
+        page = client.get(f"/coupons/{coupon.public_id}/?symbol={symbol}")
+        html = page.content.decode()
+        drawing = html.split('id="coupon-qr">', 1)[1].split("</div>", 1)[0]
+        # then the <svg> is inlined as an HTML element: no XML prolog or
+        # doctype in the middle of the page (an XML declaration there is a
+        # bogus comment to the HTML parser, a doctype a parse error)
+        assert drawing.startswith("<svg")
+        assert "<?xml" not in html
+        assert "<!DOCTYPE svg" not in html
+        # and it scales to the box the page gives it (a viewBox of its own
+        # size), rather than staying its pixel size in a corner
+        width = re.search(r'<svg[^>]* width="(\d+)"', drawing).group(1)
+        height = re.search(r'<svg[^>]* height="(\d+)"', drawing).group(1)
+        assert f'viewBox="0 0 {width} {height}"' in drawing
