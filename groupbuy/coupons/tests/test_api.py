@@ -485,3 +485,51 @@ def test_a_coupon_that_cannot_be_redeemed_gives_no_code(client):
         past_expiry.serial: None,
     }
     assert listed == codes
+
+
+def test_a_redemption_keyed_before_the_deploy_answers_its_retry(client):
+    # given a one-branch shop and two coupons, each redeemed under a till's key
+    # before 2026-12-06, as redemptions were then recorded: a request naming
+    # no branch at no branch, and no quantity asked kept
+    station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    branch = make_branch(station.merchant)
+    three, four = confirmed_orders(station.merchant, quantities=(3, 4))
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/redeem"
+    one_unit = {
+        "code": coupon_for(three).code,
+        "quantity": 1,
+        "idempotency_key": "7a0f4c1e-5b7d-4c1a-9e2f-0a6b8d4c2e11",
+    }
+    all_left = {"code": coupon_for(four).code, "idempotency_key": "8" * 20}
+    answers = []
+    for request, units in ((one_unit, 1), (all_left, 4)):
+        response = post(client, url, {**request, "quantity": units}, station.owner)
+        assert response.status_code == 200
+        Redemption.objects.filter(public_id=response.json()["redemption_id"]).update(
+            branch=None, quantity_asked=None
+        )
+        answers.append(response.json() | {"branch_id": None})
+    # when the till retries the same request after the deploy (its answer was
+    # lost): the same code, no branch, the same units
+    retried = post(client, url, one_unit, station.owner)
+    # then it is answered with the redemption it made, nothing more taken
+    assert retried.status_code == 200
+    assert retried.json() == answers[0]
+    assert coupon_for(three).remaining_quantity == 2
+    # and the same when it names the units the key took
+    assert (
+        post(client, url, {**all_left, "quantity": 4}, station.owner).json()
+        == (answers[1])
+    )
+    # while a request that cannot be told to be the same is refused, as before:
+    # "all that is left" then (4 units) against one unit now, and a branch named
+    # now where the key's request named none
+    for request in (all_left, {**one_unit, "branch_id": branch.public_id}):
+        refused = post(client, url, request, station.owner)
+        assert (refused.status_code, refused.json()["code"]) == (
+            409,
+            "idempotency_key_reused",
+        )
+    assert Redemption.objects.count() == 2

@@ -54,6 +54,7 @@ def coupon_redeem_online(
     limit = require_merchant_staff_branch(actor, merchant)
     if branch is not None and branch.merchant_id != merchant.pk:
         raise CouponError("bad_branch", _("This branch is not yours."))
+    named_branch = branch is not None
     branch = redeeming_branch(limit=limit, branch=branch)
     if branch is None:
         branch = only_open_branch(merchant)
@@ -64,7 +65,11 @@ def coupon_redeem_online(
     nonce = _online_nonce(merchant=merchant, idempotency_key=idempotency_key)
     if idempotency_key is not None:
         earlier = _earlier_redemption(
-            nonce=nonce, code=code, branch=branch, quantity=quantity
+            nonce=nonce,
+            code=code,
+            branch=branch,
+            quantity=quantity,
+            named_branch=named_branch,
         )
         if earlier is not None:
             return earlier
@@ -86,7 +91,11 @@ def coupon_redeem_online(
         # are gone (refused here) or its nonce taken (our insert rolled back),
         # and its redemption is the answer.
         earlier = idempotency_key and _earlier_redemption(
-            nonce=nonce, code=code, branch=branch, quantity=quantity
+            nonce=nonce,
+            code=code,
+            branch=branch,
+            quantity=quantity,
+            named_branch=named_branch,
         )
         if not earlier:
             raise
@@ -117,15 +126,28 @@ def _online_nonce(*, merchant: Merchant, idempotency_key: str | None) -> str:
 
 
 def _earlier_redemption(
-    *, nonce: str, code: str, branch: Branch | None, quantity: int | None
+    *,
+    nonce: str,
+    code: str,
+    branch: Branch | None,
+    quantity: int | None,
+    named_branch: bool,
 ):
     """Return the redemption made under ``nonce`` (None if there is none yet);
     refuse a key reused for another coupon, branch or quantity.
 
     The quantity is compared as asked, not as taken (an omitted one is asked
-    as 1). Redemptions keyed before 2026-12-06 without a quantity asked "all
-    that is left" (``quantity_asked`` null): none is the same request as one
-    sent now.
+    as 1), and the branch as the redemption was made (an omitted one is the
+    shop's only open branch, or the cashier's).
+
+    Redemptions keyed before 2026-12-06 kept neither as asked now: no
+    quantity asked (``quantity_asked`` null: none was recorded, and an
+    omitted one meant "all that is left") and, for a request naming no
+    branch, no branch. A retry of such a request across the deploy is the
+    same request when it asks for the units the key took, and names no
+    branch where the key's request named none: it is answered with that
+    redemption, nothing more taken. One asking for other units is refused,
+    as it cannot be told from a new request.
     """
     earlier = (
         Redemption.objects.select_related("coupon", "branch")
@@ -135,7 +157,10 @@ def _earlier_redemption(
     if earlier is None:
         return None
     same_coupon = earlier.coupon == coupon_for_code((code or "").strip())
-    if not same_coupon or earlier.branch_id != (branch.pk if branch else None):
+    same_branch = earlier.branch_id == (branch.pk if branch else None) or (
+        earlier.branch_id is None and not named_branch
+    )
+    if not same_coupon or not same_branch:
         raise CouponError(
             "idempotency_key_reused",
             _(
@@ -145,7 +170,10 @@ def _earlier_redemption(
             % {"serial": earlier.coupon.serial},
             status=409,
         )
-    if earlier.quantity_asked != quantity:
+    asked = earlier.quantity_asked
+    if asked is None:  # keyed before 2026-12-06: the units it took
+        asked = earlier.quantity
+    if asked != quantity:
         raise CouponError(
             "idempotency_key_reused",
             ngettext(
