@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.core.errors import fields_renamed
+from groupbuy.core.idempotency import idempotency_key_sent
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
@@ -103,7 +104,10 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
     Without ``branch_id`` it is redeemed at the shop's only open branch; a shop
     with more than one must name it (400 ``branch_required``). A cashier
     limited to one branch redeems there: without ``branch_id`` at that branch,
-    and another branch is refused 403 ``not_your_branch``."""
+    and another branch is refused 403 ``not_your_branch``. With an
+    ``idempotency_key`` (or an ``Idempotency-Key`` header) the same request
+    sent again answers the redemption the first one made, 200, and takes
+    nothing more."""
     merchant = _staff_merchant(request, merchant_id)
     branch = None
     if payload.branch_id:
@@ -118,7 +122,8 @@ def redeem(request, merchant_id: str, payload: RedeemIn):
             code=payload.code,
             branch=branch,
             quantity=payload.quantity,
-            idempotency_key=payload.idempotency_key,
+            idempotency_key=idempotency_key_sent(request, payload.idempotency_key)
+            or None,
         )
     return redemption_out(redemption)
 

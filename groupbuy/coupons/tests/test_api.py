@@ -533,3 +533,43 @@ def test_a_redemption_keyed_before_the_deploy_answers_its_retry(client):
             "idempotency_key_reused",
         )
     assert Redemption.objects.count() == 2
+
+
+def test_a_redemption_keyed_in_the_idempotency_key_header_redeems_once(client):
+    # given a coupon of 3 units
+    station = make_station()
+    three, two = confirmed_orders(station.merchant, quantities=(3, 1))
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/redeem"
+    key = "5e1c9a1e-5b7d-4c1a-9e2f-0a6b8d4c2e11"
+    request = {"code": coupon_for(three).code, "quantity": 1}
+    headers = auth(station.owner) | {"Idempotency-Key": key}
+
+    def send(body, extra=None):
+        return client.post(
+            url, body, content_type="application/json", headers=headers | (extra or {})
+        )
+
+    # when a till sends its key in the header, as for deals and shares, twice
+    first, again = send(request), send(request)
+    # then the second answer is the first redemption, one unit taken
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert coupon_for(three).remaining_quantity == 2
+    # and the body's key is the same key when both agree
+    assert send({**request, "idempotency_key": key}).json() == first.json()
+    # while a header and a body that differ, or a malformed header, are refused
+    # as the request is read (422 on idempotency_key), nothing taken
+    for body, extra in (
+        ({**request, "idempotency_key": "6" * 20}, None),
+        (request, {"Idempotency-Key": "short"}),
+    ):
+        refused = send(body, extra)
+        assert (refused.status_code, list(refused.json()["fields"])) == (
+            422,
+            ["idempotency_key"],
+        )
+    # and the header's key reused for another coupon is a 409
+    reused = send({"code": coupon_for(two).code})
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert Redemption.objects.count() == 1
