@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.core.errors import fields_renamed
-from groupbuy.core.idempotency import idempotency_key_sent
+from groupbuy.core.idempotency import idempotency_key_header, idempotency_key_sent
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, services, statements
 from groupbuy.coupons.errors import CouponError
@@ -99,7 +99,12 @@ def _staff_merchant(request, merchant_id: str):
 
 
 @router.post("/merchants/{merchant_id}/redeem", response=RedemptionOut)
-def redeem(request, merchant_id: str, payload: RedeemIn):
+def redeem(
+    request,
+    merchant_id: str,
+    payload: RedeemIn,
+    idempotency_key_header: str | None = idempotency_key_header(),
+):
     """Redeem a scanned or typed code at the till: one unit unless ``quantity``.
     Without ``branch_id`` it is redeemed at the shop's only open branch; a shop
     with more than one must name it (400 ``branch_required``). A cashier

@@ -11,7 +11,7 @@ from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
-from groupbuy.core.idempotency import idempotency_key_sent
+from groupbuy.core.idempotency import idempotency_key_header, idempotency_key_sent
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import page_payload, paginate
 from groupbuy.deals import selectors, services
@@ -140,7 +140,12 @@ def merchant_deals(request, merchant_id: str, filters: Query[DealStateFilterIn])
 @router.post(
     "/merchants/{merchant_id}/deals", response={200: DealDetailOut, 201: DealDetailOut}
 )
-def deal_create(request, merchant_id: str, payload: DealCreateIn):
+def deal_create(
+    request,
+    merchant_id: str,
+    payload: DealCreateIn,
+    idempotency_key_header: str | None = idempotency_key_header(),
+):
     """Create a draft group buy (the merchant's owners, or operators).
 
     With an ``idempotency_key`` (or an ``Idempotency-Key`` header) the same

@@ -12,7 +12,11 @@ from ninja.files import UploadedFile
 from pydantic import Discriminator, Tag
 
 from groupbuy.core.errors import id_in_request
-from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_sent
+from groupbuy.core.idempotency import (
+    IDEMPOTENCY_KEY_PATTERN,
+    idempotency_key_header,
+    idempotency_key_sent,
+)
 from groupbuy.core.pagination import (
     PageIn,
     page_payload,
@@ -283,7 +287,11 @@ def _sent(share: Share) -> Status:
 
 
 @router.post("/shares", response={200: dict, 201: dict})
-def share_send(request, payload: ShareSendIn):
+def share_send(
+    request,
+    payload: ShareSendIn,
+    idempotency_key_header: str | None = idempotency_key_header(),
+):
     """Share a product or group buy with phone numbers and/or members; a
     recipient given as ``{"address", "name"}`` shows by that name to me only.
 
@@ -295,7 +303,10 @@ def share_send(request, payload: ShareSendIn):
 
 @router.post("/shares/with-voice-note", response={200: dict, 201: dict})
 def share_send_with_voice_note(
-    request, payload: Form[ShareSendIn], voice_note: File[UploadedFile]
+    request,
+    payload: Form[ShareSendIn],
+    voice_note: File[UploadedFile],
+    idempotency_key_header: str | None = idempotency_key_header(),
 ):
     """The same as ``POST /shares``, as multipart form data with a voice note
     (WebM, Ogg, MP3, WAV or M4A); repeat ``recipients`` for several numbers,

@@ -573,3 +573,16 @@ def test_a_redemption_keyed_in_the_idempotency_key_header_redeems_once(client):
     assert reused.status_code == 409
     assert reused.json()["code"] == "idempotency_key_reused"
     assert Redemption.objects.count() == 1
+
+
+def test_the_openapi_schema_lists_the_idempotency_key_header_on_redeem(client):
+    # when the API's schema is read
+    paths = client.get("/api/openapi.json").json()["paths"]
+    redeem = paths["/api/coupons/merchants/{merchant_id}/redeem"]["post"]
+    # then redeeming documents the Idempotency-Key header it reads, optional,
+    # with the key's shape
+    (header,) = [p for p in redeem["parameters"] if p["in"] == "header"]
+    assert header["name"] == "Idempotency-Key"
+    assert header["required"] is False
+    assert header["schema"]["pattern"] == r"^[A-Za-z0-9_-]{16,36}$"
+    assert "idempotency_key" in header["description"]

@@ -603,3 +603,12 @@ def test_a_create_sent_again_with_its_key_answers_the_first_deal(client):
         )
         assert refused.status_code == 403
     assert Deal.objects.filter(merchant=merchant).count() == 4
+
+
+def test_the_openapi_schema_lists_the_idempotency_key_header_on_create(client):
+    # when the API's schema is read
+    paths = client.get("/api/openapi.json").json()["paths"]
+    create = paths["/api/deals/merchants/{merchant_id}/deals"]["post"]
+    # then creating a deal documents the Idempotency-Key header it reads
+    (header,) = [p for p in create["parameters"] if p["in"] == "header"]
+    assert (header["name"], header["required"]) == ("Idempotency-Key", False)

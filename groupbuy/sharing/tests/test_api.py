@@ -1070,3 +1070,15 @@ def test_the_api_schema_documents_the_share_key(client):
     key = schemas["ShareSendIn"]["properties"]["idempotency_key"]
     assert key["anyOf"][0]["pattern"] == "^[A-Za-z0-9_-]{16,36}$"
     assert "answers the share the first one sent (200)" in key["description"]
+
+
+def test_the_openapi_schema_lists_the_idempotency_key_header_on_sharing(client):
+    # when the API's schema is read
+    paths = client.get("/api/openapi.json").json()["paths"]
+    # then both ways of sending a share document the Idempotency-Key header
+    for path in ("/api/sharing/shares", "/api/sharing/shares/with-voice-note"):
+        operation = paths[path]["post"]
+        headers = [p for p in operation["parameters"] if p["in"] == "header"]
+        assert [(p["name"], p["required"]) for p in headers] == [
+            ("Idempotency-Key", False)
+        ], path
