@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,7 +12,7 @@ from groupbuy.accounts.models import (
     PreviousPhone,
     User,
 )
-from groupbuy.accounts.phones import mask_phone, person_label
+from groupbuy.accounts.phones import mask_phone, mask_phones_in_text, person_label
 from groupbuy.accounts.services import password_confirm_attempts_clear
 from groupbuy.core.admin import ReadOnlyAdmin
 
@@ -27,15 +28,38 @@ class _Row:
         return self.label
 
 
+def _log_entries_masked(entries):
+    """Rewrite the admin log entries just written (``str(obj)``, which may be
+    a full number) with their numbers masked; return them as given."""
+    for entry in entries if isinstance(entries, list) else [entries]:
+        masked = mask_phones_in_text(entry.object_repr)
+        if masked != entry.object_repr:
+            entry.object_repr = masked
+            LogEntry.objects.filter(pk=entry.pk).update(object_repr=masked)
+    return entries
+
+
 class MaskedRowsMixin:
     """Name each row's select checkbox (Django reads ``str(obj)`` to screen
-    readers) by ``row_label``, which holds no full phone number."""
+    readers) by ``row_label``, which holds no full phone number, and write the
+    admin's log of what support added, changed or deleted (the index's
+    "Recent actions") with numbers masked: ``str(obj)`` names a person with
+    no name by their full number."""
 
     def row_label(self, obj) -> str:
         raise NotImplementedError
 
     def action_checkbox(self, obj):
         return super().action_checkbox(_Row(obj, self.row_label(obj)))
+
+    def log_addition(self, request, obj, message):
+        return _log_entries_masked(super().log_addition(request, obj, message))
+
+    def log_change(self, request, obj, message):
+        return _log_entries_masked(super().log_change(request, obj, message))
+
+    def log_deletions(self, request, queryset):
+        return _log_entries_masked(super().log_deletions(request, queryset))
 
 
 def person_display(field: str, description):

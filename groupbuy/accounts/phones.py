@@ -1,5 +1,7 @@
 """Phone numbers are the login: parse anything a person types, store E.164."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +35,18 @@ def mask_phone(e164: str) -> str:
     if len(e164) < 8:
         return "****"
     return f"{e164[:-8]}****{e164[-4:]}"
+
+
+# An E.164 number, or a mainland mobile typed without its +86, standing alone
+# (not part of a longer run of digits such as a barcode).
+PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+\d{8,15}|1[3-9]\d{9})(?!\w)")
+
+
+def mask_phones_in_text(text: str) -> str:
+    """Return ``text`` with every phone number in it masked (``mask_phone``):
+    for text written once and shown to staff later (a log line's name of an
+    object, an audit entry's data)."""
+    return PHONE_IN_TEXT.sub(lambda match: mask_phone(match.group(0)), text)
 
 
 def person_label(user) -> str:
