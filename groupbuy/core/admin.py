@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.accounts.phones import person_label
 from groupbuy.core.models import AuditEntry
 from groupbuy.core.money import format_fen
+from groupbuy.core.redaction import redacted_json_html
 
 admin.site.site_header = _("groupbuy administration")
 admin.site.site_title = _("groupbuy admin")
@@ -51,11 +52,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ("action", "object_type")
     list_select_related = ("actor",)
     search_fields = ("object_id", "action", "actor__phone")
-    # The actor is shown by ``by``: str(user) is a full number.
-    exclude = ("actor",)
+    # The actor is shown by ``by``: str(user) is a full number. The data is
+    # shown redacted (``data_shown``); the row keeps it as written.
+    exclude = ("actor", "data")
     readonly_fields = [
-        *(f.name for f in AuditEntry._meta.fields if f.name != "actor"),
+        *(f.name for f in AuditEntry._meta.fields if f.name not in ("actor", "data")),
         "by",
+        "data_shown",
     ]
 
     @admin.display(
@@ -63,3 +66,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     )
     def by(self, entry) -> str:
         return person_label(entry.actor)
+
+    @admin.display(description=AuditEntry.data.field.verbose_name)
+    def data_shown(self, entry) -> str:
+        return redacted_json_html(entry.data)

@@ -1,0 +1,88 @@
+"""Records kept as written (audit data, a provider's payload) shown to staff
+with what they need not read cut: secrets, account numbers, phone numbers.
+
+The stored row is never changed here (it is the proof of what happened);
+only its display is. Erasure scrubs a person's data from the rows themselves
+(``ops.personal_data``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.html import format_html
+
+from groupbuy.accounts.phones import mask_phones_in_text
+
+REDACTED = "[redacted]"
+# Keys whose values nobody reads in a page: credentials and signatures.
+SECRET_KEY_PARTS = (
+    "password",
+    "secret",
+    "token",
+    "signature",
+    "authorization",
+    "cookie",
+    "session",
+    "ciphertext",
+    "api_key",
+    "code_hash",
+)
+SECRET_KEYS = frozenset({"sign", "key"})
+# Keys holding a money account or a person's id at a provider: the last four
+# characters are enough to tell two apart.
+ACCOUNT_KEY_PARTS = (
+    "payee_account",
+    "account_no",
+    "card",
+    "openid",
+    "open_id",
+    "buyer_id",
+    "buyer_logon_id",
+    "buyer_user_id",
+    "email",
+)
+
+
+def mask_account(value: str) -> str:
+    """Show an account number (bank card, Alipay account, openid) by its last
+    four characters only: ``****1234``."""
+    text = str(value or "")
+    if not text:
+        return ""
+    return f"****{text[-4:]}" if len(text) > 4 else "****"
+
+
+def _kind_of_key(key: str) -> str:
+    key = key.lower()
+    if key in SECRET_KEYS or any(part in key for part in SECRET_KEY_PARTS):
+        return "secret"
+    if any(part in key for part in ACCOUNT_KEY_PARTS):
+        return "account"
+    return ""
+
+
+def redacted(value: Any, key: str = "") -> Any:
+    """Return ``value`` (JSON-like) as staff may read it: secrets replaced,
+    accounts by their last four characters, phone numbers masked."""
+    kind = _kind_of_key(key)
+    if isinstance(value, dict):
+        return {name: redacted(item, str(name)) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redacted(item, key) for item in value]
+    if kind == "secret" and value not in (None, ""):
+        return REDACTED
+    if kind == "account" and isinstance(value, str | int):
+        return mask_account(str(value))
+    if isinstance(value, str):
+        return mask_phones_in_text(value)
+    return value
+
+
+def redacted_json_html(value: Any) -> str:
+    """``value`` redacted, as indented JSON in a <pre> for an admin page."""
+    text = json.dumps(
+        redacted(value), ensure_ascii=False, indent=2, sort_keys=True, default=str
+    )
+    return format_html('<pre class="redacted-data">{}</pre>', text)
