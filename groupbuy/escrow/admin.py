@@ -11,6 +11,7 @@ from groupbuy.accounts.phones import person_label
 from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
+from groupbuy.core.redaction import redacted_json_html
 from groupbuy.core.times import format_local_time
 from groupbuy.escrow import ledger
 from groupbuy.escrow.handlers import purpose_label
@@ -339,7 +340,9 @@ class RefundAdmin(ReadOnlyAdmin):
 @admin.register(ProviderEvent)
 class ProviderEventAdmin(ReadOnlyAdmin):
     """The provider and what its event says are read in words, as on the
-    payment list; the event id and payload stay as the provider sent them."""
+    payment list; the event id stays as the provider sent it, and the payload
+    is shown with the payer's ids, phone numbers and any signature cut
+    (``core.redaction``; the row keeps it as received)."""
 
     list_display = (
         "received_at",
@@ -352,8 +355,8 @@ class ProviderEventAdmin(ReadOnlyAdmin):
     list_filter = (ProviderFilter, EventTypeFilter, "outcome")
     list_select_related = ("intent",)
     search_fields = ("event_id", "intent__public_id")
-    exclude = ("provider", "type")
-    readonly_fields = ("provider_label", "type_label")
+    exclude = ("provider", "type", "payload")
+    readonly_fields = ("provider_label", "type_label", "payload_shown")
 
     @admin.display(
         description=ProviderEvent.provider.field.verbose_name, ordering="provider"
@@ -364,3 +367,7 @@ class ProviderEventAdmin(ReadOnlyAdmin):
     @admin.display(description=ProviderEvent.type.field.verbose_name, ordering="type")
     def type_label(self, event):
         return event_type_label(event.type)
+
+    @admin.display(description=ProviderEvent.payload.field.verbose_name)
+    def payload_shown(self, event):
+        return redacted_json_html(event.payload)

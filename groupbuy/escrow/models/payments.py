@@ -169,7 +169,14 @@ class ProviderEvent(models.Model):
         verbose_name_plural = _("provider events")
 
     def __str__(self):
-        return f"{self.provider}:{self.event_id} {self.type} → {self.outcome}"
+        # In words: the admin titles the event's page with it.
+        from groupbuy.escrow.providers import event_type_label, provider_label
+
+        said = event_type_label(self.type)
+        return (
+            f"{provider_label(self.provider)} {self.event_id}: "
+            f"{said}, {self.get_outcome_display()}"
+        )
 
 
 class Refund(models.Model):

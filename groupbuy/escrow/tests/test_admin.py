@@ -200,3 +200,36 @@ def test_the_provider_event_list_says_what_each_event_said_in_words():
     html = listing.content.decode()
     for code in ("sandbox", "payment.succeeded", "payment.failed"):
         assert f">{code}<" not in html
+
+
+def test_a_provider_events_page_says_it_in_words_and_cuts_the_payers_ids():
+    # given an event whose payload names the payer (WeChat's openid, a phone)
+    payer = make_user()
+    intent = make_captured_intent(payer=payer, reference="ord_words")
+    event = intent.provider_events.get()
+    event.payload = {
+        **event.payload,
+        "payer": {"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+        "attach": "call +8613800138071",
+        "sign": "c2lnbmVk",
+    }
+    event.save(update_fields=["payload"])
+    # when an operator reading English opens the event
+    page = _operator_reading_english().get(
+        f"/admin/escrow/providerevent/{event.pk}/change/"
+    )
+    html = page.content.decode()
+    # then its title says what happened in words, not payment.succeeded
+    assert page.status_code == 200
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "payment.succeeded" not in title
+    assert f"Sandbox (test payment) {event.event_id}: Paid, Captured" in title
+    # and the payload is shown with the payer's ids, the number and the
+    # signature cut, what the provider said kept
+    assert "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" not in html
+    assert "****eS6o" in html
+    assert "+8613800138071" not in html
+    assert "+86138****8071" in html
+    assert "c2lnbmVk" not in html
+    assert event.payload["amount_fen"] == 9_900
+    assert "9900" in html
