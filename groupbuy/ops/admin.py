@@ -3,10 +3,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.accounts.admin import person_label
+from groupbuy.accounts.admin import person_display, person_label
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.core.admin import ReadOnlyAdmin
-from groupbuy.ops.models import ShopApplication
+from groupbuy.core.admin import ReadOnlyAdmin, fen_display
+from groupbuy.ops.models import (
+    ErasureRequest,
+    MerchantOwnerInvitation,
+    PlatformDailyStats,
+    ShopApplication,
+)
 
 
 @admin.register(ShopApplication)
@@ -78,3 +83,106 @@ class ShopApplicationAdmin(ReadOnlyAdmin):
         return format_html(
             '<a href="{}">{}</a>', url, _("Open it, with the contact phone in full")
         )
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(ReadOnlyAdmin):
+    """Read-only: requests are made, withdrawn and performed through the
+    services (audited), on the person's and the operator's pages. The person
+    is named by ``person_label``: "Deleted user" once erased."""
+
+    list_display = (
+        "public_id",
+        "person",
+        "status",
+        "requested_at",
+        "due_at",
+        "completed_at",
+        "performed_by",
+    )
+    list_filter = ("status",)
+    list_select_related = ("user", "completed_by")
+    search_fields = ("public_id", "user__phone", "user__public_id")
+    date_hierarchy = "requested_at"
+    exclude = ("user", "completed_by")
+    readonly_fields = (
+        "public_id",
+        "person",
+        "status",
+        "requested_at",
+        "due_at",
+        "cancelled_at",
+        "completed_at",
+        "performed_by",
+    )
+    person = person_display("user", ErasureRequest.user.field.verbose_name)
+    performed_by = person_display(
+        "completed_by", ErasureRequest.completed_by.field.verbose_name
+    )
+
+
+@admin.register(PlatformDailyStats)
+class PlatformDailyStatsAdmin(ReadOnlyAdmin):
+    """Read-only: the figures are recomputed by ``ops.stats`` every five
+    minutes from the source tables."""
+
+    list_display = (
+        "day",
+        "deals_opened",
+        "deals_succeeded",
+        "deals_failed",
+        "orders_joined",
+        "captured",
+        "refunds",
+        "refunded",
+        "computed_at",
+    )
+    date_hierarchy = "day"
+    exclude = ("gmv_fen", "refunded_fen")
+    captured = fen_display("gmv_fen", PlatformDailyStats.gmv_fen.field.verbose_name)
+    refunded = fen_display(
+        "refunded_fen", PlatformDailyStats.refunded_fen.field.verbose_name
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = [
+            field.name
+            for field in PlatformDailyStats._meta.fields
+            if field.name not in ("id", *self.exclude)
+        ]
+        return [*shown, "captured", "refunded"]
+
+
+@admin.register(MerchantOwnerInvitation)
+class MerchantOwnerInvitationAdmin(ReadOnlyAdmin):
+    """Read-only: invitations are made by ``ops.onboarding`` and accepted when
+    the invited number is verified. The number is masked (a search by the
+    full number still finds the row); people by ``person_label``."""
+
+    list_display = (
+        "public_id",
+        "merchant",
+        "masked_phone",
+        "inviter",
+        "created_at",
+        "accepted_at",
+        "accepter",
+    )
+    list_select_related = ("merchant", "invited_by", "accepted_by")
+    search_fields = ("public_id", "phone", "merchant__name", "merchant__public_id")
+    exclude = ("phone", "invited_by", "accepted_by")
+    readonly_fields = list_display
+    inviter = person_display(
+        "invited_by", MerchantOwnerInvitation.invited_by.field.verbose_name
+    )
+    accepter = person_display(
+        "accepted_by", MerchantOwnerInvitation.accepted_by.field.verbose_name
+    )
+
+    @admin.display(
+        description=MerchantOwnerInvitation.phone.field.verbose_name,
+        ordering="phone",
+    )
+    def masked_phone(self, obj) -> str:
+        # An erased person's invitations lose the number (ops.personal_data).
+        return mask_phone(obj.phone) if obj.phone else "—"
