@@ -100,7 +100,8 @@ def operator_lookup(
 ) -> LookupResult:
     """Find people, orders, payments and merchants whose number or phone is
     ``query``, and merchants whose name holds it (any case). A phone finds the
-    shops that person owns."""
+    person who has it and those who had it before, with their orders,
+    payments and the shops they own."""
     require_operator(user)
     query = (query or "").strip()[:60]
     phone = _as_phone(query)
@@ -116,10 +117,14 @@ def operator_lookup(
         former_holders = PreviousPhone.objects.filter(phone=phone).exclude(
             user__phone=phone
         )
-        orders = DealOrder.objects.filter(shopper__phone=phone)
-        payments = PaymentIntent.objects.filter(payer__phone=phone)
+        # The lists follow the people found, whichever number found them.
+        people = User.objects.filter(
+            Q(phone=phone) | Q(previous_phones__phone=phone)
+        ).values("pk")
+        orders = DealOrder.objects.filter(shopper__in=people)
+        payments = PaymentIntent.objects.filter(payer__in=people)
         merchants = Merchant.objects.filter(
-            memberships__user__phone=phone,
+            memberships__user__in=people,
             memberships__role=MerchantMembership.Role.OWNER,
         )
     elif query:

@@ -163,6 +163,48 @@ def test_the_lookup_api_finds_a_person_by_a_number_they_had_before(operator, mov
     ]
 
 
+def test_a_number_had_before_finds_the_persons_orders_payments_and_shops(
+    operator_client, moved
+):
+    # given the shopper (who had OLD_PHONE) paid for an order and owns a shop
+    from groupbuy.accounts.models import MerchantMembership
+    from groupbuy.catalog.models import Merchant
+
+    order = join_and_pay(make_deal(title="Tea"), shopper=moved)
+    shop = Merchant.objects.create(name="Lin's Fruit")
+    MerchantMembership.objects.create(
+        user=moved, merchant=shop, role=MerchantMembership.Role.OWNER
+    )
+    # when an operator looks the old number up, on the page and by the API
+    html = operator_client.get(
+        reverse("web:operator_lookup"), {"q": "138 0013 8011"}
+    ).content.decode()
+    # then the person's order, payment and shop are listed with them
+    assert f">{order.public_id}</a>" in html[html.index('id="lookup-orders"') :]
+    assert (
+        f">{order.payment_intent.public_id}</a>"
+        in (html[html.index('id="lookup-payments"') :])
+    )
+    assert "Lin&#x27;s Fruit" in html[html.index('id="lookup-merchants"') :]
+    assert "+8613800138000" not in html
+
+
+def test_the_lookup_api_gives_the_orders_of_who_had_the_number_before(operator, moved):
+    # given the shopper (who had OLD_PHONE) paid for an order
+    order = join_and_pay(make_deal(title="Tea"), shopper=moved)
+    # when an operator looks the old number up by the API
+    found = (
+        Client()
+        .get("/api/operator/lookup", {"q": "13800138011"}, headers=bearer(operator))
+        .json()
+    )
+    # then the order and its payment are in the lists
+    assert [item["id"] for item in found["orders"]] == [order.public_id]
+    assert [item["id"] for item in found["payments"]] == [
+        order.payment_intent.public_id
+    ]
+
+
 def test_the_person_page_gives_previous_numbers_and_a_pending_erasure(
     operator_client, moved
 ):
