@@ -4,7 +4,8 @@ change one's mind; the request for a deal follows the last choice.
 A phone-sized Chromium signs in, photographs a printed label (read by OCR,
 which is never counted at once), is asked "Is it one of these?", taps "This
 one" on a product, then on the other suggestion under "Not this one? Maybe:",
-and at last says "It is not this product".
+and at last says "It is not this product": offline first, when the page says
+it did not go, then on a slow line, when the choices take no second tap.
 """
 
 from __future__ import annotations
@@ -105,8 +106,32 @@ def test_confirm_a_label_then_change_ones_mind(groupbuy_server, page, seeded, tm
     assert page.locator("#snap-will-notify").is_visible()
     assert asking_for(groupbuy_server) == [seeded["second"]]
 
-    # when: they decide it is neither after all
+    # when: they decide it is neither after all, but their phone is offline
+    page.context.set_offline(True)
     page.click("#snap-none button")
+
+    # then: they are told it did not go, and the choices stay to tap again
+    # (until 2026-12-06 nothing happened: the failed request threw unseen)
+    error = page.locator("#snap-choice-error")
+    error.wait_for()
+    assert "No connection" in error.inner_text()
+    assert page.locator("#snap-none button").is_enabled()
+    assert asking_for(groupbuy_server) == [seeded["second"]]
+
+    # when: the network is back and they tap again, on a slow line
+    page.context.set_offline(False)
+    held = []
+    page.route("**/snap/*/none/", lambda route: held.append(route))
+    page.click("#snap-none button")
+    for _ in range(200):  # (the request reaches the route within seconds)
+        if held:
+            break
+        page.wait_for_timeout(50)
+
+    # then: while it is on its way the choices take no second tap
+    assert page.locator("#snap-none button").is_disabled()
+    assert page.locator("#snap-alternatives button").first.is_disabled()
+    held[0].continue_()
 
     # then: the photo waits for the shop's team, and they ask for nothing yet
     page.locator("#snap-not-recognised").wait_for(state="visible")

@@ -170,18 +170,52 @@ export function init(root) {
     if (file) send(file);
   });
 
-  // "This one" and "None of these": post in place and swap the answer.
+  // "This one" and "None of these": post in place and swap the answer. While
+  // one is on its way the choices take no second tap; one that fails (offline,
+  // or a server error without an answer to show) says so above the choices,
+  // which stay to tap again. Until 2026-12-06 a failure did nothing visible.
+  let choosing = false;
+  function choiceButtons() {
+    return result.querySelectorAll("form.snap-choose button, form.snap-none button");
+  }
+  function sayChoiceFailed(text) {
+    let note = result.querySelector("#snap-choice-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "snap-choice-error";
+      note.className = "errorlist";
+      note.setAttribute("role", "alert");
+      result.prepend(note);
+    }
+    note.textContent = text;
+  }
   result.addEventListener("submit", async (event) => {
     const choice = event.target.closest("form.snap-choose, form.snap-none");
     if (!choice) return;
     event.preventDefault();
-    const response = await fetch(choice.action, {
-      method: "POST",
-      body: new FormData(choice),
-      headers: { "X-Requested-With": "XMLHttpRequest", "X-CSRFToken": csrfToken(form) },
-      credentials: "same-origin",
-    });
-    showResult(result, await response.text());
+    if (choosing) return;
+    choosing = true;
+    const buttons = [...choiceButtons()];
+    for (const button of buttons) button.disabled = true;
+    choice.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(choice.action, {
+        method: "POST",
+        body: new FormData(choice),
+        headers: { "X-Requested-With": "XMLHttpRequest", "X-CSRFToken": csrfToken(form) },
+        credentials: "same-origin",
+      });
+      const isAnswer =
+        response.status < 500 && response.headers.get("Content-Type")?.startsWith("text/html");
+      if (isAnswer) showResult(result, await response.text());
+      else sayChoiceFailed(gettext("Something went wrong. Please try again."));
+    } catch {
+      sayChoiceFailed(gettext("No connection. Check your network and try again."));
+    } finally {
+      choosing = false;
+      choice.removeAttribute("aria-busy");
+      for (const button of buttons) if (button.isConnected) button.disabled = false;
+    }
   });
 }
 
