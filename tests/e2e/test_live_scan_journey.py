@@ -2,7 +2,8 @@
 
 Chromium's fake camera plays a video we render here (a Y4M file of an EAN-13
 made with zxing-cpp); the snap page reads it with the vendored zxing-wasm
-ponyfill (Chromium on Linux has no native BarcodeDetector) and shows the deal.
+ponyfill (Chromium on Linux has no native BarcodeDetector) and shows the deal;
+with the network gone, it says so instead of "Looking it up…" for good.
 """
 
 from __future__ import annotations
@@ -36,16 +37,10 @@ def barcode_video(path: Path) -> Path:
     return path
 
 
-def test_a_barcode_held_to_the_camera_shows_its_deal(
-    chromium, groupbuy_server, tmp_path
-):
-    deal = groupbuy_server.seed(
-        f"seed_open_deal(gtin='{GTIN_BODY}5', tiers=[(1, 990)], stock=5)"
-    )["deal"]
-    video = barcode_video(tmp_path / "barcode.y4m")
+def _camera_browser(chromium, video: Path):
     # A browser of its own (the camera is a launch flag), from the session's
     # Playwright: a second sync Playwright cannot start inside its event loop.
-    browser = chromium.browser_type.launch(
+    return chromium.browser_type.launch(
         executable_path=CHROMIUM,
         headless=True,
         args=[
@@ -55,14 +50,27 @@ def test_a_barcode_held_to_the_camera_shows_its_deal(
             f"--use-file-for-fake-video-capture={video}",
         ],
     )
+
+
+def _snap_page(browser, server):
+    context = browser.new_context(
+        base_url=server.url,
+        viewport={"width": 390, "height": 844},
+        locale="en-US",
+    )
+    context.grant_permissions(["camera"])
+    return context.new_page()
+
+
+def test_a_barcode_held_to_the_camera_shows_its_deal(
+    chromium, groupbuy_server, tmp_path
+):
+    deal = groupbuy_server.seed(
+        f"seed_open_deal(gtin='{GTIN_BODY}5', tiers=[(1, 990)], stock=5)"
+    )["deal"]
+    browser = _camera_browser(chromium, barcode_video(tmp_path / "barcode.y4m"))
     try:
-        context = browser.new_context(
-            base_url=groupbuy_server.url,
-            viewport={"width": 390, "height": 844},
-            locale="en-US",
-        )
-        context.grant_permissions(["camera"])
-        page = context.new_page()
+        page = _snap_page(browser, groupbuy_server)
         # given the snap page, which offers the camera
         page.goto("/snap/")
         page.wait_for_selector("#snap-live-start", state="visible")
@@ -71,5 +79,25 @@ def test_a_barcode_held_to_the_camera_shows_its_deal(
         # then the deal appears, and no photo was sent
         page.wait_for_selector(f"#snap-result a[href*='{deal}']", timeout=45_000)
         assert page.locator("#snap-live-video").is_hidden()
+    finally:
+        browser.close()
+
+
+def test_a_code_read_with_the_network_gone_says_so(chromium, groupbuy_server, tmp_path):
+    browser = _camera_browser(chromium, barcode_video(tmp_path / "barcode.y4m"))
+    try:
+        page = _snap_page(browser, groupbuy_server)
+        # given the snap page on a phone whose network has just gone
+        page.goto("/snap/")
+        page.wait_for_selector("#snap-live-start", state="visible")
+        page.route("**/snap/code/", lambda route: route.abort("internetdisconnected"))
+        # when the shopper holds a barcode to the camera
+        page.click("#snap-live-start")
+        # then the page says the code could not be looked up (until 2026-12-06
+        # it said "Looking it up…" for good), and the camera can be started again
+        page.locator("#snap-live-status").filter(has_text="No connection").wait_for(
+            timeout=45_000
+        )
+        assert page.locator("#snap-live-start").is_visible()
     finally:
         browser.close()

@@ -58,13 +58,23 @@ export function init(root) {
     body.append("format", read.format);
     body.append("text", read.text);
     body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
-    const response = await fetch(root.dataset.lookupUrl, {
-      method: "POST",
-      body,
-      headers: { "X-Requested-With": "XMLHttpRequest" },
-      credentials: "same-origin",
-    });
-    result.innerHTML = await response.text();
+    let response;
+    let answer;
+    try {
+      response = await fetch(root.dataset.lookupUrl, {
+        method: "POST",
+        body,
+        headers: { "X-Requested-With": "XMLHttpRequest" },
+        credentials: "same-origin",
+      });
+      answer = await response.text();
+    } catch {
+      // Offline: say so (until 2026-12-06 "Looking it up…" stayed for good);
+      // the camera can be started again.
+      say(gettext("No connection. Check your network and try again."));
+      return;
+    }
+    result.innerHTML = answer;
     document.dispatchEvent(new CustomEvent("snap:answered", { detail: { status: response.status } }));
     say("");
   }
