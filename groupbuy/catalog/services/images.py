@@ -15,6 +15,7 @@ from groupbuy.catalog.permissions import require_product_editor
 from groupbuy.catalog.services._common import UNSET, is_set
 from groupbuy.catalog.signals import reference_images_changed
 from groupbuy.core.audit import audit_log
+from groupbuy.core.photos import photo_without_metadata
 from groupbuy.core.transactions import after_commit
 from groupbuy.snap.recognition.image import (
     SnapImageError,
@@ -54,7 +55,8 @@ def _read_image(upload) -> tuple[bytes, str]:
     image_format = sniff_format(data)
     if image_format not in ALLOWED_FORMATS:
         raise _refused(SnapImageError("unsupported_format", _NOT_A_PHOTO))
-    return data, ALLOWED_FORMATS[image_format]
+    # Stored public: without the EXIF that says where it was taken.
+    return photo_without_metadata(data, image_format), ALLOWED_FORMATS[image_format]
 
 
 _NOT_A_PHOTO = gettext_lazy("This file is not a JPEG, PNG or WebP photo.")

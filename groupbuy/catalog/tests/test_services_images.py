@@ -158,3 +158,24 @@ def test_only_product_editors_upload_photos():
         )
     assert caught.value.status == 403
     assert not ProductImage.objects.exists()
+
+
+def test_a_photo_is_stored_without_where_it_was_taken(media_root):
+    # given a phone photo carrying its GPS position and the camera's make
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (31.0, 13.0, 50.0), 3: "E", 4: (121.0, 28.0, 30.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 30, 30)).save(
+        buffer, format="JPEG", exif=exif.tobytes()
+    )
+    upload = SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), "image/jpeg")
+    # when a merchant's staff adds it to a product (public media)
+    image = services.product_image_add(
+        actor=make_operator(), product=make_product(), upload=upload
+    )
+    # then the stored file is the photo with no EXIF left
+    with Image.open(media_root / image.image.name) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (16, 12))
+        assert dict(stored.getexif()) == {}
+        assert "exif" not in stored.info

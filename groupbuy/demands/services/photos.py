@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
+from groupbuy.core.photos import photo_without_metadata
 from groupbuy.core.transactions import after_commit
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import Demand, DemandPhoto
@@ -60,7 +61,8 @@ def read_photo(upload) -> tuple[bytes, str]:
     image_format = sniff_format(data)
     if image_format not in ALLOWED_FORMATS:
         raise _refused(SnapImageError("unsupported_format", ""))
-    return data, ALLOWED_FORMATS[image_format]
+    # Stored public: without the EXIF that says where it was taken.
+    return photo_without_metadata(data, image_format), ALLOWED_FORMATS[image_format]
 
 
 def _check_initiator(actor, demand: Demand) -> None:

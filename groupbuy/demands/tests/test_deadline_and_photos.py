@@ -499,3 +499,29 @@ def test_photos_from_the_page(client):
     client.force_login(demand.initiator)
     client.post(f"/demands/{demand.public_id}/photos/{photo.public_id}/delete/")
     assert not DemandPhoto.objects.exists()
+
+
+def jpeg_with_location() -> SimpleUploadedFile:
+    """A phone photo: EXIF with the camera's make and where it was taken."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (31.0, 13.0, 50.0), 3: "E", 4: (121.0, 28.0, 30.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), (20, 200, 30)).save(
+        buffer, format="JPEG", exif=exif.tobytes()
+    )
+    return SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), "image/jpeg")
+
+
+def test_a_photo_is_stored_without_where_it_was_taken(media_root):
+    # given a phone photo carrying its GPS position (the buyer's home, say)
+    demand = make_demand()
+    # when its initiator adds it to the demand, whose photos are public
+    photo = services.demand_photo_add(
+        actor=demand.initiator, demand=demand, upload=jpeg_with_location()
+    )
+    # then the stored file is still the photo, with no EXIF left at all
+    with Image.open(media_root / photo.image.name) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (16, 12))
+        assert dict(stored.getexif()) == {}
+        assert "exif" not in stored.info
