@@ -32,7 +32,7 @@ from groupbuy.accounts.schemas import (
     UserOut,
 )
 from groupbuy.accounts.selectors import api_tokens_for_user, user_memberships
-from groupbuy.core.net import client_address
+from groupbuy.core.net import limit_address
 from groupbuy.core.pagination import page_payload, paginate
 
 router = Router(tags=["accounts"])
@@ -95,7 +95,7 @@ def _code_sent_or_429(send, request, **details):
     """Send a code (202 with what the client needs to verify it), or the 429
     that says when another may be asked for."""
     try:
-        sent = send(**details, address=client_address(request))
+        sent = send(**details, address=limit_address(request))
     except AccountError as error:
         if error.retry_after:
             return rate_limited_response(error)

@@ -1,5 +1,5 @@
 """Failed-login limits through django-axes, keyed on the phone number and on the
-client address from ``groupbuy.core.net.client_address``.
+client address from ``groupbuy.core.net.limit_address``.
 
 Why axes and not our own counters: it hooks Django's ``authenticate`` (so the web
 form, the API token endpoint and the Django admin are all covered), stores its
@@ -23,11 +23,11 @@ from django.utils.formats import time_format
 from django.utils.translation import ngettext
 
 from groupbuy.accounts.phones import normalize_phone
-from groupbuy.core.net import client_address
+from groupbuy.core.net import limit_address
 
 
 def axes_client_ip(request: HttpRequest) -> str | None:
-    return client_address(request) or None
+    return limit_address(request) or None
 
 
 def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:

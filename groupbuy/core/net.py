@@ -5,7 +5,8 @@ that sent the request (``REMOTE_ADDR``) is one of our own reverse proxies, liste
 ``settings.GROUPBUY_TRUSTED_PROXIES`` (addresses or networks). Each proxy appends the
 address it received the request from, so the header is read right to left, skipping
 our proxies: the first address that is not one of them is the client. Rate limits
-and login lockouts key on this address.
+and login lockouts key on ``limit_address``: the same, but an IPv6 client's
+whole /64.
 """
 
 from __future__ import annotations
@@ -65,3 +66,20 @@ def client_address(request) -> str:
         if not _is_trusted(address, networks):
             break
     return str(client)
+
+
+# What one IPv6 subscriber is given: a home line or a phone picks its addresses
+# from a /64 at will, so a limit per address would give it 2**64 allowances.
+IPV6_LIMIT_PREFIX = 64
+
+
+def limit_address(request) -> str:
+    """Return the address rate limits and login lockouts count ``request``
+    under: the client's address (``client_address``), but for IPv6 the first
+    address of its /64, so rotating through one's own addresses counts as one."""
+    address = client_address(request)
+    parsed = _parse(address)
+    if not isinstance(parsed, ipaddress.IPv6Address):
+        return address
+    network = ipaddress.IPv6Network((parsed, IPV6_LIMIT_PREFIX), strict=False)
+    return str(network.network_address)

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groupbuy.core.net import client_address
+from groupbuy.core.net import limit_address
 from groupbuy.sharing.errors import SharingError
 
 DEFAULT_MATCH_MAX_NUMBERS = 5_000
@@ -81,7 +81,7 @@ def match_rate_check(request, *, numbers: int) -> None:
     if not limit:
         return
     window = current_minute()
-    keys = [f"sharing:match:addr:{client_address(request)}:{window}"]
+    keys = [f"sharing:match:addr:{limit_address(request)}:{window}"]
     user = _caller(request)
     if user is not None:
         keys.append(f"sharing:match:user:{user.pk}:{window}")

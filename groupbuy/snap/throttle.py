@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from groupbuy.core.net import client_address
+from groupbuy.core.net import limit_address
 from groupbuy.snap.errors import SnapError
 
 DEFAULT_SIGNED_IN_PER_MINUTE = 30
@@ -37,7 +37,7 @@ def _limit_and_key(request) -> tuple[int, str]:
         "GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE",
         DEFAULT_ANONYMOUS_PER_MINUTE,
     )
-    return limit, f"addr:{client_address(request)}"
+    return limit, f"addr:{limit_address(request)}"
 
 
 def current_minute() -> int:

@@ -468,3 +468,24 @@ def test_sign_up_with_a_bad_phone_and_a_bad_password_names_both(client):
     assert set(body["fields"]) == {"phone", "password", "email"}
     assert "phone number" in body["message"] and "password" in body["message"]
     assert PhoneVerification.objects.count() == 0
+
+
+@override_settings(GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR=3)
+def test_sign_up_codes_count_an_ipv6_64_as_one_address(committed):
+    from django.test import Client
+
+    # given three codes asked for, each from another address of one /64
+    for index in range(3):
+        rotating = Client(REMOTE_ADDR=f"2001:db8:1:2::{index + 1:x}")
+        assert (
+            _sign_up(rotating, committed, phone=f"+861380013810{index}").status_code
+            == 202
+        )
+    # then a fourth address of that /64 is refused and nothing is texted
+    same_line = Client(REMOTE_ADDR="2001:db8:1:2:ffff::1")
+    refused = _sign_up(same_line, committed, phone="+8613800138109")
+    assert (refused.status_code, refused.json()["code"]) == (429, "too_many_codes")
+    assert sms_to("+8613800138109") == []
+    # and another /64 is not held back
+    other_line = Client(REMOTE_ADDR="2001:db8:1:3::1")
+    assert _sign_up(other_line, committed, phone="+8613800138109").status_code == 202

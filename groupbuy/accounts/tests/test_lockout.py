@@ -178,3 +178,18 @@ async def test_a_locked_out_web_login_under_asgi_says_when_to_come_back():
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
     assert 899 <= int(response["Retry-After"]) <= 900
+
+
+def test_an_ipv6_client_cannot_dodge_the_address_limit_within_its_64():
+    # given ten wrong passwords for ten numbers, each from another address of
+    # one /64 (what one subscriber's line or phone is given to pick from)
+    make_user(PHONE)
+    for index in range(10):
+        rotating = Client(REMOTE_ADDR=f"2001:db8:1:2::{index + 1:x}")
+        api_login(rotating, "wrong", phone=f"+8613900139{index:03d}")
+    # then a further address of that /64 is held back, the right password too
+    same_line = Client(REMOTE_ADDR="2001:db8:1:2:abcd::9")
+    assert api_login(same_line, PASSWORD).status_code == 429
+    # and another /64 still may sign in
+    other_line = Client(REMOTE_ADDR="2001:db8:1:3::1")
+    assert api_login(other_line, PASSWORD).status_code == 200

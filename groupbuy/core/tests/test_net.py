@@ -114,3 +114,37 @@ def test_groupbuy_serve_leaves_forwarded_headers_to_groupbuy(monkeypatch):
     with pytest.raises(Stop):
         cli.serve(host="127.0.0.1", port=0, with_worker=False)
     assert seen["proxy_headers"] is False
+
+
+def test_limit_address_is_the_client_for_ipv4_and_its_64_for_ipv6():
+    from groupbuy.core.net import limit_address
+
+    assert limit_address(request_from("203.0.113.9")) == "203.0.113.9"
+    assert limit_address(request_from("::ffff:203.0.113.9")) == "203.0.113.9"
+    assert limit_address(request_from("2001:db8:1:2:aa:bb:cc:dd")) == "2001:db8:1:2::"
+    assert limit_address(request_from("2001:db8:1:2::5")) == "2001:db8:1:2::"
+    assert limit_address(request_from("2001:db8:1:3::5")) == "2001:db8:1:3::"
+    assert limit_address(request_from("")) == ""
+
+
+@pytest.mark.django_db
+@override_settings(
+    GROUPBUY_TRUSTED_PROXIES=[], GROUPBUY_SNAP_ANONYMOUS_SNAPS_PER_MINUTE=2
+)
+def test_snap_rate_limit_counts_an_ipv6_64_as_one_client():
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+
+    from groupbuy.snap.errors import SnapError
+    from groupbuy.snap.throttle import snap_rate_check
+
+    cache.clear()
+    requests = [request_from(f"2001:db8:1:2::{n + 1}") for n in range(3)]
+    for request in requests:
+        request.user = AnonymousUser()
+    snap_rate_check(requests[0])
+    snap_rate_check(requests[1])
+    with pytest.raises(SnapError) as refusal:
+        snap_rate_check(requests[2])
+    assert refusal.value.status == 429
+    cache.clear()

@@ -17,7 +17,7 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.reauth import password_confirm
 from groupbuy.accounts.selectors import api_tokens_for_user
-from groupbuy.core.net import client_address
+from groupbuy.core.net import limit_address
 from groupbuy.core.pagination import paginate
 from groupbuy.core.plugins import notification_kinds
 from groupbuy.notify.selectors import notification_kinds_for_user
@@ -38,7 +38,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             sent = services.password_change_request(
-                actor=request.user, address=client_address(request)
+                actor=request.user, address=limit_address(request)
             )
         except AccountError as refusal:
             error = refusal.message
@@ -93,7 +93,7 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             sent = services.phone_verify_request(
-                actor=request.user, address=client_address(request)
+                actor=request.user, address=limit_address(request)
             )
         except AccountError as refusal:
             error = refusal.message
@@ -156,7 +156,7 @@ def phone_change(request: HttpRequest) -> HttpResponse:
             sent = services.phone_change_request(
                 actor=request.user,
                 new_phone=form.cleaned_data["new_phone"],
-                address=client_address(request),
+                address=limit_address(request),
             )
         except AccountError as error:
             add_domain_error(form, error)

@@ -24,7 +24,7 @@ from groupbuy.accounts.lockout import (
 )
 from groupbuy.accounts.models import User
 from groupbuy.accounts.selectors import sign_up_code_still_open
-from groupbuy.core.net import client_address
+from groupbuy.core.net import limit_address
 from groupbuy.web.forms import LoginForm, ProfileForm, SignUpForm, add_domain_error
 from groupbuy.web.forms_auth import CodeForm, PasswordCodeForm, PasswordResetForm
 from groupbuy.web.views.common import remember_language, safe_next_url
@@ -76,7 +76,7 @@ def _resend(
     new code's id is kept in the session under ``session_key`` if given."""
     next_url = _next(request)
     try:
-        sent = resend(verification_id=verification_id, address=client_address(request))
+        sent = resend(verification_id=verification_id, address=limit_address(request))
     except AccountError as error:
         if error.status == 404:
             raise Http404(error.message) from None
@@ -101,7 +101,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.sign_up_request(
-                **form.cleaned_data, address=client_address(request)
+                **form.cleaned_data, address=limit_address(request)
             )
         except AccountError as error:
             add_domain_error(form, error)
@@ -230,7 +230,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             sent = services.password_reset_request(
-                phone=form.cleaned_data["phone"], address=client_address(request)
+                phone=form.cleaned_data["phone"], address=limit_address(request)
             )
         except AccountError as error:
             add_domain_error(form, error)
