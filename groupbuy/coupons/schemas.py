@@ -392,6 +392,22 @@ class StatementRefundOut(Schema):
     refunded_at: datetime
 
 
+class StatementExpiryOut(Schema):
+    """A coupon that expired unredeemed, settled in the period: ``amount_fen``
+    is its unredeemed units' price, ``taken_back_fen`` what it took from the
+    merchant's balance (the ``taken_back`` outcome; 0 otherwise)."""
+
+    coupon_id: str
+    serial: str
+    quantity: int
+    amount_fen: int
+    outcome: Literal[
+        "refunded", "taken_back", "paid_merchant", "paid_at_close", "nothing_left"
+    ]
+    taken_back_fen: int
+    settled_at: datetime
+
+
 class StatementOut(Schema):
     start: date
     end: date
@@ -412,8 +428,14 @@ class StatementOut(Schema):
     # One page of the period's redemptions (the totals count them all).
     redemptions: list[RedemptionOut]
     redemptions_page: PageOut
-    # coupons refunded unused in the period, by when
+    # One page of the coupons refunded unused in the period, by when (the
+    # ``refunds_page`` asked, of ``page_size``), and where it sits.
     refunds: list[StatementRefundOut] = []
+    refunds_page: PageOut
+    # One page of the coupons that expired unredeemed and were settled in the
+    # period, by when (``expiries_page``, of ``page_size``), and where it sits.
+    expiries: list[StatementExpiryOut] = []
+    expiries_page: PageOut
     conflicts: int
     # every day of the period, as the statement page charts them
     days: list[StatementDayOut] = []

@@ -82,3 +82,84 @@ def test_the_statement_page_marks_its_own_tab_not_the_tills(client):
     assert page.count('aria-current="page"') == 1
     assert 'aria-current="page" id="merchant-nav-coupons"' not in page
     assert 'id="merchant-nav-coupons"' in page
+
+
+def _refunded_and_expired(station, count: int) -> tuple[list, list]:
+    """Refund ``count`` coupons' unused units and expire ``count`` others
+    (refunded to the shopper), in this month; return their serials."""
+    from django.utils import timezone
+
+    from groupbuy.coupons.models import CouponExpiry
+    from groupbuy.coupons.services import coupon_refund_unused
+
+    orders = []
+    for start in range(0, 2 * count, 20):  # a deal's stock is 20
+        size = min(20, 2 * count - start)
+        orders += confirmed_orders(station.merchant, quantities=(1,) * size)
+    refunded, expired = [], []
+    for order in orders[:count]:
+        coupon = coupon_for(order)
+        coupon_refund_unused(actor=order.shopper, coupon=coupon)
+        refunded.append(coupon.serial)
+    for order in orders[count:]:
+        coupon = coupon_for(order)
+        CouponExpiry.objects.create(
+            coupon=coupon,
+            rule="refund_shopper",
+            quantity=1,
+            amount_fen=coupon.unit_price_fen,
+            outcome=CouponExpiry.Outcome.REFUNDED,
+            settled_at=timezone.now(),
+        )
+        expired.append(coupon.serial)
+    return refunded, expired
+
+
+def test_the_statement_api_pages_its_refunds_and_expiries(client):
+    # given 3 coupons refunded unused and 3 expired this month
+    station = make_station()
+    refunded, expired = _refunded_and_expired(station, 3)
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/statement"
+    headers = auth(station.owner)
+    # when the statement is asked for 2 a page: refunds' second page,
+    # expiries' first
+    body = client.get(
+        f"{url}?page_size=2&refunds_page=2&expiries_page=1", headers=headers
+    ).json()
+    # then each list is one page of its own, saying where it sits
+    assert [r["serial"] for r in body["refunds"]] == refunded[2:]
+    assert body["refunds_page"] == {"page": 2, "page_size": 2, "total": 3, "pages": 2}
+    assert [e["serial"] for e in body["expiries"]] == expired[:2]
+    assert body["expiries_page"] == {"page": 1, "page_size": 2, "total": 3, "pages": 2}
+    assert body["expiries"][0]["outcome"] == "refunded"
+    assert body["expiries"][0]["amount_fen"] == 9_900
+    assert body["expiries"][0]["taken_back_fen"] == 0
+    # and past their last page, empty, as the redemptions' are
+    past = client.get(f"{url}?page_size=2&refunds_page=9", headers=headers).json()
+    assert past["refunds"] == [] and past["refunds_page"]["page"] == 9
+
+
+def test_the_statement_page_pages_its_refunds_and_expiries(client):
+    # given 21 coupons refunded unused and 21 expired this month (a page
+    # holds 20)
+    station = make_station()
+    refunded, expired = _refunded_and_expired(station, 21)
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    refunds = re.compile(r'<ul class="list small" id="statement-refunds">(.*?)</ul>')
+    expiries = re.compile(r'<ul class="list small" id="statement-expiries">(.*?)</ul>')
+    # when the page is opened, then each list's second page
+    first = client.get(url).content.decode()
+    second = client.get(f"{url}?refunds_page=2&expiries_page=2").content.decode()
+    # then each lists 20, then 1, with its own link on to its next page
+    assert refunds.search(first).group(1).count("<li") == 20
+    assert expiries.search(first).group(1).count("<li") == 20
+    assert 'id="refunds_page-next"' in first
+    assert 'id="expiries_page-next"' in first
+    assert refunds.search(second).group(1).count("<li") == 1
+    assert expiries.search(second).group(1).count("<li") == 1
+    assert refunded[-1] in refunds.search(second).group(1)
+    assert expired[-1] in expiries.search(second).group(1)
+    # and the CSV still has every one
+    csv = client.get(f"{url}?format=csv").content.decode()
+    assert all(serial in csv for serial in refunded + expired)

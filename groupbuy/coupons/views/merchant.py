@@ -146,6 +146,11 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "redemptions": paginate(
             statement.redemptions, page=request.GET.get("redemptions_page", 1)
         ),
+        # So are its refunds and expiries, each with its own pages.
+        "refunds": paginate(statement.refunds, page=request.GET.get("refunds_page", 1)),
+        "expiries": paginate(
+            statement.expiries, page=request.GET.get("expiries_page", 1)
+        ),
         "charts": _statement_charts(statement),
         "section": "statement",
         "period_error": period_error,
