@@ -112,6 +112,14 @@ class Redemption(models.Model):
 
     class Meta:
         ordering = ["-redeemed_at", "-id"]
+        indexes = [
+            # The statement's period: each of the merchant's coupons' redemptions
+            # sought within it, not read for the shop's whole history
+            # (tests/test_statement_indexes.py).
+            models.Index(
+                fields=["coupon", "redeemed_at"], name="coupons_redemption_coupon_at"
+            )
+        ]
         verbose_name = _("redemption")
         verbose_name_plural = _("redemptions")
 
@@ -203,6 +211,12 @@ class RedemptionConflict(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
+        indexes = [
+            # The statement's conflicts of a period.
+            models.Index(
+                fields=["merchant", "redeemed_at"], name="coupons_conflict_merchant_at"
+            )
+        ]
         verbose_name = _("redemption conflict")
         verbose_name_plural = _("redemption conflicts")
 
