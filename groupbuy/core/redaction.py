@@ -47,10 +47,15 @@ ACCOUNT_KEY_PARTS = (
 
 def mask_account(value: str) -> str:
     """Show an account number (bank card, Alipay account, openid) by its last
-    four characters only: ``****1234``."""
+    four characters only: ``****1234``; an e-mail address (an Alipay account
+    may be one) by its first character and its domain: ``m****@example.com``,
+    as its last four (``.com``) tell none apart."""
     text = str(value or "")
     if not text:
         return ""
+    local, at, domain = text.rpartition("@")
+    if at and local:
+        return f"{local[0]}****@{domain}"
     return f"****{text[-4:]}" if len(text) > 4 else "****"
 
 

@@ -105,16 +105,20 @@ class PayoutScheduleOut(Schema):
     providers: list[str]
 
 
-def payout_out(payout: Payout) -> dict:
+def payout_out(payout: Payout, *, account_in_full: bool) -> dict:
     """A payout for the API, for its merchant's owners and operators (the only
-    readers of payouts: ``selectors.check_payout_reader``)."""
+    readers of payouts: ``selectors.check_payout_reader``). Its payee account
+    is in full for the merchant's owners and the operator who just approved
+    it; lists give operators ``****1234`` (what each merchant is owed,
+    ``/operator/payables``, gives the account a payout is approved to)."""
+    account = payout.payee_account if account_in_full else payout.payee_account_masked
     return {
         "id": payout.public_id,
         "merchant_id": payout.merchant.public_id,
         "amount_fen": payout.amount_fen,
         "fee_fen": payout.fee_fen,
         "provider": payout.provider,
-        "payee_account": payout.payee_account,
+        "payee_account": account,
         "status": payout.status,
         "failure_reason": payout.failure_reason,
         "failure_message": payout.failure_words,
@@ -124,11 +128,14 @@ def payout_out(payout: Payout) -> dict:
     }
 
 
-def _payout_page(queryset, paging: PageIn) -> dict:
+def _payout_page(queryset, paging: PageIn, *, account_in_full: bool) -> dict:
     result = paginate(queryset, page=paging.page, page_size=paging.page_size)
     return page_payload(
         result,
-        [payout_out(payout) for payout in result.items],
+        [
+            payout_out(payout, account_in_full=account_in_full)
+            for payout in result.items
+        ],
     )
 
 
@@ -156,7 +163,13 @@ def merchant_payouts(request, merchant_id: str, paging: Query[PageIn]):
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=merchant_id
     )
-    return _payout_page(selectors.payouts_for_merchant(merchant=merchant), paging)
+    return _payout_page(
+        selectors.payouts_for_merchant(merchant=merchant),
+        paging,
+        account_in_full=selectors.payee_account_in_full_for(
+            user=request.auth, merchant=merchant
+        ),
+    )
 
 
 @router.get("/merchants/{merchant_id}/payout-schedule", response=PayoutScheduleOut)
@@ -192,7 +205,11 @@ def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
 def operator_payouts(request, paging: Query[PageIn]):
     """Return every merchant's payouts, newest first (operators)."""
     require_operator(request.auth)
-    return _payout_page(selectors.payouts_for_operator(user=request.auth), paging)
+    return _payout_page(
+        selectors.payouts_for_operator(user=request.auth),
+        paging,
+        account_in_full=False,
+    )
 
 
 class StatementDifferenceOut(Schema):
@@ -285,7 +302,7 @@ def operator_payout_create(request, payload: PayoutApproveIn):
         payee_name=payload.payee_name,
         idempotency_key=payload.idempotency_key,
     )
-    return Status(201, payout_out(payout))
+    return Status(201, payout_out(payout, account_in_full=True))
 
 
 class FeeFiguresOut(Schema):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.ids import PublicIdField
+from groupbuy.core.redaction import mask_account
 
 
 class Payout(models.Model):
@@ -96,6 +97,12 @@ class Payout(models.Model):
         from groupbuy.escrow.providers.base import refusal_words
 
         return refusal_words(self.failure_reason)
+
+    @property
+    def payee_account_masked(self) -> str:
+        """The account as lists show it to operators (``****1234``): the
+        payout form, which pays, is where it is read in full."""
+        return mask_account(self.payee_account)
 
     @property
     def provider_label(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import (
     is_merchant_owner,
@@ -58,6 +59,17 @@ def check_payout_reader(*, user, merchant) -> None:
     if is_merchant_owner(user, merchant) or is_operator(user):
         return
     require_merchant_money_reader(user, merchant)
+
+
+def payee_account_in_full_for(*, user, merchant) -> bool:
+    """Say whether ``user`` reads the merchant's payee accounts in full in
+    lists: its owners (their own account) do; operators read ``****1234``
+    (an operator who owns the shop is its owner here)."""
+    return MerchantMembership.objects.filter(
+        user_id=getattr(user, "pk", None),
+        merchant=merchant,
+        role=MerchantMembership.Role.OWNER,
+    ).exists()
 
 
 def merchant_get_for_payouts(*, user, merchant_id: str) -> Merchant:

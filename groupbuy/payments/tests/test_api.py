@@ -150,8 +150,15 @@ def test_operator_approves_a_payout_and_the_merchant_owner_sees_it(
     assert listed["total"] == 1
     assert everyone.json()["items"][0]["merchant_id"] == merchant.public_id
     assert _payable(merchant) == 18_000
+    # the owner reads their account in full, the operator's list masked
     assert listed["items"][0]["payee_account"] == "merchant@example.com"
-    assert everyone.json()["items"][0]["payee_account"] == "merchant@example.com"
+    assert everyone.json()["items"][0]["payee_account"] == "m****@example.com"
+    assert created.json()["payee_account"] == "merchant@example.com"
+    as_operator = client.get(
+        f"/api/payments/merchants/{merchant.public_id}/payouts",
+        headers=_auth(operator),
+    ).json()
+    assert as_operator["items"][0]["payee_account"] == "m****@example.com"
     sent = next(
         line for line in money["lines"]["items"] if line["label"] == "Payout sent"
     )

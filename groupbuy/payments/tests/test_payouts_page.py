@@ -38,13 +38,15 @@ def test_a_failed_payout_shows_its_account_and_is_paid_again_from_it(
     client.force_login(_operator())
     # when the operator reads the payouts
     html = client.get(URL).content.decode()
-    # then each names the account it went to (it named none: which account was
-    # refused could not be seen), and only the failed one offers "Pay again"
+    # then each names the account it went to, masked (it named none: which
+    # account was refused could not be seen), and only the failed one offers
+    # "Pay again"
     row = re.search(rf'<tr id="payout-{failed.public_id}">.*?</tr>', html, re.S)
-    assert "nobody@example.com" in row.group(0)
+    assert "n****@example.com" in row.group(0)
     assert f'href="?again={failed.public_id}#payout-form"' in row.group(0)
     other = re.search(rf'<tr id="payout-{paid.public_id}">.*?</tr>', html, re.S)
-    assert "shop@example.com" in other.group(0) and "pay-again" not in other.group(0)
+    assert "s****@example.com" in other.group(0) and "pay-again" not in other.group(0)
+    assert "nobody@example.com" not in html and "shop@example.com" not in html
     # when they press it
     again = client.get(URL, {"again": failed.public_id}).content.decode()
     # then the form is filled in as the failed payout was, its amount focused
@@ -96,3 +98,23 @@ def test_an_absurd_amount_is_said_to_be_too_large(client, fake_alipay):
         "This amount is too large."
     ]
     assert Payout.objects.count() == 0
+
+
+def test_the_payout_list_shows_a_bank_card_by_its_last_four_digits(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a payout to a card number (refused: no such account)
+    card = "6222020200112233"
+    merchant = _merchant_with_payable(50_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = _pay(merchant, 30_000, payee=card)
+    client.force_login(_operator())
+    # when the operator reads the payouts, then pays it again
+    html = client.get(URL).content.decode()
+    again = client.get(URL, {"again": failed.public_id}).content.decode()
+    # then the list shows the last four digits only; the form that pays has
+    # the number in full
+    row = re.search(rf'<tr id="payout-{failed.public_id}">.*?</tr>', html, re.S)
+    assert 'class="payee-account">****2233</td>' in row.group(0)
+    assert card not in html
+    assert f'name="payee_account" value="{card}"' in again
