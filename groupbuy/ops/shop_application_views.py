@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,9 +86,15 @@ def _operator_only(request) -> None:
 @login_required
 def operator_shop_applications(request):
     _operator_only(request)
-    status = request.GET.get("status", "pending")
+    status = request.GET.get("status") or "pending"
     if status not in ShopApplication.Status.values:
-        status = "pending"
+        # say so rather than show another list, as if it were the one asked
+        messages.warning(
+            request,
+            _("There is no list “%(status)s”: here are the pending applications.")
+            % {"status": status[:30]},
+        )
+        return redirect(f"{reverse('ops:operator_shop_applications')}?status=pending")
     applications = selectors.shop_application_list_for_operator(
         user=request.user, status=status
     )

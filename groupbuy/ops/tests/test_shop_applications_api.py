@@ -155,6 +155,9 @@ def test_an_unknown_status_filter_is_a_400():
     response = Client().get(f"{QUEUE}?status=lost", headers=bearer(make_operator()))
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["status"]
+    assert response.json()["message"] == (
+        "Choose one of: pending, approved, declined, withdrawn."
+    )
 
 
 def test_a_taken_name_is_a_409_and_the_application_stays_pending():

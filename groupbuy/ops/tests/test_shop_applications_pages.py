@@ -231,3 +231,18 @@ def test_the_operators_application_page_shows_the_phone_and_records_the_look():
     assert "+8613900001234" in page.content.decode()
     viewed = AuditEntry.objects.get(action="ops.shop_application.viewed")
     assert (viewed.actor, viewed.object_id) == (operator, application.public_id)
+
+
+def test_an_unknown_status_says_so_instead_of_another_list():
+    # given a pending application
+    application = make_shop_application(name="鲜果小铺")
+    client = signed_in(make_operator())
+    # when an operator opens a list by a status that is none
+    answer = client.get("/operator/shop-applications/?status=lost", follow=True)
+    # then they are told, and shown the pending applications
+    assert answer.redirect_chain == [
+        ("/operator/shop-applications/?status=pending", 302)
+    ]
+    page = answer.content.decode()
+    assert "There is no list “lost”: here are the pending applications." in page
+    assert application.public_id in page
