@@ -129,7 +129,7 @@ def deal_payload(deal: Deal, *, sales, branches: list[dict]) -> dict:
         "id": deal.public_id,
         "title": deal.title,
         "product_id": deal.product.public_id,
-        "merchant_name": deal.merchant.name,
+        "merchant_name": deal.merchant.display_name,
         "list_price_fen": deal.list_price_fen,
         "current_price_fen": prices.get("current_price_fen", deal.list_price_fen),
         "lowest_price_fen": prices.get("lowest_price_fen", deal.list_price_fen),

@@ -65,7 +65,10 @@ class SnapDealOut(Schema):
     id: str = Field(examples=["deal_4k9x2m7q8r3t5w6y"])
     title: str
     product_id: str
-    merchant_name: str
+    merchant_name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
     list_price_fen: int
     current_price_fen: int = Field(description="What a unit costs at today's tier.")
     lowest_price_fen: int = Field(description="The best tier's price.")

@@ -99,6 +99,48 @@ def test_a_snap_shows_the_product_its_deals_and_a_one_tap_join():
     assert f'data-deadline-ms="{int(deal.deadline_at.timestamp() * 1000)}"' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        ("en", "FreshNeighbour Market", "鲜邻超市"),
+        ("zh-hans", "鲜邻超市", "FreshNeighbour"),
+    ],
+)
+def test_a_snaps_deal_names_the_shop_in_the_readers_language(
+    language, shown, not_shown
+):
+    # given a deal of a shop with a Chinese and an English name
+    product = make_product(name_en="Oolong tea")
+    merchant = make_merchant(name="鲜邻超市", name_en="FreshNeighbour Market")
+    deal = make_open_deal(product, merchant=merchant)
+    # when a shopper reading that language snaps its barcode
+    response = snap_page_post(
+        signed_in(make_user(preferred_language=language)),
+        barcode_jpeg(product.gtin),
+        **XHR,
+    )
+    # then the deal's line names the shop as the deal page does
+    html = response.content.decode()
+    card = re.search(
+        rf'<li class="snap-deal" id="snap-deal-{deal.public_id}".*?</li>', html, re.S
+    ).group(0)
+    assert shown in card
+    assert not_shown not in card
+
+
+def test_a_snaps_deal_says_its_time_left_once_to_a_screen_reader():
+    # given
+    product = make_product()
+    make_open_deal(product)
+    # when
+    html = snap_page_post(
+        signed_in(make_user(preferred_language="en")), barcode_jpeg(product.gtin), **XHR
+    ).content.decode()
+    # then the "ends in" before the digits is not read before the countdown's
+    # own words ("Less than 2 hours left"), as "Starts in" is not on deal cards
+    assert '<span aria-hidden="true">ends in</span>' in html
+
+
 def test_the_one_tap_join_lands_on_the_pay_page():
     # given
     product = make_product()
