@@ -161,6 +161,14 @@ class Deal(models.Model):
         return self.title
 
     @property
+    def product_name_beside_title(self) -> str:
+        """Return the product's name in the reader's language where the title
+        does not already say it, else "": a title is written in one language (a
+        Chinese title on an English page), the product's name is in the reader's."""
+        name = self.product.name
+        return "" if name.casefold() in self.title.casefold() else name
+
+    @property
     def units_left(self) -> int:
         return max(0, self.stock - self.sold)
 
