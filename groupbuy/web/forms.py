@@ -280,6 +280,17 @@ class JoinForm(forms.Form):
                 ),
             ]
 
+    def add_error(self, field, error):
+        # The quantity names its own description (the units left), so Django
+        # does not add its error's id: a screen reader would read the field
+        # without the reason it was refused (the list is #join-quantity-errors,
+        # deals/detail.html), whether the form or the service refused it.
+        super().add_error(field, error)
+        if "quantity" in self._errors:
+            self.fields["quantity"].widget.attrs["aria-describedby"] = (
+                "join-units-left join-quantity-errors"
+            )
+
     def chosen_branch(self):
         """Return the branch to collect from: the chosen one, or the only one."""
         if "pickup_branch" in self.fields:

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.test import Client
@@ -181,6 +182,23 @@ def test_join_with_too_many_units_shows_error_and_creates_nothing(shopper_client
         "Ensure this value is less than or equal to 3."
     ]
     assert DealOrder.objects.count() == 0
+
+
+def test_a_refused_quantity_is_read_with_its_field(shopper_client):
+    # given a deal a buyer may take 3 of
+    deal = make_deal(max_quantity_per_order=3)
+    # when they ask for 4
+    html = shopper_client.post(_join_url(deal), {"quantity": "4"}).content.decode()
+    # then the quantity field is invalid and points at its error as well as at
+    # "Up to 3 units for you", so a screen reader reads the error with it
+    field = re.search(r'<input[^>]*id="join-quantity"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="join-units-left join-quantity-errors"' in field
+    assert '<ul class="errorlist" id="join-quantity-errors">' in html
+    # and a page without an error points at the units left alone
+    fresh = shopper_client.get(f"/deals/{deal.public_id}/").content.decode()
+    field = re.search(r'<input[^>]*id="join-quantity"[^>]*>', fresh).group(0)
+    assert 'aria-describedby="join-units-left"' in field
 
 
 def test_join_with_non_number_shows_error(shopper_client):
