@@ -260,3 +260,19 @@ def test_after_cancelling_the_shopper_can_join_again(shopper_client, shopper):
     ).content.decode()
     assert 'id="join-form"' in html
     assert 'id="my-previous-order"' in html
+
+
+def test_each_tier_says_in_words_whether_it_is_reached_or_next(shopper_client):
+    # given tiers of 2 and 4 buyers, and 2 who paid
+    deal = make_deal()
+    join_and_pay(deal)
+    join_and_pay(deal)
+    # when a shopper reading English opens the deal
+    html = shopper_client.get(f"/deals/{deal.public_id}/").content.decode()
+    # then the first tier says it is reached and the second that it is next,
+    # in words as well as by its colour
+    first, second = re.findall(r'<li class="tier[^"]*".*?</li>', html, re.S)
+    assert re.search(r"<span [^>]*data-tier-reached>Reached</span>", first)
+    assert re.search(r"<span [^>]*data-tier-next hidden>Next</span>", first)
+    assert re.search(r"<span [^>]*data-tier-reached hidden>Reached</span>", second)
+    assert re.search(r"<span [^>]*data-tier-next>Next</span>", second)

@@ -155,3 +155,37 @@ test("a deal whose every unit is taken asks its buyers to pay, not one more to j
     "1 more buyer is needed for this group buy to go ahead.",
   );
 });
+
+test("each tier says in words whether it is reached or next, not by colour alone", () => {
+  // given a deal page's tiers of 2 and 4 buyers, none reached yet
+  const tiers = [2, 4].map((minimum) => {
+    const tier = new Element("li", { dataset: { tierMin: String(minimum) } });
+    tier.append(
+      new Element("span", { dataset: { tierReached: "" }, hidden: true }),
+      new Element("span", { dataset: { tierNext: "" }, hidden: minimum !== 2 }),
+    );
+    return tier;
+  });
+  body.replaceChildren(...tiers);
+  const said = () =>
+    tiers.map((tier) => [
+      !tier.querySelector("[data-tier-reached]").hidden,
+      !tier.querySelector("[data-tier-next]").hidden,
+    ]);
+  // when a third buyer pays: the first tier is reached, the second is next
+  dealLive.showTierStates(document, {
+    participants: 3,
+    next_tier: { min_participants: 4, price_fen: 800 },
+  });
+  // then the first says "Reached" only, the second "Next" only
+  assert.deepEqual(said(), [
+    [true, false],
+    [false, true],
+  ]);
+  // and when the fourth pays, both are reached and none is next
+  dealLive.showTierStates(document, { participants: 4, next_tier: null });
+  assert.deepEqual(said(), [
+    [true, false],
+    [true, false],
+  ]);
+});

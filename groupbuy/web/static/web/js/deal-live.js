@@ -96,6 +96,22 @@ function announceProgress(root, progress, currentFen) {
   );
 }
 
+// Each tier says whether it is reached, or next, in words (its [data-tier-reached]
+// and [data-tier-next] texts) as well as by its colour.
+export function showTierStates(doc, progress) {
+  for (const tier of doc.querySelectorAll("[data-tier-min]")) {
+    const minimum = Number(tier.dataset.tierMin);
+    const reached = progress.participants >= minimum;
+    const next = Boolean(progress.next_tier) && progress.next_tier.min_participants === minimum;
+    tier.classList.toggle("reached", reached);
+    tier.classList.toggle("next", next);
+    const reachedText = tier.querySelector("[data-tier-reached]");
+    if (reachedText) reachedText.hidden = !reached;
+    const nextText = tier.querySelector("[data-tier-next]");
+    if (nextText) nextText.hidden = !next;
+  }
+}
+
 function render(root, progress, sentMs = null) {
   setText('[data-live="participants"]', String(progress.participants));
   setText('[data-live="units-left"]', String(Math.max(0, progress.stock - progress.units_sold)));
@@ -115,14 +131,7 @@ function render(root, progress, sentMs = null) {
     bar.style.width = `${percent}%`;
     bar.parentElement.setAttribute("aria-valuenow", String(percent));
   }
-  for (const tier of document.querySelectorAll("[data-tier-min]")) {
-    const minimum = Number(tier.dataset.tierMin);
-    tier.classList.toggle("reached", progress.participants >= minimum);
-    tier.classList.toggle(
-      "next",
-      Boolean(progress.next_tier) && progress.next_tier.min_participants === minimum,
-    );
-  }
+  showTierStates(document, progress);
   updateDeadline(progress, sentMs);
   // The deal closed (or opened) while the page was open: reload to show the
   // right actions (join form, order state) rendered by the server.
