@@ -1,15 +1,19 @@
 """A new shopper who reads English and uses a keyboard and a screen reader, on a
 375 px phone: the focus is never hidden under the bar of tabs at the bottom or
-the bar at the top."""
+the bar at the top; the contacts of an imported vCard are each offered by a
+button that says whose it is and keeps the focus once pressed; a refused reply
+is read with its field."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e.sms import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+PHONE = "139 0106 2001"
 PHONE_SMALL = {"width": 375, "height": 560}
 
 FOCUSED_BOX = """() => {
@@ -21,6 +25,13 @@ FOCUSED_BOX = """() => {
           top: box.top, bottom: box.bottom,
           tabbarTop: tabbar.top, topbarBottom: topbar.bottom};
 }"""
+
+VCARD = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy from work\r\n"
+    b"TEL;TYPE=CELL:139 0106 2003\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dee next door\r\n"
+    b"TEL;TYPE=CELL:139 0106 2004\r\nEND:VCARD\r\n"
+)
 
 
 def _phone_page(chromium, server):
@@ -57,5 +68,66 @@ def test_the_focus_is_never_under_the_phones_bars(chromium, groupbuy_server):
             if stop["bottom"] > stop["tabbarTop"] or stop["top"] < stop["topbarBottom"]
         ]
         assert not hidden, hidden
+    finally:
+        context.close()
+
+
+def test_contacts_are_added_and_a_reply_refused_by_keyboard(chromium, groupbuy_server):
+    deal = groupbuy_server.seed(
+        "seed_open_deal(gtin='6901234510607', tiers=[(2, 1500)], stock=20)"
+    )["deal"]
+    context, page = _phone_page(chromium, groupbuy_server)
+    try:
+        sign_up(page, groupbuy_server, phone=PHONE, password="h6-reader-1", name="Ivy")
+        # given the share page, with a vCard of two friends imported
+        page.goto(f"/sharing/new/?deal={deal}")
+        page.set_input_files(
+            "#vcard-file",
+            files=[{"name": "friends.vcf", "mimeType": "text/vcard", "buffer": VCARD}],
+        )
+        page.wait_for_selector("#contact-list li button")
+        buttons = page.locator("#contact-list li button")
+        assert buttons.count() == 2
+        # then each Add button is described by whose contact it adds
+        described = [
+            page.evaluate(
+                "(button) => button.getAttribute('aria-describedby').split(' ')"
+                ".map((id) => document.getElementById(id).textContent).join(' ')",
+                buttons.nth(index).element_handle(),
+            )
+            for index in range(2)
+        ]
+        assert "Cy from work" in described[0] and "Dee" not in described[0]
+        assert "Dee next door" in described[1]
+
+        # when they press Enter on the first
+        buttons.nth(0).focus()
+        page.keyboard.press("Enter")
+        # then the number is added, and the focus stays on the button, which
+        # says it can be pressed no more
+        assert "13901062003" in page.input_value("#id_recipients").replace(" ", "")
+        assert buttons.nth(0).evaluate("(button) => button === document.activeElement")
+        assert buttons.nth(0).get_attribute("aria-disabled") == "true"
+        # and pressing it again adds it no second time
+        page.keyboard.press("Enter")
+        assert page.input_value("#id_recipients").count("2003") == 1
+
+        # when they send, and press Reply in the thread with nothing written
+        page.click("#share-submit")
+        page.wait_for_url("**/sharing/threads/**")
+        page.focus("#reply-submit")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#reply-error")
+        # then the reply field is invalid and described by the refusal
+        field = page.locator("#id_body")
+        assert field.get_attribute("aria-invalid") == "true"
+        assert "reply-error" in field.get_attribute("aria-describedby").split()
+        # and once they write and send, the field is no longer invalid
+        field.fill("Sounds good")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#thread-messages li:has-text('Sounds good')")
+        assert field.get_attribute("aria-invalid") is None
+        assert page.locator("#reply-error").count() == 0
     finally:
         context.close()

@@ -59,26 +59,31 @@ window.addEventListener("pageshow", (event) => {
   if (event.persisted) sendingShown(false);
 });
 
+// Each "Add" is described by its contact's line, so a screen reader says whose
+// number it adds. Once pressed it is aria-disabled, not disabled: a disabled
+// button drops the keyboard's focus to the page's start.
 function showContacts(contacts) {
   list.replaceChildren();
-  for (const contact of contacts) {
+  contacts.forEach((contact, index) => {
     const item = element("li", { className: "row" });
     // The name is the one in the file; matching never names a member.
     const label = contact.is_member
       ? `${contact.name || contact.phone} · ${contact.phone} · ${gettext("member")}`
       : `${contact.name || contact.phone} · ${contact.phone}`;
+    const labelId = `contact-${index}-label`;
     const button = element("button", {
       className: "button small secondary",
       text: gettext("Add"),
-      attrs: { type: "button" },
+      attrs: { type: "button", "aria-describedby": labelId },
     });
     button.addEventListener("click", () => {
+      if (button.getAttribute("aria-disabled") === "true") return;
       addNumber(contact.phone, contact.name);
-      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
     });
-    item.append(element("span", { text: label }), button);
+    item.append(element("span", { text: label, attrs: { id: labelId } }), button);
     list.append(item);
-  }
+  });
 }
 
 const picker = document.getElementById("contact-picker");

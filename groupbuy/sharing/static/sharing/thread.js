@@ -129,8 +129,22 @@ async function send(reply) {
   return false;
 }
 
+// A refused reply is read with its field: the textarea is aria-invalid and
+// described by the refusal until it goes.
+function replyField() {
+  return form.querySelector("textarea[name=body]");
+}
+
 function clearError() {
   document.getElementById("reply-error")?.remove();
+  const field = replyField();
+  if (!field) return;
+  field.removeAttribute("aria-invalid");
+  const ids = (field.getAttribute("aria-describedby") || "")
+    .split(" ")
+    .filter((id) => id && id !== "reply-error");
+  if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+  else field.removeAttribute("aria-describedby");
 }
 
 function showError(text) {
@@ -140,6 +154,13 @@ function showError(text) {
     form.prepend(box);
   }
   box.textContent = text;
+  const field = replyField();
+  if (!field) return;
+  field.setAttribute("aria-invalid", "true");
+  const ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!ids.includes("reply-error")) {
+    field.setAttribute("aria-describedby", [...ids, "reply-error"].join(" "));
+  }
 }
 
 // Sending the waiting replies: one pass at a time (a reply sent while a pass
