@@ -64,6 +64,29 @@ def test_the_coupon_names_the_product_sold_beside_the_deals_title(client):
     assert named is not None and named.group(1) == "Jasmine tea · 300 g"
 
 
+def test_my_coupons_name_the_product_where_the_title_does_not(client):
+    # given a coupon of a deal titled in Chinese, read in English
+    station = make_station()
+    [order] = confirmed_orders(station.merchant, quantities=(1,))
+    order.deal.title = "伊利纯牛奶 已成团"
+    order.deal.save(update_fields=["title"])
+    order.shopper.preferred_language = "en"
+    order.shopper.save(update_fields=["preferred_language"])
+    client.force_login(order.shopper)
+    coupon = coupon_for(order)
+    # when they list their coupons
+    page = client.get("/coupons/").content.decode()
+    # then the coupon says what it is for in their language
+    row = re.search(rf'id="coupon-{coupon.public_id}".*?</li>', page, re.S).group(0)
+    assert '<span class="muted small coupon-product">Jasmine tea</span>' in row
+    # and the coupon's links to other code formats are a named navigation
+    detail = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    assert (
+        '<nav class="small" aria-label="Code formats and downloads" '
+        'id="coupon-formats">'
+    ) in detail
+
+
 def test_the_console_redeems_a_typed_code_once(client):
     station = make_station()
     branch = make_branch(station.merchant, name="East gate")
