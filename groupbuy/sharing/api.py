@@ -36,7 +36,7 @@ from groupbuy.sharing.contacts import (
 )
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import Share
-from groupbuy.sharing.presenters import share_as_dict, thread_as_dict
+from groupbuy.sharing.presenters import share_as_dict, shares_as_dicts, thread_as_dict
 from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.throttle import (
     match_daily_check,
@@ -345,11 +345,13 @@ def thread_list(request, query: Query[ThreadListIn]):
     )
     items = [
         {
-            **share_as_dict(share),
+            **shared,
             "is_new": share.my_last_read_at is None,
             "unread_count": share.unread_count,
         }
-        for share in result.items
+        for share, shared in zip(
+            result.items, shares_as_dicts(result.items), strict=True
+        )
     ]
     return {**page_payload(result, items), "has_next": result.has_next}
 

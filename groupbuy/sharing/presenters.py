@@ -8,12 +8,17 @@ from groupbuy.sharing.models import Share
 
 
 def share_as_dict(share: Share) -> dict:
-    return {
-        **selectors.share_summary(share),
-        "card": selectors.product_card(
-            product=share.product, deal=share.deal
-        ).as_dict(),
-    }
+    return shares_as_dicts([share])[0]
+
+
+def shares_as_dicts(shares: list[Share]) -> list[dict]:
+    """``share_as_dict`` of each share, their cards built together (a list's
+    queries do not grow with its shares)."""
+    cards = selectors.product_cards([(share.product, share.deal) for share in shares])
+    return [
+        {**selectors.share_summary(share), "card": card.as_dict()}
+        for share, card in zip(shares, cards, strict=True)
+    ]
 
 
 def thread_as_dict(share: Share, *, viewer) -> dict:

@@ -16,6 +16,7 @@ from groupbuy.deals.selectors.deals import (
     deal_prices,
     deal_progress,
     deal_sales_end_at,
+    deals_priced,
 )
 from groupbuy.deals.selectors.detail import (
     DealDetail,
@@ -51,6 +52,7 @@ __all__ = [
     "deal_prices",
     "deal_progress",
     "deal_sales_end_at",
+    "deals_priced",
     "is_merchant_staff",
     "order_get_for_user",
     "order_list_for_deal",

@@ -73,6 +73,14 @@ def deal_prices(deal: Deal) -> dict:
     }
 
 
+def deals_priced(deal_ids) -> dict[int, Deal]:
+    """Return ``{pk: deal}`` for ``deal_ids``, each with what ``deal_prices``
+    reads (tiers, participants): two queries for a whole list of cards."""
+    return {
+        deal.pk: deal for deal in _with_details(Deal.objects.filter(pk__in=deal_ids))
+    }
+
+
 def deal_participants(deal: Deal) -> int:
     return deal.orders.filter(status__in=DealOrder.PARTICIPATING_STATUSES).count()
 
