@@ -81,7 +81,9 @@ def _payment(request, participation, intent) -> dict:
 def demand_list(request, paging: Query[PageIn]):
     """List the published demands still open, soonest deadline first (paged)."""
     result = paginate(
-        selectors.demands_published(), page=paging.page, page_size=paging.page_size
+        selectors.demands_listed(selectors.demands_published()),
+        page=paging.page,
+        page_size=paging.page_size,
     )
     return page_payload(result, [demand_out(d) for d in result.items])
 
@@ -101,7 +103,7 @@ def demand_mine(request, paging: Query[PageIn]):
     """List the demands I started or joined, drafts and closed ones too, newest
     first (paged)."""
     result = paginate(
-        selectors.demands_of_user(user=request.auth),
+        selectors.demands_listed(selectors.demands_of_user(user=request.auth)),
         page=paging.page,
         page_size=paging.page_size,
     )

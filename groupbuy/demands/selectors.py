@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,6 +76,30 @@ def demands_of_user(*, user):
         .distinct()
         .order_by("-created_at", "-pk")
     )
+
+
+def demands_listed(demands, *, now=None):
+    """Add what a listed demand shows besides its row: its photos and its units
+    committed and taken (``committed_units``, ``units_still_wanted``), for a
+    page of demands in a fixed number of queries."""
+    now = now or timezone.now()
+
+    def units(matching: Q):
+        return Coalesce(
+            Subquery(
+                Participation.objects.filter(matching, demand=OuterRef("pk"))
+                .order_by()
+                .values("demand")
+                .annotate(total=Sum("quantity"))
+                .values("total")
+            ),
+            0,
+        )
+
+    return demands.annotate(
+        listed_committed_units=units(_committed()),
+        listed_taken_units=units(_committed() | _holding(now)),
+    ).prefetch_related("photos")
 
 
 def participation_of(*, demand: Demand, user) -> Participation | None:
@@ -200,9 +225,30 @@ COMMITTED_STATUSES = (Participation.Status.ACTIVE, Participation.Status.APPLIED)
 
 
 def committed_units(demand: Demand) -> int:
+    listed = getattr(demand, "listed_committed_units", None)
+    if listed is not None:  # counted with the list it is in (demands_listed)
+        return listed
     return sum(
-        demand.participations.filter(status__in=COMMITTED_STATUSES).values_list(
-            "quantity", flat=True
+        demand.participations.filter(_committed()).values_list("quantity", flat=True)
+    )
+
+
+def _committed() -> Q:
+    return Q(status__in=COMMITTED_STATUSES)
+
+
+def _holding(now) -> Q:
+    """A join whose deposit is not paid yet but still holds its units (see
+    ``units_still_wanted``)."""
+    from groupbuy.escrow.models import PaymentIntent
+
+    window = timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
+    awaiting = Q(status=Participation.Status.AWAITING_DEPOSIT)
+    return awaiting & (
+        Q(updated_at__gte=now - window)
+        | Q(
+            intent__status=PaymentIntent.Status.REQUIRES_PAYMENT,
+            intent__submitted_at__isnull=False,
         )
     )
 
@@ -218,19 +264,12 @@ def units_still_wanted(
     would close a demand to everyone else. It may still pay later if its units
     are still free (``excluding`` it: what the others leave), which paying
     checks (``services.lifecycle``, ``deposits.deposit_captured``)."""
-    from groupbuy.escrow.models import PaymentIntent
-
+    listed = getattr(demand, "listed_taken_units", None)
+    if listed is not None and now is None and excluding is None:
+        # counted with the list it is in (demands_listed)
+        return max(0, demand.quantity_wanted - listed)
     now = now or timezone.now()
-    window = timedelta(minutes=settings.GROUPBUY_PAYMENT_WINDOW_MINUTES)
-    awaiting = Q(status=Participation.Status.AWAITING_DEPOSIT)
-    holding = awaiting & (
-        Q(updated_at__gte=now - window)
-        | Q(
-            intent__status=PaymentIntent.Status.REQUIRES_PAYMENT,
-            intent__submitted_at__isnull=False,
-        )
-    )
-    taken = demand.participations.filter(Q(status__in=COMMITTED_STATUSES) | holding)
+    taken = demand.participations.filter(_committed() | _holding(now))
     if excluding is not None:
         taken = taken.exclude(pk=excluding.pk)
     taken_units = taken.aggregate(taken=Sum("quantity"))["taken"]
