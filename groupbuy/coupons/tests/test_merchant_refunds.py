@@ -266,3 +266,31 @@ def test_the_order_lists_refund_actions_read_as_many_queries_for_6_rows_as_for_2
     # then every row still offers its refund, and the list reads no more queries
     assert page.count('id="merchant-coupon-refund-cpn') == 6
     assert large == small
+
+
+def test_todays_redemptions_do_not_count_units_left_on_a_refunded_coupon(client):
+    # given a coupon of 3 units, 1 redeemed at the till today
+    station = make_station(name="Fresh Mart")
+    _order, coupon = _coupon_the_terms_do_not_refund(station)
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon.code, quantity=1
+    )
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/"
+    row = _redemption_row(client.get(url).content.decode(), coupon.serial)
+    assert "1 unit · 2 left ·" in row
+    # when the owner refunds its 2 unused units
+    coupon_refund_by_merchant(actor=station.owner, coupon=coupon, reason=REASON)
+    # then today's list no longer says 2 are left: it says the coupon is revoked
+    row = _redemption_row(client.get(url).content.decode(), coupon.serial)
+    assert "left" not in row
+    assert "1 unit · Revoked ·" in row
+
+
+def _redemption_row(page: str, serial: str) -> str:
+    """The text of the till's "Redeemed today" row of the coupon ``serial``."""
+    listed = page.split('id="redemptions"', 1)[1].split("</ul>", 1)[0]
+    (row,) = [item for item in listed.split("<li") if serial in item]
+    return " ".join(row.split())
