@@ -24,7 +24,7 @@ from groupbuy.escrow.providers import (
     provider_label,
 )
 from groupbuy.escrow.providers.base import WECHAT_BROWSER
-from groupbuy.escrow.selectors import intent_get_for_user
+from groupbuy.escrow.selectors import intent_get_for_user, merchant_payable_fen
 from groupbuy.payments import wechat_oauth
 from groupbuy.payments.forms import PayoutForm, PayoutScheduleForm, payout_form_key
 from groupbuy.payments.models import Payout
@@ -342,6 +342,9 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
             payouts_for_merchant(merchant=merchant), page=request.GET.get("page", 1)
         ),
         "form": form,
+        # What a payout would pay now (the money page's balance): until
+        # 2026-12-06 this page showed only payouts made, not what is owed.
+        "payable_fen": merchant_payable_fen(user=request.user, merchant=merchant),
         "section": "payouts",
         "providers_to_switch_on": _providers_to_switch_on(for_operator=False),
     }

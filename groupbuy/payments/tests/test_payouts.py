@@ -474,3 +474,20 @@ def test_the_payables_read_their_owners_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as four:
         client.get("/payments/operator/payouts/")
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_the_merchants_payouts_page_says_what_is_owed_now(
+    client, fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a shop owed ¥50.00, ¥10.00 of it paid out already
+    merchant = _merchant_with_payable(5_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay(merchant, 1_000)
+    owner = make_merchant_member(merchant=merchant).user
+    client.force_login(owner)
+    # when its owner opens the payouts page
+    response = client.get(f"/payments/merchant/{merchant.public_id}/payouts/")
+    # then it says what a payout would pay now, as the dashboard does
+    assert response.context["payable_fen"] == 4_000 == _payable(merchant)
+    page = response.content.decode()
+    assert '<div class="value" id="merchant-payable">¥40.00</div>' in page
