@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from groupbuy.escrow.providers import (
 from groupbuy.escrow.providers.base import WECHAT_BROWSER
 from groupbuy.escrow.selectors import intent_get_for_user, merchant_payable_fen
 from groupbuy.payments import wechat_oauth
+from groupbuy.payments.exports import payouts_csv
 from groupbuy.payments.forms import PayoutForm, PayoutScheduleForm, payout_form_key
 from groupbuy.payments.models import Payout
 from groupbuy.payments.payouts import (
@@ -254,11 +256,23 @@ def _providers_to_switch_on(*, for_operator: bool) -> str:
     return ", ".join(str(provider_label(name)) for name in names if name != SANDBOX)
 
 
+def _payouts_csv(payouts) -> HttpResponse:
+    response = HttpResponse(
+        payouts_csv(payouts), content_type="text/csv; charset=utf-8"
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="payouts-{day}.csv"'
+    return response
+
+
 @login_required
 def operator_payouts(request: HttpRequest) -> HttpResponse:
     """Operators: what each merchant is owed, a payout approved from it, the
-    payouts so far and the statements' differences."""
+    payouts so far and the statements' differences; ``?format=csv``, every
+    payout as CSV (anyone else 404, the CSV too)."""
     try:
+        if request.GET.get("format") == "csv":
+            return _payouts_csv(payouts_for_operator(user=request.user))
         payables = payables_for_operator(user=request.user)
         payouts = paginate(
             payouts_for_operator(user=request.user), page=request.GET.get("page", 1)
