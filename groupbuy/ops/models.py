@@ -36,7 +36,7 @@ class ErasureRequest(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         COMPLETED = "completed", _("Completed")
 
-    public_id = PublicIdField(prefix="era")
+    public_id = PublicIdField(prefix="era", verbose_name=_("number"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -139,7 +139,7 @@ class MerchantOwnerInvitation(models.Model):
     ``notify.invitations``.
     """
 
-    public_id = PublicIdField(prefix="moi")
+    public_id = PublicIdField(prefix="moi", verbose_name=_("number"))
     merchant = models.ForeignKey(
         "catalog.Merchant",
         on_delete=models.CASCADE,
