@@ -154,3 +154,19 @@ def test_every_operator_section_shows_the_operator_menu_marking_it(entry):
         rf'href="{re.escape(url)}"\s+aria-current="page"\s+id="operator-nav-{entry.name}"',
         html,
     ), url
+
+
+def test_an_unread_badge_is_said_in_words_after_its_links_label():
+    # (notify/live.js writes "3 unread" into [data-badge-spoken]: a screen
+    # reader heard the badge's bare digits, "1 More", "1 Inbox")
+    home = Client().get("/").content.decode()
+    more_tab = re.search(r'<a [^>]*id="nav-more">.*?</a>', home, re.S).group(0)
+    assert 'id="inbox-badge" class="badge" hidden aria-hidden="true"' in more_tab
+    assert more_tab.endswith(
+        'More<span class="visually-hidden" data-badge-spoken="inbox-badge"></span></a>'
+    )
+    more = Client().get("/more/").content.decode()
+    inbox = re.search(r'<a [^>]*id="nav-inbox">.*?</a>', more, re.S).group(0)
+    assert 'class="badge" hidden aria-hidden="true"' in inbox
+    assert 'data-badge-spoken="inbox-badge"' in inbox
+    assert more.count('data-badge-spoken="inbox-badge"') == 1

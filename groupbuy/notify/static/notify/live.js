@@ -15,16 +15,26 @@
 //   <script type="module" src="{% static 'notify/live.js' %}"></script>
 
 import { openSocket } from "../realtime/socket.js";
+import { interpolate, ngettext } from "../web/js/i18n.js";
 
 const MAX_SHOWN_COUNT = 99;
 
-function showUnreadCount(count) {
+// The badge's digits are hidden from screen readers (a link read "1 More");
+// the visually hidden [data-badge-spoken="inbox-badge"] after each link's
+// label says "1 unread" instead.
+export function showUnreadCount(count) {
   const badge = document.getElementById("inbox-badge");
   if (!badge) return;
   const number = Number(count) || 0;
   badge.textContent = number > MAX_SHOWN_COUNT ? `${MAX_SHOWN_COUNT}+` : String(number);
   badge.hidden = number === 0;
   badge.dataset.count = String(number);
+  const words = number
+    ? interpolate(ngettext("%(count)s unread", "%(count)s unread", number), { count: number })
+    : "";
+  for (const spoken of document.querySelectorAll('[data-badge-spoken="inbox-badge"]')) {
+    spoken.textContent = words;
+  }
 }
 
 function announce(name, detail) {
