@@ -34,9 +34,14 @@ VCARD = (
 )
 
 
-def _phone_page(chromium, server):
+def _phone_page(chromium, server, *, bypass_csp=False):
+    # (bypass_csp: waits on a JavaScript predicate are an eval the pages'
+    # Content Security Policy refuses)
     context = chromium.new_context(
-        base_url=server.url, viewport=PHONE_SMALL, locale="en-US"
+        base_url=server.url,
+        viewport=PHONE_SMALL,
+        locale="en-US",
+        bypass_csp=bypass_csp,
     )
     context.add_cookies([{"name": "django_language", "value": "en", "url": server.url}])
     context.set_default_timeout(STEP_TIMEOUT_MS)
@@ -129,5 +134,65 @@ def test_contacts_are_added_and_a_reply_refused_by_keyboard(chromium, groupbuy_s
         page.wait_for_selector("#thread-messages li:has-text('Sounds good')")
         assert field.get_attribute("aria-invalid") is None
         assert page.locator("#reply-error").count() == 0
+    finally:
+        context.close()
+
+
+INBOX_SEED = """
+import json
+from groupbuy.accounts.models import User
+from groupbuy.notify.services import notification_enqueue
+user = User.objects.get(phone="+8613901062005")
+for number in range(3):
+    notification_enqueue(recipient=user, kind="test.reader", title=f"Note {number}",
+                         body="", channels=["in_app"])
+print(json.dumps({"ok": True}))
+"""
+
+
+def test_the_inbox_keeps_the_focus_and_says_the_new_count(chromium, groupbuy_server):
+    context, page = _phone_page(chromium, groupbuy_server, bypass_csp=True)
+    try:
+        # given a shopper with three unread messages, on their inbox, the
+        # keyboard's focus on the second
+        sign_up(
+            page,
+            groupbuy_server,
+            phone="139 0106 2005",
+            password="h6-reader-5",
+            name="Rue",
+        )
+        groupbuy_server.run_python(INBOX_SEED)
+        page.goto("/inbox/")
+        second = page.locator("#inbox-list li").nth(1)
+        item_id = second.get_attribute("id")
+        second.locator("button").focus()
+        assert "unread" in page.inner_text("#inbox-unread-summary")
+        page.evaluate(
+            """() => {
+              window.summaryBefore = document.getElementById('inbox-unread-summary');
+              window.swapped = false;
+              document.body.addEventListener(
+                'htmx:afterSettle', () => { window.swapped = true; }, {once: true});
+            }"""
+        )
+        # when the list is refreshed live (as when a new message arrives)
+        page.evaluate("document.body.dispatchEvent(new CustomEvent('notify-new'))")
+        page.wait_for_function("window.swapped === true")
+        # then the focus is still on the same message
+        assert page.evaluate(
+            f"document.activeElement.closest('li')?.id === {item_id!r}"
+        )
+        # when they mark all read
+        page.click("#inbox-mark-all-read")
+        page.wait_for_function(
+            "document.getElementById('inbox-unread-summary').textContent.trim()"
+            " === '0 unread'"
+        )
+        # then the polite status they were told the count by says it, the same
+        # element (one put in its place is not read out)
+        assert page.evaluate(
+            "window.summaryBefore === document.getElementById('inbox-unread-summary')"
+        )
     finally:
         context.close()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -92,6 +94,27 @@ def test_mark_all_read_by_htmx_returns_the_updated_list(client):
     assert response.status_code == 200
     assert html.startswith('<div id="inbox-list" data-unread-count="0"')
     assert "is-unread" not in html
+
+
+def test_the_unread_count_stays_one_polite_status_when_the_list_is_swapped(client):
+    # (a status put in the place of another is not read out: the count is
+    # outside the swapped list, and a swap's answer fills it out of band)
+    shopper = make_user(preferred_language="en")
+    make_notification(recipient=shopper)
+    client.force_login(shopper)
+    page = client.get("/inbox/").content.decode()
+    status = page.index('<p class="muted" id="inbox-unread-summary" role="status">')
+    assert status < page.index('<div id="inbox-list"')
+    assert page.count('id="inbox-unread-summary"') == 1
+    swapped = client.post("/inbox/read-all/", headers={"HX-Request": "true"})
+    html = swapped.content.decode()
+    assert html.startswith('<div id="inbox-list"')
+    oob = re.search(
+        r'<p class="muted" id="inbox-unread-summary" role="status" '
+        r'hx-swap-oob="innerHTML">\s*0 unread\s*</p>',
+        html,
+    )
+    assert oob is not None
 
 
 def test_opening_marks_read_and_follows_the_link(client):
