@@ -347,8 +347,26 @@ def test_a_shopper_asks_who_buys_the_same_and_they_chat(chromium, groupbuy_serve
         asker.wait_for_selector("#chat-earlier")
         assert messages.count() == 50
         assert "Yes, at ten" in messages.last.inner_text()
+        # (offline, the tap says the earlier ones could not be loaded)
+        asker.context.set_offline(True)
         asker.click("#chat-earlier")
+        asker.wait_for_selector("#chat-error:has-text('Could not load earlier')")
+        asker.context.set_offline(False)
+        # (on a slow line a second tap, while the first is on its way, adds
+        # nothing: until 2026-12-06 it showed the earlier messages twice)
+        held = []
+        asker.route(re.compile(r"[?&]before="), lambda route: held.append(route))
+        asker.click("#chat-earlier")
+        asker.click("#chat-earlier")
+        for _ in range(100):
+            if held:
+                break
+            asker.wait_for_timeout(50)
+        asker.wait_for_timeout(500)
+        for route in held:
+            route.continue_()
         asker.wait_for_selector("#chat-messages li:has-text('Earlier 0:')")
+        asker.wait_for_timeout(500)
         assert messages.count() == 62  # all of them, in order, once
         assert "Earlier 0:" in messages.first.inner_text()
         assert asker.locator("#chat-earlier").count() == 0

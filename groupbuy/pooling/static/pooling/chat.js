@@ -59,18 +59,42 @@ export function startChat({ socketPath, onEvent = () => {} }) {
     list.append(item(message));
   }
 
+  // One page of earlier messages at a time: a second tap while one is on its
+  // way adds nothing (until 2026-12-06 it showed them twice), a message
+  // already shown is not added again, and a failure says so in #chat-error.
   const earlier = document.getElementById("chat-earlier");
+  let loadingEarlier = false;
+  function earlierFailed() {
+    const note = document.getElementById("chat-error");
+    if (!note) return;
+    note.textContent = gettext("Could not load earlier messages.");
+    note.hidden = false;
+  }
   earlier?.addEventListener("click", async (click) => {
     const first = list.querySelector(".chat-message");
     if (!first || !room) return; // nothing shown yet: let the link load the page
     click.preventDefault();
-    const page = Number(room.dataset.chatPage);
-    const url = `${room.dataset.chatApi}?before=${encodeURIComponent(first.dataset.id)}&limit=${page}`;
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
-    if (!response.ok) return;
-    const messages = await response.json();
-    first.before(...messages.map(item));
-    if (messages.length < page) earlier.remove();
+    if (loadingEarlier) return;
+    loadingEarlier = true;
+    earlier.setAttribute("aria-busy", "true");
+    try {
+      const page = Number(room.dataset.chatPage);
+      const url = `${room.dataset.chatApi}?before=${encodeURIComponent(first.dataset.id)}&limit=${page}`;
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) {
+        earlierFailed();
+        return;
+      }
+      const messages = await response.json();
+      const shown = (message) => list.querySelector(`[data-id="${CSS.escape(String(message.id))}"]`);
+      first.before(...messages.filter((message) => !shown(message)).map(item));
+      if (messages.length < page) earlier.remove();
+    } catch {
+      earlierFailed();
+    } finally {
+      loadingEarlier = false;
+      earlier.removeAttribute("aria-busy");
+    }
   });
 
   openSocket(socketPath, {
