@@ -4,10 +4,13 @@ Browsers use the Django session (with CSRF on unsafe methods); other clients sen
 ``Authorization: Bearer gbt_…`` from ``POST /api/auth/token``.
 """
 
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from groupbuy.accounts.middleware import activate_user_language
 from groupbuy.accounts.services import api_token_authenticate
+from groupbuy.core.errors import Forbidden
 
 
 class BearerTokenAuth(HttpBearer):
@@ -31,6 +34,20 @@ class BrowserSessionAuth(SessionAuth):
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None
         return super().__call__(request)
+
+    def _get_key(self, request):
+        # Ninja's own refusal is an untranslated "CSRF check Failed" with the
+        # generic code "error"; say what happened, in the person's language.
+        checked = self.csrf and not getattr(request, "_ninja_csrf_exempt", False)
+        if checked and check_csrf(request) is not None:
+            raise Forbidden(
+                "csrf_failed",
+                _(
+                    "This request from a signed-in browser came without its "
+                    "CSRF token. Reload the page and try again."
+                ),
+            )
+        return request.COOKIES.get(self.param_name)
 
 
 api_auth = [BearerTokenAuth(), BrowserSessionAuth()]
