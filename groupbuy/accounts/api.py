@@ -261,10 +261,19 @@ def phone_change(request, payload: PhoneChangeIn):
     return user_out(user)
 
 
+def _bearer_secret(request) -> str:
+    """Return the token secret the request was sent with ("" for a session)."""
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
 @router.post("/me/password", response=PasswordSetOut, auth=api_auth)
 def password_change(request, payload: PasswordCodeIn):
-    """Change my password with the code from /me/password/code."""
-    services.password_change_complete(actor=request.auth, **payload.dict())
+    """Change my password with the code from /me/password/code; every other
+    API token of mine is revoked (the one asking, if any, is kept)."""
+    services.password_change_complete(
+        actor=request.auth, keeping_token=_bearer_secret(request), **payload.dict()
+    )
     return {"message": _("Your password is changed.")}
 
 

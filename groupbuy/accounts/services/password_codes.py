@@ -83,9 +83,19 @@ def password_reset_complete(
 
 
 def password_change_complete(
-    *, actor: User, verification_id: str, code: str, new_password: str
+    *,
+    actor: User,
+    verification_id: str,
+    code: str,
+    new_password: str,
+    keeping_token: str = "",
 ) -> User:
-    """Change a signed-in person's password with the code texted to them."""
+    """Change a signed-in person's password with the code texted to them.
+
+    Every API token is revoked, as after a reset, but ``keeping_token`` (the
+    secret of the token the change came through): someone changing a password
+    they fear is known is signed out everywhere else, as Django already does
+    with their other browser sessions."""
     password_or_error(new_password, user=actor, field="new_password")
     code_consume(
         verification_id=verification_id,
@@ -93,6 +103,11 @@ def password_change_complete(
         purpose=Purpose.PASSWORD_CHANGE,
         user=actor,
     )
-    return _password_set(
-        user=actor, password=new_password, action="accounts.password.changed"
-    )
+    with transaction.atomic():
+        user = _password_set(
+            user=actor, password=new_password, action="accounts.password.changed"
+        )
+        api_tokens_revoke_all(
+            actor=actor, user=actor, reason="password_change", keeping=keeping_token
+        )
+    return user

@@ -106,9 +106,14 @@ def api_token_revoke(*, actor: User, token_id: str) -> ApiToken:
     return token
 
 
-def api_tokens_revoke_all(*, actor: User, user: User, reason: str) -> int:
-    """Revoke every live token of ``user`` (after a password reset); return how many."""
+def api_tokens_revoke_all(
+    *, actor: User, user: User, reason: str, keeping: str = ""
+) -> int:
+    """Revoke every live token of ``user`` (after a password reset or change)
+    but the one whose secret is ``keeping``; return how many."""
     tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if keeping:
+        tokens = tokens.exclude(key_hash=api_token_hash(keeping))
     count = tokens.update(revoked_at=timezone.now())
     if count:
         audit_log(

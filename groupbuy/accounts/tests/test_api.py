@@ -489,3 +489,30 @@ def test_sign_up_codes_count_an_ipv6_64_as_one_address(committed):
     # and another /64 is not held back
     other_line = Client(REMOTE_ADDR="2001:db8:1:3::1")
     assert _sign_up(other_line, committed, phone="+8613800138109").status_code == 202
+
+
+def test_a_password_change_over_the_api_signs_out_the_other_tokens(client, committed):
+    from groupbuy.accounts.services import api_token_create
+
+    # given a token client and a second token (a stolen one, say)
+    user = make_user("+8613800138000")
+    _asking, secret = api_token_create(actor=user, name="app")
+    _stolen, stolen_secret = api_token_create(actor=user, name="stolen")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    sent = committed(post, client, "/api/me/password/code", {}, **auth)
+    # when the password is changed through the first token
+    changed = post(
+        client,
+        "/api/me/password",
+        {
+            "verification_id": sent.json()["verification_id"],
+            "code": code_sent_to("+8613800138000"),
+            "new_password": "a-new-password-5",
+        },
+        **auth,
+    )
+    assert changed.status_code == 200
+    # then that token still works and the other no longer does
+    assert client.get("/api/me", **auth).status_code == 200
+    stolen = client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {stolen_secret}")
+    assert stolen.status_code == 401

@@ -382,3 +382,41 @@ def test_a_new_code_is_refused_for_a_used_or_unknown_request(committed):
         services.password_reset_resend(verification_id=first.public_id)
     assert (used.value.code, unknown.value.status) == ("code_used", 404)
     assert PhoneVerification.objects.count() == 1
+
+
+def test_a_password_change_revokes_every_api_token(committed):
+    # given someone whose token may have been stolen
+    user = make_user(PHONE)
+    token, _secret = services.api_token_create(actor=user, name="script")
+    sent = committed(services.password_change_request, actor=user)
+    # when they change their password from the web page
+    services.password_change_complete(
+        actor=user,
+        verification_id=sent.verification.public_id,
+        code=code_sent_to(PHONE),
+        new_password="changed-password-4",
+    )
+    # then the token no longer works, as after a reset
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.filter(action="accounts.token.revoked_all").count() == 1
+
+
+def test_a_password_change_through_a_token_keeps_only_that_token(committed):
+    # given two tokens, the client changing the password holding the first
+    user = make_user(PHONE)
+    asking, asking_secret = services.api_token_create(actor=user, name="app")
+    other, _other_secret = services.api_token_create(actor=user, name="script")
+    sent = committed(services.password_change_request, actor=user)
+    # when
+    services.password_change_complete(
+        actor=user,
+        verification_id=sent.verification.public_id,
+        code=code_sent_to(PHONE),
+        new_password="changed-password-4",
+        keeping_token=asking_secret,
+    )
+    # then the client that asked stays signed in; the other is signed out
+    asking.refresh_from_db()
+    other.refresh_from_db()
+    assert (asking.revoked_at, other.revoked_at is not None) == (None, True)
