@@ -24,7 +24,7 @@ from groupbuy.core.money import format_fen
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import symbols
 from groupbuy.coupons.services.redeeming import unusable_message
-from groupbuy.coupons.statements import paid_at_close
+from groupbuy.coupons.statements import adjustment_note, paid_at_close
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -83,16 +83,16 @@ def _small(pdf: FPDF, text: str) -> None:
     _line(pdf, text, size=9, height=5)
 
 
-def _adjustment(pdf: FPDF, adjustment, when) -> None:
-    """A coupon's units settled other than by redemption (an expiry, a refund),
-    negative where the merchant's money was taken back."""
-    taken_back = adjustment.outcome == adjustment.Outcome.TAKEN_BACK
-    amount = -adjustment.amount_fen if taken_back else adjustment.amount_fen
+def _adjustment(pdf: FPDF, statement, adjustment, when) -> None:
+    """A coupon's units settled other than by redemption (an expiry, a refund):
+    what it moved the merchant's balance by, as the figures count it (negative
+    where taken back: the merchant's part), and its outcome with the whole
+    amount, as the page and the CSV say them."""
     _small(
         pdf,
         f"{format_local_time(when)}  {adjustment.coupon.serial}"
-        f"  ×{adjustment.quantity}  {format_fen(amount)}"
-        f"  {adjustment.get_outcome_display()}",
+        f"  ×{adjustment.quantity}  {format_fen(statement.adjustment_fen(adjustment))}"
+        f"  {adjustment_note(statement, adjustment)}",
     )
 
 
@@ -190,11 +190,11 @@ def statement_pdf(statement) -> bytes:
         if statement.expiries:
             _line(pdf, _("Expired unredeemed"))
         for expiry in statement.expiries:
-            _adjustment(pdf, expiry, expiry.settled_at)
+            _adjustment(pdf, statement, expiry, expiry.settled_at)
         if statement.refunds:
             _line(pdf, _("Refunded unused"))
         for refund in statement.refunds:
-            _adjustment(pdf, refund, refund.refunded_at)
+            _adjustment(pdf, statement, refund, refund.refunded_at)
         if statement.conflicts:
             _line(pdf, _("Conflicts (not paid; for disputes)"))
         for c in statement.conflicts:

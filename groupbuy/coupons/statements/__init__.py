@@ -45,7 +45,11 @@ from groupbuy.coupons.statements.days import (
     StatementDay,
     statement_days,
 )
-from groupbuy.coupons.statements.export import CSV_HEADER, statement_csv
+from groupbuy.coupons.statements.export import (
+    CSV_HEADER,
+    adjustment_note,
+    statement_csv,
+)
 from groupbuy.coupons.statements.totals import (
     SETTLED_NOW,
     RedemptionTotals,
@@ -60,6 +64,7 @@ __all__ = [
     "RedemptionTotals",
     "Statement",
     "StatementDay",
+    "adjustment_note",
     "month_bounds",
     "paid_at_close",
     "redemption_totals",

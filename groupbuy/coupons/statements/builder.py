@@ -106,15 +106,33 @@ class Statement:
         )
         return expiries + refunds
 
-    def fee_returned_fen(self, expiry: CouponExpiry) -> int:
-        return expiry.amount_fen - self.taken_back.get(expiry.pk, 0)
-
-    def refund_fee_returned_fen(self, refund: CouponRefund) -> int:
-        return refund.amount_fen - self.refund_taken_back.get(refund.pk, 0)
-
     def refund_merchant_fen(self, refund: CouponRefund) -> int:
         """What ``refund`` took from the merchant's payable (0: from pending)."""
         return self.refund_taken_back.get(refund.pk, 0)
+
+    def _merchant_part_fen(self, adjustment: CouponExpiry | CouponRefund) -> int:
+        if isinstance(adjustment, CouponRefund):
+            return self.refund_taken_back.get(adjustment.pk, 0)
+        return self.taken_back.get(adjustment.pk, 0)
+
+    def adjustment_fen(self, adjustment: CouponExpiry | CouponRefund) -> int:
+        """What an expiry or refund moved the merchant's balance by, as the
+        figures count it: an expiry paid to the merchant its amount, a
+        take-back minus the merchant's part (the platform returned its fee),
+        anything else (refunded from merchant-pending, paid at close) 0."""
+        if adjustment.outcome == CouponExpiry.Outcome.PAID_MERCHANT:
+            return adjustment.amount_fen
+        if adjustment.outcome == CouponExpiry.Outcome.TAKEN_BACK:
+            return -self._merchant_part_fen(adjustment)
+        return 0
+
+    def adjustment_fee_returned_fen(
+        self, adjustment: CouponExpiry | CouponRefund
+    ) -> int:
+        """The platform's fee returned with a take-back (0 otherwise)."""
+        if adjustment.outcome != CouponExpiry.Outcome.TAKEN_BACK:
+            return 0
+        return adjustment.amount_fen - self._merchant_part_fen(adjustment)
 
     @property
     def fee_fen(self) -> int:

@@ -87,44 +87,38 @@ def _csv_conflict(conflict: RedemptionConflict) -> list:
     ]
 
 
+def adjustment_note(
+    statement: Statement, adjustment: CouponExpiry | CouponRefund
+) -> str:
+    """An expiry's or refund's outcome and the whole amount of its units, in
+    the active language ("Refunded to the shopper: ¥99.00"), and for a
+    take-back the platform's fee returned: what its line's amount
+    (``Statement.adjustment_fen``) does not say. The CSV's note, and the page's
+    and the PDF's line."""
+    # Translated, so that Chinese joins them with a full-width colon.
+    note = _("%(outcome)s: %(amount)s") % {
+        "outcome": adjustment.get_outcome_display(),
+        "amount": format_fen(adjustment.amount_fen),
+    }
+    if fee_returned := statement.adjustment_fee_returned_fen(adjustment):
+        note = _("%(note)s, of which the platform's fee returned: %(fee)s") % {
+            "note": note,
+            "fee": format_fen(fee_returned),
+        }
+    return note
+
+
 def _csv_expiry(statement: Statement, expiry: CouponExpiry) -> list:
-    fee_returned = 0
-    if expiry.outcome == CouponExpiry.Outcome.PAID_MERCHANT:
-        amount, fee = expiry.amount_fen, platform_fee_fen(expiry.amount_fen)
-    elif expiry.outcome == CouponExpiry.Outcome.TAKEN_BACK:
-        amount, fee = -statement.taken_back.get(expiry.pk, 0), 0
-        fee_returned = statement.fee_returned_fen(expiry)
-    else:
-        amount = fee = 0
-    return _csv_adjustment(
-        _("Expired unredeemed"),
-        expiry,
-        expiry.settled_at,
-        amount=amount,
-        fee=fee,
-        fee_returned=fee_returned,
-    )
+    label = _("Expired unredeemed")
+    return _csv_adjustment(statement, label, expiry, expiry.settled_at)
 
 
 def _csv_refund(statement: Statement, refund: CouponRefund) -> list:
-    fee_returned = 0
-    if refund.outcome == CouponRefund.Outcome.TAKEN_BACK:
-        amount, fee = -statement.refund_merchant_fen(refund), 0
-        fee_returned = statement.refund_fee_returned_fen(refund)
-    else:
-        amount = fee = 0
-    return _csv_adjustment(
-        _("Refunded unused"),
-        refund,
-        refund.refunded_at,
-        amount=amount,
-        fee=fee,
-        fee_returned=fee_returned,
-    )
+    return _csv_adjustment(statement, _("Refunded unused"), refund, refund.refunded_at)
 
 
 def _csv_adjustment(
-    label: str, adjustment, when, *, amount: int, fee: int, fee_returned: int
+    statement: Statement, label: str, adjustment: CouponExpiry | CouponRefund, when
 ) -> list:
     """A row for a coupon's units settled other than by redemption (an expiry,
     a refund): what the merchant's money moved by, and the outcome in words.
@@ -133,16 +127,9 @@ def _csv_adjustment(
     returns its fee to the shopper): the row's amount is that part, its fee
     none, and the note says the whole refund and the fee returned, so that
     the columns add up to the statement's figures."""
-    # Translated, so that Chinese joins them with a full-width colon.
-    note = _("%(outcome)s: %(amount)s") % {
-        "outcome": adjustment.get_outcome_display(),
-        "amount": format_fen(adjustment.amount_fen),
-    }
-    if fee_returned:
-        note = _("%(note)s, of which the platform's fee returned: %(fee)s") % {
-            "note": note,
-            "fee": format_fen(fee_returned),
-        }
+    amount = statement.adjustment_fen(adjustment)
+    paid = adjustment.outcome == CouponExpiry.Outcome.PAID_MERCHANT
+    fee = platform_fee_fen(amount) if paid else 0
     return [
         label,
         _local_time(when),
@@ -153,7 +140,7 @@ def _csv_adjustment(
         format_fen_for_spreadsheet(fee),
         "",
         "",
-        spreadsheet_cell(note),
+        spreadsheet_cell(adjustment_note(statement, adjustment)),
     ]
 
 

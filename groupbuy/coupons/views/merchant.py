@@ -147,9 +147,13 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
             statement.redemptions, page=request.GET.get("redemptions_page", 1)
         ),
         # So are its refunds and expiries, each with its own pages.
-        "refunds": paginate(statement.refunds, page=request.GET.get("refunds_page", 1)),
-        "expiries": paginate(
-            statement.expiries, page=request.GET.get("expiries_page", 1)
+        "refunds": _adjustment_lines(
+            statement,
+            paginate(statement.refunds, page=request.GET.get("refunds_page", 1)),
+        ),
+        "expiries": _adjustment_lines(
+            statement,
+            paginate(statement.expiries, page=request.GET.get("expiries_page", 1)),
         ),
         "charts": _statement_charts(statement),
         "section": "statement",
@@ -157,6 +161,17 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
     }
     status = 400 if period_error else 200
     return render(request, "coupons/statement.html", context, status=status)
+
+
+def _adjustment_lines(statement: statements.Statement, page):
+    """``page`` of expiries or refunds, each with what its line says: what it
+    moved the shop's balance by (``line_fen``, as the figures and the CSV
+    count it) and its outcome with the whole amount (``line_note``)."""
+    for adjustment in page.items:
+        adjustment.line_fen = statement.adjustment_fen(adjustment)
+        adjustment.line_abs_fen = abs(adjustment.line_fen)  # the page writes "−"
+        adjustment.line_note = statements.adjustment_note(statement, adjustment)
+    return page
 
 
 def _asked_statement(merchant, form: StatementPeriodForm) -> statements.Statement:
