@@ -80,7 +80,7 @@ def test_todays_list_is_the_shops_day_not_the_machines(tmp_path, monkeypatch):
         page = web.render(ledger).decode("utf-8")
     finally:
         ledger.close()
-        monkeypatch.delenv("TZ")
+        monkeypatch.undo()  # the machine's zone as it was
         time.tzset()
     # then "Today" is the shop's day: today's redemption, at its Beijing time
     today = re.search(r'<ul id="today">(.*?)</ul>', page, re.S).group(1)
