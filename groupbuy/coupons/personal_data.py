@@ -74,16 +74,24 @@ class CouponsPersonalData(PersonalDataProvider):
         from django.utils import timezone
 
         from groupbuy.coupons.models import Coupon
-        from groupbuy.coupons.services.refunding import refund_offer_fen
+        from groupbuy.coupons.services.refunding import (
+            refund_offer_fen,
+            refundable_unused_by_deal,
+        )
 
         now = timezone.now()
-        unused = (
+        unused = list(
             Coupon.objects.filter(
                 shopper=user, status=Coupon.Status.VALID, expires_at__gt=now
             )
             .select_related("merchant", "order__deal")
             .order_by("expires_at", "id")
         )
+        # Each deal's refund terms, in one query for all the coupons.
+        deals = [coupon.order.deal for coupon in unused]
+        refundable = refundable_unused_by_deal(deals)
+        for deal in deals:
+            deal.coupon_unused_refundable = refundable[deal.pk]
 
         return [
             (

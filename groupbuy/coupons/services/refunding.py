@@ -47,7 +47,11 @@ def _platform_default() -> bool:
 
 def unused_refundable_for(deal) -> bool:
     """Whether ``deal``'s coupons may be refunded unused (its terms, else the
-    platform's default, GROUPBUY_COUPON_UNUSED_REFUNDABLE)."""
+    platform's default, GROUPBUY_COUPON_UNUSED_REFUNDABLE); a list that read
+    it for its deals at once set it as ``deal.coupon_unused_refundable``."""
+    known = getattr(deal, "coupon_unused_refundable", None)
+    if known is not None:
+        return known
     return refundable_unused_by_deal([deal])[deal.pk]
 
 
