@@ -10,7 +10,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groupbuy.catalog.selectors import category_demand_threshold
+from groupbuy.catalog.selectors import (
+    category_demand_threshold,
+    category_demand_thresholds,
+)
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
@@ -119,20 +122,23 @@ def demand_ranking(
     signals = open_demand_signals()
     if over_threshold_only:
         signals = signals.filter(threshold_passed_at__isnull=False)
+    # Each row shows its product's photo (``answers.product_payload``).
+    signals = signals.prefetch_related("product__images")
     result = paginate(signals, page=page, page_size=page_size)
     result.items = demand_rows(result.items, days=days)
     return result
 
 
 def demand_rows(signals: list[DemandSignal], *, days: int) -> list[DemandRow]:
-    thresholds: dict[int | None, int] = {}
+    # Every category's threshold in one query, not each row's ancestors.
+    thresholds = category_demand_thresholds() if signals else {}
     rows = []
     for signal in signals:
         category = signal.product.category
-        key = category.pk if category else None
-        if key not in thresholds:
-            thresholds[key] = category_demand_threshold(category=category)
-        rows.append(DemandRow(signal=signal, threshold=thresholds[key]))
+        threshold = thresholds.get(category.pk) if category else None
+        if threshold is None:
+            threshold = category_demand_threshold(category=category)
+        rows.append(DemandRow(signal=signal, threshold=threshold))
     _add_daily_counts(rows, days=days)
     return rows
 

@@ -16,8 +16,12 @@ from groupbuy.catalog.models import (
     Category,
     Merchant,
 )
-from groupbuy.catalog.selectors import category_demand_threshold
+from groupbuy.catalog.selectors import (
+    category_demand_threshold,
+    category_demand_thresholds,
+)
 from groupbuy.core.admin import ReadOnlyAdminMixin
+from groupbuy.core.request_memo import remembered
 
 
 class BranchInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -108,6 +112,12 @@ class CategoryAdmin(ServiceAdmin):
 
     @admin.display(description=_("effective demand threshold"))
     def effective_threshold(self, category):
+        # Every row's, read once for the page (not each row's ancestors).
+        thresholds = remembered(
+            ("catalog.category_demand_thresholds",), category_demand_thresholds
+        )
+        if category.pk in thresholds:
+            return thresholds[category.pk]
         return category_demand_threshold(category=category)
 
     def save_model(self, request, obj, form, change):

@@ -4,6 +4,7 @@ NotFound or Forbidden (as CatalogError with status 404 / 403)."""
 from groupbuy.catalog.selectors.categories import (
     CategoryNode,
     category_demand_threshold,
+    category_demand_thresholds,
     category_descendant_ids,
     category_get,
     category_tree,
@@ -51,6 +52,7 @@ __all__ = [
     "branch_open_locked",
     "branches_nearest",
     "category_demand_threshold",
+    "category_demand_thresholds",
     "category_descendant_ids",
     "category_get",
     "category_tree",

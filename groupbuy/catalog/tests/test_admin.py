@@ -90,3 +90,32 @@ def test_admin_stores_the_normalised_gtin(admin_client):
     assert response.status_code == 302
     product = Product.objects.get()
     assert (product.gtin, product.gtin14) == ("6901939691601", "06901939691601")
+
+
+def test_the_category_list_reads_as_many_queries_for_12_categories_as_for_3():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groupbuy.accounts.tests.helpers import support_client
+    from groupbuy.catalog.tests.factories import make_category
+
+    # given a category tree, thresholds inherited two levels down
+    root = make_category(demand_threshold=7)
+    make_category(parent=make_category(parent=root))
+    support = support_client()
+    url = "/admin/catalog/category/"
+    support.get(url)  # warm up: session
+
+    def listed() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = support.get(url)
+        assert response.status_code == 200
+        return len(queries)
+
+    few = listed()
+    # when it grows fourfold
+    for _n in range(3):
+        make_category(parent=make_category(parent=root))
+    many = listed()
+    # then the list reads the same number of queries
+    assert many == few
