@@ -202,3 +202,19 @@ def test_name_entries_cover_names_and_aliases_of_active_products():
         "快乐水",
     ]
     assert "隐藏" not in {text for _id, text in entries}
+
+
+def test_a_page_of_the_catalog_reads_the_name_index_not_the_whole_table_sorted():
+    from django.db import connection
+
+    from groupbuy.catalog.selectors import products_matching
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan's wording is SQLite's")
+    # given the catalog's list of active products, by name
+    page = products_matching()[:20]
+    # when the database plans a page of it
+    plan = page.explain()
+    # then it walks the name index rather than sorting every product
+    assert "catalog_product_name_zh" in plan
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan
