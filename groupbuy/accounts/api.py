@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import authenticate, update_session_auth_hash, user_logged_in
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -271,9 +271,14 @@ def _bearer_secret(request) -> str:
 def password_change(request, payload: PasswordCodeIn):
     """Change my password with the code from /me/password/code; every other
     API token of mine is revoked (the one asking, if any, is kept)."""
-    services.password_change_complete(
-        actor=request.auth, keeping_token=_bearer_secret(request), **payload.dict()
+    keeping_token = _bearer_secret(request)
+    user = services.password_change_complete(
+        actor=request.auth, keeping_token=keeping_token, **payload.dict()
     )
+    if not keeping_token:
+        # A browser signed in by its session keeps it, as with the web form;
+        # Django ends the person's other sessions.
+        update_session_auth_hash(request, user)
     return {"message": _("Your password is changed.")}
 
 

@@ -273,6 +273,8 @@ def test_password_change_over_the_api_needs_the_code(client, committed):
     assert right.status_code == 200
     user.refresh_from_db()
     assert user.check_password("a-new-password-5")
+    # the browser that changed it stays signed in, as with the web form
+    assert client.get("/api/me").status_code == 200
 
 
 def test_password_change_code_needs_sign_in(client):
