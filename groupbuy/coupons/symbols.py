@@ -52,7 +52,7 @@ def svg(text: str, *, symbol: str = "qr", scale: int = 4, label: str = "") -> st
     if symbol == "qr":
         buffer = io.BytesIO()
         qr(text).save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True)
-        drawing = buffer.getvalue().decode("utf-8")
+        drawing = _scalable(buffer.getvalue().decode("utf-8"))
     else:
         barcode = zxingcpp.create_barcode(text, _format(symbol))
         drawing = _inlinable(zxingcpp.write_barcode_to_svg(barcode))
@@ -64,17 +64,23 @@ def _inlinable(drawing: str) -> str:
 
     The document starts with an XML declaration and a doctype, which in the
     middle of an HTML page are a bogus comment and a parse error; its <svg>
-    has a size but no viewBox, so scaled by CSS it grows its canvas and leaves
-    the drawing its pixel size in a corner; and it carries an id ("barcode")
+    has a size but no viewBox (see _scalable); and it carries an id ("barcode")
     and a <desc> ("Zint Generated Symbol") meant for no page."""
-    drawing = drawing[drawing.index("<svg") :]
+    drawing = _scalable(drawing[drawing.index("<svg") :])
+    drawing = re.sub(r"\s*<desc>[^<]*</desc>", "", drawing, count=1)
+    return drawing.replace(' id="barcode"', "", 1).strip()
+
+
+def _scalable(drawing: str) -> str:
+    """Give an <svg> with a pixel size and no viewBox a viewBox of that size,
+    so CSS scaling it (the coupon's box) scales the drawing, not only its
+    canvas. Both zxing-cpp's and segno's drawings come without one."""
     width = re.search(r'<svg[^>]* width="(\d+)"', drawing)
     height = re.search(r'<svg[^>]* height="(\d+)"', drawing)
     if width and height and "viewBox" not in drawing.split(">", 1)[0]:
         box = f'<svg viewBox="0 0 {width.group(1)} {height.group(1)}"'
         drawing = drawing.replace("<svg", box, 1)
-    drawing = re.sub(r"\s*<desc>[^<]*</desc>", "", drawing, count=1)
-    return drawing.replace(' id="barcode"', "", 1).strip()
+    return drawing
 
 
 def _named(drawing: str, label: str) -> str:

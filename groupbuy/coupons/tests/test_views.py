@@ -548,14 +548,14 @@ def test_the_coupons_drawn_code_is_an_image_named_for_screen_readers(client):
     assert '<div class="coupon-code" id="coupon-qr">' in qr_page
 
 
-def test_the_pdf417_and_data_matrix_drawings_inline_into_the_page(client):
+def test_the_qr_pdf417_and_data_matrix_drawings_inline_into_the_page(client):
     # given a shopper with a valid coupon
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
     coupon = coupon_for(order)
     client.force_login(order.shopper)
-    for symbol in ("pdf417", "datamatrix"):
-        # when its page draws it as PDF417 or Data Matrix
+    for symbol in ("qr", "pdf417", "datamatrix"):
+        # when its page draws it as QR, PDF417 or Data Matrix
         page = client.get(f"/coupons/{coupon.public_id}/?symbol={symbol}")
         html = page.content.decode()
         drawing = html.split('id="coupon-qr">', 1)[1].split("</div>", 1)[0]
