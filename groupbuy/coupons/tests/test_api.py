@@ -487,6 +487,39 @@ def test_a_coupon_that_cannot_be_redeemed_gives_no_code(client):
     assert listed == codes
 
 
+def test_the_same_key_for_the_same_coupon_at_another_branch_says_so(client):
+    # given a two-branch shop and a 3-unit coupon, one unit redeemed at the
+    # first branch under a till's key
+    station = make_station()
+    station.owner.preferred_language = "en"
+    station.owner.save(update_fields=["preferred_language"])
+    first_branch = make_branch(station.merchant)
+    other_branch = make_branch(station.merchant, name="Riverside")
+    (three,) = confirmed_orders(station.merchant, quantities=(3,))
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/redeem"
+    request = {
+        "code": coupon_for(three).code,
+        "quantity": 1,
+        "branch_id": first_branch.public_id,
+        "idempotency_key": "4b1c9a1e-5b7d-4c1a-9e2f-0a6b8d4c2e11",
+    }
+    assert post(client, url, request, station.owner).status_code == 200
+    # when the same key comes for the same coupon at the other branch
+    refused = post(
+        client, url, {**request, "branch_id": other_branch.public_id}, station.owner
+    )
+    # then the refusal says it is the branch, not another coupon, nothing taken
+    assert (refused.status_code, refused.json()["code"]) == (
+        409,
+        "idempotency_key_reused",
+    )
+    assert refused.json()["message"] == (
+        f"This request's key already redeemed coupon {coupon_for(three).serial} "
+        "at another branch; scan the coupon again to redeem it at this one."
+    )
+    assert coupon_for(three).remaining_quantity == 2
+
+
 def test_a_redemption_keyed_before_the_deploy_answers_its_retry(client):
     # given a one-branch shop and two coupons, each redeemed under a till's key
     # before 2026-12-06, as redemptions were then recorded: a request naming

@@ -160,12 +160,22 @@ def _earlier_redemption(
     same_branch = earlier.branch_id == (branch.pk if branch else None) or (
         earlier.branch_id is None and not named_branch
     )
-    if not same_coupon or not same_branch:
+    if not same_coupon:
         raise CouponError(
             "idempotency_key_reused",
             _(
                 "This request's key already redeemed coupon %(serial)s; "
                 "scan the new coupon again."
+            )
+            % {"serial": earlier.coupon.serial},
+            status=409,
+        )
+    if not same_branch:
+        raise CouponError(
+            "idempotency_key_reused",
+            _(
+                "This request's key already redeemed coupon %(serial)s at "
+                "another branch; scan the coupon again to redeem it at this one."
             )
             % {"serial": earlier.coupon.serial},
             status=409,
