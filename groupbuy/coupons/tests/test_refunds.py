@@ -345,8 +345,13 @@ def test_a_refund_and_the_till_at_once_use_the_units_once(file_database):
     outcomes = race(
         [
             lambda: coupon_refund_unused(actor=order.shopper, coupon=coupon),
+            # both units: a redemption names its units (one when it names none,
+            # which would leave the other unit to the refund)
             lambda: coupon_redeem_online(
-                actor=station.owner, merchant=station.merchant, code=coupon.code
+                actor=station.owner,
+                merchant=station.merchant,
+                code=coupon.code,
+                quantity=2,
             ),
         ]
     )
