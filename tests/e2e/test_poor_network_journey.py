@@ -93,19 +93,12 @@ def test_a_team_countdown_counts_the_minutes_a_suspended_tab_missed(
         before = _seconds(team_page.inner_text("#team-countdown"))
         assert 200 < before <= 240
         assert team_page.locator("#team-join").is_visible()
-        deal_page = context.new_page()
-        deal_page.clock.install()
-        deal_page.goto(f"/teams/deals/{seeded['deal']}/")
-        listed = deal_page.locator(f'[data-team="{seeded["team"]}"] .countdown')
-        listed.filter(has_text=":").wait_for()
-        listed_before = _seconds(listed.inner_text())
-
-        # when the phone suspends the deal page's tab for two minutes
-        deal_page.clock.fast_forward("02:00")
+        # when the phone suspends the team page's tab for two minutes
+        team_page.clock.fast_forward("02:00")
         # then its countdown has moved on by those two minutes, not by a tick
-        deal_page.wait_for_timeout(1_500)
-        listed_after = _seconds(listed.inner_text())
-        assert 110 <= listed_before - listed_after <= 130, (listed_before, listed_after)
+        team_page.wait_for_timeout(1_500)
+        after = _seconds(team_page.inner_text("#team-countdown"))
+        assert 110 <= before - after <= 130, (before, after)
 
         # when the team page's tab is suspended past the team's time
         team_page.clock.fast_forward("05:00")
