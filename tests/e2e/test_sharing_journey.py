@@ -350,6 +350,34 @@ def test_a_thread_is_readable_offline_and_an_offline_reply_is_delivered(
         )
 
 
+def test_a_page_kept_offline_is_the_whole_page_not_the_list_htmx_refreshed(
+    chromium, groupbuy_server
+):
+    with browser_page(chromium, groupbuy_server) as (context, page):
+        # given a member whose inbox is open under the service worker
+        sign_up(page, groupbuy_server, phone="139 5555 0071", name="Cai")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        page.goto("/inbox/")
+        wait_for_user_socket(page)
+
+        # when the inbox's list is fetched again by htmx (as a live message or
+        # a reconnect does) under the page's own address
+        with page.expect_response(
+            lambda response: (
+                urlsplit(response.url).path == "/inbox/"
+                and response.request.headers.get("hx-request") == "true"
+            )
+        ):
+            page.evaluate("() => htmx.trigger(document.body, 'notify-new')")
+
+        # then the inbox opened offline is the page, with its layout, not the
+        # bare list the refresh brought
+        context.set_offline(True)
+        page.goto("/inbox/")
+        page.wait_for_selector("#nav-logout", state="attached")
+        assert page.locator("#offline-page").count() == 0
+
+
 def test_the_offline_page_names_no_one_and_is_in_the_language_in_use(
     chromium, groupbuy_server
 ):

@@ -55,7 +55,7 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "forget") caches.delete(PAGES);
+  if (event.data && event.data.type === "forget") event.waitUntil(caches.delete(PAGES));
 });
 
 function isKeptPage(url) {
@@ -153,6 +153,11 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // An htmx request (a list fetched again live) shares its page's address but
+  // is answered with a bare fragment: kept, it would be the page opened
+  // offline, and one in flight at sign-out was kept after the pages were
+  // forgotten. Fragments go to the network alone.
+  if (request.headers.get("HX-Request") === "true") return;
   if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(cacheFirst(request));
   } else if (isKeptPage(url)) {
