@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.gtin import clean_gtin, gtin14, is_valid_gtin, validate_gtin
 from groupbuy.catalog.hours import hours_summary
+from groupbuy.catalog.pinyin import name_keys
 from groupbuy.core.ids import PublicIdField
 
 
@@ -180,6 +181,24 @@ class Product(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    # Pinyin of the Chinese name and brand, and their initials, for shoppers who
+    # type "niunai" or "nn" (catalog.pinyin); written by save().
+    search_pinyin = models.CharField(
+        max_length=2400,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin"),
+    )
+    search_initials = models.CharField(
+        max_length=330,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin initials"),
+    )
 
     class Meta:
         ordering = ["name_zh"]
@@ -203,9 +222,15 @@ class Product(models.Model):
 
     def save(self, *args, **kwargs):
         self.gtin14 = gtin14(self.gtin) if self.gtin else ""
+        self.search_pinyin, self.search_initials = name_keys(self.name_zh, self.brand)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "gtin" in update_fields:
-            kwargs["update_fields"] = set(update_fields) | {"gtin14"}
+        if update_fields is not None:
+            derived = set()
+            if "gtin" in update_fields:
+                derived.add("gtin14")
+            if {"name_zh", "brand"} & set(update_fields):
+                derived |= {"search_pinyin", "search_initials"}
+            kwargs["update_fields"] = set(update_fields) | derived
         super().save(*args, **kwargs)
 
     def clean(self):

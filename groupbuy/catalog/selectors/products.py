@@ -19,6 +19,7 @@ from groupbuy.catalog.models import (
 from groupbuy.catalog.permissions import product_edit_refusal
 from groupbuy.catalog.selectors.categories import category_descendant_ids
 from groupbuy.catalog.selectors.common import _not_found
+from groupbuy.catalog.selectors.name_search import match_ranks, name_match
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 
 
@@ -126,13 +127,7 @@ def product_get_by_gtin(*, code: str) -> Product:
 
 
 def _token_filter(token: str) -> Q:
-    aliases = ProductAlias.objects.filter(product=OuterRef("pk"), text__icontains=token)
-    match = (
-        Q(name_zh__icontains=token)
-        | Q(name_en__icontains=token)
-        | Q(brand__icontains=token)
-        | Q(Exists(aliases))
-    )
+    match = name_match(token)
     if token.isdigit():
         match |= Q(gtin__contains=token)
         if len(token) in GTIN_LENGTHS and is_valid_gtin(token):
@@ -146,8 +141,10 @@ def products_matching(
     """Return active products matching every word of ``query``, best first.
 
     A word matches the Chinese or English name, the brand, an alias or the GTIN
-    (any length). Exact GTIN matches come first, then names starting with the
-    query, then the rest by name.
+    (any length), or the pinyin or its initials of the Chinese name or brand
+    ("niunai", "nn": ``name_search``). Exact GTIN matches come first, then
+    names starting with the query, then names containing every word, then
+    those found by pinyin, then by initials; each by name.
     """
     products = Product.objects.filter(is_active=True).select_related(
         "category", "added_by_merchant"
@@ -157,7 +154,8 @@ def products_matching(
     text = " ".join((query or "").split())
     if not text:
         return products.order_by("name_zh", "id")
-    for token in text.split(" "):
+    words = text.split(" ")
+    for token in words:
         products = products.filter(_token_filter(token))
     exact_gtin = Q(gtin14=gtin14(text)) if is_valid_gtin(text) else Q(pk__in=[])
     return products.annotate(
@@ -168,7 +166,8 @@ def products_matching(
                 Exists(ProductAlias.objects.filter(product=OuterRef("pk"), text=text)),
                 then=2,
             ),
-            default=3,
+            *match_ranks(words, first=3),
+            default=5,
             output_field=IntegerField(),
         )
     ).order_by("rank", "name_zh", "id")

@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import math
 import time
+from functools import reduce
+from operator import and_
 
 from django.db.models import (
+    Case,
     Count,
-    Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog.geo import haversine_m, is_valid_coordinate
-from groupbuy.catalog.models import Branch, Category, ProductAlias
+from groupbuy.catalog.models import Branch, Category
+from groupbuy.catalog.selectors.name_search import (
+    initials_match,
+    pinyin_match,
+    written_match,
+)
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.deals.models import Deal, DealOrder, DealTier
@@ -149,20 +158,38 @@ def _category_ids(category: str) -> set[int]:
     return found
 
 
+def _written(term: str) -> Q:
+    return (
+        Q(title__icontains=term)
+        | Q(merchant__name__icontains=term)
+        | written_match(term, path="product__")
+    )
+
+
 def _search(deals: QuerySet, search: str) -> QuerySet:
-    for term in search.split()[:8]:
-        alias = ProductAlias.objects.filter(
-            product_id=OuterRef("product_id"), text__icontains=term
-        )
+    """Keep the deals matching every word of ``search``, annotated with
+    ``search_rank``: 0 when every word is in the title, the merchant's name or
+    the product's names as written, 1 when pinyin was needed ("niunai"), 2
+    when initials were ("nn")."""
+    terms = search.split()[:8]
+    for term in terms:
         deals = deals.filter(
-            Q(title__icontains=term)
-            | Q(product__name_zh__icontains=term)
-            | Q(product__name_en__icontains=term)
-            | Q(product__brand__icontains=term)
-            | Q(merchant__name__icontains=term)
-            | Exists(alias)
+            _written(term)
+            | pinyin_match(term, path="product__")
+            | initials_match(term, path="product__")
         )
-    return deals
+    written = reduce(and_, map(_written, terms))
+    pinyin = reduce(
+        and_, (_written(t) | pinyin_match(t, path="product__") for t in terms)
+    )
+    return deals.annotate(
+        search_rank=Case(
+            When(written, then=0),
+            When(pinyin, then=1),
+            default=2,
+            output_field=IntegerField(),
+        )
+    )
 
 
 def _merchant_distances(merchant_ids, latitude, longitude) -> dict[int, float]:
@@ -201,23 +228,28 @@ def deal_list_open(
     location is given; each has ``participants`` and ``distance_m`` (or None).
 
     ``search`` matches the title, product names (zh/en), brand, aliases and
-    merchant; ``category`` (public id or slug) includes its sub-categories.
+    merchant, or the product's Chinese name typed as pinyin or its initials;
+    deals it found as written come before those it found by pinyin, which come
+    before those found by initials. ``category`` (public id or slug) includes
+    its sub-categories.
     """
     _check_coordinates(latitude, longitude)
     deals = Deal.objects.filter(state=State.OPEN, deadline_at__gt=timezone.now())
-    if search.strip():
-        deals = _search(deals, search)
+    searching = bool(search.strip())
+    deals = (
+        _search(deals, search) if searching else deals.annotate(search_rank=Value(0))
+    )
     if category:
         deals = deals.filter(product__category_id__in=_category_ids(category))
     if latitude is None:
-        ordered = _with_details(deals).order_by("deadline_at", "id")
+        ordered = _with_details(deals).order_by("search_rank", "deadline_at", "id")
         result = paginate(ordered, page=page, page_size=page_size)
         for deal in result.items:
             deal.distance_m = None
         return result
-    rows = list(deals.values_list("pk", "merchant_id", "deadline_at"))
+    rows = list(deals.values_list("pk", "merchant_id", "deadline_at", "search_rank"))
     nearest = _merchant_distances({row[1] for row in rows}, latitude, longitude)
-    rows.sort(key=lambda row: (nearest.get(row[1], math.inf), row[2], row[0]))
+    rows.sort(key=lambda row: (row[3], nearest.get(row[1], math.inf), row[2], row[0]))
     result = paginate([row[0] for row in rows], page=page, page_size=page_size)
     by_pk = _with_details(Deal.objects.filter(pk__in=result.items)).in_bulk()
     result.items = [by_pk[pk] for pk in result.items]

@@ -155,3 +155,35 @@ def test_merchant_lists_are_for_staff_only():
         with pytest.raises(DomainError) as caught:
             read()
         assert caught.value.status == 403
+
+
+@pytest.mark.parametrize("query", ["xiangjiao", "xj", "xiang蕉"])
+def test_search_finds_a_chinese_name_typed_as_pinyin_or_initials(query):
+    make_deal(product=make_product(name_zh="香蕉", name_en="Bananas"), title="香蕉团")
+    make_deal(product=make_product(name_zh="牛奶", name_en="Milk"), title="牛奶团")
+    assert _titles(deal_list_open(search=query)) == ["香蕉团"]
+
+
+def test_search_puts_a_written_match_before_pinyin_before_initials():
+    from datetime import timedelta
+
+    # given three deals "nana" finds three ways, the soonest deadline last
+    make_deal(
+        product=make_product(name_zh="你爱你啊", name_en=""),
+        title="Initials",
+        deadline_in=timedelta(hours=2),
+    )
+    make_deal(
+        product=make_product(name_zh="娜娜蛋糕", name_en=""),
+        title="Pinyin",
+        deadline_in=timedelta(hours=3),
+    )
+    make_deal(
+        product=make_product(name_zh="香蕉片", name_en="Banana chips"),
+        title="Written",
+        deadline_in=timedelta(hours=4),
+    )
+    # when / then: with or without a location
+    assert _titles(deal_list_open(search="nana")) == ["Written", "Pinyin", "Initials"]
+    nearby = deal_list_open(search="nana", latitude=31.23, longitude=121.47)
+    assert _titles(nearby) == ["Written", "Pinyin", "Initials"]
