@@ -103,6 +103,23 @@ def _han_syllables(text: str) -> list[str]:
     return [reading for reading in readings if reading.isascii()]
 
 
+def syllables(text: str) -> list[str]:
+    """Return the pinyin of the Han characters in ``text`` ("牛奶": niu, nai),
+    polyphonic characters read as in the words they are in."""
+    return _han_syllables(text)
+
+
+def word_pinyin(word: str) -> str:
+    """Return ``word`` with its Han characters written in pinyin, lower case
+    ("niu奶" is "niunai"); what a mixed word typed into a search means."""
+    pieces = _QUERY_PIECE.findall(word.lower())
+    return "".join(
+        "".join(_han_syllables(piece)) if _HAN.fullmatch(piece) else piece
+        for piece in pieces
+        if piece != "'"
+    )
+
+
 def name_keys(*names: str) -> tuple[str, str]:
     """Return the (pinyin, initials) search keys of ``names``."""
     pinyin_parts, initials_parts = [], []

@@ -1,7 +1,9 @@
 """Full-text search over published demands, one selector for two databases.
 
 Text is segmented with jieba (Chinese has no spaces) into space-separated,
-lower-cased tokens; the database then matches tokens. SQLite keeps them in an
+lower-cased tokens, and the title's Chinese words are added as pinyin and
+initials ("niunai", "nn": ``groupbuy.catalog.pinyin``); the database then
+matches tokens. SQLite keeps them in an
 FTS5 table (``demands_demand_fts``, rowid = demand id) ranked by bm25;
 PostgreSQL uses ``to_tsvector('simple', search_text)`` with a GIN index and
 ``ts_rank``. Queries are segmented the same way and each token is quoted, so no
@@ -16,12 +18,16 @@ import re
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog import pinyin
 from groupbuy.demands.errors import DemandError
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 24
 _SYNTAX = re.compile(r'["*():^{}\[\]\\]')
 _WORD = re.compile(r"\w+", re.UNICODE)
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @functools.cache
@@ -42,9 +48,30 @@ def segment(text: str) -> list[str]:
     return tokens
 
 
+def _pinyin_tokens(title: str) -> list[str]:
+    """Return the title's Chinese words as a shopper types them: the pinyin of
+    each word and of each run of Han characters ("niunai", "chunniunai"), and
+    the initials of those of two characters or more ("nn"; one letter would
+    match too much). Polyphonic characters read as in their words (银行: yinhang).
+    """
+    words = [
+        piece for piece in _jieba().cut_for_search(title or "") if _HAN.search(piece)
+    ]
+    words += _HAN_RUN.findall(title or "")
+    tokens = []
+    for word in dict.fromkeys(words):
+        readings = pinyin.syllables(word)
+        if readings:
+            tokens.append("".join(readings))
+        if len(readings) >= pinyin.MIN_LETTERS:
+            tokens.append("".join(reading[0] for reading in readings))
+    return tokens
+
+
 def document_text(*, title: str, description: str) -> str:
-    # The title counts twice: a match there says more than one in the notes.
-    return " ".join(segment(title) * 2 + segment(description))
+    # The title counts twice: a match there says more than one in the notes, or
+    # than its pinyin, which counts once (a name as written ranks first).
+    return " ".join(segment(title) * 2 + segment(description) + _pinyin_tokens(title))
 
 
 def query_tokens(query: str) -> list[str]:
@@ -57,7 +84,14 @@ def query_tokens(query: str) -> list[str]:
     if _SYNTAX.search(query):
         message = _("Search with words only, without quotes, brackets or stars.")
         raise DemandError("invalid_query", message, fields={"q": [message]})
-    return list(dict.fromkeys(segment(query)))[:MAX_QUERY_TOKENS]
+    # A word mixing letters and Han characters ("niu奶") is pinyin being typed:
+    # it is looked for as pinyin too, beside jieba's pieces of it.
+    mixed = [
+        pinyin.word_pinyin(word)
+        for word in query.split()
+        if _HAN.search(word) and _LATIN.search(word)
+    ]
+    return list(dict.fromkeys(segment(query) + mixed))[:MAX_QUERY_TOKENS]
 
 
 def index_update(*, demand_id: int, text: str | None) -> None:

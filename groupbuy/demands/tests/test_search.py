@@ -138,3 +138,46 @@ def test_only_the_merchants_staff_save_searches():
         services.saved_search_create(actor=make_user(), merchant=merchant, query="牛奶")
     assert caught.value.status == 403
     assert Demand.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("niunai", ["milk_cn", "milk_plain"]),
+        ("niu奶", ["milk_cn", "milk_plain"]),
+        ("youjiniunaishixiang", ["milk_cn"]),  # a whole run of the title
+        ("dami", ["rice_cn"]),
+        ("moli", ["tea_cn"]),
+        ("mlhc", ["tea_cn"]),
+        ("n", []),  # one letter is no initials
+    ],
+)
+def test_chinese_titles_are_found_by_pinyin_and_initials(demands, query, expected):
+    assert sorted(_ranking(query, demands)) == expected
+
+
+def test_a_title_as_written_ranks_before_one_found_by_its_pinyin():
+    written = make_published(title="Yinhang card holder", description="")
+    by_pinyin = make_published(title="银行卡套", description="")
+    found = selectors.demand_search(query="yinhang")
+    assert found == [written, by_pinyin]
+
+
+def test_upgrading_rewrites_the_search_text_of_existing_demands():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "groupbuy.demands.migrations.0005_search_text_pinyin"
+    )
+    # given a published demand indexed before pinyin was
+    demand = make_published(title="香蕉十箱", description="")
+    old_text = " ".join(search.segment("香蕉十箱") * 2)
+    Demand.objects.filter(pk=demand.pk).update(search_text=old_text)
+    search.index_update(demand_id=demand.pk, text=old_text)
+    assert selectors.demand_search(query="xiangjiao") == []
+    # when
+    migration.rewrite_search_text(apps, connection.schema_editor())
+    # then
+    assert selectors.demand_search(query="xiangjiao") == [demand]
