@@ -9,6 +9,7 @@ only its display is. Erasure scrubs a person's data from the rows themselves
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.utils.html import format_html
@@ -16,20 +17,31 @@ from django.utils.html import format_html
 from groupbuy.accounts.phones import mask_phones_in_text
 
 REDACTED = "[redacted]"
-# Keys whose values nobody reads in a page: credentials and signatures.
+# Keys whose values nobody reads in a page: credentials and signatures. A key
+# matches when these words stand in it as whole words (``access_token``,
+# ``paySign``, ``app_private_key``), not inside another word: "design",
+# "keyword", "monkey" and "signup_source" are plain data.
 SECRET_KEY_PARTS = (
     "password",
+    "passwd",
     "secret",
     "token",
+    "sign",
     "signature",
+    "key",
     "authorization",
     "cookie",
     "session",
     "ciphertext",
-    "api_key",
     "code_hash",
+    # written as one word by the frameworks that send them
+    "apikey",
+    "sessionid",
+    "csrftoken",
 )
-SECRET_KEYS = frozenset({"sign", "key"})
+# The last word naming what kind of secret it is, not the secret itself
+# (Alipay's ``sign_type``: "RSA2").
+NOT_SECRET_LAST_WORDS = frozenset({"type"})
 # Keys holding a money account or a person's id at a provider: the last four
 # characters are enough to tell two apart.
 ACCOUNT_KEY_PARTS = (
@@ -43,6 +55,8 @@ ACCOUNT_KEY_PARTS = (
     "buyer_user_id",
     "email",
 )
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
 
 
 def mask_account(value: str) -> str:
@@ -59,11 +73,28 @@ def mask_account(value: str) -> str:
     return f"****{text[-4:]}" if len(text) > 4 else "****"
 
 
+def key_words(key: str) -> tuple[str, ...]:
+    """Split a key into its lower-case words: ``paySign`` and ``pay_sign`` are
+    both ``("pay", "sign")``."""
+    spaced = _CAMEL_HUMP.sub("_", key).lower()
+    return tuple(word for word in _NOT_A_LETTER.split(spaced) if word)
+
+
+def _has_words(words: tuple[str, ...], part: str) -> bool:
+    wanted = tuple(part.split("_"))
+    size = len(wanted)
+    return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
+
+
 def _kind_of_key(key: str) -> str:
-    key = key.lower()
-    if key in SECRET_KEYS or any(part in key for part in SECRET_KEY_PARTS):
+    words = key_words(key)
+    if not words:
+        return ""
+    if words[-1] not in NOT_SECRET_LAST_WORDS and any(
+        _has_words(words, part) for part in SECRET_KEY_PARTS
+    ):
         return "secret"
-    if any(part in key for part in ACCOUNT_KEY_PARTS):
+    if any(_has_words(words, part) for part in ACCOUNT_KEY_PARTS):
         return "account"
     return ""
 

@@ -62,3 +62,40 @@ def test_redaction_walks_nested_data():
     }
     assert mask_account("") == ""
     assert mask_account("123") == "****"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["design", "keyword", "monkey", "signup_source", "keys_sold", "tokenizer_note"],
+)
+def test_a_key_that_only_contains_a_secret_word_is_shown(key):
+    # given a value under a key where "sign", "key" or "token" is part of
+    # another word
+    # when / then it is shown as written
+    assert redacted({key: "blue"}) == {key: "blue"}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "sign",
+        "paySign",
+        "key",
+        "api_key",
+        "apiKey",
+        "app_private_key",
+        "access_token",
+        "refreshToken",
+        "X-Session-Token",
+        "sessionid",
+        "code_hash",
+        "password",
+    ],
+)
+def test_a_key_naming_a_secret_as_a_whole_word_is_redacted(key):
+    assert redacted({key: "s3cr3t"}) == {key: "[redacted]"}
+
+
+def test_a_key_naming_the_kind_of_signature_is_shown():
+    # Alipay's sign_type says which algorithm, not the signature
+    assert redacted({"sign_type": "RSA2"}) == {"sign_type": "RSA2"}
