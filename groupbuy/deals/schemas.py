@@ -138,7 +138,20 @@ class OrderOut(Schema):
     can_cancel: bool = False
 
 
+class MerchantPaymentOut(Schema):
+    """A payment as the shop's staff read it: where it stands, without the
+    shopper's ``pay_url`` (the link is the shopper's to pay with, not theirs
+    to hand round)."""
+
+    intent_id: str
+    amount_fen: int
+    status: str
+    is_submitted: bool
+    refunded_fen: int
+
+
 class MerchantOrderOut(OrderOut):
+    payment: MerchantPaymentOut | None
     # What the order's payments brought in, refunds aside (the shop's order
     # list's Paid): a demand's deposit applied to it counts whole, so it may be
     # less than amount_fen (only the deposit paid yet) or more.
@@ -462,8 +475,15 @@ def merchant_order_out(request, order, *, deposits_kept: dict | None = None) -> 
     """Return the order's answer for its merchant; a list's orders come with
     ``paid_fen`` read for all of them (``orders_with_paid_fen``)."""
     paid_fen = getattr(order, "paid_fen", None)
+    answer = order_out(request, order, deposits_kept=deposits_kept)
+    if answer["payment"] is not None:
+        answer["payment"] = {
+            name: value
+            for name, value in answer["payment"].items()
+            if name in MerchantPaymentOut.model_fields
+        }
     return {
-        **order_out(request, order, deposits_kept=deposits_kept),
+        **answer,
         "paid_fen": order_paid_fen(order=order) if paid_fen is None else paid_fen,
         # An erased buyer is "Deleted user" with no phone (the pseudonym
         # kept in its phone column is no number to mask).

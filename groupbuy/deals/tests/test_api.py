@@ -612,3 +612,36 @@ def test_the_openapi_schema_lists_the_idempotency_key_header_on_create(client):
     # then creating a deal documents the Idempotency-Key header it reads
     (header,) = [p for p in create["parameters"] if p["in"] == "header"]
     assert (header["name"], header["required"]) == ("Idempotency-Key", False)
+
+
+def test_the_shops_order_lists_leave_out_the_shoppers_pay_link(client):
+    # given a shopper who joined and has yet to pay
+    owner = make_user()
+    merchant = make_merchant(owner=owner)
+    deal = make_deal(merchant=merchant)
+    shopper = make_user()
+    joined = _join(client, deal, shopper).json()
+    assert joined["order"]["payment"]["pay_url"]
+    # when the shop lists its orders (by deal and in all)
+    by_deal = client.get(f"/api/deals/{deal.public_id}/orders", headers=_auth(owner))
+    in_all = client.get(
+        f"/api/deals/merchants/{merchant.public_id}/orders", headers=_auth(owner)
+    )
+    # then it reads the payment's state, not the link only the shopper uses
+    for response in (by_deal, in_all):
+        payment = response.json()["items"][0]["payment"]
+        assert payment["status"] == joined["order"]["payment"]["status"]
+        assert "pay_url" not in payment
+    # and the shopper still gets it
+    mine = client.get(
+        f"/api/deals/orders/{joined['order']['id']}", headers=_auth(shopper)
+    ).json()
+    assert mine["payment"]["pay_url"] == joined["order"]["payment"]["pay_url"]
+    # and another merchant's owner reads nothing of it
+    other_owner = make_user()
+    make_merchant(name="Other Mart", owner=other_owner)
+    refused = client.get(
+        f"/api/deals/{deal.public_id}/orders", headers=_auth(other_owner)
+    )
+    assert refused.status_code == 403
+    assert "pay_url" not in refused.content.decode()
