@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,9 +34,13 @@ def _log_entries_masked(entries):
     a full number) with their numbers masked; return them as given."""
     for entry in entries if isinstance(entries, list) else [entries]:
         masked = mask_phones_in_text(entry.object_repr)
-        if masked != entry.object_repr:
-            entry.object_repr = masked
-            LogEntry.objects.filter(pk=entry.pk).update(object_repr=masked)
+        # an inline row's name (a membership's, by str(user)) is in the message
+        message = mask_phones_in_text(entry.change_message)
+        if (masked, message) != (entry.object_repr, entry.change_message):
+            entry.object_repr, entry.change_message = masked, message
+            LogEntry.objects.filter(pk=entry.pk).update(
+                object_repr=masked, change_message=message
+            )
     return entries
 
 
@@ -43,14 +48,25 @@ class MaskedRowsMixin:
     """Name each row's select checkbox (Django reads ``str(obj)`` to screen
     readers) by ``row_label``, which holds no full phone number, and write the
     admin's log of what support added, changed or deleted (the index's
-    "Recent actions") with numbers masked: ``str(obj)`` names a person with
-    no name by their full number."""
+    "Recent actions") and the messages after adding, changing or deleting with
+    numbers masked: ``str(obj)`` names a person with no name by their full
+    number."""
 
     def row_label(self, obj) -> str:
         raise NotImplementedError
 
     def action_checkbox(self, obj):
         return super().action_checkbox(_Row(obj, self.row_label(obj)))
+
+    def message_user(self, request, message, *args, **kwargs):
+        # "The user “+8613800138000” was added successfully.": Django names
+        # the row by str(obj), the number support just typed, for anyone
+        # behind them to read. Masking only swaps digits for "*": a safe
+        # message (its link) stays safe.
+        masked = mask_phones_in_text(str(message))
+        if isinstance(message, SafeData):
+            masked = mark_safe(masked)
+        return super().message_user(request, masked, *args, **kwargs)
 
     def log_addition(self, request, obj, message):
         return _log_entries_masked(super().log_addition(request, obj, message))
