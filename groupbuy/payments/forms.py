@@ -9,6 +9,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.core.redaction import mask_account
 from groupbuy.escrow.providers import SANDBOX, provider_label
 from groupbuy.escrow.providers.sandbox import REFUSED_PAYEE_ACCOUNT
 from groupbuy.web.forms import YuanField
@@ -79,7 +80,14 @@ class PayoutScheduleForm(_PayeeForm):
     # Named after the service's field, so its refusals land on this input.
     minimum_fen = YuanField(label=_("Minimum (yuan)"))
 
-    def __init__(self, *args, providers: list[str], schedule=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        providers: list[str],
+        schedule=None,
+        account_in_full: bool = True,
+        **kwargs,
+    ):
         if schedule is None:
             initial = {"enabled": True, "minimum_fen": 10_000}
         else:
@@ -90,4 +98,19 @@ class PayoutScheduleForm(_PayeeForm):
                 "payee_name": schedule.payee_name,
                 "minimum_fen": schedule.minimum_fen,
             }
+        # Someone who may change the schedule but not read the shop's own
+        # account (an operator) sees it masked and leaves the field empty to
+        # keep it (``kept_payee_account``).
+        self.kept_account = ""
+        if schedule is not None and not account_in_full:
+            self.kept_account = schedule.payee_account
+            initial["payee_account"] = ""
         super().__init__(*args, providers=providers, initial=initial, **kwargs)
+        if self.kept_account:
+            self.fields["payee_account"].help_text = _(
+                "Now %(account)s. Leave this empty to keep it."
+            ) % {"account": mask_account(self.kept_account)}
+
+    def kept_payee_account(self) -> str:
+        """The account to save: the one typed, else the one kept."""
+        return self.cleaned_data["payee_account"] or self.kept_account

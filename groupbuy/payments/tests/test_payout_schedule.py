@@ -139,3 +139,65 @@ def test_the_owner_sets_the_schedule_on_the_payouts_page(client, fake_alipay):
     assert client.get(url).status_code == 403
     assert client.post(url, {"payee_account": "mine"}).status_code == 403
     assert PayoutSchedule.objects.get().payee_account == "merchant@example.com"
+
+
+def test_an_operator_reads_the_shops_payouts_page_with_accounts_masked(
+    client, fake_alipay
+):
+    # given a shop paid out daily to an account, and a payout made to another
+    merchant = _merchant_with_payable(5_000)
+    _schedule(merchant)
+    payout = payout_create(
+        actor=make_user(is_staff=True),
+        merchant=merchant,
+        amount_fen=1_000,
+        provider_name="alipay",
+        payee_account="payout-to@example.com",
+    )
+    url = f"/payments/merchant/{merchant.public_id}/payouts/"
+    # when an operator opens the shop's payouts page
+    client.force_login(make_user(is_staff=True, preferred_language="en"))
+    page = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+    # then neither account is there in full: the payout's and the daily
+    # payout's are told by what is enough to recognise them
+    assert f'id="payout-{payout.public_id}"' in page
+    assert "payout-to@example.com" not in page
+    assert "p****@example.com" in page
+    assert "merchant@example.com" not in page
+    assert "m****@example.com" in page
+    # and the operator may still change the schedule without retyping the
+    # account, which stays as it was
+    saved = client.post(
+        url,
+        {
+            "enabled": "on",
+            "provider": "alipay",
+            "payee_account": "",
+            "payee_name": "Fresh Mart Ltd",
+            "minimum_fen": "80",
+        },
+    )
+    assert saved.status_code == 302
+    schedule = PayoutSchedule.objects.get()
+    assert (schedule.payee_account, schedule.minimum_fen) == (
+        "merchant@example.com",
+        8_000,
+    )
+
+
+def test_the_page_refuses_another_shops_owner_and_cashier(client, fake_alipay):
+    # given a shop paid out daily to an account
+    merchant = _merchant_with_payable(5_000)
+    _schedule(merchant)
+    url = f"/payments/merchant/{merchant.public_id}/payouts/"
+    other = _merchant_with_payable(1)
+    for reader in (
+        _owner(other),
+        make_merchant_member(merchant=other, role="cashier").user,
+    ):
+        # when another shop's owner or cashier opens it
+        client.force_login(reader)
+        answer = client.get(url)
+        # then they are refused and read no account
+        assert answer.status_code == 403
+        assert "example.com" not in answer.content.decode()
