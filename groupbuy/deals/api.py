@@ -360,10 +360,23 @@ def _sales_row(row) -> dict:
 
 
 @router.post("/{deal_id}/stock", response=DealDetailOut)
-def deal_add_stock(request, deal_id: str, payload: AddStockIn):
-    """Add units to an open or draft group buy (owners, operators)."""
+def deal_add_stock(
+    request,
+    deal_id: str,
+    payload: AddStockIn,
+    idempotency_key_header: str | None = idempotency_key_header(),
+):
+    """Add units to an open or draft group buy (owners, operators).
+
+    With an ``idempotency_key`` (or an ``Idempotency-Key`` header) the same
+    request sent again adds nothing and answers the stock as it stands."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
-    services.deal_add_stock(actor=request.auth, deal=deal, units=payload.units)
+    services.deal_add_stock(
+        actor=request.auth,
+        deal=deal,
+        units=payload.units,
+        idempotency_key=idempotency_key_sent(request, payload.idempotency_key),
+    )
     return _detail(request, deal_id)
 
 

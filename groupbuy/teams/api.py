@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
 from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
-from groupbuy.core.idempotency import idempotency_key_sent
+from groupbuy.core.idempotency import idempotency_key_header, idempotency_key_sent
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.deals.services import check_can_manage, deal_created_with
@@ -105,13 +105,19 @@ def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
 
 
 @router.post("/deals/{deal_id}/stock", response=TeamDealOut)
-def team_deal_add_stock(request, deal_id: str, payload: AddStockIn):
+def team_deal_add_stock(
+    request,
+    deal_id: str,
+    payload: AddStockIn,
+    idempotency_key_header: str | None = idempotency_key_header(),
+):
     """Add units to the stock every team shares (the merchant's owners,
-    operators), while it sells."""
+    operators), while it sells; a repeated ``idempotency_key`` adds nothing."""
     team_deal = services.team_deal_add_stock(
         actor=request.auth,
         team_deal=selectors.team_deal_get(deal_id=deal_id),
         units=payload.units,
+        idempotency_key=idempotency_key_sent(request, payload.idempotency_key),
     )
     return _team_deal(request, team_deal)
 

@@ -38,6 +38,16 @@ class TeamDealCreateIn(Schema):
 
 class AddStockIn(Schema):
     units: int
+    idempotency_key: str | None = Field(
+        default=None,
+        pattern=IDEMPOTENCY_KEY_PATTERN,
+        description=(
+            "A new random key per addition (a UUID fits; or the Idempotency-Key "
+            "header): sent again with the same request, it answers 200 with the "
+            "stock as it stands and adds nothing; with another deal or number "
+            "of units, 409 idempotency_key_reused."
+        ),
+    )
 
 
 class ExtendIn(Schema):

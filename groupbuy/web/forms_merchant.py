@@ -3,6 +3,8 @@ branches. They check shape only; the services enforce the rules."""
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +94,16 @@ class AddStockForm(forms.Form):
     units = forms.IntegerField(
         label=_("Units to add"), min_value=1, max_value=MOST_UNITS_ADDED
     )
+    # One per form shown: the form sent again (a retry after a timeout, reload
+    # and resend) adds its units once (deal_add_stock's idempotency_key).
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", secrets.token_urlsafe(16))
 
 
 class ExtendForm(forms.Form):

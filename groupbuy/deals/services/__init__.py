@@ -49,7 +49,11 @@ from groupbuy.deals.services.setup import (
     deal_open,
     deal_update,
 )
-from groupbuy.deals.services.stock import deal_add_stock
+from groupbuy.deals.services.stock import (
+    deal_add_stock,
+    stock_addition_record,
+    stock_addition_repeated,
+)
 from groupbuy.deals.services.tier_alerts import deal_tier_reached_notify
 
 __all__ = [
@@ -85,4 +89,6 @@ __all__ = [
     "order_payment_captured",
     "order_payment_failed",
     "order_payment_retry_refusal",
+    "stock_addition_record",
+    "stock_addition_repeated",
 ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,36 +36,73 @@ from groupbuy.deals.services.common import (
     push_progress_on_commit,
 )
 from groupbuy.deals.services.setup import deadline_too_late
-from groupbuy.deals.services.stock import units_to_add_refusal
+from groupbuy.deals.services.stock import (
+    stock_addition_record,
+    stock_addition_repeated,
+    units_to_add_refusal,
+)
 from groupbuy.teams.errors import TeamError
 from groupbuy.teams.models import TeamDeal
 from groupbuy.teams.services.setup import close_grace, latest_end
 
 
-def team_deal_add_stock(*, actor, team_deal: TeamDeal, units: int) -> TeamDeal:
-    """Add ``units`` to the stock every team of ``team_deal`` shares."""
+def team_deal_add_stock(
+    *, actor, team_deal: TeamDeal, units: int, idempotency_key: str = ""
+) -> TeamDeal:
+    """Add ``units`` to the stock every team of ``team_deal`` shares.
+
+    With ``idempotency_key``, the same request sent again adds nothing and
+    returns the team deal as it stands, as ``deal_add_stock`` does."""
     check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
     if message := units_to_add_refusal(units):
         raise TeamError("invalid", message, fields={"units": [message]})
-    with transaction.atomic():
-        deal = _lock_selling(team_deal)
-        previous_stock = team_deal.stock
-        # Counter updates: a team opened at this moment takes its unit from the
-        # stock as it is, and neither is lost.
-        TeamDeal.objects.filter(pk=team_deal.pk).update(stock=F("stock") + units)
-        Deal.objects.filter(pk=deal.pk).update(stock=F("stock") + units)
-        team_deal.refresh_from_db()
-        audit_log(
+    try:
+        with transaction.atomic():
+            return _add_stock(actor, team_deal, units, idempotency_key)
+    except IntegrityError:
+        # The same key sent for another deal at the same moment won.
+        if not stock_addition_repeated(
             actor=actor,
-            action="teams.deal.stock_added",
-            obj=deal,
-            data={
-                "units": units,
-                "previous_stock": previous_stock,
-                "stock": team_deal.stock,
-            },
+            idempotency_key=idempotency_key,
+            deal=team_deal.deal,
+            units=units,
+        ):
+            raise
+        team_deal.refresh_from_db()
+        return team_deal
+
+
+def _add_stock(actor, team_deal: TeamDeal, units: int, key: str) -> TeamDeal:
+    def repeated() -> bool:
+        return stock_addition_repeated(
+            actor=actor, idempotency_key=key, deal=team_deal.deal, units=units
         )
-        push_progress_on_commit(deal)
+
+    # Before the lock too: a repeat after the sales ended answers the first.
+    if repeated():
+        team_deal.refresh_from_db()
+        return team_deal
+    deal = _lock_selling(team_deal)
+    if repeated():  # the first, sent at the same moment, won the lock
+        return team_deal
+    previous_stock = team_deal.stock
+    # Counter updates: a team opened at this moment takes its unit from the
+    # stock as it is, and neither is lost.
+    TeamDeal.objects.filter(pk=team_deal.pk).update(stock=F("stock") + units)
+    Deal.objects.filter(pk=deal.pk).update(stock=F("stock") + units)
+    team_deal.refresh_from_db()
+    stock_addition_record(actor=actor, idempotency_key=key, deal=deal, units=units)
+    audit_log(
+        actor=actor,
+        action="teams.deal.stock_added",
+        obj=deal,
+        data={
+            "units": units,
+            "previous_stock": previous_stock,
+            "stock": team_deal.stock,
+        },
+    )
+    push_progress_on_commit(deal)
     return team_deal
 
 

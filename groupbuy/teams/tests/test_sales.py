@@ -230,3 +230,41 @@ def test_the_end_of_sales_does_not_move_past_the_longest_a_deal_may_sell(client,
         {"ends_at": latest.isoformat()},
     )
     assert response.status_code == 200, response.json()
+
+
+def test_a_team_buys_stock_is_added_once_per_key(client, shop):
+    # given the teams page's form, holding a one-time key
+    team_deal = shop["team_deal"]
+    deal_id = team_deal.deal.public_id
+    page = f"/teams/merchant/{team_deal.deal.merchant.public_id}/deals/{deal_id}/"
+    client.force_login(shop["owner"])
+    key = client.get(page).context["stock_form"].initial["idempotency_key"]
+    # when the form is sent twice, and the API's request twice with a header
+    for _ in range(2):
+        client.post(page + "stock/", {"units": 3, "idempotency_key": key})
+    url = f"/api/teams/deals/{deal_id}/stock"
+    header = {"HTTP_IDEMPOTENCY_KEY": "team-stock-key-000001"}
+    answers = [
+        _post_with(client, url, shop["owner"], {"units": 2}, header) for _ in range(2)
+    ]
+    reused = _post_with(client, url, shop["owner"], {"units": 9}, header)
+    # then each added once
+    assert [answer.json()["stock"] for answer in answers] == [6, 6]
+    assert (reused.status_code, reused.json()["code"]) == (
+        409,
+        "idempotency_key_reused",
+    )
+    team_deal.refresh_from_db()
+    team_deal.deal.refresh_from_db()
+    assert (team_deal.stock, team_deal.deal.stock) == (6, 6)
+
+
+def _post_with(client, url, user, body, extra):
+    _token, secret = api_token_create(actor=user)
+    return client.post(
+        url,
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+        **extra,
+    )

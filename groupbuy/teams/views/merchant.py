@@ -71,7 +71,10 @@ def _change_sales(request, merchant_id, deal_id, form_class, action, done: str):
 def merchant_add_stock(request, merchant_id: str, deal_id: str):
     def action(team_deal, data):
         services.team_deal_add_stock(
-            actor=request.user, team_deal=team_deal, units=data["units"]
+            actor=request.user,
+            team_deal=team_deal,
+            units=data["units"],
+            idempotency_key=data["idempotency_key"],
         )
 
     return _change_sales(

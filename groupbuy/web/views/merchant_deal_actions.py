@@ -51,7 +51,12 @@ def merchant_deal_add_stock(
     request: HttpRequest, merchant_id: str, deal_id: str
 ) -> HttpResponse:
     def action(deal, data):
-        deal_add_stock(actor=request.user, deal=deal, units=data["units"])
+        deal_add_stock(
+            actor=request.user,
+            deal=deal,
+            units=data["units"],
+            idempotency_key=data["idempotency_key"],
+        )
 
     return _run(
         request, merchant_id, deal_id, AddStockForm, action, _("The stock is added.")

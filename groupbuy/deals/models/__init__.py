@@ -426,3 +426,7 @@ class DealOrder(models.Model):
         if self.status != self.Status.CANCELLED or intent is None:
             return 0
         return intent.refunded_fen if intent.is_refunded_in_full else 0
+
+
+# Models of their own module, importable from here as every deals model.
+from groupbuy.deals.models.owner_records import StockAddition as StockAddition  # noqa: E402
