@@ -10,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.locks import transaction_lock
 from groupbuy.core.plugins import PersonalDataExport, PersonalDataProvider
+from groupbuy.realtime.access import SIGNED_OUT, sockets_end
 
 PSEUDONYM_PREFIX = "del_"
 
@@ -198,6 +199,8 @@ class AccountsPersonalData(PersonalDataProvider):
         user.email_verified_at = user.email_verification_sent_at = None
         user.set_unusable_password()
         user.save()
+        # Its sockets were opened under sessions that end here: close them all.
+        sockets_end(user_public_id=user.public_id, reason=SIGNED_OUT)
 
 
 def _platform_needing_its_operator(user) -> list[str]:

@@ -7,6 +7,9 @@ which groups the socket listens to (``groups_for_connection``) and what to send
 first (``on_joined``, a snapshot say). Refusals close the socket after accepting
 it, because a browser only sees the close code of an accepted socket, and the
 client scripts stop reconnecting on the 44xx codes.
+
+A signed-in socket also ends when the right it was opened under ends
+(``realtime.access``): signing out, a password change, leaving a room.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import json
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from groupbuy.realtime import fanout
+from groupbuy.realtime import access, fanout
 from groupbuy.realtime.publish import note_socket_loop
 
+CLOSE_SIGN_IN_CHANGED = access.CLOSE_CODES[access.SIGN_IN_CHANGED]  # 4001
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -34,6 +38,8 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.group_hubs = []  # this process's subscriptions it is in (fanout.py)
+        self.listening: list[str] = []  # the groups joined, whichever the way
+        self.is_ended = False  # closed by the server: nothing more is delivered
 
     async def may_join(self) -> bool:
         """Return whether this connection may listen; the default lets anyone."""
@@ -41,6 +47,10 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
 
     def groups_for_connection(self) -> list[str]:
         """Return the groups this socket listens to (from ``self.scope``)."""
+        return []
+
+    def control_groups(self) -> list[str]:
+        """Return the groups that tell this socket when to end, joined first."""
         return []
 
     async def on_joined(self) -> None:
@@ -52,12 +62,15 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
         if not await self.may_join():
             await self.close(code=self.refused_close_code)
             return
+        for group in self.control_groups():
+            await self.join(group)
         for group in self.groups_for_connection():
             await self.join(group)
         await self.on_joined()
 
     async def join(self, group: str) -> None:
         note_socket_loop(asyncio.get_running_loop())
+        self.listening.append(group)
         if self.channel_layer is None:
             return
         if getattr(settings, "GROUPBUY_FANOUT_PER_SOCKET", False):
@@ -72,12 +85,26 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
         await fanout.leave_all(self)
         await super().websocket_disconnect(message)
 
+    async def end(self, code: int) -> None:
+        """Close with ``code`` and deliver nothing more. The groups are left
+        when the disconnect follows, in the socket's own task: this may run in
+        a group's fan-out task, which leaving its last group would cancel."""
+        self.is_ended = True
+        await self.close(code=code)
+
+    async def dispatch(self, message) -> None:
+        if self.is_ended and not message["type"].startswith("websocket."):
+            return
+        await super().dispatch(message)
+
     async def push_event(self, message: dict) -> None:
         await self.send_json(message["event"])
 
     async def push_encoded(self, text: str, message: dict) -> None:
         """Send a group's event already encoded once for every socket; a
         subclass that overrides ``push_event`` gets the message there instead."""
+        if self.is_ended:
+            return
         if type(self).push_event is GroupConsumer.push_event:
             await self.send(text_data=text)
         else:
@@ -105,3 +132,19 @@ class SignedInConsumer(GroupConsumer):
     async def may_join(self) -> bool:
         user = self.scope.get("user")
         return user is not None and user.is_authenticated
+
+    def control_groups(self) -> list[str]:
+        return [access.access_group(self.scope["user"].public_id)]
+
+    @property
+    def session_key(self) -> str:
+        session = self.scope.get("session")
+        return (session.session_key if session is not None else None) or ""
+
+    async def access_ended(self, message: dict) -> None:
+        """Close when the right this socket was opened under ends (see
+        ``realtime.access``); a message meant for other sockets is ignored."""
+        if access.is_meant(
+            message, session_key=self.session_key, groups=self.listening
+        ):
+            await self.end(access.CLOSE_CODES[message["reason"]])

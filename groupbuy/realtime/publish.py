@@ -53,11 +53,16 @@ def _refuse_in_async_code() -> None:
 
 
 def _send(group: str, event: dict) -> None:
+    send_message(group, {"type": "push.event", "event": event})
+
+
+def send_message(group: str, message: dict) -> None:
+    """Send a channel-layer ``message`` (its "type" names the consumers' handler)
+    to ``group`` now; ``publish`` sends events through it."""
     layer = get_channel_layer()
     if layer is None:
         return
     _refuse_in_async_code()
-    message = {"type": "push.event", "event": event}
     loop = _socket_loop
     if (
         isinstance(layer, InMemoryChannelLayer)

@@ -3,7 +3,10 @@
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.db import connections
+from django.test import Client
 
 
 @pytest_asyncio.fixture
@@ -19,3 +22,41 @@ async def fresh_channel_layer():
     yield
     channel_layers.backends.clear()
     await database_sync_to_async(connections.close_all)()
+
+
+# --- sockets opened as a browser would, with its session cookie ----------------
+
+SAME_ORIGIN = (b"origin", b"http://testserver")
+
+
+def signed_in_browsers(user, count: int) -> list[Client]:
+    """Return ``count`` test clients signed in as ``user``, each its own session."""
+    browsers = [Client() for _ in range(count)]
+    for browser in browsers:
+        browser.force_login(user)
+    return browsers
+
+
+def cookie_of(browser: Client) -> bytes:
+    session_key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()
+
+
+async def open_as(browser: Client, path: str) -> WebsocketCommunicator:
+    """Open ``path`` on the served ASGI stack (origin check, session sign-in)
+    with ``browser``'s session cookie; return it accepted."""
+    from groupbuy.asgi import application
+
+    communicator = WebsocketCommunicator(
+        application, path, headers=[SAME_ORIGIN, (b"cookie", cookie_of(browser))]
+    )
+    connected, _subprotocol = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def closed_with(communicator: WebsocketCommunicator) -> int:
+    """Return the code the server closed ``communicator`` with."""
+    closing = await communicator.receive_output(timeout=5)
+    assert closing["type"] == "websocket.close", closing
+    return closing["code"]

@@ -17,6 +17,7 @@ from groupbuy.accounts.services.phone_codes import (
 from groupbuy.accounts.services.tokens import api_tokens_revoke_all
 from groupbuy.accounts.services.users import password_or_error, phone_or_error
 from groupbuy.core.audit import audit_log
+from groupbuy.realtime.access import SIGN_IN_CHANGED, sockets_end
 
 Purpose = PhoneVerification.Purpose
 
@@ -60,6 +61,9 @@ def _password_set(*, user: User, password: str, action: str) -> User:
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_log(actor=user, action=action, obj=user)
+        # The person's other sessions end with the old password; their open
+        # sockets, authorised when they connected, reconnect to find out.
+        sockets_end(user_public_id=user.public_id, reason=SIGN_IN_CHANGED)
     return user
 
 

@@ -1,14 +1,24 @@
 """The whole WebSocket stack as served: origin check, session auth, routing."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
+from groupbuy.accounts import services as accounts_services
+from groupbuy.accounts.tests.helpers import code_sent_to
 from groupbuy.asgi import application
 from groupbuy.notify.tests.factories import make_user
-from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
+from groupbuy.realtime.publish import publish, user_group
+from groupbuy.realtime.testing import (
+    closed_with,
+    fresh_channel_layer,  # noqa: F401
+    open_as,
+    signed_in_browsers,
+)
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -59,3 +69,99 @@ async def test_other_sites_cannot_open_a_socket():
     )
     connected, _ = await communicator.connect()
     assert not connected
+
+
+# --- the socket ends when the right it was opened under ends -------------------
+
+
+async def open_user_socket(browser: Client) -> WebsocketCommunicator:
+    return await open_as(browser, "/ws/me/")
+
+
+async def listening(communicator, user) -> bool:
+    await sync_to_async(publish)(user_group(user.public_id), {"type": "x.news"})
+    return await communicator.receive_json_from() == {"type": "x.news"}
+
+
+async def test_signing_out_closes_that_browsers_user_socket_only():
+    # given a person signed in on a phone and a laptop, and another person
+    shopper = await database_sync_to_async(make_user)()
+    stranger = await database_sync_to_async(make_user)()
+    phone, laptop = await database_sync_to_async(signed_in_browsers)(shopper, 2)
+    (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
+    sockets = [await open_user_socket(b) for b in (phone, laptop, elsewhere)]
+    for communicator in sockets:
+        await communicator.receive_json_from()  # the unread count
+    # when the phone signs out
+    response = await database_sync_to_async(phone.post)(reverse("web:logout"))
+    assert response.status_code == 302
+    # then the phone's socket closes as signed out (its page stops
+    # reconnecting); the laptop and the other person still hear their events
+    assert await closed_with(sockets[0]) == 4401
+    assert await listening(sockets[1], shopper)
+    assert await listening(sockets[2], stranger)
+    for communicator in sockets[1:]:
+        await communicator.disconnect()
+
+
+def change_password_in(browser: Client, user) -> None:
+    sent = accounts_services.password_change_request(actor=user)
+    response = browser.post(
+        reverse("web:password_change_verify", args=[sent.verification.public_id]),
+        {"code": code_sent_to(user.phone), "new_password": "a-new-secret-42"},
+    )
+    assert response.status_code == 302
+
+
+async def test_a_password_change_ends_the_other_browsers_sockets():
+    # given a person signed in on a phone and a laptop, and another person
+    shopper = await database_sync_to_async(make_user)()
+    stranger = await database_sync_to_async(make_user)()
+    phone, laptop = await database_sync_to_async(signed_in_browsers)(shopper, 2)
+    (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
+    sockets = [await open_user_socket(b) for b in (phone, laptop, elsewhere)]
+    for communicator in sockets:
+        await communicator.receive_json_from()  # the unread count
+    # when they change their password on the phone
+    await database_sync_to_async(change_password_in)(phone, shopper)
+    # then both their sockets close to reconnect; the other person's stays
+    assert await closed_with(sockets[0]) == 4001
+    assert await closed_with(sockets[1]) == 4001
+    assert await listening(sockets[2], stranger)
+    await sockets[2].disconnect()
+    # and reconnecting, the phone listens again; the laptop, signed out by the
+    # change, is refused as signed out
+    again = await open_user_socket(phone)
+    assert (await again.receive_json_from())["type"] == "notify.unread"
+    assert await listening(again, shopper)
+    await again.disconnect()
+    refused = await open_user_socket(laptop)
+    assert await closed_with(refused) == 4401
+
+
+def erase_account(user) -> None:
+    from django.db import transaction
+
+    from groupbuy.core.plugins import personal_data_providers
+
+    providers = dict(personal_data_providers())
+    with transaction.atomic():
+        providers["accounts"].erase(user)
+
+
+async def test_erasing_an_account_closes_all_its_sockets_for_good():
+    # given a person signed in on two browsers, and another person
+    shopper = await database_sync_to_async(make_user)()
+    stranger = await database_sync_to_async(make_user)()
+    browsers = await database_sync_to_async(signed_in_browsers)(shopper, 2)
+    (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
+    sockets = [await open_user_socket(b) for b in (*browsers, elsewhere)]
+    for communicator in sockets:
+        await communicator.receive_json_from()  # the unread count
+    # when their account is erased
+    await database_sync_to_async(erase_account)(shopper)
+    # then both their sockets close as signed out; the other person's stays
+    assert await closed_with(sockets[0]) == 4401
+    assert await closed_with(sockets[1]) == 4401
+    assert await listening(sockets[2], stranger)
+    await sockets[2].disconnect()

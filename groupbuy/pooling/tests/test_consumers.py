@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from groupbuy.catalog.models import Product
@@ -20,6 +21,12 @@ from groupbuy.pooling.tests.factories import (
     make_request,
     make_shop,
     make_user,
+)
+from groupbuy.realtime.testing import (
+    closed_with,
+    fresh_channel_layer,  # noqa: F401
+    open_as,
+    signed_in_browsers,
 )
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -200,3 +207,37 @@ async def test_the_numbers_being_shown_reach_open_pages_but_no_number_does():
     for user in users:
         assert user.phone[-11:] not in json.dumps([history, *events])
     await socket.disconnect()
+
+
+# --- a chat's socket ends with the sign-in it was opened under -------------------
+
+
+@pytest.mark.usefixtures("fresh_channel_layer")
+@pytest.mark.parametrize("room", ["pools", "contacts"])
+async def test_signing_out_closes_that_members_chat_and_the_other_keeps_it(room):
+    # given both sides of a chat with its page open in their browsers
+    if room == "pools":
+        chat, users, _owner = await sync_to_async(_confirmed_pool)()
+    else:
+        chat, asker, planner, _owner = await sync_to_async(_contact)(accept=True)
+        users = [asker, planner]
+    browsers = [
+        (await database_sync_to_async(signed_in_browsers)(user, 1))[0] for user in users
+    ]
+    sockets = [await open_as(b, f"/ws/{room}/{chat.public_id}/") for b in browsers]
+    for socket in sockets:
+        await socket.receive_json_from()  # the history
+    # when the first signs out
+    await database_sync_to_async(browsers[0].post)(reverse("web:logout"))
+    # then their chat closes as signed out; the other still gets new messages
+    assert await closed_with(sockets[0]) == 4401
+    if room == "pools":
+        await sync_to_async(services.chat_post)(actor=users[1], pool=chat, body="hi")
+    else:
+        await sync_to_async(services.contact_chat_post)(
+            actor=users[1], contact=chat, body="hi"
+        )
+    event = await sockets[1].receive_json_from()
+    assert (event["type"], event["message"]["body"]) == ("pooling.chat", "hi")
+    assert await sockets[0].receive_nothing()
+    await sockets[1].disconnect()

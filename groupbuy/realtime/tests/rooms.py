@@ -32,8 +32,11 @@ class ShoutingConsumer(RoomConsumer):
 
 
 class PrivateConsumer(SignedInConsumer):
+    """ws/private/ (group "private") or ws/private/<room>/ ("private.<room>")."""
+
     def groups_for_connection(self) -> list[str]:
-        return ["private"]
+        room = self.scope["url_route"]["kwargs"].get("room")
+        return [f"private.{room}"] if room else ["private"]
 
 
 application = URLRouter(
@@ -41,5 +44,6 @@ application = URLRouter(
         path("ws/rooms/<str:name>/", RoomConsumer.as_asgi()),
         path("ws/shout/<str:name>/", ShoutingConsumer.as_asgi()),
         path("ws/private/", PrivateConsumer.as_asgi()),
+        path("ws/private/<str:room>/", PrivateConsumer.as_asgi()),
     ]
 )
