@@ -15,7 +15,7 @@
 //   <script type="module" src="{% static 'notify/live.js' %}"></script>
 
 import { openSocket } from "../realtime/socket.js";
-import { interpolate, ngettext } from "../web/js/i18n.js";
+import { gettext, interpolate, ngettext } from "../web/js/i18n.js";
 
 const MAX_SHOWN_COUNT = 99;
 
@@ -45,8 +45,24 @@ function announce(name, detail) {
 // the server joins the person's group after accepting the socket.
 let heardSinceOpen = false;
 
-function onStatus(status) {
+// Signed out (in another tab, or by a password change elsewhere): the server
+// closed the socket for good; the page says so, for its badge and live parts
+// no longer follow.
+function saySignedOut() {
+  if (document.getElementById("live-closed")) return;
+  const note = document.createElement("p");
+  note.id = "live-closed";
+  note.className = "muted";
+  note.setAttribute("role", "status");
+  note.textContent = gettext(
+    "You are signed out, so this page no longer updates. Sign in again to follow it.",
+  );
+  (document.getElementById("main") || document.body).prepend(note);
+}
+
+function onStatus(status, code) {
   if (status === "open") heardSinceOpen = false;
+  if (status === "closed" && code === 4401) saySignedOut();
 }
 
 function onEvent(event) {

@@ -4,7 +4,11 @@
 // connects to the same host (ws: or wss: to match the page), calls onEvent with
 // every JSON message, and after a drop reconnects with a growing, jittered delay
 // (1 s doubling up to 30 s), at once when the network returns. It stops for good
-// on the server's refusals 4401 (not signed in) and 4404 (no such deal).
+// on the server's refusals 4401 (not signed in, or signed out since), 4403 (no
+// longer allowed) and 4404 (no such deal): onStatus("closed", code) then says
+// which, for the page to say why it no longer updates. The server's 4001 (the
+// person's sign-in changed: a password changed elsewhere) is a drop like any
+// other: the socket reconnects, and is refused with 4401 if that signed it out.
 // Returns { close() }.
 //
 // A phone's connection can die with no close at all (the network dropped, the
@@ -76,7 +80,7 @@ export function openSocket(path, { onEvent = () => {}, onStatus = () => {} } = {
       forget();
       if (stopped || FINAL_CLOSE_CODES.has(closing.code)) {
         stopped = true;
-        onStatus("closed");
+        onStatus("closed", closing.code);
         return;
       }
       retry();

@@ -44,6 +44,11 @@ class FakeWebSocket {
   receives(event) {
     this.handlers.message?.({ data: JSON.stringify(event) });
   }
+
+  closedByServer(code) {
+    this.readyState = 3;
+    this.handlers.close?.({ code });
+  }
 }
 
 globalThis.WebSocket = FakeWebSocket;
@@ -105,4 +110,28 @@ test("when the network returns an open socket is checked at once", () => {
   mock.timers.tick(1000);
   assert.notEqual(socket.closedWith, null);
   assert.ok(sockets.length > before);
+});
+
+test("signed out, the socket stops and tells the page why; a changed sign-in reconnects", () => {
+  // given two open sockets of a signed-in page
+  const statuses = [];
+  openSocket("/ws/me/", { onStatus: (status, code) => statuses.push([status, code]) });
+  const signedOut = latest();
+  signedOut.opens();
+  const before = sockets.length;
+  // when the server closes it because the person signed out
+  signedOut.closedByServer(4401);
+  mock.timers.tick(60000);
+  // then it is not opened again, and the page is told the code
+  assert.equal(sockets.length, before);
+  assert.deepEqual(statuses.at(-1), ["closed", 4401]);
+
+  // given another, closed because the person's sign-in changed (4001)
+  openSocket("/ws/me/", {});
+  const changed = latest();
+  changed.opens();
+  changed.closedByServer(4001);
+  // then a new one connects within the first retry delay, to find out
+  mock.timers.tick(1000);
+  assert.notEqual(latest(), changed);
 });
