@@ -2,12 +2,14 @@
 // messages arrive on the socket; messages are sent through the API, and both
 // sides (the sender too) see them from the socket. Other events go to onEvent.
 // "Earlier messages" loads the page before the first one shown, in place.
-// One message is on its way at a time, with a key of its own: a double click
-// sends it once, and should a resend reach the server anyway (a retry after a
-// lost answer), the server stores it once. A refusal is said in #chat-error.
+// A message sent is shown at once as pending and goes out in order, one at a
+// time, each with a key of its own (chat-sender.js): one the network lost is
+// sent again by itself, at once when the socket listens again, and the server
+// stores it once. A refusal is said in #chat-error, as is the chat closing to
+// this page for good (signed out, or no longer in it).
 import { openSocket } from "../realtime/socket.js";
 import { gettext } from "../web/js/i18n.js";
-import { chatSender, newClientKey, refusalText } from "./chat-sender.js";
+import { chatOutbox, newClientKey, refusalText } from "./chat-sender.js";
 
 // "16:05" as the page shows it: the hour and minute the message was sent, in
 // the site's time zone (the page's own times are), not the device's.
@@ -29,7 +31,29 @@ async function postMessage(url, csrf, payload) {
     body: JSON.stringify(payload),
   });
   const data = await response.json().catch(() => ({}));
-  return { ok: response.ok, data };
+  return { ok: response.ok, status: response.status, data };
+}
+
+// Say, on a page with no chat (yet), why it no longer updates.
+function sayClosed(text) {
+  const note = document.createElement("p");
+  note.id = "live-closed";
+  note.className = "muted";
+  note.setAttribute("role", "status");
+  note.textContent = text;
+  document.getElementById("live-closed")?.remove();
+  document.querySelector("main")?.append(note);
+}
+
+// What the chat says when its socket is closed for good, by the close code.
+function closedText(code) {
+  if (code === 4401) {
+    return gettext("You are signed out, so this page no longer updates. Sign in again to follow it.");
+  }
+  if (code === 4403 || code === 4404) {
+    return gettext("You no longer take part here, so this page no longer updates.");
+  }
+  return "";
 }
 
 export function startChat({ socketPath, onEvent = () => {} }) {
@@ -97,6 +121,54 @@ export function startChat({ socketPath, onEvent = () => {} }) {
     }
   });
 
+  const form = document.getElementById("chat-form");
+  const input = document.getElementById("chat-body");
+  const error = document.getElementById("chat-error");
+  function say(text) {
+    if (!error) return;
+    error.textContent = text;
+    error.hidden = !text;
+  }
+
+  // A message sent shows at once, pending, until the server has it.
+  function pendingItem(message) {
+    return list?.querySelector(`li.pending[data-client-key="${CSS.escape(message.client_key)}"]`);
+  }
+  function showPending(message) {
+    if (!list || pendingItem(message)) return;
+    const pending = document.createElement("li");
+    pending.className = "chat-message pending";
+    pending.dataset.clientKey = message.client_key;
+    const note = document.createElement("span");
+    note.className = "muted small chat-pending";
+    note.textContent = gettext("Sending…");
+    const body = document.createElement("span");
+    body.className = "chat-body";
+    body.textContent = message.body;
+    pending.append(note, " ", body);
+    list.append(pending);
+  }
+  const outbox = chatOutbox({
+    post: (payload) => postMessage(room.dataset.chatApi, csrf, payload),
+    firstKey: form?.querySelector('input[name="client_key"]')?.value || newClientKey(),
+    onQueued: showPending,
+    onSent(message, data) {
+      pendingItem(message)?.remove();
+      show(data);
+    },
+    onRefused(message, data) {
+      // refused for good: not sent again, and the text is given back to edit
+      pendingItem(message)?.remove();
+      if (input && !input.value) input.value = message.body;
+      say(refusalText(data, gettext("Could not send.")));
+    },
+    onWaiting(message) {
+      const note = pendingItem(message)?.querySelector(".chat-pending");
+      if (note) note.textContent = gettext("Waiting for the network…");
+    },
+    isOnline: () => navigator.onLine !== false,
+  });
+
   openSocket(socketPath, {
     onEvent(event) {
       if (event.type === "pooling.history") {
@@ -105,40 +177,23 @@ export function startChat({ socketPath, onEvent = () => {} }) {
       } else if (event.type === "pooling.chat") show(event.message);
       else onEvent(event);
     },
+    onStatus(status, code) {
+      if (status === "open") outbox.wake(); // the connection is back
+      if (status !== "closed") return;
+      const text = closedText(code);
+      if (!text) return;
+      outbox.stop();
+      for (const control of form?.elements || []) control.disabled = true;
+      if (error) say(text);
+      else sayClosed(text); // a pool page before its chat opens
+    },
   });
+  window.addEventListener("online", () => outbox.wake());
 
-  const form = document.getElementById("chat-form");
   if (!form || !room) return;
-  const input = document.getElementById("chat-body");
-  const button = document.getElementById("chat-send");
-  const error = document.getElementById("chat-error");
-  const keyField = form.querySelector('input[name="client_key"]');
-  const sender = chatSender({
-    post: (payload) => postMessage(room.dataset.chatApi, csrf, payload),
-    firstKey: keyField?.value || newClientKey(),
-  });
-  function say(text) {
-    if (!error) return;
-    error.textContent = text;
-    error.hidden = !text;
-  }
-  form.addEventListener("submit", async (submit) => {
+  form.addEventListener("submit", (submit) => {
     submit.preventDefault();
-    if (sender.isSending) return;
     say("");
-    button.disabled = true;
-    try {
-      const result = await sender.send(input.value);
-      if (result?.ok) {
-        show(result.data);
-        input.value = "";
-      } else if (result) {
-        say(refusalText(result.data, gettext("Could not send.")));
-      }
-    } catch {
-      say(gettext("Could not send."));
-    } finally {
-      button.disabled = false;
-    }
+    if (outbox.add(input.value)) input.value = "";
   });
 }
