@@ -13,7 +13,7 @@ from operator import and_
 from django.db.models import Exists, OuterRef, Q, When
 
 from groupbuy.catalog.models import ProductAlias
-from groupbuy.catalog.pinyin import initials_pattern, pinyin_patterns
+from groupbuy.catalog.pinyin import NAME_SEPARATOR, initials_pattern, pinyin_patterns
 
 NOTHING = Q(pk__in=[])
 
@@ -60,14 +60,43 @@ def name_match(word: str, *, path: str = "") -> Q:
     )
 
 
-def written_or_pinyin_match(word: str, *, path: str = "") -> Q:
-    return written_match(word, path=path) | pinyin_match(word, path=path)
+def _pinyin_starts_a_name(word: str, *, path: str) -> Q:
+    found = NOTHING
+    for pattern in pinyin_patterns(word):
+        found |= Q(**{f"{path}search_pinyin__startswith": pattern})
+        found |= Q(**{f"{path}search_pinyin__contains": NAME_SEPARATOR + pattern})
+    return found
 
 
-def match_ranks(words: list[str], *, path: str = "", first: int = 0) -> list:
-    """Return ``When`` clauses ranking a product every word matched: ``first``
-    when all matched as written, ``first + 1`` when all did with pinyin, and
-    ``first + 2`` (the default to give) when initials were needed."""
-    written = reduce(and_, (written_match(word, path=path) for word in words))
-    pinyin = reduce(and_, (written_or_pinyin_match(w, path=path) for w in words))
-    return [When(written, then=first), When(pinyin, then=first + 1)]
+def _initials_start_a_name(word: str, *, path: str) -> Q:
+    pattern = initials_pattern(word)
+    if pattern is None:
+        return NOTHING
+    return Q(**{f"{path}search_initials__startswith": pattern}) | Q(
+        **{f"{path}search_initials__contains": NAME_SEPARATOR.strip() + pattern}
+    )
+
+
+def match_ranks(
+    words: list[str], *, path: str = "", first: int = 0, written=written_match
+) -> tuple[list[When], int]:
+    """Return ``When`` clauses ranking what every word of ``words`` matched,
+    best first, and the rank of the rest (found by initials).
+
+    From ``first``: every word as written (``written``); by pinyin, the first
+    word at the start of a name ("niunai" for 牛奶饼干 before 纯牛奶); by
+    pinyin; by initials at the start of a name; then by initials anywhere.
+    """
+    pinyin_or_written = reduce(
+        and_,
+        (written(word, path=path) | pinyin_match(word, path=path) for word in words),
+    )
+    return [
+        When(reduce(and_, (written(word, path=path) for word in words)), then=first),
+        When(
+            pinyin_or_written & _pinyin_starts_a_name(words[0], path=path),
+            then=first + 1,
+        ),
+        When(pinyin_or_written, then=first + 2),
+        When(_initials_start_a_name(words[0], path=path), then=first + 3),
+    ], first + 4

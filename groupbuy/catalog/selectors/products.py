@@ -144,7 +144,8 @@ def products_matching(
     (any length), or the pinyin or its initials of the Chinese name or brand
     ("niunai", "nn": ``name_search``). Exact GTIN matches come first, then
     names starting with the query, then names containing every word, then
-    those found by pinyin, then by initials; each by name.
+    those found by pinyin, then by initials (``name_search.match_ranks``);
+    each by name.
     """
     products = Product.objects.filter(is_active=True).select_related(
         "category", "added_by_merchant"
@@ -158,6 +159,7 @@ def products_matching(
     for token in words:
         products = products.filter(_token_filter(token))
     exact_gtin = Q(gtin14=gtin14(text)) if is_valid_gtin(text) else Q(pk__in=[])
+    by_name, found_otherwise = match_ranks(words, first=3)
     return products.annotate(
         rank=Case(
             When(exact_gtin, then=0),
@@ -166,8 +168,8 @@ def products_matching(
                 Exists(ProductAlias.objects.filter(product=OuterRef("pk"), text=text)),
                 then=2,
             ),
-            *match_ranks(words, first=3),
-            default=5,
+            *by_name,
+            default=found_otherwise,
             output_field=IntegerField(),
         )
     ).order_by("rank", "name_zh", "id")

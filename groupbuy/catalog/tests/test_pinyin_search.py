@@ -116,3 +116,12 @@ def test_upgrading_gives_existing_products_their_keys():
     # then (Traditional characters read as Simplified: 长城, not zhang cheng)
     assert _found("changcheng") == ["長城葡萄酒"]
     assert _found("ccptj") == ["長城葡萄酒"]
+
+
+@pytest.mark.parametrize("query", ["niunai", "nn"])
+def test_a_name_the_pinyin_starts_comes_before_one_it_is_inside(query):
+    # given (by name, 买牛奶 would come first)
+    make_product(name_zh="买牛奶", name_en="")
+    make_product(name_zh="牛奶糖", name_en="")
+    # then
+    assert _found(query) == ["牛奶糖", "买牛奶"]

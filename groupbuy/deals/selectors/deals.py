@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from functools import reduce
-from operator import and_
 
 from django.db.models import (
     Case,
@@ -17,7 +15,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,6 +24,7 @@ from groupbuy.catalog.geo import haversine_m, is_valid_coordinate
 from groupbuy.catalog.models import Branch, Category
 from groupbuy.catalog.selectors.name_search import (
     initials_match,
+    match_ranks,
     pinyin_match,
     written_match,
 )
@@ -158,7 +156,7 @@ def _category_ids(category: str) -> set[int]:
     return found
 
 
-def _written(term: str) -> Q:
+def _written(term: str, *, path: str = "") -> Q:
     return (
         Q(title__icontains=term)
         | Q(merchant__name__icontains=term)
@@ -168,9 +166,9 @@ def _written(term: str) -> Q:
 
 def _search(deals: QuerySet, search: str) -> QuerySet:
     """Keep the deals matching every word of ``search``, annotated with
-    ``search_rank``: 0 when every word is in the title, the merchant's name or
-    the product's names as written, 1 when pinyin was needed ("niunai"), 2
-    when initials were ("nn")."""
+    ``search_rank``: lowest when every word is in the title, the merchant's
+    name or the product's names as written, then when pinyin was needed
+    ("niunai"), then initials ("nn"): ``name_search.match_ranks``."""
     terms = search.split()[:8]
     for term in terms:
         deals = deals.filter(
@@ -178,17 +176,9 @@ def _search(deals: QuerySet, search: str) -> QuerySet:
             | pinyin_match(term, path="product__")
             | initials_match(term, path="product__")
         )
-    written = reduce(and_, map(_written, terms))
-    pinyin = reduce(
-        and_, (_written(t) | pinyin_match(t, path="product__") for t in terms)
-    )
+    ranks, found_otherwise = match_ranks(terms, path="product__", written=_written)
     return deals.annotate(
-        search_rank=Case(
-            When(written, then=0),
-            When(pinyin, then=1),
-            default=2,
-            output_field=IntegerField(),
-        )
+        search_rank=Case(*ranks, default=found_otherwise, output_field=IntegerField())
     )
 
 
