@@ -90,6 +90,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        indexes = [
+            # Whether another operator remains (an operator's own erasure
+            # page asks it): a few rows, not a scan of every shopper.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_staff=True, is_active=True),
+                name="accounts_user_active_staff",
+            ),
+        ]
 
     def __str__(self):
         return self.display_name or self.phone

@@ -203,6 +203,15 @@ class AccountsPersonalData(PersonalDataProvider):
         sockets_end(user_public_id=user.public_id, reason=SIGNED_OUT)
 
 
+def other_active_operators(user):
+    """Return the active operators other than ``user``: read from the partial
+    index of active staff (``accounts_user_active_staff``), a handful of rows
+    however many people sign up."""
+    from groupbuy.accounts.models import User
+
+    return User.objects.filter(is_staff=True, is_active=True).exclude(pk=user.pk)
+
+
 def _platform_needing_its_operator(user) -> list[str]:
     """Refuse to erase the last active operator: nobody would be left to run
     the platform (perform erasures, onboard merchants, answer look-ups).
@@ -213,13 +222,10 @@ def _platform_needing_its_operator(user) -> list[str]:
     rows deadlocked on PostgreSQL: each erasure holds its own person's row
     first, then waited for the other's.)
     """
-    from groupbuy.accounts.models import User
-
     if not user.is_staff:
         return []
     transaction_lock("platform-operators")
-    others = User.objects.filter(is_staff=True, is_active=True).exclude(pk=user.pk)
-    if others.exists():
+    if other_active_operators(user).exists():
         return []
     return [
         gettext(
