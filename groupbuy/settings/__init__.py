@@ -51,6 +51,10 @@ from groupbuy.settings.payments import *  # noqa: F403
 # --- Mode, secrets and production safety ----------------------------------------
 # DEBUG, the demo mode and the built-in secrets: groupbuy.settings.environment.
 SECRET_KEY = secret("SECRET_KEY")
+# Earlier SECRET_KEYs (comma separated), still accepted while a rotation rolls
+# out: sessions, signed links and the coupon platform key's seal keep working
+# (docs/deployment.md, "Rotating secrets").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 _IS_LOCAL = DEBUG or GROUPBUY_DEMO_MODE
 # Empty in production until set: the checks stop the server rather than guess.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if _IS_LOCAL else "")

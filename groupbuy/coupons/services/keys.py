@@ -11,10 +11,12 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 from nacl.secret import SecretBox
 from nacl.signing import SigningKey
@@ -33,15 +35,54 @@ def platform_id() -> str:
     return getattr(settings, "GROUPBUY_COUPON_PLATFORM_ID", "gb")
 
 
-def _secret_box() -> SecretBox:
+def _secret_box(secret_key: str | None = None) -> SecretBox:
     key = hashlib.blake2b(
-        settings.SECRET_KEY.encode("utf-8"), digest_size=32, person=b"gb-coupon-keys"
+        (secret_key or settings.SECRET_KEY).encode("utf-8"),
+        digest_size=32,
+        person=b"gb-coupon-keys",
     ).digest()
     return SecretBox(key)
 
 
 def platform_signing_seed(key: PlatformKey) -> bytes:
-    return _secret_box().decrypt(bytes(key.sealed_private_key))
+    """Open the key's private seed with SECRET_KEY or, after a rotation, with
+    one of SECRET_KEY_FALLBACKS, which then re-seals it with SECRET_KEY.
+
+    So rotating SECRET_KEY the way docs/deployment.md says (the old one kept in
+    the fallbacks for a while) keeps coupons being issued, and the fallback can
+    go once every process runs with the new key and a coupon was issued.
+    """
+    sealed = bytes(key.sealed_private_key)
+    try:
+        return _secret_box().decrypt(sealed)
+    except CryptoError:
+        pass
+    for fallback in getattr(settings, "SECRET_KEY_FALLBACKS", []):
+        try:
+            seed = _secret_box(fallback).decrypt(sealed)
+        except CryptoError:
+            continue
+        _reseal(key, sealed=sealed, seed=seed)
+        return seed
+    raise ImproperlyConfigured(
+        f"The coupon platform key {key.key_id} was sealed with another SECRET_KEY: "
+        "put the previous SECRET_KEY in SECRET_KEY_FALLBACKS (docs/deployment.md, "
+        "'Rotating secrets'), or rotate the platform key in the admin."
+    )
+
+
+def _reseal(key: PlatformKey, *, sealed: bytes, seed: bytes) -> None:
+    # Conditional, so processes re-sealing at once write it once.
+    resealed = PlatformKey.objects.filter(pk=key.pk, sealed_private_key=sealed).update(
+        sealed_private_key=bytes(_secret_box().encrypt(seed))
+    )
+    if resealed:
+        audit_log(
+            actor=None,
+            action="coupons.platform_key.resealed",
+            obj=key,
+            data={"key_id": key.key_id},
+        )
 
 
 def platform_key_active() -> PlatformKey:
