@@ -17,6 +17,15 @@ from groupbuy.ops.logs import get_logger
 
 logger = get_logger("groupbuy.request")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Headers only a proxy adds (nginx, Caddy, load balancers): a request carrying
+# one was not sent by a scraper on an allowed network but relayed for someone.
+PROXY_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_FORWARDED",
+    "HTTP_X_REAL_IP",
+)
 
 
 class OpsEndpointsMiddleware:
@@ -64,12 +73,16 @@ def metrics_view(request) -> HttpResponse:
 
 
 def metrics_allowed(request) -> bool:
-    """A matching bearer token, or a peer in the allowed networks."""
+    """A matching bearer token, or a peer in the allowed networks asking itself."""
     token = settings.GROUPBUY_METRICS_TOKEN
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if token and header.startswith("Bearer "):
         offered = header.removeprefix("Bearer ").encode()
         return secrets.compare_digest(offered, token.encode())
+    if any(request.META.get(header) for header in PROXY_HEADERS):
+        # Relayed by a proxy: the peer is the proxy (nginx on 127.0.0.1 would
+        # make every visitor "local"), and a scraper talks to servers directly.
+        return False
     try:
         # The socket's peer, never X-Forwarded-For: a scraper talks directly.
         peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))

@@ -40,6 +40,35 @@ def test_metrics_ignore_x_forwarded_for(client):
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+        {"HTTP_X_FORWARDED_PROTO": "https"},
+        {"HTTP_FORWARDED": "for=203.0.113.9;proto=https"},
+        {"HTTP_X_REAL_IP": "203.0.113.9"},
+    ],
+)
+def test_metrics_refuse_a_visitor_relayed_by_a_proxy_on_the_same_machine(
+    client, settings, header
+):
+    # given: nginx on the same machine (the peer is 127.0.0.1) relaying a visitor
+    # from the internet, as docs/deployment.md's configuration does
+    settings.GROUPBUY_METRICS_TOKEN = "s3cret-token-value"
+    # when
+    relayed = client.get("/metrics", REMOTE_ADDR="127.0.0.1", **header)
+    scraper = client.get(
+        "/metrics",
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_AUTHORIZATION="Bearer s3cret-token-value",
+        **header,
+    )
+    # then: the visitor is refused; Prometheus with the token is not
+    assert relayed.status_code == 403
+    assert b"groupbuy_" not in relayed.content
+    assert scraper.status_code == 200
+
+
 def test_metrics_accept_the_token_from_anywhere(client, settings):
     settings.GROUPBUY_METRICS_TOKEN = "s3cret-token-value"
 
