@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Outermost but security: every error under /api/ leaves as JSON.
     "groupbuy.core.middleware.ApiErrorJsonMiddleware",
+    # Just above whitenoise: its scripts and stylesheets go out gzipped.
+    "groupbuy.core.static_gzip.StaticGzipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
