@@ -1,6 +1,7 @@
 // Page-wide behaviour: highlight the current tab and start the modules a page asks
-// for with data-module="name" (each lives in ./<name>.js and exports init(element)).
+// for with data-module="name" (modules.js).
 import { init as busyForms } from "./busy-forms.js";
+import { startModules } from "./modules.js";
 import { init as requestErrors } from "./request-errors.js";
 
 function markCurrentTab() {
@@ -17,21 +18,6 @@ function markCurrentTab() {
     }
   }
   if (best) best.setAttribute("aria-current", "page");
-}
-
-async function startModules(root) {
-  for (const element of root.querySelectorAll("[data-module]")) {
-    if (element.dataset.moduleStarted) continue;
-    element.dataset.moduleStarted = "1";
-    const name = element.dataset.module;
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) continue;
-    try {
-      const module = await import(`./${name}.js`);
-      module.init(element);
-    } catch (error) {
-      console.error(`groupbuy: module ${name} failed to start`, error);
-    }
-  }
 }
 
 // A table that scrolls sideways on a phone must be reachable by keyboard (WCAG
