@@ -1,17 +1,23 @@
 """Fuzz the JSON API from its own OpenAPI document against a live demo server.
 
     python -m tests.fuzz.run_schemathesis [--seconds-per-role 55] [--seed 20261202]
+        [--roles shopper,merchant-owner] [--port 8106] [--data-dir /tmp/fuzz-data]
+        [--language en]
 
-Loads the demo data into a fresh data dir, starts the real `groupbuy serve` on a
-free port, signs in as a demo shopper and as a demo merchant owner, and runs
-schemathesis once per role for a bounded time with a fixed seed. Checks: no
-server error (5xx) and every response matches the schema the document declares
-for it. Exits non-zero on any failure (.ci/run relies on it).
+Loads the demo data into a fresh data dir (a temporary one unless --data-dir
+names one), starts the real `groupbuy serve` on a port (a free one unless
+--port), signs in as each demo role asked for (an anonymous visitor sends no
+token), and runs schemathesis once per role for a bounded time with a fixed
+seed. Checks: no server error (5xx), every response matches the schema the
+document declares for it, and every refusal (4xx) is a clear message in the
+reader's language (tests/fuzz/hooks.py). Exits non-zero on any failure
+(.ci/run relies on it).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -21,14 +27,21 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.servers import Deployment, free_port
+from tests.support.servers import REPO, Deployment, free_port
 
 ROLES = {
-    # role: (phone, password) of the demo accounts (groupbuy/demo_data.py)
+    # role: (phone, password) of the demo accounts (groupbuy/demo_data.py);
+    # None for a visitor who is not signed in.
+    "anonymous": None,
     "shopper": ("13800000001", "demo-shopper-1"),
     "merchant-owner": ("13800000003", "demo-owner-1"),
+    "cashier": ("13800000004", "demo-cashier-1"),
+    "operator": ("13800000005", "demo-operator-1"),
 }
-CHECKS = "not_a_server_error,response_schema_conformance"
+DEFAULT_ROLES = "shopper,merchant-owner"
+CHECKS = "not_a_server_error,response_schema_conformance,clear_refusal"
+# Where schemathesis finds clear_refusal.
+HOOKS = "tests.fuzz.hooks"
 # The fuzzer must not sign itself out halfway (it would only see 401s): it
 # authenticates with one bearer token, which DELETE /api/me/tokens/{token_id}
 # revokes (accounts/api.py), the only operation of that path. Matched as
@@ -47,9 +60,18 @@ def bearer_token(url: str, phone: str, password: str) -> str:
 
 
 def schemathesis_command(
-    url: str, token: str, *, seconds: int, seed: int, report_dir: Path
+    url: str,
+    token: str | None,
+    *,
+    seconds: int,
+    seed: int,
+    report_dir: Path,
+    language: str = "",
 ) -> list[str]:
     executable = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
+    signed_in = ["--header", f"Authorization: Bearer {token}"] if token else []
+    if language:
+        signed_in += ["--header", f"Accept-Language: {language}"]
     return [
         executable,
         "run",
@@ -64,8 +86,7 @@ def schemathesis_command(
         "1",
         "--request-timeout",
         "30",
-        "--header",
-        f"Authorization: Bearer {token}",
+        *signed_in,
         "--exclude-path-regex",
         NEVER_FUZZED_PATHS,
         "--report",
@@ -77,17 +98,27 @@ def schemathesis_command(
     ]
 
 
-def run(seconds_per_role: int, seed: int) -> int:
-    with tempfile.TemporaryDirectory(prefix="groupbuy-fuzz-") as data_dir:
-        deployment = Deployment(Path(data_dir))
+def run(
+    seconds_per_role: int,
+    seed: int,
+    *,
+    roles: list[str],
+    port: int | None = None,
+    data_dir: Path | None = None,
+    language: str = "",
+) -> int:
+    with tempfile.TemporaryDirectory(prefix="groupbuy-fuzz-") as temporary:
+        data_dir = data_dir or Path(temporary)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        deployment = Deployment(data_dir)
         try:
             print(deployment.groupbuy("demo", "--no-serve"), flush=True)
-            url = deployment.serve(free_port())
+            url = deployment.serve(port or free_port())
             # Every token is taken before any fuzzing: the fuzzer's own failed
             # sign-ins from this address trip the login limit (429) for a while.
             tokens = {
-                role: bearer_token(url, phone, password)
-                for role, (phone, password) in ROLES.items()
+                role: bearer_token(url, *ROLES[role]) if ROLES[role] else None
+                for role in roles
             }
             failures = 0
             for role, token in tokens.items():
@@ -99,10 +130,16 @@ def run(seconds_per_role: int, seed: int) -> int:
                         token,
                         seconds=seconds_per_role,
                         seed=seed,
-                        report_dir=Path(data_dir) / f"report-{role}",
+                        report_dir=data_dir / f"report-{role}-{seed}",
+                        language=language,
                     ),
-                    # Its example database goes to the throw-away data dir.
+                    # Its example database goes to the data dir.
                     cwd=data_dir,
+                    env={
+                        **os.environ,
+                        "SCHEMATHESIS_HOOKS": HOOKS,
+                        "PYTHONPATH": str(REPO),
+                    },
                     timeout=seconds_per_role + 120,
                 )
                 took = time.monotonic() - started
@@ -119,8 +156,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds-per-role", type=int, default=55)
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument(
+        "--roles",
+        default=DEFAULT_ROLES,
+        help=f"comma-separated, of: {', '.join(ROLES)}",
+    )
+    parser.add_argument("--port", type=int, help="a free one if not given")
+    parser.add_argument(
+        "--data-dir", type=Path, help="kept after the run; a temporary one if not given"
+    )
+    parser.add_argument(
+        "--language",
+        default="",
+        help="sent as Accept-Language (en); the server's default (Chinese) if not",
+    )
     args = parser.parse_args()
-    sys.exit(run(args.seconds_per_role, args.seed))
+    roles = args.roles.split(",")
+    if unknown := set(roles) - set(ROLES):
+        parser.error(f"unknown roles: {', '.join(sorted(unknown))}")
+    sys.exit(
+        run(
+            args.seconds_per_role,
+            args.seed,
+            roles=roles,
+            port=args.port,
+            data_dir=args.data_dir,
+            language=args.language,
+        )
+    )
 
 
 if __name__ == "__main__":
