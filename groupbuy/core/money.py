@@ -1,4 +1,5 @@
-"""The one way an amount of money is written for people: ¥1,234.56, -¥2.50.
+"""The one way an amount of money is written for people: ¥1,234.56, -¥2.50,
+and a balance's change in a list of lines: +¥12.00, −¥2.50.
 
 Amounts are integer fen everywhere; this is used by the ``fen`` template filter,
 the admin, API messages and notifications, so negatives and thousands read the
@@ -23,6 +24,22 @@ def format_fen(amount_fen: int, *, symbol: str = "¥", grouping: bool = True) ->
     yuan, fen = divmod(abs(amount), 100)
     whole = f"{yuan:,}" if grouping else str(yuan)
     return f"{sign}{symbol}{whole}.{fen:02d}"
+
+
+# A true minus sign (U+2212), as wide as the plus beside it: a list of
+# balance changes reads −¥2.50 against +¥12.00, not a hyphen.
+MINUS_SIGN = "\u2212"
+
+
+def format_fen_change(amount_fen: int) -> str:
+    """Return ``amount_fen`` as a change of a balance, signed either way:
+    +¥12.00, −¥2.50 (a true minus sign), ¥0.00. For people only; a CSV keeps
+    ``format_fen_for_spreadsheet``'s hyphen, which spreadsheets read."""
+    amount = int(amount_fen)
+    whole = format_fen(abs(amount))
+    if amount > 0:
+        return f"+{whole}"
+    return f"{MINUS_SIGN}{whole}" if amount < 0 else whole
 
 
 def format_fen_for_spreadsheet(amount_fen: int) -> str:

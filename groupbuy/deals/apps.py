@@ -9,7 +9,10 @@ class DealsConfig(AppConfig):
 
     def ready(self):
         from groupbuy.deals.models import DealOrder
-        from groupbuy.deals.selectors.orders import order_deal_titles
+        from groupbuy.deals.selectors.orders import (
+            order_deal_titles,
+            order_descriptions,
+        )
         from groupbuy.deals.services import (
             order_payment_captured,
             order_payment_failed,
@@ -18,6 +21,7 @@ class DealsConfig(AppConfig):
         from groupbuy.escrow.handlers import (
             register_capture_handler,
             register_earning_describer,
+            register_order_describer,
             register_payment_failed_handler,
             register_purpose_label,
             register_refund_reasons,
@@ -38,5 +42,8 @@ class DealsConfig(AppConfig):
         )
         # A coupon's settlement on the shop's money page names the deal.
         register_earning_describer(ORDER_PURPOSE, order_deal_titles)
+        # So does a sale's money taken back for its shopper: what was sold,
+        # when, and to whom (masked).
+        register_order_describer(ORDER_PURPOSE, order_descriptions)
         # Register the jobs (the every-minute sweeps) with Huey in every process.
         from groupbuy.deals import tasks  # noqa: F401

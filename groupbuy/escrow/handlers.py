@@ -37,6 +37,14 @@ registers, from its ``AppConfig.ready()``:
     earning (a coupon redemption settled, reversed, or given back), whose memo
     is only the reference, reads it beside the reference.
 
+``register_order_describer(purpose, func)``
+    ``func(references, *, for_merchant) -> {reference: text}`` says, in the
+    active language, what the orders ``references`` paid by intents of
+    ``purpose`` were (the product, the day it was ordered and, for the shop,
+    its shopper masked). A ledger line about the order itself whose memo is
+    only the reference (a sale's money taken back from the shop for its
+    shopper, ``escrow.released.returned``) reads it beside the reference.
+
 ``register_purpose_label(purpose, label)``
     ``label`` (lazy text) names what intents of ``purpose`` pay for ("Group-buy
     order"), where the operator reads a payment (``purpose_label``); an
@@ -67,6 +75,7 @@ _failure_handlers: dict[str, FailureHandler] = {}
 _return_labels: dict[str, Any] = {}
 _describers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
 _earning_describers: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+_order_describers: dict[str, Callable[..., dict[str, str]]] = {}
 _purpose_labels: dict[str, Any] = {}
 # Escrow's own reasons: an operator's refund in the admin, and a payment that
 # arrived after its purpose could no longer take it.
@@ -143,3 +152,11 @@ def earning_describer_for(purpose: str) -> Callable[[list[str]], dict[str, str]]
 
 def describer_for(purpose: str) -> Callable[[list[str]], dict[str, str]] | None:
     return _describers.get(purpose)
+
+
+def register_order_describer(purpose: str, func: Callable[..., dict[str, str]]):
+    _order_describers[purpose] = func
+
+
+def order_describer_for(purpose: str) -> Callable[..., dict[str, str]] | None:
+    return _order_describers.get(purpose)

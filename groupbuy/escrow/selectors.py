@@ -12,7 +12,11 @@ from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.core.plugins import ledger_kinds, merchant_ledger_kinds
-from groupbuy.escrow.handlers import describer_for, earning_describer_for
+from groupbuy.escrow.handlers import (
+    describer_for,
+    earning_describer_for,
+    order_describer_for,
+)
 from groupbuy.escrow.ledger import kind_totals_refresh
 from groupbuy.escrow.models import (
     LedgerAccount,
@@ -168,7 +172,9 @@ def _ledger_entries(account, *, since=None, until=None):
 
 
 def _lines_of(entries, *, for_merchant: bool) -> list[LedgerLine]:
-    described = _described_memos([entry.transaction for entry in entries])
+    described = _described_memos(
+        [entry.transaction for entry in entries], for_merchant=for_merchant
+    )
     return [
         LedgerLine(
             transaction_id=entry.transaction.public_id,
@@ -220,8 +226,45 @@ def ledger_lines_in_order(
     return _lines_of(list(entries), for_merchant=for_merchant)
 
 
-def _described_memos(postings) -> dict[int, str]:
-    return {**_described_intent_memos(postings), **_described_earning_memos(postings)}
+def _described_memos(postings, *, for_merchant: bool) -> dict[int, str]:
+    return {
+        **_described_intent_memos(postings),
+        **_described_earning_memos(postings),
+        **_described_order_memos(postings, for_merchant=for_merchant),
+    }
+
+
+def _described_order_memos(postings, *, for_merchant: bool) -> dict[int, str]:
+    """Return, by posting id, what postings about an order itself (a sale's
+    money taken back for its shopper), whose memo is the bare order number,
+    read: what the order was (handlers.register_order_describer), then its
+    number. Until 2026-12-06 the shop's money page gave the number alone."""
+    about_order = [
+        p
+        for p in postings
+        if p.reference_type == "escrow.order" and p.memo == p.reference_id
+    ]
+    if not about_order:
+        return {}
+    purposes = PaymentIntent.objects.filter(
+        reference__in={p.reference_id for p in about_order}
+    ).values_list("purpose", "reference", "description")
+    by_purpose: dict[str, set[str]] = {}
+    # A purpose that describes no order (a team place paid by its member)
+    # reads what its payment was for, as that payment's own line does.
+    texts: dict[str, str] = {}
+    for purpose, reference, description in purposes:
+        by_purpose.setdefault(purpose, set()).add(reference)
+        if description:
+            texts.setdefault(reference, description)
+    for purpose, references in by_purpose.items():
+        if describer := order_describer_for(purpose):
+            texts.update(describer(sorted(references), for_merchant=for_merchant))
+    return {
+        p.pk: f"{texts[p.reference_id]} · {p.reference_id}"
+        for p in about_order
+        if texts.get(p.reference_id)
+    }
 
 
 def _described_earning_memos(postings) -> dict[int, str]:

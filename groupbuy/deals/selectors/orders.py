@@ -237,3 +237,33 @@ def order_deal_titles(references: list[str]) -> dict[str, str]:
             "public_id", "deal__title"
         )
     )
+
+
+def order_descriptions(references: list[str], *, for_merchant: bool) -> dict[str, str]:
+    """Return, by order id, what each of ``references`` was, in the active
+    language: its product and the day it was ordered (in the site's time
+    zone), and for its shop the shopper, masked as on shared lists (a line of
+    money taken back for the shopper names the sale it undoes)."""
+    from groupbuy.accounts.names import mask_display_name
+    from groupbuy.accounts.phones import mask_phone
+
+    orders = DealOrder.objects.filter(public_id__in=references).select_related(
+        "deal__product", "shopper"
+    )
+    texts = {}
+    for order in orders:
+        words = {
+            "product": order.deal.product.name,
+            "day": timezone.localtime(order.joined_at).strftime("%Y-%m-%d"),
+        }
+        if not for_merchant:
+            texts[order.public_id] = _("%(product)s, ordered %(day)s") % words
+            continue
+        shopper = mask_display_name(order.shopper)
+        if shopper == "***" and order.shopper.phone:
+            shopper = mask_phone(order.shopper.phone)
+        texts[order.public_id] = _("%(product)s, ordered %(day)s by %(shopper)s") % {
+            **words,
+            "shopper": shopper,
+        }
+    return texts

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from groupbuy.catalog.tests.factories import make_merchant_member, make_user
+from groupbuy.core.money import format_fen
 from groupbuy.escrow.tests.test_merchant_money import _local, _post
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,62 @@ def test_the_money_pages_keep_the_period_and_the_csv_is_the_owners():
         other.force_login(user)
         for params in (asked, {**asked, "format": "csv"}):
             assert other.get(_url(merchant), params).status_code == 403
+
+
+def _sale_taken_back():
+    """A shop paid at close for 2 units of Jasmine tea bought by Lan Wei, then
+    one unit's money taken back for her; its owner and she read English."""
+    from django.utils import timezone
+
+    from groupbuy.deals.models import DealOrder
+    from groupbuy.deals.services import deal_close_now, deal_settle
+    from groupbuy.deals.tests.factories import join_and_pay, make_deal
+    from groupbuy.escrow.takeback import escrow_take_back_released
+
+    membership = make_merchant_member(user=make_user(preferred_language="en"))
+    owner, merchant = membership.user, membership.merchant
+    deal = make_deal(merchant=merchant, tiers=[(1, 5_000)])
+    deal.settlement_mode = "on_close"
+    deal.save(update_fields=["settlement_mode"])
+    shopper = make_user(display_name="Lan Wei", preferred_language="en")
+    order = join_and_pay(deal, quantity=2, shopper=shopper)
+    deal = deal_close_now(actor=owner, deal=deal)
+    deal_settle(deal=deal)
+    order = DealOrder.objects.get(pk=order.pk)
+    escrow_take_back_released(
+        actor=owner, order=order, amount_fen=5_000, idempotency_key="t:1"
+    )
+    day = timezone.localtime(order.joined_at).strftime("%Y-%m-%d")
+    return owner, shopper, merchant, order, day
+
+
+def test_a_take_back_line_says_what_was_sold_to_whom_with_a_minus_sign():
+    # given one unit's money taken back from the shop for its shopper
+    owner, _shopper, merchant, order, day = _sale_taken_back()
+    client = Client()
+    client.force_login(owner)
+    # when the owner reads the money page
+    page = client.get(_url(merchant), headers={"accept-language": "en"})
+    # then the line names the product, the day and the shopper, masked, beside
+    # the order's number (until 2026-12-06 the number alone, and "-¥48.50")
+    html = page.content.decode()
+    (line,) = [
+        item
+        for item in page.context["lines"].items
+        if item.kind == "escrow.released.returned"
+    ]
+    assert line.description == f"Jasmine tea, ordered {day} by L*** · {order.public_id}"
+    assert line.description in html
+    assert f">\u2212{format_fen(-line.amount_fen)}</span>" in html
+    assert "Lan Wei" not in html
+
+
+def test_a_take_back_line_reads_to_its_shopper_without_their_name():
+    # given
+    _owner, shopper, _merchant, order, day = _sale_taken_back()
+    client = Client()
+    client.force_login(shopper)
+    # when the shopper reads their money page
+    page = client.get(reverse("web:money"), headers={"accept-language": "en"})
+    # then the money coming back names what it was for
+    assert f"Jasmine tea, ordered {day} · {order.public_id}" in page.content.decode()
