@@ -344,11 +344,13 @@ def statement(
     where = page_payload(redemptions, [redemption_out(r) for r in redemptions.items])
     refunds = paginate(result.refunds, page=refunds_page, page_size=paging.page_size)
     refunds_where = page_payload(
-        refunds, [_statement_refund_out(result, r) for r in refunds.items]
+        refunds,
+        [_statement_refund_out(result, r) for r in result.listed(refunds.items)],
     )
     expiries = paginate(result.expiries, page=expiries_page, page_size=paging.page_size)
     expiries_where = page_payload(
-        expiries, [_statement_expiry_out(result, e) for e in expiries.items]
+        expiries,
+        [_statement_expiry_out(result, e) for e in result.listed(expiries.items)],
     )
     return {
         "start": result.start,
@@ -389,7 +391,7 @@ def _statement_expiry_out(result: statements.Statement, expiry) -> dict:
         "quantity": expiry.quantity,
         "amount_fen": expiry.amount_fen,
         "outcome": expiry.outcome,
-        "taken_back_fen": result.taken_back.get(expiry.pk, 0),
+        "taken_back_fen": result.refund_merchant_fen(expiry),
         "settled_at": expiry.settled_at,
     }
 

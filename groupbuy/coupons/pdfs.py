@@ -187,13 +187,15 @@ def statement_pdf(statement) -> bytes:
                 f"  {format_fen(r.amount_fen)}  {r.get_channel_display()}"
                 + (f"  {_('(paid at close)')}" if paid_at_close(r) else ""),
             )
-        if statement.expiries:
+        expiries = statement.listed(statement.expiries)
+        if expiries:
             _line(pdf, _("Expired unredeemed"))
-        for expiry in statement.expiries:
+        for expiry in expiries:
             _adjustment(pdf, statement, expiry, expiry.settled_at)
-        if statement.refunds:
+        refunds = statement.listed(statement.refunds)
+        if refunds:
             _line(pdf, _("Refunded unused"))
-        for refund in statement.refunds:
+        for refund in refunds:
             _adjustment(pdf, statement, refund, refund.refunded_at)
         if statement.conflicts:
             _line(pdf, _("Conflicts (not paid; for disputes)"))

@@ -254,9 +254,12 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
     return record
 
 
+TAKE_BACK_KEY_PREFIX = "coupons.expiry.take_back:"
+
+
 def take_back_key(serial: str) -> str:
     """Return the escrow key an expired coupon's money is taken back under."""
-    return f"coupons.expiry.take_back:{serial}"
+    return f"{TAKE_BACK_KEY_PREFIX}{serial}"
 
 
 def _move_money(record: CouponExpiry, order) -> str:

@@ -204,9 +204,12 @@ def _paid_out_refusal(*, by_merchant: bool) -> CouponError:
     return CouponError("merchant_paid_out", message, status=409)
 
 
+REFUND_KEY_PREFIX = "coupons.refund_unused:"
+
+
 def refund_key(coupon: Coupon) -> str:
     """The escrow key a coupon's unused units are refunded under."""
-    return f"coupons.refund_unused:{coupon.serial}"
+    return f"{REFUND_KEY_PREFIX}{coupon.serial}"
 
 
 def _give_back(actor, coupon: Coupon, amount_fen: int) -> str:

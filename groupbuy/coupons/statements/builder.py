@@ -19,8 +19,13 @@ from groupbuy.coupons.models import (
     Redemption,
     RedemptionConflict,
 )
-from groupbuy.coupons.statements.totals import RedemptionTotals, redemption_totals
-from groupbuy.escrow.services import platform_fee_fen
+from groupbuy.coupons.statements.totals import (
+    AdjustmentTotals,
+    RedemptionTotals,
+    adjustment_totals,
+    escrow_key,
+    redemption_totals,
+)
 
 
 @dataclasses.dataclass
@@ -31,23 +36,29 @@ class Statement:
     # Every redemption of the period, oldest first, not read until listed.
     redemptions: QuerySet[Redemption]
     conflicts: list[RedemptionConflict]
-    expiries: list[CouponExpiry] = dataclasses.field(default_factory=list)
-    # Expiry pk -> what was taken back from the merchant's payable.
-    taken_back: dict[int, int] = dataclasses.field(default_factory=dict)
-    refunds: list[CouponRefund] = dataclasses.field(default_factory=list)
-    # Refund pk -> what was taken back from the merchant's payable.
-    refund_taken_back: dict[int, int] = dataclasses.field(default_factory=dict)
+    # Every expiry and refund of the period, oldest first, not read until
+    # listed either: their figures are sums the database makes.
+    expiries: QuerySet[CouponExpiry] = dataclasses.field(
+        default_factory=CouponExpiry.objects.none
+    )
+    refunds: QuerySet[CouponRefund] = dataclasses.field(
+        default_factory=CouponRefund.objects.none
+    )
     # Frozen, so one shared default is safe (ruff cannot tell across modules).
     redemption_totals: RedemptionTotals = RedemptionTotals()  # noqa: RUF009
+    adjustment_totals: AdjustmentTotals = AdjustmentTotals()  # noqa: RUF009
+    # (model name, pk) -> what a listed take-back took from the payable.
+    _merchant_parts: dict[tuple[str, int], int] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def has_redemptions(self) -> bool:
         return self.redemption_totals.count > 0
 
     @property
-    def paid_expiries(self) -> list[CouponExpiry]:
-        paid = CouponExpiry.Outcome.PAID_MERCHANT
-        return [e for e in self.expiries if e.outcome == paid]
+    def paid_expiries(self) -> QuerySet[CouponExpiry]:
+        return self.expiries.filter(outcome=CouponExpiry.Outcome.PAID_MERCHANT)
 
     @property
     def redeemed_fen(self) -> int:
@@ -62,58 +73,63 @@ class Statement:
 
     @property
     def expiry_paid_fen(self) -> int:
-        return sum(e.amount_fen for e in self.paid_expiries)
+        return self.adjustment_totals.expiry_paid_fen
 
     @property
     def expiry_refunded_fen(self) -> int:
-        refunded = CouponExpiry.Outcome.REFUNDED
-        return sum(e.amount_fen for e in self.expiries if e.outcome == refunded)
+        return self.adjustment_totals.expiry_refunded_fen
 
     @property
-    def taken_back_expiries(self) -> list[CouponExpiry]:
-        taken = CouponExpiry.Outcome.TAKEN_BACK
-        return [e for e in self.expiries if e.outcome == taken]
+    def taken_back_expiries(self) -> QuerySet[CouponExpiry]:
+        return self.expiries.filter(outcome=CouponExpiry.Outcome.TAKEN_BACK)
 
     @property
     def expiry_taken_back_fen(self) -> int:
         """What the shoppers got back of money the merchant was paid at close."""
-        return sum(e.amount_fen for e in self.taken_back_expiries)
+        return self.adjustment_totals.expiry_taken_back_fen
 
     @property
-    def taken_back_refunds(self) -> list[CouponRefund]:
-        taken = CouponRefund.Outcome.TAKEN_BACK
-        return [r for r in self.refunds if r.outcome == taken]
+    def taken_back_refunds(self) -> QuerySet[CouponRefund]:
+        return self.refunds.filter(outcome=CouponRefund.Outcome.TAKEN_BACK)
 
     @property
     def refund_taken_back_fen(self) -> int:
         """What the shoppers got back of money the merchant was paid at close,
         for coupons refunded unused before they expired."""
-        return sum(r.amount_fen for r in self.taken_back_refunds)
+        return self.adjustment_totals.refund_taken_back_fen
 
     @property
     def refund_from_pending_fen(self) -> int:
         """Refunds of money that had not reached the merchant: listed only."""
-        refunded = CouponRefund.Outcome.REFUNDED
-        return sum(r.amount_fen for r in self.refunds if r.outcome == refunded)
+        return self.adjustment_totals.refund_from_pending_fen
 
     @property
     def taken_back_fen(self) -> int:
         """The merchant's part of the money taken back, for expiries and
         refunds (the rest is the platform's fee returned)."""
-        expiries = sum(self.taken_back.get(e.pk, 0) for e in self.taken_back_expiries)
-        refunds = sum(
-            self.refund_taken_back.get(r.pk, 0) for r in self.taken_back_refunds
-        )
-        return expiries + refunds
+        return self.adjustment_totals.merchant_taken_back_fen
 
-    def refund_merchant_fen(self, refund: CouponRefund) -> int:
-        """What ``refund`` took from the merchant's payable (0: from pending)."""
-        return self.refund_taken_back.get(refund.pk, 0)
+    def listed(self, adjustments) -> list:
+        """Return ``adjustments`` (expiries or refunds of the statement, a
+        page of them or all) as a list, with what each take-back took from
+        the merchant's payable read for all of them at once (one query), for
+        their lines."""
+        adjustments = list(adjustments)
+        self._merchant_parts.update(_merchant_parts(adjustments))
+        return adjustments
+
+    def refund_merchant_fen(self, adjustment: CouponExpiry | CouponRefund) -> int:
+        """What a refund or an expiry took from the merchant's payable (0:
+        from pending, or paid)."""
+        return self._merchant_part_fen(adjustment)
 
     def _merchant_part_fen(self, adjustment: CouponExpiry | CouponRefund) -> int:
-        if isinstance(adjustment, CouponRefund):
-            return self.refund_taken_back.get(adjustment.pk, 0)
-        return self.taken_back.get(adjustment.pk, 0)
+        if adjustment.outcome != CouponExpiry.Outcome.TAKEN_BACK:
+            return 0
+        known = (adjustment._meta.model_name, adjustment.pk)
+        if known not in self._merchant_parts:
+            self.listed([adjustment])
+        return self._merchant_parts.get(known, 0)
 
     def adjustment_fen(self, adjustment: CouponExpiry | CouponRefund) -> int:
         """What an expiry or refund moved the merchant's balance by, as the
@@ -141,8 +157,9 @@ class Statement:
         take-back is not subtracted here: ``taken_back_fen`` is already the
         merchant's part, net of it, so that the headline figures add up
         (``redeemed_fen + expiry_paid_fen - fee_fen - taken_back_fen``)."""
-        expiries = sum(platform_fee_fen(e.amount_fen) for e in self.paid_expiries)
-        return self.redemption_totals.fee_fen + expiries
+        return (
+            self.redemption_totals.fee_fen + self.adjustment_totals.expiry_paid_fee_fen
+        )
 
     @property
     def total_fen(self) -> int:
@@ -213,8 +230,7 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
         .select_related("coupon__order__deal")
         .order_by("settled_at", "id")
     )
-    expiries = list(expiries)
-    refunds = list(
+    refunds = (
         CouponRefund.objects.filter(
             coupon__merchant=merchant, refunded_at__gte=since, refunded_at__lt=until
         )
@@ -228,46 +244,22 @@ def statement_for(*, merchant: Merchant, start: date, end: date) -> Statement:
         redemptions,
         list(conflicts),
         expiries,
-        _taken_back(expiries),
         refunds,
-        _refunds_taken_back(refunds),
         redemption_totals(redemptions),
+        adjustment_totals(expiries=expiries, refunds=refunds),
     )
 
 
-def _taken_back(expiries: list[CouponExpiry]) -> dict[int, int]:
-    """Return, by expiry pk, what the ledger took back from the merchant's
-    payable for the expiries refunded out of money paid at close (one query)."""
-    from groupbuy.coupons.services.expiry import take_back_key
-
-    return _payable_taken_back(
-        {
-            take_back_key(e.coupon.serial): e.pk
-            for e in expiries
-            if e.outcome == CouponExpiry.Outcome.TAKEN_BACK
-        }
-    )
-
-
-def _refunds_taken_back(refunds: list[CouponRefund]) -> dict[int, int]:
-    """Return, by refund pk, what the ledger took back from the merchant's
-    payable for the refunds of coupons of deals paid at close (one query)."""
-    from groupbuy.coupons.services.refunding import refund_key
-
-    return _payable_taken_back(
-        {
-            refund_key(r.coupon): r.pk
-            for r in refunds
-            if r.outcome == CouponRefund.Outcome.TAKEN_BACK
-        }
-    )
-
-
-def _payable_taken_back(keys: dict[str, int]) -> dict[int, int]:
-    """Return, by the pk ``keys`` maps each escrow key to, what the ledger
-    postings under that key took from the merchant's payable."""
+def _merchant_parts(adjustments) -> dict[tuple[str, int], int]:
+    """Return, by (model name, pk), what the ledger took from the merchant's
+    payable for each of ``adjustments`` taken back (one query)."""
     from groupbuy.escrow.models import LedgerAccount, LedgerEntry
 
+    keys = {
+        escrow_key(adjustment): (adjustment._meta.model_name, adjustment.pk)
+        for adjustment in adjustments
+        if adjustment.outcome == CouponExpiry.Outcome.TAKEN_BACK
+    }
     if not keys:
         return {}
     entries = LedgerEntry.objects.filter(

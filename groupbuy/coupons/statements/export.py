@@ -169,7 +169,9 @@ def statement_csv(statement: Statement) -> str:
     # Read a chunk at a time: a busy month's redemptions are not all held at once.
     writer.writerows(_csv_redemption(r) for r in statement.redemptions.iterator())
     writer.writerows(_csv_conflict(c) for c in statement.conflicts)
-    writer.writerows(_csv_expiry(statement, e) for e in statement.expiries)
-    writer.writerows(_csv_refund(statement, r) for r in statement.refunds)
+    expiries = statement.listed(statement.expiries)
+    writer.writerows(_csv_expiry(statement, e) for e in expiries)
+    refunds = statement.listed(statement.refunds)
+    writer.writerows(_csv_refund(statement, r) for r in refunds)
     writer.writerow(_csv_total(statement))
     return out.getvalue()

@@ -174,3 +174,134 @@ def test_the_statement_reads_one_page_of_redemptions_however_many(
     # in as many queries
     assert len(loaded) == 3 + 3 + 20 + 20
     assert queries[3] == queries[60]
+
+
+def _adjustments_of(order, number: int) -> dict[str, int]:
+    """Give ``order``'s shop ``number`` more coupons, each refunded unused and
+    expired (outcomes taking turns), the take-backs posted to its payable as
+    the ledger posts them; return what the statement's figures should be."""
+    from groupbuy.coupons.models import Coupon, CouponExpiry, CouponRefund
+    from groupbuy.coupons.services.expiry import take_back_key
+    from groupbuy.coupons.services.refunding import refund_key
+    from groupbuy.deals.models import DealOrder
+    from groupbuy.escrow import ledger
+    from groupbuy.escrow.models import LedgerEntry, LedgerTransaction
+
+    coupon = coupon_for(order)
+    orders = []
+    for _n in range(number):
+        clone = DealOrder.objects.get(pk=order.pk)
+        clone.pk, clone.public_id, clone.status = None, "", "refunded"
+        clone.payment_intent = None
+        orders.append(clone)
+    orders = DealOrder.objects.bulk_create(orders)
+    coupons = []
+    for clone_order in orders:
+        clone = Coupon.objects.get(pk=coupon.pk)
+        clone.pk, clone.public_id, clone.code_digest = None, "", None
+        clone.order, clone.serial = clone_order, f"TOT{next(_nonces):09d}"
+        coupons.append(clone)
+    coupons = Coupon.objects.bulk_create(coupons)
+    refund_outcomes = [CouponRefund.Outcome.TAKEN_BACK, CouponRefund.Outcome.REFUNDED]
+    expiry_outcomes = [
+        CouponExpiry.Outcome.TAKEN_BACK,
+        CouponExpiry.Outcome.PAID_MERCHANT,
+        CouponExpiry.Outcome.REFUNDED,
+    ]
+    refunds = CouponRefund.objects.bulk_create(
+        CouponRefund(
+            coupon=c,
+            quantity=1,
+            amount_fen=9_900 + n,
+            outcome=refund_outcomes[n % 2],
+        )
+        for n, c in enumerate(coupons)
+    )
+    expiries = CouponExpiry.objects.bulk_create(
+        CouponExpiry(
+            coupon=c,
+            rule="refund_shopper",
+            quantity=1,
+            amount_fen=5_000 + n,
+            outcome=expiry_outcomes[n % 3],
+            settled_at=timezone.now(),
+        )
+        for n, c in enumerate(coupons)
+    )
+    taken = [(refund_key(r.coupon), r) for r in refunds if r.outcome == "taken_back"]
+    taken += [
+        (take_back_key(e.coupon.serial), e)
+        for e in expiries
+        if e.outcome == "taken_back"
+    ]
+    postings = LedgerTransaction.objects.bulk_create(
+        LedgerTransaction(kind="escrow.released.returned", idempotency_key=key)
+        for key, _row in taken
+    )
+    payable = ledger.merchant_payable_account(merchant=order.deal.merchant)
+    held = ledger.shopper_held_account(user=order.shopper)
+    # The shop's part: all but the fee's, here 3 % rounded down.
+    parts = [row.amount_fen - row.amount_fen * 3 // 100 for _key, row in taken]
+    LedgerEntry.objects.bulk_create(
+        entry
+        for posting, part in zip(postings, parts, strict=True)
+        for entry in (
+            LedgerEntry(transaction=posting, account=payable, amount_fen=-part),
+            LedgerEntry(transaction=posting, account=held, amount_fen=part),
+        )
+    )
+    paid = [e.amount_fen for e in expiries if e.outcome == "paid_merchant"]
+    return {
+        "expiry_paid_fen": sum(paid),
+        "fee_fen": sum(platform_fee_fen(amount) for amount in paid),
+        "taken_back_fen": sum(parts),
+        "refund_from_pending_fen": sum(
+            r.amount_fen for r in refunds if r.outcome == "refunded"
+        ),
+        "expiry_refunded_fen": sum(
+            e.amount_fen for e in expiries if e.outcome == "refunded"
+        ),
+    }
+
+
+@override_settings(GROUPBUY_PLATFORM_FEE_BPS=300)
+def test_the_statement_sums_its_refunds_and_expiries_without_loading_them(
+    monkeypatch, django_assert_max_num_queries
+):
+    # given a shop with 120 coupons refunded unused and expired this month,
+    # a third and a half of them taken back from its balance
+    from groupbuy.coupons.models import CouponExpiry, CouponRefund
+
+    station = make_station()
+    (order,) = confirmed_orders(
+        station.merchant, quantities=(1,), settlement_mode="on_close"
+    )
+    expected = _adjustments_of(order, 120)
+    loaded = []
+    for model in (CouponExpiry, CouponRefund):
+        from_db = model.from_db.__func__
+        monkeypatch.setattr(
+            model,
+            "from_db",
+            classmethod(
+                lambda cls, *a, _f=from_db, **k: loaded.append(cls) or _f(cls, *a, **k)
+            ),
+        )
+    start, end = timezone.localdate().replace(day=1), timezone.localdate()
+    # when this month's statement is made and its figures read
+    with django_assert_max_num_queries(6):
+        statement = statement_for(merchant=station.merchant, start=start, end=end)
+        figures = {name: getattr(statement, name) for name in expected}
+        net = statement.net_fen
+    # then they are the sums of every row, none of which was read (until
+    # 2026-12-06 every refund and expiry of the period was loaded for them)
+    assert figures == expected
+    assert net == (
+        expected["expiry_paid_fen"] - expected["fee_fen"] - expected["taken_back_fen"]
+    )
+    assert loaded == []
+    # and a page of them reads its lines' parts at once, as the figures count
+    page = statement.listed(statement.refunds[:20])
+    assert sum(-statement.adjustment_fen(r) for r in page) == sum(
+        statement.refund_merchant_fen(r) for r in page
+    )

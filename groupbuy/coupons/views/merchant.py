@@ -167,6 +167,7 @@ def _adjustment_lines(statement: statements.Statement, page):
     """``page`` of expiries or refunds, each with what its line says: what it
     moved the shop's balance by (``line_fen``, as the figures and the CSV
     count it) and its outcome with the whole amount (``line_note``)."""
+    page.items = statement.listed(page.items)
     for adjustment in page.items:
         adjustment.line_fen = statement.adjustment_fen(adjustment)
         adjustment.line_abs_fen = abs(adjustment.line_fen)  # the page writes "−"
