@@ -23,34 +23,58 @@ async function refresh() {
   off.hidden = !existing;
 }
 
+// The key fetch and the subscription calls fail offline (or with the server
+// unreachable), and the browser's push service may refuse: until 2026-12-06
+// that was an uncaught rejection and the button did nothing visible. Now the
+// page says so (a failed fetch is a TypeError).
+function saying(action) {
+  return async () => {
+    try {
+      await action();
+    } catch (error) {
+      status.textContent =
+        error instanceof TypeError || navigator.onLine === false
+          ? gettext("No connection. Check your network and try again.")
+          : gettext("Could not change notifications here. Try again later.");
+    }
+  };
+}
+
+async function publicKey() {
+  const response = await fetch("/api/sharing/push/key");
+  if (!response.ok) throw new Error(`the key answered ${response.status}`);
+  const { public_key: key } = await response.json();
+  return keyBytes(key);
+}
+
 if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
   document.getElementById("push-unsupported").hidden = false;
 } else {
-  on.addEventListener("click", async () => {
+  on.addEventListener("click", saying(async () => {
     if ((await Notification.requestPermission()) !== "granted") {
       status.textContent = gettext("Notifications are blocked for this site.");
       return;
     }
-    const { public_key: key } = await (await fetch("/api/sharing/push/key")).json();
+    const applicationServerKey = await publicKey();
     const subscription = await (await registration()).pushManager.subscribe({
       userVisibleOnly: true,
-      applicationServerKey: keyBytes(key),
+      applicationServerKey,
     });
     const json = subscription.toJSON();
     const result = await apiPost("/api/sharing/push/subscriptions", {
       endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth,
     });
     status.textContent = result.ok ? gettext("Notifications are on.") : result.data.message;
-    refresh();
-  });
-  off.addEventListener("click", async () => {
+    await refresh();
+  }));
+  off.addEventListener("click", saying(async () => {
     const subscription = await (await registration()).pushManager.getSubscription();
     if (subscription) {
       await apiPost("/api/sharing/push/subscriptions/delete", { endpoint: subscription.endpoint });
       await subscription.unsubscribe();
     }
     status.textContent = gettext("Notifications are off.");
-    refresh();
-  });
-  refresh();
+    await refresh();
+  }));
+  saying(refresh)();
 }

@@ -1,7 +1,9 @@
 // Team pages: countdowns, live updates over the WebSocket, share and copy link.
 import { init as startCountdown } from "../clock/countdown.js";
 import { openSocket } from "../realtime/socket.js";
+import { gettext } from "../web/js/i18n.js";
 import { announceTeamChange, OUTCOMES, slotsText } from "./announce.js";
+import { openTeamsRefresher } from "./open-teams.js";
 
 // The team's time to fill is up: it takes nobody now (a join would be refused,
 // team_expired), so its Join goes before the server's push of the outcome.
@@ -93,21 +95,37 @@ addEventListener("submit", () => { leaving = true; });
 addEventListener("pagehide", () => { leaving = true; });
 const openTeams = document.getElementById("open-teams");
 if (openTeams) {
-  let pending = null;
-  connect(openTeams, (e) => {
-    if (e.type !== "team.update" || leaving || pending) return;
-    pending = setTimeout(async () => {
-      pending = null;
-      if (leaving) return;
+  const refresher = openTeamsRefresher({
+    async load() {
       const response = await fetch(location.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`the page answered ${response.status}`);
       const html = new DOMParser().parseFromString(await response.text(), "text/html");
-      const fresh = html.getElementById("open-team-list");
-      if (fresh && !leaving) {
-        document.getElementById("open-team-list").replaceWith(fresh);
-        startCountdowns(fresh);
+      return html.getElementById("open-team-list");
+    },
+    show(fresh) {
+      document.getElementById("open-team-list").replaceWith(fresh);
+      startCountdowns(fresh);
+    },
+    stale(isStale) {
+      let note = document.getElementById("open-teams-stale");
+      if (!note && isStale) {
+        note = document.createElement("p");
+        note.id = "open-teams-stale";
+        note.className = "muted small";
+        note.setAttribute("role", "status");
+        note.textContent = gettext(
+          "Could not refresh the open teams. They refresh again when the connection is back.",
+        );
+        openTeams.append(note);
       }
-    }, 300);
+      if (note) note.hidden = !isStale;
+    },
+    isLeaving: () => leaving,
   });
+  connect(openTeams, (e) => {
+    if (e.type === "team.update") refresher.changed();
+  });
+  addEventListener("online", () => refresher.online());
 }
 
 const link = document.getElementById("share-link");
