@@ -3,7 +3,8 @@
 // <span data-module="countdown" data-deadline-ms="1767225600000"
 //       data-server-now-ms="…"></span>
 //
-// One clock per page: it talks to ws/clock/ (on connect a burst of 8 to 64 probes
+// One clock per page: it talks to ws/clock/ (socket.js: reconnecting, and
+// replacing a connection gone silent; on connect a burst of 8 to 64 probes
 // back to back until another would hardly help, the lowest round trip kept; then
 // a probe whenever the stated bound has widened, at most one a second and at
 // least one every 30 s; drift fitted once the window spans minutes; a new burst
@@ -23,8 +24,8 @@
 // with data-announce on the element it is a polite live region (docs/clock.md).
 // data-counts-to="start" counts down to a start, and the words say so ("Starts
 // in less than 2 hours", not "Less than 2 hours left").
-import { gettext, interpolate, ngettext } from "../web/js/i18n.js";
 import { announcementMoment, momentKey } from "./announce.js";
+import { openClockSocket } from "./socket.js";
 import {
   SyncWindow,
   bestSample,
@@ -36,8 +37,10 @@ import {
   sampleFrom,
   secondsLeft,
   slew,
-  splitSeconds,
 } from "./sync.js";
+import { boundShown, formatRemaining, spokenRemaining } from "./words.js";
+
+export { boundShown, formatRemaining, spokenRemaining };
 
 const PROBE_TIMEOUT_MS = 3000;
 const JUMP_CHECK_MS = 1000; // also how often probeDue is asked
@@ -48,8 +51,7 @@ const clock = {
   isStepNeeded: true, // the first sync (and one after a clock jump) steps
 };
 const countdowns = new Set();
-let socket = null;
-let retryDelayMs = 1000;
+let socket = null; // openClockSocket's, once a countdown starts the clock
 let nextProbeId = 1;
 const pendingProbes = new Map();
 let burst = null;
@@ -74,41 +76,30 @@ export function errorBoundMs() {
 
 // --- the time-sync socket ---------------------------------------------------
 
-function connect() {
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  socket = new WebSocket(`${scheme}//${window.location.host}/ws/clock/`);
-  socket.addEventListener("open", () => {
-    retryDelayMs = 1000;
-    resync();
-  });
-  socket.addEventListener("message", (message) => {
-    const t3 = clientNowMs();
-    let reply;
-    try {
-      reply = JSON.parse(message.data);
-    } catch {
-      return;
-    }
-    const waiting = reply && pendingProbes.get(reply.id);
-    if (reply.type === "clock.reply" && waiting) {
-      waiting(sampleFrom(reply.t0, reply.t1, reply.t2, t3));
-    } else if (reply.type === "clock.error" && waiting) {
-      refused = reply.code === "too_many_probes";
-      waiting(null);
-    }
-  });
-  socket.addEventListener("close", () => {
-    socket = null;
-    for (const waiting of pendingProbes.values()) waiting(null);
-    const jitter = 0.5 + Math.random() / 2;
-    window.setTimeout(connect, retryDelayMs * jitter);
-    retryDelayMs = Math.min(retryDelayMs * 2, 30000);
-  });
+function answer(data) {
+  const t3 = clientNowMs();
+  let reply;
+  try {
+    reply = JSON.parse(data);
+  } catch {
+    return;
+  }
+  const waiting = reply && pendingProbes.get(reply.id);
+  if (reply.type === "clock.reply" && waiting) {
+    waiting(sampleFrom(reply.t0, reply.t1, reply.t2, t3));
+  } else if (reply.type === "clock.error" && waiting) {
+    refused = reply.code === "too_many_probes";
+    waiting(null);
+  }
+}
+
+function lost() {
+  for (const waiting of pendingProbes.values()) waiting(null);
 }
 
 function probe() {
   return new Promise((resolve) => {
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
+    if (!socket?.isOpen) {
       resolve(null);
       return;
     }
@@ -121,7 +112,7 @@ function probe() {
     }
     pendingProbes.set(id, finish);
     lastProbeMs = clientNowMs();
-    socket.send(JSON.stringify({ type: "clock.probe", id, t0: lastProbeMs }));
+    socket.send({ type: "clock.probe", id, t0: lastProbeMs });
   });
 }
 
@@ -203,7 +194,7 @@ function startClock(element) {
     clock.appliedOffsetMs = renderedAt - clientNowMs();
   }
   if (socket || !("WebSocket" in window)) return;
-  connect();
+  socket = openClockSocket({ onOpen: () => resync(), onMessage: answer, onLost: lost });
   watchForClockJumps(); // (and asks for the periodic probes)
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
@@ -215,80 +206,6 @@ function startClock(element) {
 }
 
 // --- the display --------------------------------------------------------------
-
-const pad = (number) => String(number).padStart(2, "0");
-
-// With `toStart`, a countdown to a start: once at zero it has started, not ended.
-export function formatRemaining(milliseconds, { toStart = false } = {}) {
-  if (milliseconds <= 0) return toStart ? gettext("Started") : gettext("Ended");
-  const { days, hours, minutes, seconds } = splitSeconds(Math.ceil(milliseconds / 1000));
-  const time = `${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
-  if (days === 0) return time;
-  const dayText = interpolate(ngettext("%(days)s day", "%(days)s days", days), { days });
-  return `${dayText} ${time}`;
-}
-
-// The time left in words for a moment of announce.js; with `toStart`, the time
-// until a start, said whole (the label before it is hidden from screen readers).
-// Each ngettext call spells its strings out: makemessages (xgettext) finds
-// only literal arguments of gettext and ngettext.
-export function spokenRemaining({ unit, count }, { toStart = false } = {}) {
-  if (toStart) return spokenUntilStart({ unit, count });
-  let text;
-  switch (unit) {
-    case "ended":
-      return gettext("Ended");
-    case "seconds":
-      text = ngettext("%(count)s second left", "%(count)s seconds left", count);
-      break;
-    case "minutes":
-      text = ngettext("%(count)s minute left", "%(count)s minutes left", count);
-      break;
-    case "hours":
-      text = ngettext("Less than %(count)s hour left", "Less than %(count)s hours left", count);
-      break;
-    default:
-      text = ngettext("Less than %(count)s day left", "Less than %(count)s days left", count);
-  }
-  return interpolate(text, { count });
-}
-
-function spokenUntilStart({ unit, count }) {
-  let text;
-  switch (unit) {
-    case "ended":
-      return gettext("Started");
-    case "seconds":
-      text = ngettext("Starts in %(count)s second", "Starts in %(count)s seconds", count);
-      break;
-    case "minutes":
-      text = ngettext("Starts in %(count)s minute", "Starts in %(count)s minutes", count);
-      break;
-    case "hours":
-      text = ngettext(
-        "Starts in less than %(count)s hour",
-        "Starts in less than %(count)s hours",
-        count,
-      );
-      break;
-    default:
-      text = ngettext(
-        "Starts in less than %(count)s day",
-        "Starts in less than %(count)s days",
-        count,
-      );
-  }
-  return interpolate(text, { count });
-}
-
-// The clock's error bound as the digits' tooltip and data-bound-ms: nothing
-// before the first sync, nor once ended, when it no longer means anything.
-export function boundShown(boundMs, secondsLeft) {
-  if (boundMs === null || !(secondsLeft > 0)) return { boundMs: "", title: "" };
-  const ms = Math.ceil(boundMs);
-  const title = interpolate(gettext("Within ±%(ms)s ms of the server's clock"), { ms });
-  return { boundMs: String(ms), title };
-}
 
 const countsToStart = (element) => element.dataset.countsTo === "start";
 

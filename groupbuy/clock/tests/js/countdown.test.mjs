@@ -4,18 +4,21 @@ import assert from "node:assert/strict";
 import { register } from "node:module";
 import { test } from "node:test";
 
-// countdown.js imports ../web/js/i18n.js as the browser finds it under /static/;
-// in the source tree that file is the web app's.
+// countdown.js imports ../web/js/i18n.js and ../realtime/socket.js as the
+// browser finds them under /static/; in the source tree they are in the web
+// and realtime apps.
 const resolver = `
 export async function resolve(specifier, context, next) {
-  if (specifier === "../web/js/i18n.js"
-      && context.parentURL?.endsWith("/clock/static/clock/countdown.js")) {
-    return next(new URL("../../../web/static/web/js/i18n.js", context.parentURL).href);
+  const url = context.parentURL && new URL(specifier, context.parentURL);
+  const found = url?.pathname.match(/^(.*\\/groupbuy\\/)\\w+\\/static\\/(\\w+)\\/(.*)$/);
+  if (found && !url.pathname.includes(\`/\${found[2]}/static/\${found[2]}/\`)) {
+    const path = \`\${found[1]}\${found[2]}/static/\${found[2]}/\${found[3]}\`;
+    return next(new URL(path, url).href, context);
   }
   return next(specifier, context);
 }`;
 register(`data:text/javascript,${encodeURIComponent(resolver)}`);
-globalThis.window = {}; // no catalog: the English source words
+globalThis.window = { addEventListener() {} }; // no catalog: the English source words
 const { announcementMoment } = await import("../../static/clock/announce.js");
 const { boundShown, formatRemaining, spokenRemaining } = await import(
   "../../static/clock/countdown.js"
