@@ -5,6 +5,15 @@ Why axes and not our own counters: it hooks Django's ``authenticate`` (so the we
 form, the API token endpoint and the Django admin are all covered), stores its
 counts in the database (shared by every process) and has an admin to unlock
 people. What it lacks, the time to come back, is computed here from its rows.
+
+A number's own count would let anyone keep its owner out by failing logins
+for it from their own addresses. So a browser that signed in to the number
+before (it holds a signed cookie naming the number, ``LOGIN_DEVICE_COOKIE``,
+set on signing in or resetting the password by a texted code) counts only its
+own failures: per address, and per number from its address. Everyone else
+counts per number too, so guessing one number from many addresses is still
+stopped. A texted reset code also clears the number's failures
+(``number_failures_clear``): the owner on a new phone is back in at once.
 """
 
 from __future__ import annotations
@@ -14,16 +23,77 @@ from datetime import datetime
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import time_format
 from django.utils.translation import ngettext
 
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.net import limit_address
+
+LOGIN_DEVICE_COOKIE = "groupbuy_login_device"
+LOGIN_DEVICE_DAYS = 180
+_DEVICE_SALT = "groupbuy.accounts.lockout.device"
+# Everyone: per address, and per number from anywhere.
+STRANGER_PARAMETERS = ["ip_address", "username"]
+# A browser that signed in to the number before: per address, and per number
+# from this address only.
+OWNERS_DEVICE_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+
+
+def _number_digest(phone: str) -> str:
+    # the cookie names the number without holding it
+    return salted_hmac(_DEVICE_SALT, phone).hexdigest()[:32]
+
+
+def login_device_remember(response: HttpResponse, phone: str) -> HttpResponse:
+    """Mark the browser as one that proved ``phone`` (signed in, or reset its
+    password by a texted code): others' failures for it no longer hold it back."""
+    value = signing.dumps(_number_digest(phone), salt=_DEVICE_SALT, compress=True)
+    response.set_cookie(
+        LOGIN_DEVICE_COOKIE,
+        value,
+        max_age=LOGIN_DEVICE_DAYS * 24 * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _is_owners_device(request: HttpRequest, phone: str | None) -> bool:
+    value = getattr(request, "COOKIES", {}).get(LOGIN_DEVICE_COOKIE)
+    if not value or not phone:
+        return False
+    try:
+        digest = signing.loads(
+            value, salt=_DEVICE_SALT, max_age=LOGIN_DEVICE_DAYS * 24 * 3600
+        )
+    except signing.BadSignature:
+        return False
+    return digest == _number_digest(phone)
+
+
+def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> list:
+    """AXES_LOCKOUT_PARAMETERS: what failures hold this login back."""
+    if not isinstance(request_or_attempt, HttpRequest):
+        return STRANGER_PARAMETERS  # a stored attempt (axes' admin, clean-ups)
+    phone = axes_username(request_or_attempt, credentials)
+    if _is_owners_device(request_or_attempt, phone):
+        return OWNERS_DEVICE_PARAMETERS
+    return STRANGER_PARAMETERS
+
+
+def number_failures_clear(phone: str) -> None:
+    """Forget the failed logins for ``phone``: its owner proved it by a code."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username=phone).delete()
 
 
 def axes_client_ip(request: HttpRequest) -> str | None:
@@ -53,8 +123,11 @@ def locked_until(request: HttpRequest, phone: str | None = None) -> datetime:
 
     now = timezone.now()
     cool_off = settings.AXES_COOLOFF_TIME
-    matches = Q(ip_address=axes_client_ip(request))
-    if phone:
+    address = axes_client_ip(request)
+    matches = Q(ip_address=address)
+    if phone and _is_owners_device(request, phone):
+        matches |= Q(username=phone, ip_address=address)
+    elif phone:
         matches |= Q(username=phone)
     latest = (
         AccessAttempt.objects.filter(matches, attempt_time__gte=now - cool_off)

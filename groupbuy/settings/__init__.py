@@ -331,7 +331,9 @@ GROUPBUY_SMS_OUTBOX_DIR = DATA_DIR / "outbox" / "sms"
 # --- Failed logins ---------------------------------------------------------------
 # Failed logins (django-axes): after AXES_FAILURE_LIMIT failures for one phone
 # number or from one client address, further logins are refused, right password
-# included, until the cool-off has passed.
+# included, until the cool-off has passed. A browser that signed in to the
+# number before counts only the failures from its own address
+# (groupbuy.accounts.lockout.lockout_parameters).
 INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
 AUTHENTICATION_BACKENDS = [
     "groupbuy.accounts.lockout.LoginLimitBackend",
@@ -342,7 +344,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("GROUPBUY_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("GROUPBUY_LOGIN_COOLOFF_MINUTES", "15"))
 )
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "groupbuy.accounts.lockout.lockout_parameters"
 AXES_CLIENT_IP_CALLABLE = "groupbuy.accounts.lockout.axes_client_ip"
 AXES_USERNAME_CALLABLE = "groupbuy.accounts.lockout.axes_username"
 AXES_LOCKOUT_CALLABLE = "groupbuy.accounts.lockout.lockout_response"

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.lockout import number_failures_clear
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.services.phone_codes import (
     CodeSent,
@@ -83,6 +84,9 @@ def password_reset_complete(
             user=user, password=new_password, action="accounts.password.reset"
         )
         api_tokens_revoke_all(actor=user, user=user, reason="password_reset")
+        # The code proved the number: whoever failed logins for it no longer
+        # keeps its owner out (their guesses were at the old password anyway).
+        number_failures_clear(user.phone)
     return user
 
 

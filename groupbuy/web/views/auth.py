@@ -20,6 +20,7 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.lockout import (
     locked_until,
     lockout_message,
+    login_device_remember,
     retry_after_seconds,
 )
 from groupbuy.accounts.models import User
@@ -200,7 +201,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if user is not None:
             login(request, user)
-            return redirect(safe_next_url(request))
+            # others' failed logins for this number no longer hold it back here
+            return login_device_remember(redirect(safe_next_url(request)), phone)
         if getattr(request, "axes_locked_out", False):
             locked_out_until = locked_until(request, phone)
             form.add_error(None, lockout_message(locked_out_until))
@@ -245,7 +247,7 @@ def password_reset_verify(request: HttpRequest, verification_id: str) -> HttpRes
     form = PasswordCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.password_reset_complete(
+            user = services.password_reset_complete(
                 verification_id=verification_id, **form.cleaned_data
             )
         except AccountError as error:
@@ -255,7 +257,8 @@ def password_reset_verify(request: HttpRequest, verification_id: str) -> HttpRes
             messages.success(
                 request, _("Your password is changed. Log in with the new one.")
             )
-            return redirect("web:login")
+            # the code proved the number from this browser
+            return login_device_remember(redirect("web:login"), user.phone)
     return render(
         request,
         "web/auth/code.html",
