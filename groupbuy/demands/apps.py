@@ -49,3 +49,12 @@ class DemandsConfig(AppConfig):
         # refund, the payment window's expiry, a failed deal) ends the
         # participation: receivers of the deals app's documented signals.
         from groupbuy.demands import checks, receivers, tasks  # noqa: F401
+
+        self._register_private_photos()
+
+    def _register_private_photos(self) -> None:
+        """A draft's photos are its initiator's until it is published."""
+        from groupbuy.core import private_media
+        from groupbuy.demands.photo_storage import DRAFT_PREFIX, may_view_draft_photo
+
+        private_media.register(DRAFT_PREFIX, may_view_draft_photo)

@@ -17,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.phones import person_label
 from groupbuy.core.ids import PublicIdField
+from groupbuy.demands.photo_storage import (
+    DRAFT_PREFIX,
+    PUBLIC_PREFIX,
+    demand_photo_storage,
+)
 
 
 class ForfeitRule(models.TextChoices):
@@ -278,21 +283,27 @@ class SavedSearch(models.Model):
 
 
 def demand_photo_path(instance, filename: str) -> str:
-    return f"demands/{instance.demand.public_id}/{filename}"
+    """A draft's photo is kept privately until the demand is published
+    (``demands.photo_storage``); a published demand's in the public media."""
+    demand = instance.demand
+    prefix = DRAFT_PREFIX if demand.published_at is None else PUBLIC_PREFIX
+    return f"{prefix}/{demand.public_id}/{filename}"
 
 
 class DemandPhoto(models.Model):
     """A photo of what the initiator wants (at most MAX_PHOTOS per demand).
 
-    Stored in the public media like product photos: a published demand is
-    public, and its photos show the goods, not the person.
+    A draft's photos are private (its initiator's and operators'); once the
+    demand is published they are moved to the public media like product
+    photos: the demand is public, and its photos show the goods, not the
+    person (``demands.photo_storage``).
     """
 
     MAX_PHOTOS = 3
 
     public_id = PublicIdField(prefix="dph")
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to=demand_photo_path)
+    image = models.ImageField(upload_to=demand_photo_path, storage=demand_photo_storage)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from groupbuy.accounts.services.payers import payer_lock
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound, all_or_errors
+from groupbuy.core.transactions import after_commit
 from groupbuy.demands import rules, search
 from groupbuy.demands.deposits import (
     deposit_give_back,
@@ -25,6 +26,7 @@ from groupbuy.demands.notifications import (
     notify_deadline_changed,
     notify_saved_searches,
 )
+from groupbuy.demands.photo_storage import demand_photos_make_public
 from groupbuy.demands.selectors import units_still_wanted
 from groupbuy.escrow.services import payment_intent_cancel
 
@@ -182,6 +184,8 @@ def demand_publish(*, actor, demand: Demand) -> Demand:
         audit_log(actor=actor, action="demands.demand.published", obj=demand)
         push_demand(demand)
         notify_saved_searches(demand=demand)
+        # public now: its photos too (files move once the state is committed)
+        after_commit(demand_photos_make_public, demand_id=demand.pk)
     return demand
 
 

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.GROUPBUY_PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return tmp_path
 
 
@@ -393,9 +394,11 @@ def test_the_initiator_adds_up_to_three_photos():
     assert (caught.value.code, caught.value.status) == ("too_many_photos", 409)
     photos = DemandPhoto.objects.filter(demand=demand)
     assert photos.count() == 3
-    assert all(default_storage.exists(photo.image.name) for photo in photos)
+    # a draft's, kept privately (test_draft_photos.py)
+    assert all(photo.image.storage.exists(photo.image.name) for photo in photos)
     assert all(
-        photo.image.name.startswith(f"demands/{demand.public_id}/") for photo in photos
+        photo.image.name.startswith(f"demand-drafts/{demand.public_id}/")
+        for photo in photos
     )
 
 
@@ -521,7 +524,7 @@ def test_a_photo_is_stored_without_where_it_was_taken(media_root):
         actor=demand.initiator, demand=demand, upload=jpeg_with_location()
     )
     # then the stored file is still the photo, with no EXIF left at all
-    with Image.open(media_root / photo.image.name) as stored:
+    with photo.image.open("rb"), Image.open(photo.image) as stored:
         assert (stored.format, stored.size) == ("JPEG", (16, 12))
         assert dict(stored.getexif()) == {}
         assert "exif" not in stored.info
