@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside the session, language and user: the 405 page is a site page.
     "groupbuy.web.middleware.MethodNotAllowedPageMiddleware",
+    # A full disk is a 503 "try again later" with the site's page or JSON.
+    "groupbuy.core.storage_full.StorageFullMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

@@ -1,0 +1,51 @@
+"""A full disk answers 503 "try again later", not 500 "something went wrong".
+
+When the data directory's disk (media, private media, the file outboxes) or a
+quota is full, saving an upload raises ``OSError`` ENOSPC/EDQUOT from deep in
+the storage. The person can do nothing about it but wait, and the operator
+must hear of it at once: the answer says so, and the log line names the disk
+being full and the file that could not be written.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+
+from django.shortcuts import render
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext as _
+
+from groupbuy.core.errors import api_error_response, is_api_path
+
+logger = logging.getLogger("groupbuy.storage")
+
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+RETRY_AFTER_SECONDS = 300
+
+
+def is_storage_full(exception: BaseException) -> bool:
+    return isinstance(exception, OSError) and exception.errno in FULL
+
+
+class StorageFullMiddleware(MiddlewareMixin):
+    def process_exception(self, request, exception):
+        if not is_storage_full(exception):
+            return None
+        logger.error(
+            "storage full: could not write %s (%s)",
+            getattr(exception, "filename", None) or "a file",
+            exception.strerror,
+        )
+        message = _(
+            "The site cannot save files right now. Nothing was saved: please try "
+            "again later."
+        )
+        if is_api_path(request.path_info):
+            response = api_error_response(request, 503, "storage_full", message)
+        else:
+            response = render(
+                request, "core/storage_full.html", {"message": message}, status=503
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
