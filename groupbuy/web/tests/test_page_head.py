@@ -1,15 +1,19 @@
 """What a page's head asks an old phone on a slow network to wait for
 (benchmarks/page_weight.py measures the rest)."""
 
+import posixpath
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 
-JS = Path(__file__).resolve().parents[1] / "static" / "web" / "js"
-STATIC_IMPORT = re.compile(r'^import\s[^;]*?from\s+"(\./[\w-]+\.js)";', re.M | re.S)
+from groupbuy.deals.tests.factories import make_deal
+
+STATIC_IMPORT = re.compile(
+    r'^(?:import|export)\s[^;]*?from\s+"(\.\.?/[\w/-]+\.js)";', re.M
+)
 
 
 class Head(HTMLParser):
@@ -17,6 +21,7 @@ class Head(HTMLParser):
         super().__init__()
         self.scripts: list[dict] = []
         self.preloaded: set[str] = set()
+        self.modules: set[str] = set()
         self.in_head = True
 
     def handle_starttag(self, tag, attrs):
@@ -26,7 +31,9 @@ class Head(HTMLParser):
         elif tag == "script" and self.in_head:
             self.scripts.append(attributes)
         elif tag == "link" and attributes.get("rel") == "modulepreload":
-            self.preloaded.add(attributes["href"].split("/")[-1])
+            self.preloaded.add(attributes["href"].removeprefix("/static/"))
+        if "data-module" in attributes:
+            self.modules.add(f"web/js/{attributes['data-module']}.js")
 
 
 def _head(client: Client, path: str) -> Head:
@@ -35,13 +42,15 @@ def _head(client: Client, path: str) -> Head:
     return head
 
 
-def _imported_by(name: str) -> set[str]:
-    """app.js's static imports, and theirs: what the browser needs before
-    app.js can run."""
+def _imported_by(path: str) -> set[str]:
+    """The static paths of the modules ``path`` imports, directly or not: what
+    the browser needs before it can run it."""
     found: set[str] = set()
-    for imported in STATIC_IMPORT.findall((JS / name).read_text()):
-        file = imported.removeprefix("./")
-        found |= {file} | _imported_by(file)
+    with open(finders.find(path), encoding="utf-8") as file:
+        source = file.read()
+    for imported in STATIC_IMPORT.findall(source):
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), imported))
+        found |= {target} | _imported_by(target)
     return found
 
 
@@ -68,6 +77,32 @@ def test_no_script_in_the_head_holds_up_the_first_paint(db, shopper, signed_in):
 def test_what_app_js_imports_is_fetched_beside_it(db):
     # a module's imports are fetched only once it has arrived: each level is a
     # round trip more (2 s on slow 3G) unless the page names them up front
-    needed = _imported_by("app.js")
-    assert {"busy-forms.js", "request-errors.js", "i18n.js"} <= needed
+    needed = _imported_by("web/js/app.js")
+    assert {"web/js/busy-forms.js", "web/js/request-errors.js"} <= needed
     assert needed <= _head(Client(), "/login/").preloaded
+
+
+def test_a_signed_in_pages_scripts_have_their_imports_fetched_beside_them(db, shopper):
+    client = Client()
+    client.force_login(shopper)
+    head = _head(client, "/")
+    assert "realtime/socket.js" in head.preloaded  # notify/live.js imports it
+    for script in head.scripts:
+        path = script["src"].removeprefix("/static/")
+        if script.get("type") == "module":
+            assert _imported_by(path) <= head.preloaded, path
+
+
+@pytest.mark.parametrize("page", ["deal list", "deal page"])
+def test_the_modules_a_page_starts_are_fetched_with_all_they_import(db, page):
+    # given an open deal, whose card and page count down to its deadline
+    deal = make_deal()
+    path = "/" if page == "deal list" else f"/deals/{deal.public_id}/"
+    # when a visitor opens the page
+    head = _head(Client(), path)
+    # then each module its elements start, and all it imports (the countdown's
+    # clock, four levels deep), is named in the head
+    assert "web/js/countdown.js" in head.modules
+    for module in head.modules:
+        assert {module} | _imported_by(module) <= head.preloaded, module
+    assert "clock/sync.js" in head.preloaded
