@@ -74,3 +74,16 @@ def test_a_page_is_not_gzipped(client):
     response = client.get("/login/", headers={"accept-encoding": "gzip"})
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")
+
+
+def test_the_translation_catalogue_goes_out_gzipped(client):
+    # given the catalogue every page loads (a script the server writes)
+    plain = client.get("/jsi18n/?lang=zh-hans")
+    assert plain["Content-Type"].startswith("text/javascript")
+    # when a browser that takes gzip asks for it
+    response = client.get("/jsi18n/?lang=zh-hans", headers={"accept-encoding": "gzip"})
+    # then it gets the same script gzipped
+    assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content) == plain.content
+    assert len(response.content) < len(plain.content) / 2.5
+    assert "Accept-Encoding" in response["Vary"]
