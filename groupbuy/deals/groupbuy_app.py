@@ -27,6 +27,7 @@ app = GroupbuyApp(
     notification_kinds={
         "deals.order.paid": _("Payment received"),
         "deals.order.refunded": _("Order refunded by the shop"),
+        "deals.order.units_refunded": _("Part of an order refunded by the shop"),
         "deals.deal.succeeded": _("Group buy succeeded"),
         "deals.deal.failed": _("Group buy failed"),
         "deals.order.expired": _("Unpaid order released"),

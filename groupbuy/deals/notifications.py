@@ -308,3 +308,40 @@ def notify_order_refunded(order: DealOrder) -> None:
         body=body,
         data={"refunded_fen": order.refunded_fen, "reason": order.refund_reason},
     )
+
+
+def notify_order_units_refunded(refund) -> None:
+    """Tell the shopper the shop refunded some units of their order (an
+    ``OrderUnitRefund``), how much and why; once per refund."""
+    order = refund.order
+    kind = "deals.order.units_refunded"
+    notification_enqueue(
+        recipient=order.shopper,
+        kind=kind,
+        title=interpolate_lazy(
+            _("Part of your order refunded: %(title)s"), {"title": order.deal.title}
+        ),
+        body=interpolate_lazy(
+            _(
+                "The shop refunded %(units)s of your units: %(amount)s is "
+                "refunded to you; %(left)s stay in your order. The shop says: "
+                "“%(reason)s”"
+            ),
+            {
+                "units": refund.units,
+                "amount": format_fen(refund.amount_fen),
+                "left": order.quantity,
+                "reason": refund.reason,
+            },
+        ),
+        url=order_page_url(order),
+        data={
+            "order_id": order.public_id,
+            "deal_id": order.deal.public_id,
+            "refund_id": refund.public_id,
+            "units": refund.units,
+            "refunded_fen": refund.amount_fen,
+            "reason": refund.reason,
+        },
+        idempotency_key=f"{kind}:{refund.public_id}",
+    )

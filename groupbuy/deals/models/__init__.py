@@ -429,4 +429,9 @@ class DealOrder(models.Model):
 
 
 # Models of their own module, importable from here as every deals model.
-from groupbuy.deals.models.owner_records import StockAddition as StockAddition  # noqa: E402
+from groupbuy.deals.models.owner_records import (  # noqa: E402
+    OrderUnitRefund as OrderUnitRefund,
+)
+from groupbuy.deals.models.owner_records import (  # noqa: E402
+    StockAddition as StockAddition,
+)

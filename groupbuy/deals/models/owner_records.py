@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.ids import PublicIdField
 
 
 class StockAddition(models.Model):
@@ -45,3 +48,52 @@ class StockAddition(models.Model):
 
     def __str__(self):
         return f"+{self.units} → {self.deal_id}"
+
+
+class OrderUnitRefund(models.Model):
+    """Units of a paid order its shop's owner refunded while the group buy
+    was open, with the owner's words to the shopper: the order keeps its
+    other units (``quantity`` and ``amount_fen`` are lowered by these), and
+    its page lists each of these refunds."""
+
+    public_id = PublicIdField(prefix="our", verbose_name=_("number"))
+    order = models.ForeignKey(
+        "deals.DealOrder",
+        on_delete=models.PROTECT,
+        related_name="unit_refunds",
+        verbose_name=_("order"),
+    )
+    units = models.PositiveIntegerField(_("units refunded"))
+    amount_fen = models.PositiveIntegerField(_("amount refunded (fen)"))
+    reason = models.CharField(_("reason"), max_length=200)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("refunded by"),
+    )
+    # "" is none (a refund made without a one-time key).
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, default="", db_default=""
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("refunded at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["refunded_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="deals_unit_refund_key_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(units__gte=1), name="deals_unit_refund_units_positive"
+            ),
+        ]
+        verbose_name = _("units refunded")
+        verbose_name_plural = _("units refunded")
+
+    def __str__(self):
+        return f"{self.public_id}: {self.units} of {self.order_id}"

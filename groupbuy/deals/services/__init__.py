@@ -55,6 +55,7 @@ from groupbuy.deals.services.stock import (
     stock_addition_repeated,
 )
 from groupbuy.deals.services.tier_alerts import deal_tier_reached_notify
+from groupbuy.deals.services.unit_refunds import deal_order_refund_units
 
 __all__ = [
     "Participant",
@@ -73,6 +74,7 @@ __all__ = [
     "deal_order_cancel_unpaid",
     "deal_order_payment_retry",
     "deal_order_refund",
+    "deal_order_refund_units",
     "deal_order_units_refunded",
     "deal_orders_expire_unpaid",
     "deal_orders_follow_up",

@@ -4,8 +4,9 @@ A hypothesis state machine drives random sequences of joins, payments through
 the sandbox gateway (sometimes sending its callback twice), declines, late and
 out-of-order callbacks, replays of old callbacks, cancellations, expiry of
 unpaid orders, closing (at the deadline, early, or by the sweep), payments
-whose callback is lost and recovered by reconciliation, and direct
-refunds by an operator (of a standalone payment or part of an order's), and
+whose callback is lost and recovered by reconciliation, direct refunds by
+an operator (of a standalone payment or part of an order's), and a shop's
+refund of some units of a paid order (deal_order_refund_units), and
 after every step checks:
 
 - every ledger transaction sums to zero, and the balances add up to zero;
@@ -55,6 +56,7 @@ from groupbuy.deals.services import (
     deal_close,
     deal_join,
     deal_order_cancel,
+    deal_order_refund_units,
     deal_orders_expire_unpaid,
     deals_close_due,
 )
@@ -305,6 +307,26 @@ class MoneyMachine(RuleBasedStateMachine):
                 )
         except DomainError as refusal:
             assert refusal.code in ("not_captured", "refund_too_large")
+
+    @rule(order=orders, units=st.integers(1, 3))
+    def the_shop_refunds_some_units(self, order, units):
+        try:
+            with on_commit_effects():
+                deal_order_refund_units(
+                    actor=None,
+                    deal=order.deal,
+                    order_id=order.public_id,
+                    units=units,
+                    reason="Out of the large size",
+                )
+        except DomainError as refusal:
+            assert refusal.code in (
+                "deal_closed",
+                "not_paid",
+                "more_than_paid",
+                "not_held",
+            ), refusal.code
+            event(f"unit refund: {refusal.code}")
 
     # --- invariants -----------------------------------------------------------
 
