@@ -398,3 +398,7 @@ def deal_order_refund(request, deal_id: str, order_id: str, payload: RefundIn):
         actor=request.auth, deal=deal, order_id=order_id, reason=payload.reason
     )
     return merchant_order_out(request, order)
+
+
+# Its refund of some units of an order, on this router (a module of its own).
+from groupbuy.deals import api_unit_refunds  # noqa: E402, F401
