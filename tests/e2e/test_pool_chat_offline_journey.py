@@ -1,6 +1,7 @@
 """A pool chat message written with no network goes out by itself once the
 connection is back (until 2026-12-06 it stayed in the box, "Could not send.",
-until the person sent it again), and is stored once.
+until the person sent it again), and is stored once; a chat whose member signs
+out in another tab stops and says why (until 2026-12-06 it kept receiving).
 
 Two shoppers of a confirmed pool, each in a Chromium context of their own,
 against `groupbuy serve`.
@@ -18,14 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "pool-offline-pass"
 PHONES = ["13900770091", "13900770092"]
+SIGN_OUT_PHONES = ["13900770093", "13900770094"]
 
 # Two shoppers whose carts make a pool at one shop, both accepted: its chat is
 # open, with one message from the first. The matching runs here rather than
 # waiting for the server's worker (should the worker have matched them first,
 # this finds nothing more to match).
-SEED = f"""
+SEED = """
 import json
-import time
 from datetime import timedelta
 from django.utils import timezone
 from groupbuy.accounts.models import User
@@ -34,13 +35,13 @@ from groupbuy.pooling import services
 from groupbuy.pooling.models import Pool
 
 users = []
-for phone in {PHONES!r}:
+for phone in {phones!r}:
     User.objects.filter(phone="+86" + phone).delete()
     users.append(User.objects.create_user(
-        phone="+86" + phone, password="{PASSWORD}", preferred_language="en"
+        phone="+86" + phone, password="{password}", preferred_language="en"
     ))
 now = timezone.now()
-merchant = Merchant.objects.create(name="离线超市", name_en="Offline Mart")
+merchant = Merchant.objects.create(name="离线超市", name_en="Offline Mart {phones[0]}")
 branch = Branch.objects.create(merchant=merchant, name="Main", address="1 Road")
 promotion = services.promotion_publish(
     actor=None, merchant=merchant, branch=branch, title="Spend 300 save 50",
@@ -61,6 +62,11 @@ print(json.dumps({{"pool": pool.public_id}}))
 """
 
 
+def _seed_pool(server, phones: list[str]) -> str:
+    code = SEED.format(phones=phones, password=PASSWORD)
+    return json.loads(server.run_python(code).strip().splitlines()[-1])["pool"]
+
+
 def _phone(chromium, groupbuy_server):
     context = chromium.new_context(
         base_url=groupbuy_server.url,
@@ -74,8 +80,7 @@ def _phone(chromium, groupbuy_server):
 def test_a_message_written_offline_is_sent_once_the_connection_is_back(
     chromium, groupbuy_server
 ):
-    seeded = json.loads(groupbuy_server.run_python(SEED).strip().splitlines()[-1])
-    pool_path = f"/pooling/pools/{seeded['pool']}/"
+    pool_path = f"/pooling/pools/{_seed_pool(groupbuy_server, PHONES)}/"
     (writer_context, writer), (reader_context, reader) = (
         _phone(chromium, groupbuy_server) for _ in PHONES
     )
@@ -115,3 +120,25 @@ def test_a_message_written_offline_is_sent_once_the_connection_is_back(
     finally:
         writer_context.close()
         reader_context.close()
+
+
+def test_a_chat_open_in_another_tab_stops_and_says_why_when_its_member_signs_out(
+    chromium, groupbuy_server
+):
+    pool_path = f"/pooling/pools/{_seed_pool(groupbuy_server, SIGN_OUT_PHONES)}/"
+    context, chat = _phone(chromium, groupbuy_server)
+    try:
+        # given a member with the pool's chat open in one tab
+        sign_in(chat, SIGN_OUT_PHONES[0], PASSWORD, then=pool_path)
+        chat.wait_for_selector("#chat-messages li:has-text('Hello from the first')")
+        # when they sign out in another tab
+        other = context.new_page()
+        other.goto("/")
+        other.click("#nav-logout")
+        other.wait_for_selector("#nav-login")
+        # then the chat's tab says they are signed out and takes no message
+        chat.locator("#chat-error", has_text="You are signed out").wait_for()
+        assert chat.locator("#chat-send").is_disabled()
+        assert "You are signed out" in chat.inner_text("#live-closed")
+    finally:
+        context.close()
