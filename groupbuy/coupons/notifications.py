@@ -15,6 +15,7 @@ from groupbuy.catalog.selectors import merchant_name_lazy
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.coupons.models import Coupon
+from groupbuy.deals.selectors.titles import deal_title_lazy
 from groupbuy.notify.models import Channel
 from groupbuy.notify.services import default_channels, notification_enqueue
 
@@ -35,7 +36,9 @@ def notify_coupon_issued(coupon: Coupon) -> None:
     notification_enqueue(
         recipient=coupon.shopper,
         kind=kind,
-        title=format_lazy(_("Your coupon: {title}"), title=coupon.order.deal.title),
+        title=format_lazy(
+            _("Your coupon: {title}"), title=deal_title_lazy(coupon.order.deal)
+        ),
         # No link in the body: the SMS adds the notification's link itself (it
         # came twice) and the inbox opens it (it showed as a raw address).
         body=format_lazy(
@@ -105,7 +108,7 @@ def notify_refunded_by_merchant(*, refund) -> None:
             {
                 "merchant": merchant_name_lazy(coupon.merchant),
                 "units": refund.quantity,
-                "title": coupon.order.deal.title,
+                "title": deal_title_lazy(coupon.order.deal),
                 "amount": format_fen(refund.amount_fen),
                 "reason": refund.reason,
             },

@@ -9,6 +9,7 @@ from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.deals.links import order_page_url
 from groupbuy.deals.models import DealOrder
+from groupbuy.deals.selectors.titles import deal_title_lazy
 from groupbuy.notify.services import notification_enqueue
 
 
@@ -40,7 +41,7 @@ def notify_order_paid(
         order,
         kind="deals.order.paid",
         title=interpolate_lazy(
-            _("Payment received: %(title)s"), {"title": order.deal.title}
+            _("Payment received: %(title)s"), {"title": deal_title_lazy(order.deal)}
         ),
         body=interpolate_lazy(_paid_text(earlier_fen, price_may_drop), held),
         data={"amount_fen": order.amount_fen, "paid_fen": paid_fen},
@@ -79,7 +80,7 @@ def notify_deal_succeeded(order: DealOrder) -> None:
         order,
         kind="deals.deal.succeeded",
         title=interpolate_lazy(
-            _("Group buy succeeded: %(title)s"), {"title": order.deal.title}
+            _("Group buy succeeded: %(title)s"), {"title": deal_title_lazy(order.deal)}
         ),
         body=interpolate_lazy(
             body,
@@ -102,7 +103,8 @@ def notify_deal_failed(order: DealOrder) -> None:
         order,
         kind="deals.deal.failed",
         title=interpolate_lazy(
-            _("Group buy did not go ahead: %(title)s"), {"title": order.deal.title}
+            _("Group buy did not go ahead: %(title)s"),
+            {"title": deal_title_lazy(order.deal)},
         ),
         body=interpolate_lazy(
             _("Not enough people joined. %(amount)s is refunded to you in full."),
@@ -144,7 +146,7 @@ def notify_deal_stopped(order: DealOrder, *, deal) -> None:
         order,
         kind="deals.deal.stopped",
         title=interpolate_lazy(
-            _("Group buy stopped: %(title)s"), {"title": order.deal.title}
+            _("Group buy stopped: %(title)s"), {"title": deal_title_lazy(order.deal)}
         ),
         body=interpolate_lazy(
             with_reason if deal.stop_reason else without_reason,
@@ -163,7 +165,7 @@ def notify_order_expired(order: DealOrder) -> None:
         order,
         kind="deals.order.expired",
         title=interpolate_lazy(
-            _("Order released: %(title)s"), {"title": order.deal.title}
+            _("Order released: %(title)s"), {"title": deal_title_lazy(order.deal)}
         ),
         body=_(
             "Your order was not paid in time, so its units went back on sale. "
@@ -280,7 +282,7 @@ def _send_released(order: DealOrder, *, kind: str, body, data: dict) -> None:
         order,
         kind=kind,
         title=interpolate_lazy(
-            _("Order released: %(title)s"), {"title": order.deal.title}
+            _("Order released: %(title)s"), {"title": deal_title_lazy(order.deal)}
         ),
         body=body,
         data=data,
@@ -303,7 +305,7 @@ def notify_order_refunded(order: DealOrder) -> None:
         order,
         kind="deals.order.refunded",
         title=interpolate_lazy(
-            _("Order refunded: %(title)s"), {"title": order.deal.title}
+            _("Order refunded: %(title)s"), {"title": deal_title_lazy(order.deal)}
         ),
         body=body,
         data={"refunded_fen": order.refunded_fen, "reason": order.refund_reason},

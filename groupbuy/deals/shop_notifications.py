@@ -20,6 +20,7 @@ from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.deals.links import console_deal_page_url
 from groupbuy.deals.models import Deal, DealTier
+from groupbuy.deals.selectors.titles import deal_title_lazy
 from groupbuy.notify.models import Channel
 from groupbuy.notify.services import default_channels, notification_enqueue
 
@@ -92,7 +93,7 @@ def notify_owners_tier_reached(deal: Deal, *, tier: DealTier, buyers: int) -> in
         deal,
         kind="deals.shop.tier_reached",
         key=f"{deal.public_id}:{tier.min_participants}",
-        title=interpolate_lazy(title, {"title": deal.title}),
+        title=interpolate_lazy(title, {"title": deal_title_lazy(deal)}),
         body=interpolate_lazy(
             body,
             {
@@ -117,7 +118,7 @@ def notify_owners_succeeded(deal: Deal, *, buyers: int, charged_fen: int) -> int
         kind="deals.shop.succeeded",
         key=deal.public_id,
         title=interpolate_lazy(
-            _("Your group buy succeeded: %(title)s"), {"title": deal.title}
+            _("Your group buy succeeded: %(title)s"), {"title": deal_title_lazy(deal)}
         ),
         body=interpolate_lazy(
             ngettext_lazy(
@@ -150,7 +151,8 @@ def notify_owners_failed(deal: Deal) -> int:
         kind="deals.shop.failed",
         key=deal.public_id,
         title=interpolate_lazy(
-            _("Your group buy did not go ahead: %(title)s"), {"title": deal.title}
+            _("Your group buy did not go ahead: %(title)s"),
+            {"title": deal_title_lazy(deal)},
         ),
         body=interpolate_lazy(
             ngettext_lazy(
@@ -182,7 +184,7 @@ def notify_owners_stopped_by_platform(deal: Deal) -> int:
         key=deal.public_id,
         title=interpolate_lazy(
             _("The platform stopped your group buy: %(title)s"),
-            {"title": deal.title},
+            {"title": deal_title_lazy(deal)},
         ),
         body=body,
         data={"stopped_by": deal.stopped_by, "reason": deal.stop_reason},
@@ -206,7 +208,7 @@ def notify_other_owners_stopped_by_owner(deal: Deal, *, stopper) -> int:
         key=deal.public_id,
         title=interpolate_lazy(
             _("%(owner)s stopped your group buy: %(title)s"),
-            {"owner": name, "title": deal.title},
+            {"owner": name, "title": deal_title_lazy(deal)},
         ),
         body=body,
         data={

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
+from groupbuy.deals.selectors.titles import deal_title_lazy
 from groupbuy.notify.services import notification_enqueue
 
 
@@ -35,7 +36,7 @@ def notify_team_complete(member) -> None:
         member,
         kind="teams.complete",
         title=interpolate_lazy(
-            _("Your team is complete: %(title)s"), {"title": deal.title}
+            _("Your team is complete: %(title)s"), {"title": deal_title_lazy(deal)}
         ),
         body=interpolate_lazy(
             _("Every place is taken and paid; your order at %(price)s is confirmed."),
@@ -51,7 +52,7 @@ def notify_team_left(member) -> None:
         member,
         kind="teams.left",
         title=interpolate_lazy(
-            _("You left the team: %(title)s"), {"title": deal.title}
+            _("You left the team: %(title)s"), {"title": deal_title_lazy(deal)}
         ),
         body=interpolate_lazy(
             _(
@@ -70,7 +71,7 @@ def notify_team_expired(member) -> None:
         member,
         kind="teams.expired",
         title=interpolate_lazy(
-            _("Your team did not fill: %(title)s"), {"title": deal.title}
+            _("Your team did not fill: %(title)s"), {"title": deal_title_lazy(deal)}
         ),
         body=_("The team's time ran out; whatever you paid is refunded in full."),
     )
@@ -125,7 +126,7 @@ def notify_team_stopped(member, *, stop=None) -> None:
         member,
         kind="teams.stopped",
         title=interpolate_lazy(
-            _("Your team was stopped: %(title)s"), {"title": deal.title}
+            _("Your team was stopped: %(title)s"), {"title": deal_title_lazy(deal)}
         ),
         body=body,
         extra=extra,
@@ -151,6 +152,6 @@ def notify_team_closed(member) -> None:
     _send(
         member,
         kind="teams.closed",
-        title=interpolate_lazy(title, {"title": deal.title}),
+        title=interpolate_lazy(title, {"title": deal_title_lazy(deal)}),
         body=body,
     )

@@ -36,6 +36,7 @@ from groupbuy.deals.selectors.orders import (
     orders_deposit_kept,
     orders_with_paid_fen,
 )
+from groupbuy.deals.selectors.titles import deal_title_for_reader, deal_title_lazy
 
 __all__ = [
     "DealDetail",
@@ -52,6 +53,8 @@ __all__ = [
     "deal_prices",
     "deal_progress",
     "deal_sales_end_at",
+    "deal_title_for_reader",
+    "deal_title_lazy",
     "deals_priced",
     "is_merchant_staff",
     "order_get_for_user",
