@@ -108,6 +108,9 @@ class LaunchDealForm(DomainErrorsMixin, forms.Form):
         merchants = merchants_selling(product=product)
         field = self.fields["merchant"]
         field.queryset = merchants
+        # The shop's name in the operator's language (its English name on
+        # English pages), as the everyday prices above the form name it.
+        field.label_from_instance = lambda merchant: merchant.display_name
         cheapest = merchants.first()
         if cheapest is None:
             field.help_text = _(

@@ -101,7 +101,7 @@ def launch_prefill(*, user, product: Product) -> dict:
         "listings": [
             {
                 "merchant_id": merchant.public_id,
-                "merchant_name": merchant.name,
+                "merchant_name": merchant.display_name,
                 "price_fen": merchant.everyday_price_fen,
             }
             for merchant in merchants

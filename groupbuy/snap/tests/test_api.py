@@ -510,6 +510,23 @@ def test_launch_prefill_offers_only_the_shops_the_launch_form_offers():
     assert branchless.merchant.public_id not in response.content.decode()
 
 
+def test_launch_prefill_names_the_shops_in_the_operators_language():
+    # given a shop with a Chinese and an English name that can sell the product
+    product = make_product()
+    shop = make_merchant(name="鲜果铺", name_en="Fresh Fruit Shop")
+    make_listing(product=product, merchant=shop)
+    make_branch(merchant=shop)
+    # when an English-reading and a Chinese-reading operator ask
+    names = {
+        language: signed_in(make_operator(preferred_language=language))
+        .get(f"/api/snap/demand/{product.public_id}/launch")
+        .json()["listings"][0]["merchant_name"]
+        for language in ("en", "zh-hans")
+    }
+    # then each reads the name in their language
+    assert names == {"en": "Fresh Fruit Shop", "zh-hans": "鲜果铺"}
+
+
 def test_launch_prefill_with_no_shop_able_to_sell_lists_none():
     # given only a listing at a shop with no branch
     product = make_product()

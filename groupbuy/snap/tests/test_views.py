@@ -522,6 +522,29 @@ def test_the_launch_form_is_prefilled_from_demand():
     assert 'id="launch-demand"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "language, shown, not_shown",
+    [("en", "Fresh Fruit Shop", "鲜果铺"), ("zh-hans", "鲜果铺", "Fresh Fruit Shop")],
+)
+def test_the_launch_form_names_the_shops_in_the_operators_language(
+    language, shown, not_shown
+):
+    # given a shop with a Chinese and an English name that can sell the product
+    product = make_product(name_en="Desk lamp")
+    shop = make_merchant(name="鲜果铺", name_en="Fresh Fruit Shop")
+    _listing_at_a_shop(product=product, price_fen=5000, merchant=shop)
+    operator = make_operator(preferred_language=language)
+    # when
+    response = signed_in(operator).get(
+        f"/snap/operator/launch/{product.public_id}/", HTTP_ACCEPT_LANGUAGE=language
+    )
+    # then the everyday prices and the shop chooser name it in that language
+    html = response.content.decode()
+    assert re.search(rf'<option value="{shop.public_id}"[^>]*>{shown}</option>', html)
+    assert f"{shown} ¥50.00" in html
+    assert not_shown not in html
+
+
 def _launch_data(merchant, **overrides):
     now = timezone.localtime()
     data = {
