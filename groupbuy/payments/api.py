@@ -25,6 +25,7 @@ from groupbuy.core.pagination import (
     page_payload,
     paginate,
 )
+from groupbuy.core.redaction import mask_account
 from groupbuy.escrow.platform_fees import platform_fees_for_period
 from groupbuy.payments import payouts, selectors
 from groupbuy.payments.models import Payout, PayoutSchedule
@@ -139,17 +140,20 @@ def _payout_page(queryset, paging: PageIn, *, account_in_full: bool) -> dict:
     )
 
 
-def _schedule_out(schedule) -> dict:
+def _schedule_out(schedule, *, account_in_full: bool) -> dict:
+    """The daily payout; its account in full for the shop's owners, masked
+    for operators (``selectors.payee_account_in_full_for``)."""
     providers = payouts.transfer_provider_names()
     if schedule is None:  # not set yet: the model's defaults, switched off
         schedule = PayoutSchedule(
             enabled=False, provider=providers[0] if providers else ""
         )
+    account = schedule.payee_account
     return {
         "is_set": schedule.pk is not None,
         "enabled": schedule.enabled,
         "provider": schedule.provider,
-        "payee_account": schedule.payee_account,
+        "payee_account": account if account_in_full else mask_account(account),
         "payee_name": schedule.payee_name,
         "minimum_fen": schedule.minimum_fen,
         "updated_at": schedule.updated_at,
@@ -179,7 +183,12 @@ def payout_schedule(request, merchant_id: str):
         user=request.auth, merchant_id=merchant_id
     )
     schedule = selectors.payout_schedule_get(user=request.auth, merchant=merchant)
-    return _schedule_out(schedule)
+    return _schedule_out(
+        schedule,
+        account_in_full=selectors.payee_account_in_full_for(
+            user=request.auth, merchant=merchant
+        ),
+    )
 
 
 @router.put("/merchants/{merchant_id}/payout-schedule", response=PayoutScheduleOut)
@@ -189,16 +198,30 @@ def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=merchant_id
     )
+    account_in_full = selectors.payee_account_in_full_for(
+        user=request.auth, merchant=merchant
+    )
     schedule = payouts.payout_schedule_set(
         actor=request.auth,
         merchant=merchant,
         enabled=payload.enabled,
         provider_name=payload.provider,
-        payee_account=payload.payee_account,
+        payee_account=_account_sent(merchant, payload.payee_account),
         payee_name=payload.payee_name,
         minimum_fen=payload.minimum_fen,
     )
-    return _schedule_out(schedule)
+    return _schedule_out(schedule, account_in_full=account_in_full)
+
+
+def _account_sent(merchant, sent: str) -> str:
+    """The account to save: the one sent, or the current one when it is sent
+    back as an operator read it (masked), so a read-then-write keeps it."""
+    current = getattr(
+        PayoutSchedule.objects.filter(merchant=merchant).first(), "payee_account", ""
+    )
+    if current and sent.strip() == mask_account(current):
+        return current
+    return sent
 
 
 @router.get("/operator/payouts", response=PayoutPageOut)

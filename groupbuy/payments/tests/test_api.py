@@ -340,3 +340,38 @@ def test_nobody_but_operators_lists_the_payables(client, fake_alipay, who):
     user = make_user() if who == "shopper" else _member(merchant, who)
     listing = client.get("/api/payments/operator/payables", headers=_auth(user))
     assert (listing.status_code, listing.json()) == (403, FORBIDDEN)
+
+
+def test_an_operator_reads_the_schedules_account_masked_and_keeps_it(
+    client, fake_alipay
+):
+    # given a shop whose owner set a daily payout
+    merchant = _merchant_with_payable(100)
+    owner = _member(merchant, "owner")
+    client.put(
+        _schedule_url(merchant),
+        SCHEDULE,
+        content_type="application/json",
+        headers=_auth(owner),
+    )
+    operator = make_user(is_staff=True)
+    # when an operator reads it, then sends it back with another minimum
+    read = client.get(_schedule_url(merchant), headers=_auth(operator)).json()
+    put = client.put(
+        _schedule_url(merchant),
+        {**SCHEDULE, "payee_account": read["payee_account"], "minimum_fen": 30_000},
+        content_type="application/json",
+        headers=_auth(operator),
+    )
+    # then the operator read the account masked, and the masked account sent
+    # back kept the owner's, which the owner still reads whole
+    assert read["payee_account"] == "m****@example.com"
+    assert put.status_code == 200
+    assert put.json()["payee_account"] == "m****@example.com"
+    schedule = PayoutSchedule.objects.get()
+    assert (schedule.payee_account, schedule.minimum_fen) == (
+        "merchant@example.com",
+        30_000,
+    )
+    mine = client.get(_schedule_url(merchant), headers=_auth(owner)).json()
+    assert mine["payee_account"] == "merchant@example.com"
