@@ -44,7 +44,10 @@ SECRET_PAIR = re.compile(
 SAFE_KEYS = frozenset(
     {"event", "level", "logger", "timestamp", "request_id", "job", "job_id", "route"}
 )
-SAFE_NUMBER_KEYS = frozenset({"status", "duration_ms", "bytes", "port", "pid"})
+# Numbers whatever their key says (django.request's status_code holds "code").
+SAFE_NUMBER_KEYS = frozenset(
+    {"status", "status_code", "duration_ms", "bytes", "port", "pid"}
+)
 
 
 def mask_phone(match: re.Match) -> str:
@@ -66,6 +69,8 @@ def is_secret_key(key: str) -> bool:
 
 
 def redact_value(key: str, value: Any) -> Any:
+    if key in SAFE_NUMBER_KEYS and isinstance(value, int):
+        return value
     if is_secret_key(key) and key not in SAFE_KEYS:
         return REDACTED
     if isinstance(value, str):
@@ -148,7 +153,10 @@ def logging_config(*, level: str, json: bool) -> dict:
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
-            "huey": {"level": "WARNING"},
+            # A handler of its own: `groupbuy worker` (run_huey) adds a
+            # plain-text one in local time to a "huey" logger that has none,
+            # which logged every job twice, once not as JSON.
+            "huey": {"level": "WARNING", "handlers": ["console"], "propagate": False},
             "django.channels.server": {"level": "WARNING"},
             # Our one line a request replaces these.
             "uvicorn.access": {"level": "WARNING"},

@@ -59,6 +59,20 @@ def test_secret_keys_are_cut_whatever_their_value():
     assert record["count"] == 3
 
 
+def test_an_error_answers_status_code_is_kept_and_a_code_is_not():
+    # given django.request's line for a 5xx, which carries the answer's
+    # status_code (it read "[redacted]": the key holds "code")
+    record = captured_json(
+        lambda logger: logger.error(
+            "Service Unavailable: /readyz",
+            extra={"status_code": 503, "sms_code": 123456},
+        )
+    )
+    # then
+    assert record["status_code"] == 503
+    assert record["sms_code"] == "[redacted]"
+
+
 def test_request_id_from_the_context_is_in_every_line():
     structlog.contextvars.bind_contextvars(request_id="req-42")
     try:
@@ -69,3 +83,32 @@ def test_request_id_from_the_context_is_in_every_line():
         structlog.contextvars.clear_contextvars()
     assert record["request_id"] == "req-42"
     assert record["event"] == "texting ***8000"
+
+
+def test_the_worker_logs_huey_only_as_json_lines(monkeypatch):
+    # given `groupbuy worker` (run_huey), which adds a plain-text handler of its
+    # own to the "huey" logger unless the logging configuration gave it one:
+    # every job was then logged twice, once as "[2026-12-07 01:13:07,112]
+    # INFO:huey:Worker-4:…" in local time, once as JSON
+    from django.core.management import call_command
+    from huey.consumer import Consumer
+
+    monkeypatch.setattr(Consumer, "run", lambda self: None)
+    huey_logger = logging.getLogger("huey")
+    before = list(huey_logger.handlers)
+    # when
+    try:
+        call_command("run_huey")
+        added = [h for h in huey_logger.handlers if h not in before]
+        # then every handler of huey's records formats them as JSON
+        assert not added
+        formatters = [
+            type(handler.formatter)
+            for handler in huey_logger.handlers
+            if not type(handler).__module__.startswith("_pytest")  # caplog's
+        ]
+        assert formatters == [structlog.stdlib.ProcessorFormatter]
+    finally:
+        for handler in list(huey_logger.handlers):
+            if handler not in before:
+                huey_logger.removeHandler(handler)
