@@ -231,6 +231,10 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Files are served from the apps (WHITENOISE_USE_FINDERS): nothing is collected
+# here, but whitenoise warned "No directory at: …/static/" at every start of
+# every process, which sent operators looking for a collectstatic step.
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

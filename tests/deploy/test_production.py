@@ -123,6 +123,9 @@ def test_documented_environment_serves_and_passes_check_deploy(production):
     )
     assert callback.status_code == 404
     assert callback.json()["code"] == "unknown_provider"
+    # and its log has no warning for the operator to chase (whitenoise's "No
+    # directory at: <data dir>/static/" at every start, until 2026-12-06)
+    assert '"level": "warning"' not in production.logs()
 
 
 def test_the_sandbox_in_production_needs_the_test_mode_flag(production):
