@@ -16,6 +16,7 @@ from groupbuy.core.moments import MomentField
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services.refunds import REASON_MAX_LENGTH
 from groupbuy.deals.services.stock import MOST_UNITS_ADDED
+from groupbuy.deals.services.unit_refunds import more_than_paid_message
 
 
 def _date_field(label) -> forms.DateField:
@@ -88,6 +89,40 @@ class RefundForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. Out of stock")}),
     )
+
+
+class RefundUnitsForm(forms.Form):
+    """Some units of one order, with the reason; sent once to be confirmed
+    (``confirmed`` empty: the page asks again), then with ``confirmed``."""
+
+    units = forms.IntegerField(label=_("Units to refund"), min_value=1)
+    reason = forms.CharField(
+        label=_("Reason (the buyer sees it)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Out of stock")}),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # One per page shown: the confirmation sent twice refunds once.
+    idempotency_key = forms.CharField(
+        max_length=64, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, quantity: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quantity = quantity
+        self.fields["units"].widget.attrs["max"] = quantity
+        if not self.is_bound:
+            self.initial.setdefault("units", 1)
+            self.initial.setdefault("idempotency_key", secrets.token_urlsafe(16))
+
+    def clean(self):
+        data = super().clean()
+        # Asked before the confirmation; a confirmation is the service's to
+        # check (sent twice, the second answers the first refund).
+        units = data.get("units")
+        if not data.get("confirmed") and units and units > self.quantity:
+            self.add_error("units", more_than_paid_message(self.quantity))
+        return data
 
 
 class AddStockForm(forms.Form):

@@ -325,6 +325,12 @@ class OrderView:
         return self.order.refunded_fen or self.late_refund_fen
 
     @cached_property
+    def unit_refunds(self) -> list:
+        """The units the shop refunded of this order while its group buy sold,
+        oldest first, each with its amount, day and the shop's words."""
+        return list(self.order.unit_refunds.all())
+
+    @cached_property
     def sales_end_at(self):
         """When the order's deal stops selling, as its page says (a team buy's
         end of sales, not its row's later closing)."""

@@ -13,6 +13,7 @@ from groupbuy.web.views import (
     merchant_products,
     merchant_sales,
     merchant_staff,
+    merchant_unit_refunds,
     money,
     operator,
     orders,
@@ -178,6 +179,12 @@ urlpatterns = [
         "merchant/<str:merchant_id>/deals/<str:deal_id>/orders/<str:order_id>/refund/",
         merchant_orders.merchant_order_refund,
         name="merchant_order_refund",
+    ),
+    path(
+        "merchant/<str:merchant_id>/deals/<str:deal_id>/orders/<str:order_id>/"
+        "refund-units/",
+        merchant_unit_refunds.merchant_order_refund_units,
+        name="merchant_order_refund_units",
     ),
     path(
         "merchant/<str:merchant_id>/deals/<str:deal_id>/stock/",

@@ -181,12 +181,17 @@ def _check_refundable(deal: Deal, order: DealOrder) -> None:
         raise Conflict("not_paid", _("Only a paid order's units can be refunded."))
 
 
-def _more_than_paid(order: DealOrder) -> Conflict:
-    message = ngettext(
+def more_than_paid_message(quantity: int) -> str:
+    """What refusing more units than an order of ``quantity`` holds says."""
+    return ngettext(
         "This order has %(count)s unit paid; refund at most that many.",
         "This order has %(count)s units paid; refund at most that many.",
-        order.quantity,
-    ) % {"count": order.quantity}
+        quantity,
+    ) % {"count": quantity}
+
+
+def _more_than_paid(order: DealOrder) -> Conflict:
+    message = more_than_paid_message(order.quantity)
     return Conflict("more_than_paid", message, fields={"units": [message]})
 
 
