@@ -73,6 +73,15 @@ class DealsPersonalData(PersonalDataProvider):
             reason = scrub(order.refund_reason, strings)
             if reason != order.refund_reason:
                 DealOrder.objects.filter(pk=order.pk).update(refund_reason=reason)
+        # So are the reasons the shop gave for refunding some of the units.
+        from groupbuy.deals.models import OrderUnitRefund
+
+        for refund in OrderUnitRefund.objects.filter(order__shopper=user).only(
+            "pk", "reason"
+        ):
+            reason = scrub(refund.reason, strings)
+            if reason != refund.reason:
+                OrderUnitRefund.objects.filter(pk=refund.pk).update(reason=reason)
         unpaid = DealOrder.objects.filter(
             shopper=user, status=DealOrder.Status.PENDING_PAYMENT
         ).select_related("deal")

@@ -245,3 +245,22 @@ def test_a_refund_and_the_shoppers_cancel_at_once_refund_what_was_paid_once(
     assert _held_by_intents(order) == 0
     assert Deal.objects.get(pk=deal.pk).sold == 0
     _assert_ledger_balanced()
+
+
+@pytest.mark.django_db
+def test_erasing_the_shopper_cuts_them_out_of_the_shops_words():
+    # given a refund whose reason names the shopper
+    from groupbuy.deals.personal_data import DealsPersonalData
+
+    owner, deal, order = _shop_with_order(3)
+    shopper = order.shopper
+    shopper.display_name = "Lan Wei"
+    shopper.save(update_fields=["display_name"])
+    _refund(owner, deal, order, 1, reason=f"Lan Wei asked on {shopper.phone}")
+    # when the shopper's personal data is erased
+    DealsPersonalData().erase(shopper)
+    # then the refund stays, its words without them
+    refund = OrderUnitRefund.objects.get()
+    assert "Lan Wei" not in refund.reason
+    assert shopper.phone not in refund.reason
+    assert refund.amount_fen == PRICE
