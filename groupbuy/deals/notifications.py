@@ -325,14 +325,13 @@ def notify_order_units_refunded(refund) -> None:
         ),
         body=interpolate_lazy(
             _(
-                "The shop refunded %(units)s of your units: %(amount)s is "
-                "refunded to you; %(left)s stay in your order. The shop says: "
-                "“%(reason)s”"
+                "The shop refunded %(units)s of the units you paid for: "
+                "%(amount)s is refunded to you, and the rest of your order "
+                "stands. The shop says: “%(reason)s”"
             ),
             {
                 "units": refund.units,
                 "amount": format_fen(refund.amount_fen),
-                "left": order.quantity,
                 "reason": refund.reason,
             },
         ),

@@ -92,7 +92,11 @@ def test_an_owner_refunds_two_of_three_units_and_the_rest_stays_paid():
     )
     note = Notification.objects.get(kind="deals.order.units_refunded")
     assert note.recipient == order.shopper
-    assert "¥198.00 is refunded to you; 1 stay in your order" in str(note.body)
+    assert str(note.body) == (
+        "The shop refunded 2 of the units you paid for: ¥198.00 is refunded to "
+        "you, and the rest of your order stands. The shop says: “Out of the "
+        "large size”"
+    )
     assert "Out of the large size" in str(note.body)
     # and at close the order is charged for its one unit
     deal = deal_close_now(actor=owner, deal=deal)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.accounts.names import mask_display_name
 from groupbuy.accounts.phones import mask_phone
@@ -87,7 +88,13 @@ def _refund(request, deal, order, form) -> HttpResponse | None:
         return None
     messages.success(
         request,
-        _("%(amount)s for %(units)s units of order %(order)s is refunded to the buyer.")
+        ngettext(
+            "%(amount)s for %(units)s unit of order %(order)s is refunded to "
+            "the buyer.",
+            "%(amount)s for %(units)s units of order %(order)s is refunded to "
+            "the buyer.",
+            refund.units,
+        )
         % {
             "amount": format_fen(refund.amount_fen),
             "units": refund.units,
