@@ -19,6 +19,11 @@ once the current transaction commits; each socket decides whether it is meant
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare
+
 from groupbuy.core.transactions import after_commit
 from groupbuy.realtime.publish import send_message
 
@@ -56,6 +61,20 @@ def sockets_end(
         "groups": list(groups),
     }
     after_commit(send_message, access_group(user_public_id), message)
+
+
+def session_signs_in(*, session_key: str, user) -> bool:
+    """Return whether the session ``session_key`` still signs ``user`` in: it
+    exists, names them, and was made with their current password."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if str(session.get(SESSION_KEY)) != str(user.pk):
+        return False
+    current = get_user_model()._default_manager.filter(pk=user.pk).first()
+    return current is not None and constant_time_compare(
+        session.get(HASH_SESSION_KEY, ""), current.get_session_auth_hash()
+    )
 
 
 def is_meant(message: dict, *, session_key: str, groups: list[str]) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -53,6 +54,12 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
         """Return the groups that tell this socket when to end, joined first."""
         return []
 
+    async def still_allowed(self) -> bool:
+        """Return whether the connection may still listen, asked once the
+        control groups are joined: what ended its right before then was told
+        to nobody. The default has nothing to ask."""
+        return True
+
     async def on_joined(self) -> None:
         """Send what the client needs first. Called after the groups are joined,
         so no event can fall between a snapshot sent here and the first push."""
@@ -64,6 +71,9 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
             return
         for group in self.control_groups():
             await self.join(group)
+        if not await self.still_allowed():
+            await self.end(self.refused_close_code)
+            return
         for group in self.groups_for_connection():
             await self.join(group)
         await self.on_joined()
@@ -135,6 +145,15 @@ class SignedInConsumer(GroupConsumer):
 
     def control_groups(self) -> list[str]:
         return [access.access_group(self.scope["user"].public_id)]
+
+    async def still_allowed(self) -> bool:
+        # The session was read before the socket listened to its access group:
+        # read it again (a socket opened with no session, as in tests, is not).
+        if not self.session_key:
+            return True
+        return await database_sync_to_async(access.session_signs_in)(
+            session_key=self.session_key, user=self.scope["user"]
+        )
 
     @property
     def session_key(self) -> str:

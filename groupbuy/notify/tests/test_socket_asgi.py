@@ -12,6 +12,7 @@ from groupbuy.accounts import services as accounts_services
 from groupbuy.accounts.tests.helpers import code_sent_to
 from groupbuy.asgi import application
 from groupbuy.notify.tests.factories import make_user
+from groupbuy.realtime.access import session_signs_in
 from groupbuy.realtime.publish import publish, user_group
 from groupbuy.realtime.testing import (
     closed_with,
@@ -165,3 +166,46 @@ async def test_erasing_an_account_closes_all_its_sockets_for_good():
     assert await closed_with(sockets[1]) == 4401
     assert await listening(sockets[2], stranger)
     await sockets[2].disconnect()
+
+
+async def test_a_sign_out_while_the_socket_joins_still_closes_it(monkeypatch):
+    # given a browser whose socket passes the sign-in check, and the person
+    # signing out in that browser right then, before the socket listens for it
+    from groupbuy.notify.consumers import UserConsumer
+
+    shopper = await database_sync_to_async(make_user)()
+    (browser,) = await database_sync_to_async(signed_in_browsers)(shopper, 1)
+    checked = UserConsumer.may_join
+
+    async def check_then_sign_out(consumer):
+        allowed = await checked(consumer)
+        await database_sync_to_async(browser.post)(reverse("web:logout"))
+        return allowed
+
+    monkeypatch.setattr(UserConsumer, "may_join", check_then_sign_out)
+    # when the socket opens
+    communicator = await open_user_socket(browser)
+    # then it is closed as signed out, having delivered nothing
+    assert await closed_with(communicator) == 4401
+
+
+def signs_in_before_and_after_a_password_change(user, browser) -> tuple[bool, bool]:
+    session_key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    before = session_signs_in(session_key=session_key, user=user)
+    user.set_password("another-secret-77")
+    user.save(update_fields=["password"])
+    return before, session_signs_in(session_key=session_key, user=user)
+
+
+async def test_a_session_no_longer_signs_in_once_the_password_changed():
+    shopper = await database_sync_to_async(make_user)()
+    stranger = await database_sync_to_async(make_user)()
+    (browser,) = await database_sync_to_async(signed_in_browsers)(shopper, 1)
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    # another person's session never signs them in
+    assert not await database_sync_to_async(session_signs_in)(
+        session_key=key, user=stranger
+    )
+    assert await database_sync_to_async(signs_in_before_and_after_a_password_change)(
+        shopper, browser
+    ) == (True, False)

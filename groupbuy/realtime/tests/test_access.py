@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
+from groupbuy.realtime import access
 from groupbuy.realtime.access import (
     ACCESS_ENDED,
     SIGN_IN_CHANGED,
@@ -23,6 +24,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("fresh_channel_layer"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def sessions_hold(monkeypatch):
+    """The tests' sessions are names only: each still signs its person in (the
+    served stack's tests read real ones, notify/tests/test_socket_asgi.py)."""
+    monkeypatch.setattr(access, "session_signs_in", lambda **_kwargs: True)
 
 
 @pytest.fixture(params=["one subscription per process", "a channel per socket"])
