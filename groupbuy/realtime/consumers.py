@@ -24,7 +24,6 @@ from django.conf import settings
 from groupbuy.realtime import access, fanout
 from groupbuy.realtime.publish import note_socket_loop
 
-CLOSE_SIGN_IN_CHANGED = access.CLOSE_CODES[access.SIGN_IN_CHANGED]  # 4001
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -151,9 +150,12 @@ class SignedInConsumer(GroupConsumer):
         # read it again (a socket opened with no session, as in tests, is not).
         if not self.session_key:
             return True
-        return await database_sync_to_async(access.session_signs_in)(
+        if await database_sync_to_async(access.session_signs_in)(
             session_key=self.session_key, user=self.scope["user"]
-        )
+        ):
+            return True
+        self.refused_close_code = CLOSE_NOT_SIGNED_IN
+        return False
 
     @property
     def session_key(self) -> str:
