@@ -24,6 +24,24 @@ class Merchant(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    # Pinyin of the name and its initials, for "xianguopu" or "xgp" (catalog.pinyin);
+    # written by save().
+    search_pinyin = models.CharField(
+        max_length=1000,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin"),
+    )
+    search_initials = models.CharField(
+        max_length=130,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin initials"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -32,6 +50,16 @@ class Merchant(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_pinyin, self.search_initials = name_keys(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {
+                "search_pinyin",
+                "search_initials",
+            }
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -23,6 +23,7 @@ from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.selectors import merchant_owners_prefetch
+from groupbuy.catalog.selectors.name_search import initials_match, pinyin_match
 from groupbuy.core.audit import audit_log
 from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.deals.models import DealOrder
@@ -132,7 +133,11 @@ def operator_lookup(
         orders = DealOrder.objects.filter(public_id=query)
         payments = PaymentIntent.objects.filter(public_id=query)
         merchants = Merchant.objects.filter(
-            Q(public_id=query) | Q(name__icontains=query) | Q(name_en__icontains=query)
+            Q(public_id=query)
+            | Q(name__icontains=query)
+            | Q(name_en__icontains=query)
+            | pinyin_match(query)
+            | initials_match(query)
         )
     merchants = merchants.distinct().prefetch_related(merchant_owners_prefetch())
     orders = orders.select_related("deal", "shopper").order_by("-joined_at", "-id")

@@ -22,6 +22,7 @@ from groupbuy.catalog.permissions import (
     require_merchant_staff,
 )
 from groupbuy.catalog.selectors.common import _not_found
+from groupbuy.catalog.selectors.name_search import initials_match, pinyin_match
 from groupbuy.catalog.selectors.products import products_matching
 from groupbuy.core.models import AuditEntry
 
@@ -31,7 +32,10 @@ def merchants_active(*, query: str = "") -> QuerySet[Merchant]:
     text = (query or "").strip()
     if text:
         merchants = merchants.filter(
-            Q(name__icontains=text) | Q(name_en__icontains=text)
+            Q(name__icontains=text)
+            | Q(name_en__icontains=text)
+            | pinyin_match(text)
+            | initials_match(text)
         )
     return merchants.order_by("name", "id")
 

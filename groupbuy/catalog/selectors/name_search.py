@@ -1,14 +1,17 @@
-"""How a search word finds a product by name: as written, as pinyin, as initials.
+"""How a search word finds a product or a shop by name: as written, as pinyin,
+as initials.
 
 Shared by the catalog's searches and by anything that searches through a
-product (a deal's ``product__``): one rule, so "niunai" finds the same milk on
-every page. See ``groupbuy.catalog.pinyin`` for the keys and the rules.
+product or a shop (a deal's ``product__`` and ``merchant__``): one rule, so
+"niunai" finds the same milk on every page. Products and merchants hold the
+same two keys (``search_pinyin``, ``search_initials``); see
+``groupbuy.catalog.pinyin`` for the keys and the rules.
 """
 
 from __future__ import annotations
 
 from functools import reduce
-from operator import and_
+from operator import and_, or_
 
 from django.db.models import Exists, OuterRef, Q, When
 
@@ -60,7 +63,7 @@ def name_match(word: str, *, path: str = "") -> Q:
     )
 
 
-def _pinyin_starts_a_name(word: str, *, path: str) -> Q:
+def _pinyin_starts_a_name(word: str, *, path: str = "") -> Q:
     found = NOTHING
     for pattern in pinyin_patterns(word):
         found |= Q(**{f"{path}search_pinyin__startswith": pattern})
@@ -68,7 +71,7 @@ def _pinyin_starts_a_name(word: str, *, path: str) -> Q:
     return found
 
 
-def _initials_start_a_name(word: str, *, path: str) -> Q:
+def _initials_start_a_name(word: str, *, path: str = "") -> Q:
     pattern = initials_pattern(word)
     if pattern is None:
         return NOTHING
@@ -77,26 +80,32 @@ def _initials_start_a_name(word: str, *, path: str) -> Q:
     )
 
 
+def _any_path(match, word: str, paths: tuple[str, ...]) -> Q:
+    return reduce(or_, (match(word, path=path) for path in paths))
+
+
 def match_ranks(
-    words: list[str], *, path: str = "", first: int = 0, written=written_match
+    words: list[str], *, first: int = 0, written=written_match, paths=("",)
 ) -> tuple[list[When], int]:
     """Return ``When`` clauses ranking what every word of ``words`` matched,
     best first, and the rank of the rest (found by initials).
 
-    From ``first``: every word as written (``written``); by pinyin, the first
-    word at the start of a name ("niunai" for 牛奶饼干 before 纯牛奶); by
-    pinyin; by initials at the start of a name; then by initials anywhere.
+    ``written(word)`` matches a word as written; ``paths`` lead to the models
+    holding pinyin keys (a product's, a shop's). From ``first``: every word
+    as written; by pinyin, the first word at the start of a name ("niunai" for
+    牛奶饼干 before 纯牛奶); by pinyin; by initials at the start of a name; then
+    by initials anywhere.
     """
     pinyin_or_written = reduce(
         and_,
-        (written(word, path=path) | pinyin_match(word, path=path) for word in words),
+        (written(word) | _any_path(pinyin_match, word, paths) for word in words),
     )
     return [
-        When(reduce(and_, (written(word, path=path) for word in words)), then=first),
+        When(reduce(and_, (written(word) for word in words)), then=first),
         When(
-            pinyin_or_written & _pinyin_starts_a_name(words[0], path=path),
+            pinyin_or_written & _any_path(_pinyin_starts_a_name, words[0], paths),
             then=first + 1,
         ),
         When(pinyin_or_written, then=first + 2),
-        When(_initials_start_a_name(words[0], path=path), then=first + 3),
+        When(_any_path(_initials_start_a_name, words[0], paths), then=first + 3),
     ], first + 4

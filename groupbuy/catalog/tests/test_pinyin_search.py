@@ -5,8 +5,12 @@ import importlib
 import pytest
 from django.apps import apps
 
-from groupbuy.catalog.models import Product
-from groupbuy.catalog.selectors import merchant_products, products_matching
+from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.selectors import (
+    merchant_products,
+    merchants_active,
+    products_matching,
+)
 from groupbuy.catalog.services import product_update
 from groupbuy.catalog.tests.factories import make_merchant, make_operator, make_product
 
@@ -125,3 +129,27 @@ def test_a_name_the_pinyin_starts_comes_before_one_it_is_inside(query):
     make_product(name_zh="牛奶糖", name_en="")
     # then
     assert _found(query) == ["牛奶糖", "买牛奶"]
+
+
+@pytest.mark.parametrize("query", ["xianguopu", "xgp", "guopu"])
+def test_shops_are_found_by_the_pinyin_of_their_name(client, query):
+    # given
+    shop = make_merchant(name="鲜果铺", name_en="")
+    make_merchant(name="面包房", name_en="")
+    # when
+    found = client.get("/api/catalog/merchants", {"q": query}).json()["items"]
+    # then
+    assert [merchant["id"] for merchant in found] == [shop.public_id]
+
+
+def test_upgrading_gives_existing_shops_their_keys():
+    # given a shop saved before the keys existed
+    make_merchant(name="鲜果铺", name_en="")
+    Merchant.objects.update(search_pinyin="", search_initials="")
+    assert list(merchants_active(query="xianguopu")) == []
+    # when
+    importlib.import_module(
+        "groupbuy.catalog.migrations.0012_merchant_pinyin_search_keys"
+    ).fill_search_keys(apps, None)
+    # then
+    assert [shop.name for shop in merchants_active(query="xianguopu")] == ["鲜果铺"]

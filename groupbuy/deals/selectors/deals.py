@@ -156,7 +156,10 @@ def _category_ids(category: str) -> set[int]:
     return found
 
 
-def _written(term: str, *, path: str = "") -> Q:
+_KEYS = ("product__", "merchant__")  # what holds the pinyin a deal is found by
+
+
+def _written(term: str) -> Q:
     return (
         Q(title__icontains=term)
         | Q(merchant__name__icontains=term)
@@ -167,16 +170,16 @@ def _written(term: str, *, path: str = "") -> Q:
 def _search(deals: QuerySet, search: str) -> QuerySet:
     """Keep the deals matching every word of ``search``, annotated with
     ``search_rank``: lowest when every word is in the title, the merchant's
-    name or the product's names as written, then when pinyin was needed
-    ("niunai"), then initials ("nn"): ``name_search.match_ranks``."""
+    name or the product's names as written, then when pinyin of the product's
+    or the shop's name was needed ("niunai"), then initials ("nn"):
+    ``name_search.match_ranks``."""
     terms = search.split()[:8]
     for term in terms:
-        deals = deals.filter(
-            _written(term)
-            | pinyin_match(term, path="product__")
-            | initials_match(term, path="product__")
-        )
-    ranks, found_otherwise = match_ranks(terms, path="product__", written=_written)
+        found = _written(term)
+        for path in _KEYS:
+            found |= pinyin_match(term, path=path) | initials_match(term, path=path)
+        deals = deals.filter(found)
+    ranks, found_otherwise = match_ranks(terms, written=_written, paths=_KEYS)
     return deals.annotate(
         search_rank=Case(*ranks, default=found_otherwise, output_field=IntegerField())
     )
@@ -218,7 +221,8 @@ def deal_list_open(
     location is given; each has ``participants`` and ``distance_m`` (or None).
 
     ``search`` matches the title, product names (zh/en), brand, aliases and
-    merchant, or the product's Chinese name typed as pinyin or its initials;
+    merchant, or the product's or the shop's Chinese name typed as pinyin or
+    its initials;
     deals it found as written come before those it found by pinyin, which come
     before those found by initials. ``category`` (public id or slug) includes
     its sub-categories.

@@ -187,3 +187,10 @@ def test_search_puts_a_written_match_before_pinyin_before_initials():
     assert _titles(deal_list_open(search="nana")) == ["Written", "Pinyin", "Initials"]
     nearby = deal_list_open(search="nana", latitude=31.23, longitude=121.47)
     assert _titles(nearby) == ["Written", "Pinyin", "Initials"]
+
+
+@pytest.mark.parametrize("query", ["xianguopu", "xgp"])
+def test_search_finds_a_shops_chinese_name_typed_as_pinyin(query):
+    make_deal(merchant=make_merchant(name="鲜果铺"), title="Apples")
+    make_deal(merchant=make_merchant(name="面包房"), title="Bread")
+    assert _titles(deal_list_open(search=query)) == ["Apples"]

@@ -187,6 +187,19 @@ def test_lookup_finds_merchants_by_name_and_number(operator):
         assert "merchants" not in refused.json()
 
 
+@pytest.mark.parametrize("query", ["xianlin", "xlcs"])
+def test_lookup_finds_a_chinese_shop_name_typed_as_pinyin(operator, query):
+    # given
+    shop = make_merchant(name="鲜邻超市")
+    make_merchant(name="Fresh Mart")
+    # when
+    found = Client().get(f"/api/operator/lookup?q={query}", headers=bearer(operator))
+    # then
+    assert [merchant["id"] for merchant in found.json()["merchants"]] == [
+        shop.public_id
+    ]
+
+
 def _order_answer(operator, order) -> dict:
     response = Client().get(
         f"/api/operator/orders/{order.public_id}", headers=bearer(operator)
