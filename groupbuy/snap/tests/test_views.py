@@ -451,6 +451,18 @@ def test_operator_pages_are_for_operators():
         assert shopper.get(url).status_code == 403, url
 
 
+def test_the_operators_product_search_finds_a_chinese_name_typed_as_pinyin():
+    # given
+    lamp = make_product(name_zh="台灯", name_en="")
+    make_product(name_zh="香蕉", name_en="")
+    client = signed_in(make_operator(preferred_language="en"))
+    # when
+    html = client.get("/snap/operator/products/?q=taideng").content.decode()
+    # then
+    assert f'value="{lamp.public_id}"' in html
+    assert "香蕉" not in html
+
+
 def test_the_demand_page_ranks_products_with_sparklines(settings):
     # given
     settings.GROUPBUY_DEMAND_THRESHOLD = 1

@@ -46,6 +46,24 @@ def test_deal_list_search_and_category_filter(db):
     assert [card.deal.pk for card in by_category] == [tea_deal.pk]
 
 
+def test_the_home_page_finds_a_deal_by_pinyin_ranked_after_one_named_as_typed(db):
+    # given a deal whose product is 香蕉 and one whose English name says "xiang"
+    bananas = make_deal(
+        title="香蕉团购", product=make_product(name_zh="香蕉", name_en="Bananas")
+    )
+    spelt = make_deal(
+        title="Xiangjiao chips", product=make_product(name_zh="薯片", name_en="Chips")
+    )
+    # when a shopper types the pinyin
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/", {"q": "xiangjiao"})
+    # then both are listed, the one whose name holds the word as typed first
+    assert [card.deal.pk for card in response.context["cards"]] == [
+        spelt.pk,
+        bananas.pk,
+    ]
+    assert f'id="deal-card-{bananas.public_id}"' in response.content.decode()
+
+
 def test_deal_list_search_too_long_says_so_and_lists_nothing(db):
     # It showed every open deal, the search silently dropped.
     deal = make_deal(title="Oolong")
