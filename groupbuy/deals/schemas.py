@@ -239,7 +239,12 @@ class DealUpdateIn(Schema):
 
 
 class DealSearchIn(PageIn):
-    q: str = Field("", max_length=100)
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Title, product, brand or shop; a Chinese name also as pinyin "
+        "(niunai) or its initials (nn), two letters at least",
+    )
     category: str | None = None
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)

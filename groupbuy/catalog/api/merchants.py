@@ -31,7 +31,12 @@ router = Router(tags=["catalog"])
 
 
 class MerchantFilter(PageIn):
-    q: str = Field("", max_length=120)
+    q: str = Field(
+        "",
+        max_length=120,
+        description="Name (Chinese or English), or the Chinese name as pinyin "
+        "(xianguopu) or its initials (xgp), two letters at least",
+    )
 
 
 class NearestQuery(Schema):

@@ -29,7 +29,12 @@ router = Router(tags=["catalog"])
 
 
 class ProductFilter(PageIn):
-    q: str = Field("", max_length=200, description="Name, brand, alias or GTIN")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Name, brand, alias or GTIN; a Chinese name or brand also as "
+        "pinyin (niunai, niu奶) or its initials (nn), two letters at least",
+    )
     category: str = Field("", max_length=50, description="Slug; includes subcategories")
 
 
@@ -49,7 +54,8 @@ def _merchant_or_none(public_id: str | None):
 
 @router.get("/products", response=ProductPage, auth=None)
 def product_list(request, filters: Query[ProductFilter]):
-    """Search active products by name (Chinese or English), brand, alias or GTIN."""
+    """Search active products by name (Chinese, pinyin, initials or English),
+    brand, alias or GTIN: names as written first, then pinyin, then initials."""
     category = (
         selectors.category_get(slug=filters.category) if filters.category else None
     )
