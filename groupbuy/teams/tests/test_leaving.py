@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 
 from groupbuy.accounts.services import api_token_create
 from groupbuy.core.errors import Conflict
+from groupbuy.deals.models import Deal as DealModel
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_order_cancel
 from groupbuy.escrow.models import Refund
@@ -294,3 +295,16 @@ def test_the_account_deletion_refusal_names_the_leave_the_team_page_offers(clien
     client.force_login(member.shopper)
     page = client.get(f"/teams/t/{member.team.public_id}/").content.decode()
     assert 'id="team-leave-form"' in page
+
+
+def test_an_english_member_reads_what_a_chinese_titled_team_buy_sells(client):
+    # given a paid place in a team buy the shop titled in Chinese
+    member = _paid_in_forming_team()
+    DealModel.objects.filter(pk=member.team.team_deal.deal_id).update(title="花茶团")
+    client.force_login(member.shopper)
+    # when they leave
+    client.post(f"/teams/t/{member.team.public_id}/leave/")
+    # then the receipt names the product in English beside the Chinese title
+    left = Notification.objects.get(recipient=member.shopper, kind="teams.left")
+    assert left.title == "You left the team: 花茶团 (Jasmine tea)"
+    assert left.text_in("zh-hans")[0].endswith("花茶团")
