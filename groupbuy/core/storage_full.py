@@ -33,8 +33,10 @@ class StorageFullMiddleware(MiddlewareMixin):
         if not is_storage_full(exception):
             return None
         logger.error(
-            "storage full: could not write %s (%s)",
+            "storage full: could not write %s answering %s %s (%s)",
             getattr(exception, "filename", None) or "a file",
+            request.method,
+            request.path_info,
             exception.strerror,
         )
         message = _(
