@@ -180,6 +180,16 @@ def test_the_service_worker_keeps_an_offline_page_per_language(client, settings)
     assert 'const DEFAULT_LANGUAGE = "zh-hans";' in script
 
 
+def test_the_service_worker_keeps_every_module_app_js_needs(client):
+    # a kept page opened offline runs app.js only if every module it imports
+    # is kept too: one import that fails fails the whole module
+    from groupbuy.web.templatetags.module_preloads import module_tree
+
+    script = client.get("/sharing/sw.js").content.decode()
+    for module in module_tree("web/js/app.js"):
+        assert f'"/static/{module}"' in script, module
+
+
 def test_the_offline_page_names_no_one_and_speaks_the_language_asked(client):
     # given a signed-in member who reads Chinese
     client.force_login(make_user(display_name="Lan", preferred_language="zh-hans"))

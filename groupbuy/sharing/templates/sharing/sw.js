@@ -18,6 +18,11 @@ const LANGUAGE_KEY = `${OFFLINE_URL}?language-in-use`;
 const SHELL = [
   "{% static 'web/css/app.css' %}",
   "{% static 'web/js/app.js' %}",
+  // app.js's own imports: without them a kept page opened offline ran none of
+  // its scripts (an import that fails fails the whole module)
+  "{% static 'web/js/busy-forms.js' %}",
+  "{% static 'web/js/modules.js' %}",
+  "{% static 'web/js/request-errors.js' %}",
   "{% static 'web/js/i18n.js' %}",
   "{% static 'realtime/socket.js' %}",
   "{% static 'notify/live.js' %}",
