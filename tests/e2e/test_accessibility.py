@@ -209,6 +209,10 @@ SCROLLING_TABLES = """() => [...document.querySelectorAll(".table-wrap")]
   .filter((wrap) => wrap.offsetParent !== null)
   .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
   .map((wrap) => (wrap.querySelector("table") || wrap).id || wrap.parentElement.id)"""
+# A page that swaps parts of itself (hx-get, hx-post…) without htmx: htmx is
+# loaded only by the pages that ask for it (web/includes/htmx.html).
+HTMX_MISSING = """() => !window.htmx && document.querySelector(
+  '[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete], [hx-trigger]') !== null"""
 LINKS = (
     "() => Array.from(document.querySelectorAll('a[href]'),"
     " a => a.getAttribute('href'))"
@@ -282,6 +286,7 @@ def test_every_page_has_no_serious_violation(
         # the resolver and the seed still give each person real pages to check
         assert len(pages) >= {"visitor": 4, "operator": 3}.get(role, 8), pages
         findings, sideways, unstyled, links = {}, [], [], set()
+        without_htmx = []
         errors = PageErrors(page)
         for path in pages:
             # when the page is open
@@ -292,6 +297,8 @@ def test_every_page_has_no_serious_violation(
             violations = axe_violations(page, contrast=language == CONTRAST_LANGUAGE)
             if violations:
                 findings[f"{role}/{language} {path}"] = violations
+            if page.evaluate(HTMX_MISSING):
+                without_htmx.append(path)
             overflow, sticking_out = page.evaluate(SIDEWAYS)
             if overflow > 0:
                 sideways.append(f"{path} ({overflow} px: {sticking_out})")
@@ -307,6 +314,8 @@ def test_every_page_has_no_serious_violation(
         assert not findings, "\n" + _describe(findings)
         # and no page logged an error or failed to load something
         assert not errors.found, "\n".join(errors.found)
+        # and every page that swaps parts of itself has htmx to do it
+        assert without_htmx == [], f"{role}: hx- attributes, no htmx: {without_htmx}"
         # and none is wider than the phone's screen
         assert sideways == [], f"{role}/{language}: scrolls sideways: {sideways}"
         # and every button and field looks like the site's, not the browser's,

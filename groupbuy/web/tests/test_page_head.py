@@ -106,3 +106,26 @@ def test_the_modules_a_page_starts_are_fetched_with_all_they_import(db, page):
     for module in head.modules:
         assert {module} | _imported_by(module) <= head.preloaded, module
     assert "clock/sync.js" in head.preloaded
+
+
+HX_ATTRIBUTE = re.compile(r"\shx-(?:get|post|put|patch|delete|trigger)=")
+
+
+def test_htmx_is_loaded_where_a_part_of_the_page_is_swapped_and_only_there(db, shopper):
+    # given a shopper with an order (its status and amounts refresh by htmx)
+    from groupbuy.deals.tests.factories import join_and_pay
+
+    order = join_and_pay(make_deal(), quantity=1, shopper=shopper)
+    client = Client()
+    client.force_login(shopper)
+    pages = ["/", "/login/", f"/orders/{order.public_id}/", "/inbox/", "/me/"]
+    for path in pages:
+        # when the page is opened
+        html = client.get(path, headers={"accept-language": "zh-hans"}).content
+        html = html.decode()
+        # then it loads htmx if, and only if, something on it uses it
+        uses_htmx = bool(HX_ATTRIBUTE.search(html))
+        assert ("web/vendor/htmx.min.js" in html) == uses_htmx, path
+    assert HX_ATTRIBUTE.search(
+        client.get(f"/orders/{order.public_id}/").content.decode()
+    )
