@@ -1,8 +1,8 @@
 """Fuzz the JSON API from its own OpenAPI document against a live demo server.
 
     python -m tests.fuzz.run_schemathesis [--seconds-per-role 55] [--seed 20261202]
-        [--roles shopper,merchant-owner] [--port 8106] [--data-dir /tmp/fuzz-data]
-        [--language en]
+        [--roles shopper,merchant-owner,cashier:20] [--port 8106]
+        [--data-dir /tmp/fuzz-data] [--language en] [--checks all]
 
 Loads the demo data into a fresh data dir (a temporary one unless --data-dir
 names one), starts the real `groupbuy serve` on a port (a free one unless
@@ -67,6 +67,7 @@ def schemathesis_command(
     seed: int,
     report_dir: Path,
     language: str = "",
+    checks: str = CHECKS,
 ) -> list[str]:
     executable = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
     signed_in = ["--header", f"Authorization: Bearer {token}"] if token else []
@@ -77,7 +78,7 @@ def schemathesis_command(
         "run",
         f"{url}/api/openapi.json",
         "--checks",
-        CHECKS,
+        checks,
         "--seed",
         str(seed),
         "--max-time",
@@ -98,14 +99,28 @@ def schemathesis_command(
     ]
 
 
+def parse_roles(text: str) -> dict[str, int | None]:
+    """Read ``shopper,cashier:20`` as {role: its own seconds, or None}."""
+    roles: dict[str, int | None] = {}
+    for item in text.split(","):
+        role, _, seconds = item.partition(":")
+        if role not in ROLES:
+            raise ValueError(f"unknown role: {role}")
+        if seconds and not seconds.isdigit():
+            raise ValueError(f"not a number of seconds: {item}")
+        roles[role] = int(seconds) if seconds else None
+    return roles
+
+
 def run(
     seconds_per_role: int,
     seed: int,
     *,
-    roles: list[str],
+    roles: dict[str, int | None],
     port: int | None = None,
     data_dir: Path | None = None,
     language: str = "",
+    checks: str = CHECKS,
 ) -> int:
     with tempfile.TemporaryDirectory(prefix="groupbuy-fuzz-") as temporary:
         data_dir = data_dir or Path(temporary)
@@ -122,16 +137,18 @@ def run(
             }
             failures = 0
             for role, token in tokens.items():
-                print(f"\n=== schemathesis as {role} ({seconds_per_role}s) ===")
+                seconds = roles[role] or seconds_per_role
+                print(f"\n=== schemathesis as {role} ({seconds}s) ===")
                 started = time.monotonic()
                 result = subprocess.run(
                     schemathesis_command(
                         url,
                         token,
-                        seconds=seconds_per_role,
+                        seconds=seconds,
                         seed=seed,
                         report_dir=data_dir / f"report-{role}-{seed}",
                         language=language,
+                        checks=checks,
                     ),
                     # Its example database goes to the data dir.
                     cwd=data_dir,
@@ -140,7 +157,7 @@ def run(
                         "SCHEMATHESIS_HOOKS": HOOKS,
                         "PYTHONPATH": str(REPO),
                     },
-                    timeout=seconds_per_role + 120,
+                    timeout=seconds + 120,
                 )
                 took = time.monotonic() - started
                 print(f"=== {role}: exit {result.returncode} in {took:.0f}s ===")
@@ -159,7 +176,8 @@ def main() -> None:
     parser.add_argument(
         "--roles",
         default=DEFAULT_ROLES,
-        help=f"comma-separated, of: {', '.join(ROLES)}",
+        help=f"comma-separated, of: {', '.join(ROLES)}; role:seconds gives "
+        "that role its own time",
     )
     parser.add_argument("--port", type=int, help="a free one if not given")
     parser.add_argument(
@@ -170,10 +188,16 @@ def main() -> None:
         default="",
         help="sent as Accept-Language (en); the server's default (Chinese) if not",
     )
+    parser.add_argument(
+        "--checks",
+        default=CHECKS,
+        help="schemathesis's --checks (all: every one it has, and ours)",
+    )
     args = parser.parse_args()
-    roles = args.roles.split(",")
-    if unknown := set(roles) - set(ROLES):
-        parser.error(f"unknown roles: {', '.join(sorted(unknown))}")
+    try:
+        roles = parse_roles(args.roles)
+    except ValueError as problem:
+        parser.error(str(problem))
     sys.exit(
         run(
             args.seconds_per_role,
@@ -182,6 +206,7 @@ def main() -> None:
             port=args.port,
             data_dir=args.data_dir,
             language=args.language,
+            checks=args.checks,
         )
     )
 

@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from tests.fuzz.hooks import refusal_problem
-from tests.fuzz.run_schemathesis import NEVER_FUZZED_PATHS, ROLES, schemathesis_command
+from tests.fuzz.run_schemathesis import (
+    NEVER_FUZZED_PATHS,
+    ROLES,
+    parse_roles,
+    schemathesis_command,
+)
 
 
 def _operations(client) -> list[tuple[str, str]]:
@@ -101,3 +106,11 @@ def test_the_apis_refusals_pass_the_fuzzers_check(client, language):
             asked_for_english=language == "en",
         )
         assert problem is None, body
+
+
+def test_roles_may_each_have_their_own_time():
+    assert parse_roles("shopper,cashier:20") == {"shopper": None, "cashier": 20}
+    with pytest.raises(ValueError):
+        parse_roles("shopper,manager")
+    with pytest.raises(ValueError):
+        parse_roles("cashier:soon")
