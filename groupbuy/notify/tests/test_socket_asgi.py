@@ -81,7 +81,7 @@ async def open_user_socket(browser: Client) -> WebsocketCommunicator:
 
 async def listening(communicator, user) -> bool:
     await sync_to_async(publish)(user_group(user.public_id), {"type": "x.news"})
-    return await communicator.receive_json_from() == {"type": "x.news"}
+    return await communicator.receive_json_from(timeout=5) == {"type": "x.news"}
 
 
 async def test_signing_out_closes_that_browsers_user_socket_only():
@@ -92,7 +92,7 @@ async def test_signing_out_closes_that_browsers_user_socket_only():
     (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
     sockets = [await open_user_socket(b) for b in (phone, laptop, elsewhere)]
     for communicator in sockets:
-        await communicator.receive_json_from()  # the unread count
+        await communicator.receive_json_from(timeout=5)  # the unread count
     # when the phone signs out
     response = await database_sync_to_async(phone.post)(reverse("web:logout"))
     assert response.status_code == 302
@@ -122,7 +122,7 @@ async def test_a_password_change_ends_the_other_browsers_sockets():
     (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
     sockets = [await open_user_socket(b) for b in (phone, laptop, elsewhere)]
     for communicator in sockets:
-        await communicator.receive_json_from()  # the unread count
+        await communicator.receive_json_from(timeout=5)  # the unread count
     # when they change their password on the phone
     await database_sync_to_async(change_password_in)(phone, shopper)
     # then both their sockets close to reconnect; the other person's stays
@@ -133,7 +133,7 @@ async def test_a_password_change_ends_the_other_browsers_sockets():
     # and reconnecting, the phone listens again; the laptop, signed out by the
     # change, is refused as signed out
     again = await open_user_socket(phone)
-    assert (await again.receive_json_from())["type"] == "notify.unread"
+    assert (await again.receive_json_from(timeout=5))["type"] == "notify.unread"
     assert await listening(again, shopper)
     await again.disconnect()
     refused = await open_user_socket(laptop)
@@ -158,7 +158,7 @@ async def test_erasing_an_account_closes_all_its_sockets_for_good():
     (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
     sockets = [await open_user_socket(b) for b in (*browsers, elsewhere)]
     for communicator in sockets:
-        await communicator.receive_json_from()  # the unread count
+        await communicator.receive_json_from(timeout=5)  # the unread count
     # when their account is erased
     await database_sync_to_async(erase_account)(shopper)
     # then both their sockets close as signed out; the other person's stays

@@ -22,6 +22,7 @@ from groupbuy.pooling.tests.factories import (
     make_shop,
     make_user,
 )
+from groupbuy.realtime.publish import publish, user_group
 from groupbuy.realtime.testing import (
     closed_with,
     fresh_channel_layer,  # noqa: F401
@@ -215,18 +216,22 @@ async def test_the_numbers_being_shown_reach_open_pages_but_no_number_does():
 @pytest.mark.usefixtures("fresh_channel_layer")
 @pytest.mark.parametrize("room", ["pools", "contacts"])
 async def test_signing_out_closes_that_members_chat_and_the_other_keeps_it(room):
-    # given both sides of a chat with its page open in their browsers
+    # given both sides of a chat with its page open in their browsers, and the
+    # shop's owner signed in with their own socket open
     if room == "pools":
-        chat, users, _owner = await sync_to_async(_confirmed_pool)()
+        chat, users, owner = await sync_to_async(_confirmed_pool)()
     else:
-        chat, asker, planner, _owner = await sync_to_async(_contact)(accept=True)
+        chat, asker, planner, owner = await sync_to_async(_contact)(accept=True)
         users = [asker, planner]
     browsers = [
         (await database_sync_to_async(signed_in_browsers)(user, 1))[0] for user in users
     ]
     sockets = [await open_as(b, f"/ws/{room}/{chat.public_id}/") for b in browsers]
     for socket in sockets:
-        await socket.receive_json_from()  # the history
+        await socket.receive_json_from(timeout=5)  # the history
+    (owner_browser,) = await database_sync_to_async(signed_in_browsers)(owner, 1)
+    owner_socket = await open_as(owner_browser, "/ws/me/")
+    await owner_socket.receive_json_from(timeout=5)  # the unread count
     # when the first signs out
     await database_sync_to_async(browsers[0].post)(reverse("web:logout"))
     # then their chat closes as signed out; the other still gets new messages
@@ -237,7 +242,11 @@ async def test_signing_out_closes_that_members_chat_and_the_other_keeps_it(room)
         await sync_to_async(services.contact_chat_post)(
             actor=users[1], contact=chat, body="hi"
         )
-    event = await sockets[1].receive_json_from()
+    event = await sockets[1].receive_json_from(timeout=5)
     assert (event["type"], event["message"]["body"]) == ("pooling.chat", "hi")
     assert await sockets[0].receive_nothing()
     await sockets[1].disconnect()
+    # and the shop's owner still hears their own events
+    await sync_to_async(publish)(user_group(owner.public_id), {"type": "x.news"})
+    assert await owner_socket.receive_json_from(timeout=5) == {"type": "x.news"}
+    await owner_socket.disconnect()

@@ -54,11 +54,11 @@ async def open_private(user, session_key: str, room: str = "") -> WebsocketCommu
 
 async def still_listening(communicator, group: str = "private") -> bool:
     await sync_to_async(publish)(group, {"type": "x.news"})
-    return await communicator.receive_json_from() == {"type": "x.news"}
+    return await communicator.receive_json_from(timeout=5) == {"type": "x.news"}
 
 
 async def closed_with(communicator) -> int:
-    closing = await communicator.receive_output()
+    closing = await communicator.receive_output(timeout=5)
     assert closing["type"] == "websocket.close"
     return closing["code"]
 
