@@ -139,6 +139,6 @@ def test_a_chat_open_in_another_tab_stops_and_says_why_when_its_member_signs_out
         # then the chat's tab says they are signed out and takes no message
         chat.locator("#chat-error", has_text="You are signed out").wait_for()
         assert chat.locator("#chat-send").is_disabled()
-        assert "You are signed out" in chat.inner_text("#live-closed")
+        chat.locator("#live-closed", has_text="You are signed out").wait_for()
     finally:
         context.close()

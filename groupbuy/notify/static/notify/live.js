@@ -54,10 +54,13 @@ function saySignedOut() {
   note.id = "live-closed";
   note.className = "muted";
   note.setAttribute("role", "status");
-  note.textContent = gettext(
-    "You are signed out, so this page no longer updates. Sign in again to follow it.",
-  );
   (document.getElementById("main") || document.body).prepend(note);
+  // Written once the region is in the page, for screen readers to read it out.
+  setTimeout(() => {
+    note.textContent = gettext(
+      "You are signed out, so this page no longer updates. Sign in again to follow it.",
+    );
+  }, 100);
 }
 
 function onStatus(status, code) {

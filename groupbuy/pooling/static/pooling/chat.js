@@ -36,13 +36,18 @@ async function postMessage(url, csrf, payload) {
 
 // Say, on a page with no chat (yet), why it no longer updates.
 function sayClosed(text) {
-  const note = document.createElement("p");
-  note.id = "live-closed";
-  note.className = "muted";
-  note.setAttribute("role", "status");
-  note.textContent = text;
-  document.getElementById("live-closed")?.remove();
-  document.querySelector("main")?.append(note);
+  let note = document.getElementById("live-closed");
+  if (!note) {
+    note = document.createElement("p");
+    note.id = "live-closed";
+    note.className = "muted";
+    note.setAttribute("role", "status");
+    document.querySelector("main")?.append(note);
+  }
+  // Written once the region is in the page, for screen readers to read it out.
+  setTimeout(() => {
+    note.textContent = text;
+  }, 100);
 }
 
 // What the chat says when its socket is closed for good, by the close code.
