@@ -59,7 +59,11 @@ def readyz() -> JsonResponse:
             for name, check in results.items()
         },
     }
-    return JsonResponse(body, status=200 if ready else 503)
+    response = JsonResponse(body, status=200 if ready else 503)
+    # Probes stay out of the log: Django would log every 503 at ERROR, a line
+    # per probe per server while Redis restarts or the worker is down.
+    response._has_been_logged = True
+    return response
 
 
 def metrics_view(request) -> HttpResponse:

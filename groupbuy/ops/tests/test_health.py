@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 import pytest
@@ -46,6 +47,19 @@ def test_readyz_fails_without_a_worker_heartbeat(client, queued_jobs):
         "ok": False,
         "detail": "no job worker has ever beaten",
     }
+
+
+def test_a_failing_readyz_is_not_logged_as_an_error(client, queued_jobs, caplog):
+    # given no worker: every probe answers 503. Django logged each as
+    # "Service Unavailable: /readyz" at ERROR, so during a Redis restart a load
+    # balancer probing every few seconds filled the log, which docs/operations.md
+    # says the probes stay out of
+    # when
+    with caplog.at_level(logging.INFO):
+        response = client.get("/readyz")
+    # then
+    assert response.status_code == 503
+    assert [r for r in caplog.records if r.name.startswith("django.request")] == []
 
 
 def test_readyz_fails_when_the_last_heartbeat_is_old(client, queued_jobs):
