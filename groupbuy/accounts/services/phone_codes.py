@@ -63,9 +63,20 @@ class CodeSent:
     sms_text: str
 
 
-def _code_hash(verification_id: str, code: str) -> str:
+def _code_hash(verification_id: str, code: str, secret_key: str = "") -> str:
     message = f"{verification_id}:{code}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    key = (secret_key or settings.SECRET_KEY).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _code_matches(verification_id: str, expected: str, code: str) -> bool:
+    """Whether ``code`` is the one hashed, under SECRET_KEY or, for a code sent
+    just before a rotation, one of SECRET_KEY_FALLBACKS."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        hmac.compare_digest(expected, _code_hash(verification_id, code, key))
+        for key in keys
+    )
 
 
 def _send_sms(phone: str, text: str, key: str) -> None:
@@ -196,7 +207,7 @@ def code_consume(
         refusal = _refusal(verification, now)
         if refusal is None:
             expected = verification.code_hash
-            if hmac.compare_digest(expected, _code_hash(verification_id, code.strip())):
+            if _code_matches(verification_id, expected, code.strip()):
                 verification.used_at = now
                 verification.save(update_fields=["used_at"])
                 return verification

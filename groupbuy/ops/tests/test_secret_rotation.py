@@ -6,17 +6,25 @@ a rotation could not issue its coupons (nacl's "Decryption failed" in the
 settlement's follow-up job, retried for ever).
 """
 
+import re
 import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from groupbuy.accounts.models import PhoneVerification
+from groupbuy.accounts.services.phone_codes import code_consume, code_issue
 from groupbuy.core.models import AuditEntry
 from groupbuy.coupons import codec
 from groupbuy.coupons.models import PlatformKey
 from groupbuy.coupons.services.keys import platform_key_active, platform_signing_seed
 from groupbuy.coupons.services.redeeming import platform_key_map
-from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
+from groupbuy.coupons.tests.factories import (
+    confirmed_orders,
+    coupon_for,
+    make_station,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +71,25 @@ def test_a_rotation_without_the_fallback_names_what_to_do(settings):
     # when its seed is needed, then the error says how to recover
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY_FALLBACKS"):
         platform_signing_seed(key)
+
+
+def test_an_sms_code_sent_just_before_a_rotation_still_works(settings):
+    # given a password-reset code texted under the old SECRET_KEY
+    settings.SECRET_KEY = OLD
+    user = make_user()
+    sent = code_issue(
+        purpose=PhoneVerification.Purpose.PASSWORD_RESET,
+        phone=user.phone,
+        user=user,
+        address="203.0.113.7",
+    )
+    code = re.search(r"\b\d{6}\b", sent.sms_text).group(0)
+    # when SECRET_KEY is rotated with the old one as a fallback
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW, [OLD]
+    # then the code the person holds is accepted
+    used = code_consume(
+        verification_id=sent.verification.public_id,
+        code=code,
+        purpose=PhoneVerification.Purpose.PASSWORD_RESET,
+    )
+    assert used.used_at is not None
