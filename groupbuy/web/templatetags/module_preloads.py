@@ -9,7 +9,9 @@ each level of imports costs a network round trip: 2 s on a slow 3G phone, and
 a deal page's countdown is four levels deep (app.js starts web/js/countdown.js,
 which is clock/countdown.js, which imports clock/sync.js). A
 <link rel="modulepreload"> for every module of the tree lets the browser fetch
-them all at once, beside the page's stylesheet.
+them all at once, beside the page's stylesheet. The tree is read from the files
+once per process: a preload is a hint, so a tree gone stale (an import added
+while a development server runs) costs a round trip, never a broken page.
 """
 
 from __future__ import annotations
