@@ -113,8 +113,10 @@ def product_get_by_gtin(*, code: str) -> Product:
         cleaned = clean_gtin(code)
     except ValidationError as error:  # the message names the expected check digit
         message = error.messages[0]
+        # Under the name the code came by (the API's path parameter), so a
+        # client that shows field errors beside its inputs finds it.
         raise CatalogError(
-            "invalid_gtin", message, fields={"gtin": [message]}
+            "invalid_gtin", message, fields={"code": [message]}
         ) from None
     product = product_find_by_gtin(code=cleaned)
     if product is None:

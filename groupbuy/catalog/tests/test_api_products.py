@@ -76,6 +76,22 @@ def test_gtin_lookup_with_bad_check_digit_is_400_naming_the_digit(client):
     )
 
 
+def test_a_bad_gtin_in_the_lookup_path_is_refused_under_the_name_sent(client):
+    # given a lookup whose path segment, ``code``, is no GTIN
+    # when
+    response = client.get("/api/catalog/products/gtin/12345")
+    # then the refusal names the path's own parameter, as every 4xx names a
+    # value the way the client sent it (a client showing field errors beside
+    # its inputs has no "gtin" input here)
+    assert response.status_code == 400
+    message = "A GTIN has 8, 12, 13 or 14 digits; “12345” does not."
+    assert response.json() == {
+        "code": "invalid_gtin",
+        "message": message,
+        "fields": {"code": [message]},
+    }
+
+
 def test_operator_creates_a_product(client):
     # given
     client.force_login(make_operator())
