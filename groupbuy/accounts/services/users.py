@@ -211,6 +211,13 @@ def _known_kinds_or_error(kinds) -> list[str]:
     from groupbuy.core.plugins import notification_kinds
 
     known = notification_kinds()
+    if any(not str(kind).strip() for kind in kinds):
+        # Named in the list below it would read "Unknown kinds of
+        # notification: ." (an empty entry the fuzzer sent).
+        message = _("A kind of notification cannot be empty.")
+        raise AccountError(
+            "invalid_kinds", message, fields={"inbox_only_kinds": [message]}
+        )
     unknown = [kind for kind in kinds if kind not in known]
     if unknown:
         message = _("Unknown kinds of notification: %(kinds)s.") % {

@@ -41,6 +41,22 @@ def test_an_unknown_kind_is_refused_with_its_name_and_nothing_changes():
     assert user.inbox_only_kinds == []
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_kind_is_refused_with_a_message_that_says_so(blank):
+    # given a client that sent an empty entry among the kinds
+    user = make_user()
+    # when
+    with pytest.raises(DomainError) as refused:
+        user_update_profile(actor=user, inbox_only_kinds=["pooling.invitation", blank])
+    # then it is told the entry is empty, not "Unknown kinds of notification: ."
+    message = "A kind of notification cannot be empty."
+    assert (refused.value.status, refused.value.code) == (400, "invalid_kinds")
+    assert refused.value.message == message
+    assert refused.value.fields == {"inbox_only_kinds": [message]}
+    user.refresh_from_db()
+    assert user.inbox_only_kinds == []
+
+
 def test_the_page_keeps_the_unticked_kinds_to_the_inbox():
     user = make_user(preferred_language="en")
     client = Client()
