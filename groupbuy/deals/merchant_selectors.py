@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 import phonenumbers
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from groupbuy.core.days import (
 )
 from groupbuy.core.errors import NotFound
 from groupbuy.deals.errors import DealError
-from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.models import Deal, DealOrder, OrderUnitRefund
 from groupbuy.deals.selectors import (
     _check_merchant_staff,
     _orders,
@@ -231,15 +232,31 @@ def merchant_sales(*, user, merchant, date_from: date, date_to: date) -> Sales:
     require_merchant_money_reader(user, merchant)
     check_days(date_from=date_from, date_to=date_to)
     since, until = days_window(date_from, date_to)
-    paid = DealOrder.objects.filter(
-        deal__merchant=merchant, paid_at__gte=since, paid_at__lt=until
-    ).values_list(
-        "paid_at",
-        "quantity",
-        "amount_fen",
-        "refunded_fen",
-        "deal__public_id",
-        "deal__title",
+    # An order the shop refunded some units of holds fewer units and a lower
+    # amount since: its sale was the units and amount it was paid for.
+    unit_refunds = (
+        OrderUnitRefund.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    )
+    paid = (
+        DealOrder.objects.filter(
+            deal__merchant=merchant, paid_at__gte=since, paid_at__lt=until
+        )
+        .annotate(
+            units_refunded=Coalesce(
+                Subquery(unit_refunds.annotate(n=Sum("units")).values("n")), 0
+            ),
+            fen_refunded=Coalesce(
+                Subquery(unit_refunds.annotate(n=Sum("amount_fen")).values("n")), 0
+            ),
+        )
+        .values_list(
+            "paid_at",
+            F("quantity") + F("units_refunded"),
+            F("amount_fen") + F("fen_refunded"),
+            "refunded_fen",
+            "deal__public_id",
+            "deal__title",
+        )
     )
     sales = Sales(date_from=date_from, date_to=date_to)
     days = {}

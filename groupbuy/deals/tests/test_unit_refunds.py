@@ -268,3 +268,28 @@ def test_erasing_the_shopper_cuts_them_out_of_the_shops_words():
     assert "Lan Wei" not in refund.reason
     assert shopper.phone not in refund.reason
     assert refund.amount_fen == PRICE
+
+
+@pytest.mark.django_db
+def test_the_sales_figures_count_the_sale_and_its_refund_apart():
+    # given an order of 3 units, 2 of them refunded by the shop
+    from django.utils import timezone
+
+    from groupbuy.deals.merchant_selectors import merchant_sales
+
+    owner, deal, order = _shop_with_order(3)
+    _refund(owner, deal, order, 2)
+    today = timezone.localdate()
+    # when the owner reads today's sales
+    sales = merchant_sales(
+        user=owner, merchant=deal.merchant, date_from=today, date_to=today
+    )
+    # then the sale is the 3 units paid for, the refund the 2 given back, and
+    # the net the one kept (not 0, as an order's lowered amount alone read)
+    total = sales.total
+    assert (total.units, total.revenue_fen, total.refunds_fen) == (
+        3,
+        3 * PRICE,
+        2 * PRICE,
+    )
+    assert total.net_fen == PRICE - total.fees_fen

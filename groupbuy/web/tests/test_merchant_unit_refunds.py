@@ -72,6 +72,13 @@ def test_an_owner_confirms_then_refunds_two_units_and_the_shopper_sees_it(shop):
     order.refresh_from_db()
     assert (order.quantity, order.refunded_fen) == (1, 2 * PRICE)
     assert OrderUnitRefund.objects.count() == 1
+    # and the deal's page says what went back beside the order's amount
+    row = re.search(
+        rf'id="merchant-order-{order.public_id}">(.*?)</tr>',
+        owner.get(detail, headers=ENGLISH).content.decode(),
+        re.S,
+    ).group(1)
+    assert "¥198.00 refunded" in row
     # and the shopper's order page says what was refunded, when and why
     page = _login(order.shopper).get(
         reverse("web:order_detail", args=[order.public_id]), headers=ENGLISH
