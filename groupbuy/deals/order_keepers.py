@@ -21,7 +21,9 @@ registers an ``OrderKeeper`` from its ``AppConfig.ready()`` and the deals app
 - asks ``deal_outcome(deal)`` how a closed deal ended, for the label people
   read (``Deal.state_label``): an ``Outcome(label, has_failed)`` or None (the
   deals app's own label: a team deal's row closes "failed" because no order
-  of its own was paid);
+  of its own was paid); a list of deals asks ``deal_outcomes(deals)`` once
+  for the lot instead (``{deal pk: Outcome}`` for those it sells, one query:
+  ``outcomes_remembered`` keeps the answers on the deals it shows);
 - asks ``deals_not_failed()`` for a ``Q`` over deals matching the closed deals it
   sells whose outcome is not a failure (``Outcome.has_failed`` false), so that the
   merchant's lists filter on ``Deal.shown_state`` as its label reads;
@@ -85,6 +87,7 @@ class OrderKeeper:
     deal_closing: Callable[..., None]
     order_leave: Callable[..., object]
     deal_outcome: Callable[..., Outcome | None] | None = None
+    deal_outcomes: Callable[..., dict] | None = None
     sales: Callable[..., dict] | None = None
     payment_retry_refusal: Callable[..., object] | None = None
     leave_refusals: Callable[..., dict] | None = None
@@ -139,9 +142,46 @@ def deal_outcome(deal) -> Outcome | None:
     for keeper in list(_keepers.values()):
         if keeper.deal_outcome is not None:
             outcome = keeper.deal_outcome(deal)
-            if outcome is not None:
-                return outcome
+        elif keeper.deal_outcomes is not None:
+            outcome = keeper.deal_outcomes([deal]).get(deal.pk)
+        else:
+            continue
+        if outcome is not None:
+            return outcome
     return None
+
+
+def deal_outcomes(deals) -> dict[int, Outcome]:
+    """Return ``{deal pk: Outcome}`` for the deals among ``deals`` a keeper
+    sells and says how they ended; the others are left out. One query a
+    keeper that answers for many at once."""
+    outcomes: dict[int, Outcome] = {}
+    for keeper in list(_keepers.values()):
+        left = [deal for deal in deals if deal.pk not in outcomes]
+        if not left:
+            break
+        if keeper.deal_outcomes is not None:
+            outcomes.update(keeper.deal_outcomes(left))
+        elif keeper.deal_outcome is not None:
+            for deal in left:
+                if (outcome := keeper.deal_outcome(deal)) is not None:
+                    outcomes[deal.pk] = outcome
+    return outcomes
+
+
+def outcomes_remembered(deals):
+    """Ask the keepers once how each closed deal among ``deals`` ended and keep
+    the answer on the deal, which ``Deal.kept_outcome`` then reads instead of
+    asking again: a list of closed deals read one query or more a deal (its
+    label, whether it failed). Return ``deals``."""
+    from groupbuy.deals.models import Deal
+
+    unopened = (Deal.State.DRAFT, Deal.State.OPEN)
+    closed = [deal for deal in deals if deal.state not in unopened]
+    outcomes = deal_outcomes(closed) if closed else {}
+    for deal in closed:
+        deal.remember_kept_outcome(outcomes.get(deal.pk))
+    return deals
 
 
 def kept_deals_not_failed():

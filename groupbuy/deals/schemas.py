@@ -354,10 +354,11 @@ class MerchantOrderPageOut(PageOut):
 def deal_outs(deals) -> list[dict]:
     """The deals as the API gives them, a team buy with its teams' stock and end
     of sales (``deals.order_keepers``), one query for the lot."""
-    from groupbuy.deals.order_keepers import sales_of
+    from groupbuy.deals.order_keepers import outcomes_remembered, sales_of
 
     sales = sales_of(deals)
-    return [deal_out(deal, sales=sales[deal.pk]) for deal in deals]
+    # How each closed deal ended (its shown_state), asked once for the lot.
+    return [deal_out(deal, sales=sales[deal.pk]) for deal in outcomes_remembered(deals)]
 
 
 def deal_out(deal, *, sales) -> dict:

@@ -16,7 +16,7 @@ from groupbuy.catalog.selectors import product_thumbnail_urls
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.times import api_time
 from groupbuy.deals.models import Deal
-from groupbuy.deals.order_keepers import sales_of
+from groupbuy.deals.order_keepers import outcomes_remembered, sales_of
 from groupbuy.deals.selectors import deal_prices, deal_sales_end_at, deals_priced
 from groupbuy.sharing.models import ContactBook, Message, Participant, Share, ShareLink
 
@@ -101,6 +101,8 @@ def product_cards(targets: list[tuple[Product, Deal | None]]) -> list[ProductCar
     )
     thumbnails = product_thumbnail_urls(product_ids=product_ids)
     sales = sales_of(list(shown.values()))
+    # How each closed deal ended (its state and label), asked once for all.
+    outcomes_remembered(list(shown.values()))
     cards = []
     for product, deal in targets:
         shown_deal = shown.get(

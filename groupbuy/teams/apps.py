@@ -41,7 +41,7 @@ class TeamsConfig(AppConfig):
         # hands their closing, cancellation and refund to this app.
         from groupbuy.deals.order_keepers import OrderKeeper, register_order_keeper
         from groupbuy.teams.selectors import (
-            deal_outcome,
+            deal_outcomes,
             deal_sales,
             deals_not_failed,
             order_leave_refusals,
@@ -61,7 +61,7 @@ class TeamsConfig(AppConfig):
                 deal_closing=team_deal_closing,
                 order_leave=team_member_leave,
                 leave_refusals=order_leave_refusals,
-                deal_outcome=deal_outcome,
+                deal_outcomes=deal_outcomes,
                 deals_not_failed=deals_not_failed,
                 sales=deal_sales,
                 payment_retry_refusal=order_payment_retry_refusal,

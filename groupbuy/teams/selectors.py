@@ -261,22 +261,31 @@ def team_deal_outcome(team_deal: TeamDeal, *, now=None) -> dict:
     """Teams of a deal by outcome: ``completed`` (teams of two or more that
     filled), ``solo`` (buys alone), ``refunded`` (teams expired or stopped),
     ``open``; ``is_over`` once sales ended or the deal closed."""
-    from django.db.models import Count, Q
-
     from groupbuy.deals.models import Deal
 
     now = now or timezone.now()
-    ended = (Team.State.EXPIRED, Team.State.STOPPED)
-    counts = team_deal.teams.aggregate(
-        completed=Count(
-            "id", filter=Q(state=Team.State.COMPLETE, size__gte=2), distinct=True
-        ),
-        solo=Count("id", filter=Q(state=Team.State.COMPLETE, size=1), distinct=True),
-        refunded=Count("id", filter=Q(state__in=ended), distinct=True),
-        open=Count("id", filter=Q(state=Team.State.OPEN), distinct=True),
-    )
+    counts = team_deal.teams.aggregate(**_team_counts())
     is_over = team_deal.deal.state != Deal.State.OPEN or now >= team_deal.ends_at
     return {**counts, "is_over": is_over}
+
+
+def _team_counts(teams: str = "") -> dict:
+    """The counts ``team_deal_outcome`` gives, over a team deal's teams
+    (``teams="teams__"`` from the team deal's own rows)."""
+    from django.db.models import Count, Q
+
+    ended = (Team.State.EXPIRED, Team.State.STOPPED)
+    complete = Q(**{f"{teams}state": Team.State.COMPLETE})
+
+    def count(condition: Q):
+        return Count(f"{teams}id", filter=condition, distinct=True)
+
+    return {
+        "completed": count(complete & Q(**{f"{teams}size__gte": 2})),
+        "solo": count(complete & Q(**{f"{teams}size": 1})),
+        "refunded": count(Q(**{f"{teams}state__in": ended})),
+        "open": count(Q(**{f"{teams}state": Team.State.OPEN})),
+    }
 
 
 def outcome_label(outcome: dict) -> str:
@@ -302,16 +311,27 @@ def outcome_label(outcome: dict) -> str:
 
 def deal_outcome(deal):
     """``deals.order_keepers`` hook: how a closed team deal ended."""
+    return deal_outcomes([deal]).get(deal.pk)
+
+
+def deal_outcomes(deals) -> dict:
+    """``deals.order_keepers`` hook: how each closed team deal among ``deals``
+    ended (``{deal pk: Outcome}``), one query for the lot."""
     from groupbuy.deals.order_keepers import Outcome
 
-    team_deal = TeamDeal.objects.filter(deal_id=deal.pk).first()
-    if team_deal is None:
-        return None
-    outcome = team_deal_outcome(team_deal)
-    return Outcome(
-        label=outcome_label(outcome),
-        has_failed=not (outcome["completed"] or outcome["solo"]),
+    counts = _team_counts("teams__")
+    rows = (
+        TeamDeal.objects.filter(deal_id__in=[deal.pk for deal in deals])
+        .annotate(**counts)
+        .values("deal_id", *counts)
     )
+    return {
+        row["deal_id"]: Outcome(
+            label=outcome_label(row),
+            has_failed=not (row["completed"] or row["solo"]),
+        )
+        for row in rows
+    }
 
 
 def deals_not_failed():

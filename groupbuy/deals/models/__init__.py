@@ -23,6 +23,8 @@ from groupbuy.core.ids import PublicIdField
 # shared cards call it.
 SCHEDULED = "scheduled"
 SCHEDULED_LABEL = _("Scheduled")
+# Where ``Deal.remember_kept_outcome`` keeps a keeper's answer on the instance.
+_REMEMBERED_OUTCOME = "_remembered_kept_outcome"
 
 
 class Deal(models.Model):
@@ -176,10 +178,13 @@ class Deal(models.Model):
     def has_failed(self) -> bool:
         """Return whether the deal closed below its first tier (failed or, once
         everyone is refunded, settled with no final price)."""
+        return self._has_failed(self.kept_outcome)
+
+    def _has_failed(self, outcome) -> bool:
+        """``has_failed``, ``outcome`` being the deal's ``kept_outcome``."""
         closed = self.state in (self.State.FAILED, self.State.SETTLED)
         if not (closed and self.final_price_fen is None):
             return False
-        outcome = self.kept_outcome
         return outcome.has_failed if outcome is not None else True
 
     @property
@@ -207,9 +212,17 @@ class Deal(models.Model):
         (``deals.order_keepers``)."""
         if self.state in (self.State.DRAFT, self.State.OPEN):
             return None
+        if _REMEMBERED_OUTCOME in self.__dict__:
+            return self.__dict__[_REMEMBERED_OUTCOME]
         from groupbuy.deals.order_keepers import deal_outcome
 
         return deal_outcome(self)
+
+    def remember_kept_outcome(self, outcome) -> None:
+        """Keep ``outcome`` as what ``kept_outcome`` says of this deal, asked of
+        the keepers once for a whole list (``order_keepers.outcomes_remembered``)
+        rather than once a deal shown; only for a deal read to be shown."""
+        self.__dict__[_REMEMBERED_OUTCOME] = outcome
 
     def is_scheduled(self, *, now=None) -> bool:
         """Return whether the deal is open but has not started yet (buyers
@@ -226,7 +239,7 @@ class Deal(models.Model):
         outcome = self.kept_outcome
         if outcome is not None:
             return outcome.label
-        if self.has_failed:
+        if self._has_failed(outcome):
             return str(self.State.FAILED.label)
         if self.is_scheduled():
             return str(SCHEDULED_LABEL)

@@ -66,3 +66,29 @@ def test_each_listed_card_is_the_card_of_its_share(client):
         share = shares[item["id"]]
         card = selectors.product_card(product=share.product, deal=share.deal)
         assert item["card"] == card.as_dict()
+
+
+def _share_failed_deals(friend, merchant, number: int) -> None:
+    """Share ``number`` deals that closed failed (nobody joined)."""
+    from groupbuy.deals.services import deal_close
+    from groupbuy.deals.tests.factories import pass_deadline
+
+    for _n in range(number):
+        deal = deal_close(deal=pass_deadline(make_deal(merchant=merchant)))
+        make_share(recipients=[friend], deal=deal)
+
+
+def test_the_threads_list_reads_as_many_queries_for_10_closed_deals_as_for_2(client):
+    # given a member who received shares of two deals that failed
+    friend = make_user()
+    merchant = make_merchant()
+    _token, secret = api_token_create(actor=friend)
+    headers = {"Authorization": f"Bearer {secret}"}
+    _share_failed_deals(friend, merchant, 2)
+    few, _body = _listed(client, headers)
+    # when they receive eight more
+    _share_failed_deals(friend, merchant, 8)
+    many, body = _listed(client, headers)
+    # then each card says its deal failed, in the same number of queries
+    assert [item["card"]["deal_state"] for item in body["items"]] == ["failed"] * 10
+    assert many == few

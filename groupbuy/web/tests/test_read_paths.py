@@ -83,3 +83,57 @@ def test_a_page_reads_as_many_queries_for_20_rows_as_for_2(page):
     # then the page reads the same number of queries, and not many
     assert (page, large) == (page, small)
     assert large <= 16
+
+
+def _close_deals(merchant, number: int, *, settled: int = 0) -> None:
+    """Close ``number`` deals of ``merchant``'s: ``settled`` of them settled,
+    the others failed (nobody joined)."""
+    from django.test import TestCase
+
+    from groupbuy.deals.services import deal_close, deal_settle
+    from groupbuy.deals.tests.factories import pass_deadline
+
+    for index in range(number):
+        deal = make_deal(merchant=merchant, stock=10, tiers=[(1, 900)])
+        if index < settled:
+            join_and_pay(deal)
+        deal = deal_close(deal=pass_deadline(deal))
+        if index < settled:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                deal_settle(deal=deal)
+
+
+@pytest.mark.parametrize("where", ["page", "api"])
+def test_the_merchants_deals_read_as_many_queries_for_20_closed_deals_as_for_2(
+    client, where
+):
+    # given a shop with two closed deals, one settled and one failed
+    from groupbuy.accounts.services import api_token_create
+
+    owner = make_user(preferred_language="en")
+    merchant = make_merchant(owner=owner)
+    client.force_login(owner)
+    _token, secret = api_token_create(actor=owner)
+    url, headers = {
+        "page": (reverse("web:merchant_deals", args=[merchant.public_id]), {}),
+        "api": (
+            f"/api/deals/merchants/{merchant.public_id}/deals?page_size=20",
+            {"HTTP_AUTHORIZATION": f"Bearer {secret}"},
+        ),
+    }[where]
+    _close_deals(merchant, 2, settled=1)
+    client.get(url, **headers)  # warm up: session, caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, **headers).status_code == 200
+    # when eighteen more failed
+    _close_deals(merchant, 18)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, **headers)
+    # then each reads as it ended, in the same number of queries
+    shown = response.content.decode()
+    if where == "page":
+        assert shown.count('<span class="pill">Failed</span>') == 19
+    else:
+        states = [item["shown_state"] for item in response.json()["items"]]
+        assert sorted(states).count("failed") == 19 and "settled" in states
+    assert len(many) == len(few)
