@@ -264,9 +264,17 @@ def team_deal_outcome(team_deal: TeamDeal, *, now=None) -> dict:
     from groupbuy.deals.models import Deal
 
     now = now or timezone.now()
-    counts = team_deal.teams.aggregate(**_team_counts())
+    if hasattr(team_deal, f"{_COUNTED}completed"):  # team_deals_for_merchant's
+        counts = {name: getattr(team_deal, f"{_COUNTED}{name}") for name in _COUNTS}
+    else:
+        counts = team_deal.teams.aggregate(**_team_counts())
     is_over = team_deal.deal.state != Deal.State.OPEN or now >= team_deal.ends_at
     return {**counts, "is_over": is_over}
+
+
+_COUNTS = ("completed", "solo", "refunded", "open")
+# The prefix of those counts annotated on a list's team deals.
+_COUNTED = "teams_"
 
 
 def _team_counts(teams: str = "") -> dict:
@@ -376,6 +384,12 @@ def team_deals_for_merchant(*, actor, merchant):
                 "teams",
                 filter=Q(teams__state__in=[Team.State.EXPIRED, Team.State.STOPPED]),
             ),
+            # Each row's outcome (``team_deal_outcome``), counted here: asked
+            # row by row, a page of 20 team buys read 18 queries more than 2.
+            **{
+                f"{_COUNTED}{name}": count
+                for name, count in _team_counts("teams__").items()
+            },
         )
         .order_by("-created_at", "-id")
     )

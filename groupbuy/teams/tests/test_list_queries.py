@@ -1,0 +1,68 @@
+"""The team-buy pages read as many queries for 20 rows as for 2: the
+merchant's team buys, a team buy's teams, and a shopper's teams."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groupbuy.deals.tests.factories import make_merchant
+from groupbuy.teams.services import team_open
+from groupbuy.teams.tests.factories import make_team_deal, make_user, pay
+
+# one_database: the number of queries is the ORM's, whichever engine runs them.
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
+
+
+class Shop:
+    """A shop selling team buys; a shopper opens a team in each, paid in turn,
+    and one team buy gathers teams of others."""
+
+    def __init__(self):
+        self.owner = make_user(preferred_language="en")
+        self.shopper = make_user(preferred_language="en")
+        self.merchant = make_merchant(owner=self.owner)
+        self.team_deals = []
+        self.busy = None
+
+    def grow_to(self, size: int) -> None:
+        while len(self.team_deals) < size:
+            team_deal = make_team_deal(merchant=self.merchant, team_size=3, stock=90)
+            member = team_open(actor=self.shopper, team_deal=team_deal)
+            if len(self.team_deals) % 2 == 0:
+                pay(member)
+            self.team_deals.append(team_deal)
+            self.busy = self.busy or team_deal
+            pay(team_open(actor=make_user(), team_deal=self.busy))
+
+    def url(self, page: str) -> str:
+        merchant = self.merchant.public_id
+        return {
+            "merchant's team buys": f"/teams/merchant/{merchant}/",
+            "a team buy's teams": (
+                f"/teams/merchant/{merchant}/deals/{self.busy.deal.public_id}/"
+            ),
+            "my teams": "/teams/",
+        }[page]
+
+
+def _queries(client, url: str) -> int:
+    client.get(url, headers={"accept-language": "en"})  # warm up: session, caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "page", ["merchant's team buys", "a team buy's teams", "my teams"]
+)
+def test_a_team_page_reads_as_many_queries_for_20_rows_as_for_2(client, page):
+    # given a shop with two team buys, each with a team of our shopper's
+    shop = Shop()
+    shop.grow_to(2)
+    client.force_login(shop.shopper if page == "my teams" else shop.owner)
+    few = _queries(client, shop.url(page))
+    # when it grows tenfold
+    shop.grow_to(20)
+    # then the page reads the same number of queries
+    assert (page, _queries(client, shop.url(page))) == (page, few)
