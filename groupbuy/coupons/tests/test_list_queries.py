@@ -1,0 +1,60 @@
+"""The till's "Redeemed today" and the statement read as many queries for 20
+redeemed coupons, of several deals, as for 2."""
+
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from groupbuy.coupons.services import coupon_redeem_online
+from groupbuy.coupons.tests.factories import (
+    confirmed_orders,
+    coupon_for,
+    make_station,
+    make_user,
+)
+
+# one_database: the number of queries is the ORM's, whichever engine runs them.
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
+
+
+def _redeem_coupons(station, *, deals: int, coupons: int) -> None:
+    """Redeem one unit each of ``coupons`` coupons of each of ``deals`` deals."""
+    for _deal in range(deals):
+        for order in confirmed_orders(station.merchant, quantities=(2,) * coupons):
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                coupon_redeem_online(
+                    actor=station.owner,
+                    merchant=station.merchant,
+                    code=coupon_for(order).code,
+                )
+
+
+def _read(client, url: str) -> tuple[int, str]:
+    client.get(url, headers={"accept-language": "en"})  # warm up: session, caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_till_and_statement_read_as_many_queries_for_20_coupons_as_for_2(
+    client,
+):
+    # given a shop that redeemed two coupons of two deals today
+    station = make_station(owner=make_user(preferred_language="en"))
+    client.force_login(station.owner)
+    till = f"/coupons/merchant/{station.merchant.public_id}/"
+    statement = f"{till}statement/"
+    _redeem_coupons(station, deals=2, coupons=1)
+    few = {url: _read(client, url) for url in (till, statement)}
+    assert few[till][1].count("1 left") == 2
+    # when it redeems eighteen more, of two more deals
+    _redeem_coupons(station, deals=2, coupons=9)
+    many = {url: _read(client, url) for url in (till, statement)}
+    # then the till lists all twenty, and each page reads the same number of
+    # queries
+    assert many[till][1].count("1 left") == 20
+    assert {url: count for url, (count, _page) in many.items()} == {
+        url: count for url, (count, _page) in few.items()
+    }
