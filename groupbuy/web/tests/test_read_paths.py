@@ -26,6 +26,27 @@ PAGES = {
         args=[world.merchant.public_id, world.hot.public_id],
     ),
     "operator dashboard": lambda world: reverse("web:operator_home"),
+    "merchant's deals": lambda world: reverse(
+        "web:merchant_deals", args=[world.merchant.public_id]
+    ),
+    "merchant's order list": lambda world: reverse(
+        "web:merchant_orders", args=[world.merchant.public_id]
+    ),
+    "merchant's listings": lambda world: reverse(
+        "web:merchant_listings", args=[world.merchant.public_id]
+    ),
+    "merchant's products": lambda world: reverse(
+        "web:merchant_products", args=[world.merchant.public_id]
+    ),
+    "merchant's sales": lambda world: reverse(
+        "web:merchant_sales", args=[world.merchant.public_id]
+    ),
+    "merchant's dashboard": lambda world: reverse(
+        "web:merchant_dashboard", args=[world.merchant.public_id]
+    ),
+    "shopper's person page": lambda world: reverse(
+        "web:operator_person", args=[world.shopper.public_id]
+    ),
 }
 WHO = {
     "deal list": "shopper",
@@ -34,6 +55,13 @@ WHO = {
     "my money": "shopper",
     "merchant's orders": "owner",
     "operator dashboard": "operator",
+    "merchant's deals": "owner",
+    "merchant's order list": "owner",
+    "merchant's listings": "owner",
+    "merchant's products": "owner",
+    "merchant's sales": "owner",
+    "merchant's dashboard": "owner",
+    "shopper's person page": "operator",
 }
 
 
