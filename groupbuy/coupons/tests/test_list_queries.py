@@ -58,3 +58,21 @@ def test_the_till_and_statement_read_as_many_queries_for_20_coupons_as_for_2(
     assert {url: count for url, (count, _page) in many.items()} == {
         url: count for url, (count, _page) in few.items()
     }
+
+
+def test_my_coupons_reads_as_many_queries_for_20_coupons_as_for_2(client):
+    # given a shopper with two coupons of two deals
+    from groupbuy.coupons.tests.test_erasure_blocker_queries import _coupon
+
+    shopper = make_user(preferred_language="en")
+    station = make_station()
+    client.force_login(shopper)
+    for refundable in (True, False):
+        _coupon(shopper, station.merchant, refundable=refundable)
+    few, _page = _read(client, "/coupons/")
+    # when they hold eighteen more
+    for index in range(18):
+        _coupon(shopper, station.merchant, refundable=index % 2 == 0)
+    many, _page = _read(client, "/coupons/")
+    # then the list reads the same number of queries
+    assert many == few
