@@ -103,7 +103,7 @@ def require_merchant_owner(user, merchant) -> None:
     if not is_merchant_owner(user, merchant):
         raise forbidden(
             _("Only the owners of %(merchant)s may do this.")
-            % {"merchant": merchant.name}
+            % {"merchant": merchant.display_name}
         )
 
 
@@ -154,7 +154,8 @@ def require_merchant_staff(user, merchant) -> None:
 
 def _not_staff(merchant) -> CatalogError:
     return forbidden(
-        _("Only the staff of %(merchant)s may do this.") % {"merchant": merchant.name}
+        _("Only the staff of %(merchant)s may do this.")
+        % {"merchant": merchant.display_name}
     )
 
 

@@ -56,7 +56,7 @@ def check_shopper_may_buy(*, actor, deal) -> None:
                 "You work for %(merchant)s, so you cannot join its group buys. "
                 "Please ask someone else to join."
             )
-            % {"merchant": deal.merchant.name},
+            % {"merchant": deal.merchant.display_name},
         )
     if not deal.product.is_active:
         raise Conflict(

@@ -149,7 +149,7 @@ def _shops_needing_their_owner(user) -> list[str]:
             "owner: make someone else an owner of it, or close its group "
             "buys, before this account is deleted."
         )
-        % {"merchant": merchant.name}
+        % {"merchant": merchant.display_name}
         for merchant in merchants_owned_alone(user=user)
         if Deal.objects.filter(merchant=merchant, state__in=unfinished).exists()
     ]

@@ -67,7 +67,7 @@ class EscrowPersonalData(PersonalDataProvider):
                 "someone else an owner of it, or wait until it is paid out, "
                 "before this account is deleted."
             )
-            % {"merchant": merchant.name}
+            % {"merchant": merchant.display_name}
             for merchant in merchants_owned_alone(user=user)
             if with_balances(
                 LedgerAccount.objects.filter(merchant=merchant, kind__in=owed_kinds)

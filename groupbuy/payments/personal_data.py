@@ -37,7 +37,7 @@ class PaymentsPersonalData(PersonalDataProvider):
                 "someone else an owner of it, or wait until the payout is done, "
                 "before this account is deleted."
             )
-            % {"merchant": merchant.name}
+            % {"merchant": merchant.display_name}
             for merchant in merchants_owned_alone(user=user)
             if Payout.objects.filter(
                 merchant=merchant, status=Payout.Status.PENDING

@@ -39,7 +39,7 @@ def _already_listed(listing: Listing) -> CatalogError:
         "already_listed",
         _("%(merchant)s already lists “%(product)s” at %(price)s (%(id)s).")
         % {
-            "merchant": listing.merchant.name,
+            "merchant": listing.merchant.display_name,
             "product": listing.product.name,
             "price": format_yuan(listing.price_fen),
             "id": listing.public_id,

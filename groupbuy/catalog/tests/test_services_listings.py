@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog import services
@@ -6,6 +7,7 @@ from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Listing
 from groupbuy.catalog.tests.factories import (
     make_listing,
+    make_merchant,
     make_merchant_member,
     make_operator,
     make_product,
@@ -184,3 +186,28 @@ def test_a_concurrent_listing_of_the_same_product_becomes_a_409(monkeypatch):
     listing.refresh_from_db()
     assert listing.price_fen == 800
     assert Listing.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("en", "Fresh Fruit", "鲜果铺"), ("zh-hans", "鲜果铺", "Fresh Fruit")],
+)
+def test_a_product_listed_twice_is_refused_naming_the_shop_as_read(
+    language, shown, hidden
+):
+    # given a shop with an English name that lists a product
+    merchant = make_merchant(name="鲜果铺", name_en="Fresh Fruit")
+    membership = make_merchant_member(merchant=merchant)
+    listing = make_listing(merchant=merchant)
+    # when its owner lists the product again, reading the language
+    with translation.override(language), pytest.raises(CatalogError) as refused:
+        services.listing_create(
+            actor=membership.user,
+            merchant=merchant,
+            product=listing.product,
+            price_fen=350,
+        )
+    # then the refusal names the shop as they read it
+    assert refused.value.code == "already_listed"
+    assert shown in refused.value.message
+    assert hidden not in refused.value.message

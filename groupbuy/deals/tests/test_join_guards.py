@@ -1,6 +1,7 @@
 """Who may join: not the merchant's own staff, not a product that was switched off."""
 
 import pytest
+from django.utils import translation
 
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.services import product_update
@@ -111,3 +112,26 @@ def test_the_join_api_lets_staff_of_another_merchant_join(client):
     # then
     assert response.status_code == 201, response.content
     assert DealOrder.objects.filter(deal=deal, shopper=staff).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("en", "Fresh Fruit", "鲜果铺"), ("zh-hans", "鲜果铺", "Fresh Fruit")],
+)
+def test_the_own_merchant_refusal_names_the_shop_in_the_readers_language(
+    language, shown, hidden
+):
+    # given a cashier of a shop with an English name
+    staff = make_user()
+    merchant = make_merchant(name="鲜果铺")
+    merchant.name_en = "Fresh Fruit"
+    merchant.save(update_fields=["name_en"])
+    merchant_membership_add(actor=None, user=staff, merchant=merchant, role="cashier")
+    deal = make_deal(merchant=merchant)
+    # when they try to join its deal, reading the language
+    with translation.override(language), pytest.raises(DomainError) as refused:
+        deal_join(actor=staff, deal=deal, quantity=1)
+    # then the refusal names the shop as they read it
+    assert shown in refused.value.message
+    assert hidden not in refused.value.message
+    assert _nothing_joined(deal)

@@ -230,3 +230,42 @@ def test_an_only_owner_of_a_shop_with_nothing_open_is_erased(client, owner, shop
     )
 
     assert asked.status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("en", "Fresh Fruit", "鲜果铺"), ("zh-hans", "鲜果铺", "Fresh Fruit")],
+)
+def test_the_blockers_name_the_shop_in_the_owners_language(
+    client, owner, language, shown, hidden
+):
+    # given a shop with an English name, an open deal, money owed and a payout
+    owner.preferred_language = language
+    owner.save(update_fields=["preferred_language"])
+    shop = make_merchant(name="鲜果铺", owner=owner)
+    shop.name_en = "Fresh Fruit"
+    shop.save(update_fields=["name_en"])
+    make_deal(merchant=shop)
+    LedgerAccount.objects.create(
+        kind=LedgerAccount.Kind.MERCHANT_PAYABLE, merchant=shop, balance_fen=500
+    )
+    Payout.objects.create(
+        merchant=shop,
+        amount_fen=500,
+        provider="sandbox",
+        payee_account="acct",
+        business_number="po-2",
+    )
+
+    # when its only owner asks to be erased
+    answer = client.post(
+        "/api/me/data/erasure",
+        WITH_PASSWORD,
+        content_type="application/json",
+        headers={**bearer(owner), "Accept-Language": language},
+    )
+
+    # then each blocker names the shop as the owner reads it
+    blockers = answer.json()["blockers"]
+    assert (answer.status_code, len(blockers)) == (409, 3)
+    assert all(shown in blocker and hidden not in blocker for blocker in blockers)

@@ -435,3 +435,29 @@ def test_the_payment_page_names_refund_reasons_purpose_and_provider_in_words(
         assert words in page, words
     for code in ("coupon_refunded", "deal_stopped", "· operator<", "deals.order"):
         assert code not in page, code
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("en", "Fresh Fruit", "鲜果铺"), ("zh-hans", "鲜果铺", "Fresh Fruit")],
+)
+def test_the_onboarded_message_names_the_shop_as_the_operator_reads(
+    operator_client, operator, shopper, language, shown, hidden
+):
+    # given an operator reading the language, and a shopper who owns a shop
+    operator.preferred_language = language
+    operator.save(update_fields=["preferred_language"])
+    old = Merchant.objects.create(name="老店", name_en="Old Shop")
+    MerchantMembership.objects.create(user=shopper, merchant=old, role="owner")
+    # when the operator makes a shop with an English name, the shopper its owner
+    answer = operator_client.post(
+        reverse("web:operator_merchant_new"),
+        {"name": "鲜果铺", "name_en": "Fresh Fruit", "owner_phone": "13800138000"},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    )
+    # then the message names both shops as the operator reads them
+    [message] = [str(m) for m in answer.context["messages"]]
+    assert message.count(shown) == 2
+    assert hidden not in message
+    assert ("Old Shop" in message) == (language == "en")

@@ -228,21 +228,21 @@ def _onboarded_text(merchant, invitation) -> str:
         text = _(
             "%(merchant)s is ready; its owner was invited by SMS and "
             "becomes the owner on signing up."
-        ) % {"merchant": merchant.name}
+        ) % {"merchant": merchant.display_name}
     else:
         text = _("%(merchant)s is ready; its owner can open the console now.") % {
-            "merchant": merchant.name
+            "merchant": merchant.display_name
         }
         others = owners_other_merchants(merchant=merchant)
         if others:
             text += " " + _("They already own %(merchants)s too.") % {
-                "merchants": ", ".join(other.name for other in others)
+                "merchants": ", ".join(other.display_name for other in others)
             }
     return format_html(
         '{} <a href="{}" id="merchant-new-console">{}</a>',
         text,
         reverse("web:merchant_dashboard", args=[merchant.public_id]),
-        _("Open %(merchant)s") % {"merchant": merchant.name},
+        _("Open %(merchant)s") % {"merchant": merchant.display_name},
     )
 
 
