@@ -53,7 +53,7 @@ def user_out(user) -> dict:
         "memberships": [
             {
                 "merchant_id": m.merchant.public_id,
-                "merchant_name": m.merchant.name,
+                "merchant_name": m.merchant.display_name,
                 "role": m.role,
                 "branch_id": m.branch.public_id if m.branch else None,
             }

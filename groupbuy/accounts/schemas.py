@@ -85,7 +85,10 @@ class TokenIn(Schema):
 
 class MembershipOut(Schema):
     merchant_id: str
-    merchant_name: str
+    merchant_name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
     role: str
     branch_id: str | None
 

@@ -41,7 +41,10 @@ class TierIO(Schema):
 
 class DealMerchantOut(Schema):
     id: str
-    name: str
+    name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
 
 
 class DealProductOut(Schema):
@@ -369,7 +372,7 @@ def deal_out(deal, *, sales) -> dict:
         "title": deal.title,
         "state": deal.state,
         "shown_state": deal.shown_state,
-        "merchant": {"id": deal.merchant.public_id, "name": deal.merchant.name},
+        "merchant": {"id": deal.merchant.public_id, "name": deal.merchant.display_name},
         "product": {
             "id": product.public_id,
             "name": product.name,

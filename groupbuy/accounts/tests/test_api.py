@@ -518,3 +518,20 @@ def test_a_password_change_over_the_api_signs_out_the_other_tokens(client, commi
     assert client.get("/api/me", **auth).status_code == 200
     stolen = client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {stolen_secret}")
     assert stolen.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "Fresh Fruit"), ("zh-hans", "鲜果铺")]
+)
+def test_my_memberships_name_each_shop_in_my_language(client, language, shown):
+    # given a cashier reading the language, of a shop with an English name
+    from groupbuy.catalog.tests.factories import make_merchant, make_merchant_member
+
+    cashier = make_user(preferred_language=language)
+    merchant = make_merchant(name="鲜果铺", name_en="Fresh Fruit")
+    make_merchant_member(user=cashier, merchant=merchant, role="cashier")
+    client.force_login(cashier)
+    # when they read their profile
+    me = client.get("/api/me", headers={"Accept-Language": language}).json()
+    # then
+    assert [m["merchant_name"] for m in me["memberships"]] == [shown]

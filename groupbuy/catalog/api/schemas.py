@@ -84,7 +84,10 @@ class OpeningHoursDay(Schema):
 class BranchOut(Schema):
     id: str
     merchant_id: str
-    merchant_name: str
+    merchant_name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
     name: str
     name_en: str
     address: str
@@ -304,7 +307,7 @@ def branch_out(branch: Branch, distance_m: float | None = None) -> dict:
     return {
         "id": branch.public_id,
         "merchant_id": branch.merchant.public_id,
-        "merchant_name": branch.merchant.name,
+        "merchant_name": branch.merchant.display_name,
         "name": branch.name,
         "name_en": branch.name_en,
         "address": branch.address,

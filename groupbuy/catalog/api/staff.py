@@ -58,10 +58,15 @@ class StaffOut(Schema):
 class MyStaffInvitationOut(Schema):
     id: str
     merchant_id: str
-    merchant_name: str
+    merchant_name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
     role: str
     branch_id: str | None
-    branch_name: str
+    branch_name: str = Field(
+        description="The branch's name in the reader's language, \"\" for every branch."
+    )
     expires_at: datetime
     is_acceptable: bool  # false while its branch is closed (it may be declined)
     reason: str  # why not, in the reader's language; "" when acceptable
@@ -205,10 +210,10 @@ def _my_invitation_out(invitation) -> dict:
     return {
         "id": invitation.public_id,
         "merchant_id": invitation.merchant.public_id,
-        "merchant_name": invitation.merchant.name,
+        "merchant_name": invitation.merchant.display_name,
         "role": invitation.role,
         "branch_id": branch.public_id if branch else None,
-        "branch_name": branch.name if branch else "",
+        "branch_name": branch.display_name if branch else "",
         "expires_at": invitation.expires_at,
         "is_acceptable": not invitation.branch_has_closed,
         "reason": (

@@ -645,3 +645,21 @@ def test_the_shops_order_lists_leave_out_the_shoppers_pay_link(client):
     )
     assert refused.status_code == 403
     assert "pay_url" not in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "Fresh Fruit"), ("zh-hans", "鲜果铺")]
+)
+def test_a_deal_names_its_shop_in_the_readers_language(client, language, shown):
+    # given a deal of a shop with an English name
+    merchant = make_merchant(name="鲜果铺")
+    merchant.name_en = "Fresh Fruit"
+    merchant.save(update_fields=["name_en"])
+    deal = make_deal(merchant=merchant)
+    # when a client reading the language reads it, alone and listed
+    headers = {"Accept-Language": language}
+    alone = client.get(f"/api/deals/{deal.public_id}", headers=headers).json()
+    listed = client.get("/api/deals", headers=headers).json()["items"]
+    # then the shop is named as they read it, as the product is
+    assert alone["merchant"] == {"id": merchant.public_id, "name": shown}
+    assert [item["merchant"]["name"] for item in listed] == [shown]
