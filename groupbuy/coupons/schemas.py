@@ -27,8 +27,14 @@ class CouponOut(Schema):
         "has set up its till."
     )
     merchant_id: str
-    merchant_name: str
-    product_name: str
+    merchant_name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
+    product_name: str = Field(
+        description="The product's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
     order_id: str
     expires_at: datetime
 
@@ -126,8 +132,8 @@ def coupon_out(coupon: Coupon) -> dict:
         "redeemed_quantity": coupon.redeemed_quantity,
         "code": coupon.code_to_show,
         "merchant_id": coupon.merchant.public_id,
-        "merchant_name": coupon.merchant.name,
-        "product_name": deal.product.name_zh,
+        "merchant_name": coupon.merchant.display_name,
+        "product_name": deal.product.name,
         "order_id": coupon.order.public_id,
         "expires_at": coupon.expires_at,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Schema
+from pydantic import Field
 
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
@@ -91,7 +92,10 @@ class DemandOfferOut(Schema):
     id: str
     demand_id: str
     merchant_id: str
-    merchant_name: str
+    merchant_name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
     product_id: str
     quantity: int
     unit_price_fen: int
@@ -167,7 +171,7 @@ def offer_out(offer: Offer) -> dict:
         "id": offer.public_id,
         "demand_id": offer.demand.public_id,
         "merchant_id": offer.merchant.public_id,
-        "merchant_name": offer.merchant.name,
+        "merchant_name": offer.merchant.display_name,
         "product_id": offer.product.public_id,
         "quantity": offer.quantity,
         "unit_price_fen": offer.unit_price_fen,

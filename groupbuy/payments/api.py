@@ -63,7 +63,10 @@ class PayoutPageOut(PageOut):
 
 class PayableOut(Schema):
     merchant_id: str
-    merchant_name: str
+    merchant_name: str = Field(
+        description="The shop's name in the reader's language (its English name "
+        "for an English reader when it has one)."
+    )
     payable_fen: int
     # The merchant's daily payout, if its owner set one (the form's defaults).
     daily_payout: bool
@@ -285,7 +288,7 @@ def payable_out(account) -> dict:
     schedule = getattr(account.merchant, "payout_schedule", None)
     return {
         "merchant_id": account.merchant.public_id,
-        "merchant_name": account.merchant.name,
+        "merchant_name": account.merchant.display_name,
         "payable_fen": account.current_balance_fen,
         "daily_payout": bool(schedule and schedule.enabled),
         "provider": schedule.provider if schedule else "",

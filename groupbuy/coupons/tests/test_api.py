@@ -619,3 +619,29 @@ def test_the_openapi_schema_lists_the_idempotency_key_header_on_redeem(client):
     assert header["required"] is False
     assert header["schema"]["pattern"] == r"^[A-Za-z0-9_-]{16,36}$"
     assert "idempotency_key" in header["description"]
+
+
+@pytest.mark.parametrize(
+    ("language", "shop", "product"),
+    [("en", "Fresh Fruit", "Bananas"), ("zh-hans", "鲜果铺", "香蕉")],
+)
+def test_my_coupons_name_the_shop_and_product_in_my_language(
+    client, language, shop, product
+):
+    # given a coupon from a shop and of a product that both have English names
+    station = make_station()
+    station.merchant.name, station.merchant.name_en = "鲜果铺", "Fresh Fruit"
+    station.merchant.save(update_fields=["name", "name_en"])
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    order.deal.product.name_zh, order.deal.product.name_en = "香蕉", "Bananas"
+    order.deal.product.save(update_fields=["name_zh", "name_en"])
+    order.shopper.preferred_language = language
+    order.shopper.save(update_fields=["preferred_language"])
+    # when its holder lists their coupons and reads it, in the language
+    headers = {**auth(order.shopper), "Accept-Language": language}
+    listed = client.get("/api/coupons/mine", headers=headers).json()["items"]
+    coupon_id = coupon_for(order).public_id
+    alone = client.get(f"/api/coupons/{coupon_id}", headers=headers).json()
+    # then both name the shop and the product as they read them
+    for coupon in (*listed, alone):
+        assert (coupon["merchant_name"], coupon["product_name"]) == (shop, product)

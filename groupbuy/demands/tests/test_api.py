@@ -736,3 +736,25 @@ def test_a_demands_offers_come_a_page_at_a_time(client):
     assert (first.json()["total"], first.json()["pages"]) == (3, 2)
     ids = [o["id"] for o in first.json()["items"] + second.json()["items"]]
     assert ids == [made[1].public_id, made[0].public_id, made[2].public_id]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "Fresh Fruit"), ("zh-hans", "鲜果铺")]
+)
+def test_an_offer_names_its_shop_in_the_readers_language(client, language, shown):
+    # given an offer from a shop with an English name, on a demand whose
+    # initiator reads the language
+    demand = factories.make_published()
+    demand.initiator.preferred_language = language
+    demand.initiator.save(update_fields=["preferred_language"])
+    merchant, owner = factories.make_owner_merchant("鲜果铺")
+    merchant.name_en = "Fresh Fruit"
+    merchant.save(update_fields=["name_en"])
+    factories.make_offer(demand, merchant=merchant, owner=owner)
+    # when the initiator reads the offers
+    answer = client.get(
+        f"/api/demands/{demand.public_id}/offers",
+        headers={**_auth(demand.initiator), "Accept-Language": language},
+    )
+    # then
+    assert [offer["merchant_name"] for offer in answer.json()["items"]] == [shown]

@@ -375,3 +375,24 @@ def test_an_operator_reads_the_schedules_account_masked_and_keeps_it(
     )
     mine = client.get(_schedule_url(merchant), headers=_auth(owner)).json()
     assert mine["payee_account"] == "merchant@example.com"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "Fresh Fruit"), ("zh-hans", "鲜果铺")]
+)
+def test_the_payables_name_each_shop_in_the_operators_language(client, language, shown):
+    # given a shop with an English name that is owed money
+    merchant = _merchant_with_payable(1_000)
+    merchant.name, merchant.name_en = "鲜果铺", "Fresh Fruit"
+    merchant.save(update_fields=["name", "name_en"])
+    operator = make_user(is_staff=True, preferred_language=language)
+    # when an operator reading the language lists the payables
+    listing = client.get(
+        "/api/payments/operator/payables",
+        headers={
+            "Authorization": f"Bearer {api_token_create(actor=operator)[1]}",
+            "Accept-Language": language,
+        },
+    )
+    # then
+    assert [item["merchant_name"] for item in listing.json()["items"]] == [shown]
