@@ -66,3 +66,23 @@ def test_a_team_page_reads_as_many_queries_for_20_rows_as_for_2(client, page):
     shop.grow_to(20)
     # then the page reads the same number of queries
     assert (page, _queries(client, shop.url(page))) == (page, few)
+
+
+def test_the_merchants_deals_read_their_team_buys_outcomes_in_one_query(client):
+    # given a shop with a finished team buy (two teams completed, one refunded)
+    from groupbuy.teams.tests.test_outcomes_pages import _finished_team_deal
+
+    owner = make_user(preferred_language="en")
+    merchant = make_merchant(owner=owner)
+    _finished_team_deal(merchant)
+    client.force_login(owner)
+    url = f"/merchant/{merchant.public_id}/deals/"
+    few = _queries(client, url)
+    # when two more finish the same way
+    for _n in range(2):
+        _finished_team_deal(merchant)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    # then each reads its teams' outcome, in the same number of queries
+    assert page.count("Ended: 2 teams completed, 1 refunded") == 3
+    assert len(many) == few
