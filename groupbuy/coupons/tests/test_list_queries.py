@@ -76,3 +76,22 @@ def test_my_coupons_reads_as_many_queries_for_20_coupons_as_for_2(client):
     many, _page = _read(client, "/coupons/")
     # then the list reads the same number of queries
     assert many == few
+
+
+def test_the_statement_reads_as_many_queries_for_20_refunds_and_expiries_as_for_2(
+    client,
+):
+    # given a shop with two coupons refunded unused and two expired this month
+    from groupbuy.coupons.tests.test_statement_pages import _refunded_and_expired
+
+    station = make_station(owner=make_user(preferred_language="en"))
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    _refunded_and_expired(station, 2)
+    few, _page = _read(client, url)
+    # when eighteen more of each
+    refunded, expired = _refunded_and_expired(station, 18)
+    many, page = _read(client, url)
+    # then the page lists them, in the same number of queries
+    assert all(serial in page for serial in refunded + expired)
+    assert many == few
