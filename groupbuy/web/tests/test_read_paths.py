@@ -165,3 +165,22 @@ def test_the_merchants_deals_read_as_many_queries_for_20_closed_deals_as_for_2(
         states = [item["shown_state"] for item in response.json()["items"]]
         assert sorted(states).count("failed") == 19 and "settled" in states
     assert len(many) == len(few)
+
+
+def test_the_staff_page_reads_as_many_queries_for_20_members_as_for_2(client):
+    # given a shop with its owner and a cashier
+    from groupbuy.catalog.tests.factories import make_merchant_member
+
+    owner = make_user(preferred_language="en")
+    merchant = make_merchant(owner=owner)
+    make_merchant_member(merchant=merchant, role="cashier")
+    client.force_login(owner)
+    url = reverse("web:merchant_staff", args=[merchant.public_id])
+    few = _queries(client, url)
+    # when eighteen more join, cashiers and owners in turn
+    for index in range(18):
+        make_merchant_member(
+            merchant=merchant, role="cashier" if index % 2 else "owner"
+        )
+    # then the page reads the same number of queries
+    assert _queries(client, url) == few
