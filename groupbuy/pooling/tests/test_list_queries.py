@@ -1,5 +1,5 @@
-"""My pools and suggestions (/pooling/) reads as many queries for 20 rows as
-for 2: the pools suggested to me, my requests still looking, the shops."""
+"""My pools and suggestions (/pooling/) and the merchant's promotions read as
+many queries for 20 rows as for 2."""
 
 import pytest
 from django.db import connection
@@ -54,3 +54,29 @@ def test_my_pools_reads_as_many_queries_for_20_pools_as_for_2(client):
     assert Pool.objects.filter(members__user=shopper).count() == 20
     assert page.count('class="pool-link"') == 20
     assert many == few
+
+
+def test_the_merchants_promotions_read_as_many_queries_for_20_as_for_2(client):
+    # given a shop with two promotions, one a request pooled
+    merchant, branch, owner = make_shop()
+    client.force_login(owner)
+    url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+
+    def publish(number: int) -> None:
+        for _n in range(number):
+            promotion = make_promotion(merchant=merchant, branch=branch, owner=owner)
+            make_request(
+                user=make_user(), promotion=promotion, branch=branch, amount_fen=9_000
+            )
+
+    publish(2)
+    client.get(url, headers={"accept-language": "en"})  # warm up
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, headers={"accept-language": "en"})
+    # when it publishes eighteen more
+    publish(18)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, headers={"accept-language": "en"})
+    # then the page reads the same number of queries
+    assert response.status_code == 200
+    assert len(many) == len(few)
