@@ -491,3 +491,25 @@ def test_the_merchants_payouts_page_says_what_is_owed_now(
     assert response.context["payable_fen"] == 4_000 == _payable(merchant)
     page = response.content.decode()
     assert '<div class="value" id="merchant-payable">¥40.00</div>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("en", "Fresh Fruit", "鲜果铺"), ("zh-hans", "鲜果铺", "Fresh Fruit")],
+)
+def test_the_payouts_list_names_the_shop_as_the_operator_reads(
+    client, fake_alipay, language, shown, hidden
+):
+    # given a payout to a shop with an English name
+    merchant = _merchant_with_payable(50_000)
+    merchant.name, merchant.name_en = "鲜果铺", "Fresh Fruit"
+    merchant.save(update_fields=["name", "name_en"])
+    payout = _pay(merchant, 10_000)
+    # when an operator reading the language opens the payouts page
+    client.force_login(make_user(is_staff=True, preferred_language=language))
+    html = client.get(
+        "/payments/operator/payouts/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    # then the payout's row names the shop as they read it
+    row = html.split(f'<tr id="payout-{payout.public_id}">')[1].split("</tr>")[0]
+    assert shown in row and hidden not in row

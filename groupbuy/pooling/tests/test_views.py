@@ -686,3 +686,27 @@ def test_a_dissolved_pool_quotes_no_saving_and_shows_each_member_a_way_on(
         '<a href="/pooling/" id="pool-back">'
     ) in pages[bob]
     assert 'id="pool-ask-again"' not in pages[bob]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("en", "Fresh Fruit", "鲜果铺"), ("zh-hans", "鲜果铺", "Fresh Fruit")],
+)
+def test_the_promotions_page_title_names_the_shop_as_read(
+    client, language, shown, hidden
+):
+    # given the owner of a shop with an English name, reading the language
+    merchant, _branch, owner = make_shop()
+    merchant.name, merchant.name_en = "鲜果铺", "Fresh Fruit"
+    merchant.save(update_fields=["name", "name_en"])
+    owner.preferred_language = language
+    owner.save(update_fields=["preferred_language"])
+    client.force_login(owner)
+    # when they open its promotions
+    page = client.get(
+        f"/pooling/merchant/{merchant.public_id}/promotions/",
+        HTTP_ACCEPT_LANGUAGE=language,
+    ).content.decode()
+    # then the page's title names the shop as they read it
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert shown in title and hidden not in title
