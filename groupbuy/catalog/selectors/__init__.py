@@ -28,6 +28,7 @@ from groupbuy.catalog.selectors.merchants import (
     merchants_selling,
 )
 from groupbuy.catalog.selectors.products import (
+    branch_name_lazy,
     merchant_name_lazy,
     merchant_product_get_for_editor,
     merchant_products,
@@ -49,6 +50,7 @@ __all__ = [
     "CategoryNode",
     "branch_closed_at",
     "branch_get_for_owner",
+    "branch_name_lazy",
     "branch_open_locked",
     "branches_nearest",
     "category_demand_threshold",

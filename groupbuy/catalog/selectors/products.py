@@ -46,6 +46,12 @@ def merchant_name_lazy(merchant):
     return lazy(lambda: merchant.display_name, str)()
 
 
+def branch_name_lazy(branch):
+    """Return the branch's name in whatever language is active when it is read
+    (``Branch.display_name``), as ``merchant_name_lazy`` does for the shop."""
+    return lazy(lambda: branch.display_name, str)()
+
+
 def _may_not_change(product: Product) -> CatalogError:
     return CatalogError(
         "forbidden",

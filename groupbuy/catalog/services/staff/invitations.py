@@ -93,7 +93,7 @@ def _refuse_a_member(merchant: Merchant, member) -> None:
         return
     role = Role(membership.role).label
     if membership.branch is not None:
-        role = f"{role} · {membership.branch.name}"
+        role = f"{role} · {membership.branch.display_name}"
     message = _(
         "%(name)s is already on your staff (%(role)s). Nothing was changed."
     ) % {
@@ -247,7 +247,7 @@ def branch_closed_message(invitation: StaffInvitation) -> str:
     return _(
         "The branch %(branch)s has closed since this invitation was sent: "
         "ask the shop for a new invitation."
-    ) % {"branch": invitation.branch.name}
+    ) % {"branch": invitation.branch.display_name}
 
 
 def staff_invitation_decline(*, actor, invitation: StaffInvitation) -> None:

@@ -14,7 +14,7 @@ from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import Branch, Merchant
 from groupbuy.catalog.permissions import require_merchant_owner
-from groupbuy.catalog.selectors import merchant_name_lazy
+from groupbuy.catalog.selectors import branch_name_lazy, merchant_name_lazy
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.services import notification_enqueue
 
@@ -152,7 +152,8 @@ def _tell_the_member(membership: MerchantMembership, *, change_id: int) -> None:
         body = gettext_lazy("You run every branch and the shop's staff.")
     elif membership.branch is not None:
         body = format_lazy(
-            gettext_lazy("At the branch {branch}."), branch=membership.branch.name
+            gettext_lazy("At the branch {branch}."),
+            branch=branch_name_lazy(membership.branch),
         )
     else:
         body = gettext_lazy("At every branch.")
