@@ -39,7 +39,7 @@ class RedeemForm(forms.Form):
         # No "—" for a cashier limited to one branch: they redeem there.
         self.fields["branch"].choices = [("", "—")] if any_branch else []
         self.fields["branch"].choices += [
-            (branch.public_id, branch.name) for branch in branches
+            (branch.public_id, branch.display_name) for branch in branches
         ]
 
 

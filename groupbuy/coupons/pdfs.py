@@ -141,7 +141,7 @@ def coupon_pdf(coupon, *, branches) -> bytes:
                 pdf,
                 _text(
                     _("%(branch)s: %(address)s")
-                    % {"branch": branch.name, "address": branch.address},
+                    % {"branch": branch.display_name, "address": branch.address},
                     unicode_ok,
                     "(branch address in Chinese)",
                 ),

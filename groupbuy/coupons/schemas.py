@@ -43,14 +43,18 @@ class CouponRedemptionOut(Schema):
     redeemed_at: datetime
     quantity: int
     branch_id: str | None
-    branch_name: str
+    branch_name: str = Field(
+        description="The branch's name in the reader's language, \"\" for none."
+    )
 
 
 class CouponUnitsHeldOut(Schema):
     redeemed_at: datetime
     quantity: int
     branch_id: str | None
-    branch_name: str
+    branch_name: str = Field(
+        description="The branch's name in the reader's language, \"\" for none."
+    )
 
 
 class CouponRefundOut(Schema):
@@ -102,7 +106,9 @@ def coupon_detail_out(coupon: Coupon, redemptions, *, units_held) -> dict:
                 "redeemed_at": redemption.redeemed_at,
                 "quantity": redemption.quantity,
                 "branch_id": redemption.branch.public_id if redemption.branch else None,
-                "branch_name": redemption.branch.name if redemption.branch else "",
+                "branch_name": redemption.branch.display_name
+                if redemption.branch
+                else "",
             }
             for redemption in redemptions
         ],
@@ -111,7 +117,7 @@ def coupon_detail_out(coupon: Coupon, redemptions, *, units_held) -> dict:
                 "redeemed_at": held.redeemed_at,
                 "quantity": held.quantity,
                 "branch_id": held.branch.public_id if held.branch else None,
-                "branch_name": held.branch.name if held.branch else "",
+                "branch_name": held.branch.display_name if held.branch else "",
             }
             for held in units_held
         ],

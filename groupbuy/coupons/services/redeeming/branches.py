@@ -21,7 +21,7 @@ def redeeming_branch(*, limit: Branch | None, branch: Branch | None):
         raise CouponError(
             "not_your_branch",
             _("You redeem coupons at the branch “%(own)s” only, not at “%(asked)s”.")
-            % {"own": limit.name, "asked": branch.name},
+            % {"own": limit.display_name, "asked": branch.display_name},
             status=403,
         )
     return limit

@@ -25,7 +25,7 @@ def branch_closed_refusal(branch: Branch) -> CouponError:
             "cannot be redeemed there: choose the branch you are at and scan "
             "again."
         )
-        % {"branch": branch.name},
+        % {"branch": branch.display_name},
         status=409,
     )
 
@@ -97,7 +97,7 @@ def already_redeemed_message(coupon: Coupon) -> str:
     last = coupon.redemptions.select_related("branch").order_by("-redeemed_at").first()
     if last is None:
         return _("This coupon has already been redeemed.")
-    where = last.branch.name if last.branch else last.get_channel_display()
+    where = last.branch.display_name if last.branch else last.get_channel_display()
     return _("Already redeemed on %(when)s at %(where)s.") % {
         "when": format_local_time(last.redeemed_at),
         "where": where,
