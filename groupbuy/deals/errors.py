@@ -23,7 +23,7 @@ def branch_closed_refusal(branch) -> DealError:
     it was being made): choose another."""
     message = _(
         "The branch “%(branch)s” has closed: choose another branch for pickup."
-    ) % {"branch": branch.name}
+    ) % {"branch": branch.display_name}
     return DealError(
         "branch_closed",
         message,
