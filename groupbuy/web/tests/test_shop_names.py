@@ -111,3 +111,29 @@ def test_the_operators_pages_name_a_deals_shop_as_read(
     # then both name the shop as they read it
     for page in (home, order_page):
         assert shown in page and hidden not in page
+
+
+@LANGUAGES
+def test_the_staff_page_names_each_branch_as_read(
+    client, shopper, shop, language, shown, hidden
+):
+    # given a shop's branch East Gate, a cashier there and an invitation to it
+    branch = Branch.objects.create(
+        merchant=shop, name="东门店", name_en="East Gate", address="1 Road"
+    )
+    owner = _member(shop)
+    cashier = _member(shop, role="cashier")
+    MerchantMembership.objects.filter(user=cashier).update(branch=branch)
+    staff_invite(
+        actor=owner, merchant=shop, phone=shopper.phone, role="cashier", branch=branch
+    )
+    # when the owner opens the staff page
+    url = reverse("web:merchant_staff", args=[shop.public_id])
+    page = _page(client, owner, url, language)
+    # then the branch is named as they read it: in the staff and invitation
+    # lists, the branch table and the role forms' choices
+    branch_shown, branch_hidden = (
+        ("East Gate", "东门店") if language == "en" else ("东门店", "East Gate")
+    )
+    assert page.count(branch_shown) >= 4
+    assert branch_hidden not in page

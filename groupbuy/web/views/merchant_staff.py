@@ -43,9 +43,9 @@ def _branch_choices(branches, keep=None) -> list[tuple[str, str]]:
     return [
         (
             branch.public_id,
-            branch.name
+            branch.display_name
             if branch.is_active
-            else _("%(name)s (closed)") % {"name": branch.name},
+            else _("%(name)s (closed)") % {"name": branch.display_name},
         )
         for branch in branches
         if branch.is_active or branch == keep
