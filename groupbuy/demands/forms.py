@@ -134,5 +134,5 @@ class SearchForm(forms.Form):
             self.fields["category"].empty_label
         )
         self.fields["branch"].choices = [("", "—")] + [
-            (b.public_id, b.name) for b in branches
+            (b.public_id, b.display_name) for b in branches
         ]
