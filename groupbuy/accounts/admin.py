@@ -14,7 +14,10 @@ from groupbuy.accounts.models import (
     User,
 )
 from groupbuy.accounts.phones import mask_phone, mask_phones_in_text, person_label
-from groupbuy.accounts.services import password_confirm_attempts_clear
+from groupbuy.accounts.services import (
+    password_confirm_attempts_clear,
+    user_active_set,
+)
 from groupbuy.core.admin import ReadOnlyAdmin
 
 
@@ -156,6 +159,16 @@ class UserAdmin(MaskedRowsMixin, BaseUserAdmin):
 
     def row_label(self, obj) -> str:
         return obj.display_name or mask_phone(obj.phone)
+
+    def save_model(self, request, obj, form, change):
+        # Switching "active" goes through the service, which audits it and
+        # closes a switched-off person's open sockets; the rest saves as given.
+        if not (change and "is_active" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        is_active = obj.is_active
+        obj.is_active = form.initial["is_active"]
+        super().save_model(request, obj, form, change)
+        user_active_set(actor=request.user, user=obj, is_active=is_active)
 
 
 @admin.register(ApiToken)

@@ -15,6 +15,7 @@ from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import all_or_errors as core_all_or_errors
+from groupbuy.realtime.access import SIGNED_OUT, sockets_end
 
 
 def validation_error(field: str, error: ValidationError) -> AccountError:
@@ -180,6 +181,28 @@ def user_update_profile(
     if changed:
         actor.save(update_fields=changed)
     return actor
+
+
+def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
+    """Switch a person's account on or off (support, in the admin); nothing
+    changes when it already is so.
+
+    Switched off, the person can no longer sign in and their sessions no longer
+    sign them in; their open sockets, authorised when they connected, would go
+    on hearing their events: they close as signed out, once this commits.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active == is_active:
+            user.is_active = is_active
+            return user
+        locked.is_active = user.is_active = is_active
+        locked.save(update_fields=["is_active"])
+        action = "accounts.user.activated" if is_active else "accounts.user.deactivated"
+        audit_log(actor=actor, action=action, obj=user)
+        if not is_active:
+            sockets_end(user_public_id=user.public_id, reason=SIGNED_OUT)
+    return user
 
 
 def _channel_reachable_or_error(

@@ -209,3 +209,46 @@ async def test_a_session_no_longer_signs_in_once_the_password_changed():
     assert await database_sync_to_async(signs_in_before_and_after_a_password_change)(
         shopper, browser
     ) == (True, False)
+
+
+def deactivate_in_the_admin(user) -> None:
+    """Support switches the person's "active" off on their admin page."""
+    support = Client()
+    support.force_login(make_user(is_staff=True, is_superuser=True))
+    answer = support.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {
+            "phone": user.phone,
+            "display_name": user.display_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+            "contact_channel": user.contact_channel,
+            # "is_active" left out: its box unticked
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+async def test_deactivating_an_account_closes_all_its_sockets_for_good():
+    # given a person signed in on two browsers, and another person
+    shopper = await database_sync_to_async(make_user)()
+    stranger = await database_sync_to_async(make_user)()
+    browsers = await database_sync_to_async(signed_in_browsers)(shopper, 2)
+    (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
+    sockets = [await open_user_socket(b) for b in (*browsers, elsewhere)]
+    for communicator in sockets:
+        await communicator.receive_json_from(timeout=5)  # the unread count
+    # when support switches their account off in the admin
+    await database_sync_to_async(deactivate_in_the_admin)(shopper)
+    # then both their sockets close as signed out; the other person's stays
+    assert await closed_with(sockets[0]) == 4401
+    assert await closed_with(sockets[1]) == 4401
+    assert await listening(sockets[2], stranger)
+    await sockets[2].disconnect()
+    # and a socket opened again from either browser is refused as signed out
+    refused = await open_user_socket(browsers[0])
+    assert await closed_with(refused) == 4401
