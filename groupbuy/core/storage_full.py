@@ -9,6 +9,7 @@ being full and the file that could not be written.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 
@@ -26,6 +27,28 @@ RETRY_AFTER_SECONDS = 300
 
 def is_storage_full(exception: BaseException) -> bool:
     return isinstance(exception, OSError) and exception.errno in FULL
+
+
+def field_file_save(field_file, name: str, content) -> None:
+    """Store ``content`` as ``field_file`` under the name its field makes of
+    ``name``, leaving the row for the caller to save (``save=False``).
+
+    Django's file storage leaves what it wrote behind when writing fails part
+    way (a full disk): a broken file no row names, never cleaned up. Here a
+    failed write removes it before the error goes on (to the 503). Upload names
+    are unique (a uuid or a public id), so the name was free and the file there
+    is this write's; a name already taken is left alone.
+    """
+    target = field_file.field.generate_filename(field_file.instance, name)
+    storage = field_file.storage
+    was_taken = storage.exists(target)
+    try:
+        field_file.save(name, content, save=False)
+    except OSError:
+        if not was_taken:
+            with contextlib.suppress(OSError):
+                storage.delete(target)
+        raise
 
 
 class StorageFullMiddleware(MiddlewareMixin):

@@ -16,6 +16,7 @@ from groupbuy.catalog.services._common import UNSET, is_set
 from groupbuy.catalog.signals import reference_images_changed
 from groupbuy.core.audit import audit_log
 from groupbuy.core.photos import photo_without_metadata
+from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.snap.recognition.image import (
     SnapImageError,
@@ -101,8 +102,8 @@ def product_image_add(
             is_reference=bool(is_reference),
             is_primary=bool(is_primary) or is_first,
         )
-        image.image.save(
-            f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False
+        field_file_save(
+            image.image, f"{uuid.uuid4().hex}.{extension}", ContentFile(data)
         )
         image.save()
         if image.is_primary:

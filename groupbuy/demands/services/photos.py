@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.core.photos import photo_without_metadata
+from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import Demand, DemandPhoto
@@ -86,8 +87,8 @@ def demand_photo_add(*, actor, demand: Demand, upload) -> DemandPhoto:
             }
             raise Conflict("too_many_photos", message, fields={"photo": [message]})
         photo = DemandPhoto(demand=demand)
-        photo.image.save(
-            f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False
+        field_file_save(
+            photo.image, f"{uuid.uuid4().hex}.{extension}", ContentFile(data)
         )
         photo.save()
         audit_log(

@@ -8,6 +8,7 @@ only clue was a traceback ending in "No space left on device".
 import errno
 import io
 import logging
+import os
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -34,6 +35,43 @@ def full_disk(settings, tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / name))
 
     monkeypatch.setattr(FileSystemStorage, "_save", no_space)
+
+
+class _FillsHalfway:
+    """A file the disk fills under: half of what is written lands, then ENOSPC."""
+
+    def __init__(self, file):
+        self.file = file
+
+    def write(self, data):
+        self.file.write(data[: len(data) // 2])
+        self.file.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(self):
+        self.file.close()
+
+
+@pytest.fixture
+def disk_fills_mid_write(settings, tmp_path, monkeypatch):
+    """The data disk fills while a file is being written (Django's storage
+    writes through ``os.fdopen(fd, "wb")``); return the folder holding the
+    media, private media and voice notes."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GROUPBUY_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.GROUPBUY_SHARING_PRIVATE_DIR = str(tmp_path / "sharing")
+    real_fdopen = os.fdopen
+
+    def fdopen(fd, mode="r", *args, **kwargs):
+        opened = real_fdopen(fd, mode, *args, **kwargs)
+        return _FillsHalfway(opened) if mode == "wb" else opened
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    return tmp_path
+
+
+def files_under(root) -> list[str]:
+    return sorted(str(path) for path in root.rglob("*") if path.is_file())
 
 
 def photo() -> SimpleUploadedFile:
@@ -86,3 +124,63 @@ def test_a_page_upload_on_a_full_disk_is_a_503_page_in_the_readers_language(
     assert "Please try again later" in page
     assert "Nothing was saved" in page
     assert not Product.objects.filter(name_en="Oolong tea").exists()
+
+
+def test_a_product_photo_the_disk_fills_under_leaves_no_partial_file(
+    client, disk_fills_mid_write
+):
+    # given an operator adding a photo to a product
+    product = make_product()
+    client.force_login(make_operator(preferred_language="en"))
+    # when the disk fills half way through writing it
+    response = client.post(
+        f"/api/catalog/products/{product.public_id}/images", {"image": photo()}
+    )
+    # then the answer is the 503 "try later", and no broken file is left behind
+    assert response.status_code == 503
+    assert response.json()["code"] == "storage_full"
+    assert not ProductImage.objects.exists()
+    assert files_under(disk_fills_mid_write) == []
+
+
+def test_a_drafts_photo_the_disk_fills_under_leaves_no_partial_file(
+    disk_fills_mid_write,
+):
+    # given a draft demand (its photos kept in the private storage)
+    from groupbuy.demands import services as demand_services
+    from groupbuy.demands.tests.factories import make_demand
+
+    demand = make_demand()
+    # when the disk fills half way through writing its photo
+    with pytest.raises(OSError) as failed:
+        demand_services.demand_photo_add(
+            actor=demand.initiator, demand=demand, upload=photo()
+        )
+    # then the error goes on (to the 503) and no broken file is left behind
+    assert failed.value.errno == errno.ENOSPC
+    assert not demand.photos.exists()
+    assert files_under(disk_fills_mid_write) == []
+
+
+def test_a_voice_note_the_disk_fills_under_leaves_no_partial_file(
+    disk_fills_mid_write,
+):
+    from groupbuy.sharing.contacts import Contact
+    from groupbuy.sharing.models import Share
+    from groupbuy.sharing.services import share_send
+    from groupbuy.sharing.tests.factories import make_product as share_product
+    from groupbuy.sharing.tests.factories import make_user as share_user
+
+    note = SimpleUploadedFile("note.ogg", b"OggS\x00\x02" + b"\x00" * 200, "audio/ogg")
+    with pytest.raises(OSError) as failed:
+        share_send(
+            actor=share_user(),
+            product=share_product(),
+            contacts=[Contact(name="", address="+8613912340001")],
+            comment="Look!",
+            voice_note=note,
+            idempotency_key="full-disk-voice",
+        )
+    assert failed.value.errno == errno.ENOSPC
+    assert not Share.objects.filter(voice_note__gt="").exists()
+    assert files_under(disk_fills_mid_write) == []

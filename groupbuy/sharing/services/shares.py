@@ -16,6 +16,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.selectors import product_name_lazy
 from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import _ALPHABET
+from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.invitations import notification_invite
@@ -240,7 +241,7 @@ def _share_insert(
         )
     if voice_note is not None:
         # Last, so a refusal above leaves no file behind.
-        share.voice_note.save("voice", voice_note, save=False)
+        field_file_save(share.voice_note, "voice", voice_note)
         share.save(update_fields=["voice_note"])
     audit_log(
         actor=actor,

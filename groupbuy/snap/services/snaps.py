@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.ids import new_public_id
+from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.capacity import recognition_slot
@@ -115,7 +116,7 @@ def snap_submit(*, actor, upload, recogniser=None) -> SnapOutcome:
     snap = _snap_new(user, context, resolution, deals, timings)
     demand = None
     with _file_removed_on_error(snap), transaction.atomic():
-        snap.photo.save(f"{snap.public_id}.jpg", ContentFile(photo), save=False)
+        field_file_save(snap.photo, f"{snap.public_id}.jpg", ContentFile(photo))
         snap.total_ms = _ms(started, time.perf_counter())
         snap.save()
         if best is not None and not deals:

@@ -8,6 +8,10 @@ from django.test import Client
 
 from groupbuy.accounts.services import api_token_create, api_token_revoke
 from groupbuy.catalog.tests.factories import make_operator, make_user
+from groupbuy.ops.tests.test_storage_full import (  # noqa: F401 (a fixture)
+    disk_fills_mid_write,
+    files_under,
+)
 from groupbuy.snap.models import Snap
 from groupbuy.snap.tests.helpers import blank_jpeg
 from groupbuy.snap.tests.test_api import post_photo, signed_in
@@ -142,3 +146,15 @@ def test_a_deleted_photo_is_gone_for_its_taker_too(shopper, photo_url):
     storages["private"].delete(snap.photo.name)
     # when / then
     assert signed_in(shopper).get(photo_url).status_code == 404
+
+
+@pytest.mark.usefixtures("disk_fills_mid_write")
+def test_a_photo_the_disk_fills_under_leaves_no_partial_file(shopper, tmp_path):
+    # given the disk filling half way through writing a snap's photo
+    # when the shopper sends a photo
+    response = post_photo(signed_in(shopper), blank_jpeg(seed=4))
+    # then the answer is the 503 "try later", and no broken file is left behind
+    assert response.status_code == 503
+    assert response.json()["code"] == "storage_full"
+    assert not Snap.objects.exists()
+    assert files_under(tmp_path) == []
