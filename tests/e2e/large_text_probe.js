@@ -2,9 +2,23 @@
 // pass over its elements; called with the smallest tap target in px.
 (tap) => {
   const width = document.documentElement.clientWidth;
+  const clips = (e) => getComputedStyle(e).overflow !== 'visible';
+  // The box an element's content is drawn in: its own box cut by every
+  // ancestor that clips (a table's headings hidden in a 1 px box when its rows
+  // become cards, a title clamped to two lines).
+  const drawnIn = (e, box) => {
+    let [left, top, right, bottom] = [box.left, box.top, box.right, box.bottom];
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (!clips(p)) continue;
+      const r = p.getBoundingClientRect();
+      [left, top, right, bottom] = [Math.max(left, r.left), Math.max(top, r.top),
+                                    Math.min(right, r.right), Math.min(bottom, r.bottom)];
+    }
+    return {left, top, right, bottom, width: right - left, height: bottom - top};
+  };
   const shown = (e) => {
     if (e.closest('details:not([open]) > :not(summary), .visually-hidden, [hidden]')) return false;
-    const box = e.getBoundingClientRect();
+    const box = drawnIn(e, e.getBoundingClientRect());
     return box.width > 1 && box.height > 1 && getComputedStyle(e).visibility !== 'hidden';
   };
   const name = (e) => `${e.tagName.toLowerCase()}#${e.id} "${e.textContent.trim().slice(0, 15)}"`;
@@ -39,7 +53,10 @@
     if (!walker.currentNode.textContent.trim() || !shown(element)) continue;
     const range = document.createRange();
     range.selectNodeContents(walker.currentNode);
-    for (const box of range.getClientRects()) if (box.width > 1) boxes.push({element, box});
+    for (const line of range.getClientRects()) {
+      const box = drawnIn(walker.currentNode, line);
+      if (box.width > 1 && box.height > 1) boxes.push({element, box});
+    }
   }
   for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
     const [a, b] = [boxes[i], boxes[j]];
