@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +18,7 @@ from groupbuy.accounts.models import (
 from groupbuy.accounts.phones import mask_phone, mask_phones_in_text, person_label
 from groupbuy.accounts.services import (
     password_confirm_attempts_clear,
+    password_set_by_support,
     user_active_set,
 )
 from groupbuy.core.admin import ReadOnlyAdmin
@@ -159,6 +162,19 @@ class UserAdmin(MaskedRowsMixin, BaseUserAdmin):
 
     def row_label(self, obj) -> str:
         return obj.display_name or mask_phone(obj.phone)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's form writes the password alone: an app signed in with the
+        # old one kept its token. A password set here means what the person's
+        # own reset means (services.password_set_by_support), in one
+        # transaction with the write.
+        with transaction.atomic():
+            answer = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and answer.status_code == 302:
+                person = self.get_object(request, unquote(id))
+                if person is not None:
+                    password_set_by_support(actor=request.user, user=person)
+        return answer
 
     def save_model(self, request, obj, form, change):
         # Switching "active" goes through the service, which audits it and

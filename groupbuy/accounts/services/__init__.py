@@ -11,6 +11,7 @@ from groupbuy.accounts.services.password_codes import (
     password_reset_complete,
     password_reset_request,
     password_reset_resend,
+    password_set_by_support,
 )
 from groupbuy.accounts.services.password_confirm import (
     password_confirm_attempts_clear,
@@ -58,6 +59,7 @@ __all__ = [
     "password_reset_complete",
     "password_reset_request",
     "password_reset_resend",
+    "password_set_by_support",
     "phone_change_complete",
     "phone_change_request",
     "phone_change_verification",

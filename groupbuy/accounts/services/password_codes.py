@@ -119,3 +119,16 @@ def password_change_complete(
             actor=actor, user=actor, reason="password_change", keeping=keeping_token
         )
     return user
+
+
+def password_set_by_support(*, actor: User, user: User) -> User:
+    """What a password support has just set for ``user`` in the admin means, as
+    after the person's own reset: every API token is revoked and their open
+    sockets check their sign-in again (their other sessions end with the old
+    password already). Audited under support's name. The admin's form writes
+    the password; call this in the same transaction."""
+    with transaction.atomic():
+        audit_log(actor=actor, action="accounts.password.set_by_support", obj=user)
+        api_tokens_revoke_all(actor=actor, user=user, reason="password_set_by_support")
+        sockets_end(user_public_id=user.public_id, reason=SIGN_IN_CHANGED)
+    return user
