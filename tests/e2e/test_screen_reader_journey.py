@@ -164,9 +164,17 @@ def test_the_inbox_keeps_the_focus_and_says_the_new_count(chromium, groupbuy_ser
         )
         groupbuy_server.run_python(INBOX_SEED)
         page.goto("/inbox/")
+        # (once the personal socket has joined and the list its joining fetches
+        # again has come: a swap landing between finding the button and
+        # focusing it would leave the focus on a button no longer in the page)
+        page.wait_for_selector("#inbox-badge[data-count]", state="attached")
+        page.wait_for_load_state("networkidle")
         second = page.locator("#inbox-list li").nth(1)
         item_id = second.get_attribute("id")
         second.locator("button").focus()
+        page.wait_for_function(
+            f"document.activeElement.closest('li')?.id === {item_id!r}"
+        )
         assert "unread" in page.inner_text("#inbox-unread-summary")
         page.evaluate(
             """() => {
