@@ -98,14 +98,14 @@ def held_out_words(rows, *, limit: int | None) -> list[str]:
     """Return the distinct Han words (two characters or more) of held-out names."""
     import jieba
 
-    from groupbuy.catalog.pinyin import _HAN, _to_simplified
+    from groupbuy.catalog.pinyin import _HAN, to_simplified
 
     jieba.setLogLevel(60)
     words: dict[str, None] = {}
     for barcode, name in rows:
         if not _HAN.search(name) or zlib.crc32(barcode.encode()) % 2 == 0:
             continue
-        for word in jieba.cut(_to_simplified().convert(name)):
+        for word in jieba.cut(to_simplified().convert(name)):
             if len(word) >= 2 and all(_HAN.fullmatch(c) for c in word):
                 words[word] = None
     found = sorted(words, key=lambda w: zlib.crc32(w.encode()))
@@ -113,9 +113,9 @@ def held_out_words(rows, *, limit: int | None) -> list[str]:
 
 
 def simplified_names(rows) -> list[tuple[str, str]]:
-    from groupbuy.catalog.pinyin import _HAN, _to_simplified
+    from groupbuy.catalog.pinyin import _HAN, to_simplified
 
-    convert = _to_simplified().convert
+    convert = to_simplified().convert
     return [
         (f"prd_bench{barcode}", convert(name))
         for barcode, name in rows

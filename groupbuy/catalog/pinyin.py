@@ -80,7 +80,9 @@ def _pypinyin():
 
 
 @functools.cache
-def _to_simplified():
+def to_simplified():
+    """OpenCC's Traditional-to-Simplified converter, made once (snap's text
+    match folds labels with it too)."""
     from opencc import OpenCC  # opencc-python-reimplemented: pure Python
 
     return OpenCC("t2s")
@@ -96,7 +98,7 @@ def _han_syllables(text: str) -> list[str]:
         return []
     pypinyin = _pypinyin()
     readings = pypinyin.lazy_pinyin(
-        _to_simplified().convert(text),
+        to_simplified().convert(text),
         style=pypinyin.Style.NORMAL,
         errors=lambda _chars: None,
     )

@@ -10,7 +10,6 @@ consecutive OCR lines because labels split names across lines.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import re
@@ -22,6 +21,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
+
+from groupbuy.catalog.pinyin import to_simplified
 
 # Units as printed on labels, folded into one spelling so "550毫升", "550 ML"
 # and "５５０ｍｌ" compare equal.
@@ -79,13 +80,6 @@ class _IndexedName:
     token_set: frozenset[str]
 
 
-@functools.cache
-def _to_simplified():
-    from opencc import OpenCC  # opencc-python-reimplemented: pure Python
-
-    return OpenCC("t2s")
-
-
 def normalise(text: str) -> str:
     """Return ``text`` in one canonical spelling.
 
@@ -96,7 +90,7 @@ def normalise(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).lower()
     if _HAN_RUN.search(text):
-        text = _to_simplified().convert(text)
+        text = to_simplified().convert(text)
     for spelling, unit in _UNIT_SPELLINGS:
         text = re.sub(rf"(\d)\s*{spelling}", rf"\1{unit}", text)
     text = _NUMBER_UNIT.sub(r"\1\2", text)
