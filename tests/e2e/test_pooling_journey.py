@@ -208,6 +208,17 @@ def test_location_fills_the_place_a_far_shop_refuses_and_a_request_is_withdrawn(
         page = context.new_page()
         _sign_in(page, LOCATE_PHONE)
         page.goto(f"/pooling/branches/{seeded['branch']}/")
+        # with location turned off for the site, pressing "Use my location"
+        # says so (and that they can still ask) instead of nothing
+        context.clear_permissions()
+        page.click("#pool-locate")
+        page.wait_for_function(
+            "document.getElementById('pool-location-status').textContent"
+            ".startsWith('Location is turned off for this site.')"
+        )
+        assert page.input_value("#id_latitude") == ""
+        assert page.locator("#pool-location-clear").is_hidden()
+        context.grant_permissions(["geolocation"])
         # when they press "Use my location", the place goes into hidden fields
         # and the form says it is used; "Clear my location" empties them
         page.click("#pool-locate")
