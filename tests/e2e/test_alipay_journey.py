@@ -150,6 +150,9 @@ def test_an_operator_pays_a_merchant_what_it_is_owed(chromium, alipay_shop):
         page.wait_for_selector("#payout-list td:has-text('¥100.00')")
         assert [amount for _payee, amount in gateway.transfers.values()] == ["100.00"]
         assert "¥150.00" in page.locator(f"#payable-{merchant}").inner_text()
+        # and the focus is on the message saying so (a screen reader reads it
+        # first, not the page from the top)
+        assert page.evaluate("document.activeElement.id") == "messages"
         # and the page fits the phone
         width = page.evaluate("document.documentElement.clientWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width

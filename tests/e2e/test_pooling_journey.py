@@ -251,6 +251,8 @@ def test_location_fills_the_place_a_far_shop_refuses_and_a_request_is_withdrawn(
         page.click("#request-list .request[data-state='open'] .request-withdraw")
         page.wait_for_selector("text=we no longer look for a pool for it")
         assert page.locator("#request-list .request").count() == 0
+        # the page starts at that message (a screen reader reads it first)
+        assert page.evaluate("document.activeElement.id") == "messages"
     finally:
         context.close()
 

@@ -49,6 +49,25 @@ function focusFirstInvalidField() {
   if (field && !document.activeElement?.matches("input, select, textarea")) field.focus();
 }
 
+// A page a form sent the person to (POST, then redirect) says what happened in
+// its messages: start there, so a screen reader reads "Payout approved…"
+// instead of the page from the top, and the result is in view. Not when a field
+// has the person's attention, nor on a page opened at an anchor (#…), unless
+// the anchor came from the form's own address (a redirect keeps the fragment
+// of the address it answered: "?merchant=…#payout-form"). Chromium focuses
+// or unfocuses at the anchor once the page is laid out, undoing a focus()
+// made before: the anchor becomes the messages instead.
+function focusMessages() {
+  const list = document.getElementById("messages");
+  if (!list || document.activeElement !== document.body) return;
+  if (window.location.hash) {
+    const redirected = performance.getEntriesByType("navigation")[0]?.redirectCount > 0;
+    if (redirected) window.location.replace("#messages");
+    return;
+  }
+  list.focus();
+}
+
 function pageLoaded(root) {
   makeScrollRegionsFocusable(root);
   startModules(root);
@@ -95,4 +114,5 @@ requestErrors(document); // an htmx request that changes something says when it 
 confirmSteps();
 pageLoaded(document);
 focusFirstInvalidField();
+focusMessages();
 document.addEventListener("htmx:load", (event) => pageLoaded(event.target));
