@@ -34,15 +34,28 @@ def refuse_unsafe_configuration() -> None:
     """Exit with the system checks' errors (groupbuy.core.checks) if there are any.
 
     Outside DEBUG and demo mode this stops a server or worker that would run on
-    built-in secrets, with no allowed hosts or with the sandbox taking payments.
+    built-in secrets, with no allowed hosts or with the sandbox taking payments,
+    and prints our warnings (no SMS provider, …) without stopping.
     """
     from django.core import checks
 
-    errors = [
+    messages = [
         message
         for message in checks.run_checks(include_deployment_checks=True)
-        if message.is_serious()
+        if not message.is_silenced()
     ]
+    errors = [message for message in messages if message.is_serious()]
+    # Ours only: Django's own deployment warnings are about settings demo mode
+    # leaves off on purpose (HTTPS), and would be printed at every demo start.
+    warnings = [
+        message
+        for message in messages
+        if not message.is_serious() and (message.id or "").startswith("groupbuy.W")
+    ]
+    if warnings and not errors:
+        print("groupbuy starts, but:", file=sys.stderr)
+        for warning in warnings:
+            print(f"  {warning}", file=sys.stderr)
     if not errors:
         return
     print("groupbuy will not start until this is fixed:", file=sys.stderr)

@@ -2,13 +2,17 @@
 
 They run with ``manage.py check --deploy`` and before ``groupbuy serve`` and
 ``groupbuy worker`` start (``groupbuy.cli``), and only in production: DEBUG off
-and not demo mode. Each problem is an error, so both stop with its message.
+and not demo mode. Each problem that makes the site unsafe is an error, so both
+stop with its message; one that leaves it unable to do something people need
+(texts, e-mails) or one step from breaking it (the contact hash key) is a
+warning: ``check --deploy`` lists it and ``serve`` and ``worker`` print it as
+they start.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 DOCS = "See docs/deployment.md."
 
@@ -149,3 +153,95 @@ def check_payment_credentials(app_configs, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+# Backends that keep texts and e-mails on this machine (files, the console,
+# memory) instead of handing them to someone's phone or mailbox.
+LOCAL_SMS_BACKENDS = {
+    "groupbuy.notify.sms.FileOutboxSmsBackend",
+    "groupbuy.notify.sms.ConsoleSmsBackend",
+    "groupbuy.notify.sms.MemorySmsBackend",
+}
+LOCAL_EMAIL_BACKENDS = {
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+SILENCE = (
+    " If another process sends the files on, add {id} to SILENCED_SYSTEM_CHECKS "
+    "(comma separated, in the environment). "
+)
+
+
+@register(Tags.compatibility, deploy=True)
+def check_message_delivery(app_configs, **kwargs) -> list[Warning]:
+    """Warn when texts or e-mails would stay on this machine: sign-up and
+    password-reset codes go by SMS, so nobody could sign up or reset."""
+    if not is_production():
+        return []
+    warnings = []
+    if settings.GROUPBUY_SMS_BACKEND in LOCAL_SMS_BACKENDS:
+        warnings.append(
+            Warning(
+                "No SMS provider: texts, sign-up and password-reset codes among "
+                "them, are only written on this machine, so nobody can sign up "
+                "or reset a password.",
+                hint="Set GROUPBUY_SMS_BACKEND to a GSM modem or an HTTP gateway "
+                "(docs/deployment.md, Settings reference)."
+                + SILENCE.format(id="groupbuy.W001")
+                + DOCS,
+                id="groupbuy.W001",
+            )
+        )
+    if settings.EMAIL_BACKEND in LOCAL_EMAIL_BACKENDS:
+        warnings.append(
+            Warning(
+                "No mail server: e-mails (notifications, address confirmations) "
+                "are only written on this machine.",
+                hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend "
+                "with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD."
+                + SILENCE.format(id="groupbuy.W002")
+                + DOCS,
+                id="groupbuy.W002",
+            )
+        )
+    return warnings
+
+
+@register(Tags.security, deploy=True)
+def check_contact_hash_key(app_configs, **kwargs) -> list[Warning]:
+    """Warn while the contact hashes are keyed by SECRET_KEY.
+
+    Invited numbers, shares to people not signed up yet, address books and
+    staff invitations are stored only as hashes keyed by
+    GROUPBUY_CONTACT_HASH_KEY, and matched by recomputing them. Left empty it
+    is SECRET_KEY, so rotating SECRET_KEY silently stops every match. Not an
+    error: a running site must keep starting after an upgrade, and the fix is
+    to pin the key its hashes were made with, which a new random value is not.
+    """
+    if not is_production() or settings.GROUPBUY_CONTACT_HASH_KEY:
+        return []
+    if settings.SECRET_KEY_FALLBACKS:
+        return [
+            Warning(
+                "GROUPBUY_CONTACT_HASH_KEY is not set and SECRET_KEY was rotated: "
+                "invitations, shares and address books hashed before the "
+                "rotation no longer match anyone.",
+                hint="Set GROUPBUY_CONTACT_HASH_KEY to the SECRET_KEY the site "
+                "had when it started, usually the oldest of SECRET_KEY_FALLBACKS, "
+                "and keep it for good. " + DOCS,
+                id="groupbuy.W003",
+            )
+        ]
+    return [
+        Warning(
+            "GROUPBUY_CONTACT_HASH_KEY is not set, so contact hashes are keyed by "
+            "SECRET_KEY: rotating SECRET_KEY would orphan every pending "
+            "invitation and address-book match.",
+            hint="A running site: set GROUPBUY_CONTACT_HASH_KEY=<the current "
+            "SECRET_KEY> (its hashes were made with it) and keep it. A new site: "
+            "a long random value of its own. " + DOCS,
+            id="groupbuy.W003",
+        )
+    ]

@@ -55,6 +55,9 @@ SECRET_KEY = secret("SECRET_KEY")
 # out: sessions, signed links and the coupon platform key's seal keep working
 # (docs/deployment.md, "Rotating secrets").
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# System checks to keep quiet, e.g. groupbuy.W001 where another process sends
+# the SMS outbox's files on (docs/deployment.md).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 _IS_LOCAL = DEBUG or GROUPBUY_DEMO_MODE
 # Empty in production until set: the checks stop the server rather than guess.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if _IS_LOCAL else "")

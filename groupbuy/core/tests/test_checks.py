@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from django.core import checks as django_checks
 
 from groupbuy.core import checks
 from groupbuy.core.demo_secrets import demo_secrets_load_or_create
@@ -142,3 +143,112 @@ def test_demo_mode_uses_its_generated_secrets_and_the_sandbox(tmp_path):
     assert first["providers"] == ["sandbox"]
     assert first["hosts"] == ["127.0.0.1", "localhost"]
     assert first["https"] is False
+
+
+# --- Warnings: what a production can start without, but should not ------------
+
+FILE_SMS = "groupbuy.notify.sms.FileOutboxSmsBackend"
+FILE_EMAIL = "django.core.mail.backends.filebased.EmailBackend"
+
+
+@pytest.fixture
+def delivering(production):
+    """The safe production above, with real SMS and e-mail and its own contact
+    hash key: the warnings' tests each take one away."""
+    production.GROUPBUY_SMS_BACKEND = "groupbuy.notify.sms_modem.HttpGatewaySmsBackend"
+    production.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    production.GROUPBUY_CONTACT_HASH_KEY = "c" * 60
+    production.SECRET_KEY_FALLBACKS = []
+    return production
+
+
+def all_warnings() -> list[str]:
+    found = [
+        *checks.check_message_delivery(None),
+        *checks.check_contact_hash_key(None),
+    ]
+    return [f"{warning.id} {warning.msg}" for warning in found]
+
+
+def test_a_production_that_texts_mails_and_keys_its_hashes_has_no_warning(
+    delivering,
+):
+    assert all_warnings() == []
+
+
+def test_texts_written_to_files_warn_that_nobody_can_sign_up(delivering):
+    # given: the one-machine default, texts written as files nobody sends
+    delivering.GROUPBUY_SMS_BACKEND = FILE_SMS
+    # when
+    warnings = checks.check_message_delivery(None)
+    # then: a warning, not an error (the site may start), naming the setting
+    assert [(w.id, w.level) for w in warnings] == [
+        ("groupbuy.W001", django_checks.WARNING)
+    ]
+    assert "nobody can sign up or reset a password" in warnings[0].msg
+    assert "GROUPBUY_SMS_BACKEND" in warnings[0].hint
+
+
+def test_e_mail_written_to_files_warns(delivering):
+    delivering.EMAIL_BACKEND = FILE_EMAIL
+    assert [w.split()[0] for w in all_warnings()] == ["groupbuy.W002"]
+    delivering.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert [w.split()[0] for w in all_warnings()] == ["groupbuy.W002"]
+
+
+def test_a_contact_hash_key_left_to_secret_key_warns_with_the_value_to_pin(
+    delivering,
+):
+    # given: a running site that never set the key (hashes keyed by SECRET_KEY)
+    delivering.GROUPBUY_CONTACT_HASH_KEY = ""
+    # when
+    (warning,) = checks.check_contact_hash_key(None)
+    # then: the hint says to pin today's SECRET_KEY, not a new random value
+    assert warning.id == "groupbuy.W003"
+    assert "GROUPBUY_CONTACT_HASH_KEY=<the current SECRET_KEY>" in warning.hint
+
+
+def test_a_rotated_secret_key_without_a_contact_hash_key_names_the_old_key(
+    delivering,
+):
+    # given: SECRET_KEY was rotated, the old one kept as a fallback, and the
+    # contact hashes were made with the old one
+    delivering.GROUPBUY_CONTACT_HASH_KEY = ""
+    delivering.SECRET_KEY_FALLBACKS = ["new-fallback", "oldest-key"]
+    # when
+    (warning,) = checks.check_contact_hash_key(None)
+    # then
+    assert warning.id == "groupbuy.W003"
+    assert "no longer match" in warning.msg
+    assert "the oldest of SECRET_KEY_FALLBACKS" in warning.hint
+
+
+def test_warnings_are_for_production_only(delivering):
+    delivering.GROUPBUY_DEMO_MODE = True
+    delivering.GROUPBUY_SMS_BACKEND = FILE_SMS
+    delivering.EMAIL_BACKEND = FILE_EMAIL
+    delivering.GROUPBUY_CONTACT_HASH_KEY = ""
+    assert all_warnings() == []
+
+
+def test_serve_and_worker_start_but_print_the_warnings(delivering, capsys):
+    # given: a production without an SMS provider
+    from groupbuy import cli
+
+    delivering.GROUPBUY_SMS_BACKEND = FILE_SMS
+    # when: serve or worker checks its configuration before starting
+    cli.refuse_unsafe_configuration()  # returns: no SystemExit
+    # then: the operator reads why nobody can sign up, at every start
+    printed = capsys.readouterr().err
+    assert printed.startswith("groupbuy starts, but:")
+    assert "(groupbuy.W001) No SMS provider" in printed
+    assert "security." not in printed
+
+
+def test_a_silenced_warning_is_not_printed(delivering, capsys):
+    from groupbuy import cli
+
+    delivering.GROUPBUY_SMS_BACKEND = FILE_SMS
+    delivering.SILENCED_SYSTEM_CHECKS = ["groupbuy.W001"]
+    cli.refuse_unsafe_configuration()
+    assert capsys.readouterr().err == ""
