@@ -2,10 +2,20 @@
 
 A backup is a gzipped tar archive holding ``manifest.json``, the SQLite
 database copied with SQLite's online backup API (a consistent snapshot while
-the server keeps writing), the job queue's database, the media folder, and the
-demo mode's generated secrets when there are any (the archive is then as
+the server keeps writing), the job queue's database, the media folders, the
+file outboxes (texts and e-mails handed over but perhaps not sent on yet), and
+the demo mode's generated secrets when there are any (the archive is then as
 secret as the data folder: keep it so). PostgreSQL deployments use pg_dump or
 point-in-time recovery instead (docs/operations.md).
+
+What waited in the outbox is put back at restore and so sent on late: the site
+already marked those deliveries sent (the shopper's inbox has them), and an
+order's outcome or a refund is worth reading late rather than never. A texted
+code is not: one past its lifetime (GROUPBUY_PHONE_CODE_TTL_MINUTES) at the
+restore is dropped, counted in the restore's output, since it no longer works
+and, arriving unasked, reads like someone trying the person's account. Pending
+deliveries are in the database and the worker sends them after the restore,
+with their idempotency keys, which the restored SMS outbox dedupes on.
 """
 
 from __future__ import annotations
@@ -13,20 +23,26 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import shutil
 import sqlite3
 import sys
 import tarfile
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 FORMAT = "groupbuy-backup-1"
 DATABASE = "groupbuy.sqlite3"
 QUEUE = "huey.sqlite3"
 SECRETS = "demo-secrets.json"
+# Half-written files of the SMS outbox (written, then linked into place).
+_OUTBOX_SCRATCH = ".tmp-"
+
+logger = logging.getLogger(__name__)
 
 
 class BackupError(Exception):
@@ -104,12 +120,20 @@ def backup_create(*, output: Path) -> dict:
             for path in sorted(root.rglob("*"))
             if path.is_file()
         ]
+        outbox_files = [
+            (folder, root, path)
+            for folder, root in _outbox_folders().items()
+            if root.is_dir()
+            for path in sorted(root.iterdir())
+            if path.is_file() and not path.name.startswith(_OUTBOX_SCRATCH)
+        ]
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(UTC).isoformat(),
             "database_sha256": _sha256(scratch_dir / DATABASE),
             "rows": _counts(scratch_dir / DATABASE),
             "media_files": len(media_files),
+            "outbox_files": len(outbox_files),
             "includes_secrets": SECRETS in files,
         }
         (scratch_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -118,7 +142,7 @@ def backup_create(*, output: Path) -> dict:
             archive.add(scratch_dir / "manifest.json", "manifest.json")
             for name, path in files.items():
                 archive.add(path, name)
-            for folder, root, path in media_files:
+            for folder, root, path in media_files + outbox_files:
                 archive.add(path, f"{folder}/{path.relative_to(root)}")
         partial.chmod(0o600)
         partial.replace(output)
@@ -175,6 +199,7 @@ def backup_restore(*, archive_path: Path, force: bool) -> dict:
         for folder, root in _media_folders().items():
             if (scratch_dir / folder).exists():
                 shutil.move(scratch_dir / folder, root)
+        manifest["outbox_restored"] = _outbox_restore(scratch_dir)
     return manifest
 
 
@@ -185,6 +210,55 @@ def _media_folders() -> dict[str, Path]:
         "media": Path(settings.MEDIA_ROOT),
         "private": Path(settings.GROUPBUY_PRIVATE_MEDIA_ROOT),
     }
+
+
+def _outbox_folders() -> dict[str, Path]:
+    """Name in the archive -> the file outboxes of the one-machine defaults."""
+    return {
+        "outbox/sms": Path(settings.GROUPBUY_SMS_OUTBOX_DIR),
+        "outbox/email": Path(settings.EMAIL_FILE_PATH),
+    }
+
+
+def _outbox_restore(scratch_dir: Path) -> dict[str, int]:
+    """Put the archive's outbox files back, but the codes that expired.
+
+    The outbox is not moved aside: a surviving one holds texts written after
+    the backup, still to be sent on; a file of the same name is the same
+    message (its idempotency key), so the one there is kept.
+    """
+    counts = {"restored": 0, "expired_codes": 0}
+    for folder, root in _outbox_folders().items():
+        source = scratch_dir / folder
+        if not source.is_dir():
+            continue
+        root.mkdir(parents=True, exist_ok=True)
+        for path in sorted(source.iterdir()):
+            if folder == "outbox/sms" and _is_expired_code(path):
+                counts["expired_codes"] += 1
+                continue
+            if not (root / path.name).exists():
+                shutil.move(path, root / path.name)
+                counts["restored"] += 1
+    if counts["expired_codes"]:
+        logger.info(
+            "restore: %s texted codes that expired since the backup not put back",
+            counts["expired_codes"],
+        )
+    return counts
+
+
+def _is_expired_code(path: Path) -> bool:
+    from groupbuy.accounts.services.phone_codes import PHONE_CODE_KEY_PREFIX
+
+    if not path.name.startswith(PHONE_CODE_KEY_PREFIX):
+        return False
+    try:
+        written = datetime.fromisoformat(json.loads(path.read_text())["created_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return True  # a code nobody can date is not worth texting late
+    lifetime = timedelta(minutes=settings.GROUPBUY_PHONE_CODE_TTL_MINUTES)
+    return written + lifetime < timezone.now()
 
 
 def _move_aside(data_dir: Path, aside: Path, *, media: list[Path]) -> None:
@@ -231,5 +305,11 @@ def restore_main(argv: list[str]) -> int:
     except (BackupError, tarfile.TarError, OSError) as error:
         print(f"groupbuy restore: {error}", file=sys.stderr)
         return 2
+    outbox = manifest["outbox_restored"]
+    codes = outbox["expired_codes"]
     print(f"restored the backup of {manifest['created_at']}")
+    print(
+        f"{outbox['restored']} texts and e-mails put back in the outbox to be sent "
+        f"on; {codes} {'code' if codes == 1 else 'codes'} that expired dropped"
+    )
     return 0

@@ -49,6 +49,9 @@ from groupbuy.core.ids import new_public_id
 from groupbuy.core.transactions import after_commit
 
 logger = logging.getLogger(__name__)
+# The SMS idempotency key of a texted code, which then names its file in the
+# SMS outbox: a restore drops the codes that expired meanwhile (ops.backup).
+PHONE_CODE_KEY_PREFIX = "phone-code-"
 Purpose = PhoneVerification.Purpose
 
 
@@ -166,7 +169,9 @@ def code_issue(
     with translation.override(language or translation.get_language()):
         text = _code_text(purpose, code) if send_code else text_without_code
     if text:
-        after_commit(_send_sms, phone, text, f"phone-code-{verification_id}")
+        after_commit(
+            _send_sms, phone, text, f"{PHONE_CODE_KEY_PREFIX}{verification_id}"
+        )
     return CodeSent(verification, text)
 
 

@@ -111,3 +111,88 @@ def test_restore_refuses_to_overwrite_a_database_without_force(tmp_path):
     deployment.groupbuy("restore", "--force", str(archive))
     aside = list(deployment.data_dir.glob("before-restore-*"))
     assert len(aside) == 1 and (aside[0] / "groupbuy.sqlite3").exists()
+
+
+OUTBOX_SEED = """
+import json
+from datetime import timedelta
+from django.core.mail import send_mail
+from django.utils import timezone
+from groupbuy.notify.sms import FileOutboxSmsBackend
+sms = FileOutboxSmsBackend()
+# texts and an e-mail the site handed to the outbox, not yet sent on
+sms.send(phone="+8613900000001", text="Your group buy succeeded: pick up today",
+         idempotency_key="ntf_succeeded-sms")
+sms.send(phone="+8613900000002", text="groupbuy: your sign-up code is 111111",
+         idempotency_key="phone-code-fresh")
+sms.send(phone="+8613900000003", text="groupbuy: your sign-up code is 222222",
+         idempotency_key="phone-code-stale")
+# the second code was texted an hour before the backup: it no longer works
+stale = sms.path_for("phone-code-stale")
+record = json.loads(stale.read_text())
+record["created_at"] = (timezone.now() - timedelta(hours=1)).isoformat()
+stale.write_text(json.dumps(record))
+send_mail("Refund", "Your refund of 9.00 is on its way", None, ["a@example.com"])
+"""
+
+
+def outbox(data_dir) -> dict[str, list[str]]:
+    folder = data_dir / "outbox"
+    return {
+        kind: sorted(path.name for path in (folder / kind).glob("*"))
+        for kind in ("sms", "email")
+        if (folder / kind).exists()
+    }
+
+
+def test_restore_puts_back_what_waited_in_the_outbox_but_codes_that_expired(
+    tmp_path,
+):
+    # given: texts and an e-mail waiting in the file outbox when the backup runs
+    deployment = Deployment(tmp_path / "data")
+    deployment.data_dir.mkdir()
+    deployment.migrate()
+    deployment.run_python(OUTBOX_SEED)
+    waiting = outbox(deployment.data_dir)
+    assert len(waiting["sms"]) == 3 and len(waiting["email"]) == 1
+    archive = tmp_path / "groupbuy-backup.tar.gz"
+    deployment.groupbuy("backup", "--output", str(archive))
+    # and: the data folder is lost
+    shutil.rmtree(deployment.data_dir)
+    deployment.data_dir.mkdir()
+
+    # when
+    output = deployment.groupbuy("restore", str(archive))
+
+    # then: the group buy's text and the refund e-mail are back, to be sent on
+    # late (the site told the shopper they were sent), and so is the code
+    # still within its ten minutes; the code texted an hour ago is not
+    restored = outbox(deployment.data_dir)
+    assert restored == {
+        "sms": ["ntf_succeeded-sms.json", "phone-code-fresh.json"],
+        "email": waiting["email"],
+    }
+    assert "3 texts and e-mails put back in the outbox" in output
+    assert "1 code that expired dropped" in output
+
+
+def test_restore_over_a_surviving_outbox_keeps_its_newer_messages(tmp_path):
+    # given: a backup with one text waiting, and after it another text
+    deployment = Deployment(tmp_path / "data")
+    deployment.data_dir.mkdir()
+    deployment.migrate()
+    send = (
+        "from groupbuy.notify.sms import FileOutboxSmsBackend\n"
+        "FileOutboxSmsBackend().send(phone='+8613900000001', text={text!r},"
+        " idempotency_key={key!r})"
+    )
+    deployment.run_python(send.format(text="before", key="ntf_a-sms"))
+    archive = tmp_path / "b.tar.gz"
+    deployment.groupbuy("backup", "--output", str(archive))
+    deployment.run_python(send.format(text="after", key="ntf_b-sms"))
+
+    # when: restoring over the data folder, which survived
+    deployment.groupbuy("restore", "--force", str(archive))
+
+    # then: the text written after the backup is not lost with the database
+    assert outbox(deployment.data_dir)["sms"] == ["ntf_a-sms.json", "ntf_b-sms.json"]
