@@ -4,6 +4,13 @@
 what a request needs: the database, Redis when configured, every migration
 applied, and a job worker that beat recently (jobs send the notifications and
 take the payment callbacks).
+
+Each check runs in a thread of its own and the answer waits for them at most
+GROUPBUY_OPS_READYZ_TIMEOUT_SECONDS: a database that does not answer makes the
+probe say so in time, rather than hang past the prober's own timeout with a
+request thread held per probe. A check still running from an earlier probe is
+not started again (nothing piles up behind a stuck database); it reports that
+it is still waiting.
 """
 
 from __future__ import annotations
@@ -11,11 +18,12 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from groupbuy.ops.models import Heartbeat
@@ -85,15 +93,49 @@ CHECKS = {
 }
 
 
-def readiness() -> dict[str, Check]:
-    """Run every check; a check that raises fails with the error's class name."""
-    results = {}
+_running: dict[str, threading.Thread] = {}
+_running_lock = threading.Lock()
+STILL_WAITING = Check(False, "still waiting for an earlier probe's answer")
+
+
+def readiness(*, timeout: float | None = None) -> dict[str, Check]:
+    """Run every check at once, each in its own thread, and return their
+    results after at most ``timeout`` seconds: a check that raises fails with
+    the error's class name, one that has not answered fails as such."""
+    if timeout is None:
+        timeout = settings.GROUPBUY_OPS_READYZ_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
+    answers: dict[str, Check] = {}
+    started = {}
     for name, check in CHECKS.items():
-        try:
-            results[name] = check()
-        except Exception as error:
-            results[name] = Check(False, type(error).__name__)
-    return results
+        with _running_lock:
+            earlier = _running.get(name)
+            if earlier is not None and earlier.is_alive():
+                continue
+            thread = threading.Thread(
+                target=_run, args=(check, name, answers), name=f"readyz-{name}"
+            )
+            thread.daemon = True
+            _running[name] = thread
+            thread.start()
+        started[name] = thread
+    for thread in started.values():
+        thread.join(max(deadline - time.monotonic(), 0))
+    unanswered = Check(False, f"no answer within {timeout:g} s")
+    return {
+        name: answers.get(name, unanswered if name in started else STILL_WAITING)
+        for name in CHECKS
+    }
+
+
+def _run(check, name: str, answers: dict[str, Check]) -> None:
+    try:
+        answers[name] = check()
+    except Exception as error:
+        answers[name] = Check(False, type(error).__name__)
+    finally:
+        # This thread's own connection (back to the pool on PostgreSQL).
+        connections.close_all()
 
 
 def heartbeat_record() -> Heartbeat:

@@ -411,6 +411,11 @@ GROUPBUY_METRICS_ALLOWED_NETWORKS = env_list(
 GROUPBUY_OPS_HEARTBEAT_MAX_AGE_SECONDS = int(
     os.environ.get("GROUPBUY_OPS_HEARTBEAT_MAX_AGE_SECONDS", "180")
 )
+# /readyz answers within this many seconds: a check the database (or Redis) has
+# not answered by then fails as "no answer" (docs/operations.md, "Probes").
+GROUPBUY_OPS_READYZ_TIMEOUT_SECONDS = float(
+    os.environ.get("GROUPBUY_OPS_READYZ_TIMEOUT_SECONDS", "2")
+)
 # On SIGTERM `groupbuy serve` stops accepting and waits this long for requests.
 GROUPBUY_GRACEFUL_SHUTDOWN_SECONDS = int(
     os.environ.get("GROUPBUY_GRACEFUL_SHUTDOWN_SECONDS", "30")

@@ -62,6 +62,9 @@ def test_a_failing_readyz_is_not_logged_as_an_error(client, queued_jobs, caplog)
     assert [r for r in caplog.records if r.name.startswith("django.request")] == []
 
 
+# Committed: the checks run in threads of their own, with their own
+# connections, which do not see a test's open transaction.
+@pytest.mark.django_db(transaction=True)
 def test_readyz_fails_when_the_last_heartbeat_is_old(client, queued_jobs):
     # given: a worker beat four minutes ago (the limit is three)
     Heartbeat.objects.create(
@@ -74,6 +77,9 @@ def test_readyz_fails_when_the_last_heartbeat_is_old(client, queued_jobs):
     assert response.json()["checks"]["worker"]["detail"] == "last heartbeat 240 s ago"
 
 
+# Committed: the checks run in threads of their own, with their own
+# connections, which do not see a test's open transaction.
+@pytest.mark.django_db(transaction=True)
 def test_readyz_is_ready_after_a_heartbeat(client, queued_jobs):
     # when: the periodic job runs
     health.heartbeat_record()
@@ -133,3 +139,70 @@ def test_readyz_pings_the_configured_redis(client, settings):
     response = client.get("/readyz")
 
     assert response.json()["checks"]["redis"] == {"ok": True, "detail": ""}
+
+
+@pytest.fixture
+def slow_database(monkeypatch):
+    """Every query the readiness checks send waits until released: a database
+    that takes connections but does not answer (overloaded, a network
+    partition, a lock)."""
+    import threading
+
+    from django.db.backends import utils
+
+    released = threading.Event()
+    execute = utils.CursorWrapper.execute
+
+    def waiting_execute(self, sql, params=None):
+        if threading.current_thread().name.startswith("readyz-"):
+            released.wait(timeout=30)
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(utils.CursorWrapper, "execute", waiting_execute)
+    yield released
+    released.set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_answers_in_time_when_the_database_does_not(
+    client, settings, slow_database
+):
+    # given: a database that does not answer, and a timeout of half a second
+    import time
+
+    settings.REDIS_URL = ""
+    settings.GROUPBUY_OPS_READYZ_TIMEOUT_SECONDS = 0.5
+    health._migrations_applied.clear()
+    # when
+    started = time.monotonic()
+    response = client.get("/readyz")
+    took = time.monotonic() - started
+    # then: not ready, said well before a load balancer's own timeout
+    assert took < 2
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["database"] == {"ok": False, "detail": "no answer within 0.5 s"}
+    assert checks["migrations"]["ok"] is False
+    # and what does not need the database still answers
+    assert checks["redis"] == {"ok": True, "detail": "not configured"}
+
+    # when: the next probe comes while the first one's query still waits
+    started = time.monotonic()
+    again = client.get("/readyz")
+    # then: it does not queue another query behind it, and answers at once
+    assert time.monotonic() - started < 0.5
+    assert again.json()["checks"]["database"] == {
+        "ok": False,
+        "detail": "still waiting for an earlier probe's answer",
+    }
+
+    # when: the database answers again
+    slow_database.set()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        response = client.get("/readyz")
+        if response.status_code == 200:
+            break
+        time.sleep(0.05)
+    # then: ready again
+    assert response.status_code == 200
