@@ -18,6 +18,7 @@ from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import api_error_response, is_api_path
+from groupbuy.core.stored_files import stored_file_delete_on_rollback
 
 logger = logging.getLogger("groupbuy.storage")
 
@@ -37,7 +38,9 @@ def field_file_save(field_file, name: str, content) -> None:
     way (a full disk): a broken file no row names, never cleaned up. Here a
     failed write removes it before the error goes on (to the 503). Upload names
     are unique (a uuid or a public id), so the name was free and the file there
-    is this write's; a name already taken is left alone.
+    is this write's; a name already taken is left alone. A file written whole
+    inside a transaction goes if that transaction rolls back
+    (``core.stored_files``): the row that would have named it is gone too.
     """
     target = field_file.field.generate_filename(field_file.instance, name)
     storage = field_file.storage
@@ -49,6 +52,7 @@ def field_file_save(field_file, name: str, content) -> None:
             with contextlib.suppress(OSError):
                 storage.delete(target)
         raise
+    stored_file_delete_on_rollback(storage, field_file.name)
 
 
 class StorageFullMiddleware(MiddlewareMixin):

@@ -115,7 +115,8 @@ def snap_submit(*, actor, upload, recogniser=None) -> SnapOutcome:
     user = actor if getattr(actor, "is_authenticated", False) else None
     snap = _snap_new(user, context, resolution, deals, timings)
     demand = None
-    with _file_removed_on_error(snap), transaction.atomic():
+    # A rolled-back transaction takes the stored photo with it (field_file_save).
+    with transaction.atomic():
         field_file_save(snap.photo, f"{snap.public_id}.jpg", ContentFile(photo))
         snap.total_ms = _ms(started, time.perf_counter())
         snap.save()
@@ -187,21 +188,6 @@ def _encode_photo(image: SnapImage) -> bytes:
     if not ok:  # pragma: no cover - OpenCV encodes any uint8 RGB array
         raise SnapError("damaged", _("This photo could not be stored."), status=422)
     return encoded.tobytes()
-
-
-class _file_removed_on_error:
-    """Delete the snap's stored photo if the transaction that records it fails."""
-
-    def __init__(self, snap: Snap) -> None:
-        self.snap = snap
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and self.snap.photo.name:
-            self.snap.photo.storage.delete(self.snap.photo.name)
-        return False
 
 
 def snap_photo_delete(*, actor, snap: Snap) -> Snap:
