@@ -433,3 +433,8 @@ class StaffInvitation(models.Model):
         """Whether the branch it offers has closed: nobody accepts it then (the
         shop may open the branch again, or invite them to another)."""
         return self.branch is not None and not self.branch.is_active
+
+
+# Declared in its own module (this one is long enough); imported here so that
+# Django finds it as a model of the catalog app.
+from groupbuy.catalog.catalogue.models import CatalogueImport  # noqa: E402, F401

@@ -96,6 +96,17 @@ GROUPBUY_SNAP_MAX_UPLOAD_BYTES = int(
 GROUPBUY_PRODUCT_PHOTO_MAX_BYTES = int(
     os.environ.get("GROUPBUY_PRODUCT_PHOTO_MAX_BYTES", str(10 * _MB))
 )
+# A shop's catalogue file (catalog.catalogue): its size, its rows, and the rows
+# above which its preview and import run as a job with progress shown.
+GROUPBUY_CATALOG_IMPORT_MAX_BYTES = int(
+    os.environ.get("GROUPBUY_CATALOG_IMPORT_MAX_BYTES", str(2 * _MB))
+)
+GROUPBUY_CATALOG_IMPORT_MAX_ROWS = int(
+    os.environ.get("GROUPBUY_CATALOG_IMPORT_MAX_ROWS", "5000")
+)
+GROUPBUY_CATALOG_IMPORT_JOB_ROWS = int(
+    os.environ.get("GROUPBUY_CATALOG_IMPORT_JOB_ROWS", "500")
+)
 # Every other request: JSON bodies, forms.
 GROUPBUY_REQUEST_MAX_BYTES = int(
     os.environ.get("GROUPBUY_REQUEST_MAX_BYTES", str(1 * _MB))

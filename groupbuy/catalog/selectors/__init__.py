@@ -1,6 +1,10 @@
 """Reads of the catalog. Getters that act for a user check permission and raise
 NotFound or Forbidden (as CatalogError with status 404 / 403)."""
 
+from groupbuy.catalog.selectors.catalogue import (
+    catalogue_import_get_for_owner,
+    catalogue_rows,
+)
 from groupbuy.catalog.selectors.categories import (
     CategoryNode,
     category_demand_threshold,
@@ -53,6 +57,8 @@ __all__ = [
     "branch_name_lazy",
     "branch_open_locked",
     "branches_nearest",
+    "catalogue_import_get_for_owner",
+    "catalogue_rows",
     "category_demand_threshold",
     "category_demand_thresholds",
     "category_descendant_ids",

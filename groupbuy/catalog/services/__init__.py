@@ -6,6 +6,10 @@ keeps its value (``None`` clears a field where that makes sense).
 """
 
 from groupbuy.catalog.services._common import UNSET
+from groupbuy.catalog.services.catalogue import (
+    catalogue_import_confirm,
+    catalogue_import_upload,
+)
 from groupbuy.catalog.services.categories import category_create, category_update
 from groupbuy.catalog.services.images import (
     product_image_add,
@@ -37,6 +41,8 @@ __all__ = [
     "UNSET",
     "branch_create",
     "branch_update",
+    "catalogue_import_confirm",
+    "catalogue_import_upload",
     "category_create",
     "category_update",
     "clean_price_fen",

@@ -88,6 +88,7 @@ def test_the_apps_uploads_get_their_own_limits(settings):
     settings.GROUPBUY_COUPON_UPLOAD_MAX_BYTES = 6 * MB
     settings.GROUPBUY_SHARING_VCARD_MAX_BYTES = 5 * MB
     settings.GROUPBUY_SHARING_VOICE_MAX_BYTES = 2 * MB
+    settings.GROUPBUY_CATALOG_IMPORT_MAX_BYTES = 2 * MB
     framed = {mb: mb * MB + 64 * 1024 for mb in (2, 4, 5, 6)}
     # then a phone's photo or file reaches each place that takes one
     expected = {
@@ -101,10 +102,13 @@ def test_the_apps_uploads_get_their_own_limits(settings):
         "/sharing/new/": framed[2],
         "/sharing/threads/shr_x/voice/": framed[2],
         "/api/sharing/shares/with-voice-note": framed[2],
+        "/merchant/mer_x/catalogue/import/": framed[2],
+        "/api/catalog/merchants/mer_x/catalogue/imports": framed[2],
         # and nothing else of theirs takes more than a form
         "/api/coupons/merchants/mer_x/redeem": 1 * MB,
         "/sharing/threads/shr_x/": 1 * MB,
         "/demands/dmd_x/join/": 1 * MB,
+        "/api/catalog/catalogue/imports/cimp_x/confirm": 1 * MB,
     }
     assert {path: body_limit_for(path) for path in expected} == expected
 
