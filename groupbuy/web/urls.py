@@ -7,6 +7,7 @@ from groupbuy.web.views import (
     auth,
     deals,
     merchant,
+    merchant_catalogue,
     merchant_deal_actions,
     merchant_money,
     merchant_orders,
@@ -139,6 +140,41 @@ urlpatterns = [
         "merchant/<str:merchant_id>/products/",
         merchant_products.merchant_products,
         name="merchant_products",
+    ),
+    path(
+        "merchant/<str:merchant_id>/catalogue/",
+        merchant_catalogue.merchant_catalogue,
+        name="merchant_catalogue",
+    ),
+    path(
+        "merchant/<str:merchant_id>/catalogue/import/",
+        merchant_catalogue.merchant_catalogue_import,
+        name="merchant_catalogue_import",
+    ),
+    path(
+        "merchant/<str:merchant_id>/catalogue/export.csv",
+        merchant_catalogue.merchant_catalogue_export,
+        name="merchant_catalogue_export",
+    ),
+    path(
+        "merchant/<str:merchant_id>/catalogue/template.csv",
+        merchant_catalogue.merchant_catalogue_template,
+        name="merchant_catalogue_template",
+    ),
+    path(
+        "merchant/<str:merchant_id>/catalogue/imports/<str:import_id>/",
+        merchant_catalogue.merchant_catalogue_preview,
+        name="merchant_catalogue_preview",
+    ),
+    path(
+        "merchant/<str:merchant_id>/catalogue/imports/<str:import_id>/progress/",
+        merchant_catalogue.merchant_catalogue_progress,
+        name="merchant_catalogue_progress",
+    ),
+    path(
+        "merchant/<str:merchant_id>/catalogue/imports/<str:import_id>/confirm/",
+        merchant_catalogue.merchant_catalogue_confirm,
+        name="merchant_catalogue_confirm",
     ),
     path(
         "merchant/<str:merchant_id>/products/new/",
