@@ -268,6 +268,20 @@ def _erasure_request_id() -> dict:
     return {"erasure_request_id": erasure_request(actor=leaving).public_id}
 
 
+def _catalogue_import_id(*, owner, merchant) -> dict:
+    """An uploaded catalogue file's preview: a new product and a refused row
+    (the owner's Import or export pages)."""
+    from groupbuy.catalog.services import catalogue_import_upload
+
+    upload = catalogue_import_upload(
+        actor=owner,
+        merchant=merchant,
+        data="gtin,name_zh,price_yuan\n,无障碍茶,12.50\n,负价,-1\n".encode(),
+        file_name="a11y.csv",
+    )
+    return {"catalogue_import_id": upload.public_id}
+
+
 def now():
     from django.utils import timezone
 
@@ -296,6 +310,7 @@ def seed_accessibility() -> dict:
     ids |= _verification_ids(shopper=shopper)
     ids |= _shop_application_id(shopper=shopper)
     ids |= _erasure_request_id()
+    ids |= _catalogue_import_id(owner=owner, merchant=merchant)
     return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
 
 
@@ -324,6 +339,8 @@ ARGUMENTS = {
     "application_id": "application_id",
     # the operator's erasure requests (pooling's withdraw is POST only)
     "request_id": "erasure_request_id",
+    # the owner's catalogue import preview
+    "import_id": "catalogue_import_id",
 }
 VERIFICATIONS = {
     "web:signup_verify": "signup_verification_id",
@@ -378,6 +395,7 @@ NOT_PAGES = {
     "snap:mine_photo_delete",
     "web:signup_resend",
     "web:password_reset_resend",
+    "web:merchant_catalogue_confirm",
 }
 
 
