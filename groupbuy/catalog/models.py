@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.gtin import clean_gtin, gtin14, is_valid_gtin, validate_gtin
 from groupbuy.catalog.hours import hours_summary
-from groupbuy.catalog.pinyin import name_keys
+from groupbuy.catalog.pinyin import name_keys, with_derived_keys
 from groupbuy.core.ids import PublicIdField
 
 
@@ -53,12 +53,7 @@ class Merchant(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_pinyin, self.search_initials = name_keys(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = set(update_fields) | {
-                "search_pinyin",
-                "search_initials",
-            }
+        kwargs["update_fields"] = with_derived_keys(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     @property
@@ -96,6 +91,24 @@ class Branch(models.Model):
         db_default=models.Value([], models.JSONField()),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Pinyin of the name and its initials, for "dongmendian" or "dmd"
+    # (catalog.pinyin); written by save().
+    search_pinyin = models.CharField(
+        max_length=1000,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin"),
+    )
+    search_initials = models.CharField(
+        max_length=130,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin initials"),
+    )
 
     class Meta:
         ordering = ["merchant_id", "name"]
@@ -112,6 +125,11 @@ class Branch(models.Model):
 
     def __str__(self):
         return f"{self.merchant.name} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_pinyin, self.search_initials = name_keys(self.name)
+        kwargs["update_fields"] = with_derived_keys(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -133,6 +133,17 @@ def name_keys(*names: str) -> tuple[str, str]:
     return NAME_SEPARATOR.join(pinyin_parts), NAME_SEPARATOR.join(initials_parts)
 
 
+KEY_FIELDS = ("search_pinyin", "search_initials")
+
+
+def with_derived_keys(update_fields, *, sources=("name",)):
+    """Return a save's ``update_fields`` with the two keys added when it names
+    a field they are read from (None, every field, stays None)."""
+    if update_fields is None or not set(sources) & set(update_fields):
+        return update_fields
+    return set(update_fields) | set(KEY_FIELDS)
+
+
 def _cuts(letters: str, *, limit: int) -> list[list[str]]:
     """Return ways of cutting ``letters`` into syllables, fewest syllables first;
     the last piece may be the start of a syllable."""

@@ -45,6 +45,12 @@ class NearestQuery(Schema):
     merchant_id: str = ""
     within_m: float | None = Field(None, gt=0)
     limit: int = Field(20, ge=1, le=100)
+    q: str = Field(
+        "",
+        max_length=120,
+        description="Branch name (Chinese or English), or the Chinese name as "
+        "pinyin (dongmendian) or its initials (dmd), two letters at least",
+    )
 
 
 class ListingFilter(PageIn):
@@ -94,6 +100,7 @@ def branch_nearest(request, query: Query[NearestQuery]):
         merchant=merchant,
         within_m=query.within_m,
         limit=query.limit,
+        query=query.q,
     )
     return [branch_out(item.branch, item.distance_m) for item in found]
 

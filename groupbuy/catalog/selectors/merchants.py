@@ -147,8 +147,11 @@ def branches_nearest(
     merchant: Merchant | None = None,
     within_m: float | None = None,
     limit: int | None = None,
+    query: str = "",
 ) -> list[BranchDistance]:
-    """Return active branches with coordinates, nearest first (haversine)."""
+    """Return active branches with coordinates, nearest first (haversine);
+    with ``query``, those whose name holds it as written, as pinyin or as
+    initials ("dongmen", "dmd" for 东门店)."""
     branches = Branch.objects.filter(
         is_active=True,
         merchant__is_active=True,
@@ -157,6 +160,13 @@ def branches_nearest(
     ).select_related("merchant")
     if merchant is not None:
         branches = branches.filter(merchant=merchant)
+    for word in (query or "").split()[:8]:
+        branches = branches.filter(
+            Q(name__icontains=word)
+            | Q(name_en__icontains=word)
+            | pinyin_match(word)
+            | initials_match(word)
+        )
     found = [
         BranchDistance(
             branch,

@@ -5,14 +5,20 @@ import importlib
 import pytest
 from django.apps import apps
 
-from groupbuy.catalog.models import Merchant, Product
+from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.catalog.selectors import (
+    branches_nearest,
     merchant_products,
     merchants_active,
     products_matching,
 )
-from groupbuy.catalog.services import product_update
-from groupbuy.catalog.tests.factories import make_merchant, make_operator, make_product
+from groupbuy.catalog.services import branch_update, product_update
+from groupbuy.catalog.tests.factories import (
+    make_branch,
+    make_merchant,
+    make_operator,
+    make_product,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +159,43 @@ def test_upgrading_gives_existing_shops_their_keys():
     ).fill_search_keys(apps, None)
     # then
     assert [shop.name for shop in merchants_active(query="xianguopu")] == ["鲜果铺"]
+
+
+@pytest.mark.parametrize("query", ["dongmen", "dmd", "dongm", "East"])
+def test_nearest_branches_are_found_by_the_pinyin_of_their_name(client, query):
+    # given two branches of a shop
+    shop = make_merchant(name="鲜果铺", name_en="")
+    east = make_branch(merchant=shop, name="东门店", name_en="East Gate")
+    make_branch(merchant=shop, name="西门店", name_en="West Gate")
+    # when
+    found = client.get(
+        "/api/catalog/branches/nearest",
+        {"latitude": 31.23, "longitude": 121.47, "q": query},
+    ).json()
+    # then
+    assert [branch["id"] for branch in found] == [east.public_id]
+
+
+def test_a_renamed_branch_is_found_by_its_new_pinyin_only():
+    # given
+    branch = make_branch(name="东门店")
+    # when
+    branch_update(actor=make_operator(), branch=branch, name="南门店")
+    # then
+    found = branches_nearest(latitude=31.23, longitude=121.47, query="nanmen")
+    assert [item.branch for item in found] == [branch]
+    assert branches_nearest(latitude=31.23, longitude=121.47, query="dongmen") == []
+
+
+def test_upgrading_gives_existing_branches_their_keys():
+    # given a branch saved before the keys existed
+    branch = make_branch(name="东门店")
+    Branch.objects.update(search_pinyin="", search_initials="")
+    assert branches_nearest(latitude=31.23, longitude=121.47, query="dongmen") == []
+    # when
+    importlib.import_module(
+        "groupbuy.catalog.migrations.0014_branch_pinyin_search_keys"
+    ).fill_search_keys(apps, None)
+    # then
+    found = branches_nearest(latitude=31.23, longitude=121.47, query="dongmen")
+    assert [item.branch for item in found] == [branch]

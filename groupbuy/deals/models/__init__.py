@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.catalog.pinyin import name_keys, with_derived_keys
 from groupbuy.core.ids import PublicIdField
 
 # An open deal before its start: not a stored state (it becomes "open" by the
@@ -131,6 +132,24 @@ class Deal(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    # Pinyin of the title and its initials, for "duanwu" or "dwzzt" (端午粽子团;
+    # catalog.pinyin); written by save().
+    search_pinyin = models.CharField(
+        max_length=1400,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin"),
+    )
+    search_initials = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        db_default="",
+        db_index=True,
+        verbose_name=_("pinyin initials"),
+    )
 
     class Meta:
         ordering = ["deadline_at", "id"]
@@ -161,6 +180,13 @@ class Deal(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_pinyin, self.search_initials = name_keys(self.title)
+        kwargs["update_fields"] = with_derived_keys(
+            kwargs.get("update_fields"), sources=("title",)
+        )
+        super().save(*args, **kwargs)
 
     @property
     def product_name_beside_title(self) -> str:

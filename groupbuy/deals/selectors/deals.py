@@ -156,7 +156,8 @@ def _category_ids(category: str) -> set[int]:
     return found
 
 
-_KEYS = ("product__", "merchant__")  # what holds the pinyin a deal is found by
+# What holds the pinyin a deal is found by: its title, its product, its shop.
+_KEYS = ("", "product__", "merchant__")
 
 
 def _written(term: str) -> Q:
@@ -170,8 +171,8 @@ def _written(term: str) -> Q:
 def _search(deals: QuerySet, search: str) -> QuerySet:
     """Keep the deals matching every word of ``search``, annotated with
     ``search_rank``: lowest when every word is in the title, the merchant's
-    name or the product's names as written, then when pinyin of the product's
-    or the shop's name was needed ("niunai"), then initials ("nn"):
+    name or the product's names as written, then when pinyin of the title, the
+    product's or the shop's name was needed ("niunai"), then initials ("nn"):
     ``name_search.match_ranks``."""
     terms = search.split()[:8]
     for term in terms:

@@ -194,3 +194,57 @@ def test_search_finds_a_shops_chinese_name_typed_as_pinyin(query):
     make_deal(merchant=make_merchant(name="鲜果铺"), title="Apples")
     make_deal(merchant=make_merchant(name="面包房"), title="Bread")
     assert _titles(deal_list_open(search=query)) == ["Apples"]
+
+
+@pytest.mark.parametrize("query", ["duanwu", "dw", "zongzi", "duanwuzong"])
+def test_search_finds_a_deal_by_the_pinyin_of_its_own_title(query):
+    # given a deal whose title names what neither its product nor its shop does
+    make_deal(
+        merchant=make_merchant(name="Fresh Mart"),
+        product=make_product(name_zh="糯米", name_en="Glutinous rice"),
+        title="端午粽子团",
+    )
+    make_deal(title="中秋月饼团")
+    # when / then
+    assert _titles(deal_list_open(search=query)) == ["端午粽子团"]
+
+
+def test_a_retitled_deal_is_found_by_its_new_pinyin_only():
+    # given
+    deal = make_deal(title="端午粽子团")
+    # when the title changes with a save naming it
+    deal.title = "中秋月饼团"
+    deal.save(update_fields=["title"])
+    # then
+    assert _titles(deal_list_open(search="yuebing")) == ["中秋月饼团"]
+    assert _titles(deal_list_open(search="duanwu")) == []
+
+
+def test_a_title_found_by_pinyin_comes_after_one_found_as_written():
+    from datetime import timedelta
+
+    # given the pinyin match closes sooner
+    make_deal(title="粽子 zongzi", deadline_in=timedelta(hours=5))
+    make_deal(title="粽子团", deadline_in=timedelta(hours=2))
+    # then the title as written comes first
+    assert _titles(deal_list_open(search="zongzi")) == ["粽子 zongzi", "粽子团"]
+
+
+def test_upgrading_gives_existing_deals_their_keys():
+    import importlib
+
+    from django.apps import apps
+
+    from groupbuy.deals.models import Deal
+
+    # given a deal saved before the keys existed
+    make_deal(title="端午粽子团")
+    Deal.objects.update(search_pinyin="", search_initials="")
+    assert _titles(deal_list_open(search="duanwu")) == []
+    # when
+    importlib.import_module(
+        "groupbuy.deals.migrations.0018_deal_pinyin_search_keys"
+    ).fill_search_keys(apps, None)
+    # then
+    assert _titles(deal_list_open(search="duanwu")) == ["端午粽子团"]
+    assert _titles(deal_list_open(search="dwzzt")) == ["端午粽子团"]
