@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from groupbuy.catalog.errors import CatalogError
-from groupbuy.catalog.models import CatalogueImport
+from groupbuy.catalog.models import Branch, CatalogueImport, Merchant, Product
+from groupbuy.catalog.search_keys import fill_missing_keys
 from groupbuy.catalog.services import catalogue
 
 
@@ -33,3 +35,14 @@ def catalogue_import_apply_task(public_id: str, actor_id: int | None) -> str | N
         ).status
     except CatalogError:
         return CatalogueImport.Status.READY  # the import says why, for the page
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def search_keys_fill() -> int:
+    """Give products, shops and branches written without pinyin keys (by the
+    release before, during a rolling deploy) their keys, every five minutes."""
+    return (
+        fill_missing_keys(Product, sources=("name_zh", "brand"))
+        + fill_missing_keys(Merchant, sources=("name",))
+        + fill_missing_keys(Branch, sources=("name",))
+    )

@@ -61,3 +61,12 @@ def deals_close_due_task() -> list[str]:
 def deal_orders_expire_task() -> int:
     """Every minute: cancel orders not paid within the payment window."""
     return services.deal_orders_expire_unpaid()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def deal_search_keys_fill() -> int:
+    """Give deals written without their title's pinyin keys (by the release
+    before, during a rolling deploy) their keys, every five minutes."""
+    from groupbuy.catalog.search_keys import fill_missing_keys
+
+    return fill_missing_keys(Deal, sources=("title",))
