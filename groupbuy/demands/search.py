@@ -6,8 +6,11 @@ initials ("niunai", "nn": ``groupbuy.catalog.pinyin``); the database then
 matches tokens. SQLite keeps them in an
 FTS5 table (``demands_demand_fts``, rowid = demand id) ranked by bm25;
 PostgreSQL uses ``to_tsvector('simple', search_text)`` with a GIN index and
-``ts_rank``. Queries are segmented the same way and each token is quoted, so no
-user text ever reaches the query syntax; FTS operator characters are refused.
+``ts_rank``. A query token that reads as pinyin, its last syllable perhaps cut
+short ("xiangj"), matches the words it starts (FTS5's ``"xiangj"*``,
+PostgreSQL's ``'xiangj':*``). Queries are segmented the same way and each
+token is quoted, so no user text ever reaches the query syntax; FTS operator
+characters are refused.
 """
 
 from __future__ import annotations
@@ -94,6 +97,24 @@ def query_tokens(query: str) -> list[str]:
     return list(dict.fromkeys(segment(query) + mixed))[:MAX_QUERY_TOKENS]
 
 
+def is_typed_pinyin(token: str) -> bool:
+    """Whether ``token`` reads as pinyin, its last syllable perhaps cut short
+    ("xiangj"): looked for as the start of a word ("xiangjiao"), as the
+    catalog's search finds 香蕉 by it. Only from a syllable's start: "iangj"
+    is not pinyin."""
+    return token.isascii() and token.isalpha() and bool(pinyin.pinyin_patterns(token))
+
+
+def words_match(tokens: list[str], words: set[str]) -> bool:
+    """Whether a query's ``tokens`` find one of a text's ``words``: a token
+    equal to a word, or pinyin typed partly starting one (what the index's
+    search does, for a saved search and a demand just published)."""
+    if words.intersection(tokens):
+        return True
+    starts = [token for token in tokens if is_typed_pinyin(token)]
+    return any(word.startswith(start) for word in words for start in starts)
+
+
 def index_update(*, demand_id: int, text: str | None) -> None:
     """Put a demand's text in the index, or take it out (``text=None``)."""
     if connection.vendor != "sqlite":
@@ -131,7 +152,10 @@ def ranked_ids(tokens: list[str], *, limit: int) -> list[int]:
 
 
 def _sqlite_ranked(tokens, *, limit):
-    match = " OR ".join('"' + token.replace('"', "") + '"' for token in tokens)
+    match = " OR ".join(
+        '"' + token.replace('"', "") + '"' + ("*" if is_typed_pinyin(token) else "")
+        for token in tokens
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rowid FROM demands_demand_fts WHERE demands_demand_fts MATCH %s "
@@ -143,7 +167,10 @@ def _sqlite_ranked(tokens, *, limit):
 
 def _postgres_ranked(tokens, *, limit):
     # Each token is plain \w text; quoting it as a lexeme keeps it literal.
-    query = " | ".join("'" + token.replace("'", "") + "'" for token in tokens)
+    query = " | ".join(
+        "'" + token.replace("'", "") + "'" + (":*" if is_typed_pinyin(token) else "")
+        for token in tokens
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM demands_demand "

@@ -369,6 +369,6 @@ def saved_searches_matching(*, demand: Demand) -> list[SavedSearch]:
             getattr(demand.category, "parent_id", None),
         ):
             continue
-        if words & set(search.segment(saved.query)):
+        if search.words_match(search.segment(saved.query), words):
             matching.append(saved)
     return matching

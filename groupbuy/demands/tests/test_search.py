@@ -181,3 +181,44 @@ def test_upgrading_rewrites_the_search_text_of_existing_demands():
     migration.rewrite_search_text(apps, connection.schema_editor())
     # then
     assert selectors.demand_search(query="xiangjiao") == [demand]
+
+
+PARTLY_TYPED = [
+    ("xiangj", ["banana"]),  # the last syllable cut short, as while typing
+    ("xiangjia", ["banana"]),
+    ("niun", ["milk_cn", "milk_plain"]),
+    ("youjiniu", ["milk_cn"]),
+    ("mlh", ["tea_cn"]),  # initials cut short too
+    ("iangj", []),  # starts inside a syllable (xiang jiao)
+    ("jiao", []),  # a syllable inside a word, as before
+]
+
+
+def _partly_typed(demands, query):
+    demands = {**demands, "banana": make_published(title="香蕉十箱", description="")}
+    return sorted(_ranking(query, demands))
+
+
+@pytest.mark.parametrize("query, expected", PARTLY_TYPED)
+def test_pinyin_typed_partly_finds_the_words_it_starts(demands, query, expected):
+    assert _partly_typed(demands, query) == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("query, expected", PARTLY_TYPED)
+def test_pinyin_typed_partly_on_postgres(demands, query, expected):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL=postgres://…")
+    assert _partly_typed(demands, query) == expected
+
+
+def test_a_saved_search_typed_partly_in_pinyin_hears_of_new_demands():
+    # given a shop saved the search "xiangj" (pinyin cut short)
+    merchant, owner = make_owner_merchant()
+    services.saved_search_create(actor=owner, merchant=merchant, query="xiangj")
+    # when demands are published
+    make_published(title="香蕉十箱", description="")
+    make_published(title="大米", description="")
+    # then it hears of the bananas only
+    sent = Notification.objects.filter(recipient=owner, kind="demands.match")
+    assert sent.count() == 1
