@@ -44,7 +44,7 @@ from groupbuy.pooling.schemas import (
     request_out,
 )
 from groupbuy.pooling.selectors.figures import promotion_figures
-from groupbuy.pooling.services.chat import message_payload
+from groupbuy.pooling.services.chat import left_pool, message_payload
 from groupbuy.pooling.services.contacts import chat_not_open
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 
@@ -264,11 +264,23 @@ def pool_phone_consent(request, pool_id: str, payload: ConsentIn):
     return pool_out(_pool_view(request, pool_id))
 
 
+@router.post("/pools/{pool_id}/leave", response=PoolOut)
+def pool_leave(request, pool_id: str):
+    """Leave a confirmed pool: the others carry on if they still reach its
+    tier, else it is dissolved and they are matched again; leaving twice
+    changes nothing."""
+    pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
+    services.pool_leave(actor=request.auth, pool=pool)
+    return pool_out(_pool_view(request, pool_id))
+
+
 @router.get("/pools/{pool_id}/messages", response=list[MessageOut])
 def pool_messages(request, pool_id: str, paging: Query[MessagesIn]):
     """The pool chat's last messages, oldest first; ``before`` a message's id
     for the ones before it."""
     pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
+    if selectors.member_has_left(pool=pool, user=request.auth):
+        raise left_pool()
     if pool.state != pool.State.CONFIRMED:
         raise PoolingError(
             "not_confirmed",
@@ -346,13 +358,23 @@ def contact_answer(request, contact_id: str, payload: AnswerIn):
     return _contact_row(request.auth, contact_id)
 
 
+@router.post("/contacts/{contact_id}/end", response=ContactOut)
+def contact_end(request, contact_id: str):
+    """End the conversation of an accepted contact request: its chat closes
+    for both sides (the history stays readable); ending it twice changes
+    nothing."""
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
+    services.contact_end(actor=request.auth, contact=contact)
+    return _contact_row(request.auth, contact_id)
+
+
 @router.get("/contacts/{contact_id}/messages", response=list[MessageOut])
 def contact_messages(request, contact_id: str, paging: Query[MessagesIn]):
     """The chat with the other side of an accepted contact request: its last
     messages, oldest first; ``before`` a message's id for the ones before it."""
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
-    if contact.state != contact.State.ACCEPTED:
-        raise chat_not_open()
+    if contact.state not in (contact.State.ACCEPTED, contact.State.ENDED):
+        raise chat_not_open()  # an ended chat's history stays readable
     return selectors.contact_chat_history(
         contact=contact, before=paging.before, limit=paging.limit
     )

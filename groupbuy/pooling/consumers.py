@@ -1,6 +1,7 @@
 """``ws/pools/<pool_id>/``: a pool's live state and chat, for its members only;
 ``ws/contacts/<contact_id>/``: the chat of an accepted contact request, for its
-two sides only.
+two sides only. A member who left the pool, or a side of a conversation that
+was ended, is refused with 4403 (their sockets open then were closed so).
 
 Like the realtime consumers it only forwards what services publish; posting a
 message goes through the API (one write path), the socket carries the echo.
@@ -13,6 +14,7 @@ from channels.db import database_sync_to_async
 from groupbuy.core.errors import DomainError
 from groupbuy.pooling.live import contact_group, pool_group
 from groupbuy.realtime.consumers import (
+    CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_NOT_SIGNED_IN,
     SignedInConsumer,
@@ -56,6 +58,16 @@ def _contact_of_side(user, contact_id: str):
     return selectors.contact_get_for_user(user=user, contact_id=contact_id)
 
 
+def _pool_left_by(pool, user) -> bool:
+    from groupbuy.pooling import selectors
+
+    return selectors.member_has_left(pool=pool, user=user)
+
+
+def _contact_ended(contact, user) -> bool:
+    return contact.state == contact.State.ENDED
+
+
 class _ChatConsumer(SignedInConsumer):
     """4401 when signed out, 4404 for a room one is not in; on joining, the
     room's history (empty until its chat opens).
@@ -69,6 +81,8 @@ class _ChatConsumer(SignedInConsumer):
     room_for = None  # (user, room id) -> the room; a DomainError when not in it
     history_of = None  # room -> its messages ([] until its chat opens)
     group_for = None  # room id -> channel group
+    # (room, user) -> whether they no longer take part (refused with 4403)
+    has_ended_for = None
 
     @property
     def room_id(self) -> str:
@@ -84,6 +98,12 @@ class _ChatConsumer(SignedInConsumer):
             )
         except DomainError:
             self.refused_close_code = CLOSE_NOT_FOUND
+            return False
+        if await database_sync_to_async(type(self).has_ended_for)(
+            self.room, self.scope["user"]
+        ):
+            # a pool left, a conversation ended: nothing more comes to them here
+            self.refused_close_code = CLOSE_FORBIDDEN
             return False
         return True
 
@@ -103,6 +123,7 @@ class PoolConsumer(_ChatConsumer):
     room_for = staticmethod(_pool_of_member)
     history_of = staticmethod(_pool_history)
     group_for = staticmethod(pool_group)
+    has_ended_for = staticmethod(_pool_left_by)
 
     async def on_joined(self) -> None:
         history, state = await database_sync_to_async(_pool_history_and_state)(
@@ -116,3 +137,4 @@ class ContactConsumer(_ChatConsumer):
     room_for = staticmethod(_contact_of_side)
     history_of = staticmethod(_contact_history)
     group_for = staticmethod(contact_group)
+    has_ended_for = staticmethod(_contact_ended)

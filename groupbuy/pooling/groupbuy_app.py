@@ -39,6 +39,8 @@ app = GroupbuyApp(
         "pooling.contact_answered": _("Answer to my contact request"),
         "pooling.invitation": _("A pool forming at a shop I use"),
         "pooling.promotion_ended": _("A promotion I pool for ended early"),
+        "pooling.member_left": _("A member left my pool"),
+        "pooling.contact_ended": _("A shopper ended our conversation"),
     },
     demo_data="groupbuy.pooling.demo:load_demo_data",
     personal_data="groupbuy.pooling.personal_data:PoolingPersonalData",

@@ -230,6 +230,8 @@ class PoolMember(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         TIMED_OUT = "timed_out", _("Did not answer")
+        # Accepted, then left the confirmed pool (pool_leave).
+        LEFT = "left", _("Left the pool")
 
     pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="members")
     request = models.ForeignKey(
@@ -302,6 +304,8 @@ class ContactRequest(models.Model):
         PENDING = "pending", _("Waiting for an answer")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        # Accepted, then one side ended the conversation (contact_end).
+        ENDED = "ended", _("Ended")
 
     public_id = PublicIdField(prefix="cont")
     requester = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext_lazy
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.notify.services import notification_enqueue
-from groupbuy.pooling.models import Pool, PoolMember, Promotion
+from groupbuy.pooling.models import Pool, PoolMember, PoolRequest, Promotion
 
 
 def pool_url(pool: Pool) -> str:
@@ -99,4 +99,47 @@ def notify_promotion_ended(*, user, promotion: Promotion, pool: Pool | None) -> 
         url=pool_url(pool) if pool is not None else reverse("pooling:home"),
         data={"promotion_id": promotion.public_id},
         idempotency_key=f"pooling.promotion_ended:{promotion.public_id}:{user.pk}",
+    )
+
+
+def notify_member_left(member: PoolMember, *, seat: str) -> None:
+    """A member still in a pool that Shopper ``seat`` left: whether the pool
+    carries on (and their saving now) or was dissolved (and what became of
+    their request)."""
+    pool = member.pool
+    if pool.state == Pool.State.CONFIRMED:
+        if pool.promotion.kind == Promotion.Kind.THRESHOLD:
+            text = _(
+                "The others still reach the %(threshold)s tier: "
+                "your saving is now %(saving)s."
+            )
+        else:
+            text = _("The others still save together: your saving is now %(saving)s.")
+        body = interpolate_lazy(
+            text,
+            {
+                "threshold": format_fen(pool.threshold_fen),
+                "saving": format_fen(member.share_fen),
+            },
+        )
+    elif member.request.state == PoolRequest.State.OPEN:
+        body = _(
+            "Without them the pool no longer gets its saving, so it is "
+            "dissolved. We keep looking for other shoppers to pool your cart "
+            "with."
+        )
+    else:
+        body = _(
+            "Without them the pool no longer gets its saving, so it is "
+            "dissolved. Your request's deadline has passed, so we stopped "
+            "looking."
+        )
+    notification_enqueue(
+        recipient=member.user,
+        kind="pooling.member_left",
+        title=interpolate_lazy(_("Shopper %(seat)s left your pool"), {"seat": seat}),
+        body=body,
+        url=pool_url(pool),
+        data={"pool_id": pool.public_id, "state": pool.state},
+        idempotency_key=f"pooling.member_left:{pool.public_id}:{seat}:{member.user_id}",
     )

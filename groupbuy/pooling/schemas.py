@@ -10,7 +10,7 @@ from pydantic import Field
 
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
-from groupbuy.pooling.models import CartReport, Pool, PoolRequest, Promotion
+from groupbuy.pooling.models import CartReport, Pool, PoolMember, PoolRequest, Promotion
 from groupbuy.pooling.savings import MAX_FEN, MAX_TIERS
 
 # An amount a shopper pools: more than nothing, at most one cart's worth.
@@ -205,8 +205,10 @@ class MemberOut(Schema):
     label: str
     is_me: bool
     amount_fen: int
-    # null once the pool is dissolved: nobody saves anything with it
+    # null once the pool is dissolved (nobody saves anything with it), and for
+    # a member who left it (answer "left")
     share_fen: int | None
+    # pending, accepted, declined, timed_out, or left (left the confirmed pool)
     answer: str
     # in full once every member agreed to show theirs (phones_shown), one's own
     # always; null for the others until then: no part of it is shown
@@ -246,11 +248,13 @@ def pool_out(view: dict) -> dict:
         "threshold_fen": pool.threshold_fen,
         "saving_fen": pool.saving_fen if saves else None,
         "answer_by": pool.answer_by,
-        "my_share_fen": view["me"].share_fen if saves else None,
+        "my_share_fen": view["me"].share_fen if saves and not view["me_left"] else None,
         "my_answer": view["me"].answer,
         "phones_shown": view["phones_shown"],
         "members": [
-            member if saves else {**member, "share_fen": None}
+            member
+            if saves and member["answer"] != PoolMember.Answer.LEFT
+            else {**member, "share_fen": None}
             for member in view["members"]
         ],
     }
@@ -312,7 +316,8 @@ class ContactOut(Schema):
     state: str
     # the state as the reader lives it, in their language: "Waiting for your
     # answer" to the one asked, "Waiting for their answer" to the one who
-    # asked, then "Accepted" or "Declined", as the page reads
+    # asked, then "Accepted", "Declined" or "Ended" (state "ended": a side
+    # ended the conversation), as the page reads
     state_label: str
     is_mine_to_answer: bool
     # the other side: their number once accepted, until then "The shopper you

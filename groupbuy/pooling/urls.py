@@ -22,11 +22,13 @@ urlpatterns = [
         name="contact_answer",
     ),
     path("contacts/<str:contact_id>/chat/", views.contact_chat, name="contact_chat"),
+    path("contacts/<str:contact_id>/end/", views.contact_end, name="contact_end"),
     path("branches/<str:branch_id>/", views.branch, name="branch"),
     path("pools/<str:pool_id>/", views.pool, name="pool"),
     path("pools/<str:pool_id>/answer/", views.pool_answer, name="pool_answer"),
     path("pools/<str:pool_id>/phone/", views.pool_phone, name="pool_phone"),
     path("pools/<str:pool_id>/chat/", views.pool_chat, name="pool_chat"),
+    path("pools/<str:pool_id>/leave/", views.pool_leave, name="pool_leave"),
     path(
         "merchant/<str:merchant_id>/promotions/",
         views.merchant_promotions,

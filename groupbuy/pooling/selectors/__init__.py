@@ -213,9 +213,17 @@ def _with_seats(pool: Pool) -> list[PoolMember]:
 
 
 def _phones_shown(pool: Pool, members) -> bool:
+    """Whether every member still in agreed (one who left counts no more)."""
     return pool.state == Pool.State.CONFIRMED and all(
-        member.shares_phone for member in members
+        member.shares_phone
+        for member in members
+        if member.answer != PoolMember.Answer.LEFT
     )
+
+
+def member_has_left(*, pool: Pool, user) -> bool:
+    """Whether ``user`` left ``pool`` (they still see its page, not its chat)."""
+    return pool.members.filter(user=user, answer=PoolMember.Answer.LEFT).exists()
 
 
 def pool_phones_shown(*, pool: Pool) -> bool:
@@ -233,6 +241,7 @@ def pool_view(*, pool: Pool, viewer) -> dict:
     return {
         "pool": pool,
         "me": me,
+        "me_left": me.answer == Answer.LEFT,
         # a dissolved pool's member whose request went back to matching (they
         # had accepted, or not answered before another declined)
         "still_looking": pool.state == Pool.State.DISSOLVED
@@ -241,6 +250,7 @@ def pool_view(*, pool: Pool, viewer) -> dict:
             state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
         ).exists(),
         "answered": sum(member.answer != Answer.PENDING for member in members),
+        "left": sum(member.answer == Answer.LEFT for member in members),
         "phones_shown": everyone_agreed,
         "members": [
             {
@@ -251,7 +261,9 @@ def pool_view(*, pool: Pool, viewer) -> dict:
                 "answer": member.answer,
                 "answer_label": member.get_answer_display(),
                 "shares_phone": member.shares_phone,
-                "phone": _member_phone(member, viewer, everyone_agreed),
+                "phone": _member_phone(
+                    member, viewer, everyone_agreed and me.answer != Answer.LEFT
+                ),
             }
             for member in members
         ],
@@ -265,7 +277,9 @@ def _member_phone(member: PoolMember, viewer, everyone_agreed: bool) -> str | No
     people who had not agreed to anything."""
     if is_erased(member.user):
         return _("Deleted user")
-    if everyone_agreed or member.user_id == viewer.pk:
+    if member.user_id == viewer.pk:
+        return member.user.phone
+    if everyone_agreed and member.answer != PoolMember.Answer.LEFT:
         return member.user.phone
     return None
 

@@ -102,6 +102,8 @@ def contact_row(*, contact: ContactRequest, viewer) -> dict:
         "label": label,
         "phone": other.phone if accepted else None,
         "chat_open": accepted,
+        # the conversation a side ended: its history stays readable to both
+        "is_ended": contact.state == ContactRequest.State.ENDED,
     }
 
 
@@ -131,8 +133,8 @@ def contact_author_label(*, contact: ContactRequest, user) -> str:
 def contact_chat_history(
     *, contact: ContactRequest, before: str | None = None, limit: int = CHAT_PAGE
 ) -> list[dict]:
-    """An accepted contact's last messages, or those before ``before``, oldest
-    first."""
+    """An accepted (or ended) contact's last messages, or those before
+    ``before``, oldest first."""
     return chat_page(
         ContactMessage.objects.filter(contact=contact).select_related("author"),
         lambda message: contact_author_label(contact=contact, user=message.author),

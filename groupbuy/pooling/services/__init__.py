@@ -10,11 +10,13 @@ from groupbuy.pooling.services.chat import chat_post
 from groupbuy.pooling.services.contacts import (
     contact_answer,
     contact_chat_post,
+    contact_end,
     contact_request,
 )
 from groupbuy.pooling.services.invitations import (
     pool_invitations_send,
 )
+from groupbuy.pooling.services.leaving import pool_leave
 from groupbuy.pooling.services.pools import pools_match, pools_match_all
 from groupbuy.pooling.services.promotions import promotion_end, promotion_publish
 from groupbuy.pooling.services.shoppers import (
@@ -32,9 +34,11 @@ __all__ = [
     "chat_post",
     "contact_answer",
     "contact_chat_post",
+    "contact_end",
     "contact_request",
     "pool_answer",
     "pool_invitations_send",
+    "pool_leave",
     "pool_phone_consent",
     "pool_request_create",
     "pool_request_withdraw",

@@ -21,6 +21,7 @@ from groupbuy.pooling.models import (
     PoolRequest,
 )
 from groupbuy.pooling.selectors import pool_phones_shown
+from groupbuy.pooling.services.chat import left_pool
 from groupbuy.pooling.services.pools import pools_match
 
 Answer = PoolMember.Answer
@@ -155,6 +156,7 @@ def pool_state(pool: Pool) -> dict:
         "pool_id": pool.public_id,
         "state": pool.state,
         "answered": pool.members.exclude(answer=Answer.PENDING).count(),
+        "left": pool.members.filter(answer=Answer.LEFT).count(),
         "phones_shown": pool_phones_shown(pool=pool),
     }
 
@@ -196,6 +198,8 @@ def pool_phone_consent(*, actor, pool: Pool, agree: bool) -> PoolMember:
     """Agree (or stop agreeing) to show my phone number to the pool."""
     with transaction.atomic():
         member = _member_for(pool, actor)
+        if member.answer == Answer.LEFT:
+            raise left_pool()
         if pool.state != Pool.State.CONFIRMED:
             raise PoolingError(
                 "not_confirmed", _("The pool is not confirmed."), status=409

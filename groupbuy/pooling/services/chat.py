@@ -23,6 +23,11 @@ def message_payload(message: ChatMessage, *, author_name: str) -> dict:
     }
 
 
+def left_pool() -> PoolingError:
+    """The refusal of what only members still in a pool may do."""
+    return PoolingError("left_pool", _("You left this pool."), status=403)
+
+
 def checked_message_body(body: str) -> str:
     """The message as posted, stripped; 400 when empty or too long."""
     text = (body or "").strip()
@@ -68,6 +73,8 @@ def chat_post(*, actor, pool: Pool, body: str, client_key: str = "") -> ChatMess
         member = pool.members.filter(user=actor).first()
         if member is None:
             raise PoolingError("not_found", _("No such pool."), status=404)
+        if member.answer == member.Answer.LEFT:
+            raise left_pool()
         if pool.state != Pool.State.CONFIRMED:
             raise PoolingError(
                 "not_confirmed",

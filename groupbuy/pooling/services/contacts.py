@@ -15,7 +15,7 @@ from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.pooling.errors import PoolingError
-from groupbuy.pooling.live import publish_to_contact
+from groupbuy.pooling.live import contact_group, publish_to_contact
 from groupbuy.pooling.models import (
     CartReport,
     ContactMessage,
@@ -27,6 +27,7 @@ from groupbuy.pooling.services.chat import (
     message_payload,
     message_store_once,
 )
+from groupbuy.realtime.access import ACCESS_ENDED, sockets_end
 
 
 def contact_url(contact: ContactRequest) -> str:
@@ -132,6 +133,10 @@ def contact_chat_post(
             .values_list("state", flat=True)
             .first()
         )
+        if state == ContactRequest.State.ENDED:
+            raise PoolingError(
+                "contact_ended", _("This conversation was ended."), status=409
+            )
         if state != ContactRequest.State.ACCEPTED:
             raise chat_not_open()
         contact.state = state  # the caller's copy may predate the answer
@@ -158,3 +163,55 @@ def contact_chat_post(
         }
         after_commit(publish_to_contact, contact.public_id, event)
     return message
+
+
+def contact_end(*, actor, contact: ContactRequest) -> ContactRequest:
+    """End the conversation of an accepted contact request I am a side of:
+    its chat closes for both (what was written stays readable to each), the
+    numbers are no longer shown, and the other side is told. Ending it again
+    changes nothing."""
+    if actor.pk not in (contact.requester_id, contact.recipient_id):
+        raise PoolingError("not_found", _("Not found."), status=404)
+    with transaction.atomic():
+        ended = ContactRequest.objects.filter(
+            pk=contact.pk, state=ContactRequest.State.ACCEPTED
+        ).update(state=ContactRequest.State.ENDED)
+        contact.refresh_from_db()
+        if not ended:
+            if contact.state == ContactRequest.State.ENDED:
+                return contact
+            raise PoolingError(
+                "not_accepted",
+                _("Only a conversation the other shopper accepted can be ended."),
+                status=409,
+            )
+        audit_log(actor=actor, action="pooling.contact.ended", obj=contact)
+        other = (
+            contact.recipient if actor.pk == contact.requester_id else contact.requester
+        )
+        notification_enqueue(
+            recipient=other,
+            kind="pooling.contact_ended",
+            title=interpolate_lazy(
+                gettext_lazy("A shopper ended your conversation about %(product)s"),
+                {"product": product_name_lazy(contact.product)},
+            ),
+            body=gettext_lazy(
+                "The chat is closed and their number is no longer shown. "
+                "What you wrote stays readable."
+            ),
+            url=contact_url(contact),
+            data={"contact_id": contact.public_id, "state": contact.state},
+            idempotency_key=f"pooling.contact_ended:{contact.public_id}",
+        )
+        sockets_end(
+            user_public_id=actor.public_id,
+            reason=ACCESS_ENDED,
+            groups=[contact_group(contact.public_id)],
+        )
+        after_commit(
+            publish_to_contact,
+            contact.public_id,
+            {"type": "pooling.contact", "state": contact.state},
+        )
+    return contact

@@ -176,3 +176,115 @@ def test_concurrent_invitation_rounds_invite_a_shopper_once(
     assert outcomes["ok"] == 4
     invited = Counter(PoolInvitation.objects.values_list("user_id", flat=True))
     assert invited == Counter({regular.pk: 1 for regular in regulars})
+
+
+# --- leaving a confirmed pool ------------------------------------------------
+
+
+def _pool(monkeypatch, amounts, *, answered=None):
+    """A pool at 满300减50 of one cart each of ``amounts``; every member accepted,
+    or only the first ``answered`` (then it waits, proposed)."""
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    merchant, branch, owner = make_shop()
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    if answered is None:
+        pool, users = confirmed_pool(
+            monkeypatch, promotion=promotion, branch=branch, amounts=amounts
+        )
+        return pool, users, branch, promotion
+    monkeypatch.setattr(shoppers, "_match_soon", lambda *args: None)
+    users = [make_user() for _ in amounts]
+    for user, amount in zip(users, amounts, strict=True):
+        make_request(user=user, promotion=promotion, branch=branch, amount_fen=amount)
+    [pool] = services.pools_match(branch_id=branch.pk, promotion_id=promotion.pk)
+    for user in users[:answered]:
+        services.pool_answer(actor=user, pool=pool, accept=True)
+    return pool, users, branch, promotion
+
+
+def _request_state(user) -> str:
+    return PoolRequest.objects.get(user=user).state
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_members_leaving_at_once_leave_one_coherent_pool(
+    file_database,  # noqa: F811
+    monkeypatch,
+):
+    # given ¥160 + ¥150 + ¥50 pooled at 满300减50
+    pool, (a, b, c), _branch, _promotion = _pool(monkeypatch, (16_000, 15_000, 5_000))
+    # when the second and the third leave at the same moment
+    outcomes = race(
+        [
+            lambda: services.pool_leave(actor=b, pool=pool),
+            lambda: services.pool_leave(actor=c, pool=pool),
+        ]
+    )
+    # then nobody crashed; either both left (the third first: the pool carried
+    # on, then dissolved), or the second's leave dissolved it and the third
+    # was told it had ended: the first alone is never left in a pool
+    assert outcomes in (Counter(ok=2), Counter(ok=1, pool_ended=1))
+    pool.refresh_from_db()
+    assert pool.state == Pool.State.DISSOLVED
+    # (the one or two still looking are matched again at once: ¥160 + ¥50
+    # reach 满200减20, a new suggestion)
+    looking = ("open", "suggested")
+    assert _request_state(a) in looking
+    assert _request_state(b) == "withdrawn"
+    assert _request_state(c) in (("withdrawn",) if outcomes["ok"] == 2 else looking)
+    left = PoolMember.objects.filter(pool=pool, answer="left").count()
+    assert left == outcomes["ok"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leaving_while_the_pool_is_being_confirmed(
+    file_database,  # noqa: F811
+    monkeypatch,
+):
+    # given a pool of two suggested, the first accepted, the second about to
+    pool, (a, b), _branch, _promotion = _pool(monkeypatch, (18_000, 12_000), answered=1)
+    # when the second accepts as the first tries to leave
+    outcomes = race(
+        [
+            lambda: services.pool_answer(actor=b, pool=pool, accept=True),
+            lambda: services.pool_leave(actor=a, pool=pool),
+        ]
+    )
+    # then either the leave came first and was refused (not confirmed yet:
+    # decline instead), the pool confirmed; or it came after and dissolved it
+    pool.refresh_from_db()
+    assert outcomes in (Counter(ok=2), Counter(ok=1, not_confirmed=1))
+    if outcomes["ok"] == 2:
+        assert pool.state == Pool.State.DISSOLVED
+        assert (_request_state(a), _request_state(b)) == ("withdrawn", "open")
+    else:
+        assert pool.state == Pool.State.CONFIRMED
+        assert (_request_state(a), _request_state(b)) == ("pooled", "pooled")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leaving_while_matching_runs_puts_no_request_in_two_pools(
+    file_database,  # noqa: F811
+    monkeypatch,
+):
+    # given a confirmed pool of two, and two more shoppers looking at the shop
+    pool, (a, _b), branch, promotion = _pool(monkeypatch, (18_000, 12_000))
+    for amount in (15_000, 16_000):
+        make_request(
+            user=make_user(), promotion=promotion, branch=branch, amount_fen=amount
+        )
+    # when the first leaves (the second goes back to matching) as two runs start
+    match = lambda: services.pools_match(  # noqa: E731
+        branch_id=branch.pk, promotion_id=promotion.pk
+    )
+    outcomes = race([lambda: services.pool_leave(actor=a, pool=pool), match, match])
+    # then nobody crashed, and no request is in two pools still standing
+    assert not [outcome for outcome in outcomes if outcome.startswith("crash")]
+    assert outcomes["ok"] >= 1
+    assert _request_state(a) == "withdrawn"
+    standing = PoolMember.objects.filter(
+        pool__state__in=[Pool.State.PROPOSED, Pool.State.CONFIRMED]
+    ).exclude(answer__in=["left", "declined", "timed_out"])
+    seats = Counter(standing.values_list("request_id", flat=True))
+    assert set(seats.values()) <= {1}

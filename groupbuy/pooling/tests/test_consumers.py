@@ -250,3 +250,87 @@ async def test_signing_out_closes_that_members_chat_and_the_other_keeps_it(room)
     await sync_to_async(publish)(user_group(owner.public_id), {"type": "x.news"})
     assert await owner_socket.receive_json_from(timeout=5) == {"type": "x.news"}
     await owner_socket.disconnect()
+
+
+# --- leaving a pool, ending a contact: that person's sockets end, not others' ---
+
+
+async def _closed_after_news(communicator) -> int:
+    """The code the socket closes with; news published in the same commit may
+    come first (the room's group and the person's are told apart)."""
+    while True:
+        output = await communicator.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            return output["code"]
+
+
+def _pool_of_three():
+    """A confirmed pool of ¥160 + ¥150 + ¥50 at 满300减50: without the third the
+    others still reach the tier."""
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    merchant, branch, owner = make_shop()
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    with pytest.MonkeyPatch.context() as patch:
+        return confirmed_pool(
+            patch, promotion=promotion, branch=branch, amounts=(16_000, 15_000, 5_000)
+        )
+
+
+@pytest.mark.usefixtures("fresh_channel_layer")
+async def test_leaving_closes_the_leavers_pool_sockets_and_tells_the_others():
+    # given the three members' pool pages open, and the leaver's personal socket
+    pool, users = await sync_to_async(_pool_of_three)()
+    browsers = [
+        (await database_sync_to_async(signed_in_browsers)(user, 1))[0] for user in users
+    ]
+    path = f"/ws/pools/{pool.public_id}/"
+    sockets = [await open_as(browser, path) for browser in browsers]
+    for socket in sockets:
+        await socket.receive_json_from(timeout=5)  # the history
+    personal = await open_as(browsers[2], "/ws/me/")
+    await personal.receive_json_from(timeout=5)  # the unread count
+    # when the third leaves
+    await sync_to_async(services.pool_leave)(actor=users[2], pool=pool)
+    # then their pool socket closes as no longer taking part
+    assert await _closed_after_news(sockets[2]) == 4403
+    # the others' stay open and hear who left, then the pool's new state
+    for socket in sockets[:2]:
+        left = await socket.receive_json_from(timeout=5)
+        assert (left["type"], left["seat"]) == ("pooling.left", "C")
+        state = await socket.receive_json_from(timeout=5)
+        assert (state["type"], state["state"], state["left"]) == (
+            "pooling.pool",
+            "confirmed",
+            1,
+        )
+    await sync_to_async(services.chat_post)(actor=users[0], pool=pool, body="till 3")
+    event = await sockets[1].receive_json_from(timeout=5)
+    assert event["message"]["body"] == "till 3"
+    # and the leaver's other sockets are theirs still
+    await sync_to_async(publish)(user_group(users[2].public_id), {"type": "x.news"})
+    while (await personal.receive_json_from(timeout=5))["type"] != "x.news":
+        pass
+    # a socket they open on the pool again is refused
+    again = await open_as(browsers[2], path)
+    assert await closed_with(again) == 4403
+    for socket in (*sockets[:2], personal):
+        await socket.disconnect()
+
+
+@pytest.mark.usefixtures("fresh_channel_layer")
+async def test_ending_a_contact_closes_the_enders_socket_and_tells_the_other():
+    contact, asker, planner, _owner = await sync_to_async(_contact)(accept=True)
+    browsers = [
+        (await database_sync_to_async(signed_in_browsers)(user, 1))[0]
+        for user in (asker, planner)
+    ]
+    path = f"/ws/contacts/{contact.public_id}/"
+    sockets = [await open_as(browser, path) for browser in browsers]
+    for socket in sockets:
+        await socket.receive_json_from(timeout=5)  # the history
+    await sync_to_async(services.contact_end)(actor=asker, contact=contact)
+    assert await _closed_after_news(sockets[0]) == 4403
+    event = await sockets[1].receive_json_from(timeout=5)
+    assert event == {"type": "pooling.contact", "state": "ended"}
+    await sockets[1].disconnect()

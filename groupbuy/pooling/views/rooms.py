@@ -21,7 +21,8 @@ def contact(request, contact_id: str):
     """A contact request: the answer buttons for its recipient, and once
     accepted both numbers and a chat between the two sides."""
     contact = _contact(request, contact_id)
-    chat_open = contact.state == contact.State.ACCEPTED
+    # an ended conversation's history stays readable, its chat takes no more
+    chat_shown = contact.state in (contact.State.ACCEPTED, contact.State.ENDED)
     return render(
         request,
         "pooling/contact.html",
@@ -31,7 +32,7 @@ def contact(request, contact_id: str):
                 request,
                 lambda before: (
                     selectors.contact_chat_history(contact=contact, before=before)
-                    if chat_open
+                    if chat_shown
                     else []
                 ),
             ),
@@ -118,6 +119,7 @@ def pool(request, pool_id: str):
                 lambda before: (
                     selectors.chat_history(pool=pool, before=before)
                     if pool.state == pool.State.CONFIRMED
+                    and not selectors.member_has_left(pool=pool, user=request.user)
                     else []
                 ),
             ),
@@ -167,3 +169,30 @@ def pool_chat(request, pool_id: str):
         ),
     )
     return redirect("pooling:pool", pool_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def pool_leave(request, pool_id: str):
+    """Leave a confirmed pool (asked once more on the page first)."""
+    _act(
+        request,
+        _pool(request, pool_id),
+        lambda pool: services.pool_leave(actor=request.user, pool=pool),
+    )
+    return redirect("pooling:pool", pool_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def contact_end(request, contact_id: str):
+    """End the conversation of an accepted contact request (asked once more on
+    the page first)."""
+    _act(
+        request,
+        _contact(request, contact_id),
+        lambda contact: services.contact_end(actor=request.user, contact=contact),
+    )
+    return redirect("pooling:contact", contact_id)

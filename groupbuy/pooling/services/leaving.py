@@ -1,0 +1,152 @@
+"""A member leaving a confirmed pool (the patent's pools are formed by consent;
+a member whose plans changed withdraws it).
+
+The others carry on when, without the one who left, they still reach the
+pool's tier (for a pool priced on items: still save more together than
+apart); their shares are worked out again, so the saving is split among those
+still in. Otherwise the pool is dissolved, and each other member's request goes
+back to matching while its deadline allows (it expires if not). Everyone still
+in is told, in the inbox and live on the pool's page; the one who left no longer
+takes part: their open sockets on the pool close (4403), the chat refuses them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groupbuy.core.audit import audit_log
+from groupbuy.core.transactions import after_commit
+from groupbuy.pooling import notifications
+from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.live import pool_group, publish_to_pool
+from groupbuy.pooling.models import Pool, PoolMember, PoolRequest
+from groupbuy.pooling.services.answers import publish_pool_state
+from groupbuy.pooling.services.pools import _Component, pools_match
+from groupbuy.realtime.access import ACCESS_ENDED, sockets_end
+
+Answer = PoolMember.Answer
+
+
+def pool_leave(*, actor, pool: Pool, now=None) -> Pool:
+    """Leave a confirmed pool I am in; leaving again changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked, so two members leaving at once (or a leave racing the last
+        # accept) take turns, and the second sees who is still in.
+        locked = Pool.objects.select_for_update().get(pk=pool.pk)
+        member = locked.members.filter(user=actor).first()
+        if member is None:
+            raise PoolingError("not_found", _("No such pool."), status=404)
+        if member.answer == Answer.LEFT:
+            pool.refresh_from_db()
+            return pool
+        _may_leave_or_error(locked)
+        PoolMember.objects.filter(pk=member.pk).update(answer=Answer.LEFT)
+        PoolRequest.objects.filter(pk=member.request_id).update(
+            state=PoolRequest.State.WITHDRAWN
+        )
+        seat = _seat_of(locked, member)
+        audit_log(
+            actor=actor,
+            action="pooling.pool.left",
+            obj=locked,
+            data={"member": actor.public_id},
+        )
+        sockets_end(
+            user_public_id=actor.public_id,
+            reason=ACCESS_ENDED,
+            groups=[pool_group(locked.public_id)],
+        )
+        staying = list(
+            locked.members.filter(answer=Answer.ACCEPTED).select_related(
+                "request", "user"
+            )
+        )
+        if _carry_on(locked, staying):
+            audit_log(
+                actor=None,
+                action="pooling.pool.reshared",
+                obj=locked,
+                data={"amount_fen": locked.amount_fen, "saving_fen": locked.saving_fen},
+            )
+        else:
+            _dissolve_after_leave(locked, staying, now=now)
+        for other in staying:
+            other.pool = locked
+            notifications.notify_member_left(other, seat=seat)
+        after_commit(
+            publish_to_pool,
+            locked.public_id,
+            {"type": "pooling.left", "pool_id": locked.public_id, "seat": seat},
+        )
+        publish_pool_state(locked)
+        if locked.state == Pool.State.DISSOLVED:
+            # A concurrent run that takes some of these requests rolls its
+            # savepoint back; the leave stands and the next batch matches them.
+            with contextlib.suppress(PoolingError), transaction.atomic():
+                pools_match(
+                    branch_id=locked.branch_id,
+                    promotion_id=locked.promotion_id,
+                    now=now,
+                )
+    pool.refresh_from_db()
+    return pool
+
+
+def _seat_of(pool: Pool, member: PoolMember) -> str:
+    """The member's seat letter ("B"), as the page names them ("Shopper B")."""
+    return chr(ord("A") + pool.members.filter(pk__lt=member.pk).count())
+
+
+def _may_leave_or_error(pool: Pool) -> None:
+    if pool.state == Pool.State.PROPOSED:
+        raise PoolingError(
+            "not_confirmed",
+            _("This pool is not confirmed yet: decline the suggestion instead."),
+            status=409,
+        )
+    if pool.state != Pool.State.CONFIRMED:
+        raise PoolingError("pool_ended", _("This pool has already ended."), status=409)
+
+
+def _carry_on(pool: Pool, staying: list[PoolMember]) -> bool:
+    """Whether those ``staying`` still reach the pool's tier together; if so,
+    the pool's amount and saving, and their shares, become theirs alone."""
+    component = _Component(pool.promotion)
+    requests = [member.request for member in staying]
+    group = component.group([component.cart(request) for request in requests])
+    if group is None or group.threshold_fen < pool.threshold_fen:
+        return False
+    shares_fen = component.shares(group, requests)
+    for member, share in zip(staying, shares_fen, strict=True):
+        member.share_fen = share
+    PoolMember.objects.bulk_update(staying, ["share_fen"])
+    pool.amount_fen = group.amount_fen
+    pool.saving_fen = group.saving_fen
+    pool.save(update_fields=["amount_fen", "saving_fen"])
+    return True
+
+
+def _dissolve_after_leave(pool: Pool, staying: list[PoolMember], *, now) -> None:
+    """Close the pool; each request still in goes back to matching while its
+    deadline allows, and expires if it has passed."""
+    Pool.objects.filter(pk=pool.pk).update(state=Pool.State.DISSOLVED)
+    pool.state = Pool.State.DISSOLVED
+    requests = PoolRequest.objects.filter(
+        pk__in=[member.request_id for member in staying],
+        state=PoolRequest.State.POOLED,
+    )
+    requests.filter(deadline_at__gt=now).update(state=PoolRequest.State.OPEN)
+    requests.update(state=PoolRequest.State.EXPIRED)  # those left: past deadline
+    for member in staying:
+        member.request.refresh_from_db(fields=["state"])
+    audit_log(
+        actor=None,
+        action="pooling.pool.dissolved",
+        obj=pool,
+        data={"reason": "member_left"},
+    )
