@@ -23,6 +23,7 @@ export function refusalText(data, fallback) {
 //   onQueued(message): it is in line (before any attempt to send it)
 //   onSent(message, data) / onRefused(message, data): its outcome
 //   onWaiting(message): it is lost for now and will be sent again
+//   onChange(waiting): the messages waiting changed (to keep them: see below)
 export const RETRY_FIRST_MS = 2000;
 export const RETRY_MAX_MS = 60000;
 
@@ -34,10 +35,12 @@ export function chatOutbox({
   onSent = () => {},
   onRefused = () => {},
   onWaiting = () => {},
+  onChange = () => {},
   isOnline = () => true,
   timers = globalThis,
 }) {
   const queue = [];
+  const changed = () => onChange(queue.slice());
   let nextKey = firstKey;
   let flushing = null;
   let again = false;
@@ -60,6 +63,7 @@ export function chatOutbox({
         return false;
       }
       queue.shift();
+      changed();
       if (result.ok) onSent(message, result.data);
       else onRefused(message, result.data);
     }
@@ -106,9 +110,25 @@ export function chatOutbox({
       const message = { body, client_key: nextKey };
       nextKey = newKey();
       queue.push(message);
+      changed();
       onQueued(message);
       flush();
       return message;
+    },
+    // Queue messages kept from before (a reload), each with its own key, so
+    // the server stores once one it already had; then send.
+    restore(messages) {
+      if (stopped) return;
+      for (const { body, client_key } of messages || []) {
+        const text = typeof body === "string" ? body.trim() : "";
+        if (!text || typeof client_key !== "string" || !client_key) continue;
+        if (queue.some((waiting) => waiting.client_key === client_key)) continue;
+        const message = { body: text, client_key };
+        queue.push(message);
+        onQueued(message);
+      }
+      changed();
+      flush();
     },
     // The connection is back: send what waits now, the delay starting afresh.
     wake() {
@@ -122,4 +142,38 @@ export function chatOutbox({
       retryTimer = null;
     },
   };
+}
+
+// The messages waiting in a browser, kept across reloads in `storage`
+// (localStorage) under one key, each with its room (the chat's API address):
+// a message typed offline and not sent yet is sent once the page is back,
+// as a share's reply is (sharing/thread.js). Until 2026-12-06 a reload lost it.
+export const OUTBOX_KEY = "pooling.chat-outbox";
+
+function keptItems(storage) {
+  try {
+    const items = JSON.parse(storage.getItem(OUTBOX_KEY) || "[]");
+    return Array.isArray(items) ? items.filter((item) => item && typeof item === "object") : [];
+  } catch {
+    return [];
+  }
+}
+
+export function keptMessages(storage, room) {
+  return keptItems(storage)
+    .filter((item) => item.room === room)
+    .map(({ body, client_key }) => ({ body, client_key }));
+}
+
+export function keepMessages(storage, room, messages) {
+  try {
+    const items = [
+      ...keptItems(storage).filter((item) => item.room !== room),
+      ...messages.map(({ body, client_key }) => ({ room, body, client_key })),
+    ];
+    if (items.length) storage.setItem(OUTBOX_KEY, JSON.stringify(items));
+    else storage.removeItem(OUTBOX_KEY);
+  } catch {
+    // storage full or refused (private mode): they are still sent while the page is open
+  }
 }

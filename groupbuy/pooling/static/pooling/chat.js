@@ -6,10 +6,27 @@
 // time, each with a key of its own (chat-sender.js): one the network lost is
 // sent again by itself, at once when the socket listens again, and the server
 // stores it once. A refusal is said in #chat-error, as is the chat closing to
-// this page for good (signed out, or no longer in it).
+// this page for good (signed out, or no longer in it). Messages not sent yet
+// are kept in localStorage, so a reload (or the phone closing the tab) does
+// not lose them: the page shows them pending again and sends them, each with
+// its key. A pool member leaving is said in the chat as it happens.
 import { openSocket } from "../realtime/socket.js";
-import { gettext } from "../web/js/i18n.js";
-import { chatOutbox, newClientKey, refusalText } from "./chat-sender.js";
+import { gettext, interpolate } from "../web/js/i18n.js";
+import {
+  chatOutbox,
+  keepMessages,
+  keptMessages,
+  newClientKey,
+  refusalText,
+} from "./chat-sender.js";
+
+function browserStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // refused (some private modes): messages wait in the page only
+  }
+}
 
 // "16:05" as the page shows it: the hour and minute the message was sent, in
 // the site's time zone (the page's own times are), not the device's.
@@ -61,7 +78,7 @@ function closedText(code) {
   return "";
 }
 
-export function startChat({ socketPath, onEvent = () => {} }) {
+export function startChat({ socketPath, onEvent = () => {}, live = true }) {
   const room = document.querySelector("[data-chat-api]");
   const list = document.getElementById("chat-messages");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -86,6 +103,15 @@ export function startChat({ socketPath, onEvent = () => {} }) {
   function show(message) {
     if (!list || list.querySelector(`[data-id="${message.id}"]`)) return;
     list.append(item(message));
+  }
+
+  // "Shopper B left the pool.", said where the conversation is.
+  function showLeft(seat) {
+    if (!list || typeof seat !== "string") return;
+    const note = document.createElement("li");
+    note.className = "chat-message chat-notice muted";
+    note.textContent = interpolate(gettext("Shopper %(seat)s left the pool."), { seat });
+    list.append(note);
   }
 
   // One page of earlier messages at a time: a second tap while one is on its
@@ -153,6 +179,8 @@ export function startChat({ socketPath, onEvent = () => {} }) {
     pending.append(note, " ", body);
     list.append(pending);
   }
+  const storage = browserStorage();
+  const roomKey = room?.dataset.chatApi || "";
   const outbox = chatOutbox({
     post: (payload) => postMessage(room.dataset.chatApi, csrf, payload),
     firstKey: form?.querySelector('input[name="client_key"]')?.value || newClientKey(),
@@ -171,8 +199,15 @@ export function startChat({ socketPath, onEvent = () => {} }) {
       const note = pendingItem(message)?.querySelector(".chat-pending");
       if (note) note.textContent = gettext("Waiting for the network…");
     },
+    onChange(waiting) {
+      if (storage && roomKey && form) keepMessages(storage, roomKey, waiting);
+    },
     isOnline: () => navigator.onLine !== false,
   });
+  // what was waiting when the page was last left, sent now (a chat that takes
+  // messages only: one ended keeps none)
+  if (storage && roomKey && form) outbox.restore(keptMessages(storage, roomKey));
+  if (!live) return;
 
   openSocket(socketPath, {
     onEvent(event) {
@@ -180,7 +215,10 @@ export function startChat({ socketPath, onEvent = () => {} }) {
         event.messages.forEach(show);
         onEvent(event); // a pool's history carries its state too
       } else if (event.type === "pooling.chat") show(event.message);
-      else onEvent(event);
+      else {
+        if (event.type === "pooling.left") showLeft(event.seat);
+        onEvent(event);
+      }
     },
     onStatus(status, code) {
       if (status === "open") outbox.wake(); // the connection is back
@@ -188,6 +226,9 @@ export function startChat({ socketPath, onEvent = () => {} }) {
       const text = closedText(code);
       if (!text) return;
       outbox.stop();
+      // no longer in the room: what waits can never be sent (signed out, it
+      // is kept for when they sign in again)
+      if (code !== 4401 && storage && roomKey) keepMessages(storage, roomKey, []);
       for (const control of form?.elements || []) control.disabled = true;
       if (error) say(text);
       else sayClosed(text); // a pool page before its chat opens

@@ -1,7 +1,8 @@
 // The pool page: live state and chat over ws/pools/<id>/. A change of the
 // pool's state, or another member's answer, reloads the page; the phone numbers
-// being shown (or hidden again) refresh the pool's summary and phone card in
-// place, so a message being typed in the chat is kept. The socket never carries
+// being shown (or hidden again), or a member leaving a pool that carries on,
+// refresh the pool's summary and phone card in place, so a message being typed
+// in the chat is kept. The socket never carries
 // a number: the page asks for itself again and is shown what its reader may see.
 import { reloadPage } from "../realtime/socket.js";
 import { startChat } from "./chat.js";
@@ -25,10 +26,13 @@ async function refreshInPlace() {
   }
 }
 
-const poolId = document.getElementById("pool-summary").dataset.poolId;
+const start = document.getElementById("pool-summary").dataset;
 
+// One who left the pool reads its page, nothing more comes to them (their
+// socket would be refused): no socket.
 startChat({
-  socketPath: `/ws/pools/${poolId}/`,
+  socketPath: `/ws/pools/${start.poolId}/`,
+  live: start.meLeft !== "true",
   onEvent(event) {
     // the live state, or the state the history brings when the socket joins
     // (an answer given before it joined would otherwise go unseen)
@@ -40,7 +44,10 @@ startChat({
       String(event.answered) !== summary.dataset.answered
     ) {
       reloadPage();
-    } else if (String(event.phones_shown) !== summary.dataset.phonesShown) {
+    } else if (
+      String(event.phones_shown) !== summary.dataset.phonesShown ||
+      (event.left !== undefined && String(event.left) !== summary.dataset.left)
+    ) {
       refreshInPlace();
     }
   },

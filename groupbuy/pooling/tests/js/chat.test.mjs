@@ -6,6 +6,8 @@ import {
   RETRY_FIRST_MS,
   RETRY_MAX_MS,
   chatOutbox,
+  keepMessages,
+  keptMessages,
   refusalText,
 } from "../../static/pooling/chat-sender.js";
 
@@ -229,4 +231,86 @@ test("a refusal shows the API's words, or the general ones", () => {
   );
   assert.equal(refusalText({}, general), general);
   assert.equal(refusalText(null, general), general);
+});
+
+// A localStorage of the test's own.
+function memoryStorage(initial = {}) {
+  const items = { ...initial };
+  return {
+    items,
+    getItem: (key) => (key in items ? items[key] : null),
+    setItem: (key, value) => {
+      items[key] = String(value);
+    },
+    removeItem: (key) => {
+      delete items[key];
+    },
+  };
+}
+
+test("what waits is kept across a reload and sent then, each with its own key", async () => {
+  // given a page whose message the network lost, kept as the page keeps it
+  const storage = memoryStorage();
+  const room = "/api/pooling/pools/pool_1/messages";
+  const first = server([LOST]);
+  const before = outbox(first, {
+    onChange: (waiting) => keepMessages(storage, room, waiting),
+  });
+  before.box.add("written in the tunnel");
+  await settle();
+  await first.answer();
+  assert.deepEqual(keptMessages(storage, room), [
+    { body: "written in the tunnel", client_key: "page-key" },
+  ]);
+  // when the page is loaded again (a new outbox, a new page key) with the
+  // network back
+  const second = server([STORED]);
+  const queued = [];
+  const after = outbox(second, {
+    firstKey: "new-page-key",
+    onQueued: (message) => queued.push(message.body),
+    onChange: (waiting) => keepMessages(storage, room, waiting),
+  });
+  after.box.restore(keptMessages(storage, room));
+  await settle();
+  // then it shows pending again and is sent with the key it had, so the server
+  // stores it once; once sent nothing is kept
+  assert.deepEqual(queued, ["written in the tunnel"]);
+  assert.deepEqual(second.posted, [
+    { body: "written in the tunnel", client_key: "page-key" },
+  ]);
+  await second.answer();
+  assert.deepEqual(after.seen.sent, ["written in the tunnel"]);
+  assert.deepEqual(keptMessages(storage, room), []);
+  assert.equal(storage.getItem("pooling.chat-outbox"), null);
+});
+
+test("each chat keeps its own messages, and what is not a message is dropped", () => {
+  const storage = memoryStorage({
+    "pooling.chat-outbox": JSON.stringify([
+      { room: "/pool", body: "for the pool", client_key: "k1" },
+      { room: "/contact", body: "for the contact", client_key: "k2" },
+      null,
+    ]),
+  });
+  assert.deepEqual(keptMessages(storage, "/pool"), [{ body: "for the pool", client_key: "k1" }]);
+  keepMessages(storage, "/pool", []);
+  assert.deepEqual(keptMessages(storage, "/contact"), [
+    { body: "for the contact", client_key: "k2" },
+  ]);
+  assert.deepEqual(keptMessages(storage, "/pool"), []);
+  assert.deepEqual(keptMessages(memoryStorage({ "pooling.chat-outbox": "{not json" }), "/pool"), []);
+});
+
+test("a kept message without a key or a body is not restored, nor one twice", async () => {
+  const api = server([STORED]);
+  const { box } = outbox(api);
+  box.restore([
+    { body: "ok", client_key: "k1" },
+    { body: "", client_key: "k2" },
+    { body: "no key" },
+    { body: "ok", client_key: "k1" },
+  ]);
+  await settle();
+  assert.deepEqual(box.waiting, [{ body: "ok", client_key: "k1" }]);
 });
