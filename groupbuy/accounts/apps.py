@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,8 +17,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from groupbuy.accounts import switching_off
         from groupbuy.accounts.admin import axes_admin_mask_numbers
-        from groupbuy.accounts.models import MerchantMembership
+        from groupbuy.accounts.models import MerchantMembership, User
 
         # The admin (listed before us) has registered every admin module.
         axes_admin_mask_numbers()
@@ -29,3 +30,15 @@ class AccountsConfig(AppConfig):
                 sender=MerchantMembership,
                 dispatch_uid=f"accounts.membership_memo.{signal is post_save}",
             )
+        # An account switched off by any save() has its sockets closed (the
+        # admin's user_active_set saves too; update() is not seen: see there).
+        pre_save.connect(
+            switching_off.note_switching_off,
+            sender=User,
+            dispatch_uid="accounts.switching_off.note",
+        )
+        post_save.connect(
+            switching_off.end_sockets_of_switched_off,
+            sender=User,
+            dispatch_uid="accounts.switching_off.end",
+        )

@@ -15,7 +15,6 @@ from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import all_or_errors as core_all_or_errors
-from groupbuy.realtime.access import SIGNED_OUT, sockets_end
 
 
 def validation_error(field: str, error: ValidationError) -> AccountError:
@@ -189,7 +188,9 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
 
     Switched off, the person can no longer sign in and their sessions no longer
     sign them in; their open sockets, authorised when they connected, would go
-    on hearing their events: they close as signed out, once this commits.
+    on hearing their events: they close as signed out, once this commits (the
+    save's receiver does it, as for any save that switches an account off:
+    ``accounts.switching_off``).
     """
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
@@ -200,8 +201,6 @@ def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
         locked.save(update_fields=["is_active"])
         action = "accounts.user.activated" if is_active else "accounts.user.deactivated"
         audit_log(actor=actor, action=action, obj=user)
-        if not is_active:
-            sockets_end(user_public_id=user.public_id, reason=SIGNED_OUT)
     return user
 
 

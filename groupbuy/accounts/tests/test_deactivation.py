@@ -1,11 +1,12 @@
 """Support switches an account off (or on again) through ``user_active_set``:
 audited once, and a switched-off person's sockets are told to close (the
-sockets themselves: notify/tests/test_socket_asgi.py)."""
+sockets themselves: notify/tests/test_socket_asgi.py). So does any other save
+that switches an account off (a shell, a script): ``accounts.switching_off``."""
 
 import pytest
 
+from groupbuy.accounts import switching_off
 from groupbuy.accounts.services import user_active_set
-from groupbuy.accounts.services import users as user_services
 from groupbuy.accounts.tests.helpers import make_user
 from groupbuy.core.models import AuditEntry
 from groupbuy.realtime.access import SIGNED_OUT
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def sockets_ended(monkeypatch) -> list[dict]:
     ended: list[dict] = []
     monkeypatch.setattr(
-        user_services, "sockets_end", lambda **kwargs: ended.append(kwargs)
+        switching_off, "sockets_end", lambda **kwargs: ended.append(kwargs)
     )
     return ended
 
@@ -51,3 +52,45 @@ def test_switching_an_account_on_again_ends_no_socket(sockets_ended):
     assert AuditEntry.objects.get(object_id=person.public_id).action == (
         "accounts.user.activated"
     )
+
+
+def test_an_account_switched_off_by_a_plain_save_ends_its_sockets_once(
+    sockets_ended,
+):
+    # given a person whose account is switched off in a shell, not the admin
+    person = make_user("+8613600136003")
+    # when it is saved off, then saved again (still off)
+    person.is_active = False
+    person.save()
+    person.save()
+    # then their sockets are told to close once
+    assert sockets_ended == [{"user_public_id": person.public_id, "reason": SIGNED_OUT}]
+
+
+def test_saves_that_do_not_switch_an_account_off_end_no_socket(sockets_ended):
+    # given an active person and one already off
+    person = make_user("+8613600136004")
+    already_off = make_user("+8613600136005", is_active=False)
+    # when the first's name is saved (also naming the fields), the second is
+    # saved again, and switched on
+    person.display_name = "Ada"
+    person.save()
+    person.save(update_fields=["display_name"])
+    already_off.save()
+    already_off.is_active = True
+    already_off.save(update_fields=["is_active"])
+    # then no socket is told to close
+    assert sockets_ended == []
+
+
+def test_a_save_that_leaves_is_active_out_of_its_fields_ends_no_socket(
+    sockets_ended,
+):
+    # is_active set false in memory but not among the fields written: the
+    # stored account stays on
+    person = make_user("+8613600136006")
+    person.is_active = False
+    person.save(update_fields=["display_name"])
+    person.refresh_from_db()
+    assert person.is_active
+    assert sockets_ended == []

@@ -252,3 +252,26 @@ async def test_deactivating_an_account_closes_all_its_sockets_for_good():
     # and a socket opened again from either browser is refused as signed out
     refused = await open_user_socket(browsers[0])
     assert await closed_with(refused) == 4401
+
+
+def deactivate_in_a_shell(user) -> None:
+    """Someone switches the person off with a plain save, not the admin."""
+    user.is_active = False
+    user.save()
+
+
+async def test_an_account_switched_off_outside_the_admin_closes_its_sockets_too():
+    # given a person signed in, and another person
+    shopper = await database_sync_to_async(make_user)()
+    stranger = await database_sync_to_async(make_user)()
+    (browser,) = await database_sync_to_async(signed_in_browsers)(shopper, 1)
+    (elsewhere,) = await database_sync_to_async(signed_in_browsers)(stranger, 1)
+    sockets = [await open_user_socket(b) for b in (browser, elsewhere)]
+    for communicator in sockets:
+        await communicator.receive_json_from(timeout=5)  # the unread count
+    # when their account is switched off by a save in a shell
+    await database_sync_to_async(deactivate_in_a_shell)(shopper)
+    # then their socket closes as signed out; the other person's stays
+    assert await closed_with(sockets[0]) == 4401
+    assert await listening(sockets[1], stranger)
+    await sockets[1].disconnect()
