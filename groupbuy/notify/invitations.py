@@ -10,6 +10,13 @@ invitation sent to it, which then shows in their inbox.
 Privacy: see ``notify.models.Invitation`` (keyed hash kept for matching, the raw
 address only until the delivery ends, unclaimed invitations deleted after
 GROUPBUY_INVITATION_RETENTION_DAYS).
+
+Texts and e-mails to one address: at most GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY
+(3) in any 24 hours, whoever sends them. Sending a share or a staff invitation
+costs nothing, so without it one account could text a stranger's number all day
+(a share with a new comment each time, a staff invitation withdrawn and sent
+again). Invitations beyond it are kept, unsent and without the raw address, and
+reach the inbox of whoever signs up with that number.
 """
 
 from __future__ import annotations
@@ -39,6 +46,22 @@ def retention() -> timedelta:
     return timedelta(
         days=int(getattr(settings, "GROUPBUY_INVITATION_RETENTION_DAYS", 90))
     )
+
+
+def invitations_per_address_per_day() -> int:
+    return int(getattr(settings, "GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY", 3))
+
+
+def _address_texted_enough(address_kind: str, address_hash: str, now) -> bool:
+    """Whether the address got as many invitations as a day allows."""
+    limit = invitations_per_address_per_day()
+    recent = Invitation.objects.filter(
+        address_kind=address_kind,
+        address_hash=address_hash,
+        attached_at__isnull=True,
+        created_at__gt=now - timedelta(days=1),
+    )
+    return recent[:limit].count() >= limit
 
 
 def notification_invite(
@@ -77,6 +100,8 @@ def notification_invite(
     # guess (a Chinese shopper's contacts read Chinese), then the site's.
     language = language or recipient_language(actor)
     now = timezone.now()
+    address_hash = contact_hash(address_kind, normalized)
+    is_held = _address_texted_enough(address_kind, address_hash, now)
     notification = notification_write(
         recipient=None,
         kind=kind,
@@ -84,13 +109,14 @@ def notification_invite(
         body=body,
         url=url,
         data=data,
-        channels=[CHANNEL_FOR[address_kind]],
+        channels=[] if is_held else [CHANNEL_FOR[address_kind]],
         idempotency_key=idempotency_key,
         language=language,
         invitation={
             "address_kind": address_kind,
-            "address_hash": contact_hash(address_kind, normalized),
-            "address": normalized,
+            "address_hash": address_hash,
+            # Kept only for the delivery: a held invitation has none.
+            "address": "" if is_held else normalized,
             "language": language,
             "created_at": now,
             "expires_at": now + retention(),
@@ -101,7 +127,7 @@ def notification_invite(
             actor=actor,
             action="notify.invitation.created",
             obj=notification,
-            data={"kind": kind, "address_kind": address_kind},
+            data={"kind": kind, "address_kind": address_kind, "held": is_held},
         )
     return notification
 

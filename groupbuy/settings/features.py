@@ -15,6 +15,11 @@ GROUPBUY_CONTACT_HASH_KEY = os.environ.get("GROUPBUY_CONTACT_HASH_KEY", "")
 GROUPBUY_INVITATION_RETENTION_DAYS = int(
     os.environ.get("GROUPBUY_INVITATION_RETENTION_DAYS", "90")
 )
+# Invitation texts (or e-mails) one number (or address) gets in any 24 hours,
+# whoever sends them; the rest wait unsent for whoever signs up with it.
+GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY = int(
+    os.environ.get("GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY", "3")
+)
 # How long an owner's invitation to join a merchant's staff waits for an answer.
 GROUPBUY_STAFF_INVITATION_DAYS = int(
     os.environ.get("GROUPBUY_STAFF_INVITATION_DAYS", "14")

@@ -433,3 +433,23 @@ def test_staff_messages_name_the_shop_in_each_readers_language():
         notice = Notification.objects.get(recipient=recipient, kind=kind)
         assert "FreshNeighbour Market" in notice.text_in("en")[0]
         assert "鲜邻超市" in notice.text_in("zh-hans")[0]
+
+
+def test_inviting_and_withdrawing_again_and_again_texts_a_number_a_few_times_only(
+    django_capture_on_commit_callbacks, settings
+):
+    from groupbuy.notify.models import Delivery
+
+    # given an owner and a number that has no account
+    settings.GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY = 3
+    owner, merchant = _owner()
+    phone = make_phone()
+    # when the owner invites it and withdraws the invitation ten times
+    with django_capture_on_commit_callbacks(execute=False):
+        for _round in range(10):
+            invitation = staff_invite(
+                actor=owner, merchant=merchant, phone=phone, role=Role.CASHIER
+            )
+            staff_invitation_cancel(actor=owner, invitation=invitation)
+    # then the number is texted three times, not ten
+    assert Delivery.objects.filter(channel="sms").count() == 3

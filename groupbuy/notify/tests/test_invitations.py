@@ -243,3 +243,56 @@ def test_purging_keeps_attached_invitations_after_their_expiry():
     later = timezone.now() + timedelta(days=365)
     assert invitations_purge_expired(now=later) == 0
     assert Notification.objects.get().recipient == friend
+
+
+def test_a_number_gets_at_most_a_few_invitation_texts_a_day(
+    django_capture_on_commit_callbacks, settings
+):
+    # given at most 3 invitation texts a day to one number
+    settings.GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY = 3
+    # when someone keeps inviting the same number (shares, staff invitations
+    # withdrawn and sent again), in any spelling of it
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = [invite(body=f"Offer {n}") for n in range(3)]
+        held = [invite(address="+86 139-1234-5678", body=f"Offer {n}") for n in (3, 4)]
+    # then the number is texted three times; the rest wait, unsent, for its owner
+    assert [sms.phone for sms in MemorySmsBackend.outbox] == [FRIEND_PHONE] * 3
+    assert [n.deliveries.count() for n in sent + held] == [1, 1, 1, 0, 0]
+    # and of those never sent, no copy of the number is kept
+    assert [Invitation.objects.get(notification=n).address for n in held] == ["", ""]
+    # and another number is texted as usual
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(address="139 1234 5679")
+    assert len(MemorySmsBackend.outbox) == 4
+
+
+def test_invitations_held_back_still_reach_the_inbox_of_who_signs_up(
+    django_capture_on_commit_callbacks, settings
+):
+    # given a number that was invited more often than it is texted
+    settings.GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(body="First")
+        invite(body="Second")
+    # when its owner signs up and verifies it
+    with django_capture_on_commit_callbacks(execute=True):
+        user = sign_up_with_verified_number(FRIEND_PHONE)
+    # then both are in their inbox
+    assert notification_unread_count(user=user) == 2
+
+
+def test_a_day_later_the_number_may_be_texted_again(
+    django_capture_on_commit_callbacks, settings
+):
+    # given a number texted as often as a day allows, a day ago
+    settings.GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(body="Yesterday")
+    Invitation.objects.update(
+        created_at=timezone.now() - timedelta(hours=24, seconds=1)
+    )
+    # when it is invited again
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(body="Today")
+    # then it is texted again
+    assert len(MemorySmsBackend.outbox) == 2
