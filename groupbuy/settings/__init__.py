@@ -135,6 +135,8 @@ MIDDLEWARE = [
     # Just above whitenoise: its scripts and stylesheets go out gzipped.
     "groupbuy.core.static_gzip.StaticGzipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session: it reads the "Vary: Cookie" the session adds.
+    "groupbuy.core.private_cache.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
