@@ -178,9 +178,17 @@ def request_get_for_user(*, user, request_id: str) -> PoolRequest:
 
 
 def pools_for_user(*, user):
-    """The pools I was suggested for, newest first (a QuerySet, to paginate)."""
+    """The pools I was suggested for, newest first (a QuerySet, to paginate),
+    each with my answer (``my_answer``: ``left`` once I left it)."""
     return (
         Pool.objects.filter(members__user=user)
+        .annotate(
+            my_answer=Subquery(
+                PoolMember.objects.filter(pool=OuterRef("pk"), user=user).values(
+                    "answer"
+                )[:1]
+            )
+        )
         .select_related("promotion", "branch")
         .order_by("-created_at", "-id")
     )

@@ -105,8 +105,12 @@ def test_the_page_asks_once_more_then_leaves(client, pool_of_three):
     assert "You left this pool: you no longer take part in it or its chat." in page
     assert 'id="chat-form"' not in page and 'id="pool-leave"' not in page
     assert 'data-me-left="true"' in page
+    # their Pools list says they left it, not that it is confirmed
+    pools = client.get("/pooling/").content.decode()
+    assert 'class="pill bad pool-left">Left the pool<' in pools
     # and the others' page lists them as having left
     client.force_login(b)
+    assert "pool-left" not in client.get("/pooling/").content.decode()
     page = client.get(f"/pooling/pools/{pool.public_id}/").content.decode()
     assert "Left the pool" in page and 'id="chat-form"' in page
 
