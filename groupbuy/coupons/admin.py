@@ -85,6 +85,7 @@ class CouponAdmin(ReadOnlyAdmin):
         "merchant",
         "quantity",
         "redeemed_quantity",
+        "refunded_quantity",
         "shown_status_label",
         "expires_at",
     )
@@ -184,9 +185,17 @@ class CouponExpiryAdmin(ReadOnlyAdmin):
 
 @admin.register(CouponRefund)
 class CouponRefundAdmin(ReadOnlyAdmin):
-    """Coupons whose shoppers refunded their unused units before expiry."""
+    """Refunds of coupons' unused units before expiry (some or all of them, by
+    the shopper or the shop), each with the units its coupon kept."""
 
-    list_display = ("coupon", "quantity", "amount", "outcome", "refunded_at")
+    list_display = (
+        "coupon",
+        "quantity",
+        "amount",
+        "units_left",
+        "outcome",
+        "refunded_at",
+    )
     list_filter = ("outcome",)
     search_fields = ("coupon__serial", "coupon__public_id")
     list_select_related = ("coupon",)

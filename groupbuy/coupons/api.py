@@ -237,11 +237,17 @@ def generate_key(request, merchant_id: str, payload: KeyGenerateIn | None = None
 
 
 @router.get("/merchants/{merchant_id}/sync", response=SyncOut)
-def sync(request, merchant_id: str, revocations_after: int = 0):
-    """Valid platform keys and revocations after the station's cursor."""
+def sync(
+    request, merchant_id: str, revocations_after: int = 0, unit_refunds_after: int = 0
+):
+    """Valid platform keys, and the revocations and refunds of some units after
+    the station's cursors."""
     merchant = _staff_merchant(request, merchant_id)
-    cursor = min(max(0, revocations_after), 2**62)
-    data = selectors.station_sync(merchant=merchant, revocations_after=cursor)
+    data = selectors.station_sync(
+        merchant=merchant,
+        revocations_after=min(max(0, revocations_after), 2**62),
+        unit_refunds_after=min(max(0, unit_refunds_after), 2**62),
+    )
     for key in data["platform_keys"]:
         key["public_key"] = base64.b64encode(key["public_key"]).decode("ascii")
     if data["merchant_public_key"] is not None:
@@ -438,3 +444,7 @@ def deal_terms(request, merchant_id: str, deal_id: str, payload: TermsIn):
         "expiry_rule": terms.expiry_rule,
         "unused_refundable": terms.unused_refundable,
     }
+
+
+# The refunds of some units live beside this module (it is full).
+from groupbuy.coupons import api_unit_refunds  # noqa: E402, F401

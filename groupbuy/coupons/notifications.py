@@ -85,9 +85,19 @@ def notify_refund_waiting(*, record, order) -> None:
 
 
 def notify_refunded_by_merchant(*, refund) -> None:
-    """Tell the shopper the shop refunded their coupon's unused units, and why
-    (queued in the refund's transaction; the outbox sends after commit)."""
+    """Tell the shopper the shop refunded their coupon's unused units, some or
+    all, and why (queued in the refund's transaction; the outbox sends after
+    commit)."""
     coupon = refund.coupon
+    left = coupon.remaining_quantity
+    facts = {
+        "merchant": merchant_name_lazy(coupon.merchant),
+        "units": refund.quantity,
+        "title": deal_title_lazy(coupon.order.deal),
+        "amount": format_fen(refund.amount_fen),
+        "reason": refund.reason,
+        "left": left,
+    }
     notification_enqueue(
         recipient=coupon.shopper,
         kind="coupons.refunded_by_merchant",
@@ -95,7 +105,9 @@ def notify_refunded_by_merchant(*, refund) -> None:
             _("{merchant} refunded your coupon"),
             merchant=merchant_name_lazy(coupon.merchant),
         ),
-        body=interpolate_lazy(
+        body=interpolate_lazy(_some_refunded_body(left), facts)
+        if left
+        else interpolate_lazy(
             ngettext_lazy(
                 "%(merchant)s refunded the %(units)d unused unit of your coupon "
                 "for %(title)s: %(amount)s goes back the way you paid, and its "
@@ -105,15 +117,27 @@ def notify_refunded_by_merchant(*, refund) -> None:
                 "code no longer works. The shop's reason: %(reason)s",
                 refund.quantity,
             ),
-            {
-                "merchant": merchant_name_lazy(coupon.merchant),
-                "units": refund.quantity,
-                "title": deal_title_lazy(coupon.order.deal),
-                "amount": format_fen(refund.amount_fen),
-                "reason": refund.reason,
-            },
+            facts,
         ),
         url=coupon_page_url(coupon),
-        data={"coupon_id": coupon.public_id, "order_id": coupon.order.public_id},
-        idempotency_key=f"coupons.refunded_by_merchant:{coupon.public_id}",
+        data={
+            "coupon_id": coupon.public_id,
+            "order_id": coupon.order.public_id,
+            "units": refund.quantity,
+            "units_left": left,
+        },
+        idempotency_key=f"coupons.refunded_by_merchant:{coupon.public_id}:{refund.pk}",
+    )
+
+
+def _some_refunded_body(left: int):
+    """The body when the coupon keeps ``left`` units for the till."""
+    return ngettext_lazy(
+        "%(merchant)s refunded part of your coupon for %(title)s: %(amount)s "
+        "goes back the way you paid, and the coupon keeps %(left)d unit for "
+        "the till. The shop's reason: %(reason)s",
+        "%(merchant)s refunded part of your coupon for %(title)s: %(amount)s "
+        "goes back the way you paid, and the coupon keeps %(left)d units for "
+        "the till. The shop's reason: %(reason)s",
+        left,
     )

@@ -21,6 +21,12 @@ class CouponOut(Schema):
     status: str
     quantity: int
     redeemed_quantity: int
+    refunded_quantity: int = Field(
+        description="Units refunded unused (``refunds``): no till takes them."
+    )
+    remaining_quantity: int = Field(
+        description="Units a till may still take: neither redeemed nor refunded."
+    )
     code: str | None = Field(
         description="The code to show at the till; null once the coupon cannot "
         "be redeemed (used up, revoked or refunded, expired) and before the shop "
@@ -76,7 +82,12 @@ class CouponDetailOut(CouponOut):
         "(used up, expired, revoked, or a deal whose terms refuse refunds)."
     )
     refund: CouponRefundOut | None = Field(
-        description="The refund of this coupon's unused units, once made."
+        description="The refund that refunded this coupon's last unused units "
+        "(and so revoked it), once made; null while units are left."
+    )
+    refunds: list[CouponRefundOut] = Field(
+        description="Every refund of this coupon's unused units, oldest first: "
+        "some of them at a time (POST …/refund-units), or all that were left."
     )
     units_held: list[CouponUnitsHeldOut] = Field(
         description="Units a shop's station handed over at a branch that had "
@@ -86,6 +97,16 @@ class CouponDetailOut(CouponOut):
     )
 
 
+def coupon_refund_out(refund) -> dict:
+    return {
+        "quantity": refund.quantity,
+        "amount_fen": refund.amount_fen,
+        "outcome": refund.outcome,
+        "refunded_at": refund.refunded_at,
+        "reason": refund.reason,
+    }
+
+
 def coupon_detail_out(coupon: Coupon, redemptions, *, units_held) -> dict:
     from groupbuy.coupons.services.refunding import refund_offer_fen
 
@@ -93,14 +114,8 @@ def coupon_detail_out(coupon: Coupon, redemptions, *, units_held) -> dict:
     return {
         **coupon_out(coupon),
         "refundable_fen": refund_offer_fen(coupon),
-        "refund": refund
-        and {
-            "quantity": refund.quantity,
-            "amount_fen": refund.amount_fen,
-            "outcome": refund.outcome,
-            "refunded_at": refund.refunded_at,
-            "reason": refund.reason,
-        },
+        "refund": refund and coupon_refund_out(refund),
+        "refunds": [coupon_refund_out(r) for r in coupon.refunds.all()],
         "redemptions": [
             {
                 "redeemed_at": redemption.redeemed_at,
@@ -136,6 +151,8 @@ def coupon_out(coupon: Coupon) -> dict:
         "status": coupon.shown_status.value,
         "quantity": coupon.quantity,
         "redeemed_quantity": coupon.redeemed_quantity,
+        "refunded_quantity": coupon.refunded_quantity,
+        "remaining_quantity": coupon.remaining_quantity,
         "code": coupon.code_to_show,
         "merchant_id": coupon.merchant.public_id,
         "merchant_name": coupon.merchant.display_name,
@@ -262,6 +279,15 @@ class RevocationOut(Schema):
     reason: str
 
 
+class UnitRefundSyncOut(Schema):
+    id: int
+    serial: str
+    units: int = Field(
+        description="The units of this coupon refunded so far (not this refund's "
+        "alone): a station takes no more than its quantity less these."
+    )
+
+
 class CouponBranchOut(Schema):
     branch_id: str
     name: str
@@ -284,6 +310,9 @@ class SyncOut(Schema):
     platform_keys: list[PlatformKeyOut]
     revocations: list[RevocationOut]
     revocations_cursor: int
+    # Refunds of some of a valid coupon's units, after ``unit_refunds_after``.
+    unit_refunds: list[UnitRefundSyncOut] = []
+    unit_refunds_cursor: int = 0
     has_more: bool
     branches: list[SyncBranchOut]
 
@@ -471,6 +500,10 @@ class MerchantRefundOut(Schema):
     reason: str
     refunded_by: str | None
     refunded_at: datetime
+    units_left: int = Field(
+        description="The units the coupon has left for the till now; 0 once "
+        "its last units were refunded (it is then revoked)."
+    )
 
 
 def merchant_refund_out(refund) -> dict:
@@ -485,6 +518,7 @@ def merchant_refund_out(refund) -> dict:
         "reason": refund.reason,
         "refunded_by": refund.refunded_by.public_id if refund.refunded_by else None,
         "refunded_at": refund.refunded_at,
+        "units_left": coupon.remaining_quantity,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import (
     Coupon,
+    CouponRefund,
     ExpiryRule,
     Redemption,
     RedemptionBatch,
@@ -38,8 +39,10 @@ REVOCATIONS_PER_SYNC = 1000
 
 
 def coupon_list_for_shopper(*, user) -> QuerySet[Coupon]:
-    return Coupon.objects.filter(shopper=user).select_related(
-        "merchant", "order__deal__product", "refund"
+    return (
+        Coupon.objects.filter(shopper=user)
+        .select_related("merchant", "order__deal__product")
+        .prefetch_related("refunds")
     )
 
 
@@ -91,7 +94,7 @@ def refundable_coupons_by_order(*, orders) -> dict[int, Coupon]:
         order__in=orders,
         status=Coupon.Status.VALID,
         expires_at__gt=timezone.now(),
-        redeemed_quantity__lt=F("quantity"),
+        redeemed_quantity__lt=F("quantity") - F("refunded_quantity"),
     )
     for coupon in coupons:
         coupon.refundable_fen = coupon.remaining_quantity * coupon.unit_price_fen
@@ -251,17 +254,30 @@ def merchant_deals_with_expiry_rules(
     return deals
 
 
-def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
+def station_sync(
+    *, merchant: Merchant, revocations_after: int = 0, unit_refunds_after: int = 0
+) -> dict:
     """What a station needs offline: valid platform keys, new revocations, the
-    shop's active key (a station whose key is no longer it stops redeeming) and
-    every branch, closed ones with ``is_active`` false (a station at one stops
-    redeeming)."""
+    units refunded of coupons still valid (new refunds after the cursor, each
+    with its coupon's units refunded so far: a station takes no more than a
+    coupon has left), the shop's active key (a station whose key is no longer
+    it stops redeeming) and every branch, closed ones with ``is_active`` false
+    (a station at one stops redeeming)."""
     from groupbuy.coupons.services.keys import platform_id
 
     revocations = list(
         Revocation.objects.filter(merchant=merchant, id__gt=revocations_after)
         .order_by("id")
         .values("id", "serial", "reason")[:REVOCATIONS_PER_SYNC]
+    )
+    unit_refunds = list(
+        CouponRefund.objects.filter(
+            coupon__merchant=merchant, id__gt=unit_refunds_after
+        )
+        .order_by("id")
+        .values("id", serial=F("coupon__serial"), units=F("coupon__refunded_quantity"))[
+            :REVOCATIONS_PER_SYNC
+        ]
     )
     key = merchant_key_active(merchant=merchant)
     branches = merchant.branches.order_by("pk").select_related("coupon_settings")
@@ -282,7 +298,11 @@ def station_sync(*, merchant: Merchant, revocations_after: int = 0) -> dict:
         "revocations_cursor": revocations[-1]["id"]
         if revocations
         else revocations_after,
-        "has_more": len(revocations) == REVOCATIONS_PER_SYNC,
+        "unit_refunds": unit_refunds,
+        "unit_refunds_cursor": unit_refunds[-1]["id"]
+        if unit_refunds
+        else unit_refunds_after,
+        "has_more": REVOCATIONS_PER_SYNC in (len(revocations), len(unit_refunds)),
         "merchant_key_id": key.public_id if key else None,
         "merchant_public_key": bytes(key.public_key) if key else None,
         "branches": [

@@ -45,6 +45,11 @@ class Coupon(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     redeemed_quantity = models.PositiveIntegerField(_("redeemed"), default=0)
+    # Units given back unused (``CouponRefund``, some or all of those left):
+    # no till takes them any more.
+    refunded_quantity = models.PositiveIntegerField(
+        _("refunded"), default=0, db_default=0
+    )
     unit_price_fen = models.PositiveIntegerField(_("unit price (fen)"))
     status = models.CharField(
         _("status"),
@@ -81,7 +86,9 @@ class Coupon(models.Model):
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(redeemed_quantity__lte=F("quantity")),
+                condition=Q(
+                    redeemed_quantity__lte=F("quantity") - F("refunded_quantity")
+                ),
                 name="coupons_never_over_redeemed",
             )
         ]
@@ -93,7 +100,17 @@ class Coupon(models.Model):
 
     @property
     def remaining_quantity(self) -> int:
-        return self.quantity - self.redeemed_quantity
+        """The units a till may still take: neither redeemed nor refunded."""
+        return self.quantity - self.redeemed_quantity - self.refunded_quantity
+
+    @property
+    def refund(self):
+        """The refund that ended this coupon (it refunded its last units and
+        revoked it), else None; ``refunds`` holds every refund of its units."""
+        refunds = list(self.refunds.all())
+        if refunds and refunds[-1].units_left == 0:
+            return refunds[-1]
+        return None
 
     def status_at(self, moment) -> Coupon.Status:
         """Return the status the till gives this coupon at ``moment``: a valid

@@ -104,12 +104,15 @@ class CouponExpiry(models.Model):
 
 
 class CouponRefund(models.Model):
-    """A refund of a valid coupon's unused units, before it expired: asked for
-    by its shopper, or made by the shop's owner (``refunded_by``, ``reason``).
+    """A refund of some or all of a valid coupon's unused units, before it
+    expired: asked for by its shopper, or made by the shop's owner
+    (``refunded_by``, ``reason``). A coupon may have several; the one that
+    refunds its last units revokes it.
 
-    Written in the same transaction as the money's move and the coupon's
-    revocation: a refund that could not be paid (the merchant's balance was
-    already paid out) leaves no record and the coupon valid.
+    Written in the same transaction as the money's move (under
+    ``escrow_key``) and the coupon's ``refunded_quantity``: a refund that could
+    not be paid (the merchant's balance was already paid out) leaves no record
+    and the coupon as it was.
     """
 
     class Outcome(models.TextChoices):
@@ -119,15 +122,29 @@ class CouponRefund(models.Model):
             _("Refunded to the shopper, taken back from the merchant's balance"),
         )
 
-    coupon = models.OneToOneField(
+    coupon = models.ForeignKey(
         Coupon,
         on_delete=models.PROTECT,
-        related_name="refund",
+        related_name="refunds",
         verbose_name=_("coupon"),
     )
     quantity = models.PositiveIntegerField(_("units"))
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # The units the coupon had left for the till after this refund: 0 for the
+    # refund that ended it (and every refund made before refunds of some units).
+    units_left = models.PositiveIntegerField(_("units left"), default=0, db_default=0)
+    # The key escrow moved its money under: a coupon's first refund
+    # ``coupons.refund_unused:<serial>`` (the only one before refunds of some
+    # units), each later one ``…:<serial>:<n>``.
+    escrow_key = models.CharField(
+        _("escrow key"), max_length=100, blank=True, default="", db_default=""
+    )
+    # The request's one-time key ("" for none): the same request sent again
+    # answers this refund and refunds nothing more.
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, default="", db_default=""
+    )
     refunded_at = models.DateTimeField(_("refunded at"), auto_now_add=True)
     # Who refunded (the shopper, or the shop's owner); null for refunds made
     # before it was recorded, or by a deleted account.
@@ -143,6 +160,14 @@ class CouponRefund(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
+        ordering = ["refunded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["refunded_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="coupons_refund_key_once",
+            ),
+        ]
         verbose_name = _("coupon refund")
         verbose_name_plural = _("coupon refunds")
 

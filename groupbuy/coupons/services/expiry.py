@@ -241,7 +241,9 @@ def coupon_expiry_settle(*, record: CouponExpiry, now=None) -> CouponExpiry:
                 actor=None,
                 order_id=order.pk,
                 amount_fen=record.amount_fen,
-                every_unit=record.quantity == record.coupon.quantity,
+                # none used: the units its refunds did not take all expired
+                every_unit=record.quantity + record.coupon.refunded_quantity
+                == record.coupon.quantity,
             )
         record.outcome, record.settled_at, record.last_error = outcome, now, ""
         record.save(update_fields=["outcome", "settled_at", "last_error"])

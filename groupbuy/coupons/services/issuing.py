@@ -212,8 +212,9 @@ def coupon_revoke_for_order(*, actor, order: DealOrder, reason: str) -> Coupon |
     coupon = Coupon.objects.filter(order=order).first()
     if coupon is None:
         return None
-    if CouponRefund.objects.filter(coupon=coupon).exists():
-        return coupon
+    refunded = CouponRefund.objects.filter(coupon=coupon).exists()
+    if refunded and coupon.status != Coupon.Status.VALID:
+        return coupon  # its last units' refund revoked it (some: still valid)
     if CouponExpiry.objects.filter(coupon=coupon).exists():
         return coupon
     return coupon_revoke(actor=actor, coupon=coupon, reason=reason)

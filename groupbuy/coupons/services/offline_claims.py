@@ -158,7 +158,8 @@ def _rearrange(actor, coupon: Coupon, batch, new: Claim) -> bool:
     ]
     winners = earliest_that_fit(
         [*counted, *waiting, new],
-        units=coupon.quantity - (online or 0) - (held or 0),
+        # Units refunded are gone too: no claim may take them.
+        units=coupon.quantity - coupon.refunded_quantity - (online or 0) - (held or 0),
     )
     # What supersedes a demoted claim: the new one when it counts (it is
     # what changed), else the earliest claim that counts.

@@ -100,14 +100,20 @@ def _payable_taken_back_fen(taken_back: list[QuerySet]) -> int:
 
     keys = Q()
     for adjustments in taken_back:
-        prefix = _key_prefix(adjustments.model)
-        made = (
-            adjustments.order_by()
-            .annotate(
-                key=Concat(Value(prefix), "coupon__serial", output_field=CharField())
+        if adjustments.model is CouponRefund:
+            # A coupon may have several refunds, each under its own key.
+            made = adjustments.order_by().values("escrow_key")
+        else:
+            prefix = _key_prefix(adjustments.model)
+            made = (
+                adjustments.order_by()
+                .annotate(
+                    key=Concat(
+                        Value(prefix), "coupon__serial", output_field=CharField()
+                    )
+                )
+                .values("key")
             )
-            .values("key")
-        )
         keys |= Q(transaction__idempotency_key__in=made)
     total = LedgerEntry.objects.filter(
         keys, account__kind=LedgerAccount.Kind.MERCHANT_PAYABLE
@@ -124,4 +130,6 @@ def _key_prefix(model) -> str:
 
 def escrow_key(adjustment: CouponExpiry | CouponRefund) -> str:
     """The escrow key an expiry's or refund's money moved under."""
+    if isinstance(adjustment, CouponRefund):
+        return adjustment.escrow_key
     return f"{_key_prefix(type(adjustment))}{adjustment.coupon.serial}"

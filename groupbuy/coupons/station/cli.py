@@ -166,7 +166,10 @@ def cmd_sync(ledger: Ledger, args) -> int:
                 ledger,
                 "GET",
                 "/sync",
-                params={"revocations_after": ledger.get("revocations_cursor", "0")},
+                params={
+                    "revocations_after": ledger.get("revocations_cursor", "0"),
+                    "unit_refunds_after": ledger.get("unit_refunds_cursor", "0"),
+                },
             )
             new += core.apply_sync(ledger, data)
             if not data["has_more"]:

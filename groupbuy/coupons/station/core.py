@@ -79,6 +79,11 @@ def apply_sync(ledger: Ledger, data: dict) -> int:
     ledger.set(
         revocations_cursor=data["revocations_cursor"], synced_at=int(time.time())
     )
+    if "unit_refunds" in data:  # an older platform's answer has none
+        ledger.add_refunded_units(
+            [(r["serial"], r["units"]) for r in data["unit_refunds"]]
+        )
+        ledger.set(unit_refunds_cursor=data["unit_refunds_cursor"])
     if data.get("time_zone"):  # an older platform's answer has none
         ledger.set(time_zone=data["time_zone"])
     _apply_branch(ledger, data.get("branches", []))
@@ -190,7 +195,8 @@ def redeem(
         serial=coupon.serial,
         code=codec.normalise(text),
         quantity=wanted,
-        of_units=coupon.quantity,
+        # Units refunded (as of the last sync) are no longer the coupon's.
+        of_units=coupon.quantity - ledger.refunded_units(coupon.serial),
         branch=ledger.get("branch"),
         cashier=cashier,
         now=now,
@@ -280,6 +286,9 @@ def _refused_for_units(ledger: Ledger, serial: str, left: int) -> Outcome:
             left,
         ) % {"left": left}
         return Outcome(False, "not_enough_left", message, serial)
+    if ledger.redemption_of(serial) is None:  # none taken here: refunded
+        message = gettext("This coupon's units left were refunded to the shopper.")
+        return Outcome(False, "refunded", message, serial)
     when, _branch = ledger.redemption_of(serial)
     # In the site's display zone, as the expired refusal names its day: the
     # machine's own zone may be another (or UTC, as many tills are set up).

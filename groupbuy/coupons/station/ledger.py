@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS platform_keys (
     valid_until INTEGER, PRIMARY KEY (platform_id, key_id));
 CREATE TABLE IF NOT EXISTS revocations (
     serial TEXT PRIMARY KEY, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS refunded_units (
+    serial TEXT PRIMARY KEY, units INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS redemptions (
     nonce TEXT PRIMARY KEY, serial TEXT NOT NULL, code TEXT NOT NULL,
     quantity INTEGER NOT NULL, redeemed_at INTEGER NOT NULL, branch TEXT NOT NULL,
@@ -95,6 +97,21 @@ class Ledger:
 
     def add_revocations(self, rows) -> None:
         self.db.executemany("INSERT OR REPLACE INTO revocations VALUES (?, ?)", rows)
+
+    def add_refunded_units(self, rows) -> None:
+        """Note ``(serial, units refunded so far)``; a count never goes down
+        (an older answer arriving late changes nothing)."""
+        self.db.executemany(
+            "INSERT INTO refunded_units VALUES (?, ?) ON CONFLICT(serial) DO "
+            "UPDATE SET units=MAX(units, excluded.units)",
+            rows,
+        )
+
+    def refunded_units(self, serial: str) -> int:
+        row = self.db.execute(
+            "SELECT units FROM refunded_units WHERE serial=?", (serial,)
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def revocation_reason(self, serial: str) -> str | None:
         row = self.db.execute(

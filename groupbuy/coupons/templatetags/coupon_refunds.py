@@ -1,7 +1,10 @@
 """{% refundable_coupon order as coupon %}: the coupon of a confirmed order
-with units left to refund (with ``refundable_fen``), else None."""
+with units left to refund (with ``refundable_fen`` and a one-time
+``refund_key`` for its form), else None."""
 
 from __future__ import annotations
+
+import secrets
 
 from django import template
 
@@ -26,7 +29,11 @@ def refundable_coupon(context, order):
         ("coupons.refundable_coupons_by_order", pks),
         lambda: refundable_coupons_by_order(orders=list(pks)),
     )
-    return by_order.get(order.pk)
+    coupon = by_order.get(order.pk)
+    if coupon is not None and not hasattr(coupon, "refund_key"):
+        # One per page shown: the form sent twice refunds once.
+        coupon.refund_key = secrets.token_urlsafe(16)
+    return coupon
 
 
 def _confirmed_pks(rows) -> tuple[int, ...]:

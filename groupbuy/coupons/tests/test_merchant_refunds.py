@@ -151,6 +151,7 @@ def test_the_api_refunds_for_owners_only(client):
         "reason": REASON,
         "refunded_by": station.owner.public_id,
         "refunded_at": None,
+        "units_left": 0,
     }
     # and the shopper's coupon answer gives the shop's reason
     mine = client.get(f"/api/coupons/{coupon.public_id}", headers=auth(order.shopper))
@@ -178,7 +179,7 @@ def test_the_owner_refunds_from_the_order_list_and_a_cashier_is_not_offered(clie
     station.owner.save(update_fields=["preferred_language"])
     client.force_login(station.owner)
     page = client.get(orders).content.decode()
-    assert action in page and "for 3 unused units" in page
+    assert action in page and "3 unused units left" in page
     answer = client.post(action, {"reason": REASON, "next": orders}, follow=True)
     # then the coupon is refunded, the list says so and offers it no more
     assert answer.redirect_chain[-1][0] == orders

@@ -6,14 +6,16 @@ A hypothesis state machine issues coupons for confirmed orders of two deals
 expiry rule drawn at the start), then runs random sequences of redemptions at
 the till (any quantity, with idempotency keys that are sometimes repeated,
 for the same coupon or another), a redemption tried by another shop, refunds of
-the unused units asked by the shopper, by the shop and by a stranger, coupons
+the unused units (all of them or some, with one-time keys that sometimes
+repeat) asked by the shopper, by the shop and by a stranger, coupons
 reaching their expiry, and the sweep that settles expiries; after every step
 it checks:
 
 - every ledger transaction sums to zero; no balance but the outside world's is
   negative; gateway clearing holds exactly the refunds not yet confirmed;
-- a coupon's redeemed units are exactly its redemptions', never above its
-  quantity, and each unit ends one way only: redeemed, refunded or expired;
+- a coupon's redeemed units are exactly its redemptions', its refunded units
+  exactly its refunds', together never above its quantity, and each unit ends
+  one way only: redeemed, refunded or expired;
 - a coupon's status moves only valid → redeemed, revoked or expired, and
   matches what happened to its units;
 - an order's ``refunded_fen`` is exactly what its coupon's refund and expiry
@@ -86,6 +88,9 @@ GIVEN_BACK = (CouponExpiry.Outcome.REFUNDED, CouponExpiry.Outcome.TAKEN_BACK)
 TILL_KEYS = st.sampled_from(
     [None, None, None, "till-key-0000000001", "till-key-0000000002"]
 )
+REFUND_KEYS = st.sampled_from(["", "", "refund-key-000000001", "refund-key-000000002"])
+# What refusing a refund of some units may say, besides the rules' own.
+SOME_UNITS_REFUSALS = ("more_than_left", "invalid", "idempotency_key_reused")
 
 
 def on_commit_effects():
@@ -199,6 +204,52 @@ class CouponMoneyMachine(RuleBasedStateMachine):
         event("shop refund: ok")
 
     @precondition(lambda self: self.coupons)
+    @rule(index=st.integers(0, 2), units=st.integers(0, 3), key=REFUND_KEYS)
+    def shopper_refunds_some_units(self, index, units, key):
+        coupon = self._coupon(index)
+        try:
+            with on_commit_effects():
+                coupon_refund_unused(
+                    actor=coupon.shopper,
+                    coupon=coupon,
+                    units=units,
+                    idempotency_key=key,
+                )
+        except DomainError as refusal:
+            assert refusal.code in (
+                "expired",
+                "not_refundable",
+                *SOME_UNITS_REFUSALS,
+            ), refusal.as_dict()
+            event(f"shopper refunds some: {refusal.code}")
+            return
+        event("shopper refunds some: ok")
+
+    @precondition(lambda self: self.coupons)
+    @rule(index=st.integers(0, 2), units=st.integers(0, 3), key=REFUND_KEYS)
+    def shop_refunds_some_units(self, index, units, key):
+        coupon = self._coupon(index)
+        try:
+            with on_commit_effects():
+                coupon_refund_by_merchant(
+                    actor=self.station.owner,
+                    coupon=coupon,
+                    reason="Damaged",
+                    units=units,
+                    idempotency_key=key,
+                )
+        except DomainError as refusal:
+            assert refusal.code in (
+                "expired",
+                "not_refundable",
+                "merchant_paid_out",
+                *SOME_UNITS_REFUSALS,
+            ), refusal.as_dict()
+            event(f"shop refunds some: {refusal.code}")
+            return
+        event("shop refunds some: ok")
+
+    @precondition(lambda self: self.coupons)
     @rule(index=st.integers(0, 2), as_shop=st.booleans())
     def a_stranger_tries_to_refund(self, index, as_shop):
         coupon = self._coupon(index)
@@ -255,18 +306,24 @@ class CouponMoneyMachine(RuleBasedStateMachine):
             redeemed = Redemption.objects.filter(coupon=coupon).aggregate(
                 units=Sum("quantity")
             )["units"]
-            assert coupon.redeemed_quantity == (redeemed or 0) <= coupon.quantity
-            refund = CouponRefund.objects.filter(coupon=coupon).first()
+            assert coupon.redeemed_quantity == (redeemed or 0)
+            refunds = list(CouponRefund.objects.filter(coupon=coupon))
+            refunded = sum(refund.quantity for refund in refunds)
+            assert coupon.refunded_quantity == refunded, coupon
+            assert sum(r.amount_fen for r in refunds) == (
+                refunded * coupon.unit_price_fen
+            )
+            assert len({r.escrow_key for r in refunds}) == len(refunds)
+            left = coupon.quantity - coupon.redeemed_quantity - refunded
+            assert left >= 0, coupon
             expiry = CouponExpiry.objects.filter(coupon=coupon).first()
-            assert not (refund and expiry), coupon
-            left = coupon.quantity - coupon.redeemed_quantity
             if coupon.status == Status.VALID:
-                assert (refund, expiry) == (None, None) and left > 0, coupon
+                assert expiry is None and left > 0, coupon
             elif coupon.status == Status.REDEEMED:
-                assert (refund, expiry, left) == (None, None, 0), coupon
+                assert (expiry, left) == (None, 0), coupon
             elif coupon.status == Status.REVOKED:
-                assert refund is not None and refund.quantity == left > 0, coupon
-                assert refund.amount_fen == left * coupon.unit_price_fen
+                # its last units' refund revoked it
+                assert refunds and left == 0 and expiry is None, coupon
             else:
                 assert expiry is not None and expiry.quantity == left, coupon
                 assert expiry.amount_fen == left * coupon.unit_price_fen
@@ -320,8 +377,12 @@ class CouponMoneyMachine(RuleBasedStateMachine):
                 to_merchant = expiry.amount_fen
             elif expiry and expiry.outcome in GIVEN_BACK:
                 to_shopper = expiry.amount_fen
-            refund = CouponRefund.objects.filter(coupon=coupon).first()
-            to_shopper += refund.amount_fen if refund else 0
+            to_shopper += (
+                CouponRefund.objects.filter(coupon=coupon).aggregate(
+                    total=Sum("amount_fen")
+                )["total"]
+                or 0
+            )
             used = coupon.redeemed_quantity * coupon.unit_price_fen
             assert earning.settled_fen == used + to_merchant, coupon
             assert earning.amount_fen == coupon.order.charged_fen - to_shopper, coupon

@@ -214,6 +214,7 @@ def _adjustments_of(order, number: int) -> dict[str, int]:
             quantity=1,
             amount_fen=9_900 + n,
             outcome=refund_outcomes[n % 2],
+            escrow_key=refund_key(c),
         )
         for n, c in enumerate(coupons)
     )
@@ -228,7 +229,7 @@ def _adjustments_of(order, number: int) -> dict[str, int]:
         )
         for n, c in enumerate(coupons)
     )
-    taken = [(refund_key(r.coupon), r) for r in refunds if r.outcome == "taken_back"]
+    taken = [(r.escrow_key, r) for r in refunds if r.outcome == "taken_back"]
     taken += [
         (take_back_key(e.coupon.serial), e)
         for e in expiries

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
@@ -21,6 +22,7 @@ from groupbuy.coupons.forms import (
 )
 from groupbuy.coupons.models import ExpiryRule
 from groupbuy.coupons.views.common import _domain_errors
+from groupbuy.coupons.views.shopper import units_asked
 from groupbuy.coupons.views.till import _refused
 from groupbuy.web.charts import Chart, Series
 from groupbuy.web.forms import add_domain_error
@@ -62,8 +64,8 @@ def merchant_deal_terms(
 def merchant_coupon_refund(
     request: HttpRequest, merchant_id: str, coupon_id: str
 ) -> HttpResponse:
-    """Owners refund a coupon's unused units with a reason (the shop cannot
-    honour it); back to the page the form was on."""
+    """Owners refund a coupon's unused units, some or all, with a reason (the
+    shop cannot honour them); back to the page the form was on."""
     merchant = selectors.merchant_get_for_owner(
         user=request.user, public_id=merchant_id
     )
@@ -73,18 +75,36 @@ def merchant_coupon_refund(
     back = safe_next_url(request, reverse("web:merchant_orders", args=[merchant_id]))
     try:
         refund = services.coupon_refund_by_merchant(
-            actor=request.user, coupon=coupon, reason=request.POST.get("reason", "")
+            actor=request.user,
+            coupon=coupon,
+            reason=request.POST.get("reason", ""),
+            units=units_asked(request),
+            idempotency_key=request.POST.get("idempotency_key", "")[:64],
         )
     except DomainError as error:
         if error.status in (403, 404):
             raise
         messages.error(request, error.message)
         return redirect(back)
-    messages.success(
-        request,
-        _("Coupon %(serial)s was refunded: %(amount)s goes back to the buyer.")
-        % {"serial": coupon.serial, "amount": format_fen(refund.amount_fen)},
-    )
+    coupon.refresh_from_db()
+    if coupon.remaining_quantity:
+        message = ngettext(
+            "%(units)d unit of coupon %(serial)s was refunded: %(amount)s goes "
+            "back to the buyer, whose coupon keeps %(left)d unit for the till.",
+            "%(units)d unit of coupon %(serial)s was refunded: %(amount)s goes "
+            "back to the buyer, whose coupon keeps %(left)d units for the till.",
+            coupon.remaining_quantity,
+        ) % {
+            "units": refund.quantity,
+            "serial": coupon.serial,
+            "amount": format_fen(refund.amount_fen),
+            "left": coupon.remaining_quantity,
+        }
+    else:
+        message = _(
+            "Coupon %(serial)s was refunded: %(amount)s goes back to the buyer."
+        ) % {"serial": coupon.serial, "amount": format_fen(refund.amount_fen)}
+    messages.success(request, message)
     return redirect(back)
 
 

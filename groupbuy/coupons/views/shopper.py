@@ -3,16 +3,20 @@ and its printable PDF."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.money import format_fen
 from groupbuy.coupons import selectors, services, symbols
+from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
 from groupbuy.coupons.views.common import _domain_errors
 
@@ -49,7 +53,9 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         "redemptions": selectors.coupon_redemptions(coupon=coupon),
         "units_held": selectors.coupon_units_held(user=request.user, coupon=coupon),
         "refundable_fen": refund_offer_fen(coupon),
-        "refund": getattr(coupon, "refund", None),
+        "refund": (refund := coupon.refund),
+        # Refunds of some units; the one that ended the coupon is said apart.
+        "earlier_refunds": [r for r in coupon.refunds.all() if r != refund],
     }
     return render(request, "coupons/detail.html", context)
 
@@ -57,26 +63,57 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
 @login_required
 @_domain_errors
 def coupon_refund(request: HttpRequest, coupon_id: str) -> HttpResponse:
-    """Refund a coupon's unused units: a GET asks to confirm, the POST refunds."""
+    """Refund a coupon's unused units, some or all: a GET asks to confirm
+    (and how many), the POST refunds."""
     coupon = selectors.coupon_get_for_shopper(user=request.user, coupon_id=coupon_id)
     if request.method == "POST":
-        refund = services.coupon_refund_unused(actor=request.user, coupon=coupon)
-        messages.success(
-            request,
-            _(
-                "%(amount)s is on its way back to you; this coupon's code no "
-                "longer works."
-            )
-            % {"amount": format_fen(refund.amount_fen)},
+        refund = services.coupon_refund_unused(
+            actor=request.user,
+            coupon=coupon,
+            units=units_asked(request),
+            idempotency_key=request.POST.get("idempotency_key", "")[:64],
         )
+        coupon.refresh_from_db()
+        messages.success(request, refunded_message(refund, coupon))
         return redirect("coupons:detail", coupon.public_id)
     if refusal := refund_refusal(coupon):
         raise refusal
     return render(
         request,
         "coupons/refund_confirm.html",
-        {"coupon": coupon, "refundable_fen": refund_offer_fen(coupon)},
+        {
+            "coupon": coupon,
+            "refundable_fen": refund_offer_fen(coupon),
+            "idempotency_key": secrets.token_urlsafe(16),
+        },
     )
+
+
+def units_asked(request: HttpRequest) -> int | None:
+    """The units a refund form asks for; None (every unit left) when it names
+    none, as the forms did before some could be refunded."""
+    sent = request.POST.get("units", "").strip()
+    if not sent:
+        return None
+    if not sent.isdigit():
+        message = _("Refund at least one unit.")
+        raise CouponError("invalid", message, fields={"units": [message]})
+    return int(sent)
+
+
+def refunded_message(refund, coupon) -> str:
+    """What the shopper is told once their refund is made."""
+    if coupon.remaining_quantity == 0:
+        return _(
+            "%(amount)s is on its way back to you; this coupon's code no longer works."
+        ) % {"amount": format_fen(refund.amount_fen)}
+    return ngettext(
+        "%(amount)s is on its way back to you; the coupon still holds "
+        "%(left)d unit for the till.",
+        "%(amount)s is on its way back to you; the coupon still holds "
+        "%(left)d units for the till.",
+        coupon.remaining_quantity,
+    ) % {"amount": format_fen(refund.amount_fen), "left": coupon.remaining_quantity}
 
 
 @login_required

@@ -67,7 +67,9 @@ def expired_message(coupon: Coupon) -> str:
 def revoked_message(coupon: Coupon) -> str:
     """Say what made ``coupon`` unusable and when: refunded (by its shopper or
     the shop), cancelled with its order, or revoked (by an operator)."""
-    refund = CouponRefund.objects.filter(coupon=coupon).first()
+    refund = None
+    if coupon.remaining_quantity == 0:  # its last units refunded, not some
+        refund = CouponRefund.objects.filter(coupon=coupon).last()
     if refund is not None:
         return _("This coupon was refunded on %(date)s; it cannot be used.") % {
             "date": _local_day(refund.refunded_at)

@@ -92,19 +92,20 @@ def redeem_coupon(
 
 
 def take_units(coupon: Coupon, wanted: int) -> bool:
-    """Take ``wanted`` units off a valid coupon if it has them left, in one
-    conditional UPDATE (redeemed once they are all taken); return whether it
-    did."""
+    """Take ``wanted`` units off a valid coupon if it has them left (neither
+    redeemed nor refunded), in one conditional UPDATE (redeemed once they are
+    all taken); return whether it did."""
+    left = F("quantity") - F("refunded_quantity") - wanted
     return bool(
         Coupon.objects.filter(
             pk=coupon.pk,
             status=Coupon.Status.VALID,
-            redeemed_quantity__lte=F("quantity") - wanted,
+            redeemed_quantity__lte=left,
         ).update(
             redeemed_quantity=F("redeemed_quantity") + wanted,
             status=Case(
                 When(
-                    redeemed_quantity=F("quantity") - wanted,
+                    redeemed_quantity=left,
                     then=Value(Coupon.Status.REDEEMED),
                 ),
                 default=Value(Coupon.Status.VALID),
