@@ -16,6 +16,7 @@ from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.deals import services
 from groupbuy.deals.models import Deal, DealOrder, DealTier
+from groupbuy.deals.selectors import order_money, orders_with_paid_fen
 from groupbuy.deals.services.closing import STOP_REASON_MAX_LENGTH, stop_reason_refusal
 
 
@@ -167,10 +168,11 @@ class DealOrderAdmin(ReadOnlyAdmin):
         "deal",
         "buyer",
         "quantity",
-        "amount",
+        "paid",
+        "refunded",
+        "kept",
         "status",
         "charged",
-        "refunded",
         "joined_at",
     )
     list_filter = ("status", "cancel_reason")
@@ -194,11 +196,24 @@ class DealOrderAdmin(ReadOnlyAdmin):
         "amount",
         "final_unit_price",
         "charged",
+        "paid",
         "refunded",
+        "kept",
     ]
     buyer = person_display("shopper", DealOrder.shopper.field.verbose_name)
     unit_price_cap = fen_display("unit_price_cap_fen", _("unit price paid"))
-    amount = fen_display("amount_fen", _("amount paid"))
+    # What the units still cost: a refund of some units lowers it, so it is
+    # not what was paid; paid, refunded and kept say that (OrderMoney).
+    amount = fen_display("amount_fen", _("amount of the units kept"))
     final_unit_price = fen_display("final_unit_price_fen", _("final unit price"))
     charged = fen_display("charged_fen", _("charged"))
+    paid = fen_display("paid_fen", _("paid"))
     refunded = fen_display("refunded_fen", _("refunded"))
+
+    def get_queryset(self, request):
+        # What its payments brought in, read with the rows (one query).
+        return orders_with_paid_fen(super().get_queryset(request))
+
+    @admin.display(description=_("kept"))
+    def kept(self, obj):
+        return format_fen(order_money(order=obj).kept_fen)

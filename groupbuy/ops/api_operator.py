@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.deals.selectors import order_paid_fen
+from groupbuy.deals.selectors import order_money
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
 from groupbuy.ops.selectors import erasure_pending_for
@@ -260,6 +260,9 @@ class OperatorOrderOut(Schema):
     # of the amount yet, part of it (a demand's deposit) or more
     paid_fen: int
     refunded_fen: int
+    # paid less refunded: what the shop and the platform keep (amount_fen is
+    # what the order's units cost now, lower after a refund of some units)
+    kept_fen: int
     payment_id: str | None
     joined_at: datetime
 
@@ -268,6 +271,7 @@ class OperatorOrderOut(Schema):
 def order_detail(request, order_id: str):
     """One order in full (the reading is audited)."""
     order = lookup.operator_order_view(user=request.auth, order_id=order_id)
+    money = order_money(order=order)
     return {
         "id": order.public_id,
         "deal_id": order.deal.public_id,
@@ -280,8 +284,9 @@ def order_detail(request, order_id: str):
         "refund_reason": order.refund_reason,
         "quantity": order.quantity,
         "amount_fen": order.amount_fen,
-        "paid_fen": order_paid_fen(order=order),
-        "refunded_fen": order.refunded_fen,
+        "paid_fen": money.paid_fen,
+        "refunded_fen": money.refunded_fen,
+        "kept_fen": money.kept_fen,
         "payment_id": order.payment_intent.public_id if order.payment_intent else None,
         "joined_at": order.joined_at,
     }

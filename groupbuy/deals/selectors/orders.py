@@ -3,6 +3,8 @@ operator's overview; each getter checks who asks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import (
     BigIntegerField,
     OuterRef,
@@ -119,6 +121,32 @@ def order_paid_fen(*, order: DealOrder) -> int:
     another app keeps (a team place) is paid under that app's purpose
     (``deals.order_keepers``), for the order too."""
     return sum(_order_payments(order.public_id).values_list("amount_fen", flat=True))
+
+
+@dataclass(frozen=True)
+class OrderMoney:
+    """An order's money as staff compare it: what its payments brought in
+    (``paid_fen``), what went back of it (``refunded_fen``: refunds of some
+    units, a coupon's unused units, the difference to the final price, the
+    whole order) and what is kept (``kept_fen``, the difference). The order's
+    ``amount_fen`` is what its units still cost, lower after a refund of some
+    of them, so it is neither."""
+
+    paid_fen: int
+    refunded_fen: int
+
+    @property
+    def kept_fen(self) -> int:
+        return max(0, self.paid_fen - self.refunded_fen)
+
+
+def order_money(*, order: DealOrder) -> OrderMoney:
+    """Return ``order``'s ``OrderMoney`` (its ``paid_fen`` annotation, from
+    ``orders_with_paid_fen``, when a list read it; else one query)."""
+    paid_fen = getattr(order, "paid_fen", None)
+    if paid_fen is None:
+        paid_fen = order_paid_fen(order=order)
+    return OrderMoney(paid_fen=paid_fen, refunded_fen=order.refunded_fen)
 
 
 def orders_with_paid_fen(orders: QuerySet) -> QuerySet:

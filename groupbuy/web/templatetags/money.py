@@ -40,3 +40,12 @@ def yuan(value) -> str:
         return format_fen(int(value), symbol="", grouping=False)
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def order_money(order):
+    """An order's paid, refunded and kept money (``deals.selectors.OrderMoney``):
+    ``{% with money=order|order_money %}{{ money.kept_fen|fen }}``."""
+    from groupbuy.deals.selectors import order_money as money_of
+
+    return money_of(order=order)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.core.errors import DomainError
-from groupbuy.deals.selectors import deal_list_open, order_paid_fen
+from groupbuy.deals.selectors import deal_list_open, order_money
 from groupbuy.escrow.selectors import platform_money_overview
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
@@ -173,7 +173,7 @@ def operator_order(request: HttpRequest, order_id: str) -> HttpResponse:
     context = {
         "order": order,
         "view": order_view(order),
-        "paid_fen": order_paid_fen(order=order),
+        "money": order_money(order=order),
         "shopper_erased_at": lookup.person_erased_at(person=order.shopper),
     }
     return render(request, "web/operator/order.html", context)
