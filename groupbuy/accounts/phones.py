@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from groupbuy.core.echo import echoed
+
 
 def normalize_phone(raw: str, *, region: str | None = None) -> str:
     """Return ``raw`` as E.164 (``+8613800138000``) or raise ValidationError."""
@@ -19,13 +21,13 @@ def normalize_phone(raw: str, *, region: str | None = None) -> str:
         raise ValidationError(
             _("“%(phone)s” is not a phone number."),
             code="phone_invalid",
-            params={"phone": text},
+            params={"phone": echoed(text)},
         ) from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(
             _("“%(phone)s” is not a valid phone number."),
             code="phone_invalid",
-            params={"phone": text},
+            params={"phone": echoed(text)},
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

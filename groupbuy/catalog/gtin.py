@@ -7,6 +7,8 @@ compares the 14-digit form (left-padded with zeros).
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from groupbuy.core.echo import echoed
+
 GTIN_LENGTHS = (8, 12, 13, 14)
 
 
@@ -34,14 +36,14 @@ def clean_gtin(raw: str) -> str:
         raise ValidationError(
             _("A GTIN has 8, 12, 13 or 14 digits; “%(code)s” does not."),
             code="gtin_length",
-            params={"code": raw},
+            params={"code": echoed(raw)},
         )
     expected = gtin_check_digit(code[:-1])
     if expected != int(code[-1]):
         raise ValidationError(
             _("“%(code)s” has a wrong check digit (expected %(expected)s)."),
             code="gtin_check_digit",
-            params={"code": raw, "expected": expected},
+            params={"code": echoed(raw), "expected": expected},
         )
     return code
 

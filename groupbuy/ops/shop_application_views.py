@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groupbuy.core.echo import echoed
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
 from groupbuy.ops import selectors
@@ -92,7 +93,7 @@ def operator_shop_applications(request):
         messages.warning(
             request,
             _("There is no list “%(status)s”: here are the pending applications.")
-            % {"status": status[:30]},
+            % {"status": echoed(status)},
         )
         return redirect(f"{reverse('ops:operator_shop_applications')}?status=pending")
     applications = selectors.shop_application_list_for_operator(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.reauth import password_confirm
+from groupbuy.core.echo import echoed
 from groupbuy.core.pagination import paginate
 from groupbuy.ops import selectors, services
 from groupbuy.ops.api import export_response
@@ -96,7 +97,7 @@ def erasure_queue(request):
         messages.warning(
             request,
             _("There is no list “%(status)s”: here are the pending requests.")
-            % {"status": status[:30]},
+            % {"status": echoed(status)},
         )
         return redirect(f"{reverse('ops:erasure_queue')}?status=pending")
     requests = selectors.erasure_list_for_operator(user=request.user, status=status)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.phones import normalize_phone
+from groupbuy.core.echo import echoed
 from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.models import Invitation
 from groupbuy.sharing.errors import SharingError
@@ -227,7 +228,7 @@ def typed_numbers_parse(
         try:
             kind, address = parse_address(raw)
         except ValidationError:
-            invalid.append(str(raw)[:40])
+            invalid.append(echoed(raw))
             continue
         contacts.setdefault(
             address, Contact(name=named.get(address, ""), address=address, kind=kind)

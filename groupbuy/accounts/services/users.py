@@ -14,6 +14,7 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.accounts.phones import normalize_phone
 from groupbuy.core.audit import audit_log
+from groupbuy.core.echo import echoed
 from groupbuy.core.errors import all_or_errors as core_all_or_errors
 
 
@@ -44,7 +45,7 @@ def email_or_error(email: str) -> str:
         except ValidationError:
             raise AccountError(
                 "invalid_email",
-                _("“%(email)s” is not an e-mail address.") % {"email": email[:254]},
+                _("“%(email)s” is not an e-mail address.") % {"email": echoed(email)},
                 fields={"email": [_("Enter a valid e-mail address.")]},
             ) from None
     return email
@@ -243,7 +244,7 @@ def _known_kinds_or_error(kinds) -> list[str]:
     unknown = [kind for kind in kinds if kind not in known]
     if unknown:
         message = _("Unknown kinds of notification: %(kinds)s.") % {
-            "kinds": ", ".join(sorted(set(map(str, unknown))))
+            "kinds": ", ".join(sorted({echoed(kind) for kind in unknown}))
         }
         raise AccountError(
             "invalid_kinds", message, fields={"inbox_only_kinds": [message]}

@@ -19,6 +19,7 @@ from groupbuy.catalog.services._common import (
 )
 from groupbuy.catalog.signals import demand_thresholds_changed
 from groupbuy.core.audit import audit_log
+from groupbuy.core.echo import echoed
 from groupbuy.core.transactions import after_commit
 
 MAX_DEPTH = 6
@@ -94,7 +95,8 @@ def _category_fields(*, name_zh=UNSET, name_en=UNSET, demand_threshold=UNSET) ->
 def _slug_taken(slug: str) -> CatalogError:
     return CatalogError(
         "slug_taken",
-        _("The slug “%(slug)s” is already used by another category.") % {"slug": slug},
+        _("The slug “%(slug)s” is already used by another category.")
+        % {"slug": echoed(slug)},
         status=409,
         fields={"slug": [_("Already used.")]},
     )

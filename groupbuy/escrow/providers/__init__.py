@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from groupbuy.core.echo import echoed
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.alipay import AlipayProvider
 from groupbuy.escrow.providers.base import (
@@ -82,7 +83,7 @@ def is_sandbox_enabled() -> bool:
 def _unknown(name: str) -> EscrowError:
     return EscrowError(
         "unknown_provider",
-        _("There is no payment provider called “%(name)s”.") % {"name": name},
+        _("There is no payment provider called “%(name)s”.") % {"name": echoed(name)},
         status=404,
     )
 

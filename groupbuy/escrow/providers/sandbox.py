@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from groupbuy.core.echo import echoed
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.providers.base import EVENT_TYPES, PaymentEvent, TransferRefused
 
@@ -96,7 +97,9 @@ class SandboxProvider:
         except (ValueError, KeyError, TypeError):
             raise _malformed(_("The callback body is not a payment event.")) from None
         if event.type not in EVENT_TYPES:
-            raise _malformed(_("Unknown event type “%(type)s”.") % {"type": event.type})
+            raise _malformed(
+                _("Unknown event type “%(type)s”.") % {"type": echoed(event.type)}
+            )
         return event
 
     def refund(self, *, intent, amount_fen: int, idempotency_key: str) -> str:

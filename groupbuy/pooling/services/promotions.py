@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.core.audit import audit_log
+from groupbuy.core.echo import echoed
 from groupbuy.core.money import format_fen
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
@@ -222,7 +223,7 @@ def _products_the_shop_sells(merchant: Merchant, product_ids) -> list[Product]:
     missing = [product_id for product_id in wanted if product_id not in found]
     if missing:
         why = _("The shop does not sell these products: %(ids)s.") % {
-            "ids": ", ".join(missing)
+            "ids": ", ".join(echoed(product_id) for product_id in missing[:10])
         }
         raise PoolingError("invalid", why, fields={"product_ids": [why]})
     return products

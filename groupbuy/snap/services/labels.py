@@ -17,6 +17,7 @@ from groupbuy.catalog.models import Product
 from groupbuy.catalog.services.images import product_image_add
 from groupbuy.catalog.services.products import product_create
 from groupbuy.core.audit import audit_log
+from groupbuy.core.echo import echoed
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.models import Snap
@@ -113,7 +114,8 @@ def _product_create(actor, fields: dict) -> Product:
     if unknown:
         raise SnapError(
             "invalid",
-            _("Unknown product fields: %(fields)s") % {"fields": ", ".join(unknown)},
+            _("Unknown product fields: %(fields)s")
+            % {"fields": ", ".join(sorted(echoed(name) for name in unknown))},
         )
     return product_create(actor=actor, **fields)
 
