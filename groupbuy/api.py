@@ -11,15 +11,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
+from groupbuy.api_document import API_DESCRIPTION, GroupbuySchema, add_refusals
 from groupbuy.core.errors import DomainError
 from groupbuy.core.plugins import api_routers
-from groupbuy.core.validation_messages import validation_message
+from groupbuy.core.validation_messages import QUOTABLE_TYPES, validation_message
 
 
 class MalformedJson(Exception):
@@ -74,79 +74,34 @@ def _without_nul_object(pairs: dict) -> dict:
     }
 
 
-# What every refusal looks like (``error_response``, ``DomainError.as_dict``),
-# declared once in the document for every operation: a client written from
-# the document alone knows how to read a 4xx without trying one.
-ERROR_SCHEMA = {
-    "title": "Error",
-    "type": "object",
-    "required": ["code", "message", "fields"],
-    "properties": {
-        "code": {
-            "type": "string",
-            "description": "What went wrong, for programs: stable, snake_case "
-            "(not_found, invalid, forbidden, rate_limited, deal_full…).",
-        },
-        "message": {
-            "type": "string",
-            "description": "The same for a person, in the request's language.",
-        },
-        "fields": {
-            "type": "object",
-            "description": "Messages about each field of the request that was "
-            "refused, by field name; empty when the refusal is about no field.",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    # Some refusals add facts beside the message (``late_by_ms``,
-    # ``blockers``).
-    "additionalProperties": True,
-}
-ERROR_RESPONSE = {
-    "description": "Refused: the status says how (400 bad input, 401 not signed "
-    "in, 403 not allowed, 404 not found or not yours, 409 not in this state, "
-    "413 too large, 422 invalid, 429 too many requests).",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
-
-
-class GroupbuySchema(OpenAPISchema):
-    def operation_security(self, operation):
-        """Add the empty requirement (anyone) to an operation whose auth lets
-        a caller without credentials through (one marked ``openapi_optional``,
-        as the settings' auth app marks its anonymous caller): OpenAPI reads the list as
-        alternatives, so the token stays documented and is no longer required.
-        Until 2026-12-06 the public deal, team and listing reads were
-        documented as needing a token."""
-        security = super().operation_security(operation)
-        if security and any(
-            getattr(auth, "openapi_optional", False)
-            for auth in operation.auth_callbacks
-        ):
-            security.append({})
-        return security
-
-
 class GroupbuyApi(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Keep the text a boolean or a number was sent as (``text_sent``),
+        which Ninja's errors drop with every value: ``"5"`` sent for a number
+        is told to leave out the quotes (``core.validation_messages``)."""
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        sent = [
+            error.get("input")
+            for context in error_contexts
+            for error in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for error, value in zip(exc.errors, sent, strict=True):
+            if error.get("type") in QUOTABLE_TYPES and isinstance(value, str):
+                error["text_sent"] = value[:40]
+        return exc
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         document = GroupbuySchema(self, path_prefix)
-        document.setdefault("components", {}).setdefault("schemas", {})["Error"] = (
-            ERROR_SCHEMA
-        )
-        for operations in document["paths"].values():
-            for operation in operations.values():
-                operation.setdefault("responses", {}).setdefault("4XX", ERROR_RESPONSE)
+        add_refusals(document)
         return document
 
 
 api = GroupbuyApi(
     title="groupbuy API",
     version="1",
-    description="Group-buying platform: deals, escrow, snap to deal. "
-    "Authenticate with `Authorization: Bearer <token>` from `POST /api/auth/token`, "
-    "or with the browser session.",
+    description=API_DESCRIPTION,
     # Who may call the API is the accounts app's business, named in settings.
     auth=import_string(settings.GROUPBUY_API_AUTH),
     urls_namespace="api",
@@ -256,7 +211,11 @@ def on_body_too_big(request, exc):
     )
 
 
-@api.get("/health", auth=None, tags=["platform"])
+class HealthOut(Schema):
+    ok: bool
+
+
+@api.get("/health", auth=None, tags=["platform"], response=HealthOut)
 def health(request):
     """Answer at once: for load balancers, and the baseline of the join benchmark."""
     return {"ok": True}

@@ -182,11 +182,13 @@ def token_create(request, payload: TokenIn):
 
 @router.get("/me", response=UserOut, auth=api_auth)
 def me(request):
+    """My profile: number, name, language, contact channel and memberships."""
     return user_out(request.auth)
 
 
 @router.patch("/me", response=UserOut, auth=api_auth)
 def me_update(request, payload: ProfileIn):
+    """Change my profile; only the fields sent change (see docs/api.md)."""
     user = services.user_update_profile(actor=request.auth, **payload.dict())
     return user_out(user)
 

@@ -6,6 +6,8 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from groupbuy.accounts.models import User
+from groupbuy.core.api_types import JsonInt, answer_choices
 from groupbuy.core.pagination import PageIn, PageOut
 
 
@@ -80,7 +82,7 @@ class TokenIn(Schema):
     phone: str = Field(min_length=3, max_length=32)
     password: str = Field(min_length=1, max_length=128)
     name: str = Field("", max_length=60)
-    days: int | None = _token_days()
+    days: JsonInt | None = _token_days()
 
 
 class MembershipOut(Schema):
@@ -99,8 +101,8 @@ class UserOut(Schema):
     display_name: str
     email: str
     email_verified: bool
-    preferred_language: str
-    contact_channel: str
+    preferred_language: str = answer_choices(["zh-hans", "en"])
+    contact_channel: str = answer_choices(User.ContactChannel)
     inbox_only_kinds: list[str] = Field(
         description="Kinds of notification kept to the inbox: no SMS, e-mail or push"
     )
@@ -150,7 +152,7 @@ class ApiTokenPageOut(PageOut):
 
 class ApiTokenCreateIn(Schema):
     name: str = Field(min_length=1, max_length=60, examples=["my script"])
-    days: int | None = _token_days()
+    days: JsonInt | None = _token_days()
 
 
 class ApiTokenCreatedOut(Schema):

@@ -8,6 +8,7 @@ our catalogs, so a request in Chinese is answered in Chinese.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -50,6 +51,30 @@ def _limit(error: dict[str, Any], *keys: str) -> Any:
     return next((context[key] for key in keys if key in context), "")
 
 
+# The types whose refusal says when the value was sent in quotes.
+QUOTABLE_TYPES = ("bool_type", "int_type", "float_type")
+
+
+def _quoted_value(error: dict[str, Any]) -> str | None:
+    """Say that a JSON boolean or number was sent as text (``"true"``, ``"5"``):
+    "Give true or false." reads as nonsense to someone who sent "true". The
+    API's errors carry the text as ``text_sent`` (groupbuy/api.py)."""
+    text = error.get("text_sent", error.get("input"))
+    if not isinstance(text, str):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    kind = error.get("type", "")
+    if kind == "bool_type" and isinstance(value, bool):
+        return _("Give true or false, without quotes.")
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind in ("int_type", "float_type") and is_number:
+        return _("Give a number, without quotes.")
+    return None
+
+
 def validation_message(error: dict[str, Any]) -> str:
     """Return the sentence for one Pydantic error (a dict of ``errors()``)."""
     kind = error.get("type", "")
@@ -58,6 +83,8 @@ def validation_message(error: dict[str, Any]) -> str:
         cause = (error.get("ctx") or {}).get("error")
         if cause is not None and str(cause):
             return str(cause)
+    if (quoted := _quoted_value(error)) is not None:
+        return quoted
     simple = {
         "missing": _("This field is required."),
         "string_type": _("Give text here."),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.pagination import PageOut
 from groupbuy.coupons.models import Coupon, Redemption
@@ -18,7 +19,7 @@ from groupbuy.coupons.models import Coupon, Redemption
 class CouponOut(Schema):
     coupon_id: str
     serial: str
-    status: str
+    status: str = answer_choices(Coupon.Status)
     quantity: int
     redeemed_quantity: int
     refunded_quantity: int = Field(
@@ -171,7 +172,7 @@ class RedeemIn(Schema):
             "(a branch cashier's own); a shop with several is 400 branch_required."
         ),
     )
-    quantity: int | None = Field(
+    quantity: JsonInt | None = Field(
         default=None,
         ge=1,
         le=10_000,
@@ -237,7 +238,7 @@ class KeyRegisterIn(Schema):
     public_key: str = Field(description="X25519 public key, Base64")
     signing_public_key: str = Field(description="Ed25519 public key, Base64")
     device_name: str = Field(default="", max_length=80)
-    replace_current: bool = Field(
+    replace_current: JsonBool = Field(
         default=False,
         description="Replace the shop's current key (every station set up with "
         "it stops until set up again); without it a shop that has a key is "
@@ -252,7 +253,7 @@ class KeyRegisterIn(Schema):
 
 
 class KeyGenerateIn(Schema):
-    replace_current: bool = Field(
+    replace_current: JsonBool = Field(
         default=False,
         description="Replace the shop's current key; without it a shop that has "
         "a key is answered 409 key_exists.",
@@ -523,7 +524,7 @@ def merchant_refund_out(refund) -> dict:
 
 
 class OfflineIn(Schema):
-    offline_enabled: bool
+    offline_enabled: JsonBool
 
 
 class TermsIn(Schema):
@@ -532,7 +533,7 @@ class TermsIn(Schema):
         description="What happens to coupons that expire unredeemed; "
         "left as it is when not given.",
     )
-    unused_refundable: bool | None = Field(
+    unused_refundable: JsonBool | None = Field(
         default=None,
         description="Whether shoppers may refund unused coupons before they "
         "expire (the default). Once buyers have paid it can be turned on but "

@@ -39,6 +39,7 @@ from groupbuy.deals.schemas import (
     MerchantOrderPageOut,
     OrderOut,
     OrderPageOut,
+    ProgressOut,
     RefundIn,
     SalesIn,
     SalesOut,
@@ -95,6 +96,7 @@ def my_orders(request, filters: Query[StatusFilterIn]):
 
 @router.get("/orders/{order_id}", response=OrderOut)
 def order_detail(request, order_id: str):
+    """One of my orders with its payment; another person's order is 404."""
     order = selectors.order_get_for_user(user=request.auth, order_id=order_id)
     return order_out(request, order)
 
@@ -178,7 +180,7 @@ def deal_detail(request, deal_id: str):
     return _detail(request, deal_id)
 
 
-@router.get("/{deal_id}/progress", auth=None)
+@router.get("/{deal_id}/progress", auth=None, response=ProgressOut)
 def deal_progress(request, deal_id: str):
     """Return the live snapshot (the same one pushed over the deal's WebSocket)."""
     snapshot = selectors.deal_progress(deal_public_id=deal_id)
@@ -207,6 +209,7 @@ def deal_update(request, deal_id: str, payload: DealUpdateIn):
 
 @router.post("/{deal_id}/open", response=DealDetailOut)
 def deal_open(request, deal_id: str):
+    """Open a draft group buy for joining (owners)."""
     deal = selectors.deal_get_for_user(user=request.auth, deal_id=deal_id)
     with fields_renamed(PRODUCT_AS_SENT):
         services.deal_open(actor=request.auth, deal=deal)

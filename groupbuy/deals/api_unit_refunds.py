@@ -8,6 +8,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from groupbuy.core.api_types import JsonInt
 from groupbuy.core.idempotency import (
     IDEMPOTENCY_KEY_PATTERN,
     idempotency_key_header,
@@ -20,7 +21,7 @@ from groupbuy.deals.schemas import MerchantOrderOut, merchant_order_out
 
 
 class RefundUnitsIn(Schema):
-    units: int
+    units: JsonInt
     # The shop's words to the shopper, quoted in what they are told.
     reason: str = Field(min_length=1, max_length=200)
     idempotency_key: str | None = Field(

@@ -13,16 +13,18 @@ from pydantic import Field
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.api.schemas import OpeningHoursDay
+from groupbuy.core.api_types import JsonInt, answer_choices
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
-from groupbuy.deals.models import Deal
+from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import deal_prices, order_paid_fen, orders_deposit_kept
 from groupbuy.deals.services import (
     order_cancel_refusal,
     order_cancel_refusals,
     order_payment_retry_refusal,
 )
+from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import intent_payer_url
 
 # The values a client may send, in the document (the service refuses others
@@ -35,8 +37,8 @@ SETTLEMENT_MODES = {
 
 
 class TierIO(Schema):
-    min_participants: int = Field(ge=1, le=1_000_000)
-    price_fen: int = Field(ge=1, le=100_000_000)
+    min_participants: JsonInt = Field(ge=1, le=1_000_000)
+    price_fen: JsonInt = Field(ge=1, le=100_000_000)
 
 
 class DealMerchantOut(Schema):
@@ -58,11 +60,11 @@ class DealProductOut(Schema):
 class DealOut(Schema):
     id: str
     title: str
-    state: str
+    state: str = answer_choices(Deal.State)
     # The state the pages give: "scheduled" for an open deal before its start,
     # whose ``state`` is "open"; "failed" for a settled deal that failed (a
     # stopped one too), whose ``state`` stays "settled".
-    shown_state: str
+    shown_state: str = answer_choices(Deal.State, "scheduled")
     merchant: DealMerchantOut
     product: DealProductOut
     list_price_fen: int
@@ -88,10 +90,33 @@ class DealOut(Schema):
     distance_m: float | None = None
 
 
+class ProgressTierOut(Schema):
+    min_participants: int
+    price_fen: int
+
+
+class ProgressOut(Schema):
+    """A deal's live snapshot, the one its WebSocket pushes (``deal.progress``)."""
+
+    deal_id: str
+    state: str = answer_choices(Deal.State)
+    participants: int
+    units_sold: int
+    stock: int
+    current_tier: ProgressTierOut | None
+    next_tier: ProgressTierOut | None
+    participants_to_next_tier: int | None
+    final_price_fen: int | None
+    starts_ms: int | None
+    deadline_ms: int | None
+    # the server's clock when the snapshot was taken, to count down by
+    server_now_ms: int
+
+
 class PaymentOut(Schema):
     intent_id: str
     amount_fen: int
-    status: str
+    status: str = answer_choices(PaymentIntent.Status)
     is_submitted: bool
     # What went back to the payer: a payment that arrived after its order was
     # cancelled is refunded whole while the order's own refunded_fen stays 0.
@@ -107,11 +132,11 @@ class OrderOut(Schema):
     id: str
     deal_id: str
     deal_title: str
-    status: str
+    status: str = answer_choices(DealOrder.Status)
     # The status the pages and My orders' tabs give: "cancelled" for a paid
     # order its shopper cancelled, whose status stays "refunded".
-    shown_status: str
-    cancel_reason: str
+    shown_status: str = answer_choices(DealOrder.Status)
+    cancel_reason: str = answer_choices(DealOrder.CancelReason, "")
     # The shop's (or the platform's) words when it refunded the order or
     # stopped its deal (cancel_reason "deal_stopped", an unpaid order cancelled
     # too); "" else.
@@ -189,7 +214,7 @@ class DealDetailOut(DealOut):
 
 
 class JoinIn(Schema):
-    quantity: int = 1
+    quantity: JsonInt = 1
     # A branch of the deal's merchant to collect from (its public id).
     pickup_branch_id: str | None = None
 
@@ -203,13 +228,13 @@ class DealCreateIn(Schema):
     product_id: str
     title: str = Field(max_length=200)
     description: str = Field("", max_length=5_000)
-    list_price_fen: int
+    list_price_fen: JsonInt
     tiers: list[TierIO] = Field(min_length=1, max_length=10)
-    stock: int
+    stock: JsonInt
     starts_at: Moment | None = None  # none: now; passed: check_start
     deadline_at: Moment
     # At most the stock; none: 5, or the stock when that is less.
-    max_quantity_per_order: int | None = None
+    max_quantity_per_order: JsonInt | None = None
     settlement_mode: str = Field("on_close", json_schema_extra=SETTLEMENT_MODES)
     idempotency_key: str | None = Field(
         default=None,
@@ -226,12 +251,12 @@ class DealUpdateIn(Schema):
     product_id: str | None = None
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5_000)
-    list_price_fen: int | None = None
+    list_price_fen: JsonInt | None = None
     tiers: list[TierIO] | None = Field(None, min_length=1, max_length=10)
-    stock: int | None = None
+    stock: JsonInt | None = None
     starts_at: Moment | None = None
     deadline_at: Moment | None = None
-    max_quantity_per_order: int | None = None
+    max_quantity_per_order: JsonInt | None = None
     settlement_mode: str | None = Field(
         None,
         json_schema_extra={
@@ -291,7 +316,7 @@ class MerchantOrderFilterIn(StatusFilterIn):
 
 
 class AddStockIn(Schema):
-    units: int
+    units: JsonInt
     idempotency_key: str | None = Field(
         default=None,
         pattern=IDEMPOTENCY_KEY_PATTERN,

@@ -136,6 +136,7 @@ def demand_deposit(request, demand_id: str):
 
 @router.post("/{demand_id}/publish", response=DemandOut)
 def demand_publish(request, demand_id: str):
+    """Publish my draft demand so others may join it and shops make offers."""
     demand = services.demand_publish(
         actor=request.auth, demand=_demand(request, demand_id)
     )
@@ -155,6 +156,7 @@ def demand_join(request, demand_id: str, payload: DemandJoinIn):
 
 @router.post("/{demand_id}/withdraw", response=DemandParticipationOut)
 def demand_withdraw(request, demand_id: str):
+    """Leave a demand I joined; my deposit goes by its ``forfeit_rule``."""
     participation = services.demand_withdraw(
         actor=request.auth, demand=_demand(request, demand_id)
     )
@@ -163,6 +165,8 @@ def demand_withdraw(request, demand_id: str):
 
 @router.post("/{demand_id}/cancel", response=DemandOut)
 def demand_cancel(request, demand_id: str):
+    """Cancel my demand (its initiator) before an offer is accepted; every
+    deposit goes back."""
     demand = services.demand_cancel(
         actor=request.auth, demand=_demand(request, demand_id)
     )
@@ -193,6 +197,7 @@ def demand_photo_add(request, demand_id: str, photo: File[UploadedFile]):
 
 @router.delete("/{demand_id}/photos/{photo_id}", response={204: None})
 def demand_photo_delete(request, demand_id: str, photo_id: str):
+    """Delete a photo of my demand."""
     services.demand_photo_delete(
         actor=request.auth, demand=_demand(request, demand_id), photo_id=photo_id
     )
@@ -226,6 +231,7 @@ def offer_submit(request, demand_id: str, payload: DemandOfferIn):
 
 @router.post("/offers/{offer_id}/withdraw", response=DemandOfferOut)
 def offer_withdraw(request, offer_id: str):
+    """Withdraw the shop's offer on a demand (its staff)."""
     offer = services.offer_withdraw(
         actor=request.auth, offer=selectors.offer_get(offer_id=offer_id)
     )
@@ -273,6 +279,7 @@ def search_filters(filters, *, merchant) -> selectors.SearchFilters:
 
 @router.get("/merchant/saved-searches", response=list[DemandSavedSearchOut])
 def saved_search_list(request, merchant_id: str):
+    """The shop's saved demand searches (the merchant's staff)."""
     merchant = _merchant(merchant_id)
     check_merchant_staff(actor=request.auth, merchant=merchant)
     return [saved_search_out(s) for s in selectors.saved_searches_of(merchant=merchant)]
@@ -280,6 +287,7 @@ def saved_search_list(request, merchant_id: str):
 
 @router.post("/merchant/saved-searches", response={201: DemandSavedSearchOut})
 def saved_search_create(request, payload: DemandSavedSearchIn):
+    """Save a demand search; new matching demands are notified."""
     merchant = _merchant(payload.merchant_id)
     category = _sent(Category, payload.category_id, field="category_id")
     saved = services.saved_search_create(
@@ -290,6 +298,7 @@ def saved_search_create(request, payload: DemandSavedSearchIn):
 
 @router.delete("/merchant/saved-searches/{search_id}", response={204: None})
 def saved_search_delete(request, search_id: str):
+    """Delete a saved demand search."""
     saved = _by_public_id(SavedSearch, search_id, field="search_id")
     services.saved_search_delete(actor=request.auth, saved=saved)
     return Status(204, None)

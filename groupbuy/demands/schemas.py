@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from groupbuy.core.api_types import JsonInt, JsonNumber
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
@@ -17,12 +18,12 @@ class DemandIn(Schema):
     title: str
     description: str = ""
     category_id: str | None = None
-    quantity_wanted: int
-    initiator_quantity: int = 1
-    target_unit_price_fen: int
+    quantity_wanted: JsonInt
+    initiator_quantity: JsonInt = 1
+    target_unit_price_fen: JsonInt
     deadline_at: Moment
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: JsonNumber | None = None
+    longitude: JsonNumber | None = None
 
 
 class DemandPhotoOut(Schema):
@@ -57,7 +58,7 @@ class DemandDeadlineIn(Schema):
 
 
 class DemandJoinIn(Schema):
-    quantity: int
+    quantity: JsonInt
 
 
 class DemandPaymentOut(Schema):
@@ -82,8 +83,8 @@ class DemandDetailOut(DemandOut):
 class DemandOfferIn(Schema):
     merchant_id: str
     product_id: str
-    quantity: int
-    unit_price_fen: int
+    quantity: JsonInt
+    unit_price_fen: JsonInt
     delivery_on: date
     notes: str = ""
 

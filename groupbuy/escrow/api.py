@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from groupbuy.catalog.models import Merchant
+from groupbuy.core.api_types import answer_choices
 from groupbuy.core.pagination import (
     PageIn,
     PageOut,
@@ -17,6 +18,7 @@ from groupbuy.core.pagination import (
 from groupbuy.escrow import selectors, services
 from groupbuy.escrow.callbacks import payment_callback_receive
 from groupbuy.escrow.merchant_money import merchant_money_for_period
+from groupbuy.escrow.models import PaymentIntent
 from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.merchant_money import form_refusal
 
@@ -25,7 +27,7 @@ router = Router(tags=["escrow"])
 
 class IntentOut(Schema):
     id: str
-    status: str
+    status: str = answer_choices(PaymentIntent.Status)
     amount_fen: int
     refunded_fen: int
     currency: str

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.api_types import JsonBool
 from groupbuy.deals.selectors import order_money
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
@@ -328,7 +329,7 @@ class OperatorMerchantIn(Schema):
     name_en: str = ""
     owner_phone: str
     # Create it even though an active merchant has this name (else 409).
-    allow_same_name: bool = False
+    allow_same_name: JsonBool = False
 
 
 class OperatorMerchantRef(Schema):

@@ -18,6 +18,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from groupbuy.catalog.permissions import require_operator
+from groupbuy.core.api_types import JsonBool, JsonInt
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import (
     PageIn,
@@ -80,7 +81,7 @@ class PayablePageOut(PageOut):
 
 class PayoutApproveIn(Schema):
     merchant_id: str = Field(..., max_length=40)
-    amount_fen: int = Field(..., ge=1, le=MAX_FEN)
+    amount_fen: JsonInt = Field(..., ge=1, le=MAX_FEN)
     provider: str = Field(..., max_length=20)
     payee_account: str = Field(..., max_length=100)
     payee_name: str = Field("", max_length=100)
@@ -90,11 +91,11 @@ class PayoutApproveIn(Schema):
 
 
 class PayoutScheduleIn(Schema):
-    enabled: bool
+    enabled: JsonBool
     provider: str = Field("", max_length=20)
     payee_account: str = Field("", max_length=100)
     payee_name: str = Field("", max_length=100)
-    minimum_fen: int = Field(10_000, ge=100, le=MAX_FEN)
+    minimum_fen: JsonInt = Field(10_000, ge=100, le=MAX_FEN)
 
 
 class PayoutScheduleOut(Schema):

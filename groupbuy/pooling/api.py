@@ -157,6 +157,8 @@ def profile_show(request):
 
 @router.put("/profile", response=ProfileOut)
 def profile_update(request, payload: PoolingProfileIn):
+    """Set my pooling preferences: group size, walking distance, whether others may find
+    or invite me."""
     services.profile_update(actor=request.auth, **payload.dict())
     return _profile(request.auth)
 
@@ -219,6 +221,7 @@ def my_requests(request, paging: Query[PageIn]):
 
 @router.post("/requests/{request_id}/withdraw", response=RequestOut)
 def pool_request_withdraw(request, request_id: str):
+    """Withdraw my pool request; withdrawing again changes nothing."""
     pool_request = selectors.request_get_for_user(
         user=request.auth, request_id=request_id
     )
@@ -245,6 +248,7 @@ def my_pools(request, paging: Query[PageIn]):
 
 @router.get("/pools/{pool_id}", response=PoolOut)
 def pool_detail(request, pool_id: str):
+    """A pool I am suggested or in: its members, shares of the saving and state."""
     return pool_out(_pool_view(request, pool_id))
 
 
@@ -292,6 +296,8 @@ def pool_messages(request, pool_id: str, paging: Query[MessagesIn]):
 
 @router.post("/pools/{pool_id}/messages", response={201: MessageOut})
 def pool_message_post(request, pool_id: str, payload: MessageIn):
+    """Post to the pool's chat (members only); a ``client_key`` sent again stores
+    nothing more."""
     pool = selectors.pool_get_for_member(user=request.auth, pool_id=pool_id)
     message = services.chat_post(
         actor=request.auth,
@@ -353,6 +359,7 @@ def my_contacts(request, paging: Query[PageIn]):
 
 @router.post("/contacts/{contact_id}/answer", response=ContactOut)
 def contact_answer(request, contact_id: str, payload: AnswerIn):
+    """Accept or decline a contact request made to me."""
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
     services.contact_answer(actor=request.auth, contact=contact, accept=payload.accept)
     return _contact_row(request.auth, contact_id)
@@ -382,6 +389,8 @@ def contact_messages(request, contact_id: str, paging: Query[MessagesIn]):
 
 @router.post("/contacts/{contact_id}/messages", response={201: MessageOut})
 def contact_message_post(request, contact_id: str, payload: MessageIn):
+    """Post to an accepted contact request's chat; a ``client_key`` sent again stores
+    nothing more."""
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
     message = services.contact_chat_post(
         actor=request.auth,

@@ -8,13 +8,14 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
+from groupbuy.core.api_types import JsonBool, JsonInt, JsonNumber, answer_choices
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.pooling.models import CartReport, Pool, PoolMember, PoolRequest, Promotion
 from groupbuy.pooling.savings import MAX_FEN, MAX_TIERS
 
 # An amount a shopper pools: more than nothing, at most one cart's worth.
-AmountFen = Annotated[int, Field(ge=1, le=MAX_FEN)]
+AmountFen = Annotated[JsonInt, Field(ge=1, le=MAX_FEN)]
 
 # A tier is [spend, save] in fen. A list of two, not a tuple: a tuple's
 # prefixItems schema is read as an OpenAPI 3.0 tuple ("items": [...]) by some
@@ -49,9 +50,9 @@ class PromotionIn(Schema):
     title: str = Field(min_length=1, max_length=120)
     kind: PromotionKind = Field(description=KIND_DESCRIBED)
     tiers: list[TierIn] = Field([], max_length=MAX_TIERS)
-    buy_n: int = Field(0, ge=0, le=100)
-    pay_m: int = Field(0, ge=0, le=100)
-    second_item_percent: int = Field(100, ge=0, le=100)
+    buy_n: JsonInt = Field(0, ge=0, le=100)
+    pay_m: JsonInt = Field(0, ge=0, le=100)
+    second_item_percent: JsonInt = Field(100, ge=0, le=100)
     product_ids: list[str] = []
     starts_at: Moment
     # After starts_at and after now: a promotion already over is refused (422).
@@ -93,8 +94,8 @@ def promotion_out(promotion: Promotion) -> dict:
 
 class LineIn(Schema):
     product_id: str | None = None
-    unit_price_fen: int = Field(ge=0, le=MAX_FEN)
-    quantity: int = Field(1, ge=1, le=1000)
+    unit_price_fen: JsonInt = Field(ge=0, le=MAX_FEN)
+    quantity: JsonInt = Field(1, ge=1, le=1000)
 
 
 class LineOut(Schema):
@@ -113,11 +114,11 @@ class SavingOut(Schema):
 
 
 class PoolingProfileIn(Schema):
-    max_group_size: int = Field(ge=2, le=6)
-    max_walk_m: int = Field(ge=0, le=50_000)
-    is_discoverable: bool = False
+    max_group_size: JsonInt = Field(ge=2, le=6)
+    max_walk_m: JsonInt = Field(ge=0, le=50_000)
+    is_discoverable: JsonBool = False
     # invited when someone asks to pool at a shop I reported carts at
-    is_invitable: bool = False
+    is_invitable: JsonBool = False
 
 
 class ProfileOut(Schema):
@@ -171,10 +172,10 @@ class RequestIn(Schema):
     deadline_at: Moment
     window_start_at: Moment | None = None
     window_end_at: Moment | None = None
-    max_group_size: int | None = Field(None, ge=2, le=6)
+    max_group_size: JsonInt | None = Field(None, ge=2, le=6)
     # Where I am (optional): a shop farther than my max_walk_m is refused.
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: JsonNumber | None = Field(None, ge=-90, le=90)
+    longitude: JsonNumber | None = Field(None, ge=-180, le=180)
 
 
 class RequestOut(Schema):
@@ -185,7 +186,7 @@ class RequestOut(Schema):
     items: list[LineOut]
     max_group_size: int
     deadline_at: datetime
-    state: str
+    state: str = answer_choices(PoolRequest.State)
 
 
 def request_out(request: PoolRequest) -> dict:
@@ -217,7 +218,7 @@ class MemberOut(Schema):
 
 class PoolOut(Schema):
     id: str
-    state: str
+    state: str = answer_choices(Pool.State)
     promotion_id: str
     # threshold (the tier reached is threshold_fen), n_for_m or second_item
     # (threshold_fen is 0: the till prices the members' items as one basket)
@@ -261,11 +262,11 @@ def pool_out(view: dict) -> dict:
 
 
 class AnswerIn(Schema):
-    accept: bool
+    accept: JsonBool
 
 
 class ConsentIn(Schema):
-    agree: bool
+    agree: JsonBool
 
 
 class MessageIn(Schema):

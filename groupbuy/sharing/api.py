@@ -37,6 +37,16 @@ from groupbuy.sharing.contacts import (
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import Share
 from groupbuy.sharing.presenters import share_as_dict, shares_as_dicts, thread_as_dict
+from groupbuy.sharing.schemas import (
+    PushRemovedOut,
+    PushSubscribedOut,
+    ShareCardOut,
+    ShareOut,
+    ThreadMessageOut,
+    ThreadOut,
+    ThreadPageOut,
+    ThreadReadOut,
+)
 from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.throttle import (
     match_daily_check,
@@ -52,22 +62,6 @@ MAX_LISTED_NUMBERS = 100_000
 # contact's gets a 422.
 MAX_ADDRESS_CHARS = 320
 MAX_NAME_CHARS = 1_000
-
-
-class ShareCardOut(Schema):
-    product_id: str
-    name: str
-    spec: str
-    thumbnail_url: str
-    price_fen: int | None
-    deal_id: str
-    deal_title: str
-    deal_state: str
-    deal_state_label: str
-    deadline_at: datetime | None
-    code: str
-    url: str
-    target_url: str
 
 
 class ContactNumbersIn(Schema):
@@ -286,7 +280,7 @@ def _sent(share: Share) -> Status:
     return Status(200 if share.is_repeat else 201, share_as_dict(share))
 
 
-@router.post("/shares", response={200: dict, 201: dict})
+@router.post("/shares", response={200: ShareOut, 201: ShareOut})
 def share_send(
     request,
     payload: ShareSendIn,
@@ -301,7 +295,7 @@ def share_send(
     return _sent(_share_send(request, payload))
 
 
-@router.post("/shares/with-voice-note", response={200: dict, 201: dict})
+@router.post("/shares/with-voice-note", response={200: ShareOut, 201: ShareOut})
 def share_send_with_voice_note(
     request,
     payload: Form[ShareSendIn],
@@ -333,7 +327,7 @@ class ThreadListIn(PageIn):
     box: Literal["", "received", "sent"] = ""
 
 
-@router.get("/threads", response=dict)
+@router.get("/threads", response=ThreadPageOut)
 def thread_list(request, query: Query[ThreadListIn]):
     """The shares I sent or received (``box=received`` or ``sent`` for one of
     them), latest activity first; ``is_new`` for a share I have not opened,
@@ -356,14 +350,14 @@ def thread_list(request, query: Query[ThreadListIn]):
     return {**page_payload(result, items), "has_next": result.has_next}
 
 
-@router.get("/threads/{share_id}", response=dict)
+@router.get("/threads/{share_id}", response=ThreadOut)
 def thread_detail(request, share_id: str):
     """A share with its card, participants, replies and read receipts."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
     return thread_as_dict(share, viewer=request.auth)
 
 
-@router.post("/threads/{share_id}/messages", response={201: dict})
+@router.post("/threads/{share_id}/messages", response={201: ThreadMessageOut})
 def message_post(request, share_id: str, payload: ThreadMessageIn):
     """Reply in a thread, optionally attaching another product's card."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
@@ -381,7 +375,7 @@ def message_post(request, share_id: str, payload: ThreadMessageIn):
     return Status(201, selectors.message_as_event(message))
 
 
-@router.post("/threads/{share_id}/read", response=dict)
+@router.post("/threads/{share_id}/read", response=ThreadReadOut)
 def thread_read(request, share_id: str):
     """Mark the thread read (the others see the receipt)."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
@@ -409,14 +403,14 @@ def push_key(request):
     return {"public_key": webpush.public_key()}
 
 
-@router.post("/push/subscriptions", response={201: dict})
+@router.post("/push/subscriptions", response={201: PushSubscribedOut})
 def push_subscribe(request, payload: PushSubscriptionIn):
     """Allow web push on this browser for me."""
     webpush.subscription_save(actor=request.auth, **payload.dict())
     return Status(201, {"subscribed": True})
 
 
-@router.post("/push/subscriptions/delete", response=dict)
+@router.post("/push/subscriptions/delete", response=PushRemovedOut)
 def push_unsubscribe(request, payload: PushEndpointIn):
     """Stop web push on this browser (only my own subscription)."""
     removed = webpush.subscription_delete(actor=request.auth, endpoint=payload.endpoint)

@@ -11,7 +11,7 @@ import functools
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Status, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 
 from groupbuy.accounts.auth import caller, optional_auth
@@ -178,7 +178,11 @@ def queue_list(request, query: Query[PageIn]):
     return page_payload(result, [queue_item_payload(snap) for snap in result.items])
 
 
-@router.post("/classifier/retrain", response={202: dict})
+class RetrainQueuedOut(Schema):
+    queued: bool
+
+
+@router.post("/classifier/retrain", response={202: RetrainQueuedOut})
 def classifier_retrain(request):
     """Retrain the category classifier on the catalog's labelled photos (operators).
 

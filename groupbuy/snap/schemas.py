@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from groupbuy.core.api_types import JsonBool
 from groupbuy.core.pagination import PageOut
 
 
@@ -222,7 +223,7 @@ class LiveCodeIn(Schema):
 
 class ConfirmIn(Schema):
     product: str | None = Field(None, description="The suggested product it is.")
-    none_of_these: bool = Field(False, description="None of the suggestions.")
+    none_of_these: JsonBool = Field(False, description="None of the suggestions.")
 
 
 class LabelIn(Schema):

@@ -80,7 +80,12 @@ def _outcome(team_deal) -> dict:
 @router.post(
     "/merchants/{merchant_id}/deals", response={200: TeamDealOut, 201: TeamDealOut}
 )
-def team_deal_create(request, merchant_id: str, payload: TeamDealCreateIn):
+def team_deal_create(
+    request,
+    merchant_id: str,
+    payload: TeamDealCreateIn,
+    idempotency_key_header: str | None = idempotency_key_header(),
+):
     """Create and open a deal in team mode (the merchant's owners, operators).
 
     With an ``idempotency_key`` (or an ``Idempotency-Key`` header) the same

@@ -7,6 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from groupbuy.core.api_types import JsonBool, JsonInt
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
@@ -17,12 +18,12 @@ class TeamDealCreateIn(Schema):
     product_id: str
     title: str = Field(max_length=200)
     description: str = Field("", max_length=5_000)
-    team_size: int
-    window_hours: int
-    team_price_fen: int
-    solo_price_fen: int
-    stock: int
-    limit_per_shopper: int = 1
+    team_size: JsonInt
+    window_hours: JsonInt
+    team_price_fen: JsonInt
+    solo_price_fen: JsonInt
+    stock: JsonInt
+    limit_per_shopper: JsonInt = 1
     starts_at: Moment | None = None  # none: now; passed: check_start
     ends_at: Moment
     idempotency_key: str | None = Field(
@@ -37,7 +38,7 @@ class TeamDealCreateIn(Schema):
 
 
 class AddStockIn(Schema):
-    units: int
+    units: JsonInt
     idempotency_key: str | None = Field(
         default=None,
         pattern=IDEMPOTENCY_KEY_PATTERN,
@@ -55,7 +56,7 @@ class ExtendIn(Schema):
 
 
 class OpenIn(Schema):
-    solo: bool = False
+    solo: JsonBool = False
 
 
 class TeamMemberOut(Schema):

@@ -60,6 +60,8 @@ class ListingFilter(PageIn):
 
 @router.get("/merchants", response=MerchantPage, auth=None)
 def merchant_list(request, filters: Query[MerchantFilter]):
+    """The active merchants, paged; staff may add the closed ones
+    (``include_inactive``)."""
     merchants = selectors.merchants_active(query=filters.q).prefetch_related("branches")
     result = paginate(merchants, page=filters.page, page_size=filters.page_size)
     return page_out(result, merchant_out)
@@ -67,6 +69,7 @@ def merchant_list(request, filters: Query[MerchantFilter]):
 
 @router.get("/merchants/{merchant_id}", response=MerchantOut, auth=None)
 def merchant_detail(request, merchant_id: str):
+    """One merchant with its branches."""
     return merchant_out(selectors.merchant_get(public_id=merchant_id))
 
 
@@ -77,6 +80,8 @@ def merchant_detail(request, merchant_id: str):
 
 @router.patch("/merchants/{merchant_id}", response=MerchantOut)
 def merchant_update(request, merchant_id: str, payload: MerchantPatch):
+    """Change the shop's names and description (owners); switch it on or off
+    (operators)."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -107,6 +112,7 @@ def branch_nearest(request, query: Query[NearestQuery]):
 
 @router.post("/merchants/{merchant_id}/branches", response={201: BranchOut})
 def branch_create(request, merchant_id: str, payload: BranchIn):
+    """Add a branch to the shop (owners)."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -118,6 +124,8 @@ def branch_create(request, merchant_id: str, payload: BranchIn):
 
 @router.patch("/branches/{branch_id}", response=BranchOut)
 def branch_update(request, branch_id: str, payload: BranchPatch):
+    """Change, close or reopen a branch (owners); 409 ``branch_in_use`` while buyers
+    would be left with nowhere to collect."""
     branch = selectors.branch_get_for_owner(user=request.auth, public_id=branch_id)
     changes = patch_changes(
         payload,
@@ -166,6 +174,7 @@ def listing_create(request, merchant_id: str, payload: ListingIn):
 
 @router.patch("/listings/{listing_id}", response=ListingOut)
 def listing_update(request, listing_id: str, payload: ListingPatch):
+    """Change a listing's everyday price or switch it on or off (the shop's staff)."""
     listing = selectors.listing_get_for_staff(user=request.auth, public_id=listing_id)
     changes = patch_changes(payload, clearable=frozenset())
     listing = services.listing_update(actor=request.auth, listing=listing, **changes)

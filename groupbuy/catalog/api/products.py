@@ -76,6 +76,7 @@ def product_by_gtin(request, code: str):
 
 @router.get("/products/{product_id}", response=ProductOut, auth=None)
 def product_detail(request, product_id: str):
+    """One product by its id (``prd_…``): names, GTIN, category and photos."""
     return product_out(selectors.product_get(public_id=product_id))
 
 
@@ -91,6 +92,8 @@ def product_create(request, payload: ProductIn):
 
 @router.patch("/products/{product_id}", response=ProductOut)
 def product_update(request, product_id: str, payload: ProductPatch):
+    """Change a product (operators, or the owners of the only merchant selling it);
+    ``null`` clears a field."""
     product = selectors.product_get_for_editor(user=request.auth, public_id=product_id)
     changes = patch_changes(
         payload,
@@ -107,6 +110,7 @@ def product_update(request, product_id: str, payload: ProductPatch):
 
 @router.post("/products/{product_id}/aliases", response={201: AliasOut})
 def product_alias_add(request, product_id: str, payload: AliasIn):
+    """Add another name the product is searched and recognised by."""
     product = selectors.product_get_for_editor(user=request.auth, public_id=product_id)
     alias = services.product_alias_add(
         actor=request.auth,
@@ -154,6 +158,7 @@ def product_image_add(
 
 @router.patch("/images/{image_id}", response=ImageOut)
 def product_image_update(request, image_id: str, payload: ImagePatch):
+    """Mark a product photo as a reference photo (for snap) or the primary one."""
     image = selectors.product_image_get_for_editor(
         user=request.auth, public_id=image_id
     )
@@ -164,6 +169,7 @@ def product_image_update(request, image_id: str, payload: ImagePatch):
 
 @router.delete("/images/{image_id}", response={204: None})
 def product_image_delete(request, image_id: str):
+    """Delete a product photo."""
     image = selectors.product_image_get_for_editor(
         user=request.auth, public_id=image_id
     )
@@ -182,6 +188,7 @@ def category_tree(request):
 
 @router.post("/categories", response={201: CategoryNodeOut})
 def category_create(request, payload: CategoryIn):
+    """Add a category (operators)."""
     fields = payload.dict()
     fields["parent"] = _category_or_none(fields.pop("parent_id"))
     category = services.category_create(actor=request.auth, **fields)
@@ -190,6 +197,7 @@ def category_create(request, payload: CategoryIn):
 
 @router.patch("/categories/{category_id}", response=CategoryNodeOut)
 def category_update(request, category_id: str, payload: CategoryPatch):
+    """Change a category (operators); ``null`` clears a field."""
     category = selectors.category_get(public_id=category_id)
     changes = patch_changes(
         payload,

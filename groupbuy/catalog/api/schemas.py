@@ -13,6 +13,7 @@ from pydantic import Field
 
 from groupbuy.catalog.models import Branch, Listing, Merchant, Product, ProductImage
 from groupbuy.catalog.selectors import CategoryNode, category_demand_threshold
+from groupbuy.core.api_types import JsonBool, JsonInt, JsonNumber
 from groupbuy.core.pagination import PageOut, PageResult, page_payload
 
 # --- Out ------------------------------------------------------------------------
@@ -159,7 +160,7 @@ class ProductPatch(Schema):
     description: str | None = Field(None, max_length=5000)
     category_id: str | None = None
     source: str | None = Field(None, max_length=255)
-    is_active: bool | None = None
+    is_active: JsonBool | None = None
 
 
 class AliasIn(Schema):
@@ -168,8 +169,8 @@ class AliasIn(Schema):
 
 
 class ImagePatch(Schema):
-    is_reference: bool | None = None
-    is_primary: bool | None = None
+    is_reference: JsonBool | None = None
+    is_primary: JsonBool | None = None
 
 
 class CategoryIn(Schema):
@@ -177,24 +178,24 @@ class CategoryIn(Schema):
     name_zh: str = Field(max_length=80)
     name_en: str = Field(max_length=80)
     parent_id: str | None = None
-    demand_threshold: int | None = None
+    demand_threshold: JsonInt | None = None
 
 
 class CategoryPatch(Schema):
     name_zh: str | None = Field(None, max_length=80)
     name_en: str | None = Field(None, max_length=80)
     parent_id: str | None = None
-    demand_threshold: int | None = None
+    demand_threshold: JsonInt | None = None
 
 
 class MerchantPatch(Schema):
     name: str | None = Field(None, max_length=120)
     name_en: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
-    is_active: bool | None = None
+    is_active: JsonBool | None = None
     # Operators: save it active (switched on again, or renamed) even though
     # another active merchant has its name (else 409 merchant_exists).
-    allow_same_name: bool | None = None
+    allow_same_name: JsonBool | None = None
 
 
 HOURS_DESCRIBED = (
@@ -207,8 +208,8 @@ class BranchIn(Schema):
     name: str = Field(max_length=120)
     name_en: str = Field("", max_length=120)
     address: str = Field(max_length=255)
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: JsonNumber | None = None
+    longitude: JsonNumber | None = None
     phone: str = Field("", max_length=32)
     opening_hours: list[OpeningHoursDay] = Field(
         [], max_length=7, description=HOURS_DESCRIBED
@@ -219,23 +220,23 @@ class BranchPatch(Schema):
     name: str | None = Field(None, max_length=120)
     name_en: str | None = Field(None, max_length=120)
     address: str | None = Field(None, max_length=255)
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: JsonNumber | None = None
+    longitude: JsonNumber | None = None
     phone: str | None = Field(None, max_length=32)
     opening_hours: list[OpeningHoursDay] | None = Field(
         None, max_length=7, description=HOURS_DESCRIBED
     )
-    is_active: bool | None = None
+    is_active: JsonBool | None = None
 
 
 class ListingIn(Schema):
     product_id: str
-    price_fen: int = Field(description="Everyday price in fen (分), more than 0.")
+    price_fen: JsonInt = Field(description="Everyday price in fen (分), more than 0.")
 
 
 class ListingPatch(Schema):
-    price_fen: int | None = None
-    is_active: bool | None = None
+    price_fen: JsonInt | None = None
+    is_active: JsonBool | None = None
 
 
 # --- Filling --------------------------------------------------------------------

@@ -157,6 +157,7 @@ def staff_invite_endpoint(request, merchant_id: str, payload: StaffInviteIn):
 
 @router.delete("/merchants/{merchant_id}/staff/{user_id}", response={204: None})
 def staff_remove_endpoint(request, merchant_id: str, user_id: str):
+    """Remove someone from the shop's staff (owners)."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -195,6 +196,7 @@ def staff_role_change_endpoint(
     response={204: None},
 )
 def staff_invitation_withdraw(request, merchant_id: str, invitation_id: str):
+    """Withdraw an invitation nobody accepted yet (owners)."""
     merchant = selectors.merchant_get_for_owner(
         user=request.auth, public_id=merchant_id
     )
@@ -235,6 +237,7 @@ def my_staff_invitations(request, paging: Query[PageIn]):
     "/staff-invitations/{invitation_id}/accept", response=StaffInvitationAcceptedOut
 )
 def my_staff_invitation_accept(request, invitation_id: str):
+    """Join the shop's staff with the role and branch I was offered."""
     invitation = staff_selectors.staff_invitation_get_for_invitee(
         user=request.auth, public_id=invitation_id
     )
@@ -248,6 +251,7 @@ def my_staff_invitation_accept(request, invitation_id: str):
 
 @router.post("/staff-invitations/{invitation_id}/decline", response={204: None})
 def my_staff_invitation_decline(request, invitation_id: str):
+    """Decline an invitation to a shop's staff; the owner who sent it is told."""
     invitation = staff_selectors.staff_invitation_get_for_invitee(
         user=request.auth, public_id=invitation_id
     )

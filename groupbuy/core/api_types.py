@@ -1,0 +1,35 @@
+"""The types of the values a JSON request body holds, taken as JSON writes them.
+
+Pydantic's lax mode, which Django Ninja validates with, reads ``"yes"``, ``"on"``,
+``1`` and ``"1"`` as true and ``"5"``, ``5.0`` and ``true`` as the number 5: a
+client whose bug sent ``"accept": "no"`` was read as having declined, and one
+sending ``"quantity": "2"`` never learnt that its numbers were strings. A body's
+booleans, whole numbers and numbers use these types instead, so only ``true`` and
+``false`` are booleans, only an integer (``5``, not ``"5"``, ``5.0`` or ``true``) is
+a whole number, and a number is any JSON number but not a string or a boolean;
+anything else is a 422 ``invalid`` naming the field
+(``core.validation_messages``). ``core/tests/test_api_input_types.py`` walks
+every body of the API and fails on a ``bool``, ``int`` or ``float`` left lax.
+
+Query parameters, path parameters and form fields arrive as text, so they keep
+the plain types and are read from their text (``?include_inactive=true``).
+
+An answer's state or status is text whose values ``answer_choices`` lists in
+the document.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import Field, Strict
+
+JsonBool = Annotated[bool, Strict()]
+JsonInt = Annotated[int, Strict()]
+JsonNumber = Annotated[float, Strict()]
+
+
+def answer_choices(choices, *extra: str, description: str | None = None) -> Any:
+    """Declare the values an answer's text field takes (a ``TextChoices``'s
+    values, plus ``extra``) as its ``enum`` in the OpenAPI document, for a
+    client to switch on; the answer itself is not checked against them."""
+    values = [*getattr(choices, "values", choices), *extra]
+    return Field(json_schema_extra={"enum": values}, description=description)

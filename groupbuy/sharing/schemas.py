@@ -1,0 +1,107 @@
+"""What the sharing API answers: shares, their threads and replies.
+
+Until 2026-12-06 these answers were documented as "any object", so a client
+written from the OpenAPI document could not know a share's id or a reply's
+author (docs/api.md, "Sharing").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+from groupbuy.core.api_types import answer_choices
+from groupbuy.core.pagination import PageOut
+from groupbuy.sharing.models import Participant
+
+
+class ShareCardOut(Schema):
+    product_id: str
+    name: str
+    spec: str
+    thumbnail_url: str
+    price_fen: int | None
+    deal_id: str
+    deal_title: str
+    deal_state: str
+    deal_state_label: str
+    deadline_at: datetime | None
+    code: str
+    url: str
+    target_url: str
+
+
+class ShareOut(Schema):
+    """A share as its sender and recipients read it."""
+
+    id: str
+    sender: str
+    product: str
+    comment: str
+    url: str
+    voice_note_url: str
+    created_at: datetime
+    last_activity_at: datetime
+    card: ShareCardOut
+
+
+class ThreadListItemOut(ShareOut):
+    # a share I have not opened yet
+    is_new: bool
+    # replies of others since I last read the thread
+    unread_count: int
+
+
+class ThreadPageOut(PageOut):
+    items: list[ThreadListItemOut]
+    has_next: bool
+
+
+class ProductBriefOut(Schema):
+    id: str
+    name: str
+    url: str
+
+
+class ThreadMessageOut(Schema):
+    """A reply, as posted and as the live ``sharing.message`` event gives it."""
+
+    id: str
+    share: str
+    author: str
+    author_name: str
+    body: str
+    product: ProductBriefOut | None
+    created_at: datetime
+
+
+class ThreadMessageReadOut(ThreadMessageOut):
+    # who of the others has read past this reply, as the reader names them
+    read_by: list[str]
+
+
+class ParticipantOut(Schema):
+    # "" for a recipient reached by a number until they reply
+    id: str
+    name: str
+    role: str = answer_choices(Participant.Role)
+    has_joined: bool
+    last_read_at: datetime | None
+
+
+class ThreadOut(ShareOut):
+    participants: list[ParticipantOut]
+    messages: list[ThreadMessageReadOut]
+
+
+class ThreadReadOut(Schema):
+    read_at: datetime
+
+
+class PushSubscribedOut(Schema):
+    subscribed: bool
+
+
+class PushRemovedOut(Schema):
+    removed: bool
