@@ -151,10 +151,20 @@ def ranked_ids(tokens: list[str], *, limit: int) -> list[int]:
     return _sqlite_ranked(tokens, limit=limit)
 
 
+def _with_word_starts(tokens: list[str]) -> list[tuple[str, bool]]:
+    """Return (token, as the start of a word) pairs to look for: each token as
+    a whole word, and pinyin typed partly also as a word's start. On SQLite
+    the whole word counts again in bm25, so a title that says "yinhang" ranks
+    before 银行卡套, whose pinyin words "yinhang" and "yinhangkatao" both
+    start with it (PostgreSQL ranks whole words first: ``_postgres_ranked``)."""
+    pairs = [(token, False) for token in tokens]
+    return pairs + [(token, True) for token in tokens if is_typed_pinyin(token)]
+
+
 def _sqlite_ranked(tokens, *, limit):
     match = " OR ".join(
-        '"' + token.replace('"', "") + '"' + ("*" if is_typed_pinyin(token) else "")
-        for token in tokens
+        '"' + token.replace('"', "") + '"' + ("*" if as_start else "")
+        for token, as_start in _with_word_starts(tokens)
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -165,19 +175,29 @@ def _sqlite_ranked(tokens, *, limit):
         return [row[0] for row in cursor.fetchall()]
 
 
-def _postgres_ranked(tokens, *, limit):
+def _tsquery(pairs) -> str:
     # Each token is plain \w text; quoting it as a lexeme keeps it literal.
-    query = " | ".join(
-        "'" + token.replace("'", "") + "'" + (":*" if is_typed_pinyin(token) else "")
-        for token in tokens
+    return " | ".join(
+        "'" + token.replace("'", "") + "'" + (":*" if as_start else "")
+        for token, as_start in pairs
     )
+
+
+def _postgres_ranked(tokens, *, limit):
+    query = _tsquery(_with_word_starts(tokens))
+    # ts_rank counts a word that both a whole token and a word start find once,
+    # so whole words are ranked first on their own ("yinhang" the title says
+    # before 银行卡套's pinyin words starting with it).
+    whole = _tsquery((token, False) for token in tokens)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM demands_demand "
             "WHERE state = 'published' AND "
             "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s) "
             "ORDER BY ts_rank(to_tsvector('simple', search_text), "
+            "to_tsquery('simple', %s)) DESC, "
+            "ts_rank(to_tsvector('simple', search_text), "
             "to_tsquery('simple', %s)) DESC, id LIMIT %s",
-            [query, query, limit],
+            [query, whole, query, limit],
         )
         return [row[0] for row in cursor.fetchall()]
