@@ -13,7 +13,17 @@ from __future__ import annotations
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Exists, OuterRef, Q, When
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 
 from groupbuy.catalog.models import ProductAlias
 from groupbuy.catalog.pinyin import NAME_SEPARATOR, initials_pattern, pinyin_patterns
@@ -21,16 +31,47 @@ from groupbuy.catalog.pinyin import NAME_SEPARATOR, initials_pattern, pinyin_pat
 NOTHING = Q(pk__in=[])
 
 
+class _InArrayOf(Expression):
+    """``column = ANY(ARRAY(SELECT …))``: PostgreSQL runs the subquery once and
+    looks the ids up in the column's index, so an OR holding it can still be
+    served by indexes (a BitmapOr with the trigram indexes, catalog.trigram);
+    an EXISTS among the OR's arms made it read every product."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, queryset):
+        super().__init__()
+        self.column, self.subquery = column, Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.subquery = expressions
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        subquery_sql, subquery_params = compiler.compile(self.subquery)
+        return (
+            f"{column_sql} = ANY(ARRAY{subquery_sql})",
+            (*column_params, *subquery_params),
+        )
+
+
+def _alias_match(word: str, *, path: str) -> Q:
+    aliases = ProductAlias.objects.filter(text__icontains=word)
+    if connection.vendor == "postgresql":
+        return Q(_InArrayOf(F(f"{path}pk"), aliases.values("product_id")))
+    return Q(Exists(aliases.filter(product=OuterRef(f"{path}pk"))))
+
+
 def written_match(word: str, *, path: str = "") -> Q:
     """Match ``word`` in the product's names, brand or aliases as written."""
-    aliases = ProductAlias.objects.filter(
-        product=OuterRef(f"{path}pk"), text__icontains=word
-    )
     return (
         Q(**{f"{path}name_zh__icontains": word})
         | Q(**{f"{path}name_en__icontains": word})
         | Q(**{f"{path}brand__icontains": word})
-        | Q(Exists(aliases))
+        | _alias_match(word, path=path)
     )
 
 
