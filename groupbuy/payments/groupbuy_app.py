@@ -35,10 +35,12 @@ app = GroupbuyApp(
         ),
     ],
     notification_kinds={
-        "payments.statement.differences": _("Payment statement differences")
+        "payments.statement.differences": _("Payment statement differences"),
+        "payments.payout_account.changed": _("Payout account changed"),
     },
     notification_audiences={
         "payments.statement.differences": NotificationAudience.OPERATOR,
+        "payments.payout_account.changed": NotificationAudience.MERCHANT_STAFF,
     },
     ledger_kinds={
         "payments.payout.sent": _("Payout sent"),

@@ -38,6 +38,7 @@ from groupbuy.escrow.providers import (
 from groupbuy.escrow.providers.base import TransferRefused
 from groupbuy.escrow.refunds import refund_backoff
 from groupbuy.payments.models import Payout, PayoutSchedule
+from groupbuy.payments.notifications import notify_owners_payout_account_changed
 from groupbuy.payments.selectors import check_payout_reader
 
 logger = logging.getLogger(__name__)
@@ -285,6 +286,12 @@ def payout_schedule_set(
     if enabled:
         _transfer_provider(provider_name)
     with transaction.atomic():
+        before = (
+            PayoutSchedule.objects.select_for_update()
+            .filter(merchant=merchant)
+            .values_list("provider", "payee_account")
+            .first()
+        )
         schedule, _created = PayoutSchedule.objects.update_or_create(
             merchant=merchant,
             defaults={
@@ -307,6 +314,9 @@ def payout_schedule_set(
                 "minimum_fen": minimum_fen,
             },
         )
+        paid_to = (schedule.provider, schedule.payee_account)
+        if schedule.payee_account and paid_to != before:
+            notify_owners_payout_account_changed(merchant=merchant, schedule=schedule)
     return schedule
 
 

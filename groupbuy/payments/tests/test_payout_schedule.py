@@ -201,3 +201,53 @@ def test_the_page_refuses_another_shops_owner_and_cashier(client, fake_alipay):
         # then they are refused and read no account
         assert answer.status_code == 403
         assert "example.com" not in answer.content.decode()
+
+
+def test_every_owner_is_told_by_text_when_the_account_paid_to_changes(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    from groupbuy.notify.models import Notification
+
+    # given a shop of two owners, paid out daily to its account
+    merchant = _merchant_with_payable(5_000)
+    owner, partner = _owner(merchant), _owner(merchant)
+    _schedule(merchant, actor=owner)
+    Notification.objects.all().delete()
+    # when someone signed in as the owner (a phone left unlocked, a stolen
+    # session) sends the money to another account
+    with django_capture_on_commit_callbacks(execute=True):
+        payout_schedule_set(
+            actor=owner,
+            merchant=merchant,
+            enabled=True,
+            provider_name="alipay",
+            payee_account="thief@example.net",
+            minimum_fen=10_000,
+        )
+    # then each owner, the one who changed it too, is told where it goes now,
+    # in the inbox and by SMS
+    told = Notification.objects.filter(kind="payments.payout_account.changed")
+    assert sorted(n.recipient_id for n in told) == sorted([owner.pk, partner.pk])
+    for notification in told:
+        assert "t****@example.net" in notification.body
+        assert sorted(d.channel for d in notification.deliveries.all()) == [
+            "in_app",
+            "sms",
+        ]
+
+
+def test_changing_only_the_minimum_tells_nobody(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    from groupbuy.notify.models import Notification
+
+    # given a shop paid out daily to its account
+    merchant = _merchant_with_payable(5_000)
+    owner = _owner(merchant)
+    _schedule(merchant, actor=owner)
+    Notification.objects.all().delete()
+    # when its owner raises the minimum, the account unchanged
+    with django_capture_on_commit_callbacks(execute=True):
+        _schedule(merchant, actor=owner, minimum_fen=50_000)
+    # then nobody is told
+    assert not Notification.objects.exists()
