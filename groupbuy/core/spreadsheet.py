@@ -2,13 +2,15 @@
 
 # First in the file, so spreadsheet programs read UTF-8, and Chinese, right.
 BYTE_ORDER_MARK = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_cell(value) -> str:
     """``value`` as text that no spreadsheet runs as a formula.
 
-    A cell starting with = + - @ runs as a formula; a quote before it keeps it
-    text. Use it for text others typed (titles, names, notes), not for numbers,
-    whose minus sign is meant."""
+    A cell starting with = + - @ runs as a formula; so may one starting with a
+    tab or a carriage return, which some programs drop before reading on (the
+    OWASP list). A quote before it keeps it text. Use it for text others typed
+    (titles, names, notes), not for numbers, whose minus sign is meant."""
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in FORMULA_STARTS else text

@@ -52,9 +52,10 @@ def payouts_csv(payouts: QuerySet[Payout]) -> str:
                 payout.provider,
                 spreadsheet_cell(payout.payee_account_masked),
                 payout.status,
-                payout.failure_reason,
+                # The provider's own words and reference: text, never formulas.
+                spreadsheet_cell(payout.failure_reason),
                 payout.business_number,
-                payout.provider_reference,
+                spreadsheet_cell(payout.provider_reference),
                 _time(payout.created_at),
                 _time(payout.confirmed_at),
             ]

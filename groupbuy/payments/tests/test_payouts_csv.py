@@ -80,3 +80,25 @@ def test_a_visitor_is_sent_to_sign_in():
     answer = Client().get(URL, {"format": "csv"})
     assert answer.status_code == 302
     assert "next=/payments/operator/payouts/" in answer["Location"]
+
+
+def test_what_a_provider_wrote_never_runs_as_a_formula(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    from groupbuy.payments.exports import payouts_csv
+    from groupbuy.payments.models import Payout
+
+    # given a refused payout whose provider's words start like a formula
+    merchant = _merchant_with_payable(50_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay(merchant, 30_000, payee="6222020200112233")
+    Payout.objects.update(
+        failure_reason='=HYPERLINK("http://evil.example","refund")',
+        provider_reference="+1+cmd",
+    )
+    # when the operator's CSV is written
+    rows = list(csv.reader(io.StringIO(payouts_csv(Payout.objects.all()))))
+    # then both are text
+    row = dict(zip(PAYOUTS_CSV_HEADER, rows[1], strict=True))
+    assert row["failure_reason"] == '\'=HYPERLINK("http://evil.example","refund")'
+    assert row["provider_reference"] == "'+1+cmd"
