@@ -17,7 +17,8 @@ def catalogue_import_plan_task(public_id: str) -> str | None:
     upload = CatalogueImport.objects.filter(public_id=public_id).first()
     if upload is None:
         return None
-    return catalogue.catalogue_import_plan(catalogue_import=upload).status
+    with catalogue.failing_visibly(upload):
+        return catalogue.catalogue_import_plan(catalogue_import=upload).status
 
 
 @db_task()
@@ -30,9 +31,10 @@ def catalogue_import_apply_task(public_id: str, actor_id: int | None) -> str | N
         return None
     actor = User.objects.filter(pk=actor_id).first()
     try:
-        return catalogue.catalogue_import_apply(
-            actor=actor, catalogue_import=upload
-        ).status
+        with catalogue.failing_visibly(upload):
+            return catalogue.catalogue_import_apply(
+                actor=actor, catalogue_import=upload
+            ).status
     except CatalogError:
         return CatalogueImport.Status.READY  # the import says why, for the page
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,7 +38,7 @@ class CatalogueImportOut(Schema):
     counts: dict[str, int]
     ignored_columns: list[str]
     error: str
-    applied_at: str | None
+    applied_at: datetime | None
     rows: list[PlannedRowOut]
 
 
@@ -53,7 +55,7 @@ def catalogue_import_out(upload: CatalogueImport) -> dict:
         "counts": upload.counts,
         "ignored_columns": upload.ignored_columns,
         "error": upload.error,
-        "applied_at": upload.applied_at.isoformat() if upload.applied_at else None,
+        "applied_at": upload.applied_at,
         "rows": [
             {key: row[key] for key in ("line", "action", "name", "gtin", "notes")}
             for row in upload.plan

@@ -10,6 +10,9 @@ finds every row unchanged.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -188,6 +191,26 @@ def _apply_locked(actor, upload: CatalogueImport) -> CatalogueImport:
     if applied.categories_changed:
         after_commit(demand_thresholds_changed.send, sender=Product)
     return locked
+
+
+@contextlib.contextmanager
+def failing_visibly(upload: CatalogueImport) -> Iterator[None]:
+    """Around a job's step: an unexpected error marks the import failed (the
+    page stops waiting and says so) and is raised again for the job's log."""
+    try:
+        yield
+    except CatalogError:
+        raise
+    except Exception:
+        CatalogueImport.objects.filter(pk=upload.pk).update(
+            status=Status.FAILED,
+            error=_(
+                "The file could not be imported because of an error on our side: "
+                "nothing was saved. Upload it again, or ask support if it "
+                "happens again."
+            ),
+        )
+        raise
 
 
 def _progress(upload: CatalogueImport, done: int) -> None:

@@ -342,3 +342,25 @@ def test_importing_two_thousand_rows_takes_batches_not_a_query_a_row(owner, sett
     # then ten times the rows costs a few more batched INSERTs, not 1,800 queries
     assert large - small <= 2000 // 25, (small, large)
     assert large < 150
+
+
+def test_a_job_that_fails_says_so_rather_than_reading_forever(
+    owner, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a big file whose reading breaks on our side
+    settings.GROUPBUY_CATALOG_IMPORT_JOB_ROWS = 0
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("groupbuy.catalog.services.catalogue.plan_rows", broken)
+
+    # when it is uploaded and its job runs
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = upload(owner, HEADER + ",豆浆,,,,,,,\n")
+
+    # then the import is failed, saying nothing was saved
+    preview.refresh_from_db()
+    assert preview.status == CatalogueImport.Status.FAILED
+    assert preview.error.startswith("The file could not be imported")
+    assert not Product.objects.filter(name_zh="豆浆").exists()
