@@ -182,10 +182,14 @@ class Deal(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.search_pinyin, self.search_initials = name_keys(self.title)
-        kwargs["update_fields"] = with_derived_keys(
+        update_fields = with_derived_keys(
             kwargs.get("update_fields"), sources=("title",)
         )
+        # Not read again for the saves of closing and settling, which name
+        # their fields and not the title.
+        if update_fields is None or "title" in update_fields:
+            self.search_pinyin, self.search_initials = name_keys(self.title)
+        kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
 
     @property
