@@ -1,7 +1,8 @@
 """A pool chat message written with no network goes out by itself once the
 connection is back (until 2026-12-06 it stayed in the box, "Could not send.",
-until the person sent it again), and is stored once; a chat whose member signs
-out in another tab stops and says why (until 2026-12-06 it kept receiving).
+until the person sent it again), and is stored once; one waiting survives a
+reload; a chat whose member signs out in another tab stops and says why (until
+2026-12-06 it kept receiving).
 
 Two shoppers of a confirmed pool, each in a Chromium context of their own,
 against `groupbuy serve`.
@@ -142,3 +143,51 @@ def test_a_chat_open_in_another_tab_stops_and_says_why_when_its_member_signs_out
         chat.locator("#live-closed", has_text="You are signed out").wait_for()
     finally:
         context.close()
+
+
+RELOAD_PHONES = ["13900775511", "13900775512"]
+
+
+def test_a_message_waiting_to_be_sent_survives_a_reload(chromium, groupbuy_server):
+    # (until 2026-12-06 a reload lost it: it waited in the page only)
+    pool_path = f"/pooling/pools/{_seed_pool(groupbuy_server, RELOAD_PHONES)}/"
+    (writer_context, writer), (reader_context, reader) = (
+        _phone(chromium, groupbuy_server) for _ in RELOAD_PHONES
+    )
+    try:
+        # given both members with the pool's chat open
+        for page, phone in ((writer, RELOAD_PHONES[0]), (reader, RELOAD_PHONES[1])):
+            sign_in(page, phone, PASSWORD, then=pool_path)
+            page.wait_for_selector("#chat-messages li:has-text('Hello from the first')")
+        # when the writer's message cannot reach the server and they reload
+        lost = "**/api/pooling/pools/*/messages"
+        writer.route(lost, lambda route: route.abort())
+        writer.fill("#chat-body", "Typed before the reload")
+        writer.click("#chat-send")
+        writer.wait_for_selector(
+            "#chat-messages li.pending:has-text('Typed before the reload')"
+            ":has-text('Waiting for the network')"
+        )
+        writer.unroute(lost)
+        writer.reload()
+        # then the page shows it again and sends it by itself; the reader gets it
+        writer.wait_for_selector(
+            "#chat-messages li[data-id]:has-text('Typed before the reload')"
+        )
+        writer.wait_for_function(
+            "() => !document.querySelector('#chat-messages li.pending')"
+        )
+        reader.wait_for_selector(
+            "#chat-messages li[data-id]:has-text('Typed before the reload')"
+        )
+        # and once: nothing is kept to send again
+        assert writer.evaluate("localStorage.getItem('pooling.chat-outbox')") is None
+        reader.reload()
+        reader.wait_for_selector(
+            "#chat-messages li:has-text('Typed before the reload')"
+        )
+        sent = reader.locator("#chat-messages li:has-text('Typed before the reload')")
+        assert sent.count() == 1
+    finally:
+        writer_context.close()
+        reader_context.close()
