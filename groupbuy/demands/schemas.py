@@ -7,7 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from groupbuy.core.api_types import JsonInt, JsonNumber
+from groupbuy.core.api_types import JsonInt, JsonNumber, answer_choices
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
@@ -36,7 +36,7 @@ class DemandOut(Schema):
     title: str
     description: str
     category_id: str | None
-    state: str
+    state: str = answer_choices(Demand.State)
     quantity_wanted: int
     committed_units: int
     units_still_wanted: int
@@ -70,7 +70,7 @@ class DemandPaymentOut(Schema):
 
 class DemandParticipationOut(Schema):
     id: str
-    status: str
+    status: str = answer_choices(Participation.Status)
     quantity: int
     deposit_fen: int
 
@@ -102,7 +102,7 @@ class DemandOfferOut(Schema):
     unit_price_fen: int
     delivery_on: date
     notes: str
-    state: str
+    state: str = answer_choices(Offer.State)
 
 
 class DemandOfferPageOut(PageOut):

@@ -12,10 +12,12 @@ from ninja import Field, Query, Router, Schema, Status
 from groupbuy.accounts.api import rate_limited_response
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.reauth import password_confirm
+from groupbuy.core.api_types import answer_choices
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.core.streaming import file_response
 from groupbuy.ops import selectors, services
 from groupbuy.ops.errors import OpsError
+from groupbuy.ops.models import ErasureRequest
 from groupbuy.ops.personal_data import export_zip
 
 router = Router(tags=["personal data"])
@@ -24,7 +26,7 @@ router = Router(tags=["personal data"])
 class ErasureOut(Schema):
     id: str
     person_id: str  # the account's public id (never its phone or name)
-    status: str
+    status: str = answer_choices(ErasureRequest.Status)
     requested_at: datetime
     due_at: datetime
     completed_at: datetime | None = None

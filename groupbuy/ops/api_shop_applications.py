@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema, Status
 
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.api_types import answer_choices
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.ops import selectors
@@ -43,7 +44,7 @@ class ShopApplicationIn(Schema):
 
 class ShopApplicationOut(Schema):
     id: str
-    status: str
+    status: str = answer_choices(ShopApplication.Status)
     name: str
     name_en: str
     contact_phone: str

@@ -11,7 +11,14 @@ from pydantic import Field
 from groupbuy.core.api_types import JsonBool, JsonInt, JsonNumber, answer_choices
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageIn, PageOut
-from groupbuy.pooling.models import CartReport, Pool, PoolMember, PoolRequest, Promotion
+from groupbuy.pooling.models import (
+    CartReport,
+    ContactRequest,
+    Pool,
+    PoolMember,
+    PoolRequest,
+    Promotion,
+)
 from groupbuy.pooling.savings import MAX_FEN, MAX_TIERS
 
 # An amount a shopper pools: more than nothing, at most one cart's worth.
@@ -314,7 +321,7 @@ class ContactIn(Schema):
 class ContactOut(Schema):
     id: str
     product: str
-    state: str
+    state: str = answer_choices(ContactRequest.State)
     # the state as the reader lives it, in their language: "Waiting for your
     # answer" to the one asked, "Waiting for their answer" to the one who
     # asked, then "Accepted", "Declined" or "Ended" (state "ended": a side

@@ -7,11 +7,13 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from groupbuy.core.api_types import JsonBool, JsonInt
+from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
+from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import intent_payer_url
+from groupbuy.teams.models import Team, TeamMember
 
 
 class TeamDealCreateIn(Schema):
@@ -67,7 +69,7 @@ class TeamMemberOut(Schema):
 class TeamOut(Schema):
     team_id: str
     deal_id: str
-    state: str
+    state: str = answer_choices(Team.State)
     size: int
     price_fen: int
     member_count: int
@@ -111,7 +113,7 @@ class TeamDealOut(Schema):
 class TeamPaymentOut(Schema):
     intent_id: str
     amount_fen: int
-    status: str
+    status: str = answer_choices(PaymentIntent.Status)
     # Where to pay: the pay page, or once the payment was declined, the team's
     # page, which offers to pay again (the membership's can_pay_again).
     pay_url: str
@@ -120,7 +122,7 @@ class TeamPaymentOut(Schema):
 class TeamMembershipOut(Schema):
     team: TeamOut
     order_id: str
-    status: str
+    status: str = answer_choices(TeamMember.Status)
     payment: TeamPaymentOut | None
     # Where the payment of a place awaiting it stands, as the team page says it
     # (``status`` stays "pending" whether it is to pay, on its way or declined):
