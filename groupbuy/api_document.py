@@ -33,6 +33,14 @@ ERROR_SCHEMA = {
     # Some refusals add facts beside the message (``late_by_ms``,
     # ``blockers``).
     "additionalProperties": True,
+    "examples": [
+        {"code": "sold_out", "message": "Only 2 left: you asked for 3.", "fields": {}},
+        {
+            "code": "invalid",
+            "message": "quantity: Give a number, without quotes.",
+            "fields": {"quantity": ["Give a number, without quotes."]},
+        },
+    ],
 }
 ERROR_RESPONSE = {
     "description": "Refused: the status says how (400 bad input, 401 not signed "

@@ -210,3 +210,12 @@ def test_every_operation_reading_the_idempotency_key_header_lists_it(document):
                     if "Idempotency-Key" not in headers:
                         undocumented.append(f"{method} {path}")
     assert undocumented == []
+
+
+def test_the_error_schema_shows_examples_that_it_accepts(document):
+    import jsonschema_rs
+
+    error = document["components"]["schemas"]["Error"]
+    assert error["examples"]
+    for example in error["examples"]:
+        jsonschema_rs.Draft202012Validator(error).validate(example)
