@@ -205,3 +205,91 @@ def test_every_refusal_a_client_meets_is_documented_and_shaped_as_error(server):
     )
     assert answered.status_code in (400, 401, 422)
     assert "\x1b" not in answered.text
+
+
+def _moment(seconds_from_now: float) -> str:
+    """A time as the document's date-time: ISO 8601, UTC."""
+    return time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds_from_now)
+    )
+
+
+def _signed_up(client: DocumentedClient, phone: str) -> None:
+    sent = client.call(
+        "POST",
+        "/api/auth/signup",
+        json={"phone": phone, "password": "a long password to pool with"},
+    ).json()
+    code = re.search(r"\b\d{6}\b", sent["demo_sms"]).group()
+    made = client.call(
+        "POST",
+        "/api/auth/signup/verify",
+        json={"verification_id": sent["verification_id"], "code": code},
+    )
+    client.sign_in(made.json()["token"])
+
+
+def test_two_clients_pool_their_carts_and_answer_the_suggestion(server):
+    deployment, base, deal_id = server
+    # given the shop's owner, signed in as the document says, publishes a
+    # spend-and-save promotion at the shop of the seeded deal
+    deployment.run_python(
+        "from groupbuy.accounts.models import User\n"
+        "owner = User.objects.get(phone='+8613700000008')\n"
+        "owner.set_password('the owner password 1')\n"
+        "owner.save()\n"
+    )
+    owner = DocumentedClient(base)
+    token = owner.call(
+        "POST",
+        "/api/auth/token",
+        json={"phone": "13700000008", "password": "the owner password 1"},
+    ).json()["token"]
+    owner.sign_in(token)
+    deal = owner.call("GET", "/api/deals/{deal_id}", path={"deal_id": deal_id}).json()
+    branch_id = deal["pickup_branches"][0]["id"]
+    promotion = owner.call(
+        "POST",
+        "/api/pooling/promotions",
+        json={
+            "merchant_id": deal["merchant"]["id"],
+            "title": "Spend 200, save 20",
+            "kind": "threshold",
+            "tiers": [[20000, 2000]],
+            "starts_at": _moment(0),
+            "ends_at": _moment(86400),
+        },
+    )
+    assert promotion.status_code == 201
+    # when two shoppers each ask to pool a cart the promotion needs together
+    shoppers = [DocumentedClient(base), DocumentedClient(base)]
+    for client, phone, amount_fen in zip(
+        shoppers, ("13900000711", "13900000712"), (17000, 3000), strict=True
+    ):
+        _signed_up(client, phone)
+        asked = client.call(
+            "POST",
+            "/api/pooling/requests",
+            json={
+                "promotion_id": promotion.json()["id"],
+                "branch_id": branch_id,
+                "amount_fen": amount_fen,
+                "deadline_at": _moment(3 * 3600),
+            },
+        )
+        assert asked.status_code == 201
+        assert asked.json()["state"] in shoppers[0].values_of("RequestOut", "state")
+    # then each is suggested the pool, and once both accept it is confirmed
+    for client in shoppers:
+        pools = client.wait_for(
+            "GET", "/api/pooling/pools", lambda body: body["items"], seconds=90
+        ).json()
+        assert len(pools["items"]) == 1
+        answered = client.call(
+            "POST",
+            "/api/pooling/pools/{pool_id}/answer",
+            path={"pool_id": pools["items"][0]["id"]},
+            json={"accept": True},
+        ).json()
+    assert answered["state"] == "confirmed"
+    assert answered["state"] in shoppers[0].values_of("PoolOut", "state")
