@@ -57,9 +57,14 @@ def notify_suggestion(member: PoolMember) -> None:
     )
 
 
-def notify_outcome(member: PoolMember, *, confirmed: bool) -> None:
+def notify_outcome(
+    member: PoolMember, *, confirmed: bool, still_looking: bool = False
+) -> None:
+    """Tell a member their pool is confirmed, or that it did not form and
+    whether their request is ``still_looking`` for another."""
     pool = member.pool
     kind = "pooling.confirmed" if confirmed else "pooling.dissolved"
+    data = {"pool_id": pool.public_id}
     if confirmed:
         title = _("Your pool is confirmed: chat to meet at the till")
         body = interpolate_lazy(
@@ -68,15 +73,30 @@ def notify_outcome(member: PoolMember, *, confirmed: bool) -> None:
         )
     else:
         title = _("Your pool did not form")
-        body = _("Someone declined or did not answer. We keep looking for you.")
+        body = _dissolved_body(member, still_looking=still_looking)
+        data["still_looking"] = still_looking
     notification_enqueue(
         recipient=member.user,
         kind=kind,
         title=title,
         body=body,
         url=pool_url(pool),
-        data={"pool_id": pool.public_id},
+        data=data,
         idempotency_key=f"{kind}:{pool.public_id}:{member.user_id}",
+    )
+
+
+def _dissolved_body(member: PoolMember, *, still_looking: bool):
+    if still_looking:
+        return _("Someone declined or did not answer. We keep looking for you.")
+    if member.answer == PoolMember.Answer.TIMED_OUT:
+        return _(
+            "You did not answer in time, so we stopped looking for a pool for "
+            "this cart. Ask to pool again if you still want to."
+        )
+    return _(
+        "Someone declined or did not answer, and the time you gave to find a "
+        "pool is up. Ask to pool again if you still want to."
     )
 
 

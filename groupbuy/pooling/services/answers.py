@@ -126,7 +126,9 @@ def _confirm(pool: Pool, *, now) -> None:
 
 def _dissolve(pool: Pool, *, now) -> None:
     """Close the pool and put those who accepted (or had not answered yet, if the
-    pool is dissolved by a decline) back into matching at once."""
+    pool is dissolved by a decline) back into matching at once, each before
+    their own deadline; past it their request ends now (expired): nobody could
+    match it any more, and they would see it looking until the next sweep."""
     changed = Pool.objects.filter(pk=pool.pk, state=Pool.State.PROPOSED).update(
         state=Pool.State.DISSOLVED
     )
@@ -134,17 +136,39 @@ def _dissolve(pool: Pool, *, now) -> None:
         return
     pool.state = Pool.State.DISSOLVED
     others = pool.members.exclude(answer__in=[Answer.DECLINED, Answer.TIMED_OUT])
-    PoolRequest.objects.filter(
+    back = PoolRequest.objects.filter(
         memberships__in=others, state=PoolRequest.State.SUGGESTED
-    ).update(state=PoolRequest.State.OPEN)
-    audit_log(actor=None, action="pooling.pool.dissolved", obj=pool)
-    for member in pool.members.select_related("user"):
-        notifications.notify_outcome(member, confirmed=False)
+    )
+    out_of_time = list(back.filter(deadline_at__lte=now).values_list("pk", flat=True))
+    back.filter(pk__in=out_of_time).update(state=PoolRequest.State.EXPIRED)
+    back.exclude(pk__in=out_of_time).update(state=PoolRequest.State.OPEN)
+    audit_log(
+        actor=None,
+        action="pooling.pool.dissolved",
+        obj=pool,
+        data={"expired_requests": len(out_of_time)} if out_of_time else None,
+    )
+    _tell_dissolved(pool)
     publish_pool_state(pool)
     # Should a concurrent run take some of these requests, its savepoint rolls
     # back; the answer itself stands and the next batch matches the rest.
     with contextlib.suppress(PoolingError):
         pools_match(branch_id=pool.branch_id, promotion_id=pool.promotion_id, now=now)
+
+
+def _tell_dissolved(pool: Pool) -> None:
+    """Tell each member what became of their request: looking again, or over
+    (they did not answer in time, or their own deadline has passed). The one
+    who declined knows: they are not told."""
+    seats = pool.members.exclude(answer=Answer.DECLINED).select_related(
+        "user", "request"
+    )
+    for member in seats:
+        notifications.notify_outcome(
+            member,
+            confirmed=False,
+            still_looking=member.request.state == PoolRequest.State.OPEN,
+        )
 
 
 def pool_state(pool: Pool) -> dict:

@@ -1,22 +1,37 @@
-"""A suggested pool's answers hold together, whatever happens in whatever order.
+"""A suggested pool's answers hold together, however the pool ends.
 
 A hypothesis state machine runs random sequences for four shoppers at one
-branch of a 满减 promotion, on a frozen clock: asking to pool a cart (matched
-at once, as the worker does), the batch run, accepting or declining a
-suggestion (sometimes twice, sometimes after its deadline), time passing and
-the sweep that times out unanswered suggestions; after every step it checks:
+branch running a 满减 promotion and a "buy 3 pay 2" that ends by itself soon,
+on a frozen clock: asking to pool a cart or some bottles (matched at once, as
+the worker does), the batch run, accepting or declining a suggestion (sometimes
+twice, sometimes after its deadline), withdrawing a request, time passing, the
+sweep that times out unanswered suggestions, a shopper erasing their account,
+and the shop ending a promotion early; after every step it checks:
 
+- whoever is told a pool did not form is told the truth: "we keep looking"
+  only while their request can still be matched, otherwise that it is over;
 - a request is in at most one live (proposed or confirmed) pool, and its state
   says which: suggested in a proposed pool, pooled in a confirmed one, neither
   otherwise;
-- a confirmed pool has every member accepted, before its deadline, and its
-  members' carts add up to its amount, which reaches the promotion's tier it
-  names; its members' shares add up to that tier's saving;
-- an answer once given never changes; a declined or timed-out member's request
-  is in no later pool;
-- pools, requests and answers only move along their allowed transitions;
-- an answer that is refused (twice, late, or to a closed pool) changes nothing,
-  and one that should be refused is.
+- a confirmed pool has every member accepted, before its deadline;
+- every pool adds up: its members' carts make its amount and their shares its
+  saving, which is the 满减 tier it names, or for the buy 3 pay 2 the members'
+  bottles priced as one basket, each member saving at least what they would
+  alone;
+- an answer once given never changes (but an erased person's acceptance
+  becomes a decline: nobody would come to the till); a declined or timed-out
+  member's request is in no later pool;
+- pools, requests and answers only move along their allowed transitions, and a
+  request past its deadline never goes back to looking (open);
+- an erased person's requests and answers leave no pool waiting on them: none
+  of their requests is still looking and none of their seats is in a pool
+  still waiting for answers;
+- a promotion over (ended early or by itself) has no pool waiting for answers
+  and no request looking, no pool confirmed or suggested after its end; a pool
+  confirmed before the end stays confirmed; and whoever was still looking or
+  pooled when the shop ended it early was told;
+- an answer or a withdrawal that is refused (twice, late, or to a closed pool)
+  changes nothing, and one that should be refused is.
 
 Each example runs in a savepoint that is rolled back, so examples start clean.
 """
@@ -27,7 +42,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.test import TestCase
 from django.utils import timezone
 from hypothesis import HealthCheck, event, settings
@@ -36,83 +51,46 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
 
+from groupbuy.notify.models import Notification
 from groupbuy.pooling import services
 from groupbuy.pooling.errors import PoolingError
-from groupbuy.pooling.models import Pool, PoolMember, PoolRequest
+from groupbuy.pooling.models import PoolMember, PoolRequest
+from groupbuy.pooling.personal_data import PoolingPersonalData
 from groupbuy.pooling.tests.factories import (
-    TIERS,
     make_promotion,
     make_request,
     make_shop,
     make_user,
 )
+from groupbuy.pooling.tests.pool_checks import (
+    ANSWER_MOVES,
+    LIVE,
+    POOL_LEADS_TO,
+    REQUEST_LEADS_TO,
+    STILL_LOOKING,
+    Answer,
+    Pool,
+    PoolState,
+    RequestState,
+    assert_pool_adds_up,
+    snapshot,
+)
 
-PoolState, RequestState, Answer = Pool.State, PoolRequest.State, PoolMember.Answer
-POOL_MOVES = {
-    PoolState.PROPOSED: {PoolState.CONFIRMED, PoolState.DISSOLVED},
-    PoolState.CONFIRMED: set(),
-    PoolState.DISSOLVED: set(),
-}
-# A request goes back to open when its suggestion is dissolved by the others.
-REQUEST_MOVES = {
-    RequestState.OPEN: {
-        RequestState.SUGGESTED,
-        RequestState.WITHDRAWN,
-        RequestState.EXPIRED,
-    },
-    RequestState.SUGGESTED: {
-        RequestState.OPEN,
-        RequestState.POOLED,
-        RequestState.WITHDRAWN,
-        RequestState.EXPIRED,
-    },
-    RequestState.POOLED: set(),
-    RequestState.WITHDRAWN: set(),
-    RequestState.EXPIRED: set(),
-}
-ANSWER_MOVES = {
-    Answer.PENDING: {Answer.ACCEPTED, Answer.DECLINED, Answer.TIMED_OUT},
-    Answer.ACCEPTED: set(),
-    Answer.DECLINED: set(),
-    Answer.TIMED_OUT: set(),
-}
-LIVE = (PoolState.PROPOSED, PoolState.CONFIRMED)
 AMOUNTS_FEN = [8_000, 10_000, 12_000, 15_000, 18_000]
-
-
-def _leads_to(moves: dict) -> dict:
-    """Where each state may lead in one step (a step may take several moves: a
-    decline dissolves a pool and the re-match suggests another at once)."""
-    leads = {}
-    for state in moves:
-        reached, frontier = {state}, [state]
-        while frontier:
-            for following in moves[frontier.pop()] - reached:
-                reached.add(following)
-                frontier.append(following)
-        leads[state] = reached
-    return leads
-
-
-POOL_LEADS_TO, REQUEST_LEADS_TO = _leads_to(POOL_MOVES), _leads_to(REQUEST_MOVES)
+# Bottles of a "buy 3 pay 2": alone, one or two save nothing, three or four one.
+ITEMS = [("prd_oil", 6_000), ("prd_oil", 4_500), ("prd_soap", 3_000)]
+# The buy-3-pay-2 ends by itself within the example's time now and then.
+ITEM_PROMOTION_MINUTES = 45
 
 
 def on_commit_effects():
     """Run what services queue after commit (the match at once, pushes)."""
     return TestCase.captureOnCommitCallbacks(execute=True)
-
-
-def snapshot() -> tuple:
-    """Everything an answer may change: pools, seats and requests."""
-    return (
-        sorted(Pool.objects.values_list("pk", "state", "confirmed_at")),
-        sorted(PoolMember.objects.values_list("pk", "answer", "answered_at")),
-        sorted(PoolRequest.objects.values_list("pk", "state")),
-    )
 
 
 class PoolAnswerMachine(RuleBasedStateMachine):
@@ -122,16 +100,37 @@ class PoolAnswerMachine(RuleBasedStateMachine):
         self.clock[0] = start
         self.savepoint = transaction.atomic()
         self.savepoint.__enter__()
-        merchant, self.branch, owner = make_shop()
-        self.promotion = make_promotion(merchant=merchant, owner=owner)
+        merchant, self.branch, self.owner = make_shop()
+        self.promotions = [
+            make_promotion(merchant=merchant, owner=self.owner),
+            services.promotion_publish(
+                actor=self.owner,
+                merchant=merchant,
+                branch=None,
+                title="买3付2",
+                kind="n_for_m",
+                buy_n=3,
+                pay_m=2,
+                starts_at=start - timedelta(minutes=1),
+                ends_at=start + timedelta(minutes=ITEM_PROMOTION_MINUTES),
+            ),
+        ]
         self.shoppers = [make_user() for _ in range(4)]
+        self.erased: set[int] = set()
+        self.ended_early: set[int] = set()
         self.seen_pools: dict[int, str] = {}
         self.seen_requests: dict[int, str] = {}
         self.seen_answers: dict[int, tuple] = {}
+        self.seen_told: set[int] = set()
 
     def teardown(self):
         transaction.set_rollback(True)
         self.savepoint.__exit__(None, None, None)
+
+    def _active(self, shopper: int):
+        """The shopper, unless they erased their account (nobody acts for it)."""
+        user = self.shoppers[shopper]
+        return None if user.pk in self.erased else user
 
     def _seat(self, shopper: int, which: int) -> PoolMember | None:
         seats = list(
@@ -143,10 +142,15 @@ class PoolAnswerMachine(RuleBasedStateMachine):
 
     # --- rules ---------------------------------------------------------------
 
-    @initialize(amounts=st.lists(st.sampled_from(AMOUNTS_FEN), min_size=4, max_size=4))
-    def everyone_asks_to_pool(self, amounts):
-        for shopper, amount_fen in enumerate(amounts):
-            self.ask_to_pool(shopper, amount_fen, minutes=60)
+    @initialize(
+        amounts=st.lists(st.sampled_from(AMOUNTS_FEN), min_size=4, max_size=4),
+        minutes=st.lists(st.sampled_from([10, 30, 60]), min_size=4, max_size=4),
+    )
+    def everyone_asks_to_pool(self, amounts, minutes):
+        for shopper, (amount_fen, within) in enumerate(
+            zip(amounts, minutes, strict=True)
+        ):
+            self.ask_to_pool(shopper, amount_fen, minutes=within)
 
     @rule(
         shopper=st.integers(0, 3),
@@ -154,15 +158,39 @@ class PoolAnswerMachine(RuleBasedStateMachine):
         minutes=st.sampled_from([10, 30, 60]),
     )
     def ask_to_pool(self, shopper, amount_fen, minutes):
-        """Ask to pool a cart; the worker matches it at once."""
+        """Ask to pool a cart for the 满减; the worker matches it at once."""
+        self._ask(shopper, minutes, promotion=0, amount_fen=amount_fen)
+
+    @rule(
+        shopper=st.integers(0, 3),
+        item=st.sampled_from(ITEMS),
+        quantity=st.integers(1, 4),
+        minutes=st.sampled_from([10, 30, 60]),
+    )
+    def ask_to_pool_bottles(self, shopper, item, quantity, minutes):
+        """Ask to pool one to four bottles for the buy 3 pay 2."""
+        product_id, price_fen = item
+        lines = [
+            {
+                "product_id": product_id,
+                "unit_price_fen": price_fen,
+                "quantity": quantity,
+            }
+        ]
+        self._ask(shopper, minutes, promotion=1, items=lines)
+
+    def _ask(self, shopper, minutes, *, promotion, **cart):
+        user = self._active(shopper)
+        if user is None:
+            return
         try:
             with on_commit_effects():
                 make_request(
-                    user=self.shoppers[shopper],
-                    promotion=self.promotion,
+                    user=user,
+                    promotion=self.promotions[promotion],
                     branch=self.branch,
-                    amount_fen=amount_fen,
                     minutes=minutes,
+                    **cart,
                 )
         except PoolingError as refusal:
             assert refusal.status == 409, refusal.as_dict()
@@ -178,7 +206,7 @@ class PoolAnswerMachine(RuleBasedStateMachine):
     @rule(shopper=st.integers(0, 3), which=st.integers(0, 7), accept=st.booleans())
     def answer_a_suggestion(self, shopper, which, accept):
         seat = self._seat(shopper, which)
-        if seat is not None:
+        if seat is not None and self._active(shopper) is not None:
             self._answer(seat, accept)
 
     @rule(which=st.integers(0, 7), accept=st.sampled_from([True, True, True, False]))
@@ -188,6 +216,7 @@ class PoolAnswerMachine(RuleBasedStateMachine):
             PoolMember.objects.filter(
                 answer=Answer.PENDING, pool__state=PoolState.PROPOSED
             )
+            .exclude(user_id__in=self.erased)
             .select_related("pool", "user")
             .order_by("pk")
         )
@@ -231,14 +260,87 @@ class PoolAnswerMachine(RuleBasedStateMachine):
         assert snapshot() == before
         event("answer again: refused")
 
+    @rule(shopper=st.integers(0, 3), which=st.integers(0, 7))
+    def withdraw_a_request(self, shopper, which):
+        """Withdraw one of my requests: an open one stops looking, a withdrawn
+        one stays so, any other is refused and nothing changes."""
+        user = self._active(shopper)
+        requests = list(PoolRequest.objects.filter(user=user).order_by("pk"))
+        if user is None or not requests:
+            return
+        request = requests[which % len(requests)]
+        was, before = request.state, snapshot()
+        try:
+            with on_commit_effects():
+                services.pool_request_withdraw(actor=user, request=request)
+        except PoolingError as refusal:
+            assert (refusal.status, refusal.code) == (409, "not_open")
+            assert was not in (RequestState.OPEN, RequestState.WITHDRAWN), was
+            assert snapshot() == before
+            event(f"withdraw: refused when {was}")
+            return
+        assert was in (RequestState.OPEN, RequestState.WITHDRAWN), was
+        request.refresh_from_db()
+        assert request.state == RequestState.WITHDRAWN
+        if was == RequestState.WITHDRAWN:
+            assert snapshot() == before
+        event(f"withdraw: {was}")
+
     @rule(minutes=st.sampled_from([1, 5, 16]))
     def time_passes(self, minutes):
         self.clock[0] += timedelta(minutes=minutes)
+
+    @rule(minutes=st.sampled_from([1, 5, 16]))
+    def time_passes_and_the_sweep_runs(self, minutes):
+        """As in production, where the sweep runs every minute."""
+        self.time_passes(minutes)
+        self.the_sweep_runs()
 
     @rule()
     def the_sweep_runs(self):
         with on_commit_effects():
             event(f"sweep: {services.pools_expire_due()} timed out")
+        past = PoolRequest.objects.filter(
+            state=RequestState.OPEN, deadline_at__lte=timezone.now()
+        )
+        assert not past.exists(), list(past)
+
+    @precondition(lambda self: not self.erased)
+    @rule(shopper=st.integers(0, 3))
+    def an_account_is_erased(self, shopper):
+        """A shopper erases their account (pooling's part of it)."""
+        user = self.shoppers[shopper]
+        with on_commit_effects():
+            PoolingPersonalData().erase(user)
+        self.erased.add(user.pk)
+        event("erased")
+
+    @rule(which=st.integers(0, 1))
+    def the_shop_ends_a_promotion(self, which):
+        """The owner ends a promotion now; whoever was still looking or pooled
+        for it is told."""
+        promotion = self.promotions[which]
+        promotion.refresh_from_db()
+        running = promotion.is_running()
+        concerned = set(
+            PoolRequest.objects.filter(
+                promotion=promotion,
+                state__in=[*STILL_LOOKING, RequestState.POOLED],
+            )
+            .exclude(user_id__in=self.erased)
+            .values_list("user_id", flat=True)
+        )
+        with on_commit_effects():
+            services.promotion_end(actor=self.owner, promotion=promotion)
+        promotion.refresh_from_db()
+        assert not promotion.is_running()
+        if running:
+            self.ended_early.add(promotion.pk)
+            told = Notification.objects.filter(
+                kind="pooling.promotion_ended", data__promotion_id=promotion.public_id
+            ).values_list("recipient_id", flat=True)
+            assert concerned <= set(told), (concerned, set(told))
+        event(f"end: {'early' if running else 'already over'}")
 
     # --- invariants -----------------------------------------------------------
 
@@ -259,28 +361,31 @@ class PoolAnswerMachine(RuleBasedStateMachine):
             assert pools == expected, (request, pools)
 
     @invariant()
-    def a_confirmed_pool_was_accepted_and_reaches_its_tier(self):
-        tiers = dict(TIERS)
+    def a_confirmed_pool_was_accepted_in_time(self):
         for pool in Pool.objects.filter(state=PoolState.CONFIRMED):
             members = pool.members.all()
             assert {m.answer for m in members} == {Answer.ACCEPTED}, pool
             assert all(m.answered_at <= pool.answer_by for m in members), pool
             assert pool.confirmed_at <= pool.answer_by, pool
-            totals = members.aggregate(
-                amount=Sum("amount_fen"), shares=Sum("share_fen")
-            )
-            assert totals["amount"] == pool.amount_fen >= pool.threshold_fen, pool
-            assert pool.saving_fen == tiers[pool.threshold_fen], pool
-            assert totals["shares"] == pool.saving_fen, pool
+
+    @invariant()
+    def every_pool_adds_up(self):
+        for pool in Pool.objects.select_related("promotion"):
+            assert_pool_adds_up(pool)
 
     @invariant()
     def an_answer_given_never_changes(self):
         for seat in PoolMember.objects.all():
             given = (seat.answer, seat.answered_at)
             before = self.seen_answers.get(seat.pk, (Answer.PENDING, None))
-            if before[0] != Answer.PENDING:
+            erased_declines = (
+                seat.user_id in self.erased
+                and before[0] == Answer.ACCEPTED
+                and seat.answer == Answer.DECLINED
+            )
+            if before[0] != Answer.PENDING and not erased_declines:
                 assert given == before, (seat, before)
-            else:
+            elif not erased_declines:
                 assert seat.answer in ANSWER_MOVES[before[0]] | {before[0]}, seat
             self.seen_answers[seat.pk] = given
 
@@ -308,6 +413,72 @@ class PoolAnswerMachine(RuleBasedStateMachine):
             before = self.seen_requests.get(request.pk, RequestState.OPEN)
             assert request.state in REQUEST_LEADS_TO[before], (before, request)
             self.seen_requests[request.pk] = request.state
+
+    @invariant()
+    def a_request_past_its_deadline_never_looks_again(self):
+        """Back to open only before its deadline: past it nobody can match it,
+        and the person would see a request looking that never will."""
+        now = timezone.now()
+        for request in PoolRequest.objects.filter(state=RequestState.OPEN):
+            if self.seen_requests.get(request.pk) not in (None, RequestState.OPEN):
+                assert request.deadline_at > now, (request, request.deadline_at)
+
+    @invariant()
+    def who_is_told_a_pool_did_not_form_is_told_the_truth(self):
+        """Looking again only when their request was, before its deadline; the
+        one who declined is not told what they did."""
+        now = timezone.now()
+        told_now = Notification.objects.filter(kind="pooling.dissolved").exclude(
+            pk__in=self.seen_told
+        )
+        for told in told_now:  # in the step just run, at this moment
+            self.seen_told.add(told.pk)
+            seat = PoolMember.objects.select_related("request").get(
+                pool__public_id=told.data["pool_id"], user_id=told.recipient_id
+            )
+            assert seat.answer != Answer.DECLINED, seat
+            if told.data["still_looking"]:
+                assert seat.request.deadline_at > now, seat.request
+            else:
+                closed = (RequestState.EXPIRED, RequestState.WITHDRAWN)
+                assert seat.request.state in closed, seat.request
+
+    @invariant()
+    def an_erased_person_leaves_no_pool_waiting(self):
+        waiting_seats = PoolMember.objects.filter(
+            user_id__in=self.erased, pool__state=PoolState.PROPOSED
+        )
+        assert not waiting_seats.exists(), list(waiting_seats)
+        looking = PoolRequest.objects.filter(
+            user_id__in=self.erased, state__in=STILL_LOOKING
+        )
+        assert not looking.exists(), list(looking)
+
+    @invariant()
+    def a_promotion_over_has_nothing_waiting(self):
+        now = timezone.now()
+        for promotion in self.promotions:
+            promotion.refresh_from_db()
+            if promotion.is_running(now):
+                continue
+            after = Q(created_at__gt=promotion.ends_at) | Q(
+                confirmed_at__gt=promotion.ends_at
+            )
+            assert not promotion.pools.filter(after).exists(), promotion
+            if promotion.pk not in self.ended_early:
+                # Over by itself: every deadline was before its end, so the
+                # sweep closes what waits (below).
+                continue
+            assert not promotion.pools.filter(state=PoolState.PROPOSED).exists()
+            looking = PoolRequest.objects.filter(
+                promotion=promotion, state__in=STILL_LOOKING
+            )
+            assert not looking.exists(), list(looking)
+        # Whatever the end, nothing can be answered or matched past it.
+        for pool in Pool.objects.filter(state=PoolState.PROPOSED).select_related(
+            "promotion"
+        ):
+            assert pool.answer_by <= pool.promotion.ends_at, pool
 
 
 @pytest.mark.slow
