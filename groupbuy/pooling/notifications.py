@@ -103,9 +103,16 @@ def _dissolved_body(member: PoolMember, *, still_looking: bool):
 def notify_promotion_ended(*, user, promotion: Promotion, pool: Pool | None) -> None:
     """A shopper whose request (or pool) the promotion's early end closed."""
     if pool is not None and pool.state == Pool.State.CONFIRMED:
-        body = _(
-            "The shop ended this promotion early. Ask at the till whether your "
-            "pool still gets it."
+        # The pool stays (its members agreed, may have paid together already,
+        # and keep their chat), but the till gives a promotion's saving only
+        # while it runs: say so plainly rather than promise it.
+        body = interpolate_lazy(
+            _(
+                "The shop ended this promotion early, at %(time)s: the till gives "
+                "its saving only to baskets paid before then. Your pool's chat "
+                "stays open."
+            ),
+            {"time": timezone.localtime(promotion.ends_at).strftime("%H:%M")},
         )
     else:
         body = _("The shop ended this promotion early, so we no longer pool for it.")

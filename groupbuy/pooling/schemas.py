@@ -237,6 +237,10 @@ class PoolOut(Schema):
     # anything with it, as its page says
     saving_fen: int | None
     answer_by: datetime
+    # null while the promotion runs; once it is over (ended early by the shop,
+    # or by itself), when it ended: the till gives its saving only to baskets
+    # paid before then, a confirmed pool's included
+    promotion_ended_at: datetime | None
     my_share_fen: int | None
     my_answer: str
     phones_shown: bool
@@ -256,6 +260,7 @@ def pool_out(view: dict) -> dict:
         "threshold_fen": pool.threshold_fen,
         "saving_fen": pool.saving_fen if saves else None,
         "answer_by": pool.answer_by,
+        "promotion_ended_at": view["promotion_ended_at"],
         "my_share_fen": view["me"].share_fen if saves and not view["me_left"] else None,
         "my_answer": view["me"].answer,
         "phones_shown": view["phones_shown"],

@@ -259,6 +259,11 @@ def pool_view(*, pool: Pool, viewer) -> dict:
         ).exists(),
         "answered": sum(member.answer != Answer.PENDING for member in members),
         "left": sum(member.answer == Answer.LEFT for member in members),
+        # When its promotion is over, when it ended (the till gives the saving
+        # only to baskets paid before then); None while it runs.
+        "promotion_ended_at": (
+            None if pool.promotion.is_running() else pool.promotion.ends_at
+        ),
         "phones_shown": everyone_agreed,
         "members": [
             {

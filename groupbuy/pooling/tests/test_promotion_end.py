@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.models import Branch
@@ -66,9 +67,10 @@ def test_ending_dissolves_its_suggestions_closes_its_requests_and_tells_them(
         )
 
 
-def test_a_confirmed_pool_stays_and_its_members_are_told_to_ask_at_the_till(
-    shop, django_capture_on_commit_callbacks
+def test_a_confirmed_pool_stays_and_says_the_till_gives_it_only_before_the_end(
+    client, shop, django_capture_on_commit_callbacks
 ):
+    # given a confirmed pool of two, each reading English
     _merchant, _branch, owner, promotion = shop
     first = make_user(preferred_language="en")
     second = make_user(preferred_language="en")
@@ -77,11 +79,36 @@ def test_a_confirmed_pool_stays_and_its_members_are_told_to_ask_at_the_till(
     pool = Pool.objects.get()
     for user in (first, second):
         services.pool_answer(actor=user, pool=pool, accept=True)
-    services.promotion_end(actor=owner, promotion=promotion)
+    api = f"/api/pooling/pools/{pool.public_id}"
+    assert client.get(api, headers=auth(first)).json()["promotion_ended_at"] is None
+    # when the owner ends the promotion early
+    ended = services.promotion_end(actor=owner, promotion=promotion).ends_at
+    # then the pool stays confirmed, its chat open
     pool.refresh_from_db()
     assert pool.state == Pool.State.CONFIRMED
-    (told, _other) = Notification.objects.filter(kind="pooling.promotion_ended")
-    assert "till" in told.body
+    # and its members are told plainly what the till now gives: the saving
+    # only to a basket paid before the end, not "ask at the till"
+    at = timezone.localtime(ended)
+    told = Notification.objects.get(kind="pooling.promotion_ended", recipient=first)
+    assert told.text_in("en")[1] == (
+        f"The shop ended this promotion early, at {at:%H:%M}: the till gives its "
+        "saving only to baskets paid before then. Your pool's chat stays open."
+    )
+    # and the pool's page and the API say the same
+    client.force_login(first)
+    page = client.get(
+        f"/pooling/pools/{pool.public_id}/", headers={"Accept-Language": "en"}
+    ).content.decode()
+    assert (
+        f"This promotion ended at {at:%Y-%m-%d %H:%M}: the till gives its saving "
+        "only to baskets paid before then."
+    ) in page
+    assert 'id="pool-chat"' in page
+    body = client.get(api, headers=auth(first)).json()
+    assert body["state"] == "confirmed"
+    # (the API gives times to the millisecond)
+    to_ms = ended.replace(microsecond=ended.microsecond // 1000 * 1000)
+    assert parse_datetime(body["promotion_ended_at"]) == to_ms
 
 
 def test_only_those_who_may_publish_it_end_it(client, shop):
@@ -119,8 +146,14 @@ def test_the_owner_ends_it_on_the_promotions_page_and_by_the_api(client, shop):
     merchant, _branch, owner, promotion = shop
     page_url = f"/pooling/merchant/{merchant.public_id}/promotions/"
     end_url = f"{page_url}{promotion.public_id}/end/"
+    # (pages follow the saved language before the browser's)
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
     client.force_login(owner)
-    assert f'action="{end_url}"' in client.get(page_url).content.decode()
+    page = client.get(page_url, headers={"Accept-Language": "en"}).content.decode()
+    assert f'action="{end_url}"' in page
+    # the confirmation says what becomes of the pools already confirmed
+    assert "Confirmed pools stay, and their shoppers are told your till" in page
     response = client.post(end_url, follow=True)
     assert response.status_code == 200
     promotion.refresh_from_db()
