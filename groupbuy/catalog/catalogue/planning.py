@@ -168,8 +168,9 @@ def _category(shop: _Shop, text: str | None, problems: list[str]) -> Category | 
     else:
         problems.append(
             _(
-                "There is no category “%(category)s”: use a category's name or "
-                "code as the template page lists them, or leave it empty."
+                "There is no category “%(category)s”: use the Chinese or "
+                "English name of a category of the catalogue, or its code, or "
+                "leave it empty."
             )
             % {"category": text}
         )

@@ -364,3 +364,17 @@ def test_a_job_that_fails_says_so_rather_than_reading_forever(
     assert preview.status == CatalogueImport.Status.FAILED
     assert preview.error.startswith("The file could not be imported")
     assert not Product.objects.filter(name_zh="豆浆").exists()
+
+
+def test_an_unknown_category_or_a_shortened_barcode_is_refused_on_its_row(owner):
+    preview = upload(owner, HEADER + ",豆浆,,,,nope,,,\n" + "6.90123E+12,米,,,,,,,\n")
+    assert [row["notes"] for row in preview.plan] == [
+        [
+            "There is no category “nope”: use the Chinese or English name of a "
+            "category of the catalogue, or its code, or leave it empty."
+        ],
+        [
+            "The barcode “6.90123E+12” was shortened by the spreadsheet: format "
+            "the column as text and type the barcode again."
+        ],
+    ]
