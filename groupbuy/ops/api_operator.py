@@ -76,7 +76,10 @@ class OperatorOrderRow(Schema):
     shopper_phone_masked: str
     status: str
     amount_fen: int
+    # what its payments brought in, and paid less refunded (OrderMoney)
+    paid_fen: int
     refunded_fen: int
+    kept_fen: int
     joined_at: datetime
 
 
@@ -142,7 +145,9 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
                 "shopper_phone_masked": mask_phone(order.shopper.phone),
                 "status": order.status,
                 "amount_fen": order.amount_fen,
-                "refunded_fen": order.refunded_fen,
+                "paid_fen": (money := order_money(order=order)).paid_fen,
+                "refunded_fen": money.refunded_fen,
+                "kept_fen": money.kept_fen,
                 "joined_at": order.joined_at,
             }
             for order in result.orders.items

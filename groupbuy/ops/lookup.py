@@ -27,6 +27,7 @@ from groupbuy.catalog.selectors.name_search import initials_match, pinyin_match
 from groupbuy.core.audit import audit_log
 from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.deals.models import DealOrder
+from groupbuy.deals.selectors import orders_with_paid_fen
 from groupbuy.escrow.models import PaymentIntent, Refund
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ErasureRequest
@@ -140,7 +141,9 @@ def operator_lookup(
             | initials_match(query)
         )
     merchants = merchants.distinct().prefetch_related(merchant_owners_prefetch())
-    orders = orders.select_related("deal", "shopper").order_by("-joined_at", "-id")
+    orders = orders_with_paid_fen(
+        orders.select_related("deal", "shopper").order_by("-joined_at", "-id")
+    )
     payments = payments.select_related("payer").order_by("-created_at", "-id")
     return LookupResult(
         query=query,
@@ -195,7 +198,9 @@ def operator_payment_view(*, user, payment_id: str) -> PaymentIntent:
 
 
 def person_recent_orders(*, person: User, page: int = 1) -> PageResult:
-    orders = DealOrder.objects.filter(shopper=person).select_related("deal")
+    orders = orders_with_paid_fen(
+        DealOrder.objects.filter(shopper=person).select_related("deal")
+    )
     return paginate(
         orders.order_by("-joined_at", "-id"), page=page, page_size=LIST_PAGE_SIZE
     )

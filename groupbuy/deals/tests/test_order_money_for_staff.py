@@ -112,3 +112,30 @@ def test_the_shops_order_pages_give_paid_refunded_and_kept(partly_refunded):
     assert _money_cell(orders, order) == expected
     for html in (orders, detail):
         assert f"{format_fen(2 * PRICE)} kept" in html
+
+
+def test_the_operators_lists_give_paid_refunded_and_kept(partly_refunded):
+    _owner, _deal, order = partly_refunded
+    operator = make_user(is_staff=True, preferred_language="en")
+    client = _client(operator)
+    lookup = client.get("/operator/lookup/", {"q": order.public_id})
+    person = client.get(f"/operator/people/{order.shopper.public_id}/")
+    for html in (lookup.content.decode(), person.content.decode()):
+        paid = re.search(r'class="num order-paid">([^<]*)<', html).group(1)
+        kept = re.search(r'class="num order-kept">([^<]*)<', html).group(1)
+        assert (paid, kept) == (format_fen(3 * PRICE), format_fen(2 * PRICE))
+    _token, secret = api_token_create(actor=operator)
+    (row,) = (
+        Client()
+        .get(
+            "/api/operator/lookup",
+            {"q": order.public_id},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        .json()["orders"]
+    )
+    assert (row["paid_fen"], row["refunded_fen"], row["kept_fen"]) == (
+        3 * PRICE,
+        PRICE,
+        2 * PRICE,
+    )
