@@ -33,7 +33,7 @@ class CouponsPersonalData(PersonalDataProvider):
         coupons = (
             Coupon.objects.filter(shopper=user)
             .select_related("merchant", "order")
-            .prefetch_related("redemptions__branch")
+            .prefetch_related("redemptions__branch", "refunds")
         )
         recorded = Redemption.objects.filter(cashier=user).select_related(
             "branch", "coupon"
@@ -48,6 +48,7 @@ class CouponsPersonalData(PersonalDataProvider):
                         "merchant": coupon.merchant.name,
                         "quantity": coupon.quantity,
                         "redeemed_quantity": coupon.redeemed_quantity,
+                        "refunded_quantity": coupon.refunded_quantity,
                         "unit_price_fen": coupon.unit_price_fen,
                         "status": coupon.status,
                         "issued_at": coupon.issued_at,
@@ -56,6 +57,16 @@ class CouponsPersonalData(PersonalDataProvider):
                         "redemptions": [
                             _redemption(redemption)
                             for redemption in coupon.redemptions.all()
+                        ],
+                        # each refund of its unused units, some or all
+                        "refunds": [
+                            {
+                                "quantity": refund.quantity,
+                                "amount_fen": refund.amount_fen,
+                                "refunded_at": refund.refunded_at,
+                                "reason": refund.reason,
+                            }
+                            for refund in coupon.refunds.all()
                         ],
                     }
                     for coupon in coupons.order_by("issued_at", "id")

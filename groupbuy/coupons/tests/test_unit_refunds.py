@@ -490,3 +490,21 @@ def test_the_statement_and_its_csv_list_each_refund_of_some_units(client):
     refunded = [row for row in rows if row[2] == coupon.serial]
     assert [row[4] for row in refunded] == ["1", "2"]
     assert rows[-1][5] == format_fen_for_spreadsheet(-taken)
+
+
+def test_the_shoppers_data_export_lists_each_refund_of_their_coupon():
+    from groupbuy.coupons.personal_data import CouponsPersonalData
+
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    coupon = coupon_for(order)
+    coupon_refund_unused(actor=order.shopper, coupon=coupon, units=1)
+    coupon_refund_by_merchant(
+        actor=station.owner, coupon=coupon, reason=REASON, units=1
+    )
+    (exported,) = CouponsPersonalData().export(order.shopper).records["coupons"]
+    assert exported["refunded_quantity"] == 2
+    assert [(r["quantity"], r["reason"]) for r in exported["refunds"]] == [
+        (1, ""),
+        (1, REASON),
+    ]
