@@ -273,6 +273,8 @@ def cmd_status(ledger: Ledger, args) -> int:
                 "key_replaced_by": ledger.get("key_replaced_by") or None,
                 "platform_keys": len(ledger.platform_keys()),
                 "revocations_cursor": int(ledger.get("revocations_cursor", "0")),
+                # how far its sync has read the refunds of some units
+                "unit_refunds_cursor": int(ledger.get("unit_refunds_cursor", "0")),
                 "redeemed_last_24h": len(ledger.redemptions_since(since)),
                 "unexported": len(ledger.unexported()),
                 # Its branch closed (as its last sync said): it redeems nothing.

@@ -18,7 +18,7 @@ from groupbuy.coupons.services import (
     coupons_expire_due,
     merchant_key_generate,
 )
-from groupbuy.coupons.station import core, texts
+from groupbuy.coupons.station import cli, core, texts
 from groupbuy.coupons.station.ledger import Ledger
 from groupbuy.coupons.tests.factories import (
     assert_ledger_balanced,
@@ -361,7 +361,7 @@ def english_station():
 
 
 def test_an_offline_station_takes_no_refunded_unit_after_its_next_sync(
-    client, tmp_path, english_station
+    client, tmp_path, english_station, capsys
 ):
     # given a station set up with the shop's key, and a 3-unit coupon
     station = make_station()
@@ -396,9 +396,14 @@ def test_an_offline_station_takes_no_refunded_unit_after_its_next_sync(
     assert (refused.accepted, refused.code) == (False, "not_enough_left")
     assert core.redeem(ledger, coupon.code, quantity=1).accepted
     assert not core.redeem(ledger, coupon.code, quantity=1).accepted
-    # and a sync with nothing new keeps what it learnt
+    # and a sync with nothing new keeps what it learnt, its status saying how
+    # far it has read
     assert sync()["unit_refunds"] == []
     assert ledger.refunded_units(coupon.serial) == 2
+    capsys.readouterr()
+    cli.cmd_status(ledger, None)
+    status = json.loads(capsys.readouterr().out)
+    assert status["unit_refunds_cursor"] == synced["unit_refunds_cursor"] > 0
 
 
 @pytest.mark.django_db(transaction=True)
