@@ -10,10 +10,12 @@ it is deleted.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import logging
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
@@ -59,6 +61,28 @@ def public_key() -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
+def _is_public_host(endpoint: str) -> bool:
+    """Whether ``endpoint`` names a host on the internet, as push services are.
+
+    The server sends requests to the endpoint a browser gave: one naming a
+    machine only the server reaches (its own loopback, the private network, a
+    cloud's metadata address, a single-label intranet name, another port) would
+    let any shopper make the server call it. A name that resolves to such an
+    address later is not caught here; the outgoing firewall is for that."""
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        return False
+    host = (parts.hostname or "").rstrip(".")
+    if parts.username is not None or port not in (None, 443) or not host:
+        return False
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return "." in host and not host.endswith((".localhost", ".local", ".internal"))
+
+
 @transaction.atomic
 def subscription_save(
     *, actor, endpoint: str, p256dh: str, auth: str
@@ -69,6 +93,12 @@ def subscription_save(
             "push_endpoint_invalid",
             _("A push endpoint must be an https:// URL."),
             fields={"endpoint": [_("Not https.")]},
+        )
+    if not _is_public_host(endpoint):
+        raise SharingError(
+            "push_endpoint_invalid",
+            _("A push endpoint must be a push service's address on the internet."),
+            fields={"endpoint": [_("Not a push service.")]},
         )
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": actor, "p256dh": p256dh, "auth": auth}

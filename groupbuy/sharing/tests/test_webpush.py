@@ -79,6 +79,41 @@ def test_a_plain_http_endpoint_is_refused(client):
     )
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://127.0.0.1/wp-admin",
+        "https://localhost:8000/api/health",
+        "https://10.0.0.5/internal",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/x",
+        "https://192.168.1.1:8443/router",
+        "https://intranet/x",
+        "https://push.example.com:22/x",
+        "https://user:pass@push.example.com/x",
+    ],
+)
+def test_an_endpoint_inside_the_servers_network_is_refused(client, sent, endpoint):
+    # given a shopper who names an address only the server can reach as their
+    # browser's push endpoint, for the server to send requests to
+    me = make_user()
+    # when they subscribe with it
+    response = client.post(
+        "/api/sharing/push/subscriptions",
+        {"endpoint": endpoint, "p256dh": "k", "auth": "a"},
+        content_type="application/json",
+        headers=bearer(me),
+    )
+    # then it is refused, kept nowhere, and never sent to
+    assert (response.status_code, response.json()["code"]) == (
+        400,
+        "push_endpoint_invalid",
+    )
+    assert not PushSubscription.objects.exists()
+    webpush.deliver(me.pk, {"title": "hi"})
+    assert sent == []
+
+
 @pytest.mark.parametrize("outsider", ["another user", "another merchant"])
 def test_nobody_else_can_remove_my_subscription(client, outsider):
     subscribe(make_user())
