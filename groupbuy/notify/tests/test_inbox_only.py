@@ -118,6 +118,7 @@ STAFF_KINDS = {
     "deals.shop.stopped_by_owner",
     "demands.offer_declined",
     "demands.match",
+    "payments.payout_account.changed",
 }
 OPERATOR_KINDS = {
     "payments.statement.differences",
