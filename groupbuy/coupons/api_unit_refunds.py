@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from groupbuy.core.api_types import JsonInt
 from groupbuy.core.idempotency import (
     IDEMPOTENCY_KEY_PATTERN,
     idempotency_key_header,
@@ -26,8 +27,10 @@ _KEY_DESCRIPTION = (
 )
 
 
-class RefundUnitsIn(Schema):
-    units: int = Field(
+# Named apart from the deals router's ``RefundUnitsIn`` (a body of its own,
+# with a reason), which would otherwise overwrite it in the OpenAPI document.
+class CouponRefundUnitsIn(Schema):
+    units: JsonInt = Field(
         ge=1, le=10_000, description="How many of the coupon's unused units."
     )
     idempotency_key: str | None = Field(
@@ -35,7 +38,7 @@ class RefundUnitsIn(Schema):
     )
 
 
-class MerchantRefundUnitsIn(RefundUnitsIn):
+class MerchantRefundUnitsIn(CouponRefundUnitsIn):
     reason: str = Field(
         min_length=1,
         max_length=200,
@@ -47,7 +50,7 @@ class MerchantRefundUnitsIn(RefundUnitsIn):
 def refund_units(
     request,
     coupon_id: str,
-    payload: RefundUnitsIn,
+    payload: CouponRefundUnitsIn,
     idempotency_key_header: str | None = idempotency_key_header(),
 ):
     """Refund some of my coupon's unused units (if its deal's terms let me

@@ -306,6 +306,30 @@ def test_the_api_refunds_some_units_for_the_shops_owners_only(client):
     assert CouponRefund.objects.count() == 1
 
 
+@pytest.mark.parametrize("units", ["1", True, 1.0])
+def test_units_that_are_not_a_json_integer_refund_nothing(client, units):
+    # given a shopper's coupon and its shop's owner
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    coupon = coupon_for(order)
+    mine = f"/api/coupons/{coupon.public_id}/refund-units"
+    shops = (
+        f"/api/coupons/merchants/{station.merchant.public_id}/coupons/"
+        f"{coupon.public_id}/refund-units"
+    )
+    # when either sends units as lax parsing read a number
+    answers = [
+        _call(client, order.shopper, mine, {"units": units}),
+        _call(client, station.owner, shops, {"units": units, "reason": REASON}),
+    ]
+    # then both are refused naming the field, and nothing is refunded
+    for answer in answers:
+        assert (answer.status_code, answer.json()["code"]) == (422, "invalid")
+        assert list(answer.json()["fields"]) == ["units"]
+    assert not CouponRefund.objects.exists()
+    assert Refund.objects.count() == 0
+
+
 def test_the_coupon_page_refunds_some_units_and_lists_them(client):
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(3,))
