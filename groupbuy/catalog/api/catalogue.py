@@ -69,7 +69,17 @@ def csv_response(text: str, file_name: str) -> HttpResponse:
     return response
 
 
-@router.get("/catalogue/template.csv", auth=None)
+def _csv_answer(what: str) -> dict:
+    """Document an answer that is a CSV file, not JSON."""
+    content = {"text/csv": {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {200: {"description": what, "content": content}}}
+
+
+@router.get(
+    "/catalogue/template.csv",
+    auth=None,
+    openapi_extra=_csv_answer("The header row of a catalogue file, as CSV in UTF-8."),
+)
 def catalogue_template(request):
     """The header row of a catalogue file in the reader's language (Chinese
     headers, or the English column names); both are read on upload."""
@@ -77,7 +87,10 @@ def catalogue_template(request):
     return csv_response(text, "catalogue-template.csv")
 
 
-@router.get("/merchants/{merchant_id}/catalogue.csv")
+@router.get(
+    "/merchants/{merchant_id}/catalogue.csv",
+    openapi_extra=_csv_answer("The shop's catalogue, as CSV in UTF-8."),
+)
 def catalogue_export(request, merchant_id: str):
     """The shop's products and everyday prices as a CSV file that imports
     back unchanged (owners only)."""

@@ -116,7 +116,10 @@ def test_every_json_answer_declares_its_fields(document):
                 continue
             if (method, path) in FILE_ANSWERS:
                 continue
-            content = answer.get("content", {}).get("application/json")
+            contents = answer.get("content", {})
+            content = contents.get("application/json")
+            if content is None and contents:
+                continue  # a file whose type the document declares (text/csv)
             if content is None:
                 shapeless.append(f"{method.upper()} {path} {status}: no schema")
                 continue
