@@ -14,6 +14,7 @@ from groupbuy.catalog.catalogue.export import catalogue_csv
 from groupbuy.catalog.catalogue.reading import encoding_label, max_bytes
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import CatalogueImport
+from groupbuy.core.api_types import answer_choices
 
 router = Router(tags=["catalog"])
 
@@ -29,7 +30,7 @@ class PlannedRowOut(Schema):
 class CatalogueImportOut(Schema):
     id: str
     merchant_id: str
-    status: str
+    status: str = answer_choices(CatalogueImport.Status)
     file_name: str
     encoding: str
     encoding_label: str
