@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
@@ -278,11 +278,20 @@ class DealSearchIn(PageIn):
     lng: float | None = Field(None, ge=-180, le=180)
 
 
+# An order status to list by. Another value is a 422 naming the statuses: a
+# client's typo ("payed") listed nothing, as if no order had it (until
+# 2026-12-06). Left empty (``?status=``) it lists every order, as left out.
+OrderStatusFilter = Annotated[
+    Literal[tuple(DealOrder.Status.values)] | None,
+    BeforeValidator(lambda value: value or None),
+]
+
+
 class StatusFilterIn(PageIn):
-    status: str | None = None
+    status: OrderStatusFilter = None
     # The status the pages give (``OrderOut.shown_status``): "cancelled" finds
     # a paid order its shopper cancelled, "refunded" no longer does.
-    shown_status: str | None = None
+    shown_status: OrderStatusFilter = None
 
 
 # A deal's shown_state (Deal.State's values and "scheduled"), what a merchant's

@@ -43,11 +43,6 @@ CHOICES_NOT_YET_LISTED = {
     "SnapSummaryOut.status",
     "StaffOut.status",
     "TeamDealOut.shown_state",
-    # filters of the order lists (an unknown value lists nothing)
-    "StatusFilterIn.status",
-    "StatusFilterIn.shown_status",
-    "MerchantOrderFilterIn.status",
-    "MerchantOrderFilterIn.shown_status",
 }
 
 

@@ -845,3 +845,31 @@ def test_an_unreadable_day_is_a_400_on_its_parameter_as_on_the_pages(client, pat
     for outsider in outsiders:
         refused = client.get(url, {"date_from": "2026-11-31"}, **_h(outsider))
         assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("field", ["status", "shown_status"])
+def test_an_unknown_order_status_filter_is_refused_naming_the_statuses(client, field):
+    # given a shop with a paid order, its owner and the shopper reading English
+    merchant, owner, _cashier, _outsiders = _shop()
+    deal = make_deal(merchant=merchant)
+    paid = join_and_pay(deal)
+    _read_english(owner, paid.shopper)
+    told = (
+        "Give one of: 'pending_payment', 'paid', 'confirmed', 'cancelled' or "
+        "'refunded'."
+    )
+    # when each order list is asked for a status orders never have
+    for user, url in (
+        (paid.shopper, "/api/deals/orders"),
+        (owner, f"/api/deals/{deal.public_id}/orders"),
+        (owner, f"/api/deals/merchants/{merchant.public_id}/orders"),
+    ):
+        answer = client.get(url, {field: "payed"}, headers=_auth(user))
+        # then it is a 422 naming the statuses there are, not an empty list
+        assert answer.status_code == 422, url
+        assert answer.json()["code"] == "invalid"
+        assert answer.json()["fields"] == {field: [told]}, url
+        # and a known one, or none (an empty value), still lists
+        for value in ("paid", ""):
+            listed = client.get(url, {field: value}, headers=_auth(user)).json()
+            assert [item["id"] for item in listed["items"]] == [paid.public_id]
