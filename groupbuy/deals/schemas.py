@@ -173,7 +173,7 @@ class MerchantPaymentOut(Schema):
 
     intent_id: str
     amount_fen: int
-    status: str
+    status: str = answer_choices(PaymentIntent.Status)
     is_submitted: bool
     refunded_fen: int
 

@@ -16,9 +16,9 @@ from groupbuy.core.pagination import (
     page_payload,
 )
 from groupbuy.escrow import selectors, services
-from groupbuy.escrow.callbacks import payment_callback_receive
+from groupbuy.escrow.callbacks import DUPLICATE, payment_callback_receive
 from groupbuy.escrow.merchant_money import merchant_money_for_period
-from groupbuy.escrow.models import PaymentIntent
+from groupbuy.escrow.models import PaymentIntent, ProviderEvent
 from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.merchant_money import form_refusal
 
@@ -87,7 +87,9 @@ class MerchantMoneyOut(Schema):
 
 
 class CallbackOut(Schema):
-    status: str
+    # What the callback did (``escrow.callbacks``), "duplicate" for one
+    # already applied (a provider's retry).
+    status: str = answer_choices(ProviderEvent.Outcome, DUPLICATE)
 
 
 def intent_out(request, intent) -> dict:

@@ -12,8 +12,10 @@ from ninja import Query, Router, Schema, Status
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.core.api_types import JsonBool
+from groupbuy.core.api_types import JsonBool, answer_choices
+from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_money
+from groupbuy.escrow.models import PaymentIntent
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
 from groupbuy.ops.selectors import erasure_pending_for
@@ -74,7 +76,7 @@ class OperatorOrderRow(Schema):
     id: str
     deal_title: str
     shopper_phone_masked: str
-    status: str
+    status: str = answer_choices(DealOrder.Status)
     amount_fen: int
     # what its payments brought in, and paid less refunded (OrderMoney)
     paid_fen: int
@@ -87,7 +89,7 @@ class OperatorPaymentRow(Schema):
     id: str
     payer_phone_masked: str
     description: str
-    status: str
+    status: str = answer_choices(PaymentIntent.Status)
     amount_fen: int
     refunded_fen: int
     created_at: datetime
@@ -253,12 +255,12 @@ class OperatorOrderOut(Schema):
     deal_title: str
     shopper_id: str
     shopper_phone: str  # "" once erased
-    status: str
+    status: str = answer_choices(DealOrder.Status)
     # as the pages give it ("cancelled" for a paid order its shopper
     # cancelled, whose status stays "refunded"), why it ended, and the shop's
     # (or platform's) words when it refunded it
-    shown_status: str
-    cancel_reason: str
+    shown_status: str = answer_choices(DealOrder.Status)
+    cancel_reason: str = answer_choices(DealOrder.CancelReason, "")
     refund_reason: str
     quantity: int
     amount_fen: int
@@ -304,7 +306,7 @@ class OperatorPaymentOut(Schema):
     payer_phone: str  # "" once erased
     purpose: str
     reference: str
-    status: str
+    status: str = answer_choices(PaymentIntent.Status)
     amount_fen: int
     refunded_fen: int
     released_fen: int

@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from groupbuy.catalog.permissions import require_operator
-from groupbuy.core.api_types import JsonBool, JsonInt
+from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import (
     PageIn,
@@ -47,7 +47,7 @@ class PayoutOut(Schema):
     fee_fen: int
     provider: str
     payee_account: str
-    status: str
+    status: str = answer_choices(Payout.Status)
     # The provider's own text for a refused transfer, as it wrote it.
     failure_reason: str
     # What it means in the reader's language; "" when the platform does not

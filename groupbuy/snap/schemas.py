@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from groupbuy.core.api_types import JsonBool
+from groupbuy.core.api_types import JsonBool, answer_choices
 from groupbuy.core.pagination import PageOut
+from groupbuy.snap.models import Snap
 
 
 class CategoryOut(Schema):
@@ -98,9 +99,7 @@ class DemandNoteOut(Schema):
 
 class SnapAnswerOut(Schema):
     id: str = Field(examples=["snp_4k9x2m7q8r3t5w6y"])
-    status: str = Field(
-        examples=["recognised", "unconfirmed", "not_recognised", "labelled"]
-    )
+    status: str = answer_choices(Snap.Status)
     recognised: bool
     needs_confirmation: bool = Field(
         description="Not sure enough to count: confirm one of ``alternatives`` "
@@ -139,7 +138,7 @@ class SnapAnswerOut(Schema):
 
 class SnapSummaryOut(Schema):
     id: str
-    status: str
+    status: str = answer_choices(Snap.Status)
     product: SnapProductOut | None
     method: str
     confidence: float

@@ -11,6 +11,7 @@ from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
+from groupbuy.deals.models import Deal
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import intent_payer_url
 from groupbuy.teams.models import Team, TeamMember
@@ -103,7 +104,7 @@ class TeamDealOut(Schema):
     ends_at: datetime
     # The deal's state as its page gives it (deals' shown_state), and, for a
     # deal the shop or the platform stopped, who and why, as members are told.
-    shown_state: str
+    shown_state: str = answer_choices(Deal.State, "scheduled")
     stopped_by: Literal["merchant", "platform"] | None = None
     stop_reason: str = ""
     outcome: TeamDealOutcomeOut

@@ -24,6 +24,7 @@ from groupbuy.catalog.services.staff import (
     staff_remove,
     staff_role_change,
 )
+from groupbuy.core.api_types import answer_choices
 from groupbuy.core.errors import fields_renamed, id_in_request
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 
@@ -47,7 +48,7 @@ class StaffRoleIn(Schema):
 
 class StaffOut(Schema):
     id: str
-    status: str  # "member" or "invited"
+    status: str = answer_choices(["member", "invited"])
     name: str
     phone: str  # masked
     role: str
