@@ -1,7 +1,7 @@
 """The product search's trigram indexes (PostgreSQL's pg_trgm).
 
 On PostgreSQL, a search for a word inside names (``LIKE '%…%'``) read every
-product; migration catalog 0014 adds trigram indexes the search's query can
+product; migration catalog 0015 adds trigram indexes the search's query can
 use, and says what to do when the database user may not create pg_trgm.
 """
 
