@@ -91,7 +91,8 @@ def promotion_publish(request, payload: PromotionIn):
 @router.post("/promotions/{promotion_id}/end", response=PromotionOut)
 def promotion_end(request, promotion_id: str):
     """End a running promotion now (those who may publish it): its suggested
-    pools are dissolved, its open requests closed, their shoppers told."""
+    pools are dissolved, its open requests closed, their shoppers told. One not
+    started yet is withdrawn: its window becomes empty at now, it never runs."""
     promotion = services.promotion_end(
         actor=request.auth,
         promotion=selectors.promotion_get(promotion_id=promotion_id),

@@ -64,6 +64,10 @@ class Promotion(models.Model):
         """Started and not ended at ``now`` (default: this moment)."""
         return self.starts_at <= (now or timezone.now()) < self.ends_at
 
+    def is_upcoming(self, now=None) -> bool:
+        """Not started yet at ``now`` (ending it withdraws it: it never runs)."""
+        return (now or timezone.now()) < self.starts_at
+
     def rules(self) -> savings.Rules:
         product_ids = frozenset(p.public_id for p in self.products.all())
         return savings.Rules(

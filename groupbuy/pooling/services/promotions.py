@@ -272,7 +272,8 @@ def _promotion_create(
 
 
 def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
-    """End a running promotion now (a mistake, or the shop stopped it).
+    """End a running promotion now (a mistake, or the shop stopped it); one not
+    started yet is withdrawn: it never runs.
 
     The pools it was suggested for and not yet confirmed are dissolved and the
     requests still looking are closed (expired), and each shopper is told once;
@@ -285,15 +286,7 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
         promotion = Promotion.objects.select_for_update().get(pk=promotion.pk)
         if promotion.ends_at <= now:
             return promotion
-        previous_ends_at = promotion.ends_at
-        promotion.ends_at = now
-        promotion.save(update_fields=["ends_at"])
-        audit_log(
-            actor=actor,
-            action="pooling.promotion.ended",
-            obj=promotion,
-            data={"previous_ends_at": previous_ends_at.isoformat()},
-        )
+        _window_close(actor=actor, promotion=promotion, now=now)
         told = set()
         for pool in Pool.objects.filter(
             promotion=promotion, state__in=[Pool.State.PROPOSED, Pool.State.CONFIRMED]
@@ -317,3 +310,26 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
                 told.add(request.user_id)
         closing.update(state=PoolRequest.State.EXPIRED)
     return promotion
+
+
+def _window_close(*, actor, promotion: Promotion, now) -> None:
+    """Close the promotion's window at ``now``. One not started yet gets an
+    empty window at ``now`` (withdrawn): its end moved before its start would be
+    a window publishing refuses, and it would still read as yet to start."""
+    previous = {
+        "previous_starts_at": promotion.starts_at.isoformat(),
+        "previous_ends_at": promotion.ends_at.isoformat(),
+    }
+    withdrawn = promotion.is_upcoming(now)
+    if withdrawn:
+        promotion.starts_at = now
+    promotion.ends_at = now
+    promotion.save(update_fields=["starts_at", "ends_at"])
+    audit_log(
+        actor=actor,
+        action="pooling.promotion.withdrawn"
+        if withdrawn
+        else "pooling.promotion.ended",
+        obj=promotion,
+        data=previous,
+    )

@@ -3,6 +3,8 @@ the shoppers are told, once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -229,3 +231,56 @@ def test_ending_is_refused_with_what_ending_needs(client, shop):
     assert (by_the_service.value.status, by_the_service.value.message) == (403, said)
     everywhere.refresh_from_db()
     assert everywhere.is_running()
+
+
+def test_ending_a_promotion_not_started_withdraws_it_on_the_page_and_the_api(
+    client, shop
+):
+    # given a promotion published to start tomorrow
+    merchant, _branch, owner, _running = shop
+    now = timezone.now()
+    tomorrow = services.promotion_publish(
+        actor=owner,
+        merchant=merchant,
+        branch=None,
+        title="Tomorrow",
+        kind="threshold",
+        tiers=[(30_000, 5_000)],
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=2),
+    )
+    page_url = f"/pooling/merchant/{merchant.public_id}/promotions/"
+    end_url = f"{page_url}{tomorrow.public_id}/end/"
+    # when its owner opens the page, it offers to withdraw it, saying it never runs
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    client.force_login(owner)
+    page = client.get(page_url, headers={"Accept-Language": "en"}).content.decode()
+    assert f'action="{end_url}"' in page
+    assert "It has not started: withdrawn, it never runs." in page
+    # and withdrawing it there
+    response = client.post(end_url, headers={"Accept-Language": "en"}, follow=True)
+    assert "Promotion withdrawn: it will not run." in response.content.decode()
+    # then its window is empty, at the moment it was withdrawn: never running,
+    # and not ending before it starts
+    tomorrow.refresh_from_db()
+    assert tomorrow.starts_at == tomorrow.ends_at
+    assert now <= tomorrow.ends_at <= timezone.now()
+    assert not tomorrow.is_running()
+    # and the API answers the same window again, changing nothing
+    api = client.post(
+        f"/api/pooling/promotions/{tomorrow.public_id}/end", headers=auth(owner)
+    )
+    assert api.status_code == 200
+    body = api.json()
+    assert body["starts_at"] == body["ends_at"]
+    assert abs(parse_datetime(body["ends_at"]) - tomorrow.ends_at) < timedelta(
+        milliseconds=1
+    )
+    assert (
+        AuditEntry.objects.filter(
+            action="pooling.promotion.withdrawn", object_id=tomorrow.public_id
+        ).count()
+        == 1
+    )
+    assert f'action="{end_url}"' not in client.get(page_url).content.decode()

@@ -111,7 +111,8 @@ def _promotions_and_figures(request, merchant) -> tuple:
 @domain_errors_as_http
 @require_POST
 def merchant_promotion_end(request, merchant_id: str, promotion_id: str):
-    """End one of the merchant's running promotions now."""
+    """End one of the merchant's running promotions now, or withdraw one not
+    started yet."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     if not is_merchant_staff(request.user, merchant):
         raise PermissionDenied(_("Only the merchant's staff may see its promotions."))
@@ -121,6 +122,8 @@ def merchant_promotion_end(request, merchant_id: str, promotion_id: str):
     run_action(
         request,
         lambda: services.promotion_end(actor=request.user, promotion=promotion),
-        _("Promotion ended: its pools and requests are closed."),
+        _("Promotion withdrawn: it will not run.")
+        if promotion.is_upcoming()
+        else _("Promotion ended: its pools and requests are closed."),
     )
     return redirect("pooling:merchant_promotions", merchant_id)
