@@ -100,8 +100,12 @@ def _dissolved_body(member: PoolMember, *, still_looking: bool):
     )
 
 
-def notify_promotion_ended(*, user, promotion: Promotion, pool: Pool | None) -> None:
-    """A shopper whose request (or pool) the promotion's early end closed."""
+def notify_promotion_ended(
+    *, user, promotion: Promotion, pool: Pool | None, branch=None
+) -> None:
+    """A shopper whose request (or pool) the promotion's early end closed; one
+    still looking (no pool) is sent to the ``branch``'s page, where the shop's
+    other promotions may be running."""
     if pool is not None and pool.state == Pool.State.CONFIRMED:
         # The pool stays (its members agreed, may have paid together already,
         # and keep their chat), but the till gives a promotion's saving only
@@ -123,7 +127,9 @@ def notify_promotion_ended(*, user, promotion: Promotion, pool: Pool | None) -> 
             _("%(promotion)s has ended"), {"promotion": promotion.title}
         ),
         body=body,
-        url=pool_url(pool) if pool is not None else reverse("pooling:home"),
+        url=pool_url(pool)
+        if pool is not None
+        else reverse("pooling:branch", args=[branch.public_id]),
         data={"promotion_id": promotion.public_id},
         idempotency_key=f"pooling.promotion_ended:{promotion.public_id}:{user.pk}",
     )

@@ -302,10 +302,13 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
             promotion=promotion,
             state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
         )
-        for request in closing.select_related("user"):
+        for request in closing.select_related("user", "branch"):
             if request.user_id not in told:
                 notify_promotion_ended(
-                    user=request.user, promotion=promotion, pool=None
+                    user=request.user,
+                    promotion=promotion,
+                    pool=None,
+                    branch=request.branch,
                 )
                 told.add(request.user_id)
         closing.update(state=PoolRequest.State.EXPIRED)

@@ -284,3 +284,18 @@ def test_ending_a_promotion_not_started_withdraws_it_on_the_page_and_the_api(
         == 1
     )
     assert f'action="{end_url}"' not in client.get(page_url).content.decode()
+
+
+def test_a_shopper_still_looking_is_sent_to_the_branch_page(
+    shop, django_capture_on_commit_callbacks
+):
+    # given a shopper still looking for a pool at the branch
+    _merchant, branch, owner, promotion = shop
+    looking = make_user()
+    _ask(looking, shop, 9_000, django_capture_on_commit_callbacks)
+    # when the shop ends the promotion
+    services.promotion_end(actor=owner, promotion=promotion)
+    # then the notice links to the branch's page, where its other promotions run
+    told = Notification.objects.get(kind="pooling.promotion_ended")
+    assert told.recipient_id == looking.pk
+    assert told.url == f"/pooling/branches/{branch.public_id}/"
