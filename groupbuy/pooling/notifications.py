@@ -176,3 +176,24 @@ def notify_member_left(member: PoolMember, *, seat: str) -> None:
         data={"pool_id": pool.public_id, "state": pool.state},
         idempotency_key=f"pooling.member_left:{pool.public_id}:{seat}:{member.user_id}",
     )
+
+
+def notify_request_expired(request: PoolRequest) -> None:
+    """A shopper whose request aged past its deadline without a pool: we stopped
+    looking (they would otherwise find out only by looking at *Pools*)."""
+    notification_enqueue(
+        recipient=request.user,
+        kind="pooling.request_expired",
+        title=_("We stopped looking for a pool"),
+        body=interpolate_lazy(
+            _(
+                "No pool formed for your cart at %(promotion)s in the time you "
+                "gave, so we stopped looking. Ask to pool again if you still want "
+                "to."
+            ),
+            {"promotion": request.promotion.title},
+        ),
+        url=reverse("pooling:branch", args=[request.branch.public_id]),
+        data={"request_id": request.public_id},
+        idempotency_key=f"pooling.request_expired:{request.public_id}",
+    )

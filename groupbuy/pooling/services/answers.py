@@ -212,10 +212,25 @@ def pools_expire_due(*, now=None) -> int:
             late.update(answer=Answer.TIMED_OUT, answered_at=now)
             _dissolve(pool, now=now)
             expired += 1
-    PoolRequest.objects.filter(
-        state=PoolRequest.State.OPEN, deadline_at__lte=now
-    ).update(state=PoolRequest.State.EXPIRED)
+    _expire_past_deadline(now=now)
     return expired
+
+
+def _expire_past_deadline(*, now) -> None:
+    """Close the requests still looking past their deadline, and tell each
+    shopper once. The others that end (a pool dissolved, the promotion ended, a
+    member left) are told by that path and are no longer open here."""
+    with transaction.atomic():
+        due = list(
+            PoolRequest.objects.select_for_update(of=("self",))
+            .select_related("user", "promotion", "branch")
+            .filter(state=PoolRequest.State.OPEN, deadline_at__lte=now)
+        )
+        PoolRequest.objects.filter(
+            pk__in=[request.pk for request in due], state=PoolRequest.State.OPEN
+        ).update(state=PoolRequest.State.EXPIRED)
+        for request in due:
+            notifications.notify_request_expired(request)
 
 
 def pool_phone_consent(*, actor, pool: Pool, agree: bool) -> PoolMember:

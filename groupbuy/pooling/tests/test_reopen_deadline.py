@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from groupbuy.notify.models import Notification
 from groupbuy.pooling import selectors, services
@@ -114,3 +115,34 @@ def test_who_accepted_before_their_deadline_still_looks_again(shop):
     # then the first is looking again, and told so
     assert _request(first).state == PoolRequest.State.OPEN
     assert _told(first) == ("Your pool did not form", KEEP_LOOKING)
+
+
+def test_a_request_that_ages_past_its_deadline_is_told_once_by_the_sweep(shop):
+    # given a shopper alone looking for 10 minutes, nobody to pool with, and
+    # two shoppers whose pool the sweep dissolves (told by that path)
+    _merchant, branch, _owner, promotion = shop
+    alone = make_user()
+    make_request(
+        user=alone, promotion=promotion, branch=branch, amount_fen=9_000, minutes=10
+    )
+    pool, hurried, patient = _pool_of_two(shop)
+    services.pool_answer(actor=hurried, pool=pool, accept=True)
+    # when the sweep runs after the deadlines, twice
+    later = timezone.now() + timedelta(minutes=11)
+    services.pools_expire_due(now=later)
+    services.pools_expire_due(now=later + timedelta(minutes=1))
+    # then the lone request is over and its shopper told so, once, with a way on
+    assert _request(alone).state == PoolRequest.State.EXPIRED
+    [told] = Notification.objects.filter(recipient=alone)
+    assert told.kind == "pooling.request_expired"
+    assert told.text_in("en") == (
+        "We stopped looking for a pool",
+        "No pool formed for your cart at 满300减50 in the time you gave, so we "
+        "stopped looking. Ask to pool again if you still want to.",
+    )
+    assert told.url == f"/pooling/branches/{branch.public_id}/"
+    # and those the pool's end told already are not told again
+    for user in (hurried, patient):
+        assert not Notification.objects.filter(
+            recipient=user, kind="pooling.request_expired"
+        ).exists()
