@@ -11,8 +11,10 @@ from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.core.audit import audit_log
 from groupbuy.core.echo import echoed
 from groupbuy.core.money import format_fen
+from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.live import publish_to_pool
 from groupbuy.pooling.models import Pool, PoolRequest, Promotion
 from groupbuy.pooling.notifications import notify_promotion_ended
 from groupbuy.pooling.selectors.publishing import promotion_may_end, publish_scope
@@ -295,6 +297,18 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
                 pool.state = Pool.State.DISSOLVED
                 pool.save(update_fields=["state"])
                 publish_pool_state(pool)
+            else:
+                # Its open pages say at once that the till gives the saving
+                # only to baskets paid before now (they would after a reload).
+                after_commit(
+                    publish_to_pool,
+                    pool.public_id,
+                    {
+                        "type": "pooling.promotion_ended",
+                        "pool_id": pool.public_id,
+                        "ended_at": now.isoformat(),
+                    },
+                )
             for member in pool.members.select_related("user"):
                 notify_promotion_ended(user=member.user, promotion=promotion, pool=pool)
                 told.add(member.user_id)

@@ -334,3 +334,29 @@ async def test_ending_a_contact_closes_the_enders_socket_and_tells_the_other():
     event = await sockets[1].receive_json_from(timeout=5)
     assert event == {"type": "pooling.contact", "state": "ended"}
     await sockets[1].disconnect()
+
+
+@pytest.mark.usefixtures("fresh_channel_layer")
+async def test_ending_the_promotion_tells_a_confirmed_pools_open_pages():
+    # given a confirmed pool's members with its page open
+    pool, users = await sync_to_async(_pool_of_three)()
+    browsers = [
+        (await database_sync_to_async(signed_in_browsers)(user, 1))[0] for user in users
+    ]
+    path = f"/ws/pools/{pool.public_id}/"
+    sockets = [await open_as(browser, path) for browser in browsers]
+    for socket in sockets:
+        await socket.receive_json_from(timeout=5)  # the history
+    # when the shop ends the promotion
+    promotion = await sync_to_async(lambda: pool.promotion)()
+    await sync_to_async(services.promotion_end)(actor=None, promotion=promotion)
+    # then each open page hears it, with when it ended, and the pool stays
+    await sync_to_async(promotion.refresh_from_db)()
+    for socket in sockets:
+        event = await socket.receive_json_from(timeout=5)
+        assert event == {
+            "type": "pooling.promotion_ended",
+            "pool_id": pool.public_id,
+            "ended_at": promotion.ends_at.isoformat(),
+        }
+        await socket.disconnect()

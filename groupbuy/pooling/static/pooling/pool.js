@@ -1,9 +1,9 @@
 // The pool page: live state and chat over ws/pools/<id>/. A change of the
 // pool's state, or another member's answer, reloads the page; the phone numbers
-// being shown (or hidden again), or a member leaving a pool that carries on,
-// refresh the pool's summary and phone card in place, so a message being typed
-// in the chat is kept. The socket never carries
-// a number: the page asks for itself again and is shown what its reader may see.
+// being shown (or hidden again), a member leaving a pool that carries on, or the
+// shop ending the promotion, refresh the pool's summary and phone card in place,
+// so a message being typed in the chat is kept. The socket never carries a
+// number: the page asks for itself again and is shown what its reader may see.
 import { reloadPage } from "../realtime/socket.js";
 import { startChat } from "./chat.js";
 
@@ -34,6 +34,12 @@ startChat({
   socketPath: `/ws/pools/${start.poolId}/`,
   live: start.meLeft !== "true",
   onEvent(event) {
+    // the shop ended the promotion: the summary, refreshed, says the till gives
+    // the saving only to baskets paid before then
+    if (event.type === "pooling.promotion_ended") {
+      refreshInPlace();
+      return;
+    }
     // the live state, or the state the history brings when the socket joins
     // (an answer given before it joined would otherwise go unseen)
     if (event.type !== "pooling.pool" && event.type !== "pooling.history") return;
