@@ -1,5 +1,7 @@
 """A confirmed pool's open page says at once that the shop ended its promotion
-(until 2026-12-06 only after a reload), keeping a message being typed.
+(until 2026-12-06 only after a reload), keeping a message being typed; and a
+pool dissolved drops the chat messages its member's browser kept waiting for it
+(until 2026-12-06 they stayed in localStorage for good).
 
 Two shoppers of a confirmed pool, each in a Chromium context of their own,
 against `groupbuy serve`.
@@ -19,6 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "pool-ended-pass"
 ENDED_PHONES = ["13900776101", "13900776102"]
 OWNER_PHONE = "13900776105"
+DISSOLVED_PHONES = ["13900776103", "13900776104"]
 
 # Two shoppers whose carts make a pool at one shop, both accepted: its chat is
 # open. The matching runs here rather than waiting for the server's worker.
@@ -74,6 +77,16 @@ _token, secret = api_token_create(actor=owner)
 print(json.dumps({{"promotion": pool.promotion.public_id, "secret": secret}}))
 """
 
+LEAVE = """
+from groupbuy.accounts.models import User
+from groupbuy.pooling import services
+from groupbuy.pooling.models import Pool
+services.pool_leave(
+    actor=User.objects.get(phone="+86" + {phone!r}),
+    pool=Pool.objects.get(public_id={pool!r}),
+)
+"""
+
 
 def _seed_pool(server, phones: list[str]) -> str:
     code = SEED.format(phones=phones, password=PASSWORD)
@@ -125,5 +138,40 @@ def test_the_shop_ending_the_promotion_shows_on_the_open_pool_page(
             has_text="the till gives its saving only to baskets paid before then",
         ).wait_for()
         assert page.input_value("#chat-body") == "on my way"
+    finally:
+        context.close()
+
+
+def test_a_dissolved_pools_waiting_messages_are_dropped(chromium, groupbuy_server):
+    pool_id = _seed_pool(groupbuy_server, DISSOLVED_PHONES)
+    context, page = _shopper_page(
+        chromium, groupbuy_server, DISSOLVED_PHONES[0], pool_id
+    )
+    room = f"/api/pooling/pools/{pool_id}/messages"
+    try:
+        # given a message kept waiting for this pool's chat, one for another chat
+        page.evaluate(
+            """([room]) => localStorage.setItem("pooling.chat-outbox", JSON.stringify([
+                {room, body: "see you there", client_key: "kept-1"},
+                {room: "/api/pooling/contacts/elsewhere/messages", body: "hi",
+                 client_key: "kept-2"},
+            ]))""",
+            [room],
+        )
+        # when the other member leaves, and the pool of two is dissolved
+        groupbuy_server.run_python(
+            LEAVE.format(phone=DISSOLVED_PHONES[1], pool=pool_id)
+        )
+        # then the pool's page, opened again, shows it dissolved and keeps
+        # nothing for its chat, the other chat's message still kept
+        page.goto(f"/pooling/pools/{pool_id}/")
+        page.locator("#pool-dissolved").wait_for()
+        page.wait_for_function(
+            """([room]) => {
+                const kept = JSON.parse(localStorage.getItem("pooling.chat-outbox"));
+                return kept.length === 1 && kept[0].room !== room;
+            }""",
+            arg=[room],
+        )
     finally:
         context.close()

@@ -78,7 +78,7 @@ function closedText(code) {
   return "";
 }
 
-export function startChat({ socketPath, onEvent = () => {}, live = true }) {
+export function startChat({ socketPath, onEvent = () => {}, live = true, closedRoom = "" }) {
   const room = document.querySelector("[data-chat-api]");
   const list = document.getElementById("chat-messages");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -181,6 +181,11 @@ export function startChat({ socketPath, onEvent = () => {}, live = true }) {
   }
   const storage = browserStorage();
   const roomKey = room?.dataset.chatApi || "";
+  // A chat this page shows closed to its reader for good (``closedRoom``: a
+  // pool dissolved or left, whose page shows no chat; or one shown without its
+  // form, a conversation ended) can never send what waited for it: drop it.
+  const closed = closedRoom || (room && !form ? roomKey : "");
+  if (storage && closed) keepMessages(storage, closed, []);
   const outbox = chatOutbox({
     post: (payload) => postMessage(room.dataset.chatApi, csrf, payload),
     firstKey: form?.querySelector('input[name="client_key"]')?.value || newClientKey(),

@@ -33,6 +33,8 @@ const start = document.getElementById("pool-summary").dataset;
 startChat({
   socketPath: `/ws/pools/${start.poolId}/`,
   live: start.meLeft !== "true",
+  // dissolved or left: its chat is gone for this reader, and what waited too
+  closedRoom: start.state === "dissolved" || start.meLeft === "true" ? start.chatRoom : "",
   onEvent(event) {
     // the shop ended the promotion: the summary, refreshed, says the till gives
     // the saving only to baskets paid before then
