@@ -11,6 +11,12 @@ savepoint it was registered in, rolls back, and dropped after running when it
 commits. So the file's fate is tied to such a callback: when it is released,
 the file is deleted unless the callback ran. Released means unreferenced;
 CPython frees it then and there, so the file goes as the rollback happens.
+
+One thing would delete a file whose transaction committed: a commit hook
+registered before this one that raises, as Django then drops the hooks after
+it unrun. So every commit hook of groupbuy's is robust (``core.transactions.
+after_commit``, or ``robust=True``); ``core/tests/test_commit_hooks.py`` keeps
+it so.
 """
 
 from __future__ import annotations
@@ -55,4 +61,4 @@ def stored_file_delete_on_rollback(storage, name: str, *, using=None) -> None:
     # The finalizer must not refer to ``committed`` itself, or it would never
     # be released.
     weakref.finalize(committed, _delete_unless_committed, outcome, storage, name)
-    transaction.on_commit(committed, using=using)
+    transaction.on_commit(committed, using=using, robust=True)

@@ -27,4 +27,7 @@ def note_stock_taken() -> None:
         with open(path, "a") as timings:
             timings.write(f"{held_ms:.3f}\n")
 
-    transaction.on_commit(record)
+    # robust: a commit hook that raised would drop the hooks after it, among
+    # them the one that keeps a file stored in the same transaction
+    # (core.stored_files).
+    transaction.on_commit(record, robust=True)
