@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.gtin import clean_gtin, gtin14, is_valid_gtin, validate_gtin
 from groupbuy.catalog.hours import hours_summary
-from groupbuy.catalog.pinyin import name_keys, with_derived_keys
+from groupbuy.catalog.pinyin import key_fields, name_keys, with_derived_keys
 from groupbuy.core.ids import PublicIdField
 
 
@@ -26,22 +26,7 @@ class Merchant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # Pinyin of the name and its initials, for "xianguopu" or "xgp" (catalog.pinyin);
     # written by save().
-    search_pinyin = models.CharField(
-        max_length=1000,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin"),
-    )
-    search_initials = models.CharField(
-        max_length=130,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin initials"),
-    )
+    search_pinyin, search_initials = key_fields(pinyin_length=1000, initials_length=130)
 
     class Meta:
         ordering = ["name"]
@@ -93,22 +78,7 @@ class Branch(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # Pinyin of the name and its initials, for "dongmendian" or "dmd"
     # (catalog.pinyin); written by save().
-    search_pinyin = models.CharField(
-        max_length=1000,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin"),
-    )
-    search_initials = models.CharField(
-        max_length=130,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin initials"),
-    )
+    search_pinyin, search_initials = key_fields(pinyin_length=1000, initials_length=130)
 
     class Meta:
         ordering = ["merchant_id", "name"]
@@ -229,22 +199,7 @@ class Product(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # Pinyin of the Chinese name and brand, and their initials, for shoppers who
     # type "niunai" or "nn" (catalog.pinyin); written by save().
-    search_pinyin = models.CharField(
-        max_length=2400,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin"),
-    )
-    search_initials = models.CharField(
-        max_length=330,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin initials"),
-    )
+    search_pinyin, search_initials = key_fields(pinyin_length=2400, initials_length=330)
 
     class Meta:
         ordering = ["name_zh"]

@@ -27,6 +27,9 @@ import functools
 import itertools
 import re
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 MIN_LETTERS = 2
 # How many ways of cutting a word into syllables are looked for ("xian" is
 # 先 or 西安); the rest of a long, ambiguous word's readings are dropped.
@@ -134,6 +137,27 @@ def name_keys(*names: str) -> tuple[str, str]:
 
 
 KEY_FIELDS = ("search_pinyin", "search_initials")
+
+
+def key_fields(*, pinyin_length: int, initials_length: int):
+    """The two fields a model keeps its keys in, ``search_pinyin`` and
+    ``search_initials`` (in that order): written by its save(), indexed, not
+    edited by hand, and empty in rows the release before wrote (db_default).
+    The lengths are the model's: its names' longest pinyin and initials."""
+
+    def key_field(max_length: int, label) -> models.CharField:
+        return models.CharField(
+            max_length=max_length,
+            blank=True,
+            editable=False,
+            db_default="",
+            db_index=True,
+            verbose_name=label,
+        )
+
+    return key_field(pinyin_length, _("pinyin")), key_field(
+        initials_length, _("pinyin initials")
+    )
 
 
 def with_derived_keys(update_fields, *, sources=("name",)):

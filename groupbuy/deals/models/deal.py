@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groupbuy.catalog.pinyin import name_keys, with_derived_keys
+from groupbuy.catalog.pinyin import key_fields, name_keys, with_derived_keys
 from groupbuy.core.ids import PublicIdField
 
 # An open deal before its start: not a stored state (it becomes "open" by the
@@ -127,22 +127,7 @@ class Deal(models.Model):
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     # Pinyin of the title and its initials, for "duanwu" or "dwzzt" (端午粽子团;
     # catalog.pinyin); written by save().
-    search_pinyin = models.CharField(
-        max_length=1400,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin"),
-    )
-    search_initials = models.CharField(
-        max_length=200,
-        blank=True,
-        editable=False,
-        db_default="",
-        db_index=True,
-        verbose_name=_("pinyin initials"),
-    )
+    search_pinyin, search_initials = key_fields(pinyin_length=1400, initials_length=200)
 
     class Meta:
         ordering = ["deadline_at", "id"]
