@@ -14,3 +14,11 @@ def spreadsheet_cell(value) -> str:
     (titles, names, notes), not for numbers, whose minus sign is meant."""
     text = str(value)
     return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def spreadsheet_text(cell: str) -> str:
+    """What ``spreadsheet_cell`` was given back from the cell it wrote: the
+    quote it put before a formula's first character taken off."""
+    if cell[:1] == "'" and cell[1:2] and cell[1:2] in FORMULA_STARTS:
+        return cell[1:]
+    return cell

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.catalogue.columns import column_for
 from groupbuy.catalog.errors import CatalogError
+from groupbuy.core.spreadsheet import spreadsheet_text
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_ROWS = 5000
@@ -152,12 +153,5 @@ def _cells(columns: list[str | None], cells: list[str]) -> dict[str, str]:
     found = {}
     for name, cell in zip(columns, cells, strict=False):
         if name and name not in found:
-            found[name] = _unquoted(cell.strip())
+            found[name] = spreadsheet_text(cell.strip())
     return found
-
-
-def _unquoted(cell: str) -> str:
-    """Take off the quote an export puts before = + - @ (``spreadsheet_cell``)."""
-    if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@"):
-        return cell[1:]
-    return cell

@@ -2,7 +2,7 @@
 
 import pytest
 
-from groupbuy.core.spreadsheet import spreadsheet_cell
+from groupbuy.core.spreadsheet import spreadsheet_cell, spreadsheet_text
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,12 @@ def test_a_cell_that_would_run_as_a_formula_is_quoted(typed):
 @pytest.mark.parametrize("typed", ["鲜邻超市", "Fresh = good", "", "100", "a-b"])
 def test_other_text_is_kept_as_typed(typed):
     assert spreadsheet_cell(typed) == typed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["=1+1", "+86", "-2", "@x", "\t=1+1", "\r=1+1", "'quoted", "鲜邻超市", ""],
+)
+def test_a_cell_read_back_is_what_was_typed(typed):
+    # a file exported and imported again (the catalogue) keeps every name
+    assert spreadsheet_text(spreadsheet_cell(typed)) == typed
