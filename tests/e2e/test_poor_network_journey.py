@@ -9,7 +9,10 @@ A message that arrives while the inbox's socket is away (a dead connection
 replaced, a reconnect) shows in the open inbox once the socket is back.
 
 Marking the inbox read while offline says it did not work (htmx dropped
-the failed request without a word).
+the failed request without a word). When the network comes back, the inbox
+fetches its list again (its socket listens again) just as the person taps
+"Mark all read" again: the list fetched before the tap must not land after
+it and show the messages unread again.
 
 A reply to a share whose sending failed while the phone still counted itself
 online (a request lost on a bad line) is sent again by itself, once.
@@ -17,6 +20,7 @@ online (a request lost on a bad line) is sent again by itself, once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
@@ -29,6 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE_OPENER = "+8613917020001"
 PHONE_ANN, PHONE_BO = "+8613917020002", "+8613917020003"
 PHONE_CY, PHONE_CY2 = "+8613917020004", "+8613917020005"
+PHONE_CY3 = "+8613917020006"
 PASSWORD = "poor-network-pass"
 
 
@@ -261,3 +266,62 @@ def test_marking_the_inbox_read_offline_says_it_did_not_work(chromium, groupbuy_
         alert.wait_for(state="detached")
     finally:
         context.close()
+
+
+def test_a_list_fetched_before_mark_all_read_does_not_hide_that_it_worked(
+    chromium, groupbuy_server
+):
+    # given Cy's inbox open, with one unread message
+    _run(groupbuy_server, SEED_CY.replace("Cy", "Cy3").replace(PHONE_CY, PHONE_CY3))
+    _run(groupbuy_server, NOTIFY_CY.replace(PHONE_CY, PHONE_CY3))
+    context = _phone_context(chromium, groupbuy_server)
+    try:
+        page = context.new_page()
+        page.add_init_script(
+            "document.addEventListener('realtime-user-joined',"
+            " () => { document.body.dataset.socketJoined = 'yes'; }, true);"
+        )
+        sign_in(page, PHONE_CY3, PASSWORD)
+        page.goto("/inbox/")
+        page.wait_for_selector("#inbox-list .is-unread")
+        # (an attribute, not wait_for_function: the page's CSP forbids the
+        # eval that polling a JavaScript expression uses)
+        page.wait_for_selector("body[data-socket-joined=yes]", state="attached")
+
+        # when the inbox fetches its list again (its socket listened again),
+        # Cy taps "Mark all read" before that answer comes, and the answers
+        # arrive in the other order: the list (message unread), then the tap's
+        answers = {}
+
+        def hold(route):
+            if route.request.method in answers:
+                route.continue_()
+            else:
+                answers[route.request.method] = (route, route.fetch())
+
+        page.route(re.compile(r"/inbox/(read-all/)?(\?.*)?$"), hold)
+        page.evaluate(
+            "document.body.dispatchEvent(new CustomEvent('realtime-user-joined'))"
+        )
+        _wait_until(page, lambda: "GET" in answers)
+        page.click("#inbox-mark-all-read")
+        _wait_until(page, lambda: "POST" in answers)
+        for method in ("GET", "POST"):
+            route, answer = answers[method]
+            # (the page may have given up that request: fulfilling it then fails)
+            with contextlib.suppress(Exception):
+                route.fulfill(response=answer)
+            page.wait_for_timeout(300)
+
+        # then the page shows what the server now holds: nothing unread
+        page.wait_for_selector("#inbox-list .is-unread", state="detached", timeout=5000)
+    finally:
+        context.close()
+
+
+def _wait_until(page, condition, *, tries: int = 100) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page did not send the request")
