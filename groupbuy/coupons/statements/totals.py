@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import CharField, Count, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Concat
 
 from groupbuy.coupons.models import CouponExpiry, CouponRefund, Redemption
@@ -100,20 +100,15 @@ def _payable_taken_back_fen(taken_back: list[QuerySet]) -> int:
 
     keys = Q()
     for adjustments in taken_back:
+        prefix = _key_prefix(adjustments.model)
+        by_serial = Concat(Value(prefix), "coupon__serial", output_field=CharField())
         if adjustments.model is CouponRefund:
-            # A coupon may have several refunds, each under its own key.
-            made = adjustments.order_by().values("escrow_key")
+            # A coupon may have several refunds, each under its own key; one
+            # with none is the release before's (``escrow_key``).
+            key = Case(When(escrow_key="", then=by_serial), default=F("escrow_key"))
         else:
-            prefix = _key_prefix(adjustments.model)
-            made = (
-                adjustments.order_by()
-                .annotate(
-                    key=Concat(
-                        Value(prefix), "coupon__serial", output_field=CharField()
-                    )
-                )
-                .values("key")
-            )
+            key = by_serial
+        made = adjustments.order_by().annotate(key=key).values("key")
         keys |= Q(transaction__idempotency_key__in=made)
     total = LedgerEntry.objects.filter(
         keys, account__kind=LedgerAccount.Kind.MERCHANT_PAYABLE
@@ -130,6 +125,11 @@ def _key_prefix(model) -> str:
 
 def escrow_key(adjustment: CouponExpiry | CouponRefund) -> str:
     """The escrow key an expiry's or refund's money moved under."""
-    if isinstance(adjustment, CouponRefund):
+    if isinstance(adjustment, CouponRefund) and adjustment.escrow_key:
         return adjustment.escrow_key
+    # An expiry's, or a refund the release before refunds of some units wrote
+    # during the rolling deploy to it (coupons 0017 applied, the old code still
+    # serving): it saved no key, but it was its coupon's only refund (the old
+    # code answered any earlier one instead), made under the key every refund
+    # had then. ``coupon_refunds_fill_keys`` writes it down later.
     return f"{_key_prefix(type(adjustment))}{adjustment.coupon.serial}"
