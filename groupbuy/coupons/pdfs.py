@@ -129,6 +129,7 @@ def coupon_pdf(coupon, *, branches) -> bytes:
         )
         code = coupon.code_to_show
         if code:
+            _units_left(pdf, coupon)
             image = io.BytesIO(symbols.png(code, scale=8))
             pdf.image(image, w=90, x=(pdf.w - 90) / 2)
             _small(pdf, _("Show this code at the till."))
@@ -148,6 +149,34 @@ def coupon_pdf(coupon, *, branches) -> bytes:
             )
         _small(pdf, _time_zone_note())
     return bytes(pdf.output())
+
+
+def _units_left(pdf: FPDF, coupon) -> None:
+    """A coupon some of whose units are used or refunded: how many a till may
+    still take, so a clerk reading the paper does not hand over all it was
+    issued for (the till refuses more anyway, but the clerk reads first)."""
+    left = coupon.remaining_quantity
+    if left == coupon.quantity:
+        return
+    _line(
+        pdf,
+        ngettext(
+            "Usable now: %(left)s of %(units)s unit",
+            "Usable now: %(left)s of %(units)s units",
+            coupon.quantity,
+        )
+        % {"left": left, "units": coupon.quantity},
+    )
+    if refunded := coupon.refunded_quantity:
+        _line(
+            pdf,
+            ngettext(
+                "%(count)s unit was refunded and cannot be redeemed.",
+                "%(count)s units were refunded and cannot be redeemed.",
+                refunded,
+            )
+            % {"count": refunded},
+        )
 
 
 def statement_pdf(statement) -> bytes:

@@ -16,6 +16,23 @@ from groupbuy.core.pagination import PageOut
 from groupbuy.coupons.models import Coupon, Redemption
 
 
+class CouponRefundOut(Schema):
+    quantity: int
+    amount_fen: int
+    outcome: Literal["refunded", "taken_back"] = Field(
+        description="Refunded from the shop's pending earnings, or taken back "
+        "from what the shop had been paid: either way it goes back to the shopper."
+    )
+    refunded_at: datetime
+    refunded_by: Literal["shopper", "shop"] = Field(
+        description="Who refunded these units: the coupon's shopper, or the shop "
+        "(its owner, with a reason)."
+    )
+    reason: str = Field(
+        default="", description="The shop's reason, when the shop refunded it."
+    )
+
+
 class CouponOut(Schema):
     coupon_id: str
     serial: str
@@ -27,6 +44,13 @@ class CouponOut(Schema):
     )
     remaining_quantity: int = Field(
         description="Units a till may still take: neither redeemed nor refunded."
+    )
+    refunded_fen: int = Field(
+        description="What this coupon's refunds gave back, all of them (fen)."
+    )
+    refunds: list[CouponRefundOut] = Field(
+        description="Every refund of this coupon's unused units, oldest first: "
+        "some of them at a time (POST …/refund-units), or all that were left."
     )
     code: str | None = Field(
         description="The code to show at the till; null once the coupon cannot "
@@ -64,16 +88,6 @@ class CouponUnitsHeldOut(Schema):
     )
 
 
-class CouponRefundOut(Schema):
-    quantity: int
-    amount_fen: int
-    outcome: str
-    refunded_at: datetime
-    reason: str = Field(
-        default="", description="The shop's reason, when the shop refunded it."
-    )
-
-
 class CouponDetailOut(CouponOut):
     # When, where and how many units were redeemed, oldest first.
     redemptions: list[CouponRedemptionOut]
@@ -85,10 +99,6 @@ class CouponDetailOut(CouponOut):
     refund: CouponRefundOut | None = Field(
         description="The refund that refunded this coupon's last unused units "
         "(and so revoked it), once made; null while units are left."
-    )
-    refunds: list[CouponRefundOut] = Field(
-        description="Every refund of this coupon's unused units, oldest first: "
-        "some of them at a time (POST …/refund-units), or all that were left."
     )
     units_held: list[CouponUnitsHeldOut] = Field(
         description="Units a shop's station handed over at a branch that had "
@@ -104,6 +114,7 @@ def coupon_refund_out(refund) -> dict:
         "amount_fen": refund.amount_fen,
         "outcome": refund.outcome,
         "refunded_at": refund.refunded_at,
+        "refunded_by": "shop" if refund.is_by_shop else "shopper",
         "reason": refund.reason,
     }
 
@@ -116,7 +127,6 @@ def coupon_detail_out(coupon: Coupon, redemptions, *, units_held) -> dict:
         **coupon_out(coupon),
         "refundable_fen": refund_offer_fen(coupon),
         "refund": refund and coupon_refund_out(refund),
-        "refunds": [coupon_refund_out(r) for r in coupon.refunds.all()],
         "redemptions": [
             {
                 "redeemed_at": redemption.redeemed_at,
@@ -154,6 +164,8 @@ def coupon_out(coupon: Coupon) -> dict:
         "redeemed_quantity": coupon.redeemed_quantity,
         "refunded_quantity": coupon.refunded_quantity,
         "remaining_quantity": coupon.remaining_quantity,
+        "refunded_fen": coupon.refunded_fen,
+        "refunds": [coupon_refund_out(r) for r in coupon.refunds.all()],
         "code": coupon.code_to_show,
         "merchant_id": coupon.merchant.public_id,
         "merchant_name": coupon.merchant.display_name,

@@ -63,6 +63,7 @@ def coupon_get_for_shopper(*, user, coupon_id: str) -> Coupon:
     """Return the shopper's own coupon (operators may look too); else 404."""
     coupon = (
         Coupon.objects.select_related("merchant", "order__deal__product")
+        .prefetch_related("refunds")  # its page and answer read them thrice
         .filter(public_id=coupon_id)
         .first()
     )

@@ -1,7 +1,9 @@
 """A shopper refunds one of their coupon's two unused units in a real browser
 against `groupbuy serve`: from the coupon page to the refund page, "Refund only
 some units", then the coupon page lists the refund and keeps the code for the
-unit left. The refund page passes axe's serious and critical checks."""
+unit left, says who made the refund and how much of the coupon was refunded, as
+My coupons does. The refund page and the coupon page after it pass axe's serious and
+critical checks."""
 
 from __future__ import annotations
 
@@ -48,3 +50,13 @@ def test_a_shopper_refunds_one_unit_and_keeps_the_other(page, groupbuy_server):
     expect(page.locator("#coupon-left")).to_contain_text("1 left")
     # and the code is still shown for the unit left
     expect(page.locator("#coupon-qr svg")).to_be_visible()
+    # and says how much of it was refunded, by whom, and My coupons says so too
+    expect(page.locator("#coupon-refunded-summary")).to_have_text(
+        "1 of 2 units refunded, ¥15.00 back"
+    )
+    expect(page.locator("#coupon-refunds")).to_contain_text("You refunded it")
+    assert axe_violations(page) == []
+    page.goto("/coupons/")
+    expect(page.locator(f"#coupon-{seeded['coupon']} .coupon-refunded")).to_have_text(
+        "1 of 2 units refunded, ¥15.00 back · 1 left"
+    )

@@ -104,6 +104,12 @@ class Coupon(models.Model):
         return self.quantity - self.redeemed_quantity - self.refunded_quantity
 
     @property
+    def refunded_fen(self) -> int:
+        """What this coupon's refunds gave back, all of them (``refunds``,
+        which a list prefetches)."""
+        return sum(refund.amount_fen for refund in self.refunds.all())
+
+    @property
     def refund(self):
         """The refund that ended this coupon (it refunded its last units and
         revoked it), else None; ``refunds`` holds every refund of its units."""

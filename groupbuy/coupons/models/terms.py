@@ -173,3 +173,13 @@ class CouponRefund(models.Model):
 
     def __str__(self):
         return f"refund of {self.coupon}: {self.amount_fen} fen"
+
+    @property
+    def is_by_shop(self) -> bool:
+        """Whether the shop made this refund, not the coupon's shopper: the
+        shop's refund always has a reason, and only the shopper and the shop's
+        owners refund (a refund with no one recorded predates the shop's, 0009)."""
+        if self.reason:
+            return True
+        by = self.refunded_by_id
+        return by is not None and by != self.coupon.shopper_id

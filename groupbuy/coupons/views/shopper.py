@@ -54,8 +54,10 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         "units_held": selectors.coupon_units_held(user=request.user, coupon=coupon),
         "refundable_fen": refund_offer_fen(coupon),
         "refund": (refund := coupon.refund),
-        # Refunds of some units; the one that ended the coupon is said apart.
-        "earlier_refunds": [r for r in coupon.refunds.all() if r != refund],
+        # Every refund, listed unless the only one ended the coupon (its notice
+        # says it all then).
+        "refunds": (refunds := list(coupon.refunds.all())),
+        "refunds_listed": bool(refunds) and refunds != [refund],
     }
     return render(request, "coupons/detail.html", context)
 
