@@ -27,9 +27,14 @@ JsonInt = Annotated[int, Strict()]
 JsonNumber = Annotated[float, Strict()]
 
 
-def answer_choices(choices, *extra: str, description: str | None = None) -> Any:
+def answer_choices(
+    choices, *extra: str | None, description: str | None = None, default: Any = ...
+) -> Any:
     """Declare the values an answer's text field takes (a ``TextChoices``'s
-    values, plus ``extra``) as its ``enum`` in the OpenAPI document, for a
-    client to switch on; the answer itself is not checked against them."""
-    values = [*getattr(choices, "values", choices), *extra]
-    return Field(json_schema_extra={"enum": values}, description=description)
+    values or an enum's, plus ``extra``: None for a field that may be null) as
+    its ``enum`` in the OpenAPI document, for a client to switch on; the
+    answer itself is not checked against them."""
+    values = [str(value) for value in getattr(choices, "values", choices)]
+    return Field(
+        default, json_schema_extra={"enum": [*values, *extra]}, description=description
+    )

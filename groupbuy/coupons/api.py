@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from groupbuy.core.api_answers import json_answer
 from groupbuy.core.errors import fields_renamed
 from groupbuy.core.idempotency import idempotency_key_header, idempotency_key_sent
 from groupbuy.core.pagination import PageIn, page_payload, paginate
@@ -26,6 +27,7 @@ from groupbuy.coupons.schemas import (
     CouponBranchOut,
     CouponDetailOut,
     CouponPageOut,
+    KeyFileOut,
     KeyGenerateIn,
     KeyOut,
     KeyRegisterIn,
@@ -210,7 +212,19 @@ def register_key(request, merchant_id: str, payload: KeyRegisterIn):
     )
 
 
-@router.post("/merchants/{merchant_id}/keys/generate")
+@router.post(
+    "/merchants/{merchant_id}/keys/generate",
+    response={200: KeyFileOut},
+    openapi_extra=json_answer(
+        "The key file, once: JSON sent as an attachment "
+        "(coupon-key-<merchant id>.json), never stored and not cached.",
+        refusals={
+            403: "Not an owner of the shop (`forbidden`): cashiers may not.",
+            409: "The shop has a key and `replace_current` was not sent "
+            "(`key_exists`).",
+        },
+    ),
+)
 def generate_key(request, merchant_id: str, payload: KeyGenerateIn | None = None):
     """Generate keys on the platform; answer the key file, once. Keep it safe.
 

@@ -15,6 +15,9 @@ from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.pagination import PageOut
 from groupbuy.coupons.models import Coupon, Redemption
 
+# What a coupon's code is in an answer (``coupon_code_state``).
+CODE_STATES = ("shown", "awaiting_till", "not_redeemable")
+
 
 class CouponRefundOut(Schema):
     quantity: int
@@ -55,7 +58,21 @@ class CouponOut(Schema):
     code: str | None = Field(
         description="The code to show at the till; null once the coupon cannot "
         "be redeemed (used up, revoked or refunded, expired) and before the shop "
-        "has set up its till."
+        "has set up its till: a code is sealed to the shop's coupon key, which "
+        "the shop makes when it sets up its till, and the coupon gets its code "
+        "then, with nothing asked of the shopper (``code_state``)."
+    )
+    code_state: str = answer_choices(
+        CODE_STATES,
+        description="Why ``code`` is what it is: ``shown``; ``awaiting_till``, "
+        "null until the shop sets up its till (show ``code_note``); "
+        "``not_redeemable``, null for good (``status`` says why).",
+    )
+    code_note: str = Field(
+        description="What to show the shopper in the code's place while "
+        "``code_state`` is ``awaiting_till``, in the reader's language (\"Your "
+        "coupon will appear here as soon as the merchant has set up its "
+        'till."); "" otherwise.'
     )
     merchant_id: str
     merchant_name: str = Field(
@@ -154,8 +171,18 @@ class CouponPageOut(PageOut):
     items: list[CouponOut]
 
 
+def coupon_code_state(coupon: Coupon) -> str:
+    if coupon.code_to_show:
+        return "shown"
+    if coupon.shown_status == Coupon.Status.VALID:
+        # valid but not sealed yet: the shop has no coupon key (its till)
+        return "awaiting_till"
+    return "not_redeemable"
+
+
 def coupon_out(coupon: Coupon) -> dict:
     deal = coupon.order.deal
+    code_state = coupon_code_state(coupon)
     return {
         "coupon_id": coupon.public_id,
         "serial": coupon.serial,
@@ -167,6 +194,12 @@ def coupon_out(coupon: Coupon) -> dict:
         "refunded_fen": coupon.refunded_fen,
         "refunds": [coupon_refund_out(r) for r in coupon.refunds.all()],
         "code": coupon.code_to_show,
+        "code_state": code_state,
+        "code_note": _(
+            "Your coupon will appear here as soon as the merchant has set up its till."
+        )
+        if code_state == "awaiting_till"
+        else "",
         "merchant_id": coupon.merchant.public_id,
         "merchant_name": coupon.merchant.display_name,
         "product_name": deal.product.name,
@@ -270,6 +303,18 @@ class KeyGenerateIn(Schema):
         description="Replace the shop's current key; without it a shop that has "
         "a key is answered 409 key_exists.",
     )
+
+
+class KeyFileOut(Schema):
+    """The key file ``keys/generate`` answers once, as a JSON attachment: the
+    private halves are never stored, so keep it (``groupbuy station init
+    --key-file FILE`` reads it)."""
+
+    kind: Literal["groupbuy-merchant-coupon-key"]
+    merchant_id: str
+    key_id: str
+    sealing_private_key: str = Field(description="Base64 of the X25519 private key.")
+    signing_private_key: str = Field(description="Base64 of the Ed25519 private key.")
 
 
 class KeyOut(Schema):

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from groupbuy.accounts.auth import caller, optional_auth
 from groupbuy.catalog.models import Branch, Category, Merchant, Product
+from groupbuy.core.api_urls import absolute_url
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.demands import selectors, services
@@ -73,7 +74,7 @@ def _payment(request, participation, intent) -> dict:
         "deposit_fen": participation.deposit_fen,
         "intent_id": intent.public_id,
         # Absolute, as a deal order's: a phone app has no page to resolve it on.
-        "pay_url": request.build_absolute_uri(intent_pay_url(intent)),
+        "pay_url": absolute_url(request, intent_pay_url(intent)),
     }
 
 

@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from groupbuy.core.api_types import JsonInt, JsonNumber, answer_choices
+from groupbuy.core.api_urls import AbsoluteUrl
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
 from groupbuy.demands.models import Demand, Offer, Participation, SavedSearch
@@ -28,7 +29,7 @@ class DemandIn(Schema):
 
 class DemandPhotoOut(Schema):
     id: str
-    url: str
+    url: AbsoluteUrl
 
 
 class DemandOut(Schema):
@@ -65,7 +66,7 @@ class DemandPaymentOut(Schema):
     participation_id: str
     deposit_fen: int
     intent_id: str
-    pay_url: str
+    pay_url: AbsoluteUrl
 
 
 class DemandParticipationOut(Schema):

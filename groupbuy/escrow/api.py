@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.api_types import answer_choices
+from groupbuy.core.api_urls import AbsoluteUrl, absolute_url
 from groupbuy.core.pagination import (
     PageIn,
     PageOut,
@@ -35,8 +36,8 @@ class IntentOut(Schema):
     reference: str
     description: str
     is_submitted: bool
-    pay_url: str
-    return_url: str
+    pay_url: AbsoluteUrl
+    return_url: AbsoluteUrl
     created_at: datetime
     succeeded_at: datetime | None
 
@@ -103,7 +104,7 @@ def intent_out(request, intent) -> dict:
         "reference": intent.reference,
         "description": intent.description,
         "is_submitted": intent.submitted_at is not None,
-        "pay_url": request.build_absolute_uri(services.intent_pay_url(intent)),
+        "pay_url": absolute_url(request, services.intent_pay_url(intent)),
         "return_url": intent.return_url,
         "created_at": intent.created_at,
         "succeeded_at": intent.succeeded_at,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Query, Router, Schema
 
+from groupbuy.core.api_urls import AbsoluteUrl
 from groupbuy.core.pagination import (
     PageIn,
     PageOut,
@@ -27,7 +28,7 @@ class NotificationOut(Schema):
     kind: str = Field(examples=["deals.deal.succeeded"])
     title: str
     body: str
-    url: str
+    url: AbsoluteUrl
     data: dict
     created_at: datetime
     read_at: datetime | None

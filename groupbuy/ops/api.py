@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from groupbuy.accounts.api import rate_limited_response
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.reauth import password_confirm
+from groupbuy.core.api_answers import file_answer
 from groupbuy.core.api_types import answer_choices
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.core.streaming import file_response
@@ -57,7 +58,16 @@ def export_response(user) -> HttpResponse:
     )
 
 
-@router.get("/me/data/export", response={200: None})
+@router.get(
+    "/me/data/export",
+    openapi_extra=file_answer(
+        "A ZIP file (attachment) of JSON files, one per kind of data, and my photos.",
+        ["application/zip"],
+        refusals={
+            401: "Not signed in: only the person may export (`unauthenticated`)."
+        },
+    ),
+)
 def data_export(request):
     """Download everything held about me: a ZIP of JSON files and my photos."""
     return export_response(request.auth)

@@ -29,7 +29,7 @@ from groupbuy.core.pagination import (
 from groupbuy.core.redaction import mask_account
 from groupbuy.escrow.platform_fees import platform_fees_for_period
 from groupbuy.payments import payouts, selectors
-from groupbuy.payments.models import Payout, PayoutSchedule
+from groupbuy.payments.models import Payout, PayoutSchedule, StatementDifference
 from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.merchant_money import form_refusal
 
@@ -244,10 +244,10 @@ class StatementDifferenceOut(Schema):
 
     day: date
     provider: str
-    kind: str
+    kind: str = answer_choices(StatementDifference.Kind)
     # the kind in the reader's words, as the payouts page says it
     kind_label: str
-    line_kind: str  # payment | refund
+    line_kind: str = answer_choices(["payment", "refund"])
     reference: str
     # None where the line is on one side only
     ledger_fen: int | None

@@ -229,7 +229,7 @@ class PoolOut(Schema):
     promotion_id: str
     # threshold (the tier reached is threshold_fen), n_for_m or second_item
     # (threshold_fen is 0: the till prices the members' items as one basket)
-    promotion_kind: str
+    promotion_kind: str = answer_choices(Promotion.Kind)
     branch_id: str
     amount_fen: int
     threshold_fen: int
@@ -368,7 +368,7 @@ class FiguresIn(PageIn):
 class PromotionFiguresOut(Schema):
     promotion_id: str
     title: str
-    kind: str
+    kind: str = answer_choices(Promotion.Kind)
     requests: int
     pools: int
     confirmed: int

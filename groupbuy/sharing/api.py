@@ -11,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Discriminator, Tag
 
+from groupbuy.core.api_answers import file_answer
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.idempotency import (
     IDEMPOTENCY_KEY_PATTERN,
@@ -53,6 +54,7 @@ from groupbuy.sharing.throttle import (
     match_rate_check,
     match_size_check,
 )
+from groupbuy.sharing.voice import VOICE_NOTE_TYPES
 
 router = Router(tags=["sharing"])
 
@@ -308,7 +310,17 @@ def share_send_with_voice_note(
     return _sent(_share_send(request, payload, voice_note=voice_note))
 
 
-@router.get("/threads/{share_id}/voice-note", response={200: None})
+@router.get(
+    "/threads/{share_id}/voice-note",
+    openapi_extra=file_answer(
+        "The voice note as it was recorded, in the type its Content-Type names.",
+        list(VOICE_NOTE_TYPES),
+        refusals={
+            403: "The caller is not part of the share (`forbidden`).",
+            404: "No such share, or the share has no voice note (`not_found`).",
+        },
+    ),
+)
 def voice_note_download(request, share_id: str):
     """The share's voice note, to its participants only (403 for anyone else)."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)

@@ -12,7 +12,9 @@ from datetime import datetime
 from ninja import Schema
 
 from groupbuy.core.api_types import answer_choices
+from groupbuy.core.api_urls import AbsoluteUrl
 from groupbuy.core.pagination import PageOut
+from groupbuy.deals.models import Deal
 from groupbuy.sharing.models import Participant
 
 
@@ -20,16 +22,17 @@ class ShareCardOut(Schema):
     product_id: str
     name: str
     spec: str
-    thumbnail_url: str
+    thumbnail_url: AbsoluteUrl
     price_fen: int | None
     deal_id: str
     deal_title: str
-    deal_state: str
+    # the group buy's shown_state; "" when the card shows no group buy
+    deal_state: str = answer_choices(Deal.State, "scheduled", "")
     deal_state_label: str
     deadline_at: datetime | None
     code: str
-    url: str
-    target_url: str
+    url: AbsoluteUrl
+    target_url: AbsoluteUrl
 
 
 class ShareOut(Schema):
@@ -39,8 +42,8 @@ class ShareOut(Schema):
     sender: str
     product: str
     comment: str
-    url: str
-    voice_note_url: str
+    url: AbsoluteUrl
+    voice_note_url: AbsoluteUrl
     created_at: datetime
     last_activity_at: datetime
     card: ShareCardOut
@@ -61,7 +64,7 @@ class ThreadPageOut(PageOut):
 class ProductBriefOut(Schema):
     id: str
     name: str
-    url: str
+    url: AbsoluteUrl
 
 
 class ThreadMessageOut(Schema):

@@ -43,6 +43,11 @@ def voice_note_path(instance, filename: str) -> str:
     return f"voice/{instance.public_id}.{instance.voice_note_type.split('/')[-1]}"
 
 
+# What _sniff recognises, and so every type a voice note is answered in (the
+# API document lists them for the download).
+VOICE_NOTE_TYPES = ("audio/webm", "audio/ogg", "audio/mpeg", "audio/wav", "audio/mp4")
+
+
 def _sniff(head: bytes) -> str:
     if head.startswith(b"\x1aE\xdf\xa3"):
         return "audio/webm"

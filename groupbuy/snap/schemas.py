@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from groupbuy.core.api_types import JsonBool, answer_choices
+from groupbuy.core.api_urls import AbsoluteUrl
 from groupbuy.core.pagination import PageOut
 from groupbuy.snap.models import Snap
 
@@ -26,7 +27,7 @@ class SnapProductOut(Schema):
     spec: str
     gtin: str
     category: CategoryOut | None
-    image_url: str
+    image_url: AbsoluteUrl
 
 
 _CALIBRATED = (
@@ -79,11 +80,11 @@ class SnapDealOut(Schema):
     starts_at: datetime
     deadline_at: datetime
     deadline_ms: int = Field(description="The deadline in epoch milliseconds.")
-    url: str
+    url: AbsoluteUrl
     sells_in_teams: bool = Field(
         description="A team buy: bought alone or in a team on its page, not in one tap."
     )
-    join_url: str = Field(description="The one-tap join; empty for a team buy.")
+    join_url: AbsoluteUrl = Field(description="The one-tap join; empty for a team buy.")
     pickup_branches: list[SnapPickupBranchOut] = Field(
         description="Where a buyer may collect, when the shop has several: the "
         "join must name one (pickup_branch). Empty when there is no choice."
@@ -122,12 +123,12 @@ class SnapAnswerOut(Schema):
     )
     category_deals: list[SnapDealOut]
     unknown_barcodes: list[str]
-    ask_for_product_url: str = Field(
+    ask_for_product_url: AbsoluteUrl = Field(
         description="For a barcode the catalog lacks: the page to ask for the "
         "product (a group-buy request others can join), its form filled with "
         "the barcode. The snap itself counts as asking for nothing. Empty "
         "otherwise.",
-        examples=["/demands/new/?barcode=8413000065504"],
+        examples=["https://groupbuy.example.com/demands/new/?barcode=8413000065504"],
     )
     hint: str
     demand: DemandNoteOut
@@ -142,7 +143,7 @@ class SnapSummaryOut(Schema):
     product: SnapProductOut | None
     method: str
     confidence: float
-    photo_url: str
+    photo_url: AbsoluteUrl
     created_at: datetime
 
 
@@ -166,7 +167,7 @@ class DemandRowOut(Schema):
     first_requested_at: datetime
     last_requested_at: datetime
     daily: list[DailyOut]
-    launch_url: str
+    launch_url: AbsoluteUrl
 
 
 class DemandPageOut(PageOut):
@@ -175,7 +176,7 @@ class DemandPageOut(PageOut):
 
 class QueueItemOut(Schema):
     id: str
-    photo_url: str
+    photo_url: AbsoluteUrl
     ocr_text: str
     looks_like: CategoryOut | None
     unknown_barcodes: list[str]

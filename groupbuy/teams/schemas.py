@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
+from groupbuy.core.api_urls import AbsoluteUrl, absolute_url
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.moments import Moment
 from groupbuy.core.pagination import PageOut
@@ -15,6 +16,7 @@ from groupbuy.deals.models import Deal
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.escrow.services import intent_payer_url
 from groupbuy.teams.models import Team, TeamMember
+from groupbuy.teams.selectors import PaymentState
 
 
 class TeamDealCreateIn(Schema):
@@ -79,7 +81,7 @@ class TeamOut(Schema):
     expires_at: datetime
     seconds_left: int
     members: list[TeamMemberOut]
-    url: str = ""
+    url: AbsoluteUrl = ""
 
 
 class TeamDealOutcomeOut(Schema):
@@ -117,7 +119,7 @@ class TeamPaymentOut(Schema):
     status: str = answer_choices(PaymentIntent.Status)
     # Where to pay: the pay page, or once the payment was declined, the team's
     # page, which offers to pay again (the membership's can_pay_again).
-    pay_url: str
+    pay_url: AbsoluteUrl
 
 
 class TeamMembershipOut(Schema):
@@ -128,7 +130,7 @@ class TeamMembershipOut(Schema):
     # Where the payment of a place awaiting it stands, as the team page says it
     # (``status`` stays "pending" whether it is to pay, on its way or declined):
     # to_pay, awaiting_outcome, received, declined; None once paid or left.
-    payment_state: str | None = None
+    payment_state: str | None = answer_choices(PaymentState, None, default=None)
     can_pay_again: bool = False
     pay_by: datetime | None = None
 
@@ -144,7 +146,7 @@ class TeamMembershipPageOut(PageOut):
 def team_out(request, team, snapshot: dict) -> dict:
     from groupbuy.teams.services.common import team_url
 
-    return {**snapshot, "url": request.build_absolute_uri(team_url(team))}
+    return {**snapshot, "url": absolute_url(request, team_url(team))}
 
 
 def payment_out(request, intent) -> dict | None:
@@ -154,7 +156,7 @@ def payment_out(request, intent) -> dict | None:
         "intent_id": intent.public_id,
         "amount_fen": intent.amount_fen,
         "status": intent.status,
-        "pay_url": request.build_absolute_uri(intent_payer_url(intent)),
+        "pay_url": absolute_url(request, intent_payer_url(intent)),
     }
 
 

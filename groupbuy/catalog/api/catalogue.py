@@ -11,9 +11,11 @@ from ninja import Router, Schema, Status
 
 from groupbuy.catalog import selectors, services
 from groupbuy.catalog.catalogue.export import catalogue_csv
+from groupbuy.catalog.catalogue.planning import ACTIONS
 from groupbuy.catalog.catalogue.reading import encoding_label, max_bytes
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.models import CatalogueImport
+from groupbuy.core.api_answers import file_answer
 from groupbuy.core.api_types import answer_choices
 
 router = Router(tags=["catalog"])
@@ -21,7 +23,11 @@ router = Router(tags=["catalog"])
 
 class PlannedRowOut(Schema):
     line: int
-    action: str
+    action: str = answer_choices(
+        ACTIONS,
+        description="What confirming does with the row: create a product, "
+        "update one, leave it unchanged, or refuse the row (``notes`` say why).",
+    )
     name: str
     gtin: str
     notes: list[str]
@@ -70,16 +76,12 @@ def csv_response(text: str, file_name: str) -> HttpResponse:
     return response
 
 
-def _csv_answer(what: str) -> dict:
-    """Document an answer that is a CSV file, not JSON."""
-    content = {"text/csv": {"schema": {"type": "string", "format": "binary"}}}
-    return {"responses": {200: {"description": what, "content": content}}}
-
-
 @router.get(
     "/catalogue/template.csv",
     auth=None,
-    openapi_extra=_csv_answer("The header row of a catalogue file, as CSV in UTF-8."),
+    openapi_extra=file_answer(
+        "The header row of a catalogue file, as CSV in UTF-8.", ["text/csv"]
+    ),
 )
 def catalogue_template(request):
     """The header row of a catalogue file in the reader's language (Chinese
@@ -90,7 +92,11 @@ def catalogue_template(request):
 
 @router.get(
     "/merchants/{merchant_id}/catalogue.csv",
-    openapi_extra=_csv_answer("The shop's catalogue, as CSV in UTF-8."),
+    openapi_extra=file_answer(
+        "The shop's catalogue, as CSV in UTF-8.",
+        ["text/csv"],
+        refusals={403: "Not an owner of the shop (`forbidden`): cashiers may not."},
+    ),
 )
 def catalogue_export(request, merchant_id: str):
     """The shop's products and everyday prices as a CSV file that imports

@@ -14,6 +14,7 @@ from pydantic import Field
 from groupbuy.catalog.models import Branch, Listing, Merchant, Product, ProductImage
 from groupbuy.catalog.selectors import CategoryNode, category_demand_threshold
 from groupbuy.core.api_types import JsonBool, JsonInt, JsonNumber
+from groupbuy.core.api_urls import AbsoluteUrl
 from groupbuy.core.pagination import PageOut, PageResult, page_payload
 
 # --- Out ------------------------------------------------------------------------
@@ -27,7 +28,7 @@ class CategoryRef(Schema):
 
 class ImageOut(Schema):
     id: str
-    url: str
+    url: AbsoluteUrl
     is_reference: bool
     is_primary: bool
 
@@ -44,7 +45,7 @@ class ProductOut(Schema):
     category: CategoryRef | None
     aliases: list[str]
     images: list[ImageOut]
-    thumbnail_url: str | None
+    thumbnail_url: AbsoluteUrl | None
     source: str
     added_by_merchant_id: str | None
     is_active: bool

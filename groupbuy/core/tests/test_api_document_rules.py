@@ -8,12 +8,6 @@ walk the whole document so that a new operation cannot bring such gaps back.
 
 import pytest
 
-# Answers that are files, not JSON (their content type says so at run time).
-FILE_ANSWERS = {
-    ("get", "/api/sharing/threads/{share_id}/voice-note"),
-    ("get", "/api/me/data/export"),
-    ("post", "/api/coupons/merchants/{merchant_id}/keys/generate"),
-}
 # Lists answered whole, short by nature, or paged by a cursor (docs/api.md,
 # "Lists"): every other list is {items, page, page_size, total, pages}.
 WHOLE_LISTS = {
@@ -28,6 +22,11 @@ WHOLE_LISTS = {
 PAGE_KEYS = {"items", "page", "page_size", "total", "pages"}
 # Answer fields whose values a client switches on: each lists them (``enum``).
 CHOICE_NAMES = {"state", "shown_state", "status", "shown_status", "cancel_reason"}
+CHOICE_NAMES |= {"action", "kind"}
+CHOICE_SUFFIXES = ("_state", "_status", "_kind")
+# Kinds that apps declare through a registry, open to the next app: a client
+# shows such a kind's label (``label``, ``title``) rather than switching on it.
+OPEN_KINDS = {"NotificationOut.kind", "LedgerLineOut.kind"}
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +92,6 @@ def test_every_json_answer_declares_its_fields(document):
             status = str(code)
             if not status.startswith("2") or status == "204":
                 continue
-            if (method, path) in FILE_ANSWERS:
-                continue
             contents = answer.get("content", {})
             content = contents.get("application/json")
             if content is None and contents:
@@ -108,6 +105,53 @@ def test_every_json_answer_declares_its_fields(document):
             if schema.get("type") == "object" and not schema.get("properties"):
                 shapeless.append(f"{method.upper()} {path} {status}: any object")
     assert shapeless == []
+
+
+def test_every_file_answer_says_its_media_type(document):
+    """Until 2026-12-06 the voice note, the data export and the generated key
+    file were documented as "OK" and nothing more: a generated client read
+    them as JSON. Every answer that is not JSON now names its media type, as
+    a binary string, and says what the file is."""
+    undeclared = []
+    for method, path, operation in _operations(document):
+        for code, answer in operation["responses"].items():
+            status = str(code)
+            if not status.startswith("2") or status == "204":
+                continue
+            where = f"{method.upper()} {path} {status}"
+            contents = answer.get("content", {})
+            if not contents:
+                undeclared.append(f"{where}: no media type")
+            for media_type, content in contents.items():
+                if media_type == "application/json":
+                    continue
+                if content.get("schema") != {"type": "string", "format": "binary"}:
+                    undeclared.append(f"{where}: {media_type} not a binary string")
+                if answer.get("description", "OK") == "OK":
+                    undeclared.append(f"{where}: {media_type} says only OK")
+    assert undeclared == []
+
+
+def test_the_file_answers_document_their_own_refusals(document):
+    # given the refusals each file answer gives beyond its shape's
+    expected = {
+        ("get", "/api/sharing/threads/{share_id}/voice-note"): {"403", "404"},
+        ("get", "/api/me/data/export"): {"401"},
+        ("post", "/api/coupons/merchants/{merchant_id}/keys/generate"): {
+            "403",
+            "409",
+        },
+    }
+    for (method, path), statuses in expected.items():
+        # when the document is read
+        responses = document["paths"][path][method]["responses"]
+        # then each is an Error with a description of its own
+        for status in statuses:
+            answer = responses[status]
+            assert answer["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/Error"
+            }, (path, status)
+            assert "`" in answer["description"], (path, status)  # names its code
 
 
 def test_every_list_is_paged_the_same_way(document):
@@ -129,14 +173,41 @@ def test_the_values_of_states_and_statuses_are_listed(document):
     unlisted = set()
     for name, schema in document["components"]["schemas"].items():
         for field, value in (schema.get("properties") or {}).items():
-            if field not in CHOICE_NAMES or "$ref" in value:
+            if f"{name}.{field}" in OPEN_KINDS or "$ref" in value:
+                continue
+            if field not in CHOICE_NAMES and not field.endswith(CHOICE_SUFFIXES):
                 continue
             options = [value, *value.get("anyOf", [])]
             if not any("enum" in option or "const" in option for option in options):
                 unlisted.add(f"{name}.{field}")
     # (the last gaps, operators' look-ups, payouts, snaps, staff, the sandbox
-    # callback, team deals and the order lists' filters, closed 2026-12-06)
+    # callback, team deals and the order lists' filters, closed 2026-12-06;
+    # a catalogue row's action, a share card's deal_state, a team place's
+    # payment_state and the kinds of promotions and statement lines, later
+    # that day)
     assert unlisted == set()
+
+
+# groupbuy/deals/schemas.py is being split by another change: its pay_url is
+# built absolute by hand (request.build_absolute_uri) until it takes AbsoluteUrl.
+URL_FIELDS_BUILT_BY_HAND = {"PaymentOut.pay_url"}
+
+
+def test_every_url_an_answer_gives_is_absolute(document):
+    """Until 2026-12-06 a share's ``url`` was a path ("/sharing/threads/…")
+    while every ``pay_url`` was a whole address: a partner's app, which has no
+    page to resolve a path against, could not open one. Every link an answer
+    gives is typed ``AbsoluteUrl`` (``core/api_urls.py``), documented as
+    ``format: uri``."""
+    relative = set()
+    for name, schema in document["components"]["schemas"].items():
+        for field, value in (schema.get("properties") or {}).items():
+            if field != "url" and not field.endswith("_url"):
+                continue
+            options = [value, *value.get("anyOf", [])]
+            if not any(option.get("format") == "uri" for option in options):
+                relative.add(f"{name}.{field}")
+    assert relative - URL_FIELDS_BUILT_BY_HAND == set()
 
 
 def test_the_document_says_how_to_sign_in_which_language_and_how_to_retry(document):

@@ -467,15 +467,18 @@ def test_a_coupon_that_cannot_be_redeemed_gives_no_code(client):
         expires_at=timezone.now() - timedelta(minutes=1)
     )
     # when the shopper reads each one, and their list
-    codes, listed = {}, {}
+    codes, listed, states = {}, {}, []
     for coupon in (valid, redeemed, revoked, refunded, expired, past_expiry):
         headers = auth(coupon.shopper)
         response = client.get(f"/api/coupons/{coupon.public_id}", headers=headers)
         assert response.status_code == 200
         codes[coupon.serial] = response.json()["code"]
+        states.append(response.json())
         (item,) = client.get("/api/coupons/mine", headers=headers).json()["items"]
         listed[item["serial"]] = item["code"]
-    # then only the valid coupon has its code
+    # then only the valid coupon has its code, the others saying they cannot
+    # be redeemed (the status says how)
+    assert {item["code_state"] for item in states} == {"shown", "not_redeemable"}
     assert codes == {
         valid.serial: valid.code,
         redeemed.serial: None,
@@ -485,6 +488,36 @@ def test_a_coupon_that_cannot_be_redeemed_gives_no_code(client):
         past_expiry.serial: None,
     }
     assert listed == codes
+
+
+def test_a_coupon_before_the_shop_set_up_its_till_says_why_it_has_no_code(client):
+    # given a coupon of a shop with no coupon key yet, and one of a shop with one
+    from groupbuy.coupons.tests.factories import make_merchant
+
+    waiting = coupon_for(confirmed_orders(make_merchant(), quantities=(1,))[0])
+    station = make_station()
+    ready = coupon_for(confirmed_orders(station.merchant, quantities=(1,))[0])
+    for coupon in (waiting, ready):
+        coupon.shopper.preferred_language = "en"
+        coupon.shopper.save(update_fields=["preferred_language"])
+    # when each shopper reads their coupon and their list
+    read = {}
+    for coupon in (waiting, ready):
+        headers = auth(coupon.shopper)
+        detail = client.get(f"/api/coupons/{coupon.public_id}", headers=headers)
+        (item,) = client.get("/api/coupons/mine", headers=headers).json()["items"]
+        assert item == {key: detail.json()[key] for key in item}
+        read[coupon] = detail.json()
+    # then the waiting one has no code and says why, in words to show
+    assert read[waiting]["status"] == "valid"
+    assert read[waiting]["code"] is None
+    assert read[waiting]["code_state"] == "awaiting_till"
+    assert read[waiting]["code_note"] == (
+        "Your coupon will appear here as soon as the merchant has set up its till."
+    )
+    # and the ready one shows its code with nothing to explain
+    assert read[ready]["code"] == ready.code
+    assert (read[ready]["code_state"], read[ready]["code_note"]) == ("shown", "")
 
 
 def test_the_same_key_for_the_same_coupon_at_another_branch_says_so(client):

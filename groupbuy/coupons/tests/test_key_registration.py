@@ -96,6 +96,23 @@ def test_generating_over_an_existing_key_needs_replace_current(client):
     assert first.status_code == 200
 
 
+def test_the_key_file_is_what_the_document_says(client):
+    # given the answer the API document declares for a generated key file
+    from groupbuy.coupons.schemas import KeyFileOut
+
+    owner = make_user()
+    merchant = make_merchant(owner=owner, name="Documented shop")
+    url = f"/api/coupons/merchants/{merchant.public_id}/keys/generate"
+    # when the owner generates one
+    answer = _post(client, url, {}, owner)
+    # then it is a JSON attachment with exactly the documented fields
+    assert answer["Content-Type"] == "application/json"
+    assert answer["Content-Disposition"].startswith("attachment;")
+    key_file = json.loads(answer.content)
+    assert set(key_file) == set(KeyFileOut.model_fields)
+    assert KeyFileOut.model_validate(key_file).key_id == key_file["key_id"]
+
+
 def test_a_replaced_key_is_never_registered_again(client):
     # given a shop whose station key was replaced by a generated key file
     station = make_station()

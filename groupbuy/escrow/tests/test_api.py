@@ -49,7 +49,7 @@ def test_intent_status_is_visible_to_its_payer_only(client):
     assert body["pay_url"] == (
         f"http://testserver/escrow/sandbox/pay/{intent.public_id}/"
     )
-    assert body["return_url"] == "/orders/ord_1/"
+    assert body["return_url"] == "http://testserver/orders/ord_1/"
     assert theirs.status_code == 404
     assert client.get(f"/api/escrow/intents/{intent.public_id}").status_code == 401
 

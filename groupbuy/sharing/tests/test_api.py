@@ -39,7 +39,7 @@ def test_a_deal_card_has_its_short_link_that_opens_the_deal(client):
     assert card["deal_id"] == deal.public_id and card["deal_state"] == "open"
     assert card["deal_state_label"] in ("Open", "进行中")
     assert card["price_fen"] == 9_900
-    assert card["url"] == f"/s/{card['code']}"
+    assert card["url"] == f"http://testserver/s/{card['code']}"
     assert page.status_code == 200
     html = page.content.decode()
     assert f'content="0; url=/deals/{deal.public_id}/"' in html
@@ -1082,3 +1082,38 @@ def test_the_openapi_schema_lists_the_idempotency_key_header_on_sharing(client):
         assert [(p["name"], p["required"]) for p in headers] == [
             ("Idempotency-Key", False)
         ], path
+
+
+def test_every_link_a_share_answers_is_a_whole_address_as_pay_url_is(
+    client, private_dir, settings
+):
+    """A partner's app has no page to read a path against: until 2026-12-06 a
+    share's url, voice note, card and reply links were paths."""
+    # given a share with a voice note, read by its recipient over HTTPS
+    sender, friend = make_user(), make_user()
+    assert _send_with_voice(client, sender, [friend.phone]).status_code == 201
+    share = Share.objects.get()
+    settings.ALLOWED_HOSTS = ["testserver", "shop.example.com"]
+    headers = {**bearer(friend), "Host": "shop.example.com"}
+    path = f"/api/sharing/threads/{share.public_id}"
+    message = client.post(
+        f"{path}/messages",
+        {"body": "this one?", "product_id": share.product.public_id},
+        content_type="application/json",
+        headers=headers,
+        secure=True,
+    ).json()
+    # when the thread and the list are read
+    thread = client.get(path, headers=headers, secure=True).json()
+    listed = client.get("/api/sharing/threads", headers=headers, secure=True).json()
+    # then every link is whole, on the host and scheme the request reached
+    site = "https://shop.example.com"
+    assert thread["url"] == f"{site}/sharing/threads/{share.public_id}/"
+    assert thread["voice_note_url"] == f"{thread['url']}voice/"
+    assert thread["card"]["url"] == f"{site}/s/{thread['card']['code']}"
+    assert thread["card"]["target_url"].startswith(f"{site}/")
+    assert message["product"]["url"] == thread["card"]["url"]
+    assert thread["messages"][0]["product"]["url"] == message["product"]["url"]
+    assert listed["items"][0]["url"] == thread["url"]
+    # and the links open what they name
+    assert client.get(thread["card"]["url"]).status_code == 200

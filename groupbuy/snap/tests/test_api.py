@@ -98,8 +98,8 @@ def test_a_barcode_photo_of_a_product_with_deals_answers_them(media_root):
     ]
     deal = answer["deals"][0]
     assert deal["deadline_ms"] == int(sooner.deadline_at.timestamp() * 1000)
-    assert deal["url"] == f"/deals/{sooner.public_id}/"
-    assert deal["join_url"] == f"/deals/{sooner.public_id}/join/"
+    assert deal["url"] == f"http://testserver/deals/{sooner.public_id}/"
+    assert deal["join_url"] == f"http://testserver/deals/{sooner.public_id}/join/"
     assert deal["pickup_branches"] == []  # one branch or none: nothing to choose
     assert (deal["list_price_fen"], deal["lowest_price_fen"]) == (12_900, 8_900)
     assert deal["tiers"] == [
@@ -186,7 +186,9 @@ def test_a_barcode_not_in_the_catalog_offers_to_ask_for_the_product():
     # when
     answer = post_photo(client, barcode_jpeg(unknown)).json()
     # then
-    assert answer["ask_for_product_url"] == f"/demands/new/?barcode={unknown}"
+    assert answer["ask_for_product_url"] == (
+        f"http://testserver/demands/new/?barcode={unknown}"
+    )
     assert "does not count as asking" in answer["hint"]
     assert "Ask for this product" in answer["hint"]
     assert not DemandSignal.objects.exists()
@@ -400,7 +402,7 @@ def test_the_unrecognised_queue_lists_photos_and_text_for_operators():
     assert shopper.status_code == 403
     items = response.json()["items"]
     assert [item["id"] for item in items] == [snap_id]
-    assert items[0]["photo_url"].startswith("/private-media/snaps/")
+    assert items[0]["photo_url"].startswith("http://testserver/private-media/snaps/")
     assert items[0]["signed_in"] is True
 
 
