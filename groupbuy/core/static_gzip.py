@@ -1,4 +1,4 @@
-"""Send the site's scripts and stylesheets gzipped.
+"""Send the site's scripts, stylesheets, pages and JSON answers gzipped.
 
 whitenoise serves the static files from the apps' own directories
 (``WHITENOISE_USE_FINDERS``: the embedded mode has no collectstatic step), where
@@ -12,9 +12,27 @@ everyone, is gzipped on each request. Each compressible file is compressed
 once per process (remembered by its path,
 size and modification time) and sent to a browser that accepts gzip, with
 whitenoise's own headers (its ETag and Last-Modified, as whitenoise gives its
-own compressed copies) and ``Vary: Accept-Encoding``. Pages (HTML) are left
-alone: they carry secrets (CSRF tokens, coupon codes) that compression would
-expose to BREACH, and are small.
+own compressed copies) and ``Vary: Accept-Encoding``.
+
+Pages (HTML) and the API's JSON are gzipped too, since 2026-12-06: a deal's
+page is 30-60 KB of markup, a slow network's seconds. They were left plain
+for fear of BREACH, which guesses a secret in a compressed answer (a CSRF
+token, a coupon code) from how its length changes with what the attacker
+reflects into it. Django's own ``GZipMiddleware`` (since 4.2) answers that
+with the "Heal The Breach" mitigation: each compressed answer carries up to
+100 random bytes in the gzip header's file name (``max_random_bytes``,
+``django/middleware/gzip.py`` and ``django.utils.text.compress_string``; Django
+4.2 release notes, "GZipMiddleware now includes a mitigation for the BREACH
+attack"), so lengths no longer tell; and Django masks the CSRF token anew on
+every answer. Pages go through that middleware's ``process_response``, not a
+copy of it. Streaming answers (downloads, exports, voice notes) and
+attachments are left as they are: they are read a piece at a time
+(``core/streaming.py``) and are files the browser saves, not pages.
+
+This middleware sits just inside the ones that only set headers or replace a
+whole answer (security, CSP, API errors as JSON) and outside every one that
+writes a body, which Django's documentation asks of compression: what it
+compresses is the answer as it leaves.
 """
 
 from __future__ import annotations
@@ -24,6 +42,7 @@ import os
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
 from groupbuy.core.middleware_shell import SyncAndAsyncMiddleware
@@ -39,6 +58,10 @@ COMPRESSIBLE_TYPES = (
 SMALLEST = 512  # bytes: below this gzip's header costs more than it saves
 LARGEST = 4 * 1024 * 1024  # bytes: the barcode reader's WebAssembly is 1.1 MB
 _compressed: dict[tuple[str, int, int], bytes] = {}
+# The answers written per request that are compressed as pages are.
+PAGE_TYPES = ("text/html", "application/json")
+# Django's, for its Heal The Breach mitigation; it never calls get_response.
+_PAGE_GZIP = GZipMiddleware(lambda request: None)
 
 
 def _accepts_gzip(request) -> bool:
@@ -92,9 +115,22 @@ def _is_a_written_script(request, response) -> bool:
     )
 
 
+def _is_a_page(request, response) -> bool:
+    """A page or a JSON answer written for this request, not a file to save."""
+    return (
+        not response.streaming
+        and not request.path.startswith(settings.STATIC_URL)
+        and response.get("Content-Type", "").startswith(PAGE_TYPES)
+        and not response.get("Content-Disposition", "").startswith("attachment")
+    )
+
+
 def gzipped(request, response):
-    """Return ``response`` gzipped if it is a compressible static file or a
-    script the browser may take gzipped; otherwise ``response`` itself."""
+    """Return ``response`` gzipped if it is a compressible static file, a
+    script, a page or a JSON answer the browser may take gzipped; otherwise
+    ``response`` itself."""
+    if _is_a_page(request, response):
+        return _PAGE_GZIP.process_response(request, response)
     if _is_a_written_script(request, response):
         patch_vary_headers(response, ("Accept-Encoding",))
         if _accepts_gzip(request):
@@ -126,7 +162,8 @@ def gzipped(request, response):
 
 
 class StaticGzipMiddleware(SyncAndAsyncMiddleware):
-    """Just above whitenoise's middleware: see the module's docstring."""
+    """Just above whitenoise's middleware, outside every one that writes a
+    body: see the module's docstring."""
 
     def after(self, request, response):
         return gzipped(request, response)
