@@ -213,7 +213,9 @@ def test_photo_upload_and_reference_flag(client, settings, tmp_path):
     assert uploaded.status_code == 201
     body = uploaded.json()
     assert (body["is_reference"], body["is_primary"]) == (True, True)
-    assert body["url"].startswith(f"/media/products/{product.public_id}/")
+    assert body["url"].startswith(
+        f"http://testserver/media/products/{product.public_id}/"
+    )
     patched = client.patch(
         f"/api/catalog/images/{body['id']}",
         {"is_reference": False},
