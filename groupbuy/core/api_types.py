@@ -34,7 +34,9 @@ def answer_choices(
     values or an enum's, plus ``extra``: None for a field that may be null) as
     its ``enum`` in the OpenAPI document, for a client to switch on; the
     answer itself is not checked against them."""
-    values = [str(value) for value in getattr(choices, "values", choices)]
+    values = [
+        getattr(value, "value", value) for value in getattr(choices, "values", choices)
+    ]
     return Field(
         default, json_schema_extra={"enum": [*values, *extra]}, description=description
     )
