@@ -21,7 +21,11 @@ from groupbuy.deals.schemas import MerchantOrderOut, merchant_order_out
 
 
 class RefundUnitsIn(Schema):
-    units: JsonInt
+    # The limits of the coupons' refund of units (``CouponRefundUnitsIn``):
+    # a malformed count is refused at the edge, naming the field.
+    units: JsonInt = Field(
+        ge=1, le=10_000, description="How many of the order's paid units."
+    )
     # The shop's words to the shopper, quoted in what they are told.
     reason: str = Field(min_length=1, max_length=200)
     idempotency_key: str | None = Field(

@@ -90,3 +90,25 @@ def test_a_cashier_another_shops_owner_and_the_shopper_cannot(client, shop):
         assert response.status_code in (403, 404), response.json()
     order = DealOrder.objects.get(pk=shop["order"].pk)
     assert (order.quantity, order.refunded_fen) == (3, 0)
+
+
+@pytest.mark.parametrize("units", [0, 10_001])
+def test_units_outside_one_to_ten_thousand_are_a_422_on_units(client, shop, units):
+    # given a paid order of 3 units
+    body = {"units": units, "reason": "Out of the large size"}
+    # when its shop's owner asks to refund none, or more than any order holds
+    response = _post(client, shop["url"], shop["owner"], body)
+    # then the body is refused naming the field, and nothing is refunded
+    assert (response.status_code, response.json()["code"]) == (422, "invalid")
+    assert list(response.json()["fields"]) == ["units"]
+    order = DealOrder.objects.get(pk=shop["order"].pk)
+    assert (order.quantity, order.refunded_fen) == (3, 0)
+
+
+def test_the_document_gives_the_units_limits(client):
+    # when the API's document is read
+    document = client.get("/api/openapi.json").json()
+    # then the body's units say what a request may send, as the coupons' do
+    units = document["components"]["schemas"]["RefundUnitsIn"]["properties"]["units"]
+    assert (units["minimum"], units["maximum"]) == (1, 10_000)
+    assert units["description"]
