@@ -19,6 +19,7 @@ import pytest
 from django.urls import reverse
 
 from groupbuy.core import plugins
+from groupbuy.core.plugins import wiring
 
 REPO = Path(__file__).resolve().parents[3]
 PLUGIN_APP = "tests.plugin_app"
@@ -230,7 +231,8 @@ def test_two_apps_may_not_declare_the_same_command(monkeypatch):
     same = plugins.GroupbuyApp(cli_commands={"hello": "a.module:main"})
     standalone = plugins.GroupbuyApp(standalone_cli_commands={"hello": "b.module:main"})
     for apps in ([same, same], [same, standalone]):
-        monkeypatch.setattr(plugins, "installed_apps", lambda apps=apps: apps)
+        # patched where cli_commands looks the apps up
+        monkeypatch.setattr(wiring, "installed_apps", lambda apps=apps: apps)
         with pytest.raises(ValueError, match="groupbuy hello"):
             plugins.cli_commands()
 

@@ -1,0 +1,48 @@
+"""The ledger and notification kinds the apps declare, with their labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from groupbuy.core.plugins.registry import installed_apps
+
+
+def ledger_kinds() -> dict[str, Any]:
+    """Return every declared ledger transaction kind with its human label."""
+    kinds: dict[str, Any] = {}
+    for app in installed_apps():
+        kinds.update(app.ledger_kinds)
+    return kinds
+
+
+def merchant_ledger_kinds() -> dict[str, Any]:
+    """Return the labels a merchant reads for ledger kinds on its money page,
+    where they differ from ``ledger_kinds``."""
+    kinds: dict[str, Any] = {}
+    for app in installed_apps():
+        kinds.update(app.merchant_ledger_kinds)
+    return kinds
+
+
+def notification_kinds() -> dict[str, Any]:
+    """Return every declared notification kind with its human label."""
+    kinds: dict[str, Any] = {}
+    for app in installed_apps():
+        kinds.update(app.notification_kinds)
+    return kinds
+
+
+class NotificationAudience:
+    """Who a kind of notification can reach, when not everyone."""
+
+    EVERYONE = "everyone"
+    MERCHANT_STAFF = "merchant_staff"
+    OPERATOR = "operator"
+
+
+def notification_audiences() -> dict[str, str]:
+    """Return every declared notification kind with who it can reach."""
+    audiences = dict.fromkeys(notification_kinds(), NotificationAudience.EVERYONE)
+    for app in installed_apps():
+        audiences.update(app.notification_audiences)
+    return audiences
