@@ -2,7 +2,23 @@
 
 import os
 
-from groupbuy.settings.environment import secret
+from groupbuy.settings.environment import (
+    DEBUG,
+    GROUPBUY_DEMO_MODE,
+    env_bool,
+    env_list,
+    secret,
+)
+
+# Which providers take payments (groupbuy.escrow.providers). The sandbox moves no
+# real money: it is on in DEBUG and demo mode, and refused in production unless
+# GROUPBUY_PAYMENTS_TEST_MODE is set, which puts a "test payments" banner on
+# every page.
+GROUPBUY_PAYMENTS_TEST_MODE = env_bool("GROUPBUY_PAYMENTS_TEST_MODE")
+GROUPBUY_PAYMENT_PROVIDERS = env_list(
+    "GROUPBUY_PAYMENT_PROVIDERS",
+    "sandbox" if DEBUG or GROUPBUY_DEMO_MODE or GROUPBUY_PAYMENTS_TEST_MODE else "",
+)
 
 # Unpaid orders release their stock after this many minutes.
 GROUPBUY_PAYMENT_WINDOW_MINUTES = int(
