@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Outermost but security: every error under /api/ leaves as JSON.
     "groupbuy.core.middleware.ApiErrorJsonMiddleware",
-    # Just above whitenoise: its scripts and stylesheets go out gzipped.
+    # Just above whitenoise, outside every middleware that writes a body: static
+    # files, scripts, pages and JSON go out gzipped (core/static_gzip.py).
     "groupbuy.core.static_gzip.StaticGzipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session: it reads the "Vary: Cookie" the session adds.

@@ -188,11 +188,6 @@ def test_the_values_of_states_and_statuses_are_listed(document):
     assert unlisted == set()
 
 
-# groupbuy/deals/schemas.py is being split by another change: its pay_url is
-# built absolute by hand (request.build_absolute_uri) until it takes AbsoluteUrl.
-URL_FIELDS_BUILT_BY_HAND = {"PaymentOut.pay_url"}
-
-
 def test_every_url_an_answer_gives_is_absolute(document):
     """Until 2026-12-06 a share's ``url`` was a path ("/sharing/threads/…")
     while every ``pay_url`` was a whole address: a partner's app, which has no
@@ -207,7 +202,7 @@ def test_every_url_an_answer_gives_is_absolute(document):
             options = [value, *value.get("anyOf", [])]
             if not any(option.get("format") == "uri" for option in options):
                 relative.add(f"{name}.{field}")
-    assert relative - URL_FIELDS_BUILT_BY_HAND == set()
+    assert relative == set()
 
 
 def test_the_document_says_how_to_sign_in_which_language_and_how_to_retry(document):

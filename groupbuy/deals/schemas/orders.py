@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.api_types import JsonInt, answer_choices
+from groupbuy.core.api_urls import AbsoluteUrl
 from groupbuy.core.pagination import PageIn, PageOut
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.schemas.sales import DAY
@@ -36,7 +37,7 @@ class PaymentOut(Schema):
     refunded_fen: int
     # Where to pay: the pay page, or once the payment was declined, the order's
     # page (a team place's: its team's), which offers to pay again.
-    pay_url: str
+    pay_url: AbsoluteUrl
     # A declined payment may be replaced: POST /api/deals/orders/{id}/pay-again.
     can_pay_again: bool = False
 
