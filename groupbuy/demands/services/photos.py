@@ -34,6 +34,16 @@ _STATUS = {"too_large": 413, "too_many_pixels": 413, "unsupported_format": 415}
 
 def _refused(error: SnapImageError) -> DemandError:
     status = _STATUS.get(error.code, 422)
+    if error.code == "too_many_pixels":
+        # A pixel bomb is small on the wire: calling it "too large (10 MB)"
+        # sent people looking for a smaller file that would be refused again.
+        message = _(
+            "This photo has too many pixels (at most %(millions)d million). "
+            "Please send a smaller one."
+        ) % {"millions": settings.GROUPBUY_SNAP_MAX_PIXELS // 1_000_000}
+        return DemandError(
+            "too_many_pixels", message, status=413, fields={"photo": [message]}
+        )
     if status == 415:
         message = _("This file is not a JPEG, PNG or WebP photo.")
     elif status == 413:

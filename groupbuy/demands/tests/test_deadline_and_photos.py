@@ -439,6 +439,30 @@ def test_a_photo_too_large_is_refused(settings):
     assert (caught.value.code, caught.value.status) == ("image_too_big", 413)
 
 
+def test_a_photo_of_too_many_pixels_says_so_and_the_limit_not_its_size(
+    settings, media_root
+):
+    # given a PNG of ~150 KB that decodes to 12000 × 12000 pixels
+    from django.utils import translation
+
+    from groupbuy.catalog.tests.test_api_products import _png_bomb
+
+    settings.GROUPBUY_SNAP_MAX_PIXELS = 40_000_000
+    demand = make_demand()
+    bomb = SimpleUploadedFile("bomb.png", _png_bomb(), content_type="image/png")
+    # when
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        services.demand_photo_add(actor=demand.initiator, demand=demand, upload=bomb)
+    # then it is refused for its pixels, naming the limit, not as over 10 MB
+    assert (caught.value.code, caught.value.status) == ("too_many_pixels", 413)
+    assert caught.value.message == (
+        "This photo has too many pixels (at most 40 million). "
+        "Please send a smaller one."
+    )
+    assert caught.value.fields == {"photo": [caught.value.message]}
+    assert not DemandPhoto.objects.exists()
+
+
 def test_photos_through_the_api_only_by_the_initiator(
     client, django_capture_on_commit_callbacks
 ):
