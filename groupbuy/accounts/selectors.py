@@ -5,8 +5,15 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from groupbuy.accounts.models import ApiToken, MerchantMembership, User
+from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.models import (
+    ApiToken,
+    MerchantMembership,
+    PhoneVerification,
+    User,
+)
 from groupbuy.core.request_memo import remembered
 
 
@@ -116,3 +123,22 @@ def sign_up_code_still_open(*, verification_id: str) -> bool:
         expires_at__gt=timezone.now(),
         failed_attempts__lt=settings.GROUPBUY_PHONE_CODE_MAX_ATTEMPTS,
     ).exists()
+
+
+def code_request_for_user(
+    *, user: User, verification_id: str, purpose: str
+) -> PhoneVerification:
+    """Return ``user``'s code request ``verification_id`` for ``purpose``; raise
+    a 404 AccountError when it is someone else's, of another purpose or unknown.
+
+    The code pages ask first, so another person's id opens no form (the API,
+    which takes the id with the code, answers the same 404)."""
+    verification = PhoneVerification.objects.filter(
+        # NUL, which PostgreSQL text refuses, is in no id.
+        public_id=verification_id.replace("\x00", ""),
+        purpose=purpose,
+        user=user,
+    ).first()
+    if verification is None:
+        raise AccountError("not_found", _("This code request is unknown."), status=404)
+    return verification

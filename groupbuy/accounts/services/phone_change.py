@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, PreviousPhone, User
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.accounts.selectors import code_request_for_user
 from groupbuy.accounts.services.phone_codes import (
     CodeSent,
     _announce_phone_verified,
@@ -73,12 +74,9 @@ def phone_change_request(*, actor: User, new_phone: str, address: str = "") -> C
 def phone_change_verification(*, user: User, verification_id: str) -> PhoneVerification:
     """Return ``user``'s number change request ``verification_id`` (404 if not
     theirs or not a number change)."""
-    verification = PhoneVerification.objects.filter(
-        public_id=without_nul(verification_id), purpose=Purpose.PHONE_CHANGE, user=user
-    ).first()
-    if verification is None:
-        raise AccountError("not_found", _("This code request is unknown."), status=404)
-    return verification
+    return code_request_for_user(
+        user=user, verification_id=verification_id, purpose=Purpose.PHONE_CHANGE
+    )
 
 
 def _latest_request(*, actor: User, new_phone: str) -> PhoneVerification:

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.accounts import services
 from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.models import PhoneVerification
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.reauth import password_confirm
-from groupbuy.accounts.selectors import api_tokens_for_user
+from groupbuy.accounts.selectors import api_tokens_for_user, code_request_for_user
 from groupbuy.core.net import limit_address
 from groupbuy.core.pagination import paginate
 from groupbuy.core.plugins import notification_kinds
@@ -53,7 +54,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@domain_errors_as_http
 def password_change_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
+    code_request_for_user(
+        user=request.user,
+        verification_id=verification_id,
+        purpose=PhoneVerification.Purpose.PASSWORD_CHANGE,
+    )
     form = PasswordCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +122,13 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@domain_errors_as_http
 def phone_verify_code(request: HttpRequest, verification_id: str) -> HttpResponse:
+    code_request_for_user(
+        user=request.user,
+        verification_id=verification_id,
+        purpose=PhoneVerification.Purpose.PHONE_VERIFY,
+    )
     form = CodeForm(request.POST or None)
     next_url = next_path(request)
     if request.method == "POST" and form.is_valid():
