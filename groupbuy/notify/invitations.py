@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.locks import transaction_lock
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.models import Channel, Invitation, Notification
@@ -75,11 +76,14 @@ def notification_invite(
     data: dict | None = None,
     language: str = "",
     idempotency_key: str | None = None,
+    may_send: bool = True,
 ) -> Notification | None:
     """Notify whoever holds ``address`` (a phone number or email), member or not.
 
     Raise ValidationError for an address that is neither. Returns None when the
     ``idempotency_key`` was used before, as ``notification_enqueue`` does.
+    ``may_send=False`` keeps an invitation unsent (the caller's own limit, such
+    as a sharer's invitations a day); it still reaches the inbox on sign-up.
     """
     address_kind, normalized = parse_address(address)
     if address_kind == Invitation.Kind.PHONE:
@@ -99,9 +103,46 @@ def notification_invite(
     # Not a member yet, so no language of their own: the inviter's is the best
     # guess (a Chinese shopper's contacts read Chinese), then the site's.
     language = language or recipient_language(actor)
-    now = timezone.now()
     address_hash = contact_hash(address_kind, normalized)
-    is_held = _address_texted_enough(address_kind, address_hash, now)
+    with transaction.atomic():
+        # Count, then write, with no other invitation to the address in between:
+        # shares sent to one number at once all counted the same two earlier
+        # texts and all sent theirs (SQLite's BEGIN IMMEDIATE already queues
+        # writers; PostgreSQL needs the lock).
+        transaction_lock(f"notify.invitation:{address_kind}:{address_hash}")
+        return _invitation_write(
+            actor=actor,
+            address_kind=address_kind,
+            normalized=normalized,
+            address_hash=address_hash,
+            may_send=may_send,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            data=data,
+            language=language,
+            idempotency_key=idempotency_key,
+        )
+
+
+def _invitation_write(
+    *,
+    actor,
+    address_kind: str,
+    normalized: str,
+    address_hash: str,
+    may_send: bool,
+    kind: str,
+    title: str,
+    body: str,
+    url: str,
+    data: dict | None,
+    language: str,
+    idempotency_key: str | None,
+) -> Notification | None:
+    now = timezone.now()
+    is_held = not may_send or _address_texted_enough(address_kind, address_hash, now)
     notification = notification_write(
         recipient=None,
         kind=kind,
