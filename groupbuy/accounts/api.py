@@ -8,7 +8,13 @@ from groupbuy.accounts import services
 from groupbuy.accounts.auth import api_auth
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.lockout import lockout_json
-from groupbuy.accounts.reauth import password_confirm
+from groupbuy.accounts.reauth import (
+    by_api_token,
+    password_confirm,
+    reauthenticate,
+    recent_authentication,
+    token_refusal,
+)
 from groupbuy.accounts.schemas import (
     ApiTokenCreatedOut,
     ApiTokenCreateIn,
@@ -25,6 +31,8 @@ from groupbuy.accounts.schemas import (
     PhoneCodeIn,
     PhoneCodeSentOut,
     ProfileIn,
+    ReauthenticatedOut,
+    ReauthenticateIn,
     SignUpIn,
     SignUpVerifyIn,
     TokenIn,
@@ -284,10 +292,35 @@ def password_change(request, payload: PasswordCodeIn):
     return {"message": _("Your password is changed.")}
 
 
+@router.post("/me/reauthenticate", response=ReauthenticatedOut, auth=api_auth)
+def reauthenticate_session(request, payload: ReauthenticateIn):
+    """Confirm my password in this signed-in browser session, which may then
+    create API tokens and change where a shop's payouts go for
+    ``GROUPBUY_REAUTH_WINDOW_MINUTES`` (10) minutes.
+
+    A request signed by an API token is refused 403 ``session_required``. A
+    wrong password is a 400 on ``password``; too many are a 429
+    ``too_many_passwords`` with Retry-After (never a login lockout).
+    """
+    try:
+        until = reauthenticate(request, password=payload.password)
+    except AccountError as error:
+        if error.retry_after:
+            return rate_limited_response(error)
+        raise
+    return {"reauthenticated_until": until}
+
+
 @router.get("/me/tokens", response=ApiTokenPageOut, auth=api_auth)
 def tokens_list(request, filters: Query[ApiTokenListIn]):
     """My API tokens that still work, newest first (paged; secrets are never
-    shown again); ``include_inactive`` adds the revoked and expired ones."""
+    shown again); ``include_inactive`` adds the revoked and expired ones.
+
+    Only a signed-in browser session may manage tokens: a request signed by a
+    token is refused 403 ``session_required``.
+    """
+    if by_api_token(request):
+        raise token_refusal()
     tokens = api_tokens_for_user(
         user=request.auth, include_inactive=filters.include_inactive
     )
@@ -297,15 +330,30 @@ def tokens_list(request, filters: Query[ApiTokenListIn]):
 
 @router.post("/me/tokens", response={201: ApiTokenCreatedOut}, auth=api_auth)
 def tokens_create(request, payload: ApiTokenCreateIn):
-    """Create a named token; its secret is in this answer only."""
+    """Create a named token; its secret is in this answer only.
+
+    Only a signed-in browser session whose password was confirmed within
+    ``GROUPBUY_REAUTH_WINDOW_MINUTES`` may: otherwise 403
+    ``reauthentication_required``, whose ``reauthenticate`` names the operation
+    to confirm it with (``POST /api/me/reauthenticate``) and ``window_minutes``
+    how long that lasts. A request signed by a token is refused 403
+    ``session_required``, so a stolen token cannot make more of itself.
+    """
     token, secret = services.api_token_create(
-        actor=request.auth, name=payload.name, days=payload.days
+        actor=request.auth,
+        name=payload.name,
+        days=payload.days,
+        reauthentication=recent_authentication(request),
     )
     return Status(201, {"token": secret, "info": token_out(token)})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, auth=api_auth)
 def tokens_revoke(request, token_id: str):
-    """Revoke one of my tokens; it answers 401 from now on."""
+    """Revoke one of my tokens; it answers 401 from now on. Only a signed-in
+    browser session may (a request signed by a token: 403 ``session_required``).
+    """
+    if by_api_token(request):
+        raise token_refusal()
     services.api_token_revoke(actor=request.auth, token_id=token_id)
     return HttpResponse(status=204)

@@ -18,6 +18,9 @@ class BearerTokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            # What a token may not do (accounts.reauth) asks this, not the
+            # header: a bad token beside a good session cookie is a session.
+            request.signed_by_api_token = True
             # The middlewares saw no one: from here on (the handler, its
             # refusals, the 422s of the input read after authentication)
             # answer in the person's saved language, as the web does.

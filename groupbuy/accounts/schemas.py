@@ -56,6 +56,17 @@ class PhoneChangeCodeIn(Schema):
     password: str = Field(min_length=1, max_length=128)
 
 
+class ReauthenticateIn(Schema):
+    password: str = Field(min_length=1, max_length=128)
+
+
+class ReauthenticatedOut(Schema):
+    reauthenticated_until: datetime = Field(
+        description="Until when this session may create API tokens and change "
+        "where a shop's payouts go without typing the password again."
+    )
+
+
 class PhoneChangeIn(Schema):
     new_phone: str = Field(min_length=3, max_length=32, examples=["13900139000"])
     code: str = Field(min_length=1, max_length=12, examples=["123456"])

@@ -89,6 +89,12 @@ GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT = int(
 GROUPBUY_PASSWORD_CONFIRM_COOLOFF_MINUTES = int(
     os.environ.get("GROUPBUY_PASSWORD_CONFIRM_COOLOFF_MINUTES", "15")
 )
+# After a signed-in person types their password again, for this many minutes
+# their session may do what needs it (create an API token, change where a
+# shop's payouts go) without asking again; API tokens never may.
+GROUPBUY_REAUTH_WINDOW_MINUTES = int(
+    os.environ.get("GROUPBUY_REAUTH_WINDOW_MINUTES", "10")
+)
 # API tokens expire after this many days unless their owner picks fewer.
 GROUPBUY_API_TOKEN_DAYS = int(os.environ.get("GROUPBUY_API_TOKEN_DAYS", "90"))
 # --- Request size limits, recognition capacity ----------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import ApiToken, User
+from groupbuy.accounts.reauth import RecentAuthentication
 from groupbuy.accounts.services.users import without_nul
 from groupbuy.core.audit import audit_log
 from groupbuy.core.compiled import CompiledSelect, CompiledUpdate
@@ -36,9 +37,20 @@ def _lifetime(days: int | None) -> timedelta:
 
 
 def api_token_create(
-    *, actor: User, name: str = "", days: int | None = None
+    *,
+    actor: User,
+    name: str = "",
+    days: int | None = None,
+    reauthentication: RecentAuthentication | None = None,
 ) -> tuple[ApiToken, str]:
-    """Return the token row and its secret; the secret is shown once, never stored."""
+    """Return the token row and its secret; the secret is shown once, never stored.
+
+    ``reauthentication`` is what the request that asks proves (a person's own
+    request for another token): a token may not create one, a session only
+    with the password confirmed recently. Signing in (with a password or a
+    texted code) passes none: that is the authentication."""
+    if reauthentication is not None:
+        reauthentication.require()
     lifetime = _lifetime(days)
     secret = "gbt_" + secrets.token_urlsafe(32)
     with transaction.atomic():

@@ -344,6 +344,9 @@ def test_nul_characters_in_ids_and_token_names_are_4xx(client, committed):
         "/api/auth/signup/verify",
         {"verification_id": "vrf_\u0000", "code": "123456"},
     )
+    assert post(
+        client, "/api/me/reauthenticate", {"password": PASSWORD}
+    ).status_code == (200)
     created = post(client, "/api/me/tokens", {"name": "a\u0000b"})
     assert verify.status_code == 400
     assert created.status_code == 201

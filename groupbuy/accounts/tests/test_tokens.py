@@ -17,6 +17,19 @@ def bearer(secret: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+def confirmed(client, user):
+    """Sign ``client`` in as ``user`` with the password confirmed: only such a
+    session manages tokens (test_token_reauthentication.py)."""
+    client.force_login(user)
+    answer = client.post(
+        "/api/me/reauthenticate",
+        {"password": PASSWORD},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    return client
+
+
 @pytest.fixture
 def owner():
     return make_user("+8613800138000")
@@ -41,15 +54,15 @@ def merchant_owner(stranger):
 
 def test_tokens_are_named_listed_and_expire(client, owner):
     # given
-    _token, secret = services.api_token_create(actor=owner, name="first")
+    services.api_token_create(actor=owner, name="first")
+    confirmed(client, owner)
     # when
     created = client.post(
         "/api/me/tokens",
         {"name": "my script", "days": 7},
         content_type="application/json",
-        **bearer(secret),
     )
-    listed = client.get("/api/me/tokens", **bearer(secret))
+    listed = client.get("/api/me/tokens")
     # then
     assert created.status_code == 201
     body = created.json()
@@ -66,7 +79,7 @@ def test_tokens_are_named_listed_and_expire(client, owner):
 
 
 def test_a_token_cannot_outlive_the_configured_maximum(client, owner):
-    client.force_login(owner)
+    confirmed(client, owner)
     response = client.post(
         "/api/me/tokens", {"name": "x", "days": 3650}, content_type="application/json"
     )
@@ -79,7 +92,7 @@ def test_a_token_cannot_outlive_the_configured_maximum(client, owner):
 def test_above_the_configured_maximum_is_one_clear_400(client, owner, settings, days):
     # given a platform whose tokens live at most 30 days
     settings.GROUPBUY_API_TOKEN_DAYS = 30
-    client.force_login(owner)
+    confirmed(client, owner)
     # when
     created = client.post(
         "/api/me/tokens", {"name": "x", "days": days}, content_type="application/json"
@@ -114,20 +127,17 @@ def test_a_revoked_token_gets_401(client, owner):
     # given
     token, secret = services.api_token_create(actor=owner, name="laptop")
     _other, other_secret = services.api_token_create(actor=owner, name="phone")
-    assert client.get("/api/me", **bearer(secret)).status_code == 200
-    # when
-    response = client.delete(
-        f"/api/me/tokens/{token.public_id}", **bearer(other_secret)
-    )
+    script = Client()  # no session: what a token alone may do
+    assert script.get("/api/me", **bearer(secret)).status_code == 200
+    # when my signed-in browser revokes it
+    response = confirmed(client, owner).delete(f"/api/me/tokens/{token.public_id}")
     # then
     assert response.status_code == 204
-    assert client.get("/api/me", **bearer(secret)).status_code == 401
-    assert client.get("/api/me", **bearer(other_secret)).status_code == 200
-    listed = client.get("/api/me/tokens", **bearer(other_secret)).json()["items"]
+    assert script.get("/api/me", **bearer(secret)).status_code == 401
+    assert script.get("/api/me", **bearer(other_secret)).status_code == 200
+    listed = client.get("/api/me/tokens").json()["items"]
     assert [item["name"] for item in listed] == ["phone"]
-    everything = client.get(
-        "/api/me/tokens?include_inactive=true", **bearer(other_secret)
-    ).json()["items"]
+    everything = client.get("/api/me/tokens?include_inactive=true").json()["items"]
     laptop = next(item for item in everything if item["name"] == "laptop")
     assert laptop["revoked_at"] is not None
     assert laptop["is_usable"] is False
@@ -159,20 +169,21 @@ def test_another_user_cannot_see_or_revoke_my_tokens(client, owner, intruder, re
     # given
     mine, my_secret = services.api_token_create(actor=owner, name="mine")
     other = request.getfixturevalue(intruder)
-    _theirs, their_secret = services.api_token_create(actor=other, name="theirs")
-    # when
-    listed = client.get("/api/me/tokens", **bearer(their_secret))
-    revoke = client.delete(f"/api/me/tokens/{mine.public_id}", **bearer(their_secret))
+    services.api_token_create(actor=other, name="theirs")
+    confirmed(client, other)
+    # when their signed-in browser, password confirmed, lists and revokes
+    listed = client.get("/api/me/tokens")
+    revoke = client.delete(f"/api/me/tokens/{mine.public_id}")
     # then
     assert [token["name"] for token in listed.json()["items"]] == ["theirs"]
     assert revoke.status_code == 404
     assert revoke.json()["code"] == "not_found"
-    assert client.get("/api/me", **bearer(my_secret)).status_code == 200
+    assert Client().get("/api/me", **bearer(my_secret)).status_code == 200
 
 
 def test_my_tokens_list_the_live_ones_a_page_at_a_time(client, owner):
     # given a live token, a revoked one and an expired one, and 21 more live
-    _live, secret = services.api_token_create(actor=owner, name="live")
+    services.api_token_create(actor=owner, name="live")
     revoked, _ = services.api_token_create(actor=owner, name="revoked")
     services.api_token_revoke(actor=owner, token_id=revoked.public_id)
     expired, _ = services.api_token_create(actor=owner, name="expired")
@@ -181,12 +192,11 @@ def test_my_tokens_list_the_live_ones_a_page_at_a_time(client, owner):
     )
     for number in range(21):
         services.api_token_create(actor=owner, name=f"script {number}")
+    confirmed(client, owner)
     # when
-    first = client.get("/api/me/tokens", **bearer(secret))
-    second = client.get("/api/me/tokens?page=2", **bearer(secret))
-    everything = client.get(
-        "/api/me/tokens?include_inactive=true&page_size=100", **bearer(secret)
-    )
+    first = client.get("/api/me/tokens")
+    second = client.get("/api/me/tokens?page=2")
+    everything = client.get("/api/me/tokens?include_inactive=true&page_size=100")
     # then the list is paged as every list is, with the live tokens only
     assert first.status_code == 200
     assert {key: first.json()[key] for key in ("page", "page_size", "total")} == {
@@ -258,7 +268,9 @@ def test_token_settings_page_creates_shows_once_and_revokes(owner):
     client.force_login(owner)
     # when a token is created on the page
     response = client.post(
-        reverse("web:api_tokens"), {"name": "shop script", "days": 30}, follow=True
+        reverse("web:api_tokens"),
+        {"name": "shop script", "days": 30, "password": PASSWORD},
+        follow=True,
     )
     # then its secret is shown once (after the redirect) and it works
     assert response.redirect_chain == [(reverse("web:api_tokens"), 302)]

@@ -16,7 +16,7 @@ from groupbuy.accounts import services
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.accounts.reauth import password_confirm
+from groupbuy.accounts.reauth import password_confirm, recent_authentication
 from groupbuy.accounts.selectors import api_tokens_for_user, code_request_for_user
 from groupbuy.core.net import limit_address
 from groupbuy.core.pagination import paginate
@@ -28,6 +28,11 @@ from groupbuy.web.forms_auth import (
     CodeForm,
     PasswordCodeForm,
     PhoneChangeForm,
+)
+from groupbuy.web.password_step import (
+    password_step_add,
+    password_step_confirm,
+    password_step_refusal,
 )
 from groupbuy.web.views.auth import demo_sms, remember_demo_sms
 from groupbuy.web.views.common import domain_errors_as_http, next_path
@@ -236,13 +241,18 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     """Create a token (Post/Redirect/Get, so a reload creates nothing more) and
     show its secret once, on the page the redirect leads to."""
     form = ApiTokenForm(request.POST or None)
+    password_step_add(form, request=request, required=True)
     if request.method == "POST" and form.is_valid():
         try:
+            password_step_confirm(request, form)
             token, secret = services.api_token_create(
-                actor=request.user, **form.cleaned_data
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                reauthentication=recent_authentication(request),
             )
         except AccountError as error:
-            form.add_error(None, error.message)
+            password_step_refusal(form, error)
         else:
             request.session[CREATED_TOKEN_SESSION_KEY] = {
                 "token_id": token.public_id,
