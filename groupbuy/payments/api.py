@@ -17,6 +17,7 @@ from typing import Literal
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from groupbuy.accounts.reauth import recent_authentication
 from groupbuy.catalog.permissions import require_operator
 from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
 from groupbuy.core.errors import id_in_request
@@ -198,7 +199,15 @@ def payout_schedule(request, merchant_id: str):
 @router.put("/merchants/{merchant_id}/payout-schedule", response=PayoutScheduleOut)
 def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
     """Set the daily payout: the whole payable goes to this account every
-    morning once it holds at least ``minimum_fen`` (its owners, operators)."""
+    morning once it holds at least ``minimum_fen`` (its owners, operators).
+
+    Changing where the money goes (``provider`` or ``payee_account``) needs a
+    signed-in browser session whose password was confirmed within
+    ``GROUPBUY_REAUTH_WINDOW_MINUTES``: otherwise 403
+    ``reauthentication_required``, whose ``reauthenticate`` names the operation
+    to confirm it with (``POST /api/me/reauthenticate``); a request signed by an
+    API token is refused 403 ``session_required``. Every owner is told of the
+    new account. The minimum and switching it off need neither."""
     merchant = selectors.merchant_get_for_payouts(
         user=request.auth, merchant_id=merchant_id
     )
@@ -213,6 +222,7 @@ def payout_schedule_put(request, merchant_id: str, payload: PayoutScheduleIn):
         payee_account=_account_sent(merchant, payload.payee_account),
         payee_name=payload.payee_name,
         minimum_fen=payload.minimum_fen,
+        reauthentication=recent_authentication(request),
     )
     return _schedule_out(schedule, account_in_full=account_in_full)
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.reauth import RecentAuthentication
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import NotFound
 from groupbuy.core.money import format_fen
@@ -266,9 +267,15 @@ def payout_schedule_set(
     payee_account: str,
     payee_name: str = "",
     minimum_fen: int = 10_000,
+    reauthentication: RecentAuthentication | None = None,
 ) -> PayoutSchedule:
     """Set where and when the merchant's payable is paid out (its owner or an
-    operator); audited, since it decides where money goes."""
+    operator); audited, since it decides where money goes.
+
+    ``reauthentication`` is what the person's request proves (pages and the
+    API pass it): changing where the money goes (the provider or the account)
+    then needs the password confirmed recently, and is refused to an API
+    token; changing only the minimum or switching the payout off does not."""
     check_payout_reader(user=actor, merchant=merchant)
     payee_account = (payee_account or "").strip()
     if enabled and not payee_account:
@@ -292,6 +299,14 @@ def payout_schedule_set(
             .values_list("provider", "payee_account")
             .first()
         )
+        # Asked under the row lock, against what is stored now: two owners
+        # saving at once cannot slip a new account in as "unchanged".
+        if (
+            reauthentication is not None
+            and payee_account
+            and (provider_name, payee_account[:100]) != before
+        ):
+            reauthentication.require()
         schedule, _created = PayoutSchedule.objects.update_or_create(
             merchant=merchant,
             defaults={

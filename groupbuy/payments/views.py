@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from groupbuy.accounts.reauth import recent_authentication
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
@@ -52,6 +53,11 @@ from groupbuy.payments.services import (
     providers_for_device,
 )
 from groupbuy.web.forms import add_domain_error
+from groupbuy.web.password_step import (
+    password_step_add,
+    password_step_confirm,
+    password_step_refusal,
+)
 from groupbuy.web.views.common import domain_errors_as_http
 
 logger = logging.getLogger(__name__)
@@ -320,6 +326,7 @@ def _schedule_save(request: HttpRequest, merchant, form: PayoutScheduleForm) -> 
         return 400
     data = form.cleaned_data
     try:
+        password_step_confirm(request, form)
         payout_schedule_set(
             actor=request.user,
             merchant=merchant,
@@ -328,9 +335,10 @@ def _schedule_save(request: HttpRequest, merchant, form: PayoutScheduleForm) -> 
             payee_account=form.kept_payee_account(),
             payee_name=data["payee_name"],
             minimum_fen=data["minimum_fen"],
+            reauthentication=recent_authentication(request),
         )
     except DomainError as refusal:
-        add_domain_error(form, refusal)
+        password_step_refusal(form, refusal)
         return refusal.status
     return 302
 
@@ -352,6 +360,8 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
         schedule=schedule,
         account_in_full=account_in_full,
     )
+    # Asked only when where the money goes changes: the service says so.
+    password_step_add(form, request=request, required=False)
     if request.method == "POST":
         status = _schedule_save(request, merchant, form)
         if status == 302:

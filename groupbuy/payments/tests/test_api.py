@@ -37,6 +37,22 @@ def _member(merchant, role):
     return make_merchant_member(merchant=merchant, role=role).user
 
 
+def _confirmed_session(user):
+    """A browser signed in as ``user`` with the password just confirmed: only
+    such a session changes where payouts go (test_payout_reauthentication.py)."""
+    from django.test import Client
+
+    session = Client()
+    session.force_login(user)
+    answer = session.post(
+        "/api/me/reauthenticate",
+        {"password": "test-password-1"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    return session
+
+
 def _schedule_url(merchant):
     return f"/api/payments/merchants/{merchant.public_id}/payout-schedule"
 
@@ -47,11 +63,8 @@ def test_owner_sets_the_schedule_and_reads_it_back(client, fake_alipay):
     owner = _member(merchant, "owner")
     # when
     before = client.get(_schedule_url(merchant), headers=_auth(owner)).json()
-    put = client.put(
-        _schedule_url(merchant),
-        SCHEDULE,
-        content_type="application/json",
-        headers=_auth(owner),
+    put = _confirmed_session(owner).put(
+        _schedule_url(merchant), SCHEDULE, content_type="application/json"
     )
     after = client.get(_schedule_url(merchant), headers=_auth(owner)).json()
     # then
@@ -348,11 +361,8 @@ def test_an_operator_reads_the_schedules_account_masked_and_keeps_it(
     # given a shop whose owner set a daily payout
     merchant = _merchant_with_payable(100)
     owner = _member(merchant, "owner")
-    client.put(
-        _schedule_url(merchant),
-        SCHEDULE,
-        content_type="application/json",
-        headers=_auth(owner),
+    _confirmed_session(owner).put(
+        _schedule_url(merchant), SCHEDULE, content_type="application/json"
     )
     operator = make_user(is_staff=True)
     # when an operator reads it, then sends it back with another minimum

@@ -118,6 +118,7 @@ def test_the_owner_sets_the_schedule_on_the_payouts_page(client, fake_alipay):
             "provider": "alipay",
             "payee_account": "merchant@example.com",
             "minimum_fen": "50.50",
+            "password": "test-password-1",
         },
     )
     assert saved.status_code == 302

@@ -193,6 +193,7 @@ def test_a_shop_sets_its_payee_account_on_the_page_and_over_the_api(client):
             "payee_account": "shop@example.com",
             "payee_name": "Fresh Mart Ltd",
             "minimum_fen": "100.00",
+            "password": "test-password-1",
         },
     )
     # then
@@ -208,7 +209,6 @@ def test_a_shop_sets_its_payee_account_on_the_page_and_over_the_api(client):
         f"/api/payments/merchants/{merchant.public_id}/payout-schedule",
         {"enabled": True, "provider": "sandbox", "payee_account": "new@example.com"},
         content_type="application/json",
-        headers=_auth(owner),
     )
     assert put.status_code == 200, put.json()
     assert put.json()["providers"] == ["sandbox"]

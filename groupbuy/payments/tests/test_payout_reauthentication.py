@@ -1,0 +1,170 @@
+"""Changing where a shop's payouts go needs the password confirmed recently (the
+accounts' recent-authentication window); an API token cannot change it at all.
+Every owner is still told of the new account."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from groupbuy.accounts.tests.helpers import PASSWORD
+from groupbuy.accounts.tests.helpers import make_user as make_person
+from groupbuy.catalog.tests.factories import make_merchant_member
+from groupbuy.notify.models import Notification
+from groupbuy.payments.models import PayoutSchedule
+from groupbuy.payments.payouts import payout_schedule_set
+from groupbuy.payments.tests.test_payouts import _merchant_with_payable
+
+pytestmark = pytest.mark.django_db
+
+OWNER = "+8613800138321"
+OTHER_SHOPPER = "+8613800138322"
+OTHER_OWNER = "+8613800138323"
+OTHER_CASHIER = "+8613800138324"
+THIEF_ACCOUNT = "thief@example.net"
+
+
+@pytest.fixture
+def shop(fake_alipay):
+    """A shop paid out daily to its account, and its owner (English)."""
+    merchant = _merchant_with_payable(5_000)
+    owner = make_person(OWNER)
+    make_merchant_member(user=owner, merchant=merchant, role="owner")
+    payout_schedule_set(
+        actor=owner,
+        merchant=merchant,
+        enabled=True,
+        provider_name="alipay",
+        payee_account="merchant@example.com",
+        minimum_fen=10_000,
+    )
+    Notification.objects.all().delete()
+    return merchant, owner
+
+
+def _api_url(merchant) -> str:
+    return f"/api/payments/merchants/{merchant.public_id}/payout-schedule"
+
+
+def _put(client, merchant, account, minimum_fen=10_000, **extra):
+    body = {
+        "enabled": True,
+        "provider": "alipay",
+        "payee_account": account,
+        "minimum_fen": minimum_fen,
+    }
+    return client.put(
+        _api_url(merchant), body, content_type="application/json", **extra
+    )
+
+
+def _paid_to(merchant) -> tuple[str, int]:
+    schedule = PayoutSchedule.objects.get(merchant=merchant)
+    return schedule.payee_account, schedule.minimum_fen
+
+
+def test_a_token_cannot_change_where_the_money_goes(client, shop):
+    from groupbuy.accounts.services import api_token_create
+
+    merchant, owner = shop
+    _token, secret = api_token_create(actor=owner)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    # when a token points the payouts at another account
+    answer = _put(client, merchant, THIEF_ACCOUNT, **headers)
+    # then it is refused, nothing moves and nobody needs telling
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "session_required"
+    assert _paid_to(merchant) == ("merchant@example.com", 10_000)
+    assert not Notification.objects.exists()
+    # and the minimum alone it may still change
+    kept = _put(client, merchant, "merchant@example.com", 20_000, **headers)
+    assert kept.status_code == 200
+    assert _paid_to(merchant) == ("merchant@example.com", 20_000)
+
+
+def test_a_session_changes_it_only_after_confirming_the_password(
+    client, shop, django_capture_on_commit_callbacks
+):
+    merchant, owner = shop
+    client.force_login(owner)
+    # when the owner's session changes the account without the password
+    refused = _put(client, merchant, THIEF_ACCOUNT)
+    # then it says what to do, and nothing moves
+    assert refused.status_code == 403
+    body = refused.json()
+    assert body["code"] == "reauthentication_required"
+    assert body["reauthenticate"] == "/api/me/reauthenticate"
+    assert _paid_to(merchant) == ("merchant@example.com", 10_000)
+    # when it confirms the password first
+    confirmed = client.post(
+        "/api/me/reauthenticate",
+        {"password": PASSWORD},
+        content_type="application/json",
+    )
+    assert confirmed.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = _put(client, merchant, "new@example.com")
+    # then the account changes, and the owner is still told
+    assert changed.status_code == 200
+    assert _paid_to(merchant) == ("new@example.com", 10_000)
+    assert Notification.objects.filter(
+        recipient=owner, kind="payments.payout_account.changed"
+    ).exists()
+
+
+def test_the_page_asks_for_the_password_when_the_account_changes(client, shop):
+    merchant, owner = shop
+    client.force_login(owner)
+    url = f"/payments/merchant/{merchant.public_id}/payouts/"
+    form = {"enabled": "on", "provider": "alipay", "minimum_fen": "100"}
+    # given the page, which has a password step
+    assert "password" in client.get(url).context["form"].fields
+    # when only the minimum changes, no password is needed
+    same = client.post(url, {**form, "payee_account": "merchant@example.com"})
+    assert same.status_code == 302
+    assert _paid_to(merchant) == ("merchant@example.com", 10_000)
+    # when the account changes without the password, or with a wrong one
+    missing = client.post(url, {**form, "payee_account": THIEF_ACCOUNT})
+    wrong = client.post(
+        url, {**form, "payee_account": THIEF_ACCOUNT, "password": "not-it-at-all"}
+    )
+    # then the page asks for it on its field, and nothing moves
+    assert missing.status_code == 403
+    assert missing.context["form"].errors["password"] == [
+        "Confirm your password first; it then stays confirmed for 10 minutes."
+    ]
+    assert wrong.status_code == 400
+    assert wrong.context["form"].errors["password"] == ["This is not your password."]
+    assert _paid_to(merchant) == ("merchant@example.com", 10_000)
+    # when it is typed, the account changes and the step is gone for a while
+    saved = client.post(
+        url, {**form, "payee_account": "new@example.com", "password": PASSWORD}
+    )
+    assert saved.status_code == 302
+    assert _paid_to(merchant) == ("new@example.com", 10_000)
+    assert "password" not in client.get(url).context["form"].fields
+
+
+def test_others_with_their_password_confirmed_still_cannot_change_it(shop):
+    merchant, _owner = shop
+    other = _merchant_with_payable(1)
+    owner = make_person(OTHER_OWNER)
+    make_merchant_member(user=owner, merchant=other, role="owner")
+    cashier = make_person(OTHER_CASHIER)
+    make_merchant_member(user=cashier, merchant=other, role="cashier")
+    for intruder in (make_person(OTHER_SHOPPER), owner, cashier):
+        client = Client()
+        client.force_login(intruder)
+        assert (
+            client.post(
+                "/api/me/reauthenticate",
+                {"password": PASSWORD},
+                content_type="application/json",
+            ).status_code
+            == 200
+        )
+        answer = _put(client, merchant, THIEF_ACCOUNT)
+        assert answer.status_code in (403, 404)
+        assert answer.json()["code"] != "reauthentication_required"
+    assert _paid_to(merchant) == ("merchant@example.com", 10_000)
+    assert not Notification.objects.exists()
