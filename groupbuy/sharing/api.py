@@ -42,7 +42,7 @@ from groupbuy.sharing.schemas import (
     PushRemovedOut,
     PushSubscribedOut,
     ShareCardOut,
-    ShareOut,
+    ShareSentOut,
     ThreadMessageOut,
     ThreadOut,
     ThreadPageOut,
@@ -276,13 +276,19 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
     )
 
 
-def _sent(share: Share) -> Status:
+def _sent(request, share: Share) -> Status:
     """201 with a share just sent; 200 with the one an earlier request with
     the same ``idempotency_key`` sent."""
-    return Status(200 if share.is_repeat else 201, share_as_dict(share))
+    answer = {
+        **share_as_dict(share),
+        "recipients_not_texted": selectors.share_recipients_not_texted(
+            share=share, user=request.auth
+        ),
+    }
+    return Status(200 if share.is_repeat else 201, answer)
 
 
-@router.post("/shares", response={200: ShareOut, 201: ShareOut})
+@router.post("/shares", response={200: ShareSentOut, 201: ShareSentOut})
 def share_send(
     request,
     payload: ShareSendIn,
@@ -294,10 +300,10 @@ def share_send(
     With an ``idempotency_key`` (or an ``Idempotency-Key`` header) the same
     request sent again answers the share the first one sent, 200, and sends
     nothing more."""
-    return _sent(_share_send(request, payload))
+    return _sent(request, _share_send(request, payload))
 
 
-@router.post("/shares/with-voice-note", response={200: ShareOut, 201: ShareOut})
+@router.post("/shares/with-voice-note", response={200: ShareSentOut, 201: ShareSentOut})
 def share_send_with_voice_note(
     request,
     payload: Form[ShareSendIn],
@@ -307,7 +313,7 @@ def share_send_with_voice_note(
     """The same as ``POST /shares``, as multipart form data with a voice note
     (WebM, Ogg, MP3, WAV or M4A); repeat ``recipients`` for several numbers,
     each a string (a form field cannot hold a name with it)."""
-    return _sent(_share_send(request, payload, voice_note=voice_note))
+    return _sent(request, _share_send(request, payload, voice_note=voice_note))
 
 
 @router.get(

@@ -232,6 +232,24 @@ class Participant(models.Model):
     )
     joined_at = models.DateTimeField(verbose_name=_("joined at"))
 
+    class Invitation(models.TextChoices):
+        NONE = "", _("None (a member)")
+        SENT = "sent", _("Sent")
+        OVER_DAILY_LIMIT = "held", _("Not sent: the sender's daily limit")
+
+    # A recipient without an account: whether their invitation went out by SMS
+    # or e-mail, or was kept unsent because the sender's shares had sent as
+    # many as a day allows (GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY); the
+    # ones sent in the last 24 hours are what that limit counts.
+    invitation = models.CharField(
+        max_length=10,
+        choices=Invitation.choices,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("invitation"),
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

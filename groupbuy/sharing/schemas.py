@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
+from pydantic import Field
 
 from groupbuy.core.api_types import answer_choices
 from groupbuy.core.api_urls import AbsoluteUrl
@@ -47,6 +48,18 @@ class ShareOut(Schema):
     created_at: datetime
     last_activity_at: datetime
     card: ShareCardOut
+
+
+class ShareSentOut(ShareOut):
+    """A share as its sender reads it when sending it."""
+
+    recipients_not_texted: int = Field(
+        description="Recipients without an account who were sent no invitation "
+        "(SMS or e-mail) because my shares reached today's limit "
+        "(GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY, 50 in any 24 hours); they "
+        "see the share if they sign up with that number. Members are told in "
+        "the app whatever the limit."
+    )
 
 
 class ThreadListItemOut(ShareOut):

@@ -384,3 +384,14 @@ def contact_book_for_user(*, user) -> ContactBook | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def share_recipients_not_texted(*, share: Share, user) -> int:
+    """How many of the share's recipients without an account were sent no
+    invitation because its sender's shares had sent as many as a day allows:
+    the sender's to know (0 for anyone else)."""
+    if share.sender_id != getattr(user, "pk", None):
+        return 0
+    return share.participants.filter(
+        invitation=Participant.Invitation.OVER_DAILY_LIMIT
+    ).count()

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
@@ -20,6 +21,7 @@ from groupbuy.sharing import selectors, services
 from groupbuy.sharing.contacts import vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
 from groupbuy.sharing.sending import share_send_within_limits
+from groupbuy.sharing.services.limits import invitation_texts_per_day
 from groupbuy.sharing.static_version import static_files_version
 from groupbuy.sharing.throttle import match_daily_check, match_rate_check
 from groupbuy.web.forms import add_domain_error
@@ -93,6 +95,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("You already shared this."))
             else:
                 messages.success(request, _("Shared."))
+            _tell_not_texted(request, share)
             return redirect("sharing:thread", share.public_id)
     context = {
         "form": form,
@@ -101,6 +104,25 @@ def compose(request: HttpRequest) -> HttpResponse:
     }
     status = 400 if form.errors else 200
     return render(request, "sharing/compose.html", context, status=status)
+
+
+def _tell_not_texted(request: HttpRequest, share) -> None:
+    """Say plainly how many people without an account got no text today."""
+    count = selectors.share_recipients_not_texted(share=share, user=request.user)
+    if count:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d person you shared with has no account here and was "
+                "not sent a text: your shares text at most %(limit)d such "
+                "people a day. They will see it if they sign up.",
+                "%(count)d people you shared with have no account here and "
+                "were not sent a text: your shares text at most %(limit)d such "
+                "people a day. They will see it if they sign up.",
+                count,
+            )
+            % {"count": count, "limit": invitation_texts_per_day()},
+        )
 
 
 def _compose_error(form: ShareForm, error: DomainError) -> None:

@@ -8,20 +8,52 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from groupbuy.core.locks import transaction_lock
 from groupbuy.sharing.errors import SharingError
-from groupbuy.sharing.models import person_label
+from groupbuy.sharing.models import Participant, person_label
 
 DEFAULT_MAX_RECIPIENTS = 500
 DEFAULT_COMMENT_MAX_CHARS = 2_000
 DEFAULT_BOOK_RETENTION_DAYS = 30
 # A share like one the sender sent this recently is taken for it sent again.
 DEFAULT_DUPLICATE_WINDOW_SECONDS = 600
+# Invitations (SMS, or e-mail) one person's shares send in any 24 hours to
+# people without an account. Each costs the platform a text and carries the
+# sender's comment under the platform's name; a shopper telling friends about
+# a deal invites a few, not hundreds (the matching limit alone allowed 10,000).
+DEFAULT_INVITATION_TEXTS_PER_DAY = 50
 
 
 def max_recipients() -> int:
     return int(
         getattr(settings, "GROUPBUY_SHARING_MAX_RECIPIENTS", DEFAULT_MAX_RECIPIENTS)
     )
+
+
+def invitation_texts_per_day() -> int:
+    return int(
+        getattr(
+            settings,
+            "GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY",
+            DEFAULT_INVITATION_TEXTS_PER_DAY,
+        )
+    )
+
+
+def invitation_texts_left(*, actor, now) -> int:
+    """How many more people without an account ``actor``'s shares may text (or
+    e-mail) now: the limit less those sent in the last 24 hours.
+
+    Call inside the share's transaction: the lock keeps two shares sent at
+    once from both spending the last ones (SQLite's BEGIN IMMEDIATE already
+    queues them)."""
+    transaction_lock(f"sharing.invitations:{actor.pk}")
+    sent = Participant.objects.filter(
+        share__sender=actor,
+        share__created_at__gt=now - timedelta(days=1),
+        invitation=Participant.Invitation.SENT,
+    ).count()
+    return max(0, invitation_texts_per_day() - sent)
 
 
 def comment_max_chars() -> int:

@@ -39,6 +39,7 @@ from groupbuy.sharing.models import (
 )
 from groupbuy.sharing.services.limits import (
     check_text,
+    invitation_texts_left,
     recipient_count_check,
     sender_name,
 )
@@ -220,7 +221,18 @@ def _share_insert(
         name=sender_name(actor),
         product=product_name_lazy(product),
     )
+    texts_left = invitation_texts_left(actor=actor, now=now)
     for contact, member in recipients:
+        invitation = Participant.Invitation.NONE
+        if member is None:
+            # Over the sender's daily limit the invitation is kept unsent: it
+            # reaches the inbox of whoever signs up with the number.
+            invitation = (
+                Participant.Invitation.SENT
+                if texts_left > 0
+                else Participant.Invitation.OVER_DAILY_LIMIT
+            )
+            texts_left -= 1
         Participant.objects.create(
             share=share,
             user=member,
@@ -229,6 +241,7 @@ def _share_insert(
             label=recipient_label(contact),
             contact_name=contact_name_clean(contact.name),
             is_name_shown=member is not None and contact.is_chosen_by_id,
+            invitation=invitation,
             joined_at=now,
         )
         _notify_recipient(
@@ -238,6 +251,7 @@ def _share_insert(
             member=member,
             title=title,
             url=thread_url,
+            may_send=invitation != Participant.Invitation.OVER_DAILY_LIMIT,
         )
     if voice_note is not None:
         # Last, so a refusal above leaves no file behind.
@@ -255,7 +269,9 @@ def _share_insert(
     return share
 
 
-def _notify_recipient(*, actor, share, contact, member, title, url) -> None:
+def _notify_recipient(
+    *, actor, share, contact, member, title, url, may_send: bool = True
+) -> None:
     data = {"share": share.public_id}
     key = f"sharing.share:{share.public_id}:{contact.address_hash}"
     if member is not None:
@@ -284,6 +300,7 @@ def _notify_recipient(*, actor, share, contact, member, title, url) -> None:
         url=url,
         data=data,
         idempotency_key=key,
+        may_send=may_send,
     )
 
 
