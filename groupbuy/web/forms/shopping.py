@@ -31,6 +31,12 @@ class JoinForm(forms.Form):
         label=_("Quantity"),
         min_value=1,
         initial=1,
+        # Django's own "Ensure this value is less than or equal to 24." reads
+        # as a rule about a value; a first-time buyer needs how many to buy.
+        error_messages={
+            "min_value": _("Buy at least %(limit_value)s."),
+            "max_value": _("You can buy at most %(limit_value)s in one order."),
+        },
         widget=forms.NumberInput(
             attrs={
                 "id": "join-quantity",

@@ -196,9 +196,22 @@ def test_join_with_too_many_units_shows_error_and_creates_nothing(shopper_client
     deal = make_deal(max_quantity_per_order=3)
     response = shopper_client.post(_join_url(deal), {"quantity": "4"})
     assert response.status_code == 200
+    # In the shopper's words, not Django's "Ensure this value is less than or
+    # equal to 3.", which a first-time buyer does not connect to the stepper.
     assert response.context["join_form"].errors["quantity"] == [
-        "Ensure this value is less than or equal to 3."
+        "You can buy at most 3 in one order."
     ]
+    assert DealOrder.objects.count() == 0
+
+
+def test_join_with_no_units_says_to_buy_at_least_one(shopper_client):
+    # given an open deal
+    deal = make_deal()
+    # when a shopper asks for 0 units
+    response = shopper_client.post(_join_url(deal), {"quantity": "0"})
+    # then they are told what to do, and nothing is ordered
+    assert response.status_code == 200
+    assert response.context["join_form"].errors["quantity"] == ["Buy at least 1."]
     assert DealOrder.objects.count() == 0
 
 
