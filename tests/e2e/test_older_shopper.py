@@ -1,0 +1,113 @@
+"""A first-time, older shopper on a cheap Android phone, in Chinese.
+
+She reads the site on a 360 × 640 phone with the system's text at 150 % (CDP's
+``Page.setFontSizes``: the browser's default font size, which rem and em
+follow) and is not good with small targets. test_large_text.py walks the pages
+a signed-in shopper reaches from the menus at 200 %; these are the steps in
+between that it does not reach: the code page of a sign-up, a snapped photo's
+answer, a deal's price tiers. Phone numbers: +86 139 0086 01xx.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from groupbuy.demo_data import SHOPPER
+from groupbuy.snap.tests.helpers import barcode_jpeg
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
+
+pytestmark = [pytest.mark.browser]
+
+TEXT_PX = 24  # 150 % of the browser's default 16 px
+TAP_PX = 44
+PHONE = "13900860101"
+MILK_GTIN = "6907992500942"  # a demo product with an open deal
+PROBE = (Path(__file__).resolve().parent / "large_text_probe.js").read_text()
+# How many lines each matched element's text is drawn on.
+LINES = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((e) => e.offsetParent !== null)
+  .map((e) => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    return [e.textContent.trim(), tops.size];
+  })"""
+
+
+@pytest.fixture(scope="module")
+def demo(groupbuy_server):
+    groupbuy_server.groupbuy("load_demo")
+
+
+@pytest.fixture
+def phone_page(chromium, groupbuy_server, demo):
+    context = chromium.new_context(
+        base_url=groupbuy_server.url,
+        viewport={"width": 360, "height": 640},
+        locale="zh-CN",
+    )
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    context.add_cookies(
+        [{"name": "django_language", "value": "zh-hans", "url": groupbuy_server.url}]
+    )
+    page = context.new_page()
+    page.goto("/login/")
+    context.new_cdp_session(page).send(
+        "Page.setFontSizes", {"fontSizes": {"standard": TEXT_PX, "fixed": TEXT_PX}}
+    )
+    page.reload()
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") > 20
+    yield page
+    context.close()
+
+
+def _small_or_wide(page) -> dict:
+    found = page.evaluate(PROBE, TAP_PX)
+    return {key: found[key] for key in ("small", "wide") if found[key]} | (
+        {"overflow": found["overflow"]} if found["overflow"] > 0 else {}
+    )
+
+
+def test_asking_for_a_new_code_is_a_thumb_tall(phone_page):
+    # given a new shopper who has filled in the sign-up form
+    page = phone_page
+    page.goto("/signup/")
+    page.fill("#id_phone", PHONE)
+    page.fill("#id_password", "older-shopper-1")
+    page.fill("#id_display_name", "张阿姨")
+    # when the code page asks for the texted code
+    page.click("#signup-submit")
+    page.wait_for_url("**/signup/verify/**")
+    # then "ask for a new code" (the way out when no SMS came) and "change the
+    # number" are 44 px tall, not a line of text to hit
+    assert _small_or_wide(page) == {}
+    for control in ("#code-restart", "#code-change"):
+        assert page.locator(control).bounding_box()["height"] >= TAP_PX
+
+
+def test_a_deals_tier_prices_are_not_broken_across_lines(phone_page):
+    # given a demo deal with three price tiers
+    page = phone_page
+    page.goto("/")
+    page.click("a[href^='/deals/'] >> nth=0")
+    page.wait_for_selector("#deal-tiers")
+    # then each tier's price and its "reached" / "next" word stay on one line
+    # (at 150 % the price "¥2.80" was drawn as "¥2.8" above "0")
+    lines = page.evaluate(LINES, "#deal-tiers .price, #deal-tiers .tier-state")
+    assert lines and all(count == 1 for _, count in lines), lines
+
+
+def test_a_snapped_products_deal_is_a_thumb_tall(phone_page, tmp_path):
+    # given a shopper holding a photo of the demo milk's barcode
+    page = phone_page
+    photo = tmp_path / "milk.jpg"
+    photo.write_bytes(barcode_jpeg(MILK_GTIN, size=(1280, 960)))
+    sign_in(page, SHOPPER.phone, SHOPPER.password, then="/snap/")
+    # when she takes it
+    page.set_input_files("#snap-photo", str(photo))
+    page.locator("#snap-deals .snap-deal-title").first.wait_for(state="visible")
+    # then the deal's name, which opens the deal, is a thumb tall
+    assert _small_or_wide(page) == {}
+    assert page.locator(".snap-deal-title").first.bounding_box()["height"] >= TAP_PX
