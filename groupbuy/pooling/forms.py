@@ -61,7 +61,16 @@ class PoolRequestForm(forms.Form):
     promotion = forms.ChoiceField(label=_("Promotion"))
     amount = _yuan(_("My cart (¥), for spend-and-save"))
     minutes = forms.IntegerField(
-        label=_("I shop within (minutes)"), min_value=5, max_value=24 * 60, initial=60
+        label=_("I shop within (minutes)"),
+        min_value=5,
+        max_value=24 * 60,
+        initial=60,
+        # In minutes, which the label asks for: Django's "Ensure this value is
+        # greater than or equal to 5." does not say 5 of what.
+        error_messages={
+            "min_value": _("At least %(limit_value)s minutes."),
+            "max_value": _("At most %(limit_value)s minutes."),
+        },
     )
     max_group_size = forms.TypedChoiceField(
         label=_("Largest group"),

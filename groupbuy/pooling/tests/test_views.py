@@ -710,3 +710,34 @@ def test_the_promotions_page_title_names_the_shop_as_read(
     # then the page's title names the shop as they read it
     title = page.split("<title>")[1].split("</title>")[0]
     assert shown in title and hidden not in title
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [("0", "At least 5 minutes."), ("2000", "At most 1440 minutes.")],
+)
+def test_a_refused_shopping_time_says_how_many_minutes(client, shop, minutes, said):
+    # given a shopper who reads English, at a branch with a promotion
+    _merchant, branch, _owner, promotion = shop
+    user = make_user()
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    client.force_login(user)
+    # when the time they will shop within is out of range
+    response = client.post(
+        f"/pooling/branches/{branch.public_id}/",
+        {
+            "promotion": promotion.public_id,
+            "amount": "150",
+            "minutes": minutes,
+            "max_group_size": 4,
+        },
+    )
+    # then the page says the limit in minutes (not Django's "Ensure this value
+    # is greater than or equal to 5."), keeps what they typed, and asks nothing
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert said in page
+    assert "Ensure this value" not in page
+    assert re.search(rf'name="minutes" value="{minutes}"', page)
+    assert PoolRequest.objects.count() == 0
