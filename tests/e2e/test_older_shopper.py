@@ -111,3 +111,49 @@ def test_a_snapped_products_deal_is_a_thumb_tall(phone_page, tmp_path):
     # then the deal's name, which opens the deal, is a thumb tall
     assert _small_or_wide(page) == {}
     assert page.locator(".snap-deal-title").first.bounding_box()["height"] >= TAP_PX
+
+
+def test_a_photo_on_its_way_shows_its_progress_on_the_screen(phone_page, tmp_path):
+    # given a shopper on slow 3G (a photo takes seconds to go up)
+    page = phone_page
+    photo = tmp_path / "milk.jpg"
+    photo.write_bytes(barcode_jpeg(MILK_GTIN, size=(1280, 960)))
+    sign_in(page, SHOPPER.phone, SHOPPER.password, then="/snap/")
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 400,
+            "downloadThroughput": 50_000,
+            "uploadThroughput": 5_000,
+        },
+    )
+    # when she takes the photo
+    page.set_input_files("#snap-photo", str(photo))
+    # then "Uploading…" and its bar are on the screen, not below the photo's
+    # preview out of sight (at 150 % the Take a photo button ends near the
+    # bottom of a 640 px screen)
+    page.wait_for_function(
+        "document.querySelector('#snap-progress').value > 0"
+        " || document.querySelector('#snap-progress-text').textContent"
+    )
+    box = page.locator("#snap-progress-box").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 640, (
+        box,
+        page.evaluate(
+            "[scrollY, document.documentElement.scrollHeight,"
+            " document.querySelector('#snap-progress-text').textContent,"
+            " getComputedStyle(document.documentElement).scrollPaddingBottom]"
+        ),
+    )
+    network.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": -1,
+        },
+    )

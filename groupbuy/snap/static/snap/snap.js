@@ -131,6 +131,10 @@ export function init(root) {
     progressBox.hidden = false;
     result.replaceChildren();
     setProgress(0, gettext("Preparing the photo…"));
+    // Below the Take a photo button, which at large text ends near the bottom
+    // of a phone's screen: bring it up (with its words, which give it its
+    // height) so a slow upload is seen to be going.
+    progressBox.scrollIntoView({ block: "nearest" });
     try {
       const blob = await preparePhoto(file);
       const maxBytes = Number(root.dataset.maxBytes) || 0;
