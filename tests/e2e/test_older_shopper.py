@@ -157,3 +157,19 @@ def test_a_photo_on_its_way_shows_its_progress_on_the_screen(phone_page, tmp_pat
             "uploadThroughput": -1,
         },
     )
+
+
+def test_a_coupons_format_and_download_links_are_thumb_sized(phone_page):
+    # given the demo shopper's coupon, shown at the till
+    page = phone_page
+    sign_in(page, SHOPPER.phone, SHOPPER.password, then="/coupons/")
+    page.click("#coupon-list a[href^='/coupons/'] >> nth=0")
+    page.wait_for_selector("#coupon-formats")
+    # then QR / PDF417 / Data Matrix, PNG and the printable PDF, a row of
+    # separate choices (not words in a sentence), are each 44 × 44 px at least
+    links = page.locator("#coupon-formats a")
+    assert links.count() >= 4
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        label = links.nth(index).inner_text()
+        assert box["height"] >= TAP_PX and box["width"] >= TAP_PX, (label, box)
