@@ -4,7 +4,9 @@ Kept apart from the join transaction so the rules read in one place:
 - a merchant's own staff may not join its deals (they would inflate the
   buyer count that unlocks a cheaper tier for everyone);
 - a product an operator or its merchant switched off takes no new joins,
-  even while a deal for it is still open.
+  even while a deal for it is still open;
+- neither does a merchant an operator switched off (a misbehaving shop): the
+  orders already made stay, for the operator to settle or refund.
 """
 
 from __future__ import annotations
@@ -55,6 +57,15 @@ def check_shopper_may_buy(*, actor, deal) -> None:
             _(
                 "You work for %(merchant)s, so you cannot join its group buys. "
                 "Please ask someone else to join."
+            )
+            % {"merchant": deal.merchant.display_name},
+        )
+    if not deal.merchant.is_active:
+        raise Conflict(
+            "merchant_inactive",
+            _(
+                "%(merchant)s has been switched off by the platform, so this "
+                "group buy takes no new joins."
             )
             % {"merchant": deal.merchant.display_name},
         )

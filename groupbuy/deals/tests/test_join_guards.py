@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from groupbuy.accounts.services import merchant_membership_add
-from groupbuy.catalog.services import product_update
+from groupbuy.catalog.services import merchant_update, product_update
 from groupbuy.catalog.tests.factories import make_operator
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
@@ -89,6 +89,27 @@ def test_a_deactivated_product_takes_no_new_joins_on_its_open_deal():
     assert (refused.value.code, refused.value.status) == ("product_inactive", 409)
     assert refused.value.message == (
         "“Jasmine tea” is no longer sold, so this group buy takes no new joins."
+    )
+    deal.refresh_from_db()
+    assert deal.sold == 1
+    assert list(DealOrder.objects.all()) == [first]
+
+
+def test_a_switched_off_merchant_takes_no_new_joins_on_its_open_deal():
+    # given a shop an operator switched off while one of its deals was open
+    merchant = make_merchant(name="Fresh Mart")
+    deal = make_deal(merchant=merchant)
+    first = deal_join(actor=make_user(), deal=deal, quantity=1)
+    merchant_update(actor=make_operator(), merchant=merchant, is_active=False)
+    deal = Deal.objects.get(pk=deal.pk)
+    # when
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        deal_join(actor=make_user(), deal=deal, quantity=1)
+    # then the order already made stays, and nobody else joins
+    assert (refused.value.code, refused.value.status) == ("merchant_inactive", 409)
+    assert refused.value.message == (
+        "Fresh Mart has been switched off by the platform, so this group buy "
+        "takes no new joins."
     )
     deal.refresh_from_db()
     assert deal.sold == 1
