@@ -18,7 +18,8 @@ from groupbuy.deals.selectors import order_money
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
-from groupbuy.ops.selectors import erasure_pending_for
+from groupbuy.ops.selectors import erasure_pending_for, merchant_standing_for_operator
+from groupbuy.ops.shop_switching import merchant_switch_off, merchant_switch_on
 from groupbuy.ops.stats import platform_daily_series
 
 router = Router(tags=["operator"])
@@ -374,3 +375,55 @@ def merchant_new(request, payload: OperatorMerchantIn):
             ],
         },
     )
+
+
+class OperatorMerchantSwitchOffIn(Schema):
+    # The shop's owners read it in their inbox (at most 200 characters).
+    reason: str
+
+
+class OperatorMerchantSwitchOnIn(Schema):
+    # Switch it on even though another active shop took its name meanwhile
+    # (else 409 merchant_exists).
+    allow_same_name: JsonBool = False
+
+
+class OperatorMerchantStateOut(Schema):
+    merchant_id: str
+    name: str
+    is_active: bool
+    # Its group buys still open: they take no joins while the shop is off.
+    open_deals: int
+
+
+def _merchant_state(request, merchant) -> dict:
+    standing = merchant_standing_for_operator(
+        user=request.auth, merchant_id=merchant.public_id
+    )
+    return {
+        "merchant_id": merchant.public_id,
+        "name": merchant.name,
+        "is_active": merchant.is_active,
+        "open_deals": standing.open_deals,
+    }
+
+
+@router.post("/merchants/{merchant_id}/switch-off", response=OperatorMerchantStateOut)
+def merchant_off(request, merchant_id: str, payload: OperatorMerchantSwitchOffIn):
+    """Switch a misbehaving shop off: it opens no group buys and its open ones
+    take no new joins; its owners read the reason. Sent again, nothing changes."""
+    merchant = merchant_switch_off(
+        actor=request.auth, merchant_id=merchant_id, reason=payload.reason
+    )
+    return _merchant_state(request, merchant)
+
+
+@router.post("/merchants/{merchant_id}/switch-on", response=OperatorMerchantStateOut)
+def merchant_on(request, merchant_id: str, payload: OperatorMerchantSwitchOnIn):
+    """Switch a shop on again; its owners are told. Sent again, nothing changes."""
+    merchant = merchant_switch_on(
+        actor=request.auth,
+        merchant_id=merchant_id,
+        allow_same_name=payload.allow_same_name,
+    )
+    return _merchant_state(request, merchant)

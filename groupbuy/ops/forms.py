@@ -14,6 +14,9 @@ from groupbuy.ops.shop_applications import (
     REASON_MAX_CHARS,
     SELLS_MAX_CHARS,
 )
+from groupbuy.ops.shop_switching import (
+    REASON_MAX_LENGTH as SWITCH_OFF_REASON_MAX_LENGTH,
+)
 
 
 class ShopApplicationForm(forms.Form):
@@ -57,6 +60,14 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (the applicant reads it)"),
         max_length=REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SwitchOffForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the shop switched off? (its owners read it)"),
+        max_length=SWITCH_OFF_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -55,6 +55,8 @@ app = GroupbuyApp(
     notification_kinds={
         "ops.merchant.owner_added": _("You were made a merchant's owner"),
         "ops.merchant.owner_invited": _("Invitation to run a shop"),
+        "ops.merchant.switched_off": _("Your shop was switched off"),
+        "ops.merchant.switched_on": _("Your shop was switched on again"),
         "ops.shop_application.submitted": _("A shop applied to open"),
         "ops.shop_application.approved": _("Your shop application was approved"),
         "ops.shop_application.declined": _("Your shop application was declined"),

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog.models import Merchant
+from groupbuy.core.models import AuditEntry
 from groupbuy.core.plugins import personal_data_providers
+from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ErasureRequest, ShopApplication
 
@@ -116,3 +122,54 @@ def shop_application_get_for_operator(*, user, application_id: str):
         return applications.get(public_id=application_id)
     except ShopApplication.DoesNotExist:
         raise Http404 from None
+
+
+@dataclass(frozen=True)
+class MerchantStanding:
+    """What an operator weighs before switching a shop off or on."""
+
+    merchant: Merchant
+    owners: list
+    open_deals: int
+    paid_orders: int
+    # While it is off: the operator's entry that switched it off (reason, when).
+    switched_off: AuditEntry | None = None
+
+
+def merchant_standing_for_operator(*, user, merchant_id: str) -> MerchantStanding:
+    """Return the shop ``merchant_id`` with its owners and what is still running
+    (its open group buys, and their paid orders), for operators only."""
+    if not getattr(user, "is_operator", False):
+        raise OpsError(
+            "forbidden", _("Only operators can switch a shop off or on."), status=403
+        )
+    merchant = Merchant.objects.filter(public_id=merchant_id).first()
+    if merchant is None:
+        raise OpsError("not_found", _("There is no such shop."), status=404)
+    owners = [
+        membership.user
+        for membership in MerchantMembership.objects.filter(
+            merchant=merchant, role=MerchantMembership.Role.OWNER
+        )
+        .select_related("user")
+        .order_by("pk")
+    ]
+    open_deals = Deal.objects.filter(merchant=merchant, state=Deal.State.OPEN)
+    switched_off = None
+    if not merchant.is_active:
+        switched_off = (
+            AuditEntry.objects.filter(
+                action="ops.merchant.switched_off", object_id=merchant.public_id
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    return MerchantStanding(
+        merchant=merchant,
+        owners=owners,
+        open_deals=open_deals.count(),
+        paid_orders=DealOrder.objects.filter(
+            deal__in=open_deals, status=DealOrder.Status.PAID
+        ).count(),
+        switched_off=switched_off,
+    )

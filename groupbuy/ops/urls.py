@@ -1,7 +1,7 @@
 from django.urls import path
 
 from groupbuy.ops import shop_application_views as shops
-from groupbuy.ops import views
+from groupbuy.ops import shop_switch_views, views
 
 app_name = "ops"
 
@@ -55,5 +55,20 @@ urlpatterns = [
         "operator/shop-applications/<str:application_id>/decline/",
         shops.operator_shop_application_decline,
         name="operator_shop_application_decline",
+    ),
+    path(
+        "operator/shops/<str:merchant_id>/",
+        shop_switch_views.operator_shop,
+        name="operator_shop",
+    ),
+    path(
+        "operator/shops/<str:merchant_id>/switch-off/",
+        shop_switch_views.operator_shop_switch_off,
+        name="operator_shop_switch_off",
+    ),
+    path(
+        "operator/shops/<str:merchant_id>/switch-on/",
+        shop_switch_views.operator_shop_switch_on,
+        name="operator_shop_switch_on",
     ),
 ]

@@ -384,6 +384,8 @@ NOT_PAGES = {
     "ops:shop_application_withdraw",
     "ops:operator_shop_application_approve",
     "ops:operator_shop_application_decline",
+    "ops:operator_shop_switch_off",
+    "ops:operator_shop_switch_on",
     "demands:photo_delete",
     "web:merchant_staff_remove",
     "web:merchant_staff_role",
