@@ -60,18 +60,26 @@ def check_shopper_may_buy(*, actor, deal) -> None:
             )
             % {"merchant": deal.merchant.display_name},
         )
-    if not deal.merchant.is_active:
-        raise Conflict(
-            "merchant_inactive",
-            _(
-                "%(merchant)s has been switched off by the platform, so this "
-                "group buy takes no new joins."
-            )
-            % {"merchant": deal.merchant.display_name},
-        )
+    if (refusal := merchant_refusal(deal)) is not None:
+        raise refusal
     if not deal.product.is_active:
         raise Conflict(
             "product_inactive",
             _("“%(product)s” is no longer sold, so this group buy takes no new joins.")
             % {"product": deal.product.name},
         )
+
+
+def merchant_refusal(deal) -> Conflict | None:
+    """Return why nobody may join ``deal`` while an operator has its merchant
+    switched off (the deal page says it instead of offering the form)."""
+    if deal.merchant.is_active:
+        return None
+    return Conflict(
+        "merchant_inactive",
+        _(
+            "%(merchant)s has been switched off by the platform, so this "
+            "group buy takes no new joins."
+        )
+        % {"merchant": deal.merchant.display_name},
+    )

@@ -116,6 +116,27 @@ def test_a_switched_off_merchant_takes_no_new_joins_on_its_open_deal():
     assert list(DealOrder.objects.all()) == [first]
 
 
+def test_the_deal_page_of_a_switched_off_merchant_says_so_instead_of_the_form(
+    client,
+):
+    # given
+    merchant = make_merchant(name="Fresh Mart")
+    deal = make_deal(merchant=merchant)
+    merchant_update(actor=make_operator(), merchant=merchant, is_active=False)
+    shopper = make_user()
+    shopper.preferred_language = "en"
+    shopper.save(update_fields=["preferred_language"])
+    client.force_login(shopper)
+    # when
+    page = client.get(f"/deals/{deal.public_id}/").content.decode()
+    # then
+    assert 'id="join-form"' not in page
+    assert (
+        "Fresh Mart has been switched off by the platform, so this group buy "
+        "takes no new joins."
+    ) in page
+
+
 def test_the_join_api_lets_staff_of_another_merchant_join(client):
     # given a cashier of one shop and another shop's deal
     staff = make_user()
