@@ -74,6 +74,14 @@ class PayableOut(Schema):
     daily_payout: bool
     provider: str
     payee_account: str
+    daily_payout_held: Literal[
+        "", "shop_switched_off", "payout_on_its_way", "below_minimum"
+    ] = Field(
+        description="Why the daily payout will not pay this out on its next run: "
+        "the shop is switched off (held until an operator switches it on), a "
+        "payout of it is still on its way, or it is below the schedule's minimum; "
+        "empty when it will, or when the shop has no daily payout."
+    )
 
 
 class PayablePageOut(PageOut):
@@ -304,6 +312,7 @@ def payable_out(account) -> dict:
         "daily_payout": bool(schedule and schedule.enabled),
         "provider": schedule.provider if schedule else "",
         "payee_account": schedule.payee_account if schedule else "",
+        "daily_payout_held": selectors.daily_payout_held(account),
     }
 
 

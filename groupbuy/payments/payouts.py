@@ -336,8 +336,8 @@ def payout_schedule_set(
 
 
 def payouts_schedule_run(*, now=None) -> int:
-    """Pay out, once a day, the payable of every merchant with a schedule whose
-    payable holds at least its minimum and has no payout still on its way;
+    """Pay out, once a day, the payable of every active merchant with a schedule
+    whose payable holds at least its minimum and has no payout still on its way;
     return how many payouts were made. Running it again the same day makes none.
     """
     now = now or timezone.now()
@@ -346,6 +346,11 @@ def payouts_schedule_run(*, now=None) -> int:
     schedules = PayoutSchedule.objects.filter(enabled=True).select_related("merchant")
     for schedule in schedules.order_by("pk"):
         merchant = schedule.merchant
+        if not merchant.is_active:
+            # A shop an operator switched off is held: its shoppers may yet be
+            # refunded from what the platform owes it. Operators may still
+            # approve a payout of it by hand.
+            continue
         if Payout.objects.filter(
             Q(status=Payout.Status.PENDING) | Q(scheduled_for=day), merchant=merchant
         ).exists():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.models import MerchantMembership
@@ -36,13 +36,40 @@ def payables_for_operator(*, user) -> QuerySet[LedgerAccount]:
     accounts = LedgerAccount.objects.filter(
         kind=LedgerAccount.Kind.MERCHANT_PAYABLE, merchant__isnull=False
     )
+    pending = Payout.objects.filter(
+        merchant_id=OuterRef("merchant_id"), status=Payout.Status.PENDING
+    )
     return (
         with_balances(accounts)
         .filter(current_balance_fen__gt=0)
+        .annotate(has_pending_payout=Exists(pending))
         .select_related("merchant", "merchant__payout_schedule")
         .prefetch_related(merchant_owners_prefetch(through="merchant__"))
         .order_by("-current_balance_fen", "pk")
     )
+
+
+# Why the daily run will not pay a payable out (``daily_payout_held``).
+HELD_SHOP_SWITCHED_OFF = "shop_switched_off"
+HELD_PAYOUT_ON_ITS_WAY = "payout_on_its_way"
+HELD_BELOW_MINIMUM = "below_minimum"
+
+
+def daily_payout_held(account) -> str:
+    """Say why the daily run will not pay out ``account`` (a row of
+    ``payables_for_operator``), as ``payments.payouts.payouts_schedule_run``
+    decides: "" when it will, or when the shop has no daily payout."""
+    merchant = account.merchant
+    schedule = getattr(merchant, "payout_schedule", None)
+    if schedule is None or not schedule.enabled:
+        return ""
+    if not merchant.is_active:
+        return HELD_SHOP_SWITCHED_OFF
+    if account.has_pending_payout:
+        return HELD_PAYOUT_ON_ITS_WAY
+    if account.current_balance_fen < schedule.minimum_fen:
+        return HELD_BELOW_MINIMUM
+    return ""
 
 
 def differences_for_operator(*, user) -> QuerySet[StatementDifference]:

@@ -38,6 +38,10 @@ from groupbuy.payments.payouts import (
     transfer_provider_names,
 )
 from groupbuy.payments.selectors import (
+    HELD_BELOW_MINIMUM,
+    HELD_PAYOUT_ON_ITS_WAY,
+    HELD_SHOP_SWITCHED_OFF,
+    daily_payout_held,
     differences_for_operator,
     merchant_get_for_payouts,
     payables_for_operator,
@@ -272,6 +276,22 @@ def _payouts_csv(payouts) -> HttpResponse:
     return response
 
 
+def _held_labels() -> dict[str, str]:
+    return {
+        HELD_SHOP_SWITCHED_OFF: _("Held: the shop is switched off"),
+        HELD_PAYOUT_ON_ITS_WAY: _("Waits: a payout is still on its way"),
+        HELD_BELOW_MINIMUM: _("Waits: below the minimum"),
+    }
+
+
+def _with_held_labels(page):
+    """Say on each payable why the daily payout will not pay it out, if so."""
+    labels = _held_labels()
+    for account in page.items:
+        account.daily_payout_held_label = labels.get(daily_payout_held(account), "")
+    return page
+
+
 @login_required
 def operator_payouts(request: HttpRequest) -> HttpResponse:
     """Operators: what each merchant is owed, a payout approved from it, the
@@ -311,7 +331,9 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "form": form,
-        "payables": paginate(payables, page=request.GET.get("payables_page", 1)),
+        "payables": _with_held_labels(
+            paginate(payables, page=request.GET.get("payables_page", 1))
+        ),
         "payouts": payouts,
         "differences": differences,
         "providers_to_switch_on": _providers_to_switch_on(for_operator=True),

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from groupbuy.catalog.services import merchant_update
 from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.core.errors import DomainError
 from groupbuy.escrow.tests.factories import make_user
@@ -252,3 +253,56 @@ def test_changing_only_the_minimum_tells_nobody(
         _schedule(merchant, actor=owner, minimum_fen=50_000)
     # then nobody is told
     assert not Notification.objects.exists()
+
+
+def test_the_daily_run_holds_the_payable_of_a_shop_an_operator_switched_off(
+    fake_alipay, django_capture_on_commit_callbacks
+):
+    # given a shop with a daily payout, switched off by an operator (its
+    # shoppers may yet need refunds the platform pays from what it owes it)
+    merchant = _merchant_with_payable(25_000)
+    _schedule(merchant)
+    merchant_update(actor=make_user(is_staff=True), merchant=merchant, is_active=False)
+    # when the job runs
+    with django_capture_on_commit_callbacks(execute=True):
+        made = payouts_schedule_run()
+    # then nothing went out
+    assert made == 0
+    assert not Payout.objects.exists()
+    assert fake_alipay.transfers == {}
+    assert _payable(merchant) == 25_000
+
+
+def test_the_operator_sees_why_each_daily_payout_waits(client, fake_alipay):
+    # given four shops with a daily payout from ¥100: one switched off, one
+    # below its minimum, one with a payout on its way, one to be paid
+    operator = make_user(is_staff=True, preferred_language="en")
+    held = _merchant_with_payable(25_000)
+    small = _merchant_with_payable(9_999)
+    waiting = _merchant_with_payable(50_000)
+    paid = _merchant_with_payable(30_000)
+    for merchant in (held, small, waiting, paid):
+        _schedule(merchant)
+    merchant_update(actor=operator, merchant=held, is_active=False)
+    # (sent to the provider only after commit, which a test never reaches)
+    payout_create(
+        actor=operator,
+        merchant=waiting,
+        amount_fen=10_000,
+        provider_name="alipay",
+        payee_account="merchant@example.com",
+    )
+    client.force_login(operator)
+    # when the operator lists the payables, on the API and on the page
+    items = client.get("/api/payments/operator/payables").json()["items"]
+    page = client.get("/payments/operator/payouts/").content.decode()
+    # then each says why its daily payout waits, if it does
+    assert {i["merchant_id"]: i["daily_payout_held"] for i in items} == {
+        held.public_id: "shop_switched_off",
+        small.public_id: "below_minimum",
+        waiting.public_id: "payout_on_its_way",
+        paid.public_id: "",
+    }
+    assert "Held: the shop is switched off" in page
+    assert "Waits: below the minimum" in page
+    assert "Waits: a payout is still on its way" in page
