@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.core.errors import DomainError
+from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import deal_list_open, order_money
 from groupbuy.escrow.selectors import platform_money_overview
 from groupbuy.ops import lookup
@@ -21,6 +22,7 @@ from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
 from groupbuy.ops.selectors import erasure_pending_for
 from groupbuy.ops.stats import dashboard_headline, platform_daily_series
 from groupbuy.web.charts import Chart, Series
+from groupbuy.web.forms_merchant import RefundForm
 from groupbuy.web.presenters import deal_cards, order_view
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -175,6 +177,12 @@ def operator_order(request: HttpRequest, order_id: str) -> HttpResponse:
         "view": order_view(order),
         "money": order_money(order=order),
         "shopper_erased_at": lookup.person_erased_at(person=order.shopper),
+        # Refunded as its shop would from the console (deals.deal_order_refund,
+        # which lets operators in): a paid order of a group buy still open.
+        "can_refund": order.status == DealOrder.Status.PAID
+        and order.deal.state == Deal.State.OPEN,
+        "merchant": order.deal.merchant,
+        "refund_form": RefundForm(),
     }
     return render(request, "web/operator/order.html", context)
 
