@@ -206,5 +206,15 @@ def person_recent_orders(*, person: User, page: int = 1) -> PageResult:
     )
 
 
+def payment_order_id(*, payment: PaymentIntent) -> str | None:
+    """Return the number of the group-buy order ``payment`` paid, if it paid one
+    (another app's payment, a demand's deposit or a team place, pays none)."""
+    return (
+        DealOrder.objects.filter(payment_intent=payment)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+
+
 def payment_refunds(*, payment: PaymentIntent) -> list[Refund]:
     return list(Refund.objects.filter(intent=payment).order_by("created_at", "id"))

@@ -70,3 +70,16 @@ def test_only_operators_and_the_shop_refund_through_it(client, who):
     assert refund.status_code in (403, 404)
     order.refresh_from_db()
     assert order.status == DealOrder.Status.PAID
+
+
+def test_a_payments_page_links_to_the_order_it_paid(client):
+    # given a shopper who says they paid: the operator finds the payment first
+    order = join_and_pay(make_deal())
+    client.force_login(_operator())
+    # when
+    page = client.get(f"/operator/payments/{order.payment_intent.public_id}/")
+    # then its order is one click away
+    assert (
+        f'<a href="/operator/orders/{order.public_id}/" id="payment-order">'
+        f"{order.public_id}</a>"
+    ) in page.content.decode()

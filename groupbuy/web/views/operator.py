@@ -194,6 +194,7 @@ def operator_payment(request: HttpRequest, payment_id: str) -> HttpResponse:
     context = {
         "payment": payment,
         "refunds": refunds,
+        "order_id": lookup.payment_order_id(payment=payment),
         "payer_erased_at": lookup.person_erased_at(person=payment.payer),
     }
     return render(request, "web/operator/payment.html", context)
