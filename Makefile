@@ -35,16 +35,17 @@ serve: venv bytecode
 
 # The whole suite on SQLite. Browser tests run when /usr/bin/chromium exists and
 # are skipped with a message otherwise (.ci/run installs Chromium and forbids skips).
-# Three pytest processes at once: the browser journeys (mostly waiting on Chromium
+# Four pytest processes at once: the browser journeys (mostly waiting on Chromium
 # and their own server), the other slow tests (most start server processes and
-# wait on them), and everything else; the first two's output follows.
+# wait on them), and everything else as two halves of the apps
+# (tests/support/pytest_halves.py); the first two's output follows.
 # (Exit status 5 is "no tests selected", e.g. PYTEST_ARGS naming one app: fine
 # for one or two of the three, not for all.)
 test: venv bytecode test-js
 	@journeys=$$(mktemp); slow=$$(mktemp); \
 	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS) >"$$journeys" 2>&1 & journeys_pid=$$!; \
 	$(BIN)/python -m pytest -q -m "slow and not browser" $(PYTEST_ARGS) >"$$slow" 2>&1 & slow_pid=$$!; \
-	$(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS); rest=$$?; \
+	$(BIN)/python -m tests.support.pytest_halves -q -m "not slow and not browser" $(PYTEST_ARGS); rest=$$?; \
 	wait $$slow_pid; slow_rc=$$?; wait $$journeys_pid; journeys_rc=$$?; \
 	echo "--- slow tests (pytest -m 'slow and not browser') ---"; cat "$$slow"; \
 	echo "--- browser journeys (pytest -m browser) ---"; cat "$$journeys"; \
@@ -68,13 +69,16 @@ test-js:
 # The PostgreSQL suite is the whole suite on PostgreSQL but for the browser
 # journeys (they run their own SQLite server), the tests that cannot reach the
 # database and those marked `one_database` (their answer does not depend on the
-# engine: they gave it in `make test`; see conftest.py), including the tests marked `postgres`
+# engine: they gave it in `make test`; see conftest.py) and the modules about what
+# a page shows (conftest.py's _PAGE_MODULE), including the tests marked `postgres`
 # (200 concurrent joins…); the Redis suite runs what needs Redis: the channel
 # layer and several server processes sharing one PostgreSQL and one Redis.
-# .ci/run starts both servers if they are down.
+# .ci/run starts both servers if they are down. The PostgreSQL suite runs as
+# two processes over two halves of the apps, the second on its own database
+# (tests/support/pytest_halves.py).
 test-postgres: venv bytecode
 	GROUPBUY_ONLY_DATABASE_TESTS=1 DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/groupbuy} \
-		$(BIN)/python -m pytest -q -m "not browser" $(PYTEST_ARGS)
+		$(BIN)/python -m tests.support.pytest_halves -q -m "not browser" $(PYTEST_ARGS)
 
 test-redis: venv bytecode
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
