@@ -104,8 +104,8 @@ def notify_promotion_ended(
     *, user, promotion: Promotion, pool: Pool | None, branch=None
 ) -> None:
     """A shopper whose request (or pool) the promotion's early end closed; one
-    still looking (no pool) is sent to the ``branch``'s page, where the shop's
-    other promotions may be running."""
+    still looking (no pool, at ``branch``) or suggested a pool it dissolved is
+    sent to the branch's page, where the shop's other promotions may run."""
     if pool is not None and pool.state == Pool.State.CONFIRMED:
         # The pool stays (its members agreed, may have paid together already,
         # and keep their chat), but the till gives a promotion's saving only
@@ -127,9 +127,12 @@ def notify_promotion_ended(
             _("%(promotion)s has ended"), {"promotion": promotion.title}
         ),
         body=body,
+        # A confirmed pool goes on (its chat, its numbers); a suggestion it
+        # dissolved pools nothing, so its members, like those still looking,
+        # go where the shop's other promotions may run.
         url=pool_url(pool)
-        if pool is not None
-        else reverse("pooling:branch", args=[branch.public_id]),
+        if pool is not None and pool.state == Pool.State.CONFIRMED
+        else reverse("pooling:branch", args=[(branch or pool.branch).public_id]),
         data={"promotion_id": promotion.public_id},
         idempotency_key=f"pooling.promotion_ended:{promotion.public_id}:{user.pk}",
     )

@@ -299,3 +299,21 @@ def test_a_shopper_still_looking_is_sent_to_the_branch_page(
     told = Notification.objects.get(kind="pooling.promotion_ended")
     assert told.recipient_id == looking.pk
     assert told.url == f"/pooling/branches/{branch.public_id}/"
+
+
+def test_a_suggested_pool_it_dissolves_sends_its_members_to_the_branch_page(
+    shop, django_capture_on_commit_callbacks
+):
+    # given a pool of two suggested, not yet answered
+    _merchant, branch, owner, promotion = shop
+    first, second = make_user(), make_user()
+    _ask(first, shop, 18_000, django_capture_on_commit_callbacks)
+    _ask(second, shop, 12_000, django_capture_on_commit_callbacks)
+    assert Pool.objects.get().state == Pool.State.PROPOSED
+    # when the shop ends the promotion
+    services.promotion_end(actor=owner, promotion=promotion)
+    # then both are sent where the shop's other promotions may run, not to a
+    # pool that no longer pools anything
+    told = Notification.objects.filter(kind="pooling.promotion_ended")
+    assert sorted(n.recipient_id for n in told) == sorted([first.pk, second.pk])
+    assert {n.url for n in told} == {f"/pooling/branches/{branch.public_id}/"}
