@@ -243,6 +243,11 @@ class PoolOut(Schema):
     promotion_ended_at: datetime | None
     my_share_fen: int | None
     my_answer: str
+    # my request in this pool, and where it is now: once the pool is dissolved
+    # "open" (looking for another pool), "suggested" (for another pool),
+    # "expired" (its deadline passed) or "withdrawn" (I declined or left)
+    my_request_id: str
+    my_request_state: str = answer_choices(PoolRequest.State)
     phones_shown: bool
     members: list[MemberOut]
 
@@ -263,6 +268,8 @@ def pool_out(view: dict) -> dict:
         "promotion_ended_at": view["promotion_ended_at"],
         "my_share_fen": view["me"].share_fen if saves and not view["me_left"] else None,
         "my_answer": view["me"].answer,
+        "my_request_id": view["my_request"].public_id,
+        "my_request_state": view["my_request"].state,
         "phones_shown": view["phones_shown"],
         "members": [
             member

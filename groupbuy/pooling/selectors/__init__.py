@@ -214,7 +214,7 @@ def member_label(member: PoolMember) -> str:
 
 
 def _with_seats(pool: Pool) -> list[PoolMember]:
-    members = list(pool.members.select_related("user").order_by("id"))
+    members = list(pool.members.select_related("user", "request").order_by("id"))
     for index, member in enumerate(members):
         member.seat_index = index
     return members
@@ -253,10 +253,13 @@ def pool_view(*, pool: Pool, viewer) -> dict:
         # a dissolved pool's member whose request went back to matching (they
         # had accepted, or not answered before another declined)
         "still_looking": pool.state == Pool.State.DISSOLVED
-        and PoolRequest.objects.filter(
-            pk=me.request_id,
-            state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
-        ).exists(),
+        and me.request.state in (PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED),
+        # where my request is now: a dissolved pool's page links it (and
+        # withdraws it, or opens the pool it was suggested for since)
+        "my_request": me.request,
+        "my_next_pool_id": _next_pool_id(me.request)
+        if pool.state == Pool.State.DISSOLVED
+        else None,
         "answered": sum(member.answer != Answer.PENDING for member in members),
         "left": sum(member.answer == Answer.LEFT for member in members),
         # When its promotion is over, when it ended (the till gives the saving
@@ -281,6 +284,18 @@ def pool_view(*, pool: Pool, viewer) -> dict:
             for member in members
         ],
     }
+
+
+def _next_pool_id(request: PoolRequest) -> str | None:
+    """The pool a request was suggested for since, while it waits on it."""
+    if request.state != PoolRequest.State.SUGGESTED:
+        return None
+    return (
+        PoolMember.objects.filter(request=request)
+        .order_by("-id")
+        .values_list("pool__public_id", flat=True)
+        .first()
+    )
 
 
 def _member_phone(member: PoolMember, viewer, everyone_agreed: bool) -> str | None:

@@ -38,13 +38,13 @@ def pool_leave(*, actor, pool: Pool, now=None) -> Pool:
         # Locked, so two members leaving at once (or a leave racing the last
         # accept) take turns, and the second sees who is still in.
         locked = Pool.objects.select_for_update().get(pk=pool.pk)
-        member = locked.members.filter(user=actor).first()
+        member = locked.members.filter(user=actor).select_related("request").first()
         if member is None:
             raise PoolingError("not_found", _("No such pool."), status=404)
         if member.answer == Answer.LEFT:
             pool.refresh_from_db()
             return pool
-        _may_leave_or_error(locked)
+        _may_leave_or_error(locked, member)
         PoolMember.objects.filter(pk=member.pk).update(answer=Answer.LEFT)
         PoolRequest.objects.filter(pk=member.request_id).update(
             state=PoolRequest.State.WITHDRAWN
@@ -102,7 +102,7 @@ def _seat_of(pool: Pool, member: PoolMember) -> str:
     return chr(ord("A") + pool.members.filter(pk__lt=member.pk).count())
 
 
-def _may_leave_or_error(pool: Pool) -> None:
+def _may_leave_or_error(pool: Pool, member: PoolMember) -> None:
     if pool.state == Pool.State.PROPOSED:
         raise PoolingError(
             "not_confirmed",
@@ -110,7 +110,34 @@ def _may_leave_or_error(pool: Pool) -> None:
             status=409,
         )
     if pool.state != Pool.State.CONFIRMED:
-        raise PoolingError("pool_ended", _("This pool has already ended."), status=409)
+        raise _already_dissolved(member.request)
+
+
+def _already_dissolved(request: PoolRequest) -> PoolingError:
+    """The refusal of a leave that came after another's dissolved the pool
+    (a page opened before): it says where the leaver's request is now, since
+    they pressed Leave to stop being pooled, and names it for clients."""
+    extra = {"request_id": request.public_id, "request_state": request.state}
+    if request.state == PoolRequest.State.SUGGESTED:
+        message = _(
+            "This pool was dissolved when another member left. Your request was "
+            "suggested another pool: answer it from Pools."
+        )
+    elif request.state == PoolRequest.State.OPEN:
+        message = _(
+            "This pool was dissolved when another member left. Your request is "
+            "looking for another pool: you can withdraw it from My pool "
+            "requests on Pools."
+        )
+    elif request.state == PoolRequest.State.EXPIRED:
+        message = _(
+            "This pool was dissolved when another member left. Your request's "
+            "deadline had passed, so it expired: we no longer look for a pool "
+            "for it."
+        )
+    else:
+        message = _("This pool has already ended.")
+    return PoolingError("pool_ended", message, status=409, extra=extra)
 
 
 def _carry_on(pool: Pool, staying: list[PoolMember]) -> bool:

@@ -27,7 +27,7 @@ from groupbuy.pooling.forms import (
 from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.services.shoppers import profile_get_or_create
 from groupbuy.web.forms import add_domain_error
-from groupbuy.web.views.common import domain_errors_as_http, run_action
+from groupbuy.web.views.common import domain_errors_as_http, next_path, run_action
 
 
 @login_required
@@ -270,7 +270,8 @@ def request_withdraw(request, request_id: str):
         ),
         _("Withdrawn: we no longer look for a pool for it."),
     )
-    return redirect("pooling:home")
+    # back where it was pressed (a dissolved pool's page), else to Pools
+    return redirect(next_path(request) or "pooling:home")
 
 
 @login_required
