@@ -379,6 +379,8 @@ class PromotionFiguresOut(Schema):
     requests: int
     pools: int
     confirmed: int
+    # the savings of confirmed pools whose promotion still ran when their
+    # members could first shop together (a pool it ended before saved nothing)
     saving_fen: int
 
 

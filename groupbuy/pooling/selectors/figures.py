@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,30 @@ from groupbuy.catalog.permissions import (
 )
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.pooling.errors import PoolingError
-from groupbuy.pooling.models import Pool, PoolRequest
+from groupbuy.pooling.models import Pool, PoolMember, PoolRequest
 
 FIGURE_DAYS = 30
+
+
+def _with_shopping_from(pools):
+    """``pools`` with when their members still in could first shop together
+    (``shopping_from``: the latest start of their shopping windows)."""
+    return pools.annotate(
+        shopping_from=Subquery(
+            PoolRequest.objects.filter(
+                memberships__pool=OuterRef("pk"),
+                memberships__answer=PoolMember.Answer.ACCEPTED,
+            )
+            .order_by("-window_start_at")
+            .values("window_start_at")[:1]
+        )
+    )
+
+
+# A confirmed pool whose promotion was over before its members could shop
+# together saved nothing at the till (it gives a promotion's saving only while
+# it runs), so its saving is not the shop's to count.
+SAVED = Q(state=Pool.State.CONFIRMED, promotion__ends_at__gt=F("shopping_from"))
 
 
 def promotions_for_staff(
@@ -48,7 +69,8 @@ def promotion_figures(
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> dict:
     """Per promotion (one page, newest first): pool requests, pools suggested
-    and confirmed, and what shoppers saved in confirmed pools; per day of the
+    and confirmed, and what shoppers saved in confirmed pools whose promotion
+    still ran when their members could first shop together (``SAVED``); per day of the
     last ``days`` (local dates): requests, pools confirmed and saving. What
     the shop's promotions did for it is its money: owners and operators only,
     its cashiers get the owners-only 403 (``require_merchant_money_reader``)."""
@@ -68,12 +90,12 @@ def promotion_figures(
     )
     pools_by = {
         row["promotion_id"]: row
-        for row in Pool.objects.filter(promotion_id__in=ids)
+        for row in _with_shopping_from(Pool.objects.filter(promotion_id__in=ids))
         .values("promotion_id")
         .annotate(
             pools=Count("id"),
             confirmed=Count("id", filter=Q(state=Pool.State.CONFIRMED)),
-            saving_fen=Sum("saving_fen", filter=Q(state=Pool.State.CONFIRMED)),
+            saving_fen=Sum("saving_fen", filter=SAVED),
         )
     }
     zone = timezone.get_current_timezone()
@@ -86,15 +108,17 @@ def promotion_figures(
         requests=Count("id"),
     )
     pooled = _per_day(
-        Pool.objects.filter(
-            promotion__merchant=merchant,
-            state=Pool.State.CONFIRMED,
-            confirmed_at__gte=since,
+        _with_shopping_from(
+            Pool.objects.filter(
+                promotion__merchant=merchant,
+                state=Pool.State.CONFIRMED,
+                confirmed_at__gte=since,
+            )
         ),
         "confirmed_at",
         zone,
         confirmed=Count("id"),
-        saving_fen=Sum("saving_fen"),
+        saving_fen=Sum("saving_fen", filter=SAVED),
     )
     dates = [first_day + timedelta(days=offset) for offset in range(days)]
     result.items = [

@@ -1,11 +1,13 @@
 """What a merchant sees of pooling: per promotion and per day, owners and
 operators only (a cashier sees the promotions without their figures)."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from groupbuy.pooling import services
-from groupbuy.pooling.models import Pool
+from groupbuy.pooling.models import Pool, PoolRequest
 from groupbuy.pooling.tests.factories import (
     auth,
     make_promotion,
@@ -239,3 +241,50 @@ def test_a_cashier_publishes_and_ends_on_the_promotions_page_but_sees_no_figures
     assert 'class="chart"' not in cashier
     # another merchant's owner is refused the page as before
     assert pages["other owner"].status_code == 403
+
+
+def _figures(client, activity) -> tuple[dict, dict]:
+    """(the busy promotion's row, today's row) of the owner's figures."""
+    figures = client.get(
+        f"/api/pooling/merchants/{activity['merchant'].public_id}/figures",
+        {"days": 7},
+        headers=auth(activity["owner"]),
+    ).json()
+    rows = {row["promotion_id"]: row for row in figures["promotions"]["items"]}
+    return rows[activity["busy"].public_id], figures["days"][-1]
+
+
+@pytest.mark.parametrize(
+    ("window_opens_in", "saved_fen"),
+    [(timedelta(hours=2), 0), (-timedelta(minutes=30), 5_000)],
+    ids=["ended before they could shop", "ended while they could shop"],
+)
+def test_savings_count_only_where_the_promotion_ran_when_the_pool_could_shop(
+    client, activity, window_opens_in, saved_fen
+):
+    # given the confirmed pool's shared shopping window opening then
+    pool = Pool.objects.get(promotion=activity["busy"])
+    PoolRequest.objects.filter(memberships__pool=pool).update(
+        window_start_at=timezone.now() + window_opens_in
+    )
+    # when the shop ends the promotion now
+    services.promotion_end(actor=activity["owner"], promotion=activity["busy"])
+    # then the pool still counts as confirmed, but its saving only if the till
+    # could still give it when the members could shop together
+    busy, today = _figures(client, activity)
+    assert (busy["confirmed"], busy["saving_fen"]) == (1, saved_fen)
+    assert (today["confirmed"], today["saving_fen"]) == (1, saved_fen)
+
+
+def test_the_page_says_which_savings_are_counted(client, activity):
+    owner = activity["owner"]
+    owner.preferred_language = "en"
+    owner.save(update_fields=["preferred_language"])
+    client.force_login(owner)
+    page = client.get(
+        f"/pooling/merchant/{activity['merchant'].public_id}/promotions/"
+    ).content.decode()
+    assert (
+        "Shoppers saved: the savings of confirmed pools whose promotion was still "
+        "running when their members could first shop together."
+    ) in page
