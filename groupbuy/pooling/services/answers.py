@@ -172,16 +172,22 @@ def _tell_dissolved(pool: Pool) -> None:
 
 
 def pool_state(pool: Pool) -> dict:
-    """The pool's state, how many have answered and whether the phone numbers
-    are shown (every member agreed): a page shows each member's answer and
-    number, and refreshes when one of these changes. No number travels here: the
-    page asks for itself again, and is shown what its reader may see."""
+    """The pool's state, how many have answered, whether the phone numbers
+    are shown (every member agreed) and when its promotion ended: a page shows
+    each member's answer and number, and refreshes when one of these changes.
+    No number travels here: the page asks for itself again, and is shown what
+    its reader may see."""
     return {
         "pool_id": pool.public_id,
         "state": pool.state,
         "answered": pool.members.exclude(answer=Answer.PENDING).count(),
         "left": pool.members.filter(answer=Answer.LEFT).count(),
         "phones_shown": pool_phones_shown(pool=pool),
+        # When its promotion ended (null while it runs): a page whose socket
+        # joined just after the live notice learns it here and says so.
+        "promotion_ended_at": None
+        if pool.promotion.is_running()
+        else pool.promotion.ends_at.isoformat(),
     }
 
 

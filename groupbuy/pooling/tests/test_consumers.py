@@ -360,3 +360,22 @@ async def test_ending_the_promotion_tells_a_confirmed_pools_open_pages():
             "ended_at": promotion.ends_at.isoformat(),
         }
         await socket.disconnect()
+
+
+async def test_a_socket_joining_after_the_promotion_ended_learns_it_on_joining():
+    # given a confirmed pool, its socket joining while the promotion runs
+    pool, users, owner = await sync_to_async(_confirmed_pool)()
+    socket = await _connect(pool.public_id, users[0])
+    history = await socket.receive_json_from()
+    assert history["promotion_ended_at"] is None
+    await socket.disconnect()
+    # when the shop ends the promotion before a page's socket joins (the
+    # notice went out to nobody that page could hear)
+    promotion = await sync_to_async(lambda: pool.promotion)()
+    await sync_to_async(services.promotion_end)(actor=owner, promotion=promotion)
+    await sync_to_async(promotion.refresh_from_db)()
+    # then the state the socket gets on joining says when it ended
+    socket = await _connect(pool.public_id, users[1])
+    history = await socket.receive_json_from()
+    assert history["promotion_ended_at"] == promotion.ends_at.isoformat()
+    await socket.disconnect()

@@ -317,3 +317,20 @@ def test_a_suggested_pool_it_dissolves_sends_its_members_to_the_branch_page(
     told = Notification.objects.filter(kind="pooling.promotion_ended")
     assert sorted(n.recipient_id for n in told) == sorted([first.pk, second.pk])
     assert {n.url for n in told} == {f"/pooling/branches/{branch.public_id}/"}
+
+
+def test_the_pool_page_says_whether_it_knows_the_promotion_ended(client, shop):
+    # given a confirmed pool's page; its script compares this with the state
+    # its socket gets on joining, and refreshes when the promotion ended since
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    _merchant, branch, owner, promotion = shop
+    with pytest.MonkeyPatch.context() as patch:
+        pool, (first, _second) = confirmed_pool(
+            patch, promotion=promotion, branch=branch, amounts=(18_000, 12_000)
+        )
+    client.force_login(first)
+    url = f"/pooling/pools/{pool.public_id}/"
+    assert 'data-promotion-ended="false"' in client.get(url).content.decode()
+    services.promotion_end(actor=owner, promotion=promotion)
+    assert 'data-promotion-ended="true"' in client.get(url).content.decode()

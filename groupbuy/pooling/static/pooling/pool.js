@@ -1,7 +1,8 @@
 // The pool page: live state and chat over ws/pools/<id>/. A change of the
 // pool's state, or another member's answer, reloads the page; the phone numbers
 // being shown (or hidden again), a member leaving a pool that carries on, or the
-// shop ending the promotion, refresh the pool's summary and phone card in place,
+// shop ending the promotion (heard live, or learnt from the state the socket
+// gets on joining), refresh the pool's summary and phone card in place,
 // so a message being typed in the chat is kept. The socket never carries a
 // number: the page asks for itself again and is shown what its reader may see.
 import { reloadPage } from "../realtime/socket.js";
@@ -56,6 +57,10 @@ startChat({
       String(event.phones_shown) !== summary.dataset.phonesShown ||
       (event.left !== undefined && String(event.left) !== summary.dataset.left)
     ) {
+      refreshInPlace();
+    } else if (event.promotion_ended_at && summary.dataset.promotionEnded !== "true") {
+      // the promotion ended after the page was rendered, and its socket
+      // joined too late to hear the notice: the state on joining tells
       refreshInPlace();
     }
   },
