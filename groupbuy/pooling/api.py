@@ -376,6 +376,16 @@ def contact_end(request, contact_id: str):
     return _contact_row(request.auth, contact_id)
 
 
+@router.post("/contacts/{contact_id}/reopen", response=ContactOut)
+def contact_reopen(request, contact_id: str):
+    """Open again a conversation I ended: its chat opens and the numbers are
+    shown again, the other side is told; only the side who ended it may (409
+    for the other), and opening it again twice changes nothing."""
+    contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
+    services.contact_reopen(actor=request.auth, contact=contact)
+    return _contact_row(request.auth, contact_id)
+
+
 @router.get("/contacts/{contact_id}/messages", response=list[MessageOut])
 def contact_messages(request, contact_id: str, paging: Query[MessagesIn]):
     """The chat with the other side of an accepted contact request: its last

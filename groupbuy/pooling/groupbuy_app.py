@@ -41,6 +41,7 @@ app = GroupbuyApp(
         "pooling.promotion_ended": _("A promotion I pool for ended early"),
         "pooling.member_left": _("A member left my pool"),
         "pooling.contact_ended": _("A shopper ended our conversation"),
+        "pooling.contact_reopened": _("A shopper opened our conversation again"),
         "pooling.request_expired": _("No pool formed in the time I gave"),
     },
     demo_data="groupbuy.pooling.demo:load_demo_data",

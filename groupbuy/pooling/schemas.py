@@ -346,6 +346,8 @@ class ContactOut(Schema):
     # in full once accepted, null until then: no part of it is shown
     phone: str | None
     chat_open: bool
+    # an ended conversation: whether I may open it again (I ended it)
+    may_reopen: bool
 
 
 class PromotionPage(PageOut):

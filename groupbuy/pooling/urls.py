@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("contacts/<str:contact_id>/chat/", views.contact_chat, name="contact_chat"),
     path("contacts/<str:contact_id>/end/", views.contact_end, name="contact_end"),
+    path(
+        "contacts/<str:contact_id>/reopen/",
+        views.contact_reopen,
+        name="contact_reopen",
+    ),
     path("branches/<str:branch_id>/", views.branch, name="branch"),
     path("pools/<str:pool_id>/", views.pool, name="pool"),
     path("pools/<str:pool_id>/answer/", views.pool_answer, name="pool_answer"),

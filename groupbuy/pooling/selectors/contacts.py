@@ -104,6 +104,9 @@ def contact_row(*, contact: ContactRequest, viewer) -> dict:
         "chat_open": accepted,
         # the conversation a side ended: its history stays readable to both
         "is_ended": contact.state == ContactRequest.State.ENDED,
+        # only the side who ended it may open it again
+        "may_reopen": contact.state == ContactRequest.State.ENDED
+        and contact.ended_by_id == viewer.pk,
     }
 
 

@@ -11,6 +11,7 @@ from groupbuy.pooling.services.contacts import (
     contact_answer,
     contact_chat_post,
     contact_end,
+    contact_reopen,
     contact_request,
 )
 from groupbuy.pooling.services.invitations import (
@@ -35,6 +36,7 @@ __all__ = [
     "contact_answer",
     "contact_chat_post",
     "contact_end",
+    "contact_reopen",
     "contact_request",
     "pool_answer",
     "pool_invitations_send",

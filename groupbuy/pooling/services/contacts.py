@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ def contact_request(*, actor, cart: CartReport, product: Product) -> ContactRequ
     ).exists()
     if cart.user_id == actor.pk or not discoverable:
         raise PoolingError("not_found", _("Not found."), status=404)
+    _refuse_if_ended_between(actor=actor, other_id=cart.user_id)
     try:
         with transaction.atomic():
             contact = ContactRequest.objects.create(
@@ -75,6 +77,36 @@ def contact_request(*, actor, cart: CartReport, product: Product) -> ContactRequ
             idempotency_key=f"pooling.contact:{contact.public_id}",
         )
     return contact
+
+
+def _refuse_if_ended_between(*, actor, other_id: int) -> None:
+    """One conversation ended between the two stands for them: the side who
+    ended it opens it again (not a new request beside it), and the other may
+    not reach them with a new cart while it stays ended."""
+    ended = (
+        ContactRequest.objects.filter(state=ContactRequest.State.ENDED)
+        .filter(
+            Q(requester=actor, recipient_id=other_id)
+            | Q(requester_id=other_id, recipient=actor)
+        )
+        .order_by("-id")
+    )
+    if ended.filter(ended_by=actor).exists():
+        raise PoolingError(
+            "contact_ended",
+            _(
+                "You ended your conversation with this shopper: open it again "
+                "from its page."
+            ),
+            status=409,
+            extra={"contact_id": ended.filter(ended_by=actor).first().public_id},
+        )
+    if ended.exists():
+        raise PoolingError(
+            "contact_ended",
+            _("This shopper ended your conversation: only they can open it again."),
+            status=409,
+        )
 
 
 def contact_answer(*, actor, contact: ContactRequest, accept: bool) -> ContactRequest:
@@ -175,7 +207,7 @@ def contact_end(*, actor, contact: ContactRequest) -> ContactRequest:
     with transaction.atomic():
         ended = ContactRequest.objects.filter(
             pk=contact.pk, state=ContactRequest.State.ACCEPTED
-        ).update(state=ContactRequest.State.ENDED)
+        ).update(state=ContactRequest.State.ENDED, ended_by=actor)
         contact.refresh_from_db()
         if not ended:
             if contact.state == ContactRequest.State.ENDED:
@@ -202,12 +234,60 @@ def contact_end(*, actor, contact: ContactRequest) -> ContactRequest:
             ),
             url=contact_url(contact),
             data={"contact_id": contact.public_id, "state": contact.state},
-            idempotency_key=f"pooling.contact_ended:{contact.public_id}",
+            # the conditional update above sends it once per ending; a
+            # conversation opened again may be ended again, and that is news
+            idempotency_key=None,
         )
         sockets_end(
             user_public_id=actor.public_id,
             reason=ACCESS_ENDED,
             groups=[contact_group(contact.public_id)],
+        )
+        after_commit(
+            publish_to_contact,
+            contact.public_id,
+            {"type": "pooling.contact", "state": contact.state},
+        )
+    return contact
+
+
+def contact_reopen(*, actor, contact: ContactRequest) -> ContactRequest:
+    """Open again a conversation I ended: the chat opens and the numbers are
+    shown again to both (the other side never withdrew; I renew my consent),
+    and the other side is told. Opening it again twice changes nothing."""
+    if actor.pk not in (contact.requester_id, contact.recipient_id):
+        raise PoolingError("not_found", _("Not found."), status=404)
+    with transaction.atomic():
+        reopened = ContactRequest.objects.filter(
+            pk=contact.pk, state=ContactRequest.State.ENDED, ended_by=actor
+        ).update(state=ContactRequest.State.ACCEPTED, ended_by=None)
+        contact.refresh_from_db()
+        if not reopened:
+            if contact.state == ContactRequest.State.ACCEPTED:
+                return contact
+            raise PoolingError(
+                "not_yours_to_reopen",
+                _("Only the shopper who ended this conversation can open it again."),
+                status=409,
+            )
+        audit_log(actor=actor, action="pooling.contact.reopened", obj=contact)
+        other = (
+            contact.recipient if actor.pk == contact.requester_id else contact.requester
+        )
+        notification_enqueue(
+            recipient=other,
+            kind="pooling.contact_reopened",
+            title=interpolate_lazy(
+                gettext_lazy(
+                    "A shopper opened your conversation about %(product)s again"
+                ),
+                {"product": product_name_lazy(contact.product)},
+            ),
+            body=gettext_lazy("The chat is open and your numbers are shown again."),
+            url=contact_url(contact),
+            data={"contact_id": contact.public_id, "state": contact.state},
+            # once per opening again (the conditional update above)
+            idempotency_key=None,
         )
         after_commit(
             publish_to_contact,

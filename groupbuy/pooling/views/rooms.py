@@ -196,3 +196,16 @@ def contact_end(request, contact_id: str):
         lambda contact: services.contact_end(actor=request.user, contact=contact),
     )
     return redirect("pooling:contact", contact_id)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def contact_reopen(request, contact_id: str):
+    """Open again a conversation I ended."""
+    _act(
+        request,
+        _contact(request, contact_id),
+        lambda contact: services.contact_reopen(actor=request.user, contact=contact),
+    )
+    return redirect("pooling:contact", contact_id)
