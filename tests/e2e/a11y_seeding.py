@@ -3,7 +3,8 @@
 On top of `groupbuy load_demo` (its logins, merchant, branches, listings, deals,
 promotion), one object of every kind a page shows in detail: a pending and a
 confirmed order, a coupon, a failed deal, a team, a demand with an offer, a pool,
-a share and pending phone verifications. Then every page path the URL resolver
+pools a member left (left, carried on, dissolved), a conversation ended, a share
+and pending phone verifications. Then every page path the URL resolver
 knows is filled in with those ids; the test keeps the ones that answer 200 HTML.
 """
 
@@ -182,6 +183,81 @@ def _contact_id(*, shopper, shopper_2, product) -> dict:
     return {"contact_id": contact.public_id}
 
 
+# Two more shoppers, for pools of three (phones no other test uses).
+POOL_MATE_PHONES = ("+8613900330001", "+8613900330002")
+
+
+def _left_pool_ids(*, shopper, merchant) -> dict:
+    """Pools of three, each for a promotion of its own, in the states a leave
+    leaves them: one the shopper left (the others carry on), one another
+    member left that carries on (listed as left), and one another member's
+    leave dissolved (the shopper's request looking again, with Withdraw)."""
+    import pytest
+    from django.utils import timezone
+
+    from groupbuy.accounts.models import User
+    from groupbuy.catalog.models import Branch
+    from groupbuy.pooling import services
+    from groupbuy.pooling.tests.factories import make_promotion
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    branch = Branch.objects.filter(merchant=merchant).order_by("pk").first()
+    mates = []
+    for phone in POOL_MATE_PHONES:
+        User.objects.filter(phone=phone).delete()
+        mates.append(User.objects.create_user(phone, "pool-mate-pass"))
+    ids = {}
+    # (key, amounts of shopper and the two mates in seat order, who leaves)
+    for key, amounts, leaver in (
+        ("left_pool_id", (16_000, 15_000, 5_000), 2),  # the shopper, seat C
+        ("reshared_pool_id", (16_000, 15_000, 5_000), 2),
+        ("dissolved_pool_id", (10_000, 15_000, 6_000), 1),
+    ):
+        promotion = make_promotion(merchant=merchant, branch=branch)
+        people = (
+            [mates[0], mates[1], shopper]
+            if key == "left_pool_id"
+            else [shopper, *mates]
+        )
+        with pytest.MonkeyPatch.context() as patch:
+            pool, users = confirmed_pool(
+                patch,
+                promotion=promotion,
+                branch=branch,
+                amounts=amounts,
+                users=people,
+            )
+        services.pool_leave(actor=users[leaver], pool=pool, now=timezone.now())
+        ids[key] = pool.public_id
+    return ids
+
+
+def _ended_contact_id(*, shopper, shopper_2, product) -> dict:
+    """A second conversation between the two, accepted, written in and ended
+    by shopper_2: its page shows the history read-only."""
+    from groupbuy.catalog.models import Branch
+    from groupbuy.pooling import services
+
+    branch = Branch.objects.order_by("pk").first()
+    services.profile_update(
+        actor=shopper_2, max_group_size=4, max_walk_m=1000, is_discoverable=True
+    )
+    cart = services.cart_report(
+        actor=shopper_2,
+        branch=branch,
+        kind="intended",
+        amount_fen=6_600,
+        items=[{"product_id": product.public_id, "unit_price_fen": 0, "quantity": 1}],
+        window_start_at=now() + timedelta(days=2),
+        window_end_at=now() + timedelta(days=2, hours=2),
+    )
+    contact = services.contact_request(actor=shopper, cart=cart, product=product)
+    services.contact_answer(actor=shopper_2, contact=contact, accept=True)
+    services.contact_chat_post(actor=shopper, contact=contact, body="周日可以吗？")
+    services.contact_end(actor=shopper_2, contact=contact)
+    return {"ended_contact_id": contact.public_id}
+
+
 def _share_id(*, shopper, shopper_2, deal_id) -> dict:
     from groupbuy.deals.models import Deal
     from groupbuy.sharing.contacts import Contact
@@ -307,6 +383,8 @@ def seed_accessibility() -> dict:
     ids |= _pool_id(shopper=shopper, shopper_2=shopper_2, merchant=merchant)
     ids |= _share_id(shopper=shopper, shopper_2=shopper_2, deal_id=ids["deal_id"])
     ids |= _contact_id(shopper=shopper, shopper_2=shopper_2, product=product)
+    ids |= _left_pool_ids(shopper=shopper, merchant=merchant)
+    ids |= _ended_contact_id(shopper=shopper, shopper_2=shopper_2, product=product)
     ids |= _verification_ids(shopper=shopper)
     ids |= _shop_application_id(shopper=shopper)
     ids |= _erasure_request_id()
@@ -451,6 +529,12 @@ def page_paths(ids: dict) -> list[str]:
     for deal_id in [*ids["other_deal_ids"], ids["team_deal_id"]]:
         paths.add(reverse("web:deal_detail", kwargs={"deal_id": deal_id}))
     paths.add(reverse("web:order_detail", kwargs={"order_id": ids["pending_order_id"]}))
+    # the pages a leave or an ended conversation leaves behind
+    for key in ("left_pool_id", "reshared_pool_id", "dissolved_pool_id"):
+        paths.add(reverse("pooling:pool", kwargs={"pool_id": ids[key]}))
+    paths.add(
+        reverse("pooling:contact", kwargs={"contact_id": ids["ended_contact_id"]})
+    )
     return sorted(paths)
 
 

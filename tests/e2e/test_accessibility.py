@@ -382,7 +382,8 @@ def test_pages_are_found_for_every_kind_of_object(seeded):
     paths = seeded["paths"]
     ids = seeded["ids"]
     keys = ("deal_id", "order_id", "coupon_id", "team_id", "demand_id", "pool_id")
-    for key in (*keys, "contact_id"):
+    left = ("left_pool_id", "reshared_pool_id", "dissolved_pool_id")
+    for key in (*keys, "contact_id", *left, "ended_contact_id"):
         assert ids[key] and any(ids[key] in path for path in paths), key
     assert any(re.search(r"/sharing/threads/shr_", path) for path in paths)
 
