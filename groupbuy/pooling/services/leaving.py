@@ -160,14 +160,17 @@ def _carry_on(pool: Pool, staying: list[PoolMember]) -> bool:
 
 def _dissolve_after_leave(pool: Pool, staying: list[PoolMember], *, now) -> None:
     """Close the pool; each request still in goes back to matching while its
-    deadline allows, and expires if it has passed."""
+    deadline allows and the promotion runs, and expires if not."""
     Pool.objects.filter(pk=pool.pk).update(state=Pool.State.DISSOLVED)
     pool.state = Pool.State.DISSOLVED
     requests = PoolRequest.objects.filter(
         pk__in=[member.request_id for member in staying],
         state=PoolRequest.State.POOLED,
     )
-    requests.filter(deadline_at__gt=now).update(state=PoolRequest.State.OPEN)
+    if pool.promotion.is_running(now):
+        # Past its end nothing is matched for a promotion: back to looking
+        # would be a request that never finds a pool (they expire below).
+        requests.filter(deadline_at__gt=now).update(state=PoolRequest.State.OPEN)
     requests.update(state=PoolRequest.State.EXPIRED)  # those left: past deadline
     for member in staying:
         member.request.refresh_from_db(fields=["state"])

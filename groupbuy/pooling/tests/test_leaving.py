@@ -257,3 +257,22 @@ def test_ending_twice_changes_nothing_and_only_an_accepted_one_ends(sockets_ende
     with pytest.raises(PoolingError) as stranger:
         services.contact_end(actor=make_user(), contact=contact)
     assert stranger.value.status == 404
+
+
+def test_a_leave_after_the_promotion_ended_expires_the_others_requests(
+    shop, monkeypatch, sockets_ended
+):
+    # given a confirmed pool of two whose promotion the shop has since ended
+    # (found by the property test: they went back to looking for a promotion
+    # over, for which nothing is matched)
+    _merchant, branch, owner, promotion = shop
+    pool, (a, b) = confirmed_pool(
+        monkeypatch, promotion=promotion, branch=branch, amounts=(18_000, 12_000)
+    )
+    services.promotion_end(actor=owner, promotion=promotion)
+    # when one leaves
+    services.pool_leave(actor=a, pool=pool)
+    # then the other's request expires, and they are not told we keep looking
+    assert _states([a, b], pool) == ["withdrawn", "expired"]
+    [told] = _told("pooling.member_left")
+    assert "We keep looking" not in told.text_in("en")[1]
