@@ -333,6 +333,11 @@ class Message(models.Model):
         max_length=64, blank=True, verbose_name=_("client key")
     )
     created_at = models.DateTimeField(db_index=True, verbose_name=_("created at"))
+    # Set when an operator hides the reply after a report (groupbuy.moderation):
+    # its text stays for the operators' record, the thread shows a notice.
+    removed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("removed by the platform at")
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -89,6 +89,8 @@ class ThreadMessageOut(Schema):
     author_name: str
     body: str
     product: ProductBriefOut | None
+    # hidden by an operator after a report: ``body`` is the platform's notice
+    is_removed: bool
     created_at: datetime
 
 

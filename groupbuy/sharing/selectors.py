@@ -316,11 +316,34 @@ def message_as_event(message: Message) -> dict:
         "share": message.share.public_id,
         "author": message.author.public_id,
         "author_name": participant.shown_label if participant else "",
-        "body": message.body
-        or (str(_("This reply was deleted.")) if is_erased(message.author) else ""),
-        "product": _product_brief(message.product),
+        "body": message_body_shown(message),
+        "product": None if message.removed_at else _product_brief(message.product),
+        "is_removed": message.removed_at is not None,
         "created_at": api_time(message.created_at),
     }
+
+
+def message_body_shown(message: Message) -> str:
+    """The reply's text as its thread shows it to the participants: a reply an
+    operator hid is a notice to everyone, its author included."""
+    if message.removed_at:
+        return str(_("This message was removed by the platform."))
+    if not message.body and is_erased(message.author):
+        return str(_("This reply was deleted."))
+    return message.body
+
+
+def message_get_for_participant(*, user, message_id: str) -> Message:
+    """Return a reply of a thread ``user`` takes part in; 404 otherwise, so
+    that someone outside the thread learns nothing of it."""
+    message = (
+        Message.objects.select_related("share", "author")
+        .filter(public_id=message_id, share__participants__user_id=user.pk)
+        .first()
+    )
+    if message is None:
+        raise NotFound("not_found", _("There is no such reply."))
+    return message
 
 
 def thread_messages(*, share: Share) -> list[Message]:

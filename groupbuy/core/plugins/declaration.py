@@ -27,6 +27,9 @@ PAGE_SLOTS = {
     "(each a div.figure)",
     "merchant_order.actions": "an order's actions on the merchant's order list, "
     "for its owners (context: order, merchant)",
+    # A thread's reply another participant wrote: moderation's Report link.
+    "thread_reply.actions": "after the time of a reply someone else wrote, in a "
+    "share's thread (context: message, share)",
 }
 
 

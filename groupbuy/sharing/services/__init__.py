@@ -23,6 +23,7 @@ from groupbuy.sharing.services.shares import (
 )
 from groupbuy.sharing.services.threads import (
     message_post,
+    message_remove,
     thread_mark_read,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "mask_address",
     "max_recipients",
     "message_post",
+    "message_remove",
     "recipient_count_check",
     "share_link_get_or_create",
     "share_send",

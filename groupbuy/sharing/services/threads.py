@@ -160,3 +160,16 @@ def _share_notifications_mark_read(*, actor, share: Share) -> None:
     )
     for notification_id in list(unread):
         notification_mark_read(actor=actor, notification_id=notification_id)
+
+
+@transaction.atomic
+def message_remove(*, actor, message: Message) -> Message:
+    """Hide a reply from its thread (an operator acting on a report; the caller
+    checked): its text is kept for the record, the thread shows a notice."""
+    removed = Message.objects.filter(pk=message.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
+    message.refresh_from_db(fields=["removed_at"])
+    if removed:
+        audit_log(actor=actor, action="sharing.message.removed", obj=message)
+    return message
