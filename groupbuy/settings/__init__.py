@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "groupbuy.sharing",
     "groupbuy.teams",
     "groupbuy.demands",
+    "groupbuy.moderation",
     "groupbuy.web",
 ]
 

@@ -1,0 +1,1 @@
+"""Moderation: shoppers report abuse, operators hide it or dismiss the report."""

@@ -1,0 +1,33 @@
+"""Moderation in the project: Report on a thread's reply, the operators' queue.
+
+Moderation imports sharing (it is a capability app, not core): declaring
+reportable kinds through a plug-in point is left until a second kind (a
+demand's photos) comes.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from groupbuy.core.plugins import GroupbuyApp, NavEntry
+
+app = GroupbuyApp(
+    api_routers={
+        "moderation": "groupbuy.moderation.api:router",
+        "operator/reports": "groupbuy.moderation.api:operator_router",
+    },
+    urls={
+        "moderation/": "groupbuy.moderation.urls",
+        "operator/reports/": "groupbuy.moderation.operator_urls",
+    },
+    nav=[
+        NavEntry(
+            role="operator",
+            label=_("Reports"),
+            url_name="moderation_operator:reports",
+            icon="list",
+            order=87,
+            key="reports",
+        ),
+    ],
+    page_parts={"thread_reply.actions": "moderation/_report_link.html"},
+    notification_kinds={"moderation.item.hidden": _("Your message was removed")},
+)

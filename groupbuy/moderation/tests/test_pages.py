@@ -1,0 +1,92 @@
+"""The Report link and form on a thread's reply, and the operators' queue."""
+
+import pytest
+
+from groupbuy.moderation.models import Report
+from groupbuy.moderation.services import report_hide, report_message
+from groupbuy.moderation.tests.factories import (
+    make_operator,
+    make_staff,
+    make_thread_reply,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reply_of_someone_else_has_a_report_link_ones_own_has_none(client):
+    sender, friend, share, reply = make_thread_reply()
+    link = f'href="/moderation/replies/{reply.public_id}/report/"'
+    client.force_login(sender)
+    assert link in client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    client.force_login(friend)
+    assert (
+        link not in client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    )
+
+
+def test_a_participant_reports_a_reply_through_the_form(client):
+    sender, _friend, share, reply = make_thread_reply()
+    client.force_login(sender)
+    url = f"/moderation/replies/{reply.public_id}/report/"
+    form = client.get(url)
+    assert form.status_code == 200 and "Buy fake watches" in form.content.decode()
+    answer = client.post(url, {"reason": "fraud", "note": "a scam"}, follow=True)
+    assert answer.redirect_chain[-1][0] == f"/sharing/threads/{share.public_id}/"
+    assert "the platform&#x27;s operators will look at it" in answer.content.decode()
+    assert Report.objects.get().reason == "fraud"
+    # a missing reason is a form error, nothing is added
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and Report.objects.count() == 1
+
+
+def test_someone_outside_the_thread_gets_a_404_and_reports_nothing(client):
+    _sender, _friend, _share, reply = make_thread_reply()
+    client.force_login(make_user())
+    url = f"/moderation/replies/{reply.public_id}/report/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "spam"}).status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_the_queue_shows_open_reports_with_masked_reporter_and_hides_on_request(client):
+    sender, _friend, _share, reply = make_thread_reply()
+    report = report_message(actor=sender, message=reply, reason="spam").report
+    client.force_login(make_operator())
+    page = client.get("/operator/reports/").content.decode()
+    assert "Buy fake watches at example.test" in page
+    assert sender.phone not in page and sender.phone[-4:] in page
+    assert f'id="hide-{report.public_id}"' in page
+    client.post(f"/operator/reports/{report.public_id}/hide/")
+    assert Report.objects.get().status == "hidden"
+    assert "No reports." in client.get("/operator/reports/").content.decode()
+    closed = client.get("/operator/reports/?status=hidden").content.decode()
+    assert f'id="report-{report.public_id}"' in closed
+
+
+def test_the_queue_and_its_actions_are_refused_to_shoppers_and_shop_staff(client):
+    sender, _friend, _share, reply = make_thread_reply()
+    report = report_message(actor=sender, message=reply, reason="spam").report
+    for person in (sender, make_staff("owner"), make_staff("cashier")):
+        client.force_login(person)
+        assert client.get("/operator/reports/").status_code == 403
+        for action in ("hide", "dismiss"):
+            url = f"/operator/reports/{report.public_id}/{action}/"
+            assert client.post(url).status_code == 403
+    assert Report.objects.get().status == "open"
+
+
+def test_a_hidden_reply_shows_the_notice_to_every_participant(client):
+    sender, friend, share, reply = make_thread_reply()
+    report = report_message(actor=sender, message=reply, reason="spam").report
+    report_hide(actor=make_operator(), report_id=report.public_id)
+    for person in (sender, friend):
+        client.force_login(person)
+        page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+        assert "This message was removed by the platform." in page
+        assert "Buy fake watches" not in page
+        assert f"/moderation/replies/{reply.public_id}/report/" not in page
+        api = client.get(f"/api/sharing/threads/{share.public_id}").json()
+        (shown,) = api["messages"]
+        assert shown["body"] == "This message was removed by the platform."
+        assert shown["is_removed"] is True
