@@ -29,5 +29,6 @@ app = GroupbuyApp(
         ),
     ],
     page_parts={"thread_reply.actions": "moderation/_report_link.html"},
+    personal_data="groupbuy.moderation.personal_data:ModerationPersonalData",
     notification_kinds={"moderation.item.hidden": _("Your message was removed")},
 )

@@ -125,3 +125,20 @@ def test_only_operators_hide_or_dismiss():
             assert refused.value.status == 403
     report.refresh_from_db()
     assert report.status == "open"
+
+
+def test_a_reporters_export_holds_their_reports_and_erasure_empties_their_notes():
+    from groupbuy.moderation.personal_data import ModerationPersonalData
+
+    sender, _friend, _share, reply = make_thread_reply()
+    report = report_message(actor=sender, message=reply, reason="other", note="rude")
+    provider = ModerationPersonalData()
+    (exported,) = provider.export(sender).records["reports"]
+    assert (exported["id"], exported["reply"], exported["note"]) == (
+        report.report.public_id,
+        reply.public_id,
+        "rude",
+    )
+    provider.erase(sender)
+    assert Report.objects.get().note == ""
+    assert Report.objects.get().reason == "other"
