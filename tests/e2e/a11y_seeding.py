@@ -260,8 +260,9 @@ def _ended_contact_id(*, shopper, shopper_2, product) -> dict:
 
 def _share_id(*, shopper, shopper_2, deal_id) -> dict:
     from groupbuy.deals.models import Deal
+    from groupbuy.moderation.services import report_message
     from groupbuy.sharing.contacts import Contact
-    from groupbuy.sharing.services import share_send
+    from groupbuy.sharing.services import message_post, share_send
 
     deal = Deal.objects.get(public_id=deal_id)
     share = share_send(
@@ -271,7 +272,11 @@ def _share_id(*, shopper, shopper_2, deal_id) -> dict:
         contacts=[Contact(name="", address=shopper_2.phone)],
         comment="一起买吗？ Shall we?",
     )
-    return {"share_id": share.public_id}
+    # shopper_2's reply, which the shopper has reported: the report form and a
+    # row in the operators' queue of reports
+    reply = message_post(actor=shopper_2, share=share, body="买不买？ Buying?")
+    report_message(actor=shopper, message=reply, reason="spam", note="Ads")
+    return {"share_id": share.public_id, "message_id": reply.public_id}
 
 
 def _verification_ids(*, shopper) -> dict:
@@ -409,6 +414,8 @@ ARGUMENTS = {
     "pool_id": "pool_id",
     "branch_id": "branch_id",
     "share_id": "share_id",
+    # a share thread's reply (moderation's report form)
+    "message_id": "message_id",
     "contact_id": "contact_id",
     "intent_id": "intent_id",
     "token": "email_token",
@@ -476,6 +483,8 @@ NOT_PAGES = {
     "web:signup_resend",
     "web:password_reset_resend",
     "web:merchant_catalogue_confirm",
+    "moderation_operator:hide",
+    "moderation_operator:dismiss",
 }
 
 
