@@ -58,6 +58,12 @@ def report_message(*, actor, message: Message, reason: str, note: str = "") -> R
         raise ModerationError(
             "own_item", gettext("You cannot report your own message."), status=409
         )
+    if message.removed_at is not None:
+        raise ModerationError(
+            "already_removed",
+            gettext("The platform has already removed this message."),
+            status=409,
+        )
     # The reporter's row, locked, puts their reports in a line: the count of
     # the day and the one-open-report check cannot both pass for two at once.
     get_user_model().objects.select_for_update().filter(pk=actor.pk).first()

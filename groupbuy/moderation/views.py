@@ -16,7 +16,7 @@ from groupbuy.core.pagination import paginate
 from groupbuy.moderation import selectors, services
 from groupbuy.moderation.forms import ReportForm
 from groupbuy.moderation.models import Report
-from groupbuy.sharing.selectors import message_get_for_participant
+from groupbuy.sharing.selectors import message_body_shown, message_get_for_participant
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http
 
@@ -40,7 +40,12 @@ def report_reply(request, message_id: str):
                 request, _("Thank you: the platform's operators will look at it.")
             )
             return redirect(thread_url)
-    context = {"form": form, "reported": message, "thread_url": thread_url}
+    context = {
+        "form": form,
+        # a reply hidden since is the platform's notice here too
+        "reported_text": message_body_shown(message),
+        "thread_url": thread_url,
+    }
     status = 400 if form.errors else 200
     return render(request, "moderation/report.html", context, status=status)
 

@@ -90,3 +90,22 @@ def test_a_hidden_reply_shows_the_notice_to_every_participant(client):
         (shown,) = api["messages"]
         assert shown["body"] == "This message was removed by the platform."
         assert shown["is_removed"] is True
+
+
+def test_the_report_form_of_a_hidden_reply_shows_the_notice_and_reports_nothing(
+    client,
+):
+    sender, _friend, _share, reply = make_thread_reply()
+    third = make_user()
+    _share.participants.create(user=third, role="recipient", joined_at=reply.created_at)
+    report = report_message(actor=sender, message=reply, reason="spam").report
+    report_hide(actor=make_operator(), report_id=report.public_id)
+    client.force_login(third)
+    url = f"/moderation/replies/{reply.public_id}/report/"
+    page = client.get(url).content.decode()
+    assert "Buy fake watches" not in page
+    assert "This message was removed by the platform." in page
+    refused = client.post(url, {"reason": "spam"})
+    assert refused.status_code == 400
+    assert "The platform has already removed this message." in refused.content.decode()
+    assert Report.objects.count() == 1
