@@ -60,8 +60,12 @@ __all__ = [
 ]
 
 
-def load_demo() -> list[tuple[str, str, str]]:
-    """Load the demo data and return (role, phone, password) logins."""
+def load_demo(*, stdout=None) -> list[tuple[str, str, str]]:
+    """Load the demo data and return (role, phone, password) logins.
+
+    A demo shop an operator switched off stays off: its new demo group buys are
+    skipped (opening them would be refused) and one line on ``stdout`` says so.
+    """
     with transaction.atomic():
         users = {login: ensure_user(login) for login in LOGINS}
         operator = users[OPERATOR]
@@ -75,4 +79,9 @@ def load_demo() -> list[tuple[str, str, str]]:
             operator=operator, merchant=merchant, categories=categories
         )
         ensure_demo_deals(owner=users[OWNER], merchant=merchant, specs=DEMO_DEALS)
+        if not merchant.is_active and stdout is not None:
+            stdout.write(
+                f"The demo shop {merchant.name} is switched off by an operator: "
+                "its new demo group buys are skipped."
+            )
     return [(login.role, login.phone, login.password) for login in LOGINS]

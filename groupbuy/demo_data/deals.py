@@ -137,7 +137,9 @@ def ensure_demo_deals(
     """Keep one live deal per demo title: reuse a live one, close demo deals whose
     deadline has passed (as the periodic job would) and start fresh ones.
 
-    Return the live deals, in the order of ``specs``.
+    Return the live deals, in the order of ``specs``. A shop an operator
+    switched off gets no new or newly opened deal: the operator's word holds
+    (and ``deal_create`` would refuse), while its expired ones still close.
     """
     now = timezone.now()
     live_deals = []
@@ -152,6 +154,8 @@ def ensure_demo_deals(
             .order_by("-deadline_at")
             .first()
         )
+        if not merchant.is_active and (live is None or live.state != Deal.State.OPEN):
+            continue
         if live is None:
             live = create_demo_deal(spec, owner=owner, merchant=merchant, now=now)
         if live.state == Deal.State.DRAFT:

@@ -184,3 +184,38 @@ def test_demo_deal_prices_are_rounded_shelf_prices():
     assert demo_deal_price_fen(350, 70) == 240
     assert demo_deal_price_fen(6990, 85) == 5940
     assert demo_deal_price_fen(5, 50) == 10
+
+
+def test_a_demo_shop_an_operator_switched_off_stays_off_when_loaded_again():
+    # given: the demo loaded, its shop switched off, a demo deal since expired
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from groupbuy.catalog.services import merchant_update
+    from groupbuy.demo_data import MERCHANT_NAME, OPERATOR
+
+    call_command("load_demo", stdout=StringIO())
+    merchant = Merchant.objects.get(name=MERCHANT_NAME)
+    operator = User.objects.get(phone=OPERATOR.phone)
+    # (as ops' merchant_switch_off does; core's tests do not name ops)
+    merchant_update(actor=operator, merchant=merchant, is_active=False)
+    soonest = Deal.objects.filter(merchant=merchant).order_by("deadline_at").first()
+    past = timezone.now() - timedelta(days=1)
+    Deal.objects.filter(pk=soonest.pk).update(
+        starts_at=past - timedelta(hours=1), deadline_at=past
+    )
+    deals_before = Deal.objects.filter(merchant=merchant).count()
+    out = StringIO()
+    # when
+    call_command("load_demo", stdout=out)
+    # then: the operator's word holds, no new deal, and the run says why
+    merchant.refresh_from_db()
+    assert merchant.is_active is False
+    assert Deal.objects.filter(merchant=merchant).count() == deals_before
+    assert not Deal.objects.filter(title=soonest.title, state=Deal.State.OPEN).exists()
+    said = [line for line in out.getvalue().splitlines() if "switched off" in line]
+    assert said == [
+        f"The demo shop {MERCHANT_NAME} is switched off by an operator: "
+        "its new demo group buys are skipped."
+    ]

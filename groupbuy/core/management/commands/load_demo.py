@@ -8,7 +8,7 @@ class Command(BaseCommand):
         from groupbuy.core.plugins import demo_loaders
         from groupbuy.demo_data import load_demo
 
-        logins = load_demo()
+        logins = load_demo(stdout=self.stdout)
         # Then each app's own demo data (declared in its groupbuy_app.py), in
         # INSTALLED_APPS order, so an app may build on the core demo data.
         for label, loader in demo_loaders():
