@@ -125,6 +125,23 @@ def sign_up_code_still_open(*, verification_id: str) -> bool:
     ).exists()
 
 
+def code_request_get(*, verification_id: str, purpose: str) -> PhoneVerification:
+    """Return the code request ``verification_id`` for ``purpose`` (sign-up or
+    password reset, asked for without an account); raise a 404 AccountError when
+    it is unknown or of another purpose, so its code page opens no form.
+
+    A reset for a number with no account has its request too: a 404 says
+    nothing about whose a number is."""
+    verification = PhoneVerification.objects.filter(
+        # NUL, which PostgreSQL text refuses, is in no id.
+        public_id=verification_id.replace("\x00", ""),
+        purpose=purpose,
+    ).first()
+    if verification is None:
+        raise AccountError("not_found", _("This code request is unknown."), status=404)
+    return verification
+
+
 def code_request_for_user(
     *, user: User, verification_id: str, purpose: str
 ) -> PhoneVerification:

@@ -216,3 +216,25 @@ def test_signing_up_from_the_join_button_with_a_second_code_completes_the_join(
     # then the join is done for the new account
     order = DealOrder.objects.get()
     assert (order.shopper.phone, order.quantity) == (PHONE, 2)
+
+
+def test_a_code_page_for_an_unknown_or_other_code_request_is_404(db, committed):
+    # given a sign-up code request and a password reset one
+    signup = committed(_signup_post, Client())["Location"]
+    reset = committed(
+        Client().post, reverse("web:password_reset"), {"phone": "138 0013 8009"}
+    )["Location"]
+    signup_id = signup.split("/")[3]
+    reset_id = reset.split("/")[3]
+    # then each opens its own page, for a reset of a number with no account too
+    assert Client().get(signup).status_code == 200
+    assert Client().get(reset).status_code == 200
+    # and an unknown id or one of the other purpose opens no form
+    for url in (
+        reverse("web:signup_verify", args=["vrf_unknown"]),
+        reverse("web:password_reset_verify", args=["vrf_unknown"]),
+        reverse("web:signup_verify", args=[reset_id]),
+        reverse("web:password_reset_verify", args=[signup_id]),
+    ):
+        assert Client().get(url).status_code == 404, url
+        assert Client().post(url, {"code": "123456"}).status_code == 404, url

@@ -23,12 +23,16 @@ from groupbuy.accounts.lockout import (
     login_device_remember,
     retry_after_seconds,
 )
-from groupbuy.accounts.models import User
-from groupbuy.accounts.selectors import sign_up_code_still_open
+from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.selectors import code_request_get, sign_up_code_still_open
 from groupbuy.core.net import limit_address
 from groupbuy.web.forms import LoginForm, ProfileForm, SignUpForm, add_domain_error
 from groupbuy.web.forms_auth import CodeForm, PasswordCodeForm, PasswordResetForm
-from groupbuy.web.views.common import remember_language, safe_next_url
+from groupbuy.web.views.common import (
+    domain_errors_as_http,
+    remember_language,
+    safe_next_url,
+)
 
 DEMO_SMS_SESSION_KEY = "demo_sms"
 # What was typed on the sign-up and reset forms (never the password), so going
@@ -142,7 +146,11 @@ def _open_sign_up_code_url(request: HttpRequest, next_url: str) -> str:
     return _with_next(url, next_url)
 
 
+@domain_errors_as_http
 def signup_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
+    code_request_get(
+        verification_id=verification_id, purpose=PhoneVerification.Purpose.SIGN_UP
+    )
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,7 +251,12 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     return render(request, "web/auth/password_reset.html", {"form": form})
 
 
+@domain_errors_as_http
 def password_reset_verify(request: HttpRequest, verification_id: str) -> HttpResponse:
+    code_request_get(
+        verification_id=verification_id,
+        purpose=PhoneVerification.Purpose.PASSWORD_RESET,
+    )
     form = PasswordCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
