@@ -107,18 +107,21 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 
 def _tell_not_texted(request: HttpRequest, share) -> None:
-    """Say plainly how many people without an account got no text today."""
+    """Say plainly how many people without an account got no invitation today
+    (the limit counts texts and e-mails alike)."""
     count = selectors.share_recipients_not_texted(share=share, user=request.user)
     if count:
         messages.warning(
             request,
             ngettext(
                 "%(count)d person you shared with has no account here and was "
-                "not sent a text: your shares text at most %(limit)d such "
-                "people a day. They will see it if they sign up.",
+                "not sent an invitation: your shares invite at most %(limit)d "
+                "such people a day, by text or e-mail. They will see it if they "
+                "sign up.",
                 "%(count)d people you shared with have no account here and "
-                "were not sent a text: your shares text at most %(limit)d such "
-                "people a day. They will see it if they sign up.",
+                "were not sent an invitation: your shares invite at most "
+                "%(limit)d such people a day, by text or e-mail. They will see "
+                "it if they sign up.",
                 count,
             )
             % {"count": count, "limit": invitation_texts_per_day()},

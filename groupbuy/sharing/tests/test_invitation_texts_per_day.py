@@ -106,9 +106,9 @@ def test_the_compose_page_tells_the_sharer_plainly(client, settings):
     # then the thread says two were not texted, and why
     page = client.get(sent["Location"]).content.decode()
     assert (
-        "2 people you shared with have no account here and were not sent a text: "
-        "your shares text at most 1 such people a day. They will see it if they "
-        "sign up." in page
+        "2 people you shared with have no account here and were not sent an "
+        "invitation: your shares invite at most 1 such people a day, by text or "
+        "e-mail. They will see it if they sign up." in page
     )
     assert _texts() == 1
 
