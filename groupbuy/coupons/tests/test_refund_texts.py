@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from groupbuy.coupons.services import coupon_refund_unused, coupon_revoke
 from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
@@ -25,7 +26,28 @@ def test_the_symbol_links_name_data_matrix_as_written(client):
     page = client.get(f"/coupons/{coupon_for(order).public_id}/").content.decode()
     assert ">Data Matrix</a>" in page
     assert "DATAMATRIX" not in page
-    assert ">QR</a>" in page and ">PDF417</a>" in page
+    assert ">QR code</a>" in page and ">PDF417</a>" in page
+    # and the picture download says what it does, not its file type
+    assert 'id="coupon-png">Save picture</a>' in page
+
+
+def test_the_symbol_links_are_translated(client):
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(order.shopper)
+    with translation.override("zh-hans"):
+        expected = [
+            pgettext("coupon code format", "QR code"),
+            pgettext("coupon code format", "PDF417"),
+            pgettext("coupon code format", "Data Matrix"),
+            gettext("Save picture"),
+        ]
+    order.shopper.preferred_language = "zh-hans"
+    order.shopper.save(update_fields=["preferred_language"])
+    page = client.get(f"/coupons/{coupon_for(order).public_id}/").content.decode()
+    formats = page.split('id="coupon-formats">', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r">([^<]+)</a>", formats)
+    assert links[:4] == expected
 
 
 def test_a_refunded_coupon_says_refunded_and_when_not_revoked_and_valid_until(client):

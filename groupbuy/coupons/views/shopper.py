@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.money import format_fen
@@ -25,6 +25,17 @@ from groupbuy.coupons.views.common import _domain_errors
 def coupon_list(request: HttpRequest) -> HttpResponse:
     coupons = selectors.coupon_list_for_shopper(user=request.user)
     return render(request, "coupons/list.html", {"coupons": coupons})
+
+
+# The format links in the shopper's words: "QR code" is what a shopper calls
+# it; PDF417 and Data Matrix have no everyday name, so they keep their makers'
+# (symbols.LABELS, which the till station shares without Django), translatable
+# should a language write them otherwise.
+SYMBOL_LINKS = {
+    "qr": pgettext_lazy("coupon code format", "QR code"),
+    "pdf417": pgettext_lazy("coupon code format", "PDF417"),
+    "datamatrix": pgettext_lazy("coupon code format", "Data Matrix"),
+}
 
 
 @login_required
@@ -48,7 +59,7 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
         "expires_in_ms": int((coupon.expires_at - now).total_seconds() * 1000),
         "svg": drawing,
         "symbol": symbol,
-        "symbols": [(name, symbols.LABELS[name]) for name in symbols.FORMATS],
+        "symbols": [(name, SYMBOL_LINKS[name]) for name in symbols.FORMATS],
         "branches": branches,
         "redemptions": selectors.coupon_redemptions(coupon=coupon),
         "units_held": selectors.coupon_units_held(user=request.user, coupon=coupon),
