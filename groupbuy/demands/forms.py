@@ -42,9 +42,18 @@ class DemandForm(forms.Form):
         required=False,
         empty_label=_("Choose a category"),
     )
-    quantity_wanted = forms.IntegerField(label=_("Units wanted in all"), min_value=1)
+    # Django's "Ensure this value is greater than or equal to 1." reads as a
+    # rule about a value; a shopper needs to know how many to ask for.
+    quantity_wanted = forms.IntegerField(
+        label=_("Units wanted in all"),
+        min_value=1,
+        error_messages={"min_value": _("Ask for at least %(limit_value)s.")},
+    )
     initiator_quantity = forms.IntegerField(
-        label=_("Units for me"), min_value=1, initial=1
+        label=_("Units for me"),
+        min_value=1,
+        initial=1,
+        error_messages={"min_value": _("Take at least %(limit_value)s yourself.")},
     )
     # The site's one price field (fen, and one wording for a wrong amount).
     target_price = YuanField(label=_("Target price per unit (¥)"))
@@ -90,7 +99,13 @@ class PhotoForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Units"), min_value=1, initial=1)
+    quantity = forms.IntegerField(
+        label=_("Units"),
+        min_value=1,
+        initial=1,
+        # the group buy's join form says the same (web.forms.shopping.JoinForm)
+        error_messages={"min_value": _("Buy at least %(limit_value)s.")},
+    )
 
 
 class OfferForm(forms.Form):
@@ -98,7 +113,11 @@ class OfferForm(forms.Form):
         label=_("Product"),
         error_messages={"required": _("Choose the product you will supply.")},
     )
-    quantity = forms.IntegerField(label=_("Units you can supply"), min_value=1)
+    quantity = forms.IntegerField(
+        label=_("Units you can supply"),
+        min_value=1,
+        error_messages={"min_value": _("Offer at least %(limit_value)s.")},
+    )
     unit_price = YuanField(label=_("Unit price (¥)"))
     delivery_on = forms.DateField(
         label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})

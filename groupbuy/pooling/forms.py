@@ -42,14 +42,36 @@ def _yuan(label, *, least: str = "0.01") -> forms.DecimalField:
         decimal_places=2,
         min_value=Decimal(least),
         max_value=MOST_YUAN,
-        error_messages={"max_value": at_most_said()},
+        error_messages={
+            "max_value": at_most_said(),
+            # Django's "Ensure this value is greater than or equal to 0.01."
+            "min_value": (
+                _("Enter an amount of zero or more.")
+                if Decimal(least) == 0
+                else _("Enter an amount above zero.")
+            ),
+        },
         required=False,
     )
 
 
+# Django's own "Ensure this value is greater than or equal to 1." reads as a
+# rule about a value; a shopper needs the limit, in the field's unit if it has
+# one (as the group buy's join form, web.forms.shopping.JoinForm).
+_AT_LEAST_AT_MOST = {
+    "min_value": _("At least %(limit_value)s."),
+    "max_value": _("At most %(limit_value)s."),
+}
+
+
 def _how_many(most: int) -> forms.IntegerField:
     return forms.IntegerField(
-        label=_("How many"), min_value=1, max_value=most, initial=1, required=False
+        label=_("How many"),
+        min_value=1,
+        max_value=most,
+        initial=1,
+        required=False,
+        error_messages=_AT_LEAST_AT_MOST,
     )
 
 
@@ -254,7 +276,13 @@ class ProfileForm(forms.Form):
         label=_("Largest group"), coerce=int, choices=[(n, str(n)) for n in range(2, 7)]
     )
     max_walk_m = forms.IntegerField(
-        label=_("How far I will walk (m)"), min_value=0, max_value=50_000
+        label=_("How far I will walk (m)"),
+        min_value=0,
+        max_value=50_000,
+        error_messages={
+            "min_value": _("At least %(limit_value)s metres."),
+            "max_value": _("At most %(limit_value)s metres."),
+        },
     )
     is_discoverable = forms.BooleanField(
         label=_("Others planning the same purchase may find me"), required=False
@@ -276,19 +304,38 @@ class PromotionForm(forms.Form):
     )
     # The API's limits (schemas.PromotionIn): a larger n is a typing mistake.
     buy_n = forms.IntegerField(
-        label=_("Buy n"), required=False, min_value=0, max_value=100
+        label=_("Buy n"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages=_AT_LEAST_AT_MOST,
     )
     pay_m = forms.IntegerField(
-        label=_("Pay m"), required=False, min_value=0, max_value=100
+        label=_("Pay m"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages=_AT_LEAST_AT_MOST,
     )
     second_item_percent = forms.IntegerField(
-        label=_("Second item costs (%)"), required=False, min_value=0, max_value=100
+        label=_("Second item costs (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": _("Between 0 and 100 percent."),
+            "max_value": _("Between 0 and 100 percent."),
+        },
     )
     days = forms.IntegerField(
         label=_("Runs for (days)"),
         min_value=1,
         max_value=savings.MAX_PROMOTION_DAYS,
         initial=7,
+        error_messages={
+            "min_value": _("Run it for at least one day."),
+            "max_value": _("Run it for at most %(limit_value)s days."),
+        },
     )
     # A new key each time the form is shown: sent twice (a double click, back
     # and resend), it publishes once (services.promotion_publish).

@@ -133,7 +133,7 @@ def test_the_form_refuses_a_longer_run_and_publishes_nothing(client, shop):
 
     assert response.status_code == 200
     assert response.context["form"].errors["days"] == [
-        "Ensure this value is less than or equal to 365."
+        "Run it for at most 365 days."
     ]
     assert Promotion.objects.count() == 0
     assert client.post(url, {**form, "days": MAX_PROMOTION_DAYS}).status_code == 302

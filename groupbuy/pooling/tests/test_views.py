@@ -391,7 +391,7 @@ def test_only_its_shopper_withdraws_a_request(client, shop, who):
         ("NaN-1", "", "tiers", "Write tiers as spend-save, e.g. 300-50."),
         ("Infinity-1", "", "tiers", "Write tiers as spend-save, e.g. 300-50."),
         ("1e40-1", "", "tiers", "Write tiers as spend-save, e.g. 300-50."),
-        ("", "1000000000000", "buy_n", "less than or equal to 100"),
+        ("", "1000000000000", "buy_n", "At most 100."),
     ],
 )
 def test_the_promotion_form_refuses_amounts_no_shop_means(
