@@ -132,9 +132,7 @@ def test_the_form_refuses_a_longer_run_and_publishes_nothing(client, shop):
     response = client.post(url, {**form, "days": MAX_PROMOTION_DAYS + 1})
 
     assert response.status_code == 200
-    assert response.context["form"].errors["days"] == [
-        "Run it for at most 365 days."
-    ]
+    assert response.context["form"].errors["days"] == ["Run it for at most 365 days."]
     assert Promotion.objects.count() == 0
     assert client.post(url, {**form, "days": MAX_PROMOTION_DAYS}).status_code == 302
     assert Promotion.objects.get().title == "满500减100"
