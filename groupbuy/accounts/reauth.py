@@ -1,9 +1,9 @@
 """Re-authentication: a signed-in person types their password again before a
 change a stolen session must not make (moving the account to another number,
 asking for it to be deleted, creating an API token, changing where a shop's
-payouts go).
+payouts go, an operator's one-off payout to a typed account).
 
-The last two share a recent-authentication window ("sudo mode"): once the
+The last three share a recent-authentication window ("sudo mode"): once the
 password is confirmed in a browser session (``reauthenticate``), that session
 may make them for GROUPBUY_REAUTH_WINDOW_MINUTES without being asked again
 (``recent_authentication(request).require()``). A request signed by an API

@@ -332,7 +332,13 @@ def operator_payout_create(request, payload: PayoutApproveIn):
     at once and its outcome arrives later (operators). With an
     ``idempotency_key``, the same approval sent again returns the first payout
     (201) and pays nothing more; the key sent with another merchant or amount
-    is refused (409 ``idempotency_key_reused``)."""
+    is refused (409 ``idempotency_key_reused``).
+
+    The account is typed here, so this needs a signed-in browser session whose
+    password was confirmed within ``GROUPBUY_REAUTH_WINDOW_MINUTES``: otherwise
+    403 ``reauthentication_required`` (confirm it with ``POST
+    /api/me/reauthenticate``); a request signed by an API token is refused 403
+    ``session_required``."""
     # Before the merchant is looked up: no one else learns which ids exist.
     require_operator(request.auth)
     with id_in_request("merchant_id"):
@@ -347,6 +353,7 @@ def operator_payout_create(request, payload: PayoutApproveIn):
         payee_account=payload.payee_account,
         payee_name=payload.payee_name,
         idempotency_key=payload.idempotency_key,
+        reauthentication=recent_authentication(request),
     )
     return Status(201, payout_out(payout, account_in_full=True))
 

@@ -60,8 +60,14 @@ def payout_create(
     payee_account: str,
     payee_name: str = "",
     idempotency_key: str = "",
+    reauthentication: RecentAuthentication | None = None,
 ) -> Payout:
     """Approve a payout of ``amount_fen`` from the merchant's payable (operators).
+
+    ``reauthentication`` is what the operator's request proves (the page and
+    the API pass it): the money goes to an account typed there, so it needs
+    the password confirmed recently, as changing a daily payout's account
+    does, and an API token may not approve one at all.
 
     With ``idempotency_key`` (the payout form's one-time key, or the API
     client's), the same approval sent again by the same operator, one after
@@ -69,6 +75,8 @@ def payout_create(
     and pays nothing more. The key sent again for another merchant or amount
     is refused (409 ``idempotency_key_reused``)."""
     _operator_only(actor)
+    if reauthentication is not None:
+        reauthentication.require()
     key = (idempotency_key or "").strip()
     if len(key) > MAX_IDEMPOTENCY_KEY_CHARS:
         raise EscrowError(

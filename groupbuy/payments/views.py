@@ -56,7 +56,6 @@ from groupbuy.payments.services import (
     payment_start,
     providers_for_device,
 )
-from groupbuy.web.forms import add_domain_error
 from groupbuy.web.password_step import (
     password_step_add,
     password_step_confirm,
@@ -242,6 +241,7 @@ def _approve(request: HttpRequest, form: PayoutForm) -> tuple[Payout | None, int
         form.add_error("merchant", missing.message)
         return None, missing.status
     try:
+        password_step_confirm(request, form)
         payout = payout_create(
             actor=request.user,
             merchant=merchant,
@@ -250,9 +250,10 @@ def _approve(request: HttpRequest, form: PayoutForm) -> tuple[Payout | None, int
             payee_account=data["payee_account"],
             payee_name=data["payee_name"],
             idempotency_key=data["idempotency_key"],
+            reauthentication=recent_authentication(request),
         )
     except DomainError as refusal:
-        add_domain_error(form, refusal)
+        password_step_refusal(form, refusal)
         return None, refusal.status
     return payout, 201
 
@@ -314,6 +315,9 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PayoutForm(request.POST, providers=providers)
+        # The money goes to an account typed here: every approval asks for
+        # the password, unless the session's window is open.
+        password_step_add(form, request=request, required=True)
         payout, status = _approve(request, form) if form.is_valid() else (None, 400)
         if payout is not None:
             messages.success(
@@ -329,6 +333,7 @@ def operator_payouts(request: HttpRequest) -> HttpResponse:
             request.GET,
             providers=providers,
         )
+        password_step_add(form, request=request, required=True)
     context = {
         "form": form,
         "payables": _with_held_labels(

@@ -1,6 +1,6 @@
 """The password step of a page whose change needs the person's password
 confirmed recently (``accounts.reauth``: creating an API token, changing where a
-shop's payouts go).
+shop's payouts go, an operator's one-off payout).
 
 While the session's window is open the page shows no such step; otherwise its
 form gains a ``password`` field, checked before the change is asked for.

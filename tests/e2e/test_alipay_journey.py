@@ -139,11 +139,14 @@ def test_an_operator_pays_a_merchant_what_it_is_owed(chromium, alipay_shop):
         # when they ask for more than it is owed, the page says no and keeps
         # what they typed
         page.fill("#id_amount_fen", "300")
+        # (the account is typed here: the approval asks for the password)
+        page.fill("#id_password", "operator-pw-1")
         page.click("#payout-approve")
         page.wait_for_selector("#form-errors")
         assert page.input_value("#id_amount_fen") == "300"
         # when they approve ¥100
         page.fill("#id_amount_fen", "100")
+        page.fill("#id_password", "operator-pw-1")
         page.click("#payout-approve")
         # then the payout is listed, Alipay was asked to transfer ¥100.00, and
         # the merchant is owed ¥150.00

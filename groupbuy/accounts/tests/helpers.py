@@ -65,3 +65,19 @@ def assert_masked_only(*pages: str, masked=UNNAMED_MASKED, number=UNNAMED_NUMBER
     for page in pages:
         assert masked in page
         assert number not in page
+
+
+def password_confirmed_session(client, user) -> None:
+    """Sign ``client`` in as ``user`` with the password confirmed just now (the
+    recent-authentication window of ``accounts.reauth`` open)."""
+    from django.utils import timezone
+
+    from groupbuy.accounts.reauth import REAUTHENTICATED_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[REAUTHENTICATED_SESSION_KEY] = {
+        "user": user.pk,
+        "at": timezone.now().timestamp(),
+    }
+    session.save()

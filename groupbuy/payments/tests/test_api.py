@@ -4,8 +4,10 @@ the schedule, and who may approve a payout."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.accounts.tests.helpers import password_confirmed_session
 from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.core.models import AuditEntry
 from groupbuy.escrow.tests.factories import make_user
@@ -55,6 +57,15 @@ def _confirmed_session(user):
 
 def _schedule_url(merchant):
     return f"/api/payments/merchants/{merchant.public_id}/payout-schedule"
+
+
+def _confirmed_operator_client():
+    """A signed-in operator's browser session, password confirmed: a one-off
+    payout needs it (an API token may not approve one). Reads English."""
+    operator = make_user(is_staff=True, preferred_language="en")
+    client = Client()
+    password_confirmed_session(client, operator)
+    return client
 
 
 def test_owner_sets_the_schedule_and_reads_it_back(client, fake_alipay):
@@ -137,7 +148,9 @@ def test_operator_approves_a_payout_and_the_merchant_owner_sees_it(
     owner = _member(merchant, "owner")
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        created = client.post(
+        session = Client()
+        password_confirmed_session(session, operator)
+        created = session.post(
             "/api/payments/operator/payouts",
             {
                 "merchant_id": merchant.public_id,
@@ -146,7 +159,6 @@ def test_operator_approves_a_payout_and_the_merchant_owner_sees_it(
                 "payee_account": "merchant@example.com",
             },
             content_type="application/json",
-            headers=_auth(operator),
         )
     listed = client.get(
         f"/api/payments/merchants/{merchant.public_id}/payouts",
@@ -183,7 +195,7 @@ def test_an_approval_sent_again_with_its_key_returns_the_first_payout(
 ):
     # given an operator's approval with an idempotency key
     merchant = _merchant_with_payable(30_000)
-    headers = _auth(make_user(is_staff=True))
+    session = _confirmed_operator_client()
     approval = {
         "merchant_id": merchant.public_id,
         "amount_fen": 12_000,
@@ -193,11 +205,10 @@ def test_an_approval_sent_again_with_its_key_returns_the_first_payout(
     }
 
     def send(**changes):
-        return client.post(
+        return session.post(
             "/api/payments/operator/payouts",
             {**approval, **changes},
             content_type="application/json",
-            headers=headers,
         )
 
     # when it is sent, and sent again after a lost answer
@@ -219,7 +230,7 @@ def test_an_approval_sent_again_with_its_key_returns_the_first_payout(
 
 def test_a_payout_above_the_payable_is_refused_and_writes_nothing(client, fake_alipay):
     merchant = _merchant_with_payable(5_000)
-    response = client.post(
+    response = _confirmed_operator_client().post(
         "/api/payments/operator/payouts",
         {
             "merchant_id": merchant.public_id,
@@ -228,7 +239,6 @@ def test_a_payout_above_the_payable_is_refused_and_writes_nothing(client, fake_a
             "payee_account": "merchant@example.com",
         },
         content_type="application/json",
-        headers=_auth(make_user(is_staff=True)),
     )
     assert response.status_code == 409
     assert response.json() == {
@@ -318,7 +328,7 @@ def test_operators_list_what_each_merchant_is_owed_largest_first(client, fake_al
         merchant=large, provider="alipay", payee_account="large@example.com"
     )
     nothing = _merchant_with_payable(500)
-    client.post(
+    _confirmed_operator_client().post(
         "/api/payments/operator/payouts",
         {
             "merchant_id": nothing.public_id,
@@ -327,7 +337,6 @@ def test_operators_list_what_each_merchant_is_owed_largest_first(client, fake_al
             "payee_account": "merchant@example.com",
         },
         content_type="application/json",
-        headers=_auth(make_user(is_staff=True)),
     )
     # when an operator lists the payables
     listing = client.get(

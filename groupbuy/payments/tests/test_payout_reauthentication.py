@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from groupbuy.accounts.tests.helpers import PASSWORD
+from groupbuy.accounts.tests.helpers import PASSWORD, password_confirmed_session
 from groupbuy.accounts.tests.helpers import make_user as make_person
 from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.notify.models import Notification
@@ -168,3 +168,102 @@ def test_others_with_their_password_confirmed_still_cannot_change_it(shop):
         assert answer.json()["code"] != "reauthentication_required"
     assert _paid_to(merchant) == ("merchant@example.com", 10_000)
     assert not Notification.objects.exists()
+
+
+OPERATOR = "+8613800138325"
+
+
+def _approve(client, merchant, **extra):
+    body = {
+        "merchant_id": merchant.public_id,
+        "amount_fen": 1_000,
+        "provider": "alipay",
+        "payee_account": THIEF_ACCOUNT,
+    }
+    return client.post(
+        "/api/payments/operator/payouts",
+        body,
+        content_type="application/json",
+        **extra,
+    )
+
+
+def test_a_one_off_payout_needs_the_operators_password_confirmed(client, shop):
+    from groupbuy.accounts.services import api_token_create
+    from groupbuy.payments.models import Payout
+
+    merchant, _owner = shop
+    operator = make_person(OPERATOR, is_staff=True)
+    _token, secret = api_token_create(actor=operator)
+    # when a token approves a payout to a typed account
+    by_token = _approve(client, merchant, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    # then it may not at all
+    assert by_token.status_code == 403
+    assert by_token.json()["code"] == "session_required"
+    # when the operator's session approves it without the password
+    client.force_login(operator)
+    unconfirmed = _approve(client, merchant)
+    # then it says what to do
+    assert unconfirmed.status_code == 403
+    assert unconfirmed.json()["code"] == "reauthentication_required"
+    assert unconfirmed.json()["reauthenticate"] == "/api/me/reauthenticate"
+    assert not Payout.objects.exists()
+    # when the password is confirmed first, the payout is made
+    client.post(
+        "/api/me/reauthenticate",
+        {"password": PASSWORD},
+        content_type="application/json",
+    )
+    assert _approve(client, merchant).status_code == 201
+    assert Payout.objects.count() == 1
+
+
+def test_the_payout_page_asks_the_operator_for_the_password(client, shop):
+    from groupbuy.payments.models import Payout
+
+    merchant, _owner = shop
+    operator = make_person(OPERATOR, is_staff=True)
+    client.force_login(operator)
+    url = "/payments/operator/payouts/"
+    page = client.get(url)
+    form = {
+        "merchant": merchant.public_id,
+        "amount_fen": "10.00",
+        "provider": "alipay",
+        "payee_account": "shop@example.com",
+        "idempotency_key": page.context["form"]["idempotency_key"].value(),
+    }
+    # given the page, which has a password step
+    assert page.context["form"].fields["password"].required
+    # when the payout is approved without the password, or with a wrong one
+    missing = client.post(url, form)
+    wrong = client.post(url, {**form, "password": "not-it-at-all"})
+    # then the page asks for it on its field, and nothing is paid
+    assert missing.status_code == 400
+    assert missing.context["form"].errors["password"] == ["This field is required."]
+    assert wrong.status_code == 400
+    assert wrong.context["form"].errors["password"] == ["This is not your password."]
+    assert not Payout.objects.exists()
+    # when it is typed, the payout is made and the step is gone for a while
+    approved = client.post(url, {**form, "password": PASSWORD})
+    assert approved.status_code == 302, approved.context["form"].errors
+    assert Payout.objects.count() == 1
+    assert "password" not in client.get(url).context["form"].fields
+
+
+def test_others_with_their_password_confirmed_approve_no_payout(shop):
+    from groupbuy.payments.models import Payout
+
+    merchant, owner = shop
+    other = _merchant_with_payable(1)
+    other_owner = make_person(OTHER_OWNER)
+    make_merchant_member(user=other_owner, merchant=other, role="owner")
+    cashier = make_person(OTHER_CASHIER)
+    make_merchant_member(user=cashier, merchant=other, role="cashier")
+    for intruder in (make_person(OTHER_SHOPPER), owner, other_owner, cashier):
+        client = Client()
+        password_confirmed_session(client, intruder)
+        answer = _approve(client, merchant)
+        assert answer.status_code == 403
+        assert answer.json()["code"] == "forbidden"
+    assert not Payout.objects.exists()

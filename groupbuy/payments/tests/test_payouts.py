@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from groupbuy.accounts.tests.helpers import password_confirmed_session
 from groupbuy.catalog.tests.factories import make_merchant, make_merchant_member
 from groupbuy.core.errors import NotFound
 from groupbuy.escrow import ledger
@@ -247,7 +248,7 @@ def test_an_operator_approves_a_payout_on_the_page(
     client, fake_alipay, django_capture_on_commit_callbacks
 ):
     merchant = _merchant_with_payable(50_000)
-    client.force_login(_operator())
+    password_confirmed_session(client, _operator())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/payments/operator/payouts/",
@@ -269,7 +270,7 @@ def test_the_payout_form_sent_twice_pays_once(
 ):
     # given the payout form as the page shows it, with its one-time key
     merchant = _merchant_with_payable(50_000)
-    client.force_login(_operator())
+    password_confirmed_session(client, _operator())
     page = client.get(f"/payments/operator/payouts/?merchant={merchant.public_id}")
     key = page.context["form"].initial["idempotency_key"]
     assert f'name="idempotency_key" value="{key}"' in page.content.decode()
@@ -325,7 +326,9 @@ def test_an_approval_sent_again_returns_its_payout_and_is_not_reused(fake_alipay
 
 def test_a_too_large_payout_on_the_page_is_a_form_error(client, fake_alipay):
     merchant = _merchant_with_payable(1_000)
-    client.force_login(make_user(is_staff=True, preferred_language="en"))
+    password_confirmed_session(
+        client, make_user(is_staff=True, preferred_language="en")
+    )
     response = client.post(
         "/payments/operator/payouts/",
         {
@@ -397,7 +400,7 @@ def test_a_payout_form_with_a_mistake_says_where_and_writes_nothing(
     client, fake_alipay, merchant_id, amount, status, field
 ):
     merchant = _merchant_with_payable(5_000)
-    client.force_login(_operator())
+    password_confirmed_session(client, _operator())
     response = client.post(
         "/payments/operator/payouts/",
         {

@@ -6,8 +6,10 @@ pages say what to switch on."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from groupbuy.accounts.services import api_token_create
+from groupbuy.accounts.tests.helpers import password_confirmed_session
 from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.core.models import AuditEntry
 from groupbuy.escrow import ledger
@@ -50,6 +52,15 @@ def _balances_fen(merchant) -> tuple[int, int, int]:
     )
 
 
+def _confirmed_operator_client():
+    """A signed-in operator's browser session, password confirmed: a one-off
+    payout needs it (an API token may not approve one). Reads English."""
+    operator = make_user(is_staff=True, preferred_language="en")
+    client = Client()
+    password_confirmed_session(client, operator)
+    return client
+
+
 def test_the_sandbox_can_pay_merchants_where_it_is_switched_on(settings):
     # given the test settings: the sandbox is the only provider
     assert settings.GROUPBUY_PAYMENT_PROVIDERS == ["sandbox"]
@@ -68,7 +79,7 @@ def test_an_operator_pays_a_shop_through_the_sandbox_and_its_owner_sees_it(
     owner = _owner(merchant)
     # when an operator approves a payout of all of it over the API
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
+        response = _confirmed_operator_client().post(
             "/api/payments/operator/payouts",
             {
                 "merchant_id": merchant.public_id,
@@ -78,7 +89,6 @@ def test_an_operator_pays_a_shop_through_the_sandbox_and_its_owner_sees_it(
                 "payee_name": "Fresh Mart Ltd",
             },
             content_type="application/json",
-            headers=_auth(make_user(is_staff=True)),
         )
     # then it is made, and paid after commit with the sandbox's transfer id
     assert response.status_code == 201, response.json()
@@ -221,7 +231,7 @@ def test_a_provider_that_is_not_switched_on_is_a_400_naming_those_that_are(clien
     # given
     merchant = _merchant_with_payable(5_000)
     # when an operator names Alipay where only the sandbox is on
-    response = client.post(
+    response = _confirmed_operator_client().post(
         "/api/payments/operator/payouts",
         {
             "merchant_id": merchant.public_id,
@@ -230,7 +240,6 @@ def test_a_provider_that_is_not_switched_on_is_a_400_naming_those_that_are(clien
             "payee_account": "shop@example.com",
         },
         content_type="application/json",
-        headers=_auth(make_user(is_staff=True)),
     )
     # then it says which can, on the provider field, and writes nothing
     assert response.status_code == 400
