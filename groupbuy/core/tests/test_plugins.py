@@ -352,7 +352,8 @@ def test_groupbuy_demo_runs_each_apps_loader_after_the_core_data(
     from groupbuy import demo_data
 
     # given the core demo data (stubbed: it has its own tests)
-    monkeypatch.setattr(demo_data, "load_demo", lambda: [("shopper", "+86138", "pw")])
+    logins = [("shopper", "+86138", "pw")]
+    monkeypatch.setattr(demo_data, "load_demo", lambda **_: logins)
     # other apps' loaders have their own tests and need the real core data
     only_the_probe = [
         (label, loader)
