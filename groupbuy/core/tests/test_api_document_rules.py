@@ -199,10 +199,18 @@ def test_every_url_an_answer_gives_is_absolute(document):
         for field, value in (schema.get("properties") or {}).items():
             if field != "url" and not field.endswith("_url"):
                 continue
-            options = [value, *value.get("anyOf", [])]
-            if not any(option.get("format") == "uri" for option in options):
+            if not _says_uri(value):
                 relative.add(f"{name}.{field}")
     assert relative == set()
+
+
+def _says_uri(schema: dict) -> bool:
+    """Whether ``schema`` (or one of its ``anyOf`` options, at any depth: an
+    optional link is ``anyOf: [link, null]``, and a link is ``anyOf: [uri,
+    ""]``) is a ``format: uri`` string."""
+    return schema.get("format") == "uri" or any(
+        _says_uri(option) for option in schema.get("anyOf", [])
+    )
 
 
 def test_the_document_says_how_to_sign_in_which_language_and_how_to_retry(document):
