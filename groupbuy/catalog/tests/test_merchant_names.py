@@ -5,8 +5,10 @@
 from collections import Counter
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
+from groupbuy.accounts.models import MerchantMembership
 from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog import services
 from groupbuy.catalog.errors import CatalogError
@@ -165,61 +167,83 @@ def test_two_owners_renaming_their_shops_to_one_name_at_once_leave_one(
     assert Merchant.objects.filter(name="Fresh Mart").count() == 1
 
 
-def _switch_on(client, merchant, user, **extra):
+def _patch(client, merchant, user, body):
     return client.patch(
         f"/api/catalog/merchants/{merchant.public_id}",
-        {"is_active": True, **extra},
+        body,
         content_type="application/json",
         headers=_auth(user),
     )
 
 
-def test_switching_a_shop_on_whose_name_was_taken_meanwhile_is_a_409(client):
-    # given a closed "Fresh Mart", and another shop that took the name since
+def test_an_operator_cannot_switch_a_shop_by_patch_and_is_sent_to_the_switch():
+    # given a closed shop and an open one, and an operator in English
+    client = Client()
     closed = make_merchant(name="Fresh Mart", is_active=False)
-    taken = make_merchant(name="FRESH MART")
+    open_shop = make_merchant(name="Green Grocer")
     operator = make_operator(preferred_language="en")
-    # when an operator switches the closed one on again
-    response = _switch_on(client, closed, operator)
-    # then it is refused as a rename to that name is, and it stays closed
-    assert response.status_code == 409
-    message = f"A merchant named “FRESH MART” already exists ({taken.public_id})."
-    assert response.json() == {
-        "code": "merchant_exists",
-        "message": message,
-        "fields": {"name": [message]},
-        "merchant_id": taken.public_id,
-        "merchant_name": "FRESH MART",
-    }
-    closed.refresh_from_db()
-    assert closed.is_active is False
+    for merchant, value in ((closed, True), (open_shop, False)):
+        # when they change is_active through the catalog PATCH
+        response = _patch(client, merchant, operator, {"is_active": value})
+        # then it is a 400 on is_active naming the operator's switch
+        assert response.status_code == 400, response.json()
+        message = (
+            "A shop is switched off or on only through "
+            f"/api/operator/merchants/{merchant.public_id}/switch-off or "
+            f"/api/operator/merchants/{merchant.public_id}/switch-on, "
+            "which tell its owners and record why."
+        )
+        assert response.json() == {
+            "code": "switch_elsewhere",
+            "message": message,
+            "fields": {"is_active": [message]},
+        }
+        # and nothing changed or was recorded
+        merchant.refresh_from_db()
+        assert merchant.is_active is (not value)
     assert not AuditEntry.objects.filter(action="catalog.merchant.updated").exists()
-    # and switched on with a free name, or confirmed, it is accepted
-    renamed = _switch_on(client, closed, operator, name="Fresh Mart Old Town")
-    assert (renamed.status_code, renamed.json()["name"]) == (
-        200,
-        "Fresh Mart Old Town",
-    )
-    Merchant.objects.filter(pk=closed.pk).update(name="Fresh Mart", is_active=False)
-    confirmed = _switch_on(client, closed, operator, allow_same_name=True)
-    assert confirmed.status_code == 200, confirmed.json()
-    active = Merchant.objects.filter(is_active=True, name__iexact="fresh mart")
-    assert active.count() == 2
 
 
-def test_only_an_operator_switches_a_shop_on_or_confirms_a_same_name(client):
-    # given a closed shop with its owner, another shop's owner and a shopper
+def test_the_whole_shop_sent_back_with_is_active_unchanged_is_accepted():
+    # given an owner of an open shop, and an operator
+    membership = make_merchant_member()
+    shop = membership.merchant
+    for user in (membership.user, make_operator()):
+        # when they send the whole shop back, renamed, is_active as it is
+        response = _patch(
+            client=Client(),
+            merchant=shop,
+            user=user,
+            body={"name": f"Renamed by {user.pk}", "is_active": True},
+        )
+        # then the rename is taken and the shop stays open
+        assert response.status_code == 200, response.json()
+        assert response.json()["name"] == f"Renamed by {user.pk}"
+        assert response.json()["is_active"] is True
+
+
+def test_an_owner_cannot_switch_their_shop_back_on_by_patch(client):
+    # given a shop an operator switched off, with its owner and cashier, another
+    # shop's owner and a shopper
     membership = make_merchant_member()
     closed = membership.merchant
     services.merchant_update(actor=make_operator(), merchant=closed, is_active=False)
-    make_merchant(name=closed.name)
+    cashier = make_merchant_member(
+        merchant=closed, role=MerchantMembership.Role.CASHIER
+    ).user
     outsider = make_merchant_member().user
-    for user in (membership.user, outsider, make_user()):
-        # when they switch it on, or rename it confirming a same name
-        for extra in ({}, {"allow_same_name": True}):
-            response = _switch_on(client, closed, user, **extra)
-            # then they are refused
-            assert response.status_code == 403
+    for user, status in (
+        (membership.user, 403),
+        (cashier, 403),
+        (outsider, 403),
+        (make_user(), 403),
+    ):
+        # when they switch it on by PATCH, or confirm a same name
+        for body in ({"is_active": True}, {"is_active": True, "allow_same_name": True}):
+            response = _patch(client, closed, user, body)
+            # then they are refused as before: not allowed, not told to go elsewhere
+            assert response.status_code == status, (user, response.json())
+            assert response.json()["code"] == "forbidden"
     renamed = _rename_confirmed(client, closed, membership.user, closed.name + "!")
     assert renamed.status_code == 403
     closed.refresh_from_db()
@@ -246,31 +270,6 @@ def _admin_form(merchant, **changes) -> dict:
     }
     form.update(changes)
     return form
-
-
-def test_the_admin_switches_a_shop_on_under_a_taken_name_only_when_confirmed(client):
-    # given a closed "Fresh Mart", and another shop that took the name since
-    closed = make_merchant(name="Fresh Mart", is_active=False)
-    taken = make_merchant(name="FRESH MART")
-    client.force_login(make_operator(is_superuser=True, preferred_language="en"))
-    url = f"/admin/catalog/merchant/{closed.pk}/change/"
-    # when an operator ticks it active in the admin
-    response = client.post(url, _admin_form(closed, is_active="on"), follow=True)
-    # then the admin says the name is taken, and it stays closed
-    assert response.status_code == 200
-    assert (
-        f"A merchant named “FRESH MART” already exists ({taken.public_id})."
-        in response.content.decode()
-    )
-    closed.refresh_from_db()
-    assert closed.is_active is False
-    # and with the same name allowed, it is switched on
-    response = client.post(
-        url, _admin_form(closed, is_active="on", allow_same_name="on"), follow=True
-    )
-    assert response.status_code == 200
-    closed.refresh_from_db()
-    assert closed.is_active is True
 
 
 def test_the_admin_adds_no_merchant_without_an_owner(client):
