@@ -1,17 +1,27 @@
-from django.contrib import admin
+from functools import partial
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from groupbuy.accounts.admin import person_display, person_label
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.catalog.admin.merchants import MerchantAdmin
+from groupbuy.catalog.models import Merchant
 from groupbuy.core.admin import ReadOnlyAdmin, fen_display
+from groupbuy.core.errors import DomainError
+from groupbuy.ops.forms import SwitchOffForm
 from groupbuy.ops.models import (
     ErasureRequest,
     MerchantOwnerInvitation,
     PlatformDailyStats,
     ShopApplication,
 )
+from groupbuy.ops.shop_switching import merchant_switch_off, merchant_switch_on
 
 
 @admin.register(ShopApplication)
@@ -186,3 +196,86 @@ class MerchantOwnerInvitationAdmin(ReadOnlyAdmin):
     def masked_phone(self, obj) -> str:
         # An erased person's invitations lose the number (ops.personal_data).
         return mask_phone(obj.phone) if obj.phone else "—"
+
+
+class OperatorMerchantAdmin(MerchantAdmin):
+    """Catalog's merchant admin, its Active box read-only: a shop is switched
+    off or on by the actions below, through ops' switch, so its owners are told
+    and the reason audited (the box switched it silently)."""
+
+    readonly_fields = (*MerchantAdmin.readonly_fields, "is_active")
+    actions = ["switch_off", "switch_on"]
+
+    @admin.action(description=_("Switch off…"))
+    def switch_off(self, request, queryset):
+        """Ask the reason first (the admin's confirmation page, as its delete
+        action asks), then switch each shop off: its owners read the reason."""
+        is_confirmed = "apply" in request.POST
+        form = SwitchOffForm(request.POST if is_confirmed else None)
+        if is_confirmed and form.is_valid():
+            switch = partial(merchant_switch_off, reason=form.cleaned_data["reason"])
+            self._switch(request, queryset, switch)
+            return None
+        return self._confirmation(
+            request, queryset, title=_("Switch off…"), form=form, action="switch_off"
+        )
+
+    @admin.action(description=_("Switch on"))
+    def switch_on(self, request, queryset):
+        """Switch each shop on again. One whose name another active shop took
+        while it was off is held back and shown on a confirmation page, which
+        switches it on under the same name when confirmed."""
+        allow_same_name = request.POST.get("allow_same_name") == "1"
+        switch = partial(merchant_switch_on, allow_same_name=allow_same_name)
+        taken = self._switch(request, queryset, switch)
+        if not taken:
+            return None
+        return self._confirmation(
+            request,
+            [merchant for merchant, _refusal in taken],
+            title=_("Switch on under a name another shop has?"),
+            refusals=[refusal.message for _merchant, refusal in taken],
+            action="switch_on",
+        )
+
+    def _switch(self, request, merchants, switch) -> list:
+        """Switch each merchant; return those refused for a taken name."""
+        switched, taken = 0, []
+        for merchant in merchants:
+            try:
+                switch(actor=request.user, merchant_id=merchant.public_id)
+                switched += 1
+            except DomainError as refusal:
+                if refusal.code == "merchant_exists":
+                    taken.append((merchant, refusal))
+                else:
+                    self.message_user(
+                        request, f"{merchant}: {refusal.message}", messages.ERROR
+                    )
+        if switched:
+            self.message_user(
+                request,
+                ngettext("%(n)s shop switched.", "%(n)s shops switched.", switched)
+                % {"n": switched},
+            )
+        return taken
+
+    def _confirmation(self, request, merchants, *, title, action, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            **context,
+            "title": title,
+            "action": action,
+            "opts": self.model._meta,
+            "merchants": merchants,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/catalog/merchant/switch_confirmation.html", context
+        )
+
+
+# Catalog, a core app, cannot call ops' switch, so ops replaces its admin.
+admin.site.unregister(Merchant)
+admin.site.register(Merchant, OperatorMerchantAdmin)
