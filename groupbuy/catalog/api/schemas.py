@@ -193,9 +193,11 @@ class MerchantPatch(Schema):
     name: str | None = Field(None, max_length=120)
     name_en: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
+    # Accepted unchanged only (a client sending the whole shop back): a shop is
+    # switched off or on by ops' switch, which tells its owners (else 400).
     is_active: JsonBool | None = None
-    # Operators: save it active (switched on again, or renamed) even though
-    # another active merchant has its name (else 409 merchant_exists).
+    # Operators: rename it to a name another active merchant has (else 409
+    # merchant_exists).
     allow_same_name: JsonBool | None = None
 
 
