@@ -239,12 +239,16 @@ class OperatorMerchantAdmin(MerchantAdmin):
         )
 
     def _switch(self, request, merchants, switch) -> list:
-        """Switch each merchant; return those refused for a taken name."""
+        """Switch each merchant; return those refused for a taken name. One
+        already in that state is left as it is and not counted."""
         switched, taken = 0, []
         for merchant in merchants:
             try:
-                switch(actor=request.user, merchant_id=merchant.public_id)
-                switched += 1
+                was_active = merchant.is_active
+                switched_merchant = switch(
+                    actor=request.user, merchant_id=merchant.public_id
+                )
+                switched += switched_merchant.is_active != was_active
             except DomainError as refusal:
                 if refusal.code == "merchant_exists":
                     taken.append((merchant, refusal))

@@ -205,6 +205,7 @@ def test_the_admin_switch_on_of_a_free_name_needs_no_confirmation(client):
     )
     # then it is on at once and its owner told
     assert response.status_code == 302
+    assert "1 shop switched." in client.get(url).content.decode()
     closed.refresh_from_db()
     assert closed.is_active is True
     assert Notification.objects.get(kind=SWITCHED_ON_KIND).recipient == owner
@@ -234,3 +235,18 @@ def test_an_owner_cannot_switch_their_shop_in_the_admin(client, action):
     merchant.refresh_from_db()
     assert merchant.is_active is was_active
     assert not Notification.objects.filter(kind__startswith="ops.merchant").exists()
+
+
+def test_the_admin_switch_on_of_a_shop_already_on_changes_and_tells_nothing(client):
+    # given an open shop with its owner
+    merchant, _owner = _shop_with()
+    url = _admin(client)
+    # when an operator switches it on from the admin
+    response = client.post(
+        url, {"action": "switch_on", "_selected_action": [merchant.pk]}, follow=True
+    )
+    # then nothing is switched, said, told or audited
+    assert response.status_code == 200
+    assert "shop switched" not in response.content.decode()
+    assert not Notification.objects.filter(kind=SWITCHED_ON_KIND).exists()
+    assert not AuditEntry.objects.filter(action="ops.merchant.switched_on").exists()
