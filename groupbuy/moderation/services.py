@@ -121,8 +121,11 @@ def _close_item_reports(*, actor, report: Report, status: str) -> list[Report]:
 
 
 def _locked(report_id: str) -> Report:
+    # of=("self",): the report's row alone. PostgreSQL refuses FOR UPDATE on
+    # the nullable side of the outer join select_related makes for the message
+    # (the report's row lock is what serialises two operators' actions).
     report = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("message", "message__share")
         .filter(public_id=report_id)
         .first()
