@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.state import ProjectState
 
 
 @pytest.mark.django_db
@@ -29,7 +30,21 @@ def test_each_squash_reaches_the_models_its_chain_reaches():
     ]
     assert squashes, "no squashed migration to check"
     by_squash = with_squashes.project_state()
-    by_chain = chains.project_state()
+    # The chains' state: the plan the squashes make, each squash replaced by
+    # the migrations it replaces. (Until 2026-12-07 this was the chain loader's
+    # state "at every leaf", which applied a squash's replaced chain, a leaf of
+    # its own, wherever the graph's order put it: when the moderation app came
+    # to depend on sharing's last migration, sharing's 0001-0002 went last and
+    # overwrote what 0003-0009 had added.)
+    plan = []
+    for leaf in with_squashes.graph.leaf_nodes():
+        for node in with_squashes.graph.forwards_plan(leaf):
+            if node not in plan:
+                plan.append(node)
+    by_chain = ProjectState(real_apps=chains.unmigrated_apps)
+    for node in plan:
+        for key in with_squashes.graph.nodes[node].replaces or [node]:
+            by_chain = chains.graph.nodes[key].mutate_state(by_chain, preserve=False)
     for squash in squashes:
         app = squash.app_label
         squashed_models = {
