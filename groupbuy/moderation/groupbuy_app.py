@@ -1,8 +1,6 @@
-"""Moderation in the project: Report on a thread's reply, the operators' queue.
-
-Moderation imports sharing (it is a capability app, not core): declaring
-reportable kinds through a plug-in point is left until a second kind (a
-demand's photos) comes.
+"""Moderation in the project: Report on what the apps declare reportable
+(``GroupbuyApp.reportable_kinds``), the operators' queue. It names no app: the
+Report link fills the page parts of the messages others wrote.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +26,10 @@ app = GroupbuyApp(
             key="reports",
         ),
     ],
-    page_parts={"thread_reply.actions": "moderation/_report_link.html"},
+    page_parts={
+        "thread_reply.actions": "moderation/_report_link.html",
+        "chat_message.actions": "moderation/_report_link.html",
+    },
     personal_data="groupbuy.moderation.personal_data:ModerationPersonalData",
     notification_kinds={"moderation.item.hidden": _("Your message was removed")},
 )

@@ -1,11 +1,12 @@
 """Reports of abuse and the operators' answer to them.
 
-A report names its item with one nullable foreign key per kind of item (today
-a share thread's reply) rather than a content type and an id: the database
-keeps the reference whole (a reply erased with its thread takes its reports
-with it), the queue joins the item in the same query, and the constraint of
-one open report per reporter and item is a plain unique index. A new kind is
-one more column and one more clause in the check constraint.
+A report names its item by kind and public id (``item_kind``, ``item_id``):
+each app declares what of its content may be reported
+(``GroupbuyApp.reportable_kinds``), and moderation names no app. The
+``message`` column is the release before's (a share thread's reply, its only
+kind): it still writes it during a rolling deploy, so it stays, nullable, until
+the release after this one backfills what it wrote and drops it
+(docs/moderation.md, "Design choices").
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.core.ids import PublicIdField
 
 NOTE_MAX_CHARS = 200
+# The kind the release before wrote with the ``message`` column alone.
+PREVIOUS_RELEASE_KIND = "reply"
 
 
 class Report(models.Model):
@@ -39,6 +42,14 @@ class Report(models.Model):
         related_name="moderation_reports",
         verbose_name=_("reporter"),
     )
+    # "" only on a row the release before wrote (``message`` names the item)
+    item_kind = models.CharField(
+        max_length=40, blank=True, default="", db_default="", verbose_name=_("kind")
+    )
+    item_id = models.CharField(
+        max_length=40, blank=True, default="", db_default="", verbose_name=_("item")
+    )
+    # The release before's column: see the module's docstring.
     message = models.ForeignKey(
         "sharing.Message",
         on_delete=models.CASCADE,
@@ -76,13 +87,20 @@ class Report(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
+                fields=["reporter", "item_kind", "item_id"],
+                condition=models.Q(status="open") & ~models.Q(item_kind=""),
+                name="moderation_one_open_report_per_reporter_and_kind_item",
+            ),
+            # the release before's, kept while it runs (its rows only)
+            models.UniqueConstraint(
                 fields=["reporter", "message"],
                 condition=models.Q(status="open"),
                 name="moderation_one_open_report_per_reporter_and_item",
             ),
             models.CheckConstraint(
-                condition=models.Q(message__isnull=False),
-                name="moderation_report_names_an_item",
+                condition=(~models.Q(item_kind="") & ~models.Q(item_id=""))
+                | models.Q(message__isnull=False),
+                name="moderation_report_names_an_item_of_a_kind",
             ),
         ]
         verbose_name = _("report")
@@ -90,3 +108,18 @@ class Report(models.Model):
 
     def __str__(self):
         return self.public_id
+
+    @property
+    def item_reference(self) -> tuple[str, str]:
+        """The item's kind and id, also for a row the release before wrote."""
+        if self.item_kind:
+            return self.item_kind, self.item_id
+        return PREVIOUS_RELEASE_KIND, self.message.public_id
+
+
+def reports_of_item(kind: str, item_id: str) -> models.Q:
+    """The reports of one item, with those the release before wrote of it."""
+    reports = models.Q(item_kind=kind, item_id=item_id)
+    if kind == PREVIOUS_RELEASE_KIND:
+        reports |= models.Q(item_kind="", message__public_id=item_id)
+    return reports

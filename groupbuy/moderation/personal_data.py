@@ -1,8 +1,9 @@
 """What moderation holds about a person, for their export and their erasure.
 
-Exported: the reports they sent (the reply named by its id, the reason, their
-note, what became of it). Erased: their notes are emptied; the reports stay,
-under the account's pseudonym, as the operators' record of what they hid.
+Exported: the reports they sent (the item named by its kind and id, the
+reason, their note, what became of it). Erased: their notes are emptied; the
+reports stay, under the account's pseudonym, as the operators' record of what
+they hid.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ class ModerationPersonalData(PersonalDataProvider):
                 "reports": [
                     {
                         "id": report.public_id,
-                        "reply": report.message.public_id if report.message else "",
+                        "item_kind": report.item_reference[0],
+                        "item_id": report.item_reference[1],
                         "reason": report.reason,
                         "note": report.note,
                         "status": report.status,

@@ -8,17 +8,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.plugins import ReportableItem, reportable_kinds
 from groupbuy.moderation.errors import ModerationError
-from groupbuy.moderation.models import NOTE_MAX_CHARS, Report
+from groupbuy.moderation.models import NOTE_MAX_CHARS, Report, reports_of_item
 from groupbuy.notify.services import notification_enqueue
-from groupbuy.sharing.models import Message
-from groupbuy.sharing.services import message_remove
 
 HIDDEN_KIND = "moderation.item.hidden"
 DEFAULT_REPORTS_PER_DAY = 20
@@ -50,15 +48,18 @@ def _checked(reason: str, note: str) -> str:
 
 
 @transaction.atomic
-def report_message(*, actor, message: Message, reason: str, note: str = "") -> Reported:
-    """Report a reply of a thread ``actor`` takes part in (the caller checked);
-    reporting it again while the first report is open answers that report."""
+def report_item(
+    *, actor, item: ReportableItem, reason: str, note: str = ""
+) -> Reported:
+    """Report an item ``actor`` may see (the caller found it through its kind,
+    ``selectors.item_for_reporter``); reporting it again while the first
+    report is open answers that report."""
     note = _checked(reason, note)
-    if message.author_id == actor.pk:
+    if item.author.pk == actor.pk:
         raise ModerationError(
             "own_item", gettext("You cannot report your own message."), status=409
         )
-    if message.removed_at is not None:
+    if item.is_hidden:
         raise ModerationError(
             "already_removed",
             gettext("The platform has already removed this message."),
@@ -68,7 +69,7 @@ def report_message(*, actor, message: Message, reason: str, note: str = "") -> R
     # the day and the one-open-report check cannot both pass for two at once.
     get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     existing = Report.objects.filter(
-        reporter=actor, message=message, status=Report.Status.OPEN
+        reports_of_item(item.kind, item.id), reporter=actor, status=Report.Status.OPEN
     ).first()
     if existing is not None:
         return Reported(report=existing, is_new=False)
@@ -82,13 +83,13 @@ def report_message(*, actor, message: Message, reason: str, note: str = "") -> R
             status=429,
         )
     report = Report.objects.create(
-        reporter=actor, message=message, reason=reason, note=note
+        reporter=actor, item_kind=item.kind, item_id=item.id, reason=reason, note=note
     )
     audit_log(
         actor=actor,
         action="moderation.report.created",
         obj=report,
-        data={"message": message.public_id, "reason": reason},
+        data={"kind": item.kind, "item": item.id, "reason": reason},
     )
     return Reported(report=report, is_new=True)
 
@@ -103,9 +104,10 @@ def _require_operator(user) -> None:
 def _close_item_reports(*, actor, report: Report, status: str) -> list[Report]:
     """Close every open report of the report's item with ``status``."""
     now = timezone.now()
+    kind, item_id = report.item_reference
     reports = list(
-        Report.objects.select_for_update()
-        .filter(message_id=report.message_id, status=Report.Status.OPEN)
+        Report.objects.select_for_update(of=("self",))
+        .filter(reports_of_item(kind, item_id), status=Report.Status.OPEN)
         .order_by("pk")
     )
     for each in reports:
@@ -115,7 +117,7 @@ def _close_item_reports(*, actor, report: Report, status: str) -> list[Report]:
             actor=actor,
             action=f"moderation.report.{status}",
             obj=each,
-            data={"message": report.message.public_id},
+            data={"kind": kind, "item": item_id},
         )
     return reports
 
@@ -123,10 +125,11 @@ def _close_item_reports(*, actor, report: Report, status: str) -> list[Report]:
 def _locked(report_id: str) -> Report:
     # of=("self",): the report's row alone. PostgreSQL refuses FOR UPDATE on
     # the nullable side of the outer join select_related makes for the message
-    # (the report's row lock is what serialises two operators' actions).
+    # a row of the release before names (the report's row lock is what
+    # serialises two operators' actions).
     report = (
         Report.objects.select_for_update(of=("self",))
-        .select_related("message", "message__share")
+        .select_related("message")
         .filter(public_id=report_id)
         .first()
     )
@@ -158,9 +161,14 @@ def report_hide(*, actor, report_id: str) -> Report:
     report = _locked(report_id)
     if report.status != Report.Status.OPEN:
         return _closed_already(report, Report.Status.HIDDEN)
-    message_remove(actor=actor, message=report.message)
+    kind, item_id = report.item_reference
+    declared = reportable_kinds().get(kind)
+    item = declared.items(item_ids=[item_id]).get(item_id) if declared else None
+    if item is not None:  # one gone since (its thread deleted) has no one to tell
+        declared.hide(actor=actor, item_id=item_id)
     _close_item_reports(actor=actor, report=report, status=Report.Status.HIDDEN)
-    _tell_author(report)
+    if item is not None:
+        _tell_author(report, item)
     report.refresh_from_db()
     return report
 
@@ -177,21 +185,20 @@ def report_dismiss(*, actor, report_id: str) -> Report:
     return report
 
 
-def _tell_author(report: Report) -> None:
-    message = report.message
+def _tell_author(report: Report, item: ReportableItem) -> None:
     notification_enqueue(
-        recipient=message.author,
+        recipient=item.author,
         kind=HIDDEN_KIND,
         title=gettext_lazy("Your message was removed"),
         body=format_lazy(
             gettext_lazy(
-                "The platform removed your reply in a conversation, reported as: "
-                "{reason}."
+                "The platform removed your message in a conversation, reported "
+                "as: {reason}."
             ),
             reason=Report.Reason(report.reason).label,
         ),
-        url=reverse("sharing:thread", args=[message.share.public_id]),
-        data={"message": message.public_id},
-        idempotency_key=f"{HIDDEN_KIND}:{message.public_id}",
+        url=item.url,
+        data={"kind": item.kind, "message": item.id},
+        idempotency_key=f"{HIDDEN_KIND}:{item.kind}:{item.id}",
         channels=["in_app"],
     )

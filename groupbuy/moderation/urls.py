@@ -5,9 +5,6 @@ from groupbuy.moderation import views
 app_name = "moderation"
 
 urlpatterns = [
-    path(
-        "replies/<str:message_id>/report/",
-        views.report_reply,
-        name="report_reply",
-    ),
+    # <kind_path>: a reportable kind's ``path`` ("replies", "pool-messages")
+    path("<str:kind_path>/<str:item_id>/report/", views.report, name="report"),
 ]

@@ -1,4 +1,4 @@
-"""Pages: report a reply, and the operators' queue of reports."""
+"""Pages: report an item, and the operators' queue of reports."""
 
 from __future__ import annotations
 
@@ -16,35 +16,36 @@ from groupbuy.core.pagination import paginate
 from groupbuy.moderation import selectors, services
 from groupbuy.moderation.forms import ReportForm
 from groupbuy.moderation.models import Report
-from groupbuy.sharing.selectors import message_body_shown, message_get_for_participant
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http
 
 
 @login_required
 @domain_errors_as_http
-def report_reply(request, message_id: str):
-    """The Report form of a reply in a thread the person takes part in."""
-    message = message_get_for_participant(user=request.user, message_id=message_id)
-    thread_url = reverse("sharing:thread", args=[message.share.public_id])
+def report(request, kind_path: str, item_id: str):
+    """The Report form of an item someone else wrote where the person takes
+    part (a thread's reply, a chat's message)."""
+    item = selectors.item_for_reporter(
+        user=request.user, path=kind_path, item_id=item_id
+    )
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_message(
-                actor=request.user, message=message, **form.cleaned_data
-            )
+            services.report_item(actor=request.user, item=item, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(
                 request, _("Thank you: the platform's operators will look at it.")
             )
-            return redirect(thread_url)
+            return redirect(item.url)
     context = {
         "form": form,
-        # a reply hidden since is the platform's notice here too
-        "reported_text": message_body_shown(message),
-        "thread_url": thread_url,
+        # a message hidden since is the platform's notice here too
+        "reported_text": _("This message was removed by the platform.")
+        if item.is_hidden
+        else item.body,
+        "back_url": item.url,
     }
     status = 400 if form.errors else 200
     return render(request, "moderation/report.html", context, status=status)
@@ -62,12 +63,23 @@ def operator_reports(request):
     if status not in Report.Status.values:
         return redirect(reverse("moderation_operator:reports"))
     reports = selectors.report_list_for_operator(user=request.user, status=status)
+    page = paginate(reports, page=request.GET.get("page", 1))
+    selectors.reports_with_items(page.items)
     context = {
-        "reports": paginate(reports, page=request.GET.get("page", 1)),
+        "reports": page,
         "status": status,
         "statuses": Report.Status.choices,
     }
     return render(request, "moderation/operator_reports.html", context)
+
+
+@login_required
+@domain_errors_as_http
+def operator_report(request, report_id: str):
+    """A report, and its message among those written around it."""
+    _operator_only(request)
+    report = selectors.report_get_for_operator(user=request.user, report_id=report_id)
+    return render(request, "moderation/operator_report.html", {"report": report})
 
 
 def _act(request, report_id: str, action, done: str):

@@ -38,5 +38,7 @@ app = GroupbuyApp(
     # Registers the service worker (offline pages, queued replies) everywhere.
     signed_in_scripts=["sharing/pwa.js"],
     personal_data="groupbuy.sharing.personal_data:SharingPersonalData",
+    # A reply in a thread may be reported to the operators (moderation).
+    reportable_kinds={"reply": "groupbuy.sharing.reporting:ThreadReplies"},
     demo_data="groupbuy.sharing.demo:load_demo_data",
 )

@@ -260,7 +260,7 @@ def _ended_contact_id(*, shopper, shopper_2, product) -> dict:
 
 def _share_id(*, shopper, shopper_2, deal_id) -> dict:
     from groupbuy.deals.models import Deal
-    from groupbuy.moderation.services import report_message
+    from groupbuy.moderation.tests.factories import report_message
     from groupbuy.sharing.contacts import Contact
     from groupbuy.sharing.services import message_post, share_send
 
@@ -275,8 +275,13 @@ def _share_id(*, shopper, shopper_2, deal_id) -> dict:
     # shopper_2's reply, which the shopper has reported: the report form and a
     # row in the operators' queue of reports
     reply = message_post(actor=shopper_2, share=share, body="买不买？ Buying?")
-    report_message(actor=shopper, message=reply, reason="spam", note="Ads")
-    return {"share_id": share.public_id, "message_id": reply.public_id}
+    reported = report_message(actor=shopper, message=reply, reason="spam", note="Ads")
+    return {
+        "share_id": share.public_id,
+        "message_id": reply.public_id,
+        "report_kind_path": "replies",
+        "report_id": reported.report.public_id,
+    }
 
 
 def _verification_ids(*, shopper) -> dict:
@@ -414,8 +419,12 @@ ARGUMENTS = {
     "pool_id": "pool_id",
     "branch_id": "branch_id",
     "share_id": "share_id",
-    # a share thread's reply (moderation's report form)
+    # a share thread's reply (moderation's report form: its kind and id)
     "message_id": "message_id",
+    "kind_path": "report_kind_path",
+    "item_id": "message_id",
+    # the operators' page of that report
+    "report_id": "report_id",
     "contact_id": "contact_id",
     "intent_id": "intent_id",
     "token": "email_token",

@@ -11,8 +11,8 @@ strings, imported only when the project wires them, so declaring an app imports
 nothing heavy. See docs/architecture.md, "Extension points".
 
 Import from here; the modules split the registry by who asks: the declaration
-itself, finding it, the project's wiring, the pages, personal data, blockers
-and kinds.
+itself, finding it, the project's wiring, the pages, personal data, blockers,
+kinds and reportable kinds.
 """
 
 from groupbuy.core.plugins.blockers import (
@@ -40,6 +40,12 @@ from groupbuy.core.plugins.personal_data import (
     personal_data_providers,
 )
 from groupbuy.core.plugins.registry import installed_apps, load
+from groupbuy.core.plugins.reporting import (
+    ReportableItem,
+    ReportableKind,
+    messages_around,
+    reportable_kinds,
+)
 from groupbuy.core.plugins.wiring import (
     api_routers,
     cli_commands,
@@ -58,6 +64,8 @@ __all__ = [
     "NotificationAudience",
     "PersonalDataExport",
     "PersonalDataProvider",
+    "ReportableItem",
+    "ReportableKind",
     "api_routers",
     "branch_close_blockers",
     "cli_commands",
@@ -68,12 +76,14 @@ __all__ = [
     "listing_withdrawal_blockers",
     "load",
     "merchant_ledger_kinds",
+    "messages_around",
     "nav_entries",
     "nav_links",
     "notification_audiences",
     "notification_kinds",
     "page_part_templates",
     "personal_data_providers",
+    "reportable_kinds",
     "signed_in_scripts",
     "upload_limits",
     "url_patterns",

@@ -29,7 +29,10 @@ PAGE_SLOTS = {
     "for its owners (context: order, merchant)",
     # A thread's reply another participant wrote: moderation's Report link.
     "thread_reply.actions": "after the time of a reply someone else wrote, in a "
-    "share's thread (context: message, share)",
+    "share's thread (context: message, share, report_path, report_item_id)",
+    # A chat message another person wrote, in a pool's or a contact's chat.
+    "chat_message.actions": "after the time of a chat message someone else "
+    "wrote (context: message, report_path, report_item_id)",
 }
 
 
@@ -137,6 +140,10 @@ class GroupbuyApp:
     # price to buyers), or nothing: while any app names something, switching
     # it off is refused (409)
     listing_withdrawal_blockers: str = ""
+    # reportable kind -> "module:attribute" of a ReportableKind
+    # (groupbuy.core.plugins.reporting): what of the app's content people may
+    # report to the operators, and how moderation finds, shows and hides it
+    reportable_kinds: dict[str, str] = field(default_factory=dict)
     # Filled in by installed_apps(): the Django app this declaration belongs to.
     label: str = ""
 

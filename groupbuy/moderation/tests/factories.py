@@ -33,3 +33,12 @@ def make_thread_reply(body: str = "Buy fake watches at example.test"):
 def bearer(user) -> dict:
     _token, secret = api_token_create(actor=user)
     return {"Authorization": f"Bearer {secret}"}
+
+
+def report_message(*, actor, message, reason: str, note: str = ""):
+    """``actor`` reports a share thread's reply (as its Report form does)."""
+    from groupbuy.moderation.selectors import item_for_reporter
+    from groupbuy.moderation.services import report_item
+
+    item = item_for_reporter(user=actor, path="replies", item_id=message.public_id)
+    return report_item(actor=actor, item=item, reason=reason, note=note)

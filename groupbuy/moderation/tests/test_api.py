@@ -3,13 +3,13 @@
 import pytest
 
 from groupbuy.moderation.models import Report
-from groupbuy.moderation.services import report_message
 from groupbuy.moderation.tests.factories import (
     bearer,
     make_operator,
     make_staff,
     make_thread_reply,
     make_user,
+    report_message,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,13 @@ def test_operators_list_hide_and_dismiss_reports(client):
     (item,) = queue["items"]
     assert item["id"] == report.public_id and item["item_kind"] == "reply"
     assert item["reporter_phone"] != sender.phone and item["item_is_hidden"] is False
+    detail = client.get(
+        f"/api/operator/reports/{report.public_id}", headers=bearer(operator)
+    ).json()
+    assert [(each["id"], each["is_reported"]) for each in detail["context"]] == [
+        (reply.public_id, True)
+    ]
+    assert detail["context"][0]["author_phone"] != reply.author.phone
     url = f"/api/operator/reports/{report.public_id}/hide"
     hidden = client.post(url, headers=bearer(operator))
     assert hidden.status_code == 200 and hidden.json()["item_is_hidden"] is True
@@ -77,6 +84,8 @@ def test_shoppers_and_shop_staff_get_403_on_the_queue_and_its_actions(client):
     for person in (sender, make_staff("owner"), make_staff("cashier")):
         headers = bearer(person)
         assert client.get("/api/operator/reports", headers=headers).status_code == 403
+        detail = f"/api/operator/reports/{report.public_id}"
+        assert client.get(detail, headers=headers).status_code == 403
         for action in ("hide", "dismiss"):
             url = f"/api/operator/reports/{report.public_id}/{action}"
             assert client.post(url, headers=headers).status_code == 403

@@ -3,13 +3,15 @@
 import pytest
 
 from groupbuy.moderation.models import Report
-from groupbuy.moderation.services import report_hide, report_message
+from groupbuy.moderation.services import report_hide
 from groupbuy.moderation.tests.factories import (
     make_operator,
     make_staff,
     make_thread_reply,
     make_user,
+    report_message,
 )
+from groupbuy.sharing.services import message_post
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +72,8 @@ def test_the_queue_and_its_actions_are_refused_to_shoppers_and_shop_staff(client
     for person in (sender, make_staff("owner"), make_staff("cashier")):
         client.force_login(person)
         assert client.get("/operator/reports/").status_code == 403
+        page = f"/operator/reports/{report.public_id}/"
+        assert client.get(page).status_code == 403
         for action in ("hide", "dismiss"):
             url = f"/operator/reports/{report.public_id}/{action}/"
             assert client.post(url).status_code == 403
@@ -109,3 +113,18 @@ def test_the_report_form_of_a_hidden_reply_shows_the_notice_and_reports_nothing(
     assert refused.status_code == 400
     assert "The platform has already removed this message." in refused.content.decode()
     assert Report.objects.count() == 1
+
+
+def test_an_operator_reads_the_reply_among_the_thread_around_it(client):
+    # given a thread of a comment, the reported reply and an answer to it
+    sender, _friend, share, reply = make_thread_reply()
+    message_post(actor=sender, share=share, body="Please stop")
+    report = report_message(actor=sender, message=reply, reason="spam").report
+    client.force_login(make_user(is_staff=True, preferred_language="en"))
+    # when the operator opens the report
+    page = client.get(f"/operator/reports/{report.public_id}/").content.decode()
+    # then the reply is shown, marked, before the answer
+    assert "Reply in a share&#x27;s thread" in page
+    assert f'data-id="{reply.public_id}" aria-current="true"' in page
+    assert page.index("Buy fake watches") < page.index("Please stop")
+    assert client.get("/operator/reports/rpt_nothing/").status_code == 404

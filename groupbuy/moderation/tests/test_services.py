@@ -5,11 +5,12 @@ import pytest
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.moderation.models import Report
-from groupbuy.moderation.services import report_dismiss, report_hide, report_message
+from groupbuy.moderation.services import report_dismiss, report_hide
 from groupbuy.moderation.tests.factories import (
     make_operator,
     make_thread_reply,
     make_user,
+    report_message,
 )
 from groupbuy.notify.models import Notification
 from groupbuy.sharing.models import Message
@@ -134,11 +135,12 @@ def test_a_reporters_export_holds_their_reports_and_erasure_empties_their_notes(
     report = report_message(actor=sender, message=reply, reason="other", note="rude")
     provider = ModerationPersonalData()
     (exported,) = provider.export(sender).records["reports"]
-    assert (exported["id"], exported["reply"], exported["note"]) == (
+    assert (exported["id"], exported["item_kind"], exported["item_id"]) == (
         report.report.public_id,
+        "reply",
         reply.public_id,
-        "rude",
     )
+    assert exported["note"] == "rude"
     provider.erase(sender)
     assert Report.objects.get().note == ""
     assert Report.objects.get().reason == "other"

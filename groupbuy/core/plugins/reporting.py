@@ -1,0 +1,94 @@
+"""What of the apps' content people may report to the platform's operators.
+
+An app declares each kind it lets people report (``GroupbuyApp.
+reportable_kinds``: kind -> ``"module:attribute"`` of a ``ReportableKind``);
+moderation reports, lists and hides items through the kind alone and names no
+app (docs/moderation.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from groupbuy.core.plugins.registry import installed_apps, load
+
+# Messages the operators read on each side of a reported one.
+CONTEXT_MESSAGES = 5
+
+
+@dataclass(frozen=True)
+class ReportableItem:
+    """One item as moderation sees it.
+
+    ``body`` is the text as its author wrote it (the operators' record, kept
+    when the item is hidden); ``url`` is the page where it is shown to the
+    people there (the author's notice links to it); ``is_hidden`` once an
+    operator hid it.
+    """
+
+    kind: str
+    id: str
+    body: str
+    author: Any
+    url: str
+    is_hidden: bool
+    created_at: Any
+
+
+class ReportableKind:
+    """The shape of a reportable kind; subclassing it is optional.
+
+    ``path`` names the kind in URLs (``/moderation/<path>/<id>/report/``);
+    ``label`` names it for the operators. ``item_for_reporter`` returns an item
+    ``user`` may see, or raises a 404 ``DomainError`` (so that someone outside
+    learns nothing of it); ``items`` returns the items still there among
+    ``item_ids``, by id; ``context`` returns the item among what was written
+    just before and after it where it was shown, oldest first (the operators'
+    report page; ``messages_around`` does it for a conversation's messages);
+    ``hide`` replaces the item for everyone with the platform's notice,
+    through the app's own service (idempotent).
+    """
+
+    path: str = ""
+    label: Any = ""
+
+    def item_for_reporter(self, *, user, item_id: str) -> ReportableItem:
+        raise NotImplementedError
+
+    def items(self, *, item_ids: list[str]) -> dict[str, ReportableItem]:
+        raise NotImplementedError
+
+    def context(self, *, item_id: str) -> list[ReportableItem]:
+        raise NotImplementedError
+
+    def hide(self, *, actor, item_id: str) -> None:
+        raise NotImplementedError
+
+
+def messages_around(conversation, message, count: int = CONTEXT_MESSAGES) -> list:
+    """Return ``message`` with up to ``count`` of ``conversation``'s messages
+    (a queryset of one room's, with ``created_at``) on each side, oldest first."""
+    before = Q(created_at__lt=message.created_at) | Q(
+        created_at=message.created_at, pk__lt=message.pk
+    )
+    after = Q(created_at__gt=message.created_at) | Q(
+        created_at=message.created_at, pk__gt=message.pk
+    )
+    earlier = conversation.filter(before).order_by("-created_at", "-pk")[:count]
+    later = conversation.filter(after).order_by("created_at", "pk")[:count]
+    return [*reversed(list(earlier)), message, *later]
+
+
+def reportable_kinds() -> dict[str, Any]:
+    """Return every declared reportable kind (kind -> its ReportableKind)."""
+    kinds: dict[str, Any] = {}
+    for app in installed_apps():
+        for kind, reference in app.reportable_kinds.items():
+            if kind in kinds:
+                raise ValueError(f"two apps declare the reportable kind {kind!r}")
+            declared = load(reference)
+            kinds[kind] = declared() if isinstance(declared, type) else declared
+    return kinds
