@@ -46,6 +46,12 @@ app = GroupbuyApp(
     },
     demo_data="groupbuy.pooling.demo:load_demo_data",
     personal_data="groupbuy.pooling.personal_data:PoolingPersonalData",
+    # A chat's message may be reported to the operators (moderation); the
+    # chats show the Report link in the chat_message.actions page part.
+    reportable_kinds={
+        "pool_message": "groupbuy.pooling.reporting:PoolChatMessages",
+        "contact_message": "groupbuy.pooling.reporting:ContactChatMessages",
+    },
     # A branch may not close while shoppers plan to pool there.
     branch_close_blockers="groupbuy.pooling.branch_closing:branch_close_blockers",
 )

@@ -275,6 +275,9 @@ class _Message(models.Model):
     # click, a retried request) stores it once (a constraint per room, below).
     client_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when an operator hides the message after a report (moderation): its
+    # text is kept for the operators' record, the chat shows a notice instead.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -299,6 +299,8 @@ class MessageOut(Schema):
     id: str
     author: str
     body: str
+    # hidden by the platform's operators after a report: ``body`` is a notice
+    is_removed: bool = False
     created_at: datetime
 
 

@@ -36,9 +36,18 @@ def chat_page(messages, author_of, *, before: str | None, limit: int) -> list[di
         {
             "id": message.public_id,
             "author": author_of(message),
-            # An erased person's messages are emptied (ops erasure).
-            "body": message.body or _("This message was deleted."),
+            "body": message_body_shown(message),
+            "is_removed": message.removed_at is not None,
             "created_at": api_time(message.created_at),
         }
         for message in reversed(list(page))
     ]
+
+
+def message_body_shown(message) -> str:
+    """A chat message's text as its room shows it to everyone, its author
+    included: one an operator hid is the platform's notice, one an erased
+    person wrote is emptied (ops erasure)."""
+    if message.removed_at is not None:
+        return str(_("This message was removed by the platform."))
+    return message.body or _("This message was deleted.")

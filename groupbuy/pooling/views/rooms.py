@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
 from groupbuy.pooling import selectors, services
+from groupbuy.pooling.models import ChatMessage, ContactMessage
+from groupbuy.pooling.reporting import mark_own_messages
 from groupbuy.web.views.common import domain_errors_as_http
 
 
@@ -30,6 +32,7 @@ def contact(request, contact_id: str):
             "contact": selectors.contact_row(contact=contact, viewer=request.user),
             **_chat_context(
                 request,
+                ContactMessage,
                 lambda before: (
                     selectors.contact_chat_history(contact=contact, before=before)
                     if chat_shown
@@ -88,13 +91,14 @@ def contact_chat(request, contact_id: str):
     return redirect("pooling:contact", contact_id)
 
 
-def _chat_context(request, history) -> dict:
-    """A chat's messages for the page: the last ones, or with ``?before=`` (the
-    "earlier messages" link without JavaScript) the ones before that message;
-    ``chat_earlier`` when there may be more before them."""
+def _chat_context(request, model, history) -> dict:
+    """A chat's messages (``model``'s) for the page: the last ones, or with
+    ``?before=`` (the "earlier messages" link without JavaScript) the ones
+    before that message; ``chat_earlier`` when there may be more before them."""
     messages = history(request.GET.get("before") or None)
     for message in messages:  # the page shows when each was sent, local time
         message["sent_at"] = parse_datetime(message["created_at"])
+    mark_own_messages(messages, model=model, user=request.user)  # no Report link
     return {
         "messages_": messages,
         # The form's key for its next message: sent twice, it is stored once.
@@ -116,6 +120,7 @@ def pool(request, pool_id: str):
             **selectors.pool_view(pool=pool, viewer=request.user),
             **_chat_context(
                 request,
+                ChatMessage,
                 lambda before: (
                     selectors.chat_history(pool=pool, before=before)
                     if pool.state == pool.State.CONFIRMED

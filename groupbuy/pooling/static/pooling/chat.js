@@ -9,7 +9,8 @@
 // this page for good (signed out, or no longer in it). Messages not sent yet
 // are kept in localStorage, so a reload (or the phone closing the tab) does
 // not lose them: the page shows them pending again and sends them, each with
-// its key. A pool member leaving is said in the chat as it happens.
+// its key. A pool member leaving is said in the chat as it happens, and a
+// message the platform hid is replaced by its notice.
 import { openSocket } from "../realtime/socket.js";
 import { gettext, interpolate } from "../web/js/i18n.js";
 import {
@@ -103,6 +104,15 @@ export function startChat({ socketPath, onEvent = () => {}, live = true, closedR
   function show(message) {
     if (!list || list.querySelector(`[data-id="${message.id}"]`)) return;
     list.append(item(message));
+  }
+
+  // A message the platform's operators hid: its notice in its place, for
+  // everyone in the room as it happens, and no Report link on it any more.
+  function showRemoved(message) {
+    const shown = list?.querySelector(`[data-id="${CSS.escape(String(message?.id))}"]`);
+    if (!shown) return;
+    shown.querySelector(".chat-body").textContent = message.body;
+    shown.querySelector(".reply-actions")?.remove();
   }
 
   // "Shopper B left the pool.", said where the conversation is.
@@ -220,6 +230,7 @@ export function startChat({ socketPath, onEvent = () => {}, live = true, closedR
         event.messages.forEach(show);
         onEvent(event); // a pool's history carries its state too
       } else if (event.type === "pooling.chat") show(event.message);
+      else if (event.type === "pooling.chat.removed") showRemoved(event.message);
       else {
         if (event.type === "pooling.left") showLeft(event.seat);
         onEvent(event);
