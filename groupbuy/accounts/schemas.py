@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from groupbuy.accounts.models import User
+from groupbuy.accounts.models import MerchantMembership, User
 from groupbuy.core.api_types import JsonInt, answer_choices
 from groupbuy.core.pagination import PageIn, PageOut
 
@@ -102,7 +102,7 @@ class MembershipOut(Schema):
         description="The shop's name in the reader's language (its English name "
         "for an English reader when it has one)."
     )
-    role: str
+    role: str = answer_choices(MerchantMembership.Role)
     branch_id: str | None
 
 

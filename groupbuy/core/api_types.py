@@ -18,6 +18,7 @@ An answer's state or status is text whose values ``answer_choices`` lists in
 the document.
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import Field, Strict
@@ -34,9 +35,26 @@ def answer_choices(
     values or an enum's, plus ``extra``: None for a field that may be null) as
     its ``enum`` in the OpenAPI document, for a client to switch on; the
     answer itself is not checked against them."""
-    values = [
+    return Field(
+        default,
+        json_schema_extra={"enum": [*_values(choices), *extra]},
+        description=description,
+    )
+
+
+def registered_answer_choices(
+    registered: Callable[[], list[str]], *, description: str | None = None
+) -> Any:
+    """Declare, as ``answer_choices`` does, values that apps register as they
+    start (``registered()`` lists them), read when the document is written."""
+
+    def declare(schema: dict) -> None:
+        schema["enum"] = _values(registered())
+
+    return Field(json_schema_extra=declare, description=description)
+
+
+def _values(choices) -> list:
+    return [
         getattr(value, "value", value) for value in getattr(choices, "values", choices)
     ]
-    return Field(
-        default, json_schema_extra={"enum": [*values, *extra]}, description=description
-    )

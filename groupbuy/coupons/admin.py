@@ -20,6 +20,7 @@ from groupbuy.coupons.models import (
     Redemption,
     RedemptionBatch,
     RedemptionConflict,
+    Revocation,
 )
 
 
@@ -110,7 +111,9 @@ class CouponAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Revoke the selected coupons"))
     def revoke(self, request, queryset):
         for coupon in queryset:
-            services.coupon_revoke(actor=request.user, coupon=coupon, reason="operator")
+            services.coupon_revoke(
+                actor=request.user, coupon=coupon, reason=Revocation.Reason.OPERATOR
+            )
 
 
 @admin.register(Redemption)

@@ -22,15 +22,21 @@ def issue_on_confirmation(sender, *, order, actor=None, **kwargs) -> None:
 
 
 def revoke_on_refund(sender, *, order, actor=None, **kwargs) -> None:
+    from groupbuy.coupons.models import Revocation
     from groupbuy.coupons.services import coupon_revoke_for_order
 
-    coupon_revoke_for_order(actor=actor, order=order, reason="order_refunded")
+    coupon_revoke_for_order(
+        actor=actor, order=order, reason=Revocation.Reason.ORDER_REFUNDED
+    )
 
 
 def revoke_on_cancel(sender, *, order, actor=None, **kwargs) -> None:
+    from groupbuy.coupons.models import Revocation
     from groupbuy.coupons.services import coupon_revoke_for_order
 
-    coupon_revoke_for_order(actor=actor, order=order, reason="order_cancelled")
+    coupon_revoke_for_order(
+        actor=actor, order=order, reason=Revocation.Reason.ORDER_CANCELLED
+    )
 
 
 signals.order_confirmed.connect(issue_on_confirmation, dispatch_uid="coupons.issue")

@@ -13,7 +13,12 @@ from pydantic import Field, field_validator
 from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN
 from groupbuy.core.pagination import PageOut
-from groupbuy.coupons.models import Coupon, Redemption
+from groupbuy.coupons.models import (
+    Coupon,
+    Redemption,
+    RedemptionConflict,
+    Revocation,
+)
 
 # What a coupon's code is in an answer (``coupon_code_state``).
 CODE_STATES = ("shown", "awaiting_till", "not_redeemable")
@@ -241,7 +246,7 @@ class RedemptionOut(Schema):
     quantity: int
     amount_fen: int
     remaining_quantity: int
-    channel: str
+    channel: str = answer_choices(Redemption.Channel)
     branch_id: str | None
     redeemed_at: datetime
 
@@ -334,7 +339,7 @@ class PlatformKeyOut(Schema):
 class RevocationOut(Schema):
     id: int
     serial: str
-    reason: str
+    reason: str = answer_choices(Revocation.Reason)
 
 
 class UnitRefundSyncOut(Schema):
@@ -428,7 +433,7 @@ class ConflictOut(Schema):
     serial: str
     coupon_id: str
     quantity: int
-    reason: str
+    reason: str = answer_choices(RedemptionConflict.Reason)
     device: str
     branch_name: str
     redeemed_at: datetime

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from groupbuy.catalog.models import Merchant
-from groupbuy.core.api_types import answer_choices
+from groupbuy.core.api_types import answer_choices, registered_answer_choices
 from groupbuy.core.api_urls import AbsoluteUrl, absolute_url
 from groupbuy.core.pagination import (
     PageIn,
@@ -18,6 +18,7 @@ from groupbuy.core.pagination import (
 )
 from groupbuy.escrow import selectors, services
 from groupbuy.escrow.callbacks import DUPLICATE, payment_callback_receive
+from groupbuy.escrow.handlers import PURPOSE_DESCRIPTION, registered_purposes
 from groupbuy.escrow.merchant_money import merchant_money_for_period
 from groupbuy.escrow.models import PaymentIntent, ProviderEvent
 from groupbuy.web.forms_merchant import DateRangeForm
@@ -32,7 +33,9 @@ class IntentOut(Schema):
     amount_fen: int
     refunded_fen: int
     currency: str
-    purpose: str
+    purpose: str = registered_answer_choices(
+        registered_purposes, description=PURPOSE_DESCRIPTION
+    )
     reference: str
     description: str
     is_submitted: bool

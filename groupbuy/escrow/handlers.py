@@ -113,6 +113,18 @@ def register_capture_handler(purpose: str, func: CaptureHandler) -> None:
     _capture_handlers[purpose] = func
 
 
+# The API's word on an intent's ``purpose``, whose values the enum lists.
+PURPOSE_DESCRIPTION = (
+    "What the payment is for: a group-buy order, a demand's deposit, a team "
+    "place… (the installed apps take payments for the purposes listed)."
+)
+
+
+def registered_purposes() -> list[str]:
+    """The purposes apps take payments for (each has its capture handler)."""
+    return sorted(_capture_handlers)
+
+
 def register_payment_failed_handler(purpose: str, func: FailureHandler) -> None:
     _failure_handlers[purpose] = func
 

@@ -12,9 +12,14 @@ from ninja import Query, Router, Schema, Status
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.core.api_types import JsonBool, answer_choices
+from groupbuy.core.api_types import (
+    JsonBool,
+    answer_choices,
+    registered_answer_choices,
+)
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_money
+from groupbuy.escrow.handlers import PURPOSE_DESCRIPTION, registered_purposes
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.ops import lookup
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
@@ -305,7 +310,9 @@ class OperatorPaymentOut(Schema):
     id: str
     payer_id: str
     payer_phone: str  # "" once erased
-    purpose: str
+    purpose: str = registered_answer_choices(
+        registered_purposes, description=PURPOSE_DESCRIPTION
+    )
     reference: str
     status: str = answer_choices(PaymentIntent.Status)
     amount_fen: int

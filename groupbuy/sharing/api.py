@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Discriminator, Tag
 
 from groupbuy.core.api_answers import file_answer
+from groupbuy.core.api_types import answer_choices
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.idempotency import (
     IDEMPOTENCY_KEY_PATTERN,
@@ -36,7 +37,7 @@ from groupbuy.sharing.contacts import (
     vcard_too_large_error,
 )
 from groupbuy.sharing.errors import SharingError
-from groupbuy.sharing.models import Share
+from groupbuy.sharing.models import ContactBook, Share
 from groupbuy.sharing.presenters import share_as_dict, shares_as_dicts, thread_as_dict
 from groupbuy.sharing.schemas import (
     PushRemovedOut,
@@ -83,7 +84,7 @@ class ContactMatchOut(Schema):
 
 class ContactBookOut(Schema):
     id: str
-    source: str
+    source: str = answer_choices(ContactBook.Source)
     created_at: datetime
     expires_at: datetime
     contacts: list[ContactMatchOut]
@@ -185,7 +186,7 @@ def contact_book_import(request, file: File[UploadedFile]):
     contacts = vcard_parse(file.read())
     matches = _matches(request, contacts)
     book = services.contact_book_import(
-        actor=request.auth, contacts=contacts, source="vcard"
+        actor=request.auth, contacts=contacts, source=ContactBook.Source.VCARD
     )
     return Status(
         201,

@@ -8,6 +8,8 @@ GROUPBUY_SHARING_BOOK_RETENTION_DAYS and can be deleted at any time.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +67,11 @@ class ShareLink(models.Model):
 
 class ContactBook(models.Model):
     """An imported address book: names and keyed hashes, never raw numbers."""
+
+    class Source(StrEnum):
+        """Where its contacts came from (not a choice of the column)."""
+
+        VCARD = "vcard"
 
     public_id = PublicIdField(prefix="book", verbose_name=_("number"))
     owner = models.ForeignKey(

@@ -20,6 +20,7 @@ from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors, services
 from groupbuy.sharing.contacts import vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
+from groupbuy.sharing.models import ContactBook
 from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.services.limits import invitation_texts_per_day
 from groupbuy.sharing.static_version import static_files_version
@@ -224,7 +225,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
             match_rate_check(request, numbers=len(parsed))
             match_daily_check(request, hashes=[c.address_hash for c in parsed])
             services.contact_book_import(
-                actor=request.user, contacts=parsed, source="vcard"
+                actor=request.user, contacts=parsed, source=ContactBook.Source.VCARD
             )
         except DomainError as error:
             add_domain_error(form, error)

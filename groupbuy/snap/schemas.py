@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from groupbuy.core.api_types import JsonBool, answer_choices
 from groupbuy.core.api_urls import AbsoluteUrl
 from groupbuy.core.pagination import PageOut
-from groupbuy.snap.models import Snap
+from groupbuy.snap.models import Method, Snap
 
 
 class CategoryOut(Schema):
@@ -41,7 +41,7 @@ class MatchOut(Schema):
     product: SnapProductOut
     confidence: float = Field(ge=0, le=1)
     calibrated: bool = Field(description=_CALIBRATED)
-    method: str = Field(examples=["barcode", "name", "appearance"])
+    method: str = answer_choices(Method)
     method_label: str
     reason: str = Field(
         description="Why it is suggested, naming the product.",
@@ -114,7 +114,9 @@ class SnapAnswerOut(Schema):
     confidence: float = Field(ge=0, le=1)
     confidence_percent: int
     calibrated: bool = Field(description=_CALIBRATED)
-    method: str = Field(description="barcode, name or appearance; empty if none.")
+    method: str = answer_choices(
+        Method, "", description="barcode, name or appearance; empty if none."
+    )
     method_label: str
     alternatives: list[MatchOut] = Field(max_length=5)
     deals: list[SnapDealOut]
@@ -141,7 +143,7 @@ class SnapSummaryOut(Schema):
     id: str
     status: str = answer_choices(Snap.Status)
     product: SnapProductOut | None
-    method: str
+    method: str = answer_choices(Method, "")
     confidence: float
     photo_url: AbsoluteUrl
     created_at: datetime

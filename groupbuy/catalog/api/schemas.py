@@ -46,7 +46,11 @@ class ProductOut(Schema):
     aliases: list[str]
     images: list[ImageOut]
     thumbnail_url: AbsoluteUrl | None
-    source: str
+    source: str = Field(
+        description="Where the product's data came from, as its editor wrote "
+        'it (an attribution: "Open Food Facts contributors (ODbL)"); "" when '
+        "not given. Words, not a code."
+    )
     added_by_merchant_id: str | None
     is_active: bool
 

@@ -51,7 +51,7 @@ class StaffOut(Schema):
     status: str = answer_choices(["member", "invited"])
     name: str
     phone: str  # masked
-    role: str
+    role: str = answer_choices(MerchantMembership.Role)
     branch_id: str | None
     expires_at: datetime | None = None  # an invitation's
 
@@ -63,7 +63,7 @@ class MyStaffInvitationOut(Schema):
         description="The shop's name in the reader's language (its English name "
         "for an English reader when it has one)."
     )
-    role: str
+    role: str = answer_choices(MerchantMembership.Role)
     branch_id: str | None
     branch_name: str = Field(
         description="The branch's name in the reader's language, \"\" for every branch."
@@ -83,7 +83,7 @@ class MyStaffInvitationPageOut(PageOut):
 
 class StaffInvitationAcceptedOut(Schema):
     merchant_id: str
-    role: str
+    role: str = answer_choices(MerchantMembership.Role)
     branch_id: str | None
 
 

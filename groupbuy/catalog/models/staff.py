@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models.merchants import Branch, Merchant
 from groupbuy.core.ids import PublicIdField
 
@@ -13,9 +14,8 @@ class StaffInvitation(models.Model):
     verifies it: ``accounts.signals.phone_verified``), who accepts it (it becomes
     a membership) or declines it (it is deleted) before ``expires_at``."""
 
-    class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
-        CASHIER = "cashier", _("Cashier")
+    # The roles it offers are a membership's, which it becomes.
+    Role = MerchantMembership.Role
 
     public_id = PublicIdField(prefix="sinv")
     merchant = models.ForeignKey(

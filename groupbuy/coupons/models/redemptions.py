@@ -3,6 +3,8 @@ and revocations."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
@@ -264,6 +266,17 @@ class RedemptionConflict(models.Model):
 
 class Revocation(models.Model):
     """A coupon stations must refuse; ``id`` is the incremental sync cursor."""
+
+    class Reason(StrEnum):
+        """Why: a code for programs (a station words the ones it knows), given
+        to stations in their sync; not a choice of the column, whose older
+        rows keep what they were written with."""
+
+        ORDER_REFUNDED = "order_refunded"
+        ORDER_CANCELLED = "order_cancelled"
+        OPERATOR = "operator"  # an operator, in the admin
+        REFUNDED_UNUSED = "refunded_unused"  # the shopper refunded its last units
+        REFUNDED_BY_MERCHANT = "refunded_by_merchant"
 
     coupon = models.OneToOneField(
         Coupon, on_delete=models.PROTECT, related_name="revocation"

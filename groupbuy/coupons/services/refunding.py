@@ -33,14 +33,14 @@ from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, NotFound
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.live import publish_coupon_state
-from groupbuy.coupons.models import Coupon, CouponRefund, DealCouponTerms
+from groupbuy.coupons.models import Coupon, CouponRefund, DealCouponTerms, Revocation
 from groupbuy.coupons.services.issuing import coupon_revoke
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_order_units_refunded
 from groupbuy.escrow.errors import InsufficientFunds
 
-REVOCATION_REASON = "refunded_unused"
-MERCHANT_REVOCATION_REASON = "refunded_by_merchant"
+REVOCATION_REASON = Revocation.Reason.REFUNDED_UNUSED
+MERCHANT_REVOCATION_REASON = Revocation.Reason.REFUNDED_BY_MERCHANT
 REASON_MAX_LENGTH = 200
 
 
