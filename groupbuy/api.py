@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from groupbuy.api_document import API_DESCRIPTION, GroupbuySchema, add_refusals
+from groupbuy.core.api_urls import with_whole_links
 from groupbuy.core.errors import DomainError
 from groupbuy.core.plugins import api_routers
 from groupbuy.core.validation_messages import QUOTABLE_TYPES, validation_message
@@ -122,7 +123,8 @@ def error_response(request, status: int, code: str, message: str, fields=None):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    body = with_whole_links(request, exc.as_dict())
+    return api.create_response(request, body, status=exc.status)
 
 
 # Where a bad value came from is not part of its name for the person reading it.

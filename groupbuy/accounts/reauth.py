@@ -32,11 +32,12 @@ from django.utils.translation import ngettext
 
 from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PasswordConfirmAttempt, User
+from groupbuy.core.api_urls import SitePath
 from groupbuy.core.audit import audit_log
 
 # The session keeps whose password was confirmed and when (epoch seconds, UTC).
 REAUTHENTICATED_SESSION_KEY = "accounts.reauthenticated"
-REAUTHENTICATE_PATH = "/api/me/reauthenticate"
+REAUTHENTICATE_PATH = SitePath("/api/me/reauthenticate")
 
 
 def _cool_off() -> timedelta:

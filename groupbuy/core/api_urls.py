@@ -13,6 +13,11 @@ the site's pages use, and the answer, serialized with the request Ninja passes
 in its context, gives the whole address. The OpenAPI document marks each
 ``format: uri`` (``core/tests/test_api_document_rules.py`` holds every ``url``
 and ``*_url`` field to it).
+
+A refusal's link (a ``DomainError``'s ``extra``: ``verify_url``) is built by a
+service, which knows no request: it gives a ``SitePath``, which the site's
+pages redirect to as it is and the API's error body gives whole
+(``with_whole_links``; until 2026-12-07 a path).
 """
 
 from __future__ import annotations
@@ -25,6 +30,18 @@ from pydantic import PlainSerializer, SerializationInfo, WithJsonSchema
 def absolute_url(request, path: str) -> str:
     """Return ``path`` as a whole address on the site ``request`` reached."""
     return request.build_absolute_uri(path) if path else ""
+
+
+class SitePath(str):
+    """A path on this site that a refusal names beside its message."""
+
+
+def with_whole_links(request, body: dict) -> dict:
+    """Return an error ``body`` whose ``SitePath`` values are whole addresses."""
+    return {
+        key: absolute_url(request, value) if isinstance(value, SitePath) else value
+        for key, value in body.items()
+    }
 
 
 def _answered(value: str | None, info: SerializationInfo) -> str | None:

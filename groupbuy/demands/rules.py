@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.core.api_urls import SitePath
 from groupbuy.core.errors import Forbidden
 from groupbuy.core.money import format_fen
 from groupbuy.core.times import format_local_time
@@ -200,7 +201,7 @@ def check_phone_verified(actor) -> None:
     be reachable, and one number is one buyer (the patent's 防止恶意团购)."""
     if getattr(actor, "phone_verified_at", None) is not None:
         return
-    url = reverse("web:phone_verify")
+    url = SitePath(reverse("web:phone_verify"))
     raise Forbidden(
         "phone_not_verified",
         _("Confirm your phone number before starting or joining a demand: %(url)s")

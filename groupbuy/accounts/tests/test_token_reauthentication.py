@@ -85,7 +85,7 @@ def test_a_session_creates_a_token_only_after_confirming_the_password(client, me
         "message": "Confirm your password first; it then stays confirmed for 10 "
         "minutes.",
         "fields": {},
-        "reauthenticate": "/api/me/reauthenticate",
+        "reauthenticate": "http://testserver/api/me/reauthenticate",
         "window_minutes": 10,
     }
     assert not ApiToken.objects.exists()

@@ -93,7 +93,7 @@ def test_a_session_changes_it_only_after_confirming_the_password(
     assert refused.status_code == 403
     body = refused.json()
     assert body["code"] == "reauthentication_required"
-    assert body["reauthenticate"] == "/api/me/reauthenticate"
+    assert body["reauthenticate"] == "http://testserver/api/me/reauthenticate"
     assert _paid_to(merchant) == ("merchant@example.com", 10_000)
     # when it confirms the password first
     confirmed = client.post(
@@ -206,7 +206,10 @@ def test_a_one_off_payout_needs_the_operators_password_confirmed(client, shop):
     # then it says what to do
     assert unconfirmed.status_code == 403
     assert unconfirmed.json()["code"] == "reauthentication_required"
-    assert unconfirmed.json()["reauthenticate"] == "/api/me/reauthenticate"
+    assert (
+        unconfirmed.json()["reauthenticate"]
+        == "http://testserver/api/me/reauthenticate"
+    )
     assert not Payout.objects.exists()
     # when the password is confirmed first, the payout is made
     client.post(
