@@ -1,0 +1,106 @@
+"""Shapes of the coupons API, by subject; every name is importable from here,
+as when they were one module (604 lines until 2026-12-07)."""
+
+from groupbuy.coupons.schemas.batches import (
+    BatchDetailOut,
+    BatchOut,
+    BatchPageOut,
+    BatchSummaryOut,
+    BatchUploaderOut,
+    ConflictOut,
+    ConflictPageOut,
+    batch_summary_out,
+    conflict_out,
+)
+from groupbuy.coupons.schemas.coupons import (
+    CODE_STATES,
+    CouponDetailOut,
+    CouponOut,
+    CouponPageOut,
+    CouponRedemptionOut,
+    CouponRefundOut,
+    CouponUnitsHeldOut,
+    coupon_code_state,
+    coupon_detail_out,
+    coupon_out,
+    coupon_refund_out,
+)
+from groupbuy.coupons.schemas.keys import (
+    KeyFileOut,
+    KeyGenerateIn,
+    KeyOut,
+    KeyRegisterIn,
+    PlatformKeyOut,
+)
+from groupbuy.coupons.schemas.redemptions import (
+    RedeemIn,
+    RedemptionOut,
+    RedemptionPageOut,
+    redemption_out,
+)
+from groupbuy.coupons.schemas.refunds import (
+    MerchantRefundIn,
+    MerchantRefundOut,
+    merchant_refund_out,
+)
+from groupbuy.coupons.schemas.statements import (
+    StatementDayOut,
+    StatementExpiryOut,
+    StatementOut,
+    StatementRefundOut,
+)
+from groupbuy.coupons.schemas.sync import (
+    CouponBranchOut,
+    RevocationOut,
+    SyncBranchOut,
+    SyncOut,
+    UnitRefundSyncOut,
+)
+from groupbuy.coupons.schemas.terms import OfflineIn, TermsIn, TermsOut
+
+__all__ = [
+    "CODE_STATES",
+    "BatchDetailOut",
+    "BatchOut",
+    "BatchPageOut",
+    "BatchSummaryOut",
+    "BatchUploaderOut",
+    "ConflictOut",
+    "ConflictPageOut",
+    "CouponBranchOut",
+    "CouponDetailOut",
+    "CouponOut",
+    "CouponPageOut",
+    "CouponRedemptionOut",
+    "CouponRefundOut",
+    "CouponUnitsHeldOut",
+    "KeyFileOut",
+    "KeyGenerateIn",
+    "KeyOut",
+    "KeyRegisterIn",
+    "MerchantRefundIn",
+    "MerchantRefundOut",
+    "OfflineIn",
+    "PlatformKeyOut",
+    "RedeemIn",
+    "RedemptionOut",
+    "RedemptionPageOut",
+    "RevocationOut",
+    "StatementDayOut",
+    "StatementExpiryOut",
+    "StatementOut",
+    "StatementRefundOut",
+    "SyncBranchOut",
+    "SyncOut",
+    "TermsIn",
+    "TermsOut",
+    "UnitRefundSyncOut",
+    "batch_summary_out",
+    "conflict_out",
+    "coupon_code_state",
+    "coupon_detail_out",
+    "coupon_out",
+    "coupon_refund_out",
+    "merchant_refund_out",
+    "redemption_out",
+]
