@@ -19,9 +19,6 @@ import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 FORMATS = ("qr", "pdf417", "datamatrix")
-# Each symbology as its makers write it (the page's links; "DATAMATRIX" read
-# as one shouted word).
-LABELS = {"qr": "QR", "pdf417": "PDF417", "datamatrix": "Data Matrix"}
 _ZXING_FORMATS = {
     "pdf417": zxingcpp.BarcodeFormat.PDF417,
     "datamatrix": zxingcpp.BarcodeFormat.DataMatrix,

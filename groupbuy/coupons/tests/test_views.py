@@ -548,6 +548,38 @@ def test_the_coupons_drawn_code_is_an_image_named_for_screen_readers(client):
     assert '<div class="coupon-code" id="coupon-qr">' in qr_page
 
 
+def test_the_drawings_name_is_translated_whole_symbol_included(client, monkeypatch):
+    """Until 2026-12-07 the name was "%(symbol)s code of this coupon" with the
+    symbol filled in English ("QR", which a Chinese reader calls 二维码):
+    each drawing's name is now one sentence a translator writes whole."""
+    # given a shopper with a valid coupon, and a catalog that translates the
+    # names of the QR and Data Matrix drawings
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    client.force_login(order.shopper)
+    catalog = {
+        "QR code of this coupon": "这张券的二维码",
+        "Data Matrix code of this coupon": "这张券的 Data Matrix 码",
+    }
+    real = translation._trans.gettext
+    monkeypatch.setattr(
+        translation._trans, "gettext", lambda text: catalog.get(text) or real(text)
+    )
+    # when its page draws it as QR and as Data Matrix
+    names = [
+        re.search(
+            r'<svg role="img" aria-label="([^"]*)"',
+            client.get(
+                f"/coupons/{coupon.public_id}/?symbol={symbol}"
+            ).content.decode(),
+        ).group(1)
+        for symbol in ("qr", "datamatrix")
+    ]
+    # then each is named by its translation, the symbol's name in it
+    assert names == ["这张券的二维码", "这张券的 Data Matrix 码"]
+
+
 def test_the_qr_pdf417_and_data_matrix_drawings_inline_into_the_page(client):
     # given a shopper with a valid coupon
     station = make_station()

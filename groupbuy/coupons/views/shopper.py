@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.money import format_fen
@@ -28,13 +28,20 @@ def coupon_list(request: HttpRequest) -> HttpResponse:
 
 
 # The format links in the shopper's words: "QR code" is what a shopper calls
-# it; PDF417 and Data Matrix have no everyday name, so they keep their makers'
-# (symbols.LABELS, which the till station shares without Django), translatable
-# should a language write them otherwise.
+# it; PDF417 and Data Matrix have no everyday name, so they keep their makers',
+# translatable should a language write them otherwise.
 SYMBOL_LINKS = {
     "qr": pgettext_lazy("coupon code format", "QR code"),
     "pdf417": pgettext_lazy("coupon code format", "PDF417"),
     "datamatrix": pgettext_lazy("coupon code format", "Data Matrix"),
+}
+# What a screen reader calls the drawing: a sentence each, so that a language
+# names the symbol its own way in it (二维码, not "QR"; until 2026-12-07 the
+# symbol's English name was filled into one sentence).
+SYMBOL_DRAWING_NAMES = {
+    "qr": gettext_lazy("QR code of this coupon"),
+    "pdf417": gettext_lazy("PDF417 code of this coupon"),
+    "datamatrix": gettext_lazy("Data Matrix code of this coupon"),
 }
 
 
@@ -46,7 +53,7 @@ def coupon_detail(request: HttpRequest, coupon_id: str) -> HttpResponse:
     if symbol not in symbols.FORMATS:
         symbol = "qr"
     code = coupon.code_to_show
-    label = _("%(symbol)s code of this coupon") % {"symbol": symbols.LABELS[symbol]}
+    label = str(SYMBOL_DRAWING_NAMES[symbol])
     drawing = symbols.svg(code, symbol=symbol, label=label) if code else ""
     branches = merchant_branches(merchant=coupon.merchant)
     now = timezone.now()
