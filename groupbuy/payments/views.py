@@ -253,7 +253,7 @@ def _approve(request: HttpRequest, form: PayoutForm) -> tuple[Payout | None, int
             reauthentication=recent_authentication(request),
         )
     except DomainError as refusal:
-        password_step_refusal(form, refusal)
+        password_step_refusal(request, form, refusal)
         return None, refusal.status
     return payout, 201
 
@@ -365,7 +365,7 @@ def _schedule_save(request: HttpRequest, merchant, form: PayoutScheduleForm) -> 
             reauthentication=recent_authentication(request),
         )
     except DomainError as refusal:
-        password_step_refusal(form, refusal)
+        password_step_refusal(request, form, refusal)
         return refusal.status
     return 302
 

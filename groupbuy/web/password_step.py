@@ -46,9 +46,17 @@ def password_step_confirm(request: HttpRequest, form: forms.Form) -> None:
         reauthenticate(request, password=password)
 
 
-def password_step_refusal(form: forms.Form, error: DomainError) -> None:
-    """Show a refusal on the form; one asking for the password, on its field."""
+def password_step_refusal(
+    request: HttpRequest, form: forms.Form, error: DomainError
+) -> None:
+    """Show a refusal on the form; one asking for the password, on its field.
+
+    A refusal for another reason after the password was accepted drops the
+    step: the window is open now, and the step shown again, empty, read as
+    the password being the problem and buried the real reason."""
     if error.code == "reauthentication_required" and "password" in form.fields:
         form.add_error("password", error.message)
         return
+    if recent_authentication(request).is_recent():
+        form.fields.pop("password", None)
     add_domain_error(form, error)

@@ -270,3 +270,34 @@ def test_others_with_their_password_confirmed_approve_no_payout(shop):
         assert answer.status_code == 403
         assert answer.json()["code"] == "forbidden"
     assert not Payout.objects.exists()
+
+
+def test_a_payout_refused_for_another_reason_does_not_ask_the_password_again(
+    client, shop
+):
+    from groupbuy.payments.models import Payout
+
+    # given an operator on the payout page, its password step shown
+    merchant, _owner = shop
+    client.force_login(make_person(OPERATOR, is_staff=True))
+    url = "/payments/operator/payouts/"
+    page = client.get(url)
+    # when the password is right but the amount is more than the shop is owed
+    refused = client.post(
+        url,
+        {
+            "merchant": merchant.public_id,
+            "amount_fen": "1000.00",
+            "provider": "alipay",
+            "payee_account": "shop@example.com",
+            "idempotency_key": page.context["form"]["idempotency_key"].value(),
+            "password": PASSWORD,
+        },
+    )
+    # then the page says why, and asks for no password (its window is open)
+    form = refused.context["form"]
+    assert refused.status_code == 409
+    assert form.errors["amount_fen"] == ["At most ¥50.00."]
+    assert "password" not in form.fields
+    assert b'name="password"' not in refused.content
+    assert not Payout.objects.exists()

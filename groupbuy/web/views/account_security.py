@@ -252,7 +252,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 reauthentication=recent_authentication(request),
             )
         except AccountError as error:
-            password_step_refusal(form, error)
+            password_step_refusal(request, form, error)
         else:
             request.session[CREATED_TOKEN_SESSION_KEY] = {
                 "token_id": token.public_id,
