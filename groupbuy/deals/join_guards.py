@@ -60,19 +60,19 @@ def check_shopper_may_buy(*, actor, deal) -> None:
             )
             % {"merchant": deal.merchant.display_name},
         )
-    if (refusal := merchant_refusal(deal)) is not None:
+    if (refusal := sale_refusal(deal)) is not None:
         raise refusal
-    if not deal.product.is_active:
-        raise Conflict(
-            "product_inactive",
-            _("“%(product)s” is no longer sold, so this group buy takes no new joins.")
-            % {"product": deal.product.name},
-        )
+
+
+def sale_refusal(deal) -> Conflict | None:
+    """Return why nobody may join ``deal`` while its merchant or its product is
+    switched off (the deal page says it instead of offering the form)."""
+    return merchant_refusal(deal) or product_refusal(deal)
 
 
 def merchant_refusal(deal) -> Conflict | None:
     """Return why nobody may join ``deal`` while an operator has its merchant
-    switched off (the deal page says it instead of offering the form)."""
+    switched off."""
     if deal.merchant.is_active:
         return None
     return Conflict(
@@ -82,4 +82,15 @@ def merchant_refusal(deal) -> Conflict | None:
             "group buy takes no new joins."
         )
         % {"merchant": deal.merchant.display_name},
+    )
+
+
+def product_refusal(deal) -> Conflict | None:
+    """Return why nobody may join ``deal`` while its product is switched off."""
+    if deal.product.is_active:
+        return None
+    return Conflict(
+        "product_inactive",
+        _("“%(product)s” is no longer sold, so this group buy takes no new joins.")
+        % {"product": deal.product.name},
     )

@@ -64,7 +64,7 @@ class DealDetail:
 def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
     """Return everything the deal page shows to ``user``, including their order
     (the live one, else the latest) and why they cannot join, if they cannot."""
-    from groupbuy.deals.join_guards import merchant_refusal
+    from groupbuy.deals.join_guards import sale_refusal
     from groupbuy.deals.services import join_refusal
     from groupbuy.deals.services.orders import units_left_for_next_buyer
 
@@ -77,7 +77,7 @@ def deal_detail_for_user(*, user, deal_id: str) -> DealDetail:
         )
     refusal = join_refusal(deal, quantity=1, now=timezone.now())
     if refusal is None:
-        refusal = merchant_refusal(deal)
+        refusal = sale_refusal(deal)
     if refusal is None and my_order is not None and my_order.is_active:
         refusal = DomainError(
             "already_joined", _("You have already joined this group buy.")

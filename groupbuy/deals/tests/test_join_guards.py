@@ -137,6 +137,25 @@ def test_the_deal_page_of_a_switched_off_merchant_says_so_instead_of_the_form(
     ) in page
 
 
+def test_the_deal_page_of_a_switched_off_product_says_so_instead_of_the_form(
+    client,
+):
+    # given an open deal whose product its merchant then switched off
+    deal = make_deal()
+    product_update(actor=make_operator(), product=deal.product, is_active=False)
+    shopper = make_user()
+    shopper.preferred_language = "en"
+    shopper.save(update_fields=["preferred_language"])
+    client.force_login(shopper)
+    # when the shopper opens the deal page
+    page = client.get(f"/deals/{deal.public_id}/").content.decode()
+    # then it says why nobody can join, and offers no form to send
+    assert 'id="join-form"' not in page
+    assert (
+        "“Jasmine tea” is no longer sold, so this group buy takes no new joins."
+    ) in page
+
+
 def test_the_join_api_lets_staff_of_another_merchant_join(client):
     # given a cashier of one shop and another shop's deal
     staff = make_user()
