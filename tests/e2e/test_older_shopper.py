@@ -23,6 +23,8 @@ pytestmark = [pytest.mark.browser]
 TEXT_PX = 24  # 150 % of the browser's default 16 px
 TAP_PX = 44
 PHONE = "13900860101"
+READER_PHONE = "13900860102"
+PASSWORD = "older-shopper-1"
 MILK_GTIN = "6907992500942"  # a demo product with an open deal
 PROBE = (Path(__file__).resolve().parent / "large_text_probe.js").read_text()
 # How many lines each matched element's text is drawn on.
@@ -34,6 +36,27 @@ LINES = """(selector) => [...document.querySelectorAll(selector)]
     const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
     return [e.textContent.trim(), tops.size];
   })"""
+# Where the More tab draws its icon, its unread count and its label.
+MORE_TAB_BOXES = """() => {
+  const tab = document.querySelector("#nav-more");
+  const box = (r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  const label = [...tab.childNodes]
+    .find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+  const range = document.createRange();
+  range.selectNodeContents(label);
+  return {
+    icon: box(tab.querySelector(".tab-icon").getBoundingClientRect()),
+    badge: box(tab.querySelector("#inbox-badge").getBoundingClientRect()),
+    label: box(range.getBoundingClientRect()),
+  };
+}"""
+UNREAD_NOTE = """
+from groupbuy.accounts.models import User
+from groupbuy.notify.models import Notification
+Notification.objects.create(
+    recipient=User.objects.get(phone="+86{phone}"), kind="test.kind", title="新消息"
+)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +86,15 @@ def phone_page(chromium, groupbuy_server, demo):
     context.close()
 
 
+def _overlap(one: dict, other: dict) -> bool:
+    return (
+        one["left"] < other["right"]
+        and other["left"] < one["right"]
+        and one["top"] < other["bottom"]
+        and other["top"] < one["bottom"]
+    )
+
+
 def _small_or_wide(page) -> dict:
     found = page.evaluate(PROBE, TAP_PX)
     return {key: found[key] for key in ("small", "wide") if found[key]} | (
@@ -75,7 +107,7 @@ def test_asking_for_a_new_code_is_a_thumb_tall(phone_page):
     page = phone_page
     page.goto("/signup/")
     page.fill("#id_phone", PHONE)
-    page.fill("#id_password", "older-shopper-1")
+    page.fill("#id_password", PASSWORD)
     page.fill("#id_display_name", "张阿姨")
     # when the code page asks for the texted code
     page.click("#signup-submit")
@@ -85,6 +117,29 @@ def test_asking_for_a_new_code_is_a_thumb_tall(phone_page):
     assert _small_or_wide(page) == {}
     for control in ("#code-restart", "#code-change"):
         assert page.locator(control).bounding_box()["height"] >= TAP_PX
+
+
+def test_the_bars_leave_the_page_most_of_the_screen_and_the_count_its_room(
+    phone_page, groupbuy_server
+):
+    # given a shopper with a notification she has not read
+    page = phone_page
+    groupbuy_server.seed(
+        f"seed_shopper(phone='+86{READER_PHONE}', password={PASSWORD!r},"
+        " language='zh-hans')"
+    )
+    groupbuy_server.run_python(UNREAD_NOTE.format(phone=READER_PHONE))
+    # when she opens the deals
+    sign_in(page, READER_PHONE, PASSWORD, then="/")
+    page.wait_for_selector("#inbox-badge:not([hidden])")
+    # then the top bar and the tabs leave the page 60 % of the screen (they
+    # took 296 px of 640, the sandbox's banner included: 54 % was left)
+    assert page.locator("#main").bounding_box()["y"] <= 0.4 * 640
+    # and the unread count covers neither the More tab's icon nor its label
+    boxes = page.evaluate(MORE_TAB_BOXES)
+    assert not _overlap(boxes["badge"], boxes["icon"]), boxes
+    assert not _overlap(boxes["badge"], boxes["label"]), boxes
+    assert _small_or_wide(page) == {}
 
 
 def test_a_deals_tier_prices_are_not_broken_across_lines(phone_page):
