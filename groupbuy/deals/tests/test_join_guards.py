@@ -116,6 +116,15 @@ def test_a_switched_off_merchant_takes_no_new_joins_on_its_open_deal():
     assert list(DealOrder.objects.all()) == [first]
 
 
+def _deal_page_in_english(client, deal: Deal) -> str:
+    """Return the deal's page as a signed-in shopper reading English sees it."""
+    shopper = make_user()
+    shopper.preferred_language = "en"
+    shopper.save(update_fields=["preferred_language"])
+    client.force_login(shopper)
+    return client.get(f"/deals/{deal.public_id}/").content.decode()
+
+
 def test_the_deal_page_of_a_switched_off_merchant_says_so_instead_of_the_form(
     client,
 ):
@@ -123,12 +132,8 @@ def test_the_deal_page_of_a_switched_off_merchant_says_so_instead_of_the_form(
     merchant = make_merchant(name="Fresh Mart")
     deal = make_deal(merchant=merchant)
     merchant_update(actor=make_operator(), merchant=merchant, is_active=False)
-    shopper = make_user()
-    shopper.preferred_language = "en"
-    shopper.save(update_fields=["preferred_language"])
-    client.force_login(shopper)
     # when
-    page = client.get(f"/deals/{deal.public_id}/").content.decode()
+    page = _deal_page_in_english(client, deal)
     # then
     assert 'id="join-form"' not in page
     assert (
@@ -143,12 +148,8 @@ def test_the_deal_page_of_a_switched_off_product_says_so_instead_of_the_form(
     # given an open deal whose product its merchant then switched off
     deal = make_deal()
     product_update(actor=make_operator(), product=deal.product, is_active=False)
-    shopper = make_user()
-    shopper.preferred_language = "en"
-    shopper.save(update_fields=["preferred_language"])
-    client.force_login(shopper)
-    # when the shopper opens the deal page
-    page = client.get(f"/deals/{deal.public_id}/").content.decode()
+    # when a shopper opens the deal page
+    page = _deal_page_in_english(client, deal)
     # then it says why nobody can join, and offers no form to send
     assert 'id="join-form"' not in page
     assert (
