@@ -199,11 +199,10 @@ class MerchantOwnerInvitationAdmin(ReadOnlyAdmin):
 
 
 class OperatorMerchantAdmin(MerchantAdmin):
-    """Catalog's merchant admin, its Active box read-only: a shop is switched
-    off or on by the actions below, through ops' switch, so its owners are told
-    and the reason audited (the box switched it silently)."""
+    """Catalog's merchant admin (its Active box read-only) with the switch: a
+    shop is switched off or on by the actions below, through ops' switch, so its
+    owners are told and the reason audited (the box switched it silently)."""
 
-    readonly_fields = (*MerchantAdmin.readonly_fields, "is_active")
     actions = ["switch_off", "switch_on"]
 
     @admin.action(description=_("Switch off…"))

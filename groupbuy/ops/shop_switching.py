@@ -17,7 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.selectors import merchant_name_lazy
-from groupbuy.catalog.services import merchant_update
+from groupbuy.catalog.services import merchant_active_set
 from groupbuy.core.audit import audit_log
 from groupbuy.notify.services import notification_enqueue
 from groupbuy.ops.errors import OpsError
@@ -81,7 +81,7 @@ def merchant_switch_off(*, actor, merchant_id: str, reason: str) -> Merchant:
         merchant = _lock_merchant(merchant_id)
         if not merchant.is_active:
             return merchant
-        merchant_update(actor=actor, merchant=merchant, is_active=False)
+        merchant_active_set(actor=actor, merchant=merchant, is_active=False)
         audit_log(
             actor=actor,
             action="ops.merchant.switched_off",
@@ -109,13 +109,13 @@ def merchant_switch_on(
 ) -> Merchant:
     """Switch the shop ``merchant_id`` on again (operators only). A name another
     active shop took while it was off is refused (409 ``merchant_exists``)
-    unless ``allow_same_name``, as ``catalog.services.merchant_update`` does."""
+    unless ``allow_same_name``, as a rename to it is."""
     _require_operator(actor)
     with transaction.atomic():
         merchant = _lock_merchant(merchant_id)
         if merchant.is_active:
             return merchant
-        merchant_update(
+        merchant_active_set(
             actor=actor,
             merchant=merchant,
             is_active=True,

@@ -35,9 +35,9 @@ class BranchInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 class MerchantAdminForm(forms.ModelForm):
-    # The escape the operators' New merchant form has: a merchant switched on
-    # again (or renamed) while another active one has its name is refused
-    # (merchant_exists) unless this is ticked.
+    # The escape the operators' New merchant form has: a merchant renamed to
+    # the name of another active one is refused (merchant_exists) unless this
+    # is ticked.
     allow_same_name = forms.BooleanField(
         label=_("Allow the same name as another shop"),
         required=False,
@@ -49,7 +49,7 @@ class MerchantAdminForm(forms.ModelForm):
 
     class Meta:
         model = Merchant
-        fields = ("name", "name_en", "description", "is_active")
+        fields = ("name", "name_en", "description")
 
 
 @admin.register(Merchant)
@@ -67,7 +67,10 @@ class MerchantAdmin(ServiceAdmin):
         "allow_same_name",
         "created_at",
     )
-    readonly_fields = ("public_id", "created_at")
+    # Read-only: the box switched a shop silently, and merchant_update now
+    # refuses the change (switch_elsewhere). Operators switch a shop through
+    # their switch, which tells its owners and records why.
+    readonly_fields = ("public_id", "is_active", "created_at")
     inlines = [BranchInline]
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -79,7 +82,7 @@ class MerchantAdmin(ServiceAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        changes = changed_fields(form, {"name", "name_en", "description", "is_active"})
+        changes = changed_fields(form, {"name", "name_en", "description"})
         if data["allow_same_name"]:
             changes["allow_same_name"] = True
         merchant = Merchant.objects.get(pk=obj.pk)

@@ -23,12 +23,10 @@ from groupbuy.catalog.api.schemas import (
     page_out,
     patch_changes,
 )
-from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.permissions import (
     forbidden,
     is_merchant_staff,
     is_operator,
-    require_operator,
 )
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn, paginate
@@ -84,27 +82,6 @@ def merchant_detail(request, merchant_id: str):
 # nobody could then run it.
 
 
-def _refuse_a_switch(user, merchant, changes: dict) -> None:
-    """Drop an unchanged ``is_active`` (a client sending the whole shop back);
-    refuse a change. Switching here told no owner and recorded no reason: ops'
-    switch does both, and the catalog, a core app, cannot call it, only name
-    its address. Who may not switch at all keeps the 403 they always had."""
-    if "is_active" not in changes:
-        return
-    if changes["is_active"] == merchant.is_active:
-        del changes["is_active"]
-        return
-    require_operator(user)
-    message = _(
-        "A shop is switched off or on only through %(switch_off)s or "
-        "%(switch_on)s, which tell its owners and record why."
-    ) % {
-        "switch_off": f"/api/operator/merchants/{merchant.public_id}/switch-off",
-        "switch_on": f"/api/operator/merchants/{merchant.public_id}/switch-on",
-    }
-    raise CatalogError("switch_elsewhere", message, fields={"is_active": [message]})
-
-
 @router.patch("/merchants/{merchant_id}", response=MerchantOut)
 def merchant_update(request, merchant_id: str, payload: MerchantPatch):
     """Change the shop's names and description (owners). ``is_active`` sent
@@ -114,7 +91,6 @@ def merchant_update(request, merchant_id: str, payload: MerchantPatch):
         user=request.auth, public_id=merchant_id
     )
     changes = patch_changes(payload, clearable=frozenset({"name_en", "description"}))
-    _refuse_a_switch(request.auth, merchant, changes)
     merchant = services.merchant_update(
         actor=request.auth, merchant=merchant, **changes
     )

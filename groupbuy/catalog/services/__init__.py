@@ -26,6 +26,7 @@ from groupbuy.catalog.services.listings import (
 from groupbuy.catalog.services.merchants import (
     branch_create,
     branch_update,
+    merchant_active_set,
     merchant_create,
     merchant_update,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "listing_create",
     "listing_deactivate",
     "listing_update",
+    "merchant_active_set",
     "merchant_create",
     "merchant_update",
     "product_alias_add",

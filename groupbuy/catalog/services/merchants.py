@@ -119,26 +119,60 @@ def merchant_update(
     is_active: bool = UNSET,
     allow_same_name: bool = False,
 ) -> Merchant:
-    """Change a merchant's details (its owners) or switch it off or on again
-    (operators). A new name another active merchant has is refused (409
-    ``merchant_exists``), and so is switching a merchant on again while another
-    active one has its name (taken while it was off), unless an operator
-    confirms two shops of that name (``allow_same_name``), as on create."""
-    if is_set(is_active) or allow_same_name:
+    """Change a merchant's details (its owners). A new name another active
+    merchant has is refused (409 ``merchant_exists``) unless an operator
+    confirms two shops of that name (``allow_same_name``), as on create.
+
+    ``is_active`` is accepted unchanged (a client sending the whole shop back);
+    a change is refused (400 ``switch_elsewhere``): see ``merchant_active_set``."""
+    if is_set(is_active) and bool(is_active) != merchant.is_active:
+        _refuse_a_switch(actor, merchant)
+    if allow_same_name:
         require_operator(actor)
     else:
         require_merchant_owner(actor, merchant)
     fields = _merchant_fields(name=name, name_en=name_en, description=description)
-    if is_set(is_active):
-        fields["is_active"] = bool(is_active)
     renamed = "name" in fields and fields["name"] != merchant.name
-    switched_on = fields.get("is_active") is True and not merchant.is_active
     with transaction.atomic():
-        if (renamed or switched_on) and not allow_same_name:
-            _refuse_a_taken_merchant_name(
-                fields.get("name", merchant.name), merchant=merchant
-            )
+        if renamed and not allow_same_name:
+            _refuse_a_taken_merchant_name(fields["name"], merchant=merchant)
         save_changes(merchant, fields, actor=actor, action="catalog.merchant.updated")
+    return merchant
+
+
+def _refuse_a_switch(actor, merchant: Merchant) -> None:
+    """Refuse to switch ``merchant`` off or on here: that told no owner and
+    recorded no reason. Who may not switch at all keeps their 403."""
+    require_operator(actor)
+    message = _(
+        "A shop is switched off or on only through %(switch_off)s or "
+        "%(switch_on)s, which tell its owners and record why."
+    ) % {
+        "switch_off": f"/api/operator/merchants/{merchant.public_id}/switch-off",
+        "switch_on": f"/api/operator/merchants/{merchant.public_id}/switch-on",
+    }
+    raise CatalogError("switch_elsewhere", message, fields={"is_active": [message]})
+
+
+def merchant_active_set(
+    *, actor, merchant: Merchant, is_active: bool, allow_same_name: bool = False
+) -> Merchant:
+    """Store a shop switched off or on (operators), for the operators' switch
+    alone: it tells the shop's owners and records the reason, which this does
+    not (a test holds every other caller off). Switching a shop on while
+    another active one has its name (taken while it was off) is refused (409
+    ``merchant_exists``) unless ``allow_same_name``."""
+    require_operator(actor)
+    switched_on = bool(is_active) and not merchant.is_active
+    with transaction.atomic():
+        if switched_on and not allow_same_name:
+            _refuse_a_taken_merchant_name(merchant.name, merchant=merchant)
+        save_changes(
+            merchant,
+            {"is_active": bool(is_active)},
+            actor=actor,
+            action="catalog.merchant.updated",
+        )
     return merchant
 
 

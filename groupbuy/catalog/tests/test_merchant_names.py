@@ -227,7 +227,9 @@ def test_an_owner_cannot_switch_their_shop_back_on_by_patch(client):
     # shop's owner and a shopper
     membership = make_merchant_member()
     closed = membership.merchant
-    services.merchant_update(actor=make_operator(), merchant=closed, is_active=False)
+    services.merchant_active_set(
+        actor=make_operator(), merchant=closed, is_active=False
+    )
     cashier = make_merchant_member(
         merchant=closed, role=MerchantMembership.Role.CASHIER
     ).user

@@ -59,6 +59,42 @@ def test_owner_renames_merchant_but_may_not_switch_it_off():
     assert caught.value.status == 403
 
 
+def test_an_operator_may_not_switch_a_shop_off_or_on_by_updating_it():
+    # given an open shop and a closed one
+    operator = make_operator()
+    open_shop = make_merchant_member().merchant
+    closed_shop = make_merchant_member().merchant
+    Merchant.objects.filter(pk=closed_shop.pk).update(is_active=False)
+    closed_shop.refresh_from_db()
+    for merchant, is_active in ((open_shop, False), (closed_shop, True)):
+        # when an operator switches it through the catalog's update
+        with pytest.raises(CatalogError) as caught:
+            services.merchant_update(
+                actor=operator, merchant=merchant, is_active=is_active
+            )
+        # then it is refused, pointing to the operators' switch, and nothing
+        # changed
+        assert (caught.value.status, caught.value.code) == (400, "switch_elsewhere")
+        assert f"/api/operator/merchants/{merchant.public_id}/switch-off" in (
+            caught.value.message
+        )
+        merchant.refresh_from_db()
+        assert merchant.is_active is not is_active
+    assert not AuditEntry.objects.filter(action="catalog.merchant.updated").exists()
+
+
+def test_a_shops_own_state_sent_back_with_a_rename_is_accepted():
+    # given
+    membership = make_merchant_member()
+    # when the owner sends the shop back whole, its state unchanged
+    merchant = services.merchant_update(
+        actor=membership.user, merchant=membership.merchant, name="新名", is_active=True
+    )
+    # then the rename is saved
+    merchant.refresh_from_db()
+    assert (merchant.name, merchant.is_active) == ("新名", True)
+
+
 def test_cashier_may_not_change_the_merchant():
     membership = make_merchant_member(role=MerchantMembership.Role.CASHIER)
     with pytest.raises(CatalogError):

@@ -192,14 +192,14 @@ def test_a_demo_shop_an_operator_switched_off_stays_off_when_loaded_again():
 
     from django.core.management import call_command
 
-    from groupbuy.catalog.services import merchant_update
+    from groupbuy.catalog.services import merchant_active_set
     from groupbuy.demo_data import MERCHANT_NAME, OPERATOR
 
     call_command("load_demo", stdout=StringIO())
     merchant = Merchant.objects.get(name=MERCHANT_NAME)
     operator = User.objects.get(phone=OPERATOR.phone)
     # (as ops' merchant_switch_off does; core's tests do not name ops)
-    merchant_update(actor=operator, merchant=merchant, is_active=False)
+    merchant_active_set(actor=operator, merchant=merchant, is_active=False)
     soonest = Deal.objects.filter(merchant=merchant).order_by("deadline_at").first()
     past = timezone.now() - timedelta(days=1)
     Deal.objects.filter(pk=soonest.pk).update(

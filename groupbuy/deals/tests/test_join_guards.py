@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from groupbuy.accounts.services import merchant_membership_add
-from groupbuy.catalog.services import merchant_update, product_update
+from groupbuy.catalog.services import merchant_active_set, product_update
 from groupbuy.catalog.tests.factories import make_operator
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
@@ -100,7 +100,7 @@ def test_a_switched_off_merchant_takes_no_new_joins_on_its_open_deal():
     merchant = make_merchant(name="Fresh Mart")
     deal = make_deal(merchant=merchant)
     first = deal_join(actor=make_user(), deal=deal, quantity=1)
-    merchant_update(actor=make_operator(), merchant=merchant, is_active=False)
+    merchant_active_set(actor=make_operator(), merchant=merchant, is_active=False)
     deal = Deal.objects.get(pk=deal.pk)
     # when
     with translation.override("en"), pytest.raises(DomainError) as refused:
@@ -131,7 +131,7 @@ def test_the_deal_page_of_a_switched_off_merchant_says_so_instead_of_the_form(
     # given
     merchant = make_merchant(name="Fresh Mart")
     deal = make_deal(merchant=merchant)
-    merchant_update(actor=make_operator(), merchant=merchant, is_active=False)
+    merchant_active_set(actor=make_operator(), merchant=merchant, is_active=False)
     # when
     page = _deal_page_in_english(client, deal)
     # then

@@ -295,7 +295,7 @@ def test_the_persons_export_holds_their_applications_and_no_one_elses():
 
 
 def test_erasure_deletes_unapproved_applications_and_blanks_the_approved_one():
-    from groupbuy.catalog.services import merchant_update
+    from groupbuy.catalog.services import merchant_active_set
     from groupbuy.ops.services import erasure_perform, erasure_request
 
     # given an approved application (its shop since closed) and a declined one
@@ -303,7 +303,9 @@ def test_erasure_deletes_unapproved_applications_and_blanks_the_approved_one():
     person = make_person()
     approved = make_shop_application(applicant=person, note="my note")
     shop_application_approve(actor=operator, application=approved)
-    merchant_update(actor=operator, merchant=Merchant.objects.get(), is_active=False)
+    merchant_active_set(
+        actor=operator, merchant=Merchant.objects.get(), is_active=False
+    )
     declined = make_shop_application(applicant=person)
     shop_application_decline(actor=operator, application=declined, reason="Twice")
     other = make_shop_application()

@@ -3,6 +3,8 @@ told, audited): the operator API keeps the catalog's same-name rule, and the
 Django admin's merchant page switches by its actions, its Active box read-only.
 """
 
+from pathlib import Path
+
 import pytest
 
 from groupbuy.accounts.services import merchant_membership_add
@@ -250,3 +252,25 @@ def test_the_admin_switch_on_of_a_shop_already_on_changes_and_tells_nothing(clie
     assert "shop switched" not in response.content.decode()
     assert not Notification.objects.filter(kind=SWITCHED_ON_KIND).exists()
     assert not AuditEntry.objects.filter(action="ops.merchant.switched_on").exists()
+
+
+# The catalog's store of the switch, called by nothing but ops' switch
+
+
+def test_only_ops_switch_stores_a_shop_switched_off_or_on():
+    # given every module of the project but the tests
+    root = Path(__file__).resolve().parents[2]
+    modules = [
+        path
+        for path in root.rglob("*.py")
+        if "tests" not in path.relative_to(root).parts
+    ]
+    # when looking for calls of the catalog's store of the switch
+    callers = sorted(
+        str(path.relative_to(root))
+        for path in modules
+        if "merchant_active_set(" in path.read_text()
+    )
+    # then only its own definition and ops' switch call it: no other path
+    # switches a shop without telling its owners and recording why
+    assert callers == ["catalog/services/merchants.py", "ops/shop_switching.py"]

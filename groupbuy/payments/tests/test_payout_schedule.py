@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from groupbuy.catalog.services import merchant_update
+from groupbuy.catalog.services import merchant_active_set
 from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.core.errors import DomainError
 from groupbuy.escrow.tests.factories import make_user
@@ -262,7 +262,9 @@ def test_the_daily_run_holds_the_payable_of_a_shop_an_operator_switched_off(
     # shoppers may yet need refunds the platform pays from what it owes it)
     merchant = _merchant_with_payable(25_000)
     _schedule(merchant)
-    merchant_update(actor=make_user(is_staff=True), merchant=merchant, is_active=False)
+    merchant_active_set(
+        actor=make_user(is_staff=True), merchant=merchant, is_active=False
+    )
     # when the job runs
     with django_capture_on_commit_callbacks(execute=True):
         made = payouts_schedule_run()
@@ -283,7 +285,7 @@ def test_the_operator_sees_why_each_daily_payout_waits(client, fake_alipay):
     paid = _merchant_with_payable(30_000)
     for merchant in (held, small, waiting, paid):
         _schedule(merchant)
-    merchant_update(actor=operator, merchant=held, is_active=False)
+    merchant_active_set(actor=operator, merchant=held, is_active=False)
     # (sent to the provider only after commit, which a test never reaches)
     payout_create(
         actor=operator,
