@@ -158,9 +158,9 @@ def _pool_id(*, shopper, shopper_2, merchant) -> dict:
     return {"pool_id": pool_id, "branch_id": branch.public_id}
 
 
-def _contact_id(*, shopper, shopper_2, product) -> dict:
-    """shopper_2 plans to buy the product; shopper asked, they accepted and
-    said hello, so the contact page shows its chat."""
+def _accepted_contact(*, shopper, shopper_2, product, amount_fen, days_ahead):
+    """shopper_2 plans to buy the product ``days_ahead`` days from now;
+    shopper asked and they accepted."""
     from groupbuy.catalog.models import Branch
     from groupbuy.pooling import services
 
@@ -172,13 +172,28 @@ def _contact_id(*, shopper, shopper_2, product) -> dict:
         actor=shopper_2,
         branch=branch,
         kind="intended",
-        amount_fen=8_800,
+        amount_fen=amount_fen,
         items=[{"product_id": product.public_id, "unit_price_fen": 0, "quantity": 1}],
-        window_start_at=now() + timedelta(days=1),
-        window_end_at=now() + timedelta(days=1, hours=2),
+        window_start_at=now() + timedelta(days=days_ahead),
+        window_end_at=now() + timedelta(days=days_ahead, hours=2),
     )
     contact = services.contact_request(actor=shopper, cart=cart, product=product)
     services.contact_answer(actor=shopper_2, contact=contact, accept=True)
+    return contact
+
+
+def _contact_id(*, shopper, shopper_2, product) -> dict:
+    """shopper_2 plans to buy the product; shopper asked, they accepted and
+    said hello, so the contact page shows its chat."""
+    from groupbuy.pooling import services
+
+    contact = _accepted_contact(
+        shopper=shopper,
+        shopper_2=shopper_2,
+        product=product,
+        amount_fen=8_800,
+        days_ahead=1,
+    )
     services.contact_chat_post(actor=shopper_2, contact=contact, body="周六一起买？")
     return {"contact_id": contact.public_id}
 
@@ -235,24 +250,15 @@ def _left_pool_ids(*, shopper, merchant) -> dict:
 def _ended_contact_id(*, shopper, shopper_2, product) -> dict:
     """A second conversation between the two, accepted, written in and ended
     by shopper_2: its page shows the history read-only."""
-    from groupbuy.catalog.models import Branch
     from groupbuy.pooling import services
 
-    branch = Branch.objects.order_by("pk").first()
-    services.profile_update(
-        actor=shopper_2, max_group_size=4, max_walk_m=1000, is_discoverable=True
-    )
-    cart = services.cart_report(
-        actor=shopper_2,
-        branch=branch,
-        kind="intended",
+    contact = _accepted_contact(
+        shopper=shopper,
+        shopper_2=shopper_2,
+        product=product,
         amount_fen=6_600,
-        items=[{"product_id": product.public_id, "unit_price_fen": 0, "quantity": 1}],
-        window_start_at=now() + timedelta(days=2),
-        window_end_at=now() + timedelta(days=2, hours=2),
+        days_ahead=2,
     )
-    contact = services.contact_request(actor=shopper, cart=cart, product=product)
-    services.contact_answer(actor=shopper_2, contact=contact, accept=True)
     services.contact_chat_post(actor=shopper, contact=contact, body="周日可以吗？")
     services.contact_end(actor=shopper_2, contact=contact)
     return {"ended_contact_id": contact.public_id}
