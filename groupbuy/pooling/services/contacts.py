@@ -218,36 +218,22 @@ def contact_end(*, actor, contact: ContactRequest) -> ContactRequest:
                 status=409,
             )
         audit_log(actor=actor, action="pooling.contact.ended", obj=contact)
-        other = (
-            contact.recipient if actor.pk == contact.requester_id else contact.requester
-        )
-        notification_enqueue(
-            recipient=other,
+        _tell_the_other_side(
+            actor=actor,
+            contact=contact,
             kind="pooling.contact_ended",
-            title=interpolate_lazy(
-                gettext_lazy("A shopper ended your conversation about %(product)s"),
-                {"product": product_name_lazy(contact.product)},
-            ),
+            title=gettext_lazy("A shopper ended your conversation about %(product)s"),
             body=gettext_lazy(
                 "The chat is closed and their number is no longer shown. "
                 "What you wrote stays readable."
             ),
-            url=contact_url(contact),
-            data={"contact_id": contact.public_id, "state": contact.state},
-            # the conditional update above sends it once per ending; a
-            # conversation opened again may be ended again, and that is news
-            idempotency_key=None,
         )
         sockets_end(
             user_public_id=actor.public_id,
             reason=ACCESS_ENDED,
             groups=[contact_group(contact.public_id)],
         )
-        after_commit(
-            publish_to_contact,
-            contact.public_id,
-            {"type": "pooling.contact", "state": contact.state},
-        )
+        _publish_state(contact)
     return contact
 
 
@@ -271,27 +257,40 @@ def contact_reopen(*, actor, contact: ContactRequest) -> ContactRequest:
                 status=409,
             )
         audit_log(actor=actor, action="pooling.contact.reopened", obj=contact)
-        other = (
-            contact.recipient if actor.pk == contact.requester_id else contact.requester
-        )
-        notification_enqueue(
-            recipient=other,
+        _tell_the_other_side(
+            actor=actor,
+            contact=contact,
             kind="pooling.contact_reopened",
-            title=interpolate_lazy(
-                gettext_lazy(
-                    "A shopper opened your conversation about %(product)s again"
-                ),
-                {"product": product_name_lazy(contact.product)},
+            title=gettext_lazy(
+                "A shopper opened your conversation about %(product)s again"
             ),
             body=gettext_lazy("The chat is open and your numbers are shown again."),
-            url=contact_url(contact),
-            data={"contact_id": contact.public_id, "state": contact.state},
-            # once per opening again (the conditional update above)
-            idempotency_key=None,
         )
-        after_commit(
-            publish_to_contact,
-            contact.public_id,
-            {"type": "pooling.contact", "state": contact.state},
-        )
+        _publish_state(contact)
     return contact
+
+
+def _tell_the_other_side(*, actor, contact: ContactRequest, kind, title, body):
+    """Tell the side of ``contact`` who is not ``actor`` that its state changed;
+    ``title`` names the product as ``%(product)s``."""
+    other = contact.recipient if actor.pk == contact.requester_id else contact.requester
+    notification_enqueue(
+        recipient=other,
+        kind=kind,
+        title=interpolate_lazy(title, {"product": product_name_lazy(contact.product)}),
+        body=body,
+        url=contact_url(contact),
+        data={"contact_id": contact.public_id, "state": contact.state},
+        # The callers' conditional update sends it once per ending or opening
+        # again; a conversation opened again may be ended again, and that is news.
+        idempotency_key=None,
+    )
+
+
+def _publish_state(contact: ContactRequest) -> None:
+    """Tell the contact's open pages its new state, once committed."""
+    after_commit(
+        publish_to_contact,
+        contact.public_id,
+        {"type": "pooling.contact", "state": contact.state},
+    )
