@@ -196,11 +196,12 @@ def platform_daily_series(*, user, days: int = 14) -> DailySeries:
     )
 
 
-def dashboard_headline(*, user) -> dict[str, int]:
+def dashboard_headline(*, user, now: datetime | None = None) -> dict[str, int]:
     """Return the dashboard's live figures (operators only).
 
     Each is one count over an index (deals by state and deadline, orders by
-    join time since midnight), never a scan of the orders table.
+    join time since midnight and since Monday's midnight), never a scan of the
+    orders table.
     """
     from groupbuy.deals.models import Deal, DealOrder
 
@@ -208,14 +209,20 @@ def dashboard_headline(*, user) -> dict[str, int]:
         raise OpsError(
             "forbidden", _("Only operators can see the platform's figures."), status=403
         )
-    now = timezone.now()
+    now = now or timezone.now()
     open_deals = Deal.objects.filter(state=Deal.State.OPEN)
-    start, _end = day_bounds(local_today(now))
+    today = local_today(now)
+    today_start, _end = day_bounds(today)
+    week_start, _end = day_bounds(today - timedelta(days=today.weekday()))
+    orders = DealOrder.objects.filter(joined_at__lte=now)
     return {
         "open_deals": open_deals.count(),
         "closing_within_24h": open_deals.filter(
             deadline_at__gt=now, deadline_at__lte=now + timedelta(hours=24)
         ).count(),
         "overdue": open_deals.filter(deadline_at__lte=now).count(),
-        "orders_today": DealOrder.objects.filter(joined_at__gte=start).count(),
+        "orders_today": orders.filter(joined_at__gte=today_start).count(),
+        # Beside today's: the charts compare days, this the week so far
+        # (from Monday, as the display zone's calendar has it).
+        "orders_this_week": orders.filter(joined_at__gte=week_start).count(),
     }

@@ -1,8 +1,9 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
+from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_close, deal_settle
 from groupbuy.deals.tests.factories import join_and_pay, make_deal, make_product
 from groupbuy.escrow.tests.factories import make_user
@@ -11,6 +12,7 @@ from groupbuy.ops.models import PlatformDailyStats
 from groupbuy.ops.stats import (
     BACKFILL_DAYS,
     daily_figures_compute,
+    dashboard_headline,
     local_today,
     platform_daily_series,
     platform_daily_stats_refresh,
@@ -166,6 +168,25 @@ def test_series_refused_to_a_shopper():
     with pytest.raises(OpsError) as refused:
         platform_daily_series(user=make_user(), days=3)
     assert refused.value.status == 403
+
+
+def test_the_headline_counts_the_orders_of_today_and_of_this_week(operator_user):
+    # given a Wednesday noon in the display zone, and orders joined that
+    # morning, on Monday just after midnight and on Sunday just before it
+    zone = timezone.get_current_timezone()
+    wednesday_noon = datetime(2030, 1, 9, 12, 0, tzinfo=zone)
+    deal = make_deal()
+    for joined_at in (
+        datetime(2030, 1, 9, 9, 0, tzinfo=zone),
+        datetime(2030, 1, 7, 0, 30, tzinfo=zone),
+        datetime(2030, 1, 6, 23, 30, tzinfo=zone),
+    ):
+        order = join_and_pay(deal)
+        DealOrder.objects.filter(pk=order.pk).update(joined_at=joined_at)
+    # when
+    headline = dashboard_headline(user=operator_user, now=wednesday_noon)
+    # then today is Wednesday's order, the week Monday's and Wednesday's
+    assert (headline["orders_today"], headline["orders_this_week"]) == (1, 2)
 
 
 @pytest.fixture
