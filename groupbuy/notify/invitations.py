@@ -17,6 +17,11 @@ costs nothing, so without it one account could text a stranger's number all day
 (a share with a new comment each time, a staff invitation withdrawn and sent
 again). Invitations beyond it are kept, unsent and without the raw address, and
 reach the inbox of whoever signs up with that number.
+
+An invitation the caller held back (``may_send=False``: a sharer's invitations
+a day) keeps the raw address, so that ``invitation_send_held`` can send it once
+the caller's limit allows; it is erased as any other once the delivery ends,
+the invitation is claimed or it expires.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.models import Channel, Invitation, Notification
 from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.services import (
+    delivery_add,
     notification_enqueue,
     notification_write,
     push_unread_count,
@@ -53,8 +59,11 @@ def invitations_per_address_per_day() -> int:
     return int(getattr(settings, "GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY", 3))
 
 
-def _address_texted_enough(address_kind: str, address_hash: str, now) -> bool:
-    """Whether the address got as many invitations as a day allows."""
+def _address_texted_enough(
+    address_kind: str, address_hash: str, now, *, besides: Invitation | None = None
+) -> bool:
+    """Whether the address got as many invitations as a day allows (``besides``
+    the one about to be sent)."""
     limit = invitations_per_address_per_day()
     recent = Invitation.objects.filter(
         address_kind=address_kind,
@@ -62,6 +71,8 @@ def _address_texted_enough(address_kind: str, address_hash: str, now) -> bool:
         attached_at__isnull=True,
         created_at__gt=now - timedelta(days=1),
     )
+    if besides is not None:
+        recent = recent.exclude(pk=besides.pk)
     return recent[:limit].count() >= limit
 
 
@@ -142,7 +153,8 @@ def _invitation_write(
     idempotency_key: str | None,
 ) -> Notification | None:
     now = timezone.now()
-    is_held = not may_send or _address_texted_enough(address_kind, address_hash, now)
+    is_capped = _address_texted_enough(address_kind, address_hash, now)
+    is_held = not may_send or is_capped
     notification = notification_write(
         recipient=None,
         kind=kind,
@@ -156,8 +168,9 @@ def _invitation_write(
         invitation={
             "address_kind": address_kind,
             "address_hash": address_hash,
-            # Kept only for the delivery: a held invitation has none.
-            "address": "" if is_held else normalized,
+            # Kept only for the delivery, or for the one the caller may send
+            # later (invitation_send_held); one held by the address's cap has none.
+            "address": "" if is_capped else normalized,
             "language": language,
             "created_at": now,
             "expires_at": now + retention(),
@@ -171,6 +184,58 @@ def _invitation_write(
             data={"kind": kind, "address_kind": address_kind, "held": is_held},
         )
     return notification
+
+
+class HeldSendOutcome:
+    SENT = "sent"
+    ADDRESS_LIMIT = "address_limit"
+    GONE = "gone"
+
+
+def invitation_send_held(*, actor, idempotency_key: str) -> str:
+    """Send the invitation written with ``idempotency_key`` that its caller held
+    back (``may_send=False``), now that the caller's own limit allows: at most
+    GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY to the address still. Return a
+    ``HeldSendOutcome``: ``gone`` for one already sent, claimed or expired
+    (sending it again sends nothing)."""
+    invitation = (
+        Invitation.objects.filter(notification__idempotency_key=idempotency_key)
+        .only("address_kind", "address_hash")
+        .first()
+    )
+    if invitation is None:
+        return HeldSendOutcome.GONE
+    with transaction.atomic():
+        transaction_lock(
+            f"notify.invitation:{invitation.address_kind}:{invitation.address_hash}"
+        )
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("notification")
+            .get(pk=invitation.pk)
+        )
+        now = timezone.now()
+        notification = invitation.notification
+        if (
+            not invitation.address
+            or invitation.attached_at is not None
+            or invitation.expires_at <= now
+            or notification.recipient_id is not None
+            or notification.deliveries.exists()
+        ):
+            return HeldSendOutcome.GONE
+        if _address_texted_enough(
+            invitation.address_kind, invitation.address_hash, now, besides=invitation
+        ):
+            return HeldSendOutcome.ADDRESS_LIMIT
+        delivery_add(notification, channel=CHANNEL_FOR[invitation.address_kind])
+        audit_log(
+            actor=actor,
+            action="notify.invitation.sent_later",
+            obj=notification,
+            data={"address_kind": invitation.address_kind},
+        )
+    return HeldSendOutcome.SENT
 
 
 @transaction.atomic

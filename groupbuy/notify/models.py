@@ -165,8 +165,9 @@ class Invitation(models.Model):
     keyed hash (``address_hash``, HMAC-SHA256, see ``notify.addresses``) stays,
     to attach the notification to the account that later verifies that number;
     the raw ``address`` is kept only while the delivery may still need it and is
-    erased when the delivery ends (sent, failed or skipped). An invitation that no
-    account claims is deleted after ``expires_at``.
+    erased when the delivery ends (sent, failed or skipped); one its caller held
+    back keeps it for a later send (``invitations.invitation_send_held``). An
+    invitation that no account claims is deleted after ``expires_at``.
     """
 
     class Kind(models.TextChoices):

@@ -176,6 +176,14 @@ def notification_write(
     return notification
 
 
+def delivery_add(notification: Notification, *, channel: str) -> Delivery:
+    """Add a delivery to a notification written without it (an invitation held
+    back), handed over on commit."""
+    delivery = Delivery.objects.create(notification=notification, channel=channel)
+    after_commit(_hand_over, delivery.pk, delivery.channel)
+    return delivery
+
+
 def _rendered(title, body, language: str) -> tuple[str, str]:
     """Lazy translations render in ``language``; plain strings stay as given."""
     with translation.override(language):

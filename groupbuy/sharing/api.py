@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -40,6 +41,7 @@ from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import ContactBook, Share
 from groupbuy.sharing.presenters import share_as_dict, shares_as_dicts, thread_as_dict
 from groupbuy.sharing.schemas import (
+    HeldInvitationsOut,
     PushRemovedOut,
     PushSubscribedOut,
     ShareCardOut,
@@ -374,6 +376,16 @@ def thread_detail(request, share_id: str):
     """A share with its card, participants, replies and read receipts."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
     return thread_as_dict(share, viewer=request.auth)
+
+
+@router.post("/threads/{share_id}/invitations", response=HeldInvitationsOut)
+def thread_invitations_send(request, share_id: str):
+    """Send the invitations my share held back at my daily limit, as many as
+    it allows now (each number or address within its own cap); again, none
+    twice. The sharer's only (403 to anyone else)."""
+    share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
+    result = services.share_invitations_send_held(actor=request.auth, share=share)
+    return asdict(result)
 
 
 @router.post("/threads/{share_id}/messages", response={201: ThreadMessageOut})

@@ -257,6 +257,13 @@ class Participant(models.Model):
         verbose_name=_("invitation"),
     )
 
+    # When the invitation went out: with the share, or later when the sender
+    # sent the held ones (services.invitations); the sender's limit counts the
+    # last 24 hours by it. Empty on rows from before 0010: their share's time.
+    invited_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("invited at")
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -36,6 +36,9 @@ def thread_as_dict(share: Share, *, viewer) -> dict:
                 "name": participant.label_for(viewer),
                 "role": participant.role,
                 "has_joined": participant.user_id is not None,
+                "invitation_status": participant.invitation
+                if share.sender_id == getattr(viewer, "pk", None)
+                else "",
                 "last_read_at": api_time(participant.last_read_at)
                 if participant.last_read_at
                 else None,

@@ -106,6 +106,22 @@ class ParticipantOut(Schema):
     role: str = answer_choices(Participant.Role)
     has_joined: bool
     last_read_at: datetime | None
+    # The sender's to know ("" to the others): a recipient without an account
+    # whose invitation went out, or was held back at the sender's daily limit
+    # (POST /threads/{id}/invitations sends it later).
+    invitation_status: str = answer_choices(Participant.Invitation)
+
+
+class HeldInvitationsOut(Schema):
+    sent: int = Field(description="Invitations sent now.")
+    held_by_daily_limit: int = Field(
+        description="Still held: my shares reached today's limit again "
+        "(GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY, texts and e-mails alike)."
+    )
+    held_by_address_limit: int = Field(
+        description="Still held: their number or address was sent as many "
+        "invitations as a day allows (GROUPBUY_INVITATIONS_PER_ADDRESS_PER_DAY)."
+    )
 
 
 class ThreadOut(ShareOut):

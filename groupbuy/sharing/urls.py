@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", views.compose, name="compose"),
     path("threads/<str:share_id>/", views.thread, name="thread"),
     path("threads/<str:share_id>/voice/", views.voice_note, name="voice_note"),
+    path(
+        "threads/<str:share_id>/invitations/",
+        views.thread_invitations_send,
+        name="thread_invitations_send",
+    ),
     path("products/<str:product_id>/", views.product_page, name="product"),
     path("contacts/", views.contacts, name="contacts"),
     path(

@@ -20,6 +20,7 @@ from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors, services
 from groupbuy.sharing.contacts import vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
+from groupbuy.sharing.held_invitations import held_invitations_messages
 from groupbuy.sharing.models import ContactBook
 from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.services.limits import invitation_texts_per_day
@@ -203,10 +204,25 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
             )
         ],
         "form": form,
+        "held": selectors.share_recipients_held(share=share, user=request.user),
+        "invitation_limit": invitation_texts_per_day(),
     }
     return render(
         request, "sharing/thread.html", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def thread_invitations_send(request: HttpRequest, share_id: str) -> HttpResponse:
+    """Send the invitations the share held back at my daily limit (the
+    sharer's only), and say what happened."""
+    share = selectors.share_get_for_user(user=request.user, share_id=share_id)
+    result = services.share_invitations_send_held(actor=request.user, share=share)
+    for level, text in held_invitations_messages(result):
+        messages.add_message(request, level, text)
+    return redirect("sharing:thread", share.public_id)
 
 
 @login_required

@@ -8,6 +8,7 @@ from groupbuy.sharing.services.books import (
     contact_book_import,
     contact_books_purge_expired,
 )
+from groupbuy.sharing.services.invitations import share_invitations_send_held
 from groupbuy.sharing.services.limits import (
     book_retention,
     comment_max_chars,
@@ -38,6 +39,7 @@ __all__ = [
     "message_post",
     "message_remove",
     "recipient_count_check",
+    "share_invitations_send_held",
     "share_link_get_or_create",
     "share_send",
     "share_sent_with",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from groupbuy.core.locks import transaction_lock
@@ -17,10 +18,11 @@ DEFAULT_COMMENT_MAX_CHARS = 2_000
 DEFAULT_BOOK_RETENTION_DAYS = 30
 # A share like one the sender sent this recently is taken for it sent again.
 DEFAULT_DUPLICATE_WINDOW_SECONDS = 600
-# Invitations (SMS, or e-mail) one person's shares send in any 24 hours to
-# people without an account. Each costs the platform a text and carries the
-# sender's comment under the platform's name; a shopper telling friends about
-# a deal invites a few, not hundreds (the matching limit alone allowed 10,000).
+# Invitations (SMS, or e-mail: the setting's "texts" counts both) one person's
+# shares send in any 24 hours to people without an account. Each costs the
+# platform a text or a mail and carries the sender's comment under its name;
+# a shopper telling friends about a deal invites a few, not hundreds (the
+# matching limit alone allowed 10,000).
 DEFAULT_INVITATION_TEXTS_PER_DAY = 50
 
 
@@ -48,9 +50,11 @@ def invitation_texts_left(*, actor, now) -> int:
     once from both spending the last ones (SQLite's BEGIN IMMEDIATE already
     queues them)."""
     transaction_lock(f"sharing.invitations:{actor.pk}")
+    since = now - timedelta(days=1)
     sent = Participant.objects.filter(
+        Q(invited_at__gt=since)
+        | Q(invited_at__isnull=True, share__created_at__gt=since),
         share__sender=actor,
-        share__created_at__gt=now - timedelta(days=1),
         invitation=Participant.Invitation.SENT,
     ).count()
     return max(0, invitation_texts_per_day() - sent)

@@ -242,6 +242,7 @@ def _share_insert(
             contact_name=contact_name_clean(contact.name),
             is_name_shown=member is not None and contact.is_chosen_by_id,
             invitation=invitation,
+            invited_at=now if invitation == Participant.Invitation.SENT else None,
             joined_at=now,
         )
         _notify_recipient(
@@ -273,7 +274,7 @@ def _notify_recipient(
     *, actor, share, contact, member, title, url, may_send: bool = True
 ) -> None:
     data = {"share": share.public_id}
-    key = f"sharing.share:{share.public_id}:{contact.address_hash}"
+    key = invitation_key(share, contact.address_hash)
     if member is not None:
         notification_enqueue(
             recipient=member,
@@ -302,6 +303,11 @@ def _notify_recipient(
         idempotency_key=key,
         may_send=may_send,
     )
+
+
+def invitation_key(share: Share, address_hash: str) -> str:
+    """The key of the notification (or invitation) a share's recipient got."""
+    return f"sharing.share:{share.public_id}:{address_hash}"
 
 
 def _share_event(share: Share) -> dict:

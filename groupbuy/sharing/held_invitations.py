@@ -1,0 +1,65 @@
+"""What the sharer reads after sending the invitations a share held back."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from groupbuy.sharing.services.invitations import HeldInvitationsSent
+from groupbuy.sharing.services.limits import invitation_texts_per_day
+
+
+def held_invitations_messages(result: HeldInvitationsSent) -> list[tuple[int, str]]:
+    """(level, text) for each thing the sharer should know, in order."""
+    said = []
+    if result.sent:
+        said.append(
+            (
+                messages.SUCCESS,
+                ngettext(
+                    "%(count)d invitation sent.",
+                    "%(count)d invitations sent.",
+                    result.sent,
+                )
+                % {"count": result.sent},
+            )
+        )
+    if result.held_by_daily_limit:
+        said.append(
+            (
+                messages.WARNING,
+                ngettext(
+                    "%(count)d invitation was not sent: your shares invite at "
+                    "most %(limit)d people without an account a day, by text or "
+                    "e-mail. Try again later.",
+                    "%(count)d invitations were not sent: your shares invite at "
+                    "most %(limit)d people without an account a day, by text or "
+                    "e-mail. Try again later.",
+                    result.held_by_daily_limit,
+                )
+                % {
+                    "count": result.held_by_daily_limit,
+                    "limit": invitation_texts_per_day(),
+                },
+            )
+        )
+    if result.held_by_address_limit:
+        said.append(
+            (
+                messages.WARNING,
+                ngettext(
+                    "%(count)d invitation was not sent: that number or address "
+                    "was sent as many invitations as a day allows. Try again "
+                    "tomorrow.",
+                    "%(count)d invitations were not sent: those numbers or "
+                    "addresses were sent as many invitations as a day allows. "
+                    "Try again tomorrow.",
+                    result.held_by_address_limit,
+                )
+                % {"count": result.held_by_address_limit},
+            )
+        )
+    if not said:
+        said.append((messages.INFO, _("There are no invitations left to send.")))
+    return said
