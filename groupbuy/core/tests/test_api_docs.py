@@ -113,6 +113,34 @@ def test_every_time_in_the_document_is_a_date_time():
     assert not_times == []
 
 
+def test_an_api_module_split_into_a_package_keeps_its_operation_ids():
+    """Clients generated from the document call each operation by its id: an
+    app's ``api.py`` that became a package of routers by subject answers under
+    the ids it had (``core.api_packages``), not its new modules' names."""
+    from groupbuy.api import api
+
+    # given operations whose views moved out of an ``api.py``
+    kept = {
+        ("/api/coupons/mine", "get"): "groupbuy_coupons_api_my_coupons",
+        ("/api/coupons/merchants/{merchant_id}/redeem", "post"): (
+            "groupbuy_coupons_api_redeem"
+        ),
+        ("/api/coupons/merchants/{merchant_id}/statement", "get"): (
+            "groupbuy_coupons_api_statement"
+        ),
+        ("/api/coupons/{coupon_id}/refund-units", "post"): (
+            "groupbuy_coupons_api_unit_refunds_refund_units"
+        ),
+    }
+    # when
+    paths = api.get_openapi_schema()["paths"]
+    # then
+    documented = {
+        (path, method): paths[path][method]["operationId"] for path, method in kept
+    }
+    assert documented == kept
+
+
 def test_every_operation_documents_its_refusals_and_they_match(
     client, django_user_model
 ):

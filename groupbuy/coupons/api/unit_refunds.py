@@ -1,9 +1,9 @@
-"""The API's refunds of some of a coupon's unused units (the shopper's and the
-shop's), on the coupons router, apart from ``api`` (which is full)."""
+"""The refunds of some of a coupon's unused units: the shopper's, and the
+shop's."""
 
 from __future__ import annotations
 
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 
 from groupbuy.core.api_types import JsonInt
 from groupbuy.core.idempotency import (
@@ -12,7 +12,7 @@ from groupbuy.core.idempotency import (
     idempotency_key_sent,
 )
 from groupbuy.coupons import selectors, services
-from groupbuy.coupons.api import _coupon_detail, router
+from groupbuy.coupons.api.shopper import coupon_detail_answer
 from groupbuy.coupons.schemas import (
     CouponDetailOut,
     MerchantRefundOut,
@@ -25,6 +25,8 @@ _KEY_DESCRIPTION = (
     "nothing more; with another coupon or number of units, 409 "
     "idempotency_key_reused."
 )
+
+router = Router()
 
 
 # Named apart from the deals router's ``RefundUnitsIn`` (a body of its own,
@@ -65,7 +67,7 @@ def refund_units(
         idempotency_key=idempotency_key_sent(request, payload.idempotency_key),
     )
     coupon = selectors.coupon_get_for_shopper(user=request.auth, coupon_id=coupon_id)
-    return _coupon_detail(request, coupon)
+    return coupon_detail_answer(request, coupon)
 
 
 @router.post(
