@@ -1,5 +1,5 @@
 """The payout forms: the operator's payout and the owner's daily payout. They
-check shape only; payouts.py enforces the rules (the payable covers the amount,
+check shape only; ``payouts`` enforces the rules (the payable covers the amount,
 the provider can pay merchants, an account is named)."""
 
 from __future__ import annotations
