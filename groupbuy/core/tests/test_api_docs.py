@@ -131,6 +131,10 @@ def test_an_api_module_split_into_a_package_keeps_its_operation_ids():
         ("/api/coupons/{coupon_id}/refund-units", "post"): (
             "groupbuy_coupons_api_unit_refunds_refund_units"
         ),
+        ("/api/payments/operator/payouts", "post"): (
+            "groupbuy_payments_api_operator_payout_create"
+        ),
+        ("/api/payments/operator/fees", "get"): "groupbuy_payments_api_operator_fees",
     }
     # when
     paths = api.get_openapi_schema()["paths"]
