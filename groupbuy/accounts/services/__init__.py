@@ -24,6 +24,8 @@ from groupbuy.accounts.services.phone_change import (
 from groupbuy.accounts.services.phone_codes import (
     phone_verify_complete,
     phone_verify_request,
+)
+from groupbuy.accounts.services.sign_up import (
     sign_up_complete,
     sign_up_request,
     sign_up_resend,

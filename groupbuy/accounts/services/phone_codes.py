@@ -1,5 +1,5 @@
-"""One-time SMS codes, and the sign-up and number confirmation they prove
-(password reset and change are in ``password_codes``).
+"""One-time SMS codes, and confirming a signed-in person's number with one
+(sign-up is in ``sign_up``; password reset and change in ``password_codes``).
 
 A code is six digits, sent through the notify SMS backend once the request's
 transaction commits; only an HMAC of it is stored. It expires after
@@ -8,10 +8,6 @@ wrong guesses and is used once. New codes are limited per number (one per
 ``GROUPBUY_PHONE_CODE_RESEND_SECONDS`` for each purpose, ``…_PER_NUMBER_PER_HOUR``
 in all) and per client address (``…_PER_ADDRESS_PER_HOUR``), counted from the
 stored codes so every process sees the same counts.
-
-Sign-up and reset answer the same way whether or not the number has an account:
-a verification is always created, the password is always hashed (so timing does
-not tell either), and only the SMS differs, which only the number's owner reads.
 """
 
 from __future__ import annotations
@@ -24,8 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,12 +30,6 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.services.code_limits import code_request_throttle
 from groupbuy.accounts.services.users import (
-    all_or_errors,
-    display_name_or_error,
-    email_or_error,
-    password_candidate,
-    password_or_error,
-    phone_or_error,
     without_nul,
 )
 from groupbuy.accounts.signals import phone_verified
@@ -233,68 +222,6 @@ def code_consume(
     raise refusal
 
 
-# --- Sign-up --------------------------------------------------------------------
-
-
-def sign_up_request(
-    *,
-    phone: str,
-    password: str,
-    display_name: str = "",
-    preferred_language: str = User.Language.ZH_HANS,
-    email: str = "",
-    address: str = "",
-) -> CodeSent:
-    """Check the sign-up form and text a code to the number; create nobody yet."""
-    # Every field is checked, so a form with a bad number and a bad password
-    # says both at once (until 2026-12-06 it named the number only).
-    e164, display_name, email, _password = all_or_errors(
-        lambda: phone_or_error(phone),
-        lambda: display_name_or_error(display_name),
-        lambda: email_or_error(email),
-        lambda: password_or_error(
-            password, user=password_candidate(phone, display_name), field="password"
-        ),
-    )
-    if preferred_language not in User.Language.values:
-        preferred_language = User.Language.ZH_HANS
-    pending = {
-        "password_hash": make_password(password),
-        "display_name": display_name,
-        "preferred_language": preferred_language,
-        "email": email,
-    }
-    return _sign_up_code_issue(phone=e164, pending=pending, address=address)
-
-
-def _sign_up_code_issue(*, phone: str, pending: dict, address: str) -> CodeSent:
-    with transaction.atomic():
-        holder = User.objects.filter(phone=phone).first()
-        # The SMS is in the language the person chose on the form, not their
-        # browser's; a number that has an account is told in its holder's.
-        # Refusals (too many codes) stay in the request's language.
-        language = (
-            holder.preferred_language
-            if holder is not None
-            else pending.get("preferred_language") or User.Language.ZH_HANS
-        )
-        with translation.override(language):
-            taken_text = _(
-                "%(site)s: someone tried to sign up with this number, which already "
-                "has an account. Log in, or reset your password if you forgot it."
-            ) % {"site": settings.GROUPBUY_SITE_NAME}
-        return code_issue(
-            purpose=Purpose.SIGN_UP,
-            phone=phone,
-            user=None,
-            address=address,
-            pending={} if holder is not None else pending,
-            send_code=holder is None and bool(pending.get("password_hash")),
-            text_without_code=taken_text,
-            language=language,
-        )
-
-
 def verification_for_resend(*, verification_id: str, purpose: str) -> PhoneVerification:
     """Return the unused verification a new code is asked for (404 if none)."""
     verification = PhoneVerification.objects.filter(
@@ -309,72 +236,12 @@ def verification_for_resend(*, verification_id: str, purpose: str) -> PhoneVerif
     return verification
 
 
-def sign_up_resend(*, verification_id: str, address: str = "") -> CodeSent:
-    """Text a new sign-up code for what an earlier request described.
-
-    The person's details (the password already hashed) are carried over from the
-    earlier request, so nothing is typed again and no password travels; the
-    earlier code stays good until it expires. Paced like any other code.
-    """
-    earlier = verification_for_resend(
-        verification_id=verification_id, purpose=Purpose.SIGN_UP
-    )
-    return _sign_up_code_issue(
-        phone=earlier.phone, pending=dict(earlier.pending), address=address
-    )
-
-
-def _phone_taken() -> AccountError:
-    return AccountError(
-        "phone_taken",
-        _("An account with this phone number already exists."),
-        status=409,
-        fields={"phone": [_("Already registered.")]},
-    )
-
-
 def _announce_phone_verified(user: User, phone: str) -> None:
     for receiver, result in phone_verified.send_robust(
         sender=User, user=user, phone_e164=phone
     ):
         if isinstance(result, Exception):
             logger.error("phone_verified receiver %r failed", receiver, exc_info=result)
-
-
-def sign_up_complete(*, verification_id: str, code: str) -> User:
-    """Create the account a sign-up request described, once its code is entered."""
-    verification = code_consume(
-        verification_id=verification_id, code=code, purpose=Purpose.SIGN_UP
-    )
-    pending = verification.pending
-    if not pending.get("password_hash"):
-        raise _phone_taken()
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            user = User(
-                phone=verification.phone,
-                display_name=pending.get("display_name", ""),
-                preferred_language=pending.get("preferred_language", "zh-hans"),
-                email=pending.get("email", ""),
-                phone_verified_at=now,
-            )
-            user.password = pending["password_hash"]
-            user.save()
-            PhoneVerification.objects.filter(pk=verification.pk).update(
-                pending={}, user=user
-            )
-            audit_log(actor=user, action="accounts.user.signed_up", obj=user)
-            audit_log(
-                actor=user,
-                action="accounts.phone.verified",
-                obj=user,
-                data={"verification": verification.public_id},
-            )
-            after_commit(_announce_phone_verified, user, verification.phone)
-    except IntegrityError:
-        raise _phone_taken() from None
-    return user
 
 
 # --- Confirming a signed-in person's number -------------------------------------
