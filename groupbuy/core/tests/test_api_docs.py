@@ -135,6 +135,14 @@ def test_an_api_module_split_into_a_package_keeps_its_operation_ids():
             "groupbuy_payments_api_operator_payout_create"
         ),
         ("/api/payments/operator/fees", "get"): "groupbuy_payments_api_operator_fees",
+        ("/api/deals", "get"): "groupbuy_deals_api_deal_list",
+        ("/api/deals/{deal_id}", "patch"): "groupbuy_deals_api_deal_update",
+        ("/api/deals/merchants/{merchant_id}/sales", "get"): (
+            "groupbuy_deals_api_merchant_sales_figures"
+        ),
+        ("/api/deals/{deal_id}/orders/{order_id}/refund-units", "post"): (
+            "groupbuy_deals_api_unit_refunds_deal_order_refund_units"
+        ),
     }
     # when
     paths = api.get_openapi_schema()["paths"]

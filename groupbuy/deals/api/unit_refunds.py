@@ -1,12 +1,11 @@
-"""The API's refund of some units of an order (``deal_order_refund_units``),
-on the deals router: its schemas and its operation, apart from ``api`` (which
-is full)."""
+"""The refund of some units of an order (``deal_order_refund_units``): its
+schemas and its operation."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 
 from groupbuy.core.api_types import JsonInt
 from groupbuy.core.idempotency import (
@@ -15,9 +14,10 @@ from groupbuy.core.idempotency import (
     idempotency_key_sent,
 )
 from groupbuy.deals import selectors, services
-from groupbuy.deals.api import router
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.schemas import MerchantOrderOut, merchant_order_out
+
+router = Router()
 
 
 class RefundUnitsIn(Schema):
