@@ -59,6 +59,9 @@ app = GroupbuyApp(
         "order.detail": "coupons/_order_coupon.html",
         # An ended deal's order is refunded through its coupon's unused units.
         "merchant_order.actions": "coupons/_merchant_order_refund.html",
+        # Without a key its buyers' coupons have no code: say so where a new
+        # shop's owners look first (until 2026-12-07 only this app's page did).
+        "merchant.setup": "coupons/_setup_step.html",
     },
     standalone_cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",

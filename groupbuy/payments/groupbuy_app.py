@@ -34,6 +34,8 @@ app = GroupbuyApp(
             owners_only=True,
         ),
     ],
+    # A new shop's owners are told to say where their money goes.
+    page_parts={"merchant.setup": "payments/_setup_step.html"},
     notification_kinds={
         "payments.statement.differences": _("Payment statement differences"),
         "payments.payout_account.changed": _("Payout account changed"),

@@ -115,6 +115,12 @@ def payouts_for_merchant(*, merchant) -> QuerySet[Payout]:
     return Payout.objects.filter(merchant=merchant).select_related("merchant")
 
 
+def merchant_has_payout_schedule(*, merchant) -> bool:
+    """Say whether the merchant chose where its daily payout goes (a yes or no
+    names no account: its console's overview asks its owners until it has)."""
+    return PayoutSchedule.objects.filter(merchant=merchant).exists()
+
+
 def payout_schedule_get(*, user, merchant) -> PayoutSchedule | None:
     """The merchant's payout schedule, for whoever may set it (its owners and
     operators): it names the account the money goes to. Anyone else 403

@@ -25,6 +25,8 @@ PAGE_SLOTS = {
     "operator.demand_alerts": "the operator dashboard's demand alerts",
     "operator.figures": "more figures after the operator dashboard's own "
     "(each a div.figure)",
+    "merchant.setup": "more steps on the console overview's list of what a "
+    "shop's owners still have to do, each an li (context: merchant)",
     "merchant_order.actions": "an order's actions on the merchant's order list, "
     "for its owners (context: order, merchant)",
     # A thread's reply another participant wrote: moderation's Report link.

@@ -236,6 +236,13 @@ def deal_list_for_merchant(
     return paginate(deals, page=page, page_size=page_size)
 
 
+def merchant_has_opened_a_deal(*, merchant) -> bool:
+    """Return whether the merchant ever opened a deal (a draft is not one)."""
+    return (
+        Deal.objects.filter(merchant=merchant).exclude(state=Deal.State.DRAFT).exists()
+    )
+
+
 def order_list_for_deal(
     *,
     user,

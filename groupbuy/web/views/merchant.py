@@ -49,6 +49,7 @@ from groupbuy.web.forms_merchant import (
     StopForm,
 )
 from groupbuy.web.presenters import deal_cards, order_views
+from groupbuy.web.presenters.setup import merchant_setup_steps
 from groupbuy.web.templatetags.money import fen
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 from groupbuy.web.views.merchant_access import merchant_deal
@@ -70,11 +71,20 @@ def merchant_dashboard(request: HttpRequest, merchant_id: str) -> HttpResponse:
     merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
     listings = paginate(catalog.merchant_listings(merchant=merchant), page_size=5)
     context = {"merchant": merchant, "listings": listings, "section": "overview"}
-    recent = deal_list_for_merchant(user=request.user, merchant=merchant, page_size=5)
-    context["recent_deals"] = deal_cards(list(recent.items))
-    context["payable_fen"] = (  # None for a cashier: the money is the owners'
-        merchant_payable_fen(user=request.user, merchant=merchant)
-        if is_merchant_money_reader(request.user, merchant)
+    recent = list(
+        deal_list_for_merchant(user=request.user, merchant=merchant, page_size=5).items
+    )
+    context["recent_deals"] = deal_cards(recent)
+    is_owner = is_merchant_money_reader(request.user, merchant)
+    # None for a cashier: the money, and setting the shop up, are the owners'
+    context["payable_fen"] = (
+        merchant_payable_fen(user=request.user, merchant=merchant) if is_owner else None
+    )
+    context["setup_steps"] = (
+        merchant_setup_steps(
+            merchant=merchant, has_listings=bool(listings.items), recent_deals=recent
+        )
+        if is_owner
         else None
     )
     return render(request, "web/merchant/dashboard.html", context)
