@@ -228,3 +228,21 @@ def test_others_cannot_replace_the_key_even_confirming(client):
         answer = client.post(f"{base}/key-file/", {"confirm_replace": "on"})
         assert answer.status_code == 403
     assert MerchantKey.objects.filter(merchant=station.merchant).count() == 1
+
+
+def test_a_shop_without_a_key_is_told_what_that_means_and_replaces_nothing(client):
+    # given the owner of a new shop, with no coupon key yet
+    from groupbuy.coupons.tests.factories import make_merchant, make_user
+
+    owner = make_user(preferred_language="en")
+    merchant = make_merchant(owner=owner)
+    client.force_login(owner)
+    # when they open the till
+    page = client.get(f"/coupons/merchant/{merchant.public_id}/").content.decode()
+    # then it says what a missing key does to buyers and how to make one here,
+    # and its button replaces nothing, as there is nothing to replace
+    assert "your buyers' coupons have no code" in page
+    assert 'id="key-file-first"' in page
+    assert "Generate the key file</button>" in page
+    assert "replaces the current key" not in page
+    assert 'id="key-replace-warning"' not in page
