@@ -27,8 +27,8 @@ PAGE_SLOTS = {
     "(each a div.figure)",
     "merchant.setup": "more steps on the console overview's list of what a "
     "shop's owners still have to do, each an li (context: merchant)",
-    "merchant_order.actions": "an order's actions on the merchant's order list, "
-    "for its owners (context: order, merchant)",
+    "merchant_order.actions": "an order's actions on the merchant's order list "
+    "and a deal's page, for its owners (context: order, merchant)",
     # A thread's reply another participant wrote: moderation's Report link.
     "thread_reply.actions": "after the time of a reply someone else wrote, in a "
     "share's thread (context: message, share, report_path, report_item_id)",

@@ -295,3 +295,26 @@ def _redemption_row(page: str, serial: str) -> str:
     listed = page.split('id="redemptions"', 1)[1].split("</ul>", 1)[0]
     (row,) = [item for item in listed.split("<li") if serial in item]
     return " ".join(row.split())
+
+
+def test_an_ended_deals_page_offers_its_owner_the_refund_the_order_list_does(client):
+    # given a deal that succeeded, its 2 buyers holding unused coupons
+    station = make_station()
+    first, second = confirmed_orders(station.merchant, quantities=(1, 2))
+    merchant, deal = station.merchant.public_id, first.deal.public_id
+    url = f"/merchant/{merchant}/deals/{deal}/"
+    # when its owner opens the deal's page
+    client.force_login(station.owner)
+    page = client.get(url).content.decode()
+    # then each order offers to refund its coupon's unused units, as the
+    # shop's order list does (until 2026-12-07 only the list offered it)
+    for order in (first, second):
+        coupon = coupon_for(order)
+        assert f'id="merchant-coupon-refund-{coupon.public_id}"' in page
+    # and a cashier, who refunds nothing, is offered none
+    cashier = make_user()
+    merchant_membership_add(
+        actor=None, user=cashier, merchant=station.merchant, role="cashier"
+    )
+    client.force_login(cashier)
+    assert 'id="merchant-coupon-refund-' not in client.get(url).content.decode()
