@@ -660,3 +660,17 @@ def test_the_new_deal_form_names_its_clock_and_shows_no_label_for_its_hidden_key
     # and its times are said to be Beijing time, not a database's zone name
     assert "Time zone: Beijing time." in page
     assert "Asia/Shanghai" not in page
+
+
+def test_a_shop_with_nothing_listed_is_told_before_the_form_not_after_it(db):
+    # given a shop that lists no product yet
+    merchant, client = _owner()
+    # when its owner opens the new group buy form
+    html = client.get(
+        reverse("web:merchant_deal_create", args=[merchant.public_id])
+    ).content.decode()
+    # then what to do first comes before the form (whose product list is
+    # empty), not under its Save button, which an owner reaches having filled
+    # every field in (until 2026-12-07)
+    assert html.index('id="deal-form-no-products"') < html.index('id="deal-form"')
+    assert 'role="status"' in html.split('id="deal-form-no-products"')[0][-200:]
