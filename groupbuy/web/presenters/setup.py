@@ -73,34 +73,36 @@ def _deal_step(merchant) -> SetupStep:
 
 
 def _branch_steps(merchant, branch) -> list[SetupStep]:
-    url = reverse(
-        "web:merchant_branch_edit", args=[merchant.public_id, branch.public_id]
-    )
-    steps = []
+    missing = []
     if branch.latitude is None or branch.longitude is None:
-        steps.append(
-            SetupStep(
-                key=f"branch-map-{branch.public_id}",
-                text=_(
+        missing.append(
+            (
+                "map",
+                _(
                     "Put %(branch)s on the map: shoppers nearby find a shop "
                     "by its branches' map positions."
-                )
-                % {"branch": branch.display_name},
-                action=_("Edit the branch"),
-                url=url,
+                ),
             )
         )
     if not branch.opening_hours:
-        steps.append(
-            SetupStep(
-                key=f"branch-hours-{branch.public_id}",
-                text=_(
+        missing.append(
+            (
+                "hours",
+                _(
                     "Give %(branch)s its opening hours: buyers read them when "
                     "they choose where to collect."
-                )
-                % {"branch": branch.display_name},
-                action=_("Edit the branch"),
-                url=url,
+                ),
             )
         )
-    return steps
+    url = reverse(
+        "web:merchant_branch_edit", args=[merchant.public_id, branch.public_id]
+    )
+    return [
+        SetupStep(
+            key=f"branch-{what}-{branch.public_id}",
+            text=text % {"branch": branch.display_name},
+            action=_("Edit the branch"),
+            url=url,
+        )
+        for what, text in missing
+    ]
