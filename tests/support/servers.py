@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -27,36 +28,52 @@ def migrations_fingerprint() -> str:
     return digest.hexdigest()[:10]
 
 
-def copy_migrated_sqlite(data_dir: Path, settings: str = "groupbuy.settings") -> None:
-    """Put a migrated ``groupbuy.sqlite3`` in ``data_dir``, copied from one made
-    once per :func:`migrations_fingerprint` and ``settings`` module in the
-    temporary directory.
+def migrated_sqlite(settings: str = "groupbuy.settings") -> Path:
+    """A ``groupbuy.sqlite3`` migrated once per :func:`migrations_fingerprint`
+    and ``settings`` module, in the temporary directory, made on first use.
 
-    A fresh ``groupbuy migrate`` takes ~17 s of CPU (Django re-renders the
-    model states after each of ~550 operations); copying takes milliseconds.
+    A fresh ``groupbuy migrate`` takes ~17 s of CPU (~30 s on a loaded 2-core
+    machine: Django re-renders the model states after each of ~550
+    operations); copying takes milliseconds. The SQLite suite's pytest
+    processes, run at once, start their test databases from it too
+    (conftest.py), so one of them makes it while the others wait on its lock.
     """
     cached = Path(tempfile.gettempdir()) / (
         f"groupbuy-migrated-{migrations_fingerprint()}-{settings}.sqlite3"
     )
-    if not cached.exists():
-        with tempfile.TemporaryDirectory(prefix="groupbuy-migrating-") as building:
-            builder = Deployment(
-                Path(building), extra_env={"DJANGO_SETTINGS_MODULE": settings}
-            )
-            builder.groupbuy("migrate", "--noinput")
-            # Through SQLite's backup API, not a file copy, so nothing still in
-            # a journal is left behind; then one rename, so a run beside this
-            # one (make test runs two pytest processes) sees all of it or none.
-            part = cached.with_name(f"{cached.name}.{os.getpid()}.part")
-            source = sqlite3.connect(Path(building) / "groupbuy.sqlite3")
-            target = sqlite3.connect(part)
-            with source, target:
-                source.backup(target)
-            source.close()
-            target.close()
-            os.replace(part, cached)
+    if cached.exists():
+        return cached
+    with open(cached.with_name(f"{cached.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not cached.exists():
+            _migrate_sqlite(cached, settings)
+    return cached
+
+
+def _migrate_sqlite(cached: Path, settings: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="groupbuy-migrating-") as building:
+        builder = Deployment(
+            Path(building), extra_env={"DJANGO_SETTINGS_MODULE": settings}
+        )
+        builder.groupbuy("migrate", "--noinput")
+        # Through SQLite's backup API, not a file copy, so nothing still in
+        # a journal is left behind; then one rename, so a process that does
+        # not take the lock sees all of it or none.
+        part = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+        source = sqlite3.connect(Path(building) / "groupbuy.sqlite3")
+        target = sqlite3.connect(part)
+        with source, target:
+            source.backup(target)
+        source.close()
+        target.close()
+        os.replace(part, cached)
+
+
+def copy_migrated_sqlite(data_dir: Path, settings: str = "groupbuy.settings") -> None:
+    """Put a migrated ``groupbuy.sqlite3`` in ``data_dir``, copied from
+    :func:`migrated_sqlite`."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, data_dir / "groupbuy.sqlite3")
+    shutil.copyfile(migrated_sqlite(settings), data_dir / "groupbuy.sqlite3")
 
 
 def free_port() -> int:
@@ -136,8 +153,9 @@ class Deployment:
         (:func:`copy_migrated_sqlite`); otherwise ``groupbuy migrate``.
 
         Fresh migrations still run where they are the thing tested: in
-        pytest-django's test database, in tests/deploy (the documented
-        production steps) and before the schemathesis demo.
+        tests/deploy (the documented production steps), before the
+        schemathesis demo, and on PostgreSQL. (The SQLite suite's test
+        databases start from the same copy: conftest.py.)
         """
         if "DATABASE_URL" not in self.env:
             copy_migrated_sqlite(self.data_dir, self.env["DJANGO_SETTINGS_MODULE"])
