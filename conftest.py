@@ -55,18 +55,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix, django_db_use_migrations
 ):
-    """Start an in-memory SQLite test database as a copy of one migrated once
-    per machine (tests/support/servers.py's ``migrated_sqlite``), not by
-    migrating it: a fresh migrate took ~30 s of CPU in each of the SQLite
-    suite's four pytest processes on a loaded 2-core machine, the copy and the
-    migrate that then finds nothing to apply ~0.5 s. The copy is a real
-    migrate's result (the same one the browser journeys' servers start from);
-    the PostgreSQL suite, tests/deploy and the fuzzed demo still migrate from
-    nothing."""
+    """Start the test database from one migrated once per machine, not by
+    migrating it: a fresh migrate took ~30 s of CPU in each pytest process on
+    a loaded 2-core machine (three on SQLite, three on PostgreSQL in CI).
+
+    On SQLite the in-memory database becomes a copy of the file the browser
+    journeys' servers start from (tests/support/servers.py's
+    ``migrated_sqlite``); on PostgreSQL it is created from a migrated template
+    (``migrated_postgresql``). Either is a real migrate's result, made by
+    whichever process comes first while the others wait, and the migrate
+    pytest-django then runs finds nothing to apply (~0.5 s) or applies what
+    is missing. tests/deploy and the fuzzed demo still migrate from nothing."""
     if not django_db_use_migrations:
         yield
         return
     from django.core.management.commands import migrate
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from tests.support.servers import migrated_postgresql
+
+        connection.settings_dict["TEST"]["TEMPLATE"] = migrated_postgresql(
+            os.environ["DATABASE_URL"]
+        )
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
