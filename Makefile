@@ -75,7 +75,8 @@ test-js:
 # layer and several server processes sharing one PostgreSQL and one Redis.
 # .ci/run starts both servers if they are down. The PostgreSQL suite runs as
 # two processes over two halves of the apps, the second on its own database
-# (tests/support/pytest_halves.py).
+# (tests/support/pytest_halves.py); both test databases, and the Redis suite's,
+# are copies of a template migrated once (conftest.py).
 test-postgres: venv bytecode
 	GROUPBUY_ONLY_DATABASE_TESTS=1 DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/groupbuy} \
 		$(BIN)/python -m tests.support.pytest_halves -q -m "not browser" $(PYTEST_ARGS)
