@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import STEP_TIMEOUT_MS
-from tests.support.servers import Deployment, free_port
+from tests.support.servers import Deployment, copy_migrated_sqlite, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -41,9 +41,12 @@ def groupbuy_server():
                 # one address would be refused codes for the hour (the limit
                 # itself is tested in accounts/tests/test_phone_codes.py).
                 "GROUPBUY_PHONE_CODES_PER_ADDRESS_PER_HOUR": "1000",
+                "DJANGO_SETTINGS_MODULE": "tests.e2e.server_settings",
             },
         )
-        deployment.migrate()
+        # The database groupbuy.settings migrated: the schema is the same,
+        # and another settings module would migrate another copy.
+        copy_migrated_sqlite(deployment.data_dir)
         deployment.keep_shell()
         deployment.url = deployment.serve(port)
         try:
