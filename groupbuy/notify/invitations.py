@@ -192,6 +192,20 @@ class HeldSendOutcome:
     GONE = "gone"
 
 
+def invitations_forget_held_addresses(*, idempotency_keys: list[str]) -> int:
+    """Forget the raw address kept for invitations their caller held back, once
+    the caller can no longer send them (a sharer who erased their account):
+    the address came from the caller's address book. Each still reaches the
+    inbox of whoever signs up with the address, as one held by the address's
+    cap does. One already being delivered keeps its address until then."""
+    return (
+        Invitation.objects.filter(notification__idempotency_key__in=idempotency_keys)
+        .exclude(address="")
+        .filter(notification__deliveries__isnull=True)
+        .update(address="")
+    )
+
+
 def invitation_send_held(*, actor, idempotency_key: str) -> str:
     """Send the invitation written with ``idempotency_key`` that its caller held
     back (``may_send=False``), now that the caller's own limit allows: at most

@@ -179,6 +179,7 @@ class SharingPersonalData(PersonalDataProvider):
         )
 
     def erase(self, user) -> None:
+        from groupbuy.notify.invitations import invitations_forget_held_addresses
         from groupbuy.sharing.models import (
             ContactEntry,
             MemberPhoneHash,
@@ -186,7 +187,21 @@ class SharingPersonalData(PersonalDataProvider):
             Participant,
             Share,
         )
+        from groupbuy.sharing.services.shares import invitation_key
 
+        # Numbers their shares held back at the daily limit were kept to be
+        # texted later by them; nobody will, and the numbers were theirs to give.
+        held = Participant.objects.filter(
+            share__sender=user,
+            user__isnull=True,
+            invitation=Participant.Invitation.OVER_DAILY_LIMIT,
+        ).select_related("share")
+        invitations_forget_held_addresses(
+            idempotency_keys=[
+                invitation_key(participant.share, participant.address_hash)
+                for participant in held
+            ]
+        )
         for share in Share.objects.filter(sender=user).exclude(voice_note=""):
             # Out of the private storage too, not only the column.
             share.voice_note.delete(save=False)

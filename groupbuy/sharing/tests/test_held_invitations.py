@@ -10,6 +10,7 @@ from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.notify.models import Delivery, Invitation
 from groupbuy.sharing.contacts import Contact
 from groupbuy.sharing.models import Participant
+from groupbuy.sharing.personal_data import SharingPersonalData
 from groupbuy.sharing.services import share_invitations_send_held, share_send
 from groupbuy.sharing.tests.factories import make_product, make_user
 from groupbuy.sharing.tests.test_api import bearer
@@ -145,3 +146,20 @@ def test_only_the_sharer_sends_the_held_invitations(client, settings):
     theirs = client.get(thread, headers=bearer(member)).json()["participants"]
     assert sorted(p["invitation_status"] for p in mine) == ["", "", "held"]
     assert {p["invitation_status"] for p in theirs} == {""}
+
+
+def test_a_sharer_who_erases_their_account_leaves_no_number_to_text(settings):
+    # given a share whose second invitation was held back at the daily limit
+    settings.GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY = 1
+    sender = make_user()
+    share = _share(sender, ["+8613987100011", "+8613987100012"])
+    (held,) = share.participants.filter(invitation="held")
+    assert Invitation.objects.filter(address_hash=held.address_hash).exclude(address="")
+    # when the sender erases their account
+    SharingPersonalData().erase(sender)
+    # then the number they gave is no longer kept, and nothing can text it
+    invitation = Invitation.objects.get(address_hash=held.address_hash)
+    assert invitation.address == ""
+    _a_day_passes(sender)
+    assert share_invitations_send_held(actor=sender, share=share).sent == 0
+    assert _texts_to(held.address_hash) == 0
