@@ -4,19 +4,19 @@ pooling's answers checks these after every step)."""
 
 from __future__ import annotations
 
-from django.db.models import Sum
-
 from groupbuy.pooling import savings
 from groupbuy.pooling.models import Pool, PoolMember, PoolRequest
 
 PoolState, RequestState, Answer = Pool.State, PoolRequest.State, PoolMember.Answer
 POOL_MOVES = {
     PoolState.PROPOSED: {PoolState.CONFIRMED, PoolState.DISSOLVED},
-    PoolState.CONFIRMED: set(),
+    # a member leaves and the rest fall short of the tier
+    PoolState.CONFIRMED: {PoolState.DISSOLVED},
     PoolState.DISSOLVED: set(),
 }
-# A request goes back to open when its suggestion is dissolved by the others
-# (before its own deadline: past it, it expires instead).
+# A request goes back to open when its suggestion is dissolved by the others,
+# or its confirmed pool by another member leaving (before its own deadline:
+# past it, it expires instead); the one who leaves has theirs withdrawn.
 REQUEST_MOVES = {
     RequestState.OPEN: {
         RequestState.SUGGESTED,
@@ -29,15 +29,20 @@ REQUEST_MOVES = {
         RequestState.WITHDRAWN,
         RequestState.EXPIRED,
     },
-    RequestState.POOLED: set(),
+    RequestState.POOLED: {
+        RequestState.OPEN,
+        RequestState.WITHDRAWN,
+        RequestState.EXPIRED,
+    },
     RequestState.WITHDRAWN: set(),
     RequestState.EXPIRED: set(),
 }
 ANSWER_MOVES = {
     Answer.PENDING: {Answer.ACCEPTED, Answer.DECLINED, Answer.TIMED_OUT},
-    Answer.ACCEPTED: set(),
+    Answer.ACCEPTED: {Answer.LEFT},  # of a confirmed pool (pool_leave)
     Answer.DECLINED: set(),
     Answer.TIMED_OUT: set(),
+    Answer.LEFT: set(),
 }
 LIVE = (PoolState.PROPOSED, PoolState.CONFIRMED)
 STILL_LOOKING = (RequestState.OPEN, RequestState.SUGGESTED)
@@ -80,9 +85,18 @@ def assert_pool_adds_up(pool: Pool) -> None:
     """The members' carts make the pool's amount and their shares its saving,
     which is what the till gives the pool's basket: the tier it names (满减), or
     the members' items priced as one basket (n for m, second item), where each
-    member saves at least what they would alone."""
+    member saves at least what they would alone. Of a confirmed pool a member
+    left, only those still in count (their shares were worked out again)."""
     members = list(pool.members.select_related("request"))
-    totals = pool.members.aggregate(amount=Sum("amount_fen"), shares=Sum("share_fen"))
+    if pool.state == PoolState.CONFIRMED:
+        # the saving is shared among those still in: one who left has no share
+        members = [member for member in members if member.answer != Answer.LEFT]
+    elif any(member.answer == Answer.LEFT for member in members):
+        return  # dissolved by a leave: nobody saves anything with it
+    totals = {
+        "amount": sum(member.amount_fen for member in members),
+        "shares": sum(member.share_fen for member in members),
+    }
     assert totals["amount"] == pool.amount_fen, pool
     assert totals["shares"] == pool.saving_fen, pool
     rules = pool.promotion.rules()

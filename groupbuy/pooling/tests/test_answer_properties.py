@@ -6,20 +6,29 @@ on a frozen clock: asking to pool a cart or some bottles (matched at once, as
 the worker does), the batch run, accepting or declining a suggestion (sometimes
 twice, sometimes after its deadline), withdrawing a request, time passing, the
 sweep that times out unanswered suggestions, a shopper erasing their account,
-and the shop ending a promotion early; after every step it checks:
+the shop ending a promotion early, and a member leaving a pool (confirmed,
+suggested, or already dissolved by another's leave); after every step it
+checks:
 
 - whoever is told a pool did not form is told the truth: "we keep looking"
   only while their request can still be matched, otherwise that it is over;
 - a request is in at most one live (proposed or confirmed) pool, and its state
   says which: suggested in a proposed pool, pooled in a confirmed one, neither
   otherwise;
-- a confirmed pool has every member accepted, before its deadline;
+- a confirmed pool has every member still in accepted, before its deadline;
+- one who left a pool has their request withdrawn and is in no live pool with
+  it; a pool a leave dissolved has each other member's request back to looking
+  (or pooled again) before its deadline while the promotion runs, expired
+  otherwise, or withdrawn since;
+  a pool a leave did not dissolve still reaches its tier with those still in;
 - every pool adds up: its members' carts make its amount and their shares its
   saving, which is the 满减 tier it names, or for the buy 3 pay 2 the members'
   bottles priced as one basket, each member saving at least what they would
-  alone;
+  alone (of a confirmed pool someone left: those still in, shares worked out
+  again);
 - an answer once given never changes (but an erased person's acceptance
-  becomes a decline: nobody would come to the till); a declined or timed-out
+  becomes a decline: nobody would come to the till; and an acceptance of a
+  confirmed pool becomes "left" when they leave it); a declined or timed-out
   member's request is in no later pool;
 - pools, requests and answers only move along their allowed transitions, and a
   request past its deadline never goes back to looking (open);
@@ -30,8 +39,9 @@ and the shop ending a promotion early; after every step it checks:
   and no request looking, no pool confirmed or suggested after its end; a pool
   confirmed before the end stays confirmed; and whoever was still looking or
   pooled when the shop ended it early was told;
-- an answer or a withdrawal that is refused (twice, late, or to a closed pool)
-  changes nothing, and one that should be refused is.
+- an answer, a withdrawal or a leave that is refused (twice, late, to a closed
+  pool, a leave of a suggestion) changes nothing, and one that should be
+  refused is.
 
 Each example runs in a savepoint that is rolled back, so examples start clean.
 """
@@ -59,8 +69,10 @@ from hypothesis.stateful import (
 from groupbuy.notify.models import Notification
 from groupbuy.pooling import services
 from groupbuy.pooling.errors import PoolingError
+from groupbuy.pooling.matching.types import make_group
 from groupbuy.pooling.models import PoolMember, PoolRequest
 from groupbuy.pooling.personal_data import PoolingPersonalData
+from groupbuy.pooling.services import pools as pool_services
 from groupbuy.pooling.tests.factories import (
     make_promotion,
     make_request,
@@ -286,6 +298,116 @@ class PoolAnswerMachine(RuleBasedStateMachine):
             assert snapshot() == before
         event(f"withdraw: {was}")
 
+    @rule(shopper=st.integers(0, 3), which=st.integers(0, 7))
+    def a_member_leaves(self, shopper, which):
+        """Leave one of my pools: a confirmed one I am still in is left; one I
+        left already changes nothing; a suggestion, or a pool already
+        dissolved, is refused and nothing changes."""
+        seat = self._seat(shopper, which)
+        if seat is not None and self._active(shopper) is not None:
+            self._leave(seat)
+
+    @rule()
+    def three_pool_more_than_the_tier_needs(self):
+        """Three more shoppers pool ¥160 + ¥150 + ¥50 at 满300减50, confirmed:
+        the engine would not pool them so, but a pool that still reaches its
+        tier without one who leaves (and so carries on) comes about only so.
+        (The four already ask for it: one request per promotion each.)"""
+        if not self.promotions[0].is_running():
+            return
+        users = [make_user() for _ in range(3)]
+        try:
+            requests = [
+                make_request(
+                    user=user,
+                    promotion=self.promotions[0],
+                    branch=self.branch,
+                    amount_fen=amount_fen,
+                )
+                for user, amount_fen in zip(users, (16_000, 15_000, 5_000), strict=True)
+            ]
+        except PoolingError as refusal:
+            event(f"three pool: {refusal.code}")
+            return
+        component = pool_services._Component(self.promotions[0])
+        group = make_group(
+            self.promotions[0].rules().tiers,
+            [component.cart(request) for request in requests],
+        )
+        with on_commit_effects():
+            pool = pool_services._pool_create(
+                promotion=self.promotions[0],
+                members=requests,
+                group=group,
+                shares_fen=component.shares(group, requests),
+                now=timezone.now(),
+            )
+            for user in users:
+                pool = services.pool_answer(actor=user, pool=pool, accept=True)
+        event("three pooled past the tier")
+
+    @rule(which=st.integers(0, 7))
+    def a_member_of_a_confirmed_pool_leaves(self, which):
+        """Often enough that pools carry on and are dissolved by a leave."""
+        seats = list(
+            PoolMember.objects.filter(
+                answer=Answer.ACCEPTED, pool__state=PoolState.CONFIRMED
+            )
+            .exclude(user_id__in=self.erased)
+            .select_related("pool", "user")
+            .order_by("pk")
+        )
+        if seats:
+            self._leave(seats[which % len(seats)])
+
+    def _leave(self, seat: PoolMember) -> None:
+        pool = seat.pool
+        pool.refresh_from_db()
+        was, before = pool.state, snapshot()
+        others = list(
+            pool.members.filter(answer=Answer.ACCEPTED)
+            .exclude(pk=seat.pk)
+            .values_list("request_id", flat=True)
+        )
+        try:
+            with on_commit_effects():
+                services.pool_leave(actor=seat.user, pool=pool)
+        except PoolingError as refusal:
+            expected = {
+                PoolState.PROPOSED: "not_confirmed",
+                PoolState.DISSOLVED: "pool_ended",
+            }
+            assert seat.answer != Answer.LEFT, seat
+            assert (refusal.status, refusal.code) == (409, expected.get(was)), was
+            assert snapshot() == before, refusal.code
+            event(f"leave: {refusal.code}")
+            return
+        if seat.answer == Answer.LEFT:  # whatever became of the pool since
+            assert snapshot() == before
+            event("leave: again")
+            return
+        assert was == PoolState.CONFIRMED, was
+        pool.refresh_from_db()
+        if pool.state == PoolState.DISSOLVED:
+            self._assert_back_to_looking_or_expired(others, pool)
+        event(f"leave: pool {pool.state}")
+
+    def _assert_back_to_looking_or_expired(self, request_ids, pool) -> None:
+        """The others of a pool a leave just dissolved: looking again (or at
+        once suggested or pooled anew, never in this pool) while their deadline
+        is ahead and the promotion runs, expired otherwise (a confirmed pool
+        outlives its promotion; nothing is matched for one over)."""
+        now = timezone.now()
+        running = pool.promotion.is_running(now)
+        for request in PoolRequest.objects.filter(pk__in=request_ids):
+            if request.deadline_at > now and running:
+                assert request.state in (*STILL_LOOKING, RequestState.POOLED), request
+                assert not Pool.objects.filter(
+                    pk=pool.pk, members__request=request, state__in=LIVE
+                ).exists()
+            else:
+                assert request.state == RequestState.EXPIRED, request
+
     @rule(minutes=st.sampled_from([1, 5, 16]))
     def time_passes(self, minutes):
         self.clock[0] += timedelta(minutes=minutes)
@@ -346,13 +468,17 @@ class PoolAnswerMachine(RuleBasedStateMachine):
 
     @invariant()
     def a_request_is_in_at_most_one_live_pool(self):
-        live = Count("memberships", filter=Q(memberships__pool__state__in=LIVE))
+        # a seat left is not a place in the pool any more
+        in_live_pool = Q(memberships__pool__state__in=LIVE) & ~Q(
+            memberships__answer=Answer.LEFT
+        )
+        live = Count("memberships", filter=in_live_pool)
         for request in PoolRequest.objects.annotate(live=live):
             assert request.live <= 1, request
             pools = set(
-                Pool.objects.filter(
-                    members__request=request, state__in=LIVE
-                ).values_list("state", flat=True)
+                PoolMember.objects.filter(request=request, pool__state__in=LIVE)
+                .exclude(answer=Answer.LEFT)
+                .values_list("pool__state", flat=True)
             )
             expected = {
                 RequestState.SUGGESTED: {PoolState.PROPOSED},
@@ -364,9 +490,37 @@ class PoolAnswerMachine(RuleBasedStateMachine):
     def a_confirmed_pool_was_accepted_in_time(self):
         for pool in Pool.objects.filter(state=PoolState.CONFIRMED):
             members = pool.members.all()
-            assert {m.answer for m in members} == {Answer.ACCEPTED}, pool
+            # everyone accepted; some may have left since
+            assert {m.answer for m in members} - {Answer.LEFT} == {Answer.ACCEPTED}
             assert all(m.answered_at <= pool.answer_by for m in members), pool
             assert pool.confirmed_at <= pool.answer_by, pool
+
+    @invariant()
+    def one_who_left_is_out_and_no_longer_looking(self):
+        for seat in PoolMember.objects.filter(answer=Answer.LEFT).select_related(
+            "request", "pool"
+        ):
+            assert seat.request.state == RequestState.WITHDRAWN, seat.request
+            assert seat.pool.state in (PoolState.CONFIRMED, PoolState.DISSOLVED)
+
+    @invariant()
+    def a_pool_a_leave_dissolved_holds_nobody(self):
+        """Its members still in went back to looking, expired, or withdrew
+        since; none of their requests is pooled in it."""
+        for pool in Pool.objects.filter(
+            state=PoolState.DISSOLVED, members__answer=Answer.LEFT
+        ).distinct():
+            for seat in pool.members.exclude(answer=Answer.LEFT).select_related(
+                "request"
+            ):
+                request = seat.request
+                if request.state == RequestState.POOLED:
+                    # pooled again, in a later pool it is still in
+                    assert PoolMember.objects.filter(
+                        request=request,
+                        pool_id__gt=pool.pk,
+                        pool__state=PoolState.CONFIRMED,
+                    ).exists(), (pool, request)
 
     @invariant()
     def every_pool_adds_up(self):
@@ -375,7 +529,7 @@ class PoolAnswerMachine(RuleBasedStateMachine):
 
     @invariant()
     def an_answer_given_never_changes(self):
-        for seat in PoolMember.objects.all():
+        for seat in PoolMember.objects.select_related("pool"):
             given = (seat.answer, seat.answered_at)
             before = self.seen_answers.get(seat.pk, (Answer.PENDING, None))
             erased_declines = (
@@ -383,7 +537,14 @@ class PoolAnswerMachine(RuleBasedStateMachine):
                 and before[0] == Answer.ACCEPTED
                 and seat.answer == Answer.DECLINED
             )
-            if before[0] != Answer.PENDING and not erased_declines:
+            left = (
+                before[0] == Answer.ACCEPTED
+                and seat.answer == Answer.LEFT
+                and given[1] == before[1]
+            )
+            if left:
+                assert seat.pool.confirmed_at is not None, seat
+            elif before[0] != Answer.PENDING and not erased_declines:
                 assert given == before, (seat, before)
             elif not erased_declines:
                 assert seat.answer in ANSWER_MOVES[before[0]] | {before[0]}, seat
