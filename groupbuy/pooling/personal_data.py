@@ -4,9 +4,10 @@ Exported: their pooling preferences, reported carts, pool requests, seats in
 pools, pool chat messages, the pool invitations they received, contact requests
 and the messages they wrote in contact chats. Erased: preferences, invitations,
 carts, contact requests (with their chats: a conversation between two people is
-not kept for one) and requests that never made a pool are deleted; seats stay
-(the others' savings were computed with them) without sharing a number, and
-pool chat messages are emptied, shown as deleted, so the others keep their chat.
+not kept for one) and requests that never made a pool are deleted; the others
+are withdrawn, so none is matched again; seats stay (the others' savings were
+computed with them) without sharing a number, and pool chat messages are
+emptied, shown as deleted, so the others keep their chat.
 """
 
 from __future__ import annotations
@@ -189,10 +190,13 @@ class PoolingPersonalData(PersonalDataProvider):
         from groupbuy.pooling.services.answers import pools_decline_for_erasure
 
         # Out of matching first, so that the re-matching a decline starts
-        # cannot suggest them again.
-        PoolRequest.objects.filter(user=user, state=PoolRequest.State.OPEN).update(
-            state=PoolRequest.State.WITHDRAWN
-        )
+        # cannot suggest them again. A pooled request is withdrawn too (its
+        # seat in the confirmed pool stays): should another member's leave
+        # dissolve that pool, it would otherwise go back to looking, and be
+        # suggested to others, for a person who is gone.
+        PoolRequest.objects.filter(
+            user=user, state__in=[PoolRequest.State.OPEN, PoolRequest.State.POOLED]
+        ).update(state=PoolRequest.State.WITHDRAWN)
         pools_decline_for_erasure(user=user)
         PoolingProfile.objects.filter(user=user).delete()
         PoolInvitation.objects.filter(user=user).delete()

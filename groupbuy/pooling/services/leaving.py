@@ -76,6 +76,8 @@ def pool_leave(*, actor, pool: Pool, now=None) -> Pool:
         else:
             _dissolve_after_leave(locked, staying, now=now)
         for other in staying:
+            if other.request.state == PoolRequest.State.WITHDRAWN:
+                continue  # erased since (their seat stays): nobody to tell
             other.pool = locked
             notifications.notify_member_left(other, seat=seat)
         after_commit(

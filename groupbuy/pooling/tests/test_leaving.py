@@ -4,6 +4,7 @@ what becomes of the others' requests, whose sockets close."""
 from datetime import timedelta
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from groupbuy.core.models import AuditEntry
@@ -18,6 +19,7 @@ from groupbuy.pooling.models import (
     PoolMember,
     PoolRequest,
 )
+from groupbuy.pooling.personal_data import PoolingPersonalData
 from groupbuy.pooling.services import contacts as contact_services
 from groupbuy.pooling.services import leaving
 from groupbuy.pooling.tests.factories import make_request, make_user
@@ -276,3 +278,29 @@ def test_a_leave_after_the_promotion_ended_expires_the_others_requests(
     assert _states([a, b], pool) == ["withdrawn", "expired"]
     [told] = _told("pooling.member_left")
     assert "We keep looking" not in told.text_in("en")[1]
+
+
+def test_a_leave_never_matches_an_erased_member_again(shop, monkeypatch):
+    # given a confirmed pool of two whose first member has erased their
+    # account (their seat stays), and another shopper looking for a pool
+    # (found by the property test: the leave put the erased person's request
+    # back to looking, and it was suggested to this shopper)
+    _merchant, branch, _owner, promotion = shop
+    pool, (erased, leaver) = confirmed_pool(
+        monkeypatch, promotion=promotion, branch=branch, amounts=(12_000, 18_000)
+    )
+    looking = make_user()
+    make_request(user=looking, promotion=promotion, branch=branch, amount_fen=18_000)
+    PoolingPersonalData().erase(erased)
+    # when the other member leaves, so that the pool falls short of its tier
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pool = services.pool_leave(actor=leaver, pool=pool)
+    # then the pool is dissolved, the erased person's request is not looking
+    # again and suggested to nobody, and they are told nothing
+    assert pool.state == Pool.State.DISSOLVED
+    assert _states([erased, leaver], pool) == ["withdrawn", "withdrawn"]
+    assert PoolRequest.objects.get(user=looking).state == "open"
+    assert not PoolMember.objects.filter(
+        user=erased, pool__state=Pool.State.PROPOSED
+    ).exists()
+    assert not _told("pooling.member_left").exists()
