@@ -25,20 +25,26 @@ def confirmed_pool(monkeypatch, *, promotion, branch, amounts, users=None):
         make_request(user=user, promotion=promotion, branch=branch, amount_fen=amount)
         for user, amount in zip(users, amounts, strict=True)
     ]
+    pool = pool_as_given(promotion=promotion, requests=requests)
+    for user in users:
+        pool = services.pool_answer(actor=user, pool=pool, accept=True)
+    assert pool.state == Pool.State.CONFIRMED
+    return pool, users
+
+
+def pool_as_given(*, promotion, requests) -> Pool:
+    """Suggest a pool of exactly these requests of a 满减, as the engine may
+    not pool them (more than the tier needs, say)."""
     component = pool_services._Component(promotion)
     carts = [component.cart(request) for request in requests]
     group = make_group(promotion.rules().tiers, carts)
-    pool = pool_services._pool_create(
+    return pool_services._pool_create(
         promotion=promotion,
         members=requests,
         group=group,
         shares_fen=component.shares(group, requests),
         now=timezone.now(),
     )
-    for user in users:
-        pool = services.pool_answer(actor=user, pool=pool, accept=True)
-    assert pool.state == Pool.State.CONFIRMED
-    return pool, users
 
 
 def contact_between(*, accept: bool):

@@ -77,16 +77,15 @@ from hypothesis.stateful import (
 from groupbuy.notify.models import Notification
 from groupbuy.pooling import services
 from groupbuy.pooling.errors import PoolingError
-from groupbuy.pooling.matching.types import make_group
 from groupbuy.pooling.models import PoolMember, PoolRequest
 from groupbuy.pooling.personal_data import PoolingPersonalData
-from groupbuy.pooling.services import pools as pool_services
 from groupbuy.pooling.tests.factories import (
     make_promotion,
     make_request,
     make_shop,
     make_user,
 )
+from groupbuy.pooling.tests.leaving import pool_as_given
 from groupbuy.pooling.tests.pool_checks import (
     ANSWER_MOVES,
     LIVE,
@@ -337,19 +336,8 @@ class PoolAnswerMachine(RuleBasedStateMachine):
         except PoolingError as refusal:
             event(f"three pool: {refusal.code}")
             return
-        component = pool_services._Component(self.promotions[0])
-        group = make_group(
-            self.promotions[0].rules().tiers,
-            [component.cart(request) for request in requests],
-        )
         with on_commit_effects():
-            pool = pool_services._pool_create(
-                promotion=self.promotions[0],
-                members=requests,
-                group=group,
-                shares_fen=component.shares(group, requests),
-                now=timezone.now(),
-            )
+            pool = pool_as_given(promotion=self.promotions[0], requests=requests)
             for user in users:
                 pool = services.pool_answer(actor=user, pool=pool, accept=True)
         event("three pooled past the tier")
