@@ -138,10 +138,10 @@ def notify_promotion_ended(
     )
 
 
-def notify_member_left(member: PoolMember, *, seat: str) -> None:
+def notify_member_left(member: PoolMember, *, seat: str, asked_again=False) -> None:
     """A member still in a pool that Shopper ``seat`` left: whether the pool
     carries on (and their saving now) or was dissolved (and what became of
-    their request)."""
+    their request, or that the one they made since goes on looking)."""
     pool = member.pool
     if pool.state == Pool.State.CONFIRMED:
         if pool.promotion.kind == Promotion.Kind.THRESHOLD:
@@ -157,6 +157,12 @@ def notify_member_left(member: PoolMember, *, seat: str) -> None:
                 "threshold": format_fen(pool.threshold_fen),
                 "saving": format_fen(member.share_fen),
             },
+        )
+    elif asked_again:
+        body = _(
+            "Without them the pool no longer gets its saving, so it is "
+            "dissolved. The request you made since for this promotion goes on "
+            "looking for a pool."
         )
     elif member.request.state == PoolRequest.State.OPEN:
         body = _(

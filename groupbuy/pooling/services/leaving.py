@@ -61,6 +61,7 @@ def pool_leave(*, actor, pool: Pool, now=None) -> Pool:
             reason=ACCESS_ENDED,
             groups=[pool_group(locked.public_id)],
         )
+        asked_again: set[int] = set()
         staying = list(
             locked.members.filter(answer=Answer.ACCEPTED).select_related(
                 "request", "user"
@@ -74,12 +75,16 @@ def pool_leave(*, actor, pool: Pool, now=None) -> Pool:
                 data={"amount_fen": locked.amount_fen, "saving_fen": locked.saving_fen},
             )
         else:
-            _dissolve_after_leave(locked, staying, now=now)
+            asked_again = _dissolve_after_leave(locked, staying, now=now)
         for other in staying:
-            if other.request.state == PoolRequest.State.WITHDRAWN:
+            is_asked_again = other.user_id in asked_again
+            is_withdrawn = other.request.state == PoolRequest.State.WITHDRAWN
+            if is_withdrawn and not is_asked_again:
                 continue  # erased since (their seat stays): nobody to tell
             other.pool = locked
-            notifications.notify_member_left(other, seat=seat)
+            notifications.notify_member_left(
+                other, seat=seat, asked_again=is_asked_again
+            )
         after_commit(
             publish_to_pool,
             locked.public_id,
@@ -160,15 +165,27 @@ def _carry_on(pool: Pool, staying: list[PoolMember]) -> bool:
     return True
 
 
-def _dissolve_after_leave(pool: Pool, staying: list[PoolMember], *, now) -> None:
+def _dissolve_after_leave(pool: Pool, staying: list[PoolMember], *, now) -> set[int]:
     """Close the pool; each request still in goes back to matching while its
-    deadline allows and the promotion runs, and expires if not."""
+    deadline allows and the promotion runs, and expires if not. Return the
+    members who asked to pool again for the promotion there meanwhile: their
+    request in this pool is withdrawn and the newer one goes on looking (two of
+    one person's requests looking at once would be pooled together)."""
     Pool.objects.filter(pk=pool.pk).update(state=Pool.State.DISSOLVED)
     pool.state = Pool.State.DISSOLVED
     requests = PoolRequest.objects.filter(
         pk__in=[member.request_id for member in staying],
         state=PoolRequest.State.POOLED,
     )
+    asked_again = set(
+        PoolRequest.objects.filter(
+            user_id__in=[member.user_id for member in staying],
+            promotion_id=pool.promotion_id,
+            branch_id=pool.branch_id,
+            state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED],
+        ).values_list("user_id", flat=True)
+    )
+    requests.filter(user_id__in=asked_again).update(state=PoolRequest.State.WITHDRAWN)
     if pool.promotion.is_running(now):
         # Past its end nothing is matched for a promotion: back to looking
         # would be a request that never finds a pool (they expire below).
@@ -182,3 +199,4 @@ def _dissolve_after_leave(pool: Pool, staying: list[PoolMember], *, now) -> None
         obj=pool,
         data={"reason": "member_left"},
     )
+    return asked_again

@@ -392,12 +392,27 @@ class PoolAnswerMachine(RuleBasedStateMachine):
         """The others of a pool a leave just dissolved: looking again (or at
         once suggested or pooled anew, never in this pool) while their deadline
         is ahead and the promotion runs, expired otherwise (a confirmed pool
-        outlives its promotion; nothing is matched for one over)."""
+        outlives its promotion; nothing is matched for one over); withdrawn
+        for one who asked again since."""
         now = timezone.now()
         running = pool.promotion.is_running(now)
         for request in PoolRequest.objects.filter(pk__in=request_ids):
+            asked_again = (
+                PoolRequest.objects.filter(
+                    user_id=request.user_id,
+                    promotion_id=request.promotion_id,
+                    branch_id=request.branch_id,
+                    state__in=STILL_LOOKING,
+                )
+                .exclude(pk=request.pk)
+                .exists()
+            )
             if request.user_id in self.erased:
                 # withdrawn when they erased their account, and never back
+                assert request.state == RequestState.WITHDRAWN, request
+            elif asked_again:
+                # they asked again since: the newer request looks on, alone
+                # (two of theirs looking would be pooled together)
                 assert request.state == RequestState.WITHDRAWN, request
             elif request.deadline_at > now and running:
                 assert request.state in (*STILL_LOOKING, RequestState.POOLED), request

@@ -304,3 +304,32 @@ def test_a_leave_never_matches_an_erased_member_again(shop, monkeypatch):
         user=erased, pool__state=Pool.State.PROPOSED
     ).exists()
     assert not _told("pooling.member_left").exists()
+
+
+def test_one_who_asked_again_meanwhile_keeps_only_the_newer_request_looking(
+    shop, monkeypatch
+):
+    # given a confirmed pool of two at 满300减50, ¥120 + ¥180, whose first
+    # member has since asked to pool a second cart, ¥200, there (found by the
+    # property test: the leave reopened the first request, the batch pooled
+    # the person's two requests together, and the database refused the pool)
+    _merchant, branch, _owner, promotion = shop
+    pool, (asker, leaver) = confirmed_pool(
+        monkeypatch, promotion=promotion, branch=branch, amounts=(12_000, 18_000)
+    )
+    first = PoolRequest.objects.get(user=asker)
+    newer = make_request(
+        user=asker, promotion=promotion, branch=branch, amount_fen=20_000
+    )
+    # when the other member leaves, so that the pool falls short of its tier
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pool = services.pool_leave(actor=leaver, pool=pool)
+    # then the pool is dissolved; the request it held is withdrawn, the newer
+    # one still looks (alone: nothing to pool it with), and the person is told
+    assert pool.state == Pool.State.DISSOLVED
+    first.refresh_from_db()
+    newer.refresh_from_db()
+    assert (first.state, newer.state) == ("withdrawn", "open")
+    (told,) = _told("pooling.member_left")
+    assert told.recipient_id == asker.pk
+    assert "The request you made since" in told.text_in("en")[1]
