@@ -263,11 +263,14 @@ def branch_closed(ledger: Ledger) -> bool:
 
 
 def _revocation_reason(reason: str) -> str:
-    # The reasons coupons.services and the admin give; another is shown as sent.
+    # The reasons coupons.services and the admin give (Revocation.Reason); one
+    # a later release adds is shown as sent until the station is updated.
     return {
         "order_refunded": gettext("the order was refunded"),
         "order_cancelled": gettext("the order was cancelled"),
         "operator": gettext("cancelled by the platform"),
+        "refunded_unused": gettext("its buyer was refunded the units left"),
+        "refunded_by_merchant": gettext("the shop refunded it"),
     }.get(reason, reason)
 
 

@@ -51,3 +51,13 @@ def test_an_unknown_language_falls_back_to_english(speaking):
     speaking("fr")
     assert texts.language() == "en"
     assert texts.gettext("Redeem") == "Redeem"
+
+
+def test_every_reason_a_coupon_is_cancelled_for_is_worded_at_the_till(speaking):
+    from groupbuy.coupons.models import Revocation
+    from groupbuy.coupons.station.core import _revocation_reason
+
+    speaking("en")
+    worded = {reason: _revocation_reason(reason.value) for reason in Revocation.Reason}
+    assert all(words != reason.value for reason, words in worded.items()), worded
+    assert worded[Revocation.Reason.REFUNDED_BY_MERCHANT] == "the shop refunded it"
