@@ -897,13 +897,17 @@ def test_an_erased_buyer_reads_deleted_user_with_no_phone():
     shopper = order.shopper
     shopper.phone, shopper.display_name = "del_af36e5b4ce1e4d14", ""
     shopper.save(update_fields=["phone", "display_name"])
-    # when the shop reads its CSV, its list and its orders API
+    # when the shop reads its CSV, its list, the deal's page and its orders API
     (row,) = _csv(owner, merchant)
     page = owner.get(_url("merchant_orders", merchant)).content.decode()
+    deal_page = owner.get(
+        _url("merchant_deal_detail", merchant, order.deal.public_id)
+    ).content.decode()
     (item,) = owner.get(f"/api/deals/merchants/{merchant.public_id}/orders").json()[
         "items"
     ]
     # then each names a deleted user, and no pseudonym dressed as a phone
     assert (row["buyer"], row["phone_masked"]) == ("Deleted user", "")
     assert "Deleted user" in page and "del_af36" not in page
+    assert "Deleted user" in deal_page and "del_af36" not in deal_page
     assert (item["shopper_name"], item["shopper_phone"]) == ("Deleted user", "")
