@@ -144,9 +144,10 @@ def test_an_operator_pays_a_merchant_what_it_is_owed(chromium, alipay_shop):
         page.click("#payout-approve")
         page.wait_for_selector("#form-errors")
         assert page.input_value("#id_amount_fen") == "300"
+        # and, the password having been accepted, it is not asked again
+        assert page.locator("#id_password").count() == 0
         # when they approve ¥100
         page.fill("#id_amount_fen", "100")
-        page.fill("#id_password", "operator-pw-1")
         page.click("#payout-approve")
         # then the payout is listed, Alipay was asked to transfer ¥100.00, and
         # the merchant is owed ¥150.00
