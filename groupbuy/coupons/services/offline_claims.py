@@ -38,7 +38,6 @@ from groupbuy.coupons.services.redeeming import (
     settles_on_redemption,
     take_units,
 )
-from groupbuy.escrow.errors import InsufficientFunds
 
 Reason = RedemptionConflict.Reason
 
@@ -122,10 +121,14 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
                 counted = _rearrange(actor, coupon, batch, new)
         except DomainError as error:
             # Nothing of the rearrangement happened; the new claim waits.
-            reason = error.code[:20]
-            if isinstance(error, InsufficientFunds):
-                reason = Reason.PAID_OUT
-            record_conflict(actor, coupon, batch, new, reason=reason)
+            record_conflict(
+                actor,
+                coupon,
+                batch,
+                new,
+                reason=refusal_reason(error),
+                refusal=error.code,
+            )
             return False
         if not counted:
             coupon.refresh_from_db()
@@ -134,6 +137,20 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
                 reason = Reason.ALREADY_REDEEMED
             record_conflict(actor, coupon, batch, new, reason=reason)
     return counted
+
+
+def refusal_reason(error: DomainError) -> str:
+    """Return the reason a claim waits for when its rearrangement was refused:
+    always one the API document declares (and the column holds).
+
+    The coupon's own refusals (expired, revoked, already redeemed, not enough
+    left) are reasons already. Any other is the money refusing to move back
+    (paid out, a settlement that cannot be undone): the later claim keeps
+    counting and this one waits as ``paid_out``, for people to settle.
+    """
+    if error.code in Reason.values:
+        return error.code
+    return Reason.PAID_OUT
 
 
 def _rearrange(actor, coupon: Coupon, batch, new: Claim) -> bool:
@@ -308,8 +325,17 @@ def _reinstate(actor, coupon, conflict: RedemptionConflict, current) -> None:
 
 
 def record_conflict(
-    actor, coupon, batch, claim: Claim, *, reason: str, holds_units: bool = False
+    actor,
+    coupon,
+    batch,
+    claim: Claim,
+    *,
+    reason: str,
+    holds_units: bool = False,
+    refusal: str | None = None,
 ) -> None:
+    """Record ``claim`` as a conflict for ``reason``; ``refusal``, the code of
+    the error that left it waiting, is kept in the audit entry."""
     RedemptionConflict.objects.create(
         coupon=coupon,
         merchant_id=coupon.merchant_id,
@@ -338,5 +364,6 @@ def record_conflict(
             "nonce": claim.nonce,
             "quantity": claim.quantity,
             "holds_units": holds_units,
+            **({"refusal": refusal} if refusal else {}),
         },
     )

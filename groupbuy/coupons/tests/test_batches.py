@@ -14,6 +14,7 @@ from groupbuy.coupons.tests.factories import (
     coupon_for,
     make_station,
 )
+from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import LedgerTransaction
 from groupbuy.escrow.services import platform_fee_fen
 
@@ -231,3 +232,25 @@ def test_the_batch_list_counts_redemptions_as_such_in_chinese():
         drawn = line.render(Context({"accepted": 1, "conflicts": 2, "rejected": 0}))
     # then each count is of 笔 (transactions), as the upload's own message says
     assert drawn == "核销 1 笔，冲突 2 笔，拒绝 0 笔"
+
+
+def test_a_claim_the_money_side_refuses_waits_with_a_declared_reason(monkeypatch):
+    # given a later claim counted, whose reversal the escrow refuses with a code
+    # longer than the reason column (22 characters)
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    upload(station, batch_from(station, "till-b", (coupon, "late", 1, 60)))
+
+    def refuse(**kwargs):
+        raise EscrowError("idempotency_key_reused", "Key used for another movement.")
+
+    monkeypatch.setattr("groupbuy.escrow.pending.escrow_reverse_redemption", refuse)
+    # when the earlier claim arrives
+    upload(station, batch_from(station, "till-a", (coupon, "early", 1, 10)))
+    # then the later claim keeps counting; the earlier waits as paid_out (one of
+    # the reasons the API document declares), its refusal's code in the audit
+    assert counted(coupon_for(order)) == {"late": 1}
+    assert conflicts(coupon_for(order)) == {"early": "paid_out"}
+    event = AuditEntry.objects.get(action="coupons.redemption.conflict")
+    assert event.data["refusal"] == "idempotency_key_reused"
