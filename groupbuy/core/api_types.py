@@ -43,15 +43,20 @@ def answer_choices(
 
 
 def registered_answer_choices(
-    registered: Callable[[], list[str]], *, description: str | None = None
+    registered: Callable[[], list[str]],
+    *extra: str | None,
+    description: str | None = None,
+    default: Any = ...,
+    **field: Any,
 ) -> Any:
     """Declare, as ``answer_choices`` does, values that apps register as they
-    start (``registered()`` lists them), read when the document is written."""
+    start (``registered()`` lists them, ``extra`` adds to them), read when the
+    document is written; ``field`` goes to pydantic's ``Field``."""
 
     def declare(schema: dict) -> None:
-        schema["enum"] = _values(registered())
+        schema["enum"] = [*_values(registered()), *extra]
 
-    return Field(json_schema_extra=declare, description=description)
+    return Field(default, json_schema_extra=declare, description=description, **field)
 
 
 def _values(choices) -> list:

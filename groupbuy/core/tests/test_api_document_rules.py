@@ -24,6 +24,7 @@ PAGE_KEYS = {"items", "page", "page_size", "total", "pages"}
 CHOICE_NAMES = {"state", "shown_state", "status", "shown_status", "cancel_reason"}
 CHOICE_NAMES |= {"action", "kind"}
 CHOICE_NAMES |= {"role", "source", "channel", "purpose", "method", "reason"}
+CHOICE_NAMES |= {"origin", "provider", "expiry_rule"}
 CHOICE_SUFFIXES = ("_state", "_status", "_kind", "_reason")
 # Fields by those names that hold someone's own words, not a code: a shop's
 # or an operator's reason, a payment provider's text, a product's attribution
@@ -210,7 +211,8 @@ def test_the_values_of_states_and_statuses_are_listed(document):
     # payment_state and the kinds of promotions and statement lines, later
     # that day; roles, a redemption's channel, an intent's purpose, a snap's
     # method, a contact book's source and the codes a station's conflicts and
-    # revocations give as ``reason``, 2026-12-07)
+    # revocations give as ``reason``, 2026-12-07; a coupon key's ``origin``,
+    # the terms' ``expiry_rule`` and a payout's ``provider``, later that day)
     assert unlisted == set()
 
 

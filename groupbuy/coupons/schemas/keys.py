@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from groupbuy.core.api_types import JsonBool
+from groupbuy.core.api_types import JsonBool, answer_choices
+from groupbuy.coupons.models import MerchantKey
 
 
 def _key_bytes(value: str) -> bytes:
@@ -67,7 +68,7 @@ class KeyFileOut(Schema):
 
 class KeyOut(Schema):
     key_id: str
-    origin: str
+    origin: str = answer_choices(MerchantKey.Origin)
     device_name: str
     resealed: int = 0
 

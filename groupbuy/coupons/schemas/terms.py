@@ -7,7 +7,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from groupbuy.core.api_types import JsonBool
+from groupbuy.core.api_types import JsonBool, answer_choices
+from groupbuy.coupons.models import ExpiryRule
 
 
 class OfflineIn(Schema):
@@ -15,7 +16,7 @@ class OfflineIn(Schema):
 
 
 class TermsIn(Schema):
-    expiry_rule: Literal["refund_shopper", "pay_merchant"] | None = Field(
+    expiry_rule: Literal[tuple(ExpiryRule.values)] | None = Field(
         default=None,
         description="What happens to coupons that expire unredeemed; "
         "left as it is when not given.",
@@ -30,5 +31,5 @@ class TermsIn(Schema):
 
 class TermsOut(Schema):
     deal_id: str
-    expiry_rule: str
+    expiry_rule: str = answer_choices(ExpiryRule)
     unused_refundable: bool

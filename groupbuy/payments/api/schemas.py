@@ -4,14 +4,20 @@ into them."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from groupbuy.core.api_types import JsonBool, JsonInt, answer_choices
+from groupbuy.core.api_types import (
+    JsonBool,
+    JsonInt,
+    answer_choices,
+    registered_answer_choices,
+)
 from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.core.redaction import mask_account
+from groupbuy.escrow.providers import registered_provider_names
 from groupbuy.payments import payouts, selectors
 from groupbuy.payments.models import Payout, PayoutSchedule, StatementDifference
 
@@ -20,12 +26,20 @@ from groupbuy.payments.models import Payout, PayoutSchedule, StatementDifference
 MAX_FEN = 10**13
 
 
+def provider_choices(*extra: str, **field) -> Any:
+    """A payment provider's name: the document lists every one the code knows
+    that can pay merchants (apps register them as they start), and ``extra``."""
+    return registered_answer_choices(
+        payouts.transfer_capable_provider_names, *extra, **field
+    )
+
+
 class PayoutOut(Schema):
     id: str
     merchant_id: str
     amount_fen: int
     fee_fen: int
-    provider: str
+    provider: str = provider_choices()
     payee_account: str
     status: str = answer_choices(Payout.Status)
     # The provider's own text for a refused transfer, as it wrote it.
@@ -51,7 +65,8 @@ class PayableOut(Schema):
     payable_fen: int
     # The merchant's daily payout, if its owner set one (the form's defaults).
     daily_payout: bool
-    provider: str
+    # "" when the merchant has set no daily payout
+    provider: str = provider_choices("")
     payee_account: str
     daily_payout_held: Literal[
         "", "shop_switched_off", "payout_on_its_way", "below_minimum"
@@ -70,7 +85,7 @@ class PayablePageOut(PageOut):
 class PayoutApproveIn(Schema):
     merchant_id: str = Field(..., max_length=40)
     amount_fen: JsonInt = Field(..., ge=1, le=MAX_FEN)
-    provider: str = Field(..., max_length=20)
+    provider: str = provider_choices(max_length=20)
     payee_account: str = Field(..., max_length=100)
     payee_name: str = Field("", max_length=100)
     # Optional, one per approval: sent again with the same key (a retry after
@@ -80,7 +95,7 @@ class PayoutApproveIn(Schema):
 
 class PayoutScheduleIn(Schema):
     enabled: JsonBool
-    provider: str = Field("", max_length=20)
+    provider: str = provider_choices("", default="", max_length=20)
     payee_account: str = Field("", max_length=100)
     payee_name: str = Field("", max_length=100)
     minimum_fen: JsonInt = Field(10_000, ge=100, le=MAX_FEN)
@@ -89,7 +104,8 @@ class PayoutScheduleIn(Schema):
 class PayoutScheduleOut(Schema):
     is_set: bool
     enabled: bool
-    provider: str
+    # "" when no provider can pay merchants
+    provider: str = provider_choices("")
     payee_account: str
     payee_name: str
     minimum_fen: int
@@ -157,7 +173,7 @@ class StatementDifferenceOut(Schema):
     """A line where a provider's daily statement and the ledger disagree."""
 
     day: date
-    provider: str
+    provider: str = registered_answer_choices(registered_provider_names)
     kind: str = answer_choices(StatementDifference.Kind)
     # the kind in the reader's words, as the payouts page says it
     kind_label: str
