@@ -35,6 +35,12 @@ CORE_PAGES = sorted((REPO / "groupbuy/web/templates").rglob("*.html"))
 
 @pytest.fixture
 def with_plugin_app(settings):
+    # The project's URLconf and its one API are built once for the process,
+    # from the apps installed when first imported: build them now, before the
+    # app is added, or a page this test renders builds them with the app's
+    # router mounted for every later test (test_api_document_rules read it).
+    import groupbuy.urls  # noqa: F401 - imports groupbuy.api
+
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, PLUGIN_APP]
     yield
 
@@ -285,6 +291,12 @@ def test_an_apps_parts_show_on_the_deal_page_and_a_blank_one_leaves_its_own(
     html = response.content.decode()
     assert '<section class="card" id="plugin-progress">0 joined' in html
     assert 'id="deal-tiers"' not in html
+    # and the project's one API, built for the process, mounts no router of the
+    # app this test added (later tests read its document)
+    from groupbuy.api import api
+    from tests.plugin_app.api import router
+
+    assert router not in [mounted for _prefix, mounted in api._routers]
 
 
 def test_a_part_needs_a_known_place():
