@@ -201,10 +201,13 @@ def check_phone_verified(actor) -> None:
     be reachable, and one number is one buyer (the patent's 防止恶意团购)."""
     if getattr(actor, "phone_verified_at", None) is not None:
         return
-    url = SitePath(reverse("web:phone_verify"))
+    # The message says what to do; the link goes beside it (``verify_url``),
+    # for an app to open and a page to redirect to.
     raise Forbidden(
         "phone_not_verified",
-        _("Confirm your phone number before starting or joining a demand: %(url)s")
-        % {"url": url},
-        extra={"verify_url": url},
+        _(
+            "Confirm your phone number before starting or joining a demand; "
+            "it takes one SMS."
+        ),
+        extra={"verify_url": SitePath(reverse("web:phone_verify"))},
     )

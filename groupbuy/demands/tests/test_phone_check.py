@@ -77,15 +77,17 @@ def test_the_api_answers_403_with_a_link_to_the_check(client):
         content_type="application/json",
         headers=_auth(buyer),
     )
-    # then both are refused, saying where to confirm the number: a whole
-    # address, as every link an answer gives (a path until 2026-12-07)
+    # then both are refused, saying what to do in words, and where to confirm
+    # the number in a field of its own: a whole address, as every link an
+    # answer gives (a path until 2026-12-07, and in the message too)
     for response in (joined, created):
         body = response.json()
         assert response.status_code == 403, response.content
         assert body["code"] == "phone_not_verified"
         assert body["verify_url"] == "http://testserver/me/phone/"
         assert body["message"] == (
-            "Confirm your phone number before starting or joining a demand: /me/phone/"
+            "Confirm your phone number before starting or joining a demand; "
+            "it takes one SMS."
         )
 
 
