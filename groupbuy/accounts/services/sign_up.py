@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.services.phone_codes import (
     CodeSent,
@@ -25,12 +24,8 @@ from groupbuy.accounts.services.phone_codes import (
     verification_for_resend,
 )
 from groupbuy.accounts.services.users import (
-    all_or_errors,
-    display_name_or_error,
-    email_or_error,
-    password_candidate,
-    password_or_error,
-    phone_or_error,
+    phone_taken_error,
+    sign_up_fields_or_errors,
 )
 from groupbuy.core.audit import audit_log
 from groupbuy.core.transactions import after_commit
@@ -48,25 +43,16 @@ def sign_up_request(
     address: str = "",
 ) -> CodeSent:
     """Check the sign-up form and text a code to the number; create nobody yet."""
-    # Every field is checked, so a form with a bad number and a bad password
-    # says both at once (until 2026-12-06 it named the number only).
-    e164, display_name, email, _password = all_or_errors(
-        lambda: phone_or_error(phone),
-        lambda: display_name_or_error(display_name),
-        lambda: email_or_error(email),
-        lambda: password_or_error(
-            password, user=password_candidate(phone, display_name), field="password"
-        ),
+    fields = sign_up_fields_or_errors(
+        phone, password, display_name, email, preferred_language
     )
-    if preferred_language not in User.Language.values:
-        preferred_language = User.Language.ZH_HANS
     pending = {
         "password_hash": make_password(password),
-        "display_name": display_name,
-        "preferred_language": preferred_language,
-        "email": email,
+        "display_name": fields.display_name,
+        "preferred_language": fields.preferred_language,
+        "email": fields.email,
     }
-    return _sign_up_code_issue(phone=e164, pending=pending, address=address)
+    return _sign_up_code_issue(phone=fields.phone, pending=pending, address=address)
 
 
 def _sign_up_code_issue(*, phone: str, pending: dict, address: str) -> CodeSent:
@@ -112,15 +98,6 @@ def sign_up_resend(*, verification_id: str, address: str = "") -> CodeSent:
     )
 
 
-def _phone_taken() -> AccountError:
-    return AccountError(
-        "phone_taken",
-        _("An account with this phone number already exists."),
-        status=409,
-        fields={"phone": [_("Already registered.")]},
-    )
-
-
 def sign_up_complete(*, verification_id: str, code: str) -> User:
     """Create the account a sign-up request described, once its code is entered."""
     verification = code_consume(
@@ -128,7 +105,7 @@ def sign_up_complete(*, verification_id: str, code: str) -> User:
     )
     pending = verification.pending
     if not pending.get("password_hash"):
-        raise _phone_taken()
+        raise phone_taken_error()
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -153,5 +130,5 @@ def sign_up_complete(*, verification_id: str, code: str) -> User:
             )
             after_commit(_announce_phone_verified, user, verification.phone)
     except IntegrityError:
-        raise _phone_taken() from None
+        raise phone_taken_error() from None
     return user

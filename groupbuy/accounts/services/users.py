@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -89,6 +90,47 @@ def password_candidate(phone: str, display_name: str) -> User:
     return User(phone=phone, display_name=display_name)
 
 
+class SignUpFields(NamedTuple):
+    """A sign-up form's fields as an account keeps them."""
+
+    phone: str  # E.164
+    display_name: str
+    email: str
+    preferred_language: str
+
+
+def sign_up_fields_or_errors(
+    phone: str,
+    password: str,
+    display_name: str,
+    email: str,
+    preferred_language: str,
+) -> SignUpFields:
+    """Check every field of a sign-up, so a form with a bad number and a bad
+    password says both at once (until 2026-12-06 it named the number only);
+    an unknown language is Chinese."""
+    e164, display_name, email, _password = all_or_errors(
+        lambda: phone_or_error(phone),
+        lambda: display_name_or_error(display_name),
+        lambda: email_or_error(email),
+        lambda: password_or_error(
+            password, user=password_candidate(phone, display_name), field="password"
+        ),
+    )
+    if preferred_language not in User.Language.values:
+        preferred_language = User.Language.ZH_HANS
+    return SignUpFields(e164, display_name, email, preferred_language)
+
+
+def phone_taken_error() -> AccountError:
+    return AccountError(
+        "phone_taken",
+        _("An account with this phone number already exists."),
+        status=409,
+        fields={"phone": [_("Already registered.")]},
+    )
+
+
 def user_sign_up(
     *,
     phone: str,
@@ -102,33 +144,21 @@ def user_sign_up(
     For the demo data and operators' tools; people sign up through
     ``sign_up_request`` / ``sign_up_complete``, which verify the number first.
     """
-    e164, display_name, email, _password = all_or_errors(
-        lambda: phone_or_error(phone),
-        lambda: display_name_or_error(display_name),
-        lambda: email_or_error(email),
-        lambda: password_or_error(
-            password, user=password_candidate(phone, display_name), field="password"
-        ),
+    fields = sign_up_fields_or_errors(
+        phone, password, display_name, email, preferred_language
     )
-    if preferred_language not in User.Language.values:
-        preferred_language = User.Language.ZH_HANS
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                e164,
+                fields.phone,
                 password,
-                display_name=display_name,
-                preferred_language=preferred_language,
-                email=email,
+                display_name=fields.display_name,
+                preferred_language=fields.preferred_language,
+                email=fields.email,
             )
             audit_log(actor=user, action="accounts.user.signed_up", obj=user)
     except IntegrityError:
-        raise AccountError(
-            "phone_taken",
-            _("An account with this phone number already exists."),
-            status=409,
-            fields={"phone": [_("Already registered.")]},
-        ) from None
+        raise phone_taken_error() from None
     return user
 
 
