@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.catalog.models import Branch, Merchant, Product
 from groupbuy.core.audit import audit_log
 from groupbuy.core.echo import echoed
@@ -310,7 +311,11 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
                     },
                 )
             for member in pool.members.select_related("user"):
-                notify_promotion_ended(user=member.user, promotion=promotion, pool=pool)
+                # an erased member's seat stays in a confirmed pool: nobody to tell
+                if not is_erased(member.user):
+                    notify_promotion_ended(
+                        user=member.user, promotion=promotion, pool=pool
+                    )
                 told.add(member.user_id)
         closing = PoolRequest.objects.filter(
             promotion=promotion,

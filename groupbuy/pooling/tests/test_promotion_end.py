@@ -334,3 +334,25 @@ def test_the_pool_page_says_whether_it_knows_the_promotion_ended(client, shop):
     assert 'data-promotion-ended="false"' in client.get(url).content.decode()
     services.promotion_end(actor=owner, promotion=promotion)
     assert 'data-promotion-ended="true"' in client.get(url).content.decode()
+
+
+def test_an_erased_member_of_a_confirmed_pool_is_told_nothing(shop, monkeypatch):
+    # given a confirmed pool of two whose first member has since erased their
+    # account (their seat stays, their request withdrawn)
+    from groupbuy.ops.services import erasure_perform, erasure_request
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    _merchant, branch, owner, promotion = shop
+    _pool, (erased, staying) = confirmed_pool(
+        monkeypatch, promotion=promotion, branch=branch, amounts=(18_000, 12_000)
+    )
+    erasure_perform(actor=None, request=erasure_request(actor=erased))
+    # when the shop ends the promotion
+    services.promotion_end(actor=owner, promotion=promotion)
+    # then only the member still there is told: the erased person gets no
+    # inbox row, and so no text and no e-mail
+    told = Notification.objects.filter(kind="pooling.promotion_ended")
+    assert [notice.recipient_id for notice in told] == [staying.pk]
+    assert not Notification.objects.filter(
+        recipient=erased, deliveries__isnull=False
+    ).exists()
