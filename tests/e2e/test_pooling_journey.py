@@ -146,11 +146,20 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
         # says it once reloaded: the site's time zone, whatever the phone's
         sent = {page.inner_text(last_time) for page in pages}
         assert len(sent) == 1 and re.fullmatch(r"\d\d:\d\d", min(sent)), sent
+        # and it has Report on the others' phones, not on the writer's
+        live = pages[1].locator("#chat-messages li:has-text('Meet at till 3')")
+        live_report = live.locator(".reply-actions").evaluate("span => span.outerHTML")
+        assert "Report" in live_report
+        mine = pages[0].locator("#chat-messages li:has-text('Meet at till 3')")
+        assert mine.locator(".report-link").count() == 0
         pages[1].reload()
         pages[1].wait_for_selector("#chat-messages li:has-text('Meet at till 3')")
         assert {pages[1].inner_text(last_time)} == sent
         stored = pages[1].locator("#chat-messages li:has-text('Meet at till 3')")
         assert stored.count() == 1
+        # the very link the page gives the message once reloaded
+        stored_report = stored.locator(".reply-actions").evaluate("s => s.outerHTML")
+        assert stored_report == live_report
 
         # when each in turn shows their number to the pool, the first typing a
         # message once they have

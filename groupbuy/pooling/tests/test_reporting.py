@@ -3,8 +3,13 @@ who may report it, and what Hide and Dismiss do to it."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
@@ -18,6 +23,7 @@ from groupbuy.pooling.models import ContactMessage
 from groupbuy.pooling.services import removal
 from groupbuy.pooling.tests.factories import auth, make_user
 from groupbuy.pooling.tests.leaving import confirmed_pool, contact_between
+from groupbuy.web.templatetags import page_parts
 
 pytestmark = pytest.mark.django_db
 NOTICE = "This message was removed by the platform."
@@ -178,6 +184,61 @@ def test_the_page_offers_report_on_the_others_messages_and_the_notice_once_hidde
         page = client.get(room["page"]).content.decode()
         assert NOTICE in page and room["message"].body not in page
         assert link not in page
+
+
+def _live_report_link(page: str) -> tuple[str, str] | None:
+    """The Report link the chat's script copies for a message arriving live:
+    (its placeholder id, the link), or None when the page holds none."""
+    found = re.search(
+        r'<template id="chat-report" data-item-id="([^"]+)">(.*?)</template>',
+        page,
+        re.DOTALL,
+    )
+    return found.groups() if found else None
+
+
+def _reader_names(page: str) -> list[str]:
+    found = re.search(r'data-chat-me="([^"]*)"', page)
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_the_page_gives_its_script_the_report_link_of_messages_arriving_live(
+    client, room
+):
+    # given someone in the chat reading its page, a message of another shown
+    client.force_login(room["reporter"])
+    page = client.get(room["page"], headers={"Accept-Language": "en"})
+    page = page.content.decode()
+    # then the link the script copies for a message arriving live is the one
+    # the message shown has, but for its id
+    placeholder, live_link = _live_report_link(page)
+    message_id = room["message"].public_id
+    shown = re.search(
+        rf'<span class="reply-actions">.*?id="report-{message_id}".*?</span>', page
+    )
+    assert live_link.replace(placeholder, message_id) == shown.group(0)
+    # and the page names its reader as the chat names a message's author, in
+    # every language (a message's name comes in its poster's), so that the
+    # script offers Report on the others' messages only
+    assert room["history"]()[0]["author"] not in _reader_names(page)
+    client.force_login(room["author"])
+    page = client.get(room["page"], headers={"Accept-Language": "en"})
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            assert room["history"]()[0]["author"] in _reader_names(
+                page.content.decode()
+            )
+
+
+def test_no_report_link_for_live_messages_without_an_app_that_reports(
+    client, room, monkeypatch
+):
+    # given no app filling the chat messages' actions (moderation not there)
+    monkeypatch.setattr(page_parts, "page_part_templates", lambda slot: [])
+    client.force_login(room["reporter"])
+    # then the chat's page gives its script no Report link to copy
+    page = client.get(room["page"], headers={"Accept-Language": "en"})
+    assert _live_report_link(page.content.decode()) is None
 
 
 def test_the_operators_read_the_kind_and_the_message_among_its_neighbours(client, room):

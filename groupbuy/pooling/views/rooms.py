@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
@@ -37,6 +40,9 @@ def contact(request, contact_id: str):
                     selectors.contact_chat_history(contact=contact, before=before)
                     if chat_shown
                     else []
+                ),
+                lambda: selectors.contact_author_label(
+                    contact=contact, user=request.user
                 ),
             ),
         },
@@ -91,16 +97,19 @@ def contact_chat(request, contact_id: str):
     return redirect("pooling:contact", contact_id)
 
 
-def _chat_context(request, model, history) -> dict:
+def _chat_context(request, model, history, reader_name) -> dict:
     """A chat's messages (``model``'s) for the page: the last ones, or with
     ``?before=`` (the "earlier messages" link without JavaScript) the ones
-    before that message; ``chat_earlier`` when there may be more before them."""
+    before that message; ``chat_earlier`` when there may be more before them.
+    ``chat_me``: what ``reader_name`` calls the reader in the chat, in every
+    language, for the script to offer Report on the others' messages only."""
     messages = history(request.GET.get("before") or None)
     for message in messages:  # the page shows when each was sent, local time
         message["sent_at"] = parse_datetime(message["created_at"])
     mark_own_messages(messages, model=model, user=request.user)  # no Report link
     return {
         "messages_": messages,
+        "chat_me": json.dumps(_in_every_language(reader_name), ensure_ascii=False),
         # The form's key for its next message: sent twice, it is stored once.
         "chat_client_key": uuid.uuid4().hex,
         "chat_page": selectors.CHAT_PAGE,
@@ -108,16 +117,27 @@ def _chat_context(request, model, history) -> dict:
     }
 
 
+def _in_every_language(name) -> list[str]:
+    """``name()`` in each of the site's languages: a message arriving live is
+    named in its poster's, its socket's history in the server's."""
+    names = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.add(str(name()))
+    return sorted(names)
+
+
 @login_required
 @domain_errors_as_http
 def pool(request, pool_id: str):
     """A suggestion (accept / decline) or a confirmed pool with its chat."""
     pool = _pool(request, pool_id)
+    view = selectors.pool_view(pool=pool, viewer=request.user)
     return render(
         request,
         "pooling/pool.html",
         {
-            **selectors.pool_view(pool=pool, viewer=request.user),
+            **view,
             **_chat_context(
                 request,
                 ChatMessage,
@@ -127,6 +147,7 @@ def pool(request, pool_id: str):
                     and not selectors.member_has_left(pool=pool, user=request.user)
                     else []
                 ),
+                lambda: selectors.member_label(view["me"]),
             ),
         },
     )

@@ -10,7 +10,8 @@
 // are kept in localStorage, so a reload (or the phone closing the tab) does
 // not lose them: the page shows them pending again and sends them, each with
 // its key. A pool member leaving is said in the chat as it happens, and a
-// message the platform hid is replaced by its notice.
+// message the platform hid is replaced by its notice. Another's message the
+// script shows has Report, as the server's do (chat-report.js).
 import { openSocket } from "../realtime/socket.js";
 import { gettext, interpolate } from "../web/js/i18n.js";
 import {
@@ -20,6 +21,7 @@ import {
   newClientKey,
   refusalText,
 } from "./chat-sender.js";
+import { readerNames, reportActions } from "./chat-report.js";
 
 function browserStorage() {
   try {
@@ -83,6 +85,8 @@ export function startChat({ socketPath, onEvent = () => {}, live = true, closedR
   const room = document.querySelector("[data-chat-api]");
   const list = document.getElementById("chat-messages");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const reportLink = document.getElementById("chat-report");
+  const me = readerNames(room);
 
   function item(message) {
     const item = document.createElement("li");
@@ -97,7 +101,9 @@ export function startChat({ socketPath, onEvent = () => {}, live = true, closedR
     const body = document.createElement("span");
     body.className = "chat-body";
     body.textContent = message.body;
-    item.append(author, " ", sent, " ", body);
+    // Report after the time, as on the messages the server shows
+    const actions = reportActions(reportLink, message, me);
+    item.append(author, " ", sent, " ", ...(actions ? [actions, " "] : []), body);
     return item;
   }
 
