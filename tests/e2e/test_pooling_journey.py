@@ -1,5 +1,7 @@
 """Pooled orders in real browsers: three shoppers at one shop → a suggestion for
-each → all accept → the pool chat opens for all three and carries messages live;
+each → all accept (a pool page whose socket missed an answer learns it when the
+socket joins again) → the pool chat opens for all three and carries messages
+live, with Report on the others';
 two shoppers pool a "second item half price" by product and price (each form
 shows only the fields its kind of promotion uses); a shopper
 finds another buying the same product, asks to connect, and once accepted they
@@ -110,6 +112,17 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
             page.click("#pool-request-submit")
             page.wait_for_url(re.compile(r"/pooling/$"))
 
+        # (the third's pool page cannot reach its socket until told: it
+        # rejoins later, having missed what was said meanwhile)
+        socket_refused = [True]
+
+        def third_pool_socket(socket) -> None:
+            if socket_refused[0]:
+                socket.close(code=1011)
+            else:
+                socket.connect_to_server()
+
+        pages[2].route_web_socket(re.compile(r"/ws/pools/"), third_pool_socket)
         # when each opens the suggestion: the pool of three, saving ¥16.66–16.67
         for page in pages:
             _wait_for_suggestion(page)
@@ -117,13 +130,16 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
             page.wait_for_selector("#pool-members")
             assert page.locator("#pool-members .member").count() == 3
             assert re.search(r"¥16\.6[67]", page.inner_text("#my-share"))
-        # and the first accepts: the others see it on their open pages
+        # and the first accepts: the second sees it on their open page
         pages[0].click("#pool-accept")
         pages[0].wait_for_selector("#pool-waiting")
-        for page in pages[1:]:
-            page.locator("#pool-members .member[data-answer='accepted']").wait_for(
-                timeout=15_000
-            )
+        accepted = "#pool-members .member[data-answer='accepted']"
+        pages[1].locator(accepted).wait_for(timeout=15_000)
+        # and the third, whose socket missed it, sees it once the socket joins
+        # again: the page learns it from the state the socket gets on joining
+        assert pages[2].locator(accepted).count() == 0
+        socket_refused[0] = False
+        pages[2].locator(accepted).wait_for(timeout=30_000)
         # and then the others
         for page in pages[1:]:
             page.click("#pool-accept")
