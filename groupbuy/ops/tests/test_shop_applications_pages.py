@@ -246,3 +246,22 @@ def test_an_unknown_status_says_so_instead_of_another_list():
     page = answer.content.decode()
     assert "There is no list “lost”: here are the pending applications." in page
     assert application.public_id in page
+
+
+def test_the_operators_pages_name_the_applicant_not_their_number():
+    # given an application from a person with a name
+    applicant = make_person(display_name="Lin Fang")
+    application = make_shop_application(applicant=applicant)
+    client = signed_in(make_operator())
+    # when the operator reads the queue and the application
+    queue = client.get("/operator/shop-applications/").content.decode()
+    detail = client.get(
+        f"/operator/shop-applications/{application.public_id}/"
+    ).content.decode()
+    # then both name the person and show their number masked, never the id
+    masked = f"{applicant.phone[:-8]}****{applicant.phone[-4:]}"
+    for page in (queue, detail):
+        assert "Lin Fang" in page and masked in page
+        assert f">{applicant.public_id}<" not in page
+    # (the application's contact phone, in full, is for the operator to call)
+    assert applicant.phone not in queue
