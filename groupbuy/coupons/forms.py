@@ -36,11 +36,23 @@ class RedeemForm(forms.Form):
 
     def __init__(self, *args, branches=(), any_branch=True, **kwargs):
         super().__init__(*args, **kwargs)
-        # No "—" for a cashier limited to one branch: they redeem there.
-        self.fields["branch"].choices = [("", "—")] if any_branch else []
-        self.fields["branch"].choices += [
-            (branch.public_id, branch.display_name) for branch in branches
+        branches = list(branches)
+        field = self.fields["branch"]
+        choices = [
+            (branch.public_id, f"{branch.display_name} · {branch.address}")
+            for branch in branches
         ]
+        if len(branches) == 1:
+            # The shop's only branch, or the one a cashier is limited to:
+            # chosen already, with nothing else to choose.
+            self.initial["branch"] = branches[0].public_id
+        elif len(branches) > 1 and any_branch:
+            # Several to choose from: the statement says where a coupon was
+            # used, so the cashier says which branch they are at.
+            field.required = True
+            field.error_messages["required"] = _("Choose the branch you are at.")
+            choices.insert(0, ("", _("Choose the branch you are at")))
+        field.choices = choices
 
 
 class PhotoForm(forms.Form):

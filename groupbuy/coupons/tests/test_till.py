@@ -184,6 +184,51 @@ def test_a_shop_with_two_open_branches_asks_which_one(client):
     assert Redemption.objects.get().branch == east
 
 
+def _branch_options(page) -> list[tuple[str, str]]:
+    select = re.search(r'<select name="branch".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_till_asks_which_of_several_branches_naming_each_with_its_address(
+    client,
+):
+    # given a shop with two open branches
+    station = _english_station()
+    east = make_branch(station.merchant, name="East gate")
+    west = make_branch(station.merchant, name="West gate")
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(station.owner)
+    # when the owner opens the till, then redeems with no branch chosen
+    page = client.get(_console(station)).content.decode()
+    refused = client.post(
+        f"{_console(station)}redeem/", {"code": coupon_for(order).code}
+    ).content.decode()
+    # then the branch is a required choice, each named with its address,
+    # and the refusal says under the field what to do
+    select = re.search(r"<select[^>]*>", page).group(0)
+    assert 'name="branch"' in select and "required" in select
+    assert _branch_options(page) == [
+        ("", "Choose the branch you are at"),
+        (east.public_id, "East gate · 1 Road"),
+        (west.public_id, "West gate · 1 Road"),
+    ]
+    assert re.search(
+        r'id="id_branch_error"><li>Choose the branch you are at\.</li>', refused
+    )
+
+
+def test_the_till_of_a_shop_with_one_open_branch_has_it_chosen(client):
+    # given a shop with one open branch
+    station = _english_station()
+    east = make_branch(station.merchant, name="East gate")
+    client.force_login(station.owner)
+    # when the owner opens the till
+    page = client.get(_console(station)).content.decode()
+    # then that branch is the only choice, already chosen
+    assert _branch_options(page) == [(east.public_id, "East gate · 1 Road")]
+    assert _selected_branch(page) == east.public_id
+
+
 def test_a_shop_with_one_open_branch_needs_no_branch_chosen(client):
     # given a shop with one open branch and one closed
     station = _english_station()

@@ -206,7 +206,11 @@ def _code_typed(form: RedeemForm) -> str:
     if "code" in form.errors and form.data.get("code", "").strip():
         # Something was entered that cannot be a code (far too long).
         raise CouponError("malformed", form.errors["code"][0], status=422)
-    raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
+    if "code" in form.errors:
+        raise CouponError("missing_code", _("Scan or type a coupon code."), status=422)
+    # A code with no branch chosen: the service says whether one is needed
+    # (a branch among several open ones), as over the API.
+    return form.cleaned_data["code"]
 
 
 def _refused(
