@@ -208,7 +208,7 @@ urlpatterns = [
     ),
     path(
         "merchant/<str:merchant_id>/deals/<str:deal_id>/open/",
-        merchant.merchant_deal_open,
+        merchant_deal_actions.merchant_deal_open,
         name="merchant_deal_open",
     ),
     path(

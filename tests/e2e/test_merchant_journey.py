@@ -97,14 +97,21 @@ def test_owner_creates_opens_sees_orders_and_refunds_one(page, groupbuy_server):
     page.fill("#id_tier_1_buyers", "2")
     page.fill("#id_tier_1_price", "29.00")
     page.click("#deal-submit")
-    page.wait_for_url(re.compile(rf"/merchant/{merchant_id}/deals/deal_[^/]+/$"))
+    page.wait_for_url(
+        re.compile(rf"/merchant/{merchant_id}/deals/deal_[^/]+/\?step=created$")
+    )
     assert page.inner_text("#merchant-deal-state").strip() == "Draft"
-    deal_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    # the page says what comes next: its tiers and stock, then opening it
+    assert page.is_visible("#merchant-deal-next-edit")
+    deal_id = page.url.split("?")[0].rstrip("/").rsplit("/", 1)[1]
 
     # and opens it
     page.click("#merchant-deal-open")
     page.wait_for_selector("#merchant-deal-public")
     assert page.inner_text("#merchant-deal-state").strip() == "Open"
+    # and is offered the link to share
+    share = page.input_value("#merchant-deal-share-link")
+    assert share.endswith(f"/deals/{deal_id}/")
 
     # then the orders two shoppers paid for show on the deal's page
     refunded_id, kept_id = _last_json(

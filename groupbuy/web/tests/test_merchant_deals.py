@@ -62,7 +62,7 @@ def test_create_deal_saves_draft_with_tiers(db):
     assert response.status_code == 302
     assert (
         response["Location"]
-        == f"/merchant/{merchant.public_id}/deals/{deal.public_id}/"
+        == f"/merchant/{merchant.public_id}/deals/{deal.public_id}/?step=created"
     )
     assert (deal.state, deal.list_price_fen, deal.stock) == ("draft", 12_900, 50)
     assert [(t.min_participants, t.price_fen) for t in deal.tiers.all()] == [
@@ -105,7 +105,7 @@ def test_the_new_deal_form_sent_twice_saves_one_draft(db):
     # then one draft is saved and both land on it
     deal = Deal.objects.get()
     assert first["Location"] == second["Location"]
-    assert first["Location"].endswith(f"/deals/{deal.public_id}/")
+    assert first["Location"].endswith(f"/deals/{deal.public_id}/?step=created")
     # and a form shown again carries a new key: a second deal is a new one
     assert client.get(url).context["form"].initial["idempotency_key"] != key
 

@@ -14,9 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog import selectors as catalog
@@ -26,13 +26,12 @@ from groupbuy.catalog.services import listing_create, listing_update
 from groupbuy.core.errors import DomainError, Forbidden
 from groupbuy.core.money import format_fen
 from groupbuy.core.pagination import paginate
-from groupbuy.core.times import format_local_time
 from groupbuy.deals.models import SCHEDULED, SCHEDULED_LABEL, Deal, DealOrder
 from groupbuy.deals.selectors import (
     deal_list_for_merchant,
     order_list_for_deal,
 )
-from groupbuy.deals.services import deal_create, deal_open, deal_update
+from groupbuy.deals.services import deal_create, deal_update
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.escrow.selectors import merchant_payable_fen
 from groupbuy.web.forms import (
@@ -53,6 +52,7 @@ from groupbuy.web.presenters.setup import merchant_setup_steps
 from groupbuy.web.templatetags.money import fen
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 from groupbuy.web.views.merchant_access import merchant_deal
+from groupbuy.web.views.merchant_deal_actions import NEXT_STEPS, deal_page_next
 
 
 @login_required
@@ -271,7 +271,7 @@ def merchant_deal_create(request: HttpRequest, merchant_id: str) -> HttpResponse
             messages.success(
                 request, _("The group buy is saved as a draft. Open it when ready.")
             )
-            return redirect("web:merchant_deal_detail", merchant_id, deal.public_id)
+            return deal_page_next(merchant_id, deal.public_id, step="created")
     context = {"merchant": merchant, "form": form, "section": "deals"}
     context["listing_prices"] = listing_prices(merchant)
     return render(request, "web/merchant/deal_form.html", context)
@@ -355,6 +355,11 @@ def merchant_deal_detail(
             initial={"deadline_at": timezone.localtime(deal.deadline_at)}
         ),
         "stop_form": StopForm(),
+        # What to do after saving or opening it (the owners' links only).
+        "next_step": step if (step := request.GET.get("step")) in NEXT_STEPS else "",
+        "share_url": request.build_absolute_uri(
+            reverse("web:deal_detail", args=[deal.public_id])
+        ),
     }
     return render(request, "web/merchant/deal_detail.html", context)
 
@@ -365,27 +370,3 @@ def _can_manage(user, merchant) -> bool:
     except Forbidden:
         return False
     return True
-
-
-def _opened_message(deal) -> str:
-    if deal.is_scheduled():
-        return _("The group buy is scheduled: it starts at %(starts_at)s.") % {
-            "starts_at": format_local_time(deal.starts_at)
-        }
-    return _("The group buy is open.")
-
-
-@login_required
-@require_POST
-@domain_errors_as_http
-def merchant_deal_open(
-    request: HttpRequest, merchant_id: str, deal_id: str
-) -> HttpResponse:
-    _merchant, deal = merchant_deal(request, merchant_id, deal_id)
-    try:
-        deal = deal_open(actor=request.user, deal=deal)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _opened_message(deal))
-    return redirect("web:merchant_deal_detail", merchant_id, deal_id)

@@ -1,5 +1,5 @@
-"""What an owner does to a group buy that is selling: add stock, extend the
-deadline, close it now, or stop it and refund everyone.
+"""What an owner does to a group buy: open it, and while it sells add stock,
+extend the deadline, close it now, or stop it and refund everyone.
 
 Each goes through its deals service, which checks the role, audits the change
 and pushes the new figures to the shoppers watching the deal page.
@@ -10,25 +10,64 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
+from groupbuy.core.times import format_local_time
 from groupbuy.deals.models import Deal
 from groupbuy.deals.selectors import deal_failure_refunded_buyers
 from groupbuy.deals.services import (
     deal_add_stock,
     deal_change_schedule,
     deal_close_now,
+    deal_open,
     deal_stop,
 )
 from groupbuy.web.forms_merchant import AddStockForm, ExtendForm, StopForm
 from groupbuy.web.views.common import domain_errors_as_http, run_form_action
 from groupbuy.web.views.merchant_access import merchant_deal
+
+# What a deal's console page says to do next after ?step=… (the owners' links).
+NEXT_STEPS = ("created", "opened")
+
+
+def deal_page_next(merchant_id: str, deal_id: str, *, step: str) -> HttpResponse:
+    """Redirect to the deal's console page, which says what to do after
+    ``step`` (one of NEXT_STEPS)."""
+    page = reverse("web:merchant_deal_detail", args=[merchant_id, deal_id])
+    return redirect(f"{page}?step={step}")
+
+
+def _opened_message(deal) -> str:
+    if deal.is_scheduled():
+        return _("The group buy is scheduled: it starts at %(starts_at)s.") % {
+            "starts_at": format_local_time(deal.starts_at)
+        }
+    return _("The group buy is open.")
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_deal_open(
+    request: HttpRequest, merchant_id: str, deal_id: str
+) -> HttpResponse:
+    _merchant, deal = merchant_deal(request, merchant_id, deal_id)
+    try:
+        deal = deal_open(actor=request.user, deal=deal)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:merchant_deal_detail", merchant_id, deal_id)
+    messages.success(request, _opened_message(deal))
+    return deal_page_next(merchant_id, deal_id, step="opened")
 
 
 def _run(
