@@ -42,6 +42,7 @@ app = GroupbuyApp(
             key="coupons",
             icon="scan",
             order=15,
+            group="till",
         ),
         # The coupons' money, beside the shop's: its page marked this tab,
         # not "Redeem coupons" (until 2026-12-06).
@@ -53,6 +54,7 @@ app = GroupbuyApp(
             icon="receipt",
             order=52,
             owners_only=True,
+            group="money",
         ),
     ],
     page_parts={

@@ -34,6 +34,7 @@ app = GroupbuyApp(
             url_name="demands:merchant_search",
             icon="megaphone",
             order=26,
+            group="sell",
         ),
     ],
     websocket_routes=[

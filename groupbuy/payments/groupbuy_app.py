@@ -32,6 +32,7 @@ app = GroupbuyApp(
             key="payouts",
             order=55,
             owners_only=True,
+            group="money",
         ),
     ],
     # A new shop's owners are told to say where their money goes.

@@ -22,6 +22,7 @@ app = GroupbuyApp(
             label=_("Promotions"),
             url_name="pooling:merchant_promotions",
             order=30,
+            group="sell",
         ),
     ],
     websocket_routes=[

@@ -22,6 +22,7 @@ app = GroupbuyApp(
             icon="users",
             order=22,
             owners_only=True,
+            group="sell",
         ),
     ],
     page_parts={

@@ -39,6 +39,7 @@ app = GroupbuyApp(
             url_name="web:merchant_dashboard",
             order=10,
             key="overview",
+            group="shop",
         ),
         NavEntry(
             role="merchant",
@@ -46,6 +47,7 @@ app = GroupbuyApp(
             url_name="web:merchant_listings",
             order=34,
             key="listings",
+            group="shop",
         ),
         NavEntry(
             role="merchant",
@@ -53,6 +55,7 @@ app = GroupbuyApp(
             url_name="web:merchant_products",
             order=36,
             key="products",
+            group="shop",
         ),
         NavEntry(
             role="merchant",
@@ -60,6 +63,7 @@ app = GroupbuyApp(
             url_name="web:merchant_deals",
             order=20,
             key="deals",
+            group="sell",
         ),
         NavEntry(
             role="merchant",
@@ -67,6 +71,7 @@ app = GroupbuyApp(
             url_name="web:merchant_orders",
             order=24,
             key="orders",
+            group="till",
         ),
         NavEntry(
             role="merchant",
@@ -75,6 +80,7 @@ app = GroupbuyApp(
             order=40,
             key="sales",
             owners_only=True,
+            group="money",
         ),
         NavEntry(
             role="merchant",
@@ -83,6 +89,7 @@ app = GroupbuyApp(
             order=60,
             key="staff",
             owners_only=True,
+            group="shop",
         ),
         NavEntry(
             role="merchant",
@@ -91,6 +98,7 @@ app = GroupbuyApp(
             order=50,
             key="money",
             owners_only=True,
+            group="money",
         ),
         NavEntry(
             role="operator",

@@ -131,6 +131,11 @@ def console(request, chromium, groupbuy_server):
 def test_the_order_list_filters_and_downloads_csv(console):
     page, seeded, viewport = console
     merchant = seeded["merchant"]
+    # the home lists the sections under four headings, and fits a phone
+    headings = page.locator("#merchant-groups section h2").all_inner_texts()
+    assert headings == ["Sell", "At the till", "Money", "Shop"]
+    if viewport == "phone":
+        _assert_fits(page, "home")
     # given the order list with the three orders
     page.click("#merchant-nav-orders")
     page.wait_for_url(re.compile(rf"/merchant/{merchant}/orders/"))

@@ -20,6 +20,7 @@ app = GroupbuyApp(
             url_name="plugin_app:merchant_report",
             order=45,
             key="plug-in-report",
+            group="money",
         ),
         NavEntry(
             role="operator",

@@ -30,6 +30,7 @@ from groupbuy.core.plugins.kinds import (
 )
 from groupbuy.core.plugins.pages import (
     nav_entries,
+    nav_groups,
     nav_links,
     page_part_templates,
     signed_in_scripts,
@@ -78,6 +79,7 @@ __all__ = [
     "merchant_ledger_kinds",
     "messages_around",
     "nav_entries",
+    "nav_groups",
     "nav_links",
     "notification_audiences",
     "notification_kinds",

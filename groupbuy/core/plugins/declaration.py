@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 NAV_ROLES = ("shopper", "merchant", "operator")
+# The headings the merchant console's home lists its entries under, in this
+# order (``NavEntry.group``); a heading with no entry the person may open is
+# left out. "more" is for an entry that names none.
+NAV_GROUPS = {
+    "sell": pgettext_lazy("console group", "Sell"),
+    "till": pgettext_lazy("console group", "At the till"),
+    "money": pgettext_lazy("console group", "Money"),
+    "shop": pgettext_lazy("console group", "Shop"),
+    "more": _("More"),
+}
 # The places of the core's pages an app may fill with a template of its own
 # (``GroupbuyApp.page_parts``). The template is rendered with the page's
 # context and decides for itself whether it has anything to say; what the
@@ -53,6 +66,8 @@ class NavEntry:
     ``owners_only`` merchant entries are left out of a cashier's menu: name the
     sections whose pages answer a cashier 403, so the menu links only to pages
     the person may open.
+    ``group`` is the heading a merchant entry is listed under on the console's
+    home, one of NAV_GROUPS ("more", after the others, when it names none).
     """
 
     role: str
@@ -64,10 +79,15 @@ class NavEntry:
     badge: str = ""
     pinned: bool = False
     owners_only: bool = False
+    group: str = "more"
 
     def __post_init__(self) -> None:
         if self.role not in NAV_ROLES:
             raise ValueError(f"nav role must be one of {NAV_ROLES}: {self.role!r}")
+        if self.group not in NAV_GROUPS:
+            raise ValueError(
+                f"nav group must be one of {sorted(NAV_GROUPS)}: {self.group!r}"
+            )
 
     @property
     def name(self) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from groupbuy.core.plugins.declaration import NAV_ROLES, PAGE_SLOTS, NavEntry
+from groupbuy.core.plugins.declaration import (
+    NAV_GROUPS,
+    NAV_ROLES,
+    PAGE_SLOTS,
+    NavEntry,
+)
 from groupbuy.core.plugins.registry import installed_apps
 
 
@@ -36,6 +41,7 @@ class NavLink:
     badge = property(lambda self: self.entry.badge)
     pinned = property(lambda self: self.entry.pinned)
     owners_only = property(lambda self: self.entry.owners_only)
+    group = property(lambda self: self.entry.group)
 
 
 def nav_links(role: str, *, args: Iterable[Any] = ()) -> list[NavLink]:
@@ -50,6 +56,26 @@ def nav_links(role: str, *, args: Iterable[Any] = ()) -> list[NavLink]:
             ) from error
         links.append(NavLink(entry=entry, url=url))
     return links
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """The entries listed under one heading of the console's home."""
+
+    key: str
+    label: Any
+    entries: Sequence[NavEntry | NavLink]
+
+
+def nav_groups(entries: Iterable[NavEntry | NavLink]) -> list[NavGroup]:
+    """Return ``entries`` under their groups' headings, in NAV_GROUPS order,
+    each group's in the order given; a group with no entry is left out."""
+    entries = list(entries)
+    groups = [
+        NavGroup(key, label, [entry for entry in entries if entry.group == key])
+        for key, label in NAV_GROUPS.items()
+    ]
+    return [group for group in groups if group.entries]
 
 
 def page_part_templates(slot: str) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from groupbuy.core import plugins
 from groupbuy.core.plugins import wiring
@@ -246,6 +247,45 @@ def test_two_apps_may_not_declare_the_same_command(monkeypatch):
 def test_a_nav_entry_needs_a_known_role():
     with pytest.raises(ValueError, match="nav role"):
         plugins.NavEntry(role="cashier", label="Till", url_name="web:deal_list")
+
+
+def test_a_console_entry_lands_under_its_groups_heading(with_plugin_app):
+    # given the plug-in app's console entry, declared in the Money group
+    with translation.override("en"):
+        # when the console's entries are grouped
+        groups = [
+            (str(group.label), [entry.name for entry in group.entries])
+            for group in plugins.nav_groups(plugins.nav_entries("merchant"))
+        ]
+    # then it is among Money's entries, in its order, and the groups keep theirs
+    assert [heading for heading, _names in groups] == [
+        "Sell",
+        "At the till",
+        "Money",
+        "Shop",
+    ]
+    assert dict(groups)["Money"] == [
+        "sales",
+        "plug-in-report",
+        "money",
+        "statement",
+        "payouts",
+    ]
+
+
+def test_a_console_entry_naming_no_group_is_under_more_and_a_group_is_known():
+    # given an entry that names no group
+    entry = plugins.NavEntry(role="merchant", label="Till", url_name="web:deal_list")
+    # then it is listed under More, after the other groups
+    with translation.override("en"):
+        groups = plugins.nav_groups([entry])
+    assert [(str(group.label), group.entries) for group in groups] == [
+        ("More", [entry])
+    ]
+    with pytest.raises(ValueError, match="nav group"):
+        plugins.NavEntry(
+            role="merchant", label="Till", url_name="web:deal_list", group="till2"
+        )
 
 
 @pytest.mark.parametrize("path", WIRING)

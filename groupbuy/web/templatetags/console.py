@@ -2,6 +2,7 @@
 
 {% load console %}
 {% console_menu merchant as menu %}
+{% console_menu_groups merchant as groups %}   the home's: under their headings
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django import template
 
 from groupbuy.catalog.permissions import is_merchant_owner
-from groupbuy.core.plugins import nav_links
+from groupbuy.core.plugins import nav_groups, nav_links
 
 register = template.Library()
 
@@ -26,6 +27,12 @@ def console_menu(context, merchant):
         for link in nav_links("merchant", args=[merchant.public_id])
         if is_owner or not link.owners_only
     ]
+
+
+@register.simple_tag(takes_context=True)
+def console_menu_groups(context, merchant):
+    """Return the menu's links under the headings of their groups."""
+    return nav_groups(console_menu(context, merchant))
 
 
 @register.simple_tag(takes_context=True)
