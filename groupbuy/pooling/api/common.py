@@ -1,0 +1,16 @@
+"""What the pooling API's subject routers share: a page of rows, and the
+names the services give the ids a request sends."""
+
+from __future__ import annotations
+
+from groupbuy.core.pagination import PageIn, page_payload, paginate
+
+# The services name the branch they take (as the pages' forms do); these
+# requests send its id.
+REQUEST_NAMES = {"branch": "branch_id"}
+
+
+def page_of(queryset, paging: PageIn, out) -> dict:
+    """One page of ``queryset``, each row shown with ``out``."""
+    result = paginate(queryset, page=paging.page, page_size=paging.page_size)
+    return page_payload(result, [out(row) for row in result.items])
