@@ -1,0 +1,31 @@
+"""The shapes of a chat's messages, a pool's or a contact request's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class MessageIn(Schema):
+    body: str = Field(max_length=2000)
+    # A key the client makes for each message: the same key sent again (a
+    # double click, a retry) returns the message stored the first time.
+    client_key: str = Field("", max_length=64)
+
+
+class MessageOut(Schema):
+    id: str
+    author: str
+    body: str
+    # hidden by the platform's operators after a report: ``body`` is a notice
+    is_removed: bool = False
+    created_at: datetime
+
+
+class MessagesIn(Schema):
+    before: str | None = Field(
+        None, max_length=40, description="a message's id: the messages before it"
+    )
+    limit: int = Field(50, ge=1, le=200)
