@@ -143,6 +143,14 @@ def test_an_api_module_split_into_a_package_keeps_its_operation_ids():
         ("/api/deals/{deal_id}/orders/{order_id}/refund-units", "post"): (
             "groupbuy_deals_api_unit_refunds_deal_order_refund_units"
         ),
+        ("/api/pooling/pools/{pool_id}/leave", "post"): (
+            "groupbuy_pooling_api_pool_leave"
+        ),
+        ("/api/pooling/contacts", "get"): "groupbuy_pooling_api_my_contacts",
+        ("/api/sharing/shares", "post"): "groupbuy_sharing_api_share_send",
+        ("/api/sharing/threads/{share_id}/read", "post"): (
+            "groupbuy_sharing_api_thread_read"
+        ),
     }
     # when
     paths = api.get_openapi_schema()["paths"]
