@@ -1,10 +1,9 @@
-"""Pooled orders API, mounted at /api/pooling: promotions, carts, pool
-requests, pools and their chat, buyers and contact requests.
+"""Pooled orders API, mounted at /api/pooling: promotions, the shopper's
+profile and carts, pool requests, pools and their chat, buyers and contact
+requests.
 
-A router per subject, mounted in the order the paths were written before
-``api.py`` became this package (see ``coupons.api``): the OpenAPI document
-lists them as it did. Their operations keep the ids they had
-(``core.api_packages``); the subject routers carry no tags of their own.
+Once ``api.py``, now a router per subject: mounted in the order its paths
+were written there and under the ids they had, as ``coupons.api`` explains.
 """
 
 from ninja import Router

@@ -1,10 +1,8 @@
 """Sharing over the JSON API (/api/sharing/…): cards, contacts, shares,
 threads, web push.
 
-A router per subject, mounted in the order the paths were written before
-``api.py`` became this package (see ``coupons.api``): the OpenAPI document
-lists them as it did. Their operations keep the ids they had
-(``core.api_packages``); the subject routers carry no tags of their own.
+The subject routers keep the order ``api.py`` gave their paths, and the
+operation ids it gave them (see ``coupons.api``): the document reads the same.
 """
 
 from ninja import Router
