@@ -1,5 +1,4 @@
-"""What the pooling API's subject routers share: a page of rows, and the
-names the services give the ids a request sends."""
+"""The page helper and the request names the pooling API's routers share."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Who plans to buy a product, and the contact requests between shoppers
-found that way: asking, answering, ending, opening again, and their chat."""
+"""Buyers of a product, and the contact requests between them with their chat."""
 
 from __future__ import annotations
 

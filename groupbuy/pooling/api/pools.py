@@ -1,5 +1,4 @@
-"""The pools a shopper is suggested or in: answering, agreeing to show
-phone numbers, leaving, and the pool's chat."""
+"""A shopper's pools: answering, showing phones, leaving, and the pool's chat."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A merchant's promotions: the ones running at a branch, publishing and
-ending one, their figures, and what a basket saves under one."""
+"""Promotions: at a branch, publishing, ending, figures, a basket's saving."""
 
 from __future__ import annotations
 

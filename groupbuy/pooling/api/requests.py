@@ -1,5 +1,4 @@
-"""A shopper's pool requests: asking to pool a cart, listing and withdrawing
-them."""
+"""A shopper's pool requests: asking to pool a cart, listing, withdrawing."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A shopper's pooling preferences and shopping profile, and the purchases
-and intended carts they report."""
+"""A shopper's pooling preferences and profile, and the carts they report."""
 
 from __future__ import annotations
 

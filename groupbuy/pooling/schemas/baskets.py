@@ -1,5 +1,4 @@
-"""What a shopper's basket holds, as the pooling API takes and shows it:
-an amount pooled, and lines of products."""
+"""What a basket holds: an amount pooled, and lines of products."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The shapes of promotions: publishing and showing one, what a basket
-saves under it, and a merchant's figures."""
+"""The shapes of promotions, what a basket saves, and a merchant's figures."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Which of the caller's contacts are members' numbers: typed numbers, or
-an imported address book (its import, reading and deletion)."""
+"""Which of my contacts are members': typed numbers, or an address book."""
 
 from __future__ import annotations
 

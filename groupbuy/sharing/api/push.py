@@ -1,5 +1,4 @@
-"""Web push on a browser: the key to subscribe with, subscribing and
-unsubscribing."""
+"""Web push on a browser: the key to subscribe with, subscribing, unsubscribing."""
 
 from __future__ import annotations
 

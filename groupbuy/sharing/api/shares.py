@@ -1,5 +1,4 @@
-"""Sending a share of a product or group buy, with or without a voice
-note, and downloading its voice note."""
+"""Sending a share, with or without a voice note, and downloading the note."""
 
 from __future__ import annotations
 

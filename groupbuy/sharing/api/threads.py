@@ -1,5 +1,4 @@
-"""A sharer's and recipient's threads: listing and reading them, replying,
-marking them read, and sending the invitations a share held back."""
+"""Threads: listing, reading, replying, marking read, sending held invitations."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Reads of shares: a user's list of them, one with the permission check,
-who takes part and whom each went to."""
+"""Reads of shares: a user's list, one checked for them, who takes part."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Reads of a thread's replies: as live events, as its page shows them, and
-who has read past each."""
+"""A thread's replies as live events and as its page shows them, with who read them."""
 
 from __future__ import annotations
 
