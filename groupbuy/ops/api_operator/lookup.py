@@ -1,4 +1,4 @@
-"""The operator's dashboard over the API: daily figures, look-ups, new merchants.
+"""The operator's look-up over the API: people, orders, payments and merchants.
 
 Phones are masked in look-up lists and in full only on one person, order or
 payment, whose reading is audited, as on the pages.
@@ -6,66 +6,21 @@ payment, whose reading is audited, as on the pages.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
-from groupbuy.core.api_types import (
-    JsonBool,
-    answer_choices,
-    registered_answer_choices,
-)
+from groupbuy.core.api_types import answer_choices, registered_answer_choices
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_money
 from groupbuy.escrow.handlers import PURPOSE_DESCRIPTION, registered_purposes
 from groupbuy.escrow.models import PaymentIntent
 from groupbuy.ops import lookup
-from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
-from groupbuy.ops.selectors import erasure_pending_for, merchant_standing_for_operator
-from groupbuy.ops.shop_switching import merchant_switch_off, merchant_switch_on
-from groupbuy.ops.stats import platform_daily_series
+from groupbuy.ops.selectors import erasure_pending_for
 
-router = Router(tags=["operator"])
-
-
-class OperatorDayOut(Schema):
-    day: date
-    deals_opened: int
-    deals_succeeded: int
-    deals_failed: int
-    success_rate: float | None
-    orders_joined: int
-    gmv_fen: int
-    refunds: int
-    refunded_fen: int
-    demand_requests: int
-    demand_alerts: int
-    # the day's snaps by how their answer stands (docs/operations.md)
-    snaps_at_once: int = 0
-    snaps_corrected: int = 0
-    snaps_chosen: int = 0
-    snaps_waiting: int = 0
-    snaps_unrecognised: int = 0
-    snaps_labelled: int = 0
-
-
-class OperatorDailyOut(Schema):
-    computed_at: datetime | None
-    days: list[OperatorDayOut]
-
-
-class OperatorDaysIn(Schema):
-    days: int = 14
-
-
-@router.get("/stats/daily", response=OperatorDailyOut)
-def stats_daily(request, params: Query[OperatorDaysIn]):
-    """Return the platform's figures per day, oldest first (operators only):
-    the last ``days`` (1 to 90) up to today."""
-    series = platform_daily_series(user=request.auth, days=params.days)
-    return {"computed_at": series.computed_at, "days": series.rows}
+router = Router()  # tagged "operator" where the package mounts it
 
 
 class OperatorPersonRow(Schema):
@@ -337,100 +292,3 @@ def payment_detail(request, payment_id: str):
         "released_fen": payment.released_fen,
         "created_at": payment.created_at,
     }
-
-
-class OperatorMerchantIn(Schema):
-    name: str
-    name_en: str = ""
-    owner_phone: str
-    # Create it even though an active merchant has this name (else 409).
-    allow_same_name: JsonBool = False
-
-
-class OperatorMerchantRef(Schema):
-    merchant_id: str
-    name: str
-
-
-class OperatorMerchantOnboardedOut(Schema):
-    merchant_id: str
-    name: str
-    owner_invited: bool
-    # An existing account named as owner: the shops they already own too.
-    owner_other_merchants: list[OperatorMerchantRef]
-
-
-@router.post("/merchants", response={201: OperatorMerchantOnboardedOut})
-def merchant_new(request, payload: OperatorMerchantIn):
-    """Create a merchant with its owner, or an SMS invitation for the owner."""
-    merchant, invitation = merchant_onboard(
-        actor=request.auth,
-        name=payload.name,
-        name_en=payload.name_en,
-        owner_phone=payload.owner_phone,
-        allow_same_name=payload.allow_same_name,
-    )
-    others = owners_other_merchants(merchant=merchant)
-    return Status(
-        201,
-        {
-            "merchant_id": merchant.public_id,
-            "name": merchant.name,
-            "owner_invited": invitation is not None,
-            "owner_other_merchants": [
-                {"merchant_id": other.public_id, "name": other.name} for other in others
-            ],
-        },
-    )
-
-
-class OperatorMerchantSwitchOffIn(Schema):
-    # The shop's owners read it in their inbox (at most 200 characters).
-    reason: str
-
-
-class OperatorMerchantSwitchOnIn(Schema):
-    # Switch it on even though another active shop took its name meanwhile
-    # (else 409 merchant_exists).
-    allow_same_name: JsonBool = False
-
-
-class OperatorMerchantStateOut(Schema):
-    merchant_id: str
-    name: str
-    is_active: bool
-    # Its group buys still open: they take no joins while the shop is off.
-    open_deals: int
-
-
-def _merchant_state(request, merchant) -> dict:
-    standing = merchant_standing_for_operator(
-        user=request.auth, merchant_id=merchant.public_id
-    )
-    return {
-        "merchant_id": merchant.public_id,
-        "name": merchant.name,
-        "is_active": merchant.is_active,
-        "open_deals": standing.open_deals,
-    }
-
-
-@router.post("/merchants/{merchant_id}/switch-off", response=OperatorMerchantStateOut)
-def merchant_off(request, merchant_id: str, payload: OperatorMerchantSwitchOffIn):
-    """Switch a misbehaving shop off: it opens no group buys and its open ones
-    take no new joins; its owners read the reason. Sent again, nothing changes."""
-    merchant = merchant_switch_off(
-        actor=request.auth, merchant_id=merchant_id, reason=payload.reason
-    )
-    return _merchant_state(request, merchant)
-
-
-@router.post("/merchants/{merchant_id}/switch-on", response=OperatorMerchantStateOut)
-def merchant_on(request, merchant_id: str, payload: OperatorMerchantSwitchOnIn):
-    """Switch a shop on again; its owners are told. Sent again, nothing changes."""
-    merchant = merchant_switch_on(
-        actor=request.auth,
-        merchant_id=merchant_id,
-        allow_same_name=payload.allow_same_name,
-    )
-    return _merchant_state(request, merchant)
