@@ -1,15 +1,61 @@
-"""The operator dashboard's figures over the API: the platform's figures per
-day (its charts)."""
+"""The operator dashboard's figures over the API: its headline figures now and
+the platform's figures per day (its charts)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from groupbuy.ops.stats import platform_daily_series
+from groupbuy.escrow.selectors import platform_money_overview
+from groupbuy.ops.selectors import shop_application_pending_count
+from groupbuy.ops.stats import dashboard_headline, platform_daily_series
 
 router = Router()  # tagged "operator" where the package mounts it
+
+
+class OperatorDashboardOut(Schema):
+    """The figures at the top of the operator dashboard, as its page shows them."""
+
+    # group buys open now ("Open group buys")
+    open_deals: int
+    # open ones whose deadline is within the next 24 hours
+    closing_within_24h: int
+    # open ones past their deadline that the closing job has not closed yet
+    overdue: int
+    # orders joined since midnight, and since Monday's midnight ("Since
+    # Monday"), in the display time zone
+    orders_today: int
+    orders_this_week: int
+    # applications to open a shop waiting for an operator's answer
+    shop_applications_pending: int
+    # when the counts above were taken (they are live)
+    counted_at: datetime
+    # "Money held in escrow" and "Owed to merchants" in fen, as of
+    # money_computed_at: the totals job sums them once a minute (the same as
+    # GET /api/escrow/operator/money)
+    shopper_held_fen: int
+    merchant_payable_fen: int
+    money_computed_at: datetime
+
+
+@router.get("/dashboard", response=OperatorDashboardOut)
+def dashboard(request):
+    """Return the operator dashboard's headline figures: live counts of group
+    buys, orders and shop applications, and the money held and owed in fen
+    (operators only)."""
+    now = timezone.now()
+    headline = dashboard_headline(user=request.auth, now=now)
+    money = platform_money_overview(user=request.auth)
+    return {
+        **headline,
+        "shop_applications_pending": shop_application_pending_count(user=request.auth),
+        "counted_at": now,
+        "shopper_held_fen": money["shopper_held_fen"],
+        "merchant_payable_fen": money["merchant_payable_fen"],
+        "money_computed_at": money["totals_computed_at"],
+    }
 
 
 class OperatorDayOut(Schema):
