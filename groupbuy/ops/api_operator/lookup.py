@@ -157,13 +157,17 @@ def _merchant_row(merchant) -> dict:
         "name_en": merchant.name_en,
         "is_active": merchant.is_active,
         "owners": [
-            {
-                "id": membership.user.public_id,
-                "display_name": membership.user.display_name,
-                "phone_masked": mask_phone(membership.user.phone),
-            }
-            for membership in merchant.owner_memberships
+            owner_row(membership.user) for membership in merchant.owner_memberships
         ],
+    }
+
+
+def owner_row(owner) -> dict:
+    """A shop's owner in an operator's list of shops (phone masked)."""
+    return {
+        "id": owner.public_id,
+        "display_name": owner.display_name,
+        "phone_masked": mask_phone(owner.phone),
     }
 
 

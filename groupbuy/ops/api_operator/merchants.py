@@ -3,9 +3,12 @@ switching a shop off and on again."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Router, Schema, Status
 
 from groupbuy.core.api_types import JsonBool
+from groupbuy.ops.api_operator.lookup import OperatorMerchantOwnerRow, owner_row
 from groupbuy.ops.onboarding import merchant_onboard, owners_other_merchants
 from groupbuy.ops.selectors import merchant_standing_for_operator
 from groupbuy.ops.shop_switching import merchant_switch_off, merchant_switch_on
@@ -108,3 +111,45 @@ def merchant_on(request, merchant_id: str, payload: OperatorMerchantSwitchOnIn):
         allow_same_name=payload.allow_same_name,
     )
     return _merchant_state(request, merchant)
+
+
+class OperatorMerchantStandingOut(Schema):
+    """A shop as the operator's page of it shows it, before switching it."""
+
+    merchant_id: str
+    name: str
+    name_en: str
+    is_active: bool
+    owners: list[OperatorMerchantOwnerRow]
+    # Its group buys still open, and their paid orders: what stays to be
+    # settled or refunded once the shop is off.
+    open_deals: int
+    paid_orders: int
+    # While it is off: when an operator switched it off and the reason its
+    # owners read, in the operator's words (null and "" while it is on).
+    switched_off_at: datetime | None
+    switched_off_reason_text: str
+
+
+@router.get("/merchants/{merchant_id}", response=OperatorMerchantStandingOut)
+def merchant_standing(request, merchant_id: str):
+    """Return a shop with its owners (phones masked) and what still runs: its
+    open group buys and their paid orders, and while it is off, when and why it
+    was switched off (operators only)."""
+    standing = merchant_standing_for_operator(
+        user=request.auth, merchant_id=merchant_id
+    )
+    merchant, switched_off = standing.merchant, standing.switched_off
+    return {
+        "merchant_id": merchant.public_id,
+        "name": merchant.name,
+        "name_en": merchant.name_en,
+        "is_active": merchant.is_active,
+        "owners": [owner_row(owner) for owner in standing.owners],
+        "open_deals": standing.open_deals,
+        "paid_orders": standing.paid_orders,
+        "switched_off_at": switched_off.created_at if switched_off else None,
+        "switched_off_reason_text": switched_off.data.get("reason", "")
+        if switched_off
+        else "",
+    }
