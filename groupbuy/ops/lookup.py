@@ -197,12 +197,15 @@ def operator_payment_view(*, user, payment_id: str) -> PaymentIntent:
     return _viewed(actor=user, obj=payment, action="ops.lookup.payment_viewed")
 
 
-def person_recent_orders(*, person: User, page: int = 1) -> PageResult:
+def person_recent_orders(
+    *, person: User, page: int = 1, page_size: int = LIST_PAGE_SIZE
+) -> PageResult:
+    """Return a page of ``person``'s orders, newest first, each with its deal."""
     orders = orders_with_paid_fen(
-        DealOrder.objects.filter(shopper=person).select_related("deal")
+        DealOrder.objects.filter(shopper=person).select_related("deal", "shopper")
     )
     return paginate(
-        orders.order_by("-joined_at", "-id"), page=page, page_size=LIST_PAGE_SIZE
+        orders.order_by("-joined_at", "-id"), page=page, page_size=page_size
     )
 
 

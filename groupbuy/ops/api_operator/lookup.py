@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.api_types import answer_choices, registered_answer_choices
+from groupbuy.core.pagination import PageIn, PageOut, page_payload
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_money
 from groupbuy.escrow.handlers import PURPOSE_DESCRIPTION, registered_purposes
@@ -38,6 +39,8 @@ class OperatorOrderRow(Schema):
     deal_title: str
     shopper_phone_masked: str
     status: str = answer_choices(DealOrder.Status)
+    # as the lists show it: "cancelled" for a paid order its shopper cancelled
+    shown_status: str = answer_choices(DealOrder.Status)
     amount_fen: int
     # what its payments brought in, and paid less refunded (OrderMoney)
     paid_fen: int
@@ -101,20 +104,7 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
             _person_row(previous.user, previous_number_until=previous.held_until)
             for previous in result.former_holders
         ],
-        "orders": [
-            {
-                "id": order.public_id,
-                "deal_title": order.deal.title,
-                "shopper_phone_masked": mask_phone(order.shopper.phone),
-                "status": order.status,
-                "amount_fen": order.amount_fen,
-                "paid_fen": (money := order_money(order=order)).paid_fen,
-                "refunded_fen": money.refunded_fen,
-                "kept_fen": money.kept_fen,
-                "joined_at": order.joined_at,
-            }
-            for order in result.orders.items
-        ],
+        "orders": [_order_row(order) for order in result.orders.items],
         "orders_total": result.orders.total,
         "payments": [
             {
@@ -130,6 +120,22 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
         ],
         "payments_total": result.payments.total,
         "merchants": [_merchant_row(merchant) for merchant in result.merchants],
+    }
+
+
+def _order_row(order) -> dict:
+    money = order_money(order=order)
+    return {
+        "id": order.public_id,
+        "deal_title": order.deal.title,
+        "shopper_phone_masked": mask_phone(order.shopper.phone),
+        "status": order.status,
+        "shown_status": order.shown_status,
+        "amount_fen": order.amount_fen,
+        "paid_fen": money.paid_fen,
+        "refunded_fen": money.refunded_fen,
+        "kept_fen": money.kept_fen,
+        "joined_at": order.joined_at,
     }
 
 
@@ -212,6 +218,21 @@ def person_detail(request, user_id: str):
         "erasure_due_at": pending.due_at if pending else None,
         "erased_at": lookup.person_erased_at(person=person),
     }
+
+
+class OperatorPersonOrdersOut(PageOut):
+    items: list[OperatorOrderRow]
+
+
+@router.get("/people/{user_id}/orders", response=OperatorPersonOrdersOut)
+def person_orders(request, user_id: str, paging: Query[PageIn]):
+    """Return a person's orders, newest first (paged), as their page lists them
+    (the reading is audited, as opening the page is)."""
+    person = lookup.operator_user_view(user=request.auth, user_id=user_id)
+    result = lookup.person_recent_orders(
+        person=person, page=paging.page, page_size=paging.page_size
+    )
+    return page_payload(result, [_order_row(order) for order in result.items])
 
 
 class OperatorOrderOut(Schema):
