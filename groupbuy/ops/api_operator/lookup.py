@@ -17,7 +17,7 @@ from groupbuy.core.pagination import PageIn, PageOut, page_payload
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.selectors import order_money
 from groupbuy.escrow.handlers import PURPOSE_DESCRIPTION, registered_purposes
-from groupbuy.escrow.models import PaymentIntent
+from groupbuy.escrow.models import PaymentIntent, Refund
 from groupbuy.ops import lookup
 from groupbuy.ops.selectors import erasure_pending_for
 
@@ -286,6 +286,15 @@ def order_detail(request, order_id: str):
     }
 
 
+class OperatorRefundRow(Schema):
+    id: str
+    amount_fen: int
+    status: str = answer_choices(Refund.Status)
+    # why, in the reader's language; words someone typed (a shop's) as written
+    reason_label: str
+    created_at: datetime
+
+
 class OperatorPaymentOut(Schema):
     id: str
     payer_id: str
@@ -299,6 +308,10 @@ class OperatorPaymentOut(Schema):
     refunded_fen: int
     released_fen: int
     created_at: datetime
+    # the group-buy order it paid (null for another app's payment, a demand's
+    # deposit say), and its refunds, oldest first
+    order_id: str | None = None
+    refunds: list[OperatorRefundRow] = []
 
 
 @router.get("/payments/{payment_id}", response=OperatorPaymentOut)
@@ -316,4 +329,15 @@ def payment_detail(request, payment_id: str):
         "refunded_fen": payment.refunded_fen,
         "released_fen": payment.released_fen,
         "created_at": payment.created_at,
+        "order_id": lookup.payment_order_id(payment=payment),
+        "refunds": [
+            {
+                "id": refund.public_id,
+                "amount_fen": refund.amount_fen,
+                "status": refund.status,
+                "reason_label": refund.reason_label,
+                "created_at": refund.created_at,
+            }
+            for refund in lookup.payment_refunds(payment=payment)
+        ],
     }
