@@ -109,7 +109,7 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
         "payments": [
             {
                 "id": payment.public_id,
-                "payer_phone_masked": mask_phone(payment.payer.phone),
+                "payer_phone_masked": _phone_masked(payment.payer),
                 "description": payment.description,
                 "status": payment.status,
                 "amount_fen": payment.amount_fen,
@@ -128,7 +128,7 @@ def _order_row(order) -> dict:
     return {
         "id": order.public_id,
         "deal_title": order.deal.title,
-        "shopper_phone_masked": mask_phone(order.shopper.phone),
+        "shopper_phone_masked": _phone_masked(order.shopper),
         "status": order.status,
         "shown_status": order.shown_status,
         "amount_fen": order.amount_fen,
@@ -145,11 +145,17 @@ def _phone(person) -> str:
     return "" if is_erased(person) else person.phone
 
 
+def _phone_masked(person) -> str:
+    """The person's number masked, as lists give it; "" once erased (the pages
+    say "Deleted user"; a masked pseudonym read as a number)."""
+    return "" if is_erased(person) else mask_phone(person.phone)
+
+
 def _person_row(person, previous_number_until=None) -> dict:
     erased = is_erased(person)
     return {
         "id": person.public_id,
-        "phone_masked": "" if erased else mask_phone(person.phone),
+        "phone_masked": _phone_masked(person),
         "display_name": person.display_name,
         "previous_number_until": previous_number_until,
         "erased_at": getattr(person, "erased_at", None) if erased else None,
@@ -173,7 +179,7 @@ def owner_row(owner) -> dict:
     return {
         "id": owner.public_id,
         "display_name": owner.display_name,
-        "phone_masked": mask_phone(owner.phone),
+        "phone_masked": _phone_masked(owner),
     }
 
 

@@ -7,6 +7,7 @@ from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.services import deal_join, deal_order_cancel
 from groupbuy.deals.tests.factories import join_and_pay, make_deal
+from groupbuy.ops.services import erasure_perform, erasure_request
 from groupbuy.ops.tests.factories import make_operator, make_person
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,17 @@ def test_an_unknown_person_is_404_and_no_sign_in_401(client):
     assert _orders(client, "usr_nosuchperson").status_code == 404
     client.logout()
     assert client.get("/api/operator/people/usr_nosuch/orders").status_code == 401
+
+
+def test_an_erased_shoppers_orders_give_no_number(client):
+    # given an order whose shopper was erased since (the look-up's list of
+    # orders and the pages say "Deleted user"; the number is a pseudonym)
+    person = make_person()
+    order = deal_join(actor=person, deal=make_deal(), quantity=1)
+    deal_order_cancel(actor=person, order=order)
+    erasure_perform(actor=None, request=erasure_request(actor=person))
+    client.force_login(make_operator())
+    # when
+    body = _orders(client, person.public_id).json()
+    # then
+    assert [row["shopper_phone_masked"] for row in body["items"]] == [""]
