@@ -16,7 +16,7 @@ from groupbuy.core.transactions import after_commit
 from groupbuy.pooling import savings
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_pool
-from groupbuy.pooling.models import Pool, PoolRequest, Promotion
+from groupbuy.pooling.models import Pool, PoolMember, PoolRequest, Promotion
 from groupbuy.pooling.notifications import notify_promotion_ended
 from groupbuy.pooling.selectors.publishing import promotion_may_end, publish_scope
 from groupbuy.pooling.services.answers import publish_pool_state
@@ -280,7 +280,8 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
 
     The pools it was suggested for and not yet confirmed are dissolved and the
     requests still looking are closed (expired), and each shopper is told once;
-    members of a confirmed pool are told too, since the till decides now. Ending
+    members of a confirmed pool are told too, since the till decides now (not
+    one who left it: their stake in it ended with their leave). Ending
     it again, or one already over, changes nothing.
     """
     require_promotion_ender(actor=actor, promotion=promotion)
@@ -310,7 +311,11 @@ def promotion_end(*, actor, promotion: Promotion, now=None) -> Promotion:
                         "ended_at": now.isoformat(),
                     },
                 )
-            for member in pool.members.select_related("user"):
+            # One who left the pool has no stake in it (their request withdrawn,
+            # the chat closed to them): not told of it. A request of theirs
+            # still looking is told of below, as anyone's is.
+            members = pool.members.exclude(answer=PoolMember.Answer.LEFT)
+            for member in members.select_related("user"):
                 # an erased member's seat stays in a confirmed pool: nobody to tell
                 if not is_erased(member.user):
                     notify_promotion_ended(

@@ -356,3 +356,44 @@ def test_an_erased_member_of_a_confirmed_pool_is_told_nothing(shop, monkeypatch)
     assert not Notification.objects.filter(
         recipient=erased, deliveries__isnull=False
     ).exists()
+
+
+def test_a_member_who_left_a_confirmed_pool_is_not_told_of_its_chat(shop, monkeypatch):
+    # given a confirmed pool of three the third left (the two others still
+    # reach the tier, so it carries on without them; their request withdrawn)
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    _merchant, branch, owner, promotion = shop
+    pool, (first, second, leaver) = confirmed_pool(
+        monkeypatch, promotion=promotion, branch=branch, amounts=(16_000, 15_000, 5_000)
+    )
+    services.pool_leave(actor=leaver, pool=pool)
+    # when the shop ends the promotion
+    services.promotion_end(actor=owner, promotion=promotion)
+    # then only the two still in are told (of the pool and its chat): the one
+    # who left has no stake in it any more and nothing looking for them
+    told = Notification.objects.filter(kind="pooling.promotion_ended")
+    assert sorted(notice.recipient_id for notice in told) == sorted(
+        [first.pk, second.pk]
+    )
+
+
+def test_a_member_who_left_and_asked_again_is_told_as_one_still_looking(
+    shop, monkeypatch
+):
+    # given a member who left a confirmed pool and asked to pool there again
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    _merchant, branch, owner, promotion = shop
+    pool, (_first, _second, leaver) = confirmed_pool(
+        monkeypatch, promotion=promotion, branch=branch, amounts=(16_000, 15_000, 5_000)
+    )
+    services.pool_leave(actor=leaver, pool=pool)
+    make_request(user=leaver, promotion=promotion, branch=branch, amount_fen=4_000)
+    # when the shop ends the promotion
+    services.promotion_end(actor=owner, promotion=promotion)
+    # then they are told once, as one still looking: sent to the branch's
+    # page, with no word of the pool's chat
+    told = Notification.objects.get(kind="pooling.promotion_ended", recipient=leaver)
+    assert told.url == f"/pooling/branches/{branch.public_id}/"
+    assert "chat" not in told.text_in("en")[1]
