@@ -26,7 +26,12 @@ from groupbuy.pooling.models import (
     PoolRequest,
     Promotion,
 )
-from groupbuy.pooling.selectors.common import CHAT_PAGE, chat_page, not_found
+from groupbuy.pooling.selectors.common import (
+    CHAT_PAGE,
+    chat_author_key,
+    chat_page,
+    not_found,
+)
 from groupbuy.pooling.selectors.contacts import (
     buyer_rows,
     buyers_of_product,
@@ -320,6 +325,7 @@ def chat_history(
     return chat_page(
         ChatMessage.objects.filter(pool=pool),
         lambda message: labels.get(message.author_id, "?"),
+        room=pool,
         before=before,
         limit=limit,
     )
@@ -387,6 +393,7 @@ __all__ = [
     "buyer_rows",
     "buyers_of_product",
     "cart_get_discoverable",
+    "chat_author_key",
     "contact_author_label",
     "contact_chat_history",
     "contact_get_for_user",

@@ -1,9 +1,10 @@
 """What the pooling selectors share: the refusal of an object not found, and
-a chat's paging (pools' and contact requests' alike)."""
+a chat's paging and its authors' keys (pools' and contact requests' alike)."""
 
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from groupbuy.core.times import api_time
@@ -17,8 +18,31 @@ def not_found() -> PoolingError:
 CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"
 
 
-def chat_page(messages, author_of, *, before: str | None, limit: int) -> list[dict]:
-    """The last ``limit`` of ``messages`` (one room's), or the last ``limit``
+def chat_author_key(*, room, user_id: int) -> str:
+    """The key of ``user_id``'s messages in ``room`` (a pool or a contact
+    request): the same on all of them there, in any language, for a page to
+    tell its reader's own from the others' by; a name is no key, as a chat
+    names its authors in the reader's language and by what it shows of them
+    then (a number, "Shopper A" once the conversation ended). Opaque: keyed
+    with the site's secret, it names no account and links nobody's messages
+    in one room to theirs in another."""
+    value = f"{room._meta.label_lower}:{room.pk}:{user_id}"
+    return salted_hmac(_AUTHOR_KEY_SALT, value, algorithm="sha256").hexdigest()[:20]
+
+
+_AUTHOR_KEY_SALT = "groupbuy.pooling.chat_author_key"
+
+
+def message_author_key(message) -> str:
+    """``chat_author_key`` of a chat message's author in its room."""
+    room = getattr(message, "pool", None) or message.contact
+    return chat_author_key(room=room, user_id=message.author_id)
+
+
+def chat_page(
+    messages, author_of, *, room, before: str | None, limit: int
+) -> list[dict]:
+    """The last ``limit`` of ``messages`` (``room``'s), or the last ``limit``
     before the message ``before`` (its public id, 404 if not in the room),
     oldest first."""
     if before is not None:
@@ -36,6 +60,7 @@ def chat_page(messages, author_of, *, before: str | None, limit: int) -> list[di
         {
             "id": message.public_id,
             "author": author_of(message),
+            "author_key": chat_author_key(room=room, user_id=message.author_id),
             "body": message_body_shown(message),
             "is_removed": message.removed_at is not None,
             "created_at": api_time(message.created_at),

@@ -141,6 +141,7 @@ def contact_chat_history(
     return chat_page(
         ContactMessage.objects.filter(contact=contact).select_related("author"),
         lambda message: contact_author_label(contact=contact, user=message.author),
+        room=contact,
         before=before,
         limit=limit,
     )

@@ -9,15 +9,18 @@ from groupbuy.core.transactions import after_commit
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.live import publish_to_pool
 from groupbuy.pooling.models import ChatMessage, Pool
+from groupbuy.pooling.selectors.common import message_author_key
 
 MAX_MESSAGE_CHARS = ChatMessage._meta.get_field("body").max_length
 MAX_CLIENT_KEY_CHARS = ChatMessage._meta.get_field("client_key").max_length
 
 
 def message_payload(message: ChatMessage, *, author_name: str) -> dict:
+    """A message of a pool's or a contact's chat as its room is sent it live."""
     return {
         "id": message.public_id,
         "author": author_name,
+        "author_key": message_author_key(message),
         "body": message.body,
         "created_at": api_time(message.created_at),
     }

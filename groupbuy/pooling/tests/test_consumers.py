@@ -2,6 +2,7 @@
 live messages; others are refused."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -98,6 +99,52 @@ async def test_the_history_and_live_messages_write_times_as_the_api_does(
     written = sent_at.strftime("%Y-%m-%dT%H:%M:%S.123Z")
     assert [m["created_at"] for m in history["messages"]] == [written]
     assert event["message"]["created_at"] == written
+
+
+def _key_on_the_page(pool, user) -> str:
+    """The key the pool's page gives its script for ``user``'s own messages."""
+    browser = signed_in_browsers(user, 1)[0]
+    page = browser.get(reverse("pooling:pool", args=[pool.public_id]))
+    return re.search(r'data-chat-me="([^"]*)"', page.content.decode()).group(1)
+
+
+def _second_pool_of(user):
+    """Another confirmed pool ``user`` is in, at another shop."""
+    from groupbuy.pooling.tests.leaving import confirmed_pool
+
+    merchant, branch, owner = make_shop()
+    promotion = make_promotion(merchant=merchant, owner=owner)
+    with pytest.MonkeyPatch.context() as patch:
+        pool, _users = confirmed_pool(
+            patch,
+            promotion=promotion,
+            branch=branch,
+            amounts=(18_000, 12_000),
+            users=[user, make_user()],
+        )
+    return pool
+
+
+async def test_a_message_carries_its_authors_key_on_every_path_and_in_its_pool_only():
+    # given a pool chat the first member wrote in, open on the second's page
+    pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    socket = await _connect(pool.public_id, users[1])
+    # when the second writes too
+    history = await socket.receive_json_from()
+    await sync_to_async(services.chat_post)(actor=users[1], pool=pool, body="till 3")
+    live = (await socket.receive_json_from())["message"]
+    await socket.disconnect()
+    # then each message carries its author's key, the one their page knows
+    # them by, and two members' keys differ
+    first, second = [
+        await sync_to_async(_key_on_the_page)(pool, user) for user in users
+    ]
+    assert [m["author_key"] for m in history["messages"]] == [first]
+    assert live["author_key"] == second
+    assert first != second
+    # and the same person is known by another key in another pool
+    elsewhere = await sync_to_async(_second_pool_of)(users[0])
+    assert await sync_to_async(_key_on_the_page)(elsewhere, users[0]) != first
 
 
 @pytest.mark.parametrize("who", ["stranger", "merchant owner"])

@@ -4,12 +4,10 @@ who may report it, and what Hide and Dismiss do to it."""
 from __future__ import annotations
 
 import html
-import json
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
@@ -197,9 +195,9 @@ def _live_report_link(page: str) -> tuple[str, str] | None:
     return found.groups() if found else None
 
 
-def _reader_names(page: str) -> list[str]:
-    found = re.search(r'data-chat-me="([^"]*)"', page)
-    return json.loads(html.unescape(found.group(1)))
+def _reader_key(page: str) -> str:
+    """The key the page gives its script for its reader's messages."""
+    return html.unescape(re.search(r'data-chat-me="([^"]*)"', page).group(1))
 
 
 def test_the_page_gives_its_script_the_report_link_of_messages_arriving_live(
@@ -217,17 +215,29 @@ def test_the_page_gives_its_script_the_report_link_of_messages_arriving_live(
         rf'<span class="reply-actions">.*?id="report-{message_id}".*?</span>', page
     )
     assert live_link.replace(placeholder, message_id) == shown.group(0)
-    # and the page names its reader as the chat names a message's author, in
-    # every language (a message's name comes in its poster's), so that the
-    # script offers Report on the others' messages only
-    assert room["history"]()[0]["author"] not in _reader_names(page)
+    # and the page gives its reader's key, the one their messages carry in
+    # any language (not their name: a message comes named in its poster's),
+    # so that the script offers Report on the others' messages only
+    assert room["history"]()[0]["author_key"] != _reader_key(page)
     client.force_login(room["author"])
     page = client.get(room["page"], headers={"Accept-Language": "en"})
-    for language in ("en", "zh-hans"):
-        with translation.override(language):
-            assert room["history"]()[0]["author"] in _reader_names(
-                page.content.decode()
-            )
+    assert room["history"]()[0]["author_key"] == _reader_key(page.content.decode())
+
+
+def test_an_ended_conversation_knows_its_reader_by_the_key_of_their_messages(
+    client,
+):
+    # given a contact chat the asker wrote in, read by them while it was open
+    contact, asker, planner, _owner = contact_between(accept=True)
+    client.force_login(asker)
+    page = client.get(reverse("pooling:contact", args=[contact.public_id]))
+    reader_key = _reader_key(page.content.decode())
+    # when the other side ends it (its authors are named "Shopper A/B" now,
+    # where the open page named the asker by their number)
+    services.contact_end(actor=planner, contact=contact)
+    # then the earlier messages the page loads still carry the asker's key
+    history = selectors.contact_chat_history(contact=contact)
+    assert [message["author_key"] for message in history] == [reader_key]
 
 
 def test_no_report_link_for_live_messages_without_an_app_that_reports(

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
 from groupbuy.pooling import selectors, services
-from groupbuy.pooling.models import ChatMessage, ContactMessage
-from groupbuy.pooling.reporting import mark_own_messages
 from groupbuy.web.views.common import domain_errors_as_http
 
 
@@ -35,15 +30,12 @@ def contact(request, contact_id: str):
             "contact": selectors.contact_row(contact=contact, viewer=request.user),
             **_chat_context(
                 request,
-                ContactMessage,
                 lambda before: (
                     selectors.contact_chat_history(contact=contact, before=before)
                     if chat_shown
                     else []
                 ),
-                lambda: selectors.contact_author_label(
-                    contact=contact, user=request.user
-                ),
+                room=contact,
             ),
         },
     )
@@ -97,34 +89,26 @@ def contact_chat(request, contact_id: str):
     return redirect("pooling:contact", contact_id)
 
 
-def _chat_context(request, model, history, reader_name) -> dict:
-    """A chat's messages (``model``'s) for the page: the last ones, or with
-    ``?before=`` (the "earlier messages" link without JavaScript) the ones
-    before that message; ``chat_earlier`` when there may be more before them.
-    ``chat_me``: what ``reader_name`` calls the reader in the chat, in every
-    language, for the script to offer Report on the others' messages only."""
+def _chat_context(request, history, *, room) -> dict:
+    """A chat's messages (``room``'s, a pool or a contact request) for the
+    page: the last ones, or with ``?before=`` (the "earlier messages" link
+    without JavaScript) the ones before that message; ``chat_earlier`` when
+    there may be more before them. ``chat_me``: the key of the reader's own
+    messages there, for the page and its script to offer Report on the
+    others' only."""
     messages = history(request.GET.get("before") or None)
+    me = selectors.chat_author_key(room=room, user_id=request.user.pk)
     for message in messages:  # the page shows when each was sent, local time
         message["sent_at"] = parse_datetime(message["created_at"])
-    mark_own_messages(messages, model=model, user=request.user)  # no Report link
+        message["is_mine"] = message["author_key"] == me  # no Report link
     return {
         "messages_": messages,
-        "chat_me": json.dumps(_in_every_language(reader_name), ensure_ascii=False),
+        "chat_me": me,
         # The form's key for its next message: sent twice, it is stored once.
         "chat_client_key": uuid.uuid4().hex,
         "chat_page": selectors.CHAT_PAGE,
         "chat_earlier": len(messages) >= selectors.CHAT_PAGE,
     }
-
-
-def _in_every_language(name) -> list[str]:
-    """``name()`` in each of the site's languages: a message arriving live is
-    named in its poster's, its socket's history in the server's."""
-    names = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            names.add(str(name()))
-    return sorted(names)
 
 
 @login_required
@@ -140,14 +124,13 @@ def pool(request, pool_id: str):
             **view,
             **_chat_context(
                 request,
-                ChatMessage,
                 lambda before: (
                     selectors.chat_history(pool=pool, before=before)
                     if pool.state == pool.State.CONFIRMED
                     and not selectors.member_has_left(pool=pool, user=request.user)
                     else []
                 ),
-                lambda: selectors.member_label(view["me"]),
+                room=pool,
             ),
         },
     )

@@ -4,11 +4,15 @@
 // it in <template id="chat-report" data-item-id="…">, rendered by the app that
 // fills the messages' actions (moderation) with a placeholder for the id, and
 // only when one does; the copy takes the message's id in its place. None on
-// the reader's own messages (``me``: what the chat calls them, in every
-// language) nor on one the platform removed.
+// the reader's own messages nor on one the platform removed. Whose a message
+// is goes by its author's key in the chat (``author_key``; ``me``, the
+// reader's, from the page), never by the name it shows: that comes in the
+// poster's language, and as "Shopper A" once a conversation ended where the
+// page knew the reader by their number. One with no key is not offered it.
 
-export function reportActions(template, message, me = []) {
-  if (!template || message.is_removed || me.includes(message.author)) return null;
+export function reportActions(template, message, me = "") {
+  const isAnothers = Boolean(me && message.author_key && message.author_key !== me);
+  if (!template || message.is_removed || !isAnothers) return null;
   const placeholder = template.dataset.itemId;
   const actions = template.content.cloneNode(true);
   for (const element of actions.querySelectorAll("*")) {
@@ -23,12 +27,7 @@ export function reportActions(template, message, me = []) {
   return actions;
 }
 
-// What the chat calls its reader (data-chat-me, a JSON list); none if unreadable.
-export function readerNames(room) {
-  try {
-    const names = JSON.parse(room?.dataset.chatMe || "[]");
-    return Array.isArray(names) ? names : [];
-  } catch {
-    return [];
-  }
+// The key of the reader's own messages in the chat (data-chat-me); "" if none.
+export function readerKey(room) {
+  return room?.dataset.chatMe || "";
 }

@@ -21,7 +21,7 @@ import {
   newClientKey,
   refusalText,
 } from "./chat-sender.js";
-import { readerNames, reportActions } from "./chat-report.js";
+import { readerKey, reportActions } from "./chat-report.js";
 
 function browserStorage() {
   try {
@@ -86,7 +86,7 @@ export function startChat({ socketPath, onEvent = () => {}, live = true, closedR
   const list = document.getElementById("chat-messages");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const reportLink = document.getElementById("chat-report");
-  const me = readerNames(room);
+  const me = readerKey(room);
 
   function item(message) {
     const item = document.createElement("li");

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { readerNames, reportActions } from "../../static/pooling/chat-report.js";
+import { readerKey, reportActions } from "../../static/pooling/chat-report.js";
 
 // An element of the page part as the DOM gives it: its attributes.
 function element(attributes) {
@@ -35,10 +35,12 @@ function template() {
   };
 }
 
-const ME = ["Shopper A", "顾客 A"];
+// The key of the reader's own messages in this chat (data-chat-me).
+const ME = "3f9c0a7d21be84e65c10";
+const OTHER = { author: "Shopper B", author_key: "b71e0c9a44d2f3186a07" };
 
 test("another's message gets the link with its own id in the placeholder's place", () => {
-  const actions = reportActions(template(), { id: "cm_7Yq", author: "Shopper B" }, ME);
+  const actions = reportActions(template(), { id: "cm_7Yq", ...OTHER }, ME);
   assert.deepEqual(Object.fromEntries(actions.link.attributes), {
     class: "report-link",
     href: "/moderation/pool-messages/cm_7Yq/report/",
@@ -48,29 +50,40 @@ test("another's message gets the link with its own id in the placeholder's place
 });
 
 test("an id goes in the link's path percent-encoded, as the server's url puts it", () => {
-  const actions = reportActions(template(), { id: "a b", author: "Shopper B" }, ME);
+  const actions = reportActions(template(), { id: "a b", ...OTHER }, ME);
   assert.equal(actions.link.attributes.get("href"), "/moderation/pool-messages/a%20b/report/");
   assert.equal(actions.link.attributes.get("id"), "report-a b");
 });
 
-test("none on the reader's own message, named in any language", () => {
-  for (const author of ME) {
-    assert.equal(reportActions(template(), { id: "cm_1", author }, ME), null);
+test("none on the reader's own message, whatever it is named", () => {
+  // named in another language, or "Shopper A" where the page knew the reader
+  // by their number (a conversation ended since)
+  for (const author of ["Shopper A", "顾客 A", "+8613800000002", "Shopper B"]) {
+    assert.equal(reportActions(template(), { id: "cm_1", author, author_key: ME }, ME), null);
   }
 });
 
+test("another's message named as the reader is still another's", () => {
+  const namesake = { id: "cm_2", author: "Shopper A", author_key: OTHER.author_key };
+  assert.notEqual(reportActions(template(), namesake, ME), null);
+});
+
+test("none on a message whose author is not known (no key), nor without the reader's", () => {
+  assert.equal(reportActions(template(), { id: "cm_1", author: "Shopper B" }, ME), null);
+  assert.equal(reportActions(template(), { id: "cm_1", ...OTHER }, ""), null);
+});
+
 test("none on a message the platform removed", () => {
-  const removed = { id: "cm_1", author: "Shopper B", is_removed: true };
+  const removed = { id: "cm_1", ...OTHER, is_removed: true };
   assert.equal(reportActions(template(), removed, ME), null);
 });
 
 test("none when no app fills the messages' actions (no template)", () => {
-  assert.equal(reportActions(null, { id: "cm_1", author: "Shopper B" }, ME), null);
+  assert.equal(reportActions(null, { id: "cm_1", ...OTHER }, ME), null);
 });
 
-test("the reader's names come from the page, none when it gives none", () => {
-  assert.deepEqual(readerNames({ dataset: { chatMe: '["Shopper A", "顾客 A"]' } }), ME);
-  assert.deepEqual(readerNames({ dataset: {} }), []);
-  assert.deepEqual(readerNames({ dataset: { chatMe: "{oops" } }), []);
-  assert.deepEqual(readerNames(null), []);
+test("the reader's key comes from the page, none when it gives none", () => {
+  assert.equal(readerKey({ dataset: { chatMe: ME } }), ME);
+  assert.equal(readerKey({ dataset: {} }), "");
+  assert.equal(readerKey(null), "");
 });
