@@ -9,7 +9,12 @@ message goes through the API (one write path), the socket carries the echo.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from channels.db import database_sync_to_async
+from django.conf import settings
+from django.http import parse_cookie
+from django.utils import translation
 
 from groupbuy.core.errors import DomainError
 from groupbuy.pooling.live import contact_group, pool_group
@@ -21,29 +26,43 @@ from groupbuy.realtime.consumers import (
 )
 
 
-def _pool_history(pool) -> list[dict]:
+def socket_language(scope) -> str:
+    """The language to speak to whoever opened the socket, chosen as for their
+    pages (LocaleMiddleware, then accounts' UserLanguageMiddleware): the
+    language cookie of one who just switched, else their saved language, else
+    the browser's (Accept-Language), else the site's."""
+    headers = {name: value.decode("latin-1") for name, value in scope["headers"]}
+    handshake = SimpleNamespace(
+        COOKIES=parse_cookie(headers.get(b"cookie", "")),
+        META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", "")},
+    )
+    language = translation.get_language_from_request(handshake)
+    saved = getattr(scope.get("user"), "preferred_language", "")
+    if saved and settings.LANGUAGE_COOKIE_NAME not in handshake.COOKIES:
+        return saved
+    return language
+
+
+def _pool_history(pool) -> dict:
+    """The pool's messages (none until its chat opens) and its state: a page
+    rendered before an answer its socket joined too late to hear still learns
+    of it."""
     from groupbuy.pooling import selectors
-
-    pool.refresh_from_db(fields=["state"])  # it may have been confirmed since
-    if pool.state != pool.State.CONFIRMED:
-        return []
-    return selectors.chat_history(pool=pool)
-
-
-def _pool_history_and_state(pool) -> tuple[list[dict], dict]:
     from groupbuy.pooling.services.answers import pool_state
 
-    history = _pool_history(pool)
-    return history, pool_state(pool)
+    pool.refresh_from_db(fields=["state"])  # it may have been confirmed since
+    confirmed = pool.state == pool.State.CONFIRMED
+    messages = selectors.chat_history(pool=pool) if confirmed else []
+    return {"messages": messages, **pool_state(pool)}
 
 
-def _contact_history(contact) -> list[dict]:
+def _contact_history(contact) -> dict:
     from groupbuy.pooling import selectors
 
     contact.refresh_from_db(fields=["state"])  # it may have been accepted since
     if contact.state != contact.State.ACCEPTED:
-        return []
-    return selectors.contact_chat_history(contact=contact)
+        return {"messages": []}
+    return {"messages": selectors.contact_chat_history(contact=contact)}
 
 
 def _pool_of_member(user, pool_id: str):
@@ -70,7 +89,7 @@ def _contact_ended(contact, user) -> bool:
 
 class _ChatConsumer(SignedInConsumer):
     """4401 when signed out, 4404 for a room one is not in; on joining, the
-    room's history (empty until its chat opens).
+    room's history (empty until its chat opens), in the reader's language.
 
     The history is read once the socket is in the room's group: a message
     posted between the membership check and joining the group would otherwise
@@ -79,7 +98,8 @@ class _ChatConsumer(SignedInConsumer):
 
     url_kwarg: str
     room_for = None  # (user, room id) -> the room; a DomainError when not in it
-    history_of = None  # room -> its messages ([] until its chat opens)
+    # room -> {"messages": its messages ([] until its chat opens), …}
+    history_of = None
     group_for = None  # room id -> channel group
     # (room, user) -> whether they no longer take part (refused with 4403)
     has_ended_for = None
@@ -111,25 +131,22 @@ class _ChatConsumer(SignedInConsumer):
         return [type(self).group_for(self.room_id)]
 
     async def on_joined(self) -> None:
-        history = await database_sync_to_async(type(self).history_of)(self.room)
-        await self.send_json({"type": "pooling.history", "messages": history})
+        history = await database_sync_to_async(self._history)()
+        await self.send_json({"type": "pooling.history", **history})
+
+    def _history(self) -> dict:
+        # Its authors are named as the reader's page names them ("Shopper A"
+        # or "顾客 A"); until 2026-12-07 always in the site's language.
+        with translation.override(socket_language(self.scope)):
+            return type(self).history_of(self.room)
 
 
 class PoolConsumer(_ChatConsumer):
-    """The history also carries the pool's state, so a page rendered before
-    an answer its socket joined too late to hear still learns of it."""
-
     url_kwarg = "pool_id"
     room_for = staticmethod(_pool_of_member)
     history_of = staticmethod(_pool_history)
     group_for = staticmethod(pool_group)
     has_ended_for = staticmethod(_pool_left_by)
-
-    async def on_joined(self) -> None:
-        history, state = await database_sync_to_async(_pool_history_and_state)(
-            self.room
-        )
-        await self.send_json({"type": "pooling.history", "messages": history, **state})
 
 
 class ContactConsumer(_ChatConsumer):

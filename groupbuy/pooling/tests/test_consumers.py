@@ -101,6 +101,38 @@ async def test_the_history_and_live_messages_write_times_as_the_api_does(
     assert event["message"]["created_at"] == written
 
 
+@pytest.mark.parametrize(
+    ("saved", "headers", "named"),
+    [
+        # their saved language over the browser's
+        ("zh-hans", [(b"accept-language", b"en")], "顾客 A"),
+        ("en", [(b"accept-language", b"zh-CN,zh")], "Shopper A"),
+        # unless they just switched with the language cookie, as on the pages
+        ("en", [(b"cookie", b"django_language=zh-hans")], "顾客 A"),
+        ("zh-hans", [(b"cookie", b"csrftoken=x; django_language=en")], "Shopper A"),
+    ],
+)
+async def test_the_history_names_authors_in_the_readers_language(
+    settings, saved, headers, named
+):
+    # given a pool chat, and a member reading it in a language not the site's
+    # default (a socket has no language of its own: it spoke the default)
+    settings.LANGUAGE_CODE = "en" if named == "顾客 A" else "zh-hans"
+    pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    users[1].preferred_language = saved
+    await sync_to_async(users[1].save)(update_fields=["preferred_language"])
+    # when they open its socket
+    socket = WebsocketCommunicator(
+        application, f"/ws/pools/{pool.public_id}/", headers=headers
+    )
+    socket.scope["user"] = users[1]
+    assert (await socket.connect())[0]
+    history = await socket.receive_json_from()
+    await socket.disconnect()
+    # then its history names the author as their page does
+    assert [message["author"] for message in history["messages"]] == [named]
+
+
 def _key_on_the_page(pool, user) -> str:
     """The key the pool's page gives its script for ``user``'s own messages."""
     browser = signed_in_browsers(user, 1)[0]
