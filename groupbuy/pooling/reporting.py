@@ -16,19 +16,6 @@ POOL_MESSAGE = "pool_message"
 CONTACT_MESSAGE = "contact_message"
 
 
-def mark_own_messages(messages: list[dict], *, model, user) -> None:
-    """Mark the ones ``user`` wrote among a chat's ``messages`` (its history,
-    of ``model``) ``is_mine``: the page offers Report on the others' only."""
-    ids = [message["id"] for message in messages]
-    mine = set(
-        model.objects.filter(public_id__in=ids, author_id=user.pk).values_list(
-            "public_id", flat=True
-        )
-    )
-    for message in messages:
-        message["is_mine"] = message["id"] in mine
-
-
 def _item(kind: str, message, url: str) -> ReportableItem:
     return ReportableItem(
         kind=kind,

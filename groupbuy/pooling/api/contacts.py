@@ -9,7 +9,7 @@ from groupbuy.catalog.models import Product
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.pooling import selectors, services
-from groupbuy.pooling.api.common import page_of
+from groupbuy.pooling.api.common import marked_mine, page_of
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
     AnswerIn,
@@ -107,9 +107,10 @@ def contact_messages(request, contact_id: str, paging: Query[MessagesIn]):
     contact = selectors.contact_get_for_user(user=request.auth, contact_id=contact_id)
     if contact.state not in (contact.State.ACCEPTED, contact.State.ENDED):
         raise chat_not_open()  # an ended chat's history stays readable
-    return selectors.contact_chat_history(
+    history = selectors.contact_chat_history(
         contact=contact, before=paging.before, limit=paging.limit
     )
+    return marked_mine(history, room=contact, user=request.auth)
 
 
 @router.post("/contacts/{contact_id}/messages", response={201: MessageOut})
@@ -125,10 +126,13 @@ def contact_message_post(request, contact_id: str, payload: MessageIn):
     )
     return Status(
         201,
-        message_payload(
-            message,
-            author_name=selectors.contact_author_label(
-                contact=contact, user=request.auth
+        {
+            **message_payload(
+                message,
+                author_name=selectors.contact_author_label(
+                    contact=contact, user=request.auth
+                ),
             ),
-        ),
+            "is_mine": True,
+        },
     )

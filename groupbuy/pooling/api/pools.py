@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.core.pagination import PageIn
 from groupbuy.pooling import selectors, services
-from groupbuy.pooling.api.common import page_of
+from groupbuy.pooling.api.common import marked_mine, page_of
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
     AnswerIn,
@@ -84,7 +84,10 @@ def pool_messages(request, pool_id: str, paging: Query[MessagesIn]):
             _("The chat opens once every member has accepted."),
             status=409,
         )
-    return selectors.chat_history(pool=pool, before=paging.before, limit=paging.limit)
+    history = selectors.chat_history(
+        pool=pool, before=paging.before, limit=paging.limit
+    )
+    return marked_mine(history, room=pool, user=request.auth)
 
 
 @router.post("/pools/{pool_id}/messages", response={201: MessageOut})
@@ -100,7 +103,11 @@ def pool_message_post(request, pool_id: str, payload: MessageIn):
     )
     return Status(
         201,
-        message_payload(
-            message, author_name=selectors.chat_label_for(pool=pool, user=request.auth)
-        ),
+        {
+            **message_payload(
+                message,
+                author_name=selectors.chat_label_for(pool=pool, user=request.auth),
+            ),
+            "is_mine": True,
+        },
     )

@@ -18,6 +18,11 @@ class MessageIn(Schema):
 class MessageOut(Schema):
     id: str
     author: str
+    # the same on all of one author's messages in this chat, another in every
+    # other chat; opaque (it names no account)
+    author_key: str
+    # whether I wrote it (the API's own answers; a socket event has no reader)
+    is_mine: bool = False
     body: str
     # hidden by the platform's operators after a report: ``body`` is a notice
     is_removed: bool = False

@@ -18,6 +18,9 @@ def not_found() -> PoolingError:
 CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"
 
 
+_AUTHOR_KEY_SALT = "groupbuy.pooling.chat_author_key"
+
+
 def chat_author_key(*, room, user_id: int) -> str:
     """The key of ``user_id``'s messages in ``room`` (a pool or a contact
     request): the same on all of them there, in any language, for a page to
@@ -28,9 +31,6 @@ def chat_author_key(*, room, user_id: int) -> str:
     in one room to theirs in another."""
     value = f"{room._meta.label_lower}:{room.pk}:{user_id}"
     return salted_hmac(_AUTHOR_KEY_SALT, value, algorithm="sha256").hexdigest()[:20]
-
-
-_AUTHOR_KEY_SALT = "groupbuy.pooling.chat_author_key"
 
 
 def message_author_key(message) -> str:

@@ -287,8 +287,14 @@ def test_two_shoppers_request_get_matched_accept_and_chat(
     assert answered.json()["state"] == "confirmed"
     posted = _post(client, f"/pools/{pool_id}/messages", {"body": "till 3"}, bob)
     assert posted.status_code == 201
+    assert posted.json()["is_mine"] is True
     history = _get(client, f"/pools/{pool_id}/messages", alice).json()
     assert [(m["author"], m["body"]) for m in history] == [("Shopper B", "till 3")]
+    # an app tells its reader's own messages from the others' as the page does
+    assert [m["is_mine"] for m in history] == [False]
+    [seen_by_bob] = _get(client, f"/pools/{pool_id}/messages", bob).json()
+    assert seen_by_bob["is_mine"] is True
+    assert seen_by_bob["author_key"] == posted.json()["author_key"]
 
 
 @pytest.mark.parametrize("who", ["stranger", "other_owner", "owner"])

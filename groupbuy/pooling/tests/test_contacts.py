@@ -273,6 +273,7 @@ def test_accepting_opens_a_chat_between_the_two_sides(client, planned):
             (asker.phone, "Saturday at 10?"),
             (recipient.phone, "OK, at the entrance"),
         ]
+        assert [m["is_mine"] for m in history] == [user == asker, user == recipient]
     client.force_login(asker)
     page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
     assert f"<strong>{recipient.phone}</strong>" in page
