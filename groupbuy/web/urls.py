@@ -187,6 +187,17 @@ urlpatterns = [
         name="merchant_product_edit",
     ),
     path(
+        "merchant/<str:merchant_id>/products/<str:product_id>/photos/<str:image_id>/",
+        merchant_products.merchant_product_photo_update,
+        name="merchant_product_photo_update",
+    ),
+    path(
+        "merchant/<str:merchant_id>/products/<str:product_id>/photos/<str:image_id>/"
+        "remove/",
+        merchant_products.merchant_product_photo_remove,
+        name="merchant_product_photo_remove",
+    ),
+    path(
         "merchant/<str:merchant_id>/deals/",
         merchant.merchant_deals,
         name="merchant_deals",

@@ -489,6 +489,8 @@ NOT_PAGES = {
     "demands:photo_delete",
     "web:merchant_staff_remove",
     "web:merchant_staff_role",
+    "web:merchant_product_photo_update",
+    "web:merchant_product_photo_remove",
     "web:staff_invitation_accept",
     "web:staff_invitation_decline",
     "pooling:cart_delete",

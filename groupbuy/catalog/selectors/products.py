@@ -237,6 +237,21 @@ def product_image_get_for_editor(*, user, public_id: str) -> ProductImage:
     return image
 
 
+def product_images(*, product: Product) -> QuerySet[ProductImage]:
+    """Return a product's photos, the main one first, then as they were added."""
+    return product.images.order_by("-is_primary", "id")
+
+
+def product_image_get(*, product: Product, public_id: str) -> ProductImage:
+    """Return one of ``product``'s photos: a photo of another product is not
+    found here, whoever may edit that one."""
+    image = product_images(product=product).filter(public_id=public_id).first()
+    if image is None:
+        raise _not_found(_("photo"))
+    image.product = product
+    return image
+
+
 def product_thumbnail_urls(*, product_ids: set[int]) -> dict[int, str]:
     """Return {product id: thumbnail URL} for those of the products with a photo."""
     images = ProductImage.objects.filter(product_id__in=product_ids).order_by(

@@ -1,8 +1,8 @@
 """The merchant console's products: the ones a merchant added to the catalog.
 
 All of the merchant's staff see the list; only its owners (and operators) add
-and edit products, as groupbuy.catalog.permissions says. Another merchant's
-product is not found here.
+and edit products and their photos, as groupbuy.catalog.permissions says.
+Another merchant's product, or another product's photo, is not found here.
 """
 
 from __future__ import annotations
@@ -13,16 +13,19 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
-from groupbuy.catalog.models import Product
+from groupbuy.catalog.models import Product, ProductImage
 from groupbuy.catalog.permissions import is_merchant_owner
 from groupbuy.catalog.services import (
     product_alias_add,
     product_alias_remove,
     product_create,
     product_image_add,
+    product_image_delete,
+    product_image_update,
     product_update,
 )
 from groupbuy.core.pagination import paginate
@@ -101,12 +104,74 @@ def merchant_product_edit(
         "product": product,
         "form": form,
         "listing": catalog.listing_for(merchant=merchant, product=product),
-        "thumbnail_url": catalog.product_thumbnail_urls(product_ids={product.pk}).get(
-            product.pk
-        ),
+        "photos": catalog.product_images(product=product),
         "section": "products",
     }
     return render(request, "web/merchant/product_form.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_product_photo_update(
+    request: HttpRequest, merchant_id: str, product_id: str, image_id: str
+) -> HttpResponse:
+    """Make a photo the main one (``is_primary=1``), or use it for recognition
+    or stop (``is_reference=1`` / ``0``), as PATCH /api/catalog/images/{id}."""
+    image = _product_photo(request, merchant_id, product_id, image_id)
+    changes, done = _photo_change(request.POST)
+    try:
+        product_image_update(actor=request.user, image=image, **changes)
+    except CatalogError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("web:merchant_product_edit", merchant_id, product_id)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_product_photo_remove(
+    request: HttpRequest, merchant_id: str, product_id: str, image_id: str
+) -> HttpResponse:
+    """Remove a photo, as DELETE /api/catalog/images/{id}; the page asked first."""
+    image = _product_photo(request, merchant_id, product_id, image_id)
+    try:
+        product_image_delete(actor=request.user, image=image)
+    except CatalogError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The photo is removed."))
+    return redirect("web:merchant_product_edit", merchant_id, product_id)
+
+
+def _product_photo(
+    request: HttpRequest, merchant_id: str, product_id: str, image_id: str
+) -> ProductImage:
+    merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
+    product = catalog.merchant_product_get_for_editor(
+        user=request.user, merchant=merchant, public_id=product_id
+    )
+    return catalog.product_image_get(product=product, public_id=image_id)
+
+
+def _photo_change(data) -> tuple[dict[str, bool], str]:
+    """Return the change a photo's button asks for and what to say once done."""
+    if data.get("is_primary") == "1":
+        return {"is_primary": True}, _("Shoppers now see this photo first.")
+    if data.get("is_reference") == "1":
+        return {"is_reference": True}, _("Recognition now uses this photo.")
+    if data.get("is_reference") == "0":
+        return {"is_reference": False}, _("Recognition no longer uses this photo.")
+    message = _("Choose what to change about the photo.")
+    raise CatalogError("photo_change_unknown", message, status=400)
+
+
+def _refused(request: HttpRequest, error: CatalogError) -> None:
+    if error.status in (403, 404):
+        raise error
+    messages.error(request, error.message)
 
 
 # The product, its aliases and its photo are saved together or not at all: a

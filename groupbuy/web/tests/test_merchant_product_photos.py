@@ -1,0 +1,217 @@
+"""A product's photos on the console's product page: remove one, choose the main
+one, use one for recognition or stop."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.catalog.models import ProductImage
+from groupbuy.catalog.tests.factories import make_product, make_user
+from groupbuy.core.models import AuditEntry
+from groupbuy.web.tests.test_merchant_products import (  # noqa: F401
+    _client_for,
+    _edit_url,
+    make_member,
+    media_in_tmp,  # autouse: the photos' files go to a temporary folder
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _photos(product, count: int) -> list[ProductImage]:
+    return [
+        ProductImage.objects.create(
+            product=product, image=f"products/{index}.png", is_primary=index == 0
+        )
+        for index in range(count)
+    ]
+
+
+def _photo_url(membership, image, action: str) -> str:
+    return reverse(
+        f"web:merchant_product_photo_{action}",
+        args=[membership.merchant.public_id, image.product.public_id, image.public_id],
+    )
+
+
+def _states(product) -> list[tuple[str, bool, bool]]:
+    return list(
+        product.images.order_by("id").values_list(
+            "public_id", "is_primary", "is_reference"
+        )
+    )
+
+
+def test_the_product_page_shows_each_photo_with_what_it_is_used_for(db):
+    # given a product with a main photo and a reference photo
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, other = _photos(product, 2)
+    ProductImage.objects.filter(pk=other.pk).update(is_reference=True)
+    # when
+    page = _client_for(owner.user).get(_edit_url(owner, product)).content.decode()
+    # then each photo says what it is and offers what it is not yet
+    assert f'id="product-photo-{main.public_id}"' in page
+    assert f'id="product-photo-{other.public_id}"' in page
+    assert page.count('<span class="pill ok">Main photo</span>') == 1
+    assert page.count('<span class="pill info">Used for recognition</span>') == 1
+    assert f'id="product-photo-make-main-{main.public_id}"' not in page
+    assert f'id="product-photo-make-main-{other.public_id}"' in page
+    assert f'id="product-photo-remove-{main.public_id}"' in page
+    assert "Use for recognition" in page
+    assert "Stop using for recognition" in page
+
+
+def test_owner_chooses_the_main_photo_and_the_page_shows_it_first(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    first, second = _photos(product, 2)
+    client = _client_for(owner.user)
+    # when
+    response = client.post(_photo_url(owner, second, "update"), {"is_primary": "1"})
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == _edit_url(owner, product)
+    assert _states(product) == [
+        (first.public_id, False, False),
+        (second.public_id, True, False),
+    ]
+    page = client.get(response["Location"])
+    assert [str(message) for message in page.context["messages"]] == [
+        "Shoppers now see this photo first."
+    ]
+    assert [image.public_id for image in page.context["photos"]] == [
+        second.public_id,
+        first.public_id,
+    ]
+    assert AuditEntry.objects.filter(action="catalog.product.image_updated").exists()
+
+
+def test_owner_uses_a_photo_for_recognition_and_stops(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    [photo] = _photos(product, 1)
+    client = _client_for(owner.user)
+    url = _photo_url(owner, photo, "update")
+    # when
+    used = client.post(url, {"is_reference": "1"}, follow=True)
+    # then
+    assert _states(product) == [(photo.public_id, True, True)]
+    assert [str(message) for message in used.context["messages"]] == [
+        "Recognition now uses this photo."
+    ]
+    # when
+    stopped = client.post(url, {"is_reference": "0"}, follow=True)
+    # then
+    assert _states(product) == [(photo.public_id, True, False)]
+    assert [str(message) for message in stopped.context["messages"]] == [
+        "Recognition no longer uses this photo."
+    ]
+
+
+def test_owner_removes_the_main_photo_and_the_next_one_becomes_main(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, other = _photos(product, 2)
+    client = _client_for(owner.user)
+    # when
+    response = client.post(_photo_url(owner, main, "remove"), follow=True)
+    # then
+    assert response.redirect_chain == [(_edit_url(owner, product), 302)]
+    assert _states(product) == [(other.public_id, True, False)]
+    assert [str(message) for message in response.context["messages"]] == [
+        "The photo is removed."
+    ]
+    page = response.content.decode()
+    assert f'id="product-photo-{main.public_id}"' not in page
+    assert f'id="product-photo-{other.public_id}"' in page
+
+
+def test_a_photo_is_changed_only_by_a_post_that_says_how(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    [photo] = _photos(product, 1)
+    client = _client_for(owner.user)
+    # when
+    fetched = client.get(_photo_url(owner, photo, "remove"))
+    unclear = client.post(_photo_url(owner, photo, "update"), {"is_primary": "0"})
+    # then
+    assert fetched.status_code == 405
+    assert unclear.status_code == 400
+    assert "Choose what to change about the photo." in unclear.content.decode()
+    assert _states(product) == [(photo.public_id, True, False)]
+
+
+def test_cashier_other_owner_and_shopper_change_no_photo(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, other = _photos(product, 2)
+    cashier = make_member(merchant=owner.merchant, role=MerchantMembership.Role.CASHIER)
+    outsider = make_member()
+    shopper = make_user(preferred_language="en")
+    before = _states(product)
+    # when each tries to remove a photo and make the other one main
+    statuses = {}
+    for name, user, console in [
+        ("cashier", cashier.user, owner),
+        ("other owner, their console", outsider.user, outsider),
+        ("other owner, this console", outsider.user, owner),
+        ("shopper", shopper, owner),
+    ]:
+        client = _client_for(user)
+        statuses[name] = (
+            client.post(_photo_url(console, main, "remove")).status_code,
+            client.post(
+                _photo_url(console, other, "update"), {"is_primary": "1"}
+            ).status_code,
+        )
+    # then
+    assert statuses == {
+        "cashier": (403, 403),
+        "other owner, their console": (404, 404),
+        "other owner, this console": (403, 403),
+        "shopper": (403, 403),
+    }
+    assert _states(product) == before
+
+
+def test_a_photo_of_another_product_is_not_found_under_this_one(db):
+    # given two products of the same shop
+    owner = make_member()
+    tea = make_product(added_by_merchant=owner.merchant)
+    coffee = make_product(added_by_merchant=owner.merchant)
+    [coffee_photo] = _photos(coffee, 1)
+    url = reverse(
+        "web:merchant_product_photo_remove",
+        args=[owner.merchant.public_id, tea.public_id, coffee_photo.public_id],
+    )
+    # when
+    response = _client_for(owner.user).post(url)
+    # then
+    assert response.status_code == 404
+    assert _states(coffee) == [(coffee_photo.public_id, True, False)]
+
+
+def test_the_product_page_reads_as_many_queries_for_5_photos_as_for_1(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    _photos(product, 1)
+    client = _client_for(owner.user)
+    url = _edit_url(owner, product)
+    client.get(url)  # warm up: session, caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    # when
+    _photos(product, 4)
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    # then
+    assert len(five) == len(one)
