@@ -1,7 +1,8 @@
 """The coupon console's and the API's lists are paged, not cut off: today's
 redemptions (cut at 100), offline conflicts (50 on the page, 200 in the API),
 uploaded batches (the last 10), the deals whose expiry rule the merchant sets
-(the latest 10) and a shopper's coupons (every one at once)."""
+(the latest 10) and a shopper's coupons (every one at once, on the page until
+2026-12-07)."""
 
 from __future__ import annotations
 
@@ -129,3 +130,39 @@ def test_my_coupons_are_paged_in_the_api(client):
     listed = [c["coupon_id"] for c in first["items"] + second["items"]]
     assert sorted(listed) == sorted(c.public_id for c in coupons)
     assert (first["total"], first["pages"]) == (3, 2)
+
+
+def test_my_coupons_page_is_paged_and_shows_no_one_else_the_coupons(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groupbuy.coupons.tests.factories import make_user
+
+    # given a shopper with 21 coupons, one more than a page
+    station = make_station()
+    coupons = _coupons(station, 21)
+    shopper = coupons[0].shopper
+    Coupon.objects.filter(pk__in=[c.pk for c in coupons]).update(shopper=shopper)
+    client.force_login(shopper)
+    # when they open "My coupons" and follow its "Next" link
+    first = client.get("/coupons/", headers={"accept-language": "en"})
+    with CaptureQueriesContext(connection) as first_queries:
+        client.get("/coupons/", headers={"accept-language": "en"})
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get("/coupons/?page=2", headers={"accept-language": "en"})
+    # then the first page lists 20 newest first, the second the oldest, each
+    # in as many queries
+    assert _listed(client, "/coupons/", "coupon-list") == 20
+    assert 'id="page-next" href="?page=2"' in first.content.decode()
+    second_page = second.content.decode()
+    assert f"coupon-{coupons[0].public_id}" in second_page
+    assert second_page.count('class="row" id="coupon-') == 1
+    assert len(second_queries) == len(first_queries)
+    # and another shopper and the shop's owner see none of them there
+    for other in (make_user(preferred_language="en"), station.owner):
+        client.force_login(other)
+        assert _listed(client, "/coupons/", "coupon-list") == 1  # the empty row
+        assert (
+            "coupon-" + coupons[0].public_id
+            not in client.get("/coupons/?page=2").content.decode()
+        )

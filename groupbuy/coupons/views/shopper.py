@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from groupbuy.catalog.selectors import merchant_branches
 from groupbuy.core.money import format_fen
+from groupbuy.core.pagination import paginate
 from groupbuy.coupons import selectors, services, symbols
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.services.refunding import refund_offer_fen, refund_refusal
@@ -23,7 +24,10 @@ from groupbuy.coupons.views.common import _domain_errors
 
 @login_required
 def coupon_list(request: HttpRequest) -> HttpResponse:
-    coupons = selectors.coupon_list_for_shopper(user=request.user)
+    coupons = paginate(
+        selectors.coupon_list_for_shopper(user=request.user),
+        page=request.GET.get("page", 1),
+    )
     return render(request, "coupons/list.html", {"coupons": coupons})
 
 
