@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.permissions import is_operator
 from groupbuy.core.money import format_fen_for_spreadsheet
+from groupbuy.core.pagination import paginate
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.platform_fees import PlatformFees, platform_fees_for_period
@@ -81,6 +82,11 @@ def operator_fees(request: HttpRequest) -> HttpResponse:
         "form": form,
         "fees": fees,
         "chart": fees_chart(fees) if fees is not None else None,
+        "merchants": (
+            paginate(fees.merchants, page=request.GET.get("page", 1))
+            if fees is not None
+            else None
+        ),
         "time_zone_note": _("Times are in the %(zone)s time zone.")
         % {"zone": settings.TIME_ZONE},
     }

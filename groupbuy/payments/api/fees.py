@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Query, Router, Schema
 
 from groupbuy.catalog.permissions import require_operator
+from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.escrow.platform_fees import platform_fees_for_period
 from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.merchant_money import form_refusal
@@ -37,7 +38,10 @@ class PlatformFeesOut(FeeFiguresOut):
     date_to: date
     by: Literal["day", "month"]
     buckets: list[FeeBucketOut]
+    # One page of the merchants (page, page_size), largest net first; where it
+    # sits in merchants_page (every merchant at once until 2026-12-07).
     merchants: list[MerchantFeesOut]
+    merchants_page: PageOut
 
 
 def _figures(fees) -> dict:
@@ -55,21 +59,27 @@ _DAY = "A day, YYYY-MM-DD (2026-11-30), in the site's time zone."
 @router.get("/operator/fees", response=PlatformFeesOut)
 def operator_fees(
     request,
+    paging: Query[PageIn],
     date_from: str | None = Query(None, description=_DAY),
     date_to: str | None = Query(None, description=_DAY),
 ):
     """Return the platform's fee income over date_from..date_to (days in the
     display time zone, at most 366; neither: this month so far; a lone
     date_to starts on its month's first day, a lone date_from ends today): its
-    totals, by day (by month past 62 days) and by merchant (operators). The
-    days are read as the fees page reads them (2026-11-30); one that cannot be
-    read, or an end before the start, is a 400 ``invalid_date`` on its field."""
+    totals, by day (by month past 62 days) and by merchant, one page of
+    them (``page``, ``page_size``; where it sits in ``merchants_page``),
+    operators only. The days are read as the fees page reads them
+    (2026-11-30); one that cannot be read, or an end before the start, is a
+    400 ``invalid_date`` on its field."""
     require_operator(request.auth)
     # Read after who is asking: anyone but an operator is 403 whatever days.
     form = DateRangeForm({"date_from": date_from, "date_to": date_to})
     if not form.is_valid():
         raise form_refusal(form, as_parameters=True)
     fees = platform_fees_for_period(user=request.auth, **form.cleaned_data)
+    merchants = page_payload(
+        paginate(fees.merchants, page=paging.page, page_size=paging.page_size)
+    )
     return {
         **_figures(fees.total),
         "date_from": fees.date_from,
@@ -84,6 +94,7 @@ def operator_fees(
                 "merchant_name": merchant.merchant_name,
                 **_figures(merchant),
             }
-            for merchant in fees.merchants
+            for merchant in merchants.pop("items")
         ],
+        "merchants_page": merchants,
     }

@@ -275,3 +275,57 @@ def test_the_api_is_403_to_anyone_but_operators(who):
 
 def test_the_api_is_401_without_a_token():
     assert Client().get(API, NOVEMBER).status_code == 401
+
+
+def test_the_pages_merchants_are_paged_keeping_the_period():
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groupbuy.catalog.tests.factories import make_merchant
+    from groupbuy.escrow.tests.test_platform_fees import local, settle
+
+    # given 21 shops that each earned the platform a fee in November, the
+    # smallest fee the 21st's
+    shops = [make_merchant(name=f"Shop {n:02}") for n in range(21)]
+    for number, shop in enumerate(shops):
+        settle(shop, 10_000, 500 - number, local(date(2026, 11, 2)))
+    client = _operator_client()
+    # when an operator reads November's first page and follows "Next"
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(URL, NOVEMBER).content.decode()
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(URL, {**NOVEMBER, "page": 2}).content.decode()
+    # then the first lists the 20 largest, its link keeping the period, and
+    # the second the last shop, in as many queries
+    assert first.count('id="fees-merchant-') == 20
+    assert f'id="fees-merchant-{shops[20].public_id}"' not in first
+    assert (
+        'id="page-next" href="?date_from=2026-11-01&amp;date_to=2026-11-30&amp;page=2"'
+        in first
+    )
+    assert second.count('id="fees-merchant-') == 1
+    assert f'id="fees-merchant-{shops[20].public_id}"' in second
+    assert len(second_queries) == len(first_queries)
+
+
+def test_the_apis_merchants_are_paged():
+    fresh, corner = november_activity()
+    operator = make_user(is_staff=True, preferred_language="en")
+    first = _api(operator, **NOVEMBER, page_size=2).json()
+    second = _api(operator, **NOVEMBER, page_size=2, page=2).json()
+    assert [m["merchant_id"] for m in first["merchants"]] == [
+        corner.public_id,
+        fresh.public_id,
+    ]
+    assert [m["merchant_id"] for m in second["merchants"]] == [None]
+    assert first["merchants_page"] == {
+        "page": 1,
+        "page_size": 2,
+        "total": 3,
+        "pages": 2,
+    }
+    assert second["merchants_page"]["page"] == 2
+    # the totals and buckets are the whole period's on every page
+    assert second["net_fen"] == 2_600 and len(second["buckets"]) == 30
