@@ -163,3 +163,35 @@ def test_the_statement_page_pages_its_refunds_and_expiries(client):
     # and the CSV still has every one
     csv = client.get(f"{url}?format=csv").content.decode()
     assert all(serial in csv for serial in refunded + expired)
+
+
+def test_the_statement_page_pages_its_conflicts(client):
+    from groupbuy.coupons.tests.factories import make_user
+    from groupbuy.coupons.tests.test_batches import batch_from, upload
+
+    # given a coupon redeemed online, then claimed 21 times more offline
+    station = make_station(owner=make_user(preferred_language="en"))
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    coupon_redeem_online(
+        actor=station.owner, merchant=station.merchant, code=coupon.code
+    )
+    claims = [(coupon, f"n{number}", 1, 60) for number in range(21)]
+    upload(station, batch_from(station, "till-1", *claims))
+    client.force_login(station.owner)
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/"
+    conflicts = re.compile(r'id="statement-conflicts">(.*?)</ul>')
+    # when the statement and the page its conflicts' "Next" link names are opened
+    first = client.get(f"{url}?redemptions_page=1").content.decode()
+    second = client.get(f"{url}?redemptions_page=1&conflicts_page=2").content.decode()
+    # then they list 20 and 1, the link keeping the other list's page
+    assert conflicts.search(first).group(1).count("<li>") == 20
+    assert conflicts.search(second).group(1).count("<li>") == 1
+    assert (
+        'id="conflicts_page-next" href="?redemptions_page=1&amp;conflicts_page=2"'
+        in first
+    )
+    # and another shop's owner is refused the statement
+    other = make_station(owner=make_user(preferred_language="en"))
+    client.force_login(other.owner)
+    assert client.get(url).status_code in (403, 404)

@@ -175,6 +175,10 @@ def merchant_statement(request: HttpRequest, merchant_id: str) -> HttpResponse:
             statement,
             paginate(statement.expiries, page=request.GET.get("expiries_page", 1)),
         ),
+        # and its conflicts (until 2026-12-07 every one of the period at once)
+        "conflicts": paginate(
+            statement.conflicts, page=request.GET.get("conflicts_page", 1)
+        ),
         "charts": _statement_charts(statement),
         "section": "statement",
         "period_error": period_error,
