@@ -112,7 +112,7 @@ def demand_detail(request, demand_id: str):
             ),
             "deposit_confirming": selectors.deposit_confirming(participation),
             "deposit_refused_fen": selectors.deposit_refused_fen(participation),
-            **_offers_context(demand=demand, user=user),
+            **_offers_context(request, demand=demand, user=user),
             "committed": selectors.committed_units(demand),
             "offer_as": selectors.merchants_offering_as(demand=demand, user=user),
             "join_form": join_form,
@@ -131,12 +131,17 @@ def demand_detail(request, demand_id: str):
     )
 
 
-def _offers_context(*, demand, user) -> dict:
+def _offers_context(request, *, demand, user) -> dict:
     # (read before the offers: a change between the two reads is fetched again)
     changed_ms = selectors.offers_changed_ms(demand)
     return {
         "is_initiator": user is not None and demand.initiator_id == user.pk,
-        "offers": selectors.offers_for_viewer(demand=demand, user=user),
+        # A page of them, cheapest first (?offers_page=, which live.js sends
+        # the part's fetch too); every one at once until 2026-12-07.
+        "offers": paginate(
+            selectors.offers_for_viewer(demand=demand, user=user),
+            page=request.GET.get("offers_page", 1),
+        ),
         "offers_changed_ms": changed_ms,
     }
 
@@ -150,7 +155,7 @@ def demand_offers(request, demand_id: str):
     return render(
         request,
         "demands/_offers.html",
-        {"demand": demand, **_offers_context(demand=demand, user=user)},
+        {"demand": demand, **_offers_context(request, demand=demand, user=user)},
     )
 
 

@@ -30,7 +30,7 @@ if (root) {
         offersWanted = null;
         const current = offersPart();
         if (!current || Number(current.dataset.offersChangedMs || 0) >= wanted) continue;
-        const response = await fetch(`/demands/${demandId}/offers/`, {
+        const response = await fetch(`/demands/${demandId}/offers/${location.search}`, {
           credentials: "same-origin",
           headers: { Accept: "text/html" },
         });
