@@ -101,7 +101,9 @@ def _deal_filter(request, merchant, filters: MerchantOrderFilterIn) -> str:
 
 @router.get("/merchants/{merchant_id}/sales", response=SalesOut)
 def merchant_sales_figures(request, merchant_id: str, period: Query[SalesIn]):
-    """Orders, units, revenue, fees and refunds per day and per group buy."""
+    """Orders, units, revenue, fees and refunds per day and per group buy, one
+    page of the group buys (``page``, ``page_size``; where it sits in
+    ``deals_page``)."""
     merchant = get_object_or_404(Merchant, public_id=merchant_id)
     # Whose sales they are first: anyone else is 403 whatever the days.
     require_merchant_money_reader(request.auth, merchant)
@@ -110,12 +112,16 @@ def merchant_sales_figures(request, merchant_id: str, period: Query[SalesIn]):
     sales = merchant_sales(
         user=request.auth, merchant=merchant, date_from=date_from, date_to=date_to
     )
+    deals = page_payload(
+        paginate(sales.deals, page=period.page, page_size=period.page_size)
+    )
     return {
         "date_from": sales.date_from,
         "date_to": sales.date_to,
         "total": _sales_row(sales.total),
         "days": [_sales_row(row) for row in sales.days],
-        "deals": [_sales_row(row) for row in sales.deals],
+        "deals": [_sales_row(row) for row in deals.pop("items")],
+        "deals_page": deals,
     }
 
 

@@ -873,3 +873,26 @@ def test_an_unknown_order_status_filter_is_refused_naming_the_statuses(client, f
         for value in ("paid", ""):
             listed = client.get(url, {field: value}, headers=_auth(user)).json()
             assert [item["id"] for item in listed["items"]] == [paid.public_id]
+
+
+def test_the_sales_deals_are_paged_and_the_days_and_total_whole(client):
+    # given three of the shop's deals with a paid order each, the dearest
+    # selling most
+    merchant, owner, _cashier, outsiders = _shop()
+    deals = [make_deal(merchant=merchant) for _n in range(3)]
+    for number, deal in enumerate(deals):
+        join_and_pay(deal, quantity=number + 1)
+    url = f"/api/deals/merchants/{merchant.public_id}/sales"
+    # when the owner reads them two a page
+    first = client.get(url, {"page_size": 2}, headers=_auth(owner)).json()
+    second = client.get(url, {"page_size": 2, "page": 2}, headers=_auth(owner)).json()
+    # then the deals come largest revenue first over two pages, and every page
+    # gives the whole period's total and days
+    listed = [row["key"] for row in first["deals"] + second["deals"]]
+    assert listed == [deals[2].public_id, deals[1].public_id, deals[0].public_id]
+    assert first["deals_page"] == {"page": 1, "page_size": 2, "total": 3, "pages": 2}
+    assert second["total"]["orders"] == 3 and len(second["days"]) == 14
+    # and another shop's owner and a shopper are still refused
+    for outsider in outsiders:
+        refused = client.get(url, {"page": 2}, headers=_auth(outsider))
+        assert refused.status_code == 403
