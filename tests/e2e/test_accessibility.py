@@ -14,7 +14,8 @@ colours and font sizes are the same in English.
 The same pass checks that no page is wider than a 360 px phone, that every
 link a page shows the person opens for them (no 403 or 404), and (in Chinese)
 that no visible button is drawn as the browser's plain grey box and no card or
-row of figures touches the box after it.
+row of figures touches the box after it. Then the parts every page shares, on a
+320 px phone and at twice the text size: the skip link.
 """
 
 from __future__ import annotations
@@ -476,5 +477,55 @@ def test_read_aloud_is_hidden_where_the_browser_cannot_speak(
         _snap(page, tmp_path)
         assert page.locator("#snap-speak").count() == 1
         assert not page.locator("#snap-speak").is_visible()
+    finally:
+        context.close()
+
+
+# --- The parts every page shares, at 320 px and at twice the text size ----------
+
+NARROW = {"width": 320, "height": 640}
+TAP_PX = 44
+LARGE_TEXT_PX = 32  # 200 % of the browser's default 16 px (test_large_text.py)
+BOX = """(selector) => {
+  const r = document.querySelector(selector).getBoundingClientRect();
+  return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+          width: r.width, height: r.height};
+}"""
+
+
+def _narrow(chromium, server, role: str, language: str, *, text_px: int = 16):
+    """A person's page on a 320 px phone, at the browser's text size in px."""
+    context, page = _context(chromium, server, role, language)
+    page.set_viewport_size(NARROW)
+    _set_text_size(page, text_px)
+    return context, page
+
+
+def _set_text_size(page, pixels: int) -> None:
+    page.context.new_cdp_session(page).send(
+        "Page.setFontSizes", {"fontSizes": {"standard": pixels, "fixed": pixels}}
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_skip_link_shows_on_focus_only_and_is_a_thumb_tall(
+    chromium, groupbuy_server, language
+):
+    context, page = _narrow(chromium, groupbuy_server, "visitor", language)
+    try:
+        for text_px in (16, LARGE_TEXT_PX):
+            # given a page at the browser's text size, then at twice it
+            _set_text_size(page, text_px)
+            page.goto("/login/")
+            # then the skip link is off the screen until it has the focus (at
+            # 200 % it wrapped and its foot showed over the sandbox's banner)
+            assert page.evaluate(BOX, "#skip-link")["bottom"] <= 0, text_px
+            # when the first Tab gives it the focus
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.id") == "skip-link"
+            # then it is on the screen, whole, and a thumb's 44 × 44 px (it was 39)
+            box = page.evaluate(BOX, "#skip-link")
+            assert box["top"] >= 0 and box["right"] <= NARROW["width"], box
+            assert box["height"] >= TAP_PX and box["width"] >= TAP_PX, box
     finally:
         context.close()
