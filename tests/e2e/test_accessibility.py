@@ -15,7 +15,8 @@ The same pass checks that no page is wider than a 360 px phone, that every
 link a page shows the person opens for them (no 403 or 404), and (in Chinese)
 that no visible button is drawn as the browser's plain grey box and no card or
 row of figures touches the box after it. Then the parts every page shares, on a
-320 px phone and at twice the text size: the skip link.
+320 px phone and at twice the text size: the skip link and the sandbox's
+banner.
 """
 
 from __future__ import annotations
@@ -527,5 +528,59 @@ def test_the_skip_link_shows_on_focus_only_and_is_a_thumb_tall(
             box = page.evaluate(BOX, "#skip-link")
             assert box["top"] >= 0 and box["right"] <= NARROW["width"], box
             assert box["height"] >= TAP_PX and box["width"] >= TAP_PX, box
+    finally:
+        context.close()
+
+
+# The points of an element's lines of text (corners and middles) that something
+# else is drawn over.
+COVERED_TEXT = """(selector) => {
+  const element = document.querySelector(selector);
+  const covered = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const line of range.getClientRects()) {
+      for (const x of [line.left + 1, (line.left + line.right) / 2, line.right - 1]) {
+        for (const y of [line.top + 1, (line.top + line.bottom) / 2, line.bottom - 1]) {
+          const top = document.elementFromPoint(x, y);
+          if (top && !element.contains(top)) covered.push(top.id || top.tagName);
+        }
+      }
+    }
+  }
+  return covered;
+}"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_sandbox_banner_wraps_clear_of_the_page_at_twice_the_text_size(
+    chromium, groupbuy_server, language
+):
+    # given a 320 px phone at twice the browser's text size, on a site whose
+    # payments are the sandbox
+    context, page = _narrow(
+        chromium, groupbuy_server, "visitor", language, text_px=LARGE_TEXT_PX
+    )
+    try:
+        # when a page opens
+        page.goto("/login/")
+        banner = page.evaluate(BOX, "#test-payments-banner")
+        heading = page.evaluate(BOX, "main h1")
+        # then the banner's words wrap inside it, nothing scrolls sideways
+        assert page.evaluate(SIDEWAYS)[0] <= 0
+        assert page.evaluate(
+            "() => { const b = document.querySelector('#test-payments-banner');"
+            " return b.scrollWidth <= b.clientWidth"
+            " && b.scrollHeight <= b.clientHeight; }"
+        )
+        assert banner["right"] <= NARROW["width"] and banner["height"] > 0
+        # and nothing covers its words (the skip link's foot did, in English)
+        assert page.evaluate(COVERED_TEXT, "#test-payments-banner") == []
+        # and the page's heading is below it, uncovered, on the first screen
+        assert heading["top"] >= banner["bottom"], (banner, heading)
+        assert page.evaluate(COVERED_TEXT, "main h1") == []
+        assert heading["bottom"] <= NARROW["height"], heading
     finally:
         context.close()
