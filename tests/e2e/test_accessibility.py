@@ -15,13 +15,14 @@ The same pass checks that no page is wider than a 360 px phone, that every
 link a page shows the person opens for them (no 403 or 404), and (in Chinese)
 that no visible button is drawn as the browser's plain grey box and no card or
 row of figures touches the box after it. Then the parts every page shares, on a
-320 px phone and at twice the text size: the skip link and the sandbox's
-banner.
+320 px phone and at twice the text size: the skip link, the tabs and the
+sandbox's banner.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -528,6 +529,82 @@ def test_the_skip_link_shows_on_focus_only_and_is_a_thumb_tall(
             box = page.evaluate(BOX, "#skip-link")
             assert box["top"] >= 0 and box["right"] <= NARROW["width"], box
             assert box["height"] >= TAP_PX and box["width"] >= TAP_PX, box
+    finally:
+        context.close()
+
+
+# The parts of each item of the bottom navigation (the tabs, and the More page's
+# list that goes on from them): its icon, its unread count and its label's lines.
+NAVIGATION_PARTS = """() => {
+  const box = (r) => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  const items = [...document.querySelectorAll(".tabbar > a, #more-list a")];
+  return items.map((item) => {
+    const parts = [...item.querySelectorAll(".tab-icon, .badge:not([hidden])")]
+      .map((part) => [part.matches(".badge") ? "count" : "icon",
+                      box(part.getBoundingClientRect())]);
+    const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const text = walker.currentNode;
+      const hidden = text.parentElement.closest(".badge, .visually-hidden");
+      if (!text.textContent.trim() || hidden) continue;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      for (const line of range.getClientRects()) parts.push(["label", box(line)]);
+    }
+    return {id: item.id, inTabs: !!item.closest(".tabbar"), parts};
+  });
+}"""
+# Closer than this, a count and a word read as one ("20Inbox").
+APART_PX = 2
+
+
+def _run_into(one: dict, other: dict) -> bool:
+    return (
+        one["left"] < other["right"] + APART_PX
+        and other["left"] < one["right"] + APART_PX
+        and one["top"] < other["bottom"] + APART_PX
+        and other["top"] < one["bottom"] + APART_PX
+    )
+
+
+def _navigation_collisions(items: list[dict]) -> list[str]:
+    """Parts of two items of a bar that run into each other, and an item's
+    count that runs into its own label (a count on its icon's corner is meant)."""
+    found = []
+    for index, item in enumerate(items):
+        # (not a tab and a row of the list: the fixed tabs pass over it)
+        others = [
+            other for other in items[index + 1 :] if other["inTabs"] == item["inTabs"]
+        ]
+        for other in others:
+            for (kind, part), (other_kind, other_part) in product(
+                item["parts"], other["parts"]
+            ):
+                if _run_into(part, other_part):
+                    found.append(f"{item['id']} {kind} × {other['id']} {other_kind}")
+        counts = [part for kind, part in item["parts"] if kind == "count"]
+        labels = [part for kind, part in item["parts"] if kind == "label"]
+        if any(_run_into(count, label) for count in counts for label in labels):
+            found.append(f"{item['id']}: its count runs into its label")
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_two_items_of_the_bottom_navigation_run_into_each_other_at_320_px(
+    chromium, groupbuy_server, seeded, language
+):
+    # given a shopper with unread notifications, on a 320 px phone
+    context, page = _narrow(chromium, groupbuy_server, "shopper", language)
+    try:
+        for path in ("/", "/more/"):
+            # when a page shows the tabs and the unread count (on the More tab,
+            # or on the Inbox in the More page's list)
+            page.goto(path)
+            page.wait_for_selector("#inbox-badge:not([hidden])")
+            items = page.evaluate(NAVIGATION_PARTS)
+            assert len([item for item in items if item["inTabs"]]) >= 4, items
+            # then no icon, count or label runs into another's
+            assert _navigation_collisions(items) == [], f"{language} {path}"
     finally:
         context.close()
 
