@@ -4,8 +4,9 @@ On top of `groupbuy load_demo` (its logins, merchant, branches, listings, deals,
 promotion), one object of every kind a page shows in detail: a pending and a
 confirmed order, a coupon, a failed deal, a team, a demand with an offer, a pool,
 pools a member left (left, carried on, dissolved), a conversation ended, a share
-and pending phone verifications. Then every page path the URL resolver
-knows is filled in with those ids; the test keeps the ones that answer 200 HTML.
+(one of whose invitations is held back) and pending phone verifications. Then
+every page path the URL resolver knows is filled in with those ids; the test
+keeps the ones that answer 200 HTML.
 """
 
 from __future__ import annotations
@@ -264,20 +265,33 @@ def _ended_contact_id(*, shopper, shopper_2, product) -> dict:
     return {"ended_contact_id": contact.public_id}
 
 
+# A number with no account, which the share's invitation is held back from.
+UNINVITED_PHONE = "+8613900330009"
+
+
 def _share_id(*, shopper, shopper_2, deal_id) -> dict:
+    """A share to shopper_2 and to a number without an account whose invitation
+    the sharer's daily limit held back: the thread shows its sharer "Not invited
+    yet"."""
+    from django.test import override_settings
+
     from groupbuy.deals.models import Deal
     from groupbuy.moderation.tests.factories import report_message
     from groupbuy.sharing.contacts import Contact
     from groupbuy.sharing.services import message_post, share_send
 
     deal = Deal.objects.get(public_id=deal_id)
-    share = share_send(
-        actor=shopper,
-        product=deal.product,
-        deal=deal,
-        contacts=[Contact(name="", address=shopper_2.phone)],
-        comment="一起买吗？ Shall we?",
-    )
+    with override_settings(GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY=0):
+        share = share_send(
+            actor=shopper,
+            product=deal.product,
+            deal=deal,
+            contacts=[
+                Contact(name="", address=shopper_2.phone),
+                Contact(name="妈妈 Mum", address=UNINVITED_PHONE),
+            ],
+            comment="一起买吗？ Shall we?",
+        )
     # shopper_2's reply, which the shopper has reported: the report form and a
     # row in the operators' queue of reports
     reply = message_post(actor=shopper_2, share=share, body="买不买？ Buying?")

@@ -14,7 +14,8 @@ colours and font sizes are the same in English.
 The same pass checks that no page is wider than a 360 px phone, that every
 link a page shows the person opens for them (no 403 or 404), and (in Chinese)
 that no visible button is drawn as the browser's plain grey box and no card or
-row of figures touches the box after it. Then the parts every page shares, on a
+row of figures touches the box after it; and that it meets the states only
+the seed's data shows (SEEDED_STATES). Then the parts every page shares, on a
 320 px phone and at twice the text size: the skip link, the tabs and the
 sandbox's banner.
 """
@@ -233,6 +234,20 @@ def _page_links(page) -> set[str]:
     return links
 
 
+# States a page shows only with the right data, which the seed makes: the pass
+# must meet each (by its selector) or its axe, contrast and target checks never
+# run. A thread's "Not invited yet" shows its sharer alone.
+SEEDED_STATES = {"shopper": ("#thread-not-invited",)}
+# The controls of such a state under a thumb's 44 × 44 px.
+SMALL_CONTROLS = """(selector) => [...document.querySelector(selector)
+    .querySelectorAll("a[href], button, input:not([type=hidden]), select, summary")]
+  .filter((control) => control.offsetParent !== null)
+  .filter((control) => {
+    const box = control.getBoundingClientRect();
+    return box.width < 43.5 || box.height < 43.5;
+  })
+  .map((control) => control.id || control.textContent.trim().slice(0, 20))"""
+
 # How many lines the header's links take (the same on every page of a person).
 HEADER_LINES = """() => new Set([...document.querySelectorAll('.topnav > *')]
   .map((item) => Math.round(item.getBoundingClientRect().top))).size"""
@@ -289,7 +304,7 @@ def test_every_page_has_no_serious_violation(
         # the resolver and the seed still give each person real pages to check
         assert len(pages) >= {"visitor": 4, "operator": 3}.get(role, 8), pages
         findings, sideways, unstyled, links = {}, [], [], set()
-        without_htmx = []
+        without_htmx, states_met, small_targets = [], set(), []
         errors = PageErrors(page)
         for path in pages:
             # when the page is open
@@ -314,6 +329,15 @@ def test_every_page_has_no_serious_violation(
                 unstyled += [f"{path}: touching {touching}"] if touching else []
                 unstyled += [f"{path}: tables scroll {scrolling}"] if scrolling else []
             links |= _page_links(page)
+            for state in SEEDED_STATES.get(role, ()):
+                if page.locator(state).count():
+                    states_met.add(state)
+                    if small := page.evaluate(SMALL_CONTROLS, state):
+                        small_targets.append(f"{path} {state}: {small}")
+        # the seeded states were all on the pages checked
+        assert states_met == set(SEEDED_STATES.get(role, ())), f"{role}: {states_met}"
+        # and their controls are a thumb's 44 × 44 px
+        assert small_targets == [], f"{role}: small targets: {small_targets}"
         assert not findings, "\n" + _describe(findings)
         # and no page logged an error or failed to load something
         assert not errors.found, "\n".join(errors.found)
