@@ -158,6 +158,10 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
         # and the complete team no longer counts down nor invites people in:
         # it says how it ended
         _assert_shows_outcome(a, "#team-completed")
+        # and leads A, still without reloading, to their order and its coupon
+        a.wait_for_selector("#team-order-link", state="visible")
+        assert "/orders/" in a.get_attribute("#team-order-link", "href")
+        assert a.locator("#team-next-refunded").is_hidden()
         b.goto(link)
         _wait_for_state(b, "complete", 30)
         _assert_shows_outcome(b, "#team-completed")
@@ -193,6 +197,9 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
         _wait_for_state(a, "expired", 90)
         assert a.inner_text("#team-state").strip() == "Expired"
         _assert_shows_outcome(a, "#team-refunded")
+        # and tells A where the money goes, leading to My money
+        a.wait_for_selector("#team-money-link", state="visible")
+        assert a.locator("#team-order-link").is_hidden()
         for page in (a, b):
             until = time.monotonic() + 60
             while True:

@@ -261,3 +261,65 @@ def test_an_open_team_page_carries_an_empty_polite_region_for_its_changes(client
         'aria-live="polite" aria-atomic="true"></p>'
     ) in page
     assert "team-announce" not in OPEN_ONLY
+
+
+def _pages_of_member_and_stranger(client, member) -> tuple[str, str]:
+    client.force_login(member.shopper)
+    mine = client.get(f"/teams/t/{member.team.public_id}/").content.decode()
+    return mine, _team_page(client, member.team)
+
+
+def test_a_member_of_a_complete_team_is_led_to_their_order_and_its_coupon(client):
+    # given an open team of two, its opener paid
+    opener = team_open(
+        actor=make_user(preferred_language="en"), team_deal=make_team_deal()
+    )
+    pay(opener)
+    order_link = (
+        f'id="team-order-link" href="/orders/{opener.order.public_id}/">'
+        "See your order and coupon</a>"
+    )
+    # then while it forms, its page carries the way to the order hidden
+    # (teams.js shows it when the team completes while the page is open)
+    mine, strangers = _pages_of_member_and_stranger(client, opener)
+    hidden = f'data-team-next="complete" hidden><a class="button primary" {order_link}'
+    assert hidden in mine
+    # when a friend fills it
+    pay(team_join(actor=make_user(), team=opener.team))
+    team_complete(team=opener.team)
+    # then the opener's page leads to their order (its coupon is there), shown
+    mine, strangers = _pages_of_member_and_stranger(client, opener)
+    shown = hidden.replace(" hidden>", ">", 1)
+    assert shown in mine
+    # and someone not in the team is led to no order
+    assert "team-order-link" not in strangers
+    assert "team-next-refunded" not in strangers
+
+
+def test_a_member_of_a_team_that_did_not_fill_is_told_where_the_money_goes(client):
+    # given a team whose opener paid, and whose time ran out
+    opener = team_open(
+        actor=make_user(preferred_language="en"), team_deal=make_team_deal()
+    )
+    pay(opener)
+    team_expire(team=expire_now(opener.team))
+    # when its opener and someone else look at it
+    mine, strangers = _pages_of_member_and_stranger(client, opener)
+    # then the opener reads where the refund goes and is led to My money
+    assert (
+        "What you paid goes back in full the way you paid it; follow it under My money."
+    ) in mine
+    assert 'id="team-money-link" href="/money/"' in mine
+    assert "team-order-link" not in mine
+    # and someone not in the team is told nothing of a payment of theirs
+    assert "team-next-refunded" not in strangers
+
+
+def test_every_team_page_leads_back_to_its_group_buy(client):
+    # given an open team (a friend who opens its link sees only the team)
+    team = _open_team()
+    # when someone opens it
+    page = _team_page(client, team)
+    # then it leads to its group buy's page (the product, the other teams)
+    deal_id = team.team_deal.deal.public_id
+    assert f'id="team-deal-link" href="/deals/{deal_id}/">' in page

@@ -52,6 +52,11 @@ function showOutcome(state) {
   for (const id of OPEN_ONLY) document.getElementById(id)?.remove();
   const outcome = document.getElementById(OUTCOMES[state] || "team-refunded");
   if (outcome) outcome.hidden = false;
+  // And the member's next step the outcome calls for (their order and coupon,
+  // or where their refund goes), carried hidden too.
+  for (const next of document.querySelectorAll("[data-team-next]")) {
+    next.hidden = !next.dataset.teamNext.split(" ").includes(state);
+  }
 }
 
 const team = document.getElementById("team");
