@@ -167,6 +167,10 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
         _assert_shows_outcome(b, "#team-completed")
         b.goto("/teams/")
         assert "Confirmed" in b.inner_text("#my-teams")
+        # and the row, a thumb tall, is tapped anywhere to reach the team
+        row = b.locator("#my-teams .my-team a.row")
+        assert row.bounding_box()["height"] >= 44
+        assert "Confirmed" in row.inner_text()
     finally:
         a_context.close()
         b_context.close()

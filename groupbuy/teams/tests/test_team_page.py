@@ -323,3 +323,23 @@ def test_every_team_page_leads_back_to_its_group_buy(client):
     # then it leads to its group buy's page (the product, the other teams)
     deal_id = team.team_deal.deal.public_id
     assert f'id="team-deal-link" href="/deals/{deal_id}/">' in page
+
+
+def test_each_of_my_teams_is_one_row_to_tap_whole(client):
+    # given a shopper in a team still forming
+    opener = team_open(
+        actor=make_user(preferred_language="en"), team_deal=make_team_deal()
+    )
+    pay(opener)
+    team_id = opener.team.public_id
+    client.force_login(opener.shopper)
+    # when they open My teams
+    listing = client.get("/teams/").content.decode()
+    # then the whole row, its price, states and places left, is the link to
+    # the team (a thumb tall), not only the deal's title (a 20 px line)
+    row = re.search(
+        rf'<li class="my-team" data-team="{team_id}">(.*?)</li>', listing, re.S
+    ).group(1)
+    assert row.startswith(f'<a class="row" href="/teams/t/{team_id}/">')
+    assert row.endswith("</a>")
+    assert "Paid" in row and "1 place left" in row
