@@ -155,6 +155,8 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
         )
         # the live update keeps the page's own words
         assert a.inner_text("#team-state").strip() == "Complete"
+        # (and A's own place among the members pushed, in the page's phrase)
+        assert " (you) ✓" in a.inner_text("#team-members")
         # and the complete team no longer counts down nor invites people in:
         # it says how it ended
         _assert_shows_outcome(a, "#team-completed")

@@ -343,3 +343,32 @@ def test_each_of_my_teams_is_one_row_to_tap_whole(client):
     assert row.startswith(f'<a class="row" href="/teams/t/{team_id}/">')
     assert row.endswith("</a>")
     assert "Paid" in row and "1 place left" in row
+
+
+def test_the_readers_own_place_is_one_phrase_a_language_can_punctuate(
+    client, monkeypatch
+):
+    # given a member of an open team, and a translation of "(you)" beside a
+    # name as a Chinese translator writes it (full-width brackets, no space)
+    from django.utils import translation
+
+    member = team_open(
+        actor=make_user(preferred_language="en", display_name="小王"),
+        team_deal=make_team_deal(),
+    )
+    pay(member)
+    real_gettext = translation.gettext
+
+    def translated(message):
+        if message == "%(name)s (you)":
+            return "%(name)s（您）"
+        return real_gettext(message)
+
+    monkeypatch.setattr(translation, "gettext", translated)
+    # when they open the team's page
+    client.force_login(member.shopper)
+    page = client.get(f"/teams/t/{member.team.public_id}/").content.decode()
+    # then their place reads as the translation has it, and the live list
+    # (teams.js) gets the same phrase to put the name in
+    assert _members(page) == ["小**（您） ✓"]
+    assert 'data-mine="__NAME__（您）"' in page

@@ -86,8 +86,8 @@ if (team) {
     const me = list.dataset.me;
     list.replaceChildren(...e.members.map((m) => {
       const li = document.createElement("li");
-      const you = me && m.key === me ? ` (${list.dataset.you})` : "";
-      li.textContent = m.name + you + (m.paid ? " ✓" : "");
+      const name = me && m.key === me ? list.dataset.mine.replace("__NAME__", () => m.name) : m.name;
+      li.textContent = name + (m.paid ? " ✓" : "");
       return li;
     }));
   });
