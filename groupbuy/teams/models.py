@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groupbuy.core.ids import PublicIdField
 
@@ -70,7 +71,9 @@ class Team(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         COMPLETE = "complete", _("Complete")
-        EXPIRED = "expired", _("Expired")
+        # Its time ran out before it filled: in Chinese 拼团失败, not the
+        # 已过期 of a coupon or a request ("Expired" in English for all).
+        EXPIRED = "expired", pgettext_lazy("team state", "Expired")
         # The deal was stopped or closed before the team filled: refunded.
         STOPPED = "stopped", _("Stopped")
         # Every member left before it filled (the opener's payment ran out, say):

@@ -372,3 +372,28 @@ def test_the_readers_own_place_is_one_phrase_a_language_can_punctuate(
     # (teams.js) gets the same phrase to put the name in
     assert _members(page) == ["小**（您） ✓"]
     assert 'data-mine="__NAME__（您）"' in page
+
+
+def test_a_team_that_did_not_fill_is_labelled_apart_from_things_that_expire(
+    client, monkeypatch
+):
+    # given a team whose time ran out, and a translation that tells a team
+    # that did not fill (拼团失败) from a coupon or a request that expired
+    # (已过期), which share the English word
+    from django.utils import translation
+
+    team = _open_team()
+    team_expire(team=expire_now(team))
+    real_pgettext = translation._trans.pgettext
+
+    def translated(context, message):
+        if (context, message) == ("team state", "Expired"):
+            return "拼团失败"
+        return real_pgettext(context, message)
+
+    monkeypatch.setattr(translation._trans, "pgettext", translated)
+    # when someone opens its page
+    page = _team_page(client, team)
+    # then it is labelled by the team's own word, also for the live update
+    assert 'data-label-expired="拼团失败"' in page
+    assert 'id="team-state" ' in page and ">拼团失败</span>" in page
