@@ -86,7 +86,9 @@ if (team) {
     const me = list.dataset.me;
     list.replaceChildren(...e.members.map((m) => {
       const li = document.createElement("li");
-      const name = me && m.key === me ? list.dataset.mine.replace("__NAME__", () => m.name) : m.name;
+      // (a page rendered before data-mine was there shows the name alone)
+      const mine = list.dataset.mine || "__NAME__";
+      const name = me && m.key === me ? mine.replace("__NAME__", () => m.name) : m.name;
       li.textContent = name + (m.paid ? " ✓" : "");
       return li;
     }));
