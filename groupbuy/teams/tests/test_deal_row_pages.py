@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from groupbuy.accounts.services import api_token_create, merchant_membership_add
-from groupbuy.teams.services import team_open
-from groupbuy.teams.tests.factories import make_team_deal, make_user
+from groupbuy.teams.services import team_complete, team_join, team_open
+from groupbuy.teams.tests.factories import make_team_deal, make_user, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +214,31 @@ def test_the_order_page_of_a_team_place_gives_the_teams_deadline_to_fill(
     assert "Group buy deadline" not in page
     for moment in (team_deal.ends_at, team_deal.deal.deadline_at):
         assert _local(moment) not in page
+
+
+def test_the_order_page_of_a_place_in_a_complete_team_says_when_it_filled(
+    client, sold_one
+):
+    # given a shopper whose team filled: their order is confirmed
+    team_deal, _ = sold_one
+    shopper = make_user(preferred_language="en")
+    member = team_open(actor=shopper, team_deal=team_deal)
+    pay(member)
+    pay(team_join(actor=make_user(), team=member.team))
+    team_complete(team=member.team)
+    client.force_login(shopper)
+    # when they look at their order
+    page = client.get(f"/orders/{member.order.public_id}/").content.decode()
+    # then its timeline names no deadline still to meet, but when it filled
+    member.team.refresh_from_db()
+    filled = timezone.localtime(member.team.completed_at)
+    assert (
+        "<span>Team filled</span>"
+        f'<time id="order-team-filled" datetime="{filled.isoformat()}">'
+        f"{_local(filled)}</time>"
+    ) in page
+    assert "Team's deadline to fill" not in page
+    assert "Group buy deadline" not in page
 
 
 def test_the_order_page_of_a_buy_alone_says_when_team_buying_ends(client, sold_one):
