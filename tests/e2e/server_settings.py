@@ -11,3 +11,6 @@ the API client journey and tests/deploy, which serve groupbuy.settings.
 from groupbuy.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The site's URLs and the journeys' sign-in without the page (tests/e2e/urls.py).
+ROOT_URLCONF = "tests.e2e.urls"

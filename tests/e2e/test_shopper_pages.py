@@ -17,7 +17,7 @@ import time
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -99,11 +99,7 @@ def _sign_in(page, server, language: str, *, name: str = "Lin") -> str:
         f"seed_shopper(phone={phone_number!r}, password={PASSWORD!r},"
         f" display_name={name!r}, language={language!r})"
     )
-    page.goto("/login/")
-    page.fill("#id_phone", phone_number)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#nav-logout")
+    sign_in(page, phone_number, PASSWORD)
     return phone_number
 
 
