@@ -35,3 +35,14 @@ def sign_in(page, phone: str, password: str, *, then: str = "") -> None:
         page.wait_for_url(re.compile(rf"{re.escape(then)}$"))
     else:
         page.wait_for_selector("#nav-logout")
+
+
+def sign_in_new_shopper(page, server, *, phone: str, password: str, name: str) -> None:
+    """Seed a shopper's account (``phone`` as typed, a mainland number) and sign
+    it in: for journeys that need a signed-in shopper, not a sign-up (which the
+    account, deal and Alipay journeys and a sharing journey go through)."""
+    number = "+86" + phone.replace(" ", "")
+    server.seed(
+        f"seed_shopper(phone={number!r}, password={password!r}, display_name={name!r})"
+    )
+    sign_in(page, number, password)

@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e import STEP_TIMEOUT_MS
+from tests.e2e import STEP_TIMEOUT_MS, sign_in_new_shopper
 from tests.e2e.conftest import CHROMIUM  # noqa: F401  (documents the browser used)
 from tests.e2e.sms import code_from_outbox, verification_id_from
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "journey-password-1"
 
 
 @contextmanager
@@ -41,7 +43,7 @@ def browser_page(chromium, server):
 def sign_up(page, server, *, phone: str, name: str, next_url: str = "") -> None:
     page.goto(f"/signup/?next={next_url}" if next_url else "/signup/")
     page.fill("#id_phone", phone)
-    page.fill("#id_password", "journey-password-1")
+    page.fill("#id_password", PASSWORD)
     page.fill("#id_display_name", name)
     page.click("#signup-submit")
     page.wait_for_url("**/signup/verify/**")
@@ -97,8 +99,16 @@ def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
         browser_page(chromium, groupbuy_server) as (_b_context, page_b),
     ):
         # given two members
-        sign_up(page_a, groupbuy_server, phone="139 5555 0001", name="Ann")
-        sign_up(page_b, groupbuy_server, phone="139 5555 0002", name="Bo")
+        sign_in_new_shopper(
+            page_a,
+            groupbuy_server,
+            phone="139 5555 0001",
+            password=PASSWORD,
+            name="Ann",
+        )
+        sign_in_new_shopper(
+            page_b, groupbuy_server, phone="139 5555 0002", password=PASSWORD, name="Bo"
+        )
         page_b.goto("/sharing/")
         wait_for_user_socket(page_b)
 
@@ -151,8 +161,16 @@ def test_the_names_a_sender_picks_show_in_their_thread_only(chromium, groupbuy_s
         browser_page(chromium, groupbuy_server) as (_b_context, page_b),
     ):
         # given B is a member, and A has B in her phone's contacts as "妈妈"
-        sign_up(page_a, groupbuy_server, phone="139 5555 0051", name="Ann")
-        sign_up(page_b, groupbuy_server, phone="139 5555 0052", name="Bo")
+        sign_in_new_shopper(
+            page_a,
+            groupbuy_server,
+            phone="139 5555 0051",
+            password=PASSWORD,
+            name="Ann",
+        )
+        sign_in_new_shopper(
+            page_b, groupbuy_server, phone="139 5555 0052", password=PASSWORD, name="Bo"
+        )
         a_context.add_init_script(PICKER_STAND_IN)
 
         # when A picks B from her contacts and a friend from a vCard, and sends
@@ -218,7 +236,9 @@ def test_a_double_tap_on_send_shares_once(chromium, groupbuy_server):
     )["deal"]
     with browser_page(chromium, groupbuy_server) as (_context, page):
         # given A on the share page of a deal, with a number typed
-        sign_up(page, groupbuy_server, phone="139 5555 0061", name="Ann")
+        sign_in_new_shopper(
+            page, groupbuy_server, phone="139 5555 0061", password=PASSWORD, name="Ann"
+        )
         page.goto(f"/deals/{deal}/")
         page.click("#share-button")
         page.wait_for_url("**/sharing/new/**")
@@ -287,7 +307,13 @@ def test_a_friend_without_an_account_signs_up_and_finds_the_share(
         browser_page(chromium, groupbuy_server) as (_c_context, page_c),
     ):
         # given A shares with a number that has no account
-        sign_up(page_a, groupbuy_server, phone="139 5555 0011", name="Ann")
+        sign_in_new_shopper(
+            page_a,
+            groupbuy_server,
+            phone="139 5555 0011",
+            password=PASSWORD,
+            name="Ann",
+        )
         share_deal(page_a, deal, phone="139 5555 0013", comment="You will like it")
         link = invitation_link(groupbuy_server, phone="+8613955550013")
 
@@ -315,8 +341,16 @@ def test_a_thread_is_readable_offline_and_an_offline_reply_is_delivered(
         browser_page(chromium, groupbuy_server) as (_b_context, page_b),
         browser_page(chromium, groupbuy_server) as (a_context, page_a),
     ):
-        sign_up(page_b, groupbuy_server, phone="139 5555 0022", name="Bo")
-        sign_up(page_a, groupbuy_server, phone="139 5555 0021", name="Ann")
+        sign_in_new_shopper(
+            page_b, groupbuy_server, phone="139 5555 0022", password=PASSWORD, name="Bo"
+        )
+        sign_in_new_shopper(
+            page_a,
+            groupbuy_server,
+            phone="139 5555 0021",
+            password=PASSWORD,
+            name="Ann",
+        )
         share_deal(page_a, deal, phone="139 5555 0022", comment="Offline test")
         thread_url = page_a.url
         # the service worker controls the page, then the thread is opened online
@@ -355,7 +389,9 @@ def test_a_page_kept_offline_is_the_whole_page_not_the_list_htmx_refreshed(
 ):
     with browser_page(chromium, groupbuy_server) as (context, page):
         # given a member whose inbox is open under the service worker
-        sign_up(page, groupbuy_server, phone="139 5555 0071", name="Cai")
+        sign_in_new_shopper(
+            page, groupbuy_server, phone="139 5555 0071", password=PASSWORD, name="Cai"
+        )
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         page.goto("/inbox/")
         wait_for_user_socket(page)
@@ -383,7 +419,9 @@ def test_the_offline_page_names_no_one_and_is_in_the_language_in_use(
 ):
     with browser_page(chromium, groupbuy_server) as (context, page):
         # given an English member whose visit installed the service worker
-        sign_up(page, groupbuy_server, phone="139 5555 0041", name="Bob")
+        sign_in_new_shopper(
+            page, groupbuy_server, phone="139 5555 0041", password=PASSWORD, name="Bob"
+        )
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         page.goto("/inbox/")
         assert page.get_attribute("html", "lang") == "en"
@@ -438,8 +476,16 @@ def test_a_sent_reply_shows_once_and_an_empty_one_is_refused_before_sending(
         browser_page(chromium, groupbuy_server) as (_b_context, page_b),
     ):
         # given A shared a deal with B and both have the thread open
-        sign_up(page_a, groupbuy_server, phone="139 5555 0031", name="Ann")
-        sign_up(page_b, groupbuy_server, phone="139 5555 0032", name="Bo")
+        sign_in_new_shopper(
+            page_a,
+            groupbuy_server,
+            phone="139 5555 0031",
+            password=PASSWORD,
+            name="Ann",
+        )
+        sign_in_new_shopper(
+            page_b, groupbuy_server, phone="139 5555 0032", password=PASSWORD, name="Bo"
+        )
         share_deal(page_a, deal, phone="139 5555 0032", comment="Shall we?")
         thread_url = page_a.url
         page_b.goto(thread_url)

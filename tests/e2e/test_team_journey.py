@@ -19,8 +19,8 @@ import time
 
 import pytest
 
-from tests.e2e import STEP_TIMEOUT_MS
-from tests.e2e.sms import code_from_outbox, sign_up, verification_id_from
+from tests.e2e import STEP_TIMEOUT_MS, sign_in_new_shopper
+from tests.e2e.sms import code_from_outbox, verification_id_from
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -124,7 +124,7 @@ def test_a_friend_fills_my_team_and_both_see_it_complete_live(
     a_context, b_context = (_context(chromium, groupbuy_server) for _ in range(2))
     a, b = a_context.new_page(), b_context.new_page()
     try:
-        sign_up(
+        sign_in_new_shopper(
             a, groupbuy_server, phone="139 1600 0001", password="team-pw-1", name="A"
         )
         # A opens a team, pays and copies its link
@@ -185,10 +185,10 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
     a_context, b_context = (_context(chromium, groupbuy_server) for _ in range(2))
     a, b = a_context.new_page(), b_context.new_page()
     try:
-        sign_up(
+        sign_in_new_shopper(
             a, groupbuy_server, phone="139 1600 0003", password="team-pw-3", name="C"
         )
-        sign_up(
+        sign_in_new_shopper(
             b, groupbuy_server, phone="139 1600 0004", password="team-pw-4", name="D"
         )
         link = _open_and_share(a, deal_id)
@@ -228,7 +228,7 @@ def test_the_payer_sees_their_place_confirmed_without_reloading(
     context = _context(chromium, groupbuy_server)
     page = context.new_page()
     try:
-        sign_up(
+        sign_in_new_shopper(
             page, groupbuy_server, phone="139 1600 0005", password="team-pw-5", name="E"
         )
         # given a shopper who opened a team and paid on the gateway, whose
@@ -259,7 +259,7 @@ def test_a_declined_payment_is_paid_again_for_the_same_place(chromium, groupbuy_
     context = _context(chromium, groupbuy_server)
     page = context.new_page()
     try:
-        sign_up(
+        sign_in_new_shopper(
             page, groupbuy_server, phone="139 1600 0006", password="team-pw-6", name="F"
         )
         # given a shopper who opens a team and declines on the gateway
@@ -312,7 +312,7 @@ def test_a_join_shows_it_is_busy_while_its_answer_is_on_its_way(
     context = _context(chromium, groupbuy_server)
     page = context.new_page()
     try:
-        sign_up(
+        sign_in_new_shopper(
             page, groupbuy_server, phone="139 1600 0007", password="team-pw-7", name="G"
         )
         page.goto(f"/deals/{deal_id}/")
@@ -349,7 +349,7 @@ def test_the_join_form_goes_at_the_deadline_before_the_servers_push(
     context = _context(chromium, groupbuy_server)
     page = context.new_page()
     try:
-        sign_up(
+        sign_in_new_shopper(
             page, groupbuy_server, phone="139 1600 0008", password="team-pw-8", name="H"
         )
         # (its deadline in the page as rendered: no push has to reach it in time)
