@@ -344,6 +344,33 @@ def test_the_sales_page_is_for_the_merchants_owners_only():
         assert client.get(url).status_code == 403, who
 
 
+def test_the_sales_page_pages_its_deals_keeping_the_period_and_totals_whole():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given 21 of the shop's deals sold today, one more than a page
+    merchant, owner = _member()
+    deals = [make_deal(merchant=merchant) for _n in range(21)]
+    for deal in deals:
+        join_and_pay(deal, quantity=1)
+    url = _url("merchant_sales", merchant)
+    today = timezone.localdate().isoformat()
+    period = {"date_from": today, "date_to": today}
+    # when the owner reads the day's sales and follows "Next"
+    first = owner.get(url, period).content.decode()
+    with CaptureQueriesContext(connection) as first_queries:
+        owner.get(url, period)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = owner.get(url, {**period, "page": 2}).content.decode()
+    # then the first page lists 20 deals, the second the last, its link keeping
+    # the period, and both give the whole day's 21 orders in as many queries
+    assert first.count('<tr id="sales-deal-') == 20
+    assert second.count('<tr id="sales-deal-') == 1
+    assert f'href="?date_from={today}&amp;date_to={today}&amp;page=2"' in first
+    assert '<div class="value" id="sales-total-orders">21</div>' in second
+    assert len(second_queries) == len(first_queries)
+
+
 def test_a_sales_period_too_long_is_said_on_its_field_not_cut_unsaid():
     # given an owner asking for the sales of most of a year
     merchant, owner = _member()

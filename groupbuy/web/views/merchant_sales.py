@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog import selectors as catalog
+from groupbuy.core.pagination import paginate
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.merchant_selectors import Sales, merchant_sales, sales_period
 from groupbuy.web.charts import Chart, Series
@@ -69,6 +70,9 @@ def merchant_sales_page(request: HttpRequest, merchant_id: str) -> HttpResponse:
         "merchant": merchant,
         "form": form,
         "sales": sales,
+        # One page of the deals, as /api/deals/merchants/{id}/sales pages them;
+        # the totals and the charts stay the whole period's.
+        "deals": paginate(sales.deals, page=request.GET.get("page", 1)),
         "charts": _charts(sales),
         "section": "sales",
     }
