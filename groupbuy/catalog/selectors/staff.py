@@ -25,11 +25,16 @@ def merchant_staff(*, user, merchant: Merchant) -> QuerySet[MerchantMembership]:
 def merchant_staff_invitations(
     *, user, merchant: Merchant
 ) -> QuerySet[StaffInvitation]:
-    """Return the invitations nobody has accepted yet and that still hold."""
+    """Return the invitations nobody has accepted yet and that still hold,
+    newest first."""
     require_merchant_owner(user, merchant)
-    return StaffInvitation.objects.filter(
-        merchant=merchant, accepted_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("branch")
+    return (
+        StaffInvitation.objects.filter(
+            merchant=merchant, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("branch")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def merchant_all_branches(*, user, merchant: Merchant) -> QuerySet[Branch]:

@@ -413,6 +413,44 @@ def test_an_owner_invites_a_number_and_sees_the_invitation_masked():
     assert not StaffInvitation.objects.exists()
 
 
+def test_the_staff_page_pages_its_members_and_invitations_each_on_its_own():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given a shop with 21 people on its staff and 21 open invitations
+    merchant, owner = _member()
+    for _n in range(20):
+        make_merchant_member(merchant=merchant, role=Role.CASHIER)
+    expires_at = timezone.now() + timedelta(days=7)
+    for number in range(21):
+        StaffInvitation.objects.create(
+            merchant=merchant,
+            phone_hash=f"hash-{number}",
+            phone_masked="+86139****0000",
+            role="cashier",
+            expires_at=expires_at,
+        )
+    url = _url("merchant_staff", merchant)
+    # when the owner opens the page, then each list's second page
+    first = owner.get(url).content.decode()
+    with CaptureQueriesContext(connection) as first_queries:
+        owner.get(url)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = owner.get(url, {"invitations_page": 2, "staff_page": 2})
+    second = second.content.decode()
+    # then each list shows 20, its own "Next" keeping the other's page, and the
+    # second pages the one left of each, in as many queries
+    assert first.count('<tr id="staff-usr') == 20
+    assert first.count('<tr id="staff-invitation-') == 20
+    assert 'id="staff_page-next" href="?staff_page=2"' in first
+    assert 'id="invitations_page-next" href="?invitations_page=2"' in first
+    assert second.count('<tr id="staff-usr') == 1
+    assert second.count('<tr id="staff-invitation-') == 1
+    kept = owner.get(url, {"invitations_page": 2}).content.decode()
+    assert 'href="?invitations_page=2&amp;staff_page=2"' in kept
+    assert len(second_queries) == len(first_queries)
+
+
 def test_an_owner_at_one_branch_is_refused_on_the_form():
     merchant, owner = _member()
     branch = Branch.objects.create(merchant=merchant, name="人民广场店", address="1 Rd")

@@ -28,6 +28,7 @@ from groupbuy.catalog.services.staff import (
     staff_remove,
     staff_role_change,
 )
+from groupbuy.core.pagination import paginate
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_merchant import (
     BranchForm,
@@ -99,7 +100,10 @@ def merchant_staff(request: HttpRequest, merchant_id: str) -> HttpResponse:
 def _staff_page(request, merchant, branches, form, *, role_form=None):
     """The staff page; ``role_form`` is a member's refused role form, shown on
     their row with its errors."""
-    staff = staff_selectors.merchant_staff(user=request.user, merchant=merchant)
+    staff = paginate(
+        staff_selectors.merchant_staff(user=request.user, merchant=merchant),
+        page=request.GET.get("staff_page", 1),
+    )
     rows = [
         (
             membership,
@@ -107,14 +111,18 @@ def _staff_page(request, merchant, branches, form, *, role_form=None):
             if role_form is not None and role_form.membership == membership
             else _role_form(branches, membership),
         )
-        for membership in staff
+        for membership in staff.items
     ]
+    invitations = staff_selectors.merchant_staff_invitations(
+        user=request.user, merchant=merchant
+    )
     context = {
         "merchant": merchant,
         "form": form,
+        "staff": staff,
         "staff_rows": rows,
-        "invitations": staff_selectors.merchant_staff_invitations(
-            user=request.user, merchant=merchant
+        "invitations": paginate(
+            invitations, page=request.GET.get("invitations_page", 1)
         ),
         "branches": branches,
         "section": "staff",
