@@ -451,6 +451,46 @@ def test_the_staff_page_pages_its_members_and_invitations_each_on_its_own():
     assert len(second_queries) == len(first_queries)
 
 
+def test_my_staff_invitations_are_paged_and_shown_to_no_one_else():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given 21 shops inviting 小王 to their staff, one more than a page
+    me = make_user(preferred_language="en")
+    expires_at = timezone.now() + timedelta(days=7)
+    invitations = [
+        StaffInvitation.objects.create(
+            merchant=make_merchant_member().merchant,
+            invitee=me,
+            phone_hash="hash",
+            phone_masked="+86139****0000",
+            role="cashier",
+            expires_at=expires_at + timedelta(minutes=number),
+        )
+        for number in range(21)
+    ]
+    url = reverse("web:staff_invitations")
+    client = _login(me)
+    # when they open their invitations and follow "Next"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as first_queries:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url, {"page": 2}).content.decode()
+    # then the first page lists the 20 ending soonest, the second the last one,
+    # in as many queries
+    assert first.count('<li class="row" id="staff-invitation-') == 20
+    assert 'id="page-next" href="?page=2"' in first
+    assert second.count('<li class="row" id="staff-invitation-') == 1
+    assert f'id="staff-invitation-{invitations[-1].public_id}"' in second
+    assert len(second_queries) == len(first_queries)
+    # and neither another person nor an inviting shop's owner sees them
+    owner = invitations[-1].merchant.memberships.get().user
+    for other in (make_user(preferred_language="en"), owner):
+        page = _login(other).get(url, {"page": 2}).content.decode()
+        assert 'id="staff-invitations-empty"' in page
+
+
 def test_an_owner_at_one_branch_is_refused_on_the_form():
     merchant, owner = _member()
     branch = Branch.objects.create(merchant=merchant, name="人民广场店", address="1 Rd")

@@ -16,12 +16,16 @@ from groupbuy.catalog.services.staff import (
     staff_invitation_accept,
     staff_invitation_decline,
 )
+from groupbuy.core.pagination import paginate
 from groupbuy.web.views.common import domain_errors_as_http
 
 
 @login_required
 def staff_invitations(request: HttpRequest) -> HttpResponse:
-    invitations = staff_selectors.staff_invitations_for_user(user=request.user)
+    invitations = paginate(
+        staff_selectors.staff_invitations_for_user(user=request.user),
+        page=request.GET.get("page", 1),
+    )
     return render(
         request, "web/auth/staff_invitations.html", {"invitations": invitations}
     )
