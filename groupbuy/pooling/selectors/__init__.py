@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -102,10 +111,12 @@ def promotions_at_branch(*, branch: Branch, now=None) -> list[Promotion]:
     )
 
 
-def branches_with_promotions(*, now=None) -> list[Branch]:
+def branches_with_promotions(*, now=None) -> QuerySet[Branch]:
+    """Return the open branches where a promotion runs, by shop and name (a
+    QuerySet, to paginate)."""
     now = now or timezone.now()
     running = Promotion.objects.filter(starts_at__lte=now, ends_at__gt=now)
-    return list(
+    return (
         Branch.objects.filter(is_active=True)
         .filter(
             Q(promotions__in=running)
@@ -113,6 +124,7 @@ def branches_with_promotions(*, now=None) -> list[Branch]:
         )
         .select_related("merchant")
         .distinct()
+        .order_by("merchant__name", "name", "pk")
     )
 
 

@@ -33,8 +33,10 @@ from groupbuy.web.views.common import domain_errors_as_http, next_path, run_acti
 @login_required
 @domain_errors_as_http
 def home(request):
-    """My suggestions and pools (a page at a time), my requests still looking
-    or suggested, and where promotions run."""
+    """My suggestions and pools, my requests still looking or suggested, and
+    where promotions run: each list a page at a time (``page``,
+    ``requests_page``, ``branches_page``)."""
+    looking = selectors.requests_for_user(user=request.user, still_looking=True)
     return render(
         request,
         "pooling/home.html",
@@ -43,10 +45,11 @@ def home(request):
                 selectors.pools_for_user(user=request.user),
                 page=request.GET.get("page", 1),
             ),
-            "requests": selectors.requests_for_user(
-                user=request.user, still_looking=True
+            "requests": paginate(looking, page=request.GET.get("requests_page", 1)),
+            "branches": paginate(
+                selectors.branches_with_promotions(),
+                page=request.GET.get("branches_page", 1),
             ),
-            "branches": selectors.branches_with_promotions(),
         },
     )
 
@@ -117,7 +120,10 @@ def branch(request, branch_id: str):
         "pooling/branch.html",
         {
             "branch": branch,
-            "promotions": promotions,
+            # A page of them shown; the form offers every one.
+            "promotions": paginate(
+                promotions, page=request.GET.get("promotions_page", 1)
+            ),
             "form": form,
             "max_walk_m": profile.max_walk_m,
             **search,
