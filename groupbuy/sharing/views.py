@@ -249,7 +249,10 @@ def contacts(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Address book imported."))
             return redirect("sharing:contacts")
     book = selectors.contact_book_for_user(user=request.user)
-    entries = book.entries.select_related("member").order_by("name") if book else []
+    entries = paginate(
+        book.entries.select_related("member").order_by("name", "pk") if book else [],
+        page=request.GET.get("page", 1),
+    )
     return render(
         request,
         "sharing/contacts.html",
