@@ -48,7 +48,7 @@ class LookupResult:
     orders: PageResult
     payments: PageResult
     # each with ``owner_memberships`` (merchant_owners_prefetch)
-    merchants: list[Merchant]
+    merchants: PageResult
     # People who had the phone before they moved their account to another
     # number (each with its ``user`` and ``held_until``), latest first.
     former_holders: list[PreviousPhone] = field(default_factory=list)
@@ -58,7 +58,7 @@ class LookupResult:
         return not (
             self.users
             or self.former_holders
-            or self.merchants
+            or self.merchants.total
             or self.orders.total
             or self.payments.total
         )
@@ -98,12 +98,18 @@ def _as_phone(query: str) -> str:
 
 
 def operator_lookup(
-    *, user, query: str, orders_page: int = 1, payments_page: int = 1
+    *,
+    user,
+    query: str,
+    orders_page: int = 1,
+    payments_page: int = 1,
+    merchants_page: int = 1,
 ) -> LookupResult:
     """Find people, orders, payments and merchants whose number or phone is
     ``query``, and merchants whose name holds it (any case). A phone finds the
     person who has it and those who had it before, with their orders,
-    payments and the shops they own."""
+    payments and the shops they own. People are not paged: a phone or a number
+    finds one person (and the few who had the phone before)."""
     require_operator(user)
     query = (query or "").strip()[:60]
     phone = _as_phone(query)
@@ -156,7 +162,11 @@ def operator_lookup(
         ),
         orders=paginate(orders, page=orders_page, page_size=LIST_PAGE_SIZE),
         payments=paginate(payments, page=payments_page, page_size=LIST_PAGE_SIZE),
-        merchants=list(merchants.order_by("-is_active", "name", "pk")[:LIST_PAGE_SIZE]),
+        merchants=paginate(
+            merchants.order_by("-is_active", "name", "pk"),
+            page=merchants_page,
+            page_size=LIST_PAGE_SIZE,
+        ),
     )
 
 

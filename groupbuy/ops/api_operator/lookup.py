@@ -119,7 +119,7 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
             for payment in result.payments.items
         ],
         "payments_total": result.payments.total,
-        "merchants": [_merchant_row(merchant) for merchant in result.merchants],
+        "merchants": [_merchant_row(merchant) for merchant in result.merchants.items],
     }
 
 

@@ -101,7 +101,7 @@ def test_lookup_finds_a_shop_by_part_of_its_name_or_its_number(
     # when the operator looks up part of its name, in another case
     by_name = operator_client.get(url, {"q": "fresh mart"})
     # then that shop is listed, linked to its console, its owner's phone masked
-    assert [m.pk for m in by_name.context["result"].merchants] == [shop.pk]
+    assert [m.pk for m in by_name.context["result"].merchants.items] == [shop.pk]
     html = by_name.content.decode()
     assert f'href="/merchant/{shop.public_id}/"' in html
     assert "Lin" in html and "+86138****8000" in html
@@ -109,13 +109,36 @@ def test_lookup_finds_a_shop_by_part_of_its_name_or_its_number(
     assert other.public_id not in html
     # and by its number, or a Chinese name's part, each finds its shop only
     by_number = operator_client.get(url, {"q": shop.public_id}).context["result"]
-    assert [m.pk for m in by_number.merchants] == [shop.pk]
+    assert [m.pk for m in by_number.merchants.items] == [shop.pk]
     by_part = operator_client.get(url, {"q": "鲜邻"}).context["result"]
-    assert [m.pk for m in by_part.merchants] == [other.pk]
+    assert [m.pk for m in by_part.merchants.items] == [other.pk]
     # and its owner's phone finds the shops they own, beside the person
     by_phone = operator_client.get(url, {"q": "13800138000"}).context["result"]
-    assert [m.pk for m in by_phone.merchants] == [shop.pk]
+    assert [m.pk for m in by_phone.merchants.items] == [shop.pk]
     assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
+
+
+def test_lookup_pages_the_shops_it_finds_keeping_the_query(operator_client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given 21 shops whose names hold "Fresh Mart", one more than a page
+    shops = [make_merchant(name=f"Fresh Mart {number:02d}") for number in range(21)]
+    url = reverse("web:operator_lookup")
+    # when the operator looks the name up and follows "Next"
+    first = operator_client.get(url, {"q": "fresh mart"}).content.decode()
+    with CaptureQueriesContext(connection) as first_queries:
+        operator_client.get(url, {"q": "fresh mart"})
+    with CaptureQueriesContext(connection) as second_queries:
+        second = operator_client.get(url, {"q": "fresh mart", "merchants_page": 2})
+    second = second.content.decode()
+    # then the first page lists 20 by name, the second the last, its link
+    # keeping the query, in as many queries
+    assert first.count('<tr id="lookup-merchant-') == 20
+    assert 'id="merchants_page-next" href="?q=fresh+mart&amp;merchants_page=2"' in first
+    assert second.count('<tr id="lookup-merchant-') == 1
+    assert f'id="lookup-merchant-{shops[-1].public_id}"' in second
+    assert len(second_queries) == len(first_queries)
 
 
 def test_lookup_of_a_shop_is_forbidden_to_others(shopper_client, owner_client):

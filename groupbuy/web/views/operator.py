@@ -150,6 +150,7 @@ def operator_lookup(request: HttpRequest) -> HttpResponse:
             query=query,
             orders_page=page_number(request),
             payments_page=_page(request, "payments_page"),
+            merchants_page=_page(request, "merchants_page"),
         )
     context = {"query": query, "result": result}
     return render(request, "web/operator/lookup.html", context)
