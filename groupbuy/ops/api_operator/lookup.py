@@ -80,12 +80,14 @@ class OperatorLookupOut(Schema):
     payments: list[OperatorPaymentRow]
     payments_total: int
     merchants: list[OperatorMerchantRow]
+    merchants_total: int
 
 
 class OperatorLookupIn(Schema):
     q: str
     orders_page: int = 1
     payments_page: int = 1
+    merchants_page: int = 1
 
 
 @router.get("/lookup", response=OperatorLookupOut)
@@ -97,6 +99,7 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
         query=params.q,
         orders_page=params.orders_page,
         payments_page=params.payments_page,
+        merchants_page=params.merchants_page,
     )
     return {
         "people": [_person_row(person) for person in result.users]
@@ -120,6 +123,7 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
         ],
         "payments_total": result.payments.total,
         "merchants": [_merchant_row(merchant) for merchant in result.merchants.items],
+        "merchants_total": result.merchants.total,
     }
 
 

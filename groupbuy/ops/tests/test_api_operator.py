@@ -187,6 +187,20 @@ def test_lookup_finds_merchants_by_name_and_number(operator):
         assert "merchants" not in refused.json()
 
 
+def test_lookup_pages_the_merchants_it_finds(operator):
+    # given 21 shops whose names hold "Fresh Mart", one more than a page
+    shops = [make_merchant(name=f"Fresh Mart {number:02d}") for number in range(21)]
+    client = Client()
+    url = "/api/operator/lookup?q=fresh+mart"
+    # when the operator looks the name up, then asks for the second page
+    first = client.get(url, headers=bearer(operator)).json()
+    second = client.get(url + "&merchants_page=2", headers=bearer(operator)).json()
+    # then the first page gives 20 by name, the second the last, each the total
+    assert len(first["merchants"]) == 20
+    assert [row["id"] for row in second["merchants"]] == [shops[-1].public_id]
+    assert first["merchants_total"] == second["merchants_total"] == 21
+
+
 @pytest.mark.parametrize("query", ["xianlin", "xlcs"])
 def test_lookup_finds_a_chinese_shop_name_typed_as_pinyin(operator, query):
     # given
