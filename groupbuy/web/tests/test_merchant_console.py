@@ -451,6 +451,27 @@ def test_the_staff_page_pages_its_members_and_invitations_each_on_its_own():
     assert len(second_queries) == len(first_queries)
 
 
+def test_a_role_refused_on_the_staff_pages_second_page_is_shown_there():
+    # given a shop's only owner, listed after its 20 cashiers, on the second page
+    merchant, owner = _member()
+    for _n in range(20):
+        make_merchant_member(merchant=merchant, role=Role.CASHIER)
+    me = MerchantMembership.objects.get(merchant=merchant, role=Role.OWNER).user
+    page = owner.get(_url("merchant_staff", merchant), {"staff_page": 2})
+    # when they send their own row's form to make themselves a cashier
+    action = page.content.decode().split(f'id="staff-role-form-{me.public_id}"')
+    action = action[0].rsplit('action="', 1)[1].split('"')[0]
+    prefix = f"role-{me.public_id}"
+    refused = owner.post(
+        action.replace("&amp;", "&"),
+        {f"{prefix}-role": "cashier", f"{prefix}-branch": ""},
+    )
+    # then the second page comes back with their row's form open on the refusal
+    html = refused.content.decode()
+    assert "make someone else an owner first" in html
+    assert html.count('<details class="confirm" open>') == 1
+
+
 def test_my_staff_invitations_are_paged_and_shown_to_no_one_else():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
