@@ -9,8 +9,17 @@ Chromium at /usr/bin/chromium.
 import os
 import re
 import shutil
+import sys
 
 import pytest
+
+# pytest rewrites each test module's asserts (parse, rewrite, compile: ~9 s of
+# CPU for the 481 modules) and keeps the result in __pycache__, unless Python
+# may not write bytecode (PYTHONDONTWRITEBYTECODE, as on CI's machine): then
+# every pytest process rewrote every module it imported, five to six times a
+# run. Test modules are imported after this file, so from here on they are
+# written once and read back; `make bytecode` writes the app's modules anyway.
+sys.dont_write_bytecode = False
 
 CHROMIUM = "/usr/bin/chromium"
 # .ci/run sets this: there a skipped browser test is a failure, not a shrug.
