@@ -41,7 +41,7 @@ def english_unless_a_test_says_otherwise():
 def served_api_document_built_once():
     """Build the document ``/api/openapi.json`` serves once per language, not
     on every request: Ninja builds it from every schema's JSON Schema each
-    time (~1.5 s of CPU), and ~25 tests fetch it. The routes and schemas are
+    time (~2 s of CPU), and ~25 tests fetch it. The routes and schemas are
     fixed once the API is imported. ``api.get_openapi_schema()`` called
     directly (the document's own tests) still builds it."""
     from django.utils.translation import get_language
@@ -190,7 +190,7 @@ _REBUILT_AFTER_A_FLUSH = frozenset({"django_content_type", "auth_permission"})
 def _flush_without_rebuilding_content_types():
     """After a transactional test, empty every table but the content types and
     permissions, and skip post_migrate. Django's flush emptied those too and
-    post_migrate then rebuilt them (~500 rows, ~70 ms of CPU on SQLite, more
+    post_migrate then rebuilt them (~470 rows, ~70 ms of CPU on SQLite, more
     with PostgreSQL's round trips), the same rows after each of the ~250
     transactional tests. A test that asks for serialized rollback or names
     ``available_apps`` keeps Django's flush."""
