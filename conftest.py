@@ -37,38 +37,6 @@ def english_unless_a_test_says_otherwise():
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True, scope="session")
-def served_api_document_built_once():
-    """Build the document ``/api/openapi.json`` serves once per language, not
-    on every request: Ninja builds it from every schema's JSON Schema each
-    time (~2 s of CPU), and ~25 tests fetch it. The routes and schemas are
-    fixed once the API is imported. ``api.get_openapi_schema()`` called
-    directly (the document's own tests) still builds it."""
-    from django.utils.translation import get_language
-
-    from groupbuy.api import GroupbuyApi
-
-    build = GroupbuyApi.get_openapi_schema
-    built: dict = {}
-
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        if path_params is None:  # not the view's call
-            return build(self, path_prefix=path_prefix, path_params=path_params)
-        key = (
-            id(self),
-            get_language(),
-            path_prefix,
-            tuple(sorted(path_params.items())),
-        )
-        if key not in built:
-            built[key] = build(self, path_prefix=path_prefix, path_params=path_params)
-        return built[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(GroupbuyApi, "get_openapi_schema", get_openapi_schema)
-        yield
-
-
 def pytest_configure(config):
     _flush_postgresql_by_delete()
     _flush_without_rebuilding_content_types()

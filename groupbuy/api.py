@@ -4,12 +4,14 @@ Errors are always {"code", "message", "fields"} with a 4xx status.
 """
 
 import json
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -92,8 +94,29 @@ class GroupbuyApi(NinjaAPI):
         return exc
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The OpenAPI document. ``/api/openapi.json`` (whose view passes
+        ``path_params``) gets it built once per process, language and path:
+        building it from every schema takes ~2 s of CPU, and the routes and
+        schemas are fixed once the API is imported. A direct call (the
+        document's own tests, the schema export) builds it afresh."""
+        if path_params is None:
+            return self._build_openapi_schema(path_prefix)
+        key = (get_language(), path_prefix, tuple(sorted(path_params.items())))
+        if key not in self._served_documents:
+            self._served_documents[key] = self._build_openapi_schema(
+                path_prefix
+                if path_prefix is not None
+                else self.get_root_path(path_params)
+            )
+        return self._served_documents[key]
+
+    @cached_property
+    def _served_documents(self) -> dict:
+        return {}
+
+    def _build_openapi_schema(self, path_prefix):
         if path_prefix is None:
-            path_prefix = self.get_root_path(path_params or {})
+            path_prefix = self.get_root_path({})
         document = GroupbuySchema(self, path_prefix)
         add_refusals(document)
         return document

@@ -16,6 +16,28 @@ def test_openapi_schema_documents_every_app(client):
         assert path in paths, path
 
 
+def test_the_served_document_is_built_once_per_language(client, monkeypatch):
+    """Building the document takes ~2 s of CPU: /api/openapi.json must not
+    rebuild it on every request, yet each language gets its own."""
+    from groupbuy.api import api
+
+    monkeypatch.setattr(api, "_served_documents", {})
+    builds = []
+    build = type(api)._build_openapi_schema
+
+    def counted(self, path_prefix):
+        builds.append(path_prefix)
+        return build(self, path_prefix)
+
+    monkeypatch.setattr(type(api), "_build_openapi_schema", counted)
+    english = [client.get("/api/openapi.json").json() for _ in range(2)]
+    assert len(builds) == 1
+    assert english[0] == english[1]
+    chinese = client.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 200
+    assert len(builds) == 2
+
+
 def test_api_docs_page_renders(client):
     response = client.get("/api/docs")
     assert response.status_code == 200
