@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests.e2e import sign_in
+
 pytestmark = [pytest.mark.browser]
 
 PHONE, PASSWORD = "13900880001", "team-console-pass"
@@ -30,14 +32,7 @@ def test_owner_creates_a_team_buy_from_the_console(page, groupbuy_server):
         "gtin='6901234567038')",
     )
     merchant_id = seeded["merchant"]
-    page.goto("/login/")
-    page.fill("input[name=phone]", PHONE)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    signed_in = page.locator("#nav-logout")
-    signed_in.or_(page.locator("#form-errors")).first.wait_for()
-    assert signed_in.count(), page.inner_text("main")
-    page.goto(f"/merchant/{merchant_id}/")
+    sign_in(page, PHONE, PASSWORD, then=f"/merchant/{merchant_id}/")
     # when they open "Team buys" from the console menu and fill the form with a
     # team price above the solo price
     page.click("#merchant-nav-teams")
