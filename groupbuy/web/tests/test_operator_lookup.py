@@ -141,6 +141,23 @@ def test_lookup_pages_the_shops_it_finds_keeping_the_query(operator_client, db):
     assert len(second_queries) == len(first_queries)
 
 
+def test_lookup_pages_a_persons_payments_as_its_other_lists(
+    operator_client, shopper, monkeypatch
+):
+    # given a shopper with two payments, and lists of one a page
+    monkeypatch.setattr("groupbuy.ops.lookup.LIST_PAGE_SIZE", 1)
+    join_and_pay(make_deal(), shopper=shopper)
+    join_and_pay(make_deal(), shopper=shopper)
+    url = reverse("web:operator_lookup")
+    # when the operator looks the shopper's number up
+    page = operator_client.get(url, {"q": shopper.phone}).content.decode()
+    # then the payments' Next link is named, labelled and keeps the query
+    assert 'aria-label="Pages of payments"' in page
+    assert 'id="payments_page-next" href="?q=%2B' in page
+    second = operator_client.get(url, {"q": shopper.phone, "payments_page": 2})
+    assert 'id="payments_page-previous"' in second.content.decode()
+
+
 def test_lookup_of_a_shop_is_forbidden_to_others(shopper_client, owner_client):
     make_merchant(name="Fresh Mart")
     url = reverse("web:operator_lookup") + "?q=Fresh"
