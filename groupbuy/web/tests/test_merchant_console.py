@@ -472,6 +472,25 @@ def test_a_role_refused_on_the_staff_pages_second_page_is_shown_there():
     assert html.count('<details class="confirm" open>') == 1
 
 
+def test_a_member_removed_from_the_staff_pages_second_page_comes_back_to_it():
+    # given a shop with 21 cashiers, the last ones on the second page
+    merchant, owner = _member()
+    cashiers = [
+        make_merchant_member(merchant=merchant, role=Role.CASHIER) for _n in range(21)
+    ]
+    page = owner.get(_url("merchant_staff", merchant), {"staff_page": 2})
+    html = page.content.decode()
+    # when the owner removes a cashier listed there
+    listed = next(c for c in cashiers if f"staff-role-form-{c.user.public_id}" in html)
+    action = html.split(f'id="staff-role-form-{listed.user.public_id}"')[1]
+    action = action.split('action="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert "/remove/" in action
+    removed = owner.post(action)
+    # then the owner is back on the second page, not the first
+    assert removed.status_code == 302
+    assert removed.url.endswith("?staff_page=2")
+
+
 def test_my_staff_invitations_are_paged_and_shown_to_no_one_else():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -9,11 +9,14 @@ not see this section.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,6 +100,19 @@ def merchant_staff(request: HttpRequest, merchant_id: str) -> HttpResponse:
     return _staff_page(request, merchant, branches, form)
 
 
+def _back_to_staff(request: HttpRequest, merchant) -> HttpResponse:
+    """The staff page again, on the pages of its lists the action was sent from
+    (its form posts with the page's query): an owner who acted on a row of the
+    second page of staff sees that page, not the first."""
+    pages = {
+        name: request.GET[name]
+        for name in ("staff_page", "invitations_page")
+        if request.GET.get(name, "").isdigit()
+    }
+    url = reverse("web:merchant_staff", args=[merchant.public_id])
+    return redirect(f"{url}?{urlencode(pages)}" if pages else url)
+
+
 def _staff_page(request, merchant, branches, form, *, role_form=None):
     """The staff page; ``role_form`` is a member's refused role form, shown on
     their row with its errors."""
@@ -164,7 +180,7 @@ def merchant_staff_role(
             ):
                 # They made themselves a cashier: the staff page is not theirs now.
                 return redirect("web:merchant_dashboard", merchant.public_id)
-            return redirect("web:merchant_staff", merchant.public_id)
+            return _back_to_staff(request, merchant)
     invite = StaffInviteForm(branches=_branch_choices(branches))
     return _staff_page(request, merchant, branches, invite, role_form=form)
 
@@ -195,7 +211,7 @@ def merchant_staff_remove(
         if error.status in (403, 404):
             raise
         messages.error(request, error.message)
-    return redirect("web:merchant_staff", merchant.public_id)
+    return _back_to_staff(request, merchant)
 
 
 def _branch_page(request, merchant, form, branch=None, status_errors=()):
