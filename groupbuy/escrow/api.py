@@ -19,7 +19,10 @@ from groupbuy.core.pagination import (
 from groupbuy.escrow import selectors, services
 from groupbuy.escrow.callbacks import DUPLICATE, payment_callback_receive
 from groupbuy.escrow.handlers import PURPOSE_DESCRIPTION, registered_purposes
-from groupbuy.escrow.merchant_money import merchant_money_for_period
+from groupbuy.escrow.merchant_money import (
+    merchant_daily_balances,
+    merchant_money_for_period,
+)
 from groupbuy.escrow.models import PaymentIntent, ProviderEvent
 from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.merchant_money import form_refusal
@@ -78,6 +81,11 @@ class LedgerPageOut(PageOut):
     items: list[LedgerLineOut]
 
 
+class DayBalanceOut(Schema):
+    day: date
+    closing_fen: int  # the payable's balance at the end of that day
+
+
 class MerchantMoneyOut(Schema):
     payable_fen: int  # the balance now
     # The period asked for (days in the display time zone), null for the whole
@@ -87,6 +95,9 @@ class MerchantMoneyOut(Schema):
     date_to: date | None = None
     opening_fen: int = 0
     closing_fen: int = 0
+    # each day of the period with its closing balance, as the money page's
+    # chart; empty for the whole history
+    days: list[DayBalanceOut] = []
     lines: LedgerPageOut
 
 
@@ -206,6 +217,12 @@ def merchant_money(
         "date_to": period.date_to,
         "opening_fen": period.opening_fen,
         "closing_fen": period.closing_fen,
+        "days": [
+            {"day": day, "closing_fen": balance}
+            for day, balance in merchant_daily_balances(
+                user=request.auth, merchant=merchant, period=period
+            )
+        ],
         "lines": page_out(period.lines),
     }
 

@@ -11,6 +11,7 @@ this module assumes.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -125,6 +126,34 @@ def merchant_money_for_period(
         closing_fen=_balance_before(account, until),
         lines=lines,
     )
+
+
+def merchant_daily_balances(
+    *, user, merchant, period: MerchantMoneyPeriod
+) -> list[tuple[date, int]]:
+    """The payable's balance at the end of each day of ``period``, from its
+    opening balance (the money page's chart); none for the whole history,
+    which has no days to count. Its owners and operators only (403)."""
+    _check_merchant_money_reader(user=user, merchant=merchant)
+    if period.date_from is None:
+        return []
+    account = _payable(merchant)
+    since, until = _window(period.date_from, period.date_to)
+    moved: dict[date, int] = defaultdict(int)
+    if account is not None:
+        entries = LedgerEntry.objects.filter(
+            account=account,
+            transaction__created_at__gte=since,
+            transaction__created_at__lt=until,
+        ).values_list("transaction__created_at", "amount_fen")
+        for created_at, amount_fen in entries:
+            moved[timezone.localdate(created_at)] += amount_fen
+    balance, balances = period.opening_fen, []
+    for offset in range((period.date_to - period.date_from).days + 1):
+        day = period.date_from + timedelta(days=offset)
+        balance += moved[day]
+        balances.append((day, balance))
+    return balances
 
 
 def merchant_money_lines_for_period(

@@ -12,7 +12,10 @@ from groupbuy.accounts.services import api_token_create
 from groupbuy.catalog.tests.factories import make_merchant_member, make_user
 from groupbuy.core.errors import DomainError
 from groupbuy.escrow import ledger
-from groupbuy.escrow.merchant_money import merchant_money_for_period
+from groupbuy.escrow.merchant_money import (
+    merchant_daily_balances,
+    merchant_money_for_period,
+)
 from groupbuy.escrow.models import LedgerAccount, LedgerTransaction
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +178,14 @@ def test_the_api_gives_the_periods_balances_and_refuses_a_bad_period(client):
         "closing_fen": 12_000,
     }
     assert (answer["date_from"], answer["date_to"]) == ("2026-11-01", "2026-11-30")
+    # with the balance each day closed on, as the money page's chart
+    assert len(answer["days"]) == 30
+    assert answer["days"][:3] == [
+        {"day": "2026-11-01", "closing_fen": 10_000},
+        {"day": "2026-11-02", "closing_fen": 15_000},
+        {"day": "2026-11-03", "closing_fen": 12_000},
+    ]
+    assert answer["days"][-1] == {"day": "2026-11-30", "closing_fen": 12_000}
     assert [line["amount_fen"] for line in answer["lines"]["items"]] == [
         -3_000,
         5_000,
@@ -199,6 +210,7 @@ def test_the_api_gives_the_periods_balances_and_refuses_a_bad_period(client):
         None,
     )
     assert whole["lines"]["total"] == 3
+    assert whole["days"] == []
 
 
 def test_the_periods_money_is_refused_to_cashiers_and_other_merchants(client):
@@ -215,3 +227,29 @@ def test_the_periods_money_is_refused_to_cashiers_and_other_merchants(client):
         # whatever the days: whose money it is is asked first
         unreadable = _get(client, url, user, date_from="2026-11-31")
         assert unreadable.status_code == 403
+
+
+def test_each_days_balance_runs_from_the_opening_to_the_closing():
+    # given money in before the period, and moves on its first and third days,
+    # one at 00:00:01 in Shanghai (the day before, in UTC)
+    member = make_merchant_member()
+    owner, merchant = member.user, member.merchant
+    _post(merchant, 10_000, _local(FIRST - timedelta(days=1), 3_600))
+    _post(merchant, 2_500, _local(FIRST, 1))
+    _post(merchant, -4_000, _local(FIRST + timedelta(days=2), 86_399))
+    _post(merchant, 999, _local(FIRST + timedelta(days=4), 0))  # after the period
+    period = merchant_money_for_period(
+        user=owner, merchant=merchant, date_from=FIRST, date_to=FIRST + timedelta(2)
+    )
+    # when its days' balances are asked for
+    balances = merchant_daily_balances(user=owner, merchant=merchant, period=period)
+    # then each day ends on the balance of everything posted until then
+    assert balances == [
+        (FIRST, 12_500),
+        (FIRST + timedelta(days=1), 12_500),
+        (FIRST + timedelta(days=2), 8_500),
+    ]
+    assert balances[-1][1] == period.closing_fen
+    # and someone who is not the shop's owner (nor an operator) may not see them
+    with pytest.raises(DomainError):
+        merchant_daily_balances(user=make_user(), merchant=merchant, period=period)

@@ -193,3 +193,22 @@ def test_a_take_back_line_reads_to_its_shopper_without_their_name():
     page = client.get(reverse("web:money"), headers={"accept-language": "en"})
     # then the money coming back names what it was for
     assert f"Jasmine tea, ordered {day} · {order.public_id}" in page.content.decode()
+
+
+def test_the_money_page_charts_what_was_owed_at_the_end_of_each_day():
+    client, merchant = _owner_and_activity()
+    # when the owner asks for Nov 1-3
+    page = client.get(
+        _url(merchant), {"date_from": "2026-11-01", "date_to": "2026-11-03"}
+    )
+    # then a chart of the balance each day ends on, its figures in a table
+    chart = page.context["balance_chart"]
+    assert chart.labels == ["11-01", "11-02", "11-03"]
+    assert chart.series[0].values == [10_000, 15_000, 12_000]
+    html = page.content.decode()
+    assert 'id="money-balance-chart"' in html
+    assert "<td>¥120.00</td>" in html
+    # and the whole history, which has no days to count, has none
+    whole = client.get(_url(merchant))
+    assert whole.context["balance_chart"] is None
+    assert 'id="money-balance-chart"' not in whole.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -19,12 +20,14 @@ from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.merchant_money import (
     MerchantMoneyPeriod,
+    merchant_daily_balances,
     merchant_money_for_period,
     merchant_money_lines_for_period,
     period_end,
     period_start,
 )
 from groupbuy.escrow.selectors import LedgerLine, merchant_payable_fen
+from groupbuy.web.charts import Chart, Series
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_merchant import DateRangeForm
 from groupbuy.web.views.common import domain_errors_as_http, page_number
@@ -52,6 +55,22 @@ def form_refusal(form: DateRangeForm, *, as_parameters: bool = False) -> EscrowE
     return EscrowError("invalid_date", message, fields=fields)
 
 
+def _balance_chart(balances: list[tuple[date, int]]) -> Chart | None:
+    """What is owed to the shop at the end of each day of the period: whether
+    it grows, and when a payout took it."""
+    if not balances:
+        return None
+    return Chart(
+        title=_("Owed to you at the end of each day"),
+        labels=[day.strftime("%m-%d") for day, _balance in balances],
+        series=[Series(_("Balance"), [balance for _day, balance in balances])],
+        kind="line",
+        money=True,
+        label_heading=_("Day"),
+        dom_id="money-balance-chart",
+    )
+
+
 @login_required
 @domain_errors_as_http
 def merchant_money(request: HttpRequest, merchant_id: str) -> HttpResponse:
@@ -77,15 +96,20 @@ def merchant_money(request: HttpRequest, merchant_id: str) -> HttpResponse:
             if refusal.code != "invalid_date":
                 raise
             add_domain_error(form, refusal)
+    balance_chart = None
     if period is not None:
         form = DateRangeForm(
             initial={"date_from": period.date_from, "date_to": period.date_to}
+        )
+        balance_chart = _balance_chart(
+            merchant_daily_balances(user=request.user, merchant=merchant, period=period)
         )
     context = {
         "merchant": merchant,
         "form": form,
         "payable_fen": merchant_payable_fen(user=request.user, merchant=merchant),
         "period": period,
+        "balance_chart": balance_chart,
         "lines": period.lines if period is not None else None,
         "section": "money",
         "time_zone_note": _("Times are in the %(zone)s time zone.")
