@@ -56,6 +56,7 @@ def open_teams(team_deal: TeamDeal, *, now=None, viewer=None):
             size__gte=2,
         )
         .annotate(left=F("size") - F("member_count"))
+        .select_related("opener")
         .order_by("left", "expires_at", "id")
     )
     if getattr(viewer, "is_authenticated", False):

@@ -397,3 +397,20 @@ def test_a_team_that_did_not_fill_is_labelled_apart_from_things_that_expire(
     # then it is labelled by the team's own word, also for the live update
     assert 'data-label-expired="拼团失败"' in page
     assert 'id="team-state" ' in page and ">拼团失败</span>" in page
+
+
+def test_each_open_team_of_a_deal_says_who_opened_it(client):
+    # given a deal with a team opened by 小王
+    opener = team_open(
+        actor=make_user(display_name="小王"), team_deal=make_team_deal(team_size=3)
+    )
+    pay(opener)
+    # when someone else opens the deal's teams page
+    client.force_login(make_user(preferred_language="en"))
+    page = client.get(
+        f"/teams/deals/{opener.team.team_deal.deal.public_id}/"
+    ).content.decode()
+    # then the team's row names its opener, masked as the team page masks them
+    row = re.search(r'<li class="open-team".*?</li>', page, re.S).group(0)
+    assert 'Opened by <span class="open-team-opener">小**</span>' in row
+    assert "小王" not in page

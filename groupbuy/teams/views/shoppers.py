@@ -12,6 +12,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from groupbuy.accounts.names import mask_display_name
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
 from groupbuy.escrow.services import intent_pay_url
@@ -44,7 +45,10 @@ def deal(request, deal_id: str):
         {
             "team_deal": team_deal,
             "deal": team_deal.deal,
-            "teams": [selectors.team_snapshot(t) for t in teams],
+            "teams": [
+                {**selectors.team_snapshot(t), "opener": mask_display_name(t.opener)}
+                for t in teams
+            ],
         },
     )
 
