@@ -66,11 +66,25 @@ def open_teams(team_deal: TeamDeal, *, now=None, viewer=None):
     return teams
 
 
+PAID_PLACES = (TeamMember.Status.PAID, TeamMember.Status.CONFIRMED)
+
+
+def _listed_members(team: Team):
+    """The members a team's page lists: those holding a place; once it ended
+    unfilled (expired or stopped), those who were in it then, refunded or
+    cancelled with it (their orders ended when it did), so each still finds
+    themselves there. Nothing in the model marks who was in it, so the end's
+    own time does: ``services.outcomes`` stamps the team and those orders
+    with one ``now``."""
+    members = team.members.select_related("shopper")
+    if team.state in (Team.State.EXPIRED, Team.State.STOPPED) and team.expired_at:
+        return members.filter(order__cancelled_at=team.expired_at)
+    return members.filter(status__in=TeamMember.HOLDING)
+
+
 def team_snapshot(team: Team, *, now=None) -> dict:
     now = now or timezone.now()
-    members = team.members.filter(status__in=TeamMember.HOLDING).select_related(
-        "shopper"
-    )
+    members = list(_listed_members(team))
     return {
         "team_id": team.public_id,
         "deal_id": team.team_deal.deal.public_id,
@@ -79,13 +93,14 @@ def team_snapshot(team: Team, *, now=None) -> dict:
         "price_fen": team.price_fen,
         "member_count": team.member_count,
         "slots_left": team.slots_left,
-        "paid_count": sum(1 for m in members if m.status != TeamMember.Status.PENDING),
+        "paid_count": sum(1 for m in members if m.status in PAID_PLACES),
         "expires_at": api_time(team.expires_at),
         "seconds_left": max(0, int((team.expires_at - now).total_seconds())),
         "members": [
             {
                 "name": mask_display_name(m.shopper),
-                "paid": m.status != m.Status.PENDING,
+                "paid": m.status in PAID_PLACES,
+                "refunded": m.status == m.Status.REFUNDED,
                 "key": member_key(m),
             }
             for m in members

@@ -399,6 +399,35 @@ def test_a_team_that_did_not_fill_is_labelled_apart_from_things_that_expire(
     assert 'id="team-state" ' in page and ">拼团失败</span>" in page
 
 
+def _ended_team_of_a_payer_and_an_unpaid_joiner():
+    """A team of two whose opener (小王) paid and whose joiner (小李) took the
+    last place unpaid, and whose time then ran out."""
+    opener = team_open(
+        actor=make_user(preferred_language="en", display_name="小王"),
+        team_deal=make_team_deal(),
+    )
+    pay(opener)
+    joiner = team_join(
+        actor=make_user(preferred_language="en", display_name="小李"),
+        team=opener.team,
+    )
+    team_expire(team=expire_now(opener.team))
+    return opener, joiner
+
+
+def test_a_team_that_did_not_fill_still_lists_who_was_in_it(client):
+    # given a team that did not fill, with a paid and an unpaid member
+    opener, joiner = _ended_team_of_a_payer_and_an_unpaid_joiner()
+    # when its members and someone else look at it
+    payers, strangers = _pages_of_member_and_stranger(client, opener)
+    unpaid, _ = _pages_of_member_and_stranger(client, joiner)
+    # then each still finds the members, masked, the refunded one marked so
+    refunded = '<span class="pill">Refunded</span>'
+    assert _members(strangers) == [f"小** {refunded}", "小**"]
+    assert _members(payers) == [f"小** (you) {refunded}", "小**"]
+    assert _members(unpaid) == [f"小** {refunded}", "小** (you)"]
+
+
 def test_each_open_team_of_a_deal_says_who_opened_it(client):
     # given a deal with a team opened by 小王
     opener = team_open(

@@ -29,7 +29,8 @@ def _payment_context(request, team) -> dict:
         # Holding a place (not one who left): the team is theirs to share.
         "is_member": is_member,
         # The reader's own place among the members ("(you)"; "your payment").
-        "my_key": selectors.member_key(member) if is_member else "",
+        # (a place the team ended with is still listed, refunded or not)
+        "my_key": selectors.member_key(member),
         "i_owe": is_member and member.status == member.Status.PENDING,
         "payment": payment,
         "pay_url": intent_pay_url(payment.intent) if is_to_pay else "",

@@ -90,6 +90,13 @@ if (team) {
       const mine = list.dataset.mine || "__NAME__";
       const name = me && m.key === me ? mine.replace("__NAME__", () => m.name) : m.name;
       li.textContent = name + (m.paid ? " ✓" : "");
+      // a team that did not fill still lists who was in it, the refunded marked
+      if (m.refunded && list.dataset.refunded) {
+        const pill = document.createElement("span");
+        pill.className = "pill";
+        pill.textContent = list.dataset.refunded;
+        li.append(" ", pill);
+      }
       return li;
     }));
   });
