@@ -82,6 +82,17 @@ def _listed_members(team: Team):
     return members.filter(status__in=TeamMember.HOLDING)
 
 
+def member_was_charged(member: TeamMember | None) -> bool:
+    """Whether ``member`` paid for their place (refunded since, perhaps; a
+    payment that arrived after the place was given up included), for the team
+    page to tell a member of a team that did not fill whether money goes back."""
+    if member is None:
+        return False
+    if member.status in (*PAID_PLACES, TeamMember.Status.REFUNDED):
+        return True
+    return bool(member.order.late_refund_fen)
+
+
 def team_snapshot(team: Team, *, now=None) -> dict:
     now = now or timezone.now()
     members = list(_listed_members(team))

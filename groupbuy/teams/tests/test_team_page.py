@@ -415,6 +415,29 @@ def _ended_team_of_a_payer_and_an_unpaid_joiner():
     return opener, joiner
 
 
+PAID_BACK = (
+    "What you paid goes back in full the way you paid it; follow it under My money."
+)
+NOT_CHARGED = "You had not paid for your place, so nothing was charged."
+
+
+def test_only_members_who_paid_a_team_that_did_not_fill_are_told_of_a_refund(
+    client,
+):
+    # given a team that did not fill, with a paid and an unpaid member
+    opener, joiner = _ended_team_of_a_payer_and_an_unpaid_joiner()
+    # when each of them looks at it
+    payers, _ = _pages_of_member_and_stranger(client, opener)
+    unpaid, strangers = _pages_of_member_and_stranger(client, joiner)
+    # then the one who paid is told their money goes back, under My money
+    assert PAID_BACK in payers and NOT_CHARGED not in payers
+    # and the one who had not paid is told nothing was charged, not a refund
+    assert NOT_CHARGED in unpaid and PAID_BACK not in unpaid
+    assert 'id="team-money-link"' not in unpaid
+    # and someone else is told neither
+    assert PAID_BACK not in strangers and NOT_CHARGED not in strangers
+
+
 def test_a_team_that_did_not_fill_still_lists_who_was_in_it(client):
     # given a team that did not fill, with a paid and an unpaid member
     opener, joiner = _ended_team_of_a_payer_and_an_unpaid_joiner()

@@ -31,6 +31,9 @@ def _payment_context(request, team) -> dict:
         # The reader's own place among the members ("(you)"; "your payment").
         # (a place the team ended with is still listed, refunded or not)
         "my_key": selectors.member_key(member),
+        # What a team that did not fill tells its member: a refund, or nothing
+        # charged.
+        "was_charged": selectors.member_was_charged(member),
         "i_owe": is_member and member.status == member.Status.PENDING,
         "payment": payment,
         "pay_url": intent_pay_url(payment.intent) if is_to_pay else "",

@@ -99,6 +99,13 @@ if (team) {
       }
       return li;
     }));
+    // A member of a team that did not fill is told whether money goes back:
+    // their own place in the push says whether it was refunded.
+    const mine = me && e.members.find((m) => m.key === me);
+    if (mine && (e.state === "expired" || e.state === "stopped")) {
+      document.getElementById("team-paid-back")?.toggleAttribute("hidden", !mine.refunded);
+      document.getElementById("team-not-charged")?.toggleAttribute("hidden", Boolean(mine.refunded));
+    }
   });
 }
 
