@@ -206,6 +206,14 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
         # and tells A where the money goes, leading to My money
         a.wait_for_selector("#team-money-link", state="visible")
         assert a.locator("#team-order-link").is_hidden()
+        # and still lists both members, live, each marked refunded
+        a.wait_for_function(
+            "document.querySelectorAll('#team-members li .pill').length === 2"
+        )
+        assert a.locator("#team-members li").all_inner_texts() == [
+            "C*** (you) Refunded",
+            "D*** Refunded",
+        ]
         for page in (a, b):
             until = time.monotonic() + 60
             while True:
