@@ -67,6 +67,9 @@ class OpenIn(Schema):
 class TeamMemberOut(Schema):
     name: str
     paid: bool
+    # a member of a team that did not fill (or was stopped), their place
+    # refunded; the team still lists who was in it when it ended
+    refunded: bool = False
 
 
 class TeamOut(Schema):

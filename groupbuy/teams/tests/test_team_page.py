@@ -449,6 +449,13 @@ def test_a_team_that_did_not_fill_still_lists_who_was_in_it(client):
     assert _members(strangers) == [f"小** {refunded}", "小**"]
     assert _members(payers) == [f"小** (you) {refunded}", "小**"]
     assert _members(unpaid) == [f"小** {refunded}", "小** (you)"]
+    # and the API lists them as the page does
+    team_id = opener.team.public_id
+    answer = client.get(f"/api/teams/{team_id}").json()
+    assert [(m["paid"], m["refunded"]) for m in answer["members"]] == [
+        (False, True),
+        (False, False),
+    ]
 
 
 def test_each_open_team_of_a_deal_says_who_opened_it(client):
