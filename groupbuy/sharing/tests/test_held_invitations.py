@@ -106,7 +106,6 @@ def test_the_thread_shows_the_sharer_alone_who_was_not_invited(client, settings)
     # then it names who was not invited, why, and offers to send it
     assert "Not invited yet" in html
     assert "<li>Mum <span" in html and "Aunt" not in html.split("Not invited")[1][:800]
-    assert "your shares invite at most 1 people without an account a day" in html
     assert f'action="{url}invitations/"' in html
     # and the member in the thread sees none of it
     client.force_login(member)
@@ -116,6 +115,43 @@ def test_the_thread_shows_the_sharer_alone_who_was_not_invited(client, settings)
     page = client.post(f"{url}invitations/", follow=True).content.decode()
     # then they are told it was not sent, and why
     assert "1 invitation was not sent: your shares invite at most 1" in page
+
+
+@pytest.mark.parametrize(
+    ("limit", "numbers", "held_sentence", "limit_sentence", "wrong"),
+    [
+        (
+            1,
+            2,
+            "This person has no account here and was not sent an invitation.",
+            "Your shares invite at most 1 person without an account a day",
+            "at most 1 people",
+        ),
+        (
+            2,
+            4,
+            "These people have no account here and were not sent an invitation.",
+            "Your shares invite at most 2 people without an account a day",
+            "at most 2 person",
+        ),
+    ],
+)
+def test_the_thread_says_the_daily_limit_in_words_that_agree_with_it(
+    client, settings, limit, numbers, held_sentence, limit_sentence, wrong
+):
+    # given a daily limit, and a share to two more numbers than it: two held
+    # at a limit of 2, one at a limit of 1 (the first number is its own text)
+    settings.GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY = limit
+    sender = make_user()
+    share = _share(sender, [f"+86139871001{index:02}" for index in range(numbers)])
+    # when the sender opens the thread
+    client.force_login(sender)
+    html = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then the limit is said in its own number (not "at most 1 people"), and
+    # the people held in theirs
+    assert wrong not in html
+    assert held_sentence in html
+    assert f"{limit_sentence}, by text or e-mail." in html
 
 
 def test_only_the_sharer_sends_the_held_invitations(client, settings):
