@@ -236,8 +236,9 @@ def _page_links(page) -> set[str]:
 
 # States a page shows only with the right data, which the seed makes: the pass
 # must meet each (by its selector) or its axe, contrast and target checks never
-# run. A thread's "Not invited yet" shows its sharer alone.
-SEEDED_STATES = {"shopper": ("#thread-not-invited",)}
+# run. A thread's "Not invited yet" shows its sharer alone; the Report link
+# beside another's reply or chat message (.reply-actions) was 41 × 19 px.
+SEEDED_STATES = {"shopper": ("#thread-not-invited", ".reply-actions")}
 # The controls of such a state under a thumb's 44 × 44 px.
 SMALL_CONTROLS = """(selector) => [...document.querySelector(selector)
     .querySelectorAll("a[href], button, input:not([type=hidden]), select, summary")]
