@@ -29,19 +29,18 @@ def held_invitations_messages(result: HeldInvitationsSent) -> list[tuple[int, st
         said.append(
             (
                 messages.WARNING,
-                ngettext(
-                    "%(count)d invitation was not sent: your shares invite at "
-                    "most %(limit)d people without an account a day, by text or "
-                    "e-mail. Try again later.",
-                    "%(count)d invitations were not sent: your shares invite at "
-                    "most %(limit)d people without an account a day, by text or "
-                    "e-mail. Try again later.",
-                    result.held_by_daily_limit,
-                )
-                % {
-                    "count": result.held_by_daily_limit,
-                    "limit": invitation_texts_per_day(),
-                },
+                " ".join(
+                    (
+                        ngettext(
+                            "%(count)d invitation was not sent.",
+                            "%(count)d invitations were not sent.",
+                            result.held_by_daily_limit,
+                        )
+                        % {"count": result.held_by_daily_limit},
+                        invitation_limit_sentence(),
+                        _("Try again later."),
+                    )
+                ),
             )
         )
     if result.held_by_address_limit:
@@ -63,3 +62,17 @@ def held_invitations_messages(result: HeldInvitationsSent) -> list[tuple[int, st
     if not said:
         said.append((messages.INFO, _("There are no invitations left to send.")))
     return said
+
+
+def invitation_limit_sentence() -> str:
+    """The daily limit on invitations as a sentence of its own, its noun
+    agreeing with the limit ("at most 1 person", "at most 5 people"); the
+    thread page says the same (sharing/thread.html)."""
+    limit = invitation_texts_per_day()
+    return ngettext(
+        "Your shares invite at most %(limit)s person without an account a day, "
+        "by text or e-mail.",
+        "Your shares invite at most %(limit)s people without an account a day, "
+        "by text or e-mail.",
+        limit,
+    ) % {"limit": limit}

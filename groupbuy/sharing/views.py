@@ -20,7 +20,10 @@ from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors, services
 from groupbuy.sharing.contacts import vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
-from groupbuy.sharing.held_invitations import held_invitations_messages
+from groupbuy.sharing.held_invitations import (
+    held_invitations_messages,
+    invitation_limit_sentence,
+)
 from groupbuy.sharing.models import ContactBook
 from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.services.limits import invitation_texts_per_day
@@ -115,18 +118,20 @@ def _tell_not_texted(request: HttpRequest, share) -> None:
     if count:
         messages.warning(
             request,
-            ngettext(
-                "%(count)d person you shared with has no account here and was "
-                "not sent an invitation: your shares invite at most %(limit)d "
-                "such people a day, by text or e-mail. They will see it if they "
-                "sign up.",
-                "%(count)d people you shared with have no account here and "
-                "were not sent an invitation: your shares invite at most "
-                "%(limit)d such people a day, by text or e-mail. They will see "
-                "it if they sign up.",
-                count,
-            )
-            % {"count": count, "limit": invitation_texts_per_day()},
+            " ".join(
+                (
+                    ngettext(
+                        "%(count)d person you shared with has no account here "
+                        "and was not sent an invitation.",
+                        "%(count)d people you shared with have no account here "
+                        "and were not sent an invitation.",
+                        count,
+                    )
+                    % {"count": count},
+                    invitation_limit_sentence(),
+                    _("They will see this share if they sign up."),
+                )
+            ),
         )
 
 

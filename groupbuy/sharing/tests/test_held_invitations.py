@@ -114,7 +114,10 @@ def test_the_thread_shows_the_sharer_alone_who_was_not_invited(client, settings)
     client.force_login(sender)
     page = client.post(f"{url}invitations/", follow=True).content.decode()
     # then they are told it was not sent, and why
-    assert "1 invitation was not sent: your shares invite at most 1" in page
+    assert (
+        "1 invitation was not sent. Your shares invite at most 1 person without an "
+        "account a day, by text or e-mail. Try again later." in page
+    )
 
 
 @pytest.mark.parametrize(

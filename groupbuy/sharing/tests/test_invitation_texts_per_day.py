@@ -110,8 +110,8 @@ def test_the_compose_page_tells_the_sharer_plainly(client, settings):
     page = client.get(sent["Location"]).content.decode()
     assert (
         "2 people you shared with have no account here and were not sent an "
-        "invitation: your shares invite at most 1 such people a day, by text or "
-        "e-mail. They will see it if they sign up." in page
+        "invitation. Your shares invite at most 1 person without an account a day, "
+        "by text or e-mail. They will see this share if they sign up." in page
     )
     assert _texts() == 1
 
