@@ -9,7 +9,7 @@ from groupbuy.catalog.models import Product
 from groupbuy.core.errors import id_in_request
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.pooling import selectors, services
-from groupbuy.pooling.api.common import marked_mine, page_of
+from groupbuy.pooling.api.common import page_of
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
     AnswerIn,
@@ -110,7 +110,8 @@ def contact_messages(request, contact_id: str, paging: Query[MessagesIn]):
     history = selectors.contact_chat_history(
         contact=contact, before=paging.before, limit=paging.limit
     )
-    return marked_mine(history, room=contact, user=request.auth)
+    selectors.chat_marked_mine(history, room=contact, user=request.auth)
+    return history
 
 
 @router.post("/contacts/{contact_id}/messages", response={201: MessageOut})

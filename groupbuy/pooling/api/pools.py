@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.core.pagination import PageIn
 from groupbuy.pooling import selectors, services
-from groupbuy.pooling.api.common import marked_mine, page_of
+from groupbuy.pooling.api.common import page_of
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.schemas import (
     AnswerIn,
@@ -87,7 +87,8 @@ def pool_messages(request, pool_id: str, paging: Query[MessagesIn]):
     history = selectors.chat_history(
         pool=pool, before=paging.before, limit=paging.limit
     )
-    return marked_mine(history, room=pool, user=request.auth)
+    selectors.chat_marked_mine(history, room=pool, user=request.auth)
+    return history
 
 
 @router.post("/pools/{pool_id}/messages", response={201: MessageOut})

@@ -38,6 +38,7 @@ from groupbuy.pooling.models import (
 from groupbuy.pooling.selectors.common import (
     CHAT_PAGE,
     chat_author_key,
+    chat_marked_mine,
     chat_page,
     not_found,
 )
@@ -406,6 +407,7 @@ __all__ = [
     "buyers_of_product",
     "cart_get_discoverable",
     "chat_author_key",
+    "chat_marked_mine",
     "contact_author_label",
     "contact_chat_history",
     "contact_get_for_user",

@@ -33,6 +33,17 @@ def chat_author_key(*, room, user_id: int) -> str:
     return salted_hmac(_AUTHOR_KEY_SALT, value, algorithm="sha256").hexdigest()[:20]
 
 
+def chat_marked_mine(messages: list[dict], *, room, user) -> str:
+    """Mark each of a chat's ``messages`` (its history's payloads) ``is_mine``
+    when ``user`` wrote it, by the author's key in ``room``, for a page to offer
+    Report on the others' only and an API client to tell its own apart; return
+    the reader's key."""
+    mine = chat_author_key(room=room, user_id=user.pk)
+    for message in messages:
+        message["is_mine"] = message["author_key"] == mine
+    return mine
+
+
 def message_author_key(message) -> str:
     """``chat_author_key`` of a chat message's author in its room."""
     room = getattr(message, "pool", None) or message.contact

@@ -97,10 +97,9 @@ def _chat_context(request, history, *, room) -> dict:
     messages there, for the page and its script to offer Report on the
     others' only."""
     messages = history(request.GET.get("before") or None)
-    me = selectors.chat_author_key(room=room, user_id=request.user.pk)
+    me = selectors.chat_marked_mine(messages, room=room, user=request.user)
     for message in messages:  # the page shows when each was sent, local time
         message["sent_at"] = parse_datetime(message["created_at"])
-        message["is_mine"] = message["author_key"] == me  # no Report link
     return {
         "messages_": messages,
         "chat_me": me,
