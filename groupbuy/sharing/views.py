@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import paginate
-from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors, services
 from groupbuy.sharing.contacts import vcard_max_bytes, vcard_parse
 from groupbuy.sharing.forms import BookForm, ReplyForm, ShareForm
@@ -29,6 +28,7 @@ from groupbuy.sharing.sending import share_send_within_limits
 from groupbuy.sharing.services.limits import invitation_texts_per_day
 from groupbuy.sharing.static_version import static_files_version
 from groupbuy.sharing.throttle import match_daily_check, match_rate_check
+from groupbuy.sharing.voice import voice_note_response
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -280,14 +280,7 @@ def contacts_delete(request: HttpRequest, book_id: str) -> HttpResponse:
 def voice_note(request: HttpRequest, share_id: str) -> HttpResponse:
     """Play a share's voice note: its participants only (403 for anyone else)."""
     share = selectors.share_get_for_user(user=request.user, share_id=share_id)
-    if not share.voice_note:
-        raise Http404
-    response = file_response(
-        share.voice_note.open("rb"), content_type=share.voice_note_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return voice_note_response(share)
 
 
 @login_required

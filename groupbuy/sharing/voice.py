@@ -2,7 +2,8 @@
 
 They are stored outside MEDIA_ROOT (``<data dir>/private/sharing/voice``, or
 GROUPBUY_SHARING_PRIVATE_DIR) so no static or media route can serve them; only
-``views.voice_note`` does, to the share's participants. The format is checked by
+``views.voice_note`` and the API's download do, to the share's participants,
+through ``voice_note_response``. The format is checked by
 its first bytes, not by what the browser claims.
 """
 
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.http import Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from groupbuy.core.streaming import file_response
 from groupbuy.sharing.errors import SharingError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -87,3 +90,16 @@ def voice_note_check(upload) -> str:
             fields={"voice_note": [_("Not an audio file.")]},
         )
     return content_type
+
+
+def voice_note_response(share):
+    """The share's voice note as a private, sniff-proof download (404 when it
+    has none); the caller has checked the reader is one of its participants."""
+    if not share.voice_note:
+        raise Http404
+    response = file_response(
+        share.voice_note.open("rb"), content_type=share.voice_note_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

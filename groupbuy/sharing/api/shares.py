@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -17,7 +16,6 @@ from groupbuy.core.idempotency import (
     idempotency_key_header,
     idempotency_key_sent,
 )
-from groupbuy.core.streaming import file_response
 from groupbuy.sharing import selectors
 from groupbuy.sharing.api.contacts import MAX_LISTED_NUMBERS
 from groupbuy.sharing.contacts import typed_numbers_split
@@ -26,7 +24,7 @@ from groupbuy.sharing.models import Share
 from groupbuy.sharing.presenters import share_as_dict
 from groupbuy.sharing.schemas import ShareSentOut
 from groupbuy.sharing.sending import share_send_within_limits
-from groupbuy.sharing.voice import VOICE_NOTE_TYPES
+from groupbuy.sharing.voice import VOICE_NOTE_TYPES, voice_note_response
 
 router = Router()
 
@@ -182,11 +180,4 @@ def share_send_with_voice_note(
 def voice_note_download(request, share_id: str):
     """The share's voice note, to its participants only (403 for anyone else)."""
     share = selectors.share_get_for_user(user=request.auth, share_id=share_id)
-    if not share.voice_note:
-        raise Http404
-    response = file_response(
-        share.voice_note.open("rb"), content_type=share.voice_note_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return voice_note_response(share)
