@@ -141,9 +141,47 @@ def serve(*, host: str, port: int, with_worker: bool = True) -> None:
 def worker() -> None:
     _setup_django()
     refuse_unsafe_configuration()
-    from django.core.management import call_command
+    from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
+    from huey.consumer_options import ConsumerConfig
+    from huey.contrib.djhuey import HUEY
 
-    call_command("run_huey")
+    # What Huey's run_huey command does, with the consumer below.
+    autodiscover_modules("tasks")
+    config = ConsumerConfig(**settings.HUEY.get("consumer", {}))
+    config.validate()
+    huey_logger = logging.getLogger("huey")
+    if not huey_logger.handlers:
+        config.setup_logger(huey_logger)
+    consumer_keeping_early_stop_signals(HUEY, **config.values).run()
+
+
+STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+
+
+def consumer_keeping_early_stop_signals(huey, **options):
+    """Return Huey's consumer, made to keep a stop signal that arrives as it starts.
+
+    Huey starts its worker threads (whose start-up hook writes the worker's
+    heartbeat) before it installs its signal handlers, so a SIGTERM in between
+    killed a worker that looked started outright (exit -15, no graceful stop).
+    """
+    import signal
+
+    from huey.consumer import Consumer
+
+    class Kept(Consumer):
+        def start(self):
+            kept = []
+            for name in STOP_SIGNALS:
+                signal.signal(
+                    getattr(signal, name), lambda signum, _: kept.append(signum)
+                )
+            super().start()  # installs Huey's own handlers last
+            for signum in kept:
+                signal.raise_signal(signum)
+
+    return Kept(huey, **options)
 
 
 def demo(*, serve_after: bool, host: str, port: int) -> None:
