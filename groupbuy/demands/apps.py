@@ -53,8 +53,14 @@ class DemandsConfig(AppConfig):
         self._register_private_photos()
 
     def _register_private_photos(self) -> None:
-        """A draft's photos are its initiator's until it is published."""
+        """A draft's photos are its initiator's until it is published; a photo
+        hidden after a report is the operators'."""
         from groupbuy.core import private_media
-        from groupbuy.demands.photo_storage import DRAFT_PREFIX, may_view_draft_photo
+        from groupbuy.demands import photo_storage
 
-        private_media.register(DRAFT_PREFIX, may_view_draft_photo)
+        private_media.register(
+            photo_storage.DRAFT_PREFIX, photo_storage.may_view_draft_photo
+        )
+        private_media.register(
+            photo_storage.HIDDEN_PREFIX, photo_storage.may_view_hidden_photo
+        )

@@ -17,6 +17,7 @@ app = GroupbuyApp(
         )
     ],
     api_routers={"demands": "groupbuy.demands.api:router"},
+    reportable_kinds={"demand_photo": "groupbuy.demands.reporting:DemandPhotos"},
     urls={"demands/": "groupbuy.demands.urls"},
     nav=[
         NavEntry(

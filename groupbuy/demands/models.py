@@ -120,6 +120,12 @@ class Demand(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def shown_photos(self) -> list:
+        """Its photos but any an operator hid (the prefetched ones where a
+        list prefetched them)."""
+        return [photo for photo in self.photos.all() if photo.hidden_at is None]
+
 
 class Participation(models.Model):
     """One buyer in a demand (the initiator too), with their deposit."""
@@ -296,7 +302,8 @@ class DemandPhoto(models.Model):
     A draft's photos are private (its initiator's and operators'); once the
     demand is published they are moved to the public media like product
     photos: the demand is public, and its photos show the goods, not the
-    person (``demands.photo_storage``).
+    person (``demands.photo_storage``). A photo an operator hid after a report
+    goes back to the private media, for operators only.
     """
 
     MAX_PHOTOS = 3
@@ -305,6 +312,9 @@ class DemandPhoto(models.Model):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to=demand_photo_path, storage=demand_photo_storage)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Hidden by an operator after a report: shown to no one but operators, its
+    # file moved to the private media (``demands.reporting``).
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -19,10 +19,12 @@ from groupbuy.core.private_media import private_storage
 
 DRAFT_PREFIX = "demand-drafts"
 PUBLIC_PREFIX = "demands"
+# Photos an operator hid after a report: for operators only.
+HIDDEN_PREFIX = "demand-hidden"
 
 
 def is_private_name(name: str) -> bool:
-    return str(name).startswith(f"{DRAFT_PREFIX}/")
+    return str(name).startswith((f"{DRAFT_PREFIX}/", f"{HIDDEN_PREFIX}/"))
 
 
 @deconstructible(path="groupbuy.demands.photo_storage.DemandPhotoStorage")
@@ -81,6 +83,13 @@ def may_view_draft_photo(user, name: str) -> bool:
         or is_operator(user)
         or demand.state != Demand.State.DRAFT
     )
+
+
+def may_view_hidden_photo(user, name: str) -> bool:
+    """Only operators see a photo hidden after a report."""
+    from groupbuy.catalog.permissions import is_operator
+
+    return is_operator(user)
 
 
 def demand_photos_make_public(*, demand_id: int) -> int:

@@ -154,7 +154,7 @@ def demand_out(demand: Demand) -> dict:
         ),
         "photos": [
             {"id": photo.public_id, "url": photo.image.url}
-            for photo in demand.photos.all()
+            for photo in demand.shown_photos
         ],
     }
 

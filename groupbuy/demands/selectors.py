@@ -21,6 +21,7 @@ from groupbuy.deals.leave_hooks import LeaveTerms
 from groupbuy.demands import rules, search
 from groupbuy.demands.models import (
     Demand,
+    DemandPhoto,
     ForfeitRule,
     Offer,
     Participation,
@@ -48,6 +49,20 @@ def demand_get_for_user(*, user, demand_id: str) -> Demand:
     ):
         raise _not_found()
     return demand
+
+
+def demand_photo_get_for_viewer(*, user, photo_id: str) -> DemandPhoto:
+    """Return a photo shown to ``user`` on its demand's page (not hidden, of a
+    demand they may see); 404 otherwise."""
+    photo = (
+        DemandPhoto.objects.select_related("demand", "demand__initiator")
+        .filter(public_id=photo_id, hidden_at__isnull=True)
+        .first()
+    )
+    if photo is None:
+        raise NotFound("not_found", _("There is no such photo."))
+    demand_get_for_user(user=user, demand_id=photo.demand.public_id)
+    return photo
 
 
 def offer_get(*, offer_id: str) -> Offer:

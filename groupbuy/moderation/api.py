@@ -41,6 +41,10 @@ class OperatorReportOut(ReportOut):
     item_id: str
     item_text: str = Field(description='as its author wrote it; "" when it is gone')
     item_is_hidden: bool
+    item_image_url: AbsoluteUrl = Field(
+        description='a reported photo (operators may open it); "" for text or '
+        "when it is gone"
+    )
     context_url: AbsoluteUrl = Field(
         description="the operators' page of the report: its message among "
         "those written around it"
@@ -89,6 +93,7 @@ def operator_report_out(report: Report) -> dict:
         "item_id": item_id,
         "item_text": item.body if item else "",
         "item_is_hidden": item.is_hidden if item else False,
+        "item_image_url": item.image_url if item else "",
         "context_url": reverse("moderation_operator:report", args=[report.public_id]),
     }
 

@@ -29,7 +29,10 @@ app = GroupbuyApp(
     page_parts={
         "thread_reply.actions": "moderation/_report_link.html",
         "chat_message.actions": "moderation/_report_link.html",
+        "demand_photo.actions": "moderation/_report_item_link.html",
     },
     personal_data="groupbuy.moderation.personal_data:ModerationPersonalData",
-    notification_kinds={"moderation.item.hidden": _("Your message was removed")},
+    notification_kinds={
+        "moderation.item.hidden": _("Your message or photo was removed")
+    },
 )

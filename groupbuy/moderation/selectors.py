@@ -7,7 +7,8 @@ from collections import defaultdict
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
-from groupbuy.core.plugins import ReportableItem, reportable_kinds
+from groupbuy.core.plugins import ReportableItem, ReportWording, reportable_kinds
+from groupbuy.core.plugins.reporting import MESSAGE_WORDING
 from groupbuy.moderation.errors import ModerationError
 from groupbuy.moderation.models import Report
 
@@ -20,6 +21,13 @@ def kind_at_path(path: str) -> tuple[str, object]:
     raise ModerationError(
         "not_found", gettext("There is no such kind of item."), status=404
     )
+
+
+def kind_wording(kind: str) -> ReportWording:
+    """Return what moderation calls ``kind``'s items (a kind no longer
+    installed: messages)."""
+    declared = reportable_kinds().get(kind)
+    return getattr(declared, "wording", MESSAGE_WORDING)
 
 
 def item_for_reporter(*, user, path: str, item_id: str) -> ReportableItem:
@@ -42,8 +50,8 @@ def report_list_for_operator(*, user, status: str = "open") -> QuerySet[Report]:
 
 
 def reports_with_items(reports: list[Report]) -> list[Report]:
-    """Give each report its ``item`` (None when it is gone) and its kind's
-    ``kind_label``, asking each kind once for all its items."""
+    """Give each report its ``item`` (None when it is gone), its kind's
+    ``kind_label`` and ``wording``, asking each kind once for all its items."""
     kinds = reportable_kinds()
     wanted = defaultdict(list)
     for report in reports:
@@ -57,6 +65,7 @@ def reports_with_items(reports: list[Report]) -> list[Report]:
         kind, item_id = report.item_reference
         report.item = found[kind].get(item_id)
         report.kind_label = kinds[kind].label if kind in kinds else kind
+        report.wording = getattr(kinds.get(kind), "wording", MESSAGE_WORDING)
     return reports
 
 

@@ -10,12 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from groupbuy.core.audit import audit_log
 from groupbuy.core.plugins import ReportableItem, reportable_kinds
 from groupbuy.moderation.errors import ModerationError
 from groupbuy.moderation.models import NOTE_MAX_CHARS, Report, reports_of_item
+from groupbuy.moderation.selectors import kind_wording
 from groupbuy.notify.services import notification_enqueue
 
 HIDDEN_KIND = "moderation.item.hidden"
@@ -55,15 +56,12 @@ def report_item(
     ``selectors.item_for_reporter``); reporting it again while the first
     report is open answers that report."""
     note = _checked(reason, note)
+    wording = kind_wording(item.kind)
     if item.author.pk == actor.pk:
-        raise ModerationError(
-            "own_item", gettext("You cannot report your own message."), status=409
-        )
+        raise ModerationError("own_item", str(wording.own_item), status=409)
     if item.is_hidden:
         raise ModerationError(
-            "already_removed",
-            gettext("The platform has already removed this message."),
-            status=409,
+            "already_removed", str(wording.already_removed), status=409
         )
     # The reporter's row, locked, puts their reports in a line: the count of
     # the day and the one-open-report check cannot both pass for two at once.
@@ -186,16 +184,13 @@ def report_dismiss(*, actor, report_id: str) -> Report:
 
 
 def _tell_author(report: Report, item: ReportableItem) -> None:
+    wording = kind_wording(item.kind)
     notification_enqueue(
         recipient=item.author,
         kind=HIDDEN_KIND,
-        title=gettext_lazy("Your message was removed"),
+        title=wording.removed_notice_title,
         body=format_lazy(
-            gettext_lazy(
-                "The platform removed your message in a conversation, reported "
-                "as: {reason}."
-            ),
-            reason=Report.Reason(report.reason).label,
+            wording.removed_notice_body, reason=Report.Reason(report.reason).label
         ),
         url=item.url,
         data={"kind": item.kind, "message": item.id},

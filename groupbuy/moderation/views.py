@@ -39,12 +39,13 @@ def report(request, kind_path: str, item_id: str):
                 request, _("Thank you: the platform's operators will look at it.")
             )
             return redirect(item.url)
+    wording = selectors.kind_wording(item.kind)
     context = {
         "form": form,
-        # a message hidden since is the platform's notice here too
-        "reported_text": _("This message was removed by the platform.")
-        if item.is_hidden
-        else item.body,
+        "wording": wording,
+        # an item hidden since is the platform's notice here too
+        "reported_text": wording.removed_text if item.is_hidden else item.body,
+        "reported_image_url": "" if item.is_hidden else item.image_url,
         "back_url": item.url,
     }
     status = 400 if form.errors else 200

@@ -44,6 +44,7 @@ from groupbuy.core.plugins.registry import installed_apps, load
 from groupbuy.core.plugins.reporting import (
     ReportableItem,
     ReportableKind,
+    ReportWording,
     messages_around,
     reportable_kinds,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "NotificationAudience",
     "PersonalDataExport",
     "PersonalDataProvider",
+    "ReportWording",
     "ReportableItem",
     "ReportableKind",
     "api_routers",

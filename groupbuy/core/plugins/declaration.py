@@ -48,6 +48,9 @@ PAGE_SLOTS = {
     # A chat message another person wrote, in a pool's or a contact's chat.
     "chat_message.actions": "after the time of a chat message someone else "
     "wrote (context: message, report_path, report_item_id)",
+    # A photo of a buyer demand someone else started, on the demand's page.
+    "demand_photo.actions": "under a photo of a demand someone else started "
+    "(context: photo, demand, report_path, report_item_id)",
 }
 
 

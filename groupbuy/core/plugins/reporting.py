@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.plugins.registry import installed_apps, load
 
@@ -36,6 +37,42 @@ class ReportableItem:
     url: str
     is_hidden: bool
     created_at: Any
+    # A photo's address, for the reporter's form and the operators' page.
+    image_url: str = ""
+
+
+@dataclass(frozen=True)
+class ReportWording:
+    """What moderation's pages, refusals and notice call a kind's items: each a
+    sentence of its own (a noun put into one sentence cannot agree in every
+    language). ``removed_notice_body`` has ``{reason}``, the report's reason."""
+
+    report_title: Any
+    reported_intro: Any
+    back_label: Any
+    removed_text: Any
+    context_heading: Any
+    gone: Any
+    own_item: Any
+    already_removed: Any
+    removed_notice_title: Any
+    removed_notice_body: Any
+
+
+MESSAGE_WORDING = ReportWording(
+    report_title=_("Report a message"),
+    reported_intro=_("The message you report:"),
+    back_label=_("Back to the conversation"),
+    removed_text=_("This message was removed by the platform."),
+    context_heading=_("The conversation around it"),
+    gone=_("This message was deleted."),
+    own_item=_("You cannot report your own message."),
+    already_removed=_("The platform has already removed this message."),
+    removed_notice_title=_("Your message was removed"),
+    removed_notice_body=_(
+        "The platform removed your message in a conversation, reported as: {reason}."
+    ),
+)
 
 
 class ReportableKind:
@@ -49,11 +86,13 @@ class ReportableKind:
     just before and after it where it was shown, oldest first (the operators'
     report page; ``messages_around`` does it for a conversation's messages);
     ``hide`` replaces the item for everyone with the platform's notice,
-    through the app's own service (idempotent).
+    through the app's own service (idempotent). ``wording`` names the kind's
+    items on moderation's pages (messages unless the kind says otherwise).
     """
 
     path: str = ""
     label: Any = ""
+    wording: ReportWording = MESSAGE_WORDING
 
     def item_for_reporter(self, *, user, item_id: str) -> ReportableItem:
         raise NotImplementedError

@@ -19,7 +19,11 @@ from groupbuy.demands.services.offers import (
     offer_withdraw,
 )
 from groupbuy.demands.services.order_endings import participation_end_with_order
-from groupbuy.demands.services.photos import demand_photo_add, demand_photo_delete
+from groupbuy.demands.services.photos import (
+    demand_photo_add,
+    demand_photo_delete,
+    demand_photo_hide,
+)
 from groupbuy.demands.services.searches import saved_search_create, saved_search_delete
 
 __all__ = [
@@ -31,6 +35,7 @@ __all__ = [
     "demand_join",
     "demand_photo_add",
     "demand_photo_delete",
+    "demand_photo_hide",
     "demand_publish",
     "demand_withdraw",
     "demands_cancel_for_erasure",

@@ -13,8 +13,10 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.permissions import is_operator
 from groupbuy.core.audit import audit_log
 from groupbuy.core.errors import Conflict, Forbidden, NotFound
 from groupbuy.core.photos import photo_without_metadata
@@ -22,6 +24,7 @@ from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import Demand, DemandPhoto
+from groupbuy.demands.photo_storage import HIDDEN_PREFIX
 from groupbuy.snap.recognition.image import (
     SnapImageError,
     load_snap_image,
@@ -91,7 +94,9 @@ def demand_photo_add(*, actor, demand: Demand, upload) -> DemandPhoto:
         demand = Demand.objects.select_for_update().get(pk=demand.pk)
         if not demand.is_open:
             raise Conflict("demand_closed", _("This demand is closed."))
-        if demand.photos.count() >= DemandPhoto.MAX_PHOTOS:
+        if demand.photos.filter(hidden_at__isnull=True).count() >= (
+            DemandPhoto.MAX_PHOTOS
+        ):
             message = _("A demand has at most %(count)s photos.") % {
                 "count": DemandPhoto.MAX_PHOTOS
             }
@@ -114,7 +119,9 @@ def demand_photo_delete(*, actor, demand: Demand, photo_id: str) -> None:
     """Remove one of the demand's photos (its file goes after commit)."""
     _check_initiator(actor, demand)
     with transaction.atomic():
-        photo = DemandPhoto.objects.filter(demand=demand, public_id=photo_id).first()
+        photo = DemandPhoto.objects.filter(
+            demand=demand, public_id=photo_id, hidden_at__isnull=True
+        ).first()
         if photo is None:
             raise NotFound("not_found", _("There is no such photo."))
         name, storage = photo.image.name, photo.image.storage
@@ -126,3 +133,34 @@ def demand_photo_delete(*, actor, demand: Demand, photo_id: str) -> None:
             data={"photo": photo_id},
         )
         after_commit(storage.delete, name)
+
+
+def demand_photo_hide(*, actor, photo_id: str) -> DemandPhoto:
+    """Hide a photo for everyone but operators (after a report): its file
+    moves to the private media, so its public address stops answering. Safe
+    to repeat; operators only."""
+    if not is_operator(actor):
+        raise Forbidden("forbidden", _("Only operators can hide a photo."))
+    with transaction.atomic():
+        photo = (
+            DemandPhoto.objects.select_for_update().filter(public_id=photo_id).first()
+        )
+        if photo is None:
+            raise NotFound("not_found", _("There is no such photo."))
+        if photo.hidden_at is not None:
+            return photo
+        old_name, storage = photo.image.name, photo.image.storage
+        hidden_name = HIDDEN_PREFIX + "/" + old_name.split("/", 1)[1]
+        with storage.open(old_name, "rb") as source:
+            photo.image.name = storage.save(hidden_name, source)
+        photo.hidden_at = timezone.now()
+        photo.save(update_fields=["image", "hidden_at"])
+        audit_log(
+            actor=actor,
+            action="demands.demand.photo_hidden",
+            obj=photo.demand,
+            data={"photo": photo_id},
+        )
+        # (were this rolled back, the private copy would stay behind unused)
+        after_commit(storage.delete, old_name)
+    return photo

@@ -121,7 +121,7 @@ def demand_detail(request, demand_id: str):
                 initial={"deadline": timezone.localtime(demand.deadline_at)}
             ),
             "photo_form": PhotoForm(),
-            "photos": list(demand.photos.all()),
+            "photos": demand.shown_photos,
             "max_photos": DemandPhoto.MAX_PHOTOS,
             "notice_hours": int(rules.notice().total_seconds() // 3600),
             "join_deposit_fen": rules.deposit_fen_for(
