@@ -1,5 +1,6 @@
 """Payouts API: a merchant's payouts and daily schedule; operators approve payouts
-and read the platform's fee income (``escrow.platform_fees``).
+and read the platform's fee income (``escrow.platform_fees``); a payer starts
+paying with a provider (``paying``).
 
 The same services as the payout pages (``payments.payouts``): a merchant's
 owners (or an operator) read its payouts and set the schedule, and only
@@ -16,8 +17,8 @@ ids they had (``core.api_packages``).
 from ninja import Router
 
 from groupbuy.core.api_packages import operation_ids_kept
-from groupbuy.payments.api import fees, merchants, operator
+from groupbuy.payments.api import fees, merchants, operator, paying
 
 router = Router(tags=["payouts"])
-for subject in (merchants, operator, fees):
+for subject in (merchants, operator, fees, paying):
     router.add_router("", operation_ids_kept(subject.router, module=__name__))
