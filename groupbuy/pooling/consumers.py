@@ -5,15 +5,15 @@ was ended, is refused with 4403 (their sockets open then were closed so).
 
 Like the realtime consumers it only forwards what services publish; posting a
 message goes through the API (one write path), the socket carries the echo.
+Everything a chat socket is sent is in its reader's language: the history is
+read in it, and a live message comes with its author's name (and a removed
+message with the platform's notice) in every language, of which each socket
+is sent its reader's (``groupbuy.realtime.language``).
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from channels.db import database_sync_to_async
-from django.conf import settings
-from django.http import parse_cookie
 from django.utils import translation
 
 from groupbuy.core.errors import DomainError
@@ -24,23 +24,6 @@ from groupbuy.realtime.consumers import (
     CLOSE_NOT_SIGNED_IN,
     SignedInConsumer,
 )
-
-
-def socket_language(scope) -> str:
-    """The language to speak to whoever opened the socket, chosen as for their
-    pages (LocaleMiddleware, then accounts' UserLanguageMiddleware): the
-    language cookie of one who just switched, else their saved language, else
-    the browser's (Accept-Language), else the site's."""
-    headers = {name: value.decode("latin-1") for name, value in scope["headers"]}
-    handshake = SimpleNamespace(
-        COOKIES=parse_cookie(headers.get(b"cookie", "")),
-        META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", "")},
-    )
-    language = translation.get_language_from_request(handshake)
-    saved = getattr(scope.get("user"), "preferred_language", "")
-    if saved and settings.LANGUAGE_COOKIE_NAME not in handshake.COOKIES:
-        return saved
-    return language
 
 
 def _pool_history(pool) -> dict:
@@ -97,6 +80,9 @@ class _ChatConsumer(SignedInConsumer):
     both ways; the page shows each message once (by id)."""
 
     url_kwarg: str
+    # a live message names its author in each reader's language, as the
+    # history does; until 2026-12-07 in the poster's for everyone
+    speaks_readers_language = True
     room_for = None  # (user, room id) -> the room; a DomainError when not in it
     # room -> {"messages": its messages ([] until its chat opens), …}
     history_of = None
@@ -137,7 +123,7 @@ class _ChatConsumer(SignedInConsumer):
     def _history(self) -> dict:
         # Its authors are named as the reader's page names them ("Shopper A"
         # or "顾客 A"); until 2026-12-07 always in the site's language.
-        with translation.override(socket_language(self.scope)):
+        with translation.override(self.language):
             return type(self).history_of(self.room)
 
 

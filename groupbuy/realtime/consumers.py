@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from functools import cached_property
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from groupbuy.realtime import access, fanout
+from groupbuy.realtime.language import encoded_in_language, socket_language
 from groupbuy.realtime.publish import note_socket_loop
 
 CLOSE_NOT_SIGNED_IN = 4401
@@ -34,6 +36,10 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
 
     # The close code of a refused connection; 4401 and 4404 are the others used.
     refused_close_code = CLOSE_FORBIDDEN
+    # Whether the events pushed here may hold texts in every language
+    # (``realtime.language.in_each_language``): each socket is then sent them
+    # in its reader's language, and an event is encoded once per language.
+    speaks_readers_language = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,15 +112,27 @@ class GroupConsumer(AsyncJsonWebsocketConsumer):
             return
         await super().dispatch(message)
 
+    @cached_property
+    def language(self) -> str:
+        """The language of whoever opened the socket (``realtime.language``)."""
+        return socket_language(self.scope)
+
     async def push_event(self, message: dict) -> None:
-        await self.send_json(message["event"])
+        if self.speaks_readers_language:
+            await self.send(text_data=encoded_in_language(message, self.language))
+        else:
+            await self.send_json(message["event"])
 
     async def push_encoded(self, text: str, message: dict) -> None:
         """Send a group's event already encoded once for every socket; a
-        subclass that overrides ``push_event`` gets the message there instead."""
+        subclass that overrides ``push_event``, or speaks its reader's
+        language, gets the message there instead."""
         if self.is_ended:
             return
-        if type(self).push_event is GroupConsumer.push_event:
+        if (
+            type(self).push_event is GroupConsumer.push_event
+            and not self.speaks_readers_language
+        ):
             await self.send(text_data=text)
         else:
             await self.push_event(message)

@@ -6,6 +6,7 @@ and contact requests)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from django.db.models import (
     Case,
@@ -52,6 +53,7 @@ from groupbuy.pooling.selectors.contacts import (
     contact_row,
     contacts_for_user,
 )
+from groupbuy.realtime.language import in_each_language
 
 
 def merchant_get(*, merchant_id: str) -> Merchant:
@@ -345,10 +347,22 @@ def chat_history(
 
 
 def chat_label_for(*, pool: Pool, user) -> str:
-    for member in _with_seats(pool):
-        if member.user_id == user.pk:
-            return member_label(member)
-    return "?"
+    return _chat_labeller(pool, user)()
+
+
+def chat_label_in_each_language(*, pool: Pool, user) -> dict:
+    """``chat_label_for`` in each of the site's languages, for a live event
+    that every member's page shows in its own (``realtime.language``)."""
+    return in_each_language(_chat_labeller(pool, user))
+
+
+def _chat_labeller(pool: Pool, user) -> Callable[[], str]:
+    """What names ``user`` in ``pool``'s chat, in the language active when
+    called ("?" for one not in it)."""
+    member = next((m for m in _with_seats(pool) if m.user_id == user.pk), None)
+    if member is None:
+        return lambda: "?"
+    return lambda: member_label(member)
 
 
 def carts_for_user(*, user):

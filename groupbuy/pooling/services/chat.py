@@ -15,8 +15,10 @@ MAX_MESSAGE_CHARS = ChatMessage._meta.get_field("body").max_length
 MAX_CLIENT_KEY_CHARS = ChatMessage._meta.get_field("client_key").max_length
 
 
-def message_payload(message: ChatMessage, *, author_name: str) -> dict:
-    """A message of a pool's or a contact's chat as its room is sent it live."""
+def message_payload(message: ChatMessage, *, author_name: str | dict) -> dict:
+    """A message of a pool's or a contact's chat as its room is sent it live
+    (``author_name`` in each language, ``realtime.language``) or its poster
+    is answered."""
     return {
         "id": message.public_id,
         "author": author_name,
@@ -69,7 +71,7 @@ def message_store_once(model, *, room: dict, author, body: str, client_key: str)
 def chat_post(*, actor, pool: Pool, body: str, client_key: str = "") -> ChatMessage:
     """Post to the chat of a confirmed pool I am in; sent again with the same
     ``client_key``, the message is stored (and announced) once."""
-    from groupbuy.pooling.selectors import chat_label_for
+    from groupbuy.pooling.selectors import chat_label_in_each_language
 
     text = checked_message_body(body)
     with transaction.atomic():
@@ -99,11 +101,11 @@ def chat_post(*, actor, pool: Pool, body: str, client_key: str = "") -> ChatMess
             obj=pool,
             data={"message": message.public_id},
         )
+        # each member's page names the author in its reader's language
+        author_name = chat_label_in_each_language(pool=pool, user=actor)
         event = {
             "type": "pooling.chat",
-            "message": message_payload(
-                message, author_name=chat_label_for(pool=pool, user=actor)
-            ),
+            "message": message_payload(message, author_name=author_name),
         }
         after_commit(publish_to_pool, pool.public_id, event)
     return message

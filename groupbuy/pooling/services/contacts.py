@@ -29,6 +29,7 @@ from groupbuy.pooling.services.chat import (
     message_store_once,
 )
 from groupbuy.realtime.access import ACCESS_ENDED, sockets_end
+from groupbuy.realtime.language import in_each_language
 
 
 def contact_url(contact: ContactRequest) -> str:
@@ -187,11 +188,13 @@ def contact_chat_post(
             obj=contact,
             data={"message": message.public_id},
         )
+        # each side's page names the author in its reader's language
+        author_name = in_each_language(
+            lambda: contact_author_label(contact=contact, user=actor)
+        )
         event = {
             "type": "pooling.chat",
-            "message": message_payload(
-                message, author_name=contact_author_label(contact=contact, user=actor)
-            ),
+            "message": message_payload(message, author_name=author_name),
         }
         after_commit(publish_to_contact, contact.public_id, event)
     return message

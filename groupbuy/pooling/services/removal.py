@@ -10,6 +10,7 @@ from groupbuy.core.transactions import after_commit
 from groupbuy.pooling.live import publish_to_contact, publish_to_pool
 from groupbuy.pooling.models import ChatMessage, ContactMessage
 from groupbuy.pooling.selectors.common import message_body_shown
+from groupbuy.realtime.language import in_each_language
 
 REMOVED_EVENT = "pooling.chat.removed"
 
@@ -25,9 +26,11 @@ def _remove(*, actor, message, action: str, publish, room_id: str):
     message.refresh_from_db(fields=["removed_at"])
     if removed:
         audit_log(actor=actor, action=action, obj=message)
+        # the notice in each reader's language, not the operator's
+        body = in_each_language(lambda: message_body_shown(message))
         event = {
             "type": REMOVED_EVENT,
-            "message": {"id": message.public_id, "body": message_body_shown(message)},
+            "message": {"id": message.public_id, "body": body},
         }
         after_commit(publish, room_id, event)
     return message

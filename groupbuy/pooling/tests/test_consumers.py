@@ -10,8 +10,10 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groupbuy.catalog.models import Product
 from groupbuy.pooling import services
@@ -65,6 +67,7 @@ async def _connect(pool_id, user, room="pools"):
 
 async def test_members_get_history_then_live_messages():
     pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    await sync_to_async(_reading_in)(users[1], "en")  # named in their language
     socket = await _connect(pool.public_id, users[1])
     history = await socket.receive_json_from()
     assert [m["body"] for m in history["messages"]] == ["first"]
@@ -131,6 +134,90 @@ async def test_the_history_names_authors_in_the_readers_language(
     await socket.disconnect()
     # then its history names the author as their page does
     assert [message["author"] for message in history["messages"]] == [named]
+
+
+def _reading_in(user, language: str) -> None:
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+
+
+async def _connect_reading_in(pool, user, language: str):
+    await sync_to_async(_reading_in)(user, language)
+    socket = await _connect(pool.public_id, user)
+    await socket.receive_json_from()  # the history
+    return socket
+
+
+def _hidden_by_an_operator_in(language: str, message) -> None:
+    from groupbuy.pooling.services.removal import chat_message_remove
+
+    with translation.override(language):
+        chat_message_remove(actor=None, message=message)
+
+
+async def test_a_live_message_names_its_author_in_each_readers_language():
+    # given a pool chat open in English on one member's page, in Chinese on
+    # the other's
+    pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    english = await _connect_reading_in(pool, users[0], "en")
+    chinese = await _connect_reading_in(pool, users[1], "zh-hans")
+    # when the English member writes (their request speaks English)
+    with translation.override("en"):
+        message = await sync_to_async(services.chat_post)(
+            actor=users[0], pool=pool, body="till 3"
+        )
+    # then each page names the author as its own history does
+    english_live = (await english.receive_json_from())["message"]
+    chinese_live = (await chinese.receive_json_from())["message"]
+    assert (english_live["author"], chinese_live["author"]) == ("Shopper A", "顾客 A")
+    # and the rest of the message is the same for both, its author's key too
+    assert {**chinese_live, "author": "Shopper A"} == english_live
+    # when an operator reading Chinese hides the message
+    await sync_to_async(_hidden_by_an_operator_in)("zh-hans", message)
+    # then each page replaces it with the notice in its reader's language
+    english_removed = (await english.receive_json_from())["message"]
+    chinese_removed = (await chinese.receive_json_from())["message"]
+    assert english_removed == {
+        "id": message.public_id,
+        "body": "This message was removed by the platform.",
+    }
+    assert chinese_removed == {
+        "id": message.public_id,
+        "body": "这条消息已被平台删除。",
+    }
+    for socket in (english, chinese):
+        await socket.disconnect()
+
+
+async def _queries_posting_with_open_pages(pool, users, languages) -> int:
+    """The queries run while a message is posted and reaches a page of the pool
+    open in each of ``languages`` (its second member's), the sockets' included:
+    asgiref runs them in its one sync thread, where the count is taken."""
+    sockets = []
+    for language in languages:
+        sockets.append(await _connect_reading_in(pool, users[1], language))
+    queries = CaptureQueriesContext(connection)
+    await sync_to_async(queries.__enter__)()
+    await sync_to_async(services.chat_post)(actor=users[0], pool=pool, body="hello")
+    for socket in sockets:
+        assert (await socket.receive_json_from())["type"] == "pooling.chat"
+    await sync_to_async(queries.__exit__)(None, None, None)
+    for socket in sockets:
+        await socket.disconnect()
+    return await sync_to_async(len)(queries)  # read in that thread too
+
+
+async def test_naming_the_author_in_each_readers_language_costs_no_query_per_page():
+    # given a pool chat
+    pool, users, _owner = await sync_to_async(_confirmed_pool)()
+    # when a message is posted with one page open, then with four in two
+    # languages
+    one = await _queries_posting_with_open_pages(pool, users, ["en"])
+    four = await _queries_posting_with_open_pages(
+        pool, users, ["en", "zh-hans", "zh-hans", "en"]
+    )
+    # then the pages cost no query: the names came with the event
+    assert four == one
 
 
 def _key_on_the_page(pool, user) -> str:

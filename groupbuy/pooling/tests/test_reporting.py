@@ -21,10 +21,12 @@ from groupbuy.pooling.models import ContactMessage
 from groupbuy.pooling.services import removal
 from groupbuy.pooling.tests.factories import auth, make_user
 from groupbuy.pooling.tests.leaving import confirmed_pool, contact_between
+from groupbuy.realtime.language import event_in_language
 from groupbuy.web.templatetags import page_parts
 
 pytestmark = pytest.mark.django_db
 NOTICE = "This message was removed by the platform."
+ZH_NOTICE = "这条消息已被平台删除。"
 
 
 @pytest.fixture(params=["pool-messages", "contact-messages"])
@@ -120,12 +122,14 @@ def test_hiding_replaces_the_message_for_everyone_live_and_tells_its_author(
     assert (shown["body"], shown["is_removed"]) == (NOTICE, True)
     message = type(room["message"]).objects.get(pk=room["message"].pk)
     assert message.body == room["message"].body and message.removed_at is not None
-    # and the pages open now were told once, with the notice
+    # and the pages open now were told once, with the notice (each in its
+    # reader's language)
     ((_room_id, event),) = room["published"]
-    assert event == {
+    assert event_in_language(event, "en") == {
         "type": "pooling.chat.removed",
         "message": {"id": message.public_id, "body": NOTICE},
     }
+    assert event_in_language(event, "zh-hans")["message"]["body"] == ZH_NOTICE
     # and its author is told once, with a link to the chat
     told = Notification.objects.get(
         recipient=room["author"], kind="moderation.item.hidden"

@@ -6,9 +6,10 @@
 // only when one does; the copy takes the message's id in its place. None on
 // the reader's own messages nor on one the platform removed. Whose a message
 // is goes by its author's key in the chat (``author_key``; ``me``, the
-// reader's, from the page), never by the name it shows: that comes in the
-// poster's language, and as "Shopper A" once a conversation ended where the
-// page knew the reader by their number. One with no key is not offered it.
+// reader's, from the page), never by the name it shows: a name differs by
+// language (one's own message, posted from a page in another language, comes
+// named in this one's), and is "Shopper A" once a conversation ended where
+// the page knew the reader by their number. One with no key is not offered it.
 
 export function reportActions(template, message, me = "") {
   const isAnothers = Boolean(me && message.author_key && message.author_key !== me);
