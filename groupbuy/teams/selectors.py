@@ -93,7 +93,9 @@ def member_was_charged(member: TeamMember | None) -> bool:
     return bool(member.order.late_refund_fen)
 
 
-def team_snapshot(team: Team, *, now=None) -> dict:
+def team_snapshot(team: Team, *, now=None, name_of=mask_display_name) -> dict:
+    """Return a team's state as its page and sockets show it, each member
+    named by ``name_of(user)``."""
     now = now or timezone.now()
     members = list(_listed_members(team))
     return {
@@ -109,7 +111,7 @@ def team_snapshot(team: Team, *, now=None) -> dict:
         "seconds_left": max(0, int((team.expires_at - now).total_seconds())),
         "members": [
             {
-                "name": mask_display_name(m.shopper),
+                "name": name_of(m.shopper),
                 "paid": m.status in PAID_PLACES,
                 "refunded": m.status == m.Status.REFUNDED,
                 "key": member_key(m),

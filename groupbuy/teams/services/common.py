@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groupbuy.accounts.names import mask_display_name
 from groupbuy.core.errors import Conflict
 from groupbuy.core.transactions import after_commit
 from groupbuy.deals.services.common import push_progress_on_commit
 from groupbuy.realtime import publish
+from groupbuy.realtime.language import in_each_language
 from groupbuy.teams.models import Team, TeamDeal
 
 
@@ -41,10 +43,17 @@ def _push(team_pk: int) -> None:
     from groupbuy.teams.selectors import team_snapshot
 
     team = Team.objects.select_related("team_deal__deal").get(pk=team_pk)
-    event = {"type": "team.update", **team_snapshot(team)}
+    snapshot = team_snapshot(team, name_of=_named_in_each_language)
+    event = {"type": "team.update", **snapshot}
     publish(team_group(team.public_id), event)
     publish(deal_teams_group(team.team_deal.deal.public_id), event)
     push_progress_on_commit(team.team_deal.deal)
+
+
+def _named_in_each_language(user) -> dict:
+    # an erased member is "Deleted user" in each watcher's language, where
+    # until 2026-12-07 it came in the language of whoever's change was pushed
+    return in_each_language(lambda: mask_display_name(user))
 
 
 def next_open_team(team_deal: TeamDeal, *, now, exclude_for=None) -> Team | None:

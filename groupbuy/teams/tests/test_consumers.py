@@ -6,8 +6,9 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from groupbuy.accounts.personal_data import PSEUDONYM_PREFIX
 from groupbuy.core.plugins import websocket_urlpatterns
 from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
 from groupbuy.teams.consumers import TeamConsumer
@@ -104,3 +105,39 @@ async def test_an_unknown_team_is_refused():
         "type": "websocket.close",
         "code": 4404,
     }
+
+
+def _team_of_an_erased_opener():
+    team = _open_team()
+    opener = team.members.get().shopper
+    type(opener).objects.filter(pk=opener.pk).update(phone=f"{PSEUDONYM_PREFIX}1")
+    return team
+
+
+async def _watching_in(language: str, team):
+    socket = WebsocketCommunicator(
+        application,
+        f"/ws/teams/{team.public_id}/",
+        headers=[(b"accept-language", language.encode())],
+    )
+    assert (await socket.connect())[0]
+    return socket
+
+
+async def test_an_erased_member_is_named_in_each_watchers_language():
+    # given a team whose opener erased their account, watched by a page in
+    # English and one in Chinese
+    team = await database_sync_to_async(_team_of_an_erased_opener)()
+    languages = ("en", "zh-hans")
+    sockets = [await _watching_in(language, team) for language in languages]
+    snapshots = [await socket.receive_json_from() for socket in sockets]
+    # when someone joins, their request in English
+    with translation.override("en"):
+        await database_sync_to_async(_join)(team)
+    pushed = [await socket.receive_json_from(timeout=3) for socket in sockets]
+    for socket in sockets:
+        await socket.disconnect()
+    # then each page names the opener in its own language, on joining and live
+    named = ["Deleted user", "已注销用户"]
+    assert [event["members"][0]["name"] for event in snapshots] == named
+    assert [event["members"][0]["name"] for event in pushed] == named
