@@ -10,6 +10,10 @@ client scripts stop reconnecting on the 44xx codes.
 
 A signed-in socket also ends when the right it was opened under ends
 (``realtime.access``): signing out, a password change, leaving a room.
+
+``self.language`` is the reader's language (``realtime.language``); a consumer
+with ``speaks_readers_language`` sends each socket an event's texts given in
+every language in that one.
 """
 
 from __future__ import annotations
