@@ -103,6 +103,7 @@ def _fail(
         status=Delivery.Status.FAILED,
         last_error=error[:ERROR_MAX_CHARS],
         next_attempt_at=None,
+        failed_at=timezone.now(),
     ):
         audit_log(
             actor=None,

@@ -1,4 +1,5 @@
-"""Notifications in the project: the inbox, its API, tab and personal socket."""
+"""Notifications in the project: the inbox, its API, tab and personal socket;
+the operators' failed deliveries (page and API)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -6,8 +7,14 @@ from groupbuy.core.plugins import GroupbuyApp, NavEntry
 
 app = GroupbuyApp(
     personal_data="groupbuy.notify.personal_data:NotifyPersonalData",
-    api_routers={"notify": "groupbuy.notify.api:router"},
-    urls={"inbox/": "groupbuy.notify.urls"},
+    api_routers={
+        "notify": "groupbuy.notify.api:router",
+        "operator/deliveries": "groupbuy.notify.operator_api:router",
+    },
+    urls={
+        "inbox/": "groupbuy.notify.urls",
+        "operator/deliveries/": "groupbuy.notify.operator_urls",
+    },
     nav=[
         NavEntry(
             role="shopper",
@@ -16,6 +23,14 @@ app = GroupbuyApp(
             icon="bell",
             order=90,
             badge="inbox-badge",
+        ),
+        NavEntry(
+            role="operator",
+            label=_("Failed deliveries"),
+            url_name="notify_operator:failed",
+            icon="bell",
+            order=88,
+            key="failed-deliveries",
         ),
     ],
     websocket_routes=[("ws/me/", "groupbuy.notify.consumers:UserConsumer")],

@@ -126,6 +126,8 @@ class Delivery(models.Model):
         _("next attempt at"), null=True, blank=True, default=timezone.now
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When it last failed for good; None again once an operator retries it.
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
     # What the provider called it (SMS message id, email Message-ID), for support.
     provider_message_id = models.CharField(
         _("provider message id"), max_length=200, blank=True
@@ -146,7 +148,13 @@ class Delivery(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(status__in=["pending", "sending"]),
                 name="notify_due_delivery_idx",
-            )
+            ),
+            # The operators' list of failed deliveries, newest first.
+            models.Index(
+                fields=["-failed_at", "-id"],
+                condition=Q(status="failed"),
+                name="notify_failed_delivery_idx",
+            ),
         ]
 
     def __str__(self):
@@ -156,6 +164,12 @@ class Delivery(models.Model):
     def idempotency_key(self) -> str:
         """Name this delivery to providers, so a resend can be recognised."""
         return f"{self.notification.public_id}-{self.channel}"
+
+    @property
+    def public_id(self) -> str:
+        """Name this delivery to clients: its notification's id and its channel
+        (one delivery per channel), never the primary key."""
+        return self.idempotency_key
 
 
 class Invitation(models.Model):

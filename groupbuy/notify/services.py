@@ -24,12 +24,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from groupbuy.core.audit import audit_log
+from groupbuy.core.audit import audit_log_many
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.channels import added_channels
 from groupbuy.notify.delivery import deliveries_attempt_many, delivery_attempt
 from groupbuy.notify.models import Channel, Delivery, Invitation, Notification
 from groupbuy.notify.selectors import (
+    deliveries_operator_check,
     notification_get_for_user,
     notification_unread_count,
 )
@@ -316,23 +317,49 @@ def notification_mark_all_read(*, actor) -> int:
 
 
 @transaction.atomic
-def delivery_retry_failed(*, actor, delivery_ids: Sequence[int]) -> int:
-    """Give failed deliveries a fresh set of attempts (after fixing the cause);
-    return how many were failed. Deliveries in any other state are left alone."""
-    failed = list(
-        Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.FAILED)
-        .select_related("notification")
+def delivery_retry_failed(
+    *,
+    actor,
+    delivery_ids: Sequence[int] | None = None,
+    channel: str | None = None,
+) -> int:
+    """Give failed deliveries a fresh set of attempts (after fixing the cause):
+    those of ``delivery_ids``, or every failed one of ``channel``; return how
+    many were failed. Deliveries in any other state are left alone, so a
+    second retry (a double click, two operators at once) queues nothing again.
+    Operators only (403)."""
+    deliveries_operator_check(actor)
+    failed = Delivery.objects.filter(status=Delivery.Status.FAILED)
+    if delivery_ids is not None:
+        failed = failed.filter(pk__in=list(delivery_ids))
+    if channel is not None:
+        failed = failed.filter(channel=channel)
+    # Locked in pk order: a retry racing this one waits, then finds them
+    # pending and leaves them alone.
+    retried = list(
+        failed.select_related("notification")
+        .select_for_update(of=("self",))
         .order_by("pk")
     )
     Delivery.objects.filter(
-        pk__in=[delivery.pk for delivery in failed], status=Delivery.Status.FAILED
-    ).update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
-    for delivery in failed:
-        audit_log(
-            actor=actor,
-            action="notify.delivery.retried",
-            obj=delivery.notification,
-            data={"channel": delivery.channel, "previous_error": delivery.last_error},
-        )
+        pk__in=[delivery.pk for delivery in retried], status=Delivery.Status.FAILED
+    ).update(
+        status=Delivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        failed_at=None,
+    )
+    audit_log_many(
+        actor=actor,
+        entries=[
+            (
+                "notify.delivery.retried",
+                delivery.notification,
+                {"channel": delivery.channel, "previous_error": delivery.last_error},
+            )
+            for delivery in retried
+        ],
+    )
+    for delivery in retried:
         after_commit(delivery_queue, delivery.pk)
-    return len(failed)
+    return len(retried)

@@ -140,3 +140,52 @@ def test_demand_alert_to_launched_deal_to_requesters_told(
     ]
     assert len({deal for _phone, deal in told}) == 1
     requester_context.close()
+
+
+FAILED_OPERATOR_PHONE = "13900660002"
+SEED_FAILED_DELIVERY = Template("""
+import json
+from django.utils import timezone
+from groupbuy.accounts.models import User
+from groupbuy.notify.models import Delivery
+from groupbuy.notify.services import notification_enqueue
+
+User.objects.create_user(
+    phone="+86$operator", password="$operator_password",
+    preferred_language="en", is_staff=True,
+)
+shopper = User.objects.create_user(
+    phone="+8613900660201", password="$operator_password", preferred_language="en"
+)
+notification = notification_enqueue(
+    recipient=shopper, kind="deals.deal.failed", title="t", body="b",
+    channels=["sms"],
+)
+Delivery.objects.filter(notification=notification).update(
+    status="failed", attempts=6, last_error="SmsError: gateway down",
+    failed_at=timezone.now(), next_attempt_at=None,
+)
+print(json.dumps({"delivery": notification.public_id + "-sms"}))
+""").substitute(operator=FAILED_OPERATOR_PHONE, operator_password=OPERATOR_PASSWORD)
+
+
+def test_failed_text_seen_and_retried_from_the_console(page, groupbuy_server):
+    # given a text that ran out of attempts while the gateway was down
+    delivery = _last_json(groupbuy_server.run_python(SEED_FAILED_DELIVERY))["delivery"]
+    # when the operator opens Failed deliveries from the console's menu
+    _sign_in(page, FAILED_OPERATOR_PHONE, OPERATOR_PASSWORD, "/operator/")
+    page.click("#operator-nav-failed-deliveries")
+    page.wait_for_url(re.compile(r"/operator/deliveries/$"))
+    # then the text is listed, its number masked, under the days' chart
+    row = page.locator(f"[id='delivery-{delivery}']")
+    assert "+86139****0201" in row.inner_text()
+    assert "SmsError: gateway down" in row.inner_text()
+    page.wait_for_selector("#failed-deliveries-chart[data-chart-drawn='1']")
+    # when the operator ticks it and confirms the retry
+    page.check(f"[id='select-{delivery}']")
+    page.click("#retry-selected summary")
+    page.click("#retry-selected-confirm")
+    # then the page says it was queued again, and it is no longer failed
+    page.wait_for_selector("#messages")
+    assert "1 delivery queued again." in page.inner_text("#messages")
+    assert page.locator(f"[id='delivery-{delivery}']").count() == 0

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.db import OperationalError, close_old_connections, connection, transaction
 
+from groupbuy.core.models import AuditEntry
 from groupbuy.notify import services
 from groupbuy.notify.delivery import delivery_attempt
 from groupbuy.notify.models import Delivery, Notification
@@ -138,3 +139,30 @@ def test_racing_workers_send_a_delivery_once_on_postgres(monkeypatch):
 @pytest.mark.postgres
 def test_racing_transactions_with_one_key_notify_once_on_postgres():
     racing_transactions_notify_once()
+
+
+def racing_retries_queue_once(monkeypatch):
+    # given a failed text
+    delivery = pending_sms_delivery(monkeypatch)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED, attempts=6, last_error="SmsError: down"
+    )
+    operator = make_user(is_staff=True)
+
+    # when they retry every failed text at once (two tabs, a double click)
+    results = run_together(
+        lambda: services.delivery_retry_failed(actor=operator, channel="sms")
+    )
+    # then it was queued once
+    assert sorted(results) == [0, 1]
+    retried = AuditEntry.objects.filter(action="notify.delivery.retried")
+    assert retried.count() == 1
+
+
+def test_racing_retries_queue_a_failed_delivery_once(monkeypatch):
+    racing_retries_queue_once(monkeypatch)
+
+
+@pytest.mark.postgres
+def test_racing_retries_queue_a_failed_delivery_once_on_postgres(monkeypatch):
+    racing_retries_queue_once(monkeypatch)
