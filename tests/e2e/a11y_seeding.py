@@ -374,6 +374,31 @@ def _erasure_request_id() -> dict:
     return {"erasure_request_id": erasure_request(actor=leaving).public_id}
 
 
+def _failed_delivery(*, shopper) -> dict:
+    """A text that ran out of attempts (the operators' Failed deliveries list
+    and its chart, with a row to tick)."""
+    from django.utils import timezone
+
+    from groupbuy.notify.models import Delivery
+    from groupbuy.notify.services import notification_enqueue
+
+    notification = notification_enqueue(
+        recipient=shopper,
+        kind="deals.deal.failed",
+        title="Accessibility",
+        body="",
+        channels=["sms"],
+    )
+    Delivery.objects.filter(notification=notification).update(
+        status=Delivery.Status.FAILED,
+        attempts=6,
+        last_error="SmsError: gateway down",
+        failed_at=timezone.now(),
+        next_attempt_at=None,
+    )
+    return {}
+
+
 def _catalogue_import_id(*, owner, merchant) -> dict:
     """An uploaded catalogue file's preview: a new product and a refused row
     (the owner's Import or export pages)."""
@@ -419,6 +444,7 @@ def seed_accessibility() -> dict:
     ids |= _shop_application_id(shopper=shopper)
     ids |= _erasure_request_id()
     ids |= _catalogue_import_id(owner=owner, merchant=merchant)
+    ids |= _failed_delivery(shopper=shopper)
     return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
 
 
