@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -129,7 +129,10 @@ def delivery_failed_list_for_operator(*, user, channel: str = "") -> QuerySet[De
     deliveries = (
         Delivery.objects.filter(status=Delivery.Status.FAILED)
         .select_related("notification__recipient", "notification__invitation")
-        .order_by(F("failed_at").desc(nulls_last=True), "-pk")
+        # As notify_failed_delivery_idx holds them. A delivery the release
+        # before failed_at fails during a rolling deploy has none: PostgreSQL
+        # lists it first (with the newest, as it is), SQLite last.
+        .order_by("-failed_at", "-pk")
     )
     if delivery_channel_checked(channel):
         deliveries = deliveries.filter(channel=channel)
