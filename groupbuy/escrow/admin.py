@@ -24,7 +24,7 @@ from groupbuy.escrow.models import (
     Refund,
 )
 from groupbuy.escrow.providers import event_type_label, provider_label
-from groupbuy.escrow.services import payment_refund
+from groupbuy.escrow.services import payment_refund_held
 
 
 class LabelledChoicesFilter(admin.SimpleListFilter):
@@ -231,24 +231,18 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
                 request, "admin/escrow/paymentintent/refund_confirmation.html", context
             )
         refunded, total_fen = [], 0
-        for intent, remaining, _payer in rows:
+        for intent, _held, _payer in rows:
+            # what is held is read again under the payment's lock (as the
+            # operator's payment page and API do): a repeat refunds nothing
             try:
-                payment_refund(
-                    actor=request.user,
-                    intent=intent,
-                    amount_fen=remaining,
-                    idempotency_key=(
-                        f"admin:{intent.public_id}:{intent.refunded_fen}:{remaining}"
-                    ),
-                    reason="operator",
-                )
+                refund = payment_refund_held(actor=request.user, intent=intent)
             except DomainError as refusal:
                 self.message_user(
                     request, f"{intent.public_id}: {refusal.message}", messages.ERROR
                 )
                 continue
             refunded.append(intent.public_id)
-            total_fen += remaining
+            total_fen += refund.amount_fen
         if refunded:
             self.message_user(
                 request,

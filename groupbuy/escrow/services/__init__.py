@@ -25,7 +25,11 @@ from groupbuy.escrow.services.intents import (
     push_intent_on_commit,
     sandbox_payment_submit,
 )
-from groupbuy.escrow.services.refunding import payment_refund, payment_refund_locked
+from groupbuy.escrow.services.refunding import (
+    payment_refund,
+    payment_refund_held,
+    payment_refund_locked,
+)
 from groupbuy.escrow.services.settling import (
     escrow_forfeit_deposit,
     escrow_release,
@@ -48,6 +52,7 @@ __all__ = [
     "payment_intent_create",
     "payment_intents_lock",
     "payment_refund",
+    "payment_refund_held",
     "payment_refund_locked",
     "platform_fee_expression",
     "platform_fee_fen",

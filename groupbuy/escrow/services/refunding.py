@@ -119,3 +119,35 @@ def payment_refund(
         )
     intent.refresh_from_db()
     return refund
+
+
+def payment_refund_held(
+    *, actor, intent: PaymentIntent, reason: str = "operator"
+) -> Refund:
+    """Return to the payer all that ``intent`` still holds in escrow (neither
+    refunded nor released to the merchant): support's "Refund what is still
+    held", from the admin, the operator's payment page and the API.
+
+    Safe to repeat: what is held is read under the payment's lock, so a second
+    call (a double click, a retried request) finds nothing held and is refused
+    with 409 ``nothing_held``, moving no money.
+    """
+    with transaction.atomic():
+        locked = payment_intents_lock(intent_ids=[intent.pk])[intent.pk]
+        held_fen = locked.remaining_held_fen
+        if held_fen <= 0:
+            raise EscrowError(
+                "nothing_held",
+                _("This payment holds no money to refund."),
+                status=409,
+            )
+        refund = payment_refund_locked(
+            actor=actor,
+            intent=locked,
+            amount_fen=held_fen,
+            # what was refunded before names this refund: one key per state
+            idempotency_key=f"held:{locked.public_id}:{locked.refunded_fen}",
+            reason=reason,
+        )
+    intent.refresh_from_db()
+    return refund

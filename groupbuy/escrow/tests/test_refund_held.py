@@ -1,0 +1,57 @@
+"""Refunding what a payment still holds: the admin's action, the operator's
+page and API all call ``payment_refund_held``."""
+
+import pytest
+
+from groupbuy.core.models import AuditEntry
+from groupbuy.escrow.errors import EscrowError
+from groupbuy.escrow.models import Refund
+from groupbuy.escrow.services import payment_refund, payment_refund_held
+from groupbuy.escrow.tests.factories import make_captured_intent, make_intent, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refunds_all_that_is_still_held_and_audits_it():
+    # given 99.00 captured, 10.00 of it already refunded
+    operator = make_user(is_staff=True)
+    intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
+    payment_refund(actor=None, intent=intent, amount_fen=1_000, idempotency_key="a")
+    # when
+    refund = payment_refund_held(actor=operator, intent=intent)
+    # then the 89.00 left goes back, by the platform, audited with its actor
+    assert (refund.amount_fen, refund.reason, refund.actor) == (
+        8_900,
+        "operator",
+        operator,
+    )
+    intent.refresh_from_db()
+    assert (intent.refunded_fen, intent.remaining_held_fen) == (9_900, 0)
+    [entry] = AuditEntry.objects.filter(
+        action="escrow.refund.issued", data__refund=refund.public_id
+    )
+    assert entry.actor == operator
+    assert entry.data["amount_fen"] == 8_900
+
+
+def test_repeating_it_refunds_nothing_twice_and_says_nothing_is_held():
+    # given a payment whose held money was refunded
+    intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
+    payment_refund_held(actor=None, intent=intent)
+    # when again
+    with pytest.raises(EscrowError) as refused:
+        payment_refund_held(actor=None, intent=intent)
+    # then a 409 saying why, and still one refund
+    assert (refused.value.code, refused.value.status) == ("nothing_held", 409)
+    assert refused.value.message == "This payment holds no money to refund."
+    assert Refund.objects.filter(intent=intent).count() == 1
+    intent.refresh_from_db()
+    assert intent.refunded_fen == 9_900
+
+
+def test_a_payment_never_captured_holds_nothing_to_refund():
+    intent = make_intent(payer=make_user(), amount_fen=9_900)
+    with pytest.raises(EscrowError) as refused:
+        payment_refund_held(actor=None, intent=intent)
+    assert refused.value.code == "nothing_held"
+    assert not Refund.objects.exists()
