@@ -25,7 +25,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -89,11 +89,31 @@ def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> l
     return STRANGER_PARAMETERS
 
 
-def number_failures_clear(phone: str) -> None:
-    """Forget the failed logins for ``phone``: its owner proved it by a code."""
+def number_failures_clear(phone: str) -> int:
+    """Forget the failed logins for ``phone`` (its owner proved it by a code,
+    or an operator cleared its lockout); return how many there were."""
     from axes.models import AccessAttempt
 
-    AccessAttempt.objects.filter(username=phone).delete()
+    attempts = AccessAttempt.objects.filter(username=phone)
+    failures = attempts.aggregate(failures=Sum("failures_since_start"))["failures"]
+    attempts.delete()
+    return failures or 0
+
+
+def number_failures(phone: str) -> tuple[int, datetime | None]:
+    """Return the failed logins counted against ``phone`` now (within the
+    cool-off, from any address) and until when they refuse its logins to a
+    browser that never signed in to it (None: they do not)."""
+    from axes.models import AccessAttempt
+
+    cool_off = settings.AXES_COOLOFF_TIME
+    counted = AccessAttempt.objects.filter(
+        username=phone, attempt_time__gte=timezone.now() - cool_off
+    ).aggregate(failures=Sum("failures_since_start"), latest=Max("attempt_time"))
+    failures = counted["failures"] or 0
+    if failures < settings.AXES_FAILURE_LIMIT:
+        return failures, None
+    return failures, counted["latest"] + cool_off
 
 
 def axes_client_ip(request: HttpRequest) -> str | None:

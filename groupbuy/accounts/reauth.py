@@ -88,6 +88,22 @@ def password_confirm(*, user: User, password: str) -> None:
     PasswordConfirmAttempt.objects.filter(user=user).delete()
 
 
+def password_confirm_failures(*, user: User) -> tuple[int, datetime | None]:
+    """Return the wrong passwords counted against ``user`` now and until when
+    they refuse more (None: they do not), as ``password_confirm`` counts."""
+    counted = list(
+        PasswordConfirmAttempt.objects.filter(
+            user=user, created_at__gt=timezone.now() - _cool_off()
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+    )
+    limit = settings.GROUPBUY_PASSWORD_CONFIRM_FAILURE_LIMIT
+    if len(counted) < limit:
+        return len(counted), None
+    return len(counted), counted[limit - 1] + _cool_off()
+
+
 def _window() -> timedelta:
     return timedelta(minutes=settings.GROUPBUY_REAUTH_WINDOW_MINUTES)
 

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.errors import AccountError
+from groupbuy.accounts.lockout import number_failures
 from groupbuy.accounts.models import (
     ApiToken,
     MerchantMembership,
     PhoneVerification,
     User,
 )
+from groupbuy.accounts.reauth import password_confirm_failures
 from groupbuy.core.request_memo import remembered
 
 
@@ -159,3 +161,35 @@ def code_request_for_user(
     if verification is None:
         raise AccountError("not_found", _("This code request is unknown."), status=404)
     return verification
+
+
+@dataclass(frozen=True)
+class PersonLockout:
+    """What holds a person back from signing in: failed logins counted against
+    their number, and wrong passwords on the change page (``accounts.reauth``),
+    each with until when it refuses them (None: it does not, yet)."""
+
+    sign_in_failures: int
+    sign_in_locked_until: datetime | None
+    password_failures: int
+    password_locked_until: datetime | None
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.sign_in_locked_until or self.password_locked_until)
+
+    @property
+    def has_failures(self) -> bool:
+        return bool(self.sign_in_failures or self.password_failures)
+
+
+def person_lockout(*, person: User) -> PersonLockout:
+    """Return the failures counted against ``person`` now, for an operator."""
+    sign_in_failures, sign_in_locked_until = number_failures(person.phone)
+    password_failures, password_locked_until = password_confirm_failures(user=person)
+    return PersonLockout(
+        sign_in_failures=sign_in_failures,
+        sign_in_locked_until=sign_in_locked_until,
+        password_failures=password_failures,
+        password_locked_until=password_locked_until,
+    )

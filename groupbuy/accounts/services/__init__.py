@@ -14,7 +14,9 @@ from groupbuy.accounts.services.password_codes import (
     password_set_by_support,
 )
 from groupbuy.accounts.services.password_confirm import (
+    LockoutCleared,
     password_confirm_attempts_clear,
+    person_lockout_clear,
 )
 from groupbuy.accounts.services.phone_change import (
     phone_change_complete,
@@ -46,6 +48,7 @@ from groupbuy.accounts.services.users import (
 )
 
 __all__ = [
+    "LockoutCleared",
     "api_token_authenticate",
     "api_token_create",
     "api_token_hash",
@@ -62,6 +65,7 @@ __all__ = [
     "password_reset_request",
     "password_reset_resend",
     "password_set_by_support",
+    "person_lockout_clear",
     "phone_change_complete",
     "phone_change_request",
     "phone_change_verification",

@@ -81,9 +81,12 @@ def test_support_clears_a_persons_password_limit_and_it_is_audited(support, lock
     assert "Password confirmations cleared for 1 person." in html
     assert not PasswordConfirmAttempt.objects.filter(user=locked_out).exists()
     assert PasswordConfirmAttempt.objects.filter(user=other).count() == 1
-    [entry] = AuditEntry.objects.filter(action="accounts.password_confirm.cleared")
+    [entry] = AuditEntry.objects.filter(action="accounts.lockout.cleared")
     assert entry.actor.phone == "+8613700137001"
-    assert (entry.object_id, entry.data) == (locked_out.public_id, {"attempts": 2})
+    assert (entry.object_id, entry.data) == (
+        locked_out.public_id,
+        {"sign_in_failures": 0, "password_confirmations": 2},
+    )
     # and the person's password is taken again at once
     password_confirm(user=locked_out, password=PASSWORD)
 
@@ -93,10 +96,7 @@ def test_clearing_again_changes_and_audits_nothing(support, locked_out):
     _clear(support, attempts)
     html = _clear(support, attempts)
     assert "None of these people had password confirmations to clear." in html
-    assert (
-        AuditEntry.objects.filter(action="accounts.password_confirm.cleared").count()
-        == 1
-    )
+    assert AuditEntry.objects.filter(action="accounts.lockout.cleared").count() == 1
 
 
 def test_staff_without_the_permission_see_attempts_but_cannot_clear(locked_out):
@@ -111,7 +111,7 @@ def test_staff_without_the_permission_see_attempts_but_cannot_clear(locked_out):
     _clear(client, PasswordConfirmAttempt.objects.filter(user=locked_out))
     # then nothing changed
     assert PasswordConfirmAttempt.objects.filter(user=locked_out).count() == 2
-    assert not AuditEntry.objects.filter(action="accounts.password_confirm.cleared")
+    assert not AuditEntry.objects.filter(action="accounts.lockout.cleared")
 
 
 def test_a_shopper_or_a_shops_owner_cannot_open_or_clear(locked_out):
