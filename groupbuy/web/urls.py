@@ -17,6 +17,7 @@ from groupbuy.web.views import (
     merchant_unit_refunds,
     money,
     operator,
+    operator_support,
     orders,
     site,
     staff_invitations,
@@ -316,6 +317,11 @@ urlpatterns = [
         name="operator_person",
     ),
     path(
+        "operator/people/<str:user_id>/clear-lockout/",
+        operator_support.operator_person_lockout_clear,
+        name="operator_person_lockout_clear",
+    ),
+    path(
         "operator/orders/<str:order_id>/",
         operator.operator_order,
         name="operator_order",
@@ -324,6 +330,11 @@ urlpatterns = [
         "operator/payments/<str:payment_id>/",
         operator.operator_payment,
         name="operator_payment",
+    ),
+    path(
+        "operator/payments/<str:payment_id>/refund-held/",
+        operator_support.operator_payment_refund_held,
+        name="operator_payment_refund_held",
     ),
     path(
         "operator/merchants/new/",

@@ -189,3 +189,36 @@ def test_failed_text_seen_and_retried_from_the_console(page, groupbuy_server):
     page.wait_for_selector("#messages")
     assert "1 delivery queued again." in page.inner_text("#messages")
     assert page.locator(f"[id='delivery-{delivery}']").count() == 0
+
+
+SEED_HELD_PAYMENT = Template("""
+import json
+from groupbuy.accounts.models import User
+from groupbuy.deals.tests.factories import join_and_pay, make_deal
+
+if not User.objects.filter(phone="+86$operator").exists():
+    User.objects.create_user(
+        phone="+86$operator", password="$operator_password",
+        preferred_language="en", is_staff=True,
+    )
+order = join_and_pay(make_deal())
+print(json.dumps({"payment": order.payment_intent.public_id}))
+""").substitute(operator=OPERATOR_PHONE, operator_password=OPERATOR_PASSWORD)
+
+
+def test_an_operator_refunds_what_a_payment_still_holds(page, groupbuy_server):
+    # given a paid order, its payment held in escrow
+    payment_id = _last_json(groupbuy_server.run_python(SEED_HELD_PAYMENT))["payment"]
+    # when the operator opens the payment and asks to refund what it holds
+    _sign_in(
+        page, OPERATOR_PHONE, OPERATOR_PASSWORD, f"/operator/payments/{payment_id}/"
+    )
+    page.click("#payment-refund-held summary")
+    confirm = page.locator("#payment-refund-held-confirm")
+    # then it asks first, naming the amount, and refunds it once confirmed
+    amount = re.fullmatch(r"Refund (¥[\d,.]+) to the payer", confirm.inner_text())[1]
+    confirm.click()
+    page.wait_for_selector("#messages")
+    assert f"Refunded {amount} to the payer." in page.inner_text("#messages")
+    assert amount in page.inner_text("#payment-refunds")
+    assert page.locator("#payment-refund-held").count() == 0

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.accounts.selectors import person_lockout
 from groupbuy.core.api_types import answer_choices, registered_answer_choices
 from groupbuy.core.pagination import PageIn, PageOut, page_payload
 from groupbuy.deals.models import DealOrder
@@ -204,6 +205,13 @@ class OperatorPersonOut(Schema):
     # when a pending erasure request is due (null if none)
     erasure_due_at: datetime | None = None
     erased_at: datetime | None = None
+    # failed logins counted against the number now, and wrong passwords on the
+    # change-of-number page, each with until when they lock the person out
+    # (null: not locked); POST .../clear-lockout clears both
+    sign_in_failures: int = 0
+    sign_in_locked_until: datetime | None = None
+    password_confirm_failures: int = 0
+    password_confirm_locked_until: datetime | None = None
 
 
 @router.get("/people/{user_id}", response=OperatorPersonOut)
@@ -211,6 +219,7 @@ def person_detail(request, user_id: str):
     """One person in full (the reading is audited)."""
     person = lookup.operator_user_view(user=request.auth, user_id=user_id)
     pending = erasure_pending_for(user=person)
+    lockout = person_lockout(person=person)
     return {
         "id": person.public_id,
         "phone": _phone(person),
@@ -227,6 +236,10 @@ def person_detail(request, user_id: str):
         ],
         "erasure_due_at": pending.due_at if pending else None,
         "erased_at": lookup.person_erased_at(person=person),
+        "sign_in_failures": lockout.sign_in_failures,
+        "sign_in_locked_until": lockout.sign_in_locked_until,
+        "password_confirm_failures": lockout.password_failures,
+        "password_confirm_locked_until": lockout.password_locked_until,
     }
 
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from groupbuy.accounts.selectors import person_lockout
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import deal_list_open, order_money
@@ -166,6 +167,7 @@ def operator_person(request: HttpRequest, user_id: str) -> HttpResponse:
         "erased_at": lookup.person_erased_at(person=person),
         "previous_phones": lookup.person_previous_phones(person=person),
         "erasure_pending": erasure_pending_for(user=person),
+        "lockout": person_lockout(person=person),
     }
     return render(request, "web/operator/person.html", context)
 
@@ -197,6 +199,8 @@ def operator_payment(request: HttpRequest, payment_id: str) -> HttpResponse:
         "refunds": refunds,
         "order_id": lookup.payment_order_id(payment=payment),
         "payer_erased_at": lookup.person_erased_at(person=payment.payer),
+        # neither refunded nor released: what "Refund what is still held" returns
+        "held_fen": payment.remaining_held_fen,
     }
     return render(request, "web/operator/payment.html", context)
 
