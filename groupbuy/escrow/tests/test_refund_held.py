@@ -4,14 +4,15 @@ page and API all call ``payment_refund_held``."""
 import pytest
 
 from groupbuy.core.models import AuditEntry
+from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
+from groupbuy.deals.tests.racing import race
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import Refund
 from groupbuy.escrow.services import payment_refund, payment_refund_held
 from groupbuy.escrow.tests.factories import make_captured_intent, make_intent, make_user
 
-pytestmark = pytest.mark.django_db
 
-
+@pytest.mark.django_db
 def test_it_refunds_all_that_is_still_held_and_audits_it():
     # given 99.00 captured, 10.00 of it already refunded
     operator = make_user(is_staff=True)
@@ -34,6 +35,7 @@ def test_it_refunds_all_that_is_still_held_and_audits_it():
     assert entry.data["amount_fen"] == 8_900
 
 
+@pytest.mark.django_db
 def test_repeating_it_refunds_nothing_twice_and_says_nothing_is_held():
     # given a payment whose held money was refunded
     intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
@@ -49,9 +51,28 @@ def test_repeating_it_refunds_nothing_twice_and_says_nothing_is_held():
     assert intent.refunded_fen == 9_900
 
 
+@pytest.mark.django_db
 def test_a_payment_never_captured_holds_nothing_to_refund():
     intent = make_intent(payer=make_user(), amount_fen=9_900)
     with pytest.raises(EscrowError) as refused:
         payment_refund_held(actor=None, intent=intent)
     assert refused.value.code == "nothing_held"
     assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_at_once_refund_it_once(file_database):  # noqa: F811
+    # given 99.00 held
+    intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
+    # when two operators press the button at the same moment
+    outcomes = race(
+        [
+            lambda operator=operator: payment_refund_held(actor=operator, intent=intent)
+            for operator in (make_user(is_staff=True), make_user(is_staff=True))
+        ]
+    )
+    # then one refunds all of it, the other finds nothing held
+    assert outcomes == {"ok": 1, "nothing_held": 1}
+    assert list(Refund.objects.values_list("amount_fen", flat=True)) == [9_900]
+    intent.refresh_from_db()
+    assert intent.refunded_fen == 9_900
