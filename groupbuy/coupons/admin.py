@@ -20,8 +20,10 @@ from groupbuy.coupons.models import (
     Redemption,
     RedemptionBatch,
     RedemptionConflict,
-    Revocation,
 )
+
+# The audit's reason for the admin's action, which asks for none.
+ADMIN_REVOKE_REASON = "Revoked in the Django admin"
 
 
 @admin.register(PlatformKey)
@@ -110,10 +112,16 @@ class CouponAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Revoke the selected coupons"))
     def revoke(self, request, queryset):
+        # As the operator console's "Revoke this coupon", which asks why.
         for coupon in queryset:
-            services.coupon_revoke(
-                actor=request.user, coupon=coupon, reason=Revocation.Reason.OPERATOR
-            )
+            try:
+                services.coupon_revoke_by_operator(
+                    actor=request.user, coupon=coupon, reason=ADMIN_REVOKE_REASON
+                )
+            except DomainError as refusal:
+                self.message_user(
+                    request, f"{coupon}: {refusal.message}", messages.ERROR
+                )
 
 
 @admin.register(Redemption)

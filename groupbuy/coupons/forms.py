@@ -122,3 +122,11 @@ class StatementPeriodForm(forms.Form):
                 "reasons": " ".join(reasons)
             }
         raise CouponError("invalid_date", message, fields=fields)
+
+
+class OperatorCouponRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the coupon revoked? (kept in the audit log)"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

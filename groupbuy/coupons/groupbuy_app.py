@@ -25,8 +25,16 @@ app = GroupbuyApp(
             "groupbuy.coupons.groupbuy_app:till_upload_max_bytes",
         )
     ],
-    api_routers={"coupons": "groupbuy.coupons.api:router"},
-    urls={"coupons/": "groupbuy.coupons.urls"},
+    api_routers={
+        "coupons": "groupbuy.coupons.api:router",
+        "operator/coupon-keys": "groupbuy.coupons.api.operator:keys_router",
+        "operator/coupons": "groupbuy.coupons.api.operator:coupons_router",
+    },
+    urls={
+        "coupons/": "groupbuy.coupons.urls",
+        "operator/coupon-keys/": "groupbuy.coupons.operator_key_urls",
+        "operator/coupons/": "groupbuy.coupons.operator_coupon_urls",
+    },
     nav=[
         NavEntry(
             role="shopper",
@@ -56,6 +64,16 @@ app = GroupbuyApp(
             owners_only=True,
             group="money",
         ),
+        # Rotating and revoking the platform's keys (until 2026-12-07 only in
+        # the Django admin).
+        NavEntry(
+            role="operator",
+            label=_("Coupon signing keys"),
+            url_name="coupon_keys:list",
+            key="coupon-keys",
+            icon="shield",
+            order=80,
+        ),
     ],
     page_parts={
         "order.detail": "coupons/_order_coupon.html",
@@ -64,6 +82,8 @@ app = GroupbuyApp(
         # Without a key its buyers' coupons have no code: say so where a new
         # shop's owners look first (until 2026-12-07 only this app's page did).
         "merchant.setup": "coupons/_setup_step.html",
+        # An operator revokes the order's coupon from the order's page.
+        "operator_order.actions": "coupons/_operator_order_coupon.html",
     },
     standalone_cli_commands={"station": "groupbuy.coupons.station.cli:main"},
     demo_data="groupbuy.coupons.demo:load_demo_data",

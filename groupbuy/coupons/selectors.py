@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from groupbuy.catalog.permissions import (
     is_merchant_staff,
     is_operator,
     require_merchant_staff,
+    require_operator,
     staff_branch_limit,
 )
 from groupbuy.catalog.selectors import merchant_get_for_owner, merchant_get_for_staff
@@ -22,6 +24,7 @@ from groupbuy.coupons.models import (
     Coupon,
     CouponRefund,
     ExpiryRule,
+    PlatformKey,
     Redemption,
     RedemptionBatch,
     RedemptionConflict,
@@ -319,3 +322,65 @@ def station_sync(
             for branch in branches
         ],
     }
+
+
+def _platform_keys_with_counts(now=None) -> QuerySet[PlatformKey]:
+    """The keys, each with ``unredeemed_coupons``: how many coupons it signed
+    that are still to be used and that it verifies (none once revoked)."""
+    unredeemed = (
+        Coupon.objects.filter(
+            platform_key=OuterRef("pk"),
+            status=Coupon.Status.VALID,
+            expires_at__gt=now or timezone.now(),
+        )
+        .order_by()
+        .values("platform_key")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return PlatformKey.objects.annotate(
+        unredeemed_coupons=Case(
+            When(state=PlatformKey.State.REVOKED, then=0),
+            default=Coalesce(Subquery(unredeemed), 0),
+        )
+    ).order_by("-key_id")
+
+
+def platform_keys_for_operator(
+    *, user, page=1, page_size=DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """Return a page of the platform's signing keys, newest first, each with
+    ``unredeemed_coupons`` (operators only, else 403)."""
+    require_operator(user)
+    return paginate(_platform_keys_with_counts(), page=page, page_size=page_size)
+
+
+def platform_key_get_for_operator(*, user, key_id: str) -> PlatformKey:
+    """Return a signing key by its opaque number, with ``unredeemed_coupons``
+    (operators only, else 403; 404 if there is none)."""
+    require_operator(user)
+    key = _platform_keys_with_counts().filter(public_id=key_id).first()
+    if key is None:
+        raise CouponError("not_found", _("No such key."), status=404)
+    return key
+
+
+def platform_key_active_for_operator(*, user) -> PlatformKey | None:
+    """Return the key signing new coupons, with ``unredeemed_coupons`` (None
+    before the first coupon made one; operators only, else 403)."""
+    require_operator(user)
+    return _platform_keys_with_counts().filter(state=PlatformKey.State.ACTIVE).first()
+
+
+def coupon_get_for_operator(*, user, coupon_id: str) -> Coupon:
+    """Return a coupon with its order (operators only, else 403; 404 if there
+    is none)."""
+    require_operator(user)
+    coupon = (
+        Coupon.objects.select_related("order", "merchant")
+        .filter(public_id=coupon_id)
+        .first()
+    )
+    if coupon is None:
+        raise CouponError("not_found", _("No such coupon."), status=404)
+    return coupon

@@ -36,6 +36,8 @@ PAGE_SLOTS = {
     "merchant_deal.terms": "instead of a console deal's tiers",
     "merchant_deal.selling": "instead of a console deal's add-stock and deadline forms",
     "operator.demand_alerts": "the operator dashboard's demand alerts",
+    "operator_order.actions": "cards after an operator's page of an order "
+    "(context: order)",
     "operator.figures": "more figures after the operator dashboard's own "
     "(each a div.figure)",
     "merchant.setup": "more steps on the console overview's list of what a "

@@ -46,6 +46,7 @@ WORDS_IN = {
     "StopIn.reason",
     "DeclineIn.reason",
     "OperatorMerchantSwitchOffIn.reason",
+    "OperatorCouponRevokeIn.reason",
 }
 # Kinds that apps declare through a registry, open to the next app: a client
 # shows such a kind's label (``label``, ``title``) rather than switching on it.

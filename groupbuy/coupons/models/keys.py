@@ -16,6 +16,8 @@ class PlatformKey(models.Model):
 
     Exactly one key is active (signs new coupons). A retired key keeps verifying
     until ``verifies_until``, the expiry of the last coupon it signed.
+    ``key_id`` is the number a coupon's code names its key by; operators'
+    pages and API name a key by ``public_id``.
     """
 
     class State(models.TextChoices):
@@ -23,6 +25,8 @@ class PlatformKey(models.Model):
         RETIRED = "retired", _("Retired: verifies its coupons until they expire")
         REVOKED = "revoked", _("Revoked: verifies nothing")
 
+    # Null only for a key a release without the column added during a deploy.
+    public_id = PublicIdField(prefix="pkey", null=True, verbose_name=_("number"))
     key_id = models.PositiveIntegerField(_("key id"), unique=True)
     public_key = models.BinaryField(_("public key"), max_length=32)
     # The 32-byte seed, encrypted with a key derived from SECRET_KEY.
@@ -36,6 +40,9 @@ class PlatformKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     retired_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("retired at")
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("revoked at")
     )
 
     class Meta:

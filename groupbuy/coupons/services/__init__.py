@@ -24,6 +24,7 @@ from groupbuy.coupons.services.refunding import (
     coupon_refund_by_merchant,
     coupon_refund_unused,
 )
+from groupbuy.coupons.services.revoking import coupon_revoke_by_operator
 
 __all__ = [
     "batch_import",
@@ -34,6 +35,7 @@ __all__ = [
     "coupon_refund_by_merchant",
     "coupon_refund_unused",
     "coupon_revoke",
+    "coupon_revoke_by_operator",
     "coupon_revoke_for_order",
     "coupons_expire_due",
     "coupons_reseal_for_merchant",

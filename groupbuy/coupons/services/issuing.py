@@ -176,10 +176,12 @@ def coupons_reseal_for_merchant(*, actor, merchant: Merchant) -> int:
     return count
 
 
-def coupon_revoke(*, actor, coupon: Coupon, reason: str) -> Coupon:
+def coupon_revoke(*, actor, coupon: Coupon, reason: str, note: str = "") -> Coupon:
     """Revoke a coupon (its order was cancelled or refunded, or an operator
-    revoked it); repeat-safe. Its shopper's open coupon page is told once this
-    commits, so it stops showing a code the till now refuses."""
+    revoked it); repeat-safe. ``reason`` is the code stations are given;
+    ``note`` an operator's words, kept in the audit. Its shopper's open coupon
+    page is told once this commits, so it stops showing a code the till now
+    refuses."""
     with transaction.atomic():
         coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
         if coupon.status == Coupon.Status.REVOKED:
@@ -197,7 +199,11 @@ def coupon_revoke(*, actor, coupon: Coupon, reason: str) -> Coupon:
             actor=actor,
             action="coupons.coupon.revoked",
             obj=coupon,
-            data={"reason": reason, "redeemed_quantity": coupon.redeemed_quantity},
+            data={
+                "reason": reason,
+                "redeemed_quantity": coupon.redeemed_quantity,
+                **({"note": note} if note else {}),
+            },
         )
         publish_coupon_state(coupon)
     return coupon

@@ -91,8 +91,13 @@ def platform_key_active() -> PlatformKey:
     return key or platform_key_rotate(actor=None)
 
 
-def platform_key_rotate(*, actor) -> PlatformKey:
-    """Retire the active key (it verifies until its coupons expire); add a new one."""
+def platform_key_rotate(*, actor, current_key_id: str | None = None) -> PlatformKey:
+    """Retire the active key (it verifies until its coupons expire); add a new one.
+
+    ``current_key_id`` names the key the operator saw active: if another
+    rotation retired it meanwhile (the same form sent twice), nothing changes
+    (409 ``already_rotated``).
+    """
     if actor is not None:
         require_operator(actor)
     with transaction.atomic():
@@ -101,6 +106,14 @@ def platform_key_rotate(*, actor) -> PlatformKey:
             .filter(state=PlatformKey.State.ACTIVE)
             .first()
         )
+        if current_key_id is not None and (
+            current is None or current.public_id != current_key_id
+        ):
+            raise CouponError(
+                "already_rotated",
+                _("The key was rotated meanwhile: a newer key signs coupons now."),
+                status=409,
+            )
         if current is not None:
             _retire(actor, current)
         seed = SigningKey.generate()
@@ -138,17 +151,25 @@ def _retire(actor, key: PlatformKey) -> None:
 
 
 def platform_key_revoke(*, actor, key: PlatformKey) -> PlatformKey:
-    """Stop a (leaked) key verifying anything at once."""
+    """Stop a (leaked) retired key verifying anything at once: the coupons it
+    signed are refused from now on. The active key and a key already revoked
+    are refused (409), so a revocation sent twice changes nothing."""
     require_operator(actor)
     with transaction.atomic():
         key = PlatformKey.objects.select_for_update().get(pk=key.pk)
         if key.state == PlatformKey.State.ACTIVE:
             raise CouponError(
-                "active_key", _("Rotate first: the active key cannot be revoked.")
+                "active_key",
+                _("Rotate first: the active key cannot be revoked."),
+                status=409,
+            )
+        if key.state == PlatformKey.State.REVOKED:
+            raise CouponError(
+                "already_revoked", _("This key is already revoked."), status=409
             )
         key.state = PlatformKey.State.REVOKED
-        key.verifies_until = timezone.now()
-        key.save(update_fields=["state", "verifies_until"])
+        key.revoked_at = key.verifies_until = timezone.now()
+        key.save(update_fields=["state", "verifies_until", "revoked_at"])
         audit_log(
             actor=actor,
             action="coupons.platform_key.revoked",
