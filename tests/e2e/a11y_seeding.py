@@ -84,6 +84,8 @@ def _deal_ids(*, shopper, shopper_2, owner, merchant) -> dict:
         "pending_order_id": pending.public_id,
         "intent_id": pending.payment_intent.public_id,
         "coupon_id": Coupon.objects.get(order=confirmed).public_id,
+        # the key that signed it (the operators' "Revoke key" page)
+        "platform_key_id": Coupon.objects.get(order=confirmed).platform_key.public_id,
         "listing_id": listings[0].public_id,
         "product_id": listings[0].product.public_id,
     }
@@ -456,6 +458,8 @@ ARGUMENTS = {
     "deal_id": "deal_id",
     "order_id": "order_id",
     "coupon_id": "coupon_id",
+    # a coupon signing key (the operators' keys pages)
+    "key_id": "platform_key_id",
     "merchant_id": "merchant_id",
     "listing_id": "listing_id",
     "product_id": "product_id",

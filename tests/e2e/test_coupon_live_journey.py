@@ -1,10 +1,11 @@
 """The open coupon page catches up with its coupon in a real browser.
 
-A coupon revoked by an operator while its page is open turns to Revoked without
-a reload, and one whose moment passes while it is open turns to Expired; and a
-coupon redeemed before the page's socket has joined the person's group (ws/me/)
-still shows Redeemed once the socket listens: the page fetches itself again on
-notify/live.js's "realtime-user-joined".
+A coupon revoked by an operator (from its order's page in the operator console)
+while its page is open turns to Revoked without a reload, and one whose moment
+passes while it is open turns to Expired; and a coupon redeemed before the
+page's socket has joined the person's group (ws/me/) still shows Redeemed once
+the socket listens: the page fetches itself again on notify/live.js's
+"realtime-user-joined".
 """
 
 from __future__ import annotations
@@ -52,14 +53,18 @@ def test_a_coupon_revoked_while_its_page_is_open_turns_to_revoked(
     page.wait_for_selector("#coupon-qr svg")
     assert "Valid" in page.inner_text("#coupon-status")
 
-    # when an operator revokes it in the admin
+    # when an operator revokes it from its order's page, saying why
     context, operator = _other_person(chromium, groupbuy_server, "+8613900007743")
     try:
-        operator.goto(f"/admin/coupons/coupon/?q={seeded['serial']}")
-        operator.check("input.action-select")
-        operator.select_option("select[name=action]", "revoke")
-        operator.click("button[name=index]")
-        operator.wait_for_selector(".messagelist, #result_list")
+        operator.goto(f"/operator/orders/{seeded['order']}/")
+        operator.click("#operator-coupon-revoke")
+        operator.wait_for_selector("#coupon-revoke-terms")
+        operator.click("#coupon-revoke-confirm")  # no reason yet: refused
+        operator.wait_for_selector("#field-reason.has-error")
+        operator.fill("textarea[name=reason]", "Bought with a stolen card")
+        operator.click("#coupon-revoke-confirm")
+        operator.wait_for_selector("#operator-order-coupon[data-status=revoked]")
+        assert operator.locator("#operator-coupon-revoke").count() == 0
     finally:
         context.close()
 
