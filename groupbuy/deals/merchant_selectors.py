@@ -8,14 +8,13 @@ sales, is refused with 403.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import phonenumbers
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +35,7 @@ from groupbuy.deals.selectors import (
     orders_with_paid_fen,
 )
 from groupbuy.deals.selectors.orders import shown_status_is
-from groupbuy.escrow.services import platform_fee_fen
+from groupbuy.escrow.services import platform_fee_expression
 
 Status = DealOrder.Status
 # Digits with the separators people type, and the stars of a masked number
@@ -184,13 +183,6 @@ class SalesFigures:
     def net_fen(self) -> int:
         return self.revenue_fen - self.refunds_fen - self.fees_fen
 
-    def add(self, *, quantity: int, paid_fen: int, refunded_fen: int) -> None:
-        self.orders += 1
-        self.units += quantity
-        self.revenue_fen += paid_fen
-        self.refunds_fen += refunded_fen
-        self.fees_fen += platform_fee_fen(max(0, paid_fen - refunded_fen))
-
 
 @dataclass
 class Sales:
@@ -221,9 +213,46 @@ def sales_period(
     return date_from, date_to
 
 
+def _paid_orders(merchant, since, until) -> QuerySet[DealOrder]:
+    """The merchant's orders paid in [since, until), each with the figures of
+    its sale: ``sold_units`` and ``sold_fen`` (what it was paid for: an order
+    the shop refunded some units of holds fewer units and a lower amount
+    since), ``back_fen`` (what went back, at most what was paid) and
+    ``fee_fen`` (the platform's fee on what was kept, rounded per order)."""
+    unit_refunds = (
+        OrderUnitRefund.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    )
+    orders = DealOrder.objects.filter(
+        deal__merchant=merchant, paid_at__gte=since, paid_at__lt=until
+    ).annotate(
+        sold_units=F("quantity")
+        + Coalesce(Subquery(unit_refunds.annotate(n=Sum("units")).values("n")), 0),
+        sold_fen=F("amount_fen")
+        + Coalesce(Subquery(unit_refunds.annotate(n=Sum("amount_fen")).values("n")), 0),
+    )
+    orders = orders.annotate(back_fen=Least("refunded_fen", "sold_fen"))
+    return orders.annotate(
+        fee_fen=platform_fee_expression(F("sold_fen") - F("back_fen"))
+    )
+
+
+# The sums of a row of sales (``SalesFigures``) over its paid orders.
+SALES_SUMS = {
+    "orders": Count("pk"),
+    "units": Sum("sold_units"),
+    "revenue_fen": Sum("sold_fen"),
+    "refunds_fen": Sum("back_fen"),
+    "fees_fen": Sum("fee_fen"),
+}
+
+
+def _figures(key: str, label: str, sums: dict) -> SalesFigures:
+    return SalesFigures(key, label, **{name: sums[name] for name in SALES_SUMS})
+
+
 def merchant_sales(*, user, merchant, date_from: date, date_to: date) -> Sales:
     """Return the orders paid from ``date_from`` to ``date_to`` (days in the
-    display time zone) per day and per deal.
+    display time zone) per day and per deal, summed by the database.
 
     Revenue is what buyers paid; refunds what went back to them (a merchant's
     refund, a failed deal, or the difference to a lower final tier); fees the
@@ -231,47 +260,27 @@ def merchant_sales(*, user, merchant, date_from: date, date_to: date) -> Sales:
     """
     require_merchant_money_reader(user, merchant)
     check_days(date_from=date_from, date_to=date_to)
-    since, until = days_window(date_from, date_to)
-    # An order the shop refunded some units of holds fewer units and a lower
-    # amount since: its sale was the units and amount it was paid for.
-    unit_refunds = (
-        OrderUnitRefund.objects.filter(order=OuterRef("pk")).order_by().values("order")
-    )
-    paid = (
-        DealOrder.objects.filter(
-            deal__merchant=merchant, paid_at__gte=since, paid_at__lt=until
-        )
-        .annotate(
-            units_refunded=Coalesce(
-                Subquery(unit_refunds.annotate(n=Sum("units")).values("n")), 0
-            ),
-            fen_refunded=Coalesce(
-                Subquery(unit_refunds.annotate(n=Sum("amount_fen")).values("n")), 0
-            ),
-        )
-        .values_list(
-            "paid_at",
-            F("quantity") + F("units_refunded"),
-            F("amount_fen") + F("fen_refunded"),
-            "refunded_fen",
-            "deal__public_id",
-            "deal__title",
-        )
-    )
+    paid = _paid_orders(merchant, *days_window(date_from, date_to))
+    day_of = TruncDate("paid_at", tzinfo=timezone.get_current_timezone())
+    by_day = {
+        row["day"]: row
+        for row in paid.annotate(day=day_of).values("day").annotate(**SALES_SUMS)
+    }
     sales = Sales(date_from=date_from, date_to=date_to)
-    days = {}
     for offset in range((date_to - date_from).days + 1):
         day = date_from + timedelta(days=offset)
-        days[day] = SalesFigures(day.isoformat(), day.strftime("%m-%d"))
-    deals: dict[str, SalesFigures] = defaultdict(lambda: SalesFigures("", ""))
-    for paid_at, quantity, amount_fen, refunded_fen, deal_id, title in paid:
-        figures = {"quantity": quantity, "paid_fen": amount_fen}
-        figures["refunded_fen"] = min(refunded_fen, amount_fen)
-        days[timezone.localdate(paid_at)].add(**figures)
-        row = deals[deal_id]
-        row.key, row.label = deal_id, title
-        row.add(**figures)
-        sales.total.add(**figures)
-    sales.days = list(days.values())
-    sales.deals = sorted(deals.values(), key=lambda row: (-row.revenue_fen, row.key))
+        sums = by_day.get(day, dict.fromkeys(SALES_SUMS, 0))
+        sales.days.append(_figures(day.isoformat(), day.strftime("%m-%d"), sums))
+    by_deal = (
+        paid.values("deal_id", "deal__public_id", "deal__title")
+        .annotate(**SALES_SUMS)
+        .order_by("-revenue_fen", "deal__public_id")
+    )
+    sales.deals = [
+        _figures(row["deal__public_id"], row["deal__title"], row) for row in by_deal
+    ]
+    totals = {
+        name: sum(getattr(day, name) for day in sales.days) for name in SALES_SUMS
+    }
+    sales.total = _figures("", "", totals)
     return sales
