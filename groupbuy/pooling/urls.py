@@ -10,6 +10,7 @@ urlpatterns = [
     path("buyers/", views.buyers, name="buyers"),
     path("carts/", views.carts, name="carts"),
     path("carts/<str:cart_id>/delete/", views.cart_delete, name="cart_delete"),
+    path("requests/<str:pool_request_id>/", views.request_detail, name="request"),
     path(
         "requests/<str:request_id>/withdraw/",
         views.request_withdraw,

@@ -158,7 +158,13 @@ def _pool_id(*, shopper, shopper_2, merchant) -> dict:
     pools_match(branch_id=branch.pk, promotion_id=promotion.pk)
     member = PoolMember.objects.filter(request__user=shopper).order_by("-pk").first()
     pool_id = member.pool.public_id if member is not None else None
-    return {"pool_id": pool_id, "branch_id": branch.public_id}
+    request = PoolRequest.objects.filter(user=shopper).order_by("-pk").first()
+    return {
+        "pool_id": pool_id,
+        "branch_id": branch.public_id,
+        # its page links the pool it is suggested for
+        "pool_request_id": request.public_id if request is not None else None,
+    }
 
 
 def _accepted_contact(*, shopper, shopper_2, product, amount_fen, days_ahead):
@@ -467,6 +473,7 @@ ARGUMENTS = {
     "demand_id": "demand_id",
     "offer_id": "offer_id",
     "pool_id": "pool_id",
+    "pool_request_id": "pool_request_id",
     "branch_id": "branch_id",
     "share_id": "share_id",
     # a share thread's reply (moderation's report form: its kind and id)

@@ -84,6 +84,8 @@ def _wait_for_suggestion(page, *, timeout_s: float = 30) -> None:
     # The list reloads itself when a suggestion arrives; opening it again now
     # and then covers one sent before the page's socket connected.
     until = time.monotonic() + timeout_s
+    if not page.url.endswith("/pooling/"):
+        page.goto("/pooling/")
     while True:
         try:
             page.locator(".pool-link").first.wait_for(timeout=5_000)
@@ -110,7 +112,9 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
             page.fill("#id_amount", "100")
             page.select_option("#id_max_group_size", "4")
             page.click("#pool-request-submit")
-            page.wait_for_url(re.compile(r"/pooling/$"))
+            # (each lands on their request's own page, looking for a pool)
+            page.wait_for_url(re.compile(r"/pooling/requests/preq_\w+/$"))
+            assert page.get_attribute("#request-summary", "data-state") == "open"
 
         # (the third's pool page cannot reach its socket until told: it
         # rejoins later, having missed what was said meanwhile)
@@ -271,13 +275,15 @@ def test_location_fills_the_place_a_far_shop_refuses_and_a_request_is_withdrawn(
             "document.getElementById('id_latitude').value === '31.235000'"
         )
         page.click("#pool-request-submit")
-        page.wait_for_url(re.compile(r"/pooling/$"))
-        # and, nobody to pool with yet, they withdraw it from the Pools page
-        page.click("#request-list .request[data-state='open'] .request-withdraw")
+        page.wait_for_url(re.compile(r"/pooling/requests/preq_\w+/$"))
+        # and, nobody to pool with yet, they withdraw it from its page
+        page.click("#request-withdraw")
         page.wait_for_selector("text=we no longer look for a pool for it")
-        assert page.locator("#request-list .request").count() == 0
+        assert page.get_attribute("#request-summary", "data-state") == "withdrawn"
         # the page starts at that message (a screen reader reads it first)
         assert page.evaluate("document.activeElement.id") == "messages"
+        page.goto("/pooling/")
+        assert page.locator("#request-list .request").count() == 0
     finally:
         context.close()
 
@@ -453,7 +459,9 @@ def test_two_shoppers_pool_a_second_item_half_price(chromium, groupbuy_server):
             page.select_option("#id_product", seeded["product"])
             page.fill("#id_unit_price", "89.90")
             page.click("#pool-request-submit")
-            page.wait_for_url(re.compile(r"/pooling/$"))
+            # (each lands on their request's own page, looking for a pool)
+            page.wait_for_url(re.compile(r"/pooling/requests/preq_\w+/$"))
+            assert page.get_attribute("#request-summary", "data-state") == "open"
         # when each opens the suggestion: together the second bottle is half
         # price, ¥44.95 saved, split evenly
         for page in pages:
@@ -520,7 +528,7 @@ def test_a_regular_who_agreed_is_invited_when_someone_asks_to_pool(
         asker.goto(f"/pooling/branches/{seeded['branch']}/")
         asker.fill("#id_amount", "180")
         asker.click("#pool-request-submit")
-        asker.wait_for_url(re.compile(r"/pooling/$"))
+        asker.wait_for_url(re.compile(r"/pooling/requests/preq_\w+/$"))
         # then the regular finds the invitation in the inbox, and it opens the shop
         until = time.monotonic() + 30
         while True:

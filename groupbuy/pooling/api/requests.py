@@ -1,4 +1,5 @@
-"""A shopper's pool requests: asking to pool a cart, listing, withdrawing."""
+"""A shopper's pool requests: asking to pool a cart, listing, reading one,
+withdrawing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from groupbuy.core.errors import fields_renamed, id_in_request
 from groupbuy.core.pagination import PageIn
 from groupbuy.pooling import selectors, services
 from groupbuy.pooling.api.common import REQUEST_NAMES, page_of
-from groupbuy.pooling.schemas import RequestIn, RequestOut, RequestPage, request_out
+from groupbuy.pooling.schemas import (
+    RequestDetailOut,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    request_detail_out,
+    request_out,
+)
 
 router = Router()
 
@@ -35,6 +43,16 @@ def pool_request_create(request, payload: RequestIn):
 def my_requests(request, paging: Query[PageIn]):
     """My pool requests, newest first, a page at a time."""
     return page_of(selectors.requests_for_user(user=request.auth), paging, request_out)
+
+
+@router.get("/requests/{request_id}", response=RequestDetailOut)
+def my_request(request, request_id: str):
+    """My pool request, with the pool it is suggested for or pooled in."""
+    return request_detail_out(
+        selectors.request_get_with_pool_for_user(
+            user=request.auth, request_id=request_id
+        )
+    )
 
 
 @router.post("/requests/{request_id}/withdraw", response=RequestOut)

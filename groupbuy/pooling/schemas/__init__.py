@@ -38,9 +38,11 @@ from groupbuy.pooling.schemas.promotions import (
     promotion_out,
 )
 from groupbuy.pooling.schemas.requests import (
+    RequestDetailOut,
     RequestIn,
     RequestOut,
     RequestPage,
+    request_detail_out,
     request_out,
 )
 from groupbuy.pooling.schemas.shoppers import (
@@ -91,6 +93,7 @@ __all__ = [
     "PromotionKind",
     "PromotionOut",
     "PromotionPage",
+    "RequestDetailOut",
     "RequestIn",
     "RequestOut",
     "RequestPage",
@@ -101,5 +104,6 @@ __all__ = [
     "cart_out",
     "pool_out",
     "promotion_out",
+    "request_detail_out",
     "request_out",
 ]

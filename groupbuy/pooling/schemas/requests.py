@@ -54,5 +54,15 @@ def request_out(request: PoolRequest) -> dict:
     }
 
 
+class RequestDetailOut(RequestOut):
+    # The pool it is suggested for (to answer) or pooled in; none while open.
+    pool_id: str | None
+
+
+def request_detail_out(request: PoolRequest) -> dict:
+    """``request_out`` with its pool (``selectors.request_get_with_pool_for_user``)."""
+    return {**request_out(request), "pool_id": request.pool_public_id}
+
+
 class RequestPage(PageOut):
     items: list[RequestOut]

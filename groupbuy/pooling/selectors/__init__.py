@@ -53,6 +53,7 @@ from groupbuy.pooling.selectors.contacts import (
     contact_row,
     contacts_for_user,
 )
+from groupbuy.pooling.selectors.requests import request_get_with_pool_for_user
 from groupbuy.realtime.language import in_each_language
 
 
@@ -427,4 +428,5 @@ __all__ = [
     "contact_get_for_user",
     "contact_row",
     "contacts_for_user",
+    "request_get_with_pool_for_user",
 ]

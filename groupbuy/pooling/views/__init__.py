@@ -22,6 +22,7 @@ from groupbuy.pooling.views.shoppers import (
     carts,
     home,
     profile,
+    request_detail,
     request_withdraw,
 )
 
@@ -44,5 +45,6 @@ __all__ = [
     "pool_leave",
     "pool_phone",
     "profile",
+    "request_detail",
     "request_withdraw",
 ]

@@ -1,5 +1,6 @@
 """A shopper's pooling pages: home, a branch's promotions and the pool request
-form, who is buying a product, my carts, my preferences."""
+form, a pool request's page, who is buying a product, my carts, my
+preferences."""
 
 from __future__ import annotations
 
@@ -98,7 +99,7 @@ def branch(request, branch_id: str):
                     window_start_at=now,
                     window_end_at=deadline,
                 )
-                services.pool_request_create(
+                pool_request = services.pool_request_create(
                     actor=request.user,
                     promotion=selectors.promotion_get(promotion_id=data["promotion"]),
                     branch=branch,
@@ -114,7 +115,7 @@ def branch(request, branch_id: str):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("We are looking for shoppers to pool with."))
-            return redirect("pooling:home")
+            return redirect("pooling:request", pool_request_id=pool_request.public_id)
     return render(
         request,
         "pooling/branch.html",
@@ -258,6 +259,17 @@ def cart_delete(request, cart_id: str):
     services.cart_delete(actor=request.user, cart=cart)
     messages.success(request, _("Deleted."))
     return redirect("pooling:carts")
+
+
+@login_required
+@domain_errors_as_http
+def request_detail(request, pool_request_id: str):
+    """One of my pool requests: its promotion, shop, deadline and state, the
+    pool it is suggested for or pooled in, and Withdraw while it looks."""
+    pool_request = selectors.request_get_with_pool_for_user(
+        user=request.user, request_id=pool_request_id
+    )
+    return render(request, "pooling/request.html", {"pool_request": pool_request})
 
 
 @login_required
