@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.models import MerchantMembership
@@ -13,8 +18,10 @@ from groupbuy.catalog.permissions import (
     require_merchant_money_reader,
 )
 from groupbuy.catalog.selectors import merchant_owners_prefetch
+from groupbuy.core.days import days_window
 from groupbuy.core.errors import NotFound
 from groupbuy.escrow.ledger import with_balances
+from groupbuy.escrow.merchant_money import money_period
 from groupbuy.escrow.models import LedgerAccount
 from groupbuy.payments.models import Payout, PayoutSchedule, StatementDifference
 
@@ -127,3 +134,96 @@ def payout_schedule_get(*, user, merchant) -> PayoutSchedule | None:
     (``check_payout_reader``)."""
     check_payout_reader(user=user, merchant=merchant)
     return PayoutSchedule.objects.filter(merchant=merchant).first()
+
+
+# A period of at most this many days is summed a week at a time (weeks start
+# on Monday); a longer one (up to the money page's year) a month at a time.
+WEEKS_UP_TO_DAYS = 92
+WEEK, MONTH = "week", "month"
+
+
+@dataclass(frozen=True)
+class PaidOut:
+    """What reached the shop's account in one week or month of a period: its
+    first and last days in the period, the amount and how many payouts."""
+
+    start: date
+    end: date
+    amount_fen: int
+    payouts: int
+
+
+@dataclass(frozen=True)
+class PaidOverTime:
+    date_from: date
+    date_to: date
+    unit: str  # WEEK or MONTH
+    periods: list[PaidOut]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(period.amount_fen for period in self.periods)
+
+
+def _first_day(day: date, unit: str) -> date:
+    """The first day of the week or month ``day`` is in."""
+    return day - timedelta(days=day.weekday()) if unit == WEEK else day.replace(day=1)
+
+
+def _next_start(day: date, unit: str) -> date:
+    """The first day of the week or month after the one ``day`` is in."""
+    if unit == WEEK:
+        return _first_day(day, unit) + timedelta(days=7)
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _spans(date_from: date, date_to: date, unit: str) -> list[tuple[date, date]]:
+    spans, start = [], date_from
+    while start <= date_to:
+        after = _next_start(start, unit)
+        spans.append((start, min(date_to, after - timedelta(days=1))))
+        start = after
+    return spans
+
+
+def payouts_chart_period(
+    date_from: date | None, date_to: date | None, *, today: date | None = None
+) -> tuple[date, date]:
+    """Return the period the payouts chart shows: by default the twelve weeks
+    to today, this one included; otherwise as the money page reads its days
+    (``escrow.merchant_money.money_period``, which refuses a period it cannot
+    read with ``EscrowError`` invalid_date, on its field)."""
+    if date_from is None and date_to is None:
+        today = today or timezone.localdate()
+        return _first_day(today, WEEK) - timedelta(weeks=11), today
+    return money_period(date_from, date_to, today=today)
+
+
+def payouts_paid_over_time(
+    *, user, merchant, date_from: date, date_to: date
+) -> PaidOverTime:
+    """Return what the merchant's payouts paid into its account from
+    ``date_from`` to ``date_to`` (days in the display time zone, each payout on
+    the day it was paid), a week at a time, or a month at a time past
+    WEEKS_UP_TO_DAYS; refused and pending payouts paid nothing. Its owners
+    and operators only (403, ``check_payout_reader``)."""
+    check_payout_reader(user=user, merchant=merchant)
+    since, until = days_window(date_from, date_to)
+    paid_on = (
+        Payout.objects.filter(merchant=merchant, status=Payout.Status.SUCCEEDED)
+        .annotate(paid_at=Coalesce("confirmed_at", "created_at"))
+        .filter(paid_at__gte=since, paid_at__lt=until)
+        .annotate(day=TruncDate("paid_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(amount_fen=Sum("amount_fen"), payouts=Count("pk"))
+        .order_by()
+    )
+    unit = WEEK if (date_to - date_from).days < WEEKS_UP_TO_DAYS else MONTH
+    spans = _spans(date_from, date_to, unit)
+    sums = {start: [0, 0] for start, _end in spans}
+    for row in paid_on:
+        start = max(date_from, _first_day(row["day"], unit))
+        sums[start][0] += row["amount_fen"]
+        sums[start][1] += row["payouts"]
+    periods = [PaidOut(start, end, *sums[start]) for start, end in spans]
+    return PaidOverTime(date_from, date_to, unit, periods)

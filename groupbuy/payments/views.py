@@ -31,6 +31,7 @@ from groupbuy.payments import wechat_oauth
 from groupbuy.payments.exports import payouts_csv
 from groupbuy.payments.forms import PayoutForm, PayoutScheduleForm, payout_form_key
 from groupbuy.payments.models import Payout
+from groupbuy.payments.payout_chart import payouts_chart, payouts_chart_for_page
 from groupbuy.payments.payouts import (
     payout_create,
     payout_schedule_set,
@@ -373,8 +374,9 @@ def _schedule_save(request: HttpRequest, merchant, form: PayoutScheduleForm) -> 
 @login_required
 @domain_errors_as_http
 def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
-    """A merchant's owners: the merchant's payouts and why any failed, and the
-    daily payout schedule (its cashiers 403, anyone else 404)."""
+    """A merchant's owners: what its payouts paid a week (or month) at a time
+    over a period (``?date_from=&date_to=``), its payouts and why any failed,
+    and the daily payout schedule (its cashiers 403, anyone else 404)."""
     merchant = merchant_get_for_payouts(user=request.user, merchant_id=merchant_id)
     status = 200
     schedule = payout_schedule_get(user=request.user, merchant=merchant)
@@ -394,8 +396,16 @@ def merchant_payouts(request: HttpRequest, merchant_id: str) -> HttpResponse:
         if status == 302:
             messages.success(request, _("Your payout schedule is saved."))
             return redirect(request.path)
+    period_form, paid = payouts_chart_for_page(
+        request.GET, user=request.user, merchant=merchant
+    )
+    if paid is None and status == 200:
+        status = 400  # the period refused, said on its field
     context = {
         "merchant": merchant,
+        "period_form": period_form,
+        "paid": paid,
+        "paid_chart": payouts_chart(paid) if paid is not None else None,
         "payouts": paginate(
             payouts_for_merchant(merchant=merchant), page=request.GET.get("page", 1)
         ),

@@ -56,6 +56,36 @@ class PayoutPageOut(PageOut):
     items: list[PayoutOut]
 
 
+class PaidOutOut(Schema):
+    """What reached the shop's account in one week or month of the period:
+    its first and last days in the period."""
+
+    start: date
+    end: date
+    amount_fen: int
+    payouts: int
+
+
+class PayoutsSummaryOut(Schema):
+    date_from: date
+    date_to: date
+    # a week at a time (weeks start on Monday) up to 92 days, else a month
+    unit: Literal["week", "month"]
+    total_fen: int
+    periods: list[PaidOutOut]
+
+
+def payouts_summary_out(paid) -> dict:
+    """``selectors.payouts_paid_over_time``'s answer, as the API gives it."""
+    return {
+        "date_from": paid.date_from,
+        "date_to": paid.date_to,
+        "unit": paid.unit,
+        "total_fen": paid.total_fen,
+        "periods": [period.__dict__ for period in paid.periods],
+    }
+
+
 class PayableOut(Schema):
     merchant_id: str
     merchant_name: str = Field(
