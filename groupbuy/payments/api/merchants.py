@@ -14,7 +14,6 @@ from groupbuy.payments.api.schemas import (
     PayoutScheduleOut,
     PayoutsSummaryOut,
     payout_page,
-    payouts_summary_out,
     schedule_out,
 )
 from groupbuy.payments.models import PayoutSchedule
@@ -65,10 +64,8 @@ def merchant_payouts_summary(
     start, end = selectors.payouts_chart_period(
         form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     )
-    return payouts_summary_out(
-        selectors.payouts_paid_over_time(
-            user=request.auth, merchant=merchant, date_from=start, date_to=end
-        )
+    return selectors.payouts_paid_over_time(
+        user=request.auth, merchant=merchant, date_from=start, date_to=end
     )
 
 

@@ -67,23 +67,14 @@ class PaidOutOut(Schema):
 
 
 class PayoutsSummaryOut(Schema):
+    """``selectors.payouts_paid_over_time``'s answer, read as it is."""
+
     date_from: date
     date_to: date
     # a week at a time (weeks start on Monday) up to 92 days, else a month
     unit: Literal["week", "month"]
     total_fen: int
     periods: list[PaidOutOut]
-
-
-def payouts_summary_out(paid) -> dict:
-    """``selectors.payouts_paid_over_time``'s answer, as the API gives it."""
-    return {
-        "date_from": paid.date_from,
-        "date_to": paid.date_to,
-        "unit": paid.unit,
-        "total_fen": paid.total_fen,
-        "periods": [period.__dict__ for period in paid.periods],
-    }
 
 
 class PayableOut(Schema):

@@ -57,16 +57,17 @@ def _shop_paid_over_three_weeks():
     return owner.user, merchant
 
 
+def _paid(owner, merchant, date_from, date_to):
+    return payouts_paid_over_time(
+        user=owner, merchant=merchant, date_from=date_from, date_to=date_to
+    )
+
+
 def test_the_payouts_paid_are_summed_a_week_at_a_time():
     # given three weeks of payouts
     owner, merchant = _shop_paid_over_three_weeks()
     # when the owner reads 11-04 (a Wednesday) to 11-20
-    paid = payouts_paid_over_time(
-        user=owner,
-        merchant=merchant,
-        date_from=date(2026, 11, 4),
-        date_to=date(2026, 11, 20),
-    )
+    paid = _paid(owner, merchant, date(2026, 11, 4), date(2026, 11, 20))
     # then each week from its first day in the period, the paid ones only
     assert paid.unit == "week"
     assert [(p.start, p.end, p.amount_fen, p.payouts) for p in paid.periods] == [
@@ -79,12 +80,7 @@ def test_the_payouts_paid_are_summed_a_week_at_a_time():
 
 def test_a_long_period_is_summed_a_month_at_a_time():
     owner, merchant = _shop_paid_over_three_weeks()
-    paid = payouts_paid_over_time(
-        user=owner,
-        merchant=merchant,
-        date_from=date(2026, 9, 15),
-        date_to=date(2026, 12, 31),
-    )
+    paid = _paid(owner, merchant, date(2026, 9, 15), date(2026, 12, 31))
     assert paid.unit == "month"
     assert [(p.start, p.end, p.amount_fen) for p in paid.periods] == [
         (date(2026, 9, 15), date(2026, 9, 30), 0),

@@ -1,29 +1,29 @@
 """A pool request's own page (and the API's read of it): where asking to pool
 lands, what it says, and who may open it."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from groupbuy.pooling import services
 from groupbuy.pooling.models import Pool, PoolRequest
-from groupbuy.pooling.tests.factories import auth, make_shop, make_user
+from groupbuy.pooling.tests.factories import (
+    auth,
+    make_request,
+    make_shop,
+    make_user,
+)
+from groupbuy.pooling.tests.test_views import _ask
 
 pytestmark = pytest.mark.django_db
 
 
-def _ask(client, user, branch, promotion, amount="180"):
-    client.force_login(user)
-    return client.post(
-        f"/pooling/branches/{branch.public_id}/",
-        {
-            "promotion": promotion.public_id,
-            "amount": amount,
-            "minutes": 60,
-            "max_group_size": 4,
-        },
-    )
+def _matched(promotion, branch, shopper) -> tuple[PoolRequest, Pool]:
+    """``shopper``'s request and another's, matched into a pool."""
+    requests = [
+        make_request(user=user, promotion=promotion, branch=branch, amount_fen=amount)
+        for user, amount in ((shopper, 18_000), (make_user(), 12_000))
+    ]
+    [pool] = services.pools_match(branch_id=branch.pk, promotion_id=promotion.pk)
+    return requests[0], pool
 
 
 def test_asking_to_pool_lands_on_the_requests_own_page(client, shop):
@@ -31,7 +31,7 @@ def test_asking_to_pool_lands_on_the_requests_own_page(client, shop):
     _merchant, branch, _owner, promotion = shop
     shopper = make_user(preferred_language="en")
     # when they ask to pool their cart
-    response = _ask(client, shopper, branch, promotion)
+    response = _ask(client, shopper, branch, promotion, "180")
     # then they land on the request's page, told it is being looked for
     pool_request = PoolRequest.objects.get(user=shopper)
     url = f"/pooling/requests/{pool_request.public_id}/"
@@ -46,21 +46,15 @@ def test_asking_to_pool_lands_on_the_requests_own_page(client, shop):
     assert 'id="request-pool"' not in page
 
 
-def test_a_suggested_request_links_its_pool_and_offers_no_withdrawal(
-    client, shop, django_capture_on_commit_callbacks
-):
-    # given two requests matched into a pool
+def test_a_suggested_request_links_its_pool_and_offers_no_withdrawal(client, shop):
+    # given a request matched into a pool
     _merchant, branch, _owner, promotion = shop
-    first, second = make_user(preferred_language="en"), make_user()
-    for user, amount in ((first, "180"), (second, "120")):
-        with django_capture_on_commit_callbacks(execute=True):
-            _ask(client, user, branch, promotion, amount)
-    pool_request = PoolRequest.objects.get(user=first)
+    shopper = make_user(preferred_language="en")
+    pool_request, pool = _matched(promotion, branch, shopper)
     # when its shopper opens it
-    client.force_login(first)
+    client.force_login(shopper)
     page = client.get(f"/pooling/requests/{pool_request.public_id}/").content.decode()
     # then it links the pool to answer, and withdrawing is not offered
-    pool = Pool.objects.get()
     assert f'href="/pooling/pools/{pool.public_id}/"' in page
     assert "Pool suggested" in page
     assert "/withdraw/" not in page
@@ -69,7 +63,7 @@ def test_a_suggested_request_links_its_pool_and_offers_no_withdrawal(
 @pytest.mark.parametrize("who", ["another shopper", "the merchant's owner"])
 def test_only_its_shopper_opens_a_requests_page(client, shop, who):
     _merchant, branch, owner, promotion = shop
-    _ask(client, make_user(), branch, promotion)
+    _ask(client, make_user(), branch, promotion, "180")
     pool_request = PoolRequest.objects.get()
     url = f"/pooling/requests/{pool_request.public_id}/"
     client.force_login(make_user() if who == "another shopper" else owner)
@@ -82,23 +76,13 @@ def test_the_api_reads_my_request_with_its_suggested_pool(client, shop):
     # given a request matched into a pool, and another shop's owner
     _merchant, branch, owner, promotion = shop
     shopper = make_user(preferred_language="en")
-    requests = [
-        services.pool_request_create(
-            actor=user,
-            promotion=promotion,
-            branch=branch,
-            amount_fen=amount,
-            deadline_at=timezone.now() + timedelta(hours=1),
-        )
-        for user, amount in ((shopper, 18_000), (make_user(), 12_000))
-    ]
-    [pool] = services.pools_match(branch_id=branch.pk, promotion_id=promotion.pk)
+    pool_request, pool = _matched(promotion, branch, shopper)
     _other_merchant, _other_branch, other_owner = make_shop(name="Other")
-    url = f"/api/pooling/requests/{requests[0].public_id}"
+    url = f"/api/pooling/requests/{pool_request.public_id}"
     # when its shopper reads it, then it says its state and its pool
     mine = client.get(url, headers=auth(shopper)).json()
     assert (mine["id"], mine["state"], mine["pool_id"]) == (
-        requests[0].public_id,
+        pool_request.public_id,
         "suggested",
         pool.public_id,
     )
