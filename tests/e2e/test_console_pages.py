@@ -2,9 +2,10 @@
 browser against `groupbuy serve`.
 
 The owner filters the order list and downloads it as CSV (phones masked), sees
-the sales charts drawn, and invites a cashier by phone number; at 360 px no
-element is wider than the screen and no page scrolls sideways, though the deal's
-title holds a 150-character code with nowhere to break.
+the sales charts and the payouts chart drawn, and invites a cashier by phone
+number; at 360 px no element is wider than the screen and no page scrolls
+sideways, though the deal's title holds a 150-character code with nowhere to
+break.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ for index, quantity in enumerate((2, 1, 3)):
     if index < 2:
         pay(order)
     orders[order.public_id] = shopper.phone
+# one payout paid this morning, for the payouts page's chart
+from groupbuy.payments.models import Payout
+Payout.objects.create(
+    merchant=merchant, amount_fen=12345, provider="sandbox", status="succeeded",
+    payee_account="console@example.com", business_number=f"console-$phone",
+    confirmed_at=now,
+)
 print(json.dumps({"merchant": merchant.public_id, "deal": deal.public_id,
                   "product": product.public_id, "orders": orders}))
 """)
@@ -180,6 +188,17 @@ def test_the_sales_charts_are_drawn(console):
     assert page.locator(f"#sales-deal-{seeded['deal']}").count() == 1
     if viewport == "phone":
         _assert_fits(page, "sales")
+
+
+def test_the_payouts_chart_is_drawn(console):
+    page, _seeded, viewport = console
+    page.click("#merchant-nav-payouts")
+    page.wait_for_selector("#payouts-chart[data-chart-drawn='1']")
+    # the figures under it give this week's payout
+    page.click("#payouts-chart summary")
+    assert "¥123.45" in page.inner_text("#payouts-chart table")
+    if viewport == "phone":
+        _assert_fits(page, "payouts")
 
 
 def test_the_owner_invites_a_cashier_and_the_deal_page_fits(console):
