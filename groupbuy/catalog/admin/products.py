@@ -169,8 +169,12 @@ class ProductAdmin(ServiceAdmin):
                     )
                 continue
             current = ProductImage.objects.get(pk=image.pk)
+            # Operators in the admin remove or stop a product's last
+            # recognition photo knowingly: the admin asked them first.
             if formset._should_delete_form(image_form):
-                services.product_image_delete(actor=actor, image=current)
+                services.product_image_delete(
+                    actor=actor, image=current, confirm_last_reference=True
+                )
             elif "image" in image_form.changed_data:
                 raise CatalogError(
                     "replace_image",
@@ -180,6 +184,7 @@ class ProductAdmin(ServiceAdmin):
                 services.product_image_update(
                     actor=actor,
                     image=current,
+                    confirm_last_reference=True,
                     **changed_fields(image_form, {"is_reference", "is_primary"}),
                 )
 
@@ -194,6 +199,8 @@ class ProductImageAdmin(ServiceAdmin):
     list_select_related = ("product",)
     search_fields = ("product__name_zh", "product__name_en", "product__gtin")
     autocomplete_fields = ("product",)
+    # The order is the merchant's (the console's Move up / Move down).
+    exclude = ("position",)
     readonly_fields = ("public_id", "preview")
 
     def get_readonly_fields(self, request, obj=None):
@@ -223,17 +230,22 @@ class ProductImageAdmin(ServiceAdmin):
         services.product_image_update(
             actor=request.user,
             image=image,
+            confirm_last_reference=True,
             **changed_fields(form, {"is_reference", "is_primary"}),
         )
         obj.refresh_from_db()
 
     def delete_model(self, request, obj):
         image = ProductImage.objects.select_related("product").get(pk=obj.pk)
-        services.product_image_delete(actor=request.user, image=image)
+        services.product_image_delete(
+            actor=request.user, image=image, confirm_last_reference=True
+        )
 
     def delete_queryset(self, request, queryset):
         for image in queryset.select_related("product"):
-            services.product_image_delete(actor=request.user, image=image)
+            services.product_image_delete(
+                actor=request.user, image=image, confirm_last_reference=True
+            )
 
 
 class ListingAdminForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from groupbuy.catalog.api.schemas import (
     CategoryIn,
     CategoryNodeOut,
     CategoryPatch,
+    ImageMoveIn,
     ImageOut,
     ImagePatch,
     ProductIn,
@@ -156,25 +157,65 @@ def product_image_add(
     return Status(201, image_out(created))
 
 
+_CONFIRM_LAST_REFERENCE = Query(
+    False,
+    description="Stop or remove the product's last reference photo: snap then "
+    "no longer recognises the product by its look (409 ``last_reference`` "
+    "without it)",
+)
+
+
 @router.patch("/images/{image_id}", response=ImageOut)
-def product_image_update(request, image_id: str, payload: ImagePatch):
+def product_image_update(
+    request,
+    image_id: str,
+    payload: ImagePatch,
+    confirm_last_reference: bool = _CONFIRM_LAST_REFERENCE,
+):
     """Mark a product photo as a reference photo (for snap) or the primary one."""
     image = selectors.product_image_get_for_editor(
         user=request.auth, public_id=image_id
     )
     changes = patch_changes(payload, clearable=frozenset())
-    image = services.product_image_update(actor=request.auth, image=image, **changes)
+    image = services.product_image_update(
+        actor=request.auth,
+        image=image,
+        confirm_last_reference=confirm_last_reference,
+        **changes,
+    )
     return image_out(image)
 
 
 @router.delete("/images/{image_id}", response={204: None})
-def product_image_delete(request, image_id: str):
-    """Delete a product photo."""
+def product_image_delete(
+    request, image_id: str, confirm_last_reference: bool = _CONFIRM_LAST_REFERENCE
+):
+    """Delete a product photo; the next one in order becomes the main one."""
     image = selectors.product_image_get_for_editor(
         user=request.auth, public_id=image_id
     )
-    services.product_image_delete(actor=request.auth, image=image)
+    services.product_image_delete(
+        actor=request.auth,
+        image=image,
+        confirm_last_reference=confirm_last_reference,
+    )
     return Status(204, None)
+
+
+@router.post("/images/{image_id}/move", response=list[ImageOut])
+def product_image_move(request, image_id: str, payload: ImageMoveIn):
+    """Move a photo one place up or down in the order shoppers see the
+    product's photos in (the main one stays first); answer the product's
+    photos in their new order. At either end nothing moves."""
+    image = selectors.product_image_get_for_shop_editor(
+        user=request.auth, public_id=image_id
+    )
+    services.product_image_move(
+        actor=request.auth, image=image, direction=payload.direction
+    )
+    return [
+        image_out(photo) for photo in selectors.product_images(product=image.product)
+    ]
 
 
 # --- Categories -----------------------------------------------------------------

@@ -178,6 +178,13 @@ class ImagePatch(Schema):
     is_primary: JsonBool | None = None
 
 
+class ImageMoveIn(Schema):
+    direction: Literal["up", "down"] = Field(
+        description="One place earlier (up) or later (down) among the photos "
+        "after the main one"
+    )
+
+
 class CategoryIn(Schema):
     slug: str = Field(max_length=50)
     name_zh: str = Field(max_length=80)

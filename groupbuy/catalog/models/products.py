@@ -199,10 +199,15 @@ class ProductImage(models.Model):
     # Reference images are what snap's appearance stage matches photos against.
     is_reference = models.BooleanField(_("reference for recognition"), default=False)
     is_primary = models.BooleanField(_("shown as thumbnail"), default=False)
+    # Where shoppers see the photo: the main one first, then by position, which
+    # the catalog's services keep 0, 1, 2… per product (product_image_move). A
+    # photo an older release adds during a rolling deploy gets 0 from the
+    # database and goes by id until the next change renumbers the product's.
+    position = models.PositiveIntegerField(_("position"), default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
-        ordering = ["-is_primary", "id"]
+        ordering = ["-is_primary", "position", "id"]
         verbose_name = _("product image")
         verbose_name_plural = _("product images")
 

@@ -16,7 +16,7 @@ from groupbuy.catalog.models import (
     ProductAlias,
     ProductImage,
 )
-from groupbuy.catalog.permissions import product_edit_refusal
+from groupbuy.catalog.permissions import is_merchant_staff, product_edit_refusal
 from groupbuy.catalog.selectors.categories import category_descendant_ids
 from groupbuy.catalog.selectors.common import _not_found
 from groupbuy.catalog.selectors.name_search import match_ranks, name_match
@@ -225,7 +225,7 @@ def reference_images(*, product: Product | None = None) -> QuerySet[ProductImage
     return images.order_by("product_id", "id")
 
 
-def product_image_get_for_editor(*, user, public_id: str) -> ProductImage:
+def _image_get(public_id: str) -> ProductImage:
     image = (
         ProductImage.objects.select_related("product", "product__added_by_merchant")
         .filter(public_id=public_id)
@@ -233,13 +233,30 @@ def product_image_get_for_editor(*, user, public_id: str) -> ProductImage:
     )
     if image is None:
         raise _not_found(_("photo"))
+    return image
+
+
+def product_image_get_for_editor(*, user, public_id: str) -> ProductImage:
+    image = _image_get(public_id)
     product_get_for_editor(user=user, public_id=image.product.public_id)
     return image
 
 
+def product_image_get_for_shop_editor(*, user, public_id: str) -> ProductImage:
+    """Like ``product_image_get_for_editor``, but only the staff of the shop
+    that added the product (and operators) learn that the photo exists: for
+    anyone else it is not found. Its cashiers are refused (403)."""
+    image = _image_get(public_id)
+    if not is_merchant_staff(user, image.product.added_by_merchant):
+        raise _not_found(_("photo"))
+    _require_editor(user, image.product)
+    return image
+
+
 def product_images(*, product: Product) -> QuerySet[ProductImage]:
-    """Return a product's photos, the main one first, then as they were added."""
-    return product.images.order_by("-is_primary", "id")
+    """Return a product's photos as shoppers see them: the main one first, then
+    in the order its merchant gave them (``product_image_move``)."""
+    return product.images.order_by("-is_primary", "position", "id")
 
 
 def product_image_get(*, product: Product, public_id: str) -> ProductImage:

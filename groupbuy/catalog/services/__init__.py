@@ -14,6 +14,7 @@ from groupbuy.catalog.services.categories import category_create, category_updat
 from groupbuy.catalog.services.images import (
     product_image_add,
     product_image_delete,
+    product_image_move,
     product_image_update,
 )
 from groupbuy.catalog.services.listings import (
@@ -60,6 +61,7 @@ __all__ = [
     "product_create",
     "product_image_add",
     "product_image_delete",
+    "product_image_move",
     "product_image_update",
     "product_update",
 ]

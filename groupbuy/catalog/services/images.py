@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.catalog.errors import CatalogError
@@ -78,6 +79,48 @@ def _notify_reference_change(product: Product) -> None:
     )
 
 
+LAST_REFERENCE_WARNING = gettext_lazy(
+    "Shoppers who photograph this product will no longer find it by its look; "
+    "its barcode and name still work."
+)
+MOVE_DIRECTIONS = ("up", "down")
+
+
+def _lock_photos(product: Product) -> list[ProductImage]:
+    """Lock ``product`` until the caller's transaction commits; return its
+    photos as shoppers see them: the main one first, then by position.
+
+    Every change to the photos' order or flags takes this lock first, so two
+    moves, or a move and a removal, never read the same order and write it
+    back twice, and two owners never stop a product's last two recognition
+    photos at once.
+    """
+    locked = Product.objects.select_for_update(no_key=True).filter(pk=product.pk)
+    locked.values_list("pk", flat=True).first()
+    return list(product.images.order_by("-is_primary", "position", "id"))
+
+
+def _renumber(photos: list[ProductImage]) -> None:
+    """Write positions 0, 1, 2… in the order of ``photos``, where they differ."""
+    moved = []
+    for position, photo in enumerate(photos):
+        if photo.position != position:
+            photo.position = position
+            moved.append(photo)
+    ProductImage.objects.bulk_update(moved, ["position"])
+
+
+def _require_confirmed_if_last_reference(
+    photos: list[ProductImage], image: ProductImage, confirmed: bool
+) -> None:
+    """Refuse to take away a product's last recognition photo unconfirmed:
+    snap would stop recognising the product by its look."""
+    references = {photo.pk for photo in photos if photo.is_reference}
+    if references == {image.pk} and not confirmed:
+        message = str(LAST_REFERENCE_WARNING)
+        raise CatalogError("last_reference", message, status=409)
+
+
 def _make_only_primary(image: ProductImage) -> None:
     ProductImage.objects.filter(product_id=image.product_id, is_primary=True).exclude(
         pk=image.pk
@@ -96,11 +139,12 @@ def product_image_add(
     require_product_editor(actor, product)
     data, extension = _read_image(upload)
     with transaction.atomic():
-        is_first = not product.images.exists()
+        photos = _lock_photos(product)
         image = ProductImage(
             product=product,
             is_reference=bool(is_reference),
-            is_primary=bool(is_primary) or is_first,
+            is_primary=bool(is_primary) or not photos,
+            position=max((photo.position + 1 for photo in photos), default=0),
         )
         field_file_save(
             image.image, f"{uuid.uuid4().hex}.{extension}", ContentFile(data)
@@ -129,12 +173,21 @@ def product_image_update(
     image: ProductImage,
     is_reference: bool = UNSET,
     is_primary: bool = UNSET,
+    confirm_last_reference: bool = False,
 ) -> ProductImage:
-    """Mark a photo as a recognition reference, or as the thumbnail."""
+    """Mark a photo as a recognition reference, or as the thumbnail.
+
+    Stopping the product's last recognition photo needs
+    ``confirm_last_reference`` (``LAST_REFERENCE_WARNING`` says why).
+    """
     product = image.product
     require_product_editor(actor, product)
     changed = []
     with transaction.atomic():
+        photos = _lock_photos(product)
+        image = _current(photos, image)
+        if is_set(is_reference) and not is_reference:
+            _require_confirmed_if_last_reference(photos, image, confirm_last_reference)
         if is_set(is_reference) and image.is_reference != bool(is_reference):
             image.is_reference = bool(is_reference)
             changed.append("is_reference")
@@ -158,20 +211,30 @@ def product_image_update(
     return image
 
 
-def product_image_delete(*, actor, image: ProductImage) -> None:
-    """Delete a photo; its file goes once the deletion is committed."""
+def product_image_delete(
+    *, actor, image: ProductImage, confirm_last_reference: bool = False
+) -> None:
+    """Delete a photo; its file goes once the deletion is committed. The next
+    photo in the merchant's order becomes the main one if this one was.
+
+    Removing the product's last recognition photo needs
+    ``confirm_last_reference`` (``LAST_REFERENCE_WARNING`` says why).
+    """
     product = image.product
     require_product_editor(actor, product)
     with transaction.atomic():
+        photos = _lock_photos(product)
+        image = _current(photos, image)
+        _require_confirmed_if_last_reference(photos, image, confirm_last_reference)
         was_primary, was_reference = image.is_primary, image.is_reference
         storage, name = image.image.storage, image.image.name
         public_id = image.public_id
         image.delete()
-        if was_primary:
-            successor = product.images.order_by("id").first()
-            if successor is not None:
-                successor.is_primary = True
-                successor.save(update_fields=["is_primary"])
+        rest = [photo for photo in photos if photo.public_id != public_id]
+        if was_primary and rest:
+            rest[0].is_primary = True
+            rest[0].save(update_fields=["is_primary"])
+        _renumber(rest)
         audit_log(
             actor=actor,
             action="catalog.product.image_deleted",
@@ -182,3 +245,56 @@ def product_image_delete(*, actor, image: ProductImage) -> None:
             after_commit(storage.delete, name)
         if was_reference:
             _notify_reference_change(product)
+
+
+def product_image_move(*, actor, image: ProductImage, direction: str) -> ProductImage:
+    """Move a photo one place ``up`` or ``down`` in the order shoppers see the
+    product's photos in; the main photo stays first.
+
+    At either end the photo stays where it is (nothing is logged). The
+    product's photos are numbered 0, 1, 2… afresh, so the order heals any
+    gap or tie an older release left.
+    """
+    if direction not in MOVE_DIRECTIONS:
+        raise CatalogError("invalid", _("Move a photo up or down."), status=422)
+    product = image.product
+    require_product_editor(actor, product)
+    with transaction.atomic():
+        photos = _lock_photos(product)
+        image = _current(photos, image)
+        if image.is_primary:
+            raise CatalogError("main_photo_first", _main_photo_first(), status=409)
+        here = photos.index(image)
+        there = here - 1 if direction == "up" else here + 1
+        if there < 0 or there >= len(photos) or photos[there].is_primary:
+            return image
+        photos[here], photos[there] = photos[there], photos[here]
+        _renumber(photos)
+        audit_log(
+            actor=actor,
+            action="catalog.product.image_moved",
+            obj=product,
+            data={
+                "image": image.public_id,
+                "direction": direction,
+                "position": image.position,
+            },
+        )
+    return image
+
+
+def _main_photo_first() -> str:
+    return _(
+        "Shoppers always see the main photo first. To move it, make another "
+        "photo the main one."
+    )
+
+
+def _current(photos: list[ProductImage], image: ProductImage) -> ProductImage:
+    """Return ``image`` as read under the lock, or refuse if it is gone."""
+    for photo in photos:
+        if photo.pk == image.pk:
+            photo.product = image.product
+            return photo
+    message = _("No such %(what)s.") % {"what": _("photo")}
+    raise CatalogError("not_found", message, status=404)

@@ -217,7 +217,7 @@ def test_photo_upload_and_reference_flag(client, settings, tmp_path):
         f"http://testserver/media/products/{product.public_id}/"
     )
     patched = client.patch(
-        f"/api/catalog/images/{body['id']}",
+        f"/api/catalog/images/{body['id']}?confirm_last_reference=true",
         {"is_reference": False},
         content_type="application/json",
     )
