@@ -115,10 +115,20 @@ class NameIndexProvider(_Refreshing):
 
 
 def reference_fingerprint() -> tuple:
+    """Return what changes whenever a product's reference photos change.
+
+    Adding and removing photos move the count or the newest id; a photo used
+    for recognition or stopped (product_image_update, which audits it) may
+    move neither, so the last such change is part of it too. Without it, the
+    processes the change did not reach kept matching a stopped photo.
+    """
     images = ProductImage.objects.filter(is_reference=True)
     found = images.aggregate(count=Count("id"), last=Max("id"))
     inactive = images.filter(product__is_active=False).count()
-    return (found["count"], found["last"], inactive)
+    last_flag_change = AuditEntry.objects.filter(
+        action="catalog.product.image_updated"
+    ).aggregate(last=Max("id"))["last"]
+    return (found["count"], found["last"], inactive, last_flag_change)
 
 
 def reference_index_path() -> Path:
