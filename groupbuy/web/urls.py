@@ -194,6 +194,12 @@ urlpatterns = [
     ),
     path(
         "merchant/<str:merchant_id>/products/<str:product_id>/photos/<str:image_id>/"
+        "move/",
+        merchant_products.merchant_product_photo_move,
+        name="merchant_product_photo_move",
+    ),
+    path(
+        "merchant/<str:merchant_id>/products/<str:product_id>/photos/<str:image_id>/"
         "remove/",
         merchant_products.merchant_product_photo_remove,
         name="merchant_product_photo_remove",

@@ -542,6 +542,7 @@ NOT_PAGES = {
     "web:merchant_staff_role",
     "web:merchant_product_photo_update",
     "web:merchant_product_photo_remove",
+    "web:merchant_product_photo_move",
     "web:staff_invitation_accept",
     "web:staff_invitation_decline",
     "pooling:cart_delete",

@@ -20,10 +20,19 @@ from groupbuy.web.tests.test_merchant_products import (  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
+LAST_REFERENCE = (
+    "Shoppers who photograph this product will no longer find it by its look; "
+    "its barcode and name still work."
+)
+
+
 def _photos(product, count: int) -> list[ProductImage]:
     return [
         ProductImage.objects.create(
-            product=product, image=f"products/{index}.png", is_primary=index == 0
+            product=product,
+            image=f"products/{index}.png",
+            is_primary=index == 0,
+            position=index,
         )
         for index in range(count)
     ]
@@ -104,13 +113,83 @@ def test_owner_uses_a_photo_for_recognition_and_stops(db):
     assert [str(message) for message in used.context["messages"]] == [
         "Recognition now uses this photo."
     ]
-    # when
-    stopped = client.post(url, {"is_reference": "0"}, follow=True)
+    # when (the page asks first: it is the product's last recognition photo)
+    stopped = client.post(
+        url, {"is_reference": "0", "confirm_last_reference": "1"}, follow=True
+    )
     # then
     assert _states(product) == [(photo.public_id, True, False)]
     assert [str(message) for message in stopped.context["messages"]] == [
         "Recognition no longer uses this photo."
     ]
+
+
+def test_owner_moves_photos_and_the_page_offers_only_the_moves_that_exist(db):
+    # given a main photo and two more
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, first, second = _photos(product, 3)
+    client = _client_for(owner.user)
+    page = client.get(_edit_url(owner, product)).content.decode()
+    # then the main photo stays first, the ends do not offer to go further
+    offered = {
+        (photo.public_id, direction): f'id="product-photo-move-{direction}-'
+        f'{photo.public_id}"' in page
+        for photo in (main, first, second)
+        for direction in ("up", "down")
+    }
+    assert [key for key, is_offered in offered.items() if is_offered] == [
+        (first.public_id, "down"),
+        (second.public_id, "up"),
+    ]
+    # when the last photo moves up
+    response = client.post(
+        _photo_url(owner, second, "move"), {"direction": "up"}, follow=True
+    )
+    # then the page shows it before the other one, near where the owner was
+    assert response.redirect_chain == [
+        (f"{_edit_url(owner, product)}#product-photo-{second.public_id}", 302)
+    ]
+    assert [image.public_id for image in response.context["photos"]] == [
+        main.public_id,
+        second.public_id,
+        first.public_id,
+    ]
+    assert [str(message) for message in response.context["messages"]] == [
+        "The photo is moved up."
+    ]
+    assert client.post(_photo_url(owner, first, "move")).status_code == 400
+
+
+def test_the_last_recognition_photo_is_stopped_or_removed_only_when_confirmed(db):
+    # given a product whose one recognition photo is not its main one
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, reference = _photos(product, 2)
+    ProductImage.objects.filter(pk=reference.pk).update(is_reference=True)
+    client = _client_for(owner.user)
+    # when the page is read
+    page = client.get(_edit_url(owner, product)).content.decode()
+    # then stopping and removing it both ask first, saying what shoppers lose
+    assert page.count(LAST_REFERENCE) == 2
+    assert f'id="product-photo-reference-confirm-{reference.public_id}"' in page
+    # when a stale page stops it without the confirmation
+    refused = client.post(
+        _photo_url(owner, reference, "update"), {"is_reference": "0"}, follow=True
+    )
+    # then nothing changed and the owner is told why
+    assert [str(message) for message in refused.context["messages"]] == [LAST_REFERENCE]
+    assert _states(product) == [
+        (main.public_id, True, False),
+        (reference.public_id, False, True),
+    ]
+    # when the owner confirms
+    client.post(
+        _photo_url(owner, reference, "update"),
+        {"is_reference": "0", "confirm_last_reference": "1"},
+    )
+    # then
+    assert _states(product)[1] == (reference.public_id, False, False)
 
 
 def test_owner_removes_the_main_photo_and_the_next_one_becomes_main(db):
@@ -171,13 +250,16 @@ def test_cashier_other_owner_and_shopper_change_no_photo(db):
             client.post(
                 _photo_url(console, other, "update"), {"is_primary": "1"}
             ).status_code,
+            client.post(
+                _photo_url(console, other, "move"), {"direction": "up"}
+            ).status_code,
         )
     # then
     assert statuses == {
-        "cashier": (403, 403),
-        "other owner, their console": (404, 404),
-        "other owner, this console": (403, 403),
-        "shopper": (403, 403),
+        "cashier": (403, 403, 403),
+        "other owner, their console": (404, 404, 404),
+        "other owner, this console": (403, 403, 403),
+        "shopper": (403, 403, 403),
     }
     assert _states(product) == before
 

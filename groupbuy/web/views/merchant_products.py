@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,12 +26,14 @@ from groupbuy.catalog.services import (
     product_create,
     product_image_add,
     product_image_delete,
+    product_image_move,
     product_image_update,
     product_update,
 )
 from groupbuy.core.pagination import paginate
 from groupbuy.web.forms import SearchForm, add_domain_error
 from groupbuy.web.forms_products import ProductForm
+from groupbuy.web.presenters.product_photos import photo_rows
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
 
@@ -99,12 +102,14 @@ def merchant_product_edit(
         else:
             messages.success(request, _("The product is saved."))
             return redirect("web:merchant_products", merchant_id)
+    photos = list(catalog.product_images(product=product))
     context = {
         "merchant": merchant,
         "product": product,
         "form": form,
         "listing": catalog.listing_for(merchant=merchant, product=product),
-        "photos": catalog.product_images(product=product),
+        "photos": photos,
+        "photo_rows": photo_rows(photos),
         "section": "products",
     }
     return render(request, "web/merchant/product_form.html", context)
@@ -121,7 +126,12 @@ def merchant_product_photo_update(
     image = _product_photo(request, merchant_id, product_id, image_id)
     changes, done = _photo_change(request.POST)
     try:
-        product_image_update(actor=request.user, image=image, **changes)
+        product_image_update(
+            actor=request.user,
+            image=image,
+            confirm_last_reference=_confirms_last_reference(request),
+            **changes,
+        )
     except CatalogError as error:
         _refused(request, error)
     else:
@@ -138,12 +148,51 @@ def merchant_product_photo_remove(
     """Remove a photo, as DELETE /api/catalog/images/{id}; the page asked first."""
     image = _product_photo(request, merchant_id, product_id, image_id)
     try:
-        product_image_delete(actor=request.user, image=image)
+        product_image_delete(
+            actor=request.user,
+            image=image,
+            confirm_last_reference=_confirms_last_reference(request),
+        )
     except CatalogError as error:
         _refused(request, error)
     else:
         messages.success(request, _("The photo is removed."))
     return redirect("web:merchant_product_edit", merchant_id, product_id)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def merchant_product_photo_move(
+    request: HttpRequest, merchant_id: str, product_id: str, image_id: str
+) -> HttpResponse:
+    """Move a photo one place ``up`` or ``down`` (``direction``), as
+    POST /api/catalog/images/{id}/move; back to the photo on the page."""
+    image = _product_photo(request, merchant_id, product_id, image_id)
+    direction = request.POST.get("direction")
+    if direction not in PHOTO_MOVES:
+        message = _("Choose whether to move the photo up or down.")
+        raise CatalogError("photo_move_unknown", message, status=400)
+    try:
+        product_image_move(actor=request.user, image=image, direction=direction)
+    except CatalogError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, PHOTO_MOVES[direction]())
+    edit_url = reverse("web:merchant_product_edit", args=[merchant_id, product_id])
+    return redirect(f"{edit_url}#product-photo-{image.public_id}")
+
+
+PHOTO_MOVES = {
+    "up": lambda: _("The photo is moved up."),
+    "down": lambda: _("The photo is moved down."),
+}
+
+
+def _confirms_last_reference(request: HttpRequest) -> bool:
+    """Say whether the owner confirmed, on the page's question, that the
+    product's last recognition photo may go."""
+    return request.POST.get("confirm_last_reference") == "1"
 
 
 def _product_photo(
