@@ -269,6 +269,15 @@ def product_image_get(*, product: Product, public_id: str) -> ProductImage:
     return image
 
 
+def product_photo_urls(*, product_id: int) -> list[str]:
+    """Return the URLs of a product's photos as shoppers see them: the main
+    one first, then in the order its merchant gave them."""
+    images = ProductImage.objects.filter(product_id=product_id).order_by(
+        "-is_primary", "position", "id"
+    )
+    return [image.image.url for image in images.only("image") if image.image]
+
+
 def product_thumbnail_urls(*, product_ids: set[int]) -> dict[int, str]:
     """Return {product id: thumbnail URL} for those of the products with a photo."""
     images = ProductImage.objects.filter(product_id__in=product_ids).order_by(

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from groupbuy.catalog.models import Branch, Merchant
+from groupbuy.catalog.models import Branch, Merchant, ProductImage
 from groupbuy.catalog.tests.factories import make_user
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.services import deal_close, deal_join, deal_settle
@@ -228,6 +228,24 @@ def test_the_quantity_has_a_stepper_that_stops_at_the_units_left_for_this_buyer(
 
 
 # --- 3. Show who and what -------------------------------------------------------
+
+
+def test_deal_page_shows_the_products_photos_main_first_then_in_the_shops_order():
+    # given a product whose shop put its third photo before its second
+    deal = make_deal()
+    for name, position in (("main", 0), ("second", 2), ("third", 1)):
+        ProductImage.objects.create(
+            product=deal.product,
+            image=f"products/{name}.png",
+            is_primary=name == "main",
+            position=position,
+        )
+    # when
+    html = _page(Client(), deal)
+    # then the main photo is the big one, and the others follow in that order
+    shown = re.findall(r'src="/media/products/(\w+)\.png"', html)
+    assert shown == ["main", "third", "second"]
+    assert 'id="deal-photo" src="/media/products/main.png"' in html
 
 
 def test_deal_page_without_a_photo_shows_a_placeholder_and_the_first_buyers():

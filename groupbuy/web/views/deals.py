@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groupbuy.catalog.selectors import category_tree, product_thumbnail_urls
+from groupbuy.catalog.selectors import category_tree, product_photo_urls
 from groupbuy.core.errors import DomainError
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult
 from groupbuy.deals.selectors import deal_detail_for_user, deal_list_open
@@ -89,13 +89,13 @@ def _deal_page(
     deal = detail.deal
     if join_form is None:
         join_form = _join_form(detail)
+    photo_urls = product_photo_urls(product_id=deal.product_id)
     context = {
         "detail": detail,
         "deal": deal,
         "card": deal_card(deal, participants=detail.progress.get("participants")),
-        "thumbnail_url": product_thumbnail_urls(product_ids={deal.product_id}).get(
-            deal.product_id, ""
-        ),
+        "thumbnail_url": next(iter(photo_urls), ""),
+        "more_photo_urls": photo_urls[1:],
         "my_order": order_view(detail.my_order) if detail.my_order else None,
         "join_form": join_form,
     }
