@@ -18,6 +18,7 @@ from groupbuy.catalog.models import (
     Merchant,
     Product,
     ProductAlias,
+    ProductImage,
 )
 
 _sequence = itertools.count(1)
@@ -95,6 +96,20 @@ def make_product(**overrides) -> Product:
     for text in aliases:
         ProductAlias.objects.create(product=product, text=text)
     return product
+
+
+def make_product_photos(product: Product, count: int) -> list[ProductImage]:
+    """Return ``count`` photos of ``product`` (rows only, no files), the first
+    one main, in the order they were made."""
+    return [
+        ProductImage.objects.create(
+            product=product,
+            image=f"products/{index}.png",
+            is_primary=index == 0,
+            position=index,
+        )
+        for index in range(count)
+    ]
 
 
 def make_listing(**overrides) -> Listing:

@@ -8,6 +8,7 @@ from groupbuy.catalog.models import ProductImage
 from groupbuy.catalog.tests.factories import (
     make_merchant_member,
     make_product,
+    make_product_photos,
     make_user,
 )
 
@@ -17,19 +18,6 @@ LAST_REFERENCE = (
     "Shoppers who photograph this product will no longer find it by its look; "
     "its barcode and name still work."
 )
-
-
-def _photos(product, count: int, **flags) -> list[ProductImage]:
-    return [
-        ProductImage.objects.create(
-            product=product,
-            image=f"products/{index}.png",
-            is_primary=index == 0,
-            position=index,
-            **flags,
-        )
-        for index in range(count)
-    ]
 
 
 def _move(client, image, direction):
@@ -48,7 +36,7 @@ def test_an_owner_moves_a_photo_and_gets_the_photos_in_their_new_order(client):
     # given
     owner = make_merchant_member()
     product = make_product(added_by_merchant=owner.merchant)
-    main, first, second = _photos(product, 3)
+    main, first, second = make_product_photos(product, 3)
     client.force_login(owner.user)
     # when
     response = _move(client, second, "up")
@@ -68,7 +56,7 @@ def test_a_move_names_up_or_down_and_the_main_photo_stays_first(client):
     # given
     owner = make_merchant_member()
     product = make_product(added_by_merchant=owner.merchant)
-    main, other = _photos(product, 2)
+    main, other = make_product_photos(product, 2)
     client.force_login(owner.user)
     # when
     sideways = _move(client, other, "sideways")
@@ -86,7 +74,7 @@ def test_other_shops_and_shoppers_do_not_find_the_photo_and_cashiers_may_not(
     # given
     owner = make_merchant_member()
     product = make_product(added_by_merchant=owner.merchant)
-    _main, first, second = _photos(product, 3)
+    _main, first, second = make_product_photos(product, 3)
     cashier = make_merchant_member(
         merchant=owner.merchant, role=MerchantMembership.Role.CASHIER
     )
@@ -108,7 +96,7 @@ def test_the_last_recognition_photo_goes_only_when_the_client_confirms(client):
     # given a product whose only recognition photo is its main one
     owner = make_merchant_member(user=make_user(preferred_language="en"))
     product = make_product(added_by_merchant=owner.merchant)
-    reference, _other = _photos(product, 2)
+    reference, _other = make_product_photos(product, 2)
     ProductImage.objects.filter(pk=reference.pk).update(is_reference=True)
     client.force_login(owner.user)
     url = f"/api/catalog/images/{reference.public_id}"

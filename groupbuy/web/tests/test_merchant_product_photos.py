@@ -8,7 +8,11 @@ from django.urls import reverse
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models import ProductImage
-from groupbuy.catalog.tests.factories import make_product, make_user
+from groupbuy.catalog.tests.factories import (
+    make_product,
+    make_product_photos,
+    make_user,
+)
 from groupbuy.core.models import AuditEntry
 from groupbuy.web.tests.test_merchant_products import (  # noqa: F401
     _client_for,
@@ -24,18 +28,6 @@ LAST_REFERENCE = (
     "Shoppers who photograph this product will no longer find it by its look; "
     "its barcode and name still work."
 )
-
-
-def _photos(product, count: int) -> list[ProductImage]:
-    return [
-        ProductImage.objects.create(
-            product=product,
-            image=f"products/{index}.png",
-            is_primary=index == 0,
-            position=index,
-        )
-        for index in range(count)
-    ]
 
 
 def _photo_url(membership, image, action: str) -> str:
@@ -57,7 +49,7 @@ def test_the_product_page_shows_each_photo_with_what_it_is_used_for(db):
     # given a product with a main photo and a reference photo
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    main, other = _photos(product, 2)
+    main, other = make_product_photos(product, 2)
     ProductImage.objects.filter(pk=other.pk).update(is_reference=True)
     # when
     page = _client_for(owner.user).get(_edit_url(owner, product)).content.decode()
@@ -77,7 +69,7 @@ def test_owner_chooses_the_main_photo_and_the_page_shows_it_first(db):
     # given
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    first, second = _photos(product, 2)
+    first, second = make_product_photos(product, 2)
     client = _client_for(owner.user)
     # when
     response = client.post(_photo_url(owner, second, "update"), {"is_primary": "1"})
@@ -103,7 +95,7 @@ def test_owner_uses_a_photo_for_recognition_and_stops(db):
     # given
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    [photo] = _photos(product, 1)
+    [photo] = make_product_photos(product, 1)
     client = _client_for(owner.user)
     url = _photo_url(owner, photo, "update")
     # when
@@ -128,7 +120,7 @@ def test_owner_moves_photos_and_the_page_offers_only_the_moves_that_exist(db):
     # given a main photo and two more
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    main, first, second = _photos(product, 3)
+    main, first, second = make_product_photos(product, 3)
     client = _client_for(owner.user)
     page = client.get(_edit_url(owner, product)).content.decode()
     # then the main photo stays first, the ends do not offer to go further
@@ -165,7 +157,7 @@ def test_the_last_recognition_photo_is_stopped_or_removed_only_when_confirmed(db
     # given a product whose one recognition photo is not its main one
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    main, reference = _photos(product, 2)
+    main, reference = make_product_photos(product, 2)
     ProductImage.objects.filter(pk=reference.pk).update(is_reference=True)
     client = _client_for(owner.user)
     # when the page is read
@@ -196,7 +188,7 @@ def test_owner_removes_the_main_photo_and_the_next_one_becomes_main(db):
     # given
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    main, other = _photos(product, 2)
+    main, other = make_product_photos(product, 2)
     client = _client_for(owner.user)
     # when
     response = client.post(_photo_url(owner, main, "remove"), follow=True)
@@ -215,7 +207,7 @@ def test_a_photo_is_changed_only_by_a_post_that_says_how(db):
     # given
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    [photo] = _photos(product, 1)
+    [photo] = make_product_photos(product, 1)
     client = _client_for(owner.user)
     # when
     fetched = client.get(_photo_url(owner, photo, "remove"))
@@ -231,7 +223,7 @@ def test_cashier_other_owner_and_shopper_change_no_photo(db):
     # given
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    main, other = _photos(product, 2)
+    main, other = make_product_photos(product, 2)
     cashier = make_member(merchant=owner.merchant, role=MerchantMembership.Role.CASHIER)
     outsider = make_member()
     shopper = make_user(preferred_language="en")
@@ -269,7 +261,7 @@ def test_a_photo_of_another_product_is_not_found_under_this_one(db):
     owner = make_member()
     tea = make_product(added_by_merchant=owner.merchant)
     coffee = make_product(added_by_merchant=owner.merchant)
-    [coffee_photo] = _photos(coffee, 1)
+    [coffee_photo] = make_product_photos(coffee, 1)
     url = reverse(
         "web:merchant_product_photo_remove",
         args=[owner.merchant.public_id, tea.public_id, coffee_photo.public_id],
@@ -285,14 +277,14 @@ def test_the_product_page_reads_as_many_queries_for_5_photos_as_for_1(db):
     # given
     owner = make_member()
     product = make_product(added_by_merchant=owner.merchant)
-    _photos(product, 1)
+    make_product_photos(product, 1)
     client = _client_for(owner.user)
     url = _edit_url(owner, product)
     client.get(url)  # warm up: session, caches
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     # when
-    _photos(product, 4)
+    make_product_photos(product, 4)
     with CaptureQueriesContext(connection) as five:
         client.get(url)
     # then
