@@ -76,7 +76,7 @@ def _listed_members(team: Team):
     themselves there. Nothing in the model marks who was in it, so the end's
     own time does: ``services.outcomes`` stamps the team and those orders
     with one ``now``."""
-    members = team.members.select_related("shopper")
+    members = team.members.select_related("shopper", "order__payment_intent")
     if team.state in (Team.State.EXPIRED, Team.State.STOPPED) and team.expired_at:
         return members.filter(order__cancelled_at=team.expired_at)
     return members.filter(status__in=TeamMember.HOLDING)
@@ -113,7 +113,10 @@ def team_snapshot(team: Team, *, now=None, name_of=mask_display_name) -> dict:
             {
                 "name": name_of(m.shopper),
                 "paid": m.status in PAID_PLACES,
-                "refunded": m.status == m.Status.REFUNDED,
+                # (a payment that came after the place was given up went back
+                # too: the page then says it is refunded, not "nothing charged")
+                "refunded": m.status == m.Status.REFUNDED
+                or bool(m.order.late_refund_fen),
                 "key": member_key(m),
             }
             for m in members

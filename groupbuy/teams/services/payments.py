@@ -17,7 +17,7 @@ MEMBER_PURPOSE = "teams.member"
 
 
 def member_payment_captured(*, intent) -> bool:
-    from groupbuy.teams.models import Team, TeamMember
+    from groupbuy.teams.models import TeamMember
     from groupbuy.teams.services.common import push_team
 
     member = (
@@ -25,16 +25,15 @@ def member_payment_captured(*, intent) -> bool:
         .filter(order__public_id=intent.reference)
         .first()
     )
+    if member is None:
+        return False
     now = timezone.now()
-    if member is None or member.status != TeamMember.Status.PENDING:
+    if not _takes_payment(member, now=now):
+        # Escrow refunds it in full in this transaction: the team's page, which
+        # may have told this member nothing was charged, hears it after commit.
+        push_team(member.team)
         return False
-    if member.order.status != DealOrder.Status.PENDING_PAYMENT:
-        return False  # the payment window ended and the deals app cancelled it
     team = member.team
-    if team.state != Team.State.OPEN or now >= team.expires_at:
-        return False
-    if member.order.deal.state != Deal.State.OPEN:
-        return False  # the deal was stopped or closed meanwhile
     paid = TeamMember.objects.filter(
         pk=member.pk, status=TeamMember.Status.PENDING
     ).update(status=TeamMember.Status.PAID, paid_at=now)
@@ -46,6 +45,21 @@ def member_payment_captured(*, intent) -> bool:
     push_team(team)
     after_commit(_complete_later, team.public_id)
     return True
+
+
+def _takes_payment(member, *, now) -> bool:
+    """Whether ``member``'s place still takes its payment: not left or given
+    up, its team open and in time, its deal still selling."""
+    from groupbuy.teams.models import Team, TeamMember
+
+    if member.status != TeamMember.Status.PENDING:
+        return False
+    if member.order.status != DealOrder.Status.PENDING_PAYMENT:
+        return False  # the payment window ended and the deals app cancelled it
+    team = member.team
+    if team.state != Team.State.OPEN or now >= team.expires_at:
+        return False
+    return member.order.deal.state == Deal.State.OPEN  # not stopped or closed
 
 
 def _complete_later(team_public_id: str) -> None:

@@ -432,8 +432,9 @@ def test_only_members_who_paid_a_team_that_did_not_fill_are_told_of_a_refund(
     # then the one who paid is told their money goes back, under My money
     assert PAID_BACK in payers and NOT_CHARGED not in payers
     # and the one who had not paid is told nothing was charged, not a refund
-    assert NOT_CHARGED in unpaid and PAID_BACK not in unpaid
-    assert 'id="team-money-link"' not in unpaid
+    # (carried hidden: a payment made in time may still land, and be refunded)
+    assert '<p id="team-not-charged">' + NOT_CHARGED in unpaid
+    assert '<div id="team-paid-back" hidden>' in unpaid
     # and someone else is told neither
     assert PAID_BACK not in strangers and NOT_CHARGED not in strangers
 
@@ -473,3 +474,26 @@ def test_each_open_team_of_a_deal_says_who_opened_it(client):
     row = re.search(r'<li class="open-team".*?</li>', page, re.S).group(0)
     assert 'Opened by <span class="open-team-opener">小**</span>' in row
     assert "小王" not in page
+
+
+def test_a_payment_arriving_after_the_team_ended_is_pushed_as_refunded(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a team that did not fill, its joiner's place cancelled unpaid with
+    # it, and the team's page open (it heard the joiner was charged nothing)
+    from groupbuy.teams.selectors import member_key
+    from groupbuy.teams.services import common
+
+    opener, joiner = _ended_team_of_a_payer_and_an_unpaid_joiner()
+    heard = []
+    monkeypatch.setattr(common, "publish", lambda group, event: heard.append(event))
+    # when the joiner's payment, made on the provider's page in time, lands
+    # after the end (and is refunded in full)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pay(joiner) == "captured_refunded"
+    # then the team's page hears that the joiner's money went back, so it says
+    # their payment is refunded rather than that nothing was charged
+    pushed = [e for e in heard if e.get("team_id") == joiner.team.public_id]
+    assert pushed and pushed[-1]["state"] == Team.State.EXPIRED
+    places = {m["key"]: m["refunded"] for m in pushed[-1]["members"]}
+    assert places == {member_key(opener): True, member_key(joiner): True}

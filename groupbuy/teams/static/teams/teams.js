@@ -64,6 +64,7 @@ if (team) {
   connect(team, (e) => {
     if (e.type !== "team.update") return;
     announceTeamChange(document, e); // (before the page changes: it compares)
+    const stateBefore = team.dataset.state;
     team.dataset.state = e.state;
     // The page carries its labels in its own language (a push is not per-language).
     const pill = document.getElementById("team-state");
@@ -100,11 +101,19 @@ if (team) {
       return li;
     }));
     // A member of a team that did not fill is told whether money goes back:
-    // their own place in the push says whether it was refunded.
+    // their own place in the push says whether it was refunded (a payment
+    // that landed after the end was, and is pushed then).
     const mine = me && e.members.find((m) => m.key === me);
     if (mine && (e.state === "expired" || e.state === "stopped")) {
-      document.getElementById("team-paid-back")?.toggleAttribute("hidden", !mine.refunded);
+      const paidBack = document.getElementById("team-paid-back");
+      const nowRefunded = Boolean(paidBack?.hidden && mine.refunded);
+      paidBack?.toggleAttribute("hidden", !mine.refunded);
       document.getElementById("team-not-charged")?.toggleAttribute("hidden", Boolean(mine.refunded));
+      // The outcome was said already: say what became of the late payment.
+      const region = document.getElementById("team-announce");
+      if (nowRefunded && stateBefore === e.state && region) {
+        region.textContent = paidBack.querySelector("p")?.textContent.trim() || "";
+      }
     }
   });
 }
