@@ -52,7 +52,16 @@ def test_owner_creates_a_team_buy_from_the_console(page, groupbuy_server):
     # when they fix it
     page.fill("#id_team_price_fen", "49.00")
     page.click("#team-deal-submit")
-    # then the team buy is open and listed in the console
+    # then the team buy is open, and its console page says what to do next, as
+    # a group buy's does: its page as shoppers see it, its link to share
+    page.wait_for_url(
+        re.compile(rf"/merchant/{merchant_id}/deals/deal_[^/]+/\?step=opened$")
+    )
+    page.wait_for_selector("text=The group buy is open.")
+    assert "/deals/deal_" in page.input_value("#merchant-deal-share-link")
+    assert page.locator("#merchant-deal-next-public").is_visible()
+    # and its stock and end of sales are on its teams page
+    page.click("#merchant-deal-in-teams a")
     page.wait_for_url(re.compile(rf"/teams/merchant/{merchant_id}/deals/deal_[^/]+/$"))
     assert "Selling: 0 open" in page.inner_text("#team-deal-outcome")
     teams_page = page.url

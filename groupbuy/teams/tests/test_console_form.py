@@ -77,9 +77,9 @@ def test_the_owner_creates_an_open_team_deal_from_the_form(client, console):
     # then an open deal in team mode exists with the settings typed
     team_deal = TeamDeal.objects.select_related("deal").get()
     assert response.status_code == 302
-    assert response["Location"].endswith(
-        f"/teams/merchant/{console['merchant'].public_id}/deals/"
-        f"{team_deal.deal.public_id}/"
+    assert response["Location"] == (
+        f"/merchant/{console['merchant'].public_id}/deals/"
+        f"{team_deal.deal.public_id}/?step=opened"
     )
     assert (
         team_deal.team_size,
@@ -91,6 +91,19 @@ def test_the_owner_creates_an_open_team_deal_from_the_form(client, console):
     ) == (3, 24, 7_900, 9_900, 30, 2)
     assert team_deal.deal.state == Deal.State.OPEN
     assert team_deal.deal.merchant == console["merchant"]
+    # and the page it lands on says so, and what to do next, as a group buy's:
+    # its page as shoppers see it, its link to share, its stock and end (on its
+    # teams page)
+    landing = client.get(response["Location"])
+    page = landing.content.decode()
+    assert [str(m) for m in landing.context["messages"]] == ["The group buy is open."]
+    assert 'id="merchant-deal-next"' in page
+    deal_id = team_deal.deal.public_id
+    share = f'id="merchant-deal-share-link" value="http://testserver/deals/{deal_id}/"'
+    assert share in page
+    assert 'id="merchant-deal-next-public"' in page
+    assert 'id="merchant-deal-next-stock"' in page
+    assert f"/teams/merchant/{console['merchant'].public_id}/deals/{deal_id}/" in page
 
 
 def test_the_form_sent_twice_opens_one_team_buy(client, console):
@@ -105,7 +118,7 @@ def test_the_form_sent_twice_opens_one_team_buy(client, console):
     team_deal = TeamDeal.objects.select_related("deal").get()
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
-    assert first["Location"].endswith(f"/deals/{team_deal.deal.public_id}/")
+    assert first["Location"].endswith(f"/deals/{team_deal.deal.public_id}/?step=opened")
     assert Deal.objects.count() == 1
     # and the form shown again carries a new key: another team buy is a new one
     assert client.get(console["url"]).context["form"].initial["idempotency_key"] != key
@@ -190,7 +203,7 @@ def test_a_team_deal_starting_later_is_said_to_be_scheduled(client, console):
     )
     # then
     assert [str(m) for m in response.context["messages"]] == [
-        f"The team buy is scheduled: it starts at {starts:%Y-%m-%d %H:%M}."
+        f"The group buy is scheduled: it starts at {starts:%Y-%m-%d %H:%M}."
     ]
     deal = TeamDeal.objects.get().deal
     assert deal.state == Deal.State.OPEN and deal.state_label == "Scheduled"

@@ -15,7 +15,6 @@ from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import DomainError, NotFound
 from groupbuy.core.pagination import paginate
-from groupbuy.core.times import format_local_time
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.teams import selectors, services
 from groupbuy.teams.forms import ExtendSalesForm, TeamDealForm
@@ -23,6 +22,10 @@ from groupbuy.web.forms import add_domain_error
 from groupbuy.web.forms_merchant import AddStockForm
 from groupbuy.web.views.common import domain_errors_as_http, run_form_action
 from groupbuy.web.views.merchant import listed_product_choices, listing_prices
+from groupbuy.web.views.merchant_deal_actions import (
+    deal_opened_message,
+    deal_page_next,
+)
 
 
 def _merchant_team_deal(merchant_id: str, deal_id: str):
@@ -122,14 +125,6 @@ def merchant_deals(request, merchant_id: str):
     )
 
 
-def _opened_message(deal) -> str:
-    if deal.is_scheduled():
-        return _("The team buy is scheduled: it starts at %(starts_at)s.") % {
-            "starts_at": format_local_time(deal.starts_at)
-        }
-    return _("The team buy is open.")
-
-
 @login_required
 @domain_errors_as_http
 def merchant_deal_create(request, merchant_id: str):
@@ -155,10 +150,10 @@ def merchant_deal_create(request, merchant_id: str):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _opened_message(team_deal.deal))
-            return redirect(
-                "teams:merchant_teams", merchant_id, team_deal.deal.public_id
-            )
+            # The group buy's own next steps: its page as shoppers see it,
+            # its link to share, its stock and end (its teams page).
+            messages.success(request, deal_opened_message(team_deal.deal))
+            return deal_page_next(merchant_id, team_deal.deal.public_id, step="opened")
     return render(
         request,
         "teams/merchant_deal_form.html",

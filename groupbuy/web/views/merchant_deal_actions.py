@@ -46,7 +46,9 @@ def deal_page_next(merchant_id: str, deal_id: str, *, step: str) -> HttpResponse
     return redirect(f"{page}?step={step}")
 
 
-def _opened_message(deal) -> str:
+def deal_opened_message(deal) -> str:
+    """What the owner reads once ``deal`` is open (a team buy too: teams' form
+    opens it at once), or scheduled to start later."""
     if deal.is_scheduled():
         return _("The group buy is scheduled: it starts at %(starts_at)s.") % {
             "starts_at": format_local_time(deal.starts_at)
@@ -66,7 +68,7 @@ def merchant_deal_open(
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:merchant_deal_detail", merchant_id, deal_id)
-    messages.success(request, _opened_message(deal))
+    messages.success(request, deal_opened_message(deal))
     return deal_page_next(merchant_id, deal_id, step="opened")
 
 
