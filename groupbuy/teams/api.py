@@ -49,7 +49,7 @@ def _membership(request, member) -> dict:
 
 
 def _team_deal(request, team_deal) -> dict:
-    viewer = request.auth
+    open_teams = selectors.open_teams_page(team_deal, viewer=request.auth)
     return {
         "deal_id": team_deal.deal.public_id,
         "title": team_deal.deal.title,
@@ -65,10 +65,10 @@ def _team_deal(request, team_deal) -> dict:
         "stopped_by": team_deal.deal.stopped_by or None,
         "stop_reason": team_deal.deal.stop_reason,
         "outcome": _outcome(team_deal),
-        "open_teams": [
-            _team(request, t)
-            for t in selectors.open_teams(team_deal, viewer=viewer)[:50]
-        ],
+        # The first page of its open teams, as its teams page shows them;
+        # GET deals/{deal_id}/teams pages through them all.
+        "open_teams": [_team(request, t) for t in open_teams.items],
+        "open_teams_total": open_teams.total,
     }
 
 
@@ -164,6 +164,19 @@ def my_teams(request, paging: Query[PageIn]):
 def team_deal_detail(request, deal_id: str):
     """A team deal's prices and its open teams (fewest places left first)."""
     return _team_deal(request, selectors.team_deal_get(deal_id=deal_id))
+
+
+@router.get("/deals/{deal_id}/teams", response=TeamPageOut, auth=optional_auth)
+def team_deal_open_teams(request, deal_id: str, paging: Query[PageIn]):
+    """A team deal's open teams, fewest places left first (paged; the reader's
+    own teams are left out, as on its teams page)."""
+    result = selectors.open_teams_page(
+        selectors.team_deal_get(deal_id=deal_id),
+        viewer=request.auth,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
+    return page_payload(result, [_team(request, t) for t in result.items])
 
 
 @router.post("/deals/{deal_id}/teams", response={201: TeamMembershipOut})

@@ -113,7 +113,10 @@ class TeamDealOut(Schema):
     stopped_by: Literal["merchant", "platform"] | None = None
     stop_reason: str = ""
     outcome: TeamDealOutcomeOut
+    # The first page of its open teams (GET deals/{deal_id}/teams has them
+    # all, page by page) and how many there are.
     open_teams: list[TeamOut]
+    open_teams_total: int
 
 
 class TeamPaymentOut(Schema):

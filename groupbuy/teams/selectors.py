@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.names import mask_display_name
 from groupbuy.core.errors import Conflict, DomainError, NotFound
+from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.core.times import api_time
 from groupbuy.deals.services.common import check_can_manage
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
@@ -64,6 +65,16 @@ def open_teams(team_deal: TeamDeal, *, now=None, viewer=None):
             members__shopper=viewer, members__status__in=TeamMember.HOLDING
         )
     return teams
+
+
+def open_teams_page(
+    team_deal: TeamDeal, *, viewer=None, page=1, page_size=DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """One page of ``open_teams`` (the deal's teams page and the API list them
+    alike); a team buy may have more open teams than fit on a phone's page."""
+    return paginate(
+        open_teams(team_deal, viewer=viewer), page=page, page_size=page_size
+    )
 
 
 PAID_PLACES = (TeamMember.Status.PAID, TeamMember.Status.CONFIRMED)

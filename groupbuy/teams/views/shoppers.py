@@ -38,16 +38,19 @@ def _pay_or_team(member):
 def deal(request, deal_id: str):
     """Buy alone ¥x / open a team ¥y, and the open teams to join."""
     team_deal = selectors.team_deal_get(deal_id=deal_id)
-    teams = list(selectors.open_teams(team_deal, viewer=request.user)[:20])
+    teams = selectors.open_teams_page(
+        team_deal, viewer=request.user, page=request.GET.get("page", 1)
+    )
     return render(
         request,
         "teams/deal.html",
         {
             "team_deal": team_deal,
             "deal": team_deal.deal,
+            "teams_page": teams,
             "teams": [
                 {**selectors.team_snapshot(t), "opener": mask_display_name(t.opener)}
-                for t in teams
+                for t in teams.items
             ],
         },
     )

@@ -130,10 +130,11 @@ if (openTeams) {
       const response = await fetch(location.href, { credentials: "same-origin" });
       if (!response.ok) throw new Error(`the page answered ${response.status}`);
       const html = new DOMParser().parseFromString(await response.text(), "text/html");
-      return html.getElementById("open-team-list");
+      // (the list with its pages: one may come or go as teams fill)
+      return html.getElementById("open-team-pages");
     },
     show(fresh) {
-      document.getElementById("open-team-list").replaceWith(fresh);
+      document.getElementById("open-team-pages").replaceWith(fresh);
       startCountdowns(fresh);
     },
     stale(isStale) {
