@@ -47,4 +47,5 @@ app = GroupbuyApp(
         "teams.left": _("Left a team, refunded"),
     },
     personal_data="groupbuy.teams.personal_data:TeamsPersonalData",
+    deal_card_labels="groupbuy.teams.selectors:deal_card_labels",
 )

@@ -411,6 +411,14 @@ def deal_sales(deals) -> dict:
     }
 
 
+def deal_card_labels(deals) -> dict[int, list[str]]:
+    """Label the team buys among ``deals`` on their cards (one query)."""
+    team_buys = TeamDeal.objects.filter(deal__in=deals).values_list(
+        "deal_id", flat=True
+    )
+    return {deal_pk: [_("Team buy")] for deal_pk in team_buys}
+
+
 def team_deals_for_merchant(*, actor, merchant):
     """A merchant's team deals with their teams counted by outcome (owners and
     operators only)."""

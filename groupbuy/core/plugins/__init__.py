@@ -29,6 +29,7 @@ from groupbuy.core.plugins.kinds import (
     notification_kinds,
 )
 from groupbuy.core.plugins.pages import (
+    deal_card_labels,
     nav_entries,
     nav_groups,
     nav_links,
@@ -72,6 +73,7 @@ __all__ = [
     "api_routers",
     "branch_close_blockers",
     "cli_commands",
+    "deal_card_labels",
     "demo_loaders",
     "installed_apps",
     "ledger_kinds",

@@ -167,6 +167,11 @@ class GroupbuyApp:
     # price to buyers), or nothing: while any app names something, switching
     # it off is refused (409)
     listing_withdrawal_blockers: str = ""
+    # "module:function" taking the deals a list shows as cards (the home page,
+    # a search), returning {deal pk: [label, ...]} for the deals the app names
+    # a kind of ("Team buy"), read in one query for the whole list, not one a
+    # card: each card shows its labels as pills
+    deal_card_labels: str = ""
     # reportable kind -> "module:attribute" of a ReportableKind
     # (groupbuy.core.plugins.reporting): what of the app's content people may
     # report to the operators, and how moderation finds, shows and hides it

@@ -14,7 +14,7 @@ from groupbuy.core.plugins.declaration import (
     PAGE_SLOTS,
     NavEntry,
 )
-from groupbuy.core.plugins.registry import installed_apps
+from groupbuy.core.plugins.registry import installed_apps, load
 
 
 def nav_entries(role: str) -> list[NavEntry]:
@@ -88,3 +88,15 @@ def page_part_templates(slot: str) -> list[str]:
 def signed_in_scripts() -> list[str]:
     """Return the static module scripts of every app, in app order."""
     return [script for app in installed_apps() for script in app.signed_in_scripts]
+
+
+def deal_card_labels(deals: Sequence[Any]) -> dict[int, list[str]]:
+    """Return the labels the apps give ``deals`` on their cards, by deal pk,
+    in app order (each app reads the whole list at once)."""
+    labels: dict[int, list[str]] = {}
+    for app in installed_apps():
+        if not app.deal_card_labels or not deals:
+            continue
+        for deal_pk, found in load(app.deal_card_labels)(deals).items():
+            labels.setdefault(deal_pk, []).extend(str(label) for label in found)
+    return labels

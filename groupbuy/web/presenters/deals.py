@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.catalog.selectors import product_thumbnail_urls
+from groupbuy.core.plugins import deal_card_labels
 from groupbuy.deals.models import Deal
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
 
@@ -87,6 +88,9 @@ class DealCard:
     # No tier reached yet: the group buy would fail if it closed now.
     is_below_first_tier: bool
     is_sold_in_teams: bool = False
+    # What the apps say a deal in a list is ("Team buy": core.plugins
+    # deal_card_labels), shown as pills on its card.
+    labels: list[str] = field(default_factory=list)
     distance_m: float | None = None
     thumbnail_url: str = ""
     tiers: list[TierStep] = field(default_factory=list)
@@ -154,7 +158,9 @@ def deal_card(deal: Deal, *, participants: int | None = None) -> DealCard:
     )
 
 
-def deal_cards(deals: list[Deal]) -> list[DealCard]:
+def deal_cards(deals: list[Deal], *, labelled: bool = False) -> list[DealCard]:
+    """Return the cards of ``deals``; ``labelled`` for a list of cards
+    (web/deals/_card.html), which shows the apps' labels of each deal."""
     from groupbuy.deals.order_keepers import outcomes_remembered, sales_of
 
     # How each closed deal ended, asked once for the list (its label, whether
@@ -164,8 +170,10 @@ def deal_cards(deals: list[Deal]) -> list[DealCard]:
     # A deal another app sells (a team buy) stops selling before its row's
     # deadline and takes its units from its own stock.
     sales = sales_of(deals)
+    labels = deal_card_labels(deals) if labelled else {}
     for card in cards:
         card.thumbnail_url = thumbnails.get(card.deal.product_id, "")
+        card.labels = labels.get(card.deal.pk, [])
         if (kept := sales[card.deal.pk]).is_kept:
             card.ends_at, card.sold, card.stock = kept.ends_at, kept.sold, kept.stock
             card.is_sold_in_teams = True

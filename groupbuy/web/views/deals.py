@@ -57,7 +57,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "deals": deals,
-        "cards": deal_cards(deals.items),
+        "cards": deal_cards(deals.items, labelled=True),
         "is_nearest_first": filters.get("lat") is not None,
     }
     status = 400 if form.has_error("q") else 200
