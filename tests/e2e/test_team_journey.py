@@ -6,7 +6,8 @@ see the team complete live (WebSocket), its countdown and invitation to join
 gone, and the team buy's deal page counts B's unit live; a team that runs
 out of time is expired at the end of its window with both members refunded;
 a payer back on the team page before their payment is confirmed sees it
-confirmed there without reloading; on a slow network a join button shows it is
+confirmed there without reloading; a payment that lands after the team ended
+reads refunded there without reloading; on a slow network a join button shows it is
 busy and takes no second tap; and at the deadline by the synchronised clock a
 deal page stops offering to join before the server's push.
 """
@@ -311,6 +312,39 @@ WATCH_THE_JOIN = """() => {
     }));
   }).observe(button, {attributes: true});
 }"""
+
+
+def test_a_payment_landing_after_the_team_ended_reads_refunded_live(
+    chromium, groupbuy_server
+):
+    deal_id = _seed(groupbuy_server, "seed_team_deal(gtin='6901234567106')")["deal"]
+    context = _context(chromium, groupbuy_server)
+    page = context.new_page()
+    try:
+        sign_in_new_shopper(
+            page, groupbuy_server, phone="139 1600 0009", password="team-pw-9", name="I"
+        )
+        # given a shopper who opens a team and pays, the gateway's answer late
+        page.goto(f"/teams/deals/{deal_id}/")
+        page.click("#open-team")
+        page.wait_for_url("**/escrow/sandbox/pay/**")
+        intent_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+        team_id = _seed(
+            groupbuy_server, f"pay_late(intent_id='{intent_id}', delay_seconds=10)"
+        )["team"]
+        page.goto(f"/teams/t/{team_id}/")
+        # and the team's time runs out before the answer comes: the place goes
+        # with it, unpaid, and the page says nothing was charged
+        _seed(groupbuy_server, f"end_team_window(team_id='{team_id}')")
+        _wait_for_state(page, "expired", 30)
+        page.wait_for_selector("#team-not-charged", state="visible")
+        # when the payment lands (escrow refunds it in full)
+        # then the page says what they paid goes back, without a reload
+        page.wait_for_selector("#team-paid-back", state="visible", timeout=30_000)
+        assert page.locator("#team-not-charged").is_hidden()
+        assert "goes back in full" in page.inner_text("#team-announce")
+    finally:
+        context.close()
 
 
 def test_a_join_shows_it_is_busy_while_its_answer_is_on_its_way(
