@@ -230,6 +230,20 @@ def test_a_team_that_runs_out_of_time_refunds_both(chromium, groupbuy_server):
         b_context.close()
 
 
+def _open_and_pay_late(page, server, deal_id: str, *, delay_seconds: int) -> str:
+    """Open a team, pay on the gateway, whose answer comes ``delay_seconds``
+    later, and go back to the team's page; return the team's id."""
+    page.goto(f"/teams/deals/{deal_id}/")
+    page.click("#open-team")
+    page.wait_for_url("**/escrow/sandbox/pay/**")
+    intent_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    team_id = _seed(
+        server, f"pay_late(intent_id='{intent_id}', delay_seconds={delay_seconds})"
+    )["team"]
+    page.goto(f"/teams/t/{team_id}/")
+    return team_id
+
+
 def test_the_payer_sees_their_place_confirmed_without_reloading(
     chromium, groupbuy_server
 ):
@@ -242,14 +256,7 @@ def test_the_payer_sees_their_place_confirmed_without_reloading(
         )
         # given a shopper who opened a team and paid on the gateway, whose
         # answer comes a few seconds after they are back on the team page
-        page.goto(f"/teams/deals/{deal_id}/")
-        page.click("#open-team")
-        page.wait_for_url("**/escrow/sandbox/pay/**")
-        intent_id = page.url.rstrip("/").rsplit("/", 1)[-1]
-        team_id = _seed(
-            groupbuy_server, f"pay_late(intent_id='{intent_id}', delay_seconds=4)"
-        )["team"]
-        page.goto(f"/teams/t/{team_id}/")
+        _open_and_pay_late(page, groupbuy_server, deal_id, delay_seconds=4)
         page.wait_for_selector(PAYMENT_ON_ITS_WAY, state="visible")
         # when the answer comes: the place is marked paid, the team stays open
         page.wait_for_function(
@@ -325,14 +332,7 @@ def test_a_payment_landing_after_the_team_ended_reads_refunded_live(
             page, groupbuy_server, phone="139 1600 0009", password="team-pw-9", name="I"
         )
         # given a shopper who opens a team and pays, the gateway's answer late
-        page.goto(f"/teams/deals/{deal_id}/")
-        page.click("#open-team")
-        page.wait_for_url("**/escrow/sandbox/pay/**")
-        intent_id = page.url.rstrip("/").rsplit("/", 1)[-1]
-        team_id = _seed(
-            groupbuy_server, f"pay_late(intent_id='{intent_id}', delay_seconds=10)"
-        )["team"]
-        page.goto(f"/teams/t/{team_id}/")
+        team_id = _open_and_pay_late(page, groupbuy_server, deal_id, delay_seconds=10)
         # and the team's time runs out before the answer comes: the place goes
         # with it, unpaid, and the page says nothing was charged
         _seed(groupbuy_server, f"end_team_window(team_id='{team_id}')")
