@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from groupbuy.core.i18n import join_sentences
+
 
 class DomainError(Exception):
     status = 400
@@ -67,7 +69,7 @@ def all_or_errors(
         # The message says every field's mistake, in the form's order.
         raise refusal(
             "invalid",
-            " ".join(m for messages in fields.values() for m in messages),
+            join_sentences(m for messages in fields.values() for m in messages),
             fields={name: msgs for name, msgs in fields.items() if name},
         )
     return results

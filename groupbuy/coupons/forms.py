@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.days import FIRST_DAY, LAST_DAY, validate_day
+from groupbuy.core.i18n import join_sentences
 from groupbuy.coupons.errors import CouponError
 
 
@@ -105,8 +106,8 @@ class StatementPeriodForm(forms.Form):
             return self.cleaned_data["start"], self.cleaned_data["end"]
         fields = {name: list(map(str, errors)) for name, errors in self.errors.items()}
         if as_parameters:
-            message = " ".join(
-                f"{name}: {' '.join(errors)}" for name, errors in fields.items()
+            message = join_sentences(
+                f"{name}: {join_sentences(errors)}" for name, errors in fields.items()
             )
         else:
             reasons = [
@@ -114,12 +115,12 @@ class StatementPeriodForm(forms.Form):
                 % {
                     "field": self.fields[name].label,
                     "value": self.data.get(name, ""),
-                    "reason": " ".join(errors),
+                    "reason": join_sentences(errors),
                 }
                 for name, errors in fields.items()
             ]
             message = gettext("The days asked for could not be read. %(reasons)s") % {
-                "reasons": " ".join(reasons)
+                "reasons": join_sentences(reasons)
             }
         raise CouponError("invalid_date", message, fields=fields)
 

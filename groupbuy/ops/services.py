@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.i18n import join_sentences
 from groupbuy.core.plugins import personal_data_providers
 from groupbuy.ops.errors import OpsError
 from groupbuy.ops.models import ErasureRequest
@@ -27,7 +28,7 @@ def _refuse_while_blocked(user) -> None:
     if blockers:
         raise OpsError(
             "erasure_blocked",
-            " ".join(blockers),
+            join_sentences(blockers),
             status=409,
             extra={"blockers": blockers},
         )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from groupbuy.core.i18n import join_sentences
 from groupbuy.sharing.services.invitations import HeldInvitationsSent
 from groupbuy.sharing.services.limits import invitation_texts_per_day
 
@@ -29,7 +30,7 @@ def held_invitations_messages(result: HeldInvitationsSent) -> list[tuple[int, st
         said.append(
             (
                 messages.WARNING,
-                " ".join(
+                join_sentences(
                     (
                         ngettext(
                             "%(count)d invitation was not sent.",

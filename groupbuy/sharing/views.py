@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import join_sentences
 from groupbuy.core.pagination import paginate
 from groupbuy.sharing import selectors, services
 from groupbuy.sharing.contacts import vcard_max_bytes, vcard_parse
@@ -118,7 +119,7 @@ def _tell_not_texted(request: HttpRequest, share) -> None:
     if count:
         messages.warning(
             request,
-            " ".join(
+            join_sentences(
                 (
                     ngettext(
                         "%(count)d person you shared with has no account here "

@@ -11,6 +11,7 @@ from groupbuy.catalog.permissions import require_merchant_staff
 from groupbuy.catalog.services._common import UNSET, invalid, is_set
 from groupbuy.core import plugins
 from groupbuy.core.audit import audit_log
+from groupbuy.core.i18n import join_sentences
 from groupbuy.core.money import MOST_PRICE_FEN, format_fen
 
 MAX_PRICE_FEN = MOST_PRICE_FEN
@@ -134,7 +135,7 @@ def _refuse_a_price_shown_to_buyers(listing: Listing, price_fen: int) -> None:
     if blockers:
         raise CatalogError(
             "price_below_open_deals",
-            " ".join(blockers),
+            join_sentences(blockers),
             status=409,
             fields={"price_fen": blockers},
             extra={"blockers": blockers},
@@ -146,7 +147,7 @@ def _refuse_a_withdrawal_shown_to_buyers(listing: Listing) -> None:
     if blockers:
         raise CatalogError(
             "listing_has_open_deals",
-            " ".join(blockers),
+            join_sentences(blockers),
             status=409,
             fields={"is_active": blockers},
             extra={"blockers": blockers},

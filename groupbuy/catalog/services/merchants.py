@@ -25,6 +25,7 @@ from groupbuy.catalog.services._common import (
 )
 from groupbuy.core import plugins
 from groupbuy.core.audit import audit_log
+from groupbuy.core.i18n import join_sentences
 from groupbuy.core.locks import transaction_lock
 
 _MICRODEGREE = Decimal("0.000001")
@@ -384,7 +385,7 @@ def _refuse_to_strand_buyers(branch: Branch) -> None:
     if blockers:
         raise CatalogError(
             "branch_in_use",
-            " ".join(blockers),
+            join_sentences(blockers),
             status=409,
             extra={"blockers": blockers},
         )

@@ -5,13 +5,16 @@ as the limit then allows, each number within its own daily cap."""
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from groupbuy.catalog.tests.factories import make_merchant_member
 from groupbuy.notify.models import Delivery, Invitation
 from groupbuy.sharing.contacts import Contact
+from groupbuy.sharing.held_invitations import held_invitations_messages
 from groupbuy.sharing.models import Participant
 from groupbuy.sharing.personal_data import SharingPersonalData
 from groupbuy.sharing.services import share_invitations_send_held, share_send
+from groupbuy.sharing.services.invitations import HeldInvitationsSent
 from groupbuy.sharing.tests.factories import make_product, make_user
 from groupbuy.sharing.tests.test_api import bearer
 
@@ -118,6 +121,19 @@ def test_the_thread_shows_the_sharer_alone_who_was_not_invited(client, settings)
         "1 invitation was not sent. Your shares invite at most 1 person without an "
         "account a day, by text or e-mail. Try again later." in page
     )
+
+
+def test_the_held_invitations_message_runs_its_chinese_sentences_on(settings):
+    # given invitations held back at a daily limit of 1, said in Chinese
+    settings.GROUPBUY_SHARING_INVITATION_TEXTS_PER_DAY = 1
+    held = HeldInvitationsSent(sent=0, held_by_daily_limit=2, held_by_address_limit=0)
+    # when the sharer is told why
+    with translation.override("zh-hans"):
+        ((_level, text),) = held_invitations_messages(held)
+    # then its three sentences follow one another with no space after 。
+    assert text.count("。") == 3
+    assert "。 " not in text
+    assert text.startswith("2 个邀请未发送。") and text.endswith("请稍后再试。")
 
 
 @pytest.mark.parametrize(

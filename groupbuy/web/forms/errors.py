@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import join_sentences
 
 
 def add_domain_error(
@@ -26,6 +27,6 @@ def add_domain_error(
     # A refusal naming several fields says each of them in its message (the
     # sign-up form's): shown on the fields already.
     if error.message not in {message for _target, message in placed} and (
-        error.message != " ".join(said)
+        error.message != join_sentences(said)
     ):
         form.add_error(None, error.message)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog import selectors as catalog
+from groupbuy.core.i18n import join_sentences
 from groupbuy.core.money import format_fen_for_spreadsheet
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.escrow.errors import EscrowError
@@ -40,13 +41,13 @@ def form_refusal(form: DateRangeForm, *, as_parameters: bool = False) -> EscrowE
     names any refused value (``date_from: Enter a valid date.``)."""
     fields = {name: list(map(str, errors)) for name, errors in form.errors.items()}
     if as_parameters:
-        message = " ".join(
-            f"{name}: {' '.join(errors)}" for name, errors in fields.items()
+        message = join_sentences(
+            f"{name}: {join_sentences(errors)}" for name, errors in fields.items()
         )
     else:
-        reasons = " ".join(
+        reasons = join_sentences(
             f"{form.fields[name].label if name in form.fields else ''}: "
-            + " ".join(errors)
+            + join_sentences(errors)
             for name, errors in fields.items()
         )
         message = _("The days asked for could not be read. %(reasons)s") % {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from groupbuy.accounts.selectors import person_lockout
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import join_sentences
 from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import deal_list_open, order_money
 from groupbuy.escrow.selectors import platform_money_overview
@@ -249,9 +250,9 @@ def _onboarded_text(merchant, invitation) -> str:
         }
         others = owners_other_merchants(merchant=merchant)
         if others:
-            text += " " + _("They already own %(merchants)s too.") % {
-                "merchants": ", ".join(other.display_name for other in others)
-            }
+            names = ", ".join(other.display_name for other in others)
+            also = _("They already own %(merchants)s too.") % {"merchants": names}
+            text = join_sentences((text, also))
     return format_html(
         '{} <a href="{}" id="merchant-new-console">{}</a>',
         text,
