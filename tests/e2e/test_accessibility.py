@@ -17,7 +17,8 @@ that no visible button is drawn as the browser's plain grey box and no card or
 row of figures touches the box after it; and that it meets the states only
 the seed's data shows (SEEDED_STATES). Then the parts every page shares, on a
 320 px phone and at twice the text size: the skip link, the tabs and the
-sandbox's banner.
+sandbox's banner; and the short lines that must keep their words whole at 320 px
+(a Report link, a chat's Send, a deal card's countdown).
 """
 
 from __future__ import annotations
@@ -614,22 +615,171 @@ def _navigation_collisions(items: list[dict]) -> list[str]:
     return found
 
 
+def _counts_over_icons(items: list[dict]) -> list[str]:
+    """The items whose count is drawn over their own icon (it hid the More
+    tab's dots when it said "99+")."""
+    found = []
+    for item in items:
+        counts = [part for kind, part in item["parts"] if kind == "count"]
+        icons = [part for kind, part in item["parts"] if kind == "icon"]
+        if any(
+            count["left"] < icon["right"] - 0.5
+            and icon["left"] < count["right"] - 0.5
+            and count["top"] < icon["bottom"] - 0.5
+            and icon["top"] < count["bottom"] - 0.5
+            for count in counts
+            for icon in icons
+        ):
+            found.append(item["id"])
+    return found
+
+
+TABS_SCROLL = """() => {
+  const tabs = document.querySelector(".tabbar");
+  return tabs.scrollWidth - tabs.clientWidth;
+}"""
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_two_items_of_the_bottom_navigation_run_into_each_other_at_320_px(
+def test_no_two_items_of_the_bottom_navigation_run_into_each_other_on_a_phone(
     chromium, groupbuy_server, seeded, language
 ):
-    # given a shopper with unread notifications, on a 320 px phone
+    # given a shopper with unread notifications, on a 320 px, then a 390 px phone
     context, page = _narrow(chromium, groupbuy_server, "shopper", language)
     try:
-        for path in ("/", "/more/"):
+        for width, path in product((320, 390), ("/", "/more/")):
             # when a page shows the tabs and the unread count (on the More tab,
-            # or on the Inbox in the More page's list)
+            # or on the Inbox in the More page's list), at its widest ("99+",
+            # as notify/live.js writes more than 99)
+            page.set_viewport_size({**NARROW, "width": width})
             page.goto(path)
             page.wait_for_selector("#inbox-badge:not([hidden])")
+            page.evaluate("document.querySelector('#inbox-badge').textContent = '99+'")
             items = page.evaluate(NAVIGATION_PARTS)
             assert len([item for item in items if item["inTabs"]]) >= 4, items
+            where = f"{language} {width} px {path}"
             # then no icon, count or label runs into another's
-            assert _navigation_collisions(items) == [], f"{language} {path}"
+            assert _navigation_collisions(items) == [], where
+            # and the count is beside its icon's corner, not over the icon
+            assert _counts_over_icons(items) == [], where
+            # and the tabs still fit the screen, none scrolled out of sight
+            assert page.evaluate(TABS_SCROLL) <= 0, where
+    finally:
+        context.close()
+
+
+# A shopper's lines at 320 px that must keep their words whole: each Report
+# link (moderation) with its size, the lines of its word and the other words
+# under its box (its touch area was laid over the words around it); each chat's
+# Send button with its lines ("Se" above "nd"); each deal card's countdown with
+# its lines and whether it stays in its card.
+LINES_OF = """(element) => {
+  const tops = new Set();
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    if (walker.currentNode.parentElement.closest(".visually-hidden")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const line of range.getClientRects()) {
+      if (line.width > 0) tops.add(Math.round(line.top));
+    }
+  }
+  return tops.size;
+}"""
+REPORT_LINKS = (
+    """() => {
+  const linesOf = """
+    + LINES_OF
+    + """;
+  return [...document.querySelectorAll(".report-link")].map((link) => {
+    const box = link.getBoundingClientRect();
+    const under = [];
+    const walker = document.createTreeWalker(document.querySelector("main"),
+                                             NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const text = walker.currentNode;
+      // (a closed <details>' words are not drawn, but keep a place)
+      if (link.contains(text) || !text.textContent.trim()
+          || !text.parentElement.checkVisibility()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      for (const line of range.getClientRects()) {
+        if (line.left < box.right - 0.5 && box.left < line.right - 0.5
+            && line.top < box.bottom - 0.5 && box.top < line.bottom - 0.5) {
+          under.push(text.textContent.trim().slice(0, 12));
+        }
+      }
+    }
+    return {id: link.id, width: box.width, height: box.height,
+            lines: linesOf(link), under};
+  });
+}"""
+)
+SEND_BUTTON = (
+    """() => {
+  const button = document.querySelector("#chat-send");
+  const form = button.form.getBoundingClientRect();
+  return {lines: ("""
+    + LINES_OF
+    + """)(button),
+          inside: button.getBoundingClientRect().right <= form.right + 0.5};
+}"""
+)
+CARD_COUNTDOWNS = (
+    """() => [...document.querySelectorAll(".deal-card .countdown")]
+  .filter((countdown) => countdown.offsetParent !== null)
+  .map((countdown) => {
+    const card = countdown.closest(".deal-card").getBoundingClientRect();
+    const box = countdown.getBoundingClientRect();
+    return {text: countdown.textContent, lines: ("""
+    + LINES_OF
+    + """)(countdown),
+            inside: box.left >= card.left && box.right <= card.right + 0.5};
+  })"""
+)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_shoppers_short_lines_keep_their_words_whole_at_320_px(
+    chromium, groupbuy_server, seeded, language
+):
+    # given a shopper on a 320 px phone
+    context, page = _narrow(chromium, groupbuy_server, "shopper", language)
+    ids = seeded["ids"]
+    wrong = []
+    try:
+        # when they read a thread's reply and a chat's message from someone else
+        for path in (
+            f"/sharing/threads/{ids['share_id']}/",
+            f"/pooling/contacts/{ids['contact_id']}/",
+        ):
+            page.goto(path)
+            links = page.evaluate(REPORT_LINKS)
+            assert links, path
+            # then each Report link is a thumb's 44 px tall and wide, its word
+            # on one line (举报 was cut in two), over no other words
+            wrong += [
+                (path, link)
+                for link in links
+                if min(link["height"], link["width"]) < TAP_PX - 0.5
+                or link["lines"] != 1
+                or link["under"]
+            ]
+        # and the chat's Send is one line, in the form (the field gives way)
+        if (send := page.evaluate(SEND_BUTTON)) != {"lines": 1, "inside": True}:
+            wrong.append(("#chat-send", send))
+        # when they open the list of group buys
+        page.goto("/")
+        page.wait_for_selector(".deal-card .countdown [data-clock-value]")
+        countdowns = page.evaluate(CARD_COUNTDOWNS)
+        assert countdowns
+        # then each card's countdown is one line inside its card
+        wrong += [
+            ("countdown", countdown)
+            for countdown in countdowns
+            if countdown["lines"] != 1 or not countdown["inside"]
+        ]
+        assert wrong == [], f"{language}: {wrong}"
     finally:
         context.close()
 
