@@ -173,7 +173,7 @@ def product_image_update(
     confirm_last_reference: bool = _CONFIRM_LAST_REFERENCE,
 ):
     """Mark a product photo as a reference photo (for snap) or the primary one."""
-    image = selectors.product_image_get_for_editor(
+    image = selectors.product_image_get_for_shop_editor(
         user=request.auth, public_id=image_id
     )
     changes = patch_changes(payload, clearable=frozenset())
@@ -191,7 +191,7 @@ def product_image_delete(
     request, image_id: str, confirm_last_reference: bool = _CONFIRM_LAST_REFERENCE
 ):
     """Delete a product photo; the next one in order becomes the main one."""
-    image = selectors.product_image_get_for_editor(
+    image = selectors.product_image_get_for_shop_editor(
         user=request.auth, public_id=image_id
     )
     services.product_image_delete(

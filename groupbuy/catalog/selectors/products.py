@@ -236,16 +236,11 @@ def _image_get(public_id: str) -> ProductImage:
     return image
 
 
-def product_image_get_for_editor(*, user, public_id: str) -> ProductImage:
-    image = _image_get(public_id)
-    product_get_for_editor(user=user, public_id=image.product.public_id)
-    return image
-
-
 def product_image_get_for_shop_editor(*, user, public_id: str) -> ProductImage:
-    """Like ``product_image_get_for_editor``, but only the staff of the shop
-    that added the product (and operators) learn that the photo exists: for
-    anyone else it is not found. Its cashiers are refused (403)."""
+    """Return a photo of a product ``user`` may change. Only the staff of the
+    shop that added the product (and operators) learn that the photo exists:
+    for anyone else it is not found. Its cashiers are refused (403), and so are
+    its owners once other shops sell the product (``shared_product``)."""
     image = _image_get(public_id)
     if not is_merchant_staff(user, image.product.added_by_merchant):
         raise _not_found(_("photo"))
