@@ -37,13 +37,18 @@ def failures_chart(days: list[dict]) -> Chart:
 @login_required
 @domain_errors_as_http
 def failed_deliveries(request: HttpRequest) -> HttpResponse:
+    selectors.deliveries_operator_check(request.user)
     channel = request.GET.get("channel", "")
+    labels = selectors.delivery_channel_labels()
+    if channel and channel not in labels:
+        # An old or mistyped link: show every failure, as moderation's list
+        # does for an unknown status (the API keeps its 400).
+        return redirect(reverse("notify_operator:failed"))
     deliveries = selectors.delivery_failed_list_for_operator(
         user=request.user, channel=channel
     )
     page = paginate(deliveries, page=request.GET.get("page", 1))
     page.items = [selectors.delivery_failed_row(item) for item in page.items]
-    labels = selectors.delivery_channel_labels()
     days = selectors.delivery_failed_per_day(user=request.user, days=CHART_DAYS)
     context = {
         "page": page,

@@ -251,6 +251,20 @@ def test_an_operator_retries_every_failure_of_a_channel_from_the_page(
     assert email.status == "failed"
 
 
+def test_an_unknown_channel_on_the_page_leads_to_every_failure(client):
+    # given
+    delivery = failed_delivery("sms")
+    client.force_login(make_operator())
+    # when an old or mistyped link names a channel there is not
+    answer = client.get("/operator/deliveries/?channel=bogus", follow=True)
+    # then the operator lands on the unfiltered list, as moderation's does
+    assert answer.redirect_chain == [("/operator/deliveries/", 302)]
+    assert f"{delivery.notification.public_id}-sms" in answer.content.decode()
+    # and others are refused before learning anything of the channels
+    client.force_login(make_owner())
+    assert client.get("/operator/deliveries/?channel=bogus").status_code == 403
+
+
 def test_the_page_and_its_retry_are_refused_to_shoppers_and_shop_staff(client):
     delivery = failed_delivery()
     for person in (make_user(), make_owner()):
