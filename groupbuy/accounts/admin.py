@@ -17,6 +17,7 @@ from groupbuy.accounts.models import (
 )
 from groupbuy.accounts.phones import mask_phone, mask_phones_in_text, person_label
 from groupbuy.accounts.services import (
+    failed_logins_delete,
     password_confirm_attempts_clear,
     password_set_by_support,
     user_active_set,
@@ -326,12 +327,27 @@ def _axes_row_label(model_admin, obj) -> str:
     return f"{obj.ip_address} {mask_phone(obj.username or '')}"
 
 
-def axes_admin_mask_numbers() -> None:
-    """Show the failed-login lists (django-axes) with the numbers masked.
+class AuditedFailedLoginsDeleteMixin:
+    """Delete failed logins (one row, or the selected ones) through
+    ``failed_logins_delete``: audited as the operator's Clear the lockout."""
+
+    def delete_model(self, request, obj):
+        failed_logins_delete(actor=request.user, attempt_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        attempt_ids = list(queryset.values_list("pk", flat=True))
+        failed_logins_delete(actor=request.user, attempt_ids=attempt_ids)
+
+
+def axes_admins_adapt() -> None:
+    """Show the failed-login lists (django-axes) with the numbers masked, and
+    audit the deletion of failed logins (its rows hold a number back).
 
     Called once every admin module is registered (``AccountsConfig.ready``):
     axes registers its own after ours. Search by a full number still works.
     """
+    from axes.models import AccessAttempt
+
     for model, model_admin in list(admin.site._registry.items()):
         shows_number = "username" in model_admin.list_display
         if model._meta.app_label != "axes" or not shows_number:
@@ -340,9 +356,10 @@ def axes_admin_mask_numbers() -> None:
             masked_username if column == "username" else column
             for column in model_admin.list_display
         )
+        audited = (AuditedFailedLoginsDeleteMixin,) if model is AccessAttempt else ()
         masked = type(
             model_admin.__class__.__name__,
-            (MaskedRowsMixin, model_admin.__class__),
+            (*audited, MaskedRowsMixin, model_admin.__class__),
             {"list_display": columns, "row_label": _axes_row_label},
         )
         admin.site.unregister(model)

@@ -18,11 +18,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from groupbuy.accounts import switching_off
-        from groupbuy.accounts.admin import axes_admin_mask_numbers
+        from groupbuy.accounts.admin import axes_admins_adapt
         from groupbuy.accounts.models import MerchantMembership, User
 
         # The admin (listed before us) has registered every admin module.
-        axes_admin_mask_numbers()
+        axes_admins_adapt()
 
         for signal in (post_save, post_delete):
             signal.connect(

@@ -15,6 +15,7 @@ from groupbuy.accounts.services.password_codes import (
 )
 from groupbuy.accounts.services.password_confirm import (
     LockoutCleared,
+    failed_logins_delete,
     password_confirm_attempts_clear,
     person_lockout_clear,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "email_verification_check",
     "email_verification_send",
     "email_verify",
+    "failed_logins_delete",
     "merchant_membership_add",
     "password_change_complete",
     "password_change_request",

@@ -4,6 +4,7 @@ number, wrong passwords on the change page) and clears it early, audited."""
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
@@ -11,12 +12,13 @@ from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.reauth import password_confirm
 from groupbuy.accounts.selectors import person_lockout
 from groupbuy.accounts.services import person_lockout_clear
-from groupbuy.accounts.tests.helpers import PASSWORD, make_user
+from groupbuy.accounts.tests.helpers import PASSWORD, make_user, support_client
 from groupbuy.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "+8613800138061"
+SUPPORT = "+8613700137001"  # helpers.support_client
 
 
 def _sign_in(password: str, phone: str = PHONE, address="127.0.0.1") -> int:
@@ -95,3 +97,70 @@ def test_clearing_again_changes_and_audits_nothing(locked_out):
     assert (again.sign_in_failures, again.password_confirmations) == (0, 0)
     assert not again.anything
     assert AuditEntry.objects.filter(action="accounts.lockout.cleared").count() == 1
+
+
+# The Django admin's Axes → Access attempts: deleting rows clears, audited
+
+ADMIN_ATTEMPTS = "/admin/axes/accessattempt/"
+
+
+def test_deleting_a_failed_login_row_in_the_admin_is_audited(locked_out):
+    # given support in the admin, and the person's failed-login row
+    support = support_client()
+    attempt = AccessAttempt.objects.get(username=PHONE)
+    # when support deletes it from its own delete page
+    answer = support.post(f"{ADMIN_ATTEMPTS}{attempt.pk}/delete/", {"post": "yes"})
+    # then the person signs in at once, and the audit trail says who cleared
+    # how many of whose failures
+    assert answer.status_code == 302
+    assert _sign_in(PASSWORD) == 200
+    [entry] = AuditEntry.objects.filter(action="accounts.lockout.cleared")
+    assert (entry.actor.phone, entry.object_id) == (SUPPORT, locked_out.public_id)
+    assert entry.data == {"sign_in_failures": 3, "password_confirmations": 0}
+
+
+def test_deleting_selected_rows_audits_each_number_once(locked_out):
+    # given another row for the person's number (another address) and a row
+    # for a number nobody holds
+    AccessAttempt.objects.create(
+        username=PHONE, ip_address="10.0.0.7", user_agent="b", failures_since_start=2
+    )
+    stranger = AccessAttempt.objects.create(
+        username="+8613900139061", ip_address="10.0.0.8", failures_since_start=1
+    )
+    kept = AccessAttempt.objects.create(
+        username="+8613900139062", ip_address="10.0.0.9", failures_since_start=1
+    )
+    selected = AccessAttempt.objects.exclude(pk=kept.pk)
+    # when support deletes the selected rows from the list
+    answer = support_client().post(
+        ADMIN_ATTEMPTS,
+        {
+            "action": "delete_selected",
+            "_selected_action": [attempt.pk for attempt in selected],
+            "post": "yes",
+        },
+    )
+    # then those rows are gone, the other kept, and each number is audited once
+    assert answer.status_code == 302
+    assert list(AccessAttempt.objects.all()) == [kept]
+    entries = AuditEntry.objects.filter(action="accounts.lockout.cleared")
+    assert sorted(
+        (entry.object_type, entry.object_id, entry.data) for entry in entries
+    ) == [
+        (
+            "accounts.user",
+            locked_out.public_id,
+            {"sign_in_failures": 5, "password_confirmations": 0},
+        ),
+        (
+            "axes.accessattempt",
+            str(stranger.pk),
+            {
+                "phone": "+86139****9061",
+                "sign_in_failures": 1,
+                "password_confirmations": 0,
+            },
+        ),
+    ]
+    assert {entry.actor.phone for entry in entries} == {SUPPORT}
