@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import time_format
@@ -71,10 +71,22 @@ def open_teams_page(
     team_deal: TeamDeal, *, viewer=None, page=1, page_size=DEFAULT_PAGE_SIZE
 ) -> PageResult:
     """One page of ``open_teams`` (the deal's teams page and the API list them
-    alike); a team buy may have more open teams than fit on a phone's page."""
-    return paginate(
-        open_teams(team_deal, viewer=viewer), page=page, page_size=page_size
+    alike); a team buy may have more open teams than fit on a phone's page.
+    Each team comes with what its snapshot reads (its deal, its members), so a
+    page of 20 reads as many queries as a page of 2."""
+    teams = open_teams(team_deal, viewer=viewer).prefetch_related(
+        Prefetch(
+            "members",
+            queryset=TeamMember.objects.select_related(*_MEMBER_JOINS).filter(
+                status__in=TeamMember.HOLDING
+            ),
+            to_attr=_LISTED,
+        )
     )
+    result = paginate(teams, page=page, page_size=page_size)
+    for team in result.items:
+        team.team_deal = team_deal  # (one deal's teams: its row is read already)
+    return result
 
 
 PAID_PLACES = (TeamMember.Status.PAID, TeamMember.Status.CONFIRMED)
@@ -86,11 +98,20 @@ def _listed_members(team: Team):
     cancelled with it (their orders ended when it did), so each still finds
     themselves there. Nothing in the model marks who was in it, so the end's
     own time does: ``services.outcomes`` stamps the team and those orders
-    with one ``now``."""
-    members = team.members.select_related("shopper", "order__payment_intent")
+    with one ``now``. An open team listed by ``open_teams_page`` has them
+    read already."""
+    if hasattr(team, _LISTED):
+        return getattr(team, _LISTED)
+    members = team.members.select_related(*_MEMBER_JOINS)
     if team.state in (Team.State.EXPIRED, Team.State.STOPPED) and team.expired_at:
         return members.filter(order__cancelled_at=team.expired_at)
     return members.filter(status__in=TeamMember.HOLDING)
+
+
+# What a team's snapshot reads of each member it lists.
+_MEMBER_JOINS = ("shopper", "order__payment_intent")
+# Where ``open_teams_page`` puts each open team's listed members.
+_LISTED = "listed_members"
 
 
 def member_was_charged(member: TeamMember | None) -> bool:

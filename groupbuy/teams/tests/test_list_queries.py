@@ -86,3 +86,34 @@ def test_the_merchants_deals_read_their_team_buys_outcomes_in_one_query(client):
     # then each reads its teams' outcome, in the same number of queries
     assert page.count("Ended: 2 teams completed, 1 refunded") == 3
     assert len(many) == few
+
+
+def _open_teams(team_deal, count: int) -> None:
+    """Open teams in ``team_deal`` until it has ``count``, every other paid."""
+    from groupbuy.teams.models import Team
+
+    while Team.objects.filter(team_deal=team_deal).count() < count:
+        member = team_open(actor=make_user(), team_deal=team_deal)
+        if member.team.pk % 2:
+            pay(member)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/teams/deals/{deal_id}/",
+        "/api/teams/deals/{deal_id}/teams",
+        "/api/teams/deals/{deal_id}",
+    ],
+)
+def test_a_team_buys_open_teams_read_as_many_queries_for_20_as_for_2(client, url):
+    # given a team buy with two open teams, one paid, and a shopper looking
+    team_deal = make_team_deal(team_size=3, stock=90)
+    _open_teams(team_deal, 2)
+    client.force_login(make_user(preferred_language="en"))
+    url = url.format(deal_id=team_deal.deal.public_id)
+    few = _queries(client, url)
+    # when it has a full page of them
+    _open_teams(team_deal, 20)
+    # then each lists them in the same number of queries
+    assert (url, _queries(client, url)) == (url, few)
