@@ -1,5 +1,5 @@
-"""A shopper's pool request on its own: what its page and the API's read of
-it show."""
+"""A shopper's pool requests: their list, and one on its own as its page and
+the API's read of it show it."""
 
 from __future__ import annotations
 
@@ -36,3 +36,28 @@ def request_get_with_pool_for_user(*, user, request_id: str) -> PoolRequest:
         else None
     )
     return pool_request
+
+
+def requests_for_user(*, user, still_looking: bool = False):
+    """My pool requests, newest first (a QuerySet, to paginate); with
+    ``still_looking``, only those open or suggested, each with the public id
+    of the pool it was last suggested for (``pool_public_id``), to answer."""
+    requests = PoolRequest.objects.filter(user=user)
+    if still_looking:
+        requests = requests.filter(
+            state__in=[PoolRequest.State.OPEN, PoolRequest.State.SUGGESTED]
+        ).annotate(
+            pool_public_id=Subquery(
+                PoolMember.objects.filter(request=OuterRef("pk"))
+                .order_by("-id")
+                .values("pool__public_id")[:1]
+            )
+        )
+    return requests.select_related("promotion", "branch").order_by("-created_at", "-id")
+
+
+def request_get_for_user(*, user, request_id: str) -> PoolRequest:
+    request = PoolRequest.objects.filter(public_id=request_id, user=user).first()
+    if request is None:
+        raise not_found()
+    return request
