@@ -1,0 +1,15 @@
+"""Payment pages, one module per concern: the payer's choice of provider
+(``paying``), the providers' notifications (``notify``) and the payouts'
+pages for operators and merchants (``payouts``)."""
+
+from groupbuy.payments.views.notify import provider_notify
+from groupbuy.payments.views.paying import pay, wechat_oauth_return
+from groupbuy.payments.views.payouts import merchant_payouts, operator_payouts
+
+__all__ = [
+    "merchant_payouts",
+    "operator_payouts",
+    "pay",
+    "provider_notify",
+    "wechat_oauth_return",
+]
