@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
 
 from groupbuy.catalog.models import Product, ProductAlias, ProductImage
 from groupbuy.catalog.selectors import product_name_entries, reference_images
@@ -121,14 +122,28 @@ def reference_fingerprint() -> tuple:
     for recognition or stopped (product_image_update, which audits it) may
     move neither, so the last such change is part of it too. Without it, the
     processes the change did not reach kept matching a stopped photo.
+
+    ``categories`` sums each photo's id times its product's category id, so a
+    product moved to another category moves it (two moves that cancel out
+    exactly between two checks would not); until it did, the processes the
+    move did not reach named the old category for the product's matches.
     """
-    images = ProductImage.objects.filter(is_reference=True)
-    found = images.aggregate(count=Count("id"), last=Max("id"))
-    inactive = images.filter(product__is_active=False).count()
+    found = ProductImage.objects.filter(is_reference=True).aggregate(
+        count=Count("id"),
+        last=Max("id"),
+        inactive=Count("id", filter=Q(product__is_active=False)),
+        categories=Sum(F("id") * Coalesce("product__category_id", 0)),
+    )
     last_flag_change = AuditEntry.objects.filter(
         action="catalog.product.image_updated"
     ).aggregate(last=Max("id"))["last"]
-    return (found["count"], found["last"], inactive, last_flag_change)
+    return (
+        found["count"],
+        found["last"],
+        found["inactive"],
+        found["categories"],
+        last_flag_change,
+    )
 
 
 def reference_index_path() -> Path:
@@ -202,12 +217,17 @@ class ReferenceIndexStore(_Refreshing):
         missing = [wanted[key] for key in wanted if key not in indexed]
         for image in missing:
             self._add(image)
-        changed = bool(missing) or bool(indexed - set(wanted))
+        moved = self._index.recategorise(
+            {key: _category_slug(image) for key, image in wanted.items()}
+        )
+        changed = bool(missing) or bool(indexed - set(wanted)) or bool(moved)
         if changed:
             logger.info(
-                "snap: reference index synced, %d added, %d removed, %d in all",
+                "snap: reference index synced, %d added, %d removed, %d moved to "
+                "another category, %d in all",
                 len(missing),
                 len(indexed - set(wanted)),
+                moved,
                 len(self._index),
             )
         return changed
@@ -219,9 +239,11 @@ class ReferenceIndexStore(_Refreshing):
         except (OSError, SnapImageError) as error:
             logger.warning("snap: reference %s unreadable: %s", image.public_id, error)
             return
-        category = image.product.category.slug if image.product.category else ""
         self._index.add(
-            image.product.public_id, category, picture.rgb, key=image.public_id
+            image.product.public_id,
+            _category_slug(image),
+            picture.rgb,
+            key=image.public_id,
         )
 
     def _save(self) -> None:
@@ -230,3 +252,8 @@ class ReferenceIndexStore(_Refreshing):
             self._index.save(self.path)
         except OSError as error:
             logger.warning("snap: could not save %s: %s", self.path, error)
+
+
+def _category_slug(image: ProductImage) -> str:
+    category = image.product.category
+    return category.slug if category else ""

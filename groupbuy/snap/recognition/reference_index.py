@@ -18,7 +18,7 @@ import os
 import tempfile
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -128,6 +128,28 @@ class ReferenceImageIndex:
             removed = len(kept) != len(self._references)
             self._references = kept
         return removed
+
+    def categories(self) -> dict[str, str]:
+        """Return the category slug each reference is filed under, by key."""
+        return {reference.key: reference.category for reference in self._references}
+
+    def recategorise(self, categories: dict[str, str]) -> int:
+        """File references (by key) under new categories; return how many moved.
+
+        Only the label changes: the features are kept, not extracted again.
+        """
+        with self._lock:
+            moved = 0
+            references = []
+            for reference in self._references:
+                category = categories.get(reference.key, reference.category)
+                if category != reference.category:
+                    reference = replace(reference, category=category)
+                    moved += 1
+                references.append(reference)
+            if moved:
+                self._references = tuple(references)
+        return moved
 
     def remove_product(self, product_id: str) -> int:
         """Drop every reference of a product and return how many there were."""
