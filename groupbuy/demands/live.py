@@ -4,7 +4,8 @@ The event carries the deadline as absolute epoch milliseconds, so the clock
 module renders it against the server's time, and any change (a join, a deposit
 paid or started again, an offer sent, replaced or withdrawn, acceptance,
 closing) reaches every open page
-through ``realtime.publish``.
+through ``realtime.publish``; ``demand.photo_hidden`` takes a photo an operator
+hid off them.
 """
 
 from __future__ import annotations
@@ -48,6 +49,19 @@ def push_demand(demand) -> None:
     publish(
         demand_group(demand.public_id),
         {"type": "demand.updated", **demand_progress(demand)},
+    )
+
+
+def push_photo_hidden(*, demand_public_id: str, photo_public_id: str) -> None:
+    """Take a photo an operator hid off every open page of its demand, once
+    the transaction commits (``demand.photo_hidden``)."""
+    publish(
+        demand_group(demand_public_id),
+        {
+            "type": "demand.photo_hidden",
+            "demand_id": demand_public_id,
+            "photo_id": photo_public_id,
+        },
     )
 
 

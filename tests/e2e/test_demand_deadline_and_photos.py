@@ -1,5 +1,6 @@
 """A demand's initiator adds a photo and moves the deadline later in a real
-browser; the page a participant has open moves its countdown without a reload.
+browser; the page a participant has open moves its countdown without a reload,
+and loses the photo without one once an operator hides it after a report.
 A buyer whose number is not confirmed is sent to confirm it before joining.
 """
 
@@ -21,6 +22,7 @@ PASSWORD = "demand-deadline-pass"
 INITIATOR = "13900880021"
 JOINER = "13900880022"
 NEWCOMER = "13900880023"
+OPERATOR = "13900880026"
 
 SEED = (
     """
@@ -31,15 +33,16 @@ from groupbuy.accounts.models import User
 from groupbuy.demands import services
 from groupbuy.demands.demo import _pay_on_sandbox
 
-for phone in (INITIATOR, JOINER, NEWCOMER):
+for phone in (INITIATOR, JOINER, NEWCOMER, OPERATOR):
     User.objects.filter(phone="+86" + phone).delete()
 people = {}
-for phone in (INITIATOR, JOINER, NEWCOMER):
+for phone in (INITIATOR, JOINER, NEWCOMER, OPERATOR):
     people[phone] = User.objects.create_user(
         phone="+86" + phone,
         password="PASSWORD",
         preferred_language="en",
         phone_verified_at=None if phone == NEWCOMER else timezone.now(),
+        is_staff=phone == OPERATOR,
     )
 initiator, joiner = people[INITIATOR], people[JOINER]
 demand = services.demand_create(
@@ -58,8 +61,14 @@ print(json.dumps({"demand": demand.public_id, "deadline_ms": demand.deadline_ms}
 """.replace("INITIATOR", repr(INITIATOR))
     .replace("JOINER", repr(JOINER))
     .replace("NEWCOMER", repr(NEWCOMER))
+    .replace("OPERATOR", repr(OPERATOR))
     .replace("PASSWORD", PASSWORD)
 )
+
+REPORT_OF_PHOTO = """
+from groupbuy.moderation.models import Report
+print(Report.objects.filter(item_id=PHOTO).latest("id").public_id)
+"""
 
 
 def _browser(chromium, groupbuy_server):
@@ -125,6 +134,22 @@ def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
         # and the photo shows for them on their next visit
         joiner.reload()
         assert joiner.locator("#demand-photos img").count() == 1
+
+        # when they report the photo and an operator hides it
+        photo_id = joiner.get_attribute("#demand-photos figure", "data-photo-id")
+        joiner.click(f"#report-{photo_id}")
+        joiner.check("input[name=reason][value=offensive]")
+        joiner.click("#report-submit")
+        joiner.wait_for_url(f"**{url}")
+        joiner.wait_for_timeout(1_000)  # its socket joins the demand's group
+        report_id = groupbuy_server.run_python(
+            REPORT_OF_PHOTO.replace("PHOTO", repr(photo_id))
+        ).strip()
+        _sign_in(initiator, OPERATOR, f"/operator/reports/{report_id}/")
+        initiator.click(f"#hide-{report_id}")
+        initiator.wait_for_selector("text=The item is hidden.")
+        # then it leaves the participant's open page, without a reload
+        joiner.wait_for_selector("#demand-photos", state="detached")
 
         # and a buyer with an unconfirmed number is sent to confirm it first
         _sign_in(newcomer, NEWCOMER, url)

@@ -23,6 +23,7 @@ from groupbuy.core.photos import photo_without_metadata
 from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.demands.errors import DemandError
+from groupbuy.demands.live import push_photo_hidden
 from groupbuy.demands.models import Demand, DemandPhoto
 from groupbuy.demands.photo_storage import HIDDEN_PREFIX
 from groupbuy.snap.recognition.image import (
@@ -163,4 +164,7 @@ def demand_photo_hide(*, actor, photo_id: str) -> DemandPhoto:
         )
         # (were this rolled back, the private copy would stay behind unused)
         after_commit(storage.delete, old_name)
+        push_photo_hidden(
+            demand_public_id=photo.demand.public_id, photo_public_id=photo_id
+        )
     return photo

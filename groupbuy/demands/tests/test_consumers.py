@@ -6,13 +6,16 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from groupbuy.core.plugins import websocket_urlpatterns
+from groupbuy.demands import services
 from groupbuy.demands.tests.factories import (
     join_and_pay,
     make_demand,
     make_offer,
     make_owner_merchant,
     make_published,
+    make_user,
 )
+from groupbuy.demands.tests.test_deadline_and_photos import png
 from groupbuy.realtime.testing import fresh_channel_layer  # noqa: F401
 
 pytestmark = [
@@ -93,4 +96,40 @@ async def test_watchers_are_told_when_an_offer_is_sent_and_when_it_is_replaced()
     assert replaced["offers_changed_ms"] > sent["offers_changed_ms"]
     # (and nothing about the offer itself: who may see it is the page's to say)
     assert not {"offers", "unit_price_fen", "merchant"} & replaced.keys()
+    await communicator.disconnect()
+
+
+def _published_with_photo():
+    demand = make_published()
+    photo = services.demand_photo_add(
+        actor=demand.initiator, demand=demand, upload=png()
+    )
+    return demand, photo
+
+
+async def test_watchers_are_told_when_an_operator_hides_a_photo(settings, tmp_path):
+    # A hidden photo stayed on every open page of the demand until reloaded.
+    # given a watcher of a published demand with a photo
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GROUPBUY_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    demand, photo = await database_sync_to_async(_published_with_photo)()
+    operator = await database_sync_to_async(make_user)(is_staff=True)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/demands/{demand.public_id}/"
+    )
+    assert (await communicator.connect())[0]
+    await communicator.receive_json_from()
+    # when an operator hides the photo (twice: a repeat tells nobody again)
+    for _ in range(2):
+        await database_sync_to_async(services.demand_photo_hide)(
+            actor=operator, photo_id=photo.public_id
+        )
+    # then the watcher is told which photo to take away, once
+    hidden = await communicator.receive_json_from(timeout=3)
+    assert hidden == {
+        "type": "demand.photo_hidden",
+        "demand_id": demand.public_id,
+        "photo_id": photo.public_id,
+    }
+    assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()

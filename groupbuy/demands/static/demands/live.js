@@ -6,7 +6,8 @@
 // change of state (published → accepted, cancelled, expired) reloads the page.
 // When someone joins, the Join part's "5 units are still wanted." (and the
 // quantity's max) follow: the part is fetched again from the page, its words
-// being the server's to translate; what the watcher typed in it stays.
+// being the server's to translate; what the watcher typed in it stays. A photo
+// an operator hides is taken off the page.
 import { applyDeadline } from "../clock/countdown.js";
 import { openSocket, reloadPage } from "../realtime/socket.js";
 
@@ -97,8 +98,22 @@ if (root) {
     }
   }
 
+  // A photo an operator hid leaves the page; so does the photos' row with it
+  // when it was the last.
+  function removePhoto(photoId) {
+    const figure = document.querySelector(`[data-photo-id="${CSS.escape(String(photoId))}"]`);
+    if (!figure) return;
+    const row = figure.closest("#demand-photos");
+    figure.remove();
+    if (row && !row.querySelector("[data-photo-id]")) row.remove();
+  }
+
   openSocket(`/ws/demands/${demandId}/`, {
     onEvent(message) {
+      if (message.type === "demand.photo_hidden") {
+        removePhoto(message.photo_id);
+        return;
+      }
       const demand = message.demand || message;
       const committed = document.getElementById("demand-committed");
       if (committed && demand.committed_units !== undefined) {
