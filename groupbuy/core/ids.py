@@ -8,6 +8,7 @@ tickets) and 80 random bits in Crockford-style base32 (no guessable sequence).
 import secrets
 
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -46,3 +47,20 @@ class PublicIdField(models.CharField):
             value = new_public_id(self.prefix)
             setattr(model_instance, self.attname, value)
         return value
+
+
+# The value it had when only pooling's chats had keys, kept so that a page open
+# across a deploy still knows its reader's messages.
+_AUTHOR_KEY_SALT = "groupbuy.pooling.chat_author_key"
+
+
+def author_key(*, room: models.Model, user_id: int) -> str:
+    """The key of ``user_id``'s messages in ``room`` (a conversation: a pool, a
+    contact request, a share's thread): the same on all of them there, in any
+    language, for a page to tell its reader's own from the others' by; a name
+    is no key, as a conversation names its authors in the reader's language
+    and by what it shows of them then. Opaque: keyed with the site's secret,
+    it names no account and links nobody's messages in one room to theirs in
+    another."""
+    value = f"{room._meta.label_lower}:{room.pk}:{user_id}"
+    return salted_hmac(_AUTHOR_KEY_SALT, value, algorithm="sha256").hexdigest()[:20]

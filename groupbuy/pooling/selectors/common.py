@@ -4,9 +4,9 @@ a chat's paging and its authors' keys (pools' and contact requests' alike)."""
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from groupbuy.core.ids import author_key
 from groupbuy.core.times import api_time
 from groupbuy.pooling.errors import PoolingError
 
@@ -18,19 +18,10 @@ def not_found() -> PoolingError:
 CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"
 
 
-_AUTHOR_KEY_SALT = "groupbuy.pooling.chat_author_key"
-
-
 def chat_author_key(*, room, user_id: int) -> str:
     """The key of ``user_id``'s messages in ``room`` (a pool or a contact
-    request): the same on all of them there, in any language, for a page to
-    tell its reader's own from the others' by; a name is no key, as a chat
-    names its authors in the reader's language and by what it shows of them
-    then (a number, "Shopper A" once the conversation ended). Opaque: keyed
-    with the site's secret, it names no account and links nobody's messages
-    in one room to theirs in another."""
-    value = f"{room._meta.label_lower}:{room.pk}:{user_id}"
-    return salted_hmac(_AUTHOR_KEY_SALT, value, algorithm="sha256").hexdigest()[:20]
+    request): ``core.ids.author_key``, as a share's thread has its own."""
+    return author_key(room=room, user_id=user_id)
 
 
 def chat_marked_mine(messages: list[dict], *, room, user) -> str:

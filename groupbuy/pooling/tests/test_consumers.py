@@ -224,7 +224,7 @@ def _key_on_the_page(pool, user) -> str:
     """The key the pool's page gives its script for ``user``'s own messages."""
     browser = signed_in_browsers(user, 1)[0]
     page = browser.get(reverse("pooling:pool", args=[pool.public_id]))
-    return re.search(r'data-chat-me="([^"]*)"', page.content.decode()).group(1)
+    return re.search(r'data-reader-key="([^"]*)"', page.content.decode()).group(1)
 
 
 def _second_pool_of(user):

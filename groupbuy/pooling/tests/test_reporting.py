@@ -201,7 +201,7 @@ def _live_report_link(page: str) -> tuple[str, str] | None:
 
 def _reader_key(page: str) -> str:
     """The key the page gives its script for its reader's messages."""
-    return html.unescape(re.search(r'data-chat-me="([^"]*)"', page).group(1))
+    return html.unescape(re.search(r'data-reader-key="([^"]*)"', page).group(1))
 
 
 def test_the_page_gives_its_script_the_report_link_of_messages_arriving_live(

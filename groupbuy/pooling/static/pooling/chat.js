@@ -11,7 +11,7 @@
 // not lose them: the page shows them pending again and sends them, each with
 // its key. A pool member leaving is said in the chat as it happens, and a
 // message the platform hid is replaced by its notice. Another's message the
-// script shows has Report, as the server's do (chat-report.js).
+// script shows has Report, as the server's do (web/js/report-actions.js).
 import { openSocket } from "../realtime/socket.js";
 import { gettext, interpolate } from "../web/js/i18n.js";
 import {
@@ -21,7 +21,7 @@ import {
   newClientKey,
   refusalText,
 } from "./chat-sender.js";
-import { readerKey, reportActions } from "./chat-report.js";
+import { readerKey, reportActions } from "../web/js/report-actions.js";
 
 function browserStorage() {
   try {

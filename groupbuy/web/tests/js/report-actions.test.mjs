@@ -1,9 +1,9 @@
-// The Report link of a message the chat's script shows:
-// `node --test groupbuy/pooling/tests/js`.
+// The Report link of a message a chat's or a thread's script shows:
+// `node --test groupbuy/web/tests/js`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { readerKey, reportActions } from "../../static/pooling/chat-report.js";
+import { readerKey, reportActions } from "../../static/web/js/report-actions.js";
 
 // An element of the page part as the DOM gives it: its attributes.
 function element(attributes) {
@@ -35,7 +35,24 @@ function template() {
   };
 }
 
-// The key of the reader's own messages in this chat (data-chat-me).
+// <template id="reply-report" data-item-id="THREAD_REPLY_ID">, a share's
+// thread's: the same part, the replies' link.
+function replyTemplate() {
+  return {
+    dataset: { itemId: "THREAD_REPLY_ID" },
+    content: {
+      cloneNode() {
+        const link = element({
+          href: "/moderation/replies/THREAD_REPLY_ID/report/",
+          id: "report-THREAD_REPLY_ID",
+        });
+        return { querySelectorAll: () => [link], link };
+      },
+    },
+  };
+}
+
+// The key of the reader's own messages in this chat (data-reader-key).
 const ME = "3f9c0a7d21be84e65c10";
 const OTHER = { author: "Shopper B", author_key: "b71e0c9a44d2f3186a07" };
 
@@ -83,7 +100,18 @@ test("none when no app fills the messages' actions (no template)", () => {
 });
 
 test("the reader's key comes from the page, none when it gives none", () => {
-  assert.equal(readerKey({ dataset: { chatMe: ME } }), ME);
+  assert.equal(readerKey({ dataset: { readerKey: ME } }), ME);
   assert.equal(readerKey({ dataset: {} }), "");
   assert.equal(readerKey(null), "");
+});
+
+test("a thread's reply by another gets the replies' link, the reader's own none", () => {
+  const reply = { id: "msg_4k9", author: "Mum", author_key: OTHER.author_key };
+  const actions = reportActions(replyTemplate(), reply, ME);
+  assert.deepEqual(Object.fromEntries(actions.link.attributes), {
+    href: "/moderation/replies/msg_4k9/report/",
+    id: "report-msg_4k9",
+  });
+  // the sender's own reply, named by their own name for the contact or not
+  assert.equal(reportActions(replyTemplate(), { ...reply, author_key: ME }, ME), null);
 });
