@@ -14,6 +14,10 @@ from groupbuy.realtime.publish import user_group
 
 
 class UserConsumer(SignedInConsumer):
+    # an event for many people at once may give a text in every language (a
+    # share's reply hidden: the platform's notice); until 2026-12-07 none did
+    speaks_readers_language = True
+
     def groups_for_connection(self) -> list[str]:
         return [user_group(self.scope["user"].public_id)]
 

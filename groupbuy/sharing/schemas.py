@@ -87,6 +87,9 @@ class ThreadMessageOut(Schema):
     share: str
     author: str
     author_name: str
+    # the same for all of one person's replies in this thread (and no other):
+    # a client tells its user's own by it, not by a name
+    author_key: str
     body: str
     product: ProductBriefOut | None
     # hidden by an operator after a report: ``body`` is the platform's notice

@@ -210,6 +210,8 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
             )
         ],
         "form": form,
+        # the key of the reader's replies, for the script to tell their own
+        "reader_key": selectors.reply_author_key(share=share, user_id=request.user.pk),
         "held": selectors.share_recipients_held(share=share, user=request.user),
         "invitation_limit": invitation_texts_per_day(),
     }

@@ -105,3 +105,42 @@ async def test_user_socket_receives_nothing_when_the_transaction_rolls_back():
     await database_sync_to_async(enqueue_and_commit)(shopper, roll_back=True)
     assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("saved", "headers", "notice"),
+    [
+        ("zh-hans", [(b"accept-language", b"en")], "这条消息已被平台删除。"),
+        (
+            "",
+            [(b"accept-language", b"en")],
+            "This message was removed by the platform.",
+        ),
+    ],
+)
+async def test_user_socket_sends_a_text_given_in_each_language_in_its_readers(
+    saved, headers, notice
+):
+    # given a shopper's socket, their language saved or their browser's
+    from django.utils.translation import gettext
+
+    from groupbuy.realtime.language import in_each_language
+
+    shopper = await database_sync_to_async(make_user)(preferred_language=saved)
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
+    communicator.scope["user"] = shopper
+    assert (await communicator.connect())[0]
+    await communicator.receive_json_from()
+    # when an event for many readers gives its text in every language
+    text = await sync_to_async(in_each_language)(
+        lambda: gettext("This message was removed by the platform.")
+    )
+    await sync_to_async(publish)(
+        user_group(shopper.public_id), {"type": "x.notice", "body": text}
+    )
+    # then the socket gets it in its reader's
+    assert await communicator.receive_json_from() == {
+        "type": "x.notice",
+        "body": notice,
+    }
+    await communicator.disconnect()

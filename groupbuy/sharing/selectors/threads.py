@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.catalog.models import Product
 from groupbuy.core.errors import NotFound
+from groupbuy.core.ids import author_key
 from groupbuy.core.times import api_time
 from groupbuy.sharing.models import Message, Participant, Share
 from groupbuy.sharing.selectors.cards import product_card
@@ -30,11 +31,20 @@ def message_as_event(message: Message) -> dict:
         "share": message.share.public_id,
         "author": message.author.public_id,
         "author_name": participant.shown_label if participant else "",
+        "author_key": reply_author_key(share=message.share, user_id=message.author_id),
         "body": message_body_shown(message),
         "product": None if message.removed_at else _product_brief(message.product),
         "is_removed": message.removed_at is not None,
         "created_at": api_time(message.created_at),
     }
+
+
+def reply_author_key(*, share: Share, user_id: int) -> str:
+    """The key of ``user_id``'s replies in ``share``'s thread, the same in
+    every reader's copy, for a page to tell its reader's own by (not by a name:
+    the sender sees their own name for a contact) and give Report to the
+    others' only (``core.ids.author_key``)."""
+    return author_key(room=share, user_id=user_id)
 
 
 def message_body_shown(message: Message) -> str:

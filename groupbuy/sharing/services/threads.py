@@ -14,6 +14,7 @@ from groupbuy.notify.selectors import notification_list_for_user
 from groupbuy.notify.senders import recipient_language
 from groupbuy.notify.services import notification_mark_read
 from groupbuy.realtime import publish
+from groupbuy.realtime.language import in_each_language
 from groupbuy.realtime.publish import user_group
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import (
@@ -172,4 +173,25 @@ def message_remove(*, actor, message: Message) -> Message:
     message.refresh_from_db(fields=["removed_at"])
     if removed:
         audit_log(actor=actor, action="sharing.message.removed", obj=message)
+        _removal_publish(message)
     return message
+
+
+REMOVED_EVENT = "sharing.message.removed"
+
+
+def _removal_publish(message: Message) -> None:
+    """Tell the participants' pages open now (after commit) to put the notice
+    in the reply's place, in each reader's language (the socket's, ws/me/)."""
+    from groupbuy.sharing.selectors import message_body_shown
+
+    event = {
+        "type": REMOVED_EVENT,
+        "message": {
+            "id": message.public_id,
+            "share": message.share.public_id,
+            "body": in_each_language(lambda: message_body_shown(message)),
+        },
+    }
+    for participant in _thread_participants(message.share):
+        publish(user_group(participant.user.public_id), event)

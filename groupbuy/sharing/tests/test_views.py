@@ -230,6 +230,15 @@ def test_the_service_worker_keeps_every_module_app_js_needs(client):
         assert f'"/static/{module}"' in script, module
 
 
+def test_the_service_worker_keeps_every_module_a_kept_thread_needs(client):
+    # a thread opened offline runs its script only if all it imports is kept
+    from groupbuy.web.templatetags.module_preloads import module_tree
+
+    script = client.get("/sharing/sw.js").content.decode()
+    for module in module_tree("sharing/thread.js"):
+        assert f'"/static/{module}"' in script, module
+
+
 def test_the_offline_page_names_no_one_and_speaks_the_language_asked(client):
     # given a signed-in member who reads Chinese
     client.force_login(make_user(display_name="Lan", preferred_language="zh-hans"))

@@ -1,14 +1,20 @@
 // A share's thread: replies arrive live, mine are sent through the API, and a
-// reply written offline waits in localStorage until the network returns.
+// reply written offline waits in localStorage until the network returns. A
+// reply by someone else that the script shows has Report, as the server's do
+// (web/js/report-actions.js), and one the platform hides while the page is open
+// is replaced by its notice.
 import { apiPost, element, onUserEvent } from "./common.js";
 import { isReadBy, metaParts, readersWith } from "./thread-message.js";
 import { gettext } from "../web/js/i18n.js";
+import { readerKey, reportActions } from "../web/js/report-actions.js";
 
 const thread = document.getElementById("thread");
 const shareId = thread?.dataset.shareId;
 const list = document.getElementById("thread-messages");
 const form = document.getElementById("reply-form");
 const QUEUE_KEY = "sharing.queued-replies";
+const reportTemplate = document.getElementById("reply-report");
+const me = readerKey(thread);
 
 function queued() {
   try {
@@ -47,7 +53,22 @@ function fillMeta(meta, message, pending) {
   }
   const author = element("strong", { className: "message-author", text: parts.author });
   const time = element("time", { text: parts.time, attrs: { datetime: parts.datetime } });
-  meta.replaceChildren(author, " · ", time);
+  // Report after the time, as on the replies the server shows
+  const actions = reportActions(reportTemplate, message, me);
+  meta.replaceChildren(author, " · ", time, ...(actions ? [" ", actions] : []));
+}
+
+// A reply the platform's operators hid: its notice (in the reader's language)
+// in its place, as a reload would show it, without its product or Report.
+function showRemoved(message) {
+  const item = message?.id
+    ? list.querySelector(`[data-message-id="${CSS.escape(String(message.id))}"]`)
+    : null;
+  if (!item) return;
+  const notice = element("span", { className: "muted message-removed", text: message.body });
+  item.querySelector(".message-body")?.replaceChildren(notice);
+  item.querySelector(":scope > p.small:not(.message-meta)")?.remove();
+  item.querySelector(".reply-actions")?.remove();
 }
 
 // A new item, built as thread.html builds a reply; the list is a polite live
@@ -256,6 +277,9 @@ if (thread && form) {
       if (event.message.author !== thread.dataset.me) {
         apiPost(`/api/sharing/threads/${shareId}/read`, {}).catch(() => {});
       }
+    }
+    if (event.type === "sharing.message.removed" && event.message?.share === shareId) {
+      showRemoved(event.message);
     }
     if (event.type === "sharing.read" && event.share === shareId) {
       showReceipt(event);

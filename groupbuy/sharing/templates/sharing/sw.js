@@ -30,6 +30,7 @@ const SHELL = [
   "{% static 'sharing/common.js' %}",
   "{% static 'sharing/thread.js' %}",
   "{% static 'sharing/thread-message.js' %}",
+  "{% static 'web/js/report-actions.js' %}",
   "{% static 'sharing/inbox.js' %}",
   "{% static 'web/vendor/htmx.min.js' %}",
 ];
