@@ -145,6 +145,10 @@ class RedemptionConflict(models.Model):
         EXPIRED = "expired", _("Coupon expired")
         REVOKED = "revoked", _("Coupon cancelled")
         PAID_OUT = "paid_out", _("Later redemption already paid out")
+        # The ledger refused to move the money back for another cause (a
+        # concurrent posting, say): nobody was paid out (until 2026-12-07 it
+        # was recorded as paid_out). The refusal's code is in the audit entry.
+        LEDGER_REFUSED = "ledger_refused", _("Refused by the ledger")
         BRANCH_CLOSED = "branch_closed", _("Redeemed after its branch closed")
         KEY_REPLACED = (
             "key_replaced",

@@ -96,10 +96,12 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
 
     A later claim whose settlement cannot be reversed (the merchant was already
     paid out) keeps counting; ``new`` is then recorded as a ``paid_out``
-    conflict instead, for people to settle. A claim made at a branch that had
-    closed by then is a ``branch_closed`` conflict: the shop is not paid for
-    it, but the station handed the goods over, so its units are taken off the
-    coupon if it has them left (``holds_units``) and never given again.
+    conflict instead, for people to settle (``ledger_refused`` when the ledger
+    refused for another cause, see ``refusal_reason``). A claim made at a
+    branch that had closed by then is a ``branch_closed`` conflict: the shop is
+    not paid for it, but the station handed the goods over, so its units are
+    taken off the coupon if it has them left (``holds_units``) and never given
+    again.
     """
     with transaction.atomic():
         coupon = Coupon.objects.select_for_update().get(pk=coupon.pk)
@@ -139,18 +141,27 @@ def claim_place(*, actor, coupon: Coupon, batch: RedemptionBatch, new: Claim) ->
     return counted
 
 
+# The ledger's refusal when reversing the later claim's settlement would take
+# the shop's payable below zero: its money was already paid out.
+PAID_OUT_REFUSALS = frozenset({"insufficient_funds"})
+
+
 def refusal_reason(error: DomainError) -> str:
     """Return the reason a claim waits for when its rearrangement was refused:
     always one the API document declares (and the column holds).
 
     The coupon's own refusals (expired, revoked, already redeemed, not enough
-    left) are reasons already. Any other is the money refusing to move back
-    (paid out, a settlement that cannot be undone): the later claim keeps
-    counting and this one waits as ``paid_out``, for people to settle.
+    left) are reasons already. The shop's payable too low to take the later
+    claim's money back is ``paid_out``; any other refusal of the money
+    (a concurrent posting, a key used for another movement) is
+    ``ledger_refused``. Either way the later claim keeps counting and this one
+    waits for people to settle; the exact code goes to the audit entry.
     """
     if error.code in Reason.values:
         return error.code
-    return Reason.PAID_OUT
+    if error.code in PAID_OUT_REFUSALS:
+        return Reason.PAID_OUT
+    return Reason.LEDGER_REFUSED
 
 
 def _rearrange(actor, coupon: Coupon, batch, new: Claim) -> bool:

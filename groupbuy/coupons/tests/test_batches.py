@@ -14,6 +14,8 @@ from groupbuy.coupons.tests.factories import (
     coupon_for,
     make_station,
 )
+from groupbuy.coupons.tests.test_api import auth
+from groupbuy.coupons.tests.test_expiry_on_close import _pay_out
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import LedgerTransaction
 from groupbuy.escrow.services import platform_fee_fen
@@ -234,9 +236,12 @@ def test_the_batch_list_counts_redemptions_as_such_in_chinese():
     assert drawn == "核销 1 笔，冲突 2 笔，拒绝 0 笔"
 
 
-def test_a_claim_the_money_side_refuses_waits_with_a_declared_reason(monkeypatch):
-    # given a later claim counted, whose reversal the escrow refuses with a code
-    # longer than the reason column (22 characters)
+def test_a_claim_the_ledger_refuses_waits_as_refused_by_it_not_paid_out(
+    client, monkeypatch
+):
+    # given a later claim counted, whose reversal the ledger refuses for a
+    # reason that is not the shop's money (a key used for another movement,
+    # longer than the reason column's 20 characters)
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(1,))
     coupon = coupon_for(order)
@@ -247,10 +252,43 @@ def test_a_claim_the_money_side_refuses_waits_with_a_declared_reason(monkeypatch
 
     monkeypatch.setattr("groupbuy.escrow.pending.escrow_reverse_redemption", refuse)
     # when the earlier claim arrives
+    batch = upload(station, batch_from(station, "till-a", (coupon, "early", 1, 10)))
+    # then the later claim keeps counting; the earlier waits as ledger_refused
+    # (until 2026-12-07 paid_out, though nobody was paid out), its refusal's
+    # code in the audit
+    assert counted(coupon_for(order)) == {"late": 1}
+    assert conflicts(coupon_for(order)) == {"early": "ledger_refused"}
+    event = AuditEntry.objects.get(action="coupons.redemption.conflict")
+    assert event.data["refusal"] == "idempotency_key_reused"
+    # and the batch's answer gives it among its conflicts, a value its
+    # document lists
+    answer = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/batches/"
+        f"{batch.public_id}",
+        headers=auth(station.owner),
+    ).json()
+    assert [line["reason"] for line in answer["conflict_lines"]] == ["ledger_refused"]
+    assert (answer["conflicts"], answer["rejected"]) == (1, 0)
+    document = client.get("/api/openapi.json").json()
+    listed = document["components"]["schemas"]["ConflictOut"]["properties"]
+    assert "ledger_refused" in listed["reason"]["enum"]
+
+
+def test_a_claim_whose_later_one_was_paid_out_waits_as_paid_out():
+    # given a later claim counted and settled, and the shop paid out since
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    upload(station, batch_from(station, "till-b", (coupon, "late", 1, 60)))
+    payable = balance_of("merchant_payable", merchant=station.merchant)
+    _pay_out(station.merchant, payable, "payout-1")
+    # when the earlier claim arrives
     upload(station, batch_from(station, "till-a", (coupon, "early", 1, 10)))
-    # then the later claim keeps counting; the earlier waits as paid_out (one of
-    # the reasons the API document declares), its refusal's code in the audit
+    # then the later claim keeps counting and the earlier waits as paid_out,
+    # the ledger's refusal in the audit; no money moved
     assert counted(coupon_for(order)) == {"late": 1}
     assert conflicts(coupon_for(order)) == {"early": "paid_out"}
     event = AuditEntry.objects.get(action="coupons.redemption.conflict")
-    assert event.data["refusal"] == "idempotency_key_reused"
+    assert event.data["refusal"] == "insufficient_funds"
+    assert balance_of("merchant_payable", merchant=station.merchant) == 0
+    assert_ledger_balanced()
