@@ -89,6 +89,7 @@ app = GroupbuyApp(
     demo_data="groupbuy.coupons.demo:load_demo_data",
     notification_kinds={
         "coupons.issued": _("Coupon ready"),
+        "coupons.revoked": _("Coupon revoked by the platform"),
         "coupons.expiry.waiting": _("Expired coupon refund waiting"),
     },
     notification_audiences={

@@ -1,5 +1,6 @@
-"""Tell the shopper their coupon is ready (in the app and by SMS with a link), and
-a merchant's owners when an expired coupon's refund waits for their payable."""
+"""Tell the shopper their coupon is ready (in the app and by SMS with a link) or
+was revoked by an operator, and a merchant's owners when an expired coupon's
+refund waits for their payable."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from groupbuy.catalog.selectors import merchant_name_lazy
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.core.money import format_fen
 from groupbuy.coupons.models import Coupon
+from groupbuy.deals.links import order_page_url
 from groupbuy.deals.selectors.titles import deal_title_lazy
 from groupbuy.notify.models import Channel
 from groupbuy.notify.services import default_channels, notification_enqueue
@@ -33,12 +35,10 @@ def notify_coupon_issued(coupon: Coupon) -> None:
     # the shopper keeps coupons to their inbox.
     if kind not in coupon.shopper.inbox_only_kinds and Channel.SMS not in channels:
         channels.append(Channel.SMS.value)
-    notification_enqueue(
-        recipient=coupon.shopper,
+    _tell_shopper(
+        coupon,
         kind=kind,
-        title=format_lazy(
-            _("Your coupon: {title}"), title=deal_title_lazy(coupon.order.deal)
-        ),
+        title=_("Your coupon: {title}"),
         # No link in the body: the SMS adds the notification's link itself (it
         # came twice) and the inbox opens it (it showed as a raw address).
         body=format_lazy(
@@ -48,9 +48,44 @@ def notify_coupon_issued(coupon: Coupon) -> None:
             expires=timezone.localdate(coupon.expires_at).isoformat(),
         ),
         url=coupon_page_url(coupon),
+        channels=channels,
+    )
+
+
+def notify_coupon_revoked_by_operator(coupon: Coupon) -> None:
+    """Tell the shopper an operator revoked their coupon, once (queued in the
+    revocation's transaction; the outbox sends after commit). The operator's
+    reason is for the audit, not the shopper; no money is promised, since
+    revoking gives none back."""
+    _tell_shopper(
+        coupon,
+        kind="coupons.revoked",
+        title=_("Coupon revoked: {title}"),
+        body=format_lazy(
+            _(
+                "The platform revoked your coupon from {merchant}: it can no "
+                "longer be used. If you think you are owed money for it, contact "
+                "the shop or the platform."
+            ),
+            merchant=merchant_name_lazy(coupon.merchant),
+        ),
+        # The order's page: its coupon shows revoked, its refund or help is there.
+        url=order_page_url(coupon.order),
+    )
+
+
+def _tell_shopper(coupon: Coupon, *, kind: str, title, body, url: str, channels=None):
+    """Queue ``kind`` for the coupon's shopper, once per coupon; ``title``
+    names the deal as ``{title}``."""
+    notification_enqueue(
+        recipient=coupon.shopper,
+        kind=kind,
+        title=format_lazy(title, title=deal_title_lazy(coupon.order.deal)),
+        body=body,
+        url=url,
         data={"coupon_id": coupon.public_id, "order_id": coupon.order.public_id},
         channels=channels,
-        idempotency_key=f"coupons.issued:{coupon.public_id}",
+        idempotency_key=f"{kind}:{coupon.public_id}",
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from groupbuy.catalog.permissions import require_operator
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, Revocation
+from groupbuy.coupons.notifications import notify_coupon_revoked_by_operator
 from groupbuy.coupons.services.issuing import coupon_revoke
 
 REVOKE_REASON_MAX_CHARS = 200
@@ -16,8 +17,9 @@ REVOKE_REASON_MAX_CHARS = 200
 def coupon_revoke_by_operator(*, actor, coupon: Coupon, reason: str) -> Coupon:
     """Revoke a coupon whose units are still to be used: the till and the
     stations refuse it from now on. ``reason``, the operator's words, is kept
-    in the audit. A coupon already revoked is returned as it is; one used up
-    or expired is refused (409 ``not_revocable``): it has nothing to stop."""
+    in the audit; the shopper is told (not why). A coupon already revoked is
+    returned as it is; one used up or expired is refused (409
+    ``not_revocable``): it has nothing to stop."""
     require_operator(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -33,9 +35,11 @@ def coupon_revoke_by_operator(*, actor, coupon: Coupon, reason: str) -> Coupon:
                 _("This coupon is used up or expired: nothing is left to revoke."),
                 status=409,
             )
-        return coupon_revoke(
+        coupon = coupon_revoke(
             actor=actor,
             coupon=coupon,
             reason=Revocation.Reason.OPERATOR,
             note=reason[:REVOKE_REASON_MAX_CHARS],
         )
+        notify_coupon_revoked_by_operator(coupon)
+    return coupon

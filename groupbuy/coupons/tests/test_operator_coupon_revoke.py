@@ -8,6 +8,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.coupons.models import Coupon, Revocation
 from groupbuy.coupons.services import coupon_revoke_by_operator
+from groupbuy.coupons.services.issuing import coupon_revoke
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
@@ -15,6 +16,7 @@ from groupbuy.coupons.tests.factories import (
     make_user,
 )
 from groupbuy.coupons.tests.test_api import post
+from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,48 @@ def test_an_operator_revokes_a_coupon_once_with_the_reason_kept(operator):
     assert Revocation.objects.get(coupon=coupon).reason == "operator"
     audits = AuditEntry.objects.filter(action="coupons.coupon.revoked")
     assert [entry.data["note"] for entry in audits] == ["Sold by mistake"]
+
+
+def test_the_shopper_is_told_once_that_an_operator_revoked_their_coupon(
+    client, operator
+):
+    # given a shopper who hears of important news by SMS, with an unused coupon
+    # of Fresh Mart, and another shopper whose coupon goes with their refund
+    station = make_station(name="Fresh Mart")
+    order, other = confirmed_orders(station.merchant, quantities=(2, 1))
+    shopper = order.shopper
+    shopper.preferred_language, shopper.contact_channel = "en", "sms"
+    shopper.save(update_fields=["preferred_language", "contact_channel"])
+    coupon = coupon_for(order)
+    # when an operator revokes it, the same request comes again, and the
+    # other coupon is revoked with its order's refund
+    coupon_revoke_by_operator(
+        actor=operator, coupon=coupon, reason="Bought with a stolen card"
+    )
+    coupon_revoke_by_operator(actor=operator, coupon=coupon, reason="again")
+    coupon_revoke(actor=None, coupon=coupon_for(other), reason="order_refunded")
+    # then the shopper is told once, in the inbox and by SMS: which coupon, that
+    # it can no longer be used, whom to ask about money (none is promised), and
+    # not the operator's words, which are for the audit
+    (told,) = Notification.objects.filter(kind="coupons.revoked")
+    assert told.recipient == shopper
+    assert told.title == f"Coupon revoked: {order.deal.title}"
+    assert told.body == (
+        "The platform revoked your coupon from Fresh Mart: it can no longer be "
+        "used. If you think you are owed money for it, contact the shop or the "
+        "platform."
+    )
+    channels = told.deliveries.values_list("channel", flat=True)
+    assert sorted(channels) == ["in_app", "sms"]
+    assert told.url.endswith(f"/orders/{order.public_id}/")
+    assert told.data == {"coupon_id": coupon.public_id, "order_id": order.public_id}
+    # and the order page it opens, and the coupon's own page, say it is revoked
+    client.force_login(shopper)
+    order_page = client.get(f"/orders/{order.public_id}/").text
+    assert 'id="order-coupon" data-status="revoked"' in order_page
+    coupon_page = client.get(f"/coupons/{coupon.public_id}/").text
+    assert 'id="coupon-status">Revoked<' in coupon_page
+    assert 'id="coupon-qr"' not in coupon_page
 
 
 def test_a_coupon_is_not_revoked_without_a_reason_or_once_used_up(operator):
@@ -97,6 +141,7 @@ def test_the_operators_order_page_revokes_its_coupon(client, operator):
     # then nothing is revoked until they say why
     assert confirm.status_code == 200
     assert "stations refuse it" in confirm.text
+    assert "The shopper is told it was revoked, not why." in confirm.text
     assert without_reason.status_code == 400
     assert coupon_for(order).status == Coupon.Status.VALID
     # when they say why, then it is revoked and the order's page says so
