@@ -90,6 +90,7 @@ app = GroupbuyApp(
     notification_kinds={
         "coupons.issued": _("Coupon ready"),
         "coupons.revoked": _("Coupon revoked by the platform"),
+        "coupons.refunded_by_merchant": _("Coupon refunded by the shop"),
         "coupons.expiry.waiting": _("Expired coupon refund waiting"),
     },
     notification_audiences={

@@ -5,6 +5,7 @@ import pytest
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.core.audit import AuditEntry
 from groupbuy.core.errors import DomainError
+from groupbuy.core.plugins import notification_kinds
 from groupbuy.coupons.models import CouponRefund, DealCouponTerms, Revocation
 from groupbuy.coupons.services import (
     coupon_redeem_online,
@@ -78,6 +79,10 @@ def test_an_owner_refunds_unused_units_the_deals_terms_do_not_offer():
         recipient=order.shopper, kind="coupons.refunded_by_merchant"
     )
     assert told.title == "Fresh Mart refunded your coupon"
+    # a kind of its own in the inbox and in the shopper's notice settings
+    assert notification_kinds()["coupons.refunded_by_merchant"] == (
+        "Coupon refunded by the shop"
+    )
     assert f"The shop's reason: {REASON}" in told.body
     assert "2 unused units" in told.body and "¥" in told.body
     audit = AuditEntry.objects.get(action="coupons.coupon.refunded_by_merchant")
