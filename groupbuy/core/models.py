@@ -30,6 +30,11 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("audit entries")
         verbose_name = _("audit entry")
+        indexes = [
+            # The last change to a kind of object, read by each process every
+            # few seconds (snap's name index): without it, the whole table.
+            models.Index(fields=["object_type", "id"], name="core_audit_type_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self.action} {self.object_type}:{self.object_id}"
