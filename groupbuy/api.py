@@ -21,6 +21,7 @@ from ninja.parser import Parser
 from groupbuy.api_document import API_DESCRIPTION, GroupbuySchema, add_refusals
 from groupbuy.core.api_urls import with_whole_links
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import label_colon
 from groupbuy.core.plugins import api_routers
 from groupbuy.core.validation_messages import QUOTABLE_TYPES, validation_message
 
@@ -193,7 +194,7 @@ def on_validation_error(request, exc: NinjaValidationError):
         name = _field_name(error.get("loc", ()))
         fields.setdefault(name, []).append(validation_message(error))
     first = next(iter(fields.items()), ("", [_("Invalid input.")]))
-    message = f"{first[0]}: {first[1][0]}" if first[0] else first[1][0]
+    message = f"{first[0]}{label_colon()}{first[1][0]}" if first[0] else first[1][0]
     return error_response(request, 422, "invalid", message, fields)
 
 

@@ -1,11 +1,12 @@
 """Translations rendered late (a message is written in the language of whoever
 reads it, which is not always the language of the request that wrote it), and
-sentences joined as their language writes them."""
+sentences joined and labels followed as their language writes them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils import translation
 from django.utils.functional import lazy
 
 
@@ -39,3 +40,10 @@ def join_sentences(sentences: Iterable[object]) -> str:
             text += " "
         text += sentence
     return text
+
+
+def label_colon() -> str:
+    """The colon after a label, as the active language writes it: "从：" in
+    Chinese (full width, no space), "From: " in English. An ASCII colon after
+    a translated label read as a typo on the Chinese pages."""
+    return "：" if (translation.get_language() or "").startswith("zh") else ": "

@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.days import FIRST_DAY, LAST_DAY, validate_day
-from groupbuy.core.i18n import join_sentences
+from groupbuy.core.i18n import join_sentences, label_colon
 from groupbuy.coupons.errors import CouponError
 
 
@@ -107,7 +107,8 @@ class StatementPeriodForm(forms.Form):
         fields = {name: list(map(str, errors)) for name, errors in self.errors.items()}
         if as_parameters:
             message = join_sentences(
-                f"{name}: {join_sentences(errors)}" for name, errors in fields.items()
+                f"{name}{label_colon()}{join_sentences(errors)}"
+                for name, errors in fields.items()
             )
         else:
             reasons = [

@@ -117,7 +117,8 @@ def test_a_missing_field_is_explained_in_the_requests_language(client):
     body = assert_api_error(response, 422, "invalid")
     (message,) = body["fields"]["phone"]
     assert message == "此项为必填项。"
-    assert body["message"] == f"phone: {message}"
+    # named with a Chinese colon (an ASCII one read as a typo there)
+    assert body["message"] == f"phone：{message}"
 
 
 def test_every_kind_of_bad_value_gets_a_sentence_of_ours():

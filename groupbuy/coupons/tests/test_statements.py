@@ -524,6 +524,30 @@ def test_a_statement_of_days_that_cannot_be_read_is_refused_never_replaced(
     }
 
 
+def test_a_statement_day_that_cannot_be_read_is_refused_in_chinese(client):
+    # given an owner reading Chinese
+    station = make_station()
+    station.owner.preferred_language = "zh-hans"
+    station.owner.save(update_fields=["preferred_language"])
+    client.force_login(station.owner)
+    asked = {"start": "2026-11-01", "end": "2026-11-31"}
+    # when they ask for the page and the API
+    page = client.get(
+        f"/coupons/merchant/{station.merchant.public_id}/statement/", asked
+    )
+    api = client.get(
+        f"/api/coupons/merchants/{station.merchant.public_id}/statement",
+        asked,
+        headers={**auth(station.owner), "Accept-Language": "zh-hans"},
+    )
+    # then the refusal and the month shown instead read as Chinese is written:
+    # no space after 。, a full-width colon after the field
+    reason = "请输入存在的日期，格式为 YYYY-MM-DD（如 2026-11-30）。"
+    html = page.content.decode()
+    assert f"至“2026-11-31”：{reason}下面显示的是本月的结算单。" in html
+    assert api.json()["message"] == f"end：{reason}"
+
+
 def test_a_lone_day_asks_for_the_statement_of_its_month(client):
     # given an owner
     station = make_station()

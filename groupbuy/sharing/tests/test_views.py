@@ -325,6 +325,8 @@ def test_the_inbox_and_its_refusals_read_in_chinese(client):
     inbox = client.get("/sharing/").content.decode()
     # then the page speaks Chinese
     assert "分享给我的" in inbox and "还没有分享。" in inbox
+    # with no space after a sentence's 。 (it showed as a gap in the line)
+    assert "还没有分享。打开一个团购" in inbox
 
 
 def test_the_shared_list_says_which_threads_have_something_unread(client):

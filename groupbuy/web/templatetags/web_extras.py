@@ -1,24 +1,57 @@
-"""Presentation helpers for the pages: times for the JS modules, percentages."""
+"""Presentation helpers for the pages: times for the JS modules, percentages,
+sentences and labels as their language writes them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django import template
-from django.utils import timezone, translation
+from django.template.base import TextNode
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
+from groupbuy.core.i18n import join_sentences, label_colon
 
 register = template.Library()
 
 
-@register.simple_tag
-def label_colon() -> str:
-    """The colon after a label, as the page's language writes it: "拼团结束：" in
-    Chinese (full width, no space), "Sales end: " in English. An ASCII colon
-    after a translated label read as a typo on the Chinese pages."""
-    return "：" if (translation.get_language() or "").startswith("zh") else ": "
+# The colon after a label ("拼团结束：", "Sales end: "): {% label_colon %}.
+register.simple_tag(label_colon, name="label_colon")
+
+
+class SentencesNode(template.Node):
+    def __init__(self, nodelist: template.NodeList):
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        sentences, sentence = [], []
+        for node in self.nodelist:
+            if isinstance(node, TextNode) and not node.s.strip():
+                sentences.append("".join(sentence))
+                sentence = []
+            else:
+                sentence.append(node.render_annotated(context))
+        sentences.append("".join(sentence))
+        # Each part was escaped as it rendered.
+        return mark_safe(join_sentences(s.strip() for s in sentences))
+
+
+@register.tag
+def sentences(parser, token) -> SentencesNode:
+    """Say translated sentences side by side as their language writes them
+    (``core.i18n.join_sentences``): one space after an English sentence, none
+    after a Chinese 。, where the template's own space showed as a gap in the
+    line. Sentences are the parts between the block's whitespace; a part that
+    renders empty (an ``{% if %}`` not taken) leaves no gap::
+
+        {% sentences %}{% translate "A." %}
+        {% if b %}{% translate "B." %}{% endif %}{% endsentences %}
+    """
+    nodelist = parser.parse(("endsentences",))
+    parser.delete_first_token()
+    return SentencesNode(nodelist)
 
 
 @register.filter

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.catalog import selectors as catalog
-from groupbuy.core.i18n import join_sentences
+from groupbuy.core.i18n import join_sentences, label_colon
 from groupbuy.core.money import format_fen_for_spreadsheet
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
 from groupbuy.escrow.errors import EscrowError
@@ -38,16 +38,18 @@ def form_refusal(form: DateRangeForm, *, as_parameters: bool = False) -> EscrowE
     """The form's errors as one refusal, for a CSV that cannot be made (here
     and on the operator's fees page), each field named by its label; for the
     fees API (``as_parameters``) named as its query parameter, as the API
-    names any refused value (``date_from: Enter a valid date.``)."""
+    names any refused value (``date_from: Enter a valid date.``). The colon is
+    the language's ("从：" in Chinese)."""
     fields = {name: list(map(str, errors)) for name, errors in form.errors.items()}
     if as_parameters:
         message = join_sentences(
-            f"{name}: {join_sentences(errors)}" for name, errors in fields.items()
+            f"{name}{label_colon()}{join_sentences(errors)}"
+            for name, errors in fields.items()
         )
     else:
         reasons = join_sentences(
-            f"{form.fields[name].label if name in form.fields else ''}: "
-            + join_sentences(errors)
+            f"{form.fields[name].label if name in form.fields else ''}"
+            f"{label_colon()}{join_sentences(errors)}"
             for name, errors in fields.items()
         )
         message = _("The days asked for could not be read. %(reasons)s") % {

@@ -24,6 +24,7 @@ from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog import selectors as catalog
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import join_sentences, label_colon
 from groupbuy.core.money import format_fen_for_spreadsheet
 from groupbuy.core.pagination import paginate
 from groupbuy.core.spreadsheet import BYTE_ORDER_MARK, spreadsheet_cell
@@ -79,8 +80,9 @@ def _export_query(filters: OrderFilters) -> str:
 
 
 def _filters_refused(form: OrderFilterForm) -> DealError:
-    details = "; ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {message}"
+    details = join_sentences(
+        f"{form.fields[name].label if name in form.fields else ''}"
+        f"{label_colon()}{message}"
         for name, messages in form.errors.items()
         for message in messages
     )
