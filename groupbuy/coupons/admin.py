@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from groupbuy.accounts.admin import person_display
 from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import label_colon
 from groupbuy.coupons import selectors, services
 from groupbuy.coupons.models import (
     BranchSettings,
@@ -45,7 +46,9 @@ class PlatformKeyAdmin(ReadOnlyAdmin):
             try:
                 services.platform_key_revoke(actor=request.user, key=key)
             except DomainError as refusal:
-                self.message_user(request, f"{key}: {refusal.message}", messages.ERROR)
+                self.message_user(
+                    request, f"{key}{label_colon()}{refusal.message}", messages.ERROR
+                )
 
 
 @admin.register(MerchantKey)
@@ -120,7 +123,7 @@ class CouponAdmin(ReadOnlyAdmin):
                 )
             except DomainError as refusal:
                 self.message_user(
-                    request, f"{coupon}: {refusal.message}", messages.ERROR
+                    request, f"{coupon}{label_colon()}{refusal.message}", messages.ERROR
                 )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext_lazy
 from groupbuy.accounts.admin import person_display
 from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
-from groupbuy.core.i18n import interpolate_lazy
+from groupbuy.core.i18n import interpolate_lazy, label_colon
 from groupbuy.core.money import format_fen
 from groupbuy.deals import services
 from groupbuy.deals.models import Deal, DealOrder, DealTier
@@ -110,7 +110,9 @@ class DealAdmin(ReadOnlyAdmin):
                 service(actor=request.user, deal=deal)
                 changed += 1
             except DomainError as refusal:
-                self.message_user(request, f"{deal}: {refusal.message}", messages.ERROR)
+                self.message_user(
+                    request, f"{deal}{label_colon()}{refusal.message}", messages.ERROR
+                )
         if changed:
             self.message_user(request, done_message % {"n": changed})
 

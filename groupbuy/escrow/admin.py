@@ -10,6 +10,7 @@ from groupbuy.accounts.admin import person_display
 from groupbuy.accounts.phones import person_label
 from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import label_colon
 from groupbuy.core.money import format_fen
 from groupbuy.core.redaction import redacted_json_html
 from groupbuy.core.times import format_local_time
@@ -238,7 +239,9 @@ class PaymentIntentAdmin(ReadOnlyAdmin):
                 refund = payment_refund_held(actor=request.user, intent=intent)
             except DomainError as refusal:
                 self.message_user(
-                    request, f"{intent.public_id}: {refusal.message}", messages.ERROR
+                    request,
+                    f"{intent.public_id}{label_colon()}{refusal.message}",
+                    messages.ERROR,
                 )
                 continue
             refunded.append(intent.public_id)

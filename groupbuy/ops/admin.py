@@ -14,6 +14,7 @@ from groupbuy.catalog.admin.merchants import MerchantAdmin
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.admin import ReadOnlyAdmin, fen_display
 from groupbuy.core.errors import DomainError
+from groupbuy.core.i18n import label_colon
 from groupbuy.ops.forms import SwitchOffForm
 from groupbuy.ops.models import (
     ErasureRequest,
@@ -253,7 +254,9 @@ class OperatorMerchantAdmin(MerchantAdmin):
                     taken.append((merchant, refusal))
                 else:
                     self.message_user(
-                        request, f"{merchant}: {refusal.message}", messages.ERROR
+                        request,
+                        f"{merchant}{label_colon()}{refusal.message}",
+                        messages.ERROR,
                     )
         if switched:
             self.message_user(

@@ -151,3 +151,22 @@ def test_admin_refund_action_asks_first_then_returns_what_is_held():
         "/admin/escrow/paymentintent/", selected, headers={"Accept-Language": "en"}
     )
     assert 'id="refund-nothing"' in again.content.decode()
+
+
+def test_an_admin_action_refused_names_the_deal_with_the_readers_colon():
+    # given a Chinese-reading operator and a draft deal
+    operator = Client()
+    operator.force_login(
+        make_user(is_staff=True, is_superuser=True, preferred_language="zh-hans")
+    )
+    deal = make_deal(is_open=False)
+    # when they close it from the admin, which a draft cannot be
+    done = operator.post(
+        "/admin/deals/deal/",
+        {"action": "close_now", "_selected_action": [deal.pk]},
+        headers={"Accept-Language": "zh-hans"},
+        follow=True,
+    )
+    # then the refusal names the deal with a Chinese colon, not ": "
+    (said,) = [str(message) for message in done.context["messages"]]
+    assert said.startswith(f"{deal}：")
