@@ -17,7 +17,11 @@ app = GroupbuyApp(
     ),
     # Produce deals and buyers already in (deals/demo.py).
     demo_data="groupbuy.deals.demo:load_demo_data",
-    api_routers={"deals": "groupbuy.deals.api:router"},
+    api_routers={
+        "deals": "groupbuy.deals.api:router",
+        # An operator's group buy: read, close now, stop and refund everyone.
+        "operator/deals": "groupbuy.deals.api.operator:router",
+    },
     websocket_routes=[
         (
             r"^ws/deals/(?P<deal_public_id>[A-Za-z0-9_-]{1,40})/$",

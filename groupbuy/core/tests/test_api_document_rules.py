@@ -44,6 +44,7 @@ WORDS_IN = {
     "RefundIn.reason",
     "RefundUnitsIn.reason",
     "StopIn.reason",
+    "OperatorDealStopIn.reason",
     "DeclineIn.reason",
     "OperatorMerchantSwitchOffIn.reason",
     "OperatorCouponRevokeIn.reason",

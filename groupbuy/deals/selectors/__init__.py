@@ -24,6 +24,12 @@ from groupbuy.deals.selectors.detail import (
     deal_get_for_user,
     is_merchant_staff,
 )
+from groupbuy.deals.selectors.operator import (
+    HeldMoney,
+    deal_get_for_operator,
+    deal_held_money,
+    deal_orders_for_operator,
+)
 from groupbuy.deals.selectors.orders import (
     _check_merchant_staff,
     _orders,
@@ -42,14 +48,18 @@ from groupbuy.deals.selectors.titles import deal_title_for_reader, deal_title_la
 
 __all__ = [
     "DealDetail",
+    "HeldMoney",
     "_check_merchant_staff",
     "_orders",
     "deal_detail_for_user",
     "deal_failure_refunded_buyers",
     "deal_first_buyers",
+    "deal_get_for_operator",
     "deal_get_for_user",
+    "deal_held_money",
     "deal_list_for_merchant",
     "deal_list_open",
+    "deal_orders_for_operator",
     "deal_participants",
     "deal_pickup_branches",
     "deal_prices",
