@@ -17,6 +17,7 @@ from groupbuy.web.views import (
     merchant_unit_refunds,
     money,
     operator,
+    operator_deals,
     operator_support,
     orders,
     site,
@@ -331,6 +332,21 @@ urlpatterns = [
         "operator/orders/<str:order_id>/",
         operator.operator_order,
         name="operator_order",
+    ),
+    path(
+        "operator/deals/<str:deal_id>/",
+        operator_deals.operator_deal,
+        name="operator_deal",
+    ),
+    path(
+        "operator/deals/<str:deal_id>/close/",
+        operator_deals.operator_deal_close,
+        name="operator_deal_close",
+    ),
+    path(
+        "operator/deals/<str:deal_id>/stop/",
+        operator_deals.operator_deal_stop,
+        name="operator_deal_stop",
     ),
     path(
         "operator/payments/<str:payment_id>/",

@@ -554,6 +554,8 @@ NOT_PAGES = {
     "web:merchant_catalogue_confirm",
     "moderation_operator:hide",
     "moderation_operator:dismiss",
+    "web:operator_deal_close",
+    "web:operator_deal_stop",
     "web:operator_payment_refund_held",
     "web:operator_person_lockout_clear",
 }

@@ -231,3 +231,40 @@ def test_an_operator_refunds_what_a_payment_still_holds(page, groupbuy_server):
     assert f"Refunded {amount} to the payer." in page.inner_text("#messages")
     assert amount in page.inner_text("#payment-refunds")
     assert page.locator("#payment-refund-held").count() == 0
+
+
+SEED_PAID_ORDER = Template("""
+import json
+from groupbuy.accounts.models import User
+from groupbuy.deals.tests.factories import join_and_pay, make_deal
+
+if not User.objects.filter(phone="+86$operator").exists():
+    User.objects.create_user(
+        phone="+86$operator", password="$operator_password",
+        preferred_language="en", is_staff=True,
+    )
+order = join_and_pay(make_deal(title="Stopped tea"))
+print(json.dumps({"order": order.public_id}))
+""").substitute(operator=OPERATOR_PHONE, operator_password=OPERATOR_PASSWORD)
+
+
+def test_an_operator_stops_a_group_buy_and_refunds_everyone(page, groupbuy_server):
+    # given a paid order of an open group buy, which a shopper asks about
+    order_id = _last_json(groupbuy_server.run_python(SEED_PAID_ORDER))["order"]
+    _sign_in(page, OPERATOR_PHONE, OPERATOR_PASSWORD, f"/operator/orders/{order_id}/")
+    # when the operator goes to its group buy and asks to stop it
+    page.click("#order-deal")
+    page.click("#operator-deal-stop summary")
+    # then it asks first, naming the money going back and to how many buyers
+    explained = page.inner_text("#operator-deal-stop-explained")
+    amount = re.search(r"(¥[\d,.]+) goes back in full to 1 buyer", explained)[1]
+    # and once confirmed with a reason, it is stopped and says so
+    page.fill("#operator-deal-stop [name='reason']", "Counterfeit goods")
+    page.click("#operator-deal-stop-confirm")
+    page.wait_for_selector("#messages")
+    assert (
+        f"The group buy is stopped: {amount} goes back in full to 1 buyer"
+        in page.inner_text("#messages")
+    )
+    assert "Counterfeit goods" in page.inner_text("#operator-deal-stopped-by")
+    assert page.locator("#operator-deal-stop").count() == 0

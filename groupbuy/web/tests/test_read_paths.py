@@ -47,6 +47,9 @@ PAGES = {
     "shopper's person page": lambda world: reverse(
         "web:operator_person", args=[world.shopper.public_id]
     ),
+    "operator's deal page": lambda world: reverse(
+        "web:operator_deal", args=[world.hot.public_id]
+    ),
 }
 WHO = {
     "deal list": "shopper",
@@ -62,6 +65,7 @@ WHO = {
     "merchant's sales": "owner",
     "merchant's dashboard": "owner",
     "shopper's person page": "operator",
+    "operator's deal page": "operator",
 }
 
 

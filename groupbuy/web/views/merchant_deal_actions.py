@@ -129,10 +129,10 @@ def merchant_deal_close(
     def action(deal, data):
         return deal_close_now(actor=request.user, deal=deal)
 
-    return _run(request, merchant_id, deal_id, StopForm, action, _closed_message)
+    return _run(request, merchant_id, deal_id, StopForm, action, deal_closed_message)
 
 
-def _closed_message(deal: Deal) -> str:
+def deal_closed_message(deal: Deal) -> str:
     """Say how closing ``deal`` now ended: at the price of the tier it reached,
     or failed below its first tier with its buyers refunded. A deal another
     app sells (teams) ends the way that app says (``Deal.kept_outcome``)."""
