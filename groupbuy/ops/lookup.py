@@ -1,5 +1,5 @@
-"""Operators look up a person, an order, a payment or a shop by its number or a
-phone, and a shop by (part of) its name.
+"""Operators look up a person, an order, a payment, a shop or a group buy by its
+number or a phone, and a shop by (part of) its name.
 
 Lists show phone numbers masked as ``accounts.phones.mask_phone`` does
 (+86138****1234); the full number is only on a detail page, and opening a
@@ -26,7 +26,7 @@ from groupbuy.catalog.selectors import merchant_owners_prefetch
 from groupbuy.catalog.selectors.name_search import initials_match, pinyin_match
 from groupbuy.core.audit import audit_log
 from groupbuy.core.pagination import PageResult, paginate
-from groupbuy.deals.models import DealOrder
+from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import orders_with_paid_fen
 from groupbuy.escrow.models import PaymentIntent, Refund
 from groupbuy.ops.errors import OpsError
@@ -52,12 +52,15 @@ class LookupResult:
     # People who had the phone before they moved their account to another
     # number (each with its ``user`` and ``held_until``), latest first.
     former_holders: list[PreviousPhone] = field(default_factory=list)
+    # The group buy whose number the query is (each with its merchant).
+    deals: list[Deal] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (
             self.users
             or self.former_holders
+            or self.deals
             or self.merchants.total
             or self.orders.total
             or self.payments.total
@@ -118,6 +121,7 @@ def operator_lookup(
     orders = DealOrder.objects.none()
     payments = PaymentIntent.objects.none()
     merchants = Merchant.objects.none()
+    deals = Deal.objects.none()
     if phone:
         users = User.objects.filter(phone=phone)
         # Someone asking about "their" number may have moved their account to
@@ -139,6 +143,7 @@ def operator_lookup(
         users = User.objects.filter(public_id=query)
         orders = DealOrder.objects.filter(public_id=query)
         payments = PaymentIntent.objects.filter(public_id=query)
+        deals = Deal.objects.filter(public_id=query).select_related("merchant")
         merchants = Merchant.objects.filter(
             Q(public_id=query)
             | Q(name__icontains=query)
@@ -160,6 +165,7 @@ def operator_lookup(
                 :LIST_PAGE_SIZE
             ]
         ),
+        deals=list(deals),
         orders=paginate(orders, page=orders_page, page_size=LIST_PAGE_SIZE),
         payments=paginate(payments, page=payments_page, page_size=LIST_PAGE_SIZE),
         merchants=paginate(

@@ -149,3 +149,19 @@ def test_only_operators_close_or_stop_over_the_api(who):
     deal.refresh_from_db()
     assert answers == [403, 403, 403]
     assert deal.state == Deal.State.OPEN
+
+
+def test_the_api_look_up_finds_a_group_buy_and_names_each_orders_group_buy():
+    # given a paid order
+    order = join_and_pay(make_deal())
+    deal_id = order.deal.public_id
+    headers = _bearer(_operator())
+    # when the operator looks up the deal's number, then the order's
+    by_deal = Client().get("/api/operator/lookup", {"q": deal_id}, headers=headers)
+    by_order = Client().get(
+        "/api/operator/lookup", {"q": order.public_id}, headers=headers
+    )
+    # then the deal is found, and the order names its deal for …/deals/{id}
+    assert [row["id"] for row in by_deal.json()["deals"]] == [deal_id]
+    assert by_deal.json()["deals"][0]["state"] == "open"
+    assert by_order.json()["orders"][0]["deal_id"] == deal_id

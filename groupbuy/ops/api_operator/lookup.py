@@ -15,7 +15,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.accounts.selectors import person_lockout
 from groupbuy.core.api_types import answer_choices, registered_answer_choices
 from groupbuy.core.pagination import PageIn, PageOut, page_payload
-from groupbuy.deals.models import DealOrder
+from groupbuy.deals.models import Deal, DealOrder
 from groupbuy.deals.selectors import order_money
 from groupbuy.escrow.handlers import PURPOSE_DESCRIPTION, registered_purposes
 from groupbuy.escrow.models import PaymentIntent, Refund
@@ -37,6 +37,8 @@ class OperatorPersonRow(Schema):
 
 class OperatorOrderRow(Schema):
     id: str
+    # its group buy: GET /api/operator/deals/{deal_id}
+    deal_id: str
     deal_title: str
     shopper_phone_masked: str
     status: str = answer_choices(DealOrder.Status)
@@ -74,8 +76,18 @@ class OperatorMerchantRow(Schema):
     owners: list[OperatorMerchantOwnerRow]
 
 
+class OperatorDealRow(Schema):
+    """A group buy found by its number: GET /api/operator/deals/{id} in full."""
+
+    id: str
+    title: str
+    merchant_id: str
+    state: str = answer_choices(Deal.State)
+
+
 class OperatorLookupOut(Schema):
     people: list[OperatorPersonRow]
+    deals: list[OperatorDealRow] = []
     orders: list[OperatorOrderRow]
     orders_total: int
     payments: list[OperatorPaymentRow]
@@ -108,6 +120,15 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
             _person_row(previous.user, previous_number_until=previous.held_until)
             for previous in result.former_holders
         ],
+        "deals": [
+            {
+                "id": deal.public_id,
+                "title": deal.title,
+                "merchant_id": deal.merchant.public_id,
+                "state": deal.state,
+            }
+            for deal in result.deals
+        ],
         "orders": [_order_row(order) for order in result.orders.items],
         "orders_total": result.orders.total,
         "payments": [
@@ -132,6 +153,7 @@ def _order_row(order) -> dict:
     money = order_money(order=order)
     return {
         "id": order.public_id,
+        "deal_id": order.deal.public_id,
         "deal_title": order.deal.title,
         "shopper_phone_masked": _phone_masked(order.shopper),
         "status": order.status,

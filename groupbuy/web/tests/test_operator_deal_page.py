@@ -80,14 +80,16 @@ def test_close_now_closes_at_the_tier_reached(client):
     assert "each unit costs ¥99.00" in response.content.decode()
 
 
-def test_the_order_page_and_the_look_up_link_to_the_deal(client):
+def test_the_order_page_the_look_up_and_the_person_page_link_to_the_deal(client):
     order = join_and_pay(make_deal())
     client.force_login(_operator())
     deal_link = f'href="/operator/deals/{order.deal.public_id}/"'
     order_page = client.get(f"/operator/orders/{order.public_id}/")
     found = client.get("/operator/lookup/", {"q": order.public_id})
+    person_page = client.get(f"/operator/people/{order.shopper.public_id}/")
     assert deal_link in order_page.content.decode()
     assert deal_link in found.content.decode()
+    assert deal_link in person_page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["shopper", "own owner", "other owner"])
@@ -113,3 +115,17 @@ def test_only_operators_open_or_act_on_the_page(client, who):
     deal.refresh_from_db()
     assert answers == [403, 403, 403]
     assert deal.state == Deal.State.OPEN
+
+
+def test_the_look_up_finds_a_group_buy_by_its_number(client):
+    # given a group buy, and another
+    deal = make_deal(title="Longjing tea")
+    make_deal(title="Rice")
+    client.force_login(_operator())
+    # when the operator looks its number up
+    page = client.get("/operator/lookup/", {"q": deal.public_id}).content.decode()
+    # then it is listed, linked to its page, and the other is not
+    found = page.split('id="lookup-deals"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/operator/deals/{deal.public_id}/"' in found
+    assert "Longjing tea" in found
+    assert "Rice" not in found
