@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from groupbuy.core.errors import NotFound
 from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.deals.models import Deal, DealOrder
+from groupbuy.deals.order_keepers import kept_purposes
 from groupbuy.deals.selectors.orders import orders_with_paid_fen
 from groupbuy.deals.services.common import check_is_operator
-from groupbuy.deals.services.payments import order_held_fen
+from groupbuy.deals.services.payments import ORDER_PURPOSE, order_held_fen
 
 ORDERS_PAGE_SIZE = 20
 # The orders a stop or a failed close refunds in full.
@@ -47,7 +48,9 @@ def deal_get_for_operator(*, user, deal_id: str) -> Deal:
 def deal_held_money(*, deal: Deal) -> HeldMoney:
     held = (
         DealOrder.objects.filter(deal=deal, status__in=LIVE_STATUSES)
-        .annotate(held_fen=order_held_fen())
+        # A place another app keeps (a team's) is paid under that app's
+        # purpose, and a stop refunds it too (``deals.order_keepers``).
+        .annotate(held_fen=order_held_fen([ORDER_PURPOSE, *kept_purposes()]))
         .filter(held_fen__gt=0)
         .aggregate(buyers=Count("shopper", distinct=True), total=Sum("held_fen"))
     )

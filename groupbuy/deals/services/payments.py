@@ -45,9 +45,9 @@ def lock_order_intents(orders) -> dict[str, list[PaymentIntent]]:
     return by_order
 
 
-def order_held_fen():
-    """Return, as an expression on DealOrder rows, the fen its intents still
-    hold in escrow (0 if none)."""
+def order_held_fen(purposes: Iterable[str] = (ORDER_PURPOSE,)):
+    """Return, as an expression on DealOrder rows, the fen its intents of
+    ``purposes`` (its own, by default) still hold in escrow (0 if none)."""
     # A bare SUM (no GROUP BY) over the order's intents, filtered by reference
     # only, so the database reads them by the reference index: with the status
     # in the WHERE clause (or grouped), SQLite scanned every intent per order.
@@ -60,7 +60,7 @@ def order_held_fen():
     )
     held = (
         PaymentIntent.objects.filter(reference=OuterRef("public_id"))
-        .filter(purpose=ORDER_PURPOSE)
+        .filter(purpose__in=list(purposes))
         .order_by()
         .annotate(fen=Func(succeeded_held, function="SUM"))
         .values("fen")

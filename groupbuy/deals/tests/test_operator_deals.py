@@ -165,3 +165,17 @@ def test_the_api_look_up_finds_a_group_buy_and_names_each_orders_group_buy():
     assert [row["id"] for row in by_deal.json()["deals"]] == [deal_id]
     assert by_deal.json()["deals"][0]["state"] == "open"
     assert by_order.json()["orders"][0]["deal_id"] == deal_id
+
+
+def test_held_money_counts_a_team_place_paid_under_its_apps_purpose():
+    # given a team buy whose first member paid their place
+    from groupbuy.teams.services import team_open
+    from groupbuy.teams.tests.factories import TEAM_PRICE, make_team_deal
+    from groupbuy.teams.tests.factories import pay as pay_team_place
+
+    member = team_open(actor=make_user(), team_deal=make_team_deal())
+    pay_team_place(member)
+    # when
+    held = deal_held_money(deal=member.order.deal)
+    # then what stopping it gives back is that place's price
+    assert (held.buyers, held.held_fen) == (1, TEAM_PRICE)

@@ -129,3 +129,13 @@ def test_the_look_up_finds_a_group_buy_by_its_number(client):
     assert f'href="/operator/deals/{deal.public_id}/"' in found
     assert "Longjing tea" in found
     assert "Rice" not in found
+
+
+def test_closing_a_team_buy_says_how_its_teams_end(client):
+    from groupbuy.teams.tests.factories import make_team_deal
+
+    deal = make_team_deal().deal
+    client.force_login(_operator())
+    page = client.get(f"/operator/deals/{deal.public_id}/").content.decode()
+    close = page.split('id="operator-deal-close"', 1)[1].split("</details>", 1)[0]
+    assert "a full team whose members have all paid is confirmed" in close

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from groupbuy.core.money import format_fen
+from groupbuy.deals.order_keepers import kept_sales
 from groupbuy.deals.selectors import (
     deal_get_for_operator,
     deal_held_money,
@@ -38,6 +39,8 @@ def operator_deal(request: HttpRequest, deal_id: str) -> HttpResponse:
         "deal": deal,
         "tiers": sorted(deal.tiers.all(), key=lambda tier: tier.min_participants),
         "held": deal_held_money(deal=deal),
+        # A team buy closes team by team (its keeper says how it ends).
+        "is_sold_in_teams": deal.pk in kept_sales([deal]),
         "orders": deal_orders_for_operator(deal=deal, page=page_number(request)),
         "stop_form": OperatorStopForm(),
     }
