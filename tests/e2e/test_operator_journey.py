@@ -191,8 +191,10 @@ def test_failed_text_seen_and_retried_from_the_console(page, groupbuy_server):
     assert page.locator(f"[id='delivery-{delivery}']").count() == 0
 
 
-HELD_PAYMENT_SHOPPER_PHONE = "13900660302"
-SEED_HELD_PAYMENT = Template("""
+def _seed_paid_order(*, shopper_phone: str, title: str) -> str:
+    """The shell script seeding a paid order (its payment held in escrow) and
+    the operator; it prints the order's and the payment's numbers."""
+    return Template("""
 import json
 from groupbuy.accounts.models import User
 from groupbuy.deals.tests.factories import join_and_pay, make_deal
@@ -206,18 +208,20 @@ if not User.objects.filter(phone="+86$operator").exists():
 # another seed (the accessibility pass's) may have taken its first numbers.
 shopper = User.objects.filter(phone="+86$shopper").first()
 shopper = shopper or User.objects.create_user(phone="+86$shopper", password="x" * 12)
-order = join_and_pay(make_deal(), shopper=shopper)
-print(json.dumps({"payment": order.payment_intent.public_id}))
+order = join_and_pay(make_deal(title="$title"), shopper=shopper)
+print(json.dumps({"order": order.public_id, "payment": order.payment_intent.public_id}))
 """).substitute(
-    operator=OPERATOR_PHONE,
-    operator_password=OPERATOR_PASSWORD,
-    shopper=HELD_PAYMENT_SHOPPER_PHONE,
-)
+        operator=OPERATOR_PHONE,
+        operator_password=OPERATOR_PASSWORD,
+        shopper=shopper_phone,
+        title=title,
+    )
 
 
 def test_an_operator_refunds_what_a_payment_still_holds(page, groupbuy_server):
     # given a paid order, its payment held in escrow
-    payment_id = _last_json(groupbuy_server.run_python(SEED_HELD_PAYMENT))["payment"]
+    seed = _seed_paid_order(shopper_phone="13900660302", title="Held tea")
+    payment_id = _last_json(groupbuy_server.run_python(seed))["payment"]
     # when the operator opens the payment and asks to refund what it holds
     _sign_in(
         page, OPERATOR_PHONE, OPERATOR_PASSWORD, f"/operator/payments/{payment_id}/"
@@ -233,33 +237,10 @@ def test_an_operator_refunds_what_a_payment_still_holds(page, groupbuy_server):
     assert page.locator("#payment-refund-held").count() == 0
 
 
-STOPPED_DEAL_SHOPPER_PHONE = "13900660301"
-SEED_PAID_ORDER = Template("""
-import json
-from groupbuy.accounts.models import User
-from groupbuy.deals.tests.factories import join_and_pay, make_deal
-
-if not User.objects.filter(phone="+86$operator").exists():
-    User.objects.create_user(
-        phone="+86$operator", password="$operator_password",
-        preferred_language="en", is_staff=True,
-    )
-# A number of its own: make_user's count starts again in each shell, and
-# another seed (the accessibility pass's) may have taken its first numbers.
-shopper = User.objects.filter(phone="+86$shopper").first()
-shopper = shopper or User.objects.create_user(phone="+86$shopper", password="x" * 12)
-order = join_and_pay(make_deal(title="Stopped tea"), shopper=shopper)
-print(json.dumps({"order": order.public_id}))
-""").substitute(
-    operator=OPERATOR_PHONE,
-    operator_password=OPERATOR_PASSWORD,
-    shopper=STOPPED_DEAL_SHOPPER_PHONE,
-)
-
-
 def test_an_operator_stops_a_group_buy_and_refunds_everyone(page, groupbuy_server):
     # given a paid order of an open group buy, which a shopper asks about
-    order_id = _last_json(groupbuy_server.run_python(SEED_PAID_ORDER))["order"]
+    seed = _seed_paid_order(shopper_phone="13900660301", title="Stopped tea")
+    order_id = _last_json(groupbuy_server.run_python(seed))["order"]
     _sign_in(page, OPERATOR_PHONE, OPERATOR_PASSWORD, f"/operator/orders/{order_id}/")
     # when the operator goes to its group buy and asks to stop it
     page.click("#order-deal")

@@ -13,7 +13,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.coupons import selectors, services
 from groupbuy.coupons.forms import OperatorCouponRevokeForm
 from groupbuy.web.forms import add_domain_error
-from groupbuy.web.views.common import domain_errors_as_http
+from groupbuy.web.views.common import domain_errors_as_http, run_action
 
 KEYS_PAGE = "coupon_keys:list"
 
@@ -30,14 +30,7 @@ def platform_keys(request):
 def _act(request, action, done) -> HttpResponse:
     """Run a key's ``action``; say ``done(its result)`` or why it was refused
     on the keys page (a 403 or 404 is the page's own)."""
-    try:
-        result = action()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done(result))
+    run_action(request, action, done)
     return redirect(KEYS_PAGE)
 
 
