@@ -34,7 +34,7 @@ from groupbuy.core.pagination import paginate
 from groupbuy.web.forms import SearchForm, add_domain_error
 from groupbuy.web.forms_products import ProductForm
 from groupbuy.web.presenters.product_photos import photo_rows
-from groupbuy.web.views.common import domain_errors_as_http, page_number
+from groupbuy.web.views.common import domain_errors_as_http, page_number, run_action
 
 
 @login_required
@@ -125,17 +125,16 @@ def merchant_product_photo_update(
     or stop (``is_reference=1`` / ``0``), as PATCH /api/catalog/images/{id}."""
     image = _product_photo(request, merchant_id, product_id, image_id)
     changes, done = _photo_change(request.POST)
-    try:
-        product_image_update(
+    run_action(
+        request,
+        lambda: product_image_update(
             actor=request.user,
             image=image,
             confirm_last_reference=_confirms_last_reference(request),
             **changes,
-        )
-    except CatalogError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, done)
+        ),
+        done,
+    )
     return redirect("web:merchant_product_edit", merchant_id, product_id)
 
 
@@ -147,16 +146,15 @@ def merchant_product_photo_remove(
 ) -> HttpResponse:
     """Remove a photo, as DELETE /api/catalog/images/{id}; the page asked first."""
     image = _product_photo(request, merchant_id, product_id, image_id)
-    try:
-        product_image_delete(
+    run_action(
+        request,
+        lambda: product_image_delete(
             actor=request.user,
             image=image,
             confirm_last_reference=_confirms_last_reference(request),
-        )
-    except CatalogError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The photo is removed."))
+        ),
+        _("The photo is removed."),
+    )
     return redirect("web:merchant_product_edit", merchant_id, product_id)
 
 
@@ -173,12 +171,13 @@ def merchant_product_photo_move(
     if direction not in PHOTO_MOVES:
         message = _("Choose whether to move the photo up or down.")
         raise CatalogError("photo_move_unknown", message, status=400)
-    try:
-        product_image_move(actor=request.user, image=image, direction=direction)
-    except CatalogError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, PHOTO_MOVES[direction]())
+    run_action(
+        request,
+        lambda: product_image_move(
+            actor=request.user, image=image, direction=direction
+        ),
+        PHOTO_MOVES[direction](),
+    )
     edit_url = reverse("web:merchant_product_edit", args=[merchant_id, product_id])
     return redirect(f"{edit_url}#product-photo-{image.public_id}")
 
@@ -215,12 +214,6 @@ def _photo_change(data) -> tuple[dict[str, bool], str]:
         return {"is_reference": False}, _("Recognition no longer uses this photo.")
     message = _("Choose what to change about the photo.")
     raise CatalogError("photo_change_unknown", message, status=400)
-
-
-def _refused(request: HttpRequest, error: CatalogError) -> None:
-    if error.status in (403, 404):
-        raise error
-    messages.error(request, error.message)
 
 
 # The product, its aliases and its photo are saved together or not at all: a
