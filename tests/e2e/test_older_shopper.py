@@ -222,9 +222,14 @@ def test_a_coupons_format_and_download_links_are_thumb_sized(phone_page):
     page.wait_for_selector("#coupon-formats")
     # then QR / PDF417 / Data Matrix, PNG and the printable PDF, a row of
     # separate choices (not words in a sentence), are each 44 × 44 px at least
-    links = page.locator("#coupon-formats a")
-    assert links.count() >= 4
-    for index in range(links.count()):
-        box = links.nth(index).bounding_box()
-        label = links.nth(index).inner_text()
-        assert box["height"] >= TAP_PX and box["width"] >= TAP_PX, (label, box)
+    # (measured in one script: the page replaces its coupon sheet with a fresh
+    # one once its socket joins, and a link measured across that swap is gone)
+    links = page.evaluate(
+        """() => [...document.querySelectorAll("#coupon-formats a")].map((link) => {
+          const box = link.getBoundingClientRect();
+          return {label: link.textContent.trim(), width: box.width, height: box.height};
+        })"""
+    )
+    assert len(links) >= 4
+    for link in links:
+        assert link["height"] >= TAP_PX and link["width"] >= TAP_PX, link
