@@ -19,10 +19,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from groupbuy.core.audit import audit_log
+from groupbuy.core.models import AuditEntry
 from groupbuy.notify.models import Delivery, Invitation, Notification
 from groupbuy.notify.senders import DeliveryRejected, DeliverySkipped, sender_for
 
@@ -288,3 +291,42 @@ def deliveries_fail_exhausted(*, now: datetime | None = None) -> int:
         )
         failed += 1
     return failed
+
+
+def deliveries_failed_dated(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
+    """Give ``failed_at`` to failed deliveries that have none, and return how many.
+
+    The release before ``failed_at`` fails deliveries without it while a rolling
+    deploy runs (docs/deployment.md). Its failure still wrote the audit trail's
+    ``notify.delivery.failed``, whose moment is the failure's; a delivery without
+    one (failed before the audit trail said which channel) takes its
+    notification's time, as migration 0005 dated the older ones. A delivery
+    retried meanwhile is not failed and is left alone, so a second run changes
+    nothing."""
+    failure_logged_at = (
+        AuditEntry.objects.filter(
+            action="notify.delivery.failed",
+            object_type=Notification._meta.label_lower,
+            object_id=OuterRef("notification__public_id"),
+        )
+        .annotate(logged_channel=KeyTextTransform("channel", "data"))
+        .filter(logged_channel=OuterRef("channel"))
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    undated = (
+        Delivery.objects.filter(status=Delivery.Status.FAILED, failed_at__isnull=True)
+        .annotate(
+            best_known=Coalesce(
+                Subquery(failure_logged_at), F("notification__created_at")
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", "best_known")[:batch_size]
+    )
+    dated = 0
+    for pk, best_known in undated:
+        dated += Delivery.objects.filter(
+            pk=pk, status=Delivery.Status.FAILED, failed_at__isnull=True
+        ).update(failed_at=best_known)
+    return dated

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -122,6 +122,12 @@ def delivery_channel_checked(channel: str) -> str:
     return channel
 
 
+def failed_or_notified_at() -> Coalesce:
+    """When a failed delivery failed, best known: ``failed_at``, else (a failure
+    of the release before it, not dated yet) its notification's time."""
+    return Coalesce("failed_at", "notification__created_at")
+
+
 def delivery_failed_list_for_operator(*, user, channel: str = "") -> QuerySet[Delivery]:
     """Return the failed deliveries, newest failure first, of one channel or
     of all ("" ); operators only."""
@@ -129,10 +135,13 @@ def delivery_failed_list_for_operator(*, user, channel: str = "") -> QuerySet[De
     deliveries = (
         Delivery.objects.filter(status=Delivery.Status.FAILED)
         .select_related("notification__recipient", "notification__invitation")
-        # As notify_failed_delivery_idx holds them. A delivery the release
-        # before failed_at fails during a rolling deploy has none: PostgreSQL
-        # lists it first (with the newest, as it is), SQLite last.
-        .order_by("-failed_at", "-pk")
+        # A delivery the release before failed_at fails during a rolling deploy
+        # has none until notify.tasks.deliveries_failed_date dates it: it is
+        # listed by its notification's time meanwhile, on every database (by
+        # failed_at alone PostgreSQL put it first and SQLite last). The
+        # partial notify_failed_delivery_idx still finds the failed rows.
+        .annotate(failed_or_notified_at=failed_or_notified_at())
+        .order_by("-failed_or_notified_at", "-pk")
     )
     if delivery_channel_checked(channel):
         deliveries = deliveries.filter(channel=channel)

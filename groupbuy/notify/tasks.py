@@ -15,6 +15,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from groupbuy.notify.delivery import (
     deliveries_due_for_requeue,
     deliveries_fail_exhausted,
+    deliveries_failed_dated,
     delivery_attempt,
 )
 from groupbuy.notify.models import Delivery
@@ -43,6 +44,14 @@ def deliveries_sweep() -> None:
     deliveries_fail_exhausted()
     for delivery_id in deliveries_due_for_requeue():
         delivery_send(delivery_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def deliveries_failed_date() -> int:
+    """Date the failures the release before made during a rolling deploy (it
+    does not set ``failed_at``); a few minutes late is soon enough, as the
+    operators' list already orders them by their best known time."""
+    return deliveries_failed_dated()
 
 
 @db_periodic_task(crontab(minute="23", hour="3"))
