@@ -34,7 +34,11 @@ from groupbuy.coupons.services.expiry import (
     deals_promised_to_buyers,
     expiry_rules_for,
 )
-from groupbuy.coupons.services.keys import merchant_key_active, platform_keys_valid
+from groupbuy.coupons.services.keys import (
+    merchant_key_active,
+    platform_keys_number,
+    platform_keys_valid,
+)
 from groupbuy.coupons.services.refunding import refundable_unused_by_deal
 
 __all__ = ["merchant_get_for_owner", "merchant_get_for_staff"]
@@ -326,7 +330,10 @@ def station_sync(
 
 def _platform_keys_with_counts(now=None) -> QuerySet[PlatformKey]:
     """The keys, each with ``unredeemed_coupons``: how many coupons it signed
-    that are still to be used and that it verifies (none once revoked)."""
+    that are still to be used and that it verifies (none once revoked). A key
+    the release before made without a number is given one first, so that the
+    page can name it (Revoke, the rotation's ``current_key_id``)."""
+    platform_keys_number()
     unredeemed = (
         Coupon.objects.filter(
             platform_key=OuterRef("pk"),

@@ -24,6 +24,7 @@ from nacl.signing import SigningKey
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.permissions import require_merchant_owner, require_operator
 from groupbuy.core.audit import audit_log
+from groupbuy.core.ids import new_public_id
 from groupbuy.core.transactions import after_commit
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import Coupon, MerchantKey, PlatformKey
@@ -148,6 +149,32 @@ def _retire(actor, key: PlatformKey) -> None:
         obj=key,
         data={"key_id": key.key_id, "verifies_until": key.verifies_until.isoformat()},
     )
+
+
+def platform_keys_number() -> int:
+    """Give each signing key without an opaque number one; return how many.
+
+    Migration 0018 numbered the keys made before it, but one the release before
+    makes during the rolling deploy (a first coupon, a rotation in the admin)
+    has none, and operators' pages and API name a key by its number: without
+    one it could not be revoked. The operators' reads call this first. Each key
+    is numbered by a conditional UPDATE, so two pages read at once number it
+    once (the second updates nothing and reads the first one's number)."""
+    numbered = 0
+    unnumbered = PlatformKey.objects.filter(public_id__isnull=True)
+    for key in unnumbered.only("pk", "key_id"):
+        with transaction.atomic():
+            key.public_id = new_public_id("pkey")
+            if not unnumbered.filter(pk=key.pk).update(public_id=key.public_id):
+                continue
+            audit_log(
+                actor=None,
+                action="coupons.platform_key.numbered",
+                obj=key,
+                data={"key_id": key.key_id},
+            )
+        numbered += 1
+    return numbered
 
 
 def platform_key_revoke(*, actor, key: PlatformKey) -> PlatformKey:

@@ -7,7 +7,7 @@ from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.coupons.models import Coupon, PlatformKey
-from groupbuy.coupons.services import platform_key_revoke, platform_key_rotate
+from groupbuy.coupons.services import keys, platform_key_revoke, platform_key_rotate
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
@@ -207,3 +207,79 @@ def test_only_operators_reach_the_keys_pages_and_api(client, operator):
     assert PlatformKey.objects.count() == 2
     old.refresh_from_db()
     assert old.state == PlatformKey.State.RETIRED
+
+
+def _made_by_the_release_before(*keys: PlatformKey) -> None:
+    """As if the release before coupons 0018 had made ``keys`` during the
+    rolling deploy: no number."""
+    PlatformKey.objects.filter(pk__in=[key.pk for key in keys]).update(public_id=None)
+
+
+def test_a_key_of_the_release_before_is_numbered_on_first_read_and_revocable(
+    client, operator
+):
+    # given a retired key and the active one, made without a number
+    _station, _orders, old = _retired_key_with_coupons(operator, quantities=(1,))
+    active = PlatformKey.objects.get(state=PlatformKey.State.ACTIVE)
+    _made_by_the_release_before(old, active)
+    client.force_login(operator)
+    # when an operator opens the keys page, then the API's list
+    listing = client.get("/operator/coupon-keys/")
+    listed = client.get("/api/operator/coupon-keys", headers=auth(operator))
+    # then both keys have a number, the same on both, and the retired one Revoke
+    old.refresh_from_db()
+    active.refresh_from_db()
+    assert old.public_id.startswith("pkey_") and active.public_id.startswith("pkey_")
+    assert f'href="/operator/coupon-keys/{old.public_id}/revoke/"' in listing.text
+    assert listed.status_code == 200
+    assert [row["key_id"] for row in listed.json()["items"]] == [
+        active.public_id,
+        old.public_id,
+    ]
+    numbered = AuditEntry.objects.filter(action="coupons.platform_key.numbered")
+    assert sorted(numbered.values_list("object_id", flat=True)) == sorted(
+        [old.public_id, active.public_id]
+    )
+    # and revoking it by that number works
+    revoked = client.post(f"/operator/coupon-keys/{old.public_id}/revoke/")
+    assert revoked.status_code == 302
+    old.refresh_from_db()
+    assert old.state == PlatformKey.State.REVOKED
+
+
+def test_a_key_numbered_by_another_read_meanwhile_keeps_that_number(
+    monkeypatch, operator
+):
+    # given a key without a number, which another operator's read numbers
+    # between this read finding it and numbering it
+    _station, _orders, old = _retired_key_with_coupons(operator, quantities=(1,))
+    _made_by_the_release_before(old)
+    new_number = keys.new_public_id
+
+    def numbered_meanwhile(prefix):
+        PlatformKey.objects.filter(pk=old.pk).update(public_id="pkey_meanwhile")
+        return new_number(prefix)
+
+    monkeypatch.setattr(keys, "new_public_id", numbered_meanwhile)
+    # when this read numbers the keys
+    numbered = keys.platform_keys_number()
+    # then it numbered none and the key keeps the other read's number
+    assert numbered == 0
+    old.refresh_from_db()
+    assert old.public_id == "pkey_meanwhile"
+    assert not AuditEntry.objects.filter(action="coupons.platform_key.numbered")
+
+
+def test_a_refused_reader_numbers_nothing(client, operator):
+    # given a key without a number
+    _station, _orders, old = _retired_key_with_coupons(operator, quantities=(1,))
+    _made_by_the_release_before(old)
+    # when a shopper opens the keys page and the API's list
+    shopper = make_user()
+    client.force_login(shopper)
+    page = client.get("/operator/coupon-keys/")
+    call = client.get("/api/operator/coupon-keys", headers=auth(shopper))
+    # then both are refused and the key is as it was
+    assert (page.status_code, call.status_code) == (403, 403)
+    old.refresh_from_db()
+    assert old.public_id is None
