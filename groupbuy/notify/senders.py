@@ -2,7 +2,8 @@
 id, raises ``DeliverySkipped`` when there is nobody to send to, ``DeliveryRejected``
 when retrying cannot help, and any other exception for a failure worth retrying.
 
-Messages are rendered in the recipient's preferred language.
+Messages are rendered in the recipient's preferred language; the in-app push
+carries a translated text in each site language, for each socket its reader's.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from groupbuy.notify.models import Channel, Delivery, Notification
 from groupbuy.notify.selectors import notification_as_event, notification_unread_count
 from groupbuy.notify.sms import SmsRejected, get_sms_backend
+from groupbuy.realtime.language import in_each_language
 from groupbuy.realtime.publish import publish, user_group
 
 SMS_BODY_MAX_CHARS = 120
@@ -69,10 +71,15 @@ def send_in_app(delivery: Delivery) -> str:
     recipient = notification.recipient
     if recipient is None:
         raise DeliverySkipped("an invitation has no inbox until someone signs up")
-    # The push is in the recipient's language; the inbox and the API give each
-    # reader theirs.
     with translation.override(notification_language(notification)):
         event = notification_as_event(notification)
+    if notification.texts:
+        # Each of the person's sockets shows it in its page's language (the
+        # language cookie, else the saved one: realtime.language), as the inbox
+        # it links to does; a person who switched the site on one device reads
+        # it there in that language whatever the saved one says.
+        event["title"] = in_each_language(lambda: notification.shown_title)
+        event["body"] = in_each_language(lambda: notification.shown_body)
     publish(
         user_group(recipient.public_id),
         {

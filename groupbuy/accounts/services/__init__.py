@@ -43,6 +43,7 @@ from groupbuy.accounts.services.tokens import (
 from groupbuy.accounts.services.users import (
     merchant_membership_add,
     user_active_set,
+    user_language_switch,
     user_sign_up,
     user_update_profile,
     validation_error,
@@ -77,6 +78,7 @@ __all__ = [
     "sign_up_request",
     "sign_up_resend",
     "user_active_set",
+    "user_language_switch",
     "user_sign_up",
     "user_update_profile",
     "validation_error",

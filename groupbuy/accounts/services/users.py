@@ -213,6 +213,16 @@ def user_update_profile(
     return actor
 
 
+def user_language_switch(*, actor: User, language: str) -> User:
+    """Make the language a signed-in person switched the site to (the header's
+    switch) their saved one too, which their SMS, e-mail and notifications are
+    written in: one language everywhere. A language the site does not have, or
+    the one already saved, changes nothing."""
+    if language not in User.Language.values or language == actor.preferred_language:
+        return actor
+    return user_update_profile(actor=actor, preferred_language=language)
+
+
 def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
     """Switch a person's account on or off (support, in the admin); nothing
     changes when it already is so.

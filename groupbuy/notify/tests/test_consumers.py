@@ -6,6 +6,9 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from groupbuy.core.plugins import websocket_urlpatterns
 from groupbuy.notify.services import notification_enqueue
@@ -144,3 +147,77 @@ async def test_user_socket_sends_a_text_given_in_each_language_in_its_readers(
         "body": notice,
     }
     await communicator.disconnect()
+
+
+# msgids the notify catalog translates
+TITLE = gettext_lazy("Page %(number)s of %(total)s")
+BODY = gettext_lazy("Nothing here yet. News about your group-buys will appear here.")
+
+
+def enqueue_translated_and_commit(recipient) -> None:
+    """A notification whose words the catalogs translate, committed."""
+    with transaction.atomic():
+        notification_enqueue(
+            recipient=recipient, kind="test.languages", title=TITLE, body=BODY
+        )
+
+
+def rendered_title(language: str) -> str:
+    with translation.override(language):
+        return str(TITLE)
+
+
+async def connect_with_cookie(user, cookie: str | None) -> WebsocketCommunicator:
+    headers = [(b"accept-language", b"zh-hans")]
+    if cookie:
+        headers.append((b"cookie", f"django_language={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
+    communicator.scope["user"] = user
+    assert (await communicator.connect())[0]
+    await communicator.receive_json_from()  # notify.unread
+    return communicator
+
+
+async def test_a_switch_of_the_sites_language_is_the_live_pushes_language_too():
+    # given a shopper whose saved language is Chinese, signed in on the site
+    shopper = await database_sync_to_async(make_user)(preferred_language="zh-hans")
+
+    def switch_to_english():
+        client = Client()
+        client.force_login(shopper)
+        client.post("/language/", {"language": "en", "next": "/"})
+        shopper.refresh_from_db()
+        return client.cookies["django_language"].value
+
+    # when they switch the site to English from the header, and the page's
+    # socket opens with the cookie that set
+    cookie = await database_sync_to_async(switch_to_english)()
+    communicator = await connect_with_cookie(shopper, cookie)
+    await database_sync_to_async(enqueue_translated_and_commit)(shopper)
+    # then their saved language is English, and a new notification is pushed
+    # in English (as its SMS and e-mail are written)
+    assert (cookie, shopper.preferred_language) == ("en", "en")
+    event = await communicator.receive_json_from()
+    assert event["notification"]["title"] == await sync_to_async(rendered_title)("en")
+    await communicator.disconnect()
+
+
+async def test_each_socket_gets_a_notification_in_its_pages_language():
+    # given a shopper who saved Chinese but has the site in English in one
+    # browser (switched there before signing in, or saved Chinese since on
+    # another device), and another browser without a language cookie
+    shopper = await database_sync_to_async(make_user)(preferred_language="zh-hans")
+    english_page = await connect_with_cookie(shopper, "en")
+    other_page = await connect_with_cookie(shopper, None)
+    # when a notification is made for them
+    await database_sync_to_async(enqueue_translated_and_commit)(shopper)
+    # then each socket shows it as its page speaks: the cookie's, else the saved
+    english = await english_page.receive_json_from()
+    chinese = await other_page.receive_json_from()
+    assert english["notification"]["title"] == await sync_to_async(rendered_title)("en")
+    assert chinese["notification"]["title"] == await sync_to_async(rendered_title)(
+        "zh-hans"
+    )
+    assert english["notification"]["title"] != chinese["notification"]["title"]
+    await english_page.disconnect()
+    await other_page.disconnect()

@@ -1,5 +1,6 @@
-"""A notification is read in the language its reader has the site in, and sent
-(SMS, e-mail) in the recipient's profile language."""
+"""A notification is read in the language its reader has the site in (the
+inbox, the API, the live push), and sent (SMS, e-mail) in the recipient's
+profile language."""
 
 import pytest
 from django.test import Client
@@ -84,11 +85,18 @@ def test_the_inbox_and_the_api_speak_the_readers_language():
         assert (item["title"], item["body"]) == rendered(language)
 
 
-def test_the_live_push_is_in_the_recipients_language(monkeypatch):
+def test_the_live_push_carries_each_language_for_each_socket_to_pick(monkeypatch):
+    # ws/me/ sends each socket its reader's (notify test_consumers)
     pushed = []
     monkeypatch.setattr(senders, "publish", lambda group, event: pushed.append(event))
     _shopper, notification = send_to_chinese_profile()
     delivery = notification.deliveries.get(channel="in_app")
     with translation.override("en"):  # whoever's request caused it
         senders.send_in_app(delivery)
-    assert pushed[0]["notification"]["title"] == rendered("zh-hans")[0]
+    shown = pushed[0]["notification"]
+    assert shown["title"] == {
+        "in_languages": {"zh-hans": rendered("zh-hans")[0], "en": rendered("en")[0]}
+    }
+    assert shown["body"] == {
+        "in_languages": {"zh-hans": rendered("zh-hans")[1], "en": rendered("en")[1]}
+    }

@@ -23,7 +23,7 @@ from groupbuy.accounts.lockout import (
     login_device_remember,
     retry_after_seconds,
 )
-from groupbuy.accounts.models import PhoneVerification, User
+from groupbuy.accounts.models import PhoneVerification
 from groupbuy.accounts.selectors import code_request_get, sign_up_code_still_open
 from groupbuy.core.net import limit_address
 from groupbuy.web.forms import LoginForm, ProfileForm, SignUpForm, add_domain_error
@@ -305,18 +305,13 @@ def password_reset_resend(request: HttpRequest, verification_id: str) -> HttpRes
 @require_POST
 def language_switch(request: HttpRequest) -> HttpResponse:
     """The header's language switch. Django's ``set_language`` sets the cookie
-    and goes back; for a signed-in person the choice becomes their profile's
-    language too, which their SMS, e-mail and new notifications are written in
-    (a shopper who switched to English got Chinese messages)."""
+    and goes back; for a signed-in person the choice becomes their saved
+    language too (``user_language_switch``)."""
     response = set_language(request)
-    language = request.POST.get("language", "")
-    user = request.user
-    if (
-        user.is_authenticated
-        and language in User.Language.values
-        and language != user.preferred_language
-    ):
-        services.user_update_profile(actor=user, preferred_language=language)
+    if request.user.is_authenticated:
+        services.user_language_switch(
+            actor=request.user, language=request.POST.get("language", "")
+        )
     return response
 
 
