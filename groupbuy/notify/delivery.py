@@ -314,7 +314,7 @@ def deliveries_failed_dated(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
         .order_by("-created_at", "-id")
         .values("created_at")[:1]
     )
-    undated = (
+    undated = list(
         Delivery.objects.filter(status=Delivery.Status.FAILED, failed_at__isnull=True)
         .annotate(
             best_known=Coalesce(

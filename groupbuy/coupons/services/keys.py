@@ -162,7 +162,7 @@ def platform_keys_number() -> int:
     once (the second updates nothing and reads the first one's number)."""
     numbered = 0
     unnumbered = PlatformKey.objects.filter(public_id__isnull=True)
-    for key in unnumbered.only("pk", "key_id"):
+    for key in list(unnumbered.only("pk", "key_id")):
         with transaction.atomic():
             key.public_id = new_public_id("pkey")
             if not unnumbered.filter(pk=key.pk).update(public_id=key.public_id):
