@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from groupbuy.accounts.phones import person_label
-from groupbuy.core.ids import PublicIdField
+from groupbuy.core.ids import PublicIdField, author_key
 from groupbuy.sharing.voice import PrivateStorage, voice_note_path
 
 
@@ -313,9 +313,13 @@ class Participant(models.Model):
         viewer_id = getattr(viewer, "pk", None)
         return viewer_id is not None and self.share.sender_id == viewer_id
 
-    def id_for(self, viewer) -> str:
-        """The member's public id, to those who see them by name; else ""."""
-        return self.user.public_id if self.is_named_for(viewer) else ""
+    def key_for(self, viewer) -> str:
+        """The member's key in this thread (``core.ids.author_key``, the one
+        their replies carry), to those who see them by name; else "". Never
+        their account id: a key names no account and differs by thread."""
+        if not self.is_named_for(viewer):
+            return ""
+        return author_key(room=self.share, user_id=self.user_id)
 
 
 class Message(models.Model):

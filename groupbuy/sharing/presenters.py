@@ -23,7 +23,7 @@ def shares_as_dicts(shares: list[Share]) -> list[dict]:
 
 def thread_as_dict(share: Share, *, viewer) -> dict:
     """The thread as ``viewer`` sees it: a recipient reached by a number is
-    named, and has an id, only once they replied; the sender sees their own
+    named, and has a key, only once they replied; the sender sees their own
     name for the contact, if they gave one (``Participant.label_for``)."""
     participants = selectors.thread_participants(share=share)
     messages = selectors.thread_messages(share=share)
@@ -32,7 +32,7 @@ def thread_as_dict(share: Share, *, viewer) -> dict:
         **share_as_dict(share),
         "participants": [
             {
-                "id": participant.id_for(viewer),
+                "author_key": participant.key_for(viewer),
                 "name": participant.label_for(viewer),
                 "role": participant.role,
                 "has_joined": participant.user_id is not None,
@@ -49,6 +49,7 @@ def thread_as_dict(share: Share, *, viewer) -> dict:
             {
                 **selectors.message_as_event(message),
                 "author_name": authors.get(message.author_id, ""),
+                "is_mine": message.author_id == getattr(viewer, "pk", None),
                 "read_by": selectors.read_by(
                     message=message, participants=participants, viewer=viewer
                 ),

@@ -85,11 +85,12 @@ class ThreadMessageOut(Schema):
 
     id: str
     share: str
-    author: str
     author_name: str
-    # the same for all of one person's replies in this thread (and no other):
-    # a client tells its user's own by it, not by a name
+    # the same for all of one person's replies in this thread (and no other),
+    # opaque: it names no account. "author", their account id, until 2026-12-07.
     author_key: str
+    # whether I wrote it (each reader's own copy of the live event says too)
+    is_mine: bool
     body: str
     product: ProductBriefOut | None
     # hidden by an operator after a report: ``body`` is the platform's notice
@@ -103,8 +104,10 @@ class ThreadMessageReadOut(ThreadMessageOut):
 
 
 class ParticipantOut(Schema):
-    # "" for a recipient reached by a number until they reply
-    id: str
+    # The ``author_key`` of their replies in this thread (and the
+    # ``reader_key`` of their live read receipts); "" for a recipient reached
+    # by a number until they reply. "id", their account id, until 2026-12-07.
+    author_key: str
     name: str
     role: str = answer_choices(Participant.Role)
     has_joined: bool

@@ -202,9 +202,16 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
         "people": selectors.thread_people(
             participants=participants, viewer=request.user
         ),
-        # Each reply's readers also as JSON, for the script to add live ones.
+        # Each reply's author's key and readers (as JSON), for the script to
+        # add live readers to the replies they did not write.
         "entries": [
-            (message, author, readers, json.dumps(readers, ensure_ascii=False))
+            (
+                message,
+                author,
+                selectors.reply_author_key(share=share, user_id=message.author_id),
+                readers,
+                json.dumps(readers, ensure_ascii=False),
+            )
             for message, author, readers in selectors.thread_entries(
                 share=share, participants=participants, viewer=request.user
             )

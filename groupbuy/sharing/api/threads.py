@@ -89,7 +89,8 @@ def message_post(request, share_id: str, payload: ThreadMessageIn):
         product=product,
         client_key=payload.client_key,
     )
-    return Status(201, selectors.message_as_event(message))
+    # the author's own reply, also when a retry gets the one stored first
+    return Status(201, {**selectors.message_as_event(message), "is_mine": True})
 
 
 @router.post("/threads/{share_id}/read", response=ThreadReadOut)

@@ -88,6 +88,7 @@ def participant_for(*, user, share: Share) -> Participant:
     )
     if participant is None:
         raise Forbidden("forbidden", _("You are not part of this conversation."))
+    participant.share = share  # known: its labels and key read it
     return participant
 
 

@@ -21,6 +21,9 @@ def _product_brief(product: Product | None) -> dict | None:
 
 
 def message_as_event(message: Message) -> dict:
+    """A reply as every reader's copy gives it; each copy adds whether it is
+    its reader's own (``is_mine``). Its author goes by their key in the thread
+    (``author_key``), never their account id."""
     participant = (
         Participant.objects.filter(share_id=message.share_id, user_id=message.author_id)
         .select_related("user")
@@ -29,7 +32,6 @@ def message_as_event(message: Message) -> dict:
     return {
         "id": message.public_id,
         "share": message.share.public_id,
-        "author": message.author.public_id,
         "author_name": participant.shown_label if participant else "",
         "author_key": reply_author_key(share=message.share, user_id=message.author_id),
         "body": message_body_shown(message),

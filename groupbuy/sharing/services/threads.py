@@ -107,12 +107,15 @@ def message_post(
 
 def _message_event(message_event: dict, message: Message, *, is_author: bool) -> dict:
     if not is_author:
-        return {"type": "sharing.message", "message": message_event}
+        return {
+            "type": "sharing.message",
+            "message": {**message_event, "is_mine": False},
+        }
     # The author's pages match the event to the reply they show as pending by
     # its client key: the event may arrive before the POST's answer.
     return {
         "type": "sharing.message",
-        "message": {**message_event, "client_key": message.client_key},
+        "message": {**message_event, "is_mine": True, "client_key": message.client_key},
     }
 
 
@@ -129,8 +132,10 @@ def thread_mark_read(*, actor, share: Share) -> Participant:
     event = {
         "type": "sharing.read",
         "share": share.public_id,
-        # Who read, only to those who see them by name (``Participant.id_for``).
-        "reader": participant.id_for(None),
+        # Who read: the key of their replies in this thread, for a page to
+        # leave those out of what they read; only once they are named
+        # (``Participant.key_for``). Until 2026-12-07 "reader", their account id.
+        "reader_key": participant.key_for(None),
         "read_at": api_time(now),
     }
     for other in _thread_participants(share):

@@ -4,6 +4,7 @@ from django.utils import timezone
 from groupbuy.accounts.services import api_token_create
 from groupbuy.deals.models import Deal
 from groupbuy.sharing.models import ContactBook, Message, Share
+from groupbuy.sharing.selectors import reply_author_key
 from groupbuy.sharing.tests.factories import (
     make_deal,
     make_merchant,
@@ -558,33 +559,35 @@ def test_the_api_names_a_member_reached_by_number_only_once_they_reply(client, p
         headers=bearer(sender),
     ).json()
     base = f"/api/sharing/threads/{sent['id']}"
-    client.post(
+    lans_key = client.post(
         f"{base}/messages",
         {"body": "Hi"},
         content_type="application/json",
         headers=bearer(sender),
-    )
+    ).json()["author_key"]
     pushed.clear()
     client.post(f"{base}/read", headers=bearer(friend))
     # when Lan reads the thread
     thread = client.get(base, headers=bearer(sender)).json()
-    # then Mei is her masked number, with no id, in the people and receipts
+    # then Mei is her masked number, with no key, in the people and receipts
     masked = mask_phone(friend.phone)
-    assert [(p["id"], p["name"]) for p in thread["participants"]] == [
-        (sender.public_id, "Lan"),
+    assert [(p["author_key"], p["name"]) for p in thread["participants"]] == [
+        (lans_key, "Lan"),
         ("", masked),
     ]
     assert thread["messages"][0]["read_by"] == [masked]
     assert "Mei" not in str(thread) and friend.public_id not in str(thread)
     # and the live receipt Lan got does not say who read
-    assert [event["reader"] for _group, event in pushed] == [""]
-    # while Mei sees herself as before
+    assert [event["reader_key"] for _group, event in pushed] == [""]
+    # while Mei sees herself as before, by her key in the thread
     mine = client.get(base, headers=bearer(friend)).json()
+    meis_key = mine["participants"][1]["author_key"]
     assert mine["participants"][1] == {
         **mine["participants"][1],
-        "id": friend.public_id,
+        "author_key": meis_key,
         "name": "Mei",
     }
+    assert meis_key not in ("", lans_key)
     # when Mei replies
     reply = client.post(
         f"{base}/messages",
@@ -592,13 +595,13 @@ def test_the_api_names_a_member_reached_by_number_only_once_they_reply(client, p
         content_type="application/json",
         headers=bearer(friend),
     ).json()
-    # then Lan sees her name and id everywhere, live too
+    # then Lan sees her name and key everywhere, live too
     thread = client.get(base, headers=bearer(sender)).json()
-    assert [(p["id"], p["name"]) for p in thread["participants"]] == [
-        (sender.public_id, "Lan"),
-        (friend.public_id, "Mei"),
+    assert [(p["author_key"], p["name"]) for p in thread["participants"]] == [
+        (lans_key, "Lan"),
+        (meis_key, "Mei"),
     ]
-    assert reply["author_name"] == "Mei"
+    assert (reply["author_name"], reply["author_key"]) == ("Mei", meis_key)
     assert [m["author_name"] for m in thread["messages"]] == ["Lan", "Mei"]
     live = [e for _g, e in pushed if e["type"] == "sharing.message"]
     assert {event["message"]["author_name"] for event in live} == {"Mei"}
@@ -644,9 +647,11 @@ def test_a_recipient_sent_with_a_name_is_named_so_to_the_sender_only(client, pus
     base = f"/api/sharing/threads/{sent.json()['id']}"
     # when Lan reads the thread
     thread = client.get(base, headers=bearer(sender)).json()
-    # then Mei is "妈妈" to her, still with no id
-    assert [(p["id"], p["name"]) for p in thread["participants"]] == [
-        (sender.public_id, "Lan"),
+    # then Mei is "妈妈" to her, still with no key
+    share = Share.objects.get(public_id=sent.json()["id"])
+    lans_key = reply_author_key(share=share, user_id=sender.pk)
+    assert [(p["author_key"], p["name"]) for p in thread["participants"]] == [
+        (lans_key, "Lan"),
         ("", "妈妈"),
         ("", mask_phone(other.phone)),
     ]
@@ -669,7 +674,7 @@ def test_a_recipient_sent_with_a_name_is_named_so_to_the_sender_only(client, pus
     assert [m["author_name"] for m in thread["messages"]] == ["妈妈"]
     assert thread["participants"][1] == {
         **thread["participants"][1],
-        "id": friend.public_id,
+        "author_key": reply.json()["author_key"],
         "name": "妈妈",
     }
     live = {group: event for group, event in pushed if event["type"] != "sharing.read"}

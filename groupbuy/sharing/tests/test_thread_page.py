@@ -9,6 +9,7 @@ from groupbuy.accounts.phones import mask_phone
 from groupbuy.realtime.publish import user_group
 from groupbuy.sharing.contacts import Contact
 from groupbuy.sharing.models import Message, Share
+from groupbuy.sharing.selectors import reply_author_key
 from groupbuy.sharing.services import message_post, share_send, thread_mark_read
 from groupbuy.sharing.tests.factories import make_product, make_share, make_user
 
@@ -66,20 +67,20 @@ def test_a_live_receipt_names_the_reader_as_each_readers_page_does(pushed):
     # when Mei reads the thread
     thread_mark_read(actor=mei, share=share)
     # then Lan's receipt names her "Mum", Zhu's her masked number, as their
-    # pages' "Read by" do; neither gives her id (she has not spoken)
+    # pages' "Read by" do; neither gives her key (she has not spoken)
     receipts = {group: event for group, event in pushed}
     assert receipts == {
         user_group(lan.public_id): {
             "type": "sharing.read",
             "share": share.public_id,
-            "reader": "",
+            "reader_key": "",
             "reader_name": "Mum",
             "read_at": receipts[user_group(lan.public_id)]["read_at"],
         },
         user_group(zhu.public_id): {
             "type": "sharing.read",
             "share": share.public_id,
-            "reader": "",
+            "reader_key": "",
             "reader_name": mask_phone(mei.phone),
             "read_at": receipts[user_group(zhu.public_id)]["read_at"],
         },
@@ -93,14 +94,17 @@ def test_each_reply_gives_the_page_its_author_and_readers_for_live_receipts(clie
     mei = make_user(preferred_language="en", display_name="Mei")
     share = make_share(sender=lan, recipients=[mei])
     message = message_post(actor=mei, share=share, body="Count me in")
+    meis_key = reply_author_key(share=share, user_id=mei.pk)
     thread_mark_read(actor=lan, share=share)
     # when Mei opens the thread
     client.force_login(mei)
     page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
-    # then the reply carries its author's id and its readers, and the list the
-    # words "Read by", for the script to add a reader live
+    # then the reply carries its author's key in the thread (the page's own
+    # for Mei) and its readers, and the list the words "Read by", for the
+    # script to add a reader live
     assert (
-        f'data-message-id="{message.public_id}" data-author="{mei.public_id}" '
+        f'data-message-id="{message.public_id}" data-author-key="{meis_key}" '
         'data-readers="[&quot;Lan&quot;]"'
     ) in page
+    assert f'data-reader-key="{meis_key}"' in page
     assert 'id="thread-messages" data-read-by-label="Read by"' in page

@@ -38,14 +38,23 @@ export function metaParts(message, { pending = false, timeZone } = {}) {
   };
 }
 
-// Whether a receipt (the live sharing.read: reader's id, or "" for someone not
-// named, who has written nothing; read_at) covers a reply: its reader read
-// past it and did not write it, as the page's "Read by" counts.
+// Whether a receipt (the live sharing.read: reader_key, the key of its
+// reader's replies in this thread, or "" for someone not named, who has
+// written nothing; read_at) covers a reply (authorKey, its author's key in
+// the thread; createdAt): its reader read past it and did not write it, as
+// the page's "Read by" counts. Keys, not account ids: a thread gives none.
 export function isReadBy(reply, receipt) {
-  if (receipt.reader && reply.author === receipt.reader) return false;
+  if (receipt.reader_key && reply.authorKey === receipt.reader_key) return false;
   const written = new Date(reply.createdAt).getTime();
   const read = new Date(receipt.read_at).getTime();
   return !Number.isNaN(written) && !Number.isNaN(read) && written <= read;
+}
+
+// Whether the page's reader wrote a reply: its author's key in the thread
+// (author_key) is the reader's (the page's data-reader-key); never by the name
+// shown, which differs by reader.
+export function isMine(message, me) {
+  return Boolean(me && message.author_key) && message.author_key === me;
 }
 
 // The reply's readers with one more, each once, in the order they read.

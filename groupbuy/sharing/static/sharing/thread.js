@@ -4,7 +4,7 @@
 // (web/js/report-actions.js), and one the platform hides while the page is open
 // is replaced by its notice.
 import { apiPost, element, onUserEvent } from "./common.js";
-import { isReadBy, metaParts, readersWith } from "./thread-message.js";
+import { isMine, isReadBy, metaParts, readersWith } from "./thread-message.js";
 import { gettext } from "../web/js/i18n.js";
 import { readerKey, reportActions } from "../web/js/report-actions.js";
 
@@ -93,7 +93,7 @@ function showMessage(message, { pending = false } = {}) {
   }
   if (message.client_key) item.dataset.clientKey = message.client_key;
   if (message.id) item.dataset.messageId = message.id;
-  if (message.author) item.dataset.author = message.author;
+  if (message.author_key) item.dataset.authorKey = message.author_key;
   item.classList.toggle("pending", pending);
   const meta = item.querySelector(".message-meta[data-live]"); // none on the page's own
   if (meta) {
@@ -116,7 +116,10 @@ function showReceipt(receipt) {
   for (const item of list.querySelectorAll("li[data-message-id]")) {
     const meta = item.querySelector(".message-meta");
     const time = meta?.querySelector("time");
-    const reply = { author: item.dataset.author || "", createdAt: time?.getAttribute("datetime") };
+    const reply = {
+      authorKey: item.dataset.authorKey || "",
+      createdAt: time?.getAttribute("datetime"),
+    };
     if (!meta || !isReadBy(reply, receipt)) continue;
     const names = readersWith(readersOf(item), receipt.reader_name);
     item.dataset.readers = JSON.stringify(names);
@@ -274,7 +277,8 @@ if (thread && form) {
   onUserEvent((event) => {
     if (event.type === "sharing.message" && event.message.share === shareId) {
       showMessage(event.message);
-      if (event.message.author !== thread.dataset.me) {
+      // another's reply, read now: the others' pages show it read
+      if (!isMine(event.message, me)) {
         apiPost(`/api/sharing/threads/${shareId}/read`, {}).catch(() => {});
       }
     }
