@@ -140,6 +140,32 @@ def test_a_shares_a_deal_with_b_who_replies_live(chromium, groupbuy_server):
         )
         assert reply.inner_text() == "Bo"
         page_b.wait_for_selector("#thread-messages li[data-message-id]")
+        # and B's page shows, live, that A read it: A's page knew the reply
+        # was not A's by its author's key in the thread and marked it read
+        page_b.wait_for_selector(
+            "#thread-messages li:has-text('Count me in') .read-by:has-text('Ann')"
+        )
+
+        # when A answers while B watches
+        page_a.fill("#id_body", "Great")
+        page_a.click("#reply-submit")
+
+        # then A's answer shows read by B, live, and B's own reply, which B
+        # read too, not: B's receipt carries B's key, the one on B's reply
+        page_a.wait_for_selector(
+            "#thread-messages li:has-text('Great') .read-by:has-text('Bo')"
+        )
+        assert "Bo" not in read_by(page_a, "Count me in")
+        # and so after a reload
+        page_a.reload()
+        assert "Bo" in read_by(page_a, "Great")
+        assert "Bo" not in read_by(page_a, "Count me in")
+
+
+def read_by(page, body: str) -> str:
+    """The "Read by" of the reply saying ``body`` ("" if it has none)."""
+    item = page.locator("#thread-messages li", has_text=body)
+    return " ".join(item.locator(".read-by").all_inner_texts())
 
 
 # The Contact Picker API exists on Android only: A's page gets a stand-in that
