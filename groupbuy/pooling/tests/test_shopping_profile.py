@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from groupbuy.pooling.models import CartReport
 from groupbuy.pooling.selectors import PROFILE_REPORTS, shopping_profile
@@ -69,3 +71,25 @@ def test_the_usual_shops_are_named_in_the_readers_language(client):
         # then their usual shop is named in their language
         assert f'<p class="muted">{name} × 1</p>' in page
         assert other not in page
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_typical_cart_is_one_sentence_of_the_readers_language(client, language):
+    # given a shopper who reported one cart of ¥88
+    _merchant, branch, _owner = make_shop()
+    shopper = make_user(preferred_language=language)
+    _report(shopper, branch, datetime(2026, 11, 1, 2, 0, tzinfo=UTC), 8_800)
+    # when they open their preferences page
+    client.force_login(shopper)
+    page = client.get("/pooling/profile/").content.decode()
+    # then the typical cart is one translated sentence, its amount inside it:
+    # the Chinese one ends in 。 (the template's own ASCII full stop ended it
+    # until 2026-12-07), after the count's sentence with no space
+    with translation.override(language):
+        counted = ngettext(
+            "%(counter)s cart reported.", "%(counter)s carts reported.", 1
+        ) % {"counter": 1}
+        typical = gettext("Typical cart %(amount)s.") % {"amount": "¥88.00"}
+    assert f"{counted}{' ' if language == 'en' else ''}{typical}</p>" in page
+    if language == "en":
+        assert "1 cart reported. Typical cart ¥88.00.</p>" in page

@@ -21,20 +21,63 @@ register = template.Library()
 register.simple_tag(label_colon, name="label_colon")
 
 
+# Where a sentence ends inside the block's own text.
+_BREAK = object()
+_HTML_SPACE = frozenset(" \t\n\r\f")
+
+
+def _sentence_pieces(nodelist: template.NodeList) -> list:
+    """The block's nodes, with its own text cut at its whitespace outside HTML
+    tags (``_BREAK``): a link after a sentence ("还没有订单。<a>找团购</a>") is
+    one more part, while the spaces between a tag's attributes separate
+    nothing. Cut once, when the template is read."""
+    pieces: list = []
+    in_tag, quote = False, ""
+    for node in nodelist:
+        if not isinstance(node, TextNode):
+            pieces.append(node)
+            continue
+        text = ""
+        for char in node.s:
+            if in_tag:
+                if quote:
+                    quote = "" if char == quote else quote
+                elif char in "\"'":
+                    quote = char
+                elif char == ">":
+                    in_tag = False
+            elif char == "<":
+                in_tag = True
+            elif char in _HTML_SPACE:
+                if text:
+                    pieces.append(text)
+                    text = ""
+                pieces.append(_BREAK)
+                continue
+            text += char
+        if text:
+            pieces.append(text)
+    return pieces
+
+
 class SentencesNode(template.Node):
     def __init__(self, nodelist: template.NodeList):
         self.nodelist = nodelist
+        self.pieces = _sentence_pieces(nodelist)
 
     def render(self, context) -> str:
         sentences, sentence = [], []
-        for node in self.nodelist:
-            if isinstance(node, TextNode) and not node.s.strip():
+        for piece in self.pieces:
+            if piece is _BREAK:
                 sentences.append("".join(sentence))
                 sentence = []
+            elif isinstance(piece, str):
+                sentence.append(piece)
             else:
-                sentence.append(node.render_annotated(context))
+                sentence.append(piece.render_annotated(context))
         sentences.append("".join(sentence))
-        # Each part was escaped as it rendered.
+        # Each part was escaped as it rendered; the block's own text is the
+        # template's markup.
         return mark_safe(join_sentences(s.strip() for s in sentences))
 
 
@@ -43,11 +86,13 @@ def sentences(parser, token) -> SentencesNode:
     """Say translated sentences side by side as their language writes them
     (``core.i18n.join_sentences``): one space after an English sentence, none
     after a Chinese 。, where the template's own space showed as a gap in the
-    line. Sentences are the parts between the block's whitespace; a part that
-    renders empty (an ``{% if %}`` not taken) leaves no gap::
+    line. Sentences are the parts between the block's whitespace (outside its
+    HTML tags), so a link after a sentence follows it the same way; a part
+    that renders empty (an ``{% if %}`` not taken) leaves no gap::
 
         {% sentences %}{% translate "A." %}
-        {% if b %}{% translate "B." %}{% endif %}{% endsentences %}
+        {% if b %}{% translate "B." %}{% endif %}
+        <a href="{% url 'c' %}">{% translate "C" %}</a>{% endsentences %}
     """
     nodelist = parser.parse(("endsentences",))
     parser.delete_first_token()
