@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
+from groupbuy.core.i18n import label_colon
 from groupbuy.core.plugins import (
     PersonalDataExport,
     PersonalDataProvider,
@@ -50,8 +51,12 @@ def _readme(user, site_name: str) -> str:
             % {"site": site_name, "zone": settings.TIME_ZONE},
             "",
         ]
+        # (each line a label and what it names: "deals.json：您的团购订单",
+        # with the language's colon, which was ASCII in Chinese until 2026-12-07)
         lines += [
-            f"{label}.json: {provider.holds}" if provider.holds else f"{label}.json"
+            f"{label}.json{label_colon()}{provider.holds}"
+            if provider.holds
+            else f"{label}.json"
             for label, provider in personal_data_providers()
         ]
     return "\n".join(lines) + "\n"

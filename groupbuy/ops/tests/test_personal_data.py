@@ -586,7 +586,8 @@ def test_an_erased_person_shows_as_deleted_user_to_the_others(
     ("language", "opening", "deals_line"),
     [
         ("en", "This is everything", "deals.json: your group-buy orders"),
-        ("zh-hans", "这是", "deals.json: 您的团购订单"),
+        # (with the full-width colon: an ASCII ": " until 2026-12-07)
+        ("zh-hans", "这是", "deals.json：您的团购订单"),
     ],
 )
 def test_the_export_readme_is_in_the_persons_language_and_names_each_file(
