@@ -641,13 +641,15 @@ TABS_SCROLL = """() => {
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_two_items_of_the_bottom_navigation_run_into_each_other_on_a_phone(
+def test_no_two_items_of_the_tabs_run_into_each_other_on_a_phone_or_wider(
     chromium, groupbuy_server, seeded, language
 ):
-    # given a shopper with unread notifications, on a 320 px, then a 390 px phone
+    # given a shopper with unread notifications, on a 320 px, then a 390 px
+    # phone, then at 768 px, where the tabs go to the top of the page in one
+    # row (the count sat over the More tab's dots there until 2026-12-07)
     context, page = _narrow(chromium, groupbuy_server, "shopper", language)
     try:
-        for width, path in product((320, 390), ("/", "/more/")):
+        for width, path in product((320, 390, 768), ("/", "/more/")):
             # when a page shows the tabs and the unread count (on the More tab,
             # or on the Inbox in the More page's list), at its widest ("99+",
             # as notify/live.js writes more than 99)
