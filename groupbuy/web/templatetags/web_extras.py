@@ -28,7 +28,7 @@ _HTML_SPACE = frozenset(" \t\n\r\f")
 
 def _sentence_pieces(nodelist: template.NodeList) -> list:
     """The block's nodes, with its own text cut at its whitespace outside HTML
-    tags (``_BREAK``): a link after a sentence ("还没有订单。<a>找团购</a>") is
+    tags (``_BREAK``): a link after a sentence ("还没有订单。<a>去逛逛团购</a>") is
     one more part, while the spaces between a tag's attributes separate
     nothing. Cut once, when the template is read."""
     pieces: list = []
