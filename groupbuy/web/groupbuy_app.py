@@ -118,6 +118,14 @@ app = GroupbuyApp(
         ),
         NavEntry(
             role="operator",
+            label=_("Products"),
+            url_name="web:operator_products",
+            icon="bag",
+            order=35,
+            key="products",
+        ),
+        NavEntry(
+            role="operator",
             label=_("New merchant"),
             url_name="web:operator_merchant_new",
             icon="bag",

@@ -18,6 +18,7 @@ from groupbuy.web.views import (
     money,
     operator,
     operator_deals,
+    operator_products,
     operator_support,
     orders,
     site,
@@ -347,6 +348,26 @@ urlpatterns = [
         "operator/deals/<str:deal_id>/stop/",
         operator_deals.operator_deal_stop,
         name="operator_deal_stop",
+    ),
+    path(
+        "operator/products/",
+        operator_products.operator_products,
+        name="operator_products",
+    ),
+    path(
+        "operator/products/<str:product_id>/",
+        operator_products.operator_product,
+        name="operator_product",
+    ),
+    path(
+        "operator/products/<str:product_id>/stop-selling/",
+        operator_products.operator_product_stop_selling,
+        name="operator_product_stop_selling",
+    ),
+    path(
+        "operator/products/<str:product_id>/sell-again/",
+        operator_products.operator_product_sell_again,
+        name="operator_product_sell_again",
     ),
     path(
         "operator/payments/<str:payment_id>/",

@@ -557,6 +557,8 @@ NOT_PAGES = {
     "web:operator_deal_close",
     "web:operator_deal_stop",
     "web:operator_payment_refund_held",
+    "web:operator_product_stop_selling",
+    "web:operator_product_sell_again",
     "web:operator_person_lockout_clear",
 }
 

@@ -3,7 +3,8 @@
 The dashboard draws its per-day charts (each figure gets data-chart-drawn="1"
 from web/js/chart.js once Chart.js, served locally, has drawn it); a look-up by
 phone lists the shopper's orders with the phone masked, and the order's detail
-page shows the full number.
+page shows the full number; Products finds the order's product, whose page
+stops selling it after saying what happens to its open group buy.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ deal = deal_open(actor=None, deal=deal_create(
 order = deal_join(actor=shopper, deal=deal, quantity=1)
 apply_event(event_for(order.payment_intent))
 platform_daily_stats_refresh()
-print(json.dumps({"order": order.public_id}))
+print(json.dumps({"order": order.public_id, "product": product.public_id}))
 """).substitute(
     operator=OPERATOR_PHONE, shopper=SHOPPER_PHONE, password=OPERATOR_PASSWORD
 )
@@ -75,7 +76,8 @@ def small_page(chromium, groupbuy_server):
 def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
     page = small_page
     output = groupbuy_server.run_python(SEED)
-    order_id = json.loads(output.strip().splitlines()[-1])["order"]
+    seeded = json.loads(output.strip().splitlines()[-1])
+    order_id, product_id = seeded["order"], seeded["product"]
     # given the operator signed in
     sign_in(page, OPERATOR_PHONE, OPERATOR_PASSWORD, then="/operator/")
 
@@ -102,6 +104,28 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
     orders.get_by_role("link", name=order_id).click()
     page.wait_for_url(re.compile(rf"/operator/orders/{order_id}/$"))
     assert page.inner_text("#order-shopper-phone") == f"+86{SHOPPER_PHONE}"
+
+    # when the operator finds the order's product under Products
+    page.click("#operator-nav-products")
+    page.wait_for_url(re.compile(r"/operator/products/$"))
+    page.fill("#operator-products-q", "Longjing")
+    page.press("#operator-products-q", "Enter")
+    page.wait_for_url(re.compile(r"/operator/products/\?q=Longjing"))
+    page.click(f"#operator-product-{product_id} a")
+    page.wait_for_url(re.compile(rf"/operator/products/{product_id}/$"))
+    # then its page lists the open group buy, and Stop selling says first what
+    # happens to it
+    assert "Longjing tea 250 g" in page.inner_text("#operator-product-deals")
+    page.click("#operator-product-stop summary")
+    assert "Its 1 open group buy stays open and listed but takes no new joins" in (
+        page.inner_text("#operator-product-stop-explained")
+    )
+    # and once confirmed it is stopped, and offers to sell it again
+    page.click("#operator-product-stop-confirm")
+    page.wait_for_selector("#messages")
+    assert "is no longer sold" in page.inner_text("#messages")
+    assert page.inner_text("#operator-product-state").strip() == "Stopped"
+    assert page.locator("#operator-product-resume summary").is_visible()
 
     # and the console's pages, from every app, mark none of the shopper's tabs
     # (the snap console's address starts like the camera tab's, /snap/) and

@@ -78,9 +78,11 @@ class ProductAdmin(ServiceAdmin):
 
     @admin.action(description=_("Stop selling the selected products"))
     def deactivate(self, request, queryset):
+        # The operator console's Stop selling: audited once per product it
+        # stops; one stopped already is left as it is.
         actor = request.user
         for product in queryset:
-            services.product_update(actor=actor, product=product, is_active=False)
+            services.product_selling_stop(actor=actor, product=product)
         count = queryset.count()
         self.message_user(
             request,

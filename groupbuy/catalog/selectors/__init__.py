@@ -31,6 +31,12 @@ from groupbuy.catalog.selectors.merchants import (
     merchants_active,
     merchants_selling,
 )
+from groupbuy.catalog.selectors.operator_products import (
+    SellingState,
+    product_get_for_operator,
+    products_for_operator,
+    selling_state,
+)
 from groupbuy.catalog.selectors.products import (
     branch_name_lazy,
     merchant_name_lazy,
@@ -55,6 +61,7 @@ from groupbuy.catalog.selectors.products import (
 __all__ = [
     "BranchDistance",
     "CategoryNode",
+    "SellingState",
     "branch_closed_at",
     "branch_get_for_owner",
     "branch_name_lazy",
@@ -85,6 +92,7 @@ __all__ = [
     "product_get",
     "product_get_by_gtin",
     "product_get_for_editor",
+    "product_get_for_operator",
     "product_image_get",
     "product_image_get_for_shop_editor",
     "product_images",
@@ -93,6 +101,8 @@ __all__ = [
     "product_photo_urls",
     "product_search",
     "product_thumbnail_urls",
+    "products_for_operator",
     "products_matching",
     "reference_images",
+    "selling_state",
 ]

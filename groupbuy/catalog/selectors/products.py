@@ -144,9 +144,10 @@ def _token_filter(token: str) -> Q:
 
 
 def products_matching(
-    *, query: str = "", category: Category | None = None
+    *, query: str = "", category: Category | None = None, is_active: bool | None = True
 ) -> QuerySet[Product]:
-    """Return active products matching every word of ``query``, best first.
+    """Return active products matching every word of ``query``, best first
+    (``is_active``: False for the stopped ones, None for both).
 
     A word matches the Chinese or English name, the brand, an alias or the GTIN
     (any length), or the pinyin or its initials of the Chinese name or brand
@@ -155,9 +156,9 @@ def products_matching(
     those found by pinyin, then by initials (``name_search.match_ranks``);
     each by name.
     """
-    products = Product.objects.filter(is_active=True).select_related(
-        "category", "added_by_merchant"
-    )
+    products = Product.objects.select_related("category", "added_by_merchant")
+    if is_active is not None:
+        products = products.filter(is_active=is_active)
     if category is not None:
         products = products.filter(category_id__in=category_descendant_ids(category))
     text = " ".join((query or "").split())

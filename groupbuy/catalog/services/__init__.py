@@ -36,6 +36,8 @@ from groupbuy.catalog.services.products import (
     product_alias_add,
     product_alias_remove,
     product_create,
+    product_selling_resume,
+    product_selling_stop,
     product_update,
 )
 
@@ -63,5 +65,7 @@ __all__ = [
     "product_image_delete",
     "product_image_move",
     "product_image_update",
+    "product_selling_resume",
+    "product_selling_stop",
     "product_update",
 ]

@@ -15,6 +15,7 @@ from groupbuy.catalog.permissions import (
     forbidden,
     is_operator,
     require_merchant_owner,
+    require_operator,
     require_product_editor,
 )
 from groupbuy.catalog.services._common import (
@@ -281,4 +282,42 @@ def product_alias_remove(*, actor, product: Product, text: str) -> Product:
                 obj=product,
                 data={"text": text},
             )
+    return product
+
+
+def product_selling_stop(*, actor, product: Product) -> Product:
+    """Stop selling ``product`` on the platform (operators only).
+
+    Snap and the catalogue's search stop finding it; no shop may list it or
+    open a group buy of it; its open group buys stay open but take no new
+    joins (``deals.join_guards``): their orders stay, and they close at their
+    deadline as before. Sent again, nothing changes and nothing is logged."""
+    return _product_selling_set(actor=actor, product=product, is_active=False)
+
+
+def product_selling_resume(*, actor, product: Product) -> Product:
+    """Sell a stopped ``product`` again (operators only): found, listed and
+    joined as before. Sent again, nothing changes and nothing is logged."""
+    return _product_selling_set(actor=actor, product=product, is_active=True)
+
+
+def _product_selling_set(*, actor, product: Product, is_active: bool) -> Product:
+    require_operator(actor)
+    with transaction.atomic():
+        # Locked, then read: of two operators sending it at once, one changes
+        # it and logs it, the other finds it done.
+        locked = Product.objects.select_for_update().get(pk=product.pk)
+        if locked.is_active != is_active:
+            locked.is_active = is_active
+            locked.save(update_fields=["is_active"])
+            audit_log(
+                actor=actor,
+                action=(
+                    "catalog.product.selling_resumed"
+                    if is_active
+                    else "catalog.product.selling_stopped"
+                ),
+                obj=locked,
+            )
+    product.is_active = locked.is_active
     return product

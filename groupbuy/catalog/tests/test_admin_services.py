@@ -311,5 +311,11 @@ def test_the_deactivate_action_switches_products_off_through_the_service(
     # then
     assert response.status_code == 302
     assert Product.objects.get(pk=product.pk).is_active is False
-    entry = AuditEntry.objects.get(action="catalog.product.updated")
-    assert (entry.actor, entry.data) == (operator, {"changed": ["is_active"]})
+    entry = AuditEntry.objects.get(action="catalog.product.selling_stopped")
+    assert (entry.actor, entry.object_id) == (operator, product.public_id)
+    # and again: the product stays stopped, nothing more is logged
+    admin_client.post(
+        "/admin/catalog/product/",
+        {"action": "deactivate", "_selected_action": [product.pk]},
+    )
+    assert AuditEntry.objects.filter(object_id=product.public_id).count() == 1

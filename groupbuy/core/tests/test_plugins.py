@@ -159,6 +159,7 @@ def test_plugin_app_nav_entries_join_the_merchant_and_operator_menus(with_plugin
         "dashboard",
         "demand",
         "queue",
+        "products",  # the operator's catalogue (web's own, order 35)
         "plug-in-queue",
     ]
 

@@ -29,6 +29,7 @@ from groupbuy.deals.selectors.operator import (
     deal_get_for_operator,
     deal_held_money,
     deal_orders_for_operator,
+    deals_open_for_product,
 )
 from groupbuy.deals.selectors.orders import (
     _check_merchant_staff,
@@ -67,6 +68,7 @@ __all__ = [
     "deal_sales_end_at",
     "deal_title_for_reader",
     "deal_title_lazy",
+    "deals_open_for_product",
     "deals_priced",
     "is_merchant_staff",
     "merchant_has_opened_a_deal",

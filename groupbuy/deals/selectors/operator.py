@@ -66,3 +66,17 @@ def deal_orders_for_operator(*, deal: Deal, page: int = 1) -> PageResult:
     return paginate(
         orders.order_by("-joined_at", "-id"), page=page, page_size=ORDERS_PAGE_SIZE
     )
+
+
+def deals_open_for_product(
+    *, product, page: int = 1, page_size: int = 10
+) -> PageResult:
+    """Return a page of the open group buys of ``product`` at every shop,
+    soonest deadline first, each with its merchant (the operator's page of a
+    product: what stopping selling it leaves without new joins)."""
+    deals = Deal.objects.filter(product=product, state=Deal.State.OPEN)
+    return paginate(
+        deals.select_related("merchant").order_by("deadline_at", "id"),
+        page=page,
+        page_size=page_size,
+    )

@@ -7,8 +7,8 @@ while all were written in ``api_operator.py`` (``core.api_packages``).
 from ninja import Router
 
 from groupbuy.core.api_packages import operation_ids_kept
-from groupbuy.ops.api_operator import figures, lookup, merchants, support
+from groupbuy.ops.api_operator import figures, lookup, merchants, products, support
 
 router = Router(tags=["operator"])
-for subject in (figures, lookup, merchants, support):
+for subject in (figures, lookup, merchants, products, support):
     router.add_router("", operation_ids_kept(subject.router, module=__name__))

@@ -1,0 +1,158 @@
+"""The operator's catalogue over the API: every product, on sale or stopped,
+and one product with its open group buys, to stop selling it or sell it again
+(operators only; as on their pages)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Query, Router, Schema
+
+from groupbuy.catalog.api.schemas import ProductOut, product_out
+from groupbuy.catalog.selectors import (
+    SellingState,
+    product_get_for_operator,
+    product_thumbnail_urls,
+    products_for_operator,
+    selling_state,
+)
+from groupbuy.catalog.services import product_selling_resume, product_selling_stop
+from groupbuy.core.api_types import answer_choices
+from groupbuy.core.api_urls import AbsoluteUrl
+from groupbuy.core.pagination import PageIn, PageOut, page_payload
+from groupbuy.deals.selectors import deals_open_for_product
+
+router = Router()  # tagged "operator" where the package mounts it
+
+# The open group buys one product's answer lists; open_deals_total counts all.
+OPEN_DEALS_SHOWN = 10
+
+
+class OperatorProductsIn(PageIn):
+    # Words of a name (Chinese, English, pinyin), an alias, a brand or a GTIN.
+    q: str = ""
+    # "active": on sale; "stopped": no longer sold; "": both.
+    state: Literal["", "active", "stopped"] = ""
+
+
+class OperatorProductRow(Schema):
+    id: str
+    name: str
+    name_zh: str
+    name_en: str
+    gtin: str
+    brand: str
+    spec: str
+    thumbnail_url: AbsoluteUrl | None
+    # "stopped": no longer sold (POST .../sell-again sells it again)
+    state: str = answer_choices(SellingState)
+
+
+class OperatorProductPageOut(PageOut):
+    items: list[OperatorProductRow]
+
+
+class OperatorProductDealRow(Schema):
+    """An open group buy of the product: GET /api/operator/deals/{id} in full."""
+
+    id: str
+    title: str
+    merchant_id: str
+    merchant_name: str
+    buyers: int
+    deadline_at: datetime
+
+
+class OperatorProductOut(Schema):
+    # the product as the catalogue gives it (is_active false once stopped)
+    product: ProductOut
+    state: str = answer_choices(SellingState)
+    # its open group buys at every shop, soonest deadline first (at most 10),
+    # and how many there are: while it is stopped they take no new joins, and
+    # close at their deadline as usual
+    open_deals: list[OperatorProductDealRow]
+    open_deals_total: int
+
+
+def _product_answer(product) -> dict:
+    deals = deals_open_for_product(product=product, page_size=OPEN_DEALS_SHOWN)
+    return {
+        "product": product_out(product),
+        "state": selling_state(product),
+        "open_deals": [
+            {
+                "id": deal.public_id,
+                "title": deal.title,
+                "merchant_id": deal.merchant.public_id,
+                "merchant_name": deal.merchant.display_name,
+                "buyers": deal.buyers,
+                "deadline_at": deal.deadline_at,
+            }
+            for deal in deals.items
+        ],
+        "open_deals_total": deals.total,
+    }
+
+
+@router.get("/products", response=OperatorProductPageOut)
+def products(request, params: Query[OperatorProductsIn]):
+    """Return every product matching ``q`` (names, aliases, brand, GTIN), on
+    sale, stopped or both (``state``), best match first, paged (operators
+    only)."""
+    result = products_for_operator(
+        user=request.auth,
+        query=params.q,
+        state=params.state,
+        page=params.page,
+        page_size=params.page_size,
+    )
+    thumbnails = product_thumbnail_urls(
+        product_ids={product.pk for product in result.items}
+    )
+    return page_payload(
+        result,
+        [
+            {
+                "id": product.public_id,
+                "name": product.name,
+                "name_zh": product.name_zh,
+                "name_en": product.name_en,
+                "gtin": product.gtin,
+                "brand": product.brand,
+                "spec": product.spec,
+                "thumbnail_url": thumbnails.get(product.pk),
+                "state": selling_state(product),
+            }
+            for product in result.items
+        ],
+    )
+
+
+@router.get("/products/{product_id}", response=OperatorProductOut)
+def product_detail(request, product_id: str):
+    """Return a product, on sale or stopped, with its open group buys
+    (operators only)."""
+    return _product_answer(
+        product_get_for_operator(user=request.auth, product_id=product_id)
+    )
+
+
+@router.post("/products/{product_id}/stop-selling", response=OperatorProductOut)
+def product_stop_selling(request, product_id: str):
+    """Stop selling a product (audited): Snap and the product search stop
+    finding it, no shop may list it or open a group buy of it, and its open
+    group buys take no new joins (their orders stay; they close at their
+    deadline as usual). Sent again: 200, nothing changes."""
+    product = product_get_for_operator(user=request.auth, product_id=product_id)
+    product = product_selling_stop(actor=request.auth, product=product)
+    return _product_answer(product)
+
+
+@router.post("/products/{product_id}/sell-again", response=OperatorProductOut)
+def product_sell_again(request, product_id: str):
+    """Sell a stopped product again (audited): found, listed and joined as
+    before. Sent again: 200, nothing changes."""
+    product = product_get_for_operator(user=request.auth, product_id=product_id)
+    product = product_selling_resume(actor=request.auth, product=product)
+    return _product_answer(product)
