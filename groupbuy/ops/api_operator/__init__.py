@@ -1,4 +1,4 @@
-"""The operator's dashboard over the API: figures, look-ups, merchants.
+"""The operator's dashboard over the API: figures, look-ups, merchants, products.
 
 A router per subject, tagged here; their operations keep the ids they had
 while all were written in ``api_operator.py`` (``core.api_packages``).
