@@ -146,7 +146,9 @@ def product_image_add(
     is_primary: Form[bool] = False,
 ):
     """Upload a JPEG, PNG or WebP photo; reference photos teach snap the product."""
-    product = selectors.product_get_for_editor(user=request.auth, public_id=product_id)
+    product = selectors.product_get_for_shop_editor(
+        user=request.auth, public_id=product_id
+    )
     created = services.product_image_add(
         actor=request.auth,
         product=product,

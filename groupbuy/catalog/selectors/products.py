@@ -75,6 +75,19 @@ def product_get_for_editor(*, user, public_id: str) -> Product:
     return product
 
 
+def product_get_for_shop_editor(*, user, public_id: str) -> Product:
+    """Return a product (active or not) that ``user`` may change, as
+    ``product_image_get_for_shop_editor`` finds a photo: only the staff of the
+    shop that added it (and operators) learn that it exists, so another shop
+    learns nothing of its drafts; its cashiers are refused (403), and so are
+    its owners once other shops sell it (``shared_product``)."""
+    product = product_get(public_id=public_id, include_inactive=True)
+    if not is_merchant_staff(user, product.added_by_merchant):
+        raise _not_found(_("product"))
+    _require_editor(user, product)
+    return product
+
+
 def merchant_products(*, merchant: Merchant, query: str = "") -> QuerySet[Product]:
     """Return the products ``merchant`` added, active or not, matching every word
     of ``query`` (names, brand, aliases, GTIN), by Chinese name."""

@@ -1,7 +1,12 @@
-"""The API's photo order (POST /api/catalog/images/{id}/move) and its
-confirmation for a product's last recognition photo."""
+"""The API's photo order (POST /api/catalog/images/{id}/move), its
+confirmation for a product's last recognition photo, and who learns that a
+product or photo exists."""
+
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.models import ProductImage
@@ -129,3 +134,44 @@ def test_the_last_recognition_photo_goes_only_when_the_client_confirms(client):
     # then
     assert removed.status_code == 204
     assert not ProductImage.objects.filter(pk=reference.pk).exists()
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_other_shops_and_shoppers_do_not_find_a_draft_to_add_a_photo_to(
+    client, settings, tmp_path
+):
+    # The upload answered them 403, telling another shop's owner that the
+    # shop had a product of that id among its drafts.
+    # given a product the shop has not published yet
+    settings.MEDIA_ROOT = tmp_path
+    owner = make_merchant_member()
+    product = make_product(added_by_merchant=owner.merchant, is_active=False)
+    cashier = make_merchant_member(
+        merchant=owner.merchant, role=MerchantMembership.Role.CASHIER
+    )
+    url = f"/api/catalog/products/{product.public_id}/images"
+    answers = {}
+    # when each tries to add a photo to it
+    for name, user in [
+        ("other owner", make_merchant_member().user),
+        ("shopper", make_user()),
+        ("cashier", cashier.user),
+    ]:
+        client.force_login(user)
+        response = client.post(url, {"image": _png()})
+        answers[name] = (response.status_code, response.json()["code"])
+    # then only the shop's own staff learn it exists; nothing is stored
+    assert answers == {
+        "other owner": (404, "not_found"),
+        "shopper": (404, "not_found"),
+        "cashier": (403, "forbidden"),
+    }
+    assert not ProductImage.objects.exists()
+    # and its owner still adds one
+    client.force_login(owner.user)
+    assert client.post(url, {"image": _png()}).status_code == 201
