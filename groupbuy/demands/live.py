@@ -5,7 +5,7 @@ module renders it against the server's time, and any change (a join, a deposit
 paid or started again, an offer sent, replaced or withdrawn, acceptance,
 closing) reaches every open page
 through ``realtime.publish``; ``demand.photo_hidden`` takes a photo an operator
-hid off them.
+hid off them, ``demand.photo_removed`` one its initiator removed.
 """
 
 from __future__ import annotations
@@ -59,6 +59,19 @@ def push_photo_hidden(*, demand_public_id: str, photo_public_id: str) -> None:
         demand_group(demand_public_id),
         {
             "type": "demand.photo_hidden",
+            "demand_id": demand_public_id,
+            "photo_id": photo_public_id,
+        },
+    )
+
+
+def push_photo_removed(*, demand_public_id: str, photo_public_id: str) -> None:
+    """Take a photo its initiator removed off every open page of its demand,
+    once the transaction commits (``demand.photo_removed``)."""
+    publish(
+        demand_group(demand_public_id),
+        {
+            "type": "demand.photo_removed",
             "demand_id": demand_public_id,
             "photo_id": photo_public_id,
         },

@@ -1,6 +1,7 @@
-"""A demand's initiator adds a photo and moves the deadline later in a real
+"""A demand's initiator adds photos and moves the deadline later in a real
 browser; the page a participant has open moves its countdown without a reload,
-and loses the photo without one once an operator hides it after a report.
+and loses a photo without one when the initiator removes it (the others
+numbered again), and when an operator hides one after a report.
 A buyer whose number is not confirmed is sent to confirm it before joining.
 """
 
@@ -109,14 +110,19 @@ def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
         # give its socket a moment to join the demand's group
         joiner.wait_for_timeout(1_000)
 
-        # when the initiator adds a photo
+        # when the initiator adds two photos
         _sign_in(initiator, INITIATOR, url)
-        initiator.set_input_files(
-            "#id_photo",
-            files=[{"name": "noodles.png", "mimeType": "image/png", "buffer": _png()}],
-        )
-        initiator.click("#add-photo")
-        initiator.wait_for_selector("#demand-photos .demand-photo img")
+        for count in (1, 2):
+            initiator.set_input_files(
+                "#id_photo",
+                files=[
+                    {"name": "noodles.png", "mimeType": "image/png", "buffer": _png()}
+                ],
+            )
+            initiator.click("#add-photo")
+            initiator.wait_for_selector(
+                f"#demand-photos .demand-photo:nth-child({count}) img"
+            )
         # and moves the deadline two days later
         later = datetime.now() + timedelta(days=3)
         initiator.fill("#id_deadline", later.strftime("%Y-%m-%dT%H:%M"))
@@ -131,11 +137,27 @@ def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
             " === String(ms)",
             arg=new_ms,
         )
-        # and the photo shows for them on their next visit
+        # and the photos show for them on their next visit
         joiner.reload()
-        assert joiner.locator("#demand-photos img").count() == 1
+        assert joiner.locator("#demand-photos img").count() == 2
+        first, second = (
+            figure.get_attribute("data-photo-id")
+            for figure in joiner.locator("#demand-photos figure").all()
+        )
+        joiner.wait_for_timeout(1_000)  # its socket joins the demand's group
 
-        # when they report the photo and an operator hides it
+        # when the initiator removes the first photo
+        initiator.click(f"[data-photo-id='{first}'] .photo-delete")
+        initiator.wait_for_selector(f"[data-photo-id='{first}']", state="detached")
+        # then it leaves the participant's open page, without a reload, and the
+        # other is now the first
+        joiner.wait_for_selector(f"[data-photo-id='{first}']", state="detached")
+        assert (
+            joiner.get_attribute(f"[data-photo-id='{second}'] img", "alt")
+            == "Photo 1 of what is wanted"
+        )
+
+        # when they report the photo left and an operator hides it
         photo_id = joiner.get_attribute("#demand-photos figure", "data-photo-id")
         joiner.click(f"#report-{photo_id}")
         joiner.check("input[name=reason][value=offensive]")

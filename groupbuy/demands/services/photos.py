@@ -23,7 +23,7 @@ from groupbuy.core.photos import photo_without_metadata
 from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.demands.errors import DemandError
-from groupbuy.demands.live import push_photo_hidden
+from groupbuy.demands.live import push_photo_hidden, push_photo_removed
 from groupbuy.demands.models import Demand, DemandPhoto
 from groupbuy.demands.photo_storage import HIDDEN_PREFIX
 from groupbuy.snap.recognition.image import (
@@ -117,7 +117,8 @@ def demand_photo_add(*, actor, demand: Demand, upload) -> DemandPhoto:
 
 
 def demand_photo_delete(*, actor, demand: Demand, photo_id: str) -> None:
-    """Remove one of the demand's photos (its file goes after commit)."""
+    """Remove one of the demand's photos (its file goes after commit), and
+    off the pages open on the demand."""
     _check_initiator(actor, demand)
     with transaction.atomic():
         photo = DemandPhoto.objects.filter(
@@ -134,6 +135,11 @@ def demand_photo_delete(*, actor, demand: Demand, photo_id: str) -> None:
             data={"photo": photo_id},
         )
         after_commit(storage.delete, name)
+        # A draft has no watchers: its socket is refused (demands.consumers).
+        if demand.state != Demand.State.DRAFT:
+            push_photo_removed(
+                demand_public_id=demand.public_id, photo_public_id=photo_id
+            )
 
 
 def demand_photo_hide(*, actor, photo_id: str) -> DemandPhoto:

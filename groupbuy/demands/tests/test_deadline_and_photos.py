@@ -1,6 +1,7 @@
 """The initiator moves a demand's deadline (later, or sooner with notice) and adds
 photos to it."""
 
+import importlib
 import io
 import re
 from datetime import timedelta
@@ -8,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -526,6 +528,78 @@ def test_photos_from_the_page(client):
     client.force_login(demand.initiator)
     client.post(f"/demands/{demand.public_id}/photos/{photo.public_id}/delete/")
     assert not DemandPhoto.objects.exists()
+
+
+@pytest.fixture
+def photo_events_sent(monkeypatch):
+    """The demand photo events that reach the channel layer, as each is sent."""
+    events = []
+
+    def send(group, event):
+        if event["type"].startswith("demand.photo"):
+            events.append((group, event))
+
+    publishing = importlib.import_module("groupbuy.realtime.publish")
+    monkeypatch.setattr(publishing, "_send", send)
+    return events
+
+
+def test_a_photo_the_initiator_removes_leaves_open_pages_once_it_commits(
+    photo_events_sent, django_capture_on_commit_callbacks
+):
+    # A removed photo stayed on the other open pages of the demand until they
+    # were reloaded (a hidden one already left them).
+    # given a published demand with two photos
+    demand = make_published()
+    first, _second = (
+        services.demand_photo_add(actor=demand.initiator, demand=demand, upload=png())
+        for _ in range(2)
+    )
+    # when its initiator removes the first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demand_photo_delete(
+            actor=demand.initiator, demand=demand, photo_id=first.public_id
+        )
+        # (nothing before the removal commits)
+        assert photo_events_sent == []
+    # then its watchers are told which photo to take away, once
+    assert photo_events_sent == [
+        (
+            f"demand.{demand.public_id}",
+            {
+                "type": "demand.photo_removed",
+                "demand_id": demand.public_id,
+                "photo_id": first.public_id,
+            },
+        )
+    ]
+
+
+def test_a_removal_rolled_back_or_of_a_drafts_photo_tells_nobody(
+    photo_events_sent, django_capture_on_commit_callbacks
+):
+    # given a published demand and a draft, each with a photo
+    published, draft = make_published(), make_demand()
+    kept, drafts = (
+        services.demand_photo_add(actor=demand.initiator, demand=demand, upload=png())
+        for demand in (published, draft)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        # when a removal is rolled back with what went with it
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.demand_photo_delete(
+                actor=published.initiator, demand=published, photo_id=kept.public_id
+            )
+            raise RuntimeError("what went with it failed")
+        # and the draft's initiator removes its photo
+        services.demand_photo_delete(
+            actor=draft.initiator, demand=draft, photo_id=drafts.public_id
+        )
+    # then nobody is told anything, and the published demand keeps its photo
+    assert photo_events_sent == []
+    assert list(DemandPhoto.objects.values_list("public_id", flat=True)) == [
+        kept.public_id
+    ]
 
 
 def jpeg_with_location() -> SimpleUploadedFile:

@@ -7,9 +7,14 @@
 // When someone joins, the Join part's "5 units are still wanted." (and the
 // quantity's max) follow: the part is fetched again from the page, its words
 // being the server's to translate; what the watcher typed in it stays. A photo
-// an operator hides is taken off the page.
+// an operator hides or its initiator removes is taken off the page, the others
+// numbered again (photos.js).
 import { applyDeadline } from "../clock/countdown.js";
 import { openSocket, reloadPage } from "../realtime/socket.js";
+import { removePhoto } from "./photos.js";
+
+// A photo an operator hid, or its initiator removed.
+const PHOTO_GONE = new Set(["demand.photo_hidden", "demand.photo_removed"]);
 
 const root = document.querySelector("[data-demand-live]");
 if (root) {
@@ -98,20 +103,10 @@ if (root) {
     }
   }
 
-  // A photo an operator hid leaves the page; so does the photos' row with it
-  // when it was the last.
-  function removePhoto(photoId) {
-    const figure = document.querySelector(`[data-photo-id="${CSS.escape(String(photoId))}"]`);
-    if (!figure) return;
-    const row = figure.closest("#demand-photos");
-    figure.remove();
-    if (row && !row.querySelector("[data-photo-id]")) row.remove();
-  }
-
   openSocket(`/ws/demands/${demandId}/`, {
     onEvent(message) {
-      if (message.type === "demand.photo_hidden") {
-        removePhoto(message.photo_id);
+      if (PHOTO_GONE.has(message.type)) {
+        removePhoto(document, message.photo_id);
         return;
       }
       const demand = message.demand || message;
