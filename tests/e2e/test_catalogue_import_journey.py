@@ -1,14 +1,17 @@
 """A shop moves its catalogue in, in a real browser against `groupbuy serve`:
 the owner uploads the till's CSV (GB18030, as Excel saves it on a Chinese
 Windows), reads the preview row by row, confirms, and finds the products on
-Our products. The pages pass axe's serious and critical checks."""
+Our products. Then they give one photos and put them in order, the page
+keeping its place. The pages pass axe's serious and critical checks."""
 
 from __future__ import annotations
 
+import io
 import json
 from string import Template
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e import sign_in
@@ -78,3 +81,39 @@ def test_an_owner_imports_the_tills_file_and_finds_the_products(page, groupbuy_s
     expect(page.locator("#product-table")).to_contain_text("Moving milk")
     expect(page.locator("#product-table")).to_contain_text("Moving soy milk")
     expect(page.locator("#product-table")).not_to_contain_text("坏条码")
+
+    # when they give Moving milk three photos (each saved with the product)
+    page.click("#product-table tr:has-text('Moving milk') a")
+    edit_url = page.url
+    for colour in ("white", "blue", "red"):
+        page.set_input_files(
+            "#id_image",
+            {"name": "milk.png", "mimeType": "image/png", "buffer": _png(colour)},
+        )
+        page.click("#product-submit")
+        expect(page.locator("#product-table")).to_contain_text("Moving milk")
+        page.goto(edit_url)
+    photos = page.locator("#product-photo-list li")
+    expect(photos).to_have_count(3)
+    last = photos.nth(2).get_attribute("id")
+    assert axe_violations(page) == []
+    # and move the last one up, far down the page on a phone
+    button = page.locator(f"#{last} [id^=product-photo-move-up-]")
+    button.scroll_into_view_if_needed()
+    page.evaluate("() => { window.stillThisPage = true; }")
+    scrolled = page.evaluate("() => window.scrollY")
+    assert scrolled > 0
+    button.click()
+
+    # then the page says so beside the photos and lists it second, without
+    # loading again: the owner is still where they were
+    expect(page.locator("#product-photos-said")).to_have_text("The photo is moved up.")
+    expect(photos.nth(1)).to_have_id(last)
+    assert page.evaluate("() => window.stillThisPage") is True
+    assert page.evaluate("() => window.scrollY") == scrolled
+
+
+def _png(colour: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), colour).save(buffer, format="PNG")
+    return buffer.getvalue()

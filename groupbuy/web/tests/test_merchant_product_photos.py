@@ -1,6 +1,8 @@
 """A product's photos on the console's product page: remove one, choose the main
 one, use one for recognition or stop."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -289,3 +291,141 @@ def test_the_product_page_reads_as_many_queries_for_5_photos_as_for_1(db):
         client.get(url)
     # then
     assert len(five) == len(one)
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def _order_shown(html: str, photos) -> list[str]:
+    """Return the photos' ids in the order ``html`` lists them."""
+    places = {
+        photo.public_id: html.index(f'id="product-photo-{photo.public_id}"')
+        for photo in photos
+        if f'id="product-photo-{photo.public_id}"' in html
+    }
+    return sorted(places, key=places.get)
+
+
+def _said(html: str) -> str:
+    """Return the status an htmx answer fills out of band."""
+    match = re.search(
+        r'<div id="product-photos-said" role="status" hx-swap-oob="innerHTML">'
+        r"(.*?)</div>",
+        html,
+        re.S,
+    )
+    assert match, html
+    return re.sub(r"<[^>]+>", "|", match.group(1)).strip("|")
+
+
+def test_the_page_sends_its_photo_buttons_by_htmx_and_works_without(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, _first, last = make_product_photos(product, 3)
+    # when
+    page = _client_for(owner.user).get(_edit_url(owner, product)).content.decode()
+    # then each form posts to its own address either way, and htmx is loaded
+    for url in (
+        _photo_url(owner, last, "update"),
+        _photo_url(owner, last, "move"),
+        _photo_url(owner, main, "remove"),
+    ):
+        assert f'action="{url}" hx-post="{url}"' in page
+    assert "web/vendor/htmx.min" in page
+    assert '<div id="product-photos-said" role="status"></div>' in page
+
+
+def test_with_htmx_a_photo_action_answers_the_photo_list_alone(db):
+    # The page reloaded after every button, sending the merchant back to its
+    # top; with htmx only the list is swapped, so they keep their place.
+    # given a main photo and two more
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, first, second = make_product_photos(product, 3)
+    client = _client_for(owner.user)
+    # when the last photo moves up
+    moved = client.post(
+        _photo_url(owner, second, "move"), {"direction": "up"}, headers=HTMX
+    )
+    # then the answer is the photo list in its new order, not a page
+    html = moved.content.decode()
+    assert moved.status_code == 200
+    assert html.startswith('<div id="product-photo-list"')
+    assert "<html" not in html and 'id="product-form"' not in html
+    assert _order_shown(html, (main, first, second)) == [
+        main.public_id,
+        second.public_id,
+        first.public_id,
+    ]
+    # with the photos numbered in that order, and how it went said above them
+    assert f"Photo 2 of “{product.name}”" in html.split(second.public_id, 2)[1]
+    assert _said(html) == "The photo is moved up."
+    # and the message is not shown again on the next page
+    page = client.get(_edit_url(owner, product))
+    assert list(page.context["messages"]) == []
+    # when the main one is removed, then the next one is main in the list
+    removed = client.post(_photo_url(owner, main, "remove"), headers=HTMX)
+    html = removed.content.decode()
+    assert _order_shown(html, (main, first, second)) == [
+        second.public_id,
+        first.public_id,
+    ]
+    assert html.count('<span class="pill ok">Main photo</span>') == 1
+    assert f'id="product-photo-make-main-{second.public_id}"' not in html
+    assert _said(html) == "The photo is removed."
+
+
+def test_with_htmx_a_refusal_is_said_and_the_last_photo_leaves_an_empty_list(db):
+    # given a product whose only photo is its recognition photo
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    [photo] = make_product_photos(product, 1)
+    ProductImage.objects.filter(pk=photo.pk).update(is_reference=True)
+    client = _client_for(owner.user)
+    # when a stale page stops it without the confirmation
+    refused = client.post(
+        _photo_url(owner, photo, "update"), {"is_reference": "0"}, headers=HTMX
+    )
+    # then the list stays as it was and says why
+    assert refused.status_code == 200
+    assert _said(refused.content.decode()) == LAST_REFERENCE
+    assert _states(product) == [(photo.public_id, True, True)]
+    # when it is removed, confirmed
+    removed = client.post(
+        _photo_url(owner, photo, "remove"),
+        {"confirm_last_reference": "1"},
+        headers=HTMX,
+    )
+    # then the list says there is none
+    html = removed.content.decode()
+    assert 'id="product-photos-none"' in html
+    assert _said(html) == "The photo is removed."
+
+
+def test_with_htmx_others_still_change_no_photo(db):
+    # given
+    owner = make_member()
+    product = make_product(added_by_merchant=owner.merchant)
+    main, _other = make_product_photos(product, 2)
+    cashier = make_member(merchant=owner.merchant, role=MerchantMembership.Role.CASHIER)
+    outsider = make_member()
+    before = _states(product)
+    # when
+    statuses = {
+        name: _client_for(user)
+        .post(_photo_url(console, main, "remove"), headers=HTMX)
+        .status_code
+        for name, user, console in [
+            ("cashier", cashier.user, owner),
+            ("other owner, their console", outsider.user, outsider),
+            ("shopper", make_user(preferred_language="en"), owner),
+        ]
+    }
+    # then
+    assert statuses == {
+        "cashier": 403,
+        "other owner, their console": 404,
+        "shopper": 403,
+    }
+    assert _states(product) == before

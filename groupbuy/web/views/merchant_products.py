@@ -3,6 +3,8 @@
 All of the merchant's staff see the list; only its owners (and operators) add
 and edit products and their photos, as groupbuy.catalog.permissions says.
 Another merchant's product, or another product's photo, is not found here.
+A photo's buttons are plain forms that come back to the page; sent by htmx,
+they are answered with the photo list alone, swapped in place.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
-from groupbuy.catalog.models import Product, ProductImage
+from groupbuy.catalog.models import Merchant, Product, ProductImage
 from groupbuy.catalog.permissions import is_merchant_owner
 from groupbuy.catalog.services import (
     product_alias_add,
@@ -102,17 +104,41 @@ def merchant_product_edit(
         else:
             messages.success(request, _("The product is saved."))
             return redirect("web:merchant_products", merchant_id)
-    photos = list(catalog.product_images(product=product))
     context = {
-        "merchant": merchant,
-        "product": product,
+        **_photos_context(merchant, product),
         "form": form,
         "listing": catalog.listing_for(merchant=merchant, product=product),
-        "photos": photos,
-        "photo_rows": photo_rows(photos),
         "section": "products",
     }
     return render(request, "web/merchant/product_form.html", context)
+
+
+def _photos_context(merchant: Merchant, product: Product) -> dict:
+    photos = list(catalog.product_images(product=product))
+    return {
+        "merchant": merchant,
+        "product": product,
+        "photos": photos,
+        "photo_rows": photo_rows(photos),
+    }
+
+
+def _photos_answer(
+    request: HttpRequest, merchant: Merchant, product: Product, *, anchor: str = ""
+) -> HttpResponse:
+    """Answer a photo action: htmx gets the photo list to swap in and how it
+    went, so the merchant keeps their place on the page; a plain form goes
+    back to the page (at ``anchor``)."""
+    if request.htmx:
+        return render(
+            request,
+            "web/merchant/_product_photos_answer.html",
+            _photos_context(merchant, product),
+        )
+    edit_url = reverse(
+        "web:merchant_product_edit", args=[merchant.public_id, product.public_id]
+    )
+    return redirect(f"{edit_url}{anchor}")
 
 
 @login_required
@@ -123,7 +149,7 @@ def merchant_product_photo_update(
 ) -> HttpResponse:
     """Make a photo the main one (``is_primary=1``), or use it for recognition
     or stop (``is_reference=1`` / ``0``), as PATCH /api/catalog/images/{id}."""
-    image = _product_photo(request, merchant_id, product_id, image_id)
+    merchant, image = _product_photo(request, merchant_id, product_id, image_id)
     changes, done = _photo_change(request.POST)
     run_action(
         request,
@@ -135,7 +161,7 @@ def merchant_product_photo_update(
         ),
         done,
     )
-    return redirect("web:merchant_product_edit", merchant_id, product_id)
+    return _photos_answer(request, merchant, image.product)
 
 
 @login_required
@@ -145,7 +171,7 @@ def merchant_product_photo_remove(
     request: HttpRequest, merchant_id: str, product_id: str, image_id: str
 ) -> HttpResponse:
     """Remove a photo, as DELETE /api/catalog/images/{id}; the page asked first."""
-    image = _product_photo(request, merchant_id, product_id, image_id)
+    merchant, image = _product_photo(request, merchant_id, product_id, image_id)
     run_action(
         request,
         lambda: product_image_delete(
@@ -155,7 +181,7 @@ def merchant_product_photo_remove(
         ),
         _("The photo is removed."),
     )
-    return redirect("web:merchant_product_edit", merchant_id, product_id)
+    return _photos_answer(request, merchant, image.product)
 
 
 @login_required
@@ -166,7 +192,7 @@ def merchant_product_photo_move(
 ) -> HttpResponse:
     """Move a photo one place ``up`` or ``down`` (``direction``), as
     POST /api/catalog/images/{id}/move; back to the photo on the page."""
-    image = _product_photo(request, merchant_id, product_id, image_id)
+    merchant, image = _product_photo(request, merchant_id, product_id, image_id)
     direction = request.POST.get("direction")
     if direction not in PHOTO_MOVES:
         message = _("Choose whether to move the photo up or down.")
@@ -178,8 +204,8 @@ def merchant_product_photo_move(
         ),
         PHOTO_MOVES[direction](),
     )
-    edit_url = reverse("web:merchant_product_edit", args=[merchant_id, product_id])
-    return redirect(f"{edit_url}#product-photo-{image.public_id}")
+    anchor = f"#product-photo-{image.public_id}"
+    return _photos_answer(request, merchant, image.product, anchor=anchor)
 
 
 PHOTO_MOVES = {
@@ -196,12 +222,12 @@ def _confirms_last_reference(request: HttpRequest) -> bool:
 
 def _product_photo(
     request: HttpRequest, merchant_id: str, product_id: str, image_id: str
-) -> ProductImage:
+) -> tuple[Merchant, ProductImage]:
     merchant = catalog.merchant_get_for_staff(user=request.user, public_id=merchant_id)
     product = catalog.merchant_product_get_for_editor(
         user=request.user, merchant=merchant, public_id=product_id
     )
-    return catalog.product_image_get(product=product, public_id=image_id)
+    return merchant, catalog.product_image_get(product=product, public_id=image_id)
 
 
 def _photo_change(data) -> tuple[dict[str, bool], str]:
