@@ -1,6 +1,7 @@
 """Every write of the coupons app."""
 
 from groupbuy.coupons.services.batches import batch_import
+from groupbuy.coupons.services.branch_settings import branch_offline_set
 from groupbuy.coupons.services.expiry import coupons_expire_due, deal_coupon_terms_set
 from groupbuy.coupons.services.issuing import (
     coupon_issue_for_order,
@@ -9,7 +10,6 @@ from groupbuy.coupons.services.issuing import (
     coupons_reseal_for_merchant,
 )
 from groupbuy.coupons.services.keys import (
-    branch_offline_set,
     merchant_key_generate,
     merchant_key_register,
     platform_key_active,

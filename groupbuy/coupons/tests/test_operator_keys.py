@@ -8,6 +8,7 @@ from groupbuy.core.errors import DomainError
 from groupbuy.core.models import AuditEntry
 from groupbuy.coupons.models import Coupon, PlatformKey
 from groupbuy.coupons.services import keys, platform_key_revoke, platform_key_rotate
+from groupbuy.coupons.services.keys import platform as platform_keys
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
@@ -254,13 +255,14 @@ def test_a_key_numbered_by_another_read_meanwhile_keeps_that_number(
     # between this read finding it and numbering it
     _station, _orders, old = _retired_key_with_coupons(operator, quantities=(1,))
     _made_by_the_release_before(old)
-    new_number = keys.new_public_id
+    # (patched where platform_keys_number looks it up)
+    new_number = platform_keys.new_public_id
 
     def numbered_meanwhile(prefix):
         PlatformKey.objects.filter(pk=old.pk).update(public_id="pkey_meanwhile")
         return new_number(prefix)
 
-    monkeypatch.setattr(keys, "new_public_id", numbered_meanwhile)
+    monkeypatch.setattr(platform_keys, "new_public_id", numbered_meanwhile)
     # when this read numbers the keys
     numbered = keys.platform_keys_number()
     # then it numbered none and the key keeps the other read's number

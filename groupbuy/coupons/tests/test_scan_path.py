@@ -9,6 +9,7 @@ from groupbuy.coupons import codec, pdfs, symbols
 from groupbuy.coupons.models import PlatformKey
 from groupbuy.coupons.services import coupon_redeem_online, platform_key_rotate
 from groupbuy.coupons.services import keys as key_service
+from groupbuy.coupons.services.keys import platform as platform_keys
 from groupbuy.coupons.tests.factories import (
     confirmed_orders,
     coupon_for,
@@ -95,8 +96,7 @@ def test_a_key_made_by_another_process_is_found_on_first_use(monkeypatch):
     station = make_station()
     (before,) = confirmed_orders(station.merchant, quantities=(1,))
     key_service.platform_keys_cached()
-    monkeypatch.setattr(key_service, "platform_keys_changed", lambda: None)
-    monkeypatch.setattr(key_service, "_announce_change", lambda: None)
+    monkeypatch.setattr(platform_keys, "platform_keys_changed_on_commit", lambda: None)
     platform_key_rotate(actor=None)  # as if in another process
     monkeypatch.undo()
     (after,) = confirmed_orders(station.merchant, quantities=(1,))
