@@ -1,6 +1,6 @@
 from django.urls import path
 
-from groupbuy.payments import fee_views, views
+from groupbuy.payments import views
 
 app_name = "payments"
 
@@ -13,7 +13,7 @@ urlpatterns = [
         name="wechat_oauth_return",
     ),
     path("operator/payouts/", views.operator_payouts, name="operator_payouts"),
-    path("operator/fees/", fee_views.operator_fees, name="operator_fees"),
+    path("operator/fees/", views.operator_fees, name="operator_fees"),
     path(
         "merchant/<str:merchant_id>/payouts/",
         views.merchant_payouts,
