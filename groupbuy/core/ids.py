@@ -13,8 +13,14 @@ from django.utils.crypto import salted_hmac
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
+def random_code(length: int) -> str:
+    """Return ``length`` random characters of the ids' alphabet (lower-case
+    Crockford base32: no i, l, o or u to misread)."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
 def new_public_id(prefix: str) -> str:
-    return f"{prefix}_" + "".join(secrets.choice(_ALPHABET) for _ in range(16))
+    return f"{prefix}_" + random_code(16)
 
 
 class PublicIdField(models.CharField):

@@ -30,9 +30,9 @@ from groupbuy.core.errors import NotFound
 from groupbuy.deals.errors import DealError
 from groupbuy.deals.models import Deal, DealOrder, OrderUnitRefund
 from groupbuy.deals.selectors import (
-    _check_merchant_staff,
     _orders,
     orders_with_paid_fen,
+    require_merchant_deals_staff,
 )
 from groupbuy.deals.selectors.orders import shown_status_is
 from groupbuy.escrow.services import platform_fee_expression
@@ -103,7 +103,7 @@ def merchant_deal_to_filter_on(*, user, merchant, deal_id: str) -> Deal:
     on. Another shop's deal or none is ``NotFound``: the orders of a deal that
     is not the shop's are none of them, and an unknown id is a typo, not a
     filter that matches nothing."""
-    _check_merchant_staff(user=user, merchant=merchant)
+    require_merchant_deals_staff(user=user, merchant=merchant)
     deal = Deal.objects.filter(merchant=merchant, public_id=deal_id).first()
     if deal is None:
         raise NotFound("not_found", _("There is no such group buy."))
@@ -135,7 +135,7 @@ def merchant_orders(*, user, merchant, filters: OrderFilters) -> QuerySet[DealOr
     """Return the orders of all of ``merchant``'s deals matching ``filters``,
     newest first, each with ``paid_fen``: what its payments brought in
     (``orders_with_paid_fen``), which the list and the CSV show as paid."""
-    _check_merchant_staff(user=user, merchant=merchant)
+    require_merchant_deals_staff(user=user, merchant=merchant)
     check_days(date_from=filters.date_from, date_to=filters.date_to)
     check_period(filters.date_from, filters.date_to)
     orders = orders_with_paid_fen(

@@ -47,9 +47,10 @@ def merchant_order_list(
 ):
     """Search the orders of all the merchant's group buys (its staff only).
     ``deal_id`` (or ``deal``) naming no deal of this merchant is a 400."""
-    merchant = get_object_or_404(Merchant, public_id=merchant_id)
     # Whose orders they are first: anyone else is 403 whatever the filters.
-    selectors._check_merchant_staff(user=request.auth, merchant=merchant)
+    merchant = selectors.merchant_get_for_deals_staff(
+        user=request.auth, merchant_id=merchant_id
+    )
     days = _days(filters.date_from, filters.date_to)
     deal_id = _deal_filter(request, merchant, filters)
     orders = merchant_orders(

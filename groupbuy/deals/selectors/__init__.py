@@ -32,10 +32,10 @@ from groupbuy.deals.selectors.operator import (
     deals_open_for_product,
 )
 from groupbuy.deals.selectors.orders import (
-    _check_merchant_staff,
     _orders,
     deal_failure_refunded_buyers,
     deal_list_for_merchant,
+    merchant_get_for_deals_staff,
     merchant_has_opened_a_deal,
     order_get_for_user,
     order_list_for_deal,
@@ -44,13 +44,13 @@ from groupbuy.deals.selectors.orders import (
     order_paid_fen,
     orders_deposit_kept,
     orders_with_paid_fen,
+    require_merchant_deals_staff,
 )
 from groupbuy.deals.selectors.titles import deal_title_for_reader, deal_title_lazy
 
 __all__ = [
     "DealDetail",
     "HeldMoney",
-    "_check_merchant_staff",
     "_orders",
     "deal_detail_for_user",
     "deal_failure_refunded_buyers",
@@ -71,6 +71,7 @@ __all__ = [
     "deals_open_for_product",
     "deals_priced",
     "is_merchant_staff",
+    "merchant_get_for_deals_staff",
     "merchant_has_opened_a_deal",
     "order_get_for_user",
     "order_list_for_deal",
@@ -80,4 +81,5 @@ __all__ = [
     "orders_deposit_kept",
     "orders_with_paid_fen",
     "pickup_branch_for_deal",
+    "require_merchant_deals_staff",
 ]

@@ -14,9 +14,11 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import Forbidden, NotFound
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.deals.models import SCHEDULED, Deal, DealOrder
@@ -185,11 +187,22 @@ def orders_deposit_kept(orders) -> dict:
     return {left[reference]: deposit for reference, deposit in kept.items()}
 
 
-def _check_merchant_staff(*, user, merchant) -> None:
+def require_merchant_deals_staff(*, user, merchant: Merchant) -> None:
+    """Refuse (403 ``forbidden``) anyone but the merchant's staff and the
+    operators: only they read its group buys, their orders and sales."""
     if not is_merchant_staff(user=user, merchant_id=merchant.pk):
         raise Forbidden(
             "forbidden", _("Only this merchant's staff can see its group buys.")
         )
+
+
+def merchant_get_for_deals_staff(*, user, merchant_id: str) -> Merchant:
+    """Return the merchant (active or not) of public id ``merchant_id`` for its
+    staff or an operator to read its group buys: 404 when there is none, then
+    403 for anyone else (``require_merchant_deals_staff``)."""
+    merchant = get_object_or_404(Merchant, public_id=merchant_id)
+    require_merchant_deals_staff(user=user, merchant=merchant)
+    return merchant
 
 
 def shown_state_is(state: str, *, now=None) -> Q:
@@ -228,7 +241,7 @@ def deal_list_for_merchant(
     """Return the merchant's deals, latest deadline first, all of them or those
     whose ``shown_state`` is ``state`` (as each row's label reads): ``open``
     leaves out the open deals not started yet, which ``scheduled`` lists."""
-    _check_merchant_staff(user=user, merchant=merchant)
+    require_merchant_deals_staff(user=user, merchant=merchant)
     deals = Deal.objects.filter(merchant=merchant)
     if state:
         deals = deals.filter(shown_state_is(state, now=now))
@@ -255,7 +268,7 @@ def order_list_for_deal(
     """Return a deal's orders, newest first (its merchant's staff only), of a
     ``status`` or of a ``shown_status`` (the console's tabs), each with
     ``paid_fen`` (``orders_with_paid_fen``)."""
-    _check_merchant_staff(user=user, merchant=deal.merchant)
+    require_merchant_deals_staff(user=user, merchant=deal.merchant)
     orders = orders_with_paid_fen(_orders(DealOrder.objects.filter(deal=deal)))
     if status:
         orders = orders.filter(status=status)

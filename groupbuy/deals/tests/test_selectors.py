@@ -1,7 +1,9 @@
 """What pages read: open deals (search, category, nearest), details, orders."""
 
 import pytest
+from django.http import Http404
 
+from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.models import ProductAlias
 from groupbuy.core.errors import DomainError
 from groupbuy.deals.selectors import (
@@ -9,6 +11,7 @@ from groupbuy.deals.selectors import (
     deal_get_for_user,
     deal_list_for_merchant,
     deal_list_open,
+    merchant_get_for_deals_staff,
     order_get_for_user,
     order_list_for_deal,
     order_list_for_shopper,
@@ -155,6 +158,27 @@ def test_merchant_lists_are_for_staff_only():
         with pytest.raises(DomainError) as caught:
             read()
         assert caught.value.status == 403
+
+
+def test_a_merchant_is_got_for_its_deals_staff_and_operators_only():
+    # given a shop with an owner and a cashier, another shop's owner, a shopper
+    owner, cashier, operator = make_user(), make_user(), make_user(is_staff=True)
+    merchant = make_merchant(owner=owner)
+    merchant_membership_add(actor=None, user=cashier, merchant=merchant, role="cashier")
+    other_owner, shopper = make_user(), make_user()
+    make_merchant(name="Other", owner=other_owner)
+    # when each asks for it, then its staff and operators get it
+    for reader in (owner, cashier, operator):
+        got = merchant_get_for_deals_staff(user=reader, merchant_id=merchant.public_id)
+        assert got == merchant
+    # and anyone else is refused 403
+    for outsider in (other_owner, shopper):
+        with pytest.raises(DomainError) as caught:
+            merchant_get_for_deals_staff(user=outsider, merchant_id=merchant.public_id)
+        assert (caught.value.status, caught.value.code) == (403, "forbidden")
+    # and an id naming no merchant is not found, whoever asks
+    with pytest.raises(Http404):
+        merchant_get_for_deals_staff(user=owner, merchant_id="mer_nosuchmerchant0")
 
 
 @pytest.mark.parametrize("query", ["xiangjiao", "xj", "xiang蕉"])

@@ -3,8 +3,6 @@ sent to a number or address once its owner signs up."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.catalog.selectors import product_name_lazy
 from groupbuy.core.audit import audit_log
-from groupbuy.core.ids import _ALPHABET
+from groupbuy.core.ids import random_code
 from groupbuy.core.storage_full import field_file_save
 from groupbuy.core.transactions import after_commit
 from groupbuy.notify.addresses import contact_hash, parse_address
@@ -55,7 +53,7 @@ from groupbuy.sharing.webpush import push_to_user
 
 
 def _new_code() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return random_code(8)
 
 
 def share_link_get_or_create(*, product, deal=None) -> ShareLink:
