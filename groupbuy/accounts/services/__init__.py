@@ -5,6 +5,11 @@ from groupbuy.accounts.services.email_verification import (
     email_verification_send,
     email_verify,
 )
+from groupbuy.accounts.services.failed_logins import (
+    failed_logins_delete,
+    failed_logins_expired_delete,
+    failed_logins_reset,
+)
 from groupbuy.accounts.services.password_codes import (
     password_change_complete,
     password_change_request,
@@ -15,7 +20,6 @@ from groupbuy.accounts.services.password_codes import (
 )
 from groupbuy.accounts.services.password_confirm import (
     LockoutCleared,
-    failed_logins_delete,
     password_confirm_attempts_clear,
     person_lockout_clear,
 )
@@ -60,6 +64,8 @@ __all__ = [
     "email_verification_send",
     "email_verify",
     "failed_logins_delete",
+    "failed_logins_expired_delete",
+    "failed_logins_reset",
     "merchant_membership_add",
     "password_change_complete",
     "password_change_request",

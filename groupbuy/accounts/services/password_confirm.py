@@ -2,7 +2,8 @@
 for their number (django-axes, ``accounts.lockout``) and the change page's
 password limit (``accounts.reauth``). The operator's person page and API and
 the Django admin's action all clear them through ``person_lockout_clear``; the
-admin's deletion of failed-login rows goes through ``failed_logins_delete``."""
+admin's deletion of failed-login rows, its clean-up of expired ones and axes'
+reset commands go through ``services.failed_logins``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from django.db import transaction
 
 from groupbuy.accounts.lockout import number_failures_clear
 from groupbuy.accounts.models import PasswordConfirmAttempt, User
-from groupbuy.accounts.phones import mask_phone
-from groupbuy.core.audit import audit_log, audit_log_many
+from groupbuy.core.audit import audit_log
 
 
 @dataclass(frozen=True)
@@ -60,36 +60,3 @@ def password_confirm_attempts_clear(*, actor: User, user_ids: list[int]) -> int:
     return sum(
         person_lockout_clear(actor=actor, user=person).anything for person in people
     )
-
-
-@transaction.atomic
-def failed_logins_delete(*, actor: User, attempt_ids: list[int]) -> int:
-    """Delete the failed-login rows (django-axes) ``attempt_ids`` name, as the
-    Django admin's delete does, one row or the selected ones; return how many
-    went. Audited as **Clear the lockout** is, once per number tried
-    (``accounts.lockout.cleared``): on the number's holder, or else on its
-    first row, with the number masked."""
-    from axes.models import AccessAttempt
-
-    attempts = AccessAttempt.objects.select_for_update().filter(pk__in=attempt_ids)
-    by_number: dict[str, list[AccessAttempt]] = {}
-    for attempt in attempts.order_by("pk"):
-        by_number.setdefault(attempt.username or "", []).append(attempt)
-    holders = {
-        person.phone: person for person in User.objects.filter(phone__in=by_number)
-    }
-    entries = []
-    for number, rows in by_number.items():
-        data = {
-            "sign_in_failures": sum(row.failures_since_start for row in rows),
-            "password_confirmations": 0,
-        }
-        if number not in holders:
-            data = {"phone": mask_phone(number), **data}
-        entries.append(
-            ("accounts.lockout.cleared", holders.get(number) or rows[0], data)
-        )
-    deleted_ids = [row.pk for rows in by_number.values() for row in rows]
-    AccessAttempt.objects.filter(pk__in=deleted_ids).delete()
-    audit_log_many(actor=actor, entries=entries)
-    return len(deleted_ids)
