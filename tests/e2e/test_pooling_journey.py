@@ -112,9 +112,14 @@ def test_three_shoppers_pool_accept_and_chat(chromium, groupbuy_server):
             page.fill("#id_amount", "100")
             page.select_option("#id_max_group_size", "4")
             page.click("#pool-request-submit")
-            # (each lands on their request's own page, looking for a pool)
+            # (each lands on their request's own page, looking for a pool; the
+            # last to ask completes a pool, and the matching job may suggest
+            # it before that page is read)
             page.wait_for_url(re.compile(r"/pooling/requests/preq_\w+/$"))
-            assert page.get_attribute("#request-summary", "data-state") == "open"
+            state = page.get_attribute("#request-summary", "data-state")
+            assert state in (
+                ("open", "suggested") if phone == PHONES[-1] else ("open",)
+            )
 
         # (the third's pool page cannot reach its socket until told: it
         # rejoins later, having missed what was said meanwhile)
@@ -459,9 +464,14 @@ def test_two_shoppers_pool_a_second_item_half_price(chromium, groupbuy_server):
             page.select_option("#id_product", seeded["product"])
             page.fill("#id_unit_price", "89.90")
             page.click("#pool-request-submit")
-            # (each lands on their request's own page, looking for a pool)
+            # (each lands on their request's own page, looking for a pool; the
+            # last to ask completes a pool, and the matching job may suggest
+            # it before that page is read)
             page.wait_for_url(re.compile(r"/pooling/requests/preq_\w+/$"))
-            assert page.get_attribute("#request-summary", "data-state") == "open"
+            state = page.get_attribute("#request-summary", "data-state")
+            assert state in (
+                ("open", "suggested") if phone == ITEM_PHONES[-1] else ("open",)
+            )
         # when each opens the suggestion: together the second bottle is half
         # price, ¥44.95 saved, split evenly
         for page in pages:
