@@ -69,8 +69,16 @@ def _require_editor(user, product: Product) -> None:
 
 
 def product_get_for_editor(*, user, public_id: str) -> Product:
-    """Return a product (active or not) that ``user`` may change."""
+    """Return a product (active or not) that ``user`` may change.
+
+    A product off sale (a shop's draft, or one an operator stopped selling) is
+    shown to nobody but its shop's staff and operators, so anyone else does not
+    find it (404): a 403 naming it would tell another shop the draft and its
+    name. A product on sale is public, so refusing it by name (403) tells
+    nothing new."""
     product = product_get(public_id=public_id, include_inactive=True)
+    if not product.is_active and not is_merchant_staff(user, product.added_by_merchant):
+        raise _not_found(_("product"))
     _require_editor(user, product)
     return product
 
