@@ -1,6 +1,7 @@
 """The Report link and form on a thread's reply, and the operators' queue."""
 
 import pytest
+from django.utils import translation
 
 from groupbuy.moderation.models import Report
 from groupbuy.moderation.services import report_hide
@@ -128,3 +129,24 @@ def test_an_operator_reads_the_reply_among_the_thread_around_it(client):
     assert f'data-id="{reply.public_id}" aria-current="true"' in page
     assert page.index("Buy fake watches") < page.index("Please stop")
     assert client.get("/operator/reports/rpt_nothing/").status_code == 404
+
+
+def test_the_queue_and_a_report_join_reason_and_note_with_a_chinese_colon(client):
+    # An ASCII ": " between the reason and the note read as a typo in Chinese.
+    # given a report with a note, and an operator who reads Chinese
+    sender, _friend, _share, reply = make_thread_reply()
+    report = report_message(
+        actor=sender, message=reply, reason="spam", note="广告"
+    ).report
+    client.force_login(make_user(is_staff=True, preferred_language="zh-hans"))
+    with translation.override("zh-hans"):
+        reason = report.get_reason_display()
+    # when they open the queue and the report
+    pages = [
+        client.get("/operator/reports/").content.decode(),
+        client.get(f"/operator/reports/{report.public_id}/").content.decode(),
+    ]
+    # then both write the reason and the note as Chinese does
+    for page in pages:
+        assert f"{reason}：广告" in page
+        assert f"{reason}: " not in page

@@ -139,3 +139,17 @@ def test_closing_a_team_buy_says_how_its_teams_end(client):
     page = client.get(f"/operator/deals/{deal.public_id}/").content.decode()
     close = page.split('id="operator-deal-close"', 1)[1].split("</details>", 1)[0]
     assert "a full team whose members have all paid is confirmed" in close
+
+
+def test_a_stopped_deal_gives_who_stopped_it_and_why_with_a_chinese_colon(client):
+    # given a group buy an operator who reads Chinese stopped with a reason
+    deal = make_deal()
+    client.force_login(make_user(is_staff=True, preferred_language="zh-hans"))
+    page_url = f"/operator/deals/{deal.public_id}/"
+    client.post(f"{page_url}stop/", {"reason": "假货"})
+    # when they open its page
+    page = client.get(page_url).content.decode()
+    # then the reason follows who stopped it after a full-width colon
+    stopped_by = page.split('id="operator-deal-stopped-by">', 1)[1].split("</dd>")[0]
+    assert stopped_by.endswith("：“假货”")
+    assert ": " not in stopped_by
