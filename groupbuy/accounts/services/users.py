@@ -171,20 +171,69 @@ def user_update_profile(
     contact_channel: str | None = None,
     inbox_only_kinds: list[str] | None = None,
 ) -> User:
-    # Checked before anything is set, so a refusal leaves ``actor`` as it was.
-    if email is not None:
-        email = email_or_error(email)
-    if display_name is not None:
-        display_name = display_name_or_error(display_name)
-    _channel_reachable_or_error(
-        channel=actor.contact_channel if contact_channel is None else contact_channel,
-        email=actor.email if email is None else email,
-        channel_is_changing=contact_channel not in (None, actor.contact_channel),
+    """Change the fields given (``None``: left as it is) of ``actor``'s own
+    profile, audited as ``accounts.profile.updated`` with the names of the
+    fields that changed, never their values (the e-mail address is private).
+    A value equal to the saved one changes nothing; nothing changed, nothing
+    logged. Every value is checked first, so a refusal leaves ``actor`` (and
+    the row) as it was."""
+    wanted = _profile_values_or_error(
+        display_name=display_name,
+        preferred_language=preferred_language,
+        email=email,
+        contact_channel=contact_channel,
+        inbox_only_kinds=inbox_only_kinds,
     )
-    changed = []
+    with transaction.atomic():
+        # Read under a lock: two saves of the same profile at once each log
+        # what they changed, and neither undoes the e-mail check of the other.
+        locked = User.objects.select_for_update().get(pk=actor.pk)
+        channel = wanted.get("contact_channel", locked.contact_channel)
+        _channel_reachable_or_error(
+            channel=channel,
+            email=wanted.get("email", locked.email),
+            channel_is_changing=channel != locked.contact_channel,
+        )
+        changed = [
+            name for name, value in wanted.items() if getattr(locked, name) != value
+        ]
+        if not changed:
+            return actor
+        for name in changed:
+            setattr(locked, name, wanted[name])
+        saved = list(changed)
+        if "email" in changed:
+            # A new address has not been proved; an old proof does not carry over.
+            locked.email_verified_at = None
+            locked.email_verification_sent_at = None
+            saved += ["email_verified_at", "email_verification_sent_at"]
+        locked.save(update_fields=saved)
+        audit_log(
+            actor=actor,
+            action="accounts.profile.updated",
+            obj=locked,
+            data={"fields": sorted(changed)},
+        )
+    for name in saved:
+        setattr(actor, name, getattr(locked, name))
+    return actor
+
+
+def _profile_values_or_error(
+    *,
+    display_name: str | None,
+    preferred_language: str | None,
+    email: str | None,
+    contact_channel: str | None,
+    inbox_only_kinds: list[str] | None,
+) -> dict:
+    """Return the profile's fields given, cleaned, by name; raise AccountError
+    on the first that is not acceptable."""
+    wanted = {}
+    if email is not None:
+        wanted["email"] = email_or_error(email)
     if display_name is not None:
-        actor.display_name = display_name
-        changed.append("display_name")
+        wanted["display_name"] = display_name_or_error(display_name)
     if preferred_language is not None:
         if preferred_language not in User.Language.values:
             raise AccountError(
@@ -192,25 +241,14 @@ def user_update_profile(
                 _("Unknown language."),
                 fields={"preferred_language": [_("Choose zh-hans or en.")]},
             )
-        actor.preferred_language = preferred_language
-        changed.append("preferred_language")
-    if email is not None and email != actor.email:
-        # A new address has not been proved; an old proof does not carry over.
-        actor.email = email
-        actor.email_verified_at = None
-        actor.email_verification_sent_at = None
-        changed += ["email", "email_verified_at", "email_verification_sent_at"]
+        wanted["preferred_language"] = preferred_language
     if contact_channel is not None:
         if contact_channel not in User.ContactChannel.values:
             raise AccountError("invalid_channel", _("Unknown notification channel."))
-        actor.contact_channel = contact_channel
-        changed.append("contact_channel")
+        wanted["contact_channel"] = contact_channel
     if inbox_only_kinds is not None:
-        actor.inbox_only_kinds = _known_kinds_or_error(inbox_only_kinds)
-        changed.append("inbox_only_kinds")
-    if changed:
-        actor.save(update_fields=changed)
-    return actor
+        wanted["inbox_only_kinds"] = _known_kinds_or_error(inbox_only_kinds)
+    return wanted
 
 
 def user_language_switch(*, actor: User, language: str) -> User:
